@@ -1,0 +1,1 @@
+Console.WriteLine("ThreadedLogging sample");

@@ -1,0 +1,32 @@
+namespace ThreadedLogging;
+
+/// <summary>A snapshot of a handler's counters.</summary>
+public sealed record ThreadedHandlerStatistics
+{
+    /// <summary>Gets the number of events accepted into the queue.</summary>
+    public long Enqueued { get; init; }
+
+    /// <summary>Gets the number of events delivered.</summary>
+    public long Sent { get; init; }
+
+    /// <summary>Gets the number of events lost: queue full, rejected by the receiver, or left at shutdown.</summary>
+    public long Dropped { get; init; }
+
+    /// <summary>Gets the number of retried send attempts.</summary>
+    public long Retried { get; init; }
+
+    /// <summary>Gets the number of failed send attempts (each is retried or ends in a drop).</summary>
+    public long Failed { get; init; }
+
+    /// <summary>Gets the number of events queued or in flight.</summary>
+    public long Pending { get; init; }
+
+    /// <summary>Gets the capacity of the queue in events.</summary>
+    public int Capacity { get; init; }
+
+    /// <summary>Gets the last error, if any.</summary>
+    public string? LastError { get; init; }
+
+    /// <summary>Gets when the last error happened.</summary>
+    public DateTimeOffset? LastErrorTime { get; init; }
+}
