@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Net;
+using Amazon.Runtime;
+using Amazon.SQS.Model;
+
+namespace ThreadedLogging;
+
+internal sealed partial class SqsBatchSink
+{
+    private static readonly HashSet<string> ThrottlingCodes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Throttling", "ThrottlingException", "RequestThrottled", "RequestThrottledException", "KmsThrottled", "KmsThrottledException",
+        "TooManyRequestsException", "OverLimit", "ServiceUnavailable", "SlowDown",
+    };
+
+    private static readonly HashSet<string> CredentialCodes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch", "IncompleteSignature", "MissingAuthenticationToken",
+        "ExpiredToken", "ExpiredTokenException", "AccessDenied", "AccessDeniedException", "InvalidSecurity", "AuthFailure", "RequestExpired",
+    };
+
+    /// <summary>
+    /// Maps a failed SQS call to a pipeline outcome. Only content errors are <see cref="SendOutcome.Rejected"/>
+    /// or <see cref="SendOutcome.TooLarge"/> (splitting isolates the culprit); a missing queue, refused
+    /// credentials, throttling, server and network errors are <see cref="SendOutcome.Transient"/>: the
+    /// pipeline keeps the events, backs off and retries, and counts each attempt. Returns
+    /// <see langword="null"/> for what is not an SQS failure (cancellation by the shutdown deadline).
+    /// </summary>
+    private SendResult? Classify(Exception exception, CancellationToken cancellationToken)
+    {
+        switch (exception)
+        {
+            case OperationCanceledException when cancellationToken.IsCancellationRequested:
+                return null;
+            case QueueDoesNotExistException:
+                // Look the queue up again next time: it may be created (or re-created with a new URL) meanwhile.
+                _target = null;
+                return Transient($"SQS queue '{QueueLabel}' does not exist");
+            case BatchRequestTooLongException e:
+                return new SendResult(SendOutcome.TooLarge, Error: $"SQS: {e.Message}");
+            case InvalidMessageContentsException e:
+                return new SendResult(SendOutcome.Rejected, Error: $"SQS refused the message contents: {e.Message}");
+            case AmazonServiceException e:
+                return ClassifyService(e);
+            case AmazonClientException e:
+                return Transient($"SQS client error: {e.Message}");
+            case HttpRequestException or IOException or TimeoutException or OperationCanceledException:
+                return Transient($"SQS unreachable: {exception.GetType().Name}: {exception.Message}");
+            default:
+                return null;
+        }
+    }
+
+    private SendResult ClassifyService(AmazonServiceException e)
+    {
+        var code = e.ErrorCode ?? string.Empty;
+        var status = (int)e.StatusCode;
+        var what = string.Create(CultureInfo.InvariantCulture, $"{code} ({status}): {e.Message}");
+        if (ThrottlingCodes.Contains(code) || e.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable)
+        {
+            return Transient($"SQS throttled the handler: {what}");
+        }
+
+        if (CredentialCodes.Contains(code) || e.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            // Keys can be fixed or rotated while the app runs: keep the events (the queue is bounded) and retry.
+            return Transient($"SQS refused the credentials: {what}");
+        }
+
+        if (e.Message.Contains("shorter than", StringComparison.OrdinalIgnoreCase) || code.Contains("TooLong", StringComparison.OrdinalIgnoreCase))
+        {
+            // The queue's MaximumMessageSize went down since it was read: read it again, and split.
+            _target = null;
+            return new SendResult(SendOutcome.TooLarge, Error: $"SQS: {what}");
+        }
+
+        return Transient($"SQS call failed: {what}");
+    }
+
+    private static SendResult Transient(string error) => new(SendOutcome.Transient, Error: error);
+}

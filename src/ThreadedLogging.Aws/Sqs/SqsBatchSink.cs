@@ -1,0 +1,205 @@
+using System.Globalization;
+using Amazon.Runtime;
+using Amazon.SQS;
+using Amazon.SQS.Model;
+
+namespace ThreadedLogging;
+
+/// <summary>
+/// Sends batches to an SQS queue with <c>SendMessageBatch</c>: the batch is packed into messages within the
+/// queue's size limit, the messages into calls of at most 10 entries and 1 MiB. An entry that fails inside a
+/// successful call is retried alone; what still fails becomes a <see cref="SendResult"/> whose
+/// <see cref="SendResult.Completed"/> counts the events delivered before it, so the pipeline resends only the rest.
+/// </summary>
+internal sealed partial class SqsBatchSink : ILogBatchSink, IDisposable
+{
+    private readonly IAmazonSQS _client;
+    private readonly bool _ownsClient;
+    private readonly string? _queueName;
+    private readonly string? _queueUrl;
+    private readonly int _maxMessageBytes;
+    private readonly SqsMessagePacker _packer;
+    private SqsQueueTarget? _target;
+
+    /// <summary>Creates a sink that sends through <paramref name="client"/>.</summary>
+    /// <param name="options">Validated options: the queue, the body format and the size limit.</param>
+    /// <param name="client">The SQS client.</param>
+    /// <param name="ownsClient">Whether disposing the sink disposes the client.</param>
+    public SqsBatchSink(ThreadedAwsHandlerOptions options, IAmazonSQS client, bool ownsClient)
+    {
+        _client = client;
+        _ownsClient = ownsClient;
+        _queueName = options.QueueName;
+        _queueUrl = options.QueueUrl;
+        _maxMessageBytes = options.MaxMessageBytes;
+        _packer = new SqsMessagePacker(options.MessageFormat, options.Compress, options.Revision);
+    }
+
+    /// <summary>The queue, for error texts.</summary>
+    private string QueueLabel => _queueName ?? _queueUrl ?? "?";
+
+    /// <inheritdoc />
+    public async ValueTask<SendResult> SendAsync(LogBatch batch, CancellationToken cancellationToken)
+    {
+        var completed = 0;
+        try
+        {
+            var target = _target ?? await ResolveAsync(cancellationToken).ConfigureAwait(false);
+            var packed = _packer.Pack(batch, target.MaxMessageBytes);
+            var messages = packed.Messages;
+            for (var first = 0; first < messages.Count;)
+            {
+                var count = NextCallSize(messages, first);
+                var (sent, failure) = await SendCallAsync(target, batch.Identity, messages, first, count, cancellationToken).ConfigureAwait(false);
+                for (var i = first; i < first + sent; i++)
+                {
+                    completed += messages[i].EventCount;
+                }
+
+                if (failure is { } result)
+                {
+                    return result with { Completed = completed };
+                }
+
+                first += count;
+            }
+
+            if (packed.OversizeEvent >= 0)
+            {
+                return new SendResult(SendOutcome.TooLarge, completed, Error: string.Create(CultureInfo.InvariantCulture,
+                    $"An event makes a {packed.OversizeBytes}-byte SQS message; the queue '{QueueLabel}' takes at most {target.MaxMessageBytes} bytes."));
+            }
+
+            return SendResult.Success;
+        }
+        catch (Exception e) when (Classify(e, cancellationToken) is { } result)
+        {
+            return result with { Completed = completed };
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_ownsClient)
+        {
+            _client.Dispose();
+        }
+    }
+
+    /// <summary>How many messages from <paramref name="first"/> go in one call: at most 10, at most 1 MiB together.</summary>
+    private static int NextCallSize(IReadOnlyList<SqsOutgoingMessage> messages, int first)
+    {
+        var count = 0;
+        long bytes = 0;
+        while (first + count < messages.Count && count < SqsLimits.MaxEntriesPerBatch)
+        {
+            var size = messages[first + count].Size;
+            if (count > 0 && bytes + size > SqsLimits.MaxPayloadBytes)
+            {
+                break;
+            }
+
+            bytes += size;
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// Sends messages [first, first+count) in one call, then each entry the call reported as failed alone.
+    /// Returns how many leading messages are delivered, and the failure that stopped there, if any.
+    /// </summary>
+    private async Task<(int Sent, SendResult? Failure)> SendCallAsync(
+        SqsQueueTarget target, LogIdentity identity, IReadOnlyList<SqsOutgoingMessage> messages, int first, int count, CancellationToken cancellationToken)
+    {
+        var entries = new List<SendMessageBatchRequestEntry>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var message = messages[first + i];
+            entries.Add(new SendMessageBatchRequestEntry
+            {
+                Id = i.ToString(CultureInfo.InvariantCulture),
+                MessageBody = message.Body,
+                MessageAttributes = Attributes(message),
+                MessageGroupId = target.IsFifo ? identity.InstanceId : null,
+                MessageDeduplicationId = target.IsFifo ? message.DedupeId : null,
+            });
+        }
+
+        var response = await _client.SendMessageBatchAsync(new SendMessageBatchRequest { QueueUrl = target.Url, Entries = entries }, cancellationToken)
+            .ConfigureAwait(false);
+        if (response.Failed is not { Count: > 0 } failedEntries)
+        {
+            return (count, null);
+        }
+
+        var failed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in failedEntries)
+        {
+            failed.Add(entry.Id);
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            if (!failed.Contains(entries[i].Id))
+            {
+                continue;
+            }
+
+            try
+            {
+                var entry = entries[i];
+                await _client.SendMessageAsync(
+                    new SendMessageRequest
+                    {
+                        QueueUrl = target.Url,
+                        MessageBody = entry.MessageBody,
+                        MessageAttributes = entry.MessageAttributes,
+                        MessageGroupId = entry.MessageGroupId,
+                        MessageDeduplicationId = entry.MessageDeduplicationId,
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (Classify(e, cancellationToken) is { } result)
+            {
+                return (i, result);
+            }
+        }
+
+        return (count, null);
+    }
+
+    private static Dictionary<string, MessageAttributeValue> Attributes(SqsOutgoingMessage message) => new(StringComparer.Ordinal)
+    {
+        [SqsMessageAttributes.Format] = new MessageAttributeValue { DataType = "String", StringValue = message.Format },
+        [SqsMessageAttributes.DedupeId] = new MessageAttributeValue { DataType = "String", StringValue = message.DedupeId },
+    };
+
+    /// <summary>Looks the queue URL up (unless configured) and reads the queue's size limit; cached until the queue goes missing.</summary>
+    private async Task<SqsQueueTarget> ResolveAsync(CancellationToken cancellationToken)
+    {
+        var url = _queueUrl
+            ?? (await _client.GetQueueUrlAsync(new GetQueueUrlRequest { QueueName = _queueName }, cancellationToken).ConfigureAwait(false)).QueueUrl;
+        var maxMessageBytes = _maxMessageBytes;
+        try
+        {
+            var attributes = await _client.GetQueueAttributesAsync(
+                new GetQueueAttributesRequest { QueueUrl = url, AttributeNames = ["MaximumMessageSize"] }, cancellationToken).ConfigureAwait(false);
+            if (attributes.Attributes is { } values
+                && values.TryGetValue("MaximumMessageSize", out var text)
+                && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var queueMax)
+                && queueMax >= SqsLimits.MinMessageBytes)
+            {
+                maxMessageBytes = Math.Min(maxMessageBytes, queueMax);
+            }
+        }
+        catch (AmazonServiceException e) when (e is not QueueDoesNotExistException)
+        {
+            // Reading attributes needs sqs:GetQueueAttributes, which a send-only key may lack: the option stands.
+        }
+
+        return _target = new SqsQueueTarget(url, maxMessageBytes, SqsQueueName.IsFifo(url));
+    }
+}
