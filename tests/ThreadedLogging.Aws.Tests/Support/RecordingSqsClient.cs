@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using Amazon.Runtime;
+using Amazon.SQS;
+using Amazon.SQS.Model;
+
+namespace ThreadedLogging.Aws.Tests.Support;
+
+/// <summary>
+/// The real SDK client talking to the emulator, which records the calls the sink makes and can inject
+/// faults the emulator cannot produce (throttling, refused credentials, per-entry failures).
+/// </summary>
+public sealed class RecordingSqsClient(AmazonSQSConfig config) : AmazonSQSClient(new BasicAWSCredentials("test", "test"), config)
+{
+    private int _batchCalls;
+
+    /// <summary>Gets (entries, SQS-counted bytes) of every SendMessageBatch call that reached the server.</summary>
+    public ConcurrentQueue<(int Entries, long Bytes)> BatchCalls { get; } = new();
+
+    /// <summary>Gets the bodies sent alone with SendMessage.</summary>
+    public ConcurrentQueue<string> SingleSends { get; } = new();
+
+    /// <summary>Gets or sets a fault for the n-th SendMessageBatch call (1-based), thrown instead of calling the server.</summary>
+    public Func<int, Exception?>? FailBatchCall { get; set; }
+
+    /// <summary>Gets or sets which entries of a call the "server" reports as failed (without sending them).</summary>
+    public Func<int, SendMessageBatchRequestEntry, bool>? FailEntry { get; set; }
+
+    public override async Task<SendMessageBatchResponse> SendMessageBatchAsync(SendMessageBatchRequest request, CancellationToken cancellationToken = default)
+    {
+        var call = Interlocked.Increment(ref _batchCalls);
+        if (FailBatchCall?.Invoke(call) is { } fault)
+        {
+            throw fault;
+        }
+
+        var failed = request.Entries.Where(e => FailEntry?.Invoke(call, e) == true).ToList();
+        var passed = request.Entries.Except(failed).ToList();
+        var response = new SendMessageBatchResponse { Successful = [], Failed = [] };
+        if (passed.Count > 0)
+        {
+            BatchCalls.Enqueue((passed.Count, passed.Sum(Size)));
+            var real = await base.SendMessageBatchAsync(new SendMessageBatchRequest { QueueUrl = request.QueueUrl, Entries = passed }, cancellationToken);
+            response.Successful.AddRange(real.Successful ?? []);
+            response.Failed.AddRange(real.Failed ?? []);
+        }
+
+        response.Failed.AddRange(failed.Select(e => new BatchResultErrorEntry { Id = e.Id, Code = "InternalError", SenderFault = false, Message = "injected" }));
+        return response;
+    }
+
+    public override Task<SendMessageResponse> SendMessageAsync(SendMessageRequest request, CancellationToken cancellationToken = default)
+    {
+        SingleSends.Enqueue(request.MessageBody);
+        return base.SendMessageAsync(request, cancellationToken);
+    }
+
+    public static long Size(SendMessageBatchRequestEntry e) =>
+        System.Text.Encoding.UTF8.GetByteCount(e.MessageBody)
+        + (e.MessageAttributes ?? []).Sum(a => a.Key.Length + a.Value.DataType.Length + (a.Value.StringValue?.Length ?? 0));
+}

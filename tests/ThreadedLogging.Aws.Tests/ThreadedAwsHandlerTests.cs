@@ -1,0 +1,278 @@
+using System.Net;
+using System.Security.Cryptography;
+using Amazon.SQS;
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Aws.Tests.Support;
+
+namespace ThreadedLogging.Aws.Tests;
+
+/// <summary>End to end: app → ThreadedAwsHandler → fauxqs → read back with the SDK.</summary>
+public sealed class ThreadedAwsHandlerTests(SqsEmulatorFixture sqs) : IClassFixture<SqsEmulatorFixture>
+{
+    private static readonly TimeSpan FlushBudget = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Log_ManyEvents_EachArrivesExactlyOnce()
+    {
+        var (name, url) = await sqs.CreateQueueAsync("e2e");
+        await using var handler = new ThreadedAwsHandler("test", "test", name, revision: 7, sqs.Options("ignored"));
+        var log = handler.CreateLogger("Payroll");
+        for (var i = 0; i < 1234; i++)
+        {
+            log.LogInformation("event {Number}", i);
+        }
+
+        Assert.True(await handler.FlushAsync(new CancellationTokenSource(FlushBudget).Token));
+        using var client = sqs.CreateClient();
+        var messages = await QueueReader.DrainAsync(client, url);
+
+        var events = QueueReader.Events(messages).Where(e => e.Message.StartsWith("event ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(1234, events.Count);
+        Assert.Equal(1234, events.Select(e => e.Message).Distinct().Count());
+        Assert.All(events, e => Assert.Equal(handler.Identity.InstanceId, e.InstanceId));
+        Assert.All(messages, m => Assert.StartsWith(SqsMessageAttributes.JsonBatchFormat, m.Format, StringComparison.Ordinal));
+        Assert.Equal(messages.Count, messages.Select(m => m.DedupeId).Distinct().Count());
+        Assert.Equal(1234, handler.Statistics.Sent);
+        Assert.Equal(0, handler.Statistics.Dropped);
+    }
+
+    [Fact]
+    public async Task Log_CompressibleBatch_SentGzippedAndBase64()
+    {
+        var (name, url) = await sqs.CreateQueueAsync("gzip");
+        await using var handler = new ThreadedAwsHandler(sqs.Options(name));
+        var log = handler.CreateLogger("Payroll");
+        for (var i = 0; i < 200; i++)
+        {
+            log.LogInformation("a rather repetitive message about order {Number} shipped to the same warehouse", i);
+        }
+
+        Assert.True(await handler.FlushAsync(new CancellationTokenSource(FlushBudget).Token));
+        using var client = sqs.CreateClient();
+        var messages = await QueueReader.DrainAsync(client, url);
+
+        Assert.All(messages, m => Assert.Equal(SqsMessageAttributes.JsonBatchGzipFormat, m.Format));
+        Assert.Equal(200, QueueReader.Events(messages).Count(e => e.Message.StartsWith("a rather", StringComparison.Ordinal)));
+        Assert.All(messages, m => Assert.True(m.Size < m.Json.Length, "the compressed body is smaller than the JSON"));
+    }
+
+    [Fact]
+    public async Task Log_SeedRecordFormat_OneRecordPerMessageWithUserAndRevision()
+    {
+        var (name, url) = await sqs.CreateQueueAsync("seed");
+        var options = sqs.Options(name);
+        options.MessageFormat = SqsMessageFormat.SeedRecord;
+        await using var handler = new ThreadedAwsHandler("test", "test", name, revision: 42, options);
+        handler.CreateLogger("camelot.view").LogWarning("disk {Percent}% full", 93);
+
+        Assert.True(await handler.FlushAsync(new CancellationTokenSource(FlushBudget).Token));
+        using var client = sqs.CreateClient();
+        var message = Assert.Single(await QueueReader.DrainAsync(client, url));
+
+        Assert.Equal(SqsMessageAttributes.SeedRecordFormat, message.Format);
+        using var record = System.Text.Json.JsonDocument.Parse(message.Json);
+        Assert.Equal("alice", record.RootElement.GetProperty("user").GetString());
+        Assert.Equal(42, record.RootElement.GetProperty("revision").GetInt32());
+        Assert.Equal("camelot.view", record.RootElement.GetProperty("name").GetString());
+        Assert.Equal("disk 93% full", record.RootElement.GetProperty("msg").GetString());
+    }
+
+    [Fact]
+    public async Task Send_QueueMissingAtStart_RetriesAndDeliversOnceCreated()
+    {
+        var name = $"late-{Guid.NewGuid():N}";
+        var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var options = sqs.Options(name);
+        options.SelfLog = line =>
+        {
+            if (line.Contains("does not exist", StringComparison.Ordinal))
+            {
+                failed.TrySetResult();
+            }
+        };
+        await using var handler = new ThreadedAwsHandler(options);
+        var log = handler.CreateLogger("Payroll");
+        for (var i = 0; i < 30; i++)
+        {
+            log.LogInformation("event {Number}", i);
+        }
+
+        _ = handler.FlushAsync();
+        await failed.Task.WaitAsync(FlushBudget);
+        Assert.Contains("does not exist", handler.Statistics.LastError, StringComparison.Ordinal);
+
+        using var client = sqs.CreateClient();
+        var url = (await client.CreateQueueAsync(name)).QueueUrl;
+        Assert.True(await handler.FlushAsync(new CancellationTokenSource(FlushBudget).Token));
+
+        var events = QueueReader.Events(await QueueReader.DrainAsync(client, url));
+        Assert.Equal(30, events.Count(e => e.Message.StartsWith("event ", StringComparison.Ordinal)));
+        Assert.True(handler.Statistics.Retried >= 1);
+        Assert.Equal(0, handler.Statistics.Dropped);
+    }
+
+    [Fact]
+    public async Task Send_SeedRecords_PacksTenEntriesPerCall()
+    {
+        var (name, url) = await sqs.CreateQueueAsync("ten");
+        var options = sqs.Options(name);
+        options.MessageFormat = SqsMessageFormat.SeedRecord;
+        using var client = new RecordingSqsClient(sqs.ClientConfig());
+        await using (var handler = new ThreadedAwsHandler(options, client))
+        {
+            var log = handler.CreateLogger("Payroll");
+            for (var i = 0; i < 25; i++)
+            {
+                log.LogInformation("event {Number}", i);
+            }
+
+            Assert.True(await handler.FlushAsync(new CancellationTokenSource(FlushBudget).Token));
+        }
+
+        Assert.Equal([10, 10, 5], client.BatchCalls.Select(c => c.Entries));
+        Assert.Equal(25, (await QueueReader.DrainAsync(client, url)).Count);
+    }
+
+    [Fact]
+    public async Task Send_BatchLargerThanOneMessage_SplitsWithinThePayloadLimit()
+    {
+        var (name, url) = await sqs.CreateQueueAsync("big");
+        var options = sqs.Options(name);
+        options.Compress = false;
+        options.MaxBatchBytes = 16 * 1024 * 1024;
+        options.BatchSize = 1000;
+        using var client = new RecordingSqsClient(sqs.ClientConfig());
+        await using (var handler = new ThreadedAwsHandler(options, client))
+        {
+            var log = handler.CreateLogger("Payroll");
+            for (var i = 0; i < 60; i++)
+            {
+                log.LogInformation("event {Number} {Payload}", i, Convert.ToHexString(RandomNumberGenerator.GetBytes(50_000)));
+            }
+
+            Assert.True(await handler.FlushAsync(new CancellationTokenSource(FlushBudget).Token));
+            Assert.Equal(0, handler.Statistics.Dropped);
+        }
+
+        var messages = await QueueReader.DrainAsync(client, url);
+        Assert.True(messages.Count >= 6, "6 MB of events need at least 6 messages");
+        Assert.All(client.BatchCalls, c => Assert.InRange(c.Bytes, 1, SqsLimits.MaxPayloadBytes));
+        Assert.All(client.BatchCalls, c => Assert.InRange(c.Entries, 1, 10));
+        var events = QueueReader.Events(messages).Where(e => e.Message.StartsWith("event ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(60, events.Count);
+        Assert.Equal(60, events.Select(e => e.Sequence).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Send_QueueWithOldSizeLimit_MessagesStayUnderIt()
+    {
+        var (name, url) = await sqs.CreateQueueAsync("old", new() { ["MaximumMessageSize"] = "262144" });
+        var options = sqs.Options(name);
+        options.Compress = false;
+        options.MaxBatchBytes = 4 * 1024 * 1024;
+        using var client = new RecordingSqsClient(sqs.ClientConfig());
+        await using (var handler = new ThreadedAwsHandler(options, client))
+        {
+            var log = handler.CreateLogger("Payroll");
+            for (var i = 0; i < 20; i++)
+            {
+                log.LogInformation("event {Number} {Payload}", i, Convert.ToHexString(RandomNumberGenerator.GetBytes(20_000)));
+            }
+
+            Assert.True(await handler.FlushAsync(new CancellationTokenSource(FlushBudget).Token));
+        }
+
+        var messages = await QueueReader.DrainAsync(client, url);
+        Assert.All(messages, m => Assert.True(m.Size <= 262_144));
+        Assert.Equal(20, QueueReader.Events(messages).Count(e => e.Message.StartsWith("event ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Send_EventLargerThanAnyMessage_DroppedAloneAndCounted()
+    {
+        var (name, url) = await sqs.CreateQueueAsync("huge");
+        var options = sqs.Options(name);
+        options.Compress = false;
+        options.MaxBatchBytes = 8 * 1024 * 1024;
+        await using var handler = new ThreadedAwsHandler(options);
+        var log = handler.CreateLogger("Payroll");
+        log.LogInformation("event before");
+        log.LogInformation("event huge {Payload}", new string('x', SqsLimits.MaxPayloadBytes + 10));
+        log.LogInformation("event after");
+
+        Assert.True(await handler.FlushAsync(new CancellationTokenSource(FlushBudget).Token));
+        Assert.Equal(1, handler.Statistics.Dropped);
+        Assert.Equal(2, handler.Statistics.Sent);
+        using var client = sqs.CreateClient();
+        var events = QueueReader.Events(await QueueReader.DrainAsync(client, url)).Select(e => e.Message).ToList();
+        Assert.Contains("event before", events);
+        Assert.Contains("event after", events);
+        Assert.DoesNotContain(events, e => e.StartsWith("event huge", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Send_EntryFailsInsideSuccessfulCall_RetriedAloneAndStoredOnce()
+    {
+        var (name, url) = await sqs.CreateQueueAsync("entry");
+        var options = sqs.Options(name);
+        options.MessageFormat = SqsMessageFormat.SeedRecord;
+        using var client = new RecordingSqsClient(sqs.ClientConfig()) { FailEntry = (call, entry) => call == 1 && entry.Id is "3" or "7" };
+        await using (var handler = new ThreadedAwsHandler(options, client))
+        {
+            var log = handler.CreateLogger("Payroll");
+            for (var i = 0; i < 10; i++)
+            {
+                log.LogInformation("event {Number}", i);
+            }
+
+            Assert.True(await handler.FlushAsync(new CancellationTokenSource(FlushBudget).Token));
+            Assert.Equal(10, handler.Statistics.Sent);
+            Assert.Equal(0, handler.Statistics.Failed);
+        }
+
+        Assert.Equal(2, client.SingleSends.Count);
+        var events = QueueReader.Events(await QueueReader.DrainAsync(client, url));
+        Assert.Equal(10, events.Count);
+        Assert.Equal(10, events.Select(e => e.Sequence).Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData("ThrottlingException", HttpStatusCode.BadRequest, "throttled")]
+    [InlineData("RequestThrottled", HttpStatusCode.ServiceUnavailable, "throttled")]
+    [InlineData("InvalidClientTokenId", HttpStatusCode.Forbidden, "credentials")]
+    [InlineData("SignatureDoesNotMatch", HttpStatusCode.Forbidden, "credentials")]
+    [InlineData("InternalError", HttpStatusCode.InternalServerError, "failed")]
+    public async Task Send_ServiceRefusesTwice_TransientRetriedThenDelivered(string code, HttpStatusCode status, string errorWords)
+    {
+        var (name, url) = await sqs.CreateQueueAsync("fault");
+        using var client = new RecordingSqsClient(sqs.ClientConfig())
+        {
+            FailBatchCall = call => call <= 2 ? new AmazonSQSException("injected", Amazon.Runtime.ErrorType.Sender, code, "req", status) : null,
+        };
+        await using var handler = new ThreadedAwsHandler(sqs.Options(name), client);
+        var log = handler.CreateLogger("Payroll");
+        for (var i = 0; i < 5; i++)
+        {
+            log.LogInformation("event {Number}", i);
+        }
+
+        Assert.True(await handler.FlushAsync(new CancellationTokenSource(FlushBudget).Token));
+        var statistics = handler.Statistics;
+        Assert.Equal(2, statistics.Failed);
+        Assert.Equal(2, statistics.Retried);
+        Assert.Equal(0, statistics.Dropped);
+        Assert.Contains(errorWords, statistics.LastError, StringComparison.Ordinal);
+        Assert.Equal(5, QueueReader.Events(await QueueReader.DrainAsync(client, url)).Count);
+    }
+
+    [Fact]
+    public async Task CreateLogger_AwsSdkCategories_NeverShipped()
+    {
+        var (name, _) = await sqs.CreateQueueAsync("sdk");
+        await using var handler = new ThreadedAwsHandler(sqs.Options(name));
+
+        Assert.False(handler.CreateLogger("Amazon.Runtime.Internal.RetryHandler").IsEnabled(LogLevel.Critical));
+        Assert.False(handler.CreateLogger("AWSSDK").IsEnabled(LogLevel.Critical));
+        Assert.True(handler.CreateLogger("Payroll").IsEnabled(LogLevel.Information));
+    }
+}
