@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Aws.Tests.Support;
+
+namespace ThreadedLogging.Aws.Tests;
+
+public sealed class AwsLoggingBuilderExtensionsTests(SqsEmulatorFixture sqs) : IClassFixture<SqsEmulatorFixture>
+{
+    [Fact]
+    public async Task AddThreadedAws_OptionsFromLoggingThreadedAwsSection_LogsReachTheQueue()
+    {
+        var (name, url) = await sqs.CreateQueueAsync("config");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:ThreadedAws:QueueName"] = name,
+            ["Logging:ThreadedAws:ServiceUrl"] = sqs.ServiceUrl,
+            ["Logging:ThreadedAws:Region"] = "us-east-1",
+            ["Logging:ThreadedAws:MessageFormat"] = "SeedRecord",
+            ["Logging:ThreadedAws:Revision"] = "9",
+            ["Logging:ThreadedAws:User"] = "bob",
+        }).Build();
+        var services = new ServiceCollection().AddLogging(b => b
+            .AddConfiguration(configuration.GetSection("Logging"))
+            .AddThreadedAws(o => { o.AccessKey = "test"; o.SecretAccessKey = "test"; }));
+
+        await using (var provider = services.BuildServiceProvider())
+        {
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger("Payroll").LogInformation("configured");
+            var handler = Assert.Single(provider.GetServices<ILoggerProvider>().OfType<ThreadedAwsHandler>());
+            Assert.True(await handler.FlushAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token));
+        }
+
+        using var client = sqs.CreateClient();
+        var message = Assert.Single(await QueueReader.DrainAsync(client, url));
+        using var json = System.Text.Json.JsonDocument.Parse(message.Json);
+        Assert.Equal("bob", json.RootElement.GetProperty("user").GetString());
+        Assert.Equal(9, json.RootElement.GetProperty("revision").GetInt32());
+    }
+
+    [Fact]
+    public async Task AddCloudLaunch_WithAddThreadedAws_EachHandlerKeepsItsOwnOptions()
+    {
+        var record = new CloudRecord { Author = "jane", Name = $"app{Guid.NewGuid():N}"[..20], PublicAccessKey = "k", SecretKey = "s" };
+        var services = new ServiceCollection().AddLogging(b => b
+            .AddThreadedAws(o => { o.QueueName = "other"; o.ServiceUrl = sqs.ServiceUrl; })
+            .AddCloudLaunch(record, o => o.ServiceUrl = sqs.ServiceUrl));
+
+        await using var provider = services.BuildServiceProvider();
+        var handlers = provider.GetServices<ILoggerProvider>().ToList();
+
+        Assert.Single(handlers.OfType<ThreadedAwsHandler>());
+        Assert.Single(handlers.OfType<CloudLaunchHandler>());
+    }
+}
