@@ -42,7 +42,10 @@ internal sealed class ThreadedTimer
         {
             using var delayCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var delay = Task.Delay(_time.GetElapsedTime(0, remaining), _time, delayCancel.Token);
-            var first = await Task.WhenAny(_signal.Task, delay).ConfigureAwait(false);
+
+            // The clock may have moved between reading it and arming the delay (a fake clock jumps):
+            // look again, so that a tick is never lost.
+            var first = _nextTick - _time.GetTimestamp() <= 0 ? delay : await Task.WhenAny(_signal.Task, delay).ConfigureAwait(false);
             await delayCancel.CancelAsync().ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             if (first == _signal.Task)
