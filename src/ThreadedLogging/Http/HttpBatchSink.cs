@@ -89,10 +89,10 @@ internal sealed class HttpBatchSink : ILogBatchSink, IDisposable
     {
         if (_post)
         {
-            return new HttpRequestMessage(HttpMethod.Post, _uri)
-            {
-                Content = new StringContent(fields, Encoding.ASCII, "application/x-www-form-urlencoded"),
-            };
+            // Exactly Python's header: no charset parameter (the body is ASCII after encoding).
+            var content = new ByteArrayContent(Encoding.ASCII.GetBytes(fields));
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
+            return new HttpRequestMessage(HttpMethod.Post, _uri) { Content = content };
         }
 
         // As Python's HTTPHandler: append the query with '&' when the url already has one.
