@@ -75,6 +75,12 @@ public sealed class ThreadedAwsHandlerTests(SqsEmulatorFixture sqs) : IClassFixt
         Assert.Equal(42, record.RootElement.GetProperty("revision").GetInt32());
         Assert.Equal("camelot.view", record.RootElement.GetProperty("name").GetString());
         Assert.Equal("disk 93% full", record.RootElement.GetProperty("msg").GetString());
+        Assert.Equal("WARNING", record.RootElement.GetProperty("levelname").GetString());
+        Assert.Equal(30, record.RootElement.GetProperty("levelno").GetInt32());
+        Assert.Equal(System.Text.Json.JsonValueKind.Number, record.RootElement.GetProperty("created").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, record.RootElement.GetProperty("exc_info").ValueKind);
+        Assert.Equal("PC-042", record.RootElement.GetProperty("machine").GetString());
+        Assert.Equal(handler.Identity.InstanceId, record.RootElement.GetProperty("instanceId").GetString());
     }
 
     [Fact]

@@ -1,32 +1,63 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text.Json;
 
 namespace ThreadedLogging;
 
-/// <summary>The two body shapes, written with the core's serializers so that SQS and HTTP carry the same JSON.</summary>
+/// <summary>The two body shapes, written with the core's serializers so that SQS and HTTP carry the same fields.</summary>
 internal static class SqsBodyWriter
 {
-    /// <summary>Writes the JsonBatch envelope of <paramref name="batch"/> (docs/WIRE-FORMAT.md §1).</summary>
-    public static void WriteJsonBatch(LogBatch batch, IBufferWriter<byte> output) => JsonBatchWriter.Write(batch, output);
+    /// <summary>Fields whose Python values are numbers; <c>json.dumps(record.__dict__)</c> writes them unquoted.</summary>
+    private static readonly HashSet<string> NumericFields = new(StringComparer.Ordinal)
+    {
+        "levelno", "lineno", "created", "msecs", "relativeCreated", "thread", "process",
+    };
+
+    /// <summary>Fields that are <c>None</c> in Python when absent; written as <c>null</c>.</summary>
+    private static readonly HashSet<string> NullableFields = new(StringComparer.Ordinal) { "exc_info", "exc_text", "stack_info" };
 
     /// <summary>
-    /// Writes the seed's record: the Python <c>LogRecord</c> fields of the event, plus <c>user</c> and
-    /// <c>revision</c> as the seed added them, plus the identity fields ThreadedLogging's HTTP handler sends
-    /// (<c>app</c>, <c>machine</c>) and <c>instanceId</c> + <c>sequence</c> so a consumer can store it once.
+    /// Writes the JsonBatch envelope (docs/WIRE-FORMAT.md §1) of events [start, start+count) of the batch,
+    /// with <paramref name="envelopeId"/> as its <c>batchId</c>.
+    /// </summary>
+    public static void WriteJsonBatch(LogBatch batch, string envelopeId, int start, int count, IBufferWriter<byte> output)
+    {
+        using var json = new Utf8JsonWriter(output);
+        JsonBatchWriter.WriteEnvelope(json, new LogBatch(envelopeId, batch.Events, batch.Identity), start, count);
+    }
+
+    /// <summary>
+    /// Writes the seed's record: the JSON of the Python <c>LogRecord</c>'s <c>__dict__</c> (numbers as numbers,
+    /// <c>None</c> as null) with <c>user</c> and the integer <c>revision</c> added as the seed did, plus
+    /// <c>machine</c>, <c>app</c>, and <c>instanceId</c> + <c>sequence</c> so that a consumer stores it once.
     /// </summary>
     public static void WriteSeedRecord(LogEvent logEvent, LogIdentity identity, int revision, IBufferWriter<byte> output)
     {
         using var json = new Utf8JsonWriter(output);
         json.WriteStartObject();
-        foreach (var (name, value) in PythonRecord.Fields(logEvent, identity))
+        foreach (var (name, value) in PythonRecord.GetFields(logEvent, identity))
         {
-            json.WriteString(name, value);
+            if (name == "revision")
+            {
+                continue; // the seed's revision is the deployment's integer, written below
+            }
+
+            if (NullableFields.Contains(name) && value == "None")
+            {
+                json.WriteNull(name);
+            }
+            else if (NumericFields.Contains(name) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number))
+            {
+                json.WritePropertyName(name);
+                json.WriteRawValue(value);
+            }
+            else
+            {
+                json.WriteString(name, value);
+            }
         }
 
-        json.WriteString("user", identity.User);
         json.WriteNumber("revision", revision);
-        json.WriteString("app", identity.App);
-        json.WriteString("machine", identity.Machine);
         json.WriteString("instanceId", identity.InstanceId);
         json.WriteNumber("sequence", logEvent.Sequence);
         json.WriteEndObject();

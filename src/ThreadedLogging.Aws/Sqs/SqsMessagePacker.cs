@@ -76,15 +76,10 @@ internal sealed class SqsMessagePacker(SqsMessageFormat format, bool compress, i
     private SqsOutgoingMessage EncodeJsonBatch(LogBatch batch, int start, int count, int part)
     {
         var dedupeId = DedupeId(batch, part);
-        var events = new LogEvent[count];
-        for (var i = 0; i < count; i++)
-        {
-            events[i] = batch.Events[start + i];
-        }
 
         // The envelope's batchId is the message's dedupe id: a consumer dedupes it like an HTTP Idempotency-Key.
         _buffer.ResetWrittenCount();
-        SqsBodyWriter.WriteJsonBatch(new LogBatch(dedupeId, events, batch.Identity), _buffer);
+        SqsBodyWriter.WriteJsonBatch(batch, dedupeId, start, count, _buffer);
         var json = _buffer.WrittenSpan;
 
         if (compress && json.Length >= CompressionThreshold)
