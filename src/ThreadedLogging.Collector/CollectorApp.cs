@@ -1,4 +1,5 @@
 using ThreadedLogging.Collector.Ingest;
+using ThreadedLogging.Collector.Ingest.Sqs;
 using ThreadedLogging.Collector.Query;
 using ThreadedLogging.Collector.Security;
 using ThreadedLogging.Collector.Storage.Sqlite;
@@ -49,12 +50,14 @@ internal static class CollectorApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new ApiKeyRing(options));
         builder.Services.AddSqliteEventStore(options.DataDirectory);
+        builder.Services.AddSqsIngest(builder.Configuration, options);
         builder.Services.AddSingleton<IngestPipeline>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, CollectorJsonContext.Default));
 
         var app = builder.Build();
         app.MapGet("/health", HealthApi.Get);
         app.MapIngest();
+        app.MapSqsIngest();
         app.MapQuery();
         app.MapSupportUi();
         return app;

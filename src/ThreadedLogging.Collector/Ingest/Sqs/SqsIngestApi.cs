@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using ThreadedLogging.Collector.Security;
+using ThreadedLogging.Collector.Web;
+
+namespace ThreadedLogging.Collector.Ingest.Sqs;
+
+/// <summary>
+/// <c>GET /api/ingest/sqs</c> (the consumer's counters) and <c>GET /api/ingest/sqs/poison?limit=</c> (the
+/// messages set aside), behind the read key like the query API.
+/// </summary>
+internal static class SqsIngestApi
+{
+    private const int DefaultLimit = 100;
+
+    public static IEndpointRouteBuilder MapSqsIngest(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/ingest/sqs").RequireApiKey(ApiKeyRole.Read);
+        group.MapGet(string.Empty, (SqsIngestStatistics statistics) => TypedResults.Json(statistics.Snapshot(), SqsIngestJsonContext.Default.SqsIngestSnapshot));
+        group.MapGet("/poison", GetPoisonAsync);
+        return routes;
+    }
+
+    private static async Task<Results<JsonHttpResult<SqsPoisonResponse>, JsonHttpResult<ErrorResponse>>> GetPoisonAsync(
+        HttpRequest request, SqsPoisonStore poison, CollectorOptions options, CancellationToken cancellationToken)
+    {
+        var limit = DefaultLimit;
+        if (request.Query["limit"] is { Count: > 0 } text
+            && (!int.TryParse(text[0], out limit) || limit < 1 || limit > options.MaxQueryLimit))
+        {
+            return ErrorResults.Create(StatusCodes.Status400BadRequest, $"parameter 'limit' must be an integer between 1 and {options.MaxQueryLimit}");
+        }
+
+        var (count, newest) = await poison.ListAsync(limit, cancellationToken);
+        return TypedResults.Json(new SqsPoisonResponse(count, newest), SqsIngestJsonContext.Default.SqsPoisonResponse);
+    }
+}

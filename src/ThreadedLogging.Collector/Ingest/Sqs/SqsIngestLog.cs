@@ -1,0 +1,26 @@
+namespace ThreadedLogging.Collector.Ingest.Sqs;
+
+/// <summary>The SQS consumer's log messages (source-generated; fixed event ids from 100).</summary>
+internal static partial class SqsIngestLog
+{
+    [LoggerMessage(100, LogLevel.Information, "Draining SQS queue {Queue} with {Receivers} receivers")]
+    public static partial void Started(ILogger logger, string queue, int receivers);
+
+    [LoggerMessage(101, LogLevel.Warning, "Receiving from SQS queue {Queue} failed; retrying in {Delay}: {Error}")]
+    public static partial void ReceiveFailed(ILogger logger, string queue, TimeSpan delay, string error);
+
+    [LoggerMessage(102, LogLevel.Warning, "SQS message {MessageId} from {Queue} set aside as poison: {Reason}")]
+    public static partial void Poisoned(ILogger logger, string messageId, string queue, string reason);
+
+    [LoggerMessage(103, LogLevel.Error, "Storing SQS message {MessageId} from {Queue} failed (receive {ReceiveCount}); it stays in the queue")]
+    public static partial void StoreFailed(ILogger logger, string messageId, string queue, int receiveCount, Exception exception);
+
+    [LoggerMessage(104, LogLevel.Debug, "SQS message {MessageId} from {Queue} was stored before; deleting it")]
+    public static partial void Duplicate(ILogger logger, string messageId, string queue);
+
+    [LoggerMessage(105, LogLevel.Warning, "Deleting {Count} SQS messages from {Queue} failed; they will be delivered again and deduplicated: {Error}")]
+    public static partial void DeleteFailed(ILogger logger, int count, string queue, string error);
+
+    [LoggerMessage(106, LogLevel.Information, "{Count} SQS messages from {Queue} reached their visibility timeout before they were handled; left for redelivery")]
+    public static partial void Expired(ILogger logger, int count, string queue);
+}

@@ -1,0 +1,91 @@
+namespace ThreadedLogging.Collector.Ingest.Sqs;
+
+/// <summary>
+/// The SQS queues the collector drains, bound from <c>Collector:Sqs</c>. Messages are deleted only after
+/// their events are committed; what cannot be parsed is set aside in the poison table, never retried forever.
+/// </summary>
+internal sealed class SqsIngestOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Collector:Sqs";
+
+    /// <summary>Gets or sets the queues. The default value is none: no SQS ingest.</summary>
+    public List<SqsQueueOptions> Queues { get; set; } = [];
+
+    /// <summary>Gets or sets how many receivers long-poll each queue at once. The default value is 2.</summary>
+    public int ReceiversPerQueue { get; set; } = 2;
+
+    /// <summary>Gets or sets the long-poll wait of a receive, in seconds (0 to 20). The default value is 20.</summary>
+    public int WaitTimeSeconds { get; set; } = 20;
+
+    /// <summary>
+    /// Gets or sets the visibility timeout asked for on receive, in seconds. A message not yet handled when it
+    /// runs out is left alone (another receiver gets it again) rather than handled twice at once. The default value is 60.
+    /// </summary>
+    public int VisibilityTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// Gets or sets how many receives a message whose events cannot be stored gets before it is set aside.
+    /// Unparseable messages are set aside at once. The default value is 5.
+    /// </summary>
+    public int MaxReceiveCount { get; set; } = 5;
+
+    /// <summary>Gets or sets the pause after a failed receive (queue missing, network). The default value is 5 seconds.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Returns the problems of these options, each naming the option and its value.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        for (var i = 0; i < Queues.Count; i++)
+        {
+            var queue = Queues[i];
+            if (string.IsNullOrWhiteSpace(queue.Name) == string.IsNullOrWhiteSpace(queue.Url))
+            {
+                errors.Add($"{SectionName}:Queues:{i} must have a Name or a Url (exactly one).");
+            }
+
+            if (queue.Url is { } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
+            {
+                errors.Add($"{SectionName}:Queues:{i}:Url must be an absolute URL (was '{url}').");
+            }
+
+            if (queue.ServiceUrl is { } service && !Uri.TryCreate(service, UriKind.Absolute, out _))
+            {
+                errors.Add($"{SectionName}:Queues:{i}:ServiceUrl must be an absolute URL (was '{service}').");
+            }
+
+            if (string.IsNullOrEmpty(queue.AccessKey) != string.IsNullOrEmpty(queue.SecretAccessKey))
+            {
+                errors.Add($"{SectionName}:Queues:{i} must have both AccessKey and SecretAccessKey, or neither.");
+            }
+        }
+
+        if (ReceiversPerQueue is < 1 or > 64)
+        {
+            errors.Add($"{SectionName}:ReceiversPerQueue must be between 1 and 64 (was {ReceiversPerQueue}).");
+        }
+
+        if (WaitTimeSeconds is < 0 or > 20)
+        {
+            errors.Add($"{SectionName}:WaitTimeSeconds must be between 0 and 20 (was {WaitTimeSeconds}).");
+        }
+
+        if (VisibilityTimeoutSeconds is < 1 or > 43_200)
+        {
+            errors.Add($"{SectionName}:VisibilityTimeoutSeconds must be between 1 and 43200 (was {VisibilityTimeoutSeconds}).");
+        }
+
+        if (MaxReceiveCount is < 1 or > 1000)
+        {
+            errors.Add($"{SectionName}:MaxReceiveCount must be between 1 and 1000 (was {MaxReceiveCount}).");
+        }
+
+        if (RetryDelay <= TimeSpan.Zero)
+        {
+            errors.Add($"{SectionName}:RetryDelay must be positive (was {RetryDelay}).");
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,218 @@
+using Amazon.SQS;
+using Amazon.SQS.Model;
+using ThreadedLogging.Collector.Storage;
+
+namespace ThreadedLogging.Collector.Ingest.Sqs;
+
+/// <summary>
+/// Drains one queue with several long-polling receivers. Each message is decoded and its events committed
+/// (a redelivered message is recognised by its batch key and stored once), then deleted. What cannot be
+/// decoded is set aside at once; what cannot be stored stays in the queue until its receive count reaches
+/// <see cref="SqsIngestOptions.MaxReceiveCount"/>, then is set aside too. A message whose visibility timeout
+/// ran out before its turn is left for the next receive instead of being handled twice at once.
+/// </summary>
+internal sealed class SqsQueueConsumer(
+    SqsQueueOptions queue,
+    SqsIngestOptions options,
+    IAmazonSQS client,
+    IEventStore store,
+    SqsPoisonStore poison,
+    SqsIngestStatistics statistics,
+    CollectorOptions collector,
+    TimeProvider time,
+    ILogger logger,
+    Func<IReadOnlyList<Message>, CancellationToken, Task>? beforeDelete = null)
+{
+    /// <summary>What is left of the visibility timeout when a receiver stops starting new messages of a receive.</summary>
+    private static readonly TimeSpan MaxVisibilityMargin = TimeSpan.FromSeconds(2);
+
+    private string? _url = queue.Url;
+
+    public Task RunAsync(CancellationToken stopping)
+    {
+        SqsIngestLog.Started(logger, queue.Label, options.ReceiversPerQueue);
+        var receivers = new Task[options.ReceiversPerQueue];
+        for (var i = 0; i < receivers.Length; i++)
+        {
+            receivers[i] = Task.Run(() => ReceiveLoopAsync(stopping), CancellationToken.None);
+        }
+
+        return Task.WhenAll(receivers);
+    }
+
+    private async Task ReceiveLoopAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await ReceiveOnceAsync(stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                if (e is QueueDoesNotExistException && queue.Name is not null)
+                {
+                    _url = null; // look it up again: it may be created, or re-created with another URL
+                }
+
+                var error = $"{e.GetType().Name}: {e.Message}";
+                statistics.Error(error);
+                SqsIngestLog.ReceiveFailed(logger, queue.Label, options.RetryDelay, error);
+                try
+                {
+                    await Task.Delay(options.RetryDelay, time, stopping);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task ReceiveOnceAsync(CancellationToken stopping)
+    {
+        var url = _url ??= (await client.GetQueueUrlAsync(queue.Name, stopping)).QueueUrl;
+        var response = await client.ReceiveMessageAsync(
+            new ReceiveMessageRequest
+            {
+                QueueUrl = url,
+                MaxNumberOfMessages = 10,
+                WaitTimeSeconds = options.WaitTimeSeconds,
+                VisibilityTimeout = options.VisibilityTimeoutSeconds,
+                MessageAttributeNames = ["All"],
+                MessageSystemAttributeNames = ["ApproximateReceiveCount"],
+            },
+            stopping);
+        var receivedAt = time.GetTimestamp();
+        if (response.Messages is not { Count: > 0 } messages)
+        {
+            return;
+        }
+
+        statistics.Received(messages.Count);
+        var timeout = TimeSpan.FromSeconds(options.VisibilityTimeoutSeconds);
+        var visibility = timeout - TimeSpan.FromTicks(Math.Min(MaxVisibilityMargin.Ticks, timeout.Ticks / 5));
+        var handled = new List<Message>(messages.Count);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if (time.GetElapsedTime(receivedAt) >= visibility)
+            {
+                // Another receiver may hold these now: let it have them rather than handle them twice at once.
+                statistics.Expired(messages.Count - i);
+                SqsIngestLog.Expired(logger, messages.Count - i, queue.Label);
+                break;
+            }
+
+            if (await HandleAsync(messages[i], stopping))
+            {
+                handled.Add(messages[i]);
+            }
+        }
+
+        if (handled.Count == 0)
+        {
+            return;
+        }
+
+        if (beforeDelete is not null)
+        {
+            await beforeDelete(handled, stopping);
+        }
+
+        await DeleteAsync(url, handled);
+    }
+
+    /// <summary>Stores or sets aside one message; true when it may be deleted.</summary>
+    private async Task<bool> HandleAsync(Message message, CancellationToken stopping)
+    {
+        var receiveCount = SqsMessageDecoder.ReceiveCount(message);
+        EventBatch batch;
+        try
+        {
+            batch = SqsMessageDecoder.Decode(message, queue.Label, new IngestLimits(collector, time.GetUtcNow()));
+        }
+        catch (IngestRejectedException e)
+        {
+            return await SetAsideAsync(message, receiveCount, e.Message, stopping);
+        }
+
+        try
+        {
+            // Not the stopping token: once started, a batch is committed whole.
+            var result = await store.AppendAsync(batch, CancellationToken.None);
+            statistics.Stored(result.Stored, result.Duplicate);
+            if (result.Duplicate)
+            {
+                SqsIngestLog.Duplicate(logger, message.MessageId, queue.Label);
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            statistics.Error($"store: {e.GetType().Name}: {e.Message}");
+            SqsIngestLog.StoreFailed(logger, message.MessageId, queue.Label, receiveCount, e);
+            return receiveCount >= options.MaxReceiveCount
+                && await SetAsideAsync(message, receiveCount, $"not stored after {receiveCount} receives: {e.Message}", stopping);
+        }
+    }
+
+    private async Task<bool> SetAsideAsync(Message message, int receiveCount, string reason, CancellationToken stopping)
+    {
+        try
+        {
+            await poison.AddAsync(
+                new SqsPoisonMessage(
+                    0,
+                    queue.Label,
+                    message.MessageId,
+                    Attribute(message, SqsWire.DedupeIdAttribute),
+                    Attribute(message, SqsWire.FormatAttribute),
+                    receiveCount,
+                    reason,
+                    time.GetUtcNow(),
+                    message.Body ?? string.Empty),
+                stopping);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Not kept: leave it in the queue rather than lose it.
+            statistics.Error($"poison table: {e.GetType().Name}: {e.Message}");
+            return false;
+        }
+
+        statistics.Poisoned();
+        SqsIngestLog.Poisoned(logger, message.MessageId, queue.Label, reason);
+        return true;
+    }
+
+    private async Task DeleteAsync(string url, List<Message> handled)
+    {
+        try
+        {
+            // Not the stopping token: the events are committed, the delete should go through even at shutdown.
+            var entries = handled.Select((m, i) => new DeleteMessageBatchRequestEntry(i.ToString(System.Globalization.CultureInfo.InvariantCulture), m.ReceiptHandle)).ToList();
+            var response = await client.DeleteMessageBatchAsync(new DeleteMessageBatchRequest { QueueUrl = url, Entries = entries }, CancellationToken.None);
+            var failed = response.Failed?.Count ?? 0;
+            statistics.Deleted(handled.Count - failed);
+            if (failed > 0)
+            {
+                SqsIngestLog.DeleteFailed(logger, failed, queue.Label, response.Failed![0].Message ?? response.Failed[0].Code);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Redelivered later and recognised by its batch key: stored once all the same.
+            statistics.Error($"delete: {e.GetType().Name}: {e.Message}");
+            SqsIngestLog.DeleteFailed(logger, handled.Count, queue.Label, e.Message);
+        }
+    }
+
+    private static string? Attribute(Message message, string name) =>
+        message.MessageAttributes is { } attributes && attributes.TryGetValue(name, out var value) ? value.StringValue : null;
+}

@@ -1,0 +1,49 @@
+using ThreadedLogging.Collector.Ingest.Sqs;
+
+namespace ThreadedLogging.Aws.Tests.Collector;
+
+public sealed class SqsIngestOptionsTests
+{
+    [Fact]
+    public void Validate_Defaults_NoErrors()
+    {
+        Assert.Empty(new SqsIngestOptions().Validate());
+    }
+
+    [Fact]
+    public void Validate_QueueWithNameAndUrl_ErrorNamesTheQueue()
+    {
+        var options = new SqsIngestOptions { Queues = [new SqsQueueOptions { Name = "a", Url = "https://sqs.eu-west-1.amazonaws.com/1/a" }] };
+
+        Assert.Contains(options.Validate(), e => e.Contains("Collector:Sqs:Queues:0", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(0, 20, 60, "ReceiversPerQueue")]
+    [InlineData(2, 21, 60, "WaitTimeSeconds")]
+    [InlineData(2, 20, 0, "VisibilityTimeoutSeconds")]
+    public void Validate_OutOfRange_ErrorNamesTheOption(int receivers, int wait, int visibility, string option)
+    {
+        var options = new SqsIngestOptions { ReceiversPerQueue = receivers, WaitTimeSeconds = wait, VisibilityTimeoutSeconds = visibility };
+
+        Assert.Contains(options.Validate(), e => e.Contains(option, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_KeyWithoutSecret_Error()
+    {
+        var options = new SqsIngestOptions { Queues = [new SqsQueueOptions { Name = "a", AccessKey = "k" }] };
+
+        Assert.Contains(options.Validate(), e => e.Contains("SecretAccessKey", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Wire_CollectorConstants_MatchTheClientsAttributes()
+    {
+        Assert.Equal(SqsMessageAttributes.Format, SqsWire.FormatAttribute);
+        Assert.Equal(SqsMessageAttributes.DedupeId, SqsWire.DedupeIdAttribute);
+        Assert.Equal(SqsMessageAttributes.SeedRecordFormat, SqsWire.SeedRecord);
+        Assert.Equal(SqsMessageAttributes.JsonBatchFormat, SqsWire.JsonBatch);
+        Assert.Equal(SqsMessageAttributes.JsonBatchGzipFormat, SqsWire.JsonBatchGzip);
+    }
+}
