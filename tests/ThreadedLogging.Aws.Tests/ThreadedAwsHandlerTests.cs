@@ -272,6 +272,30 @@ public sealed class ThreadedAwsHandlerTests(SqsEmulatorFixture sqs) : IClassFixt
     }
 
     [Fact]
+    public async Task Send_FifoQueue_GroupAndDeduplicationIdsSetAndEveryEventArrives()
+    {
+        var fifoName = $"fifo-{Guid.NewGuid():N}.fifo";
+        using var client = sqs.CreateClient();
+        var url = (await client.CreateQueueAsync(new Amazon.SQS.Model.CreateQueueRequest { QueueName = fifoName, Attributes = new() { ["FifoQueue"] = "true" } })).QueueUrl;
+        var options = sqs.Options(fifoName);
+        options.MessageFormat = SqsMessageFormat.SeedRecord;
+        await using (var handler = new ThreadedAwsHandler(options))
+        {
+            var log = handler.CreateLogger("Payroll");
+            for (var i = 0; i < 25; i++)
+            {
+                log.LogInformation("event {Number}", i);
+            }
+
+            Assert.True(await handler.FlushAsync(new CancellationTokenSource(FlushBudget).Token));
+            Assert.Equal(0, handler.Statistics.Dropped);
+        }
+
+        var events = QueueReader.Events(await QueueReader.DrainAsync(client, url));
+        Assert.Equal(Enumerable.Range(0, 25).Select(i => $"event {i}"), events.Select(e => e.Message));
+    }
+
+    [Fact]
     public async Task CreateLogger_AwsSdkCategories_NeverShipped()
     {
         var (name, _) = await sqs.CreateQueueAsync("sdk");

@@ -43,7 +43,8 @@ internal sealed partial class SqsBatchSink
             case AmazonServiceException e:
                 return ClassifyService(e);
             case AmazonClientException e:
-                return Transient($"SQS client error: {e.Message}");
+                // The first line says it (e.g. "Failed to resolve AWS credentials."); the rest lists every provider tried.
+                return Transient($"SQS client error: {e.Message.Split('\n', 2)[0].Trim()}");
             case HttpRequestException or IOException or TimeoutException or OperationCanceledException:
                 return Transient($"SQS unreachable: {exception.GetType().Name}: {exception.Message}");
             default:

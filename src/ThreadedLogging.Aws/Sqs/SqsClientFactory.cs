@@ -29,15 +29,25 @@ internal static class SqsClientFactory
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
         }
 
-        if (string.IsNullOrEmpty(options.AccessKey))
+        try
         {
-            // The standard chain: environment, profile, container or instance role.
-            return new AmazonSQSClient(config);
-        }
+            if (string.IsNullOrEmpty(options.AccessKey))
+            {
+                // The standard chain (environment, profile, container or instance role), resolved at the first send:
+                // missing credentials are then a transient failure, counted and retried, not an exception here.
+                return new AmazonSQSClient(config);
+            }
 
-        AWSCredentials credentials = string.IsNullOrEmpty(options.SessionToken)
-            ? new BasicAWSCredentials(options.AccessKey, options.SecretAccessKey)
-            : new SessionAWSCredentials(options.AccessKey, options.SecretAccessKey, options.SessionToken);
-        return new AmazonSQSClient(credentials, config);
+            AWSCredentials credentials = string.IsNullOrEmpty(options.SessionToken)
+                ? new BasicAWSCredentials(options.AccessKey, options.SecretAccessKey)
+                : new SessionAWSCredentials(options.AccessKey, options.SecretAccessKey, options.SessionToken);
+            return new AmazonSQSClient(credentials, config);
+        }
+        catch (AmazonClientException e)
+        {
+            // Without Region or ServiceUrl the SDK looks for a region (AWS_REGION, profile) and throws when none is found.
+            throw new ArgumentException(
+                $"Region must be set when ServiceUrl is not, unless AWS_REGION or the AWS profile names one ({e.Message}).", nameof(options.Region), e);
+        }
     }
 }
