@@ -1,0 +1,62 @@
+using Amazon.SQS.Model;
+using Microsoft.Extensions.Logging.Abstractions;
+using ThreadedLogging.Aws.Tests.Support;
+using ThreadedLogging.Collector;
+using ThreadedLogging.Collector.Ingest.Sqs;
+using ThreadedLogging.Collector.Storage;
+
+namespace ThreadedLogging.Aws.Tests.Collector;
+
+public sealed class SqsQueueConsumerTests(SqsEmulatorFixture sqs) : IClassFixture<SqsEmulatorFixture>
+{
+    [Fact]
+    public async Task Run_StoreKeepsFailing_MessageSetAsideAfterMaxReceiveCountNotRetriedForever()
+    {
+        using var data = new TempDirectory();
+        var (name, url) = await sqs.CreateQueueAsync("storefail");
+        using var client = sqs.CreateClient();
+        await client.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = """{"msg":"kept aside","levelno":20}""" });
+        var options = new SqsIngestOptions { ReceiversPerQueue = 1, WaitTimeSeconds = 1, VisibilityTimeoutSeconds = 1, MaxReceiveCount = 2 };
+        var queue = new SqsQueueOptions { Name = name, ServiceUrl = sqs.ServiceUrl, AccessKey = "test", SecretAccessKey = "test" };
+        var statistics = new SqsIngestStatistics();
+        var poison = new SqsPoisonStore(data.Path);
+        var store = new FailingEventStore();
+        var consumer = new SqsQueueConsumer(queue, options, client, store, poison, statistics, new CollectorOptions(), TimeProvider.System, NullLogger.Instance);
+
+        using var stop = new CancellationTokenSource();
+        var running = consumer.RunAsync(stop.Token);
+        await statistics.WaitAsync(s => s.Poison >= 1 && s.Deleted >= 1, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        await stop.CancelAsync();
+        await running;
+
+        Assert.Equal(2, store.Attempts);
+        var (count, newest) = await poison.ListAsync(10, CancellationToken.None);
+        Assert.Equal(1, count);
+        Assert.Contains("not stored after 2 receives", newest[0].Reason, StringComparison.Ordinal);
+        Assert.Equal("""{"msg":"kept aside","levelno":20}""", newest[0].Body);
+    }
+
+    /// <summary>A store whose disk is gone: every append fails.</summary>
+    private sealed class FailingEventStore : IEventStore
+    {
+        private int _attempts;
+
+        public int Attempts => Volatile.Read(ref _attempts);
+
+        public bool IsReady => true;
+
+        public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<AppendResult> AppendAsync(EventBatch batch, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _attempts);
+            throw new IOException("disk full");
+        }
+
+        public Task<EventPage> QueryAsync(EventQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<UserSummary>> GetUsersAsync(int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
