@@ -1,11 +1,11 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace ThreadedLogging;
 
 /// <summary>The two body shapes, written with the core's serializers so that SQS and HTTP carry the same fields.</summary>
-internal static class SqsBodyWriter
+internal static partial class SqsBodyWriter
 {
     /// <summary>Fields whose Python values are numbers; <c>json.dumps(record.__dict__)</c> writes them unquoted.</summary>
     private static readonly HashSet<string> NumericFields = new(StringComparer.Ordinal)
@@ -46,7 +46,7 @@ internal static class SqsBodyWriter
             {
                 json.WriteNull(name);
             }
-            else if (NumericFields.Contains(name) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number))
+            else if (NumericFields.Contains(name) && JsonNumber().IsMatch(value))
             {
                 json.WritePropertyName(name);
                 json.WriteRawValue(value);
@@ -62,4 +62,11 @@ internal static class SqsBodyWriter
         json.WriteNumber("sequence", logEvent.Sequence);
         json.WriteEndObject();
     }
+
+    /// <summary>
+    /// Python's <c>str()</c> of an int or a finite float (<c>20</c>, <c>1732443746.123</c>, <c>1e-05</c>) is a JSON
+    /// number; anything else (<c>inf</c>, <c>nan</c>, an empty field) is written as a string.
+    /// </summary>
+    [GeneratedRegex(@"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex JsonNumber();
 }
