@@ -20,7 +20,8 @@ public partial class ThreadedHandler
                 Dropped = Interlocked.Read(ref _dropped),
                 Retried = Interlocked.Read(ref _retried),
                 Failed = Interlocked.Read(ref _failed),
-                Pending = Math.Max(0, Interlocked.Read(ref _queuedCount)) + Math.Max(0, Interlocked.Read(ref _inFlight)),
+                Spooled = Math.Max(0, Interlocked.Read(ref _spooled)),
+                Pending = Math.Max(0, Interlocked.Read(ref _queuedCount)) + Math.Max(0, Interlocked.Read(ref _inFlight)) + Math.Max(0, Interlocked.Read(ref _spooled)),
                 Capacity = _capacity,
                 LastError = error?.Message,
                 LastErrorTime = error?.Time,
@@ -111,6 +112,11 @@ public partial class ThreadedHandler
         if (!stopped)
         {
             _selfLog.Write("The sink did not stop within the shutdown budget; it was abandoned.");
+        }
+
+        if (stopped)
+        {
+            CloseSpool();
         }
 
         CompleteFlushWaiters(force: true);

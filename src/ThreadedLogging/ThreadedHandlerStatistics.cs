@@ -18,7 +18,10 @@ public sealed record ThreadedHandlerStatistics
     /// <summary>Gets the number of failed send attempts (each is retried or ends in a drop).</summary>
     public long Failed { get; init; }
 
-    /// <summary>Gets the number of events queued or in flight.</summary>
+    /// <summary>Gets the number of events written to the durable spool and not yet delivered.</summary>
+    public long Spooled { get; init; }
+
+    /// <summary>Gets the number of events queued, in flight or spooled.</summary>
     public long Pending { get; init; }
 
     /// <summary>Gets the capacity of the queue in events.</summary>
