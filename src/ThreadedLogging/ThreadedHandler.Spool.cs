@@ -35,9 +35,10 @@ public partial class ThreadedHandler
             return false;
         }
 
+        var userEvents = batch.Count(e => !e.IsExtra);
         try
         {
-            _spool!.Append(new LogBatch(NewBatchId(), batch, Identity));
+            _spool!.Append(new LogBatch(NewBatchId(), batch, Identity), userEvents);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -45,7 +46,6 @@ public partial class ThreadedHandler
             return false;
         }
 
-        var userEvents = batch.Count(e => !e.IsExtra);
         Interlocked.Add(ref _inFlight, -batch.Count);
         Interlocked.Add(ref _spooled, userEvents);
         return true;
@@ -95,7 +95,7 @@ public partial class ThreadedHandler
             var left = delay - Time.GetElapsedTime(start);
             await _timer.DelayAsync(left < _interval ? left : _interval, token).ConfigureAwait(false);
             var batch = new List<LogEvent>();
-            while (FillBatch(batch, drainAll: true))
+            while (!token.IsCancellationRequested && FillBatch(batch, drainAll: true))
             {
                 if (!TrySpool(batch))
                 {
@@ -103,6 +103,23 @@ public partial class ThreadedHandler
                 }
 
                 batch.Clear();
+            }
+
+            SyncSpool();
+        }
+    }
+
+    private void SyncSpool()
+    {
+        if (_spoolActive)
+        {
+            try
+            {
+                _spool!.Sync();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                SpoolFailed(e);
             }
         }
     }

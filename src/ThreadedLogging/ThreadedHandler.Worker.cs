@@ -34,7 +34,7 @@ public partial class ThreadedHandler
             {
                 var drainAll = elapsed | Interlocked.Exchange(ref _flushRequested, 0) == 1 | _stopping;
                 await DeliverCarriedAsync(token).ConfigureAwait(false);
-                while (FillBatch(batch, drainAll))
+                while (!token.IsCancellationRequested && FillBatch(batch, drainAll))
                 {
                     if (!TrySpool(batch))
                     {
@@ -45,6 +45,7 @@ public partial class ThreadedHandler
                     CompleteFlushWaiters();
                 }
 
+                SyncSpool();
                 await DeliverSpooledAsync(token).ConfigureAwait(false);
                 CompleteFlushWaiters();
                 if (_stopping && Volatile.Read(ref _queuedCount) == 0)

@@ -31,7 +31,7 @@ internal sealed partial class DurableSpool : IDisposable
         _directory = Path.Combine(root, instanceId);
         _maxBytes = maxBytes;
         _maxAge = maxAge;
-        _segmentBytes = Math.Clamp(maxBytes / 8, 64 * 1024, 4 * 1024 * 1024);
+        _segmentBytes = Math.Clamp(maxBytes / 8, 4 * 1024, 4 * 1024 * 1024);
         _time = time;
     }
 
@@ -65,19 +65,32 @@ internal sealed partial class DurableSpool : IDisposable
         DropExpired();
     }
 
-    /// <summary>Appends a batch as one record; flushed to disk before it returns.</summary>
-    public void Append(LogBatch batch)
+    /// <summary>
+    /// Appends a batch as one record, handed to the operating system before it returns (so it survives
+    /// the process being killed); <see cref="Sync"/> makes it survive a power cut too.
+    /// </summary>
+    /// <param name="batch">The batch.</param>
+    /// <param name="countedEvents">How many of its events count (the app's, not the handler's own notices): what a drop reports.</param>
+    public void Append(LogBatch batch, int countedEvents)
     {
-        var record = SpoolRecordFormat.Frame(SpoolSerializer.Serialize(batch), batch.Events.Count);
+        var record = SpoolRecordFormat.Frame(SpoolSerializer.Serialize(batch), countedEvents);
         if (record.Length > _maxBytes)
         {
-            Dropped?.Invoke(batch.Events.Count, false);
+            Dropped?.Invoke(countedEvents, false);
             Report?.Invoke($"A batch of {record.Length} bytes is larger than the spool ({_maxBytes} bytes) and was dropped.");
             return;
         }
 
         DropExpired();
-        while (_segments.Sum(s => s.Length) + record.Length > _maxBytes && _segments.Count > 0 && _segments[0] != _writing)
+        if (_writing is not null && _segments.Sum(s => s.Length) + record.Length > _maxBytes)
+        {
+            // Close the segment being written, so that it too can go if it is the oldest.
+            _writer?.Dispose();
+            _writer = null;
+            _writing = null;
+        }
+
+        while (_segments.Count > 0 && _segments.Sum(s => s.Length) + record.Length > _maxBytes)
         {
             var oldest = _segments[0];
             Report?.Invoke($"The spool is full ({_maxBytes} bytes): dropping its oldest segment with {oldest.PendingEvents} events.");
@@ -90,10 +103,13 @@ internal sealed partial class DurableSpool : IDisposable
         }
 
         _writer!.Write(record);
-        _writer.Flush(flushToDisk: true);
+        _writer.Flush(flushToDisk: false);
         _writing!.Length += record.Length;
-        _writing.PendingEvents += batch.Events.Count;
+        _writing.PendingEvents += countedEvents;
     }
+
+    /// <summary>Forces what was appended onto the disk (fsync); the worker calls it once per round, not per record.</summary>
+    public void Sync() => _writer?.Flush(flushToDisk: true);
 
     /// <summary>Reads the oldest record not yet delivered; the caller calls <see cref="Acknowledge"/> after delivery.</summary>
     public bool TryReadNext(out SpoolEntry entry)
