@@ -5,25 +5,34 @@ public partial class ThreadedHandler
     private readonly DurableSpool? _spool;
     private readonly TimeSpan _interval;
     private readonly List<LogEvent> _carried = [];
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _spoolActive;
     private long _spooled;
+    private long _adopted;
 
     /// <summary>Opens the spool on the worker (never on the caller's thread); a failure leaves the handler in memory-only mode.</summary>
     private void OpenSpool()
     {
-        if (_spool is null)
-        {
-            return;
-        }
-
         try
         {
-            _spool.Open();
-            _spoolActive = true;
+            if (_spool is not null)
+            {
+                _spool.Open();
+                _spoolActive = true;
+
+                // What a dead process left behind was logged before anything now: Flush waits for it too.
+                var adopted = _spool.PendingEvents;
+                Interlocked.Add(ref _adopted, adopted);
+                Interlocked.Add(ref _spooled, adopted);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
             SpoolFailed(e);
+        }
+        finally
+        {
+            _ready.TrySetResult();
         }
     }
 
@@ -134,14 +143,11 @@ public partial class ThreadedHandler
         }
     }
 
-    private void OnSpoolDropped(int count, bool adopted)
+    private void OnSpoolDropped(int count)
     {
         Interlocked.Add(ref _dropped, count);
-        if (!adopted)
-        {
-            Interlocked.Add(ref _spooled, -count);
-            Interlocked.Add(ref _settled, count);
-        }
+        Interlocked.Add(ref _spooled, -count);
+        Interlocked.Add(ref _settled, count);
     }
 
     private void SpoolFailed(Exception e)

@@ -6,7 +6,10 @@ public sealed record ThreadedHandlerStatistics
     /// <summary>Gets the number of events accepted into the queue.</summary>
     public long Enqueued { get; init; }
 
-    /// <summary>Gets the number of events delivered.</summary>
+    /// <summary>Gets the number of events found at start in the spool of a process that had died, and sent by this handler.</summary>
+    public long Adopted { get; init; }
+
+    /// <summary>Gets the number of events delivered (including adopted ones).</summary>
     public long Sent { get; init; }
 
     /// <summary>Gets the number of events lost: queue full, rejected by the receiver, or left at shutdown.</summary>

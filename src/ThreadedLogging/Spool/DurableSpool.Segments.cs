@@ -70,7 +70,7 @@ internal sealed partial class DurableSpool
     {
         if (dropped && segment.PendingEvents > 0)
         {
-            Dropped?.Invoke(segment.PendingEvents, segment.Adopted);
+            Dropped?.Invoke(segment.PendingEvents);
         }
 
         segment.PendingEvents = 0;

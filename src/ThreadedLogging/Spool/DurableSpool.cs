@@ -35,8 +35,8 @@ internal sealed partial class DurableSpool : IDisposable
         _time = time;
     }
 
-    /// <summary>Called with (events, adopted) for what the size or age cap removed, or a torn segment cut short.</summary>
-    public Action<int, bool>? Dropped { get; set; }
+    /// <summary>Called with the number of events the size or age cap removed, or a torn segment cut short.</summary>
+    public Action<int>? Dropped { get; set; }
 
     /// <summary>Called with a message for the self-log.</summary>
     public Action<string>? Report { get; set; }
@@ -76,7 +76,7 @@ internal sealed partial class DurableSpool : IDisposable
         var record = SpoolRecordFormat.Frame(SpoolSerializer.Serialize(batch), countedEvents);
         if (record.Length > _maxBytes)
         {
-            Dropped?.Invoke(countedEvents, false);
+            Dropped?.Invoke(countedEvents);
             Report?.Invoke($"A batch of {record.Length} bytes is larger than the spool ({_maxBytes} bytes) and was dropped.");
             return;
         }
@@ -132,7 +132,7 @@ internal sealed partial class DurableSpool : IDisposable
             {
                 try
                 {
-                    entry = new SpoolEntry(segment, _reader.Position, SpoolSerializer.Deserialize(payload, segment.Adopted), count);
+                    entry = new SpoolEntry(segment, _reader.Position, SpoolSerializer.Deserialize(payload), count);
                     return true;
                 }
                 catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException)
@@ -141,7 +141,7 @@ internal sealed partial class DurableSpool : IDisposable
                     Report?.Invoke($"Skipped an unreadable spool record in {segment.Path}: {e.Message}");
                     segment.Delivered = _reader.Position;
                     segment.PendingEvents -= count;
-                    Dropped?.Invoke(count, segment.Adopted);
+                    Dropped?.Invoke(count);
                     continue;
                 }
             }

@@ -15,9 +15,7 @@ internal static class SpoolSerializer
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <param name="payload">A record's payload.</param>
-    /// <param name="adopted">Whether the record comes from another (dead) process's spool.</param>
-    public static LogBatch Deserialize(byte[] payload, bool adopted)
+    public static LogBatch Deserialize(byte[] payload)
     {
         using var document = JsonDocument.Parse(payload);
         var root = document.RootElement;
@@ -34,7 +32,7 @@ internal static class SpoolSerializer
         foreach (var item in root.GetProperty("events").EnumerateArray())
         {
             var logEvent = ReadEvent(item);
-            logEvent.IsExtra = adopted || logEvent.Category == ThreadedHandler.OwnCategory;
+            logEvent.IsExtra = logEvent.Category == ThreadedHandler.OwnCategory; // a drop notice stays uncounted
             events.Add(logEvent);
         }
 

@@ -74,7 +74,9 @@ public sealed class SpoolTests
 
         var sink = new CollectingSink().Open();
         await using var second = new ThreadedHandler(sink, Options(directory.Path));
-        await sink.WaitForBatchesAsync(1);
+        Assert.True(second.Flush(TimeSpan.FromSeconds(30))); // waits for what it adopted, too
+        Assert.Equal(50, second.Statistics.Adopted);
+        Assert.Equal(50, second.Statistics.Sent);
         var batch = Assert.Single(sink.Batches);
         Assert.Equal(first.Identity.InstanceId, batch.Identity.InstanceId);
         Assert.Equal(Enumerable.Range(0, 50), batch.Events.Select(e => (int)(long)e.Properties[0].Value!));
