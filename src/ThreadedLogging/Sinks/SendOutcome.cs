@@ -12,6 +12,9 @@ public enum SendOutcome
     /// <summary>The batch is too large for the receiver (413): split it and send the halves.</summary>
     TooLarge,
 
-    /// <summary>The receiver refused the batch for good (400, 401, 403): do not resend it as is.</summary>
+    /// <summary>The receiver refused the batch's content for good (400, 422): the batch is split to isolate the poison event, which is dropped alone.</summary>
     Rejected,
+
+    /// <summary>The receiver refused the credentials (401, 403): the batch is dropped whole and counted; splitting cannot help.</summary>
+    Unauthorized,
 }

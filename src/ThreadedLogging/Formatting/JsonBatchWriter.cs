@@ -1,0 +1,224 @@
+using System.Buffers;
+using System.Collections;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+
+namespace ThreadedLogging;
+
+/// <summary>
+/// Writes batches in ThreadedLogging's JSON format (docs/WIRE-FORMAT.md): an envelope with the
+/// batch id and the identity, then the events. Shared by the HTTP and SQS transports.
+/// </summary>
+internal static class JsonBatchWriter
+{
+    private const int MaxDepth = 16;
+
+    public static void WriteEnvelope(IBufferWriter<byte> destination, LogBatch batch)
+    {
+        using var json = new Utf8JsonWriter(destination);
+        WriteEnvelope(json, batch, 0, batch.Events.Count);
+    }
+
+    public static void WriteEnvelope(Stream destination, LogBatch batch)
+    {
+        using var json = new Utf8JsonWriter(destination);
+        WriteEnvelope(json, batch, 0, batch.Events.Count);
+    }
+
+    /// <summary>Writes the envelope of events [start, start+count) of the batch.</summary>
+    public static void WriteEnvelope(Utf8JsonWriter json, LogBatch batch, int start, int count)
+    {
+        var identity = batch.Identity;
+        json.WriteStartObject();
+        json.WriteString("batchId", batch.Id);
+        json.WriteString("app", identity.App);
+        json.WriteString("version", identity.Version);
+        json.WriteString("user", identity.User);
+        json.WriteString("machine", identity.Machine);
+        json.WriteNumber("processId", identity.ProcessId);
+        json.WriteString("instanceId", identity.InstanceId);
+        json.WriteStartArray("events");
+        for (var i = start; i < start + count; i++)
+        {
+            WriteEvent(json, batch.Events[i], null);
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+        json.Flush();
+    }
+
+    /// <summary>Writes one event; with <paramref name="identity"/> the event carries the identity itself (NDJSON).</summary>
+    public static void WriteEvent(Utf8JsonWriter json, LogEvent logEvent, LogIdentity? identity)
+    {
+        json.WriteStartObject();
+        json.WriteString("timestamp", logEvent.Timestamp.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+        json.WriteString("level", LevelName(logEvent.Level));
+        json.WriteString("category", logEvent.Category);
+        if (logEvent.EventId.Id != 0)
+        {
+            json.WriteNumber("eventId", logEvent.EventId.Id);
+        }
+
+        if (logEvent.EventId.Name is { } eventName)
+        {
+            json.WriteString("eventName", eventName);
+        }
+
+        if (logEvent.Template is { } template)
+        {
+            json.WriteString("template", template);
+        }
+
+        json.WriteString("message", logEvent.Message);
+        if (logEvent.Properties.Count > 0)
+        {
+            json.WritePropertyName("properties");
+            WriteProperties(json, logEvent.Properties, 0);
+        }
+
+        if (logEvent.Exception is { } exception)
+        {
+            json.WritePropertyName("exception");
+            WriteException(json, exception, 0);
+        }
+
+        if (logEvent.Scopes.Count > 0)
+        {
+            json.WriteStartArray("scopes");
+            foreach (var scope in logEvent.Scopes)
+            {
+                WriteValue(json, scope, 0);
+            }
+
+            json.WriteEndArray();
+        }
+
+        if (logEvent.TraceId != default)
+        {
+            json.WriteString("traceId", logEvent.TraceId.ToHexString());
+            json.WriteString("spanId", logEvent.SpanId.ToHexString());
+        }
+
+        json.WriteNumber("threadId", logEvent.ThreadId);
+        if (logEvent.ThreadName is { } threadName)
+        {
+            json.WriteString("threadName", threadName);
+        }
+
+        if (identity is not null)
+        {
+            json.WriteString("app", identity.App);
+            json.WriteString("version", identity.Version);
+            json.WriteString("user", identity.User);
+            json.WriteString("machine", identity.Machine);
+            json.WriteNumber("processId", identity.ProcessId);
+            json.WriteString("instanceId", identity.InstanceId);
+        }
+
+        json.WriteNumber("sequence", logEvent.Sequence);
+        json.WriteEndObject();
+    }
+
+    public static string LevelName(LogLevel level) => level switch
+    {
+        LogLevel.Trace => "Trace",
+        LogLevel.Debug => "Debug",
+        LogLevel.Information => "Information",
+        LogLevel.Warning => "Warning",
+        LogLevel.Error => "Error",
+        LogLevel.Critical => "Critical",
+        _ => "None",
+    };
+
+    private static void WriteException(Utf8JsonWriter json, Exception exception, int depth)
+    {
+        json.WriteStartObject();
+        json.WriteString("type", exception.GetType().FullName);
+        json.WriteString("message", exception.Message);
+        json.WriteString("stackTrace", exception.StackTrace);
+        if (depth == 0)
+        {
+            json.WriteString("text", exception.ToString());
+        }
+
+        var inner = exception is AggregateException aggregate ? aggregate.InnerExceptions : (IReadOnlyList<Exception>)(exception.InnerException is { } one ? [one] : []);
+        if (inner.Count > 0 && depth < MaxDepth)
+        {
+            json.WriteStartArray("inner");
+            foreach (var child in inner)
+            {
+                WriteException(json, child, depth + 1);
+            }
+
+            json.WriteEndArray();
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void WriteProperties(Utf8JsonWriter json, IEnumerable<KeyValuePair<string, object?>> properties, int depth)
+    {
+        json.WriteStartObject();
+        foreach (var (key, value) in properties)
+        {
+            json.WritePropertyName(key);
+            WriteValue(json, value, depth + 1);
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void WriteValue(Utf8JsonWriter json, object? value, int depth)
+    {
+        switch (value)
+        {
+            case null:
+                json.WriteNullValue();
+                break;
+            case string s:
+                json.WriteStringValue(s);
+                break;
+            case bool b:
+                json.WriteBooleanValue(b);
+                break;
+            case int or long or short or byte or sbyte or ushort or uint:
+                json.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
+                break;
+            case ulong u:
+                json.WriteNumberValue(u);
+                break;
+            case decimal m:
+                json.WriteNumberValue(m);
+                break;
+            case double d when double.IsFinite(d):
+                json.WriteNumberValue(d);
+                break;
+            case float f when float.IsFinite(f):
+                json.WriteNumberValue(f);
+                break;
+            case DateTime dt:
+                json.WriteStringValue(dt.ToString("O", CultureInfo.InvariantCulture));
+                break;
+            case DateTimeOffset dto:
+                json.WriteStringValue(dto.ToString("O", CultureInfo.InvariantCulture));
+                break;
+            case IEnumerable<KeyValuePair<string, object?>> pairs when depth < MaxDepth:
+                WriteProperties(json, pairs, depth);
+                break;
+            case IEnumerable items and not string when depth < MaxDepth:
+                json.WriteStartArray();
+                foreach (var item in items)
+                {
+                    WriteValue(json, item, depth + 1);
+                }
+
+                json.WriteEndArray();
+                break;
+            default:
+                json.WriteStringValue(MessageTemplate.FormatValue(value));
+                break;
+        }
+    }
+}

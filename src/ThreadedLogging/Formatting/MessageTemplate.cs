@@ -1,0 +1,130 @@
+using System.Collections;
+using System.Globalization;
+using System.Text;
+
+namespace ThreadedLogging;
+
+/// <summary>
+/// Renders a Microsoft.Extensions.Logging message template the way MEL's own formatter does:
+/// holes are filled by position, with invariant culture, <c>(null)</c> for null and enumerables
+/// joined by <c>", "</c>. Runs on the worker, from the values captured at the log call.
+/// </summary>
+internal static class MessageTemplate
+{
+    private const string NullValue = "(null)";
+
+    public static string Render(string? template, IReadOnlyList<KeyValuePair<string, object?>> values)
+    {
+        if (string.IsNullOrEmpty(template))
+        {
+            return string.Empty;
+        }
+
+        if (template.AsSpan().IndexOfAny('{', '}') < 0)
+        {
+            return template;
+        }
+
+        var builder = new StringBuilder(template.Length + 32);
+        var hole = 0;
+        var i = 0;
+        while (i < template.Length)
+        {
+            var c = template[i];
+            if (c == '{' && i + 1 < template.Length && template[i + 1] == '{')
+            {
+                builder.Append('{');
+                i += 2;
+            }
+            else if (c == '}' && i + 1 < template.Length && template[i + 1] == '}')
+            {
+                builder.Append('}');
+                i += 2;
+            }
+            else if (c == '{')
+            {
+                var close = template.IndexOf('}', i + 1);
+                if (close < 0)
+                {
+                    builder.Append(template, i, template.Length - i);
+                    break;
+                }
+
+                var spec = template.AsSpan(i + 1, close - i - 1);
+                if (hole < values.Count)
+                {
+                    AppendHole(builder, spec, values[hole].Value);
+                }
+                else
+                {
+                    builder.Append(template, i, close - i + 1);
+                }
+
+                hole++;
+                i = close + 1;
+            }
+            else
+            {
+                builder.Append(c);
+                i++;
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static void AppendHole(StringBuilder builder, ReadOnlySpan<char> spec, object? value)
+    {
+        var formatStart = spec.IndexOf(':');
+        var format = formatStart >= 0 ? spec[(formatStart + 1)..].ToString() : null;
+        var nameAndAlignment = formatStart >= 0 ? spec[..formatStart] : spec;
+        var comma = nameAndAlignment.IndexOf(',');
+        var alignment = 0;
+        if (comma >= 0)
+        {
+            _ = int.TryParse(nameAndAlignment[(comma + 1)..].Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out alignment);
+        }
+
+        var text = FormatValue(value, format);
+        if (alignment > 0)
+        {
+            builder.Append(text.PadLeft(alignment));
+        }
+        else if (alignment < 0)
+        {
+            builder.Append(text.PadRight(-alignment));
+        }
+        else
+        {
+            builder.Append(text);
+        }
+    }
+
+    internal static string FormatValue(object? value, string? format = null)
+    {
+        switch (value)
+        {
+            case null:
+                return NullValue;
+            case string s:
+                return s;
+            case IFormattable formattable:
+                return formattable.ToString(format, CultureInfo.InvariantCulture);
+            case IEnumerable enumerable:
+                var joined = new StringBuilder();
+                foreach (var item in enumerable)
+                {
+                    if (joined.Length > 0)
+                    {
+                        joined.Append(", ");
+                    }
+
+                    joined.Append(FormatValue(item));
+                }
+
+                return joined.ToString();
+            default:
+                return value.ToString() ?? NullValue;
+        }
+    }
+}

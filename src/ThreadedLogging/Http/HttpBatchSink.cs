@@ -1,0 +1,184 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace ThreadedLogging;
+
+/// <summary>
+/// Sends batches over HTTP in one of the <see cref="HttpLogFormat"/>s and classifies the answer for
+/// the pipeline's retry policy. Runs on the worker only.
+/// </summary>
+internal sealed class HttpBatchSink : ILogBatchSink, IDisposable
+{
+    private readonly HttpClient _client;
+    private readonly ThreadedHttpHandlerOptions _options;
+    private readonly bool _post;
+    private Uri? _uri;
+    private volatile int _format;
+
+    public HttpBatchSink(ThreadedHttpHandlerOptions options)
+    {
+        options.Validate();
+        _options = options;
+        _format = (int)options.Format;
+        _post = string.Equals(options.Method, "POST", StringComparison.OrdinalIgnoreCase);
+        _client = new HttpClient(new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            AutomaticDecompression = DecompressionMethods.None,
+            UseProxy = false,
+        })
+        {
+            Timeout = Timeout.InfiniteTimeSpan, // per request, below, so shutdown can cancel too
+        };
+        if (options.Credentials is { } credentials)
+        {
+            var token = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credentials.UserName}:{credentials.Password}"));
+            _client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", token);
+        }
+
+        if (options.ApiKey is { Length: > 0 } apiKey)
+        {
+            _client.DefaultRequestHeaders.TryAddWithoutValidation(options.ApiKeyHeader, apiKey);
+        }
+    }
+
+    public HttpLogFormat Format
+    {
+        get => (HttpLogFormat)_format;
+        set => _format = Enum.IsDefined(value) ? (int)value : throw new ArgumentOutOfRangeException(nameof(value), value, "Format must be PythonForm or JsonBatch.");
+    }
+
+    public async ValueTask<SendResult> SendAsync(LogBatch batch, CancellationToken cancellationToken)
+    {
+        _uri ??= BuildUri(_options, batch.Identity);
+        if (Format == HttpLogFormat.JsonBatch)
+        {
+            return await SendRequestAsync(() => JsonRequest(batch), cancellationToken).ConfigureAwait(false);
+        }
+
+        for (var i = 0; i < batch.Events.Count; i++)
+        {
+            var fields = FormUrlEncoder.Encode(PythonRecord.GetFields(batch.Events[i], batch.Identity));
+            var result = await SendRequestAsync(() => FormRequest(fields), cancellationToken).ConfigureAwait(false);
+            if (result.Outcome != SendOutcome.Sent)
+            {
+                return result with { Completed = i };
+            }
+        }
+
+        return SendResult.Success;
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    /// <summary>The seed's <c>host</c> + <c>url</c>, with <c>{user}</c>, <c>{machine}</c>, <c>{app}</c> filled in.</summary>
+    internal static Uri BuildUri(ThreadedHttpHandlerOptions options, LogIdentity identity)
+    {
+        var path = options.Url
+            .Replace("{user}", FormUrlEncoder.EncodePathSegment(identity.User), StringComparison.OrdinalIgnoreCase)
+            .Replace("{machine}", FormUrlEncoder.EncodePathSegment(identity.Machine), StringComparison.OrdinalIgnoreCase)
+            .Replace("{app}", FormUrlEncoder.EncodePathSegment(identity.App), StringComparison.OrdinalIgnoreCase);
+        return new Uri($"{(options.Secure ? "https" : "http")}://{options.Host}{path}");
+    }
+
+    private HttpRequestMessage FormRequest(string fields)
+    {
+        if (_post)
+        {
+            // Exactly Python's header: no charset parameter (the body is ASCII after encoding).
+            var content = new ByteArrayContent(Encoding.ASCII.GetBytes(fields));
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
+            return new HttpRequestMessage(HttpMethod.Post, _uri) { Content = content };
+        }
+
+        // As Python's HTTPHandler: append the query with '&' when the url already has one.
+        var separator = _uri!.OriginalString.Contains('?', StringComparison.Ordinal) ? "&" : "?";
+        return new HttpRequestMessage(HttpMethod.Get, new Uri(_uri.OriginalString + separator + fields));
+    }
+
+    private HttpRequestMessage JsonRequest(LogBatch batch)
+    {
+        var body = new MemoryStream();
+        if (_options.Compress)
+        {
+            using var gzip = new GZipStream(body, CompressionLevel.Fastest, leaveOpen: true);
+            JsonBatchWriter.WriteEnvelope(gzip, batch);
+        }
+        else
+        {
+            JsonBatchWriter.WriteEnvelope(body, batch);
+        }
+
+        var content = new ByteArrayContent(body.GetBuffer(), 0, (int)body.Length);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        if (_options.Compress)
+        {
+            content.Headers.ContentEncoding.Add("gzip");
+        }
+
+        var request = new HttpRequestMessage(HttpMethod.Post, _uri) { Content = content };
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", batch.Id);
+        return request;
+    }
+
+    private async Task<SendResult> SendRequestAsync(Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.RequestTimeout);
+        try
+        {
+            using var request = createRequest();
+            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            return Classify(response, _options.TimeProvider.GetUtcNow());
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new SendResult(SendOutcome.Transient, Error: $"No answer within {_options.RequestTimeout.TotalSeconds} s");
+        }
+        catch (HttpRequestException e)
+        {
+            return new SendResult(SendOutcome.Transient, Error: e.Message);
+        }
+    }
+
+    /// <summary>Network, 408, 429 and 5xx are transient; 413 splits; 401/403 refuse the key; other 4xx are poison.</summary>
+    internal static SendResult Classify(HttpResponseMessage response, DateTimeOffset now)
+    {
+        var status = (int)response.StatusCode;
+        if (status is >= 200 and < 300)
+        {
+            return SendResult.Success;
+        }
+
+        var error = $"HTTP {status} {response.ReasonPhrase}";
+        return status switch
+        {
+            408 or 429 or >= 500 => new SendResult(SendOutcome.Transient, RetryAfter: RetryAfter(response, now), Error: error),
+            413 => new SendResult(SendOutcome.TooLarge, Error: error),
+            401 or 403 => new SendResult(SendOutcome.Unauthorized, RetryAfter: RetryAfter(response, now), Error: error),
+            _ => new SendResult(SendOutcome.Rejected, Error: error),
+        };
+    }
+
+    /// <summary><c>Retry-After</c> as seconds or as an HTTP date.</summary>
+    private static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        if (header?.Date is { } date)
+        {
+            var wait = date - (response.Headers.Date ?? now);
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+
+        return null;
+    }
+}

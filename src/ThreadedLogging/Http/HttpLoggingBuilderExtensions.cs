@@ -1,0 +1,44 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging.Configuration;
+using Microsoft.Extensions.Options;
+using ThreadedLogging;
+
+namespace Microsoft.Extensions.Logging;
+
+/// <summary>Registers <see cref="ThreadedHttpHandler"/> with a logging builder, like <c>AddConsole</c>.</summary>
+public static class HttpLoggingBuilderExtensions
+{
+    /// <summary>Adds a <see cref="ThreadedHttpHandler"/> configured from <c>Logging:ThreadedHttp</c> and <paramref name="configure"/>.</summary>
+    /// <param name="builder">The logging builder.</param>
+    /// <param name="configure">Sets options in code, after configuration.</param>
+    /// <returns>The builder.</returns>
+    public static ILoggingBuilder AddThreadedHttp(this ILoggingBuilder builder, Action<ThreadedHttpHandlerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddConfiguration();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, ThreadedHttpHandler>(
+            services => new ThreadedHttpHandler(services.GetRequiredService<IOptions<ThreadedHttpHandlerOptions>>().Value)));
+        LoggerProviderOptions.RegisterProviderOptions<ThreadedHttpHandlerOptions, ThreadedHttpHandler>(builder.Services);
+        if (configure is not null)
+        {
+            builder.Services.Configure(configure);
+        }
+
+        return builder;
+    }
+
+    /// <summary>Adds a <see cref="ThreadedHttpHandler"/> like the seed's <c>ThreadedHttpHandler(host, url, method)</c>.</summary>
+    /// <param name="builder">The logging builder.</param>
+    /// <param name="host">The server, <c>name:port</c>.</param>
+    /// <param name="url">The path; may contain <c>{user}</c>, <c>{machine}</c>, <c>{app}</c>.</param>
+    /// <param name="method"><c>GET</c> or <c>POST</c>.</param>
+    /// <returns>The builder.</returns>
+    public static ILoggingBuilder AddThreadedHttp(this ILoggingBuilder builder, string host, string url, string method = "GET") =>
+        builder.AddThreadedHttp(options =>
+        {
+            options.Host = host;
+            options.Url = url;
+            options.Method = method;
+        });
+}

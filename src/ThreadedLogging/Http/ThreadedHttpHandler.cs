@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+
+namespace ThreadedLogging;
+
+/// <summary>
+/// The seed's <c>ThreadedHttpHandler(host, url, method)</c>: logs go to an HTTP server from the
+/// background worker. By default it speaks the wire format of Python's
+/// <c>logging.handlers.HTTPHandler</c>, so any server written for Camelot or Python receives it unchanged;
+/// <see cref="HttpLogFormat.JsonBatch"/> sends many events per compressed request to ThreadedLogging's collector.
+/// </summary>
+[ProviderAlias("ThreadedHttp")]
+public sealed class ThreadedHttpHandler : ThreadedHandler
+{
+    private readonly HttpBatchSink _sink;
+
+    /// <summary>Creates a handler like the seed's: <c>ThreadedHttpHandler('www.example.com:80', '/my_logs/')</c>.</summary>
+    /// <param name="host">The server, <c>name:port</c>.</param>
+    /// <param name="url">The path; may contain <c>{user}</c>, <c>{machine}</c>, <c>{app}</c>.</param>
+    /// <param name="method"><c>GET</c> (the default) or <c>POST</c>.</param>
+    /// <exception cref="ArgumentException">An argument is invalid; the message names it.</exception>
+    public ThreadedHttpHandler(string host, string url, string method = "GET")
+        : this(new ThreadedHttpHandlerOptions { Host = host, Url = url, Method = method })
+    {
+    }
+
+    /// <summary>Creates a handler from options.</summary>
+    /// <param name="options">The options.</param>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    public ThreadedHttpHandler(ThreadedHttpHandlerOptions options)
+        : this(new HttpBatchSink(options ?? throw new ArgumentNullException(nameof(options))), options)
+    {
+    }
+
+    private ThreadedHttpHandler(HttpBatchSink sink, ThreadedHttpHandlerOptions options)
+        : base(sink, options)
+    {
+        _sink = sink;
+    }
+
+    /// <summary>Gets or sets the wire format; takes effect from the next batch.</summary>
+    public HttpLogFormat Format
+    {
+        get => _sink.Format;
+        set => _sink.Format = value;
+    }
+}

@@ -1,0 +1,75 @@
+namespace ThreadedLogging;
+
+/// <summary>Options of a <see cref="ThreadedHttpHandler"/>: where and how to send, on top of the pipeline's options.</summary>
+public sealed class ThreadedHttpHandlerOptions : ThreadedHandlerOptions
+{
+    /// <summary>Gets or sets the server as <c>name:port</c> (the seed's <c>host</c>).</summary>
+    /// <value>The default value is empty: it must be set.</value>
+    public string Host { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Gets or sets the path to log to; it may carry the placeholders <c>{user}</c>, <c>{machine}</c>
+    /// and <c>{app}</c>, so the url identifies the user for first-line support.
+    /// </summary>
+    /// <value>The default value is <c>/log/{user}</c>.</value>
+    public string Url { get; set; } = "/log/{user}";
+
+    /// <summary>Gets or sets the HTTP method, <c>GET</c> or <c>POST</c>; <see cref="HttpLogFormat.JsonBatch"/> always posts.</summary>
+    /// <value>The default value is <c>GET</c>, as in the seed.</value>
+    public string Method { get; set; } = "GET";
+
+    /// <summary>Gets or sets whether to use https.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool Secure { get; set; }
+
+    /// <summary>Gets or sets Basic-auth credentials, as Python's <c>HTTPHandler(credentials=(user, password))</c>.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public HttpCredentials? Credentials { get; set; }
+
+    /// <summary>Gets or sets an API key sent in <see cref="ApiKeyHeader"/>.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Gets or sets the header that carries <see cref="ApiKey"/>.</summary>
+    /// <value>The default value is <c>X-Api-Key</c>.</value>
+    public string ApiKeyHeader { get; set; } = "X-Api-Key";
+
+    /// <summary>Gets or sets the wire format.</summary>
+    /// <value>The default value is <see cref="HttpLogFormat.PythonForm"/>, the seed's.</value>
+    public HttpLogFormat Format { get; set; } = HttpLogFormat.PythonForm;
+
+    /// <summary>Gets or sets whether <see cref="HttpLogFormat.JsonBatch"/> bodies are gzip-compressed.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool Compress { get; set; } = true;
+
+    /// <summary>Gets or sets the timeout of one HTTP request.</summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        if (string.IsNullOrWhiteSpace(Host) || Host.Contains('/', StringComparison.Ordinal) || !Uri.TryCreate($"http://{Host}", UriKind.Absolute, out _))
+        {
+            throw new ArgumentException($"Host must be 'name' or 'name:port' (was '{Host}').", nameof(Host));
+        }
+
+        if (string.IsNullOrEmpty(Url) || Url[0] != '/')
+        {
+            throw new ArgumentException($"Url must be a path starting with '/' (was '{Url}').", nameof(Url));
+        }
+
+        if (!string.Equals(Method, "GET", StringComparison.OrdinalIgnoreCase) && !string.Equals(Method, "POST", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"Method must be GET or POST (was '{Method}').", nameof(Method));
+        }
+
+        Check(Enum.IsDefined(Format), nameof(Format), "PythonForm or JsonBatch", Format);
+        Check(RequestTimeout > TimeSpan.Zero, nameof(RequestTimeout), "positive", RequestTimeout);
+        if (string.IsNullOrWhiteSpace(ApiKeyHeader))
+        {
+            throw new ArgumentException("ApiKeyHeader must not be empty.", nameof(ApiKeyHeader));
+        }
+    }
+}

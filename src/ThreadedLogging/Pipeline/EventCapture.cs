@@ -1,0 +1,182 @@
+using System.Collections;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace ThreadedLogging;
+
+/// <summary>
+/// The caller's side of a log call: copy what the event needs into immutable values, format nothing
+/// that the worker can format later. This is the hot path; keep it free of I/O, locks and LINQ.
+/// </summary>
+internal static class EventCapture
+{
+    private const string OriginalFormat = "{OriginalFormat}";
+    private const int MaxCollectionItems = 1000;
+
+    [ThreadStatic]
+    private static List<object?>? t_scopes;
+
+    public static LogEvent Capture<TState>(
+        string category,
+        LogLevel level,
+        EventId eventId,
+        TState state,
+        Exception? exception,
+        Func<TState, Exception?, string> formatter,
+        IExternalScopeProvider? scopes,
+        DateTimeOffset timestamp)
+    {
+        string? template = null;
+        string? message = null;
+        KeyValuePair<string, object?>[] properties;
+        var bytes = 160;
+
+        if (state is IReadOnlyList<KeyValuePair<string, object?>> list)
+        {
+            properties = CaptureProperties(list, out template, ref bytes);
+            if (template is null)
+            {
+                message = formatter(state, exception);
+            }
+        }
+        else
+        {
+            properties = [];
+            message = formatter(state, exception);
+        }
+
+        bytes += 2 * ((template?.Length ?? 0) + (message?.Length ?? 0) + category.Length);
+        var activity = Activity.Current;
+        return new LogEvent(timestamp, level, category, eventId, template, message, properties, exception, scopes is null ? null : CaptureScopes(scopes))
+        {
+            TraceId = activity?.TraceId ?? default,
+            SpanId = activity?.SpanId ?? default,
+            ThreadId = Environment.CurrentManagedThreadId,
+            ThreadName = Thread.CurrentThread.Name,
+            EstimatedBytes = bytes,
+        };
+    }
+
+    private static KeyValuePair<string, object?>[] CaptureProperties(IReadOnlyList<KeyValuePair<string, object?>> list, out string? template, ref int bytes)
+    {
+        var count = list.Count;
+        template = null;
+        var size = count;
+        if (count > 0 && list[count - 1] is { Key: OriginalFormat } last)
+        {
+            template = last.Value as string;
+            size--;
+        }
+
+        if (size == 0)
+        {
+            return [];
+        }
+
+        var properties = new KeyValuePair<string, object?>[size];
+        var n = 0;
+        for (var i = 0; i < size; i++)
+        {
+            var pair = list[i];
+            if (pair.Key == OriginalFormat)
+            {
+                template ??= pair.Value as string;
+                continue;
+            }
+
+            var value = Freeze(pair.Value);
+            bytes += 32 + (2 * pair.Key.Length) + (value is string s ? 2 * s.Length : 16);
+            properties[n++] = new KeyValuePair<string, object?>(pair.Key, value);
+        }
+
+        return n == size ? properties : properties[..n];
+    }
+
+    /// <summary>Returns the value itself when it is immutable, else a snapshot of it.</summary>
+    internal static object? Freeze(object? value) => value switch
+    {
+        null or string or int or long or bool or double => value,
+        _ => FreezeOther(value),
+    };
+
+    private static object? FreezeOther(object value)
+    {
+        var type = value.GetType();
+        if (type.IsPrimitive || type.IsEnum || value is decimal or DateTime or DateTimeOffset or TimeSpan or Guid or Uri or Version or DateOnly or TimeOnly)
+        {
+            return value;
+        }
+
+        try
+        {
+            switch (value)
+            {
+                case IEnumerable<KeyValuePair<string, object?>> pairs:
+                    var dictionary = new Dictionary<string, object?>();
+                    foreach (var pair in pairs)
+                    {
+                        if (dictionary.Count == MaxCollectionItems)
+                        {
+                            break;
+                        }
+
+                        dictionary[pair.Key] = Freeze(pair.Value);
+                    }
+
+                    return dictionary;
+                case IEnumerable items:
+                    var copy = new List<object?>();
+                    foreach (var item in items)
+                    {
+                        if (copy.Count == MaxCollectionItems)
+                        {
+                            break;
+                        }
+
+                        copy.Add(Freeze(item));
+                    }
+
+                    return copy.ToArray();
+                default:
+                    return value.ToString();
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A value whose ToString or enumerator throws must not break the caller's log call.
+            return $"<{type.Name}: {e.GetType().Name}>";
+        }
+    }
+
+    private static object?[]? CaptureScopes(IExternalScopeProvider provider)
+    {
+        var buffer = t_scopes ??= [];
+        buffer.Clear();
+        provider.ForEachScope(static (scope, list) => list.Add(FreezeScope(scope)), buffer);
+        if (buffer.Count == 0)
+        {
+            return null;
+        }
+
+        var scopes = buffer.ToArray();
+        buffer.Clear();
+        return scopes;
+    }
+
+    private static object? FreezeScope(object? scope)
+    {
+        if (scope is IEnumerable<KeyValuePair<string, object?>> pairs)
+        {
+            // Keep the scope's properties; its rendered text is derivable from {OriginalFormat}.
+            var frozen = new List<KeyValuePair<string, object?>>();
+            foreach (var pair in pairs)
+            {
+                frozen.Add(new KeyValuePair<string, object?>(pair.Key, Freeze(pair.Value)));
+            }
+
+            return frozen.ToArray();
+        }
+
+        return scope?.ToString();
+    }
+}

@@ -1,0 +1,69 @@
+namespace ThreadedLogging;
+
+/// <summary>
+/// Replaces the values of sensitive properties before an event leaves the process. Runs on the
+/// worker, before the message is rendered, so the rendered message is redacted too.
+/// </summary>
+internal sealed class Redactor
+{
+    public const string Mask = "***";
+    private readonly string[] _patterns;
+
+    public Redactor(IEnumerable<string> patterns)
+    {
+        _patterns = [.. patterns.Select(Normalize).Where(p => p.Length > 0).Distinct()];
+    }
+
+    public bool IsSensitive(string name)
+    {
+        if (_patterns.Length == 0)
+        {
+            return false;
+        }
+
+        var normalized = Normalize(name);
+        foreach (var pattern in _patterns)
+        {
+            if (normalized.Contains(pattern, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public void Apply(LogEvent logEvent)
+    {
+        var properties = logEvent.PropertyArray;
+        KeyValuePair<string, object?>[]? copy = null;
+        for (var i = 0; i < properties.Length; i++)
+        {
+            if (IsSensitive(properties[i].Key))
+            {
+                copy ??= (KeyValuePair<string, object?>[])properties.Clone();
+                copy[i] = new KeyValuePair<string, object?>(properties[i].Key, Mask);
+            }
+        }
+
+        if (copy is not null)
+        {
+            logEvent.ReplaceProperties(copy);
+        }
+    }
+
+    private static string Normalize(string name)
+    {
+        Span<char> buffer = name.Length <= 128 ? stackalloc char[name.Length] : new char[name.Length];
+        var n = 0;
+        foreach (var c in name)
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                buffer[n++] = char.ToLowerInvariant(c);
+            }
+        }
+
+        return new string(buffer[..n]);
+    }
+}

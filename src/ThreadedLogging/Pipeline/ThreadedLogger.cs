@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace ThreadedLogging;
+
+/// <summary>The <see cref="ILogger"/> of one category: captures the call and hands it to the handler's queue.</summary>
+internal sealed class ThreadedLogger(ThreadedHandler handler, string category) : ILogger
+{
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => handler.ScopeProvider?.Push(state);
+
+    public bool IsEnabled(LogLevel logLevel) => handler.IsEnabled(logLevel);
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        if (!handler.IsEnabled(logLevel))
+        {
+            return;
+        }
+
+        try
+        {
+            var logEvent = EventCapture.Capture(category, logLevel, eventId, state, exception, formatter, handler.CapturedScopes, handler.Time.GetUtcNow());
+            handler.Enqueue(logEvent);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The log call never throws into the app (a faulty formatter, say); report it instead.
+            handler.ReportInternalError(e);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+namespace ThreadedLogging;
+
+/// <summary>
+/// The flush clock of a handler (the seed's <c>ThreadedTimer</c>): the worker waits on it until the
+/// interval elapses or a producer wakes it (a full batch, a flush-level event, <c>Flush</c>, shutdown).
+/// Only the worker waits; any thread may wake it.
+/// </summary>
+internal sealed class ThreadedTimer
+{
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _interval;
+    private TaskCompletionSource _signal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _signalled;
+    private long _nextTick;
+
+    public ThreadedTimer(TimeSpan interval, TimeProvider time)
+    {
+        _interval = interval;
+        _time = time;
+        _nextTick = time.GetTimestamp() + ToTimestamp(interval);
+    }
+
+    /// <summary>Wakes the worker. Cheap when it is already awake: one volatile read.</summary>
+    public void Wake()
+    {
+        if (Volatile.Read(ref _signalled) == 0 && Interlocked.Exchange(ref _signalled, 1) == 0)
+        {
+            _signal.TrySetResult();
+        }
+    }
+
+    /// <summary>Waits until the interval elapses (returns true) or <see cref="Wake"/> is called (returns false).</summary>
+    public async Task<bool> WaitAsync(CancellationToken cancellationToken)
+    {
+        if (TryConsumeSignal())
+        {
+            return false;
+        }
+
+        var remaining = _nextTick - _time.GetTimestamp();
+        if (remaining > 0)
+        {
+            using var delayCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var delay = Task.Delay(_time.GetElapsedTime(0, remaining), _time, delayCancel.Token);
+
+            // The clock may have moved between reading it and arming the delay (a fake clock jumps):
+            // look again, so that a tick is never lost.
+            var first = _nextTick - _time.GetTimestamp() <= 0 ? delay : await Task.WhenAny(_signal.Task, delay).ConfigureAwait(false);
+            await delayCancel.CancelAsync().ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (first == _signal.Task)
+            {
+                TryConsumeSignal();
+                return false;
+            }
+        }
+
+        var now = _time.GetTimestamp();
+        _nextTick = Math.Max(_nextTick + ToTimestamp(_interval), now);
+        return true;
+    }
+
+    /// <summary>Waits for a backoff delay; returns early (false) only when cancelled.</summary>
+    public async Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        if (delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private bool TryConsumeSignal()
+    {
+        if (!_signal.Task.IsCompleted)
+        {
+            return false;
+        }
+
+        // Replace the signal before clearing the flag: a producer that sees the flag still set knows
+        // the worker is about to drain and will see its event.
+        _signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _signalled, 0);
+        return true;
+    }
+
+    private long ToTimestamp(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
+}

@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Logging;
+
+namespace ThreadedLogging;
+
+public partial class ThreadedHandler
+{
+    private const string OwnCategory = "ThreadedLogging";
+    private readonly object _roomLock = new();
+    private int _roomWaiters;
+    private long _dropped;
+    private long _droppedUnreported;
+    private long _firstDropTicks;
+    private long _lastDropTicks;
+
+    /// <summary>A log call found the queue full: count it, and remember when, for the drop notice.</summary>
+    private void CountDropped()
+    {
+        Interlocked.Increment(ref _dropped);
+        Interlocked.Increment(ref _droppedUnreported);
+        var now = Time.GetUtcNow().UtcTicks;
+        Interlocked.CompareExchange(ref _firstDropTicks, now, 0);
+        Volatile.Write(ref _lastDropTicks, now);
+    }
+
+    /// <summary><see cref="QueueFullMode.Wait"/>: block the caller until the worker makes room (or the handler is disposed).</summary>
+    private void WaitForRoom(int size, out long count, out long bytes)
+    {
+        Interlocked.Increment(ref _roomWaiters);
+        try
+        {
+            lock (_roomLock)
+            {
+                while (!TryReserve(size, out count, out bytes))
+                {
+                    if (Volatile.Read(ref _disposed) != 0)
+                    {
+                        // Too late to wait: count it like a drop, the queue will not drain any more.
+                        CountDropped();
+                        count = bytes = 0;
+                        return;
+                    }
+
+                    Monitor.Wait(_roomLock);
+                }
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _roomWaiters);
+        }
+    }
+
+    /// <summary>Called by the worker after it dequeued: wakes callers blocked in <see cref="WaitForRoom"/>.</summary>
+    private void SignalRoom()
+    {
+        if (Volatile.Read(ref _roomWaiters) > 0)
+        {
+            lock (_roomLock)
+            {
+                Monitor.PulseAll(_roomLock);
+            }
+        }
+    }
+
+    /// <summary>When drops happened, the worker ships one warning event saying how many and when.</summary>
+    private LogEvent? TakeDropNotice()
+    {
+        if (Volatile.Read(ref _droppedUnreported) == 0)
+        {
+            return null;
+        }
+
+        var count = Interlocked.Exchange(ref _droppedUnreported, 0);
+        var first = new DateTimeOffset(Interlocked.Exchange(ref _firstDropTicks, 0), TimeSpan.Zero);
+        var last = new DateTimeOffset(Volatile.Read(ref _lastDropTicks), TimeSpan.Zero);
+        ThreadedLoggingEventSource.Log.EventsDropped(count);
+        _selfLog.Write($"{count} events dropped between {first:O} and {last:O}: the queue was full.");
+        var message = $"ThreadedLogging dropped {count} events between {first:O} and {last:O}: the queue was full";
+        return LogEvent.Create(
+            Time.GetUtcNow(),
+            LogLevel.Warning,
+            OwnCategory,
+            message,
+            new("DroppedCount", count),
+            new("FirstDrop", first),
+            new("LastDrop", last));
+    }
+}

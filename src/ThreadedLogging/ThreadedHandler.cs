@@ -1,0 +1,163 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ThreadedLogging;
+
+/// <summary>
+/// The background pipeline (the seed's <c>ThreadedHandler</c>): an <see cref="ILoggerProvider"/> whose
+/// log calls only capture and enqueue, and whose worker batches the events and sends them to an
+/// <see cref="ILogBatchSink"/> — or replays them into any other <see cref="ILoggerProvider"/> — on the
+/// background, so the caller never waits for the network or a disk.
+/// </summary>
+[ProviderAlias("Threaded")]
+public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDisposable
+{
+    private readonly ConcurrentQueue<LogEvent> _queue = new();
+    private readonly ConcurrentDictionary<string, ILogger> _loggers = new(StringComparer.Ordinal);
+    private readonly ILogBatchSink _sink;
+    private readonly ThreadedTimer _timer;
+    private readonly SelfLog _selfLog;
+    private readonly string[] _excludedCategories;
+    private readonly int _capacity;
+    private readonly int _batchSize;
+    private readonly int _maxBatchBytes;
+    private readonly long _maxQueueBytes;
+    private readonly LogLevel _flushLevel;
+    private readonly QueueFullMode _fullMode;
+    private readonly bool _includeScopes;
+    private IExternalScopeProvider _scopeProvider = new LoggerExternalScopeProvider();
+    private int _level;
+    private long _queuedCount;
+    private long _queuedBytes;
+    private long _enqueued;
+
+    /// <summary>Creates a handler that sends batches to <paramref name="sink"/>.</summary>
+    /// <param name="sink">Where batches go; owned by the handler and disposed with it.</param>
+    /// <param name="options">The options; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is invalid; the message names it.</exception>
+    public ThreadedHandler(ILogBatchSink sink, ThreadedHandlerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        options ??= new ThreadedHandlerOptions();
+        options.Validate();
+        _sink = sink;
+        Time = options.TimeProvider;
+        Identity = LogIdentity.From(options);
+        _capacity = options.QueueCapacity;
+        _batchSize = options.BatchSize;
+        _maxBatchBytes = options.MaxBatchBytes;
+        _maxQueueBytes = options.MaxQueueBytes;
+        _flushLevel = options.FlushLevel;
+        _fullMode = options.FullMode;
+        _includeScopes = options.IncludeScopes;
+        _level = (int)options.Level;
+        _shutdownTimeout = options.ShutdownTimeout;
+        _excludedCategories = [.. options.ExcludedCategories];
+        _redactor = new Redactor(options.RedactedProperties);
+        _backoff = new Backoff(options.MinRetryDelay, options.MaxRetryDelay);
+        _selfLog = new SelfLog(options.SelfLog, Time);
+        _timer = new ThreadedTimer(options.Interval, Time);
+        _worker = Task.Run(RunWorkerAsync);
+    }
+
+    /// <summary>
+    /// Wraps any <see cref="ILoggerProvider"/> (console, file, a third-party provider) so that it runs on
+    /// the background worker and the caller never waits for it — the seed's <c>ThreadedHandler(handler)</c>.
+    /// </summary>
+    /// <param name="inner">The provider to run in the background; owned and disposed by the handler.</param>
+    /// <param name="options">The options; <see langword="null"/> for the defaults.</param>
+    public ThreadedHandler(ILoggerProvider inner, ThreadedHandlerOptions? options = null)
+        : this(new LoggerProviderSink(inner ?? throw new ArgumentNullException(nameof(inner))), options)
+    {
+    }
+
+    /// <summary>Gets or sets the minimum level this handler ships (the seed's <c>handler.setLevel</c>).</summary>
+    public LogLevel Level
+    {
+        get => (LogLevel)Volatile.Read(ref _level);
+        set => Volatile.Write(ref _level, (int)value);
+    }
+
+    /// <summary>Gets who is logging: app, version, user, machine, process and instance ids.</summary>
+    public LogIdentity Identity { get; }
+
+    internal TimeProvider Time { get; }
+
+    internal IExternalScopeProvider ScopeProvider => _scopeProvider;
+
+    internal IExternalScopeProvider? CapturedScopes => _includeScopes ? _scopeProvider : null;
+
+    /// <inheritdoc />
+    public ILogger CreateLogger(string categoryName)
+    {
+        ArgumentNullException.ThrowIfNull(categoryName);
+        return _loggers.GetOrAdd(categoryName, static (name, self) => self.IsExcluded(name) ? NullLogger.Instance : new ThreadedLogger(self, name), this);
+    }
+
+    /// <inheritdoc />
+    public void SetScopeProvider(IExternalScopeProvider scopeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(scopeProvider);
+        _scopeProvider = scopeProvider;
+    }
+
+    internal bool IsEnabled(LogLevel level) => level != LogLevel.None && (int)level >= Volatile.Read(ref _level);
+
+    /// <summary>The only thing a log call does after capturing: reserve room, enqueue, maybe wake the worker.</summary>
+    internal void Enqueue(LogEvent logEvent)
+    {
+        if (!TryReserve(logEvent.EstimatedBytes, out var count, out var bytes))
+        {
+            if (_fullMode == QueueFullMode.Wait && Volatile.Read(ref _disposed) == 0)
+            {
+                WaitForRoom(logEvent.EstimatedBytes, out count, out bytes);
+            }
+            else
+            {
+                CountDropped();
+                return;
+            }
+        }
+
+        _queue.Enqueue(logEvent);
+        Interlocked.Increment(ref _enqueued);
+        if (logEvent.Level >= _flushLevel)
+        {
+            Volatile.Write(ref _flushRequested, 1);
+            _timer.Wake();
+        }
+        else if (count >= _batchSize || bytes >= _maxBatchBytes)
+        {
+            _timer.Wake();
+        }
+    }
+
+    private bool TryReserve(int size, out long count, out long bytes)
+    {
+        count = Interlocked.Increment(ref _queuedCount);
+        bytes = Interlocked.Add(ref _queuedBytes, size);
+        // One event always fits, however large, so a single big event is never refused by the byte cap alone.
+        if ((count > _capacity || (bytes > _maxQueueBytes && count > 1)) || Volatile.Read(ref _disposed) != 0)
+        {
+            Interlocked.Decrement(ref _queuedCount);
+            Interlocked.Add(ref _queuedBytes, -size);
+            return false;
+        }
+
+        return true;
+    }
+
+    private bool IsExcluded(string category)
+    {
+        foreach (var prefix in _excludedCategories)
+        {
+            if (category.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Configuration;
+using Microsoft.Extensions.Options;
+using ThreadedLogging;
+
+namespace Microsoft.Extensions.Logging;
+
+/// <summary>Registers a <see cref="ThreadedHandler"/> that runs another provider on the background worker.</summary>
+public static class ThreadedLoggingBuilderExtensions
+{
+    /// <summary>
+    /// Adds <paramref name="createInner"/>'s provider wrapped in a <see cref="ThreadedHandler"/> (options from
+    /// <c>Logging:Threaded</c> and <paramref name="configure"/>), so it never holds the caller.
+    /// </summary>
+    /// <param name="builder">The logging builder.</param>
+    /// <param name="createInner">Creates the provider to wrap; the handler owns it.</param>
+    /// <param name="configure">Sets options in code, after configuration.</param>
+    /// <returns>The builder.</returns>
+    public static ILoggingBuilder AddThreaded(this ILoggingBuilder builder, Func<IServiceProvider, ILoggerProvider> createInner, Action<ThreadedHandlerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(createInner);
+        builder.AddConfiguration();
+        LoggerProviderOptions.RegisterProviderOptions<ThreadedHandlerOptions, ThreadedHandler>(builder.Services);
+        if (configure is not null)
+        {
+            builder.Services.Configure(configure);
+        }
+
+        // Not TryAddEnumerable: several providers may be wrapped, each in its own handler.
+        builder.Services.AddSingleton<ILoggerProvider>(services =>
+            new ThreadedHandler(createInner(services), services.GetRequiredService<IOptions<ThreadedHandlerOptions>>().Value));
+        return builder;
+    }
+
+    /// <summary>Adds <paramref name="inner"/> wrapped in a <see cref="ThreadedHandler"/>.</summary>
+    /// <param name="builder">The logging builder.</param>
+    /// <param name="inner">The provider to wrap; the handler owns it.</param>
+    /// <param name="configure">Sets options in code, after configuration.</param>
+    /// <returns>The builder.</returns>
+    public static ILoggingBuilder AddThreaded(this ILoggingBuilder builder, ILoggerProvider inner, Action<ThreadedHandlerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        return builder.AddThreaded(_ => inner, configure);
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Logging;
+
+namespace ThreadedLogging.Tests.Formatting;
+
+/// <summary>The worker renders messages later from captured values; they must read as MEL's own formatter writes them.</summary>
+public sealed class MessageTemplateTests
+{
+    public static TheoryData<string, object?[]> Cases => new()
+    {
+        { "plain text", [] },
+        { "Paid {Employee} {Amount}", ["alice", 1200.5m] },
+        { "{A:0.00} {B,6}|{C,-4}|", [3.14159, 42, "x"] },
+        { "null {Value} and {{braces}}", [null] },
+        { "list {Items}", [new[] { 1, 2, 3 }] },
+        { "date {When:yyyy-MM-dd}", [new DateTime(2026, 11, 24)] },
+        { "missing {One} {Two}", ["only one"] },
+        { "nulls in {Items}", [new object?[] { "a", null }] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Render_SameValues_MatchesMelFormatter(string template, object?[] args)
+    {
+        string? expected = null;
+        IReadOnlyList<KeyValuePair<string, object?>>? state = null;
+        var capture = new CapturingLogger((s, text) => { state = s; expected = text; });
+        if (args.Length == 1 && template.Contains("{Two}", StringComparison.Ordinal))
+        {
+            // MEL itself throws on too few arguments; ours leaves the hole as written.
+            Assert.Equal("missing only one {Two}", MessageTemplate.Render(template, [new("One", "only one")]));
+            return;
+        }
+
+        capture.LogInformation(template, args);
+        var properties = state!.Where(p => p.Key != "{OriginalFormat}").Select(p => new KeyValuePair<string, object?>(p.Key, EventCapture.Freeze(p.Value))).ToList();
+        Assert.Equal(expected, MessageTemplate.Render(template, properties));
+    }
+
+    private sealed class CapturingLogger(Action<IReadOnlyList<KeyValuePair<string, object?>>, string> onLog) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            onLog((IReadOnlyList<KeyValuePair<string, object?>>)state!, formatter(state, exception));
+    }
+}

@@ -1,0 +1,183 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Tests.Support;
+
+namespace ThreadedLogging.Tests.Http;
+
+public sealed class ThreadedHttpHandlerTests
+{
+    private static ThreadedHttpHandlerOptions Options(LoopbackServer server, Action<ThreadedHttpHandlerOptions>? configure = null)
+    {
+        var options = new ThreadedHttpHandlerOptions
+        {
+            Host = server.Host,
+            Url = "/log/{user}",
+            Format = HttpLogFormat.JsonBatch,
+            User = "alice smith",
+            App = "Payroll",
+            Interval = TimeSpan.FromHours(1),
+            MinRetryDelay = TimeSpan.FromMilliseconds(1),
+            MaxRetryDelay = TimeSpan.FromMilliseconds(50),
+        };
+        configure?.Invoke(options);
+        return options;
+    }
+
+    [Fact]
+    public async Task JsonBatch_ManyEvents_OneGzipPostWithIdempotencyKey()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        await using (var handler = new ThreadedHttpHandler(Options(server)))
+        {
+            var logger = handler.CreateLogger("Payroll.Export");
+            for (var i = 0; i < 100; i++)
+            {
+                logger.LogInformation("Paid {Employee} {Amount}", $"e{i}", i * 1.5m);
+            }
+
+            Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        }
+
+        var request = Assert.Single(server.Requests);
+        Assert.Equal("POST", request.Method);
+        Assert.Equal("/log/alice%20smith", request.Path == "/log/alice smith" ? "/log/alice%20smith" : request.Path);
+        Assert.Equal("gzip", request.Headers["Content-Encoding"]);
+        using var json = JsonDocument.Parse(request.Body);
+        var root = json.RootElement;
+        Assert.Equal(request.Headers["Idempotency-Key"], root.GetProperty("batchId").GetString());
+        Assert.Equal("Payroll", root.GetProperty("app").GetString());
+        Assert.Equal("alice smith", root.GetProperty("user").GetString());
+        var events = root.GetProperty("events");
+        Assert.Equal(100, events.GetArrayLength());
+        var last = events[99];
+        Assert.Equal("Paid e99 148.5", last.GetProperty("message").GetString());
+        Assert.Equal("Paid {Employee} {Amount}", last.GetProperty("template").GetString());
+        Assert.Equal(148.5m, last.GetProperty("properties").GetProperty("Amount").GetDecimal());
+        Assert.Equal("Information", last.GetProperty("level").GetString());
+        Assert.Equal(100, last.GetProperty("sequence").GetInt64());
+    }
+
+    [Fact]
+    public async Task JsonBatch_ServerAnswers503Then429_RetriesHonouringRetryAfterAndDeliversOnce()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        var answers = new Queue<IResult>([Results.StatusCode(503), new RetryAfterResult(429, "0"), Results.Ok()]);
+        server.Respond = _ => Task.FromResult(answers.TryDequeue(out var answer) ? answer : Results.Ok());
+        await using var handler = new ThreadedHttpHandler(Options(server));
+        handler.CreateLogger("App").LogInformation("hello");
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal(3, server.Requests.Count);
+        Assert.Single(server.Requests.Select(r => r.Headers["Idempotency-Key"]).Distinct()); // the same batch each time
+        Assert.Equal(1, handler.Statistics.Sent);
+        Assert.Equal(2, handler.Statistics.Retried);
+    }
+
+    [Fact]
+    public async Task JsonBatch_Unauthorized_DropsBatchAndReports()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        server.Respond = _ => Task.FromResult(Results.StatusCode(401));
+        await using var handler = new ThreadedHttpHandler(Options(server, o => o.ApiKey = "wrong"));
+        handler.CreateLogger("App").LogInformation("hello");
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal("wrong", server.Requests.Single().Headers["X-Api-Key"]);
+        Assert.Equal(1, handler.Statistics.Dropped);
+        Assert.Contains("401", handler.Statistics.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dispose_BlackHoleServer_ReturnsWithinBudgetAndCountsLoss()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        var never = new TaskCompletionSource<IResult>();
+        server.Respond = _ => never.Task; // accepts, never answers
+        var handler = new ThreadedHttpHandler(Options(server, o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(300)));
+        var logger = handler.CreateLogger("App");
+        for (var i = 0; i < 5; i++)
+        {
+            logger.LogInformation("event {N}", i);
+        }
+
+        Assert.False(handler.Flush(TimeSpan.FromMilliseconds(100)));
+        await handler.DisposeAsync(); // returns although the server never answers
+        Assert.Equal(5, handler.Statistics.Dropped);
+        never.SetResult(Results.Ok());
+    }
+
+    [Fact]
+    public async Task Credentials_AreSentAsBasicAuth()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        await using (var handler = new ThreadedHttpHandler(Options(server, o => o.Credentials = new HttpCredentials { UserName = "app", Password = "key-1" })))
+        {
+            handler.CreateLogger("App").LogInformation("hello");
+            Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        }
+
+        Assert.Equal("Basic " + Convert.ToBase64String("app:key-1"u8.ToArray()), server.Requests.Single().Headers["Authorization"]);
+    }
+
+    [Fact]
+    public async Task AddThreadedHttp_FromConfiguration_BindsOptionsLikeMelProviders()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Information",
+            ["Logging:ThreadedHttp:Host"] = server.Host,
+            ["Logging:ThreadedHttp:Url"] = "/log/{app}/{user}",
+            ["Logging:ThreadedHttp:Method"] = "POST",
+            ["Logging:ThreadedHttp:Format"] = "JsonBatch",
+            ["Logging:ThreadedHttp:App"] = "FromConfig",
+            ["Logging:ThreadedHttp:User"] = "bob",
+            ["Logging:ThreadedHttp:BatchSize"] = "3",
+            ["Logging:ThreadedHttp:LogLevel:Default"] = "Warning",
+        }).Build();
+        var services = new ServiceCollection()
+            .AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")).AddThreadedHttp())
+            .BuildServiceProvider();
+
+        var handler = Assert.IsType<ThreadedHttpHandler>(services.GetServices<ILoggerProvider>().Single());
+        Assert.Equal(HttpLogFormat.JsonBatch, handler.Format);
+        Assert.Equal("FromConfig", handler.Identity.App);
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("App");
+        logger.LogInformation("filtered out by Logging:ThreadedHttp:LogLevel");
+        for (var i = 0; i < 3; i++)
+        {
+            logger.LogWarning("w{N}", i);
+        }
+
+        await server.WaitForRequestsAsync(1); // BatchSize 3 from configuration sends without a flush
+        Assert.Equal("/log/FromConfig/bob", server.Requests[0].Path);
+        using var json = JsonDocument.Parse(server.Requests[0].Body);
+        Assert.Equal(["w0", "w1", "w2"], json.RootElement.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("message").GetString()));
+        await services.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData("", "/log", "GET", "Host")]
+    [InlineData("example.com/x", "/log", "GET", "Host")]
+    [InlineData("example.com:80", "log", "GET", "Url")]
+    [InlineData("example.com:80", "/log", "PUT", "Method")]
+    public void Constructor_BadArgument_ThrowsNamingIt(string host, string url, string method, string option)
+    {
+        var error = Assert.ThrowsAny<ArgumentException>(() => new ThreadedHttpHandler(host, url, method));
+        Assert.Equal(option, error.ParamName);
+        Assert.Contains(option, error.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class RetryAfterResult(int status, string retryAfter) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = status;
+            httpContext.Response.Headers.RetryAfter = retryAfter;
+            return Task.CompletedTask;
+        }
+    }
+}

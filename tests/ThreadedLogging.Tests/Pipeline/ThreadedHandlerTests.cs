@@ -1,0 +1,357 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using ThreadedLogging.Tests.Support;
+
+namespace ThreadedLogging.Tests.Pipeline;
+
+public sealed class ThreadedHandlerTests
+{
+    private static ThreadedHandlerOptions Options(Action<ThreadedHandlerOptions>? configure = null)
+    {
+        var options = new ThreadedHandlerOptions
+        {
+            Interval = TimeSpan.FromHours(1), // only explicit triggers in these tests
+            MinRetryDelay = TimeSpan.FromMilliseconds(1),
+            MaxRetryDelay = TimeSpan.FromMilliseconds(20),
+        };
+        configure?.Invoke(options);
+        return options;
+    }
+
+    [Fact]
+    public async Task Log_TransportHeldOnGate_EveryCallReturnsAndDropsAreCountedExactly()
+    {
+        var sink = new CollectingSink();
+        await using var handler = new ThreadedHandler(sink, Options(o => { o.QueueCapacity = 100; o.BatchSize = 10; }));
+        var logger = handler.CreateLogger("App");
+
+        logger.LogInformation("first {N}", 0);
+        handler.FlushAsync().GetAwaiter(); // wake the worker, which now hangs in the gated send
+        await sink.SendStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        const int calls = 10_000;
+        for (var i = 1; i < calls; i++)
+        {
+            logger.LogInformation("event {N}", i);
+        }
+
+        // Every call returned while the transport hung: the log call never waits for it.
+        var held = handler.Statistics;
+        Assert.Equal(calls, held.Enqueued + held.Dropped);
+        Assert.True(held.Dropped >= calls - 101 - 10, $"dropped {held.Dropped}");
+
+        sink.Open();
+        Assert.True(await handler.FlushAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token));
+
+        var stats = handler.Statistics;
+        Assert.Equal(held.Enqueued, stats.Sent);
+        Assert.Equal(held.Dropped, stats.Dropped);
+        Assert.Equal(stats.Sent, sink.Delivered.Count);
+        var notice = Assert.Single(sink.Notices);
+        Assert.Equal(LogLevel.Warning, notice.Level);
+        Assert.Equal(stats.Dropped, notice.Properties.Single(p => p.Key == "DroppedCount").Value);
+        Assert.Contains($"dropped {stats.Dropped} events", notice.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Worker_ManyEvents_DeliversInOrderWithIncreasingSequence()
+    {
+        var sink = new CollectingSink().Open();
+        await using var handler = new ThreadedHandler(sink, Options(o => o.BatchSize = 64));
+        var logger = handler.CreateLogger("App");
+        for (var i = 0; i < 1000; i++)
+        {
+            logger.LogInformation("event {N}", i);
+        }
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        var delivered = sink.Delivered;
+        Assert.Equal(Enumerable.Range(0, 1000), delivered.Select(e => (int)e.Properties[0].Value!));
+        Assert.Equal(Enumerable.Range(1, 1000).Select(i => (long)i), delivered.Select(e => e.Sequence));
+        Assert.Equal($"event 999", delivered[^1].Message);
+    }
+
+    [Fact]
+    public async Task Worker_BatchSizeReached_SendsFullBatchesAndKeepsTheRestForTheInterval()
+    {
+        var sink = new CollectingSink().Open();
+        await using var handler = new ThreadedHandler(sink, Options(o => o.BatchSize = 10));
+        var logger = handler.CreateLogger("App");
+        for (var i = 0; i < 35; i++)
+        {
+            logger.LogInformation("event {N}", i);
+        }
+
+        await sink.WaitForBatchesAsync(3);
+        Assert.All(sink.Batches, b => Assert.Equal(10, b.Events.Count));
+        Assert.Equal(5, handler.Statistics.Pending);
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal([10, 10, 10, 5], sink.Batches.Select(b => b.Events.Count));
+    }
+
+    [Fact]
+    public async Task Worker_MaxBatchBytesReached_SplitsBatchesByBytes()
+    {
+        var sink = new CollectingSink().Open();
+        await using var handler = new ThreadedHandler(sink, Options(o => { o.BatchSize = 1000; o.MaxBatchBytes = 4096; }));
+        var logger = handler.CreateLogger("App");
+        var payload = new string('x', 1000); // ~2 KB per event as UTF-16
+        for (var i = 0; i < 20; i++)
+        {
+            logger.LogInformation("event {N} {Payload}", i, payload);
+        }
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal(20, sink.Delivered.Count);
+        Assert.True(sink.Batches.Count >= 10, $"{sink.Batches.Count} batches");
+        Assert.All(sink.Batches, b => Assert.InRange(b.Events.Count, 1, 2));
+    }
+
+    [Fact]
+    public async Task Worker_IntervalElapses_SendsWhatIsQueued()
+    {
+        var time = new FakeTimeProvider();
+        var sink = new CollectingSink().Open();
+        await using var handler = new ThreadedHandler(sink, Options(o => { o.Interval = TimeSpan.FromSeconds(1); o.TimeProvider = time; }));
+        var logger = handler.CreateLogger("App");
+        logger.LogInformation("one");
+        logger.LogInformation("two");
+        Assert.Empty(sink.Batches); // nothing triggers a send before the clock ticks
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        await sink.WaitForBatchesAsync(1);
+        Assert.Equal(["one", "two"], sink.Delivered.Select(e => e.Message));
+    }
+
+    [Fact]
+    public async Task Log_ErrorLevel_FlushesImmediately()
+    {
+        var sink = new CollectingSink().Open();
+        await using var handler = new ThreadedHandler(sink, Options(o => o.BatchSize = 100));
+        var logger = handler.CreateLogger("App");
+        logger.LogInformation("a");
+        logger.LogInformation("b");
+        logger.LogError(new InvalidOperationException("boom"), "failed");
+
+        await sink.WaitForBatchesAsync(1);
+        Assert.Equal(["a", "b", "failed"], sink.Delivered.Select(e => e.Message));
+        Assert.IsType<InvalidOperationException>(sink.Delivered[2].Exception);
+    }
+
+    [Fact]
+    public async Task Worker_TransientFailures_RetriesUntilDeliveredOnce()
+    {
+        var failures = 3;
+        var sink = new CollectingSink { Decide = _ => failures-- > 0 ? new SendResult(SendOutcome.Transient, Error: "down") : SendResult.Success }.Open();
+        await using var handler = new ThreadedHandler(sink, Options());
+        handler.CreateLogger("App").LogInformation("hello");
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Single(sink.Delivered);
+        var stats = handler.Statistics;
+        Assert.Equal(3, stats.Failed);
+        Assert.Equal(3, stats.Retried);
+        Assert.Equal("down", stats.LastError);
+    }
+
+    [Fact]
+    public async Task Worker_BatchTooLarge_SplitsAndDeliversAllInOrder()
+    {
+        var sink = new CollectingSink { Decide = b => b.Events.Count > 3 ? new SendResult(SendOutcome.TooLarge) : SendResult.Success }.Open();
+        await using var handler = new ThreadedHandler(sink, Options());
+        var logger = handler.CreateLogger("App");
+        for (var i = 0; i < 20; i++)
+        {
+            logger.LogInformation("event {N}", i);
+        }
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal(Enumerable.Range(0, 20), sink.Delivered.Select(e => (int)e.Properties[0].Value!));
+        Assert.All(sink.Batches, b => Assert.True(b.Events.Count <= 3));
+        Assert.Equal(sink.Batches.Count, sink.Batches.Select(b => b.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Worker_PoisonEvent_IsDroppedAloneAndCounted()
+    {
+        var sink = new CollectingSink { Decide = b => b.Events.Any(e => e.Message == "poison") ? new SendResult(SendOutcome.Rejected, Error: "HTTP 400") : SendResult.Success }.Open();
+        var selfLog = new List<string>();
+        await using var handler = new ThreadedHandler(sink, Options(o => o.SelfLog = m => { lock (selfLog) { selfLog.Add(m); } }));
+        var logger = handler.CreateLogger("App");
+        for (var i = 0; i < 9; i++)
+        {
+            logger.LogInformation(i == 4 ? "poison" : "fine");
+        }
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal(8, sink.Delivered.Count);
+        Assert.Equal(1, handler.Statistics.Dropped);
+        lock (selfLog)
+        {
+            Assert.Contains(selfLog, m => m.Contains("1 events refused", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Worker_SensitiveProperties_AreRedactedInPropertiesAndMessage()
+    {
+        var sink = new CollectingSink().Open();
+        await using var handler = new ThreadedHandler(sink, Options());
+        handler.CreateLogger("App").LogInformation("Login {User} with {Password} and {api_key}", "bob", "hunter2", "k-123");
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        var e = Assert.Single(sink.Delivered);
+        Assert.Equal("Login bob with *** and ***", e.Message);
+        Assert.Equal(["bob", "***", "***"], e.Properties.Select(p => p.Value));
+    }
+
+    [Fact]
+    public async Task CreateLogger_OwnAndHttpCategories_AreNeverShipped()
+    {
+        var sink = new CollectingSink().Open();
+        await using var handler = new ThreadedHandler(sink, Options());
+        handler.CreateLogger("System.Net.Http.HttpClient.Default").LogWarning("request failed");
+        handler.CreateLogger("ThreadedLogging.Worker").LogWarning("loop");
+        handler.CreateLogger("App").LogWarning("kept");
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal(["kept"], sink.Delivered.Select(e => e.Message));
+    }
+
+    [Fact]
+    public async Task Level_SetToWarning_FiltersLowerLevels()
+    {
+        var sink = new CollectingSink().Open();
+        await using var handler = new ThreadedHandler(sink, Options()) { Level = LogLevel.Warning };
+        var logger = handler.CreateLogger("App");
+        logger.LogInformation("info");
+        logger.LogWarning("warn");
+
+        Assert.False(logger.IsEnabled(LogLevel.Information));
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal(["warn"], sink.Delivered.Select(e => e.Message));
+    }
+
+    [Fact]
+    public async Task Log_CapturesScopesActivityAndIdentity()
+    {
+        var sink = new CollectingSink().Open();
+        await using var handler = new ThreadedHandler(sink, Options(o => { o.App = "Payroll"; o.User = "alice"; o.Version = "2.1"; }));
+        var logger = handler.CreateLogger("App");
+        using var activity = new System.Diagnostics.Activity("op").SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C).Start();
+        using (logger.BeginScope("Order {OrderId}", 42))
+        {
+            logger.LogInformation(new EventId(7, "Paid"), "paid {Amount}", 12.5m);
+        }
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        var e = Assert.Single(sink.Delivered);
+        Assert.Equal(activity.TraceId, e.TraceId);
+        Assert.Equal(7, e.EventId.Id);
+        Assert.Equal("paid {Amount}", e.Template);
+        Assert.Equal("paid 12.5", e.Message);
+        var scope = Assert.IsType<KeyValuePair<string, object?>[]>(Assert.Single(e.Scopes));
+        Assert.Contains(new KeyValuePair<string, object?>("OrderId", 42), scope);
+        var batch = sink.Batches[0];
+        Assert.Equal(("Payroll", "alice", "2.1"), (batch.Identity.App, batch.Identity.User, batch.Identity.Version));
+        Assert.Equal(Environment.ProcessId, batch.Identity.ProcessId);
+    }
+
+    [Fact]
+    public async Task Log_MutableValue_IsCapturedAsItWasAtTheCall()
+    {
+        var sink = new CollectingSink();
+        await using var handler = new ThreadedHandler(sink, Options());
+        var items = new List<int> { 1, 2 };
+        handler.CreateLogger("App").LogInformation("items {Items}", items);
+        items.Add(3);
+
+        sink.Open();
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal("items 1, 2", Assert.Single(sink.Delivered).Message);
+    }
+
+    [Fact]
+    public async Task Dispose_SinkNeverAnswers_ReturnsAndCountsTheLoss()
+    {
+        var sink = new CollectingSink(); // the gate is never opened
+        var selfLog = new List<string>();
+        var handler = new ThreadedHandler(sink, Options(o => { o.ShutdownTimeout = TimeSpan.FromMilliseconds(200); o.SelfLog = m => { lock (selfLog) { selfLog.Add(m); } }; }));
+        var logger = handler.CreateLogger("App");
+        for (var i = 0; i < 10; i++)
+        {
+            logger.LogInformation("event {N}", i);
+        }
+
+        await handler.DisposeAsync();
+
+        Assert.Equal(10, handler.Statistics.Dropped);
+        Assert.Equal(0, handler.Statistics.Sent);
+        lock (selfLog)
+        {
+            Assert.Contains(selfLog, m => m.Contains("10 events were not delivered", StringComparison.Ordinal));
+        }
+
+        logger.LogInformation("after dispose");
+        Assert.Equal(11, handler.Statistics.Dropped);
+    }
+
+    [Fact]
+    public async Task Dispose_HealthySink_DrainsEverything()
+    {
+        var sink = new CollectingSink().Open();
+        var handler = new ThreadedHandler(sink, Options(o => o.BatchSize = 7));
+        var logger = handler.CreateLogger("App");
+        for (var i = 0; i < 50; i++)
+        {
+            logger.LogInformation("event {N}", i);
+        }
+
+        await handler.DisposeAsync();
+        Assert.Equal(50, sink.Delivered.Count);
+        Assert.Equal(0, handler.Statistics.Dropped);
+    }
+
+    [Fact]
+    public async Task Log_FullModeWait_BlocksUntilTheWorkerMakesRoom()
+    {
+        var sink = new CollectingSink();
+        await using var handler = new ThreadedHandler(sink, Options(o => { o.QueueCapacity = 5; o.BatchSize = 5; o.FullMode = QueueFullMode.Wait; }));
+        var logger = handler.CreateLogger("App");
+        var writer = Task.Run(() =>
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                logger.LogInformation("event {N}", i);
+            }
+        });
+
+        await sink.SendStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(writer.IsCompleted); // 50 events cannot fit while the transport holds
+        sink.Open();
+        await writer.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal(50, sink.Delivered.Count);
+        Assert.Equal(0, handler.Statistics.Dropped);
+    }
+
+    [Theory]
+    [InlineData("BatchSize", "BatchSize must be between 1 and 100000 (was 0).")]
+    [InlineData("QueueCapacity", "QueueCapacity must be between 1 and 10000000 (was -1).")]
+    [InlineData("Interval", "Interval must be between 1 ms and 1 hour (was 00:00:00).")]
+    public void Constructor_BadOption_ThrowsNamingIt(string option, string message)
+    {
+        var options = new ThreadedHandlerOptions();
+        switch (option)
+        {
+            case "BatchSize": options.BatchSize = 0; break;
+            case "QueueCapacity": options.QueueCapacity = -1; break;
+            case "Interval": options.Interval = TimeSpan.Zero; break;
+        }
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new ThreadedHandler(new CollectingSink(), options));
+        Assert.Equal(option, error.ParamName);
+        Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using System.IO.Compression;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ThreadedLogging.Tests.Support;
+
+/// <summary>A request as the loopback server saw it (body already un-gzipped).</summary>
+public sealed record RecordedRequest(string Method, string Path, string RawQuery, IReadOnlyDictionary<string, string> Headers, byte[] Body)
+{
+    public string BodyText => System.Text.Encoding.UTF8.GetString(Body);
+}
+
+/// <summary>
+/// A real Kestrel server on 127.0.0.1:0 that records every request. <see cref="Respond"/> decides the
+/// answer; it may await a gate (fault injection: a server that never answers).
+/// </summary>
+public sealed class LoopbackServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<RecordedRequest> _requests = new();
+    private readonly SemaphoreSlim _arrived = new(0);
+
+    private LoopbackServer(WebApplication app)
+    {
+        _app = app;
+    }
+
+    public Func<RecordedRequest, Task<IResult>> Respond { get; set; } = _ => Task.FromResult(Results.Ok());
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public string Host => $"{BaseAddress.Host}:{BaseAddress.Port}";
+
+    public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
+
+    public static async Task<LoopbackServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var server = new LoopbackServer(app);
+        app.Map("/{**path}", (Delegate)server.HandleAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.BaseAddress = new Uri(address);
+        return server;
+    }
+
+    /// <summary>Waits until <paramref name="count"/> requests have arrived in all (bounded wait, not a sleep).</summary>
+    public async Task WaitForRequestsAsync(int count, TimeSpan? timeout = null)
+    {
+        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        while (_requests.Count < count)
+        {
+            await _arrived.WaitAsync(cancel.Token);
+        }
+    }
+
+    private async Task<IResult> HandleAsync(HttpContext context)
+    {
+        using var body = new MemoryStream();
+        var source = context.Request.Headers.ContentEncoding.ToString() == "gzip"
+            ? new GZipStream(context.Request.Body, CompressionMode.Decompress)
+            : context.Request.Body;
+        await source.CopyToAsync(body);
+        var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var request = new RecordedRequest(context.Request.Method, context.Request.Path.Value ?? "", context.Request.QueryString.Value ?? "", headers, body.ToArray());
+        _requests.Enqueue(request);
+        _arrived.Release();
+        return await Respond(request);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        await _app.StopAsync(stop.Token);
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,85 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ThreadedLogging.Tests.Wrapping;
+
+public sealed class WrappedProviderTests
+{
+    [Fact]
+    public async Task ThreadedHandler_WrappingASlowProvider_CallerNeverWaitsAndAllArriveInOrder()
+    {
+        using var inner = new SlowProvider();
+        await using (var handler = new ThreadedHandler(inner, new ThreadedHandlerOptions { BatchSize = 10, Interval = TimeSpan.FromHours(1) }))
+        {
+            var logger = handler.CreateLogger("App.Files");
+            logger.LogInformation("first {N}", 0);
+            handler.FlushAsync().GetAwaiter();
+            await inner.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30)); // the worker is now stuck in the slow provider
+
+            for (var i = 1; i < 100; i++)
+            {
+                logger.LogInformation("event {N}", i); // returns although the wrapped provider is held
+            }
+
+            Assert.Equal(100, handler.Statistics.Enqueued);
+            inner.Release.Set();
+            Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        }
+
+        Assert.Equal(["first 0", .. Enumerable.Range(1, 99).Select(i => $"event {i}")], inner.Messages);
+        Assert.Equal("App.Files", inner.Categories.Distinct().Single());
+        Assert.True(inner.Disposed);
+    }
+
+    [Fact]
+    public async Task AddThreaded_RegistersTheWrappedProviderBehindTheQueue()
+    {
+        var inner = new SlowProvider();
+        inner.Release.Set();
+        var services = new ServiceCollection().AddLogging(b => b.AddThreaded(inner, o => o.Interval = TimeSpan.FromHours(1))).BuildServiceProvider();
+        var handler = Assert.IsType<ThreadedHandler>(services.GetServices<ILoggerProvider>().Single());
+        services.GetRequiredService<ILoggerFactory>().CreateLogger("App").LogWarning("Disk {Drive} is {Percent:0.0}% full", "C:", 93.456);
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal("Disk C: is 93.5% full", Assert.Single(inner.Messages));
+        Assert.Equal("Disk {Drive} is {Percent:0.0}% full", Assert.Single(inner.Templates));
+        await services.DisposeAsync();
+    }
+
+    /// <summary>A provider that blocks inside Log until released (a file on a dead network share, say).</summary>
+    private sealed class SlowProvider : ILoggerProvider
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ManualResetEventSlim Release { get; } = new();
+
+        public List<string> Messages { get; } = [];
+
+        public List<string?> Templates { get; } = [];
+
+        public List<string> Categories { get; } = [];
+
+        public bool Disposed { get; private set; }
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+        public void Dispose() => Disposed = true;
+
+        private sealed class Logger(SlowProvider owner, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                owner.Entered.TrySetResult();
+                owner.Release.Wait(TimeSpan.FromSeconds(60));
+                owner.Messages.Add(formatter(state, exception));
+                owner.Categories.Add(category);
+                owner.Templates.Add((state as IReadOnlyList<KeyValuePair<string, object?>>)?.LastOrDefault(p => p.Key == "{OriginalFormat}").Value as string);
+            }
+        }
+    }
+}
