@@ -1,0 +1,96 @@
+using ThreadedLogging.Collector.Ingest;
+using ThreadedLogging.Collector.Query;
+using ThreadedLogging.Collector.Security;
+using ThreadedLogging.Collector.Storage.Sqlite;
+using ThreadedLogging.Collector.Web;
+
+namespace ThreadedLogging.Collector;
+
+/// <summary>Builds the collector: <c>dotnet run</c> and the tests start the same app.</summary>
+internal static class CollectorApp
+{
+    /// <summary>Where the collector listens when no URL is configured.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    private static readonly Dictionary<string, string> SwitchMappings = new(StringComparer.Ordinal)
+    {
+        ["--data"] = $"{CollectorOptions.SectionName}:{nameof(CollectorOptions.DataDirectory)}",
+    };
+
+    /// <summary>Builds the app from command-line arguments, configuration files and the environment.</summary>
+    /// <exception cref="CollectorConfigurationException">The configuration is invalid or unsafe.</exception>
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.AddCommandLine(args, SwitchMappings);
+
+        var options = BindOptions(builder.Configuration);
+        var urls = ListenAddresses.Resolve(builder.Configuration);
+        if (urls.Count == 0)
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+            urls = [DefaultUrl];
+        }
+
+        StartupSecurityCheck.Enforce(urls, options);
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // Our own reader enforces MaxRequestBodyBytes with a clear 413; Kestrel's limit is only a backstop.
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes + (64 * 1024);
+            // Python's HTTPHandler with method GET puts the whole record, traceback included, in the URL.
+            kestrel.Limits.MaxRequestLineSize = 128 * 1024;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 160 * 1024;
+        });
+
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new ApiKeyRing(options));
+        builder.Services.AddSqliteEventStore(options.DataDirectory);
+        builder.Services.AddSingleton<IngestPipeline>();
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, CollectorJsonContext.Default);
+            // Escape HTML-sensitive characters (<, >, &, ') in every string the API returns.
+            json.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default;
+        });
+
+        var app = builder.Build();
+        app.MapGet("/health", HealthApi.Get);
+        app.MapIngest();
+        app.MapQuery();
+        app.MapSupportUi();
+        return app;
+    }
+
+    private static CollectorOptions BindOptions(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(CollectorOptions.SectionName);
+        var options = new CollectorOptions();
+        try
+        {
+            section.Bind(options);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CollectorConfigurationException($"Invalid collector configuration: {e.Message}", e);
+        }
+
+        // Environment-friendly form: Collector__IngestApiKeys="key1,key2".
+        if (section[nameof(CollectorOptions.IngestApiKeys)] is { Length: > 0 } list)
+        {
+            options.IngestApiKeys = [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        }
+
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new CollectorConfigurationException("Invalid collector configuration: " + string.Join(" ", errors));
+        }
+
+        options.DataDirectory = Path.GetFullPath(options.DataDirectory);
+        return options;
+    }
+}

@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+using ThreadedLogging.Collector.Ingest;
+using ThreadedLogging.Collector.Query;
+using ThreadedLogging.Collector.Web;
+
+namespace ThreadedLogging.Collector;
+
+/// <summary>Source-generated JSON for every body the collector writes.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(IngestResponse))]
+[JsonSerializable(typeof(EventsResponse))]
+[JsonSerializable(typeof(UsersResponse))]
+internal sealed partial class CollectorJsonContext : JsonSerializerContext;

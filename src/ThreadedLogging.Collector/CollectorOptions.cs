@@ -1,0 +1,93 @@
+namespace ThreadedLogging.Collector;
+
+/// <summary>
+/// Settings of the collector, bound from the <c>Collector</c> section (appsettings.json, environment
+/// <c>Collector__Xxx</c>, command line <c>--Collector:Xxx=</c>; <c>--data</c> sets <see cref="DataDirectory"/>).
+/// </summary>
+internal sealed class CollectorOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Collector";
+
+    /// <summary>Gets or sets the folder of the SQLite database, relative to the current directory. The default value is <c>data</c>.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Gets or sets the largest request body, after decompression. The default value is 10 MiB.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Gets or sets the most events one request may carry. The default value is 10000.</summary>
+    public int MaxEventsPerBatch { get; set; } = 10_000;
+
+    /// <summary>Gets or sets the largest single event (its JSON, or a Python record's fields). The default value is 256 KiB.</summary>
+    public int MaxEventBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Gets or sets the longest identity field (app, user, machine, category, path, ids). The default value is 1024.</summary>
+    public int MaxFieldLength { get; set; } = 1024;
+
+    /// <summary>Gets or sets how far in the future an event's timestamp may be. The default value is one day.</summary>
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Gets or sets the keys accepted for ingest. Empty: ingest is open (loopback only, or <see cref="AllowUnauthenticated"/>).</summary>
+    public List<string> IngestApiKeys { get; set; } = [];
+
+    /// <summary>Gets or sets the key for the query API and the support page. Null: reading is open.</summary>
+    public string? ReadApiKey { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the collector may listen on a non-loopback address without keys. The default value is false.</summary>
+    public bool AllowUnauthenticated { get; set; }
+
+    /// <summary>Gets or sets the most events one query returns. The default value is 1000.</summary>
+    public int MaxQueryLimit { get; set; } = 1000;
+
+    /// <summary>Returns the problems of these options, each naming the option and its value.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            errors.Add("Collector:DataDirectory must not be empty (set it with --data <dir>).");
+        }
+
+        if (MaxRequestBodyBytes is < 1024 or > 1L << 30)
+        {
+            errors.Add($"Collector:MaxRequestBodyBytes must be between 1024 and 1073741824 (was {MaxRequestBodyBytes}).");
+        }
+
+        if (MaxEventsPerBatch is < 1 or > 1_000_000)
+        {
+            errors.Add($"Collector:MaxEventsPerBatch must be between 1 and 1000000 (was {MaxEventsPerBatch}).");
+        }
+
+        if (MaxEventBytes < 256 || MaxEventBytes > MaxRequestBodyBytes)
+        {
+            errors.Add($"Collector:MaxEventBytes must be between 256 and MaxRequestBodyBytes (was {MaxEventBytes}).");
+        }
+
+        if (MaxFieldLength is < 16 or > 65536)
+        {
+            errors.Add($"Collector:MaxFieldLength must be between 16 and 65536 (was {MaxFieldLength}).");
+        }
+
+        if (MaxClockSkew < TimeSpan.Zero)
+        {
+            errors.Add($"Collector:MaxClockSkew must not be negative (was {MaxClockSkew}).");
+        }
+
+        if (MaxQueryLimit is < 1 or > 100_000)
+        {
+            errors.Add($"Collector:MaxQueryLimit must be between 1 and 100000 (was {MaxQueryLimit}).");
+        }
+
+        if (IngestApiKeys.Any(string.IsNullOrWhiteSpace))
+        {
+            errors.Add("Collector:IngestApiKeys must not contain empty keys.");
+        }
+
+        if (ReadApiKey is { } read && string.IsNullOrWhiteSpace(read))
+        {
+            errors.Add("Collector:ReadApiKey must not be blank.");
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,20 @@
+namespace ThreadedLogging.Collector.Diagnostics;
+
+/// <summary>The collector's own log messages (source-generated; fixed event ids).</summary>
+internal static partial class CollectorLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Event store opened at {DatabasePath}")]
+    public static partial void StoreOpened(ILogger logger, string databasePath);
+
+    [LoggerMessage(2, LogLevel.Debug, "Stored {Stored} of {Accepted} events from {Format} request to {Path} (batch {BatchKey})")]
+    public static partial void BatchStored(ILogger logger, int stored, int accepted, string format, string path, string? batchKey);
+
+    [LoggerMessage(3, LogLevel.Debug, "Batch {BatchKey} was stored before; acknowledged without storing it again")]
+    public static partial void DuplicateBatch(ILogger logger, string? batchKey);
+
+    [LoggerMessage(4, LogLevel.Information, "Rejected ingest request to {Path} with {StatusCode}: {Reason}")]
+    public static partial void IngestRejected(ILogger logger, string path, int statusCode, string reason);
+
+    [LoggerMessage(5, LogLevel.Error, "Storing a batch failed; the client is asked to retry")]
+    public static partial void StoreFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,49 @@
+namespace ThreadedLogging.Collector.Ingest;
+
+/// <summary>The per-request checks of issue 3: field lengths, event size, timestamps far in the future.</summary>
+internal sealed class IngestLimits(CollectorOptions options, DateTimeOffset now)
+{
+    public CollectorOptions Options { get; } = options;
+
+    public DateTimeOffset Now { get; } = now;
+
+    public string? Field(string? value, string name, int index)
+    {
+        if (value is not null && value.Length > Options.MaxFieldLength)
+        {
+            throw IngestRejectedException.BadRequest(
+                $"{(index < 0 ? string.Empty : $"event {index}: ")}field '{name}' is {value.Length} characters; the limit is {Options.MaxFieldLength} (Collector:MaxFieldLength)");
+        }
+
+        return value;
+    }
+
+    public void EventSize(long bytes, int index)
+    {
+        if (bytes > Options.MaxEventBytes)
+        {
+            throw IngestRejectedException.TooLarge(
+                $"event {index} is {bytes} bytes; the limit is {Options.MaxEventBytes} (Collector:MaxEventBytes)");
+        }
+    }
+
+    public void EventCount(int count)
+    {
+        if (count > Options.MaxEventsPerBatch)
+        {
+            throw IngestRejectedException.TooLarge(
+                $"batch has {count} events or more; the limit is {Options.MaxEventsPerBatch} (Collector:MaxEventsPerBatch)");
+        }
+    }
+
+    public DateTimeOffset Timestamp(DateTimeOffset timestamp, int index)
+    {
+        if (timestamp > Now + Options.MaxClockSkew)
+        {
+            throw IngestRejectedException.BadRequest(
+                $"event {index}: timestamp {timestamp:O} is more than {Options.MaxClockSkew} in the future (Collector:MaxClockSkew)");
+        }
+
+        return timestamp.ToUniversalTime();
+    }
+}

@@ -1,0 +1,81 @@
+using Microsoft.Net.Http.Headers;
+using ThreadedLogging.Collector.Diagnostics;
+using ThreadedLogging.Collector.Storage;
+
+namespace ThreadedLogging.Collector.Ingest;
+
+/// <summary>One ingest request: detect the format, read the body within limits, parse, store in one transaction.</summary>
+internal sealed class IngestPipeline(IEventStore store, CollectorOptions options, TimeProvider time, ILogger<IngestPipeline> logger)
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    public async Task<IngestResponse> IngestAsync(HttpContext context, string path, CancellationToken cancellationToken)
+    {
+        var request = context.Request;
+        var format = DetectFormat(request);
+        var limits = new IngestLimits(options, time.GetUtcNow());
+        limits.Field(path, "path", -1);
+        var idempotencyKey = request.Headers[IdempotencyKeyHeader] is { Count: > 0 } header && !string.IsNullOrWhiteSpace(header[0]) ? header[0]!.Trim() : null;
+
+        EventBatch batch;
+        if (format == IngestFormat.PythonQuery)
+        {
+            var query = request.QueryString.Value ?? string.Empty;
+            if (query.Length > options.MaxRequestBodyBytes)
+            {
+                throw IngestRejectedException.TooLarge("query string too long");
+            }
+
+            batch = new EventBatch(limits.Field(idempotencyKey, IdempotencyKeyHeader, -1), [PythonRecordMapper.Map(FormUrlEncoded.Parse(query), path, limits)]);
+        }
+        else
+        {
+            RequestBodyReader.AllowBody(context, options.MaxRequestBodyBytes);
+            var body = await RequestBodyReader.ReadAsync(request, options.MaxRequestBodyBytes, cancellationToken);
+            batch = format switch
+            {
+                IngestFormat.PythonForm => new EventBatch(
+                    limits.Field(idempotencyKey, IdempotencyKeyHeader, -1),
+                    [PythonRecordMapper.Map(FormUrlEncoded.Parse(System.Text.Encoding.UTF8.GetString(body)), path, limits)]),
+                IngestFormat.JsonEnvelope => JsonBatchParser.ParseEnvelope(body, path, idempotencyKey, limits),
+                _ => JsonBatchParser.ParseLines(body, path, idempotencyKey, limits),
+            };
+        }
+
+        // Not the request's token: once parsed, the batch is stored whole even if the client goes away.
+        var result = await store.AppendAsync(batch, CancellationToken.None);
+        if (result.Duplicate)
+        {
+            CollectorLog.DuplicateBatch(logger, batch.BatchKey);
+        }
+        else
+        {
+            CollectorLog.BatchStored(logger, result.Stored, result.Accepted, format.ToString(), path, batch.BatchKey);
+        }
+
+        return new IngestResponse(result.Accepted, result.Duplicate);
+    }
+
+    public static IngestFormat DetectFormat(HttpRequest request)
+    {
+        if (HttpMethods.IsGet(request.Method))
+        {
+            return IngestFormat.PythonQuery;
+        }
+
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) || contentType.MediaType.Value is not { } mediaType)
+        {
+            throw new IngestRejectedException(StatusCodes.Status415UnsupportedMediaType,
+                "missing or invalid Content-Type (application/json, application/x-ndjson or application/x-www-form-urlencoded)");
+        }
+
+        return mediaType.ToLowerInvariant() switch
+        {
+            "application/x-www-form-urlencoded" => IngestFormat.PythonForm,
+            "application/json" => IngestFormat.JsonEnvelope,
+            "application/x-ndjson" or "application/jsonl" or "application/jsonlines" => IngestFormat.JsonLines,
+            _ => throw new IngestRejectedException(StatusCodes.Status415UnsupportedMediaType,
+                $"unsupported Content-Type '{mediaType}' (application/json, application/x-ndjson or application/x-www-form-urlencoded)"),
+        };
+    }
+}

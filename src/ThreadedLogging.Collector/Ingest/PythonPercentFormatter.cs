@@ -1,0 +1,356 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+
+namespace ThreadedLogging.Collector.Ingest;
+
+/// <summary>
+/// Python's <c>msg % args</c> (printf-style formatting, as <c>LogRecord.getMessage()</c> does it) on
+/// arguments read back by <see cref="PythonLiteralParser"/>. Returns false where Python would raise
+/// (wrong type, too few or too many arguments, bad format): the caller keeps msg and args raw.
+/// </summary>
+internal static class PythonPercentFormatter
+{
+    /// <summary>Renders <paramref name="msg"/> with the <c>str()</c> of <c>record.args</c>.</summary>
+    public static bool TryRender(string msg, string? args, out string message)
+    {
+        message = msg;
+        if (string.IsNullOrEmpty(args))
+        {
+            return true;
+        }
+
+        if (!PythonLiteralParser.TryParse(args, out var value))
+        {
+            return false;
+        }
+
+        // LogRecord.getMessage: "if self.args: msg = msg % self.args" — empty args leave msg untouched, "%%" included.
+        if (value.IsFalsy)
+        {
+            return true;
+        }
+
+        return TryFormat(msg, value, out message);
+    }
+
+    /// <summary>Python's <c>format % value</c>.</summary>
+    public static bool TryFormat(string format, PyValue value, out string result)
+    {
+        result = format;
+        var positional = value.Kind == PyKind.Tuple ? value.Items : [value];
+        var mapping = value.Kind == PyKind.Dict ? value : null;
+        var next = 0;
+        var output = new StringBuilder(format.Length + 32);
+        var i = 0;
+        while (i < format.Length)
+        {
+            var c = format[i++];
+            if (c != '%')
+            {
+                output.Append(c);
+                continue;
+            }
+
+            if (i >= format.Length)
+            {
+                return false; // "incomplete format"
+            }
+
+            PyValue? keyed = null;
+            if (format[i] == '(')
+            {
+                if (mapping is null)
+                {
+                    return false; // "format requires a mapping"
+                }
+
+                var depth = 1;
+                var keyStart = ++i;
+                while (i < format.Length && depth > 0)
+                {
+                    depth += format[i] switch { '(' => 1, ')' => -1, _ => 0 };
+                    i++;
+                }
+
+                if (depth != 0)
+                {
+                    return false;
+                }
+
+                var key = format[keyStart..(i - 1)];
+                keyed = Lookup(mapping, key);
+                if (keyed is null)
+                {
+                    return false; // KeyError
+                }
+            }
+
+            var spec = new Spec();
+            while (i < format.Length && format[i] is '-' or '+' or ' ' or '#' or '0')
+            {
+                switch (format[i++])
+                {
+                    case '-': spec.Left = true; break;
+                    case '+': spec.Plus = true; break;
+                    case ' ': spec.Space = true; break;
+                    case '#': spec.Alternate = true; break;
+                    default: spec.Zero = true; break;
+                }
+            }
+
+            if (!TryReadNumber(format, ref i, positional, keyed is not null, ref next, out var width))
+            {
+                return false;
+            }
+
+            if (width < 0)
+            {
+                spec.Left = true;
+                width = -width;
+            }
+
+            spec.Width = width;
+            if (i < format.Length && format[i] == '.')
+            {
+                i++;
+                if (!TryReadNumber(format, ref i, positional, keyed is not null, ref next, out var precision))
+                {
+                    return false;
+                }
+
+                spec.Precision = Math.Max(precision ?? 0, 0);
+            }
+
+            while (i < format.Length && format[i] is 'h' or 'l' or 'L')
+            {
+                i++;
+            }
+
+            if (i >= format.Length)
+            {
+                return false;
+            }
+
+            var conversion = format[i++];
+            if (conversion == '%')
+            {
+                output.Append('%');
+                continue;
+            }
+
+            PyValue argument;
+            if (keyed is not null)
+            {
+                argument = keyed;
+            }
+            else
+            {
+                if (next >= positional.Count)
+                {
+                    return false; // "not enough arguments for format string"
+                }
+
+                argument = positional[next++];
+            }
+
+            if (!TryConvert(conversion, argument, spec, output))
+            {
+                return false;
+            }
+        }
+
+        // "not all arguments converted during string formatting" (never raised for a mapping).
+        if (mapping is null && next < positional.Count)
+        {
+            return false;
+        }
+
+        result = output.ToString();
+        return true;
+    }
+
+    private static PyValue? Lookup(PyValue mapping, string key)
+    {
+        foreach (var (k, v) in mapping.Entries)
+        {
+            if (k.Kind == PyKind.Str && k.Text == key)
+            {
+                return v;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool TryReadNumber(string format, ref int i, IReadOnlyList<PyValue> positional, bool keyed, ref int next, out int? number)
+    {
+        number = null;
+        if (i < format.Length && format[i] == '*')
+        {
+            i++;
+            if (keyed || next >= positional.Count || positional[next].Kind is not (PyKind.Int or PyKind.Bool))
+            {
+                return false; // "* wants int"
+            }
+
+            number = (int)BigInteger.Clamp(positional[next++].Integer, -100_000, 100_000);
+            return true;
+        }
+
+        var start = i;
+        while (i < format.Length && char.IsAsciiDigit(format[i]))
+        {
+            i++;
+        }
+
+        if (i > start)
+        {
+            if (!int.TryParse(format.AsSpan(start, i - start), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) || parsed > 100_000)
+            {
+                return false;
+            }
+
+            number = parsed;
+        }
+
+        return true;
+    }
+
+    private static bool TryConvert(char conversion, PyValue argument, Spec spec, StringBuilder output)
+    {
+        switch (conversion)
+        {
+            case 's' or 'r' or 'a':
+                {
+                    var text = conversion switch
+                    {
+                        's' => argument.Str,
+                        'r' => argument.Repr,
+                        _ => PythonNumberFormat.Ascii(argument.Repr),
+                    };
+                    if (spec.Precision is { } p && p < text.Length)
+                    {
+                        text = text[..p];
+                    }
+
+                    Pad(output, string.Empty, text, spec, zeroAllowed: false);
+                    return true;
+                }
+
+            case 'd' or 'i' or 'u' or 'o' or 'x' or 'X':
+                {
+                    BigInteger integer;
+                    if (argument.Kind is PyKind.Int or PyKind.Bool)
+                    {
+                        integer = argument.Integer;
+                    }
+                    else if (argument.Kind == PyKind.Float && conversion is 'd' or 'i' or 'u' && double.IsFinite(argument.Float))
+                    {
+                        integer = new BigInteger(Math.Truncate(argument.Float));
+                    }
+                    else
+                    {
+                        return false;
+                    }
+
+                    var digits = PythonNumberFormat.Integer(BigInteger.Abs(integer), conversion);
+                    if (spec.Precision is { } minDigits && digits.Length < minDigits)
+                    {
+                        digits = new string('0', minDigits - digits.Length) + digits;
+                    }
+
+                    var prefix = Sign(integer.Sign < 0, spec);
+                    if (spec.Alternate && conversion is 'o' or 'x' or 'X')
+                    {
+                        prefix += conversion == 'o' ? "0o" : conversion == 'x' ? "0x" : "0X";
+                    }
+
+                    Pad(output, prefix, digits, spec, zeroAllowed: true);
+                    return true;
+                }
+
+            case 'e' or 'E' or 'f' or 'F' or 'g' or 'G':
+                {
+                    double number;
+                    if (argument.Kind is PyKind.Int or PyKind.Bool)
+                    {
+                        number = (double)argument.Integer;
+                    }
+                    else if (argument.Kind == PyKind.Float)
+                    {
+                        number = argument.Float;
+                    }
+                    else
+                    {
+                        return false;
+                    }
+
+                    var body = PythonNumberFormat.Float(Math.Abs(number), conversion, spec.Precision ?? 6, spec.Alternate);
+                    var negative = double.IsNegative(number) && !double.IsNaN(number);
+                    Pad(output, Sign(negative, spec), body, spec, zeroAllowed: double.IsFinite(number));
+                    return true;
+                }
+
+            case 'c':
+                {
+                    string text;
+                    if (argument.Kind == PyKind.Int && argument.Integer >= 0 && argument.Integer <= 0x10FFFF
+                        && (argument.Integer < 0xD800 || argument.Integer > 0xDFFF))
+                    {
+                        text = char.ConvertFromUtf32((int)argument.Integer);
+                    }
+                    else if (argument.Kind == PyKind.Str && argument.Text!.EnumerateRunes().Count() == 1)
+                    {
+                        text = argument.Text;
+                    }
+                    else
+                    {
+                        return false;
+                    }
+
+                    Pad(output, string.Empty, text, spec, zeroAllowed: false);
+                    return true;
+                }
+
+            default:
+                return false; // "unsupported format character"
+        }
+    }
+
+    private static string Sign(bool negative, Spec spec) =>
+        negative ? "-" : spec.Plus ? "+" : spec.Space ? " " : string.Empty;
+
+    private static void Pad(StringBuilder output, string prefix, string body, Spec spec, bool zeroAllowed)
+    {
+        var length = prefix.Length + body.Length;
+        var fill = (spec.Width ?? 0) - length;
+        if (fill <= 0)
+        {
+            output.Append(prefix).Append(body);
+        }
+        else if (spec.Left)
+        {
+            output.Append(prefix).Append(body).Append(' ', fill);
+        }
+        else if (spec.Zero && zeroAllowed)
+        {
+            output.Append(prefix).Append('0', fill).Append(body);
+        }
+        else
+        {
+            output.Append(' ', fill).Append(prefix).Append(body);
+        }
+    }
+
+    private struct Spec
+    {
+        public bool Left;
+        public bool Plus;
+        public bool Space;
+        public bool Alternate;
+        public bool Zero;
+        public int? Width;
+        public int? Precision;
+    }
+}

@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Collector.Storage;
+
+namespace ThreadedLogging.Collector.Ingest;
+
+/// <summary>
+/// Maps one <c>record.__dict__</c> sent by Python's HTTPHandler (or Camelot's ThreadedHttpHandler,
+/// docs/WIRE-FORMAT.md §2) to an event: <c>msg % args</c> rendered as Python would, levels mapped,
+/// <c>name</c> → category, <c>created</c> → timestamp, and every other field kept as a property.
+/// </summary>
+internal static partial class PythonRecordMapper
+{
+    private static readonly HashSet<string> Consumed = new(StringComparer.Ordinal)
+    {
+        "name", "msg", "message", "levelname", "levelno", "created", "exc_info", "exc_text",
+        "user", "machine", "app", "revision", "version", "instanceId", "sequence",
+    };
+
+    public static NewEvent Map(Dictionary<string, string> fields, string path, IngestLimits limits)
+    {
+        const int Index = 0;
+        long size = 0;
+        foreach (var (key, value) in fields)
+        {
+            size += key.Length + value.Length;
+        }
+
+        limits.EventSize(size, Index);
+        if (!fields.TryGetValue("msg", out var msg))
+        {
+            throw IngestRejectedException.BadRequest("not a Python log record: field 'msg' is missing");
+        }
+
+        var args = Get(fields, "args");
+        string message;
+        if (!PythonPercentFormatter.TryRender(msg, args, out message))
+        {
+            // A formatter that ran on the client already rendered it; else keep msg (and args, as a property) raw.
+            message = Get(fields, "message") ?? msg;
+        }
+
+        var level = LogLevel.Information;
+        if (Get(fields, "levelno") is { } levelno && int.TryParse(levelno, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
+        {
+            level = LevelNames.FromPythonNumber(number);
+        }
+        else if (Get(fields, "levelname") is { } levelname && !LevelNames.TryParse(levelname, out level))
+        {
+            level = LogLevel.Information;
+        }
+
+        var timestamp = limits.Now;
+        if (Get(fields, "created") is { } created)
+        {
+            if (!decimal.TryParse(created, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+                || seconds < 0 || seconds > 253_402_300_799m)
+            {
+                throw IngestRejectedException.BadRequest($"field 'created' is not a Unix time in seconds: '{Truncate(created)}'");
+            }
+
+            timestamp = DateTimeOffset.UnixEpoch.AddTicks((long)(seconds * TimeSpan.TicksPerSecond));
+        }
+
+        long? sequence = null;
+        if (Get(fields, "sequence") is { } sequenceText)
+        {
+            if (!long.TryParse(sequenceText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed))
+            {
+                throw IngestRejectedException.BadRequest($"field 'sequence' is not an integer: '{Truncate(sequenceText)}'");
+            }
+
+            sequence = parsed;
+        }
+
+        return new NewEvent
+        {
+            Timestamp = limits.Timestamp(timestamp, Index),
+            Level = level,
+            Category = limits.Field(Get(fields, "name"), "name", Index),
+            Message = message,
+            Template = msg,
+            ExceptionJson = ExceptionJson(Get(fields, "exc_text"), Get(fields, "exc_info")),
+            PropertiesJson = PropertiesJson(fields),
+            App = limits.Field(Get(fields, "app"), "app", Index),
+            Version = limits.Field(Get(fields, "revision") ?? Get(fields, "version"), "revision", Index),
+            User = limits.Field(Get(fields, "user") ?? UserFromPath(path), "user", Index),
+            Machine = limits.Field(Get(fields, "machine"), "machine", Index),
+            Path = path,
+            InstanceId = limits.Field(Get(fields, "instanceId"), "instanceId", Index),
+            Sequence = sequence,
+        };
+    }
+
+    /// <summary>The seed puts the user's identity in the URL (<c>/log/{user}</c>): its first segment.</summary>
+    public static string? UserFromPath(string path)
+    {
+        var first = path.Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+        return string.IsNullOrEmpty(first) ? null : first;
+    }
+
+    /// <summary>Python sends <c>str(None)</c> for absent values.</summary>
+    private static string? Get(Dictionary<string, string> fields, string name) =>
+        fields.TryGetValue(name, out var value) && value is not ("None" or "") ? value : null;
+
+    private static string? ExceptionJson(string? excText, string? excInfo)
+    {
+        if (excInfo == "(None, None, None)")
+        {
+            excInfo = null;
+        }
+
+        if (excText is null && excInfo is null)
+        {
+            return null;
+        }
+
+        string? type = null;
+        string? message = null;
+        if (excText is not null)
+        {
+            // The last line of a formatted traceback: "ValueError: bad value".
+            var last = excText.TrimEnd().Split('\n')[^1].Trim();
+            var colon = last.IndexOf(": ", StringComparison.Ordinal);
+            type = colon > 0 ? last[..colon] : last;
+            message = colon > 0 ? last[(colon + 2)..] : null;
+        }
+
+        if (type is null && excInfo is not null && ExcInfoType().Match(excInfo) is { Success: true } match)
+        {
+            type = match.Groups[1].Value;
+        }
+
+        return JsonText.Write((type, message, excText, excInfo), static (json, e) =>
+        {
+            json.WriteStartObject();
+            json.WriteString("type", e.type);
+            json.WriteString("message", e.message);
+            json.WriteString("text", e.excText);
+            json.WriteString("excInfo", e.excInfo);
+            json.WriteEndObject();
+        });
+    }
+
+    private static string PropertiesJson(Dictionary<string, string> fields)
+    {
+        return JsonText.Write(fields, static (json, fields) =>
+        {
+            json.WriteStartObject();
+            foreach (var (key, value) in fields)
+            {
+                if (!Consumed.Contains(key))
+                {
+                    json.WriteString(key, value);
+                }
+            }
+
+            json.WriteEndObject();
+        });
+    }
+
+    private static string Truncate(string value) => value.Length <= 40 ? value : value[..40] + "...";
+
+    [GeneratedRegex(@"^\(<class '([^']{1,200})'>")]
+    private static partial Regex ExcInfoType();
+}

@@ -1,0 +1,28 @@
+using ThreadedLogging.Collector.Web;
+
+namespace ThreadedLogging.Collector.Security;
+
+/// <summary>Endpoint filter that enforces the ingest or the read key, when one is configured.</summary>
+internal sealed class ApiKeyFilter(ApiKeyRole role) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var ring = context.HttpContext.RequestServices.GetRequiredService<ApiKeyRing>();
+        var required = role == ApiKeyRole.Ingest ? ring.IngestRequiresKey : ring.ReadRequiresKey;
+        if (!required)
+        {
+            return await next(context);
+        }
+
+        var key = ApiKeyReader.Read(context.HttpContext.Request);
+        var valid = role == ApiKeyRole.Ingest ? ring.IsIngestKey(key) : ring.IsReadKey(key);
+        if (valid)
+        {
+            return await next(context);
+        }
+
+        // Basic lets a browser ask for the read key on the support page (user name ignored).
+        context.HttpContext.Response.Headers.WWWAuthenticate = "Basic realm=\"ThreadedLogging collector\", charset=\"UTF-8\"";
+        return ErrorResults.Create(StatusCodes.Status401Unauthorized, key is null ? "missing API key" : "invalid API key");
+    }
+}

@@ -1,0 +1,48 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace ThreadedLogging.Collector.Security;
+
+/// <summary>
+/// The configured keys, kept as SHA-256 hashes and compared in constant time: a candidate is hashed
+/// and compared with every key, so neither the length nor the position of a match leaks.
+/// </summary>
+internal sealed class ApiKeyRing
+{
+    private readonly byte[][] _ingest;
+    private readonly byte[]? _read;
+
+    public ApiKeyRing(CollectorOptions options)
+    {
+        _ingest = [.. options.IngestApiKeys.Select(Hash)];
+        _read = options.ReadApiKey is { } read ? Hash(read) : null;
+    }
+
+    /// <summary>Gets a value indicating whether ingest needs a key.</summary>
+    public bool IngestRequiresKey => _ingest.Length > 0;
+
+    /// <summary>Gets a value indicating whether reading needs a key.</summary>
+    public bool ReadRequiresKey => _read is not null;
+
+    public bool IsIngestKey(string? candidate)
+    {
+        if (candidate is null)
+        {
+            return false;
+        }
+
+        var hash = Hash(candidate);
+        var match = false;
+        foreach (var key in _ingest)
+        {
+            match |= CryptographicOperations.FixedTimeEquals(hash, key);
+        }
+
+        return match;
+    }
+
+    public bool IsReadKey(string? candidate) =>
+        candidate is not null && _read is not null && CryptographicOperations.FixedTimeEquals(Hash(candidate), _read);
+
+    private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+}

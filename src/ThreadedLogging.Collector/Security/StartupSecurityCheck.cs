@@ -1,0 +1,39 @@
+namespace ThreadedLogging.Collector.Security;
+
+/// <summary>
+/// Issue 3: bound to loopback, ingest and read may be open; bound to any other address the collector
+/// refuses to start without keys, unless <c>Collector:AllowUnauthenticated=true</c>.
+/// </summary>
+internal static class StartupSecurityCheck
+{
+    public static void Enforce(IReadOnlyList<string> urls, CollectorOptions options)
+    {
+        var exposed = urls.Where(u => !ListenAddresses.IsLoopback(u)).ToList();
+        if (exposed.Count == 0 || options.AllowUnauthenticated)
+        {
+            return;
+        }
+
+        var missing = new List<string>();
+        if (options.IngestApiKeys.Count == 0)
+        {
+            missing.Add("Collector:IngestApiKeys");
+        }
+
+        if (options.ReadApiKey is null)
+        {
+            missing.Add("Collector:ReadApiKey");
+        }
+
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        throw new CollectorConfigurationException(
+            $"Refusing to listen on {string.Join(", ", exposed)} without authentication: {string.Join(" and ", missing)} not configured. " +
+            "Set them (e.g. --Collector:IngestApiKeys:0=<key> --Collector:ReadApiKey=<key>, or the environment variables " +
+            "Collector__IngestApiKeys=<key1,key2> and Collector__ReadApiKey=<key>), listen on 127.0.0.1 only, " +
+            "or opt out explicitly with Collector:AllowUnauthenticated=true.");
+    }
+}

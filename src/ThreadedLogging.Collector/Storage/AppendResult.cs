@@ -1,0 +1,7 @@
+namespace ThreadedLogging.Collector.Storage;
+
+/// <summary>The outcome of <see cref="IEventStore.AppendAsync"/>.</summary>
+/// <param name="Accepted">Events of the batch (for a duplicate batch: of the batch stored first).</param>
+/// <param name="Stored">Events newly stored by this call (less those already known by instance id and sequence).</param>
+/// <param name="Duplicate">The batch key was stored before; nothing was written.</param>
+internal readonly record struct AppendResult(int Accepted, int Stored, bool Duplicate);

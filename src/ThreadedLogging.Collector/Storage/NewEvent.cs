@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Logging;
+
+namespace ThreadedLogging.Collector.Storage;
+
+/// <summary>An event to store, already validated; JSON columns hold compact JSON text.</summary>
+internal sealed class NewEvent
+{
+    public required DateTimeOffset Timestamp { get; init; }
+
+    public required LogLevel Level { get; init; }
+
+    public string? Category { get; init; }
+
+    public required string Message { get; init; }
+
+    public string? Template { get; init; }
+
+    /// <summary>Gets the exception as a JSON object, or null.</summary>
+    public string? ExceptionJson { get; init; }
+
+    /// <summary>Gets the structured properties as a JSON object, or null.</summary>
+    public string? PropertiesJson { get; init; }
+
+    /// <summary>Gets the rest (event id, scopes, trace ids, thread, process) as a JSON object, or null.</summary>
+    public string? ContextJson { get; init; }
+
+    public string? App { get; init; }
+
+    public string? Version { get; init; }
+
+    public string? User { get; init; }
+
+    public string? Machine { get; init; }
+
+    /// <summary>Gets the path after <c>/log/</c> the event was posted to.</summary>
+    public string? Path { get; init; }
+
+    public string? InstanceId { get; init; }
+
+    public long? Sequence { get; init; }
+}

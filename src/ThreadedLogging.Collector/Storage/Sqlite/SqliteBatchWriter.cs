@@ -1,0 +1,166 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace ThreadedLogging.Collector.Storage.Sqlite;
+
+/// <summary>
+/// Owns the writer connection and its prepared commands, reused by every batch. Not thread-safe:
+/// <see cref="SqliteEventStore"/> serializes calls.
+/// </summary>
+internal sealed class SqliteBatchWriter : IDisposable
+{
+    private const int LevelCount = 6;
+
+    private readonly SqliteConnection _connection;
+    private readonly SqliteCommand _insertEvent;
+    private readonly SqliteCommand _findBatch;
+    private readonly SqliteCommand _insertBatch;
+    private readonly SqliteCommand _upsertUser;
+    private readonly SqliteParameter[] _eventParameters;
+    private readonly Dictionary<string, UserTally> _tallies = new(StringComparer.Ordinal);
+
+    public SqliteBatchWriter(SqliteConnection connection)
+    {
+        _connection = connection;
+        _insertEvent = Prepare(SqliteSchema.InsertEvent,
+            "$ts", "$level", "$category", "$message", "$template", "$exception", "$properties", "$context",
+            "$app", "$version", "$user", "$machine", "$path", "$instance_id", "$sequence", "$received");
+        _eventParameters = [.. _insertEvent.Parameters.Cast<SqliteParameter>()];
+        _findBatch = Prepare(SqliteSchema.FindBatch, "$key");
+        _insertBatch = Prepare(SqliteSchema.InsertBatch, "$key", "$accepted", "$received");
+        _upsertUser = Prepare(SqliteSchema.UpsertUser,
+            "$user", "$first", "$last", "$app", "$machine", "$total", "$n0", "$n1", "$n2", "$n3", "$n4", "$n5");
+    }
+
+    public AppendResult Append(EventBatch batch, long receivedTicks)
+    {
+        using var transaction = _connection.BeginTransaction();
+        _insertEvent.Transaction = transaction;
+        _findBatch.Transaction = transaction;
+        _insertBatch.Transaction = transaction;
+        _upsertUser.Transaction = transaction;
+
+        if (batch.BatchKey is { } key)
+        {
+            _findBatch.Parameters[0].Value = key;
+            if (_findBatch.ExecuteScalar() is long accepted)
+            {
+                return new AppendResult((int)accepted, 0, Duplicate: true);
+            }
+        }
+
+        _tallies.Clear();
+        var stored = 0;
+        var p = _eventParameters;
+        foreach (var e in batch.Events)
+        {
+            p[0].Value = e.Timestamp.UtcTicks;
+            p[1].Value = (int)e.Level;
+            p[2].Value = (object?)e.Category ?? DBNull.Value;
+            p[3].Value = e.Message;
+            p[4].Value = (object?)e.Template ?? DBNull.Value;
+            p[5].Value = (object?)e.ExceptionJson ?? DBNull.Value;
+            p[6].Value = (object?)e.PropertiesJson ?? DBNull.Value;
+            p[7].Value = (object?)e.ContextJson ?? DBNull.Value;
+            p[8].Value = (object?)e.App ?? DBNull.Value;
+            p[9].Value = (object?)e.Version ?? DBNull.Value;
+            p[10].Value = (object?)e.User ?? DBNull.Value;
+            p[11].Value = (object?)e.Machine ?? DBNull.Value;
+            p[12].Value = (object?)e.Path ?? DBNull.Value;
+            p[13].Value = (object?)e.InstanceId ?? DBNull.Value;
+            p[14].Value = e.Sequence is { } sequence ? sequence : DBNull.Value;
+            p[15].Value = receivedTicks;
+            if (_insertEvent.ExecuteNonQuery() == 1)
+            {
+                stored++;
+                Tally(e);
+            }
+        }
+
+        foreach (var (user, tally) in _tallies)
+        {
+            var u = _upsertUser.Parameters;
+            u[0].Value = user;
+            u[1].Value = tally.First;
+            u[2].Value = tally.Last;
+            u[3].Value = (object?)tally.LastApp ?? DBNull.Value;
+            u[4].Value = (object?)tally.LastMachine ?? DBNull.Value;
+            u[5].Value = tally.Total;
+            for (var level = 0; level < LevelCount; level++)
+            {
+                u[6 + level].Value = tally.Counts[level];
+            }
+
+            _upsertUser.ExecuteNonQuery();
+        }
+
+        if (batch.BatchKey is { } batchKey)
+        {
+            _insertBatch.Parameters[0].Value = batchKey;
+            _insertBatch.Parameters[1].Value = batch.Events.Count;
+            _insertBatch.Parameters[2].Value = receivedTicks;
+            _insertBatch.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return new AppendResult(batch.Events.Count, stored, Duplicate: false);
+    }
+
+    public void Dispose()
+    {
+        _insertEvent.Dispose();
+        _findBatch.Dispose();
+        _insertBatch.Dispose();
+        _upsertUser.Dispose();
+        _connection.Dispose();
+    }
+
+    private void Tally(NewEvent e)
+    {
+        var user = e.User ?? string.Empty;
+        if (!_tallies.TryGetValue(user, out var tally))
+        {
+            tally = new UserTally { First = long.MaxValue, Last = long.MinValue };
+            _tallies[user] = tally;
+        }
+
+        var ticks = e.Timestamp.UtcTicks;
+        tally.First = Math.Min(tally.First, ticks);
+        if (ticks >= tally.Last)
+        {
+            tally.Last = ticks;
+            tally.LastApp = e.App;
+            tally.LastMachine = e.Machine;
+        }
+
+        tally.Total++;
+        tally.Counts[Math.Clamp((int)e.Level, 0, LevelCount - 1)]++;
+    }
+
+    private SqliteCommand Prepare(string sql, params string[] parameterNames)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameterNames)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        return command;
+    }
+
+    private sealed class UserTally
+    {
+        public long First { get; set; }
+
+        public long Last { get; set; }
+
+        public string? LastApp { get; set; }
+
+        public string? LastMachine { get; set; }
+
+        public long Total { get; set; }
+
+        public long[] Counts { get; } = new long[LevelCount];
+    }
+}

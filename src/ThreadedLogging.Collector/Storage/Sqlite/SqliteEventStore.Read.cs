@@ -1,0 +1,90 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace ThreadedLogging.Collector.Storage.Sqlite;
+
+/// <summary>Queries, on read connections of their own.</summary>
+internal sealed partial class SqliteEventStore
+{
+    public Task<EventPage> QueryAsync(EventQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var connection = OpenRead();
+        using var command = connection.CreateCommand();
+        SqliteQueryBuilder.Build(command, query);
+        using var registration = cancellationToken.Register(static c => ((SqliteCommand)c!).Cancel(), command);
+
+        var events = new List<StoredEvent>(Math.Min(query.Limit + 1, 1024));
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                events.Add(ReadEvent(reader));
+            }
+        }
+
+        EventCursor? next = null;
+        if (events.Count > query.Limit)
+        {
+            events.RemoveAt(events.Count - 1);
+            next = events[^1].Cursor;
+        }
+
+        return Task.FromResult(new EventPage(events, next));
+    }
+
+    public Task<IReadOnlyList<UserSummary>> GetUsersAsync(int limit, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var connection = OpenRead();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT user, first_seen, last_seen, last_app, last_machine, total, n0, n1, n2, n3, n4, n5
+            FROM users ORDER BY last_seen DESC, user LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$limit", limit);
+        var users = new List<UserSummary>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var user = reader.GetString(0);
+            users.Add(new UserSummary
+            {
+                User = user.Length == 0 ? null : user,
+                FirstSeen = new DateTimeOffset(reader.GetInt64(1), TimeSpan.Zero),
+                LastSeen = new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero),
+                LastApp = NullableString(reader, 3),
+                LastMachine = NullableString(reader, 4),
+                Total = reader.GetInt64(5),
+                CountsByLevel = [reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11)],
+            });
+        }
+
+        return Task.FromResult<IReadOnlyList<UserSummary>>(users);
+    }
+
+    private static StoredEvent ReadEvent(SqliteDataReader reader) => new()
+    {
+        Id = reader.GetInt64(0),
+        Timestamp = new DateTimeOffset(reader.GetInt64(1), TimeSpan.Zero),
+        Level = (LogLevel)reader.GetInt32(2),
+        Category = NullableString(reader, 3),
+        Message = reader.GetString(4),
+        Template = NullableString(reader, 5),
+        ExceptionJson = NullableString(reader, 6),
+        PropertiesJson = NullableString(reader, 7),
+        ContextJson = NullableString(reader, 8),
+        App = NullableString(reader, 9),
+        Version = NullableString(reader, 10),
+        User = NullableString(reader, 11),
+        Machine = NullableString(reader, 12),
+        Path = NullableString(reader, 13),
+        InstanceId = NullableString(reader, 14),
+        Sequence = reader.IsDBNull(15) ? null : reader.GetInt64(15),
+    };
+
+    private static string? NullableString(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+}

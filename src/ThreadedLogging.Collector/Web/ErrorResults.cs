@@ -1,0 +1,10 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ThreadedLogging.Collector.Web;
+
+/// <summary>Builds <c>{"error": "..."}</c> results.</summary>
+internal static class ErrorResults
+{
+    public static JsonHttpResult<ErrorResponse> Create(int statusCode, string reason) =>
+        TypedResults.Json(new ErrorResponse(reason), CollectorJsonContext.Default.ErrorResponse, statusCode: statusCode);
+}
