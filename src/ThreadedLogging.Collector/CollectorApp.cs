@@ -52,7 +52,12 @@ internal static class CollectorApp
         builder.Services.AddSqliteEventStore(options.DataDirectory);
         builder.Services.AddSqsIngest(builder.Configuration, options);
         builder.Services.AddSingleton<IngestPipeline>();
-        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, CollectorJsonContext.Default));
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, CollectorJsonContext.Default);
+            // Escape HTML-sensitive characters (<, >, &, ') in every string the API returns.
+            json.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default;
+        });
 
         var app = builder.Build();
         app.MapGet("/health", HealthApi.Get);

@@ -12,7 +12,7 @@ internal sealed class IngestLimits(CollectorOptions options, DateTimeOffset now)
         if (value is not null && value.Length > Options.MaxFieldLength)
         {
             throw IngestRejectedException.BadRequest(
-                $"event {index}: field '{name}' is {value.Length} characters; the limit is {Options.MaxFieldLength} (Collector:MaxFieldLength)");
+                $"{(index < 0 ? string.Empty : $"event {index}: ")}field '{name}' is {value.Length} characters; the limit is {Options.MaxFieldLength} (Collector:MaxFieldLength)");
         }
 
         return value;

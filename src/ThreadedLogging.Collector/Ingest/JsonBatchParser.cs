@@ -31,7 +31,9 @@ internal static class JsonBatchParser
 
         limits.EventCount(events.GetArrayLength());
         var envelope = Identity.From(root, null, path, limits, -1);
-        var batchKey = limits.Field(idempotencyKey ?? Text(root, "batchId", -1), "batchId", -1);
+        var batchKey = idempotencyKey is not null
+            ? limits.Field(idempotencyKey, IngestPipeline.IdempotencyKeyHeader, -1)
+            : limits.Field(Text(root, "batchId", -1), "batchId", -1);
         var parsed = new List<NewEvent>(events.GetArrayLength());
         var index = 0;
         foreach (var element in events.EnumerateArray())

@@ -1,4 +1,4 @@
-// The support page. Every value from the server is shown through textContent, never innerHTML.
+// The support page. Every value from the server is shown through textContent: nothing is parsed as HTML.
 "use strict";
 
 const form = document.getElementById("filters");

@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Collector.Tests.Support;
+
+namespace ThreadedLogging.Collector.Tests.EndToEnd;
+
+/// <summary>The real client library (<see cref="ThreadedHttpHandler"/>) shipping to the real collector: exactly N arrive, per user.</summary>
+public sealed class ThreadedHttpHandlerEndToEndTests
+{
+    private const int EventsPerUser = 40;
+    private static readonly string[] Users = ["anna", "ben", "chloé"];
+
+    [Theory]
+    [InlineData(HttpLogFormat.PythonForm, "POST")]
+    [InlineData(HttpLogFormat.PythonForm, "GET")]
+    [InlineData(HttpLogFormat.JsonBatch, "POST")]
+    public async Task ThreadedHttpHandler_SeveralUsers_CollectorHasExactlyN(HttpLogFormat format, string method)
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+
+        foreach (var user in Users)
+        {
+            await using var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
+            {
+                Host = collector.BaseAddress.Authority,
+                Url = "/log/{user}",
+                Method = method,
+                Format = format,
+                App = "E2E",
+                Version = "1.2.3",
+                User = user,
+                Machine = "PC-" + user,
+                BatchSize = 16,
+            });
+            var log = handler.CreateLogger("E2E.Orders");
+            for (var i = 0; i < EventsPerUser; i++)
+            {
+                if (i % 10 == 9)
+                {
+                    log.LogError(new InvalidOperationException("boom " + i), "Order {OrderId} failed for {User} (100% sure)", i, user);
+                }
+                else
+                {
+                    log.LogInformation("Order {OrderId} shipped to {User}", i, user);
+                }
+            }
+
+            // A bound for a broken build, not a timing assertion.
+            Assert.True(handler.Flush(TimeSpan.FromMinutes(1)), $"flush timed out: {handler.Statistics}");
+            Assert.Equal(EventsPerUser, handler.Statistics.Sent);
+            Assert.Equal(0, handler.Statistics.Dropped);
+        }
+
+        Assert.Equal(Users.Length * EventsPerUser, (await collector.EventsAsync()).Count);
+        foreach (var user in Users)
+        {
+            var events = await collector.EventsAsync("user=" + Uri.EscapeDataString(user));
+            Assert.Equal(EventsPerUser, events.Count);
+            Assert.All(events, e =>
+            {
+                Assert.Equal("E2E", e.GetProperty("app").GetString());
+                Assert.Equal("PC-" + user, e.GetProperty("machine").GetString());
+                Assert.Equal("1.2.3", e.GetProperty("version").GetString());
+                Assert.Equal("E2E.Orders", e.GetProperty("category").GetString());
+                Assert.Equal(user, e.GetProperty("path").GetString());
+            });
+            Assert.Contains(events, e => e.GetProperty("message").GetString() == $"Order 3 shipped to {user}");
+            var failed = events.Where(e => e.GetProperty("level").GetString() == "Error").ToList();
+            Assert.Equal(EventsPerUser / 10, failed.Count);
+            Assert.Contains(failed, e => e.GetProperty("message").GetString() == $"Order 9 failed for {user} (100% sure)");
+            Assert.All(failed, e => Assert.Contains("InvalidOperationException", e.GetProperty("exception").GetRawText(), StringComparison.Ordinal));
+
+            var errorCount = (await collector.GetJsonAsync("api/users")).GetProperty("users").EnumerateArray()
+                .Single(u => u.GetProperty("user").GetString() == user).GetProperty("levels").GetProperty("Error").GetInt64();
+            Assert.Equal(EventsPerUser / 10, errorCount);
+        }
+    }
+}

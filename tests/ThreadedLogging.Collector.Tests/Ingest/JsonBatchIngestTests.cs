@@ -1,0 +1,132 @@
+using System.Net;
+using System.Text.Json;
+using ThreadedLogging.Collector.Tests.Support;
+
+namespace ThreadedLogging.Collector.Tests.Ingest;
+
+/// <summary>ThreadedLogging's JsonBatch format: envelope, NDJSON, gzip, idempotency, exactly-once per event.</summary>
+public sealed class JsonBatchIngestTests
+{
+    private static object Event(long sequence, string message = "Paid", string level = "Information", string? user = null) => new
+    {
+        timestamp = "2026-11-24T10:02:26.1234567Z",
+        level,
+        category = "Payroll.Run",
+        eventId = 7,
+        eventName = "Paid",
+        template = "Paid {Employee}",
+        message,
+        properties = new { Employee = "alice", Amount = 1200.5, Tags = new[] { "a", "b" } },
+        exception = sequence == 2 ? new { type = "System.InvalidOperationException", message = "boom", stackTrace = "at X", text = "System.InvalidOperationException: boom\n at X", inner = Array.Empty<object>() } : null,
+        scopes = new object[] { "Request 42", new { OrderId = 9 } },
+        traceId = "0af7651916cd43dd8448eb211c80319c",
+        threadId = 12,
+        user,
+        sequence,
+    };
+
+    [Fact]
+    public async Task Envelope_AllFields_StoredWithIdentityFromEnvelope()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var body = Http.Utf8(Http.Envelope("batch-1", Event(1), Event(2, "Failed", "Error")));
+
+        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/alice", body, "application/json", idempotencyKey: "batch-1");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(2, JsonDocument.Parse(text).RootElement.GetProperty("accepted").GetInt32());
+        var events = await collector.EventsAsync("user=alice");
+        Assert.Equal(2, events.Count);
+        var failed = events.Single(e => e.GetProperty("sequence").GetInt64() == 2);
+        Assert.Equal("Error", failed.GetProperty("level").GetString());
+        Assert.Equal("Payroll", failed.GetProperty("app").GetString());
+        Assert.Equal("2.3.1", failed.GetProperty("version").GetString());
+        Assert.Equal("PC-042", failed.GetProperty("machine").GetString());
+        Assert.Equal("inst-1", failed.GetProperty("instanceId").GetString());
+        Assert.Equal("alice", failed.GetProperty("path").GetString());
+        Assert.Equal("Paid {Employee}", failed.GetProperty("template").GetString());
+        Assert.Equal(new DateTimeOffset(2026, 11, 24, 10, 2, 26, TimeSpan.Zero).AddTicks(1234567), failed.GetProperty("timestamp").GetDateTimeOffset());
+        Assert.Equal(1200.5, failed.GetProperty("properties").GetProperty("Amount").GetDouble());
+        Assert.Equal("boom", failed.GetProperty("exception").GetProperty("message").GetString());
+        Assert.Equal(7, failed.GetProperty("context").GetProperty("eventId").GetInt32());
+        Assert.Equal(9, failed.GetProperty("context").GetProperty("scopes")[1].GetProperty("OrderId").GetInt32());
+    }
+
+    [Fact]
+    public async Task RetriedBatch_SameIdempotencyKey_StoredOnce()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var body = Http.Gzip(Http.Utf8(Http.Envelope(null, Event(1), Event(2), Event(3))));
+
+        var first = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/alice", body, "application/json", "gzip", "key-42");
+        var retry = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/alice", body, "application/json", "gzip", "key-42");
+
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.Equal(HttpStatusCode.OK, retry.Status);
+        Assert.False(JsonDocument.Parse(first.Body).RootElement.GetProperty("duplicate").GetBoolean());
+        var again = JsonDocument.Parse(retry.Body).RootElement;
+        Assert.True(again.GetProperty("duplicate").GetBoolean());
+        Assert.Equal(3, again.GetProperty("accepted").GetInt32());
+        Assert.Equal(3, (await collector.EventsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task RetriedBatch_SameBatchIdInEnvelope_StoredOnce()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var body = Http.Utf8(Http.Envelope("envelope-id", Event(1), Event(2)));
+
+        await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", body, "application/json");
+        var retry = await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", body, "application/json");
+
+        Assert.True(JsonDocument.Parse(retry.Body).RootElement.GetProperty("duplicate").GetBoolean());
+        Assert.Equal(2, (await collector.EventsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task SameInstanceAndSequence_InAnotherBatch_StoredOnce()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+
+        await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", Http.Utf8(Http.Envelope("a", Event(1), Event(2))), "application/json");
+        var second = await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", Http.Utf8(Http.Envelope("b", Event(2), Event(3))), "application/json");
+
+        Assert.Equal(HttpStatusCode.OK, second.Status);
+        var sequences = (await collector.EventsAsync()).Select(e => e.GetProperty("sequence").GetInt64()).Order().ToArray();
+        Assert.Equal([1L, 2L, 3L], sequences);
+    }
+
+    [Fact]
+    public async Task Ndjson_Gzipped_EachLineCarriesIdentity()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var lines = string.Join("\n", Enumerable.Range(1, 5).Select(i => JsonSerializer.Serialize(new
+        {
+            timestamp = "2026-11-24T10:00:00Z",
+            level = "Warning",
+            message = $"line {i}",
+            app = "Payroll",
+            user = i % 2 == 0 ? "erin" : "frank",
+            machine = "PC-1",
+            instanceId = "nd",
+            sequence = i,
+        }))) + "\n";
+
+        var (status, _) = await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", Http.Gzip(Http.Utf8(lines)), "application/x-ndjson", "gzip", "nd-1");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(2, (await collector.EventsAsync("user=erin")).Count);
+        Assert.Equal(3, (await collector.EventsAsync("user=frank")).Count);
+    }
+
+    [Fact]
+    public async Task NoUserInEvent_UserTakenFromPath()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+
+        await Http.SendAsync(collector.Client, HttpMethod.Post, "log/grace/PC-9", Http.Utf8(Http.Envelope("p", Event(1))), "application/json");
+
+        var stored = Assert.Single(await collector.EventsAsync("user=grace"));
+        Assert.Equal("grace/PC-9", stored.GetProperty("path").GetString());
+    }
+}

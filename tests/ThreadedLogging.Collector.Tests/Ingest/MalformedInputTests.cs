@@ -1,0 +1,109 @@
+using System.Net;
+using System.Text;
+using ThreadedLogging.Collector.Tests.Support;
+
+namespace ThreadedLogging.Collector.Tests.Ingest;
+
+/// <summary>Every malformed-input class gets its 4xx with a reason, stores nothing, and the server keeps serving.</summary>
+public sealed class MalformedInputTests : IAsyncLifetime
+{
+    private const int MaxBody = 64 * 1024;
+    private CollectorFixture _collector = null!;
+
+    public static TheoryData<string, int, string> Cases => new()
+    {
+        { "malformed-json", 400, "malformed JSON" },
+        { "truncated-json", 400, "malformed JSON" },
+        { "events-not-array", 400, "'events' must be an array" },
+        { "not-an-object", 400, "expected a JSON object" },
+        { "event-not-object", 400, "not a JSON object" },
+        { "bad-level", 400, "'level'" },
+        { "bad-timestamp", 400, "not an ISO 8601 time" },
+        { "future-timestamp", 400, "in the future" },
+        { "valid-then-bad", 400, "event 1" },
+        { "field-too-long", 400, "field 'user'" },
+        { "event-too-large", 413, "MaxEventBytes" },
+        { "too-many-events", 413, "MaxEventsPerBatch" },
+        { "body-too-large", 413, "the limit is 65536" },
+        { "gzip-bomb", 413, "decompressed body exceeds" },
+        { "malformed-gzip", 400, "malformed gzip" },
+        { "invalid-utf8-json", 400, "not valid UTF-8" },
+        { "invalid-utf8-form", 400, "not valid UTF-8" },
+        { "bad-percent-escape", 400, "malformed form data" },
+        { "form-without-msg", 400, "'msg' is missing" },
+        { "bad-created", 400, "'created'" },
+        { "malformed-ndjson-line", 400, "line 2" },
+        { "unknown-content-type", 415, "unsupported Content-Type" },
+        { "no-content-type", 415, "Content-Type" },
+        { "unknown-encoding", 415, "Content-Encoding" },
+        { "idempotency-key-too-long", 400, "Idempotency-Key" },
+    };
+
+    public async Task InitializeAsync() => _collector = await CollectorFixture.StartAsync(
+        $"--Collector:MaxRequestBodyBytes={MaxBody}",
+        "--Collector:MaxEventsPerBatch=10",
+        "--Collector:MaxEventBytes=4096",
+        "--Collector:MaxFieldLength=64",
+        "--Collector:MaxClockSkew=01:00:00");
+
+    public async Task DisposeAsync() => await _collector.DisposeAsync();
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Ingest_MalformedInput_RejectedWithReasonAndNothingStored(string name, int expectedStatus, string reasonFragment)
+    {
+        var (method, url, body, contentType, encoding, key) = Build(name);
+
+        var (status, text) = await Http.SendAsync(_collector.Client, method, url, body, contentType, encoding, key);
+
+        Assert.Equal(expectedStatus, (int)status);
+        Assert.Contains(reasonFragment, Http.Error(text), StringComparison.Ordinal);
+        Assert.Empty(await _collector.EventsAsync("path=victim"));
+        var health = await _collector.GetJsonAsync("health");
+        Assert.Equal("ok", health.GetProperty("status").GetString());
+        // And a good request still goes through afterwards.
+        var good = await Http.SendAsync(_collector.Client, HttpMethod.Post, "log/ok-" + name, Http.Utf8("""{"events":[{"message":"fine"}]}"""), "application/json");
+        Assert.Equal(HttpStatusCode.OK, good.Status);
+        Assert.Single(await _collector.EventsAsync("user=ok-" + name));
+        Assert.Empty(await _collector.EventsAsync("path=victim"));
+    }
+
+    private static (HttpMethod, string, byte[]?, string?, string?, string?) Build(string name)
+    {
+        const string Url = "log/victim";
+        static (HttpMethod, string, byte[]?, string?, string?, string?) Json(string json, string? encoding = null) =>
+            (HttpMethod.Post, Url, Encoding.UTF8.GetBytes(json), "application/json", encoding, null);
+        static string Events(string events) => "{\"events\":[" + events + "]}";
+        var future = DateTimeOffset.UtcNow.AddDays(2).ToString("O");
+
+        return name switch
+        {
+            "malformed-json" => Json("{\"events\": [ {\"message\": \"x\" ,, ] }"),
+            "truncated-json" => Json("{\"events\": [ {\"message\": \"x\""),
+            "events-not-array" => Json("{\"events\": {}}"),
+            "not-an-object" => Json("[1, 2]"),
+            "event-not-object" => Json(Events("\"just text\"")),
+            "bad-level" => Json(Events("{\"message\":\"x\",\"level\":\"Loud\"}")),
+            "bad-timestamp" => Json(Events("{\"message\":\"x\",\"timestamp\":\"yesterday\"}")),
+            "future-timestamp" => Json(Events("{\"message\":\"x\",\"timestamp\":\"" + future + "\"}")),
+            "valid-then-bad" => Json(Events("{\"message\":\"good\"},{\"message\":\"bad\",\"sequence\":\"one\"}")),
+            "field-too-long" => Json(Events("{\"message\":\"x\",\"user\":\"" + new string('u', 65) + "\"}")),
+            "event-too-large" => Json(Events("{\"message\":\"" + new string('m', 5000) + "\"}")),
+            "too-many-events" => Json(Events(string.Join(",", Enumerable.Repeat("{\"message\":\"x\"}", 11)))),
+            "body-too-large" => Json(Events("{\"message\":\"x\"}") + new string(' ', MaxBody)),
+            "gzip-bomb" => (HttpMethod.Post, Url, Http.Gzip(Encoding.UTF8.GetBytes(Events("{\"message\":\"x\"}") + new string(' ', 50 * MaxBody))), "application/json", "gzip", null),
+            "malformed-gzip" => (HttpMethod.Post, Url, [0x1f, 0x8b, 0x08, 0x00, 0x42, 0x42, 0x42, 0x42, 0x00, 0x03, 0xff, 0xfe, 0xfd], "application/json", "gzip", null),
+            "invalid-utf8-json" => (HttpMethod.Post, Url, [.. "{\"events\":[{\"message\":\""u8, 0xC3, 0x28, .. "\"}]}"u8], "application/json", null, null),
+            "invalid-utf8-form" => (HttpMethod.Post, Url, Encoding.ASCII.GetBytes("name=a&msg=caf%C3%28&levelno=20"), "application/x-www-form-urlencoded", null, null),
+            "bad-percent-escape" => (HttpMethod.Post, Url, Encoding.ASCII.GetBytes("name=a&msg=100%zz&levelno=20"), "application/x-www-form-urlencoded", null, null),
+            "form-without-msg" => (HttpMethod.Get, Url + "?name=a&levelno=20", null, null, null, null),
+            "bad-created" => (HttpMethod.Post, Url, Encoding.ASCII.GetBytes("msg=x&created=soon"), "application/x-www-form-urlencoded", null, null),
+            "malformed-ndjson-line" => (HttpMethod.Post, Url, Encoding.UTF8.GetBytes("{\"message\":\"a\"}\n{\"message\":\n"), "application/x-ndjson", null, null),
+            "unknown-content-type" => (HttpMethod.Post, Url, Encoding.UTF8.GetBytes("<log/>"), "application/xml", null, null),
+            "no-content-type" => (HttpMethod.Post, Url, Encoding.UTF8.GetBytes("{}"), null, null, null),
+            "unknown-encoding" => (HttpMethod.Post, Url, Encoding.UTF8.GetBytes("{}"), "application/json", "br", null),
+            "idempotency-key-too-long" => (HttpMethod.Post, Url, Encoding.UTF8.GetBytes(Events("{\"message\":\"x\"}")), "application/json", null, new string('k', 65)),
+            _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
+        };
+    }
+}

@@ -1,0 +1,130 @@
+using System.Text.Json;
+using ThreadedLogging.Collector.Tests.Support;
+
+namespace ThreadedLogging.Collector.Tests.Ingest;
+
+/// <summary>CPython's own <c>logging.handlers.HTTPHandler</c> (a child process) logging to <c>/log/&lt;user&gt;</c>.</summary>
+public sealed class PythonHttpHandlerTests
+{
+    private const string Script = """
+        import logging, logging.handlers, sys
+        host, user, method = sys.argv[1], sys.argv[2], sys.argv[3]
+        credentials = (user, sys.argv[4]) if len(sys.argv) > 4 else None
+        handler = logging.handlers.HTTPHandler(host, '/log/' + user, method=method, credentials=credentials)
+        log = logging.getLogger('payroll.run')
+        log.propagate = False
+        log.addHandler(handler)
+        log.setLevel(logging.DEBUG)
+        log.info('Paid %s %d EUR (%.2f%%) to %r', "O'Neil \"Jr\"", 1200, 12.345, None)
+        log.warning('Queue at %(n)d of %(max)d', {'n': 9, 'max': 10})
+        try:
+            {}['missing']
+        except KeyError:
+            log.exception('Run %s failed', 'nightly')
+        log.critical('%s', 'done')
+        """;
+
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("POST")]
+    public async Task HttpHandler_ArgsAndException_StoredRenderedWithTraceInfo(string method)
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var user = "alice-" + method.ToLowerInvariant();
+
+        await PythonProcess.RunAsync(Script, collector.BaseAddress.Authority, user, method);
+
+        var events = await collector.EventsAsync("user=" + user);
+        Assert.Equal(4, events.Count);
+        var info = events.Single(e => e.GetProperty("level").GetString() == "Information");
+        Assert.Equal("Paid O'Neil \"Jr\" 1200 EUR (12.35%) to None", info.GetProperty("message").GetString());
+        Assert.Equal("Paid %s %d EUR (%.2f%%) to %r", info.GetProperty("template").GetString());
+        Assert.Equal("payroll.run", info.GetProperty("category").GetString());
+        Assert.Equal(user, info.GetProperty("path").GetString());
+        Assert.Equal("MainThread", info.GetProperty("properties").GetProperty("threadName").GetString());
+        Assert.True(info.GetProperty("timestamp").GetDateTimeOffset() > DateTimeOffset.UnixEpoch);
+
+        var warning = events.Single(e => e.GetProperty("level").GetString() == "Warning");
+        Assert.Equal("Queue at 9 of 10", warning.GetProperty("message").GetString());
+
+        var error = events.Single(e => e.GetProperty("level").GetString() == "Error");
+        Assert.Equal("Run nightly failed", error.GetProperty("message").GetString());
+        var exception = error.GetProperty("exception");
+        Assert.Equal("KeyError", exception.GetProperty("type").GetString());
+        Assert.Contains("<class 'KeyError'>", exception.GetProperty("excInfo").GetString(), StringComparison.Ordinal);
+
+        Assert.Equal("Critical", events[0].GetProperty("level").GetString());
+        Assert.Equal("done", events[0].GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task HttpHandler_CredentialsAsIngestKey_Accepted()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=ingest-secret");
+
+        await PythonProcess.RunAsync(Script, collector.BaseAddress.Authority, "bob", "POST", "ingest-secret");
+
+        Assert.Equal(4, (await collector.EventsAsync("user=bob")).Count);
+    }
+
+    [Fact]
+    public async Task PythonForm_CamelotHandlerFields_IdentityAndTracebackKept()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        // What Camelot's ThreadedHttpHandler sends: msg already rendered, args (), exc_text formatted, identity fields.
+        var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["name"] = "camelot.core",
+            ["msg"] = "Upload 100% failed",
+            ["args"] = "()",
+            ["levelname"] = "ERROR",
+            ["levelno"] = "40",
+            ["created"] = "1764000000.25",
+            ["exc_info"] = "None",
+            ["exc_text"] = "Traceback (most recent call last):\n  File \"x.py\", line 1, in <module>\nOSError: disk full",
+            ["user"] = "carol",
+            ["machine"] = "PC-7",
+            ["app"] = "Camelot",
+            ["revision"] = "r1234",
+            ["threadName"] = "Worker-1",
+        });
+
+        using var response = await collector.Client.PostAsync(new Uri("log/support/carol", UriKind.Relative), form);
+        response.EnsureSuccessStatusCode();
+
+        var stored = Assert.Single(await collector.EventsAsync("user=carol"));
+        Assert.Equal("Upload 100% failed", stored.GetProperty("message").GetString());
+        Assert.Equal("Error", stored.GetProperty("level").GetString());
+        Assert.Equal("PC-7", stored.GetProperty("machine").GetString());
+        Assert.Equal("Camelot", stored.GetProperty("app").GetString());
+        Assert.Equal("r1234", stored.GetProperty("version").GetString());
+        Assert.Equal("support/carol", stored.GetProperty("path").GetString());
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1_764_000_000_250), stored.GetProperty("timestamp").GetDateTimeOffset());
+        var exception = stored.GetProperty("exception");
+        Assert.Equal("OSError", exception.GetProperty("type").GetString());
+        Assert.Equal("disk full", exception.GetProperty("message").GetString());
+        Assert.StartsWith("Traceback", exception.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal("()", stored.GetProperty("properties").GetProperty("args").GetString());
+    }
+
+    [Fact]
+    public async Task PythonForm_UnrenderableArgs_KeepsRawMsgAndArgs()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["name"] = "app",
+            ["msg"] = "At %s",
+            ["args"] = "(datetime.datetime(2026, 11, 24, 10, 0),)",
+            ["levelno"] = "20",
+        });
+
+        using var response = await collector.Client.PostAsync(new Uri("log/dave", UriKind.Relative), form);
+        response.EnsureSuccessStatusCode();
+
+        var stored = Assert.Single(await collector.EventsAsync("user=dave"));
+        Assert.Equal("At %s", stored.GetProperty("message").GetString());
+        Assert.Equal("(datetime.datetime(2026, 11, 24, 10, 0),)", stored.GetProperty("properties").GetProperty("args").GetString());
+        Assert.Equal(JsonValueKind.Null, stored.GetProperty("exception").ValueKind);
+    }
+}

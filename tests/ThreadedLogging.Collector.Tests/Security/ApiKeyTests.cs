@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using ThreadedLogging.Collector.Tests.Support;
+
+namespace ThreadedLogging.Collector.Tests.Security;
+
+/// <summary>Configured keys are enforced (even on loopback), in any of the three forms clients send.</summary>
+public sealed class ApiKeyTests : IAsyncLifetime
+{
+    private CollectorFixture _collector = null!;
+
+    public async Task InitializeAsync() => _collector = await CollectorFixture.StartAsync(
+        "--Collector:IngestApiKeys:0=ingest-one", "--Collector:IngestApiKeys:1=ingest-two", "--Collector:ReadApiKey=read-key");
+
+    public async Task DisposeAsync() => await _collector.DisposeAsync();
+
+    [Theory]
+    [InlineData("none", null, HttpStatusCode.Unauthorized)]
+    [InlineData("x-api-key", "wrong", HttpStatusCode.Unauthorized)]
+    [InlineData("x-api-key", "read-key", HttpStatusCode.Unauthorized)]
+    [InlineData("x-api-key", "ingest-one", HttpStatusCode.OK)]
+    [InlineData("bearer", "ingest-two", HttpStatusCode.OK)]
+    [InlineData("basic", "ingest-one", HttpStatusCode.OK)]
+    [InlineData("basic", "ingest-on", HttpStatusCode.Unauthorized)]
+    public async Task Ingest_Key_Enforced(string form, string? key, HttpStatusCode expected)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("log/keyed", UriKind.Relative))
+        {
+            Content = new StringContent("{\"events\":[{\"message\":\"m\"}]}", Encoding.UTF8, "application/json"),
+        };
+        Authenticate(request, form, key);
+
+        using var response = await _collector.Client.SendAsync(request);
+
+        Assert.Equal(expected, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("api/events", "none", null, HttpStatusCode.Unauthorized)]
+    [InlineData("api/events", "x-api-key", "ingest-one", HttpStatusCode.Unauthorized)]
+    [InlineData("api/events", "x-api-key", "read-key", HttpStatusCode.OK)]
+    [InlineData("api/users", "bearer", "read-key", HttpStatusCode.OK)]
+    [InlineData("api/users", "none", null, HttpStatusCode.Unauthorized)]
+    [InlineData("", "basic", "read-key", HttpStatusCode.OK)]
+    [InlineData("", "none", null, HttpStatusCode.Unauthorized)]
+    [InlineData("health", "none", null, HttpStatusCode.OK)]
+    public async Task Read_Key_Enforced(string url, string form, string? key, HttpStatusCode expected)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(url, UriKind.Relative));
+        Authenticate(request, form, key);
+
+        using var response = await _collector.Client.SendAsync(request);
+
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.Unauthorized)
+        {
+            // Lets a browser ask for the read key on the support page.
+            Assert.Equal("Basic", response.Headers.WwwAuthenticate.First().Scheme);
+        }
+    }
+
+    private static void Authenticate(HttpRequestMessage request, string form, string? key)
+    {
+        switch (form)
+        {
+            case "x-api-key":
+                request.Headers.Add("X-Api-Key", key);
+                break;
+            case "bearer":
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+                break;
+            case "basic":
+                request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("anyone:" + key)));
+                break;
+        }
+    }
+}

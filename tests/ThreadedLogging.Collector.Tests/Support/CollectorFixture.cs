@@ -1,0 +1,95 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ThreadedLogging.Collector.Tests.Support;
+
+/// <summary>
+/// The real collector (<see cref="CollectorApp.Build"/>) on a real Kestrel at 127.0.0.1, port 0, with
+/// its own data folder. StartAsync returns once the server listens (the host's started signal).
+/// </summary>
+internal sealed class CollectorFixture : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly TempDirectory? _ownedDirectory;
+
+    private CollectorFixture(WebApplication app, Uri baseAddress, string dataDirectory, TempDirectory? ownedDirectory)
+    {
+        _app = app;
+        _ownedDirectory = ownedDirectory;
+        BaseAddress = baseAddress;
+        DataDirectory = dataDirectory;
+        Client = new HttpClient { BaseAddress = baseAddress };
+    }
+
+    public Uri BaseAddress { get; }
+
+    public string DataDirectory { get; }
+
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static Task<CollectorFixture> StartAsync(params string[] args) => StartCoreAsync(null, args);
+
+    /// <summary>Starts on an existing data folder (a restart).</summary>
+    public static Task<CollectorFixture> StartInAsync(string dataDirectory, params string[] args) => StartCoreAsync(dataDirectory, args);
+
+    private static async Task<CollectorFixture> StartCoreAsync(string? dataDirectory, string[] args)
+    {
+        var owned = dataDirectory is null ? new TempDirectory() : null;
+        var directory = dataDirectory ?? owned!.Path;
+        string[] allArgs =
+        [
+            "--urls", "http://127.0.0.1:0",
+            "--data", directory,
+            "--Logging:LogLevel:Default=Warning",
+            .. args,
+        ];
+        var app = CollectorApp.Build(allArgs);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new CollectorFixture(app, new Uri(address + "/"), directory, owned);
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string relativeUrl)
+    {
+        using var response = await Client.GetAsync(new Uri(relativeUrl, UriKind.Relative));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {relativeUrl} -> {(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Events of a query (one page, up to 1000).</summary>
+    public async Task<List<JsonElement>> EventsAsync(string query = "")
+    {
+        var separator = query.Length == 0 ? "?" : "&";
+        var json = await GetJsonAsync("api/events" + (query.Length == 0 ? string.Empty : "?" + query) + separator + "limit=1000");
+        return [.. json.GetProperty("events").EnumerateArray()];
+    }
+
+    public async Task<HttpResponseMessage> PostJsonAsync(string relativeUrl, object body, string? idempotencyKey = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(relativeUrl, UriKind.Relative))
+        {
+            Content = JsonContent.Create(body),
+        };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return await Client.SendAsync(request);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _ownedDirectory?.Dispose();
+    }
+}

@@ -1,0 +1,60 @@
+using System.Net;
+using System.Text;
+using ThreadedLogging.Collector.Tests.Support;
+
+namespace ThreadedLogging.Collector.Tests.Web;
+
+/// <summary>The support page renders nothing on the server; data reaches it as escaped JSON and is shown with textContent.</summary>
+public sealed class SupportUiTests
+{
+    private const string Hostile = "<script>alert('x')</script><img src=x onerror=alert(1)>";
+
+    [Fact]
+    public async Task Page_IsStaticWithStrictPolicy_NoDataRendered()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        await Http.SendAsync(collector.Client, HttpMethod.Post, "log/mallory", Http.Utf8(Http.Envelope("x", new { message = Hostile, category = Hostile })), "application/json");
+
+        using var page = await collector.Client.GetAsync(new Uri("/", UriKind.Relative));
+        var html = await page.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("script-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.DoesNotContain("mallory", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("alert", html, StringComparison.Ordinal);
+        Assert.Contains("<script src=\"/app.js\" defer></script>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Script_UsesTextContentOnly()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+
+        var script = await collector.Client.GetStringAsync(new Uri("app.js", UriKind.Relative));
+
+        Assert.Contains("textContent", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("innerHTML", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("outerHTML", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("insertAdjacentHTML", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("document.write", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("eval(", script, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Api_HostileMessage_ComesBackEscapedInJson()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        await Http.SendAsync(collector.Client, HttpMethod.Post, "log/mallory", Http.Utf8(Http.Envelope("x", new { message = Hostile, properties = new { html = Hostile } })), "application/json");
+
+        var raw = Encoding.UTF8.GetString(await collector.Client.GetByteArrayAsync(new Uri("api/events?user=mallory", UriKind.Relative)));
+        var parsed = Assert.Single(await collector.EventsAsync("user=mallory"));
+
+        Assert.DoesNotContain("<script>", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("<img", raw, StringComparison.Ordinal);
+        Assert.Contains("\\u003Cscript\\u003E", raw, StringComparison.Ordinal);
+        Assert.Equal(Hostile, parsed.GetProperty("message").GetString());
+        Assert.Equal(Hostile, parsed.GetProperty("properties").GetProperty("html").GetString());
+    }
+}
