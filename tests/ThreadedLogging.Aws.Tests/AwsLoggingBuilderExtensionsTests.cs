@@ -39,6 +39,29 @@ public sealed class AwsLoggingBuilderExtensionsTests(SqsEmulatorFixture sqs) : I
     }
 
     [Fact]
+    public async Task AddCloudLaunch_RecordFile_LogsReachTheAppsQueue()
+    {
+        var name = $"app{Guid.NewGuid():N}"[..20];
+        using var data = new TempDirectory();
+        var path = Path.Combine(data.Path, "cloud.json");
+        await File.WriteAllTextAsync(path, $$"""{"author":"Jane Doe","name":"{{name}}","revision":3,"public_access_key":"k","secret_key":"s","region":"us-east-1"}""");
+        using var client = sqs.CreateClient();
+        var url = (await client.CreateQueueAsync($"cloudlaunch-Jane_Doe-{name}-logging")).QueueUrl;
+        var services = new ServiceCollection().AddLogging(b => b.AddCloudLaunch(path, o => o.ServiceUrl = sqs.ServiceUrl));
+
+        await using (var provider = services.BuildServiceProvider())
+        {
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger("Payroll").LogInformation("from the record");
+            var handler = Assert.Single(provider.GetServices<ILoggerProvider>().OfType<CloudLaunchHandler>());
+            Assert.True(await handler.FlushAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token));
+            Assert.Equal("3", handler.Identity.Version);
+        }
+
+        var events = QueueReader.Events(await QueueReader.DrainAsync(client, url));
+        Assert.Equal("from the record", Assert.Single(events).Message);
+    }
+
+    [Fact]
     public async Task AddCloudLaunch_WithAddThreadedAws_EachHandlerKeepsItsOwnOptions()
     {
         var record = new CloudRecord { Author = "jane", Name = $"app{Guid.NewGuid():N}"[..20], PublicAccessKey = "k", SecretKey = "s" };

@@ -296,6 +296,44 @@ public sealed class ThreadedAwsHandlerTests(SqsEmulatorFixture sqs) : IClassFixt
     }
 
     [Fact]
+    public async Task Send_QueueUrlConfigured_NoLookupAndDelivered()
+    {
+        var (_, url) = await sqs.CreateQueueAsync("byurl");
+        var options = sqs.Options("unused");
+        options.QueueName = null;
+        options.QueueUrl = url;
+        using var client = new RecordingSqsClient(sqs.ClientConfig());
+        await using (var handler = new ThreadedAwsHandler(options, client))
+        {
+            handler.CreateLogger("Payroll").LogInformation("event by url");
+            Assert.True(await handler.FlushAsync(new CancellationTokenSource(FlushBudget).Token));
+        }
+
+        Assert.Equal(0, client.QueueUrlLookups);
+        Assert.Equal("event by url", Assert.Single(QueueReader.Events(await QueueReader.DrainAsync(client, url))).Message);
+    }
+
+    [Fact]
+    public async Task Send_QueueByName_LookedUpOnceForManyBatches()
+    {
+        var (name, url) = await sqs.CreateQueueAsync("once");
+        using var client = new RecordingSqsClient(sqs.ClientConfig());
+        await using (var handler = new ThreadedAwsHandler(sqs.Options(name), client))
+        {
+            var log = handler.CreateLogger("Payroll");
+            for (var i = 0; i < 3; i++)
+            {
+                log.LogInformation("event {Number}", i);
+                Assert.True(await handler.FlushAsync(new CancellationTokenSource(FlushBudget).Token));
+            }
+        }
+
+        Assert.Equal(1, client.QueueUrlLookups);
+        Assert.Equal(3, client.BatchCalls.Count);
+        Assert.Equal(3, QueueReader.Events(await QueueReader.DrainAsync(client, url)).Count);
+    }
+
+    [Fact]
     public async Task CreateLogger_AwsSdkCategories_NeverShipped()
     {
         var (name, _) = await sqs.CreateQueueAsync("sdk");

@@ -12,6 +12,7 @@ namespace ThreadedLogging.Aws.Tests.Support;
 public sealed class RecordingSqsClient(AmazonSQSConfig config) : AmazonSQSClient(new BasicAWSCredentials("test", "test"), config)
 {
     private int _batchCalls;
+    private int _queueUrlLookups;
 
     /// <summary>Gets (entries, SQS-counted bytes) of every SendMessageBatch call that reached the server.</summary>
     public ConcurrentQueue<(int Entries, long Bytes)> BatchCalls { get; } = new();
@@ -46,6 +47,15 @@ public sealed class RecordingSqsClient(AmazonSQSConfig config) : AmazonSQSClient
 
         response.Failed.AddRange(failed.Select(e => new BatchResultErrorEntry { Id = e.Id, Code = "InternalError", SenderFault = false, Message = "injected" }));
         return response;
+    }
+
+    /// <summary>Gets how many times the sink looked the queue URL up.</summary>
+    public int QueueUrlLookups => Volatile.Read(ref _queueUrlLookups);
+
+    public override Task<GetQueueUrlResponse> GetQueueUrlAsync(GetQueueUrlRequest request, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _queueUrlLookups);
+        return base.GetQueueUrlAsync(request, cancellationToken);
     }
 
     public override Task<SendMessageResponse> SendMessageAsync(SendMessageRequest request, CancellationToken cancellationToken = default)
