@@ -15,7 +15,9 @@ internal sealed class SqsMessagePacker(SqsMessageFormat format, bool compress, i
     /// <summary>Below this a JsonBatch body is not worth compressing.</summary>
     private const int CompressionThreshold = 1024;
 
-    private readonly ArrayBufferWriter<byte> _buffer = new(16 * 1024);
+    private const int InitialBufferBytes = 16 * 1024;
+
+    private ArrayBufferWriter<byte> _buffer = new(InitialBufferBytes);
 
     /// <summary>Packs <paramref name="batch"/> into messages of at most <paramref name="maxMessageBytes"/> each.</summary>
     public SqsPackResult Pack(LogBatch batch, int maxMessageBytes)
@@ -39,6 +41,12 @@ internal sealed class SqsMessagePacker(SqsMessageFormat format, bool compress, i
         else
         {
             PackJsonBatch(batch, 0, batch.Events.Count, maxMessageBytes, messages, ref oversize);
+        }
+
+        if (_buffer.Capacity > 2 * SqsLimits.MaxPayloadBytes)
+        {
+            // A huge batch (MaxBatchBytes far above 1 MiB) must not pin its JSON for the handler's lifetime.
+            _buffer = new ArrayBufferWriter<byte>(InitialBufferBytes);
         }
 
         return new SqsPackResult(messages, oversize.Index, oversize.Bytes);
