@@ -36,6 +36,65 @@ public sealed class SqsQueueConsumerTests(SqsEmulatorFixture sqs) : IClassFixtur
         Assert.Equal("""{"msg":"kept aside","levelno":20}""", newest[0].Body);
     }
 
+    [Fact]
+    public async Task Run_VisibilityTimeoutRunsOutMidReceive_RestLeftForRedeliveryAndStoredOnce()
+    {
+        using var data = new TempDirectory();
+        var (name, url) = await sqs.CreateQueueAsync("visibility");
+        using var client = sqs.CreateClient();
+        await client.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = """{"msg":"first","levelno":20}""" });
+        await client.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = """{"msg":"second","levelno":20}""" });
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = new SqsIngestOptions { ReceiversPerQueue = 1, WaitTimeSeconds = 1, VisibilityTimeoutSeconds = 1 };
+        var queue = new SqsQueueOptions { Name = name, ServiceUrl = sqs.ServiceUrl, AccessKey = "test", SecretAccessKey = "test" };
+        var statistics = new SqsIngestStatistics();
+        // The first message takes "ten minutes" to store: the receive's visibility timeout is long gone after it.
+        var store = new RecordingEventStore(onFirstAppend: () => time.Advance(TimeSpan.FromMinutes(10)));
+        var consumer = new SqsQueueConsumer(queue, options, client, store, new SqsPoisonStore(data.Path), statistics, new CollectorOptions(), time, NullLogger.Instance);
+
+        using var stop = new CancellationTokenSource();
+        var running = consumer.RunAsync(stop.Token);
+        await statistics.WaitAsync(s => s.Expired >= 1 && s.Stored >= 2 && s.Deleted >= 2, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        await stop.CancelAsync();
+        await running;
+
+        Assert.Equal(["first", "second"], store.Messages.Order());
+    }
+
+    /// <summary>Keeps the messages of appended batches; runs a step on the first append.</summary>
+    private sealed class RecordingEventStore(Action onFirstAppend) : IEventStore
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _messages = new();
+        private int _appends;
+
+        public IEnumerable<string> Messages => _messages;
+
+        public bool IsReady => true;
+
+        public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<AppendResult> AppendAsync(EventBatch batch, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _appends) == 1)
+            {
+                onFirstAppend();
+            }
+
+            foreach (var e in batch.Events)
+            {
+                _messages.Enqueue(e.Message);
+            }
+
+            return Task.FromResult(new AppendResult(batch.Events.Count, batch.Events.Count, false));
+        }
+
+        public Task<EventPage> QueryAsync(EventQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<UserSummary>> GetUsersAsync(int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
     /// <summary>A store whose disk is gone: every append fails.</summary>
     private sealed class FailingEventStore : IEventStore
     {
