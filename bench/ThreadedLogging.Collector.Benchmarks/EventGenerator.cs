@@ -73,15 +73,8 @@ internal sealed class EventGenerator(int seed, long totalEvents)
         var elapsed = _random.Next(5000).ToString(CultureInfo.InvariantCulture);
         var message = string.Format(CultureInfo.InvariantCulture, template, orderId, user, elapsed, _words[_random.Next(_words.Length)], _words[_random.Next(_words.Length)]);
         var timestamp = Start + TimeSpan.FromTicks(Span.Ticks / totalEvents * n);
-        var properties = JsonSerializer.Serialize(new
-        {
-            OrderId = orderId,
-            Customer = user,
-            ElapsedMs = elapsed,
-            Region = _words[_random.Next(_words.Length)],
-            CorrelationId = Guid.NewGuid().ToString("N"),
-            Items = new[] { _random.Next(100), _random.Next(100), _random.Next(100) },
-        });
+        var properties = string.Create(CultureInfo.InvariantCulture,
+            $"{{\"OrderId\":\"{orderId}\",\"Customer\":\"{user}\",\"ElapsedMs\":{elapsed},\"Region\":\"{_words[_random.Next(_words.Length)]}\",\"CorrelationId\":\"{_random.NextInt64():x16}{_random.NextInt64():x16}\",\"Items\":[{_random.Next(100)},{_random.Next(100)},{_random.Next(100)}]}}");
         string? exception = null;
         if (level >= LogLevel.Error && _random.Next(2) == 0)
         {
@@ -91,7 +84,8 @@ internal sealed class EventGenerator(int seed, long totalEvents)
                 stack.Append("   at Payroll.Services.").Append(_words[_random.Next(_words.Length)]).Append("Service.Handle(Request request) in /src/Services/Service.cs:line ").Append(_random.Next(900)).Append('\n');
             }
 
-            exception = JsonSerializer.Serialize(new { type = "System.InvalidOperationException", message = "Operation failed: " + _words[_random.Next(_words.Length)], stackTrace = stack.ToString(), text = "System.InvalidOperationException: Operation failed\n" + stack });
+            var trace = JsonEncodedText.Encode(stack.ToString()).ToString();
+            exception = $"{{\"type\":\"System.InvalidOperationException\",\"message\":\"Operation failed: {_words[_random.Next(_words.Length)]}\",\"stackTrace\":\"{trace}\",\"text\":\"System.InvalidOperationException: Operation failed\\n{trace}\"}}";
         }
 
         return new NewEvent

@@ -65,7 +65,8 @@ try
 
         Console.WriteLine();
         Console.WriteLine($"Ingest, store (IEventStore.AppendAsync, {batchSize}-event batches, ~{bytes} B/event): {events / storeTime.TotalSeconds:N0} events/s wall clock, {events / cpuTime.TotalSeconds:N0} events per CPU-second, over {events:N0} events ({storeTime.TotalSeconds:N1} s, load average {LoadAverage()})");
-        Console.WriteLine($"Database size: {new FileInfo(store.DatabasePath).Length / (1024 * 1024):N0} MiB (+ WAL)");
+        var files = Directory.GetFiles(directory).Sum(f => new FileInfo(f).Length);
+        Console.WriteLine($"Database size (file + WAL): {files / (1024 * 1024):N0} MiB");
 
         // 2. Query latency over the full store.
         var random = new Random(7);
