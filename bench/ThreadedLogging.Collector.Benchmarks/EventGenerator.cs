@@ -7,13 +7,15 @@ using ThreadedLogging.Collector.Storage;
 namespace ThreadedLogging.Collector.Benchmarks;
 
 /// <summary>
-/// Realistic events: ~2000 users on ~3000 machines, 10 apps, messages of 60–200 characters from a
+/// Realistic events: 1000 users on 1500 machines, 10 apps, messages of 60–200 characters from a
 /// 600-word vocabulary, 150–300 bytes of properties, 2% with a 1.5 KB exception, levels weighted
-/// like production (70% Information), timestamps over 30 days.
+/// like production (70% Information), timestamps over 30 days. A batch comes from one client (one
+/// user, machine and handler instance), as ThreadedHttpHandler sends it; <c>mixed</c> batches take
+/// every event from a random client instead (the worst case for the indexes).
 /// </summary>
 internal sealed class EventGenerator(int seed, long totalEvents)
 {
-    public const int UserCount = 2000;
+    public const int UserCount = 1000;
     public const int AppCount = 10;
     public static readonly DateTimeOffset Start = new(2026, 10, 25, 0, 0, 0, TimeSpan.Zero);
     public static readonly TimeSpan Span = TimeSpan.FromDays(30);
@@ -31,6 +33,7 @@ internal sealed class EventGenerator(int seed, long totalEvents)
 
     private readonly Random _random = new(seed);
     private readonly string[] _words = Vocabulary(seed);
+    private readonly long[] _sequences = new long[UserCount];
     private long _produced;
 
     public static string User(int i) => "user" + i.ToString("D4", CultureInfo.InvariantCulture);
@@ -41,23 +44,23 @@ internal sealed class EventGenerator(int seed, long totalEvents)
 
     public string Word(int i) => _words[i % _words.Length];
 
-    public IReadOnlyList<NewEvent> NextBatch(int size)
+    public IReadOnlyList<NewEvent> NextBatch(int size, bool mixed = false)
     {
         var batch = new NewEvent[size];
+        var client = _random.Next(UserCount);
         for (var i = 0; i < size; i++)
         {
-            batch[i] = Next();
+            batch[i] = Next(mixed ? _random.Next(UserCount) : client);
         }
 
         return batch;
     }
 
-    private NewEvent Next()
+    private NewEvent Next(int userIndex)
     {
         var n = _produced++;
-        var userIndex = _random.Next(UserCount);
         var user = User(userIndex);
-        var machine = Machine((userIndex * 3 / 2 + _random.Next(2)) % 3000);
+        var machine = Machine(userIndex * 3 / 2);
         var app = App(userIndex % AppCount);
         var roll = _random.Next(100);
         var level = roll switch
@@ -104,7 +107,7 @@ internal sealed class EventGenerator(int seed, long totalEvents)
             Machine = machine,
             Path = user + "/" + machine,
             InstanceId = "inst-" + userIndex.ToString(CultureInfo.InvariantCulture),
-            Sequence = n,
+            Sequence = _sequences[userIndex]++,
         };
     }
 

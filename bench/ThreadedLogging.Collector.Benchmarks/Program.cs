@@ -19,6 +19,7 @@ var events = Arg("--events", 1_000_000);
 var batchSize = Arg("--batch", 1000);
 var httpEvents = Arg("--http-events", 100_000);
 var iterations = Arg("--iterations", 200);
+var mixedEvents = Arg("--mixed-events", 100_000);
 var directory = Path.Combine(Path.GetTempPath(), "tl-collector-bench-" + Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(directory);
 Console.WriteLine($"Collector benchmark: {events:N0} events in batches of {batchSize}, {iterations} queries per filter; {Environment.ProcessorCount} cores; {directory}");
@@ -69,13 +70,22 @@ try
         Console.WriteLine($"Database size (file + WAL): {files / (1024 * 1024):N0} MiB");
 
         // 2. Query latency over the full store.
+        var withData = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var user in await store.GetUsersAsync(EventGenerator.UserCount, CancellationToken.None))
+        {
+            withData.Add(user.User!);
+        }
+
+        var usersWithData = withData.Order(StringComparer.Ordinal).ToArray();
+        string RandomUser(Random r) => usersWithData[r.Next(usersWithData.Length)];
+        string RandomMachine(Random r) => EventGenerator.Machine(int.Parse(RandomUser(r)[4..], CultureInfo.InvariantCulture) * 3 / 2);
         var random = new Random(7);
         var rows = new List<(string Name, Func<int, EventQuery> Query)>
         {
             ("user, latest 100", _ => new EventQuery { User = RandomUser(random), Limit = 100 }),
-            ("user, page 5 (before cursor)", _ => new EventQuery { User = "user0001", Limit = 100 }),
+            ("user, page 5 (before cursor)", _ => new EventQuery { User = RandomUser(random), Limit = 100 }),
             ("app, latest 100", _ => new EventQuery { App = EventGenerator.App(random.Next(EventGenerator.AppCount)), Limit = 100 }),
-            ("machine, latest 100", _ => new EventQuery { Machine = EventGenerator.Machine(random.Next(3000)), Limit = 100 }),
+            ("machine, latest 100", _ => new EventQuery { Machine = RandomMachine(random), Limit = 100 }),
             ("path prefix (user/), latest 100", _ => new EventQuery { PathPrefix = RandomUser(random) + "/", Limit = 100 }),
             ("level >= Error, latest 100", _ => new EventQuery { MinLevel = LogLevel.Error, Limit = 100 }),
             ("from/to (1 h window), latest 100", _ => Window(random)),
@@ -126,7 +136,13 @@ try
         Console.WriteLine($"| GET /api/users (1000 users, store call) | {Percentile(userLatencies, 50):N2} | {Percentile(userLatencies, 95):N2} | {userLatencies.Max():N2} | 1000 |");
     }
 
-    // 3. Ingest over HTTP: the real app on loopback, JsonBatch gzip envelopes of 1000 events (parse + store).
+    // 3. Worst case for the indexes: every event of a batch from a different client.
+    if (mixedEvents > 0)
+    {
+        await MixedIngestAsync(mixedEvents, batchSize);
+    }
+
+    // 4. Ingest over HTTP: the real app on loopback, JsonBatch gzip envelopes of 1000 events (parse + store).
     if (httpEvents > 0)
     {
         await HttpIngestAsync(httpEvents, batchSize);
@@ -204,6 +220,31 @@ static async Task HttpIngestAsync(int total, int batchSize)
     }
 }
 
+static async Task MixedIngestAsync(int total, int batchSize)
+{
+    var dataDirectory = Path.Combine(Path.GetTempPath(), "tl-collector-bench-mixed-" + Guid.NewGuid().ToString("N"));
+    try
+    {
+        await using var store = new SqliteEventStore(dataDirectory, TimeProvider.System, NullLogger<SqliteEventStore>.Instance);
+        await store.InitializeAsync(CancellationToken.None);
+        var generator = new EventGenerator(44, total);
+        var batches = Enumerable.Range(0, total / batchSize).Select(_ => generator.NextBatch(batchSize, mixed: true)).ToList();
+        var started = Stopwatch.GetTimestamp();
+        foreach (var batch in batches)
+        {
+            await store.AppendAsync(new EventBatch(Guid.NewGuid().ToString("N"), batch), CancellationToken.None);
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        Console.WriteLine();
+        Console.WriteLine($"Ingest, store, mixed batches (each of the {batchSize} events from a random one of {EventGenerator.UserCount} clients): {total / elapsed.TotalSeconds:N0} events/s over {total:N0} events ({elapsed.TotalSeconds:N1} s, load average {LoadAverage()})");
+    }
+    finally
+    {
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+}
+
 static async Task<EventQuery> PageFiveAsync(IEventStore store, EventQuery query)
 {
     for (var page = 1; page < 5; page++)
@@ -222,8 +263,6 @@ static EventQuery Window(Random random)
 }
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
-
-static string RandomUser(Random random) => EventGenerator.User(random.Next(EventGenerator.UserCount));
 
 static double Percentile(List<double> values, int percentile)
 {

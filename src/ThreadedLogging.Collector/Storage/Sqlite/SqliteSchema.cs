@@ -10,9 +10,6 @@ internal static class SqliteSchema
     public const int Version = 1;
 
     public const string Create = """
-        -- 16 KiB pages: a batch dirties one leaf per index per user, and fewer, larger leaves measured
-        -- faster to commit than 4 KiB ones. Takes effect only when the file is created.
-        PRAGMA page_size = 16384;
         PRAGMA journal_mode = WAL;
         CREATE TABLE IF NOT EXISTS events (
             id          INTEGER PRIMARY KEY,
