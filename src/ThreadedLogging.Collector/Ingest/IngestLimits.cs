@@ -44,6 +44,11 @@ internal sealed class IngestLimits(CollectorOptions options, DateTimeOffset now)
                 $"event {index}: timestamp {timestamp:O} is more than {Options.MaxClockSkew} in the future (Collector:MaxClockSkew)");
         }
 
+        if (timestamp < DateTimeOffset.UnixEpoch)
+        {
+            throw IngestRejectedException.BadRequest($"event {index}: timestamp {timestamp:O} is before 1970");
+        }
+
         return timestamp.ToUniversalTime();
     }
 }

@@ -129,7 +129,9 @@ internal static partial class PythonRecordMapper
 
         if (type is null && excInfo is not null && ExcInfoType().Match(excInfo) is { Success: true } match)
         {
+            // "(<class 'KeyError'>, KeyError('missing'), <traceback object at 0x...>)"
             type = match.Groups[1].Value;
+            message = match.Groups[3].Success ? match.Groups[3].Value : null;
         }
 
         return JsonText.Write((type, message, excText, excInfo), static (json, e) =>
@@ -162,6 +164,6 @@ internal static partial class PythonRecordMapper
 
     private static string Truncate(string value) => value.Length <= 40 ? value : value[..40] + "...";
 
-    [GeneratedRegex(@"^\(<class '([^']{1,200})'>")]
+    [GeneratedRegex(@"^\(<class '([^']{1,200})'>(?:, [\w.]{1,200}\((['""])(.{0,2000}?)\2\),)?")]
     private static partial Regex ExcInfoType();
 }

@@ -73,13 +73,22 @@ internal static class EventQueryParser
             before = cursor;
         }
 
-        var words = Get("q") is { } q
-            ? q.Split((char[])[' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries)
-            : [];
-        if (words.Length > 16)
+        string[] words = [];
+        if (Get("q") is { } q)
         {
-            error = "parameter 'q' has more than 16 words";
-            return false;
+            // Only words with a letter or digit can match a token; the rest ("-", "*") would be empty phrases.
+            words = [.. q.Split((char[])[' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries).Where(w => w.Any(char.IsLetterOrDigit))];
+            if (words.Length == 0)
+            {
+                error = $"parameter 'q' has no word to search for (was '{q}')";
+                return false;
+            }
+
+            if (words.Length > 16)
+            {
+                error = "parameter 'q' has more than 16 words";
+                return false;
+            }
         }
 
         result = new EventQuery

@@ -2,25 +2,23 @@ using System.Globalization;
 
 namespace ThreadedLogging.Collector.Storage;
 
-/// <summary>A position in the newest-first order (timestamp, then id): the keyset of paging.</summary>
-internal readonly record struct EventCursor(long TimestampTicks, long Id)
+/// <summary>
+/// A position in the newest-first order: the id of the last event of a page (ids sort like timestamps,
+/// see <c>SqliteEventIds</c>). Opaque to clients: they pass back the <c>next</c> they were given.
+/// </summary>
+internal readonly record struct EventCursor(long Id)
 {
-    public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{TimestampTicks}_{Id}");
+    public override string ToString() => Id.ToString(CultureInfo.InvariantCulture);
 
     public static bool TryParse(string? text, out EventCursor cursor)
     {
         cursor = default;
-        var parts = text?.Split('_');
-        if (parts is not { Length: 2 }
-            || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            || ticks > DateTimeOffset.MaxValue.UtcTicks)
+        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
         {
             return false;
         }
 
-        cursor = new EventCursor(ticks, id);
+        cursor = new EventCursor(id);
         return true;
     }
 }

@@ -37,5 +37,5 @@ internal sealed class StoredEvent
 
     public long? Sequence { get; init; }
 
-    public EventCursor Cursor => new(Timestamp.UtcTicks, Id);
+    public EventCursor Cursor => new(Id);
 }

@@ -51,6 +51,7 @@ public sealed class PythonHttpHandlerTests
         Assert.Equal("Run nightly failed", error.GetProperty("message").GetString());
         var exception = error.GetProperty("exception");
         Assert.Equal("KeyError", exception.GetProperty("type").GetString());
+        Assert.Equal("missing", exception.GetProperty("message").GetString());
         Assert.Contains("<class 'KeyError'>", exception.GetProperty("excInfo").GetString(), StringComparison.Ordinal);
 
         Assert.Equal("Critical", events[0].GetProperty("level").GetString());

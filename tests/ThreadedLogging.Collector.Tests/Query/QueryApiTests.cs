@@ -115,6 +115,7 @@ public sealed class QueryApiTests : IAsyncLifetime
     [InlineData("before=abc", "'before'")]
     [InlineData("usr=alice", "unknown parameter 'usr'")]
     [InlineData("user=a&user=b", "more than once")]
+    [InlineData("q=-%20*", "no word to search for")]
     public async Task Events_BadParameter_400WithReason(string query, string reason)
     {
         using var response = await _collector.Client.GetAsync(new Uri("api/events?" + query, UriKind.Relative));

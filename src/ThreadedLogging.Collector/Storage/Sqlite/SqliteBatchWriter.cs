@@ -10,32 +10,41 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 internal sealed class SqliteBatchWriter : IDisposable
 {
     private const int LevelCount = 6;
+    private const int SqlitePrimaryKeyConstraint = 1555;
 
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _insertEvent;
+    private readonly SqliteCommand _insertText;
     private readonly SqliteCommand _findBatch;
     private readonly SqliteCommand _insertBatch;
     private readonly SqliteCommand _upsertUser;
     private readonly SqliteParameter[] _eventParameters;
     private readonly Dictionary<string, UserTally> _tallies = new(StringComparer.Ordinal);
+    private readonly List<(long Id, string Message)> _texts = [];
+    private long _counter;
 
     public SqliteBatchWriter(SqliteConnection connection)
     {
         _connection = connection;
         _insertEvent = Prepare(SqliteSchema.InsertEvent,
-            "$ts", "$level", "$category", "$message", "$template", "$exception", "$properties", "$context",
+            "$id", "$ts", "$level", "$category", "$message", "$template", "$exception", "$properties", "$context",
             "$app", "$version", "$user", "$machine", "$path", "$instance_id", "$sequence", "$received");
         _eventParameters = [.. _insertEvent.Parameters.Cast<SqliteParameter>()];
+        _insertText = Prepare(SqliteSchema.InsertText, "$id", "$message");
         _findBatch = Prepare(SqliteSchema.FindBatch, "$key");
         _insertBatch = Prepare(SqliteSchema.InsertBatch, "$key", "$accepted", "$received");
         _upsertUser = Prepare(SqliteSchema.UpsertUser,
             "$user", "$first", "$last", "$app", "$machine", "$total", "$n0", "$n1", "$n2", "$n3", "$n4", "$n5");
+        using var last = _connection.CreateCommand();
+        last.CommandText = SqliteSchema.LastCounter;
+        _counter = last.ExecuteScalar() is long id ? (id & SqliteEventIds.CounterMask) + 1 : 0;
     }
 
     public AppendResult Append(EventBatch batch, long receivedTicks)
     {
         using var transaction = _connection.BeginTransaction();
         _insertEvent.Transaction = transaction;
+        _insertText.Transaction = transaction;
         _findBatch.Transaction = transaction;
         _insertBatch.Transaction = transaction;
         _upsertUser.Transaction = transaction;
@@ -50,31 +59,40 @@ internal sealed class SqliteBatchWriter : IDisposable
         }
 
         _tallies.Clear();
+        _texts.Clear();
         var stored = 0;
         var p = _eventParameters;
         foreach (var e in batch.Events)
         {
-            p[0].Value = e.Timestamp.UtcTicks;
-            p[1].Value = (int)e.Level;
-            p[2].Value = (object?)e.Category ?? DBNull.Value;
-            p[3].Value = e.Message;
-            p[4].Value = (object?)e.Template ?? DBNull.Value;
-            p[5].Value = (object?)e.ExceptionJson ?? DBNull.Value;
-            p[6].Value = (object?)e.PropertiesJson ?? DBNull.Value;
-            p[7].Value = (object?)e.ContextJson ?? DBNull.Value;
-            p[8].Value = (object?)e.App ?? DBNull.Value;
-            p[9].Value = (object?)e.Version ?? DBNull.Value;
-            p[10].Value = (object?)e.User ?? DBNull.Value;
-            p[11].Value = (object?)e.Machine ?? DBNull.Value;
-            p[12].Value = (object?)e.Path ?? DBNull.Value;
-            p[13].Value = (object?)e.InstanceId ?? DBNull.Value;
-            p[14].Value = e.Sequence is { } sequence ? sequence : DBNull.Value;
-            p[15].Value = receivedTicks;
-            if (_insertEvent.ExecuteNonQuery() == 1)
+            p[1].Value = e.Timestamp.UtcTicks;
+            p[2].Value = (int)e.Level;
+            p[3].Value = (object?)e.Category ?? DBNull.Value;
+            p[4].Value = e.Message;
+            p[5].Value = (object?)e.Template ?? DBNull.Value;
+            p[6].Value = (object?)e.ExceptionJson ?? DBNull.Value;
+            p[7].Value = (object?)e.PropertiesJson ?? DBNull.Value;
+            p[8].Value = (object?)e.ContextJson ?? DBNull.Value;
+            p[9].Value = (object?)e.App ?? DBNull.Value;
+            p[10].Value = (object?)e.Version ?? DBNull.Value;
+            p[11].Value = (object?)e.User ?? DBNull.Value;
+            p[12].Value = (object?)e.Machine ?? DBNull.Value;
+            p[13].Value = (object?)e.Path ?? DBNull.Value;
+            p[14].Value = (object?)e.InstanceId ?? DBNull.Value;
+            p[15].Value = e.Sequence is { } sequence ? sequence : DBNull.Value;
+            p[16].Value = receivedTicks;
+            if (Insert(e.Timestamp) is { } id)
             {
                 stored++;
                 Tally(e);
+                _texts.Add((id, e.Message));
             }
+        }
+
+        foreach (var (id, message) in _texts)
+        {
+            _insertText.Parameters[0].Value = id;
+            _insertText.Parameters[1].Value = message;
+            _insertText.ExecuteNonQuery();
         }
 
         foreach (var (user, tally) in _tallies)
@@ -106,9 +124,31 @@ internal sealed class SqliteBatchWriter : IDisposable
         return new AppendResult(batch.Events.Count, stored, Duplicate: false);
     }
 
+    /// <summary>
+    /// Inserts with the next id and returns it, or null when (instance id, sequence) was known. Two events of the same millisecond get the same id only 2^20 events
+    /// apart; then the primary key refuses it and the next counter value is tried (the failed statement
+    /// is undone alone, the transaction goes on).
+    /// </summary>
+    private long? Insert(DateTimeOffset timestamp)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var id = SqliteEventIds.Create(timestamp, _counter++);
+            _eventParameters[0].Value = id;
+            try
+            {
+                return _insertEvent.ExecuteNonQuery() == 1 ? id : null;
+            }
+            catch (SqliteException e) when (e.SqliteExtendedErrorCode == SqlitePrimaryKeyConstraint && attempt < 64)
+            {
+            }
+        }
+    }
+
     public void Dispose()
     {
         _insertEvent.Dispose();
+        _insertText.Dispose();
         _findBatch.Dispose();
         _insertBatch.Dispose();
         _upsertUser.Dispose();

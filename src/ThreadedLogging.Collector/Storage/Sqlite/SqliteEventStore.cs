@@ -71,7 +71,11 @@ internal sealed partial class SqliteEventStore : IEventStore
                 using (var pragmas = connection.CreateCommand())
                 {
                     // NORMAL in WAL: a commit survives a crash of the process; the OS flushes it shortly after.
-                    pragmas.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;";
+                    // A large page cache keeps the hot ends of the indexes in memory while batches go in.
+                    // Checkpoints stay SQLite's automatic ones, run by this writer between transactions:
+                    // a checkpoint on another thread never completes under steady writes, so the WAL
+                    // would never restart and grows without bound (measured: 16 GB for 1M events).
+                    pragmas.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -131072;";
                     pragmas.ExecuteNonQuery();
                 }
 

@@ -3,7 +3,15 @@ using Microsoft.Data.Sqlite;
 
 namespace ThreadedLogging.Collector.Storage.Sqlite;
 
-/// <summary>Turns an <see cref="EventQuery"/> into one parameterized SELECT, newest first, keyset-paged.</summary>
+/// <summary>
+/// Turns an <see cref="EventQuery"/> into one parameterized SELECT, newest first (id DESC, see
+/// <see cref="SqliteEventIds"/>), keyset-paged on the id.
+/// </summary>
+/// <remarks>
+/// Full text has two plans. With a selective filter (user, machine, path) the filter's index drives and
+/// each row is checked against FTS5 by rowid. Otherwise FTS5 drives: its matches come newest first
+/// (rowid DESC) and the scan stops at the page size, however common the word.
+/// </remarks>
 internal static class SqliteQueryBuilder
 {
     public static void Build(SqliteCommand command, EventQuery query)
@@ -15,61 +23,75 @@ internal static class SqliteQueryBuilder
             command.Parameters.AddWithValue(name, value);
         }
 
+        var text = query.Words.Count > 0;
+        var selective = query.User is not null || query.Machine is not null || query.PathPrefix is { Length: > 0 };
+        var ftsDrives = text && !selective;
+        var id = ftsDrives ? "f.rowid" : "e.id";
+
         if (query.App is { } app)
         {
-            Add("app = $app", "$app", app);
+            Add("e.app = $app", "$app", app);
         }
 
         if (query.User is { } user)
         {
-            Add("user = $user", "$user", user);
+            Add("e.user = $user", "$user", user);
         }
 
         if (query.Machine is { } machine)
         {
-            Add("machine = $machine", "$machine", machine);
+            Add("e.machine = $machine", "$machine", machine);
         }
 
         if (query.PathPrefix is { Length: > 0 } prefix)
         {
-            // GLOB is case-sensitive and, with a literal prefix, uses ix_events_path_ts as a range.
-            Add("path GLOB $path", "$path", EscapeGlob(prefix) + "*");
+            // GLOB is case-sensitive and, with a literal prefix, uses ix_events_path as a range.
+            Add("e.path GLOB $path", "$path", EscapeGlob(prefix) + "*");
         }
 
         if (query.MinLevel is { } level)
         {
-            Add("level >= $level", "$level", (int)level);
+            Add("e.level >= $level", "$level", (int)level);
         }
 
         if (query.From is { } from)
         {
-            Add("ts >= $from", "$from", from.UtcTicks);
+            Add($"{id} >= $from_id", "$from_id", SqliteEventIds.First(from));
+            Add("e.ts >= $from", "$from", from.UtcTicks);
         }
 
         if (query.To is { } to)
         {
-            Add("ts <= $to", "$to", to.UtcTicks);
-        }
-
-        if (query.Words.Count > 0)
-        {
-            Add("id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH $match)", "$match", FtsMatch(query.Words));
+            Add($"{id} < $to_id", "$to_id", SqliteEventIds.After(to));
+            Add("e.ts <= $to", "$to", to.UtcTicks);
         }
 
         if (query.Before is { } before)
         {
-            where.Add("(ts, id) < ($before_ts, $before_id)");
-            command.Parameters.AddWithValue("$before_ts", before.TimestampTicks);
-            command.Parameters.AddWithValue("$before_id", before.Id);
+            Add($"{id} < $before", "$before", before.Id);
         }
 
-        var sql = new StringBuilder("SELECT ").Append(SqliteSchema.SelectColumns).Append(" FROM events");
+        if (text)
+        {
+            command.Parameters.AddWithValue("$match", FtsMatch(query.Words));
+            if (!ftsDrives)
+            {
+                where.Add("EXISTS (SELECT 1 FROM events_fts WHERE events_fts MATCH $match AND rowid = e.id)");
+            }
+            else
+            {
+                where.Add("f.events_fts MATCH $match");
+            }
+        }
+
+        var sql = new StringBuilder("SELECT ").Append(SqliteSchema.SelectColumns)
+            .Append(ftsDrives ? " FROM events_fts f CROSS JOIN events e ON e.id = f.rowid" : " FROM events e");
         if (where.Count > 0)
         {
             sql.Append(" WHERE ").AppendJoin(" AND ", where);
         }
 
-        sql.Append(" ORDER BY ts DESC, id DESC LIMIT $limit");
+        sql.Append(" ORDER BY ").Append(id).Append(" DESC LIMIT $limit");
         command.Parameters.AddWithValue("$limit", query.Limit + 1);
         command.CommandText = sql.ToString();
     }

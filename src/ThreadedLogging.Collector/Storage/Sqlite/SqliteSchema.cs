@@ -1,8 +1,9 @@
 namespace ThreadedLogging.Collector.Storage.Sqlite;
 
 /// <summary>
-/// The SQLite schema. Timestamps are UTC ticks (100 ns), levels MEL numbers (0..5). The id is the rowid,
-/// so every index on (x, ts) also orders by (ts, id): the keyset order of <c>GET /api/events</c>.
+/// The SQLite schema. Timestamps are UTC ticks (100 ns), levels MEL numbers (0..5). The id is the rowid
+/// and sorts like the timestamp (<see cref="SqliteEventIds"/>), so every index on x is ordered by
+/// (x, id): the keyset order of <c>GET /api/events</c> without a timestamp column in the index.
 /// </summary>
 internal static class SqliteSchema
 {
@@ -29,19 +30,18 @@ internal static class SqliteSchema
             sequence    INTEGER,
             received    INTEGER NOT NULL
         );
-        CREATE INDEX IF NOT EXISTS ix_events_ts ON events (ts);
-        CREATE INDEX IF NOT EXISTS ix_events_user_ts ON events (user, ts);
-        CREATE INDEX IF NOT EXISTS ix_events_app_ts ON events (app, ts);
-        CREATE INDEX IF NOT EXISTS ix_events_machine_ts ON events (machine, ts);
-        CREATE INDEX IF NOT EXISTS ix_events_path_ts ON events (path, ts);
-        -- Exactly-once per event (issue 3, next issue): INSERT OR IGNORE skips a known (instance, sequence).
+        CREATE INDEX IF NOT EXISTS ix_events_user ON events (user);
+        CREATE INDEX IF NOT EXISTS ix_events_app ON events (app);
+        CREATE INDEX IF NOT EXISTS ix_events_machine ON events (machine);
+        CREATE INDEX IF NOT EXISTS ix_events_path ON events (path);
+        -- Exactly-once per event (issue 3, next issue): the insert's ON CONFLICT skips a known (instance, sequence).
         CREATE UNIQUE INDEX IF NOT EXISTS ux_events_instance_sequence ON events (instance_id, sequence)
             WHERE instance_id IS NOT NULL AND sequence IS NOT NULL;
 
         CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5 (message, content = 'events', content_rowid = 'id');
-        CREATE TRIGGER IF NOT EXISTS events_fts_insert AFTER INSERT ON events BEGIN
-            INSERT INTO events_fts (rowid, message) VALUES (new.id, new.message);
-        END;
+        -- No insert trigger: inside a trigger FTS5 flushes a segment per row (statement savepoints); the
+        -- writer inserts a batch's messages itself after its events, about three times faster.
+        DROP TRIGGER IF EXISTS events_fts_insert;
         CREATE TRIGGER IF NOT EXISTS events_fts_delete AFTER DELETE ON events BEGIN
             INSERT INTO events_fts (events_fts, rowid, message) VALUES ('delete', old.id, old.message);
         END;
@@ -70,13 +70,16 @@ internal static class SqliteSchema
         """;
 
     public const string InsertEvent = """
-        INSERT OR IGNORE INTO events
-            (ts, level, category, message, template, exception, properties, context,
+        INSERT INTO events
+            (id, ts, level, category, message, template, exception, properties, context,
              app, version, user, machine, path, instance_id, sequence, received)
         VALUES
-            ($ts, $level, $category, $message, $template, $exception, $properties, $context,
+            ($id, $ts, $level, $category, $message, $template, $exception, $properties, $context,
              $app, $version, $user, $machine, $path, $instance_id, $sequence, $received)
+        ON CONFLICT (instance_id, sequence) WHERE instance_id IS NOT NULL AND sequence IS NOT NULL DO NOTHING
         """;
+
+    public const string InsertText = "INSERT INTO events_fts (rowid, message) VALUES ($id, $message)";
 
     public const string FindBatch = "SELECT accepted FROM batches WHERE batch_key = $key";
 
@@ -96,5 +99,7 @@ internal static class SqliteSchema
         """;
 
     public const string SelectColumns =
-        "id, ts, level, category, message, template, exception, properties, context, app, version, user, machine, path, instance_id, sequence";
+        "e.id, e.ts, e.level, e.category, e.message, e.template, e.exception, e.properties, e.context, e.app, e.version, e.user, e.machine, e.path, e.instance_id, e.sequence";
+
+    public const string LastCounter = "SELECT max(id) FROM events";
 }
