@@ -52,6 +52,7 @@ internal static class CollectorApp
         builder.Services.AddSqliteEventStore(options.DataDirectory);
         builder.Services.AddSqsIngest(builder.Configuration, options);
         builder.Services.AddSingleton<IngestPipeline>();
+        builder.Services.AddSingleton<IngestAdmission>();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, CollectorJsonContext.Default);
