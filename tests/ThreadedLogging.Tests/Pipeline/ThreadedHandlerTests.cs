@@ -156,6 +156,41 @@ public sealed class ThreadedHandlerTests
     }
 
     [Fact]
+    public async Task Worker_ReceiverDown_OpensTheCircuitAndClosesItOnSuccess()
+    {
+        var attempts = 0;
+        var sixFailures = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var healthy = false;
+        var sink = new CollectingSink
+        {
+            Decide = _ =>
+            {
+                if (Volatile.Read(ref healthy))
+                {
+                    return SendResult.Success;
+                }
+
+                if (Interlocked.Increment(ref attempts) == 6)
+                {
+                    sixFailures.TrySetResult();
+                }
+
+                return new SendResult(SendOutcome.Transient, Error: "down");
+            },
+        }.Open();
+        await using var handler = new ThreadedHandler(sink, Options());
+        handler.CreateLogger("App").LogInformation("hello");
+        _ = handler.FlushAsync();
+
+        await sixFailures.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(handler.Statistics.CircuitOpen);
+        Volatile.Write(ref healthy, true);
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Assert.False(handler.Statistics.CircuitOpen);
+        Assert.Single(sink.Delivered);
+    }
+
+    [Fact]
     public async Task Worker_BatchTooLarge_SplitsAndDeliversAllInOrder()
     {
         var sink = new CollectingSink { Decide = b => b.Events.Count > 3 ? new SendResult(SendOutcome.TooLarge) : SendResult.Success }.Open();
