@@ -24,6 +24,7 @@ public partial class ThreadedHandler
                 Adopted = Interlocked.Read(ref _adopted),
                 Pending = Math.Max(0, Interlocked.Read(ref _queuedCount)) + Math.Max(0, Interlocked.Read(ref _inFlight)) + Math.Max(0, Interlocked.Read(ref _spooled)),
                 Capacity = _capacity,
+                CircuitOpen = _backoff.IsOpen,
                 LastError = error?.Message,
                 LastErrorTime = error?.Time,
             };

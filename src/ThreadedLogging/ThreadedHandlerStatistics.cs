@@ -30,6 +30,12 @@ public sealed record ThreadedHandlerStatistics
     /// <summary>Gets the capacity of the queue in events.</summary>
     public int Capacity { get; init; }
 
+    /// <summary>
+    /// Gets whether the receiver is considered down after consecutive failures: attempts are then probes
+    /// spaced by <see cref="ThreadedHandlerOptions.MaxRetryDelay"/>, until one succeeds.
+    /// </summary>
+    public bool CircuitOpen { get; init; }
+
     /// <summary>Gets the last error, if any.</summary>
     public string? LastError { get; init; }
 

@@ -61,8 +61,6 @@ internal sealed partial class DurableSpool : IDisposable
                 TryAdopt(directory);
             }
         }
-
-        DropExpired();
     }
 
     /// <summary>
@@ -114,6 +112,7 @@ internal sealed partial class DurableSpool : IDisposable
     /// <summary>Reads the oldest record not yet delivered; the caller calls <see cref="Acknowledge"/> after delivery.</summary>
     public bool TryReadNext(out SpoolEntry entry)
     {
+        DropExpired();
         while (_segments.Count > 0)
         {
             var segment = _segments[0];

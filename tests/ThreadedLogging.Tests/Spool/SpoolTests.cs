@@ -85,6 +85,32 @@ public sealed class SpoolTests
     }
 
     [Fact]
+    public async Task Spool_OlderThanMaxBufferAge_IsDroppedAndCounted()
+    {
+        using var directory = new TempDirectory();
+        await LeaveFiftyInSpoolAsync(directory.Path);
+
+        var eightDaysLater = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(8));
+        var selfLog = new List<string>();
+        var sink = new CollectingSink().Open();
+        await using var next = new ThreadedHandler(sink, Options(directory.Path, o =>
+        {
+            o.TimeProvider = eightDaysLater;
+            o.SelfLog = m => { lock (selfLog) { selfLog.Add(m); } };
+        }));
+        Assert.True(next.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Empty(sink.Delivered);
+        Assert.Equal(50, next.Statistics.Dropped);
+        Assert.Equal(50, next.Statistics.Adopted);
+        Assert.Equal(0, next.Statistics.Spooled);
+        Assert.Empty(directory.Segments);
+        lock (selfLog)
+        {
+            Assert.Contains(selfLog, m => m.Contains("older than 7.00:00:00", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task Spool_OfALiveProcess_IsNotAdopted()
     {
         using var directory = new TempDirectory();
