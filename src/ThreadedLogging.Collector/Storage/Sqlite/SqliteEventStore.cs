@@ -75,7 +75,9 @@ internal sealed partial class SqliteEventStore : IEventStore
                     // Checkpoints stay SQLite's automatic ones, run by this writer between transactions:
                     // a checkpoint on another thread never completes under steady writes, so the WAL
                     // would never restart and grows without bound (measured: 16 GB for 1M events).
-                    pragmas.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -131072;";
+                    // Every 32768 pages (128 MiB) rather than 1000: each checkpoint costs fsyncs, and
+                    // fewer of them doubled the ingest rate in bench/ (1000-event batches).
+                    pragmas.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -131072; PRAGMA wal_autocheckpoint = 32768;";
                     pragmas.ExecuteNonQuery();
                 }
 
