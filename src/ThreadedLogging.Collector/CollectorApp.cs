@@ -50,6 +50,7 @@ internal static class CollectorApp
         builder.Services.AddSingleton(new ApiKeyRing(options));
         builder.Services.AddSqliteEventStore(options.DataDirectory);
         builder.Services.AddSingleton<IngestPipeline>();
+        builder.Services.AddSingleton<IngestAdmission>();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, CollectorJsonContext.Default);

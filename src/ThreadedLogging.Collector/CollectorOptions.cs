@@ -39,6 +39,12 @@ internal sealed class CollectorOptions
     /// <summary>Gets or sets the most events one query returns. The default value is 1000.</summary>
     public int MaxQueryLimit { get; set; } = 1000;
 
+    /// <summary>Gets or sets how many ingest requests may be in progress at once; beyond it the answer is 429. The default value is 64.</summary>
+    public int MaxPendingIngests { get; set; } = 64;
+
+    /// <summary>Gets or sets the Retry-After sent with a 429 when overloaded. The default value is 2 seconds.</summary>
+    public TimeSpan OverloadRetryAfter { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Returns the problems of these options, each naming the option and its value.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -51,6 +57,16 @@ internal sealed class CollectorOptions
         if (MaxRequestBodyBytes is < 1024 or > 1L << 30)
         {
             errors.Add($"Collector:MaxRequestBodyBytes must be between 1024 and 1073741824 (was {MaxRequestBodyBytes}).");
+        }
+
+        if (MaxPendingIngests is < 1 or > 100_000)
+        {
+            errors.Add($"Collector:MaxPendingIngests must be between 1 and 100000 (was {MaxPendingIngests}).");
+        }
+
+        if (OverloadRetryAfter < TimeSpan.FromSeconds(1) || OverloadRetryAfter > TimeSpan.FromHours(1))
+        {
+            errors.Add($"Collector:OverloadRetryAfter must be between 00:00:01 and 01:00:00 (was {OverloadRetryAfter}).");
         }
 
         if (MaxEventsPerBatch is < 1 or > 1_000_000)

@@ -4,7 +4,7 @@ namespace ThreadedLogging;
 
 public partial class ThreadedHandler
 {
-    private const string OwnCategory = "ThreadedLogging";
+    internal const string OwnCategory = "ThreadedLogging";
     private readonly object _roomLock = new();
     private int _roomWaiters;
     private long _dropped;

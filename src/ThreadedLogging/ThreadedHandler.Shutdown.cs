@@ -20,8 +20,11 @@ public partial class ThreadedHandler
                 Dropped = Interlocked.Read(ref _dropped),
                 Retried = Interlocked.Read(ref _retried),
                 Failed = Interlocked.Read(ref _failed),
-                Pending = Math.Max(0, Interlocked.Read(ref _queuedCount)) + Math.Max(0, Interlocked.Read(ref _inFlight)),
+                Spooled = Math.Max(0, Interlocked.Read(ref _spooled)),
+                Adopted = Interlocked.Read(ref _adopted),
+                Pending = Math.Max(0, Interlocked.Read(ref _queuedCount)) + Math.Max(0, Interlocked.Read(ref _inFlight)) + Math.Max(0, Interlocked.Read(ref _spooled)),
                 Capacity = _capacity,
+                CircuitOpen = _backoff.IsOpen,
                 LastError = error?.Message,
                 LastErrorTime = error?.Time,
             };
@@ -45,7 +48,17 @@ public partial class ThreadedHandler
     /// <returns><see langword="true"/> when everything logged before the call is settled; <see langword="false"/> when cancelled or disposed first.</returns>
     public async Task<bool> FlushAsync(CancellationToken cancellationToken = default)
     {
-        var waiter = new FlushWaiter(Interlocked.Read(ref _enqueued));
+        // Wait until the worker has opened the spool: events adopted from a dead process count as logged before this call.
+        try
+        {
+            await _ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+
+        var waiter = new FlushWaiter(Interlocked.Read(ref _enqueued) + Interlocked.Read(ref _adopted));
         if (Interlocked.Read(ref _settled) >= waiter.Target)
         {
             return true;
@@ -111,6 +124,11 @@ public partial class ThreadedHandler
         if (!stopped)
         {
             _selfLog.Write("The sink did not stop within the shutdown budget; it was abandoned.");
+        }
+
+        if (stopped)
+        {
+            CloseSpool();
         }
 
         CompleteFlushWaiters(force: true);

@@ -27,18 +27,26 @@ public partial class ThreadedHandler
         var batch = new List<LogEvent>(Math.Min(_batchSize, 1024));
         var token = _deadline.Token;
         var elapsed = false;
+        OpenSpool();
         while (true)
         {
             try
             {
                 var drainAll = elapsed | Interlocked.Exchange(ref _flushRequested, 0) == 1 | _stopping;
-                while (FillBatch(batch, drainAll))
+                await DeliverCarriedAsync(token).ConfigureAwait(false);
+                while (!token.IsCancellationRequested && FillBatch(batch, drainAll))
                 {
-                    await DeliverAsync(batch, 0, batch.Count, token).ConfigureAwait(false);
+                    if (!TrySpool(batch))
+                    {
+                        await DeliverAsync(batch, 0, batch.Count, null, Identity, spooled: false, token).ConfigureAwait(false);
+                    }
+
                     batch.Clear();
                     CompleteFlushWaiters();
                 }
 
+                SyncSpool();
+                await DeliverSpooledAsync(token).ConfigureAwait(false);
                 CompleteFlushWaiters();
                 if (_stopping && Volatile.Read(ref _queuedCount) == 0)
                 {
@@ -56,7 +64,7 @@ public partial class ThreadedHandler
             {
                 // A bug of ours must not stop the worker: report it, count the batch as lost, go on.
                 ReportInternalError(e);
-                Settle(batch, 0, batch.Count, delivered: false);
+                Settle(batch, 0, batch.Count, delivered: false, spooled: false);
                 batch.Clear();
                 elapsed = await _timer.WaitAsync(token).ConfigureAwait(false);
             }
@@ -94,7 +102,7 @@ public partial class ThreadedHandler
         if (TakeDropNotice() is { } notice)
         {
             notice.Sequence = ++_sequence;
-            notice.IsNotice = true;
+            notice.IsExtra = true;
             batch.Add(notice);
             Interlocked.Increment(ref _inFlight);
         }
@@ -107,15 +115,17 @@ public partial class ThreadedHandler
     /// what is too large or poisoned, drops (and counts) only a lone poison event or a refused batch.
     /// Throws <see cref="OperationCanceledException"/> only when the shutdown deadline passes.
     /// </summary>
-    private async Task DeliverAsync(List<LogEvent> events, int start, int count, CancellationToken token)
+    /// <param name="batchId">The id to send under; a spooled batch keeps the id it was written with, so a resend after a crash is the same batch.</param>
+    /// <param name="identity">Whose events these are (a spool adopted from a dead process keeps its identity).</param>
+    private async Task DeliverAsync(List<LogEvent> events, int start, int count, string? batchId, LogIdentity identity, bool spooled, CancellationToken token)
     {
-        var batchId = NewBatchId();
+        batchId ??= NewBatchId();
         while (count > 0)
         {
             var slice = start == 0 && count == events.Count ? events : events.GetRange(start, count);
-            var result = await SendOnceAsync(new LogBatch(batchId, slice, Identity), token).ConfigureAwait(false);
+            var result = await SendOnceAsync(new LogBatch(batchId, slice, identity), token).ConfigureAwait(false);
             var completed = result.Outcome == SendOutcome.Sent ? count : Math.Clamp(result.Completed, 0, count);
-            Settle(events, start, completed, delivered: true);
+            Settle(events, start, completed, delivered: true, spooled);
             start += completed;
             count -= completed;
             if (result.Outcome == SendOutcome.Sent)
@@ -139,20 +149,20 @@ public partial class ThreadedHandler
                     }
 
                     Interlocked.Increment(ref _retried);
-                    await _timer.DelayAsync(_backoff.MarkFailure(result.RetryAfter), token).ConfigureAwait(false);
+                    await WaitBeforeRetryAsync(_backoff.MarkFailure(result.RetryAfter), token).ConfigureAwait(false);
                     break;
                 case SendOutcome.TooLarge or SendOutcome.Rejected when count > 1:
                     var half = count / 2;
-                    await DeliverAsync(events, start, half, token).ConfigureAwait(false);
-                    await DeliverAsync(events, start + half, count - half, token).ConfigureAwait(false);
+                    await DeliverAsync(events, start, half, null, identity, spooled, token).ConfigureAwait(false);
+                    await DeliverAsync(events, start + half, count - half, null, identity, spooled, token).ConfigureAwait(false);
                     return;
                 case SendOutcome.Unauthorized:
-                    Reject(events, start, count, result);
+                    Reject(events, start, count, result, spooled);
                     // Keep the next batches from hammering a server that refuses us.
-                    await _timer.DelayAsync(_backoff.MarkFailure(result.RetryAfter), token).ConfigureAwait(false);
+                    await WaitBeforeRetryAsync(_backoff.MarkFailure(result.RetryAfter), token).ConfigureAwait(false);
                     return;
                 default:
-                    Reject(events, start, count, result);
+                    Reject(events, start, count, result, spooled);
                     return;
             }
         }
@@ -174,12 +184,12 @@ public partial class ThreadedHandler
         }
     }
 
-    private void Reject(List<LogEvent> events, int start, int count, SendResult result)
+    private void Reject(List<LogEvent> events, int start, int count, SendResult result, bool spooled)
     {
         var error = result.Error ?? result.Outcome.ToString();
         ThreadedLoggingEventSource.Log.EventsRejected(count, error);
         _selfLog.Write($"{count} events refused by the receiver ({result.Outcome}) and dropped: {error}");
-        Settle(events, start, count, delivered: false);
+        Settle(events, start, count, delivered: false, spooled);
     }
 
     private void RecordFailure(int count, string error)
@@ -191,7 +201,7 @@ public partial class ThreadedHandler
     }
 
     /// <summary>Marks events as done (sent, or dropped for good); Flush waits on this count.</summary>
-    private void Settle(List<LogEvent> events, int start, int count, bool delivered)
+    private void Settle(List<LogEvent> events, int start, int count, bool delivered, bool spooled)
     {
         if (count == 0)
         {
@@ -201,14 +211,22 @@ public partial class ThreadedHandler
         var userEvents = 0;
         for (var i = start; i < start + count; i++)
         {
-            if (!events[i].IsNotice)
+            if (!events[i].IsExtra)
             {
                 userEvents++;
             }
         }
 
         Interlocked.Add(ref delivered ? ref _sent : ref _dropped, userEvents);
-        Interlocked.Add(ref _inFlight, -count);
+        if (spooled)
+        {
+            Interlocked.Add(ref _spooled, -userEvents);
+        }
+        else
+        {
+            Interlocked.Add(ref _inFlight, -count);
+        }
+
         Interlocked.Add(ref _settled, userEvents);
     }
 

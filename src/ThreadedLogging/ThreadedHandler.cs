@@ -58,6 +58,10 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         _backoff = new Backoff(options.MinRetryDelay, options.MaxRetryDelay);
         _selfLog = new SelfLog(options.SelfLog, Time);
         _timer = new ThreadedTimer(options.Interval, Time);
+        _interval = options.Interval;
+        _spool = options.BufferDirectory is { } directory
+            ? new DurableSpool(Path.GetFullPath(directory), Identity.InstanceId, options.MaxBufferBytes, options.MaxBufferAge, Time) { Dropped = OnSpoolDropped, Report = _selfLog.Write }
+            : null;
         _worker = Task.Run(RunWorkerAsync);
     }
 

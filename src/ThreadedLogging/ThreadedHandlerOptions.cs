@@ -49,6 +49,22 @@ public class ThreadedHandlerOptions
     /// <value>The default value is 2 minutes.</value>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Gets or sets the directory of the durable spool. When set, the worker writes batches to
+    /// append-only files there before sending them and deletes them only after delivery, so events
+    /// survive a crash, a kill or a long outage; a later start of the app sends what is left.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: events are kept in memory only.</value>
+    public string? BufferDirectory { get; set; }
+
+    /// <summary>Gets or sets the most bytes the spool may hold; the oldest segment is dropped (and counted) beyond it.</summary>
+    /// <value>The default value is 256 MiB.</value>
+    public long MaxBufferBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Gets or sets how old spooled events may get before they are dropped (and counted).</summary>
+    /// <value>The default value is 7 days.</value>
+    public TimeSpan MaxBufferAge { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>Gets or sets whether the scopes active at the log call are captured.</summary>
     /// <value>The default value is <see langword="true"/>.</value>
     public bool IncludeScopes { get; set; } = true;
@@ -106,6 +122,13 @@ public class ThreadedHandlerOptions
         Check(ShutdownTimeout >= TimeSpan.Zero && ShutdownTimeout <= TimeSpan.FromMinutes(10), nameof(ShutdownTimeout), "between 0 and 10 minutes", ShutdownTimeout);
         Check(MinRetryDelay > TimeSpan.Zero, nameof(MinRetryDelay), "positive", MinRetryDelay);
         Check(MaxRetryDelay >= MinRetryDelay, nameof(MaxRetryDelay), "at least MinRetryDelay", MaxRetryDelay);
+        Check(MaxBufferBytes >= 64 * 1024, nameof(MaxBufferBytes), "at least 65536", MaxBufferBytes);
+        Check(MaxBufferAge > TimeSpan.Zero, nameof(MaxBufferAge), "positive", MaxBufferAge);
+        if (BufferDirectory is { } directory && string.IsNullOrWhiteSpace(directory))
+        {
+            throw new ArgumentException("BufferDirectory must be null or a directory path (was empty).", nameof(BufferDirectory));
+        }
+
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
     }
 

@@ -6,7 +6,10 @@ public sealed record ThreadedHandlerStatistics
     /// <summary>Gets the number of events accepted into the queue.</summary>
     public long Enqueued { get; init; }
 
-    /// <summary>Gets the number of events delivered.</summary>
+    /// <summary>Gets the number of events found at start in the spool of a process that had died, and sent by this handler.</summary>
+    public long Adopted { get; init; }
+
+    /// <summary>Gets the number of events delivered (including adopted ones).</summary>
     public long Sent { get; init; }
 
     /// <summary>Gets the number of events lost: queue full, rejected by the receiver, or left at shutdown.</summary>
@@ -18,11 +21,20 @@ public sealed record ThreadedHandlerStatistics
     /// <summary>Gets the number of failed send attempts (each is retried or ends in a drop).</summary>
     public long Failed { get; init; }
 
-    /// <summary>Gets the number of events queued or in flight.</summary>
+    /// <summary>Gets the number of events written to the durable spool and not yet delivered.</summary>
+    public long Spooled { get; init; }
+
+    /// <summary>Gets the number of events queued, in flight or spooled.</summary>
     public long Pending { get; init; }
 
     /// <summary>Gets the capacity of the queue in events.</summary>
     public int Capacity { get; init; }
+
+    /// <summary>
+    /// Gets whether the receiver is considered down after consecutive failures: attempts are then probes
+    /// spaced by <see cref="ThreadedHandlerOptions.MaxRetryDelay"/>, until one succeeds.
+    /// </summary>
+    public bool CircuitOpen { get; init; }
 
     /// <summary>Gets the last error, if any.</summary>
     public string? LastError { get; init; }

@@ -17,4 +17,7 @@ internal static partial class CollectorLog
 
     [LoggerMessage(5, LogLevel.Error, "Storing a batch failed; the client is asked to retry")]
     public static partial void StoreFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(6, LogLevel.Warning, "Ingest overloaded ({Pending} requests in progress): answered 429")]
+    public static partial void IngestOverloaded(ILogger logger, int pending);
 }

@@ -11,16 +11,23 @@ internal static class IngestApi
     public static IEndpointRouteBuilder MapIngest(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup(string.Empty).RequireApiKey(ApiKeyRole.Ingest);
-        group.MapMethods("/log/{**path}", [HttpMethods.Get, HttpMethods.Post], (HttpContext context, IngestPipeline pipeline, ILogger<IngestPipeline> logger, string? path) =>
-            IngestAsync(context, pipeline, logger, path ?? string.Empty));
-        group.MapPost("/api/events", (HttpContext context, IngestPipeline pipeline, ILogger<IngestPipeline> logger) =>
-            IngestAsync(context, pipeline, logger, string.Empty));
+        group.MapMethods("/log/{**path}", [HttpMethods.Get, HttpMethods.Post], (HttpContext context, IngestPipeline pipeline, IngestAdmission admission, ILogger<IngestPipeline> logger, string? path) =>
+            IngestAsync(context, pipeline, admission, logger, path ?? string.Empty));
+        group.MapPost("/api/events", (HttpContext context, IngestPipeline pipeline, IngestAdmission admission, ILogger<IngestPipeline> logger) =>
+            IngestAsync(context, pipeline, admission, logger, string.Empty));
         return routes;
     }
 
     private static async Task<Results<Ok<IngestResponse>, JsonHttpResult<ErrorResponse>>> IngestAsync(
-        HttpContext context, IngestPipeline pipeline, ILogger logger, string path)
+        HttpContext context, IngestPipeline pipeline, IngestAdmission admission, ILogger logger, string path)
     {
+        if (!admission.TryEnter())
+        {
+            CollectorLog.IngestOverloaded(logger, admission.Pending);
+            context.Response.Headers.RetryAfter = pipeline.OverloadRetryAfterSeconds;
+            return ErrorResults.Create(StatusCodes.Status429TooManyRequests, $"collector overloaded ({admission.Pending} requests in progress); retry after {pipeline.OverloadRetryAfterSeconds} s");
+        }
+
         try
         {
             return TypedResults.Ok(await pipeline.IngestAsync(context, path, context.RequestAborted));
@@ -40,6 +47,10 @@ internal static class IngestApi
             CollectorLog.StoreFailed(logger, e);
             context.Response.Headers.RetryAfter = "5";
             return ErrorResults.Create(StatusCodes.Status503ServiceUnavailable, "storage unavailable; retry later");
+        }
+        finally
+        {
+            admission.Exit();
         }
     }
 }

@@ -9,6 +9,8 @@ internal sealed class IngestPipeline(IEventStore store, CollectorOptions options
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
+    public string OverloadRetryAfterSeconds { get; } = ((int)Math.Ceiling(options.OverloadRetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public async Task<IngestResponse> IngestAsync(HttpContext context, string path, CancellationToken cancellationToken)
     {
         var request = context.Request;

@@ -83,8 +83,11 @@ public sealed class LogEvent
     /// <summary>Approximate memory held by this event, charged against the queue's byte budget.</summary>
     internal int EstimatedBytes { get; init; }
 
-    /// <summary>Whether the handler made this event itself (the drop notice): it is not counted as enqueued.</summary>
-    internal bool IsNotice { get; set; }
+    /// <summary>
+    /// Whether the event is not one this handler enqueued in this run: its own drop notice, or an event
+    /// adopted from a dead process's spool. Such events are shipped but not counted, so Flush never waits for them.
+    /// </summary>
+    internal bool IsExtra { get; set; }
 
     /// <summary>Replaces property values (redaction). Called on the worker before the message is rendered.</summary>
     internal void ReplaceProperties(KeyValuePair<string, object?>[] properties)

@@ -135,7 +135,7 @@ internal static class JsonBatchWriter
     private static void WriteException(Utf8JsonWriter json, Exception exception, int depth)
     {
         json.WriteStartObject();
-        json.WriteString("type", exception.GetType().FullName);
+        json.WriteString("type", CapturedException.TypeNameOf(exception));
         json.WriteString("message", exception.Message);
         json.WriteString("stackTrace", exception.StackTrace);
         if (depth == 0)
@@ -143,7 +143,7 @@ internal static class JsonBatchWriter
             json.WriteString("text", exception.ToString());
         }
 
-        var inner = exception is AggregateException aggregate ? aggregate.InnerExceptions : (IReadOnlyList<Exception>)(exception.InnerException is { } one ? [one] : []);
+        var inner = CapturedException.InnerOf(exception);
         if (inner.Count > 0 && depth < MaxDepth)
         {
             json.WriteStartArray("inner");

@@ -32,7 +32,7 @@ internal static class PythonRecord
             new("pathname", logEvent.Category),
             new("filename", logEvent.Category),
             new("module", module),
-            new("exc_info", exception is null ? None : $"(<class '{exception.GetType().FullName}'>, {exception.GetType().Name}({PythonRepr(exception.Message)}), None)"),
+            new("exc_info", exception is null ? None : $"(<class '{CapturedException.TypeNameOf(exception)}'>, {ShortName(exception)}({PythonRepr(exception.Message)}), None)"),
             new("exc_text", exception is null ? None : exception.ToString()),
             new("stack_info", None),
             new("lineno", logEvent.EventId.Id.ToString(CultureInfo.InvariantCulture)),
@@ -74,6 +74,12 @@ internal static class PythonRecord
         }
 
         return text.Contains('.', StringComparison.Ordinal) || text is "NaN" or "Infinity" or "-Infinity" ? text : text + ".0";
+    }
+
+    private static string ShortName(Exception exception)
+    {
+        var name = CapturedException.TypeNameOf(exception);
+        return name[(name.LastIndexOf('.') + 1)..];
     }
 
     private static string PythonRepr(string text) =>

@@ -22,8 +22,14 @@ internal sealed class Backoff
         _random = random ?? Random.Shared.NextDouble;
     }
 
-    /// <summary>Gets the number of consecutive failures.</summary>
-    public int Failures { get; private set; }
+    private int _failures;
+
+    /// <summary>Gets the number of consecutive failures (written by the worker, read by anyone).</summary>
+    public int Failures
+    {
+        get => Volatile.Read(ref _failures);
+        private set => Volatile.Write(ref _failures, value);
+    }
 
     /// <summary>Gets whether the server is considered down (attempts are probes at the maximum delay).</summary>
     public bool IsOpen => Failures >= OpenAfterFailures;

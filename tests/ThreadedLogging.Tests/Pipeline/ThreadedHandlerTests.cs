@@ -83,8 +83,7 @@ public sealed class ThreadedHandlerTests
         }
 
         await sink.WaitForBatchesAsync(3);
-        Assert.All(sink.Batches, b => Assert.Equal(10, b.Events.Count));
-        Assert.Equal(5, handler.Statistics.Pending);
+        Assert.All(sink.Batches, b => Assert.Equal(10, b.Events.Count)); // no partial batch before the interval
 
         Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
         Assert.Equal([10, 10, 10, 5], sink.Batches.Select(b => b.Events.Count));
@@ -153,6 +152,41 @@ public sealed class ThreadedHandlerTests
         Assert.Equal(3, stats.Failed);
         Assert.Equal(3, stats.Retried);
         Assert.Equal("down", stats.LastError);
+    }
+
+    [Fact]
+    public async Task Worker_ReceiverDown_OpensTheCircuitAndClosesItOnSuccess()
+    {
+        var attempts = 0;
+        var sixFailures = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var healthy = false;
+        var sink = new CollectingSink
+        {
+            Decide = _ =>
+            {
+                if (Volatile.Read(ref healthy))
+                {
+                    return SendResult.Success;
+                }
+
+                if (Interlocked.Increment(ref attempts) == 6)
+                {
+                    sixFailures.TrySetResult();
+                }
+
+                return new SendResult(SendOutcome.Transient, Error: "down");
+            },
+        }.Open();
+        await using var handler = new ThreadedHandler(sink, Options());
+        handler.CreateLogger("App").LogInformation("hello");
+        _ = handler.FlushAsync();
+
+        await sixFailures.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(handler.Statistics.CircuitOpen);
+        Volatile.Write(ref healthy, true);
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Assert.False(handler.Statistics.CircuitOpen);
+        Assert.Single(sink.Delivered);
     }
 
     [Fact]

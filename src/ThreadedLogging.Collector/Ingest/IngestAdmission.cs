@@ -1,0 +1,26 @@
+namespace ThreadedLogging.Collector.Ingest;
+
+/// <summary>
+/// Bounds the ingest requests in progress (reading, parsing, waiting for the single writer). Beyond
+/// <see cref="CollectorOptions.MaxPendingIngests"/> the collector answers 429 with Retry-After at once,
+/// rather than accepting what it cannot store in time: clients keep the batch and retry.
+/// </summary>
+internal sealed class IngestAdmission(CollectorOptions options)
+{
+    private int _pending;
+
+    public int Pending => Volatile.Read(ref _pending);
+
+    public bool TryEnter()
+    {
+        if (Interlocked.Increment(ref _pending) <= options.MaxPendingIngests)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _pending);
+        return false;
+    }
+
+    public void Exit() => Interlocked.Decrement(ref _pending);
+}

@@ -1,0 +1,127 @@
+namespace ThreadedLogging;
+
+/// <summary>A record read from the spool: the batch, and where its segment continues.</summary>
+internal readonly record struct SpoolEntry(SpoolSegment Segment, long End, LogBatch Batch, int EventCount);
+
+internal sealed partial class DurableSpool
+{
+    private void StartSegment()
+    {
+        _writer?.Dispose();
+        var path = Path.Combine(_directory, $"{_nextSegment++:D10}{SegmentExtension}");
+        _writer = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete);
+        _writing = new SpoolSegment(path, adopted: false, _time.GetUtcNow());
+        _segments.Add(_writing);
+    }
+
+    /// <summary>Takes over a dead process's spool: its lock is free, so nobody else writes or reads it.</summary>
+    private void TryAdopt(string directory)
+    {
+        FileStream lockFile;
+        try
+        {
+            lockFile = new FileStream(Path.Combine(directory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            return; // alive: another process of the app is using it
+        }
+
+        var owner = new AdoptedDirectory(directory, lockFile);
+        foreach (var file in Directory.GetFiles(directory, "*" + SegmentExtension).Order(StringComparer.Ordinal))
+        {
+            var segment = new SpoolSegment(file, adopted: true, new DateTimeOffset(File.GetLastWriteTimeUtc(file), TimeSpan.Zero)) { Owner = owner };
+            using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            {
+                segment.Length = stream.Length;
+                while (SpoolRecordFormat.TryRead(stream, out _, out var count) == SpoolRecordFormat.ReadStatus.Record)
+                {
+                    segment.PendingEvents += count;
+                }
+            }
+
+            owner.Segments++;
+            _segments.Insert(_segments.Count(s => s.Adopted), segment);
+        }
+
+        if (owner.Segments == 0)
+        {
+            owner.Dispose();
+            TryDelete(Path.Combine(directory, LockFileName));
+            TryDeleteDirectory(directory);
+        }
+        else
+        {
+            Report?.Invoke($"Adopted the spool of a previous process: {directory} ({owner.Segments} segments).");
+        }
+    }
+
+    private void DropExpired()
+    {
+        var limit = _time.GetUtcNow() - _maxAge;
+        while (_segments.Count > 0 && _segments[0] != _writing && _segments[0].Created < limit)
+        {
+            Report?.Invoke($"Dropping spool segment {_segments[0].Path}: older than {_maxAge}.");
+            Remove(_segments[0], dropped: true);
+        }
+    }
+
+    private void Remove(SpoolSegment segment, bool dropped)
+    {
+        if (dropped && segment.PendingEvents > 0)
+        {
+            Dropped?.Invoke(segment.PendingEvents);
+        }
+
+        segment.PendingEvents = 0;
+        _segments.Remove(segment);
+        if (_reading == segment)
+        {
+            _reader?.Dispose();
+            _reader = null;
+            _reading = null;
+        }
+
+        if (_writing == segment)
+        {
+            _writer?.Dispose();
+            _writer = null;
+            _writing = null;
+        }
+
+        TryDelete(segment.Path);
+        if (segment.Owner is { } owner && --owner.Segments == 0)
+        {
+            owner.Dispose();
+            TryDelete(Path.Combine(owner.Path, LockFileName));
+            TryDeleteDirectory(owner.Path);
+        }
+    }
+
+    private void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Report?.Invoke($"Could not delete {path}: {e.Message}");
+        }
+    }
+
+    private static void TryDeleteDirectory(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path) && !Directory.EnumerateFileSystemEntries(path).Any())
+            {
+                Directory.Delete(path);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Another process may be creating it right now; it is empty either way.
+        }
+    }
+}

@@ -1,0 +1,200 @@
+namespace ThreadedLogging;
+
+/// <summary>
+/// The durable spool (<see cref="ThreadedHandlerOptions.BufferDirectory"/>): batches go from the memory
+/// queue to append-only segment files on the worker, are read back in order, and are deleted only
+/// after delivery. Each process instance writes its own directory, held by an exclusive lock file;
+/// a directory whose lock is free belongs to a dead process and is adopted and delivered first.
+/// Bounded by bytes (oldest segment dropped first) and age. Used by the worker thread only.
+/// </summary>
+internal sealed partial class DurableSpool : IDisposable
+{
+    private const string LockFileName = "lock";
+    private const string SegmentExtension = ".seg";
+    private readonly string _root;
+    private readonly string _directory;
+    private readonly long _maxBytes;
+    private readonly long _segmentBytes;
+    private readonly TimeSpan _maxAge;
+    private readonly TimeProvider _time;
+    private readonly List<SpoolSegment> _segments = [];
+    private FileStream? _lock;
+    private FileStream? _writer;
+    private SpoolSegment? _writing;
+    private FileStream? _reader;
+    private SpoolSegment? _reading;
+    private int _nextSegment;
+
+    public DurableSpool(string root, string instanceId, long maxBytes, TimeSpan maxAge, TimeProvider time)
+    {
+        _root = root;
+        _directory = Path.Combine(root, instanceId);
+        _maxBytes = maxBytes;
+        _maxAge = maxAge;
+        _segmentBytes = Math.Clamp(maxBytes / 8, 4 * 1024, 4 * 1024 * 1024);
+        _time = time;
+    }
+
+    /// <summary>Called with the number of events the size or age cap removed, or a torn segment cut short.</summary>
+    public Action<int>? Dropped { get; set; }
+
+    /// <summary>Called with a message for the self-log.</summary>
+    public Action<string>? Report { get; set; }
+
+    /// <summary>Gets the number of events in the spool not yet delivered.</summary>
+    public long PendingEvents => _segments.Sum(s => (long)s.PendingEvents);
+
+    /// <summary>Gets this instance's spool directory.</summary>
+    public string DirectoryPath => _directory;
+
+    /// <summary>Creates and locks this instance's directory and adopts the spools of dead processes.</summary>
+    /// <exception cref="IOException">The directory cannot be created or locked.</exception>
+    /// <exception cref="UnauthorizedAccessException">The directory is not writable.</exception>
+    public void Open()
+    {
+        Directory.CreateDirectory(_directory);
+        _lock = new FileStream(Path.Combine(_directory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        foreach (var directory in Directory.GetDirectories(_root).Order(StringComparer.Ordinal))
+        {
+            if (!string.Equals(Path.GetFullPath(directory), Path.GetFullPath(_directory), StringComparison.Ordinal))
+            {
+                TryAdopt(directory);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Appends a batch as one record, handed to the operating system before it returns (so it survives
+    /// the process being killed); <see cref="Sync"/> makes it survive a power cut too.
+    /// </summary>
+    /// <param name="batch">The batch.</param>
+    /// <param name="countedEvents">How many of its events count (the app's, not the handler's own notices): what a drop reports.</param>
+    public void Append(LogBatch batch, int countedEvents)
+    {
+        var record = SpoolRecordFormat.Frame(SpoolSerializer.Serialize(batch), countedEvents);
+        if (record.Length > _maxBytes)
+        {
+            Dropped?.Invoke(countedEvents);
+            Report?.Invoke($"A batch of {record.Length} bytes is larger than the spool ({_maxBytes} bytes) and was dropped.");
+            return;
+        }
+
+        DropExpired();
+        if (_writing is not null && _segments.Sum(s => s.Length) + record.Length > _maxBytes)
+        {
+            // Close the segment being written, so that it too can go if it is the oldest.
+            _writer?.Dispose();
+            _writer = null;
+            _writing = null;
+        }
+
+        while (_segments.Count > 0 && _segments.Sum(s => s.Length) + record.Length > _maxBytes)
+        {
+            var oldest = _segments[0];
+            Report?.Invoke($"The spool is full ({_maxBytes} bytes): dropping its oldest segment with {oldest.PendingEvents} events.");
+            Remove(oldest, dropped: true);
+        }
+
+        if (_writing is null || _writing.Length >= _segmentBytes)
+        {
+            StartSegment();
+        }
+
+        _writer!.Write(record);
+        _writer.Flush(flushToDisk: false);
+        _writing!.Length += record.Length;
+        _writing.PendingEvents += countedEvents;
+    }
+
+    /// <summary>Forces what was appended onto the disk (fsync); the worker calls it once per round, not per record.</summary>
+    public void Sync() => _writer?.Flush(flushToDisk: true);
+
+    /// <summary>Reads the oldest record not yet delivered; the caller calls <see cref="Acknowledge"/> after delivery.</summary>
+    public bool TryReadNext(out SpoolEntry entry)
+    {
+        DropExpired();
+        while (_segments.Count > 0)
+        {
+            var segment = _segments[0];
+            if (_reading != segment)
+            {
+                _reader?.Dispose();
+                _reader = new FileStream(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                _reading = segment;
+            }
+
+            _reader!.Position = segment.Delivered;
+            byte[] payload = [];
+            var count = 0;
+            var status = segment.Torn ? SpoolRecordFormat.ReadStatus.Torn : SpoolRecordFormat.TryRead(_reader, out payload, out count);
+            if (status == SpoolRecordFormat.ReadStatus.Record)
+            {
+                try
+                {
+                    entry = new SpoolEntry(segment, _reader.Position, SpoolSerializer.Deserialize(payload), count);
+                    return true;
+                }
+                catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException)
+                {
+                    // A record that passed its checksum but cannot be read (written by an incompatible version): skip it alone.
+                    Report?.Invoke($"Skipped an unreadable spool record in {segment.Path}: {e.Message}");
+                    segment.Delivered = _reader.Position;
+                    segment.PendingEvents -= count;
+                    Dropped?.Invoke(count);
+                    continue;
+                }
+            }
+
+            if (status == SpoolRecordFormat.ReadStatus.Torn && !segment.Torn)
+            {
+                segment.Torn = true;
+                Report?.Invoke($"Torn or corrupt record at byte {segment.Delivered} of {segment.Path} (a crash while writing): the rest of that segment is skipped.");
+            }
+
+            if (segment == _writing && !segment.Torn)
+            {
+                entry = default;
+                return false; // caught up with the writer
+            }
+
+            Remove(segment, dropped: segment.PendingEvents > 0);
+        }
+
+        entry = default;
+        return false;
+    }
+
+    public void Acknowledge(SpoolEntry entry)
+    {
+        entry.Segment.Delivered = entry.End;
+        entry.Segment.PendingEvents -= entry.EventCount;
+        if (entry.Segment != _writing && entry.End >= entry.Segment.Length)
+        {
+            Remove(entry.Segment, dropped: false);
+        }
+    }
+
+    public void Dispose()
+    {
+        _reader?.Dispose();
+        _writer?.Dispose();
+        var empty = _segments.All(s => s.Adopted || s.PendingEvents == 0);
+        if (empty && _writing is not null && _writing.PendingEvents == 0)
+        {
+            TryDelete(_writing.Path);
+        }
+
+        foreach (var owner in _segments.Select(s => s.Owner).OfType<AdoptedDirectory>().Distinct())
+        {
+            owner.Dispose();
+        }
+
+        _lock?.Dispose();
+        if (empty)
+        {
+            // Nothing left for a next start: leave no directory behind.
+            TryDelete(Path.Combine(_directory, LockFileName));
+            TryDeleteDirectory(_directory);
+        }
+    }
+}

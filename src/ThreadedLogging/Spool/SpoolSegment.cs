@@ -1,0 +1,37 @@
+namespace ThreadedLogging;
+
+/// <summary>One append-only segment file of a spool, and how far it has been delivered.</summary>
+internal sealed class SpoolSegment(string path, bool adopted, DateTimeOffset created)
+{
+    public string Path { get; } = path;
+
+    /// <summary>Gets whether the segment comes from another (dead) process's spool.</summary>
+    public bool Adopted { get; } = adopted;
+
+    public DateTimeOffset Created { get; } = created;
+
+    /// <summary>Gets or sets the bytes written to the file.</summary>
+    public long Length { get; set; }
+
+    /// <summary>Gets or sets the offset up to which records have been delivered.</summary>
+    public long Delivered { get; set; }
+
+    /// <summary>Gets or sets how many events of the segment are still to be delivered.</summary>
+    public int PendingEvents { get; set; }
+
+    /// <summary>Gets or sets whether a torn or corrupt record was found: nothing after it is read.</summary>
+    public bool Torn { get; set; }
+
+    /// <summary>Gets or sets the directory lock that must be released when the last adopted segment of a directory is gone.</summary>
+    public AdoptedDirectory? Owner { get; set; }
+}
+
+/// <summary>A dead process's spool directory, locked by us while we deliver its segments.</summary>
+internal sealed class AdoptedDirectory(string path, FileStream lockFile) : IDisposable
+{
+    public string Path { get; } = path;
+
+    public int Segments { get; set; }
+
+    public void Dispose() => lockFile.Dispose();
+}

@@ -1,0 +1,164 @@
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Delivery.Tests.Support;
+
+namespace ThreadedLogging.Delivery.Tests;
+
+/// <summary>
+/// Issue 4's promise, proven against the real collector process on 127.0.0.1: each test logs numbered
+/// events through a fault and asserts that the store holds each exactly once — or, where loss is
+/// unavoidable by design, that what is missing equals what the client reported as dropped.
+/// </summary>
+public sealed class DeliveryFaultTests
+{
+    private static ThreadedHttpHandler Client(string host, string user, Action<ThreadedHttpHandlerOptions>? configure = null)
+    {
+        var options = new ThreadedHttpHandlerOptions
+        {
+            Host = host,
+            Url = "/log/{user}",
+            Format = HttpLogFormat.JsonBatch,
+            User = user,
+            App = "DeliveryTests",
+            BatchSize = 25,
+            Interval = TimeSpan.FromMilliseconds(50),
+            MinRetryDelay = TimeSpan.FromMilliseconds(20),
+            MaxRetryDelay = TimeSpan.FromMilliseconds(250),
+            RequestTimeout = TimeSpan.FromSeconds(1),
+        };
+        configure?.Invoke(options);
+        return new ThreadedHttpHandler(options);
+    }
+
+    private static void LogNumbered(ThreadedHandler handler, int first, int count)
+    {
+        var logger = handler.CreateLogger("Delivery");
+        for (var i = first; i < first + count; i++)
+        {
+            logger.LogInformation("event {N}", i);
+        }
+    }
+
+    private static IEnumerable<long> Range(int first, int count) => Enumerable.Range(first, count).Select(i => (long)i);
+
+    [Fact]
+    public async Task CollectorDownAtStart_UpLater_EveryEventStoredOnce()
+    {
+        await using var collector = new CollectorProcess();
+        await using var handler = Client(collector.Host, "down-at-start");
+        LogNumbered(handler, 0, 200);
+        Assert.False(handler.Flush(TimeSpan.FromMilliseconds(300))); // nothing listens yet
+
+        await collector.StartAsync();
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(60)));
+        Assert.Equal(Range(0, 200), await collector.EventNumbersAsync("down-at-start"));
+        Assert.True(handler.Statistics.Retried > 0);
+    }
+
+    [Fact]
+    public async Task CollectorKilledMidStream_RestartedOnSameData_EveryEventStoredOnce()
+    {
+        await using var collector = new CollectorProcess();
+        await collector.StartAsync();
+        await using var handler = Client(collector.Host, "restart");
+        LogNumbered(handler, 0, 100);
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(60)));
+
+        await collector.KillAsync(); // kill -9
+        LogNumbered(handler, 100, 100);
+        Assert.False(handler.Flush(TimeSpan.FromMilliseconds(300)));
+
+        await collector.StartAsync(); // same port, same data directory
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(60)));
+        Assert.Equal(Range(0, 200), await collector.EventNumbersAsync("restart"));
+    }
+
+    [Fact]
+    public async Task ResponsesLostAfterCommit_ResentBatchesAreStoredOnce()
+    {
+        await using var collector = new CollectorProcess();
+        await collector.StartAsync();
+        await using var proxy = await FaultProxy.StartAsync(collector.Host);
+        proxy.Decide = n => n < 3 ? Fault.LoseResponse : Fault.None;
+        await using var handler = Client(proxy.Host, "lost-answers");
+        LogNumbered(handler, 0, 100);
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(60)));
+        Assert.Equal(Range(0, 100), await collector.EventNumbersAsync("lost-answers"));
+        Assert.Equal(3, proxy.Applied.Count(f => f == Fault.LoseResponse));
+        Assert.True(handler.Statistics.Retried >= 3);
+    }
+
+    [Fact]
+    public async Task ServerErrorsThen429WithRetryAfter_ThenHealthy_EveryEventStoredOnce()
+    {
+        await using var collector = new CollectorProcess();
+        await collector.StartAsync();
+        await using var proxy = await FaultProxy.StartAsync(collector.Host);
+        proxy.Decide = n => n switch { < 3 => Fault.ServerError, < 5 => Fault.TooManyRequests, _ => Fault.None };
+        await using var handler = Client(proxy.Host, "errors");
+        LogNumbered(handler, 0, 100);
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(60)));
+        Assert.Equal(Range(0, 100), await collector.EventNumbersAsync("errors"));
+        Assert.Equal(5, handler.Statistics.Retried);
+        Assert.Equal(0, handler.Statistics.Dropped);
+    }
+
+    [Fact]
+    public async Task BlackHoleLongerThanTheRequestTimeout_ThenHealthy_EveryEventStoredOnce()
+    {
+        await using var collector = new CollectorProcess();
+        await collector.StartAsync();
+        await using var proxy = await FaultProxy.StartAsync(collector.Host);
+        proxy.Decide = n => n < 2 ? Fault.BlackHole : Fault.None;
+        await using var handler = Client(proxy.Host, "black-hole", o => o.RequestTimeout = TimeSpan.FromMilliseconds(500));
+        LogNumbered(handler, 0, 60);
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(60)));
+        Assert.Equal(Range(0, 60), await collector.EventNumbersAsync("black-hole"));
+        Assert.Contains("No answer within", handler.Statistics.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ClientKilledWithSpoolOn_NextProcessOfTheAppDeliversTheRest()
+    {
+        await using var collector = new CollectorProcess();
+        await collector.StartAsync();
+        await using var proxy = await FaultProxy.StartAsync(collector.Host);
+        var healthy = false;
+        proxy.Decide = _ => Volatile.Read(ref healthy) ? Fault.None : Fault.BlackHole;
+        var spool = Path.Combine(Path.GetTempPath(), "tl-spool-" + Guid.NewGuid().ToString("N"));
+
+        await using (var first = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", proxy.Host, "killed", "0", "200", spool, "--hang"))
+        {
+            await first.WaitForLineAsync("spooled"); // every event is on disk; the network holds them
+            await first.KillAsync(); // SIGKILL: no Dispose, no flush
+        }
+
+        Volatile.Write(ref healthy, true);
+        await using var second = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", proxy.Host, "killed", "200", "50", spool);
+        var done = await second.WaitForLineAsync("done");
+        Assert.Contains("flushed=True", done, StringComparison.Ordinal);
+        Assert.Contains("Adopted = 200", done, StringComparison.Ordinal);
+        Assert.Equal(0, await second.WaitForExitAsync());
+        Assert.Equal(Range(0, 250), await collector.EventNumbersAsync("killed"));
+        Assert.Empty(Directory.EnumerateFiles(spool, "*.seg", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task NoSpoolAndQueueOverflow_WhatIsMissingEqualsWhatWasReportedDropped()
+    {
+        await using var collector = new CollectorProcess();
+        await using var handler = Client(collector.Host, "overflow", o => o.QueueCapacity = 50);
+        LogNumbered(handler, 0, 200); // collector down: the memory queue overflows
+
+        await collector.StartAsync();
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(60)));
+        var stored = await collector.EventNumbersAsync("overflow");
+        var stats = handler.Statistics;
+        Assert.True(stats.Dropped > 0);
+        Assert.Equal(200 - stats.Dropped, stored.Count);
+        Assert.Equal(stored.Count, stored.Distinct().Count());
+        Assert.Equal(stats.Sent, stored.Count);
+    }
+}

@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+
+namespace ThreadedLogging.Delivery.Tests.Support;
+
+/// <summary>A real child process (a built .dll run with dotnet) whose output lines the test can wait for.</summary>
+public sealed class ChildProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
+    private readonly List<string> _all = [];
+
+    private ChildProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public IReadOnlyList<string> Output
+    {
+        get
+        {
+            lock (_all)
+            {
+                return [.. _all];
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Starts <c>dotnet exec</c> on a project's built assembly (found next to this test's own build output).</summary>
+    public static ChildProcess Start(string project, string assemblyName, params string[] args)
+    {
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory); // .../tests/X/bin/<Configuration>/net10.0/
+        var configuration = testOutput.Parent!.Name;
+        var root = testOutput;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "ThreadedLogging.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var dll = Path.Combine(root!.FullName, project, "bin", configuration, "net10.0", assemblyName + ".dll");
+        var start = new ProcessStartInfo("dotnet", ["exec", dll, .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        var process = new Process { StartInfo = start };
+        var child = new ChildProcess(process);
+        process.OutputDataReceived += (_, e) => child.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => child.OnLine(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return child;
+    }
+
+    /// <summary>Waits for an output line containing <paramref name="text"/> (a signal from the child, not a sleep).</summary>
+    public async Task<string> WaitForLineAsync(string text, TimeSpan? timeout = null)
+    {
+        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        try
+        {
+            while (true)
+            {
+                var line = await _lines.Reader.ReadAsync(cancel.Token);
+                if (line.Contains(text, StringComparison.Ordinal))
+                {
+                    return line;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"No line with '{text}'. Output so far:\n{string.Join('\n', Output)}");
+        }
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
+    {
+        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(90));
+        await _process.WaitForExitAsync(cancel.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, as when the user kills the app or the machine dies.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_all)
+        {
+            _all.Add(line);
+        }
+
+        _lines.Writer.TryWrite(line);
+    }
+}

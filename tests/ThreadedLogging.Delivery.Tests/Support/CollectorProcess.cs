@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace ThreadedLogging.Delivery.Tests.Support;
+
+/// <summary>The real collector as a separate process on a fixed loopback port, so it can be killed (-9) and restarted.</summary>
+public sealed class CollectorProcess : IAsyncDisposable
+{
+    private readonly HttpClient _http = new();
+    private ChildProcess? _process;
+
+    public CollectorProcess()
+    {
+        Port = FreePort();
+        DataDirectory = Path.Combine(Path.GetTempPath(), "tl-collector-" + Guid.NewGuid().ToString("N"));
+        _http.BaseAddress = new Uri($"http://127.0.0.1:{Port}");
+    }
+
+    public int Port { get; }
+
+    public string Host => $"127.0.0.1:{Port}";
+
+    public string DataDirectory { get; }
+
+    public async Task StartAsync()
+    {
+        _process = ChildProcess.Start("src/ThreadedLogging.Collector", "ThreadedLogging.Collector", "--urls", $"http://127.0.0.1:{Port}", "--data", DataDirectory);
+        await _process.WaitForLineAsync("Now listening on");
+        using var health = await _http.GetAsync("/health");
+        health.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>kill -9 of the collector: whatever it had not committed is gone, as in a crash.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is not null)
+        {
+            await _process.DisposeAsync();
+            _process = null;
+        }
+    }
+
+    /// <summary>Every stored event of <paramref name="user"/> as its number N, following the keyset pages.</summary>
+    public async Task<List<long>> EventNumbersAsync(string user)
+    {
+        var numbers = new List<long>();
+        string? before = null;
+        do
+        {
+            var url = $"/api/events?user={Uri.EscapeDataString(user)}&limit=1000" + (before is null ? "" : $"&before={Uri.EscapeDataString(before)}");
+            using var document = JsonDocument.Parse(await _http.GetStringAsync(url));
+            foreach (var item in document.RootElement.GetProperty("events").EnumerateArray())
+            {
+                if (item.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object && properties.TryGetProperty("N", out var n))
+                {
+                    numbers.Add(n.GetInt64());
+                }
+            }
+
+            var next = document.RootElement.GetProperty("next");
+            before = next.ValueKind == JsonValueKind.Null ? null : next.ToString();
+        }
+        while (before is not null);
+
+        numbers.Sort();
+        return numbers;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _http.Dispose();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

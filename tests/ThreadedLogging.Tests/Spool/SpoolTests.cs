@@ -1,0 +1,237 @@
+using System.Buffers.Binary;
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Tests.Support;
+
+namespace ThreadedLogging.Tests.Spool;
+
+public sealed class SpoolTests
+{
+    private static ThreadedHandlerOptions Options(string directory, Action<ThreadedHandlerOptions>? configure = null)
+    {
+        var options = new ThreadedHandlerOptions
+        {
+            BufferDirectory = directory,
+            Interval = TimeSpan.FromHours(1),
+            MinRetryDelay = TimeSpan.FromMilliseconds(1),
+            MaxRetryDelay = TimeSpan.FromMilliseconds(20),
+            ShutdownTimeout = TimeSpan.FromMilliseconds(300),
+        };
+        configure?.Invoke(options);
+        return options;
+    }
+
+    private static void LogNumbered(ILogger logger, int from, int count)
+    {
+        for (var i = from; i < from + count; i++)
+        {
+            logger.LogInformation("event {N}", i);
+        }
+    }
+
+    /// <summary>Logs 50 events into a handler whose transport hangs, then stops it: the events stay in the spool.</summary>
+    private static async Task<ThreadedHandler> LeaveFiftyInSpoolAsync(string directory, List<string>? selfLog = null)
+    {
+        var stuck = new CollectingSink(); // gate never opened
+        var handler = new ThreadedHandler(stuck, Options(directory, o => o.SelfLog = m => { lock (selfLog ?? []) { selfLog?.Add(m); } }));
+        LogNumbered(handler.CreateLogger("App"), 0, 50);
+        _ = handler.FlushAsync();
+        await stuck.SendStarted.Task.WaitAsync(TimeSpan.FromSeconds(30)); // spooled, then stuck sending
+        Assert.Equal(50, handler.Statistics.Spooled);
+        await handler.DisposeAsync();
+        return handler;
+    }
+
+    [Fact]
+    public async Task Spool_TransientFailuresThenHealthy_DeliversEachEventOnceAndDeletesTheFiles()
+    {
+        using var directory = new TempDirectory();
+        var failures = 5;
+        var sink = new CollectingSink { Decide = _ => failures-- > 0 ? new SendResult(SendOutcome.Transient, Error: "down") : SendResult.Success }.Open();
+        await using (var handler = new ThreadedHandler(sink, Options(directory.Path, o => o.BatchSize = 20)))
+        {
+            LogNumbered(handler.CreateLogger("App"), 0, 100);
+            Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+            Assert.Equal(100, handler.Statistics.Sent);
+            Assert.Equal(0, handler.Statistics.Spooled);
+            Assert.Equal(0, handler.Statistics.Dropped);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 100), sink.Delivered.Select(e => (int)(long)e.Properties[0].Value!));
+        Assert.Empty(directory.Segments);
+    }
+
+    [Fact]
+    public async Task Spool_StoppedBeforeDelivery_NextStartDeliversTheRestWithTheOriginalIdentity()
+    {
+        using var directory = new TempDirectory();
+        var selfLog = new List<string>();
+        var first = await LeaveFiftyInSpoolAsync(directory.Path, selfLog);
+        Assert.Equal(0, first.Statistics.Dropped); // on disk, not lost
+        lock (selfLog)
+        {
+            Assert.Contains(selfLog, m => m.Contains("50 events remain in the spool", StringComparison.Ordinal));
+        }
+
+        var sink = new CollectingSink().Open();
+        await using var second = new ThreadedHandler(sink, Options(directory.Path));
+        Assert.True(second.Flush(TimeSpan.FromSeconds(30))); // waits for what it adopted, too
+        Assert.Equal(50, second.Statistics.Adopted);
+        Assert.Equal(50, second.Statistics.Sent);
+        var batch = Assert.Single(sink.Batches);
+        Assert.Equal(first.Identity.InstanceId, batch.Identity.InstanceId);
+        Assert.Equal(Enumerable.Range(0, 50), batch.Events.Select(e => (int)(long)e.Properties[0].Value!));
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => (long)i), batch.Events.Select(e => e.Sequence));
+        Assert.Equal("event 49", batch.Events[^1].Message);
+    }
+
+    [Fact]
+    public async Task Spool_OlderThanMaxBufferAge_IsDroppedAndCounted()
+    {
+        using var directory = new TempDirectory();
+        await LeaveFiftyInSpoolAsync(directory.Path);
+
+        var eightDaysLater = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(8));
+        var selfLog = new List<string>();
+        var sink = new CollectingSink().Open();
+        await using var next = new ThreadedHandler(sink, Options(directory.Path, o =>
+        {
+            o.TimeProvider = eightDaysLater;
+            o.SelfLog = m => { lock (selfLog) { selfLog.Add(m); } };
+        }));
+        Assert.True(next.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Empty(sink.Delivered);
+        Assert.Equal(50, next.Statistics.Dropped);
+        Assert.Equal(50, next.Statistics.Adopted);
+        Assert.Equal(0, next.Statistics.Spooled);
+        Assert.Empty(directory.Segments);
+        lock (selfLog)
+        {
+            Assert.Contains(selfLog, m => m.Contains("older than 7.00:00:00", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Spool_OfALiveProcess_IsNotAdopted()
+    {
+        using var directory = new TempDirectory();
+        var stuck = new CollectingSink();
+        await using var alive = new ThreadedHandler(stuck, Options(directory.Path));
+        LogNumbered(alive.CreateLogger("App"), 0, 10);
+        _ = alive.FlushAsync();
+        await stuck.SendStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var sink = new CollectingSink().Open();
+        await using (var other = new ThreadedHandler(sink, Options(directory.Path)))
+        {
+            other.CreateLogger("App").LogInformation("mine");
+            Assert.True(other.Flush(TimeSpan.FromSeconds(30)));
+        }
+
+        Assert.Equal(["mine"], sink.Delivered.Select(e => e.Message));
+        stuck.Open();
+    }
+
+    [Fact]
+    public async Task Spool_TornTail_IsSkippedAndTheRestDelivered()
+    {
+        using var directory = new TempDirectory();
+        await LeaveFiftyInSpoolAsync(directory.Path);
+        var segment = Assert.Single(directory.Segments);
+        using (var file = new FileStream(segment, FileMode.Append))
+        {
+            // A crash in the middle of a write: a header promising 1000 bytes, then only 10.
+            var header = new byte[12];
+            BinaryPrimitives.WriteInt32LittleEndian(header, 1000);
+            file.Write(header);
+            file.Write(new byte[10]);
+        }
+
+        var selfLog = new List<string>();
+        var sink = new CollectingSink().Open();
+        await using var next = new ThreadedHandler(sink, Options(directory.Path, o => o.SelfLog = m => { lock (selfLog) { selfLog.Add(m); } }));
+        await sink.WaitForBatchesAsync(1);
+        Assert.Equal(50, sink.Delivered.Count);
+        next.CreateLogger("App").LogInformation("after");
+        Assert.True(next.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal("after", sink.Delivered[^1].Message);
+        lock (selfLog)
+        {
+            Assert.Contains(selfLog, m => m.Contains("Torn or corrupt record", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Spool_CorruptChecksum_NeverSendsGarbage()
+    {
+        using var directory = new TempDirectory();
+        await LeaveFiftyInSpoolAsync(directory.Path);
+        var segment = Assert.Single(directory.Segments);
+        var bytes = await File.ReadAllBytesAsync(segment);
+        bytes[^5] ^= 0x55; // flip bits inside the only record's payload
+        await File.WriteAllBytesAsync(segment, bytes);
+
+        var sink = new CollectingSink().Open();
+        await using var next = new ThreadedHandler(sink, Options(directory.Path));
+        next.CreateLogger("App").LogInformation("after");
+        Assert.True(next.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal(["after"], sink.Delivered.Select(e => e.Message));
+    }
+
+    [Fact]
+    public async Task Spool_DirectoryUnusable_AppUnharmedAndDeliversFromMemory()
+    {
+        var selfLog = new List<string>();
+        var sink = new CollectingSink().Open();
+        await using var handler = new ThreadedHandler(sink, Options("/proc/threadedlogging-cannot-exist/spool", o => o.SelfLog = m => { lock (selfLog) { selfLog.Add(m); } }));
+        LogNumbered(handler.CreateLogger("App"), 0, 10);
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal(10, sink.Delivered.Count);
+        Assert.StartsWith("Spool unavailable", handler.Statistics.LastError, StringComparison.Ordinal);
+        lock (selfLog)
+        {
+            Assert.Contains(selfLog, m => m.Contains("is unavailable", StringComparison.Ordinal) && m.Contains("kept in memory only", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Spool_Full_DropsOldestAndCountsExactly()
+    {
+        using var directory = new TempDirectory();
+        var full = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var messages = new List<string>();
+        var sink = new CollectingSink { Decide = _ => new SendResult(SendOutcome.Transient, Error: "down") }.Open();
+        var handler = new ThreadedHandler(sink, Options(directory.Path, o =>
+        {
+            o.MaxBufferBytes = 64 * 1024;
+            o.BatchSize = 10;
+            o.SelfLog = m =>
+            {
+                lock (messages)
+                {
+                    messages.Add(m);
+                }
+
+                if (m.Contains("spool is full", StringComparison.Ordinal))
+                {
+                    full.TrySetResult();
+                }
+            };
+        }));
+        var logger = handler.CreateLogger("App");
+        var payload = new string('p', 1000);
+        var logged = 0;
+        while (!full.Task.IsCompleted && logged < 20_000)
+        {
+            logger.LogInformation("event {N} {Payload}", logged++, payload);
+        }
+
+        await full.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(directory.SegmentBytes <= 64 * 1024 + 16 * 1024);
+        await handler.DisposeAsync();
+        var stats = handler.Statistics;
+        Assert.True(stats.Dropped > 0);
+        Assert.Equal(0, stats.Sent);
+        Assert.True(logged == stats.Dropped + stats.Spooled, $"logged {logged}, {stats} {string.Join("\n", messages)}"); // every event is on disk or counted as dropped
+    }
+}
