@@ -20,6 +20,7 @@ var batchSize = Arg("--batch", 1000);
 var httpEvents = Arg("--http-events", 100_000);
 var iterations = Arg("--iterations", 200);
 var mixedEvents = Arg("--mixed-events", 100_000);
+var singleEvents = Arg("--single-events", 20_000);
 var directory = Path.Combine(Path.GetTempPath(), "tl-collector-bench-" + Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(directory);
 Console.WriteLine($"Collector benchmark: {events:N0} events in batches of {batchSize}, {iterations} queries per filter; {Environment.ProcessorCount} cores; {directory}");
@@ -142,7 +143,13 @@ try
         await MixedIngestAsync(mixedEvents, batchSize);
     }
 
-    // 4. Ingest over HTTP: the real app on loopback, JsonBatch gzip envelopes of 1000 events (parse + store).
+    // 4. Many clients at once, one event per request (Python's HTTPHandler, PythonForm).
+    if (singleEvents > 0)
+    {
+        await ConcurrentSingleEventIngestAsync(singleEvents, callers: 32);
+    }
+
+    // 5. Ingest over HTTP: the real app on loopback, JsonBatch gzip envelopes of 1000 events (parse + store).
     if (httpEvents > 0)
     {
         await HttpIngestAsync(httpEvents, batchSize);
@@ -238,6 +245,35 @@ static async Task MixedIngestAsync(int total, int batchSize)
         var elapsed = Stopwatch.GetElapsedTime(started);
         Console.WriteLine();
         Console.WriteLine($"Ingest, store, mixed batches (each of the {batchSize} events from a random one of {EventGenerator.UserCount} clients): {total / elapsed.TotalSeconds:N0} events/s over {total:N0} events ({elapsed.TotalSeconds:N1} s, load average {LoadAverage()})");
+    }
+    finally
+    {
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+}
+
+static async Task ConcurrentSingleEventIngestAsync(int total, int callers)
+{
+    var dataDirectory = Path.Combine(Path.GetTempPath(), "tl-collector-bench-single-" + Guid.NewGuid().ToString("N"));
+    try
+    {
+        await using var store = new SqliteEventStore(dataDirectory, TimeProvider.System, NullLogger<SqliteEventStore>.Instance);
+        await store.InitializeAsync(CancellationToken.None);
+        var generator = new EventGenerator(45, total);
+        var events = generator.NextBatch(total, mixed: true);
+        var next = -1;
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < total)
+            {
+                await store.AppendAsync(new EventBatch(null, [events[i]]), CancellationToken.None);
+            }
+        })));
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        Console.WriteLine();
+        Console.WriteLine($"Ingest, store, one event per request from {callers} concurrent callers: {total / elapsed.TotalSeconds:N0} events/s over {total:N0} events ({elapsed.TotalSeconds:N1} s, load average {LoadAverage()})");
     }
     finally
     {

@@ -51,6 +51,26 @@ public abstract class EventStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Append_ConcurrentRequests_SameKeyOnceAndAFailingOneAlone()
+    {
+        // Concurrent requests may be committed together; each still succeeds or fails on its own.
+        var poison = new NewEvent { Timestamp = T0, Level = LogLevel.Error, Message = null! };
+        var tasks = Enumerable.Range(0, 40)
+            .Select(i => Task.Run(() => Store.AppendAsync(new EventBatch(i % 2 == 0 ? "same" : null, [Event(i)]), CancellationToken.None)))
+            .ToList();
+        var poisoned = Task.Run(() => Store.AppendAsync(new EventBatch("poison", [Event(100), poison]), CancellationToken.None));
+
+        var results = await Task.WhenAll(tasks);
+        await Assert.ThrowsAnyAsync<Exception>(() => poisoned);
+
+        Assert.Single(results.Where((r, i) => i % 2 == 0 && !r.Duplicate));
+        Assert.Equal(21, (await QueryAsync(new EventQuery())).Count);
+        var retry = await Store.AppendAsync(new EventBatch("poison", [Event(100)]), CancellationToken.None);
+        Assert.False(retry.Duplicate);
+        Assert.Equal(22, (await QueryAsync(new EventQuery())).Count);
+    }
+
+    [Fact]
     public async Task Query_LateArrivals_OrderedByTimestampNewestFirst()
     {
         // Arrival order differs from time order: an offline client delivers old events later.

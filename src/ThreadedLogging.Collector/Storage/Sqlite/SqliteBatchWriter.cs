@@ -5,7 +5,7 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 
 /// <summary>
 /// Owns the writer connection and its prepared commands, reused by every batch. Not thread-safe:
-/// <see cref="SqliteEventStore"/> serializes calls.
+/// only <see cref="SqliteEventStore"/>'s writer loop calls it.
 /// </summary>
 internal sealed class SqliteBatchWriter : IDisposable
 {
@@ -40,7 +40,13 @@ internal sealed class SqliteBatchWriter : IDisposable
         _counter = last.ExecuteScalar() is long id ? (id & SqliteEventIds.CounterMask) + 1 : 0;
     }
 
-    public AppendResult Append(EventBatch batch, long receivedTicks)
+    /// <summary>
+    /// Stores a group of requests in one transaction (group commit), each inside its own savepoint so
+    /// that a request that fails is undone alone. Results are in the order of <paramref name="group"/>:
+    /// an <see cref="AppendResult"/> or the exception of that request. If the commit itself fails,
+    /// every request of the group fails with it.
+    /// </summary>
+    public void AppendGroup(IReadOnlyList<PendingAppend> group, long receivedTicks)
     {
         using var transaction = _connection.BeginTransaction();
         _insertEvent.Transaction = transaction;
@@ -48,7 +54,48 @@ internal sealed class SqliteBatchWriter : IDisposable
         _findBatch.Transaction = transaction;
         _insertBatch.Transaction = transaction;
         _upsertUser.Transaction = transaction;
+        var single = group.Count == 1;
+        var results = new AppendResult[group.Count];
+        var failures = new Exception?[group.Count];
+        for (var i = 0; i < group.Count; i++)
+        {
+            if (!single)
+            {
+                transaction.Save("request");
+            }
 
+            try
+            {
+                results[i] = Append(group[i].Batch, receivedTicks);
+                if (!single)
+                {
+                    transaction.Release("request");
+                }
+            }
+            catch (Exception e) when (!single && e is SqliteException or InvalidOperationException)
+            {
+                transaction.Rollback("request");
+                transaction.Release("request");
+                failures[i] = e;
+            }
+        }
+
+        transaction.Commit();
+        for (var i = 0; i < group.Count; i++)
+        {
+            if (failures[i] is { } failure)
+            {
+                group[i].Completion.TrySetException(failure);
+            }
+            else
+            {
+                group[i].Completion.TrySetResult(results[i]);
+            }
+        }
+    }
+
+    private AppendResult Append(EventBatch batch, long receivedTicks)
+    {
         if (batch.BatchKey is { } key)
         {
             _findBatch.Parameters[0].Value = key;
@@ -120,7 +167,6 @@ internal sealed class SqliteBatchWriter : IDisposable
             _insertBatch.ExecuteNonQuery();
         }
 
-        transaction.Commit();
         return new AppendResult(batch.Events.Count, stored, Duplicate: false);
     }
 

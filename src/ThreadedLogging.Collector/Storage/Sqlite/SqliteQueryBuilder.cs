@@ -84,14 +84,25 @@ internal static class SqliteQueryBuilder
             }
         }
 
-        var sql = new StringBuilder("SELECT ").Append(SqliteSchema.SelectColumns)
-            .Append(ftsDrives ? " FROM events_fts f CROSS JOIN events e ON e.id = f.rowid" : " FROM events e");
-        if (where.Count > 0)
+        var sql = new StringBuilder("SELECT ").Append(SqliteSchema.SelectColumns);
+        if (ftsDrives)
         {
-            sql.Append(" WHERE ").AppendJoin(" AND ", where);
+            sql.Append(" FROM events_fts f CROSS JOIN events e ON e.id = f.rowid WHERE ").AppendJoin(" AND ", where)
+                .Append(" ORDER BY f.rowid DESC LIMIT $limit");
+        }
+        else
+        {
+            // Ids first, rows after: an index range (a path prefix spans many paths) is sorted on the
+            // index alone, and only the rows of the page are read.
+            sql.Append(" FROM events e WHERE e.id IN (SELECT e.id FROM events e");
+            if (where.Count > 0)
+            {
+                sql.Append(" WHERE ").AppendJoin(" AND ", where);
+            }
+
+            sql.Append(" ORDER BY e.id DESC LIMIT $limit) ORDER BY e.id DESC");
         }
 
-        sql.Append(" ORDER BY ").Append(id).Append(" DESC LIMIT $limit");
         command.Parameters.AddWithValue("$limit", query.Limit + 1);
         command.CommandText = sql.ToString();
     }
