@@ -29,6 +29,9 @@ public class BenchConfig : ManualConfig
     /// <summary>The environment variable that tells a benchmark process which job it runs.</summary>
     public const string JobVariable = "THREADEDLOGGING_BENCH_JOB";
 
+    /// <summary>The environment variable that restricts a run to one job.</summary>
+    public const string OnlyJobVariable = "THREADEDLOGGING_BENCH_ONLY_JOB";
+
     public BenchConfig()
         : this(comparePeers: true)
     {
@@ -43,13 +46,22 @@ public class BenchConfig : ManualConfig
             .WithInvocationCount(InvocationsPerIteration)
             .WithUnrollFactor(1)
             .WithEnvironmentVariable(Sidecar.DirectoryVariable, Sidecar.Directory);
-        AddJob(job
-            .WithEnvironmentVariable(JobVariable, "DefaultGC")
-            .WithId("DefaultGC"));
-        AddJob(job
-            .WithEnvironmentVariable(JobVariable, "Gen0-64MB")
-            .WithEnvironmentVariable("DOTNET_GCgen0size", "0x4000000")
-            .WithId("Gen0-64MB"));
+        // THREADEDLOGGING_BENCH_ONLY_JOB=DefaultGC (or Gen0-64MB) runs one job only, for quick experiments.
+        var only = Environment.GetEnvironmentVariable(OnlyJobVariable);
+        if (only is null or "" or "DefaultGC")
+        {
+            AddJob(job
+                .WithEnvironmentVariable(JobVariable, "DefaultGC")
+                .WithId("DefaultGC"));
+        }
+
+        if (only is null or "" or "Gen0-64MB")
+        {
+            AddJob(job
+                .WithEnvironmentVariable(JobVariable, "Gen0-64MB")
+                .WithEnvironmentVariable("DOTNET_GCgen0size", "0x4000000")
+                .WithId("Gen0-64MB"));
+        }
         AddColumn(StatisticColumn.Median, StatisticColumn.Min);
         if (comparePeers)
         {
