@@ -70,6 +70,7 @@ public class BenchConfig : ManualConfig
 
         AddColumn(new SidecarColumn("Caller alloc/op", "bytes allocated by the calling thread per log call", r => r.CallerBytesPerCall.ToString("0", System.Globalization.CultureInfo.InvariantCulture) + " B"));
         AddColumn(new SidecarColumn("Dropped", "events the candidate dropped (all calls of the run, warm-up included)", r => r.DroppedText));
+        HideColumns("EnvironmentVariables"); // the job's name says it
         WithSummaryStyle(SummaryStyle.Default.WithRatioStyle(RatioStyle.Value));
         WithOrderer(new BenchmarkDotNet.Order.DefaultOrderer(BenchmarkDotNet.Order.SummaryOrderPolicy.Declared));
     }
