@@ -94,7 +94,8 @@ try
             ("q: one word (~0.5% of events)", _ => new EventQuery { Words = [generator.Word(random.Next(600))], Limit = 100 }),
             ("q: common word ('shipped', ~14%)", _ => new EventQuery { Words = ["shipped"], Limit = 100 }),
             ("q: two words", _ => new EventQuery { Words = ["retrying", generator.Word(random.Next(600))], Limit = 100 }),
-            ("user + q", _ => new EventQuery { User = RandomUser(random), Words = ["order"], Limit = 100 }),
+            ("user + q: common word ('order')", _ => new EventQuery { User = RandomUser(random), Words = ["order"], Limit = 100 }),
+            ("user + q: one word (~0.5%)", _ => new EventQuery { User = RandomUser(random), Words = [generator.Word(random.Next(600))], Limit = 100 }),
             ("no filter, latest 100", _ => new EventQuery { Limit = 100 }),
         };
 

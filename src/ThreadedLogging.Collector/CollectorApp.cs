@@ -22,7 +22,9 @@ internal static class CollectorApp
     /// <exception cref="CollectorConfigurationException">The configuration is invalid or unsafe.</exception>
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // appsettings.json is read from the build output, so `dotnet run` from any folder finds it;
+        // relative paths (--data) still resolve against the current directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddCommandLine(args, SwitchMappings);
 
         var options = BindOptions(builder.Configuration);

@@ -12,6 +12,23 @@ public partial class ThreadedHandler
     private long _firstDropTicks;
     private long _lastDropTicks;
 
+    /// <summary>
+    /// Before capturing: when the queue is already full in <see cref="QueueFullMode.DropNewest"/>, count the
+    /// drop and skip the capture. Racy on purpose: a stale "there is room" only means that
+    /// <see cref="Enqueue"/>'s reservation decides.
+    /// </summary>
+    internal bool TryDropEarly()
+    {
+        if (_fullMode == QueueFullMode.DropNewest
+            && (Volatile.Read(ref _queuedCount) >= _capacity || Volatile.Read(ref _queuedBytes) >= _maxQueueBytes || Volatile.Read(ref _disposed) != 0))
+        {
+            CountDropped();
+            return true;
+        }
+
+        return false;
+    }
+
     /// <summary>A log call found the queue full: count it, and remember when, for the drop notice.</summary>
     private void CountDropped()
     {

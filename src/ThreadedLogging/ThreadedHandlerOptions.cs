@@ -53,6 +53,7 @@ public class ThreadedHandlerOptions
     /// Gets or sets the directory of the durable spool. When set, the worker writes batches to
     /// append-only files there before sending them and deletes them only after delivery, so events
     /// survive a crash, a kill or a long outage; a later start of the app sends what is left.
+    /// Environment variables written as <c>%NAME%</c> are expanded.
     /// </summary>
     /// <value>The default value is <see langword="null"/>: events are kept in memory only.</value>
     public string? BufferDirectory { get; set; }

@@ -7,7 +7,12 @@ namespace ThreadedLogging;
 internal sealed class Redactor
 {
     public const string Mask = "***";
+    private const int MaxCachedNames = 4096;
     private readonly string[] _patterns;
+
+    // Property names repeat (they come from templates): remember the verdict per name. The worker is
+    // the only user, so a plain dictionary; bounded so that generated names cannot grow it forever.
+    private readonly Dictionary<string, bool> _known = new(StringComparer.Ordinal);
 
     public Redactor(IEnumerable<string> patterns)
     {
@@ -21,6 +26,22 @@ internal sealed class Redactor
             return false;
         }
 
+        if (_known.TryGetValue(name, out var known))
+        {
+            return known;
+        }
+
+        var sensitive = Match(name);
+        if (_known.Count < MaxCachedNames)
+        {
+            _known[name] = sensitive;
+        }
+
+        return sensitive;
+    }
+
+    private bool Match(string name)
+    {
         var normalized = Normalize(name);
         foreach (var pattern in _patterns)
         {

@@ -19,6 +19,11 @@ internal sealed class ThreadedLogger(ThreadedHandler handler, string category) :
 
         try
         {
+            if (handler.TryDropEarly())
+            {
+                return; // a full queue makes the call cheaper, not as dear as a kept event
+            }
+
             var logEvent = EventCapture.Capture(category, logLevel, eventId, state, exception, formatter, handler.CapturedScopes, handler.Time.GetUtcNow());
             handler.Enqueue(logEvent);
         }

@@ -109,6 +109,28 @@ public sealed class PythonHttpHandlerTests
     }
 
     [Fact]
+    public async Task PythonForm_RetriedRecord_StoredOnceByKeyOrBySequence()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        Dictionary<string, string> Record(string sequence) => new()
+        {
+            ["name"] = "app", ["msg"] = "sent twice", ["levelno"] = "20", ["instanceId"] = "py-1", ["sequence"] = sequence,
+        };
+
+        // The same record retried: once with the same Idempotency-Key, once (another key) with the same instance and sequence.
+        foreach (var (key, sequence) in new[] { ("r-1", "1"), ("r-1", "1"), ("r-2", "1"), ("r-3", "2") })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("log/erin", UriKind.Relative)) { Content = new FormUrlEncodedContent(Record(sequence)) };
+            request.Headers.Add("Idempotency-Key", key);
+            using var response = await collector.Client.SendAsync(request);
+            response.EnsureSuccessStatusCode();
+        }
+
+        var stored = await collector.EventsAsync("user=erin");
+        Assert.Equal([2L, 1L], stored.Select(e => e.GetProperty("sequence").GetInt64()));
+    }
+
+    [Fact]
     public async Task PythonForm_UnrenderableArgs_KeepsRawMsgAndArgs()
     {
         await using var collector = await CollectorFixture.StartAsync();

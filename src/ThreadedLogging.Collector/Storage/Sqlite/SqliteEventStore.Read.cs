@@ -13,7 +13,15 @@ internal sealed partial class SqliteEventStore
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var connection = OpenRead();
         using var command = connection.CreateCommand();
-        SqliteQueryBuilder.Build(command, query);
+        if (SqliteQueryBuilder.NeedsWordDocuments(query))
+        {
+            SqliteQueryBuilder.Build(command, query, RarestWordDocuments(connection, query), query.User is { } user ? UserEvents(connection, user) : null);
+        }
+        else
+        {
+            SqliteQueryBuilder.Build(command, query);
+        }
+
         using var registration = cancellationToken.Register(static c => ((SqliteCommand)c!).Cancel(), command);
 
         var events = new List<StoredEvent>(Math.Min(query.Limit + 1, 1024));
@@ -63,6 +71,29 @@ internal sealed partial class SqliteEventStore
         }
 
         return Task.FromResult<IReadOnlyList<UserSummary>>(users);
+    }
+
+    private static long RarestWordDocuments(SqliteConnection connection, EventQuery query)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = SqliteSchema.TermDocuments;
+        var term = command.Parameters.Add("$term", SqliteType.Text);
+        var rarest = long.MaxValue;
+        foreach (var word in SqliteQueryBuilder.Terms(query.Words))
+        {
+            term.Value = word;
+            rarest = Math.Min(rarest, command.ExecuteScalar() is long documents ? documents : 0);
+        }
+
+        return rarest;
+    }
+
+    private static long UserEvents(SqliteConnection connection, string user)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT total FROM users WHERE user = $user";
+        command.Parameters.AddWithValue("$user", user);
+        return command.ExecuteScalar() is long total ? total : 0;
     }
 
     private static StoredEvent ReadEvent(SqliteDataReader reader) => new()

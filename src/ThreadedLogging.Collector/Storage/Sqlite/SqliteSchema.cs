@@ -42,6 +42,8 @@ internal static class SqliteSchema
         -- No insert trigger: inside a trigger FTS5 flushes a segment per row (statement savepoints); the
         -- writer inserts a batch's messages itself after its events, about three times faster.
         DROP TRIGGER IF EXISTS events_fts_insert;
+        -- Document counts per term: lets a query pick its plan by how common a word is.
+        CREATE VIRTUAL TABLE IF NOT EXISTS events_fts_vocab USING fts5vocab (events_fts, 'row');
         CREATE TRIGGER IF NOT EXISTS events_fts_delete AFTER DELETE ON events BEGIN
             INSERT INTO events_fts (events_fts, rowid, message) VALUES ('delete', old.id, old.message);
         END;
@@ -80,6 +82,8 @@ internal static class SqliteSchema
         """;
 
     public const string InsertText = "INSERT INTO events_fts (rowid, message) VALUES ($id, $message)";
+
+    public const string TermDocuments = "SELECT doc FROM events_fts_vocab WHERE term = $term";
 
     public const string FindBatch = "SELECT accepted FROM batches WHERE batch_key = $key";
 

@@ -1,0 +1,118 @@
+using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.Logging;
+
+namespace ThreadedLogging.Benchmarks;
+
+/// <summary>
+/// The caller's side of one structured log call, <c>LogInformation("Paid {Employee} {Amount}", "alice", 1200m)</c>,
+/// through the same <see cref="ILogger"/> API for every candidate (issue 2). Each invocation makes
+/// <see cref="BenchConfig.CallsPerInvoke"/> calls; between iterations the candidate's queue is drained
+/// (untimed), so the queues never fill — except in the drop-path case, where that is the point.
+/// With <see cref="Threads"/> = 2 the calls are split over two threads and the time is wall-clock per call.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(BenchConfig))]
+public class LogCallBenchmarks
+{
+    private Candidate _candidate = new NullCandidate();
+    private ILogger _logger = new NullCandidate().Logger;
+    private string _name = string.Empty;
+    private long _calls;
+    private long _callerBytes;
+
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
+    [GlobalSetup(Target = nameof(NullLogger))]
+    public void SetupNull() => Setup(nameof(NullLogger), new NullCandidate());
+
+    [GlobalSetup(Target = nameof(ThreadedHttp))]
+    public void SetupThreadedHttp() => Setup(nameof(ThreadedHttp), new ThreadedHttpCandidate(queueFull: false));
+
+    [GlobalSetup(Target = nameof(ThreadedHttpQueueFull))]
+    public void SetupThreadedHttpQueueFull() => Setup(nameof(ThreadedHttpQueueFull), new ThreadedHttpCandidate(queueFull: true));
+
+    [GlobalSetup(Target = nameof(SerilogAsync))]
+    public void SetupSerilog() => Setup(nameof(SerilogAsync), new SerilogCandidate());
+
+    [GlobalSetup(Target = nameof(NLogAsync))]
+    public void SetupNLog() => Setup(nameof(NLogAsync), new NLogCandidate());
+
+    [GlobalSetup(Target = nameof(OpenTelemetryBatch))]
+    public void SetupOpenTelemetry() => Setup(nameof(OpenTelemetryBatch), new OpenTelemetryCandidate());
+
+    [IterationCleanup]
+    public void Drain() => _candidate.Drain();
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _candidate.Drain();
+        var (delivered, dropped) = _candidate.Audit(_calls);
+        _candidate.Dispose();
+        Sidecar.Write(Sidecar.Key(_name, Threads), new SidecarResult(_calls, _callerBytes, delivered, dropped));
+    }
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = BenchConfig.CallsPerInvoke, Description = "NullLogger (baseline)")]
+    public void NullLogger() => Run();
+
+    [Benchmark(OperationsPerInvoke = BenchConfig.CallsPerInvoke, Description = "ThreadedHttpHandler (JsonBatch, loopback)")]
+    public void ThreadedHttp() => Run();
+
+    [Benchmark(OperationsPerInvoke = BenchConfig.CallsPerInvoke, Description = "ThreadedHttpHandler, queue full (drop path)")]
+    public void ThreadedHttpQueueFull() => Run();
+
+    [Benchmark(OperationsPerInvoke = BenchConfig.CallsPerInvoke, Description = "Serilog + Sinks.Async (peer)")]
+    public void SerilogAsync() => Run();
+
+    [Benchmark(OperationsPerInvoke = BenchConfig.CallsPerInvoke, Description = "NLog + AsyncTargetWrapper")]
+    public void NLogAsync() => Run();
+
+    [Benchmark(OperationsPerInvoke = BenchConfig.CallsPerInvoke, Description = "OpenTelemetry + batch processor")]
+    public void OpenTelemetryBatch() => Run();
+
+    private void Setup(string name, Candidate candidate)
+    {
+        _name = name;
+        _candidate = candidate;
+        _logger = candidate.Logger;
+
+        // Warm up outside the measurement: run the path, drain, and give tiered compilation time to
+        // promote it (its call-counting delay is 100 ms), twice.
+        for (var round = 0; round < 2; round++)
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                Run();
+            }
+
+            candidate.Drain();
+            Thread.Sleep(300);
+        }
+    }
+
+    private void Run()
+    {
+        if (Threads == 1)
+        {
+            Calls(BenchConfig.CallsPerInvoke);
+        }
+        else
+        {
+            Parallel.For(0, Threads, new ParallelOptions { MaxDegreeOfParallelism = Threads }, _ => Calls(BenchConfig.CallsPerInvoke / Threads));
+        }
+    }
+
+    private void Calls(int count)
+    {
+        var logger = _logger;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < count; i++)
+        {
+            logger.LogInformation("Paid {Employee} {Amount}", "alice", 1200m);
+        }
+
+        Interlocked.Add(ref _callerBytes, GC.GetAllocatedBytesForCurrentThread() - before);
+        Interlocked.Add(ref _calls, count);
+    }
+}

@@ -1,0 +1,7 @@
+using BenchmarkDotNet.Running;
+using ThreadedLogging.Benchmarks;
+
+// Runs in the host process only (every benchmark runs in a child process of its own). The job and the
+// columns come from [Config(typeof(BenchConfig))] on each benchmark class, on top of the default config.
+Sidecar.Reset();
+BenchmarkSwitcher.FromAssembly(typeof(LogCallBenchmarks).Assembly).Run(args);
