@@ -6,6 +6,7 @@ public partial class ThreadedHandler
     private readonly List<FlushWaiter> _flushWaiters = [];
     private readonly TimeSpan _shutdownTimeout;
     private int _disposed;
+    private volatile bool _abandoned;
 
     /// <summary>Gets a snapshot of the handler's counters.</summary>
     public ThreadedHandlerStatistics Statistics
@@ -108,22 +109,23 @@ public partial class ThreadedHandler
         using var grace = new CancellationTokenSource(_shutdownTimeout + WorkerGrace);
         var stopped = await Task.WhenAny(_worker, Task.Delay(Timeout.Infinite, grace.Token)).ConfigureAwait(false) == _worker;
 
-        var lost = Math.Max(0, Interlocked.Exchange(ref _queuedCount, 0)) + Math.Max(0, Interlocked.Exchange(ref _inFlight, 0));
-        while (_queue.TryDequeue(out var left))
+        if (!stopped)
         {
-            _ = left;
+            // The worker ignores cancellation (a sink that hangs): from now on it changes no counter,
+            // so what is counted lost below is counted once, whatever it still does.
+            _abandoned = true;
+            _selfLog.Write("The sink did not stop within the shutdown budget; it was abandoned.");
         }
 
+        var lost = stopped
+            ? Math.Max(0, Interlocked.Exchange(ref _queuedCount, 0)) + Math.Max(0, Interlocked.Exchange(ref _inFlight, 0))
+            : Math.Max(0, Interlocked.Read(ref _queuedCount)) + Math.Max(0, Interlocked.Read(ref _inFlight));
+        _queue.Clear();
         if (lost > 0)
         {
             Interlocked.Add(ref _dropped, lost);
             ThreadedLoggingEventSource.Log.EventsLostAtShutdown(lost);
             _selfLog.Write($"{lost} events were not delivered before the shutdown deadline ({_shutdownTimeout.TotalMilliseconds} ms) and are lost.");
-        }
-
-        if (!stopped)
-        {
-            _selfLog.Write("The sink did not stop within the shutdown budget; it was abandoned.");
         }
 
         if (stopped)

@@ -44,6 +44,11 @@ public partial class ThreadedHandler
             return false;
         }
 
+        if (_abandoned)
+        {
+            return true; // counted as lost at shutdown already; write nothing more
+        }
+
         var userEvents = batch.Count(e => !e.IsExtra);
         try
         {
@@ -145,6 +150,11 @@ public partial class ThreadedHandler
 
     private void OnSpoolDropped(int count)
     {
+        if (_abandoned)
+        {
+            return;
+        }
+
         Interlocked.Add(ref _dropped, count);
         Interlocked.Add(ref _spooled, -count);
         Interlocked.Add(ref _settled, count);

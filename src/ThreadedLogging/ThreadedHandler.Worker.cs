@@ -203,7 +203,7 @@ public partial class ThreadedHandler
     /// <summary>Marks events as done (sent, or dropped for good); Flush waits on this count.</summary>
     private void Settle(List<LogEvent> events, int start, int count, bool delivered, bool spooled)
     {
-        if (count == 0)
+        if (count == 0 || _abandoned)
         {
             return;
         }

@@ -62,8 +62,12 @@ internal sealed class HttpBatchSink : ILogBatchSink, IDisposable
 
         for (var i = 0; i < batch.Events.Count; i++)
         {
-            var fields = FormUrlEncoder.Encode(PythonRecord.GetFields(batch.Events[i], batch.Identity));
-            var result = await SendRequestAsync(() => FormRequest(fields), cancellationToken).ConfigureAwait(false);
+            var logEvent = batch.Events[i];
+            var fields = FormUrlEncoder.Encode(PythonRecord.GetFields(logEvent, batch.Identity));
+
+            // The form stays exactly Python's; the header lets our collector store a resent record once.
+            var key = $"{batch.Identity.InstanceId}-{logEvent.Sequence}";
+            var result = await SendRequestAsync(() => FormRequest(fields, key), cancellationToken).ConfigureAwait(false);
             if (result.Outcome != SendOutcome.Sent)
             {
                 return result with { Completed = i };
@@ -85,19 +89,25 @@ internal sealed class HttpBatchSink : ILogBatchSink, IDisposable
         return new Uri($"{(options.Secure ? "https" : "http")}://{options.Host}{path}");
     }
 
-    private HttpRequestMessage FormRequest(string fields)
+    private HttpRequestMessage FormRequest(string fields, string idempotencyKey)
     {
+        HttpRequestMessage request;
         if (_post)
         {
             // Exactly Python's header: no charset parameter (the body is ASCII after encoding).
             var content = new ByteArrayContent(Encoding.ASCII.GetBytes(fields));
             content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
-            return new HttpRequestMessage(HttpMethod.Post, _uri) { Content = content };
+            request = new HttpRequestMessage(HttpMethod.Post, _uri) { Content = content };
+        }
+        else
+        {
+            // As Python's HTTPHandler: append the query with '&' when the url already has one.
+            var separator = _uri!.OriginalString.Contains('?', StringComparison.Ordinal) ? "&" : "?";
+            request = new HttpRequestMessage(HttpMethod.Get, new Uri(_uri.OriginalString + separator + fields));
         }
 
-        // As Python's HTTPHandler: append the query with '&' when the url already has one.
-        var separator = _uri!.OriginalString.Contains('?', StringComparison.Ordinal) ? "&" : "?";
-        return new HttpRequestMessage(HttpMethod.Get, new Uri(_uri.OriginalString + separator + fields));
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+        return request;
     }
 
     private HttpRequestMessage JsonRequest(LogBatch batch)

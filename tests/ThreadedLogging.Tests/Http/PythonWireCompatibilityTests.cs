@@ -57,6 +57,7 @@ public sealed class PythonWireCompatibilityTests
             Assert.Equal(Raw(pythonRaw, key), Raw(ourRaw, key));
         }
 
+        Assert.Matches("^[0-9a-f]{32}-1$", ours.Headers["Idempotency-Key"]); // instance id + sequence: a resend is stored once
         if (method == "POST")
         {
             Assert.Equal(python.Headers["Content-Type"], ours.Headers["Content-Type"]);
