@@ -23,6 +23,7 @@ public class CallCostBenchmarks
     private string? _spoolDirectory;
     private long _calls;
     private long _callerBytes;
+    private long _callerCpuNanoseconds;
     private int _n;
 
     [Params(false, true)]
@@ -48,7 +49,7 @@ public class CallCostBenchmarks
         // Warm the path (and the collector) outside the measurement.
         Burst();
         Drain();
-        _calls = _callerBytes = 0;
+        _calls = _callerBytes = _callerCpuNanoseconds = 0;
     }
 
     [Benchmark(OperationsPerInvoke = CallsPerInvoke, Description = "LogInformation, 2 properties")]
@@ -69,7 +70,7 @@ public class CallCostBenchmarks
         Drain();
         var statistics = _handler!.Statistics;
         _handler.Dispose();
-        CallerAllocSidecar.Write(Spool, new CallerAllocResult(_calls, _callerBytes, statistics.Sent, statistics.Dropped));
+        CallerAllocSidecar.Write(Spool, new CallerAllocResult(_calls, _callerBytes, _callerCpuNanoseconds, statistics.Sent, statistics.Dropped));
         _collector!.DisposeAsync().AsTask().GetAwaiter().GetResult();
         if (_spoolDirectory is not null && Directory.Exists(_spoolDirectory))
         {
@@ -81,12 +82,14 @@ public class CallCostBenchmarks
     {
         // Bytes allocated by this (the calling) thread only: the MemoryDiagnoser counts every thread, the worker's too.
         var before = GC.GetAllocatedBytesForCurrentThread();
+        var cpuBefore = ThreadCpuTime.Nanoseconds();
         var logger = _logger;
         for (var i = 0; i < CallsPerInvoke; i++)
         {
             logger.LogInformation("Order {N} shipped to {Customer}", _n++, "customer-42");
         }
 
+        _callerCpuNanoseconds += ThreadCpuTime.Nanoseconds() - cpuBefore;
         _callerBytes += GC.GetAllocatedBytesForCurrentThread() - before;
         _calls += CallsPerInvoke;
     }

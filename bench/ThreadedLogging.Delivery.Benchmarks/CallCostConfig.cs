@@ -9,7 +9,7 @@ namespace ThreadedLogging.Delivery.Benchmarks;
 /// <summary>
 /// A ShortRun-like job that fits a few minutes on two cores: one launch, 3 warm-up and 15 measured
 /// iterations of one burst each (so <c>IterationCleanup</c> can drain after every burst). Adds the
-/// caller-thread allocation per call, and the events sent and dropped, read from the sidecar.
+/// caller-thread allocation and CPU time per call, and the events sent and dropped, read from the sidecar.
 /// </summary>
 public sealed class CallCostConfig : ManualConfig
 {
@@ -25,6 +25,7 @@ public sealed class CallCostConfig : ManualConfig
             .WithId("Short-1x15"));
         AddColumn(StatisticColumn.Median, StatisticColumn.Min, StatisticColumn.Max);
         AddColumn(new CallerAllocColumn("Caller alloc/op", r => r.BytesPerCall.ToString("0", System.Globalization.CultureInfo.InvariantCulture) + " B"));
+        AddColumn(new CallerAllocColumn("Caller CPU/op", r => r.CpuNanosecondsPerCall.ToString("0", System.Globalization.CultureInfo.InvariantCulture) + " ns"));
         AddColumn(new CallerAllocColumn("Sent", r => r.Sent.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         AddColumn(new CallerAllocColumn("Dropped", r => r.Dropped.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
@@ -45,9 +46,12 @@ public sealed class CallCostConfig : ManualConfig
 
         public UnitType UnitType => UnitType.Dimensionless;
 
-        public string Legend => name == "Caller alloc/op"
-            ? "bytes allocated by the calling thread per log call (GC.GetAllocatedBytesForCurrentThread; Allocated counts the worker too)"
-            : $"events {name.ToLowerInvariant()} by the handler over the whole benchmark run";
+        public string Legend => name switch
+        {
+            "Caller alloc/op" => "bytes allocated by the calling thread per log call (GC.GetAllocatedBytesForCurrentThread; Allocated counts the worker too)",
+            "Caller CPU/op" => "CPU time of the calling thread per log call (CLOCK_THREAD_CPUTIME_ID): not inflated when other processes take the cores",
+            _ => $"events {name.ToLowerInvariant()} by the handler over the whole benchmark run",
+        };
 
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
 

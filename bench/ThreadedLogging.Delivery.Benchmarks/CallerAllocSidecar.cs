@@ -3,9 +3,11 @@ using System.Globalization;
 namespace ThreadedLogging.Delivery.Benchmarks;
 
 /// <summary>What a benchmark process measured that BenchmarkDotNet does not carry back to the host.</summary>
-public sealed record CallerAllocResult(long Calls, long CallerBytes, long Sent, long Dropped)
+public sealed record CallerAllocResult(long Calls, long CallerBytes, long CallerCpuNanoseconds, long Sent, long Dropped)
 {
     public double BytesPerCall => Calls == 0 ? 0 : (double)CallerBytes / Calls;
+
+    public double CpuNanosecondsPerCall => Calls == 0 ? 0 : (double)CallerCpuNanoseconds / Calls;
 }
 
 /// <summary>
@@ -32,7 +34,7 @@ public static class CallerAllocSidecar
     public static void Write(bool spool, CallerAllocResult result)
     {
         System.IO.Directory.CreateDirectory(Directory);
-        File.WriteAllText(PathFor(spool), string.Join(' ', new[] { result.Calls, result.CallerBytes, result.Sent, result.Dropped }.Select(v => v.ToString(CultureInfo.InvariantCulture))));
+        File.WriteAllText(PathFor(spool), string.Join(' ', new[] { result.Calls, result.CallerBytes, result.CallerCpuNanoseconds, result.Sent, result.Dropped }.Select(v => v.ToString(CultureInfo.InvariantCulture))));
     }
 
     public static CallerAllocResult? Read(bool spool)
@@ -44,7 +46,7 @@ public static class CallerAllocSidecar
         }
 
         var values = File.ReadAllText(path).Split(' ').Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-        return new CallerAllocResult(values[0], values[1], values[2], values[3]);
+        return new CallerAllocResult(values[0], values[1], values[2], values[3], values[4]);
     }
 
     private static string PathFor(bool spool) => Path.Combine(Directory, spool ? "spool-on.txt" : "spool-off.txt");
