@@ -20,7 +20,7 @@ public static class DeliveryLoad
 
     public static async Task<int> RunAsync(DeliveryOptions options)
     {
-        Console.WriteLine($"# delivery: {options.Events} events x {options.Runs} runs, {options.Threads} thread(s), BatchSize {options.BatchSize}, " +
+        Console.WriteLine($"# delivery: {options.Events} events x {options.Runs} runs, {options.Threads} thread(s), {options.Handlers} handler(s), BatchSize {options.BatchSize}, " +
             $"{(options.Wait ? "FullMode=Wait, QueueCapacity 10000" : $"QueueCapacity {QueueCapacityFor(options)}")}, spool {string.Join('/', options.SpoolModes.Select(Name))}");
         Console.WriteLine($"# {Environment.ProcessorCount} cores, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, server GC {System.Runtime.GCSettings.IsServerGC}");
 
@@ -64,7 +64,7 @@ public static class DeliveryLoad
         {
             await WarmCollectorAsync(collector);
             var user = $"bench-{Name(spool)}-{run}-{Guid.NewGuid().ToString("N")[..8]}";
-            var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
+            var handlers = Enumerable.Range(0, options.Handlers).Select(_ => new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
             {
                 Host = collector.Host,
                 Url = "/log/{user}",
@@ -77,11 +77,11 @@ public static class DeliveryLoad
                 FullMode = options.Wait ? QueueFullMode.Wait : QueueFullMode.DropNewest,
                 BufferDirectory = spoolDirectory,
                 SelfLog = selfLog.Enqueue,
-            });
-            var logger = handler.CreateLogger("DeliveryBench.Orders");
+            })).ToList();
+            var loggers = handlers.Select(h => h.CreateLogger("DeliveryBench.Orders")).ToList();
 
             // Let the worker open the spool before the clock starts (a real app starts long before its burst).
-            handler.Flush(TimeSpan.FromSeconds(30));
+            handlers.ForEach(h => h.Flush(TimeSpan.FromSeconds(30)));
             var load = LoadAverage();
             var collectorCpu0 = collector.CpuTime;
             var clientCpu0 = Process.GetCurrentProcess().TotalProcessorTime;
@@ -94,6 +94,7 @@ public static class DeliveryLoad
             {
                 var first = t * per;
                 var last = t == options.Threads - 1 ? options.Events : first + per;
+                var logger = loggers[t % loggers.Count];
                 var thread = new Thread(() =>
                 {
                     go.Wait();
@@ -116,15 +117,26 @@ public static class DeliveryLoad
             }
 
             var logTime = Stopwatch.GetElapsedTime(start);
-            var flushed = handler.Flush(TimeSpan.FromMinutes(5));
+            var flushed = handlers.Select(h => h.Flush(TimeSpan.FromMinutes(5))).ToList().TrueForAll(f => f);
             var totalTime = Stopwatch.GetElapsedTime(start);
 
             var collectorCpu = collector.CpuTime - collectorCpu0;
             var clientCpu = Process.GetCurrentProcess().TotalProcessorTime - clientCpu0;
             var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocated0;
             var gcs = (GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2);
-            var statistics = handler.Statistics;
-            await handler.DisposeAsync();
+            var all = handlers.Select(h => h.Statistics).ToList();
+            var statistics = new ThreadedHandlerStatistics
+            {
+                Enqueued = all.Sum(x => x.Enqueued),
+                Sent = all.Sum(x => x.Sent),
+                Dropped = all.Sum(x => x.Dropped),
+                Retried = all.Sum(x => x.Retried),
+                Failed = all.Sum(x => x.Failed),
+            };
+            foreach (var handler in handlers)
+            {
+                await handler.DisposeAsync();
+            }
 
             var numbers = await collector.EventNumbersAsync(user);
             var distinct = numbers.Where(n => n >= 0 && n < options.Events).Distinct().LongCount();
@@ -195,7 +207,7 @@ public static class DeliveryLoad
         var text = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         var queue = options.Wait ? "FullMode = Wait (QueueCapacity 10,000)" : string.Create(inv, $"QueueCapacity {QueueCapacityFor(options):N0} (no waiting, no drops)");
-        text.AppendLine(inv, $"N = {options.Events:N0} events/run, {options.Threads} thread(s), BatchSize {options.BatchSize}, {queue}.");
+        text.AppendLine(inv, $"N = {options.Events:N0} events/run, {options.Threads} thread(s), {options.Handlers} handler(s), BatchSize {options.BatchSize}, {queue}.");
         text.AppendLine();
         text.AppendLine("| Spool | Runs | events/s median | min | max | Flush done (median ms) | log calls done (median ms) | client CPU/event (median µs) | collector CPU/event (median µs) | client alloc/event (median B) | load avg (median) | stored = N, each once | dropped | retried |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|");

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ThreadedLogging.Delivery.Benchmarks;
 
 /// <summary>
-/// Options of the load tool: <c>delivery [--events 200000] [--runs 5] [--threads 2] [--batch-size 500]
+/// Options of the load tool: <c>delivery [--events 200000] [--runs 5] [--threads 2] [--handlers 1] [--batch-size 500]
 /// [--spool both|on|off] [--wait] [--out results.md]</c>.
 /// </summary>
 public sealed record DeliveryOptions
@@ -13,6 +13,12 @@ public sealed record DeliveryOptions
     public int Runs { get; init; } = 5;
 
     public int Threads { get; init; } = 2;
+
+    /// <summary>
+    /// Gets how many handlers (each with its own worker, so that many requests in flight) share the
+    /// threads; thread t logs into handler t % Handlers. The default is 1, as an app has.
+    /// </summary>
+    public int Handlers { get; init; } = 1;
 
     /// <summary>Gets the handler's BatchSize; the default is the handler's own default, 500.</summary>
     public int BatchSize { get; init; } = 500;
@@ -41,6 +47,7 @@ public sealed record DeliveryOptions
                 "--events" => options with { Events = NextInt() },
                 "--runs" => options with { Runs = NextInt() },
                 "--threads" => options with { Threads = NextInt() },
+                "--handlers" => options with { Handlers = NextInt() },
                 "--batch-size" => options with { BatchSize = NextInt() },
                 "--spool" => options with
                 {
@@ -54,7 +61,7 @@ public sealed record DeliveryOptions
                 },
                 "--wait" => options with { Wait = true },
                 "--out" => options with { Out = Next() },
-                var other => throw new ArgumentException($"Unknown option '{other}'. Usage: delivery [--events N] [--runs R] [--threads T] [--batch-size B] [--spool both|on|off] [--wait] [--out file.md]"),
+                var other => throw new ArgumentException($"Unknown option '{other}'. Usage: delivery [--events N] [--runs R] [--threads T] [--handlers H] [--batch-size B] [--spool both|on|off] [--wait] [--out file.md]"),
             };
         }
 
