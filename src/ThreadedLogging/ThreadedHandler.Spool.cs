@@ -52,7 +52,8 @@ public partial class ThreadedHandler
         var userEvents = batch.Count(e => !e.IsExtra);
         try
         {
-            _spool!.Append(new LogBatch(NewBatchId(), batch, Identity), userEvents);
+            // A copy: the worker reuses its list, and the spool may keep the batch in memory until it is sent.
+            _spool!.Append(new LogBatch(NewBatchId(), new List<LogEvent>(batch), Identity), userEvents);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -88,6 +89,32 @@ public partial class ThreadedHandler
             await DeliverAsync(events, 0, events.Count, entry.Batch.Id, entry.Batch.Identity, spooled: true, token).ConfigureAwait(false);
             _spool.Acknowledge(entry);
             CompleteFlushWaiters();
+
+            // A backlog can take minutes to send: keep moving full batches from memory to disk meanwhile,
+            // so the spool, not QueueCapacity, buffers what is logged until the backlog is sent.
+            MoveQueueToSpool(drainAll: false);
+        }
+    }
+
+    /// <summary>Moves batches from the memory queue to the spool (one fsync); what the spool refuses is carried in memory.</summary>
+    private void MoveQueueToSpool(bool drainAll)
+    {
+        var batch = new List<LogEvent>();
+        var moved = false;
+        while (!_deadline.IsCancellationRequested && FillBatch(batch, drainAll))
+        {
+            if (!TrySpool(batch))
+            {
+                _carried.AddRange(batch); // the spool broke: these go from memory, first thing next round
+            }
+
+            moved = true;
+            batch.Clear();
+        }
+
+        if (moved)
+        {
+            SyncSpool();
         }
     }
 
@@ -108,18 +135,7 @@ public partial class ThreadedHandler
         {
             var left = delay - Time.GetElapsedTime(start);
             await _timer.DelayAsync(left < _interval ? left : _interval, token).ConfigureAwait(false);
-            var batch = new List<LogEvent>();
-            while (!token.IsCancellationRequested && FillBatch(batch, drainAll: true))
-            {
-                if (!TrySpool(batch))
-                {
-                    _carried.AddRange(batch); // the spool broke: these go from memory, first thing next round
-                }
-
-                batch.Clear();
-            }
-
-            SyncSpool();
+            MoveQueueToSpool(drainAll: true);
         }
     }
 

@@ -60,7 +60,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         _timer = new ThreadedTimer(options.Interval, Time);
         _interval = options.Interval;
         _spool = options.BufferDirectory is { } directory
-            ? new DurableSpool(Path.GetFullPath(Environment.ExpandEnvironmentVariables(directory)), Identity.InstanceId, options.MaxBufferBytes, options.MaxBufferAge, Time) { Dropped = OnSpoolDropped, Report = _selfLog.Write }
+            ? new DurableSpool(Path.GetFullPath(Environment.ExpandEnvironmentVariables(directory)), Identity.InstanceId, options.MaxBufferBytes, options.MaxBufferAge, Time, maxRecentEvents: options.QueueCapacity) { Dropped = OnSpoolDropped, Report = _selfLog.Write }
             : null;
         _worker = Task.Run(RunWorkerAsync);
     }

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+
 namespace ThreadedLogging;
 
 /// <summary>
@@ -18,6 +21,10 @@ internal sealed partial class DurableSpool : IDisposable
     private readonly TimeSpan _maxAge;
     private readonly TimeProvider _time;
     private readonly List<SpoolSegment> _segments = [];
+    private readonly Queue<RecentRecord> _recent = new();
+    private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private readonly int _maxRecentEvents;
+    private int _recentEvents;
     private FileStream? _lock;
     private FileStream? _writer;
     private SpoolSegment? _writing;
@@ -25,8 +32,10 @@ internal sealed partial class DurableSpool : IDisposable
     private SpoolSegment? _reading;
     private int _nextSegment;
 
-    public DurableSpool(string root, string instanceId, long maxBytes, TimeSpan maxAge, TimeProvider time)
+    /// <param name="maxRecentEvents">How many events of records written and not yet read are also kept in memory (0: none).</param>
+    public DurableSpool(string root, string instanceId, long maxBytes, TimeSpan maxAge, TimeProvider time, int maxRecentEvents = 0)
     {
+        _maxRecentEvents = maxRecentEvents;
         _root = root;
         _directory = Path.Combine(root, instanceId);
         _maxBytes = maxBytes;
@@ -71,7 +80,13 @@ internal sealed partial class DurableSpool : IDisposable
     /// <param name="countedEvents">How many of its events count (the app's, not the handler's own notices): what a drop reports.</param>
     public void Append(LogBatch batch, int countedEvents)
     {
-        var record = SpoolRecordFormat.Frame(SpoolSerializer.Serialize(batch), countedEvents);
+        // One buffer reused for every record: header, then the JSON envelope, framed in place (no per-record arrays).
+        _buffer.ResetWrittenCount();
+        _buffer.GetSpan(SpoolRecordFormat.HeaderSize);
+        _buffer.Advance(SpoolRecordFormat.HeaderSize);
+        JsonBatchWriter.WriteEnvelope(_buffer, batch);
+        var record = MemoryMarshal.AsMemory(_buffer.WrittenMemory).Span;
+        SpoolRecordFormat.WriteHeader(record, countedEvents);
         if (record.Length > _maxBytes)
         {
             Dropped?.Invoke(countedEvents);
@@ -100,10 +115,12 @@ internal sealed partial class DurableSpool : IDisposable
             StartSegment();
         }
 
+        var start = _writing!.Length;
         _writer!.Write(record);
         _writer.Flush(flushToDisk: false);
-        _writing!.Length += record.Length;
+        _writing.Length += record.Length;
         _writing.PendingEvents += countedEvents;
+        Remember(new RecentRecord(_writing, start, _writing.Length, batch, countedEvents));
     }
 
     /// <summary>Forces what was appended onto the disk (fsync); the worker calls it once per round, not per record.</summary>
@@ -121,6 +138,14 @@ internal sealed partial class DurableSpool : IDisposable
                 _reader?.Dispose();
                 _reader = new FileStream(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
                 _reading = segment;
+            }
+
+            if (!segment.Torn && TakeRecent(segment) is { } recent)
+            {
+                // Written this round and still in memory: the same batch (id, events, identity) that the
+                // file holds, without reading it back and parsing its JSON. The file stays the truth after a crash.
+                entry = new SpoolEntry(segment, recent.End, recent.Batch, recent.EventCount);
+                return true;
             }
 
             _reader!.Position = segment.Delivered;
@@ -176,6 +201,7 @@ internal sealed partial class DurableSpool : IDisposable
 
     public void Dispose()
     {
+        _recent.Clear();
         _reader?.Dispose();
         _writer?.Dispose();
         var empty = _segments.All(s => s.Adopted || s.PendingEvents == 0);
@@ -197,4 +223,42 @@ internal sealed partial class DurableSpool : IDisposable
             TryDeleteDirectory(_directory);
         }
     }
+
+    private void Remember(RecentRecord record)
+    {
+        if (_maxRecentEvents <= 0)
+        {
+            return;
+        }
+
+        _recent.Enqueue(record);
+        _recentEvents += record.Batch.Events.Count;
+        while (_recentEvents > _maxRecentEvents && _recent.TryDequeue(out var oldest))
+        {
+            _recentEvents -= oldest.Batch.Events.Count; // its file record is read instead
+        }
+    }
+
+    /// <summary>The remembered record that starts where <paramref name="segment"/> is to be read next, if any.</summary>
+    private RecentRecord? TakeRecent(SpoolSegment segment)
+    {
+        // Records are remembered in write order: drop those the reader is past or whose segment is gone.
+        while (_recent.TryPeek(out var head)
+            && ((head.Segment == segment && head.Start < segment.Delivered) || !_segments.Contains(head.Segment)))
+        {
+            _recent.Dequeue();
+            _recentEvents -= head.Batch.Events.Count;
+        }
+
+        if (_recent.TryPeek(out var next) && next.Segment == segment && next.Start == segment.Delivered)
+        {
+            _recent.Dequeue();
+            _recentEvents -= next.Batch.Events.Count;
+            return next;
+        }
+
+        return null;
+    }
+
+    private sealed record RecentRecord(SpoolSegment Segment, long Start, long End, LogBatch Batch, int EventCount);
 }

@@ -20,14 +20,13 @@ internal static class SpoolRecordFormat
         Torn,
     }
 
-    public static byte[] Frame(ReadOnlySpan<byte> payload, int eventCount)
+    /// <summary>Fills the header of a record whose payload already follows it in <paramref name="record"/>.</summary>
+    public static void WriteHeader(Span<byte> record, int eventCount)
     {
-        var record = new byte[HeaderSize + payload.Length];
+        var payload = record[HeaderSize..];
         BinaryPrimitives.WriteInt32LittleEndian(record, payload.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(4), Crc32.HashToUInt32(payload));
-        BinaryPrimitives.WriteInt32LittleEndian(record.AsSpan(8), eventCount);
-        payload.CopyTo(record.AsSpan(HeaderSize));
-        return record;
+        BinaryPrimitives.WriteUInt32LittleEndian(record[4..], Crc32.HashToUInt32(payload));
+        BinaryPrimitives.WriteInt32LittleEndian(record[8..], eventCount);
     }
 
     /// <summary>Reads the record at the stream's position; on <see cref="ReadStatus.Torn"/> the rest of the file is unusable.</summary>

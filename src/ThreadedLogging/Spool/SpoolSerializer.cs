@@ -1,20 +1,12 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
 namespace ThreadedLogging;
 
-/// <summary>A batch to and from the spool: the JsonBatch envelope (docs/WIRE-FORMAT.md), read back into events.</summary>
+/// <summary>A spool record's payload (the JsonBatch envelope of docs/WIRE-FORMAT.md, written by <see cref="JsonBatchWriter"/>) read back into events.</summary>
 internal static class SpoolSerializer
 {
-    public static byte[] Serialize(LogBatch batch)
-    {
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        JsonBatchWriter.WriteEnvelope(buffer, batch);
-        return buffer.WrittenSpan.ToArray();
-    }
-
     public static LogBatch Deserialize(byte[] payload)
     {
         using var document = JsonDocument.Parse(payload);
