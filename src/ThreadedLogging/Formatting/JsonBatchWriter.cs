@@ -32,12 +32,7 @@ internal static class JsonBatchWriter
         var identity = batch.Identity;
         json.WriteStartObject();
         json.WriteString("batchId", batch.Id);
-        json.WriteString("app", identity.App);
-        json.WriteString("version", identity.Version);
-        json.WriteString("user", identity.User);
-        json.WriteString("machine", identity.Machine);
-        json.WriteNumber("processId", identity.ProcessId);
-        json.WriteString("instanceId", identity.InstanceId);
+        WriteIdentity(json, identity);
         json.WriteStartArray("events");
         for (var i = start; i < start + count; i++)
         {
@@ -109,16 +104,21 @@ internal static class JsonBatchWriter
 
         if (identity is not null)
         {
-            json.WriteString("app", identity.App);
-            json.WriteString("version", identity.Version);
-            json.WriteString("user", identity.User);
-            json.WriteString("machine", identity.Machine);
-            json.WriteNumber("processId", identity.ProcessId);
-            json.WriteString("instanceId", identity.InstanceId);
+            WriteIdentity(json, identity);
         }
 
         json.WriteNumber("sequence", logEvent.Sequence);
         json.WriteEndObject();
+    }
+
+    private static void WriteIdentity(Utf8JsonWriter json, LogIdentity identity)
+    {
+        json.WriteString("app", identity.App);
+        json.WriteString("version", identity.Version);
+        json.WriteString("user", identity.User);
+        json.WriteString("machine", identity.Machine);
+        json.WriteNumber("processId", identity.ProcessId);
+        json.WriteString("instanceId", identity.InstanceId);
     }
 
     public static string LevelName(LogLevel level) => level switch
