@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
@@ -10,11 +11,13 @@ namespace ThreadedLogging;
 /// Sends batches over HTTP in one of the <see cref="HttpLogFormat"/>s and classifies the answer for
 /// the pipeline's retry policy. Runs on the worker only.
 /// </summary>
-internal sealed class HttpBatchSink : ILogBatchSink, IDisposable
+internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, IDisposable
 {
     private readonly HttpClient _client;
     private readonly ThreadedHttpHandlerOptions _options;
     private readonly bool _post;
+    private readonly ArrayBufferWriter<byte> _json = new(16 * 1024);
+    private readonly MemoryStream _compressed = new();
     private Uri? _uri;
     private volatile int _format;
 
@@ -112,18 +115,28 @@ internal sealed class HttpBatchSink : ILogBatchSink, IDisposable
 
     private HttpRequestMessage JsonRequest(LogBatch batch)
     {
-        var body = new MemoryStream();
+        // The JSON and the gzip output go through buffers the sink keeps (it runs on the worker only):
+        // a new buffer per batch would be a large-object allocation, and those trigger full collections
+        // that stop the threads that log. The body itself is an exact-size copy the request owns.
+        _json.ResetWrittenCount();
+        JsonBatchWriter.WriteEnvelope(_json, batch);
+        byte[] body;
         if (_options.Compress)
         {
-            using var gzip = new GZipStream(body, CompressionLevel.Fastest, leaveOpen: true);
-            JsonBatchWriter.WriteEnvelope(gzip, batch);
+            _compressed.SetLength(0);
+            using (var gzip = new GZipStream(_compressed, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                gzip.Write(_json.WrittenSpan);
+            }
+
+            body = _compressed.ToArray();
         }
         else
         {
-            JsonBatchWriter.WriteEnvelope(body, batch);
+            body = _json.WrittenSpan.ToArray();
         }
 
-        var content = new ByteArrayContent(body.GetBuffer(), 0, (int)body.Length);
+        var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         if (_options.Compress)
         {
