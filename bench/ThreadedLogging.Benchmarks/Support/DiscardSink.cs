@@ -1,7 +1,7 @@
 namespace ThreadedLogging.Benchmarks;
 
-/// <summary>An <see cref="ILogBatchSink"/> that counts and discards: the handler's worker without HTTP, JSON or gzip.</summary>
-internal sealed class DiscardSink : ILogBatchSink
+/// <summary>An <see cref="ILogBatchSink"/> that counts and discards (and so keeps no event: the handler pools them): the handler's worker without HTTP, JSON or gzip.</summary>
+internal sealed class DiscardSink : ILogBatchSink, ICopiesEvents
 {
     private long _events;
 

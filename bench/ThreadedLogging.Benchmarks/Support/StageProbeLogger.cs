@@ -43,13 +43,16 @@ internal sealed class StageProbeLogger(ThreadedHandler handler, Stage stage) : I
         switch (stage)
         {
             case Stage.Capture:
-                Last = EventCapture.Capture("Payroll", logLevel, eventId, state, exception, formatter, null, Fixed);
+                // Into one reused event, as a pooled handler's calls do.
+                Last = EventCapture.Capture(Last ?? new LogEvent(), "Payroll", logLevel, eventId, state, exception, formatter, null, Fixed);
                 break;
             case Stage.CaptureClockScopes:
-                Last = EventCapture.Capture("Payroll", logLevel, eventId, state, exception, formatter, handler.CapturedScopes, handler.Time.GetUtcNow());
+                Last = EventCapture.Capture(Last ?? new LogEvent(), "Payroll", logLevel, eventId, state, exception, formatter, handler.CapturedScopes, handler.Time.GetUtcNow());
                 break;
             case Stage.CaptureEnqueue:
-                handler.Enqueue(EventCapture.Capture("Payroll", logLevel, eventId, state, exception, formatter, handler.CapturedScopes, handler.Time.GetUtcNow()));
+                handler.Enqueue(EventCapture.Capture(
+                    handler.PoolsEvents ? LogEventPool.Rent() : new LogEvent(),
+                    "Payroll", logLevel, eventId, state, exception, formatter, handler.CapturedScopes, handler.Time.GetUtcNow()));
                 break;
             default:
                 break;

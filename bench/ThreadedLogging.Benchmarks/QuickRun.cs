@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace ThreadedLogging.Benchmarks;
+
+/// <summary>
+/// A fast before/after loop without BenchmarkDotNet: <c>--quick [candidate ...] [--iterations N]</c>
+/// runs each candidate in this process for N bursts of <see cref="BenchConfig.CallsPerInvoke"/> calls
+/// (drained, untimed, between bursts) and prints the median and fastest burst in ns per call, the
+/// caller's bytes per call and the GC counts. Same call and candidates as <see cref="LogCallBenchmarks"/>;
+/// the published numbers still come from BenchmarkDotNet.
+/// </summary>
+internal static class QuickRun
+{
+    private static readonly Dictionary<string, Func<Candidate>> Candidates = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["null"] = () => new NullCandidate(),
+        ["threaded"] = () => new ThreadedHttpCandidate(queueFull: false),
+        ["discard"] = () => new DiscardCandidate(),
+        ["stage-level"] = () => new DiscardCandidate(Stage.LevelCheck),
+        ["stage-capture"] = () => new DiscardCandidate(Stage.Capture),
+        ["stage-clock"] = () => new DiscardCandidate(Stage.CaptureClockScopes),
+        ["stage-enqueue"] = () => new DiscardCandidate(Stage.CaptureEnqueue),
+        ["dropping"] = () => new ThreadedHttpCandidate(queueFull: true),
+        ["serilog"] = () => new SerilogCandidate(),
+        ["nlog"] = () => new NLogCandidate(),
+        ["otel"] = () => new OpenTelemetryCandidate(),
+    };
+
+    public static int Run(string[] args)
+    {
+        var iterations = 60;
+        var names = new List<string>();
+        var trace = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--iterations")
+            {
+                iterations = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            }
+            else if (args[i] == "--gc-trace")
+            {
+                trace = true;
+            }
+            else if (args[i] != "--quick")
+            {
+                names.Add(args[i]);
+            }
+        }
+
+        if (names.Count == 0)
+        {
+            names.AddRange(Candidates.Keys);
+        }
+
+        Console.WriteLine($"| candidate | median ns/call | min ns/call | p25 / p75 | caller B/call | gen0 | gen1 | gen2 | ({iterations} bursts of {BenchConfig.CallsPerInvoke}, GC {(GCSettingsInfo())}) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var name in names)
+        {
+            using var candidate = Candidates[name]();
+            using var gcTrace = trace ? new GcTrace() : null;
+            var logger = candidate.Logger;
+            for (var warm = 0; warm < 5; warm++)
+            {
+                Burst(logger);
+                candidate.Drain();
+            }
+
+            var times = new double[iterations];
+            long bytes = 0;
+            var gc0 = GC.CollectionCount(0);
+            var gc1 = GC.CollectionCount(1);
+            var gc2 = GC.CollectionCount(2);
+            for (var i = 0; i < iterations; i++)
+            {
+                var before = GC.GetAllocatedBytesForCurrentThread();
+                var started = Stopwatch.GetTimestamp();
+                Burst(logger);
+                times[i] = Stopwatch.GetElapsedTime(started).TotalNanoseconds / BenchConfig.CallsPerInvoke;
+                bytes += GC.GetAllocatedBytesForCurrentThread() - before;
+                candidate.Drain();
+            }
+
+            Array.Sort(times);
+            var calls = (double)iterations * BenchConfig.CallsPerInvoke;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {times[iterations / 2]:F0} | {times[0]:F0} | {times[iterations / 4]:F0} / {times[iterations * 3 / 4]:F0} | {bytes / calls:F0} | {GC.CollectionCount(0) - gc0} | {GC.CollectionCount(1) - gc1} | {GC.CollectionCount(2) - gc2} |"));
+            gcTrace?.Print();
+        }
+
+        return 0;
+    }
+
+    private static void Burst(ILogger logger)
+    {
+        for (var i = 0; i < BenchConfig.CallsPerInvoke; i++)
+        {
+            logger.LogInformation("Paid {Employee} {Amount}", "alice", 1200m);
+        }
+    }
+
+    private static string GCSettingsInfo() =>
+        Environment.GetEnvironmentVariable("DOTNET_GCgen0size") is { } size ? "gen0size " + size : "default";
+}

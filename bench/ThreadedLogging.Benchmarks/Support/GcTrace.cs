@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Tracing;
+
+namespace ThreadedLogging.Benchmarks;
+
+/// <summary>
+/// <c>--quick --gc-trace</c>: counts the runtime's GC start reasons and the types behind large-object
+/// allocation ticks, to tell which allocations make collections expensive.
+/// </summary>
+internal sealed class GcTrace : EventListener
+{
+    private const EventKeywords GcKeyword = (EventKeywords)0x1;
+
+    public ConcurrentDictionary<string, int> Reasons { get; } = new();
+
+    public ConcurrentDictionary<string, int> LargeTypes { get; } = new();
+
+    protected override void OnEventSourceCreated(EventSource eventSource)
+    {
+        if (eventSource.Name == "Microsoft-Windows-DotNETRuntime")
+        {
+            EnableEvents(eventSource, EventLevel.Verbose, GcKeyword);
+        }
+    }
+
+    protected override void OnEventWritten(EventWrittenEventArgs e)
+    {
+        if (e.EventName is null || e.Payload is null || e.PayloadNames is null)
+        {
+            return;
+        }
+
+        if (e.EventName.StartsWith("GCStart", StringComparison.Ordinal))
+        {
+            var key = $"gen{Value(e, "Depth")} reason {Value(e, "Reason")}";
+            Reasons.AddOrUpdate(key, 1, (_, n) => n + 1);
+        }
+        else if (e.EventName.StartsWith("GCAllocationTick", StringComparison.Ordinal) && Value(e, "AllocationKind") is "1" or "2")
+        {
+            LargeTypes.AddOrUpdate($"{Value(e, "TypeName")} (kind {Value(e, "AllocationKind")})", 1, (_, n) => n + 1);
+        }
+    }
+
+    public void Print()
+    {
+        foreach (var (key, count) in Reasons.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            Console.WriteLine($"//   GC {key}: {count}");
+        }
+
+        foreach (var (key, count) in LargeTypes.OrderByDescending(p => p.Value))
+        {
+            Console.WriteLine($"//   large/pinned allocation tick {key}: {count}");
+        }
+    }
+
+    private static string? Value(EventWrittenEventArgs e, string name)
+    {
+        var index = e.PayloadNames!.IndexOf(name);
+        return index < 0 ? null : Convert.ToString(e.Payload![index], System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
