@@ -100,6 +100,11 @@ public partial class ThreadedHandler
 
         _stopping = true;
         SignalRoom();
+        if (PoolsEvents)
+        {
+            LogEventPool.RemoveCapacity(_capacity);
+        }
+
         _deadline.CancelAfter(_shutdownTimeout);
         Volatile.Write(ref _flushRequested, 1);
         _timer.Wake();

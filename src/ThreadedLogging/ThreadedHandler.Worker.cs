@@ -5,6 +5,7 @@ namespace ThreadedLogging;
 public partial class ThreadedHandler
 {
     private readonly Redactor _redactor;
+    private readonly LogEventPool.Returner _returner = new();
     private readonly Backoff _backoff;
     private readonly Task _worker;
     private readonly CancellationTokenSource _deadline = new();
@@ -39,6 +40,10 @@ public partial class ThreadedHandler
                     if (!TrySpool(batch))
                     {
                         await DeliverAsync(batch, 0, batch.Count, null, Identity, spooled: false, token).ConfigureAwait(false);
+                        if (PoolsEvents)
+                        {
+                            _returner.Return(batch); // the sink is done with them
+                        }
                     }
 
                     batch.Clear();

@@ -13,7 +13,7 @@ namespace ThreadedLogging;
 [ProviderAlias("Threaded")]
 public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDisposable
 {
-    private readonly ConcurrentQueue<LogEvent> _queue = new();
+    private readonly EventRing _queue;
     private readonly ConcurrentDictionary<string, ILogger> _loggers = new(StringComparer.Ordinal);
     private readonly ILogBatchSink _sink;
     private readonly ThreadedTimer _timer;
@@ -45,6 +45,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         Time = options.TimeProvider;
         Identity = LogIdentity.From(options);
         _capacity = options.QueueCapacity;
+        _queue = new EventRing(_capacity);
         _batchSize = options.BatchSize;
         _maxBatchBytes = options.MaxBatchBytes;
         _maxQueueBytes = options.MaxQueueBytes;
@@ -62,6 +63,12 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         _spool = options.BufferDirectory is { } directory
             ? new DurableSpool(Path.GetFullPath(Environment.ExpandEnvironmentVariables(directory)), Identity.InstanceId, options.MaxBufferBytes, options.MaxBufferAge, Time, maxRecentEvents: options.QueueCapacity) { Dropped = OnSpoolDropped, Report = _selfLog.Write }
             : null;
+        PoolsEvents = sink is ICopiesEvents && _spool is null;
+        if (PoolsEvents)
+        {
+            LogEventPool.AddCapacity(_capacity);
+        }
+
         _worker = Task.Run(RunWorkerAsync);
     }
 
@@ -87,6 +94,9 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
     public LogIdentity Identity { get; }
 
     internal TimeProvider Time { get; }
+
+    /// <summary>Whether log calls take their events from <see cref="LogEventPool"/> and the worker gives them back.</summary>
+    internal bool PoolsEvents { get; }
 
     internal IExternalScopeProvider ScopeProvider => _scopeProvider;
 

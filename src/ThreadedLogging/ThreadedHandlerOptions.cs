@@ -19,6 +19,11 @@ public class ThreadedHandlerOptions
 
     /// <summary>Gets or sets how many events the in-memory queue holds before new events are dropped.</summary>
     /// <value>The default value is 10000.</value>
+    /// <remarks>
+    /// The queue is a ring allocated with the handler: 8 bytes per event of capacity, rounded up to a
+    /// power of two (128 KiB for the default). Handlers whose sink copies events (HTTP, SQS) also keep up
+    /// to this many events (at most 65536) for reuse, so that a log call allocates nothing that outlives it.
+    /// </remarks>
     public int QueueCapacity { get; set; } = 10_000;
 
     /// <summary>Gets or sets how many (estimated) bytes the in-memory queue holds before new events are dropped.</summary>

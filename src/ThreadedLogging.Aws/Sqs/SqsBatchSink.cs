@@ -11,7 +11,7 @@ namespace ThreadedLogging;
 /// successful call is retried alone; what still fails becomes a <see cref="SendResult"/> whose
 /// <see cref="SendResult.Completed"/> counts the events delivered before it, so the pipeline resends only the rest.
 /// </summary>
-internal sealed partial class SqsBatchSink : ILogBatchSink, IDisposable
+internal sealed partial class SqsBatchSink : ILogBatchSink, ICopiesEvents, IDisposable
 {
     private readonly IAmazonSQS _client;
     private readonly bool _ownsClient;

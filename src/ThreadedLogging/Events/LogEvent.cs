@@ -8,9 +8,26 @@ namespace ThreadedLogging;
 /// background worker. Everything that costs time (rendering, redaction, serialization) happens on
 /// the worker.
 /// </summary>
+/// <remarks>
+/// A handler whose sink copies what it needs during <see cref="ILogBatchSink.SendAsync"/> (the HTTP and
+/// SQS sinks) reuses its <see cref="LogEvent"/> objects once a batch is done, so that logging allocates
+/// nothing the garbage collector has to keep alive (<see cref="LogEventPool"/>). Sinks of your own get
+/// fresh events that they may keep.
+/// </remarks>
 public sealed class LogEvent
 {
+    private static readonly KeyValuePair<string, object?>[] NoProperties = [];
+
     private string? _message;
+    private KeyValuePair<string, object?>[] _properties = NoProperties;
+    private int _propertyCount;
+    private PropertyList? _propertyList;
+
+    /// <summary>An empty event, filled by <see cref="EventCapture"/> from the pool.</summary>
+    internal LogEvent()
+    {
+        Category = string.Empty;
+    }
 
     internal LogEvent(
         DateTimeOffset timestamp,
@@ -29,59 +46,62 @@ public sealed class LogEvent
         EventId = eventId;
         Template = template;
         _message = message;
-        PropertyArray = properties;
+        ReplaceProperties(properties);
         Exception = exception;
         ScopeArray = scopes;
     }
 
     /// <summary>Gets the UTC time of the log call.</summary>
-    public DateTimeOffset Timestamp { get; }
+    public DateTimeOffset Timestamp { get; internal set; }
 
     /// <summary>Gets the level of the event.</summary>
-    public LogLevel Level { get; }
+    public LogLevel Level { get; internal set; }
 
     /// <summary>Gets the logger category (the Python logger's <c>name</c>).</summary>
-    public string Category { get; }
+    public string Category { get; internal set; }
 
     /// <summary>Gets the event id given to the log call.</summary>
-    public EventId EventId { get; }
+    public EventId EventId { get; internal set; }
 
     /// <summary>Gets the message template (<c>{OriginalFormat}</c>), when the state carried one.</summary>
-    public string? Template { get; }
+    public string? Template { get; internal set; }
 
     /// <summary>Gets the rendered message. Rendered on first access (on the worker), from the template and properties.</summary>
-    public string Message => _message ??= MessageTemplate.Render(Template, PropertyArray);
+    public string Message => _message ??= MessageTemplate.Render(Template, Properties);
 
     /// <summary>Gets the structured properties of the event, captured as immutable values.</summary>
-    public IReadOnlyList<KeyValuePair<string, object?>> Properties => PropertyArray;
+    public IReadOnlyList<KeyValuePair<string, object?>> Properties => _propertyList ??= new PropertyList(this);
 
     /// <summary>Gets the exception passed to the log call, if any.</summary>
-    public Exception? Exception { get; }
+    public Exception? Exception { get; internal set; }
 
     /// <summary>Gets the scope values active at the log call (strings or property lists), if any.</summary>
     public IReadOnlyList<object?> Scopes => ScopeArray ?? [];
 
     /// <summary>Gets the W3C trace id of <see cref="Activity.Current"/> at the log call, or default.</summary>
-    public ActivityTraceId TraceId { get; init; }
+    public ActivityTraceId TraceId { get; internal set; }
 
     /// <summary>Gets the W3C span id of <see cref="Activity.Current"/> at the log call, or default.</summary>
-    public ActivitySpanId SpanId { get; init; }
+    public ActivitySpanId SpanId { get; internal set; }
 
     /// <summary>Gets the managed id of the thread that logged.</summary>
-    public int ThreadId { get; init; }
+    public int ThreadId { get; internal set; }
 
     /// <summary>Gets the name of the thread that logged, if it had one.</summary>
-    public string? ThreadName { get; init; }
+    public string? ThreadName { get; internal set; }
 
     /// <summary>Gets the per-handler sequence number, assigned by the worker in delivery order.</summary>
     public long Sequence { get; internal set; }
 
-    internal KeyValuePair<string, object?>[] PropertyArray { get; private set; }
+    /// <summary>The properties, without a copy: the first <see cref="PropertyCount"/> items of a buffer that may be longer.</summary>
+    internal ReadOnlySpan<KeyValuePair<string, object?>> PropertySpan => _properties.AsSpan(0, _propertyCount);
 
-    internal object?[]? ScopeArray { get; }
+    internal int PropertyCount => _propertyCount;
+
+    internal object?[]? ScopeArray { get; set; }
 
     /// <summary>Approximate memory held by this event, charged against the queue's byte budget.</summary>
-    internal int EstimatedBytes { get; init; }
+    internal int EstimatedBytes { get; set; }
 
     /// <summary>
     /// Whether the event is not one this handler enqueued in this run: its own drop notice, or an event
@@ -89,10 +109,49 @@ public sealed class LogEvent
     /// </summary>
     internal bool IsExtra { get; set; }
 
+    /// <summary>Whether the event came from <see cref="LogEventPool"/> and may go back to it.</summary>
+    internal bool IsPooled { get; set; }
+
     /// <summary>Replaces property values (redaction). Called on the worker before the message is rendered.</summary>
     internal void ReplaceProperties(KeyValuePair<string, object?>[] properties)
     {
-        PropertyArray = properties;
+        _properties = properties;
+        _propertyCount = properties.Length;
+    }
+
+    /// <summary>A buffer of at least <paramref name="count"/> properties for the capture to fill; the event's own when it is large enough.</summary>
+    internal Span<KeyValuePair<string, object?>> PrepareProperties(int count)
+    {
+        if (_properties.Length < count)
+        {
+            _properties = new KeyValuePair<string, object?>[Math.Max(count, 4)];
+        }
+
+        _propertyCount = count;
+        return _properties.AsSpan(0, count);
+    }
+
+    /// <summary>Sets how many of the prepared properties the capture kept.</summary>
+    internal void SetPropertyCount(int count) => _propertyCount = count;
+
+    /// <summary>Sets the rendered message (a state without a template) or clears it.</summary>
+    internal void SetMessage(string? message) => _message = message;
+
+    /// <summary>Drops every reference the event holds, before it goes back to the pool.</summary>
+    internal void Clear()
+    {
+        _properties.AsSpan(0, _propertyCount).Clear();
+        _propertyCount = 0;
+        _message = null;
+        Category = string.Empty;
+        EventId = default;
+        Template = null;
+        Exception = null;
+        ScopeArray = null;
+        ThreadName = null;
+        TraceId = default;
+        SpanId = default;
+        Sequence = 0;
     }
 
     /// <summary>Creates an event on the worker (the handler's own notices, such as the drop report).</summary>
@@ -102,4 +161,23 @@ public sealed class LogEvent
             ThreadId = Environment.CurrentManagedThreadId,
             EstimatedBytes = 256,
         };
+
+    /// <summary>The public, read-only view of the properties; one per event object, reused with it.</summary>
+    private sealed class PropertyList(LogEvent owner) : IReadOnlyList<KeyValuePair<string, object?>>
+    {
+        public int Count => owner._propertyCount;
+
+        public KeyValuePair<string, object?> this[int index] =>
+            (uint)index < (uint)owner._propertyCount ? owner._properties[index] : throw new ArgumentOutOfRangeException(nameof(index));
+
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+        {
+            for (var i = 0; i < owner._propertyCount; i++)
+            {
+                yield return owner._properties[i];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 }

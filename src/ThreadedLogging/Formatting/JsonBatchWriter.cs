@@ -67,10 +67,10 @@ internal static class JsonBatchWriter
         }
 
         json.WriteString("message", logEvent.Message);
-        if (logEvent.Properties.Count > 0)
+        if (logEvent.PropertyCount > 0)
         {
             json.WritePropertyName("properties");
-            WriteProperties(json, logEvent.Properties, 0);
+            WriteProperties(json, logEvent.PropertySpan, 0);
         }
 
         if (logEvent.Exception is { } exception)
@@ -158,7 +158,7 @@ internal static class JsonBatchWriter
         json.WriteEndObject();
     }
 
-    private static void WriteProperties(Utf8JsonWriter json, IEnumerable<KeyValuePair<string, object?>> properties, int depth)
+    private static void WriteProperties(Utf8JsonWriter json, ReadOnlySpan<KeyValuePair<string, object?>> properties, int depth)
     {
         json.WriteStartObject();
         foreach (var (key, value) in properties)
@@ -205,7 +205,7 @@ internal static class JsonBatchWriter
                 json.WriteStringValue(dto.ToString("O", CultureInfo.InvariantCulture));
                 break;
             case IEnumerable<KeyValuePair<string, object?>> pairs when depth < MaxDepth:
-                WriteProperties(json, pairs, depth);
+                WriteProperties(json, pairs as KeyValuePair<string, object?>[] ?? [.. pairs], depth);
                 break;
             case IEnumerable items and not string when depth < MaxDepth:
                 json.WriteStartArray();

@@ -16,7 +16,21 @@ internal static class EventCapture
     [ThreadStatic]
     private static List<object?>? t_scopes;
 
+    /// <summary>Captures into a new event (tests, benchmarks, handlers whose sink keeps events).</summary>
     public static LogEvent Capture<TState>(
+        string category,
+        LogLevel level,
+        EventId eventId,
+        TState state,
+        Exception? exception,
+        Func<TState, Exception?, string> formatter,
+        IExternalScopeProvider? scopes,
+        DateTimeOffset timestamp) =>
+        Capture(new LogEvent(), category, level, eventId, state, exception, formatter, scopes, timestamp);
+
+    /// <summary>Fills <paramref name="target"/> (new or from <see cref="LogEventPool"/>) with the call.</summary>
+    public static LogEvent Capture<TState>(
+        LogEvent target,
         string category,
         LogLevel level,
         EventId eventId,
@@ -27,40 +41,51 @@ internal static class EventCapture
         DateTimeOffset timestamp)
     {
         string? template = null;
-        string? message = null;
-        KeyValuePair<string, object?>[] properties;
         var bytes = 160;
 
-        if (state is IReadOnlyList<KeyValuePair<string, object?>> list)
+        if (StateReader<TState>.Read is { } read)
         {
-            properties = CaptureProperties(list, out template, ref bytes);
-            if (template is null)
-            {
-                message = formatter(state, exception);
-            }
+            // MEL's FormattedLogValues (a struct): read through a constrained call, no boxing.
+            template = read(in state, target, ref bytes);
+        }
+        else if (state is IReadOnlyList<KeyValuePair<string, object?>> list)
+        {
+            template = CaptureProperties(list, target, ref bytes);
         }
         else
         {
-            properties = [];
-            message = formatter(state, exception);
+            target.SetPropertyCount(0);
         }
 
+        var message = template is null ? formatter(state, exception) : null;
         bytes += 2 * ((template?.Length ?? 0) + (message?.Length ?? 0) + category.Length);
         var activity = Activity.Current;
-        return new LogEvent(timestamp, level, category, eventId, template, message, properties, exception, scopes is null ? null : CaptureScopes(scopes))
+        target.Timestamp = timestamp;
+        target.Level = level;
+        target.Category = category;
+        target.EventId = eventId;
+        target.Template = template;
+        target.SetMessage(message);
+        target.Exception = exception;
+        target.ScopeArray = scopes is null ? null : CaptureScopes(scopes);
+        if (activity is not null)
         {
-            TraceId = activity?.TraceId ?? default,
-            SpanId = activity?.SpanId ?? default,
-            ThreadId = Environment.CurrentManagedThreadId,
-            ThreadName = Thread.CurrentThread.Name,
-            EstimatedBytes = bytes,
-        };
+            target.TraceId = activity.TraceId;
+            target.SpanId = activity.SpanId;
+        }
+
+        target.ThreadId = Environment.CurrentManagedThreadId;
+        target.ThreadName = Thread.CurrentThread.Name;
+        target.EstimatedBytes = bytes;
+        return target;
     }
 
-    private static KeyValuePair<string, object?>[] CaptureProperties(IReadOnlyList<KeyValuePair<string, object?>> list, out string? template, ref int bytes)
+    /// <summary>Copies the properties into the event and returns the template (<c>{OriginalFormat}</c>), if any.</summary>
+    internal static string? CaptureProperties<TList>(in TList list, LogEvent target, ref int bytes)
+        where TList : IReadOnlyList<KeyValuePair<string, object?>>
     {
         var count = list.Count;
-        template = null;
+        string? template = null;
         var size = count;
         if (count > 0 && list[count - 1] is { Key: OriginalFormat } last)
         {
@@ -68,12 +93,7 @@ internal static class EventCapture
             size--;
         }
 
-        if (size == 0)
-        {
-            return [];
-        }
-
-        var properties = new KeyValuePair<string, object?>[size];
+        var properties = target.PrepareProperties(size);
         var n = 0;
         for (var i = 0; i < size; i++)
         {
@@ -89,7 +109,8 @@ internal static class EventCapture
             properties[n++] = new KeyValuePair<string, object?>(pair.Key, value);
         }
 
-        return n == size ? properties : properties[..n];
+        target.SetPropertyCount(n);
+        return template;
     }
 
     /// <summary>Returns the value itself when it is immutable, else a snapshot of it.</summary>

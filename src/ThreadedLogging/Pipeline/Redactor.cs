@@ -56,13 +56,13 @@ internal sealed class Redactor
 
     public void Apply(LogEvent logEvent)
     {
-        var properties = logEvent.PropertyArray;
+        var properties = logEvent.PropertySpan;
         KeyValuePair<string, object?>[]? copy = null;
         for (var i = 0; i < properties.Length; i++)
         {
             if (IsSensitive(properties[i].Key))
             {
-                copy ??= (KeyValuePair<string, object?>[])properties.Clone();
+                copy ??= properties.ToArray();
                 copy[i] = new KeyValuePair<string, object?>(properties[i].Key, Mask);
             }
         }

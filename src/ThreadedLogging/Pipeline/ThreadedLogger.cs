@@ -24,7 +24,9 @@ internal sealed class ThreadedLogger(ThreadedHandler handler, string category) :
                 return; // a full queue makes the call cheaper, not as dear as a kept event
             }
 
-            var logEvent = EventCapture.Capture(category, logLevel, eventId, state, exception, formatter, handler.CapturedScopes, handler.Time.GetUtcNow());
+            var logEvent = EventCapture.Capture(
+                handler.PoolsEvents ? LogEventPool.Rent() : new LogEvent(),
+                category, logLevel, eventId, state, exception, formatter, handler.CapturedScopes, handler.Time.GetUtcNow());
             handler.Enqueue(logEvent);
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+
+namespace ThreadedLogging;
+
+/// <summary>
+/// Reuses <see cref="LogEvent"/> objects (and their property buffers) so that a log call allocates
+/// nothing that outlives it. Without this every queued event is young garbage that the collector has
+/// to copy, often twice, while the worker still holds it — the main cost of a burst of logging.
+/// </summary>
+/// <remarks>
+/// Callers take events from a thread-local chunk without any synchronisation; a worker gives events
+/// back in whole chunks, through a <see cref="Returner"/>, once their batch is done. The pool is a cache:
+/// an event that is never returned is simply collected, and the pool keeps no more events than the
+/// queues of the handlers that use it can hold (at most <see cref="MaxEventsPerHandler"/> each).
+/// </remarks>
+internal static class LogEventPool
+{
+    internal const int ChunkSize = 256;
+
+    /// <summary>The most events one handler adds to the pool's limit: 64 Ki events, about 16 MiB.</summary>
+    internal const int MaxEventsPerHandler = 64 * 1024;
+
+    private static readonly ConcurrentStack<LogEvent[]> FullChunks = new();
+    private static readonly ConcurrentStack<LogEvent[]> EmptyChunks = new();
+    private static int s_fullChunks;
+    private static int s_maxChunks;
+
+    [ThreadStatic]
+    private static LogEvent[]? t_chunk;
+
+    [ThreadStatic]
+    private static int t_count;
+
+    /// <summary>Raises the pool's limit for one more handler whose queue holds <paramref name="capacity"/> events.</summary>
+    public static void AddCapacity(int capacity) =>
+        Interlocked.Add(ref s_maxChunks, (Math.Min(capacity, MaxEventsPerHandler) + ChunkSize - 1) / ChunkSize);
+
+    /// <summary>Lowers it again when the handler is disposed.</summary>
+    public static void RemoveCapacity(int capacity) =>
+        Interlocked.Add(ref s_maxChunks, -((Math.Min(capacity, MaxEventsPerHandler) + ChunkSize - 1) / ChunkSize));
+
+    /// <summary>An event to fill: from this thread's chunk, else a chunk the workers gave back, else new.</summary>
+    public static LogEvent Rent()
+    {
+        var chunk = t_chunk;
+        var count = t_count - 1;
+        if (chunk is not null && (uint)count < (uint)chunk.Length)
+        {
+            t_count = count;
+            var pooled = chunk[count];
+            chunk[count] = null!;
+            return pooled;
+        }
+
+        return RentSlow();
+    }
+
+    private static LogEvent RentSlow()
+    {
+        if (t_chunk is { } spent)
+        {
+            t_chunk = null;
+            EmptyChunks.Push(spent);
+        }
+
+        if (FullChunks.TryPop(out var chunk))
+        {
+            Interlocked.Decrement(ref s_fullChunks);
+            t_chunk = chunk;
+            t_count = chunk.Length - 1;
+            var pooled = chunk[^1];
+            chunk[^1] = null!;
+            return pooled;
+        }
+
+        return new LogEvent { IsPooled = true };
+    }
+
+    /// <summary>Collects one worker's finished events into chunks for the callers. Not thread-safe: one per worker.</summary>
+    internal sealed class Returner
+    {
+        private LogEvent[]? _chunk;
+        private int _count;
+
+        /// <summary>Takes back the pooled events of a finished batch; the caller must hold no other reference to them.</summary>
+        public void Return(List<LogEvent> events)
+        {
+            foreach (var logEvent in events)
+            {
+                if (!logEvent.IsPooled)
+                {
+                    continue;
+                }
+
+                logEvent.Clear();
+                _chunk ??= EmptyChunks.TryPop(out var empty) ? empty : new LogEvent[ChunkSize];
+                _chunk[_count++] = logEvent;
+                if (_count == _chunk.Length)
+                {
+                    Publish();
+                }
+            }
+        }
+
+        private void Publish()
+        {
+            if (Volatile.Read(ref s_fullChunks) < Volatile.Read(ref s_maxChunks))
+            {
+                Interlocked.Increment(ref s_fullChunks);
+                FullChunks.Push(_chunk!);
+                _chunk = null;
+            }
+            else
+            {
+                // The pool is full: let these events go to the collector, keep the array.
+                _chunk.AsSpan().Clear();
+            }
+
+            _count = 0;
+        }
+    }
+}

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using ThreadedLogging.Tests.Support;
+
+namespace ThreadedLogging.Tests.Pipeline;
+
+/// <summary>
+/// Handlers whose sink copies events during the send reuse <see cref="LogEvent"/> objects: a reused
+/// event must carry nothing of its previous life, and sinks that keep events must never see one reused.
+/// </summary>
+/// <remarks>
+/// Not run in parallel with other tests: the pool is process-wide, and the allocation test needs the
+/// events its own handler gave back.
+/// </remarks>
+[Collection(nameof(EventPoolingTests))]
+[CollectionDefinition(nameof(EventPoolingTests), DisableParallelization = true)]
+public sealed class EventPoolingTests
+{
+    private const int Rounds = 4;
+    private const int PerRound = 1500;
+
+    [Fact]
+    public void A_reused_event_carries_only_what_its_own_call_captured()
+    {
+        var sink = new SnapshotSink();
+        using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { QueueCapacity = 10_000, BatchSize = 100 });
+        Assert.True(handler.PoolsEvents);
+        var logger = handler.CreateLogger("Pooling");
+        var expected = new List<Snapshot>();
+        for (var round = 0; round < Rounds; round++)
+        {
+            for (var i = 0; i < PerRound; i++)
+            {
+                var n = (round * PerRound) + i;
+                expected.Add(LogOne(logger, n));
+            }
+
+            Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        }
+
+        Assert.Equal(expected, sink.Snapshots);
+
+        // The test means something only if events really were reused across rounds.
+        Assert.True(sink.DistinctObjects < expected.Count / 2, $"{sink.DistinctObjects} distinct event objects for {expected.Count} events: no reuse");
+    }
+
+    [Fact]
+    public void A_sink_that_keeps_events_never_sees_one_reused()
+    {
+        var sink = new CollectingSink().Open();
+        using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { QueueCapacity = 10_000, BatchSize = 100 });
+        Assert.False(handler.PoolsEvents);
+        var logger = handler.CreateLogger("Keeping");
+        for (var n = 0; n < 3000; n++)
+        {
+            logger.LogInformation("Kept {Number}", n);
+            if (n % 1000 == 999)
+            {
+                Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+            }
+        }
+
+        var delivered = sink.Delivered;
+        Assert.Equal(3000, delivered.Count);
+        Assert.Equal(3000, delivered.Distinct(ReferenceEqualityComparer.Instance).Count());
+        Assert.Equal(Enumerable.Range(0, 3000).Select(n => $"Kept {n}"), delivered.Select(e => e.Message));
+    }
+
+    [Fact]
+    public void A_spooling_handler_does_not_pool()
+    {
+        using var directory = new TempDirectory();
+        using var handler = new ThreadedHandler(new SnapshotSink(), new ThreadedHandlerOptions { BufferDirectory = directory.Path });
+        Assert.False(handler.PoolsEvents);
+    }
+
+    [Fact]
+    public void A_log_call_through_a_pooling_handler_allocates_no_more_than_the_call_site()
+    {
+        const int Calls = 10_000;
+        var sink = new SnapshotSink { Keep = false };
+        using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { QueueCapacity = 2 * Calls, IncludeScopes = false });
+        var logger = handler.CreateLogger("Allocations");
+        Burst(logger, Calls); // fills the pool and grows the queue
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Burst(NullLogger.Instance, Calls); // JIT the baseline too
+
+        var baseline = Burst(NullLogger.Instance, Calls);
+        var ours = Burst(logger, Calls);
+
+        // The call site's params array and boxed decimal are the baseline; a fresh LogEvent and its
+        // property array would add ~240 B per call. Allow a few bytes per call for queue growth.
+        Assert.True(ours - baseline < Calls * 24, $"{(ours - baseline) / (double)Calls:F1} B per call beyond the call site");
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal(2 * Calls, handler.Statistics.Sent);
+    }
+
+    private static long Burst(ILogger logger, int calls)
+    {
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < calls; i++)
+        {
+            logger.LogInformation("Paid {Employee} {Amount}", "alice", 1200m);
+        }
+
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    /// <summary>Events of varying shape, so that a reused event meets every kind of leftover.</summary>
+    private static Snapshot LogOne(ILogger logger, int n)
+    {
+        switch (n % 5)
+        {
+            case 0:
+                logger.LogInformation(new EventId(n + 1), "Three {A} {B} {C}", n, "b" + n, n * 2.5);
+                return new Snapshot(n, "Three {A} {B} {C}", $"Three {n} b{n} {(n * 2.5).ToString(System.Globalization.CultureInfo.InvariantCulture)}", $"A={n};B=b{n};C={(n * 2.5).ToString(System.Globalization.CultureInfo.InvariantCulture)}", null, string.Empty, false);
+            case 1:
+                logger.LogError(new EventId(n + 1), new InvalidOperationException("boom " + n), "Failed {Id}", n);
+                return new Snapshot(n, "Failed {Id}", $"Failed {n}", $"Id={n}", "boom " + n, string.Empty, false);
+            case 2:
+                using (logger.BeginScope("scope {Number}", n))
+                {
+                    logger.LogWarning(new EventId(n + 1), "No properties");
+                }
+
+                return new Snapshot(n, "No properties", "No properties", string.Empty, null, $"Number={n}", false);
+            case 3:
+                using (new Activity("pooling").SetIdFormat(ActivityIdFormat.W3C).Start())
+                {
+                    logger.LogInformation(new EventId(n + 1), "Traced {Id}", n);
+                }
+
+                return new Snapshot(n, "Traced {Id}", $"Traced {n}", $"Id={n}", null, string.Empty, true);
+            default:
+                logger.Log(LogLevel.Information, new EventId(n + 1), $"plain {n}", null, static (s, _) => s);
+                return new Snapshot(n, null, $"plain {n}", string.Empty, null, string.Empty, false);
+        }
+    }
+
+    private sealed record Snapshot(int EventId, string? Template, string Message, string Properties, string? Exception, string Scopes, bool Traced);
+
+    /// <summary>A sink that copies what it needs during the send, as the HTTP and SQS sinks do.</summary>
+    private sealed class SnapshotSink : ILogBatchSink, ICopiesEvents
+    {
+        private readonly List<Snapshot> _snapshots = [];
+        private readonly HashSet<LogEvent> _objects = new(ReferenceEqualityComparer.Instance);
+
+        public bool Keep { get; init; } = true;
+
+        public IReadOnlyList<Snapshot> Snapshots
+        {
+            get
+            {
+                lock (_snapshots)
+                {
+                    return [.. _snapshots];
+                }
+            }
+        }
+
+        public int DistinctObjects => _objects.Count;
+
+        public ValueTask<SendResult> SendAsync(LogBatch batch, CancellationToken cancellationToken)
+        {
+            lock (_snapshots)
+            {
+                foreach (var e in batch.Events)
+                {
+                    if (!Keep || e.Category == "ThreadedLogging")
+                    {
+                        continue;
+                    }
+
+                    _objects.Add(e);
+                    _snapshots.Add(new Snapshot(
+                        e.EventId.Id - 1,
+                        e.Template,
+                        e.Message,
+                        string.Join(";", e.Properties.Select(p => $"{p.Key}={Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture)}")),
+                        e.Exception?.Message,
+                        string.Join(";", e.Scopes.OfType<KeyValuePair<string, object?>[]>().SelectMany(s => s).Where(p => p.Key != "{OriginalFormat}").Select(p => $"{p.Key}={p.Value}")),
+                        e.TraceId != default));
+                }
+            }
+
+            return ValueTask.FromResult(SendResult.Success);
+        }
+    }
+}
