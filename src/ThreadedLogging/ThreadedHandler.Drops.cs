@@ -20,7 +20,7 @@ public partial class ThreadedHandler
     internal bool TryDropEarly()
     {
         if (_fullMode == QueueFullMode.DropNewest
-            && (Volatile.Read(ref _queuedCount) >= _capacity || Volatile.Read(ref _queuedBytes) >= _maxQueueBytes || Volatile.Read(ref _disposed) != 0))
+            && (Volatile.Read(ref _queued.Value) is var queued && ((queued >> CountShift) >= _capacity || (queued & BytesMask) >= _maxQueueBytes) || Volatile.Read(ref _disposed) != 0))
         {
             CountDropped();
             return true;

@@ -16,14 +16,14 @@ public partial class ThreadedHandler
             var error = _lastError;
             return new ThreadedHandlerStatistics
             {
-                Enqueued = Interlocked.Read(ref _enqueued),
+                Enqueued = _queue.Enqueued,
                 Sent = Interlocked.Read(ref _sent),
                 Dropped = Interlocked.Read(ref _dropped),
                 Retried = Interlocked.Read(ref _retried),
                 Failed = Interlocked.Read(ref _failed),
                 Spooled = Math.Max(0, Interlocked.Read(ref _spooled)),
                 Adopted = Interlocked.Read(ref _adopted),
-                Pending = Math.Max(0, Interlocked.Read(ref _queuedCount)) + Math.Max(0, Interlocked.Read(ref _inFlight)) + Math.Max(0, Interlocked.Read(ref _spooled)),
+                Pending = Math.Max(0, QueuedCount) + Math.Max(0, Interlocked.Read(ref _inFlight)) + Math.Max(0, Interlocked.Read(ref _spooled)),
                 Capacity = _capacity,
                 CircuitOpen = _backoff.IsOpen,
                 LastError = error?.Message,
@@ -59,7 +59,7 @@ public partial class ThreadedHandler
             return false;
         }
 
-        var waiter = new FlushWaiter(Interlocked.Read(ref _enqueued) + Interlocked.Read(ref _adopted));
+        var waiter = new FlushWaiter(_queue.Enqueued + Interlocked.Read(ref _adopted));
         if (Interlocked.Read(ref _settled) >= waiter.Target)
         {
             return true;
@@ -123,8 +123,8 @@ public partial class ThreadedHandler
         }
 
         var lost = stopped
-            ? Math.Max(0, Interlocked.Exchange(ref _queuedCount, 0)) + Math.Max(0, Interlocked.Exchange(ref _inFlight, 0))
-            : Math.Max(0, Interlocked.Read(ref _queuedCount)) + Math.Max(0, Interlocked.Read(ref _inFlight));
+            ? Math.Max(0, Interlocked.Exchange(ref _queued.Value, 0) >> CountShift) + Math.Max(0, Interlocked.Exchange(ref _inFlight, 0))
+            : Math.Max(0, QueuedCount) + Math.Max(0, Interlocked.Read(ref _inFlight));
         _queue.Clear();
         if (lost > 0)
         {

@@ -53,7 +53,7 @@ public partial class ThreadedHandler
                 SyncSpool();
                 await DeliverSpooledAsync(token).ConfigureAwait(false);
                 CompleteFlushWaiters();
-                if (_stopping && Volatile.Read(ref _queuedCount) == 0)
+                if (_stopping && QueuedCount == 0)
                 {
                     return;
                 }
@@ -79,7 +79,7 @@ public partial class ThreadedHandler
     /// <summary>Takes the next batch off the queue: up to BatchSize events and about MaxBatchBytes.</summary>
     private bool FillBatch(List<LogEvent> batch, bool drainAll)
     {
-        if (!drainAll && Volatile.Read(ref _queuedCount) < _batchSize && Volatile.Read(ref _queuedBytes) < _maxBatchBytes)
+        if (!drainAll && QueuedCount < _batchSize && QueuedBytes < _maxBatchBytes)
         {
             return false;
         }
@@ -99,8 +99,7 @@ public partial class ThreadedHandler
             batch.Add(next);
         }
 
-        Interlocked.Add(ref _queuedCount, -batch.Count);
-        Interlocked.Add(ref _queuedBytes, -bytes);
+        Release(batch.Count, bytes);
         Interlocked.Add(ref _inFlight, batch.Count);
         SignalRoom();
 

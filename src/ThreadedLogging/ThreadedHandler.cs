@@ -28,9 +28,12 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
     private readonly bool _includeScopes;
     private IExternalScopeProvider _scopeProvider = new LoggerExternalScopeProvider();
     private int _level;
-    private long _queuedCount;
-    private long _queuedBytes;
-    private long _enqueued;
+    private const int CountShift = 40;
+    private const long BytesMask = (1L << CountShift) - 1;
+
+    // What the queue holds, count and bytes in one word (count << 40 | bytes), so that a log call
+    // reserves both with one atomic add. MaxQueueBytes is at most 2^38, far from the count's bits.
+    private PaddedLong _queued;
 
     /// <summary>Creates a handler that sends batches to <paramref name="sink"/>.</summary>
     /// <param name="sink">Where batches go; owned by the handler and disposed with it.</param>
@@ -134,8 +137,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
             }
         }
 
-        _queue.Enqueue(logEvent);
-        Interlocked.Increment(ref _enqueued);
+        _queue.Enqueue(logEvent); // also counts it: Statistics.Enqueued is the ring's tail
         if (logEvent.Level >= _flushLevel)
         {
             Volatile.Write(ref _flushRequested, 1);
@@ -149,18 +151,26 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
 
     private bool TryReserve(int size, out long count, out long bytes)
     {
-        count = Interlocked.Increment(ref _queuedCount);
-        bytes = Interlocked.Add(ref _queuedBytes, size);
+        var reservation = (1L << CountShift) + size;
+        var queued = Interlocked.Add(ref _queued.Value, reservation);
+        count = queued >> CountShift;
+        bytes = queued & BytesMask;
         // One event always fits, however large, so a single big event is never refused by the byte cap alone.
         if ((count > _capacity || (bytes > _maxQueueBytes && count > 1)) || Volatile.Read(ref _disposed) != 0)
         {
-            Interlocked.Decrement(ref _queuedCount);
-            Interlocked.Add(ref _queuedBytes, -size);
+            Interlocked.Add(ref _queued.Value, -reservation);
             return false;
         }
 
         return true;
     }
+
+    private long QueuedCount => Volatile.Read(ref _queued.Value) >> CountShift;
+
+    private long QueuedBytes => Volatile.Read(ref _queued.Value) & BytesMask;
+
+    /// <summary>The worker took events off the queue: give their room back.</summary>
+    private void Release(long count, long bytes) => Interlocked.Add(ref _queued.Value, -((count << CountShift) + bytes));
 
     private bool IsExcluded(string category)
     {

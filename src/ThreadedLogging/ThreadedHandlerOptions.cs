@@ -121,7 +121,7 @@ public class ThreadedHandlerOptions
         Check(BatchSize is >= 1 and <= 100_000, nameof(BatchSize), "between 1 and 100000", BatchSize);
         Check(MaxBatchBytes is >= 1024 and <= 256 * 1024 * 1024, nameof(MaxBatchBytes), "between 1024 and 268435456", MaxBatchBytes);
         Check(QueueCapacity is >= 1 and <= 10_000_000, nameof(QueueCapacity), "between 1 and 10000000", QueueCapacity);
-        Check(MaxQueueBytes >= 1024, nameof(MaxQueueBytes), "at least 1024", MaxQueueBytes);
+        Check(MaxQueueBytes is >= 1024 and <= 1L << 38, nameof(MaxQueueBytes), "between 1024 and 274877906944 (256 GiB)", MaxQueueBytes);
         Check(Enum.IsDefined(FullMode), nameof(FullMode), "DropNewest or Wait", FullMode);
         Check(Enum.IsDefined(Level), nameof(Level), "a LogLevel", Level);
         Check(Enum.IsDefined(FlushLevel), nameof(FlushLevel), "a LogLevel", FlushLevel);

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace ThreadedLogging;
 
 /// <summary>
@@ -18,7 +16,7 @@ internal sealed class EventRing
 {
     private readonly LogEvent?[] _slots;
     private readonly long _mask;
-    private PaddedLong _tail;
+    private PaddedLong _tail; // the producers' and the worker's indexes, each alone on its cache line
     private PaddedLong _head;
 
     public EventRing(int capacity)
@@ -27,6 +25,9 @@ internal sealed class EventRing
         _slots = new LogEvent?[size];
         _mask = size - 1;
     }
+
+    /// <summary>Gets how many events were ever enqueued (the next producer index).</summary>
+    public long Enqueued => Volatile.Read(ref _tail.Value);
 
     /// <summary>Adds an event. Only after a successful reservation (see remarks).</summary>
     public void Enqueue(LogEvent logEvent)
@@ -60,11 +61,4 @@ internal sealed class EventRing
     /// <summary>Drops every queued reference (shutdown, after the worker stopped).</summary>
     public void Clear() => Array.Clear(_slots);
 
-    /// <summary>An index alone on its cache line: the producers' tail and the worker's head must not share one with each other or with the fields the producers read.</summary>
-    [StructLayout(LayoutKind.Explicit, Size = 128)]
-    private struct PaddedLong
-    {
-        [FieldOffset(64)]
-        public long Value;
-    }
 }

@@ -78,11 +78,16 @@ public sealed class EventPoolingTests
     [Fact]
     public void A_log_call_through_a_pooling_handler_allocates_no_more_than_the_call_site()
     {
-        const int Calls = 10_000;
+        const int WarmUp = 10_000;
+        const int Calls = 4_000;
         var sink = new SnapshotSink { Keep = false };
-        using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { QueueCapacity = 2 * Calls, IncludeScopes = false });
+        using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { QueueCapacity = 2 * WarmUp, IncludeScopes = false });
         var logger = handler.CreateLogger("Allocations");
-        Burst(logger, Calls); // fills the pool and grows the queue
+
+        // Fill the pool. Flush returns once the events are settled, which can be just before the worker
+        // hands the last batch (at most BatchSize) and a part chunk back: the measured burst is smaller
+        // than what is surely back.
+        Burst(logger, WarmUp);
         Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
         Burst(NullLogger.Instance, Calls); // JIT the baseline too
 
@@ -90,10 +95,10 @@ public sealed class EventPoolingTests
         var ours = Burst(logger, Calls);
 
         // The call site's params array and boxed decimal are the baseline; a fresh LogEvent and its
-        // property array would add ~240 B per call. Allow a few bytes per call for queue growth.
-        Assert.True(ours - baseline < Calls * 24, $"{(ours - baseline) / (double)Calls:F1} B per call beyond the call site");
+        // property array would add ~240 B per call.
+        Assert.True(ours - baseline < Calls * 8, $"{(ours - baseline) / (double)Calls:F1} B per call beyond the call site");
         Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
-        Assert.Equal(2 * Calls, handler.Statistics.Sent);
+        Assert.Equal(WarmUp + Calls, handler.Statistics.Sent);
     }
 
     private static long Burst(ILogger logger, int calls)
