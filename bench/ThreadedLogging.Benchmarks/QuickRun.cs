@@ -61,10 +61,17 @@ internal static class QuickRun
             using var candidate = Candidates[name]();
             using var gcTrace = trace ? new GcTrace() : null;
             var logger = candidate.Logger;
-            for (var warm = 0; warm < 5; warm++)
+            // Warm up until tiered compilation has promoted the path (it promotes in the background,
+            // ~100 ms after the calls stop bringing new methods): two rounds of bursts and a pause.
+            for (var round = 0; round < 2; round++)
             {
-                Burst(logger);
-                candidate.Drain();
+                for (var warm = 0; warm < 10; warm++)
+                {
+                    Burst(logger);
+                    candidate.Drain();
+                }
+
+                Thread.Sleep(500);
             }
 
             var times = new double[iterations];
