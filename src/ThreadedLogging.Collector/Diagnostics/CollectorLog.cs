@@ -20,4 +20,10 @@ internal static partial class CollectorLog
 
     [LoggerMessage(6, LogLevel.Warning, "Ingest overloaded ({Pending} requests in progress): answered 429")]
     public static partial void IngestOverloaded(ILogger logger, int pending);
+
+    [LoggerMessage(7, LogLevel.Error, "Writing the full-text index failed (attempt {Attempt}); retrying, the events themselves are stored")]
+    public static partial void FullTextIndexFailed(ILogger logger, Exception exception, int attempt);
+
+    [LoggerMessage(8, LogLevel.Information, "Full-text index: indexed {Events} events committed before the last stop ({Mode})")]
+    public static partial void FullTextIndexRepaired(ILogger logger, long events, string mode);
 }

@@ -9,9 +9,9 @@ public sealed class SqliteQueryBuilderTests
 {
     [Theory]
     [InlineData(null, null, "f.events_fts MATCH")]
-    [InlineData(100L, 5L, "e.id IN (SELECT rowid FROM events_fts")]
-    [InlineData(50_000L, 10_000L, "e.id IN (SELECT rowid FROM events_fts")]
-    [InlineData(1_000_000L, 50L, "EXISTS (SELECT 1 FROM events_fts")]
+    [InlineData(100L, 5L, "e.id IN (SELECT rowid FROM fts.events_fts")]
+    [InlineData(50_000L, 10_000L, "e.id IN (SELECT rowid FROM fts.events_fts")]
+    [InlineData(1_000_000L, 50L, "EXISTS (SELECT 1 FROM fts.events_fts")]
     public void Build_FullText_PlanByWordAndFilterSize(long? documents, long? userEvents, string expected)
     {
         using var command = new SqliteCommand();

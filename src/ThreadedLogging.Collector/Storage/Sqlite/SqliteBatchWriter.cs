@@ -5,7 +5,8 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 
 /// <summary>
 /// Owns the writer connection and its prepared commands, reused by every batch. Not thread-safe:
-/// only <see cref="SqliteEventStore"/>'s writer loop calls it.
+/// only <see cref="SqliteEventStore"/>'s writer loop calls it. Each group commit gets a number
+/// (<see cref="CommittedSeq"/>); its stored messages go to the <see cref="SqliteFtsIndexer"/> after the commit.
 /// </summary>
 internal sealed class SqliteBatchWriter : IDisposable
 {
@@ -13,24 +14,33 @@ internal sealed class SqliteBatchWriter : IDisposable
     private const int SqlitePrimaryKeyConstraint = 1555;
 
     private readonly SqliteConnection _connection;
-    private readonly SqliteCommand _insertEvent;
-    private readonly SqliteCommand _insertText;
+    private readonly RawStatement _insertEvent;
+    private readonly SqliteCommand _insertFtsQueue;
+    private readonly SqliteCommand _deleteFtsQueue;
+    private readonly SqliteFtsIndexer _fts;
     private readonly SqliteCommand _findBatch;
     private readonly SqliteCommand _insertBatch;
     private readonly SqliteCommand _upsertUser;
-    private readonly SqliteParameter[] _eventParameters;
     private readonly Dictionary<string, UserTally> _tallies = new(StringComparer.Ordinal);
-    private readonly List<(long Id, string Message)> _texts = [];
+    private List<(long Id, string Message)> _texts = [];
     private long _counter;
+    private long _committedSeq;
+    private long _queueCleanedTo;
 
-    public SqliteBatchWriter(SqliteConnection connection)
+    public SqliteBatchWriter(SqliteConnection connection, SqliteFtsIndexer fts, long committedSeq)
     {
         _connection = connection;
-        _insertEvent = Prepare(SqliteSchema.InsertEvent,
-            "$id", "$ts", "$level", "$category", "$message", "$template", "$exception", "$properties", "$context",
-            "$app", "$version", "$user", "$machine", "$path", "$instance_id", "$sequence", "$received");
-        _eventParameters = [.. _insertEvent.Parameters.Cast<SqliteParameter>()];
-        _insertText = Prepare(SqliteSchema.InsertText, "$id", "$message");
+        _fts = fts;
+        _committedSeq = committedSeq;
+        _queueCleanedTo = -1; // the first group deletes what an earlier run left indexed
+        // Once per event: straight through SQLitePCLRaw. Parameters are numbered in the order they appear.
+        _insertEvent = new RawStatement(connection, SqliteSchema.InsertEvent);
+        if (_insertEvent.IndexOf("$received") != 17)
+        {
+            throw new InvalidOperationException("SqliteSchema.InsertEvent must name its 17 parameters in column order.");
+        }
+        _insertFtsQueue = Prepare(SqliteSchema.InsertFtsQueue, "$seq", "$ids");
+        _deleteFtsQueue = Prepare(SqliteSchema.DeleteFtsQueue, "$seq");
         _findBatch = Prepare(SqliteSchema.FindBatch, "$key");
         _insertBatch = Prepare(SqliteSchema.InsertBatch, "$key", "$accepted", "$received");
         _upsertUser = Prepare(SqliteSchema.UpsertUser,
@@ -49,16 +59,18 @@ internal sealed class SqliteBatchWriter : IDisposable
     public void AppendGroup(IReadOnlyList<PendingAppend> group, long receivedTicks)
     {
         using var transaction = _connection.BeginTransaction();
-        _insertEvent.Transaction = transaction;
-        _insertText.Transaction = transaction;
+        _insertFtsQueue.Transaction = transaction;
+        _deleteFtsQueue.Transaction = transaction;
         _findBatch.Transaction = transaction;
         _insertBatch.Transaction = transaction;
         _upsertUser.Transaction = transaction;
         var single = group.Count == 1;
         var results = new AppendResult[group.Count];
         var failures = new Exception?[group.Count];
+        _texts.Clear();
         for (var i = 0; i < group.Count; i++)
         {
+            var textsBefore = _texts.Count;
             if (!single)
             {
                 transaction.Save("request");
@@ -76,11 +88,28 @@ internal sealed class SqliteBatchWriter : IDisposable
             {
                 transaction.Rollback("request");
                 transaction.Release("request");
+                _texts.RemoveRange(textsBefore, _texts.Count - textsBefore);
                 failures[i] = e;
             }
         }
 
+        var seq = _committedSeq + 1;
+        if (_texts.Count > 0)
+        {
+            _insertFtsQueue.Parameters[0].Value = seq;
+            _insertFtsQueue.Parameters[1].Value = SqliteFtsIndexer.PackIds(_texts);
+            _insertFtsQueue.ExecuteNonQuery();
+        }
+
+        ForgetIndexedGroups();
         transaction.Commit();
+        if (_texts.Count > 0)
+        {
+            Volatile.Write(ref _committedSeq, seq);
+            _fts.Enqueue(seq, _texts);
+            _texts = [];
+        }
+
         for (var i = 0; i < group.Count; i++)
         {
             if (failures[i] is { } failure)
@@ -106,40 +135,32 @@ internal sealed class SqliteBatchWriter : IDisposable
         }
 
         _tallies.Clear();
-        _texts.Clear();
         var stored = 0;
-        var p = _eventParameters;
+        var p = _insertEvent;
         foreach (var e in batch.Events)
         {
-            p[1].Value = e.Timestamp.UtcTicks;
-            p[2].Value = (int)e.Level;
-            p[3].Value = (object?)e.Category ?? DBNull.Value;
-            p[4].Value = e.Message;
-            p[5].Value = (object?)e.Template ?? DBNull.Value;
-            p[6].Value = (object?)e.ExceptionJson ?? DBNull.Value;
-            p[7].Value = (object?)e.PropertiesJson ?? DBNull.Value;
-            p[8].Value = (object?)e.ContextJson ?? DBNull.Value;
-            p[9].Value = (object?)e.App ?? DBNull.Value;
-            p[10].Value = (object?)e.Version ?? DBNull.Value;
-            p[11].Value = (object?)e.User ?? DBNull.Value;
-            p[12].Value = (object?)e.Machine ?? DBNull.Value;
-            p[13].Value = (object?)e.Path ?? DBNull.Value;
-            p[14].Value = (object?)e.InstanceId ?? DBNull.Value;
-            p[15].Value = e.Sequence is { } sequence ? sequence : DBNull.Value;
-            p[16].Value = receivedTicks;
+            p.Bind(2, e.Timestamp.UtcTicks);
+            p.Bind(3, (long)e.Level);
+            p.Bind(4, e.Category);
+            p.Bind(5, e.Message);
+            p.Bind(6, e.Template);
+            p.Bind(7, e.ExceptionJson);
+            p.Bind(8, e.PropertiesJson);
+            p.Bind(9, e.ContextJson);
+            p.Bind(10, e.App);
+            p.Bind(11, e.Version);
+            p.Bind(12, e.User);
+            p.Bind(13, e.Machine);
+            p.Bind(14, e.Path);
+            p.Bind(15, e.InstanceId);
+            p.Bind(16, e.Sequence);
+            p.Bind(17, receivedTicks);
             if (Insert(e.Timestamp) is { } id)
             {
                 stored++;
                 Tally(e);
                 _texts.Add((id, e.Message));
             }
-        }
-
-        foreach (var (id, message) in _texts)
-        {
-            _insertText.Parameters[0].Value = id;
-            _insertText.Parameters[1].Value = message;
-            _insertText.ExecuteNonQuery();
         }
 
         foreach (var (user, tally) in _tallies)
@@ -180,21 +201,35 @@ internal sealed class SqliteBatchWriter : IDisposable
         for (var attempt = 0; ; attempt++)
         {
             var id = SqliteEventIds.Create(timestamp, _counter++);
-            _eventParameters[0].Value = id;
-            try
+            _insertEvent.Bind(1, id);
+            var changed = _insertEvent.Execute(attempt < 64 ? SqlitePrimaryKeyConstraint : 0);
+            if (changed >= 0)
             {
-                return _insertEvent.ExecuteNonQuery() == 1 ? id : null;
+                return changed == 1 ? id : null;
             }
-            catch (SqliteException e) when (e.SqliteExtendedErrorCode == SqlitePrimaryKeyConstraint && attempt < 64)
-            {
-            }
+        }
+    }
+
+    /// <summary>The last group commit that stored messages: a query for words waits until the index has it.</summary>
+    public long CommittedSeq => Volatile.Read(ref _committedSeq);
+
+    /// <summary>Deletes the <c>fts_queue</c> rows of groups the indexer has committed (in the group's transaction).</summary>
+    private void ForgetIndexedGroups()
+    {
+        var indexed = _fts.IndexedSeq;
+        if (indexed > _queueCleanedTo)
+        {
+            _deleteFtsQueue.Parameters[0].Value = indexed;
+            _deleteFtsQueue.ExecuteNonQuery();
+            _queueCleanedTo = indexed;
         }
     }
 
     public void Dispose()
     {
         _insertEvent.Dispose();
-        _insertText.Dispose();
+        _insertFtsQueue.Dispose();
+        _deleteFtsQueue.Dispose();
         _findBatch.Dispose();
         _insertBatch.Dispose();
         _upsertUser.Dispose();

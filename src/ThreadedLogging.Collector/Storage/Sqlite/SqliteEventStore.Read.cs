@@ -7,10 +7,37 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// <summary>Queries, on read connections of their own.</summary>
 internal sealed partial class SqliteEventStore
 {
-    public Task<EventPage> QueryAsync(EventQuery query, CancellationToken cancellationToken)
+    /// <summary>How long a query with words waits for the full-text index to catch up before it answers with what is indexed.</summary>
+    private static readonly TimeSpan FullTextWait = TimeSpan.FromSeconds(10);
+
+    public async Task<EventPage> QueryAsync(EventQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (query.Words.Count > 0 && _writer is { } writer && _fts is { } fts && fts.IndexedSeq < writer.CommittedSeq)
+        {
+            // Read your writes: what was committed before the query is found by it (the index lags by a group or two).
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            wait.CancelAfter(FullTextWait);
+            try
+            {
+                await fts.WaitForAsync(writer.CommittedSeq, wait.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The indexer is far behind (or retrying a failure): answer from what it has.
+            }
+        }
+
+        return Query(query, cancellationToken);
+    }
+
+    /// <summary>Completes when every message committed so far can be found (benchmarks, tests).</summary>
+    internal Task WaitForFullTextAsync(CancellationToken cancellationToken) =>
+        _writer is { } writer && _fts is { } fts ? fts.WaitForAsync(writer.CommittedSeq, cancellationToken) : Task.CompletedTask;
+
+    private EventPage Query(EventQuery query, CancellationToken cancellationToken)
+    {
         using var connection = OpenRead();
         using var command = connection.CreateCommand();
         if (SqliteQueryBuilder.NeedsWordDocuments(query))
@@ -40,7 +67,7 @@ internal sealed partial class SqliteEventStore
             next = events[^1].Cursor;
         }
 
-        return Task.FromResult(new EventPage(events, next));
+        return new EventPage(events, next);
     }
 
     public Task<IReadOnlyList<UserSummary>> GetUsersAsync(int limit, CancellationToken cancellationToken)

@@ -8,7 +8,8 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// <see cref="IEventStore"/> on SQLite (WAL): a single writer loop owns the write connection and its
 /// prepared commands; requests queue for it and those that arrive together are committed in one
 /// transaction (group commit, a savepoint each), then acknowledged. Reads use pooled read-only
-/// connections, which WAL lets run beside the writer.
+/// connections, which WAL lets run beside the writer. Full text is indexed beside it, in a second file,
+/// by <see cref="SqliteFtsIndexer"/>.
 /// </summary>
 internal sealed partial class SqliteEventStore : IEventStore
 {
@@ -25,6 +26,7 @@ internal sealed partial class SqliteEventStore : IEventStore
     private readonly TimeProvider _time;
     private readonly ILogger<SqliteEventStore> _logger;
     private SqliteBatchWriter? _writer;
+    private SqliteFtsIndexer? _fts;
     private Task? _writeLoop;
     private bool _disposed;
 
@@ -32,6 +34,7 @@ internal sealed partial class SqliteEventStore : IEventStore
     {
         ArgumentNullException.ThrowIfNull(dataDirectory);
         DatabasePath = Path.Combine(dataDirectory, FileName);
+        FullTextPath = Path.Combine(dataDirectory, SqliteFtsIndexer.FileName);
         _time = time;
         _logger = logger;
         _writeConnectionString = new SqliteConnectionStringBuilder
@@ -51,6 +54,9 @@ internal sealed partial class SqliteEventStore : IEventStore
     }
 
     public string DatabasePath { get; }
+
+    /// <summary>The full-text index's file, beside <see cref="DatabasePath"/>; rebuilt from the events when missing.</summary>
+    public string FullTextPath { get; }
 
     public bool IsReady => Volatile.Read(ref _writer) is not null;
 
@@ -89,9 +95,22 @@ internal sealed partial class SqliteEventStore : IEventStore
                     pragmas.ExecuteNonQuery();
                 }
 
-                var writer = new SqliteBatchWriter(connection);
-                _writeLoop = Task.Factory.StartNew(() => WriteLoop(writer), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-                Volatile.Write(ref _writer, writer);
+                var fts = new SqliteFtsIndexer(FullTextPath, _logger);
+                try
+                {
+                    var committedSeq = RepairFullText(connection, fts);
+                    _fts = fts;
+                    var writer = new SqliteBatchWriter(connection, fts, committedSeq);
+                    fts.Start();
+                    _writeLoop = Task.Factory.StartNew(() => WriteLoop(writer), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                    Volatile.Write(ref _writer, writer);
+                }
+                catch
+                {
+                    _fts = null;
+                    fts.Dispose();
+                    throw;
+                }
             }
             catch
             {
@@ -171,6 +190,8 @@ internal sealed partial class SqliteEventStore : IEventStore
 
             _writer?.Dispose();
             _writer = null;
+            _fts?.Dispose(); // indexes what the writer handed over last
+            _fts = null;
             using var probe = new SqliteConnection(_readConnectionString);
             SqliteConnection.ClearPool(probe);
         }
@@ -180,10 +201,100 @@ internal sealed partial class SqliteEventStore : IEventStore
         }
     }
 
+    /// <summary>
+    /// Brings the full-text file up to the events before the writer starts: rebuilds it from every stored
+    /// message when it is new (first start, a version-1 database, a deleted file), else indexes the groups
+    /// that <c>fts_queue</c> holds beyond what it committed (a stop between the two commits).
+    /// Returns the last group number, where the writer goes on.
+    /// </summary>
+    private long RepairFullText(SqliteConnection connection, SqliteFtsIndexer fts)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT coalesce(max(seq), 0) FROM fts_queue";
+        var lastQueued = (long)command.ExecuteScalar()!;
+        if (fts.StoredSeq is not { } indexed)
+        {
+            fts.Clear();
+            command.CommandText = "SELECT id, message FROM events";
+            long count = 0;
+            var chunk = new List<(long Id, string Message)>(10_000);
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    chunk.Add((reader.GetInt64(0), reader.GetString(1)));
+                    if (chunk.Count == chunk.Capacity)
+                    {
+                        fts.IndexNow(chunk, null);
+                        count += chunk.Count;
+                        chunk.Clear();
+                    }
+                }
+            }
+
+            fts.IndexNow(chunk, lastQueued);
+            count += chunk.Count;
+            if (count > 0)
+            {
+                CollectorLog.FullTextIndexRepaired(_logger, count, "rebuilt from the events");
+            }
+
+            return lastQueued;
+        }
+
+        command.CommandText = "SELECT seq, ids FROM fts_queue WHERE seq > $indexed ORDER BY seq";
+        command.Parameters.AddWithValue("$indexed", indexed);
+        var groups = new List<(long Seq, long[] Ids)>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                groups.Add((reader.GetInt64(0), SqliteFtsIndexer.UnpackIds((byte[])reader.GetValue(1))));
+            }
+        }
+
+        using var message = connection.CreateCommand();
+        message.CommandText = "SELECT message FROM events WHERE id = $id";
+        var id = message.Parameters.Add("$id", SqliteType.Integer);
+        long repaired = 0;
+        foreach (var (seq, ids) in groups)
+        {
+            var texts = new List<(long Id, string Message)>(ids.Length);
+            foreach (var eventId in ids)
+            {
+                id.Value = eventId;
+                if (message.ExecuteScalar() is string text)
+                {
+                    texts.Add((eventId, text));
+                }
+            }
+
+            fts.IndexNow(texts, seq);
+            repaired += texts.Count;
+        }
+
+        if (repaired > 0)
+        {
+            CollectorLog.FullTextIndexRepaired(_logger, repaired, "committed events not yet indexed");
+        }
+
+        return Math.Max(lastQueued, indexed);
+    }
+
     private SqliteConnection OpenRead()
     {
         var connection = new SqliteConnection(_readConnectionString);
         connection.Open();
+        using var attach = connection.CreateCommand();
+        // Pooled connections keep what they attached; attach the full-text file once per connection.
+        attach.CommandText = "SELECT count(*) FROM pragma_database_list WHERE name = 'fts'";
+        if (attach.ExecuteScalar() is 0L)
+        {
+            attach.CommandText = "ATTACH DATABASE $path AS fts";
+            attach.Parameters.AddWithValue("$path", FullTextPath);
+            attach.ExecuteNonQuery();
+        }
+
         return connection;
     }
 }

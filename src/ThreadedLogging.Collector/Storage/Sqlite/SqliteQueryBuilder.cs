@@ -98,11 +98,11 @@ internal static class SqliteQueryBuilder
                     || (filterRows is { } rows ? documents <= MatchesPerFilteredRow * rows : documents <= UnknownFilterWordDocuments));
             if (!ftsDrives && materialize)
             {
-                where.Add("e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH $match)");
+                where.Add("e.id IN (SELECT rowid FROM fts.events_fts WHERE events_fts MATCH $match)");
             }
             else if (!ftsDrives)
             {
-                where.Add("EXISTS (SELECT 1 FROM events_fts WHERE events_fts MATCH $match AND rowid = e.id)");
+                where.Add("EXISTS (SELECT 1 FROM fts.events_fts WHERE events_fts MATCH $match AND rowid = e.id)");
             }
             else
             {
@@ -113,7 +113,7 @@ internal static class SqliteQueryBuilder
         var sql = new StringBuilder("SELECT ").Append(SqliteSchema.SelectColumns);
         if (ftsDrives)
         {
-            sql.Append(" FROM events_fts f CROSS JOIN events e ON e.id = f.rowid WHERE ").AppendJoin(" AND ", where)
+            sql.Append(" FROM fts.events_fts f CROSS JOIN events e ON e.id = f.rowid WHERE ").AppendJoin(" AND ", where)
                 .Append(" ORDER BY f.rowid DESC LIMIT $limit");
         }
         else

@@ -7,7 +7,7 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
     public const string Create = """
         PRAGMA journal_mode = WAL;
@@ -38,15 +38,18 @@ internal static class SqliteSchema
         CREATE UNIQUE INDEX IF NOT EXISTS ux_events_instance_sequence ON events (instance_id, sequence)
             WHERE instance_id IS NOT NULL AND sequence IS NOT NULL;
 
-        CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5 (message, content = 'events', content_rowid = 'id');
-        -- No insert trigger: inside a trigger FTS5 flushes a segment per row (statement savepoints); the
-        -- writer inserts a batch's messages itself after its events, about three times faster.
+        -- Full text lives in its own file since version 2 (SqliteFtsIndexer): drop version 1's index.
         DROP TRIGGER IF EXISTS events_fts_insert;
-        -- Document counts per term: lets a query pick its plan by how common a word is.
-        CREATE VIRTUAL TABLE IF NOT EXISTS events_fts_vocab USING fts5vocab (events_fts, 'row');
-        CREATE TRIGGER IF NOT EXISTS events_fts_delete AFTER DELETE ON events BEGIN
-            INSERT INTO events_fts (events_fts, rowid, message) VALUES ('delete', old.id, old.message);
-        END;
+        DROP TRIGGER IF EXISTS events_fts_delete;
+        DROP TABLE IF EXISTS events_fts_vocab;
+        DROP TABLE IF EXISTS events_fts;
+
+        -- Messages committed here but maybe not yet in the full-text file: one row per group commit
+        -- (ids packed little-endian, 8 bytes each), deleted once the indexer has committed that group.
+        CREATE TABLE IF NOT EXISTS fts_queue (
+            seq INTEGER PRIMARY KEY,
+            ids BLOB NOT NULL
+        );
 
         -- A retried batch (same Idempotency-Key / batchId) is stored once.
         CREATE TABLE IF NOT EXISTS batches (
@@ -68,7 +71,7 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_users_last_seen ON users (last_seen);
 
-        PRAGMA user_version = 1;
+        PRAGMA user_version = 2;
         """;
 
     public const string InsertEvent = """
@@ -81,9 +84,11 @@ internal static class SqliteSchema
         ON CONFLICT (instance_id, sequence) WHERE instance_id IS NOT NULL AND sequence IS NOT NULL DO NOTHING
         """;
 
-    public const string InsertText = "INSERT INTO events_fts (rowid, message) VALUES ($id, $message)";
+    public const string InsertFtsQueue = "INSERT INTO fts_queue (seq, ids) VALUES ($seq, $ids)";
 
-    public const string TermDocuments = "SELECT doc FROM events_fts_vocab WHERE term = $term";
+    public const string DeleteFtsQueue = "DELETE FROM fts_queue WHERE seq <= $seq";
+
+    public const string TermDocuments = "SELECT doc FROM fts.events_fts_vocab WHERE term = $term";
 
     public const string FindBatch = "SELECT accepted FROM batches WHERE batch_key = $key";
 

@@ -1,0 +1,70 @@
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace ThreadedLogging.Collector.Storage.Sqlite;
+
+/// <summary>
+/// A prepared statement driven through SQLitePCLRaw (the library under Microsoft.Data.Sqlite) on the
+/// same connection and transaction, for the statements that run once per event. Microsoft.Data.Sqlite's
+/// <c>ExecuteNonQuery</c> costs ~2.2 µs for 17 parameters here, this path ~0.8 µs (bench/README.md).
+/// </summary>
+internal sealed class RawStatement : IDisposable
+{
+    private readonly sqlite3 _db;
+    private readonly sqlite3_stmt _statement;
+
+    public RawStatement(SqliteConnection connection, string sql)
+    {
+        _db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
+        Check(raw.sqlite3_prepare_v3(_db, sql, raw.SQLITE_PREPARE_PERSISTENT, out _statement));
+    }
+
+    /// <summary>The 1-based index of a named parameter (<c>$name</c>).</summary>
+    public int IndexOf(string name)
+    {
+        var index = raw.sqlite3_bind_parameter_index(_statement, name);
+        return index > 0 ? index : throw new ArgumentException($"The statement has no parameter {name}.", nameof(name));
+    }
+
+    public void Bind(int index, long value) => Check(raw.sqlite3_bind_int64(_statement, index, value));
+
+    public void Bind(int index, long? value) =>
+        Check(value is { } v ? raw.sqlite3_bind_int64(_statement, index, v) : raw.sqlite3_bind_null(_statement, index));
+
+    public void Bind(int index, string? value) =>
+        Check(value is null ? raw.sqlite3_bind_null(_statement, index) : raw.sqlite3_bind_text(_statement, index, value));
+
+    /// <summary>
+    /// Runs the statement and returns how many rows it changed, or -1 when it broke a constraint with
+    /// the extended code <paramref name="constraint"/> (the statement is undone, the transaction goes on).
+    /// Any other error throws the <see cref="SqliteException"/> Microsoft.Data.Sqlite would.
+    /// </summary>
+    public int Execute(int constraint)
+    {
+        var rc = raw.sqlite3_step(_statement);
+        var extended = rc == raw.SQLITE_DONE ? 0 : raw.sqlite3_extended_errcode(_db);
+        raw.sqlite3_reset(_statement);
+        if (rc == raw.SQLITE_DONE)
+        {
+            return raw.sqlite3_changes(_db);
+        }
+
+        if (extended == constraint && constraint != 0)
+        {
+            return -1;
+        }
+
+        SqliteException.ThrowExceptionForRC(rc, _db);
+        throw new InvalidOperationException($"SQLite returned {rc}.");
+    }
+
+    public void Dispose() => _statement.Dispose();
+
+    private void Check(int rc)
+    {
+        if (rc != raw.SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+    }
+}
