@@ -1,0 +1,173 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using ThreadedLogging.Collector.Storage;
+using ThreadedLogging.Collector.Storage.Sqlite;
+using ThreadedLogging.Collector.Tests.Support;
+
+namespace ThreadedLogging.Collector.Tests.Storage;
+
+/// <summary>
+/// The full-text index lives in its own file, written by its own thread after the events' commit:
+/// searches still see what was committed before them, and every way the two files can disagree at a
+/// start (index missing, a stop between the two commits, a version-1 database) is repaired.
+/// </summary>
+public sealed class FullTextIndexTests : IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
+    private readonly TempDirectory _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    [Fact]
+    public async Task Search_RightAfterEachAppend_FindsWhatWasCommitted()
+    {
+        await using var store = await OpenAsync();
+        for (var i = 0; i < 40; i++)
+        {
+            await store.AppendAsync(Batch($"word{i}", count: 250, first: i * 250), CancellationToken.None);
+            Assert.Equal(250, await CountAsync(store, $"word{i}"));
+        }
+    }
+
+    [Fact]
+    public async Task Restart_WithTheIndexFileGone_RebuildsItOnceFromTheEvents()
+    {
+        await using (var store = await OpenAsync())
+        {
+            await store.AppendAsync(Batch("alpha", count: 30, first: 0), CancellationToken.None);
+            await store.AppendAsync(Batch("bravo", count: 20, first: 30), CancellationToken.None);
+        }
+
+        SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(_data.Path, SqliteFtsIndexer.FileName + "*"))
+        {
+            File.Delete(file);
+        }
+
+        await using (var store = await OpenAsync())
+        {
+            Assert.Equal(30, await CountAsync(store, "alpha"));
+            Assert.Equal(50, await CountAsync(store, "common"));
+            await store.AppendAsync(Batch("charlie", count: 5, first: 50), CancellationToken.None);
+        }
+
+        // A second start finds the index complete: nothing indexed twice.
+        await using var again = await OpenAsync();
+        Assert.Equal(55, await CountAsync(again, "common"));
+        Assert.Equal(5, await CountAsync(again, "charlie"));
+    }
+
+    [Fact]
+    public async Task Restart_AfterAStopBetweenTheTwoCommits_IndexesWhatFtsQueueNames()
+    {
+        await using (var store = await OpenAsync())
+        {
+            await store.AppendAsync(Batch("alpha", count: 10, first: 0), CancellationToken.None);
+        }
+
+        // What a stop right after the events' commit leaves: rows and their fts_queue entry, no index.
+        SqliteConnection.ClearAllPools();
+        long indexed;
+        using (var fts = new SqliteConnection($"Data Source={Path.Combine(_data.Path, SqliteFtsIndexer.FileName)};Pooling=False"))
+        {
+            fts.Open();
+            using var state = fts.CreateCommand();
+            state.CommandText = "SELECT indexed_seq FROM fts_state";
+            indexed = (long)state.ExecuteScalar()!;
+        }
+
+        using (var main = new SqliteConnection($"Data Source={Path.Combine(_data.Path, SqliteEventStore.FileName)};Pooling=False"))
+        {
+            main.Open();
+            using var insert = main.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO events (id, ts, level, message, received) VALUES (1, 0, 2, 'late bravo common', 0), (2, 0, 2, 'late bravo common', 0);
+                INSERT INTO fts_queue (seq, ids) VALUES ($seq, $ids);
+                """;
+            insert.Parameters.AddWithValue("$seq", indexed + 1);
+            insert.Parameters.AddWithValue("$ids", SqliteFtsIndexer.PackIds([(1, "late bravo common"), (2, "late bravo common")]));
+            insert.ExecuteNonQuery();
+        }
+
+        await using (var store = await OpenAsync())
+        {
+            Assert.Equal(2, await CountAsync(store, "bravo"));
+            Assert.Equal(12, await CountAsync(store, "common"));
+            await store.AppendAsync(Batch("charlie", count: 3, first: 10), CancellationToken.None);
+        }
+
+        await using var again = await OpenAsync();
+        Assert.Equal(2, await CountAsync(again, "bravo"));
+        Assert.Equal(15, await CountAsync(again, "common"));
+        using var check = new SqliteConnection($"Data Source={Path.Combine(_data.Path, SqliteEventStore.FileName)};Mode=ReadOnly;Pooling=False");
+        check.Open();
+        using var queue = check.CreateCommand();
+        queue.CommandText = "SELECT count(*) FROM fts_queue WHERE seq <= $seq";
+        queue.Parameters.AddWithValue("$seq", indexed + 1);
+        Assert.Equal(0L, queue.ExecuteScalar()); // the repaired group was forgotten once the writer committed again
+    }
+
+    [Fact]
+    public async Task Version1Database_IsUpgraded_ItsFullTextMovesToTheIndexFile()
+    {
+        using (var v1 = new SqliteConnection($"Data Source={Path.Combine(_data.Path, SqliteEventStore.FileName)};Pooling=False"))
+        {
+            v1.Open();
+            using var create = v1.CreateCommand();
+            create.CommandText = """
+                PRAGMA journal_mode = WAL;
+                CREATE TABLE events (
+                    id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, level INTEGER NOT NULL, category TEXT, message TEXT NOT NULL,
+                    template TEXT, exception TEXT, properties TEXT, context TEXT, app TEXT, version TEXT, user TEXT,
+                    machine TEXT, path TEXT, instance_id TEXT, sequence INTEGER, received INTEGER NOT NULL);
+                CREATE VIRTUAL TABLE events_fts USING fts5 (message, content = 'events', content_rowid = 'id');
+                CREATE VIRTUAL TABLE events_fts_vocab USING fts5vocab (events_fts, 'row');
+                CREATE TRIGGER events_fts_delete AFTER DELETE ON events BEGIN
+                    INSERT INTO events_fts (events_fts, rowid, message) VALUES ('delete', old.id, old.message);
+                END;
+                INSERT INTO events (id, ts, level, message, user, received) VALUES (10, 0, 2, 'old delta one', 'zoe', 0), (11, 0, 2, 'old delta two', 'zoe', 0);
+                INSERT INTO events_fts (rowid, message) VALUES (10, 'old delta one'), (11, 'old delta two');
+                PRAGMA user_version = 1;
+                """;
+            create.ExecuteNonQuery();
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using (var store = await OpenAsync())
+        {
+            Assert.Equal(2, await CountAsync(store, "delta"));
+            await store.AppendAsync(Batch("echo", count: 4, first: 0), CancellationToken.None);
+            Assert.Equal(4, await CountAsync(store, "echo"));
+        }
+
+        using var check = new SqliteConnection($"Data Source={Path.Combine(_data.Path, SqliteEventStore.FileName)};Mode=ReadOnly;Pooling=False");
+        check.Open();
+        using var command = check.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE name LIKE 'events_fts%'";
+        Assert.Equal(0L, command.ExecuteScalar());
+        command.CommandText = "PRAGMA user_version";
+        Assert.Equal((long)SqliteSchema.Version, command.ExecuteScalar());
+    }
+
+    private async Task<SqliteEventStore> OpenAsync()
+    {
+        var store = new SqliteEventStore(_data.Path, TimeProvider.System, NullLogger<SqliteEventStore>.Instance);
+        await store.InitializeAsync(CancellationToken.None);
+        return store;
+    }
+
+    private static async Task<int> CountAsync(SqliteEventStore store, string word) =>
+        (await store.QueryAsync(new EventQuery { Words = [word], Limit = 1000 }, CancellationToken.None)).Events.Count;
+
+    private static EventBatch Batch(string word, int count, int first) =>
+        new(null, [.. Enumerable.Range(first, count).Select(i => new NewEvent
+        {
+            Timestamp = T0.AddSeconds(i),
+            Level = LogLevel.Information,
+            Message = $"{word} common {i}",
+            User = "u",
+            InstanceId = "instance",
+            Sequence = i,
+        })]);
+}
