@@ -39,11 +39,11 @@ internal sealed class SqliteBatchWriter : IDisposable
         {
             throw new InvalidOperationException("SqliteSchema.InsertEvent must name its 17 parameters in column order.");
         }
-        _insertFtsQueue = Prepare(SqliteSchema.InsertFtsQueue, "$seq", "$ids");
-        _deleteFtsQueue = Prepare(SqliteSchema.DeleteFtsQueue, "$seq");
-        _findBatch = Prepare(SqliteSchema.FindBatch, "$key");
-        _insertBatch = Prepare(SqliteSchema.InsertBatch, "$key", "$accepted", "$received");
-        _upsertUser = Prepare(SqliteSchema.UpsertUser,
+        _insertFtsQueue = SqliteCommands.Prepare(_connection, SqliteSchema.InsertFtsQueue, "$seq", "$ids");
+        _deleteFtsQueue = SqliteCommands.Prepare(_connection, SqliteSchema.DeleteFtsQueue, "$seq");
+        _findBatch = SqliteCommands.Prepare(_connection, SqliteSchema.FindBatch, "$key");
+        _insertBatch = SqliteCommands.Prepare(_connection, SqliteSchema.InsertBatch, "$key", "$accepted", "$received");
+        _upsertUser = SqliteCommands.Prepare(_connection, SqliteSchema.UpsertUser,
             "$user", "$first", "$last", "$app", "$machine", "$total", "$n0", "$n1", "$n2", "$n3", "$n4", "$n5");
         using var last = _connection.CreateCommand();
         last.CommandText = SqliteSchema.LastCounter;
@@ -256,18 +256,6 @@ internal sealed class SqliteBatchWriter : IDisposable
 
         tally.Total++;
         tally.Counts[Math.Clamp((int)e.Level, 0, LevelCount - 1)]++;
-    }
-
-    private SqliteCommand Prepare(string sql, params string[] parameterNames)
-    {
-        var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var name in parameterNames)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-
-        return command;
     }
 
     private sealed class UserTally

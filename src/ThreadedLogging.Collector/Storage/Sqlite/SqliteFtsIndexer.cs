@@ -53,7 +53,7 @@ internal sealed class SqliteFtsIndexer : IDisposable
         Execute(Schema);
         Execute("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 32768;");
         _insert = new RawStatement(_connection, "INSERT INTO events_fts (rowid, message) VALUES (?1, ?2)");
-        _setState = Prepare("INSERT OR REPLACE INTO fts_state (id, indexed_seq) VALUES (0, $seq)", "$seq");
+        _setState = SqliteCommands.Prepare(_connection, "INSERT OR REPLACE INTO fts_state (id, indexed_seq) VALUES (0, $seq)", "$seq");
         using var state = _connection.CreateCommand();
         state.CommandText = "SELECT indexed_seq FROM fts_state WHERE id = 0";
         StoredSeq = state.ExecuteScalar() is long seq ? seq : null;
@@ -200,18 +200,6 @@ internal sealed class SqliteFtsIndexer : IDisposable
         using var command = _connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
-    }
-
-    private SqliteCommand Prepare(string sql, params string[] parameterNames)
-    {
-        var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var name in parameterNames)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-
-        return command;
     }
 
     private readonly record struct FtsWork(long Seq, List<(long Id, string Message)> Texts);
