@@ -1,6 +1,11 @@
 using BenchmarkDotNet.Running;
 using ThreadedLogging.Benchmarks;
 
+if (args.Contains("--quick-serialize"))
+{
+    return QuickSerialize.Run();
+}
+
 if (args.Contains("--quick"))
 {
     return QuickRun.Run(args);

@@ -14,15 +14,37 @@ internal static class JsonBatchWriter
 {
     private const int MaxDepth = 16;
 
+    /// <summary>No structure validation on each write: only this class writes, and the tests parse what it writes.</summary>
+    internal static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
+
+    // Property names encoded once: writing a string name transcodes and escapes it on every event.
+    private static readonly JsonEncodedText TimestampName = JsonEncodedText.Encode("timestamp");
+    private static readonly JsonEncodedText LevelPropertyName = JsonEncodedText.Encode("level");
+    private static readonly JsonEncodedText CategoryName = JsonEncodedText.Encode("category");
+    private static readonly JsonEncodedText EventIdName = JsonEncodedText.Encode("eventId");
+    private static readonly JsonEncodedText EventNameName = JsonEncodedText.Encode("eventName");
+    private static readonly JsonEncodedText TemplateName = JsonEncodedText.Encode("template");
+    private static readonly JsonEncodedText MessageName = JsonEncodedText.Encode("message");
+    private static readonly JsonEncodedText PropertiesName = JsonEncodedText.Encode("properties");
+    private static readonly JsonEncodedText ExceptionName = JsonEncodedText.Encode("exception");
+    private static readonly JsonEncodedText ScopesName = JsonEncodedText.Encode("scopes");
+    private static readonly JsonEncodedText TraceIdName = JsonEncodedText.Encode("traceId");
+    private static readonly JsonEncodedText SpanIdName = JsonEncodedText.Encode("spanId");
+    private static readonly JsonEncodedText ThreadIdName = JsonEncodedText.Encode("threadId");
+    private static readonly JsonEncodedText ThreadNameName = JsonEncodedText.Encode("threadName");
+    private static readonly JsonEncodedText SequenceName = JsonEncodedText.Encode("sequence");
+    private static readonly JsonEncodedText[] LevelValues =
+        [.. Enum.GetValues<LogLevel>().Order().Select(level => JsonEncodedText.Encode(LevelName(level)))];
+
     public static void WriteEnvelope(IBufferWriter<byte> destination, LogBatch batch)
     {
-        using var json = new Utf8JsonWriter(destination);
+        using var json = new Utf8JsonWriter(destination, WriterOptions);
         WriteEnvelope(json, batch, 0, batch.Events.Count);
     }
 
     public static void WriteEnvelope(Stream destination, LogBatch batch)
     {
-        using var json = new Utf8JsonWriter(destination);
+        using var json = new Utf8JsonWriter(destination, WriterOptions);
         WriteEnvelope(json, batch, 0, batch.Events.Count);
     }
 
@@ -48,40 +70,41 @@ internal static class JsonBatchWriter
     public static void WriteEvent(Utf8JsonWriter json, LogEvent logEvent, LogIdentity? identity)
     {
         json.WriteStartObject();
-        json.WriteString("timestamp", logEvent.Timestamp.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
-        json.WriteString("level", LevelName(logEvent.Level));
-        json.WriteString("category", logEvent.Category);
+        json.WriteString(TimestampName, logEvent.Timestamp.UtcDateTime); // ISO 8601, "Z", trailing zeros of the fraction trimmed
+        var level = (int)logEvent.Level;
+        json.WriteString(LevelPropertyName, (uint)level < (uint)LevelValues.Length ? LevelValues[level] : LevelValues[^1]);
+        json.WriteString(CategoryName, logEvent.Category);
         if (logEvent.EventId.Id != 0)
         {
-            json.WriteNumber("eventId", logEvent.EventId.Id);
+            json.WriteNumber(EventIdName, logEvent.EventId.Id);
         }
 
         if (logEvent.EventId.Name is { } eventName)
         {
-            json.WriteString("eventName", eventName);
+            json.WriteString(EventNameName, eventName);
         }
 
         if (logEvent.Template is { } template)
         {
-            json.WriteString("template", template);
+            json.WriteString(TemplateName, template);
         }
 
-        json.WriteString("message", logEvent.Message);
+        json.WriteString(MessageName, logEvent.Message);
         if (logEvent.PropertyCount > 0)
         {
-            json.WritePropertyName("properties");
+            json.WritePropertyName(PropertiesName);
             WriteProperties(json, logEvent.PropertySpan, 0);
         }
 
         if (logEvent.Exception is { } exception)
         {
-            json.WritePropertyName("exception");
+            json.WritePropertyName(ExceptionName);
             WriteException(json, exception, 0);
         }
 
-        if (logEvent.Scopes.Count > 0)
+        if (logEvent.ScopeArray is { Length: > 0 })
         {
-            json.WriteStartArray("scopes");
+            json.WriteStartArray(ScopesName);
             foreach (var scope in logEvent.Scopes)
             {
                 WriteValue(json, scope, 0);
@@ -92,14 +115,14 @@ internal static class JsonBatchWriter
 
         if (logEvent.TraceId != default)
         {
-            json.WriteString("traceId", logEvent.TraceId.ToHexString());
-            json.WriteString("spanId", logEvent.SpanId.ToHexString());
+            json.WriteString(TraceIdName, logEvent.TraceId.ToHexString());
+            json.WriteString(SpanIdName, logEvent.SpanId.ToHexString());
         }
 
-        json.WriteNumber("threadId", logEvent.ThreadId);
+        json.WriteNumber(ThreadIdName, logEvent.ThreadId);
         if (logEvent.ThreadName is { } threadName)
         {
-            json.WriteString("threadName", threadName);
+            json.WriteString(ThreadNameName, threadName);
         }
 
         if (identity is not null)
@@ -107,7 +130,7 @@ internal static class JsonBatchWriter
             WriteIdentity(json, identity);
         }
 
-        json.WriteNumber("sequence", logEvent.Sequence);
+        json.WriteNumber(SequenceName, logEvent.Sequence);
         json.WriteEndObject();
     }
 

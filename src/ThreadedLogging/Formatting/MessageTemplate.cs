@@ -13,6 +13,9 @@ internal static class MessageTemplate
 {
     private const string NullValue = "(null)";
 
+    [ThreadStatic]
+    private static StringBuilder? t_builder;
+
     public static string Render(string? template, IReadOnlyList<KeyValuePair<string, object?>> values)
     {
         if (string.IsNullOrEmpty(template))
@@ -25,20 +28,26 @@ internal static class MessageTemplate
             return template;
         }
 
-        var builder = new StringBuilder(template.Length + 32);
+        var builder = t_builder ??= new StringBuilder(256);
+        builder.Clear();
         var hole = 0;
         var i = 0;
         while (i < template.Length)
         {
-            var c = template[i];
-            if (c == '{' && i + 1 < template.Length && template[i + 1] == '{')
+            // Literal text up to the next brace, in one append.
+            var next = template.AsSpan(i).IndexOfAny('{', '}');
+            if (next < 0)
             {
-                builder.Append('{');
-                i += 2;
+                builder.Append(template, i, template.Length - i);
+                break;
             }
-            else if (c == '}' && i + 1 < template.Length && template[i + 1] == '}')
+
+            builder.Append(template, i, next);
+            i += next;
+            var c = template[i];
+            if (i + 1 < template.Length && template[i + 1] == c)
             {
-                builder.Append('}');
+                builder.Append(c); // "{{" or "}}"
                 i += 2;
             }
             else if (c == '{')
@@ -70,13 +79,19 @@ internal static class MessageTemplate
             }
         }
 
-        return builder.ToString();
+        var rendered = builder.ToString();
+        if (builder.Capacity > 4096)
+        {
+            t_builder = null; // do not keep a huge message's buffer
+        }
+
+        return rendered;
     }
 
     private static void AppendHole(StringBuilder builder, ReadOnlySpan<char> spec, object? value)
     {
         var formatStart = spec.IndexOf(':');
-        var format = formatStart >= 0 ? spec[(formatStart + 1)..].ToString() : null;
+        var formatSpan = formatStart >= 0 ? spec[(formatStart + 1)..] : default;
         var nameAndAlignment = formatStart >= 0 ? spec[..formatStart] : spec;
         var comma = nameAndAlignment.IndexOf(',');
         var alignment = 0;
@@ -85,7 +100,17 @@ internal static class MessageTemplate
             _ = int.TryParse(nameAndAlignment[(comma + 1)..].Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out alignment);
         }
 
-        var text = FormatValue(value, format);
+        if (alignment == 0 && value is ISpanFormattable formattable and not IEnumerable)
+        {
+            Span<char> buffer = stackalloc char[128];
+            if (formattable.TryFormat(buffer, out var written, formatSpan, CultureInfo.InvariantCulture))
+            {
+                builder.Append(buffer[..written]);
+                return;
+            }
+        }
+
+        var text = FormatValue(value, formatStart >= 0 ? formatSpan.ToString() : null);
         if (alignment > 0)
         {
             builder.Append(text.PadLeft(alignment));
