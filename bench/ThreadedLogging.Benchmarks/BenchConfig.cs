@@ -41,7 +41,7 @@ public class BenchConfig : ManualConfig
     {
         var job = Job.Default
             .WithLaunchCount(1)
-            .WithWarmupCount(5)
+            .WithWarmupCount(15)
             .WithIterationCount(30)
             .WithInvocationCount(InvocationsPerIteration)
             .WithUnrollFactor(1)

@@ -26,4 +26,7 @@ internal static partial class CollectorLog
 
     [LoggerMessage(8, LogLevel.Information, "Full-text index: indexed {Events} events committed before the last stop ({Mode})")]
     public static partial void FullTextIndexRepaired(ILogger logger, long events, string mode);
+
+    [LoggerMessage(9, LogLevel.Warning, "The full-text index {Path} cannot be used; it is deleted and rebuilt from the events")]
+    public static partial void FullTextIndexUnusable(ILogger logger, Exception exception, string path);
 }

@@ -59,6 +59,26 @@ public sealed class FullTextIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task Restart_WithAnIndexFileThatIsNotADatabase_RebuildsIt()
+    {
+        await using (var store = await OpenAsync())
+        {
+            await store.AppendAsync(Batch("alpha", count: 12, first: 0), CancellationToken.None);
+        }
+
+        SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(_data.Path, SqliteFtsIndexer.FileName + "*"))
+        {
+            File.Delete(file);
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(_data.Path, SqliteFtsIndexer.FileName), new string('x', 8192));
+
+        await using var reopened = await OpenAsync();
+        Assert.Equal(12, await CountAsync(reopened, "alpha"));
+    }
+
+    [Fact]
     public async Task Restart_AfterAStopBetweenTheTwoCommits_IndexesWhatFtsQueueNames()
     {
         await using (var store = await OpenAsync())

@@ -106,10 +106,9 @@ internal sealed class SqliteBatchWriter : IDisposable
         if (_texts.Count > 0)
         {
             Volatile.Write(ref _committedSeq, seq);
-            _fts.Enqueue(seq, _texts);
-            _texts = [];
         }
 
+        // Acknowledge first: the events are durable. Handing over to the indexer may wait when it is far behind.
         for (var i = 0; i < group.Count; i++)
         {
             if (failures[i] is { } failure)
@@ -120,6 +119,12 @@ internal sealed class SqliteBatchWriter : IDisposable
             {
                 group[i].Completion.TrySetResult(results[i]);
             }
+        }
+
+        if (_texts.Count > 0)
+        {
+            _fts.Enqueue(seq, _texts);
+            _texts = [];
         }
     }
 

@@ -95,10 +95,9 @@ internal sealed partial class SqliteEventStore : IEventStore
                     pragmas.ExecuteNonQuery();
                 }
 
-                var fts = new SqliteFtsIndexer(FullTextPath, _logger);
+                var (fts, committedSeq) = OpenFullText(connection);
                 try
                 {
-                    var committedSeq = RepairFullText(connection, fts);
                     _fts = fts;
                     var writer = new SqliteBatchWriter(connection, fts, committedSeq);
                     fts.Start();
@@ -198,6 +197,38 @@ internal sealed partial class SqliteEventStore : IEventStore
         finally
         {
             _writeLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Opens the full-text file and brings it up to the events. The file holds nothing that the events do
+    /// not: when SQLite cannot use it (not a database, corrupt), it is deleted and rebuilt.
+    /// </summary>
+    private (SqliteFtsIndexer Fts, long CommittedSeq) OpenFullText(SqliteConnection connection)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            SqliteFtsIndexer? fts = null;
+            try
+            {
+                fts = new SqliteFtsIndexer(FullTextPath, _logger);
+                return (fts, RepairFullText(connection, fts));
+            }
+            catch (SqliteException e) when (attempt == 0)
+            {
+                fts?.Dispose();
+                CollectorLog.FullTextIndexUnusable(_logger, e, FullTextPath);
+                SqliteConnection.ClearAllPools();
+                foreach (var suffix in (string[])["", "-wal", "-shm"])
+                {
+                    File.Delete(FullTextPath + suffix);
+                }
+            }
+            catch
+            {
+                fts?.Dispose();
+                throw;
+            }
         }
     }
 
