@@ -31,6 +31,19 @@ public sealed class FullTextIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task Text_RoundTripsExactly_ThroughTheRawInsert()
+    {
+        const string Message = "caf\u00e9 \U0001F600 \u65e5\u672c a\0b \ud800 end";
+        await using var store = await OpenAsync();
+        await store.AppendAsync(new EventBatch(null, [new NewEvent { Timestamp = T0, Level = LogLevel.Warning, Message = Message, User = "chlo\u00e9", PropertiesJson = "{\"k\":\"\u00fc\"}" }]), CancellationToken.None);
+
+        var stored = Assert.Single((await store.QueryAsync(new EventQuery { Words = ["caf\u00e9"] }, CancellationToken.None)).Events);
+        Assert.Equal(Message.Replace("\ud800", "\ufffd", StringComparison.Ordinal), stored.Message); // a lone surrogate cannot be UTF-8
+        Assert.Equal("chlo\u00e9", stored.User);
+        Assert.Equal("{\"k\":\"\u00fc\"}", stored.PropertiesJson);
+    }
+
+    [Fact]
     public async Task Restart_WithTheIndexFileGone_RebuildsItOnceFromTheEvents()
     {
         await using (var store = await OpenAsync())

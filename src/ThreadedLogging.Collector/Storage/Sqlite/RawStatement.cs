@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -12,6 +13,7 @@ internal sealed class RawStatement : IDisposable
 {
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
+    private byte[] _utf8 = new byte[4096];
 
     public RawStatement(SqliteConnection connection, string sql)
     {
@@ -31,8 +33,24 @@ internal sealed class RawStatement : IDisposable
     public void Bind(int index, long? value) =>
         Check(value is { } v ? raw.sqlite3_bind_int64(_statement, index, v) : raw.sqlite3_bind_null(_statement, index));
 
-    public void Bind(int index, string? value) =>
-        Check(value is null ? raw.sqlite3_bind_null(_statement, index) : raw.sqlite3_bind_text(_statement, index, value));
+    /// <summary>Binds text through a buffer the statement keeps (SQLite copies it), not a new UTF-8 array per value.</summary>
+    public void Bind(int index, string? value)
+    {
+        if (value is null)
+        {
+            Check(raw.sqlite3_bind_null(_statement, index));
+            return;
+        }
+
+        var size = Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (_utf8.Length < size)
+        {
+            _utf8 = new byte[Math.Max(size, 2 * _utf8.Length)];
+        }
+
+        var length = Encoding.UTF8.GetBytes(value, _utf8);
+        Check(raw.sqlite3_bind_text(_statement, index, new ReadOnlySpan<byte>(_utf8, 0, length)));
+    }
 
     /// <summary>
     /// Runs the statement and returns how many rows it changed, or -1 when it broke a constraint with
