@@ -44,14 +44,16 @@ internal sealed class StageProbeLogger(ThreadedHandler handler, Stage stage) : I
         {
             case Stage.Capture:
                 // Into one reused event, as a pooled handler's calls do.
-                Last = EventCapture.Capture(Last ?? new LogEvent(), "Payroll", logLevel, eventId, state, exception, formatter, null, Fixed);
+                Last = EventCapture.Capture(Last ?? new LogEvent(), CallerThread.Current, "Payroll", logLevel, eventId, state, exception, formatter, null, Fixed);
                 break;
             case Stage.CaptureClockScopes:
-                Last = EventCapture.Capture(Last ?? new LogEvent(), "Payroll", logLevel, eventId, state, exception, formatter, handler.CapturedScopes, handler.Time.GetUtcNow());
+                Last = EventCapture.Capture(Last ?? new LogEvent(), CallerThread.Current, "Payroll", logLevel, eventId, state, exception, formatter, handler.CapturedScopes, handler.Time.GetUtcNow());
                 break;
             case Stage.CaptureEnqueue:
+                var caller = CallerThread.Current;
                 handler.Enqueue(EventCapture.Capture(
-                    handler.PoolsEvents ? LogEventPool.Rent() : new LogEvent(),
+                    handler.PoolsEvents ? LogEventPool.Rent(caller) : new LogEvent(),
+                    caller,
                     "Payroll", logLevel, eventId, state, exception, formatter, handler.CapturedScopes, handler.Time.GetUtcNow()));
                 break;
             default:

@@ -13,9 +13,6 @@ internal static class EventCapture
     private const string OriginalFormat = "{OriginalFormat}";
     private const int MaxCollectionItems = 1000;
 
-    [ThreadStatic]
-    private static List<object?>? t_scopes;
-
     /// <summary>Captures into a new event (tests, benchmarks, handlers whose sink keeps events).</summary>
     public static LogEvent Capture<TState>(
         string category,
@@ -26,11 +23,12 @@ internal static class EventCapture
         Func<TState, Exception?, string> formatter,
         IExternalScopeProvider? scopes,
         DateTimeOffset timestamp) =>
-        Capture(new LogEvent(), category, level, eventId, state, exception, formatter, scopes, timestamp);
+        Capture(new LogEvent(), CallerThread.Current, category, level, eventId, state, exception, formatter, scopes, timestamp);
 
     /// <summary>Fills <paramref name="target"/> (new or from <see cref="LogEventPool"/>) with the call.</summary>
     public static LogEvent Capture<TState>(
         LogEvent target,
+        CallerThread caller,
         string category,
         LogLevel level,
         EventId eventId,
@@ -67,15 +65,15 @@ internal static class EventCapture
         target.Template = template;
         target.SetMessage(message);
         target.Exception = exception;
-        target.ScopeArray = scopes is null ? null : CaptureScopes(scopes);
+        target.ScopeArray = scopes is null ? null : CaptureScopes(scopes, caller.Scopes);
         if (activity is not null)
         {
             target.TraceId = activity.TraceId;
             target.SpanId = activity.SpanId;
         }
 
-        target.ThreadId = Environment.CurrentManagedThreadId;
-        target.ThreadName = Thread.CurrentThread.Name;
+        target.ThreadId = caller.ManagedThreadId;
+        target.ThreadName = caller.Thread.Name;
         target.EstimatedBytes = bytes;
         return target;
     }
@@ -170,9 +168,8 @@ internal static class EventCapture
         }
     }
 
-    private static object?[]? CaptureScopes(IExternalScopeProvider provider)
+    private static object?[]? CaptureScopes(IExternalScopeProvider provider, List<object?> buffer)
     {
-        var buffer = t_scopes ??= [];
         buffer.Clear();
         provider.ForEachScope(static (scope, list) => list.Add(FreezeScope(scope)), buffer);
         if (buffer.Count == 0)

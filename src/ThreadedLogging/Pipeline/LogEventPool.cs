@@ -8,7 +8,7 @@ namespace ThreadedLogging;
 /// to copy, often twice, while the worker still holds it — the main cost of a burst of logging.
 /// </summary>
 /// <remarks>
-/// Callers take events from a thread-local chunk without any synchronisation; a worker gives events
+/// Callers take events from their thread's chunk (<see cref="CallerThread"/>) without any synchronisation; a worker gives events
 /// back in whole chunks, through a <see cref="Returner"/>, once their batch is done. The pool is a cache:
 /// an event that is never returned is simply collected, and the pool keeps no more events than the
 /// queues of the handlers that use it can hold (at most <see cref="MaxEventsPerHandler"/> each).
@@ -25,12 +25,6 @@ internal static class LogEventPool
     private static int s_fullChunks;
     private static int s_maxChunks;
 
-    [ThreadStatic]
-    private static LogEvent[]? t_chunk;
-
-    [ThreadStatic]
-    private static int t_count;
-
     /// <summary>Raises the pool's limit for one more handler whose queue holds <paramref name="capacity"/> events.</summary>
     public static void AddCapacity(int capacity) =>
         Interlocked.Add(ref s_maxChunks, (Math.Min(capacity, MaxEventsPerHandler) + ChunkSize - 1) / ChunkSize);
@@ -40,34 +34,34 @@ internal static class LogEventPool
         Interlocked.Add(ref s_maxChunks, -((Math.Min(capacity, MaxEventsPerHandler) + ChunkSize - 1) / ChunkSize));
 
     /// <summary>An event to fill: from this thread's chunk, else a chunk the workers gave back, else new.</summary>
-    public static LogEvent Rent()
+    public static LogEvent Rent(CallerThread caller)
     {
-        var chunk = t_chunk;
-        var count = t_count - 1;
+        var chunk = caller.Chunk;
+        var count = caller.ChunkCount - 1;
         if (chunk is not null && (uint)count < (uint)chunk.Length)
         {
-            t_count = count;
+            caller.ChunkCount = count;
             var pooled = chunk[count];
             chunk[count] = null!;
             return pooled;
         }
 
-        return RentSlow();
+        return RentSlow(caller);
     }
 
-    private static LogEvent RentSlow()
+    private static LogEvent RentSlow(CallerThread caller)
     {
-        if (t_chunk is { } spent)
+        if (caller.Chunk is { } spent)
         {
-            t_chunk = null;
+            caller.Chunk = null;
             EmptyChunks.Push(spent);
         }
 
         if (FullChunks.TryPop(out var chunk))
         {
             Interlocked.Decrement(ref s_fullChunks);
-            t_chunk = chunk;
-            t_count = chunk.Length - 1;
+            caller.Chunk = chunk;
+            caller.ChunkCount = chunk.Length - 1;
             var pooled = chunk[^1];
             chunk[^1] = null!;
             return pooled;

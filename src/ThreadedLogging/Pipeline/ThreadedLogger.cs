@@ -24,8 +24,10 @@ internal sealed class ThreadedLogger(ThreadedHandler handler, string category) :
                 return; // a full queue makes the call cheaper, not as dear as a kept event
             }
 
+            var caller = CallerThread.Current;
             var logEvent = EventCapture.Capture(
-                handler.PoolsEvents ? LogEventPool.Rent() : new LogEvent(),
+                handler.PoolsEvents ? LogEventPool.Rent(caller) : new LogEvent(),
+                caller,
                 category, logLevel, eventId, state, exception, formatter, handler.CapturedScopes, handler.Time.GetUtcNow());
             handler.Enqueue(logEvent);
         }
