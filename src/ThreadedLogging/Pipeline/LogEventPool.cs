@@ -29,9 +29,23 @@ internal static class LogEventPool
     public static void AddCapacity(int capacity) =>
         Interlocked.Add(ref s_maxChunks, (Math.Min(capacity, MaxEventsPerHandler) + ChunkSize - 1) / ChunkSize);
 
-    /// <summary>Lowers it again when the handler is disposed.</summary>
-    public static void RemoveCapacity(int capacity) =>
-        Interlocked.Add(ref s_maxChunks, -((Math.Min(capacity, MaxEventsPerHandler) + ChunkSize - 1) / ChunkSize));
+    /// <summary>Lowers it again when the handler is disposed; with no pooling handler left, the pool empties.</summary>
+    public static void RemoveCapacity(int capacity)
+    {
+        if (Interlocked.Add(ref s_maxChunks, -((Math.Min(capacity, MaxEventsPerHandler) + ChunkSize - 1) / ChunkSize)) <= 0)
+        {
+            while (FullChunks.TryPop(out _))
+            {
+                Interlocked.Decrement(ref s_fullChunks);
+            }
+        }
+    }
+
+    /// <summary>Gets how many chunks of events the pool holds (tests).</summary>
+    internal static int FullChunkCount => Volatile.Read(ref s_fullChunks);
+
+    /// <summary>Gets the pool's current limit in chunks (tests).</summary>
+    internal static int MaxChunkCount => Volatile.Read(ref s_maxChunks);
 
     /// <summary>An event to fill: from this thread's chunk, else a chunk the workers gave back, else new.</summary>
     public static LogEvent Rent(CallerThread caller)
