@@ -52,11 +52,7 @@ public sealed class FullTextIndexTests : IDisposable
             await store.AppendAsync(Batch("bravo", count: 20, first: 30), CancellationToken.None);
         }
 
-        SqliteConnection.ClearAllPools();
-        foreach (var file in Directory.GetFiles(_data.Path, SqliteFtsIndexer.FileName + "*"))
-        {
-            File.Delete(file);
-        }
+        DeleteIndexFiles();
 
         await using (var store = await OpenAsync())
         {
@@ -79,11 +75,7 @@ public sealed class FullTextIndexTests : IDisposable
             await store.AppendAsync(Batch("alpha", count: 12, first: 0), CancellationToken.None);
         }
 
-        SqliteConnection.ClearAllPools();
-        foreach (var file in Directory.GetFiles(_data.Path, SqliteFtsIndexer.FileName + "*"))
-        {
-            File.Delete(file);
-        }
+        DeleteIndexFiles();
 
         await File.WriteAllTextAsync(Path.Combine(_data.Path, SqliteFtsIndexer.FileName), new string('x', 8192));
 
@@ -181,6 +173,15 @@ public sealed class FullTextIndexTests : IDisposable
         Assert.Equal(0L, command.ExecuteScalar());
         command.CommandText = "PRAGMA user_version";
         Assert.Equal((long)SqliteSchema.Version, command.ExecuteScalar());
+    }
+
+    private void DeleteIndexFiles()
+    {
+        SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(_data.Path, SqliteFtsIndexer.FileName + "*"))
+        {
+            File.Delete(file);
+        }
     }
 
     private async Task<SqliteEventStore> OpenAsync()
