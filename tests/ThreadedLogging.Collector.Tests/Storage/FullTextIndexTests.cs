@@ -68,6 +68,55 @@ public sealed class FullTextIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task Stop_WhileTheIndexFileIsLocked_DoesNotHang_AndTheNextStartIndexesEverything()
+    {
+        await using (var first = await OpenAsync())
+        {
+            await first.AppendAsync(Batch("alpha", count: 2, first: 0), CancellationToken.None);
+        }
+
+        // Another process holds the index file's write lock: every index write fails at once (SQLITE_BUSY).
+        var appended = 0;
+        using (var blocker = new SqliteConnection($"Data Source={Path.Combine(_data.Path, SqliteFtsIndexer.FileName)};Pooling=False"))
+        {
+            blocker.Open();
+            using (var begin = blocker.CreateCommand())
+            {
+                begin.CommandText = "BEGIN IMMEDIATE";
+                begin.ExecuteNonQuery();
+            }
+
+            var store = new SqliteEventStore(_data.Path, TimeProvider.System, NullLogger<SqliteEventStore>.Instance)
+            {
+                FullTextBusyTimeoutSeconds = 1, // 0 would mean "wait forever" to Microsoft.Data.Sqlite
+                FullTextStopTimeout = TimeSpan.FromMilliseconds(200),
+            };
+            await store.InitializeAsync(CancellationToken.None);
+
+            // The indexer took the first group and keeps failing on it; append until its queue is full,
+            // then once more: that group is acknowledged, and the writer then waits on the full queue.
+            while (store.FullTextQueuedGroups < SqliteFtsIndexer.QueueCapacity)
+            {
+                await store.AppendAsync(Batch("bravo", count: 2, first: 2 + (2 * appended++)), CancellationToken.None);
+            }
+
+            await store.AppendAsync(Batch("bravo", count: 2, first: 2 + (2 * appended++)), CancellationToken.None);
+            var waiting = store.AppendAsync(Batch("bravo", count: 2, first: 2 + (2 * appended++)), CancellationToken.None);
+            Assert.False(waiting.IsCompleted);
+
+            // Returns: the waiting writer is released by abandoning the failing indexer, and the request
+            // queued behind it is still stored; nothing committed is lost.
+            await store.DisposeAsync();
+            Assert.Equal(2, (await waiting).Stored);
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using var reopened = await OpenAsync();
+        Assert.Equal(2 * appended, await CountAsync(reopened, "bravo"));
+        Assert.Equal(2 + (2 * appended), await CountAsync(reopened, "common"));
+    }
+
+    [Fact]
     public async Task Restart_WithAnIndexFileThatIsNotADatabase_RebuildsIt()
     {
         await using (var store = await OpenAsync())

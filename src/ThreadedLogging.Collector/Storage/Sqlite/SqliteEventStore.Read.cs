@@ -32,6 +32,9 @@ internal sealed partial class SqliteEventStore
         return Query(query, cancellationToken);
     }
 
+    /// <summary>Gets how many group commits wait for the full-text indexer (tests).</summary>
+    internal int FullTextQueuedGroups => _fts?.QueuedGroups ?? 0;
+
     /// <summary>Completes when every message committed so far can be found (benchmarks, tests).</summary>
     internal Task WaitForFullTextAsync(CancellationToken cancellationToken) =>
         _writer is { } writer && _fts is { } fts ? fts.WaitForAsync(writer.CommittedSeq, cancellationToken) : Task.CompletedTask;

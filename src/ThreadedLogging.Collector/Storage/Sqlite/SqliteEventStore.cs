@@ -15,6 +15,9 @@ internal sealed partial class SqliteEventStore : IEventStore
 {
     public const string FileName = "collector.db";
 
+    private const int SqliteCorrupt = 11;
+    private const int SqliteNotADatabase = 26;
+
     /// <summary>The most events one group commit takes from the queue (a request is never split).</summary>
     private const int MaxGroupEvents = 10_000;
 
@@ -54,6 +57,12 @@ internal sealed partial class SqliteEventStore : IEventStore
     }
 
     public string DatabasePath { get; }
+
+    /// <summary>Gets how long a full-text write waits for a lock held by another connection, in seconds.</summary>
+    internal int FullTextBusyTimeoutSeconds { get; init; } = 30;
+
+    /// <summary>Gets how long stopping waits for a full-text index that keeps failing before leaving the rest to the next start.</summary>
+    internal TimeSpan FullTextStopTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The full-text index's file, beside <see cref="DatabasePath"/>; rebuilt from the events when missing.</summary>
     public string FullTextPath { get; }
@@ -184,6 +193,15 @@ internal sealed partial class SqliteEventStore : IEventStore
             _queue.Writer.TryComplete();
             if (_writeLoop is not null)
             {
+                // The writer may wait on an indexer that keeps failing (its queue full): stop that indexer.
+                using var timeout = new CancellationTokenSource();
+                if (await Task.WhenAny(_writeLoop, Task.Delay(FullTextStopTimeout, _time, timeout.Token)) != _writeLoop)
+                {
+                    _fts?.Abort();
+                }
+
+                await timeout.CancelAsync();
+
                 await _writeLoop;
             }
 
@@ -202,7 +220,8 @@ internal sealed partial class SqliteEventStore : IEventStore
 
     /// <summary>
     /// Opens the full-text file and brings it up to the events. The file holds nothing that the events do
-    /// not: when SQLite cannot use it (not a database, corrupt), it is deleted and rebuilt.
+    /// not: when SQLite says it is not a database or corrupt, it is deleted and rebuilt (any other error,
+    /// such as a lock held by another process, fails the start as before).
     /// </summary>
     private (SqliteFtsIndexer Fts, long CommittedSeq) OpenFullText(SqliteConnection connection)
     {
@@ -211,10 +230,10 @@ internal sealed partial class SqliteEventStore : IEventStore
             SqliteFtsIndexer? fts = null;
             try
             {
-                fts = new SqliteFtsIndexer(FullTextPath, _logger);
+                fts = new SqliteFtsIndexer(FullTextPath, _logger, FullTextBusyTimeoutSeconds, FullTextStopTimeout);
                 return (fts, RepairFullText(connection, fts));
             }
-            catch (SqliteException e) when (attempt == 0)
+            catch (SqliteException e) when (attempt == 0 && e.SqliteErrorCode is SqliteNotADatabase or SqliteCorrupt)
             {
                 fts?.Dispose();
                 CollectorLog.FullTextIndexUnusable(_logger, e, FullTextPath);

@@ -29,25 +29,31 @@ internal sealed class SqliteFtsIndexer : IDisposable
         """;
 
     private readonly Channel<FtsWork> _work = Channel.CreateBounded<FtsWork>(
-        new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        new BoundedChannelOptions(QueueCapacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
 
     private readonly SqliteConnection _connection;
     private readonly RawStatement _insert;
     private readonly SqliteCommand _setState;
     private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _indexedSeq;
     private Task? _loop;
 
-    public SqliteFtsIndexer(string path, ILogger logger)
+    /// <param name="path">The index file.</param>
+    /// <param name="logger">Where write failures are reported.</param>
+    /// <param name="busyTimeoutSeconds">How long a write waits for another connection's lock (SQLite's busy timeout).</param>
+    /// <param name="stopTimeout">How long stopping waits for a failing write before <see cref="Abort"/>.</param>
+    public SqliteFtsIndexer(string path, ILogger logger, int busyTimeoutSeconds, TimeSpan stopTimeout)
     {
         _logger = logger;
+        StopTimeout = stopTimeout;
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = false,
-            DefaultTimeout = 30,
+            DefaultTimeout = busyTimeoutSeconds,
         }.ToString());
         _connection.Open();
         Execute(Schema);
@@ -62,6 +68,12 @@ internal sealed class SqliteFtsIndexer : IDisposable
 
     /// <summary>The indexed group at open; <see langword="null"/> for a new (or lost) index, which must be rebuilt.</summary>
     public long? StoredSeq { get; }
+
+    /// <summary>Gets how many groups wait for the indexer; at <see cref="QueueCapacity"/> the events' writer waits.</summary>
+    public int QueuedGroups => _work.Reader.Count;
+
+    /// <summary>The most groups that wait for the indexer before the events' writer does.</summary>
+    public const int QueueCapacity = 64;
 
     /// <summary>The last group commit whose messages can be found.</summary>
     public long IndexedSeq => Volatile.Read(ref _indexedSeq);
@@ -121,8 +133,17 @@ internal sealed class SqliteFtsIndexer : IDisposable
     public void Start() => _loop = Task.Run(LoopAsync);
 
     /// <summary>Queues a committed group for indexing; blocks the events' writer when the indexer is far behind.</summary>
-    public void Enqueue(long seq, List<(long Id, string Message)> texts) =>
-        _work.Writer.WriteAsync(new FtsWork(seq, texts)).AsTask().GetAwaiter().GetResult();
+    public void Enqueue(long seq, List<(long Id, string Message)> texts)
+    {
+        try
+        {
+            _work.Writer.WriteAsync(new FtsWork(seq, texts)).AsTask().GetAwaiter().GetResult();
+        }
+        catch (ChannelClosedException)
+        {
+            // Stopped (Abort): the group is named in fts_queue and is indexed at the next start.
+        }
+    }
 
     /// <summary>Completes when the messages of group <paramref name="seq"/> can be found.</summary>
     public async Task WaitForAsync(long seq, CancellationToken cancellationToken)
@@ -143,8 +164,25 @@ internal sealed class SqliteFtsIndexer : IDisposable
     public void Complete()
     {
         _work.Writer.TryComplete();
-        _loop?.GetAwaiter().GetResult();
+        if (_loop is { } loop && !loop.Wait(StopTimeout))
+        {
+            Abort();
+            loop.GetAwaiter().GetResult();
+        }
     }
+
+    /// <summary>
+    /// Stops now, indexing nothing more: a write that keeps failing must not hold up shutdown. What is
+    /// left is named in the main file's <c>fts_queue</c> and indexed at the next start.
+    /// </summary>
+    public void Abort()
+    {
+        _stop.Cancel();
+        _work.Writer.TryComplete();
+    }
+
+    /// <summary>Gets how long stopping waits for the index before <see cref="Abort"/>.</summary>
+    public TimeSpan StopTimeout { get; }
 
     public void Dispose()
     {
@@ -152,12 +190,13 @@ internal sealed class SqliteFtsIndexer : IDisposable
         _insert.Dispose();
         _setState.Dispose();
         _connection.Dispose();
+        _stop.Dispose();
     }
 
     private async Task LoopAsync()
     {
         var texts = new List<(long Id, string Message)>();
-        while (await _work.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (!_stop.IsCancellationRequested && await _work.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             // Everything queued goes in one transaction: the further behind, the larger the commits.
             texts.Clear();
@@ -180,7 +219,14 @@ internal sealed class SqliteFtsIndexer : IDisposable
                     // Nothing was committed; the main file's fts_queue still names these events. Retry
                     // (the events' writer waits once 64 groups are queued) rather than lose them.
                     CollectorLog.FullTextIndexFailed(_logger, e, attempt);
-                    await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 30)), TimeProvider.System).ConfigureAwait(false);
+                    try
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 30)), TimeProvider.System, _stop.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return; // stopping: the next start indexes these from fts_queue
+                    }
                 }
             }
 
