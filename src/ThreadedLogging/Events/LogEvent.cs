@@ -137,18 +137,19 @@ public sealed class LogEvent
     /// <summary>Sets the rendered message (a state without a template) or clears it.</summary>
     internal void SetMessage(string? message) => _message = message;
 
-    /// <summary>Drops every reference the event holds, before it goes back to the pool.</summary>
+    /// <summary>
+    /// Drops the references of this call before the event goes back to the pool: property values, message,
+    /// exception, scopes, trace. Category, template, event id and thread name stay (long-lived strings that
+    /// the next call usually has too, so <see cref="EventCapture"/> need not write them again); the capture
+    /// relies on the rest being null or default here.
+    /// </summary>
     internal void Clear()
     {
         _properties.AsSpan(0, _propertyCount).Clear();
         _propertyCount = 0;
         _message = null;
-        Category = string.Empty;
-        EventId = default;
-        Template = null;
         Exception = null;
         ScopeArray = null;
-        ThreadName = null;
         TraceId = default;
         SpanId = default;
         Sequence = 0;

@@ -60,21 +60,55 @@ internal static class EventCapture
         var activity = Activity.Current;
         target.Timestamp = timestamp;
         target.Level = level;
-        target.Category = category;
-        target.EventId = eventId;
-        target.Template = template;
-        target.SetMessage(message);
-        target.Exception = exception;
-        target.ScopeArray = scopes is null ? null : CaptureScopes(scopes, caller.Scopes);
+        target.ThreadId = caller.ManagedThreadId;
+        target.EstimatedBytes = bytes;
+
+        // A pooled event comes back with the category, template, event id and thread name of its last
+        // call (long-lived strings, kept on purpose): write a reference only when it differs, since every
+        // reference stored into a pooled (old) object goes through the GC's card-marking write barrier.
+        if (!ReferenceEquals(target.Category, category))
+        {
+            target.Category = category;
+        }
+
+        if (!ReferenceEquals(target.Template, template))
+        {
+            target.Template = template;
+        }
+
+        if (target.EventId.Id != eventId.Id || !ReferenceEquals(target.EventId.Name, eventId.Name))
+        {
+            target.EventId = eventId;
+        }
+
+        var threadName = caller.Thread.Name;
+        if (!ReferenceEquals(target.ThreadName, threadName))
+        {
+            target.ThreadName = threadName;
+        }
+
+        // The rest is null after Clear() and usually null again.
+        if (message is not null)
+        {
+            target.SetMessage(message);
+        }
+
+        if (exception is not null)
+        {
+            target.Exception = exception;
+        }
+
+        if (scopes is not null && CaptureScopes(scopes, caller.Scopes) is { } captured)
+        {
+            target.ScopeArray = captured;
+        }
+
         if (activity is not null)
         {
             target.TraceId = activity.TraceId;
             target.SpanId = activity.SpanId;
         }
 
-        target.ThreadId = caller.ManagedThreadId;
-        target.ThreadName = caller.Thread.Name;
-        target.EstimatedBytes = bytes;
         return target;
     }
 
