@@ -26,7 +26,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
     private readonly LogLevel _flushLevel;
     private readonly QueueFullMode _fullMode;
     private readonly bool _includeScopes;
-    private IExternalScopeProvider _scopeProvider = new LoggerExternalScopeProvider();
+    private ScopeReader _scopes = new(new LoggerExternalScopeProvider());
     private int _level;
     private const int CountShift = 40;
     private const long BytesMask = (1L << CountShift) - 1;
@@ -101,9 +101,9 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
     /// <summary>Whether log calls take their events from <see cref="LogEventPool"/> and the worker gives them back.</summary>
     internal bool PoolsEvents { get; }
 
-    internal IExternalScopeProvider ScopeProvider => _scopeProvider;
+    internal IExternalScopeProvider ScopeProvider => _scopes.Provider;
 
-    internal IExternalScopeProvider? CapturedScopes => _includeScopes ? _scopeProvider : null;
+    internal ScopeReader? CapturedScopes => _includeScopes ? _scopes : null;
 
     /// <inheritdoc />
     public ILogger CreateLogger(string categoryName)
@@ -116,7 +116,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
     public void SetScopeProvider(IExternalScopeProvider scopeProvider)
     {
         ArgumentNullException.ThrowIfNull(scopeProvider);
-        _scopeProvider = scopeProvider;
+        _scopes = new ScopeReader(scopeProvider);
     }
 
     internal bool IsEnabled(LogLevel level) => level != LogLevel.None && (int)level >= Volatile.Read(ref _level);
