@@ -22,6 +22,7 @@ public sealed class LogEvent
     private KeyValuePair<string, object?>[] _properties = NoProperties;
     private int _propertyCount;
     private PropertyList? _propertyList;
+    private InlineSlot[]? _inline;
 
     /// <summary>An empty event, filled by <see cref="EventCapture"/> from the pool.</summary>
     internal LogEvent()
@@ -67,7 +68,8 @@ public sealed class LogEvent
     public string? Template { get; internal set; }
 
     /// <summary>Gets the rendered message. Rendered on first access (on the worker), from the template and properties.</summary>
-    public string Message => _message ??= MessageTemplate.Render(Template, Properties);
+    /// <remarks>A pooled event renders on each access instead of keeping the text (see <see cref="InlineSlot"/>).</remarks>
+    public string Message => _message ?? (IsPooled ? Render() : _message = Render());
 
     /// <summary>Gets the structured properties of the event, captured as immutable values.</summary>
     public IReadOnlyList<KeyValuePair<string, object?>> Properties => _propertyList ??= new PropertyList(this);
@@ -112,6 +114,8 @@ public sealed class LogEvent
     /// <summary>Whether the event came from <see cref="LogEventPool"/> and may go back to it.</summary>
     internal bool IsPooled { get; set; }
 
+    private string Render() => MessageTemplate.Render(Template, PropertySpan, InlineSpan);
+
     /// <summary>Replaces property values (redaction). Called on the worker before the message is rendered.</summary>
     internal void ReplaceProperties(KeyValuePair<string, object?>[] properties)
     {
@@ -130,6 +134,28 @@ public sealed class LogEvent
         _propertyCount = count;
         return _properties.AsSpan(0, count);
     }
+
+    /// <summary>
+    /// Slots for value-type properties, as many as <see cref="PrepareProperties"/> prepared; only pooled events
+    /// use them (see <see cref="InlineSlot"/>). The capture marks such a property's value with an
+    /// <see cref="InlineKind"/>; readers go through <see cref="ValueAt"/>, <see cref="InlineSpan"/> or <see cref="Properties"/>.
+    /// </summary>
+    internal Span<InlineSlot> PrepareInline(int count)
+    {
+        if (_inline is null || _inline.Length < count)
+        {
+            _inline = new InlineSlot[Math.Max(count, 4)];
+        }
+
+        return _inline.AsSpan(0, count);
+    }
+
+    /// <summary>The inline slots, index for index with <see cref="PropertySpan"/>; empty when the event has none.</summary>
+    internal ReadOnlySpan<InlineSlot> InlineSpan => _inline is null ? default : _inline.AsSpan(0, Math.Min(_inline.Length, _propertyCount));
+
+    /// <summary>A property's value, boxed again when it is kept in an inline slot.</summary>
+    internal object? ValueAt(int index) =>
+        _properties[index].Value is InlineKind kind ? kind.Box(in _inline![index]) : _properties[index].Value;
 
     /// <summary>Sets how many of the prepared properties the capture kept.</summary>
     internal void SetPropertyCount(int count) => _propertyCount = count;
@@ -169,13 +195,15 @@ public sealed class LogEvent
         public int Count => owner._propertyCount;
 
         public KeyValuePair<string, object?> this[int index] =>
-            (uint)index < (uint)owner._propertyCount ? owner._properties[index] : throw new ArgumentOutOfRangeException(nameof(index));
+            (uint)index < (uint)owner._propertyCount
+                ? new(owner._properties[index].Key, owner.ValueAt(index))
+                : throw new ArgumentOutOfRangeException(nameof(index));
 
         public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
         {
             for (var i = 0; i < owner._propertyCount; i++)
             {
-                yield return owner._properties[i];
+                yield return this[i];
             }
         }
 

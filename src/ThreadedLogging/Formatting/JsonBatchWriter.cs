@@ -93,7 +93,7 @@ internal static class JsonBatchWriter
         if (logEvent.PropertyCount > 0)
         {
             json.WritePropertyName(PropertiesName);
-            WriteProperties(json, logEvent.PropertySpan, 0);
+            WriteProperties(json, logEvent.PropertySpan, logEvent.InlineSpan);
         }
 
         if (logEvent.Exception is { } exception)
@@ -181,6 +181,26 @@ internal static class JsonBatchWriter
         json.WriteEndObject();
     }
 
+    private static void WriteProperties(Utf8JsonWriter json, ReadOnlySpan<KeyValuePair<string, object?>> properties, ReadOnlySpan<InlineSlot> inline)
+    {
+        json.WriteStartObject();
+        for (var i = 0; i < properties.Length; i++)
+        {
+            var (key, value) = properties[i];
+            json.WritePropertyName(key);
+            if (value is InlineKind kind)
+            {
+                kind.WriteJson(json, in inline[i]);
+            }
+            else
+            {
+                WriteValue(json, value, 1);
+            }
+        }
+
+        json.WriteEndObject();
+    }
+
     private static void WriteProperties(Utf8JsonWriter json, ReadOnlySpan<KeyValuePair<string, object?>> properties, int depth)
     {
         json.WriteStartObject();
@@ -193,7 +213,8 @@ internal static class JsonBatchWriter
         json.WriteEndObject();
     }
 
-    private static void WriteValue(Utf8JsonWriter json, object? value, int depth)
+    /// <summary>Writes a property value (at <paramref name="depth"/> of nesting) as JSON.</summary>
+    internal static void WriteValue(Utf8JsonWriter json, object? value, int depth)
     {
         switch (value)
         {

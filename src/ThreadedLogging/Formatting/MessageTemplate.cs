@@ -16,7 +16,15 @@ internal static class MessageTemplate
     [ThreadStatic]
     private static StringBuilder? t_builder;
 
-    public static string Render(string? template, IReadOnlyList<KeyValuePair<string, object?>> values)
+    /// <summary>Renders with values from any list (tests, callers outside an event).</summary>
+    public static string Render(string? template, IReadOnlyList<KeyValuePair<string, object?>> values) =>
+        Render(template, [.. values], default);
+
+    /// <summary>
+    /// Renders with an event's properties; a value that is an <see cref="InlineKind"/> is read from the
+    /// slot of the same index in <paramref name="inline"/>.
+    /// </summary>
+    public static string Render(string? template, ReadOnlySpan<KeyValuePair<string, object?>> values, ReadOnlySpan<InlineSlot> inline)
     {
         if (string.IsNullOrEmpty(template))
         {
@@ -60,9 +68,17 @@ internal static class MessageTemplate
                 }
 
                 var spec = template.AsSpan(i + 1, close - i - 1);
-                if (hole < values.Count)
+                if (hole < values.Length)
                 {
-                    AppendHole(builder, spec, values[hole].Value);
+                    var value = values[hole].Value;
+                    if (value is InlineKind kind)
+                    {
+                        AppendInline(builder, spec, kind, in inline[hole]);
+                    }
+                    else
+                    {
+                        AppendHole(builder, spec, value);
+                    }
                 }
                 else
                 {
@@ -86,6 +102,23 @@ internal static class MessageTemplate
         }
 
         return rendered;
+    }
+
+    private static void AppendInline(StringBuilder builder, ReadOnlySpan<char> spec, InlineKind kind, in InlineSlot slot)
+    {
+        var formatStart = spec.IndexOf(':');
+        if (spec[..(formatStart >= 0 ? formatStart : spec.Length)].IndexOf(',') < 0)
+        {
+            // No alignment: format straight from the slot, as AppendHole formats an ISpanFormattable.
+            Span<char> buffer = stackalloc char[128];
+            if (kind.TryFormat(in slot, buffer, out var written, formatStart >= 0 ? spec[(formatStart + 1)..] : default))
+            {
+                builder.Append(buffer[..written]);
+                return;
+            }
+        }
+
+        AppendHole(builder, spec, kind.Box(in slot));
     }
 
     private static void AppendHole(StringBuilder builder, ReadOnlySpan<char> spec, object? value)

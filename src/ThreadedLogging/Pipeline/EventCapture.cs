@@ -21,7 +21,7 @@ internal static class EventCapture
         TState state,
         Exception? exception,
         Func<TState, Exception?, string> formatter,
-        IExternalScopeProvider? scopes,
+        ScopeReader? scopes,
         DateTimeOffset timestamp) =>
         Capture(new LogEvent(), CallerThread.Current, category, level, eventId, state, exception, formatter, scopes, timestamp);
 
@@ -35,7 +35,7 @@ internal static class EventCapture
         TState state,
         Exception? exception,
         Func<TState, Exception?, string> formatter,
-        IExternalScopeProvider? scopes,
+        ScopeReader? scopes,
         DateTimeOffset timestamp)
     {
         string? template = null;
@@ -98,7 +98,7 @@ internal static class EventCapture
             target.Exception = exception;
         }
 
-        if (scopes is not null && CaptureScopes(scopes, caller.Scopes) is { } captured)
+        if (scopes?.Capture(caller.Scopes) is { } captured)
         {
             target.ScopeArray = captured;
         }
@@ -126,6 +126,7 @@ internal static class EventCapture
         }
 
         var properties = target.PrepareProperties(size);
+        var inline = target.IsPooled ? target.PrepareInline(size) : default;
         var n = 0;
         for (var i = 0; i < size; i++)
         {
@@ -133,6 +134,14 @@ internal static class EventCapture
             if (pair.Key == OriginalFormat)
             {
                 template ??= pair.Value as string;
+                continue;
+            }
+
+            if (!inline.IsEmpty && InlineKind.TryStore(pair.Value, ref inline[n]) is { } kind)
+            {
+                // A pooled event keeps numbers, dates and guids by value, not the call's box (see InlineSlot).
+                bytes += 48 + (2 * pair.Key.Length);
+                properties[n++] = new KeyValuePair<string, object?>(pair.Key, kind);
                 continue;
             }
 
@@ -202,21 +211,8 @@ internal static class EventCapture
         }
     }
 
-    private static object?[]? CaptureScopes(IExternalScopeProvider provider, List<object?> buffer)
-    {
-        buffer.Clear();
-        provider.ForEachScope(static (scope, list) => list.Add(FreezeScope(scope)), buffer);
-        if (buffer.Count == 0)
-        {
-            return null;
-        }
-
-        var scopes = buffer.ToArray();
-        buffer.Clear();
-        return scopes;
-    }
-
-    private static object? FreezeScope(object? scope)
+    /// <summary>A scope's properties, frozen, or its text.</summary>
+    internal static object? FreezeScope(object? scope)
     {
         if (scope is IEnumerable<KeyValuePair<string, object?>> pairs)
         {
