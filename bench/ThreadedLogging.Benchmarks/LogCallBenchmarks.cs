@@ -78,18 +78,8 @@ public class LogCallBenchmarks
         _candidate = candidate;
         _logger = candidate.Logger;
 
-        // Warm up outside the measurement: run the path, drain, and give tiered compilation time to
-        // promote it (its call-counting delay is 100 ms), twice.
-        for (var round = 0; round < 2; round++)
-        {
-            for (var i = 0; i < 3; i++)
-            {
-                Run();
-            }
-
-            candidate.Drain();
-            Thread.Sleep(300);
-        }
+        // Warm up outside the measurement until the JIT has compiled everything the path and its worker run.
+        WarmUp.UntilJitQuiet(Run, candidate.Drain);
 
         // The bytes per call are the measured calls' only; the warm-up's calls still count for the drop audit.
         _warmupCalls = _calls;

@@ -123,11 +123,10 @@ public class PipelineStageBenchmarks
         _name = name;
         _handler = new ThreadedHandler(new DiscardSink(), new ThreadedHandlerOptions { QueueCapacity = 1_000_000, MaxQueueBytes = 1L << 31 });
         _logger = logger(_handler);
-        for (var round = 0; round < 2; round++)
-        {
-            for (var i = 0; i < 3; i++)
+        // Warm up the benchmark's own body (so that its counters only ever see its own work) until the JIT is quiet.
+        WarmUp.UntilJitQuiet(
+            () =>
             {
-                // Warm up the benchmark's own body, so that its counters only ever see its own work.
                 switch (name)
                 {
                     case nameof(EnqueueOnly):
@@ -140,11 +139,8 @@ public class PipelineStageBenchmarks
                         Calls();
                         break;
                 }
-            }
-
-            Drain();
-            Thread.Sleep(300);
-        }
+            },
+            Drain);
 
         // The bytes per call are the measured calls' only; the warm-up's calls still count for the drop audit.
         _warmupCalls = _calls;

@@ -33,6 +33,7 @@ internal static class QuickRun
         var iterations = 60;
         var names = new List<string>();
         var trace = false;
+        var perBurst = false;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--iterations")
@@ -42,6 +43,10 @@ internal static class QuickRun
             else if (args[i] == "--gc-trace")
             {
                 trace = true;
+            }
+            else if (args[i] == "--per-burst")
+            {
+                perBurst = true;
             }
             else if (args[i] != "--quick")
             {
@@ -61,20 +66,14 @@ internal static class QuickRun
             using var candidate = Candidates[name]();
             using var gcTrace = trace ? new GcTrace() : null;
             var logger = candidate.Logger;
-            // Warm up until tiered compilation has promoted the path (it promotes in the background,
-            // ~100 ms after the calls stop bringing new methods): two rounds of bursts and a pause.
-            for (var round = 0; round < 2; round++)
-            {
-                for (var warm = 0; warm < 10; warm++)
-                {
-                    Burst(logger);
-                    candidate.Drain();
-                }
-
-                Thread.Sleep(500);
-            }
+            // Warm up until tiered compilation has promoted everything the path and its worker run.
+            var rounds = WarmUp.UntilJitQuiet(() => Burst(logger), candidate.Drain);
+            Console.WriteLine($"// {name}: warmed up in {rounds} rounds of 5 bursts");
 
             var times = new double[iterations];
+            var collections = new int[iterations];
+            var waited = new double[iterations];
+            var paused = new double[iterations];
             long bytes = 0;
             var gc0 = GC.CollectionCount(0);
             var gc1 = GC.CollectionCount(1);
@@ -82,11 +81,23 @@ internal static class QuickRun
             for (var i = 0; i < iterations; i++)
             {
                 var before = GC.GetAllocatedBytesForCurrentThread();
+                var collected = GC.CollectionCount(0);
+                var (_, waitBefore) = SchedStat();
+                var pauseBefore = GC.GetTotalPauseDuration();
                 var started = Stopwatch.GetTimestamp();
                 Burst(logger);
                 times[i] = Stopwatch.GetElapsedTime(started).TotalNanoseconds / BenchConfig.CallsPerInvoke;
                 bytes += GC.GetAllocatedBytesForCurrentThread() - before;
+                collections[i] = GC.CollectionCount(0) - collected;
+                paused[i] = (GC.GetTotalPauseDuration() - pauseBefore).TotalNanoseconds / BenchConfig.CallsPerInvoke;
+                waited[i] = (SchedStat().WaitNs - waitBefore) / (double)BenchConfig.CallsPerInvoke;
                 candidate.Drain();
+            }
+
+            if (perBurst)
+            {
+                // Each burst's time and the GCs that ran during it: are the slow bursts the ones with a GC?
+                Console.WriteLine(string.Join(' ', times.Select((t, i) => string.Create(CultureInfo.InvariantCulture, $"{t:F0}{(collections[i] > 0 ? "*" + collections[i] + "/" + paused[i].ToString("F0", CultureInfo.InvariantCulture) : "")}{(waited[i] >= 1 ? "~" + waited[i].ToString("F0", CultureInfo.InvariantCulture) : "")}"))));
             }
 
             Array.Sort(times);
@@ -104,6 +115,23 @@ internal static class QuickRun
         for (var i = 0; i < BenchConfig.CallsPerInvoke; i++)
         {
             logger.LogInformation("Paid {Employee} {Amount}", "alice", 1200m);
+        }
+    }
+
+    /// <summary>
+    /// The calling thread's time on a CPU and waiting for one, in ns (Linux <c>/proc/thread-self/schedstat</c>):
+    /// a burst's wait time is what other threads (the worker, Kestrel) took from it. Zeros elsewhere.
+    /// </summary>
+    private static (long RunNs, long WaitNs) SchedStat()
+    {
+        try
+        {
+            var fields = File.ReadAllText("/proc/thread-self/schedstat").Split(' ');
+            return (long.Parse(fields[0], CultureInfo.InvariantCulture), long.Parse(fields[1], CultureInfo.InvariantCulture));
+        }
+        catch (IOException)
+        {
+            return (0, 0);
         }
     }
 

@@ -15,6 +15,11 @@ internal sealed class GcTrace : EventListener
 
     public ConcurrentDictionary<string, int> LargeTypes { get; } = new();
 
+    private readonly List<double> _suspensions = [];
+    private readonly List<double> _collections = [];
+    private DateTime _suspendBegan;
+    private DateTime _gcBegan;
+
     protected override void OnEventSourceCreated(EventSource eventSource)
     {
         if (eventSource.Name == "Microsoft-Windows-DotNETRuntime")
@@ -30,8 +35,23 @@ internal sealed class GcTrace : EventListener
             return;
         }
 
+        // Runtime events arrive on one dispatch thread, in order, stamped where they happened.
+        if (e.EventName.StartsWith("GCSuspendEEBegin", StringComparison.Ordinal))
+        {
+            _suspendBegan = e.TimeStamp;
+        }
+        else if (e.EventName.StartsWith("GCSuspendEEEnd", StringComparison.Ordinal) && _suspendBegan != default)
+        {
+            _suspensions.Add((e.TimeStamp - _suspendBegan).TotalMicroseconds);
+        }
+        else if (e.EventName.StartsWith("GCEnd", StringComparison.Ordinal) && _gcBegan != default)
+        {
+            _collections.Add((e.TimeStamp - _gcBegan).TotalMicroseconds);
+        }
+
         if (e.EventName.StartsWith("GCStart", StringComparison.Ordinal))
         {
+            _gcBegan = e.TimeStamp;
             var key = $"gen{Value(e, "Depth")} reason {Value(e, "Reason")}";
             Reasons.AddOrUpdate(key, 1, (_, n) => n + 1);
         }
@@ -43,6 +63,7 @@ internal sealed class GcTrace : EventListener
 
     public void Print()
     {
+        Console.WriteLine($"//   suspending threads for a GC, µs: {Summary(_suspensions)}; the GC itself, µs: {Summary(_collections)}");
         foreach (var (key, count) in Reasons.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             Console.WriteLine($"//   GC {key}: {count}");
@@ -52,6 +73,17 @@ internal sealed class GcTrace : EventListener
         {
             Console.WriteLine($"//   large/pinned allocation tick {key}: {count}");
         }
+    }
+
+    private static string Summary(List<double> values)
+    {
+        if (values.Count == 0)
+        {
+            return "none";
+        }
+
+        var sorted = values.Order().ToArray();
+        return System.FormattableString.Invariant($"median {sorted[sorted.Length / 2]:F0}, p90 {sorted[sorted.Length * 9 / 10]:F0}, max {sorted[^1]:F0} ({sorted.Length})");
     }
 
     private static string? Value(EventWrittenEventArgs e, string name)
