@@ -126,7 +126,7 @@ internal static class EventCapture
         }
 
         var properties = target.PrepareProperties(size);
-        var inline = target.IsPooled ? target.PrepareInline(size) : default;
+        Span<InlineSlot> inline = default;
         var n = 0;
         for (var i = 0; i < size; i++)
         {
@@ -137,15 +137,32 @@ internal static class EventCapture
                 continue;
             }
 
-            if (!inline.IsEmpty && InlineKind.TryStore(pair.Value, ref inline[n]) is { } kind)
+            var value = pair.Value;
+            if (value is string text)
             {
-                // A pooled event keeps numbers, dates and guids by value, not the call's box (see InlineSlot).
-                bytes += 48 + (2 * pair.Key.Length);
-                properties[n++] = new KeyValuePair<string, object?>(pair.Key, kind);
+                // The most common value first: immutable, kept as it is.
+                bytes += 32 + (2 * (pair.Key.Length + text.Length));
+                properties[n++] = pair;
                 continue;
             }
 
-            var value = Freeze(pair.Value);
+            if (value is not null && target.IsPooled)
+            {
+                // A pooled event keeps numbers, dates and guids by value, not the call's box (see InlineSlot).
+                if (inline.IsEmpty)
+                {
+                    inline = target.PrepareInline(size);
+                }
+
+                if (InlineKind.TryStore(value, ref inline[n]) is { } kind)
+                {
+                    bytes += 48 + (2 * pair.Key.Length);
+                    properties[n++] = new KeyValuePair<string, object?>(pair.Key, kind);
+                    continue;
+                }
+            }
+
+            value = Freeze(value);
             bytes += 32 + (2 * pair.Key.Length) + (value is string s ? 2 * s.Length : 16);
             properties[n++] = new KeyValuePair<string, object?>(pair.Key, value);
         }
