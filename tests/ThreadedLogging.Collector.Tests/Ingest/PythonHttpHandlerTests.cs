@@ -114,7 +114,11 @@ public sealed class PythonHttpHandlerTests
         await using var collector = await CollectorFixture.StartAsync();
         Dictionary<string, string> Record(string sequence) => new()
         {
-            ["name"] = "app", ["msg"] = "sent twice", ["levelno"] = "20", ["instanceId"] = "py-1", ["sequence"] = sequence,
+            ["name"] = "app",
+            ["msg"] = "sent twice",
+            ["levelno"] = "20",
+            ["instanceId"] = "py-1",
+            ["sequence"] = sequence,
         };
 
         // The same record retried: once with the same Idempotency-Key, once (another key) with the same instance and sequence.
