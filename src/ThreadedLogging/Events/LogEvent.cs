@@ -114,6 +114,9 @@ public sealed class LogEvent
     /// <summary>Whether the event came from <see cref="LogEventPool"/> and may go back to it.</summary>
     internal bool IsPooled { get; set; }
 
+    /// <summary>The message when it is known without rendering: set at the call (no template) or rendered and kept before.</summary>
+    internal string? KnownMessage => _message;
+
     private string Render() => MessageTemplate.Render(Template, PropertySpan, InlineSpan);
 
     /// <summary>Replaces property values (redaction). Called on the worker before the message is rendered.</summary>

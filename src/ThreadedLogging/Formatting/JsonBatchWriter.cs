@@ -56,9 +56,10 @@ internal static class JsonBatchWriter
         json.WriteString("batchId", batch.Id);
         WriteIdentity(json, identity);
         json.WriteStartArray("events");
+        var cache = EncodedTextCache.Current;
         for (var i = start; i < start + count; i++)
         {
-            WriteEvent(json, batch.Events[i], null);
+            WriteEvent(json, batch.Events[i], null, cache);
         }
 
         json.WriteEndArray();
@@ -67,13 +68,16 @@ internal static class JsonBatchWriter
     }
 
     /// <summary>Writes one event; with <paramref name="identity"/> the event carries the identity itself (NDJSON).</summary>
-    public static void WriteEvent(Utf8JsonWriter json, LogEvent logEvent, LogIdentity? identity)
+    public static void WriteEvent(Utf8JsonWriter json, LogEvent logEvent, LogIdentity? identity) =>
+        WriteEvent(json, logEvent, identity, EncodedTextCache.Current);
+
+    private static void WriteEvent(Utf8JsonWriter json, LogEvent logEvent, LogIdentity? identity, EncodedTextCache cache)
     {
         json.WriteStartObject();
         json.WriteString(TimestampName, logEvent.Timestamp.UtcDateTime); // ISO 8601, "Z", trailing zeros of the fraction trimmed
         var level = (int)logEvent.Level;
         json.WriteString(LevelPropertyName, (uint)level < (uint)LevelValues.Length ? LevelValues[level] : LevelValues[^1]);
-        json.WriteString(CategoryName, logEvent.Category);
+        cache.WriteString(json, CategoryName, logEvent.Category);
         if (logEvent.EventId.Id != 0)
         {
             json.WriteNumber(EventIdName, logEvent.EventId.Id);
@@ -81,19 +85,19 @@ internal static class JsonBatchWriter
 
         if (logEvent.EventId.Name is { } eventName)
         {
-            json.WriteString(EventNameName, eventName);
+            cache.WriteString(json, EventNameName, eventName);
         }
 
         if (logEvent.Template is { } template)
         {
-            json.WriteString(TemplateName, template);
+            cache.WriteString(json, TemplateName, template);
         }
 
-        json.WriteString(MessageName, logEvent.Message);
+        WriteMessage(json, logEvent, cache);
         if (logEvent.PropertyCount > 0)
         {
             json.WritePropertyName(PropertiesName);
-            WriteProperties(json, logEvent.PropertySpan, logEvent.InlineSpan);
+            WriteProperties(json, logEvent.PropertySpan, logEvent.InlineSpan, cache);
         }
 
         if (logEvent.Exception is { } exception)
@@ -122,7 +126,7 @@ internal static class JsonBatchWriter
         json.WriteNumber(ThreadIdName, logEvent.ThreadId);
         if (logEvent.ThreadName is { } threadName)
         {
-            json.WriteString(ThreadNameName, threadName);
+            cache.WriteString(json, ThreadNameName, threadName);
         }
 
         if (identity is not null)
@@ -132,6 +136,41 @@ internal static class JsonBatchWriter
 
         json.WriteNumber(SequenceName, logEvent.Sequence);
         json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Writes the rendered message without making a string of it: a template without holes is its own message
+    /// (and is long-lived, so its encoding is cached); otherwise it is rendered into a reused builder and copied.
+    /// </summary>
+    private static void WriteMessage(Utf8JsonWriter json, LogEvent logEvent, EncodedTextCache cache)
+    {
+        if (logEvent.KnownMessage is { } known)
+        {
+            json.WriteString(MessageName, known);
+        }
+        else if (logEvent.Template is not { Length: > 0 } template)
+        {
+            json.WriteString(MessageName, string.Empty);
+        }
+        else if (!MessageTemplate.HasHoles(template))
+        {
+            cache.WriteString(json, MessageName, template);
+        }
+        else
+        {
+            var builder = MessageTemplate.RenderToBuilder(template, logEvent.PropertySpan, logEvent.InlineSpan);
+            var chunks = builder.GetChunks();
+            if (chunks.MoveNext() && chunks.Current.Length == builder.Length)
+            {
+                json.WriteString(MessageName, chunks.Current.Span);
+            }
+            else
+            {
+                json.WriteString(MessageName, builder.ToString());
+            }
+
+            MessageTemplate.Release(builder);
+        }
     }
 
     private static void WriteIdentity(Utf8JsonWriter json, LogIdentity identity)
@@ -181,13 +220,13 @@ internal static class JsonBatchWriter
         json.WriteEndObject();
     }
 
-    private static void WriteProperties(Utf8JsonWriter json, ReadOnlySpan<KeyValuePair<string, object?>> properties, ReadOnlySpan<InlineSlot> inline)
+    private static void WriteProperties(Utf8JsonWriter json, ReadOnlySpan<KeyValuePair<string, object?>> properties, ReadOnlySpan<InlineSlot> inline, EncodedTextCache cache)
     {
         json.WriteStartObject();
         for (var i = 0; i < properties.Length; i++)
         {
             var (key, value) = properties[i];
-            json.WritePropertyName(key);
+            cache.WritePropertyName(json, key);
             if (value is InlineKind kind)
             {
                 kind.WriteJson(json, in inline[i]);

@@ -31,11 +31,26 @@ internal static class MessageTemplate
             return string.Empty;
         }
 
-        if (template.AsSpan().IndexOfAny('{', '}') < 0)
+        if (!HasHoles(template))
         {
             return template;
         }
 
+        var builder = RenderToBuilder(template, values, inline);
+        var rendered = builder.ToString();
+        Release(builder);
+        return rendered;
+    }
+
+    /// <summary>Whether rendering can change the template's text (it has braces); if not, the message is the template.</summary>
+    public static bool HasHoles(string template) => template.AsSpan().IndexOfAny('{', '}') >= 0;
+
+    /// <summary>
+    /// Renders into this thread's builder, for a caller that copies the text out (the JSON writer) without making
+    /// a string of it; call <see cref="Release"/> after.
+    /// </summary>
+    public static StringBuilder RenderToBuilder(string template, ReadOnlySpan<KeyValuePair<string, object?>> values, ReadOnlySpan<InlineSlot> inline)
+    {
         var builder = t_builder ??= new StringBuilder(256);
         builder.Clear();
         var hole = 0;
@@ -95,13 +110,16 @@ internal static class MessageTemplate
             }
         }
 
-        var rendered = builder.ToString();
+        return builder;
+    }
+
+    /// <summary>Done with the builder of <see cref="RenderToBuilder"/>: a huge message's buffer is not kept.</summary>
+    public static void Release(StringBuilder builder)
+    {
         if (builder.Capacity > 4096)
         {
-            t_builder = null; // do not keep a huge message's buffer
+            t_builder = null;
         }
-
-        return rendered;
     }
 
     private static void AppendInline(StringBuilder builder, ReadOnlySpan<char> spec, InlineKind kind, in InlineSlot slot)

@@ -43,6 +43,8 @@ public sealed class InlineValueTests
         Assert.True(pooled.Inline > 0, "the pooling handler kept no value inline: the test compares nothing");
         Assert.Equal(0, kept.Inline);
         Assert.Equal(kept.Message, pooled.Message);
+        Assert.Equal(pooled.Message, pooled.JsonMessage); // the JSON writer renders on its own, into a reused builder
+        Assert.Equal(kept.Message, kept.JsonMessage);
         Assert.Equal(kept.Json, pooled.Json);
         Assert.Equal(kept.Properties, pooled.Properties);
         Assert.Equal(Values.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)), pooled.Properties);
@@ -87,7 +89,7 @@ public sealed class InlineValueTests
         return Assert.Single(sink.Captured);
     }
 
-    private sealed record Captured(string Message, string Json, IReadOnlyList<string?> Properties, int Inline);
+    private sealed record Captured(string Message, string Json, string? JsonMessage, IReadOnlyList<string?> Properties, int Inline);
 
     /// <summary>The same, declared as copying during the send: its handler pools events.</summary>
     private sealed class CopyingSink : RecordingSink, ICopiesEvents;
@@ -141,6 +143,7 @@ public sealed class InlineValueTests
                     _captured.Add(new Captured(
                         e.Message,
                         comparable,
+                        written.GetProperty("message").GetString(),
                         [.. e.Properties.Select(p => Convert.ToString(p.Value, CultureInfo.InvariantCulture))],
                         inline));
                 }
