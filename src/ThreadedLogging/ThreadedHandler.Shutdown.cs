@@ -18,7 +18,7 @@ public partial class ThreadedHandler
             {
                 Enqueued = _queue.Enqueued,
                 Sent = Interlocked.Read(ref _sent),
-                Dropped = Interlocked.Read(ref _dropped),
+                Dropped = Interlocked.Read(ref _dropped) + Volatile.Read(ref _queueDrops),
                 Retried = Interlocked.Read(ref _retried),
                 Failed = Interlocked.Read(ref _failed),
                 Spooled = Math.Max(0, Interlocked.Read(ref _spooled)),

@@ -26,6 +26,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
     private readonly LogLevel _flushLevel;
     private readonly QueueFullMode _fullMode;
     private readonly bool _includeScopes;
+    private readonly bool _systemClock;
     private ScopeReader _scopes = new(new LoggerExternalScopeProvider());
     private int _level;
     private const int CountShift = 40;
@@ -46,6 +47,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         options.Validate();
         _sink = sink;
         Time = options.TimeProvider;
+        _systemClock = ReferenceEquals(Time, TimeProvider.System);
         Identity = LogIdentity.From(options);
         _capacity = options.QueueCapacity;
         _queue = new EventRing(_capacity);

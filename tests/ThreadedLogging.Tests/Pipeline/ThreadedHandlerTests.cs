@@ -54,6 +54,83 @@ public sealed class ThreadedHandlerTests
     }
 
     [Fact]
+    public async Task Drop_notice_says_how_many_were_dropped_and_between_which_times()
+    {
+        var start = new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+        var time = new FakeTimeProvider(start);
+        var (sink, handler, logger) = await FullQueueAsync(o => o.TimeProvider = time);
+        await using (handler)
+        {
+            time.Advance(TimeSpan.FromMinutes(1));
+            for (var i = 0; i < 3; i++)
+            {
+                logger.LogInformation("dropped early {N}", i);
+            }
+
+            time.Advance(TimeSpan.FromMinutes(2));
+            for (var i = 0; i < 2; i++)
+            {
+                logger.LogInformation("dropped late {N}", i);
+            }
+
+            var (count, first, last) = await NoticeAsync(sink, handler);
+            Assert.Equal(5L, count);
+            Assert.Equal(start.AddMinutes(1), first);
+            Assert.Equal(start.AddMinutes(3), last);
+        }
+    }
+
+    [Fact]
+    public async Task Drop_notice_times_with_the_system_clock_lie_within_the_drops()
+    {
+        // The system clock is read at most once per coarse tick for drops: the times may lag the last drop by a
+        // tick, but never leave the span in which the drops happened.
+        var (sink, handler, logger) = await FullQueueAsync(null);
+        await using (handler)
+        {
+            var before = DateTimeOffset.UtcNow;
+            for (var i = 0; i < 10_000; i++)
+            {
+                logger.LogInformation("dropped {N}", i);
+            }
+
+            var after = DateTimeOffset.UtcNow;
+            var (count, first, last) = await NoticeAsync(sink, handler);
+            Assert.Equal(10_000L, count);
+            Assert.InRange(first, before, after);
+            Assert.InRange(last, first, after);
+        }
+    }
+
+    /// <summary>A handler whose worker hangs in a gated send while its queue of 10 is full: the next call is dropped.</summary>
+    private static async Task<(CollectingSink Sink, ThreadedHandler Handler, ILogger Logger)> FullQueueAsync(Action<ThreadedHandlerOptions>? configure)
+    {
+        var sink = new CollectingSink();
+        var handler = new ThreadedHandler(sink, Options(o => { o.QueueCapacity = 10; o.BatchSize = 10; configure?.Invoke(o); }));
+        var logger = handler.CreateLogger("App");
+        logger.LogInformation("held");
+        _ = handler.FlushAsync(); // wake the worker, which now hangs in the gated send
+        await sink.SendStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        for (var i = 0; i < 10; i++)
+        {
+            logger.LogInformation("queued {N}", i);
+        }
+
+        Assert.Equal(0, handler.Statistics.Dropped);
+        return (sink, handler, logger);
+    }
+
+    private static async Task<(long Count, DateTimeOffset First, DateTimeOffset Last)> NoticeAsync(CollectingSink sink, ThreadedHandler handler)
+    {
+        sink.Open();
+        Assert.True(await handler.FlushAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token));
+        var notice = Assert.Single(sink.Notices);
+        var properties = notice.Properties.ToDictionary(p => p.Key, p => p.Value);
+        Assert.Equal(handler.Statistics.Dropped, properties["DroppedCount"]);
+        return ((long)properties["DroppedCount"]!, (DateTimeOffset)properties["FirstDrop"]!, (DateTimeOffset)properties["LastDrop"]!);
+    }
+
+    [Fact]
     public async Task Worker_ManyEvents_DeliversInOrderWithIncreasingSequence()
     {
         var sink = new CollectingSink().Open();
