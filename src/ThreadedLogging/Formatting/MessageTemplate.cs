@@ -53,60 +53,20 @@ internal static class MessageTemplate
     {
         var builder = t_builder ??= new StringBuilder(256);
         builder.Clear();
-        var hole = 0;
-        var i = 0;
-        while (i < template.Length)
+        Span<char> buffer = stackalloc char[128]; // for values that format into a span, once per message
+        foreach (var segment in ParsedTemplate.Get(template).Segments)
         {
-            // Literal text up to the next brace, in one append.
-            var next = template.AsSpan(i).IndexOfAny('{', '}');
-            if (next < 0)
+            if (segment.Hole < 0 || segment.Hole >= values.Length)
             {
-                builder.Append(template, i, template.Length - i);
-                break;
+                builder.Append(template, segment.Start, segment.Length); // literal text, or a hole without a value as written
             }
-
-            builder.Append(template, i, next);
-            i += next;
-            var c = template[i];
-            if (i + 1 < template.Length && template[i + 1] == c)
+            else if (values[segment.Hole].Value is InlineKind kind)
             {
-                builder.Append(c); // "{{" or "}}"
-                i += 2;
-            }
-            else if (c == '{')
-            {
-                var close = template.IndexOf('}', i + 1);
-                if (close < 0)
-                {
-                    builder.Append(template, i, template.Length - i);
-                    break;
-                }
-
-                var spec = template.AsSpan(i + 1, close - i - 1);
-                if (hole < values.Length)
-                {
-                    var value = values[hole].Value;
-                    if (value is InlineKind kind)
-                    {
-                        AppendInline(builder, spec, kind, in inline[hole]);
-                    }
-                    else
-                    {
-                        AppendHole(builder, spec, value);
-                    }
-                }
-                else
-                {
-                    builder.Append(template, i, close - i + 1);
-                }
-
-                hole++;
-                i = close + 1;
+                AppendInline(builder, buffer, segment, kind, in inline[segment.Hole]);
             }
             else
             {
-                builder.Append(c);
-                i++;
+                AppendHole(builder, buffer, segment, values[segment.Hole].Value);
             }
         }
 
@@ -122,53 +82,35 @@ internal static class MessageTemplate
         }
     }
 
-    private static void AppendInline(StringBuilder builder, ReadOnlySpan<char> spec, InlineKind kind, in InlineSlot slot)
+    private static void AppendInline(StringBuilder builder, Span<char> buffer, in ParsedTemplate.Segment hole, InlineKind kind, in InlineSlot slot)
     {
-        var formatStart = spec.IndexOf(':');
-        if (spec[..(formatStart >= 0 ? formatStart : spec.Length)].IndexOf(',') < 0)
+        // No alignment: format straight from the slot, as AppendHole formats an ISpanFormattable.
+        if (hole.Alignment == 0 && kind.TryFormat(in slot, buffer, out var written, hole.Format))
         {
-            // No alignment: format straight from the slot, as AppendHole formats an ISpanFormattable.
-            Span<char> buffer = stackalloc char[128];
-            if (kind.TryFormat(in slot, buffer, out var written, formatStart >= 0 ? spec[(formatStart + 1)..] : default))
-            {
-                builder.Append(buffer[..written]);
-                return;
-            }
+            builder.Append(buffer[..written]);
+            return;
         }
 
-        AppendHole(builder, spec, kind.Box(in slot));
+        AppendHole(builder, buffer, hole, kind.Box(in slot));
     }
 
-    private static void AppendHole(StringBuilder builder, ReadOnlySpan<char> spec, object? value)
+    private static void AppendHole(StringBuilder builder, Span<char> buffer, in ParsedTemplate.Segment hole, object? value)
     {
-        var formatStart = spec.IndexOf(':');
-        var formatSpan = formatStart >= 0 ? spec[(formatStart + 1)..] : default;
-        var nameAndAlignment = formatStart >= 0 ? spec[..formatStart] : spec;
-        var comma = nameAndAlignment.IndexOf(',');
-        var alignment = 0;
-        if (comma >= 0)
+        if (hole.Alignment == 0 && value is ISpanFormattable formattable and not IEnumerable
+            && formattable.TryFormat(buffer, out var written, hole.Format, CultureInfo.InvariantCulture))
         {
-            _ = int.TryParse(nameAndAlignment[(comma + 1)..].Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out alignment);
+            builder.Append(buffer[..written]);
+            return;
         }
 
-        if (alignment == 0 && value is ISpanFormattable formattable and not IEnumerable)
+        var text = FormatValue(value, hole.Format);
+        if (hole.Alignment > 0)
         {
-            Span<char> buffer = stackalloc char[128];
-            if (formattable.TryFormat(buffer, out var written, formatSpan, CultureInfo.InvariantCulture))
-            {
-                builder.Append(buffer[..written]);
-                return;
-            }
+            builder.Append(text.PadLeft(hole.Alignment));
         }
-
-        var text = FormatValue(value, formatStart >= 0 ? formatSpan.ToString() : null);
-        if (alignment > 0)
+        else if (hole.Alignment < 0)
         {
-            builder.Append(text.PadLeft(alignment));
-        }
-        else if (alignment < 0)
-        {
-            builder.Append(text.PadRight(-alignment));
+            builder.Append(text.PadRight(-hole.Alignment));
         }
         else
         {

@@ -15,7 +15,18 @@ public sealed class MessageTemplateTests
         { "date {When:yyyy-MM-dd}", [new DateTime(2026, 11, 24)] },
         { "missing {One} {Two}", ["only one"] },
         { "nulls in {Items}", [new object?[] { "a", null }] },
+        { "{{{X}}} triple", [7] },
+        { "[{X,-8:F1}|{Y,6:0.0}]", [2.25, 1200.5m] },
+        { "{First}{Second}", [1L, new Guid("0f8fad5b-d9cb-469f-a165-70867728950e")] },
     };
+
+    [Fact]
+    public void Render_TemplateMelWouldRefuse_KeepsTheOddBracesAsWritten()
+    {
+        // MEL throws on these; a state of another library may still carry them as {OriginalFormat}.
+        Assert.Equal("a } b x c", MessageTemplate.Render("a } b {X} c", [new("X", "x")]));
+        Assert.Equal("open x and {unclosed", MessageTemplate.Render("open {X} and {unclosed", [new("X", "x")]));
+    }
 
     [Theory]
     [MemberData(nameof(Cases))]
