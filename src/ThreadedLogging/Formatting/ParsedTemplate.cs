@@ -1,20 +1,17 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 
 namespace ThreadedLogging;
 
 /// <summary>
 /// A message template cut once into literal runs and holes (with each hole's alignment and format), so that
 /// rendering the many events of one log site does not scan and parse the same template again.
-/// <see cref="Get"/> keeps the parses of recent templates per thread, keyed by reference: a template is the
-/// call site's string literal, the same object on every call.
+/// <see cref="Get"/> keeps the parses of recent templates per thread, keyed by reference
+/// (<see cref="ReferenceKeyedCache{T}"/>): a template is the call site's string literal, the same object on every call.
 /// </summary>
 internal sealed class ParsedTemplate
 {
-    private const int CacheSize = 256;
-
     [ThreadStatic]
-    private static (string? Template, ParsedTemplate? Parsed)[]? t_cache;
+    private static ReferenceKeyedCache<ParsedTemplate>? t_cache;
 
     private ParsedTemplate(Segment[] segments) => Segments = segments;
 
@@ -22,17 +19,7 @@ internal sealed class ParsedTemplate
     public Segment[] Segments { get; }
 
     /// <summary>The parse of <paramref name="template"/>, from this thread's cache when it was parsed before.</summary>
-    public static ParsedTemplate Get(string template)
-    {
-        var cache = t_cache ??= new (string?, ParsedTemplate?)[CacheSize];
-        ref var entry = ref cache[RuntimeHelpers.GetHashCode(template) & (CacheSize - 1)];
-        if (!ReferenceEquals(entry.Template, template))
-        {
-            entry = (template, Parse(template));
-        }
-
-        return entry.Parsed!;
-    }
+    public static ParsedTemplate Get(string template) => (t_cache ??= new ReferenceKeyedCache<ParsedTemplate>(Parse)).Get(template);
 
     /// <summary>
     /// Cuts the template as MEL's formatter reads it: <c>{{</c> and <c>}}</c> are literal braces, a lone
