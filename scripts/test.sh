@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test project of the solution and ends with one line: "N passed, N failed".
-# Servers the tests need (CPython, the SQS emulator, PostgreSQL, Chromium) are started by the tests
-# themselves, bound to 127.0.0.1; scripts/install-test-deps.sh installs them on a fresh machine.
+# First installs what the tests need (scripts/install-test-deps.sh: idempotent, skips what is there),
+# so this one command is the whole set-up on a fresh clone. Servers the tests use (CPython, the SQS
+# emulator) are started by the tests themselves, bound to 127.0.0.1.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+bash scripts/install-test-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 results=$(mktemp -d)
 dotnet test ThreadedLogging.sln --logger trx --results-directory "$results" "$@"
 rc=$?

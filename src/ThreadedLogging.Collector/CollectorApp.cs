@@ -68,7 +68,18 @@ internal static class CollectorApp
         app.MapSqsIngest();
         app.MapQuery();
         app.MapSupportUi();
+        app.Lifetime.ApplicationStarted.Register(() => LogSupportPage(app));
         return app;
+    }
+
+    /// <summary>Says where the support page is, once Kestrel knows its real addresses (port 0 included).</summary>
+    private static void LogSupportPage(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ThreadedLogging.Collector");
+        foreach (var url in app.Urls)
+        {
+            Diagnostics.CollectorLog.SupportPageAt(logger, url.TrimEnd('/') + "/");
+        }
     }
 
     private static CollectorOptions BindOptions(IConfiguration configuration)

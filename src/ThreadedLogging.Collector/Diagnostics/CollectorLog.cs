@@ -29,4 +29,7 @@ internal static partial class CollectorLog
 
     [LoggerMessage(9, LogLevel.Warning, "The full-text index {Path} cannot be used; it is deleted and rebuilt from the events")]
     public static partial void FullTextIndexUnusable(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(10, LogLevel.Information, "Support page: {Url}  (ingest at {Url}log/{{user}}, query API at {Url}api/events)")]
+    public static partial void SupportPageAt(ILogger logger, string url);
 }
