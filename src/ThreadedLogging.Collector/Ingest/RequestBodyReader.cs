@@ -11,7 +11,11 @@ namespace ThreadedLogging.Collector.Ingest;
 /// </summary>
 internal static class RequestBodyReader
 {
-    public static async Task<byte[]> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    public static Task<byte[]> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken) =>
+        ReadAsync(request, limit, text: true, cancellationToken);
+
+    /// <summary>Reads the body; a <paramref name="text"/> body must be UTF-8 (a binary one, e.g. protobuf, is not checked).</summary>
+    public static async Task<byte[]> ReadAsync(HttpRequest request, long limit, bool text, CancellationToken cancellationToken)
     {
         if (request.ContentLength > limit)
         {
@@ -35,7 +39,7 @@ internal static class RequestBodyReader
         try
         {
             var body = await ReadLimitedAsync(source, limit, gzip, cancellationToken);
-            if (!Utf8.IsValid(body))
+            if (text && !Utf8.IsValid(body))
             {
                 throw IngestRejectedException.BadRequest("body is not valid UTF-8");
             }

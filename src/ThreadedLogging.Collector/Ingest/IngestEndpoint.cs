@@ -1,0 +1,82 @@
+using ThreadedLogging.Collector.Diagnostics;
+using ThreadedLogging.Collector.Storage;
+
+namespace ThreadedLogging.Collector.Ingest;
+
+/// <summary>
+/// One HTTP ingest request through a decoder: admission, the body (size cap, one capped gunzip), the decoder, one
+/// transaction. Each endpoint says how its protocol answers a stored batch and an error. A 4xx stores nothing; a
+/// decoder bug is a logged 500 naming the format (not a 503 a client would retry forever); only the store's
+/// failure is a 503 with <c>Retry-After</c>.
+/// </summary>
+internal sealed class IngestEndpoint(IEventStore store, CollectorOptions options, TimeProvider time, IngestAdmission admission, ILogger<IngestPipeline> logger)
+{
+    private readonly string _overloadRetryAfter = ((int)Math.Ceiling(options.OverloadRetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public async Task<IResult> HandleAsync(
+        HttpContext context, IEventDecoder decoder, string path, Func<AppendResult, IResult> stored, Func<int, string, IResult> error)
+    {
+        if (!admission.TryEnter())
+        {
+            CollectorLog.IngestOverloaded(logger, admission.Pending);
+            context.Response.Headers.RetryAfter = _overloadRetryAfter;
+            return error(StatusCodes.Status429TooManyRequests, $"collector overloaded ({admission.Pending} requests in progress); retry after {_overloadRetryAfter} s");
+        }
+
+        try
+        {
+            var limits = new IngestLimits(options, time.GetUtcNow());
+            limits.Field(path, "path", -1);
+            RequestBodyReader.AllowBody(context, options.MaxRequestBodyBytes);
+            var body = await RequestBodyReader.ReadAsync(context.Request, options.MaxRequestBodyBytes, decoder.IsText, context.RequestAborted);
+            var key = context.Request.Headers[IngestPipeline.IdempotencyKeyHeader] is { Count: > 0 } header && !string.IsNullOrWhiteSpace(header[0]) ? header[0]!.Trim() : null;
+            EventBatch batch;
+            try
+            {
+                batch = decoder.Decode(new IngestRequest(body, path, limits.Field(key, IngestPipeline.IdempotencyKeyHeader, -1)), limits);
+            }
+            catch (Exception e) when (e is not IngestRejectedException)
+            {
+                CollectorLog.DecoderFailed(logger, e, decoder.Name, path);
+                return error(StatusCodes.Status500InternalServerError, $"internal error reading the {decoder.Name} body");
+            }
+
+            AppendResult result;
+            try
+            {
+                // Not the request's token: once decoded, the batch is stored whole even if the client goes away.
+                result = await store.AppendAsync(batch, CancellationToken.None);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                CollectorLog.StoreFailed(logger, e);
+                context.Response.Headers.RetryAfter = "5";
+                return error(StatusCodes.Status503ServiceUnavailable, "storage unavailable; retry later");
+            }
+
+            if (result.Duplicate)
+            {
+                CollectorLog.DuplicateBatch(logger, batch.BatchKey);
+            }
+            else
+            {
+                CollectorLog.BatchStored(logger, result.Stored, result.Accepted, decoder.Name, path, batch.BatchKey);
+            }
+
+            return stored(result);
+        }
+        catch (IngestRejectedException e)
+        {
+            CollectorLog.IngestRejected(logger, path, e.StatusCode, e.Message);
+            return error(e.StatusCode, e.Message);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return error(StatusCodes.Status400BadRequest, "request aborted");
+        }
+        finally
+        {
+            admission.Exit();
+        }
+    }
+}
