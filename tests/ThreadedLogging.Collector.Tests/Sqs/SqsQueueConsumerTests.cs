@@ -1,12 +1,13 @@
 using Amazon.SQS.Model;
 using Microsoft.Extensions.Logging.Abstractions;
-using ThreadedLogging.Aws.Tests.Support;
+using ThreadedLogging.Collector.Tests.Support;
+using ThreadedLogging.Testing;
 using ThreadedLogging.Collector;
 using ThreadedLogging.Collector.Ingest.Sqs;
 using ThreadedLogging.Collector.Storage;
 using ThreadedLogging.Collector.Storage.Sqlite;
 
-namespace ThreadedLogging.Aws.Tests.Collector;
+namespace ThreadedLogging.Collector.Tests.Sqs;
 
 public sealed class SqsQueueConsumerTests(SqsEmulatorFixture sqs) : IClassFixture<SqsEmulatorFixture>
 {
