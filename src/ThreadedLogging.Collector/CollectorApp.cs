@@ -3,7 +3,7 @@ using ThreadedLogging.Collector.Ingest.Formats;
 using ThreadedLogging.Collector.Ingest.Sqs;
 using ThreadedLogging.Collector.Query;
 using ThreadedLogging.Collector.Security;
-using ThreadedLogging.Collector.Storage.Sqlite;
+using ThreadedLogging.Collector.Storage;
 using ThreadedLogging.Collector.Web;
 
 namespace ThreadedLogging.Collector;
@@ -52,8 +52,8 @@ internal static class CollectorApp
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new ApiKeyRing(options));
-        builder.Services.AddSqliteEventStore(options.DataDirectory);
-        builder.Services.AddSqsIngest(builder.Configuration, options);
+        builder.Services.AddEventStore(builder.Configuration, options);
+        builder.Services.AddSqsIngest(builder.Configuration);
         builder.Services.AddSingleton<IngestPipeline>();
         builder.Services.AddSingleton<IngestAdmission>();
         builder.Services.AddSingleton<IngestEndpoint>();
