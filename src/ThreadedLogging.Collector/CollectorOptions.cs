@@ -1,3 +1,5 @@
+using ThreadedLogging.Collector.Storage;
+
 namespace ThreadedLogging.Collector;
 
 /// <summary>
@@ -8,6 +10,9 @@ internal sealed class CollectorOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Collector";
+
+    /// <summary>Gets or sets where events are kept: <c>sqlite</c> (a file in <see cref="DataDirectory"/>) or <c>postgres</c> (<c>ConnectionStrings:Events</c>). The default value is <c>sqlite</c>.</summary>
+    public string Store { get; set; } = StoreEngines.Sqlite;
 
     /// <summary>Gets or sets the folder of the SQLite database, relative to the current directory. The default value is <c>data</c>.</summary>
     public string DataDirectory { get; set; } = "data";
@@ -52,6 +57,11 @@ internal sealed class CollectorOptions
         if (string.IsNullOrWhiteSpace(DataDirectory))
         {
             errors.Add("Collector:DataDirectory must not be empty (set it with --data <dir>).");
+        }
+
+        if (!StoreEngines.IsKnown(Store))
+        {
+            errors.Add($"Collector:Store must be '{StoreEngines.Sqlite}' or '{StoreEngines.Postgres}' (was '{Store}').");
         }
 
         if (MaxRequestBodyBytes is < 1024 or > 1L << 30)
