@@ -32,4 +32,10 @@ internal static partial class CollectorLog
 
     [LoggerMessage(10, LogLevel.Information, "Support page: {Url}  (ingest at {Url}log/{{user}}, query API at {Url}api/events)")]
     public static partial void SupportPageAt(ILogger logger, string url);
+
+    [LoggerMessage(11, LogLevel.Information, "Retention removed {ByAge} events older than {Cutoff:O} and {BySize} events to stay under the size cap; partitions dropped: [{Partitions}]")]
+    public static partial void RetentionRemoved(ILogger logger, long byAge, DateTimeOffset cutoff, long bySize, string partitions);
+
+    [LoggerMessage(12, LogLevel.Error, "Retention failed; it runs again in {Interval}")]
+    public static partial void RetentionFailed(ILogger logger, Exception exception, TimeSpan interval);
 }

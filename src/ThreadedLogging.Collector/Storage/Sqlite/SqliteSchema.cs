@@ -7,7 +7,7 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 2;
+    public const int Version = 3;
 
     public const string Create = """
         PRAGMA journal_mode = WAL;
@@ -71,7 +71,14 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_users_last_seen ON users (last_seen);
 
-        PRAGMA user_version = 2;
+        -- Retention (SqliteRetention): every event id below purged_below has been removed; the full-text
+        -- file catches up to this mark.
+        CREATE TABLE IF NOT EXISTS retention_state (
+            id INTEGER PRIMARY KEY CHECK (id = 0),
+            purged_below INTEGER NOT NULL
+        );
+
+        PRAGMA user_version = 3;
         """;
 
     public const string InsertEvent = """
