@@ -29,7 +29,7 @@ internal sealed class CollectorOptions
     /// <summary>Gets or sets the longest identity field (app, user, machine, category, path, ids). The default value is 1024.</summary>
     public int MaxFieldLength { get; set; } = 1024;
 
-    /// <summary>Gets or sets how far in the future an event's timestamp may be. The default value is one day.</summary>
+    /// <summary>Gets or sets how far in the future an event's timestamp may be (at most 10 years). The default value is one day.</summary>
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>Gets or sets the keys accepted for ingest. Empty: ingest is open (loopback only, or <see cref="AllowUnauthenticated"/>).</summary>
@@ -97,9 +97,9 @@ internal sealed class CollectorOptions
             errors.Add($"Collector:MaxFieldLength must be between 16 and 65536 (was {MaxFieldLength}).");
         }
 
-        if (MaxClockSkew < TimeSpan.Zero)
+        if (MaxClockSkew < TimeSpan.Zero || MaxClockSkew > TimeSpan.FromDays(3650))
         {
-            errors.Add($"Collector:MaxClockSkew must not be negative (was {MaxClockSkew}).");
+            errors.Add($"Collector:MaxClockSkew must be between 00:00:00 and 3650.00:00:00 (was {MaxClockSkew}).");
         }
 
         if (MaxQueryLimit is < 1 or > 100_000)

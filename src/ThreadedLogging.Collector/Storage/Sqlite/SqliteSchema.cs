@@ -78,6 +78,12 @@ internal static class SqliteSchema
             purged_below INTEGER NOT NULL
         );
 
+        -- Version 3 (issue 15 §5): how far (ms) ids of a full millisecond were taken from later ones.
+        CREATE TABLE IF NOT EXISTS id_spill (
+            id           INTEGER PRIMARY KEY CHECK (id = 1),
+            milliseconds INTEGER NOT NULL
+        );
+
         PRAGMA user_version = 3;
         """;
 
@@ -118,4 +124,14 @@ internal static class SqliteSchema
         "e.id, e.ts, e.level, e.category, e.message, e.template, e.exception, e.properties, e.context, e.app, e.version, e.user, e.machine, e.path, e.instance_id, e.sequence";
 
     public const string LastCounter = "SELECT max(id) FROM events";
+
+    /// <summary>The largest id below $end: with $end the end of a millisecond, the last id taken in it (if at or after its start).</summary>
+    public const string LastIdBelow = "SELECT max(id) FROM events WHERE id < $end";
+
+    public const string SelectSpill = "SELECT coalesce(max(milliseconds), 0) FROM id_spill";
+
+    public const string UpsertSpill = """
+        INSERT INTO id_spill (id, milliseconds) VALUES (1, $ms)
+        ON CONFLICT (id) DO UPDATE SET milliseconds = max(milliseconds, excluded.milliseconds)
+        """;
 }
