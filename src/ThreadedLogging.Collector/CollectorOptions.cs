@@ -56,6 +56,9 @@ internal sealed class CollectorOptions
     /// <summary>Gets or sets the Retry-After sent with a 429 when overloaded. The default value is 2 seconds.</summary>
     public TimeSpan OverloadRetryAfter { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Gets or sets how long events are kept (<c>Collector:Retention</c>).</summary>
+    public RetentionOptions Retention { get; set; } = new();
+
     /// <summary>Returns the problems of these options, each naming the option and its value.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -130,6 +133,7 @@ internal sealed class CollectorOptions
             errors.Add("Collector:ReadApiKey must not be blank.");
         }
 
+        Retention.Validate(errors);
         return errors;
     }
 }

@@ -16,6 +16,8 @@ internal static class StorageExtensions
             throw new CollectorConfigurationException("Collector:Store 'postgres' is not available in this build yet; use 'sqlite'.");
         }
 
-        return services.AddSqliteStorage(options.DataDirectory);
+        services.AddSqliteStorage(options.DataDirectory);
+        services.AddHostedService<RetentionService>();
+        return services;
     }
 }

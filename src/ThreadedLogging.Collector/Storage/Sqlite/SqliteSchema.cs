@@ -71,6 +71,13 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_users_last_seen ON users (last_seen);
 
+        -- Retention (SqliteRetention): every event id below purged_below has been removed; the full-text
+        -- file catches up to this mark.
+        CREATE TABLE IF NOT EXISTS retention_state (
+            id INTEGER PRIMARY KEY CHECK (id = 0),
+            purged_below INTEGER NOT NULL
+        );
+
         -- Version 3 (issue 15 §5): how far (ms) ids of a full millisecond were taken from later ones.
         CREATE TABLE IF NOT EXISTS id_spill (
             id           INTEGER PRIMARY KEY CHECK (id = 1),

@@ -9,6 +9,7 @@ internal static class SqliteStorageExtensions
             dataDirectory,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<SqliteEventStore>>()));
+        services.AddSingleton(sp => (IEventRetention)sp.GetRequiredService<IEventStore>());
         services.AddSingleton<ISqsPoisonStore>(new SqliteSqsPoisonStore(dataDirectory));
         services.AddHostedService<EventStoreInitializer>();
         return services;
