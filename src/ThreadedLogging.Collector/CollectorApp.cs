@@ -2,7 +2,7 @@ using ThreadedLogging.Collector.Ingest;
 using ThreadedLogging.Collector.Ingest.Sqs;
 using ThreadedLogging.Collector.Query;
 using ThreadedLogging.Collector.Security;
-using ThreadedLogging.Collector.Storage.Sqlite;
+using ThreadedLogging.Collector.Storage;
 using ThreadedLogging.Collector.Web;
 
 namespace ThreadedLogging.Collector;
@@ -45,14 +45,18 @@ internal static class CollectorApp
             // Python's HTTPHandler with method GET puts the whole record, traceback included, in the URL.
             kestrel.Limits.MaxRequestLineSize = 128 * 1024;
             kestrel.Limits.MaxRequestHeadersTotalSize = 160 * 1024;
+            // Issue 15 §1: a body that trickles is cut off (408) rather than kept open for hours.
+            kestrel.Limits.MinRequestBodyDataRate = options.MinRequestBodyBytesPerSecond == 0
+                ? null
+                : new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(options.MinRequestBodyBytesPerSecond, TimeSpan.FromSeconds(5));
         });
 
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new ApiKeyRing(options));
-        builder.Services.AddSqliteEventStore(options.DataDirectory);
-        builder.Services.AddSqsIngest(builder.Configuration, options);
+        builder.Services.AddEventStore(builder.Configuration, options);
+        builder.Services.AddSqsIngest(builder.Configuration);
         builder.Services.AddSingleton<IngestPipeline>();
         builder.Services.AddSingleton<IngestAdmission>();
         builder.Services.ConfigureHttpJsonOptions(json =>

@@ -8,7 +8,7 @@ namespace ThreadedLogging.Collector.Tests.Storage;
 /// idempotent batches, exactly-once per (instance, sequence), newest-first keyset paging that holds
 /// with late arrivals, filters and full text.
 /// </summary>
-public abstract class EventStoreContractTests : IAsyncLifetime
+public abstract partial class EventStoreContractTests : IAsyncLifetime
 {
     protected static readonly DateTimeOffset T0 = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
 

@@ -20,12 +20,22 @@ internal sealed class SqliteFtsIndexer : IDisposable
 
     private const string Schema = """
         PRAGMA journal_mode = WAL;
-        -- Contentless: the messages stay in the events table; this file holds only the index.
-        CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5 (message, content = '', columnsize = 0);
+        -- Contentless: the messages stay in the events table; this file holds only the index. Entries can be
+        -- deleted by rowid alone (retention), which needs the column sizes kept.
+        CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5 (message, content = '', contentless_delete = 1);
         -- Document counts per term: lets a query pick its plan by how common a word is.
         CREATE VIRTUAL TABLE IF NOT EXISTS events_fts_vocab USING fts5vocab (events_fts, 'row');
         -- The last group commit (fts_queue.seq of the main file) whose messages are indexed.
         CREATE TABLE IF NOT EXISTS fts_state (id INTEGER PRIMARY KEY CHECK (id = 0), indexed_seq INTEGER NOT NULL);
+        -- Retention: every entry below purged_below has been deleted (SqliteRetention).
+        CREATE TABLE IF NOT EXISTS fts_purge (id INTEGER PRIMARY KEY CHECK (id = 0), purged_below INTEGER NOT NULL);
+        """;
+
+    /// <summary>An index written before retention (no <c>contentless_delete</c>) is dropped and rebuilt from the events.</summary>
+    private const string DropIndexWithoutDelete = """
+        DROP TABLE IF EXISTS events_fts_vocab;
+        DROP TABLE IF EXISTS events_fts;
+        DROP TABLE IF EXISTS fts_state;
         """;
 
     private readonly Channel<FtsWork> _work = Channel.CreateBounded<FtsWork>(
@@ -56,6 +66,15 @@ internal sealed class SqliteFtsIndexer : IDisposable
             DefaultTimeout = busyTimeoutSeconds,
         }.ToString());
         _connection.Open();
+        using (var existing = _connection.CreateCommand())
+        {
+            existing.CommandText = "SELECT sql FROM sqlite_master WHERE name = 'events_fts'";
+            if (existing.ExecuteScalar() is string sql && !sql.Contains("contentless_delete", StringComparison.Ordinal))
+            {
+                Execute(DropIndexWithoutDelete);
+            }
+        }
+
         Execute(Schema);
         Execute("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 32768;");
         _insert = new RawStatement(_connection, "INSERT INTO events_fts (rowid, message) VALUES (?1, ?2)");
