@@ -8,8 +8,8 @@ namespace ThreadedLogging.Collector.Security;
 /// user's browser can do too: by DNS rebinding (its own name resolving to 127.0.0.1, so the browser lets it
 /// read the answers) or by a cross-origin form post or image (writing events). On loopback without keys,
 /// every request must name a loopback host (<c>localhost</c>, <c>*.localhost</c>, a loopback address), and
-/// ingest and the API refuse what a browser marks as coming from another site (<c>Origin</c>,
-/// <c>Sec-Fetch-Site</c>). With keys the keys decide, and no CORS header is ever sent (README).
+/// every request but a GET of the page refuses what a browser marks as coming from another site
+/// (<c>Origin</c>, <c>Sec-Fetch-Site</c>). With keys the keys decide, and no CORS header is ever sent (README).
 /// </summary>
 internal sealed class LoopbackRequestGuard(RequestDelegate next)
 {
@@ -26,8 +26,10 @@ internal sealed class LoopbackRequestGuard(RequestDelegate next)
             return RefuseAsync(context, $"Host '{host}' is not a loopback name: a collector on loopback without API keys answers only localhost or 127.0.0.1 (DNS rebinding)");
         }
 
-        var path = request.Path;
-        if ((path.StartsWithSegments("/log") || path.StartsWithSegments("/api")) && ForeignBrowserRequest(request) is { } reason)
+        // Every write (any ingest format's endpoint) and every read of events; a link to the page itself is fine.
+        var checks = !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+            || request.Path.StartsWithSegments("/log") || request.Path.StartsWithSegments("/api");
+        if (checks && ForeignBrowserRequest(request) is { } reason)
         {
             return RefuseAsync(context, $"{reason}: a collector on loopback without API keys takes no cross-site browser requests");
         }

@@ -20,6 +20,8 @@ public sealed class HostAndOriginTests : IAsyncLifetime
         { "GET", "/health", ["Host: localhost.attacker.example"] },
         { "POST-FORM", "/log/victim", ["Origin: https://evil.example"] },
         { "POST-FORM", "/log/victim", ["Origin: null"] },
+        { "POST-FORM", "/ingest/clef", ["Origin: https://evil.example"] },
+        { "POST-FORM", "/api/events/raw", ["Sec-Fetch-Site: cross-site"] },
         { "POST-FORM", "/log/victim", ["Origin: http://localhost:3000", "Sec-Fetch-Site: same-site"] },
         { "GET", "/log/victim?msg=planted&levelno=40", ["Sec-Fetch-Site: cross-site", "Sec-Fetch-Mode: no-cors"] },
         { "GET", "/log/victim?msg=planted&levelno=40", ["Sec-Fetch-Site: cross-site", "Sec-Fetch-Mode: navigate"] },
