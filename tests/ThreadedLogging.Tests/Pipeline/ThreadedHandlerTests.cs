@@ -465,4 +465,19 @@ public sealed class ThreadedHandlerTests
         Assert.Equal(option, error.ParamName);
         Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Constructor_CreatorHasAsyncLocals_WorkerDoesNotCarryThem()
+    {
+        var request = new AsyncLocal<string?> { Value = "request 42" }; // a request's scope, say
+        string? seenBySink = "not sent";
+        var sink = new CollectingSink { Decide = _ => { seenBySink = request.Value; return SendResult.Success; } }.Open();
+        await using var handler = new ThreadedHandler(sink, Options());
+
+        handler.CreateLogger("App").LogInformation("hello");
+
+        Assert.True(await handler.FlushAsync());
+        Assert.Equal("request 42", request.Value);
+        Assert.Null(seenBySink);
+    }
 }
