@@ -54,7 +54,7 @@ public sealed class ThreadedHandlerTests
     }
 
     [Fact]
-    public async Task Drop_notice_says_how_many_were_dropped_and_between_which_times()
+    public async Task Log_QueueFull_DropNoticeSaysHowManyAndBetweenWhichTimes()
     {
         var start = new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
         var time = new FakeTimeProvider(start);
@@ -81,7 +81,7 @@ public sealed class ThreadedHandlerTests
     }
 
     [Fact]
-    public async Task Drop_notice_times_with_the_system_clock_lie_within_the_drops()
+    public async Task Log_QueueFullWithSystemClock_DropNoticeTimesLieWithinTheDrops()
     {
         // The system clock is read at most once per coarse tick for drops: the times may lag the last drop by a
         // tick, but never leave the span in which the drops happened.
