@@ -19,7 +19,11 @@ internal static class RequestBodyReader
     /// <summary>A gzip header (10 bytes), the smallest deflate stream (2) and the trailer (8).</summary>
     private const int SmallestGzip = 20;
 
-    public static async Task<byte[]> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    public static Task<byte[]> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken) =>
+        ReadAsync(request, limit, text: true, cancellationToken);
+
+    /// <summary>Reads the body; a <paramref name="text"/> body must be UTF-8 (a binary one, e.g. protobuf, is not checked).</summary>
+    public static async Task<byte[]> ReadAsync(HttpRequest request, long limit, bool text, CancellationToken cancellationToken)
     {
         if (request.ContentLength > limit)
         {
@@ -46,7 +50,7 @@ internal static class RequestBodyReader
                 body = await GunzipAsync(body, limit, cancellationToken);
             }
 
-            if (!Utf8.IsValid(body))
+            if (text && !Utf8.IsValid(body))
             {
                 throw IngestRejectedException.BadRequest("body is not valid UTF-8");
             }
