@@ -44,7 +44,7 @@ internal sealed class ClefDecoder(IdentityPropertyOptions identity) : IEventDeco
     {
         try
         {
-            return JsonDocument.Parse(json, DocumentOptions);
+            return JsonDocument.Parse(JsonSurrogateEscapes.Replaced(json), DocumentOptions); // issue 15 §4: U+FFFD
         }
         catch (JsonException e)
         {
