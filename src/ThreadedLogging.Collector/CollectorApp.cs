@@ -70,6 +70,7 @@ internal static class CollectorApp
         });
 
         var app = builder.Build();
+        app.UseIngestNotFoundLog();
         if (LoopbackRequestGuard.AppliesTo(urls, options))
         {
             app.UseMiddleware<LoopbackRequestGuard>();
