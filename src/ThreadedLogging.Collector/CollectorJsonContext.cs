@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using ThreadedLogging.Collector.Ingest;
+using ThreadedLogging.Collector.Ingest.Formats.Clef;
 using ThreadedLogging.Collector.Query;
 using ThreadedLogging.Collector.Web;
 
@@ -10,6 +11,7 @@ namespace ThreadedLogging.Collector;
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(IngestResponse))]
+[JsonSerializable(typeof(SeqIngestResponse))]
 [JsonSerializable(typeof(EventsResponse))]
 [JsonSerializable(typeof(UsersResponse))]
 internal sealed partial class CollectorJsonContext : JsonSerializerContext;
