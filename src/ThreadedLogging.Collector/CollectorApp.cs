@@ -51,6 +51,8 @@ internal static class CollectorApp
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new ApiKeyRing(options));
+        builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddSingleton<LiveStreamLimiter>();
         builder.Services.AddSqliteEventStore(options.DataDirectory);
         builder.Services.AddSqsIngest(builder.Configuration, options);
         builder.Services.AddSingleton<IngestPipeline>();
@@ -67,6 +69,7 @@ internal static class CollectorApp
         app.MapIngest();
         app.MapSqsIngest();
         app.MapQuery();
+        app.MapSession();
         app.MapSupportUi();
         app.Lifetime.ApplicationStarted.Register(() => LogSupportPage(app));
         return app;

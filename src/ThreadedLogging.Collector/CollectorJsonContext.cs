@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using ThreadedLogging.Collector.Ingest;
 using ThreadedLogging.Collector.Query;
+using ThreadedLogging.Collector.Security;
 using ThreadedLogging.Collector.Web;
 
 namespace ThreadedLogging.Collector;
@@ -12,4 +13,7 @@ namespace ThreadedLogging.Collector;
 [JsonSerializable(typeof(IngestResponse))]
 [JsonSerializable(typeof(EventsResponse))]
 [JsonSerializable(typeof(UsersResponse))]
+[JsonSerializable(typeof(EventDto))]
+[JsonSerializable(typeof(EventContextResponse))]
+[JsonSerializable(typeof(SessionResponse))]
 internal sealed partial class CollectorJsonContext : JsonSerializerContext;

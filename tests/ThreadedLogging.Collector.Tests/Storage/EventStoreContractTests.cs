@@ -8,7 +8,7 @@ namespace ThreadedLogging.Collector.Tests.Storage;
 /// idempotent batches, exactly-once per (instance, sequence), newest-first keyset paging that holds
 /// with late arrivals, filters and full text.
 /// </summary>
-public abstract class EventStoreContractTests : IAsyncLifetime
+public abstract partial class EventStoreContractTests : IAsyncLifetime
 {
     protected static readonly DateTimeOffset T0 = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
 
@@ -145,7 +145,7 @@ public abstract class EventStoreContractTests : IAsyncLifetime
         await Store.AppendAsync(new EventBatch(null, [Event(1, instance: "i", level: LogLevel.Error), Event(2, instance: "i")]), CancellationToken.None);
         await Store.AppendAsync(new EventBatch(null, [Event(1, instance: "i", level: LogLevel.Error)]), CancellationToken.None);
 
-        var user = Assert.Single(await Store.GetUsersAsync(10, CancellationToken.None), u => u.User == "u1");
+        var user = Assert.Single((await Store.GetUsersAsync(new UserQuery { WindowFrom = T0, WindowTo = T0.AddDays(1) }, CancellationToken.None)).Users, u => u.User == "u1");
 
         Assert.Equal(1, user.Total);
         Assert.Equal(1, user.CountsByLevel[(int)LogLevel.Error]);
