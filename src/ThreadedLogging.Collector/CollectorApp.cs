@@ -2,7 +2,7 @@ using ThreadedLogging.Collector.Ingest;
 using ThreadedLogging.Collector.Ingest.Sqs;
 using ThreadedLogging.Collector.Query;
 using ThreadedLogging.Collector.Security;
-using ThreadedLogging.Collector.Storage.Sqlite;
+using ThreadedLogging.Collector.Storage;
 using ThreadedLogging.Collector.Web;
 
 namespace ThreadedLogging.Collector;
@@ -53,8 +53,8 @@ internal static class CollectorApp
         builder.Services.AddSingleton(new ApiKeyRing(options));
         builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<LiveStreamLimiter>();
-        builder.Services.AddSqliteEventStore(options.DataDirectory);
-        builder.Services.AddSqsIngest(builder.Configuration, options);
+        builder.Services.AddEventStore(builder.Configuration, options);
+        builder.Services.AddSqsIngest(builder.Configuration);
         builder.Services.AddSingleton<IngestPipeline>();
         builder.Services.AddSingleton<IngestAdmission>();
         builder.Services.ConfigureHttpJsonOptions(json =>

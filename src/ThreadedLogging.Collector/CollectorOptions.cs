@@ -1,3 +1,5 @@
+using ThreadedLogging.Collector.Storage;
+
 namespace ThreadedLogging.Collector;
 
 /// <summary>
@@ -8,6 +10,9 @@ internal sealed class CollectorOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Collector";
+
+    /// <summary>Gets or sets where events are kept: <c>sqlite</c> (a file in <see cref="DataDirectory"/>) or <c>postgres</c> (<c>ConnectionStrings:Events</c>). The default value is <c>sqlite</c>.</summary>
+    public string Store { get; set; } = StoreEngines.Sqlite;
 
     /// <summary>Gets or sets the folder of the SQLite database, relative to the current directory. The default value is <c>data</c>.</summary>
     public string DataDirectory { get; set; } = "data";
@@ -24,7 +29,7 @@ internal sealed class CollectorOptions
     /// <summary>Gets or sets the longest identity field (app, user, machine, category, path, ids). The default value is 1024.</summary>
     public int MaxFieldLength { get; set; } = 1024;
 
-    /// <summary>Gets or sets how far in the future an event's timestamp may be. The default value is one day.</summary>
+    /// <summary>Gets or sets how far in the future an event's timestamp may be (at most 10 years). The default value is one day.</summary>
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>Gets or sets the keys accepted for ingest. Empty: ingest is open (loopback only, or <see cref="AllowUnauthenticated"/>).</summary>
@@ -51,6 +56,9 @@ internal sealed class CollectorOptions
     /// <summary>Gets or sets how long a support page sign-in lasts (the session cookie's expiry). The default value is 12 hours.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
 
+    /// <summary>Gets or sets how long events are kept (<c>Collector:Retention</c>).</summary>
+    public RetentionOptions Retention { get; set; } = new();
+
     /// <summary>Returns the problems of these options, each naming the option and its value.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -58,6 +66,11 @@ internal sealed class CollectorOptions
         if (string.IsNullOrWhiteSpace(DataDirectory))
         {
             errors.Add("Collector:DataDirectory must not be empty (set it with --data <dir>).");
+        }
+
+        if (!StoreEngines.IsKnown(Store))
+        {
+            errors.Add($"Collector:Store must be '{StoreEngines.Sqlite}' or '{StoreEngines.Postgres}' (was '{Store}').");
         }
 
         if (MaxRequestBodyBytes is < 1024 or > 1L << 30)
@@ -90,9 +103,9 @@ internal sealed class CollectorOptions
             errors.Add($"Collector:MaxFieldLength must be between 16 and 65536 (was {MaxFieldLength}).");
         }
 
-        if (MaxClockSkew < TimeSpan.Zero)
+        if (MaxClockSkew < TimeSpan.Zero || MaxClockSkew > TimeSpan.FromDays(3650))
         {
-            errors.Add($"Collector:MaxClockSkew must not be negative (was {MaxClockSkew}).");
+            errors.Add($"Collector:MaxClockSkew must be between 00:00:00 and 3650.00:00:00 (was {MaxClockSkew}).");
         }
 
         if (MaxQueryLimit is < 1 or > 100_000)
@@ -120,6 +133,7 @@ internal sealed class CollectorOptions
             errors.Add("Collector:ReadApiKey must not be blank.");
         }
 
+        Retention.Validate(errors);
         return errors;
     }
 }

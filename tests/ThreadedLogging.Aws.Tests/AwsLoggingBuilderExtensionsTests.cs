@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ThreadedLogging.Aws.Tests.Support;
+using ThreadedLogging.Testing;
 
 namespace ThreadedLogging.Aws.Tests;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using ThreadedLogging.Aws.Tests.Support;
+using ThreadedLogging.Testing;
 
 namespace ThreadedLogging.Aws.Tests;
 

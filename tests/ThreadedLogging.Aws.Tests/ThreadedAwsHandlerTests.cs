@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Amazon.SQS;
 using Microsoft.Extensions.Logging;
 using ThreadedLogging.Aws.Tests.Support;
+using ThreadedLogging.Testing;
 
 namespace ThreadedLogging.Aws.Tests;
 

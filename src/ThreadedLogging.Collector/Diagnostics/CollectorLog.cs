@@ -15,8 +15,8 @@ internal static partial class CollectorLog
     [LoggerMessage(4, LogLevel.Information, "Rejected ingest request to {Path} with {StatusCode}: {Reason}")]
     public static partial void IngestRejected(ILogger logger, string path, int statusCode, string reason);
 
-    [LoggerMessage(5, LogLevel.Error, "Storing a batch failed; the client is asked to retry")]
-    public static partial void StoreFailed(ILogger logger, Exception exception);
+    [LoggerMessage(5, LogLevel.Warning, "The event store cannot take writes; answered 503, the client retries: {Reason}")]
+    public static partial void StoreUnavailable(ILogger logger, string reason);
 
     [LoggerMessage(6, LogLevel.Warning, "Ingest overloaded ({Pending} requests in progress): answered 429")]
     public static partial void IngestOverloaded(ILogger logger, int pending);
@@ -32,4 +32,16 @@ internal static partial class CollectorLog
 
     [LoggerMessage(10, LogLevel.Information, "Support page: {Url}  (ingest at {Url}log/{{user}}, query API at {Url}api/events)")]
     public static partial void SupportPageAt(ILogger logger, string url);
+
+    [LoggerMessage(11, LogLevel.Error, "Ingest of a {Format} request to {Path} failed unexpectedly; answered 500, nothing stored")]
+    public static partial void IngestFailed(ILogger logger, Exception exception, string format, string path);
+
+    [LoggerMessage(12, LogLevel.Debug, "The client went away during a request to {Path}: {Reason}")]
+    public static partial void ClientDisconnected(ILogger logger, string path, string reason);
+
+    [LoggerMessage(13, LogLevel.Information, "Retention removed {ByAge} events older than {Cutoff:O} and {BySize} events to stay under the size cap; partitions dropped: [{Partitions}]")]
+    public static partial void RetentionRemoved(ILogger logger, long byAge, DateTimeOffset cutoff, long bySize, string partitions);
+
+    [LoggerMessage(14, LogLevel.Error, "Retention failed; it runs again in {Interval}")]
+    public static partial void RetentionFailed(ILogger logger, Exception exception, TimeSpan interval);
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ThreadedLogging.Collector.Diagnostics;
 using ThreadedLogging.Collector.Security;
+using ThreadedLogging.Collector.Storage;
 using ThreadedLogging.Collector.Web;
 
 namespace ThreadedLogging.Collector.Ingest;
@@ -18,6 +19,11 @@ internal static class IngestApi
         return routes;
     }
 
+    /// <summary>
+    /// The status of every outcome (issue 15 §4): bad input is a 4xx with its reason; a store that cannot
+    /// take writes is a 503 with Retry-After (the client retries the same batch); a client that went away
+    /// is noted at Debug; anything else is a defect: 500, logged once with the request's format.
+    /// </summary>
     private static async Task<Results<Ok<IngestResponse>, JsonHttpResult<ErrorResponse>>> IngestAsync(
         HttpContext context, IngestPipeline pipeline, IngestAdmission admission, ILogger logger, string path)
     {
@@ -37,20 +43,38 @@ internal static class IngestApi
             CollectorLog.IngestRejected(logger, path, e.StatusCode, e.Message);
             return ErrorResults.Create(e.StatusCode, e.Message);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (EventStoreUnavailableException e)
         {
+            // Nothing was committed; the same batch can succeed later.
+            CollectorLog.StoreUnavailable(logger, e.Message);
+            context.Response.Headers.RetryAfter = pipeline.StoreRetryAfterSeconds;
+            return ErrorResults.Create(StatusCodes.Status503ServiceUnavailable, "storage unavailable; retry later");
+        }
+        catch (Exception e) when (e is IOException || (e is OperationCanceledException && context.RequestAborted.IsCancellationRequested))
+        {
+            CollectorLog.ClientDisconnected(logger, path, e.Message);
             return ErrorResults.Create(StatusCodes.Status400BadRequest, "request aborted");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Storage trouble (disk full, locked file): nothing was committed; the client retries later.
-            CollectorLog.StoreFailed(logger, e);
-            context.Response.Headers.RetryAfter = "5";
-            return ErrorResults.Create(StatusCodes.Status503ServiceUnavailable, "storage unavailable; retry later");
+            CollectorLog.IngestFailed(logger, e, FormatName(context.Request), path);
+            return ErrorResults.Create(StatusCodes.Status500InternalServerError, "internal error while ingesting; the request was not stored");
         }
         finally
         {
             admission.Exit();
+        }
+    }
+
+    private static string FormatName(HttpRequest request)
+    {
+        try
+        {
+            return IngestPipeline.DetectFormat(request).ToString();
+        }
+        catch (IngestRejectedException)
+        {
+            return "unknown";
         }
     }
 }

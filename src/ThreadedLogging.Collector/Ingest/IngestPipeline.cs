@@ -9,6 +9,9 @@ internal sealed class IngestPipeline(IEventStore store, CollectorOptions options
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
+    /// <summary>Gets the Retry-After of a 503 (the store cannot take writes).</summary>
+    public string StoreRetryAfterSeconds { get; } = "5";
+
     public string OverloadRetryAfterSeconds { get; } = ((int)Math.Ceiling(options.OverloadRetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public async Task<IngestResponse> IngestAsync(HttpContext context, string path, CancellationToken cancellationToken)

@@ -15,8 +15,10 @@ internal static class JsonBatchParser
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
 
+    /// <remarks>Escaped lone surrogates in <paramref name="body"/> are replaced in place (<see cref="JsonSurrogateEscapes"/>).</remarks>
     public static EventBatch ParseEnvelope(byte[] body, string path, string? idempotencyKey, IngestLimits limits)
     {
+        JsonSurrogateEscapes.ReplaceLone(body);
         using var document = Parse(body, "body");
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
@@ -44,8 +46,10 @@ internal static class JsonBatchParser
         return new EventBatch(batchKey, parsed);
     }
 
+    /// <remarks>Escaped lone surrogates in <paramref name="body"/> are replaced in place (<see cref="JsonSurrogateEscapes"/>).</remarks>
     public static EventBatch ParseLines(byte[] body, string path, string? idempotencyKey, IngestLimits limits)
     {
+        JsonSurrogateEscapes.ReplaceLone(body);
         var parsed = new List<NewEvent>();
         var span = body.AsMemory();
         var line = 0;

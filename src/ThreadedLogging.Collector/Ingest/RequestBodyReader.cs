@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.IO.Compression;
+using System.IO.Hashing;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -8,9 +10,15 @@ namespace ThreadedLogging.Collector.Ingest;
 /// <summary>
 /// Reads a request body whole, gunzipping it when <c>Content-Encoding: gzip</c>, and never holds
 /// more than <see cref="CollectorOptions.MaxRequestBodyBytes"/> decompressed bytes (a gzip bomb stops there).
+/// A gzip body must be exactly one complete gzip stream: <see cref="GZipStream"/> checks the CRC-32 only
+/// when it reaches the trailer, and silently ends early on a truncated stream or ignores bytes after it,
+/// so the trailer (the body's last 8 bytes: CRC-32 and length of the data) is checked here (issue 15 §6).
 /// </summary>
 internal static class RequestBodyReader
 {
+    /// <summary>A gzip header (10 bytes), the smallest deflate stream (2) and the trailer (8).</summary>
+    private const int SmallestGzip = 20;
+
     public static async Task<byte[]> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
         if (request.ContentLength > limit)
@@ -19,7 +27,6 @@ internal static class RequestBodyReader
         }
 
         var encoding = request.Headers.ContentEncoding.ToString().Trim();
-        Stream source = request.Body;
         var gzip = false;
         if (encoding.Length > 0 && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
         {
@@ -29,12 +36,16 @@ internal static class RequestBodyReader
             }
 
             gzip = true;
-            source = new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true);
         }
 
         try
         {
-            var body = await ReadLimitedAsync(source, limit, gzip, cancellationToken);
+            var body = await ReadLimitedAsync(request.Body, limit, decompressed: false, cancellationToken);
+            if (gzip)
+            {
+                body = await GunzipAsync(body, limit, cancellationToken);
+            }
+
             if (!Utf8.IsValid(body))
             {
                 throw IngestRejectedException.BadRequest("body is not valid UTF-8");
@@ -42,22 +53,48 @@ internal static class RequestBodyReader
 
             return body;
         }
-        catch (InvalidDataException e)
-        {
-            throw new IngestRejectedException(StatusCodes.Status400BadRequest, "malformed gzip body", e);
-        }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             throw new IngestRejectedException(StatusCodes.Status413PayloadTooLarge, $"request body exceeds {limit} bytes", e);
         }
-        finally
+        catch (BadHttpRequestException e)
         {
-            if (gzip)
-            {
-                await source.DisposeAsync();
-            }
+            // Kestrel's verdict on the body: cut short (400), too slow (408, MinRequestBodyDataRate).
+            throw new IngestRejectedException(e.StatusCode, $"request body not received: {e.Message}", e);
         }
     }
+
+    /// <summary>Decompresses one complete gzip stream, or refuses the body (400) whatever of it could be read.</summary>
+    private static async Task<byte[]> GunzipAsync(byte[] compressed, long limit, CancellationToken cancellationToken)
+    {
+        if (compressed.Length < SmallestGzip)
+        {
+            throw MalformedGzip($"{compressed.Length} bytes is shorter than any gzip stream");
+        }
+
+        byte[] data;
+        try
+        {
+            await using var gzip = new GZipStream(new MemoryStream(compressed, writable: false), CompressionMode.Decompress);
+            data = await ReadLimitedAsync(gzip, limit, decompressed: true, cancellationToken);
+        }
+        catch (InvalidDataException e)
+        {
+            throw MalformedGzip("not a gzip stream, or its data does not match its CRC-32", e);
+        }
+
+        var trailer = compressed.AsSpan(compressed.Length - 8);
+        if (BinaryPrimitives.ReadUInt32LittleEndian(trailer) != Crc32.HashToUInt32(data)
+            || BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]) != (uint)data.Length)
+        {
+            throw MalformedGzip("the stream is cut short or followed by other data (its last 8 bytes are not the CRC-32 and length of its data)");
+        }
+
+        return data;
+    }
+
+    private static IngestRejectedException MalformedGzip(string reason, Exception? inner = null) =>
+        new(StatusCodes.Status400BadRequest, $"malformed gzip body: {reason}", inner);
 
     private static async Task<byte[]> ReadLimitedAsync(Stream source, long limit, bool decompressed, CancellationToken cancellationToken)
     {

@@ -3,13 +3,37 @@ using ThreadedLogging.Collector.Tests.Support;
 
 namespace ThreadedLogging.Collector.Tests.Security;
 
-/// <summary>The real executable refuses a non-loopback address without keys: message on stderr, exit code 2, nothing bound.</summary>
+/// <summary>The real executable refuses a bad or unsafe configuration: message on stderr naming the setting, exit code 2, nothing bound.</summary>
 public sealed class ProgramExitTests
 {
     [Fact]
     public async Task Main_NonLoopbackWithoutKeys_ExitsWithMessage()
     {
         using var data = new TempDirectory();
+
+        var (exitCode, stdout, stderr) = await RunCollectorAsync("--urls", "http://0.0.0.0:0", "--data", data.Path);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Refusing to listen on http://0.0.0.0:0", stderr, StringComparison.Ordinal);
+        Assert.Contains("Collector:IngestApiKeys", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Main_UnknownStore_ExitsNamingTheSetting()
+    {
+        using var data = new TempDirectory();
+
+        var (exitCode, stdout, stderr) = await RunCollectorAsync("--urls", "http://127.0.0.1:0", "--data", data.Path, "--Collector:Store=mongo");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Collector:Store must be 'sqlite' or 'postgres' (was 'mongo')", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening", stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs the collector's executable to its exit.</summary>
+    internal static async Task<(int ExitCode, string Stdout, string Stderr)> RunCollectorAsync(params string[] args)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -17,7 +41,7 @@ public sealed class ProgramExitTests
             UseShellExecute = false,
         };
         start.ArgumentList.Add(typeof(CollectorApp).Assembly.Location);
-        foreach (var arg in (string[])["--urls", "http://0.0.0.0:0", "--data", data.Path])
+        foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
@@ -28,11 +52,6 @@ public sealed class ProgramExitTests
         // A bound on a hung child, not a timing assertion.
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await process.WaitForExitAsync(cancel.Token);
-
-        Assert.Equal(2, process.ExitCode);
-        var message = await stderr;
-        Assert.Contains("Refusing to listen on http://0.0.0.0:0", message, StringComparison.Ordinal);
-        Assert.Contains("Collector:IngestApiKeys", message, StringComparison.Ordinal);
-        Assert.DoesNotContain("Now listening", await stdout, StringComparison.Ordinal);
+        return (process.ExitCode, await stdout, await stderr);
     }
 }

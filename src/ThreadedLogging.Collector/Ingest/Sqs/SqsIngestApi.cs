@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ThreadedLogging.Collector.Security;
+using ThreadedLogging.Collector.Storage;
 using ThreadedLogging.Collector.Web;
 
 namespace ThreadedLogging.Collector.Ingest.Sqs;
@@ -21,7 +22,7 @@ internal static class SqsIngestApi
     }
 
     private static async Task<Results<JsonHttpResult<SqsPoisonResponse>, JsonHttpResult<ErrorResponse>>> GetPoisonAsync(
-        HttpRequest request, SqsPoisonStore poison, CollectorOptions options, CancellationToken cancellationToken)
+        HttpRequest request, ISqsPoisonStore poison, CollectorOptions options, CancellationToken cancellationToken)
     {
         var limit = DefaultLimit;
         if (request.Query["limit"] is { Count: > 0 } text

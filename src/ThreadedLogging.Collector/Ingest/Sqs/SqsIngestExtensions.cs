@@ -3,9 +3,9 @@ namespace ThreadedLogging.Collector.Ingest.Sqs;
 /// <summary>Registers the SQS consumer when <c>Collector:Sqs:Queues</c> lists queues (the poison endpoint always).</summary>
 internal static class SqsIngestExtensions
 {
-    /// <summary>Binds and validates <c>Collector:Sqs</c>; call after the event store is registered, so it opens first.</summary>
+    /// <summary>Binds and validates <c>Collector:Sqs</c>; call after <c>AddEventStore</c> (the store opens first, and keeps the poison messages).</summary>
     /// <exception cref="CollectorConfigurationException">The section is invalid.</exception>
-    public static IServiceCollection AddSqsIngest(this IServiceCollection services, IConfiguration configuration, CollectorOptions collector)
+    public static IServiceCollection AddSqsIngest(this IServiceCollection services, IConfiguration configuration)
     {
         var options = new SqsIngestOptions();
         try
@@ -25,7 +25,6 @@ internal static class SqsIngestExtensions
 
         services.AddSingleton(options);
         services.AddSingleton<SqsIngestStatistics>();
-        services.AddSingleton(new SqsPoisonStore(collector.DataDirectory));
         if (options.Queues.Count > 0)
         {
             services.AddSingleton<SqsIngestService>();

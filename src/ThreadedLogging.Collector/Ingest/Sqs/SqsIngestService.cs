@@ -8,7 +8,7 @@ namespace ThreadedLogging.Collector.Ingest.Sqs;
 internal sealed class SqsIngestService(
     SqsIngestOptions options,
     IEventStore store,
-    SqsPoisonStore poison,
+    ISqsPoisonStore poison,
     SqsIngestStatistics statistics,
     CollectorOptions collector,
     TimeProvider time,

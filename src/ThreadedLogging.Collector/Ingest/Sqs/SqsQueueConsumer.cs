@@ -16,7 +16,7 @@ internal sealed class SqsQueueConsumer(
     SqsIngestOptions options,
     IAmazonSQS client,
     IEventStore store,
-    SqsPoisonStore poison,
+    ISqsPoisonStore poison,
     SqsIngestStatistics statistics,
     CollectorOptions collector,
     TimeProvider time,

@@ -21,9 +21,13 @@ internal sealed class SqliteBatchWriter : IDisposable
     private readonly SqliteCommand _findBatch;
     private readonly SqliteCommand _insertBatch;
     private readonly SqliteCommand _upsertUser;
+    private readonly SqliteCommand _lastIdBelow;
+    private readonly SqliteCommand _upsertSpill;
+    private readonly Dictionary<long, long> _fullUntil = [];
     private readonly Dictionary<string, UserTally> _tallies = new(StringComparer.Ordinal);
     private List<FtsText> _texts = [];
     private long _counter;
+    private long _spillMilliseconds;
     private long _committedSeq;
     private long _queueCleanedTo;
 
@@ -48,10 +52,17 @@ internal sealed class SqliteBatchWriter : IDisposable
         _insertBatch = SqliteCommands.Prepare(_connection, SqliteSchema.InsertBatch, "$key", "$accepted", "$received");
         _upsertUser = SqliteCommands.Prepare(_connection, SqliteSchema.UpsertUser,
             "$user", "$first", "$last", "$app", "$machine", "$total", "$n0", "$n1", "$n2", "$n3", "$n4", "$n5", "$error_id", "$error_ts");
+        _lastIdBelow = SqliteCommands.Prepare(_connection, SqliteSchema.LastIdBelow, "$end");
+        _upsertSpill = SqliteCommands.Prepare(_connection, SqliteSchema.UpsertSpill, "$ms");
         using var last = _connection.CreateCommand();
         last.CommandText = SqliteSchema.LastCounter;
         _counter = last.ExecuteScalar() is long id ? (id & SqliteEventIds.CounterMask) + 1 : 0;
+        last.CommandText = SqliteSchema.SelectSpill;
+        _spillMilliseconds = (long)last.ExecuteScalar()!;
     }
+
+    /// <summary>Gets how many milliseconds after its own an event's id may lie (see <see cref="SqliteEventIds"/>); it only grows.</summary>
+    public long SpillMilliseconds => Volatile.Read(ref _spillMilliseconds);
 
     /// <summary>
     /// Stores a group of requests in one transaction (group commit), each inside its own savepoint so
@@ -67,6 +78,8 @@ internal sealed class SqliteBatchWriter : IDisposable
         _findBatch.Transaction = transaction;
         _insertBatch.Transaction = transaction;
         _upsertUser.Transaction = transaction;
+        _lastIdBelow.Transaction = transaction;
+        _upsertSpill.Transaction = transaction;
         var single = group.Count == 1;
         var results = new AppendResult[group.Count];
         var failures = new Exception?[group.Count];
@@ -210,22 +223,74 @@ internal sealed class SqliteBatchWriter : IDisposable
     }
 
     /// <summary>
-    /// Inserts with the next id and returns it, or null when (instance id, sequence) was known. Two events of the same millisecond get the same id only 2^20 events
-    /// apart; then the primary key refuses it and the next counter value is tried (the failed statement
-    /// is undone alone, the transaction goes on).
+    /// Inserts with the next id and returns it, or null when (instance id, sequence) was known. The running
+    /// counter's slot in the event's millisecond is nearly always free; when it is taken (2^20 events
+    /// apart, or a busy millisecond), the id after the last one taken in that millisecond is used, and when
+    /// the millisecond is full, the next millisecond with room (issue 15 §5): ids never collide.
     /// </summary>
     private long? Insert(DateTimeOffset timestamp)
     {
-        for (var attempt = 0; ; attempt++)
+        var ms = Math.Max(0, SqliteEventIds.Milliseconds(timestamp));
+        var id = SqliteEventIds.Create(ms, _counter++);
+        _insertEvent.Bind(1, id);
+        var changed = _insertEvent.Execute(SqlitePrimaryKeyConstraint);
+        if (changed < 0)
         {
-            var id = SqliteEventIds.Create(timestamp, _counter++);
+            id = FreeIdFrom(ms);
+            _counter = (id & SqliteEventIds.CounterMask) + 1; // the next events of this millisecond follow on
             _insertEvent.Bind(1, id);
-            var changed = _insertEvent.Execute(attempt < 64 ? SqlitePrimaryKeyConstraint : 0);
-            if (changed >= 0)
-            {
-                return changed == 1 ? id : null;
-            }
+            changed = _insertEvent.Execute(0); // free by construction: a collision now is a defect, and throws
         }
+
+        return changed == 1 ? id : null;
+    }
+
+    /// <summary>The id after the last one taken in millisecond <paramref name="ms"/>, or in the first later one with room.</summary>
+    private long FreeIdFrom(long ms)
+    {
+        var bucket = _fullUntil.TryGetValue(ms, out var known) ? known : ms;
+        while (true)
+        {
+            var end = bucket >= SqliteEventIds.MaxMilliseconds ? long.MaxValue : SqliteEventIds.Create(bucket + 1, 0);
+            _lastIdBelow.Parameters[0].Value = end;
+            var last = _lastIdBelow.ExecuteScalar() is long taken ? taken : -1;
+            var start = SqliteEventIds.Create(bucket, 0);
+            if (last < start)
+            {
+                return NoteSpill(ms, bucket, start);
+            }
+
+            if (last < end - 1)
+            {
+                return NoteSpill(ms, bucket, last + 1);
+            }
+
+            bucket++; // full: 2^20 ids
+        }
+    }
+
+    private long NoteSpill(long ms, long bucket, long id)
+    {
+        if (bucket == ms)
+        {
+            return id;
+        }
+
+        if (_fullUntil.Count >= 4096)
+        {
+            _fullUntil.Clear();
+        }
+
+        _fullUntil[ms] = bucket;
+        if (bucket - ms > _spillMilliseconds)
+        {
+            // Published before the commit: a wider id bound than needed is only slower, never wrong.
+            Volatile.Write(ref _spillMilliseconds, bucket - ms);
+            _upsertSpill.Parameters[0].Value = bucket - ms;
+            _upsertSpill.ExecuteNonQuery();
+        }
+
+        return id;
     }
 
     /// <summary>The last group commit that stored messages: a query for words waits until the index has it.</summary>
@@ -251,6 +316,8 @@ internal sealed class SqliteBatchWriter : IDisposable
         _findBatch.Dispose();
         _insertBatch.Dispose();
         _upsertUser.Dispose();
+        _lastIdBelow.Dispose();
+        _upsertSpill.Dispose();
         _connection.Dispose();
     }
 

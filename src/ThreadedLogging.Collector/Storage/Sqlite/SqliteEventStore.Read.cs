@@ -39,17 +39,20 @@ internal sealed partial class SqliteEventStore
     internal Task WaitForFullTextAsync(CancellationToken cancellationToken) =>
         _writer is { } writer && _fts is { } fts ? fts.WaitForAsync(writer.CommittedSeq, cancellationToken) : Task.CompletedTask;
 
+    /// <summary>Gets how far after its own millisecond an event's id may lie (<see cref="SqliteEventIds"/>).</summary>
+    private long SpillMilliseconds => Volatile.Read(ref _writer)?.SpillMilliseconds ?? 0;
+
     private EventPage Query(EventQuery query, CancellationToken cancellationToken)
     {
         using var connection = OpenRead();
         using var command = connection.CreateCommand();
         if (SqliteQueryBuilder.NeedsWordDocuments(query))
         {
-            SqliteQueryBuilder.Build(command, query, RarestWordDocuments(connection, query), query.User is { } user ? UserEvents(connection, user) : null);
+            SqliteQueryBuilder.Build(command, query, RarestWordDocuments(connection, query), query.User is { } user ? UserEvents(connection, user) : null, SpillMilliseconds);
         }
         else
         {
-            SqliteQueryBuilder.Build(command, query);
+            SqliteQueryBuilder.Build(command, query, spillMilliseconds: SpillMilliseconds);
         }
 
         using var registration = cancellationToken.Register(static c => ((SqliteCommand)c!).Cancel(), command);
@@ -119,7 +122,7 @@ internal sealed partial class SqliteEventStore
         var users = new List<UserSummary>(page.Count);
         foreach (var row in page.Take(query.Limit))
         {
-            users.Add(SqliteUserQueries.Complete(connection, row, query, id => ReadOne(connection, id)));
+            users.Add(SqliteUserQueries.Complete(connection, row, query, SpillMilliseconds, id => ReadOne(connection, id)));
         }
 
         UserCursor? next = page.Count > query.Limit ? SqliteUserQueries.Cursor(page[query.Limit - 1], query.Sort) : null;

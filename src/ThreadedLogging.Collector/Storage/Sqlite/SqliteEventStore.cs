@@ -11,7 +11,7 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// connections, which WAL lets run beside the writer. Full text is indexed beside it, in a second file,
 /// by <see cref="SqliteFtsIndexer"/>.
 /// </summary>
-internal sealed partial class SqliteEventStore : IEventStore
+internal sealed partial class SqliteEventStore : IEventStore, IEventRetention
 {
     public const string FileName = "collector.db";
 
@@ -39,6 +39,7 @@ internal sealed partial class SqliteEventStore : IEventStore
         Commits = commits ?? new EventCommitFeed();
         DatabasePath = Path.Combine(dataDirectory, FileName);
         FullTextPath = Path.Combine(dataDirectory, SqliteFtsIndexer.FileName);
+        Retention = new SqliteRetention(DatabasePath, FullTextPath);
         _time = time;
         _logger = logger;
         _writeConnectionString = new SqliteConnectionStringBuilder
@@ -71,6 +72,21 @@ internal sealed partial class SqliteEventStore : IEventStore
     public string FullTextPath { get; }
 
     public bool IsReady => Volatile.Read(ref _writer) is not null;
+
+    /// <summary>Gets the retention of this store's files (tests set a step between its two commits).</summary>
+    internal SqliteRetention Retention { get; init; }
+
+    public Task<RetentionResult> RemoveExpiredAsync(RetentionOptions options, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_writer is null)
+        {
+            throw new InvalidOperationException("The event store is not initialized.");
+        }
+
+        return Task.Run(() => Retention.Run(options, now, cancellationToken), cancellationToken);
+    }
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -106,6 +122,7 @@ internal sealed partial class SqliteEventStore : IEventStore
                 var (fts, committedSeq) = OpenFullText(connection);
                 try
                 {
+                    Retention.CatchUpFullText(); // a stop in the middle of a retention run
                     _fts = fts;
                     var writer = new SqliteBatchWriter(connection, fts, committedSeq, Commits);
                     fts.Start();
@@ -136,18 +153,37 @@ internal sealed partial class SqliteEventStore : IEventStore
     public async Task<AppendResult> AppendAsync(EventBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_writer is null)
+        if (_disposed || _writer is null)
         {
-            throw new InvalidOperationException("The event store is not initialized.");
+            throw new EventStoreUnavailableException(_disposed ? "The event store is closing." : "The event store is not open yet.");
         }
 
         var pending = new PendingAppend(batch);
-        // Cancellation only while waiting for room in the queue; once queued, the batch is written
-        // whole or not at all, whatever the client does.
-        await _queue.Writer.WriteAsync(pending, cancellationToken);
-        return await pending.Completion.Task;
+        try
+        {
+            // Cancellation only while waiting for room in the queue; once queued, the batch is written
+            // whole or not at all, whatever the client does.
+            await _queue.Writer.WriteAsync(pending, cancellationToken);
+            return await pending.Completion.Task;
+        }
+        catch (ChannelClosedException e)
+        {
+            throw new EventStoreUnavailableException("The event store is closing.", e);
+        }
+        catch (SqliteException e) when (IsUnavailable(e))
+        {
+            throw new EventStoreUnavailableException($"SQLite cannot take writes: {e.Message}", e);
+        }
     }
+
+    /// <summary>
+    /// Errors of the file or the machine, which pass (disk full, busy, locked, I/O, read-only, cannot
+    /// open, corrupt); a constraint or a misuse is a defect and is not reported as unavailability.
+    /// </summary>
+    private static bool IsUnavailable(SqliteException e) => e.SqliteErrorCode is
+        SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED or SQLitePCL.raw.SQLITE_NOMEM or SQLitePCL.raw.SQLITE_READONLY
+        or SQLitePCL.raw.SQLITE_IOERR or SQLitePCL.raw.SQLITE_CORRUPT or SQLitePCL.raw.SQLITE_FULL or SQLitePCL.raw.SQLITE_CANTOPEN
+        or SQLitePCL.raw.SQLITE_PROTOCOL or SQLitePCL.raw.SQLITE_NOTADB;
 
     private void WriteLoop(SqliteBatchWriter writer)
     {

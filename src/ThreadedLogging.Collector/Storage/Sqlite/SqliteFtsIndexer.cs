@@ -18,24 +18,25 @@ internal sealed class SqliteFtsIndexer : IDisposable
 {
     public const string FileName = "collector-fts.db";
 
-    /// <summary>Version 2 (issue 10): the exception (type, message, stack trace or traceback) is indexed beside the message.</summary>
-    private const int Version = 2;
-
-    /// <summary>An index of an older version is dropped and rebuilt from the events.</summary>
-    private const string DropOld = """
-        DROP TABLE IF EXISTS events_fts_vocab;
-        DROP TABLE IF EXISTS events_fts;
-        DROP TABLE IF EXISTS fts_state;
-        """;
-
     private const string Schema = """
         PRAGMA journal_mode = WAL;
-        -- Contentless: the texts stay in the events table; this file holds only the index.
-        CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5 (message, exception, content = '', columnsize = 0);
+        -- Contentless: the texts stay in the events table; this file holds only the index. Entries can be
+        -- deleted by rowid alone (retention), which needs the column sizes kept. Indexed: the message and
+        -- the exception's string values (issue 10).
+        CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5 (message, exception, content = '', contentless_delete = 1);
         -- Document counts per term: lets a query pick its plan by how common a word is.
         CREATE VIRTUAL TABLE IF NOT EXISTS events_fts_vocab USING fts5vocab (events_fts, 'row');
         -- The last group commit (fts_queue.seq of the main file) whose messages are indexed.
         CREATE TABLE IF NOT EXISTS fts_state (id INTEGER PRIMARY KEY CHECK (id = 0), indexed_seq INTEGER NOT NULL);
+        -- Retention: every entry below purged_below has been deleted (SqliteRetention).
+        CREATE TABLE IF NOT EXISTS fts_purge (id INTEGER PRIMARY KEY CHECK (id = 0), purged_below INTEGER NOT NULL);
+        """;
+
+    /// <summary>An index of an older shape (before retention: no <c>contentless_delete</c>; before issue 10: no exception column) is dropped and rebuilt from the events.</summary>
+    private const string DropOldIndex = """
+        DROP TABLE IF EXISTS events_fts_vocab;
+        DROP TABLE IF EXISTS events_fts;
+        DROP TABLE IF EXISTS fts_state;
         """;
 
     private readonly Channel<FtsWork> _work = Channel.CreateBounded<FtsWork>(
@@ -66,23 +67,18 @@ internal sealed class SqliteFtsIndexer : IDisposable
             DefaultTimeout = busyTimeoutSeconds,
         }.ToString());
         _connection.Open();
-        using (var version = _connection.CreateCommand())
+        using (var existing = _connection.CreateCommand())
         {
-            // Written only when it changes: a start must not need a write lock on an up-to-date index.
-            version.CommandText = "PRAGMA user_version";
-            var stored = version.ExecuteScalar() is long v ? v : 0;
-            if (stored < Version)
+            existing.CommandText = "SELECT sql FROM sqlite_master WHERE name = 'events_fts'";
+            // An index of an older shape (no deletes by rowid, no exception column) is dropped and rebuilt from the events.
+            if (existing.ExecuteScalar() is string sql
+                && (!sql.Contains("contentless_delete", StringComparison.Ordinal) || !sql.Contains("exception", StringComparison.Ordinal)))
             {
-                Execute(DropOld);
-                Execute(Schema);
-                Execute($"PRAGMA user_version = {Version}");
-            }
-            else
-            {
-                Execute(Schema);
+                Execute(DropOldIndex);
             }
         }
 
+        Execute(Schema);
         Execute("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 32768;");
         _insert = new RawStatement(_connection, "INSERT INTO events_fts (rowid, message, exception) VALUES (?1, ?2, ?3)");
         _setState = SqliteCommands.Prepare(_connection, "INSERT OR REPLACE INTO fts_state (id, indexed_seq) VALUES (0, $seq)", "$seq");

@@ -36,7 +36,8 @@ internal static class SqliteQueryBuilder
     /// <param name="query">The query.</param>
     /// <param name="rarestWordDocuments">Documents of the query's rarest term, when <see cref="NeedsWordDocuments"/>.</param>
     /// <param name="filterRows">Events of the filtered user, when known.</param>
-    public static void Build(SqliteCommand command, EventQuery query, long? rarestWordDocuments = null, long? filterRows = null)
+    /// <param name="spillMilliseconds">How far after its own millisecond an id may lie (<see cref="SqliteEventIds"/>).</param>
+    public static void Build(SqliteCommand command, EventQuery query, long? rarestWordDocuments = null, long? filterRows = null, long spillMilliseconds = 0)
     {
         var where = new List<string>();
         void Add(string condition, string name, object value)
@@ -101,7 +102,7 @@ internal static class SqliteQueryBuilder
 
         if (query.To is { } to)
         {
-            Add($"{id} < $to_id", "$to_id", SqliteEventIds.After(to));
+            Add($"{id} < $to_id", "$to_id", SqliteEventIds.After(to, spillMilliseconds));
             Add("e.ts <= $to", "$to", to.UtcTicks);
         }
 

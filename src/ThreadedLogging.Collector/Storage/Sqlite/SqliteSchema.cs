@@ -7,7 +7,7 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 3;
+    public const int Version = 4;
 
     public const string Create = """
         PRAGMA journal_mode = WAL;
@@ -30,7 +30,7 @@ internal static class SqliteSchema
             sequence    INTEGER,
             received    INTEGER NOT NULL
         );
-        -- Version 3: the user filter is case-insensitive (ASCII), so its index is NOCASE.
+        -- Version 4 (issue 10): the user filter is case-insensitive (ASCII), so its index is NOCASE.
         DROP INDEX IF EXISTS ix_events_user;
         CREATE INDEX IF NOT EXISTS ix_events_user_nocase ON events (user COLLATE NOCASE);
         CREATE INDEX IF NOT EXISTS ix_events_app ON events (app);
@@ -77,7 +77,20 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS ix_users_last_error ON users (coalesce(last_error_ts, -1));
         CREATE INDEX IF NOT EXISTS ix_users_user_nocase ON users (user COLLATE NOCASE);
 
-        PRAGMA user_version = 3;
+        -- Retention (SqliteRetention): every event id below purged_below has been removed; the full-text
+        -- file catches up to this mark.
+        CREATE TABLE IF NOT EXISTS retention_state (
+            id INTEGER PRIMARY KEY CHECK (id = 0),
+            purged_below INTEGER NOT NULL
+        );
+
+        -- Version 3 (issue 15 §5): how far (ms) ids of a full millisecond were taken from later ones.
+        CREATE TABLE IF NOT EXISTS id_spill (
+            id           INTEGER PRIMARY KEY CHECK (id = 1),
+            milliseconds INTEGER NOT NULL
+        );
+
+        PRAGMA user_version = 4;
         """;
 
     public const string InsertEvent = """
@@ -119,7 +132,7 @@ internal static class SqliteSchema
         "e.id, e.ts, e.level, e.category, e.message, e.template, e.exception, e.properties, e.context, e.app, e.version, e.user, e.machine, e.path, e.instance_id, e.sequence";
 
     /// <summary>
-    /// Version 2 → 3, run before <see cref="Create"/> when <c>users</c> lacks the latest-error columns.
+    /// Version 3 → 4 (issue 10), run before <see cref="Create"/> when <c>users</c> lacks the latest-error columns.
     /// The backfill (<see cref="BackfillLatestErrors"/>) runs after <see cref="Create"/> made the NOCASE index.
     /// </summary>
     public const string AddLatestErrorColumns = """
@@ -140,4 +153,14 @@ internal static class SqliteSchema
         """;
 
     public const string LastCounter = "SELECT max(id) FROM events";
+
+    /// <summary>The largest id below $end: with $end the end of a millisecond, the last id taken in it (if at or after its start).</summary>
+    public const string LastIdBelow = "SELECT max(id) FROM events WHERE id < $end";
+
+    public const string SelectSpill = "SELECT coalesce(max(milliseconds), 0) FROM id_spill";
+
+    public const string UpsertSpill = """
+        INSERT INTO id_spill (id, milliseconds) VALUES (1, $ms)
+        ON CONFLICT (id) DO UPDATE SET milliseconds = max(milliseconds, excluded.milliseconds)
+        """;
 }

@@ -67,7 +67,7 @@ internal static class SqliteUserQueries
     public static UserCursor Cursor(UserRow row, UserSort sort) => new(sort == UserSort.Name ? 0 : row.SortKey, row.User);
 
     /// <summary>Adds the window's counts, machines and versions, and the latest error, to one row.</summary>
-    public static UserSummary Complete(SqliteConnection connection, UserRow row, UserQuery query, Func<long, StoredEvent?> readEvent)
+    public static UserSummary Complete(SqliteConnection connection, UserRow row, UserQuery query, long spillMilliseconds, Func<long, StoredEvent?> readEvent)
     {
         using var command = connection.CreateCommand();
         // Events without a user are kept under '' in users; the exact comparison keeps "Alice" apart from "alice".
@@ -79,7 +79,7 @@ internal static class SqliteUserQueries
             """;
         command.Parameters.AddWithValue("$user", row.User);
         command.Parameters.AddWithValue("$from_id", SqliteEventIds.First(query.WindowFrom));
-        command.Parameters.AddWithValue("$to_id", SqliteEventIds.After(query.WindowTo));
+        command.Parameters.AddWithValue("$to_id", SqliteEventIds.After(query.WindowTo, spillMilliseconds));
         command.Parameters.AddWithValue("$from", query.WindowFrom.UtcTicks);
         command.Parameters.AddWithValue("$to", query.WindowTo.UtcTicks);
         var counts = new long[LevelCount];

@@ -2,9 +2,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Amazon.SQS.Model;
 using Microsoft.Extensions.Logging;
-using ThreadedLogging.Aws.Tests.Support;
+using ThreadedLogging.Collector.Tests.Support;
+using ThreadedLogging.Testing;
 
-namespace ThreadedLogging.Aws.Tests.Collector;
+namespace ThreadedLogging.Collector.Tests.Sqs;
 
 /// <summary>End to end through the collector: app → ThreadedAwsHandler → fauxqs → SQS consumer → SQLite store.</summary>
 public sealed class SqsIngestTests(SqsEmulatorFixture sqs) : IClassFixture<SqsEmulatorFixture>
@@ -16,7 +17,7 @@ public sealed class SqsIngestTests(SqsEmulatorFixture sqs) : IClassFixture<SqsEm
     {
         using var data = new TempDirectory();
         var (name, _) = await sqs.CreateQueueAsync("ingest");
-        await using var collector = await CollectorHost.StartAsync(sqs, data.Path, name, new() { ["Collector:Sqs:ReceiversPerQueue"] = "3" });
+        await using var collector = await SqsCollectorHost.StartAsync(sqs, data.Path, name, new() { ["Collector:Sqs:ReceiversPerQueue"] = "3" });
 
         string batchInstance, seedInstance;
         await using (var batches = new ThreadedAwsHandler(sqs.Options(name)))
@@ -73,7 +74,7 @@ public sealed class SqsIngestTests(SqsEmulatorFixture sqs) : IClassFixture<SqsEm
 
         // First collector: commits the message, then "dies" before deleting it (the step never returns; the host is stopped).
         var committed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var first = await CollectorHost.StartAsync(sqs, data.Path, name,
+        var first = await SqsCollectorHost.StartAsync(sqs, data.Path, name,
             new() { ["Collector:Sqs:ReceiversPerQueue"] = "1", ["Collector:Sqs:VisibilityTimeoutSeconds"] = "1" },
             async (_, stopping) =>
             {
@@ -85,7 +86,7 @@ public sealed class SqsIngestTests(SqsEmulatorFixture sqs) : IClassFixture<SqsEm
         await first.DisposeAsync();
 
         // Second collector, same database: the message comes back once its visibility timeout passes.
-        await using var second = await CollectorHost.StartAsync(sqs, data.Path, name);
+        await using var second = await SqsCollectorHost.StartAsync(sqs, data.Path, name);
         await second.Statistics.WaitAsync(s => s.Duplicates >= 1 && s.Deleted >= 1, new CancellationTokenSource(Budget).Token);
 
         Assert.Equal(0, second.Statistics.Snapshot().EventsStored);
@@ -105,7 +106,7 @@ public sealed class SqsIngestTests(SqsEmulatorFixture sqs) : IClassFixture<SqsEm
         await client.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = "hello from someone else" });
         await client.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = """{"msg":"fine","levelno":40,"name":"py","user":"carol"}""" });
 
-        await using var collector = await CollectorHost.StartAsync(sqs, data.Path, name);
+        await using var collector = await SqsCollectorHost.StartAsync(sqs, data.Path, name);
         await collector.Statistics.WaitAsync(s => s.Poison >= 3 && s.EventsStored >= 1, new CancellationTokenSource(Budget).Token);
         await collector.Statistics.WaitAsync(s => s.Deleted >= 4, new CancellationTokenSource(Budget).Token);
 
@@ -129,7 +130,7 @@ public sealed class SqsIngestTests(SqsEmulatorFixture sqs) : IClassFixture<SqsEm
     {
         using var data = new TempDirectory();
         var name = $"later-{Guid.NewGuid():N}";
-        await using var collector = await CollectorHost.StartAsync(sqs, data.Path, name);
+        await using var collector = await SqsCollectorHost.StartAsync(sqs, data.Path, name);
         await collector.Statistics.WaitAsync(s => s.Errors >= 1, new CancellationTokenSource(Budget).Token);
 
         using var client = sqs.CreateClient();

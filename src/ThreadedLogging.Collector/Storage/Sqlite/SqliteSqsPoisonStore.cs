@@ -1,14 +1,13 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
-namespace ThreadedLogging.Collector.Ingest.Sqs;
+namespace ThreadedLogging.Collector.Storage.Sqlite;
 
 /// <summary>
-/// The poison table: SQS messages that could not be ingested, kept (body and reason) so that nothing is
-/// lost silently and nothing is retried forever. A file of its own beside the event store, so that setting a
+/// <see cref="ISqsPoisonStore"/> on SQLite: a file of its own beside the event store, so that setting a
 /// message aside never waits on the event writer.
 /// </summary>
-internal sealed class SqsPoisonStore
+internal sealed class SqliteSqsPoisonStore : ISqsPoisonStore
 {
     public const string FileName = "sqs-poison.db";
 
@@ -35,7 +34,7 @@ internal sealed class SqsPoisonStore
     private readonly SemaphoreSlim _initialized = new(1, 1);
     private bool _ready;
 
-    public SqsPoisonStore(string dataDirectory)
+    public SqliteSqsPoisonStore(string dataDirectory)
     {
         DatabasePath = Path.Combine(dataDirectory, FileName);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = DatabasePath, Mode = SqliteOpenMode.ReadWriteCreate, DefaultTimeout = 30 }.ToString();
@@ -43,7 +42,6 @@ internal sealed class SqsPoisonStore
 
     public string DatabasePath { get; }
 
-    /// <summary>Keeps a message; a message already kept (redelivered before its delete went through) is kept once.</summary>
     public async Task AddAsync(SqsPoisonMessage message, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -63,7 +61,6 @@ internal sealed class SqsPoisonStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Returns the total count and the newest <paramref name="limit"/> messages.</summary>
     public async Task<(long Count, IReadOnlyList<SqsPoisonMessage> Newest)> ListAsync(int limit, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

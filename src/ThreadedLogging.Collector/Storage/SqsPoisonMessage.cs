@@ -1,4 +1,4 @@
-namespace ThreadedLogging.Collector.Ingest.Sqs;
+namespace ThreadedLogging.Collector.Storage;
 
 /// <summary>A message set aside, as kept in the poison table and shown by <c>GET /api/ingest/sqs/poison</c>.</summary>
 internal sealed record SqsPoisonMessage(

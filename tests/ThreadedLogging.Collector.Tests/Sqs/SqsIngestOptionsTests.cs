@@ -1,6 +1,6 @@
 using ThreadedLogging.Collector.Ingest.Sqs;
 
-namespace ThreadedLogging.Aws.Tests.Collector;
+namespace ThreadedLogging.Collector.Tests.Sqs;
 
 public sealed class SqsIngestOptionsTests
 {

@@ -1,11 +1,13 @@
 using Amazon.SQS.Model;
 using Microsoft.Extensions.Logging.Abstractions;
-using ThreadedLogging.Aws.Tests.Support;
+using ThreadedLogging.Collector.Tests.Support;
+using ThreadedLogging.Testing;
 using ThreadedLogging.Collector;
 using ThreadedLogging.Collector.Ingest.Sqs;
 using ThreadedLogging.Collector.Storage;
+using ThreadedLogging.Collector.Storage.Sqlite;
 
-namespace ThreadedLogging.Aws.Tests.Collector;
+namespace ThreadedLogging.Collector.Tests.Sqs;
 
 public sealed class SqsQueueConsumerTests(SqsEmulatorFixture sqs) : IClassFixture<SqsEmulatorFixture>
 {
@@ -19,7 +21,7 @@ public sealed class SqsQueueConsumerTests(SqsEmulatorFixture sqs) : IClassFixtur
         var options = new SqsIngestOptions { ReceiversPerQueue = 1, WaitTimeSeconds = 1, VisibilityTimeoutSeconds = 1, MaxReceiveCount = 2 };
         var queue = new SqsQueueOptions { Name = name, ServiceUrl = sqs.ServiceUrl, AccessKey = "test", SecretAccessKey = "test" };
         var statistics = new SqsIngestStatistics();
-        var poison = new SqsPoisonStore(data.Path);
+        var poison = new SqliteSqsPoisonStore(data.Path);
         var store = new FailingEventStore();
         var consumer = new SqsQueueConsumer(queue, options, client, store, poison, statistics, new CollectorOptions(), TimeProvider.System, NullLogger.Instance);
 
@@ -50,7 +52,7 @@ public sealed class SqsQueueConsumerTests(SqsEmulatorFixture sqs) : IClassFixtur
         var statistics = new SqsIngestStatistics();
         // The first message takes "ten minutes" to store: the receive's visibility timeout is long gone after it.
         var store = new RecordingEventStore(onFirstAppend: () => time.Advance(TimeSpan.FromMinutes(10)));
-        var consumer = new SqsQueueConsumer(queue, options, client, store, new SqsPoisonStore(data.Path), statistics, new CollectorOptions(), time, NullLogger.Instance);
+        var consumer = new SqsQueueConsumer(queue, options, client, store, new SqliteSqsPoisonStore(data.Path), statistics, new CollectorOptions(), time, NullLogger.Instance);
 
         using var stop = new CancellationTokenSource();
         var running = consumer.RunAsync(stop.Token);

@@ -4,7 +4,7 @@ using Amazon.Runtime;
 using Amazon.SQS;
 using Amazon.SQS.Model;
 
-namespace ThreadedLogging.Aws.Tests.Support;
+namespace ThreadedLogging.Testing;
 
 /// <summary>
 /// A real SQS-compatible server for a test class: fauxqs (tools/sqs, installed by

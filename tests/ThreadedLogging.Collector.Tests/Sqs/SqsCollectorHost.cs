@@ -5,15 +5,16 @@ using Microsoft.Extensions.DependencyInjection;
 using ThreadedLogging.Collector;
 using ThreadedLogging.Collector.Ingest.Sqs;
 using ThreadedLogging.Collector.Storage;
+using ThreadedLogging.Testing;
 
-namespace ThreadedLogging.Aws.Tests.Support;
+namespace ThreadedLogging.Collector.Tests.Sqs;
 
 /// <summary>The real collector app (CollectorApp.Build, real Kestrel on 127.0.0.1:0) draining emulator queues.</summary>
-public sealed class CollectorHost : IAsyncDisposable
+internal sealed class SqsCollectorHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private CollectorHost(WebApplication app, string baseUrl)
+    private SqsCollectorHost(WebApplication app, string baseUrl)
     {
         _app = app;
         BaseUrl = baseUrl;
@@ -26,7 +27,7 @@ public sealed class CollectorHost : IAsyncDisposable
     internal SqsIngestStatistics Statistics => _app.Services.GetRequiredService<SqsIngestStatistics>();
 
     /// <summary>Starts a collector on <paramref name="dataDirectory"/> that drains <paramref name="queueName"/> on the emulator.</summary>
-    internal static async Task<CollectorHost> StartAsync(
+    internal static async Task<SqsCollectorHost> StartAsync(
         SqsEmulatorFixture sqs, string dataDirectory, string queueName, Dictionary<string, string>? settings = null,
         Func<IReadOnlyList<Amazon.SQS.Model.Message>, CancellationToken, Task>? beforeDelete = null)
     {
@@ -51,7 +52,7 @@ public sealed class CollectorHost : IAsyncDisposable
         app.Services.GetRequiredService<SqsIngestService>().BeforeDelete = beforeDelete;
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new CollectorHost(app, address);
+        return new SqsCollectorHost(app, address);
     }
 
     /// <summary>Every stored event (newest first), all pages.</summary>

@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text;
+
+namespace ThreadedLogging.PeerBench;
+
+/// <summary>The markdown report: per peer, the median over its rounds of every figure, and ratios to the floor and to OpenTelemetry.</summary>
+internal static class Report
+{
+    public static string Markdown(BenchOptions options, IReadOnlyList<MeasuredRun> runs)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        var ok = runs.Where(r => r.Result is not null).ToList();
+        var floorNs = Median(ok.Where(r => r.IsFloor).Select(r => r.Result!.CallerNsMedian));
+        var otel = ok.Where(r => r.Peer == PeerCatalog.OpenTelemetryBig).ToList();
+        var otelRate = Median(otel.Select(r => r.DeliveredPerSecond));
+        var otelCpu = Median(otel.Select(r => r.ClientCpuMicrosecondsPerEvent));
+        text.AppendLine(c, $"{options.Events:N0} calls of `LogInformation(\"User {{UserId}} did {{Action}}\", i, \"x\")` per run on one thread, one fresh process per run, server {options.Server}; {options.Rounds} rounds in shuffled order (seed {options.Seed}); medians over the rounds. × floor: caller median / MEL no-op's; × OTel: against `{PeerCatalog.OpenTelemetryBig}` (OTLP, queue big enough to keep all).");
+        text.AppendLine();
+        text.AppendLine("| peer | runs | caller ns/call median (p90 / p99 of 1k-call blocks) | × floor | caller mean ns/call (whole burst) | caller B/call | GCs in burst gen0/1/2 | delivered (min–max) | dropped | delivered/s | × OTel | client CPU µs/event | × OTel | server CPU µs/event | peak RSS MB | drain s | Dispose ms |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var peer in options.Peers)
+        {
+            var mine = ok.Where(r => r.Peer == peer).ToList();
+            if (mine.Count == 0)
+            {
+                text.AppendLine(c, $"| {peer} | 0 (failed) | | | | | | | | | | | | | | | |");
+                continue;
+            }
+
+            var ns = Median(mine.Select(r => r.Result!.CallerNsMedian));
+            var rate = Median(mine.Select(r => r.DeliveredPerSecond));
+            var cpu = Median(mine.Select(r => r.ClientCpuMicrosecondsPerEvent));
+            var delivered = mine.Select(r => r.Delivered).OfType<long>().ToList();
+            text.Append(c, $"| {peer} | {mine.Count} | {ns:N0} ({Median(mine.Select(r => r.Result!.CallerNsP90)):N0} / {Median(mine.Select(r => r.Result!.CallerNsP99)):N0}) | {Ratio(ns, floorNs)} ");
+            text.Append(c, $"| {Median(mine.Select(r => r.Result!.CallerNsMean)):N0} | {Median(mine.Select(r => r.Result!.CallerBytesPerCall)):N0} | {Gcs(mine)} ");
+            text.Append(c, $"| {(mine[0].IsFloor || delivered.Count == 0 ? "—" : $"{Median(delivered.Select(d => (double?)d)):N0} ({delivered.Min():N0}–{delivered.Max():N0})")} ");
+            text.Append(c, $"| {(mine[0].IsFloor ? "—" : Median(mine.Select(r => (double?)r.Dropped)).ToString("N0", c))} ");
+            text.Append(c, $"| {Format(rate, "N0")} | {Ratio(rate, otelRate)} | {Format(cpu, "F2")} | {Ratio(cpu, otelCpu)} | {Format(Median(mine.Select(r => r.ServerCpuMicrosecondsPerEvent)), "F2")} ");
+            text.AppendLine(c, $"| {Median(mine.Select(r => r.Result!.PeakRssMb)):N0} | {Median(mine.Select(r => r.Result!.DrainMs)) / 1000:F1} | {Median(mine.Select(r => r.Result!.DisposeMs)):N0} |");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Gcs(List<MeasuredRun> runs) =>
+        string.Join('/', Enumerable.Range(0, 3).Select(g => Median(runs.Select(r => (double?)r.Result!.GcBurst[g])).ToString("N0", CultureInfo.InvariantCulture)));
+
+    private static string Ratio(double value, double reference) =>
+        double.IsNaN(value) || double.IsNaN(reference) || reference == 0 ? "—" : (value / reference).ToString("F2", CultureInfo.InvariantCulture);
+
+    private static string Format(double value, string format) => double.IsNaN(value) ? "—" : value.ToString(format, CultureInfo.InvariantCulture);
+
+    private static double Median(IEnumerable<double> values) => Median(values.Select(v => (double?)v));
+
+    private static double Median(IEnumerable<double?> values)
+    {
+        var sorted = values.OfType<double>().Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}

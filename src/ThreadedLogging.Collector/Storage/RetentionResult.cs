@@ -1,0 +1,8 @@
+namespace ThreadedLogging.Collector.Storage;
+
+/// <summary>What one retention run removed.</summary>
+/// <param name="Cutoff">Events older than this were removed.</param>
+/// <param name="ByAge">Events removed for being older than <see cref="RetentionOptions.MaxAge"/>.</param>
+/// <param name="BySize">Events removed, oldest first, to stay under <see cref="RetentionOptions.MaxBytes"/>.</param>
+/// <param name="Partitions">Whole partitions dropped (PostgreSQL), by name.</param>
+internal sealed record RetentionResult(DateTimeOffset Cutoff, long ByAge, long BySize, IReadOnlyList<string> Partitions);

@@ -1,0 +1,165 @@
+using Microsoft.Data.Sqlite;
+
+namespace ThreadedLogging.Collector.Storage.Sqlite;
+
+/// <summary>
+/// Removes old events from both SQLite files, oldest first, in short transactions of its own (each takes the
+/// write lock for a few milliseconds, so the events' writer and the indexer wait at most that long).
+/// </summary>
+/// <remarks>
+/// Crash safety, like <c>fts_queue</c> for inserts: each chunk of events is deleted in one transaction of the
+/// main file that also raises <c>retention_state.purged_below</c> (ids sort like time); the same ids are then
+/// deleted from the full-text file in one transaction that raises its <c>fts_purge.purged_below</c>. A stop
+/// between the two commits leaves index entries without events (never shown: full-text queries join the
+/// events); the next open or run deletes every index entry below the main file's mark. The index table is
+/// created with <c>contentless_delete = 1</c>, so deleting an entry needs only its rowid, and deleting one
+/// that is not (yet) indexed does nothing.
+/// </remarks>
+internal sealed class SqliteRetention(string databasePath, string fullTextPath)
+{
+    /// <summary>Events deleted per transaction.</summary>
+    private const int ChunkEvents = 2000;
+
+    /// <summary>Gets a step run after a chunk's events are committed and before its index entries are (tests: a crash there).</summary>
+    internal Action? AfterEventsChunk { get; init; }
+
+    public RetentionResult Run(RetentionOptions options, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var cutoff = now - options.MaxAge;
+        using var main = Open(databasePath);
+        using var fts = Open(fullTextPath);
+        CatchUpFullText(main, fts);
+
+        long byAge = 0;
+        var below = SqliteEventIds.First(cutoff);
+        for (int removed; (removed = RemoveChunk(main, fts, below)) > 0;)
+        {
+            byAge += removed;
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        // Dedupe keys of batches received before the cutoff, and users not seen since.
+        Execute(main, "DELETE FROM batches WHERE received < $ticks", cutoff.UtcTicks);
+        Execute(main, "DELETE FROM users WHERE last_seen < $ticks", cutoff.UtcTicks);
+
+        long bySize = 0;
+        while (options.MaxBytes is { } maxBytes && UsedBytes(main) + UsedBytes(fts) > maxBytes)
+        {
+            var removed = RemoveChunk(main, fts, long.MaxValue);
+            if (removed == 0)
+            {
+                break;
+            }
+
+            bySize += removed;
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        return new RetentionResult(cutoff, byAge, bySize, []);
+    }
+
+    /// <summary>Deletes from the index every entry below the main file's mark (after a stop between the two commits).</summary>
+    public void CatchUpFullText()
+    {
+        using var main = Open(databasePath);
+        using var fts = Open(fullTextPath);
+        CatchUpFullText(main, fts);
+    }
+
+    private static void CatchUpFullText(SqliteConnection main, SqliteConnection fts)
+    {
+        var mark = Scalar(main, "SELECT coalesce(max(purged_below), 0) FROM retention_state");
+        if (Scalar(fts, "SELECT coalesce(max(purged_below), 0) FROM fts_purge") < mark)
+        {
+            PurgeFullText(fts, 0, mark);
+        }
+    }
+
+    /// <summary>Deletes the oldest events below <paramref name="belowId"/> (at most a chunk) from both files; returns how many.</summary>
+    private int RemoveChunk(SqliteConnection main, SqliteConnection fts, long belowId)
+    {
+        long first, last;
+        int count;
+        using (var transaction = main.BeginTransaction())
+        {
+            using var chunk = main.CreateCommand();
+            chunk.CommandText = "SELECT min(id), max(id), count(*) FROM (SELECT id FROM events WHERE id < $below ORDER BY id LIMIT $chunk)";
+            chunk.Parameters.AddWithValue("$below", belowId);
+            chunk.Parameters.AddWithValue("$chunk", ChunkEvents);
+            using (var reader = chunk.ExecuteReader())
+            {
+                reader.Read();
+                count = reader.GetInt32(2);
+                if (count == 0)
+                {
+                    return 0;
+                }
+
+                (first, last) = (reader.GetInt64(0), reader.GetInt64(1));
+            }
+
+            using var delete = main.CreateCommand();
+            delete.CommandText = """
+                DELETE FROM events WHERE id BETWEEN $first AND $last;
+                INSERT INTO retention_state (id, purged_below) VALUES (0, $mark)
+                    ON CONFLICT (id) DO UPDATE SET purged_below = max(purged_below, excluded.purged_below);
+                """;
+            delete.Parameters.AddWithValue("$first", first);
+            delete.Parameters.AddWithValue("$last", last);
+            delete.Parameters.AddWithValue("$mark", last + 1);
+            delete.ExecuteNonQuery();
+            transaction.Commit();
+        }
+
+        AfterEventsChunk?.Invoke();
+        PurgeFullText(fts, first, last + 1);
+        return count;
+    }
+
+    private static void PurgeFullText(SqliteConnection fts, long fromId, long belowId)
+    {
+        using var transaction = fts.BeginTransaction();
+        using var command = fts.CreateCommand();
+        command.CommandText = """
+            DELETE FROM events_fts WHERE rowid >= $from AND rowid < $below;
+            INSERT INTO fts_purge (id, purged_below) VALUES (0, $below)
+                ON CONFLICT (id) DO UPDATE SET purged_below = max(purged_below, excluded.purged_below);
+            """;
+        command.Parameters.AddWithValue("$from", fromId);
+        command.Parameters.AddWithValue("$below", belowId);
+        command.ExecuteNonQuery();
+        transaction.Commit();
+    }
+
+    /// <summary>Bytes in use (pages not on the free list): deleting rows frees pages for reuse without shrinking the file.</summary>
+    private static long UsedBytes(SqliteConnection connection) =>
+        Scalar(connection, "SELECT (p.page_count - f.freelist_count) * s.page_size FROM pragma_page_count() p, pragma_freelist_count() f, pragma_page_size() s");
+
+    private static SqliteConnection Open(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWrite,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString());
+        connection.Open();
+        return connection;
+    }
+
+    private static long Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar() is long value ? value : 0;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql, long ticks)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$ticks", ticks);
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,23 @@
+using ThreadedLogging.Collector.Storage.Sqlite;
+
+namespace ThreadedLogging.Collector.Storage;
+
+/// <summary>The one registration of storage: picks the engine named by <c>Collector:Store</c>.</summary>
+internal static class StorageExtensions
+{
+    /// <summary>Registers <see cref="IEventStore"/> and <see cref="ISqsPoisonStore"/> of the configured engine, opened before the server listens.</summary>
+    /// <exception cref="CollectorConfigurationException">The engine's settings are missing or invalid.</exception>
+    public static IServiceCollection AddEventStore(this IServiceCollection services, IConfiguration configuration, CollectorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(options);
+        if (StoreEngines.IsPostgres(options.Store))
+        {
+            throw new CollectorConfigurationException("Collector:Store 'postgres' is not available in this build yet; use 'sqlite'.");
+        }
+
+        services.AddSqliteStorage(options.DataDirectory);
+        services.AddHostedService<RetentionService>();
+        return services;
+    }
+}

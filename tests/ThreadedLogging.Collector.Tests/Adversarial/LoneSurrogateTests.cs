@@ -1,0 +1,44 @@
+using System.Net;
+using ThreadedLogging.Collector.Tests.Support;
+
+namespace ThreadedLogging.Collector.Tests.Adversarial;
+
+/// <summary>
+/// Issue 15 §4: an escaped lone surrogate (what CPython's json.dumps writes for surrogateescape text)
+/// was a 503 forever. It is stored as U+FFFD; valid pairs and escaped backslashes are untouched.
+/// </summary>
+public sealed class LoneSurrogateTests : IAsyncLifetime
+{
+    private CollectorFixture _collector = null!;
+
+    public async Task InitializeAsync() => _collector = await CollectorFixture.StartAsync();
+
+    public async Task DisposeAsync() => await _collector.DisposeAsync();
+
+    [Theory]
+    [InlineData("application/json", """{"events":[{"message":"a\ud800b","category":"c\udfff","properties":{"p":"x\ud800\ud800y"}}]}""")]
+    [InlineData("application/x-ndjson", "{\"message\":\"a\\ud800b\",\"category\":\"c\\udfff\",\"properties\":{\"p\":\"x\\ud800\\ud800y\"}}\n")]
+    public async Task Ingest_LoneSurrogateEscapes_StoredAsReplacementCharacter(string contentType, string body)
+    {
+        var (status, text) = await Http.SendAsync(_collector.Client, HttpMethod.Post, "log/surrogates", Http.Utf8(body), contentType);
+
+        Assert.True(status == HttpStatusCode.OK, text);
+        var stored = Assert.Single(await _collector.EventsAsync("user=surrogates"));
+        Assert.Equal("a\uFFFDb", stored.GetProperty("message").GetString());
+        Assert.Equal("c\uFFFD", stored.GetProperty("category").GetString());
+        Assert.Equal("x\uFFFD\uFFFDy", StillServing.Property(stored, "p"));
+        await StillServing.AssertAsync(_collector);
+    }
+
+    [Fact]
+    public async Task Ingest_SurrogatePairAndEscapedBackslash_KeptAsSent()
+    {
+        var body = """{"events":[{"message":"pair \ud83d\ude00 literal \\ud800 high-then-high \ud800\ud83d\ude00"}]}""";
+
+        var (status, text) = await Http.SendAsync(_collector.Client, HttpMethod.Post, "log/pairs", Http.Utf8(body), "application/json");
+
+        Assert.True(status == HttpStatusCode.OK, text);
+        Assert.Equal(["pair \U0001F600 literal \\ud800 high-then-high \uFFFD\U0001F600"], await StillServing.MessagesAsync(_collector, "user=pairs"));
+        await StillServing.AssertAsync(_collector);
+    }
+}
