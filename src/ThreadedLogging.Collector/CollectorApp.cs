@@ -45,6 +45,10 @@ internal static class CollectorApp
             // Python's HTTPHandler with method GET puts the whole record, traceback included, in the URL.
             kestrel.Limits.MaxRequestLineSize = 128 * 1024;
             kestrel.Limits.MaxRequestHeadersTotalSize = 160 * 1024;
+            // Issue 15 §1: a body that trickles is cut off (408) rather than kept open for hours.
+            kestrel.Limits.MinRequestBodyDataRate = options.MinRequestBodyBytesPerSecond == 0
+                ? null
+                : new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(options.MinRequestBodyBytesPerSecond, TimeSpan.FromSeconds(5));
         });
 
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));

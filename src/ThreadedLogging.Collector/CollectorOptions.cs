@@ -47,6 +47,12 @@ internal sealed class CollectorOptions
     /// <summary>Gets or sets how many ingest requests may be in progress at once; beyond it the answer is 429. The default value is 64.</summary>
     public int MaxPendingIngests { get; set; } = 64;
 
+    /// <summary>Gets or sets how long a request body may take to arrive; then the answer is 408 and the connection is closed. The default value is 1 minute.</summary>
+    public TimeSpan RequestBodyTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Gets or sets the slowest a request body may arrive, after a 5-second grace period (Kestrel's <c>MinRequestBodyDataRate</c>; 0 turns it off). The default value is 1024.</summary>
+    public int MinRequestBodyBytesPerSecond { get; set; } = 1024;
+
     /// <summary>Gets or sets the Retry-After sent with a 429 when overloaded. The default value is 2 seconds.</summary>
     public TimeSpan OverloadRetryAfter { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -86,6 +92,16 @@ internal sealed class CollectorOptions
         if (OverloadRetryAfter < TimeSpan.FromSeconds(1) || OverloadRetryAfter > TimeSpan.FromHours(1))
         {
             errors.Add($"Collector:OverloadRetryAfter must be between 00:00:01 and 01:00:00 (was {OverloadRetryAfter}).");
+        }
+
+        if (RequestBodyTimeout < TimeSpan.FromSeconds(1) || RequestBodyTimeout > TimeSpan.FromHours(1))
+        {
+            errors.Add($"Collector:RequestBodyTimeout must be between 00:00:01 and 01:00:00 (was {RequestBodyTimeout}).");
+        }
+
+        if (MinRequestBodyBytesPerSecond is < 0 or > 1024 * 1024)
+        {
+            errors.Add($"Collector:MinRequestBodyBytesPerSecond must be between 0 and 1048576 (was {MinRequestBodyBytesPerSecond}).");
         }
 
         if (MaxEventsPerBatch is < 1 or > 1_000_000)

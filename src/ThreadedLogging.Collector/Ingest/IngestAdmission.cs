@@ -1,7 +1,8 @@
 namespace ThreadedLogging.Collector.Ingest;
 
 /// <summary>
-/// Bounds the ingest requests in progress (reading, parsing, waiting for the single writer). Beyond
+/// Bounds the ingest requests at work (parsing, waiting for the single writer; not reading the body,
+/// issue 15 §1). Beyond
 /// <see cref="CollectorOptions.MaxPendingIngests"/> the collector answers 429 with Retry-After at once,
 /// rather than accepting what it cannot store in time: clients keep the batch and retry.
 /// </summary>

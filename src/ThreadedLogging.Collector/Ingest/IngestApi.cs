@@ -12,10 +12,10 @@ internal static class IngestApi
     public static IEndpointRouteBuilder MapIngest(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup(string.Empty).RequireApiKey(ApiKeyRole.Ingest);
-        group.MapMethods("/log/{**path}", [HttpMethods.Get, HttpMethods.Post], (HttpContext context, IngestPipeline pipeline, IngestAdmission admission, ILogger<IngestPipeline> logger, string? path) =>
-            IngestAsync(context, pipeline, admission, logger, path ?? string.Empty));
-        group.MapPost("/api/events", (HttpContext context, IngestPipeline pipeline, IngestAdmission admission, ILogger<IngestPipeline> logger) =>
-            IngestAsync(context, pipeline, admission, logger, string.Empty));
+        group.MapMethods("/log/{**path}", [HttpMethods.Get, HttpMethods.Post], (HttpContext context, IngestPipeline pipeline, ILogger<IngestPipeline> logger, string? path) =>
+            IngestAsync(context, pipeline, logger, path ?? string.Empty));
+        group.MapPost("/api/events", (HttpContext context, IngestPipeline pipeline, ILogger<IngestPipeline> logger) =>
+            IngestAsync(context, pipeline, logger, string.Empty));
         return routes;
     }
 
@@ -25,22 +25,23 @@ internal static class IngestApi
     /// is noted at Debug; anything else is a defect: 500, logged once with the request's format.
     /// </summary>
     private static async Task<Results<Ok<IngestResponse>, JsonHttpResult<ErrorResponse>>> IngestAsync(
-        HttpContext context, IngestPipeline pipeline, IngestAdmission admission, ILogger logger, string path)
+        HttpContext context, IngestPipeline pipeline, ILogger logger, string path)
     {
-        if (!admission.TryEnter())
-        {
-            CollectorLog.IngestOverloaded(logger, admission.Pending);
-            context.Response.Headers.RetryAfter = pipeline.OverloadRetryAfterSeconds;
-            return ErrorResults.Create(StatusCodes.Status429TooManyRequests, $"collector overloaded ({admission.Pending} requests in progress); retry after {pipeline.OverloadRetryAfterSeconds} s");
-        }
-
         try
         {
             return TypedResults.Ok(await pipeline.IngestAsync(context, path, context.RequestAborted));
         }
         catch (IngestRejectedException e)
         {
-            CollectorLog.IngestRejected(logger, path, e.StatusCode, e.Message);
+            if (e.RetryAfterSeconds is { } retryAfter)
+            {
+                context.Response.Headers.RetryAfter = retryAfter;
+            }
+            else
+            {
+                CollectorLog.IngestRejected(logger, path, e.StatusCode, e.Message);
+            }
+
             return ErrorResults.Create(e.StatusCode, e.Message);
         }
         catch (EventStoreUnavailableException e)
@@ -59,10 +60,6 @@ internal static class IngestApi
         {
             CollectorLog.IngestFailed(logger, e, FormatName(context.Request), path);
             return ErrorResults.Create(StatusCodes.Status500InternalServerError, "internal error while ingesting; the request was not stored");
-        }
-        finally
-        {
-            admission.Exit();
         }
     }
 

@@ -5,7 +5,7 @@ using ThreadedLogging.Collector.Storage;
 namespace ThreadedLogging.Collector.Ingest;
 
 /// <summary>One ingest request: detect the format, read the body within limits, parse, store in one transaction.</summary>
-internal sealed class IngestPipeline(IEventStore store, CollectorOptions options, TimeProvider time, ILogger<IngestPipeline> logger)
+internal sealed class IngestPipeline(IEventStore store, IngestAdmission admission, CollectorOptions options, TimeProvider time, ILogger<IngestPipeline> logger)
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
@@ -18,12 +18,56 @@ internal sealed class IngestPipeline(IEventStore store, CollectorOptions options
     {
         var request = context.Request;
         var format = DetectFormat(request);
+        var body = format == IngestFormat.PythonQuery ? null : await ReadBodyAsync(context, cancellationToken);
+
+        // Issue 15 §1: admission bounds the work (parsing, storing) and is taken once the body is here, so a
+        // client that sends slowly holds no slot, only its own connection (bounded by RequestBodyTimeout and
+        // MinRequestBodyBytesPerSecond); no client can keep others out by trickling.
+        if (!admission.TryEnter())
+        {
+            CollectorLog.IngestOverloaded(logger, admission.Pending);
+            throw new IngestRejectedException(StatusCodes.Status429TooManyRequests,
+                $"collector overloaded ({admission.Pending} requests in progress); retry after {OverloadRetryAfterSeconds} s")
+            {
+                RetryAfterSeconds = OverloadRetryAfterSeconds,
+            };
+        }
+
+        try
+        {
+            return await ParseAndStoreAsync(request, format, body, path);
+        }
+        finally
+        {
+            admission.Exit();
+        }
+    }
+
+    private async Task<byte[]> ReadBodyAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        RequestBodyReader.AllowBody(context, options.MaxRequestBodyBytes);
+        using var timeout = new CancellationTokenSource(options.RequestBodyTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            return await RequestBodyReader.ReadAsync(context.Request, options.MaxRequestBodyBytes, linked.Token);
+        }
+        catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            context.Response.Headers.Connection = "close";
+            throw new IngestRejectedException(StatusCodes.Status408RequestTimeout,
+                $"request body not received within {options.RequestBodyTimeout} (Collector:RequestBodyTimeout)", e);
+        }
+    }
+
+    private async Task<IngestResponse> ParseAndStoreAsync(HttpRequest request, IngestFormat format, byte[]? body, string path)
+    {
         var limits = new IngestLimits(options, time.GetUtcNow());
         limits.Field(path, "path", -1);
         var idempotencyKey = request.Headers[IdempotencyKeyHeader] is { Count: > 0 } header && !string.IsNullOrWhiteSpace(header[0]) ? header[0]!.Trim() : null;
 
         EventBatch batch;
-        if (format == IngestFormat.PythonQuery)
+        if (body is null)
         {
             var query = request.QueryString.Value ?? string.Empty;
             if (query.Length > options.MaxRequestBodyBytes)
@@ -35,8 +79,6 @@ internal sealed class IngestPipeline(IEventStore store, CollectorOptions options
         }
         else
         {
-            RequestBodyReader.AllowBody(context, options.MaxRequestBodyBytes);
-            var body = await RequestBodyReader.ReadAsync(request, options.MaxRequestBodyBytes, cancellationToken);
             batch = format switch
             {
                 IngestFormat.PythonForm => new EventBatch(

@@ -25,6 +25,9 @@ internal sealed class IngestRejectedException : Exception
 
     public int StatusCode { get; } = StatusCodes.Status400BadRequest;
 
+    /// <summary>Gets the Retry-After header to send (seconds), or null: the request may be retried as is then.</summary>
+    public string? RetryAfterSeconds { get; init; }
+
     public static IngestRejectedException BadRequest(string reason) => new(StatusCodes.Status400BadRequest, reason);
 
     public static IngestRejectedException TooLarge(string reason) => new(StatusCodes.Status413PayloadTooLarge, reason);

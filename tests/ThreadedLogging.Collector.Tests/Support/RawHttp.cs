@@ -66,10 +66,18 @@ internal sealed class RawHttp : IDisposable
         }
 
         var head = Encoding.ASCII.GetString([.. received.Take(headerEnd)]);
+        var status = int.Parse(head.AsSpan(9, 3), System.Globalization.CultureInfo.InvariantCulture);
+        if (status < 200)
+        {
+            // "100 Continue" (the app has started to read the body): no body; the final response follows.
+            return (status, head, string.Empty);
+        }
+
         var length = head.Split("\r\n").Select(l => l.Split(':', 2)).Where(p => p.Length == 2 && p[0].Trim().Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
             .Select(p => (int?)int.Parse(p[1].Trim(), System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
         var bodyStart = headerEnd + 4;
-        while (length is null || received.Count - bodyStart < length)
+        var chunked = head.Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase);
+        while (chunked ? IndexOf(received, "\r\n0\r\n\r\n"u8) < 0 : length is null || received.Count - bodyStart < length)
         {
             var read = await _socket.ReceiveAsync(buffer, SocketFlags.None);
             if (read == 0)
@@ -80,8 +88,8 @@ internal sealed class RawHttp : IDisposable
             received.AddRange(buffer.AsSpan(0, read));
         }
 
-        var status = int.Parse(head.AsSpan(9, 3), System.Globalization.CultureInfo.InvariantCulture);
-        return (status, head, Encoding.UTF8.GetString([.. received.Skip(bodyStart).Take(length ?? int.MaxValue)]));
+        var body = received.Skip(bodyStart).Take(length ?? int.MaxValue).ToArray();
+        return (status, head, chunked ? Dechunk(body) : Encoding.UTF8.GetString(body));
     }
 
     /// <summary>Waits until the server closes the connection (reads and discards until the end).</summary>
@@ -101,6 +109,24 @@ internal sealed class RawHttp : IDisposable
     }
 
     public void Dispose() => _socket.Dispose();
+
+    private static string Dechunk(byte[] body)
+    {
+        var text = new StringBuilder();
+        var at = 0;
+        while (true)
+        {
+            var lineEnd = Array.IndexOf(body, (byte)'\r', at);
+            var size = Convert.ToInt32(Encoding.ASCII.GetString(body, at, lineEnd - at), 16);
+            if (size == 0)
+            {
+                return text.ToString();
+            }
+
+            text.Append(Encoding.UTF8.GetString(body, lineEnd + 2, size));
+            at = lineEnd + 2 + size + 2;
+        }
+    }
 
     private static int IndexOf(List<byte> data, ReadOnlySpan<byte> pattern)
     {
