@@ -14,6 +14,13 @@ internal sealed class PythonLiteralParser
 {
     private const int MaxDepth = 32;
 
+    /// <summary>
+    /// CPython's <c>sys.int_info.default_max_str_digits</c>: since 3.11 <c>str()</c> of a longer int raises,
+    /// so a longer one never comes from <c>str(record.args)</c>. Refusing it bounds the work of parsing and
+    /// of <c>%d %o %x</c> on it, which grows with the square of the digits (issue 15 §3).
+    /// </summary>
+    public const int MaxIntDigits = 4300;
+
     private readonly string _s;
     private int _pos;
 
@@ -232,6 +239,11 @@ internal sealed class PythonLiteralParser
         var body = token.StartsWith('-') ? token[1..] : token;
         if (body.Length > 0 && body.All(char.IsAsciiDigit))
         {
+            if (body.Length > MaxIntDigits)
+            {
+                return null;
+            }
+
             return PyValue.Int(BigInteger.Parse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture), token);
         }
 

@@ -9,10 +9,18 @@ namespace ThreadedLogging.Collector.Ingest;
 /// arguments read back by <see cref="PythonLiteralParser"/>. Returns false where Python would raise
 /// (wrong type, too few or too many arguments, bad format): the caller keeps msg and args raw.
 /// </summary>
+/// <remarks>
+/// Issue 15 §2: widths and repeated conversions can make a small record render to gigabytes
+/// (<c>'%100000s' * 1000</c>), so the output is bounded: past <c>maxLength</c> characters rendering stops
+/// and the message ends with <see cref="TruncationMarker"/> (what follows is neither rendered nor checked).
+/// </remarks>
 internal static class PythonPercentFormatter
 {
-    /// <summary>Renders <paramref name="msg"/> with the <c>str()</c> of <c>record.args</c>.</summary>
-    public static bool TryRender(string msg, string? args, out string message)
+    /// <summary>Ends a rendered message cut at its limit.</summary>
+    public const string TruncationMarker = "… [truncated: rendered message longer than the limit]";
+
+    /// <summary>Renders <paramref name="msg"/> with the <c>str()</c> of <c>record.args</c>, at most <paramref name="maxLength"/> characters before the marker.</summary>
+    public static bool TryRender(string msg, string? args, int maxLength, out string message)
     {
         message = msg;
         if (string.IsNullOrEmpty(args))
@@ -31,27 +39,32 @@ internal static class PythonPercentFormatter
             return true;
         }
 
-        return TryFormat(msg, value, out message);
+        return TryFormat(msg, value, maxLength, out message);
     }
 
-    /// <summary>Python's <c>format % value</c>.</summary>
-    public static bool TryFormat(string format, PyValue value, out string result)
+    /// <summary>Python's <c>format % value</c>, cut after <paramref name="maxLength"/> characters.</summary>
+    public static bool TryFormat(string format, PyValue value, int maxLength, out string result)
     {
         result = format;
         var positional = value.Kind == PyKind.Tuple ? value.Items : [value];
         var mapping = value.Kind == PyKind.Dict ? value : null;
         var next = 0;
-        var output = new StringBuilder(format.Length + 32);
+        var output = new StringBuilder(Math.Min(format.Length + 32, maxLength + 1));
         var i = 0;
         while (i < format.Length)
         {
+            if (output.Length > maxLength)
+            {
+                result = output.ToString(0, maxLength) + TruncationMarker;
+                return true;
+            }
+
             var c = format[i++];
             if (c != '%')
             {
                 output.Append(c);
                 continue;
             }
-
             if (i >= format.Length)
             {
                 return false; // "incomplete format"
@@ -154,7 +167,7 @@ internal static class PythonPercentFormatter
                 argument = positional[next++];
             }
 
-            if (!TryConvert(conversion, argument, spec, output))
+            if (!TryConvert(conversion, argument, spec, output, maxLength - output.Length + 1))
             {
                 return false;
             }
@@ -166,7 +179,7 @@ internal static class PythonPercentFormatter
             return false;
         }
 
-        result = output.ToString();
+        result = output.Length > maxLength ? output.ToString(0, maxLength) + TruncationMarker : output.ToString();
         return true;
     }
 
@@ -217,7 +230,7 @@ internal static class PythonPercentFormatter
         return true;
     }
 
-    private static bool TryConvert(char conversion, PyValue argument, Spec spec, StringBuilder output)
+    private static bool TryConvert(char conversion, PyValue argument, Spec spec, StringBuilder output, int room)
     {
         switch (conversion)
         {
@@ -234,7 +247,7 @@ internal static class PythonPercentFormatter
                         text = text[..p];
                     }
 
-                    Pad(output, string.Empty, text, spec, zeroAllowed: false);
+                    Pad(output, string.Empty, text, spec, zeroAllowed: false, room);
                     return true;
                 }
 
@@ -257,7 +270,7 @@ internal static class PythonPercentFormatter
                     var digits = PythonNumberFormat.Integer(BigInteger.Abs(integer), conversion);
                     if (spec.Precision is { } minDigits && digits.Length < minDigits)
                     {
-                        digits = new string('0', minDigits - digits.Length) + digits;
+                        digits = new string('0', Math.Min(minDigits - digits.Length, room)) + digits;
                     }
 
                     var prefix = Sign(integer.Sign < 0, spec);
@@ -266,7 +279,7 @@ internal static class PythonPercentFormatter
                         prefix += conversion == 'o' ? "0o" : conversion == 'x' ? "0x" : "0X";
                     }
 
-                    Pad(output, prefix, digits, spec, zeroAllowed: true);
+                    Pad(output, prefix, digits, spec, zeroAllowed: true, room);
                     return true;
                 }
 
@@ -286,9 +299,10 @@ internal static class PythonPercentFormatter
                         return false;
                     }
 
-                    var body = PythonNumberFormat.Float(Math.Abs(number), conversion, spec.Precision ?? 6, spec.Alternate);
+                    // Digits past the room are cut anyway: a precision beyond it is not worked out.
+                    var body = PythonNumberFormat.Float(Math.Abs(number), conversion, Math.Min(spec.Precision ?? 6, room), spec.Alternate);
                     var negative = double.IsNegative(number) && !double.IsNaN(number);
-                    Pad(output, Sign(negative, spec), body, spec, zeroAllowed: double.IsFinite(number));
+                    Pad(output, Sign(negative, spec), body, spec, zeroAllowed: double.IsFinite(number), room);
                     return true;
                 }
 
@@ -309,7 +323,7 @@ internal static class PythonPercentFormatter
                         return false;
                     }
 
-                    Pad(output, string.Empty, text, spec, zeroAllowed: false);
+                    Pad(output, string.Empty, text, spec, zeroAllowed: false, room);
                     return true;
                 }
 
@@ -321,10 +335,11 @@ internal static class PythonPercentFormatter
     private static string Sign(bool negative, Spec spec) =>
         negative ? "-" : spec.Plus ? "+" : spec.Space ? " " : string.Empty;
 
-    private static void Pad(StringBuilder output, string prefix, string body, Spec spec, bool zeroAllowed)
+    /// <summary>Appends prefix and body padded to the width; the padding stops at <paramref name="room"/> (the output is cut there).</summary>
+    private static void Pad(StringBuilder output, string prefix, string body, Spec spec, bool zeroAllowed, int room)
     {
         var length = prefix.Length + body.Length;
-        var fill = (spec.Width ?? 0) - length;
+        var fill = Math.Min((spec.Width ?? 0) - length, room);
         if (fill <= 0)
         {
             output.Append(prefix).Append(body);

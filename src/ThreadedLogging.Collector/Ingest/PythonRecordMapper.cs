@@ -35,7 +35,7 @@ internal static partial class PythonRecordMapper
 
         var args = Get(fields, "args");
         string message;
-        if (!PythonPercentFormatter.TryRender(msg, args, out message))
+        if (!PythonPercentFormatter.TryRender(msg, args, limits.Options.MaxEventBytes, out message))
         {
             // A formatter that ran on the client already rendered it; else keep msg (and args, as a property) raw.
             message = Get(fields, "message") ?? msg;

@@ -28,6 +28,7 @@ public sealed class PythonPercentFormatterTests
         { "%+d % d", "(5, 5)", "+5  5" },
         { "%.3d", "(7,)", "007" },
         { "%x %X %o %#x %#o", "(255, 255, 8, 255, 8)", "ff FF 10 0xff 0o10" },
+        { "%o %#o %o %o", "(123456789012345678901234567890, -18446744073709551616, 7, 0)", "143564417755415637016711617605322 -0o2000000000000000000000 7 0" },
         { "%d", "(123456789012345678901234567890,)", "123456789012345678901234567890" },
         { "%.2f", "(3.14159,)", "3.14" },
         { "%f", "(1.5,)", "1.500000" },
@@ -88,7 +89,7 @@ public sealed class PythonPercentFormatterTests
     [MemberData(nameof(Rendered))]
     public void TryRender_PythonArgs_RendersLikePython(string msg, string args, string expected)
     {
-        Assert.True(PythonPercentFormatter.TryRender(msg, args, out var message));
+        Assert.True(PythonPercentFormatter.TryRender(msg, args, 1 << 20, out var message));
         Assert.Equal(expected, message);
     }
 
@@ -96,7 +97,7 @@ public sealed class PythonPercentFormatterTests
     [MemberData(nameof(Unrenderable))]
     public void TryRender_WherePythonRaises_ReturnsFalseAndKeepsMsg(string msg, string args)
     {
-        Assert.False(PythonPercentFormatter.TryRender(msg, args, out var message));
+        Assert.False(PythonPercentFormatter.TryRender(msg, args, 1 << 20, out var message));
         Assert.Equal(msg, message);
     }
 
@@ -129,5 +130,42 @@ public sealed class PythonPercentFormatterTests
         {
             File.Delete(input);
         }
+    }
+
+    [Fact]
+    public void TryRender_WidthsRepeatedPastTheLimit_CutAtTheLimitWithMarker()
+    {
+        // Issue 15 §2: 15 KB of form rendered to 100,000,000 characters.
+        var msg = string.Concat(Enumerable.Repeat("%100000s", 1000));
+        var args = "(" + string.Join(", ", Enumerable.Repeat("'a'", 1000)) + ")";
+
+        Assert.True(PythonPercentFormatter.TryRender(msg, args, 4096, out var message));
+
+        Assert.Equal(new string(' ', 4096) + PythonPercentFormatter.TruncationMarker, message);
+    }
+
+    [Theory]
+    [InlineData("%(a)s%(a)s%(a)s", "{'a': 'xyz'}", 5, "xyzxy", true)]
+    [InlineData("%.100000d", "(1,)", 8, "00000000", true)]
+    [InlineData("%.100000f", "(1.5,)", 8, "1.500000", true)]
+    [InlineData("%-100000d|", "(7,)", 3, "7  ", true)]
+    [InlineData("%s", "('abcdef',)", 6, "abcdef", false)]
+    public void TryRender_OutputAgainstLimit_CutThereWithMarkerOrWhole(string msg, string args, int limit, string expected, bool cut)
+    {
+        Assert.True(PythonPercentFormatter.TryRender(msg, args, limit, out var message));
+
+        Assert.Equal(cut ? expected + PythonPercentFormatter.TruncationMarker : expected, message);
+    }
+
+    [Fact]
+    public void TryRender_IntLongerThanCPythonPrints_NotRenderedMsgKept()
+    {
+        // Issue 15 §3: %o of a 120,000-digit int took 14 s of CPU; CPython itself refuses str() of > 4300 digits.
+        var args = "(" + new string('9', 120_000) + ",)";
+
+        Assert.False(PythonPercentFormatter.TryRender("%o %d %x", args, 1 << 20, out var message));
+        Assert.Equal("%o %d %x", message);
+        Assert.True(PythonPercentFormatter.TryRender("%d", "(" + new string('9', 4300) + ",)", 1 << 20, out message));
+        Assert.Equal(new string('9', 4300), message);
     }
 }
