@@ -78,7 +78,7 @@ public class PipelineStageBenchmarks
     [Benchmark(OperationsPerInvoke = BenchConfig.CallsPerInvoke, Description = "+ clock, scopes")]
     public void CaptureClockScopes() => Calls();
 
-    [Benchmark(OperationsPerInvoke = BenchConfig.CallsPerInvoke, Description = "+ ThreadedHandler.Enqueue")]
+    [Benchmark(OperationsPerInvoke = BenchConfig.CallsPerInvoke, Description = "+ EventQueue.Enqueue")]
     public void CaptureEnqueue() => Calls();
 
     [Benchmark(OperationsPerInvoke = BenchConfig.CallsPerInvoke, Description = "ThreadedLogger (handler.CreateLogger)")]
@@ -95,7 +95,7 @@ public class PipelineStageBenchmarks
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < BenchConfig.CallsPerInvoke; i++)
         {
-            handler.Enqueue(logEvent);
+            handler.Queue.Enqueue(logEvent);
         }
 
         _callerBytes += GC.GetAllocatedBytesForCurrentThread() - before;

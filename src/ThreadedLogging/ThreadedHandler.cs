@@ -10,31 +10,26 @@ namespace ThreadedLogging;
 /// <see cref="ILogBatchSink"/> — or replays them into any other <see cref="ILoggerProvider"/> — on the
 /// background, so the caller never waits for the network or a disk.
 /// </summary>
+/// <remarks>
+/// The handler is a façade over its pipeline: an <see cref="EventQueue"/> (all a log call touches), one
+/// <see cref="BatchWorker"/> (batches, spool stage, delivery) and a <see cref="DeliveryLedger"/> (every
+/// accepted event ends as sent or dropped; <see cref="Flush"/> waits for exactly that).
+/// </remarks>
 [ProviderAlias("Threaded")]
-public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDisposable
+public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDisposable
 {
-    private readonly EventRing _queue;
     private readonly ConcurrentDictionary<string, ILogger> _loggers = new(StringComparer.Ordinal);
-    private readonly ILogBatchSink _sink;
-    private readonly ThreadedTimer _timer;
+    private readonly EventQueue _queue;
+    private readonly BatchWorker _worker;
+    private readonly DeliveryLedger _ledger = new();
+    private readonly FailureReporter _failures;
     private readonly SelfLog _selfLog;
     private readonly string[] _excludedCategories;
-    private readonly int _capacity;
-    private readonly int _batchSize;
-    private readonly int _maxBatchBytes;
-    private readonly long _maxQueueBytes;
-    private readonly LogLevel _flushLevel;
-    private readonly QueueFullMode _fullMode;
     private readonly bool _includeScopes;
-    private readonly bool _systemClock;
+    private readonly TimeSpan _shutdownTimeout;
     private ScopeReader _scopes = new(new LoggerExternalScopeProvider());
     private int _level;
-    private const int CountShift = 40;
-    private const long BytesMask = (1L << CountShift) - 1;
-
-    // What the queue holds, count and bytes in one word (count << 40 | bytes), so that a log call
-    // reserves both with one atomic add. MaxQueueBytes is at most 2^38, far from the count's bits.
-    private PaddedLong _queued;
+    private int _disposed;
 
     /// <summary>Creates a handler that sends batches to <paramref name="sink"/>.</summary>
     /// <param name="sink">Where batches go; owned by the handler and disposed with it.</param>
@@ -45,36 +40,24 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         ArgumentNullException.ThrowIfNull(sink);
         options ??= new ThreadedHandlerOptions();
         options.Validate();
-        _sink = sink;
         Time = options.TimeProvider;
-        _systemClock = ReferenceEquals(Time, TimeProvider.System);
         Identity = LogIdentity.From(options);
-        _capacity = options.QueueCapacity;
-        _queue = new EventRing(_capacity);
-        _batchSize = options.BatchSize;
-        _maxBatchBytes = options.MaxBatchBytes;
-        _maxQueueBytes = options.MaxQueueBytes;
-        _flushLevel = options.FlushLevel;
-        _fullMode = options.FullMode;
         _includeScopes = options.IncludeScopes;
         _level = (int)options.Level;
         _shutdownTimeout = options.ShutdownTimeout;
         _excludedCategories = [.. options.ExcludedCategories];
-        _redactor = new Redactor(options.RedactedProperties);
-        _backoff = new Backoff(options.MinRetryDelay, options.MaxRetryDelay);
         _selfLog = new SelfLog(options.SelfLog, Time);
-        _timer = new ThreadedTimer(options.Interval, Time);
-        _interval = options.Interval;
-        _spool = options.BufferDirectory is { } directory
-            ? new DurableSpool(Path.GetFullPath(Environment.ExpandEnvironmentVariables(directory)), Identity.InstanceId, options.MaxBufferBytes, options.MaxBufferAge, Time, maxRecentEvents: options.QueueCapacity) { Dropped = OnSpoolDropped, Report = _selfLog.Write }
-            : null;
-        PoolsEvents = sink is ICopiesEvents && _spool is null;
+        _failures = new FailureReporter(_selfLog, Time);
+        var timer = new ThreadedTimer(options.Interval, Time);
+        _queue = new EventQueue(options, timer, new QueueDrops(Time, _selfLog));
+        PoolsEvents = sink is ICopiesEvents && options.BufferDirectory is null;
+        _worker = new BatchWorker(_queue, sink, options, Identity, _ledger, _failures, _selfLog, timer, PoolsEvents);
         if (PoolsEvents)
         {
-            LogEventPool.AddCapacity(_capacity);
+            LogEventPool.AddCapacity(_queue.Capacity);
         }
 
-        _worker = Task.Run(RunWorkerAsync);
+        _worker.Start();
     }
 
     /// <summary>
@@ -98,7 +81,35 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
     /// <summary>Gets who is logging: app, version, user, machine, process and instance ids.</summary>
     public LogIdentity Identity { get; }
 
+    /// <summary>Gets a snapshot of the handler's counters.</summary>
+    public ThreadedHandlerStatistics Statistics
+    {
+        get
+        {
+            var error = _failures.Last;
+            var delivery = _worker.Delivery;
+            return new ThreadedHandlerStatistics
+            {
+                Enqueued = _queue.Enqueued,
+                Sent = _ledger.Sent,
+                Dropped = _ledger.Dropped + _queue.Drops.Count,
+                Retried = delivery.Retried,
+                Failed = delivery.Failed,
+                Spooled = _ledger.Spooled,
+                Adopted = _ledger.Adopted,
+                Pending = Math.Max(0, _queue.Count) + _ledger.InFlight + _ledger.Spooled,
+                Capacity = _queue.Capacity,
+                CircuitOpen = delivery.CircuitOpen,
+                LastError = error?.Message,
+                LastErrorTime = error?.Time,
+            };
+        }
+    }
+
     internal TimeProvider Time { get; }
+
+    /// <summary>Gets the queue: all a log call touches after the level check and the capture.</summary>
+    internal EventQueue Queue => _queue;
 
     /// <summary>Whether log calls take their events from <see cref="LogEventPool"/> and the worker gives them back.</summary>
     internal bool PoolsEvents { get; }
@@ -121,58 +132,101 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         _scopes = new ScopeReader(scopeProvider);
     }
 
-    internal bool IsEnabled(LogLevel level) => level != LogLevel.None && (int)level >= Volatile.Read(ref _level);
-
-    /// <summary>The only thing a log call does after capturing: reserve room, enqueue, maybe wake the worker.</summary>
-    internal void Enqueue(LogEvent logEvent)
+    /// <summary>
+    /// Sends everything logged before the call and waits until it is delivered (or dropped for good),
+    /// at most <paramref name="timeout"/>.
+    /// </summary>
+    /// <param name="timeout">How long to wait.</param>
+    /// <returns><see langword="true"/> when everything logged before the call is settled; <see langword="false"/> on timeout.</returns>
+    public bool Flush(TimeSpan timeout)
     {
-        if (!TryReserve(logEvent.EstimatedBytes, out var count, out var bytes))
-        {
-            if (_fullMode == QueueFullMode.Wait && Volatile.Read(ref _disposed) == 0)
-            {
-                WaitForRoom(logEvent.EstimatedBytes, out count, out bytes);
-            }
-            else
-            {
-                CountDropped();
-                return;
-            }
-        }
-
-        _queue.Enqueue(logEvent); // also counts it: Statistics.Enqueued is the ring's tail
-        if (logEvent.Level >= _flushLevel)
-        {
-            Volatile.Write(ref _flushRequested, 1);
-            _timer.Wake();
-        }
-        else if (count >= _batchSize || bytes >= _maxBatchBytes)
-        {
-            _timer.Wake();
-        }
+        using var cancel = new CancellationTokenSource(timeout);
+        return FlushAsync(cancel.Token).GetAwaiter().GetResult();
     }
 
-    private bool TryReserve(int size, out long count, out long bytes)
+    /// <summary>Sends everything logged before the call and waits until it is delivered (or dropped for good).</summary>
+    /// <param name="cancellationToken">Stops the wait (not the sending).</param>
+    /// <returns><see langword="true"/> when everything logged before the call is settled; <see langword="false"/> when cancelled or disposed first.</returns>
+    public async Task<bool> FlushAsync(CancellationToken cancellationToken = default)
     {
-        var reservation = (1L << CountShift) + size;
-        var queued = Interlocked.Add(ref _queued.Value, reservation);
-        count = queued >> CountShift;
-        bytes = queued & BytesMask;
-        // One event always fits, however large, so a single big event is never refused by the byte cap alone.
-        if ((count > _capacity || (bytes > _maxQueueBytes && count > 1)) || Volatile.Read(ref _disposed) != 0)
+        // Wait until the worker has opened the spool: events adopted from a dead process count as logged before this call.
+        try
         {
-            Interlocked.Add(ref _queued.Value, -reservation);
+            await _worker.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
             return false;
         }
 
-        return true;
+        var target = _ledger.FlushTarget(_queue.Enqueued);
+        if (_ledger.Settled >= target)
+        {
+            return true;
+        }
+
+        if (_worker.IsStopped)
+        {
+            return false;
+        }
+
+        var settled = _ledger.WaitUntilSettledAsync(target, cancellationToken);
+        _queue.RequestDrain();
+        return await settled.ConfigureAwait(false);
     }
 
-    private long QueuedCount => Volatile.Read(ref _queued.Value) >> CountShift;
+    /// <summary>Drains the queue within <see cref="ThreadedHandlerOptions.ShutdownTimeout"/>, then stops; returns by then whatever the receiver does.</summary>
+    public void Dispose()
+    {
+        DisposeAsync().AsTask().GetAwaiter().GetResult();
+        GC.SuppressFinalize(this);
+    }
 
-    private long QueuedBytes => Volatile.Read(ref _queued.Value) & BytesMask;
+    /// <summary>Drains the queue within <see cref="ThreadedHandlerOptions.ShutdownTimeout"/>, then stops; returns by then whatever the receiver does.</summary>
+    /// <returns>A task that completes when the handler has stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
 
-    /// <summary>The worker took events off the queue: give their room back.</summary>
-    private void Release(long count, long bytes) => Interlocked.Add(ref _queued.Value, -((count << CountShift) + bytes));
+        _queue.Close();
+        if (PoolsEvents)
+        {
+            LogEventPool.RemoveCapacity(_queue.Capacity);
+        }
+
+        var stopped = await _worker.StopAsync().ConfigureAwait(false);
+        if (!stopped)
+        {
+            // The worker ignores cancellation (a sink that hangs): from now on it changes no counter,
+            // so what is counted lost below is counted once, whatever it still does.
+            _ledger.Freeze();
+            _selfLog.Write("The sink did not stop within the shutdown budget; it was abandoned.");
+        }
+
+        var lost = _ledger.CountLost(_queue.Clear(stopped), stopped);
+        if (lost > 0)
+        {
+            ThreadedLoggingEventSource.Log.EventsLostAtShutdown(lost);
+            _selfLog.Write($"{lost} events were not delivered before the shutdown deadline ({_shutdownTimeout.TotalMilliseconds} ms) and are lost.");
+        }
+
+        if (stopped)
+        {
+            _worker.CloseSpool();
+        }
+
+        _ledger.ReleaseWaiters();
+        await _worker.DisposeSinkAsync().ConfigureAwait(false);
+        _worker.Dispose();
+    }
+
+    /// <summary>Reports a failure of a log call (a faulty formatter, say) instead of throwing it into the app.</summary>
+    internal void ReportInternalError(Exception e) => _failures.InternalError(e);
+
+    internal bool IsEnabled(LogLevel level) => level != LogLevel.None && (int)level >= Volatile.Read(ref _level);
 
     private bool IsExcluded(string category)
     {

@@ -14,7 +14,7 @@ public enum Stage
     /// <summary>Capture with the handler's clock and scope provider (as the logger does), not enqueued.</summary>
     CaptureClockScopes,
 
-    /// <summary>Everything the logger does: capture, clock, scopes, <c>ThreadedHandler.Enqueue</c>.</summary>
+    /// <summary>Everything the logger does: capture, clock, scopes, <c>EventQueue.Enqueue</c>.</summary>
     CaptureEnqueue,
 }
 
@@ -51,7 +51,7 @@ internal sealed class StageProbeLogger(ThreadedHandler handler, Stage stage) : I
                 break;
             case Stage.CaptureEnqueue:
                 var caller = CallerThread.Current;
-                handler.Enqueue(EventCapture.Capture(
+                handler.Queue.Enqueue(EventCapture.Capture(
                     handler.PoolsEvents ? LogEventPool.Rent(caller) : new LogEvent(),
                     caller,
                     "Payroll", logLevel, eventId, state, exception, formatter, handler.CapturedScopes, handler.Time.GetUtcNow()));

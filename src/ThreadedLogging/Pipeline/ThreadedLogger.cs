@@ -5,6 +5,8 @@ namespace ThreadedLogging;
 /// <summary>The <see cref="ILogger"/> of one category: captures the call and hands it to the handler's queue.</summary>
 internal sealed class ThreadedLogger(ThreadedHandler handler, string category) : ILogger
 {
+    private readonly EventQueue _queue = handler.Queue;
+
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => handler.ScopeProvider?.Push(state);
 
@@ -19,7 +21,7 @@ internal sealed class ThreadedLogger(ThreadedHandler handler, string category) :
 
         try
         {
-            if (handler.TryDropEarly())
+            if (_queue.TryDropEarly())
             {
                 return; // a full queue makes the call cheaper, not as dear as a kept event
             }
@@ -29,7 +31,7 @@ internal sealed class ThreadedLogger(ThreadedHandler handler, string category) :
                 handler.PoolsEvents ? LogEventPool.Rent(caller) : new LogEvent(),
                 caller,
                 category, logLevel, eventId, state, exception, formatter, handler.CapturedScopes, handler.Time.GetUtcNow());
-            handler.Enqueue(logEvent);
+            _queue.Enqueue(logEvent);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -24,7 +24,7 @@ internal static class SpoolSerializer
         foreach (var item in root.GetProperty("events").EnumerateArray())
         {
             var logEvent = ReadEvent(item);
-            logEvent.IsExtra = logEvent.Category == ThreadedHandler.OwnCategory; // a drop notice stays uncounted
+            logEvent.IsExtra = logEvent.Category == QueueDrops.OwnCategory; // a drop notice stays uncounted
             events.Add(logEvent);
         }
 

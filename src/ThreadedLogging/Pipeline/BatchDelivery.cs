@@ -1,0 +1,151 @@
+namespace ThreadedLogging;
+
+/// <summary>
+/// Gets a batch to the sink: sends it, retries transient failures with backoff (the circuit opens after
+/// repeated failures), splits what is too large or poisoned, drops and counts only a lone poison event or
+/// a refused batch, and settles every event in the <see cref="DeliveryLedger"/>. Worker only.
+/// </summary>
+internal sealed class BatchDelivery
+{
+    private readonly ILogBatchSink _sink;
+    private readonly Backoff _backoff;
+    private readonly DeliveryLedger _ledger;
+    private readonly FailureReporter _failures;
+    private readonly SelfLog _selfLog;
+    private readonly Func<TimeSpan, CancellationToken, Task> _waitBeforeRetry;
+    private long _retried;
+    private long _failed;
+
+    /// <param name="sink">Where batches go.</param>
+    /// <param name="backoff">The retry delays and the circuit.</param>
+    /// <param name="ledger">Where sent and dropped events are settled.</param>
+    /// <param name="failures">Where failed sends are reported.</param>
+    /// <param name="selfLog">Where refused batches are reported.</param>
+    /// <param name="waitBeforeRetry">Waits out a retry delay (the spool keeps moving the queue to disk meanwhile).</param>
+    public BatchDelivery(ILogBatchSink sink, Backoff backoff, DeliveryLedger ledger, FailureReporter failures, SelfLog selfLog, Func<TimeSpan, CancellationToken, Task> waitBeforeRetry)
+    {
+        _sink = sink;
+        _backoff = backoff;
+        _ledger = ledger;
+        _failures = failures;
+        _selfLog = selfLog;
+        _waitBeforeRetry = waitBeforeRetry;
+    }
+
+    /// <summary>Gets how many sends were retried.</summary>
+    public long Retried => Interlocked.Read(ref _retried);
+
+    /// <summary>Gets how many sends failed.</summary>
+    public long Failed => Interlocked.Read(ref _failed);
+
+    /// <summary>Gets whether repeated failures opened the circuit (sends wait for the longest backoff).</summary>
+    public bool CircuitOpen => _backoff.IsOpen;
+
+    /// <summary>A new batch id: time-ordered, so the receiver can tell a resend from a new batch.</summary>
+    public static string NewBatchId() => Guid.CreateVersion7().ToString("N");
+
+    /// <summary>
+    /// Delivers events [start, start+count) in order: retries transient failures with backoff, splits
+    /// what is too large or poisoned, drops (and counts) only a lone poison event or a refused batch.
+    /// Throws <see cref="OperationCanceledException"/> only when the shutdown deadline passes.
+    /// </summary>
+    /// <param name="batchId">The id to send under; a spooled batch keeps the id it was written with, so a resend after a crash is the same batch.</param>
+    /// <param name="identity">Whose events these are (a spool adopted from a dead process keeps its identity).</param>
+    /// <param name="spooled">Whether the events come from the spool (rather than from memory).</param>
+    public async Task DeliverAsync(List<LogEvent> events, int start, int count, string? batchId, LogIdentity identity, bool spooled, CancellationToken token)
+    {
+        batchId ??= NewBatchId();
+        while (count > 0)
+        {
+            var slice = start == 0 && count == events.Count ? events : events.GetRange(start, count);
+            var result = await SendOnceAsync(new LogBatch(batchId, slice, identity), token).ConfigureAwait(false);
+            var completed = result.Outcome == SendOutcome.Sent ? count : Math.Clamp(result.Completed, 0, count);
+            _ledger.Settle(events, start, completed, delivered: true, spooled);
+            start += completed;
+            count -= completed;
+            if (result.Outcome == SendOutcome.Sent)
+            {
+                _backoff.MarkSuccess();
+                return;
+            }
+
+            Interlocked.Increment(ref _failed);
+            _failures.SendFailed(count, result.Error ?? result.Outcome.ToString());
+            if (count == 0)
+            {
+                return;
+            }
+
+            switch (result.Outcome)
+            {
+                case SendOutcome.Transient:
+                    if (completed > 0)
+                    {
+                        batchId = NewBatchId(); // a different set of events from here on
+                    }
+
+                    Interlocked.Increment(ref _retried);
+                    await _waitBeforeRetry(_backoff.MarkFailure(result.RetryAfter), token).ConfigureAwait(false);
+                    break;
+                case SendOutcome.TooLarge or SendOutcome.Rejected when count > 1:
+                    var half = count / 2;
+                    await DeliverAsync(events, start, half, null, identity, spooled, token).ConfigureAwait(false);
+                    await DeliverAsync(events, start + half, count - half, null, identity, spooled, token).ConfigureAwait(false);
+                    return;
+                case SendOutcome.Unauthorized:
+                    Reject(events, start, count, result, spooled);
+                    // Keep the next batches from hammering a server that refuses us.
+                    await _waitBeforeRetry(_backoff.MarkFailure(result.RetryAfter), token).ConfigureAwait(false);
+                    return;
+                default:
+                    Reject(events, start, count, result, spooled);
+                    return;
+            }
+        }
+    }
+
+    /// <summary>Disposes the sink (at shutdown, after the worker stopped or was abandoned).</summary>
+    public async ValueTask DisposeSinkAsync()
+    {
+        try
+        {
+            switch (_sink)
+            {
+                case IAsyncDisposable asyncDisposable:
+                    await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                    break;
+                case IDisposable disposable:
+                    disposable.Dispose();
+                    break;
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _failures.InternalError(e);
+        }
+    }
+
+    private async Task<SendResult> SendOnceAsync(LogBatch batch, CancellationToken token)
+    {
+        try
+        {
+            return await _sink.SendAsync(batch, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return new SendResult(SendOutcome.Transient, Error: $"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private void Reject(List<LogEvent> events, int start, int count, SendResult result, bool spooled)
+    {
+        var error = result.Error ?? result.Outcome.ToString();
+        ThreadedLoggingEventSource.Log.EventsRejected(count, error);
+        _selfLog.Write($"{count} events refused by the receiver ({result.Outcome}) and dropped: {error}");
+        _ledger.Settle(events, start, count, delivered: false, spooled);
+    }
+}

@@ -1,0 +1,203 @@
+namespace ThreadedLogging;
+
+/// <summary>
+/// The one worker of a handler: waits for the clock (or a wake-up), takes batches off the
+/// <see cref="EventQueue"/> — full ones, or everything when the interval elapsed, a drain was asked for,
+/// or the handler is stopping — and hands them to the <see cref="SpoolStage"/> or the
+/// <see cref="BatchDelivery"/>. Stops when the queue is empty after shutdown began, or at the shutdown deadline.
+/// </summary>
+internal sealed class BatchWorker : IDisposable
+{
+    private static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(250);
+    private readonly EventQueue _queue;
+    private readonly DeliveryLedger _ledger;
+    private readonly BatchDelivery _delivery;
+    private readonly SpoolStage? _spool;
+    private readonly ThreadedTimer _timer;
+    private readonly FailureReporter _failures;
+    private readonly Redactor _redactor;
+    private readonly LogEventPool.Returner _returner = new();
+    private readonly LogIdentity _identity;
+    private readonly bool _poolsEvents;
+    private readonly int _batchSize;
+    private readonly int _maxBatchBytes;
+    private readonly TimeSpan _shutdownTimeout;
+    private readonly CancellationTokenSource _deadline = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _stopping;
+    private long _sequence;
+    private Task _task = Task.CompletedTask;
+
+    /// <param name="queue">Where the events come from.</param>
+    /// <param name="sink">Where batches go (owned: disposed by <see cref="DisposeSinkAsync"/>).</param>
+    /// <param name="options">Batch size and bytes, redaction, retry delays, spool, interval, shutdown budget (validated).</param>
+    /// <param name="identity">Whose events these are.</param>
+    /// <param name="ledger">The books every batch is settled in.</param>
+    /// <param name="failures">Where failures are reported.</param>
+    /// <param name="selfLog">The handler's self-log.</param>
+    /// <param name="timer">The clock the worker waits on; the queue wakes it.</param>
+    /// <param name="poolsEvents">Whether sent events go back to <see cref="LogEventPool"/>.</param>
+    public BatchWorker(EventQueue queue, ILogBatchSink sink, ThreadedHandlerOptions options, LogIdentity identity, DeliveryLedger ledger, FailureReporter failures, SelfLog selfLog, ThreadedTimer timer, bool poolsEvents)
+    {
+        _queue = queue;
+        _ledger = ledger;
+        _failures = failures;
+        _timer = timer;
+        _identity = identity;
+        _poolsEvents = poolsEvents;
+        _batchSize = options.BatchSize;
+        _maxBatchBytes = options.MaxBatchBytes;
+        _shutdownTimeout = options.ShutdownTimeout;
+        _redactor = new Redactor(options.RedactedProperties);
+        _spool = options.BufferDirectory is { } directory
+            ? new SpoolStage(directory, options, identity, ledger, failures, selfLog, timer, FillBatch)
+            : null;
+        _delivery = new BatchDelivery(
+            sink,
+            new Backoff(options.MinRetryDelay, options.MaxRetryDelay),
+            ledger,
+            failures,
+            selfLog,
+            _spool is { } spool ? spool.WaitBeforeRetryAsync : timer.DelayAsync);
+    }
+
+    /// <summary>Gets the sends: retried and failed counts, the circuit.</summary>
+    public BatchDelivery Delivery => _delivery;
+
+    /// <summary>Gets a task that completes when the worker has opened the spool (and adopted what dead processes left).</summary>
+    public Task Ready => _ready.Task;
+
+    /// <summary>Gets whether the worker has stopped.</summary>
+    public bool IsStopped => _task.IsCompleted;
+
+    /// <summary>Starts the worker on the thread pool.</summary>
+    public void Start() => _task = Task.Run(RunAsync);
+
+    /// <summary>
+    /// Asks the worker to drain the queue and stop, and waits at most the shutdown budget (plus a grace for
+    /// a sink that ignores cancellation). Returns whether it stopped.
+    /// </summary>
+    public async Task<bool> StopAsync()
+    {
+        _stopping = true;
+        _deadline.CancelAfter(_shutdownTimeout);
+        _queue.RequestDrain();
+
+        // The deadline cancels sends; the grace covers a sink that ignores cancellation. Wall-clock
+        // time on purpose: the budget is a promise to the app, whatever clock the pipeline runs on.
+        using var grace = new CancellationTokenSource(_shutdownTimeout + Grace);
+        return await Task.WhenAny(_task, Task.Delay(Timeout.Infinite, grace.Token)).ConfigureAwait(false) == _task;
+    }
+
+    /// <summary>After the worker stopped: closes the spool, whose content stays on disk for the next start.</summary>
+    public void CloseSpool() => _spool?.Close();
+
+    /// <summary>Disposes the sink, reporting (not throwing) what it throws.</summary>
+    public ValueTask DisposeSinkAsync() => _delivery.DisposeSinkAsync();
+
+    /// <inheritdoc />
+    public void Dispose() => _deadline.Dispose();
+
+    private async Task RunAsync()
+    {
+        var batch = new List<LogEvent>(Math.Min(_batchSize, 1024));
+        var token = _deadline.Token;
+        var elapsed = false;
+        try
+        {
+            _spool?.Open();
+        }
+        finally
+        {
+            _ready.TrySetResult();
+        }
+
+        while (true)
+        {
+            try
+            {
+                var drainAll = elapsed | _queue.TakeDrainRequest() | _stopping;
+                if (_spool is not null)
+                {
+                    await _spool.DeliverCarriedAsync(_delivery, token).ConfigureAwait(false);
+                }
+
+                while (!token.IsCancellationRequested && FillBatch(batch, drainAll))
+                {
+                    if (_spool is null || !_spool.TrySpool(batch))
+                    {
+                        await _delivery.DeliverAsync(batch, 0, batch.Count, null, _identity, spooled: false, token).ConfigureAwait(false);
+                        if (_poolsEvents)
+                        {
+                            _returner.Return(batch); // the sink is done with them
+                        }
+                    }
+
+                    batch.Clear();
+                }
+
+                if (_spool is not null)
+                {
+                    _spool.Sync();
+                    await _spool.DeliverSpooledAsync(_delivery, token).ConfigureAwait(false);
+                }
+
+                if (_stopping && _queue.Count == 0)
+                {
+                    return;
+                }
+
+                elapsed = await _timer.WaitAsync(token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                // The shutdown deadline passed: the handler counts what is left as lost.
+                return;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A bug of ours must not stop the worker: report it, count the batch as lost, go on.
+                _failures.InternalError(e);
+                _ledger.Settle(batch, 0, batch.Count, delivered: false, spooled: false);
+                batch.Clear();
+                elapsed = await _timer.WaitAsync(token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Takes the next batch off the queue: up to BatchSize events and about MaxBatchBytes, then a drop notice if calls were dropped.</summary>
+    private bool FillBatch(List<LogEvent> batch, bool drainAll)
+    {
+        if (!drainAll && !_queue.HasFullBatch)
+        {
+            return false;
+        }
+
+        long bytes = 0;
+        while (batch.Count < _batchSize && _queue.TryPeek(out var next))
+        {
+            if (batch.Count > 0 && bytes + next.EstimatedBytes > _maxBatchBytes)
+            {
+                break;
+            }
+
+            _queue.TryDequeue(out _);
+            bytes += next.EstimatedBytes;
+            next.Sequence = ++_sequence;
+            _redactor.Apply(next);
+            batch.Add(next);
+        }
+
+        _queue.Release(batch.Count, bytes);
+        _ledger.TakeOff(batch.Count);
+
+        if (_queue.Drops.TakeNotice() is { } notice)
+        {
+            notice.Sequence = ++_sequence;
+            batch.Add(notice);
+            _ledger.TakeOff(1);
+        }
+
+        return batch.Count > 0;
+    }
+}

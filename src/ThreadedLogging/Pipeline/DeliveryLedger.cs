@@ -1,0 +1,198 @@
+namespace ThreadedLogging;
+
+/// <summary>
+/// The books of a handler: every accepted event ends as sent or dropped, and <c>Flush</c> waits for exactly
+/// that. An event taken off the queue is <em>in flight</em>; written to the spool it is <em>spooled</em>
+/// (so are the events adopted from a dead process's spool); when it is sent, or dropped for good, it is
+/// <em>settled</em>. A flush waits until the settled count reaches what was logged (and adopted) before it.
+/// </summary>
+/// <remarks>
+/// Drop notices and other events the pipeline adds itself (<see cref="LogEvent.IsExtra"/>) are in flight
+/// while they travel, but never counted as sent, dropped or settled. After <see cref="Freeze"/> (a worker
+/// abandoned at shutdown) the books no longer move, so what shutdown counts as lost is counted once.
+/// </remarks>
+internal sealed class DeliveryLedger
+{
+    private readonly List<FlushWaiter> _waiters = [];
+    private int _waiterCount;
+    private volatile bool _frozen;
+    private long _inFlight;
+    private long _spooled;
+    private long _settled;
+    private long _sent;
+    private long _dropped;
+    private long _adopted;
+
+    /// <summary>Gets the events sent.</summary>
+    public long Sent => Interlocked.Read(ref _sent);
+
+    /// <summary>Gets the accepted events dropped after they were queued (refused, spool caps, shutdown).</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Gets the events sent or dropped for good.</summary>
+    public long Settled => Interlocked.Read(ref _settled);
+
+    /// <summary>Gets the events taken off the queue and not yet settled or spooled (drop notices included).</summary>
+    public long InFlight => Math.Max(0, Interlocked.Read(ref _inFlight));
+
+    /// <summary>Gets the events in the spool, waiting to be sent.</summary>
+    public long Spooled => Math.Max(0, Interlocked.Read(ref _spooled));
+
+    /// <summary>Gets the events adopted from the spools of dead processes.</summary>
+    public long Adopted => Interlocked.Read(ref _adopted);
+
+    /// <summary>Gets whether the books were frozen at shutdown.</summary>
+    public bool IsFrozen => _frozen;
+
+    /// <summary>The worker took <paramref name="count"/> events off the queue (or added a drop notice).</summary>
+    public void TakeOff(int count) => Interlocked.Add(ref _inFlight, count);
+
+    /// <summary>A batch of <paramref name="count"/> events, <paramref name="userEvents"/> of them the app's, went from memory to the spool.</summary>
+    public void MoveToSpool(int count, int userEvents)
+    {
+        Interlocked.Add(ref _inFlight, -count);
+        Interlocked.Add(ref _spooled, userEvents);
+    }
+
+    /// <summary>The spool held <paramref name="count"/> events of a process that died: they are logged before anything now.</summary>
+    public void Adopt(long count)
+    {
+        Interlocked.Add(ref _adopted, count);
+        Interlocked.Add(ref _spooled, count);
+    }
+
+    /// <summary>Marks events [start, start+count) as done: sent, or dropped for good.</summary>
+    /// <param name="spooled">Whether they came from the spool (rather than from memory).</param>
+    public void Settle(List<LogEvent> events, int start, int count, bool delivered, bool spooled)
+    {
+        if (count == 0 || _frozen)
+        {
+            return;
+        }
+
+        var userEvents = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            if (!events[i].IsExtra)
+            {
+                userEvents++;
+            }
+        }
+
+        Interlocked.Add(ref delivered ? ref _sent : ref _dropped, userEvents);
+        if (spooled)
+        {
+            Interlocked.Add(ref _spooled, -userEvents);
+        }
+        else
+        {
+            Interlocked.Add(ref _inFlight, -count);
+        }
+
+        Interlocked.Add(ref _settled, userEvents);
+        CompleteWaiters();
+    }
+
+    /// <summary>The spool's size or age cap (or a torn segment) removed <paramref name="count"/> spooled events.</summary>
+    public void DropSpooled(int count)
+    {
+        if (_frozen)
+        {
+            return;
+        }
+
+        Interlocked.Add(ref _dropped, count);
+        Interlocked.Add(ref _spooled, -count);
+        Interlocked.Add(ref _settled, count);
+        CompleteWaiters();
+    }
+
+    /// <summary>Shutdown abandoned the worker: from now on nothing it does changes the books.</summary>
+    public void Freeze() => _frozen = true;
+
+    /// <summary>Shutdown: counts what is still queued or in flight as dropped. They are not settled: a flush waiting for them fails.</summary>
+    /// <param name="queued">What the queue still held.</param>
+    /// <param name="workerStopped">Whether the worker stopped; if not, in flight is read, not taken.</param>
+    /// <returns>How many events were lost.</returns>
+    public long CountLost(long queued, bool workerStopped)
+    {
+        var inFlight = workerStopped ? Math.Max(0, Interlocked.Exchange(ref _inFlight, 0)) : InFlight;
+        var lost = queued + inFlight;
+        if (lost > 0)
+        {
+            Interlocked.Add(ref _dropped, lost);
+        }
+
+        return lost;
+    }
+
+    /// <summary>Shutdown, last: completes every waiting flush, with <see langword="false"/> unless its target was reached.</summary>
+    public void ReleaseWaiters() => CompleteWaiters(force: true);
+
+    /// <summary>What a flush must wait for: the events enqueued before it and those adopted from dead processes.</summary>
+    public long FlushTarget(long enqueued) => enqueued + Adopted;
+
+    /// <summary>
+    /// Completes with <see langword="true"/> when <paramref name="target"/> events are settled, with
+    /// <see langword="false"/> when <paramref name="cancellationToken"/> fires or the books close first.
+    /// </summary>
+    public Task<bool> WaitUntilSettledAsync(long target, CancellationToken cancellationToken)
+    {
+        if (Settled >= target)
+        {
+            return Task.FromResult(true);
+        }
+
+        var waiter = new FlushWaiter(target);
+        lock (_waiters)
+        {
+            _waiters.Add(waiter);
+            _waiterCount = _waiters.Count;
+        }
+
+        CompleteWaiters(); // settled may have reached the target before the waiter was added
+        return WaitAsync(waiter, cancellationToken);
+    }
+
+    private static async Task<bool> WaitAsync(FlushWaiter waiter, CancellationToken cancellationToken)
+    {
+        await using var registration = cancellationToken.UnsafeRegister(static w => ((FlushWaiter)w!).Done.TrySetResult(false), waiter).ConfigureAwait(false);
+        return await waiter.Done.Task.ConfigureAwait(false);
+    }
+
+    private void CompleteWaiters(bool force = false)
+    {
+        if (Volatile.Read(ref _waiterCount) == 0)
+        {
+            return;
+        }
+
+        lock (_waiters)
+        {
+            var settled = Settled;
+            _waiters.RemoveAll(w =>
+            {
+                if (w.Done.Task.IsCompleted)
+                {
+                    return true;
+                }
+
+                if (settled >= w.Target || force)
+                {
+                    w.Done.TrySetResult(settled >= w.Target);
+                    return true;
+                }
+
+                return false;
+            });
+            _waiterCount = _waiters.Count;
+        }
+    }
+
+    private sealed class FlushWaiter(long target)
+    {
+        public long Target { get; } = target;
+
+        public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,211 @@
+namespace ThreadedLogging;
+
+/// <summary>
+/// The worker's disk stage (<see cref="ThreadedHandlerOptions.BufferDirectory"/>): batches go from the
+/// memory queue to the <see cref="DurableSpool"/>, and are sent from there, oldest first (a dead process's
+/// spool before ours). While a backlog is sent or a retry waits, the memory queue keeps moving to disk, so
+/// the spool, not QueueCapacity, buffers an outage. If the disk fails, the pipeline goes on in memory.
+/// Worker only.
+/// </summary>
+internal sealed class SpoolStage
+{
+    private readonly DurableSpool _spool;
+    private readonly DeliveryLedger _ledger;
+    private readonly FailureReporter _failures;
+    private readonly SelfLog _selfLog;
+    private readonly ThreadedTimer _timer;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _interval;
+    private readonly LogIdentity _identity;
+    private readonly Func<List<LogEvent>, bool, bool> _fillBatch;
+    private readonly List<LogEvent> _carried = [];
+    private bool _active;
+
+    /// <param name="directory">The spool's root directory (environment variables expanded).</param>
+    /// <param name="options">The spool's caps, the interval and the clock.</param>
+    /// <param name="identity">Whose events this process spools (its instance id names its directory).</param>
+    /// <param name="ledger">Where spooled, adopted and capped events are counted.</param>
+    /// <param name="failures">Where a failing disk is reported.</param>
+    /// <param name="selfLog">Where what stays on disk at shutdown is reported.</param>
+    /// <param name="timer">The worker's clock, for retry waits.</param>
+    /// <param name="fillBatch">Takes the next batch off the memory queue (the worker's): (batch, drainAll) → whether it took any.</param>
+    public SpoolStage(string directory, ThreadedHandlerOptions options, LogIdentity identity, DeliveryLedger ledger, FailureReporter failures, SelfLog selfLog, ThreadedTimer timer, Func<List<LogEvent>, bool, bool> fillBatch)
+    {
+        _spool = new DurableSpool(Path.GetFullPath(Environment.ExpandEnvironmentVariables(directory)), identity.InstanceId, options.MaxBufferBytes, options.MaxBufferAge, options.TimeProvider, maxRecentEvents: options.QueueCapacity)
+        {
+            Dropped = ledger.DropSpooled,
+            Report = selfLog.Write,
+        };
+        _identity = identity;
+        _ledger = ledger;
+        _failures = failures;
+        _selfLog = selfLog;
+        _timer = timer;
+        _time = options.TimeProvider;
+        _interval = options.Interval;
+        _fillBatch = fillBatch;
+    }
+
+    /// <summary>Opens the spool (on the worker, never on the caller's thread); a failure leaves the handler in memory-only mode.</summary>
+    public void Open()
+    {
+        try
+        {
+            _spool.Open();
+            _active = true;
+
+            // What a dead process left behind was logged before anything now: Flush waits for it too.
+            _ledger.Adopt(_spool.PendingEvents);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            Failed(e);
+        }
+    }
+
+    /// <summary>Writes a batch to the spool; false when the spool is not working and the batch must go from memory.</summary>
+    public bool TrySpool(List<LogEvent> batch)
+    {
+        if (!_active)
+        {
+            return false;
+        }
+
+        if (_ledger.IsFrozen)
+        {
+            return true; // counted as lost at shutdown already; write nothing more
+        }
+
+        var userEvents = batch.Count(e => !e.IsExtra);
+        try
+        {
+            // A copy: the worker reuses its list, and the spool may keep the batch in memory until it is sent.
+            _spool.Append(new LogBatch(BatchDelivery.NewBatchId(), new List<LogEvent>(batch), _identity), userEvents);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Failed(e);
+            return false;
+        }
+
+        _ledger.MoveToSpool(batch.Count, userEvents);
+        return true;
+    }
+
+    /// <summary>Makes what was written durable (one fsync for the batches of a round).</summary>
+    public void Sync()
+    {
+        if (_active)
+        {
+            try
+            {
+                _spool.Sync();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Failed(e);
+            }
+        }
+    }
+
+    /// <summary>Sends what the spool holds, oldest first; meanwhile moves full batches from memory to disk.</summary>
+    public async Task DeliverSpooledAsync(BatchDelivery delivery, CancellationToken token)
+    {
+        while (_active)
+        {
+            SpoolEntry entry;
+            try
+            {
+                if (!_spool.TryReadNext(out entry))
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Failed(e);
+                return;
+            }
+
+            var events = (List<LogEvent>)entry.Batch.Events;
+            await delivery.DeliverAsync(events, 0, events.Count, entry.Batch.Id, entry.Batch.Identity, spooled: true, token).ConfigureAwait(false);
+            _spool.Acknowledge(entry);
+
+            // A backlog can take minutes to send: keep moving full batches from memory to disk meanwhile,
+            // so the spool, not QueueCapacity, buffers what is logged until the backlog is sent.
+            MoveQueueToSpool(drainAll: false, token);
+        }
+    }
+
+    /// <summary>Sends, from memory, what the spool refused when it broke (first thing each round).</summary>
+    public async Task DeliverCarriedAsync(BatchDelivery delivery, CancellationToken token)
+    {
+        if (_carried.Count > 0)
+        {
+            var carried = new List<LogEvent>(_carried);
+            _carried.Clear();
+            await delivery.DeliverAsync(carried, 0, carried.Count, null, _identity, spooled: false, token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Waits out a retry delay. While the spool works, the memory queue moves to disk at each tick
+    /// meanwhile, so a long outage fills the disk (bounded) rather than dropping from memory.
+    /// </summary>
+    public async Task WaitBeforeRetryAsync(TimeSpan delay, CancellationToken token)
+    {
+        if (!_active)
+        {
+            await _timer.DelayAsync(delay, token).ConfigureAwait(false);
+            return;
+        }
+
+        var start = _time.GetTimestamp();
+        while (_time.GetElapsedTime(start) < delay)
+        {
+            var left = delay - _time.GetElapsedTime(start);
+            await _timer.DelayAsync(left < _interval ? left : _interval, token).ConfigureAwait(false);
+            MoveQueueToSpool(drainAll: true, token);
+        }
+    }
+
+    /// <summary>At shutdown, after the worker stopped: says what stays on disk for the next start, and closes the spool.</summary>
+    public void Close()
+    {
+        var left = _spool.PendingEvents;
+        if (left > 0)
+        {
+            _selfLog.Write($"{left} events remain in the spool at {_spool.DirectoryPath}; the next start of the app sends them.");
+        }
+
+        _spool.Dispose();
+    }
+
+    /// <summary>Moves batches from the memory queue to the spool (one fsync); what the spool refuses is carried in memory.</summary>
+    private void MoveQueueToSpool(bool drainAll, CancellationToken token)
+    {
+        var batch = new List<LogEvent>();
+        var moved = false;
+        while (!token.IsCancellationRequested && _fillBatch(batch, drainAll))
+        {
+            if (!TrySpool(batch))
+            {
+                _carried.AddRange(batch); // the spool broke: these go from memory, first thing next round
+            }
+
+            moved = true;
+            batch.Clear();
+        }
+
+        if (moved)
+        {
+            Sync();
+        }
+    }
+
+    private void Failed(Exception e)
+    {
+        _active = false;
+        _failures.SpoolFailed(_spool.DirectoryPath, e);
+    }
+}

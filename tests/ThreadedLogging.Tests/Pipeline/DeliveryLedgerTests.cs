@@ -1,0 +1,155 @@
+using Microsoft.Extensions.Logging;
+
+namespace ThreadedLogging.Tests.Pipeline;
+
+public sealed class DeliveryLedgerTests
+{
+    [Fact]
+    public void Settle_SentAndRefused_CountsEachOnceAndLeavesNothingInFlight()
+    {
+        var ledger = new DeliveryLedger();
+        var batch = Events(4);
+        ledger.TakeOff(batch.Count);
+
+        ledger.Settle(batch, 0, 3, delivered: true, spooled: false);
+        ledger.Settle(batch, 3, 1, delivered: false, spooled: false);
+
+        Assert.Equal(3, ledger.Sent);
+        Assert.Equal(1, ledger.Dropped);
+        Assert.Equal(4, ledger.Settled);
+        Assert.Equal(0, ledger.InFlight);
+    }
+
+    [Fact]
+    public void Settle_DropNotice_TravelsInFlightButIsNeverCountedAsSentOrSettled()
+    {
+        var ledger = new DeliveryLedger();
+        var batch = Events(2);
+        batch.Add(Notice());
+        ledger.TakeOff(batch.Count);
+        Assert.Equal(3, ledger.InFlight);
+
+        ledger.Settle(batch, 0, batch.Count, delivered: true, spooled: false);
+
+        Assert.Equal(2, ledger.Sent);
+        Assert.Equal(2, ledger.Settled);
+        Assert.Equal(0, ledger.InFlight);
+    }
+
+    [Fact]
+    public void Settle_SpooledEvents_LeaveTheSpoolNotTheFlight()
+    {
+        var ledger = new DeliveryLedger();
+        var batch = Events(2);
+        batch.Add(Notice());
+        ledger.TakeOff(batch.Count);
+        ledger.MoveToSpool(batch.Count, userEvents: 2);
+        Assert.Equal((0L, 2L), (ledger.InFlight, ledger.Spooled));
+
+        ledger.Settle(batch, 0, batch.Count, delivered: true, spooled: true);
+
+        Assert.Equal((0L, 0L, 2L), (ledger.InFlight, ledger.Spooled, ledger.Sent));
+    }
+
+    [Fact]
+    public void DropSpooled_SpoolCap_SettlesAsDropped()
+    {
+        var ledger = new DeliveryLedger();
+        ledger.Adopt(5);
+
+        ledger.DropSpooled(2);
+
+        Assert.Equal((2L, 2L, 3L, 5L), (ledger.Dropped, ledger.Settled, ledger.Spooled, ledger.Adopted));
+    }
+
+    [Fact]
+    public async Task WaitUntilSettledAsync_TargetReachedLater_CompletesTrueOnlyThen()
+    {
+        var ledger = new DeliveryLedger();
+        var batch = Events(3);
+        ledger.TakeOff(batch.Count);
+        var wait = ledger.WaitUntilSettledAsync(ledger.FlushTarget(enqueued: 3), CancellationToken.None);
+
+        ledger.Settle(batch, 0, 2, delivered: true, spooled: false);
+        Assert.False(wait.IsCompleted);
+        ledger.Settle(batch, 2, 1, delivered: false, spooled: false);
+
+        Assert.True(await wait);
+    }
+
+    [Fact]
+    public async Task WaitUntilSettledAsync_AdoptedEvents_AreWaitedForToo()
+    {
+        var ledger = new DeliveryLedger();
+        ledger.Adopt(2);
+        var wait = ledger.WaitUntilSettledAsync(ledger.FlushTarget(enqueued: 0), CancellationToken.None);
+        Assert.False(wait.IsCompleted);
+
+        ledger.Settle(Events(2), 0, 2, delivered: true, spooled: true);
+
+        Assert.True(await wait);
+    }
+
+    [Fact]
+    public async Task WaitUntilSettledAsync_AlreadySettled_CompletesTrueAtOnce()
+    {
+        var ledger = new DeliveryLedger();
+        ledger.TakeOff(1);
+        ledger.Settle(Events(1), 0, 1, delivered: true, spooled: false);
+
+        Assert.True(await ledger.WaitUntilSettledAsync(ledger.FlushTarget(enqueued: 1), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task WaitUntilSettledAsync_Cancelled_CompletesFalse()
+    {
+        var ledger = new DeliveryLedger();
+        using var cancel = new CancellationTokenSource();
+        var wait = ledger.WaitUntilSettledAsync(1, cancel.Token);
+
+        await cancel.CancelAsync();
+
+        Assert.False(await wait);
+    }
+
+    [Fact]
+    public async Task CountLost_WorkerStopped_DropsQueuedAndInFlightAndReleasedWaitersFail()
+    {
+        var ledger = new DeliveryLedger();
+        ledger.TakeOff(3);
+        var wait = ledger.WaitUntilSettledAsync(ledger.FlushTarget(enqueued: 5), CancellationToken.None);
+
+        var lost = ledger.CountLost(queued: 2, workerStopped: true);
+        ledger.ReleaseWaiters();
+
+        Assert.Equal(5, lost);
+        Assert.Equal((5L, 0L, 0L), (ledger.Dropped, ledger.InFlight, ledger.Settled));
+        Assert.False(await wait);
+    }
+
+    [Fact]
+    public void Settle_AfterFreeze_ChangesNothing()
+    {
+        var ledger = new DeliveryLedger();
+        var batch = Events(2);
+        ledger.TakeOff(batch.Count);
+        ledger.Freeze();
+
+        ledger.Settle(batch, 0, 2, delivered: true, spooled: false);
+        ledger.DropSpooled(1);
+        var lost = ledger.CountLost(queued: 0, workerStopped: false);
+
+        Assert.Equal(2, lost); // counted once, by shutdown, whatever the abandoned worker still does
+        Assert.Equal((0L, 2L, 0L), (ledger.Sent, ledger.Dropped, ledger.Settled));
+    }
+
+    private static List<LogEvent> Events(int count) =>
+        [.. Enumerable.Range(0, count).Select(i => LogEvent.Create(DateTimeOffset.UnixEpoch, LogLevel.Information, "Payroll", $"event {i}"))];
+
+    private static LogEvent Notice()
+    {
+        var notice = LogEvent.Create(DateTimeOffset.UnixEpoch, LogLevel.Warning, QueueDrops.OwnCategory, "dropped");
+        notice.IsExtra = true;
+        return notice;
+    }
+}
