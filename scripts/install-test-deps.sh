@@ -8,6 +8,9 @@ need_apt=()
 command -v python3 >/dev/null || need_apt+=(python3)
 # npm installs the SQS emulator below (the Node it runs on comes from npm too).
 command -v npm >/dev/null || need_apt+=(npm)
+# PostgreSQL for the PostgreSQL store's tests: they start a throwaway cluster of their own with its
+# initdb and pg_ctl (Debian 12: version 15); the package's own cluster is not used.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -q
   apt-get install -y -q "${need_apt[@]}"

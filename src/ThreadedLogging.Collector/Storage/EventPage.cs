@@ -1,4 +1,18 @@
 namespace ThreadedLogging.Collector.Storage;
 
 /// <summary>One page of a query, newest first; <paramref name="Next"/> is null on the last page.</summary>
-internal sealed record EventPage(IReadOnlyList<StoredEvent> Events, EventCursor? Next);
+internal sealed record EventPage(IReadOnlyList<StoredEvent> Events, EventCursor? Next)
+{
+    /// <summary>The page of a query that asked for <paramref name="limit"/> + 1 events: the extra one, if any, says there is a next page.</summary>
+    public static EventPage FromOneMore(List<StoredEvent> events, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        if (events.Count <= limit)
+        {
+            return new EventPage(events, null);
+        }
+
+        events.RemoveAt(events.Count - 1);
+        return new EventPage(events, events[^1].Cursor);
+    }
+}

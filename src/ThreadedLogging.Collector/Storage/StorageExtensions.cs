@@ -1,3 +1,4 @@
+using ThreadedLogging.Collector.Storage.Postgres;
 using ThreadedLogging.Collector.Storage.Sqlite;
 
 namespace ThreadedLogging.Collector.Storage;
@@ -13,10 +14,13 @@ internal static class StorageExtensions
         ArgumentNullException.ThrowIfNull(options);
         if (StoreEngines.IsPostgres(options.Store))
         {
-            throw new CollectorConfigurationException("Collector:Store 'postgres' is not available in this build yet; use 'sqlite'.");
+            services.AddPostgresStorage(configuration[PostgresStorageExtensions.ConnectionStringKey]);
+        }
+        else
+        {
+            services.AddSqliteStorage(options.DataDirectory);
         }
 
-        services.AddSqliteStorage(options.DataDirectory);
         services.AddHostedService<RetentionService>();
         return services;
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ThreadedLogging.Collector.Tests.Support;
+using ThreadedLogging.Testing;
 
 namespace ThreadedLogging.Collector.Tests.Security;
 
@@ -29,6 +30,44 @@ public sealed class ProgramExitTests
         Assert.Equal(2, exitCode);
         Assert.Contains("Collector:Store must be 'sqlite' or 'postgres' (was 'mongo')", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Now listening", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Main_PostgresWithoutConnectionString_ExitsNamingTheSetting()
+    {
+        var (exitCode, _, stderr) = await RunCollectorAsync("--urls", "http://127.0.0.1:0", "--Collector:Store=postgres");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("ConnectionStrings:Events is not set", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Main_PostgresWrongPassword_ExitsNamingTheSettingWithoutThePassword()
+    {
+        var server = PostgresServer.Instance;
+
+        var (exitCode, stdout, stderr) = await RunCollectorAsync("--urls", "http://127.0.0.1:0", "--Collector:Store=postgres", "--ConnectionStrings:Events=" + server.ConnectionString("postgres", password: "wrong-secret"));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("ConnectionStrings:Events", stderr, StringComparison.Ordinal);
+        Assert.Contains("password authentication failed", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-secret", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Main_PostgresUnreachable_ExitsNamingTheSetting()
+    {
+        using var nothing = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        nothing.Start();
+        var port = ((System.Net.IPEndPoint)nothing.LocalEndpoint).Port;
+        nothing.Stop(); // a port where nothing listens
+
+        var (exitCode, _, stderr) = await RunCollectorAsync("--urls", "http://127.0.0.1:0", "--Collector:Store=postgres", $"--ConnectionStrings:Events=Host=127.0.0.1;Port={port};Username=u;Password=p;Database=d;Timeout=5");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("ConnectionStrings:Events", stderr, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{port}", stderr, StringComparison.Ordinal);
     }
 
     /// <summary>Runs the collector's executable to its exit.</summary>

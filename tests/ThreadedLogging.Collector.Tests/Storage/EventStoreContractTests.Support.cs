@@ -107,10 +107,11 @@ public abstract partial class EventStoreContractTests
     [Fact]
     public async Task Query_FullText_PropertyNamesOfExceptionNotIndexed()
     {
-        await Store.AppendAsync(new EventBatch(null, [With(Event(1), exception: """{"type":"Boom","message":"m","stackTrace":null}""")]), CancellationToken.None);
+        await Store.AppendAsync(new EventBatch(null, [With(Event(1), exception: """{"type":"Boom","message":"m \u0022quoted\u0022","stackTrace":null}""")]), CancellationToken.None);
 
         Assert.Empty(await QueryAsync(new EventQuery { Words = ["stackTrace"] }));
         Assert.Single(await QueryAsync(new EventQuery { Words = ["boom"] }));
+        Assert.Single(await QueryAsync(new EventQuery { Words = ["quoted"] }));
     }
 
     [Fact]

@@ -62,18 +62,11 @@ internal sealed partial class SqliteEventStore
         {
             while (reader.Read())
             {
-                events.Add(ReadEvent(reader));
+                events.Add(StoredRows.ReadEvent(reader));
             }
         }
 
-        EventCursor? next = null;
-        if (events.Count > query.Limit)
-        {
-            events.RemoveAt(events.Count - 1);
-            next = events[^1].Cursor;
-        }
-
-        return new EventPage(events, next);
+        return EventPage.FromOneMore(events, query.Limit);
     }
 
     public Task<StoredEvent?> GetEventAsync(long id, CancellationToken cancellationToken)
@@ -143,7 +136,7 @@ internal sealed partial class SqliteEventStore
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            events.Add(ReadEvent(reader));
+            events.Add(StoredRows.ReadEvent(reader));
         }
 
         return events;
@@ -171,27 +164,4 @@ internal sealed partial class SqliteEventStore
         command.Parameters.AddWithValue("$user", user);
         return command.ExecuteScalar() is long total ? total : 0;
     }
-
-    private static StoredEvent ReadEvent(SqliteDataReader reader) => new()
-    {
-        Id = reader.GetInt64(0),
-        Timestamp = new DateTimeOffset(reader.GetInt64(1), TimeSpan.Zero),
-        Level = (LogLevel)reader.GetInt32(2),
-        Category = NullableString(reader, 3),
-        Message = reader.GetString(4),
-        Template = NullableString(reader, 5),
-        ExceptionJson = NullableString(reader, 6),
-        PropertiesJson = NullableString(reader, 7),
-        ContextJson = NullableString(reader, 8),
-        App = NullableString(reader, 9),
-        Version = NullableString(reader, 10),
-        User = NullableString(reader, 11),
-        Machine = NullableString(reader, 12),
-        Path = NullableString(reader, 13),
-        InstanceId = NullableString(reader, 14),
-        Sequence = reader.IsDBNull(15) ? null : reader.GetInt64(15),
-    };
-
-    internal static string? NullableString(SqliteDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

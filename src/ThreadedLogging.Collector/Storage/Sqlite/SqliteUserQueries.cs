@@ -9,8 +9,6 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// </summary>
 internal static class SqliteUserQueries
 {
-    private const int LevelCount = 6;
-
     /// <summary>Reads up to <see cref="UserQuery.Limit"/> + 1 rows (one more tells that a next page exists).</summary>
     public static List<UserRow> ReadPage(SqliteConnection connection, UserQuery query)
     {
@@ -49,88 +47,42 @@ internal static class SqliteUserQueries
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            rows.Add(new UserRow(
-                reader.GetString(0),
-                new DateTimeOffset(reader.GetInt64(1), TimeSpan.Zero),
-                new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero),
-                SqliteEventStore.NullableString(reader, 3),
-                SqliteEventStore.NullableString(reader, 4),
-                reader.GetInt64(5),
-                [reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11)],
-                reader.IsDBNull(12) ? null : reader.GetInt64(12),
-                reader.GetInt64(13)));
+            rows.Add(new UserRow(StoredRows.ReadUser(reader), reader.IsDBNull(12) ? null : reader.GetInt64(12), reader.GetInt64(13)));
         }
 
         return rows;
     }
 
-    public static UserCursor Cursor(UserRow row, UserSort sort) => new(sort == UserSort.Name ? 0 : row.SortKey, row.User);
+    public static UserCursor Cursor(UserRow row, UserSort sort) => new(sort == UserSort.Name ? 0 : row.SortKey, row.Summary.User ?? string.Empty);
 
     /// <summary>Adds the window's counts, machines and versions, and the latest error, to one row.</summary>
     public static UserSummary Complete(SqliteConnection connection, UserRow row, UserQuery query, long spillMilliseconds, Func<long, StoredEvent?> readEvent)
     {
         using var command = connection.CreateCommand();
         // Events without a user are kept under '' in users; the exact comparison keeps "Alice" apart from "alice".
-        var userCondition = row.User.Length == 0 ? "e.user IS NULL" : "e.user = $user COLLATE NOCASE AND e.user = $user";
+        var userCondition = row.Summary.User is null ? "e.user IS NULL" : "e.user = $user COLLATE NOCASE AND e.user = $user";
         command.CommandText = $"""
             SELECT e.level, e.machine, e.app, e.version, count(*) FROM events e
             WHERE {userCondition} AND e.id >= $from_id AND e.id < $to_id AND e.ts >= $from AND e.ts <= $to
             GROUP BY e.level, e.machine, e.app, e.version
             """;
-        command.Parameters.AddWithValue("$user", row.User);
+        command.Parameters.AddWithValue("$user", row.Summary.User ?? string.Empty);
         command.Parameters.AddWithValue("$from_id", SqliteEventIds.First(query.WindowFrom));
         command.Parameters.AddWithValue("$to_id", SqliteEventIds.After(query.WindowTo, spillMilliseconds));
         command.Parameters.AddWithValue("$from", query.WindowFrom.UtcTicks);
         command.Parameters.AddWithValue("$to", query.WindowTo.UtcTicks);
-        var counts = new long[LevelCount];
-        var machines = new Dictionary<string, long>(StringComparer.Ordinal);
-        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
+        var tally = new UserWindowTally();
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
-                var n = reader.GetInt64(4);
-                counts[Math.Clamp(reader.GetInt32(0), 0, LevelCount - 1)] += n;
-                if (SqliteEventStore.NullableString(reader, 1) is { } machine)
-                {
-                    machines[machine] = machines.GetValueOrDefault(machine) + n;
-                }
-
-                var app = SqliteEventStore.NullableString(reader, 2);
-                var version = SqliteEventStore.NullableString(reader, 3);
-                if (app is not null || version is not null)
-                {
-                    var label = string.Join(' ', new[] { app, version }.Where(v => v is not null));
-                    versions[label] = versions.GetValueOrDefault(label) + n;
-                }
+                tally.Add(reader.GetInt32(0), StoredRows.NullableString(reader, 1), StoredRows.NullableString(reader, 2), StoredRows.NullableString(reader, 3), reader.GetInt64(4));
             }
         }
 
-        return new UserSummary
-        {
-            User = row.User.Length == 0 ? null : row.User,
-            FirstSeen = row.FirstSeen,
-            LastSeen = row.LastSeen,
-            LastApp = row.LastApp,
-            LastMachine = row.LastMachine,
-            Total = row.Total,
-            CountsByLevel = row.Counts,
-            LatestError = row.LatestErrorId is { } id ? readEvent(id) : null,
-            WindowCountsByLevel = counts,
-            Machines = [.. machines.OrderByDescending(m => m.Value).ThenBy(m => m.Key, StringComparer.Ordinal).Select(m => m.Key)],
-            Versions = [.. versions.OrderByDescending(v => v.Value).ThenBy(v => v.Key, StringComparer.Ordinal).Select(v => v.Key)],
-        };
+        return tally.Complete(row.Summary, row.LatestErrorId is { } id ? readEvent(id) : null);
     }
 
-    /// <summary>A row of the users table.</summary>
-    internal sealed record UserRow(
-        string User,
-        DateTimeOffset FirstSeen,
-        DateTimeOffset LastSeen,
-        string? LastApp,
-        string? LastMachine,
-        long Total,
-        long[] Counts,
-        long? LatestErrorId,
-        long SortKey);
+    /// <summary>A row of the users table: the summary without the window, the latest error's id, the sort key.</summary>
+    internal sealed record UserRow(UserSummary Summary, long? LatestErrorId, long SortKey);
 }

@@ -1,0 +1,262 @@
+using Npgsql;
+using NpgsqlTypes;
+using ThreadedLogging.Collector.Diagnostics;
+using ThreadedLogging.Collector.Storage.Sqlite;
+
+namespace ThreadedLogging.Collector.Storage.Postgres;
+
+/// <summary>
+/// <see cref="IEventStore"/> on PostgreSQL: one transaction per request on a pooled connection (the pool,
+/// not a writer loop, is the concurrency; several collectors write the same database). A batch goes in
+/// by binary <c>COPY</c> into a temporary table, then one statement moves it into <c>events</c> (skipping
+/// known (instance, sequence)) and adds the stored events to <c>users</c>.
+/// </summary>
+/// <remarks>
+/// Exactly once across collectors: the batch key is inserted first, in the batch's transaction. A second
+/// collector given the same batch (a client retrying after the first one died unanswered, an SQS message
+/// redelivered) blocks on that key until the first transaction ends: committed, it answers "duplicate";
+/// rolled back (the first collector died before its commit), it stores the batch itself.
+/// Ids are <c>(unix ms &lt;&lt; 20) | counter</c> as in SQLite (<see cref="SqliteEventIds"/>), the counter from a
+/// sequence shared by the collectors; two events get the same id only if their counters are 2^20 apart
+/// within one millisecond, and then the primary key refuses the batch and it is retried with new counters:
+/// ids never collide.
+/// </remarks>
+internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, TimeProvider time, ILogger<PostgresEventStore> logger) : IEventStore, IEventRetention
+{
+    private const int MaxAttempts = 5;
+
+    private const string Staging = """
+        CREATE TEMP TABLE IF NOT EXISTS staging (
+            ms bigint, day integer, ts bigint, level smallint, category text, message text, template text,
+            exception text, properties text, context text, app text, version text, user_name text, machine text,
+            path text, instance_id text, sequence bigint
+        ) ON COMMIT DELETE ROWS
+        """;
+
+    private const string Copy = "COPY staging (ms, day, ts, level, category, message, template, exception, properties, context, app, version, user_name, machine, path, instance_id, sequence) FROM STDIN (FORMAT BINARY)";
+
+    private const string MoveStaged = """
+        WITH ins AS (
+            INSERT INTO events (id, day, ts, level, category, message, template, exception, properties, context,
+                                app, version, user_name, machine, path, instance_id, sequence, received)
+            SELECT (s.ms << 20) | (nextval('event_counter') & 1048575), s.day, s.ts, s.level, s.category, s.message,
+                   s.template, s.exception, s.properties, s.context, s.app, s.version, s.user_name, s.machine, s.path,
+                   s.instance_id, s.sequence, @received
+            FROM staging s
+            ON CONFLICT (instance_id, sequence, day) DO NOTHING
+            RETURNING id, user_name, ts, level, app, machine
+        ), tally AS (
+            SELECT coalesce(user_name, '') AS user_name, min(ts) AS first_seen, max(ts) AS last_seen,
+                   (array_agg(app ORDER BY ts DESC))[1] AS last_app, (array_agg(machine ORDER BY ts DESC))[1] AS last_machine,
+                   count(*) AS total,
+                   count(*) FILTER (WHERE level <= 0) AS n0, count(*) FILTER (WHERE level = 1) AS n1,
+                   count(*) FILTER (WHERE level = 2) AS n2, count(*) FILTER (WHERE level = 3) AS n3,
+                   count(*) FILTER (WHERE level = 4) AS n4, count(*) FILTER (WHERE level >= 5) AS n5,
+                   (array_agg(id ORDER BY ts DESC, id DESC) FILTER (WHERE level >= 4))[1] AS last_error_id,
+                   max(ts) FILTER (WHERE level >= 4) AS last_error_ts
+            FROM ins GROUP BY 1
+        ), upserted AS (
+            -- In name order: two collectors updating the same users lock them in the same order (no deadlock).
+            INSERT INTO users AS u (user_name, first_seen, last_seen, last_app, last_machine, total, n0, n1, n2, n3, n4, n5, last_error_id, last_error_ts)
+            SELECT * FROM tally ORDER BY user_name
+            ON CONFLICT (user_name) DO UPDATE SET
+                last_error_id = CASE WHEN excluded.last_error_ts >= coalesce(u.last_error_ts, -1) THEN excluded.last_error_id ELSE u.last_error_id END,
+                last_error_ts = CASE WHEN excluded.last_error_ts >= coalesce(u.last_error_ts, -1) THEN excluded.last_error_ts ELSE u.last_error_ts END,
+                first_seen   = least(u.first_seen, excluded.first_seen),
+                last_app     = CASE WHEN excluded.last_seen >= u.last_seen THEN excluded.last_app ELSE u.last_app END,
+                last_machine = CASE WHEN excluded.last_seen >= u.last_seen THEN excluded.last_machine ELSE u.last_machine END,
+                last_seen    = greatest(u.last_seen, excluded.last_seen),
+                total = u.total + excluded.total,
+                n0 = u.n0 + excluded.n0, n1 = u.n1 + excluded.n1, n2 = u.n2 + excluded.n2,
+                n3 = u.n3 + excluded.n3, n4 = u.n4 + excluded.n4, n5 = u.n5 + excluded.n5
+            RETURNING 1
+        )
+        SELECT coalesce((SELECT sum(total) FROM tally), 0)::integer, coalesce((SELECT array_agg(id ORDER BY id) FROM ins), '{}')
+        """;
+
+    private readonly PostgresPartitions _partitions = new(dataSource);
+    private volatile bool _ready;
+    private volatile bool _disposed;
+
+    public bool IsReady => _ready && !_disposed;
+
+    public EventCommitFeed Commits { get; } = new();
+
+    internal PostgresPartitions Partitions => _partitions;
+
+    /// <summary>Gets where the store is, without the password: <c>postgresql://user@host:port/database</c>.</summary>
+    public string Target
+    {
+        get
+        {
+            var target = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
+            return $"postgresql://{target.Username}@{target.Host}:{target.Port}/{target.Database}";
+        }
+    }
+
+    /// <exception cref="CollectorConfigurationException">The database cannot be reached or refuses the credentials (the message names the setting).</exception>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+            {
+                await PostgresSchema.EnsureAsync(connection, cancellationToken);
+            }
+
+            await _partitions.EnsureAsync(DaysAround(time.GetUtcNow()), cancellationToken);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            throw new CollectorConfigurationException($"Cannot open the PostgreSQL store given by {PostgresStorageExtensions.ConnectionStringKey} ({Target}): {e.Message}", e);
+        }
+
+        _ready = true;
+        CollectorLog.StoreOpened(logger, Target);
+    }
+
+    public async Task<AppendResult> AppendAsync(EventBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var rows = new (long Ms, int Day)[batch.Events.Count];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var ms = Math.Clamp(SqliteEventIds.Milliseconds(batch.Events[i].Timestamp), 0, SqliteEventIds.MaxMilliseconds);
+            rows[i] = (ms, PostgresPartitions.Day(ms));
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _partitions.EnsureAsync(rows.Select(r => r.Day), cancellationToken);
+                return await AppendOnceAsync(batch, rows, cancellationToken);
+            }
+            catch (PostgresException e) when (attempt < MaxAttempts && IsRetriedHere(e))
+            {
+                // A partition dropped by another collector's retention, two ids alike, or a deadlock: nothing
+                // was committed; try again (with partitions looked up afresh and new counters).
+                _partitions.Forget();
+            }
+            catch (NpgsqlException e) when (IsUnavailable(e))
+            {
+                throw new EventStoreUnavailableException($"PostgreSQL is unavailable: {e.Message}", e);
+            }
+        }
+    }
+
+    private async Task<AppendResult> AppendOnceAsync(EventBatch batch, (long Ms, int Day)[] rows, CancellationToken cancellationToken)
+    {
+        var received = time.GetUtcNow().UtcTicks;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
+        if (batch.BatchKey is { } key)
+        {
+            await using var claim = new NpgsqlCommand("INSERT INTO batches (batch_key, accepted, received) VALUES (@key, @accepted, @received) ON CONFLICT (batch_key) DO NOTHING", connection, transaction);
+            claim.Parameters.AddWithValue("key", key);
+            claim.Parameters.AddWithValue("accepted", batch.Events.Count);
+            claim.Parameters.AddWithValue("received", received);
+            if (await claim.ExecuteNonQueryAsync(CancellationToken.None) == 0)
+            {
+                await using var find = new NpgsqlCommand("SELECT accepted FROM batches WHERE batch_key = @key", connection, transaction);
+                find.Parameters.AddWithValue("key", key);
+                var accepted = (int)(await find.ExecuteScalarAsync(CancellationToken.None))!;
+                return new AppendResult(accepted, 0, Duplicate: true);
+            }
+        }
+
+        await using (var staging = new NpgsqlCommand(Staging, connection, transaction))
+        {
+            await staging.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+
+        await using (var writer = await connection.BeginBinaryImportAsync(Copy, CancellationToken.None))
+        {
+            for (var i = 0; i < rows.Length; i++)
+            {
+                var e = batch.Events[i];
+                await writer.StartRowAsync(CancellationToken.None);
+                await writer.WriteAsync(rows[i].Ms, NpgsqlDbType.Bigint, CancellationToken.None);
+                await writer.WriteAsync(rows[i].Day, NpgsqlDbType.Integer, CancellationToken.None);
+                await writer.WriteAsync(e.Timestamp.UtcTicks, NpgsqlDbType.Bigint, CancellationToken.None);
+                await writer.WriteAsync((short)e.Level, NpgsqlDbType.Smallint, CancellationToken.None);
+                foreach (var text in (string?[])[e.Category, e.Message, e.Template, e.ExceptionJson, e.PropertiesJson, e.ContextJson, e.App, e.Version, e.User, e.Machine, e.Path, e.InstanceId])
+                {
+                    await WriteTextAsync(writer, text);
+                }
+
+                if (e.Sequence is { } sequence)
+                {
+                    await writer.WriteAsync(sequence, NpgsqlDbType.Bigint, CancellationToken.None);
+                }
+                else
+                {
+                    await writer.WriteNullAsync(CancellationToken.None);
+                }
+            }
+
+            await writer.CompleteAsync(CancellationToken.None);
+        }
+
+        int stored;
+        long[] ids;
+        await using (var move = new NpgsqlCommand(MoveStaged, connection, transaction))
+        {
+            move.Parameters.AddWithValue("received", received);
+            await using var reader = await move.ExecuteReaderAsync(CancellationToken.None);
+            await reader.ReadAsync(CancellationToken.None);
+            stored = reader.GetInt32(0);
+            ids = reader.GetFieldValue<long[]>(1);
+        }
+
+        await transaction.CommitAsync(CancellationToken.None);
+        // This collector's commits only: a live stream on another collector sees that one's.
+        Commits.Publish(ids);
+        return new AppendResult(batch.Events.Count, stored, Duplicate: false);
+    }
+
+    private static async Task WriteTextAsync(NpgsqlBinaryImporter writer, string? text)
+    {
+        if (text is null)
+        {
+            await writer.WriteNullAsync(CancellationToken.None);
+        }
+        else
+        {
+            // PostgreSQL text cannot hold U+0000; JSON escapes it, a message may not.
+            await writer.WriteAsync(text.Contains('\0', StringComparison.Ordinal) ? text.Replace('\0', '\uFFFD') : text, NpgsqlDbType.Text, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Today and the days ahead of it.</summary>
+    internal static IEnumerable<int> DaysAround(DateTimeOffset now)
+    {
+        var today = PostgresPartitions.Day(SqliteEventIds.Milliseconds(now));
+        return Enumerable.Range(today, PostgresPartitions.DaysAhead + 1);
+    }
+
+    /// <summary>Failures that a second attempt on this collector resolves.</summary>
+    private static bool IsRetriedHere(PostgresException e) => e.SqlState switch
+    {
+        PostgresErrorCodes.CheckViolation => e.MessageText.Contains("no partition", StringComparison.Ordinal),
+        PostgresErrorCodes.UniqueViolation => e.ConstraintName?.EndsWith("_pkey", StringComparison.Ordinal) == true,
+        PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure => true,
+        _ => false,
+    };
+
+    /// <summary>The database cannot take writes now (down, restarting, unreachable, out of connections or disk): the client retries later.</summary>
+    internal static bool IsUnavailable(NpgsqlException e) =>
+        e is not PostgresException postgres
+        || e.IsTransient
+        || postgres.SqlState.StartsWith("08", StringComparison.Ordinal) // connection exception
+        || postgres.SqlState.StartsWith("53", StringComparison.Ordinal) // insufficient resources (disk full, too many connections)
+        || postgres.SqlState.StartsWith("57", StringComparison.Ordinal) // operator intervention (shutdown, starting up)
+        || postgres.SqlState.StartsWith("58", StringComparison.Ordinal); // system error (I/O)
+
+    public ValueTask DisposeAsync()
+    {
+        _disposed = true;
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,116 @@
+using System.Text;
+using Npgsql;
+using ThreadedLogging.Collector.Storage.Sqlite;
+
+namespace ThreadedLogging.Collector.Storage.Postgres;
+
+/// <summary>
+/// Turns an <see cref="EventQuery"/> into one parameterized SELECT with the SQLite store's semantics: newest
+/// first (id DESC), keyset-paged on the id, time bounds exact to the tick, a case-sensitive path prefix, and
+/// every word found as a phrase, case-insensitively (the <c>simple</c> text search configuration: lower case,
+/// no stemming, like FTS5's unicode61). Time bounds and the cursor also bound <c>day</c>, so that only the
+/// partitions that can hold an answer are read.
+/// </summary>
+internal static class PostgresQueryBuilder
+{
+    public const string SelectColumns =
+        "e.id, e.ts, e.level, e.category, e.message, e.template, e.exception, e.properties, e.context, e.app, e.version, e.user_name, e.machine, e.path, e.instance_id, e.sequence";
+
+    public static void Build(NpgsqlCommand command, EventQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(query);
+        var where = new List<string>();
+        string Parameter(object value)
+        {
+            var name = "p" + command.Parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            command.Parameters.AddWithValue(name, value);
+            return "@" + name;
+        }
+
+        if (query.App is { } app)
+        {
+            where.Add($"e.app = {Parameter(app)}");
+        }
+
+        if (query.User is { } user)
+        {
+            // Case-insensitive, served by ix_events_user_lower (lower folds beyond ASCII, SQLite's NOCASE does not).
+            where.Add($"lower(e.user_name) = lower({Parameter(user)})");
+        }
+
+        if (query.InstanceId is { } instance)
+        {
+            where.Add($"e.instance_id = {Parameter(instance)}");
+        }
+
+        if (query.Ids is { } ids)
+        {
+            where.Add($"e.id = ANY({Parameter(ids.ToArray())})");
+        }
+
+        if (query.Levels.Count > 0)
+        {
+            where.Add($"e.level = ANY({Parameter(query.Levels.Select(l => (short)l).ToArray())})");
+        }
+
+        if (query.Machine is { } machine)
+        {
+            where.Add($"e.machine = {Parameter(machine)}");
+        }
+
+        if (query.PathPrefix is { Length: > 0 } prefix)
+        {
+            where.Add($"e.path LIKE {Parameter(EscapeLike(prefix) + "%")}");
+        }
+
+        if (query.MinLevel is { } level)
+        {
+            where.Add($"e.level >= {Parameter((short)level)}");
+        }
+
+        if (query.From is { } from)
+        {
+            where.Add($"e.ts >= {Parameter(from.UtcTicks)}");
+            where.Add($"e.day >= {Parameter(DayOf(from))}");
+        }
+
+        if (query.To is { } to)
+        {
+            where.Add($"e.ts <= {Parameter(to.UtcTicks)}");
+            where.Add($"e.day <= {Parameter(DayOf(to))}");
+        }
+
+        if (query.Before is { } before)
+        {
+            where.Add($"e.id < {Parameter(before.Id)}");
+            where.Add($"e.day <= {Parameter(PostgresPartitions.Day(before.Id >> SqliteEventIds.CounterBits))}");
+        }
+
+        if (query.Words.Count > 0)
+        {
+            // A phrase as the parser makes it of the text; a prefix: the same phrase with its last word marked ':*'.
+            where.Add("e.search @@ (" + string.Join(" && ", query.Words.Select(w => w.EndsWith('*')
+                ? $"to_tsquery('simple', phraseto_tsquery('simple', {Words(Parameter(w.TrimEnd('*')))})::text || ':*')"
+                : $"phraseto_tsquery('simple', {Words(Parameter(w))})")) + ")");
+        }
+
+        var sql = new StringBuilder("SELECT ").Append(SelectColumns).Append(" FROM events e");
+        if (where.Count > 0)
+        {
+            sql.Append(" WHERE ").AppendJoin(" AND ", where);
+        }
+
+        sql.Append(" ORDER BY e.id DESC LIMIT ").Append(Parameter(query.Limit + 1));
+        command.CommandText = sql.ToString();
+    }
+
+    /// <summary>The text's words as the search column splits them (anything but letters and digits separates).</summary>
+    private static string Words(string parameter) => $"regexp_replace({parameter}, '[^[:alnum:]]+', ' ', 'g')";
+
+    private static int DayOf(DateTimeOffset time) => PostgresPartitions.Day(SqliteEventIds.Milliseconds(time));
+
+    /// <summary>A LIKE pattern that matches <paramref name="literal"/> itself (backslash is LIKE's default escape).</summary>
+    internal static string EscapeLike(string literal) =>
+        literal.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+}

@@ -1,0 +1,163 @@
+using Npgsql;
+
+namespace ThreadedLogging.Collector.Storage.Postgres;
+
+/// <summary>
+/// The PostgreSQL schema, versioned: each collector brings it up to <see cref="Version"/> at start while
+/// holding an advisory lock, so two collectors starting at once apply each step once.
+/// </summary>
+/// <remarks>
+/// Events are partitioned by UTC day (<c>day</c> = days since 1970 of the id's millisecond), so that retention
+/// drops whole partitions. A unique index on a partitioned table must contain the partition key; both keys
+/// do, and lose nothing by it: <c>(id, day)</c> is unique because an id holds its millisecond (one id is
+/// always in one day), and <c>(instance_id, sequence, day)</c> catches a resent event because a resent event
+/// carries its original timestamp. Batch keys live in an unpartitioned table, removed by retention by age.
+/// Timestamps are UTC ticks (bigint) as in SQLite, so time bounds are exact to the tick.
+/// </remarks>
+internal static class PostgresSchema
+{
+    public const int Version = 2;
+
+    /// <summary>Any 64-bit number the collectors agree on: the lock held while the schema is upgraded.</summary>
+    public const long SchemaLock = 0x544C_5343_4845_4D41; // "TLSCHEMA"
+
+    /// <summary>Held while partitions are created, so that two collectors creating the same day do not collide.</summary>
+    public const long PartitionLock = 0x544C_5041_5254_4E53; // "TLPARTNS"
+
+    /// <summary>Held by the collector running retention; the others skip their run.</summary>
+    public const long RetentionLock = 0x544C_5245_5445_4E54; // "TLRETENT"
+
+    private const string Version1 = """
+        CREATE SEQUENCE event_counter CACHE 64;
+        CREATE TABLE events (
+            id          bigint NOT NULL,
+            day         integer NOT NULL,
+            ts          bigint NOT NULL,
+            level       smallint NOT NULL,
+            category    text,
+            message     text NOT NULL,
+            template    text,
+            exception   text,
+            properties  text,
+            context     text,
+            app         text,
+            version     text,
+            user_name   text,
+            machine     text,
+            path        text,
+            instance_id text,
+            sequence    bigint,
+            received    bigint NOT NULL,
+            search      tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, message || ' ' || coalesce(exception, ''))) STORED,
+            PRIMARY KEY (id, day)
+        ) PARTITION BY RANGE (day);
+        CREATE INDEX ix_events_user ON events (user_name, id);
+        CREATE INDEX ix_events_app ON events (app, id);
+        CREATE INDEX ix_events_machine ON events (machine, id);
+        CREATE INDEX ix_events_path ON events (path text_pattern_ops);
+        CREATE INDEX ix_events_search ON events USING gin (search);
+        CREATE UNIQUE INDEX ux_events_instance_sequence ON events (instance_id, sequence, day);
+
+        CREATE TABLE batches (
+            batch_key text PRIMARY KEY,
+            accepted  integer NOT NULL,
+            received  bigint NOT NULL
+        );
+        CREATE INDEX ix_batches_received ON batches (received);
+
+        CREATE TABLE users (
+            user_name    text PRIMARY KEY,
+            first_seen   bigint NOT NULL,
+            last_seen    bigint NOT NULL,
+            last_app     text,
+            last_machine text,
+            total        bigint NOT NULL,
+            n0 bigint NOT NULL, n1 bigint NOT NULL, n2 bigint NOT NULL,
+            n3 bigint NOT NULL, n4 bigint NOT NULL, n5 bigint NOT NULL
+        );
+        CREATE INDEX ix_users_last_seen ON users (last_seen);
+        -- Case-insensitive user lookups (search by name).
+        CREATE INDEX ix_users_lower ON users (lower(user_name) text_pattern_ops);
+
+        CREATE TABLE sqs_poison (
+            id            bigserial PRIMARY KEY,
+            queue         text NOT NULL,
+            message_id    text NOT NULL,
+            dedupe_id     text,
+            format        text,
+            receive_count integer NOT NULL,
+            reason        text NOT NULL,
+            moved_at      timestamptz NOT NULL,
+            body          text NOT NULL,
+            UNIQUE (queue, message_id)
+        );
+        """;
+
+    /// <summary>
+    /// Version 2 (issue 10, the support console): each user's latest error, kept by ingest and filled in from
+    /// the events here; the user filter is case-insensitive, served by an index on lower(user_name).
+    /// </summary>
+    private const string Version2 = """
+        ALTER TABLE users ADD COLUMN last_error_id bigint, ADD COLUMN last_error_ts bigint;
+        UPDATE users u SET (last_error_id, last_error_ts) = (
+            SELECT e.id, e.ts FROM events e
+            WHERE e.user_name IS NOT DISTINCT FROM nullif(u.user_name, '') AND e.level >= 4
+            ORDER BY e.ts DESC, e.id DESC LIMIT 1);
+        CREATE INDEX ix_users_last_error ON users ((coalesce(last_error_ts, -1)), (user_name COLLATE "C"));
+        CREATE INDEX ix_users_last_seen_name ON users (last_seen, (user_name COLLATE "C"));
+        CREATE INDEX ix_events_user_lower ON events (lower(user_name), id);
+        -- The exception's string values, not its JSON text (escapes such as \u0022 would glue onto words, and
+        -- property names would match every exception); its text as it is should it not parse.
+        CREATE FUNCTION tl_json_strings(doc text) RETURNS text LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+        BEGIN
+            RETURN (SELECT string_agg(v #>> '{}', ' ') FROM jsonb_path_query(doc::jsonb, 'strict $.** ? (@.type() == "string")') AS v);
+        EXCEPTION WHEN others THEN
+            RETURN doc;
+        END $$;
+        -- Words split at anything but letters and digits, as SQLite's unicode61 does: the parser alone keeps
+        -- "System.InvalidOperationException" or "pay.py" whole, so their parts would not be found.
+        ALTER TABLE events DROP COLUMN search;
+        ALTER TABLE events ADD COLUMN search tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig,
+            regexp_replace(message || ' ' || coalesce(tl_json_strings(exception), ''), '[^[:alnum:]]+', ' ', 'g'))) STORED;
+        CREATE INDEX ix_events_search ON events USING gin (search);
+        """;
+
+    private static readonly string[] Steps = [Version1, Version2];
+
+    /// <summary>Creates or upgrades the schema; safe when several collectors run it at once.</summary>
+    /// <exception cref="InvalidOperationException">The database's schema is newer than this collector.</exception>
+    public static async Task<int> EnsureAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await Execute(connection, $"SELECT pg_advisory_lock({SchemaLock})", cancellationToken);
+        try
+        {
+            await Execute(connection, "CREATE TABLE IF NOT EXISTS tl_schema (version integer NOT NULL)", cancellationToken);
+            await using var read = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM tl_schema", connection);
+            var current = (int)(await read.ExecuteScalarAsync(cancellationToken))!;
+            if (current > Version)
+            {
+                throw new InvalidOperationException($"The database's schema is version {current}; this collector knows up to {Version}. Upgrade the collector.");
+            }
+
+            for (var step = current; step < Version; step++)
+            {
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await using var apply = new NpgsqlCommand(Steps[step] + $"; DELETE FROM tl_schema; INSERT INTO tl_schema VALUES ({step + 1});", connection, transaction);
+                await apply.ExecuteNonQueryAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            return current;
+        }
+        finally
+        {
+            await Execute(connection, $"SELECT pg_advisory_unlock({SchemaLock})", CancellationToken.None);
+        }
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace ThreadedLogging.Testing;
+
+/// <summary>
+/// A real, throwaway PostgreSQL cluster for the tests of one process: <c>initdb</c> + <c>pg_ctl</c> (Debian's
+/// postgresql package, installed by scripts/install-test-deps.sh) in a temp folder, run as the <c>postgres</c>
+/// user when we are root (initdb refuses root), password authentication, listening on 127.0.0.1 only on a free
+/// port. Started on first use, stopped (immediate mode) and deleted when the test process exits.
+/// </summary>
+public sealed class PostgresServer
+{
+    public const string User = "postgres";
+
+    public const string Password = "tl-test-secret";
+
+    private static readonly Lazy<PostgresServer> Shared = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static int _databases;
+
+    private readonly string _bin;
+    private readonly string _root;
+
+    private PostgresServer(string bin, string root, int port)
+    {
+        _bin = bin;
+        _root = root;
+        Port = port;
+    }
+
+    /// <summary>Gets the server of this test process, starting it on first use.</summary>
+    public static PostgresServer Instance => Shared.Value;
+
+    public int Port { get; }
+
+    /// <summary>Gets the data directory (tests that stop and start the server).</summary>
+    public string DataDirectory => Path.Combine(_root, "data");
+
+    /// <summary>A connection string to <paramref name="database"/> with the right password.</summary>
+    public string ConnectionString(string database, string password = Password) =>
+        $"Host=127.0.0.1;Port={Port.ToString(CultureInfo.InvariantCulture)};Username={User};Password={password};Database={database};Timeout=10";
+
+    /// <summary>Creates a new, empty database and returns its name.</summary>
+    public string CreateDatabase()
+    {
+        var name = "tl_" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "_" + Interlocked.Increment(ref _databases).ToString(CultureInfo.InvariantCulture);
+        Psql($"CREATE DATABASE {name}");
+        return name;
+    }
+
+    /// <summary>Drops a database, closing its connections.</summary>
+    public void DropDatabase(string name) => Psql($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+
+    /// <summary>Stops the server (immediate: like a crash of the database host); <see cref="Restart"/> brings it back.</summary>
+    public void Stop() => Run(Path.Combine(_bin, "pg_ctl"), "-D", DataDirectory, "-m", "immediate", "-w", "stop");
+
+    public void Restart() => StartServer(_bin, _root, Port);
+
+    private void Psql(string sql)
+    {
+        var start = new ProcessStartInfo(Path.Combine(_bin, "psql")) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in (string[])["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", User, "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c", sql])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["PGPASSWORD"] = Password;
+        Wait(start);
+    }
+
+    private static PostgresServer Start()
+    {
+        var bin = FindBin();
+        var root = Path.Combine(Path.GetTempPath(), "tl-pg-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        var passwordFile = Path.Combine(root, "pw");
+        File.WriteAllText(passwordFile, Password);
+        if (IsRoot)
+        {
+            Run("chown", "-R", $"{User}:{User}", root);
+        }
+
+        Run(Path.Combine(bin, "initdb"), "-D", Path.Combine(root, "data"), "-U", User, "--pwfile", passwordFile, "-A", "scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync");
+        var port = FreePort();
+        StartServer(bin, root, port);
+        var server = new PostgresServer(bin, root, port);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                server.Stop();
+                Directory.Delete(root, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
+            {
+                // Best effort at exit.
+            }
+        };
+        return server;
+    }
+
+    private static void StartServer(string bin, string root, int port) =>
+        Run(Path.Combine(bin, "pg_ctl"), "-D", Path.Combine(root, "data"), "-l", Path.Combine(root, "log"), "-w", "-o",
+            $"-k {root} -h 127.0.0.1 -p {port.ToString(CultureInfo.InvariantCulture)} -c fsync=off -c max_connections=300", "start");
+
+    private static bool IsRoot => Environment.UserName == "root";
+
+    /// <summary>Runs a server command, as the postgres user when we are root.</summary>
+    private static void Run(string file, params string[] args)
+    {
+        var asPostgres = IsRoot && file != "chown";
+        var start = new ProcessStartInfo(asPostgres ? "runuser" : file) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        if (asPostgres)
+        {
+            foreach (var arg in (string[])["-u", User, "--", file])
+            {
+                start.ArgumentList.Add(arg);
+            }
+        }
+
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        Wait(start);
+    }
+
+    private static void Wait(ProcessStartInfo start)
+    {
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        // A bound on a hung tool, not a timing assertion.
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"{start.FileName} {string.Join(' ', start.ArgumentList)} did not finish.");
+        }
+
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{start.FileName} {string.Join(' ', start.ArgumentList)} failed ({process.ExitCode}): {stderr.Result} {stdout.Result}");
+        }
+    }
+
+    private static string FindBin()
+    {
+        var versions = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").Where(d => File.Exists(Path.Combine(d, "bin", "initdb"))).OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var v) ? v : 0).ToList()
+            : [];
+        return versions.Count > 0
+            ? Path.Combine(versions[0], "bin")
+            : throw new InvalidOperationException("PostgreSQL is not installed (/usr/lib/postgresql/*/bin/initdb): run scripts/install-test-deps.sh.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using ThreadedLogging.Collector.Storage;
+using ThreadedLogging.Collector.Storage.Postgres;
+using ThreadedLogging.Testing;
+
+namespace ThreadedLogging.Collector.Tests.Storage;
+
+/// <summary>The store contract on a real PostgreSQL (a throwaway cluster), plus what is PostgreSQL's own.</summary>
+public sealed class PostgresEventStoreTests : EventStoreContractTests
+{
+    private string? _database;
+    private NpgsqlDataSource? _dataSource;
+
+    [Fact]
+    public async Task Initialize_TwoStoresAtOnce_SchemaCreatedOnceBothWork()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(PostgresServer.Instance.ConnectionString(_database!));
+        var stores = Enumerable.Range(0, 4).Select(_ => new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance)).ToList();
+
+        await Task.WhenAll(stores.Select(s => Task.Run(() => s.InitializeAsync(CancellationToken.None))));
+        var results = await Task.WhenAll(stores.Select((s, i) => s.AppendAsync(new EventBatch("same", [Event(i)]), CancellationToken.None)));
+
+        Assert.Single(results, r => !r.Duplicate);
+        await using var version = dataSource.CreateCommand("SELECT count(*), max(version) FROM tl_schema");
+        await using var reader = await version.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.Equal(1, reader.GetInt64(0));
+        Assert.Equal(PostgresSchema.Version, reader.GetInt32(1));
+    }
+
+    [Fact]
+    public async Task RemoveExpired_OldDays_PartitionsDroppedNotRowsDeleted()
+    {
+        var now = T0.AddDays(40);
+        await Store.AppendAsync(new EventBatch(null, [Event(1, at: T0), Event(2, at: T0.AddDays(1)), Event(3, at: now)]), CancellationToken.None);
+
+        var result = await Retention.RemoveExpiredAsync(new RetentionOptions(), now, CancellationToken.None);
+
+        Assert.Contains("events_p20261124", result.Partitions);
+        Assert.Contains("events_p20261125", result.Partitions);
+        Assert.DoesNotContain("events_p20270103", result.Partitions);
+        Assert.Equal(3L, Assert.Single((await Store.QueryAsync(new EventQuery(), CancellationToken.None)).Events).Sequence);
+        await using var left = _dataSource!.CreateCommand("SELECT count(*) FROM pg_class WHERE relname IN ('events_p20261124', 'events_p20261125')");
+        Assert.Equal(0L, await left.ExecuteScalarAsync());
+    }
+
+    private protected override Task<IEventStore> CreateStoreAsync()
+    {
+        _database = PostgresServer.Instance.CreateDatabase();
+        _dataSource = NpgsqlDataSource.Create(PostgresServer.Instance.ConnectionString(_database));
+        return Task.FromResult<IEventStore>(new PostgresEventStore(_dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance));
+    }
+
+    protected override async Task DeleteStoreAsync()
+    {
+        if (_dataSource is not null)
+        {
+            await _dataSource.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            PostgresServer.Instance.DropDatabase(_database);
+        }
+    }
+}
