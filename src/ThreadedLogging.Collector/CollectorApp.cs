@@ -1,4 +1,5 @@
 using ThreadedLogging.Collector.Ingest;
+using ThreadedLogging.Collector.Ingest.Formats;
 using ThreadedLogging.Collector.Ingest.Sqs;
 using ThreadedLogging.Collector.Query;
 using ThreadedLogging.Collector.Security;
@@ -61,6 +62,8 @@ internal static class CollectorApp
         builder.Services.AddSqsIngest(builder.Configuration);
         builder.Services.AddSingleton<IngestPipeline>();
         builder.Services.AddSingleton<IngestAdmission>();
+        builder.Services.AddSingleton<IngestEndpoint>();
+        builder.Services.AddIngestFormats(builder.Configuration);
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, CollectorJsonContext.Default);
@@ -69,8 +72,14 @@ internal static class CollectorApp
         });
 
         var app = builder.Build();
+        if (LoopbackRequestGuard.AppliesTo(urls, options))
+        {
+            app.UseMiddleware<LoopbackRequestGuard>();
+        }
+
         app.MapGet("/health", HealthApi.Get);
         app.MapIngest();
+        app.MapIngestFormats();
         app.MapSqsIngest();
         app.MapQuery();
         app.MapSession();

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using ThreadedLogging.Collector.Ingest;
+using ThreadedLogging.Collector.Ingest.Formats.Clef;
 using ThreadedLogging.Collector.Query;
 using ThreadedLogging.Collector.Security;
 using ThreadedLogging.Collector.Web;
@@ -11,6 +12,7 @@ namespace ThreadedLogging.Collector;
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(IngestResponse))]
+[JsonSerializable(typeof(SeqIngestResponse))]
 [JsonSerializable(typeof(EventsResponse))]
 [JsonSerializable(typeof(UsersResponse))]
 [JsonSerializable(typeof(EventDto))]

@@ -12,7 +12,7 @@ internal sealed class IngestLimits(CollectorOptions options, DateTimeOffset now)
         if (value is not null && value.Length > Options.MaxFieldLength)
         {
             throw IngestRejectedException.BadRequest(
-                $"{(index < 0 ? string.Empty : $"event {index}: ")}field '{name}' is {value.Length} characters; the limit is {Options.MaxFieldLength} (Collector:MaxFieldLength)");
+                $"{Where(index)}field '{name}' is {value.Length} characters; the limit is {Options.MaxFieldLength} (Collector:MaxFieldLength)");
         }
 
         return value;
@@ -23,7 +23,7 @@ internal sealed class IngestLimits(CollectorOptions options, DateTimeOffset now)
         if (bytes > Options.MaxEventBytes)
         {
             throw IngestRejectedException.TooLarge(
-                $"event {index} is {bytes} bytes; the limit is {Options.MaxEventBytes} (Collector:MaxEventBytes)");
+                $"{(index < 0 ? "event" : $"event {index}")} is {bytes} bytes; the limit is {Options.MaxEventBytes} (Collector:MaxEventBytes)");
         }
     }
 
@@ -41,14 +41,17 @@ internal sealed class IngestLimits(CollectorOptions options, DateTimeOffset now)
         if (timestamp > Now + Options.MaxClockSkew)
         {
             throw IngestRejectedException.BadRequest(
-                $"event {index}: timestamp {timestamp:O} is more than {Options.MaxClockSkew} in the future (Collector:MaxClockSkew)");
+                $"{Where(index)}timestamp {timestamp:O} is more than {Options.MaxClockSkew} in the future (Collector:MaxClockSkew)");
         }
 
         if (timestamp < DateTimeOffset.UnixEpoch)
         {
-            throw IngestRejectedException.BadRequest($"event {index}: timestamp {timestamp:O} is before 1970");
+            throw IngestRejectedException.BadRequest($"{Where(index)}timestamp {timestamp:O} is before 1970");
         }
 
         return timestamp.ToUniversalTime();
     }
+
+    /// <summary>The prefix of a reason about one event of a batch; none when <paramref name="index"/> is negative (the caller says where).</summary>
+    private static string Where(int index) => index < 0 ? string.Empty : $"event {index}: ";
 }

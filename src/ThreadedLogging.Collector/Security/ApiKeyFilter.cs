@@ -3,7 +3,9 @@ using ThreadedLogging.Collector.Web;
 namespace ThreadedLogging.Collector.Security;
 
 /// <summary>Endpoint filter that enforces the ingest or the read key, when one is configured.</summary>
-internal sealed class ApiKeyFilter(ApiKeyRole role) : IEndpointFilter
+/// <param name="role">Which key is required.</param>
+/// <param name="seqCompatible">Also take the key where Seq's clients put it (<c>X-Seq-ApiKey</c>, <c>?apiKey=</c>).</param>
+internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -15,7 +17,7 @@ internal sealed class ApiKeyFilter(ApiKeyRole role) : IEndpointFilter
         }
 
         var request = context.HttpContext.Request;
-        var key = ApiKeyReader.Read(request);
+        var key = ApiKeyReader.Read(request, seqCompatible);
         var valid = role == ApiKeyRole.Ingest ? ring.IsIngestKey(key)
             : ring.IsReadKey(key) || context.HttpContext.RequestServices.GetRequiredService<SessionStore>().IsValid(request.Cookies[SessionStore.CookieName]);
         if (valid)

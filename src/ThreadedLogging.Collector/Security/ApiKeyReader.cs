@@ -3,16 +3,34 @@ using Microsoft.Net.Http.Headers;
 
 namespace ThreadedLogging.Collector.Security;
 
-/// <summary>Reads the key a client sent: <c>X-Api-Key</c>, <c>Authorization: Bearer</c>, or the Basic password (Python's HTTPHandler <c>credentials</c>).</summary>
+/// <summary>
+/// Reads the key a client sent: <c>X-Api-Key</c>, <c>Authorization: Bearer</c>, or the Basic password (Python's
+/// HTTPHandler <c>credentials</c>); on the Seq-compatible endpoints also Seq's <c>X-Seq-ApiKey</c> and <c>?apiKey=</c>.
+/// </summary>
 internal static class ApiKeyReader
 {
     public const string HeaderName = "X-Api-Key";
 
-    public static string? Read(HttpRequest request)
+    public const string SeqHeaderName = "X-Seq-ApiKey";
+
+    public static string? Read(HttpRequest request, bool seqCompatible = false)
     {
         if (request.Headers[HeaderName] is { Count: > 0 } header && !string.IsNullOrEmpty(header[0]))
         {
             return header[0];
+        }
+
+        if (seqCompatible)
+        {
+            if (request.Headers[SeqHeaderName] is { Count: > 0 } seqHeader && !string.IsNullOrEmpty(seqHeader[0]))
+            {
+                return seqHeader[0];
+            }
+
+            if (request.Query["apiKey"] is { Count: > 0 } query && !string.IsNullOrEmpty(query[0]))
+            {
+                return query[0];
+            }
         }
 
         var authorization = request.Headers[HeaderNames.Authorization].ToString();

@@ -1,0 +1,226 @@
+using System.Text;
+using System.Text.Json;
+
+namespace ThreadedLogging.Collector.Ingest.Formats.Clef;
+
+/// <summary>
+/// Renders a Serilog message template (<c>@mt</c>) from a CLEF event's properties the way Serilog's own
+/// <c>RenderMessage()</c> does: strings quoted (unless <c>:l</c>), <c>True</c>/<c>False</c>, <c>null</c>, sequences
+/// <c>[a, b]</c>, structures <c>Type { A: 1 }</c>; a token with a format takes the client's rendering from <c>@r</c>
+/// (CLEF sends one per formatted token, in template order); a missing property leaves the token as written.
+/// </summary>
+internal static class SerilogMessageRenderer
+{
+    public static string Render(string template, JsonElement properties, JsonElement renderings)
+    {
+        var output = new StringBuilder(template.Length + 32);
+        var renderingIndex = 0;
+        var i = 0;
+        while (i < template.Length)
+        {
+            var c = template[i];
+            if (c == '{' && i + 1 < template.Length && template[i + 1] == '{')
+            {
+                output.Append('{');
+                i += 2;
+                continue;
+            }
+
+            if (c == '}' && i + 1 < template.Length && template[i + 1] == '}')
+            {
+                output.Append('}');
+                i += 2;
+                continue;
+            }
+
+            if (c != '{')
+            {
+                output.Append(c);
+                i++;
+                continue;
+            }
+
+            var close = template.IndexOf('}', i + 1);
+            var nextOpen = template.IndexOf('{', i + 1);
+            if (close < 0 || (nextOpen >= 0 && nextOpen < close) || !Token.TryParse(template.AsSpan(i + 1, close - i - 1), out var token))
+            {
+                // Not a property token: Serilog keeps it as text.
+                var end = close < 0 || (nextOpen >= 0 && nextOpen < close) ? (nextOpen >= 0 ? nextOpen : template.Length) : close + 1;
+                output.Append(template, i, end - i);
+                i = end;
+                continue;
+            }
+
+            string? rendered = null;
+            if (token.Format is not null)
+            {
+                if (renderings.ValueKind == JsonValueKind.Array && renderingIndex < renderings.GetArrayLength()
+                    && renderings[renderingIndex].ValueKind == JsonValueKind.String)
+                {
+                    rendered = renderings[renderingIndex].GetString();
+                }
+
+                renderingIndex++;
+            }
+
+            if (rendered is null && properties.ValueKind == JsonValueKind.Object && properties.TryGetProperty(token.Name, out var value))
+            {
+                var builder = new StringBuilder();
+                RenderValue(builder, value, token.Format, topLevel: true);
+                rendered = builder.ToString();
+            }
+
+            rendered ??= template.Substring(i, close - i + 1);
+            Align(output, rendered, token.Alignment);
+            i = close + 1;
+        }
+
+        return output.ToString();
+    }
+
+    private static void Align(StringBuilder output, string value, int? alignment)
+    {
+        if (alignment is not { } width || Math.Abs(width) <= value.Length)
+        {
+            output.Append(value);
+            return;
+        }
+
+        var pad = Math.Abs(width) - value.Length;
+        if (width < 0)
+        {
+            output.Append(value).Append(' ', pad);
+        }
+        else
+        {
+            output.Append(' ', pad).Append(value);
+        }
+    }
+
+    private static void RenderValue(StringBuilder output, JsonElement value, string? format, bool topLevel)
+    {
+        if (format is not null && format.Contains('j', StringComparison.Ordinal))
+        {
+            output.Append(value.GetRawText());
+            return;
+        }
+
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String:
+                var text = value.GetString()!;
+                if (topLevel && format is not null && format.Contains('l', StringComparison.Ordinal))
+                {
+                    output.Append(text);
+                }
+                else
+                {
+                    output.Append('"').Append(text.Replace("\"", "\\\"", StringComparison.Ordinal)).Append('"');
+                }
+
+                break;
+            case JsonValueKind.True:
+                output.Append("True");
+                break;
+            case JsonValueKind.False:
+                output.Append("False");
+                break;
+            case JsonValueKind.Null or JsonValueKind.Undefined:
+                output.Append("null");
+                break;
+            case JsonValueKind.Array:
+                output.Append('[');
+                var first = true;
+                foreach (var item in value.EnumerateArray())
+                {
+                    output.Append(first ? string.Empty : ", ");
+                    first = false;
+                    RenderValue(output, item, format, topLevel: false);
+                }
+
+                output.Append(']');
+                break;
+            case JsonValueKind.Object:
+                RenderStructure(output, value);
+                break;
+            default:
+                output.Append(value.GetRawText());
+                break;
+        }
+    }
+
+    private static void RenderStructure(StringBuilder output, JsonElement value)
+    {
+        if (value.TryGetProperty("$type", out var type) && type.ValueKind == JsonValueKind.String)
+        {
+            output.Append(type.GetString()).Append(' ');
+        }
+
+        output.Append("{ ");
+        var first = true;
+        foreach (var property in value.EnumerateObject())
+        {
+            if (property.NameEquals("$type"))
+            {
+                continue;
+            }
+
+            output.Append(first ? string.Empty : ", ");
+            first = false;
+            output.Append(property.Name).Append(": ");
+            RenderValue(output, property.Value, null, topLevel: false);
+        }
+
+        output.Append(" }");
+    }
+
+    /// <summary>A property token's parts: <c>[@|$]Name[,alignment][:format]</c>.</summary>
+    private readonly record struct Token(string Name, int? Alignment, string? Format)
+    {
+        public static bool TryParse(ReadOnlySpan<char> content, out Token token)
+        {
+            token = default;
+            string? format = null;
+            var colon = content.IndexOf(':');
+            if (colon >= 0)
+            {
+                format = content[(colon + 1)..].ToString();
+                content = content[..colon];
+            }
+
+            int? alignment = null;
+            var comma = content.IndexOf(',');
+            if (comma >= 0)
+            {
+                if (!int.TryParse(content[(comma + 1)..], System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var width))
+                {
+                    return false;
+                }
+
+                alignment = width;
+                content = content[..comma];
+            }
+
+            if (content.Length > 0 && content[0] is '@' or '$')
+            {
+                content = content[1..];
+            }
+
+            if (content.IsEmpty)
+            {
+                return false;
+            }
+
+            foreach (var ch in content)
+            {
+                if (!char.IsLetterOrDigit(ch) && ch != '_')
+                {
+                    return false;
+                }
+            }
+
+            token = new Token(content.ToString(), alignment, format);
+            return true;
+        }
+    }
+}

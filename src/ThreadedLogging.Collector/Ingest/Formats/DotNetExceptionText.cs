@@ -1,0 +1,96 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace ThreadedLogging.Collector.Ingest.Formats;
+
+/// <summary>
+/// Reads the text of a .NET <c>Exception.ToString()</c> (CLEF's <c>@x</c>, OTLP's <c>exception.stacktrace</c>, a .NET
+/// exception in a Python-form <c>exc_text</c>) back into the exception object JsonBatch sends
+/// (<c>{"type","message","stackTrace","text","inner":[…]}</c>, docs/WIRE-FORMAT.md §1).
+/// </summary>
+/// <remarks>
+/// The layout is the runtime's: <c>Type: message</c>, then <c> ---&gt; </c> and the inner exception's own text,
+/// closed by <c>   --- End of inner exception stack trace ---</c>, then the outer stack (<c>   at …</c> lines).
+/// </remarks>
+internal static partial class DotNetExceptionText
+{
+    private const string InnerStart = " ---> ";
+    private const string InnerEnd = "--- End of inner exception stack trace ---";
+
+    /// <summary>
+    /// Gets a value indicating whether <paramref name="text"/> reads as a .NET exception: a first line
+    /// <c>Namespace.Type: message</c> (or a stack of <c>   at </c> lines after a bare type name).
+    /// </summary>
+    public static bool LooksLikeDotNet(string text)
+    {
+        var head = Head().Match(text);
+        return head.Success && (head.Groups[1].Value.Contains('.', StringComparison.Ordinal) || text.Contains("\n   at ", StringComparison.Ordinal));
+    }
+
+    /// <summary>The exception object for <paramref name="text"/>; the type is null when the text does not read as .NET.</summary>
+    public static string ToJson(string text) => JsonText.Write(text, static (json, text) => Write(json, text, 0));
+
+    /// <summary>Writes the exception object, with its type and message when <paramref name="text"/> reads as .NET.</summary>
+    public static void Write(Utf8JsonWriter json, string text, int depth)
+    {
+        json.WriteStartObject();
+        var head = Head().Match(text);
+        if (!head.Success || depth > 16)
+        {
+            json.WriteString("text", text);
+            json.WriteEndObject();
+            return;
+        }
+
+        json.WriteString("type", head.Groups[1].Value);
+        var rest = text[head.Groups[1].Length..];
+        var innerAt = rest.IndexOf(InnerStart, StringComparison.Ordinal);
+        var stackAt = rest.IndexOf("\n   at ", StringComparison.Ordinal);
+        string message;
+        string? inner = null;
+        string? stack;
+        if (innerAt >= 0 && (stackAt < 0 || innerAt < stackAt))
+        {
+            message = rest[..innerAt];
+            var innerText = rest[(innerAt + InnerStart.Length)..];
+            var endAt = innerText.LastIndexOf(InnerEnd, StringComparison.Ordinal);
+            if (endAt >= 0)
+            {
+                inner = innerText[..endAt].TrimEnd();
+                stack = innerText[(endAt + InnerEnd.Length)..];
+            }
+            else
+            {
+                inner = innerText;
+                stack = null;
+            }
+        }
+        else
+        {
+            message = stackAt >= 0 ? rest[..stackAt] : rest;
+            stack = stackAt >= 0 ? rest[(stackAt + 1)..] : null;
+        }
+
+        message = message.StartsWith(": ", StringComparison.Ordinal) ? message[2..] : message.TrimStart(':');
+        json.WriteString("message", message.TrimEnd('\r', '\n'));
+        stack = stack?.Trim('\r', '\n');
+        if (!string.IsNullOrEmpty(stack))
+        {
+            json.WriteString("stackTrace", stack);
+        }
+
+        json.WriteString("text", text);
+        if (inner is not null)
+        {
+            json.WriteStartArray("inner");
+            Write(json, inner, depth + 1);
+            json.WriteEndArray();
+        }
+
+        json.WriteEndObject();
+    }
+
+    /// <summary>A type name at the very start: dotted identifiers (generic arity, nested <c>+</c>), then <c>:</c> or the end of the line.</summary>
+    [GeneratedRegex(@"^([A-Za-z_][\w`+]*(?:\.[A-Za-z_][\w`+]*)*)(?=:|\r?\n|$)")]
+    private static partial Regex Head();
+}

@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+using ThreadedLogging.Collector.Tests.Support;
+
+namespace ThreadedLogging.Collector.Tests.Ingest.Formats;
+
+/// <summary>The real Serilog.Sinks.Seq 9.1 pointed at the collector as if it were Seq (issue 11).</summary>
+public sealed class SerilogSeqSinkTests
+{
+    private const string Key = "seq-ingest-key";
+
+    [Fact]
+    public async Task SeqSink_BatchedStructuredEvents_StoredAsSerilogRendersThem()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=" + Key);
+        var captured = new CapturedEvents();
+        using var activity = new Activity("checkout").SetIdFormat(ActivityIdFormat.W3C).Start();
+        var log = new LoggerConfiguration()
+            .MinimumLevel.Verbose()
+            .Enrich.WithProperty("Application", "Payroll")
+            .Enrich.WithProperty("Version", "2.3.1")
+            .Enrich.WithProperty("MachineName", "PC-042")
+            .WriteTo.Seq(collector.BaseAddress.ToString(), apiKey: Key)
+            .WriteTo.Sink(captured)
+            .CreateLogger();
+
+        log.ForContext("UserName", "alice").ForContext<SerilogSeqSinkTests>()
+            .Information("Paid {Employee} {Amount} for {@Order} in {Items}", "O'Neil \"Jr\"", 1200.5m, new Order(7, [new Line("A-1", 2)]), new[] { 1, 2, 3 });
+        log.Warning("Rate {Rate:0.00} on {Day:yyyy-MM-dd}, {Missing} left as is", 3.14159, new DateTime(2026, 1, 2, 0, 0, 0, DateTimeKind.Utc));
+        log.Verbose("Verbose {Flag}", true);
+        log.Fatal(Thrown(), "Run {Name} failed", "nightly");
+        await log.DisposeAsync();
+
+        var events = await collector.EventsAsync();
+        Assert.Equal(4, events.Count);
+        foreach (var e in events)
+        {
+            var original = captured.Events.Single(c => c.MessageTemplate.Text == e.GetProperty("template").GetString());
+            Assert.Equal(original.RenderMessage(CultureInfo.InvariantCulture), e.GetProperty("message").GetString());
+            Assert.Equal(original.Timestamp.ToUniversalTime(), e.GetProperty("timestamp").GetDateTimeOffset());
+            Assert.Equal("Payroll", e.GetProperty("app").GetString());
+            Assert.Equal("2.3.1", e.GetProperty("version").GetString());
+            Assert.Equal("PC-042", e.GetProperty("machine").GetString());
+            Assert.Equal(activity.TraceId.ToHexString(), e.GetProperty("context").GetProperty("traceId").GetString());
+            Assert.Equal(activity.SpanId.ToHexString(), e.GetProperty("context").GetProperty("spanId").GetString());
+        }
+
+        var paid = events.Single(e => e.GetProperty("level").GetString() == "Information");
+        Assert.Equal("alice", paid.GetProperty("user").GetString());
+        Assert.Equal(typeof(SerilogSeqSinkTests).FullName, paid.GetProperty("category").GetString());
+        var properties = paid.GetProperty("properties");
+        Assert.Equal("A-1", properties.GetProperty("Order").GetProperty("Lines")[0].GetProperty("Sku").GetString());
+        Assert.Equal("Order", properties.GetProperty("Order").GetProperty("$type").GetString());
+        Assert.Equal(3, properties.GetProperty("Items").GetArrayLength());
+        Assert.Equal(1200.5m, properties.GetProperty("Amount").GetDecimal());
+
+        Assert.Equal("Rate 3.14 on 2026-01-02, {Missing} left as is", events.Single(e => e.GetProperty("level").GetString() == "Warning").GetProperty("message").GetString());
+        Assert.Equal("Trace", events.Single(e => e.GetProperty("template").GetString() == "Verbose {Flag}").GetProperty("level").GetString());
+
+        var fatal = events.Single(e => e.GetProperty("level").GetString() == "Critical");
+        var exception = fatal.GetProperty("exception");
+        Assert.Equal("System.InvalidOperationException", exception.GetProperty("type").GetString());
+        Assert.Equal("outer failed", exception.GetProperty("message").GetString());
+        Assert.Contains(nameof(Thrown), exception.GetProperty("stackTrace").GetString(), StringComparison.Ordinal);
+        var inner = exception.GetProperty("inner")[0];
+        Assert.Equal("System.ArgumentException", inner.GetProperty("type").GetString());
+        Assert.Equal("inner bad (Parameter 'amount')", inner.GetProperty("message").GetString());
+        Assert.Equal(captured.Events.Single(c => c.Exception is not null).Exception!.ToString(), exception.GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task SeqSink_DurableBufferFile_EventsShipped()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=" + Key);
+        using var buffer = new TempDirectory();
+        var log = new LoggerConfiguration()
+            .Enrich.WithProperty("Application", "Durable")
+            .WriteTo.Seq(collector.BaseAddress.ToString(), apiKey: Key, bufferBaseFilename: Path.Combine(buffer.Path, "seq"), period: TimeSpan.FromMilliseconds(100))
+            .CreateLogger();
+
+        log.ForContext("User", "bob").Information("Shipped {Parcel} with {@Contents}", "P-1", new { Count = 2, Tags = new[] { "x", "y" } });
+        log.Error(Thrown(), "Shipping {Parcel} failed", "P-2");
+        log.Debug("not shipped: below the default Information");
+
+        var events = await collector.WaitForEventsAsync(2, "app=Durable");
+        await log.DisposeAsync();
+
+        Assert.Equal(2, events.Count);
+        var shipped = events.Single(e => e.GetProperty("level").GetString() == "Information");
+        Assert.Equal("Shipped \"P-1\" with { Count: 2, Tags: [\"x\", \"y\"] }", shipped.GetProperty("message").GetString());
+        Assert.Equal("bob", shipped.GetProperty("user").GetString());
+        Assert.Equal("y", shipped.GetProperty("properties").GetProperty("Contents").GetProperty("Tags")[1].GetString());
+        Assert.Equal("System.ArgumentException", events.Single(e => e.GetProperty("level").GetString() == "Error").GetProperty("exception").GetProperty("inner")[0].GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task SeqSink_MinimumLevelAcceptedConfigured_SinkStopsSendingBelowIt()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:Clef:MinimumLevelAccepted=Warning");
+        var levelSwitch = new LoggingLevelSwitch(LogEventLevel.Verbose);
+        var changed = new TaskCompletionSource<LogEventLevel>(TaskCreationOptions.RunContinuationsAsynchronously);
+        levelSwitch.MinimumLevelChanged += (_, e) => changed.TrySetResult(e.NewLevel);
+        var log = new LoggerConfiguration()
+            .MinimumLevel.Verbose()
+            .WriteTo.Seq(collector.BaseAddress.ToString(), controlLevelSwitch: levelSwitch, period: TimeSpan.FromMilliseconds(50))
+            .CreateLogger();
+
+        log.Information("first");
+        Assert.Equal(LogEventLevel.Warning, await changed.Task.WaitAsync(TimeSpan.FromMinutes(1)));
+        log.Information("dropped by the client");
+        log.Warning("second");
+        await log.DisposeAsync();
+
+        var messages = (await collector.EventsAsync()).Select(e => e.GetProperty("message").GetString()).ToList();
+        Assert.Equal(["second", "first"], messages);
+    }
+
+    private static InvalidOperationException Thrown()
+    {
+        try
+        {
+            try
+            {
+                throw new ArgumentException("inner bad", "amount");
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidOperationException("outer failed", e);
+            }
+        }
+        catch (InvalidOperationException e)
+        {
+            return e;
+        }
+    }
+
+    private sealed record Order(int Id, Line[] Lines);
+
+    private sealed record Line(string Sku, int Qty);
+
+    private sealed class CapturedEvents : ILogEventSink
+    {
+        private readonly List<Serilog.Events.LogEvent> _events = [];
+
+        public IReadOnlyList<Serilog.Events.LogEvent> Events
+        {
+            get
+            {
+                lock (_events)
+                {
+                    return [.. _events];
+                }
+            }
+        }
+
+        public void Emit(Serilog.Events.LogEvent logEvent)
+        {
+            lock (_events)
+            {
+                _events.Add(logEvent);
+            }
+        }
+    }
+}
