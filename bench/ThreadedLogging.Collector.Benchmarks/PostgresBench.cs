@@ -70,7 +70,7 @@ internal static class PostgresBench
     private static async Task QueriesAsync(PostgresEventStore store, EventGenerator generator, int iterations)
     {
         var random = new Random(7);
-        var users = (await store.GetUsersAsync(EventGenerator.UserCount, CancellationToken.None)).Select(u => u.User!).ToArray();
+        var users = (await store.GetUsersAsync(new UserQuery { Limit = EventGenerator.UserCount, WindowFrom = DateTimeOffset.UnixEpoch, WindowTo = DateTimeOffset.UnixEpoch }, CancellationToken.None)).Users.Select(u => u.User!).ToArray();
         var rows = new List<(string Name, Func<EventQuery> Query)>
         {
             ("user, latest 100", () => new EventQuery { User = users[random.Next(users.Length)], Limit = 100 }),
