@@ -16,7 +16,7 @@ internal sealed class IngestEndpoint(IEventStore store, CollectorOptions options
     private readonly string _overloadRetryAfter = ((int)Math.Ceiling(options.OverloadRetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public async Task<IResult> HandleAsync(
-        HttpContext context, IEventDecoder decoder, string path, Func<AppendResult, IResult> stored, Func<int, string, IResult> error)
+        HttpContext context, IEventDecoder decoder, string path, Func<AppendResult, DecodedBatch, IResult> stored, Func<int, string, IResult> error)
     {
         var admitted = false;
         try
@@ -36,7 +36,8 @@ internal sealed class IngestEndpoint(IEventStore store, CollectorOptions options
 
             var body = RequestBodyReader.Decode(received, options.MaxRequestBodyBytes, decoder.IsText);
             var key = context.Request.Headers[IngestPipeline.IdempotencyKeyHeader] is { Count: > 0 } header && !string.IsNullOrWhiteSpace(header[0]) ? header[0]!.Trim() : null;
-            var batch = decoder.Decode(new IngestRequest(body, path, limits.Field(key, IngestPipeline.IdempotencyKeyHeader, -1)), limits);
+            var decoded = decoder.Decode(new IngestRequest(body, path, limits.Field(key, IngestPipeline.IdempotencyKeyHeader, -1)), limits);
+            var batch = decoded.Batch;
 
             // Not the request's token: once decoded, the batch is stored whole even if the client goes away.
             var result = await store.AppendAsync(batch, CancellationToken.None);
@@ -49,7 +50,7 @@ internal sealed class IngestEndpoint(IEventStore store, CollectorOptions options
                 CollectorLog.BatchStored(logger, result.Stored, result.Accepted, decoder.Name, path, batch.BatchKey);
             }
 
-            return stored(result);
+            return stored(result, decoded);
         }
         catch (IngestRejectedException e)
         {

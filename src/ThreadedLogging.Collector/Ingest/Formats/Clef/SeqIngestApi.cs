@@ -16,9 +16,9 @@ internal static class SeqIngestApi
     {
         var group = routes.MapGroup(string.Empty).RequireApiKey(ApiKeyRole.Ingest, seqCompatible: true);
         group.MapPost("/api/events/raw", (HttpContext context, IngestEndpoint endpoint, ClefDecoder clef, SeqJsonDecoder seqJson, ClefOptions options) =>
-            endpoint.HandleAsync(context, IsClef(context.Request) ? clef : seqJson, string.Empty, _ => Created(options), Error));
+            endpoint.HandleAsync(context, IsClef(context.Request) ? clef : seqJson, string.Empty, (_, _) => Created(options), Error));
         group.MapPost("/ingest/clef", (HttpContext context, IngestEndpoint endpoint, ClefDecoder clef, ClefOptions options) =>
-            endpoint.HandleAsync(context, clef, string.Empty, _ => Created(options), Error));
+            endpoint.HandleAsync(context, clef, string.Empty, (_, _) => Created(options), Error));
         return routes;
     }
 
