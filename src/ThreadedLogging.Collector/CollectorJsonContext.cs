@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using ThreadedLogging.Collector.Ingest;
 using ThreadedLogging.Collector.Ingest.Formats.Clef;
 using ThreadedLogging.Collector.Query;
+using ThreadedLogging.Collector.Security;
 using ThreadedLogging.Collector.Web;
 
 namespace ThreadedLogging.Collector;
@@ -14,4 +15,7 @@ namespace ThreadedLogging.Collector;
 [JsonSerializable(typeof(SeqIngestResponse))]
 [JsonSerializable(typeof(EventsResponse))]
 [JsonSerializable(typeof(UsersResponse))]
+[JsonSerializable(typeof(EventDto))]
+[JsonSerializable(typeof(EventContextResponse))]
+[JsonSerializable(typeof(SessionResponse))]
 internal sealed partial class CollectorJsonContext : JsonSerializerContext;

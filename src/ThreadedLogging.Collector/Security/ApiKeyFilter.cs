@@ -16,15 +16,23 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false) 
             return await next(context);
         }
 
-        var key = ApiKeyReader.Read(context.HttpContext.Request, seqCompatible);
-        var valid = role == ApiKeyRole.Ingest ? ring.IsIngestKey(key) : ring.IsReadKey(key);
+        var request = context.HttpContext.Request;
+        var key = ApiKeyReader.Read(request, seqCompatible);
+        var valid = role == ApiKeyRole.Ingest ? ring.IsIngestKey(key)
+            : ring.IsReadKey(key) || context.HttpContext.RequestServices.GetRequiredService<SessionStore>().IsValid(request.Cookies[SessionStore.CookieName]);
         if (valid)
         {
             return await next(context);
         }
 
-        // Basic lets a browser ask for the read key on the support page (user name ignored).
-        context.HttpContext.Response.Headers.WWWAuthenticate = "Basic realm=\"ThreadedLogging collector\", charset=\"UTF-8\"";
+        // Basic lets a client (curl, a script) know how to send the key; the support page's own requests
+        // (fetch: Sec-Fetch-Mode cors/same-origin) get no challenge, so the browser shows no prompt:
+        // the page's sign-in form is the way in.
+        if (request.Headers["Sec-Fetch-Mode"].ToString() is "" or "navigate")
+        {
+            context.HttpContext.Response.Headers.WWWAuthenticate = "Basic realm=\"ThreadedLogging collector\", charset=\"UTF-8\"";
+        }
+
         return ErrorResults.Create(StatusCodes.Status401Unauthorized, key is null ? "missing API key" : "invalid API key");
     }
 }
