@@ -15,6 +15,13 @@ using ThreadedLogging.Collector.Storage.Sqlite;
 
 // Collector benchmark: ingest rate into SQLite and query latency over a large store.
 //   dotnet run -c Release --project bench/ThreadedLogging.Collector.Benchmarks -- [--events 1000000] [--batch 1000] [--http-events 100000] [--iterations 200] [--postgres | --trigram]
+// Slow bodies (issue 15): ... -- --slow-bodies [--tricklers 70] [--requests 2000] (see SlowBodyLoad)
+if (args.Contains("--slow-bodies"))
+{
+    await SlowBodyLoad.RunAsync(args);
+    return;
+}
+
 var events = Arg("--events", 1_000_000);
 var batchSize = Arg("--batch", 1000);
 var httpEvents = Arg("--http-events", 100_000);
