@@ -65,6 +65,14 @@ internal static class SerilogMessageRenderer
 
             if (rendered is null && properties.ValueKind == JsonValueKind.Object && properties.TryGetProperty(token.Name, out var value))
             {
+                if (token.Alignment is null)
+                {
+                    // The common case renders in place: no string per token.
+                    RenderValue(output, value, token.Format, topLevel: true);
+                    i = close + 1;
+                    continue;
+                }
+
                 var builder = new StringBuilder();
                 RenderValue(builder, value, token.Format, topLevel: true);
                 rendered = builder.ToString();
