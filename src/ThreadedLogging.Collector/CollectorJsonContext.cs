@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using ThreadedLogging.Collector.Ingest;
 using ThreadedLogging.Collector.Ingest.Formats.Clef;
+using ThreadedLogging.Collector.Levels;
 using ThreadedLogging.Collector.Query;
 using ThreadedLogging.Collector.Web;
 
@@ -14,4 +15,8 @@ namespace ThreadedLogging.Collector;
 [JsonSerializable(typeof(SeqIngestResponse))]
 [JsonSerializable(typeof(EventsResponse))]
 [JsonSerializable(typeof(UsersResponse))]
+[JsonSerializable(typeof(LevelRuleRequest))]
+[JsonSerializable(typeof(LevelRuleDto))]
+[JsonSerializable(typeof(LevelRulesResponse))]
+[JsonSerializable(typeof(EffectiveLevelsResponse))]
 internal sealed partial class CollectorJsonContext : JsonSerializerContext;

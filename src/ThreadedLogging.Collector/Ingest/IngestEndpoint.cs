@@ -15,8 +15,13 @@ internal sealed class IngestEndpoint(IEventStore store, CollectorOptions options
 
     private readonly string _overloadRetryAfter = ((int)Math.Ceiling(options.OverloadRetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    public Task<IResult> HandleAsync(
+        HttpContext context, IEventDecoder decoder, string path, Func<AppendResult, IResult> stored, Func<int, string, IResult> error) =>
+        HandleAsync(context, decoder, path, (result, _) => ValueTask.FromResult(stored(result)), error);
+
+    /// <summary>As the other overload; <paramref name="stored"/> also sees the batch (its identity: issue 13's effective level).</summary>
     public async Task<IResult> HandleAsync(
-        HttpContext context, IEventDecoder decoder, string path, Func<AppendResult, IResult> stored, Func<int, string, IResult> error)
+        HttpContext context, IEventDecoder decoder, string path, Func<AppendResult, EventBatch, ValueTask<IResult>> stored, Func<int, string, IResult> error)
     {
         if (!admission.TryEnter())
         {
@@ -45,7 +50,7 @@ internal sealed class IngestEndpoint(IEventStore store, CollectorOptions options
                 CollectorLog.BatchStored(logger, result.Stored, result.Accepted, decoder.Name, path, batch.BatchKey);
             }
 
-            return stored(result);
+            return await stored(result, batch);
         }
         catch (IngestRejectedException e)
         {

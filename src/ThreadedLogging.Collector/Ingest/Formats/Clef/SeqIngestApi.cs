@@ -1,5 +1,7 @@
 using Microsoft.Net.Http.Headers;
+using ThreadedLogging.Collector.Levels;
 using ThreadedLogging.Collector.Security;
+using ThreadedLogging.Collector.Storage;
 using ThreadedLogging.Collector.Web;
 
 namespace ThreadedLogging.Collector.Ingest.Formats.Clef;
@@ -15,10 +17,10 @@ internal static class SeqIngestApi
     public static IEndpointRouteBuilder MapSeqIngest(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup(string.Empty).RequireApiKey(ApiKeyRole.Ingest, seqCompatible: true);
-        group.MapPost("/api/events/raw", (HttpContext context, IngestEndpoint endpoint, ClefDecoder clef, SeqJsonDecoder seqJson, ClefOptions options) =>
-            endpoint.HandleAsync(context, IsClef(context.Request) ? clef : seqJson, string.Empty, _ => Created(options), Error));
-        group.MapPost("/ingest/clef", (HttpContext context, IngestEndpoint endpoint, ClefDecoder clef, ClefOptions options) =>
-            endpoint.HandleAsync(context, clef, string.Empty, _ => Created(options), Error));
+        group.MapPost("/api/events/raw", (HttpContext context, IngestEndpoint endpoint, ClefDecoder clef, SeqJsonDecoder seqJson, ClefOptions options, LevelRuleCache levels) =>
+            endpoint.HandleAsync(context, IsClef(context.Request) ? clef : seqJson, string.Empty, (_, batch) => CreatedAsync(options, levels, batch, context), Error));
+        group.MapPost("/ingest/clef", (HttpContext context, IngestEndpoint endpoint, ClefDecoder clef, ClefOptions options, LevelRuleCache levels) =>
+            endpoint.HandleAsync(context, clef, string.Empty, (_, batch) => CreatedAsync(options, levels, batch, context), Error));
         return routes;
     }
 
@@ -27,8 +29,32 @@ internal static class SeqIngestApi
         || (MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
             && type.MediaType.Equals(ClefDecoder.MediaType, StringComparison.OrdinalIgnoreCase));
 
-    private static IResult Created(ClefOptions options) =>
-        TypedResults.Json(new SeqIngestResponse(options.MinimumLevelAccepted), CollectorJsonContext.Default.SeqIngestResponse, statusCode: StatusCodes.Status201Created);
+    /// <summary>
+    /// Issue 13: a level rule matching the batch's identity (its last event) answers its most verbose level, so that a
+    /// sink with a <c>controlLevelSwitch</c> follows it; otherwise the configured <c>Collector:Clef:MinimumLevelAccepted</c>.
+    /// </summary>
+    private static async ValueTask<IResult> CreatedAsync(ClefOptions options, LevelRuleCache levels, EventBatch batch, HttpContext context)
+    {
+        var level = options.MinimumLevelAccepted;
+        if (batch.Events.Count > 0)
+        {
+            var last = batch.Events[^1];
+            var rules = await levels.GetAsync(context.RequestAborted);
+            if (LevelResolver.MostVerbose(rules, last.App, last.Version, last.User, last.Machine, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()) is { } rule)
+            {
+                level = SerilogLevelName(rule);
+            }
+        }
+
+        return TypedResults.Json(new SeqIngestResponse(level), CollectorJsonContext.Default.SeqIngestResponse, statusCode: StatusCodes.Status201Created);
+    }
+
+    private static string SerilogLevelName(LogLevel level) => level switch
+    {
+        LogLevel.Trace => "Verbose",
+        LogLevel.Critical => "Fatal",
+        _ => LevelNames.ToName(level),
+    };
 
     private static IResult Error(int status, string reason) => ErrorResults.Create(status, reason);
 }
