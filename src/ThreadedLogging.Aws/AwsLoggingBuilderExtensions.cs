@@ -1,8 +1,5 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging.Configuration;
-using Microsoft.Extensions.Options;
 using ThreadedLogging;
 
 namespace Microsoft.Extensions.Logging;
@@ -23,9 +20,9 @@ public static class AwsLoggingBuilderExtensions
     public static ILoggingBuilder AddThreadedAws(this ILoggingBuilder builder, Action<ThreadedAwsHandlerOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        AddOptions<ThreadedAwsHandler>(builder, ThreadedAwsAlias, configure);
+        ProviderRegistration.AddOptions<ThreadedAwsHandlerOptions, ThreadedAwsHandler>(builder, ThreadedAwsAlias, configure);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, ThreadedAwsHandler>(
-            services => new ThreadedAwsHandler(services.GetRequiredService<IOptionsMonitor<ThreadedAwsHandlerOptions>>().Get(ThreadedAwsAlias))));
+            services => new ThreadedAwsHandler(ProviderRegistration.GetOptions<ThreadedAwsHandlerOptions>(services, ThreadedAwsAlias))));
         return builder;
     }
 
@@ -62,9 +59,9 @@ public static class AwsLoggingBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(record);
-        AddOptions<CloudLaunchHandler>(builder, CloudLaunchAlias, configure);
+        ProviderRegistration.AddOptions<ThreadedAwsHandlerOptions, CloudLaunchHandler>(builder, CloudLaunchAlias, configure);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, CloudLaunchHandler>(
-            services => new CloudLaunchHandler(record, services.GetRequiredService<IOptionsMonitor<ThreadedAwsHandlerOptions>>().Get(CloudLaunchAlias))));
+            services => new CloudLaunchHandler(record, ProviderRegistration.GetOptions<ThreadedAwsHandlerOptions>(services, CloudLaunchAlias))));
         return builder;
     }
 
@@ -77,19 +74,4 @@ public static class AwsLoggingBuilderExtensions
     /// <exception cref="InvalidDataException">The file is not a valid record.</exception>
     public static ILoggingBuilder AddCloudLaunch(this ILoggingBuilder builder, string recordPath, Action<ThreadedAwsHandlerOptions>? configure = null) =>
         builder.AddCloudLaunch(CloudRecord.Load(recordPath), configure);
-
-    /// <summary>
-    /// Named options per provider, so both handlers can be added without sharing one options object: the
-    /// provider's configuration section (by its <see cref="ProviderAliasAttribute"/>) first, then the delegate.
-    /// </summary>
-    private static void AddOptions<TProvider>(ILoggingBuilder builder, string name, Action<ThreadedAwsHandlerOptions>? configure)
-    {
-        builder.AddConfiguration();
-        builder.Services.AddOptions<ThreadedAwsHandlerOptions>(name)
-            .Configure<ILoggerProviderConfiguration<TProvider>>((options, provider) => provider.Configuration.Bind(options));
-        if (configure is not null)
-        {
-            builder.Services.Configure(name, configure);
-        }
-    }
 }

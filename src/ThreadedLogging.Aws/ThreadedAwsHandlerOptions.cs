@@ -5,7 +5,7 @@ namespace ThreadedLogging;
 /// credentials and the connection (what the seed passed to boto as <c>connection_kwargs</c>), and the message
 /// body. The pipeline options (queue size, interval, shutdown budget) are inherited.
 /// </summary>
-public class ThreadedAwsHandlerOptions : ThreadedHandlerOptions
+public sealed class ThreadedAwsHandlerOptions : ThreadedHandlerOptions
 {
     /// <summary>Creates options with the defaults, which also keep the AWS SDK's own log events out of the queue.</summary>
     public ThreadedAwsHandlerOptions()

@@ -72,6 +72,11 @@ internal static class CollectorApp
         });
 
         var app = builder.Build();
+        if (LoopbackRequestGuard.AppliesTo(urls, options))
+        {
+            app.UseMiddleware<LoopbackRequestGuard>();
+        }
+
         app.MapGet("/health", HealthApi.Get);
         app.MapIngest();
         app.MapIngestFormats();

@@ -143,7 +143,7 @@ public class ThreadedHandlerOptions
     /// <param name="name">The option's name.</param>
     /// <param name="expected">What a valid value is.</param>
     /// <param name="value">The value given.</param>
-    protected static void Check(bool ok, string name, string expected, object? value)
+    internal static void Check(bool ok, string name, string expected, object? value)
     {
         if (!ok)
         {

@@ -33,6 +33,9 @@ public sealed class PostgresServer
     /// <summary>Gets the server of this test process, starting it on first use.</summary>
     public static PostgresServer Instance => Shared.Value;
 
+    /// <summary>Starts a cluster of the caller's own (tests that stop it: the shared one serves tests running in parallel).</summary>
+    public static PostgresServer StartPrivate() => Start();
+
     public int Port { get; }
 
     /// <summary>Gets the data directory (tests that stop and start the server).</summary>

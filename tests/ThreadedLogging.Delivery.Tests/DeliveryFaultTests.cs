@@ -10,7 +10,7 @@ namespace ThreadedLogging.Delivery.Tests;
 /// </summary>
 public sealed class DeliveryFaultTests
 {
-    private static ThreadedHttpHandler Client(string host, string user, Action<ThreadedHttpHandlerOptions>? configure = null)
+    internal static ThreadedHttpHandler Client(string host, string user, Action<ThreadedHttpHandlerOptions>? configure = null)
     {
         var options = new ThreadedHttpHandlerOptions
         {

@@ -17,5 +17,5 @@ internal interface IEventDecoder
 
     /// <summary>Decodes <paramref name="request"/>.</summary>
     /// <exception cref="IngestRejectedException">The body is malformed or breaks a limit; nothing may be stored.</exception>
-    EventBatch Decode(IngestRequest request, IngestLimits limits);
+    DecodedBatch Decode(IngestRequest request, IngestLimits limits);
 }

@@ -4,7 +4,7 @@ using ThreadedLogging.Collector.Storage;
 namespace ThreadedLogging.Collector.Ingest;
 
 /// <summary>
-/// One HTTP ingest request through a decoder: admission, the body (size cap, one capped gunzip), the decoder, one
+/// One HTTP ingest request through a decoder: the body (size cap, one capped gunzip, RequestBodyTimeout), admission, the decoder, one
 /// transaction. Each endpoint says how its protocol answers a stored batch and an error. The status of every outcome
 /// is IngestApi's (issue 15 §4): a 4xx stores nothing; 503 + <c>Retry-After</c> only when the store cannot take
 /// writes; a defect is a 500 logged once with the format.
@@ -15,29 +15,28 @@ internal sealed class IngestEndpoint(IEventStore store, CollectorOptions options
 
     private readonly string _overloadRetryAfter = ((int)Math.Ceiling(options.OverloadRetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    public Task<IResult> HandleAsync(
-        HttpContext context, IEventDecoder decoder, string path, Func<AppendResult, IResult> stored, Func<int, string, IResult> error) =>
-        HandleAsync(context, decoder, path, (result, _) => ValueTask.FromResult(stored(result)), error);
-
-    /// <summary>As the other overload; <paramref name="stored"/> also sees the batch (its identity: issue 13's effective level).</summary>
     public async Task<IResult> HandleAsync(
-        HttpContext context, IEventDecoder decoder, string path, Func<AppendResult, EventBatch, ValueTask<IResult>> stored, Func<int, string, IResult> error)
+        HttpContext context, IEventDecoder decoder, string path, Func<AppendResult, DecodedBatch, IResult> stored, Func<int, string, IResult> error)
     {
-        if (!admission.TryEnter())
-        {
-            CollectorLog.IngestOverloaded(logger, admission.Pending);
-            context.Response.Headers.RetryAfter = _overloadRetryAfter;
-            return error(StatusCodes.Status429TooManyRequests, $"collector overloaded ({admission.Pending} requests in progress); retry after {_overloadRetryAfter} s");
-        }
-
+        var admitted = false;
         try
         {
             var limits = new IngestLimits(options, time.GetUtcNow());
             limits.Field(path, "path", -1);
-            RequestBodyReader.AllowBody(context, options.MaxRequestBodyBytes);
-            var body = await RequestBodyReader.ReadAsync(context.Request, options.MaxRequestBodyBytes, decoder.IsText, context.RequestAborted);
+
+            // Issue 15 §1: admission bounds the work, taken once the body is here (a slow sender holds no slot).
+            var body = await RequestBodyReader.ReadAsync(context, options, time, decoder.IsText, context.RequestAborted);
+            admitted = admission.TryEnter();
+            if (!admitted)
+            {
+                CollectorLog.IngestOverloaded(logger, admission.Pending);
+                context.Response.Headers.RetryAfter = _overloadRetryAfter;
+                return error(StatusCodes.Status429TooManyRequests, $"collector overloaded ({admission.Pending} requests in progress); retry after {_overloadRetryAfter} s");
+            }
+
             var key = context.Request.Headers[IngestPipeline.IdempotencyKeyHeader] is { Count: > 0 } header && !string.IsNullOrWhiteSpace(header[0]) ? header[0]!.Trim() : null;
-            var batch = decoder.Decode(new IngestRequest(body, path, limits.Field(key, IngestPipeline.IdempotencyKeyHeader, -1)), limits);
+            var decoded = decoder.Decode(new IngestRequest(body, path, limits.Field(key, IngestPipeline.IdempotencyKeyHeader, -1)), limits);
+            var batch = decoded.Batch;
 
             // Not the request's token: once decoded, the batch is stored whole even if the client goes away.
             var result = await store.AppendAsync(batch, CancellationToken.None);
@@ -50,7 +49,7 @@ internal sealed class IngestEndpoint(IEventStore store, CollectorOptions options
                 CollectorLog.BatchStored(logger, result.Stored, result.Accepted, decoder.Name, path, batch.BatchKey);
             }
 
-            return await stored(result, batch);
+            return stored(result, decoded);
         }
         catch (IngestRejectedException e)
         {
@@ -76,7 +75,10 @@ internal sealed class IngestEndpoint(IEventStore store, CollectorOptions options
         }
         finally
         {
-            admission.Exit();
+            if (admitted)
+            {
+                admission.Exit();
+            }
         }
     }
 }

@@ -19,7 +19,7 @@ internal sealed class IngestPipeline(IEventStore store, IngestAdmission admissio
     {
         var request = context.Request;
         var format = DetectFormat(request);
-        var body = format == IngestFormat.PythonQuery ? null : await ReadBodyAsync(context, cancellationToken);
+        var body = format == IngestFormat.PythonQuery ? null : await RequestBodyReader.ReadAsync(context, options, time, text: true, cancellationToken);
 
         // Issue 15 §1: admission bounds the work (parsing, storing) and is taken once the body is here, so a
         // client that sends slowly holds no slot, only its own connection (bounded by RequestBodyTimeout and
@@ -41,23 +41,6 @@ internal sealed class IngestPipeline(IEventStore store, IngestAdmission admissio
         finally
         {
             admission.Exit();
-        }
-    }
-
-    private async Task<byte[]> ReadBodyAsync(HttpContext context, CancellationToken cancellationToken)
-    {
-        RequestBodyReader.AllowBody(context, options.MaxRequestBodyBytes);
-        using var timeout = new CancellationTokenSource(options.RequestBodyTimeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        try
-        {
-            return await RequestBodyReader.ReadAsync(context.Request, options.MaxRequestBodyBytes, linked.Token);
-        }
-        catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            context.Response.Headers.Connection = "close";
-            throw new IngestRejectedException(StatusCodes.Status408RequestTimeout,
-                $"request body not received within {options.RequestBodyTimeout} (Collector:RequestBodyTimeout)", e);
         }
     }
 

@@ -26,7 +26,7 @@ internal static class JsonBatchParser
             throw IngestRejectedException.BadRequest("expected a JSON object with an 'events' array");
         }
 
-        if (!root.TryGetProperty("events", out var events) || events.ValueKind != JsonValueKind.Array)
+        if (!root.TryGetProperty(JsonBatchFields.Events, out var events) || events.ValueKind != JsonValueKind.Array)
         {
             throw IngestRejectedException.BadRequest("field 'events' must be an array");
         }
@@ -35,7 +35,7 @@ internal static class JsonBatchParser
         var envelope = Identity.From(root, null, path, limits, -1);
         var batchKey = idempotencyKey is not null
             ? limits.Field(idempotencyKey, IngestPipeline.IdempotencyKeyHeader, -1)
-            : limits.Field(Text(root, "batchId", -1), "batchId", -1);
+            : limits.Field(Text(root, JsonBatchFields.BatchId, -1), JsonBatchFields.BatchId, -1);
         var parsed = new List<NewEvent>(events.GetArrayLength());
         var index = 0;
         foreach (var element in events.EnumerateArray())
@@ -95,7 +95,7 @@ internal static class JsonBatchParser
         var identity = Identity.From(e, envelope, path, limits, index);
 
         var timestamp = limits.Now;
-        if (Text(e, "timestamp", index) is { } timestampText)
+        if (Text(e, JsonBatchFields.Timestamp, index) is { } timestampText)
         {
             if (!DateTimeOffset.TryParse(timestampText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out timestamp))
             {
@@ -104,7 +104,7 @@ internal static class JsonBatchParser
         }
 
         var level = LogLevel.Information;
-        if (e.TryGetProperty("level", out var levelElement) && levelElement.ValueKind != JsonValueKind.Null)
+        if (e.TryGetProperty(JsonBatchFields.Level, out var levelElement) && levelElement.ValueKind != JsonValueKind.Null)
         {
             if (!TryLevel(levelElement, out level))
             {
@@ -112,16 +112,16 @@ internal static class JsonBatchParser
             }
         }
 
-        var template = Text(e, "template", index);
+        var template = Text(e, JsonBatchFields.Template, index);
         return new NewEvent
         {
             Timestamp = limits.Timestamp(timestamp, index),
             Level = level,
-            Category = limits.Field(Text(e, "category", index), "category", index),
-            Message = Text(e, "message", index) ?? template ?? string.Empty,
+            Category = limits.Field(Text(e, JsonBatchFields.Category, index), JsonBatchFields.Category, index),
+            Message = Text(e, JsonBatchFields.Message, index) ?? template ?? string.Empty,
             Template = template,
             ExceptionJson = ExceptionJson(e, index),
-            PropertiesJson = Raw(e, "properties", JsonValueKind.Object, index),
+            PropertiesJson = Raw(e, JsonBatchFields.Properties, JsonValueKind.Object, index),
             ContextJson = ContextJson(e, limits, index),
             App = identity.App,
             Version = identity.Version,
@@ -129,7 +129,7 @@ internal static class JsonBatchParser
             Machine = identity.Machine,
             Path = path,
             InstanceId = identity.InstanceId,
-            Sequence = Integer(e, "sequence", index),
+            Sequence = Integer(e, JsonBatchFields.Sequence, index),
         };
     }
 
@@ -152,7 +152,7 @@ internal static class JsonBatchParser
 
     private static string? ExceptionJson(JsonElement e, int index)
     {
-        if (!e.TryGetProperty("exception", out var exception))
+        if (!e.TryGetProperty(JsonBatchFields.Exception, out var exception))
         {
             return null;
         }
@@ -164,7 +164,7 @@ internal static class JsonBatchParser
             JsonValueKind.String => JsonText.Write(exception.GetString(), static (json, text) =>
             {
                 json.WriteStartObject();
-                json.WriteString("text", text);
+                json.WriteString(JsonBatchFields.ExceptionText, text);
                 json.WriteEndObject();
             }),
             _ => throw IngestRejectedException.BadRequest($"event {index}: 'exception' must be an object, a string or null"),
@@ -173,14 +173,14 @@ internal static class JsonBatchParser
 
     private static string? ContextJson(JsonElement e, IngestLimits limits, int index)
     {
-        var eventId = Integer(e, "eventId", index);
-        var eventName = limits.Field(Text(e, "eventName", index), "eventName", index);
-        var scopes = Raw(e, "scopes", JsonValueKind.Array, index);
-        var traceId = limits.Field(Text(e, "traceId", index), "traceId", index);
-        var spanId = limits.Field(Text(e, "spanId", index), "spanId", index);
-        var threadId = Integer(e, "threadId", index);
-        var threadName = limits.Field(Text(e, "threadName", index), "threadName", index);
-        var processId = Integer(e, "processId", index);
+        var eventId = Integer(e, JsonBatchFields.EventId, index);
+        var eventName = limits.Field(Text(e, JsonBatchFields.EventName, index), JsonBatchFields.EventName, index);
+        var scopes = Raw(e, JsonBatchFields.Scopes, JsonValueKind.Array, index);
+        var traceId = limits.Field(Text(e, JsonBatchFields.TraceId, index), JsonBatchFields.TraceId, index);
+        var spanId = limits.Field(Text(e, JsonBatchFields.SpanId, index), JsonBatchFields.SpanId, index);
+        var threadId = Integer(e, JsonBatchFields.ThreadId, index);
+        var threadName = limits.Field(Text(e, JsonBatchFields.ThreadName, index), JsonBatchFields.ThreadName, index);
+        var processId = Integer(e, JsonBatchFields.ProcessId, index);
         if (eventId is null && eventName is null && scopes is null && traceId is null && spanId is null
             && threadId is null && threadName is null && processId is null)
         {
@@ -190,19 +190,19 @@ internal static class JsonBatchParser
         return JsonText.Write((eventId, eventName, scopes, traceId, spanId, threadId, threadName, processId), static (json, c) =>
         {
             json.WriteStartObject();
-            WriteIfPresent(json, "eventId", c.eventId);
-            WriteIfPresent(json, "eventName", c.eventName);
+            WriteIfPresent(json, JsonBatchFields.EventId, c.eventId);
+            WriteIfPresent(json, JsonBatchFields.EventName, c.eventName);
             if (c.scopes is not null)
             {
-                json.WritePropertyName("scopes");
+                json.WritePropertyName(JsonBatchFields.Scopes);
                 json.WriteRawValue(c.scopes, skipInputValidation: true);
             }
 
-            WriteIfPresent(json, "traceId", c.traceId);
-            WriteIfPresent(json, "spanId", c.spanId);
-            WriteIfPresent(json, "threadId", c.threadId);
-            WriteIfPresent(json, "threadName", c.threadName);
-            WriteIfPresent(json, "processId", c.processId);
+            WriteIfPresent(json, JsonBatchFields.TraceId, c.traceId);
+            WriteIfPresent(json, JsonBatchFields.SpanId, c.spanId);
+            WriteIfPresent(json, JsonBatchFields.ThreadId, c.threadId);
+            WriteIfPresent(json, JsonBatchFields.ThreadName, c.threadName);
+            WriteIfPresent(json, JsonBatchFields.ProcessId, c.processId);
             json.WriteEndObject();
         });
     }
@@ -275,10 +275,10 @@ internal static class JsonBatchParser
     private sealed record Identity(string? App, string? Version, string? User, string? Machine, string? InstanceId)
     {
         public static Identity From(JsonElement e, Identity? fallback, string path, IngestLimits limits, int index) => new(
-            limits.Field(Text(e, "app", index), "app", index) ?? fallback?.App,
-            limits.Field(Text(e, "version", index), "version", index) ?? fallback?.Version,
-            limits.Field(Text(e, "user", index), "user", index) ?? fallback?.User ?? PythonRecordMapper.UserFromPath(path),
-            limits.Field(Text(e, "machine", index), "machine", index) ?? fallback?.Machine,
-            limits.Field(Text(e, "instanceId", index), "instanceId", index) ?? fallback?.InstanceId);
+            limits.Field(Text(e, JsonBatchFields.App, index), JsonBatchFields.App, index) ?? fallback?.App,
+            limits.Field(Text(e, JsonBatchFields.Version, index), JsonBatchFields.Version, index) ?? fallback?.Version,
+            limits.Field(Text(e, JsonBatchFields.User, index), JsonBatchFields.User, index) ?? fallback?.User ?? PythonRecordMapper.UserFromPath(path),
+            limits.Field(Text(e, JsonBatchFields.Machine, index), JsonBatchFields.Machine, index) ?? fallback?.Machine,
+            limits.Field(Text(e, JsonBatchFields.InstanceId, index), JsonBatchFields.InstanceId, index) ?? fallback?.InstanceId);
     }
 }

@@ -9,6 +9,18 @@ namespace ThreadedLogging.Collector.Ingest;
 /// </summary>
 internal static class JsonSurrogateEscapes
 {
+    /// <summary>Returns <paramref name="json"/> itself, or a copy with its escaped lone surrogates replaced when it has any.</summary>
+    public static ReadOnlyMemory<byte> Replaced(ReadOnlyMemory<byte> json)
+    {
+        if (json.Span.IndexOf((byte)'\\') < 0)
+        {
+            return json;
+        }
+
+        var copy = json.ToArray();
+        return ReplaceLone(copy) > 0 ? copy : json;
+    }
+
     /// <summary>Replaces every escaped lone surrogate of <paramref name="json"/> with <c>\uFFFD</c>; returns how many.</summary>
     public static int ReplaceLone(Span<byte> json)
     {

@@ -22,6 +22,28 @@ internal static class RequestBodyReader
     public static Task<byte[]> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken) =>
         ReadAsync(request, limit, text: true, cancellationToken);
 
+    /// <summary>
+    /// Reads an ingest request's body within <see cref="CollectorOptions.MaxRequestBodyBytes"/> and
+    /// <see cref="CollectorOptions.RequestBodyTimeout"/> (issue 15 §1: then 408 and the connection closes).
+    /// Called before admission: waiting for bytes holds no slot.
+    /// </summary>
+    public static async Task<byte[]> ReadAsync(HttpContext context, CollectorOptions options, TimeProvider time, bool text, CancellationToken cancellationToken)
+    {
+        AllowBody(context, options.MaxRequestBodyBytes);
+        using var timeout = new CancellationTokenSource(options.RequestBodyTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            return await ReadAsync(context.Request, options.MaxRequestBodyBytes, text, linked.Token);
+        }
+        catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            context.Response.Headers.Connection = "close";
+            throw new IngestRejectedException(StatusCodes.Status408RequestTimeout,
+                $"request body not received within {options.RequestBodyTimeout} (Collector:RequestBodyTimeout)", e);
+        }
+    }
+
     /// <summary>Reads the body; a <paramref name="text"/> body must be UTF-8 (a binary one, e.g. protobuf, is not checked).</summary>
     public static async Task<byte[]> ReadAsync(HttpRequest request, long limit, bool text, CancellationToken cancellationToken)
     {

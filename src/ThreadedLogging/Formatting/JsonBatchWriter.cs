@@ -18,21 +18,21 @@ internal static class JsonBatchWriter
     internal static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
 
     // Property names encoded once: writing a string name transcodes and escapes it on every event.
-    private static readonly JsonEncodedText TimestampName = JsonEncodedText.Encode("timestamp");
-    private static readonly JsonEncodedText LevelPropertyName = JsonEncodedText.Encode("level");
-    private static readonly JsonEncodedText CategoryName = JsonEncodedText.Encode("category");
-    private static readonly JsonEncodedText EventIdName = JsonEncodedText.Encode("eventId");
-    private static readonly JsonEncodedText EventNameName = JsonEncodedText.Encode("eventName");
-    private static readonly JsonEncodedText TemplateName = JsonEncodedText.Encode("template");
-    private static readonly JsonEncodedText MessageName = JsonEncodedText.Encode("message");
-    private static readonly JsonEncodedText PropertiesName = JsonEncodedText.Encode("properties");
-    private static readonly JsonEncodedText ExceptionName = JsonEncodedText.Encode("exception");
-    private static readonly JsonEncodedText ScopesName = JsonEncodedText.Encode("scopes");
-    private static readonly JsonEncodedText TraceIdName = JsonEncodedText.Encode("traceId");
-    private static readonly JsonEncodedText SpanIdName = JsonEncodedText.Encode("spanId");
-    private static readonly JsonEncodedText ThreadIdName = JsonEncodedText.Encode("threadId");
-    private static readonly JsonEncodedText ThreadNameName = JsonEncodedText.Encode("threadName");
-    private static readonly JsonEncodedText SequenceName = JsonEncodedText.Encode("sequence");
+    private static readonly JsonEncodedText TimestampName = JsonEncodedText.Encode(JsonBatchFields.Timestamp);
+    private static readonly JsonEncodedText LevelPropertyName = JsonEncodedText.Encode(JsonBatchFields.Level);
+    private static readonly JsonEncodedText CategoryName = JsonEncodedText.Encode(JsonBatchFields.Category);
+    private static readonly JsonEncodedText EventIdName = JsonEncodedText.Encode(JsonBatchFields.EventId);
+    private static readonly JsonEncodedText EventNameName = JsonEncodedText.Encode(JsonBatchFields.EventName);
+    private static readonly JsonEncodedText TemplateName = JsonEncodedText.Encode(JsonBatchFields.Template);
+    private static readonly JsonEncodedText MessageName = JsonEncodedText.Encode(JsonBatchFields.Message);
+    private static readonly JsonEncodedText PropertiesName = JsonEncodedText.Encode(JsonBatchFields.Properties);
+    private static readonly JsonEncodedText ExceptionName = JsonEncodedText.Encode(JsonBatchFields.Exception);
+    private static readonly JsonEncodedText ScopesName = JsonEncodedText.Encode(JsonBatchFields.Scopes);
+    private static readonly JsonEncodedText TraceIdName = JsonEncodedText.Encode(JsonBatchFields.TraceId);
+    private static readonly JsonEncodedText SpanIdName = JsonEncodedText.Encode(JsonBatchFields.SpanId);
+    private static readonly JsonEncodedText ThreadIdName = JsonEncodedText.Encode(JsonBatchFields.ThreadId);
+    private static readonly JsonEncodedText ThreadNameName = JsonEncodedText.Encode(JsonBatchFields.ThreadName);
+    private static readonly JsonEncodedText SequenceName = JsonEncodedText.Encode(JsonBatchFields.Sequence);
     private static readonly JsonEncodedText[] LevelValues =
         [.. Enum.GetValues<LogLevel>().Order().Select(level => JsonEncodedText.Encode(LevelName(level)))];
 
@@ -53,9 +53,9 @@ internal static class JsonBatchWriter
     {
         var identity = batch.Identity;
         json.WriteStartObject();
-        json.WriteString("batchId", batch.Id);
+        json.WriteString(JsonBatchFields.BatchId, batch.Id);
         WriteIdentity(json, identity);
-        json.WriteStartArray("events");
+        json.WriteStartArray(JsonBatchFields.Events);
         var cache = EncodedTextCache.Current;
         for (var i = start; i < start + count; i++)
         {
@@ -175,12 +175,12 @@ internal static class JsonBatchWriter
 
     private static void WriteIdentity(Utf8JsonWriter json, LogIdentity identity)
     {
-        json.WriteString("app", identity.App);
-        json.WriteString("version", identity.Version);
-        json.WriteString("user", identity.User);
-        json.WriteString("machine", identity.Machine);
-        json.WriteNumber("processId", identity.ProcessId);
-        json.WriteString("instanceId", identity.InstanceId);
+        json.WriteString(JsonBatchFields.App, identity.App);
+        json.WriteString(JsonBatchFields.Version, identity.Version);
+        json.WriteString(JsonBatchFields.User, identity.User);
+        json.WriteString(JsonBatchFields.Machine, identity.Machine);
+        json.WriteNumber(JsonBatchFields.ProcessId, identity.ProcessId);
+        json.WriteString(JsonBatchFields.InstanceId, identity.InstanceId);
     }
 
     public static string LevelName(LogLevel level) => level switch
@@ -197,18 +197,18 @@ internal static class JsonBatchWriter
     private static void WriteException(Utf8JsonWriter json, Exception exception, int depth)
     {
         json.WriteStartObject();
-        json.WriteString("type", CapturedException.TypeNameOf(exception));
-        json.WriteString("message", exception.Message);
-        json.WriteString("stackTrace", exception.StackTrace);
+        json.WriteString(JsonBatchFields.ExceptionType, CapturedException.TypeNameOf(exception));
+        json.WriteString(JsonBatchFields.Message, exception.Message);
+        json.WriteString(JsonBatchFields.StackTrace, exception.StackTrace);
         if (depth == 0)
         {
-            json.WriteString("text", exception.ToString());
+            json.WriteString(JsonBatchFields.ExceptionText, exception.ToString());
         }
 
         var inner = CapturedException.InnerOf(exception);
         if (inner.Count > 0 && depth < MaxDepth)
         {
-            json.WriteStartArray("inner");
+            json.WriteStartArray(JsonBatchFields.InnerExceptions);
             foreach (var child in inner)
             {
                 WriteException(json, child, depth + 1);

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging.Configuration;
-using Microsoft.Extensions.Options;
 using ThreadedLogging;
 
 namespace Microsoft.Extensions.Logging;
@@ -9,22 +7,21 @@ namespace Microsoft.Extensions.Logging;
 /// <summary>Registers <see cref="ThreadedHttpHandler"/> with a logging builder, like <c>AddConsole</c>.</summary>
 public static class HttpLoggingBuilderExtensions
 {
-    /// <summary>Adds a <see cref="ThreadedHttpHandler"/> configured from <c>Logging:ThreadedHttp</c> and <paramref name="configure"/>.</summary>
+    private const string Alias = "ThreadedHttp";
+
+    /// <summary>
+    /// Adds a <see cref="ThreadedHttpHandler"/> configured from <c>Logging:ThreadedHttp</c> and <paramref name="configure"/>
+    /// (named options <c>ThreadedHttp</c>; calling it again adds no second handler, its delegate runs after the first).
+    /// </summary>
     /// <param name="builder">The logging builder.</param>
     /// <param name="configure">Sets options in code, after configuration.</param>
     /// <returns>The builder.</returns>
     public static ILoggingBuilder AddThreadedHttp(this ILoggingBuilder builder, Action<ThreadedHttpHandlerOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AddConfiguration();
+        ProviderRegistration.AddOptions<ThreadedHttpHandlerOptions, ThreadedHttpHandler>(builder, Alias, configure);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, ThreadedHttpHandler>(
-            services => new ThreadedHttpHandler(services.GetRequiredService<IOptions<ThreadedHttpHandlerOptions>>().Value)));
-        LoggerProviderOptions.RegisterProviderOptions<ThreadedHttpHandlerOptions, ThreadedHttpHandler>(builder.Services);
-        if (configure is not null)
-        {
-            builder.Services.Configure(configure);
-        }
-
+            services => new ThreadedHttpHandler(ProviderRegistration.GetOptions<ThreadedHttpHandlerOptions>(services, Alias))));
         return builder;
     }
 

@@ -8,6 +8,11 @@ namespace ThreadedLogging;
 /// <c>logging.handlers.HTTPHandler</c>, so any server written for Camelot or Python receives it unchanged;
 /// <see cref="HttpLogFormat.JsonBatch"/> sends many events per compressed request to ThreadedLogging's collector.
 /// </summary>
+/// <remarks>
+/// The name is the seed's (a Python <c>logging</c> handler), kept so that code ported from it reads the same:
+/// this is an <see cref="ILoggerProvider"/>, not a <see cref="System.Net.Http.HttpMessageHandler"/>, and it has
+/// nothing to do with <see cref="System.Net.Http.HttpClient"/>'s handler pipeline.
+/// </remarks>
 [ProviderAlias("ThreadedHttp")]
 public sealed class ThreadedHttpHandler : ThreadedHandler
 {

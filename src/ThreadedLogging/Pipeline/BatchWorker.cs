@@ -70,8 +70,23 @@ internal sealed class BatchWorker : IDisposable
     /// <summary>Gets whether the worker has stopped.</summary>
     public bool IsStopped => _task.IsCompleted;
 
-    /// <summary>Starts the worker on the thread pool.</summary>
-    public void Start() => _task = Task.Run(RunAsync);
+    /// <summary>
+    /// Starts the worker on the thread pool, without the creator's execution context: the worker must not
+    /// carry (and keep alive) the AsyncLocals of whoever created the handler — a request's scope, an Activity.
+    /// </summary>
+    public void Start()
+    {
+        if (ExecutionContext.IsFlowSuppressed())
+        {
+            _task = Task.Run(RunAsync);
+            return;
+        }
+
+        using (ExecutionContext.SuppressFlow())
+        {
+            _task = Task.Run(RunAsync);
+        }
+    }
 
     /// <summary>
     /// Asks the worker to drain the queue and stop, and waits at most the shutdown budget (plus a grace for

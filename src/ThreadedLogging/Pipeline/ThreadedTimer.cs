@@ -1,9 +1,10 @@
 namespace ThreadedLogging;
 
 /// <summary>
-/// The flush clock of a handler (the seed's <c>ThreadedTimer</c>): the worker waits on it until the
-/// interval elapses or a producer wakes it (a full batch, a flush-level event, <c>Flush</c>, shutdown).
-/// Only the worker waits; any thread may wake it.
+/// A wakeable signal with a period, under the seed's name <c>ThreadedTimer</c>: not a timer that calls
+/// back, but what the worker waits on until the interval elapses or a producer wakes it (a full batch, a
+/// flush-level event, <c>Flush</c>, shutdown). Only the worker waits; any thread may wake it. It also waits
+/// out retry delays on the same clock.
 /// </summary>
 internal sealed class ThreadedTimer
 {

@@ -13,64 +13,64 @@ internal static class SpoolSerializer
         var root = document.RootElement;
         var identity = new LogIdentity
         {
-            App = root.GetProperty("app").GetString()!,
-            Version = root.GetProperty("version").GetString()!,
-            User = root.GetProperty("user").GetString()!,
-            Machine = root.GetProperty("machine").GetString()!,
-            ProcessId = root.GetProperty("processId").GetInt32(),
-            InstanceId = root.GetProperty("instanceId").GetString()!,
+            App = root.GetProperty(JsonBatchFields.App).GetString()!,
+            Version = root.GetProperty(JsonBatchFields.Version).GetString()!,
+            User = root.GetProperty(JsonBatchFields.User).GetString()!,
+            Machine = root.GetProperty(JsonBatchFields.Machine).GetString()!,
+            ProcessId = root.GetProperty(JsonBatchFields.ProcessId).GetInt32(),
+            InstanceId = root.GetProperty(JsonBatchFields.InstanceId).GetString()!,
         };
         var events = new List<LogEvent>();
-        foreach (var item in root.GetProperty("events").EnumerateArray())
+        foreach (var item in root.GetProperty(JsonBatchFields.Events).EnumerateArray())
         {
             var logEvent = ReadEvent(item);
             logEvent.IsExtra = logEvent.Category == QueueDrops.OwnCategory; // a drop notice stays uncounted
             events.Add(logEvent);
         }
 
-        return new LogBatch(root.GetProperty("batchId").GetString()!, events, identity);
+        return new LogBatch(root.GetProperty(JsonBatchFields.BatchId).GetString()!, events, identity);
     }
 
     private static LogEvent ReadEvent(JsonElement item)
     {
-        var properties = item.TryGetProperty("properties", out var props)
+        var properties = item.TryGetProperty(JsonBatchFields.Properties, out var props)
             ? props.EnumerateObject().Select(p => new KeyValuePair<string, object?>(p.Name, ReadValue(p.Value))).ToArray()
             : [];
-        var scopes = item.TryGetProperty("scopes", out var scopeArray)
+        var scopes = item.TryGetProperty(JsonBatchFields.Scopes, out var scopeArray)
             ? scopeArray.EnumerateArray().Select(s => s.ValueKind == JsonValueKind.Object
                 ? (object?)s.EnumerateObject().Select(p => new KeyValuePair<string, object?>(p.Name, ReadValue(p.Value))).ToArray()
                 : ReadValue(s)).ToArray()
             : null;
         var eventId = new EventId(
-            item.TryGetProperty("eventId", out var id) ? id.GetInt32() : 0,
-            item.TryGetProperty("eventName", out var name) ? name.GetString() : null);
-        var timestamp = DateTimeOffset.Parse(item.GetProperty("timestamp").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+            item.TryGetProperty(JsonBatchFields.EventId, out var id) ? id.GetInt32() : 0,
+            item.TryGetProperty(JsonBatchFields.EventName, out var name) ? name.GetString() : null);
+        var timestamp = DateTimeOffset.Parse(item.GetProperty(JsonBatchFields.Timestamp).GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
         return new LogEvent(
             timestamp,
-            Enum.Parse<LogLevel>(item.GetProperty("level").GetString()!),
-            item.GetProperty("category").GetString()!,
+            Enum.Parse<LogLevel>(item.GetProperty(JsonBatchFields.Level).GetString()!),
+            item.GetProperty(JsonBatchFields.Category).GetString()!,
             eventId,
-            item.TryGetProperty("template", out var template) ? template.GetString() : null,
-            item.GetProperty("message").GetString(),
+            item.TryGetProperty(JsonBatchFields.Template, out var template) ? template.GetString() : null,
+            item.GetProperty(JsonBatchFields.Message).GetString(),
             properties,
-            item.TryGetProperty("exception", out var exception) && exception.ValueKind == JsonValueKind.Object ? ReadException(exception) : null,
+            item.TryGetProperty(JsonBatchFields.Exception, out var exception) && exception.ValueKind == JsonValueKind.Object ? ReadException(exception) : null,
             scopes)
         {
-            TraceId = item.TryGetProperty("traceId", out var trace) ? System.Diagnostics.ActivityTraceId.CreateFromString(trace.GetString()) : default,
-            SpanId = item.TryGetProperty("spanId", out var span) ? System.Diagnostics.ActivitySpanId.CreateFromString(span.GetString()) : default,
-            ThreadId = item.TryGetProperty("threadId", out var thread) ? thread.GetInt32() : 0,
-            ThreadName = item.TryGetProperty("threadName", out var threadName) ? threadName.GetString() : null,
-            Sequence = item.GetProperty("sequence").GetInt64(),
+            TraceId = item.TryGetProperty(JsonBatchFields.TraceId, out var trace) ? System.Diagnostics.ActivityTraceId.CreateFromString(trace.GetString()) : default,
+            SpanId = item.TryGetProperty(JsonBatchFields.SpanId, out var span) ? System.Diagnostics.ActivitySpanId.CreateFromString(span.GetString()) : default,
+            ThreadId = item.TryGetProperty(JsonBatchFields.ThreadId, out var thread) ? thread.GetInt32() : 0,
+            ThreadName = item.TryGetProperty(JsonBatchFields.ThreadName, out var threadName) ? threadName.GetString() : null,
+            Sequence = item.GetProperty(JsonBatchFields.Sequence).GetInt64(),
             EstimatedBytes = 256,
         };
     }
 
     private static CapturedException ReadException(JsonElement element) => new(
-        element.GetProperty("type").GetString() ?? "System.Exception",
-        element.GetProperty("message").GetString() ?? string.Empty,
-        element.TryGetProperty("stackTrace", out var stack) ? stack.GetString() : null,
-        element.TryGetProperty("text", out var text) ? text.GetString() : null,
-        element.TryGetProperty("inner", out var inner) ? [.. inner.EnumerateArray().Select(ReadException)] : []);
+        element.GetProperty(JsonBatchFields.ExceptionType).GetString() ?? "System.Exception",
+        element.GetProperty(JsonBatchFields.Message).GetString() ?? string.Empty,
+        element.TryGetProperty(JsonBatchFields.StackTrace, out var stack) ? stack.GetString() : null,
+        element.TryGetProperty(JsonBatchFields.ExceptionText, out var text) ? text.GetString() : null,
+        element.TryGetProperty(JsonBatchFields.InnerExceptions, out var inner) ? [.. inner.EnumerateArray().Select(ReadException)] : []);
 
     private static object? ReadValue(JsonElement value) => value.ValueKind switch
     {

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Configuration;
-using Microsoft.Extensions.Options;
 using ThreadedLogging;
 
 namespace Microsoft.Extensions.Logging;
@@ -8,9 +6,12 @@ namespace Microsoft.Extensions.Logging;
 /// <summary>Registers a <see cref="ThreadedHandler"/> that runs another provider on the background worker.</summary>
 public static class ThreadedLoggingBuilderExtensions
 {
+    private static int s_registrations;
+
     /// <summary>
     /// Adds <paramref name="createInner"/>'s provider wrapped in a <see cref="ThreadedHandler"/> (options from
-    /// <c>Logging:Threaded</c> and <paramref name="configure"/>), so it never holds the caller.
+    /// <c>Logging:Threaded</c> and <paramref name="configure"/>), so it never holds the caller. Each call adds a
+    /// handler of its own, with options of its own: one call's <paramref name="configure"/> never reaches another's handler.
     /// </summary>
     /// <param name="builder">The logging builder.</param>
     /// <param name="createInner">Creates the provider to wrap; the handler owns it.</param>
@@ -20,16 +21,11 @@ public static class ThreadedLoggingBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(createInner);
-        builder.AddConfiguration();
-        LoggerProviderOptions.RegisterProviderOptions<ThreadedHandlerOptions, ThreadedHandler>(builder.Services);
-        if (configure is not null)
-        {
-            builder.Services.Configure(configure);
-        }
-
-        // Not TryAddEnumerable: several providers may be wrapped, each in its own handler.
+        // Not TryAddEnumerable: several providers may be wrapped, each in its own handler with its own named options.
+        var name = "Threaded#" + Interlocked.Increment(ref s_registrations).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        ProviderRegistration.AddOptions<ThreadedHandlerOptions, ThreadedHandler>(builder, name, configure);
         builder.Services.AddSingleton<ILoggerProvider>(services =>
-            new ThreadedHandler(createInner(services), services.GetRequiredService<IOptions<ThreadedHandlerOptions>>().Value));
+            new ThreadedHandler(createInner(services), ProviderRegistration.GetOptions<ThreadedHandlerOptions>(services, name)));
         return builder;
     }
 

@@ -41,4 +41,19 @@ public sealed class LoneSurrogateTests : IAsyncLifetime
         Assert.Equal(["pair \U0001F600 literal \\ud800 high-then-high \uFFFD\U0001F600"], await StillServing.MessagesAsync(_collector, "user=pairs"));
         await StillServing.AssertAsync(_collector);
     }
+
+    [Theory]
+    [InlineData("/ingest/clef", "application/vnd.serilog.clef")]
+    [InlineData("/api/events/raw?clef", "application/json")]
+    public async Task IngestClef_LoneSurrogateEscape_StoredAsReplacementCharacter(string url, string contentType)
+    {
+        var marker = "clef" + Guid.NewGuid().ToString("N");
+        var body = "{\"@t\":\"2026-11-24T10:00:00Z\",\"@mt\":\"" + marker + " a\\ud800b\"}\n";
+
+        var (status, text) = await Http.SendAsync(_collector.Client, HttpMethod.Post, url.TrimStart('/'), Http.Utf8(body), contentType);
+
+        Assert.True(status == HttpStatusCode.Created, text);
+        Assert.Equal([marker + " a\uFFFDb"], await StillServing.MessagesAsync(_collector, "q=" + marker));
+        await StillServing.AssertAsync(_collector);
+    }
 }

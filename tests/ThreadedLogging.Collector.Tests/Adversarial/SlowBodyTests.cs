@@ -21,7 +21,8 @@ public sealed class SlowBodyTests
         {
             for (var i = 0; i < Tricklers; i++)
             {
-                tricklers.Add(await StartTrickleAsync(collector, "trickler-" + i));
+                // Half on the decoder endpoints (CLEF), half on /log: both read the body before admission.
+                tricklers.Add(await StartTrickleAsync(collector, i % 2 == 0 ? "/log/trickler-" + i : "/ingest/clef"));
             }
 
             // Four times more bodies being read than admission slots, and a normal client still gets in.
@@ -35,7 +36,7 @@ public sealed class SlowBodyTests
                 await trickler.WaitForCloseAsync();
             }
 
-            Assert.Empty(await collector.EventsAsync("path=trickler"));
+            Assert.Empty(await collector.EventsAsync("q=slow"));
             await StillServing.AssertAsync(collector);
         }
         finally
@@ -48,22 +49,23 @@ public sealed class SlowBodyTests
     public async Task Ingest_BodySlowerThanMinimumRate_CutOffWith408AndNothingStored()
     {
         await using var collector = await CollectorFixture.StartAsync("--Collector:MinRequestBodyBytesPerSecond=1024");
-        using var trickler = await StartTrickleAsync(collector, "slowpoke");
+        using var trickler = await StartTrickleAsync(collector, "/log/slowpoke");
 
         // Nothing more is sent: after the grace period Kestrel's minimum data rate ends the request.
         var (status, _, _) = await trickler.ReadResponseAsync();
 
         Assert.Equal(408, status);
-        Assert.Empty(await collector.EventsAsync("path=slowpoke"));
+        Assert.Empty(await collector.EventsAsync("q=slow"));
         await StillServing.AssertAsync(collector);
     }
 
     /// <summary>Sends the head with <c>Expect: 100-continue</c>, waits for the 100 (the app is reading the body), sends a first line.</summary>
-    private static async Task<RawHttp> StartTrickleAsync(CollectorFixture collector, string user)
+    private static async Task<RawHttp> StartTrickleAsync(CollectorFixture collector, string target)
     {
         var raw = await RawHttp.ConnectAsync(collector.BaseAddress);
-        await raw.SendAsync(RawHttp.Head("POST", "/log/" + user, collector.BaseAddress,
-            "Content-Type: application/x-ndjson", "Content-Length: 100000", "Expect: 100-continue"));
+        var contentType = target.StartsWith("/log/", StringComparison.Ordinal) ? "application/x-ndjson" : "application/vnd.serilog.clef";
+        await raw.SendAsync(RawHttp.Head("POST", target, collector.BaseAddress,
+            "Content-Type: " + contentType, "Content-Length: 100000", "Expect: 100-continue"));
         var (status, _, _) = await raw.ReadResponseAsync();
         Assert.Equal(100, status);
         await raw.SendAsync(Encoding.UTF8.GetBytes("{\"message\":\"slow\"}\n"));

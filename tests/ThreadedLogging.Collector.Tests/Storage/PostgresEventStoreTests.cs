@@ -45,6 +45,24 @@ public sealed class PostgresEventStoreTests : EventStoreContractTests
         Assert.Equal(0L, await left.ExecuteScalarAsync());
     }
 
+    [Fact]
+    public async Task RemoveExpired_StoppedBetweenDetachAndDrop_NextRunDropsTheDetachedDay()
+    {
+        var now = T0.AddDays(40);
+        await Store.AppendAsync(new EventBatch(null, [Event(1, at: T0), Event(2, at: now)]), CancellationToken.None);
+        await using (var detach = _dataSource!.CreateCommand("ALTER TABLE events DETACH PARTITION events_p20261124"))
+        {
+            await detach.ExecuteNonQueryAsync(); // what a run stopped after its detach leaves
+        }
+
+        var result = await Retention.RemoveExpiredAsync(new RetentionOptions(), now, CancellationToken.None);
+
+        Assert.Contains("events_p20261124", result.Partitions);
+        await using var left = _dataSource.CreateCommand("SELECT count(*) FROM pg_class WHERE relname = 'events_p20261124'");
+        Assert.Equal(0L, await left.ExecuteScalarAsync());
+        Assert.Equal(2L, Assert.Single((await Store.QueryAsync(new EventQuery(), CancellationToken.None)).Events).Sequence);
+    }
+
     private protected override Task<IEventStore> CreateStoreAsync()
     {
         _database = PostgresServer.Instance.CreateDatabase();

@@ -8,10 +8,13 @@ namespace ThreadedLogging.Delivery.Tests.Support;
 public sealed class CollectorProcess : IAsyncDisposable
 {
     private readonly HttpClient _http = new();
+    private readonly string[] _settings;
     private ChildProcess? _process;
 
-    public CollectorProcess()
+    /// <param name="settings">More command-line settings (e.g. the store: <c>--Collector:Store=postgres</c>).</param>
+    public CollectorProcess(params string[] settings)
     {
+        _settings = settings;
         Port = FreePort();
         DataDirectory = Path.Combine(Path.GetTempPath(), "tl-collector-" + Guid.NewGuid().ToString("N"));
         _http.BaseAddress = new Uri($"http://127.0.0.1:{Port}");
@@ -25,7 +28,7 @@ public sealed class CollectorProcess : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        _process = ChildProcess.Start("src/ThreadedLogging.Collector", "ThreadedLogging.Collector", "--urls", $"http://127.0.0.1:{Port}", "--data", DataDirectory);
+        _process = ChildProcess.Start("src/ThreadedLogging.Collector", "ThreadedLogging.Collector", ["--urls", $"http://127.0.0.1:{Port}", "--data", DataDirectory, .. _settings]);
         await _process.WaitForLineAsync("Now listening on");
         using var health = await _http.GetAsync("/health");
         health.EnsureSuccessStatusCode();

@@ -29,22 +29,31 @@ public enum Fault
 
 /// <summary>
 /// A real HTTP proxy on 127.0.0.1 in front of the collector that injects faults no real server makes
-/// on demand: <see cref="Decide"/> picks the fault for the n-th request (0-based).
+/// on demand: <see cref="Decide"/> picks the fault for the n-th request (0-based). In front of several
+/// collectors it is their load balancer: <see cref="Route"/> picks the collector; one that does not answer
+/// (killed) gives the client a 502, as a balancer would.
 /// </summary>
 public sealed class FaultProxy : IAsyncDisposable
 {
     private static readonly string[] ForwardedHeaders = ["Content-Type", "Content-Encoding", "Idempotency-Key", "X-Api-Key", "Authorization"];
     private readonly WebApplication _app;
-    private readonly HttpClient _upstream;
+    private readonly HttpClient[] _upstreams;
+    private readonly TaskCompletionSource _responseLost = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _requests;
 
-    private FaultProxy(WebApplication app, string target)
+    private FaultProxy(WebApplication app, string[] targets)
     {
         _app = app;
-        _upstream = new HttpClient { BaseAddress = new Uri($"http://{target}") };
+        _upstreams = [.. targets.Select(t => new HttpClient { BaseAddress = new Uri($"http://{t}") })];
     }
 
     public Func<int, Fault> Decide { get; set; } = _ => Fault.None;
+
+    /// <summary>Gets or sets which target (index) the n-th request goes to. The default is the first.</summary>
+    public Func<int, int> Route { get; set; } = _ => 0;
+
+    /// <summary>Gets a task completed once a <see cref="Fault.LoseResponse"/> answer has been dropped (its batch committed).</summary>
+    public Task FirstResponseLost => _responseLost.Task;
 
     public string Host { get; private set; } = "";
 
@@ -52,13 +61,13 @@ public sealed class FaultProxy : IAsyncDisposable
 
     public List<Fault> Applied { get; } = [];
 
-    public static async Task<FaultProxy> StartAsync(string target)
+    public static async Task<FaultProxy> StartAsync(params string[] targets)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var proxy = new FaultProxy(app, target);
+        var proxy = new FaultProxy(app, targets);
         app.Run(proxy.HandleAsync);
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
@@ -103,10 +112,22 @@ public sealed class FaultProxy : IAsyncDisposable
             }
         }
 
-        using var response = await _upstream.SendAsync(request);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _upstreams[Route(n)].SendAsync(request);
+        }
+        catch (HttpRequestException)
+        {
+            context.Response.StatusCode = 502; // the collector is gone
+            return;
+        }
+
+        using var answer = response;
         if (fault == Fault.LoseResponse)
         {
             context.Abort(); // committed upstream; the client never hears of it
+            _responseLost.TrySetResult();
             return;
         }
 
@@ -119,6 +140,9 @@ public sealed class FaultProxy : IAsyncDisposable
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         await _app.StopAsync(stop.Token);
         await _app.DisposeAsync();
-        _upstream.Dispose();
+        foreach (var upstream in _upstreams)
+        {
+            upstream.Dispose();
+        }
     }
 }

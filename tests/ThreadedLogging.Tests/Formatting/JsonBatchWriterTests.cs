@@ -21,7 +21,7 @@ public sealed class JsonBatchWriterTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Written_message_is_MEL_s_text(string template, object?[] args, bool pooled)
+    public void Write_TemplateAndArguments_MessageIsMelsText(string template, object?[] args, bool pooled)
     {
         var logEvent = Capture(pooled, logger => logger.LogInformation(template, args), out var expected);
 
@@ -33,7 +33,7 @@ public sealed class JsonBatchWriterTests
     }
 
     [Fact]
-    public void A_state_without_template_writes_the_formatter_s_text()
+    public void Write_StateWithoutTemplate_MessageIsTheFormattersText()
     {
         var logEvent = Capture(pooled: true, logger => logger.Log(LogLevel.Warning, default, "from the formatter", null, static (s, _) => s), out _);
 
@@ -41,7 +41,7 @@ public sealed class JsonBatchWriterTests
     }
 
     [Fact]
-    public void The_same_property_name_and_category_are_written_right_across_events_and_threads()
+    public void Write_SameNamesAcrossEventsAndThreads_EachWrittenRight()
     {
         // The encoding cache is keyed by reference and direct-mapped: many distinct strings evict each other.
         var names = Enumerable.Range(0, 600).Select(i => $"Name{i}").ToArray();

@@ -20,7 +20,7 @@ public sealed class EventPoolingTests
     private const int PerRound = 1500;
 
     [Fact]
-    public void A_reused_event_carries_only_what_its_own_call_captured()
+    public void Rent_ReusedEvent_CarriesOnlyWhatItsOwnCallCaptured()
     {
         var sink = new SnapshotSink();
         using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { QueueCapacity = 10_000, BatchSize = 100 });
@@ -45,7 +45,7 @@ public sealed class EventPoolingTests
     }
 
     [Fact]
-    public void Concurrent_callers_through_a_tiny_ring_lose_nothing_and_keep_their_order()
+    public void Log_ConcurrentCallersThroughATinyRing_LoseNothingAndKeepOrder()
     {
         // Capacity 8: the ring wraps thousands of times and the pool recycles events while both callers
         // log; a slot reused too early, or an event recycled while queued, shows as a loss or a duplicate.
@@ -80,7 +80,7 @@ public sealed class EventPoolingTests
     }
 
     [Fact]
-    public void A_sink_that_keeps_events_never_sees_one_reused()
+    public void Log_SinkThatKeepsEvents_NeverSeesOneReused()
     {
         var sink = new CollectingSink().Open();
         using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { QueueCapacity = 10_000, BatchSize = 100 });
@@ -102,7 +102,7 @@ public sealed class EventPoolingTests
     }
 
     [Fact]
-    public void The_pool_empties_when_the_last_pooling_handler_is_disposed()
+    public void Dispose_LastPoolingHandler_EmptiesThePool()
     {
         var handler = new ThreadedHandler(new SnapshotSink { Keep = false }, new ThreadedHandlerOptions { QueueCapacity = 5000 });
         var logger = handler.CreateLogger("Emptied");
@@ -120,7 +120,7 @@ public sealed class EventPoolingTests
     }
 
     [Fact]
-    public void A_spooling_handler_does_not_pool()
+    public void PoolsEvents_HandlerWithSpool_IsFalse()
     {
         using var directory = new TempDirectory();
         using var handler = new ThreadedHandler(new SnapshotSink(), new ThreadedHandlerOptions { BufferDirectory = directory.Path });
@@ -128,7 +128,7 @@ public sealed class EventPoolingTests
     }
 
     [Fact]
-    public void A_log_call_through_a_pooling_handler_allocates_no_more_than_the_call_site()
+    public void Log_PoolingHandler_AllocatesNoMoreThanTheCallSite()
     {
         const int WarmUp = 10_000;
         const int Calls = 4_000;

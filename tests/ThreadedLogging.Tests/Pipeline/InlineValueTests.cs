@@ -35,7 +35,7 @@ public sealed class InlineValueTests
     ];
 
     [Fact]
-    public void Values_kept_inline_render_and_serialize_exactly_as_their_boxes()
+    public void Capture_ValueTypesKeptInline_RenderAndSerializeAsTheirBoxes()
     {
         var pooled = Capture(new CopyingSink(), pools: true);
         var kept = Capture(new RecordingSink(), pools: false);
@@ -51,7 +51,7 @@ public sealed class InlineValueTests
     }
 
     [Fact]
-    public void A_queued_pooled_event_does_not_keep_the_call_s_box_alive()
+    public void Log_QueuedPooledEvent_DoesNotKeepTheCallsBoxAlive()
     {
         var sink = new CopyingSink { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
         using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { IncludeScopes = false });

@@ -54,7 +54,7 @@ public sealed class ThreadedHandlerTests
     }
 
     [Fact]
-    public async Task Drop_notice_says_how_many_were_dropped_and_between_which_times()
+    public async Task Log_QueueFull_DropNoticeSaysHowManyAndBetweenWhichTimes()
     {
         var start = new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
         var time = new FakeTimeProvider(start);
@@ -81,7 +81,7 @@ public sealed class ThreadedHandlerTests
     }
 
     [Fact]
-    public async Task Drop_notice_times_with_the_system_clock_lie_within_the_drops()
+    public async Task Log_QueueFullWithSystemClock_DropNoticeTimesLieWithinTheDrops()
     {
         // The system clock is read at most once per coarse tick for drops: the times may lag the last drop by a
         // tick, but never leave the span in which the drops happened.
@@ -464,5 +464,20 @@ public sealed class ThreadedHandlerTests
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new ThreadedHandler(new CollectingSink(), options));
         Assert.Equal(option, error.ParamName);
         Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Constructor_CreatorHasAsyncLocals_WorkerDoesNotCarryThem()
+    {
+        var request = new AsyncLocal<string?> { Value = "request 42" }; // a request's scope, say
+        string? seenBySink = "not sent";
+        var sink = new CollectingSink { Decide = _ => { seenBySink = request.Value; return SendResult.Success; } }.Open();
+        await using var handler = new ThreadedHandler(sink, Options());
+
+        handler.CreateLogger("App").LogInformation("hello");
+
+        Assert.True(await handler.FlushAsync());
+        Assert.Equal("request 42", request.Value);
+        Assert.Null(seenBySink);
     }
 }

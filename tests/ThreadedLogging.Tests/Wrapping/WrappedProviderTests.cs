@@ -46,6 +46,24 @@ public sealed class WrappedProviderTests
         await services.DisposeAsync();
     }
 
+    [Fact]
+    public async Task AddThreaded_TwoCallsWithTheirOwnConfigure_EachHandlerGetsOnlyItsOwn()
+    {
+        using var first = new SlowProvider();
+        using var second = new SlowProvider();
+        var services = new ServiceCollection().AddLogging(b => b
+            .AddThreaded(first, o => o.Level = LogLevel.Warning)
+            .AddThreaded(second, o => o.QueueCapacity = 7))
+            .BuildServiceProvider();
+
+        var handlers = services.GetServices<ILoggerProvider>().Cast<ThreadedHandler>().ToList();
+
+        Assert.Equal(2, handlers.Count);
+        Assert.Equal((LogLevel.Warning, 10_000), (handlers[0].Level, handlers[0].Statistics.Capacity));
+        Assert.Equal((LogLevel.Trace, 7), (handlers[1].Level, handlers[1].Statistics.Capacity));
+        await services.DisposeAsync();
+    }
+
     /// <summary>A provider that blocks inside Log until released (a file on a dead network share, say).</summary>
     private sealed class SlowProvider : ILoggerProvider
     {

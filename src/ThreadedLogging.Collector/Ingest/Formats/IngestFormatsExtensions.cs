@@ -1,8 +1,9 @@
 using ThreadedLogging.Collector.Ingest.Formats.Clef;
+using ThreadedLogging.Collector.Ingest.Formats.Otlp;
 
 namespace ThreadedLogging.Collector.Ingest.Formats;
 
-/// <summary>Registers the decoders of the formats other clients speak (CLEF/Seq, OTLP) and their endpoints.</summary>
+/// <summary>Registers the decoders of the formats other clients speak (CLEF/Seq, OTLP/HTTP) and their endpoints.</summary>
 internal static class IngestFormatsExtensions
 {
     /// <exception cref="CollectorConfigurationException">An option of <c>Collector:Identity</c> or <c>Collector:Clef</c> is invalid.</exception>
@@ -12,8 +13,11 @@ internal static class IngestFormatsExtensions
         services.AddSingleton(ClefOptions.Bind(configuration));
         services.AddSingleton<ClefDecoder>();
         services.AddSingleton<SeqJsonDecoder>();
+        services.AddSingleton<OtlpLogMapper>();
+        services.AddSingleton<OtlpProtobufDecoder>();
+        services.AddSingleton<OtlpJsonDecoder>();
         return services;
     }
 
-    public static IEndpointRouteBuilder MapIngestFormats(this IEndpointRouteBuilder routes) => routes.MapSeqIngest();
+    public static IEndpointRouteBuilder MapIngestFormats(this IEndpointRouteBuilder routes) => routes.MapSeqIngest().MapOtlpIngest();
 }

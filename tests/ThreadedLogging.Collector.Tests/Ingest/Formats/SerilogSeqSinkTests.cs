@@ -32,7 +32,7 @@ public sealed class SerilogSeqSinkTests
             .Information("Paid {Employee} {Amount} for {@Order} in {Items}", "O'Neil \"Jr\"", 1200.5m, new Order(7, [new Line("A-1", 2)]), new[] { 1, 2, 3 });
         log.Warning("Rate {Rate:0.00} on {Day:yyyy-MM-dd}, {Missing} left as is", 3.14159, new DateTime(2026, 1, 2, 0, 0, 0, DateTimeKind.Utc));
         log.Verbose("Verbose {Flag}", true);
-        log.Fatal(Thrown(), "Run {Name} failed", "nightly");
+        log.Fatal(ThrownExceptions.OuterWithInner(), "Run {Name} failed", "nightly");
         await log.DisposeAsync();
 
         var events = await collector.EventsAsync();
@@ -65,7 +65,7 @@ public sealed class SerilogSeqSinkTests
         var exception = fatal.GetProperty("exception");
         Assert.Equal("System.InvalidOperationException", exception.GetProperty("type").GetString());
         Assert.Equal("outer failed", exception.GetProperty("message").GetString());
-        Assert.Contains(nameof(Thrown), exception.GetProperty("stackTrace").GetString(), StringComparison.Ordinal);
+        Assert.Contains(nameof(ThrownExceptions.OuterWithInner), exception.GetProperty("stackTrace").GetString(), StringComparison.Ordinal);
         var inner = exception.GetProperty("inner")[0];
         Assert.Equal("System.ArgumentException", inner.GetProperty("type").GetString());
         Assert.Equal("inner bad (Parameter 'amount')", inner.GetProperty("message").GetString());
@@ -83,7 +83,7 @@ public sealed class SerilogSeqSinkTests
             .CreateLogger();
 
         log.ForContext("User", "bob").Information("Shipped {Parcel} with {@Contents}", "P-1", new { Count = 2, Tags = new[] { "x", "y" } });
-        log.Error(Thrown(), "Shipping {Parcel} failed", "P-2");
+        log.Error(ThrownExceptions.OuterWithInner(), "Shipping {Parcel} failed", "P-2");
         log.Debug("not shipped: below the default Information");
 
         var events = await collector.WaitForEventsAsync(2, "app=Durable");
@@ -117,25 +117,6 @@ public sealed class SerilogSeqSinkTests
 
         var messages = (await collector.EventsAsync()).Select(e => e.GetProperty("message").GetString()).ToList();
         Assert.Equal(["second", "first"], messages);
-    }
-
-    private static InvalidOperationException Thrown()
-    {
-        try
-        {
-            try
-            {
-                throw new ArgumentException("inner bad", "amount");
-            }
-            catch (ArgumentException e)
-            {
-                throw new InvalidOperationException("outer failed", e);
-            }
-        }
-        catch (InvalidOperationException e)
-        {
-            return e;
-        }
     }
 
     private sealed record Order(int Id, Line[] Lines);

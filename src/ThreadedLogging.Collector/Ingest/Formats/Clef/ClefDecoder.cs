@@ -17,7 +17,7 @@ internal sealed class ClefDecoder(IdentityPropertyOptions identity) : IEventDeco
 
     public bool IsText => true;
 
-    public EventBatch Decode(IngestRequest request, IngestLimits limits)
+    public DecodedBatch Decode(IngestRequest request, IngestLimits limits)
     {
         var events = new List<NewEvent>();
         var lines = new NdjsonLines(request.Body);
@@ -36,7 +36,7 @@ internal sealed class ClefDecoder(IdentityPropertyOptions identity) : IEventDeco
             }
         }
 
-        return new EventBatch(request.BatchKey, events);
+        return new DecodedBatch(new EventBatch(request.BatchKey, events));
     }
 
     /// <summary>Parses one line (or, for <paramref name="line"/> 0, the body); malformed JSON is a 400 saying where.</summary>
@@ -44,7 +44,7 @@ internal sealed class ClefDecoder(IdentityPropertyOptions identity) : IEventDeco
     {
         try
         {
-            return JsonDocument.Parse(json, DocumentOptions);
+            return JsonDocument.Parse(JsonSurrogateEscapes.Replaced(json), DocumentOptions); // issue 15 §4: U+FFFD
         }
         catch (JsonException e)
         {

@@ -17,10 +17,18 @@ internal static class SeqIngestApi
     public static IEndpointRouteBuilder MapSeqIngest(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup(string.Empty).RequireApiKey(ApiKeyRole.Ingest, seqCompatible: true);
-        group.MapPost("/api/events/raw", (HttpContext context, IngestEndpoint endpoint, ClefDecoder clef, SeqJsonDecoder seqJson, ClefOptions options, LevelRuleCache levels) =>
-            endpoint.HandleAsync(context, IsClef(context.Request) ? clef : seqJson, string.Empty, (_, batch) => CreatedAsync(options, levels, batch, context), Error));
-        group.MapPost("/ingest/clef", (HttpContext context, IngestEndpoint endpoint, ClefDecoder clef, ClefOptions options, LevelRuleCache levels) =>
-            endpoint.HandleAsync(context, clef, string.Empty, (_, batch) => CreatedAsync(options, levels, batch, context), Error));
+        // Issue 13: the rules are read before the request (from memory, at most every few seconds from the store), so that
+        // the answer can carry the level of the identity just received.
+        group.MapPost("/api/events/raw", async (HttpContext context, IngestEndpoint endpoint, ClefDecoder clef, SeqJsonDecoder seqJson, ClefOptions options, LevelRuleCache levels, TimeProvider time) =>
+        {
+            var rules = await levels.GetAsync(context.RequestAborted);
+            return await endpoint.HandleAsync(context, IsClef(context.Request) ? clef : seqJson, string.Empty, (_, decoded) => Created(options, rules, decoded.Batch, time), Error);
+        });
+        group.MapPost("/ingest/clef", async (HttpContext context, IngestEndpoint endpoint, ClefDecoder clef, ClefOptions options, LevelRuleCache levels, TimeProvider time) =>
+        {
+            var rules = await levels.GetAsync(context.RequestAborted);
+            return await endpoint.HandleAsync(context, clef, string.Empty, (_, decoded) => Created(options, rules, decoded.Batch, time), Error);
+        });
         return routes;
     }
 
@@ -33,14 +41,13 @@ internal static class SeqIngestApi
     /// Issue 13: a level rule matching the batch's identity (its last event) answers its most verbose level, so that a
     /// sink with a <c>controlLevelSwitch</c> follows it; otherwise the configured <c>Collector:Clef:MinimumLevelAccepted</c>.
     /// </summary>
-    private static async ValueTask<IResult> CreatedAsync(ClefOptions options, LevelRuleCache levels, EventBatch batch, HttpContext context)
+    private static IResult Created(ClefOptions options, IReadOnlyList<LevelRule> rules, EventBatch batch, TimeProvider time)
     {
         var level = options.MinimumLevelAccepted;
         if (batch.Events.Count > 0)
         {
             var last = batch.Events[^1];
-            var rules = await levels.GetAsync(context.RequestAborted);
-            if (LevelResolver.MostVerbose(rules, last.App, last.Version, last.User, last.Machine, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()) is { } rule)
+            if (LevelResolver.MostVerbose(rules, last.App, last.Version, last.User, last.Machine, time.GetUtcNow()) is { } rule)
             {
                 level = SerilogLevelName(rule);
             }

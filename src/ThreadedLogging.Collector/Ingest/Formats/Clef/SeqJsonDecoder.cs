@@ -13,7 +13,7 @@ internal sealed class SeqJsonDecoder(IdentityPropertyOptions identity) : IEventD
 
     public bool IsText => true;
 
-    public EventBatch Decode(IngestRequest request, IngestLimits limits)
+    public DecodedBatch Decode(IngestRequest request, IngestLimits limits)
     {
         using var document = ClefDecoder.Parse(request.Body, 0);
         if (document.RootElement.ValueKind != JsonValueKind.Object
@@ -44,7 +44,7 @@ internal sealed class SeqJsonDecoder(IdentityPropertyOptions identity) : IEventD
             }
         }
 
-        return new EventBatch(request.BatchKey, events);
+        return new DecodedBatch(new EventBatch(request.BatchKey, events));
     }
 
     private static void SeqEventAsClef(Utf8JsonWriter json, JsonElement e)

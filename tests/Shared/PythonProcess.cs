@@ -1,12 +1,13 @@
 using System.Diagnostics;
 
-namespace ThreadedLogging.Collector.Tests.Support;
+namespace ThreadedLogging.Testing;
 
-/// <summary>Runs CPython (stdlib only) as a child process, e.g. its logging.handlers.HTTPHandler.</summary>
-internal static class PythonProcess
+/// <summary>Runs CPython (python3 from the machine, stdlib only) as a child process, e.g. its logging.handlers.HTTPHandler.</summary>
+/// <remarks>Shared by the test projects: linked from tests/Shared into each that needs it.</remarks>
+public static class PythonProcess
 {
-    /// <summary>Runs <paramref name="script"/> with <c>python3 -c</c>; fails the test unless it exits 0.</summary>
-    public static async Task RunAsync(string script, params string[] args)
+    /// <summary>Runs <paramref name="script"/> with <c>python3 -c</c> and returns its standard output; fails the test unless it exits 0.</summary>
+    public static async Task<string> RunAsync(string script, params string[] args)
     {
         var start = new ProcessStartInfo("python3")
         {
@@ -28,5 +29,6 @@ internal static class PythonProcess
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await process.WaitForExitAsync(cancel.Token);
         Assert.True(process.ExitCode == 0, $"python3 exited {process.ExitCode}: {await stderr}{await stdout}");
+        return await stdout;
     }
 }

@@ -1,0 +1,208 @@
+using System.Text.Json;
+using Google.Protobuf;
+using Google.Protobuf.Collections;
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Collector.Ingest.Formats.Otlp.Proto;
+using ThreadedLogging.Collector.Storage;
+
+namespace ThreadedLogging.Collector.Ingest.Formats.Otlp;
+
+/// <summary>
+/// Maps an OTLP logs export to events: resource attributes → identity (<see cref="IdentityPropertyOptions"/>:
+/// <c>service.name</c>, <c>service.version</c>, <c>host.name</c>, <c>enduser.id</c>/<c>user.name</c>; a record's own
+/// attribute wins), <c>process.pid</c>, scope name → category, severity number (else text) → level, body →
+/// message (a template whose holes name attributes is rendered from them, as MEL would), attributes → properties,
+/// <c>exception.*</c> → exception, trace and span ids, <c>observed_time_unix_nano</c> when <c>time_unix_nano</c> is 0.
+/// A record that breaks a limit is left out and counted (OTLP partial success); the others are stored.
+/// </summary>
+internal sealed class OtlpLogMapper(IdentityPropertyOptions identity)
+{
+    private const int NoIndex = -1;
+
+    public DecodedBatch Map(ExportLogsServiceRequest request, string path, string? batchKey, IngestLimits limits)
+    {
+        var total = 0;
+        foreach (var resource in request.ResourceLogs)
+        {
+            foreach (var scope in resource.ScopeLogs)
+            {
+                total += scope.LogRecords.Count;
+            }
+        }
+
+        limits.EventCount(total);
+        var events = new List<NewEvent>(total);
+        var rejected = 0;
+        string? rejection = null;
+        var index = 0;
+        foreach (var resource in request.ResourceLogs)
+        {
+            var resourceAttributes = resource.Resource?.Attributes ?? [];
+            foreach (var scope in resource.ScopeLogs)
+            {
+                foreach (var record in scope.LogRecords)
+                {
+                    // A malformed record fails the whole request (400); one that breaks a limit is left out and counted.
+                    CheckId(record.TraceId, 16, "trace_id", index);
+                    CheckId(record.SpanId, 8, "span_id", index);
+                    try
+                    {
+                        events.Add(MapRecord(record, resourceAttributes, scope.Scope?.Name, path, limits));
+                    }
+                    catch (IngestRejectedException e)
+                    {
+                        rejected++;
+                        rejection ??= $"log record {index}: {e.Message}";
+                    }
+
+                    index++;
+                }
+            }
+        }
+
+        return new DecodedBatch(new EventBatch(batchKey, events), rejected, rejection);
+    }
+
+    private NewEvent MapRecord(LogRecord record, RepeatedField<KeyValue> resource, string? scopeName, string path, IngestLimits limits)
+    {
+        limits.EventSize(record.CalculateSize(), NoIndex);
+        var nanos = record.TimeUnixNano != 0 ? record.TimeUnixNano : record.ObservedTimeUnixNano;
+        var timestamp = nanos != 0 ? DateTimeOffset.UnixEpoch.AddTicks((long)(nanos / 100)) : limits.Now;
+        var (message, template) = Message(record);
+        return new NewEvent
+        {
+            Timestamp = limits.Timestamp(timestamp, NoIndex),
+            Level = Level(record),
+            Category = limits.Field(string.IsNullOrEmpty(scopeName) ? null : scopeName, "scope name", NoIndex),
+            Message = message,
+            Template = template,
+            ExceptionJson = ExceptionJson(record.Attributes),
+            PropertiesJson = record.Attributes.Count == 0 ? null
+                : JsonText.Write(record.Attributes, static (json, attributes) => OtlpValues.WriteObject(json, attributes, skipException: true)),
+            ContextJson = ContextJson(record, resource, limits),
+            App = limits.Field(First(record.Attributes, resource, identity.AppNames), "app", NoIndex),
+            Version = limits.Field(First(record.Attributes, resource, identity.VersionNames), "version", NoIndex),
+            User = limits.Field(First(record.Attributes, resource, identity.UserNames) ?? PythonRecordMapper.UserFromPath(path), "user", NoIndex),
+            Machine = limits.Field(First(record.Attributes, resource, identity.MachineNames), "machine", NoIndex),
+            Path = path,
+        };
+    }
+
+    /// <summary>OTLP severity numbers: 1–4 TRACE, 5–8 DEBUG, 9–12 INFO, 13–16 WARN, 17–20 ERROR, 21–24 FATAL.</summary>
+    private static LogLevel Level(LogRecord record) => (int)record.SeverityNumber switch
+    {
+        >= 21 => LogLevel.Critical,
+        >= 17 => LogLevel.Error,
+        >= 13 => LogLevel.Warning,
+        >= 9 => LogLevel.Information,
+        >= 5 => LogLevel.Debug,
+        >= 1 => LogLevel.Trace,
+        _ => LevelNames.TryParse(record.SeverityText, out var level) ? level : LogLevel.Information,
+    };
+
+    private static (string Message, string? Template) Message(LogRecord record)
+    {
+        if (record.Body?.ValueCase != AnyValue.ValueOneofCase.StringValue)
+        {
+            return (OtlpValues.Text(record.Body) ?? string.Empty, null);
+        }
+
+        // OpenTelemetry .NET sends MEL's template as the body (unless IncludeFormattedMessage) and its values as attributes.
+        var body = record.Body.StringValue;
+        return MelTemplateRenderer.TryRender(body, record.Attributes, out var rendered) ? (rendered, body) : (body, null);
+    }
+
+    private static string? First(RepeatedField<KeyValue> own, RepeatedField<KeyValue> resource, IReadOnlyList<string> names)
+    {
+        foreach (var name in names)
+        {
+            if (OtlpValues.Text(OtlpValues.Find(own, name) ?? OtlpValues.Find(resource, name)) is { Length: > 0 } value)
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? ExceptionJson(RepeatedField<KeyValue> attributes)
+    {
+        var type = OtlpValues.Text(OtlpValues.Find(attributes, "exception.type"));
+        var message = OtlpValues.Text(OtlpValues.Find(attributes, "exception.message"));
+        var stack = OtlpValues.Text(OtlpValues.Find(attributes, "exception.stacktrace"));
+        if (type is null && message is null && stack is null)
+        {
+            return null;
+        }
+
+        // OpenTelemetry .NET puts Exception.ToString() in exception.stacktrace: read it back for the stack and inner exceptions.
+        if (stack is not null && DotNetExceptionText.LooksLikeDotNet(stack))
+        {
+            return DotNetExceptionText.ToJson(stack);
+        }
+
+        return JsonText.Write((type, message, stack), static (json, e) =>
+        {
+            json.WriteStartObject();
+            json.WriteString("type", e.type);
+            json.WriteString("message", e.message);
+            if (e.stack is not null)
+            {
+                json.WriteString("stackTrace", e.stack);
+            }
+
+            json.WriteString("text", e.stack ?? (e.message is null ? e.type : $"{e.type}: {e.message}"));
+            json.WriteEndObject();
+        });
+    }
+
+    private static string? ContextJson(LogRecord record, RepeatedField<KeyValue> resource, IngestLimits limits)
+    {
+        var traceId = Id(record.TraceId);
+        var spanId = Id(record.SpanId);
+        var eventName = limits.Field(string.IsNullOrEmpty(record.EventName) ? null : record.EventName, "event_name", NoIndex);
+        var pid = OtlpValues.Find(resource, "process.pid") is { ValueCase: AnyValue.ValueOneofCase.IntValue } p ? p.IntValue : (long?)null;
+        if (traceId is null && spanId is null && eventName is null && pid is null)
+        {
+            return null;
+        }
+
+        return JsonText.Write((traceId, spanId, eventName, pid), static (json, c) =>
+        {
+            json.WriteStartObject();
+            if (c.eventName is not null)
+            {
+                json.WriteString("eventName", c.eventName);
+            }
+
+            if (c.traceId is not null)
+            {
+                json.WriteString("traceId", c.traceId);
+            }
+
+            if (c.spanId is not null)
+            {
+                json.WriteString("spanId", c.spanId);
+            }
+
+            if (c.pid is { } processId)
+            {
+                json.WriteNumber("processId", processId);
+            }
+
+            json.WriteEndObject();
+        });
+    }
+
+    /// <summary>A W3C id as lowercase hex; empty or all zero = none.</summary>
+    private static string? Id(ByteString bytes) =>
+        bytes.IsEmpty || !bytes.Span.ContainsAnyExcept((byte)0) ? null : Convert.ToHexStringLower(bytes.Span);
+
+    private static void CheckId(ByteString bytes, int length, string name, int index)
+    {
+        if (!bytes.IsEmpty && bytes.Length != length)
+        {
+            throw IngestRejectedException.BadRequest($"log record {index}: {name} is {bytes.Length} bytes; it must be {length} (or empty)");
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using Google.Protobuf;
+using ThreadedLogging.Collector.Ingest.Formats.Otlp.Proto;
+
+namespace ThreadedLogging.Collector.Ingest.Formats.Otlp;
+
+/// <summary>OTLP/HTTP logs in binary protobuf (<c>application/x-protobuf</c>), what the OpenTelemetry exporters send by default.</summary>
+internal sealed class OtlpProtobufDecoder(OtlpLogMapper mapper) : IEventDecoder
+{
+    public const string MediaType = "application/x-protobuf";
+
+    public string Name => "otlp-protobuf";
+
+    public bool IsText => false;
+
+    public DecodedBatch Decode(IngestRequest request, IngestLimits limits)
+    {
+        ExportLogsServiceRequest export;
+        try
+        {
+            export = ExportLogsServiceRequest.Parser.ParseFrom(request.Body.Span);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new IngestRejectedException(StatusCodes.Status400BadRequest, $"malformed OTLP protobuf body: {e.Message}", e);
+        }
+
+        return mapper.Map(export, request.Path, request.BatchKey, limits);
+    }
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text.Json;
+using ThreadedLogging.Collector.Ingest.Formats.Otlp.Proto;
+
+namespace ThreadedLogging.Collector.Ingest.Formats.Otlp;
+
+/// <summary>OTLP's <c>AnyValue</c> as JSON (properties, structured bodies) and as text (messages, identity).</summary>
+internal static class OtlpValues
+{
+    public static void Write(Utf8JsonWriter json, AnyValue? value)
+    {
+        switch (value?.ValueCase ?? AnyValue.ValueOneofCase.None)
+        {
+            case AnyValue.ValueOneofCase.StringValue:
+                json.WriteStringValue(value!.StringValue);
+                break;
+            case AnyValue.ValueOneofCase.BoolValue:
+                json.WriteBooleanValue(value!.BoolValue);
+                break;
+            case AnyValue.ValueOneofCase.IntValue:
+                json.WriteNumberValue(value!.IntValue);
+                break;
+            case AnyValue.ValueOneofCase.DoubleValue when double.IsFinite(value!.DoubleValue):
+                json.WriteNumberValue(value.DoubleValue);
+                break;
+            case AnyValue.ValueOneofCase.DoubleValue:
+                json.WriteStringValue(value!.DoubleValue.ToString(CultureInfo.InvariantCulture));
+                break;
+            case AnyValue.ValueOneofCase.ArrayValue:
+                json.WriteStartArray();
+                foreach (var item in value!.ArrayValue.Values)
+                {
+                    Write(json, item);
+                }
+
+                json.WriteEndArray();
+                break;
+            case AnyValue.ValueOneofCase.KvlistValue:
+                WriteObject(json, value!.KvlistValue.Values, skipException: false);
+                break;
+            case AnyValue.ValueOneofCase.BytesValue:
+                json.WriteBase64StringValue(value!.BytesValue.Span);
+                break;
+            default:
+                json.WriteNullValue();
+                break;
+        }
+    }
+
+    /// <summary>Writes key/values as one object; with <paramref name="skipException"/>, <c>exception.*</c> is left to the exception.</summary>
+    public static void WriteObject(Utf8JsonWriter json, IEnumerable<KeyValue> values, bool skipException)
+    {
+        json.WriteStartObject();
+        foreach (var pair in values)
+        {
+            if (skipException && pair.Key.StartsWith("exception.", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            json.WritePropertyName(pair.Key);
+            Write(json, pair.Value);
+        }
+
+        json.WriteEndObject();
+    }
+
+    /// <summary>A value as a message or identity field shows it: strings as they are, others as JSON.</summary>
+    public static string? Text(AnyValue? value) => value?.ValueCase switch
+    {
+        null or AnyValue.ValueOneofCase.None => null,
+        AnyValue.ValueOneofCase.StringValue => value.StringValue,
+        AnyValue.ValueOneofCase.BoolValue => value.BoolValue ? "True" : "False",
+        AnyValue.ValueOneofCase.IntValue => value.IntValue.ToString(CultureInfo.InvariantCulture),
+        AnyValue.ValueOneofCase.DoubleValue => value.DoubleValue.ToString(CultureInfo.InvariantCulture),
+        _ => JsonText.Write(value, static (json, v) => Write(json, v)),
+    };
+
+    public static AnyValue? Find(IEnumerable<KeyValue> values, string key)
+    {
+        foreach (var pair in values)
+        {
+            if (pair.Key == key)
+            {
+                return pair.Value;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Net;
+using ThreadedLogging.Collector.Web;
+
+namespace ThreadedLogging.Collector.Security;
+
+/// <summary>
+/// Issue 15 §8: a collector on loopback without keys trusts whoever can reach it, which a web page in the
+/// user's browser can do too: by DNS rebinding (its own name resolving to 127.0.0.1, so the browser lets it
+/// read the answers) or by a cross-origin form post or image (writing events). On loopback without keys,
+/// every request must name a loopback host (<c>localhost</c>, <c>*.localhost</c>, a loopback address), and
+/// every request but a GET of the page refuses what a browser marks as coming from another site
+/// (<c>Origin</c>, <c>Sec-Fetch-Site</c>). With keys the keys decide, and no CORS header is ever sent (README).
+/// </summary>
+internal sealed class LoopbackRequestGuard(RequestDelegate next)
+{
+    /// <summary>Gets a value indicating whether the guard applies: only loopback addresses, and a role without a key.</summary>
+    public static bool AppliesTo(IReadOnlyList<string> urls, CollectorOptions options) =>
+        urls.All(ListenAddresses.IsLoopback) && (options.IngestApiKeys.Count == 0 || options.ReadApiKey is null);
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var host = request.Host.Host;
+        if (host.Length > 0 && !IsLoopbackName(host))
+        {
+            return RefuseAsync(context, $"Host '{host}' is not a loopback name: a collector on loopback without API keys answers only localhost or 127.0.0.1 (DNS rebinding)");
+        }
+
+        // Every write (any ingest format's endpoint) and every read of events; a link to the page itself is fine.
+        var checks = !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+            || request.Path.StartsWithSegments("/log") || request.Path.StartsWithSegments("/api");
+        if (checks && ForeignBrowserRequest(request) is { } reason)
+        {
+            return RefuseAsync(context, $"{reason}: a collector on loopback without API keys takes no cross-site browser requests");
+        }
+
+        return next(context);
+    }
+
+    /// <summary>The reason a browser says this request comes from another site, or null.</summary>
+    private static string? ForeignBrowserRequest(HttpRequest request)
+    {
+        if (request.Headers.Origin is { Count: > 0 } origin
+            && !string.Equals(origin.ToString(), $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"Origin '{origin}' is not this collector";
+        }
+
+        // Sent by current browsers on every request, no-cors GETs (images, links, form GETs) included.
+        var site = request.Headers["Sec-Fetch-Site"].ToString();
+        return site is "cross-site" or "same-site" ? $"Sec-Fetch-Site is '{site}'" : null;
+    }
+
+    private static bool IsLoopbackName(string host)
+    {
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+            || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return true; // RFC 6761: always the loopback; browsers never ask DNS for it.
+        }
+
+        var address = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
+        return IPAddress.TryParse(address, out var ip) && IPAddress.IsLoopback(ip);
+    }
+
+    private static Task RefuseAsync(HttpContext context, string reason) =>
+        ErrorResults.Create(StatusCodes.Status403Forbidden, reason).ExecuteAsync(context);
+}

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Resources;
+using ThreadedLogging.Collector.Tests.Support;
+
+namespace ThreadedLogging.Collector.Tests.Ingest.Formats;
+
+/// <summary>The real OpenTelemetry .NET OTLP exporter 1.20 (HttpProtobuf) pointed at the collector's <c>/v1/logs</c> (issue 11).</summary>
+public sealed class OpenTelemetryExporterTests
+{
+    private const string Key = "otlp-key";
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task OtlpExporter_HttpProtobuf_ResourceScopesExceptionAndTraceStored(bool gzip)
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=" + Key);
+        using var activity = new Activity("checkout").SetIdFormat(ActivityIdFormat.W3C).Start();
+        var failure = ThrownExceptions.OuterWithInner();
+        using (var factory = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Trace).AddOpenTelemetry(otel =>
+        {
+            otel.SetResourceBuilder(ResourceBuilder.CreateEmpty()
+                .AddService("Payroll", serviceVersion: "2.3.1")
+                .AddAttributes([new("host.name", "PC-042"), new("enduser.id", "alice"), new("process.pid", Environment.ProcessId)]));
+            otel.IncludeScopes = true;
+            otel.AddOtlpExporter(exporter =>
+            {
+                exporter.Endpoint = new Uri(collector.BaseAddress, "v1/logs");
+                exporter.Protocol = OtlpExportProtocol.HttpProtobuf;
+                exporter.Headers = "X-Api-Key=" + Key;
+                exporter.Compression = gzip ? OtlpExportCompression.GZip : OtlpExportCompression.None;
+            });
+        })))
+        {
+            var run = factory.CreateLogger("Payroll.Run");
+            using (run.BeginScope(new Dictionary<string, object> { ["OrderId"] = 42 }))
+            {
+                run.LogInformation("Paid {Employee} {Amount} in {Items}", "O'Neil", 1200.5, new[] { 1, 2 });
+            }
+
+            run.LogError(failure, "Run {Name} failed", "nightly");
+            factory.CreateLogger("Payroll.Disk").LogWarning("Disk at {Pct:0.00}%", 97.25);
+            run.LogTrace("plain text with {{braces}} and no hole");
+        }
+
+        var events = await collector.EventsAsync();
+        Assert.Equal(4, events.Count);
+        foreach (var e in events)
+        {
+            Assert.Equal("Payroll", e.GetProperty("app").GetString());
+            Assert.Equal("2.3.1", e.GetProperty("version").GetString());
+            Assert.Equal("PC-042", e.GetProperty("machine").GetString());
+            Assert.Equal("alice", e.GetProperty("user").GetString());
+            Assert.Equal(activity.TraceId.ToHexString(), e.GetProperty("context").GetProperty("traceId").GetString());
+            Assert.Equal(activity.SpanId.ToHexString(), e.GetProperty("context").GetProperty("spanId").GetString());
+            Assert.Equal(Environment.ProcessId, e.GetProperty("context").GetProperty("processId").GetInt32());
+        }
+
+        var paid = events.Single(e => e.GetProperty("level").GetString() == "Information");
+        Assert.Equal("Paid O'Neil 1200.5 in 1, 2", paid.GetProperty("message").GetString());
+        Assert.Equal("Paid {Employee} {Amount} in {Items}", paid.GetProperty("template").GetString());
+        Assert.Equal("Payroll.Run", paid.GetProperty("category").GetString());
+        Assert.Equal(42, paid.GetProperty("properties").GetProperty("OrderId").GetInt32());
+        Assert.Equal(1200.5, paid.GetProperty("properties").GetProperty("Amount").GetDouble());
+
+        var disk = events.Single(e => e.GetProperty("level").GetString() == "Warning");
+        Assert.Equal("Disk at 97.25%", disk.GetProperty("message").GetString());
+        Assert.Equal("Payroll.Disk", disk.GetProperty("category").GetString());
+
+        Assert.Equal("plain text with {braces} and no hole", events.Single(e => e.GetProperty("level").GetString() == "Trace").GetProperty("message").GetString());
+
+        var error = events.Single(e => e.GetProperty("level").GetString() == "Error");
+        Assert.Equal("Run nightly failed", error.GetProperty("message").GetString());
+        var exception = error.GetProperty("exception");
+        Assert.Equal("System.InvalidOperationException", exception.GetProperty("type").GetString());
+        Assert.Equal("outer failed", exception.GetProperty("message").GetString());
+        Assert.Contains(nameof(ThrownExceptions.OuterWithInner), exception.GetProperty("stackTrace").GetString(), StringComparison.Ordinal);
+        Assert.Equal("System.ArgumentException", exception.GetProperty("inner")[0].GetProperty("type").GetString());
+        Assert.False(error.GetProperty("properties").TryGetProperty("exception.type", out _));
+    }
+}

@@ -1,0 +1,149 @@
+using System.Net;
+using System.Text.Json;
+using Google.Protobuf;
+using ThreadedLogging.Collector.Ingest.Formats.Otlp.Proto;
+using ThreadedLogging.Collector.Tests.Support;
+
+namespace ThreadedLogging.Collector.Tests.Ingest.Formats;
+
+/// <summary>OTLP/HTTP bodies no real client here sends: OTLP/JSON, malformed variants, records over a limit (partial success).</summary>
+public sealed class OtlpIngestTests
+{
+    private const ulong Nanos = 1_764_583_200_000_000_000; // 2025-12-01T10:00:00Z
+
+    [Fact]
+    public async Task OtlpJson_HexIdsStringInts_StoredAnswered200Json()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var body = """
+            {"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"Billing"}},{"key":"user.name","value":{"stringValue":"carol"}}]},
+              "scopeLogs":[{"scope":{"name":"billing.api"},"logRecords":[
+                {"timeUnixNano":"0","observedTimeUnixNano":"1764583200000000000","severityNumber":17,"severityText":"ERROR",
+                 "body":{"kvlistValue":{"values":[{"key":"code","value":{"intValue":"42"}}]}},
+                 "attributes":[{"key":"tags","value":{"arrayValue":{"values":[{"stringValue":"a"},{"boolValue":true}]}}}],
+                 "traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","unknownField":1}]}]}]}
+            """;
+
+        var (status, response) = await Http.SendAsync(collector.Client, HttpMethod.Post, "v1/logs", Http.Utf8(body), "application/json");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("{ }", response);
+        var stored = Assert.Single(await collector.EventsAsync());
+        Assert.Equal("Error", stored.GetProperty("level").GetString());
+        Assert.Equal("""{"code":42}""", stored.GetProperty("message").GetString());
+        Assert.Equal("Billing", stored.GetProperty("app").GetString());
+        Assert.Equal("carol", stored.GetProperty("user").GetString());
+        Assert.Equal("billing.api", stored.GetProperty("category").GetString());
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1_764_583_200), stored.GetProperty("timestamp").GetDateTimeOffset());
+        Assert.Equal("5b8efff798038103d269b633813fc60c", stored.GetProperty("context").GetProperty("traceId").GetString());
+        Assert.Equal("eee19b7ec3c1b174", stored.GetProperty("context").GetProperty("spanId").GetString());
+        Assert.True(stored.GetProperty("properties").GetProperty("tags")[1].GetBoolean());
+    }
+
+    public static TheoryData<string, string, string, string?> MalformedBodies() => new()
+    {
+        { "protobuf: not a message", "application/x-protobuf", "AAECAwQFBgc=", "malformed OTLP protobuf body" },
+        { "protobuf: truncated", "application/x-protobuf", Convert.ToBase64String(Request(Record())[..^3]), "malformed OTLP protobuf body" },
+        { "protobuf: 3-byte trace id", "application/x-protobuf", Convert.ToBase64String(Request(Record(traceId: [1, 2, 3]))), "log record 0: trace_id is 3 bytes" },
+        { "protobuf: 4-byte span id", "application/x-protobuf", Convert.ToBase64String(Request(Record(spanId: [1, 2, 3, 4]))), "log record 0: span_id is 4 bytes" },
+        { "json: not JSON", "application/json", Convert.ToBase64String(Http.Utf8("{nope")), "malformed OTLP JSON body" },
+        { "json: wrong type", "application/json", Convert.ToBase64String(Http.Utf8("""{"resourceLogs":{"a":1}}""")), "malformed OTLP JSON body" },
+        { "json: time not a number", "application/json", Convert.ToBase64String(Http.Utf8("""{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"timeUnixNano":"soon"}]}]}]}""")), "malformed OTLP JSON body" },
+        { "json: trace id not hex", "application/json", Convert.ToBase64String(Http.Utf8("""{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"traceId":"zzzzfff798038103d269b633813fc60c"}]}]}]}""")), "malformed OTLP JSON body: traceId" },
+        { "protobuf: gzip cut short", "application/x-protobuf", Convert.ToBase64String(Http.Gzip(Request(Record()))[..^4]), null },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedBodies))]
+    public async Task Otlp_MalformedBody_400StatusWithReasonNothingStored(string variant, string contentType, string base64, string? reason)
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var gzip = variant.Contains("gzip", StringComparison.Ordinal);
+
+        var (status, message) = await PostAsync(collector, Convert.FromBase64String(base64), contentType, gzip);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(3, message.Code);
+        Assert.StartsWith(reason ?? "malformed gzip", message.Message, StringComparison.Ordinal);
+        Assert.Empty(await collector.EventsAsync());
+    }
+
+    [Fact]
+    public async Task Otlp_UnsupportedContentType_415Status()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+
+        var (status, message) = await PostAsync(collector, Http.Utf8("hello"), "text/plain", gzip: false);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);
+        Assert.Contains("application/x-protobuf or application/json", message.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Otlp_OneRecordOverALimit_PartialSuccessOthersStored()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var future = Record(body: "from the future");
+        future.TimeUnixNano = (ulong)DateTimeOffset.UtcNow.AddYears(5).ToUnixTimeMilliseconds() * 1_000_000;
+
+        using var response = await collector.Client.PostAsync(new Uri("v1/logs", UriKind.Relative), new ByteArrayContent(Request(Record(body: "kept"), future))
+        {
+            Headers = { { "Content-Type", "application/x-protobuf" } },
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answer = ExportLogsServiceResponse.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(1, answer.PartialSuccess.RejectedLogRecords);
+        Assert.StartsWith("log record 1: timestamp", answer.PartialSuccess.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal("kept", Assert.Single(await collector.EventsAsync()).GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Otlp_WrongKey_401()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=k1");
+
+        var (status, _) = await Http.SendAsync(collector.Client, HttpMethod.Post, "v1/logs", Request(Record()), "application/x-protobuf");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Empty(await collector.EventsAsync());
+    }
+
+    internal static LogRecord Record(string body = "hello", byte[]? traceId = null, byte[]? spanId = null) => new()
+    {
+        TimeUnixNano = Nanos,
+        SeverityNumber = SeverityNumber.Info,
+        Body = new AnyValue { StringValue = body },
+        TraceId = ByteString.CopyFrom(traceId ?? new byte[16]),
+        SpanId = ByteString.CopyFrom(spanId ?? []),
+    };
+
+    internal static byte[] Request(params LogRecord[] records)
+    {
+        var scope = new ScopeLogs { Scope = new InstrumentationScope { Name = "tests" } };
+        scope.LogRecords.AddRange(records);
+        var resource = new ResourceLogs { Resource = new Resource() };
+        resource.Resource.Attributes.Add(new KeyValue { Key = "service.name", Value = new AnyValue { StringValue = "Tests" } });
+        resource.ScopeLogs.Add(scope);
+        var request = new ExportLogsServiceRequest();
+        request.ResourceLogs.Add(resource);
+        return request.ToByteArray();
+    }
+
+    private static async Task<(HttpStatusCode Status, Status Message)> PostAsync(CollectorFixture collector, byte[] body, string contentType, bool gzip)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("v1/logs", UriKind.Relative)) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        if (gzip)
+        {
+            request.Content.Headers.ContentEncoding.Add("gzip");
+        }
+
+        using var response = await collector.Client.SendAsync(request);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        var status = response.Content.Headers.ContentType?.MediaType == "application/json"
+            ? JsonParser.Default.Parse<Status>(System.Text.Encoding.UTF8.GetString(bytes))
+            : Status.Parser.ParseFrom(bytes);
+        return (response.StatusCode, status);
+    }
+}
