@@ -79,7 +79,7 @@ try
 
         // 2. Query latency over the full store.
         var withData = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var user in await store.GetUsersAsync(EventGenerator.UserCount, CancellationToken.None))
+        foreach (var user in (await store.GetUsersAsync(new UserQuery { Limit = EventGenerator.UserCount, WindowFrom = DateTimeOffset.UnixEpoch, WindowTo = DateTimeOffset.UnixEpoch }, CancellationToken.None)).Users)
         {
             withData.Add(user.User!);
         }
@@ -138,7 +138,7 @@ try
         for (var i = 0; i < iterations; i++)
         {
             var started = Stopwatch.GetTimestamp();
-            await store.GetUsersAsync(1000, CancellationToken.None);
+            await store.GetUsersAsync(new UserQuery { Limit = 1000, WindowFrom = DateTimeOffset.UnixEpoch, WindowTo = DateTimeOffset.UnixEpoch }, CancellationToken.None);
             userLatencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
 

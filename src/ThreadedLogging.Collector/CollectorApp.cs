@@ -57,6 +57,8 @@ internal static class CollectorApp
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new ApiKeyRing(options));
+        builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddSingleton<LiveStreamLimiter>();
         builder.Services.AddEventStore(builder.Configuration, options);
         builder.Services.AddSqsIngest(builder.Configuration);
         builder.Services.AddSingleton<IngestPipeline>();
@@ -83,6 +85,7 @@ internal static class CollectorApp
         app.MapSqsIngest();
         app.MapQuery();
         app.MapLevels();
+        app.MapSession();
         app.MapSupportUi();
         app.Lifetime.ApplicationStarted.Register(() => LogSupportPage(app));
         return app;

@@ -3,6 +3,7 @@ using ThreadedLogging.Collector.Ingest;
 using ThreadedLogging.Collector.Ingest.Formats.Clef;
 using ThreadedLogging.Collector.Levels;
 using ThreadedLogging.Collector.Query;
+using ThreadedLogging.Collector.Security;
 using ThreadedLogging.Collector.Web;
 
 namespace ThreadedLogging.Collector;
@@ -19,4 +20,7 @@ namespace ThreadedLogging.Collector;
 [JsonSerializable(typeof(LevelRuleDto))]
 [JsonSerializable(typeof(LevelRulesResponse))]
 [JsonSerializable(typeof(EffectiveLevelsResponse))]
+[JsonSerializable(typeof(EventDto))]
+[JsonSerializable(typeof(EventContextResponse))]
+[JsonSerializable(typeof(SessionResponse))]
 internal sealed partial class CollectorJsonContext : JsonSerializerContext;

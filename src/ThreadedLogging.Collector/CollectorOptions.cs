@@ -62,6 +62,12 @@ internal sealed class CollectorOptions
     /// <summary>Gets or sets the Retry-After sent with a 429 when overloaded. The default value is 2 seconds.</summary>
     public TimeSpan OverloadRetryAfter { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Gets or sets how many live streams (<c>GET /api/events/stream</c>) may be open at once; beyond it the answer is 429. The default value is 32.</summary>
+    public int MaxLiveStreams { get; set; } = 32;
+
+    /// <summary>Gets or sets how long a support page sign-in lasts (the session cookie's expiry). The default value is 12 hours.</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
+
     /// <summary>Gets or sets how long events are kept (<c>Collector:Retention</c>).</summary>
     public RetentionOptions Retention { get; set; } = new();
 
@@ -127,6 +133,16 @@ internal sealed class CollectorOptions
         if (MaxQueryLimit is < 1 or > 100_000)
         {
             errors.Add($"Collector:MaxQueryLimit must be between 1 and 100000 (was {MaxQueryLimit}).");
+        }
+
+        if (MaxLiveStreams is < 1 or > 10_000)
+        {
+            errors.Add($"Collector:MaxLiveStreams must be between 1 and 10000 (was {MaxLiveStreams}).");
+        }
+
+        if (SessionLifetime < TimeSpan.FromMinutes(1) || SessionLifetime > TimeSpan.FromDays(30))
+        {
+            errors.Add($"Collector:SessionLifetime must be between 00:01:00 and 30.00:00:00 (was {SessionLifetime}).");
         }
 
         if (IngestApiKeys.Any(string.IsNullOrWhiteSpace))

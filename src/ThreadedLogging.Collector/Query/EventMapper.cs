@@ -28,15 +28,40 @@ internal static class EventMapper
         Sequence = e.Sequence,
     };
 
-    public static UserDto ToDto(UserSummary u)
+    public static UserDto ToDto(UserSummary u) => new(
+        u.User,
+        u.FirstSeen,
+        u.LastSeen,
+        u.LastApp,
+        u.LastMachine,
+        u.Total,
+        ByLevel(u.CountsByLevel),
+        ByLevel(u.WindowCountsByLevel),
+        u.Machines,
+        u.Versions,
+        u.LatestError is { } e ? new LatestErrorDto(e.Id, e.Timestamp, LevelNames.ToName(e.Level), e.Message, ExceptionType(e.ExceptionJson)) : null);
+
+    private static Dictionary<string, long> ByLevel(IReadOnlyList<long> counts)
     {
         var levels = new Dictionary<string, long>(StringComparer.Ordinal);
-        for (var level = 0; level < u.CountsByLevel.Count; level++)
+        for (var level = 0; level < counts.Count; level++)
         {
-            levels[LevelNames.ToName((LogLevel)level)] = u.CountsByLevel[level];
+            levels[LevelNames.ToName((LogLevel)level)] = counts[level];
         }
 
-        return new UserDto(u.User, u.FirstSeen, u.LastSeen, u.LastApp, u.LastMachine, u.Total, levels);
+        return levels;
+    }
+
+    private static string? ExceptionType(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.ValueKind == JsonValueKind.Object
+            && document.RootElement.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString() : null;
     }
 
     /// <summary>Re-read stored JSON so that it is re-encoded on the way out (HTML-sensitive characters escaped).</summary>

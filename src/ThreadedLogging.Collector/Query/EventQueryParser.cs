@@ -10,31 +10,18 @@ internal static class EventQueryParser
 {
     public const int DefaultLimit = 100;
 
-    private static readonly HashSet<string> Known = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "app", "user", "machine", "path", "level", "from", "to", "q", "limit", "before",
-    };
+    private static readonly string[] Known = ["app", "user", "machine", "instance", "path", "level", "levels", "from", "to", "q", "limit", "before"];
 
     public static bool TryParse(IQueryCollection query, int maxLimit, out EventQuery result, out string error)
     {
         result = new EventQuery();
         error = string.Empty;
-        foreach (var (key, values) in query)
+        if (!QueryStringRules.TryCheckNames(query, Known, out error))
         {
-            if (!Known.Contains(key))
-            {
-                error = $"unknown parameter '{key}' (app, user, machine, path, level, from, to, q, limit, before)";
-                return false;
-            }
-
-            if (values.Count > 1)
-            {
-                error = $"parameter '{key}' is given more than once";
-                return false;
-            }
+            return false;
         }
 
-        string? Get(string name) => query[name] is { Count: > 0 } v && !string.IsNullOrEmpty(v[0]) ? v[0] : null;
+        string? Get(string name) => QueryStringRules.Get(query, name);
 
         LogLevel? minLevel = null;
         if (Get("level") is { } levelText)
@@ -48,16 +35,29 @@ internal static class EventQueryParser
             minLevel = level;
         }
 
-        if (!TryTime(Get("from"), "from", out var from, ref error) || !TryTime(Get("to"), "to", out var to, ref error))
+        var levels = new List<LogLevel>();
+        if (Get("levels") is { } levelsText)
+        {
+            foreach (var name in levelsText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!LevelNames.TryParse(name, out var level))
+                {
+                    error = $"parameter 'levels' is a comma-separated list of Trace, Debug, Information, Warning, Error, Critical (was '{name}')";
+                    return false;
+                }
+
+                levels.Add(level);
+            }
+        }
+
+        if (!QueryStringRules.TryTime(Get("from"), "from", out var from, ref error) || !QueryStringRules.TryTime(Get("to"), "to", out var to, ref error))
         {
             return false;
         }
 
         var limit = DefaultLimit;
-        if (Get("limit") is { } limitText
-            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > maxLimit))
+        if (!QueryStringRules.TryLimit(query, maxLimit, ref limit, out error))
         {
-            error = $"parameter 'limit' must be an integer between 1 and {maxLimit} (was '{limitText}')";
             return false;
         }
 
@@ -73,22 +73,10 @@ internal static class EventQueryParser
             before = cursor;
         }
 
-        string[] words = [];
-        if (Get("q") is { } q)
+        List<string> words = [];
+        if (Get("q") is { } q && !SearchTextParser.TryParse(q, out words, out error))
         {
-            // Only words with a letter or digit can match a token; the rest ("-", "*") would be empty phrases.
-            words = [.. q.Split((char[])[' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries).Where(w => w.Any(char.IsLetterOrDigit))];
-            if (words.Length == 0)
-            {
-                error = $"parameter 'q' has no word to search for (was '{q}')";
-                return false;
-            }
-
-            if (words.Length > 16)
-            {
-                error = "parameter 'q' has more than 16 words";
-                return false;
-            }
+            return false;
         }
 
         result = new EventQuery
@@ -96,6 +84,8 @@ internal static class EventQueryParser
             App = Get("app"),
             User = Get("user"),
             Machine = Get("machine"),
+            InstanceId = Get("instance"),
+            Levels = [.. levels.Distinct()],
             PathPrefix = Get("path"),
             MinLevel = minLevel,
             From = from,
@@ -104,24 +94,6 @@ internal static class EventQueryParser
             Limit = limit,
             Before = before,
         };
-        return true;
-    }
-
-    private static bool TryTime(string? text, string name, out DateTimeOffset? time, ref string error)
-    {
-        time = null;
-        if (text is null)
-        {
-            return true;
-        }
-
-        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
-        {
-            error = $"parameter '{name}' must be an ISO 8601 time, e.g. 2026-11-24T10:00:00Z (was '{text}')";
-            return false;
-        }
-
-        time = parsed;
         return true;
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ThreadedLogging.Collector.Security;
 using ThreadedLogging.Collector.Storage;
@@ -5,13 +6,19 @@ using ThreadedLogging.Collector.Web;
 
 namespace ThreadedLogging.Collector.Query;
 
-/// <summary>Read endpoints: <c>GET /api/events</c> and <c>GET /api/users</c>.</summary>
+/// <summary>Read endpoints: events (a page, one, its context, the live stream) and users. docs/QUERY.md.</summary>
 internal static class QueryApi
 {
+    /// <summary>The most events of context on each side.</summary>
+    public const int MaxContext = 200;
+
     public static IEndpointRouteBuilder MapQuery(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api").RequireApiKey(ApiKeyRole.Read);
         group.MapGet("/events", GetEventsAsync);
+        group.MapGet("/events/{id:long}", GetEventAsync);
+        group.MapGet("/events/{id:long}/context", GetContextAsync);
+        group.MapGet("/events/stream", EventStreamApi.Stream);
         group.MapGet("/users", GetUsersAsync);
         return routes;
     }
@@ -28,17 +35,42 @@ internal static class QueryApi
         return TypedResults.Ok(new EventsResponse([.. page.Events.Select(EventMapper.ToDto)], page.Next?.ToString()));
     }
 
-    private static async Task<Results<Ok<UsersResponse>, JsonHttpResult<ErrorResponse>>> GetUsersAsync(
-        HttpRequest request, IEventStore store, CollectorOptions options, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<EventDto>, JsonHttpResult<ErrorResponse>>> GetEventAsync(
+        long id, IEventStore store, CancellationToken cancellationToken)
     {
-        var limit = options.MaxQueryLimit;
-        if (request.Query["limit"] is { Count: > 0 } text
-            && (!int.TryParse(text[0], out limit) || limit < 1 || limit > options.MaxQueryLimit))
+        return await store.GetEventAsync(id, cancellationToken) is { } stored
+            ? TypedResults.Ok(EventMapper.ToDto(stored))
+            : ErrorResults.Create(StatusCodes.Status404NotFound, $"no event with id {id}");
+    }
+
+    private static async Task<Results<Ok<EventContextResponse>, JsonHttpResult<ErrorResponse>>> GetContextAsync(
+        long id, HttpRequest request, IEventStore store, CancellationToken cancellationToken)
+    {
+        var count = 20;
+        if (request.Query["count"] is { Count: > 0 } text
+            && (!int.TryParse(text[0], NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1 || count > MaxContext))
         {
-            return ErrorResults.Create(StatusCodes.Status400BadRequest, $"parameter 'limit' must be an integer between 1 and {options.MaxQueryLimit}");
+            return ErrorResults.Create(StatusCodes.Status400BadRequest, $"parameter 'count' must be an integer between 1 and {MaxContext}");
         }
 
-        var users = await store.GetUsersAsync(limit, cancellationToken);
-        return TypedResults.Ok(new UsersResponse([.. users.Select(EventMapper.ToDto)]));
+        if (await store.GetContextAsync(id, count, cancellationToken) is not { } context)
+        {
+            return ErrorResults.Create(StatusCodes.Status404NotFound, $"no event with id {id}");
+        }
+
+        return TypedResults.Ok(new EventContextResponse(
+            [.. context.Before.Select(EventMapper.ToDto)], EventMapper.ToDto(context.Event), [.. context.After.Select(EventMapper.ToDto)]));
+    }
+
+    private static async Task<Results<Ok<UsersResponse>, JsonHttpResult<ErrorResponse>>> GetUsersAsync(
+        HttpRequest request, IEventStore store, CollectorOptions options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!UserQueryParser.TryParse(request.Query, options.MaxQueryLimit, time.GetUtcNow(), out var query, out var error))
+        {
+            return ErrorResults.Create(StatusCodes.Status400BadRequest, error);
+        }
+
+        var page = await store.GetUsersAsync(query, cancellationToken);
+        return TypedResults.Ok(new UsersResponse([.. page.Users.Select(EventMapper.ToDto)], page.Next?.ToString(), query.WindowFrom, query.WindowTo));
     }
 }

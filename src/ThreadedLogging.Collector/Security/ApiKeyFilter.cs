@@ -2,7 +2,7 @@ using ThreadedLogging.Collector.Web;
 
 namespace ThreadedLogging.Collector.Security;
 
-/// <summary>Endpoint filter that enforces the ingest or the read key, when one is configured.</summary>
+/// <summary>Endpoint filter that enforces the ingest, read or admin key, when one is configured.</summary>
 /// <param name="role">Which key is required.</param>
 /// <param name="seqCompatible">Also take the key where Seq's clients put it (<c>X-Seq-ApiKey</c>, <c>?apiKey=</c>).</param>
 internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false) : IEndpointFilter
@@ -21,12 +21,14 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false) 
             return await next(context);
         }
 
-        var key = ApiKeyReader.Read(context.HttpContext.Request, seqCompatible);
-        // The admin key also reads (the support console shows the rules it changes).
+        var request = context.HttpContext.Request;
+        var key = ApiKeyReader.Read(request, seqCompatible);
+        // The admin key also reads (the support console shows the rules it changes); a session only reads.
         var valid = role switch
         {
             ApiKeyRole.Ingest => ring.IsIngestKey(key),
-            ApiKeyRole.Read => ring.IsReadKey(key) || ring.IsAdminKey(key),
+            ApiKeyRole.Read => ring.IsReadKey(key) || ring.IsAdminKey(key)
+                || context.HttpContext.RequestServices.GetRequiredService<SessionStore>().IsValid(request.Cookies[SessionStore.CookieName]),
             _ => ring.IsAdminKey(key),
         };
         if (valid)
@@ -34,8 +36,14 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false) 
             return await next(context);
         }
 
-        // Basic lets a browser ask for the read key on the support page (user name ignored).
-        context.HttpContext.Response.Headers.WWWAuthenticate = "Basic realm=\"ThreadedLogging collector\", charset=\"UTF-8\"";
+        // Basic lets a client (curl, a script) know how to send the key; the support page's own requests
+        // (fetch: Sec-Fetch-Mode cors/same-origin) get no challenge, so the browser shows no prompt:
+        // the page's sign-in form is the way in.
+        if (request.Headers["Sec-Fetch-Mode"].ToString() is "" or "navigate")
+        {
+            context.HttpContext.Response.Headers.WWWAuthenticate = "Basic realm=\"ThreadedLogging collector\", charset=\"UTF-8\"";
+        }
+
         return ErrorResults.Create(StatusCodes.Status401Unauthorized, key is null ? "missing API key" : "invalid API key");
     }
 }

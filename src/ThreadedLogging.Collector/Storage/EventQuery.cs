@@ -2,19 +2,26 @@ using Microsoft.Extensions.Logging;
 
 namespace ThreadedLogging.Collector.Storage;
 
-/// <summary>Filters of <c>GET /api/events</c>; every filter is optional and they combine with AND.</summary>
+/// <summary>Filters of <c>GET /api/events</c> (and its live stream); every filter is optional and they combine with AND.</summary>
 internal sealed record EventQuery
 {
     public string? App { get; init; }
 
+    /// <summary>Gets the user, compared case-insensitively (ASCII letters).</summary>
     public string? User { get; init; }
 
     public string? Machine { get; init; }
+
+    /// <summary>Gets the process instance (exact).</summary>
+    public string? InstanceId { get; init; }
 
     /// <summary>Gets a prefix of the ingest path.</summary>
     public string? PathPrefix { get; init; }
 
     public LogLevel? MinLevel { get; init; }
+
+    /// <summary>Gets the levels to keep (level toggles); empty keeps every level. Combines with <see cref="MinLevel"/>.</summary>
+    public IReadOnlyList<LogLevel> Levels { get; init; } = [];
 
     /// <summary>Gets the earliest timestamp, inclusive.</summary>
     public DateTimeOffset? From { get; init; }
@@ -22,8 +29,15 @@ internal sealed record EventQuery
     /// <summary>Gets the latest timestamp, inclusive.</summary>
     public DateTimeOffset? To { get; init; }
 
-    /// <summary>Gets words that must all occur in the message (full text).</summary>
+    /// <summary>
+    /// Gets the full-text terms that must all occur in the message or the exception (type, message,
+    /// stack trace or traceback). Each is a phrase: its tokens (letters and digits, case and diacritics
+    /// folded) in that order; one that ends in <c>*</c> matches any token starting with its last token.
+    /// </summary>
     public IReadOnlyList<string> Words { get; init; } = [];
+
+    /// <summary>Gets the only ids to consider (the live stream asks for what was just committed); null: all.</summary>
+    public IReadOnlyList<long>? Ids { get; init; }
 
     public int Limit { get; init; } = 100;
 

@@ -9,6 +9,9 @@ internal interface IEventStore : IAsyncDisposable
     /// <summary>Gets a value indicating whether the store is open and accepts writes.</summary>
     bool IsReady { get; }
 
+    /// <summary>Gets the feed of committed ids: every stored event is published there after its commit, in commit order.</summary>
+    EventCommitFeed Commits { get; }
+
     /// <summary>Creates the schema if needed and opens the writer.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
@@ -18,9 +21,24 @@ internal interface IEventStore : IAsyncDisposable
     /// </summary>
     Task<AppendResult> AppendAsync(EventBatch batch, CancellationToken cancellationToken);
 
-    /// <summary>Returns events matching the query, newest first, with the cursor of the next page.</summary>
+    /// <summary>
+    /// Returns events matching the query, newest first, with the cursor of the next page. Full text
+    /// (<see cref="EventQuery.Words"/>) finds what was committed before the call (read your writes).
+    /// </summary>
     Task<EventPage> QueryAsync(EventQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Returns who has logged, most recently seen first.</summary>
-    Task<IReadOnlyList<UserSummary>> GetUsersAsync(int limit, CancellationToken cancellationToken);
+    /// <summary>Returns one event by id, or null.</summary>
+    Task<StoredEvent?> GetEventAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Returns the event and up to <paramref name="count"/> events of the same instance on each side by
+    /// sequence (oldest first), or null when there is no such event.
+    /// </summary>
+    Task<EventContext?> GetContextAsync(long id, int count, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Returns a page of users in the query's order: totals since the first event, the latest error,
+    /// and counts, machines and versions within the query's window.
+    /// </summary>
+    Task<UserPage> GetUsersAsync(UserQuery query, CancellationToken cancellationToken);
 }

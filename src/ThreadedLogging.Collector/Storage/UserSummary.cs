@@ -16,6 +16,18 @@ internal sealed class UserSummary
 
     public required long Total { get; init; }
 
-    /// <summary>Gets the counts per level, indexed by <see cref="Microsoft.Extensions.Logging.LogLevel"/> (Trace..Critical).</summary>
+    /// <summary>Gets the counts per level since the first event, indexed by <see cref="Microsoft.Extensions.Logging.LogLevel"/> (Trace..Critical).</summary>
     public required IReadOnlyList<long> CountsByLevel { get; init; }
+
+    /// <summary>Gets the user's most recent Error or Critical event (by timestamp), or null.</summary>
+    public StoredEvent? LatestError { get; init; }
+
+    /// <summary>Gets the counts per level within the query's window (Trace..Critical); empty when not asked.</summary>
+    public IReadOnlyList<long> WindowCountsByLevel { get; init; } = [];
+
+    /// <summary>Gets the machines seen within the window, most events first.</summary>
+    public IReadOnlyList<string> Machines { get; init; } = [];
+
+    /// <summary>Gets the app versions (<c>app version</c>) seen within the window, most events first.</summary>
+    public IReadOnlyList<string> Versions { get; init; } = [];
 }

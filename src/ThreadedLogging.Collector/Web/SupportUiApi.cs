@@ -22,7 +22,8 @@ internal static class SupportUiApi
 
     public static IEndpointRouteBuilder MapSupportUi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup(string.Empty).RequireApiKey(ApiKeyRole.Read);
+        // Open even when reading needs a key: the page holds no data (it fetches it) and shows the sign-in form.
+        var group = routes.MapGroup(string.Empty);
         foreach (var (route, resource, contentType) in Assets)
         {
             var bytes = Load(resource);

@@ -63,6 +63,9 @@ internal sealed class EventQueue
     /// <summary>Gets the calls refused because the queue was full.</summary>
     public QueueDrops Drops { get; }
 
+    /// <summary>Gets how many callers are blocked waiting for room (<see cref="QueueFullMode.Wait"/>).</summary>
+    public int RoomWaiters => Volatile.Read(ref _roomWaiters);
+
     /// <summary>
     /// Before capturing: when the queue is already full in <see cref="QueueFullMode.DropNewest"/>, count the
     /// drop and skip the capture. Racy on purpose: a stale "there is room" only means that

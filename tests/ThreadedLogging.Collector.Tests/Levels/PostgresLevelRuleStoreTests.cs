@@ -6,7 +6,7 @@ using ThreadedLogging.Testing;
 
 namespace ThreadedLogging.Collector.Tests.Levels;
 
-/// <summary>The level rule contract on a real PostgreSQL (schema version 2, brought up by the event store).</summary>
+/// <summary>The level rule contract on a real PostgreSQL (schema version 3, brought up by the event store).</summary>
 public sealed class PostgresLevelRuleStoreTests : LevelRuleStoreContractTests
 {
     private string? _database;

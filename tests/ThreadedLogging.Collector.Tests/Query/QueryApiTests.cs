@@ -63,8 +63,16 @@ public sealed class QueryApiTests : IAsyncLifetime
     [InlineData("q=rejected", 6)]
     [InlineData("q=REJECTED bank", 6)]
     [InlineData("q=rejected&user=alice", 2)]
-    [InlineData("q=\"unbalanced", 0)]
     [InlineData("q=NEAR(invoice", 0)]
+    [InlineData("q=invoi*", 60)]
+    [InlineData("q=\"rejected by bank\"", 6)]
+    [InlineData("q=\"bank rejected\"", 0)]
+    [InlineData("q=\"by ban\"* invoice", 6)]
+    [InlineData("user=ALICE", 20)]
+    [InlineData("levels=Error,Critical", 20)]
+    [InlineData("levels=Trace&user=Alice", 10)]
+    [InlineData("instance=seed&levels=Debug", 10)]
+    [InlineData("instance=other", 0)]
     public async Task Events_Filter_ReturnsMatching(string query, int expected)
     {
         var events = await _collector.EventsAsync(query);
@@ -115,7 +123,12 @@ public sealed class QueryApiTests : IAsyncLifetime
     [InlineData("before=abc", "'before'")]
     [InlineData("usr=alice", "unknown parameter 'usr'")]
     [InlineData("user=a&user=b", "more than once")]
-    [InlineData("q=-%20*", "no word to search for")]
+    [InlineData("q=-%20-", "no word to search for")]
+    [InlineData("q=%22unbalanced", "not closed")]
+    [InlineData("q=a*", "at least 2")]
+    [InlineData("q=ab*c", "must end")]
+    [InlineData("q=*", "must follow a word")]
+    [InlineData("levels=Error,Loud", "'levels'")]
     public async Task Events_BadParameter_400WithReason(string query, string reason)
     {
         using var response = await _collector.Client.GetAsync(new Uri("api/events?" + query, UriKind.Relative));

@@ -92,7 +92,13 @@ public sealed class SqsQueueConsumerTests(SqsEmulatorFixture sqs) : IClassFixtur
 
         public Task<EventPage> QueryAsync(EventQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public Task<IReadOnlyList<UserSummary>> GetUsersAsync(int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public EventCommitFeed Commits { get; } = new();
+
+        public Task<StoredEvent?> GetEventAsync(long id, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<EventContext?> GetContextAsync(long id, int count, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<UserPage> GetUsersAsync(UserQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
@@ -116,7 +122,13 @@ public sealed class SqsQueueConsumerTests(SqsEmulatorFixture sqs) : IClassFixtur
 
         public Task<EventPage> QueryAsync(EventQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public Task<IReadOnlyList<UserSummary>> GetUsersAsync(int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public EventCommitFeed Commits { get; } = new();
+
+        public Task<StoredEvent?> GetEventAsync(long id, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<EventContext?> GetContextAsync(long id, int count, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<UserPage> GetUsersAsync(UserQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

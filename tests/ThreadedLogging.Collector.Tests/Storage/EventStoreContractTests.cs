@@ -145,7 +145,7 @@ public abstract partial class EventStoreContractTests : IAsyncLifetime
         await Store.AppendAsync(new EventBatch(null, [Event(1, instance: "i", level: LogLevel.Error), Event(2, instance: "i")]), CancellationToken.None);
         await Store.AppendAsync(new EventBatch(null, [Event(1, instance: "i", level: LogLevel.Error)]), CancellationToken.None);
 
-        var user = Assert.Single(await Store.GetUsersAsync(10, CancellationToken.None), u => u.User == "u1");
+        var user = Assert.Single((await Store.GetUsersAsync(new UserQuery { WindowFrom = T0, WindowTo = T0.AddDays(1) }, CancellationToken.None)).Users, u => u.User == "u1");
 
         Assert.Equal(1, user.Total);
         Assert.Equal(1, user.CountsByLevel[(int)LogLevel.Error]);

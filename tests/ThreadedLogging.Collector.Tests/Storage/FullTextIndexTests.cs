@@ -160,7 +160,7 @@ public sealed class FullTextIndexTests : IDisposable
                 INSERT INTO fts_queue (seq, ids) VALUES ($seq, $ids);
                 """;
             insert.Parameters.AddWithValue("$seq", indexed + 1);
-            insert.Parameters.AddWithValue("$ids", SqliteFtsIndexer.PackIds([(1, "late bravo common"), (2, "late bravo common")]));
+            insert.Parameters.AddWithValue("$ids", SqliteFtsIndexer.PackIds([new FtsText(1, "late bravo common", null), new FtsText(2, "late bravo common", null)]));
             insert.ExecuteNonQuery();
         }
 

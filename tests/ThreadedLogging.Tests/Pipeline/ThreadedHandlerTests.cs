@@ -447,6 +447,27 @@ public sealed class ThreadedHandlerTests
         Assert.Equal(0, handler.Statistics.Dropped);
     }
 
+    [Fact]
+    public async Task Dispose_CallerBlockedInFullModeWait_CountsItAsDroppedNotEnqueued()
+    {
+        var sink = new CollectingSink(); // holds the first send until shutdown cancels it
+        var handler = new ThreadedHandler(sink, Options(o => { o.QueueCapacity = 1; o.BatchSize = 1; o.FullMode = QueueFullMode.Wait; o.ShutdownTimeout = TimeSpan.Zero; }));
+        var logger = handler.CreateLogger("App");
+        logger.LogInformation("in flight");
+        await sink.SendStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        logger.LogInformation("queued"); // the queue is full now
+        var blocked = Task.Run(() => logger.LogInformation("waits for room"));
+        Assert.True(SpinWait.SpinUntil(() => handler.Queue.RoomWaiters == 1, TimeSpan.FromSeconds(30))); // a bound on a hang, not a timing
+
+        await handler.DisposeAsync();
+        await blocked.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var statistics = handler.Statistics;
+        Assert.Equal(2, statistics.Enqueued); // the blocked call never reached the ring
+        Assert.Equal(3, statistics.Dropped); // it was refused, and the two accepted ones were lost at the deadline
+        Assert.Equal(0, statistics.Sent);
+    }
+
     [Theory]
     [InlineData("BatchSize", "BatchSize must be between 1 and 100000 (was 0).")]
     [InlineData("QueueCapacity", "QueueCapacity must be between 1 and 10000000 (was -1).")]

@@ -23,25 +23,4 @@ internal sealed partial class PostgresEventStore
 
         return EventPage.FromOneMore(events, query.Limit);
     }
-
-    public async Task<IReadOnlyList<UserSummary>> GetUsersAsync(int limit, CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
-            """
-            SELECT user_name, first_seen, last_seen, last_app, last_machine, total, n0, n1, n2, n3, n4, n5
-            FROM users ORDER BY last_seen DESC, user_name LIMIT @limit
-            """,
-            connection);
-        command.Parameters.AddWithValue("limit", limit);
-        var users = new List<UserSummary>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            users.Add(StoredRows.ReadUser(reader));
-        }
-
-        return users;
-    }
 }

@@ -44,20 +44,24 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
                    s.instance_id, s.sequence, @received
             FROM staging s
             ON CONFLICT (instance_id, sequence, day) DO NOTHING
-            RETURNING user_name, ts, level, app, machine
+            RETURNING id, user_name, ts, level, app, machine
         ), tally AS (
             SELECT coalesce(user_name, '') AS user_name, min(ts) AS first_seen, max(ts) AS last_seen,
                    (array_agg(app ORDER BY ts DESC))[1] AS last_app, (array_agg(machine ORDER BY ts DESC))[1] AS last_machine,
                    count(*) AS total,
                    count(*) FILTER (WHERE level <= 0) AS n0, count(*) FILTER (WHERE level = 1) AS n1,
                    count(*) FILTER (WHERE level = 2) AS n2, count(*) FILTER (WHERE level = 3) AS n3,
-                   count(*) FILTER (WHERE level = 4) AS n4, count(*) FILTER (WHERE level >= 5) AS n5
+                   count(*) FILTER (WHERE level = 4) AS n4, count(*) FILTER (WHERE level >= 5) AS n5,
+                   (array_agg(id ORDER BY ts DESC, id DESC) FILTER (WHERE level >= 4))[1] AS last_error_id,
+                   max(ts) FILTER (WHERE level >= 4) AS last_error_ts
             FROM ins GROUP BY 1
         ), upserted AS (
             -- In name order: two collectors updating the same users lock them in the same order (no deadlock).
-            INSERT INTO users AS u (user_name, first_seen, last_seen, last_app, last_machine, total, n0, n1, n2, n3, n4, n5)
+            INSERT INTO users AS u (user_name, first_seen, last_seen, last_app, last_machine, total, n0, n1, n2, n3, n4, n5, last_error_id, last_error_ts)
             SELECT * FROM tally ORDER BY user_name
             ON CONFLICT (user_name) DO UPDATE SET
+                last_error_id = CASE WHEN excluded.last_error_ts >= coalesce(u.last_error_ts, -1) THEN excluded.last_error_id ELSE u.last_error_id END,
+                last_error_ts = CASE WHEN excluded.last_error_ts >= coalesce(u.last_error_ts, -1) THEN excluded.last_error_ts ELSE u.last_error_ts END,
                 first_seen   = least(u.first_seen, excluded.first_seen),
                 last_app     = CASE WHEN excluded.last_seen >= u.last_seen THEN excluded.last_app ELSE u.last_app END,
                 last_machine = CASE WHEN excluded.last_seen >= u.last_seen THEN excluded.last_machine ELSE u.last_machine END,
@@ -67,7 +71,7 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
                 n3 = u.n3 + excluded.n3, n4 = u.n4 + excluded.n4, n5 = u.n5 + excluded.n5
             RETURNING 1
         )
-        SELECT coalesce(sum(total), 0)::integer FROM tally
+        SELECT coalesce((SELECT sum(total) FROM tally), 0)::integer, coalesce((SELECT array_agg(id ORDER BY id) FROM ins), '{}')
         """;
 
     private readonly PostgresPartitions _partitions = new(dataSource);
@@ -75,6 +79,8 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
     private volatile bool _disposed;
 
     public bool IsReady => _ready && !_disposed;
+
+    public EventCommitFeed Commits { get; } = new();
 
     internal PostgresPartitions Partitions => _partitions;
 
@@ -194,13 +200,19 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
         }
 
         int stored;
+        long[] ids;
         await using (var move = new NpgsqlCommand(MoveStaged, connection, transaction))
         {
             move.Parameters.AddWithValue("received", received);
-            stored = (int)(await move.ExecuteScalarAsync(CancellationToken.None))!;
+            await using var reader = await move.ExecuteReaderAsync(CancellationToken.None);
+            await reader.ReadAsync(CancellationToken.None);
+            stored = reader.GetInt32(0);
+            ids = reader.GetFieldValue<long[]>(1);
         }
 
         await transaction.CommitAsync(CancellationToken.None);
+        // This collector's commits only: a live stream on another collector sees that one's.
+        Commits.Publish(ids);
         return new AppendResult(batch.Events.Count, stored, Duplicate: false);
     }
 

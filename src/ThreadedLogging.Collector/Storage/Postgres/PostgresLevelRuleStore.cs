@@ -4,7 +4,7 @@ namespace ThreadedLogging.Collector.Storage.Postgres;
 
 /// <summary>
 /// <see cref="ILevelRuleStore"/> on PostgreSQL: the <c>level_rules</c> and <c>level_audit</c> tables (schema
-/// version 2), shared by every collector of the database. Times are UTC ticks as in the events table.
+/// version 3), shared by every collector of the database. Times are UTC ticks as in the events table.
 /// </summary>
 internal sealed class PostgresLevelRuleStore(NpgsqlDataSource dataSource) : ILevelRuleStore
 {

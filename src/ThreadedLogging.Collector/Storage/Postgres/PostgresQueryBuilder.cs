@@ -35,7 +35,23 @@ internal static class PostgresQueryBuilder
 
         if (query.User is { } user)
         {
-            where.Add($"e.user_name = {Parameter(user)}");
+            // Case-insensitive, served by ix_events_user_lower (lower folds beyond ASCII, SQLite's NOCASE does not).
+            where.Add($"lower(e.user_name) = lower({Parameter(user)})");
+        }
+
+        if (query.InstanceId is { } instance)
+        {
+            where.Add($"e.instance_id = {Parameter(instance)}");
+        }
+
+        if (query.Ids is { } ids)
+        {
+            where.Add($"e.id = ANY({Parameter(ids.ToArray())})");
+        }
+
+        if (query.Levels.Count > 0)
+        {
+            where.Add($"e.level = ANY({Parameter(query.Levels.Select(l => (short)l).ToArray())})");
         }
 
         if (query.Machine is { } machine)
@@ -73,7 +89,10 @@ internal static class PostgresQueryBuilder
 
         if (query.Words.Count > 0)
         {
-            where.Add("e.search @@ (" + string.Join(" && ", query.Words.Select(w => $"phraseto_tsquery('simple', {Parameter(w)})")) + ")");
+            // A phrase as the parser makes it of the text; a prefix: the same phrase with its last word marked ':*'.
+            where.Add("e.search @@ (" + string.Join(" && ", query.Words.Select(w => w.EndsWith('*')
+                ? $"to_tsquery('simple', phraseto_tsquery('simple', {Words(Parameter(w.TrimEnd('*')))})::text || ':*')"
+                : $"phraseto_tsquery('simple', {Words(Parameter(w))})")) + ")");
         }
 
         var sql = new StringBuilder("SELECT ").Append(SelectColumns).Append(" FROM events e");
@@ -85,6 +104,9 @@ internal static class PostgresQueryBuilder
         sql.Append(" ORDER BY e.id DESC LIMIT ").Append(Parameter(query.Limit + 1));
         command.CommandText = sql.ToString();
     }
+
+    /// <summary>The text's words as the search column splits them (anything but letters and digits separates).</summary>
+    private static string Words(string parameter) => $"regexp_replace({parameter}, '[^[:alnum:]]+', ' ', 'g')";
 
     private static int DayOf(DateTimeOffset time) => PostgresPartitions.Day(SqliteEventIds.Milliseconds(time));
 

@@ -16,7 +16,7 @@ namespace ThreadedLogging.Collector.Storage.Postgres;
 /// </remarks>
 internal static class PostgresSchema
 {
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>Any 64-bit number the collectors agree on: the lock held while the schema is upgraded.</summary>
     public const long SchemaLock = 0x544C_5343_4845_4D41; // "TLSCHEMA"
@@ -93,8 +93,37 @@ internal static class PostgresSchema
         );
         """;
 
-    /// <summary>Issue 13: support-controlled level rules and their audit.</summary>
+    /// <summary>
+    /// Version 2 (issue 10, the support console): each user's latest error, kept by ingest and filled in from
+    /// the events here; the user filter is case-insensitive, served by an index on lower(user_name).
+    /// </summary>
     private const string Version2 = """
+        ALTER TABLE users ADD COLUMN last_error_id bigint, ADD COLUMN last_error_ts bigint;
+        UPDATE users u SET (last_error_id, last_error_ts) = (
+            SELECT e.id, e.ts FROM events e
+            WHERE e.user_name IS NOT DISTINCT FROM nullif(u.user_name, '') AND e.level >= 4
+            ORDER BY e.ts DESC, e.id DESC LIMIT 1);
+        CREATE INDEX ix_users_last_error ON users ((coalesce(last_error_ts, -1)), (user_name COLLATE "C"));
+        CREATE INDEX ix_users_last_seen_name ON users (last_seen, (user_name COLLATE "C"));
+        CREATE INDEX ix_events_user_lower ON events (lower(user_name), id);
+        -- The exception's string values, not its JSON text (escapes such as \u0022 would glue onto words, and
+        -- property names would match every exception); its text as it is should it not parse.
+        CREATE FUNCTION tl_json_strings(doc text) RETURNS text LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+        BEGIN
+            RETURN (SELECT string_agg(v #>> '{}', ' ') FROM jsonb_path_query(doc::jsonb, 'strict $.** ? (@.type() == "string")') AS v);
+        EXCEPTION WHEN others THEN
+            RETURN doc;
+        END $$;
+        -- Words split at anything but letters and digits, as SQLite's unicode61 does: the parser alone keeps
+        -- "System.InvalidOperationException" or "pay.py" whole, so their parts would not be found.
+        ALTER TABLE events DROP COLUMN search;
+        ALTER TABLE events ADD COLUMN search tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig,
+            regexp_replace(message || ' ' || coalesce(tl_json_strings(exception), ''), '[^[:alnum:]]+', ' ', 'g'))) STORED;
+        CREATE INDEX ix_events_search ON events USING gin (search);
+        """;
+
+    /// <summary>Issue 13: support-controlled level rules and their audit.</summary>
+    private const string Version3 = """
         CREATE TABLE level_rules (
             id         bigserial PRIMARY KEY,
             app        text,
@@ -119,7 +148,7 @@ internal static class PostgresSchema
         );
         """;
 
-    private static readonly string[] Steps = [Version1, Version2];
+    private static readonly string[] Steps = [Version1, Version2, Version3];
 
     /// <summary>Creates or upgrades the schema; safe when several collectors run it at once.</summary>
     /// <exception cref="InvalidOperationException">The database's schema is newer than this collector.</exception>

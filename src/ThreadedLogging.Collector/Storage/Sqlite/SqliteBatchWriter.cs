@@ -25,16 +25,19 @@ internal sealed class SqliteBatchWriter : IDisposable
     private readonly SqliteCommand _upsertSpill;
     private readonly Dictionary<long, long> _fullUntil = [];
     private readonly Dictionary<string, UserTally> _tallies = new(StringComparer.Ordinal);
-    private List<(long Id, string Message)> _texts = [];
+    private List<FtsText> _texts = [];
     private long _counter;
     private long _spillMilliseconds;
     private long _committedSeq;
     private long _queueCleanedTo;
 
-    public SqliteBatchWriter(SqliteConnection connection, SqliteFtsIndexer fts, long committedSeq)
+    private readonly EventCommitFeed _feed;
+
+    public SqliteBatchWriter(SqliteConnection connection, SqliteFtsIndexer fts, long committedSeq, EventCommitFeed feed)
     {
         _connection = connection;
         _fts = fts;
+        _feed = feed;
         _committedSeq = committedSeq;
         _queueCleanedTo = -1; // the first group deletes what an earlier run left indexed
         // Once per event: straight through SQLitePCLRaw. Parameters are numbered in the order they appear.
@@ -48,7 +51,7 @@ internal sealed class SqliteBatchWriter : IDisposable
         _findBatch = SqliteCommands.Prepare(_connection, SqliteSchema.FindBatch, "$key");
         _insertBatch = SqliteCommands.Prepare(_connection, SqliteSchema.InsertBatch, "$key", "$accepted", "$received");
         _upsertUser = SqliteCommands.Prepare(_connection, SqliteSchema.UpsertUser,
-            "$user", "$first", "$last", "$app", "$machine", "$total", "$n0", "$n1", "$n2", "$n3", "$n4", "$n5");
+            "$user", "$first", "$last", "$app", "$machine", "$total", "$n0", "$n1", "$n2", "$n3", "$n4", "$n5", "$error_id", "$error_ts");
         _lastIdBelow = SqliteCommands.Prepare(_connection, SqliteSchema.LastIdBelow, "$end");
         _upsertSpill = SqliteCommands.Prepare(_connection, SqliteSchema.UpsertSpill, "$ms");
         using var last = _connection.CreateCommand();
@@ -136,6 +139,13 @@ internal sealed class SqliteBatchWriter : IDisposable
 
         if (_texts.Count > 0)
         {
+            var ids = new long[_texts.Count];
+            for (var i = 0; i < ids.Length; i++)
+            {
+                ids[i] = _texts[i].Id;
+            }
+
+            _feed.Publish(ids);
             _fts.Enqueue(seq, _texts);
             _texts = [];
         }
@@ -176,8 +186,8 @@ internal sealed class SqliteBatchWriter : IDisposable
             if (Insert(e.Timestamp) is { } id)
             {
                 stored++;
-                Tally(e);
-                _texts.Add((id, e.Message));
+                Tally(e, id);
+                _texts.Add(new FtsText(id, e.Message, e.ExceptionJson));
             }
         }
 
@@ -194,6 +204,9 @@ internal sealed class SqliteBatchWriter : IDisposable
             {
                 u[6 + level].Value = tally.Counts[level];
             }
+
+            u[12].Value = tally.ErrorTicks is null ? DBNull.Value : tally.ErrorId;
+            u[13].Value = (object?)tally.ErrorTicks ?? DBNull.Value;
 
             _upsertUser.ExecuteNonQuery();
         }
@@ -308,7 +321,7 @@ internal sealed class SqliteBatchWriter : IDisposable
         _connection.Dispose();
     }
 
-    private void Tally(NewEvent e)
+    private void Tally(NewEvent e, long id)
     {
         var user = e.User ?? string.Empty;
         if (!_tallies.TryGetValue(user, out var tally))
@@ -326,6 +339,12 @@ internal sealed class SqliteBatchWriter : IDisposable
             tally.LastMachine = e.Machine;
         }
 
+        if (e.Level >= LogLevel.Error && e.Level != LogLevel.None && (tally.ErrorTicks is not { } errorTicks || ticks >= errorTicks))
+        {
+            tally.ErrorTicks = ticks;
+            tally.ErrorId = id;
+        }
+
         tally.Total++;
         tally.Counts[Math.Clamp((int)e.Level, 0, LevelCount - 1)]++;
     }
@@ -341,6 +360,11 @@ internal sealed class SqliteBatchWriter : IDisposable
         public string? LastMachine { get; set; }
 
         public long Total { get; set; }
+
+        /// <summary>Gets or sets the timestamp of the latest Error or Critical event of the batch, or null.</summary>
+        public long? ErrorTicks { get; set; }
+
+        public long ErrorId { get; set; }
 
         public long[] Counts { get; } = new long[LevelCount];
     }

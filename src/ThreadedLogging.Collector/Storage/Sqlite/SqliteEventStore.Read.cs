@@ -69,24 +69,77 @@ internal sealed partial class SqliteEventStore
         return EventPage.FromOneMore(events, query.Limit);
     }
 
-    public Task<IReadOnlyList<UserSummary>> GetUsersAsync(int limit, CancellationToken cancellationToken)
+    public Task<StoredEvent?> GetEventAsync(long id, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var connection = OpenRead();
+        return Task.FromResult(ReadOne(connection, id));
+    }
+
+    public Task<EventContext?> GetContextAsync(long id, int count, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var connection = OpenRead();
+        if (ReadOne(connection, id) is not { } stored)
+        {
+            return Task.FromResult<EventContext?>(null);
+        }
+
+        if (stored.InstanceId is not { } instance || stored.Sequence is not { } sequence)
+        {
+            return Task.FromResult<EventContext?>(new EventContext([], stored, []));
+        }
+
+        // ux_events_instance_sequence serves both sides: a range of one instance's sequences.
+        List<StoredEvent> Side(string comparison, string order)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {SqliteSchema.SelectColumns} FROM events e WHERE e.instance_id = $instance AND e.sequence {comparison} $sequence ORDER BY e.sequence {order} LIMIT $count";
+            command.Parameters.AddWithValue("$instance", instance);
+            command.Parameters.AddWithValue("$sequence", sequence);
+            command.Parameters.AddWithValue("$count", count);
+            return ReadAll(command);
+        }
+
+        var before = Side("<", "DESC");
+        before.Reverse();
+        return Task.FromResult<EventContext?>(new EventContext(before, stored, Side(">", "ASC")));
+    }
+
+    public Task<UserPage> GetUsersAsync(UserQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var connection = OpenRead();
+        var page = SqliteUserQueries.ReadPage(connection, query);
+        var users = new List<UserSummary>(page.Count);
+        foreach (var row in page.Take(query.Limit))
+        {
+            users.Add(SqliteUserQueries.Complete(connection, row, query, SpillMilliseconds, id => ReadOne(connection, id)));
+        }
+
+        UserCursor? next = page.Count > query.Limit ? SqliteUserQueries.Cursor(page[query.Limit - 1], query.Sort) : null;
+        return Task.FromResult(new UserPage(users, next));
+    }
+
+    private static StoredEvent? ReadOne(SqliteConnection connection, long id)
+    {
         using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT user, first_seen, last_seen, last_app, last_machine, total, n0, n1, n2, n3, n4, n5
-            FROM users ORDER BY last_seen DESC, user LIMIT $limit
-            """;
-        command.Parameters.AddWithValue("$limit", limit);
-        var users = new List<UserSummary>();
+        command.CommandText = $"SELECT {SqliteSchema.SelectColumns} FROM events e WHERE e.id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        return ReadAll(command) is [var stored] ? stored : null;
+    }
+
+    private static List<StoredEvent> ReadAll(SqliteCommand command)
+    {
+        var events = new List<StoredEvent>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            users.Add(StoredRows.ReadUser(reader));
+            events.Add(StoredRows.ReadEvent(reader));
         }
 
-        return Task.FromResult<IReadOnlyList<UserSummary>>(users);
+        return events;
     }
 
     private static long RarestWordDocuments(SqliteConnection connection, EventQuery query)
@@ -107,7 +160,7 @@ internal sealed partial class SqliteEventStore
     private static long UserEvents(SqliteConnection connection, string user)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT total FROM users WHERE user = $user";
+        command.CommandText = "SELECT sum(total) FROM users WHERE user = $user COLLATE NOCASE";
         command.Parameters.AddWithValue("$user", user);
         return command.ExecuteScalar() is long total ? total : 0;
     }

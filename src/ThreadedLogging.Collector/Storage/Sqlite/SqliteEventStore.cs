@@ -33,9 +33,10 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention
     private Task? _writeLoop;
     private bool _disposed;
 
-    public SqliteEventStore(string dataDirectory, TimeProvider time, ILogger<SqliteEventStore> logger)
+    public SqliteEventStore(string dataDirectory, TimeProvider time, ILogger<SqliteEventStore> logger, EventCommitFeed? commits = null)
     {
         ArgumentNullException.ThrowIfNull(dataDirectory);
+        Commits = commits ?? new EventCommitFeed();
         DatabasePath = Path.Combine(dataDirectory, FileName);
         FullTextPath = Path.Combine(dataDirectory, SqliteFtsIndexer.FileName);
         Retention = new SqliteRetention(DatabasePath, FullTextPath);
@@ -58,6 +59,8 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention
     }
 
     public string DatabasePath { get; }
+
+    public EventCommitFeed Commits { get; }
 
     /// <summary>Gets how long a full-text write waits for a lock held by another connection, in seconds.</summary>
     internal int FullTextBusyTimeoutSeconds { get; init; } = 30;
@@ -101,11 +104,7 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention
             try
             {
                 connection.Open();
-                using (var command = connection.CreateCommand())
-                {
-                    command.CommandText = SqliteSchema.Create;
-                    command.ExecuteNonQuery();
-                }
+                CreateOrUpgradeSchema(connection);
 
                 using (var pragmas = connection.CreateCommand())
                 {
@@ -125,7 +124,7 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention
                 {
                     Retention.CatchUpFullText(); // a stop in the middle of a retention run
                     _fts = fts;
-                    var writer = new SqliteBatchWriter(connection, fts, committedSeq);
+                    var writer = new SqliteBatchWriter(connection, fts, committedSeq, Commits);
                     fts.Start();
                     _writeLoop = Task.Factory.StartNew(() => WriteLoop(writer), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
                     Volatile.Write(ref _writer, writer);
@@ -301,14 +300,14 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention
         if (fts.StoredSeq is not { } indexed)
         {
             fts.Clear();
-            command.CommandText = "SELECT id, message FROM events";
+            command.CommandText = "SELECT id, message, exception FROM events";
             long count = 0;
-            var chunk = new List<(long Id, string Message)>(10_000);
+            var chunk = new List<FtsText>(10_000);
             using (var reader = command.ExecuteReader())
             {
                 while (reader.Read())
                 {
-                    chunk.Add((reader.GetInt64(0), reader.GetString(1)));
+                    chunk.Add(new FtsText(reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
                     if (chunk.Count == chunk.Capacity)
                     {
                         fts.IndexNow(chunk, null);
@@ -340,18 +339,19 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention
         }
 
         using var message = connection.CreateCommand();
-        message.CommandText = "SELECT message FROM events WHERE id = $id";
+        message.CommandText = "SELECT message, exception FROM events WHERE id = $id";
         var id = message.Parameters.Add("$id", SqliteType.Integer);
         long repaired = 0;
         foreach (var (seq, ids) in groups)
         {
-            var texts = new List<(long Id, string Message)>(ids.Length);
+            var texts = new List<FtsText>(ids.Length);
             foreach (var eventId in ids)
             {
                 id.Value = eventId;
-                if (message.ExecuteScalar() is string text)
+                using var row = message.ExecuteReader();
+                if (row.Read())
                 {
-                    texts.Add((eventId, text));
+                    texts.Add(new FtsText(eventId, row.GetString(0), row.IsDBNull(1) ? null : row.GetString(1)));
                 }
             }
 
@@ -365,6 +365,33 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention
         }
 
         return Math.Max(lastQueued, indexed);
+    }
+
+    /// <summary>Creates the schema, or brings an older one to <see cref="SqliteSchema.Version"/> (version 2: latest errors of users).</summary>
+    private static void CreateOrUpgradeSchema(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*), count(*) FILTER (WHERE name = 'last_error_id') FROM pragma_table_info('users')";
+        bool addLatestErrors;
+        using (var reader = command.ExecuteReader())
+        {
+            reader.Read();
+            addLatestErrors = reader.GetInt64(0) > 0 && reader.GetInt64(1) == 0;
+        }
+
+        if (addLatestErrors)
+        {
+            command.CommandText = SqliteSchema.AddLatestErrorColumns;
+            command.ExecuteNonQuery();
+        }
+
+        command.CommandText = SqliteSchema.Create;
+        command.ExecuteNonQuery();
+        if (addLatestErrors)
+        {
+            command.CommandText = SqliteSchema.BackfillLatestErrors;
+            command.ExecuteNonQuery();
+        }
     }
 
     private SqliteConnection OpenRead()

@@ -7,10 +7,10 @@ using ThreadedLogging.Collector.Diagnostics;
 namespace ThreadedLogging.Collector.Storage.Sqlite;
 
 /// <summary>
-/// The full-text index (FTS5) of the messages, in a second SQLite file written by a thread of its own,
+/// The full-text index (FTS5) of the messages and exceptions, in a second SQLite file written by a thread of its own,
 /// so that indexing runs on the second core beside the events' writer instead of inside its
 /// transactions (FTS5 was ~40 % of the writer's time). The events' writer hands over each group commit's
-/// (id, message) pairs after its commit; the same transaction left a row in <c>fts_queue</c> (main file)
+/// (id, message, exception) after its commit; the same transaction left a row in <c>fts_queue</c> (main file)
 /// naming those ids, so that a crash between the two commits is repaired at the next start. The index
 /// lags the events by a group or two; queries with words wait for it (<see cref="WaitForAsync"/>).
 /// </summary>
@@ -20,9 +20,10 @@ internal sealed class SqliteFtsIndexer : IDisposable
 
     private const string Schema = """
         PRAGMA journal_mode = WAL;
-        -- Contentless: the messages stay in the events table; this file holds only the index. Entries can be
-        -- deleted by rowid alone (retention), which needs the column sizes kept.
-        CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5 (message, content = '', contentless_delete = 1);
+        -- Contentless: the texts stay in the events table; this file holds only the index. Entries can be
+        -- deleted by rowid alone (retention), which needs the column sizes kept. Indexed: the message and
+        -- the exception's string values (issue 10).
+        CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5 (message, exception, content = '', contentless_delete = 1);
         -- Document counts per term: lets a query pick its plan by how common a word is.
         CREATE VIRTUAL TABLE IF NOT EXISTS events_fts_vocab USING fts5vocab (events_fts, 'row');
         -- The last group commit (fts_queue.seq of the main file) whose messages are indexed.
@@ -31,8 +32,8 @@ internal sealed class SqliteFtsIndexer : IDisposable
         CREATE TABLE IF NOT EXISTS fts_purge (id INTEGER PRIMARY KEY CHECK (id = 0), purged_below INTEGER NOT NULL);
         """;
 
-    /// <summary>An index written before retention (no <c>contentless_delete</c>) is dropped and rebuilt from the events.</summary>
-    private const string DropIndexWithoutDelete = """
+    /// <summary>An index of an older shape (before retention: no <c>contentless_delete</c>; before issue 10: no exception column) is dropped and rebuilt from the events.</summary>
+    private const string DropOldIndex = """
         DROP TABLE IF EXISTS events_fts_vocab;
         DROP TABLE IF EXISTS events_fts;
         DROP TABLE IF EXISTS fts_state;
@@ -69,15 +70,17 @@ internal sealed class SqliteFtsIndexer : IDisposable
         using (var existing = _connection.CreateCommand())
         {
             existing.CommandText = "SELECT sql FROM sqlite_master WHERE name = 'events_fts'";
-            if (existing.ExecuteScalar() is string sql && !sql.Contains("contentless_delete", StringComparison.Ordinal))
+            // An index of an older shape (no deletes by rowid, no exception column) is dropped and rebuilt from the events.
+            if (existing.ExecuteScalar() is string sql
+                && (!sql.Contains("contentless_delete", StringComparison.Ordinal) || !sql.Contains("exception", StringComparison.Ordinal)))
             {
-                Execute(DropIndexWithoutDelete);
+                Execute(DropOldIndex);
             }
         }
 
         Execute(Schema);
         Execute("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 32768;");
-        _insert = new RawStatement(_connection, "INSERT INTO events_fts (rowid, message) VALUES (?1, ?2)");
+        _insert = new RawStatement(_connection, "INSERT INTO events_fts (rowid, message, exception) VALUES (?1, ?2, ?3)");
         _setState = SqliteCommands.Prepare(_connection, "INSERT OR REPLACE INTO fts_state (id, indexed_seq) VALUES (0, $seq)", "$seq");
         using var state = _connection.CreateCommand();
         state.CommandText = "SELECT indexed_seq FROM fts_state WHERE id = 0";
@@ -98,7 +101,7 @@ internal sealed class SqliteFtsIndexer : IDisposable
     public long IndexedSeq => Volatile.Read(ref _indexedSeq);
 
     /// <summary>Packs a group's ids for <c>fts_queue</c>.</summary>
-    public static byte[] PackIds(IReadOnlyList<(long Id, string Message)> texts)
+    public static byte[] PackIds(IReadOnlyList<FtsText> texts)
     {
         var ids = new byte[texts.Count * sizeof(long)];
         for (var i = 0; i < texts.Count; i++)
@@ -124,13 +127,13 @@ internal sealed class SqliteFtsIndexer : IDisposable
     /// Indexes now, on the caller's thread (start-up repair and rebuild, before <see cref="Start"/>), and
     /// records <paramref name="seq"/> as indexed in the same transaction (not when null: a rebuild's chunks).
     /// </summary>
-    public void IndexNow(IEnumerable<(long Id, string Message)> texts, long? seq)
+    public void IndexNow(IEnumerable<FtsText> texts, long? seq)
     {
         using var transaction = _connection.BeginTransaction();
         _setState.Transaction = transaction;
-        foreach (var (id, message) in texts)
+        foreach (var text in texts)
         {
-            Insert(id, message);
+            Insert(text);
         }
 
         if (seq is { } indexed)
@@ -152,7 +155,7 @@ internal sealed class SqliteFtsIndexer : IDisposable
     public void Start() => _loop = Task.Run(LoopAsync);
 
     /// <summary>Queues a committed group for indexing; blocks the events' writer when the indexer is far behind.</summary>
-    public void Enqueue(long seq, List<(long Id, string Message)> texts)
+    public void Enqueue(long seq, List<FtsText> texts)
     {
         try
         {
@@ -214,7 +217,7 @@ internal sealed class SqliteFtsIndexer : IDisposable
 
     private async Task LoopAsync()
     {
-        var texts = new List<(long Id, string Message)>();
+        var texts = new List<FtsText>();
         while (!_stop.IsCancellationRequested && await _work.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             // Everything queued goes in one transaction: the further behind, the larger the commits.
@@ -253,10 +256,11 @@ internal sealed class SqliteFtsIndexer : IDisposable
         }
     }
 
-    private void Insert(long id, string message)
+    private void Insert(FtsText text)
     {
-        _insert.Bind(1, id);
-        _insert.Bind(2, message);
+        _insert.Bind(1, text.Id);
+        _insert.Bind(2, text.Message);
+        _insert.Bind(3, ExceptionText.Of(text.ExceptionJson));
         _insert.Execute(0);
     }
 
@@ -267,5 +271,5 @@ internal sealed class SqliteFtsIndexer : IDisposable
         command.ExecuteNonQuery();
     }
 
-    private readonly record struct FtsWork(long Seq, List<(long Id, string Message)> Texts);
+    private readonly record struct FtsWork(long Seq, List<FtsText> Texts);
 }

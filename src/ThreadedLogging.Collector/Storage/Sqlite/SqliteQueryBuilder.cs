@@ -26,8 +26,11 @@ internal static class SqliteQueryBuilder
     public const long MatchesPerFilteredRow = 100;
 
     /// <summary>Gets a value indicating whether the plan depends on how common the query's words are.</summary>
-    public static bool NeedsWordDocuments(EventQuery query) =>
-        query.Words.Count > 0 && (query.User is not null || query.Machine is not null || query.PathPrefix is { Length: > 0 });
+    public static bool NeedsWordDocuments(EventQuery query) => query.Words.Count > 0 && IsSelective(query);
+
+    /// <summary>Gets a value indicating whether a filter with an index of its own narrows the query (FTS5 does not drive then).</summary>
+    private static bool IsSelective(EventQuery query) =>
+        query.User is not null || query.Machine is not null || query.PathPrefix is { Length: > 0 } || query.InstanceId is not null || query.Ids is not null;
 
     /// <param name="command">The command to fill.</param>
     /// <param name="query">The query.</param>
@@ -44,7 +47,7 @@ internal static class SqliteQueryBuilder
         }
 
         var text = query.Words.Count > 0;
-        var selective = query.User is not null || query.Machine is not null || query.PathPrefix is { Length: > 0 };
+        var selective = IsSelective(query);
         var ftsDrives = text && !selective;
         var id = ftsDrives ? "f.rowid" : "e.id";
 
@@ -55,7 +58,18 @@ internal static class SqliteQueryBuilder
 
         if (query.User is { } user)
         {
-            Add("e.user = $user", "$user", user);
+            // NOCASE: the index ix_events_user_nocase serves it (ASCII letters fold, as SQLite's NOCASE does).
+            Add("e.user = $user COLLATE NOCASE", "$user", user);
+        }
+
+        if (query.InstanceId is { } instance)
+        {
+            Add("e.instance_id = $instance", "$instance", instance);
+        }
+
+        if (query.Ids is { } ids)
+        {
+            Add("e.id IN (SELECT value FROM json_each($ids))", "$ids", "[" + string.Join(',', ids.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]");
         }
 
         if (query.Machine is { } machine)
@@ -72,6 +86,12 @@ internal static class SqliteQueryBuilder
         if (query.MinLevel is { } level)
         {
             Add("e.level >= $level", "$level", (int)level);
+        }
+
+        if (query.Levels.Count > 0)
+        {
+            // Enum values only (never text from the request), so they can be written into the SQL.
+            where.Add("e.level IN (" + string.Join(',', query.Levels.Select(l => ((int)l).ToString(System.Globalization.CultureInfo.InvariantCulture))) + ")");
         }
 
         if (query.From is { } from)
@@ -134,9 +154,14 @@ internal static class SqliteQueryBuilder
         command.CommandText = sql.ToString();
     }
 
-    /// <summary>Every word as an FTS5 string (quotes doubled): user input never reaches the FTS syntax.</summary>
+    /// <summary>
+    /// Every term as an FTS5 string (quotes doubled), a phrase of its tokens; a term ending in <c>*</c> as a
+    /// prefix phrase. User input never reaches the FTS syntax beyond that.
+    /// </summary>
     internal static string FtsMatch(IReadOnlyList<string> words) =>
-        string.Join(" AND ", words.Select(w => "\"" + w.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
+        string.Join(" AND ", words.Select(w => w.EndsWith('*')
+            ? "\"" + w.TrimEnd('*').Replace("\"", "\"\"", StringComparison.Ordinal) + "\"*"
+            : "\"" + w.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
 
     /// <summary>
     /// The terms FTS5's default tokenizer (unicode61) makes of the words: lower case, split at anything
@@ -145,7 +170,8 @@ internal static class SqliteQueryBuilder
     /// </summary>
     internal static IEnumerable<string> Terms(IReadOnlyList<string> words)
     {
-        foreach (var word in words)
+        // A prefix term's documents are not one term's: leave it out of the plan's estimate.
+        foreach (var word in words.Where(w => !w.EndsWith('*')))
         {
             var folded = new StringBuilder(word.Length);
             foreach (var c in word.ToLowerInvariant())

@@ -7,7 +7,7 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 3;
+    public const int Version = 4;
 
     public const string Create = """
         PRAGMA journal_mode = WAL;
@@ -30,7 +30,9 @@ internal static class SqliteSchema
             sequence    INTEGER,
             received    INTEGER NOT NULL
         );
-        CREATE INDEX IF NOT EXISTS ix_events_user ON events (user);
+        -- Version 4 (issue 10): the user filter is case-insensitive (ASCII), so its index is NOCASE.
+        DROP INDEX IF EXISTS ix_events_user;
+        CREATE INDEX IF NOT EXISTS ix_events_user_nocase ON events (user COLLATE NOCASE);
         CREATE INDEX IF NOT EXISTS ix_events_app ON events (app);
         CREATE INDEX IF NOT EXISTS ix_events_machine ON events (machine);
         CREATE INDEX IF NOT EXISTS ix_events_path ON events (path);
@@ -67,9 +69,13 @@ internal static class SqliteSchema
             last_machine TEXT,
             total        INTEGER NOT NULL,
             n0 INTEGER NOT NULL, n1 INTEGER NOT NULL, n2 INTEGER NOT NULL,
-            n3 INTEGER NOT NULL, n4 INTEGER NOT NULL, n5 INTEGER NOT NULL
+            n3 INTEGER NOT NULL, n4 INTEGER NOT NULL, n5 INTEGER NOT NULL,
+            last_error_id INTEGER,
+            last_error_ts INTEGER
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_users_last_seen ON users (last_seen);
+        CREATE INDEX IF NOT EXISTS ix_users_last_error ON users (coalesce(last_error_ts, -1));
+        CREATE INDEX IF NOT EXISTS ix_users_user_nocase ON users (user COLLATE NOCASE);
 
         -- Retention (SqliteRetention): every event id below purged_below has been removed; the full-text
         -- file catches up to this mark.
@@ -84,7 +90,7 @@ internal static class SqliteSchema
             milliseconds INTEGER NOT NULL
         );
 
-        PRAGMA user_version = 3;
+        PRAGMA user_version = 4;
         """;
 
     public const string InsertEvent = """
@@ -108,9 +114,11 @@ internal static class SqliteSchema
     public const string InsertBatch = "INSERT INTO batches (batch_key, accepted, received) VALUES ($key, $accepted, $received)";
 
     public const string UpsertUser = """
-        INSERT INTO users (user, first_seen, last_seen, last_app, last_machine, total, n0, n1, n2, n3, n4, n5)
-        VALUES ($user, $first, $last, $app, $machine, $total, $n0, $n1, $n2, $n3, $n4, $n5)
+        INSERT INTO users (user, first_seen, last_seen, last_app, last_machine, total, n0, n1, n2, n3, n4, n5, last_error_id, last_error_ts)
+        VALUES ($user, $first, $last, $app, $machine, $total, $n0, $n1, $n2, $n3, $n4, $n5, $error_id, $error_ts)
         ON CONFLICT (user) DO UPDATE SET
+            last_error_id = CASE WHEN excluded.last_error_ts >= coalesce(last_error_ts, -1) THEN excluded.last_error_id ELSE last_error_id END,
+            last_error_ts = CASE WHEN excluded.last_error_ts >= coalesce(last_error_ts, -1) THEN excluded.last_error_ts ELSE last_error_ts END,
             first_seen   = min(first_seen, excluded.first_seen),
             last_app     = CASE WHEN excluded.last_seen >= last_seen THEN excluded.last_app ELSE last_app END,
             last_machine = CASE WHEN excluded.last_seen >= last_seen THEN excluded.last_machine ELSE last_machine END,
@@ -122,6 +130,27 @@ internal static class SqliteSchema
 
     public const string SelectColumns =
         "e.id, e.ts, e.level, e.category, e.message, e.template, e.exception, e.properties, e.context, e.app, e.version, e.user, e.machine, e.path, e.instance_id, e.sequence";
+
+    /// <summary>
+    /// Version 3 → 4 (issue 10), run before <see cref="Create"/> when <c>users</c> lacks the latest-error columns.
+    /// The backfill (<see cref="BackfillLatestErrors"/>) runs after <see cref="Create"/> made the NOCASE index.
+    /// </summary>
+    public const string AddLatestErrorColumns = """
+        ALTER TABLE users ADD COLUMN last_error_id INTEGER;
+        ALTER TABLE users ADD COLUMN last_error_ts INTEGER;
+        """;
+
+    public const string BackfillLatestErrors = """
+        UPDATE users SET (last_error_id, last_error_ts) = (
+            SELECT e.id, e.ts FROM events e
+            WHERE e.user = users.user COLLATE NOCASE AND e.user = users.user AND e.level >= 4
+            ORDER BY e.ts DESC, e.id DESC LIMIT 1)
+        WHERE users.user <> '';
+        UPDATE users SET (last_error_id, last_error_ts) = (
+            SELECT e.id, e.ts FROM events e WHERE e.user IS NULL AND e.level >= 4
+            ORDER BY e.ts DESC, e.id DESC LIMIT 1)
+        WHERE users.user = '';
+        """;
 
     public const string LastCounter = "SELECT max(id) FROM events";
 

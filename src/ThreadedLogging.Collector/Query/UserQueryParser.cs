@@ -1,0 +1,74 @@
+using System.Globalization;
+using ThreadedLogging.Collector.Storage;
+
+namespace ThreadedLogging.Collector.Query;
+
+/// <summary>Reads the query string of <c>GET /api/users</c>; a bad parameter gives a reason for a 400.</summary>
+internal static class UserQueryParser
+{
+    public const int DefaultLimit = 50;
+
+    /// <summary>The window of the per-level counts when none is given: the last 24 hours.</summary>
+    public static readonly TimeSpan DefaultWindow = TimeSpan.FromHours(24);
+
+    private static readonly string[] Known = ["search", "sort", "from", "to", "limit", "after"];
+
+    public static bool TryParse(IQueryCollection query, int maxLimit, DateTimeOffset now, out UserQuery result, out string error)
+    {
+        result = null!;
+        error = string.Empty;
+        if (!QueryStringRules.TryCheckNames(query, Known, out error))
+        {
+            return false;
+        }
+
+        string? Get(string name) => QueryStringRules.Get(query, name);
+
+        var sort = UserSort.LastSeen;
+        if (Get("sort") is { } sortText && !Enum.TryParse(sortText, ignoreCase: true, out sort))
+        {
+            error = $"parameter 'sort' must be lastSeen, latestError or name (was '{sortText}')";
+            return false;
+        }
+
+        var limit = DefaultLimit;
+        if (!QueryStringRules.TryLimit(query, maxLimit, ref limit, out error))
+        {
+            return false;
+        }
+
+        UserCursor? after = null;
+        if (Get("after") is { } afterText)
+        {
+            if (!UserCursor.TryParse(afterText, out var cursor))
+            {
+                error = $"parameter 'after' is not a cursor from 'next' (was '{afterText}')";
+                return false;
+            }
+
+            after = cursor;
+        }
+
+        if (!QueryStringRules.TryTime(Get("from"), "from", out var from, ref error) || !QueryStringRules.TryTime(Get("to"), "to", out var to, ref error))
+        {
+            return false;
+        }
+
+        var windowTo = to ?? now;
+        var windowFrom = from ?? windowTo - DefaultWindow;
+        if (windowFrom > windowTo)
+        {
+            error = "parameter 'from' must not be after 'to'";
+            return false;
+        }
+
+        if (Get("search") is { Length: > 256 })
+        {
+            error = "parameter 'search' is longer than 256 characters";
+            return false;
+        }
+
+        result = new UserQuery { Search = Get("search"), Sort = sort, Limit = limit, After = after, WindowFrom = windowFrom, WindowTo = windowTo };
+        return true;
+    }
+}

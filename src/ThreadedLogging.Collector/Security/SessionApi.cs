@@ -1,0 +1,83 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using ThreadedLogging.Collector.Web;
+
+namespace ThreadedLogging.Collector.Security;
+
+/// <summary>
+/// Sign-in for the support page when <c>Collector:ReadApiKey</c> is set: the page posts the key once and
+/// gets a session cookie (HttpOnly, SameSite=Strict, Secure under https, with an expiry); the key is never
+/// in a URL or in the page's storage. Both POSTs are CSRF-safe: a browser's cross-origin request is refused
+/// by its Origin, and the cookie is never sent cross-site (SameSite=Strict).
+/// </summary>
+internal static class SessionApi
+{
+    public static IEndpointRouteBuilder MapSession(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/auth");
+        group.MapGet("/session", GetSession);
+        group.MapPost("/sign-in", SignInAsync).DisableAntiforgery();
+        group.MapPost("/sign-out", SignOut).DisableAntiforgery();
+        return routes;
+    }
+
+    private static Ok<SessionResponse> GetSession(HttpContext context, ApiKeyRing ring, SessionStore sessions)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(new SessionResponse(ring.ReadRequiresKey, !ring.ReadRequiresKey || sessions.IsValid(context.Request.Cookies[SessionStore.CookieName])));
+    }
+
+    private static async Task<Results<NoContent, JsonHttpResult<ErrorResponse>>> SignInAsync(HttpContext context, ApiKeyRing ring, SessionStore sessions)
+    {
+        if (SameOrigin.Refuses(context.Request) is { } refused)
+        {
+            return ErrorResults.Create(StatusCodes.Status403Forbidden, refused);
+        }
+
+        if (!context.Request.HasFormContentType)
+        {
+            return ErrorResults.Create(StatusCodes.Status415UnsupportedMediaType, "sign-in takes a form (application/x-www-form-urlencoded) with the field 'key'");
+        }
+
+        if (!ring.ReadRequiresKey)
+        {
+            return ErrorResults.Create(StatusCodes.Status400BadRequest, "reading needs no key here (Collector:ReadApiKey is not set)");
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        if (!ring.IsReadKey(form["key"].ToString()))
+        {
+            return ErrorResults.Create(StatusCodes.Status401Unauthorized, "wrong key");
+        }
+
+        var (token, expires) = sessions.Create();
+        context.Response.Cookies.Append(SessionStore.CookieName, token, new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Strict,
+            Secure = context.Request.IsHttps,
+            Path = "/",
+            Expires = expires,
+            IsEssential = true,
+        });
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.NoContent();
+    }
+
+    private static Results<NoContent, JsonHttpResult<ErrorResponse>> SignOut(HttpContext context, SessionStore sessions)
+    {
+        if (SameOrigin.Refuses(context.Request) is { } refused)
+        {
+            return ErrorResults.Create(StatusCodes.Status403Forbidden, refused);
+        }
+
+        sessions.Remove(context.Request.Cookies[SessionStore.CookieName]);
+        context.Response.Cookies.Delete(SessionStore.CookieName, new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Strict,
+            Secure = context.Request.IsHttps,
+            Path = "/",
+        });
+        return TypedResults.NoContent();
+    }
+}

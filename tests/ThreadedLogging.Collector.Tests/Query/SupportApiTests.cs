@@ -1,0 +1,174 @@
+using System.Net;
+using System.Net.ServerSentEvents;
+using System.Text.Json;
+using ThreadedLogging.Collector.Tests.Support;
+
+namespace ThreadedLogging.Collector.Tests.Query;
+
+/// <summary>What the support console reads (issue 10): one event, its context, the users list, the live stream.</summary>
+public sealed class SupportApiTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
+    private CollectorFixture _collector = null!;
+
+    public async Task InitializeAsync() => _collector = await CollectorFixture.StartAsync("--Collector:MaxLiveStreams=2");
+
+    public async Task DisposeAsync() => await _collector.DisposeAsync();
+
+    [Fact]
+    public async Task Event_ByIdAndContext_SameObjectAndNeighboursInSequenceOrder()
+    {
+        await PostAsync("ctx", [.. Enumerable.Range(1, 7).Select(i => Event(i, i == 5 ? "Error" : "Information", $"step {i}"))]);
+        var listed = (await _collector.EventsAsync("user=ctx&levels=Error")).Single();
+        var id = listed.GetProperty("id").GetInt64();
+
+        var one = await _collector.GetJsonAsync($"api/events/{id}");
+        var context = await _collector.GetJsonAsync($"api/events/{id}/context?count=2");
+        using var missing = await _collector.Client.GetAsync(new Uri($"api/events/{id + 999}", UriKind.Relative));
+        using var badCount = await _collector.Client.GetAsync(new Uri($"api/events/{id}/context?count=0", UriKind.Relative));
+
+        Assert.Equal(listed.GetRawText(), one.GetRawText());
+        Assert.Equal(["step 3", "step 4"], context.GetProperty("before").EnumerateArray().Select(e => e.GetProperty("message").GetString()));
+        Assert.Equal("step 5", context.GetProperty("event").GetProperty("message").GetString());
+        Assert.Equal(["step 6", "step 7"], context.GetProperty("after").EnumerateArray().Select(e => e.GetProperty("message").GetString()));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badCount.StatusCode);
+    }
+
+    [Fact]
+    public async Task Users_SortSearchWindowAndPaging_AsDocumented()
+    {
+        await PostAsync("Zoe", [Event(1, "Error", "zoe failed", minutes: 0), Event(2, "Information", "zoe ok", minutes: 50)]);
+        await PostAsync("yann", [Event(1, "Critical", "yann crashed", minutes: 10)]);
+        await PostAsync("xavier", [Event(1, "Information", "fine", minutes: 55)]);
+        var window = "from=2026-11-24T07:00:00Z&to=2026-11-24T09:00:00Z";
+
+        var byError = await _collector.GetJsonAsync($"api/users?sort=latestError&{window}");
+        var searched = await _collector.GetJsonAsync($"api/users?search=OE&{window}");
+        var first = await _collector.GetJsonAsync($"api/users?limit=2&{window}");
+        var second = await _collector.GetJsonAsync($"api/users?limit=2&{window}&after={first.GetProperty("next").GetString()}");
+
+        Assert.Equal(["yann", "Zoe", "xavier"], Names(byError));
+        var zoe = byError.GetProperty("users")[1];
+        Assert.Equal("zoe failed", zoe.GetProperty("latestError").GetProperty("message").GetString());
+        Assert.Equal(1, zoe.GetProperty("windowLevels").GetProperty("Error").GetInt64());
+        Assert.Equal(["PC-1"], zoe.GetProperty("machines").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(["Payroll 2.3.1"], zoe.GetProperty("versions").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(JsonValueKind.Null, byError.GetProperty("users")[2].GetProperty("latestError").ValueKind);
+        Assert.Equal(["Zoe"], Names(searched));
+        Assert.Equal(["xavier", "Zoe"], Names(first));
+        Assert.Equal(["yann"], Names(second));
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("next").ValueKind);
+    }
+
+    [Theory]
+    [InlineData("sort=loudest", "'sort'")]
+    [InlineData("after=%25%25", "'after'")]
+    [InlineData("from=2026-11-25T00:00:00Z&to=2026-11-24T00:00:00Z", "'from'")]
+    [InlineData("who=me", "unknown parameter 'who'")]
+    public async Task Users_BadParameter_400WithReason(string query, string reason)
+    {
+        using var response = await _collector.Client.GetAsync(new Uri("api/users?" + query, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(reason, Http.Error(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stream_EventAfterOpen_DeliveredFilteredAndResumedAfterDrop()
+    {
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60)); // a bound on a hang, not a timing assertion
+        string lastId;
+        using (var stream = await OpenStreamAsync("user=live&levels=Error", null, bound.Token))
+        {
+            await PostAsync("other", [Event(1, "Error", "not this user")]);
+            await PostAsync("live", [Event(1, "Information", "not this level"), Event(2, "Error", "first live error")]);
+
+            var item = await stream.NextAsync(bound.Token);
+            Assert.Equal("message", item.EventType);
+            var e = JsonDocument.Parse(item.Data).RootElement;
+            Assert.Equal("first live error", e.GetProperty("message").GetString());
+            var listed = (await _collector.EventsAsync("user=live&levels=Error")).Single();
+            Assert.Equal(listed.GetRawText(), e.GetRawText());
+            lastId = item.EventId!;
+        }
+
+        await PostAsync("live", [Event(3, "Error", "sent while away")]);
+        using var resumed = await OpenStreamAsync("user=live&levels=Error", lastId, bound.Token);
+        var missed = await resumed.NextAsync(bound.Token);
+
+        Assert.Equal("sent while away", JsonDocument.Parse(missed.Data).RootElement.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Stream_MoreThanMaxStreams_429WithReason()
+    {
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var one = await OpenStreamAsync(string.Empty, null, bound.Token);
+        using var two = await OpenStreamAsync(string.Empty, null, bound.Token);
+
+        using var third = await _collector.Client.GetAsync(new Uri("api/events/stream", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, bound.Token);
+        using var bad = await _collector.Client.GetAsync(new Uri("api/events/stream?q=%22open", UriKind.Relative), bound.Token);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.Contains("MaxLiveStreams", Http.Error(await third.Content.ReadAsStringAsync(bound.Token)), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    private static List<string?> Names(JsonElement page) => [.. page.GetProperty("users").EnumerateArray().Select(u => u.GetProperty("user").GetString())];
+
+    private static object Event(int sequence, string level, string message, int minutes = 0) => new
+    {
+        timestamp = Start.AddMinutes(minutes).AddMilliseconds(sequence).ToString("O"),
+        level,
+        message,
+        sequence,
+    };
+
+    private async Task PostAsync(string user, object[] events)
+    {
+        var body = JsonSerializer.Serialize(new { app = "Payroll", version = "2.3.1", machine = "PC-1", instanceId = "inst-" + user + Guid.NewGuid().ToString("N"), user, events });
+        var (status, text) = await Http.SendAsync(_collector.Client, HttpMethod.Post, "log/" + user, Http.Utf8(body), "application/json");
+        Assert.True(status == HttpStatusCode.OK, text);
+    }
+
+    private async Task<SseStream> OpenStreamAsync(string query, string? lastEventId, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri("api/events/stream?" + query, UriKind.Relative));
+        if (lastEventId is not null)
+        {
+            request.Headers.Add("Last-Event-ID", lastEventId);
+        }
+
+        var response = await _collector.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
+        var items = SseParser.Create(await response.Content.ReadAsStreamAsync(cancellationToken)).EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var stream = new SseStream(response, items);
+        // The stream listens once "ready" is read: whatever is posted after it is delivered.
+        Assert.Equal("ready", (await stream.NextAsync(cancellationToken, skipPings: false)).EventType);
+        return stream;
+    }
+
+    private sealed class SseStream(HttpResponseMessage response, IAsyncEnumerator<SseItem<string>> items) : IDisposable
+    {
+        public async Task<SseItem<string>> NextAsync(CancellationToken cancellationToken, bool skipPings = true)
+        {
+            while (await items.MoveNextAsync())
+            {
+                if (!skipPings || items.Current.EventType != "ping")
+                {
+                    return items.Current;
+                }
+            }
+
+            throw new InvalidOperationException("the stream ended");
+        }
+
+        public void Dispose()
+        {
+            _ = items.DisposeAsync().AsTask();
+            response.Dispose();
+        }
+    }
+}

@@ -1,0 +1,187 @@
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Collector.Storage;
+
+namespace ThreadedLogging.Collector.Tests.Storage;
+
+/// <summary>
+/// The support console's store contract (issue 10): one event, its context by sequence, the users list,
+/// case-insensitive user, level sets, ids, full text over exceptions, and the commit feed.
+/// </summary>
+public abstract partial class EventStoreContractTests
+{
+    private const string PythonTraceback = "Traceback (most recent call last):\n  File \"pay.py\", line 12, in run\n    total = rates[code]\nKeyError: 'EUR'\n";
+
+    private static NewEvent With(NewEvent e, string? user = null, string? machine = null, string? version = null, string? exception = null) => new()
+    {
+        Timestamp = e.Timestamp,
+        Level = e.Level,
+        Category = e.Category,
+        Message = e.Message,
+        App = e.App,
+        User = user ?? e.User,
+        Machine = machine ?? e.Machine,
+        Version = version ?? e.Version,
+        ExceptionJson = exception ?? e.ExceptionJson,
+        Path = e.Path,
+        InstanceId = e.InstanceId,
+        Sequence = e.Sequence,
+    };
+
+    [Fact]
+    public async Task GetEvent_KnownAndUnknownId_EventOrNull()
+    {
+        await Store.AppendAsync(new EventBatch(null, [Event(1, message: "only one")]), CancellationToken.None);
+        var id = (await QueryAsync(new EventQuery())).Single().Id;
+
+        Assert.Equal("only one", (await Store.GetEventAsync(id, CancellationToken.None))!.Message);
+        Assert.Null(await Store.GetEventAsync(id + 12345, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GetContext_EventOfInstance_NeighboursBySequenceOldestFirst()
+    {
+        // Sequence order differs from timestamp order (a clock step back): context follows the sequence.
+        var events = Enumerable.Range(1, 9).Select(i => Event(i, at: T0.AddSeconds(i % 3), instance: "ctx")).ToList();
+        events.Add(Event(5, instance: "other"));
+        await Store.AppendAsync(new EventBatch(null, events), CancellationToken.None);
+        var target = (await QueryAsync(new EventQuery { InstanceId = "ctx" })).Single(e => e.Sequence == 5);
+
+        var context = (await Store.GetContextAsync(target.Id, 3, CancellationToken.None))!;
+
+        Assert.Equal([2L, 3L, 4L], context.Before.Select(e => e.Sequence!.Value));
+        Assert.Equal(5L, context.Event.Sequence);
+        Assert.Equal([6L, 7L, 8L], context.After.Select(e => e.Sequence!.Value));
+        Assert.All(context.Before.Concat(context.After), e => Assert.Equal("ctx", e.InstanceId));
+        Assert.Null(await Store.GetContextAsync(target.Id + 12345, 3, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Query_UserAnyCase_MatchesUser()
+    {
+        await Store.AppendAsync(new EventBatch(null, [With(Event(1), user: "Alice.Smith"), With(Event(2), user: "bob")]), CancellationToken.None);
+
+        var events = await QueryAsync(new EventQuery { User = "alice.SMITH" });
+
+        Assert.Equal("Alice.Smith", Assert.Single(events).User);
+    }
+
+    [Fact]
+    public async Task Query_LevelSetAndIds_OnlyThose()
+    {
+        var levels = new[] { LogLevel.Debug, LogLevel.Information, LogLevel.Warning, LogLevel.Error, LogLevel.Critical };
+        await Store.AppendAsync(new EventBatch(null, [.. levels.Select((l, i) => Event(i, level: l))]), CancellationToken.None);
+        var all = await QueryAsync(new EventQuery());
+
+        var toggled = await QueryAsync(new EventQuery { Levels = [LogLevel.Debug, LogLevel.Error] });
+        var byIds = await QueryAsync(new EventQuery { Ids = [all[0].Id, all[2].Id], Levels = [LogLevel.Critical, LogLevel.Information] });
+
+        Assert.Equal([LogLevel.Error, LogLevel.Debug], toggled.Select(e => e.Level));
+        Assert.Equal([LogLevel.Critical], byIds.Select(e => e.Level));
+    }
+
+    [Theory]
+    [InlineData("KeyError")]
+    [InlineData("keyerror|eur")]
+    [InlineData("pay.py")]
+    [InlineData("total = rates")]
+    [InlineData("rate*")]
+    [InlineData("InvalidOperationException")]
+    [InlineData("System.InvalidOperationException")]
+    [InlineData("ledger|closed")]
+    [InlineData("Ledger.Post")]
+    public async Task Query_FullText_FindsExceptionTypeMessageAndStack(string word)
+    {
+        var dotnet = """{"type":"System.InvalidOperationException","message":"Ledger closed","stackTrace":"   at Payroll.Ledger.Post(Entry e) in Ledger.cs:line 42","inner":[]}""";
+        var python = $$"""{"type":"KeyError","message":"'EUR'","text":{{System.Text.Json.JsonSerializer.Serialize(PythonTraceback)}},"excInfo":null}""";
+        await Store.AppendAsync(new EventBatch(null, [
+            With(Event(1, message: "payment failed"), exception: word.Contains("Ledger", StringComparison.OrdinalIgnoreCase) || word.Contains("Invalid", StringComparison.Ordinal) ? dotnet : python),
+            Event(2, message: "nothing here")]), CancellationToken.None);
+
+        var found = await QueryAsync(new EventQuery { Words = word.Split('|') });
+        var forUser = await QueryAsync(new EventQuery { Words = word.Split('|'), User = "U1" });
+
+        Assert.Equal("payment failed", Assert.Single(found).Message);
+        Assert.Single(forUser);
+    }
+
+    [Fact]
+    public async Task Query_FullText_PropertyNamesOfExceptionNotIndexed()
+    {
+        await Store.AppendAsync(new EventBatch(null, [With(Event(1), exception: """{"type":"Boom","message":"m \u0022quoted\u0022","stackTrace":null}""")]), CancellationToken.None);
+
+        Assert.Empty(await QueryAsync(new EventQuery { Words = ["stackTrace"] }));
+        Assert.Single(await QueryAsync(new EventQuery { Words = ["boom"] }));
+        Assert.Single(await QueryAsync(new EventQuery { Words = ["quoted"] }));
+    }
+
+    [Fact]
+    public async Task Users_LatestErrorWindowAndSearch_AsDocumented()
+    {
+        await Store.AppendAsync(new EventBatch(null, [
+            With(Event(1, at: T0.AddHours(-30), level: LogLevel.Error, message: "old failure"), user: "Carol", machine: "PC-1", version: "1.0"),
+            With(Event(3, at: T0.AddHours(-1), level: LogLevel.Critical, message: "disk full"), user: "Carol", machine: "PC-2", version: "1.1"),
+            With(Event(5, at: T0, level: LogLevel.Warning), user: "Carol", machine: "PC-2", version: "1.1"),
+            With(Event(2, at: T0.AddMinutes(-5), level: LogLevel.Error, message: "late"), user: "dave"),
+            With(Event(4, at: T0.AddMinutes(1)), user: "erin"),
+        ]), CancellationToken.None);
+        var window = new UserQuery { WindowFrom = T0.AddHours(-24), WindowTo = T0.AddHours(1) };
+
+        var byLastSeen = (await Store.GetUsersAsync(window, CancellationToken.None)).Users;
+        var byError = (await Store.GetUsersAsync(window with { Sort = UserSort.LatestError }, CancellationToken.None)).Users;
+        var searched = (await Store.GetUsersAsync(window with { Search = "ARO" }, CancellationToken.None)).Users;
+
+        Assert.Equal(["erin", "Carol", "dave"], byLastSeen.Select(u => u.User));
+        Assert.Equal(["dave", "Carol", "erin"], byError.Select(u => u.User));
+        var carol = Assert.Single(searched);
+        Assert.Equal("disk full", carol.LatestError!.Message);
+        Assert.Equal(3, carol.Total);
+        Assert.Equal(1, carol.CountsByLevel[(int)LogLevel.Error]);
+        Assert.Equal(0, carol.WindowCountsByLevel[(int)LogLevel.Error]);
+        Assert.Equal(1, carol.WindowCountsByLevel[(int)LogLevel.Critical]);
+        Assert.Equal(["PC-2"], carol.Machines);
+        Assert.Equal(["App 1.1"], carol.Versions);
+        Assert.Null(byError[2].LatestError);
+    }
+
+    [Fact]
+    public async Task Users_Paging_VisitsEachUserOnceInOrder()
+    {
+        await Store.AppendAsync(new EventBatch(null, [.. Enumerable.Range(0, 23).Select(i => With(Event(i, at: T0.AddSeconds(i % 5), level: i % 4 == 0 ? LogLevel.Error : LogLevel.Information), user: $"user{i:00}"))]), CancellationToken.None);
+
+        foreach (var sort in Enum.GetValues<UserSort>())
+        {
+            var seen = new List<string>();
+            var query = new UserQuery { WindowFrom = T0, WindowTo = T0.AddDays(1), Limit = 4, Sort = sort };
+            while (true)
+            {
+                var page = await Store.GetUsersAsync(query, CancellationToken.None);
+                seen.AddRange(page.Users.Select(u => u.User!));
+                if (page.Next is null)
+                {
+                    break;
+                }
+
+                query = query with { After = page.Next };
+            }
+
+            var all = (await Store.GetUsersAsync(query with { After = null, Limit = 100 }, CancellationToken.None)).Users.Select(u => u.User!).ToList();
+            Assert.Equal(all, seen);
+            Assert.Equal(23, seen.Distinct().Count());
+        }
+    }
+
+    [Fact]
+    public async Task Commits_AfterAppend_PublishesStoredIdsInCommitOrder()
+    {
+        var before = Store.Commits.Last;
+        await Store.AppendAsync(new EventBatch(null, [Event(1, instance: "f"), Event(2, instance: "f")]), CancellationToken.None);
+        await Store.AppendAsync(new EventBatch(null, [Event(2, instance: "f"), Event(3, instance: "f")]), CancellationToken.None);
+
+        var commits = new List<(long Commit, long[] Ids)>();
+        Store.Commits.Read(before, 10, commits);
+        var stored = await QueryAsync(new EventQuery { InstanceId = "f" });
+
+        Assert.Equal(2, commits.Count);
+        Assert.Equal(stored.OrderBy(e => e.Sequence).Select(e => e.Id), commits.SelectMany(c => c.Ids));
+    }
+}
