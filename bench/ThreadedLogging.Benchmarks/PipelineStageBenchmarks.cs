@@ -72,13 +72,13 @@ public class PipelineStageBenchmarks
     [Benchmark(OperationsPerInvoke = BenchConfig.CallsPerInvoke, Description = "+ level check")]
     public void LevelCheck() => Calls();
 
-    [Benchmark(OperationsPerInvoke = BenchConfig.CallsPerInvoke, Description = "+ EventCapture.Capture")]
+    [Benchmark(OperationsPerInvoke = BenchConfig.CallsPerInvoke, Description = "+ encode into a record (RecordWriter)")]
     public void Capture() => Calls();
 
     [Benchmark(OperationsPerInvoke = BenchConfig.CallsPerInvoke, Description = "+ clock, scopes")]
     public void CaptureClockScopes() => Calls();
 
-    [Benchmark(OperationsPerInvoke = BenchConfig.CallsPerInvoke, Description = "+ EventQueue.Enqueue")]
+    [Benchmark(OperationsPerInvoke = BenchConfig.CallsPerInvoke, Description = "+ add the record (EventQueue.Log)")]
     public void CaptureEnqueue() => Calls();
 
     [Benchmark(OperationsPerInvoke = BenchConfig.CallsPerInvoke, Description = "ThreadedLogger (handler.CreateLogger)")]
@@ -87,7 +87,7 @@ public class PipelineStageBenchmarks
     [Benchmark(OperationsPerInvoke = BenchConfig.CallsPerInvoke, Description = "ThreadedLogger via LoggerFactory")]
     public void ThreadedLoggerViaFactory() => Calls();
 
-    [Benchmark(OperationsPerInvoke = BenchConfig.CallsPerInvoke, Description = "Enqueue alone (a captured event)")]
+    [Benchmark(OperationsPerInvoke = BenchConfig.CallsPerInvoke, Description = "Enqueue alone (a captured event, as an object record)")]
     public void EnqueueOnly()
     {
         var handler = _handler!;

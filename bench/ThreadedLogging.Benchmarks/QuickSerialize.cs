@@ -56,6 +56,60 @@ internal static class QuickSerialize
             gzip.Write(buffer.WrittenSpan);
         });
         Console.WriteLine($"  {buffer.WrittenCount / events.Count} B JSON, {compressed.Length / events.Count} B gzip per event");
+
+        // Issue 14: the default encoding, chosen by measurement (bench/README.md, "Wire compression").
+        foreach (var (name, level) in new[] { ("gzip Optimal", CompressionLevel.Optimal), ("gzip SmallestSize", CompressionLevel.SmallestSize) })
+        {
+            Measure(name, events.Count, () =>
+            {
+                compressed.SetLength(0);
+                using var gzip = new GZipStream(compressed, level, leaveOpen: true);
+                gzip.Write(buffer.WrittenSpan);
+            });
+            Console.WriteLine($"  {compressed.Length / (double)events.Count:F1} B per event");
+        }
+
+        var brotliOut = new byte[BrotliEncoder.GetMaxCompressedLength(buffer.WrittenCount)];
+        foreach (var quality in new[] { 0, 1, 4 })
+        {
+            var written = 0;
+            Measure($"Brotli quality {quality}", events.Count, () =>
+            {
+                using var encoder = new BrotliEncoder(quality, 22);
+                encoder.Compress(buffer.WrittenSpan, brotliOut, out _, out written, isFinalBlock: true);
+            });
+            Console.WriteLine($"  {written / (double)events.Count:F1} B per event");
+        }
+
+        // The queue's side: encode a call into a record, and read a record back into a reused event.
+        var queue = new RecordQueue(64L * 1024 * 1024, int.MaxValue);
+        var caller = CallerThread.Current;
+        var reused = new LogEvent { IsPooled = true };
+        var now = DateTimeOffset.UtcNow;
+        Measure("record encode (caller)", events.Count, () =>
+        {
+            for (var i = 0; i < events.Count; i++)
+            {
+                var state = new PaidState("alice", 1200m + i);
+                caller.Writer.TryEncode(caller, "Payroll", LogLevel.Information, default, in state, null, static (s, _) => s.ToString(), null, now, 1 << 20);
+            }
+        });
+        Measure("record encode + commit (caller) + read back into a reused event (worker)", events.Count, () =>
+        {
+            for (var i = 0; i < events.Count; i++)
+            {
+                var state = new PaidState("alice", 1200m + i);
+                queue.TryEncode(caller, "Payroll", LogLevel.Information, default, in state, null, static (s, _) => s.ToString(), null, now);
+                queue.TryCommit(caller);
+            }
+
+            while (queue.TryPeekBytes(out _))
+            {
+                queue.Dequeue(reused);
+            }
+
+            queue.Release();
+        });
         return 0;
     }
 
@@ -72,6 +126,31 @@ internal static class QuickSerialize
 
         Array.Sort(times);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: median {times[times.Length / 2]:F0} ns/event, min {times[0]:F0}"));
+    }
+
+    /// <summary>A state like MEL's <c>FormattedLogValues</c> for "Paid {Employee} {Amount}" (a struct list of properties).</summary>
+    private readonly struct PaidState(string employee, decimal amount) : IReadOnlyList<KeyValuePair<string, object?>>
+    {
+        public int Count => 3;
+
+        public KeyValuePair<string, object?> this[int index] => index switch
+        {
+            0 => new("Employee", employee),
+            1 => new("Amount", amount),
+            _ => new("{OriginalFormat}", "Paid {Employee} {Amount}"),
+        };
+
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                yield return this[i];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public override string ToString() => $"Paid {employee} {amount}";
     }
 
     private sealed class CaptureLogger(List<LogEvent> events) : ILogger

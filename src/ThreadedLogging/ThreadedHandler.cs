@@ -52,10 +52,6 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
         _queue = new EventQueue(options, timer, new QueueDrops(Time, _selfLog));
         PoolsEvents = sink is ICopiesEvents && options.BufferDirectory is null;
         _worker = new BatchWorker(_queue, sink, options, Identity, _ledger, _failures, _selfLog, timer, PoolsEvents);
-        if (PoolsEvents)
-        {
-            LogEventPool.AddCapacity(_queue.Capacity);
-        }
 
         _worker.Start();
     }
@@ -111,7 +107,7 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
     /// <summary>Gets the queue: all a log call touches after the level check and the capture.</summary>
     internal EventQueue Queue => _queue;
 
-    /// <summary>Whether log calls take their events from <see cref="LogEventPool"/> and the worker gives them back.</summary>
+    /// <summary>Whether the worker reads records into events it reuses once the sink is done with them (a sink that copies, no spool).</summary>
     internal bool PoolsEvents { get; }
 
     internal IExternalScopeProvider ScopeProvider => _scopes.Provider;
@@ -192,10 +188,6 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
         }
 
         _queue.Close();
-        if (PoolsEvents)
-        {
-            LogEventPool.RemoveCapacity(_queue.Capacity);
-        }
 
         var stopped = await _worker.StopAsync().ConfigureAwait(false);
         if (!stopped)
@@ -207,6 +199,7 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
         }
 
         var lost = _ledger.CountLost(_queue.Clear(stopped), stopped);
+        _queue.Dispose();
         if (lost > 0)
         {
             ThreadedLoggingEventSource.Log.EventsLostAtShutdown(lost);

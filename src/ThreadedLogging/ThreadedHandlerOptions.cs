@@ -18,17 +18,23 @@ public class ThreadedHandlerOptions
     public int MaxBatchBytes { get; set; } = 1024 * 1024;
 
     /// <summary>Gets or sets how many events the in-memory queue holds before new events are dropped.</summary>
-    /// <value>The default value is 10000.</value>
+    /// <value>The default value is 10000000: the queue is bounded by <see cref="MaxQueueBytes"/>.</value>
     /// <remarks>
-    /// The queue is a ring allocated with the handler: 8 bytes per event of capacity, rounded up to a
-    /// power of two (128 KiB for the default). Handlers whose sink copies events (HTTP, SQS) also keep up
-    /// to this many events (at most 65536) for reuse, so that a log call allocates nothing that outlives it.
+    /// Checked before an event is added, so callers on several threads at once may pass it by one each. Use it to
+    /// bound the count as well as the bytes.
     /// </remarks>
-    public int QueueCapacity { get; set; } = 10_000;
+    public int QueueCapacity { get; set; } = 10_000_000;
 
-    /// <summary>Gets or sets how many (estimated) bytes the in-memory queue holds before new events are dropped.</summary>
-    /// <value>The default value is 32 MiB.</value>
-    public long MaxQueueBytes { get; set; } = 32L * 1024 * 1024;
+    /// <summary>Gets or sets how many bytes of queued events the in-memory queue holds before new events are dropped.</summary>
+    /// <value>The default value is 128 MiB.</value>
+    /// <remarks>
+    /// The queue keeps events as compact binary records outside the garbage-collected heap (about 64 bytes for a
+    /// call with two short properties, so about two million such events), allocated in segments as it fills and
+    /// kept for the next burst. A call that a record cannot hold (one with an exception, or a property value of
+    /// a type other than string, number, bool, date, time span or guid) is kept as an object and charged with its
+    /// estimated size.
+    /// </remarks>
+    public long MaxQueueBytes { get; set; } = 128L * 1024 * 1024;
 
     /// <summary>Gets or sets what a log call does when the queue is full.</summary>
     /// <value>The default value is <see cref="QueueFullMode.DropNewest"/>: the call never blocks.</value>

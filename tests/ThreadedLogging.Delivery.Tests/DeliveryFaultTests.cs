@@ -73,6 +73,49 @@ public sealed class DeliveryFaultTests
     }
 
     [Fact]
+    public async Task CollectorKilledAndDownFiveSeconds_ClientAtDefaultOptionsLogging5000PerSecond_EveryEventStoredOnce()
+    {
+        // Issue 14: an ordinary restart of the server costs nothing, with the options an app starts with.
+        await using var collector = new CollectorProcess();
+        await collector.StartAsync();
+        await using var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
+        {
+            Host = collector.Host,
+            Url = "/log/{user}",
+            Format = HttpLogFormat.JsonBatch,
+            User = "outage",
+            App = "DeliveryTests",
+        });
+        var logger = handler.CreateLogger("Delivery");
+        var next = 0;
+        await LogSteadilyAsync(logger, () => next++, TimeSpan.FromSeconds(1));
+        await collector.KillAsync(); // kill -9
+        await LogSteadilyAsync(logger, () => next++, TimeSpan.FromSeconds(5)); // while nothing listens
+        await collector.StartAsync(); // same port, same data directory
+        await LogSteadilyAsync(logger, () => next++, TimeSpan.FromSeconds(1));
+
+        Assert.True(handler.Flush(TimeSpan.FromMinutes(3)));
+        Assert.Equal(0, handler.Statistics.Dropped);
+        Assert.Equal(Range(0, next), await collector.EventNumbersAsync("outage"));
+    }
+
+    /// <summary>Logs about 5,000 events a second for <paramref name="duration"/> (a workload, not a synchronisation).</summary>
+    private static async Task LogSteadilyAsync(ILogger logger, Func<int> next, TimeSpan duration)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var logged = 0L;
+        while (clock.Elapsed < duration)
+        {
+            for (var due = (long)(clock.Elapsed.TotalSeconds * 5000); logged < due; logged++)
+            {
+                logger.LogInformation("event {N}", next());
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
+    [Fact]
     public async Task ResponsesLostAfterCommit_ResentBatchesAreStoredOnce()
     {
         await using var collector = new CollectorProcess();

@@ -8,13 +8,13 @@ public enum Stage
     /// <summary>Only the handler's level check.</summary>
     LevelCheck,
 
-    /// <summary><c>EventCapture.Capture</c> with a fixed timestamp and no scope provider.</summary>
+    /// <summary><c>RecordWriter.TryEncode</c> (the call into a record) with a fixed timestamp and no scope provider.</summary>
     Capture,
 
-    /// <summary>Capture with the handler's clock and scope provider (as the logger does), not enqueued.</summary>
+    /// <summary>Encoding with the handler's clock and scope provider (as the logger does), not enqueued.</summary>
     CaptureClockScopes,
 
-    /// <summary>Everything the logger does: capture, clock, scopes, <c>EventQueue.Enqueue</c>.</summary>
+    /// <summary>Everything the logger does: clock, scopes, encoding, adding the record (<c>EventQueue.Log</c>).</summary>
     CaptureEnqueue,
 }
 
@@ -25,8 +25,6 @@ public enum Stage
 internal sealed class StageProbeLogger(ThreadedHandler handler, Stage stage) : ILogger
 {
     private static readonly DateTimeOffset Fixed = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-    public LogEvent? Last { get; private set; }
 
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
@@ -43,18 +41,15 @@ internal sealed class StageProbeLogger(ThreadedHandler handler, Stage stage) : I
         switch (stage)
         {
             case Stage.Capture:
-                // Into one reused event, as a pooled handler's calls do.
-                Last = EventCapture.Capture(Last ?? new LogEvent(), CallerThread.Current, "Payroll", logLevel, eventId, state, exception, formatter, null, Fixed);
+                var caller = CallerThread.Current;
+                caller.Writer.TryEncode(caller, "Payroll", logLevel, eventId, in state, exception, formatter, null, Fixed, int.MaxValue);
                 break;
             case Stage.CaptureClockScopes:
-                Last = EventCapture.Capture(Last ?? new LogEvent(), CallerThread.Current, "Payroll", logLevel, eventId, state, exception, formatter, handler.CapturedScopes, handler.Time.GetUtcNow());
+                var thread = CallerThread.Current;
+                thread.Writer.TryEncode(thread, "Payroll", logLevel, eventId, in state, exception, formatter, handler.CapturedScopes, handler.Time.GetUtcNow(), int.MaxValue);
                 break;
             case Stage.CaptureEnqueue:
-                var caller = CallerThread.Current;
-                handler.Queue.Enqueue(EventCapture.Capture(
-                    handler.PoolsEvents ? LogEventPool.Rent(caller) : new LogEvent(),
-                    caller,
-                    "Payroll", logLevel, eventId, state, exception, formatter, handler.CapturedScopes, handler.Time.GetUtcNow()));
+                handler.Queue.Log("Payroll", logLevel, eventId, in state, exception, formatter, handler.CapturedScopes, handler.Time.GetUtcNow());
                 break;
             default:
                 break;

@@ -65,6 +65,13 @@ internal abstract class InlineKind
         }
     }
 
+    /// <summary>Gets the marker of <see cref="bool"/> values.</summary>
+    public static InlineKind Boolean => BooleanKind.Kind;
+
+    /// <summary>The marker of values of <typeparamref name="T"/> (one of the types <see cref="TryStore"/> keeps).</summary>
+    public static InlineKind For<T>()
+        where T : unmanaged, ISpanFormattable => Of<T>.Kind;
+
     private sealed class Of<T> : InlineKind
         where T : unmanaged, ISpanFormattable
     {

@@ -9,10 +9,10 @@ namespace ThreadedLogging;
 /// the worker.
 /// </summary>
 /// <remarks>
-/// A handler whose sink copies what it needs during <see cref="ILogBatchSink.SendAsync"/> (the HTTP and
-/// SQS sinks) reuses its <see cref="LogEvent"/> objects once a batch is done, so that logging allocates
-/// nothing the garbage collector has to keep alive (<see cref="LogEventPool"/>). Sinks of your own get
-/// fresh events that they may keep.
+/// While queued, a call is a compact binary record, not an object; the worker reads records back into events a
+/// batch at a time. A handler whose sink copies what it needs during <see cref="ILogBatchSink.SendAsync"/> (the
+/// HTTP and SQS sinks) reads them into the same <see cref="LogEvent"/> objects batch after batch. Sinks of your
+/// own get fresh events that they may keep.
 /// </remarks>
 public sealed class LogEvent
 {
@@ -111,7 +111,7 @@ public sealed class LogEvent
     /// </summary>
     internal bool IsExtra { get; set; }
 
-    /// <summary>Whether the event came from <see cref="LogEventPool"/> and may go back to it.</summary>
+    /// <summary>Whether the worker reuses this event for later records (its value-type properties are kept inline, see <see cref="InlineSlot"/>).</summary>
     internal bool IsPooled { get; set; }
 
     /// <summary>The message when it is known without rendering: set at the call (no template) or rendered and kept before.</summary>

@@ -16,7 +16,7 @@ internal sealed class BatchWorker : IDisposable
     private readonly ThreadedTimer _timer;
     private readonly FailureReporter _failures;
     private readonly Redactor _redactor;
-    private readonly LogEventPool.Returner _returner = new();
+    private readonly Stack<LogEvent> _reusable = new();
     private readonly LogIdentity _identity;
     private readonly bool _poolsEvents;
     private readonly int _batchSize;
@@ -36,7 +36,7 @@ internal sealed class BatchWorker : IDisposable
     /// <param name="failures">Where failures are reported.</param>
     /// <param name="selfLog">The handler's self-log.</param>
     /// <param name="timer">The clock the worker waits on; the queue wakes it.</param>
-    /// <param name="poolsEvents">Whether sent events go back to <see cref="LogEventPool"/>.</param>
+    /// <param name="poolsEvents">Whether records are read into events that are reused once the sink is done with them.</param>
     public BatchWorker(EventQueue queue, ILogBatchSink sink, ThreadedHandlerOptions options, LogIdentity identity, DeliveryLedger ledger, FailureReporter failures, SelfLog selfLog, ThreadedTimer timer, bool poolsEvents)
     {
         _queue = queue;
@@ -144,7 +144,7 @@ internal sealed class BatchWorker : IDisposable
                         await _delivery.DeliverAsync(batch, 0, batch.Count, null, _identity, spooled: false, token).ConfigureAwait(false);
                         if (_poolsEvents)
                         {
-                            _returner.Return(batch); // the sink is done with them
+                            Reuse(batch); // the sink is done with them
                         }
                     }
 
@@ -189,21 +189,22 @@ internal sealed class BatchWorker : IDisposable
         }
 
         long bytes = 0;
-        while (batch.Count < _batchSize && _queue.TryPeek(out var next))
+        while (batch.Count < _batchSize && _queue.TryPeekBytes(out var size))
         {
-            if (batch.Count > 0 && bytes + next.EstimatedBytes > _maxBatchBytes)
+            // An event's JSON is about twice its record (text is UTF-16 there, UTF-8 in JSON; names are ids there).
+            if (batch.Count > 0 && bytes + (2 * size) > _maxBatchBytes)
             {
                 break;
             }
 
-            _queue.TryDequeue(out _);
-            bytes += next.EstimatedBytes;
+            var next = _queue.Dequeue(_poolsEvents ? (_reusable.TryPop(out var reused) ? reused : new LogEvent { IsPooled = true }) : null);
+            bytes += 2 * size;
             next.Sequence = ++_sequence;
             _redactor.Apply(next);
             batch.Add(next);
         }
 
-        _queue.Release(batch.Count, bytes);
+        _queue.Release();
         _ledger.TakeOff(batch.Count);
 
         if (_queue.Drops.TakeNotice() is { } notice)
@@ -214,5 +215,18 @@ internal sealed class BatchWorker : IDisposable
         }
 
         return batch.Count > 0;
+    }
+
+    /// <summary>The sink is done with a batch: keep its events (cleared) to read the next records into.</summary>
+    private void Reuse(List<LogEvent> batch)
+    {
+        foreach (var logEvent in batch)
+        {
+            if (logEvent.IsPooled && _reusable.Count < _batchSize)
+            {
+                logEvent.Clear();
+                _reusable.Push(logEvent);
+            }
+        }
     }
 }

@@ -1,8 +1,8 @@
 namespace ThreadedLogging;
 
 /// <summary>
-/// What a log call keeps per thread, behind one thread-static lookup: the thread itself, the chunk of
-/// pooled events it takes from (<see cref="LogEventPool"/>) and the buffer scopes are collected in.
+/// What a log call keeps per thread, behind one thread-static lookup: the thread itself, the writer that
+/// encodes its calls into records (<see cref="RecordWriter"/>) and the buffer scopes are collected in.
 /// Thread statics cost a call to the C library each (<c>__tls_get_addr</c>, seen in a perf profile of the
 /// call); five of them per call became one.
 /// </summary>
@@ -24,10 +24,8 @@ internal sealed class CallerThread
 
     public int ManagedThreadId { get; }
 
-    /// <summary>The chunk this thread takes pooled events from, and how many it still holds.</summary>
-    public LogEvent[]? Chunk { get; set; }
-
-    public int ChunkCount { get; set; }
+    /// <summary>Encodes this thread's log calls into records (<see cref="RecordQueue"/>).</summary>
+    public RecordWriter Writer { get; } = new();
 
     /// <summary>Scopes are collected here, then copied into an array of the right size.</summary>
     public List<object?> Scopes { get; } = [];

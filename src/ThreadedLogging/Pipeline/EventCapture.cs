@@ -25,7 +25,7 @@ internal static class EventCapture
         DateTimeOffset timestamp) =>
         Capture(new LogEvent(), CallerThread.Current, category, level, eventId, state, exception, formatter, scopes, timestamp);
 
-    /// <summary>Fills <paramref name="target"/> (new or from <see cref="LogEventPool"/>) with the call.</summary>
+    /// <summary>Fills <paramref name="target"/> with the call (a call a record cannot hold, see <see cref="RecordWriter"/>).</summary>
     public static LogEvent Capture<TState>(
         LogEvent target,
         CallerThread caller,
@@ -41,12 +41,8 @@ internal static class EventCapture
         string? template = null;
         var bytes = 160;
 
-        if (StateReader<TState>.Read is { } read)
-        {
-            // MEL's FormattedLogValues (a struct): read through a constrained call, no boxing.
-            template = read(in state, target, ref bytes);
-        }
-        else if (state is IReadOnlyList<KeyValuePair<string, object?>> list)
+        // Only the calls a record cannot hold come here (RecordWriter): a struct state is boxed by this test.
+        if (state is IReadOnlyList<KeyValuePair<string, object?>> list)
         {
             template = CaptureProperties(list, target, ref bytes);
         }

@@ -3,21 +3,18 @@ using Microsoft.Extensions.Logging;
 namespace ThreadedLogging;
 
 /// <summary>
-/// What a log call hands its event to, and all it touches: the ring, the count and bytes reserved in it,
-/// the full-queue mode (drop or wait), the drop count, and the signal that wakes the worker. Many
-/// producers; one consumer (the <see cref="BatchWorker"/>) takes events off with <see cref="TryPeek"/>,
-/// <see cref="TryDequeue"/> and <see cref="Release"/>.
+/// What a log call hands its event to, and all it touches: the records in flight (<see cref="RecordQueue"/>:
+/// bytes, bounded by <see cref="ThreadedHandlerOptions.MaxQueueBytes"/>), the full-queue mode (drop or wait),
+/// the drop count, and the signal that wakes the worker. Many producers; one consumer (the
+/// <see cref="BatchWorker"/>) takes events off with <see cref="TryPeekBytes"/>, <see cref="Dequeue"/> and
+/// <see cref="Release"/>.
 /// </summary>
-internal sealed class EventQueue
+internal sealed class EventQueue : IDisposable
 {
-    private const int CountShift = 40;
-    private const long BytesMask = (1L << CountShift) - 1;
-    private readonly EventRing _ring;
+    private readonly RecordQueue _records;
     private readonly ThreadedTimer _signal;
-    private readonly int _capacity;
     private readonly int _batchSize;
     private readonly int _maxBatchBytes;
-    private readonly long _maxQueueBytes;
     private readonly LogLevel _flushLevel;
     private readonly QueueFullMode _fullMode;
     private readonly object _roomLock = new();
@@ -25,20 +22,15 @@ internal sealed class EventQueue
     private int _closed;
     private int _drainRequested;
 
-    // What the queue holds, count and bytes in one word (count << 40 | bytes), so that a log call
-    // reserves both with one atomic add. MaxQueueBytes is at most 2^38, far from the count's bits.
-    private PaddedLong _queued;
-
     /// <param name="options">Capacity, byte caps, batch thresholds, flush level and full-queue mode (validated).</param>
     /// <param name="signal">What wakes the worker.</param>
     /// <param name="drops">Counts the calls a full queue refuses.</param>
     public EventQueue(ThreadedHandlerOptions options, ThreadedTimer signal, QueueDrops drops)
     {
-        _capacity = options.QueueCapacity;
-        _ring = new EventRing(_capacity);
+        Capacity = options.QueueCapacity;
+        _records = new RecordQueue(options.MaxQueueBytes, options.QueueCapacity);
         _batchSize = options.BatchSize;
         _maxBatchBytes = options.MaxBatchBytes;
-        _maxQueueBytes = options.MaxQueueBytes;
         _flushLevel = options.FlushLevel;
         _fullMode = options.FullMode;
         _signal = signal;
@@ -46,19 +38,19 @@ internal sealed class EventQueue
     }
 
     /// <summary>Gets the most events the queue holds.</summary>
-    public int Capacity => _capacity;
+    public int Capacity { get; }
 
-    /// <summary>Gets how many events were ever enqueued (the ring's tail).</summary>
-    public long Enqueued => _ring.Enqueued;
+    /// <summary>Gets how many events were ever enqueued.</summary>
+    public long Enqueued => _records.Enqueued;
 
-    /// <summary>Gets how many events are reserved or queued now.</summary>
-    public long Count => Volatile.Read(ref _queued.Value) >> CountShift;
+    /// <summary>Gets how many events are queued now.</summary>
+    public long Count => _records.Count;
 
-    /// <summary>Gets the estimated bytes reserved or queued now.</summary>
-    public long Bytes => Volatile.Read(ref _queued.Value) & BytesMask;
+    /// <summary>Gets the bytes the queued records take now.</summary>
+    public long Bytes => _records.Bytes;
 
     /// <summary>Gets whether a full batch (by count or bytes) is waiting.</summary>
-    public bool HasFullBatch => Count >= _batchSize || Bytes >= _maxBatchBytes;
+    public bool HasFullBatch => _records.HasFullBatch(_batchSize, _maxBatchBytes);
 
     /// <summary>Gets the calls refused because the queue was full.</summary>
     public QueueDrops Drops { get; }
@@ -68,13 +60,11 @@ internal sealed class EventQueue
 
     /// <summary>
     /// Before capturing: when the queue is already full in <see cref="QueueFullMode.DropNewest"/>, count the
-    /// drop and skip the capture. Racy on purpose: a stale "there is room" only means that
-    /// <see cref="Enqueue"/>'s reservation decides.
+    /// drop and skip the capture. Racy on purpose: a stale "there is room" only means that the commit decides.
     /// </summary>
     public bool TryDropEarly()
     {
-        if (_fullMode == QueueFullMode.DropNewest
-            && (Volatile.Read(ref _queued.Value) is var queued && ((queued >> CountShift) >= _capacity || (queued & BytesMask) >= _maxQueueBytes) || Volatile.Read(ref _closed) != 0))
+        if (_fullMode == QueueFullMode.DropNewest && (_records.IsFull || Volatile.Read(ref _closed) != 0))
         {
             Drops.Add();
             return true;
@@ -83,27 +73,30 @@ internal sealed class EventQueue
         return false;
     }
 
-    /// <summary>The only thing a log call does after capturing: reserve room, enqueue, maybe wake the worker.</summary>
-    public void Enqueue(LogEvent logEvent)
+    /// <summary>The log call after the level check: encode the call into a record, add it, maybe wake the worker.</summary>
+    public void Log<TState>(string category, LogLevel level, EventId eventId, in TState state, Exception? exception, Func<TState, Exception?, string> formatter, ScopeReader? scopes, DateTimeOffset timestamp)
     {
-        if (!TryReserve(logEvent.EstimatedBytes, out var count, out var bytes))
+        var caller = CallerThread.Current;
+        if (!_records.TryEncode(caller, category, level, eventId, in state, exception, formatter, scopes, timestamp))
         {
-            if (_fullMode != QueueFullMode.Wait || Volatile.Read(ref _closed) != 0 || !WaitForRoom(logEvent.EstimatedBytes, out count, out bytes))
-            {
-                Drops.Add();
-                return;
-            }
+            Drops.Add(); // it had to be kept as an object, and the table of those is full
+            return;
         }
 
-        _ring.Enqueue(logEvent); // also counts it: Statistics.Enqueued is the ring's tail
-        if (logEvent.Level >= _flushLevel)
+        Commit(caller, level);
+    }
+
+    /// <summary>Adds an event captured before (tests, benchmarks): it travels as an object.</summary>
+    public void Enqueue(LogEvent logEvent)
+    {
+        var caller = CallerThread.Current;
+        if (!_records.TryEncode(caller, logEvent))
         {
-            RequestDrain();
+            Drops.Add();
+            return;
         }
-        else if (count >= _batchSize || bytes >= _maxBatchBytes)
-        {
-            _signal.Wake();
-        }
+
+        Commit(caller, logEvent.Level);
     }
 
     /// <summary>Asks the worker to send everything queued now, not only full batches, and wakes it.</summary>
@@ -116,16 +109,16 @@ internal sealed class EventQueue
     /// <summary>Whether a drain was asked for since the last call. Worker only.</summary>
     public bool TakeDrainRequest() => Interlocked.Exchange(ref _drainRequested, 0) == 1;
 
-    /// <summary>The oldest event, if it has been written. Worker only.</summary>
-    public bool TryPeek(out LogEvent logEvent) => _ring.TryPeek(out logEvent);
+    /// <summary>The size of the oldest record, if it has been written. Worker only.</summary>
+    public bool TryPeekBytes(out int bytes) => _records.TryPeekBytes(out bytes);
 
-    /// <summary>Removes the oldest event, if it has been written. Worker only; its room is given back by <see cref="Release"/>.</summary>
-    public bool TryDequeue(out LogEvent logEvent) => _ring.TryDequeue(out logEvent);
+    /// <summary>Takes the oldest event (after <see cref="TryPeekBytes"/>), read into <paramref name="reuse"/> when given. Worker only.</summary>
+    public LogEvent Dequeue(LogEvent? reuse) => _records.Dequeue(reuse);
 
     /// <summary>The worker took events off the queue: give their room back and wake callers waiting for it.</summary>
-    public void Release(long count, long bytes)
+    public void Release()
     {
-        Interlocked.Add(ref _queued.Value, -((count << CountShift) + bytes));
+        _records.Release();
         SignalRoom();
     }
 
@@ -137,47 +130,50 @@ internal sealed class EventQueue
     }
 
     /// <summary>After shutdown: empties the queue and returns how many events it held (they are lost).</summary>
-    /// <param name="workerStopped">Whether the worker stopped; if not, the count is read, not taken, as the worker may still touch it.</param>
-    public long Clear(bool workerStopped)
-    {
-        var left = workerStopped ? Interlocked.Exchange(ref _queued.Value, 0) >> CountShift : Count;
-        _ring.Clear();
-        return Math.Max(0, left);
-    }
+    /// <param name="workerStopped">Whether the worker stopped; if not, the count is read, not taken, as the worker may still read records.</param>
+    public long Clear(bool workerStopped) => workerStopped ? _records.Clear() : Count;
 
-    private bool TryReserve(int size, out long count, out long bytes)
+    /// <summary>Takes no record any more; the memory goes once nothing references the queue (a racing call may still copy).</summary>
+    public void Dispose() => _records.Dispose();
+
+    private void Commit(CallerThread caller, LogLevel level)
     {
-        var reservation = (1L << CountShift) + size;
-        var queued = Interlocked.Add(ref _queued.Value, reservation);
-        count = queued >> CountShift;
-        bytes = queued & BytesMask;
-        // One event always fits, however large, so a single big event is never refused by the byte cap alone.
-        if ((count > _capacity || (bytes > _maxQueueBytes && count > 1)) || Volatile.Read(ref _closed) != 0)
+        if (Volatile.Read(ref _closed) != 0 || !_records.TryCommit(caller))
         {
-            Interlocked.Add(ref _queued.Value, -reservation);
-            return false;
+            if (_fullMode != QueueFullMode.Wait || Volatile.Read(ref _closed) != 0 || !WaitForRoom(caller))
+            {
+                _records.Abandon(caller);
+                Drops.Add();
+                return;
+            }
         }
 
-        return true;
+        if (level >= _flushLevel)
+        {
+            RequestDrain();
+        }
+        else if (HasFullBatch)
+        {
+            _signal.Wake();
+        }
     }
 
     /// <summary><see cref="QueueFullMode.Wait"/>: block the caller until the worker makes room; false when the queue was closed first.</summary>
-    private bool WaitForRoom(int size, out long count, out long bytes)
+    private bool WaitForRoom(CallerThread caller)
     {
         Interlocked.Increment(ref _roomWaiters);
         try
         {
             lock (_roomLock)
             {
-                while (!TryReserve(size, out count, out bytes))
+                while (!_records.TryCommit(caller))
                 {
                     if (Volatile.Read(ref _closed) != 0)
                     {
-                        // Too late to wait: the queue will not drain any more; the caller counts it as a drop.
-                        count = bytes = 0;
-                        return false;
+                        return false; // too late to wait: the queue will not drain any more; the caller counts it as a drop
                     }
 
+                    _signal.Wake(); // what is queued is all the worker will get: it must not wait for the clock
                     Monitor.Wait(_roomLock);
                 }
             }

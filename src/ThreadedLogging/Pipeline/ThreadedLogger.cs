@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ThreadedLogging;
 
-/// <summary>The <see cref="ILogger"/> of one category: captures the call and hands it to the handler's queue.</summary>
+/// <summary>The <see cref="ILogger"/> of one category: hands the call to the handler's queue, which encodes it into a record.</summary>
 internal sealed class ThreadedLogger(ThreadedHandler handler, string category) : ILogger
 {
     private readonly EventQueue _queue = handler.Queue;
@@ -26,12 +26,7 @@ internal sealed class ThreadedLogger(ThreadedHandler handler, string category) :
                 return; // a full queue makes the call cheaper, not as dear as a kept event
             }
 
-            var caller = CallerThread.Current;
-            var logEvent = EventCapture.Capture(
-                handler.PoolsEvents ? LogEventPool.Rent(caller) : new LogEvent(),
-                caller,
-                category, logLevel, eventId, state, exception, formatter, handler.CapturedScopes, handler.Time.GetUtcNow());
-            _queue.Enqueue(logEvent);
+            _queue.Log(category, logLevel, eventId, in state, exception, formatter, handler.CapturedScopes, handler.Time.GetUtcNow());
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

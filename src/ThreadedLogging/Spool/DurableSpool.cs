@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
 
 namespace ThreadedLogging;
 
@@ -23,6 +22,7 @@ internal sealed partial class DurableSpool : IDisposable
     private readonly List<SpoolSegment> _segments = [];
     private readonly Queue<RecentRecord> _recent = new();
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private readonly MemoryStream _packed = new(16 * 1024);
     private readonly int _maxRecentEvents;
     private int _recentEvents;
     private FileStream? _lock;
@@ -80,12 +80,10 @@ internal sealed partial class DurableSpool : IDisposable
     /// <param name="countedEvents">How many of its events count (the app's, not the handler's own notices): what a drop reports.</param>
     public void Append(LogBatch batch, int countedEvents)
     {
-        // One buffer reused for every record: header, then the JSON envelope, framed in place (no per-record arrays).
+        // Buffers reused for every record: the JSON envelope, then header + its gzip, framed in place (no per-record arrays).
         _buffer.ResetWrittenCount();
-        _buffer.GetSpan(SpoolRecordFormat.HeaderSize);
-        _buffer.Advance(SpoolRecordFormat.HeaderSize);
         JsonBatchWriter.WriteEnvelope(_buffer, batch);
-        var record = MemoryMarshal.AsMemory(_buffer.WrittenMemory).Span;
+        var record = SpoolRecordFormat.Pack(_buffer.WrittenSpan, _packed);
         SpoolRecordFormat.WriteHeader(record, countedEvents);
         if (record.Length > _maxBytes)
         {
@@ -156,10 +154,10 @@ internal sealed partial class DurableSpool : IDisposable
             {
                 try
                 {
-                    entry = new SpoolEntry(segment, _reader.Position, SpoolSerializer.Deserialize(payload), count);
+                    entry = new SpoolEntry(segment, _reader.Position, SpoolSerializer.Deserialize(SpoolRecordFormat.Unpack(payload)), count);
                     return true;
                 }
-                catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException)
+                catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException)
                 {
                     // A record that passed its checksum but cannot be read (written by an incompatible version): skip it alone.
                     Report?.Invoke($"Skipped an unreadable spool record in {segment.Path}: {e.Message}");

@@ -4,7 +4,7 @@ namespace ThreadedLogging;
 /// The worker's disk stage (<see cref="ThreadedHandlerOptions.BufferDirectory"/>): batches go from the
 /// memory queue to the <see cref="DurableSpool"/>, and are sent from there, oldest first (a dead process's
 /// spool before ours). While a backlog is sent or a retry waits, the memory queue keeps moving to disk, so
-/// the spool, not QueueCapacity, buffers an outage. If the disk fails, the pipeline goes on in memory.
+/// the spool, not the memory queue, buffers an outage. If the disk fails, the pipeline goes on in memory.
 /// Worker only.
 /// </summary>
 internal sealed class SpoolStage
@@ -17,6 +17,13 @@ internal sealed class SpoolStage
     private readonly TimeProvider _time;
     private readonly TimeSpan _interval;
     private readonly LogIdentity _identity;
+    /// <summary>
+    /// The most events of records just written that are also kept in memory, to be sent without reading the file
+    /// back: a backlog beyond that stays on disk only (the queue keeps events as bytes, the spool must not turn a
+    /// million of them back into objects).
+    /// </summary>
+    private const int MaxRecentEvents = 20_000;
+
     private readonly Func<List<LogEvent>, bool, bool> _fillBatch;
     private readonly List<LogEvent> _carried = [];
     private bool _active;
@@ -31,7 +38,7 @@ internal sealed class SpoolStage
     /// <param name="fillBatch">Takes the next batch off the memory queue (the worker's): (batch, drainAll) → whether it took any.</param>
     public SpoolStage(string directory, ThreadedHandlerOptions options, LogIdentity identity, DeliveryLedger ledger, FailureReporter failures, SelfLog selfLog, ThreadedTimer timer, Func<List<LogEvent>, bool, bool> fillBatch)
     {
-        _spool = new DurableSpool(Path.GetFullPath(Environment.ExpandEnvironmentVariables(directory)), identity.InstanceId, options.MaxBufferBytes, options.MaxBufferAge, options.TimeProvider, maxRecentEvents: options.QueueCapacity)
+        _spool = new DurableSpool(Path.GetFullPath(Environment.ExpandEnvironmentVariables(directory)), identity.InstanceId, options.MaxBufferBytes, options.MaxBufferAge, options.TimeProvider, maxRecentEvents: Math.Min(options.QueueCapacity, MaxRecentEvents))
         {
             Dropped = ledger.DropSpooled,
             Report = selfLog.Write,
@@ -132,7 +139,7 @@ internal sealed class SpoolStage
             _spool.Acknowledge(entry);
 
             // A backlog can take minutes to send: keep moving full batches from memory to disk meanwhile,
-            // so the spool, not QueueCapacity, buffers what is logged until the backlog is sent.
+            // so the spool, not the memory queue, buffers what is logged until the backlog is sent.
             MoveQueueToSpool(drainAll: false, token);
         }
     }

@@ -59,7 +59,7 @@ public sealed class WrappedProviderTests
         var handlers = services.GetServices<ILoggerProvider>().Cast<ThreadedHandler>().ToList();
 
         Assert.Equal(2, handlers.Count);
-        Assert.Equal((LogLevel.Warning, 10_000), (handlers[0].Level, handlers[0].Statistics.Capacity));
+        Assert.Equal((LogLevel.Warning, new ThreadedHandlerOptions().QueueCapacity), (handlers[0].Level, handlers[0].Statistics.Capacity));
         Assert.Equal((LogLevel.Trace, 7), (handlers[1].Level, handlers[1].Statistics.Capacity));
         await services.DisposeAsync();
     }

@@ -1,0 +1,163 @@
+using Microsoft.Extensions.Logging;
+
+namespace ThreadedLogging;
+
+/// <summary>
+/// Events in flight as bytes: a log call is encoded into a record (<see cref="RecordWriter"/>) and copied into the
+/// <see cref="RecordRing"/>, bounded by bytes (and, loosely, by a count); the worker reads records back into
+/// <see cref="LogEvent"/>s a batch at a time (<see cref="RecordReader"/>). Calls a record cannot hold go as objects
+/// (<see cref="ObjectSlots"/>) in the same order. Many producers, one consumer.
+/// </summary>
+internal sealed class RecordQueue : IDisposable
+{
+    /// <summary>The largest segment: big enough that padding at segment ends wastes little, small enough to reuse.</summary>
+    private const int MaxSegmentBytes = 1024 * 1024;
+    private const int ObjectSlotCount = 64 * 1024;
+
+    private readonly RecordRing _ring;
+    private readonly ObjectSlots _objects = new(ObjectSlotCount);
+    private readonly long _capacity;
+    private PaddedLong _enqueued;
+    private PaddedLong _dequeued; // published by Release, a batch at a time: callers read it, the worker writes it rarely
+    private long _taken; // the worker's own count
+
+    /// <param name="maxBytes">The most bytes of records the queue holds.</param>
+    /// <param name="capacity">The most events it holds; checked before a call is added, so concurrent callers may pass it by one each.</param>
+    public RecordQueue(long maxBytes, int capacity)
+    {
+        var segment = (int)Math.Clamp(System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, maxBytes / 8)), 256, MaxSegmentBytes);
+        _ring = new RecordRing(maxBytes, segment);
+        _capacity = capacity;
+    }
+
+    /// <summary>Gets how many events were ever added.</summary>
+    public long Enqueued => Volatile.Read(ref _enqueued.Value);
+
+    /// <summary>Gets how many events are queued now (never negative).</summary>
+    public long Count => Math.Max(0, Volatile.Read(ref _enqueued.Value) - Volatile.Read(ref _dequeued.Value));
+
+    /// <summary>Gets how many bytes the queued records take now.</summary>
+    public long Bytes => _ring.UsedBytes;
+
+    /// <summary>Whether a batch is worth sending now: <paramref name="batchSize"/> events, or half the batch bytes or half the queue in bytes.</summary>
+    public bool HasFullBatch(int batchSize, int maxBatchBytes) =>
+        Count >= batchSize || _ring.UsedBytes >= Math.Min(maxBatchBytes / 2, _ring.Capacity / 2);
+
+    /// <summary>Gets whether a call would be refused now (racy: <see cref="TryCommit"/> decides).</summary>
+    public bool IsFull => Count >= _capacity || _ring.UsedBytes >= _ring.Capacity;
+
+    /// <summary>
+    /// Encodes a call into the caller's <see cref="RecordWriter"/> (or parks it as an object); false when it had to
+    /// be parked and the object table is full. Then <see cref="TryCommit"/> adds it, or <see cref="Abandon"/> gives up.
+    /// </summary>
+    public bool TryEncode<TState>(CallerThread caller, string category, LogLevel level, EventId eventId, in TState state, Exception? exception, Func<TState, Exception?, string> formatter, ScopeReader? scopes, DateTimeOffset timestamp)
+    {
+        var writer = caller.Writer;
+        if (writer.TryEncode(caller, category, level, eventId, in state, exception, formatter, scopes, timestamp, _ring.SegmentBytes))
+        {
+            return true;
+        }
+
+        var logEvent = EventCapture.Capture(new LogEvent(), caller, category, level, eventId, state, exception, formatter, scopes, timestamp);
+        return TryPark(writer, logEvent);
+    }
+
+    /// <summary>Encodes an event captured before (tests, benchmarks, the drop path of other code) as an object record.</summary>
+    public bool TryEncode(CallerThread caller, LogEvent logEvent) => TryPark(caller.Writer, logEvent);
+
+    /// <summary>Adds the record the caller's writer holds; false when the queue is full (nothing is added).</summary>
+    public bool TryCommit(CallerThread caller)
+    {
+        if (Count >= _capacity || !_ring.TryWrite(caller.Writer.Record))
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _enqueued.Value);
+        return true;
+    }
+
+    /// <summary>Gives up on the record the caller's writer holds (it was not committed): frees its object slot, if any.</summary>
+    public void Abandon(CallerThread caller)
+    {
+        if (caller.Writer.ParkedSlot is { } slot)
+        {
+            _objects.Remove(slot);
+        }
+    }
+
+    /// <summary>The size of the oldest record, if it has been written. Consumer only.</summary>
+    public bool TryPeekBytes(out int bytes)
+    {
+        if (_ring.TryPeek(out var record))
+        {
+            bytes = record.Length;
+            return true;
+        }
+
+        bytes = 0;
+        return false;
+    }
+
+    /// <summary>
+    /// Takes the oldest record (after <see cref="TryPeekBytes"/> said there is one) as an event: decoded into
+    /// <paramref name="reuse"/> when given, else into a new event; a parked object as it is. Consumer only.
+    /// </summary>
+    public LogEvent Dequeue(LogEvent? reuse)
+    {
+        if (!_ring.TryPeek(out var record))
+        {
+            throw new InvalidOperationException("No record to take.");
+        }
+
+        var reader = new RecordReader(record);
+        LogEvent logEvent;
+        if (reader.Kind == RecordFormat.KindObject)
+        {
+            logEvent = _objects.Take(reader.ObjectSlot);
+        }
+        else
+        {
+            logEvent = reuse ?? new LogEvent();
+            reader.Decode(logEvent);
+        }
+
+        _ring.Advance(record.Length);
+        _taken++;
+        return logEvent;
+    }
+
+    /// <summary>Gives the room of the records taken so far back to the callers. Consumer only.</summary>
+    public void Release()
+    {
+        _ring.Release();
+        Volatile.Write(ref _dequeued.Value, _taken);
+    }
+
+    /// <summary>After shutdown: drops what is queued; returns how many events that was.</summary>
+    public long Clear()
+    {
+        var left = Count;
+        _ring.Dispose();
+        _objects.Clear();
+        _taken = Volatile.Read(ref _enqueued.Value);
+        Volatile.Write(ref _dequeued.Value, _taken);
+        return left;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _ring.Dispose();
+
+    private bool TryPark(RecordWriter writer, LogEvent logEvent)
+    {
+        var slot = _objects.TryAdd(logEvent);
+        if (slot < 0)
+        {
+            return false;
+        }
+
+        // The record charges the queue's bytes with the object's estimated size (up to 4 KiB).
+        writer.ObjectRecord(slot, Math.Clamp(logEvent.EstimatedBytes, 16, Math.Min(4096, _ring.SegmentBytes)));
+        return true;
+    }
+}

@@ -1,0 +1,243 @@
+using System.Runtime.InteropServices;
+
+namespace ThreadedLogging;
+
+/// <summary>
+/// The queue's storage: log calls as compact binary records in segments of native memory (the Disruptor /
+/// ZLogger idea), many producers, one consumer. Holding a million events costs their bytes, not a million
+/// objects: nothing here is a managed reference, so the garbage collector neither scans nor copies it, and a
+/// segment is allocated outside the GC heap, so a burst triggers no collection either.
+/// </summary>
+/// <remarks>
+/// <para>A producer reserves <c>[start, end)</c> of a byte position that only grows, with one compare-and-swap
+/// of the tail, bounded by the consumer's head: <c>end - head ≤ capacity</c>. A record never straddles two
+/// segments: one that would is placed at the next segment's start and the rest of the current one is marked
+/// as padding. The producer then copies its record and publishes it by writing its length last (release); a
+/// length of 0 is "not written yet", so the consumer stops there and takes records in position order.</para>
+/// <para>Segments are opened on demand (zeroed memory) by the first producer that needs one and given back by
+/// the consumer once it has passed them (zeroed again and kept for reuse, up to <see cref="SpareSegments"/>).
+/// The slot table has one more entry than the capacity has segments, so a producer can reach a slot again only
+/// after the consumer recycled it (see the bound above).</para>
+/// </remarks>
+internal sealed unsafe class RecordRing : IDisposable
+{
+    /// <summary>The length word of a padding record: skip to the next segment.</summary>
+    private const int Padding = -1;
+    private const int SpareSegments = 4;
+
+    private readonly nint[] _segments;
+    private readonly Stack<nint> _spare = new();
+    private readonly int _segmentShift;
+    private readonly long _segmentMask;
+    private readonly long _capacity;
+    private PaddedLong _tail;
+    private PaddedLong _head;
+    private long _readHead; // the consumer's own position; published to _head by Release
+    private int _disposed;
+
+    /// <param name="capacityBytes">The most bytes the ring holds (rounded down to whole segments, at least two).</param>
+    /// <param name="segmentBytes">The size of one segment, a power of two; also the largest record.</param>
+    public RecordRing(long capacityBytes, int segmentBytes)
+    {
+        if (segmentBytes < 64 || (segmentBytes & (segmentBytes - 1)) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(segmentBytes), segmentBytes, "A power of two, at least 64.");
+        }
+
+        SegmentBytes = segmentBytes;
+        _segmentShift = System.Numerics.BitOperations.Log2((uint)segmentBytes);
+        _segmentMask = segmentBytes - 1;
+        var segments = Math.Max(2, capacityBytes / segmentBytes);
+        _capacity = segments * segmentBytes;
+        _segments = new nint[segments + 1];
+    }
+
+    /// <summary>Gets the size of a segment: no record is larger.</summary>
+    public int SegmentBytes { get; }
+
+    /// <summary>Gets the most bytes the ring holds.</summary>
+    public long Capacity => _capacity;
+
+    /// <summary>Gets how many bytes are reserved and not yet released (records, their alignment and padding).</summary>
+    public long UsedBytes => Volatile.Read(ref _tail.Value) - Volatile.Read(ref _head.Value);
+
+    /// <summary>Gets how many segments are allocated now (tests).</summary>
+    internal int AllocatedSegments { get; private set; }
+
+    /// <summary>
+    /// Copies <paramref name="record"/> (its first four bytes are overwritten with its length) into the ring.
+    /// Returns false, copying nothing, when it does not fit the capacity now. Any thread.
+    /// </summary>
+    public bool TryWrite(ReadOnlySpan<byte> record)
+    {
+        var length = record.Length;
+        if (length < sizeof(int) || length > SegmentBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(record), length, "A record has a length word and fits a segment.");
+        }
+
+        var size = (length + 7) & ~7L;
+        var tail = Volatile.Read(ref _tail.Value);
+        long start;
+        while (true)
+        {
+            start = (tail & _segmentMask) + size > SegmentBytes ? (tail | _segmentMask) + 1 : tail;
+            var end = start + size;
+            if (end - Volatile.Read(ref _head.Value) > _capacity || Volatile.Read(ref _disposed) != 0)
+            {
+                return false;
+            }
+
+            // Open the segment before taking the range: once taken, the record must be written, whatever happens.
+            var segment = Open(start >> _segmentShift);
+            var seen = Interlocked.CompareExchange(ref _tail.Value, end, tail);
+            if (seen == tail)
+            {
+                if (start != tail)
+                {
+                    // The rest of the previous segment is padding; that segment was opened by the record before.
+                    Volatile.Write(ref *(int*)(_segments[Slot(tail >> _segmentShift)] + (nint)(tail & _segmentMask)), Padding);
+                }
+
+                var target = (byte*)segment + (start & _segmentMask);
+                record[sizeof(int)..].CopyTo(new Span<byte>(target + sizeof(int), length - sizeof(int)));
+                Volatile.Write(ref *(int*)target, length);
+                return true;
+            }
+
+            tail = seen;
+        }
+    }
+
+    /// <summary>The oldest record, if it has been written: a view valid until <see cref="Advance"/>. Consumer only.</summary>
+    public bool TryPeek(out ReadOnlySpan<byte> record)
+    {
+        while (true)
+        {
+            var segment = Volatile.Read(ref _segments[Slot(_readHead >> _segmentShift)]);
+            if (segment == 0)
+            {
+                record = default;
+                return false;
+            }
+
+            var at = (byte*)segment + (_readHead & _segmentMask);
+            var length = Volatile.Read(ref *(int*)at);
+            if (length == Padding)
+            {
+                Recycle(_readHead >> _segmentShift);
+                _readHead = (_readHead | _segmentMask) + 1;
+                continue;
+            }
+
+            if (length <= 0)
+            {
+                record = default;
+                return false;
+            }
+
+            record = new ReadOnlySpan<byte>(at, length);
+            return true;
+        }
+    }
+
+    /// <summary>Moves past the record <see cref="TryPeek"/> returned. Consumer only; its room is given back by <see cref="Release"/>.</summary>
+    public void Advance(int length)
+    {
+        var next = _readHead + ((length + 7) & ~7L);
+        if ((next & _segmentMask) == 0)
+        {
+            Recycle((next >> _segmentShift) - 1);
+        }
+
+        _readHead = next;
+    }
+
+    /// <summary>Gives the room of every record taken so far back to the producers. Consumer only.</summary>
+    public void Release() => Volatile.Write(ref _head.Value, _readHead);
+
+    /// <summary>
+    /// Takes no record from now on. The memory is freed by the finalizer, when nothing references the ring any
+    /// more: a log call that raced with the shutdown may still be copying into a segment.
+    /// </summary>
+    public void Dispose() => Volatile.Write(ref _disposed, 1);
+
+    /// <summary>Frees the segments: no producer or consumer can reach them any more.</summary>
+    ~RecordRing()
+    {
+        foreach (var segment in _segments)
+        {
+            if (segment != 0)
+            {
+                NativeMemory.Free((void*)segment);
+            }
+        }
+
+        foreach (var spare in _spare)
+        {
+            NativeMemory.Free((void*)spare);
+        }
+    }
+
+    private int Slot(long segment) => (int)(segment % _segments.Length);
+
+    /// <summary>The segment's memory; opened (spare or new, zeroed) by the first producer that needs it.</summary>
+    private nint Open(long segment)
+    {
+        ref var slot = ref _segments[Slot(segment)];
+        var memory = Volatile.Read(ref slot);
+        if (memory != 0)
+        {
+            return memory;
+        }
+
+        nint fresh;
+        lock (_spare)
+        {
+            if (!_spare.TryPop(out fresh))
+            {
+                fresh = (nint)NativeMemory.AllocZeroed((nuint)SegmentBytes);
+                AllocatedSegments++;
+            }
+        }
+
+        var installed = Interlocked.CompareExchange(ref slot, fresh, 0);
+        if (installed == 0)
+        {
+            return fresh;
+        }
+
+        lock (_spare)
+        {
+            _spare.Push(fresh); // another producer opened it first
+        }
+
+        return installed;
+    }
+
+    /// <summary>The consumer passed a segment: zero it and keep it for reuse (or free it), before the head moves past it.</summary>
+    private void Recycle(long segment)
+    {
+        ref var slot = ref _segments[Slot(segment)];
+        var memory = slot;
+        if (memory == 0)
+        {
+            return;
+        }
+
+        NativeMemory.Clear((void*)memory, (nuint)SegmentBytes);
+        Volatile.Write(ref slot, 0);
+        lock (_spare)
+        {
+            if (_spare.Count < SpareSegments)
+            {
+                _spare.Push(memory);
+                return;
+            }
+
+            AllocatedSegments--;
+        }
+
+        NativeMemory.Free((void*)memory);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Tests.Support;
+
+namespace ThreadedLogging.Tests.Http;
+
+/// <summary>Issue 14: a burst at default settings is kept whole, not cut down to what a small queue holds.</summary>
+public sealed class BurstTests
+{
+    private const int Events = 1_000_000;
+
+    [Fact]
+    public async Task Burst_MillionEventsAtDefaultSettings_EveryEventDeliveredOnceNoneDropped()
+    {
+        var received = new int[Events];
+        var strays = 0;
+        await using var server = await LoopbackServer.StartAsync();
+        server.KeepRequests = false;
+        server.Respond = request =>
+        {
+            using var document = JsonDocument.Parse(request.Body);
+            foreach (var item in document.RootElement.GetProperty("events").EnumerateArray())
+            {
+                if (item.GetProperty("properties").TryGetProperty("N", out var n) && n.GetInt32() is var number and >= 0 and < Events)
+                {
+                    Interlocked.Increment(ref received[number]);
+                }
+                else
+                {
+                    Interlocked.Increment(ref strays);
+                }
+            }
+
+            return Task.FromResult(Results.Ok());
+        };
+
+        // Defaults but for the place to send to and the collector's own format.
+        using var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions { Host = server.Host, Url = "/burst", Format = HttpLogFormat.JsonBatch });
+        var logger = handler.CreateLogger("Burst");
+        for (var i = 0; i < Events; i++)
+        {
+            logger.LogInformation("Burst event {N} of {Source}", i, "tight loop");
+        }
+
+        Assert.True(handler.Flush(TimeSpan.FromMinutes(5)));
+        var statistics = handler.Statistics;
+        Assert.Equal(0, statistics.Dropped);
+        Assert.Equal(Events, statistics.Sent);
+        Assert.Equal(0, strays);
+        Assert.Empty(Enumerable.Range(0, Events).Where(n => received[n] != 1).Take(10));
+    }
+
+    [Fact]
+    public async Task Spool_MillionEventBurstWhileServerRefuses_FitsDefaultMaxBufferBytesThenDeliveredOnce()
+    {
+        var received = new int[Events];
+        var up = false;
+        await using var server = await LoopbackServer.StartAsync();
+        server.KeepRequests = false;
+        server.Respond = request =>
+        {
+            if (!Volatile.Read(ref up))
+            {
+                return Task.FromResult(Results.StatusCode(StatusCodes.Status503ServiceUnavailable));
+            }
+
+            using var document = JsonDocument.Parse(request.Body);
+            foreach (var item in document.RootElement.GetProperty("events").EnumerateArray())
+            {
+                if (item.GetProperty("properties").TryGetProperty("N", out var n))
+                {
+                    Interlocked.Increment(ref received[n.GetInt32()]);
+                }
+            }
+
+            return Task.FromResult(Results.Ok());
+        };
+
+        using var spool = new TempDirectory();
+        using var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
+        {
+            Host = server.Host,
+            Url = "/burst",
+            Format = HttpLogFormat.JsonBatch,
+            BufferDirectory = spool.Path,
+            MaxRetryDelay = TimeSpan.FromSeconds(1), // MaxBufferBytes and the rest: defaults
+        });
+        var logger = handler.CreateLogger("Burst");
+        for (var i = 0; i < Events; i++)
+        {
+            logger.LogInformation("Burst event {N} of {Source}", i, "tight loop");
+        }
+
+        Assert.False(handler.Flush(TimeSpan.FromSeconds(1))); // the server refuses everything so far
+        Volatile.Write(ref up, true);
+        Assert.True(handler.Flush(TimeSpan.FromMinutes(5)));
+        Assert.Equal(0, handler.Statistics.Dropped);
+        Assert.Equal(Events, handler.Statistics.Sent);
+        Assert.Empty(Enumerable.Range(0, Events).Where(n => received[n] != 1).Take(10));
+    }
+}

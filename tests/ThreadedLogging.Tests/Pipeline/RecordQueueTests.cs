@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Tests.Support;
+
+namespace ThreadedLogging.Tests.Pipeline;
+
+/// <summary>
+/// The queue keeps events as byte records in segments (issue 14): records wrap around segments, are padded at
+/// segment ends, and calls a record cannot hold travel as objects in the same order.
+/// </summary>
+public sealed class RecordQueueTests
+{
+    [Fact]
+    public void Log_TwoCallersThroughAQueueOfFourSmallSegments_NothingLostEachCallerInOrder()
+    {
+        // 1 KiB of records in 256-byte segments: thousands of wraps, paddings and recycled segments while both
+        // callers log; every fifth call carries text too long for a segment, so it travels as an object.
+        const int PerCaller = 20_000;
+        var sink = new CollectingSink().Open();
+        using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions
+        {
+            MaxQueueBytes = 1024,
+            BatchSize = 16,
+            FullMode = QueueFullMode.Wait,
+            IncludeScopes = false,
+        });
+        var logger = handler.CreateLogger("Wrap");
+        var longText = new string('x', 300);
+        var callers = Enumerable.Range(0, 2).Select(caller => new Thread(() =>
+        {
+            for (var n = 0; n < PerCaller; n++)
+            {
+                logger.LogInformation("Caller {Caller} event {N} {Text}", caller, n, n % 5 == 0 ? longText : "short");
+            }
+        })).ToList();
+        callers.ForEach(t => t.Start());
+        callers.ForEach(t => t.Join());
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(60)));
+
+        var delivered = sink.Delivered;
+        for (var caller = 0; caller < 2; caller++)
+        {
+            var mine = delivered.Where(e => Convert.ToInt32(e.Properties[0].Value) == caller).ToList();
+            Assert.Equal(Enumerable.Range(0, PerCaller), mine.Select(e => Convert.ToInt32(e.Properties[1].Value)));
+            Assert.All(mine, e => Assert.Equal(Convert.ToInt32(e.Properties[1].Value) % 5 == 0 ? longText : "short", e.Properties[2].Value));
+        }
+
+        Assert.Equal(0, handler.Statistics.Dropped);
+    }
+
+    [Fact]
+    public void Log_ValuesARecordCannotHold_ArriveAsLoggedAndInOrder()
+    {
+        var sink = new CollectingSink().Open();
+        using var handler = new ThreadedHandler(sink);
+        var logger = handler.CreateLogger("Mixed");
+        var failure = new InvalidOperationException("boom");
+        var when = new DateTimeOffset(2026, 12, 1, 16, 0, 0, TimeSpan.FromHours(2));
+        var id = Guid.NewGuid();
+        logger.LogInformation("Kinds {I} {L} {D} {M} {B} {T} {G} {S} {Null}", 1, 2L, 3.5, 4.25m, true, when, id, TimeSpan.FromSeconds(5), null);
+        logger.LogError(failure, "With exception {N}", 2);
+        logger.LogInformation("Enum {Level} and array {Items}", LogLevel.Warning, new[] { 1, 2 });
+        logger.LogInformation("Long {Text}", new string('y', 20_000));
+        using (logger.BeginScope(new Dictionary<string, object?> { ["Request"] = "r-1", ["Try"] = 3 }))
+        {
+            logger.LogInformation("Scoped {N}", 5);
+        }
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        var events = sink.Delivered;
+        Assert.Equal(["Kinds", "With", "Enum", "Long", "Scoped"], events.Select(e => e.Template!.Split(' ')[0]));
+        Assert.Equal([1, 2L, 3.5, 4.25m, true, when, id, TimeSpan.FromSeconds(5), null], events[0].Properties.Select(p => p.Value));
+        Assert.Equal("Kinds 1 2 3.5 4.25 True " + when.ToString(System.Globalization.CultureInfo.InvariantCulture) + $" {id} 00:00:05 (null)", events[0].Message);
+        Assert.Same(failure, events[1].Exception);
+        Assert.Equal(LogLevel.Warning, events[2].Properties[0].Value);
+        Assert.Equal(20_000, ((string)events[3].Properties[0].Value!).Length);
+        var scope = Assert.IsType<KeyValuePair<string, object?>[]>(Assert.Single(events[4].Scopes));
+        Assert.Equal([new("Request", "r-1"), new("Try", 3)], scope);
+    }
+}
