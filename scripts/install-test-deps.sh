@@ -3,11 +3,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
+# Playwright's package must never fetch browsers of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 need_apt=()
 command -v python3 >/dev/null || need_apt+=(python3)
 # npm installs the SQS emulator below (the Node it runs on comes from npm too).
 command -v npm >/dev/null || need_apt+=(npm)
+# The support console's browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 # PostgreSQL for the PostgreSQL store's tests: they start a throwaway cluster of their own with its
 # initdb and pg_ctl (Debian 12: version 15); the package's own cluster is not used.
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)

@@ -14,13 +14,34 @@ using ThreadedLogging.Collector.Storage;
 using ThreadedLogging.Collector.Storage.Sqlite;
 
 // Collector benchmark: ingest rate into SQLite and query latency over a large store.
-//   dotnet run -c Release --project bench/ThreadedLogging.Collector.Benchmarks -- [--events 1000000] [--batch 1000] [--http-events 100000] [--iterations 200]
+//   dotnet run -c Release --project bench/ThreadedLogging.Collector.Benchmarks -- [--events 1000000] [--batch 1000] [--http-events 100000] [--iterations 200] [--postgres | --trigram]
+// Slow bodies (issue 15): ... -- --slow-bodies [--tricklers 70] [--requests 2000] (see SlowBodyLoad)
+if (args.Contains("--slow-bodies"))
+{
+    await SlowBodyLoad.RunAsync(args);
+    return;
+}
+
 var events = Arg("--events", 1_000_000);
 var batchSize = Arg("--batch", 1000);
 var httpEvents = Arg("--http-events", 100_000);
 var iterations = Arg("--iterations", 200);
 var mixedEvents = Arg("--mixed-events", 100_000);
 var singleEvents = Arg("--single-events", 20_000);
+if (args.Contains("--trigram"))
+{
+    // Full text on PostgreSQL: the store's tsvector index against pg_trgm, same events.
+    await PostgresBench.CompareTrigramAsync(events, batchSize, iterations);
+    return;
+}
+
+if (args.Contains("--postgres"))
+{
+    // The PostgreSQL store (issue 12): ingest with one and two collectors, queries, retention while ingesting.
+    await PostgresBench.RunAsync(events, batchSize, iterations);
+    return;
+}
+
 var directory = Path.Combine(Path.GetTempPath(), "tl-collector-bench-" + Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(directory);
 Console.WriteLine($"Collector benchmark: {events:N0} events in batches of {batchSize}, {iterations} queries per filter; {Environment.ProcessorCount} cores; {directory}");

@@ -4,7 +4,7 @@ using ThreadedLogging.Collector.Storage;
 namespace ThreadedLogging.Collector.Ingest;
 
 /// <summary>
-/// One HTTP ingest request through a decoder: the body (size cap, one capped gunzip, RequestBodyTimeout), admission, the decoder, one
+/// One HTTP ingest request through a decoder: the body (size cap, RequestBodyTimeout), admission, one capped gunzip, the decoder, one
 /// transaction. Each endpoint says how its protocol answers a stored batch and an error. The status of every outcome
 /// is IngestApi's (issue 15 §4): a 4xx stores nothing; 503 + <c>Retry-After</c> only when the store cannot take
 /// writes; a defect is a 500 logged once with the format.
@@ -25,7 +25,7 @@ internal sealed class IngestEndpoint(IEventStore store, CollectorOptions options
             limits.Field(path, "path", -1);
 
             // Issue 15 §1: admission bounds the work, taken once the body is here (a slow sender holds no slot).
-            var body = await RequestBodyReader.ReadAsync(context, options, time, decoder.IsText, context.RequestAborted);
+            var received = await RequestBodyReader.ReceiveAsync(context, options, time, context.RequestAborted);
             admitted = admission.TryEnter();
             if (!admitted)
             {
@@ -34,6 +34,7 @@ internal sealed class IngestEndpoint(IEventStore store, CollectorOptions options
                 return error(StatusCodes.Status429TooManyRequests, $"collector overloaded ({admission.Pending} requests in progress); retry after {_overloadRetryAfter} s");
             }
 
+            var body = RequestBodyReader.Decode(received, options.MaxRequestBodyBytes, decoder.IsText);
             var key = context.Request.Headers[IngestPipeline.IdempotencyKeyHeader] is { Count: > 0 } header && !string.IsNullOrWhiteSpace(header[0]) ? header[0]!.Trim() : null;
             var decoded = decoder.Decode(new IngestRequest(body, path, limits.Field(key, IngestPipeline.IdempotencyKeyHeader, -1)), limits);
             var batch = decoded.Batch;

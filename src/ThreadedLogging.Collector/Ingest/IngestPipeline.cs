@@ -19,9 +19,9 @@ internal sealed class IngestPipeline(IEventStore store, IngestAdmission admissio
     {
         var request = context.Request;
         var format = DetectFormat(request);
-        var body = format == IngestFormat.PythonQuery ? null : await RequestBodyReader.ReadAsync(context, options, time, text: true, cancellationToken);
+        var received = format == IngestFormat.PythonQuery ? null : await RequestBodyReader.ReceiveAsync(context, options, time, cancellationToken);
 
-        // Issue 15 §1: admission bounds the work (parsing, storing) and is taken once the body is here, so a
+        // Issue 15 §1: admission bounds the work (gunzip, parsing, storing) and is taken once the body is here, so a
         // client that sends slowly holds no slot, only its own connection (bounded by RequestBodyTimeout and
         // MinRequestBodyBytesPerSecond); no client can keep others out by trickling.
         if (!admission.TryEnter())
@@ -36,7 +36,7 @@ internal sealed class IngestPipeline(IEventStore store, IngestAdmission admissio
 
         try
         {
-            return await ParseAndStoreAsync(request, format, body, path);
+            return await ParseAndStoreAsync(request, format, received is null ? null : RequestBodyReader.Decode(received, options.MaxRequestBodyBytes, text: true), path);
         }
         finally
         {

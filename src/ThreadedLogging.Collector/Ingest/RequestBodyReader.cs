@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
@@ -19,34 +18,16 @@ internal static class RequestBodyReader
     /// <summary>A gzip header (10 bytes), the smallest deflate stream (2) and the trailer (8).</summary>
     private const int SmallestGzip = 20;
 
-    public static Task<byte[]> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken) =>
-        ReadAsync(request, limit, text: true, cancellationToken);
-
     /// <summary>
-    /// Reads an ingest request's body within <see cref="CollectorOptions.MaxRequestBodyBytes"/> and
+    /// Receives an ingest request's body within <see cref="CollectorOptions.MaxRequestBodyBytes"/> and
     /// <see cref="CollectorOptions.RequestBodyTimeout"/> (issue 15 §1: then 408 and the connection closes).
-    /// Called before admission: waiting for bytes holds no slot.
+    /// Called before admission, so waiting for bytes holds no slot; it holds only the bytes the client has
+    /// sent. Decompressing (which multiplies memory) is <see cref="Decode"/>'s, after admission.
     /// </summary>
-    public static async Task<byte[]> ReadAsync(HttpContext context, CollectorOptions options, TimeProvider time, bool text, CancellationToken cancellationToken)
+    public static async Task<ReceivedBody> ReceiveAsync(HttpContext context, CollectorOptions options, TimeProvider time, CancellationToken cancellationToken)
     {
-        AllowBody(context, options.MaxRequestBodyBytes);
-        using var timeout = new CancellationTokenSource(options.RequestBodyTimeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        try
-        {
-            return await ReadAsync(context.Request, options.MaxRequestBodyBytes, text, linked.Token);
-        }
-        catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            context.Response.Headers.Connection = "close";
-            throw new IngestRejectedException(StatusCodes.Status408RequestTimeout,
-                $"request body not received within {options.RequestBodyTimeout} (Collector:RequestBodyTimeout)", e);
-        }
-    }
-
-    /// <summary>Reads the body; a <paramref name="text"/> body must be UTF-8 (a binary one, e.g. protobuf, is not checked).</summary>
-    public static async Task<byte[]> ReadAsync(HttpRequest request, long limit, bool text, CancellationToken cancellationToken)
-    {
+        var request = context.Request;
+        var limit = options.MaxRequestBodyBytes;
         if (request.ContentLength > limit)
         {
             throw IngestRejectedException.TooLarge($"request body is {request.ContentLength} bytes; the limit is {limit}");
@@ -64,20 +45,18 @@ internal static class RequestBodyReader
             gzip = true;
         }
 
+        AllowBody(context, limit);
+        using var timeout = new CancellationTokenSource(options.RequestBodyTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            var body = await ReadLimitedAsync(request.Body, limit, decompressed: false, cancellationToken);
-            if (gzip)
-            {
-                body = await GunzipAsync(body, limit, cancellationToken);
-            }
-
-            if (text && !Utf8.IsValid(body))
-            {
-                throw IngestRejectedException.BadRequest("body is not valid UTF-8");
-            }
-
-            return body;
+            return new ReceivedBody(await ReadLimitedAsync(request.Body, limit, decompressed: false, request.ContentLength, linked.Token), gzip);
+        }
+        catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            context.Response.Headers.Connection = "close";
+            throw new IngestRejectedException(StatusCodes.Status408RequestTimeout,
+                $"request body not received within {options.RequestBodyTimeout} (Collector:RequestBodyTimeout)", e);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -90,26 +69,40 @@ internal static class RequestBodyReader
         }
     }
 
+    /// <summary>The body's content: gunzipped (one complete stream, at most <paramref name="limit"/> bytes) and, when <paramref name="text"/>, valid UTF-8.</summary>
+    public static byte[] Decode(ReceivedBody body, long limit, bool text)
+    {
+        var content = body.Gzip ? Gunzip(body.Bytes, limit) : body.Bytes;
+        if (text && !Utf8.IsValid(content))
+        {
+            throw IngestRejectedException.BadRequest("body is not valid UTF-8");
+        }
+
+        return content;
+    }
+
     /// <summary>Decompresses one complete gzip stream, or refuses the body (400) whatever of it could be read.</summary>
-    private static async Task<byte[]> GunzipAsync(byte[] compressed, long limit, CancellationToken cancellationToken)
+    private static byte[] Gunzip(byte[] compressed, long limit)
     {
         if (compressed.Length < SmallestGzip)
         {
             throw MalformedGzip($"{compressed.Length} bytes is shorter than any gzip stream");
         }
 
+        var trailer = compressed.AsSpan(compressed.Length - 8);
         byte[] data;
         try
         {
-            await using var gzip = new GZipStream(new MemoryStream(compressed, writable: false), CompressionMode.Decompress);
-            data = await ReadLimitedAsync(gzip, limit, decompressed: true, cancellationToken);
+            using var gzip = new GZipStream(new MemoryStream(compressed, writable: false), CompressionMode.Decompress);
+            // The trailer's length sizes the buffer (a false one only costs a resize, never more than the limit).
+            var claimed = BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]);
+            data = ReadLimitedAsync(gzip, limit, decompressed: true, claimed, CancellationToken.None).GetAwaiter().GetResult();
         }
         catch (InvalidDataException e)
         {
             throw MalformedGzip("not a gzip stream, or its data does not match its CRC-32", e);
         }
 
-        var trailer = compressed.AsSpan(compressed.Length - 8);
         if (BinaryPrimitives.ReadUInt32LittleEndian(trailer) != Crc32.HashToUInt32(data)
             || BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]) != (uint)data.Length)
         {
@@ -122,33 +115,44 @@ internal static class RequestBodyReader
     private static IngestRejectedException MalformedGzip(string reason, Exception? inner = null) =>
         new(StatusCodes.Status400BadRequest, $"malformed gzip body: {reason}", inner);
 
-    private static async Task<byte[]> ReadLimitedAsync(Stream source, long limit, bool decompressed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads to the end into one array, sized up front when the length is known (Content-Length, the gzip
+    /// trailer): no doubling buffer and no final copy, which halves the memory of a large body.
+    /// </summary>
+    private static async Task<byte[]> ReadLimitedAsync(Stream source, long limit, bool decompressed, long? expected, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
+        var buffer = new byte[expected is { } known and >= 0 && known <= limit ? known : Math.Min(limit, 64 * 1024)];
+        var length = 0;
+        var probe = new byte[1];
+        while (true)
         {
-            using var collected = new MemoryStream();
-            while (true)
+            if (length < buffer.Length)
             {
-                var read = await source.ReadAsync(buffer, cancellationToken);
+                var read = await source.ReadAsync(buffer.AsMemory(length), cancellationToken);
                 if (read == 0)
                 {
-                    return collected.ToArray();
+                    return length == buffer.Length ? buffer : buffer.AsSpan(0, length).ToArray();
                 }
 
-                if (collected.Length + read > limit)
-                {
-                    throw IngestRejectedException.TooLarge(decompressed
-                        ? $"decompressed body exceeds {limit} bytes"
-                        : $"request body exceeds {limit} bytes");
-                }
-
-                collected.Write(buffer, 0, read);
+                length += read;
+                continue;
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+
+            // Full: is there more?
+            if (await source.ReadAsync(probe, cancellationToken) == 0)
+            {
+                return buffer;
+            }
+
+            if (length >= limit)
+            {
+                throw IngestRejectedException.TooLarge(decompressed
+                    ? $"decompressed body exceeds {limit} bytes"
+                    : $"request body exceeds {limit} bytes");
+            }
+
+            Array.Resize(ref buffer, (int)Math.Min(limit, Math.Max(buffer.Length * 2L, 64 * 1024)));
+            buffer[length++] = probe[0];
         }
     }
 

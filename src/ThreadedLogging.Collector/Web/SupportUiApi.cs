@@ -13,21 +13,26 @@ internal static class SupportUiApi
     private const string ContentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-    private static readonly (string Route, string Resource, string ContentType)[] Assets =
-    [
-        ("/", "index.html", "text/html; charset=utf-8"),
-        ("/app.js", "app.js", "text/javascript; charset=utf-8"),
-        ("/app.css", "app.css", "text/css; charset=utf-8"),
-    ];
+    private const string ResourcePrefix = "SupportUi/";
+
+    private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.Ordinal)
+    {
+        [".html"] = "text/html; charset=utf-8",
+        [".js"] = "text/javascript; charset=utf-8",
+        [".css"] = "text/css; charset=utf-8",
+    };
 
     public static IEndpointRouteBuilder MapSupportUi(this IEndpointRouteBuilder routes)
     {
         // Open even when reading needs a key: the page holds no data (it fetches it) and shows the sign-in form.
         var group = routes.MapGroup(string.Empty);
-        foreach (var (route, resource, contentType) in Assets)
+        // Every embedded file of Web/Assets: index.html at /, the ES modules and the style sheet by name.
+        foreach (var name in Assembly.GetExecutingAssembly().GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)))
         {
-            var bytes = Load(resource);
-            group.MapGet(route, (HttpContext context) => Serve(context, bytes, contentType));
+            var file = name[ResourcePrefix.Length..];
+            var contentType = ContentTypes[Path.GetExtension(file)];
+            var bytes = Load(file);
+            group.MapGet(file == "index.html" ? "/" : "/" + file, (HttpContext context) => Serve(context, bytes, contentType));
         }
 
         return routes;

@@ -56,4 +56,19 @@ public sealed class LoneSurrogateTests : IAsyncLifetime
         Assert.Equal([marker + " a\uFFFDb"], await StillServing.MessagesAsync(_collector, "q=" + marker));
         await StillServing.AssertAsync(_collector);
     }
+
+    [Fact]
+    public async Task IngestOtlpJson_LoneSurrogateEscape_StoredAsReplacementCharacter()
+    {
+        var marker = "otlp" + Guid.NewGuid().ToString("N");
+        var body = "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"timeUnixNano\":\"1764583200000000000\",\"body\":{\"stringValue\":\"" + marker + " a\\ud800b\"},\"attributes\":[{\"key\":\"k\",\"value\":{\"stringValue\":\"x\\udc00\"}}]}]}]}]}";
+
+        var (status, text) = await Http.SendAsync(_collector.Client, HttpMethod.Post, "v1/logs", Http.Utf8(body), "application/json");
+
+        Assert.True((int)status is >= 200 and < 300, text);
+        var stored = Assert.Single(await _collector.EventsAsync("q=" + marker));
+        Assert.Equal(marker + " a\uFFFDb", stored.GetProperty("message").GetString());
+        Assert.Equal("x\uFFFD", StillServing.Property(stored, "k"));
+        await StillServing.AssertAsync(_collector);
+    }
 }

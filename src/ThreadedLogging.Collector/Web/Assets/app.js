@@ -1,82 +1,120 @@
-// The support page. Every value from the server is shown through textContent: nothing is parsed as HTML.
-"use strict";
+// The support console: plain ES modules, no build step, nothing loaded from elsewhere (CSP: 'self').
+// Every value from the server is shown as text (dom.js), never parsed as HTML.
+import { session, signIn, signOut } from "./api.js";
+import { $, el, clear, text, status } from "./dom.js";
+import { readState, change } from "./state.js";
+import { showUsers, wireUsers, select as selectUser, openUser } from "./users.js";
+import { showTimeline, wireTimeline } from "./timeline.js";
+import { showDetail, wireDetail } from "./detail.js";
 
-const form = document.getElementById("filters");
-const tbody = document.querySelector("#events tbody");
-const more = document.getElementById("more");
-const status = document.getElementById("status");
-let next = null;
+let signInRequired = false;
 
-function cell(row, text, className) {
-  const td = document.createElement("td");
-  td.textContent = text == null ? "" : String(text);
-  if (className) td.className = className;
-  row.appendChild(td);
-  return td;
+async function render() {
+  const state = readState();
+  const onTimeline = Boolean(state.user);
+  $("users-view").hidden = onTimeline;
+  $("timeline-view").hidden = !onTimeline;
+  crumbs(state);
+  document.title = (onTimeline ? state.user + " · " : "") + "Support console";
+  if (onTimeline) await Promise.all([showTimeline(state), showDetail(state)]);
+  else { await showTimeline({ ...state, live: "" }).catch(() => {}); await showUsers(state); }
 }
 
-function show(events) {
-  for (const e of events) {
-    const row = document.createElement("tr");
-    row.className = String(e.level);
-    cell(row, e.timestamp);
-    cell(row, e.level);
-    cell(row, e.user);
-    cell(row, e.machine);
-    cell(row, e.app);
-    cell(row, e.category);
-    const message = cell(row, e.message, "message");
-    const text = e.exception && (e.exception.text || e.exception.excInfo || e.exception.message);
-    if (text) {
-      const pre = document.createElement("pre");
-      pre.className = "exception";
-      pre.textContent = String(text);
-      message.appendChild(pre);
-    }
-    tbody.appendChild(row);
-  }
+function crumbs(state) {
+  const nav = clear($("crumbs"));
+  if (!state.user) return;
+  const back = el("a", { dataset: { nav: "users" } }, "Users");
+  back.href = "/";
+  nav.append(back, " › ", el("strong", {}, state.user));
 }
 
-function params() {
-  const p = new URLSearchParams();
-  for (const [k, v] of new FormData(form)) if (String(v).trim() !== "") p.set(k, String(v).trim());
-  return p;
+function showSignIn(required) {
+  $("sign-in").hidden = !required;
+  $("main").hidden = required;
+  $("sign-out").hidden = !(signInRequired && !required);
+  if (required) $("sign-in-key").focus();
 }
 
-async function load(append) {
-  const p = params();
-  if (append && next) p.set("before", next);
-  status.textContent = "Loading…";
+async function start() {
   try {
-    const response = await fetch("/api/events?" + p.toString(), { headers: { Accept: "application/json" } });
-    const body = await response.json();
-    if (!response.ok) { status.textContent = "Error: " + String(body.error); return; }
-    if (!append) tbody.replaceChildren();
-    show(body.events);
-    next = body.next;
-    more.hidden = !next;
-    status.textContent = tbody.rows.length + " events";
+    const s = await session();
+    signInRequired = s.required;
+    showSignIn(s.required && !s.signedIn);
+    if (!s.required || s.signedIn) await render();
   } catch (err) {
-    status.textContent = "Error: " + String(err);
+    status("The collector cannot be reached: " + err.message, true);
   }
 }
 
-async function loadUsers() {
-  try {
-    const response = await fetch("/api/users?limit=500");
-    if (!response.ok) return;
-    const list = document.getElementById("users");
-    list.replaceChildren();
-    for (const u of (await response.json()).users) {
-      if (u.user == null) continue;
-      const option = document.createElement("option");
-      option.value = String(u.user);
-      list.appendChild(option);
-    }
-  } catch { /* the table still works */ }
+function rows() {
+  const onTimeline = Boolean(readState().user);
+  return onTimeline ? $("events-table").tBodies[0] : $("users-table").tBodies[0];
 }
 
-form.addEventListener("submit", (event) => { event.preventDefault(); load(false); });
-more.addEventListener("click", () => load(true));
-loadUsers();
-load(false);
+function move(step) {
+  const tbody = rows();
+  const all = [...tbody.rows];
+  if (all.length === 0) return;
+  const at = all.findIndex((r) => r.classList.contains("selected"));
+  const next = all[Math.max(0, Math.min(all.length - 1, at < 0 ? 0 : at + step))];
+  if (readState().user) change({ event: next.dataset.id, ctx: "" }, false);
+  else selectUser(next);
+}
+
+function keyboard(event) {
+  const typing = event.target.closest("input, select, textarea");
+  if (event.key === "Escape") {
+    if (typing) { event.target.blur(); return; }
+    if (readState().event) change({ event: "", ctx: "" });
+    return;
+  }
+  if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.key === "/") {
+    event.preventDefault();
+    (readState().user ? $("timeline-q") : $("users-search")).focus();
+  } else if (event.key === "j") move(1);
+  else if (event.key === "k") move(-1);
+  else if (event.key === "Enter") {
+    const selected = rows().querySelector("tr.selected");
+    if (!selected) return;
+    if (readState().user) change({ event: selected.dataset.id, ctx: "" });
+    else openUser(selected, null);
+  }
+}
+
+function wire() {
+  wireUsers();
+  wireTimeline();
+  wireDetail();
+  window.addEventListener("popstate", render);
+  window.addEventListener("statechange", render);
+  document.addEventListener("keydown", keyboard);
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("a[data-nav]");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    change({ user: "", event: "", at: "", ctx: "", live: "", q: "", levels: [], range: "", from: "", to: "" });
+  });
+  document.addEventListener("sign-in-required", () => { if (signInRequired) showSignIn(true); });
+  $("sign-in-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const key = $("sign-in-key").value;
+    text($("sign-in-error"), "");
+    try {
+      await signIn(key);
+      $("sign-in-key").value = "";
+      showSignIn(false);
+      await render();
+    } catch (err) {
+      text($("sign-in-error"), err.status === 401 ? "Wrong key." : "Sign-in failed: " + err.message);
+    }
+  });
+  $("sign-out").addEventListener("click", async () => {
+    await signOut();
+    showSignIn(true);
+    status("Signed out");
+  });
+}
+
+wire();
+start();

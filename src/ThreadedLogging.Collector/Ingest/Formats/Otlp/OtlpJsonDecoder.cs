@@ -20,7 +20,7 @@ internal sealed class OtlpJsonDecoder(OtlpLogMapper mapper) : IEventDecoder
         ExportLogsServiceRequest export;
         try
         {
-            export = Parser.Parse<ExportLogsServiceRequest>(System.Text.Encoding.UTF8.GetString(request.Body.Span));
+            export = Parser.Parse<ExportLogsServiceRequest>(System.Text.Encoding.UTF8.GetString(JsonSurrogateEscapes.Replaced(request.Body).Span)); // issue 15 §4: U+FFFD
         }
         catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException or FormatException)
         {

@@ -1,0 +1,64 @@
+// The collector's read API (docs/QUERY.md). Cookies ride along (same origin); a 401 means "sign in".
+
+/**
+ * Parses a body keeping every "id" exact: event ids exceed 2^53, which JavaScript numbers cannot hold, so
+ * they are kept as their JSON text (JSON.parse's source text access).
+ */
+export function parseJson(text) {
+  return JSON.parse(text, (key, value, context) =>
+    key === "id" && typeof value === "number" && context && typeof context.source === "string" ? context.source : value);
+}
+
+/** JSON text of a parsed body with the ids written back as numbers. */
+export function toJson(value) {
+  return JSON.stringify(value, (key, v) => (key === "id" && typeof v === "string" && JSON.rawJSON ? JSON.rawJSON(v) : v), 2);
+}
+
+export class ApiError extends Error {
+  constructor(status, reason) {
+    super(reason);
+    this.status = status;
+  }
+}
+
+/** GET a JSON body; throws ApiError with the server's reason on a non-2xx answer. */
+export async function getJson(path, params, signal) {
+  const query = params ? "?" + params.toString() : "";
+  let response;
+  try {
+    response = await fetch(path + query, { headers: { Accept: "application/json" }, credentials: "same-origin", signal });
+  } catch (err) {
+    if (err && err.name === "AbortError") throw err;
+    throw new ApiError(0, "the collector cannot be reached (" + String(err && err.message || err) + ")");
+  }
+  let body = null;
+  try { body = parseJson(await response.text()); } catch (err) { if (err && err.name === "AbortError") throw err; }
+  if (!response.ok) {
+    const reason = body && body.error ? String(body.error) : response.status + " " + response.statusText;
+    if (response.status === 401) document.dispatchEvent(new CustomEvent("sign-in-required"));
+    throw new ApiError(response.status, reason);
+  }
+  return body;
+}
+
+export async function session() {
+  return getJson("/auth/session");
+}
+
+/** Posts the key once as a form; the answer sets an HttpOnly session cookie (the page never holds it). */
+export async function signIn(key) {
+  const response = await fetch("/auth/sign-in", {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ key }),
+  });
+  if (response.ok) return;
+  let reason = response.status + " " + response.statusText;
+  try { reason = (await response.json()).error || reason; } catch { /* not JSON */ }
+  throw new ApiError(response.status, reason);
+}
+
+export async function signOut() {
+  await fetch("/auth/sign-out", { method: "POST", credentials: "same-origin" });
+}

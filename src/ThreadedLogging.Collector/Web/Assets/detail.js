@@ -1,0 +1,119 @@
+// Event detail: everything an event holds, as text (pre-formatted JSON for nested values), and its context.
+import { getJson, toJson } from "./api.js";
+import { $, el, clear, text, status, timeCell } from "./dom.js";
+import { change } from "./state.js";
+
+let current = null;
+let loading = null;
+
+export async function showDetail(state) {
+  const panel = $("detail");
+  if (!state.event) { panel.hidden = true; current = null; return; }
+  panel.hidden = false;
+  loading?.abort();
+  const controller = new AbortController();
+  loading = controller;
+  const body = $("detail-body");
+  try {
+    const e = current && String(current.id) === state.event ? current : await getJson("/api/events/" + encodeURIComponent(state.event), null, controller.signal);
+    current = e;
+    render(e);
+    if (state.ctx === "1") await context(e, controller.signal);
+  } catch (err) {
+    if (err.name === "AbortError") return;
+    clear(body).appendChild(el("p", { className: "error", role: "alert" }, "Could not load event " + state.event + ": " + err.message));
+  }
+}
+
+function section(title, ...content) {
+  return [el("h3", {}, title), ...content];
+}
+
+function pairs(entries) {
+  const dl = el("dl");
+  for (const [name, value] of entries) {
+    if (value == null || value === "") continue;
+    dl.append(el("dt", {}, name), el("dd", {}, typeof value === "object" ? JSON.stringify(value) : String(value)));
+  }
+  return dl.childNodes.length ? dl : null;
+}
+
+function exceptionText(x, depth = 0) {
+  if (!x || typeof x !== "object") return x == null ? "" : String(x);
+  if (x.text) return String(x.text);
+  let out = (depth ? "---> " : "") + [x.type, x.message].filter(Boolean).join(": ");
+  if (x.stackTrace) out += "\n" + x.stackTrace;
+  for (const inner of x.inner || []) out += "\n" + exceptionText(inner, depth + 1);
+  if (!x.stackTrace && x.excInfo) out += "\n" + x.excInfo;
+  return out;
+}
+
+function render(e) {
+  const ctx = e.context && typeof e.context === "object" ? e.context : {};
+  const props = e.properties && typeof e.properties === "object" ? e.properties : {};
+  text($("detail-title"), e.level + " · " + new Date(e.timestamp).toLocaleString());
+  const python = pairs([["pathname", props.pathname], ["lineno", props.lineno], ["funcName", props.funcName], ["module", props.module], ["threadName", props.threadName], ["process", props.process]]);
+  const body = clear($("detail-body"));
+  body.append(
+    el("div", { className: "message" }, e.message ?? ""),
+    ...section("Event", pairs([
+      ["time (local)", new Date(e.timestamp).toLocaleString(undefined, { fractionalSecondDigits: 3 })],
+      ["time (stored)", e.timestamp], ["level", e.level], ["category", e.category], ["template", e.template],
+      ["event id", ctx.eventId], ["event name", ctx.eventName], ["trace id", ctx.traceId], ["span id", ctx.spanId],
+      ["thread", [ctx.threadId, ctx.threadName].filter((v) => v != null).join(" ")], ["id", e.id],
+    ])),
+    ...section("Identity", pairs([
+      ["app", e.app], ["version", e.version], ["user", e.user], ["machine", e.machine], ["process", ctx.processId],
+      ["instance", e.instanceId], ["sequence", e.sequence], ["path", e.path],
+    ])));
+  if (e.exception) body.append(...section("Exception", el("pre", { className: "exception" }, exceptionText(e.exception))));
+  if (python) body.append(...section("Python", python));
+  if (props.stack_info && props.stack_info !== "None") body.append(...section("stack_info", el("pre", {}, props.stack_info)));
+  if (Array.isArray(ctx.scopes) && ctx.scopes.length) body.append(...section("Scopes", el("pre", {}, JSON.stringify(ctx.scopes, null, 2))));
+  if (Object.keys(props).length) body.append(...section("Properties", el("pre", { className: "properties" }, JSON.stringify(props, null, 2))));
+  const rest = Object.fromEntries(Object.entries(ctx).filter(([k]) => !["eventId", "eventName", "traceId", "spanId", "threadId", "threadName", "processId", "scopes"].includes(k)));
+  if (Object.keys(rest).length) body.append(...section("Context", el("pre", {}, JSON.stringify(rest, null, 2))));
+  body.append(el("div", { className: "context-slot" }));
+}
+
+async function context(e, signal) {
+  const slot = $("detail-body").querySelector(".context-slot");
+  if (!e.instanceId || e.sequence == null) { clear(slot).append(...section("Context", el("p", { className: "empty" }, "This event has no process instance and sequence: no context."))); return; }
+  const body = await getJson(`/api/events/${encodeURIComponent(e.id)}/context`, new URLSearchParams({ count: "20" }), signal);
+  const table = el("table", { className: "grid events context-list" }, el("tbody", {},
+    body.before.map((b) => contextRow(b, false)), contextRow(body.event, true), body.after.map((a) => contextRow(a, false))));
+  clear(slot).append(...section(`Context: instance ${e.instanceId}, ${body.before.length} before, ${body.after.length} after`, table));
+  table.addEventListener("click", (event) => {
+    const tr = event.target.closest("tr");
+    if (tr && tr.dataset.id !== String(e.id)) change({ event: tr.dataset.id, ctx: "1", at: "" });
+  });
+  table.querySelector("tr.selected")?.scrollIntoView({ block: "nearest" });
+}
+
+function contextRow(e, selected) {
+  return el("tr", { className: "lvl-" + e.level + (selected ? " selected" : ""), dataset: { id: String(e.id) } },
+    timeCell(e.timestamp), el("td", { className: "num" }, e.sequence), el("td", { className: "level" }, e.level), el("td", { className: "msg" }, e.message));
+}
+
+async function copy() {
+  if (!current) return;
+  const json = toJson(current);
+  try {
+    await navigator.clipboard.writeText(json);
+    status("Copied the event as JSON");
+  } catch {
+    const area = el("textarea");
+    area.value = json;
+    document.body.appendChild(area);
+    area.select();
+    const ok = document.execCommand("copy");
+    area.remove();
+    status(ok ? "Copied the event as JSON" : "Copy failed: the browser refused the clipboard", !ok);
+  }
+}
+
+export function wireDetail() {
+  $("detail-close").addEventListener("click", () => change({ event: "", ctx: "" }));
+  $("detail-copy").addEventListener("click", copy);
+  $("detail-context").addEventListener("click", () => change({ ctx: "1" }));
+}

@@ -1,0 +1,61 @@
+// DOM helpers. Every value from the server becomes a text node (textContent / createTextNode):
+// nothing is ever parsed as HTML, whatever a message, property, user or category holds.
+
+/** Creates an element: props may hold className, title, type, hidden, dataset and aria-* / role; children are nodes or text. */
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value == null || value === false) continue;
+    if (key === "className") node.className = String(value);
+    else if (key === "title") node.title = String(value);
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key === "type") node.type = String(value);
+    else if (key.startsWith("aria-") || key === "role" || key === "tabindex") node.setAttribute(key, String(value));
+    else throw new Error("el: unsupported property " + key);
+  }
+  for (const child of children.flat()) {
+    if (child == null) continue;
+    node.appendChild(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+export function text(node, value) {
+  node.textContent = value == null ? "" : String(value);
+  return node;
+}
+
+export function clear(node) {
+  node.replaceChildren();
+  return node;
+}
+
+export const $ = (id) => document.getElementById(id);
+
+/** Says what is happening in the header's status line (role=status). */
+export function status(message, isError = false) {
+  const node = $("status");
+  text(node, message);
+  node.classList.toggle("error", isError);
+}
+
+/** Local time to the millisecond; the title carries UTC and the exact stored value. */
+export function timeCell(stored) {
+  const date = new Date(stored);
+  const local = isNaN(date) ? String(stored) : date.toLocaleString(undefined, {
+    year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
+    fractionalSecondDigits: 3, hour12: false,
+  });
+  const utc = isNaN(date) ? "" : date.toISOString();
+  return el("td", { className: "time", title: "UTC " + utc + "\nstored " + String(stored) }, local);
+}
+
+/** A short "3 min ago" for lists. */
+export function ago(stored) {
+  const seconds = Math.round((Date.now() - new Date(stored).getTime()) / 1000);
+  if (!isFinite(seconds)) return "";
+  if (seconds < 60) return seconds + " s ago";
+  if (seconds < 3600) return Math.round(seconds / 60) + " min ago";
+  if (seconds < 86400) return Math.round(seconds / 3600) + " h ago";
+  return Math.round(seconds / 86400) + " d ago";
+}

@@ -1,0 +1,187 @@
+// One user's timeline: newest first, level toggles, time range, full text, latest error, live tail.
+import { getJson, parseJson } from "./api.js";
+import { $, el, clear, text, status, timeCell } from "./dom.js";
+import { readState, change, range } from "./state.js";
+
+/** The live view keeps at most this many rows. */
+export const MaxRows = 500;
+
+let next = null;
+let loading = null;
+let source = null;
+let sourceKey = "";
+let paused = false;
+let buffered = [];
+const shown = new Set();
+
+export function filters(state) {
+  const p = new URLSearchParams();
+  if (state.user) p.set("user", state.user);
+  if (state.levels.length) p.set("levels", state.levels.join(","));
+  if (state.q) p.set("q", state.q);
+  return p;
+}
+
+export function showTimeline(state) {
+  for (const b of document.querySelectorAll("[data-level]")) b.setAttribute("aria-pressed", String(state.levels.includes(b.dataset.level)));
+  const custom = Boolean(state.from || state.to);
+  for (const b of document.querySelectorAll("[data-range]")) b.setAttribute("aria-pressed", String(!custom && (state.range || "all") === b.dataset.range));
+  $("timeline-from").value = toLocalInput(state.from);
+  $("timeline-to").value = toLocalInput(state.to);
+  if (document.activeElement !== $("timeline-q")) $("timeline-q").value = state.q;
+  $("live").checked = state.live === "1";
+  live(state);
+  return load(state, false);
+}
+
+async function load(state, append) {
+  loading?.abort();
+  const controller = new AbortController();
+  loading = controller;
+  const p = filters(state);
+  const { from, to } = range(state);
+  if (from) p.set("from", from);
+  if (to) p.set("to", to);
+  p.set("limit", "200");
+  if (append && next) p.set("before", next);
+  else if (state.at) p.set("before", String(BigInt(state.at) + 1n));
+  const tbody = $("events-table").tBodies[0];
+  status("Loading events…");
+  $("timeline-view").setAttribute("aria-busy", "true");
+  try {
+    const body = await getJson("/api/events", p, controller.signal);
+    if (!append) { clear(tbody); shown.clear(); }
+    for (const e of body.events) add(e, false);
+    next = body.next;
+    $("events-more").hidden = !next;
+    const empty = tbody.rows.length === 0;
+    $("events-empty").hidden = !empty;
+    text($("events-empty"), `No events for ${state.user || "anyone"}` + (state.q ? ` matching “${state.q}”` : "") + (state.levels.length ? " at " + state.levels.join(", ") : "") + " in this time range.");
+    status(tbody.rows.length + (next ? "+" : "") + " events" + (state.at ? " up to the selected event" : ""));
+    markSelected(state.event);
+  } catch (err) {
+    if (err.name === "AbortError") return;
+    for (const r of tbody.rows) r.classList.add("stale");
+    status("Could not load events: " + err.message, true);
+  } finally {
+    if (loading === controller) $("timeline-view").removeAttribute("aria-busy");
+  }
+}
+
+function row(e) {
+  return el("tr", { className: "lvl-" + e.level, dataset: { id: String(e.id) }, tabindex: "-1" },
+    timeCell(e.timestamp),
+    el("td", { className: "level" }, e.level),
+    el("td", {}, [e.app, e.version].filter(Boolean).join(" ")),
+    el("td", {}, e.machine ?? ""),
+    el("td", {}, e.category ?? ""),
+    el("td", { className: "msg" }, e.message ?? ""));
+}
+
+/** Adds an event: at the end (a page), or on top (live), once per id; the live view keeps MaxRows. */
+function add(e, onTop) {
+  const id = String(e.id);
+  if (shown.has(id)) return;
+  shown.add(id);
+  const tbody = $("events-table").tBodies[0];
+  const tr = row(e);
+  if (onTop) {
+    tr.classList.add("live-new");
+    tbody.insertBefore(tr, tbody.firstChild);
+    while (tbody.rows.length > MaxRows) {
+      const last = tbody.rows[tbody.rows.length - 1];
+      shown.delete(last.dataset.id);
+      last.remove();
+    }
+    $("events-empty").hidden = true;
+  } else {
+    tbody.appendChild(tr);
+  }
+}
+
+export function markSelected(id) {
+  const tbody = $("events-table").tBodies[0];
+  for (const r of tbody.querySelectorAll("tr.selected")) r.classList.remove("selected");
+  const tr = id ? tbody.querySelector(`tr[data-id="${CSS.escape(String(id))}"]`) : null;
+  if (tr) { tr.classList.add("selected"); tr.scrollIntoView({ block: "nearest" }); }
+}
+
+/** Opens or closes the live stream to match the state (same filters as the list; new events go on top). */
+function live(state) {
+  const wanted = state.live === "1" && !state.at ? "/api/events/stream?" + filters(state).toString() : "";
+  $("live-pause").hidden = !wanted;
+  if (wanted === sourceKey) return;
+  source?.close();
+  source = null;
+  sourceKey = wanted;
+  paused = false;
+  buffered = [];
+  text($("live-pause"), "Pause");
+  text($("live-state"), "");
+  if (!wanted) return;
+  source = new EventSource(wanted);
+  source.addEventListener("ready", () => text($("live-state"), "connected"));
+  source.addEventListener("message", (message) => {
+    const e = parseJson(message.data);
+    if (paused) { buffered.push(e); if (buffered.length > MaxRows) buffered.shift(); text($("live-pause"), `Resume (${buffered.length} new)`); return; }
+    add(e, true);
+  });
+  source.addEventListener("error", () => text($("live-state"), source && source.readyState === EventSource.CLOSED ? "closed" : "reconnecting…"));
+}
+
+function toLocalInput(iso) {
+  if (!iso) return "";
+  const d = new Date(iso);
+  if (isNaN(d)) return "";
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+function fromLocalInput(value) {
+  return value ? new Date(value).toISOString() : "";
+}
+
+export function wireTimeline() {
+  $("events-table").tBodies[0].addEventListener("click", (event) => {
+    const tr = event.target.closest("tr");
+    if (tr) change({ event: tr.dataset.id, ctx: "" });
+  });
+  for (const b of document.querySelectorAll("[data-level]")) {
+    b.addEventListener("click", () => {
+      const levels = new Set(readState().levels);
+      if (levels.has(b.dataset.level)) levels.delete(b.dataset.level); else levels.add(b.dataset.level);
+      change({ levels: ["Trace", "Debug", "Information", "Warning", "Error", "Critical"].filter((l) => levels.has(l)), at: "" });
+    });
+  }
+  for (const b of document.querySelectorAll("[data-range]")) {
+    b.addEventListener("click", () => change({ range: b.dataset.range === "all" ? "" : b.dataset.range, from: "", to: "", at: "" }));
+  }
+  for (const id of ["timeline-from", "timeline-to"]) {
+    $(id).addEventListener("change", () => change({ from: fromLocalInput($("timeline-from").value), to: fromLocalInput($("timeline-to").value), range: "", at: "" }));
+  }
+  let typing;
+  $("timeline-q").addEventListener("input", () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => change({ q: $("timeline-q").value.trim(), at: "" }, false), 300);
+  });
+  $("timeline-form").addEventListener("submit", (e) => { e.preventDefault(); change({ q: $("timeline-q").value.trim(), at: "" }, false); });
+  $("events-more").addEventListener("click", () => load(readState(), true));
+  $("live").addEventListener("change", () => change({ live: $("live").checked ? "1" : "", at: "" }, false));
+  $("live-pause").addEventListener("click", () => {
+    paused = !paused;
+    if (!paused) { for (const e of buffered) add(e, true); buffered = []; }
+    text($("live-pause"), paused ? "Resume" : "Pause");
+  });
+  $("latest-error").addEventListener("click", async () => {
+    const state = readState();
+    const p = new URLSearchParams({ user: state.user, levels: "Error,Critical", limit: "1" });
+    try {
+      const body = await getJson("/api/events", p);
+      if (body.events.length === 0) { status("No error for " + state.user + "."); return; }
+      const id = String(body.events[0].id);
+      change({ event: id, at: id, range: "", from: "", to: "", q: "", levels: [], ctx: "" });
+    } catch (err) {
+      status("Could not find the latest error: " + err.message, true);
+    }
+  });
+}

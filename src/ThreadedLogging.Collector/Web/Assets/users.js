@@ -1,0 +1,103 @@
+// Users list: who has logged, with counts over a window, machines, versions and the latest error.
+import { getJson } from "./api.js";
+import { $, el, clear, text, status, ago } from "./dom.js";
+import { readState, change, span } from "./state.js";
+
+const LEVELS = ["Trace", "Debug", "Information", "Warning", "Error", "Critical"];
+let next = null;
+let loading = null;
+
+export function showUsers(state) {
+  $("users-search").value = state.search;
+  $("users-sort").value = state.sort || "lastSeen";
+  $("users-window").value = state.window || "24h";
+  return load(state, false);
+}
+
+async function load(state, append) {
+  loading?.abort();
+  const controller = new AbortController();
+  loading = controller;
+  const p = new URLSearchParams();
+  if (state.search) p.set("search", state.search);
+  if (state.sort) p.set("sort", state.sort);
+  p.set("from", new Date(Date.now() - span(state.window || "24h")).toISOString());
+  p.set("limit", "50");
+  if (append && next) p.set("after", next);
+  const tbody = $("users-table").tBodies[0];
+  status("Loading users…");
+  $("users-view").setAttribute("aria-busy", "true");
+  try {
+    const body = await getJson("/api/users", p, controller.signal);
+    if (!append) clear(tbody);
+    for (const user of body.users) tbody.appendChild(row(user));
+    next = body.next;
+    $("users-more").hidden = !next;
+    const empty = tbody.rows.length === 0;
+    $("users-empty").hidden = !empty;
+    text($("users-empty"), state.search ? `No user matches “${state.search}”.` : "No events yet: nobody has logged to this collector.");
+    status(tbody.rows.length + (next ? "+" : "") + " users");
+    if (!append) select(tbody.rows[0]);
+  } catch (err) {
+    if (err.name === "AbortError") return;
+    for (const r of tbody.rows) r.classList.add("stale");
+    status("Could not load users: " + err.message, true);
+  } finally {
+    if (loading === controller) $("users-view").removeAttribute("aria-busy");
+  }
+}
+
+function row(user) {
+  const name = user.user ?? "";
+  const tr = el("tr", { dataset: { user: name }, tabindex: "-1" },
+    el("td", { className: "user" }, user.user ?? "(no user)"),
+    el("td", { className: "time", title: "UTC " + user.lastSeen }, ago(user.lastSeen)),
+    el("td", {}, (user.machines || []).join(", ")),
+    el("td", {}, (user.versions || []).join(", ")),
+    LEVELS.map((level) => {
+      const n = user.windowLevels?.[level] ?? 0;
+      return el("td", { className: "num" + (n > 0 && (level === "Error" || level === "Critical") ? " hot" : "") }, n || "");
+    }),
+    latestErrorCell(user));
+  return tr;
+}
+
+function latestErrorCell(user) {
+  const e = user.latestError;
+  if (!e) return el("td", {}, "");
+  const td = el("td", { className: "msg error-cell", title: "Open this error (" + e.timestamp + ")", dataset: { event: String(e.id) } },
+    (e.exceptionType ? e.exceptionType + ": " : "") + e.message, el("span", { className: "status" }, " · " + ago(e.timestamp)));
+  return td;
+}
+
+export function select(tr) {
+  const tbody = $("users-table").tBodies[0];
+  for (const r of tbody.querySelectorAll("tr.selected")) r.classList.remove("selected");
+  if (!tr) return;
+  tr.classList.add("selected");
+  tr.scrollIntoView({ block: "nearest" });
+}
+
+export function openUser(tr, eventId) {
+  if (!tr || tr.dataset.user === "") return;
+  const base = { user: tr.dataset.user, levels: [], range: "", from: "", to: "", q: "", ctx: "", live: "", search: "", sort: "", window: "" };
+  change(eventId ? { ...base, event: eventId, at: eventId, range: "all" } : { ...base, event: "", at: "" });
+}
+
+export function wireUsers() {
+  const tbody = $("users-table").tBodies[0];
+  tbody.addEventListener("click", (event) => {
+    const tr = event.target.closest("tr");
+    const errorCell = event.target.closest("td[data-event]");
+    openUser(tr, errorCell ? errorCell.dataset.event : null);
+  });
+  let typing;
+  $("users-search").addEventListener("input", () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => change({ search: $("users-search").value.trim() }, false), 250);
+  });
+  $("users-form").addEventListener("submit", (e) => { e.preventDefault(); change({ search: $("users-search").value.trim() }, false); });
+  $("users-sort").addEventListener("change", () => change({ sort: $("users-sort").value === "lastSeen" ? "" : $("users-sort").value }));
+  $("users-window").addEventListener("change", () => change({ window: $("users-window").value === "24h" ? "" : $("users-window").value }));
+  $("users-more").addEventListener("click", () => load(readState(), true));
+}
