@@ -74,6 +74,7 @@ internal static class CollectorApp
         });
 
         var app = builder.Build();
+        app.UseIngestNotFoundLog();
         if (LoopbackRequestGuard.AppliesTo(urls, options))
         {
             app.UseMiddleware<LoopbackRequestGuard>();
