@@ -16,6 +16,13 @@ using ThreadedLogging.Collector.Storage.Sqlite;
 // Collector benchmark: ingest rate into SQLite and query latency over a large store.
 //   dotnet run -c Release --project bench/ThreadedLogging.Collector.Benchmarks -- [--events 1000000] [--batch 1000] [--http-events 100000] [--iterations 200] [--postgres | --trigram]
 // Slow bodies (issue 15): ... -- --slow-bodies [--tricklers 70] [--requests 2000] (see SlowBodyLoad)
+// Decoders per format (issue 11): ... -- --formats [--events 1000000] (see FormatDecodeBench)
+if (args.Contains("--formats"))
+{
+    FormatDecodeBench.Run(Arg("--events", 1_000_000));
+    return;
+}
+
 if (args.Contains("--slow-bodies"))
 {
     await SlowBodyLoad.RunAsync(args);
