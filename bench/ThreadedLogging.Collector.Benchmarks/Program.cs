@@ -23,6 +23,13 @@ if (args.Contains("--console"))
     return;
 }
 
+// Decoders per format (issue 11): ... -- --formats [--events 1000000] (see FormatDecodeBench)
+if (args.Contains("--formats"))
+{
+    FormatDecodeBench.Run(Arg("--events", 1_000_000));
+    return;
+}
+
 if (args.Contains("--slow-bodies"))
 {
     await SlowBodyLoad.RunAsync(args);

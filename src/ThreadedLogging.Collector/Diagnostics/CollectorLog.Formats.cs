@@ -3,6 +3,6 @@ namespace ThreadedLogging.Collector.Diagnostics;
 /// <summary>The collector's messages about ingest formats (ids 200+; issue 11).</summary>
 internal static partial class CollectorLog
 {
-    [LoggerMessage(200, LogLevel.Information, "No ingest endpoint at {Method} {RequestPath}: answered 404")]
+    [LoggerMessage(200, LogLevel.Warning, "No ingest endpoint at {Method} {RequestPath}: answered 404")]
     public static partial void IngestPathNotFound(ILogger logger, string method, string requestPath);
 }

@@ -14,4 +14,7 @@ internal enum IngestFormat
 
     /// <summary>JsonBatch, <c>application/x-ndjson</c>: one event per line.</summary>
     JsonLines,
+
+    /// <summary>Newline-delimited CLEF, <c>application/vnd.serilog.clef</c> (Serilog.Sinks.Seq pointed at <c>/log/…</c>).</summary>
+    Clef,
 }

@@ -1,11 +1,12 @@
 using Microsoft.Net.Http.Headers;
 using ThreadedLogging.Collector.Diagnostics;
+using ThreadedLogging.Collector.Levels;
 using ThreadedLogging.Collector.Storage;
 
 namespace ThreadedLogging.Collector.Ingest;
 
 /// <summary>One ingest request: detect the format, read the body within limits, parse, store in one transaction.</summary>
-internal sealed class IngestPipeline(IEventStore store, IngestAdmission admission, CollectorOptions options, TimeProvider time, ILogger<IngestPipeline> logger)
+internal sealed class IngestPipeline(IEventStore store, IngestAdmission admission, IngestDecoders decoders, CollectorOptions options, TimeProvider time, LevelRuleCache levels, ILogger<IngestPipeline> logger)
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
@@ -49,7 +50,7 @@ internal sealed class IngestPipeline(IEventStore store, IngestAdmission admissio
         limits.Field(path, "path", -1);
         var idempotencyKey = request.Headers[IdempotencyKeyHeader] is { Count: > 0 } header && !string.IsNullOrWhiteSpace(header[0]) ? header[0]!.Trim() : null;
 
-        EventBatch batch;
+        ReadOnlyMemory<byte> content = body;
         if (body is null)
         {
             var query = request.QueryString.Value ?? string.Empty;
@@ -58,19 +59,11 @@ internal sealed class IngestPipeline(IEventStore store, IngestAdmission admissio
                 throw IngestRejectedException.TooLarge("query string too long");
             }
 
-            batch = new EventBatch(limits.Field(idempotencyKey, IdempotencyKeyHeader, -1), [PythonRecordMapper.Map(FormUrlEncoded.Parse(query), path, limits)]);
+            content = System.Text.Encoding.UTF8.GetBytes(query);
         }
-        else
-        {
-            batch = format switch
-            {
-                IngestFormat.PythonForm => new EventBatch(
-                    limits.Field(idempotencyKey, IdempotencyKeyHeader, -1),
-                    [PythonRecordMapper.Map(FormUrlEncoded.Parse(System.Text.Encoding.UTF8.GetString(body)), path, limits)]),
-                IngestFormat.JsonEnvelope => JsonBatchParser.ParseEnvelope(body, path, idempotencyKey, limits),
-                _ => JsonBatchParser.ParseLines(body, path, idempotencyKey, limits),
-            };
-        }
+
+        // The one seam (issue 11): the format's decoder, the same one SQS ingest uses.
+        var batch = decoders.For(format).Decode(new IngestRequest(content, path, limits.Field(idempotencyKey, IdempotencyKeyHeader, -1)), limits).Batch;
 
         // Not the request's token: once parsed, the batch is stored whole even if the client goes away.
         var result = await store.AppendAsync(batch, CancellationToken.None);
@@ -83,7 +76,20 @@ internal sealed class IngestPipeline(IEventStore store, IngestAdmission admissio
             CollectorLog.BatchStored(logger, result.Stored, result.Accepted, format.ToString(), path, batch.BatchKey);
         }
 
-        return new IngestResponse(result.Accepted, result.Duplicate);
+        return new IngestResponse(result.Accepted, result.Duplicate, await EffectiveLevelsAsync(batch));
+    }
+
+    /// <summary>Issue 13: the effective levels of the identity just received (a JsonBatch has one; else the last event's).</summary>
+    private async Task<IReadOnlyList<EffectiveLevel>> EffectiveLevelsAsync(EventBatch batch)
+    {
+        if (batch.Events.Count == 0)
+        {
+            return [];
+        }
+
+        var last = batch.Events[^1];
+        var rules = await levels.GetAsync(CancellationToken.None);
+        return LevelResolver.Resolve(rules, last.App, last.Version, last.User, last.Machine, time.GetUtcNow());
     }
 
     public static IngestFormat DetectFormat(HttpRequest request)
@@ -96,7 +102,7 @@ internal sealed class IngestPipeline(IEventStore store, IngestAdmission admissio
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) || contentType.MediaType.Value is not { } mediaType)
         {
             throw new IngestRejectedException(StatusCodes.Status415UnsupportedMediaType,
-                "missing or invalid Content-Type (application/json, application/x-ndjson or application/x-www-form-urlencoded)");
+                "missing or invalid Content-Type (application/json, application/x-ndjson, application/x-www-form-urlencoded or application/vnd.serilog.clef)");
         }
 
         return mediaType.ToLowerInvariant() switch
@@ -104,8 +110,9 @@ internal sealed class IngestPipeline(IEventStore store, IngestAdmission admissio
             "application/x-www-form-urlencoded" => IngestFormat.PythonForm,
             "application/json" => IngestFormat.JsonEnvelope,
             "application/x-ndjson" or "application/jsonl" or "application/jsonlines" => IngestFormat.JsonLines,
+            Formats.Clef.ClefDecoder.MediaType => IngestFormat.Clef,
             _ => throw new IngestRejectedException(StatusCodes.Status415UnsupportedMediaType,
-                $"unsupported Content-Type '{mediaType}' (application/json, application/x-ndjson or application/x-www-form-urlencoded)"),
+                $"unsupported Content-Type '{mediaType}' (application/json, application/x-ndjson, application/x-www-form-urlencoded or application/vnd.serilog.clef)"),
         };
     }
 }

@@ -91,6 +91,14 @@ internal static class JsonBatchParser
             throw IngestRejectedException.BadRequest($"event {index} is not a JSON object");
         }
 
+        if (!e.TryGetProperty("message", out _) && !e.TryGetProperty("template", out _)
+            && (e.TryGetProperty("@t", out _) || e.TryGetProperty("@mt", out _) || e.TryGetProperty("@m", out _)))
+        {
+            // Issue 11: a CLEF event read as JsonBatch would be stored empty; say where it belongs instead.
+            throw IngestRejectedException.BadRequest(
+                $"event {index} is CLEF (@t/@mt/@m), not JsonBatch: send it with Content-Type {Formats.Clef.ClefDecoder.MediaType}, or to /api/events/raw?clef");
+        }
+
         limits.EventSize(JsonMarshal.GetRawUtf8Value(e).Length, index);
         var identity = Identity.From(e, envelope, path, limits, index);
 

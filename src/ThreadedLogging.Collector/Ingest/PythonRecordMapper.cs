@@ -93,11 +93,15 @@ internal static partial class PythonRecordMapper
         };
     }
 
-    /// <summary>The seed puts the user's identity in the URL (<c>/log/{user}</c>): its first segment.</summary>
+    /// <summary>
+    /// The seed puts the user's identity in the URL (<c>/log/{user}</c>): its first segment. The server decodes the
+    /// path except <c>%2F</c> (so that it cannot forge a segment): the segment is cut first, then its <c>%2F</c> decoded
+    /// (issue 11: <c>/log/%3Cb%3Emallory%3C%2Fb%3E</c> is the user <c>&lt;b&gt;mallory&lt;/b&gt;</c>).
+    /// </summary>
     public static string? UserFromPath(string path)
     {
         var first = path.Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
-        return string.IsNullOrEmpty(first) ? null : first;
+        return string.IsNullOrEmpty(first) ? null : first.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Python sends <c>str(None)</c> for absent values.</summary>
@@ -114,6 +118,12 @@ internal static partial class PythonRecordMapper
         if (excText is null && excInfo is null)
         {
             return null;
+        }
+
+        // A .NET exception sent in a Python form (our ThreadedHttpHandler, NLog): its own layout, not a traceback's.
+        if (excText is not null && !excText.StartsWith("Traceback", StringComparison.Ordinal) && Formats.DotNetExceptionText.LooksLikeDotNet(excText))
+        {
+            return Formats.DotNetExceptionText.ToJson(excText);
         }
 
         string? type = null;
@@ -133,6 +143,10 @@ internal static partial class PythonRecordMapper
             type = match.Groups[1].Value;
             message = match.Groups[3].Success ? match.Groups[3].Value : null;
         }
+
+        // CPython sends exc_text only when a formatter ran (docs/WIRE-FORMAT.md §2): without it the text shown is
+        // the traceback's last line, "ZeroDivisionError: division by zero", not the repr of the exc_info tuple.
+        excText ??= type is null ? null : message is null ? type : $"{type}: {message}";
 
         return JsonText.Write((type, message, excText, excInfo), static (json, e) =>
         {

@@ -1,3 +1,4 @@
+using ThreadedLogging.Collector.Ingest;
 using Amazon.SQS.Model;
 using Microsoft.Extensions.Logging.Abstractions;
 using ThreadedLogging.Collector.Tests.Support;
@@ -23,7 +24,7 @@ public sealed class SqsQueueConsumerTests(SqsEmulatorFixture sqs) : IClassFixtur
         var statistics = new SqsIngestStatistics();
         var poison = new SqliteSqsPoisonStore(data.Path);
         var store = new FailingEventStore();
-        var consumer = new SqsQueueConsumer(queue, options, client, store, poison, statistics, new CollectorOptions(), TimeProvider.System, NullLogger.Instance);
+        var consumer = new SqsQueueConsumer(queue, options, client, store, poison, statistics, new CollectorOptions(), new SqsMessageDecoder(IngestDecoders.Create(new())), TimeProvider.System, NullLogger.Instance);
 
         using var stop = new CancellationTokenSource();
         var running = consumer.RunAsync(stop.Token);
@@ -52,7 +53,7 @@ public sealed class SqsQueueConsumerTests(SqsEmulatorFixture sqs) : IClassFixtur
         var statistics = new SqsIngestStatistics();
         // The first message takes "ten minutes" to store: the receive's visibility timeout is long gone after it.
         var store = new RecordingEventStore(onFirstAppend: () => time.Advance(TimeSpan.FromMinutes(10)));
-        var consumer = new SqsQueueConsumer(queue, options, client, store, new SqliteSqsPoisonStore(data.Path), statistics, new CollectorOptions(), time, NullLogger.Instance);
+        var consumer = new SqsQueueConsumer(queue, options, client, store, new SqliteSqsPoisonStore(data.Path), statistics, new CollectorOptions(), new SqsMessageDecoder(IngestDecoders.Create(new())), time, NullLogger.Instance);
 
         using var stop = new CancellationTokenSource();
         var running = consumer.RunAsync(stop.Token);

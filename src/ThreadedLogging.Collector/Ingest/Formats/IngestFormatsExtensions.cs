@@ -16,6 +16,8 @@ internal static class IngestFormatsExtensions
         services.AddSingleton<OtlpLogMapper>();
         services.AddSingleton<OtlpProtobufDecoder>();
         services.AddSingleton<OtlpJsonDecoder>();
+        services.AddSingleton<IngestDecoders>();
+        services.AddSingleton<Sqs.SqsMessageDecoder>();
         return services;
     }
 

@@ -11,6 +11,7 @@ internal sealed class SqsIngestService(
     ISqsPoisonStore poison,
     SqsIngestStatistics statistics,
     CollectorOptions collector,
+    SqsMessageDecoder decoder,
     TimeProvider time,
     ILogger<SqsIngestService> logger) : BackgroundService
 {
@@ -26,7 +27,7 @@ internal sealed class SqsIngestService(
         {
             var client = SqsClientFactory.Create(queue);
             _clients.Add(client);
-            var consumer = new SqsQueueConsumer(queue, options, client, store, poison, statistics, collector, time, logger, BeforeDelete);
+            var consumer = new SqsQueueConsumer(queue, options, client, store, poison, statistics, collector, decoder, time, logger, BeforeDelete);
             consumers.Add(consumer.RunAsync(stoppingToken));
         }
 

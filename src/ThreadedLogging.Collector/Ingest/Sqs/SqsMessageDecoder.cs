@@ -8,26 +8,33 @@ using ThreadedLogging.Collector.Storage;
 namespace ThreadedLogging.Collector.Ingest.Sqs;
 
 /// <summary>
-/// Turns an SQS message into the batch HTTP ingest would have stored: a JsonBatch envelope (plain, or gzip +
-/// base64) through <see cref="JsonBatchParser"/>, a seed record through <see cref="PythonRecordMapper"/>. The
-/// batch key is the message's <c>tl-dedupe-id</c> (else its SQS message id), so a redelivered message is stored once.
+/// Turns an SQS message into the batch HTTP ingest would have stored, through the same decoder
+/// (<see cref="IngestDecoders"/>): <c>tl-format</c> names the format, <c>+gzip</c> a base64 gzip body, and a binary
+/// format (<c>otlp-protobuf</c>) is base64. The batch key is the message's <c>tl-dedupe-id</c> (else its SQS message
+/// id), so a redelivered message is stored once.
 /// </summary>
-internal static class SqsMessageDecoder
+internal sealed class SqsMessageDecoder(IngestDecoders decoders)
 {
     /// <summary>Decodes <paramref name="message"/>; throws <see cref="IngestRejectedException"/> for a poison message.</summary>
-    public static EventBatch Decode(Message message, string queueLabel, IngestLimits limits)
+    public EventBatch Decode(Message message, string queueLabel, IngestLimits limits)
     {
         var body = message.Body ?? string.Empty;
         var format = Attribute(message, SqsWire.FormatAttribute) ?? Sniff(body);
         var key = limits.Field(Attribute(message, SqsWire.DedupeIdAttribute) ?? $"sqs:{queueLabel}:{message.MessageId}", "batchId", -1);
-        var path = $"sqs:{queueLabel}";
-        return format switch
+        var gzip = format.EndsWith(IngestDecoders.GzipSuffix, StringComparison.Ordinal);
+        var decoder = decoders.ForSqs(gzip ? format[..^IngestDecoders.GzipSuffix.Length] : format)
+            ?? throw IngestRejectedException.BadRequest($"unknown message format '{format}' (expected {string.Join(", ", decoders.SqsFormats)}, each optionally {IngestDecoders.GzipSuffix})");
+        var content = gzip ? Gunzip(Base64(body, format), limits.Options.MaxRequestBodyBytes)
+            : decoder.IsText ? Encoding.UTF8.GetBytes(body)
+            : Base64(body, format);
+        var decoded = decoder.Decode(new IngestRequest(content, $"sqs:{queueLabel}", key), limits);
+        if (decoded.Rejected > 0)
         {
-            SqsWire.JsonBatch => JsonBatchParser.ParseEnvelope(Encoding.UTF8.GetBytes(body), path, key, limits),
-            SqsWire.JsonBatchGzip => JsonBatchParser.ParseEnvelope(Gunzip(body, limits.Options.MaxRequestBodyBytes), path, key, limits),
-            SqsWire.SeedRecord => new EventBatch(key, [PythonRecordMapper.Map(RecordFields(body), path, limits)]),
-            _ => throw IngestRejectedException.BadRequest($"unknown message format '{format}' (expected {SqsWire.JsonBatch}, {SqsWire.JsonBatchGzip} or {SqsWire.SeedRecord})"),
-        };
+            // A message is kept or set aside whole: records over a limit make it poison, as a 4xx would over HTTP.
+            throw IngestRejectedException.BadRequest($"{decoded.Rejected} record(s) refused: {decoded.Rejection}");
+        }
+
+        return decoded.Batch;
     }
 
     private static string? Attribute(Message message, string name) =>
@@ -57,18 +64,20 @@ internal static class SqsMessageDecoder
         }
     }
 
-    private static byte[] Gunzip(string base64, long maxBytes)
+    private static byte[] Base64(string body, string format)
     {
-        byte[] zipped;
         try
         {
-            zipped = Convert.FromBase64String(base64);
+            return Convert.FromBase64String(body);
         }
         catch (FormatException e)
         {
-            throw new IngestRejectedException(StatusCodes.Status400BadRequest, "json-batch+gzip body is not base64", e);
+            throw new IngestRejectedException(StatusCodes.Status400BadRequest, $"{format} body is not base64", e);
         }
+    }
 
+    private static byte[] Gunzip(byte[] zipped, long maxBytes)
+    {
         try
         {
             using var gzip = new GZipStream(new MemoryStream(zipped), CompressionMode.Decompress);
@@ -79,7 +88,7 @@ internal static class SqsMessageDecoder
             {
                 if (output.Length + read > maxBytes)
                 {
-                    throw IngestRejectedException.TooLarge($"json-batch+gzip body inflates past {maxBytes} bytes (Collector:MaxRequestBodyBytes)");
+                    throw IngestRejectedException.TooLarge($"gzip body inflates past {maxBytes} bytes (Collector:MaxRequestBodyBytes)");
                 }
 
                 output.Write(buffer, 0, read);
@@ -89,39 +98,7 @@ internal static class SqsMessageDecoder
         }
         catch (InvalidDataException e)
         {
-            throw new IngestRejectedException(StatusCodes.Status400BadRequest, "json-batch+gzip body is not gzip", e);
-        }
-    }
-
-    /// <summary>The record's fields as Python's <c>str()</c> would give them, as HTTP form ingest sees them.</summary>
-    private static Dictionary<string, string> RecordFields(string body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw IngestRejectedException.BadRequest("seed-record body is not a JSON object");
-            }
-
-            var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var property in document.RootElement.EnumerateObject())
-            {
-                fields[property.Name] = property.Value.ValueKind switch
-                {
-                    JsonValueKind.String => property.Value.GetString()!,
-                    JsonValueKind.Null => "None",
-                    JsonValueKind.True => "True",
-                    JsonValueKind.False => "False",
-                    _ => property.Value.GetRawText(),
-                };
-            }
-
-            return fields;
-        }
-        catch (JsonException e)
-        {
-            throw new IngestRejectedException(StatusCodes.Status400BadRequest, $"seed-record body is not JSON: {e.Message.Split('.')[0]}", e);
+            throw new IngestRejectedException(StatusCodes.Status400BadRequest, "+gzip body is not gzip", e);
         }
     }
 

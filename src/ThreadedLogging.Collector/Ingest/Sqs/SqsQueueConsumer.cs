@@ -19,6 +19,7 @@ internal sealed class SqsQueueConsumer(
     ISqsPoisonStore poison,
     SqsIngestStatistics statistics,
     CollectorOptions collector,
+    SqsMessageDecoder decoder,
     TimeProvider time,
     ILogger logger,
     Func<IReadOnlyList<Message>, CancellationToken, Task>? beforeDelete = null)
@@ -134,7 +135,7 @@ internal sealed class SqsQueueConsumer(
         EventBatch batch;
         try
         {
-            batch = SqsMessageDecoder.Decode(message, queue.Label, new IngestLimits(collector, time.GetUtcNow()));
+            batch = decoder.Decode(message, queue.Label, new IngestLimits(collector, time.GetUtcNow()));
         }
         catch (IngestRejectedException e)
         {

@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Collector.Tests.Support;
+
+namespace ThreadedLogging.Collector.Tests.Ingest.Formats;
+
+/// <summary>Exceptions in Python-form records (issue 11): CPython without exc_text, CPython with it, a .NET exception.</summary>
+public sealed class ExceptionInPythonFormTests
+{
+    private const string Script = """
+        import logging, logging.handlers, sys
+        host, path = sys.argv[1], sys.argv[2]
+
+        class TracebackHTTPHandler(logging.handlers.HTTPHandler):
+            # What docs/WIRE-FORMAT.md §2 tells a Python app to add so that its traceback travels.
+            def mapLogRecord(self, record):
+                if record.exc_info and not record.exc_text:
+                    record.exc_text = logging.Formatter().formatException(record.exc_info)
+                return super().mapLogRecord(record)
+
+        plain = logging.getLogger('plain')
+        plain.propagate = False
+        plain.addHandler(logging.handlers.HTTPHandler(host, path + '/plain', method='POST'))
+        traced = logging.getLogger('traced')
+        traced.propagate = False
+        traced.addHandler(TracebackHTTPHandler(host, path + '/traced', method='POST'))
+        for log in (plain, traced):
+            try:
+                1 / 0
+            except ZeroDivisionError:
+                log.error('Division failed', exc_info=True)
+        """;
+
+    [Fact]
+    public async Task CPythonHttpHandler_ExcInfoWithAndWithoutExcText_TypeMessageAndTracebackWhenSent()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+
+        await PythonProcess.RunAsync(Script, collector.BaseAddress.Authority, "/log/py");
+
+        var events = await collector.EventsAsync();
+        var plain = events.Single(e => e.GetProperty("category").GetString() == "plain").GetProperty("exception");
+        Assert.Equal("ZeroDivisionError", plain.GetProperty("type").GetString());
+        Assert.Equal("division by zero", plain.GetProperty("message").GetString());
+        Assert.Equal("ZeroDivisionError: division by zero", plain.GetProperty("text").GetString());
+
+        var traced = events.Single(e => e.GetProperty("category").GetString() == "traced").GetProperty("exception");
+        Assert.Equal("ZeroDivisionError", traced.GetProperty("type").GetString());
+        Assert.Equal("division by zero", traced.GetProperty("message").GetString());
+        Assert.StartsWith("Traceback (most recent call last):", traced.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Contains("File \"<string>\", line", traced.GetProperty("text").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ThreadedHttpHandlerPythonForm_DotNetException_TypeAndMessageOfTheException()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        await using (var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
+        {
+            Host = collector.BaseAddress.Authority,
+            Url = "/log/{user}",
+            Format = HttpLogFormat.PythonForm,
+            User = "erin",
+        }))
+        {
+            handler.CreateLogger("Orders").LogError(ThrownExceptions.OuterWithInner(), "Order {OrderId} failed", 7);
+            Assert.True(handler.Flush(TimeSpan.FromMinutes(1)), $"flush timed out: {handler.Statistics}");
+        }
+
+        var exception = Assert.Single(await collector.EventsAsync()).GetProperty("exception");
+        Assert.Equal("System.InvalidOperationException", exception.GetProperty("type").GetString());
+        Assert.Equal("outer failed", exception.GetProperty("message").GetString());
+        Assert.Equal("System.ArgumentException", exception.GetProperty("inner")[0].GetProperty("type").GetString());
+        Assert.Equal("inner bad (Parameter 'amount')", exception.GetProperty("inner")[0].GetProperty("message").GetString());
+        Assert.Contains(nameof(ThrownExceptions.OuterWithInner), exception.GetProperty("stackTrace").GetString(), StringComparison.Ordinal);
+    }
+}

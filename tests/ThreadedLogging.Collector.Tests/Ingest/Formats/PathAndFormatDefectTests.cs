@@ -1,0 +1,49 @@
+using System.Net;
+using ThreadedLogging.Collector.Tests.Support;
+
+namespace ThreadedLogging.Collector.Tests.Ingest.Formats;
+
+/// <summary>The smaller defects of issue 11: CLEF sent as JsonBatch, the user of an encoded path, CLEF at a user path.</summary>
+public sealed class PathAndFormatDefectTests
+{
+    [Fact]
+    public async Task JsonLines_ClefLine_400PointingToClefAndNothingStored()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+
+        var (status, body) = await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events",
+            Http.Utf8("""{"@t":"2026-11-30T10:00:00Z","@mt":"Hello {Name}","Name":"x"}"""), "application/x-ndjson");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("application/vnd.serilog.clef", Http.Error(body), StringComparison.Ordinal);
+        Assert.Empty(await collector.EventsAsync());
+    }
+
+    [Fact]
+    public async Task Clef_PostedToUserPath_StoredWithPathUser()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+
+        var (status, _) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/dave/app",
+            Http.Utf8("""{"@t":"2026-11-30T10:00:00Z","@mt":"Hello {Name}","Name":"x"}"""), "application/vnd.serilog.clef");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var stored = Assert.Single(await collector.EventsAsync());
+        Assert.Equal("dave", stored.GetProperty("user").GetString());
+        Assert.Equal("Hello \"x\"", stored.GetProperty("message").GetString());
+    }
+
+    [Theory]
+    [InlineData("log/%3Cb%3Emallory%3C%2Fb%3E", "<b>mallory</b>")]
+    [InlineData("log/J%C3%BCrgen%20M/app", "Jürgen M")]
+    [InlineData("log/alice%2Fx/y", "alice/x")]
+    public async Task UserPath_PercentEncoded_UserIsTheDecodedFirstSegment(string url, string user)
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+
+        var (status, _) = await Http.SendAsync(collector.Client, HttpMethod.Post, url, Http.Utf8(Http.Envelope("b1", new { message = "m" })), "application/json");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(user, Assert.Single(await collector.EventsAsync()).GetProperty("user").GetString());
+    }
+}
