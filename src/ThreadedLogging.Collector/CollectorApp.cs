@@ -1,6 +1,7 @@
 using ThreadedLogging.Collector.Ingest;
 using ThreadedLogging.Collector.Ingest.Formats;
 using ThreadedLogging.Collector.Ingest.Sqs;
+using ThreadedLogging.Collector.Levels;
 using ThreadedLogging.Collector.Query;
 using ThreadedLogging.Collector.Security;
 using ThreadedLogging.Collector.Storage;
@@ -63,6 +64,7 @@ internal static class CollectorApp
         builder.Services.AddSingleton<IngestPipeline>();
         builder.Services.AddSingleton<IngestAdmission>();
         builder.Services.AddSingleton<IngestEndpoint>();
+        builder.Services.AddSingleton<LevelRuleCache>();
         builder.Services.AddIngestFormats(builder.Configuration);
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
@@ -83,6 +85,7 @@ internal static class CollectorApp
         app.MapIngestFormats();
         app.MapSqsIngest();
         app.MapQuery();
+        app.MapLevels();
         app.MapSession();
         app.MapSupportUi();
         app.Lifetime.ApplicationStarted.Register(() => LogSupportPage(app));

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using ThreadedLogging.Collector.Ingest;
 using ThreadedLogging.Collector.Ingest.Formats.Clef;
+using ThreadedLogging.Collector.Levels;
 using ThreadedLogging.Collector.Query;
 using ThreadedLogging.Collector.Security;
 using ThreadedLogging.Collector.Web;
@@ -15,6 +16,10 @@ namespace ThreadedLogging.Collector;
 [JsonSerializable(typeof(SeqIngestResponse))]
 [JsonSerializable(typeof(EventsResponse))]
 [JsonSerializable(typeof(UsersResponse))]
+[JsonSerializable(typeof(LevelRuleRequest))]
+[JsonSerializable(typeof(LevelRuleDto))]
+[JsonSerializable(typeof(LevelRulesResponse))]
+[JsonSerializable(typeof(EffectiveLevelsResponse))]
 [JsonSerializable(typeof(EventDto))]
 [JsonSerializable(typeof(EventContextResponse))]
 [JsonSerializable(typeof(SessionResponse))]

@@ -38,6 +38,12 @@ internal sealed class CollectorOptions
     /// <summary>Gets or sets the key for the query API and the support page. Null: reading is open.</summary>
     public string? ReadApiKey { get; set; }
 
+    /// <summary>Gets or sets the key that changes level rules (<c>/api/levels</c>). Null: rules are open only while no other key is configured.</summary>
+    public string? AdminApiKey { get; set; }
+
+    /// <summary>Gets or sets the longest a level rule may live. The default value is 24 hours.</summary>
+    public TimeSpan MaxLevelRuleDuration { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>Gets or sets a value indicating whether the collector may listen on a non-loopback address without keys. The default value is false.</summary>
     public bool AllowUnauthenticated { get; set; }
 
@@ -147,6 +153,16 @@ internal sealed class CollectorOptions
         if (ReadApiKey is { } read && string.IsNullOrWhiteSpace(read))
         {
             errors.Add("Collector:ReadApiKey must not be blank.");
+        }
+
+        if (AdminApiKey is { } admin && string.IsNullOrWhiteSpace(admin))
+        {
+            errors.Add("Collector:AdminApiKey must not be blank.");
+        }
+
+        if (MaxLevelRuleDuration < TimeSpan.FromMinutes(1) || MaxLevelRuleDuration > TimeSpan.FromDays(30))
+        {
+            errors.Add($"Collector:MaxLevelRuleDuration must be between 00:01:00 and 30.00:00:00 (was {MaxLevelRuleDuration}).");
         }
 
         Retention.Validate(errors);

@@ -44,6 +44,7 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
         Identity = LogIdentity.From(options);
         _includeScopes = options.IncludeScopes;
         _level = (int)options.Level;
+        Levels = new LevelRules(Time, RefreshLoggers);
         _shutdownTimeout = options.ShutdownTimeout;
         _excludedCategories = [.. options.ExcludedCategories];
         _selfLog = new SelfLog(options.SelfLog, Time);
@@ -71,7 +72,11 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
     public LogLevel Level
     {
         get => (LogLevel)Volatile.Read(ref _level);
-        set => Volatile.Write(ref _level, (int)value);
+        set
+        {
+            Volatile.Write(ref _level, (int)value);
+            RefreshLoggers();
+        }
     }
 
     /// <summary>Gets who is logging: app, version, user, machine, process and instance ids.</summary>
@@ -98,11 +103,30 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
                 CircuitOpen = delivery.CircuitOpen,
                 LastError = error?.Message,
                 LastErrorTime = error?.Time,
+                Level = EffectiveLevel(string.Empty),
+                LevelRuleExpires = Levels.For(string.Empty)?.Expires,
             };
         }
     }
 
     internal TimeProvider Time { get; }
+
+    /// <summary>Gets the collector's level rules for this handler (issue 13).</summary>
+    internal LevelRules Levels { get; }
+
+    /// <summary>
+    /// Gets or sets the level MEL's filter rules would give a category of this provider, the handler's own catch-all
+    /// rule aside (set by <c>AddThreadedHttp</c>); null: none.
+    /// </summary>
+    internal Func<string, LogLevel>? FilterLevel
+    {
+        get;
+        set
+        {
+            field = value;
+            RefreshLoggers();
+        }
+    }
 
     /// <summary>Gets the queue: all a log call touches after the level check and the capture.</summary>
     internal EventQueue Queue => _queue;
@@ -118,7 +142,9 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
     public ILogger CreateLogger(string categoryName)
     {
         ArgumentNullException.ThrowIfNull(categoryName);
-        return _loggers.GetOrAdd(categoryName, static (name, self) => self.IsExcluded(name) ? NullLogger.Instance : new ThreadedLogger(self, name), this);
+        var logger = _loggers.GetOrAdd(categoryName, static (name, self) => self.IsExcluded(name) ? NullLogger.Instance : new ThreadedLogger(self, name), this);
+        (logger as ThreadedLogger)?.Refresh(); // a rule that arrived while it was being created
+        return logger;
     }
 
     /// <inheritdoc />
@@ -212,6 +238,7 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
         }
 
         _ledger.ReleaseWaiters();
+        Levels.Dispose();
         await _worker.DisposeSinkAsync().ConfigureAwait(false);
         _worker.Dispose();
     }
@@ -219,7 +246,28 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
     /// <summary>Reports a failure of a log call (a faulty formatter, say) instead of throwing it into the app.</summary>
     internal void ReportInternalError(Exception e) => _failures.InternalError(e);
 
-    internal bool IsEnabled(LogLevel level) => level != LogLevel.None && (int)level >= Volatile.Read(ref _level);
+    /// <summary>
+    /// The level a category ships at: a live rule of the collector for this identity and category, whatever else says;
+    /// otherwise the configured <see cref="Level"/>, raised to what the app's MEL filter rules give this category.
+    /// </summary>
+    internal LogLevel EffectiveLevel(string category)
+    {
+        if (Levels.For(category) is { } rule)
+        {
+            return rule.Level;
+        }
+
+        var configured = Level;
+        return FilterLevel?.Invoke(category) is { } filter && filter > configured ? filter : configured;
+    }
+
+    private void RefreshLoggers()
+    {
+        foreach (var logger in _loggers.Values)
+        {
+            (logger as ThreadedLogger)?.Refresh();
+        }
+    }
 
     private bool IsExcluded(string category)
     {

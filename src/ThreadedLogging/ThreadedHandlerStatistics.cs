@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace ThreadedLogging;
 
 /// <summary>A snapshot of a handler's counters.</summary>
@@ -41,4 +43,10 @@ public sealed record ThreadedHandlerStatistics
 
     /// <summary>Gets when the last error happened.</summary>
     public DateTimeOffset? LastErrorTime { get; init; }
+
+    /// <summary>Gets the level the handler ships at (for categories no narrower rule or filter covers).</summary>
+    public LogLevel Level { get; init; }
+
+    /// <summary>Gets when the collector's level rule that sets <see cref="Level"/> expires; null when <see cref="Level"/> is the configured one.</summary>
+    public DateTimeOffset? LevelRuleExpires { get; init; }
 }

@@ -1,11 +1,12 @@
 using Microsoft.Net.Http.Headers;
 using ThreadedLogging.Collector.Diagnostics;
+using ThreadedLogging.Collector.Levels;
 using ThreadedLogging.Collector.Storage;
 
 namespace ThreadedLogging.Collector.Ingest;
 
 /// <summary>One ingest request: detect the format, read the body within limits, parse, store in one transaction.</summary>
-internal sealed class IngestPipeline(IEventStore store, IngestAdmission admission, IngestDecoders decoders, CollectorOptions options, TimeProvider time, ILogger<IngestPipeline> logger)
+internal sealed class IngestPipeline(IEventStore store, IngestAdmission admission, IngestDecoders decoders, CollectorOptions options, TimeProvider time, LevelRuleCache levels, ILogger<IngestPipeline> logger)
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
@@ -75,7 +76,20 @@ internal sealed class IngestPipeline(IEventStore store, IngestAdmission admissio
             CollectorLog.BatchStored(logger, result.Stored, result.Accepted, format.ToString(), path, batch.BatchKey);
         }
 
-        return new IngestResponse(result.Accepted, result.Duplicate);
+        return new IngestResponse(result.Accepted, result.Duplicate, await EffectiveLevelsAsync(batch));
+    }
+
+    /// <summary>Issue 13: the effective levels of the identity just received (a JsonBatch has one; else the last event's).</summary>
+    private async Task<IReadOnlyList<EffectiveLevel>> EffectiveLevelsAsync(EventBatch batch)
+    {
+        if (batch.Events.Count == 0)
+        {
+            return [];
+        }
+
+        var last = batch.Events[^1];
+        var rules = await levels.GetAsync(CancellationToken.None);
+        return LevelResolver.Resolve(rules, last.App, last.Version, last.User, last.Machine, time.GetUtcNow());
     }
 
     public static IngestFormat DetectFormat(HttpRequest request)

@@ -2,7 +2,7 @@ using ThreadedLogging.Collector.Web;
 
 namespace ThreadedLogging.Collector.Security;
 
-/// <summary>Endpoint filter that enforces the ingest or the read key, when one is configured.</summary>
+/// <summary>Endpoint filter that enforces the ingest, read or admin key, when one is configured.</summary>
 /// <param name="role">Which key is required.</param>
 /// <param name="seqCompatible">Also take the key where Seq's clients put it (<c>X-Seq-ApiKey</c>, <c>?apiKey=</c>).</param>
 internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false) : IEndpointFilter
@@ -10,7 +10,12 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false) 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var ring = context.HttpContext.RequestServices.GetRequiredService<ApiKeyRing>();
-        var required = role == ApiKeyRole.Ingest ? ring.IngestRequiresKey : ring.ReadRequiresKey;
+        var required = role switch
+        {
+            ApiKeyRole.Ingest => ring.IngestRequiresKey,
+            ApiKeyRole.Read => ring.ReadRequiresKey,
+            _ => ring.AdminRequiresKey,
+        };
         if (!required)
         {
             return await next(context);
@@ -18,8 +23,14 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false) 
 
         var request = context.HttpContext.Request;
         var key = ApiKeyReader.Read(request, seqCompatible);
-        var valid = role == ApiKeyRole.Ingest ? ring.IsIngestKey(key)
-            : ring.IsReadKey(key) || context.HttpContext.RequestServices.GetRequiredService<SessionStore>().IsValid(request.Cookies[SessionStore.CookieName]);
+        // The admin key also reads (the support console shows the rules it changes); a session only reads.
+        var valid = role switch
+        {
+            ApiKeyRole.Ingest => ring.IsIngestKey(key),
+            ApiKeyRole.Read => ring.IsReadKey(key) || ring.IsAdminKey(key)
+                || context.HttpContext.RequestServices.GetRequiredService<SessionStore>().IsValid(request.Cookies[SessionStore.CookieName]),
+            _ => ring.IsAdminKey(key),
+        };
         if (valid)
         {
             return await next(context);

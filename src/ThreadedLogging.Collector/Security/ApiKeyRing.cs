@@ -11,11 +11,13 @@ internal sealed class ApiKeyRing
 {
     private readonly byte[][] _ingest;
     private readonly byte[]? _read;
+    private readonly byte[]? _admin;
 
     public ApiKeyRing(CollectorOptions options)
     {
         _ingest = [.. options.IngestApiKeys.Select(Hash)];
         _read = options.ReadApiKey is { } read ? Hash(read) : null;
+        _admin = options.AdminApiKey is { } admin ? Hash(admin) : null;
     }
 
     /// <summary>Gets a value indicating whether ingest needs a key.</summary>
@@ -23,6 +25,12 @@ internal sealed class ApiKeyRing
 
     /// <summary>Gets a value indicating whether reading needs a key.</summary>
     public bool ReadRequiresKey => _read is not null;
+
+    /// <summary>
+    /// Gets a value indicating whether changing level rules needs the admin key: as soon as any key is configured
+    /// (a collector that guards reading must not leave its rules open), or the admin key itself.
+    /// </summary>
+    public bool AdminRequiresKey => _admin is not null || _read is not null || _ingest.Length > 0;
 
     public bool IsIngestKey(string? candidate)
     {
@@ -43,6 +51,9 @@ internal sealed class ApiKeyRing
 
     public bool IsReadKey(string? candidate) =>
         candidate is not null && _read is not null && CryptographicOperations.FixedTimeEquals(Hash(candidate), _read);
+
+    public bool IsAdminKey(string? candidate) =>
+        candidate is not null && _admin is not null && CryptographicOperations.FixedTimeEquals(Hash(candidate), _admin);
 
     private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 }

@@ -8,4 +8,7 @@ internal enum ApiKeyRole
 
     /// <summary><c>Collector:ReadApiKey</c>.</summary>
     Read,
+
+    /// <summary><c>Collector:AdminApiKey</c>: changes level rules (issue 13).</summary>
+    Admin,
 }

@@ -49,6 +49,9 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, IDisposable
         }
     }
 
+    /// <summary>Gets or sets who receives the collector's level rules when an answer carries them (issue 13).</summary>
+    public Action<IReadOnlyList<LevelRule>>? LevelsReceived { get; set; }
+
     public HttpLogFormat Format
     {
         get => (HttpLogFormat)_format;
@@ -156,7 +159,13 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, IDisposable
         {
             using var request = createRequest();
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            return Classify(response, _options.TimeProvider.GetUtcNow());
+            var result = Classify(response, _options.TimeProvider.GetUtcNow());
+            if (result.Outcome == SendOutcome.Sent && Format == HttpLogFormat.JsonBatch)
+            {
+                await ReadLevelsAsync(response, timeout.Token).ConfigureAwait(false);
+            }
+
+            return result;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -165,6 +174,41 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, IDisposable
         catch (HttpRequestException e)
         {
             return new SendResult(SendOutcome.Transient, Error: e.Message);
+        }
+    }
+
+    /// <summary>Asks the collector for this identity's levels (<c>GET /api/levels/effective</c>); failures are ignored: the next answer or poll will do.</summary>
+    public async Task PollLevelsAsync(LogIdentity identity, CancellationToken cancellationToken)
+    {
+        var uri = new Uri($"{(_options.Secure ? "https" : "http")}://{_options.Host}/api/levels/effective?app={Uri.EscapeDataString(identity.App)}"
+            + $"&version={Uri.EscapeDataString(identity.Version)}&user={Uri.EscapeDataString(identity.User)}&machine={Uri.EscapeDataString(identity.Machine)}");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.RequestTimeout);
+        try
+        {
+            using var response = await _client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                await ReadLevelsAsync(response, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
+        {
+            // Unreachable: the rules in force expire on their own.
+        }
+    }
+
+    private async Task ReadLevelsAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (LevelsReceived is not { } receiver || response.Content.Headers.ContentLength is > 64 * 1024)
+        {
+            return;
+        }
+
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        if (body.Length <= 64 * 1024 && LevelAnswer.Read(body) is { } rules)
+        {
+            receiver(rules);
         }
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using ThreadedLogging;
 
 namespace Microsoft.Extensions.Logging;
@@ -20,8 +21,17 @@ public static class HttpLoggingBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ProviderRegistration.AddOptions<ThreadedHttpHandlerOptions, ThreadedHttpHandler>(builder, Alias, configure);
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, ThreadedHttpHandler>(
-            services => new ThreadedHttpHandler(ProviderRegistration.GetOptions<ThreadedHttpHandlerOptions>(services, Alias))));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, ThreadedHttpHandler>(services =>
+        {
+            var handler = new ThreadedHttpHandler(ProviderRegistration.GetOptions<ThreadedHttpHandlerOptions>(services, Alias));
+            var filters = services.GetRequiredService<IOptionsMonitor<LoggerFilterOptions>>();
+            handler.FilterLevel = category => FilterRuleLevel.For(filters.CurrentValue, category);
+            return handler;
+        }));
+
+        // Issue 13: the handler's loggers receive every level, so that a collector's rule can lower the level; the
+        // handler applies the app's filter rules itself until then (FilterRuleLevel, docs in README).
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<LoggerFilterOptions>, CatchAllFilterRule>());
         return builder;
     }
 
@@ -38,4 +48,10 @@ public static class HttpLoggingBuilderExtensions
             options.Url = url;
             options.Method = method;
         });
+
+    /// <summary>Adds <see cref="FilterRuleLevel.CatchAll"/> once, however often <c>AddThreadedHttp</c> is called.</summary>
+    private sealed class CatchAllFilterRule : IConfigureOptions<LoggerFilterOptions>
+    {
+        public void Configure(LoggerFilterOptions options) => options.Rules.Add(FilterRuleLevel.CatchAll);
+    }
 }

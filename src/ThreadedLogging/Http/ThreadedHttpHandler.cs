@@ -40,6 +40,11 @@ public sealed class ThreadedHttpHandler : ThreadedHandler
         : base(sink, options)
     {
         _sink = sink;
+        sink.LevelsReceived = Levels.Apply;
+        if (options.LevelPollInterval > TimeSpan.Zero)
+        {
+            Levels.Owned = new LevelPoller(sink, Levels, Identity, Time, options.LevelPollInterval);
+        }
     }
 
     /// <summary>Gets or sets the wire format; takes effect from the next batch.</summary>

@@ -46,6 +46,13 @@ public sealed class ThreadedHttpHandlerOptions : ThreadedHandlerOptions
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Gets or sets how often a handler with nothing to send asks the collector for its level rules
+    /// (<c>GET /api/levels/effective</c>); every JsonBatch answer carries them too. <see cref="TimeSpan.Zero"/>: never.
+    /// </summary>
+    /// <value>The default value is 60 seconds.</value>
+    public TimeSpan LevelPollInterval { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <inheritdoc />
     public override void Validate()
     {
@@ -67,6 +74,7 @@ public sealed class ThreadedHttpHandlerOptions : ThreadedHandlerOptions
 
         Check(Enum.IsDefined(Format), nameof(Format), "PythonForm or JsonBatch", Format);
         Check(RequestTimeout > TimeSpan.Zero, nameof(RequestTimeout), "positive", RequestTimeout);
+        Check(LevelPollInterval >= TimeSpan.Zero, nameof(LevelPollInterval), "zero (never) or positive", LevelPollInterval);
         if (string.IsNullOrWhiteSpace(ApiKeyHeader))
         {
             throw new ArgumentException("ApiKeyHeader must not be empty.", nameof(ApiKeyHeader));

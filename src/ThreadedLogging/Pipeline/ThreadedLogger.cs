@@ -6,15 +6,20 @@ namespace ThreadedLogging;
 internal sealed class ThreadedLogger(ThreadedHandler handler, string category) : ILogger
 {
     private readonly EventQueue _queue = handler.Queue;
+    private int _minLevel = (int)handler.EffectiveLevel(category);
 
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => handler.ScopeProvider?.Push(state);
 
-    public bool IsEnabled(LogLevel logLevel) => handler.IsEnabled(logLevel);
+    /// <summary>One volatile read: the level is recomputed when it changes (a rule arrives or expires, <c>Level</c> is set), not per call.</summary>
+    public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None && (int)logLevel >= Volatile.Read(ref _minLevel);
+
+    /// <summary>Recomputes this category's effective level (issue 13: a live rule, else the configured level).</summary>
+    public void Refresh() => Volatile.Write(ref _minLevel, (int)handler.EffectiveLevel(category));
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        if (!handler.IsEnabled(logLevel))
+        if (!IsEnabled(logLevel))
         {
             return;
         }

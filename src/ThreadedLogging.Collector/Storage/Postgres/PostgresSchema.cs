@@ -16,7 +16,7 @@ namespace ThreadedLogging.Collector.Storage.Postgres;
 /// </remarks>
 internal static class PostgresSchema
 {
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>Any 64-bit number the collectors agree on: the lock held while the schema is upgraded.</summary>
     public const long SchemaLock = 0x544C_5343_4845_4D41; // "TLSCHEMA"
@@ -122,7 +122,33 @@ internal static class PostgresSchema
         CREATE INDEX ix_events_search ON events USING gin (search);
         """;
 
-    private static readonly string[] Steps = [Version1, Version2];
+    /// <summary>Issue 13: support-controlled level rules and their audit.</summary>
+    private const string Version3 = """
+        CREATE TABLE level_rules (
+            id         bigserial PRIMARY KEY,
+            app        text,
+            version    text,
+            user_name  text,
+            machine    text,
+            category   text,
+            level      smallint NOT NULL,
+            expires    bigint NOT NULL,
+            created_by text NOT NULL,
+            created    bigint NOT NULL,
+            rule       text NOT NULL
+        );
+        CREATE INDEX ix_level_rules_expires ON level_rules (expires);
+        CREATE TABLE level_audit (
+            id      bigserial PRIMARY KEY,
+            rule_id bigint NOT NULL,
+            action  text NOT NULL,
+            by_key  text NOT NULL,
+            at      bigint NOT NULL,
+            rule    text NOT NULL
+        );
+        """;
+
+    private static readonly string[] Steps = [Version1, Version2, Version3];
 
     /// <summary>Creates or upgrades the schema; safe when several collectors run it at once.</summary>
     /// <exception cref="InvalidOperationException">The database's schema is newer than this collector.</exception>

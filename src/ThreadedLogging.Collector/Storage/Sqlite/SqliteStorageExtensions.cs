@@ -11,6 +11,7 @@ internal static class SqliteStorageExtensions
             sp.GetRequiredService<ILogger<SqliteEventStore>>()));
         services.AddSingleton(sp => (IEventRetention)sp.GetRequiredService<IEventStore>());
         services.AddSingleton<ISqsPoisonStore>(new SqliteSqsPoisonStore(dataDirectory));
+        services.AddSingleton<ILevelRuleStore>(new SqliteLevelRuleStore(dataDirectory));
         services.AddHostedService<EventStoreInitializer>();
         return services;
     }

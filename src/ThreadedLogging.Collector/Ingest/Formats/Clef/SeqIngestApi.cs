@@ -1,5 +1,7 @@
 using Microsoft.Net.Http.Headers;
+using ThreadedLogging.Collector.Levels;
 using ThreadedLogging.Collector.Security;
+using ThreadedLogging.Collector.Storage;
 using ThreadedLogging.Collector.Web;
 
 namespace ThreadedLogging.Collector.Ingest.Formats.Clef;
@@ -15,10 +17,18 @@ internal static class SeqIngestApi
     public static IEndpointRouteBuilder MapSeqIngest(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup(string.Empty).RequireApiKey(ApiKeyRole.Ingest, seqCompatible: true);
-        group.MapPost("/api/events/raw", (HttpContext context, IngestEndpoint endpoint, ClefDecoder clef, SeqJsonDecoder seqJson, ClefOptions options) =>
-            endpoint.HandleAsync(context, IsClef(context.Request) ? clef : seqJson, string.Empty, (_, _) => Created(options), Error));
-        group.MapPost("/ingest/clef", (HttpContext context, IngestEndpoint endpoint, ClefDecoder clef, ClefOptions options) =>
-            endpoint.HandleAsync(context, clef, string.Empty, (_, _) => Created(options), Error));
+        // Issue 13: the rules are read before the request (from memory, at most every few seconds from the store), so that
+        // the answer can carry the level of the identity just received.
+        group.MapPost("/api/events/raw", async (HttpContext context, IngestEndpoint endpoint, ClefDecoder clef, SeqJsonDecoder seqJson, ClefOptions options, LevelRuleCache levels, TimeProvider time) =>
+        {
+            var rules = await levels.GetAsync(context.RequestAborted);
+            return await endpoint.HandleAsync(context, IsClef(context.Request) ? clef : seqJson, string.Empty, (_, decoded) => Created(options, rules, decoded.Batch, time), Error);
+        });
+        group.MapPost("/ingest/clef", async (HttpContext context, IngestEndpoint endpoint, ClefDecoder clef, ClefOptions options, LevelRuleCache levels, TimeProvider time) =>
+        {
+            var rules = await levels.GetAsync(context.RequestAborted);
+            return await endpoint.HandleAsync(context, clef, string.Empty, (_, decoded) => Created(options, rules, decoded.Batch, time), Error);
+        });
         return routes;
     }
 
@@ -27,8 +37,31 @@ internal static class SeqIngestApi
         || (MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
             && type.MediaType.Equals(ClefDecoder.MediaType, StringComparison.OrdinalIgnoreCase));
 
-    private static IResult Created(ClefOptions options) =>
-        TypedResults.Json(new SeqIngestResponse(options.MinimumLevelAccepted), CollectorJsonContext.Default.SeqIngestResponse, statusCode: StatusCodes.Status201Created);
+    /// <summary>
+    /// Issue 13: a level rule matching the batch's identity (its last event) answers its most verbose level, so that a
+    /// sink with a <c>controlLevelSwitch</c> follows it; otherwise the configured <c>Collector:Clef:MinimumLevelAccepted</c>.
+    /// </summary>
+    private static IResult Created(ClefOptions options, IReadOnlyList<LevelRule> rules, EventBatch batch, TimeProvider time)
+    {
+        var level = options.MinimumLevelAccepted;
+        if (batch.Events.Count > 0)
+        {
+            var last = batch.Events[^1];
+            if (LevelResolver.MostVerbose(rules, last.App, last.Version, last.User, last.Machine, time.GetUtcNow()) is { } rule)
+            {
+                level = SerilogLevelName(rule);
+            }
+        }
+
+        return TypedResults.Json(new SeqIngestResponse(level), CollectorJsonContext.Default.SeqIngestResponse, statusCode: StatusCodes.Status201Created);
+    }
+
+    private static string SerilogLevelName(LogLevel level) => level switch
+    {
+        LogLevel.Trace => "Verbose",
+        LogLevel.Critical => "Fatal",
+        _ => LevelNames.ToName(level),
+    };
 
     private static IResult Error(int status, string reason) => ErrorResults.Create(status, reason);
 }

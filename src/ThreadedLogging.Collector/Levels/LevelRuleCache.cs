@@ -1,0 +1,58 @@
+using ThreadedLogging.Collector.Storage;
+
+namespace ThreadedLogging.Collector.Levels;
+
+/// <summary>
+/// The live rules in memory, so that answering an ingest request with its effective level costs no query: reloaded
+/// at most every <see cref="RefreshInterval"/> (what another collector on the same database changed shows within it),
+/// and at once after this collector changed a rule. A store that fails keeps the last rules and is asked again next time.
+/// </summary>
+internal sealed class LevelRuleCache(ILevelRuleStore store, TimeProvider time, ILogger<LevelRuleCache> logger)
+{
+    public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
+
+    private readonly SemaphoreSlim _loading = new(1, 1);
+    private volatile Snapshot _snapshot = new([], DateTimeOffset.MinValue);
+
+    /// <summary>Returns the live rules, reloading them when they are older than <see cref="RefreshInterval"/>.</summary>
+    public async ValueTask<IReadOnlyList<LevelRule>> GetAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = _snapshot;
+        var now = time.GetUtcNow();
+        if (now - snapshot.Loaded < RefreshInterval)
+        {
+            return snapshot.Rules;
+        }
+
+        await _loading.WaitAsync(cancellationToken);
+        try
+        {
+            snapshot = _snapshot;
+            if (now - snapshot.Loaded < RefreshInterval)
+            {
+                return snapshot.Rules;
+            }
+
+            try
+            {
+                var rules = await store.ListLiveAsync(now, cancellationToken);
+                _snapshot = new Snapshot(rules, now);
+                return rules;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Diagnostics.CollectorLog.LevelRulesUnavailable(logger, e.Message);
+                return snapshot.Rules;
+            }
+        }
+        finally
+        {
+            _loading.Release();
+        }
+    }
+
+    /// <summary>Makes the next <see cref="GetAsync"/> reload (this collector changed a rule).</summary>
+    public void Invalidate() => _snapshot = _snapshot with { Loaded = DateTimeOffset.MinValue };
+
+    private sealed record Snapshot(IReadOnlyList<LevelRule> Rules, DateTimeOffset Loaded);
+}

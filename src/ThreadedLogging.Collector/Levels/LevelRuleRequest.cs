@@ -1,0 +1,99 @@
+using System.Globalization;
+using ThreadedLogging.Collector.Ingest;
+using ThreadedLogging.Collector.Storage;
+
+namespace ThreadedLogging.Collector.Levels;
+
+/// <summary>The body of <c>POST /api/levels</c>: selectors (at least one), a level, and <c>duration</c> (<c>hh:mm:ss</c>) or <c>expires</c> (ISO time).</summary>
+internal sealed record LevelRuleRequest(
+    string? App, string? Version, string? User, string? Machine, string? Category, string? Level, string? Duration, string? Expires)
+{
+    /// <summary>Validates the request into a rule, or returns the reason it is refused.</summary>
+    public bool TryCreate(CollectorOptions options, DateTimeOffset now, string by, out LevelRule rule, out string error)
+    {
+        rule = null!;
+        var app = Trimmed(App);
+        var version = Trimmed(Version);
+        var user = Trimmed(User);
+        var machine = Trimmed(Machine);
+        if (app is null && version is null && user is null && machine is null)
+        {
+            error = "a rule needs at least one selector: app, version, user or machine";
+            return false;
+        }
+
+        foreach (var (name, value) in (ReadOnlySpan<(string, string?)>)[("app", app), ("version", version), ("user", user), ("machine", machine), ("category", Category)])
+        {
+            if (value?.Length > options.MaxFieldLength)
+            {
+                error = $"'{name}' is longer than {options.MaxFieldLength} characters";
+                return false;
+            }
+        }
+
+        if (!LevelNames.TryParse(Level, out var level))
+        {
+            error = $"unknown level '{Level}' (Trace, Debug, Information, Warning, Error or Critical)";
+            return false;
+        }
+
+        if (!TryExpiry(now, out var expires, out error))
+        {
+            return false;
+        }
+
+        if (expires - now > options.MaxLevelRuleDuration)
+        {
+            error = $"the rule would expire at {expires:O}, beyond the maximum of {options.MaxLevelRuleDuration} (Collector:MaxLevelRuleDuration)";
+            return false;
+        }
+
+        rule = new LevelRule
+        {
+            App = app,
+            Version = version,
+            User = user,
+            Machine = machine,
+            Category = string.IsNullOrWhiteSpace(Category) ? null : Category.Trim(),
+            Level = level,
+            Expires = expires,
+            CreatedBy = by,
+            Created = now,
+        };
+        return true;
+    }
+
+    private static string? Trimmed(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private bool TryExpiry(DateTimeOffset now, out DateTimeOffset expires, out string error)
+    {
+        expires = default;
+        error = string.Empty;
+        if ((Duration is null) == (Expires is null))
+        {
+            error = "give either 'duration' (hh:mm:ss) or 'expires' (an ISO 8601 time)";
+            return false;
+        }
+
+        if (Duration is not null)
+        {
+            if (!TimeSpan.TryParse(Duration, CultureInfo.InvariantCulture, out var duration) || duration <= TimeSpan.Zero)
+            {
+                error = $"'duration' must be a positive hh:mm:ss (was '{Duration}')";
+                return false;
+            }
+
+            expires = now + duration;
+            return true;
+        }
+
+        if (!DateTimeOffset.TryParse(Expires, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out expires) || expires <= now)
+        {
+            error = $"'expires' must be an ISO 8601 time in the future (was '{Expires}')";
+            return false;
+        }
+
+        expires = expires.ToUniversalTime();
+        return true;
+    }
+}

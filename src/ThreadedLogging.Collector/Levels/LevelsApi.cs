@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using ThreadedLogging.Collector.Diagnostics;
+using ThreadedLogging.Collector.Security;
+using ThreadedLogging.Collector.Storage;
+using ThreadedLogging.Collector.Web;
+
+namespace ThreadedLogging.Collector.Levels;
+
+/// <summary>
+/// Support-controlled levels (issue 13): <c>POST /api/levels</c>, <c>DELETE /api/levels/{id}</c> (admin key),
+/// <c>GET /api/levels</c> (read key: live rules and audit), <c>GET /api/levels/effective</c> (ingest key: what a client ships at).
+/// </summary>
+internal static class LevelsApi
+{
+    private const int AuditLimit = 100;
+
+    public static IEndpointRouteBuilder MapLevels(this IEndpointRouteBuilder routes)
+    {
+        var admin = routes.MapGroup("/api/levels").RequireApiKey(ApiKeyRole.Admin);
+        admin.MapPost(string.Empty, CreateAsync);
+        admin.MapDelete("/{id:long}", RevokeAsync);
+        routes.MapGroup("/api/levels").RequireApiKey(ApiKeyRole.Read).MapGet(string.Empty, ListAsync);
+        routes.MapGroup("/api/levels").RequireApiKey(ApiKeyRole.Ingest).MapGet("/effective", GetEffectiveAsync);
+        return routes;
+    }
+
+    private static async Task<Results<Created<LevelRuleDto>, JsonHttpResult<ErrorResponse>>> CreateAsync(
+        LevelRuleRequest? body, ILevelRuleStore store, LevelRuleCache cache, CollectorOptions options, ApiKeyRing keys, TimeProvider time, ILogger<LevelRuleCache> logger, CancellationToken cancellationToken)
+    {
+        if (body is null)
+        {
+            return ErrorResults.Create(StatusCodes.Status400BadRequest, "a JSON body is required");
+        }
+
+        var by = CreatorName(keys);
+        if (!body.TryCreate(options, time.GetUtcNow(), by, out var rule, out var error))
+        {
+            return ErrorResults.Create(StatusCodes.Status400BadRequest, error);
+        }
+
+        var json = JsonSerializer.Serialize(LevelRuleDto.From(rule), CollectorJsonContext.Default.LevelRuleDto);
+        var stored = await store.AddAsync(rule, json, cancellationToken);
+        cache.Invalidate();
+        CollectorLog.LevelRuleChanged(logger, stored.Id, "created", by, json);
+        return TypedResults.Created($"/api/levels/{stored.Id}", LevelRuleDto.From(stored));
+    }
+
+    private static async Task<Results<NoContent, JsonHttpResult<ErrorResponse>>> RevokeAsync(
+        long id, ILevelRuleStore store, LevelRuleCache cache, ApiKeyRing keys, TimeProvider time, ILogger<LevelRuleCache> logger, CancellationToken cancellationToken)
+    {
+        var by = CreatorName(keys);
+        if (!await store.RevokeAsync(id, by, time.GetUtcNow(), cancellationToken))
+        {
+            return ErrorResults.Create(StatusCodes.Status404NotFound, $"no level rule {id}");
+        }
+
+        cache.Invalidate();
+        CollectorLog.LevelRuleChanged(logger, id, "revoked", by, string.Empty);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<LevelRulesResponse>> ListAsync(ILevelRuleStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var rules = await store.ListLiveAsync(time.GetUtcNow(), cancellationToken);
+        var audit = await store.AuditAsync(AuditLimit, cancellationToken);
+        return TypedResults.Ok(new LevelRulesResponse(
+            [.. rules.Select(LevelRuleDto.From)],
+            [.. audit.Select(c => new LevelRuleChangeDto(c.RuleId, c.Action, c.By, c.At, c.Rule))]));
+    }
+
+    private static async Task<Ok<EffectiveLevelsResponse>> GetEffectiveAsync(
+        string? app, string? version, string? user, string? machine, LevelRuleCache cache, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var rules = await cache.GetAsync(cancellationToken);
+        return TypedResults.Ok(new EffectiveLevelsResponse(LevelResolver.Resolve(rules, app, version, user, machine, time.GetUtcNow())));
+    }
+
+    /// <summary>The keys have no names of their own: the rule records which key allowed the change.</summary>
+    private static string CreatorName(ApiKeyRing keys) => keys.AdminRequiresKey ? "AdminApiKey" : "open (loopback, no keys)";
+}

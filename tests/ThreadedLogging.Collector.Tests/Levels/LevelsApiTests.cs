@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ThreadedLogging.Collector.Tests.Support;
+
+namespace ThreadedLogging.Collector.Tests.Levels;
+
+/// <summary>Issue 13 on a real Kestrel: rules are created, listed, resolved, carried by ingest answers and revoked.</summary>
+public sealed class LevelsApiTests
+{
+    [Fact]
+    public async Task Post_RuleForUser_CreatedListedAndEffectiveOnlyForThatUser()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+
+        using var created = await collector.Client.PostAsJsonAsync("api/levels", new { user = "alice", level = "Debug", duration = "02:00:00" });
+        var rule = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = rule.GetProperty("id").GetInt64();
+        Assert.Equal($"/api/levels/{id}", created.Headers.Location?.OriginalString);
+        Assert.Equal("open (loopback, no keys)", rule.GetProperty("createdBy").GetString());
+        var expires = rule.GetProperty("expires").GetDateTimeOffset();
+        Assert.InRange(expires - rule.GetProperty("created").GetDateTimeOffset(), TimeSpan.FromHours(2), TimeSpan.FromHours(2));
+        var listed = await collector.GetJsonAsync("api/levels");
+        Assert.Equal(id, Assert.Single(listed.GetProperty("rules").EnumerateArray()).GetProperty("id").GetInt64());
+        Assert.Equal("created", Assert.Single(listed.GetProperty("audit").EnumerateArray()).GetProperty("action").GetString());
+
+        var alice = await collector.GetJsonAsync("api/levels/effective?app=Payroll&user=ALICE&machine=PC-042");
+        var level = Assert.Single(alice.GetProperty("levels").EnumerateArray());
+        Assert.Equal(("", "Debug", expires), (level.GetProperty("category").GetString(), level.GetProperty("level").GetString(), level.GetProperty("expires").GetDateTimeOffset()));
+        Assert.Empty((await collector.GetJsonAsync("api/levels/effective?app=Payroll&user=bob")).GetProperty("levels").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Effective_SeveralRules_MostVerbosePerCategoryPrefix()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        await CreateAsync(collector, new { app = "Payroll", level = "Information", duration = "01:00:00" });
+        await CreateAsync(collector, new { version = "2.3.1", level = "Debug", duration = "00:30:00" });
+        await CreateAsync(collector, new { machine = "PC-042", category = "Payroll.Db", level = "Trace", duration = "00:10:00" });
+        await CreateAsync(collector, new { machine = "PC-999", category = "Payroll.Db", level = "Trace", duration = "00:10:00" });
+
+        var levels = (await collector.GetJsonAsync("api/levels/effective?app=Payroll&version=2.3.1&machine=PC-042")).GetProperty("levels");
+
+        Assert.Equal(
+            [("", "Debug"), ("Payroll.Db", "Trace")],
+            levels.EnumerateArray().Select(l => (l.GetProperty("category").GetString(), l.GetProperty("level").GetString())));
+        var other = (await collector.GetJsonAsync("api/levels/effective?app=Payroll&version=2.4.0")).GetProperty("levels");
+        Assert.Equal("Information", Assert.Single(other.EnumerateArray()).GetProperty("level").GetString());
+    }
+
+    [Fact]
+    public async Task Delete_Rule_NoLongerEffectiveAndAudited()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var id = await CreateAsync(collector, new { user = "alice", level = "Debug", duration = "00:30:00" });
+
+        using var deleted = await collector.Client.DeleteAsync(new Uri($"api/levels/{id}", UriKind.Relative));
+        using var again = await collector.Client.DeleteAsync(new Uri($"api/levels/{id}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        Assert.Empty((await collector.GetJsonAsync("api/levels/effective?user=alice")).GetProperty("levels").EnumerateArray());
+        var listed = await collector.GetJsonAsync("api/levels");
+        Assert.Empty(listed.GetProperty("rules").EnumerateArray());
+        Assert.Equal(["revoked", "created"], listed.GetProperty("audit").EnumerateArray().Select(a => a.GetProperty("action").GetString()));
+    }
+
+    [Theory]
+    [InlineData("{\"level\":\"Debug\",\"duration\":\"01:00:00\"}", "at least one selector")]
+    [InlineData("{\"category\":\"Payroll\",\"level\":\"Debug\",\"duration\":\"01:00:00\"}", "at least one selector")]
+    [InlineData("{\"user\":\"alice\",\"level\":\"Loud\",\"duration\":\"01:00:00\"}", "unknown level 'Loud'")]
+    [InlineData("{\"user\":\"alice\",\"level\":\"Debug\",\"duration\":\"1.00:00:01\"}", "beyond the maximum of 1.00:00:00")]
+    [InlineData("{\"user\":\"alice\",\"level\":\"Debug\",\"expires\":\"2999-01-01T00:00:00Z\"}", "beyond the maximum")]
+    [InlineData("{\"user\":\"alice\",\"level\":\"Debug\",\"expires\":\"2001-01-01T00:00:00Z\"}", "in the future")]
+    [InlineData("{\"user\":\"alice\",\"level\":\"Debug\"}", "either 'duration'")]
+    [InlineData("{\"user\":\"alice\",\"level\":\"Debug\",\"duration\":\"-01:00:00\"}", "positive hh:mm:ss")]
+    public async Task Post_InvalidRule_400WithReason(string body, string reason)
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+
+        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "api/levels", Http.Utf8(body), "application/json");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(reason, Http.Error(text), StringComparison.Ordinal);
+        Assert.Empty((await collector.GetJsonAsync("api/levels")).GetProperty("rules").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Post_MaxDurationConfigured_Enforced()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:MaxLevelRuleDuration=00:30:00");
+
+        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "api/levels", Http.Utf8("{\"user\":\"a\",\"level\":\"Debug\",\"duration\":\"00:31:00\"}"), "application/json");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("Collector:MaxLevelRuleDuration", Http.Error(text), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    [InlineData("read-key", HttpStatusCode.Unauthorized)]
+    [InlineData("ingest-key", HttpStatusCode.Unauthorized)]
+    [InlineData("admin-key", HttpStatusCode.Created)]
+    public async Task Post_WithKeys_OnlyAdminKeyChangesRules(string? key, HttpStatusCode expected)
+    {
+        await using var collector = await CollectorFixture.StartAsync(
+            "--Collector:IngestApiKeys:0=ingest-key", "--Collector:ReadApiKey=read-key", "--Collector:AdminApiKey=admin-key");
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("api/levels", UriKind.Relative))
+        {
+            Content = JsonContent.Create(new { user = "alice", level = "Debug", duration = "00:10:00" }),
+        };
+        if (key is not null)
+        {
+            request.Headers.Add("X-Api-Key", key);
+        }
+
+        using var response = await collector.Client.SendAsync(request);
+
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.Created)
+        {
+            var rule = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal("AdminApiKey", rule.GetProperty("createdBy").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task Post_OtherKeysButNoAdminKey_RulesClosed()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:ReadApiKey=read-key");
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("api/levels", UriKind.Relative))
+        {
+            Content = JsonContent.Create(new { user = "alice", level = "Debug", duration = "00:10:00" }),
+        };
+        request.Headers.Add("X-Api-Key", "read-key");
+
+        using var response = await collector.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Ingest_JsonBatch_AnswerCarriesEffectiveLevelOfItsIdentity()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        await CreateAsync(collector, new { machine = "PC-042", level = "Debug", duration = "00:10:00" });
+
+        var (status, body) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/alice", Http.Utf8(Http.Envelope("b1", new { message = "m", level = "Information" })), "application/json");
+        var (_, other) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/bob", Http.Utf8("{\"machine\":\"PC-007\",\"events\":[{\"message\":\"m\"}]}"), "application/json");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var level = Assert.Single(JsonDocument.Parse(body).RootElement.GetProperty("levels").EnumerateArray());
+        Assert.Equal("Debug", level.GetProperty("level").GetString());
+        Assert.Empty(JsonDocument.Parse(other).RootElement.GetProperty("levels").EnumerateArray());
+    }
+
+    private static async Task<long> CreateAsync(CollectorFixture collector, object rule)
+    {
+        using var response = await collector.Client.PostAsJsonAsync("api/levels", rule);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        return JsonDocument.Parse(text).RootElement.GetProperty("id").GetInt64();
+    }
+}

@@ -1,0 +1,141 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using ThreadedLogging.Delivery.Tests.Support;
+
+namespace ThreadedLogging.Delivery.Tests;
+
+/// <summary>
+/// Issue 13 end to end: the real collector process, the real client registered with MEL at Information. Support's
+/// "Debug for alice" reaches alice's handler through the ingest answer; it expires on the client's own clock (a fake
+/// one, advanced by the test), with or without the collector.
+/// </summary>
+public sealed class SupportLevelTests
+{
+    [Fact]
+    public async Task Rule_DebugForAlice_AliceDebugArrivesBobsNotAndStopsAtExpiry()
+    {
+        await using var collector = new CollectorProcess();
+        await collector.StartAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var alice = App(collector.Host, "alice", time);
+        await using var bob = App(collector.Host, "bob", time);
+
+        LogPair(alice, 1, 2);
+        LogPair(bob, 1, 2);
+        Flush(alice, bob);
+        await CreateRuleAsync(collector, "alice", "00:10:00");
+        LogPair(alice, 3, 4); // the answer to this batch carries the rule
+        LogPair(bob, 3, 4);
+        Flush(alice, bob);
+        Assert.Equal(LogLevel.Debug, alice.Handler.Statistics.Level);
+        Assert.NotNull(alice.Handler.Statistics.LevelRuleExpires);
+        Assert.Equal((LogLevel.Information, (DateTimeOffset?)null), (bob.Handler.Statistics.Level, bob.Handler.Statistics.LevelRuleExpires));
+        LogPair(alice, 5, 6);
+        LogPair(bob, 5, 6);
+        Flush(alice, bob);
+
+        time.Advance(TimeSpan.FromMinutes(11)); // past the rule's expiry, on the client's clock
+        LogPair(alice, 7, 8);
+        Flush(alice, bob);
+
+        Assert.Equal(LogLevel.Information, alice.Handler.Statistics.Level);
+        Assert.Equal([2, 4, 5, 6, 8], await collector.EventNumbersAsync("alice"));
+        Assert.Equal([2, 4, 6], await collector.EventNumbersAsync("bob"));
+    }
+
+    [Fact]
+    public async Task Rule_CollectorStoppedBeforeExpiry_ClientRevertsAlone()
+    {
+        await using var collector = new CollectorProcess();
+        await collector.StartAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var alice = App(collector.Host, "alice", time);
+        await CreateRuleAsync(collector, "alice", "00:10:00");
+        LogPair(alice, 1, 2);
+        Flush(alice);
+        var logger = alice.Factory.CreateLogger("Payroll");
+        Assert.True(logger.IsEnabled(LogLevel.Debug));
+
+        await collector.KillAsync();
+        time.Advance(TimeSpan.FromMinutes(11));
+
+        Assert.False(logger.IsEnabled(LogLevel.Debug));
+        Assert.Equal((LogLevel.Information, (DateTimeOffset?)null), (alice.Handler.Statistics.Level, alice.Handler.Statistics.LevelRuleExpires));
+    }
+
+    [Fact]
+    public async Task Poll_NothingToSend_RuleLearnedFromEffective()
+    {
+        await using var collector = new CollectorProcess();
+        await collector.StartAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await CreateRuleAsync(collector, "alice", "00:10:00", category: "Payroll.Db");
+
+        await using var alice = App(collector.Host, "alice", time, TimeSpan.FromMinutes(1));
+        var logger = alice.Factory.CreateLogger("Payroll.Db");
+        Assert.False(logger.IsEnabled(LogLevel.Debug));
+
+        // A minute of the handler's clock without anything to send: it asks; the answer comes over the real network: wait for it (bounded).
+        time.Advance(TimeSpan.FromMinutes(1));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        while (!logger.IsEnabled(LogLevel.Debug))
+        {
+            Assert.False(cancel.IsCancellationRequested, $"the poll brought no rule: {alice.Handler.Statistics}");
+            await Task.Delay(20, CancellationToken.None);
+        }
+
+        Assert.Equal(0, alice.Handler.Statistics.Enqueued);
+        Assert.False(alice.Factory.CreateLogger("Payroll.Ui").IsEnabled(LogLevel.Debug));
+    }
+
+    /// <summary>An app as users write it: MEL at Information, the handler added with <c>AddThreadedHttp</c>.</summary>
+    private static ClientApp App(string host, string user, TimeProvider time, TimeSpan? poll = null)
+    {
+        var services = new ServiceCollection().AddLogging(logging => logging
+            .SetMinimumLevel(LogLevel.Information)
+            .AddThreadedHttp(options =>
+            {
+                options.Host = host;
+                options.Format = HttpLogFormat.JsonBatch;
+                options.User = user;
+                options.App = "Payroll";
+                options.TimeProvider = time;
+                options.LevelPollInterval = poll ?? TimeSpan.Zero;
+            }));
+        var provider = services.BuildServiceProvider();
+        return new ClientApp(provider, provider.GetRequiredService<ILoggerFactory>(), provider.GetServices<ILoggerProvider>().OfType<ThreadedHttpHandler>().Single());
+    }
+
+    /// <summary>Debug {N} = <paramref name="debug"/>, then Information {N} = <paramref name="information"/>.</summary>
+    private static void LogPair(ClientApp app, int debug, int information)
+    {
+        var logger = app.Factory.CreateLogger("Payroll");
+        logger.LogDebug("debug {N}", debug);
+        logger.LogInformation("information {N}", information);
+    }
+
+    private static void Flush(params ClientApp[] apps)
+    {
+        foreach (var app in apps)
+        {
+            Assert.True(app.Handler.Flush(TimeSpan.FromMinutes(1)));
+        }
+    }
+
+    private static async Task CreateRuleAsync(CollectorProcess collector, string user, string duration, string? category = null)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{collector.Host}") };
+        using var response = await http.PostAsJsonAsync("/api/levels", new { user, category, level = "Debug", duration });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        Assert.True(JsonDocument.Parse(body).RootElement.GetProperty("id").GetInt64() > 0);
+    }
+
+    private sealed record ClientApp(ServiceProvider Services, ILoggerFactory Factory, ThreadedHttpHandler Handler) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Services.DisposeAsync();
+    }
+}
