@@ -4,7 +4,7 @@ using ThreadedLogging.Collector.Ingest.Formats.Clef;
 using ThreadedLogging.Collector.Levels;
 using ThreadedLogging.Collector.Query;
 using ThreadedLogging.Collector.Security;
-using ThreadedLogging.Collector.Web;
+using ThreadedLogging.Collector.Responses;
 
 namespace ThreadedLogging.Collector;
 

@@ -26,14 +26,17 @@ internal sealed class StageProbeLogger(ThreadedHandler handler, Stage stage) : I
 {
     private static readonly DateTimeOffset Fixed = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    // As ThreadedLogger does: the handler's effective level for the category, read once (no rules arrive here).
+    private readonly int _minLevel = (int)handler.EffectiveLevel("Payroll");
+
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
 
-    public bool IsEnabled(LogLevel logLevel) => handler.IsEnabled(logLevel);
+    public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None && (int)logLevel >= _minLevel;
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        if (!handler.IsEnabled(logLevel))
+        if (!IsEnabled(logLevel))
         {
             return;
         }

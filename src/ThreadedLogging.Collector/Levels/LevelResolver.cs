@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using ThreadedLogging.Collector.Ingest;
 using ThreadedLogging.Collector.Storage;
 
 namespace ThreadedLogging.Collector.Levels;

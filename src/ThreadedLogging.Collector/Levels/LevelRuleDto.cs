@@ -1,4 +1,3 @@
-using ThreadedLogging.Collector.Ingest;
 using ThreadedLogging.Collector.Storage;
 
 namespace ThreadedLogging.Collector.Levels;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using ThreadedLogging.Collector.Ingest;
 using ThreadedLogging.Collector.Storage;
 
 namespace ThreadedLogging.Collector.Levels;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
-using ThreadedLogging.Collector.Ingest;
 using ThreadedLogging.Collector.Storage;
 
 namespace ThreadedLogging.Collector.Query;

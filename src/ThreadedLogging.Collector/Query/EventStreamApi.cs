@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using ThreadedLogging.Collector.Storage;
-using ThreadedLogging.Collector.Web;
+using ThreadedLogging.Collector.Responses;
 
 namespace ThreadedLogging.Collector.Query;
 

@@ -1,4 +1,4 @@
-using ThreadedLogging.Collector.Web;
+using ThreadedLogging.Collector.Responses;
 
 namespace ThreadedLogging.Collector.Security;
 

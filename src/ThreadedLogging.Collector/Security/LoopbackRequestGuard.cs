@@ -1,5 +1,5 @@
 using System.Net;
-using ThreadedLogging.Collector.Web;
+using ThreadedLogging.Collector.Responses;
 
 namespace ThreadedLogging.Collector.Security;
 

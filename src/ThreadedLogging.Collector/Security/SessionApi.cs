@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using ThreadedLogging.Collector.Web;
+using ThreadedLogging.Collector.Responses;
 
 namespace ThreadedLogging.Collector.Security;
 

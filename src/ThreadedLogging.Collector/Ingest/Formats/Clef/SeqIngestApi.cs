@@ -2,7 +2,7 @@ using Microsoft.Net.Http.Headers;
 using ThreadedLogging.Collector.Levels;
 using ThreadedLogging.Collector.Security;
 using ThreadedLogging.Collector.Storage;
-using ThreadedLogging.Collector.Web;
+using ThreadedLogging.Collector.Responses;
 
 namespace ThreadedLogging.Collector.Ingest.Formats.Clef;
 

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace ThreadedLogging.Collector.Web;
+namespace ThreadedLogging.Collector.Responses;
 
 /// <summary>Builds <c>{"error": "..."}</c> results.</summary>
 internal static class ErrorResults

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace ThreadedLogging.Collector.Ingest;
+namespace ThreadedLogging.Collector.Storage;
 
 /// <summary>Level names and numbers of both worlds: MEL (<c>Information</c>, 0..5) and Python (<c>INFO</c>, 20).</summary>
 internal static class LevelNames
