@@ -41,14 +41,12 @@ internal sealed class SqliteLevelRuleStore : ILevelRuleStore
         """,
     ];
 
-    private readonly string _connectionString;
-    private readonly SemaphoreSlim _initialized = new(1, 1);
-    private bool _ready;
+    private readonly SqliteSideFile _file;
 
     public SqliteLevelRuleStore(string dataDirectory)
     {
         DatabasePath = Path.Combine(dataDirectory, FileName);
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = DatabasePath, Mode = SqliteOpenMode.ReadWriteCreate, DefaultTimeout = 30 }.ToString();
+        _file = new SqliteSideFile(DatabasePath, UpgradeAsync);
     }
 
     public string DatabasePath { get; }
@@ -143,37 +141,7 @@ internal sealed class SqliteLevelRuleStore : ILevelRuleStore
         await audit.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-            if (!Volatile.Read(ref _ready))
-            {
-                await _initialized.WaitAsync(cancellationToken);
-                try
-                {
-                    if (!_ready)
-                    {
-                        await UpgradeAsync(connection, cancellationToken);
-                        Volatile.Write(ref _ready, true);
-                    }
-                }
-                finally
-                {
-                    _initialized.Release();
-                }
-            }
-
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _file.OpenAsync(cancellationToken);
 
     /// <exception cref="InvalidOperationException">The file's schema is newer than this collector.</exception>
     private static async Task UpgradeAsync(SqliteConnection connection, CancellationToken cancellationToken)

@@ -30,14 +30,12 @@ internal sealed class SqliteSqsPoisonStore : ISqsPoisonStore
         );
         """;
 
-    private readonly string _connectionString;
-    private readonly SemaphoreSlim _initialized = new(1, 1);
-    private bool _ready;
+    private readonly SqliteSideFile _file;
 
     public SqliteSqsPoisonStore(string dataDirectory)
     {
         DatabasePath = Path.Combine(dataDirectory, FileName);
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = DatabasePath, Mode = SqliteOpenMode.ReadWriteCreate, DefaultTimeout = 30 }.ToString();
+        _file = new SqliteSideFile(DatabasePath, CreateSchemaAsync);
     }
 
     public string DatabasePath { get; }
@@ -93,37 +91,12 @@ internal sealed class SqliteSqsPoisonStore : ISqsPoisonStore
         return (total, list);
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-            if (!Volatile.Read(ref _ready))
-            {
-                await _initialized.WaitAsync(cancellationToken);
-                try
-                {
-                    if (!_ready)
-                    {
-                        await using var schema = connection.CreateCommand();
-                        schema.CommandText = Schema;
-                        await schema.ExecuteNonQueryAsync(cancellationToken);
-                        Volatile.Write(ref _ready, true);
-                    }
-                }
-                finally
-                {
-                    _initialized.Release();
-                }
-            }
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _file.OpenAsync(cancellationToken);
 
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
+    private static async Task CreateSchemaAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var schema = connection.CreateCommand();
+        schema.CommandText = Schema;
+        await schema.ExecuteNonQueryAsync(cancellationToken);
     }
 }
