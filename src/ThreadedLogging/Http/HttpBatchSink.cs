@@ -16,6 +16,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, IDisposable
     private readonly HttpClient _client;
     private readonly ThreadedHttpHandlerOptions _options;
     private readonly bool _post;
+    private readonly bool _compress;
     private readonly ArrayBufferWriter<byte> _json = new(16 * 1024);
     private readonly MemoryStream _compressed = new();
     private Uri? _uri;
@@ -27,6 +28,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, IDisposable
         _options = options;
         _format = (int)options.Format;
         _post = string.Equals(options.Method, "POST", StringComparison.OrdinalIgnoreCase);
+        _compress = options.Compress ?? !IsLoopback(options.Host);
         _client = new HttpClient(new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
@@ -95,6 +97,14 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, IDisposable
         return new Uri($"{(options.Secure ? "https" : "http")}://{options.Host}{path}");
     }
 
+    /// <summary>Whether <c>name[:port]</c> names this machine's loopback (<c>localhost</c>, <c>127.0.0.0/8</c>, <c>[::1]</c>).</summary>
+    internal static bool IsLoopback(string host)
+    {
+        var name = Uri.TryCreate("http://" + host, UriKind.Absolute, out var uri) ? uri.IdnHost : host;
+        return string.Equals(name, "localhost", StringComparison.OrdinalIgnoreCase)
+            || (IPAddress.TryParse(name, out var address) && IPAddress.IsLoopback(address));
+    }
+
     private HttpRequestMessage FormRequest(string fields, string idempotencyKey)
     {
         HttpRequestMessage request;
@@ -124,7 +134,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, IDisposable
         _json.ResetWrittenCount();
         JsonBatchWriter.WriteEnvelope(_json, batch);
         byte[] body;
-        if (_options.Compress)
+        if (_compress)
         {
             _compressed.SetLength(0);
             using (var gzip = new GZipStream(_compressed, CompressionLevel.Fastest, leaveOpen: true))
@@ -141,7 +151,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, IDisposable
 
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        if (_options.Compress)
+        if (_compress)
         {
             content.Headers.ContentEncoding.Add("gzip");
         }

@@ -106,6 +106,7 @@ internal sealed class RecordQueue : IDisposable
     /// Takes the oldest record (after <see cref="TryPeekBytes"/> said there is one) as an event: decoded into
     /// <paramref name="reuse"/> when given, else into a new event; a parked object as it is. Consumer only.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public LogEvent Dequeue(LogEvent? reuse)
     {
         if (!_ring.TryPeek(out var record))
