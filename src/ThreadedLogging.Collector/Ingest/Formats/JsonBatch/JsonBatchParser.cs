@@ -5,7 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using ThreadedLogging.Collector.Storage;
 
-namespace ThreadedLogging.Collector.Ingest;
+namespace ThreadedLogging.Collector.Ingest.Formats.JsonBatch;
 
 /// <summary>
 /// Reads ThreadedLogging's <c>JsonBatch</c> format (docs/WIRE-FORMAT.md §1): one envelope object
@@ -285,7 +285,7 @@ internal static class JsonBatchParser
         public static Identity From(JsonElement e, Identity? fallback, string path, IngestLimits limits, int index) => new(
             limits.Field(Text(e, JsonBatchFields.App, index), JsonBatchFields.App, index) ?? fallback?.App,
             limits.Field(Text(e, JsonBatchFields.Version, index), JsonBatchFields.Version, index) ?? fallback?.Version,
-            limits.Field(Text(e, JsonBatchFields.User, index), JsonBatchFields.User, index) ?? fallback?.User ?? PythonRecordMapper.UserFromPath(path),
+            limits.Field(Text(e, JsonBatchFields.User, index), JsonBatchFields.User, index) ?? fallback?.User ?? PathUser.From(path),
             limits.Field(Text(e, JsonBatchFields.Machine, index), JsonBatchFields.Machine, index) ?? fallback?.Machine,
             limits.Field(Text(e, JsonBatchFields.InstanceId, index), JsonBatchFields.InstanceId, index) ?? fallback?.InstanceId);
     }
