@@ -34,7 +34,7 @@ internal static class JsonBatchParser
         limits.EventCount(events.GetArrayLength());
         var envelope = Identity.From(root, null, path, limits, -1);
         var batchKey = idempotencyKey is not null
-            ? limits.Field(idempotencyKey, IngestPipeline.IdempotencyKeyHeader, -1)
+            ? limits.Field(idempotencyKey, IngestEndpoint.IdempotencyKeyHeader, -1)
             : limits.Field(Text(root, JsonBatchFields.BatchId, -1), JsonBatchFields.BatchId, -1);
         var parsed = new List<NewEvent>(events.GetArrayLength());
         var index = 0;
