@@ -61,7 +61,6 @@ internal static class CollectorApp
         builder.Services.AddSingleton<LiveStreamLimiter>();
         builder.Services.AddEventStore(builder.Configuration, options);
         builder.Services.AddSqsIngest(builder.Configuration);
-        builder.Services.AddSingleton<IngestPipeline>();
         builder.Services.AddSingleton<IngestAdmission>();
         builder.Services.AddSingleton<IngestEndpoint>();
         builder.Services.AddSingleton<LevelRuleCache>();

@@ -3,7 +3,7 @@ using ThreadedLogging.Collector.Storage.Sqlite;
 
 namespace ThreadedLogging.Collector.Storage.Postgres;
 
-/// <summary>The support console's reads (issue 10): one event, its context by sequence, the users list.</summary>
+/// <summary>The support console's reads (issue 10): one event, its context by sequence, the users list; from the read replica when there is one.</summary>
 internal sealed partial class PostgresEventStore
 {
     private const string SelectEvents = "SELECT " + PostgresQueryBuilder.SelectColumns + " FROM events e ";
@@ -11,14 +11,14 @@ internal sealed partial class PostgresEventStore
     public async Task<StoredEvent?> GetEventAsync(long id, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _reads.OpenConnectionAsync(cancellationToken);
         return await ReadOneAsync(connection, id, cancellationToken);
     }
 
     public async Task<EventContext?> GetContextAsync(long id, int count, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _reads.OpenConnectionAsync(cancellationToken);
         if (await ReadOneAsync(connection, id, cancellationToken) is not { } stored)
         {
             return null;
@@ -48,7 +48,7 @@ internal sealed partial class PostgresEventStore
     {
         ArgumentNullException.ThrowIfNull(query);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _reads.OpenConnectionAsync(cancellationToken);
         // The same order as SQLite's: byte order of names (COLLATE "C"), keyset on (key, name).
         var key = query.Sort switch
         {
