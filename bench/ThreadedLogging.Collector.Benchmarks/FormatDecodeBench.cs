@@ -23,9 +23,9 @@ internal static class FormatDecodeBench
         var options = new CollectorOptions();
         var bodies = new (string Name, IEventDecoder Decoder, byte[] Body)[]
         {
-            ("JsonBatch", decoders.For(IngestFormat.JsonEnvelope), JsonBatch(PerBody)),
-            ("CLEF", decoders.For(IngestFormat.Clef), Clef(PerBody)),
-            ("OTLP protobuf", decoders.ForSqs("otlp-protobuf")!, Otlp(PerBody)),
+            ("JsonBatch", decoders.ForName("json-batch")!, JsonBatch(PerBody)),
+            ("CLEF", decoders.ForName("clef")!, Clef(PerBody)),
+            ("OTLP protobuf", decoders.ForName("otlp-protobuf")!, Otlp(PerBody)),
         };
         Console.WriteLine($"| format | body bytes / event | events/s (one core) | CPU µs / event | × JsonBatch |");
         Console.WriteLine("|---|---:|---:|---:|---:|");

@@ -1,77 +1,42 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using ThreadedLogging.Collector.Diagnostics;
+using ThreadedLogging.Collector.Levels;
+using ThreadedLogging.Collector.Responses;
 using ThreadedLogging.Collector.Security;
 using ThreadedLogging.Collector.Storage;
-using ThreadedLogging.Collector.Responses;
 
 namespace ThreadedLogging.Collector.Ingest;
 
-/// <summary>Ingest endpoints: <c>/log/{**path}</c> (every client format) and <c>POST /api/events</c> (JsonBatch).</summary>
+/// <summary>Ingest endpoints: <c>/log/{**path}</c> and <c>POST /api/events</c> (every client format, told by method and Content-Type).</summary>
 internal static class IngestApi
 {
     public static IEndpointRouteBuilder MapIngest(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup(string.Empty).RequireApiKey(ApiKeyRole.Ingest);
-        group.MapMethods("/log/{**path}", [HttpMethods.Get, HttpMethods.Post], (HttpContext context, IngestPipeline pipeline, ILogger<IngestPipeline> logger, string? path) =>
-            IngestAsync(context, pipeline, logger, path ?? string.Empty));
-        group.MapPost("/api/events", (HttpContext context, IngestPipeline pipeline, ILogger<IngestPipeline> logger) =>
-            IngestAsync(context, pipeline, logger, string.Empty));
+        group.MapMethods("/log/{**path}", [HttpMethods.Get, HttpMethods.Post], (HttpContext context, IngestEndpoint endpoint, IngestDecoders decoders, LevelRuleCache levels, TimeProvider time, string? path) =>
+            IngestAsync(context, endpoint, decoders, levels, time, path ?? string.Empty));
+        group.MapPost("/api/events", (HttpContext context, IngestEndpoint endpoint, IngestDecoders decoders, LevelRuleCache levels, TimeProvider time) =>
+            IngestAsync(context, endpoint, decoders, levels, time, string.Empty));
         return routes;
     }
 
-    /// <summary>
-    /// The status of every outcome (issue 15 §4): bad input is a 4xx with its reason; a store that cannot
-    /// take writes is a 503 with Retry-After (the client retries the same batch); a client that went away
-    /// is noted at Debug; anything else is a defect: 500, logged once with the request's format.
-    /// </summary>
-    private static async Task<Results<Ok<IngestResponse>, JsonHttpResult<ErrorResponse>>> IngestAsync(
-        HttpContext context, IngestPipeline pipeline, ILogger logger, string path)
+    private static async Task<IResult> IngestAsync(HttpContext context, IngestEndpoint endpoint, IngestDecoders decoders, LevelRuleCache levels, TimeProvider time, string path)
     {
-        try
-        {
-            return TypedResults.Ok(await pipeline.IngestAsync(context, path, context.RequestAborted));
-        }
-        catch (IngestRejectedException e)
-        {
-            if (e.RetryAfterSeconds is { } retryAfter)
-            {
-                context.Response.Headers.RetryAfter = retryAfter;
-            }
-            else
-            {
-                CollectorLog.IngestRejected(logger, path, e.StatusCode, e.Message);
-            }
-
-            return ErrorResults.Create(e.StatusCode, e.Message);
-        }
-        catch (EventStoreUnavailableException e)
-        {
-            // Nothing was committed; the same batch can succeed later.
-            CollectorLog.StoreUnavailable(logger, e.Message);
-            context.Response.Headers.RetryAfter = pipeline.StoreRetryAfterSeconds;
-            return ErrorResults.Create(StatusCodes.Status503ServiceUnavailable, "storage unavailable; retry later");
-        }
-        catch (Exception e) when (e is IOException || (e is OperationCanceledException && context.RequestAborted.IsCancellationRequested))
-        {
-            CollectorLog.ClientDisconnected(logger, path, e.Message);
-            return ErrorResults.Create(StatusCodes.Status400BadRequest, "request aborted");
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            CollectorLog.IngestFailed(logger, e, FormatName(context.Request), path);
-            return ErrorResults.Create(StatusCodes.Status500InternalServerError, "internal error while ingesting; the request was not stored");
-        }
+        // Issue 13: the rules are read before the request (from memory, at most every few seconds from the store), so that
+        // the answer can carry the effective levels of the identity just received.
+        var rules = await levels.GetAsync(context.RequestAborted);
+        return await endpoint.HandleAsync(context, decoders.ForLogRequest, path,
+            (result, decoded) => TypedResults.Ok(new IngestResponse(result.Accepted, result.Duplicate, EffectiveLevels(rules, decoded.Batch, time))),
+            ErrorResults.Create);
     }
 
-    private static string FormatName(HttpRequest request)
+    /// <summary>Issue 13: the effective levels of the identity just received (a JsonBatch has one; else the last event's).</summary>
+    private static IReadOnlyList<EffectiveLevel> EffectiveLevels(IReadOnlyList<LevelRule> rules, EventBatch batch, TimeProvider time)
     {
-        try
+        if (batch.Events.Count == 0)
         {
-            return IngestPipeline.DetectFormat(request).ToString();
+            return [];
         }
-        catch (IngestRejectedException)
-        {
-            return "unknown";
-        }
+
+        var last = batch.Events[^1];
+        return LevelResolver.Resolve(rules, last.App, last.Version, last.User, last.Machine, time.GetUtcNow());
     }
 }

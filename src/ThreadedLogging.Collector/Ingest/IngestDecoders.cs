@@ -1,3 +1,4 @@
+using Microsoft.Net.Http.Headers;
 using ThreadedLogging.Collector.Ingest.Formats;
 using ThreadedLogging.Collector.Ingest.Formats.Clef;
 using ThreadedLogging.Collector.Ingest.Formats.JsonBatch;
@@ -7,47 +8,67 @@ using ThreadedLogging.Collector.Ingest.Formats.Python;
 namespace ThreadedLogging.Collector.Ingest;
 
 /// <summary>
-/// The one seam between transports and formats: HTTP ingest picks a decoder by method and Content-Type
-/// (<see cref="IngestFormat"/>), SQS ingest by the <c>tl-format</c> attribute; both get the same decoder.
+/// The one seam between transports and formats: every decoder, once. An HTTP endpoint picks one by method and
+/// Content-Type (<see cref="ForLogRequest"/>, Seq's and OTLP's own endpoints), SQS ingest by the <c>tl-format</c>
+/// attribute (<see cref="ForName"/>, the decoder's <see cref="IEventDecoder.Name"/>); both get the same decoder.
 /// </summary>
-internal sealed class IngestDecoders(ClefDecoder clef, OtlpProtobufDecoder otlpProtobuf, OtlpJsonDecoder otlpJson)
+internal sealed class IngestDecoders
 {
     /// <summary>The suffix of a <c>tl-format</c> whose body is base64 of gzip.</summary>
     public const string GzipSuffix = "+gzip";
 
+    private const string LogMediaTypes = "application/json, application/x-ndjson, application/x-www-form-urlencoded or application/vnd.serilog.clef";
+
     private readonly JsonBatchDecoder _envelope = new(lines: false);
     private readonly JsonBatchDecoder _lines = new(lines: true);
     private readonly PythonFormDecoder _pythonForm = new();
-    private readonly SeedRecordDecoder _seedRecord = new();
+    private readonly ClefDecoder _clef;
+    private readonly Dictionary<string, IEventDecoder> _byName;
+
+    public IngestDecoders(ClefDecoder clef, SeqJsonDecoder seqJson, OtlpProtobufDecoder otlpProtobuf, OtlpJsonDecoder otlpJson)
+    {
+        _clef = clef;
+        IEventDecoder[] all = [_envelope, _lines, new SeedRecordDecoder(), _pythonForm, clef, seqJson, otlpProtobuf, otlpJson];
+        _byName = all.ToDictionary(decoder => decoder.Name, StringComparer.Ordinal);
+    }
 
     /// <summary>Gets the <c>tl-format</c> names SQS messages may carry (each also with <see cref="GzipSuffix"/>).</summary>
-    public IReadOnlyList<string> SqsFormats => ["json-batch", "json-lines", "seed-record", "clef", "otlp-protobuf", "otlp-json"];
+    public IEnumerable<string> Names => _byName.Keys;
 
     /// <summary>Every decoder with the given identity names (tools and tests; the app gets them from DI).</summary>
     public static IngestDecoders Create(IdentityPropertyOptions identity)
     {
         var otlp = new OtlpLogMapper(identity);
-        return new IngestDecoders(new ClefDecoder(identity), new OtlpProtobufDecoder(otlp), new OtlpJsonDecoder(otlp));
+        return new IngestDecoders(new ClefDecoder(identity), new SeqJsonDecoder(identity), new OtlpProtobufDecoder(otlp), new OtlpJsonDecoder(otlp));
     }
 
-    public IEventDecoder For(IngestFormat format) => format switch
-    {
-        IngestFormat.PythonQuery or IngestFormat.PythonForm => _pythonForm,
-        IngestFormat.JsonEnvelope => _envelope,
-        IngestFormat.JsonLines => _lines,
-        IngestFormat.Clef => clef,
-        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "no decoder for this format"),
-    };
+    /// <summary>The decoder named <paramref name="name"/> (an SQS <c>tl-format</c> without <see cref="GzipSuffix"/>), or null when unknown.</summary>
+    public IEventDecoder? ForName(string name) => _byName.GetValueOrDefault(name);
 
-    /// <summary>The decoder of an SQS message's <c>tl-format</c> (its name without <see cref="GzipSuffix"/>), or null when unknown.</summary>
-    public IEventDecoder? ForSqs(string format) => format switch
+    /// <summary>
+    /// The decoder of a <c>/log/…</c> or <c>/api/events</c> request: GET is Python's HTTPHandler (the record in the query
+    /// string), a POST is told by its Content-Type.
+    /// </summary>
+    /// <exception cref="IngestRejectedException">415: no or another Content-Type.</exception>
+    public IEventDecoder ForLogRequest(HttpRequest request)
     {
-        "json-batch" => _envelope,
-        "json-lines" => _lines,
-        "seed-record" => _seedRecord,
-        "clef" => clef,
-        "otlp-protobuf" => otlpProtobuf,
-        "otlp-json" => otlpJson,
-        _ => null,
-    };
+        if (HttpMethods.IsGet(request.Method))
+        {
+            return _pythonForm;
+        }
+
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) || contentType.MediaType.Value is not { } mediaType)
+        {
+            throw new IngestRejectedException(StatusCodes.Status415UnsupportedMediaType, $"missing or invalid Content-Type ({LogMediaTypes})");
+        }
+
+        return mediaType.ToLowerInvariant() switch
+        {
+            "application/x-www-form-urlencoded" => _pythonForm,
+            "application/json" => _envelope,
+            "application/x-ndjson" or "application/jsonl" or "application/jsonlines" => _lines,
+            ClefDecoder.MediaType => _clef,
+            _ => throw new IngestRejectedException(StatusCodes.Status415UnsupportedMediaType, $"unsupported Content-Type '{mediaType}' ({LogMediaTypes})"),
+        };
+    }
 }

@@ -4,39 +4,77 @@ using ThreadedLogging.Collector.Storage;
 namespace ThreadedLogging.Collector.Ingest;
 
 /// <summary>
-/// One HTTP ingest request through a decoder: the body (size cap, RequestBodyTimeout), admission, one capped gunzip, the decoder, one
-/// transaction. Each endpoint says how its protocol answers a stored batch and an error. The status of every outcome
-/// is IngestApi's (issue 15 §4): a 4xx stores nothing; 503 + <c>Retry-After</c> only when the store cannot take
-/// writes; a defect is a 500 logged once with the format.
+/// The one ingest runner, the same for every endpoint (<c>/log</c>, <c>/api/events</c>, Seq, OTLP/HTTP, OTLP/gRPC): the
+/// body (size cap, RequestBodyTimeout), admission, one capped gunzip, a decoder, one transaction. Each endpoint only
+/// picks the decoder and says how its protocol answers the <see cref="IngestOutcome"/>. The status of every outcome
+/// (issue 15 §4): a 4xx stores nothing; 429 + <c>Retry-After</c> when admission is full; 503 + <c>Retry-After</c>
+/// only when the store cannot take writes; a defect is a 500 logged once with the format.
 /// </summary>
-internal sealed class IngestEndpoint(IEventStore store, CollectorOptions options, TimeProvider time, IngestAdmission admission, ILogger<IngestPipeline> logger)
+internal sealed class IngestEndpoint(IEventStore store, CollectorOptions options, TimeProvider time, IngestAdmission admission, ILogger<IngestEndpoint> logger)
 {
-    private const string StoreRetryAfterSeconds = "5";
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    /// <summary>The Retry-After of a 503 (the store cannot take writes).</summary>
+    public const string StoreRetryAfterSeconds = "5";
 
     private readonly string _overloadRetryAfter = ((int)Math.Ceiling(options.OverloadRetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>One HTTP request: <paramref name="choose"/> picks the decoder (or refuses the Content-Type), the body is a GET's query string or the request body.</summary>
     public async Task<IResult> HandleAsync(
-        HttpContext context, IEventDecoder decoder, string path, Func<AppendResult, DecodedBatch, IResult> stored, Func<int, string, IResult> error)
+        HttpContext context, Func<HttpRequest, IEventDecoder> choose, string path, Func<AppendResult, DecodedBatch, IResult> stored, Func<int, string, IResult> error)
+    {
+        IEventDecoder decoder;
+        try
+        {
+            decoder = choose(context.Request);
+        }
+        catch (IngestRejectedException e)
+        {
+            CollectorLog.IngestRejected(logger, path, e.StatusCode, e.Message);
+            return error(e.StatusCode, e.Message);
+        }
+
+        var key = context.Request.Headers[IdempotencyKeyHeader] is { Count: > 0 } header && !string.IsNullOrWhiteSpace(header[0]) ? header[0]!.Trim() : null;
+        var outcome = await RunAsync(decoder, path, key, cancellation => ReceiveAsync(context, cancellation), context.RequestAborted);
+        if (outcome.Decoded is { } decoded)
+        {
+            return stored(outcome.Result, decoded);
+        }
+
+        if (outcome.RetryAfterSeconds is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = retryAfter;
+        }
+
+        return error(outcome.StatusCode, outcome.Reason!);
+    }
+
+    /// <summary>
+    /// One request of any transport: <paramref name="receive"/> gets the body (before admission: waiting for bytes holds
+    /// no slot), then it is gunzipped within the cap, decoded and stored in one transaction.
+    /// </summary>
+    public async Task<IngestOutcome> RunAsync(
+        IEventDecoder decoder, string path, string? batchKey, Func<CancellationToken, Task<ReceivedBody>> receive, CancellationToken aborted)
     {
         var admitted = false;
         try
         {
             var limits = new IngestLimits(options, time.GetUtcNow());
             limits.Field(path, "path", -1);
+            var key = limits.Field(batchKey, IdempotencyKeyHeader, -1);
 
             // Issue 15 §1: admission bounds the work, taken once the body is here (a slow sender holds no slot).
-            var received = await RequestBodyReader.ReceiveAsync(context, options, time, context.RequestAborted);
+            var received = await receive(aborted);
             admitted = admission.TryEnter();
             if (!admitted)
             {
                 CollectorLog.IngestOverloaded(logger, admission.Pending);
-                context.Response.Headers.RetryAfter = _overloadRetryAfter;
-                return error(StatusCodes.Status429TooManyRequests, $"collector overloaded ({admission.Pending} requests in progress); retry after {_overloadRetryAfter} s");
+                return new IngestOutcome(StatusCodes.Status429TooManyRequests,
+                    $"collector overloaded ({admission.Pending} requests in progress); retry after {_overloadRetryAfter} s", _overloadRetryAfter);
             }
 
             var body = RequestBodyReader.Decode(received, options.MaxRequestBodyBytes, decoder.IsText);
-            var key = context.Request.Headers[IngestPipeline.IdempotencyKeyHeader] is { Count: > 0 } header && !string.IsNullOrWhiteSpace(header[0]) ? header[0]!.Trim() : null;
-            var decoded = decoder.Decode(new IngestRequest(body, path, limits.Field(key, IngestPipeline.IdempotencyKeyHeader, -1)), limits);
+            var decoded = decoder.Decode(new IngestRequest(body, path, key), limits);
             var batch = decoded.Batch;
 
             // Not the request's token: once decoded, the batch is stored whole even if the client goes away.
@@ -50,29 +88,28 @@ internal sealed class IngestEndpoint(IEventStore store, CollectorOptions options
                 CollectorLog.BatchStored(logger, result.Stored, result.Accepted, decoder.Name, path, batch.BatchKey);
             }
 
-            return stored(result, decoded);
+            return IngestOutcome.Stored(decoded, result);
         }
         catch (IngestRejectedException e)
         {
             CollectorLog.IngestRejected(logger, path, e.StatusCode, e.Message);
-            return error(e.StatusCode, e.Message);
+            return new IngestOutcome(e.StatusCode, e.Message);
         }
         catch (EventStoreUnavailableException e)
         {
             // Nothing was committed; the same batch can succeed later.
             CollectorLog.StoreUnavailable(logger, e.Message);
-            context.Response.Headers.RetryAfter = StoreRetryAfterSeconds;
-            return error(StatusCodes.Status503ServiceUnavailable, "storage unavailable; retry later");
+            return new IngestOutcome(StatusCodes.Status503ServiceUnavailable, "storage unavailable; retry later", StoreRetryAfterSeconds);
         }
-        catch (Exception e) when (e is IOException || (e is OperationCanceledException && context.RequestAborted.IsCancellationRequested))
+        catch (Exception e) when (e is IOException || (e is OperationCanceledException && aborted.IsCancellationRequested))
         {
             CollectorLog.ClientDisconnected(logger, path, e.Message);
-            return error(StatusCodes.Status400BadRequest, "request aborted");
+            return new IngestOutcome(StatusCodes.Status400BadRequest, "request aborted");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             CollectorLog.IngestFailed(logger, e, decoder.Name, path);
-            return error(StatusCodes.Status500InternalServerError, "internal error while ingesting; the request was not stored");
+            return new IngestOutcome(StatusCodes.Status500InternalServerError, "internal error while ingesting; the request was not stored");
         }
         finally
         {
@@ -81,5 +118,22 @@ internal sealed class IngestEndpoint(IEventStore store, CollectorOptions options
                 admission.Exit();
             }
         }
+    }
+
+    /// <summary>A GET's record is its query string (Python's HTTPHandler); any other method's is its body.</summary>
+    private Task<ReceivedBody> ReceiveAsync(HttpContext context, CancellationToken cancellation)
+    {
+        if (!HttpMethods.IsGet(context.Request.Method))
+        {
+            return RequestBodyReader.ReceiveAsync(context, options, time, cancellation);
+        }
+
+        var query = context.Request.QueryString.Value ?? string.Empty;
+        if (query.Length > options.MaxRequestBodyBytes)
+        {
+            throw IngestRejectedException.TooLarge("query string too long");
+        }
+
+        return Task.FromResult(new ReceivedBody(System.Text.Encoding.UTF8.GetBytes(query), Gzip: false));
     }
 }

@@ -14,7 +14,7 @@ internal static class IngestNotFoundLog
         if (context.Response.StatusCode == StatusCodes.Status404NotFound && context.GetEndpoint() is null
             && (HttpMethods.IsPost(context.Request.Method) || HttpMethods.IsPut(context.Request.Method)))
         {
-            var logger = context.RequestServices.GetRequiredService<ILogger<IngestPipeline>>();
+            var logger = context.RequestServices.GetRequiredService<ILogger<IngestEndpoint>>();
             CollectorLog.IngestPathNotFound(logger, context.Request.Method, context.Request.Path.Value ?? string.Empty);
         }
     });

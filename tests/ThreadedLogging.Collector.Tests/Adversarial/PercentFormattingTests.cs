@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using ThreadedLogging.Collector.Ingest;
+using ThreadedLogging.Collector.Ingest.Formats.Python;
 using ThreadedLogging.Collector.Tests.Support;
 
 namespace ThreadedLogging.Collector.Tests.Adversarial;

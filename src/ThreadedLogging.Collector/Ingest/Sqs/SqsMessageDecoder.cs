@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Amazon.SQS.Model;
@@ -22,11 +21,12 @@ internal sealed class SqsMessageDecoder(IngestDecoders decoders)
         var format = Attribute(message, SqsWire.FormatAttribute) ?? Sniff(body);
         var key = limits.Field(Attribute(message, SqsWire.DedupeIdAttribute) ?? $"sqs:{queueLabel}:{message.MessageId}", "batchId", -1);
         var gzip = format.EndsWith(IngestDecoders.GzipSuffix, StringComparison.Ordinal);
-        var decoder = decoders.ForSqs(gzip ? format[..^IngestDecoders.GzipSuffix.Length] : format)
-            ?? throw IngestRejectedException.BadRequest($"unknown message format '{format}' (expected {string.Join(", ", decoders.SqsFormats)}, each optionally {IngestDecoders.GzipSuffix})");
-        var content = gzip ? Gunzip(Base64(body, format), limits.Options.MaxRequestBodyBytes)
-            : decoder.IsText ? Encoding.UTF8.GetBytes(body)
-            : Base64(body, format);
+        var decoder = decoders.ForName(gzip ? format[..^IngestDecoders.GzipSuffix.Length] : format)
+            ?? throw IngestRejectedException.BadRequest($"unknown message format '{format}' (expected {string.Join(", ", decoders.Names)}, each optionally {IngestDecoders.GzipSuffix})");
+
+        // The same capped gunzip and UTF-8 check as an HTTP body with Content-Encoding: gzip.
+        var received = gzip || !decoder.IsText ? new ReceivedBody(Base64(body, format), gzip) : new ReceivedBody(Encoding.UTF8.GetBytes(body), Gzip: false);
+        var content = RequestBodyReader.Decode(received, limits.Options.MaxRequestBodyBytes, decoder.IsText);
         var decoded = decoder.Decode(new IngestRequest(content, $"sqs:{queueLabel}", key), limits);
         if (decoded.Rejected > 0)
         {
@@ -73,32 +73,6 @@ internal sealed class SqsMessageDecoder(IngestDecoders decoders)
         catch (FormatException e)
         {
             throw new IngestRejectedException(StatusCodes.Status400BadRequest, $"{format} body is not base64", e);
-        }
-    }
-
-    private static byte[] Gunzip(byte[] zipped, long maxBytes)
-    {
-        try
-        {
-            using var gzip = new GZipStream(new MemoryStream(zipped), CompressionMode.Decompress);
-            using var output = new MemoryStream();
-            var buffer = new byte[81920];
-            int read;
-            while ((read = gzip.Read(buffer)) > 0)
-            {
-                if (output.Length + read > maxBytes)
-                {
-                    throw IngestRejectedException.TooLarge($"gzip body inflates past {maxBytes} bytes (Collector:MaxRequestBodyBytes)");
-                }
-
-                output.Write(buffer, 0, read);
-            }
-
-            return output.ToArray();
-        }
-        catch (InvalidDataException e)
-        {
-            throw new IngestRejectedException(StatusCodes.Status400BadRequest, "+gzip body is not gzip", e);
         }
     }
 

@@ -61,7 +61,7 @@ internal static class ClefEventMapper
             ContextJson = ContextJson(e, limits),
             App = limits.Field(First(e, identity.AppNames), "app", NoIndex),
             Version = limits.Field(First(e, identity.VersionNames), "version", NoIndex),
-            User = limits.Field(First(e, identity.UserNames) ?? PythonRecordMapper.UserFromPath(path), "user", NoIndex),
+            User = limits.Field(First(e, identity.UserNames) ?? PathUser.From(path), "user", NoIndex),
             Machine = limits.Field(First(e, identity.MachineNames), "machine", NoIndex),
             Path = path,
         };

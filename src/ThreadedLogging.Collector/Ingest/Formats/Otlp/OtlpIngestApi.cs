@@ -17,19 +17,22 @@ internal static class OtlpIngestApi
     {
         routes.MapPost("/v1/logs", (HttpContext context, IngestEndpoint endpoint, OtlpProtobufDecoder protobuf, OtlpJsonDecoder json) =>
         {
-            var mediaType = MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type) ? type.MediaType.Value : null;
-            var binary = !"application/json".Equals(mediaType, StringComparison.OrdinalIgnoreCase);
-            if (binary && !OtlpProtobufDecoder.MediaType.Equals(mediaType, StringComparison.OrdinalIgnoreCase))
-            {
-                return Task.FromResult(Error(StatusCodes.Status415UnsupportedMediaType, $"unsupported Content-Type '{context.Request.ContentType}' (application/x-protobuf or application/json)", binary: true));
-            }
-
-            return endpoint.HandleAsync(context, binary ? protobuf : json, string.Empty,
+            // Answers are in the request's encoding; anything but JSON is answered in protobuf (the default encoding).
+            var binary = !IsJson(context.Request);
+            return endpoint.HandleAsync(context, request => Choose(request, protobuf, json), string.Empty,
                 (_, decoded) => Success(decoded, binary),
                 (status, reason) => Error(status, reason, binary));
         }).RequireApiKey(ApiKeyRole.Ingest);
         return routes;
     }
+
+    private static bool IsJson(HttpRequest request) =>
+        MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
+
+    private static IEventDecoder Choose(HttpRequest request, OtlpProtobufDecoder protobuf, OtlpJsonDecoder json) =>
+        IsJson(request) ? json
+        : MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Equals(OtlpProtobufDecoder.MediaType, StringComparison.OrdinalIgnoreCase) ? protobuf
+        : throw new IngestRejectedException(StatusCodes.Status415UnsupportedMediaType, $"unsupported Content-Type '{request.ContentType}' (application/x-protobuf or application/json)");
 
     private static IResult Success(DecodedBatch decoded, bool binary)
     {

@@ -82,7 +82,7 @@ internal sealed class OtlpLogMapper(IdentityPropertyOptions identity)
             ContextJson = ContextJson(record, resource, limits),
             App = limits.Field(First(record.Attributes, resource, identity.AppNames), "app", NoIndex),
             Version = limits.Field(First(record.Attributes, resource, identity.VersionNames), "version", NoIndex),
-            User = limits.Field(First(record.Attributes, resource, identity.UserNames) ?? PythonRecordMapper.UserFromPath(path), "user", NoIndex),
+            User = limits.Field(First(record.Attributes, resource, identity.UserNames) ?? PathUser.From(path), "user", NoIndex),
             Machine = limits.Field(First(record.Attributes, resource, identity.MachineNames), "machine", NoIndex),
             Path = path,
         };

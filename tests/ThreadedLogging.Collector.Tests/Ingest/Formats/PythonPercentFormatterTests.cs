@@ -1,7 +1,7 @@
-using ThreadedLogging.Collector.Ingest;
+using ThreadedLogging.Collector.Ingest.Formats.Python;
 using ThreadedLogging.Collector.Tests.Support;
 
-namespace ThreadedLogging.Collector.Tests.Ingest;
+namespace ThreadedLogging.Collector.Tests.Ingest.Formats;
 
 /// <summary>
 /// <c>msg % args</c> as CPython 3.11 computes it; every expected value was checked with python3

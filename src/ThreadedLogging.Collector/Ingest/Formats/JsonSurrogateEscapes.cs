@@ -1,4 +1,4 @@
-namespace ThreadedLogging.Collector.Ingest;
+namespace ThreadedLogging.Collector.Ingest.Formats;
 
 /// <summary>
 /// JSON allows <c>\uD800</c>-style escapes of a lone UTF-16 surrogate (CPython's <c>json.dumps</c> writes

@@ -5,7 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using ThreadedLogging.Collector.Storage;
 
-namespace ThreadedLogging.Collector.Ingest;
+namespace ThreadedLogging.Collector.Ingest.Formats.JsonBatch;
 
 /// <summary>
 /// Reads ThreadedLogging's <c>JsonBatch</c> format (docs/WIRE-FORMAT.md §1): one envelope object
@@ -34,7 +34,7 @@ internal static class JsonBatchParser
         limits.EventCount(events.GetArrayLength());
         var envelope = Identity.From(root, null, path, limits, -1);
         var batchKey = idempotencyKey is not null
-            ? limits.Field(idempotencyKey, IngestPipeline.IdempotencyKeyHeader, -1)
+            ? limits.Field(idempotencyKey, IngestEndpoint.IdempotencyKeyHeader, -1)
             : limits.Field(Text(root, JsonBatchFields.BatchId, -1), JsonBatchFields.BatchId, -1);
         var parsed = new List<NewEvent>(events.GetArrayLength());
         var index = 0;
@@ -285,7 +285,7 @@ internal static class JsonBatchParser
         public static Identity From(JsonElement e, Identity? fallback, string path, IngestLimits limits, int index) => new(
             limits.Field(Text(e, JsonBatchFields.App, index), JsonBatchFields.App, index) ?? fallback?.App,
             limits.Field(Text(e, JsonBatchFields.Version, index), JsonBatchFields.Version, index) ?? fallback?.Version,
-            limits.Field(Text(e, JsonBatchFields.User, index), JsonBatchFields.User, index) ?? fallback?.User ?? PythonRecordMapper.UserFromPath(path),
+            limits.Field(Text(e, JsonBatchFields.User, index), JsonBatchFields.User, index) ?? fallback?.User ?? PathUser.From(path),
             limits.Field(Text(e, JsonBatchFields.Machine, index), JsonBatchFields.Machine, index) ?? fallback?.Machine,
             limits.Field(Text(e, JsonBatchFields.InstanceId, index), JsonBatchFields.InstanceId, index) ?? fallback?.InstanceId);
     }

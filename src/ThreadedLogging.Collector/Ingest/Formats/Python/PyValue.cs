@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace ThreadedLogging.Collector.Ingest;
+namespace ThreadedLogging.Collector.Ingest.Formats.Python;
 
 /// <summary>
 /// A Python value read back from its <c>repr()</c>. <see cref="Repr"/> is the source text, which is

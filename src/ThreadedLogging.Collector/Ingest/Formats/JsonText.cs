@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace ThreadedLogging.Collector.Ingest;
+namespace ThreadedLogging.Collector.Ingest.Formats;
 
 /// <summary>Writes the compact JSON kept in the store (relaxed escaping: the query API re-encodes on the way out).</summary>
 internal static class JsonText

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text;
 
-namespace ThreadedLogging.Collector.Ingest;
+namespace ThreadedLogging.Collector.Ingest.Formats.Python;
 
 /// <summary>Number conversions of Python's %-formatting, where .NET's differ (exponent digits, %g).</summary>
 internal static class PythonNumberFormat

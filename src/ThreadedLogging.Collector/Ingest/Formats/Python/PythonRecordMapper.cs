@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using ThreadedLogging.Collector.Storage;
 
-namespace ThreadedLogging.Collector.Ingest;
+namespace ThreadedLogging.Collector.Ingest.Formats.Python;
 
 /// <summary>
 /// Maps one <c>record.__dict__</c> sent by Python's HTTPHandler (or Camelot's ThreadedHttpHandler,
@@ -85,23 +85,12 @@ internal static partial class PythonRecordMapper
             PropertiesJson = PropertiesJson(fields),
             App = limits.Field(Get(fields, "app"), "app", Index),
             Version = limits.Field(Get(fields, "revision") ?? Get(fields, "version"), "revision", Index),
-            User = limits.Field(Get(fields, "user") ?? UserFromPath(path), "user", Index),
+            User = limits.Field(Get(fields, "user") ?? PathUser.From(path), "user", Index),
             Machine = limits.Field(Get(fields, "machine"), "machine", Index),
             Path = path,
             InstanceId = limits.Field(Get(fields, "instanceId"), "instanceId", Index),
             Sequence = sequence,
         };
-    }
-
-    /// <summary>
-    /// The seed puts the user's identity in the URL (<c>/log/{user}</c>): its first segment. The server decodes the
-    /// path except <c>%2F</c> (so that it cannot forge a segment): the segment is cut first, then its <c>%2F</c> decoded
-    /// (issue 11: <c>/log/%3Cb%3Emallory%3C%2Fb%3E</c> is the user <c>&lt;b&gt;mallory&lt;/b&gt;</c>).
-    /// </summary>
-    public static string? UserFromPath(string path)
-    {
-        var first = path.Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
-        return string.IsNullOrEmpty(first) ? null : first.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Python sends <c>str(None)</c> for absent values.</summary>
@@ -121,9 +110,9 @@ internal static partial class PythonRecordMapper
         }
 
         // A .NET exception sent in a Python form (our ThreadedHttpHandler, NLog): its own layout, not a traceback's.
-        if (excText is not null && !excText.StartsWith("Traceback", StringComparison.Ordinal) && Formats.DotNetExceptionText.LooksLikeDotNet(excText))
+        if (excText is not null && !excText.StartsWith("Traceback", StringComparison.Ordinal) && DotNetExceptionText.LooksLikeDotNet(excText))
         {
-            return Formats.DotNetExceptionText.ToJson(excText);
+            return DotNetExceptionText.ToJson(excText);
         }
 
         string? type = null;

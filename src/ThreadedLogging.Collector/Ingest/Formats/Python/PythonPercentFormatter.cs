@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text;
 
-namespace ThreadedLogging.Collector.Ingest;
+namespace ThreadedLogging.Collector.Ingest.Formats.Python;
 
 /// <summary>
 /// Python's <c>msg % args</c> (printf-style formatting, as <c>LogRecord.getMessage()</c> does it) on

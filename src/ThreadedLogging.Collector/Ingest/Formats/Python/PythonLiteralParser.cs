@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text;
 
-namespace ThreadedLogging.Collector.Ingest;
+namespace ThreadedLogging.Collector.Ingest.Formats.Python;
 
 /// <summary>
 /// Reads the <c>str()</c> of a tuple or dict as CPython prints it (HTTPHandler sends <c>record.args</c>

@@ -1,4 +1,4 @@
-namespace ThreadedLogging.Collector.Ingest;
+namespace ThreadedLogging.Collector.Ingest.Formats;
 
 /// <summary>The non-blank lines of a newline-delimited body (LF or CRLF), with their 1-based line numbers for reasons.</summary>
 internal struct NdjsonLines(ReadOnlyMemory<byte> body)

@@ -1,4 +1,4 @@
-namespace ThreadedLogging.Collector.Ingest;
+namespace ThreadedLogging.Collector.Ingest.Formats.Python;
 
 /// <summary>The kinds of Python value that <see cref="PythonLiteralParser"/> understands.</summary>
 internal enum PyKind

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace ThreadedLogging.Collector.Ingest;
+namespace ThreadedLogging.Collector.Ingest.Formats.Python;
 
 /// <summary>
 /// Strict <c>application/x-www-form-urlencoded</c> (what <c>urllib.parse.urlencode</c> makes): '+' is
