@@ -14,10 +14,15 @@ internal static class StorageExtensions
         ArgumentNullException.ThrowIfNull(options);
         if (StoreEngines.IsPostgres(options.Store))
         {
-            services.AddPostgresStorage(configuration[PostgresStorageExtensions.ConnectionStringKey]);
+            services.AddPostgresStorage(configuration[PostgresStorageExtensions.ConnectionStringKey], configuration[PostgresStorageExtensions.ReadConnectionStringKey]);
         }
         else
         {
+            if (!string.IsNullOrWhiteSpace(configuration[PostgresStorageExtensions.ReadConnectionStringKey]))
+            {
+                throw new CollectorConfigurationException($"{PostgresStorageExtensions.ReadConnectionStringKey} is set but Collector:Store is '{options.Store}': a read replica needs Collector:Store=postgres.");
+            }
+
             services.AddSqliteStorage(options.DataDirectory);
         }
 

@@ -70,6 +70,33 @@ public sealed class ProgramExitTests
         Assert.Contains($"127.0.0.1:{port}", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Main_PostgresReadReplicaWrongPassword_ExitsNamingTheSettingWithoutThePassword()
+    {
+        var server = PostgresServer.Instance;
+        var database = server.CreateDatabase();
+
+        var (exitCode, stdout, stderr) = await RunCollectorAsync("--urls", "http://127.0.0.1:0", "--Collector:Store=postgres", "--ConnectionStrings:Events=" + server.ConnectionString(database), "--ConnectionStrings:EventsRead=" + server.ConnectionString(database, password: "wrong-reader-secret"));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("ConnectionStrings:EventsRead", stderr, StringComparison.Ordinal);
+        Assert.Contains("password authentication failed", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-reader-secret", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening", stdout, StringComparison.Ordinal);
+        server.DropDatabase(database);
+    }
+
+    [Fact]
+    public async Task Main_SqliteWithReadReplica_ExitsNamingTheSetting()
+    {
+        using var data = new TempDirectory();
+
+        var (exitCode, _, stderr) = await RunCollectorAsync("--urls", "http://127.0.0.1:0", "--data", data.Path, "--ConnectionStrings:EventsRead=Host=replica;Database=logs");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("ConnectionStrings:EventsRead is set but Collector:Store is 'sqlite'", stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>Runs the collector's executable to its exit.</summary>
     internal static async Task<(int ExitCode, string Stdout, string Stderr)> RunCollectorAsync(params string[] args)
     {

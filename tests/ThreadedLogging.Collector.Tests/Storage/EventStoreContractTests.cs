@@ -140,6 +140,37 @@ public abstract partial class EventStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Query_FullTextOverManyDays_PagesEachMatchOnceNewestFirst()
+    {
+        // Matches on irregular days from 40 days back to 20 ahead (PostgreSQL walks the days in growing windows).
+        int[] days = [-40, -39, -31, -17, -16, -9, -5, -4, -3, -1, 0, 1, 2, 6, 7, 8, 20];
+        var events = days.SelectMany((d, i) => Enumerable.Range(0, 3).Select(k => Event((i * 10) + k, at: T0.AddDays(d).AddMinutes(k), message: k == 1 ? $"other {d}" : $"needle on day {d}"))).ToList();
+        await Store.AppendAsync(new EventBatch(null, events), CancellationToken.None);
+        var expected = events.Where(e => e.Message.StartsWith("needle", StringComparison.Ordinal)).Select(e => e.Sequence!.Value).Reverse().ToList();
+
+        async Task<List<long>> PagesAsync(EventQuery query)
+        {
+            var seen = new List<long>();
+            for (var page = await Store.QueryAsync(query, CancellationToken.None); ; page = await Store.QueryAsync(query with { Before = page.Next }, CancellationToken.None))
+            {
+                seen.AddRange(page.Events.Select(e => e.Sequence!.Value));
+                if (page.Next is null)
+                {
+                    return seen;
+                }
+            }
+        }
+
+        Assert.Equal(expected, await PagesAsync(new EventQuery { Words = ["needle"], Limit = 3 }));
+        Assert.Equal(expected, await PagesAsync(new EventQuery { Words = ["needle"], Limit = 2 }));
+        var from = T0.AddDays(-16);
+        var to = T0.AddDays(7).AddMinutes(1);
+        Assert.Equal(
+            events.Where(e => e.Message.StartsWith("needle", StringComparison.Ordinal) && e.Timestamp >= from && e.Timestamp <= to).Select(e => e.Sequence!.Value).Reverse(),
+            await PagesAsync(new EventQuery { Words = ["needle"], From = from, To = to, Limit = 4 }));
+    }
+
+    [Fact]
     public async Task Users_CountsOnlyStoredEvents()
     {
         await Store.AppendAsync(new EventBatch(null, [Event(1, instance: "i", level: LogLevel.Error), Event(2, instance: "i")]), CancellationToken.None);

@@ -20,8 +20,16 @@ namespace ThreadedLogging.Collector.Storage.Postgres;
 /// sequence shared by the collectors; two events get the same id only if their counters are 2^20 apart
 /// within one millisecond, and then the primary key refuses the batch and it is retried with new counters:
 /// ids never collide.
+/// Reads (queries, one event, its context, the users) go to <paramref name="readSource"/> when one is given
+/// (<c>ConnectionStrings:EventsRead</c>, a read replica); writes, the schema, retention and the live stream's
+/// lookups of just-committed ids stay on <paramref name="dataSource"/>.
 /// </remarks>
-internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, TimeProvider time, ILogger<PostgresEventStore> logger) : IEventStore, IEventRetention
+/// <param name="dataSource">The database the collectors write (<c>ConnectionStrings:Events</c>).</param>
+/// <param name="time">The clock of ingest times and partitions.</param>
+/// <param name="logger">Where the store reports opening.</param>
+/// <param name="readSource">A replica of it that serves reads, or null to read where it writes.</param>
+internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, TimeProvider time, ILogger<PostgresEventStore> logger, NpgsqlDataSource? readSource = null)
+    : IEventStore, IEventRetention
 {
     private const int MaxAttempts = 5;
 
@@ -75,6 +83,7 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
         """;
 
     private readonly PostgresPartitions _partitions = new(dataSource);
+    private readonly NpgsqlDataSource _reads = readSource ?? dataSource;
     private volatile bool _ready;
     private volatile bool _disposed;
 
@@ -85,14 +94,10 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
     internal PostgresPartitions Partitions => _partitions;
 
     /// <summary>Gets where the store is, without the password: <c>postgresql://user@host:port/database</c>.</summary>
-    public string Target
-    {
-        get
-        {
-            var target = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
-            return $"postgresql://{target.Username}@{target.Host}:{target.Port}/{target.Database}";
-        }
-    }
+    public string Target => TargetOf(dataSource);
+
+    /// <summary>Gets where reads go, as <see cref="Target"/> (the same when there is no read replica).</summary>
+    public string ReadTarget => TargetOf(_reads);
 
     /// <exception cref="CollectorConfigurationException">The database cannot be reached or refuses the credentials (the message names the setting).</exception>
     public async Task InitializeAsync(CancellationToken cancellationToken)
@@ -111,8 +116,13 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
             throw new CollectorConfigurationException($"Cannot open the PostgreSQL store given by {PostgresStorageExtensions.ConnectionStringKey} ({Target}): {e.Message}", e);
         }
 
+        if (!ReferenceEquals(_reads, dataSource))
+        {
+            await PostgresReadReplica.CheckAsync(_reads, time, cancellationToken);
+        }
+
         _ready = true;
-        CollectorLog.StoreOpened(logger, Target);
+        CollectorLog.StoreOpened(logger, ReadTarget == Target ? Target : $"{Target} (reads from {ReadTarget})");
     }
 
     public async Task<AppendResult> AppendAsync(EventBatch batch, CancellationToken cancellationToken)
@@ -227,6 +237,13 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
             // PostgreSQL text cannot hold U+0000; JSON escapes it, a message may not.
             await writer.WriteAsync(text.Contains('\0', StringComparison.Ordinal) ? text.Replace('\0', '\uFFFD') : text, NpgsqlDbType.Text, CancellationToken.None);
         }
+    }
+
+    /// <summary>Where a data source points, without the password: <c>postgresql://user@host:port/database</c>.</summary>
+    internal static string TargetOf(NpgsqlDataSource source)
+    {
+        var target = new NpgsqlConnectionStringBuilder(source.ConnectionString);
+        return $"postgresql://{target.Username}@{target.Host}:{target.Port}/{target.Database}";
     }
 
     /// <summary>Today and the days ahead of it.</summary>

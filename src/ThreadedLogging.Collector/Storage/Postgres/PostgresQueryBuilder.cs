@@ -16,7 +16,11 @@ internal static class PostgresQueryBuilder
     public const string SelectColumns =
         "e.id, e.ts, e.level, e.category, e.message, e.template, e.exception, e.properties, e.context, e.app, e.version, e.user_name, e.machine, e.path, e.instance_id, e.sequence";
 
-    public static void Build(NpgsqlCommand command, EventQuery query)
+    /// <param name="command">Receives the SQL and its parameters.</param>
+    /// <param name="query">What to find.</param>
+    /// <param name="days">Only these days (inclusive; null: no bound on that side), for a walk over the partitions.</param>
+    /// <param name="limit">How many rows to read (the default: one more than the query's limit).</param>
+    public static void Build(NpgsqlCommand command, EventQuery query, (int? From, int? To) days = default, int? limit = null)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(query);
@@ -87,6 +91,16 @@ internal static class PostgresQueryBuilder
             where.Add($"e.day <= {Parameter(PostgresPartitions.Day(before.Id >> SqliteEventIds.CounterBits))}");
         }
 
+        if (days.From is { } fromDay)
+        {
+            where.Add($"e.day >= {Parameter(fromDay)}");
+        }
+
+        if (days.To is { } toDay)
+        {
+            where.Add($"e.day <= {Parameter(toDay)}");
+        }
+
         if (query.Words.Count > 0)
         {
             // A phrase as the parser makes it of the text; a prefix: the same phrase with its last word marked ':*'.
@@ -101,12 +115,31 @@ internal static class PostgresQueryBuilder
             sql.Append(" WHERE ").AppendJoin(" AND ", where);
         }
 
-        sql.Append(" ORDER BY e.id DESC LIMIT ").Append(Parameter(query.Limit + 1));
+        // The same order as id DESC (an id's day grows with it); leading with the partition key lets PostgreSQL
+        // read the partitions newest first and stop at the limit (see PostgresSchema's version 4).
+        sql.Append(" ORDER BY e.day DESC, e.id DESC LIMIT ").Append(Parameter(limit ?? (query.Limit + 1)));
         command.CommandText = sql.ToString();
     }
 
     /// <summary>The text's words as the search column splits them (anything but letters and digits separates).</summary>
     private static string Words(string parameter) => $"regexp_replace({parameter}, '[^[:alnum:]]+', ' ', 'g')";
+
+    /// <summary>The newest day the query can return (its <c>To</c> and cursor), or null for no bound.</summary>
+    public static int? LastDay(EventQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        int? last = query.To is { } to ? DayOf(to) : null;
+        if (query.Before is { } before)
+        {
+            var day = PostgresPartitions.Day(before.Id >> SqliteEventIds.CounterBits);
+            last = last is { } l ? Math.Min(l, day) : day;
+        }
+
+        return last;
+    }
+
+    /// <summary>The oldest day the query can return (its <c>From</c>), or null for no bound.</summary>
+    public static int? FirstDay(EventQuery query) => query.From is { } from ? DayOf(from) : null;
 
     private static int DayOf(DateTimeOffset time) => PostgresPartitions.Day(SqliteEventIds.Milliseconds(time));
 

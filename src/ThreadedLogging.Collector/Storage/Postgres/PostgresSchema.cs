@@ -16,7 +16,7 @@ namespace ThreadedLogging.Collector.Storage.Postgres;
 /// </remarks>
 internal static class PostgresSchema
 {
-    public const int Version = 3;
+    public const int Version = 4;
 
     /// <summary>Any 64-bit number the collectors agree on: the lock held while the schema is upgraded.</summary>
     public const long SchemaLock = 0x544C_5343_4845_4D41; // "TLSCHEMA"
@@ -148,7 +148,26 @@ internal static class PostgresSchema
         );
         """;
 
-    private static readonly string[] Steps = [Version1, Version2, Version3];
+    /// <summary>
+    /// Version 4 (issue 12, query plans): every ordered index leads with its equality column, then <c>day</c>, then
+    /// <c>id</c>, and queries sort by <c>(day DESC, id DESC)</c> (the same order as <c>id DESC</c>: an id's day grows
+    /// with it). That order starts with the partition key, so PostgreSQL reads the partitions one after the other,
+    /// newest first, and stops at the limit (an ordered Append) instead of opening every day's index and merging
+    /// them (Merge Append). The (user_name, id) index served no query (user lookups are case-insensitive).
+    /// Rebuilds these indexes on every partition once, under the schema lock.
+    /// </summary>
+    private const string Version4 = """
+        ALTER TABLE events DROP CONSTRAINT events_pkey, ADD CONSTRAINT events_pkey PRIMARY KEY (day, id);
+        DROP INDEX ix_events_user;
+        DROP INDEX ix_events_user_lower;
+        CREATE INDEX ix_events_user_lower ON events (lower(user_name), day, id);
+        DROP INDEX ix_events_app;
+        CREATE INDEX ix_events_app ON events (app, day, id);
+        DROP INDEX ix_events_machine;
+        CREATE INDEX ix_events_machine ON events (machine, day, id);
+        """;
+
+    private static readonly string[] Steps = [Version1, Version2, Version3, Version4];
 
     /// <summary>Creates or upgrades the schema; safe when several collectors run it at once.</summary>
     /// <exception cref="InvalidOperationException">The database's schema is newer than this collector.</exception>

@@ -8,14 +8,38 @@ internal static class PostgresStorageExtensions
     /// <summary>The configuration key of the connection string.</summary>
     public const string ConnectionStringKey = "ConnectionStrings:Events";
 
-    /// <exception cref="CollectorConfigurationException">The connection string is missing or malformed.</exception>
-    public static IServiceCollection AddPostgresStorage(this IServiceCollection services, string? connectionString)
+    /// <summary>The configuration key of the optional read replica's connection string.</summary>
+    public const string ReadConnectionStringKey = "ConnectionStrings:EventsRead";
+
+    /// <param name="services">Where the stores are registered.</param>
+    /// <param name="connectionString">The database the collectors write (<see cref="ConnectionStringKey"/>).</param>
+    /// <param name="readConnectionString">A read replica for the queries and the support page, or null (<see cref="ReadConnectionStringKey"/>).</param>
+    /// <exception cref="CollectorConfigurationException">A connection string is missing or malformed.</exception>
+    public static IServiceCollection AddPostgresStorage(this IServiceCollection services, string? connectionString, string? readConnectionString)
     {
         if (string.IsNullOrWhiteSpace(connectionString))
         {
             throw new CollectorConfigurationException($"Collector:Store is 'postgres' but {ConnectionStringKey} is not set (e.g. \"Host=db;Database=logs;Username=collector;Password=...\").");
         }
 
+        var writes = Build(connectionString, ConnectionStringKey);
+        var reads = string.IsNullOrWhiteSpace(readConnectionString) ? null : Build(readConnectionString, ReadConnectionStringKey);
+        services.AddSingleton(writes);
+        services.AddSingleton(sp => new PostgresEventStore(
+            writes,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<PostgresEventStore>>(),
+            reads));
+        services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>());
+        services.AddSingleton<IEventRetention>(sp => sp.GetRequiredService<PostgresEventStore>());
+        services.AddSingleton<ISqsPoisonStore>(sp => new PostgresSqsPoisonStore(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<ILevelRuleStore>(sp => new PostgresLevelRuleStore(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddHostedService<EventStoreInitializer>();
+        return services;
+    }
+
+    private static NpgsqlDataSource Build(string connectionString, string key)
+    {
         NpgsqlDataSourceBuilder builder;
         try
         {
@@ -23,20 +47,10 @@ internal static class PostgresStorageExtensions
         }
         catch (ArgumentException e)
         {
-            throw new CollectorConfigurationException($"{ConnectionStringKey} is not a valid PostgreSQL connection string: {e.Message}", e);
+            throw new CollectorConfigurationException($"{key} is not a valid PostgreSQL connection string: {e.Message}", e);
         }
 
         builder.ConnectionStringBuilder.ApplicationName ??= "ThreadedLogging.Collector";
-        services.AddSingleton(builder.Build());
-        services.AddSingleton(sp => new PostgresEventStore(
-            sp.GetRequiredService<NpgsqlDataSource>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<PostgresEventStore>>()));
-        services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>());
-        services.AddSingleton<IEventRetention>(sp => sp.GetRequiredService<PostgresEventStore>());
-        services.AddSingleton<ISqsPoisonStore>(sp => new PostgresSqsPoisonStore(sp.GetRequiredService<NpgsqlDataSource>()));
-        services.AddSingleton<ILevelRuleStore>(sp => new PostgresLevelRuleStore(sp.GetRequiredService<NpgsqlDataSource>()));
-        services.AddHostedService<EventStoreInitializer>();
-        return services;
+        return builder.Build();
     }
 }

@@ -1,0 +1,75 @@
+using System.Net;
+using System.Text;
+using Npgsql;
+using ThreadedLogging.Collector.Tests.Support;
+using ThreadedLogging.Testing;
+
+namespace ThreadedLogging.Collector.Tests.Storage;
+
+/// <summary>
+/// <c>ConnectionStrings:EventsRead</c>. A second database with other contents stands in for the replica, read by a
+/// role that can only read (SELECT granted, <c>default_transaction_read_only</c> on): queries and the users list
+/// show the replica's contents, ingest still stores into <c>ConnectionStrings:Events</c>.
+/// </summary>
+public sealed class PostgresReadReplicaTests : IAsyncLifetime
+{
+    private readonly string _primary = PostgresServer.Instance.CreateDatabase();
+    private readonly string _replica = PostgresServer.Instance.CreateDatabase();
+    private readonly string _reader = "tl_reader_" + Guid.NewGuid().ToString("N")[..12];
+
+    public async Task InitializeAsync()
+    {
+        // The "replica": the collector's schema with one event of its own.
+        await using (var seeding = await CollectorFixture.StartAsync("--Collector:Store=postgres", "--ConnectionStrings:Events=" + PostgresServer.Instance.ConnectionString(_replica)))
+        {
+            using var posted = await PostAsync(seeding, "Bob", "only on the replica");
+            Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+        }
+
+        await using var admin = NpgsqlDataSource.Create(PostgresServer.Instance.ConnectionString(_replica));
+        foreach (var sql in (string[])[
+            $"CREATE ROLE {_reader} LOGIN PASSWORD 'reader-secret'",
+            $"ALTER ROLE {_reader} SET default_transaction_read_only = on",
+            $"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {_reader}",
+            $"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO {_reader}"])
+        {
+            await using var command = admin.CreateCommand(sql);
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        PostgresServer.Instance.DropDatabase(_primary);
+        PostgresServer.Instance.DropDatabase(_replica);
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Queries_ReadReplicaConfigured_ReadFromItWritesToPrimary()
+    {
+        await using var collector = await CollectorFixture.StartAsync(
+            "--Collector:Store=postgres",
+            "--ConnectionStrings:Events=" + PostgresServer.Instance.ConnectionString(_primary),
+            "--ConnectionStrings:EventsRead=" + new NpgsqlConnectionStringBuilder(PostgresServer.Instance.ConnectionString(_replica)) { Username = _reader, Password = "reader-secret" });
+
+        using var posted = await PostAsync(collector, "Alice", "stored through the primary");
+        var events = await collector.EventsAsync();
+        var searched = await collector.EventsAsync("q=replica");
+        var users = await collector.GetJsonAsync("api/users");
+
+        Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+        Assert.Equal("only on the replica", Assert.Single(events).GetProperty("message").GetString());
+        Assert.Equal("only on the replica", Assert.Single(searched).GetProperty("message").GetString());
+        Assert.Equal("Bob", Assert.Single(users.GetProperty("users").EnumerateArray()).GetProperty("user").GetString());
+        await using var primary = NpgsqlDataSource.Create(PostgresServer.Instance.ConnectionString(_primary));
+        await using var stored = primary.CreateCommand("SELECT message FROM events");
+        Assert.Equal("stored through the primary", await stored.ExecuteScalarAsync());
+    }
+
+    private static Task<HttpResponseMessage> PostAsync(CollectorFixture collector, string user, string message)
+    {
+        var body = Http.Envelope(null, new { timestamp = DateTimeOffset.UtcNow.ToString("O"), level = "Error", message });
+        return collector.Client.PostAsync(new Uri("log/" + user, UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
+    }
+}
