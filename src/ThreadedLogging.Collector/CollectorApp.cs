@@ -1,5 +1,6 @@
 using ThreadedLogging.Collector.Ingest;
 using ThreadedLogging.Collector.Ingest.Formats;
+using ThreadedLogging.Collector.Ingest.Formats.Otlp.Grpc;
 using ThreadedLogging.Collector.Ingest.Sqs;
 using ThreadedLogging.Collector.Levels;
 using ThreadedLogging.Collector.Query;
@@ -37,6 +38,7 @@ internal static class CollectorApp
             urls = [DefaultUrl];
         }
 
+        urls = builder.AddOtlpGrpc(urls, options);
         StartupSecurityCheck.Enforce(urls, options);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -82,6 +84,7 @@ internal static class CollectorApp
         app.MapGet("/health", HealthApi.Get);
         app.MapIngest();
         app.MapIngestFormats();
+        app.MapOtlpGrpc();
         app.MapSqsIngest();
         app.MapQuery();
         app.MapLevels();
@@ -95,8 +98,14 @@ internal static class CollectorApp
     private static void LogSupportPage(WebApplication app)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ThreadedLogging.Collector");
+        var grpc = app.Services.GetService<OtlpGrpcOptions>();
         foreach (var url in app.Urls)
         {
+            if (grpc is not null && url.EndsWith($":{grpc.Port}", StringComparison.Ordinal))
+            {
+                continue; // OTLP/gRPC only
+            }
+
             Diagnostics.CollectorLog.SupportPageAt(logger, url.TrimEnd('/') + "/");
         }
     }

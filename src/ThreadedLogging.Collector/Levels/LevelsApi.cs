@@ -26,14 +26,14 @@ internal static class LevelsApi
     }
 
     private static async Task<Results<Created<LevelRuleDto>, JsonHttpResult<ErrorResponse>>> CreateAsync(
-        LevelRuleRequest? body, ILevelRuleStore store, LevelRuleCache cache, CollectorOptions options, ApiKeyRing keys, TimeProvider time, ILogger<LevelRuleCache> logger, CancellationToken cancellationToken)
+        LevelRuleRequest? body, HttpContext context, ILevelRuleStore store, LevelRuleCache cache, CollectorOptions options, ApiKeyRing keys, TimeProvider time, ILogger<LevelRuleCache> logger, CancellationToken cancellationToken)
     {
         if (body is null)
         {
             return ErrorResults.Create(StatusCodes.Status400BadRequest, "a JSON body is required");
         }
 
-        var by = CreatorName(keys);
+        var by = CreatorName(keys, context.Request);
         if (!body.TryCreate(options, time.GetUtcNow(), by, out var rule, out var error))
         {
             return ErrorResults.Create(StatusCodes.Status400BadRequest, error);
@@ -47,9 +47,9 @@ internal static class LevelsApi
     }
 
     private static async Task<Results<NoContent, JsonHttpResult<ErrorResponse>>> RevokeAsync(
-        long id, ILevelRuleStore store, LevelRuleCache cache, ApiKeyRing keys, TimeProvider time, ILogger<LevelRuleCache> logger, CancellationToken cancellationToken)
+        long id, HttpContext context, ILevelRuleStore store, LevelRuleCache cache, ApiKeyRing keys, TimeProvider time, ILogger<LevelRuleCache> logger, CancellationToken cancellationToken)
     {
-        var by = CreatorName(keys);
+        var by = CreatorName(keys, context.Request);
         if (!await store.RevokeAsync(id, by, time.GetUtcNow(), cancellationToken))
         {
             return ErrorResults.Create(StatusCodes.Status404NotFound, $"no level rule {id}");
@@ -76,6 +76,9 @@ internal static class LevelsApi
         return TypedResults.Ok(new EffectiveLevelsResponse(LevelResolver.Resolve(rules, app, version, user, machine, time.GetUtcNow())));
     }
 
-    /// <summary>The keys have no names of their own: the rule records which key allowed the change.</summary>
-    private static string CreatorName(ApiKeyRing keys) => keys.AdminRequiresKey ? "AdminApiKey" : "open (loopback, no keys)";
+    /// <summary>The keys have no names of their own: the rule records which key allowed the change, and whether through the console's session.</summary>
+    private static string CreatorName(ApiKeyRing keys, HttpRequest request) =>
+        !keys.AdminRequiresKey ? "open (loopback, no keys)"
+        : ApiKeyReader.Read(request) is null ? "AdminApiKey (console session)"
+        : "AdminApiKey";
 }

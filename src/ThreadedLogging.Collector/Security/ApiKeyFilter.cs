@@ -9,7 +9,8 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false) 
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var ring = context.HttpContext.RequestServices.GetRequiredService<ApiKeyRing>();
+        var http = context.HttpContext;
+        var ring = http.RequestServices.GetRequiredService<ApiKeyRing>();
         var required = role switch
         {
             ApiKeyRole.Ingest => ring.IngestRequiresKey,
@@ -21,27 +22,63 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false) 
             return await next(context);
         }
 
-        var request = context.HttpContext.Request;
+        var request = http.Request;
         var key = ApiKeyReader.Read(request, seqCompatible);
-        // The admin key also reads (the support console shows the rules it changes); a session only reads.
-        var valid = role switch
+        var sessions = http.RequestServices.GetRequiredService<SessionStore>();
+        var cookie = request.Cookies[SessionStore.CookieName];
+        if (role == ApiKeyRole.Admin)
         {
-            ApiKeyRole.Ingest => ring.IsIngestKey(key),
-            ApiKeyRole.Read => ring.IsReadKey(key) || ring.IsAdminKey(key)
-                || context.HttpContext.RequestServices.GetRequiredService<SessionStore>().IsValid(request.Cookies[SessionStore.CookieName]),
-            _ => ring.IsAdminKey(key),
-        };
-        if (valid)
-        {
-            return await next(context);
+            return AdminRefuses(request, ring, sessions, key, cookie) is { } refused ? refused : await next(context);
         }
 
+        // The admin key also reads (the support console shows the rules it changes); so does any session.
+        var valid = role == ApiKeyRole.Ingest
+            ? ring.IsIngestKey(key)
+            : ring.IsReadKey(key) || ring.IsAdminKey(key) || sessions.IsValid(cookie);
+        return valid ? await next(context) : Unauthorized(request, key);
+    }
+
+    /// <summary>
+    /// Level rules change with the admin key, or with a session signed in with it from the support page: that
+    /// request must be same-origin (<see cref="SameOrigin"/>) and carry <see cref="ConsoleRequest"/>'s header
+    /// (CSRF; the cookie is SameSite=Strict too). A browser's cross-site request is refused even with the key
+    /// (a browser may hold it as Basic credentials and send it on its own).
+    /// </summary>
+    private static object? AdminRefuses(HttpRequest request, ApiKeyRing ring, SessionStore sessions, string? key, string? cookie)
+    {
+        if (SameOrigin.Refuses(request) is { } crossSite)
+        {
+            return ErrorResults.Create(StatusCodes.Status403Forbidden, crossSite);
+        }
+
+        if (ring.IsAdminKey(key))
+        {
+            return null;
+        }
+
+        if (key is null && sessions.IsAdmin(cookie))
+        {
+            return ConsoleRequest.IsMarked(request)
+                ? null
+                : ErrorResults.Create(StatusCodes.Status403Forbidden, $"a change made with a session cookie needs the header {ConsoleRequest.HeaderName}: {ConsoleRequest.HeaderValue} (CSRF)");
+        }
+
+        if (key is null && sessions.IsValid(cookie))
+        {
+            return ErrorResults.Create(StatusCodes.Status403Forbidden, "this session only reads: sign in with the admin key (Collector:AdminApiKey) to change level rules");
+        }
+
+        return Unauthorized(request, key);
+    }
+
+    private static object Unauthorized(HttpRequest request, string? key)
+    {
         // Basic lets a client (curl, a script) know how to send the key; the support page's own requests
         // (fetch: Sec-Fetch-Mode cors/same-origin) get no challenge, so the browser shows no prompt:
         // the page's sign-in form is the way in.
         if (request.Headers["Sec-Fetch-Mode"].ToString() is "" or "navigate")
         {
-            context.HttpContext.Response.Headers.WWWAuthenticate = "Basic realm=\"ThreadedLogging collector\", charset=\"UTF-8\"";
+            request.HttpContext.Response.Headers.WWWAuthenticate = "Basic realm=\"ThreadedLogging collector\", charset=\"UTF-8\"";
         }
 
         return ErrorResults.Create(StatusCodes.Status401Unauthorized, key is null ? "missing API key" : "invalid API key");

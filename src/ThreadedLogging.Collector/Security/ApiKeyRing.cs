@@ -32,6 +32,9 @@ internal sealed class ApiKeyRing
     /// </summary>
     public bool AdminRequiresKey => _admin is not null || _read is not null || _ingest.Length > 0;
 
+    /// <summary>Gets a value indicating whether <c>Collector:AdminApiKey</c> is set (someone can change level rules).</summary>
+    public bool HasAdminKey => _admin is not null;
+
     public bool IsIngestKey(string? candidate)
     {
         if (candidate is null)

@@ -4,10 +4,11 @@ using ThreadedLogging.Collector.Responses;
 namespace ThreadedLogging.Collector.Security;
 
 /// <summary>
-/// Sign-in for the support page when <c>Collector:ReadApiKey</c> is set: the page posts the key once and
-/// gets a session cookie (HttpOnly, SameSite=Strict, Secure under https, with an expiry); the key is never
-/// in a URL or in the page's storage. Both POSTs are CSRF-safe: a browser's cross-origin request is refused
-/// by its Origin, and the cookie is never sent cross-site (SameSite=Strict).
+/// Sign-in for the support page when <c>Collector:ReadApiKey</c> or <c>Collector:AdminApiKey</c> is set: the
+/// page posts a key once and gets a session cookie (HttpOnly, SameSite=Strict, Secure under https, with an
+/// expiry); the key is never in a URL or in the page's storage. The read key gives a session that reads; the
+/// admin key one that also changes level rules (issue 13). Both POSTs are CSRF-safe: a browser's cross-origin
+/// request is refused by its Origin, and the cookie is never sent cross-site (SameSite=Strict).
 /// </summary>
 internal static class SessionApi
 {
@@ -23,7 +24,10 @@ internal static class SessionApi
     private static Ok<SessionResponse> GetSession(HttpContext context, ApiKeyRing ring, SessionStore sessions)
     {
         context.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Ok(new SessionResponse(ring.ReadRequiresKey, !ring.ReadRequiresKey || sessions.IsValid(context.Request.Cookies[SessionStore.CookieName])));
+        var cookie = context.Request.Cookies[SessionStore.CookieName];
+        var canChange = !ring.AdminRequiresKey || sessions.IsAdmin(cookie);
+        return TypedResults.Ok(new SessionResponse(
+            ring.ReadRequiresKey, !ring.ReadRequiresKey || sessions.IsValid(cookie), canChange, ring.HasAdminKey && !canChange, sessions.IsValid(cookie)));
     }
 
     private static async Task<Results<NoContent, JsonHttpResult<ErrorResponse>>> SignInAsync(HttpContext context, ApiKeyRing ring, SessionStore sessions)
@@ -38,18 +42,22 @@ internal static class SessionApi
             return ErrorResults.Create(StatusCodes.Status415UnsupportedMediaType, "sign-in takes a form (application/x-www-form-urlencoded) with the field 'key'");
         }
 
-        if (!ring.ReadRequiresKey)
+        if (!ring.ReadRequiresKey && !ring.HasAdminKey)
         {
-            return ErrorResults.Create(StatusCodes.Status400BadRequest, "reading needs no key here (Collector:ReadApiKey is not set)");
+            return ErrorResults.Create(StatusCodes.Status400BadRequest, "there is no key to sign in with here (neither Collector:ReadApiKey nor Collector:AdminApiKey is set)");
         }
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
-        if (!ring.IsReadKey(form["key"].ToString()))
+        var key = form["key"].ToString();
+        var admin = ring.IsAdminKey(key);
+        if (!admin && !(ring.ReadRequiresKey && ring.IsReadKey(key)))
         {
             return ErrorResults.Create(StatusCodes.Status401Unauthorized, "wrong key");
         }
 
-        var (token, expires) = sessions.Create();
+        // Signing in again replaces this browser's session (read → admin).
+        sessions.Remove(context.Request.Cookies[SessionStore.CookieName]);
+        var (token, expires) = sessions.Create(admin);
         context.Response.Cookies.Append(SessionStore.CookieName, token, new CookieOptions
         {
             HttpOnly = true,

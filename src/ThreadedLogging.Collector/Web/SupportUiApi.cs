@@ -20,6 +20,7 @@ internal static class SupportUiApi
         [".html"] = "text/html; charset=utf-8",
         [".js"] = "text/javascript; charset=utf-8",
         [".css"] = "text/css; charset=utf-8",
+        [".svg"] = "image/svg+xml",
     };
 
     public static IEndpointRouteBuilder MapSupportUi(this IEndpointRouteBuilder routes)
@@ -33,6 +34,11 @@ internal static class SupportUiApi
             var contentType = ContentTypes[Path.GetExtension(file)];
             var bytes = Load(file);
             group.MapGet(file == "index.html" ? "/" : "/" + file, (HttpContext context) => Serve(context, bytes, contentType));
+            if (file == "favicon.svg")
+            {
+                // Browsers ask for /favicon.ico on their own (before or without reading the page's icon link).
+                group.MapGet("/favicon.ico", (HttpContext context) => Serve(context, bytes, contentType));
+            }
         }
 
         return routes;

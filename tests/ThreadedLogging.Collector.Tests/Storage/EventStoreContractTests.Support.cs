@@ -144,6 +144,34 @@ public abstract partial class EventStoreContractTests
     }
 
     [Fact]
+    public async Task Users_PageWithCaseVariantsAndNoUser_EachRowCountsOnlyItsOwnEvents()
+    {
+        var anonymous = new NewEvent { Timestamp = T0.AddMinutes(-3), Level = LogLevel.Error, Message = "nobody's failure", App = "App", Machine = "M" };
+        await Store.AppendAsync(new EventBatch(null, [
+            With(Event(1, at: T0.AddMinutes(-10), level: LogLevel.Error, message: "upper failure"), user: "Alice", machine: "PC-A"),
+            With(Event(2, at: T0.AddMinutes(-9)), user: "Alice", machine: "PC-A"),
+            With(Event(3, at: T0.AddMinutes(-8), level: LogLevel.Warning), user: "alice", machine: "PC-b", version: "2.0"),
+            With(Event(4, at: T0.AddMinutes(-7), level: LogLevel.Error, message: "lower failure"), user: "alice", machine: "PC-b", version: "2.0"),
+            With(Event(5, at: T0.AddMinutes(-6)), user: "alice", machine: "PC-b", version: "2.0"),
+            anonymous,
+        ]), CancellationToken.None);
+
+        var users = (await Store.GetUsersAsync(new UserQuery { WindowFrom = T0.AddHours(-1), WindowTo = T0, Sort = UserSort.Name }, CancellationToken.None)).Users;
+
+        Assert.Equal([null, "Alice", "alice"], users.Select(u => u.User));
+        var (nobody, upper, lower) = (users[0], users[1], users[2]);
+        Assert.Equal([0, 0, 1, 0, 1, 0], upper.WindowCountsByLevel);
+        Assert.Equal([0, 0, 1, 1, 1, 0], lower.WindowCountsByLevel);
+        Assert.Equal([0, 0, 0, 0, 1, 0], nobody.WindowCountsByLevel);
+        Assert.Equal(["PC-A"], upper.Machines);
+        Assert.Equal(["PC-b"], lower.Machines);
+        Assert.Equal(["App 2.0"], lower.Versions);
+        Assert.Equal("upper failure", upper.LatestError!.Message);
+        Assert.Equal("lower failure", lower.LatestError!.Message);
+        Assert.Equal("nobody's failure", nobody.LatestError!.Message);
+    }
+
+    [Fact]
     public async Task Users_Paging_VisitsEachUserOnceInOrder()
     {
         await Store.AppendAsync(new EventBatch(null, [.. Enumerable.Range(0, 23).Select(i => With(Event(i, at: T0.AddSeconds(i % 5), level: i % 4 == 0 ? LogLevel.Error : LogLevel.Information), user: $"user{i:00}"))]), CancellationToken.None);

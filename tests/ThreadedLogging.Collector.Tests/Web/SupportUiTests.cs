@@ -35,6 +35,7 @@ public sealed class SupportUiTests
     [InlineData("users.js")]
     [InlineData("timeline.js")]
     [InlineData("detail.js")]
+    [InlineData("levels.js")]
     public async Task Script_UsesTextContentOnly(string module)
     {
         await using var collector = await CollectorFixture.StartAsync();
@@ -49,6 +50,20 @@ public sealed class SupportUiTests
         Assert.DoesNotContain("insertAdjacentHTML", script, StringComparison.Ordinal);
         Assert.DoesNotContain("document.write", script, StringComparison.Ordinal);
         Assert.DoesNotContain("eval(", script, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("favicon.ico")]
+    [InlineData("favicon.svg")]
+    public async Task Favicon_Requested_ServedFromTheCollector(string path)
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+
+        using var response = await collector.Client.GetAsync(new Uri(path, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/svg+xml", response.Content.Headers.ContentType!.MediaType);
+        Assert.StartsWith("<svg", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

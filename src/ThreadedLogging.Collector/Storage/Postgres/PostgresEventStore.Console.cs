@@ -87,43 +87,73 @@ internal sealed partial class PostgresEventStore
             }
         }
 
-        var users = new List<UserSummary>(Math.Min(rows.Count, query.Limit));
-        foreach (var (summary, errorId, _) in rows.Take(query.Limit))
-        {
-            users.Add(await CompleteAsync(connection, summary, errorId, query, cancellationToken));
-        }
-
+        var page = rows.Take(query.Limit).ToList();
+        var tallies = await TallyAsync(connection, new UserPageTallies(page.Select(r => r.Summary.User)), query, cancellationToken);
+        var errors = await ReadManyAsync(connection, [.. page.Where(r => r.ErrorId is not null).Select(r => r.ErrorId!.Value)], cancellationToken);
+        var users = page.Select(r => tallies.Complete(r.Summary, r.ErrorId is { } id ? errors.GetValueOrDefault(id) : null)).ToList();
         UserCursor? next = rows.Count > query.Limit
             ? new UserCursor(query.Sort == UserSort.Name ? 0 : rows[query.Limit - 1].Key, rows[query.Limit - 1].Summary.User ?? string.Empty)
             : null;
         return new UserPage(users, next);
     }
 
-    private static async Task<UserSummary> CompleteAsync(NpgsqlConnection connection, UserSummary summary, long? errorId, UserQuery query, CancellationToken cancellationToken)
+    /// <summary>
+    /// The page's window counts, machines and versions: one grouped statement for the whole page, an index range of
+    /// ix_events_user_lower (lower(user_name), day, id) per user within the window's days (only those partitions).
+    /// </summary>
+    private static async Task<UserPageTallies> TallyAsync(NpgsqlConnection connection, UserPageTallies tallies, UserQuery query, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            $"""
-            SELECT e.level, e.machine, e.app, e.version, count(*) FROM events e
-            WHERE {(summary.User is null ? "e.user_name IS NULL" : "lower(e.user_name) = lower(@user) AND e.user_name = @user")}
-              AND e.id >= @from_id AND e.id < @to_id AND e.ts >= @from AND e.ts <= @to
-            GROUP BY e.level, e.machine, e.app, e.version
-            """,
-            connection);
-        command.Parameters.AddWithValue("user", summary.User ?? string.Empty);
+        // lower() by PostgreSQL itself, as the index has it (an init plan: one array for the whole scan).
+        const string Window = "e.day >= @from_day AND e.day <= @to_day AND e.id >= @from_id AND e.id < @to_id AND e.ts >= @from AND e.ts <= @to";
+        var parts = new List<string>(2);
+        if (tallies.Names.Count > 0)
+        {
+            parts.Add($"SELECT e.user_name, e.level, e.machine, e.app, e.version, count(*) FROM events e WHERE lower(e.user_name) = ANY(ARRAY(SELECT lower(u) FROM unnest(@users) u)) AND e.user_name = ANY(@users) AND {Window} GROUP BY 1, 2, 3, 4, 5");
+        }
+
+        if (tallies.HasWithoutUser)
+        {
+            parts.Add($"SELECT NULL, e.level, e.machine, e.app, e.version, count(*) FROM events e WHERE e.user_name IS NULL AND {Window} GROUP BY 2, 3, 4, 5");
+        }
+
+        if (parts.Count == 0)
+        {
+            return tallies;
+        }
+
+        await using var command = new NpgsqlCommand(string.Join(" UNION ALL ", parts), connection);
+        if (tallies.Names.Count > 0)
+        {
+            command.Parameters.AddWithValue("users", tallies.Names.ToArray());
+        }
+
+        command.Parameters.AddWithValue("from_day", PostgresPartitions.Day(SqliteEventIds.Milliseconds(query.WindowFrom)));
+        command.Parameters.AddWithValue("to_day", PostgresPartitions.Day(SqliteEventIds.Milliseconds(query.WindowTo)));
         command.Parameters.AddWithValue("from_id", SqliteEventIds.First(query.WindowFrom));
         command.Parameters.AddWithValue("to_id", SqliteEventIds.After(query.WindowTo));
         command.Parameters.AddWithValue("from", query.WindowFrom.UtcTicks);
         command.Parameters.AddWithValue("to", query.WindowTo.UtcTicks);
-        var tally = new UserWindowTally();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                tally.Add(reader.GetInt16(0), StoredRows.NullableString(reader, 1), StoredRows.NullableString(reader, 2), StoredRows.NullableString(reader, 3), reader.GetInt64(4));
-            }
+            tallies.Add(StoredRows.NullableString(reader, 0), reader.GetInt16(1), StoredRows.NullableString(reader, 2), StoredRows.NullableString(reader, 3), StoredRows.NullableString(reader, 4), reader.GetInt64(5));
         }
 
-        return tally.Complete(summary, errorId is { } id ? await ReadOneAsync(connection, id, cancellationToken) : null);
+        return tallies;
+    }
+
+    /// <summary>Reads events by id in one statement; each id names its day, so only those partitions are read.</summary>
+    private static async Task<Dictionary<long, StoredEvent>> ReadManyAsync(NpgsqlConnection connection, long[] ids, CancellationToken cancellationToken)
+    {
+        if (ids.Length == 0)
+        {
+            return [];
+        }
+
+        await using var command = new NpgsqlCommand(SelectEvents + "WHERE e.id = ANY(@ids) AND e.day = ANY(@days)", connection);
+        command.Parameters.AddWithValue("ids", ids);
+        command.Parameters.AddWithValue("days", ids.Select(id => PostgresPartitions.Day(id >> SqliteEventIds.CounterBits)).Distinct().ToArray());
+        return (await ReadAllAsync(command, cancellationToken)).ToDictionary(e => e.Id);
     }
 
     private static async Task<StoredEvent?> ReadOneAsync(NpgsqlConnection connection, long id, CancellationToken cancellationToken)

@@ -112,14 +112,23 @@ internal sealed partial class SqliteEventStore
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var connection = OpenRead();
         var page = SqliteUserQueries.ReadPage(connection, query);
-        var users = new List<UserSummary>(page.Count);
-        foreach (var row in page.Take(query.Limit))
-        {
-            users.Add(SqliteUserQueries.Complete(connection, row, query, SpillMilliseconds, id => ReadOne(connection, id)));
-        }
-
+        var users = SqliteUserQueries.Complete(connection, page.Take(query.Limit).ToList(), query, SpillMilliseconds, ids => ReadMany(connection, ids));
         UserCursor? next = page.Count > query.Limit ? SqliteUserQueries.Cursor(page[query.Limit - 1], query.Sort) : null;
         return Task.FromResult(new UserPage(users, next));
+    }
+
+    /// <summary>Reads events by id in one statement (a page's latest errors).</summary>
+    private static Dictionary<long, StoredEvent> ReadMany(SqliteConnection connection, IReadOnlyCollection<long> ids)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        using var command = connection.CreateCommand();
+        // Ids are numbers: written into the text, no parameter per id.
+        command.CommandText = $"SELECT {SqliteSchema.SelectColumns} FROM events e WHERE e.id IN ({string.Join(", ", ids.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)))})";
+        return ReadAll(command).ToDictionary(e => e.Id);
     }
 
     private static StoredEvent? ReadOne(SqliteConnection connection, long id)

@@ -1,11 +1,13 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace ThreadedLogging.Collector.Storage.Sqlite;
 
 /// <summary>
-/// The users list: one keyset-paged read of the <c>users</c> table (kept by the writer), then, for the
-/// page's users only, their window's counts, machines and versions (an index range of ix_events_user_nocase
-/// each) and their latest error (by id). Cost grows with the page, not with the number of users.
+/// The users list in three statements, whatever the page size: one keyset-paged read of the <c>users</c>
+/// table (kept by the writer); one grouped read of the page's events within the window (an index range of
+/// ix_events_user_nocase per user, bounded by the window's ids) for the counts, machines and versions; one
+/// read of the page's latest errors by id. Cost grows with the page, not with the number of users.
 /// </summary>
 internal static class SqliteUserQueries
 {
@@ -55,32 +57,52 @@ internal static class SqliteUserQueries
 
     public static UserCursor Cursor(UserRow row, UserSort sort) => new(sort == UserSort.Name ? 0 : row.SortKey, row.Summary.User ?? string.Empty);
 
-    /// <summary>Adds the window's counts, machines and versions, and the latest error, to one row.</summary>
-    public static UserSummary Complete(SqliteConnection connection, UserRow row, UserQuery query, long spillMilliseconds, Func<long, StoredEvent?> readEvent)
+    /// <summary>Adds the window's counts, machines and versions, and the latest error, to the page's rows.</summary>
+    public static List<UserSummary> Complete(SqliteConnection connection, IReadOnlyList<UserRow> rows, UserQuery query, long spillMilliseconds, Func<IReadOnlyCollection<long>, Dictionary<long, StoredEvent>> readEvents)
     {
-        using var command = connection.CreateCommand();
-        // Events without a user are kept under '' in users; the exact comparison keeps "Alice" apart from "alice".
-        var userCondition = row.Summary.User is null ? "e.user IS NULL" : "e.user = $user COLLATE NOCASE AND e.user = $user";
-        command.CommandText = $"""
-            SELECT e.level, e.machine, e.app, e.version, count(*) FROM events e
-            WHERE {userCondition} AND e.id >= $from_id AND e.id < $to_id AND e.ts >= $from AND e.ts <= $to
-            GROUP BY e.level, e.machine, e.app, e.version
-            """;
-        command.Parameters.AddWithValue("$user", row.Summary.User ?? string.Empty);
-        command.Parameters.AddWithValue("$from_id", SqliteEventIds.First(query.WindowFrom));
-        command.Parameters.AddWithValue("$to_id", SqliteEventIds.After(query.WindowTo, spillMilliseconds));
-        command.Parameters.AddWithValue("$from", query.WindowFrom.UtcTicks);
-        command.Parameters.AddWithValue("$to", query.WindowTo.UtcTicks);
-        var tally = new UserWindowTally();
-        using (var reader = command.ExecuteReader())
+        var tallies = new UserPageTallies(rows.Select(r => r.Summary.User));
+        if (rows.Count > 0)
         {
+            using var command = connection.CreateCommand();
+            command.Parameters.AddWithValue("$from_id", SqliteEventIds.First(query.WindowFrom));
+            command.Parameters.AddWithValue("$to_id", SqliteEventIds.After(query.WindowTo, spillMilliseconds));
+            command.Parameters.AddWithValue("$from", query.WindowFrom.UtcTicks);
+            command.Parameters.AddWithValue("$to", query.WindowTo.UtcTicks);
+            const string Window = "e.id >= $from_id AND e.id < $to_id AND e.ts >= $from AND e.ts <= $to";
+            var parts = new List<string>(2);
+            if (tallies.Names.Count > 0)
+            {
+                // NOCASE matches the index's collation (one index range per user); the exact name is kept apart in C#.
+                var names = new List<string>(tallies.Names.Count);
+                foreach (var name in tallies.Names)
+                {
+                    var parameter = "$u" + names.Count.ToString(CultureInfo.InvariantCulture);
+                    command.Parameters.AddWithValue(parameter, name);
+                    names.Add(parameter);
+                }
+
+                parts.Add($"""
+                    SELECT e.user, e.level, e.machine, e.app, e.version, count(*) FROM events e
+                    WHERE e.user COLLATE NOCASE IN ({string.Join(", ", names)}) AND {Window}
+                    GROUP BY e.user, e.level, e.machine, e.app, e.version
+                    """);
+            }
+
+            if (tallies.HasWithoutUser)
+            {
+                parts.Add($"SELECT NULL, e.level, e.machine, e.app, e.version, count(*) FROM events e WHERE e.user IS NULL AND {Window} GROUP BY e.level, e.machine, e.app, e.version");
+            }
+
+            command.CommandText = string.Join(" UNION ALL ", parts);
+            using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                tally.Add(reader.GetInt32(0), StoredRows.NullableString(reader, 1), StoredRows.NullableString(reader, 2), StoredRows.NullableString(reader, 3), reader.GetInt64(4));
+                tallies.Add(StoredRows.NullableString(reader, 0), reader.GetInt32(1), StoredRows.NullableString(reader, 2), StoredRows.NullableString(reader, 3), StoredRows.NullableString(reader, 4), reader.GetInt64(5));
             }
         }
 
-        return tally.Complete(row.Summary, row.LatestErrorId is { } id ? readEvent(id) : null);
+        var errors = readEvents([.. rows.Where(r => r.LatestErrorId is not null).Select(r => r.LatestErrorId!.Value)]);
+        return [.. rows.Select(r => tallies.Complete(r.Summary, r.LatestErrorId is { } id ? errors.GetValueOrDefault(id) : null))];
     }
 
     /// <summary>A row of the users table: the summary without the window, the latest error's id, the sort key.</summary>

@@ -6,6 +6,7 @@ import { readState, change } from "./state.js";
 import { showUsers, wireUsers, select as selectUser, openUser } from "./users.js";
 import { showTimeline, wireTimeline } from "./timeline.js";
 import { showDetail, wireDetail } from "./detail.js";
+import { setPermissions, showLevels, wireLevels } from "./levels.js";
 
 let signInRequired = false;
 
@@ -16,8 +17,9 @@ async function render() {
   $("timeline-view").hidden = !onTimeline;
   crumbs(state);
   document.title = (onTimeline ? state.user + " · " : "") + "Support console";
-  if (onTimeline) await Promise.all([showTimeline(state), showDetail(state)]);
-  else { await showTimeline({ ...state, live: "" }).catch(() => {}); await showUsers(state); }
+  const levels = showLevels(state);
+  if (onTimeline) await Promise.all([showTimeline(state), showDetail(state), levels]);
+  else { await showTimeline({ ...state, live: "" }).catch(() => {}); await Promise.all([showUsers(state), levels]); }
 }
 
 function crumbs(state) {
@@ -28,17 +30,23 @@ function crumbs(state) {
   nav.append(back, " › ", el("strong", {}, state.user));
 }
 
-function showSignIn(required) {
-  $("sign-in").hidden = !required;
-  $("main").hidden = required;
-  $("sign-out").hidden = !(signInRequired && !required);
-  if (required) $("sign-in-key").focus();
+let signedIn = false;
+
+/** Shows the sign-in form (required: there is no other way in; optional: an admin sign-in the user may cancel). */
+function showSignIn(shown, optional = false) {
+  $("sign-in").hidden = !shown;
+  $("main").hidden = shown;
+  $("sign-in-cancel").hidden = !optional;
+  $("sign-out").hidden = shown || !signedIn;
+  if (shown) $("sign-in-key").focus();
 }
 
 async function start() {
   try {
     const s = await session();
     signInRequired = s.required;
+    signedIn = s.hasSession;
+    setPermissions(s);
     showSignIn(s.required && !s.signedIn);
     if (!s.required || s.signedIn) await render();
   } catch (err) {
@@ -86,6 +94,7 @@ function wire() {
   wireUsers();
   wireTimeline();
   wireDetail();
+  wireLevels();
   window.addEventListener("popstate", render);
   window.addEventListener("statechange", render);
   document.addEventListener("keydown", keyboard);
@@ -95,7 +104,9 @@ function wire() {
     event.preventDefault();
     change({ user: "", event: "", at: "", ctx: "", live: "", q: "", levels: [], range: "", from: "", to: "" });
   });
-  document.addEventListener("sign-in-required", () => { if (signInRequired) showSignIn(true); });
+  document.addEventListener("sign-in-required", () => { if (signInRequired) { signedIn = false; showSignIn(true); } });
+  $("levels-admin-sign-in").addEventListener("click", () => showSignIn(true, true));
+  $("sign-in-cancel").addEventListener("click", () => showSignIn(false));
   $("sign-in-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const key = $("sign-in-key").value;
@@ -103,15 +114,14 @@ function wire() {
     try {
       await signIn(key);
       $("sign-in-key").value = "";
-      showSignIn(false);
-      await render();
+      await start();
     } catch (err) {
       text($("sign-in-error"), err.status === 401 ? "Wrong key." : "Sign-in failed: " + err.message);
     }
   });
   $("sign-out").addEventListener("click", async () => {
     await signOut();
-    showSignIn(true);
+    await start();
     status("Signed out");
   });
 }

@@ -1,7 +1,8 @@
 // Event detail: everything an event holds, as text (pre-formatted JSON for nested values), and its context.
 import { getJson, toJson } from "./api.js";
-import { $, el, clear, text, status, timeCell } from "./dom.js";
+import { $, el, clear, text, status, timeCell, localTime } from "./dom.js";
 import { change } from "./state.js";
+import { captureControls } from "./levels.js";
 
 let current = null;
 let loading = null;
@@ -51,13 +52,13 @@ function exceptionText(x, depth = 0) {
 function render(e) {
   const ctx = e.context && typeof e.context === "object" ? e.context : {};
   const props = e.properties && typeof e.properties === "object" ? e.properties : {};
-  text($("detail-title"), e.level + " · " + new Date(e.timestamp).toLocaleString());
+  text($("detail-title"), e.level + " · " + localTime(e.timestamp));
   const python = pairs([["pathname", props.pathname], ["lineno", props.lineno], ["funcName", props.funcName], ["module", props.module], ["threadName", props.threadName], ["process", props.process]]);
   const body = clear($("detail-body"));
   body.append(
     el("div", { className: "message" }, e.message ?? ""),
     ...section("Event", pairs([
-      ["time (local)", new Date(e.timestamp).toLocaleString(undefined, { fractionalSecondDigits: 3 })],
+      ["time (local)", localTime(e.timestamp)], ["time (UTC)", new Date(e.timestamp).toISOString()],
       ["time (stored)", e.timestamp], ["level", e.level], ["category", e.category], ["template", e.template],
       ["event id", ctx.eventId], ["event name", ctx.eventName], ["trace id", ctx.traceId], ["span id", ctx.spanId],
       ["thread", [ctx.threadId, ctx.threadName].filter((v) => v != null).join(" ")], ["id", e.id],
@@ -73,6 +74,12 @@ function render(e) {
   if (Object.keys(props).length) body.append(...section("Properties", el("pre", { className: "properties" }, JSON.stringify(props, null, 2))));
   const rest = Object.fromEntries(Object.entries(ctx).filter(([k]) => !["eventId", "eventName", "traceId", "spanId", "threadId", "threadName", "processId", "scopes"].includes(k)));
   if (Object.keys(rest).length) body.append(...section("Context", el("pre", {}, JSON.stringify(rest, null, 2))));
+  const capture = [
+    e.user ? captureControls("for user " + e.user, { user: e.user }) : null,
+    e.machine ? captureControls("for machine " + e.machine, { machine: e.machine }) : null,
+    e.app || e.version ? captureControls("for " + [e.app, e.version].filter(Boolean).join(" "), { app: e.app ?? undefined, version: e.version ?? undefined }) : null,
+  ].filter(Boolean);
+  if (capture.length) body.append(...section("Capture more", el("div", { className: "captures" }, capture)));
   body.append(el("div", { className: "context-slot" }));
 }
 

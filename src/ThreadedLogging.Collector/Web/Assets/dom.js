@@ -39,15 +39,20 @@ export function status(message, isError = false) {
   node.classList.toggle("error", isError);
 }
 
-/** Local time to the millisecond; the title carries UTC and the exact stored value. */
-export function timeCell(stored) {
+/** Local date and time to the millisecond (24 h clock), or the stored text when it is no date. */
+export function localTime(stored) {
   const date = new Date(stored);
-  const local = isNaN(date) ? String(stored) : date.toLocaleString(undefined, {
+  return isNaN(date) ? String(stored) : date.toLocaleString(undefined, {
     year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
     fractionalSecondDigits: 3, hour12: false,
   });
+}
+
+/** Local time to the millisecond; the title carries UTC and the exact stored value. */
+export function timeCell(stored) {
+  const date = new Date(stored);
   const utc = isNaN(date) ? "" : date.toISOString();
-  return el("td", { className: "time", title: "UTC " + utc + "\nstored " + String(stored) }, local);
+  return el("td", { className: "time", title: "UTC " + utc + "\nstored " + String(stored) }, localTime(stored));
 }
 
 /** A short "3 min ago" for lists. */

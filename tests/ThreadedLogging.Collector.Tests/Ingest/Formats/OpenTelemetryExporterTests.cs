@@ -7,17 +7,23 @@ using ThreadedLogging.Collector.Tests.Support;
 
 namespace ThreadedLogging.Collector.Tests.Ingest.Formats;
 
-/// <summary>The real OpenTelemetry .NET OTLP exporter 1.20 (HttpProtobuf) pointed at the collector's <c>/v1/logs</c> (issue 11).</summary>
+/// <summary>
+/// The real OpenTelemetry .NET OTLP exporter 1.20 pointed at the collector (issue 11): HttpProtobuf at <c>/v1/logs</c>, and
+/// gRPC at <c>Collector:OtlpGrpcPort</c>.
+/// </summary>
 public sealed class OpenTelemetryExporterTests
 {
     private const string Key = "otlp-key";
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task OtlpExporter_HttpProtobuf_ResourceScopesExceptionAndTraceStored(bool gzip)
+    [InlineData(OtlpExportProtocol.HttpProtobuf, false)]
+    [InlineData(OtlpExportProtocol.HttpProtobuf, true)]
+    [InlineData(OtlpExportProtocol.Grpc, false)]
+    [InlineData(OtlpExportProtocol.Grpc, true)]
+    public async Task OtlpExporter_EitherProtocol_ResourceScopesExceptionAndTraceStored(OtlpExportProtocol protocol, bool gzip)
     {
-        await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=" + Key);
+        var grpcPort = FreeTcpPort.Next();
+        await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=" + Key, "--Collector:OtlpGrpcPort=" + grpcPort);
         using var activity = new Activity("checkout").SetIdFormat(ActivityIdFormat.W3C).Start();
         var failure = ThrownExceptions.OuterWithInner();
         using (var factory = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Trace).AddOpenTelemetry(otel =>
@@ -28,9 +34,9 @@ public sealed class OpenTelemetryExporterTests
             otel.IncludeScopes = true;
             otel.AddOtlpExporter(exporter =>
             {
-                exporter.Endpoint = new Uri(collector.BaseAddress, "v1/logs");
-                exporter.Protocol = OtlpExportProtocol.HttpProtobuf;
-                exporter.Headers = "X-Api-Key=" + Key;
+                exporter.Endpoint = protocol == OtlpExportProtocol.Grpc ? new Uri($"http://127.0.0.1:{grpcPort}") : new Uri(collector.BaseAddress, "v1/logs");
+                exporter.Protocol = protocol;
+                exporter.Headers = (protocol == OtlpExportProtocol.Grpc ? "x-api-key=" : "X-Api-Key=") + Key;
                 exporter.Compression = gzip ? OtlpExportCompression.GZip : OtlpExportCompression.None;
             });
         })))

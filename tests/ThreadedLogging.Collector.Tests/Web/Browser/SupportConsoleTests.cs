@@ -176,11 +176,11 @@ public sealed class SupportConsoleTests(ChromiumFixture chromium) : IClassFixtur
         await Expect(page.Locator("#sign-in")).ToBeVisibleAsync();
         await ChromiumFixture.ScreenshotAsync(page, "6-sign-in");
         await page.Locator("#sign-in-key").FillAsync("wrong");
-        await page.Locator("#sign-in-form button").ClickAsync();
+        await page.Locator("#sign-in-form button[type=submit]").ClickAsync();
         await Expect(page.Locator("#sign-in-error")).ToHaveTextAsync("Wrong key.");
 
         await page.Locator("#sign-in-key").FillAsync("read-secret");
-        await page.Locator("#sign-in-form button").ClickAsync();
+        await page.Locator("#sign-in-form button[type=submit]").ClickAsync();
         await Expect(page.Locator("#users-table tbody tr", new() { HasText = "frank" })).ToBeVisibleAsync();
         await ChromiumFixture.ScreenshotAsync(page, "7-users-800px");
 
@@ -244,7 +244,7 @@ public sealed class SupportConsoleTests(ChromiumFixture chromium) : IClassFixtur
     }
 
     /// <summary>Logs through the real client library (ThreadedHttpHandler, JsonBatch) and waits for delivery.</summary>
-    private static async Task LogWithClientAsync(CollectorFixture collector, string user, Action<ILogger> write)
+    internal static async Task LogWithClientAsync(CollectorFixture collector, string user, Action<ILogger> write)
     {
         await using var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
         {

@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace ThreadedLogging.Collector.Ingest.Formats.Otlp.Grpc;
+
+/// <summary>
+/// Serves OTLP/gRPC on <c>Collector:OtlpGrpcPort</c> when it is set: the collector then also listens on that port, on
+/// the same hosts as its own URLs (so the startup security check covers it), with HTTP/2 only (h2c: gRPC without
+/// TLS), and the gRPC service answers there only.
+/// </summary>
+internal static class OtlpGrpcExtensions
+{
+    /// <summary>Adds the gRPC listeners and service; returns every URL the collector will listen on.</summary>
+    /// <exception cref="CollectorConfigurationException">The port is invalid, one of the collector's own, or combined with <c>Kestrel:Endpoints</c>.</exception>
+    public static List<string> AddOtlpGrpc(this WebApplicationBuilder builder, List<string> urls, CollectorOptions collector)
+    {
+        if (OtlpGrpcOptions.Bind(builder.Configuration) is not { } grpc)
+        {
+            return urls;
+        }
+
+        if (builder.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Any())
+        {
+            throw new CollectorConfigurationException(
+                $"Invalid collector configuration: {OtlpGrpcOptions.PortKey} adds listeners to the collector's URLs, which Kestrel:Endpoints replaces; " +
+                "declare the gRPC endpoint there instead (Protocols: Http2).");
+        }
+
+        var grpcUrls = urls.Select(url => WithPort(url, grpc.Port)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        List<string> all = [.. urls, .. grpcUrls];
+        builder.WebHost.UseUrls([.. all]);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen =>
+        {
+            if (listen.IPEndPoint?.Port == grpc.Port)
+            {
+                listen.Protocols = HttpProtocols.Http2;
+            }
+        }));
+        builder.Services.AddSingleton(grpc);
+        builder.Services.AddGrpc(options =>
+        {
+            options.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, collector.MaxRequestBodyBytes);
+            options.CompressionProviders = [new CappedGzipProvider(collector.MaxRequestBodyBytes)];
+        });
+        return all;
+    }
+
+    public static void MapOtlpGrpc(this WebApplication app)
+    {
+        if (app.Services.GetService<OtlpGrpcOptions>() is { } grpc)
+        {
+            app.MapGrpcService<OtlpGrpcLogsService>().RequireHost($"*:{grpc.Port}");
+        }
+    }
+
+    /// <summary><paramref name="url"/>'s scheme and host with <paramref name="port"/>: <c>http://127.0.0.1:5080</c> → <c>http://127.0.0.1:4317</c>.</summary>
+    private static string WithPort(string url, int port)
+    {
+        var hostStart = url.IndexOf("://", StringComparison.Ordinal) + 3;
+        var pathStart = url.IndexOf('/', hostStart);
+        var authority = pathStart < 0 ? url[hostStart..] : url[hostStart..pathStart];
+        var portStart = authority.LastIndexOf(':');
+        var host = portStart > authority.LastIndexOf(']') ? authority[..portStart] : authority;
+        if (portStart > authority.LastIndexOf(']') && authority[(portStart + 1)..] == port.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        {
+            throw new CollectorConfigurationException($"Invalid collector configuration: {OtlpGrpcOptions.PortKey} ({port}) is a port of the collector's own URL {url}.");
+        }
+
+        return $"http://{host}:{port}";
+    }
+}

@@ -1,0 +1,67 @@
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using ThreadedLogging.Collector.Ingest.Formats.Otlp.Proto;
+using ThreadedLogging.Collector.Security;
+using GrpcStatus = Grpc.Core.Status;
+using RpcStatus = ThreadedLogging.Collector.Ingest.Formats.Otlp.Proto.Status;
+
+namespace ThreadedLogging.Collector.Ingest.Formats.Otlp.Grpc;
+
+/// <summary>
+/// OTLP/gRPC logs (<c>opentelemetry.proto.collector.logs.v1.LogsService/Export</c>) on <c>Collector:OtlpGrpcPort</c>.
+/// Bound with a bytes marshaller (<see cref="LogsServiceBytesBase"/>), so the request goes through the same runner and decoder as
+/// <c>POST /v1/logs</c> (<see cref="OtlpProtobufDecoder"/>): a malformed message is INVALID_ARGUMENT, not the framework's
+/// own error. Status codes as the OTLP specification says: INVALID_ARGUMENT (not retryable) for bad data,
+/// RESOURCE_EXHAUSTED (admission full) and UNAVAILABLE (store down) with a <c>RetryInfo</c>, UNAUTHENTICATED without a key.
+/// </summary>
+internal sealed class OtlpGrpcLogsService(IngestEndpoint endpoint, OtlpProtobufDecoder decoder, ApiKeyRing keys) : LogsServiceBytesBase
+{
+    /// <summary>One <c>ExportLogsServiceRequest</c>, serialized; answers a serialized <c>ExportLogsServiceResponse</c>.</summary>
+    /// <exception cref="RpcException">The request was refused; nothing of it is stored.</exception>
+    public override async Task<byte[]> Export(byte[] request, ServerCallContext context)
+    {
+        // The same keys as the HTTP side, from the call's metadata (HTTP/2 headers): x-api-key or authorization: Bearer.
+        if (keys.IngestRequiresKey && !keys.IsIngestKey(ApiKeyReader.Read(context.GetHttpContext().Request)))
+        {
+            throw new RpcException(new GrpcStatus(StatusCode.Unauthenticated, "missing or invalid API key (metadata x-api-key or authorization: Bearer)"));
+        }
+
+        var outcome = await endpoint.RunAsync(decoder, string.Empty, batchKey: null,
+            _ => Task.FromResult(new ReceivedBody(request, Gzip: false)), context.CancellationToken);
+        if (outcome.Decoded is { } decoded)
+        {
+            var response = new ExportLogsServiceResponse();
+            if (decoded.Rejected > 0)
+            {
+                response.PartialSuccess = new ExportLogsPartialSuccess { RejectedLogRecords = decoded.Rejected, ErrorMessage = decoded.Rejection ?? string.Empty };
+            }
+
+            return response.ToByteArray();
+        }
+
+        throw Refused(outcome);
+    }
+
+    private static RpcException Refused(IngestOutcome outcome)
+    {
+        var code = outcome.StatusCode switch
+        {
+            StatusCodes.Status429TooManyRequests => StatusCode.ResourceExhausted,
+            StatusCodes.Status503ServiceUnavailable => StatusCode.Unavailable,
+            StatusCodes.Status500InternalServerError => StatusCode.Internal,
+            _ => StatusCode.InvalidArgument,
+        };
+        var trailers = new Metadata();
+        if (outcome.RetryAfterSeconds is { } seconds)
+        {
+            // OTLP/gRPC: the delay travels as a google.rpc.RetryInfo in the status details.
+            var status = new RpcStatus { Code = (int)code, Message = outcome.Reason ?? string.Empty };
+            var delay = TimeSpan.FromSeconds(int.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture));
+            status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(delay) }));
+            trailers.Add("grpc-status-details-bin", status.ToByteArray());
+        }
+
+        return new RpcException(new GrpcStatus(code, outcome.Reason ?? string.Empty), trailers);
+    }
+}
