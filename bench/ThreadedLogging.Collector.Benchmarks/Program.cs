@@ -31,6 +31,13 @@ if (args.Contains("--formats"))
     return;
 }
 
+// Issue 14 target 4: the store's share of end-to-end ingest (see WriterBench).
+if (args.Contains("--writer"))
+{
+    await WriterBench.RunAsync(Arg("--events", 1_000_000), Arg("--batch", 500));
+    return;
+}
+
 if (args.Contains("--slow-bodies"))
 {
     await SlowBodyLoad.RunAsync(args);

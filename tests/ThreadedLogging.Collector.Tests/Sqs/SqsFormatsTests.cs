@@ -7,7 +7,10 @@ using ThreadedLogging.Testing;
 
 namespace ThreadedLogging.Collector.Tests.Sqs;
 
-/// <summary>Issue 11: CLEF and OTLP messages on SQS (<c>tl-format</c>) go through the decoders HTTP ingest uses.</summary>
+/// <summary>
+/// Issue 11: messages of every format on SQS (<c>tl-format</c>) go through the decoders HTTP ingest uses: stored alike,
+/// every malformed variant refused with the same reason, lone-surrogate escapes in JSON formats become U+FFFD as over HTTP.
+/// </summary>
 public sealed class SqsFormatsTests(SqsEmulatorFixture sqs) : IClassFixture<SqsEmulatorFixture>
 {
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(90);
@@ -55,4 +58,81 @@ public sealed class SqsFormatsTests(SqsEmulatorFixture sqs) : IClassFixture<SqsE
         Assert.Contains(reasons, r => r.StartsWith("otlp-protobuf body is not base64", StringComparison.Ordinal));
         Assert.Contains(reasons, r => r.StartsWith("unknown message format 'clef2'", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Ingest_EveryMalformedVariantHttpAndSqs_SameReasonNothingStored()
+    {
+        using var data = new TempDirectory();
+        var (name, url) = await sqs.CreateQueueAsync("malformed");
+        using var client = sqs.CreateClient();
+        foreach (var variant in MalformedVariants.All)
+        {
+            await client.SendMessageAsync(Message(url, variant.Format, variant.SqsBody, variant.Name));
+        }
+
+        await using var collector = await SqsCollectorHost.StartAsync(sqs, data.Path, name);
+        using var http = new HttpClient { BaseAddress = new Uri(collector.BaseUrl) };
+        var wrong = new List<string>();
+        foreach (var variant in MalformedVariants.All.Where(v => v.Url is not null))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(variant.Url!, UriKind.Relative)) { Content = new ByteArrayContent(variant.Body) };
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", variant.ContentType);
+            if (variant.ContentEncoding is { } encoding)
+            {
+                request.Content.Headers.ContentEncoding.Add(encoding);
+            }
+
+            using var response = await http.SendAsync(request);
+            var reason = MalformedVariants.Variant.ReasonOf(response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsByteArrayAsync());
+            if ((int)response.StatusCode is < 400 or >= 500 || !reason.StartsWith(variant.Reason, StringComparison.Ordinal))
+            {
+                wrong.Add($"HTTP {variant.Name}: {(int)response.StatusCode} {reason}");
+            }
+        }
+
+        await collector.Statistics.WaitAsync(s => s.Poison >= MalformedVariants.All.Count, new CancellationTokenSource(Budget).Token);
+        using var poison = JsonDocument.Parse(await http.GetStringAsync("/api/ingest/sqs/poison?limit=100"));
+        var reasons = poison.RootElement.GetProperty("messages").EnumerateArray()
+            .ToDictionary(m => m.GetProperty("dedupeId").GetString()!, m => m.GetProperty("reason").GetString()!);
+        foreach (var variant in MalformedVariants.All)
+        {
+            if (!reasons.TryGetValue(variant.Name, out var reason) || !reason.StartsWith(variant.Reason, StringComparison.Ordinal))
+            {
+                wrong.Add($"SQS {variant.Name}: {reason ?? "not set aside"}");
+            }
+        }
+
+        Assert.Empty(wrong);
+
+        Assert.Empty(await collector.AllEventsAsync());
+    }
+
+    [Fact]
+    public async Task Ingest_LoneSurrogateEscapesInSeedRecordAndJsonBatch_StoredWithReplacementCharacter()
+    {
+        using var data = new TempDirectory();
+        var (name, url) = await sqs.CreateQueueAsync("surrogates");
+        using var client = sqs.CreateClient();
+        // What CPython's json.dumps writes for a str decoded with surrogateescape: escapes of lone surrogates.
+        await client.SendMessageAsync(Message(url, "seed-record", """{"name":"app","msg":"seed \udc80 and \ud800x","args":"()","levelno":20,"levelname":"INFO"}""", "seed"));
+        await client.SendMessageAsync(Message(url, "json-batch", """{"events":[{"message":"batch \udfff end"}]}""", "batch"));
+
+        await using var collector = await SqsCollectorHost.StartAsync(sqs, data.Path, name);
+        await collector.Statistics.WaitAsync(s => s.EventsStored >= 2 || s.Poison > 0, new CancellationTokenSource(Budget).Token);
+
+        var stored = await collector.AllEventsAsync();
+        Assert.Equal(["batch \uFFFD end", "seed \uFFFD and \uFFFDx"], stored.Select(e => e.Message).Order(StringComparer.Ordinal));
+        Assert.Equal(0, collector.Statistics.Snapshot().Poison);
+    }
+
+    private static SendMessageRequest Message(string url, string format, string body, string dedupeId) => new()
+    {
+        QueueUrl = url,
+        MessageBody = body,
+        MessageAttributes = new()
+        {
+            [SqsMessageAttributes.Format] = new MessageAttributeValue { DataType = "String", StringValue = format },
+            [SqsMessageAttributes.DedupeId] = new MessageAttributeValue { DataType = "String", StringValue = dedupeId },
+        },
+    };
 }

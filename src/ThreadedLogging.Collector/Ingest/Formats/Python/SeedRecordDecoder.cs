@@ -20,7 +20,7 @@ internal sealed class SeedRecordDecoder : IEventDecoder
     {
         try
         {
-            using var document = JsonDocument.Parse(body);
+            using var document = JsonDocument.Parse(JsonSurrogateEscapes.Replaced(body)); // lone surrogates → U+FFFD, as over HTTP
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 throw IngestRejectedException.BadRequest("seed-record body is not a JSON object");
