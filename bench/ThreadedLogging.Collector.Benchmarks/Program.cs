@@ -15,11 +15,12 @@ using ThreadedLogging.Collector.Storage.Sqlite;
 
 // Collector benchmark: ingest rate into SQLite and query latency over a large store.
 //   dotnet run -c Release --project bench/ThreadedLogging.Collector.Benchmarks -- [--events 1000000] [--batch 1000] [--http-events 100000] [--iterations 200] [--postgres | --trigram]
-// Support console (issue 10): ... -- --console [--events 1000000] [--users 10000] [--iterations 100] (see ConsoleBench)
+// Support console (issue 10): ... -- --console [--events 1000000] [--users 10000] [--iterations 100] [--store DIR] [--browser] (see ConsoleBench)
 // Slow bodies (issue 15): ... -- --slow-bodies [--tricklers 70] [--requests 2000] (see SlowBodyLoad)
 if (args.Contains("--console"))
 {
-    await ConsoleBench.RunAsync(Arg("--events", 1_000_000), Arg("--users", 10_000), Arg("--iterations", 100));
+    var storeAt = Array.IndexOf(args, "--store");
+    await ConsoleBench.RunAsync(Arg("--events", 1_000_000), Arg("--users", 10_000), Arg("--iterations", 100), storeAt >= 0 ? args[storeAt + 1] : null, args.Contains("--browser"));
     return;
 }
 
@@ -27,6 +28,13 @@ if (args.Contains("--console"))
 if (args.Contains("--formats"))
 {
     FormatDecodeBench.Run(Arg("--events", 1_000_000));
+    return;
+}
+
+// Issue 14 target 4: the store's share of end-to-end ingest (see WriterBench).
+if (args.Contains("--writer"))
+{
+    await WriterBench.RunAsync(Arg("--events", 1_000_000), Arg("--batch", 500));
     return;
 }
 

@@ -32,15 +32,16 @@ internal static class JsonBatchParser
         }
 
         limits.EventCount(events.GetArrayLength());
-        var envelope = Identity.From(root, null, path, limits, -1);
+        var envelope = Identity.From(root, path, limits);
         var batchKey = idempotencyKey is not null
             ? limits.Field(idempotencyKey, IngestEndpoint.IdempotencyKeyHeader, -1)
-            : limits.Field(Text(root, JsonBatchFields.BatchId, -1), JsonBatchFields.BatchId, -1);
+            : limits.Field(PropertyText(root, JsonBatchFields.BatchId, -1), JsonBatchFields.BatchId, -1);
         var parsed = new List<NewEvent>(events.GetArrayLength());
         var index = 0;
+        var repeated = new RepeatedText();
         foreach (var element in events.EnumerateArray())
         {
-            parsed.Add(ParseEvent(element, envelope, path, limits, index++));
+            parsed.Add(ParseEvent(element, envelope, path, limits, index++, repeated));
         }
 
         return new EventBatch(batchKey, parsed);
@@ -51,6 +52,7 @@ internal static class JsonBatchParser
     {
         JsonSurrogateEscapes.ReplaceLone(body);
         var parsed = new List<NewEvent>();
+        var repeated = new RepeatedText();
         var span = body.AsMemory();
         var line = 0;
         while (!span.IsEmpty)
@@ -66,7 +68,7 @@ internal static class JsonBatchParser
 
             limits.EventCount(parsed.Count + 1);
             using var document = Parse(current, $"line {line}");
-            parsed.Add(ParseEvent(document.RootElement, null, path, limits, parsed.Count));
+            parsed.Add(ParseEvent(document.RootElement, null, path, limits, parsed.Count, repeated));
         }
 
         return new EventBatch(limits.Field(idempotencyKey, "Idempotency-Key", -1), parsed);
@@ -84,15 +86,15 @@ internal static class JsonBatchParser
         }
     }
 
-    private static NewEvent ParseEvent(JsonElement e, Identity? envelope, string path, IngestLimits limits, int index)
+    private static NewEvent ParseEvent(JsonElement e, Identity? envelope, string path, IngestLimits limits, int index, RepeatedText repeated)
     {
         if (e.ValueKind != JsonValueKind.Object)
         {
             throw IngestRejectedException.BadRequest($"event {index} is not a JSON object");
         }
 
-        if (!e.TryGetProperty("message", out _) && !e.TryGetProperty("template", out _)
-            && (e.TryGetProperty("@t", out _) || e.TryGetProperty("@mt", out _) || e.TryGetProperty("@m", out _)))
+        var f = JsonBatchEventFields.Read(e);
+        if (f.Message.ValueKind == JsonValueKind.Undefined && f.Template.ValueKind == JsonValueKind.Undefined && f.HasClefField)
         {
             // Issue 11: a CLEF event read as JsonBatch would be stored empty; say where it belongs instead.
             throw IngestRejectedException.BadRequest(
@@ -100,10 +102,14 @@ internal static class JsonBatchParser
         }
 
         limits.EventSize(JsonMarshal.GetRawUtf8Value(e).Length, index);
-        var identity = Identity.From(e, envelope, path, limits, index);
+        var identity = Identity.From(f, envelope, path, limits, index, repeated);
 
         var timestamp = limits.Now;
-        if (Text(e, JsonBatchFields.Timestamp, index) is { } timestampText)
+        if (f.Timestamp.ValueKind == JsonValueKind.String && JsonMarshal.GetRawUtf8Value(f.Timestamp) is [.., (byte)'Z', (byte)'"'] && f.Timestamp.TryGetDateTimeOffset(out var utc))
+        {
+            timestamp = utc; // the clients' form (ISO 8601 in UTC), without a string; anything else as before
+        }
+        else if (Text(f.Timestamp, JsonBatchFields.Timestamp, index) is { } timestampText)
         {
             if (!DateTimeOffset.TryParse(timestampText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out timestamp))
             {
@@ -112,32 +118,32 @@ internal static class JsonBatchParser
         }
 
         var level = LogLevel.Information;
-        if (e.TryGetProperty(JsonBatchFields.Level, out var levelElement) && levelElement.ValueKind != JsonValueKind.Null)
+        if (f.Level.ValueKind is not JsonValueKind.Undefined and not JsonValueKind.Null)
         {
-            if (!TryLevel(levelElement, out level))
+            if (!TryLevel(f.Level, out level))
             {
                 throw IngestRejectedException.BadRequest($"event {index}: 'level' must be Trace, Debug, Information, Warning, Error or Critical");
             }
         }
 
-        var template = Text(e, JsonBatchFields.Template, index);
+        var template = repeated.Template = Text(f.Template, JsonBatchFields.Template, index, repeated.Template);
         return new NewEvent
         {
             Timestamp = limits.Timestamp(timestamp, index),
             Level = level,
-            Category = limits.Field(Text(e, JsonBatchFields.Category, index), JsonBatchFields.Category, index),
-            Message = Text(e, JsonBatchFields.Message, index) ?? template ?? string.Empty,
+            Category = repeated.Category = limits.Field(Text(f.Category, JsonBatchFields.Category, index, repeated.Category), JsonBatchFields.Category, index),
+            Message = Text(f.Message, JsonBatchFields.Message, index) ?? template ?? string.Empty,
             Template = template,
-            ExceptionJson = ExceptionJson(e, index),
-            PropertiesJson = Raw(e, JsonBatchFields.Properties, JsonValueKind.Object, index),
-            ContextJson = ContextJson(e, limits, index),
+            ExceptionJson = ExceptionJson(f.Exception, index),
+            PropertiesJson = Raw(f.Properties, JsonBatchFields.Properties, JsonValueKind.Object, index),
+            ContextJson = ContextJson(f, limits, index, repeated),
             App = identity.App,
             Version = identity.Version,
             User = identity.User,
             Machine = identity.Machine,
             Path = path,
             InstanceId = identity.InstanceId,
-            Sequence = Integer(e, JsonBatchFields.Sequence, index),
+            Sequence = Integer(f.Sequence, JsonBatchFields.Sequence, index),
         };
     }
 
@@ -158,44 +164,43 @@ internal static class JsonBatchParser
         return false;
     }
 
-    private static string? ExceptionJson(JsonElement e, int index)
+    private static string? ExceptionJson(JsonElement exception, int index) => exception.ValueKind switch
     {
-        if (!e.TryGetProperty(JsonBatchFields.Exception, out var exception))
+        JsonValueKind.Undefined or JsonValueKind.Null => null,
+        JsonValueKind.Object => RawText(exception),
+        JsonValueKind.String => JsonText.Write(exception.GetString(), static (json, text) =>
         {
-            return null;
-        }
+            json.WriteStartObject();
+            json.WriteString(JsonBatchFields.ExceptionText, text);
+            json.WriteEndObject();
+        }),
+        _ => throw IngestRejectedException.BadRequest($"event {index}: 'exception' must be an object, a string or null"),
+    };
 
-        return exception.ValueKind switch
-        {
-            JsonValueKind.Null => null,
-            JsonValueKind.Object => RawText(exception),
-            JsonValueKind.String => JsonText.Write(exception.GetString(), static (json, text) =>
-            {
-                json.WriteStartObject();
-                json.WriteString(JsonBatchFields.ExceptionText, text);
-                json.WriteEndObject();
-            }),
-            _ => throw IngestRejectedException.BadRequest($"event {index}: 'exception' must be an object, a string or null"),
-        };
-    }
-
-    private static string? ContextJson(JsonElement e, IngestLimits limits, int index)
+    private static string? ContextJson(in JsonBatchEventFields f, IngestLimits limits, int index, RepeatedText repeated)
     {
-        var eventId = Integer(e, JsonBatchFields.EventId, index);
-        var eventName = limits.Field(Text(e, JsonBatchFields.EventName, index), JsonBatchFields.EventName, index);
-        var scopes = Raw(e, JsonBatchFields.Scopes, JsonValueKind.Array, index);
-        var traceId = limits.Field(Text(e, JsonBatchFields.TraceId, index), JsonBatchFields.TraceId, index);
-        var spanId = limits.Field(Text(e, JsonBatchFields.SpanId, index), JsonBatchFields.SpanId, index);
-        var threadId = Integer(e, JsonBatchFields.ThreadId, index);
-        var threadName = limits.Field(Text(e, JsonBatchFields.ThreadName, index), JsonBatchFields.ThreadName, index);
-        var processId = Integer(e, JsonBatchFields.ProcessId, index);
+        var eventId = Integer(f.EventId, JsonBatchFields.EventId, index);
+        var eventName = repeated.EventName = limits.Field(Text(f.EventName, JsonBatchFields.EventName, index, repeated.EventName), JsonBatchFields.EventName, index);
+        var scopes = Raw(f.Scopes, JsonBatchFields.Scopes, JsonValueKind.Array, index);
+        var traceId = limits.Field(Text(f.TraceId, JsonBatchFields.TraceId, index), JsonBatchFields.TraceId, index);
+        var spanId = limits.Field(Text(f.SpanId, JsonBatchFields.SpanId, index), JsonBatchFields.SpanId, index);
+        var threadId = Integer(f.ThreadId, JsonBatchFields.ThreadId, index);
+        var threadName = repeated.ThreadName = limits.Field(Text(f.ThreadName, JsonBatchFields.ThreadName, index, repeated.ThreadName), JsonBatchFields.ThreadName, index);
+        var processId = Integer(f.ProcessId, JsonBatchFields.ProcessId, index);
         if (eventId is null && eventName is null && scopes is null && traceId is null && spanId is null
             && threadId is null && threadName is null && processId is null)
         {
             return null;
         }
 
-        return JsonText.Write((eventId, eventName, scopes, traceId, spanId, threadId, threadName, processId), static (json, c) =>
+        // Consecutive events of one thread usually have the same context: one string for all of them.
+        var context = (eventId, eventName, scopes, traceId, spanId, threadId, threadName, processId);
+        if (repeated.Context is { } last && last.Fields.Equals(context))
+        {
+            return last.Json;
+        }
+
+        var json = JsonText.Write(context, static (json, c) =>
         {
             json.WriteStartObject();
             WriteIfPresent(json, JsonBatchFields.EventId, c.eventId);
@@ -213,6 +218,8 @@ internal static class JsonBatchParser
             WriteIfPresent(json, JsonBatchFields.ProcessId, c.processId);
             json.WriteEndObject();
         });
+        repeated.Context = (context, json);
+        return json;
     }
 
     private static void WriteIfPresent(Utf8JsonWriter json, string name, string? value)
@@ -231,21 +238,28 @@ internal static class JsonBatchParser
         }
     }
 
-    internal static string? Text(JsonElement e, string name, int index)
+    private static string? PropertyText(JsonElement e, string name, int index) =>
+        Text(e.TryGetProperty(name, out var value) ? value : default, name, index);
+
+    /// <summary>A string field's value (null when missing or null); <paramref name="previous"/> itself when equal, so repeated values share one string.</summary>
+    private static string? Text(JsonElement value, string name, int index, string? previous = null)
     {
-        if (!e.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
         {
             return null;
         }
 
-        return value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : throw IngestRejectedException.BadRequest($"{Where(index)}'{name}' must be a string");
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            throw IngestRejectedException.BadRequest($"{Where(index)}'{name}' must be a string");
+        }
+
+        return previous is not null && value.ValueEquals(previous) ? previous : value.GetString();
     }
 
-    private static long? Integer(JsonElement e, string name, int index)
+    private static long? Integer(JsonElement value, string name, int index)
     {
-        if (!e.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
         {
             return null;
         }
@@ -255,9 +269,9 @@ internal static class JsonBatchParser
             : throw IngestRejectedException.BadRequest($"{Where(index)}'{name}' must be an integer");
     }
 
-    private static string? Raw(JsonElement e, string name, JsonValueKind kind, int index)
+    private static string? Raw(JsonElement value, string name, JsonValueKind kind, int index)
     {
-        if (!e.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
         {
             return null;
         }
@@ -282,11 +296,48 @@ internal static class JsonBatchParser
     /// <summary>The identity fields of an event, falling back to the envelope's, then to the path.</summary>
     private sealed record Identity(string? App, string? Version, string? User, string? Machine, string? InstanceId)
     {
-        public static Identity From(JsonElement e, Identity? fallback, string path, IngestLimits limits, int index) => new(
-            limits.Field(Text(e, JsonBatchFields.App, index), JsonBatchFields.App, index) ?? fallback?.App,
-            limits.Field(Text(e, JsonBatchFields.Version, index), JsonBatchFields.Version, index) ?? fallback?.Version,
-            limits.Field(Text(e, JsonBatchFields.User, index), JsonBatchFields.User, index) ?? fallback?.User ?? PathUser.From(path),
-            limits.Field(Text(e, JsonBatchFields.Machine, index), JsonBatchFields.Machine, index) ?? fallback?.Machine,
-            limits.Field(Text(e, JsonBatchFields.InstanceId, index), JsonBatchFields.InstanceId, index) ?? fallback?.InstanceId);
+        /// <summary>The envelope's identity.</summary>
+        public static Identity From(JsonElement root, string path, IngestLimits limits) => new(
+            limits.Field(PropertyText(root, JsonBatchFields.App, -1), JsonBatchFields.App, -1),
+            limits.Field(PropertyText(root, JsonBatchFields.Version, -1), JsonBatchFields.Version, -1),
+            limits.Field(PropertyText(root, JsonBatchFields.User, -1), JsonBatchFields.User, -1) ?? PathUser.From(path),
+            limits.Field(PropertyText(root, JsonBatchFields.Machine, -1), JsonBatchFields.Machine, -1),
+            limits.Field(PropertyText(root, JsonBatchFields.InstanceId, -1), JsonBatchFields.InstanceId, -1));
+
+        /// <summary>An event's identity: its own fields, else the envelope's (<paramref name="fallback"/>), else the path's user.</summary>
+        public static Identity From(in JsonBatchEventFields f, Identity? fallback, string path, IngestLimits limits, int index, RepeatedText repeated)
+        {
+            if (fallback is not null && IsAbsent(f.App) && IsAbsent(f.Version) && IsAbsent(f.User) && IsAbsent(f.Machine) && IsAbsent(f.InstanceId))
+            {
+                return fallback; // the usual batch: identity in the envelope only
+            }
+
+            var identity = new Identity(
+                limits.Field(Text(f.App, JsonBatchFields.App, index, repeated.Identity?.App), JsonBatchFields.App, index) ?? fallback?.App,
+                limits.Field(Text(f.Version, JsonBatchFields.Version, index, repeated.Identity?.Version), JsonBatchFields.Version, index) ?? fallback?.Version,
+                limits.Field(Text(f.User, JsonBatchFields.User, index, repeated.Identity?.User), JsonBatchFields.User, index) ?? fallback?.User ?? PathUser.From(path),
+                limits.Field(Text(f.Machine, JsonBatchFields.Machine, index, repeated.Identity?.Machine), JsonBatchFields.Machine, index) ?? fallback?.Machine,
+                limits.Field(Text(f.InstanceId, JsonBatchFields.InstanceId, index, repeated.Identity?.InstanceId), JsonBatchFields.InstanceId, index) ?? fallback?.InstanceId);
+            repeated.Identity = identity;
+            return identity;
+        }
+
+        private static bool IsAbsent(JsonElement value) => value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null;
+    }
+
+    /// <summary>The last values of fields that repeat from event to event in a batch, so that equal values share one string.</summary>
+    private sealed class RepeatedText
+    {
+        public string? Category { get; set; }
+
+        public string? Template { get; set; }
+
+        public string? EventName { get; set; }
+
+        public string? ThreadName { get; set; }
+
+        public Identity? Identity { get; set; }
+
+        public ((long?, string?, string?, string?, string?, long?, string?, long?) Fields, string Json)? Context { get; set; }
     }
 }
