@@ -24,6 +24,7 @@ internal static class ChildRun
         var cpuBefore = process.TotalProcessorTime;
         var startUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        var schedBefore = ThreadSchedStat.Read();
         var burstStart = Stopwatch.GetTimestamp();
         for (var b = 0; b < blocks.Length; b++)
         {
@@ -38,6 +39,7 @@ internal static class ChildRun
         }
 
         var burstEnd = Stopwatch.GetTimestamp();
+        var schedBurst = ThreadSchedStat.Read() - schedBefore;
         var callerBytes = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         var gcBurst = GcCounts();
         var drained = peer.Drain?.Invoke(TimeSpan.FromSeconds(options.DrainTimeoutSeconds));
@@ -59,6 +61,9 @@ internal static class ChildRun
             CallerNsMax = BlockNs(blocks, 1.0),
             CallerNsMean = Stopwatch.GetElapsedTime(burstStart, burstEnd).TotalNanoseconds / options.Events,
             CallerBytesPerCall = (double)callerBytes / options.Events,
+            CallerOnCpuNsPerCall = schedBurst.RunNs / (double)options.Events,
+            CallerRunQueueNsPerCall = schedBurst.WaitNs / (double)options.Events,
+            CallerSwitches = schedBurst.Slices,
             GcBurst = [gcBurst[0] - gcBefore[0], gcBurst[1] - gcBefore[1], gcBurst[2] - gcBefore[2]],
             GcTotal = [gcEnd[0] - gcBefore[0], gcEnd[1] - gcBefore[1], gcEnd[2] - gcBefore[2]],
             BurstMs = Stopwatch.GetElapsedTime(burstStart, burstEnd).TotalMilliseconds,

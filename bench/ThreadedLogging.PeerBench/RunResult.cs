@@ -30,6 +30,15 @@ internal sealed record RunResult
     /// <summary>Gets what the calling thread allocated per call during the burst.</summary>
     public double CallerBytesPerCall { get; init; }
 
+    /// <summary>Gets the calling thread's time on a CPU during the burst, per call (Linux schedstat; -1 elsewhere).</summary>
+    public double CallerOnCpuNsPerCall { get; init; }
+
+    /// <summary>Gets the calling thread's time runnable but waiting for a CPU during the burst, per call (Linux schedstat).</summary>
+    public double CallerRunQueueNsPerCall { get; init; }
+
+    /// <summary>Gets how many times the calling thread was put on a CPU during the burst (Linux schedstat).</summary>
+    public long CallerSwitches { get; init; }
+
     /// <summary>Gets the gen0/gen1/gen2 collections during the burst.</summary>
     public int[] GcBurst { get; init; } = [];
 

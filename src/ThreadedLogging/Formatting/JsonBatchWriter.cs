@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
@@ -49,6 +50,7 @@ internal static class JsonBatchWriter
     }
 
     /// <summary>Writes the envelope of events [start, start+count) of the batch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void WriteEnvelope(Utf8JsonWriter json, LogBatch batch, int start, int count)
     {
         var identity = batch.Identity;
@@ -71,6 +73,7 @@ internal static class JsonBatchWriter
     public static void WriteEvent(Utf8JsonWriter json, LogEvent logEvent, LogIdentity? identity) =>
         WriteEvent(json, logEvent, identity, EncodedTextCache.Current);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteEvent(Utf8JsonWriter json, LogEvent logEvent, LogIdentity? identity, EncodedTextCache cache)
     {
         json.WriteStartObject();
@@ -142,6 +145,7 @@ internal static class JsonBatchWriter
     /// Writes the rendered message without making a string of it: a template without holes is its own message
     /// (and is long-lived, so its encoding is cached); otherwise it is rendered into a reused builder and copied.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteMessage(Utf8JsonWriter json, LogEvent logEvent, EncodedTextCache cache)
     {
         if (logEvent.KnownMessage is { } known)
@@ -220,6 +224,7 @@ internal static class JsonBatchWriter
         json.WriteEndObject();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteProperties(Utf8JsonWriter json, ReadOnlySpan<KeyValuePair<string, object?>> properties, ReadOnlySpan<InlineSlot> inline, EncodedTextCache cache)
     {
         json.WriteStartObject();

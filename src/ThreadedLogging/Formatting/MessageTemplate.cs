@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace ThreadedLogging;
@@ -49,6 +50,7 @@ internal static class MessageTemplate
     /// Renders into this thread's builder, for a caller that copies the text out (the JSON writer) without making
     /// a string of it; call <see cref="Release"/> after.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static StringBuilder RenderToBuilder(string template, ReadOnlySpan<KeyValuePair<string, object?>> values, ReadOnlySpan<InlineSlot> inline)
     {
         var builder = t_builder ??= new StringBuilder(256);
@@ -82,6 +84,7 @@ internal static class MessageTemplate
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AppendInline(StringBuilder builder, Span<char> buffer, in ParsedTemplate.Segment hole, InlineKind kind, in InlineSlot slot)
     {
         // No alignment: format straight from the slot, as AppendHole formats an ISpanFormattable.
@@ -94,6 +97,7 @@ internal static class MessageTemplate
         AppendHole(builder, buffer, hole, kind.Box(in slot));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AppendHole(StringBuilder builder, Span<char> buffer, in ParsedTemplate.Segment hole, object? value)
     {
         if (hole.Alignment == 0 && value is ISpanFormattable formattable and not IEnumerable

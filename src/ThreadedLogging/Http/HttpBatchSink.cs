@@ -11,11 +11,12 @@ namespace ThreadedLogging;
 /// Sends batches over HTTP in one of the <see cref="HttpLogFormat"/>s and classifies the answer for
 /// the pipeline's retry policy. Runs on the worker only.
 /// </summary>
-internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, IDisposable
+internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelopes, IDisposable
 {
     private readonly HttpClient _client;
     private readonly ThreadedHttpHandlerOptions _options;
     private readonly bool _post;
+    private readonly bool _compress;
     private readonly ArrayBufferWriter<byte> _json = new(16 * 1024);
     private readonly MemoryStream _compressed = new();
     private Uri? _uri;
@@ -27,6 +28,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, IDisposable
         _options = options;
         _format = (int)options.Format;
         _post = string.Equals(options.Method, "POST", StringComparison.OrdinalIgnoreCase);
+        _compress = options.Compress ?? !IsLoopback(options.Host);
         _client = new HttpClient(new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
@@ -83,6 +85,17 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, IDisposable
         return SendResult.Success;
     }
 
+    /// <inheritdoc />
+    public bool CanSendEnvelopes => Format == HttpLogFormat.JsonBatch;
+
+    /// <inheritdoc />
+    public async ValueTask<SendResult> SendEnvelopeAsync(ReadOnlyMemory<byte> json, ReadOnlyMemory<byte> gzipped, string batchId, LogIdentity identity, CancellationToken cancellationToken)
+    {
+        _uri ??= BuildUri(_options, identity);
+        var gzip = _compress && !gzipped.IsEmpty;
+        return await SendRequestAsync(() => EnvelopeRequest(gzip ? gzipped : json, gzip, batchId), cancellationToken).ConfigureAwait(false);
+    }
+
     public void Dispose() => _client.Dispose();
 
     /// <summary>The seed's <c>host</c> + <c>url</c>, with <c>{user}</c>, <c>{machine}</c>, <c>{app}</c> filled in.</summary>
@@ -93,6 +106,14 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, IDisposable
             .Replace("{machine}", FormUrlEncoder.EncodePathSegment(identity.Machine), StringComparison.OrdinalIgnoreCase)
             .Replace("{app}", FormUrlEncoder.EncodePathSegment(identity.App), StringComparison.OrdinalIgnoreCase);
         return new Uri($"{(options.Secure ? "https" : "http")}://{options.Host}{path}");
+    }
+
+    /// <summary>Whether <c>name[:port]</c> names this machine's loopback (<c>localhost</c>, <c>127.0.0.0/8</c>, <c>[::1]</c>).</summary>
+    internal static bool IsLoopback(string host)
+    {
+        var name = Uri.TryCreate("http://" + host, UriKind.Absolute, out var uri) ? uri.IdnHost : host;
+        return string.Equals(name, "localhost", StringComparison.OrdinalIgnoreCase)
+            || (IPAddress.TryParse(name, out var address) && IPAddress.IsLoopback(address));
     }
 
     private HttpRequestMessage FormRequest(string fields, string idempotencyKey)
@@ -118,36 +139,38 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, IDisposable
 
     private HttpRequestMessage JsonRequest(LogBatch batch)
     {
-        // The JSON and the gzip output go through buffers the sink keeps (it runs on the worker only):
-        // a new buffer per batch would be a large-object allocation, and those trigger full collections
-        // that stop the threads that log. The body itself is an exact-size copy the request owns.
         _json.ResetWrittenCount();
         JsonBatchWriter.WriteEnvelope(_json, batch);
-        byte[] body;
-        if (_options.Compress)
+        if (!_compress)
         {
-            _compressed.SetLength(0);
-            using (var gzip = new GZipStream(_compressed, CompressionLevel.Fastest, leaveOpen: true))
-            {
-                gzip.Write(_json.WrittenSpan);
-            }
-
-            body = _compressed.ToArray();
-        }
-        else
-        {
-            body = _json.WrittenSpan.ToArray();
+            return EnvelopeRequest(_json.WrittenMemory, gzip: false, batch.Id);
         }
 
-        var content = new ByteArrayContent(body);
+        _compressed.SetLength(0);
+        using (var gzip = new GZipStream(_compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(_json.WrittenSpan);
+        }
+
+        return EnvelopeRequest(_compressed.GetBuffer().AsMemory(0, (int)_compressed.Length), gzip: true, batch.Id);
+    }
+
+    /// <summary>
+    /// A JsonBatch POST whose body is read from <paramref name="body"/> while the request is sent: buffers the sink
+    /// keeps (it runs on the worker only, one request at a time, disposed before the next), never a copy per batch —
+    /// a batch's body is often over 85 KB, and large-object allocations start full collections that stop the app.
+    /// </summary>
+    private HttpRequestMessage EnvelopeRequest(ReadOnlyMemory<byte> body, bool gzip, string batchId)
+    {
+        var content = new ReadOnlyMemoryContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        if (_options.Compress)
+        if (gzip)
         {
             content.Headers.ContentEncoding.Add("gzip");
         }
 
         var request = new HttpRequestMessage(HttpMethod.Post, _uri) { Content = content };
-        request.Headers.TryAddWithoutValidation("Idempotency-Key", batch.Id);
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", batchId);
         return request;
     }
 

@@ -38,9 +38,15 @@ public sealed class ThreadedHttpHandlerOptions : ThreadedHandlerOptions
     /// <value>The default value is <see cref="HttpLogFormat.PythonForm"/>, the seed's.</value>
     public HttpLogFormat Format { get; set; } = HttpLogFormat.PythonForm;
 
-    /// <summary>Gets or sets whether <see cref="HttpLogFormat.JsonBatch"/> bodies are gzip-compressed.</summary>
-    /// <value>The default value is <see langword="true"/>.</value>
-    public bool Compress { get; set; } = true;
+    /// <summary>
+    /// Gets or sets whether <see cref="HttpLogFormat.JsonBatch"/> bodies are gzip-compressed (fastest level):
+    /// <see langword="true"/>, <see langword="false"/>, or <see langword="null"/> for gzip to any host but a loopback
+    /// one (<c>localhost</c>, <c>127.0.0.0/8</c>, <c>::1</c>), where bytes cost nothing and the collector shares the
+    /// machine's CPU: measured in a 1,000,000-event burst, plain JSON to loopback cut the client's CPU per event by
+    /// ~0.6 µs and the receiver's by ~0.9 µs (bench/README.md).
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: gzip unless <see cref="Host"/> is a loopback host.</value>
+    public bool? Compress { get; set; }
 
     /// <summary>Gets or sets the timeout of one HTTP request.</summary>
     /// <value>The default value is 30 seconds.</value>

@@ -104,6 +104,42 @@ internal sealed class BatchDelivery
         }
     }
 
+    /// <summary>
+    /// Sends a spooled envelope as stored, when the sink takes envelopes; true when it was delivered (its events are
+    /// settled as sent). False — nothing settled — when the sink cannot, or the receiver did not take it: the caller then
+    /// delivers its events with <see cref="DeliverAsync"/>, under the same batch id.
+    /// </summary>
+    public async Task<bool> TrySendEnvelopeAsync(SpooledEnvelope envelope, int userEvents, LogIdentity identity, CancellationToken token)
+    {
+        if (_sink is not ISendsEnvelopes { CanSendEnvelopes: true } sink)
+        {
+            return false;
+        }
+
+        SendResult result;
+        try
+        {
+            result = await sink.SendEnvelopeAsync(envelope.Json, envelope.Gzipped, envelope.BatchId, identity, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return false;
+        }
+
+        if (result.Outcome != SendOutcome.Sent)
+        {
+            return false;
+        }
+
+        _backoff.MarkSuccess();
+        _ledger.SettleSpooled(userEvents);
+        return true;
+    }
+
     /// <summary>Disposes the sink (at shutdown, after the worker stopped or was abandoned).</summary>
     public async ValueTask DisposeSinkAsync()
     {

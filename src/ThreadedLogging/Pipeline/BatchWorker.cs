@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ThreadedLogging;
 
 /// <summary>
@@ -181,6 +183,7 @@ internal sealed class BatchWorker : IDisposable
     }
 
     /// <summary>Takes the next batch off the queue: up to BatchSize events and about MaxBatchBytes, then a drop notice if calls were dropped.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool FillBatch(List<LogEvent> batch, bool drainAll)
     {
         if (!drainAll && !_queue.HasFullBatch)

@@ -93,6 +93,20 @@ internal sealed class DeliveryLedger
         CompleteWaiters();
     }
 
+    /// <summary>A spooled batch sent as stored (its envelope, not its events): <paramref name="userEvents"/> of the app's events delivered.</summary>
+    public void SettleSpooled(int userEvents)
+    {
+        if (userEvents == 0 || _frozen)
+        {
+            return;
+        }
+
+        Interlocked.Add(ref _sent, userEvents);
+        Interlocked.Add(ref _spooled, -userEvents);
+        Interlocked.Add(ref _settled, userEvents);
+        CompleteWaiters();
+    }
+
     /// <summary>The spool's size or age cap (or a torn segment) removed <paramref name="count"/> spooled events.</summary>
     public void DropSpooled(int count)
     {

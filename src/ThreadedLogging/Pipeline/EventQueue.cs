@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 
 namespace ThreadedLogging;
@@ -62,6 +63,7 @@ internal sealed class EventQueue : IDisposable
     /// Before capturing: when the queue is already full in <see cref="QueueFullMode.DropNewest"/>, count the
     /// drop and skip the capture. Racy on purpose: a stale "there is room" only means that the commit decides.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryDropEarly()
     {
         if (_fullMode == QueueFullMode.DropNewest && (_records.IsFull || Volatile.Read(ref _closed) != 0))
@@ -74,6 +76,7 @@ internal sealed class EventQueue : IDisposable
     }
 
     /// <summary>The log call after the level check: encode the call into a record, add it, maybe wake the worker.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Log<TState>(string category, LogLevel level, EventId eventId, in TState state, Exception? exception, Func<TState, Exception?, string> formatter, ScopeReader? scopes, DateTimeOffset timestamp)
     {
         var caller = CallerThread.Current;
@@ -136,6 +139,7 @@ internal sealed class EventQueue : IDisposable
     /// <summary>Takes no record any more; the memory goes once nothing references the queue (a racing call may still copy).</summary>
     public void Dispose() => _records.Dispose();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Commit(CallerThread caller, LogLevel level)
     {
         if (Volatile.Read(ref _closed) != 0 || !_records.TryCommit(caller))

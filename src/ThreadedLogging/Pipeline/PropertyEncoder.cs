@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 
 namespace ThreadedLogging;
 
@@ -32,6 +33,7 @@ internal static class PropertyEncoder<TState>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string? Write<TList>(RecordWriter writer, in TList list)
         where TList : IReadOnlyList<KeyValuePair<string, object?>> => writer.WriteProperties(in list);
 }

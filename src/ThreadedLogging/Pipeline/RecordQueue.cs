@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 
 namespace ThreadedLogging;
@@ -11,7 +12,7 @@ namespace ThreadedLogging;
 internal sealed class RecordQueue : IDisposable
 {
     /// <summary>The largest segment: big enough that padding at segment ends wastes little, small enough to reuse.</summary>
-    private const int MaxSegmentBytes = 1024 * 1024;
+    private const int MaxSegmentBytes = SegmentMemory.HugePageBytes;
     private const int ObjectSlotCount = 64 * 1024;
 
     private readonly RecordRing _ring;
@@ -50,6 +51,7 @@ internal sealed class RecordQueue : IDisposable
     /// Encodes a call into the caller's <see cref="RecordWriter"/> (or parks it as an object); false when it had to
     /// be parked and the object table is full. Then <see cref="TryCommit"/> adds it, or <see cref="Abandon"/> gives up.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryEncode<TState>(CallerThread caller, string category, LogLevel level, EventId eventId, in TState state, Exception? exception, Func<TState, Exception?, string> formatter, ScopeReader? scopes, DateTimeOffset timestamp)
     {
         var writer = caller.Writer;
@@ -66,6 +68,7 @@ internal sealed class RecordQueue : IDisposable
     public bool TryEncode(CallerThread caller, LogEvent logEvent) => TryPark(caller.Writer, logEvent);
 
     /// <summary>Adds the record the caller's writer holds; false when the queue is full (nothing is added).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryCommit(CallerThread caller)
     {
         if (Count >= _capacity || !_ring.TryWrite(caller.Writer.Record))
@@ -103,6 +106,7 @@ internal sealed class RecordQueue : IDisposable
     /// Takes the oldest record (after <see cref="TryPeekBytes"/> said there is one) as an event: decoded into
     /// <paramref name="reuse"/> when given, else into a new event; a parked object as it is. Consumer only.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public LogEvent Dequeue(LogEvent? reuse)
     {
         if (!_ring.TryPeek(out var record))
@@ -127,11 +131,12 @@ internal sealed class RecordQueue : IDisposable
         return logEvent;
     }
 
-    /// <summary>Gives the room of the records taken so far back to the callers. Consumer only.</summary>
+    /// <summary>Gives the room of the records taken so far back to the callers, and opens spare segments ahead of them. Consumer only.</summary>
     public void Release()
     {
         _ring.Release();
         Volatile.Write(ref _dequeued.Value, _taken);
+        _ring.PrepareSpares();
     }
 
     /// <summary>After shutdown: drops what is queued; returns how many events that was.</summary>

@@ -22,6 +22,7 @@ internal ref struct RecordReader(ReadOnlySpan<byte> record)
     public readonly int ObjectSlot => Unsafe.ReadUnaligned<int>(ref MemoryMarshal.GetReference(_record[(sizeof(int) + 1)..]));
 
     /// <summary>Fills <paramref name="target"/> (every field of the call) from a <see cref="RecordFormat.KindEncoded"/> record.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Decode(LogEvent target)
     {
         _position = sizeof(int) + 1;
@@ -58,6 +59,7 @@ internal ref struct RecordReader(ReadOnlySpan<byte> record)
         target.EstimatedBytes = 2 * _record.Length;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadProperties(LogEvent target)
     {
         int count = ReadUInt16();
@@ -114,6 +116,7 @@ internal ref struct RecordReader(ReadOnlySpan<byte> record)
     };
 
     /// <summary>A value into a pooled event: value types into the slot (no box), under their <see cref="InlineKind"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private object? ReadValueInline(ref InlineSlot slot)
     {
         switch (ReadByte())
@@ -149,6 +152,7 @@ internal ref struct RecordReader(ReadOnlySpan<byte> record)
         _ => null,
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private string ReadText()
     {
         var length = ReadInt32();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace ThreadedLogging;
@@ -34,6 +35,7 @@ internal sealed unsafe class RecordRing : IDisposable
     private PaddedLong _head;
     private long _readHead; // the consumer's own position; published to _head by Release
     private int _disposed;
+    private int _sparesRequested;
 
     /// <param name="capacityBytes">The most bytes the ring holds (rounded down to whole segments, at least two).</param>
     /// <param name="segmentBytes">The size of one segment, a power of two; also the largest record.</param>
@@ -68,6 +70,7 @@ internal sealed unsafe class RecordRing : IDisposable
     /// Copies <paramref name="record"/> (its first four bytes are overwritten with its length) into the ring.
     /// Returns false, copying nothing, when it does not fit the capacity now. Any thread.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryWrite(ReadOnlySpan<byte> record)
     {
         var length = record.Length;
@@ -157,6 +160,39 @@ internal sealed unsafe class RecordRing : IDisposable
     public void Release() => Volatile.Write(ref _head.Value, _readHead);
 
     /// <summary>
+    /// Opens up to <see cref="SpareSegments"/> segments ahead of the producers, their memory zeroed and faulted in,
+    /// so that a producer reaching a new segment takes a ready one and does not take the page faults of fresh
+    /// memory on the app's thread (in a 1,000,000-call burst they were about half of the caller's time). Called by
+    /// the consumer after each batch, and on the thread pool when a producer took a spare; only once the ring has
+    /// been written to, so an idle handler costs no memory. Any thread.
+    /// </summary>
+    public void PrepareSpares()
+    {
+        if (Volatile.Read(ref _tail.Value) == 0)
+        {
+            return;
+        }
+
+        while (Volatile.Read(ref _disposed) == 0)
+        {
+            lock (_spare)
+            {
+                if (_spare.Count >= SpareSegments)
+                {
+                    return;
+                }
+            }
+
+            var fresh = (nint)SegmentMemory.Allocate(SegmentBytes);
+            lock (_spare)
+            {
+                _spare.Push(fresh);
+                AllocatedSegments++;
+            }
+        }
+    }
+
+    /// <summary>
     /// Takes no record from now on. The memory is freed by the finalizer, when nothing references the ring any
     /// more: a log call that raced with the shutdown may still be copying into a segment.
     /// </summary>
@@ -169,19 +205,20 @@ internal sealed unsafe class RecordRing : IDisposable
         {
             if (segment != 0)
             {
-                NativeMemory.Free((void*)segment);
+                SegmentMemory.Free((byte*)segment, SegmentBytes);
             }
         }
 
         foreach (var spare in _spare)
         {
-            NativeMemory.Free((void*)spare);
+            SegmentMemory.Free((byte*)spare, SegmentBytes);
         }
     }
 
     private int Slot(long segment) => (int)(segment % _segments.Length);
 
     /// <summary>The segment's memory; opened (spare or new, zeroed) by the first producer that needs it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private nint Open(long segment)
     {
         ref var slot = ref _segments[Slot(segment)];
@@ -191,12 +228,22 @@ internal sealed unsafe class RecordRing : IDisposable
             return memory;
         }
 
+        bool spare;
         nint fresh;
         lock (_spare)
         {
-            if (!_spare.TryPop(out fresh))
+            spare = _spare.TryPop(out fresh);
+        }
+
+        if (spare)
+        {
+            RequestSpares(); // the next producer to need a segment should find one ready too
+        }
+        else
+        {
+            fresh = (nint)SegmentMemory.Allocate(SegmentBytes);
+            lock (_spare)
             {
-                fresh = (nint)NativeMemory.AllocZeroed((nuint)SegmentBytes);
                 AllocatedSegments++;
             }
         }
@@ -213,6 +260,22 @@ internal sealed unsafe class RecordRing : IDisposable
         }
 
         return installed;
+    }
+
+    /// <summary>Tops the spare segments up on the thread pool, off the producer's thread; at most one request at a time.</summary>
+    private void RequestSpares()
+    {
+        if (Interlocked.Exchange(ref _sparesRequested, 1) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(
+                static ring =>
+                {
+                    ring.PrepareSpares();
+                    Volatile.Write(ref ring._sparesRequested, 0);
+                },
+                this,
+                preferLocal: false);
+        }
     }
 
     /// <summary>The consumer passed a segment: zero it and keep it for reuse (or free it), before the head moves past it.</summary>
@@ -238,6 +301,6 @@ internal sealed unsafe class RecordRing : IDisposable
             AllocatedSegments--;
         }
 
-        NativeMemory.Free((void*)memory);
+        SegmentMemory.Free((byte*)memory, SegmentBytes);
     }
 }

@@ -23,6 +23,7 @@ internal sealed class RecordWriter
     public ReadOnlySpan<byte> Record => _buffer.AsSpan(0, _position);
 
     /// <summary>Encodes the call; false when the record cannot hold it (see the class remarks) or exceeds <paramref name="maxBytes"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryEncode<TState>(
         CallerThread caller,
         string category,
@@ -132,6 +133,7 @@ internal sealed class RecordWriter
     }
 
     /// <summary>Writes the properties (count, then name and value each) and returns the template (<c>{OriginalFormat}</c>), if any.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal string? WriteProperties<TList>(in TList list)
         where TList : IReadOnlyList<KeyValuePair<string, object?>>
     {
@@ -185,6 +187,7 @@ internal sealed class RecordWriter
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteValue(object? value)
     {
         switch (value)
@@ -205,6 +208,7 @@ internal sealed class RecordWriter
     }
 
     /// <summary>A name that repeats: its id, or its text when the table is full.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteName(string? name)
     {
         if (name is null)
@@ -226,6 +230,7 @@ internal sealed class RecordWriter
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteText(string text)
     {
         if (text.Length > RecordFormat.MaxTextChars)
@@ -278,6 +283,7 @@ internal sealed class RecordWriter
         _position += bytes.Length;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Ensure(int more)
     {
         if (_position + more > _buffer.Length)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ThreadedLogging;
 
 /// <summary>
@@ -54,6 +56,7 @@ internal sealed class Redactor
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply(LogEvent logEvent)
     {
         var properties = logEvent.PropertySpan;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 
 namespace ThreadedLogging;
@@ -24,6 +25,7 @@ internal sealed class ScopeReader
     public IExternalScopeProvider Provider { get; }
 
     /// <summary>Returns the active scopes, frozen, outermost first; <see langword="null"/> when there are none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public object?[]? Capture(List<object?> buffer)
     {
         buffer.Clear();

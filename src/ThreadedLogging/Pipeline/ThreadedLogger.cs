@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 
 namespace ThreadedLogging;
@@ -17,6 +18,7 @@ internal sealed class ThreadedLogger(ThreadedHandler handler, string category) :
     /// <summary>Recomputes this category's effective level (issue 13: a live rule, else the configured level).</summary>
     public void Refresh() => Volatile.Write(ref _minLevel, (int)handler.EffectiveLevel(category));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
         if (!IsEnabled(logLevel))

@@ -1,7 +1,11 @@
 namespace ThreadedLogging;
 
 /// <summary>A record read from the spool: the batch, and where its segment continues.</summary>
-internal readonly record struct SpoolEntry(SpoolSegment Segment, long End, LogBatch Batch, int EventCount);
+/// <summary>A record read back: the batch itself when it was still in memory, else its envelope as stored (<see cref="SpooledEnvelope"/>).</summary>
+internal readonly record struct SpoolEntry(SpoolSegment Segment, long End, LogBatch? Batch, SpooledEnvelope? Envelope, int EventCount);
+
+/// <summary>A spooled batch's JsonBatch envelope as read from disk: its JSON (valid until the next read), its gzip when stored so, and its id.</summary>
+internal sealed record SpooledEnvelope(ReadOnlyMemory<byte> Json, ReadOnlyMemory<byte> Gzipped, string BatchId);
 
 internal sealed partial class DurableSpool
 {

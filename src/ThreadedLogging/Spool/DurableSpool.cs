@@ -23,6 +23,7 @@ internal sealed partial class DurableSpool : IDisposable
     private readonly Queue<RecentRecord> _recent = new();
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
     private readonly MemoryStream _packed = new(16 * 1024);
+    private readonly MemoryStream _unpacked = new(64 * 1024);
     private readonly int _maxRecentEvents;
     private int _recentEvents;
     private FileStream? _lock;
@@ -142,7 +143,7 @@ internal sealed partial class DurableSpool : IDisposable
             {
                 // Written this round and still in memory: the same batch (id, events, identity) that the
                 // file holds, without reading it back and parsing its JSON. The file stays the truth after a crash.
-                entry = new SpoolEntry(segment, recent.End, recent.Batch, recent.EventCount);
+                entry = new SpoolEntry(segment, recent.End, recent.Batch, null, recent.EventCount);
                 return true;
             }
 
@@ -154,7 +155,11 @@ internal sealed partial class DurableSpool : IDisposable
             {
                 try
                 {
-                    entry = new SpoolEntry(segment, _reader.Position, SpoolSerializer.Deserialize(SpoolRecordFormat.Unpack(payload)), count);
+                    // Not parsed here: a sink that sends envelopes sends the stored bytes (ReadBatch parses when one does not).
+                    var json = SpoolRecordFormat.Unpack(payload, _unpacked);
+                    var batchId = SpoolSerializer.ReadBatchId(json.Span) ?? throw new InvalidDataException("The envelope has no batchId first.");
+                    var gzipped = SpoolRecordFormat.IsGzip(payload) ? payload : ReadOnlyMemory<byte>.Empty;
+                    entry = new SpoolEntry(segment, _reader.Position, null, new SpooledEnvelope(json, gzipped, batchId), count);
                     return true;
                 }
                 catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException)
@@ -185,6 +190,30 @@ internal sealed partial class DurableSpool : IDisposable
 
         entry = default;
         return false;
+    }
+
+    /// <summary>
+    /// The events of an entry read from disk (parsed from its envelope); null when the record passed its checksum but
+    /// cannot be read (written by an incompatible version): then it is skipped alone, its events counted as dropped.
+    /// </summary>
+    public LogBatch? ReadBatch(SpoolEntry entry)
+    {
+        if (entry.Batch is { } batch)
+        {
+            return batch;
+        }
+
+        try
+        {
+            return SpoolSerializer.Deserialize(entry.Envelope!.Json);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException)
+        {
+            Report?.Invoke($"Skipped an unreadable spool record in {entry.Segment.Path}: {e.Message}");
+            Dropped?.Invoke(entry.EventCount);
+            Acknowledge(entry);
+            return null;
+        }
     }
 
     public void Acknowledge(SpoolEntry entry)

@@ -36,20 +36,30 @@ internal static class SpoolRecordFormat
         return output.GetBuffer().AsSpan(0, (int)output.Length);
     }
 
-    /// <summary>The JSON of a record's payload: gunzipped, or as it is when it was written uncompressed.</summary>
+    /// <summary>Whether a payload is gzip (records of earlier versions were plain JSON, starting with <c>{</c>).</summary>
+    public static bool IsGzip(ReadOnlySpan<byte> payload) => payload.Length >= 2 && payload[0] == 0x1f && payload[1] == 0x8b;
+
+    /// <summary>
+    /// The JSON of a record's payload: gunzipped into <paramref name="output"/> (reused record after record: a batch's JSON
+    /// is often over 85 KB, and a new array each time would be a large-object allocation), or the payload itself when it
+    /// was written uncompressed. Valid until the next call with the same output.
+    /// </summary>
     /// <exception cref="InvalidDataException">The payload is not valid gzip.</exception>
-    public static byte[] Unpack(byte[] payload)
+    public static ReadOnlyMemory<byte> Unpack(byte[] payload, MemoryStream output)
     {
-        if (payload.Length < 2 || payload[0] != 0x1f || payload[1] != 0x8b)
+        if (!IsGzip(payload))
         {
             return payload;
         }
 
-        using var input = new MemoryStream(payload, writable: false);
-        using var gzip = new GZipStream(input, CompressionMode.Decompress);
-        using var json = new MemoryStream(payload.Length * 8);
-        gzip.CopyTo(json);
-        return json.ToArray();
+        output.SetLength(0);
+        using (var input = new MemoryStream(payload, writable: false))
+        using (var gzip = new GZipStream(input, CompressionMode.Decompress))
+        {
+            gzip.CopyTo(output);
+        }
+
+        return output.GetBuffer().AsMemory(0, (int)output.Length);
     }
 
     /// <summary>Fills the header of a record whose payload already follows it in <paramref name="record"/>.</summary>

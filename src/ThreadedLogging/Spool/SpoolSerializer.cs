@@ -7,7 +7,21 @@ namespace ThreadedLogging;
 /// <summary>A spool record's payload (the JsonBatch envelope of docs/WIRE-FORMAT.md, written by <see cref="JsonBatchWriter"/>) read back into events.</summary>
 internal static class SpoolSerializer
 {
-    public static LogBatch Deserialize(byte[] payload)
+    /// <summary>The envelope's <c>batchId</c> (its first member, as <see cref="JsonBatchWriter"/> writes it), without reading the rest; null when it is not there.</summary>
+    public static string? ReadBatchId(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (reader.Read() && reader.TokenType == JsonTokenType.StartObject && reader.Read()
+            && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals(JsonBatchFields.BatchId)
+            && reader.Read() && reader.TokenType == JsonTokenType.String)
+        {
+            return reader.GetString();
+        }
+
+        return null;
+    }
+
+    public static LogBatch Deserialize(ReadOnlyMemory<byte> payload)
     {
         using var document = JsonDocument.Parse(payload);
         var root = document.RootElement;

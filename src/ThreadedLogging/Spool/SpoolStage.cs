@@ -134,8 +134,19 @@ internal sealed class SpoolStage
                 return;
             }
 
-            var events = (List<LogEvent>)entry.Batch.Events;
-            await delivery.DeliverAsync(events, 0, events.Count, entry.Batch.Id, entry.Batch.Identity, spooled: true, token).ConfigureAwait(false);
+            // From disk, to a sink that takes envelopes: the stored bytes go as they are (no parse, no new JSON);
+            // a batch the receiver does not take at once is parsed and goes the ordinary way (retry, split, poison).
+            if (entry.Envelope is not { } envelope || !await delivery.TrySendEnvelopeAsync(envelope, entry.EventCount, _identity, token).ConfigureAwait(false))
+            {
+                if (_spool.ReadBatch(entry) is not { } batch)
+                {
+                    continue; // unreadable: skipped and counted
+                }
+
+                var events = (List<LogEvent>)batch.Events;
+                await delivery.DeliverAsync(events, 0, events.Count, batch.Id, batch.Identity, spooled: true, token).ConfigureAwait(false);
+            }
+
             _spool.Acknowledge(entry);
 
             // A backlog can take minutes to send: keep moving full batches from memory to disk meanwhile,

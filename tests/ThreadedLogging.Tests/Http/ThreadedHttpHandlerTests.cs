@@ -27,10 +27,38 @@ public sealed class ThreadedHttpHandlerTests
     }
 
     [Fact]
-    public async Task JsonBatch_ManyEvents_OneGzipPostWithIdempotencyKey()
+    public async Task JsonBatch_CompressNotSetAndLoopbackHost_PlainJsonPost()
     {
         await using var server = await LoopbackServer.StartAsync();
         await using (var handler = new ThreadedHttpHandler(Options(server)))
+        {
+            handler.CreateLogger("Payroll.Export").LogInformation("Paid {Employee}", "e1");
+            Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        }
+
+        var request = Assert.Single(server.Requests);
+        Assert.False(request.Headers.ContainsKey("Content-Encoding"));
+        using var json = JsonDocument.Parse(request.Body);
+        Assert.Equal("Paid e1", json.RootElement.GetProperty("events")[0].GetProperty("message").GetString());
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:8080", true)]
+    [InlineData("127.3.4.5", true)]
+    [InlineData("localhost:5000", true)]
+    [InlineData("LOCALHOST", true)]
+    [InlineData("[::1]:5000", true)]
+    [InlineData("logs.example.com:443", false)]
+    [InlineData("10.0.0.1:80", false)]
+    [InlineData("[2001:db8::1]:80", false)]
+    public void IsLoopback_Host_TrueOnlyForThisMachine(string host, bool loopback) =>
+        Assert.Equal(loopback, HttpBatchSink.IsLoopback(host));
+
+    [Fact]
+    public async Task JsonBatch_ManyEvents_OneGzipPostWithIdempotencyKey()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        await using (var handler = new ThreadedHttpHandler(Options(server, o => o.Compress = true)))
         {
             var logger = handler.CreateLogger("Payroll.Export");
             for (var i = 0; i < 100; i++)

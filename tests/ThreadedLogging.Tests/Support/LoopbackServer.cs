@@ -25,6 +25,7 @@ public sealed class LoopbackServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly SemaphoreSlim _arrived = new(0);
+    private bool _refusing;
 
     private LoopbackServer(WebApplication app)
     {
@@ -32,6 +33,13 @@ public sealed class LoopbackServer : IAsyncDisposable
     }
 
     public Func<RecordedRequest, Task<IResult>> Respond { get; set; } = _ => Task.FromResult(Results.Ok());
+
+    /// <summary>Gets or sets whether every request is answered 503 (an outage), before <see cref="Respond"/> is asked.</summary>
+    public bool Refusing
+    {
+        get => Volatile.Read(ref _refusing);
+        set => Volatile.Write(ref _refusing, value);
+    }
 
     /// <summary>Gets or sets whether requests are kept for <see cref="Requests"/>; off for a test that sends a million events.</summary>
     public bool KeepRequests { get; set; } = true;
@@ -81,7 +89,7 @@ public sealed class LoopbackServer : IAsyncDisposable
             _arrived.Release();
         }
 
-        return await Respond(request);
+        return Refusing ? Results.StatusCode(StatusCodes.Status503ServiceUnavailable) : await Respond(request);
     }
 
     public async ValueTask DisposeAsync()

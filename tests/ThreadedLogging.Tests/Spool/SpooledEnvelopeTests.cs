@@ -1,0 +1,73 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Tests.Support;
+
+namespace ThreadedLogging.Tests.Spool;
+
+/// <summary>
+/// A batch read back from disk goes to a JsonBatch receiver as the envelope stored (issue 14), and the ordinary
+/// way (parsed into events: split, poison) when the receiver does not take it.
+/// </summary>
+public sealed class SpooledEnvelopeTests
+{
+    [Fact]
+    public async Task Spool_ReceiverRefusesStoredBatchesAsTooLarge_SplitAndEachEventDeliveredOnce()
+    {
+        const int Events = 200;
+        var received = new int[Events];
+        await using var server = await LoopbackServer.StartAsync();
+        server.KeepRequests = false;
+        server.Refusing = true;
+        server.Respond = request =>
+        {
+            using var document = JsonDocument.Parse(request.Body);
+            var events = document.RootElement.GetProperty("events");
+            if (events.GetArrayLength() > 8)
+            {
+                return Task.FromResult(Results.StatusCode(StatusCodes.Status413PayloadTooLarge));
+            }
+
+            foreach (var item in events.EnumerateArray())
+            {
+                Interlocked.Increment(ref received[item.GetProperty("properties").GetProperty("N").GetInt32()]);
+            }
+
+            return Task.FromResult(Results.Ok());
+        };
+
+        using var spool = new TempDirectory();
+        ThreadedHttpHandlerOptions Options() => new()
+        {
+            Host = server.Host,
+            Url = "/spooled",
+            Format = HttpLogFormat.JsonBatch,
+            BufferDirectory = spool.Path,
+            BatchSize = 50,
+            MinRetryDelay = TimeSpan.FromMilliseconds(10),
+            MaxRetryDelay = TimeSpan.FromMilliseconds(100),
+            ShutdownTimeout = TimeSpan.FromSeconds(1),
+        };
+
+        // The first process's batches stay on disk (the receiver refuses them); the next start reads them from there.
+        await using (var first = new ThreadedHttpHandler(Options()))
+        {
+            var logger = first.CreateLogger("Spooled");
+            for (var i = 0; i < Events; i++)
+            {
+                logger.LogInformation("Spooled event {N}", i);
+            }
+
+            Assert.False(first.Flush(TimeSpan.FromSeconds(1)));
+        }
+
+        server.Refusing = false;
+        await using var second = new ThreadedHttpHandler(Options());
+        Assert.True(second.Flush(TimeSpan.FromMinutes(2)));
+
+        Assert.Equal(Events, second.Statistics.Adopted);
+        Assert.Equal(Events, second.Statistics.Sent);
+        Assert.Equal(0, second.Statistics.Dropped);
+        Assert.All(received, count => Assert.Equal(1, count));
+    }
+}
