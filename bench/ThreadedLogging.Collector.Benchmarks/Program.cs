@@ -15,11 +15,13 @@ using ThreadedLogging.Collector.Storage.Sqlite;
 
 // Collector benchmark: ingest rate into SQLite and query latency over a large store.
 //   dotnet run -c Release --project bench/ThreadedLogging.Collector.Benchmarks -- [--events 1000000] [--batch 1000] [--http-events 100000] [--iterations 200] [--postgres | --trigram]
-// Support console (issue 10): ... -- --console [--events 1000000] [--users 10000] [--iterations 100] (see ConsoleBench)
+// Support console (issue 10): ... -- --console [--events 1000000] [--users 10000] [--iterations 100] [--store DIR] [--browser] (see ConsoleBench)
+// Writer share of end-to-end ingest (issue 14): ... -- --writer [--events 1000000] [--batch 500] (see WriterBench)
 // Slow bodies (issue 15): ... -- --slow-bodies [--tricklers 70] [--requests 2000] (see SlowBodyLoad)
 if (args.Contains("--console"))
 {
-    await ConsoleBench.RunAsync(Arg("--events", 1_000_000), Arg("--users", 10_000), Arg("--iterations", 100));
+    var storeAt = Array.IndexOf(args, "--store");
+    await ConsoleBench.RunAsync(Arg("--events", 1_000_000), Arg("--users", 10_000), Arg("--iterations", 100), storeAt >= 0 ? args[storeAt + 1] : null, args.Contains("--browser"));
     return;
 }
 
@@ -225,34 +227,7 @@ static async Task HttpIngestAsync(int total, int batchSize)
         var bodies = new List<byte[]>();
         for (var done = 0; done < total; done += batchSize)
         {
-            var batch = generator.NextBatch(Math.Min(batchSize, total - done));
-            var envelope = new
-            {
-                batchId = Guid.NewGuid().ToString("N"),
-                app = batch[0].App,
-                version = "2.3.1",
-                machine = batch[0].Machine,
-                instanceId = Guid.NewGuid().ToString("N"),
-                events = batch.Select(e => new
-                {
-                    timestamp = e.Timestamp,
-                    level = e.Level.ToString(),
-                    category = e.Category,
-                    template = e.Template,
-                    message = e.Message,
-                    properties = JsonDocument.Parse(e.PropertiesJson!).RootElement,
-                    exception = e.ExceptionJson is null ? (JsonElement?)null : JsonDocument.Parse(e.ExceptionJson).RootElement,
-                    user = e.User,
-                    sequence = e.Sequence,
-                }),
-            };
-            using var buffer = new MemoryStream();
-            await using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
-            {
-                await JsonSerializer.SerializeAsync(gzip, envelope);
-            }
-
-            bodies.Add(buffer.ToArray());
+            bodies.Add(CollectorChild.Body(generator.NextBatch(Math.Min(batchSize, total - done))));
         }
 
         var started = Stopwatch.GetTimestamp();

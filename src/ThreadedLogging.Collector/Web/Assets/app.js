@@ -4,7 +4,7 @@ import { session, signIn, signOut } from "./api.js";
 import { $, el, clear, text, status } from "./dom.js";
 import { readState, change } from "./state.js";
 import { showUsers, wireUsers, select as selectUser, openUser } from "./users.js";
-import { showTimeline, wireTimeline } from "./timeline.js";
+import { showTimeline, wireTimeline, leaveTimeline } from "./timeline.js";
 import { showDetail, wireDetail } from "./detail.js";
 import { setPermissions, showLevels, wireLevels } from "./levels.js";
 
@@ -19,7 +19,7 @@ async function render() {
   document.title = (onTimeline ? state.user + " · " : "") + "Support console";
   const levels = showLevels(state);
   if (onTimeline) await Promise.all([showTimeline(state), showDetail(state), levels]);
-  else { await showTimeline({ ...state, live: "" }).catch(() => {}); await Promise.all([showUsers(state), levels]); }
+  else { leaveTimeline(); await Promise.all([showUsers(state), levels]); }
 }
 
 function crumbs(state) {

@@ -55,8 +55,10 @@ function render(e) {
   text($("detail-title"), e.level + " · " + localTime(e.timestamp));
   const python = pairs([["pathname", props.pathname], ["lineno", props.lineno], ["funcName", props.funcName], ["module", props.module], ["threadName", props.threadName], ["process", props.process]]);
   const body = clear($("detail-body"));
+  body.append(el("div", { className: "message" }, e.message ?? ""));
+  // The exception first: it is what support opens an error for.
+  if (e.exception) body.append(...section("Exception", el("pre", { className: "exception" }, exceptionText(e.exception))));
   body.append(
-    el("div", { className: "message" }, e.message ?? ""),
     ...section("Event", pairs([
       ["time (local)", localTime(e.timestamp)], ["time (UTC)", new Date(e.timestamp).toISOString()],
       ["time (stored)", e.timestamp], ["level", e.level], ["category", e.category], ["template", e.template],
@@ -67,7 +69,6 @@ function render(e) {
       ["app", e.app], ["version", e.version], ["user", e.user], ["machine", e.machine], ["process", ctx.processId],
       ["instance", e.instanceId], ["sequence", e.sequence], ["path", e.path],
     ])));
-  if (e.exception) body.append(...section("Exception", el("pre", { className: "exception" }, exceptionText(e.exception))));
   if (python) body.append(...section("Python", python));
   if (props.stack_info && props.stack_info !== "None") body.append(...section("stack_info", el("pre", {}, props.stack_info)));
   if (Array.isArray(ctx.scopes) && ctx.scopes.length) body.append(...section("Scopes", el("pre", {}, JSON.stringify(ctx.scopes, null, 2))));

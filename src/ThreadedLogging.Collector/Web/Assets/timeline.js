@@ -34,6 +34,15 @@ export function showTimeline(state) {
   return load(state, false);
 }
 
+/** Leaves the timeline: closes the live stream and empties the rows (no query). */
+export function leaveTimeline() {
+  loading?.abort();
+  live({ live: "" });
+  clear($("events-table").tBodies[0]);
+  shown.clear();
+  next = null;
+}
+
 async function load(state, append) {
   loading?.abort();
   const controller = new AbortController();

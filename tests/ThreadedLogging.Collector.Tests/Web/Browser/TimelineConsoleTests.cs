@@ -1,0 +1,97 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using ThreadedLogging.Collector.Tests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace ThreadedLogging.Collector.Tests.Web.Browser;
+
+/// <summary>
+/// A user's timeline at 800 px wide in a real Chromium (issue 10 §2, §3, §9): a custom date-time range, the
+/// "latest error" jump, Copy as JSON, and the empty and error states saying what happened.
+/// </summary>
+public sealed class TimelineConsoleTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
+{
+    [Fact]
+    public async Task Timeline_CustomRangeLatestErrorCopyEmptyAndErrorStates_UsableAt800Px()
+    {
+        var collector = await CollectorFixture.StartAsync();
+        var running = true;
+        try
+        {
+            var now = DateTimeOffset.UtcNow;
+            var body = Http.Envelope(null,
+                new { level = "Information", message = "morning sync", timestamp = now.AddHours(-3), sequence = 1 },
+                new { level = "Warning", message = "disk slow", timestamp = now.AddHours(-2), sequence = 2 },
+                new
+                {
+                    level = "Error", message = "posting failed", timestamp = now.AddHours(-1), sequence = 3,
+                    exception = new { type = "System.InvalidOperationException", message = "Ledger closed", stackTrace = "   at Payroll.Ledger.Post()" },
+                },
+                new { level = "Information", message = "after the error", timestamp = now.AddMinutes(-10), sequence = 4 });
+            var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/gina", Http.Utf8(body), "application/json");
+            Assert.True(status == HttpStatusCode.OK, text);
+            var (context, page, dialogs) = await chromium.NewPageAsync(width: 800, height: 800);
+            await using var _ = context;
+            await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = collector.BaseAddress.GetLeftPart(UriPartial.Authority) });
+            await page.GotoAsync(collector.BaseAddress + "?user=gina");
+            var rows = page.Locator("#events-table tbody tr");
+            await Expect(rows).ToHaveCountAsync(4);
+            await Expect(rows.Nth(1)).ToHaveClassAsync(new Regex("lvl-Error"));
+
+            // Custom range: only the warning lies between 2.5 h and 1.5 h ago.
+            await page.Locator("#timeline-from").FillAsync(await LocalInputAsync(page, now.AddHours(-2.5)));
+            await page.Locator("#timeline-to").FillAsync(await LocalInputAsync(page, now.AddHours(-1.5)));
+            await Expect(rows).ToHaveCountAsync(1);
+            await Expect(rows.First.Locator("td.msg")).ToHaveTextAsync("disk slow");
+            Assert.Contains("from=", page.Url, StringComparison.Ordinal);
+            Assert.Contains("to=", page.Url, StringComparison.Ordinal);
+            await ChromiumFixture.ScreenshotAsync(page, "12-timeline-custom-range-800px");
+
+            // "Latest error" jumps to it, whatever the range.
+            await page.Locator("#latest-error").ClickAsync();
+            await Expect(page.Locator("#detail pre.exception")).ToContainTextAsync("System.InvalidOperationException: Ledger closed");
+            await Expect(page.Locator("#events-table tbody tr.selected td.msg")).ToHaveTextAsync("posting failed");
+            var eventId = Regex.Match(page.Url, "event=([0-9]+)").Groups[1].Value;
+            await ChromiumFixture.ScreenshotAsync(page, "13-timeline-latest-error-800px");
+
+            // Copy as JSON: the clipboard holds the event, its id exact (ids exceed 2^53).
+            await page.Locator("#detail-copy").ClickAsync();
+            await Expect(page.Locator("#status")).ToHaveTextAsync("Copied the event as JSON");
+            var copied = await page.EvaluateAsync<string>("() => navigator.clipboard.readText()");
+            Assert.Equal("posting failed", JsonDocument.Parse(copied).RootElement.GetProperty("message").GetString());
+            Assert.Matches("\"id\": " + eventId + "[,\\n]", copied);
+
+            // Empty state says why there is nothing.
+            await page.Locator("#timeline-q").FillAsync("zebra");
+            await Expect(page.Locator("#events-empty")).ToHaveTextAsync("No events for gina matching “zebra” in this time range.");
+            await Expect(rows).ToHaveCountAsync(0);
+            await ChromiumFixture.ScreenshotAsync(page, "14-timeline-empty-800px");
+            await page.Locator("#timeline-q").FillAsync(string.Empty);
+            await Expect(rows).ToHaveCountAsync(4);
+
+            // Error state: the collector goes away; the rows stay but are marked stale and the status says why.
+            await collector.DisposeAsync();
+            running = false;
+            await page.Locator("[data-level=Warning]").ClickAsync();
+            await Expect(page.Locator("#status")).ToContainTextAsync("Could not load events");
+            await Expect(page.Locator("#events-table tbody tr.stale")).ToHaveCountAsync(4);
+            await ChromiumFixture.ScreenshotAsync(page, "15-timeline-error-state-800px");
+            Assert.Empty(dialogs);
+        }
+        finally
+        {
+            if (running)
+            {
+                await collector.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>The value a datetime-local input takes for this instant, in the browser's time zone.</summary>
+    private static Task<string> LocalInputAsync(IPage page, DateTimeOffset at) =>
+        page.EvaluateAsync<string>(
+            "iso => { const d = new Date(iso); const p = (n) => String(n).padStart(2, '0'); return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`; }",
+            at.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+}
