@@ -53,7 +53,7 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
         _failures = new FailureReporter(_selfLog, Time);
         var timer = new ThreadedTimer(options.Interval, Time);
         _queue = new EventQueue(options, timer, new QueueDrops(Time, _selfLog));
-        PoolsEvents = sink is ICopiesEvents && options.BufferDirectory is null;
+        PoolsEvents = sink is ICopiesEvents && (options.BufferDirectory is null || sink is ISendsEnvelopes);
         _worker = new BatchWorker(_queue, sink, options, Identity, _ledger, _failures, _selfLog, timer, PoolsEvents);
 
         _worker.Start();
@@ -135,7 +135,7 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
     /// <summary>Gets the queue: all a log call touches after the level check and the capture.</summary>
     internal EventQueue Queue => _queue;
 
-    /// <summary>Whether the worker reads records into events it reuses once the sink is done with them (a sink that copies, no spool).</summary>
+    /// <summary>Whether the worker reads records into events it reuses once the sink is done with them: a sink that copies, and no spool or a spool that keeps no events in memory (its sink sends stored envelopes).</summary>
     internal bool PoolsEvents { get; }
 
     internal IExternalScopeProvider ScopeProvider => _scopes.Provider;

@@ -52,7 +52,7 @@ internal sealed class BatchWorker : IDisposable
         _shutdownTimeout = options.ShutdownTimeout;
         _redactor = new Redactor(options.RedactedProperties);
         _spool = options.BufferDirectory is { } directory
-            ? new SpoolStage(directory, options, identity, ledger, failures, selfLog, timer, FillBatch)
+            ? new SpoolStage(directory, options, identity, ledger, failures, selfLog, timer, FillBatch, keepRecent: sink is not ISendsEnvelopes)
             : null;
         _delivery = new BatchDelivery(
             sink,
@@ -144,10 +144,11 @@ internal sealed class BatchWorker : IDisposable
                     if (_spool is null || !_spool.TrySpool(batch))
                     {
                         await _delivery.DeliverAsync(batch, 0, batch.Count, null, _identity, spooled: false, token).ConfigureAwait(false);
-                        if (_poolsEvents)
-                        {
-                            Reuse(batch); // the sink is done with them
-                        }
+                    }
+
+                    if (_poolsEvents)
+                    {
+                        Reuse(batch); // the sink is done with them, or the spool wrote them (and keeps none in memory: see keepRecent)
                     }
 
                     batch.Clear();
