@@ -109,6 +109,24 @@ public sealed class RefusalAnswersTests
         Assert.Equal(["good"], (await collector.EventsAsync()).Select(e => e.GetProperty("message").GetString()));
     }
 
+    [Fact]
+    public async Task RunAsync_DecoderDefect_500LoggedWithFormatNothingStored()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var log = CollectingLoggerProvider.AttachTo(collector);
+        var endpoint = collector.Services.GetRequiredService<IngestEndpoint>();
+
+        // A fake only for a fault nothing real can make: a decoder with a bug.
+        var outcome = await endpoint.RunAsync(new DefectiveDecoder(), "victim", null,
+            _ => Task.FromResult(new ReceivedBody(Http.Utf8("{}"), Gzip: false)), CancellationToken.None);
+
+        Assert.Equal(500, outcome.StatusCode);
+        Assert.Null(outcome.RetryAfterSeconds);
+        var line = Assert.Single(log.Entries, e => e.Exception is NullReferenceException);
+        Assert.Contains("defective-format", line.Message, StringComparison.Ordinal);
+        Assert.Empty(await collector.EventsAsync());
+    }
+
     private static async Task<byte[]> ExportAsync(int port, byte[] request, string? key = null)
     {
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
@@ -165,5 +183,14 @@ public sealed class RefusalAnswersTests
             Assert.False(cancel.IsCancellationRequested, "the condition was never reached");
             await Task.Delay(10, CancellationToken.None);
         }
+    }
+
+    private sealed class DefectiveDecoder : IEventDecoder
+    {
+        public string Name => "defective-format";
+
+        public bool IsText => true;
+
+        public DecodedBatch Decode(IngestRequest request, IngestLimits limits) => throw new NullReferenceException("a parser bug");
     }
 }
