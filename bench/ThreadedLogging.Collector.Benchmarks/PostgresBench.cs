@@ -9,9 +9,11 @@ using ThreadedLogging.Testing;
 namespace ThreadedLogging.Collector.Benchmarks;
 
 /// <summary>
-/// The PostgreSQL store on a throwaway local cluster (the tests' <see cref="PostgresServer"/>), same generator as
-/// the SQLite run: ingest with one and with two collectors (a store = a collector: its own pool and 4 concurrent
-/// requests), a user's latest 100 and full text over the store, and the ingest rate while retention drops a day.
+/// The PostgreSQL store on a throwaway local cluster (the tests' <see cref="PostgresServer"/>), same generator and
+/// the same HTTP bodies for every row: ingest through real collector processes (Release build, 4 concurrent
+/// requests per collector, JsonBatch gzip to <c>/api/events</c>) into SQLite (one process), PostgreSQL with one
+/// process and with two processes on one database; then a user's latest 100 and full text over the 1M store, and
+/// the ingest rate while retention drops the oldest day.
 /// </summary>
 internal static class PostgresBench
 {
@@ -20,30 +22,46 @@ internal static class PostgresBench
     public static async Task RunAsync(int events, int batchSize, int iterations)
     {
         var server = PostgresServer.StartPrivate();
-        Console.WriteLine($"PostgreSQL benchmark: {events:N0} events in batches of {batchSize}, {Concurrency} concurrent requests per collector; {Environment.ProcessorCount} cores");
-        foreach (var collectors in (int[])[1, 2])
+        Console.WriteLine($"PostgreSQL benchmark: {events:N0} events in batches of {batchSize} through collector processes, {Concurrency} concurrent requests per collector; {Environment.ProcessorCount} cores");
+        var generator = new EventGenerator(42, events);
+        var batches = Enumerable.Range(0, (events + batchSize - 1) / batchSize).Select(i => generator.NextBatch(Math.Min(batchSize, events - (i * batchSize)))).ToList();
+        var bodies = batches.Select(b => CollectorChild.Body(b)).ToList();
+        // Retention while ingesting: batches of the newest day (the oldest is dropped meanwhile).
+        var lateCount = Math.Clamp(batches.Count / 4, 10, 200) * 2;
+        var late = new EventGenerator(99, (long)lateCount * batchSize);
+        var lateBodies = Enumerable.Range(0, lateCount).Select(_ => CollectorChild.Body(late.NextBatch(batchSize), t => NewestDay(t))).ToList();
+
+        await using (var sqlite = await CollectorChild.StartAsync())
+        {
+            Report("SQLite, 1 collector process", events, await CollectorChild.SendAsync([sqlite], bodies, Concurrency));
+        }
+
+        foreach (var count in (int[])[1, 2])
         {
             var database = server.CreateDatabase();
-            var sources = Enumerable.Range(0, collectors).Select(_ => NpgsqlDataSource.Create(server.ConnectionString(database))).ToList();
-            var stores = sources.Select(s => new PostgresEventStore(s, TimeProvider.System, NullLogger<PostgresEventStore>.Instance)).ToList();
-            foreach (var store in stores)
+            var connectionString = server.ConnectionString(database);
+            var collectors = new List<CollectorChild>();
+            for (var i = 0; i < count; i++)
             {
+                collectors.Add(await CollectorChild.StartAsync("--Collector:Store=postgres", "--ConnectionStrings:Events=" + connectionString));
+            }
+
+            Report($"PostgreSQL, {count} collector process(es)", events, await CollectorChild.SendAsync(collectors, bodies, Concurrency));
+            if (count == 1)
+            {
+                await using var source = NpgsqlDataSource.Create(connectionString);
+                var store = new PostgresEventStore(source, TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
                 await store.InitializeAsync(CancellationToken.None);
+                // Statistics of every day, as autovacuum keeps them on a running system (right after a bulk load
+                // the newest days have none yet, and the planner guesses a common word rare).
+                await ExecuteAsync(source, "ANALYZE events");
+                await QueriesAsync(store, generator, iterations);
+                await RetentionWhileIngestingAsync(store, collectors[0], lateBodies, batchSize);
             }
 
-            var generator = new EventGenerator(42, events);
-            var batches = Enumerable.Range(0, (events + batchSize - 1) / batchSize).Select(i => generator.NextBatch(Math.Min(batchSize, events - (i * batchSize)))).ToList();
-            var rate = await IngestAsync(stores, batches);
-            Console.WriteLine($"Ingest, {collectors} collector(s) into PostgreSQL: {rate:N0} events/s over {events:N0} events (load average {LoadAverage()})");
-            if (collectors == 1)
+            foreach (var collector in collectors)
             {
-                await QueriesAsync(stores[0], generator, iterations);
-                await RetentionWhileIngestingAsync(stores[0], batchSize);
-            }
-
-            foreach (var source in sources)
-            {
-                await source.DisposeAsync();
+                await collector.DisposeAsync();
             }
 
             server.DropDatabase(database);
@@ -51,6 +69,13 @@ internal static class PostgresBench
 
         server.Stop();
     }
+
+    /// <summary>The generator's 30 days squeezed into its last day.</summary>
+    private static DateTimeOffset NewestDay(DateTimeOffset t) =>
+        EventGenerator.Start + EventGenerator.Span - TimeSpan.FromDays(1) + ((t - EventGenerator.Start) / EventGenerator.Span.TotalDays);
+
+    private static void Report(string name, int events, List<TimeSpan> done) =>
+        Console.WriteLine($"Ingest, {name}: {events / done[^1].TotalSeconds:N0} events/s over {events:N0} events ({done[^1].TotalSeconds:N1} s, load average {LoadAverage()})");
 
     private static async Task<double> IngestAsync(IReadOnlyList<PostgresEventStore> stores, IReadOnlyList<IReadOnlyList<NewEvent>> batches)
     {
@@ -101,17 +126,23 @@ internal static class PostgresBench
         }
     }
 
-    /// <summary>Ingest rate for 200 batches alone, then while retention drops the oldest day.</summary>
-    private static async Task RetentionWhileIngestingAsync(PostgresEventStore store, int batchSize)
+    /// <summary>
+    /// Ingest rate through the collector process for half the batches alone, then for the other half while retention (run
+    /// here, as another collector would) drops the oldest day: events/s over the time retention ran.
+    /// </summary>
+    private static async Task RetentionWhileIngestingAsync(PostgresEventStore store, CollectorChild collector, List<byte[]> bodies, int eventsPerBody)
     {
-        var generator = new EventGenerator(99, 400L * batchSize);
-        var before = await IngestAsync([store], [.. Enumerable.Range(0, 200).Select(_ => generator.NextBatch(batchSize))]);
+        var half = bodies.Count / 2;
+        var before = await CollectorChild.SendAsync([collector], bodies[..half], Concurrency);
         var now = EventGenerator.Start.AddDays(1) + TimeSpan.FromDays(30);
-        var started = Stopwatch.GetTimestamp();
-        var retention = store.RemoveExpiredAsync(new RetentionOptions { MaxAge = TimeSpan.FromDays(30) }, now, CancellationToken.None);
-        var during = await IngestAsync([store], [.. Enumerable.Range(0, 200).Select(_ => generator.NextBatch(batchSize))]);
-        var result = await retention;
-        Console.WriteLine($"Retention dropped [{string.Join(", ", result.Partitions)}] ({result.ByAge:N0} events) in {Stopwatch.GetElapsedTime(started).TotalSeconds:N1} s; ingest {before:N0} events/s before, {during:N0} events/s during");
+        var sending = Stopwatch.GetTimestamp();
+        var during = CollectorChild.SendAsync([collector], bodies[half..], Concurrency);
+        var retentionStarted = Stopwatch.GetElapsedTime(sending);
+        var result = await store.RemoveExpiredAsync(new RetentionOptions { MaxAge = TimeSpan.FromDays(30) }, now, CancellationToken.None);
+        var retentionEnded = Stopwatch.GetElapsedTime(sending);
+        var done = await during;
+        var whileRetention = done.Count(t => t >= retentionStarted && t <= retentionEnded) * (double)eventsPerBody / (retentionEnded - retentionStarted).TotalSeconds;
+        Console.WriteLine($"Retention dropped [{string.Join(", ", result.Partitions)}] ({result.ByAge:N0} events) in {(retentionEnded - retentionStarted).TotalSeconds:N1} s; ingest {half * (double)eventsPerBody / before[^1].TotalSeconds:N0} events/s before, {whileRetention:N0} events/s while it ran, {half * (double)eventsPerBody / done[^1].TotalSeconds:N0} events/s over the {half} batches sent meanwhile (load average {LoadAverage()})");
     }
 
     /// <summary>

@@ -226,34 +226,7 @@ static async Task HttpIngestAsync(int total, int batchSize)
         var bodies = new List<byte[]>();
         for (var done = 0; done < total; done += batchSize)
         {
-            var batch = generator.NextBatch(Math.Min(batchSize, total - done));
-            var envelope = new
-            {
-                batchId = Guid.NewGuid().ToString("N"),
-                app = batch[0].App,
-                version = "2.3.1",
-                machine = batch[0].Machine,
-                instanceId = Guid.NewGuid().ToString("N"),
-                events = batch.Select(e => new
-                {
-                    timestamp = e.Timestamp,
-                    level = e.Level.ToString(),
-                    category = e.Category,
-                    template = e.Template,
-                    message = e.Message,
-                    properties = JsonDocument.Parse(e.PropertiesJson!).RootElement,
-                    exception = e.ExceptionJson is null ? (JsonElement?)null : JsonDocument.Parse(e.ExceptionJson).RootElement,
-                    user = e.User,
-                    sequence = e.Sequence,
-                }),
-            };
-            using var buffer = new MemoryStream();
-            await using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
-            {
-                await JsonSerializer.SerializeAsync(gzip, envelope);
-            }
-
-            bodies.Add(buffer.ToArray());
+            bodies.Add(CollectorChild.Body(generator.NextBatch(Math.Min(batchSize, total - done))));
         }
 
         var started = Stopwatch.GetTimestamp();

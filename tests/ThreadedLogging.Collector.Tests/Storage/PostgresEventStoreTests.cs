@@ -63,6 +63,74 @@ public sealed class PostgresEventStoreTests : EventStoreContractTests
         Assert.Equal(2L, Assert.Single((await Store.QueryAsync(new EventQuery(), CancellationToken.None)).Events).Sequence);
     }
 
+    [Fact]
+    public async Task Append_NewDayWhileALongQueryHoldsEvents_StoredWithoutWaitingForIt()
+    {
+        await Store.AppendAsync(new EventBatch(null, [Event(1, at: T0)]), CancellationToken.None);
+        await using var blocker = await _dataSource!.OpenConnectionAsync();
+        await using var longQuery = await blocker.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
+        await using (var read = new NpgsqlCommand("SELECT count(*) FROM events", blocker, longQuery))
+        {
+            await read.ExecuteScalarAsync();
+        }
+
+        // A day with no partition yet: made while the query still runs (the bound is on a hang, not on speed).
+        var stored = await Store.AppendAsync(new EventBatch(null, [Event(2, at: T0.AddDays(100))]), CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(1));
+        await longQuery.RollbackAsync();
+
+        Assert.Equal(1, stored.Stored);
+        Assert.Equal([2L, 1L], (await Store.QueryAsync(new EventQuery(), CancellationToken.None)).Events.Select(e => e.Sequence!.Value));
+    }
+
+    [Fact]
+    public async Task RemoveExpired_BackendKilledDuringConcurrentDetach_StoreConsistentAndNextRunFinishes()
+    {
+        var now = T0.AddDays(40);
+        await Store.AppendAsync(new EventBatch(null, [Event(1, at: T0, message: "old needle"), Event(2, at: now, message: "new needle")]), CancellationToken.None);
+        // An old snapshot makes DETACH ... CONCURRENTLY wait in its second transaction, after the first one
+        // has committed the partition as "detach pending": the run is killed there.
+        await using var blocker = await _dataSource!.OpenConnectionAsync();
+        await using var snapshot = await blocker.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
+        await using (var read = new NpgsqlCommand("SELECT count(*) FROM events", blocker, snapshot))
+        {
+            await read.ExecuteScalarAsync();
+        }
+
+        var run = Retention.RemoveExpiredAsync(new RetentionOptions(), now, CancellationToken.None);
+        var pid = await WaitForAsync("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'ALTER TABLE events DETACH PARTITION events_p20261124 CONCURRENTLY%' AND wait_event_type = 'Lock'");
+        await ScalarAsync($"SELECT pg_terminate_backend({pid})");
+        await Assert.ThrowsAnyAsync<Exception>(() => run);
+        await snapshot.RollbackAsync();
+
+        Assert.Equal(true, await ScalarAsync("SELECT inhdetachpending FROM pg_inherits WHERE inhrelid = 'events_p20261124'::regclass"));
+        await Store.AppendAsync(new EventBatch(null, [Event(3, at: now.AddMinutes(1), message: "newer needle")]), CancellationToken.None);
+        Assert.Equal([3L, 2L], (await Store.QueryAsync(new EventQuery { Words = ["needle"] }, CancellationToken.None)).Events.Select(e => e.Sequence!.Value));
+        var result = await Retention.RemoveExpiredAsync(new RetentionOptions(), now, CancellationToken.None);
+
+        Assert.Contains("events_p20261124", result.Partitions);
+        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM pg_class WHERE relname = 'events_p20261124'"));
+        Assert.Equal([3L, 2L], (await Store.QueryAsync(new EventQuery(), CancellationToken.None)).Events.Select(e => e.Sequence!.Value));
+    }
+
+    /// <summary>Runs <paramref name="sql"/> until it returns a row (a bound on a hung run, not a timing assertion).</summary>
+    private async Task<object> WaitForAsync(string sql)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        object? value;
+        while ((value = await ScalarAsync(sql)) is null or DBNull)
+        {
+            await Task.Delay(20, deadline.Token);
+        }
+
+        return value;
+    }
+
+    private async Task<object?> ScalarAsync(string sql)
+    {
+        await using var command = _dataSource!.CreateCommand(sql);
+        return await command.ExecuteScalarAsync();
+    }
+
     private protected override Task<IEventStore> CreateStoreAsync()
     {
         _database = PostgresServer.Instance.CreateDatabase();

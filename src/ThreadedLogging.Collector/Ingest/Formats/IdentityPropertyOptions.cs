@@ -26,6 +26,24 @@ internal sealed class IdentityPropertyOptions
     /// <summary>Gets or sets the names that carry the machine. The default value is <c>MachineName, host.name</c>.</summary>
     public List<string> Machine { get; set; } = [];
 
+    /// <summary>The index of the user's names in <see cref="Utf8Names"/>.</summary>
+    public const int UserKind = 0;
+
+    /// <summary>The index of the app's names in <see cref="Utf8Names"/>.</summary>
+    public const int AppKind = 1;
+
+    /// <summary>The index of the version's names in <see cref="Utf8Names"/>.</summary>
+    public const int VersionKind = 2;
+
+    /// <summary>The index of the machine's names in <see cref="Utf8Names"/>.</summary>
+    public const int MachineKind = 3;
+
+    private byte[][][]? _utf8Names;
+
+    /// <summary>Gets the names of the user, app, version and machine (by <see cref="UserKind"/>…) as UTF-8, for matching JSON property names without a string each.</summary>
+    public byte[][][] Utf8Names => _utf8Names ??=
+        [.. new[] { UserNames, AppNames, VersionNames, MachineNames }.Select(names => names.Select(System.Text.Encoding.UTF8.GetBytes).ToArray())];
+
     public IReadOnlyList<string> UserNames => User.Count > 0 ? User : DefaultUser;
 
     public IReadOnlyList<string> AppNames => App.Count > 0 ? App : DefaultApp;

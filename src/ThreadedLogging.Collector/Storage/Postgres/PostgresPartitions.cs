@@ -8,8 +8,7 @@ namespace ThreadedLogging.Collector.Storage.Postgres;
 /// <summary>
 /// The daily partitions of <c>events</c> (<c>events_pYYYYMMDD</c>): created before the first event of a day
 /// arrives (ahead of time by retention, on demand for late or early events), under an advisory lock so that
-/// collectors creating the same day do not collide. Creating a partition locks the parent briefly, hence
-/// never inside an ingest transaction.
+/// collectors creating the same day do not collide; never inside an ingest transaction.
 /// </summary>
 internal sealed class PostgresPartitions(NpgsqlDataSource dataSource)
 {
@@ -53,7 +52,22 @@ internal sealed class PostgresPartitions(NpgsqlDataSource dataSource)
 
         foreach (var day in missing)
         {
-            var sql = string.Create(CultureInfo.InvariantCulture, $"CREATE TABLE IF NOT EXISTS {Name(day)} PARTITION OF events FOR VALUES FROM ({day}) TO ({day + 1})");
+            await using var attached = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = to_regclass(@name))", connection, transaction);
+            attached.Parameters.AddWithValue("name", Name(day));
+            if ((bool)(await attached.ExecuteScalarAsync(cancellationToken))!)
+            {
+                continue;
+            }
+
+            // Made apart and attached, not CREATE TABLE ... PARTITION OF: that takes an ACCESS EXCLUSIVE lock on
+            // events, so it would wait for any running query and hold up every insert queued behind it. ATTACH
+            // takes SHARE UPDATE EXCLUSIVE, which neither reads nor inserts conflict with; the CHECK spares it a
+            // scan, and the indexes are built on the new table while it is empty.
+            var sql = string.Create(CultureInfo.InvariantCulture, $"""
+                CREATE TABLE IF NOT EXISTS {Name(day)} (LIKE events INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING CONSTRAINTS,
+                    CONSTRAINT {Name(day)}_day CHECK (day >= {day} AND day < {day + 1}));
+                ALTER TABLE events ATTACH PARTITION {Name(day)} FOR VALUES FROM ({day}) TO ({day + 1})
+                """);
             await using var create = new NpgsqlCommand(sql, connection, transaction);
             await create.ExecuteNonQueryAsync(cancellationToken);
         }

@@ -23,122 +23,126 @@ internal static class ClefEventMapper
         }
 
         limits.EventSize(JsonMarshal.GetRawUtf8Value(e).Length, NoIndex);
-        var timestampText = Text(e, "@t") ?? throw IngestRejectedException.BadRequest("'@t' (the event's time) is missing");
+
+        // One pass over the properties (no lookup per field, no string per name): the reified fields, SourceContext and
+        // the identity candidates; a name repeated keeps its last value, as JsonElement.TryGetProperty does.
+        var fields = default(ClefEventFields);
+        var hasProperties = false;
+        foreach (var property in e.EnumerateObject())
+        {
+            var name = Utf8Name(property);
+            if (fields.TrySetReified(name, property.Value))
+            {
+                continue;
+            }
+
+            hasProperties = true;
+            if (name.SequenceEqual("SourceContext"u8))
+            {
+                fields.SourceContext = property.Value;
+            }
+
+            fields.OfferIdentity(name, property.Value, identity.Utf8Names);
+        }
+
+        var timestampText = Text(fields.Time, "@t") ?? throw IngestRejectedException.BadRequest("'@t' (the event's time) is missing");
         if (!DateTimeOffset.TryParse(timestampText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var timestamp))
         {
             throw IngestRejectedException.BadRequest($"'@t' is not an ISO 8601 time: '{Truncate(timestampText)}'");
         }
 
         var level = LogLevel.Information;
-        if (Text(e, "@l") is { } levelText && !LevelNames.TryParse(levelText, out level))
+        if (Text(fields.Level, "@l") is { } levelText && !LevelNames.TryParse(levelText, out level))
         {
             throw IngestRejectedException.BadRequest($"'@l' is not a level (Verbose, Debug, Information, Warning, Error, Fatal): '{Truncate(levelText)}'");
         }
 
-        var template = Text(e, "@mt");
-        var message = Text(e, "@m");
+        var template = Text(fields.Template, "@mt");
+        var message = Text(fields.Message, "@m");
         if (message is null && template is not null)
         {
-            var renderings = e.TryGetProperty("@r", out var r) ? r : default;
-            if (renderings.ValueKind is not (JsonValueKind.Array or JsonValueKind.Undefined or JsonValueKind.Null))
+            if (fields.Renderings.ValueKind is not (JsonValueKind.Array or JsonValueKind.Undefined or JsonValueKind.Null))
             {
                 throw IngestRejectedException.BadRequest("'@r' must be an array of strings");
             }
 
-            message = SerilogMessageRenderer.Render(template, e, renderings);
+            message = SerilogMessageRenderer.Render(template, e, fields.Renderings);
         }
 
-        var exception = Text(e, "@x");
+        var exception = Text(fields.Exception, "@x");
         return new NewEvent
         {
             Timestamp = limits.Timestamp(timestamp, NoIndex),
             Level = level,
-            Category = limits.Field(Scalar(e, "SourceContext"), "SourceContext", NoIndex),
+            Category = limits.Field(Scalar(fields.SourceContext), "SourceContext", NoIndex),
             Message = message ?? string.Empty,
             Template = template,
             ExceptionJson = exception is null ? null : DotNetExceptionText.ToJson(exception),
-            PropertiesJson = PropertiesJson(e),
-            ContextJson = ContextJson(e, limits),
-            App = limits.Field(First(e, identity.AppNames), "app", NoIndex),
-            Version = limits.Field(First(e, identity.VersionNames), "version", NoIndex),
-            User = limits.Field(First(e, identity.UserNames) ?? PathUser.From(path), "user", NoIndex),
-            Machine = limits.Field(First(e, identity.MachineNames), "machine", NoIndex),
+            PropertiesJson = hasProperties ? PropertiesJson(e) : null,
+            ContextJson = ContextJson(fields, limits),
+            App = limits.Field(Scalar(fields.App), "app", NoIndex),
+            Version = limits.Field(Scalar(fields.Version), "version", NoIndex),
+            User = limits.Field(Scalar(fields.User) ?? PathUser.From(path), "user", NoIndex),
+            Machine = limits.Field(Scalar(fields.Machine), "machine", NoIndex),
             Path = path,
         };
     }
 
-    /// <summary>The first of <paramref name="names"/> present as a string or number.</summary>
-    private static string? First(JsonElement e, IReadOnlyList<string> names)
+    /// <summary>The property's name as UTF-8 without JSON escapes (the raw bytes unless the name has an escape).</summary>
+    private static ReadOnlySpan<byte> Utf8Name(JsonProperty property)
     {
-        foreach (var name in names)
-        {
-            if (Scalar(e, name) is { } value)
-            {
-                return value;
-            }
-        }
-
-        return null;
+        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+        return raw.IndexOf((byte)'\\') < 0 ? raw : System.Text.Encoding.UTF8.GetBytes(property.Name);
     }
 
-    private static string? Scalar(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var value) ? value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString(),
-            JsonValueKind.Number => value.GetRawText(),
-            _ => null,
-        } : null;
-
-    private static string? Text(JsonElement e, string name)
+    /// <summary>A string or a number as text; anything else (or absent) is null.</summary>
+    private static string? Scalar(JsonElement value) => value.ValueKind switch
     {
-        if (!e.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Number => value.GetRawText(),
+        _ => null,
+    };
 
-        return value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : throw IngestRejectedException.BadRequest($"'{name}' must be a string");
-    }
+    private static string? Text(JsonElement value, string name) => value.ValueKind switch
+    {
+        JsonValueKind.Undefined or JsonValueKind.Null => null,
+        JsonValueKind.String => value.GetString(),
+        _ => throw IngestRejectedException.BadRequest($"'{name}' must be a string"),
+    };
 
     /// <summary>Every field that is not a CLEF reified one; <c>@@name</c> is a property named <c>@name</c>.</summary>
-    private static string? PropertiesJson(JsonElement e)
+    private static string PropertiesJson(JsonElement e) => JsonText.Write(e, static (json, e) =>
     {
-        var any = false;
+        json.WriteStartObject();
         foreach (var property in e.EnumerateObject())
         {
-            if (!IsReified(property.Name))
+            var name = Utf8Name(property);
+            if (ClefEventFields.IsReified(name))
             {
-                any = true;
-                break;
+                continue;
             }
+
+            if (name.StartsWith("@@"u8))
+            {
+                json.WritePropertyName(name[1..]);
+            }
+            else
+            {
+                json.WritePropertyName(name);
+            }
+
+            property.Value.WriteTo(json);
         }
 
-        return !any ? null : JsonText.Write(e, static (json, e) =>
-        {
-            json.WriteStartObject();
-            foreach (var property in e.EnumerateObject())
-            {
-                if (IsReified(property.Name))
-                {
-                    continue;
-                }
+        json.WriteEndObject();
+    });
 
-                json.WritePropertyName(property.Name.StartsWith("@@", StringComparison.Ordinal) ? property.Name[1..] : property.Name);
-                property.Value.WriteTo(json);
-            }
-
-            json.WriteEndObject();
-        });
-    }
-
-    private static bool IsReified(string name) => name is "@t" or "@m" or "@mt" or "@l" or "@x" or "@i" or "@r" or "@tr" or "@sp";
-
-    private static string? ContextJson(JsonElement e, IngestLimits limits)
+    private static string? ContextJson(in ClefEventFields fields, IngestLimits limits)
     {
         long? eventId = null;
         string? eventType = null;
-        if (e.TryGetProperty("@i", out var id))
+        var id = fields.EventId;
+        if (id.ValueKind != JsonValueKind.Undefined)
         {
             // Serilog's compact formatter writes the template's hash as 8 hex digits; other producers a number.
             if (id.ValueKind == JsonValueKind.Number && id.TryGetInt64(out var number))
@@ -155,8 +159,8 @@ internal static class ClefEventMapper
             }
         }
 
-        var traceId = limits.Field(Text(e, "@tr"), "@tr", NoIndex);
-        var spanId = limits.Field(Text(e, "@sp"), "@sp", NoIndex);
+        var traceId = limits.Field(Text(fields.TraceId, "@tr"), "@tr", NoIndex);
+        var spanId = limits.Field(Text(fields.SpanId, "@sp"), "@sp", NoIndex);
         if (eventId is null && eventType is null && traceId is null && spanId is null)
         {
             return null;

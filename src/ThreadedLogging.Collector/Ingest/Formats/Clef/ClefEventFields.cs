@@ -1,0 +1,89 @@
+using System.Text.Json;
+
+namespace ThreadedLogging.Collector.Ingest.Formats.Clef;
+
+/// <summary>
+/// The values of one CLEF event's reified fields (<c>@t @m @mt @l @x @i @r @tr @sp</c>), <c>SourceContext</c> and the
+/// identity properties (the first of <see cref="IdentityPropertyOptions"/>' names present), as found in one pass.
+/// </summary>
+internal struct ClefEventFields
+{
+    public JsonElement Time;
+    public JsonElement Message;
+    public JsonElement Template;
+    public JsonElement Level;
+    public JsonElement Exception;
+    public JsonElement EventId;
+    public JsonElement Renderings;
+    public JsonElement TraceId;
+    public JsonElement SpanId;
+    public JsonElement SourceContext;
+    public JsonElement User;
+    public JsonElement App;
+    public JsonElement Version;
+    public JsonElement Machine;
+
+    // The 1-based rank among its names of the identity property kept (0: none yet).
+    private int _userRank;
+    private int _appRank;
+    private int _versionRank;
+    private int _machineRank;
+
+    public static bool IsReified(ReadOnlySpan<byte> name) =>
+        name.Length is >= 2 and <= 3 && name[0] == (byte)'@'
+        && (name.SequenceEqual("@t"u8) || name.SequenceEqual("@m"u8) || name.SequenceEqual("@mt"u8) || name.SequenceEqual("@l"u8)
+            || name.SequenceEqual("@x"u8) || name.SequenceEqual("@i"u8) || name.SequenceEqual("@r"u8) || name.SequenceEqual("@tr"u8)
+            || name.SequenceEqual("@sp"u8));
+
+    /// <summary>Keeps <paramref name="value"/> as an identity when <paramref name="name"/> outranks what was found so far.</summary>
+    public void OfferIdentity(ReadOnlySpan<byte> name, JsonElement value, byte[][][] names)
+    {
+        if (value.ValueKind is not (JsonValueKind.String or JsonValueKind.Number))
+        {
+            return; // only a string or a number names an identity; the next name is tried
+        }
+
+        Offer(ref User, ref _userRank, name, value, names[IdentityPropertyOptions.UserKind]);
+        Offer(ref App, ref _appRank, name, value, names[IdentityPropertyOptions.AppKind]);
+        Offer(ref Version, ref _versionRank, name, value, names[IdentityPropertyOptions.VersionKind]);
+        Offer(ref Machine, ref _machineRank, name, value, names[IdentityPropertyOptions.MachineKind]);
+    }
+
+    /// <summary>Keeps <paramref name="value"/> when <paramref name="name"/> is a reified field; false for a property.</summary>
+    public bool TrySetReified(ReadOnlySpan<byte> name, JsonElement value)
+    {
+        if (name.Length is < 2 or > 3 || name[0] != (byte)'@')
+        {
+            return false;
+        }
+
+        switch (name[1])
+        {
+            case (byte)'t' when name.Length == 2: Time = value; return true;
+            case (byte)'m' when name.Length == 2: Message = value; return true;
+            case (byte)'m' when name[2] == (byte)'t': Template = value; return true;
+            case (byte)'l' when name.Length == 2: Level = value; return true;
+            case (byte)'x' when name.Length == 2: Exception = value; return true;
+            case (byte)'i' when name.Length == 2: EventId = value; return true;
+            case (byte)'r' when name.Length == 2: Renderings = value; return true;
+            case (byte)'t' when name[2] == (byte)'r': TraceId = value; return true;
+            case (byte)'s' when name.Length == 3 && name[2] == (byte)'p': SpanId = value; return true;
+            default: return false;
+        }
+    }
+
+    private static void Offer(ref JsonElement chosen, ref int rank, ReadOnlySpan<byte> name, JsonElement value, byte[][] candidates)
+    {
+        // A name ranked as the one kept or better replaces it (the same name repeated: its last value, as TryGetProperty).
+        var limit = rank == 0 ? candidates.Length : rank;
+        for (var n = 0; n < limit; n++)
+        {
+            if (name.SequenceEqual(candidates[n]))
+            {
+                rank = n + 1;
+                chosen = value;
+                return;
+            }
+        }
+    }
+}
