@@ -16,6 +16,7 @@ using ThreadedLogging.Collector.Storage.Sqlite;
 // Collector benchmark: ingest rate into SQLite and query latency over a large store.
 //   dotnet run -c Release --project bench/ThreadedLogging.Collector.Benchmarks -- [--events 1000000] [--batch 1000] [--http-events 100000] [--iterations 200] [--postgres | --trigram]
 // Support console (issue 10): ... -- --console [--events 1000000] [--users 10000] [--iterations 100] [--store DIR] [--browser] (see ConsoleBench)
+// Writer share of end-to-end ingest (issue 14): ... -- --writer [--events 1000000] [--batch 500] (see WriterBench)
 // Slow bodies (issue 15): ... -- --slow-bodies [--tricklers 70] [--requests 2000] (see SlowBodyLoad)
 if (args.Contains("--console"))
 {

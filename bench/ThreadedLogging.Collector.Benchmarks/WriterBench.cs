@@ -25,7 +25,7 @@ internal static class WriterBench
         {
             await using var store = new SqliteEventStore(directory, TimeProvider.System, NullLogger<SqliteEventStore>.Instance);
             await store.InitializeAsync(CancellationToken.None);
-            var decoder = IngestDecoders.Create(new Ingest.Formats.IdentityPropertyOptions()).For(IngestFormat.JsonEnvelope);
+            var decoder = IngestDecoders.Create(new Ingest.Formats.IdentityPropertyOptions()).ForName("json-batch")!;
             var options = new CollectorOptions();
             var instance = Guid.NewGuid().ToString("N");
             EventBatch Decode(int first, int count) =>
