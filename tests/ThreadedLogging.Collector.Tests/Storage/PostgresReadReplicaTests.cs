@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.ServerSentEvents;
 using System.Text;
+using System.Text.Json;
 using Npgsql;
 using ThreadedLogging.Collector.Tests.Support;
 using ThreadedLogging.Testing;
@@ -65,6 +67,29 @@ public sealed class PostgresReadReplicaTests : IAsyncLifetime
         await using var primary = NpgsqlDataSource.Create(PostgresServer.Instance.ConnectionString(_primary));
         await using var stored = primary.CreateCommand("SELECT message FROM events");
         Assert.Equal("stored through the primary", await stored.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task Stream_ReadReplicaConfigured_JustCommittedEventsReadFromPrimary()
+    {
+        await using var collector = await CollectorFixture.StartAsync(
+            "--Collector:Store=postgres",
+            "--ConnectionStrings:Events=" + PostgresServer.Instance.ConnectionString(_primary),
+            "--ConnectionStrings:EventsRead=" + new NpgsqlConnectionStringBuilder(PostgresServer.Instance.ConnectionString(_replica)) { Username = _reader, Password = "reader-secret" });
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60)); // a bound on a hang, not a timing assertion
+        using var response = await collector.Client.GetAsync(new Uri("api/events/stream", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, bound.Token);
+        await using var items = SseParser.Create(await response.Content.ReadAsStreamAsync(bound.Token)).EnumerateAsync(bound.Token).GetAsyncEnumerator(bound.Token);
+        Assert.True(await items.MoveNextAsync());
+        Assert.Equal("ready", items.Current.EventType);
+
+        using var posted = await PostAsync(collector, "Alice", "live from the primary");
+        while (await items.MoveNextAsync() && items.Current.EventType == "ping")
+        {
+        }
+
+        // The replica (here: another database) never holds it: the live tail looked it up on the primary.
+        Assert.Equal("message", items.Current.EventType);
+        Assert.Equal("live from the primary", JsonDocument.Parse(items.Current.Data).RootElement.GetProperty("message").GetString());
     }
 
     private static Task<HttpResponseMessage> PostAsync(CollectorFixture collector, string user, string message)
