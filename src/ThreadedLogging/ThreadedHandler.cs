@@ -27,8 +27,10 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
     private readonly string[] _excludedCategories;
     private readonly bool _includeScopes;
     private readonly TimeSpan _shutdownTimeout;
+    private readonly Lock _levelReport = new();
     private ScopeReader _scopes = new(new LoggerExternalScopeProvider());
     private int _level;
+    private (LogLevel Level, DateTimeOffset? Expires)? _reportedLevel;
     private int _disposed;
 
     /// <summary>Creates a handler that sends batches to <paramref name="sink"/>.</summary>
@@ -55,6 +57,7 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
         _worker = new BatchWorker(_queue, sink, options, Identity, _ledger, _failures, _selfLog, timer, PoolsEvents);
 
         _worker.Start();
+        ReportLevel();
     }
 
     /// <summary>
@@ -105,6 +108,7 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
                 LastErrorTime = error?.Time,
                 Level = EffectiveLevel(string.Empty),
                 LevelRuleExpires = Levels.For(string.Empty)?.Expires,
+                LevelSource = Levels.For(string.Empty) is null ? LevelSource.Configured : LevelSource.Rule,
             };
         }
     }
@@ -267,6 +271,30 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
         {
             (logger as ThreadedLogger)?.Refresh();
         }
+
+        ReportLevel();
+    }
+
+    /// <summary>Tells the EventSource the shipping level and its source, when they differ from what it was told last.</summary>
+    private void ReportLevel()
+    {
+        var rule = Levels.For(string.Empty);
+        var now = (Level: EffectiveLevel(string.Empty), Expires: rule?.Expires);
+        lock (_levelReport)
+        {
+            if (_reportedLevel == now)
+            {
+                return;
+            }
+
+            _reportedLevel = now;
+        }
+
+        ThreadedLoggingEventSource.Log.LevelChanged(
+            JsonBatchWriter.LevelName(now.Level),
+            rule is null ? "configured" : "rule",
+            now.Expires?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
+            Identity.InstanceId);
     }
 
     private bool IsExcluded(string category)

@@ -49,4 +49,7 @@ public sealed record ThreadedHandlerStatistics
 
     /// <summary>Gets when the collector's level rule that sets <see cref="Level"/> expires; null when <see cref="Level"/> is the configured one.</summary>
     public DateTimeOffset? LevelRuleExpires { get; init; }
+
+    /// <summary>Gets where <see cref="Level"/> comes from: the handler's configuration, or a level rule of the collector (until <see cref="LevelRuleExpires"/>).</summary>
+    public LevelSource LevelSource { get; init; }
 }

@@ -15,6 +15,7 @@ internal sealed class ThreadedLoggingEventSource : EventSource
     public const int EventsLostAtShutdownId = 3;
     public const int EventsRejectedId = 4;
     public const int InternalErrorId = 5;
+    public const int LevelChangedId = 6;
 
     public static readonly ThreadedLoggingEventSource Log = new();
 
@@ -32,4 +33,8 @@ internal sealed class ThreadedLoggingEventSource : EventSource
 
     [Event(InternalErrorId, Level = EventLevel.Error, Message = "Internal error: {0}")]
     public void InternalError(string error) => WriteEvent(InternalErrorId, error);
+
+    /// <summary>A handler's shipping level, at its start and whenever it changes (issue 13): its source is <c>configured</c> or <c>rule</c> (the collector's, until <paramref name="expires"/>).</summary>
+    [Event(LevelChangedId, Level = EventLevel.Informational, Message = "Handler {3} ships at {0} ({1}; rule expires {2})")]
+    public void LevelChanged(string level, string source, string expires, string instanceId) => WriteEvent(LevelChangedId, level, source, expires, instanceId);
 }

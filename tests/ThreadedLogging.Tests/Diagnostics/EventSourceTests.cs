@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Tracing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using ThreadedLogging.Tests.Support;
 
 namespace ThreadedLogging.Tests.Diagnostics;
@@ -12,8 +13,8 @@ public sealed class EventSourceTests
     public void EventIds_AreFixed()
     {
         Assert.Equal(
-            [1, 2, 3, 4, 5],
-            [ThreadedLoggingEventSource.EventsDroppedId, ThreadedLoggingEventSource.SendFailedId, ThreadedLoggingEventSource.EventsLostAtShutdownId, ThreadedLoggingEventSource.EventsRejectedId, ThreadedLoggingEventSource.InternalErrorId]);
+            [1, 2, 3, 4, 5, 6],
+            [ThreadedLoggingEventSource.EventsDroppedId, ThreadedLoggingEventSource.SendFailedId, ThreadedLoggingEventSource.EventsLostAtShutdownId, ThreadedLoggingEventSource.EventsRejectedId, ThreadedLoggingEventSource.InternalErrorId, ThreadedLoggingEventSource.LevelChangedId]);
         Assert.Equal("ThreadedLogging", ThreadedLoggingEventSource.Log.Name);
     }
 
@@ -32,6 +33,33 @@ public sealed class EventSourceTests
         Assert.Contains(mine, e => e.EventId == ThreadedLoggingEventSource.SendFailedId && (string)e.Payload![1]! == "HTTP 400 bad");
         Assert.Contains(mine, e => e.EventId == ThreadedLoggingEventSource.EventsRejectedId && (int)e.Payload![0]! == 1);
         Assert.Empty(sink.Delivered); // the report went to the EventSource, not back into the log stream
+    }
+
+    [Fact]
+    public async Task LevelRule_ArrivesThenExpires_StatisticsAndEventSourceReportLevelAndSource()
+    {
+        using var listener = new Listener();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 20, 0, 0, TimeSpan.Zero));
+        var sink = new CollectingSink().Open();
+        await using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { Level = LogLevel.Information, TimeProvider = time, Interval = TimeSpan.FromHours(1) });
+        var expires = time.GetUtcNow().AddHours(2);
+
+        var configured = handler.Statistics;
+        handler.Levels.Apply([new LevelRule(string.Empty, LogLevel.Debug, expires)]);
+        var underRule = handler.Statistics;
+        time.Advance(TimeSpan.FromHours(2));
+        var after = handler.Statistics;
+
+        Assert.Equal((LogLevel.Information, LevelSource.Configured, (DateTimeOffset?)null), (configured.Level, configured.LevelSource, configured.LevelRuleExpires));
+        Assert.Equal((LogLevel.Debug, LevelSource.Rule, (DateTimeOffset?)expires), (underRule.Level, underRule.LevelSource, underRule.LevelRuleExpires));
+        Assert.Equal((LogLevel.Information, LevelSource.Configured, (DateTimeOffset?)null), (after.Level, after.LevelSource, after.LevelRuleExpires));
+        var reports = listener.Events
+            .Where(e => e.EventId == ThreadedLoggingEventSource.LevelChangedId && (string)e.Payload![3]! == handler.Identity.InstanceId)
+            .Select(e => ((string)e.Payload![0]!, (string)e.Payload[1]!, (string)e.Payload[2]!))
+            .ToList();
+        Assert.Equal(
+            [("Information", "configured", string.Empty), ("Debug", "rule", expires.ToString("O", System.Globalization.CultureInfo.InvariantCulture)), ("Information", "configured", string.Empty)],
+            reports);
     }
 
     private sealed class Listener : EventListener
