@@ -30,6 +30,13 @@ internal static class ConsoleBench
     {
         var directory = storeDirectory ?? Path.Combine(Path.GetTempPath(), "tl-console-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
+        // TL_USERS_AB_ONLY=1 with --store: only the users-query comparison (UsersQueryAb) over the kept store.
+        if (Environment.GetEnvironmentVariable("TL_USERS_AB_ONLY") == "1" && File.Exists(Path.Combine(directory, CompleteMarker)))
+        {
+            UsersQueryAb.Run(directory, iterations);
+            return;
+        }
+
         try
         {
             if (File.Exists(Path.Combine(directory, CompleteMarker)))
@@ -52,6 +59,7 @@ internal static class ConsoleBench
             else
             {
                 await MeasureApiAsync(http, users, iterations);
+                UsersQueryAb.Run(directory, iterations);
             }
 
             await app.StopAsync();

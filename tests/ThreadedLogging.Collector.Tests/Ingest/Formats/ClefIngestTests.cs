@@ -40,7 +40,7 @@ public sealed class ClefIngestTests
     public async Task Clef_GzipCrLfAndBlankLines_AllStoredWith201()
     {
         await using var collector = await CollectorFixture.StartAsync();
-        var body = Http.Gzip(Http.Utf8(Good + "\r\n\r\n" + """{"@t":"2026-11-30T10:00:01Z","@m":"rendered","@l":"Error","@i":"8d7ce7a1","@@t":"kept"}""" + "\r\n"));
+        var body = Http.Gzip(Http.Utf8(Good + "\r\n\r\n" + """{"@t":"2026-11-30T10:00:01Z","@m":"rendered","@l":"Error","@i":"8d7ce7a1","@tr":"4bf92f3577b34da6a3ce929d0e0e4736","@sp":"00f067aa0ba902b7","@@t":"kept"}""" + "\r\n"));
 
         var (status, response) = await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events/raw", body, "application/vnd.serilog.clef", "gzip");
 
@@ -50,6 +50,8 @@ public sealed class ClefIngestTests
         Assert.Equal(["rendered", "ok 1"], events.Select(e => e.GetProperty("message").GetString()));
         Assert.Equal("kept", events[0].GetProperty("properties").GetProperty("@t").GetString());
         Assert.Equal("8d7ce7a1", events[0].GetProperty("context").GetProperty("eventType").GetString());
+        Assert.Equal("4bf92f3577b34da6a3ce929d0e0e4736", events[0].GetProperty("context").GetProperty("traceId").GetString());
+        Assert.Equal("00f067aa0ba902b7", events[0].GetProperty("context").GetProperty("spanId").GetString());
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using ThreadedLogging.Collector.Tests.Support;
 
 namespace ThreadedLogging.Collector.Tests.Ingest.Formats;
 
-/// <summary>The smaller defects of issue 11: CLEF sent as JsonBatch, the user of an encoded path, CLEF at a user path.</summary>
+/// <summary>The smaller defects of issue 11: CLEF sent as JsonBatch, the user of an encoded path, CLEF at a user path, silent 404s.</summary>
 public sealed class PathAndFormatDefectTests
 {
     [Fact]
@@ -45,5 +45,23 @@ public sealed class PathAndFormatDefectTests
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(user, Assert.Single(await collector.EventsAsync()).GetProperty("user").GetString());
+    }
+
+    [Theory]
+    [InlineData("api/events/raw/x", "/api/events/raw/x")]
+    [InlineData("v1/traces", "/v1/traces")]
+    [InlineData("ingest/clef2?apiKey=secret", "/ingest/clef2")]
+    public async Task UnknownIngestPath_Post_404AndLoggedWithMethodAndPath(string url, string loggedPath)
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var log = CollectingLoggerProvider.AttachTo(collector);
+
+        var (status, _) = await Http.SendAsync(collector.Client, HttpMethod.Post, url, Http.Utf8("{}"), "application/json");
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        var line = Assert.Single(log.Entries, e => e.Message.Contains("No ingest endpoint", StringComparison.Ordinal));
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, line.Level);
+        Assert.Equal($"No ingest endpoint at POST {loggedPath}: answered 404", line.Message);
+        Assert.DoesNotContain("secret", line.Message, StringComparison.Ordinal);
     }
 }

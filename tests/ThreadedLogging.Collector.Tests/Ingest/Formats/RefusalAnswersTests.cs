@@ -1,0 +1,196 @@
+using System.Net;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using ThreadedLogging.Collector.Ingest;
+using ThreadedLogging.Collector.Ingest.Formats.Otlp.Proto;
+using ThreadedLogging.Collector.Storage;
+using ThreadedLogging.Collector.Storage.Sqlite;
+using ThreadedLogging.Collector.Tests.Support;
+using RpcStatus = ThreadedLogging.Collector.Ingest.Formats.Otlp.Proto.Status;
+
+namespace ThreadedLogging.Collector.Tests.Ingest.Formats;
+
+/// <summary>
+/// Issue 11: how OTLP/HTTP, Seq/CLEF and OTLP/gRPC refuse a request, as their clients understand it: 429/503 with
+/// <c>Retry-After</c> (gRPC: RESOURCE_EXHAUSTED/UNAVAILABLE with a <c>RetryInfo</c>) when the collector is overloaded or
+/// its store is down, INVALID_ARGUMENT for bad data, UNAUTHENTICATED without the key; nothing of a refused request stored.
+/// </summary>
+public sealed class RefusalAnswersTests
+{
+    private const string Clef = """{"@t":"2026-11-30T10:00:00Z","@mt":"clef {N}","N":1}""";
+
+    private static readonly Marshaller<byte[]> Bytes = Marshallers.Create(bytes => bytes, bytes => bytes);
+
+    private static readonly Method<byte[], byte[]> Export = new(MethodType.Unary, "opentelemetry.proto.collector.logs.v1.LogsService", "Export", Bytes, Bytes);
+
+    [Fact]
+    public async Task Refusals_StoreUnavailable_503RetryAfterOrUnavailableWithRetryInfoNothingStored()
+    {
+        var grpcPort = FreeTcpPort.Next();
+        await using var collector = await CollectorFixture.StartAsync("--Collector:OtlpGrpcPort=" + grpcPort);
+        await collector.Services.GetRequiredService<IEventStore>().DisposeAsync();
+
+        using var otlp = await PostAsync(collector, "v1/logs", OtlpIngestTests.Request(OtlpIngestTests.Record("otlp")), "application/x-protobuf");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, otlp.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(5), otlp.Headers.RetryAfter?.Delta);
+        Assert.Equal(14, RpcStatus.Parser.ParseFrom(await otlp.Content.ReadAsByteArrayAsync()).Code);
+
+        using var clef = await PostAsync(collector, "api/events/raw?clef", Http.Utf8(Clef), "application/vnd.serilog.clef");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, clef.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(5), clef.Headers.RetryAfter?.Delta);
+        Assert.Contains("storage unavailable", await clef.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        await AssertRetryAsync(grpcPort, StatusCode.Unavailable, TimeSpan.FromSeconds(5));
+
+        Assert.Equal(0, await CountStoredAsync(collector));
+    }
+
+    [Fact]
+    public async Task Refusals_AdmissionFull_429RetryAfterOrResourceExhaustedWithRetryInfoNothingStored()
+    {
+        var grpcPort = FreeTcpPort.Next();
+        await using var collector = await CollectorFixture.StartAsync(
+            "--Collector:MaxPendingIngests=1", "--Collector:OverloadRetryAfter=00:00:03", "--Collector:OtlpGrpcPort=" + grpcPort);
+
+        // A real fault: another connection holds SQLite's write lock, so the one admitted request waits in the writer.
+        await using var blocker = new SqliteConnection($"Data Source={Path.Combine(collector.DataDirectory, SqliteEventStore.FileName)};Pooling=False");
+        await blocker.OpenAsync();
+        await ExecuteAsync(blocker, "BEGIN IMMEDIATE");
+        var held = PostAsync(collector, "api/events", Http.Utf8("""{"events":[{"message":"held"}]}"""), "application/json");
+        await WaitUntilAsync(() => collector.Services.GetRequiredService<IngestAdmission>().Pending == 1);
+
+        using (var otlp = await PostAsync(collector, "v1/logs", OtlpIngestTests.Request(OtlpIngestTests.Record("otlp")), "application/x-protobuf"))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, otlp.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(3), otlp.Headers.RetryAfter?.Delta);
+            Assert.Equal(8, RpcStatus.Parser.ParseFrom(await otlp.Content.ReadAsByteArrayAsync()).Code);
+        }
+
+        using (var clef = await PostAsync(collector, "ingest/clef", Http.Utf8(Clef), "application/vnd.serilog.clef"))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, clef.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(3), clef.Headers.RetryAfter?.Delta);
+            Assert.Contains("overloaded", await clef.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        await AssertRetryAsync(grpcPort, StatusCode.ResourceExhausted, TimeSpan.FromSeconds(3));
+
+        await ExecuteAsync(blocker, "ROLLBACK");
+        using (var admitted = await held)
+        {
+            Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
+        }
+
+        Assert.Equal(["held"], (await collector.EventsAsync()).Select(e => e.GetProperty("message").GetString()));
+    }
+
+    [Fact]
+    public async Task OtlpGrpc_WrongKeyOrBadData_UnauthenticatedOrInvalidArgumentNothingStored()
+    {
+        var grpcPort = FreeTcpPort.Next();
+        await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=k1", "--Collector:OtlpGrpcPort=" + grpcPort);
+        var good = OtlpIngestTests.Request(OtlpIngestTests.Record("good"));
+
+        Assert.Equal(StatusCode.Unauthenticated, (await Assert.ThrowsAsync<RpcException>(() => ExportAsync(grpcPort, good))).StatusCode);
+        Assert.Equal(StatusCode.Unauthenticated, (await Assert.ThrowsAsync<RpcException>(() => ExportAsync(grpcPort, good, "wrong"))).StatusCode);
+
+        var garbage = await Assert.ThrowsAsync<RpcException>(() => ExportAsync(grpcPort, [0, 1, 2, 3, 4, 5, 6, 7], "k1"));
+        Assert.Equal(StatusCode.InvalidArgument, garbage.StatusCode);
+        Assert.StartsWith("malformed OTLP protobuf body", garbage.Status.Detail, StringComparison.Ordinal);
+
+        var badTrace = await Assert.ThrowsAsync<RpcException>(() => ExportAsync(grpcPort, OtlpIngestTests.Request(OtlpIngestTests.Record(traceId: [1, 2, 3])), "k1"));
+        Assert.Equal(StatusCode.InvalidArgument, badTrace.StatusCode);
+        Assert.StartsWith("log record 0: trace_id is 3 bytes", badTrace.Status.Detail, StringComparison.Ordinal);
+
+        Assert.Empty(ExportLogsServiceResponse.Parser.ParseFrom(await ExportAsync(grpcPort, good, "k1")).PartialSuccess?.ErrorMessage ?? string.Empty);
+        Assert.Equal(["good"], (await collector.EventsAsync()).Select(e => e.GetProperty("message").GetString()));
+    }
+
+    [Fact]
+    public async Task RunAsync_DecoderDefect_500LoggedWithFormatNothingStored()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var log = CollectingLoggerProvider.AttachTo(collector);
+        var endpoint = collector.Services.GetRequiredService<IngestEndpoint>();
+
+        // A fake only for a fault nothing real can make: a decoder with a bug.
+        var outcome = await endpoint.RunAsync(new DefectiveDecoder(), "victim", null,
+            _ => Task.FromResult(new ReceivedBody(Http.Utf8("{}"), Gzip: false)), CancellationToken.None);
+
+        Assert.Equal(500, outcome.StatusCode);
+        Assert.Null(outcome.RetryAfterSeconds);
+        var line = Assert.Single(log.Entries, e => e.Exception is NullReferenceException);
+        Assert.Contains("defective-format", line.Message, StringComparison.Ordinal);
+        Assert.Empty(await collector.EventsAsync());
+    }
+
+    private static async Task<byte[]> ExportAsync(int port, byte[] request, string? key = null)
+    {
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        var headers = new Metadata();
+        if (key is not null)
+        {
+            headers.Add("x-api-key", key);
+        }
+
+        return await channel.CreateCallInvoker().AsyncUnaryCall(Export, null, new CallOptions(headers), request);
+    }
+
+    /// <summary>An export is refused with <paramref name="code"/> and a RetryInfo of <paramref name="delay"/> (google.rpc.Status in the grpc-status-details-bin trailer).</summary>
+    private static async Task AssertRetryAsync(int port, StatusCode code, TimeSpan delay)
+    {
+        var e = await Assert.ThrowsAsync<RpcException>(() => ExportAsync(port, OtlpIngestTests.Request(OtlpIngestTests.Record("grpc"))));
+        Assert.Equal(code, e.StatusCode);
+        var details = e.Trailers.GetValueBytes("grpc-status-details-bin");
+        Assert.NotNull(details);
+        var status = RpcStatus.Parser.ParseFrom(details);
+        Assert.Equal((int)e.StatusCode, status.Code);
+        Assert.Equal(delay, Assert.Single(status.Details).Unpack<RetryInfo>().RetryDelay.ToTimeSpan());
+    }
+
+    private static Task<HttpResponseMessage> PostAsync(CollectorFixture collector, string url, byte[] body, string contentType)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        return collector.Client.PostAsync(new Uri(url, UriKind.Relative), content);
+    }
+
+    private static async Task<long> CountStoredAsync(CollectorFixture collector)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(collector.DataDirectory, SqliteEventStore.FileName)};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT count(*) FROM events";
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Waits for a condition the collector reaches on its own (a bound on a collector that never does, not a timing assertion).</summary>
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        while (!condition())
+        {
+            Assert.False(cancel.IsCancellationRequested, "the condition was never reached");
+            await Task.Delay(10, CancellationToken.None);
+        }
+    }
+
+    private sealed class DefectiveDecoder : IEventDecoder
+    {
+        public string Name => "defective-format";
+
+        public bool IsText => true;
+
+        public DecodedBatch Decode(IngestRequest request, IngestLimits limits) => throw new NullReferenceException("a parser bug");
+    }
+}
