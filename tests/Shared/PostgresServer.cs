@@ -9,7 +9,8 @@ namespace ThreadedLogging.Testing;
 /// A real, throwaway PostgreSQL cluster for the tests of one process: <c>initdb</c> + <c>pg_ctl</c> (Debian's
 /// postgresql package, installed by scripts/install-test-deps.sh) in a temp folder, run as the <c>postgres</c>
 /// user when we are root (initdb refuses root), password authentication, listening on 127.0.0.1 only on a free
-/// port. Started on first use, stopped (immediate mode) and deleted when the test process exits.
+/// port. Started on first use, stopped (immediate mode) and deleted when the test process exits; a cluster whose
+/// test process died without that (killed, crashed) is stopped and deleted by the next test process that starts one.
 /// </summary>
 public sealed class PostgresServer
 {
@@ -76,8 +77,10 @@ public sealed class PostgresServer
     private static PostgresServer Start()
     {
         var bin = FindBin();
+        ReapOrphans(bin);
         var root = Path.Combine(Path.GetTempPath(), "tl-pg-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
+        File.WriteAllText(Path.Combine(root, OwnerFile), OwnerStamp(Environment.ProcessId));
         var passwordFile = Path.Combine(root, "pw");
         File.WriteAllText(passwordFile, Password);
         if (IsRoot)
@@ -102,6 +105,62 @@ public sealed class PostgresServer
             }
         };
         return server;
+    }
+
+    private const string OwnerFile = "owner";
+
+    /// <summary>Stops and deletes the clusters of test processes that are gone (renamed first: one reaper per cluster).</summary>
+    private static void ReapOrphans(string bin)
+    {
+        foreach (var root in Directory.GetDirectories(Path.GetTempPath(), "tl-pg-*"))
+        {
+            try
+            {
+                var ownerPath = Path.Combine(root, OwnerFile);
+                if (!File.Exists(ownerPath) || IsAlive(File.ReadAllText(ownerPath)))
+                {
+                    continue;
+                }
+
+                var claimed = Path.Combine(Path.GetTempPath(), "tl-pg-reaping-" + Guid.NewGuid().ToString("N"));
+                Directory.Move(root, claimed);
+                if (File.Exists(Path.Combine(claimed, "data", "postmaster.pid")))
+                {
+                    Run(Path.Combine(bin, "pg_ctl"), "-D", Path.Combine(claimed, "data"), "-m", "immediate", "-w", "stop");
+                }
+
+                Directory.Delete(claimed, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
+            {
+                // Another process reaped it first, or it is still being set up: leave it.
+            }
+        }
+    }
+
+    /// <summary>"pid start-ticks": a pid alone could have been reused by a later process.</summary>
+    private static string OwnerStamp(int pid)
+    {
+        using var process = Process.GetProcessById(pid);
+        return pid.ToString(CultureInfo.InvariantCulture) + " " + process.StartTime.ToUniversalTime().Ticks.ToString(CultureInfo.InvariantCulture);
+    }
+
+    private static bool IsAlive(string stamp)
+    {
+        var parts = stamp.Split(' ');
+        if (parts.Length != 2 || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out var pid))
+        {
+            return true;
+        }
+
+        try
+        {
+            return OwnerStamp(pid) == stamp.Trim();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
     }
 
     private static void StartServer(string bin, string root, int port) =>
