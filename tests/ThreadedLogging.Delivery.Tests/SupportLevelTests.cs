@@ -46,6 +46,38 @@ public sealed class SupportLevelTests
         Assert.Equal([2, 4, 6], await collector.EventNumbersAsync("bob"));
     }
 
+    [Theory]
+    [InlineData("machine", "PC-1")]
+    [InlineData("version", "2.0")]
+    public async Task Rule_ByMachineOrVersion_OnlyTheMatchingAppShipsDebug(string selector, string value)
+    {
+        await using var collector = new CollectorProcess();
+        await collector.StartAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var first = App(collector.Host, "ann", time, machine: "PC-1", version: "1.0");
+        await using var second = App(collector.Host, "carl", time, machine: "PC-2", version: "2.0");
+        var matching = selector == "machine" ? "ann" : "carl";
+
+        var rule = new Dictionary<string, string> { [selector] = value, ["level"] = "Debug", ["duration"] = "00:10:00" };
+        using (var http = new HttpClient { BaseAddress = new Uri($"http://{collector.Host}") })
+        using (var response = await http.PostAsJsonAsync("/api/levels", rule))
+        {
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        LogPair(first, 1, 2); // the answers to these batches carry each identity's level
+        LogPair(second, 1, 2);
+        Flush(first, second);
+        LogPair(first, 3, 4);
+        LogPair(second, 3, 4);
+        Flush(first, second);
+
+        // Debug 1 was logged before any answer told the handler (polling is off here); the answer to batch 1 did.
+        Assert.Equal([2, 3, 4], await collector.EventNumbersAsync(matching));
+        Assert.Equal([2, 4], await collector.EventNumbersAsync(matching == "ann" ? "carl" : "ann"));
+        Assert.Equal(LogLevel.Debug, (matching == "ann" ? first : second).Handler.Statistics.Level);
+    }
+
     [Fact]
     public async Task Rule_CollectorStoppedBeforeExpiry_ClientRevertsAlone()
     {
@@ -92,7 +124,7 @@ public sealed class SupportLevelTests
     }
 
     /// <summary>An app as users write it: MEL at Information, the handler added with <c>AddThreadedHttp</c>.</summary>
-    private static ClientApp App(string host, string user, TimeProvider time, TimeSpan? poll = null)
+    private static ClientApp App(string host, string user, TimeProvider time, TimeSpan? poll = null, string? machine = null, string? version = null)
     {
         var services = new ServiceCollection().AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Information)
@@ -102,6 +134,8 @@ public sealed class SupportLevelTests
                 options.Format = HttpLogFormat.JsonBatch;
                 options.User = user;
                 options.App = "Payroll";
+                options.Machine = machine;
+                options.Version = version;
                 options.TimeProvider = time;
                 options.LevelPollInterval = poll ?? TimeSpan.Zero;
             }));
