@@ -26,7 +26,10 @@ public sealed class TimelineConsoleTests(ChromiumFixture chromium) : IClassFixtu
                 new { level = "Warning", message = "disk slow", timestamp = now.AddHours(-2), sequence = 2 },
                 new
                 {
-                    level = "Error", message = "posting failed", timestamp = now.AddHours(-1), sequence = 3,
+                    level = "Error",
+                    message = "posting failed",
+                    timestamp = now.AddHours(-1),
+                    sequence = 3,
                     exception = new { type = "System.InvalidOperationException", message = "Ledger closed", stackTrace = "   at Payroll.Ledger.Post()" },
                 },
                 new { level = "Information", message = "after the error", timestamp = now.AddMinutes(-10), sequence = 4 });
