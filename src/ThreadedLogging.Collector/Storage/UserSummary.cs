@@ -1,7 +1,7 @@
 namespace ThreadedLogging.Collector.Storage;
 
 /// <summary>Who has logged: where support starts.</summary>
-internal sealed class UserSummary
+internal sealed record UserSummary
 {
     /// <summary>Gets the user, or null for events without one.</summary>
     public string? User { get; init; }

@@ -27,15 +27,8 @@ internal sealed class UserWindowTally
     }
 
     /// <summary>The user's row (totals since the first event) with the window's counts and the latest error.</summary>
-    public UserSummary Complete(UserSummary row, StoredEvent? latestError) => new()
+    public UserSummary Complete(UserSummary row, StoredEvent? latestError) => row with
     {
-        User = row.User,
-        FirstSeen = row.FirstSeen,
-        LastSeen = row.LastSeen,
-        LastApp = row.LastApp,
-        LastMachine = row.LastMachine,
-        Total = row.Total,
-        CountsByLevel = row.CountsByLevel,
         LatestError = latestError,
         WindowCountsByLevel = _counts,
         Machines = MostFirst(_machines),
