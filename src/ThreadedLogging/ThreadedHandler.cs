@@ -240,6 +240,10 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
         {
             _worker.CloseSpool();
         }
+        else
+        {
+            _worker.CloseSpoolWhenStopped();
+        }
 
         _ledger.ReleaseWaiters();
         Levels.Dispose();

@@ -103,17 +103,43 @@ internal sealed class BatchWorker : IDisposable
         // The deadline cancels sends; the grace covers a sink that ignores cancellation. Wall-clock
         // time on purpose: the budget is a promise to the app, whatever clock the pipeline runs on.
         using var grace = new CancellationTokenSource(_shutdownTimeout + Grace);
-        return await Task.WhenAny(_task, Task.Delay(Timeout.Infinite, grace.Token)).ConfigureAwait(false) == _task;
+        if (await Task.WhenAny(_task, Task.Delay(Timeout.Infinite, grace.Token)).ConfigureAwait(false) == _task)
+        {
+            return true;
+        }
+
+        // Abandoned. Its deadline may not have fired yet (timers run late on a busy machine): cancel it now, so
+        // that whatever the worker still does, it stops at its next await that observes the token.
+        _deadline.Cancel();
+        return false;
     }
 
     /// <summary>After the worker stopped: closes the spool, whose content stays on disk for the next start.</summary>
     public void CloseSpool() => _spool?.Close();
 
+    /// <summary>
+    /// The worker outlived the shutdown budget: closes the spool (releasing its directory's lock) when the worker
+    /// finally stops, and tells a handler started meanwhile in this process to wait for that.
+    /// </summary>
+    public void CloseSpoolWhenStopped()
+    {
+        if (_spool is { } spool)
+        {
+            AbandonedSpools.Add(spool.DirectoryPath, _task.ContinueWith(_ => spool.Close(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default));
+        }
+    }
+
     /// <summary>Disposes the sink, reporting (not throwing) what it throws.</summary>
     public ValueTask DisposeSinkAsync() => _delivery.DisposeSinkAsync();
 
     /// <inheritdoc />
-    public void Dispose() => _deadline.Dispose();
+    public void Dispose()
+    {
+        if (_task.IsCompleted)
+        {
+            _deadline.Dispose(); // an abandoned worker still reads its token: that one is left to the GC
+        }
+    }
 
     private async Task RunAsync()
     {

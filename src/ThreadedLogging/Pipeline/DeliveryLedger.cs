@@ -14,6 +14,7 @@ namespace ThreadedLogging;
 internal sealed class DeliveryLedger
 {
     private readonly List<FlushWaiter> _waiters = [];
+    private readonly Lock _books = new(); // a batch's move and Freeze: a batch is either booked before the freeze or counted lost by it
     private int _waiterCount;
     private volatile bool _frozen;
     private long _inFlight;
@@ -50,8 +51,16 @@ internal sealed class DeliveryLedger
     /// <summary>A batch of <paramref name="count"/> events, <paramref name="userEvents"/> of them the app's, went from memory to the spool.</summary>
     public void MoveToSpool(int count, int userEvents)
     {
-        Interlocked.Add(ref _inFlight, -count);
-        Interlocked.Add(ref _spooled, userEvents);
+        lock (_books)
+        {
+            if (_frozen)
+            {
+                return; // still in flight: shutdown counted it lost (the next start may yet find it on disk)
+            }
+
+            Interlocked.Add(ref _inFlight, -count);
+            Interlocked.Add(ref _spooled, userEvents);
+        }
     }
 
     /// <summary>The spool held <paramref name="count"/> events of a process that died: they are logged before anything now.</summary>
@@ -79,50 +88,78 @@ internal sealed class DeliveryLedger
             }
         }
 
-        Interlocked.Add(ref delivered ? ref _sent : ref _dropped, userEvents);
-        if (spooled)
+        lock (_books)
         {
-            Interlocked.Add(ref _spooled, -userEvents);
-        }
-        else
-        {
-            Interlocked.Add(ref _inFlight, -count);
+            if (_frozen)
+            {
+                return;
+            }
+
+            Interlocked.Add(ref delivered ? ref _sent : ref _dropped, userEvents);
+            if (spooled)
+            {
+                Interlocked.Add(ref _spooled, -userEvents);
+            }
+            else
+            {
+                Interlocked.Add(ref _inFlight, -count);
+            }
+
+            Interlocked.Add(ref _settled, userEvents);
         }
 
-        Interlocked.Add(ref _settled, userEvents);
         CompleteWaiters();
     }
 
     /// <summary>A spooled batch sent as stored (its envelope, not its events): <paramref name="userEvents"/> of the app's events delivered.</summary>
     public void SettleSpooled(int userEvents)
     {
-        if (userEvents == 0 || _frozen)
+        if (userEvents == 0)
         {
             return;
         }
 
-        Interlocked.Add(ref _sent, userEvents);
-        Interlocked.Add(ref _spooled, -userEvents);
-        Interlocked.Add(ref _settled, userEvents);
+        lock (_books)
+        {
+            if (_frozen)
+            {
+                return;
+            }
+
+            Interlocked.Add(ref _sent, userEvents);
+            Interlocked.Add(ref _spooled, -userEvents);
+            Interlocked.Add(ref _settled, userEvents);
+        }
+
         CompleteWaiters();
     }
 
     /// <summary>The spool's size or age cap (or a torn segment) removed <paramref name="count"/> spooled events.</summary>
     public void DropSpooled(int count)
     {
-        if (_frozen)
+        lock (_books)
         {
-            return;
+            if (_frozen)
+            {
+                return;
+            }
+
+            Interlocked.Add(ref _dropped, count);
+            Interlocked.Add(ref _spooled, -count);
+            Interlocked.Add(ref _settled, count);
         }
 
-        Interlocked.Add(ref _dropped, count);
-        Interlocked.Add(ref _spooled, -count);
-        Interlocked.Add(ref _settled, count);
         CompleteWaiters();
     }
 
     /// <summary>Shutdown abandoned the worker: from now on nothing it does changes the books.</summary>
-    public void Freeze() => _frozen = true;
+    public void Freeze()
+    {
+        lock (_books)
+        {
+            _frozen = true;
+        }
+    }
 
     /// <summary>Shutdown: counts what is still queued or in flight as dropped. They are not settled: a flush waiting for them fails.</summary>
     /// <param name="queued">What the queue still held.</param>

@@ -68,6 +68,7 @@ internal sealed partial class DurableSpool : IDisposable
         {
             if (!string.Equals(Path.GetFullPath(directory), Path.GetFullPath(_directory), StringComparison.Ordinal))
             {
+                AbandonedSpools.WaitForRelease(directory);
                 TryAdopt(directory);
             }
         }

@@ -53,6 +53,9 @@ internal sealed class SpoolStage
         _fillBatch = fillBatch;
     }
 
+    /// <summary>Gets this instance's spool directory.</summary>
+    public string DirectoryPath => _spool.DirectoryPath;
+
     /// <summary>Opens the spool (on the worker, never on the caller's thread); a failure leaves the handler in memory-only mode.</summary>
     public void Open()
     {

@@ -86,6 +86,42 @@ public sealed class SpoolTests
     }
 
     [Fact]
+    public async Task Spool_WorkerOutlivesShutdownBudget_NextHandlerInTheSameProcessAdoptsOnceItStops()
+    {
+        using var directory = new TempDirectory();
+        var deaf = new DeafSink();
+        var first = new ThreadedHandler(deaf, Options(directory.Path));
+        LogNumbered(first.CreateLogger("App"), 0, 50);
+        _ = first.FlushAsync();
+        await deaf.SendStarted.Task.WaitAsync(TimeSpan.FromSeconds(30)); // spooled, then stuck in a send that ignores cancellation
+        await first.DisposeAsync(); // returns at the budget; the worker, and the lock on its directory, live on
+
+        var sink = new CollectingSink().Open();
+        await using var second = new ThreadedHandler(sink, Options(directory.Path));
+        deaf.Release(); // the abandoned worker ends now; its spool is closed and its directory free
+        Assert.True(second.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal(50, second.Statistics.Adopted);
+        Assert.Equal(Enumerable.Range(0, 50), sink.Delivered.Select(e => (int)(long)e.Properties[0].Value!));
+    }
+
+    /// <summary>A transport that hangs and ignores cancellation until released, then fails (so what it held stays spooled).</summary>
+    private sealed class DeafSink : ILogBatchSink
+    {
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource SendStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => _release.TrySetResult();
+
+        public async ValueTask<SendResult> SendAsync(LogBatch batch, CancellationToken cancellationToken)
+        {
+            SendStarted.TrySetResult();
+            await _release.Task;
+            return new SendResult(SendOutcome.Transient, Error: "released");
+        }
+    }
+
+    [Fact]
     public async Task Spool_OlderThanMaxBufferAge_IsDroppedAndCounted()
     {
         using var directory = new TempDirectory();
