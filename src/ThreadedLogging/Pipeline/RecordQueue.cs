@@ -20,7 +20,7 @@ internal sealed class RecordQueue : IDisposable
     private readonly long _capacity;
     private PaddedLong _enqueued;
     private PaddedLong _dequeued; // published by Release, a batch at a time: callers read it, the worker writes it rarely
-    private long _taken; // the worker's own count
+    private PaddedLong _taken; // the worker's own count, written per record: on its own line, away from what every call reads
 
     /// <param name="maxBytes">The most bytes of records the queue holds.</param>
     /// <param name="capacity">The most events it holds; checked before a call is added, so concurrent callers may pass it by one each.</param>
@@ -127,7 +127,7 @@ internal sealed class RecordQueue : IDisposable
         }
 
         _ring.Advance(record.Length);
-        _taken++;
+        _taken.Value++;
         return logEvent;
     }
 
@@ -135,7 +135,7 @@ internal sealed class RecordQueue : IDisposable
     public void Release()
     {
         _ring.Release();
-        Volatile.Write(ref _dequeued.Value, _taken);
+        Volatile.Write(ref _dequeued.Value, _taken.Value);
         _ring.PrepareSpares();
     }
 
@@ -145,8 +145,8 @@ internal sealed class RecordQueue : IDisposable
         var left = Count;
         _ring.Dispose();
         _objects.Clear();
-        _taken = Volatile.Read(ref _enqueued.Value);
-        Volatile.Write(ref _dequeued.Value, _taken);
+        _taken.Value = Volatile.Read(ref _enqueued.Value);
+        Volatile.Write(ref _dequeued.Value, _taken.Value);
         return left;
     }
 

@@ -33,7 +33,7 @@ internal sealed unsafe class RecordRing : IDisposable
     private readonly long _capacity;
     private PaddedLong _tail;
     private PaddedLong _head;
-    private long _readHead; // the consumer's own position; published to _head by Release
+    private PaddedLong _readHead; // the consumer's own position, written per record (so on its own line); published to _head by Release
     private int _disposed;
     private int _sparesRequested;
 
@@ -117,19 +117,19 @@ internal sealed unsafe class RecordRing : IDisposable
     {
         while (true)
         {
-            var segment = Volatile.Read(ref _segments[Slot(_readHead >> _segmentShift)]);
+            var segment = Volatile.Read(ref _segments[Slot(_readHead.Value >> _segmentShift)]);
             if (segment == 0)
             {
                 record = default;
                 return false;
             }
 
-            var at = (byte*)segment + (_readHead & _segmentMask);
+            var at = (byte*)segment + (_readHead.Value & _segmentMask);
             var length = Volatile.Read(ref *(int*)at);
             if (length == Padding)
             {
-                Recycle(_readHead >> _segmentShift);
-                _readHead = (_readHead | _segmentMask) + 1;
+                Recycle(_readHead.Value >> _segmentShift);
+                _readHead.Value = (_readHead.Value | _segmentMask) + 1;
                 continue;
             }
 
@@ -147,17 +147,17 @@ internal sealed unsafe class RecordRing : IDisposable
     /// <summary>Moves past the record <see cref="TryPeek"/> returned. Consumer only; its room is given back by <see cref="Release"/>.</summary>
     public void Advance(int length)
     {
-        var next = _readHead + ((length + 7) & ~7L);
+        var next = _readHead.Value + ((length + 7) & ~7L);
         if ((next & _segmentMask) == 0)
         {
             Recycle((next >> _segmentShift) - 1);
         }
 
-        _readHead = next;
+        _readHead.Value = next;
     }
 
     /// <summary>Gives the room of every record taken so far back to the producers. Consumer only.</summary>
-    public void Release() => Volatile.Write(ref _head.Value, _readHead);
+    public void Release() => Volatile.Write(ref _head.Value, _readHead.Value);
 
     /// <summary>
     /// Opens up to <see cref="SpareSegments"/> segments ahead of the producers, their memory zeroed and faulted in,
