@@ -27,6 +27,9 @@ public class LogCallBenchmarks
     [GlobalSetup(Target = nameof(NullLogger))]
     public void SetupNull() => Setup(nameof(NullLogger), new NullCandidate());
 
+    [GlobalSetup(Target = nameof(NullLoggerPlusClock))]
+    public void SetupClock() => Setup(nameof(NullLoggerPlusClock), new ClockCandidate());
+
     [GlobalSetup(Target = nameof(ThreadedHttp))]
     public void SetupThreadedHttp() => Setup(nameof(ThreadedHttp), new ThreadedHttpCandidate(queueFull: false));
 
@@ -56,6 +59,9 @@ public class LogCallBenchmarks
 
     [Benchmark(Baseline = true, OperationsPerInvoke = BenchConfig.CallsPerInvoke, Description = "NullLogger (baseline)")]
     public void NullLogger() => Run();
+
+    [Benchmark(OperationsPerInvoke = BenchConfig.CallsPerInvoke, Description = "NullLogger + a clock read (reference)")]
+    public void NullLoggerPlusClock() => Run();
 
     [Benchmark(OperationsPerInvoke = BenchConfig.CallsPerInvoke, Description = "ThreadedHttpHandler (JsonBatch, loopback)")]
     public void ThreadedHttp() => Run();

@@ -16,6 +16,7 @@ internal static class QuickRun
     private static readonly Dictionary<string, Func<Candidate>> Candidates = new(StringComparer.OrdinalIgnoreCase)
     {
         ["null"] = () => new NullCandidate(),
+        ["clock"] = () => new ClockCandidate(),
         ["threaded"] = () => new ThreadedHttpCandidate(queueFull: false),
         ["discard"] = () => new DiscardCandidate(),
         ["stage-level"] = () => new DiscardCandidate(Stage.LevelCheck),

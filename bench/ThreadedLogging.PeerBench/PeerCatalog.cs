@@ -17,7 +17,7 @@ internal static class PeerCatalog
     public const string OpenTelemetryBig = "otel-big";
 
     public static readonly IReadOnlyList<string> Names =
-        [Floor, "threaded", "threaded-big", "threaded-spool", "threaded-gzip", "threaded-plain", "otel", OpenTelemetryBig, "serilog-seq", "serilog-seq-big"];
+        [Floor, "threaded", "threaded-big", "threaded-spool", "threaded-gzip", "threaded-plain", "threaded-batch500", "otel", OpenTelemetryBig, "serilog-seq", "serilog-seq-big"];
 
     public static IReadOnlyList<string> Check(IReadOnlyList<string> names)
     {
@@ -44,6 +44,7 @@ internal static class PeerCatalog
         "threaded-spool" => Threaded(options, o => o.BufferDirectory = Path.Combine(Path.GetTempPath(), "tl-peerbench-spool-" + Guid.NewGuid().ToString("N"))),
         "threaded-gzip" => Threaded(options, o => o.Compress = true),
         "threaded-plain" => Threaded(options, o => o.Compress = false),
+        "threaded-batch500" => Threaded(options, o => o.BatchSize = 500),
         "otel" => OpenTelemetry(options, queue: null),
         OpenTelemetryBig => OpenTelemetry(options, queue: options.Events),
         "serilog-seq" => SerilogSeq(options, queue: null),

@@ -10,7 +10,7 @@ public class ThreadedHandlerOptions
     public TimeSpan Interval { get; set; } = TimeSpan.FromMilliseconds(1000);
 
     /// <summary>Gets or sets the number of events that makes a batch go out at once.</summary>
-    /// <value>The default value is 500.</value>
+    /// <value>The default value is 500 (2000 in <see cref="ThreadedHttpHandlerOptions"/>).</value>
     public int BatchSize { get; set; } = 500;
 
     /// <summary>Gets or sets the approximate number of bytes that makes a batch go out at once.</summary>

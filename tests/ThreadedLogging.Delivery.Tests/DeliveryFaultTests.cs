@@ -138,7 +138,9 @@ public sealed class DeliveryFaultTests
         await collector.StartAsync();
         await using var proxy = await FaultProxy.StartAsync(collector.Host);
         proxy.Decide = n => n switch { < 3 => Fault.ServerError, < 5 => Fault.TooManyRequests, _ => Fault.None };
-        await using var handler = Client(proxy.Host, "errors");
+
+        // Every answer here comes at once: a generous timeout, so that a slow machine adds no timed-out retry to the exact count.
+        await using var handler = Client(proxy.Host, "errors", o => o.RequestTimeout = TimeSpan.FromSeconds(30));
         LogNumbered(handler, 0, 100);
 
         Assert.True(handler.Flush(TimeSpan.FromSeconds(60)));

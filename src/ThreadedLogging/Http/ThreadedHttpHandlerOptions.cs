@@ -3,6 +3,19 @@ namespace ThreadedLogging;
 /// <summary>Options of a <see cref="ThreadedHttpHandler"/>: where and how to send, on top of the pipeline's options.</summary>
 public sealed class ThreadedHttpHandlerOptions : ThreadedHandlerOptions
 {
+    /// <summary>
+    /// Creates options with the pipeline's defaults, except <see cref="ThreadedHandlerOptions.BatchSize"/>: 2000 for
+    /// HTTP (not 500). Each request costs the client and the receiver a fixed amount besides its events; issue 14
+    /// measured a 1,000,000-event burst to a loopback receiver at 2.0–2.2 µs of client CPU per event with batches of
+    /// 2,000 against 2.6–3.0 with 500, and 1.6× the delivered events/s. A batch stays within
+    /// <see cref="ThreadedHandlerOptions.MaxBatchBytes"/> (1 MiB) whatever its count, well under the collector's
+    /// 10,000 events and 10 MiB per request.
+    /// </summary>
+    public ThreadedHttpHandlerOptions()
+    {
+        BatchSize = 2000;
+    }
+
     /// <summary>Gets or sets the server as <c>name:port</c> (the seed's <c>host</c>).</summary>
     /// <value>The default value is empty: it must be set.</value>
     public string Host { get; set; } = string.Empty;

@@ -24,30 +24,26 @@ internal sealed class Backoff
 
     private int _failures;
 
-    /// <summary>Gets the number of consecutive failures (written by the worker, read by anyone).</summary>
-    public int Failures
-    {
-        get => Volatile.Read(ref _failures);
-        private set => Volatile.Write(ref _failures, value);
-    }
+    /// <summary>Gets the number of consecutive failures (written by the sends, two at most at once; read by anyone).</summary>
+    public int Failures => Volatile.Read(ref _failures);
 
     /// <summary>Gets whether the server is considered down (attempts are probes at the maximum delay).</summary>
     public bool IsOpen => Failures >= OpenAfterFailures;
 
-    public void MarkSuccess() => Failures = 0;
+    public void MarkSuccess() => Volatile.Write(ref _failures, 0);
 
     /// <summary>Records a failure and returns how long to wait before the next attempt.</summary>
     /// <param name="retryAfter">The delay the server asked for; honoured (up to an hour) over the computed one.</param>
     public TimeSpan MarkFailure(TimeSpan? retryAfter = null)
     {
-        Failures++;
+        var failures = Interlocked.Increment(ref _failures);
         if (retryAfter is { } asked && asked > TimeSpan.Zero)
         {
             return asked < MaxRetryAfter ? asked : MaxRetryAfter;
         }
 
         // min * 2^(n-1), capped; then "equal jitter": half fixed, half random, so clients spread out.
-        var exponent = Math.Min(Failures - 1, 30);
+        var exponent = Math.Min(failures - 1, 30);
         var ceiling = Math.Min(_max.TotalMilliseconds, _min.TotalMilliseconds * Math.Pow(2, exponent));
         var delay = (ceiling / 2) + (_random() * ceiling / 2);
         return TimeSpan.FromMilliseconds(delay);

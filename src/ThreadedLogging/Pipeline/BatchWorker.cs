@@ -6,7 +6,10 @@ namespace ThreadedLogging;
 /// The one worker of a handler: waits for the clock (or a wake-up), takes batches off the
 /// <see cref="EventQueue"/> — full ones, or everything when the interval elapsed, a drain was asked for,
 /// or the handler is stopping — and hands them to the <see cref="SpoolStage"/> or the
-/// <see cref="BatchDelivery"/>. Stops when the queue is empty after shutdown began, or at the shutdown deadline.
+/// <see cref="BatchDelivery"/>. With a sink that <see cref="ISendsConcurrently"/> (and no spool), the next batch is
+/// read and sent while the previous one is still being answered: at most two in flight, each settled as it completes,
+/// none left in flight while the worker waits for the clock. Stops when the queue is empty after shutdown began, or
+/// at the shutdown deadline.
 /// </summary>
 internal sealed class BatchWorker : IDisposable
 {
@@ -14,6 +17,7 @@ internal sealed class BatchWorker : IDisposable
     private readonly EventQueue _queue;
     private readonly DeliveryLedger _ledger;
     private readonly BatchDelivery _delivery;
+    private readonly ISendsConcurrently? _concurrentSink;
     private readonly SpoolStage? _spool;
     private readonly ThreadedTimer _timer;
     private readonly FailureReporter _failures;
@@ -29,6 +33,8 @@ internal sealed class BatchWorker : IDisposable
     private volatile bool _stopping;
     private long _sequence;
     private Task _task = Task.CompletedTask;
+    private InFlightBatch? _inFlight;
+    private List<LogEvent>? _spareBatch; // the second batch's list, while none is in flight
 
     /// <param name="queue">Where the events come from.</param>
     /// <param name="sink">Where batches go (owned: disposed by <see cref="DisposeSinkAsync"/>).</param>
@@ -61,6 +67,9 @@ internal sealed class BatchWorker : IDisposable
             failures,
             selfLog,
             _spool is { } spool ? spool.WaitBeforeRetryAsync : timer.DelayAsync);
+
+        // Not with a spool: a send waiting out a retry moves the queue to disk meanwhile, which only the worker may do.
+        _concurrentSink = _spool is null ? sink as ISendsConcurrently : null;
     }
 
     /// <summary>Gets the sends: retried and failed counts, the circuit.</summary>
@@ -169,17 +178,20 @@ internal sealed class BatchWorker : IDisposable
                 {
                     if (_spool is null || !_spool.TrySpool(batch))
                     {
-                        await _delivery.DeliverAsync(batch, 0, batch.Count, null, _identity, spooled: false, token).ConfigureAwait(false);
+                        var delivery = _delivery.DeliverAsync(batch, 0, batch.Count, null, _identity, spooled: false, token);
+                        if (_concurrentSink is { CanSendConcurrently: true })
+                        {
+                            batch = await OverlapAsync(batch, delivery).ConfigureAwait(false);
+                            continue;
+                        }
+
+                        await delivery.ConfigureAwait(false);
                     }
 
-                    if (_poolsEvents)
-                    {
-                        Reuse(batch); // the sink is done with them, or the spool wrote them (and keeps none in memory: see keepRecent)
-                    }
-
-                    batch.Clear();
+                    Recycle(batch);
                 }
 
+                await CompleteInFlightAsync().ConfigureAwait(false);
                 if (_spool is not null)
                 {
                     _spool.Sync();
@@ -195,7 +207,9 @@ internal sealed class BatchWorker : IDisposable
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
-                // The shutdown deadline passed: the handler counts what is left as lost.
+                // The shutdown deadline passed: the handler counts what is left as lost. A batch still in flight
+                // sees the same deadline; wait for it, so that nothing uses the sink after the worker stopped.
+                await AbandonInFlightAsync().ConfigureAwait(false);
                 return;
             }
             catch (Exception e) when (e is not OutOfMemoryException)
@@ -207,6 +221,87 @@ internal sealed class BatchWorker : IDisposable
                 elapsed = await _timer.WaitAsync(token).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// A batch's delivery started while the previous one may still be in flight: waits for that previous one (the
+    /// new one goes on meanwhile) and returns its emptied list to fill next, so that at most two are in flight.
+    /// </summary>
+    private async Task<List<LogEvent>> OverlapAsync(List<LogEvent> batch, Task delivery)
+    {
+        var previous = _inFlight;
+        _inFlight = new InFlightBatch(batch, delivery);
+        if (previous is null)
+        {
+            var spare = _spareBatch ?? new List<LogEvent>(batch.Capacity);
+            _spareBatch = null;
+            return spare;
+        }
+
+        await CompleteAsync(previous).ConfigureAwait(false);
+        return previous.Events;
+    }
+
+    /// <summary>Waits for the batch in flight, if any (before the worker waits for the clock, spools or stops).</summary>
+    private async Task CompleteInFlightAsync()
+    {
+        if (_inFlight is { } inFlight)
+        {
+            await CompleteAsync(inFlight).ConfigureAwait(false);
+            _inFlight = null;
+            _spareBatch = inFlight.Events;
+        }
+    }
+
+    /// <summary>
+    /// Waits for a batch's delivery and recycles its events. Throws only <see cref="OperationCanceledException"/> at
+    /// the shutdown deadline: a bug in the delivery is reported and its batch counted as lost, as in the loop.
+    /// </summary>
+    private async Task CompleteAsync(InFlightBatch inFlight)
+    {
+        try
+        {
+            await inFlight.Delivery.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_deadline.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _failures.InternalError(e);
+            _ledger.Settle(inFlight.Events, 0, inFlight.Events.Count, delivered: false, spooled: false);
+        }
+
+        Recycle(inFlight.Events);
+    }
+
+    /// <summary>At the deadline: lets the batch in flight, if any, end too (it observes the same token).</summary>
+    private async Task AbandonInFlightAsync()
+    {
+        if (_inFlight is { } inFlight)
+        {
+            _inFlight = null;
+            try
+            {
+                await inFlight.Delivery.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Cancelled at the deadline, like the worker: the handler counts what was not settled as lost.
+            }
+        }
+    }
+
+    /// <summary>The sink is done with a batch: keep its events (when pooled) and empty the list for the next.</summary>
+    private void Recycle(List<LogEvent> batch)
+    {
+        if (_poolsEvents)
+        {
+            Reuse(batch); // the sink is done with them, or the spool wrote them (and keeps none in memory: see keepRecent)
+        }
+
+        batch.Clear();
     }
 
     /// <summary>Takes the next batch off the queue: up to BatchSize events and about MaxBatchBytes, then a drop notice if calls were dropped.</summary>
@@ -259,4 +354,7 @@ internal sealed class BatchWorker : IDisposable
             }
         }
     }
+
+    /// <summary>A batch whose delivery has started and not been waited for.</summary>
+    private sealed record InFlightBatch(List<LogEvent> Events, Task Delivery);
 }

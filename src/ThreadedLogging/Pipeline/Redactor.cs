@@ -16,18 +16,22 @@ internal sealed class Redactor
     // the only user, so a plain dictionary; bounded so that generated names cannot grow it forever.
     private readonly Dictionary<string, bool> _known = new(StringComparer.Ordinal);
 
+    // In front of it, the verdict per name object: a queued record's names are the same string objects from event
+    // to event (StringIds), so most lookups are a reference compare instead of hashing the name (issue 14: the
+    // dictionary lookup was 2.3 % of the process's samples in a burst, with the default patterns).
+    private readonly ReferenceKeyedCache<bool> _byReference;
+
     public Redactor(IEnumerable<string> patterns)
     {
         _patterns = [.. patterns.Select(Normalize).Where(p => p.Length > 0).Distinct()];
+        _byReference = new ReferenceKeyedCache<bool>(Lookup);
     }
 
-    public bool IsSensitive(string name)
-    {
-        if (_patterns.Length == 0)
-        {
-            return false;
-        }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsSensitive(string name) => _patterns.Length != 0 && _byReference.Get(name);
 
+    private bool Lookup(string name)
+    {
         if (_known.TryGetValue(name, out var known))
         {
             return known;

@@ -42,6 +42,13 @@ public sealed class ThreadedHttpHandlerTests
         Assert.Equal("Paid e1", json.RootElement.GetProperty("events")[0].GetProperty("message").GetString());
     }
 
+    [Fact]
+    public void Options_Defaults_HttpBatchesOf2000OtherHandlers500()
+    {
+        Assert.Equal(2000, new ThreadedHttpHandlerOptions().BatchSize);
+        Assert.Equal(500, new ThreadedHandlerOptions().BatchSize);
+    }
+
     [Theory]
     [InlineData("127.0.0.1:8080", true)]
     [InlineData("127.3.4.5", true)]
