@@ -31,6 +31,45 @@ public sealed class FullTextIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task Search_WhileTheIndexerGathersGroups_EndsTheWait_AndFindsWhatWasCommitted()
+    {
+        // The indexer would wait an hour for more groups before committing: only the waiting query ends that.
+        await using var store = new SqliteEventStore(_data.Path, TimeProvider.System, NullLogger<SqliteEventStore>.Instance)
+        {
+            FullTextLingerTime = TimeSpan.FromHours(1),
+        };
+        await store.InitializeAsync(CancellationToken.None);
+        for (var i = 0; i < 3; i++)
+        {
+            await store.AppendAsync(Batch($"word{i}", count: 2, first: i * 2), CancellationToken.None);
+            Assert.Equal(2, await CountAsync(store, $"word{i}").WaitAsync(TimeSpan.FromMinutes(1)));
+        }
+
+        Assert.Equal(6, await CountAsync(store, "common").WaitAsync(TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
+    public async Task Stop_WhileTheIndexerGathersGroups_IndexesThem()
+    {
+        await using (var store = new SqliteEventStore(_data.Path, TimeProvider.System, NullLogger<SqliteEventStore>.Instance)
+        {
+            FullTextLingerTime = TimeSpan.FromHours(1),
+            FullTextStopTimeout = TimeSpan.FromHours(1), // not abandoned: the stop itself ends the wait
+        })
+        {
+            await store.InitializeAsync(CancellationToken.None);
+            await store.AppendAsync(Batch("alpha", count: 3, first: 0), CancellationToken.None);
+        }
+
+        // The next start finds the index complete (it would index from fts_queue otherwise, so look at the file).
+        using var index = new SqliteConnection($"Data Source={Path.Combine(_data.Path, SqliteFtsIndexer.FileName)};Pooling=False");
+        index.Open();
+        using var count = index.CreateCommand();
+        count.CommandText = "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'alpha'";
+        Assert.Equal(3L, count.ExecuteScalar());
+    }
+
+    [Fact]
     public async Task Text_RoundTripsExactly_ThroughTheRawInsert()
     {
         const string Message = "caf\u00e9 \U0001F600 \u65e5\u672c a\0b \ud800 end";
@@ -93,7 +132,8 @@ public sealed class FullTextIndexTests : IDisposable
             };
             await store.InitializeAsync(CancellationToken.None);
 
-            // The indexer took the first group and keeps failing on it; append until its queue is full,
+            // The indexer took the first groups (those that came while it gathered, SqliteFtsIndexer.DefaultLingerTime)
+            // and keeps failing on them; append until its queue is full,
             // then once more: that group is acknowledged, and the writer then waits on the full queue.
             while (store.FullTextQueuedGroups < SqliteFtsIndexer.QueueCapacity)
             {
@@ -241,7 +281,7 @@ public sealed class FullTextIndexTests : IDisposable
     }
 
     private static async Task<int> CountAsync(SqliteEventStore store, string word) =>
-        (await store.QueryAsync(new EventQuery { Words = [word], Limit = 1000 }, CancellationToken.None)).Events.Count;
+        (await store.QueryAsync(new EventQuery { Words = [word], Limit = 100_000 }, CancellationToken.None)).Events.Count;
 
     private static EventBatch Batch(string word, int count, int first) =>
         new(null, [.. Enumerable.Range(first, count).Select(i => new NewEvent

@@ -68,6 +68,9 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention
     /// <summary>Gets how long stopping waits for a full-text index that keeps failing before leaving the rest to the next start.</summary>
     internal TimeSpan FullTextStopTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Gets how long the full-text indexer waits to gather more groups into one commit (tests set hours: only a waiting query ends it).</summary>
+    internal TimeSpan FullTextLingerTime { get; init; } = SqliteFtsIndexer.DefaultLingerTime;
+
     /// <summary>The full-text index's file, beside <see cref="DatabasePath"/>; rebuilt from the events when missing.</summary>
     public string FullTextPath { get; }
 
@@ -265,7 +268,7 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention
             SqliteFtsIndexer? fts = null;
             try
             {
-                fts = new SqliteFtsIndexer(FullTextPath, _logger, FullTextBusyTimeoutSeconds, FullTextStopTimeout);
+                fts = new SqliteFtsIndexer(FullTextPath, _logger, FullTextBusyTimeoutSeconds, FullTextStopTimeout, FullTextLingerTime);
                 return (fts, RepairFullText(connection, fts));
             }
             catch (SqliteException e) when (attempt == 0 && e.SqliteErrorCode is SqliteNotADatabase or SqliteCorrupt)
