@@ -57,6 +57,19 @@ public sealed class ConcurrentSendTests
     }
 
     [Fact]
+    public async Task Dispose_TwoBatchesInFlightNeverAnswered_ReturnsAndCountsEveryEventDroppedOnce()
+    {
+        var sink = new HeldFirstSink { HoldSecond = true };
+        var handler = new ThreadedHandler(sink, Options(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(300)));
+        await SendSecondWhileFirstHeldAsync(handler, sink);
+
+        await handler.DisposeAsync(); // both sends see the deadline; the worker waits for both before it stops
+        Assert.Equal(30, handler.Statistics.Dropped);
+        Assert.Equal(0, handler.Statistics.Sent);
+        Assert.Empty(sink.Delivered);
+    }
+
+    [Fact]
     public async Task JsonBatch_ManyBatchesSomeRefusedOnce_EveryEventStoredOnceEachBodyIntact()
     {
         const int events = 5_000;
@@ -144,6 +157,9 @@ public sealed class ConcurrentSendTests
 
         public string? FirstBatchId { get; private set; }
 
+        /// <summary>Gets or sets whether the second send is held too, until its cancellation (a receiver that never answers).</summary>
+        public bool HoldSecond { get; init; }
+
         public bool CanSendConcurrently => true;
 
         public IReadOnlyList<LogBatch> Delivered => [.. _delivered];
@@ -162,6 +178,11 @@ public sealed class ConcurrentSendTests
                     break;
                 case 2:
                     SecondStarted.SetResult();
+                    if (HoldSecond)
+                    {
+                        await Task.Delay(Timeout.Infinite, cancellationToken);
+                    }
+
                     break;
             }
 
