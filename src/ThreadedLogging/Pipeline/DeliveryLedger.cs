@@ -88,69 +88,21 @@ internal sealed class DeliveryLedger
             }
         }
 
-        lock (_books)
-        {
-            if (_frozen)
-            {
-                return;
-            }
-
-            Interlocked.Add(ref delivered ? ref _sent : ref _dropped, userEvents);
-            if (spooled)
-            {
-                Interlocked.Add(ref _spooled, -userEvents);
-            }
-            else
-            {
-                Interlocked.Add(ref _inFlight, -count);
-            }
-
-            Interlocked.Add(ref _settled, userEvents);
-        }
-
-        CompleteWaiters();
+        // From the spool, the app's events leave it; from memory, all of them (drop notices too) leave the flight.
+        End(ref delivered ? ref _sent : ref _dropped, userEvents, ref spooled ? ref _spooled : ref _inFlight, spooled ? userEvents : count);
     }
 
     /// <summary>A spooled batch sent as stored (its envelope, not its events): <paramref name="userEvents"/> of the app's events delivered.</summary>
     public void SettleSpooled(int userEvents)
     {
-        if (userEvents == 0)
+        if (userEvents != 0)
         {
-            return;
+            End(ref _sent, userEvents, ref _spooled, userEvents);
         }
-
-        lock (_books)
-        {
-            if (_frozen)
-            {
-                return;
-            }
-
-            Interlocked.Add(ref _sent, userEvents);
-            Interlocked.Add(ref _spooled, -userEvents);
-            Interlocked.Add(ref _settled, userEvents);
-        }
-
-        CompleteWaiters();
     }
 
     /// <summary>The spool's size or age cap (or a torn segment) removed <paramref name="count"/> spooled events.</summary>
-    public void DropSpooled(int count)
-    {
-        lock (_books)
-        {
-            if (_frozen)
-            {
-                return;
-            }
-
-            Interlocked.Add(ref _dropped, count);
-            Interlocked.Add(ref _spooled, -count);
-            Interlocked.Add(ref _settled, count);
-        }
-
-        CompleteWaiters();
-    }
+    public void DropSpooled(int count) => End(ref _dropped, count, ref _spooled, count);
 
     /// <summary>Shutdown abandoned the worker: from now on nothing it does changes the books.</summary>
     public void Freeze()
@@ -209,6 +161,27 @@ internal sealed class DeliveryLedger
     {
         await using var registration = cancellationToken.UnsafeRegister(static w => ((FlushWaiter)w!).Done.TrySetResult(false), waiter).ConfigureAwait(false);
         return await waiter.Done.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Events end as sent or dropped (<paramref name="outcome"/>): <paramref name="settled"/> of the app's events are
+    /// settled and <paramref name="taken"/> leave where they were (in flight, or the spool) — unless the books are frozen.
+    /// </summary>
+    private void End(ref long outcome, int settled, ref long from, int taken)
+    {
+        lock (_books)
+        {
+            if (_frozen)
+            {
+                return;
+            }
+
+            Interlocked.Add(ref outcome, settled);
+            Interlocked.Add(ref from, -taken);
+            Interlocked.Add(ref _settled, settled);
+        }
+
+        CompleteWaiters();
     }
 
     private void CompleteWaiters(bool force = false)
