@@ -30,32 +30,9 @@ internal sealed class CollectorChild : IAsyncDisposable
     /// <summary>Starts a collector with more settings (e.g. <c>--Collector:Store=postgres</c>) and waits for <c>/health</c>.</summary>
     public static async Task<CollectorChild> StartAsync(params string[] settings)
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "ThreadedLogging.sln")))
-        {
-            root = root.Parent;
-        }
-
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<configuration>/net10.0/
-        var dll = Path.Combine(root!.FullName, "src", "ThreadedLogging.Collector", "bin", configuration, "net10.0", "ThreadedLogging.Collector.dll");
         var port = FreePort();
         var data = Path.Combine(Path.GetTempPath(), "tl-bench-collector-" + Guid.NewGuid().ToString("N"));
-        var start = new ProcessStartInfo("dotnet", ["exec", dll, "--urls", $"http://127.0.0.1:{port}", "--data", data, "--Logging:LogLevel:Default=Warning", .. settings])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + dll);
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                Console.Error.WriteLine("collector: " + e.Data);
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = StartProcess(CollectorDll(), port, data, settings);
         var child = new CollectorChild(process, data, port);
         for (var attempt = 0; ; attempt++)
         {
@@ -150,7 +127,42 @@ internal sealed class CollectorChild : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>This build's collector dll (<c>src/ThreadedLogging.Collector/bin/&lt;configuration&gt;/net10.0/</c>).</summary>
+    internal static string CollectorDll()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "ThreadedLogging.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<configuration>/net10.0/
+        return Path.Combine(root!.FullName, "src", "ThreadedLogging.Collector", "bin", configuration, "net10.0", "ThreadedLogging.Collector.dll");
+    }
+
+    /// <summary>Starts <paramref name="dll"/> on 127.0.0.1:<paramref name="port"/> with its data in <paramref name="data"/>; its errors go to this process's stderr.</summary>
+    internal static Process StartProcess(string dll, int port, string data, params string[] settings)
+    {
+        var start = new ProcessStartInfo("dotnet", ["exec", dll, "--urls", $"http://127.0.0.1:{port}", "--data", data, "--Logging:LogLevel:Default=Warning", .. settings])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + dll);
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                Console.Error.WriteLine("collector: " + e.Data);
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -20,7 +20,7 @@ internal static class SlowBodyLoad
         var tricklers = Arg(args, "--tricklers", 70);
         var requests = Arg(args, "--requests", 2000);
         var data = Path.Combine(Path.GetTempPath(), "tl-slow-bodies-" + Guid.NewGuid().ToString("N"));
-        var port = FreePort();
+        var port = CollectorChild.FreePort();
         using var collector = StartCollector(port, data, args);
         try
         {
@@ -190,35 +190,9 @@ internal static class SlowBodyLoad
         }
     }
 
-    private static Process StartCollector(int port, string data, string[] args)
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "ThreadedLogging.sln")))
-        {
-            root = root.Parent;
-        }
-
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        var dll = args.SkipWhile(a => a != "--collector-dll").Skip(1).FirstOrDefault()
-            ?? Path.Combine(root!.FullName, "src", "ThreadedLogging.Collector", "bin", configuration, "net10.0", "ThreadedLogging.Collector.dll");
-        var start = new ProcessStartInfo("dotnet", ["exec", dll, "--urls", $"http://127.0.0.1:{port}", "--data", data, "--Logging:LogLevel:Default=Warning"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                Console.Error.WriteLine("collector: " + e.Data);
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+    /// <summary>The collector of <c>--collector-dll</c> (an earlier build, for a before/after), else this build's.</summary>
+    private static Process StartCollector(int port, string data, string[] args) =>
+        CollectorChild.StartProcess(args.SkipWhile(a => a != "--collector-dll").Skip(1).FirstOrDefault() ?? CollectorChild.CollectorDll(), port, data);
 
     private static async Task WaitHealthyAsync(HttpClient client)
     {
@@ -243,12 +217,6 @@ internal static class SlowBodyLoad
         throw new InvalidOperationException("The collector did not become healthy.");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static int Arg(string[] args, string name, int fallback)
     {
