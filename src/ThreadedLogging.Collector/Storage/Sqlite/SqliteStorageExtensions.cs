@@ -5,6 +5,7 @@ internal static class SqliteStorageExtensions
 {
     public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string dataDirectory)
     {
+        SqliteProcessSettings.Apply();
         services.AddSingleton<IEventStore>(sp => new SqliteEventStore(
             dataDirectory,
             sp.GetRequiredService<TimeProvider>(),
