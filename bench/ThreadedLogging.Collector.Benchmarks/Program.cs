@@ -39,6 +39,13 @@ if (args.Contains("--writer"))
     return;
 }
 
+// The JsonBatch decoder alone on the writer bench's bodies (see WriterBench.RunDecode).
+if (args.Contains("--decode"))
+{
+    WriterBench.RunDecode(Arg("--events", 1_000_000), Arg("--batch", 2000));
+    return;
+}
+
 if (args.Contains("--slow-bodies"))
 {
     await SlowBodyLoad.RunAsync(args);

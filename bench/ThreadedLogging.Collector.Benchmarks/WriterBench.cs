@@ -88,6 +88,46 @@ internal static class WriterBench
         }
     }
 
+    /// <summary>
+    /// The JsonBatch decoder alone on the same bodies (<paramref name="batchSize"/>-event envelopes, decoded over and over):
+    /// CPU and bytes allocated per event, the collector's share of ingest before the store.
+    ///   dotnet run -c Release --project bench/ThreadedLogging.Collector.Benchmarks -- --decode [--events 1000000] [--batch 2000]
+    /// </summary>
+    public static void RunDecode(int events, int batchSize)
+    {
+        var decoder = IngestDecoders.Create(new Ingest.Formats.IdentityPropertyOptions()).ForName("json-batch")!;
+        var options = new CollectorOptions();
+        var body = Envelope(Guid.NewGuid().ToString("N"), 0, batchSize);
+        void Decode()
+        {
+            var decoded = decoder.Decode(new IngestRequest((byte[])body.Clone(), "bench-user", null), new IngestLimits(options, DateTimeOffset.UtcNow));
+            if (decoded.Batch.Events.Count != batchSize)
+            {
+                throw new InvalidOperationException($"{decoded.Batch.Events.Count} events decoded");
+            }
+        }
+
+        for (var n = 0; n < 100; n++)
+        {
+            Decode();
+        }
+
+        using var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var clock = Stopwatch.StartNew();
+        for (var done = 0; done < events; done += batchSize)
+        {
+            Decode();
+        }
+
+        process.Refresh();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"JsonBatch decode, {events:N0} events in {batchSize}-event bodies of {body.Length / batchSize} B/event: {events / clock.Elapsed.TotalSeconds:N0} events/s, " +
+            $"CPU {(process.TotalProcessorTime - cpu).TotalMicroseconds / events:F2} µs/event, allocated {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / events:N0} B/event " +
+            $"(the body's copy {body.Length / batchSize} of them), load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+    }
+
     /// <summary>What the client's JsonBatchWriter sends for the delivery bench's call (docs/WIRE-FORMAT.md §1).</summary>
     private static byte[] Envelope(string instance, int first, int count)
     {

@@ -20,7 +20,7 @@ public static class DeliveryLoad
 
     public static async Task<int> RunAsync(DeliveryOptions options)
     {
-        Console.WriteLine($"# delivery: {options.Events} events x {options.Runs} runs, {options.Threads} thread(s), {options.Handlers} handler(s), BatchSize {options.BatchSize}, " +
+        Console.WriteLine($"# delivery: {options.Events} events x {options.Runs} runs, {options.Threads} thread(s), {options.Handlers} handler(s), BatchSize {options.EffectiveBatchSize}, " +
             $"{(options.Wait ? "FullMode=Wait, QueueCapacity 10000" : $"QueueCapacity {QueueCapacityFor(options)}")}, spool {string.Join('/', options.SpoolModes.Select(Name))}");
         Console.WriteLine($"# {Environment.ProcessorCount} cores, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, server GC {System.Runtime.GCSettings.IsServerGC}");
 
@@ -71,7 +71,7 @@ public static class DeliveryLoad
                 Format = HttpLogFormat.JsonBatch,
                 User = user,
                 App = "DeliveryBench",
-                BatchSize = options.BatchSize,
+                BatchSize = options.EffectiveBatchSize,
                 QueueCapacity = QueueCapacityFor(options),
                 MaxQueueBytes = options.Wait ? new ThreadedHandlerOptions().MaxQueueBytes : 4L << 30,
                 FullMode = options.Wait ? QueueFullMode.Wait : QueueFullMode.DropNewest,
@@ -207,7 +207,7 @@ public static class DeliveryLoad
         var text = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         var queue = options.Wait ? "FullMode = Wait (QueueCapacity 10,000)" : string.Create(inv, $"QueueCapacity {QueueCapacityFor(options):N0} (no waiting, no drops)");
-        text.AppendLine(inv, $"N = {options.Events:N0} events/run, {options.Threads} thread(s), {options.Handlers} handler(s), BatchSize {options.BatchSize}, {queue}.");
+        text.AppendLine(inv, $"N = {options.Events:N0} events/run, {options.Threads} thread(s), {options.Handlers} handler(s), BatchSize {options.EffectiveBatchSize}, {queue}.");
         text.AppendLine();
         text.AppendLine("| Spool | Runs | events/s median | min | max | Flush done (median ms) | log calls done (median ms) | client CPU/event (median µs) | collector CPU/event (median µs) | client alloc/event (median B) | load avg (median) | stored = N, each once | dropped | retried |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|");

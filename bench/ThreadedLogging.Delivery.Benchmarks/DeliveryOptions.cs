@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ThreadedLogging.Delivery.Benchmarks;
 
 /// <summary>
-/// Options of the load tool: <c>delivery [--events 200000] [--runs 5] [--threads 2] [--handlers 1] [--batch-size 500]
+/// Options of the load tool: <c>delivery [--events 200000] [--runs 5] [--threads 2] [--handlers 1] [--batch-size N]
 /// [--spool both|on|off] [--wait] [--out results.md]</c>.
 /// </summary>
 public sealed record DeliveryOptions
@@ -20,8 +20,11 @@ public sealed record DeliveryOptions
     /// </summary>
     public int Handlers { get; init; } = 1;
 
-    /// <summary>Gets the handler's BatchSize; the default is the handler's own default, 500.</summary>
-    public int BatchSize { get; init; } = 500;
+    /// <summary>Gets the handler's BatchSize; <see langword="null"/> (the default): the handler's own default (2000 for HTTP).</summary>
+    public int? BatchSize { get; init; }
+
+    /// <summary>Gets the BatchSize the handlers run with.</summary>
+    public int EffectiveBatchSize => BatchSize ?? new ThreadedHttpHandlerOptions().BatchSize;
 
     /// <summary>Gets whether to run with the spool off, on, or both (off first, then on, alternating per run).</summary>
     public IReadOnlyList<bool> SpoolModes { get; init; } = [false, true];

@@ -64,17 +64,22 @@ internal sealed class IngestEndpoint(IEventStore store, CollectorOptions options
             var key = limits.Field(batchKey, IdempotencyKeyHeader, -1);
 
             // Issue 15 §1: admission bounds the work, taken once the body is here (a slow sender holds no slot).
-            var received = await receive(aborted);
-            admitted = admission.TryEnter();
-            if (!admitted)
+            DecodedBatch decoded;
+            using (var received = await receive(aborted))
             {
-                CollectorLog.IngestOverloaded(logger, admission.Pending);
-                return new IngestOutcome(StatusCodes.Status429TooManyRequests,
-                    $"collector overloaded ({admission.Pending} requests in progress); retry after {_overloadRetryAfter} s", _overloadRetryAfter);
+                admitted = admission.TryEnter();
+                if (!admitted)
+                {
+                    CollectorLog.IngestOverloaded(logger, admission.Pending);
+                    return new IngestOutcome(StatusCodes.Status429TooManyRequests,
+                        $"collector overloaded ({admission.Pending} requests in progress); retry after {_overloadRetryAfter} s", _overloadRetryAfter);
+                }
+
+                // The body's buffers go back to their pool once decoded: the events hold strings of their own.
+                using var body = RequestBodyReader.Decode(received, options.MaxRequestBodyBytes, decoder.IsText);
+                decoded = decoder.Decode(new IngestRequest(body.Memory, path, key), limits);
             }
 
-            var body = RequestBodyReader.Decode(received, options.MaxRequestBodyBytes, decoder.IsText);
-            var decoded = decoder.Decode(new IngestRequest(body, path, key), limits);
             var batch = decoded.Batch;
 
             // Not the request's token: once decoded, the batch is stored whole even if the client goes away.

@@ -69,12 +69,17 @@ internal static class RequestBodyReader
         }
     }
 
-    /// <summary>The body's content: gunzipped (one complete stream, at most <paramref name="limit"/> bytes) and, when <paramref name="text"/>, valid UTF-8.</summary>
-    public static byte[] Decode(ReceivedBody body, long limit, bool text)
+    /// <summary>
+    /// The body's content: gunzipped (one complete stream, at most <paramref name="limit"/> bytes) and, when <paramref name="text"/>,
+    /// valid UTF-8. The result is <paramref name="body"/>'s own buffer, or a new one for a gzip body; the caller disposes both
+    /// (<see cref="BodyBuffer.Dispose"/> may be called twice).
+    /// </summary>
+    public static BodyBuffer Decode(ReceivedBody body, long limit, bool text)
     {
         var content = body.Gzip ? Gunzip(body.Bytes, limit) : body.Bytes;
-        if (text && !Utf8.IsValid(content))
+        if (text && !Utf8.IsValid(content.Span))
         {
+            content.Dispose();
             throw IngestRejectedException.BadRequest("body is not valid UTF-8");
         }
 
@@ -82,20 +87,21 @@ internal static class RequestBodyReader
     }
 
     /// <summary>Decompresses one complete gzip stream, or refuses the body (400) whatever of it could be read.</summary>
-    private static byte[] Gunzip(byte[] compressed, long limit)
+    private static BodyBuffer Gunzip(BodyBuffer compressed, long limit)
     {
         if (compressed.Length < SmallestGzip)
         {
             throw MalformedGzip($"{compressed.Length} bytes is shorter than any gzip stream");
         }
 
-        var trailer = compressed.AsSpan(compressed.Length - 8);
-        byte[] data;
+        var trailer = compressed.Span[^8..];
+        var crc = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+        var claimed = BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]);
+        BodyBuffer data;
         try
         {
-            using var gzip = new GZipStream(new MemoryStream(compressed, writable: false), CompressionMode.Decompress);
+            using var gzip = new GZipStream(new MemoryStream(compressed.Array, 0, compressed.Length, writable: false), CompressionMode.Decompress);
             // The trailer's length sizes the buffer (a false one only costs a resize, never more than the limit).
-            var claimed = BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]);
             data = ReadLimitedAsync(gzip, limit, decompressed: true, claimed, CancellationToken.None).GetAwaiter().GetResult();
         }
         catch (InvalidDataException e)
@@ -103,9 +109,9 @@ internal static class RequestBodyReader
             throw MalformedGzip("not a gzip stream, or its data does not match its CRC-32", e);
         }
 
-        if (BinaryPrimitives.ReadUInt32LittleEndian(trailer) != Crc32.HashToUInt32(data)
-            || BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]) != (uint)data.Length)
+        if (crc != Crc32.HashToUInt32(data.Span) || claimed != (uint)data.Length)
         {
+            data.Dispose();
             throw MalformedGzip("the stream is cut short or followed by other data (its last 8 bytes are not the CRC-32 and length of its data)");
         }
 
@@ -116,43 +122,42 @@ internal static class RequestBodyReader
         new(StatusCodes.Status400BadRequest, $"malformed gzip body: {reason}", inner);
 
     /// <summary>
-    /// Reads to the end into one array, sized up front when the length is known (Content-Length, the gzip
-    /// trailer): no doubling buffer and no final copy, which halves the memory of a large body.
+    /// Reads to the end into one buffer (<see cref="BodyBuffer"/>: pooled up to 2 MiB), sized up front when the length is known
+    /// (Content-Length, the gzip trailer), with a byte to spare to see the end: no doubling and no final copy.
     /// </summary>
-    private static async Task<byte[]> ReadLimitedAsync(Stream source, long limit, bool decompressed, long? expected, CancellationToken cancellationToken)
+    private static async Task<BodyBuffer> ReadLimitedAsync(Stream source, long limit, bool decompressed, long? expected, CancellationToken cancellationToken)
     {
-        var buffer = new byte[expected is { } known and >= 0 && known <= limit ? known : Math.Min(limit, 64 * 1024)];
-        var length = 0;
-        var probe = new byte[1];
-        while (true)
+        var body = BodyBuffer.Rent((int)Math.Min(int.MaxValue, (expected is { } known and >= 0 && known <= limit ? known : Math.Min(limit, 64 * 1024)) + 1));
+        try
         {
-            if (length < buffer.Length)
+            while (true)
             {
-                var read = await source.ReadAsync(buffer.AsMemory(length), cancellationToken);
-                if (read == 0)
+                if (body.Length > limit)
                 {
-                    return length == buffer.Length ? buffer : buffer.AsSpan(0, length).ToArray();
+                    throw IngestRejectedException.TooLarge(decompressed
+                        ? $"decompressed body exceeds {limit} bytes"
+                        : $"request body exceeds {limit} bytes");
                 }
 
-                length += read;
-                continue;
-            }
+                if (body.Length == body.Array.Length)
+                {
+                    // Full and not past the limit: room for the rest up to the limit and the byte that shows it is past.
+                    body = body.Grow((int)Math.Min(Math.Min(int.MaxValue, limit + 1), Math.Max(body.Length * 2L, 64 * 1024)));
+                }
 
-            // Full: is there more?
-            if (await source.ReadAsync(probe, cancellationToken) == 0)
-            {
-                return buffer;
-            }
+                var read = await source.ReadAsync(body.Array.AsMemory(body.Length), cancellationToken);
+                if (read == 0)
+                {
+                    return body;
+                }
 
-            if (length >= limit)
-            {
-                throw IngestRejectedException.TooLarge(decompressed
-                    ? $"decompressed body exceeds {limit} bytes"
-                    : $"request body exceeds {limit} bytes");
+                body.Length += read;
             }
-
-            Array.Resize(ref buffer, (int)Math.Min(limit, Math.Max(buffer.Length * 2L, 64 * 1024)));
-            buffer[length++] = probe[0];
+        }
+        catch
+        {
+            body.Dispose();
+            throw;
         }
     }
 

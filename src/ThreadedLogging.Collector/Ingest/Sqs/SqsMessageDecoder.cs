@@ -25,9 +25,9 @@ internal sealed class SqsMessageDecoder(IngestDecoders decoders)
             ?? throw IngestRejectedException.BadRequest($"unknown message format '{format}' (expected {string.Join(", ", decoders.Names)}, each optionally {IngestDecoders.GzipSuffix})");
 
         // The same capped gunzip and UTF-8 check as an HTTP body with Content-Encoding: gzip.
-        var received = gzip || !decoder.IsText ? new ReceivedBody(Base64(body, format), gzip) : new ReceivedBody(Encoding.UTF8.GetBytes(body), Gzip: false);
-        var content = RequestBodyReader.Decode(received, limits.Options.MaxRequestBodyBytes, decoder.IsText);
-        var decoded = decoder.Decode(new IngestRequest(content, $"sqs:{queueLabel}", key), limits);
+        using var received = gzip || !decoder.IsText ? new ReceivedBody(Base64(body, format), gzip) : new ReceivedBody(Encoding.UTF8.GetBytes(body), Gzip: false);
+        using var content = RequestBodyReader.Decode(received, limits.Options.MaxRequestBodyBytes, decoder.IsText);
+        var decoded = decoder.Decode(new IngestRequest(content.Memory, $"sqs:{queueLabel}", key), limits);
         if (decoded.Rejected > 0)
         {
             // A message is kept or set aside whole: records over a limit make it poison, as a 4xx would over HTTP.

@@ -33,7 +33,7 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention
     private Task? _writeLoop;
     private bool _disposed;
 
-    static SqliteEventStore() => SqliteProcessSettings.Apply();
+    static SqliteEventStore() => SqliteLibrary.Configure(); // before the first connection of a store made without the app (benches, tests)
 
     public SqliteEventStore(string dataDirectory, TimeProvider time, ILogger<SqliteEventStore> logger, EventCommitFeed? commits = null)
     {

@@ -5,7 +5,7 @@ internal static class SqliteStorageExtensions
 {
     public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string dataDirectory)
     {
-        SqliteProcessSettings.Apply();
+        SqliteLibrary.Configure();
         services.AddSingleton<IEventStore>(sp => new SqliteEventStore(
             dataDirectory,
             sp.GetRequiredService<TimeProvider>(),

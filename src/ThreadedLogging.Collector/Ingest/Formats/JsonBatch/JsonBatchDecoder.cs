@@ -11,10 +11,8 @@ internal sealed class JsonBatchDecoder(bool lines) : IEventDecoder
 
     public DecodedBatch Decode(IngestRequest request, IngestLimits limits)
     {
-        // The parser rewrites lone-surrogate escapes in place: the body is the request's own array (a copy otherwise).
-        var body = MemoryMarshal.TryGetArray(request.Body, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-            ? segment.Array
-            : request.Body.ToArray();
+        // The parser rewrites lone-surrogate escapes in place: the body is the request's own buffer (a copy otherwise).
+        var body = MemoryMarshal.TryGetArray(request.Body, out var segment) ? segment.AsMemory() : request.Body.ToArray();
         return new(lines
             ? JsonBatchParser.ParseLines(body, request.Path, request.BatchKey, limits)
             : JsonBatchParser.ParseEnvelope(body, request.Path, request.BatchKey, limits));

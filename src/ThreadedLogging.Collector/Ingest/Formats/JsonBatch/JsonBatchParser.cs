@@ -15,10 +15,13 @@ internal static class JsonBatchParser
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
 
+    /// <summary>The MEL level names as JSON strings (quoted UTF-8), by <see cref="LogLevel"/>.</summary>
+    private static readonly byte[][] QuotedLevelNames = [.. Enumerable.Range(0, (int)LogLevel.Critical + 1).Select(level => Encoding.UTF8.GetBytes($"\"{LevelNames.ToName((LogLevel)level)}\""))];
+
     /// <remarks>Escaped lone surrogates in <paramref name="body"/> are replaced in place (<see cref="JsonSurrogateEscapes"/>).</remarks>
-    public static EventBatch ParseEnvelope(byte[] body, string path, string? idempotencyKey, IngestLimits limits)
+    public static EventBatch ParseEnvelope(Memory<byte> body, string path, string? idempotencyKey, IngestLimits limits)
     {
-        JsonSurrogateEscapes.ReplaceLone(body);
+        JsonSurrogateEscapes.ReplaceLone(body.Span);
         using var document = Parse(body, "body");
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
@@ -48,12 +51,12 @@ internal static class JsonBatchParser
     }
 
     /// <remarks>Escaped lone surrogates in <paramref name="body"/> are replaced in place (<see cref="JsonSurrogateEscapes"/>).</remarks>
-    public static EventBatch ParseLines(byte[] body, string path, string? idempotencyKey, IngestLimits limits)
+    public static EventBatch ParseLines(Memory<byte> body, string path, string? idempotencyKey, IngestLimits limits)
     {
-        JsonSurrogateEscapes.ReplaceLone(body);
+        JsonSurrogateEscapes.ReplaceLone(body.Span);
         var parsed = new List<NewEvent>();
         var repeated = new RepeatedText();
-        var span = body.AsMemory();
+        var span = body;
         var line = 0;
         while (!span.IsEmpty)
         {
@@ -152,6 +155,17 @@ internal static class JsonBatchParser
         level = LogLevel.Information;
         if (element.ValueKind == JsonValueKind.String)
         {
+            // The clients' names (JsonBatchWriter writes MEL's) without a string per event; any other spelling as before.
+            var raw = JsonMarshal.GetRawUtf8Value(element);
+            for (var known = LogLevel.Trace; known <= LogLevel.Critical; known++)
+            {
+                if (raw.SequenceEqual(QuotedLevelNames[(int)known]))
+                {
+                    level = known;
+                    return true;
+                }
+            }
+
             return LevelNames.TryParse(element.GetString(), out level);
         }
 
