@@ -77,7 +77,7 @@ internal static class UsersQueryAb
     private static string GroupedSql(SqliteCommand command, List<(string User, long? ErrorId)> page)
     {
         var names = page.Select((p, i) => { command.Parameters.AddWithValue("$u" + i.ToString(CultureInfo.InvariantCulture), p.User); return "$u" + i.ToString(CultureInfo.InvariantCulture); }).ToList();
-        return $"SELECT e.user, e.level, e.machine, e.app, e.version, count(*) FROM events e WHERE e.user COLLATE NOCASE IN ({string.Join(", ", names)}) AND {Window} GROUP BY e.user, e.level, e.machine, e.app, e.version";
+        return $"SELECT e.user_key, e.level, e.machine_key, e.app_key, e.version_key, count(*) FROM events e WHERE e.user_key IN (SELECT id FROM user_names WHERE name IN ({string.Join(", ", names)})) AND {Window} GROUP BY e.user_key, e.level, e.machine_key, e.app_key, e.version_key";
     }
 
     private static long PerUser(SqliteConnection connection, List<(string User, long? ErrorId)> page, DateTimeOffset from, DateTimeOffset to)
@@ -86,7 +86,7 @@ internal static class UsersQueryAb
         foreach (var (user, errorId) in page)
         {
             using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT e.level, e.machine, e.app, e.version, count(*) FROM events e WHERE e.user = $user COLLATE NOCASE AND e.user = $user AND {Window} GROUP BY e.level, e.machine, e.app, e.version";
+            command.CommandText = $"SELECT e.level, e.machine_key, e.app_key, e.version_key, count(*) FROM events e WHERE e.user_key = (SELECT id FROM user_names WHERE name = $user) AND {Window} GROUP BY e.level, e.machine_key, e.app_key, e.version_key";
             command.Parameters.AddWithValue("$user", user);
             rows += Read(command, from, to);
             if (errorId is { } id)

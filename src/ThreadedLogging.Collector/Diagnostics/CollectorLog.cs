@@ -44,4 +44,7 @@ internal static partial class CollectorLog
 
     [LoggerMessage(14, LogLevel.Error, "Retention failed; it runs again in {Interval}")]
     public static partial void RetentionFailed(ILogger logger, Exception exception, TimeSpan interval);
+
+    [LoggerMessage(15, LogLevel.Information, "Event store: converting {Events} events to the integer keys of schema version 5, once")]
+    public static partial void SchemaConverting(ILogger logger, long events);
 }

@@ -79,9 +79,11 @@ public sealed class FrozenClockTests
         db.Open();
         using var fill = db.CreateCommand();
         fill.CommandText = """
+            INSERT INTO user_names (name) VALUES ('filler');
+            INSERT INTO paths (name) VALUES ('filler');
             WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 1048575)
-            INSERT INTO events (id, ts, level, message, user, path, received)
-            SELECT $base + i, $ts, 2, 'filler', 'filler', 'filler', $ts FROM n;
+            INSERT INTO events (id, ts, level, message, user_key, path_key, received)
+            SELECT $base + i, $ts, 2, 'filler', (SELECT id FROM user_names WHERE name = 'filler'), (SELECT id FROM paths WHERE name = 'filler'), $ts FROM n;
             DROP TABLE id_spill;
             PRAGMA user_version = 2;
             """;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -8,78 +9,264 @@ using ThreadedLogging.Collector.Tests.Support;
 namespace ThreadedLogging.Collector.Tests.Storage;
 
 /// <summary>
-/// A database of schema version 2 (users without latest errors, a case-sensitive user index, a full-text
-/// index of messages only) is brought to version 3 at the next start: latest errors filled in from the
-/// events and the full-text index rebuilt with the exceptions.
+/// Files of older schema versions, built from version 4's schema (<c>Fixtures/sqlite-schema-v4.sql</c>, the text of
+/// <see cref="SqliteSchema.Create"/> before integer keys) with rows in that version's text columns, are brought to
+/// the current version at the next start and answer every query as a file written by the current version does.
 /// </summary>
 public sealed class SchemaUpgradeTests : IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
-    private readonly TempDirectory _data = new();
+    private readonly TempDirectory _old = new();
+    private readonly TempDirectory _current = new();
 
-    public void Dispose() => _data.Dispose();
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _old.Dispose();
+        _current.Dispose();
+    }
+
+    [Fact]
+    public async Task Start_OnVersion4Database_ConvertsToKeysAndAnswersAsTheCurrentSchema()
+    {
+        var stored = await StoreTwiceAsync();
+
+        await using var upgraded = await OpenAsync(_old.Path);
+        await using var reference = await OpenAsync(_current.Path);
+        foreach (var query in Queries(stored))
+        {
+            Assert.Equal(Json(await reference.QueryAsync(query, CancellationToken.None)), Json(await upgraded.QueryAsync(query, CancellationToken.None)));
+        }
+
+        foreach (var query in UserQueries())
+        {
+            Assert.Equal(Json(await reference.GetUsersAsync(query, CancellationToken.None)), Json(await upgraded.GetUsersAsync(query, CancellationToken.None)));
+        }
+
+        foreach (var e in stored)
+        {
+            Assert.Equal(Json(await reference.GetEventAsync(e.Id, CancellationToken.None)), Json(await upgraded.GetEventAsync(e.Id, CancellationToken.None)));
+            Assert.Equal(Json(await reference.GetContextAsync(e.Id, 2, CancellationToken.None)), Json(await upgraded.GetContextAsync(e.Id, 2, CancellationToken.None)));
+        }
+
+        Assert.Equal(SqliteSchema.Version, UserVersion(_old.Path));
+    }
+
+    [Fact]
+    public async Task Append_AfterConversion_KnownSequenceSkippedAndNamesReused()
+    {
+        var stored = await StoreTwiceAsync();
+        await using var upgraded = await OpenAsync(_old.Path);
+
+        var known = stored.First(e => e.InstanceId == "i-1");
+        var result = await upgraded.AppendAsync(new EventBatch(null, [
+            new NewEvent { Timestamp = T0.AddHours(2), Level = LogLevel.Information, Message = "again", App = known.App, User = known.User, InstanceId = "i-1", Sequence = known.Sequence },
+            new NewEvent { Timestamp = T0.AddHours(2), Level = LogLevel.Information, Message = "new one", App = "Shop", User = "alice", Machine = "web-1", Path = "shop/orders", InstanceId = "i-1", Sequence = 999 },
+        ]), CancellationToken.None);
+        var forAlice = (await upgraded.QueryAsync(new EventQuery { User = "ALICE", App = "Shop", PathPrefix = "shop/", InstanceId = "i-1", Limit = 1000 }, CancellationToken.None)).Events;
+
+        Assert.Equal(1, result.Stored);
+        Assert.Equal("new one", forAlice[0].Message);
+        Assert.Equal(stored.Count(e => e.User is "alice" or "Alice" && e.App == "Shop" && e.Path!.StartsWith("shop/", StringComparison.Ordinal) && e.InstanceId == "i-1") + 1, forAlice.Count);
+        Assert.Equal(3L, Scalar(_old.Path, "SELECT count(*) FROM apps")); // Shop, shop, Billing: no name twice
+        Assert.Equal(3L, Scalar(_old.Path, "SELECT count(*) FROM user_names")); // Alice, alice, Bob
+    }
 
     [Fact]
     public async Task Start_OnVersion2Database_BackfillsLatestErrorsAndIndexesExceptions()
     {
-        await using (var store = await OpenAsync())
+        CreateVersion4(
+            [
+                new StoredEvent { Id = SqliteEventIds.Create(SqliteEventIds.Milliseconds(T0), 0), Timestamp = T0, Level = LogLevel.Error, Message = "first failure", User = "Alice" },
+                new StoredEvent { Id = SqliteEventIds.Create(SqliteEventIds.Milliseconds(T0.AddMinutes(5)), 1), Timestamp = T0.AddMinutes(5), Level = LogLevel.Critical, Message = "run failed", User = "Alice", ExceptionJson = """{"type":"ZeroDivisionError","message":"division by zero","text":"Traceback...\nZeroDivisionError: division by zero"}""" },
+                new StoredEvent { Id = SqliteEventIds.Create(SqliteEventIds.Milliseconds(T0.AddMinutes(9)), 2), Timestamp = T0.AddMinutes(9), Level = LogLevel.Information, Message = "still here", User = "Alice" },
+            ],
+            "INSERT INTO users VALUES ('Alice', " + T0.UtcTicks + ", " + T0.AddMinutes(9).UtcTicks + ", NULL, NULL, 3, 0, 0, 1, 0, 1, 1, NULL, NULL)");
+        Execute(_old.Path, """
+            DROP INDEX ix_users_last_error;
+            ALTER TABLE users DROP COLUMN last_error_id;
+            ALTER TABLE users DROP COLUMN last_error_ts;
+            DROP INDEX ix_users_user_nocase;
+            DROP INDEX ix_events_user_nocase;
+            CREATE INDEX ix_events_user ON events (user);
+            PRAGMA user_version = 2;
+            """);
+
+        await using var store = await OpenAsync(_old.Path);
+        var found = (await store.QueryAsync(new EventQuery { Words = ["ZeroDivisionError"] }, CancellationToken.None)).Events;
+        var forUser = (await store.QueryAsync(new EventQuery { User = "alice" }, CancellationToken.None)).Events;
+        var users = (await store.GetUsersAsync(new UserQuery { WindowFrom = T0, WindowTo = T0.AddHours(1), Sort = UserSort.LatestError }, CancellationToken.None)).Users;
+
+        Assert.Equal("run failed", Assert.Single(found).Message);
+        Assert.Equal(3, forUser.Count);
+        Assert.Equal("run failed", Assert.Single(users).LatestError!.Message);
+    }
+
+    /// <summary>
+    /// The same events, stored by the current writer in <see cref="_current"/> and as version 4 rows (same ids, same
+    /// users table) in <see cref="_old"/>; returns them as stored.
+    /// </summary>
+    private async Task<List<StoredEvent>> StoreTwiceAsync()
+    {
+        List<StoredEvent> stored;
+        await using (var current = await OpenAsync(_current.Path))
         {
-            await store.AppendAsync(new EventBatch(null, [
-                new NewEvent { Timestamp = T0, Level = LogLevel.Error, Message = "first failure", User = "Alice" },
-                new NewEvent { Timestamp = T0.AddMinutes(5), Level = LogLevel.Critical, Message = "run failed", User = "Alice", ExceptionJson = """{"type":"ZeroDivisionError","message":"division by zero","text":"Traceback...\nZeroDivisionError: division by zero"}""" },
-                new NewEvent { Timestamp = T0.AddMinutes(9), Level = LogLevel.Information, Message = "still here", User = "Alice" },
-            ]), CancellationToken.None);
+            await current.AppendAsync(new EventBatch(null, MixedEvents()), CancellationToken.None);
+            stored = [.. (await current.QueryAsync(new EventQuery { Limit = 1000 }, CancellationToken.None)).Events];
         }
 
-        DowngradeToVersion2();
+        CreateVersion4(stored, CopyUsers(_current.Path));
+        return stored;
+    }
 
-        await using (var store = await OpenAsync())
+    /// <summary>Names in two cases, nulls, glob characters in paths, two instances, every level, exceptions, an hour of time.</summary>
+    private static List<NewEvent> MixedEvents()
+    {
+        string?[] apps = ["Shop", "shop", "Billing", null];
+        string?[] users = ["Alice", "alice", "Bob", null, "Alice"];
+        string?[] machines = ["web-1", "web-2", null];
+        string?[] paths = ["shop/orders", "shop/orders/eu", "billing", "sh*p", "shop/"];
+        string?[] versions = ["1.0", "2.0", null];
+        string?[] instances = ["i-1", "i-2", null];
+        string[] words = ["timeout", "invoice", "payment"];
+        return [.. Enumerable.Range(0, 120).Select(i => new NewEvent
         {
-            var found = (await store.QueryAsync(new EventQuery { Words = ["ZeroDivisionError"] }, CancellationToken.None)).Events;
-            var forUser = (await store.QueryAsync(new EventQuery { User = "alice" }, CancellationToken.None)).Events;
-            var users = (await store.GetUsersAsync(new UserQuery { WindowFrom = T0, WindowTo = T0.AddHours(1), Sort = UserSort.LatestError }, CancellationToken.None)).Users;
+            Timestamp = T0.AddSeconds(i * 29 % 3600),
+            Level = (LogLevel)(i % 6),
+            Category = i % 4 == 0 ? null : "Shop.Orders",
+            Message = $"{words[i % 3]} number {i}",
+            Template = i % 5 == 0 ? null : "{Word} number {N}",
+            ExceptionJson = i % 6 >= 4 ? $$"""{"type":"KeyError","message":"rate {{i}}","text":"Traceback\nKeyError: rate {{i}}"}""" : null,
+            PropertiesJson = i % 3 == 0 ? $$"""{"N":{{i}}}""" : null,
+            ContextJson = i % 7 == 0 ? """{"threadId":3}""" : null,
+            App = apps[i % apps.Length],
+            Version = versions[i % versions.Length],
+            User = users[i % users.Length],
+            Machine = machines[i % machines.Length],
+            Path = paths[i % paths.Length],
+            InstanceId = instances[i % instances.Length],
+            Sequence = i % instances.Length == 2 ? null : i,
+        })];
+    }
 
-            Assert.Equal("run failed", Assert.Single(found).Message);
-            Assert.Equal(3, forUser.Count);
-            Assert.Equal("run failed", Assert.Single(users).LatestError!.Message);
+    private static IEnumerable<EventQuery> Queries(List<StoredEvent> stored)
+    {
+        var middle = stored[stored.Count / 2];
+        EventQuery[] filters =
+        [
+            new(), new() { App = "Shop" }, new() { App = "shop" }, new() { App = "nope" },
+            new() { User = "alice" }, new() { User = "ALICE" }, new() { User = "bob" }, new() { User = "nobody" },
+            new() { Machine = "web-1" }, new() { Machine = "web-9" }, new() { InstanceId = "i-1" },
+            new() { PathPrefix = "shop/orders" }, new() { PathPrefix = "sh*" }, new() { PathPrefix = "shop/orders/e" }, new() { PathPrefix = "billing" },
+            new() { MinLevel = LogLevel.Warning }, new() { Levels = [LogLevel.Error, LogLevel.Debug] },
+            new() { From = T0.AddMinutes(10), To = T0.AddMinutes(40) },
+            new() { Words = ["timeout"] }, new() { Words = ["KeyError"], User = "Alice" }, new() { Words = ["invoice"], App = "Billing", Machine = "web-2" },
+            new() { Words = ["pay*"], PathPrefix = "shop" }, new() { Ids = [stored[0].Id, middle.Id, stored[^1].Id] },
+            new() { User = "alice", App = "Shop", Machine = "web-1", MinLevel = LogLevel.Debug },
+        ];
+        foreach (var filter in filters)
+        {
+            yield return filter with { Limit = 1000 };
+            yield return filter with { Limit = 3 };
+            yield return filter with { Limit = 3, Before = middle.Cursor };
         }
     }
 
-    /// <summary>Turns the files into what version 2 left: the schema of main before issue 10.</summary>
-    private void DowngradeToVersion2()
+    private static IEnumerable<UserQuery> UserQueries()
     {
-        using (var main = new SqliteConnection($"Data Source={Path.Combine(_data.Path, SqliteEventStore.FileName)};Pooling=False"))
+        foreach (var sort in (UserSort[])[UserSort.LastSeen, UserSort.Name, UserSort.LatestError])
         {
-            main.Open();
-            using var command = main.CreateCommand();
-            command.CommandText = """
-                DROP INDEX ix_users_last_error;
-                ALTER TABLE users DROP COLUMN last_error_id;
-                ALTER TABLE users DROP COLUMN last_error_ts;
-                DROP INDEX ix_users_user_nocase;
-                DROP INDEX ix_events_user_nocase;
-                CREATE INDEX ix_events_user ON events (user);
-                PRAGMA user_version = 2;
-                """;
+            yield return new UserQuery { Sort = sort, WindowFrom = T0, WindowTo = T0.AddHours(1) };
+            yield return new UserQuery { Sort = sort, WindowFrom = T0.AddMinutes(20), WindowTo = T0.AddMinutes(30), Limit = 2 };
+            yield return new UserQuery { Sort = sort, WindowFrom = T0, WindowTo = T0.AddHours(1), Search = "ALI" };
+        }
+    }
+
+    /// <summary>Version 4's file in <see cref="_old"/>: its schema, the events in its text columns, then <paramref name="users"/> (SQL).</summary>
+    private void CreateVersion4(IEnumerable<StoredEvent> events, string users)
+    {
+        var path = Path.Combine(_old.Path, SqliteEventStore.FileName);
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.CommandText = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Storage", "Fixtures", "sqlite-schema-v4.sql"))
+            .Replace("PRAGMA journal_mode = WAL;", string.Empty, StringComparison.Ordinal); // not inside a transaction
+        command.ExecuteNonQuery();
+        command.CommandText = """
+            INSERT INTO events
+                (id, ts, level, category, message, template, exception, properties, context,
+                 app, version, user, machine, path, instance_id, sequence, received)
+            VALUES
+                ($id, $ts, $level, $category, $message, $template, $exception, $properties, $context,
+                 $app, $version, $user, $machine, $path, $instance_id, $sequence, $ts)
+            """;
+        foreach (var e in events)
+        {
+            command.Parameters.Clear();
+            foreach (var (name, value) in (ReadOnlySpan<(string, object?)>)[
+                ("$id", e.Id), ("$ts", e.Timestamp.UtcTicks), ("$level", (int)e.Level), ("$category", e.Category), ("$message", e.Message),
+                ("$template", e.Template), ("$exception", e.ExceptionJson), ("$properties", e.PropertiesJson), ("$context", e.ContextJson),
+                ("$app", e.App), ("$version", e.Version), ("$user", e.User), ("$machine", e.Machine), ("$path", e.Path),
+                ("$instance_id", e.InstanceId), ("$sequence", e.Sequence)])
+            {
+                command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            }
+
             command.ExecuteNonQuery();
         }
 
-        using var fts = new SqliteConnection($"Data Source={Path.Combine(_data.Path, SqliteFtsIndexer.FileName)};Pooling=False");
-        fts.Open();
-        using var old = fts.CreateCommand();
-        old.CommandText = """
-            DROP TABLE events_fts_vocab;
-            DROP TABLE events_fts;
-            CREATE VIRTUAL TABLE events_fts USING fts5 (message, content = '', columnsize = 0);
-            CREATE VIRTUAL TABLE events_fts_vocab USING fts5vocab (events_fts, 'row');
-            PRAGMA user_version = 0;
-            """;
-        old.ExecuteNonQuery();
+        command.Parameters.Clear();
+        command.CommandText = users;
+        command.ExecuteNonQuery();
+        transaction.Commit();
+        command.Transaction = null;
+        command.CommandText = "PRAGMA journal_mode = WAL";
+        command.ExecuteNonQuery();
     }
 
-    private async Task<SqliteEventStore> OpenAsync()
+    /// <summary>The users table of a directory as INSERT statements (its columns are the same in versions 4 and 5).</summary>
+    private static string CopyUsers(string directory)
     {
-        var store = new SqliteEventStore(_data.Path, TimeProvider.System, NullLogger<SqliteEventStore>.Instance);
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(directory, SqliteEventStore.FileName)};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 'INSERT INTO users VALUES (' || quote(user) || ', ' || first_seen || ', ' || last_seen || ', ' || quote(last_app) || ', ' || quote(last_machine) || ', ' || total || ', ' || n0 || ', ' || n1 || ', ' || n2 || ', ' || n3 || ', ' || n4 || ', ' || n5 || ', ' || quote(last_error_id) || ', ' || quote(last_error_ts) || ');' FROM users";
+        var inserts = new List<string>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            inserts.Add(reader.GetString(0));
+        }
+
+        return string.Join('\n', inserts);
+    }
+
+    private static string Json<T>(T value) => JsonSerializer.Serialize(value);
+
+    private static long UserVersion(string directory) => Scalar(directory, "PRAGMA user_version");
+
+    private static long Scalar(string directory, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(directory, SqliteEventStore.FileName)};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar() is long value ? value : 0;
+    }
+
+    private static void Execute(string directory, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(directory, SqliteEventStore.FileName)};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static async Task<SqliteEventStore> OpenAsync(string directory)
+    {
+        var store = new SqliteEventStore(directory, TimeProvider.System, NullLogger<SqliteEventStore>.Instance);
         await store.InitializeAsync(CancellationToken.None);
         return store;
     }

@@ -55,6 +55,66 @@ public sealed class SqliteEventStoreTests : EventStoreContractTests
         Assert.Equal(4096L, PageSize(path));
     }
 
+    [Fact]
+    public async Task Append_MultiRowStatementsPartlyKnown_StoreOnlyTheNewEventsOnce()
+    {
+        var count = (SqliteEventRows.RowsPerInsert * 2) + 5; // two multi-row statements and five single ones
+        NewEvent Numbered(int n) => new() { Timestamp = T0.AddMilliseconds(n), Level = LogLevel.Information, Message = $"numbered {n}", User = "chunks", InstanceId = "chunked", Sequence = n };
+        using var directory = new TempDirectory();
+        await using var store = new SqliteEventStore(directory.Path, TimeProvider.System, NullLogger<SqliteEventStore>.Instance);
+        await store.InitializeAsync(CancellationToken.None);
+
+        var first = await store.AppendAsync(new EventBatch(null, [.. Enumerable.Range(0, count).Where(n => n % 3 == 0).Select(Numbered)]), CancellationToken.None);
+        var second = await store.AppendAsync(new EventBatch(null, [.. Enumerable.Range(0, count).Select(Numbered)]), CancellationToken.None);
+        var third = await store.AppendAsync(new EventBatch(null, [.. Enumerable.Range(0, count).Select(Numbered)]), CancellationToken.None);
+        var stored = (await store.QueryAsync(new EventQuery { Limit = 1000 }, CancellationToken.None)).Events;
+        var found = (await store.QueryAsync(new EventQuery { Words = ["numbered"], Limit = 1000 }, CancellationToken.None)).Events;
+        var user = Assert.Single((await store.GetUsersAsync(new UserQuery { WindowFrom = T0, WindowTo = T0.AddHours(1) }, CancellationToken.None)).Users);
+
+        Assert.Equal((count + 2) / 3, first.Stored);
+        Assert.Equal(count - first.Stored, second.Stored);
+        Assert.Equal(0, third.Stored);
+        Assert.Equal(Enumerable.Range(0, count).Select(n => (long)n), stored.Select(e => e.Sequence!.Value).Order());
+        Assert.Equal(count, found.Count);
+        Assert.Equal(count, user.Total);
+    }
+
+    [Fact]
+    public async Task Append_MultiRowStatementMeetsTakenId_EveryEventStoredWithAnIdOfItsOwn()
+    {
+        using var directory = new TempDirectory();
+        await using (var created = new SqliteEventStore(directory.Path, TimeProvider.System, NullLogger<SqliteEventStore>.Instance))
+        {
+            await created.InitializeAsync(CancellationToken.None);
+        }
+
+        // The next start counts on from the last id's counter (5): the first statement's ids (counters 6 to 37) meet 10.
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(directory.Path, SqliteEventStore.FileName)};Pooling=False"))
+        {
+            connection.Open();
+            using var insert = connection.CreateCommand();
+            insert.CommandText = "INSERT INTO events (id, ts, level, message, received) VALUES ($last, $ts, 2, 'last', 0), ($taken, $ts, 2, 'taken', 0)";
+            insert.Parameters.AddWithValue("$last", SqliteEventIds.Create(T0.AddDays(1), 5));
+            insert.Parameters.AddWithValue("$taken", SqliteEventIds.Create(T0, 10));
+            insert.Parameters.AddWithValue("$ts", T0.UtcTicks);
+            insert.ExecuteNonQuery();
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using var store = new SqliteEventStore(directory.Path, TimeProvider.System, NullLogger<SqliteEventStore>.Instance);
+        await store.InitializeAsync(CancellationToken.None);
+        var count = SqliteEventRows.RowsPerInsert * 2;
+
+        var result = await store.AppendAsync(new EventBatch(null, [.. Enumerable.Range(0, count).Select(n => new NewEvent { Timestamp = T0, Level = LogLevel.Information, Message = $"same millisecond {n}" })]), CancellationToken.None);
+        var stored = (await store.QueryAsync(new EventQuery { From = T0, To = T0, Limit = 1000 }, CancellationToken.None)).Events;
+
+        Assert.Equal(count, result.Stored);
+        Assert.Equal(count + 1, stored.Count); // and "taken" (the last id lies a day later)
+        Assert.Equal(stored.Count, stored.Select(e => e.Id).Distinct().Count());
+        Assert.Equal("taken", stored.Single(e => e.Id == SqliteEventIds.Create(T0, 10)).Message);
+        Assert.Equal(Enumerable.Range(0, count).Select(n => $"same millisecond {n}").Order(), stored.Select(e => e.Message).Where(m => m.StartsWith("same", StringComparison.Ordinal)).Order());
+    }
+
     private static long PageSize(string path)
     {
         using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");

@@ -11,23 +11,17 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 internal sealed class SqliteBatchWriter : IDisposable
 {
     private const int LevelCount = 6;
-    private const int SqlitePrimaryKeyConstraint = 1555;
 
     private readonly SqliteConnection _connection;
-    private readonly RawStatement _insertEvent;
+    private readonly SqliteEventRows _rows;
     private readonly SqliteCommand _insertFtsQueue;
     private readonly SqliteCommand _deleteFtsQueue;
     private readonly SqliteFtsIndexer _fts;
     private readonly SqliteCommand _findBatch;
     private readonly SqliteCommand _insertBatch;
     private readonly SqliteCommand _upsertUser;
-    private readonly SqliteCommand _lastIdBelow;
-    private readonly SqliteCommand _upsertSpill;
-    private readonly Dictionary<long, long> _fullUntil = [];
     private readonly Dictionary<string, UserTally> _tallies = new(StringComparer.Ordinal);
     private List<FtsText> _texts = [];
-    private long _counter;
-    private long _spillMilliseconds;
     private long _committedSeq;
     private long _queueCleanedTo;
 
@@ -40,29 +34,17 @@ internal sealed class SqliteBatchWriter : IDisposable
         _feed = feed;
         _committedSeq = committedSeq;
         _queueCleanedTo = -1; // the first group deletes what an earlier run left indexed
-        // Once per event: straight through SQLitePCLRaw. Parameters are numbered in the order they appear.
-        _insertEvent = new RawStatement(connection, SqliteSchema.InsertEvent);
-        if (_insertEvent.IndexOf("$received") != 17)
-        {
-            throw new InvalidOperationException("SqliteSchema.InsertEvent must name its 17 parameters in column order.");
-        }
+        _rows = new SqliteEventRows(connection);
         _insertFtsQueue = SqliteCommands.Prepare(_connection, SqliteSchema.InsertFtsQueue, "$seq", "$ids");
         _deleteFtsQueue = SqliteCommands.Prepare(_connection, SqliteSchema.DeleteFtsQueue, "$seq");
         _findBatch = SqliteCommands.Prepare(_connection, SqliteSchema.FindBatch, "$key");
         _insertBatch = SqliteCommands.Prepare(_connection, SqliteSchema.InsertBatch, "$key", "$accepted", "$received");
         _upsertUser = SqliteCommands.Prepare(_connection, SqliteSchema.UpsertUser,
             "$user", "$first", "$last", "$app", "$machine", "$total", "$n0", "$n1", "$n2", "$n3", "$n4", "$n5", "$error_id", "$error_ts");
-        _lastIdBelow = SqliteCommands.Prepare(_connection, SqliteSchema.LastIdBelow, "$end");
-        _upsertSpill = SqliteCommands.Prepare(_connection, SqliteSchema.UpsertSpill, "$ms");
-        using var last = _connection.CreateCommand();
-        last.CommandText = SqliteSchema.LastCounter;
-        _counter = last.ExecuteScalar() is long id ? (id & SqliteEventIds.CounterMask) + 1 : 0;
-        last.CommandText = SqliteSchema.SelectSpill;
-        _spillMilliseconds = (long)last.ExecuteScalar()!;
     }
 
     /// <summary>Gets how many milliseconds after its own an event's id may lie (see <see cref="SqliteEventIds"/>); it only grows.</summary>
-    public long SpillMilliseconds => Volatile.Read(ref _spillMilliseconds);
+    public long SpillMilliseconds => _rows.SpillMilliseconds;
 
     /// <summary>
     /// Stores a group of requests in one transaction (group commit), each inside its own savepoint so
@@ -72,56 +54,17 @@ internal sealed class SqliteBatchWriter : IDisposable
     /// </summary>
     public void AppendGroup(IReadOnlyList<PendingAppend> group, long receivedTicks)
     {
-        using var transaction = _connection.BeginTransaction();
-        _insertFtsQueue.Transaction = transaction;
-        _deleteFtsQueue.Transaction = transaction;
-        _findBatch.Transaction = transaction;
-        _insertBatch.Transaction = transaction;
-        _upsertUser.Transaction = transaction;
-        _lastIdBelow.Transaction = transaction;
-        _upsertSpill.Transaction = transaction;
-        var single = group.Count == 1;
-        var results = new AppendResult[group.Count];
-        var failures = new Exception?[group.Count];
-        _texts.Clear();
-        for (var i = 0; i < group.Count; i++)
+        AppendResult[] results;
+        Exception?[] failures;
+        long seq;
+        try
         {
-            var textsBefore = _texts.Count;
-            if (!single)
-            {
-                transaction.Save("request");
-            }
-
-            try
-            {
-                results[i] = Append(group[i].Batch, receivedTicks);
-                if (!single)
-                {
-                    transaction.Release("request");
-                }
-            }
-            catch (Exception e) when (!single && e is SqliteException or InvalidOperationException)
-            {
-                transaction.Rollback("request");
-                transaction.Release("request");
-                _texts.RemoveRange(textsBefore, _texts.Count - textsBefore);
-                failures[i] = e;
-            }
+            (results, failures, seq) = Commit(group, receivedTicks);
         }
-
-        var seq = _committedSeq + 1;
-        if (_texts.Count > 0)
+        catch
         {
-            _insertFtsQueue.Parameters[0].Value = seq;
-            _insertFtsQueue.Parameters[1].Value = SqliteFtsIndexer.PackIds(_texts);
-            _insertFtsQueue.ExecuteNonQuery();
-        }
-
-        ForgetIndexedGroups();
-        transaction.Commit();
-        if (_texts.Count > 0)
-        {
-            Volatile.Write(ref _committedSeq, seq);
+            _rows.ForgetKeys(); // nothing of the group was committed, the names it added neither
+            throw;
         }
 
         // Acknowledge first: the events are durable. Handing over to the indexer may wait when it is far behind.
@@ -151,6 +94,63 @@ internal sealed class SqliteBatchWriter : IDisposable
         }
     }
 
+    private (AppendResult[] Results, Exception?[] Failures, long Seq) Commit(IReadOnlyList<PendingAppend> group, long receivedTicks)
+    {
+        using var transaction = _connection.BeginTransaction();
+        _rows.Enlist(transaction);
+        _insertFtsQueue.Transaction = transaction;
+        _deleteFtsQueue.Transaction = transaction;
+        _findBatch.Transaction = transaction;
+        _insertBatch.Transaction = transaction;
+        _upsertUser.Transaction = transaction;
+        var single = group.Count == 1;
+        var results = new AppendResult[group.Count];
+        var failures = new Exception?[group.Count];
+        _texts.Clear();
+        for (var i = 0; i < group.Count; i++)
+        {
+            var textsBefore = _texts.Count;
+            if (!single)
+            {
+                transaction.Save("request");
+            }
+
+            try
+            {
+                results[i] = Append(group[i].Batch, receivedTicks);
+                if (!single)
+                {
+                    transaction.Release("request");
+                }
+            }
+            catch (Exception e) when (!single && e is SqliteException or InvalidOperationException)
+            {
+                transaction.Rollback("request");
+                transaction.Release("request");
+                _texts.RemoveRange(textsBefore, _texts.Count - textsBefore);
+                _rows.ForgetKeys();
+                failures[i] = e;
+            }
+        }
+
+        var seq = _committedSeq + 1;
+        if (_texts.Count > 0)
+        {
+            _insertFtsQueue.Parameters[0].Value = seq;
+            _insertFtsQueue.Parameters[1].Value = SqliteFtsIndexer.PackIds(_texts);
+            _insertFtsQueue.ExecuteNonQuery();
+        }
+
+        ForgetIndexedGroups();
+        transaction.Commit();
+        if (_texts.Count > 0)
+        {
+            Volatile.Write(ref _committedSeq, seq);
+        }
+
+        return (results, failures, seq);
+    }
+
     private AppendResult Append(EventBatch batch, long receivedTicks)
     {
         if (batch.BatchKey is { } key)
@@ -164,30 +164,15 @@ internal sealed class SqliteBatchWriter : IDisposable
 
         _tallies.Clear();
         var stored = 0;
-        var p = _insertEvent;
-        foreach (var e in batch.Events)
+        var ids = _rows.Insert(batch.Events, receivedTicks);
+        for (var i = 0; i < ids.Length; i++)
         {
-            p.Bind(2, e.Timestamp.UtcTicks);
-            p.Bind(3, (long)e.Level);
-            p.Bind(4, e.Category);
-            p.Bind(5, e.Message);
-            p.Bind(6, e.Template);
-            p.Bind(7, e.ExceptionJson);
-            p.Bind(8, e.PropertiesJson);
-            p.Bind(9, e.ContextJson);
-            p.Bind(10, e.App);
-            p.Bind(11, e.Version);
-            p.Bind(12, e.User);
-            p.Bind(13, e.Machine);
-            p.Bind(14, e.Path);
-            p.Bind(15, e.InstanceId);
-            p.Bind(16, e.Sequence);
-            p.Bind(17, receivedTicks);
-            if (Insert(e.Timestamp) is { } id)
+            if (ids[i] >= 0)
             {
+                var e = batch.Events[i];
                 stored++;
-                Tally(e, id);
-                _texts.Add(new FtsText(id, e.Message, e.ExceptionJson));
+                Tally(e, ids[i]);
+                _texts.Add(new FtsText(ids[i], e.Message, e.ExceptionJson));
             }
         }
 
@@ -222,77 +207,6 @@ internal sealed class SqliteBatchWriter : IDisposable
         return new AppendResult(batch.Events.Count, stored, Duplicate: false);
     }
 
-    /// <summary>
-    /// Inserts with the next id and returns it, or null when (instance id, sequence) was known. The running
-    /// counter's slot in the event's millisecond is nearly always free; when it is taken (2^20 events
-    /// apart, or a busy millisecond), the id after the last one taken in that millisecond is used, and when
-    /// the millisecond is full, the next millisecond with room (issue 15 §5): ids never collide.
-    /// </summary>
-    private long? Insert(DateTimeOffset timestamp)
-    {
-        var ms = Math.Max(0, SqliteEventIds.Milliseconds(timestamp));
-        var id = SqliteEventIds.Create(ms, _counter++);
-        _insertEvent.Bind(1, id);
-        var changed = _insertEvent.Execute(SqlitePrimaryKeyConstraint);
-        if (changed < 0)
-        {
-            id = FreeIdFrom(ms);
-            _counter = (id & SqliteEventIds.CounterMask) + 1; // the next events of this millisecond follow on
-            _insertEvent.Bind(1, id);
-            changed = _insertEvent.Execute(0); // free by construction: a collision now is a defect, and throws
-        }
-
-        return changed == 1 ? id : null;
-    }
-
-    /// <summary>The id after the last one taken in millisecond <paramref name="ms"/>, or in the first later one with room.</summary>
-    private long FreeIdFrom(long ms)
-    {
-        var bucket = _fullUntil.TryGetValue(ms, out var known) ? known : ms;
-        while (true)
-        {
-            var end = bucket >= SqliteEventIds.MaxMilliseconds ? long.MaxValue : SqliteEventIds.Create(bucket + 1, 0);
-            _lastIdBelow.Parameters[0].Value = end;
-            var last = _lastIdBelow.ExecuteScalar() is long taken ? taken : -1;
-            var start = SqliteEventIds.Create(bucket, 0);
-            if (last < start)
-            {
-                return NoteSpill(ms, bucket, start);
-            }
-
-            if (last < end - 1)
-            {
-                return NoteSpill(ms, bucket, last + 1);
-            }
-
-            bucket++; // full: 2^20 ids
-        }
-    }
-
-    private long NoteSpill(long ms, long bucket, long id)
-    {
-        if (bucket == ms)
-        {
-            return id;
-        }
-
-        if (_fullUntil.Count >= 4096)
-        {
-            _fullUntil.Clear();
-        }
-
-        _fullUntil[ms] = bucket;
-        if (bucket - ms > _spillMilliseconds)
-        {
-            // Published before the commit: a wider id bound than needed is only slower, never wrong.
-            Volatile.Write(ref _spillMilliseconds, bucket - ms);
-            _upsertSpill.Parameters[0].Value = bucket - ms;
-            _upsertSpill.ExecuteNonQuery();
-        }
-
-        return id;
-    }
-
     /// <summary>The last group commit that stored messages: a query for words waits until the index has it.</summary>
     public long CommittedSeq => Volatile.Read(ref _committedSeq);
 
@@ -310,14 +224,12 @@ internal sealed class SqliteBatchWriter : IDisposable
 
     public void Dispose()
     {
-        _insertEvent.Dispose();
+        _rows.Dispose();
         _insertFtsQueue.Dispose();
         _deleteFtsQueue.Dispose();
         _findBatch.Dispose();
         _insertBatch.Dispose();
         _upsertUser.Dispose();
-        _lastIdBelow.Dispose();
-        _upsertSpill.Dispose();
         _connection.Dispose();
     }
 

@@ -46,13 +46,14 @@ internal sealed partial class SqliteEventStore
     {
         using var connection = OpenRead();
         using var command = connection.CreateCommand();
+        var userKeys = query.User is { } name ? UserKeys(connection, name) : null;
         if (SqliteQueryBuilder.NeedsWordDocuments(query))
         {
-            SqliteQueryBuilder.Build(command, query, RarestWordDocuments(connection, query), query.User is { } user ? UserEvents(connection, user) : null, SpillMilliseconds);
+            SqliteQueryBuilder.Build(command, query, RarestWordDocuments(connection, query), query.User is { } user ? UserEvents(connection, user) : null, SpillMilliseconds, userKeys);
         }
         else
         {
-            SqliteQueryBuilder.Build(command, query, spillMilliseconds: SpillMilliseconds);
+            SqliteQueryBuilder.Build(command, query, spillMilliseconds: SpillMilliseconds, userKeys: userKeys);
         }
 
         using var registration = cancellationToken.Register(static c => ((SqliteCommand)c!).Cancel(), command);
@@ -90,11 +91,11 @@ internal sealed partial class SqliteEventStore
             return Task.FromResult<EventContext?>(new EventContext([], stored, []));
         }
 
-        // ux_events_instance_sequence serves both sides: a range of one instance's sequences.
+        // ux_events_instance_key_sequence serves both sides: a range of one instance's sequences.
         List<StoredEvent> Side(string comparison, string order)
         {
             using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {SqliteSchema.SelectColumns} FROM events e WHERE e.instance_id = $instance AND e.sequence {comparison} $sequence ORDER BY e.sequence {order} LIMIT $count";
+            command.CommandText = $"SELECT {SqliteSchema.SelectColumns} FROM events e WHERE e.instance_key = (SELECT id FROM instances WHERE name = $instance) AND e.sequence {comparison} $sequence ORDER BY e.sequence {order} LIMIT $count";
             command.Parameters.AddWithValue("$instance", instance);
             command.Parameters.AddWithValue("$sequence", sequence);
             command.Parameters.AddWithValue("$count", count);
@@ -164,6 +165,21 @@ internal sealed partial class SqliteEventStore
         }
 
         return rarest;
+    }
+
+    private static List<long> UserKeys(SqliteConnection connection, string user)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = SqliteQueryBuilder.UserKeys;
+        command.Parameters.AddWithValue("$user", user);
+        var keys = new List<long>(1);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            keys.Add(reader.GetInt64(0));
+        }
+
+        return keys;
     }
 
     private static long UserEvents(SqliteConnection connection, string user)

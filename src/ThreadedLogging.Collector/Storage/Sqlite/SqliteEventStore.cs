@@ -109,7 +109,7 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention
             try
             {
                 connection.Open();
-                CreateOrUpgradeSchema(connection);
+                SqliteSchemaUpgrade.CreateOrUpgrade(connection, _logger);
 
                 using (var pragmas = connection.CreateCommand())
                 {
@@ -370,33 +370,6 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention
         }
 
         return Math.Max(lastQueued, indexed);
-    }
-
-    /// <summary>Creates the schema, or brings an older one to <see cref="SqliteSchema.Version"/> (version 2: latest errors of users).</summary>
-    private static void CreateOrUpgradeSchema(SqliteConnection connection)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*), count(*) FILTER (WHERE name = 'last_error_id') FROM pragma_table_info('users')";
-        bool addLatestErrors;
-        using (var reader = command.ExecuteReader())
-        {
-            reader.Read();
-            addLatestErrors = reader.GetInt64(0) > 0 && reader.GetInt64(1) == 0;
-        }
-
-        if (addLatestErrors)
-        {
-            command.CommandText = SqliteSchema.AddLatestErrorColumns;
-            command.ExecuteNonQuery();
-        }
-
-        command.CommandText = SqliteSchema.Create;
-        command.ExecuteNonQuery();
-        if (addLatestErrors)
-        {
-            command.CommandText = SqliteSchema.BackfillLatestErrors;
-            command.ExecuteNonQuery();
-        }
     }
 
     private SqliteConnection OpenRead()

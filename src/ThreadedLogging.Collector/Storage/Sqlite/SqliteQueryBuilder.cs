@@ -16,6 +16,9 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// </remarks>
 internal static class SqliteQueryBuilder
 {
+    /// <summary>The keys of the user names equal to <c>$user</c> but for (ASCII) case.</summary>
+    public const string UserKeys = "SELECT id FROM user_names WHERE name = $user COLLATE NOCASE";
+
     /// <summary>Up to this many documents, a word's matches are always materialized once.</summary>
     public const long RareWordDocuments = 20_000;
 
@@ -37,7 +40,11 @@ internal static class SqliteQueryBuilder
     /// <param name="rarestWordDocuments">Documents of the query's rarest term, when <see cref="NeedsWordDocuments"/>.</param>
     /// <param name="filterRows">Events of the filtered user, when known.</param>
     /// <param name="spillMilliseconds">How far after its own millisecond an id may lie (<see cref="SqliteEventIds"/>).</param>
-    public static void Build(SqliteCommand command, EventQuery query, long? rarestWordDocuments = null, long? filterRows = null, long spillMilliseconds = 0)
+    /// <param name="userKeys">
+    /// The keys of the names that equal the query's user but for case, when looked up before: one key is an index
+    /// range already in id order, where a list (or a subquery) of keys has its rows sorted.
+    /// </param>
+    public static void Build(SqliteCommand command, EventQuery query, long? rarestWordDocuments = null, long? filterRows = null, long spillMilliseconds = 0, IReadOnlyList<long>? userKeys = null)
     {
         var where = new List<string>();
         void Add(string condition, string name, object value)
@@ -53,18 +60,27 @@ internal static class SqliteQueryBuilder
 
         if (query.App is { } app)
         {
-            Add("e.app = $app", "$app", app);
+            Add("e.app_key = (SELECT id FROM apps WHERE name = $app)", "$app", app);
         }
 
-        if (query.User is { } user)
+        if (userKeys is [var userKey])
         {
-            // NOCASE: the index ix_events_user_nocase serves it (ASCII letters fold, as SQLite's NOCASE does).
-            Add("e.user = $user COLLATE NOCASE", "$user", user);
+            Add("e.user_key = $user_key", "$user_key", userKey);
+        }
+        else if (userKeys is not null)
+        {
+            // Keys are numbers: written into the text (none: no event matches).
+            where.Add("e.user_key IN (" + string.Join(',', userKeys.Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture))) + ")");
+        }
+        else if (query.User is { } user)
+        {
+            // NOCASE: ix_user_names_nocase finds the names (ASCII letters fold, as SQLite's NOCASE does).
+            Add("e.user_key IN (" + UserKeys + ")", "$user", user);
         }
 
         if (query.InstanceId is { } instance)
         {
-            Add("e.instance_id = $instance", "$instance", instance);
+            Add("e.instance_key = (SELECT id FROM instances WHERE name = $instance)", "$instance", instance);
         }
 
         if (query.Ids is { } ids)
@@ -74,13 +90,13 @@ internal static class SqliteQueryBuilder
 
         if (query.Machine is { } machine)
         {
-            Add("e.machine = $machine", "$machine", machine);
+            Add("e.machine_key = (SELECT id FROM machines WHERE name = $machine)", "$machine", machine);
         }
 
         if (query.PathPrefix is { Length: > 0 } prefix)
         {
-            // GLOB is case-sensitive and, with a literal prefix, uses ix_events_path as a range.
-            Add("e.path GLOB $path", "$path", EscapeGlob(prefix) + "*");
+            // GLOB is case-sensitive and, with a literal prefix, a range of the paths' unique index.
+            Add("e.path_key IN (SELECT id FROM paths WHERE name GLOB $path)", "$path", EscapeGlob(prefix) + "*");
         }
 
         if (query.MinLevel is { } level)

@@ -7,7 +7,7 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 4;
+    public const int Version = 5;
 
     /// <summary>
     /// The page size of a new database (an existing one keeps its own: changing it would take a VACUUM). 16 KiB
@@ -17,44 +17,60 @@ internal static class SqliteSchema
     /// </summary>
     public const int PageSize = 16384;
 
+    /// <summary>
+    /// Version 5: the repeated text of an event (app, version, user, machine, path, instance id) is stored once in a
+    /// table of names each, and the event holds its integer key (<see cref="SqliteNameKeys"/> keeps the writer's
+    /// keys in memory). The indexes hold integers instead of text: cheaper to compare (the user's NOCASE key was a
+    /// collation call per step of every seek), smaller rows and pages. Keys are never reused: a name stays when
+    /// retention removes the last event that had it.
+    /// </summary>
+    public const string CreateNames = """
+        CREATE TABLE IF NOT EXISTS apps       (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+        CREATE TABLE IF NOT EXISTS versions   (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+        CREATE TABLE IF NOT EXISTS user_names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+        CREATE TABLE IF NOT EXISTS machines   (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+        CREATE TABLE IF NOT EXISTS paths      (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+        CREATE TABLE IF NOT EXISTS instances  (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+        -- The user filter is case-insensitive (ASCII, issue 10): its names are found through a NOCASE index.
+        CREATE INDEX IF NOT EXISTS ix_user_names_nocase ON user_names (name COLLATE NOCASE);
+        """;
+
+    /// <summary>The columns of <c>events</c>: small ones first (a row's header and keys are read without its texts).</summary>
+    public const string EventColumns = """
+            id           INTEGER PRIMARY KEY,
+            ts           INTEGER NOT NULL,
+            level        INTEGER NOT NULL,
+            app_key      INTEGER, -- apps.id
+            version_key  INTEGER, -- versions.id
+            user_key     INTEGER, -- user_names.id
+            machine_key  INTEGER, -- machines.id
+            path_key     INTEGER, -- paths.id
+            instance_key INTEGER, -- instances.id
+            sequence     INTEGER,
+            received     INTEGER NOT NULL,
+            category     TEXT,
+            message      TEXT NOT NULL,
+            template     TEXT,
+            exception    TEXT,
+            properties   TEXT,
+            context      TEXT
+        """;
+
     public const string Create = """
         -- Takes effect only while the file is empty (SqliteSchema.PageSize).
         PRAGMA page_size = 16384;
         PRAGMA journal_mode = WAL;
+        """ + CreateNames + """
         CREATE TABLE IF NOT EXISTS events (
-            id          INTEGER PRIMARY KEY,
-            ts          INTEGER NOT NULL,
-            level       INTEGER NOT NULL,
-            category    TEXT,
-            message     TEXT NOT NULL,
-            template    TEXT,
-            exception   TEXT,
-            properties  TEXT,
-            context     TEXT,
-            app         TEXT,
-            version     TEXT,
-            user        TEXT,
-            machine     TEXT,
-            path        TEXT,
-            instance_id TEXT,
-            sequence    INTEGER,
-            received    INTEGER NOT NULL
+        """ + EventColumns + """
         );
-        -- Version 4 (issue 10): the user filter is case-insensitive (ASCII), so its index is NOCASE.
-        DROP INDEX IF EXISTS ix_events_user;
-        CREATE INDEX IF NOT EXISTS ix_events_user_nocase ON events (user COLLATE NOCASE);
-        CREATE INDEX IF NOT EXISTS ix_events_app ON events (app);
-        CREATE INDEX IF NOT EXISTS ix_events_machine ON events (machine);
-        CREATE INDEX IF NOT EXISTS ix_events_path ON events (path);
+        CREATE INDEX IF NOT EXISTS ix_events_user_key ON events (user_key);
+        CREATE INDEX IF NOT EXISTS ix_events_app_key ON events (app_key);
+        CREATE INDEX IF NOT EXISTS ix_events_machine_key ON events (machine_key);
+        CREATE INDEX IF NOT EXISTS ix_events_path_key ON events (path_key);
         -- Exactly-once per event (issue 3, next issue): the insert's ON CONFLICT skips a known (instance, sequence).
-        CREATE UNIQUE INDEX IF NOT EXISTS ux_events_instance_sequence ON events (instance_id, sequence)
-            WHERE instance_id IS NOT NULL AND sequence IS NOT NULL;
-
-        -- Full text lives in its own file since version 2 (SqliteFtsIndexer): drop version 1's index.
-        DROP TRIGGER IF EXISTS events_fts_insert;
-        DROP TRIGGER IF EXISTS events_fts_delete;
-        DROP TABLE IF EXISTS events_fts_vocab;
-        DROP TABLE IF EXISTS events_fts;
+        CREATE UNIQUE INDEX IF NOT EXISTS ux_events_instance_key_sequence ON events (instance_key, sequence)
+            WHERE instance_key IS NOT NULL AND sequence IS NOT NULL;
 
         -- Messages committed here but maybe not yet in the full-text file: one row per group commit
         -- (ids packed little-endian, 8 bytes each), deleted once the indexer has committed that group.
@@ -100,18 +116,35 @@ internal static class SqliteSchema
             milliseconds INTEGER NOT NULL
         );
 
-        PRAGMA user_version = 4;
+        PRAGMA user_version = 5;
         """;
 
-    public const string InsertEvent = """
-        INSERT INTO events
-            (id, ts, level, category, message, template, exception, properties, context,
-             app, version, user, machine, path, instance_id, sequence, received)
-        VALUES
-            ($id, $ts, $level, $category, $message, $template, $exception, $properties, $context,
-             $app, $version, $user, $machine, $path, $instance_id, $sequence, $received)
-        ON CONFLICT (instance_id, sequence) WHERE instance_id IS NOT NULL AND sequence IS NOT NULL DO NOTHING
-        """;
+    /// <summary>
+    /// The insert of <paramref name="rows"/> events: parameter <c>?n</c> is column (n - 1) % 17 of row (n - 1) / 17,
+    /// columns in the order of <see cref="EventColumns"/> (<see cref="SqliteEventRows"/> binds them by number).
+    /// </summary>
+    public static string InsertEvents(int rows)
+    {
+        const int Columns = 17;
+        var sql = new System.Text.StringBuilder("""
+            INSERT INTO events
+                (id, ts, level, app_key, version_key, user_key, machine_key, path_key, instance_key, sequence, received,
+                 category, message, template, exception, properties, context)
+            VALUES
+            """);
+        for (var row = 0; row < rows; row++)
+        {
+            sql.Append(row == 0 ? "\n(" : ",\n(");
+            for (var column = 1; column <= Columns; column++)
+            {
+                sql.Append(column == 1 ? "?" : ", ?").Append((row * Columns) + column);
+            }
+
+            sql.Append(')');
+        }
+
+        return sql.Append("\nON CONFLICT (instance_key, sequence) WHERE instance_key IS NOT NULL AND sequence IS NOT NULL DO NOTHING").ToString();
+    }
 
     public const string InsertFtsQueue = "INSERT INTO fts_queue (seq, ids) VALUES ($seq, $ids)";
 
@@ -138,29 +171,12 @@ internal static class SqliteSchema
             n3 = n3 + excluded.n3, n4 = n4 + excluded.n4, n5 = n5 + excluded.n5
         """;
 
+    /// <summary>An event's columns in <see cref="StoredRows.ReadEvent"/>'s order, names looked up by key (<c>FROM events e</c>).</summary>
     public const string SelectColumns =
-        "e.id, e.ts, e.level, e.category, e.message, e.template, e.exception, e.properties, e.context, e.app, e.version, e.user, e.machine, e.path, e.instance_id, e.sequence";
-
-    /// <summary>
-    /// Version 3 → 4 (issue 10), run before <see cref="Create"/> when <c>users</c> lacks the latest-error columns.
-    /// The backfill (<see cref="BackfillLatestErrors"/>) runs after <see cref="Create"/> made the NOCASE index.
-    /// </summary>
-    public const string AddLatestErrorColumns = """
-        ALTER TABLE users ADD COLUMN last_error_id INTEGER;
-        ALTER TABLE users ADD COLUMN last_error_ts INTEGER;
-        """;
-
-    public const string BackfillLatestErrors = """
-        UPDATE users SET (last_error_id, last_error_ts) = (
-            SELECT e.id, e.ts FROM events e
-            WHERE e.user = users.user COLLATE NOCASE AND e.user = users.user AND e.level >= 4
-            ORDER BY e.ts DESC, e.id DESC LIMIT 1)
-        WHERE users.user <> '';
-        UPDATE users SET (last_error_id, last_error_ts) = (
-            SELECT e.id, e.ts FROM events e WHERE e.user IS NULL AND e.level >= 4
-            ORDER BY e.ts DESC, e.id DESC LIMIT 1)
-        WHERE users.user = '';
-        """;
+        "e.id, e.ts, e.level, e.category, e.message, e.template, e.exception, e.properties, e.context, "
+        + "(SELECT name FROM apps WHERE id = e.app_key), (SELECT name FROM versions WHERE id = e.version_key), "
+        + "(SELECT name FROM user_names WHERE id = e.user_key), (SELECT name FROM machines WHERE id = e.machine_key), "
+        + "(SELECT name FROM paths WHERE id = e.path_key), (SELECT name FROM instances WHERE id = e.instance_key), e.sequence";
 
     public const string LastCounter = "SELECT max(id) FROM events";
 

@@ -6,7 +6,7 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// <summary>
 /// The users list in three statements, whatever the page size: one keyset-paged read of the <c>users</c>
 /// table (kept by the writer); one grouped read of the page's events within the window (an index range of
-/// ix_events_user_nocase per user, bounded by the window's ids) for the counts, machines and versions; one
+/// ix_events_user_key per user, bounded by the window's ids) for the counts, machines and versions; one
 /// read of the page's latest errors by id. Cost grows with the page, not with the number of users.
 /// </summary>
 internal static class SqliteUserQueries
@@ -69,10 +69,11 @@ internal static class SqliteUserQueries
             command.Parameters.AddWithValue("$from", query.WindowFrom.UtcTicks);
             command.Parameters.AddWithValue("$to", query.WindowTo.UtcTicks);
             const string Window = "e.id >= $from_id AND e.id < $to_id AND e.ts >= $from AND e.ts <= $to";
+            const string Keys = "e.user_key, e.level, e.machine_key, e.app_key, e.version_key";
             var parts = new List<string>(2);
             if (tallies.Names.Count > 0)
             {
-                // NOCASE matches the index's collation (one index range per user); the exact name is kept apart in C#.
+                // The exact names' keys: one index range per user.
                 var names = new List<string>(tallies.Names.Count);
                 foreach (var name in tallies.Names)
                 {
@@ -82,18 +83,23 @@ internal static class SqliteUserQueries
                 }
 
                 parts.Add($"""
-                    SELECT e.user, e.level, e.machine, e.app, e.version, count(*) FROM events e
-                    WHERE e.user COLLATE NOCASE IN ({string.Join(", ", names)}) AND {Window}
-                    GROUP BY e.user, e.level, e.machine, e.app, e.version
+                    SELECT {Keys}, count(*) AS n FROM events e
+                    WHERE e.user_key IN (SELECT id FROM user_names WHERE name IN ({string.Join(", ", names)})) AND {Window}
+                    GROUP BY {Keys}
                     """);
             }
 
             if (tallies.HasWithoutUser)
             {
-                parts.Add($"SELECT NULL, e.level, e.machine, e.app, e.version, count(*) FROM events e WHERE e.user IS NULL AND {Window} GROUP BY e.level, e.machine, e.app, e.version");
+                parts.Add($"SELECT {Keys}, count(*) AS n FROM events e WHERE e.user_key IS NULL AND {Window} GROUP BY {Keys}");
             }
 
-            command.CommandText = string.Join(" UNION ALL ", parts);
+            // The groups' keys, then their names.
+            command.CommandText = $"""
+                SELECT (SELECT name FROM user_names WHERE id = g.user_key), g.level, (SELECT name FROM machines WHERE id = g.machine_key),
+                    (SELECT name FROM apps WHERE id = g.app_key), (SELECT name FROM versions WHERE id = g.version_key), g.n
+                FROM ({string.Join(" UNION ALL ", parts)}) g
+                """;
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {

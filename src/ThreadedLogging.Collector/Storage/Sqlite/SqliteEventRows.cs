@@ -1,0 +1,258 @@
+using Microsoft.Data.Sqlite;
+
+namespace ThreadedLogging.Collector.Storage.Sqlite;
+
+/// <summary>
+/// Inserts a request's events into <c>events</c> with their ids (<see cref="SqliteEventIds"/>) and the keys of their
+/// names (<see cref="SqliteNameKeys"/>), for <see cref="SqliteBatchWriter"/>, in its transaction. Not thread-safe.
+/// </summary>
+/// <remarks>
+/// <see cref="RowsPerInsert"/> events go in one statement (one prepared multi-row INSERT, driven through
+/// SQLitePCLRaw by <see cref="RawStatement"/>): SQLite opens its cursors on the table and its five indexes once per
+/// statement rather than once per event, and a cursor left at the end of an index inserts the next key there without
+/// a seek from the root. The rest of a request goes one event per statement. A statement that meets a taken id
+/// is undone whole by SQLite and its events go one by one (where the taken id is replaced).
+/// </remarks>
+internal sealed class SqliteEventRows : IDisposable
+{
+    /// <summary>Events per multi-row statement (17 parameters each).</summary>
+    public const int RowsPerInsert = 32;
+
+    private const int Columns = 17;
+    private const int SqlitePrimaryKeyConstraint = 1555;
+
+    private readonly RawStatement _insertOne;
+    private readonly RawStatement _insertMany;
+    private readonly SqliteCommand _idTaken;
+    private readonly SqliteCommand _lastIdBelow;
+    private readonly SqliteCommand _upsertSpill;
+    private readonly SqliteNameKeys _apps;
+    private readonly SqliteNameKeys _versions;
+    private readonly SqliteNameKeys _users;
+    private readonly SqliteNameKeys _machines;
+    private readonly SqliteNameKeys _paths;
+    private readonly SqliteNameKeys _instances;
+    private readonly SqliteNameKeys[] _names;
+    private readonly Dictionary<long, long> _fullUntil = [];
+    private long[] _ids = new long[RowsPerInsert];
+    private long _counter;
+    private long _spillMilliseconds;
+
+    public SqliteEventRows(SqliteConnection connection)
+    {
+        _insertOne = new RawStatement(connection, SqliteSchema.InsertEvents(1));
+        _insertMany = new RawStatement(connection, SqliteSchema.InsertEvents(RowsPerInsert));
+        _idTaken = SqliteCommands.Prepare(connection, "SELECT count(*) FROM events WHERE id = $id", "$id");
+        _lastIdBelow = SqliteCommands.Prepare(connection, SqliteSchema.LastIdBelow, "$end");
+        _upsertSpill = SqliteCommands.Prepare(connection, SqliteSchema.UpsertSpill, "$ms");
+        _names =
+        [
+            _apps = new SqliteNameKeys(connection, "apps"),
+            _versions = new SqliteNameKeys(connection, "versions"),
+            _users = new SqliteNameKeys(connection, "user_names"),
+            _machines = new SqliteNameKeys(connection, "machines"),
+            _paths = new SqliteNameKeys(connection, "paths"),
+            _instances = new SqliteNameKeys(connection, "instances"),
+        ];
+        using var last = connection.CreateCommand();
+        last.CommandText = SqliteSchema.LastCounter;
+        _counter = last.ExecuteScalar() is long id ? (id & SqliteEventIds.CounterMask) + 1 : 0;
+        last.CommandText = SqliteSchema.SelectSpill;
+        _spillMilliseconds = (long)last.ExecuteScalar()!;
+    }
+
+    /// <summary>Gets how many milliseconds after its own an event's id may lie (see <see cref="SqliteEventIds"/>); it only grows.</summary>
+    public long SpillMilliseconds => Volatile.Read(ref _spillMilliseconds);
+
+    /// <summary>Sets the transaction the statements run in (the writer's group commit).</summary>
+    public void Enlist(SqliteTransaction transaction)
+    {
+        _idTaken.Transaction = transaction;
+        _lastIdBelow.Transaction = transaction;
+        _upsertSpill.Transaction = transaction;
+        foreach (var names in _names)
+        {
+            names.Enlist(transaction);
+        }
+    }
+
+    /// <summary>Forgets the names' keys, after a rollback (see <see cref="SqliteNameKeys"/>).</summary>
+    public void ForgetKeys()
+    {
+        foreach (var names in _names)
+        {
+            names.Forget();
+        }
+    }
+
+    /// <summary>
+    /// Inserts the events and returns the id of each, in their order, or -1 for an event not stored because its
+    /// (instance id, sequence) is known. The span is valid until the next call.
+    /// </summary>
+    public ReadOnlySpan<long> Insert(IReadOnlyList<NewEvent> events, long receivedTicks)
+    {
+        if (_ids.Length < events.Count)
+        {
+            _ids = new long[Math.Max(events.Count, 2 * _ids.Length)];
+        }
+
+        var i = 0;
+        for (; events.Count - i >= RowsPerInsert; i += RowsPerInsert)
+        {
+            InsertMany(events, i, receivedTicks);
+        }
+
+        for (; i < events.Count; i++)
+        {
+            _ids[i] = InsertOne(events[i], receivedTicks);
+        }
+
+        return _ids.AsSpan(0, events.Count);
+    }
+
+    /// <summary>Events <paramref name="first"/> to <paramref name="first"/> + <see cref="RowsPerInsert"/> in one statement.</summary>
+    private void InsertMany(IReadOnlyList<NewEvent> events, int first, long receivedTicks)
+    {
+        for (var row = 0; row < RowsPerInsert; row++)
+        {
+            var e = events[first + row];
+            var id = SqliteEventIds.Create(Math.Max(0, SqliteEventIds.Milliseconds(e.Timestamp)), _counter++);
+            _ids[first + row] = id;
+            Bind(_insertMany, row * Columns, id, e, receivedTicks);
+        }
+
+        var changed = _insertMany.Execute(SqlitePrimaryKeyConstraint);
+        if (changed == RowsPerInsert)
+        {
+            return;
+        }
+
+        if (changed < 0)
+        {
+            // An id was taken (2^20 events apart, a busy millisecond): nothing of the statement stayed.
+            for (var row = first; row < first + RowsPerInsert; row++)
+            {
+                _ids[row] = InsertOne(events[row], receivedTicks);
+            }
+
+            return;
+        }
+
+        // Some (instance id, sequence) were known. The ids were all free (else SQLite undoes the whole statement):
+        // an id now in the table is an event this statement stored.
+        for (var row = first; row < first + RowsPerInsert; row++)
+        {
+            _idTaken.Parameters[0].Value = _ids[row];
+            if ((long)_idTaken.ExecuteScalar()! == 0)
+            {
+                _ids[row] = -1;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Inserts with the next id and returns it, or -1 when (instance id, sequence) was known. The running
+    /// counter's slot in the event's millisecond is nearly always free; when it is taken (2^20 events
+    /// apart, or a busy millisecond), the id after the last one taken in that millisecond is used, and when
+    /// the millisecond is full, the next millisecond with room (issue 15 §5): ids never collide.
+    /// </summary>
+    private long InsertOne(NewEvent e, long receivedTicks)
+    {
+        var ms = Math.Max(0, SqliteEventIds.Milliseconds(e.Timestamp));
+        var id = SqliteEventIds.Create(ms, _counter++);
+        Bind(_insertOne, 0, id, e, receivedTicks);
+        var changed = _insertOne.Execute(SqlitePrimaryKeyConstraint);
+        if (changed < 0)
+        {
+            id = FreeIdFrom(ms);
+            _counter = (id & SqliteEventIds.CounterMask) + 1; // the next events of this millisecond follow on
+            _insertOne.Bind(1, id);
+            changed = _insertOne.Execute(0); // free by construction: a collision now is a defect, and throws
+        }
+
+        return changed == 1 ? id : -1;
+    }
+
+    /// <summary>Binds one row's 17 parameters, numbered after <paramref name="offset"/> in the column order of <see cref="SqliteSchema.InsertEvents"/>.</summary>
+    private void Bind(RawStatement p, int offset, long id, NewEvent e, long receivedTicks)
+    {
+        p.Bind(offset + 1, id);
+        p.Bind(offset + 2, e.Timestamp.UtcTicks);
+        p.Bind(offset + 3, (long)e.Level);
+        p.Bind(offset + 4, _apps.KeyOf(e.App));
+        p.Bind(offset + 5, _versions.KeyOf(e.Version));
+        p.Bind(offset + 6, _users.KeyOf(e.User));
+        p.Bind(offset + 7, _machines.KeyOf(e.Machine));
+        p.Bind(offset + 8, _paths.KeyOf(e.Path));
+        p.Bind(offset + 9, _instances.KeyOf(e.InstanceId));
+        p.Bind(offset + 10, e.Sequence);
+        p.Bind(offset + 11, receivedTicks);
+        p.Bind(offset + 12, e.Category);
+        p.Bind(offset + 13, e.Message);
+        p.Bind(offset + 14, e.Template);
+        p.Bind(offset + 15, e.ExceptionJson);
+        p.Bind(offset + 16, e.PropertiesJson);
+        p.Bind(offset + 17, e.ContextJson);
+    }
+
+    /// <summary>The id after the last one taken in millisecond <paramref name="ms"/>, or in the first later one with room.</summary>
+    private long FreeIdFrom(long ms)
+    {
+        var bucket = _fullUntil.TryGetValue(ms, out var known) ? known : ms;
+        while (true)
+        {
+            var end = bucket >= SqliteEventIds.MaxMilliseconds ? long.MaxValue : SqliteEventIds.Create(bucket + 1, 0);
+            _lastIdBelow.Parameters[0].Value = end;
+            var last = _lastIdBelow.ExecuteScalar() is long taken ? taken : -1;
+            var start = SqliteEventIds.Create(bucket, 0);
+            if (last < start)
+            {
+                return NoteSpill(ms, bucket, start);
+            }
+
+            if (last < end - 1)
+            {
+                return NoteSpill(ms, bucket, last + 1);
+            }
+
+            bucket++; // full: 2^20 ids
+        }
+    }
+
+    private long NoteSpill(long ms, long bucket, long id)
+    {
+        if (bucket == ms)
+        {
+            return id;
+        }
+
+        if (_fullUntil.Count >= 4096)
+        {
+            _fullUntil.Clear();
+        }
+
+        _fullUntil[ms] = bucket;
+        if (bucket - ms > _spillMilliseconds)
+        {
+            // Published before the commit: a wider id bound than needed is only slower, never wrong.
+            Volatile.Write(ref _spillMilliseconds, bucket - ms);
+            _upsertSpill.Parameters[0].Value = bucket - ms;
+            _upsertSpill.ExecuteNonQuery();
+        }
+
+        return id;
+    }
+
+    public void Dispose()
+    {
+        _insertOne.Dispose();
+        _insertMany.Dispose();
+        _idTaken.Dispose();
+        _lastIdBelow.Dispose();
+        _upsertSpill.Dispose();
+        foreach (var names in _names)
+        {
+            names.Dispose();
+        }
+    }
+}

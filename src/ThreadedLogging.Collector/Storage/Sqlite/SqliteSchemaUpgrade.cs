@@ -1,0 +1,110 @@
+using Microsoft.Data.Sqlite;
+using ThreadedLogging.Collector.Diagnostics;
+
+namespace ThreadedLogging.Collector.Storage.Sqlite;
+
+/// <summary>
+/// Creates the schema (<see cref="SqliteSchema.Create"/>) or brings an older file to <see cref="SqliteSchema.Version"/>
+/// at start, before the writer opens: version 2's users get their latest errors (issue 10), and the text columns of
+/// versions 1–4 become integer keys (issue 14), each in a transaction of its own, so a stop in the middle leaves the
+/// file as it was and the next start does it again.
+/// </summary>
+internal static class SqliteSchemaUpgrade
+{
+    /// <summary>Version 3 → 4 (issue 10), run before <see cref="SqliteSchema.Create"/> when <c>users</c> lacks the latest-error columns.</summary>
+    public const string AddLatestErrorColumns = """
+        ALTER TABLE users ADD COLUMN last_error_id INTEGER;
+        ALTER TABLE users ADD COLUMN last_error_ts INTEGER;
+        """;
+
+    /// <summary>Fills in the latest-error columns added by <see cref="AddLatestErrorColumns"/>, on the current schema.</summary>
+    public const string BackfillLatestErrors = """
+        UPDATE users SET (last_error_id, last_error_ts) = (
+            SELECT e.id, e.ts FROM events e
+            WHERE e.user_key = (SELECT id FROM user_names WHERE name = users.user) AND e.level >= 4
+            ORDER BY e.ts DESC, e.id DESC LIMIT 1)
+        WHERE users.user <> '';
+        UPDATE users SET (last_error_id, last_error_ts) = (
+            SELECT e.id, e.ts FROM events e WHERE e.user_key IS NULL AND e.level >= 4
+            ORDER BY e.ts DESC, e.id DESC LIMIT 1)
+        WHERE users.user = '';
+        """;
+
+    /// <summary>
+    /// Versions 1–4 → 5: every distinct text becomes a row of its table of names, and <c>events</c> is copied into a
+    /// table with the keys (ids kept: the full-text file's rowids stay right), which takes its place; the old table's
+    /// indexes go with it (<see cref="SqliteSchema.Create"/> makes the new ones). Version 1 kept its full-text index
+    /// here, with triggers on the old table: dropped first.
+    /// </summary>
+    public const string ConvertToKeys = """
+        DROP TRIGGER IF EXISTS events_fts_insert;
+        DROP TRIGGER IF EXISTS events_fts_delete;
+        DROP TABLE IF EXISTS events_fts_vocab;
+        DROP TABLE IF EXISTS events_fts;
+        """ + SqliteSchema.CreateNames + """
+        INSERT OR IGNORE INTO apps (name) SELECT DISTINCT app FROM events WHERE app IS NOT NULL;
+        INSERT OR IGNORE INTO versions (name) SELECT DISTINCT version FROM events WHERE version IS NOT NULL;
+        INSERT OR IGNORE INTO user_names (name) SELECT DISTINCT user FROM events WHERE user IS NOT NULL;
+        INSERT OR IGNORE INTO machines (name) SELECT DISTINCT machine FROM events WHERE machine IS NOT NULL;
+        INSERT OR IGNORE INTO paths (name) SELECT DISTINCT path FROM events WHERE path IS NOT NULL;
+        INSERT OR IGNORE INTO instances (name) SELECT DISTINCT instance_id FROM events WHERE instance_id IS NOT NULL;
+        DROP TABLE IF EXISTS events_keyed;
+        CREATE TABLE events_keyed (
+        """ + SqliteSchema.EventColumns + """
+        );
+        INSERT INTO events_keyed
+            (id, ts, level, app_key, version_key, user_key, machine_key, path_key, instance_key, sequence, received,
+             category, message, template, exception, properties, context)
+        SELECT e.id, e.ts, e.level,
+            (SELECT id FROM apps WHERE name = e.app), (SELECT id FROM versions WHERE name = e.version),
+            (SELECT id FROM user_names WHERE name = e.user), (SELECT id FROM machines WHERE name = e.machine),
+            (SELECT id FROM paths WHERE name = e.path), (SELECT id FROM instances WHERE name = e.instance_id),
+            e.sequence, e.received, e.category, e.message, e.template, e.exception, e.properties, e.context
+        FROM events e ORDER BY e.id;
+        DROP TABLE events;
+        ALTER TABLE events_keyed RENAME TO events;
+        """;
+
+    public static void CreateOrUpgrade(SqliteConnection connection, ILogger logger)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT (SELECT count(*) FROM pragma_table_info('users')),
+                   (SELECT count(*) FROM pragma_table_info('users') WHERE name = 'last_error_id'),
+                   (SELECT count(*) FROM pragma_table_info('events') WHERE name = 'app')
+            """;
+        bool addLatestErrors, convert;
+        using (var reader = command.ExecuteReader())
+        {
+            reader.Read();
+            addLatestErrors = reader.GetInt64(0) > 0 && reader.GetInt64(1) == 0;
+            convert = reader.GetInt64(2) > 0;
+        }
+
+        if (convert)
+        {
+            command.CommandText = "SELECT count(*) FROM events";
+            CollectorLog.SchemaConverting(logger, (long)command.ExecuteScalar()!);
+            using var transaction = connection.BeginTransaction();
+            command.Transaction = transaction;
+            command.CommandText = ConvertToKeys;
+            command.ExecuteNonQuery();
+            transaction.Commit();
+            command.Transaction = null;
+        }
+
+        if (addLatestErrors)
+        {
+            command.CommandText = AddLatestErrorColumns;
+            command.ExecuteNonQuery();
+        }
+
+        command.CommandText = SqliteSchema.Create;
+        command.ExecuteNonQuery();
+        if (addLatestErrors)
+        {
+            command.CommandText = BackfillLatestErrors;
+            command.ExecuteNonQuery();
+        }
+    }
+}
