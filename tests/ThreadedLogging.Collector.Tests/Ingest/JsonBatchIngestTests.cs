@@ -97,6 +97,58 @@ public sealed class JsonBatchIngestTests
     }
 
     [Fact]
+    public async Task Envelope_EscapedFieldNamesAndOtherLevelSpellings_ReadAsTheirValues()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        // Names are found by their bytes as written; an escaped name must still be its unescaped self.
+        const string Body = """
+            {"app":"Payroll","events":[
+              {"mess\u0061ge":"escaped name","level":"Error","sequence":1,"instanceId":"esc"},
+              {"message":"lower case","level":"warning","sequence":2,"instanceId":"esc"},
+              {"message":"python name","level":"CRITICAL","sequence":3,"instanceId":"esc"},
+              {"message":"number","level":1,"sequence":4,"instanceId":"esc"},
+              {"message":"escaped level","level":"Tr\u0061ce","sequence":5,"instanceId":"esc"}]}
+            """;
+
+        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/alice", Http.Utf8(Body), "application/json");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var events = (await collector.EventsAsync()).OrderBy(e => e.GetProperty("sequence").GetInt64())
+            .Select(e => (e.GetProperty("message").GetString(), e.GetProperty("level").GetString())).ToArray();
+        Assert.Equal(
+            [("escaped name", "Error"), ("lower case", "Warning"), ("python name", "Critical"), ("number", "Debug"), ("escaped level", "Trace")],
+            events);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Envelope_ChunkedBodyLargerThanFirstBuffer_StoredWhole(bool gzip)
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        // No Content-Length (chunked): the body is read into 64 KiB, then larger buffers; ~600 KB here.
+        var events = Enumerable.Range(1, 3000).Select(i => Event(i, $"chunked event {i} " + new string('x', 100))).ToArray();
+        var json = Http.Utf8(Http.Envelope("chunked", events));
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("log/alice", UriKind.Relative))
+        {
+            Content = new StreamContent(new MemoryStream(gzip ? Http.Gzip(json) : json)),
+        };
+        request.Content.Headers.ContentType = new("application/json");
+        if (gzip)
+        {
+            request.Content.Headers.ContentEncoding.Add("gzip");
+        }
+
+        request.Headers.TransferEncodingChunked = true;
+        using var response = await collector.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(3000, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("accepted").GetInt32());
+        var stored = await collector.EventsAsync("q=%22chunked%20event%202999%22");
+        Assert.Equal(2999, Assert.Single(stored).GetProperty("sequence").GetInt64());
+    }
+
+    [Fact]
     public async Task Ndjson_Gzipped_EachLineCarriesIdentity()
     {
         await using var collector = await CollectorFixture.StartAsync();

@@ -7,7 +7,8 @@ namespace ThreadedLogging.Collector.Ingest.Formats.JsonBatch;
 /// <summary>
 /// The known fields of one JsonBatch event, found in one pass over its properties (a missing field is
 /// <see cref="JsonValueKind.Undefined"/>). <c>TryGetProperty</c> per field scanned every property for each of
-/// ~25 names; this pass reads each once (issue 14). As with <c>TryGetProperty</c>, the last of duplicate names wins.
+/// ~25 names; this pass reads each once, and finds its name by its UTF-8 bytes as written in the body, without decoding it
+/// (issue 14). As with <c>TryGetProperty</c>, the last of duplicate names wins.
 /// </summary>
 internal struct JsonBatchEventFields
 {
@@ -36,56 +37,116 @@ internal struct JsonBatchEventFields
     /// <summary>Whether the event has a CLEF field (<c>@t</c>, <c>@mt</c>, <c>@m</c>): issue 11's hint when it has no message or template.</summary>
     public bool HasClefField;
 
+    /// <summary>The known names as UTF-8, by length (no name is longer than 15 bytes), so a name is found without a string.</summary>
+    private static readonly (byte[] Name, Field Field)[][] NamesByLength = ByLength(
+        (JsonBatchFields.App, Field.App), (JsonBatchFields.Version, Field.Version), (JsonBatchFields.User, Field.User),
+        (JsonBatchFields.Machine, Field.Machine), (JsonBatchFields.InstanceId, Field.InstanceId), (JsonBatchFields.ProcessId, Field.ProcessId),
+        (JsonBatchFields.Timestamp, Field.Timestamp), (JsonBatchFields.Level, Field.Level), (JsonBatchFields.Category, Field.Category),
+        (JsonBatchFields.EventId, Field.EventId), (JsonBatchFields.EventName, Field.EventName), (JsonBatchFields.Template, Field.Template),
+        (JsonBatchFields.Message, Field.Message), (JsonBatchFields.Properties, Field.Properties), (JsonBatchFields.Exception, Field.Exception),
+        (JsonBatchFields.Scopes, Field.Scopes), (JsonBatchFields.TraceId, Field.TraceId), (JsonBatchFields.SpanId, Field.SpanId),
+        (JsonBatchFields.ThreadId, Field.ThreadId), (JsonBatchFields.ThreadName, Field.ThreadName), (JsonBatchFields.Sequence, Field.Sequence),
+        ("@t", Field.Clef), ("@mt", Field.Clef), ("@m", Field.Clef));
+
+    private enum Field : byte
+    {
+        None,
+        App,
+        Version,
+        User,
+        Machine,
+        InstanceId,
+        ProcessId,
+        Timestamp,
+        Level,
+        Category,
+        EventId,
+        EventName,
+        Template,
+        Message,
+        Properties,
+        Exception,
+        Scopes,
+        TraceId,
+        SpanId,
+        ThreadId,
+        ThreadName,
+        Sequence,
+        Clef,
+    }
+
     public static JsonBatchEventFields Read(JsonElement e)
     {
         var fields = default(JsonBatchEventFields);
-        Span<char> buffer = stackalloc char[16];
         foreach (var property in e.EnumerateObject())
         {
+            // The name as it is in the body; an escaped one (never a known name as written) is compared unescaped, as TryGetProperty does.
             var raw = JsonMarshal.GetRawUtf8PropertyName(property);
-            scoped ReadOnlySpan<char> name;
-            if (raw.Length <= buffer.Length && raw.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7e) < 0 && !raw.Contains((byte)'\\'))
+            var field = Find(raw);
+            if (field == Field.None && raw.Contains((byte)'\\'))
             {
-                var length = Encoding.ASCII.GetChars(raw, buffer);
-                name = buffer[..length];
-            }
-            else
-            {
-                name = property.Name; // escaped or long: compared unescaped, as TryGetProperty does
+                field = Find(Encoding.UTF8.GetBytes(property.Name));
             }
 
-            fields.Set(name, property.Value);
+            fields.Set(field, property.Value);
         }
 
         return fields;
     }
 
-    private void Set(ReadOnlySpan<char> name, JsonElement value)
+    private static Field Find(ReadOnlySpan<byte> name)
     {
-        switch (name)
+        if (name.Length < NamesByLength.Length)
         {
-            case JsonBatchFields.App: App = value; break;
-            case JsonBatchFields.Version: Version = value; break;
-            case JsonBatchFields.User: User = value; break;
-            case JsonBatchFields.Machine: Machine = value; break;
-            case JsonBatchFields.InstanceId: InstanceId = value; break;
-            case JsonBatchFields.ProcessId: ProcessId = value; break;
-            case JsonBatchFields.Timestamp: Timestamp = value; break;
-            case JsonBatchFields.Level: Level = value; break;
-            case JsonBatchFields.Category: Category = value; break;
-            case JsonBatchFields.EventId: EventId = value; break;
-            case JsonBatchFields.EventName: EventName = value; break;
-            case JsonBatchFields.Template: Template = value; break;
-            case JsonBatchFields.Message: Message = value; break;
-            case JsonBatchFields.Properties: Properties = value; break;
-            case JsonBatchFields.Exception: Exception = value; break;
-            case JsonBatchFields.Scopes: Scopes = value; break;
-            case JsonBatchFields.TraceId: TraceId = value; break;
-            case JsonBatchFields.SpanId: SpanId = value; break;
-            case JsonBatchFields.ThreadId: ThreadId = value; break;
-            case JsonBatchFields.ThreadName: ThreadName = value; break;
-            case JsonBatchFields.Sequence: Sequence = value; break;
-            case "@t" or "@mt" or "@m": HasClefField = true; break;
+            foreach (var (known, field) in NamesByLength[name.Length])
+            {
+                if (name.SequenceEqual(known))
+                {
+                    return field;
+                }
+            }
+        }
+
+        return Field.None;
+    }
+
+    private static (byte[] Name, Field Field)[][] ByLength(params (string Name, Field Field)[] names)
+    {
+        var byLength = new List<(byte[] Name, Field Field)>[names.Max(n => n.Name.Length) + 1];
+        foreach (var (name, field) in names)
+        {
+            (byLength[name.Length] ??= []).Add((Encoding.UTF8.GetBytes(name), field));
+        }
+
+        return [.. byLength.Select(list => list?.ToArray() ?? [])];
+    }
+
+    private void Set(Field field, JsonElement value)
+    {
+        switch (field)
+        {
+            case Field.App: App = value; break;
+            case Field.Version: Version = value; break;
+            case Field.User: User = value; break;
+            case Field.Machine: Machine = value; break;
+            case Field.InstanceId: InstanceId = value; break;
+            case Field.ProcessId: ProcessId = value; break;
+            case Field.Timestamp: Timestamp = value; break;
+            case Field.Level: Level = value; break;
+            case Field.Category: Category = value; break;
+            case Field.EventId: EventId = value; break;
+            case Field.EventName: EventName = value; break;
+            case Field.Template: Template = value; break;
+            case Field.Message: Message = value; break;
+            case Field.Properties: Properties = value; break;
+            case Field.Exception: Exception = value; break;
+            case Field.Scopes: Scopes = value; break;
+            case Field.TraceId: TraceId = value; break;
+            case Field.SpanId: SpanId = value; break;
+            case Field.ThreadId: ThreadId = value; break;
+            case Field.ThreadName: ThreadName = value; break;
+            case Field.Sequence: Sequence = value; break;
+            case Field.Clef: HasClefField = true; break;
         }
     }
 }
