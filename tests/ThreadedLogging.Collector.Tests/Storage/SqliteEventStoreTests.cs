@@ -67,6 +67,8 @@ public sealed class SqliteEventStoreTests : EventStoreContractTests
         var first = await store.AppendAsync(new EventBatch(null, [.. Enumerable.Range(0, count).Where(n => n % 3 == 0).Select(Numbered)]), CancellationToken.None);
         var second = await store.AppendAsync(new EventBatch(null, [.. Enumerable.Range(0, count).Select(Numbered)]), CancellationToken.None);
         var third = await store.AppendAsync(new EventBatch(null, [.. Enumerable.Range(0, count).Select(Numbered)]), CancellationToken.None);
+        // Later events (ids above every stored one), one of them twice in the same statement.
+        var later = await store.AppendAsync(new EventBatch(null, [.. Enumerable.Range(count, SqliteEventRows.RowsPerInsert - 1).Prepend(count).Select(Numbered)]), CancellationToken.None);
         var stored = (await store.QueryAsync(new EventQuery { Limit = 1000 }, CancellationToken.None)).Events;
         var found = (await store.QueryAsync(new EventQuery { Words = ["numbered"], Limit = 1000 }, CancellationToken.None)).Events;
         var user = Assert.Single((await store.GetUsersAsync(new UserQuery { WindowFrom = T0, WindowTo = T0.AddHours(1) }, CancellationToken.None)).Users);
@@ -74,9 +76,11 @@ public sealed class SqliteEventStoreTests : EventStoreContractTests
         Assert.Equal((count + 2) / 3, first.Stored);
         Assert.Equal(count - first.Stored, second.Stored);
         Assert.Equal(0, third.Stored);
-        Assert.Equal(Enumerable.Range(0, count).Select(n => (long)n), stored.Select(e => e.Sequence!.Value).Order());
-        Assert.Equal(count, found.Count);
-        Assert.Equal(count, user.Total);
+        Assert.Equal(SqliteEventRows.RowsPerInsert - 1, later.Stored);
+        var total = count + SqliteEventRows.RowsPerInsert - 1;
+        Assert.Equal(Enumerable.Range(0, total).Select(n => (long)n), stored.Select(e => e.Sequence!.Value).Order());
+        Assert.Equal(total, found.Count);
+        Assert.Equal(total, user.Total);
     }
 
     [Fact]

@@ -116,6 +116,21 @@ internal sealed class RawStatement : IDisposable
         throw new InvalidOperationException($"SQLite returned {rc}.");
     }
 
+    /// <summary>Runs a query and returns the first column of its first row as an integer (0 without a row).</summary>
+    public long Scalar()
+    {
+        var rc = raw.sqlite3_step(_statement);
+        var value = rc == raw.SQLITE_ROW ? raw.sqlite3_column_int64(_statement, 0) : 0;
+        if (rc is not raw.SQLITE_ROW and not raw.SQLITE_DONE)
+        {
+            raw.sqlite3_reset(_statement);
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+
+        raw.sqlite3_reset(_statement);
+        return value;
+    }
+
     public void Dispose() => _statement.Dispose();
 
     private void Check(int rc)

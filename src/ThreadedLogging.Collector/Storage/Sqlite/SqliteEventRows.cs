@@ -10,8 +10,11 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// <see cref="RowsPerInsert"/> events go in one statement (one prepared multi-row INSERT, driven through
 /// SQLitePCLRaw by <see cref="RawStatement"/>): SQLite opens its cursors on the table and its five indexes once per
 /// statement rather than once per event, and a cursor left at the end of an index inserts the next key there without
-/// a seek from the root. The rest of a request goes one event per statement. A statement that meets a taken id
-/// is undone whole by SQLite and its events go one by one (where the taken id is replaced).
+/// a seek from the root. The rest of a request goes one event per statement. The multi-row statement ignores rows
+/// that break a constraint (<see cref="SqliteSchema.InsertEvents"/>), so it runs only with ids known to be free:
+/// above the largest id in the table (the usual case: events arrive in time order), else checked by one query; when
+/// one is taken (2^20 events apart, a busy millisecond), its events go one by one, where a taken id is replaced.
+/// A row then missing was a known (instance id, sequence).
 /// </remarks>
 internal sealed class SqliteEventRows : IDisposable
 {
@@ -23,7 +26,8 @@ internal sealed class SqliteEventRows : IDisposable
 
     private readonly RawStatement _insertOne;
     private readonly RawStatement _insertMany;
-    private readonly SqliteCommand _idTaken;
+    private readonly RawStatement _countTaken;
+    private readonly RawStatement _countOneTaken;
     private readonly SqliteCommand _lastIdBelow;
     private readonly SqliteCommand _upsertSpill;
     private readonly SqliteNameKeys _apps;
@@ -36,13 +40,15 @@ internal sealed class SqliteEventRows : IDisposable
     private readonly Dictionary<long, long> _fullUntil = [];
     private long[] _ids = new long[RowsPerInsert];
     private long _counter;
+    private long _maxId;
     private long _spillMilliseconds;
 
     public SqliteEventRows(SqliteConnection connection)
     {
         _insertOne = new RawStatement(connection, SqliteSchema.InsertEvents(1));
         _insertMany = new RawStatement(connection, SqliteSchema.InsertEvents(RowsPerInsert));
-        _idTaken = SqliteCommands.Prepare(connection, "SELECT count(*) FROM events WHERE id = $id", "$id");
+        _countTaken = new RawStatement(connection, SqliteSchema.CountTakenIds(RowsPerInsert));
+        _countOneTaken = new RawStatement(connection, SqliteSchema.CountTakenIds(1));
         _lastIdBelow = SqliteCommands.Prepare(connection, SqliteSchema.LastIdBelow, "$end");
         _upsertSpill = SqliteCommands.Prepare(connection, SqliteSchema.UpsertSpill, "$ms");
         _names =
@@ -56,7 +62,8 @@ internal sealed class SqliteEventRows : IDisposable
         ];
         using var last = connection.CreateCommand();
         last.CommandText = SqliteSchema.LastCounter;
-        _counter = last.ExecuteScalar() is long id ? (id & SqliteEventIds.CounterMask) + 1 : 0;
+        _maxId = last.ExecuteScalar() is long id ? id : -1;
+        _counter = (_maxId & SqliteEventIds.CounterMask) + 1;
         last.CommandText = SqliteSchema.SelectSpill;
         _spillMilliseconds = (long)last.ExecuteScalar()!;
     }
@@ -67,7 +74,6 @@ internal sealed class SqliteEventRows : IDisposable
     /// <summary>Sets the transaction the statements run in (the writer's group commit).</summary>
     public void Enlist(SqliteTransaction transaction)
     {
-        _idTaken.Transaction = transaction;
         _lastIdBelow.Transaction = transaction;
         _upsertSpill.Transaction = transaction;
         foreach (var names in _names)
@@ -113,37 +119,51 @@ internal sealed class SqliteEventRows : IDisposable
     /// <summary>Events <paramref name="first"/> to <paramref name="first"/> + <see cref="RowsPerInsert"/> in one statement.</summary>
     private void InsertMany(IReadOnlyList<NewEvent> events, int first, long receivedTicks)
     {
+        var above = true;
+        var maxId = _maxId;
         for (var row = 0; row < RowsPerInsert; row++)
         {
-            var e = events[first + row];
-            var id = SqliteEventIds.Create(Math.Max(0, SqliteEventIds.Milliseconds(e.Timestamp)), _counter++);
+            var id = SqliteEventIds.Create(Math.Max(0, SqliteEventIds.Milliseconds(events[first + row].Timestamp)), _counter++);
             _ids[first + row] = id;
-            Bind(_insertMany, row * Columns, id, e, receivedTicks);
+            above &= id > _maxId;
+            maxId = Math.Max(maxId, id);
         }
 
-        var changed = _insertMany.Execute(SqlitePrimaryKeyConstraint);
+        if (!above)
+        {
+            for (var row = 0; row < RowsPerInsert; row++)
+            {
+                _countTaken.Bind(row + 1, _ids[first + row]);
+            }
+
+            if (_countTaken.Scalar() > 0)
+            {
+                for (var row = first; row < first + RowsPerInsert; row++)
+                {
+                    _ids[row] = InsertOne(events[row], receivedTicks);
+                }
+
+                return;
+            }
+        }
+
+        for (var row = 0; row < RowsPerInsert; row++)
+        {
+            Bind(_insertMany, row * Columns, _ids[first + row], events[first + row], receivedTicks);
+        }
+
+        var changed = _insertMany.Execute(0);
+        _maxId = maxId;
         if (changed == RowsPerInsert)
         {
             return;
         }
 
-        if (changed < 0)
-        {
-            // An id was taken (2^20 events apart, a busy millisecond): nothing of the statement stayed.
-            for (var row = first; row < first + RowsPerInsert; row++)
-            {
-                _ids[row] = InsertOne(events[row], receivedTicks);
-            }
-
-            return;
-        }
-
-        // Some (instance id, sequence) were known. The ids were all free (else SQLite undoes the whole statement):
-        // an id now in the table is an event this statement stored.
+        // Some (instance id, sequence) were known: the ids were free, so an id now in the table is an event stored here.
         for (var row = first; row < first + RowsPerInsert; row++)
         {
-            _idTaken.Parameters[0].Value = _ids[row];
-            if ((long)_idTaken.ExecuteScalar()! == 0)
+            _countOneTaken.Bind(1, _ids[row]);
+            if (_countOneTaken.Scalar() == 0)
             {
                 _ids[row] = -1;
             }
@@ -169,6 +189,8 @@ internal sealed class SqliteEventRows : IDisposable
             _insertOne.Bind(1, id);
             changed = _insertOne.Execute(0); // free by construction: a collision now is a defect, and throws
         }
+
+        _maxId = Math.Max(_maxId, id);
 
         return changed == 1 ? id : -1;
     }
@@ -247,7 +269,8 @@ internal sealed class SqliteEventRows : IDisposable
     {
         _insertOne.Dispose();
         _insertMany.Dispose();
-        _idTaken.Dispose();
+        _countTaken.Dispose();
+        _countOneTaken.Dispose();
         _lastIdBelow.Dispose();
         _upsertSpill.Dispose();
         foreach (var names in _names)

@@ -122,12 +122,16 @@ internal static class SqliteSchema
     /// <summary>
     /// The insert of <paramref name="rows"/> events: parameter <c>?n</c> is column (n - 1) % 17 of row (n - 1) / 17,
     /// columns in the order of <see cref="EventColumns"/> (<see cref="SqliteEventRows"/> binds them by number).
+    /// One row: a known (instance, sequence) is skipped, a taken id fails the statement (and is retried with another).
+    /// More rows: <c>OR IGNORE</c>, so that no row can fail the statement, and SQLite keeps no statement journal (a
+    /// statement that can fail midway copies every page it changes first: with events of many clients, a page of
+    /// each index for every row); <see cref="SqliteEventRows"/> runs it only with ids known to be free.
     /// </summary>
     public static string InsertEvents(int rows)
     {
         const int Columns = 17;
-        var sql = new System.Text.StringBuilder("""
-            INSERT INTO events
+        var sql = new System.Text.StringBuilder(rows == 1 ? "INSERT INTO events" : "INSERT OR IGNORE INTO events").Append("""
+
                 (id, ts, level, app_key, version_key, user_key, machine_key, path_key, instance_key, sequence, received,
                  category, message, template, exception, properties, context)
             VALUES
@@ -143,8 +147,14 @@ internal static class SqliteSchema
             sql.Append(')');
         }
 
-        return sql.Append("\nON CONFLICT (instance_key, sequence) WHERE instance_key IS NOT NULL AND sequence IS NOT NULL DO NOTHING").ToString();
+        return rows == 1
+            ? sql.Append("\nON CONFLICT (instance_key, sequence) WHERE instance_key IS NOT NULL AND sequence IS NOT NULL DO NOTHING").ToString()
+            : sql.ToString();
     }
+
+    /// <summary>How many of <paramref name="ids"/> ids (parameters <c>?1</c> to <c>?n</c>) are taken.</summary>
+    public static string CountTakenIds(int ids) =>
+        "SELECT count(*) FROM events WHERE id IN (" + string.Join(", ", Enumerable.Range(1, ids).Select(i => "?" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))) + ")";
 
     public const string InsertFtsQueue = "INSERT INTO fts_queue (seq, ids) VALUES ($seq, $ids)";
 
