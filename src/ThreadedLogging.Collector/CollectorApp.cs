@@ -41,10 +41,6 @@ internal static class CollectorApp
         urls = builder.AddOtlpGrpc(urls, options);
         StartupSecurityCheck.Enforce(urls, options);
 
-        // Issue 14: Kestrel's socket loop otherwise waits for data with a zero-byte receive before each read into its
-        // 4 KiB blocks: two system calls per block of a ~1 MB batch instead of one. The price is a 4 KiB block held
-        // per idle connection.
-        builder.WebHost.UseSockets(sockets => sockets.WaitForDataBeforeAllocatingBuffer = false);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
