@@ -55,6 +55,25 @@ public sealed class SqliteEventStoreTests : EventStoreContractTests
         Assert.Equal(4096L, PageSize(path));
     }
 
+    [Theory]
+    [InlineData(16384, 8192)]
+    [InlineData(4096, 32768)]
+    public void CheckpointEvery_AnyPageSize_CheckpointsEvery128MiBOfWal(int pageSize, long pages)
+    {
+        using var directory = new TempDirectory();
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(directory.Path, "wal.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA page_size = {pageSize}; PRAGMA journal_mode = WAL; CREATE TABLE t (x INTEGER);";
+        command.ExecuteNonQuery();
+
+        SqliteCommands.CheckpointEvery(connection);
+
+        command.CommandText = "PRAGMA wal_autocheckpoint";
+        Assert.Equal(pages, (long)command.ExecuteScalar()!);
+        Assert.Equal(SqliteCommands.CheckpointWalBytes, pages * pageSize);
+    }
+
     [Fact]
     public async Task Append_MultiRowStatementsPartlyKnown_StoreOnlyTheNewEventsOnce()
     {

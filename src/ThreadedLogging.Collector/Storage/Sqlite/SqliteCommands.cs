@@ -17,4 +17,21 @@ internal static class SqliteCommands
 
         return command;
     }
+
+    /// <summary>The WAL bytes after which SQLite's automatic checkpoint runs (see <see cref="CheckpointEvery"/>).</summary>
+    public const long CheckpointWalBytes = 128L * 1024 * 1024;
+
+    /// <summary>
+    /// Makes SQLite's automatic checkpoint run every <see cref="CheckpointWalBytes"/> of WAL. <c>wal_autocheckpoint</c>
+    /// counts pages, and a new events file has 16 KiB pages (an older one, or the full-text file, 4 KiB): a fixed page
+    /// count would let a new file's WAL grow four times as far before it restarts.
+    /// </summary>
+    public static void CheckpointEvery(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA page_size";
+        var pageSize = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        command.CommandText = $"PRAGMA wal_autocheckpoint = {CheckpointWalBytes / Math.Max(512, pageSize)}";
+        command.ExecuteNonQuery();
+    }
 }

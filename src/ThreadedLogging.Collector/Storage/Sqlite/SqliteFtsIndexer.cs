@@ -85,7 +85,8 @@ internal sealed class SqliteFtsIndexer : IDisposable
         }
 
         Execute(Schema);
-        Execute("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 32768;");
+        Execute("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;");
+        SqliteCommands.CheckpointEvery(_connection);
         _insert = new RawStatement(_connection, "INSERT INTO events_fts (rowid, message, exception) VALUES (?1, ?2, ?3)");
         _setState = SqliteCommands.Prepare(_connection, "INSERT OR REPLACE INTO fts_state (id, indexed_seq) VALUES (0, $seq)", "$seq");
         using var state = _connection.CreateCommand();
