@@ -138,11 +138,18 @@ public sealed class PostgresServer
         }
     }
 
-    /// <summary>"pid start-ticks": a pid alone could have been reused by a later process.</summary>
-    private static string OwnerStamp(int pid)
+    /// <summary>
+    /// "pid start": the process's start in clock ticks since boot (<c>/proc/pid/stat</c>, field 22), a pid alone
+    /// could have been reused by a later process. It is the kernel's own number, the same whichever process reads it.
+    /// <c>Process.StartTime</c> is not: it adds an estimate of the boot time that differs by milliseconds from one
+    /// process to the next, so a live cluster looked orphaned to a second test process (two test projects run at once
+    /// by <c>dotnet test</c> on the solution), which stopped it under its owner's tests.
+    /// </summary>
+    internal static string OwnerStamp(int pid)
     {
-        using var process = Process.GetProcessById(pid);
-        return pid.ToString(CultureInfo.InvariantCulture) + " " + process.StartTime.ToUniversalTime().Ticks.ToString(CultureInfo.InvariantCulture);
+        var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // after "pid (comm) ": field 3 on
+        return pid.ToString(CultureInfo.InvariantCulture) + " " + fields[22 - 3];
     }
 
     private static bool IsAlive(string stamp)
@@ -157,9 +164,9 @@ public sealed class PostgresServer
         {
             return OwnerStamp(pid) == stamp.Trim();
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return false;
+            return false; // no such process any more
         }
     }
 
