@@ -121,13 +121,12 @@ internal sealed class RawStatement : IDisposable
     {
         var rc = raw.sqlite3_step(_statement);
         var value = rc == raw.SQLITE_ROW ? raw.sqlite3_column_int64(_statement, 0) : 0;
+        raw.sqlite3_reset(_statement);
         if (rc is not raw.SQLITE_ROW and not raw.SQLITE_DONE)
         {
-            raw.sqlite3_reset(_statement);
             SqliteException.ThrowExceptionForRC(rc, _db);
         }
 
-        raw.sqlite3_reset(_statement);
         return value;
     }
 
