@@ -8,15 +8,16 @@ namespace ThreadedLogging.Collector.Tests.Adversarial;
 
 /// <summary>
 /// Found by the fuzzer (Fuzz/): a template's alignment or precision made a small event render to gigabytes — an
-/// OutOfMemoryException (500), or a request that never finished — and an alignment of int.MinValue threw (500).
-/// The rendered message is bounded by MaxEventBytes, as Python's %-formatting already is.
+/// OutOfMemoryException (500), or a request that never finished — and an alignment of int.MinValue threw (500), in
+/// OTLP's MEL templates and CLEF's Serilog templates. The rendered message is bounded by MaxEventBytes, as Python's
+/// %-formatting already is.
 /// </summary>
 public sealed class TemplateRenderingTests : IAsyncLifetime
 {
     private const int MaxEventBytes = 64 * 1024;
     private CollectorFixture _collector = null!;
 
-    public static TheoryData<string, string> MelBombs => new()
+    public static TheoryData<string, string> Bombs => new()
     {
         { "alignment-max", "{A,2147483647}" },
         { "alignment-min", "{A,-2147483648}" },
@@ -29,7 +30,7 @@ public sealed class TemplateRenderingTests : IAsyncLifetime
     public async Task DisposeAsync() => await _collector.DisposeAsync();
 
     [Theory]
-    [MemberData(nameof(MelBombs))]
+    [MemberData(nameof(Bombs))]
     public async Task IngestOtlp_TemplateThatRendersHuge_StoredCutAtLimitWithMarker(string name, string template)
     {
         var record = OtlpIngestTests.Record(body: template);
@@ -41,6 +42,28 @@ public sealed class TemplateRenderingTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, status);
         var message = Assert.Single(await StillServing.MessagesAsync(_collector, "user=mel-" + name))!;
+        Assert.Equal(MaxEventBytes + RenderedMessage.TruncationMarker.Length, message.Length);
+        Assert.EndsWith(RenderedMessage.TruncationMarker, message, StringComparison.Ordinal);
+        await StillServing.AssertAsync(_collector);
+    }
+
+    [Theory]
+    [MemberData(nameof(Bombs))]
+    public async Task IngestClef_TemplateThatRendersHuge_StoredCutAtLimitWithMarker(string name, string template)
+    {
+        var line = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["@t"] = "2026-11-30T10:00:00Z",
+            ["@mt"] = template,
+            ["A"] = 3,
+            ["S"] = new string('s', 10_000),
+            ["UserName"] = "clef-" + name,
+        });
+
+        var (status, body) = await Http.SendAsync(_collector.Client, HttpMethod.Post, "ingest/clef", Http.Utf8(line + "\n"), "application/vnd.serilog.clef");
+
+        Assert.True(status == HttpStatusCode.Created, body);
+        var message = Assert.Single(await StillServing.MessagesAsync(_collector, "user=clef-" + name))!;
         Assert.Equal(MaxEventBytes + RenderedMessage.TruncationMarker.Length, message.Length);
         Assert.EndsWith(RenderedMessage.TruncationMarker, message, StringComparison.Ordinal);
         await StillServing.AssertAsync(_collector);
