@@ -5,4 +5,5 @@ namespace ThreadedLogging.Collector.Storage;
 /// <param name="ByAge">Events removed for being older than <see cref="RetentionOptions.MaxAge"/>.</param>
 /// <param name="BySize">Events removed, oldest first, to stay under <see cref="RetentionOptions.MaxBytes"/>.</param>
 /// <param name="Partitions">Whole partitions dropped (PostgreSQL), by name.</param>
-internal sealed record RetentionResult(DateTimeOffset Cutoff, long ByAge, long BySize, IReadOnlyList<string> Partitions);
+/// <param name="Instances">Client instances removed with their last event (SQLite's <c>instances</c>; PostgreSQL keeps the instance id in each event).</param>
+internal sealed record RetentionResult(DateTimeOffset Cutoff, long ByAge, long BySize, IReadOnlyList<string> Partitions, long Instances = 0);

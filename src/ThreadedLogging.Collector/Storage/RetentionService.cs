@@ -25,9 +25,9 @@ internal sealed class RetentionService(IEventRetention retention, CollectorOptio
             try
             {
                 var result = await retention.RemoveExpiredAsync(policy, time.GetUtcNow(), stoppingToken);
-                if (result.ByAge + result.BySize > 0 || result.Partitions.Count > 0)
+                if (result.ByAge + result.BySize + result.Instances > 0 || result.Partitions.Count > 0)
                 {
-                    CollectorLog.RetentionRemoved(logger, result.ByAge, result.Cutoff, result.BySize, string.Join(", ", result.Partitions));
+                    CollectorLog.RetentionRemoved(logger, result.ByAge, result.Cutoff, result.BySize, string.Join(", ", result.Partitions), result.Instances);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

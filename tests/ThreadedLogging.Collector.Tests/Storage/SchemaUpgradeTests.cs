@@ -31,6 +31,44 @@ public sealed class SchemaUpgradeTests : IDisposable
     {
         var stored = await StoreTwiceAsync();
 
+        await AssertAnswersAlikeAsync(stored);
+        Assert.Equal(stored.Max(e => e.Id), Scalar(_old.Path, "SELECT min(last_id) FROM instances"));
+    }
+
+    [Fact]
+    public async Task Start_OnVersion5Database_SetsInstanceLastIdsAndAnswersAsTheCurrentSchema()
+    {
+        List<StoredEvent> stored;
+        await using (var current = await OpenAsync(_current.Path))
+        {
+            await current.AppendAsync(new EventBatch(null, MixedEvents()), CancellationToken.None);
+            stored = [.. (await current.QueryAsync(new EventQuery { Limit = 1000 }, CancellationToken.None)).Events];
+        }
+
+        CreateVersion5(_current.Path);
+        var version = UserVersion(_old.Path);
+
+        await AssertAnswersAlikeAsync(stored);
+        Assert.Equal(5L, version);
+        Assert.Equal(2L, Scalar(_old.Path, $"SELECT count(*) FROM instances WHERE last_id = {stored.Max(e => e.Id)}"));
+    }
+
+    [Fact]
+    public async Task Start_NewDatabase_IsTheCurrentVersionAndAnEventRaisesItsInstanceLastId()
+    {
+        await using (var store = await OpenAsync(_current.Path))
+        {
+            await store.AppendAsync(new EventBatch(null, [new NewEvent { Timestamp = T0, Level = LogLevel.Information, Message = "first", InstanceId = "i-1", Sequence = 1 }]), CancellationToken.None);
+        }
+
+        Assert.Equal(6L, UserVersion(_current.Path));
+        Assert.Equal(6, SqliteSchema.Version);
+        Assert.Equal(SqliteEventIds.Create(T0, SqliteEventIds.CounterMask), Scalar(_current.Path, "SELECT last_id FROM instances WHERE name = 'i-1'"));
+    }
+
+    /// <summary>Every query, user page, event and context of <paramref name="stored"/> read from <see cref="_old"/> (upgraded) and from <see cref="_current"/>.</summary>
+    private async Task AssertAnswersAlikeAsync(List<StoredEvent> stored)
+    {
         await using var upgraded = await OpenAsync(_old.Path);
         await using var reference = await OpenAsync(_current.Path);
         foreach (var query in Queries(stored))
@@ -222,6 +260,36 @@ public sealed class SchemaUpgradeTests : IDisposable
         transaction.Commit();
         command.Transaction = null;
         command.CommandText = "PRAGMA journal_mode = WAL";
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Version 5's file in <see cref="_old"/>: its schema, and every row of <paramref name="currentDirectory"/>'s tables but the full-text queue.</summary>
+    private void CreateVersion5(string currentDirectory)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(_old.Path, SqliteEventStore.FileName)};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Storage", "Fixtures", "sqlite-schema-v5.sql"));
+        command.ExecuteNonQuery();
+        command.CommandText = "ATTACH DATABASE $path AS current";
+        command.Parameters.AddWithValue("$path", Path.Combine(currentDirectory, SqliteEventStore.FileName));
+        command.ExecuteNonQuery();
+        command.Parameters.Clear();
+        command.CommandText = """
+            BEGIN;
+            INSERT INTO apps SELECT * FROM current.apps;
+            INSERT INTO versions SELECT * FROM current.versions;
+            INSERT INTO user_names SELECT * FROM current.user_names;
+            INSERT INTO machines SELECT * FROM current.machines;
+            INSERT INTO paths SELECT * FROM current.paths;
+            INSERT INTO instances (id, name) SELECT id, name FROM current.instances;
+            INSERT INTO events SELECT * FROM current.events;
+            INSERT INTO users SELECT * FROM current.users;
+            INSERT INTO batches SELECT * FROM current.batches;
+            INSERT INTO id_spill SELECT * FROM current.id_spill;
+            COMMIT;
+            DETACH DATABASE current;
+            """;
         command.ExecuteNonQuery();
     }
 

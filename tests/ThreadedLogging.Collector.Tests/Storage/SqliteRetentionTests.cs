@@ -7,8 +7,8 @@ using ThreadedLogging.Collector.Tests.Support;
 
 namespace ThreadedLogging.Collector.Tests.Storage;
 
-/// <summary>What retention does to SQLite's two files: a stop between their commits, the size cap.</summary>
-public sealed class SqliteRetentionTests
+/// <summary>What retention does to SQLite's two files: a stop between their commits, the size cap, the client instances.</summary>
+public sealed partial class SqliteRetentionTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
 
@@ -77,12 +77,13 @@ public sealed class SqliteRetentionTests
         return (long)command.ExecuteScalar()!;
     }
 
-    private static NewEvent Event(long sequence, DateTimeOffset at, string message) => new()
+    private static NewEvent Event(long sequence, DateTimeOffset at, string message, string? instance = null) => new()
     {
         Timestamp = at,
         Level = LogLevel.Information,
         Message = message,
         User = "u",
+        InstanceId = instance,
         Sequence = sequence,
     };
 }

@@ -4,7 +4,7 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 
 /// <summary>
 /// Inserts a request's events into <c>events</c> with their ids (<see cref="SqliteEventIds"/>) and the keys of their
-/// names (<see cref="SqliteNameKeys"/>), for <see cref="SqliteBatchWriter"/>, in its transaction. Not thread-safe.
+/// names (<see cref="SqliteNameKeys"/>, <see cref="SqliteInstanceKeys"/>), for <see cref="SqliteBatchWriter"/>, in its transaction. Not thread-safe.
 /// </summary>
 /// <remarks>
 /// <see cref="RowsPerInsert"/> events go in one statement (one prepared multi-row INSERT, driven through
@@ -35,13 +35,16 @@ internal sealed class SqliteEventRows : IDisposable
     private readonly SqliteNameKeys _users;
     private readonly SqliteNameKeys _machines;
     private readonly SqliteNameKeys _paths;
-    private readonly SqliteNameKeys _instances;
+    private readonly SqliteInstanceKeys _instances;
     private readonly SqliteNameKeys[] _names;
     private readonly Dictionary<long, long> _fullUntil = [];
     private long[] _ids = new long[RowsPerInsert];
     private long _counter;
     private long _maxId;
     private long _spillMilliseconds;
+
+    /// <summary>Whether an event of the current request took an id of a later millisecond (<see cref="NoteSpill"/>).</summary>
+    private bool _spilled;
 
     public SqliteEventRows(SqliteConnection connection)
     {
@@ -58,8 +61,8 @@ internal sealed class SqliteEventRows : IDisposable
             _users = new SqliteNameKeys(connection, "user_names"),
             _machines = new SqliteNameKeys(connection, "machines"),
             _paths = new SqliteNameKeys(connection, "paths"),
-            _instances = new SqliteNameKeys(connection, "instances"),
         ];
+        _instances = new SqliteInstanceKeys(connection);
         using var last = connection.CreateCommand();
         last.CommandText = SqliteSchema.LastCounter;
         _maxId = last.ExecuteScalar() is long id ? id : -1;
@@ -80,6 +83,8 @@ internal sealed class SqliteEventRows : IDisposable
         {
             names.Enlist(transaction);
         }
+
+        _instances.Enlist(transaction);
     }
 
     /// <summary>Forgets the names' keys, after a rollback (see <see cref="SqliteNameKeys"/>).</summary>
@@ -89,11 +94,14 @@ internal sealed class SqliteEventRows : IDisposable
         {
             names.Forget();
         }
+
+        _instances.Forget();
     }
 
     /// <summary>
     /// Inserts the events and returns the id of each, in their order, or -1 for an event not stored because its
-    /// (instance id, sequence) is known. The span is valid until the next call.
+    /// (instance id, sequence) is known. Their instances' <c>last_id</c> is raised first, once per instance
+    /// (<see cref="SqliteInstanceKeys"/>). The span is valid until the next call.
     /// </summary>
     public ReadOnlySpan<long> Insert(IReadOnlyList<NewEvent> events, long receivedTicks)
     {
@@ -102,6 +110,8 @@ internal sealed class SqliteEventRows : IDisposable
             _ids = new long[Math.Max(events.Count, 2 * _ids.Length)];
         }
 
+        _instances.Reserve(events);
+        _spilled = false;
         var i = 0;
         for (; events.Count - i >= RowsPerInsert; i += RowsPerInsert)
         {
@@ -111,6 +121,11 @@ internal sealed class SqliteEventRows : IDisposable
         for (; i < events.Count; i++)
         {
             _ids[i] = InsertOne(events[i], receivedTicks);
+        }
+
+        if (_spilled)
+        {
+            _instances.RaiseTo(events, _ids.AsSpan(0, events.Count));
         }
 
         return _ids.AsSpan(0, events.Count);
@@ -248,6 +263,7 @@ internal sealed class SqliteEventRows : IDisposable
             return id;
         }
 
+        _spilled = true;
         if (_fullUntil.Count >= 4096)
         {
             _fullUntil.Clear();
@@ -277,5 +293,7 @@ internal sealed class SqliteEventRows : IDisposable
         {
             names.Dispose();
         }
+
+        _instances.Dispose();
     }
 }

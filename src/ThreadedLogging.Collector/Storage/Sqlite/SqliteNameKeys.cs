@@ -10,7 +10,8 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// </summary>
 /// <remarks>
 /// A key in memory must be in the file: after a rollback (a failed request's savepoint, a failed commit) the writer
-/// calls <see cref="Forget"/>, since the rows inserted meanwhile are gone. Keys are never deleted from the file.
+/// calls <see cref="Forget"/>, since the rows inserted meanwhile are gone. Keys are never deleted from the file,
+/// except those of client instances, by retention: <see cref="SqliteInstanceKeys"/> checks them.
 /// </remarks>
 internal sealed class SqliteNameKeys : IDisposable
 {

@@ -7,7 +7,7 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 5;
+    public const int Version = 6;
 
     /// <summary>
     /// The page size of a new database (an existing one keeps its own: changing it would take a VACUUM). 16 KiB
@@ -21,8 +21,11 @@ internal static class SqliteSchema
     /// Version 5: the repeated text of an event (app, version, user, machine, path, instance id) is stored once in a
     /// table of names each, and the event holds its integer key (<see cref="SqliteNameKeys"/> keeps the writer's
     /// keys in memory). The indexes hold integers instead of text: cheaper to compare (the user's NOCASE key was a
-    /// collation call per step of every seek), smaller rows and pages. Keys are never reused: a name stays when
-    /// retention removes the last event that had it.
+    /// collation call per step of every seek), smaller rows and pages. Keys are never reused. A name stays when
+    /// retention removes the last event that had it, except a client instance (version 6): one per process start,
+    /// so that table grows with time, not with the fleet. <c>instances.last_id</c> is at least the id of every event
+    /// with that key (<see cref="SqliteInstanceKeys"/> raises it in the writer's transaction), and retention deletes
+    /// the instances whose last_id is below its mark (<see cref="SqliteRetention"/>).
     /// </summary>
     public const string CreateNames = """
         CREATE TABLE IF NOT EXISTS apps       (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
@@ -30,7 +33,7 @@ internal static class SqliteSchema
         CREATE TABLE IF NOT EXISTS user_names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
         CREATE TABLE IF NOT EXISTS machines   (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
         CREATE TABLE IF NOT EXISTS paths      (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
-        CREATE TABLE IF NOT EXISTS instances  (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+        CREATE TABLE IF NOT EXISTS instances  (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, last_id INTEGER NOT NULL DEFAULT 0);
         -- The user filter is case-insensitive (ASCII, issue 10): its names are found through a NOCASE index.
         CREATE INDEX IF NOT EXISTS ix_user_names_nocase ON user_names (name COLLATE NOCASE);
         """;
@@ -116,7 +119,7 @@ internal static class SqliteSchema
             milliseconds INTEGER NOT NULL
         );
 
-        PRAGMA user_version = 5;
+        PRAGMA user_version = 6;
         """;
 
     /// <summary>
@@ -155,6 +158,16 @@ internal static class SqliteSchema
     /// <summary>How many of <paramref name="ids"/> ids (parameters <c>?1</c> to <c>?n</c>) are taken.</summary>
     public static string CountTakenIds(int ids) =>
         "SELECT count(*) FROM events WHERE id IN (" + string.Join(", ", Enumerable.Range(1, ids).Select(i => "?" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))) + ")";
+
+    /// <summary>
+    /// Raises <c>last_id</c> of instance <c>?1</c> to id <c>?2</c> and to retention's mark (an event stored below the mark,
+    /// its timestamp older than the events retention deleted last, still keeps its instance); changes no row when
+    /// retention deleted the instance (<see cref="SqliteInstanceKeys"/>).
+    /// </summary>
+    public const string RaiseInstanceLastId = """
+        UPDATE instances SET last_id = max(last_id, ?2, coalesce((SELECT purged_below FROM retention_state WHERE id = 0), 0))
+        WHERE id = ?1
+        """;
 
     public const string InsertFtsQueue = "INSERT INTO fts_queue (seq, ids) VALUES ($seq, $ids)";
 

@@ -5,9 +5,9 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 
 /// <summary>
 /// Creates the schema (<see cref="SqliteSchema.Create"/>) or brings an older file to <see cref="SqliteSchema.Version"/>
-/// at start, before the writer opens: version 2's users get their latest errors (issue 10), and the text columns of
-/// versions 1–4 become integer keys (issue 14), each in a transaction of its own, so a stop in the middle leaves the
-/// file as it was and the next start does it again.
+/// at start, before the writer opens: version 2's users get their latest errors (issue 10), the text columns of
+/// versions 1–4 become integer keys (issue 14), and version 5's instances get their <c>last_id</c>, each in a
+/// transaction of its own, so a stop in the middle leaves the file as it was and the next start does it again.
 /// </summary>
 internal static class SqliteSchemaUpgrade
 {
@@ -63,7 +63,24 @@ internal static class SqliteSchemaUpgrade
         FROM events e ORDER BY e.id;
         DROP TABLE events;
         ALTER TABLE events_keyed RENAME TO events;
+        """ + SetInstanceLastIds;
+
+    /// <summary>
+    /// Version 5 → 6: <c>instances</c> gets <c>last_id</c> (<see cref="SqliteSchema.CreateNames"/>), run before
+    /// <see cref="SqliteSchema.Create"/> when the column is missing.
+    /// </summary>
+    public const string AddInstanceLastIds = """
+        ALTER TABLE instances ADD COLUMN last_id INTEGER NOT NULL DEFAULT 0;
+        """ + SetInstanceLastIds + """
+        PRAGMA user_version = 6;
         """;
+
+    /// <summary>
+    /// Every instance's <c>last_id</c> becomes the largest event id: at least that of its own events, without a scan of
+    /// the events per instance (no index has instance_key first for every event). An old instance is deleted one
+    /// retention period later than it could be.
+    /// </summary>
+    public const string SetInstanceLastIds = "UPDATE instances SET last_id = (SELECT coalesce(max(id), 0) FROM events);\n";
 
     public static void CreateOrUpgrade(SqliteConnection connection, ILogger logger)
     {
@@ -71,26 +88,29 @@ internal static class SqliteSchemaUpgrade
         command.CommandText = """
             SELECT (SELECT count(*) FROM pragma_table_info('users')),
                    (SELECT count(*) FROM pragma_table_info('users') WHERE name = 'last_error_id'),
-                   (SELECT count(*) FROM pragma_table_info('events') WHERE name = 'app')
+                   (SELECT count(*) FROM pragma_table_info('events') WHERE name = 'app'),
+                   (SELECT count(*) FROM pragma_table_info('instances')),
+                   (SELECT count(*) FROM pragma_table_info('instances') WHERE name = 'last_id')
             """;
-        bool addLatestErrors, convert;
+        bool addLatestErrors, convert, addLastIds;
         using (var reader = command.ExecuteReader())
         {
             reader.Read();
             addLatestErrors = reader.GetInt64(0) > 0 && reader.GetInt64(1) == 0;
             convert = reader.GetInt64(2) > 0;
+            addLastIds = reader.GetInt64(3) > 0 && reader.GetInt64(4) == 0;
+        }
+
+        if (addLastIds)
+        {
+            RunInTransaction(command, AddInstanceLastIds);
         }
 
         if (convert)
         {
             command.CommandText = "SELECT count(*) FROM events";
             CollectorLog.SchemaConverting(logger, (long)command.ExecuteScalar()!);
-            using var transaction = connection.BeginTransaction();
-            command.Transaction = transaction;
-            command.CommandText = ConvertToKeys;
-            command.ExecuteNonQuery();
-            transaction.Commit();
-            command.Transaction = null;
+            RunInTransaction(command, ConvertToKeys);
         }
 
         if (addLatestErrors)
@@ -106,5 +126,15 @@ internal static class SqliteSchemaUpgrade
             command.CommandText = BackfillLatestErrors;
             command.ExecuteNonQuery();
         }
+    }
+
+    private static void RunInTransaction(SqliteCommand command, string sql)
+    {
+        using var transaction = command.Connection!.BeginTransaction();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+        transaction.Commit();
+        command.Transaction = null;
     }
 }

@@ -66,7 +66,7 @@ internal static class ClefEventMapper
                 throw IngestRejectedException.BadRequest("'@r' must be an array of strings");
             }
 
-            message = SerilogMessageRenderer.Render(template, e, fields.Renderings);
+            message = SerilogMessageRenderer.Render(template, e, fields.Renderings, limits.Options.MaxEventBytes);
         }
 
         var exception = Text(fields.Exception, "@x");

@@ -7,16 +7,17 @@ namespace ThreadedLogging.Collector.Ingest.Formats.Clef;
 /// Renders a Serilog message template (<c>@mt</c>) from a CLEF event's properties the way Serilog's own
 /// <c>RenderMessage()</c> does: strings quoted (unless <c>:l</c>), <c>True</c>/<c>False</c>, <c>null</c>, sequences
 /// <c>[a, b]</c>, structures <c>Type { A: 1 }</c>; a token with a format takes the client's rendering from <c>@r</c>
-/// (CLEF sends one per formatted token, in template order); a missing property leaves the token as written.
+/// (CLEF sends one per formatted token, in template order); a missing property leaves the token as written. The output
+/// is bounded (<see cref="RenderedMessage"/>): alignments (<c>{A,2147483647}</c>) and repeated tokens never make more than the room left.
 /// </summary>
 internal static class SerilogMessageRenderer
 {
-    public static string Render(string template, JsonElement properties, JsonElement renderings)
+    public static string Render(string template, JsonElement properties, JsonElement renderings, int maxLength)
     {
         var output = new StringBuilder(template.Length + 32);
         var renderingIndex = 0;
         var i = 0;
-        while (i < template.Length)
+        while (i < template.Length && output.Length <= maxLength)
         {
             var c = template[i];
             if (c == '{' && i + 1 < template.Length && template[i + 1] == '{')
@@ -79,23 +80,21 @@ internal static class SerilogMessageRenderer
             }
 
             rendered ??= template.Substring(i, close - i + 1);
-            Align(output, rendered, token.Alignment);
+            Align(output, rendered, token.Alignment, maxLength - output.Length + 1);
             i = close + 1;
         }
 
-        return output.ToString();
+        return RenderedMessage.Cut(output, maxLength);
     }
 
-    private static void Align(StringBuilder output, string value, int? alignment)
+    private static void Align(StringBuilder output, string value, int? alignment, int room)
     {
-        if (alignment is not { } width || Math.Abs(width) <= value.Length)
+        var pad = alignment is { } width ? RenderedMessage.Padding(width, value.Length, room) : 0;
+        if (pad == 0)
         {
             output.Append(value);
-            return;
         }
-
-        var pad = Math.Abs(width) - value.Length;
-        if (width < 0)
+        else if (alignment < 0)
         {
             output.Append(value).Append(' ', pad);
         }

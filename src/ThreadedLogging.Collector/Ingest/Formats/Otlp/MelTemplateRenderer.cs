@@ -9,11 +9,12 @@ namespace ThreadedLogging.Collector.Ingest.Formats.Otlp;
 /// Renders a Microsoft.Extensions.Logging template (<c>Paid {Employee} {Amount:0.00}</c>) from a log record's attributes,
 /// as MEL's formatter would: values as they are (no quotes), a numeric format applied, <c>{{</c>/<c>}}</c> unescaped.
 /// Only a body whose every hole names an attribute (or that has escaped braces and no hole) is a template; any
-/// other text is a message as it stands.
+/// other text is a message as it stands. The output is bounded (<see cref="RenderedMessage"/>): alignments and
+/// precisions (<c>{A,2147483647}</c>, <c>{A:D999999999}</c>) never make more than the room left.
 /// </summary>
 internal static class MelTemplateRenderer
 {
-    public static bool TryRender(string body, RepeatedField<KeyValue> attributes, out string rendered)
+    public static bool TryRender(string body, RepeatedField<KeyValue> attributes, int maxLength, out string rendered)
     {
         rendered = body;
         if (!body.Contains('{', StringComparison.Ordinal) && !body.Contains('}', StringComparison.Ordinal))
@@ -23,7 +24,7 @@ internal static class MelTemplateRenderer
 
         var output = new StringBuilder(body.Length + 32);
         var holes = 0;
-        for (var i = 0; i < body.Length; i++)
+        for (var i = 0; i < body.Length && output.Length <= maxLength; i++)
         {
             var c = body[i];
             if ((c == '{' || c == '}') && i + 1 < body.Length && body[i + 1] == c)
@@ -56,23 +57,37 @@ internal static class MelTemplateRenderer
                 return false;
             }
 
-            var text = Format(value, format);
-            if (comma >= 0 && int.TryParse(nameAndAlignment[(comma + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var width))
+            var room = maxLength - output.Length + 1;
+            var text = Format(value, format, room);
+            var width = comma >= 0 && int.TryParse(nameAndAlignment[(comma + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var aligned) ? aligned : 0;
+            var padding = RenderedMessage.Padding(width, text.Length, room);
+            if (width > 0)
             {
-                text = width < 0 ? text.PadRight(-width) : text.PadLeft(width);
+                output.Append(' ', padding);
             }
 
             output.Append(text);
+            if (width < 0)
+            {
+                output.Append(' ', padding);
+            }
+
             holes++;
             i = close;
         }
 
-        rendered = output.ToString();
+        rendered = RenderedMessage.Cut(output, maxLength);
         return holes > 0 || rendered.Length != body.Length;
     }
 
-    private static string Format(AnyValue value, string? format)
+    private static string Format(AnyValue value, string? format, int room)
     {
+        if (format is not null && !PrecisionFits(format, room))
+        {
+            // "{A:D999999999}" asks for a billion digits: more than could be kept, so the format is not applied.
+            return OtlpValues.Text(value) ?? "(null)";
+        }
+
         try
         {
             return value.ValueCase switch
@@ -89,4 +104,9 @@ internal static class MelTemplateRenderer
             return OtlpValues.Text(value) ?? "(null)";
         }
     }
+
+    /// <summary>Whether a standard numeric format's precision (<c>D</c>, <c>E</c>, <c>F</c>, <c>N</c>, <c>X</c>… then digits) makes at most <paramref name="room"/> digits.</summary>
+    private static bool PrecisionFits(string format, int room) =>
+        format.Length < 2 || !char.IsAsciiLetter(format[0]) || format.AsSpan(1).ContainsAnyExceptInRange('0', '9')
+        || (int.TryParse(format.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var precision) && precision <= room);
 }

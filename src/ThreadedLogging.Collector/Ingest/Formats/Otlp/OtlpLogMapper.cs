@@ -68,7 +68,7 @@ internal sealed class OtlpLogMapper(IdentityPropertyOptions identity)
         limits.EventSize(record.CalculateSize(), NoIndex);
         var nanos = record.TimeUnixNano != 0 ? record.TimeUnixNano : record.ObservedTimeUnixNano;
         var timestamp = nanos != 0 ? DateTimeOffset.UnixEpoch.AddTicks((long)(nanos / 100)) : limits.Now;
-        var (message, template) = Message(record);
+        var (message, template) = Message(record, limits.Options.MaxEventBytes);
         return new NewEvent
         {
             Timestamp = limits.Timestamp(timestamp, NoIndex),
@@ -100,7 +100,7 @@ internal sealed class OtlpLogMapper(IdentityPropertyOptions identity)
         _ => LevelNames.TryParse(record.SeverityText, out var level) ? level : LogLevel.Information,
     };
 
-    private static (string Message, string? Template) Message(LogRecord record)
+    private static (string Message, string? Template) Message(LogRecord record, int maxLength)
     {
         if (record.Body?.ValueCase != AnyValue.ValueOneofCase.StringValue)
         {
@@ -109,7 +109,7 @@ internal sealed class OtlpLogMapper(IdentityPropertyOptions identity)
 
         // OpenTelemetry .NET sends MEL's template as the body (unless IncludeFormattedMessage) and its values as attributes.
         var body = record.Body.StringValue;
-        return MelTemplateRenderer.TryRender(body, record.Attributes, out var rendered) ? (rendered, body) : (body, null);
+        return MelTemplateRenderer.TryRender(body, record.Attributes, maxLength, out var rendered) ? (rendered, body) : (body, null);
     }
 
     private static string? First(RepeatedField<KeyValue> own, RepeatedField<KeyValue> resource, IReadOnlyList<string> names)
