@@ -89,6 +89,25 @@ public sealed class LevelsApiTests
         Assert.Empty((await collector.GetJsonAsync("api/levels")).GetProperty("rules").EnumerateArray());
     }
 
+    [Theory]
+    [InlineData("text/plain", "{\"user\":\"alice\",\"level\":\"Debug\",\"duration\":\"01:00:00\"}", HttpStatusCode.UnsupportedMediaType, "unsupported Content-Type 'text/plain'")]
+    [InlineData(null, "{\"user\":\"alice\",\"level\":\"Debug\",\"duration\":\"01:00:00\"}", HttpStatusCode.UnsupportedMediaType, "unsupported Content-Type")]
+    [InlineData("application/json", "{\"user\":1,\"level\":\"Debug\",\"duration\":\"01:00:00\"}", HttpStatusCode.BadRequest, "not a level rule")]
+    [InlineData("application/json", "{\"user\":", HttpStatusCode.BadRequest, "not a level rule")]
+    [InlineData("application/json", "", HttpStatusCode.BadRequest, "not a level rule")]
+    [InlineData("application/json", "null", HttpStatusCode.BadRequest, "a JSON body is required")]
+    public async Task Post_BodyNotARule_4xxWithReason(string? contentType, string body, HttpStatusCode expected, string reason)
+    {
+        // The framework's binding answered these with an empty body: no reason.
+        await using var collector = await CollectorFixture.StartAsync();
+
+        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "api/levels", Http.Utf8(body), contentType);
+
+        Assert.Equal(expected, status);
+        Assert.Contains(reason, Http.Error(text), StringComparison.Ordinal);
+        Assert.Empty((await collector.GetJsonAsync("api/levels")).GetProperty("rules").EnumerateArray());
+    }
+
     [Fact]
     public async Task Post_MaxDurationConfigured_Enforced()
     {
