@@ -28,6 +28,13 @@ internal sealed record LevelRuleRequest(
                 error = $"'{name}' is longer than {options.MaxFieldLength} characters";
                 return false;
             }
+
+            // PostgreSQL text cannot hold it; no name has one.
+            if (value?.Contains('\0', StringComparison.Ordinal) == true)
+            {
+                error = $"'{name}' contains a NUL character (U+0000)";
+                return false;
+            }
         }
 
         if (!LevelNames.TryParse(Level, out var level))

@@ -72,6 +72,8 @@ public sealed class LevelsApiTests
     [InlineData("{\"category\":\"Payroll\",\"level\":\"Debug\",\"duration\":\"01:00:00\"}", "at least one selector")]
     [InlineData("{\"user\":\"alice\",\"level\":\"Loud\",\"duration\":\"01:00:00\"}", "unknown level 'Loud'")]
     [InlineData("{\"user\":\"alice\",\"level\":\"Debug\",\"duration\":\"1.00:00:01\"}", "beyond the maximum of 1.00:00:00")]
+    [InlineData("{\"app\":\"a\\u0000b\",\"level\":\"Debug\",\"duration\":\"01:00:00\"}", "'app' contains a NUL character")]
+    [InlineData("{\"user\":\"alice\",\"category\":\"\\u0000\",\"level\":\"Debug\",\"duration\":\"01:00:00\"}", "'category' contains a NUL character")]
     [InlineData("{\"user\":\"alice\",\"level\":\"Debug\",\"duration\":\"3650000.00:00:00\"}", "'duration' 3650000.00:00:00 is beyond the maximum")]
     [InlineData("{\"user\":\"alice\",\"level\":\"Debug\",\"duration\":\"10675199.02:48:05.4775807\"}", "beyond the maximum")]
     [InlineData("{\"user\":\"alice\",\"level\":\"Debug\",\"expires\":\"2999-01-01T00:00:00Z\"}", "beyond the maximum")]
