@@ -157,6 +157,28 @@ public sealed class PythonPercentFormatterTests
         Assert.Equal(cut ? expected + PythonPercentFormatter.TruncationMarker : expected, message);
     }
 
+    [Theory]
+    [InlineData("%.1s|", "('😀',)", "😀|")]
+    [InlineData("%5s|", "('😀',)", "    😀|")]
+    [InlineData("%-3.2s|", "('é😀a',)", "é😀 |")]
+    [InlineData("%3c|", "('😀',)", "  😀|")]
+    [InlineData("%4r|", "('😀',)", " '😀'|")]
+    public void TryRender_AstralCharacterWithPrecisionOrWidth_CountsCodePointsAsPython(string msg, string args, string expected)
+    {
+        // Found by the fuzzer: '%.1s' kept half of a surrogate pair (a string with no UTF-8 form, stored as U+FFFD).
+        Assert.True(PythonPercentFormatter.TryRender(msg, args, 1 << 20, out var message));
+
+        Assert.Equal(expected, message);
+    }
+
+    [Fact]
+    public void TryRender_LimitFallsInsideASurrogatePair_CutBeforeThePair()
+    {
+        Assert.True(PythonPercentFormatter.TryRender("%s", "('a😀',)", 2, out var message));
+
+        Assert.Equal("a" + PythonPercentFormatter.TruncationMarker, message);
+    }
+
     [Fact]
     public void TryRender_IntLongerThanCPythonPrints_NotRenderedMsgKept()
     {
