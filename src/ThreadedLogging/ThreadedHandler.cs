@@ -23,6 +23,7 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
     private readonly BatchWorker _worker;
     private readonly DeliveryLedger _ledger = new();
     private readonly FailureReporter _failures;
+    private readonly bool _systemTime;
     private readonly SelfLog _selfLog;
     private readonly string[] _excludedCategories;
     private readonly bool _includeScopes;
@@ -43,6 +44,7 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
         options ??= new ThreadedHandlerOptions();
         options.Validate();
         Time = options.TimeProvider;
+        _systemTime = ReferenceEquals(Time, TimeProvider.System);
         Identity = LogIdentity.From(options);
         _includeScopes = options.IncludeScopes;
         _level = (int)options.Level;
@@ -114,6 +116,9 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
     }
 
     internal TimeProvider Time { get; }
+
+    /// <summary>The time of a log call: the system clock read directly (no virtual call) unless the options set another <see cref="TimeProvider"/>.</summary>
+    internal DateTimeOffset CallTime() => _systemTime ? TimeProvider.System.GetUtcNow() : Time.GetUtcNow(); // the first devirtualized (a static readonly of a sealed type)
 
     /// <summary>Gets the collector's level rules for this handler (issue 13).</summary>
     internal LevelRules Levels { get; }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ThreadedLogging;
 
 /// <summary>
@@ -18,9 +20,16 @@ internal sealed class CallerThread
     }
 
     /// <summary>Gets the calling thread's state.</summary>
-    public static CallerThread Current => t_current ??= new CallerThread();
+    public static CallerThread Current
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => t_current ?? Create();
+    }
 
     public Thread Thread { get; }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static CallerThread Create() => t_current = new CallerThread();
 
     public int ManagedThreadId { get; }
 

@@ -63,7 +63,7 @@ internal sealed class EventQueue : IDisposable
     /// Before capturing: when the queue is already full in <see cref="QueueFullMode.DropNewest"/>, count the
     /// drop and skip the capture. Racy on purpose: a stale "there is room" only means that the commit decides.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryDropEarly()
     {
         if (_fullMode == QueueFullMode.DropNewest && (_records.IsFull || Volatile.Read(ref _closed) != 0))
@@ -139,7 +139,7 @@ internal sealed class EventQueue : IDisposable
     /// <summary>Takes no record any more; the memory goes once nothing references the queue (a racing call may still copy).</summary>
     public void Dispose() => _records.Dispose();
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Commit(CallerThread caller, LogLevel level)
     {
         if (Volatile.Read(ref _closed) != 0 || !_records.TryCommit(caller))

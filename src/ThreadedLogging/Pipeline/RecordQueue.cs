@@ -35,23 +35,32 @@ internal sealed class RecordQueue : IDisposable
     public long Enqueued => Volatile.Read(ref _enqueued.Value);
 
     /// <summary>Gets how many events are queued now (never negative).</summary>
-    public long Count => Math.Max(0, Volatile.Read(ref _enqueued.Value) - Volatile.Read(ref _dequeued.Value));
+    public long Count
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Math.Max(0, Volatile.Read(ref _enqueued.Value) - Volatile.Read(ref _dequeued.Value));
+    }
 
     /// <summary>Gets how many bytes the queued records take now.</summary>
     public long Bytes => _ring.UsedBytes;
 
     /// <summary>Whether a batch is worth sending now: <paramref name="batchSize"/> events, or half the batch bytes or half the queue in bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool HasFullBatch(int batchSize, int maxBatchBytes) =>
         Count >= batchSize || _ring.UsedBytes >= Math.Min(maxBatchBytes / 2, _ring.Capacity / 2);
 
     /// <summary>Gets whether a call would be refused now (racy: <see cref="TryCommit"/> decides).</summary>
-    public bool IsFull => Count >= _capacity || _ring.UsedBytes >= _ring.Capacity;
+    public bool IsFull
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Count >= _capacity || _ring.UsedBytes >= _ring.Capacity;
+    }
 
     /// <summary>
     /// Encodes a call into the caller's <see cref="RecordWriter"/> (or parks it as an object); false when it had to
     /// be parked and the object table is full. Then <see cref="TryCommit"/> adds it, or <see cref="Abandon"/> gives up.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryEncode<TState>(CallerThread caller, string category, LogLevel level, EventId eventId, in TState state, Exception? exception, Func<TState, Exception?, string> formatter, ScopeReader? scopes, DateTimeOffset timestamp)
     {
         var writer = caller.Writer;
@@ -68,7 +77,7 @@ internal sealed class RecordQueue : IDisposable
     public bool TryEncode(CallerThread caller, LogEvent logEvent) => TryPark(caller.Writer, logEvent);
 
     /// <summary>Adds the record the caller's writer holds; false when the queue is full (nothing is added).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryCommit(CallerThread caller)
     {
         if (Count >= _capacity || !_ring.TryWrite(caller.Writer.Record))

@@ -61,7 +61,11 @@ internal sealed unsafe class RecordRing : IDisposable
     public long Capacity => _capacity;
 
     /// <summary>Gets how many bytes are reserved and not yet released (records, their alignment and padding).</summary>
-    public long UsedBytes => Volatile.Read(ref _tail.Value) - Volatile.Read(ref _head.Value);
+    public long UsedBytes
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Volatile.Read(ref _tail.Value) - Volatile.Read(ref _head.Value);
+    }
 
     /// <summary>Gets how many segments are allocated now (tests).</summary>
     internal int AllocatedSegments { get; private set; }
@@ -218,16 +222,18 @@ internal sealed unsafe class RecordRing : IDisposable
     private int Slot(long segment) => (int)(segment % _segments.Length);
 
     /// <summary>The segment's memory; opened (spare or new, zeroed) by the first producer that needs it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private nint Open(long segment)
     {
         ref var slot = ref _segments[Slot(segment)];
         var memory = Volatile.Read(ref slot);
-        if (memory != 0)
-        {
-            return memory;
-        }
+        return memory != 0 ? memory : OpenNew(ref slot);
+    }
 
+    /// <summary>The first producer to reach a segment installs its memory (or finds that another did).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private nint OpenNew(ref nint slot)
+    {
         bool spare;
         nint fresh;
         lock (_spare)

@@ -187,7 +187,7 @@ internal sealed class RecordWriter
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void WriteValue(object? value)
     {
         switch (value)
@@ -208,7 +208,7 @@ internal sealed class RecordWriter
     }
 
     /// <summary>A name that repeats: its id, or its text when the table is full.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void WriteName(string? name)
     {
         if (name is null)
@@ -230,7 +230,7 @@ internal sealed class RecordWriter
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void WriteText(string text)
     {
         if (text.Length > RecordFormat.MaxTextChars)
@@ -283,7 +283,7 @@ internal sealed class RecordWriter
         _position += bytes.Length;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Ensure(int more)
     {
         if (_position + more > _buffer.Length)

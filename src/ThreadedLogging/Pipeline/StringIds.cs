@@ -65,7 +65,7 @@ internal static class StringIds
         private readonly string?[] _keys = new string?[Size];
         private readonly int[] _ids = new int[Size];
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int IdOf(string text)
         {
             var slot = RuntimeHelpers.GetHashCode(text) & (Size - 1);

@@ -33,7 +33,7 @@ internal sealed class ThreadedLogger(ThreadedHandler handler, string category) :
                 return; // a full queue makes the call cheaper, not as dear as a kept event
             }
 
-            _queue.Log(category, logLevel, eventId, in state, exception, formatter, handler.CapturedScopes, handler.Time.GetUtcNow());
+            _queue.Log(category, logLevel, eventId, in state, exception, formatter, handler.CapturedScopes, handler.CallTime());
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
