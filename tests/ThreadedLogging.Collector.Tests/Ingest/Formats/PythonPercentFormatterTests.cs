@@ -83,6 +83,11 @@ public sealed class PythonPercentFormatterTests
         { "%s", "(<object object at 0x7f0>,)" },
         { "%s", "('unterminated,)" },
         { "%c", "('ab',)" },
+        // Found by differential fuzzing against CPython: '%' is a percent sign only as "%%" itself.
+        { "%5%", "(1,)" },
+        { "%(a)%", "{'a': 1}" },
+        { "%*%", "(5,)" },
+        { "x %-%", "('a',)" },
     };
 
     [Theory]

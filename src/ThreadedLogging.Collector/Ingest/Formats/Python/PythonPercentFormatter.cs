@@ -66,6 +66,8 @@ internal static class PythonPercentFormatter
                 output.Append(c);
                 continue;
             }
+
+            var directive = i - 1;
             if (i >= format.Length)
             {
                 return false; // "incomplete format"
@@ -149,6 +151,11 @@ internal static class PythonPercentFormatter
             var conversion = format[i++];
             if (conversion == '%')
             {
+                if (i - directive != 2)
+                {
+                    return false; // CPython 3.11: only "%%" itself is a '%'; "%5%", "%(a)%", "%*%" raise
+                }
+
                 output.Append('%');
                 continue;
             }
