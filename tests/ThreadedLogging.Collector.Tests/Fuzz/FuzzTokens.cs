@@ -72,5 +72,12 @@ internal static class FuzzTokens
         "(1114111,)", "(1114112,)", "(55296,)", "(-1,)", "(2147483648,)", "('ab',)", "('',)", "(1.5,)", "(100000, 'a')", "(-100001, 1)",
     ];
 
+    /// <summary>Items of an args tuple, as <c>repr()</c> prints them: astral characters, edge numbers, other kinds.</summary>
+    public static readonly string[] PythonArgItems =
+    [
+        "'😀'", "'é😀a'", "'a😀'", "'\\U0001f600'", "'\\ud800'", "1", "-1", "0", "1.5", "-0.0", "inf", "-inf", "nan", "1e300", "True", "None", "b'x'",
+        "[1]", "{'a': 1}", "(1,)", "1114111", "55296", "'ab'", "''", "2147483648", "-100001", new string('7', 4300), "1e-320", "'%s'",
+    ];
+
     public static readonly string[] PythonForm = [.. PercentDirectives, .. PythonArgs, "&", "=", "+", "%", "%zz", "%C3%28", "%ED%A0%80", "%00", "&msg=", "&args=", "&&", "=="];
 }

@@ -14,12 +14,6 @@ internal static class PythonMutator
 
     private static readonly string[] ArgsTextTokens = ["'", "\"", "(", ")", ",", "[", "{", ":", "\\", "\\x", "\\u", "\\U", "\\U0001f600", " ", "-", "e", "j", "b'", new string('8', 5000)];
 
-    private static readonly string[] ArgItems =
-    [
-        "'😀'", "'é😀a'", "'a😀'", "'\\U0001f600'", "'\\ud800'", "1", "-1", "0", "1.5", "-0.0", "inf", "-inf", "nan", "1e300", "True", "None", "b'x'",
-        "[1]", "{'a': 1}", "(1,)", "1114111", "55296", "'ab'", "''", "2147483648", "-100001", new string('7', 4300), "1e-320", "'%s'",
-    ];
-
     private static readonly string[] ExcInfos =
     [
         "(None, None, None)", "(<class 'KeyError'>, KeyError('missing'), <traceback object at 0x7f>)", "(<class '" + new string('x', 300) + "'>, x('y'), z)",
@@ -84,7 +78,7 @@ internal static class PythonMutator
                     // As many directives as items, so that the conversions themselves run on odd values.
                     var count = 1 + random.Next(4);
                     Set(fields, "msg", string.Join(" ", Enumerable.Range(0, count).Select(_ => Pick(random, FuzzTokens.PercentDirectives))));
-                    Set(fields, "args", "(" + string.Join(", ", Enumerable.Range(0, count).Select(_ => Pick(random, ArgItems))) + ",)");
+                    Set(fields, "args", "(" + string.Join(", ", Enumerable.Range(0, count).Select(_ => Pick(random, FuzzTokens.PythonArgItems))) + ",)");
                     break;
                 case 0:
                 case 1:

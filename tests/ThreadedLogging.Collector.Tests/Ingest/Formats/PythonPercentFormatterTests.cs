@@ -88,6 +88,8 @@ public sealed class PythonPercentFormatterTests
         { "%(a)%", "{'a': 1}" },
         { "%*%", "(5,)" },
         { "x %-%", "('a',)" },
+        { "%lld", "(1,)" },
+        { "%hld", "(1,)" },
     };
 
     [Theory]

@@ -138,9 +138,9 @@ internal static class PythonPercentFormatter
                 spec.Precision = Math.Max(precision ?? 0, 0);
             }
 
-            while (i < format.Length && format[i] is 'h' or 'l' or 'L')
+            if (i < format.Length && format[i] is 'h' or 'l' or 'L')
             {
-                i++;
+                i++; // one length modifier, ignored; a second is the conversion ("%lld": unsupported format character 'l')
             }
 
             if (i >= format.Length)
