@@ -61,6 +61,7 @@ public sealed class PythonPercentFormatterTests
         { "%c%c", "(65, 'b')", "Ab" },
         { "%a", "('caf\u00e9',)", "'caf\\xe9'" },
         { "%ld %hd", "(1, 2)", "1 2" },
+        { "%c|%c", "(True, False)", "\u0001|\0" },
         // Empty args: LogRecord.getMessage skips the % operator, so "%%" stays as it is.
         { "100%% literal %s", "()", "100%% literal %s" },
         { "plain", "", "plain" },

@@ -317,7 +317,7 @@ internal static class PythonPercentFormatter
             case 'c':
                 {
                     string text;
-                    if (argument.Kind == PyKind.Int && argument.Integer >= 0 && argument.Integer <= 0x10FFFF
+                    if (argument.Kind is PyKind.Int or PyKind.Bool && argument.Integer >= 0 && argument.Integer <= 0x10FFFF
                         && (argument.Integer < 0xD800 || argument.Integer > 0xDFFF))
                     {
                         text = char.ConvertFromUtf32((int)argument.Integer);
