@@ -91,6 +91,8 @@ public sealed class PythonPercentFormatterTests
         { "x %-%", "('a',)" },
         { "%lld", "(1,)" },
         { "%hld", "(1,)" },
+        { "%f", "(1" + new string('0', 309) + ",)" },
+        { "%.e", "(-" + new string('7', 400) + ",)" },
     };
 
     [Theory]

@@ -297,6 +297,10 @@ internal static class PythonPercentFormatter
                     if (argument.Kind is PyKind.Int or PyKind.Bool)
                     {
                         number = (double)argument.Integer;
+                        if (double.IsInfinity(number))
+                        {
+                            return false; // OverflowError: int too large to convert to float
+                        }
                     }
                     else if (argument.Kind == PyKind.Float)
                     {
