@@ -45,7 +45,8 @@ public class BenchConfig : ManualConfig
             .WithIterationCount(30)
             .WithInvocationCount(InvocationsPerIteration)
             .WithUnrollFactor(1)
-            .WithEnvironmentVariable(Sidecar.DirectoryVariable, Sidecar.Directory);
+            .WithEnvironmentVariable(Sidecar.DirectoryVariable, Sidecar.Directory)
+            .WithEnvironmentVariable(ReceiverProcess.HostAssemblyVariable, typeof(BenchConfig).Assembly.Location);
         // THREADEDLOGGING_BENCH_ONLY_JOB=DefaultGC (or Gen0-64MB) runs one job only, for quick experiments.
         var only = Environment.GetEnvironmentVariable(OnlyJobVariable);
         if (only is null or "" or "DefaultGC")

@@ -6,6 +6,11 @@ if (args.Contains("--quick-serialize"))
     return QuickSerialize.Run();
 }
 
+if (args.Contains("--loopback-server"))
+{
+    return LoopbackServer.Serve();
+}
+
 if (args.Contains("--quick"))
 {
     return QuickRun.Run(args);

@@ -32,6 +32,12 @@ internal sealed class LoopbackServer : IDisposable
         var server = new LoopbackServer(app);
         app.Run(async context =>
         {
+            if (HttpMethods.IsGet(context.Request.Method))
+            {
+                await context.Response.WriteAsync(server.Requests.ToString(System.Globalization.CultureInfo.InvariantCulture)); // ReceiverProcess asks
+                return;
+            }
+
             await context.Request.Body.CopyToAsync(Stream.Null);
             Interlocked.Increment(ref server._requests);
             context.Response.StatusCode = StatusCodes.Status200OK;
@@ -40,6 +46,18 @@ internal sealed class LoopbackServer : IDisposable
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         server.Host = $"{address.Host}:{address.Port}";
         return server;
+    }
+
+    /// <summary>
+    /// <c>--loopback-server</c>: serves in this process (started by <see cref="ReceiverProcess"/>), prints
+    /// <c>LISTENING host:port</c>, and stops when its standard input closes (the benchmark's process ended).
+    /// </summary>
+    public static int Serve()
+    {
+        using var server = Start();
+        Console.WriteLine(ReceiverProcess.ListeningPrefix + server.Host);
+        Console.In.ReadToEnd();
+        return 0;
     }
 
     public void Dispose()

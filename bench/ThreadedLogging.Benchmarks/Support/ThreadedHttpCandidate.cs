@@ -3,19 +3,19 @@ using Microsoft.Extensions.Logging;
 namespace ThreadedLogging.Benchmarks;
 
 /// <summary>
-/// <see cref="ThreadedHttpHandler"/> in JsonBatch format, shipping to a loopback Kestrel, through a
-/// <see cref="LoggerFactory"/> as an app would use it. With <c>queueFull</c> the queue holds one event
-/// and the worker never drains it, so every call takes the drop path.
+/// <see cref="ThreadedHttpHandler"/> in JsonBatch format, shipping to a loopback Kestrel in a process of its own
+/// (<see cref="ReceiverProcess"/>), through a <see cref="LoggerFactory"/> as an app would use it. With
+/// <c>queueFull</c> the queue holds one event and the worker never drains it, so every call takes the drop path.
 /// </summary>
 internal sealed class ThreadedHttpCandidate : Candidate
 {
-    private readonly LoopbackServer _server;
+    private readonly ReceiverProcess _server;
     private readonly ThreadedHttpHandler _handler;
     private readonly ILoggerFactory _factory;
 
     public ThreadedHttpCandidate(bool queueFull)
     {
-        _server = LoopbackServer.Start();
+        _server = ReceiverProcess.Start();
         var options = new ThreadedHttpHandlerOptions
         {
             Host = _server.Host,

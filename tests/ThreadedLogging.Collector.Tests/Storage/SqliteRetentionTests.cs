@@ -58,12 +58,13 @@ public sealed partial class SqliteRetentionTests
         Assert.Equal(Enumerable.Range(10_000 - kept.Count, kept.Count).Select(i => (long)i), kept.Order());
     }
 
-    private static SqliteEventStore Open(string directory, bool crashAfterEventsChunk) =>
+    private static SqliteEventStore Open(string directory, bool crashAfterEventsChunk, int batchKeysPerChunk = 5000) =>
         new(directory, TimeProvider.System, NullLogger<SqliteEventStore>.Instance)
         {
             Retention = new SqliteRetention(Path.Combine(directory, SqliteEventStore.FileName), Path.Combine(directory, SqliteFtsIndexer.FileName))
             {
                 AfterEventsChunk = crashAfterEventsChunk ? () => throw new IOException("stopped between the two commits") : null,
+                BatchKeysPerChunk = batchKeysPerChunk,
             },
         };
 

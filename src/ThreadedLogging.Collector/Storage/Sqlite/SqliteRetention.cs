@@ -28,6 +28,9 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
     /// </summary>
     private const int ChunkInstances = 5_000;
 
+    /// <summary>Gets how many idempotency keys one transaction deletes (tests set a small one).</summary>
+    internal int BatchKeysPerChunk { get; init; } = 5000;
+
     /// <summary>Gets a step run after a chunk's events are committed and before its index entries are (tests: a crash there).</summary>
     internal Action? AfterEventsChunk { get; init; }
 
@@ -46,8 +49,8 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
             cancellationToken.ThrowIfCancellationRequested();
         }
 
-        // Dedupe keys of batches received before the cutoff, and users not seen since.
-        Execute(main, "DELETE FROM batches WHERE received < $ticks", cutoff.UtcTicks);
+        // Dedupe keys of batches received before the cutoff, a chunk per transaction, and users not seen since.
+        RemoveBatchKeys(main, cutoff, cancellationToken);
         Execute(main, "DELETE FROM users WHERE last_seen < $ticks", cutoff.UtcTicks);
 
         long bySize = 0;
@@ -124,6 +127,22 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
         AfterEventsChunk?.Invoke();
         PurgeFullText(fts, first, last + 1);
         return count;
+    }
+
+    /// <summary>
+    /// Deletes the idempotency keys received before <paramref name="cutoff"/>: a chunk per statement (its own
+    /// transaction), found through <c>ix_batches_received</c>, so the events' writer waits at most one chunk.
+    /// </summary>
+    private void RemoveBatchKeys(SqliteConnection main, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        using var delete = main.CreateCommand();
+        delete.CommandText = SqliteSchema.DeleteOldBatchKeys;
+        delete.Parameters.AddWithValue("$ticks", cutoff.UtcTicks);
+        delete.Parameters.AddWithValue("$chunk", BatchKeysPerChunk);
+        while (delete.ExecuteNonQuery() > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
     }
 
     /// <summary>

@@ -88,6 +88,9 @@ internal static class SqliteSchema
             accepted  INTEGER NOT NULL,
             received  INTEGER NOT NULL
         ) WITHOUT ROWID;
+        -- Retention finds the old keys through it, a chunk at a time (SqliteRetention): without it, one DELETE read
+        -- the whole table (a row per request) while it held the write lock, and ingest waited that long.
+        CREATE INDEX IF NOT EXISTS ix_batches_received ON batches (received);
 
         -- Who has logged, maintained in the same transaction as the events (GET /api/users).
         CREATE TABLE IF NOT EXISTS users (
@@ -174,6 +177,9 @@ internal static class SqliteSchema
     public const string DeleteFtsQueue = "DELETE FROM fts_queue WHERE seq <= $seq";
 
     public const string TermDocuments = "SELECT doc FROM fts.events_fts_vocab WHERE term = $term";
+
+    /// <summary>Deletes up to <c>$chunk</c> idempotency keys received before <c>$ticks</c>, found through <c>ix_batches_received</c>.</summary>
+    public const string DeleteOldBatchKeys = "DELETE FROM batches WHERE batch_key IN (SELECT batch_key FROM batches WHERE received < $ticks ORDER BY received LIMIT $chunk)";
 
     public const string FindBatch = "SELECT accepted FROM batches WHERE batch_key = $key";
 

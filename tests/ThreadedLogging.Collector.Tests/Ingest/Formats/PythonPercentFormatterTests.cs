@@ -61,6 +61,7 @@ public sealed class PythonPercentFormatterTests
         { "%c%c", "(65, 'b')", "Ab" },
         { "%a", "('caf\u00e9',)", "'caf\\xe9'" },
         { "%ld %hd", "(1, 2)", "1 2" },
+        { "%c|%c", "(True, False)", "\u0001|\0" },
         // Empty args: LogRecord.getMessage skips the % operator, so "%%" stays as it is.
         { "100%% literal %s", "()", "100%% literal %s" },
         { "plain", "", "plain" },
@@ -83,6 +84,15 @@ public sealed class PythonPercentFormatterTests
         { "%s", "(<object object at 0x7f0>,)" },
         { "%s", "('unterminated,)" },
         { "%c", "('ab',)" },
+        // Found by differential fuzzing against CPython: '%' is a percent sign only as "%%" itself.
+        { "%5%", "(1,)" },
+        { "%(a)%", "{'a': 1}" },
+        { "%*%", "(5,)" },
+        { "x %-%", "('a',)" },
+        { "%lld", "(1,)" },
+        { "%hld", "(1,)" },
+        { "%f", "(1" + new string('0', 309) + ",)" },
+        { "%.e", "(-" + new string('7', 400) + ",)" },
     };
 
     [Theory]
@@ -155,6 +165,28 @@ public sealed class PythonPercentFormatterTests
         Assert.True(PythonPercentFormatter.TryRender(msg, args, limit, out var message));
 
         Assert.Equal(cut ? expected + PythonPercentFormatter.TruncationMarker : expected, message);
+    }
+
+    [Theory]
+    [InlineData("%.1s|", "('😀',)", "😀|")]
+    [InlineData("%5s|", "('😀',)", "    😀|")]
+    [InlineData("%-3.2s|", "('é😀a',)", "é😀 |")]
+    [InlineData("%3c|", "('😀',)", "  😀|")]
+    [InlineData("%4r|", "('😀',)", " '😀'|")]
+    public void TryRender_AstralCharacterWithPrecisionOrWidth_CountsCodePointsAsPython(string msg, string args, string expected)
+    {
+        // Found by the fuzzer: '%.1s' kept half of a surrogate pair (a string with no UTF-8 form, stored as U+FFFD).
+        Assert.True(PythonPercentFormatter.TryRender(msg, args, 1 << 20, out var message));
+
+        Assert.Equal(expected, message);
+    }
+
+    [Fact]
+    public void TryRender_LimitFallsInsideASurrogatePair_CutBeforeThePair()
+    {
+        Assert.True(PythonPercentFormatter.TryRender("%s", "('a😀',)", 2, out var message));
+
+        Assert.Equal("a" + PythonPercentFormatter.TruncationMarker, message);
     }
 
     [Fact]

@@ -13,11 +13,12 @@ namespace ThreadedLogging.Collector.Ingest.Formats.Python;
 /// Issue 15 §2: widths and repeated conversions can make a small record render to gigabytes
 /// (<c>'%100000s' * 1000</c>), so the output is bounded: past <c>maxLength</c> characters rendering stops
 /// and the message ends with <see cref="TruncationMarker"/> (what follows is neither rendered nor checked).
+/// Widths and precisions count code points, as Python's do: a precision never cuts a surrogate pair in two.
 /// </remarks>
 internal static class PythonPercentFormatter
 {
     /// <summary>Ends a rendered message cut at its limit.</summary>
-    public const string TruncationMarker = "… [truncated: rendered message longer than the limit]";
+    public const string TruncationMarker = RenderedMessage.TruncationMarker;
 
     /// <summary>Renders <paramref name="msg"/> with the <c>str()</c> of <c>record.args</c>, at most <paramref name="maxLength"/> characters before the marker.</summary>
     public static bool TryRender(string msg, string? args, int maxLength, out string message)
@@ -55,7 +56,7 @@ internal static class PythonPercentFormatter
         {
             if (output.Length > maxLength)
             {
-                result = output.ToString(0, maxLength) + TruncationMarker;
+                result = RenderedMessage.Cut(output, maxLength);
                 return true;
             }
 
@@ -65,6 +66,8 @@ internal static class PythonPercentFormatter
                 output.Append(c);
                 continue;
             }
+
+            var directive = i - 1;
             if (i >= format.Length)
             {
                 return false; // "incomplete format"
@@ -135,9 +138,9 @@ internal static class PythonPercentFormatter
                 spec.Precision = Math.Max(precision ?? 0, 0);
             }
 
-            while (i < format.Length && format[i] is 'h' or 'l' or 'L')
+            if (i < format.Length && format[i] is 'h' or 'l' or 'L')
             {
-                i++;
+                i++; // one length modifier, ignored; a second is the conversion ("%lld": unsupported format character 'l')
             }
 
             if (i >= format.Length)
@@ -148,6 +151,11 @@ internal static class PythonPercentFormatter
             var conversion = format[i++];
             if (conversion == '%')
             {
+                if (i - directive != 2)
+                {
+                    return false; // CPython 3.11: only "%%" itself is a '%'; "%5%", "%(a)%", "%*%" raise
+                }
+
                 output.Append('%');
                 continue;
             }
@@ -179,7 +187,7 @@ internal static class PythonPercentFormatter
             return false;
         }
 
-        result = output.Length > maxLength ? output.ToString(0, maxLength) + TruncationMarker : output.ToString();
+        result = RenderedMessage.Cut(output, maxLength);
         return true;
     }
 
@@ -244,7 +252,7 @@ internal static class PythonPercentFormatter
                     };
                     if (spec.Precision is { } p && p < text.Length)
                     {
-                        text = text[..p];
+                        text = text[..CodePointsEnd(text, p)];
                     }
 
                     Pad(output, string.Empty, text, spec, zeroAllowed: false, room);
@@ -289,6 +297,10 @@ internal static class PythonPercentFormatter
                     if (argument.Kind is PyKind.Int or PyKind.Bool)
                     {
                         number = (double)argument.Integer;
+                        if (double.IsInfinity(number))
+                        {
+                            return false; // OverflowError: int too large to convert to float
+                        }
                     }
                     else if (argument.Kind == PyKind.Float)
                     {
@@ -309,7 +321,7 @@ internal static class PythonPercentFormatter
             case 'c':
                 {
                     string text;
-                    if (argument.Kind == PyKind.Int && argument.Integer >= 0 && argument.Integer <= 0x10FFFF
+                    if (argument.Kind is PyKind.Int or PyKind.Bool && argument.Integer >= 0 && argument.Integer <= 0x10FFFF
                         && (argument.Integer < 0xD800 || argument.Integer > 0xDFFF))
                     {
                         text = char.ConvertFromUtf32((int)argument.Integer);
@@ -338,7 +350,7 @@ internal static class PythonPercentFormatter
     /// <summary>Appends prefix and body padded to the width; the padding stops at <paramref name="room"/> (the output is cut there).</summary>
     private static void Pad(StringBuilder output, string prefix, string body, Spec spec, bool zeroAllowed, int room)
     {
-        var length = prefix.Length + body.Length;
+        var length = prefix.Length + body.Length - SurrogatePairs(body);
         var fill = Math.Min((spec.Width ?? 0) - length, room);
         if (fill <= 0)
         {
@@ -356,6 +368,30 @@ internal static class PythonPercentFormatter
         {
             output.Append(' ', fill).Append(prefix).Append(body);
         }
+    }
+
+    /// <summary>Where the first <paramref name="count"/> code points of <paramref name="text"/> end (Python's precision counts code points).</summary>
+    private static int CodePointsEnd(string text, int count)
+    {
+        var end = 0;
+        for (var n = 0; n < count && end < text.Length; n++)
+        {
+            end += char.IsHighSurrogate(text[end]) && end + 1 < text.Length && char.IsLowSurrogate(text[end + 1]) ? 2 : 1;
+        }
+
+        return end;
+    }
+
+    /// <summary>How many characters of <paramref name="text"/> are the second half of a pair: its length in code points is the difference.</summary>
+    private static int SurrogatePairs(string text)
+    {
+        var pairs = 0;
+        foreach (var c in text)
+        {
+            pairs += char.IsLowSurrogate(c) ? 1 : 0;
+        }
+
+        return pairs;
     }
 
     private struct Spec

@@ -1,0 +1,145 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using ThreadedLogging.Collector.Ingest;
+using ThreadedLogging.Collector.Ingest.Formats.Otlp.Proto;
+using ThreadedLogging.Collector.Storage.Sqlite;
+using ThreadedLogging.Collector.Tests.Ingest.Formats;
+using ThreadedLogging.Collector.Tests.Support;
+using Xunit.Abstractions;
+
+namespace ThreadedLogging.Collector.Tests.Fuzz;
+
+/// <summary>
+/// The fuzzer's bodies through a real collector (Kestrel, SQLite), a few hundred requests on every HTTP ingest endpoint:
+/// never a 5xx; a 4xx has a reason and stores nothing; a 2xx stores exactly the events the same body decodes to (the
+/// <c>accepted</c> of the answer, OTLP's partial success), counted in the database after each request — nothing
+/// half-written; and a normal client is served at the end.
+/// </summary>
+public sealed class HttpFuzzTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    /// <summary>Other seeds than the decoder pass's, so that these bodies are new to the decoders too.</summary>
+    public const int FirstSeed = DecoderFuzzTests.FirstSeed + 1_000_000;
+
+    public const int CasesPerFormat = 50;
+
+    private CollectorFixture _collector = null!;
+
+    public async Task InitializeAsync() => _collector = await CollectorFixture.StartAsync();
+
+    public async Task DisposeAsync() => await _collector.DisposeAsync();
+
+    [Fact]
+    public async Task Ingest_MutatedRequests_No5xxAndStoredCountIsWhatWasAccepted()
+    {
+        using var database = new SqliteConnection($"Data Source={Path.Combine(_collector.DataDirectory, SqliteEventStore.FileName)};Mode=ReadOnly;Pooling=False");
+        database.Open();
+        var problems = new List<string>();
+        var requests = 0;
+        var accepted = 0;
+        var stored = StoredEvents(database);
+        foreach (var fuzz in FuzzFormat.All.Values.Where(f => f.Url is not null))
+        {
+            for (var n = 0; n < CasesPerFormat; n++)
+            {
+                var seed = FirstSeed + n;
+                var random = new Random(seed);
+                var body = fuzz.Body(random);
+                var gzip = random.Next(8) == 0;
+                var sent = gzip ? Http.Gzip(body) : body;
+                var now = DateTimeOffset.UtcNow;
+
+                var (status, mediaType, answer) = await SendAsync(fuzz, sent, gzip);
+
+                var total = StoredEvents(database);
+                var problem = Judge(fuzz, sent, gzip, now, status, mediaType, answer, total - stored);
+                stored = total;
+                requests++;
+                accepted += status < 300 ? 1 : 0;
+                if (problem is not null)
+                {
+                    problems.Add($"{fuzz.Name} seed {seed}{(gzip ? " (gzip)" : string.Empty)}: {problem}\nbase64: {Convert.ToBase64String(sent)}");
+                }
+            }
+        }
+
+        output.WriteLine($"{requests} requests, {accepted} accepted, {stored} events stored");
+        Assert.True(problems.Count == 0, string.Join("\n\n", problems.Take(10)));
+        await StillServing.AssertAsync(_collector);
+    }
+
+    /// <summary>Null when the answer is right: 2xx with exactly the decoded events stored, or a 4xx with a reason and nothing stored.</summary>
+    private static string? Judge(FuzzFormat fuzz, byte[] sent, bool gzip, DateTimeOffset now, int status, string? mediaType, byte[] answer, long storedNow)
+    {
+        if (status >= 500)
+        {
+            return $"{status}: {System.Text.Encoding.UTF8.GetString(answer)}";
+        }
+
+        if (status >= 400)
+        {
+            var reason = MalformedVariants.Variant.ReasonOf(mediaType, answer);
+            return string.IsNullOrWhiteSpace(reason) ? $"{status} without a reason"
+                : storedNow != 0 ? $"{status} '{reason}' but {storedNow} events stored"
+                : null;
+        }
+
+        DecodedBatch decoded;
+        try
+        {
+            decoded = FuzzHarness.Decode(fuzz.Name, sent, gzip, fuzz.Url!.StartsWith("log/", StringComparison.Ordinal) ? fuzz.Url[4..] : string.Empty, now);
+        }
+        catch (IngestRejectedException e)
+        {
+            return $"{status} from the collector, but the decoder refuses the body: {e.Message}";
+        }
+
+        var events = decoded.Batch.Events;
+        var most = events.Count;
+        var least = events.Count(e => e.InstanceId is null || e.Sequence is null); // (instance, sequence) seen before are stored once
+        if (fuzz.Url!.StartsWith("log/", StringComparison.Ordinal))
+        {
+            var root = JsonDocument.Parse(answer).RootElement;
+            if (root.GetProperty("duplicate").GetBoolean())
+            {
+                (most, least) = (0, 0);
+            }
+            else if (root.GetProperty("accepted").GetInt32() != events.Count)
+            {
+                return $"answered accepted={root.GetProperty("accepted").GetInt32()}, the body decodes to {events.Count} events";
+            }
+        }
+        else if (fuzz.Name.StartsWith("otlp", StringComparison.Ordinal))
+        {
+            var response = mediaType == "application/json"
+                ? Google.Protobuf.JsonParser.Default.Parse<ExportLogsServiceResponse>(System.Text.Encoding.UTF8.GetString(answer))
+                : ExportLogsServiceResponse.Parser.ParseFrom(answer);
+            if ((response.PartialSuccess?.RejectedLogRecords ?? 0) != decoded.Rejected)
+            {
+                return $"answered {response.PartialSuccess?.RejectedLogRecords ?? 0} records rejected, the body has {decoded.Rejected}";
+            }
+        }
+
+        return storedNow < least || storedNow > most ? $"{status}: {storedNow} events stored, the body decodes to {events.Count} ({least} without instance and sequence)" : null;
+    }
+
+    private async Task<(int Status, string? MediaType, byte[] Body)> SendAsync(FuzzFormat fuzz, byte[] body, bool gzip)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(fuzz.Url!, UriKind.Relative)) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(fuzz.ContentType!);
+        if (gzip)
+        {
+            request.Content.Headers.ContentEncoding.Add("gzip");
+        }
+
+        using var response = await _collector.Client.SendAsync(request);
+        return ((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsByteArrayAsync());
+    }
+
+    private static long StoredEvents(SqliteConnection database)
+    {
+        using var command = database.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM events";
+        return (long)command.ExecuteScalar()!;
+    }
+}
