@@ -125,6 +125,35 @@ public sealed class PostgresEventStoreTests : EventStoreContractTests
         return value;
     }
 
+    [Fact]
+    public async Task Query_PrefixOfLettersTheLocaleDoesNotKnow_NoErrorOtherWordsStillMatch()
+    {
+        // Under LC_CTYPE C, [:alnum:] is ASCII only: 'éé*' made the tsquery ':*', a syntax error (500 for GET /api/events?q=éé*).
+        var database = "c_locale_" + Guid.NewGuid().ToString("N");
+        await using (var create = _dataSource!.CreateCommand($"CREATE DATABASE {database} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'"))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        try
+        {
+            await using var dataSource = NpgsqlDataSource.Create(PostgresServer.Instance.ConnectionString(database));
+            await using var store = new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
+            await store.InitializeAsync(CancellationToken.None);
+            await store.AppendAsync(new EventBatch(null, [Event(1, message: "café invoice"), Event(2, message: "other")]), CancellationToken.None);
+
+            var prefixOnly = await store.QueryAsync(new EventQuery { Words = ["éé*"], Limit = 10 }, CancellationToken.None);
+            var withWord = await store.QueryAsync(new EventQuery { Words = ["invoice", "éé*"], Limit = 10 }, CancellationToken.None);
+
+            Assert.Empty(prefixOnly.Events);
+            Assert.Equal(1L, Assert.Single(withWord.Events).Sequence);
+        }
+        finally
+        {
+            PostgresServer.Instance.DropDatabase(database);
+        }
+    }
+
     private async Task<object?> ScalarAsync(string sql)
     {
         await using var command = _dataSource!.CreateCommand(sql);

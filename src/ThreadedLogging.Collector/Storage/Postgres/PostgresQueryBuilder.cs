@@ -105,8 +105,10 @@ internal static class PostgresQueryBuilder
         if (query.Words.Count > 0)
         {
             // A phrase as the parser makes it of the text; a prefix: the same phrase with its last word marked ':*'.
+            // A phrase of no lexeme (letters the database's locale does not class as such, e.g. 'é' under LC_CTYPE C)
+            // is the empty query, for a prefix too (':*' alone is a tsquery syntax error).
             where.Add("e.search @@ (" + string.Join(" && ", query.Words.Select(w => w.EndsWith('*')
-                ? $"to_tsquery('simple', phraseto_tsquery('simple', {Words(Parameter(w.TrimEnd('*')))})::text || ':*')"
+                ? $"to_tsquery('simple', coalesce(nullif(phraseto_tsquery('simple', {Words(Parameter(w.TrimEnd('*')))})::text, '') || ':*', ''))"
                 : $"phraseto_tsquery('simple', {Words(Parameter(w))})")) + ")");
         }
 
