@@ -28,6 +28,13 @@ internal sealed record LevelRuleRequest(
                 error = $"'{name}' is longer than {options.MaxFieldLength} characters";
                 return false;
             }
+
+            // PostgreSQL text cannot hold it; no name has one.
+            if (value?.Contains('\0', StringComparison.Ordinal) == true)
+            {
+                error = $"'{name}' contains a NUL character (U+0000)";
+                return false;
+            }
         }
 
         if (!LevelNames.TryParse(Level, out var level))
@@ -36,14 +43,8 @@ internal sealed record LevelRuleRequest(
             return false;
         }
 
-        if (!TryExpiry(now, out var expires, out error))
+        if (!TryExpiry(now, options.MaxLevelRuleDuration, out var expires, out error))
         {
-            return false;
-        }
-
-        if (expires - now > options.MaxLevelRuleDuration)
-        {
-            error = $"the rule would expire at {expires:O}, beyond the maximum of {options.MaxLevelRuleDuration} (Collector:MaxLevelRuleDuration)";
             return false;
         }
 
@@ -64,7 +65,7 @@ internal sealed record LevelRuleRequest(
 
     private static string? Trimmed(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private bool TryExpiry(DateTimeOffset now, out DateTimeOffset expires, out string error)
+    private bool TryExpiry(DateTimeOffset now, TimeSpan max, out DateTimeOffset expires, out string error)
     {
         expires = default;
         error = string.Empty;
@@ -82,6 +83,13 @@ internal sealed record LevelRuleRequest(
                 return false;
             }
 
+            // Checked before it is added: years of duration would pass DateTimeOffset.MaxValue.
+            if (duration > max)
+            {
+                error = $"'duration' {Duration} is beyond the maximum of {max} (Collector:MaxLevelRuleDuration)";
+                return false;
+            }
+
             expires = now + duration;
             return true;
         }
@@ -93,6 +101,12 @@ internal sealed record LevelRuleRequest(
         }
 
         expires = expires.ToUniversalTime();
+        if (expires - now > max)
+        {
+            error = $"the rule would expire at {expires:O}, beyond the maximum of {max} (Collector:MaxLevelRuleDuration)";
+            return false;
+        }
+
         return true;
     }
 }

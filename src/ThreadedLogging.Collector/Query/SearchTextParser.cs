@@ -23,6 +23,8 @@ internal static class SearchTextParser
             return false;
         }
 
+        // NUL is punctuation like any other, but neither FTS5 (it ends a string there) nor PostgreSQL (no NUL in text) takes it.
+        q = q.Replace('\0', ' ');
         var i = 0;
         while (i < q.Length)
         {

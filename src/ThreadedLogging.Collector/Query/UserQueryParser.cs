@@ -55,7 +55,8 @@ internal static class UserQueryParser
         }
 
         var windowTo = to ?? now;
-        var windowFrom = from ?? windowTo - DefaultWindow;
+        // A 'to' within a day of year 1 has no full day before it: the window starts at the beginning of time.
+        var windowFrom = from ?? (windowTo - DateTimeOffset.MinValue < DefaultWindow ? DateTimeOffset.MinValue : windowTo - DefaultWindow);
         if (windowFrom > windowTo)
         {
             error = "parameter 'from' must not be after 'to'";

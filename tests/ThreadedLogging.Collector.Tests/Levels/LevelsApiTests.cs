@@ -72,6 +72,10 @@ public sealed class LevelsApiTests
     [InlineData("{\"category\":\"Payroll\",\"level\":\"Debug\",\"duration\":\"01:00:00\"}", "at least one selector")]
     [InlineData("{\"user\":\"alice\",\"level\":\"Loud\",\"duration\":\"01:00:00\"}", "unknown level 'Loud'")]
     [InlineData("{\"user\":\"alice\",\"level\":\"Debug\",\"duration\":\"1.00:00:01\"}", "beyond the maximum of 1.00:00:00")]
+    [InlineData("{\"app\":\"a\\u0000b\",\"level\":\"Debug\",\"duration\":\"01:00:00\"}", "'app' contains a NUL character")]
+    [InlineData("{\"user\":\"alice\",\"category\":\"\\u0000\",\"level\":\"Debug\",\"duration\":\"01:00:00\"}", "'category' contains a NUL character")]
+    [InlineData("{\"user\":\"alice\",\"level\":\"Debug\",\"duration\":\"3650000.00:00:00\"}", "'duration' 3650000.00:00:00 is beyond the maximum")]
+    [InlineData("{\"user\":\"alice\",\"level\":\"Debug\",\"duration\":\"10675199.02:48:05.4775807\"}", "beyond the maximum")]
     [InlineData("{\"user\":\"alice\",\"level\":\"Debug\",\"expires\":\"2999-01-01T00:00:00Z\"}", "beyond the maximum")]
     [InlineData("{\"user\":\"alice\",\"level\":\"Debug\",\"expires\":\"2001-01-01T00:00:00Z\"}", "in the future")]
     [InlineData("{\"user\":\"alice\",\"level\":\"Debug\"}", "either 'duration'")]
@@ -83,6 +87,25 @@ public sealed class LevelsApiTests
         var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "api/levels", Http.Utf8(body), "application/json");
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(reason, Http.Error(text), StringComparison.Ordinal);
+        Assert.Empty((await collector.GetJsonAsync("api/levels")).GetProperty("rules").EnumerateArray());
+    }
+
+    [Theory]
+    [InlineData("text/plain", "{\"user\":\"alice\",\"level\":\"Debug\",\"duration\":\"01:00:00\"}", HttpStatusCode.UnsupportedMediaType, "unsupported Content-Type 'text/plain'")]
+    [InlineData(null, "{\"user\":\"alice\",\"level\":\"Debug\",\"duration\":\"01:00:00\"}", HttpStatusCode.UnsupportedMediaType, "unsupported Content-Type")]
+    [InlineData("application/json", "{\"user\":1,\"level\":\"Debug\",\"duration\":\"01:00:00\"}", HttpStatusCode.BadRequest, "not a level rule")]
+    [InlineData("application/json", "{\"user\":", HttpStatusCode.BadRequest, "not a level rule")]
+    [InlineData("application/json", "", HttpStatusCode.BadRequest, "not a level rule")]
+    [InlineData("application/json", "null", HttpStatusCode.BadRequest, "a JSON body is required")]
+    public async Task Post_BodyNotARule_4xxWithReason(string? contentType, string body, HttpStatusCode expected, string reason)
+    {
+        // The framework's binding answered these with an empty body: no reason.
+        await using var collector = await CollectorFixture.StartAsync();
+
+        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "api/levels", Http.Utf8(body), contentType);
+
+        Assert.Equal(expected, status);
         Assert.Contains(reason, Http.Error(text), StringComparison.Ordinal);
         Assert.Empty((await collector.GetJsonAsync("api/levels")).GetProperty("rules").EnumerateArray());
     }

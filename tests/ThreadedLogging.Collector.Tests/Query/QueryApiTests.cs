@@ -137,6 +137,27 @@ public sealed class QueryApiTests : IAsyncLifetime
         Assert.Contains(reason, Http.Error(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("q=rejected%00bank", 6)]
+    [InlineData("q=%22rejected%00by%00bank%22", 6)]
+    [InlineData("q=%00", -1)]
+    public async Task Events_NulInFullText_SeparatesWordsLikePunctuation(string query, int expected)
+    {
+        // A NUL reached FTS5 inside a quoted term ('unterminated string') and PostgreSQL (no NUL in text): 500.
+        using var response = await _collector.Client.GetAsync(new Uri("api/events?limit=1000&" + query, UriKind.Relative));
+        var text = await response.Content.ReadAsStringAsync();
+
+        if (expected < 0)
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains("no word to search for", Http.Error(text), StringComparison.Ordinal);
+            return;
+        }
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        Assert.Equal(expected, JsonDocument.Parse(text).RootElement.GetProperty("events").GetArrayLength());
+    }
+
     [Fact]
     public async Task Users_CountsByLevelAndLastSeen()
     {

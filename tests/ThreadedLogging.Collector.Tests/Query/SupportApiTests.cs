@@ -74,6 +74,20 @@ public sealed class SupportApiTests : IAsyncLifetime
         Assert.Contains(reason, Http.Error(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("to=0001-01-01T00:00:00Z")]
+    [InlineData("to=0001-01-01T00:00:00-14:00")]
+    public async Task Users_ToWithinADayOfYearOne_WindowStartsAtTheBeginningOfTime(string query)
+    {
+        // The default window (24 h before 'to') went below DateTimeOffset.MinValue: 500.
+        await PostAsync("walter", [Event(1, "Error", "walter failed")]);
+
+        var page = await _collector.GetJsonAsync("api/users?" + query);
+
+        Assert.Equal("0001-01-01T00:00:00+00:00", page.GetProperty("windowFrom").GetString());
+        Assert.Contains("walter", Names(page));
+    }
+
     [Fact]
     public async Task Stream_EventAfterOpen_DeliveredFilteredAndResumedAfterDrop()
     {

@@ -66,6 +66,24 @@ public abstract partial class EventStoreContractTests
     }
 
     [Fact]
+    public async Task Query_NulInTextFilters_FindsTheEventStoredWithIt()
+    {
+        // PostgreSQL answered 500 to a NUL in a filter (text cannot hold one); ingest stores it as U+FFFD there.
+        await Store.AppendAsync(new EventBatch(null, [With(Event(1, instance: "i\0"), user: "a\0b", machine: "m\0"), With(Event(2), user: "ab")]), CancellationToken.None);
+        var window = new UserQuery { Limit = 10, WindowFrom = T0.AddDays(-1), WindowTo = T0.AddDays(1) };
+
+        var events = await QueryAsync(new EventQuery { User = "a\0b", Machine = "m\0", InstanceId = "i\0", App = "App\0", PathPrefix = "u\0" });
+        var found = await QueryAsync(new EventQuery { User = "a\0b", Machine = "m\0", InstanceId = "i\0" });
+        var users = (await Store.GetUsersAsync(window with { Search = "a\0" }, CancellationToken.None)).Users;
+        var after = (await Store.GetUsersAsync(window with { Sort = UserSort.Name, After = new UserCursor(0, "a\0") }, CancellationToken.None)).Users;
+
+        Assert.Empty(events);
+        Assert.Equal(1L, Assert.Single(found).Sequence);
+        Assert.NotEmpty(users);
+        Assert.NotEmpty(after);
+    }
+
+    [Fact]
     public async Task Query_LevelSetAndIds_OnlyThose()
     {
         var levels = new[] { LogLevel.Debug, LogLevel.Information, LogLevel.Warning, LogLevel.Error, LogLevel.Critical };

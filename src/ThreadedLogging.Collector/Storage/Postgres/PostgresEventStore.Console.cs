@@ -61,14 +61,14 @@ internal sealed partial class PostgresEventStore
         if (query.Search is { Length: > 0 } search)
         {
             where.Add("lower(user_name) LIKE @search");
-            command.Parameters.AddWithValue("search", "%" + PostgresQueryBuilder.EscapeLike(search.ToLowerInvariant()) + "%");
+            command.Parameters.AddWithValue("search", "%" + PostgresQueryBuilder.EscapeLike(PostgresText.WithoutNul(search).ToLowerInvariant()) + "%");
         }
 
         if (query.After is { } after)
         {
             where.Add(query.Sort == UserSort.Name ? "user_name COLLATE \"C\" > @user" : $"({key}, user_name COLLATE \"C\") < (@key, @user COLLATE \"C\")");
             command.Parameters.AddWithValue("key", after.Key);
-            command.Parameters.AddWithValue("user", after.User);
+            command.Parameters.AddWithValue("user", PostgresText.WithoutNul(after.User));
         }
 
         var order = query.Sort == UserSort.Name ? "user_name COLLATE \"C\"" : $"{key} DESC, user_name COLLATE \"C\" DESC";

@@ -234,8 +234,8 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
         }
         else
         {
-            // PostgreSQL text cannot hold U+0000; JSON escapes it, a message may not.
-            await writer.WriteAsync(text.Contains('\0', StringComparison.Ordinal) ? text.Replace('\0', '\uFFFD') : text, NpgsqlDbType.Text, CancellationToken.None);
+            // JSON escapes U+0000, a message may not.
+            await writer.WriteAsync(PostgresText.WithoutNul(text), NpgsqlDbType.Text, CancellationToken.None);
         }
     }
 

@@ -28,7 +28,8 @@ internal static class PostgresQueryBuilder
         string Parameter(object value)
         {
             var name = "p" + command.Parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            command.Parameters.AddWithValue(name, value);
+            // A filter looks for what ingest stored: U+FFFD in place of U+0000.
+            command.Parameters.AddWithValue(name, value is string text ? PostgresText.WithoutNul(text) : value);
             return "@" + name;
         }
 

@@ -24,7 +24,7 @@ internal sealed class PostgresSqsPoisonStore(NpgsqlDataSource dataSource) : ISqs
         command.Parameters.AddWithValue("reason", message.Reason);
         command.Parameters.AddWithValue("movedAt", message.MovedAt.ToUniversalTime());
         var body = message.Body.Length > MaxBodyChars ? message.Body[..MaxBodyChars] : message.Body;
-        command.Parameters.AddWithValue("body", body.Replace('\0', '\uFFFD'));
+        command.Parameters.AddWithValue("body", PostgresText.WithoutNul(body));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
