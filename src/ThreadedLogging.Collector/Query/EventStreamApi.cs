@@ -41,9 +41,10 @@ internal static class EventStreamApi
         context.Response.RegisterForDispose(lease);
         var feed = store.Commits;
         // A position of this run resumes after it; without one (or from another run) a new stream starts
-        // now, and a resumed one of another run replays what this run still keeps.
+        // now, and a resumed one of another run replays what this run still keeps. A position past the last
+        // commit was never sent (tampered): it counts as another run's, instead of waiting for that commit.
         var lastEventId = context.Request.Headers["Last-Event-ID"].ToString();
-        var start = StreamPosition.TryParse(lastEventId, feed.Epoch, out var resume) ? resume
+        var start = StreamPosition.TryParse(lastEventId, feed.Epoch, out var resume) && resume.Commit <= feed.Last ? resume
             : lastEventId.Length > 0 ? new StreamPosition(0, -1)
             : new StreamPosition(feed.Last, int.MaxValue);
         var json = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;

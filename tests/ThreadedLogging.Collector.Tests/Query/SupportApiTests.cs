@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using ThreadedLogging.Collector.Storage;
 using ThreadedLogging.Collector.Tests.Support;
 
 namespace ThreadedLogging.Collector.Tests.Query;
@@ -112,6 +114,20 @@ public sealed class SupportApiTests : IAsyncLifetime
         var missed = await resumed.NextAsync(bound.Token);
 
         Assert.Equal("sent while away", JsonDocument.Parse(missed.Data).RootElement.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Stream_LastEventIdPastTheLastCommit_DeliversLikeAnUnknownId()
+    {
+        // A tampered position of this run, past its last commit, waited for that commit: nothing was ever delivered.
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60)); // a bound on a hang, not a timing assertion
+        var epoch = _collector.Services.GetRequiredService<IEventStore>().Commits.Epoch;
+        using var stream = await OpenStreamAsync("user=ahead", $"{epoch}.9223372036854775807.0", bound.Token);
+
+        await PostAsync("ahead", [Event(1, "Error", "after a tampered id")]);
+        var item = await stream.NextAsync(bound.Token);
+
+        Assert.Equal("after a tampered id", JsonDocument.Parse(item.Data).RootElement.GetProperty("message").GetString());
     }
 
     [Fact]
