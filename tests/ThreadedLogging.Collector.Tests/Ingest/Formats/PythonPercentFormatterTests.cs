@@ -62,6 +62,7 @@ public sealed class PythonPercentFormatterTests
         { "%a", "('caf\u00e9',)", "'caf\\xe9'" },
         { "%ld %hd", "(1, 2)", "1 2" },
         { "%c|%c", "(True, False)", "\u0001|\0" },
+        { "%s %(a)s", "{'a': 1}", "{'a': 1} 1" },
         // Empty args: LogRecord.getMessage skips the % operator, so "%%" stays as it is.
         { "100%% literal %s", "()", "100%% literal %s" },
         { "plain", "", "plain" },
@@ -93,6 +94,8 @@ public sealed class PythonPercentFormatterTests
         { "%hld", "(1,)" },
         { "%f", "(1" + new string('0', 309) + ",)" },
         { "%.e", "(-" + new string('7', 400) + ",)" },
+        { "%(a)s %s", "{'a': 1}" },
+        { "%s %(a)s %s", "{'a': 1}" },
     };
 
     [Theory]

@@ -100,6 +100,10 @@ internal static class PythonPercentFormatter
                 {
                     return false; // KeyError
                 }
+
+                // CPython takes the dict itself as the one positional argument, but only before the first key:
+                // "%s %(a)s" renders, "%(a)s %s" raises "not enough arguments for format string".
+                next = positional.Count;
             }
 
             var spec = new Spec();
