@@ -45,7 +45,8 @@ internal static partial class QueryFuzzHarness
         return (failures, succeeded);
     }
 
-    private static async Task<(HttpStatusCode Status, string Body, bool IsStream)> SendAsync(HttpClient client, QueryFuzzRequest fuzz)
+    /// <summary>Sends one request under the hang guard; a live stream is read up to its first item.</summary>
+    public static async Task<(HttpStatusCode Status, string Body, bool IsStream)> SendAsync(HttpClient client, QueryFuzzRequest fuzz)
     {
         using var guard = new CancellationTokenSource(HangGuard);
         using var request = new HttpRequestMessage(fuzz.Method, new Uri(fuzz.Target, UriKind.Relative));

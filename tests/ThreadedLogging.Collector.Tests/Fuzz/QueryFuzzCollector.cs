@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.ServerSentEvents;
+using System.Text;
+using System.Text.Json;
+using ThreadedLogging.Collector.Tests.Support;
+
+namespace ThreadedLogging.Collector.Tests.Fuzz;
+
+/// <summary>A real collector with ingest, read and admin keys and the same seeded events on any store: what the query fuzzers run against.</summary>
+internal sealed class QueryFuzzCollector : IAsyncDisposable
+{
+    public const int Users = 4;
+    public const int EventsPerUser = 60;
+    public static readonly QueryFuzzKeys Keys = new("fuzz-ingest-key", "fuzz-read-key", "fuzz-admin-key");
+    private static readonly string[] Levels = ["Trace", "Debug", "Information", "Warning", "Error", "Critical"];
+
+    private QueryFuzzCollector(CollectorFixture collector)
+    {
+        Fixture = collector;
+    }
+
+    public CollectorFixture Fixture { get; }
+
+    public HttpClient Client => Fixture.Client;
+
+    /// <summary>Starts and seeds <see cref="Users"/> x <see cref="EventsPerUser"/> events, one a minute up to <paramref name="seededUntil"/>.</summary>
+    public static async Task<QueryFuzzCollector> StartAsync(string[] storeArguments, DateTimeOffset seededUntil)
+    {
+        var collector = new QueryFuzzCollector(await CollectorFixture.StartAsync([
+            "--Collector:IngestApiKeys:0=" + Keys.Ingest, "--Collector:ReadApiKey=" + Keys.Read, "--Collector:AdminApiKey=" + Keys.Admin,
+            "--Collector:MaxLiveStreams=10000", .. storeArguments]));
+        for (var u = 0; u < Users; u++)
+        {
+            var events = Enumerable.Range(0, EventsPerUser).Select(i => new
+            {
+                timestamp = seededUntil.AddMinutes(i - EventsPerUser).ToString("O"),
+                level = Levels[i % 6],
+                category = "Payroll.Cat" + (i % 3),
+                message = i % 10 == 0 ? $"Invoice {i} rejected by bank" : i % 7 == 0 ? "<img src=x onerror=alert(1)> & 'quoted'" : $"Invoice {i} paid",
+                sequence = i,
+            });
+            var body = JsonSerializer.Serialize(new { app = "Payroll", version = "2.3.1", machine = "PC-" + u, instanceId = "inst-" + u, user = "user" + u, events });
+            Assert.Equal(HttpStatusCode.OK, (await collector.SendAsync(HttpMethod.Post, $"log/user{u}", Keys.Ingest, body)).Status);
+        }
+
+        return collector;
+    }
+
+    /// <summary>After the fuzzing, a normal query gets exactly the seeded events.</summary>
+    public async Task AssertStillAnswersAsync()
+    {
+        var (status, body) = await SendAsync(HttpMethod.Get, "api/events?user=user1&limit=1000", Keys.Read);
+        Assert.True(status == HttpStatusCode.OK, body);
+        var events = JsonDocument.Parse(body).RootElement.GetProperty("events");
+        Assert.Equal(Enumerable.Range(0, EventsPerUser).Reverse(), events.EnumerateArray().Select(e => e.GetProperty("sequence").GetInt32()));
+        (status, body) = await SendAsync(HttpMethod.Get, "api/events?q=%22rejected+by+bank%22&limit=1000", Keys.Read);
+        Assert.True(status == HttpStatusCode.OK, body);
+        Assert.Equal(Users * EventsPerUser / 10, JsonDocument.Parse(body).RootElement.GetProperty("events").GetArrayLength());
+    }
+
+    /// <summary>Valid ids, cursors and a stream position of this collector, for the generator to send as they are or tampered.</summary>
+    public async Task<QueryFuzzKnown> ReadKnownAsync()
+    {
+        var (_, page) = await SendAsync(HttpMethod.Get, "api/events?limit=3", Keys.Read);
+        var json = JsonDocument.Parse(page).RootElement;
+        string[] ids = [.. json.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("id").GetRawText())];
+        var (_, users) = await SendAsync(HttpMethod.Get, "api/users?limit=1", Keys.Read);
+        return new QueryFuzzKnown(
+            ["user1", "USER2", "Payroll", "PC-1", "inst-1", "user1/PC-1", "2.3.1", "<img src=x onerror=alert(1)>"],
+            [.. ids, "0", "-1", "9223372036854775807"],
+            [json.GetProperty("next").GetString()!],
+            [JsonDocument.Parse(users).RootElement.GetProperty("next").GetString()!],
+            await ReadyPositionAsync());
+    }
+
+    public async Task<(HttpStatusCode Status, string Body)> SendAsync(HttpMethod method, string url, string key, string? json = null)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(url, UriKind.Relative));
+        request.Headers.Add("X-Api-Key", key);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
+        using var response = await Client.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    public ValueTask DisposeAsync() => Fixture.DisposeAsync();
+
+    /// <summary>The live stream's position when it opens (its "ready" event): a valid Last-Event-ID of this run.</summary>
+    private async Task<string> ReadyPositionAsync()
+    {
+        using var guard = new CancellationTokenSource(QueryFuzzHarness.HangGuard);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("api/events/stream", UriKind.Relative));
+        request.Headers.Add("X-Api-Key", Keys.Read);
+        using var response = await Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, guard.Token);
+        await using var stream = await response.Content.ReadAsStreamAsync(guard.Token);
+        await foreach (var item in SseParser.Create(stream).EnumerateAsync(guard.Token))
+        {
+            return item.Data;
+        }
+
+        throw new InvalidOperationException("the stream ended before 'ready'");
+    }
+}
