@@ -47,7 +47,17 @@ internal static class SessionApi
             return ErrorResults.Create(StatusCodes.Status400BadRequest, "there is no key to sign in with here (neither Collector:ReadApiKey nor Collector:AdminApiKey is set)");
         }
 
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        IFormCollection form;
+        try
+        {
+            form = await context.Request.ReadFormAsync(context.RequestAborted);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            // A multipart body without its boundary or cut short, more than 1024 fields: the form reader throws (was a 500).
+            return ErrorResults.Create(StatusCodes.Status400BadRequest, $"the sign-in form cannot be read: {e.Message}");
+        }
+
         var key = form["key"].ToString();
         var admin = ring.IsAdminKey(key);
         if (!admin && !(ring.ReadRequiresKey && ring.IsReadKey(key)))

@@ -84,6 +84,24 @@ public sealed class SessionTests : IAsyncLifetime
         Assert.Empty(response.Headers.WwwAuthenticate);
     }
 
+    [Theory]
+    [InlineData("multipart/form-data; boundary=x", "garbage")]
+    [InlineData("multipart/form-data", "garbage")]
+    [InlineData("application/x-www-form-urlencoded", null)]
+    public async Task SignIn_FormThatCannotBeRead_400WithReason(string contentType, string? body)
+    {
+        // A broken multipart body, or more than 1024 fields, made the form reader throw: 500.
+        var content = new StringContent(body ?? string.Join('&', Enumerable.Range(0, 2000).Select(i => $"f{i}=1")));
+        content.Headers.Remove("Content-Type");
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+
+        using var response = await PostAsync("auth/sign-in", null, _collector.BaseAddress.GetLeftPart(UriPartial.Authority), content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("the sign-in form cannot be read", Http.Error(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+    }
+
     private Task<HttpResponseMessage> SignInAsync(string key, string? origin = null) =>
         PostAsync("auth/sign-in", null, origin ?? _collector.BaseAddress.GetLeftPart(UriPartial.Authority), new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = key }));
 
