@@ -49,6 +49,7 @@ internal sealed class QueryFuzzRequests(int seed, QueryFuzzKeys keys, QueryFuzzK
                 < 13 => Get("api/users" + QueryString(UserParameters)),
                 < 16 => Get(EventPath()),
                 < 18 => Stream(),
+                18 => SignIn(),
                 _ => Auth(),
             };
         }
@@ -110,6 +111,21 @@ internal sealed class QueryFuzzRequests(int seed, QueryFuzzKeys keys, QueryFuzzK
         }
 
         return new QueryFuzzRequest(HttpMethod.Get, "api/events/stream" + QueryString(EventParameters), keys.Read, LastEventId: lastEventId);
+    }
+
+    /// <summary>The support page's sign-in form: keys right and wrong, repeated fields, odd encodings and content types.</summary>
+    private QueryFuzzRequest SignIn()
+    {
+        var form = Next(8) switch
+        {
+            0 => string.Join('&', Enumerable.Range(0, 1000 + Next(1100)).Select(i => "f" + i + "=1")),
+            1 => "key=" + keys.Read + "&key=" + keys.Admin,
+            2 => "--x\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\n" + keys.Read + (Next(2) == 0 ? "\r\n--x--\r\n" : string.Empty),
+            3 => "key=" + keys.Read,
+            _ => "key=" + _values.Value((Kind)Next(9)),
+        };
+        var contentType = Pick<string?>(["application/x-www-form-urlencoded", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "multipart/form-data", "application/json", null, "application/x-www-form-urlencoded; charset=foo"]);
+        return new QueryFuzzRequest(HttpMethod.Post, "auth/sign-in", null, form, contentType);
     }
 
     /// <summary>A sample without the read key, or with a wrong one: 401.</summary>
