@@ -22,8 +22,10 @@ internal static class CollectorApp
     };
 
     /// <summary>Builds the app from command-line arguments, configuration files and the environment.</summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="configureServices">Last changes to the services (tests wrap a real part to observe it); null for none.</param>
     /// <exception cref="CollectorConfigurationException">The configuration is invalid or unsafe.</exception>
-    public static WebApplication Build(string[] args)
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         // appsettings.json is read from the build output, so `dotnet run` from any folder finds it;
         // relative paths (--data) still resolve against the current directory.
@@ -74,6 +76,7 @@ internal static class CollectorApp
             json.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default;
         });
 
+        configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         app.UseIngestNotFoundLog();
         if (LoopbackRequestGuard.AppliesTo(urls, options))

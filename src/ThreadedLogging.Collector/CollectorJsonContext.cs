@@ -3,6 +3,7 @@ using ThreadedLogging.Collector.Ingest;
 using ThreadedLogging.Collector.Ingest.Formats.Clef;
 using ThreadedLogging.Collector.Levels;
 using ThreadedLogging.Collector.Query;
+using ThreadedLogging.Collector.Query.Export;
 using ThreadedLogging.Collector.Security;
 using ThreadedLogging.Collector.Responses;
 
@@ -21,6 +22,7 @@ namespace ThreadedLogging.Collector;
 [JsonSerializable(typeof(LevelRulesResponse))]
 [JsonSerializable(typeof(EffectiveLevelsResponse))]
 [JsonSerializable(typeof(EventDto))]
+[JsonSerializable(typeof(ExportTrailer))]
 [JsonSerializable(typeof(EventContextResponse))]
 [JsonSerializable(typeof(SessionResponse))]
 internal sealed partial class CollectorJsonContext : JsonSerializerContext;

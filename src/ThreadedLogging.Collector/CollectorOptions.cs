@@ -50,6 +50,9 @@ internal sealed class CollectorOptions
     /// <summary>Gets or sets the most events one query returns. The default value is 1000.</summary>
     public int MaxQueryLimit { get; set; } = 1000;
 
+    /// <summary>Gets or sets the most events one export (<c>GET /api/events/export</c>) holds; a longer one ends with a line that says it was cut. The default value is 1000000.</summary>
+    public long MaxExportEvents { get; set; } = 1_000_000;
+
     /// <summary>Gets or sets how many ingest requests may be in progress at once; beyond it the answer is 429. The default value is 64.</summary>
     public int MaxPendingIngests { get; set; } = 64;
 
@@ -133,6 +136,11 @@ internal sealed class CollectorOptions
         if (MaxQueryLimit is < 1 or > 100_000)
         {
             errors.Add($"Collector:MaxQueryLimit must be between 1 and 100000 (was {MaxQueryLimit}).");
+        }
+
+        if (MaxExportEvents is < 1 or > 1_000_000_000)
+        {
+            errors.Add($"Collector:MaxExportEvents must be between 1 and 1000000000 (was {MaxExportEvents}).");
         }
 
         if (MaxLiveStreams is < 1 or > 10_000)

@@ -4,18 +4,23 @@ using ThreadedLogging.Collector.Storage;
 
 namespace ThreadedLogging.Collector.Query;
 
-/// <summary>Reads the query string of <c>GET /api/events</c>; a bad parameter gives a reason for a 400.</summary>
+/// <summary>Reads the query string of <c>GET /api/events</c> (and of its stream and export); a bad parameter gives a reason for a 400.</summary>
 internal static class EventQueryParser
 {
     public const int DefaultLimit = 100;
 
-    private static readonly string[] Known = ["app", "user", "machine", "instance", "path", "level", "levels", "from", "to", "q", "limit", "before"];
+    /// <summary>The parameters of <c>GET /api/events</c>: the filters, <c>limit</c> and <c>before</c>.</summary>
+    public static readonly string[] Known = ["app", "user", "machine", "instance", "path", "level", "levels", "from", "to", "q", "limit", "before"];
 
-    public static bool TryParse(IQueryCollection query, int maxLimit, out EventQuery result, out string error)
+    public static bool TryParse(IQueryCollection query, int maxLimit, out EventQuery result, out string error) =>
+        TryParse(query, Known, maxLimit, out result, out error);
+
+    /// <summary>Reads the parameters of <c>GET /api/events</c> that <paramref name="known"/> names; any other name is refused with a 400.</summary>
+    public static bool TryParse(IQueryCollection query, IReadOnlyList<string> known, int maxLimit, out EventQuery result, out string error)
     {
         result = new EventQuery();
         error = string.Empty;
-        if (!QueryStringRules.TryCheckNames(query, Known, out error))
+        if (!QueryStringRules.TryCheckNames(query, known, out error))
         {
             return false;
         }

@@ -1,12 +1,13 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ThreadedLogging.Collector.Query.Export;
 using ThreadedLogging.Collector.Security;
 using ThreadedLogging.Collector.Storage;
 using ThreadedLogging.Collector.Responses;
 
 namespace ThreadedLogging.Collector.Query;
 
-/// <summary>Read endpoints: events (a page, one, its context, the live stream) and users. docs/QUERY.md.</summary>
+/// <summary>Read endpoints: events (a page, one, its context, the live stream, the export) and users. docs/QUERY.md.</summary>
 internal static class QueryApi
 {
     /// <summary>The most events of context on each side.</summary>
@@ -19,6 +20,7 @@ internal static class QueryApi
         group.MapGet("/events/{id:long}", GetEventAsync);
         group.MapGet("/events/{id:long}/context", GetContextAsync);
         group.MapGet("/events/stream", EventStreamApi.Stream);
+        group.MapGet("/events/export", ExportApi.Export);
         group.MapGet("/users", GetUsersAsync);
         return routes;
     }

@@ -33,12 +33,15 @@ internal sealed class CollectorFixture : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static Task<CollectorFixture> StartAsync(params string[] args) => StartCoreAsync(null, args);
+    public static Task<CollectorFixture> StartAsync(params string[] args) => StartCoreAsync(null, args, null);
+
+    /// <summary>Starts with last changes to the services (a real part wrapped to observe it).</summary>
+    public static Task<CollectorFixture> StartAsync(Action<IServiceCollection> configureServices, params string[] args) => StartCoreAsync(null, args, configureServices);
 
     /// <summary>Starts on an existing data folder (a restart).</summary>
-    public static Task<CollectorFixture> StartInAsync(string dataDirectory, params string[] args) => StartCoreAsync(dataDirectory, args);
+    public static Task<CollectorFixture> StartInAsync(string dataDirectory, params string[] args) => StartCoreAsync(dataDirectory, args, null);
 
-    private static async Task<CollectorFixture> StartCoreAsync(string? dataDirectory, string[] args)
+    private static async Task<CollectorFixture> StartCoreAsync(string? dataDirectory, string[] args, Action<IServiceCollection>? configureServices)
     {
         var owned = dataDirectory is null ? new TempDirectory() : null;
         var directory = dataDirectory ?? owned!.Path;
@@ -49,7 +52,7 @@ internal sealed class CollectorFixture : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             .. args,
         ];
-        var app = CollectorApp.Build(allArgs);
+        var app = CollectorApp.Build(allArgs, configureServices);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new CollectorFixture(app, new Uri(address + "/"), directory, owned);

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.DependencyInjection;
+using ThreadedLogging.Collector.Storage;
+
+namespace ThreadedLogging.Collector.Tests.Support;
+
+/// <summary>
+/// The real store, with one query held until its cancellation token fires: shows that a reader stops its query
+/// when the client goes away (the store cannot be made to hold a query otherwise). Everything else is forwarded.
+/// </summary>
+internal sealed class GatedEventStore(IEventStore inner, int heldQuery) : IEventStore, IEventRetention
+{
+    private int _queries;
+
+    /// <summary>Gets a task that completes when the held query has started.</summary>
+    public TaskCompletionSource Held { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Gets a task that completes when the held query's token was cancelled.</summary>
+    public TaskCompletionSource Cancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public int Queries => Volatile.Read(ref _queries);
+
+    public bool IsReady => inner.IsReady;
+
+    public EventCommitFeed Commits => inner.Commits;
+
+    /// <summary>Replaces the registered store by a gated one around it.</summary>
+    public static void Wrap(IServiceCollection services, int heldQuery)
+    {
+        var descriptor = services.Single(d => d.ServiceType == typeof(IEventStore));
+        services.Remove(descriptor);
+        services.AddSingleton<IEventStore>(sp => new GatedEventStore((IEventStore)descriptor.ImplementationFactory!(sp), heldQuery));
+        var retention = services.Single(d => d.ServiceType == typeof(IEventRetention));
+        services.Remove(retention);
+        services.AddSingleton<IEventRetention>(sp => (IEventRetention)sp.GetRequiredService<IEventStore>());
+    }
+
+    public async Task<EventPage> QueryAsync(EventQuery query, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Increment(ref _queries) == heldQuery)
+        {
+            Held.TrySetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                Cancelled.TrySetResult();
+                throw;
+            }
+        }
+
+        return await inner.QueryAsync(query, cancellationToken);
+    }
+
+    public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
+
+    public Task<AppendResult> AppendAsync(EventBatch batch, CancellationToken cancellationToken) => inner.AppendAsync(batch, cancellationToken);
+
+    public Task<StoredEvent?> GetEventAsync(long id, CancellationToken cancellationToken) => inner.GetEventAsync(id, cancellationToken);
+
+    public Task<EventContext?> GetContextAsync(long id, int count, CancellationToken cancellationToken) => inner.GetContextAsync(id, count, cancellationToken);
+
+    public Task<UserPage> GetUsersAsync(UserQuery query, CancellationToken cancellationToken) => inner.GetUsersAsync(query, cancellationToken);
+
+    public Task<RetentionResult> RemoveExpiredAsync(RetentionOptions options, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ((IEventRetention)inner).RemoveExpiredAsync(options, now, cancellationToken);
+
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
+}
