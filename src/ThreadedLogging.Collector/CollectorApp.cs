@@ -4,6 +4,7 @@ using ThreadedLogging.Collector.Ingest.Formats.Otlp.Grpc;
 using ThreadedLogging.Collector.Ingest.Sqs;
 using ThreadedLogging.Collector.Levels;
 using ThreadedLogging.Collector.Query;
+using ThreadedLogging.Collector.Responses;
 using ThreadedLogging.Collector.Security;
 using ThreadedLogging.Collector.Storage;
 using ThreadedLogging.Collector.Web;
@@ -78,7 +79,7 @@ internal static class CollectorApp
 
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
-        app.UseIngestNotFoundLog();
+        app.UseUnservedRequests();
         if (LoopbackRequestGuard.AppliesTo(urls, options))
         {
             app.UseMiddleware<LoopbackRequestGuard>();

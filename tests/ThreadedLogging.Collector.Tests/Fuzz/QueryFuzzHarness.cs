@@ -118,12 +118,11 @@ internal static partial class QueryFuzzHarness
     }
 
     /// <summary>
-    /// What routing and Kestrel refuse before any endpoint runs, with their own empty body: no such route (404/405),
-    /// a request line past Kestrel's MaxRequestLineSize (414), a NUL in the decoded path (400).
+    /// What Kestrel refuses before the app runs, with its own empty body: a request line past its MaxRequestLineSize
+    /// (414), a NUL in the decoded path (400). Routing's 404 and 405 carry a reason (<c>UnservedRequests</c>).
     /// </summary>
     private static bool RefusedBeforeTheApp(QueryFuzzRequest request, HttpStatusCode status) => status switch
     {
-        HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed => !RouteExists(request),
         HttpStatusCode.RequestUriTooLong => true,
         HttpStatusCode.BadRequest => request.Target.Split('?')[0].Contains("%00", StringComparison.Ordinal),
         _ => false,

@@ -56,12 +56,40 @@ public sealed class PathAndFormatDefectTests
         await using var collector = await CollectorFixture.StartAsync();
         var log = CollectingLoggerProvider.AttachTo(collector);
 
-        var (status, _) = await Http.SendAsync(collector.Client, HttpMethod.Post, url, Http.Utf8("{}"), "application/json");
+        var (status, body) = await Http.SendAsync(collector.Client, HttpMethod.Post, url, Http.Utf8("{}"), "application/json");
 
         Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Equal($"no endpoint at {loggedPath}", Http.Error(body));
         var line = Assert.Single(log.Entries, e => e.Message.Contains("No ingest endpoint", StringComparison.Ordinal));
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, line.Level);
         Assert.Equal($"No ingest endpoint at POST {loggedPath}: answered 404", line.Message);
         Assert.DoesNotContain("secret", line.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("GET", "api/nothing", HttpStatusCode.NotFound, "no endpoint at /api/nothing")]
+    [InlineData("DELETE", "nothing/<b>", HttpStatusCode.NotFound, "no endpoint at /nothing/<b>")]
+    [InlineData("PUT", "api/users", HttpStatusCode.MethodNotAllowed, "PUT is not served at /api/users; allowed: GET")]
+    [InlineData("GET", "v1/logs", HttpStatusCode.MethodNotAllowed, "GET is not served at /v1/logs; allowed: POST")]
+    public async Task NoEndpoint_AnyMethod_AnsweredWithTheReasonEscaped(string method, string url, HttpStatusCode expected, string reason)
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+
+        var (status, body) = await Http.SendAsync(collector.Client, new HttpMethod(method), url);
+
+        Assert.Equal(expected, status);
+        Assert.Equal(reason, Http.Error(body));
+        Assert.DoesNotContain("<", body, StringComparison.Ordinal); // JSON-escaped for HTML, like every answer
+    }
+
+    [Fact]
+    public async Task NoEndpoint_Head_404WithoutABody()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+
+        var (status, body) = await Http.SendAsync(collector.Client, HttpMethod.Head, "api/nothing");
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Empty(body);
     }
 }

@@ -1,0 +1,41 @@
+using ThreadedLogging.Collector.Diagnostics;
+using ThreadedLogging.Collector.Ingest;
+
+namespace ThreadedLogging.Collector.Responses;
+
+/// <summary>
+/// Requests no endpoint serves: routing's own 404 (no such path) and 405 (no such method on a path) get a reason
+/// like every other refusal, <c>{"error": "…"}</c>, instead of an empty body; and a client posting to a path no
+/// endpoint serves is said in the collector's log (issue 11: a Seq or OTLP client pointed at a wrong URL got a
+/// silent 404 and dropped its batches).
+/// </summary>
+internal static class UnservedRequests
+{
+    public static IApplicationBuilder UseUnservedRequests(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        await next(context);
+        var response = context.Response;
+        var method = context.Request.Method;
+        var path = context.Request.Path.Value ?? string.Empty;
+        if (response.StatusCode == StatusCodes.Status404NotFound && context.GetEndpoint() is null)
+        {
+            if (HttpMethods.IsPost(method) || HttpMethods.IsPut(method))
+            {
+                var logger = context.RequestServices.GetRequiredService<ILogger<IngestEndpoint>>();
+                CollectorLog.IngestPathNotFound(logger, method, path);
+            }
+
+            await AnswerAsync(context, $"no endpoint at {path}");
+        }
+        else if (response.StatusCode == StatusCodes.Status405MethodNotAllowed)
+        {
+            var allowed = response.Headers.Allow.ToString();
+            await AnswerAsync(context, $"{method} is not served at {path}" + (allowed.Length > 0 ? $"; allowed: {allowed}" : string.Empty));
+        }
+    });
+
+    private static Task AnswerAsync(HttpContext context, string reason) =>
+        context.Response.HasStarted || HttpMethods.IsHead(context.Request.Method)
+            ? Task.CompletedTask
+            : ErrorResults.Create(context.Response.StatusCode, reason).ExecuteAsync(context);
+}
