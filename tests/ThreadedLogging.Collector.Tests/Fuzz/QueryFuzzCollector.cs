@@ -36,7 +36,7 @@ internal sealed class QueryFuzzCollector : IAsyncDisposable
                 timestamp = seededUntil.AddMinutes(i - EventsPerUser).ToString("O"),
                 level = Levels[i % 6],
                 category = "Payroll.Cat" + (i % 3),
-                message = i % 10 == 0 ? $"Invoice {i} rejected by bank" : i % 7 == 0 ? "<img src=x onerror=alert(1)> & 'quoted'" : $"Invoice {i} paid",
+                message = i % 10 == 0 ? $"Invoice {i} rejected by bank" : i % 7 == 0 ? "<img src=x onerror=alert(1)> & 'quoted'" : Paid(i),
                 sequence = i,
             });
             var body = JsonSerializer.Serialize(new { app = "Payroll", version = "2.3.1", machine = "PC-" + u, instanceId = "inst-" + u, user = "user" + u, events });
@@ -45,6 +45,18 @@ internal sealed class QueryFuzzCollector : IAsyncDisposable
 
         return collector;
     }
+
+    /// <summary>
+    /// "Invoice N paid", some in French with their accents, precomposed or decomposed (e + U+0301), and some without them:
+    /// full text must find each either way, the same on every store.
+    /// </summary>
+    private static string Paid(int i) => (i % 10) switch
+    {
+        3 => $"Facture {i} r\u00e9gl\u00e9e au caf\u00e9 \u00e0 Besan\u00e7on, cr\u00e8me br\u00fbl\u00e9e",
+        5 => $"Facture {i} re\u0301gle\u0301e au CAFE\u0301",
+        7 => $"Facture {i} reglee au cafe a Besancon, creme brulee",
+        _ => $"Invoice {i} paid",
+    };
 
     /// <summary>After the fuzzing, a normal query gets exactly the seeded events.</summary>
     public async Task AssertStillAnswersAsync()

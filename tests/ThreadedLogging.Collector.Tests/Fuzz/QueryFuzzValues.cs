@@ -58,7 +58,9 @@ internal sealed class QueryFuzzValues(Random random)
     private static readonly string[] Levels = ["Trace", "Debug", "Information", "Warning", "Error", "Critical", "warn", "INFO", "FATAL", "0", "5", "6", "-1", "None", "Loud"];
 
     private static readonly string[] Words = ["invoice", "rejected", "paid", "bank", "IOException", "pay.py", "System.IO", "inv*", "\"rejected by bank\"", "\"rejected by ba\"*", "alice", "Payroll",
-        "éé*", "日本*", "ªª*", "ⅫⅫ*", "x²*", "٣٣*", "ǅǅ*", "ß*", "İİ*", "a\u0301*", "\"a b\"*", "ﬁﬁ*", "\"日本 語\"", "Ⅻ", "ǅ"];
+        "éé*", "日本*", "ªª*", "ⅫⅫ*", "x²*", "٣٣*", "ǅǅ*", "ß*", "İİ*", "a\u0301*", "\"a b\"*", "ﬁﬁ*", "\"日本 語\"", "Ⅻ", "ǅ",
+        "cafe", "café", "CAFÉ", "cafe\u0301", "caf*", "cafè*", "réglée", "reglee", "\"crème br\"*", "\"creme brulee\"", "\"réglée au café\"", "besancon",
+        "Besançon", "àà*", "a", "à", "facture", "ǖ", "ø", "æ"];
 
     public string[] TextValues { get; set; } = ["alice", "Payroll", "PC-1", "inst-1", "alice/PC-1", "bob"];
 

@@ -11,7 +11,7 @@ public abstract partial class EventStoreContractTests
 {
     private const string PythonTraceback = "Traceback (most recent call last):\n  File \"pay.py\", line 12, in run\n    total = rates[code]\nKeyError: 'EUR'\n";
 
-    private static NewEvent With(NewEvent e, string? user = null, string? machine = null, string? version = null, string? exception = null) => new()
+    private protected static NewEvent With(NewEvent e, string? user = null, string? machine = null, string? version = null, string? exception = null) => new()
     {
         Timestamp = e.Timestamp,
         Level = e.Level,

@@ -7,9 +7,9 @@ namespace ThreadedLogging.Collector.Storage.Postgres;
 /// <summary>
 /// Turns an <see cref="EventQuery"/> into one parameterized SELECT with the SQLite store's semantics: newest
 /// first (id DESC), keyset-paged on the id, time bounds exact to the tick, a case-sensitive path prefix, and
-/// every word found as a phrase, case-insensitively (the <c>simple</c> text search configuration: lower case,
-/// no stemming, like FTS5's unicode61). Time bounds and the cursor also bound <c>day</c>, so that only the
-/// partitions that can hold an answer are read.
+/// every word found as a phrase, ignoring case and diacritics (the <c>simple</c> text search configuration: lower
+/// case, no stemming, like FTS5's unicode61; diacritics folded by the schema's <c>tl_fold_diacritics</c>). Time
+/// bounds and the cursor also bound <c>day</c>, so that only the partitions that can hold an answer are read.
 /// </summary>
 internal static class PostgresQueryBuilder
 {
@@ -124,8 +124,11 @@ internal static class PostgresQueryBuilder
         command.CommandText = sql.ToString();
     }
 
-    /// <summary>The text's words as the search column splits them (anything but letters and digits separates).</summary>
-    private static string Words(string parameter) => $"regexp_replace({parameter}, '[^[:alnum:]]+', ' ', 'g')";
+    /// <summary>
+    /// The text's words as the search column makes them: diacritics folded as there (schema version 5), anything but
+    /// letters and digits separates.
+    /// </summary>
+    private static string Words(string parameter) => $"regexp_replace(tl_fold_diacritics({parameter}), '[^[:alnum:]]+', ' ', 'g')";
 
     /// <summary>The newest day the query can return (its <c>To</c> and cursor), or null for no bound.</summary>
     public static int? LastDay(EventQuery query)

@@ -1,4 +1,4 @@
-// One user's timeline: newest first, level toggles, time range, full text, latest error, live tail.
+// One user's timeline: newest first, level toggles, time range, full text, latest error, live tail, download.
 import { getJson, parseJson } from "./api.js";
 import { $, el, clear, text, status, timeCell } from "./dom.js";
 import { readState, change, range } from "./state.js";
@@ -51,9 +51,10 @@ async function load(state, append) {
   const { from, to } = range(state);
   if (from) p.set("from", from);
   if (to) p.set("to", to);
+  if (state.at) p.set("before", String(BigInt(state.at) + 1n));
+  if (!append) downloads(p);
   p.set("limit", "200");
   if (append && next) p.set("before", next);
-  else if (state.at) p.set("before", String(BigInt(state.at) + 1n));
   const tbody = $("events-table").tBodies[0];
   status("Loading events…");
   $("timeline-view").setAttribute("aria-busy", "true");
@@ -74,6 +75,15 @@ async function load(state, append) {
     status("Could not load events: " + err.message, true);
   } finally {
     if (loading === controller) $("timeline-view").removeAttribute("aria-busy");
+  }
+}
+
+/** Points the Download links at the export of exactly what the list shows: its filters, search, range and start. */
+function downloads(params) {
+  for (const a of document.querySelectorAll("[data-export]")) {
+    const p = new URLSearchParams(params);
+    p.set("format", a.dataset.export);
+    a.href = "/api/events/export?" + p.toString();
   }
 }
 
