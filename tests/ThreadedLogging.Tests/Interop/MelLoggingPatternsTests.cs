@@ -106,6 +106,43 @@ public sealed partial class MelLoggingPatternsTests
         }
     }
 
+    [Fact]
+    public async Task LogInformation_MoreHolesThanArguments_KeptWithTheValuesThereAreNotLost()
+    {
+        var (handler, sink, factory) = Start();
+        await using (handler)
+        using (factory)
+        {
+            // MEL's state throws for the missing value, and so does MEL's own formatter: the call used to be reported and lost.
+#pragma warning disable CA2017 // the mismatch is the point
+            factory.CreateLogger("Billing").LogWarning("Invoice {InvoiceId} rejected by {Bank}", "INV-2");
+#pragma warning restore CA2017
+            Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+            var logEvent = Assert.Single(sink.Delivered);
+
+            Assert.Equal("Invoice {InvoiceId} rejected by {Bank}", logEvent.Template);
+            Assert.Equal("Invoice INV-2 rejected by {Bank}", logEvent.Message);
+            Assert.Equal(LogLevel.Warning, logEvent.Level);
+            Assert.Equal<object?>("INV-2", Property(logEvent, "InvoiceId"));
+        }
+    }
+
+    [Fact]
+    public async Task Log_FormatterThrows_KeptWithAMessageThatSaysWhy()
+    {
+        var (handler, sink, factory) = Start();
+        await using (handler)
+        using (factory)
+        {
+            factory.CreateLogger("Orders").Log(LogLevel.Error, default, 17, null, (_, _) => throw new InvalidOperationException("no text"));
+            Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+
+            var logEvent = Assert.Single(sink.Delivered);
+            Assert.Equal("[the message could not be rendered: InvalidOperationException: no text]", logEvent.Message);
+            Assert.Equal(LogLevel.Error, logEvent.Level);
+        }
+    }
+
     [LoggerMessage(EventId = 42, Level = LogLevel.Error, Message = "Invoice {InvoiceId} rejected after {Attempts} attempts")]
     private static partial void InvoiceRejected(ILogger logger, string invoiceId, int attempts, Exception exception);
 
