@@ -7,8 +7,9 @@ namespace ThreadedLogging;
 
 /// <summary>
 /// Renders a Microsoft.Extensions.Logging message template the way MEL's own formatter does:
-/// holes are filled by position, with invariant culture, <c>(null)</c> for null and enumerables
-/// joined by <c>", "</c>. Runs on the worker, from the values captured at the log call.
+/// holes are filled by position (by name where a state lists its values in another order), with invariant
+/// culture, <c>(null)</c> for null and enumerables joined by <c>", "</c>. Runs on the worker, from the values
+/// captured at the log call.
 /// </summary>
 internal static class MessageTemplate
 {
@@ -58,21 +59,52 @@ internal static class MessageTemplate
         Span<char> buffer = stackalloc char[128]; // for values that format into a span, once per message
         foreach (var segment in ParsedTemplate.Get(template).Segments)
         {
-            if (segment.Hole < 0 || segment.Hole >= values.Length)
+            var index = ValueIndex(in segment, values);
+            if (index < 0)
             {
                 builder.Append(template, segment.Start, segment.Length); // literal text, or a hole without a value as written
             }
-            else if (values[segment.Hole].Value is InlineKind kind)
+            else if (values[index].Value is InlineKind kind)
             {
-                AppendInline(builder, buffer, segment, kind, in inline[segment.Hole]);
+                AppendInline(builder, buffer, segment, kind, in inline[index]);
             }
             else
             {
-                AppendHole(builder, buffer, segment, values[segment.Hole].Value);
+                AppendHole(builder, buffer, segment, values[index].Value);
             }
         }
 
         return builder;
+    }
+
+    /// <summary>
+    /// Which value fills a hole: the one at the hole's position, as MEL fills it, when its name is the hole's (MEL's
+    /// own states list their values in the template's order, so <c>{A} {A}</c> takes two values); else the value of
+    /// the hole's name — a state that lists other pairs first, as the enrichment of Microsoft.Extensions.Telemetry
+    /// does, would otherwise fill the holes with the wrong values; else, by position as before. -1: no value.
+    /// </summary>
+    private static int ValueIndex(in ParsedTemplate.Segment segment, ReadOnlySpan<KeyValuePair<string, object?>> values)
+    {
+        var hole = segment.Hole;
+        if (hole < 0)
+        {
+            return -1;
+        }
+
+        if (hole < values.Length && string.Equals(values[hole].Key, segment.Name, StringComparison.Ordinal))
+        {
+            return hole;
+        }
+
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (string.Equals(values[i].Key, segment.Name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return hole < values.Length ? hole : -1;
     }
 
     /// <summary>Done with the builder of <see cref="RenderToBuilder"/>: a huge message's buffer is not kept.</summary>

@@ -73,8 +73,11 @@ internal sealed class ParsedTemplate
         return new ParsedTemplate([.. segments]);
     }
 
-    /// <summary>A literal run of the template (<see cref="Hole"/> &lt; 0) or a hole, whose raw text is kept for when it has no value.</summary>
-    internal readonly record struct Segment(int Start, int Length, int Hole, int Alignment, string? Format)
+    /// <summary>
+    /// A literal run of the template (<see cref="Hole"/> &lt; 0) or a hole (with its <see cref="Name"/>), whose raw text is
+    /// kept for when it has no value.
+    /// </summary>
+    internal readonly record struct Segment(int Start, int Length, int Hole, int Alignment, string? Format, string? Name = null)
     {
         public static Segment Literal(int start, int length) => new(start, length, -1, 0, null);
 
@@ -90,7 +93,8 @@ internal sealed class ParsedTemplate
                 _ = int.TryParse(nameAndAlignment[(comma + 1)..].Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out alignment);
             }
 
-            return new Segment(start, length, hole, alignment, formatStart >= 0 ? spec[(formatStart + 1)..].ToString() : null);
+            var name = (comma >= 0 ? nameAndAlignment[..comma] : nameAndAlignment).Trim().ToString();
+            return new Segment(start, length, hole, alignment, formatStart >= 0 ? spec[(formatStart + 1)..].ToString() : null, name);
         }
     }
 }

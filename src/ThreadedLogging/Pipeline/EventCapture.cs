@@ -46,6 +46,10 @@ internal static class EventCapture
         {
             template = CaptureProperties(list, target, ref bytes);
         }
+        else if (state is IEnumerable<KeyValuePair<string, object?>> pairs)
+        {
+            template = CaptureProperties(pairs.ToArray(), target, ref bytes); // a dictionary as the state
+        }
         else
         {
             target.SetPropertyCount(0);

@@ -65,6 +65,10 @@ internal sealed class RecordWriter
         {
             template = WriteProperties(list);
         }
+        else if (state is IEnumerable<KeyValuePair<string, object?>> pairs)
+        {
+            template = WriteProperties(pairs); // a dictionary as the state: its pairs are the properties, as for OpenTelemetry and Serilog
+        }
         else
         {
             WriteUInt16(0);
@@ -133,7 +137,11 @@ internal sealed class RecordWriter
     }
 
     /// <summary>Writes the properties (count, then name and value each) and returns the template (<c>{OriginalFormat}</c>), if any.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <remarks>
+    /// Not inlined, so that it is compiled fully optimized on its own with its small steps inlined into it: inlined into
+    /// its caller, it left them as calls into Tier-0 code there (seen with <c>DOTNET_JitDisasmSummary</c>).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal string? WriteProperties<TList>(in TList list)
         where TList : IReadOnlyList<KeyValuePair<string, object?>>
     {
@@ -144,25 +152,57 @@ internal sealed class RecordWriter
         var written = 0;
         for (var i = 0; i < count && !_failed; i++)
         {
-            var pair = list[i];
-            if (pair.Key == RecordFormat.OriginalFormat)
-            {
-                template ??= pair.Value as string;
-                continue;
-            }
-
-            WriteName(pair.Key);
-            WriteValue(pair.Value);
-            written++;
+            WriteProperty(list[i], ref template, ref written);
         }
 
+        EndProperties(countAt, written);
+        return template;
+    }
+
+    /// <summary>Writes the pairs of a state that is not a list (a dictionary), as <see cref="WriteProperties{TList}(in TList)"/> does.</summary>
+    private string? WriteProperties(IEnumerable<KeyValuePair<string, object?>> pairs)
+    {
+        var countAt = _position;
+        WriteUInt16(0);
+        string? template = null;
+        var written = 0;
+        foreach (var pair in pairs)
+        {
+            if (_failed)
+            {
+                break;
+            }
+
+            WriteProperty(pair, ref template, ref written);
+        }
+
+        EndProperties(countAt, written);
+        return template;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void WriteProperty(KeyValuePair<string, object?> pair, ref string? template, ref int written)
+    {
+        if (pair.Key == RecordFormat.OriginalFormat)
+        {
+            template ??= pair.Value as string;
+            return;
+        }
+
+        WriteName(pair.Key);
+        WriteValue(pair.Value);
+        written++;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void EndProperties(int countAt, int written)
+    {
         if (written > ushort.MaxValue)
         {
             _failed = true;
         }
 
         Unsafe.WriteUnaligned(ref _buffer[countAt], (ushort)written);
-        return template;
     }
 
     private void WriteScopes(object?[] scopes)
@@ -177,13 +217,28 @@ internal sealed class RecordWriter
                     break;
                 case KeyValuePair<string, object?>[] pairs:
                     WriteByte(RecordFormat.ScopeProperties);
-                    WriteProperties(pairs);
+                    WriteScopePairs(pairs);
                     break;
                 default:
                     WriteByte(RecordFormat.ScopeText);
                     WriteText(scope as string ?? scope.ToString() ?? string.Empty);
                     break;
             }
+        }
+    }
+
+    /// <summary>
+    /// A scope's pairs, every one: unlike a call's state, a template scope keeps its <c>{OriginalFormat}</c> (its text
+    /// follows from it), as a scope kept as an object does (<see cref="EventCapture.FreezeScope"/>).
+    /// </summary>
+    private void WriteScopePairs(KeyValuePair<string, object?>[] pairs)
+    {
+        var count = Math.Min(pairs.Length, ushort.MaxValue);
+        WriteUInt16((ushort)count);
+        foreach (var pair in pairs.AsSpan(0, count))
+        {
+            WriteName(pair.Key);
+            WriteValue(pair.Value);
         }
     }
 

@@ -37,7 +37,28 @@ internal sealed class ThreadedLogger(ThreadedHandler handler, string category) :
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // The log call never throws into the app (a faulty formatter, say); report it instead.
+            // The log call never throws into the app: report it, and keep what can be read of the call.
+            handler.ReportInternalError(e);
+            KeepReadable(logLevel, eventId, state, exception, formatter);
+        }
+    }
+
+    /// <summary>
+    /// After the state threw while it was read — MEL's state of a template with more holes than arguments throws for
+    /// the missing ones (and MEL's own formatter throws too), or a formatter throws — the event is kept with what can
+    /// be read: the template and the values there are (the message then shows a missing value's hole as written), or,
+    /// without a template, a message that says the formatter failed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void KeepReadable<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        try
+        {
+            var (pairs, message) = ReadableState.Of(state, exception, formatter);
+            _queue.Enqueue(EventCapture.Capture(category, logLevel, eventId, pairs, exception, (_, _) => message, handler.CapturedScopes, handler.CallTime()));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
             handler.ReportInternalError(e);
         }
     }

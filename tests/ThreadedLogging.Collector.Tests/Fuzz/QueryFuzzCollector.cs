@@ -55,6 +55,8 @@ internal sealed class QueryFuzzCollector : IAsyncDisposable
         3 => $"Facture {i} r\u00e9gl\u00e9e au caf\u00e9 \u00e0 Besan\u00e7on, cr\u00e8me br\u00fbl\u00e9e",
         5 => $"Facture {i} re\u0301gle\u0301e au CAFE\u0301",
         7 => $"Facture {i} reglee au cafe a Besancon, creme brulee",
+        // What a spreadsheet would run, for the CSV export's check (QueryFuzzExport).
+        _ when i % 13 == 0 => $"=1+{i} @formula, \"quoted\"\r\n-next line",
         _ => $"Invoice {i} paid",
     };
 

@@ -114,6 +114,11 @@ internal static partial class QueryFuzzHarness
             return $"4xx without a reason {shown}";
         }
 
+        if (code < 300 && request.Target.Split('?')[0] == "api/events/export")
+        {
+            return QueryFuzzExport.Check(body) is { } broken ? $"{broken} in {shown}" : null;
+        }
+
         return body.Contains('<', StringComparison.Ordinal) || body.Contains('>', StringComparison.Ordinal) ? $"unescaped HTML in {shown}" : null;
     }
 
@@ -154,6 +159,6 @@ internal static partial class QueryFuzzHarness
             && (!match.Groups["id"].Success || long.TryParse(match.Groups["id"].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _));
     }
 
-    [GeneratedRegex(@"^api/(events(/stream|/(?<id>[^/]+)(/context)?)?|users|levels(/effective|/(?<id>[^/]+))?)$")]
+    [GeneratedRegex(@"^api/(events(/stream|/export|/(?<id>[^/]+)(/context)?)?|users|levels(/effective|/(?<id>[^/]+))?)$")]
     private static partial Regex Routes();
 }

@@ -5,7 +5,7 @@ namespace ThreadedLogging.Collector.Tests.Fuzz;
 
 /// <summary>
 /// Seeded hostile requests for the read API (docs/QUERY.md): events, one event and its context, the live
-/// stream, users; with known, unknown, repeated and oddly spelled parameters. Level rules: see
+/// stream, the export, users; with known, unknown, repeated and oddly spelled parameters. Level rules: see
 /// <see cref="LevelRuleFuzzRequests"/>.
 /// </summary>
 internal sealed class QueryFuzzRequests(int seed, QueryFuzzKeys keys, QueryFuzzKnown known)
@@ -16,6 +16,9 @@ internal sealed class QueryFuzzRequests(int seed, QueryFuzzKeys keys, QueryFuzzK
         ("level", Kind.Level), ("levels", Kind.Levels), ("from", Kind.Time), ("to", Kind.Time), ("q", Kind.Search), ("q", Kind.Search),
         ("limit", Kind.Number), ("before", Kind.EventCursor),
     ];
+
+    /// <summary>The export's: the list's filters and <c>before</c>, <c>format</c> (twice as likely), and <c>limit</c>, which it refuses.</summary>
+    private static readonly (string Name, Kind Kind)[] ExportParameters = [.. EventParameters, ("format", Kind.Format), ("format", Kind.Format)];
 
     private static readonly (string Name, Kind Kind)[] UserParameters =
     [
@@ -43,9 +46,10 @@ internal sealed class QueryFuzzRequests(int seed, QueryFuzzKeys keys, QueryFuzzK
     {
         for (var i = 0; i < count; i++)
         {
-            yield return Next(20) switch
+            yield return Next(22) switch
             {
                 < 10 => Get("api/events" + QueryString(EventParameters)),
+                >= 20 => Get(Export()),
                 < 13 => Get("api/users" + QueryString(UserParameters)),
                 < 16 => Get(EventPath()),
                 < 18 => Stream(),
@@ -78,6 +82,13 @@ internal sealed class QueryFuzzRequests(int seed, QueryFuzzKeys keys, QueryFuzzK
         }
 
         return "?" + string.Join(Pick(["&", "&", "&", "&&", ";"]), parts);
+    }
+
+    /// <summary>An export; a third of them asks for CSV on top of whatever the query string holds.</summary>
+    private string Export()
+    {
+        var query = QueryString(ExportParameters);
+        return "api/events/export" + (Next(3) == 0 ? query + (query.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "format=csv" : query);
     }
 
     private string EventPath()
@@ -129,7 +140,7 @@ internal sealed class QueryFuzzRequests(int seed, QueryFuzzKeys keys, QueryFuzzK
     }
 
     /// <summary>A sample without the read key, or with a wrong one: 401.</summary>
-    private QueryFuzzRequest Auth() => Get(Pick(["api/events", "api/users", "api/events/1", "api/events/1/context", "api/events/stream", "api/levels"])) with
+    private QueryFuzzRequest Auth() => Get(Pick(["api/events", "api/users", "api/events/1", "api/events/1/context", "api/events/stream", "api/events/export", "api/levels"])) with
     {
         Key = Pick<string?>([null, keys.Ingest, keys.Read + "x", keys.Read[..^1], keys.Read.ToUpperInvariant(), " ", "%00"]),
     };

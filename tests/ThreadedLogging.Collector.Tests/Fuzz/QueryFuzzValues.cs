@@ -22,6 +22,7 @@ internal sealed class QueryFuzzValues(Random random)
         EventCursor,
         UserCursor,
         Sort,
+        Format,
     }
 
     private static readonly string[] Fragments =
@@ -103,6 +104,7 @@ internal sealed class QueryFuzzValues(Random random)
         Kind.EventCursor => Pick(EventCursors),
         Kind.UserCursor => Pick(UserCursors),
         Kind.Sort => Pick(["lastSeen", "latestError", "name", "NAME", "LastSeen", "1", "-1", "0", "99", "lastSeen,name"]),
+        Kind.Format => Pick(["ndjson", "csv", "CSV", "NdJson", "json", "xlsx", "csv,ndjson", ""]),
         _ => Pick(TextValues),
     };
 

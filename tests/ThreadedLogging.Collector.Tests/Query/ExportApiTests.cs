@@ -203,6 +203,20 @@ public abstract partial class ExportApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Export_StoreFailsAfterTheFirstPage_TransferBrokenNotAShortFile()
+    {
+        await using var collector = await StartAsync(services => GatedEventStore.Wrap(services, heldQuery: 2, fail: true));
+        await SeedAsync(collector.Client);
+        var store = (GatedEventStore)collector.Services.GetRequiredService<IEventStore>();
+
+        // The first 1000 events are sent with 200; then the response is aborted: no final chunk, so the client sees an error.
+        var e = await Assert.ThrowsAsync<HttpRequestException>(() => collector.Client.GetStringAsync(new Uri("api/events/export?app=Bulk&format=csv", UriKind.Relative)));
+        Assert.True(store.Held.Task.IsCompleted, e.ToString());
+        Assert.Equal(2, store.Queries);
+        await StillServing.AssertAsync(collector);
+    }
+
+    [Fact]
     public void Build_MaxExportEventsZero_ThrowsNamingTheOption()
     {
         var e = Assert.Throws<CollectorConfigurationException>(() => CollectorApp.Build(["--urls", "http://127.0.0.1:0", "--Collector:MaxExportEvents=0"]));

@@ -4,10 +4,11 @@ using ThreadedLogging.Collector.Storage;
 namespace ThreadedLogging.Collector.Tests.Support;
 
 /// <summary>
-/// The real store, with one query held until its cancellation token fires: shows that a reader stops its query
-/// when the client goes away (the store cannot be made to hold a query otherwise). Everything else is forwarded.
+/// The real store, with one query held until its cancellation token fires (shows that a reader stops its query
+/// when the client goes away), or failing as a store that lost its database (<paramref name="fail"/>): faults a
+/// real store cannot be made to show on cue. Everything else is forwarded.
 /// </summary>
-internal sealed class GatedEventStore(IEventStore inner, int heldQuery) : IEventStore, IEventRetention
+internal sealed class GatedEventStore(IEventStore inner, int heldQuery, bool fail = false) : IEventStore, IEventRetention
 {
     private int _queries;
 
@@ -24,11 +25,11 @@ internal sealed class GatedEventStore(IEventStore inner, int heldQuery) : IEvent
     public EventCommitFeed Commits => inner.Commits;
 
     /// <summary>Replaces the registered store by a gated one around it.</summary>
-    public static void Wrap(IServiceCollection services, int heldQuery)
+    public static void Wrap(IServiceCollection services, int heldQuery, bool fail = false)
     {
         var descriptor = services.Single(d => d.ServiceType == typeof(IEventStore));
         services.Remove(descriptor);
-        services.AddSingleton<IEventStore>(sp => new GatedEventStore((IEventStore)descriptor.ImplementationFactory!(sp), heldQuery));
+        services.AddSingleton<IEventStore>(sp => new GatedEventStore((IEventStore)descriptor.ImplementationFactory!(sp), heldQuery, fail));
         var retention = services.Single(d => d.ServiceType == typeof(IEventRetention));
         services.Remove(retention);
         services.AddSingleton<IEventRetention>(sp => (IEventRetention)sp.GetRequiredService<IEventStore>());
@@ -39,6 +40,11 @@ internal sealed class GatedEventStore(IEventStore inner, int heldQuery) : IEvent
         if (Interlocked.Increment(ref _queries) == heldQuery)
         {
             Held.TrySetResult();
+            if (fail)
+            {
+                throw new EventStoreUnavailableException("the database went away (GatedEventStore)");
+            }
+
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);

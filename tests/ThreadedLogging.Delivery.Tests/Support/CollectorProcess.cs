@@ -44,30 +44,38 @@ public sealed class CollectorProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Every stored event of <paramref name="user"/> as its number N, following the keyset pages.</summary>
+    /// <summary>Every stored event of <paramref name="user"/> as its number N, sorted.</summary>
     public async Task<List<long>> EventNumbersAsync(string user)
     {
         var numbers = new List<long>();
+        foreach (var item in await EventsAsync(user))
+        {
+            if (item.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object && properties.TryGetProperty("N", out var n))
+            {
+                numbers.Add(n.GetInt64());
+            }
+        }
+
+        numbers.Sort();
+        return numbers;
+    }
+
+    /// <summary>Every stored event of <paramref name="user"/> as the read API gives it, newest first, following the keyset pages.</summary>
+    public async Task<List<JsonElement>> EventsAsync(string user)
+    {
+        var events = new List<JsonElement>();
         string? before = null;
         do
         {
             var url = $"/api/events?user={Uri.EscapeDataString(user)}&limit=1000" + (before is null ? "" : $"&before={Uri.EscapeDataString(before)}");
             using var document = JsonDocument.Parse(await _http.GetStringAsync(url));
-            foreach (var item in document.RootElement.GetProperty("events").EnumerateArray())
-            {
-                if (item.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object && properties.TryGetProperty("N", out var n))
-                {
-                    numbers.Add(n.GetInt64());
-                }
-            }
-
+            events.AddRange(document.RootElement.GetProperty("events").EnumerateArray().Select(e => e.Clone()));
             var next = document.RootElement.GetProperty("next");
             before = next.ValueKind == JsonValueKind.Null ? null : next.ToString();
         }
         while (before is not null);
 
-        numbers.Sort();
-        return numbers;
+        return events;
     }
 
     public async ValueTask DisposeAsync()

@@ -18,7 +18,24 @@ public sealed class MessageTemplateTests
         { "{{{X}}} triple", [7] },
         { "[{X,-8:F1}|{Y,6:0.0}]", [2.25, 1200.5m] },
         { "{First}{Second}", [1L, new Guid("0f8fad5b-d9cb-469f-a165-70867728950e")] },
+        { "{A} and {A} again", [1, 2] },
+        { "{0} then {1}", ["zero", "one"] },
     };
+
+    [Fact]
+    public void Render_StateListsOtherPairsFirst_HolesFilledByName()
+    {
+        // The shape of Microsoft.Extensions.Telemetry's enriched state: the enricher's tags, then the call's values.
+        Assert.Equal("Paid alice 12.5", MessageTemplate.Render("Paid {Employee} {Amount}", [new("Environment", "Prod"), new("Amount", 12.5m), new("Employee", "alice")]));
+        Assert.Equal("[x,    7]", MessageTemplate.Render("[{X},{N,5}]", [new("Tag", 1), new("N", 7), new("X", "x")]));
+    }
+
+    [Fact]
+    public void Render_NoValueOfTheHolesName_ByPositionAsBefore()
+    {
+        Assert.Equal("a 1 b 2", MessageTemplate.Render("a {X} b {Y}", [new("p", 1), new("q", 2)]));
+        Assert.Equal("a 1 b {Y}", MessageTemplate.Render("a {X} b {Y}", [new("p", 1)]));
+    }
 
     [Fact]
     public void Render_TemplateMelWouldRefuse_KeepsTheOddBracesAsWritten()
