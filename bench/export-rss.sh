@@ -3,13 +3,15 @@
 # collector's resident memory before, during (sampled every 0.2 s) and at its peak (VmHWM: the kernel's high-water mark).
 #   dotnet build -c Release src/ThreadedLogging.Collector
 #   bash bench/export-rss.sh <data dir> [query, e.g. "format=csv" or "user=user42"]
+# More collector settings in COLLECTOR_ARGS, e.g. COLLECTOR_ARGS="--Collector:Store=postgres --ConnectionStrings:Events=Host=..."
 # A copy of the data dir is a good idea: the collector opens it read-write (WAL, schema upgrade if older).
 set -euo pipefail
 data=${1:?data directory}
 query=${2:-format=ndjson}
 dll=$(dirname "$0")/../src/ThreadedLogging.Collector/bin/Release/net10.0/ThreadedLogging.Collector.dll
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-dotnet "$dll" --data "$data" --urls "http://127.0.0.1:$port" --Logging:LogLevel:Default=Warning >/dev/null 2>&1 &
+# shellcheck disable=SC2086 # COLLECTOR_ARGS is a list of arguments
+dotnet "$dll" --data "$data" --urls "http://127.0.0.1:$port" --Logging:LogLevel:Default=Warning ${COLLECTOR_ARGS:-} >/dev/null 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 until curl -fs "http://127.0.0.1:$port/health" >/dev/null; do sleep 0.2; done
@@ -30,5 +32,6 @@ lines=int(sys.argv[2]); seconds=float(sys.argv[4])-float(sys.argv[3]); peak=int(
 size=int(open(sys.argv[1]+".bytes").read().split()[0])
 q=len(samples)//4 or 1
 print(f"query {sys.argv[6]}: {lines:,} lines, {size/2**20:,.0f} MiB in {seconds:.1f} s = {lines/seconds:,.0f} lines/s, {size/2**20/seconds:.1f} MiB/s")
+print("RSS by tenth of the export (MiB): " + " ".join(str(round(statistics.median(samples[i*len(samples)//10:(i+1)*len(samples)//10] or samples)/1024)) for i in range(10)))
 print(f"RSS during the export (MiB): first quarter median {statistics.median(samples[:q])/1024:.0f}, last quarter median {statistics.median(samples[-q:])/1024:.0f}, max sampled {max(samples)/1024:.0f}; VmHWM {peak/1024:.0f}")
 PY
