@@ -5,6 +5,8 @@ namespace ThreadedLogging.Tests.Wrapping;
 
 public sealed class WrappedProviderTests
 {
+    private static readonly object ConsoleSwap = new();
+
     [Fact]
     public async Task ThreadedHandler_WrappingASlowProvider_CallerNeverWaitsAndAllArriveInOrder()
     {
@@ -69,6 +71,43 @@ public sealed class WrappedProviderTests
         }
 
         Assert.Equal(["inner => Request r-1 => Tenant:acme", "outer => Request r-1", "none"], inner.Lines);
+    }
+
+    [Fact]
+    public async Task ThreadedHandler_WrappingMelsConsoleWithScopes_LinesCarryEachEventsScopes()
+    {
+        // The real console provider: it takes Console.Out when it is made, so the test swaps it only for that moment.
+        var services = new ServiceCollection().AddLogging(b => b.AddSimpleConsole(o => { o.IncludeScopes = true; o.SingleLine = true; })).BuildServiceProvider();
+        var output = new StringWriter();
+        ILoggerProvider console;
+        lock (ConsoleSwap)
+        {
+            var original = Console.Out;
+            Console.SetOut(output);
+            try
+            {
+                console = services.GetServices<ILoggerProvider>().Single();
+            }
+            finally
+            {
+                Console.SetOut(original);
+            }
+        }
+
+        await using (var handler = new ThreadedHandler(console, new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1), IncludeScopes = true }))
+        {
+            var logger = handler.CreateLogger("Web");
+            using (logger.BeginScope("Request {RequestId}", "r-7"))
+            {
+                logger.LogInformation("Paid {Employee}", "alice");
+            }
+
+            Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        }
+
+        await services.DisposeAsync(); // the console provider writes out what it holds
+        var line = Assert.Single(output.ToString().Split('\n'), l => l.Contains("Paid alice", StringComparison.Ordinal));
+        Assert.Contains("=> Request r-7", line, StringComparison.Ordinal);
     }
 
     [Fact]
