@@ -77,7 +77,7 @@ internal static class PostgresBench
     private static void Report(string name, int events, List<TimeSpan> done) =>
         Console.WriteLine($"Ingest, {name}: {events / done[^1].TotalSeconds:N0} events/s over {events:N0} events ({done[^1].TotalSeconds:N1} s, load average {LoadAverage()})");
 
-    private static async Task<double> IngestAsync(IReadOnlyList<PostgresEventStore> stores, IReadOnlyList<IReadOnlyList<NewEvent>> batches)
+    internal static async Task<double> IngestAsync(IReadOnlyList<PostgresEventStore> stores, IReadOnlyList<IReadOnlyList<NewEvent>> batches)
     {
         var next = -1;
         var started = Stopwatch.GetTimestamp();
@@ -207,12 +207,12 @@ internal static class PostgresBench
         server.Stop();
     }
 
-    private static async Task ExecuteAsync(NpgsqlDataSource source, string sql)
+    internal static async Task ExecuteAsync(NpgsqlDataSource source, string sql)
     {
         await using var command = source.CreateCommand(sql);
         command.CommandTimeout = 0;
         await command.ExecuteNonQueryAsync();
     }
 
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
+    internal static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 }

@@ -18,6 +18,7 @@ using ThreadedLogging.Collector.Storage.Sqlite;
 // Support console (issue 10): ... -- --console [--events 1000000] [--users 10000] [--iterations 100] [--store DIR] [--browser] (see ConsoleBench)
 // Writer share of end-to-end ingest (issue 14): ... -- --writer [--events 1000000] [--batch 500] (see WriterBench)
 // Slow bodies (issue 15): ... -- --slow-bodies [--tricklers 70] [--requests 2000] (see SlowBodyLoad)
+// PostgreSQL schema version 5: ... -- --postgres-upgrade [--events 1000000] [--ab-events 100000] [--rounds 2] (see PostgresUpgradeBench)
 if (args.Contains("--console"))
 {
     var storeAt = Array.IndexOf(args, "--store");
@@ -62,6 +63,13 @@ if (args.Contains("--trigram"))
 {
     // Full text on PostgreSQL: the store's tsvector index against pg_trgm, same events.
     await PostgresBench.CompareTrigramAsync(events, batchSize, iterations);
+    return;
+}
+
+if (args.Contains("--postgres-upgrade"))
+{
+    // Schema version 5 (diacritics): ingest into version 4 and 5 alternated, then the upgrade's time over --events.
+    await PostgresUpgradeBench.RunAsync(events, Arg("--ab-events", 100_000), batchSize, Arg("--rounds", 2));
     return;
 }
 

@@ -228,21 +228,35 @@ internal static class EventCapture
         }
     }
 
-    /// <summary>A scope's properties, frozen, or its text.</summary>
+    /// <summary>
+    /// A scope's properties, frozen, or its text. Properties: pairs of any value (MEL's template scopes, with
+    /// <c>{OriginalFormat}</c> from which their text follows), pairs of text (a <c>Dictionary&lt;string, string&gt;</c>,
+    /// whose text would be its type's name), and a <c>(string, object?)</c> tuple, as Serilog reads it.
+    /// </summary>
     internal static object? FreezeScope(object? scope)
     {
-        if (scope is IEnumerable<KeyValuePair<string, object?>> pairs)
+        switch (scope)
         {
-            // Keep the scope's properties; its rendered text is derivable from {OriginalFormat}.
-            var frozen = new List<KeyValuePair<string, object?>>();
-            foreach (var pair in pairs)
-            {
-                frozen.Add(new KeyValuePair<string, object?>(pair.Key, Freeze(pair.Value)));
-            }
+            case IEnumerable<KeyValuePair<string, object?>> pairs:
+                var frozen = new List<KeyValuePair<string, object?>>();
+                foreach (var pair in pairs)
+                {
+                    frozen.Add(new KeyValuePair<string, object?>(pair.Key, Freeze(pair.Value)));
+                }
 
-            return frozen.ToArray();
+                return frozen.ToArray();
+            case IEnumerable<KeyValuePair<string, string>> texts:
+                var copied = new List<KeyValuePair<string, object?>>();
+                foreach (var pair in texts)
+                {
+                    copied.Add(new KeyValuePair<string, object?>(pair.Key, pair.Value));
+                }
+
+                return copied.ToArray();
+            case ValueTuple<string, object?> tuple:
+                return new[] { new KeyValuePair<string, object?>(tuple.Item1, Freeze(tuple.Item2)) };
+            default:
+                return scope?.ToString();
         }
-
-        return scope?.ToString();
     }
 }

@@ -7,13 +7,39 @@ namespace ThreadedLogging;
 /// Replays events into another <see cref="ILoggerProvider"/> on the worker: the seed's
 /// <c>ThreadedHandler(handler)</c>, so a slow console or file provider never holds the caller.
 /// </summary>
-internal sealed class LoggerProviderSink(ILoggerProvider inner) : ILogBatchSink, IDisposable
+internal sealed class LoggerProviderSink : ILogBatchSink, IDisposable
 {
+    private readonly ILoggerProvider _inner;
     private readonly Dictionary<string, ILogger> _loggers = new(StringComparer.Ordinal);
+    private readonly ReplayedScopes? _scopes;
+
+    /// <param name="inner">The wrapped provider; one that reads scopes (<see cref="ISupportExternalScope"/>) is given each event's own.</param>
+    public LoggerProviderSink(ILoggerProvider inner)
+    {
+        _inner = inner;
+        if (inner is ISupportExternalScope external)
+        {
+            _scopes = new ReplayedScopes();
+            external.SetScopeProvider(_scopes);
+        }
+    }
 
     public ValueTask<SendResult> SendAsync(LogBatch batch, CancellationToken cancellationToken)
     {
-        var events = batch.Events;
+        try
+        {
+            return ValueTask.FromResult(Replay(batch.Events));
+        }
+        finally
+        {
+            _scopes?.Replay(null);
+        }
+    }
+
+    public void Dispose() => _inner.Dispose();
+
+    private SendResult Replay(IReadOnlyList<LogEvent> events)
+    {
         for (var i = 0; i < events.Count; i++)
         {
             var logEvent = events[i];
@@ -21,23 +47,22 @@ internal sealed class LoggerProviderSink(ILoggerProvider inner) : ILogBatchSink,
             {
                 if (!_loggers.TryGetValue(logEvent.Category, out var logger))
                 {
-                    logger = inner.CreateLogger(logEvent.Category);
+                    logger = _inner.CreateLogger(logEvent.Category);
                     _loggers[logEvent.Category] = logger;
                 }
 
+                _scopes?.Replay(logEvent.ScopeArray);
                 logger.Log(logEvent.Level, logEvent.EventId, new ReplayedState(logEvent), logEvent.Exception, ReplayedState.Format);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // Events before i went through; the rest is retried later, in order.
-                return ValueTask.FromResult(new SendResult(SendOutcome.Transient, i, Error: $"{e.GetType().Name}: {e.Message}"));
+                return new SendResult(SendOutcome.Transient, i, Error: $"{e.GetType().Name}: {e.Message}");
             }
         }
 
-        return ValueTask.FromResult(SendResult.Success);
+        return SendResult.Success;
     }
-
-    public void Dispose() => inner.Dispose();
 
     /// <summary>The state handed to the wrapped provider: the captured properties plus <c>{OriginalFormat}</c>.</summary>
     private sealed class ReplayedState(LogEvent logEvent) : IReadOnlyList<KeyValuePair<string, object?>>
@@ -62,5 +87,52 @@ internal sealed class LoggerProviderSink(ILoggerProvider inner) : ILogBatchSink,
         IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
         public override string ToString() => logEvent.Message;
+    }
+
+    /// <summary>
+    /// The scopes of the event being replayed, for a wrapped provider that reads them: text as it was, properties as
+    /// a list whose text is the scope's (a template scope's rendered template).
+    /// </summary>
+    private sealed class ReplayedScopes : IExternalScopeProvider
+    {
+        private object?[]? _current;
+
+        public void Replay(object?[]? scopes) => _current = scopes;
+
+        public void ForEachScope<TState>(Action<object?, TState> callback, TState state)
+        {
+            foreach (var scope in _current ?? [])
+            {
+                callback(scope is KeyValuePair<string, object?>[] pairs ? new ReplayedScope(pairs) : scope, state);
+            }
+        }
+
+        /// <summary>The app's scopes come with each event; a wrapped provider's own <c>BeginScope</c> has nothing to add.</summary>
+        public IDisposable Push(object? state) => NoScope.Instance;
+    }
+
+    private sealed class ReplayedScope(KeyValuePair<string, object?>[] pairs) : IReadOnlyList<KeyValuePair<string, object?>>
+    {
+        public int Count => pairs.Length;
+
+        public KeyValuePair<string, object?> this[int index] => pairs[index];
+
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, object?>>)pairs).GetEnumerator();
+
+        IEnumerator IEnumerable.GetEnumerator() => pairs.GetEnumerator();
+
+        public override string ToString() =>
+            Array.Find(pairs, p => p.Key == "{OriginalFormat}").Value is string template
+                ? MessageTemplate.Render(template, pairs)
+                : string.Join(", ", pairs.Select(p => $"{p.Key}:{p.Value}"));
+    }
+
+    private sealed class NoScope : IDisposable
+    {
+        public static readonly NoScope Instance = new();
+
+        public void Dispose()
+        {
+        }
     }
 }

@@ -200,6 +200,42 @@ public sealed class PostgresEventStoreTests : EventStoreContractTests
     }
 
     [Fact]
+    public async Task Initialize_UpgradeWaitsLongerThanTheCommandTimeout_Completes()
+    {
+        var database = PostgresServer.Instance.CreateDatabase();
+        try
+        {
+            await using var dataSource = NpgsqlDataSource.Create(PostgresServer.Instance.ConnectionString(database) + ";Command Timeout=1");
+            await using (var connection = await dataSource.OpenConnectionAsync())
+            {
+                await PostgresSchema.EnsureAsync(connection, 4, CancellationToken.None);
+            }
+
+            // A long query holds the events: the upgrade's rewrite waits for it, past the 1 s command timeout (as a rewrite
+            // of a large store runs past the default 30 s). Cancelled there, it would roll back and fail every start.
+            await using var blocker = await dataSource.OpenConnectionAsync();
+            await using var longQuery = await blocker.BeginTransactionAsync();
+            await using (var read = new NpgsqlCommand("SELECT count(*) FROM events", blocker, longQuery))
+            {
+                await read.ExecuteScalarAsync();
+            }
+
+            await using var store = new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
+            var initializing = store.InitializeAsync(CancellationToken.None);
+            await WaitForAsync($"SELECT pid FROM pg_stat_activity WHERE datname = '{database}' AND wait_event_type = 'Lock' AND query LIKE '%ALTER TABLE events DROP COLUMN search%' AND now() - query_start > interval '3 seconds'");
+            await longQuery.RollbackAsync();
+            await initializing.WaitAsync(TimeSpan.FromMinutes(1)); // a bound on a hang
+
+            await using var version = dataSource.CreateCommand("SELECT max(version) FROM tl_schema");
+            Assert.Equal(PostgresSchema.Version, await version.ExecuteScalarAsync());
+        }
+        finally
+        {
+            PostgresServer.Instance.DropDatabase(database);
+        }
+    }
+
+    [Fact]
     public async Task Query_Words_ReadThroughTheSearchIndex()
     {
         await Store.AppendAsync(new EventBatch(null, DiacriticEvents()), CancellationToken.None);

@@ -107,6 +107,25 @@ public sealed partial class MelLoggingPatternsTests
     }
 
     [Fact]
+    public async Task BeginScope_TextDictionaryAndTuple_KeptAsPropertiesNotTheTypesName()
+    {
+        var (handler, sink, factory) = Start();
+        await using (handler)
+        using (factory)
+        {
+            var logger = factory.CreateLogger("Web");
+            using (logger.BeginScope(new Dictionary<string, string> { ["Tenant"] = "acme", ["Region"] = "eu" }))
+            using (logger.BeginScope(("OrderId", (object?)17)))
+            {
+                logger.LogInformation("inside");
+            }
+
+            Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+            Assert.Equal(["Tenant=acme,Region=eu", "OrderId=17"], Assert.Single(sink.Delivered).Scopes.Select(Describe));
+        }
+    }
+
+    [Fact]
     public async Task LogInformation_MoreHolesThanArguments_KeptWithTheValuesThereAreNotLost()
     {
         var (handler, sink, factory) = Start();

@@ -47,6 +47,31 @@ public sealed class WrappedProviderTests
     }
 
     [Fact]
+    public async Task ThreadedHandler_WrappingAProviderThatReadsScopes_EachEventReplayedWithItsOwnScopes()
+    {
+        // As MEL's console provider does: ISupportExternalScope, and each scope's text (ToString) per line.
+        using var inner = new ScopeReadingProvider();
+        await using (var handler = new ThreadedHandler(inner, new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1), IncludeScopes = true }))
+        {
+            var logger = handler.CreateLogger("Web");
+            using (logger.BeginScope("Request {RequestId}", "r-1"))
+            {
+                using (logger.BeginScope(new Dictionary<string, object?> { ["Tenant"] = "acme" }))
+                {
+                    logger.LogInformation("inner");
+                }
+
+                logger.LogInformation("outer");
+            }
+
+            logger.LogInformation("none");
+            Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        }
+
+        Assert.Equal(["inner => Request r-1 => Tenant:acme", "outer => Request r-1", "none"], inner.Lines);
+    }
+
+    [Fact]
     public async Task AddThreaded_TwoCallsWithTheirOwnConfigure_EachHandlerGetsOnlyItsOwn()
     {
         using var first = new SlowProvider();
@@ -97,6 +122,37 @@ public sealed class WrappedProviderTests
                 owner.Messages.Add(formatter(state, exception));
                 owner.Categories.Add(category);
                 owner.Templates.Add((state as IReadOnlyList<KeyValuePair<string, object?>>)?.LastOrDefault(p => p.Key == "{OriginalFormat}").Value as string);
+            }
+        }
+    }
+
+    /// <summary>A provider that reads the external scopes, as MEL's console provider does, into one line per event.</summary>
+    private sealed class ScopeReadingProvider : ILoggerProvider, ISupportExternalScope
+    {
+        private IExternalScopeProvider? _scopes;
+
+        public List<string> Lines { get; } = [];
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+        public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(ScopeReadingProvider owner) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => owner._scopes?.Push(state);
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                var line = new System.Text.StringBuilder(formatter(state, exception));
+                owner._scopes?.ForEachScope((scope, builder) => builder.Append(" => ").Append(scope), line);
+                owner.Lines.Add(line.ToString());
             }
         }
     }

@@ -27,6 +27,9 @@ internal static class PostgresSchema
     /// <summary>Held by the collector running retention; the others skip their run.</summary>
     public const long RetentionLock = 0x544C_5245_5445_4E54; // "TLRETENT"
 
+    /// <summary>Npgsql's command timeout for "none".</summary>
+    private const int NoTimeout = 0;
+
     private const string Version1 = """
         CREATE SEQUENCE event_counter CACHE 64;
         CREATE TABLE events (
@@ -209,7 +212,10 @@ internal static class PostgresSchema
     /// <returns>The version found.</returns>
     internal static async Task<int> EnsureAsync(NpgsqlConnection connection, int target, CancellationToken cancellationToken)
     {
-        await Execute(connection, $"SELECT pg_advisory_lock({SchemaLock})", cancellationToken);
+        // No command timeout for the lock and the steps: an upgrade rewrites every event (bench/README.md: seconds per
+        // million) and may first wait for running queries; cancelled at the connection's timeout (Npgsql: 30 s), it would
+        // roll back and fail again at every start. A collector waits for another's upgrade as long as it takes.
+        await Execute(connection, $"SELECT pg_advisory_lock({SchemaLock})", cancellationToken, NoTimeout);
         try
         {
             await Execute(connection, "CREATE TABLE IF NOT EXISTS tl_schema (version integer NOT NULL)", cancellationToken);
@@ -223,7 +229,10 @@ internal static class PostgresSchema
             for (var step = current; step < target; step++)
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                await using var apply = new NpgsqlCommand(Steps[step] + $"; DELETE FROM tl_schema; INSERT INTO tl_schema VALUES ({step + 1});", connection, transaction);
+                await using var apply = new NpgsqlCommand(Steps[step] + $"; DELETE FROM tl_schema; INSERT INTO tl_schema VALUES ({step + 1});", connection, transaction)
+                {
+                    CommandTimeout = NoTimeout,
+                };
                 await apply.ExecuteNonQueryAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
             }
@@ -236,9 +245,14 @@ internal static class PostgresSchema
         }
     }
 
-    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, int? timeout = null)
     {
         await using var command = new NpgsqlCommand(sql, connection);
+        if (timeout is { } seconds)
+        {
+            command.CommandTimeout = seconds;
+        }
+
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
