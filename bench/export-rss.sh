@@ -3,6 +3,7 @@
 # collector's resident memory before, during (sampled every 0.2 s) and at its peak (VmHWM: the kernel's high-water mark).
 #   dotnet build -c Release src/ThreadedLogging.Collector
 #   bash bench/export-rss.sh <data dir> [query, e.g. "format=csv" or "user=user42"]
+# CURL_ARGS=--compressed asks for gzip (as browsers do); the bytes counted are then the decompressed file.
 # More collector settings in COLLECTOR_ARGS, e.g. COLLECTOR_ARGS="--Collector:Store=postgres --ConnectionStrings:Events=Host=..."
 # A copy of the data dir is a good idea: the collector opens it read-write (WAL, schema upgrade if older).
 set -euo pipefail
@@ -21,7 +22,8 @@ samples=$(mktemp)
 ( while kill -0 $pid 2>/dev/null; do rss >>"$samples"; sleep 0.2; done ) &
 sampler=$!
 start=$(date +%s.%N)
-lines=$(curl -fsS "http://127.0.0.1:$port/api/events/export?$query" | tee >(wc -c >"$samples.bytes") | wc -l)
+# shellcheck disable=SC2086 # CURL_ARGS is a list of arguments
+lines=$(curl -fsS ${CURL_ARGS:-} "http://127.0.0.1:$port/api/events/export?$query" | tee >(wc -c >"$samples.bytes") | wc -l)
 end=$(date +%s.%N)
 kill $sampler 2>/dev/null || true
 peak=$(awk '/^VmHWM/ {print $2}' /proc/$pid/status)

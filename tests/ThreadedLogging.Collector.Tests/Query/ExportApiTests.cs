@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -93,6 +94,27 @@ public abstract partial class ExportApiTests : IAsyncLifetime
         var (restIds, restNext) = Read(format, rest);
         Assert.Equal(listed.Skip(Cap), restIds);
         Assert.Null(restNext);
+    }
+
+    [Theory]
+    [InlineData("user=dave&format=csv")]
+    [InlineData("user=dave")]
+    [InlineData("user=eve")]
+    public async Task Export_ClientAcceptsGzip_CompressedToTheSameBytes(string query)
+    {
+        var (_, plain, _, _) = await ExportFiles.GetAsync(_collector.Client, query);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("api/events/export?" + query, UriKind.Relative));
+        request.Headers.Add("Accept-Encoding", "br;q=0, gzip");
+
+        using var response = await _collector.Client.SendAsync(request);
+        var compressed = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("gzip", Assert.Single(response.Content.Headers.ContentEncoding));
+        using var gunzip = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
+        using var text = new StreamReader(gunzip);
+        Assert.Equal(plain, (await text.ReadToEndAsync()).TrimStart('\uFEFF'));
+        Assert.True(compressed.Length < plain.Length / 2, $"{compressed.Length} of {plain.Length} bytes");
     }
 
     [Fact]

@@ -236,6 +236,38 @@ public sealed class PostgresEventStoreTests : EventStoreContractTests
     }
 
     [Fact]
+    public async Task Initialize_AnotherCollectorUpgradingLongerThanTheCommandTimeout_WaitsForItAndOpens()
+    {
+        var database = PostgresServer.Instance.CreateDatabase();
+        try
+        {
+            await using var dataSource = NpgsqlDataSource.Create(PostgresServer.Instance.ConnectionString(database) + ";Command Timeout=1");
+            // Another collector's upgrade: it holds the schema lock.
+            await using var upgrading = await dataSource.OpenConnectionAsync();
+            await using (var hold = new NpgsqlCommand($"SELECT pg_advisory_lock({PostgresSchema.SchemaLock})", upgrading))
+            {
+                await hold.ExecuteNonQueryAsync();
+            }
+
+            await using var store = new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
+            var initializing = store.InitializeAsync(CancellationToken.None);
+            await WaitForAsync($"SELECT pid FROM pg_stat_activity WHERE datname = '{database}' AND wait_event = 'advisory' AND now() - query_start > interval '3 seconds'");
+            await using (var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({PostgresSchema.SchemaLock})", upgrading))
+            {
+                await release.ExecuteNonQueryAsync();
+            }
+
+            await initializing.WaitAsync(TimeSpan.FromMinutes(1)); // a bound on a hang
+
+            Assert.True(store.IsReady);
+        }
+        finally
+        {
+            PostgresServer.Instance.DropDatabase(database);
+        }
+    }
+
+    [Fact]
     public async Task Query_Words_ReadThroughTheSearchIndex()
     {
         await Store.AppendAsync(new EventBatch(null, DiacriticEvents()), CancellationToken.None);

@@ -12,7 +12,7 @@ namespace ThreadedLogging.Collector.Query.Export;
 /// The request's abort token stops the query when the client goes away.
 /// </summary>
 internal sealed class EventExport(
-    IEventStore store, EventQuery query, long limit, ExportFormat format, string fileName, IExportWriter writer, ILogger logger) : IResult
+    IEventStore store, EventQuery query, long limit, ExportFormat format, string fileName, ExportOutput body, IExportWriter writer, ILogger logger) : IResult
 {
     /// <summary>Events read per query.</summary>
     public const int PageSize = 1000;
@@ -29,7 +29,13 @@ internal sealed class EventExport(
         headers.CacheControl = "no-store";
         headers.XContentTypeOptions = "nosniff";
         headers["X-Export-Limit"] = limit.ToString(CultureInfo.InvariantCulture);
-        var output = httpContext.Response.BodyWriter;
+        headers.Vary = "Accept-Encoding";
+        if (body.Gzip)
+        {
+            headers.ContentEncoding = "gzip";
+        }
+
+        var output = body.Writer;
         long exported = 0;
         try
         {
@@ -56,6 +62,8 @@ internal sealed class EventExport(
 
                 if (page.Next is null || exported >= limit)
                 {
+                    // Ends the gzip stream (its trailer) or the response body.
+                    await output.CompleteAsync();
                     CollectorLog.Exported(logger, exported, format.Name, page.Next is null ? "complete" : "cut at Collector:MaxExportEvents");
                     return;
                 }

@@ -23,9 +23,10 @@ internal static class ExportApi
         }
 
         var json = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        var output = ExportOutput.For(context);
         IExportWriter writer = format == ExportFormat.Csv
-            ? new CsvExportWriter(context.Response.BodyWriter)
-            : new NdjsonExportWriter(context.Response.BodyWriter, json);
-        return new EventExport(store, query, options.MaxExportEvents, format, ExportFileName.For(query.User, time.GetUtcNow(), format), writer, loggers.CreateLogger(typeof(ExportApi).FullName!));
+            ? new CsvExportWriter(output.Writer)
+            : new NdjsonExportWriter(output.Writer, json);
+        return new EventExport(store, query, options.MaxExportEvents, format, ExportFileName.For(query.User, time.GetUtcNow(), format), output, writer, loggers.CreateLogger(typeof(ExportApi).FullName!));
     }
 }
