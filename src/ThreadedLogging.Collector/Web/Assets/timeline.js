@@ -161,6 +161,10 @@ function fromLocalInput(value) {
 }
 
 export function wireTimeline() {
+  // A search still being typed (its 300 ms pause not over) goes with any other change, or re-rendering the old
+  // state would put the old text back into the box.
+  let typing;
+  const typed = () => { clearTimeout(typing); return { q: $("timeline-q").value.trim() }; };
   $("events-table").tBodies[0].addEventListener("click", (event) => {
     const tr = event.target.closest("tr");
     if (tr) change({ event: tr.dataset.id, ctx: "" });
@@ -169,23 +173,22 @@ export function wireTimeline() {
     b.addEventListener("click", () => {
       const levels = new Set(readState().levels);
       if (levels.has(b.dataset.level)) levels.delete(b.dataset.level); else levels.add(b.dataset.level);
-      change({ levels: ["Trace", "Debug", "Information", "Warning", "Error", "Critical"].filter((l) => levels.has(l)), at: "" });
+      change({ ...typed(), levels: ["Trace", "Debug", "Information", "Warning", "Error", "Critical"].filter((l) => levels.has(l)), at: "" });
     });
   }
   for (const b of document.querySelectorAll("[data-range]")) {
-    b.addEventListener("click", () => change({ range: b.dataset.range === "all" ? "" : b.dataset.range, from: "", to: "", at: "" }));
+    b.addEventListener("click", () => change({ ...typed(), range: b.dataset.range === "all" ? "" : b.dataset.range, from: "", to: "", at: "" }));
   }
   for (const id of ["timeline-from", "timeline-to"]) {
-    $(id).addEventListener("change", () => change({ from: fromLocalInput($("timeline-from").value), to: fromLocalInput($("timeline-to").value), range: "", at: "" }));
+    $(id).addEventListener("change", () => change({ ...typed(), from: fromLocalInput($("timeline-from").value), to: fromLocalInput($("timeline-to").value), range: "", at: "" }));
   }
-  let typing;
   $("timeline-q").addEventListener("input", () => {
     clearTimeout(typing);
     typing = setTimeout(() => change({ q: $("timeline-q").value.trim(), at: "" }, false), 300);
   });
-  $("timeline-form").addEventListener("submit", (e) => { e.preventDefault(); change({ q: $("timeline-q").value.trim(), at: "" }, false); });
+  $("timeline-form").addEventListener("submit", (e) => { e.preventDefault(); change({ ...typed(), at: "" }, false); });
   $("events-more").addEventListener("click", () => load(readState(), true));
-  $("live").addEventListener("change", () => change({ live: $("live").checked ? "1" : "", at: "" }, false));
+  $("live").addEventListener("change", () => change({ ...typed(), live: $("live").checked ? "1" : "", at: "" }, false));
   $("live-pause").addEventListener("click", () => {
     paused = !paused;
     if (!paused) { for (const e of buffered) add(e, true); buffered = []; }

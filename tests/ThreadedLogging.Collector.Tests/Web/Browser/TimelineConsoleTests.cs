@@ -92,6 +92,33 @@ public sealed class TimelineConsoleTests(ChromiumFixture chromium) : IClassFixtu
         }
     }
 
+    [Fact]
+    public async Task Timeline_LevelClickedWhileTheSearchIsBeingTyped_BothAppliedAndTheTextKept()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        var body = Http.Envelope(null,
+            new { level = "Warning", message = "disk slow", timestamp = now.AddMinutes(-3), sequence = 1 },
+            new { level = "Error", message = "disk full", timestamp = now.AddMinutes(-2), sequence = 2 },
+            new { level = "Error", message = "posting failed", timestamp = now.AddMinutes(-1), sequence = 3 });
+        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/hugo", Http.Utf8(body), "application/json");
+        Assert.True(status == HttpStatusCode.OK, text);
+        var (context, page, dialogs) = await chromium.NewPageAsync(width: 1200, height: 800);
+        await using var _ = context;
+        await page.GotoAsync(collector.BaseAddress + "?user=hugo");
+        var rows = page.Locator("#events-table tbody tr");
+        await Expect(rows).ToHaveCountAsync(3);
+
+        // Typed, then the level clicked at once: well within the search box's 300 ms pause.
+        await page.EvaluateAsync("() => { const q = document.getElementById('timeline-q'); q.value = 'disk'; q.dispatchEvent(new Event('input')); document.querySelector('[data-level=Error]').click(); }");
+
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(rows.First.Locator("td.msg")).ToHaveTextAsync("disk full");
+        await Expect(page.Locator("#timeline-q")).ToHaveValueAsync("disk");
+        Assert.Contains("q=disk", page.Url, StringComparison.Ordinal);
+        Assert.Empty(dialogs);
+    }
+
     /// <summary>The value a datetime-local input takes for this instant, in the browser's time zone.</summary>
     private static Task<string> LocalInputAsync(IPage page, DateTimeOffset at) =>
         page.EvaluateAsync<string>(
