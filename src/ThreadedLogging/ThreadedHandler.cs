@@ -259,6 +259,9 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
     /// <summary>Reports a failure of a log call (a faulty formatter, say) instead of throwing it into the app.</summary>
     internal void ReportInternalError(Exception e) => _failures.InternalError(e);
 
+    /// <summary>A log call whose state threw when read was kept with what could be read.</summary>
+    internal void ReportCallKeptPartly(string category, Exception e) => _failures.CallKeptPartly(category, e);
+
     /// <summary>
     /// The level a category ships at: a live rule of the collector for this identity and category, whatever else says;
     /// otherwise the configured <see cref="Level"/>, raised to what the app's MEL filter rules give this category.

@@ -16,6 +16,7 @@ internal sealed class ThreadedLoggingEventSource : EventSource
     public const int EventsRejectedId = 4;
     public const int InternalErrorId = 5;
     public const int LevelChangedId = 6;
+    public const int CallKeptPartlyId = 7;
 
     public static readonly ThreadedLoggingEventSource Log = new();
 
@@ -37,4 +38,8 @@ internal sealed class ThreadedLoggingEventSource : EventSource
     /// <summary>A handler's shipping level, at its start and whenever it changes (issue 13): its source is <c>configured</c> or <c>rule</c> (the collector's, until <paramref name="expires"/>).</summary>
     [Event(LevelChangedId, Level = EventLevel.Informational, Message = "Handler {3} ships at {0} ({1}; rule expires {2})")]
     public void LevelChanged(string level, string source, string expires, string instanceId) => WriteEvent(LevelChangedId, level, source, expires, instanceId);
+
+    /// <summary>A log call whose state threw when read (the app's, not ours): the event was kept with what could be read.</summary>
+    [Event(CallKeptPartlyId, Level = EventLevel.Warning, Message = "A log call of category {0} could not be read fully and was kept with what could be: {1}")]
+    public void CallKeptPartly(string category, string error) => WriteEvent(CallKeptPartlyId, category, error);
 }

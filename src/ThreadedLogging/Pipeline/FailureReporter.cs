@@ -27,12 +27,20 @@ internal sealed class FailureReporter(SelfLog selfLog, TimeProvider time)
         selfLog.Write($"The spool at {directory} is unavailable ({e.GetType().Name}: {e.Message}); events are kept in memory only. What it holds stays on disk for the next start.");
     }
 
-    /// <summary>A bug of ours (or a faulty formatter): reported, never thrown into the app.</summary>
+    /// <summary>A bug of ours: reported, never thrown into the app.</summary>
     public void InternalError(Exception e)
     {
         Remember($"{e.GetType().Name}: {e.Message}");
         ThreadedLoggingEventSource.Log.InternalError(e.ToString());
         selfLog.Write($"Internal error: {e}");
+    }
+
+    /// <summary>A log call whose state threw when read (a template with more holes than arguments, a faulty formatter), kept with what could be read.</summary>
+    public void CallKeptPartly(string category, Exception e)
+    {
+        Remember($"{e.GetType().Name}: {e.Message}");
+        ThreadedLoggingEventSource.Log.CallKeptPartly(category, e.ToString());
+        selfLog.Write($"A log call of category {category} could not be read fully ({e.GetType().Name}: {e.Message}; a template with more holes than arguments?); it was kept with what could be read.");
     }
 
     private void Remember(string message) => Volatile.Write(ref _last, new ErrorRecord(message, time.GetUtcNow()));

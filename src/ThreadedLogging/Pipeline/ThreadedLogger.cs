@@ -37,9 +37,15 @@ internal sealed class ThreadedLogger(ThreadedHandler handler, string category) :
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // The log call never throws into the app: report it, and keep what can be read of the call.
-            handler.ReportInternalError(e);
-            KeepReadable(logLevel, eventId, state, exception, formatter);
+            // The log call never throws into the app: keep what can be read of the call, and report it.
+            if (KeepReadable(logLevel, eventId, state, exception, formatter))
+            {
+                handler.ReportCallKeptPartly(category, e);
+            }
+            else
+            {
+                handler.ReportInternalError(e);
+            }
         }
     }
 
@@ -49,17 +55,19 @@ internal sealed class ThreadedLogger(ThreadedHandler handler, string category) :
     /// be read: the template and the values there are (the message then shows a missing value's hole as written), or,
     /// without a template, a message that says the formatter failed.
     /// </summary>
+    /// <returns>Whether the event was kept; if not (the failure was not the state's), the caller reports the first error.</returns>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void KeepReadable<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    private bool KeepReadable<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
         try
         {
             var (pairs, message) = ReadableState.Of(state, exception, formatter);
             _queue.Enqueue(EventCapture.Capture(category, logLevel, eventId, pairs, exception, (_, _) => message, handler.CapturedScopes, handler.CallTime()));
+            return true;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            handler.ReportInternalError(e);
+            return false;
         }
     }
 }

@@ -15,10 +15,12 @@ public sealed partial class MelLoggingPatternsTests
     private static readonly Action<ILogger, string, decimal, Exception?> Paid =
         LoggerMessage.Define<string, decimal>(LogLevel.Warning, new EventId(7, "Paid"), "Paid {Employee} {Amount}");
 
-    private static (ThreadedHandler Handler, CollectingSink Sink, ILoggerFactory Factory) Start()
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _selfLog = new();
+
+    private (ThreadedHandler Handler, CollectingSink Sink, ILoggerFactory Factory) Start()
     {
         var sink = new CollectingSink().Open();
-        var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1), IncludeScopes = true });
+        var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1), IncludeScopes = true, SelfLog = _selfLog.Enqueue });
         var factory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(handler));
         return (handler, sink, factory);
     }
@@ -143,6 +145,9 @@ public sealed partial class MelLoggingPatternsTests
             Assert.Equal("Invoice INV-2 rejected by {Bank}", logEvent.Message);
             Assert.Equal(LogLevel.Warning, logEvent.Level);
             Assert.Equal<object?>("INV-2", Property(logEvent, "InvoiceId"));
+            var report = Assert.Single(_selfLog, m => m.Contains("Billing", StringComparison.Ordinal));
+            Assert.Contains("kept with what could be read", report, StringComparison.Ordinal); // the app's mistake, not ours
+            Assert.DoesNotContain(_selfLog, m => m.StartsWith("Internal error", StringComparison.Ordinal));
         }
     }
 
