@@ -238,25 +238,24 @@ internal static class EventCapture
         switch (scope)
         {
             case IEnumerable<KeyValuePair<string, object?>> pairs:
-                var frozen = new List<KeyValuePair<string, object?>>();
-                foreach (var pair in pairs)
-                {
-                    frozen.Add(new KeyValuePair<string, object?>(pair.Key, Freeze(pair.Value)));
-                }
-
-                return frozen.ToArray();
+                return FreezePairs(pairs);
             case IEnumerable<KeyValuePair<string, string>> texts:
-                var copied = new List<KeyValuePair<string, object?>>();
-                foreach (var pair in texts)
-                {
-                    copied.Add(new KeyValuePair<string, object?>(pair.Key, pair.Value));
-                }
-
-                return copied.ToArray();
+                return FreezePairs(texts);
             case ValueTuple<string, object?> tuple:
                 return new[] { new KeyValuePair<string, object?>(tuple.Item1, Freeze(tuple.Item2)) };
             default:
                 return scope?.ToString();
         }
+    }
+
+    private static KeyValuePair<string, object?>[] FreezePairs<T>(IEnumerable<KeyValuePair<string, T>> pairs)
+    {
+        var frozen = new List<KeyValuePair<string, object?>>();
+        foreach (var pair in pairs)
+        {
+            frozen.Add(new KeyValuePair<string, object?>(pair.Key, Freeze(pair.Value)));
+        }
+
+        return frozen.ToArray();
     }
 }

@@ -22,7 +22,7 @@ internal sealed class EventExport(
         ArgumentNullException.ThrowIfNull(httpContext);
         var aborted = httpContext.RequestAborted;
         // The first page is read before anything is sent, so a store that fails answers as /api/events does.
-        var page = await store.QueryAsync(query with { Limit = NextLimit(0), Before = query.Before }, aborted);
+        var page = await store.QueryAsync(query with { Limit = NextLimit(0) }, aborted);
         var headers = httpContext.Response.Headers;
         httpContext.Response.ContentType = format.ContentType;
         headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
