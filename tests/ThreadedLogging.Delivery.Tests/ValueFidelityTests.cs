@@ -26,6 +26,39 @@ public sealed class ValueFidelityTests(ValueFidelityTests.Collector collector) :
         Assert.Equal(["Ticket from \uFFFD", "Next 2"], events.Select(e => e.GetProperty("message").GetString()));
     }
 
+    [Fact]
+    public async Task Log_CollectionThatHoldsItself_CallReturnsAndTheEventArrivesCutAtADepth()
+    {
+        var node = new List<object> { 1 };
+        node.Add(node); // a graph with a cycle: the log call overflowed the caller's stack (the process died)
+
+        var events = await collector.LogAsync("cyd", logger => logger.LogInformation("Graph {Node}", node));
+
+        var value = Assert.Single(events).GetProperty("properties").GetProperty("Node");
+        var depth = 0;
+        for (; value.ValueKind == JsonValueKind.Array; value = value[1], depth++)
+        {
+            Assert.Equal(1, value[0].GetInt32());
+        }
+
+        Assert.Equal((10, "System.Collections.Generic.List`1[System.Object]"), (depth, value.GetString()));
+    }
+
+    [Fact]
+    public async Task Log_DictionariesOfAnyKeyAndValueType_ArriveAsObjectsAndRenderAsMelDoes()
+    {
+        var stock = new Dictionary<string, int> { ["apples"] = 3, ["pears"] = 0 };
+        var names = new SortedDictionary<int, string> { [7] = "seven" };
+
+        var events = await collector.LogAsync("dora", logger => logger.LogInformation("Stock {Stock} names {Names}", stock, names));
+
+        var logged = Assert.Single(events);
+        Assert.Equal("Stock [apples, 3], [pears, 0] names [7, seven]", logged.GetProperty("message").GetString());
+        var properties = logged.GetProperty("properties");
+        Assert.Equal("""{"apples":3,"pears":0}""", properties.GetProperty("Stock").GetRawText());
+        Assert.Equal("""{"7":"seven"}""", properties.GetProperty("Names").GetRawText());
+    }
+
     /// <summary>One collector process for the class; each test logs as its own user.</summary>
     public sealed class Collector : IAsyncLifetime
     {
