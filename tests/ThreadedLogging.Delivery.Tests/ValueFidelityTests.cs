@@ -59,6 +59,38 @@ public sealed class ValueFidelityTests(ValueFidelityTests.Collector collector) :
         Assert.Equal("""{"7":"seven"}""", properties.GetProperty("Names").GetRawText());
     }
 
+    [Fact]
+    public async Task Log_DestructuringOperator_ObjectsArriveAsTheirPropertiesAndTheMessageAsMelRendersIt()
+    {
+        var order = new Order("o-1", 12.5m, new Customer("alice"), [new Line("A", 2)]);
+        var channel = new { Name = "web", Port = 443 };
+
+        var events = await collector.LogAsync("desi", logger => logger.LogInformation("Placed {@Order} via {@Channel} at {@Sensor}", order, channel, new Sensor()));
+
+        var logged = Assert.Single(events);
+        Assert.Equal($"Placed {order} via {channel} at {new Sensor()}", logged.GetProperty("message").GetString());
+        var properties = logged.GetProperty("properties");
+        Assert.Equal(
+            """{"$type":"Order","Id":"o-1","Total":12.5,"Buyer":{"$type":"Customer","Name":"alice"},"Lines":[{"$type":"Line","Sku":"A","Qty":2}]}""",
+            properties.GetProperty("@Order").GetRawText());
+        Assert.Equal("""{"Name":"web","Port":443}""", properties.GetProperty("@Channel").GetRawText());
+        Assert.Equal("""{"$type":"Sensor","Name":"probe","Reading":"\u003CReading: InvalidOperationException\u003E"}""", properties.GetProperty("@Sensor").GetRawText());
+    }
+
+    [Fact]
+    public async Task Log_DestructuredObjectWithASecret_MemberMaskedInPropertiesAndMessage()
+    {
+        var login = new Login("ann", "hunter2", new Customer("acme"));
+
+        var events = await collector.LogAsync("lena", logger => logger.LogInformation("Signed in {@Login}", login));
+
+        var logged = Assert.Single(events);
+        Assert.Equal("Signed in Login { User = ann, Password = ***, Tenant = Customer { Name = acme } }", logged.GetProperty("message").GetString());
+        Assert.Equal(
+            """{"$type":"Login","User":"ann","Password":"***","Tenant":{"$type":"Customer","Name":"acme"}}""",
+            logged.GetProperty("properties").GetProperty("@Login").GetRawText());
+    }
+
     /// <summary>One collector process for the class; each test logs as its own user.</summary>
     public sealed class Collector : IAsyncLifetime
     {
@@ -86,5 +118,20 @@ public sealed class ValueFidelityTests(ValueFidelityTests.Collector collector) :
 
             return [.. (await _process.EventsAsync(user)).OrderBy(e => e.GetProperty("sequence").GetInt64())];
         }
+    }
+
+    private sealed record Order(string Id, decimal Total, Customer Buyer, IReadOnlyList<Line> Lines);
+
+    private sealed record Customer(string Name);
+
+    private sealed record Login(string User, string Password, Customer Tenant);
+
+    private sealed record Line(string Sku, int Qty);
+
+    private sealed class Sensor
+    {
+        public string Name => "probe";
+
+        public int Reading => throw new InvalidOperationException("not connected");
     }
 }
