@@ -28,6 +28,7 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
     private readonly string[] _excludedCategories;
     private readonly bool _includeScopes;
     private readonly TimeSpan _shutdownTimeout;
+    private readonly ProcessExitFlush _exitFlush;
     private readonly Lock _levelReport = new();
     private ScopeReader _scopes = new(new LoggerExternalScopeProvider());
     private int _level;
@@ -59,6 +60,7 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
         _worker = new BatchWorker(_queue, sink, options, Identity, _ledger, _failures, _selfLog, timer, PoolsEvents);
 
         _worker.Start();
+        _exitFlush = new ProcessExitFlush(FlushAsync, _shutdownTimeout);
         ReportLevel();
     }
 
@@ -222,6 +224,7 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
             return;
         }
 
+        _exitFlush.Dispose();
         _queue.Close();
 
         var stopped = await _worker.StopAsync().ConfigureAwait(false);
