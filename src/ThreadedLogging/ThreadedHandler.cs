@@ -139,6 +139,18 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
         }
     }
 
+    /// <summary>Gets or sets the subscription to changes of the filter rules behind <see cref="FilterLevel"/>; disposed with the handler.</summary>
+    internal IDisposable? FilterSubscription { get; set; }
+
+    /// <summary>The app's filter rules changed (configuration reloaded): each logger takes its category's new level.</summary>
+    internal void FilterRulesChanged()
+    {
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            RefreshLoggers();
+        }
+    }
+
     /// <summary>Gets the queue: all a log call touches after the level check and the capture.</summary>
     internal EventQueue Queue => _queue;
 
@@ -225,6 +237,7 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
         }
 
         _exitFlush.Dispose();
+        FilterSubscription?.Dispose();
         _queue.Close();
 
         var stopped = await _worker.StopAsync().ConfigureAwait(false);

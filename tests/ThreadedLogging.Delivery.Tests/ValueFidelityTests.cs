@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ThreadedLogging.Delivery.Tests.Support;
 
@@ -10,7 +9,7 @@ namespace ThreadedLogging.Delivery.Tests;
 /// API: what arrives must be what a Serilog or OpenTelemetry user would find there, and one odd value must never
 /// cost other events or the app.
 /// </summary>
-public sealed class ValueFidelityTests(ValueFidelityTests.Collector collector) : IClassFixture<ValueFidelityTests.Collector>
+public sealed class ValueFidelityTests(SharedCollector collector) : IClassFixture<SharedCollector>
 {
     [Fact]
     public async Task Log_TextCutInsideASurrogatePair_ArrivesWithAReplacementCharAndTheNextEventsToo()
@@ -89,35 +88,6 @@ public sealed class ValueFidelityTests(ValueFidelityTests.Collector collector) :
         Assert.Equal(
             """{"$type":"Login","User":"ann","Password":"***","Tenant":{"$type":"Customer","Name":"acme"}}""",
             logged.GetProperty("properties").GetProperty("@Login").GetRawText());
-    }
-
-    /// <summary>One collector process for the class; each test logs as its own user.</summary>
-    public sealed class Collector : IAsyncLifetime
-    {
-        private readonly CollectorProcess _process = new();
-
-        public Task InitializeAsync() => _process.StartAsync();
-
-        public Task DisposeAsync() => _process.DisposeAsync().AsTask();
-
-        /// <summary>Logs through a real <see cref="ILoggerFactory"/> with AddThreadedHttp as <paramref name="user"/>, flushes, and returns what the collector stored, in order.</summary>
-        public async Task<List<JsonElement>> LogAsync(string user, Action<ILogger> log)
-        {
-            var services = new ServiceCollection().AddLogging(logging => logging.AddThreadedHttp(options =>
-            {
-                options.Host = _process.Host;
-                options.Format = HttpLogFormat.JsonBatch;
-                options.User = user;
-                options.LevelPollInterval = TimeSpan.Zero;
-            }));
-            await using (var provider = services.BuildServiceProvider())
-            {
-                log(provider.GetRequiredService<ILoggerFactory>().CreateLogger("Values"));
-                Assert.True(provider.GetServices<ILoggerProvider>().OfType<ThreadedHttpHandler>().Single().Flush(TimeSpan.FromSeconds(30)));
-            }
-
-            return [.. (await _process.EventsAsync(user)).OrderBy(e => e.GetProperty("sequence").GetInt64())];
-        }
     }
 
     private sealed record Order(string Id, decimal Total, Customer Buyer, IReadOnlyList<Line> Lines);
