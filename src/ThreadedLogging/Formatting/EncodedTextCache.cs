@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace ThreadedLogging;
@@ -14,7 +15,7 @@ internal sealed class EncodedTextCache
     [ThreadStatic]
     private static EncodedTextCache? t_current;
 
-    private readonly ReferenceKeyedCache<JsonEncodedText> _encodings = new(static value => JsonEncodedText.Encode(value));
+    private readonly ReferenceKeyedCache<JsonEncodedText> _encodings = new(Encode);
 
     /// <summary>Gets this thread's cache.</summary>
     public static EncodedTextCache Current => t_current ??= new EncodedTextCache();
@@ -41,5 +42,22 @@ internal sealed class EncodedTextCache
         }
 
         json.WritePropertyName(_encodings.Get(value));
+    }
+
+    /// <summary>
+    /// The encoding of <paramref name="value"/>; invalid UTF-16 (a lone surrogate: text cut inside a pair, such as an
+    /// emoji) as U+FFFD. <see cref="JsonEncodedText.Encode(string, System.Text.Encodings.Web.JavaScriptEncoder?)"/>
+    /// throws on it where the writer's string methods write U+FFFD, and the throw failed every send of the batch.
+    /// </summary>
+    private static JsonEncodedText Encode(string value)
+    {
+        try
+        {
+            return JsonEncodedText.Encode(value);
+        }
+        catch (ArgumentException)
+        {
+            return JsonEncodedText.Encode(Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(value)));
+        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +10,6 @@ namespace ThreadedLogging;
 internal static class EventCapture
 {
     private const string OriginalFormat = "{OriginalFormat}";
-    private const int MaxCollectionItems = 1000;
 
     /// <summary>Captures into a new event (tests, benchmarks, handlers whose sink keeps events).</summary>
     public static LogEvent Capture<TState>(
@@ -162,70 +160,13 @@ internal static class EventCapture
                 }
             }
 
-            value = Freeze(value);
+            value = ValueFreezer.Freeze(value);
             bytes += 32 + (2 * pair.Key.Length) + (value is string s ? 2 * s.Length : 16);
             properties[n++] = new KeyValuePair<string, object?>(pair.Key, value);
         }
 
         target.SetPropertyCount(n);
         return template;
-    }
-
-    /// <summary>Returns the value itself when it is immutable, else a snapshot of it.</summary>
-    internal static object? Freeze(object? value) => value switch
-    {
-        // The common immutable types first, by type test alone: cheaper than the reflection below.
-        null or string or int or long or bool or double or decimal or DateTime or DateTimeOffset or Guid or TimeSpan => value,
-        _ => FreezeOther(value),
-    };
-
-    private static object? FreezeOther(object value)
-    {
-        var type = value.GetType();
-        if (type.IsPrimitive || type.IsEnum || value is Uri or Version or DateOnly or TimeOnly)
-        {
-            return value;
-        }
-
-        try
-        {
-            switch (value)
-            {
-                case IEnumerable<KeyValuePair<string, object?>> pairs:
-                    var dictionary = new Dictionary<string, object?>();
-                    foreach (var pair in pairs)
-                    {
-                        if (dictionary.Count == MaxCollectionItems)
-                        {
-                            break;
-                        }
-
-                        dictionary[pair.Key] = Freeze(pair.Value);
-                    }
-
-                    return dictionary;
-                case IEnumerable items:
-                    var copy = new List<object?>();
-                    foreach (var item in items)
-                    {
-                        if (copy.Count == MaxCollectionItems)
-                        {
-                            break;
-                        }
-
-                        copy.Add(Freeze(item));
-                    }
-
-                    return copy.ToArray();
-                default:
-                    return value.ToString();
-            }
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // A value whose ToString or enumerator throws must not break the caller's log call.
-            return $"<{type.Name}: {e.GetType().Name}>";
-        }
     }
 
     /// <summary>
@@ -242,7 +183,7 @@ internal static class EventCapture
             case IEnumerable<KeyValuePair<string, string>> texts:
                 return FreezePairs(texts);
             case ValueTuple<string, object?> tuple:
-                return new[] { new KeyValuePair<string, object?>(tuple.Item1, Freeze(tuple.Item2)) };
+                return new[] { new KeyValuePair<string, object?>(tuple.Item1, ValueFreezer.Freeze(tuple.Item2)) };
             default:
                 return scope?.ToString();
         }
@@ -253,7 +194,7 @@ internal static class EventCapture
         var frozen = new List<KeyValuePair<string, object?>>();
         foreach (var pair in pairs)
         {
-            frozen.Add(new KeyValuePair<string, object?>(pair.Key, Freeze(pair.Value)));
+            frozen.Add(new KeyValuePair<string, object?>(pair.Key, ValueFreezer.Freeze(pair.Value)));
         }
 
         return frozen.ToArray();

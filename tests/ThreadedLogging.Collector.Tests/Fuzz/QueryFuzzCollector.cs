@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.ServerSentEvents;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ThreadedLogging.Collector.Tests.Support;
 
 namespace ThreadedLogging.Collector.Tests.Fuzz;
@@ -31,14 +32,14 @@ internal sealed class QueryFuzzCollector : IAsyncDisposable
             "--Collector:MaxLiveStreams=10000", .. storeArguments]));
         for (var u = 0; u < Users; u++)
         {
-            var events = Enumerable.Range(0, EventsPerUser).Select(i => new
+            var events = Enumerable.Range(0, EventsPerUser).Select(i => WithStructure(i, new JsonObject
             {
-                timestamp = seededUntil.AddMinutes(i - EventsPerUser).ToString("O"),
-                level = Levels[i % 6],
-                category = "Payroll.Cat" + (i % 3),
-                message = i % 10 == 0 ? $"Invoice {i} rejected by bank" : i % 7 == 0 ? "<img src=x onerror=alert(1)> & 'quoted'" : Paid(i),
-                sequence = i,
-            });
+                ["timestamp"] = seededUntil.AddMinutes(i - EventsPerUser).ToString("O"),
+                ["level"] = Levels[i % 6],
+                ["category"] = "Payroll.Cat" + (i % 3),
+                ["message"] = i % 10 == 0 ? $"Invoice {i} rejected by bank" : i % 7 == 0 ? "<img src=x onerror=alert(1)> & 'quoted'" : Paid(i),
+                ["sequence"] = i,
+            }));
             var body = JsonSerializer.Serialize(new { app = "Payroll", version = "2.3.1", machine = "PC-" + u, instanceId = "inst-" + u, user = "user" + u, events });
             Assert.Equal(HttpStatusCode.OK, (await collector.SendAsync(HttpMethod.Post, $"log/user{u}", Keys.Ingest, body)).Status);
         }
@@ -59,6 +60,36 @@ internal sealed class QueryFuzzCollector : IAsyncDisposable
         _ when i % 13 == 0 => $"=1+{i} @formula, \"quoted\"\r\n-next line",
         _ => $"Invoice {i} paid",
     };
+
+    /// <summary>
+    /// Every fourth event with properties (keys out of order, numbers as written, nesting, markup), every ninth with an
+    /// exception, scopes and ids: what a store may keep differently (PostgreSQL's jsonb orders keys and rewrites numbers).
+    /// </summary>
+    private static JsonObject WithStructure(int i, JsonObject e)
+    {
+        if (i % 4 == 1)
+        {
+            e["properties"] = JsonNode.Parse($$$"""{"zeta":{{{i}}},"alpha":"ünï <b>","amount":1.50,"big":12345678901234567890,"exp":1e3,"nested":{"b":[1,"x",null,true],"a":{}},"empty":""}""");
+        }
+
+        if (i % 9 == 0)
+        {
+            e["exception"] = new JsonObject
+            {
+                ["type"] = "System.IO.IOException",
+                ["message"] = $"disk {i} full",
+                ["stackTrace"] = "   at Payroll.Save() in C:\\src\\pay.cs:line 12",
+                ["inner"] = new JsonArray(new JsonObject { ["type"] = "System.ComponentModel.Win32Exception", ["message"] = "errno 28" }),
+            };
+            e["scopes"] = new JsonArray("Request r-" + i, new JsonObject { ["OrderId"] = i, ["Region"] = "EU" });
+            e["eventId"] = 1000 + i;
+            e["eventName"] = "Saved";
+            e["threadId"] = 7;
+            e["traceId"] = "4bf92f3577b34da6a3ce929d0e0e4736";
+        }
+
+        return e;
+    }
 
     /// <summary>After the fuzzing, a normal query gets exactly the seeded events.</summary>
     public async Task AssertStillAnswersAsync()

@@ -60,7 +60,7 @@ public sealed class MessageTemplateTests
         }
 
         capture.LogInformation(template, args);
-        var properties = state!.Where(p => p.Key != "{OriginalFormat}").Select(p => new KeyValuePair<string, object?>(p.Key, EventCapture.Freeze(p.Value))).ToList();
+        var properties = state!.Where(p => p.Key != "{OriginalFormat}").Select(p => new KeyValuePair<string, object?>(p.Key, ValueFreezer.Freeze(p.Value))).ToList();
         Assert.Equal(expected, MessageTemplate.Render(template, properties));
     }
 
