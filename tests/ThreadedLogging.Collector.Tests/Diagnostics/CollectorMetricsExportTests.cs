@@ -26,19 +26,19 @@ public sealed class CollectorMetricsExportTests
             new { timestamp = "2026-11-24T10:00:01Z", level = "Information", category = "App", message = "two", sequence = 2, instanceId = "i-m" }));
         Assert.Equal(HttpStatusCode.OK, (await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", batch, "application/json")).Status);
 
-        // Exports come every second; wait (for an export, not for time) until one carries the stored request. The SDK
-        // aggregates every meter of the name in the process, and other tests' collectors run in this one at the same
-        // time, so counts here are at least this test's (exact counts: CollectorMetricsTests, which tell meters apart).
-        var export = await receiver.FirstAsync(e => Points(e, "threadedlogging.collector.ingest.requests").Any(IsStoredJsonBatch)).WaitAsync(TimeSpan.FromSeconds(60));
+        // The request was counted before it was answered, so an export collected after the answer includes it. Exports
+        // come every second; wait (for an export, not for time) for one collected after. The SDK aggregates every meter
+        // of the name in the process, and other tests' collectors run in this one at the same time, so counts here are
+        // at least this test's (exact counts: CollectorMetricsTests, which tell meters apart).
+        var answered = (ulong)(DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
+        var export = await receiver.FirstAsync(e => Points(e, "threadedlogging.collector.ingest.requests").Any(p => IsStoredJsonBatch(p) && p.TimeUnixNano > answered))
+            .WaitAsync(TimeSpan.FromSeconds(60));
 
         var resource = Assert.Single(export.ResourceMetrics).Resource.Attributes;
         Assert.Equal("ThreadedLogging.Collector", Attribute(resource, "service.name").StringValue);
-        var requests = Metric(export, "threadedlogging.collector.ingest.requests");
-        Assert.Equal("{request}", requests.Unit);
-        Assert.True(requests.Sum.IsMonotonic);
-        Assert.InRange(requests.Sum.DataPoints.Single(IsStoredJsonBatch).AsInt, 1, long.MaxValue);
-        Assert.InRange(Metric(export, "threadedlogging.collector.ingest.events").Sum.DataPoints.Single(p => Attribute(p.Attributes, "format").StringValue == "json-batch").AsInt, 2, long.MaxValue);
-        Assert.Contains(Metric(export, "threadedlogging.collector.ingest.duration").Histogram.DataPoints, p => p.Count >= 1 && p.ExplicitBounds.Count == 14);
+        Assert.All(Metrics(export, "threadedlogging.collector.ingest.requests"), m => Assert.True(m.Unit == "{request}" && m.Sum.IsMonotonic));
+        Assert.InRange(Points(export, "threadedlogging.collector.ingest.events").Where(p => Attribute(p.Attributes, "format").StringValue == "json-batch").Sum(p => p.AsInt), 2, long.MaxValue);
+        Assert.Contains(Metrics(export, "threadedlogging.collector.ingest.duration").SelectMany(m => m.Histogram.DataPoints), p => p.Count >= 1 && p.ExplicitBounds.Count == 14);
         Assert.Contains(export.ResourceMetrics[0].ScopeMetrics, s => s.Scope.Name == "Microsoft.AspNetCore.Hosting");
         Assert.Contains(export.ResourceMetrics[0].ScopeMetrics, s => s.Scope.Name == "System.Runtime");
         Assert.Equal("ops", receiver.LastTenantHeader);
@@ -66,11 +66,12 @@ public sealed class CollectorMetricsExportTests
         Assert.Equal(expected, options.ExporterEndpoint.ToString());
     }
 
-    private static Metric Metric(ExportMetricsServiceRequest export, string name) =>
-        export.ResourceMetrics.SelectMany(r => r.ScopeMetrics).SelectMany(s => s.Metrics).Single(m => m.Name == name);
+    /// <summary>The metrics of a name: one per collector of the process (the tests run several at once; one in production).</summary>
+    private static List<Metric> Metrics(ExportMetricsServiceRequest export, string name) =>
+        [.. export.ResourceMetrics.SelectMany(r => r.ScopeMetrics).SelectMany(s => s.Metrics).Where(m => m.Name == name)];
 
     private static IEnumerable<NumberDataPoint> Points(ExportMetricsServiceRequest export, string name) =>
-        export.ResourceMetrics.SelectMany(r => r.ScopeMetrics).SelectMany(s => s.Metrics).Where(m => m.Name == name && m.DataCase == Otlp.Metric.DataOneofCase.Sum).SelectMany(m => m.Sum.DataPoints);
+        Metrics(export, name).Where(m => m.DataCase == Metric.DataOneofCase.Sum).SelectMany(m => m.Sum.DataPoints);
 
     private static bool IsStoredJsonBatch(NumberDataPoint point) =>
         Attribute(point.Attributes, "format").StringValue == "json-batch"
