@@ -28,6 +28,7 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
     private readonly string[] _excludedCategories;
     private readonly bool _includeScopes;
     private readonly TimeSpan _shutdownTimeout;
+    private readonly ProcessExitFlush _exitFlush;
     private readonly Lock _levelReport = new();
     private ScopeReader _scopes = new(new LoggerExternalScopeProvider());
     private int _level;
@@ -59,6 +60,7 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
         _worker = new BatchWorker(_queue, sink, options, Identity, _ledger, _failures, _selfLog, timer, PoolsEvents);
 
         _worker.Start();
+        _exitFlush = new ProcessExitFlush(FlushAsync, _shutdownTimeout);
         ReportLevel();
     }
 
@@ -133,6 +135,18 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
         set
         {
             field = value;
+            RefreshLoggers();
+        }
+    }
+
+    /// <summary>Gets or sets the subscription to changes of the filter rules behind <see cref="FilterLevel"/>; disposed with the handler.</summary>
+    internal IDisposable? FilterSubscription { get; set; }
+
+    /// <summary>The app's filter rules changed (configuration reloaded): each logger takes its category's new level.</summary>
+    internal void FilterRulesChanged()
+    {
+        if (Volatile.Read(ref _disposed) == 0)
+        {
             RefreshLoggers();
         }
     }
@@ -222,6 +236,8 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
             return;
         }
 
+        _exitFlush.Dispose();
+        FilterSubscription?.Dispose();
         _queue.Close();
 
         var stopped = await _worker.StopAsync().ConfigureAwait(false);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ThreadedLogging.Delivery.Tests.Support;
 
@@ -10,7 +9,7 @@ namespace ThreadedLogging.Delivery.Tests;
 /// API: what arrives must be what a Serilog or OpenTelemetry user would find there, and one odd value must never
 /// cost other events or the app.
 /// </summary>
-public sealed class ValueFidelityTests(ValueFidelityTests.Collector collector) : IClassFixture<ValueFidelityTests.Collector>
+public sealed class ValueFidelityTests(SharedCollector collector) : IClassFixture<SharedCollector>
 {
     [Fact]
     public async Task Log_TextCutInsideASurrogatePair_ArrivesWithAReplacementCharAndTheNextEventsToo()
@@ -59,32 +58,50 @@ public sealed class ValueFidelityTests(ValueFidelityTests.Collector collector) :
         Assert.Equal("""{"7":"seven"}""", properties.GetProperty("Names").GetRawText());
     }
 
-    /// <summary>One collector process for the class; each test logs as its own user.</summary>
-    public sealed class Collector : IAsyncLifetime
+    [Fact]
+    public async Task Log_DestructuringOperator_ObjectsArriveAsTheirPropertiesAndTheMessageAsMelRendersIt()
     {
-        private readonly CollectorProcess _process = new();
+        var order = new Order("o-1", 12.5m, new Customer("alice"), [new Line("A", 2)]);
+        var channel = new { Name = "web", Port = 443 };
 
-        public Task InitializeAsync() => _process.StartAsync();
+        var events = await collector.LogAsync("desi", logger => logger.LogInformation("Placed {@Order} via {@Channel} at {@Sensor}", order, channel, new Sensor()));
 
-        public Task DisposeAsync() => _process.DisposeAsync().AsTask();
+        var logged = Assert.Single(events);
+        Assert.Equal($"Placed {order} via {channel} at {new Sensor()}", logged.GetProperty("message").GetString());
+        var properties = logged.GetProperty("properties");
+        Assert.Equal(
+            """{"$type":"Order","Id":"o-1","Total":12.5,"Buyer":{"$type":"Customer","Name":"alice"},"Lines":[{"$type":"Line","Sku":"A","Qty":2}]}""",
+            properties.GetProperty("@Order").GetRawText());
+        Assert.Equal("""{"Name":"web","Port":443}""", properties.GetProperty("@Channel").GetRawText());
+        Assert.Equal("""{"$type":"Sensor","Name":"probe","Reading":"\u003CReading: InvalidOperationException\u003E"}""", properties.GetProperty("@Sensor").GetRawText());
+    }
 
-        /// <summary>Logs through a real <see cref="ILoggerFactory"/> with AddThreadedHttp as <paramref name="user"/>, flushes, and returns what the collector stored, in order.</summary>
-        public async Task<List<JsonElement>> LogAsync(string user, Action<ILogger> log)
-        {
-            var services = new ServiceCollection().AddLogging(logging => logging.AddThreadedHttp(options =>
-            {
-                options.Host = _process.Host;
-                options.Format = HttpLogFormat.JsonBatch;
-                options.User = user;
-                options.LevelPollInterval = TimeSpan.Zero;
-            }));
-            await using (var provider = services.BuildServiceProvider())
-            {
-                log(provider.GetRequiredService<ILoggerFactory>().CreateLogger("Values"));
-                Assert.True(provider.GetServices<ILoggerProvider>().OfType<ThreadedHttpHandler>().Single().Flush(TimeSpan.FromSeconds(30)));
-            }
+    [Fact]
+    public async Task Log_DestructuredObjectWithASecret_MemberMaskedInPropertiesAndMessage()
+    {
+        var login = new Login("ann", "hunter2", new Customer("acme"));
 
-            return [.. (await _process.EventsAsync(user)).OrderBy(e => e.GetProperty("sequence").GetInt64())];
-        }
+        var events = await collector.LogAsync("lena", logger => logger.LogInformation("Signed in {@Login}", login));
+
+        var logged = Assert.Single(events);
+        Assert.Equal("Signed in Login { User = ann, Password = ***, Tenant = Customer { Name = acme } }", logged.GetProperty("message").GetString());
+        Assert.Equal(
+            """{"$type":"Login","User":"ann","Password":"***","Tenant":{"$type":"Customer","Name":"acme"}}""",
+            logged.GetProperty("properties").GetProperty("@Login").GetRawText());
+    }
+
+    private sealed record Order(string Id, decimal Total, Customer Buyer, IReadOnlyList<Line> Lines);
+
+    private sealed record Customer(string Name);
+
+    private sealed record Login(string User, string Password, Customer Tenant);
+
+    private sealed record Line(string Sku, int Qty);
+
+    private sealed class Sensor
+    {
+        public string Name => "probe";
+
+        public int Reading => throw new InvalidOperationException("not connected");
     }
 }

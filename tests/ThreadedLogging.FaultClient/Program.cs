@@ -1,13 +1,16 @@
 // Logs numbered events ("event {N}") through ThreadedHttpHandler in JsonBatch format.
-// Usage: FaultClient <host:port> <user> <first> <count> [spool-dir] [--hang]
+// Usage: FaultClient <host:port> <user> <first> <count> [spool-dir] [--hang | --exit | --crash]
 // Prints "spooled" once every event is on disk (with a spool), then "done <statistics>" after a flush;
-// with --hang it then waits to be killed.
+// with --hang it then waits to be killed. With --exit (Environment.Exit) or --crash (an unhandled exception on a
+// thread) the process ends right after logging, without flushing or disposing the handler, whose worker would not
+// send before an hour.
 using Microsoft.Extensions.Logging;
 using ThreadedLogging;
 
 var (host, user, first, count) = (args[0], args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
 var spool = args.Length > 4 && !args[4].StartsWith("--", StringComparison.Ordinal) ? args[4] : null;
 var hang = args.Contains("--hang");
+var end = args.FirstOrDefault(a => a is "--exit" or "--crash");
 
 var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
 {
@@ -18,7 +21,7 @@ var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
     App = "FaultClient",
     BufferDirectory = spool,
     BatchSize = 25,
-    Interval = TimeSpan.FromMilliseconds(50),
+    Interval = end is null ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromHours(1),
     MinRetryDelay = TimeSpan.FromMilliseconds(20),
     MaxRetryDelay = TimeSpan.FromMilliseconds(200),
     RequestTimeout = TimeSpan.FromSeconds(2),
@@ -28,6 +31,17 @@ var logger = handler.CreateLogger("FaultClient");
 for (var i = first; i < first + count; i++)
 {
     logger.LogInformation("event {N}", i);
+}
+
+if (end == "--exit")
+{
+    Environment.Exit(3);
+}
+else if (end == "--crash")
+{
+    var crash = new Thread(() => throw new InvalidOperationException("the app crashed"));
+    crash.Start();
+    crash.Join();
 }
 
 if (spool is not null && hang)

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace ThreadedLogging.Collector.Query;
 
 /// <summary>An event as <c>GET /api/events</c> returns it (a wire object, separate from the storage row).</summary>
@@ -17,11 +15,11 @@ internal sealed record EventDto
 
     public string? Template { get; init; }
 
-    public JsonElement? Exception { get; init; }
+    public StoredJson? Exception { get; init; }
 
-    public JsonElement? Properties { get; init; }
+    public StoredJson? Properties { get; init; }
 
-    public JsonElement? Context { get; init; }
+    public StoredJson? Context { get; init; }
 
     public string? App { get; init; }
 

@@ -63,15 +63,6 @@ internal static class EventMapper
             && document.RootElement.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString() : null;
     }
 
-    /// <summary>Re-read stored JSON so that it is re-encoded on the way out (HTML-sensitive characters escaped).</summary>
-    private static JsonElement? Json(string? text)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        using var document = JsonDocument.Parse(text);
-        return document.RootElement.Clone();
-    }
+    /// <summary>Stored JSON, re-encoded on the way out (HTML-sensitive characters escaped) by <see cref="StoredJsonConverter"/>.</summary>
+    private static StoredJson? Json(string? text) => text is null ? null : new StoredJson(text);
 }

@@ -164,6 +164,8 @@ internal static class MessageTemplate
                 return s;
             case IFormattable formattable:
                 return formattable.ToString(format, CultureInfo.InvariantCulture);
+            case DestructuredValue destructured:
+                return destructured.ToString(); // the object's own text, as MEL renders it
             case IEnumerable enumerable:
                 var joined = new StringBuilder();
                 foreach (var item in enumerable)

@@ -7,7 +7,8 @@ namespace ThreadedLogging;
 /// hands the handler every level and a collector's rule can lower its level; the handler then applies itself the
 /// level MEL's rules would have given the category (<see cref="For"/>, the same selection as MEL's
 /// <c>LoggerRuleSelector</c>, <see cref="CatchAll"/> aside). A rule for this provider and a category stays MEL's:
-/// being more specific than <see cref="CatchAll"/>, it caps that category before the handler sees the call.
+/// being more specific than <see cref="CatchAll"/>, it caps that category before the handler sees the call. The handler
+/// computes the level again when the filter options change (<c>appsettings.json</c> reloaded).
 /// </summary>
 internal static class FilterRuleLevel
 {
@@ -28,7 +29,34 @@ internal static class FilterRuleLevel
             }
         }
 
-        return current is null ? options.MinLevel : current.LogLevel ?? LogLevel.Trace;
+        var level = current is null ? options.MinLevel : current.LogLevel ?? LogLevel.Trace;
+        return current?.Filter is { } filter ? LowestLetThrough(filter, category, level) : level;
+    }
+
+    /// <summary>
+    /// The lowest level from <paramref name="level"/> up that a rule's filter function lets through for the category
+    /// (<c>AddFilter((category, level) => ...)</c>; MEL calls it with the provider's type name). The level is cached per
+    /// category, so the function is called when the level is computed, not on every log call, and read as a threshold:
+    /// a function that lets Warning through but not Error ships both. One that throws is left out, as if absent.
+    /// </summary>
+    private static LogLevel LowestLetThrough(Func<string?, string?, LogLevel, bool> filter, string category, LogLevel level)
+    {
+        try
+        {
+            for (; level < LogLevel.None; level++)
+            {
+                if (filter(typeof(ThreadedHttpHandler).FullName, category, level))
+                {
+                    return level;
+                }
+            }
+
+            return LogLevel.None;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return level;
+        }
     }
 
     private static bool IsBetter(LoggerFilterRule rule, LoggerFilterRule? current, string provider, string category)

@@ -26,6 +26,7 @@ public static class HttpLoggingBuilderExtensions
             var handler = new ThreadedHttpHandler(ProviderRegistration.GetOptions<ThreadedHttpHandlerOptions>(services, Alias));
             var filters = services.GetRequiredService<IOptionsMonitor<LoggerFilterOptions>>();
             handler.FilterLevel = category => FilterRuleLevel.For(filters.CurrentValue, category);
+            handler.FilterSubscription = filters.OnChange(_ => handler.FilterRulesChanged()); // configuration reloaded
             return handler;
         }));
 

@@ -3,8 +3,9 @@ using System.Runtime.CompilerServices;
 namespace ThreadedLogging;
 
 /// <summary>
-/// Replaces the values of sensitive properties before an event leaves the process. Runs on the
-/// worker, before the message is rendered, so the rendered message is redacted too.
+/// Replaces the values of sensitive properties before an event leaves the process, and the sensitive members of
+/// destructured objects (<c>{@Login}</c>). Runs on the worker, before the message is rendered, so the rendered
+/// message is redacted too.
 /// </summary>
 internal sealed class Redactor
 {
@@ -67,16 +68,62 @@ internal sealed class Redactor
         KeyValuePair<string, object?>[]? copy = null;
         for (var i = 0; i < properties.Length; i++)
         {
-            if (IsSensitive(properties[i].Key))
+            var (name, value) = properties[i];
+            var replacement = IsSensitive(name) ? Mask : name is ['@', ..] ? Redacted(value, 0) : null;
+            if (replacement is not null)
             {
                 copy ??= properties.ToArray();
-                copy[i] = new KeyValuePair<string, object?>(properties[i].Key, Mask);
+                copy[i] = new KeyValuePair<string, object?>(name, replacement);
             }
         }
 
         if (copy is not null)
         {
             logEvent.ReplaceProperties(copy);
+        }
+    }
+
+    /// <summary>
+    /// A destructured value (<c>{@Login}</c>) with its sensitive members masked, at every level and in collections;
+    /// null when nothing in it is sensitive.
+    /// </summary>
+    private object? Redacted(object? value, int depth)
+    {
+        if (depth > ValueFreezer.MaxDepth)
+        {
+            return null;
+        }
+
+        switch (value)
+        {
+            case DestructuredValue destructured:
+                KeyValuePair<string, object?>[]? members = null;
+                for (var i = 0; i < destructured.Count; i++)
+                {
+                    var (name, member) = destructured[i];
+                    var replacement = name == DestructuredValue.TypeTag ? null : IsSensitive(name) ? Mask : Redacted(member, depth + 1);
+                    if (replacement is not null)
+                    {
+                        members ??= [.. destructured];
+                        members[i] = new KeyValuePair<string, object?>(name, replacement);
+                    }
+                }
+
+                return members is null ? null : DestructuredValue.WithMembers(members);
+            case object?[] items:
+                object?[]? copy = null;
+                for (var i = 0; i < items.Length; i++)
+                {
+                    if (Redacted(items[i], depth + 1) is { } replacement)
+                    {
+                        copy ??= [.. items];
+                        copy[i] = replacement;
+                    }
+                }
+
+                return copy;
+            default:
+                return null;
         }
     }
 

@@ -1,5 +1,7 @@
 using System.Collections;
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Reflection;
 
 namespace ThreadedLogging;
 
@@ -8,6 +10,7 @@ namespace ThreadedLogging;
 /// kept, collections copied, anything else becomes its text. Bounded, since it runs on the caller's thread: at most
 /// <see cref="MaxItems"/> items of one collection, <see cref="MaxNodes"/> items in all, <see cref="MaxDepth"/> levels
 /// of nesting (a collection that holds itself, a deep graph); past the depth an item is its text, as MEL writes it.
+/// A value logged under a name that starts with <c>@</c> is destructured (<see cref="Destructure"/>).
 /// </summary>
 internal static class ValueFreezer
 {
@@ -20,6 +23,9 @@ internal static class ValueFreezer
     /// <summary>Items kept of one value, all levels together.</summary>
     internal const int MaxNodes = 10_000;
 
+    /// <summary>The readable public properties of each type destructured so far.</summary>
+    private static readonly ConcurrentDictionary<Type, PropertyInfo[]> ReadableProperties = new();
+
     /// <summary>Returns the value itself when it is immutable, else a snapshot of it.</summary>
     public static object? Freeze(object? value) => value switch
     {
@@ -28,13 +34,23 @@ internal static class ValueFreezer
         _ => FreezeOther(value),
     };
 
+    /// <summary>
+    /// As <see cref="Freeze(object?)"/>, but an object that is not a scalar or a collection becomes its public
+    /// properties (<see cref="DestructuredValue"/>), at every level, as Serilog destructures <c>{@Order}</c>.
+    /// </summary>
+    public static object? Destructure(object? value)
+    {
+        var budget = MaxNodes;
+        return Freeze(value, 0, ref budget, destructure: true);
+    }
+
     private static object? FreezeOther(object value)
     {
         var budget = MaxNodes;
-        return Freeze(value, 0, ref budget);
+        return Freeze(value, 0, ref budget, destructure: false);
     }
 
-    private static object? Freeze(object? value, int depth, ref int budget)
+    private static object? Freeze(object? value, int depth, ref int budget, bool destructure)
     {
         if (value is null or string)
         {
@@ -52,9 +68,10 @@ internal static class ValueFreezer
         {
             return (value, depth < MaxDepth) switch
             {
-                (IEnumerable<KeyValuePair<string, object?>> pairs, true) => FreezePairs(pairs, depth, ref budget),
-                (IDictionary dictionary, true) => FreezeDictionary(dictionary, depth, ref budget),
-                (IEnumerable items, true) => FreezeItems(items, depth, ref budget),
+                (IEnumerable<KeyValuePair<string, object?>> pairs, true) => FreezePairs(pairs, depth, ref budget, destructure),
+                (IDictionary dictionary, true) => FreezeDictionary(dictionary, depth, ref budget, destructure),
+                (IEnumerable items, true) => FreezeItems(items, depth, ref budget, destructure),
+                (_, true) when destructure && !IsScalar(value) => DestructureObject(value, depth, ref budget),
                 _ => value.ToString(),
             };
         }
@@ -65,7 +82,7 @@ internal static class ValueFreezer
         }
     }
 
-    private static Dictionary<string, object?> FreezePairs(IEnumerable<KeyValuePair<string, object?>> pairs, int depth, ref int budget)
+    private static Dictionary<string, object?> FreezePairs(IEnumerable<KeyValuePair<string, object?>> pairs, int depth, ref int budget, bool destructure)
     {
         var copy = new Dictionary<string, object?>();
         foreach (var pair in pairs)
@@ -75,14 +92,14 @@ internal static class ValueFreezer
                 break;
             }
 
-            copy[pair.Key] = Freeze(pair.Value, depth + 1, ref budget);
+            copy[pair.Key] = Freeze(pair.Value, depth + 1, ref budget, destructure);
         }
 
         return copy;
     }
 
     /// <summary>A dictionary of any key and value types: an object whose names are the keys' text (as Serilog writes it), not a list of "[key, value]".</summary>
-    private static Dictionary<string, object?> FreezeDictionary(IDictionary dictionary, int depth, ref int budget)
+    private static Dictionary<string, object?> FreezeDictionary(IDictionary dictionary, int depth, ref int budget, bool destructure)
     {
         var copy = new Dictionary<string, object?>();
         var entries = dictionary.GetEnumerator();
@@ -91,7 +108,7 @@ internal static class ValueFreezer
             while (copy.Count < MaxItems && budget-- > 0 && entries.MoveNext())
             {
                 var key = Convert.ToString(entries.Key, CultureInfo.InvariantCulture) ?? string.Empty;
-                copy[key] = Freeze(entries.Value, depth + 1, ref budget);
+                copy[key] = Freeze(entries.Value, depth + 1, ref budget, destructure);
             }
         }
         finally
@@ -102,7 +119,7 @@ internal static class ValueFreezer
         return copy;
     }
 
-    private static object?[] FreezeItems(IEnumerable items, int depth, ref int budget)
+    private static object?[] FreezeItems(IEnumerable items, int depth, ref int budget, bool destructure)
     {
         var copy = new List<object?>();
         foreach (var item in items)
@@ -112,9 +129,58 @@ internal static class ValueFreezer
                 break;
             }
 
-            copy.Add(Freeze(item, depth + 1, ref budget));
+            copy.Add(Freeze(item, depth + 1, ref budget, destructure));
         }
 
         return [.. copy];
+    }
+
+    /// <summary>
+    /// What destructuring keeps as text: values with a text form of their own (numbers, dates, <see cref="IFormattable"/>),
+    /// and objects whose getters reflect the runtime or may block (types, members, delegates, tasks).
+    /// </summary>
+    private static bool IsScalar(object value) =>
+        value is IFormattable or Delegate or MemberInfo or Assembly or Module or Task
+        || value.GetType().Namespace is "System.Threading.Tasks" or "System.Reflection";
+
+    private static object DestructureObject(object value, int depth, ref int budget)
+    {
+        var type = value.GetType();
+        var getters = ReadableProperties.GetOrAdd(type, static t =>
+            [.. t.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetMethod is { IsPublic: true } && p.GetIndexParameters().Length == 0)]);
+        if (getters.Length == 0)
+        {
+            return value.ToString() ?? type.Name;
+        }
+
+        var anonymous = type.Name.StartsWith("<>", StringComparison.Ordinal);
+        var properties = new List<KeyValuePair<string, object?>>(getters.Length + 1);
+        if (!anonymous)
+        {
+            properties.Add(new(DestructuredValue.TypeTag, type.Name));
+        }
+
+        foreach (var getter in getters)
+        {
+            if (properties.Count == MaxItems || budget-- <= 0)
+            {
+                break;
+            }
+
+            object? item;
+            try
+            {
+                item = getter.GetValue(value);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // One getter that throws costs its own value only, as in Serilog.
+                item = $"<{getter.Name}: {(e.InnerException ?? e).GetType().Name}>";
+            }
+
+            properties.Add(new(getter.Name, Freeze(item, depth + 1, ref budget, destructure: true)));
+        }
+
+        return new DestructuredValue(value.ToString() ?? type.Name, [.. properties]);
     }
 }

@@ -56,18 +56,7 @@ internal sealed partial class SqliteEventStore
             SqliteQueryBuilder.Build(command, query, spillMilliseconds: SpillMilliseconds, userKeys: userKeys);
         }
 
-        using var registration = cancellationToken.Register(static c => ((SqliteCommand)c!).Cancel(), command);
-
-        var events = new List<StoredEvent>(Math.Min(query.Limit + 1, 1024));
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                events.Add(StoredRows.ReadEvent(reader));
-            }
-        }
-
-        return EventPage.FromOneMore(events, query.Limit);
+        return EventPage.FromOneMore(RawEventReader.Read(command, Math.Min(query.Limit + 1, 1024), cancellationToken), query.Limit);
     }
 
     public Task<StoredEvent?> GetEventAsync(long id, CancellationToken cancellationToken)

@@ -1,0 +1,28 @@
+using ThreadedLogging.Delivery.Tests.Support;
+
+namespace ThreadedLogging.Delivery.Tests;
+
+/// <summary>
+/// An app that ends without disposing its handler — <c>Environment.Exit</c>, or an unhandled exception, where .NET
+/// raises no ProcessExit — as a real process (<c>tests/ThreadedLogging.FaultClient</c>) logging into the real
+/// collector: what it logged last, often what says why it ended, must arrive.
+/// </summary>
+public sealed class ProcessEndTests
+{
+    [Theory]
+    [InlineData("--exit")]
+    [InlineData("--crash")]
+    public async Task ProcessEnds_HandlerNotDisposed_QueuedEventsDelivered(string how)
+    {
+        await using var collector = new CollectorProcess();
+        await collector.StartAsync();
+        var user = "ending" + how;
+
+        await using (var app = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", collector.Host, user, "0", "50", how))
+        {
+            Assert.NotEqual(0, await app.WaitForExitAsync());
+        }
+
+        Assert.Equal(Enumerable.Range(0, 50).Select(n => (long)n), await collector.EventNumbersAsync(user));
+    }
+}
