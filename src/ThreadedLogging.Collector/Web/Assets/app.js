@@ -77,6 +77,8 @@ function keyboard(event) {
     return;
   }
   if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+  // Enter on a focused button or link is that control's own (it clicks it), not "open the selected row".
+  if (event.key === "Enter" && event.target.closest("button, a[href], summary")) return;
   if (event.key === "/") {
     event.preventDefault();
     (readState().user ? $("timeline-q") : $("users-search")).focus();

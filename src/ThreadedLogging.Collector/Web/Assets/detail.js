@@ -1,6 +1,6 @@
 // Event detail: everything an event holds, as text (pre-formatted JSON for nested values), and its context.
 import { getJson, toJson } from "./api.js";
-import { $, el, clear, text, status, timeCell, localTime } from "./dom.js";
+import { $, el, clear, text, status, timeCell, localTime, excerpt } from "./dom.js";
 import { change } from "./state.js";
 import { captureControls } from "./levels.js";
 
@@ -100,7 +100,7 @@ async function context(e, signal) {
 
 function contextRow(e, selected) {
   return el("tr", { className: "lvl-" + e.level + (selected ? " selected" : ""), dataset: { id: String(e.id) } },
-    timeCell(e.timestamp), el("td", { className: "num" }, e.sequence), el("td", { className: "level" }, e.level), el("td", { className: "msg" }, e.message));
+    timeCell(e.timestamp), el("td", { className: "num" }, e.sequence), el("td", { className: "level" }, e.level), el("td", { className: "msg" }, excerpt(e.message)));
 }
 
 async function copy() {

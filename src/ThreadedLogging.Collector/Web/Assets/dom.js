@@ -55,6 +55,20 @@ export function timeCell(stored) {
   return el("td", { className: "time", title: "UTC " + utc + "\nstored " + String(stored) }, localTime(stored));
 }
 
+/** Lines and characters of a message a list row shows at most (the detail shows all of it). */
+const EXCERPT_LINES = 3;
+const EXCERPT_CHARS = 300;
+
+/** The start of a text as a list shows it, cut with "…" when longer: a 30,000-character message stays one short row. */
+export function excerpt(value) {
+  const text = value == null ? "" : String(value);
+  let cut = text.split("\n", EXCERPT_LINES + 1).slice(0, EXCERPT_LINES).join("\n");
+  if (cut.length > EXCERPT_CHARS) cut = cut.slice(0, EXCERPT_CHARS);
+  // Never half a surrogate pair (an emoji cut in two shows as �).
+  if (cut.length < text.length && /[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return cut.length < text.length ? cut + "…" : text;
+}
+
 /** A short "3 min ago" for lists. */
 export function ago(stored) {
   const seconds = Math.round((Date.now() - new Date(stored).getTime()) / 1000);

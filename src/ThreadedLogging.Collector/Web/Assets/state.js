@@ -8,6 +8,8 @@ export function readState() {
   const state = {};
   for (const key of KEYS) state[key] = p.get(key) ?? "";
   state.levels = state.levels ? state.levels.split(",").filter(Boolean) : [];
+  // A start ("up to this event") is an event id; one edited into something else is ignored, not a broken page.
+  if (!/^[0-9]{1,19}$/.test(state.at)) state.at = "";
   return state;
 }
 

@@ -1,6 +1,6 @@
 // One user's timeline: newest first, level toggles, time range, full text, latest error, live tail, download.
 import { getJson, parseJson } from "./api.js";
-import { $, el, clear, text, status, timeCell } from "./dom.js";
+import { $, el, clear, text, status, timeCell, excerpt } from "./dom.js";
 import { readState, change, range } from "./state.js";
 
 /** The live view keeps at most this many rows. */
@@ -94,7 +94,7 @@ function row(e) {
     el("td", {}, [e.app, e.version].filter(Boolean).join(" ")),
     el("td", {}, e.machine ?? ""),
     el("td", {}, e.category ?? ""),
-    el("td", { className: "msg" }, e.message ?? ""));
+    el("td", { className: "msg" }, excerpt(e.message)));
 }
 
 /** Adds an event: at the end (a page), or on top (live), once per id; the live view keeps MaxRows. */

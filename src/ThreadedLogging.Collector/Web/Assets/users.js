@@ -1,6 +1,6 @@
 // Users list: who has logged, with counts over a window, machines, versions and the latest error.
 import { getJson } from "./api.js";
-import { $, el, clear, text, status, ago } from "./dom.js";
+import { $, el, clear, text, status, ago, excerpt } from "./dom.js";
 import { readState, change, span } from "./state.js";
 
 const LEVELS = ["Trace", "Debug", "Information", "Warning", "Error", "Critical"];
@@ -66,7 +66,7 @@ function latestErrorCell(user) {
   const e = user.latestError;
   if (!e) return el("td", {}, "");
   const td = el("td", { className: "msg error-cell", title: "Open this error (" + e.timestamp + ")", dataset: { event: String(e.id) } },
-    (e.exceptionType ? e.exceptionType + ": " : "") + e.message, el("span", { className: "status" }, " · " + ago(e.timestamp)));
+    excerpt((e.exceptionType ? e.exceptionType + ": " : "") + e.message), el("span", { className: "status" }, " · " + ago(e.timestamp)));
   return td;
 }
 

@@ -1,0 +1,108 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using ThreadedLogging.Collector.Tests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace ThreadedLogging.Collector.Tests.Web.Browser;
+
+/// <summary>
+/// Where support staff meet the console's edges, in a real Chromium against the real collector: keyboard-only use,
+/// very long messages, links pasted or edited by hand, user names that need escaping in URLs and HTML.
+/// </summary>
+public sealed class ConsoleEdgeCaseTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
+{
+    [Fact]
+    public async Task Keyboard_EnterOnAFocusedButton_DoesWhatTheButtonSaysAndNothingElse()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        // 51 users: one more than the list's page, so "More users" is there.
+        await PostAsync(collector, "log/many", Http.Envelope(null, [.. Enumerable.Range(0, 51).Select(i =>
+            new { level = "Information", message = "hello " + i, timestamp = now.AddSeconds(i - 60), user = $"user{i:00}", sequence = i })]));
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        await page.GotoAsync(collector.BaseAddress.ToString());
+        var users = page.Locator("#users-table tbody tr");
+        await Expect(users).ToHaveCountAsync(50);
+        await Expect(page.Locator("#users-table tbody tr.selected")).ToHaveCountAsync(1);
+
+        await page.Locator("#users-more").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+
+        await Expect(users).ToHaveCountAsync(51);
+        await Expect(page.Locator("#users-view")).ToBeVisibleAsync();
+        Assert.DoesNotContain("user=", page.Url, StringComparison.Ordinal);
+
+        // Enter on a row still opens it: j to the second user, Enter.
+        await page.Locator("body").FocusAsync();
+        await page.Keyboard.PressAsync("j");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#timeline-view")).ToBeVisibleAsync();
+        Assert.Matches("user=user[0-9]{2}", page.Url);
+        Assert.Empty(dialogs);
+    }
+
+    [Fact]
+    public async Task Timeline_VeryLongAndManyLineMessages_RowsStayShortAndTheDetailShowsAllOfIt()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        var longMessage = "Import failed: " + string.Join(' ', Enumerable.Range(0, 4000).Select(i => "word" + i));
+        var manyLines = "Config dump\n" + string.Join('\n', Enumerable.Range(0, 400).Select(i => $"key{i} = value{i}"));
+        await PostAsync(collector, "log/ivan", Http.Envelope(null,
+            new { level = "Information", message = "before", timestamp = now.AddMinutes(-3), sequence = 1 },
+            new { level = "Error", message = longMessage, timestamp = now.AddMinutes(-2), sequence = 2 },
+            new { level = "Warning", message = manyLines, timestamp = now.AddMinutes(-1), sequence = 3 }));
+        var (context, page, dialogs) = await chromium.NewPageAsync(width: 1280, height: 800);
+        await using var _ = context;
+
+        await page.GotoAsync(collector.BaseAddress.ToString());
+        var ivan = page.Locator("#users-table tbody tr", new() { HasText = "ivan" });
+        await Expect(ivan).ToContainTextAsync("Import failed: word0");
+        Assert.True((await ivan.BoundingBoxAsync())!.Height < 200, "the users list row of a long latest error fits a few lines");
+
+        await page.GotoAsync(collector.BaseAddress + "?user=ivan");
+        var rows = page.Locator("#events-table tbody tr");
+        await Expect(rows).ToHaveCountAsync(3);
+        foreach (var i in new[] { 0, 1 })
+        {
+            // A row is a few lines, whatever the message: the list stays a list (the whole text is in the detail).
+            Assert.True((await rows.Nth(i).BoundingBoxAsync())!.Height < 200, $"row {i} is {(await rows.Nth(i).BoundingBoxAsync())!.Height} px high");
+        }
+
+        await Expect(rows.Nth(2).Locator("td.msg")).ToHaveTextAsync("before");
+        await rows.Nth(1).ClickAsync();
+        await Expect(page.Locator("#detail-body .message")).ToHaveTextAsync(longMessage);
+        await rows.Nth(0).ClickAsync();
+        await Expect(page.Locator("#detail-body .message")).ToHaveTextAsync(manyLines);
+        await ChromiumFixture.ScreenshotAsync(page, "20-timeline-long-messages");
+        Assert.Empty(dialogs);
+    }
+
+    [Theory]
+    [InlineData("at=abc")]
+    [InlineData("at=12.5")]
+    [InlineData("at=")]
+    public async Task DeepLink_EditedStartThatIsNoId_TimelineStillLoads(string start)
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        await PostAsync(collector, "log/jana", Http.Envelope(null,
+            new { level = "Information", message = "first", timestamp = now.AddMinutes(-2), sequence = 1 },
+            new { level = "Error", message = "second", timestamp = now.AddMinutes(-1), sequence = 2 }));
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+
+        await page.GotoAsync(collector.BaseAddress + "?user=jana&" + start);
+
+        await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(2);
+        await Expect(page.Locator("#status")).ToHaveTextAsync(new Regex("^2 events"));
+        Assert.Empty(dialogs);
+    }
+
+    private static async Task PostAsync(CollectorFixture collector, string path, string body)
+    {
+        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, path, Http.Utf8(body), "application/json");
+        Assert.True(status == HttpStatusCode.OK, text);
+    }
+}
