@@ -1,3 +1,4 @@
+using ThreadedLogging.Collector.Diagnostics;
 using ThreadedLogging.Collector.Ingest;
 using ThreadedLogging.Collector.Ingest.Formats;
 using ThreadedLogging.Collector.Ingest.Formats.Otlp.Grpc;
@@ -67,6 +68,8 @@ internal static class CollectorApp
         builder.Services.AddEventStore(builder.Configuration, options);
         builder.Services.AddSqsIngest(builder.Configuration);
         builder.Services.AddSingleton<IngestAdmission>();
+        builder.Services.AddSingleton<CollectorMetrics>();
+        builder.Services.AddMetricsExport(options.Metrics);
         builder.Services.AddSingleton<IngestEndpoint>();
         builder.Services.AddSingleton<LevelRuleCache>();
         builder.Services.AddIngestFormats(builder.Configuration);
@@ -79,6 +82,7 @@ internal static class CollectorApp
 
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
+        _ = app.Services.GetRequiredService<CollectorMetrics>(); // its observable instruments exist from the start, not from the first ingest
         app.UseUnservedRequests();
         if (LoopbackRequestGuard.AppliesTo(urls, options))
         {

@@ -1,3 +1,4 @@
+using ThreadedLogging.Collector.Diagnostics;
 using ThreadedLogging.Collector.Storage;
 
 namespace ThreadedLogging.Collector;
@@ -73,6 +74,9 @@ internal sealed class CollectorOptions
 
     /// <summary>Gets or sets how long events are kept (<c>Collector:Retention</c>).</summary>
     public RetentionOptions Retention { get; set; } = new();
+
+    /// <summary>Gets or sets where the collector's metrics are pushed (<c>Collector:Metrics</c>); by default nowhere.</summary>
+    public MetricsExportOptions Metrics { get; set; } = new();
 
     /// <summary>Returns the problems of these options, each naming the option and its value.</summary>
     public IReadOnlyList<string> Validate()
@@ -174,6 +178,7 @@ internal sealed class CollectorOptions
         }
 
         Retention.Validate(errors);
+        Metrics.Validate(errors);
         return errors;
     }
 }

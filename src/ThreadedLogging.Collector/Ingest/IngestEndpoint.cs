@@ -10,7 +10,8 @@ namespace ThreadedLogging.Collector.Ingest;
 /// (issue 15 §4): a 4xx stores nothing; 429 + <c>Retry-After</c> when admission is full; 503 + <c>Retry-After</c>
 /// only when the store cannot take writes; a defect is a 500 logged once with the format.
 /// </summary>
-internal sealed class IngestEndpoint(IEventStore store, CollectorOptions options, TimeProvider time, IngestAdmission admission, ILogger<IngestEndpoint> logger)
+internal sealed class IngestEndpoint(
+    IEventStore store, CollectorOptions options, TimeProvider time, IngestAdmission admission, CollectorMetrics metrics, ILogger<IngestEndpoint> logger)
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
@@ -31,6 +32,7 @@ internal sealed class IngestEndpoint(IEventStore store, CollectorOptions options
         catch (IngestRejectedException e)
         {
             CollectorLog.IngestRejected(logger, path, e.StatusCode, e.Message);
+            metrics.IngestRefused("unknown", e.StatusCode);
             return error(e.StatusCode, e.Message);
         }
 
@@ -56,71 +58,79 @@ internal sealed class IngestEndpoint(IEventStore store, CollectorOptions options
     public async Task<IngestOutcome> RunAsync(
         IEventDecoder decoder, string path, string? batchKey, Func<CancellationToken, Task<ReceivedBody>> receive, CancellationToken aborted)
     {
-        var admitted = false;
-        try
-        {
-            var limits = new IngestLimits(options, time.GetUtcNow());
-            limits.Field(path, "path", -1);
-            var key = limits.Field(batchKey, IdempotencyKeyHeader, -1);
+        long? admittedAt = null;
+        var outcome = await AnswerAsync();
+        metrics.IngestAnswered(decoder.Name, outcome, time, admittedAt);
+        return outcome;
 
-            // Issue 15 §1: admission bounds the work, taken once the body is here (a slow sender holds no slot).
-            DecodedBatch decoded;
-            using (var received = await receive(aborted))
+        async Task<IngestOutcome> AnswerAsync()
+        {
+            try
             {
-                admitted = admission.TryEnter();
-                if (!admitted)
+                var limits = new IngestLimits(options, time.GetUtcNow());
+                limits.Field(path, "path", -1);
+                var key = limits.Field(batchKey, IdempotencyKeyHeader, -1);
+
+                // Issue 15 §1: admission bounds the work, taken once the body is here (a slow sender holds no slot).
+                DecodedBatch decoded;
+                using (var received = await receive(aborted))
                 {
-                    CollectorLog.IngestOverloaded(logger, admission.Pending);
-                    return new IngestOutcome(StatusCodes.Status429TooManyRequests,
-                        $"collector overloaded ({admission.Pending} requests in progress); retry after {_overloadRetryAfter} s", _overloadRetryAfter);
+                    if (!admission.TryEnter())
+                    {
+                        CollectorLog.IngestOverloaded(logger, admission.Pending);
+                        return new IngestOutcome(StatusCodes.Status429TooManyRequests,
+                            $"collector overloaded ({admission.Pending} requests in progress); retry after {_overloadRetryAfter} s", _overloadRetryAfter);
+                    }
+
+                    admittedAt = time.GetTimestamp();
+
+                    // The body's buffers go back to their pool once decoded: the events hold strings of their own.
+                    using var body = RequestBodyReader.Decode(received, options.MaxRequestBodyBytes, decoder.IsText);
+                    decoded = decoder.Decode(new IngestRequest(body.Memory, path, key), limits);
                 }
 
-                // The body's buffers go back to their pool once decoded: the events hold strings of their own.
-                using var body = RequestBodyReader.Decode(received, options.MaxRequestBodyBytes, decoder.IsText);
-                decoded = decoder.Decode(new IngestRequest(body.Memory, path, key), limits);
-            }
+                var batch = decoded.Batch;
 
-            var batch = decoded.Batch;
+                // Not the request's token: once decoded, the batch is stored whole even if the client goes away.
+                var result = await store.AppendAsync(batch, CancellationToken.None);
+                if (result.Duplicate)
+                {
+                    CollectorLog.DuplicateBatch(logger, batch.BatchKey);
+                }
+                else
+                {
+                    CollectorLog.BatchStored(logger, result.Stored, result.Accepted, decoder.Name, path, batch.BatchKey);
+                }
 
-            // Not the request's token: once decoded, the batch is stored whole even if the client goes away.
-            var result = await store.AppendAsync(batch, CancellationToken.None);
-            if (result.Duplicate)
-            {
-                CollectorLog.DuplicateBatch(logger, batch.BatchKey);
+                return IngestOutcome.Stored(decoded, result);
             }
-            else
+            catch (IngestRejectedException e)
             {
-                CollectorLog.BatchStored(logger, result.Stored, result.Accepted, decoder.Name, path, batch.BatchKey);
+                CollectorLog.IngestRejected(logger, path, e.StatusCode, e.Message);
+                return new IngestOutcome(e.StatusCode, e.Message);
             }
-
-            return IngestOutcome.Stored(decoded, result);
-        }
-        catch (IngestRejectedException e)
-        {
-            CollectorLog.IngestRejected(logger, path, e.StatusCode, e.Message);
-            return new IngestOutcome(e.StatusCode, e.Message);
-        }
-        catch (EventStoreUnavailableException e)
-        {
-            // Nothing was committed; the same batch can succeed later.
-            CollectorLog.StoreUnavailable(logger, e.Message);
-            return new IngestOutcome(StatusCodes.Status503ServiceUnavailable, "storage unavailable; retry later", StoreRetryAfterSeconds);
-        }
-        catch (Exception e) when (e is IOException || (e is OperationCanceledException && aborted.IsCancellationRequested))
-        {
-            CollectorLog.ClientDisconnected(logger, path, e.Message);
-            return new IngestOutcome(StatusCodes.Status400BadRequest, "request aborted");
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            CollectorLog.IngestFailed(logger, e, decoder.Name, path);
-            return new IngestOutcome(StatusCodes.Status500InternalServerError, "internal error while ingesting; the request was not stored");
-        }
-        finally
-        {
-            if (admitted)
+            catch (EventStoreUnavailableException e)
             {
-                admission.Exit();
+                // Nothing was committed; the same batch can succeed later.
+                CollectorLog.StoreUnavailable(logger, e.Message);
+                return new IngestOutcome(StatusCodes.Status503ServiceUnavailable, "storage unavailable; retry later", StoreRetryAfterSeconds);
+            }
+            catch (Exception e) when (e is IOException || (e is OperationCanceledException && aborted.IsCancellationRequested))
+            {
+                CollectorLog.ClientDisconnected(logger, path, e.Message);
+                return new IngestOutcome(StatusCodes.Status400BadRequest, "request aborted");
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                CollectorLog.IngestFailed(logger, e, decoder.Name, path);
+                return new IngestOutcome(StatusCodes.Status500InternalServerError, "internal error while ingesting; the request was not stored");
+            }
+            finally
+            {
+                if (admittedAt is not null)
+                {
+                    admission.Exit();
+                }
             }
         }
     }

@@ -6,7 +6,8 @@ namespace ThreadedLogging.Collector.Storage;
 /// Runs retention every <see cref="RetentionOptions.Interval"/> (the first one an interval after start, so that a
 /// restart loop cannot turn into a retention loop), in the background; a failed run is logged and retried at the next.
 /// </summary>
-internal sealed class RetentionService(IEventRetention retention, CollectorOptions options, TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
+internal sealed class RetentionService(IEventRetention retention, CollectorOptions options, TimeProvider time, CollectorMetrics metrics, ILogger<RetentionService> logger)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -25,6 +26,7 @@ internal sealed class RetentionService(IEventRetention retention, CollectorOptio
             try
             {
                 var result = await retention.RemoveExpiredAsync(policy, time.GetUtcNow(), stoppingToken);
+                metrics.Retained(result.ByAge, result.BySize);
                 if (result.ByAge + result.BySize + result.Instances > 0 || result.Partitions.Count > 0)
                 {
                     CollectorLog.RetentionRemoved(logger, result.ByAge, result.Cutoff, result.BySize, string.Join(", ", result.Partitions), result.Instances);

@@ -26,6 +26,8 @@ internal sealed class SqsCollectorHost : IAsyncDisposable
 
     internal SqsIngestStatistics Statistics => _app.Services.GetRequiredService<SqsIngestStatistics>();
 
+    internal IServiceProvider Services => _app.Services;
+
     /// <summary>Starts a collector on <paramref name="dataDirectory"/> that drains <paramref name="queueName"/> on the emulator.</summary>
     internal static async Task<SqsCollectorHost> StartAsync(
         SqsEmulatorFixture sqs, string dataDirectory, string queueName, Dictionary<string, string>? settings = null,

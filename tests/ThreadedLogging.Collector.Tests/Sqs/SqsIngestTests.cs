@@ -119,6 +119,10 @@ public sealed class SqsIngestTests(SqsEmulatorFixture sqs) : IClassFixture<SqsEm
         Assert.All(poison.RootElement.GetProperty("messages").EnumerateArray(), m => Assert.NotEmpty(m.GetProperty("reason").GetString()!));
         var stats = await http.GetFromJsonAsync<JsonElement>("/api/ingest/sqs");
         Assert.Equal(3, stats.GetProperty("poison").GetInt64());
+        using var metrics = new Diagnostics.MetricsRecorder(collector.Services); // the same counts as the collector's metrics
+        Assert.Equal(3, metrics.Observe("threadedlogging.collector.sqs.messages", ("outcome", "poison")));
+        Assert.Equal(1, metrics.Observe("threadedlogging.collector.sqs.messages", ("outcome", "stored")));
+        Assert.Equal(4, metrics.Observe("threadedlogging.collector.sqs.messages", ("outcome", "deleted")));
 
         var stored = Assert.Single(await collector.AllEventsAsync());
         Assert.Equal(("fine", "carol", LogLevel.Error), (stored.Message, stored.User, stored.Level));

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using ThreadedLogging.Collector.Ingest;
+using ThreadedLogging.Collector.Ingest.Sqs;
+using ThreadedLogging.Collector.Query;
+
+namespace ThreadedLogging.Collector.Diagnostics;
+
+/// <summary>
+/// The collector's own metrics, on the meter <see cref="MeterName"/> (System.Diagnostics.Metrics, created through the
+/// host's <see cref="IMeterFactory"/>): what operators watch on a server — ingest requests by format and outcome, events
+/// stored, the time from admission to commit, requests in progress, live streams, retention and SQS. Read them with
+/// <c>dotnet-counters monitor -n ThreadedLogging.Collector --counters ThreadedLogging.Collector</c>, or have them pushed
+/// over OTLP (<see cref="CollectorMetricsExport"/>). Counting is a few atomic additions per request, never per event.
+/// </summary>
+internal sealed class CollectorMetrics
+{
+    /// <summary>The meter's name, as <c>dotnet-counters</c> and OpenTelemetry's <c>AddMeter</c> take it.</summary>
+    public const string MeterName = "ThreadedLogging.Collector";
+
+    private static readonly double[] DurationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    private readonly Counter<long> _requests;
+    private readonly Counter<long> _events;
+    private readonly Histogram<double> _duration;
+    private readonly Counter<long> _retained;
+
+    public CollectorMetrics(IMeterFactory meters, IngestAdmission admission, LiveStreamLimiter liveStreams, SqsIngestStatistics sqs)
+    {
+        var meter = meters.Create(MeterName);
+        _requests = meter.CreateCounter<long>(
+            "threadedlogging.collector.ingest.requests", "{request}",
+            "Ingest requests answered, by format, outcome and HTTP status (gRPC requests by the HTTP status they map to).");
+        _events = meter.CreateCounter<long>(
+            "threadedlogging.collector.ingest.events", "{event}",
+            "Events stored by ingest requests, by format; a duplicate batch stores none.");
+        _duration = meter.CreateHistogram(
+            "threadedlogging.collector.ingest.duration", "s",
+            "Time from admission to the answer of an admitted ingest request: decoding and the store's transaction.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        meter.CreateObservableUpDownCounter(
+            "threadedlogging.collector.ingest.active", () => admission.Pending, "{request}",
+            "Ingest requests being decoded or stored now (admission refuses more than Collector:MaxPendingIngests with 429).");
+        meter.CreateObservableUpDownCounter(
+            "threadedlogging.collector.live_streams.active", () => liveStreams.Open, "{stream}",
+            "Open live streams of the support console and the read API.");
+        _retained = meter.CreateCounter<long>(
+            "threadedlogging.collector.retention.removed", "{event}",
+            "Events removed by retention, by reason: age (Retention:MaxAge) or size (Retention:MaxBytes).");
+        meter.CreateObservableCounter(
+            "threadedlogging.collector.sqs.messages", () => SqsMessages(sqs.Snapshot()), "{message}",
+            "SQS messages by what happened to them: received, stored, duplicate, poison, deleted, expired; errors counts failed calls.");
+    }
+
+    /// <summary>Counts one ingest request's answer; <paramref name="admittedAt"/> (a <see cref="TimeProvider"/> timestamp) when it was admitted.</summary>
+    public void IngestAnswered(string format, IngestOutcome outcome, TimeProvider time, long? admittedAt)
+    {
+        var name = OutcomeName(outcome);
+        var tags = new TagList
+        {
+            { "format", format },
+            { "outcome", name },
+            { "http.response.status_code", outcome.StatusCode },
+        };
+        _requests.Add(1, tags);
+        if (outcome.Decoded is not null && !outcome.Result.Duplicate)
+        {
+            _events.Add(outcome.Result.Stored, new KeyValuePair<string, object?>("format", format));
+        }
+
+        if (admittedAt is { } start)
+        {
+            _duration.Record(time.GetElapsedTime(start).TotalSeconds, new KeyValuePair<string, object?>("format", format), new KeyValuePair<string, object?>("outcome", name));
+        }
+    }
+
+    /// <summary>Counts a request refused before its body was read (its Content-Type has no decoder).</summary>
+    public void IngestRefused(string format, int statusCode) =>
+        _requests.Add(1, new TagList { { "format", format }, { "outcome", "rejected" }, { "http.response.status_code", statusCode } });
+
+    /// <summary>Counts what one retention run removed.</summary>
+    public void Retained(long byAge, long bySize)
+    {
+        if (byAge > 0)
+        {
+            _retained.Add(byAge, new KeyValuePair<string, object?>("reason", "age"));
+        }
+
+        if (bySize > 0)
+        {
+            _retained.Add(bySize, new KeyValuePair<string, object?>("reason", "size"));
+        }
+    }
+
+    private static string OutcomeName(IngestOutcome outcome) => outcome.StatusCode switch
+    {
+        StatusCodes.Status200OK => outcome.Result.Duplicate ? "duplicate" : "stored",
+        StatusCodes.Status429TooManyRequests => "overloaded",
+        StatusCodes.Status503ServiceUnavailable => "unavailable",
+        >= 500 => "failed",
+        _ => "rejected",
+    };
+
+    private static IEnumerable<Measurement<long>> SqsMessages(SqsIngestSnapshot s) =>
+    [
+        new(s.Received, new KeyValuePair<string, object?>("outcome", "received")),
+        new(s.Stored, new KeyValuePair<string, object?>("outcome", "stored")),
+        new(s.Duplicates, new KeyValuePair<string, object?>("outcome", "duplicate")),
+        new(s.Poison, new KeyValuePair<string, object?>("outcome", "poison")),
+        new(s.Deleted, new KeyValuePair<string, object?>("outcome", "deleted")),
+        new(s.Expired, new KeyValuePair<string, object?>("outcome", "expired")),
+        new(s.Errors, new KeyValuePair<string, object?>("outcome", "error")),
+    ];
+}

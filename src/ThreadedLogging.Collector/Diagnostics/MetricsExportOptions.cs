@@ -1,0 +1,64 @@
+namespace ThreadedLogging.Collector.Diagnostics;
+
+/// <summary>Where the collector pushes its metrics: the <c>Collector:Metrics</c> section. Off unless <see cref="OtlpEndpoint"/> is set.</summary>
+internal sealed class MetricsExportOptions
+{
+    /// <summary>The protocols <see cref="OtlpProtocol"/> accepts, as OpenTelemetry's <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> names them.</summary>
+    public static readonly IReadOnlyList<string> Protocols = ["http/protobuf", "grpc"];
+
+    /// <summary>
+    /// Gets or sets the OTLP receiver (an OpenTelemetry Collector, Prometheus's OTLP receiver, a vendor's endpoint): its
+    /// base address for <c>http/protobuf</c> (<c>/v1/metrics</c> is added unless the path already ends so), its address
+    /// for <c>grpc</c>. Null: no export. The default value is null.
+    /// </summary>
+    public string? OtlpEndpoint { get; set; }
+
+    /// <summary>Gets or sets the protocol: <c>http/protobuf</c> or <c>grpc</c>. The default value is <c>http/protobuf</c>.</summary>
+    public string OtlpProtocol { get; set; } = "http/protobuf";
+
+    /// <summary>Gets or sets headers sent with every export, as <c>OTEL_EXPORTER_OTLP_HEADERS</c> writes them (<c>api-key=secret,x-tenant=ops</c>). The default value is null.</summary>
+    public string? OtlpHeaders { get; set; }
+
+    /// <summary>Gets or sets how often the metrics are pushed. The default value is one minute (OpenTelemetry's).</summary>
+    public TimeSpan ExportInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Gets the endpoint the exporter is given: for <c>http/protobuf</c> the metrics path is part of it.</summary>
+    public Uri ExporterEndpoint
+    {
+        get
+        {
+            var endpoint = new Uri(OtlpEndpoint!, UriKind.Absolute);
+            if (OtlpProtocol != "http/protobuf" || endpoint.AbsolutePath.EndsWith("/v1/metrics", StringComparison.Ordinal))
+            {
+                return endpoint;
+            }
+
+            return new UriBuilder(endpoint) { Path = endpoint.AbsolutePath.TrimEnd('/') + "/v1/metrics" }.Uri;
+        }
+    }
+
+    /// <summary>Adds the problems of these options to <paramref name="errors"/>, each naming the option and its value.</summary>
+    public void Validate(List<string> errors)
+    {
+        if (OtlpEndpoint is not null
+            && (!Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var endpoint) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)))
+        {
+            errors.Add($"Collector:Metrics:OtlpEndpoint must be an absolute http or https address (was '{OtlpEndpoint}').");
+        }
+
+        if (!Protocols.Contains(OtlpProtocol))
+        {
+            errors.Add($"Collector:Metrics:OtlpProtocol must be one of {string.Join(", ", Protocols)} (was '{OtlpProtocol}').");
+        }
+
+        if (OtlpHeaders is { } headers && headers.Split(',', StringSplitOptions.RemoveEmptyEntries).Any(h => h.IndexOf('=', StringComparison.Ordinal) <= 0))
+        {
+            errors.Add("Collector:Metrics:OtlpHeaders must be name=value pairs separated by commas.");
+        }
+
+        if (ExportInterval < TimeSpan.FromSeconds(1) || ExportInterval > TimeSpan.FromHours(1))
+        {
+            errors.Add($"Collector:Metrics:ExportInterval must be between 00:00:01 and 01:00:00 (was {ExportInterval}).");
+        }
+    }
+}
