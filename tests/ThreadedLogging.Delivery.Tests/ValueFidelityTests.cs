@@ -90,6 +90,30 @@ public sealed class ValueFidelityTests(SharedCollector collector) : IClassFixtur
             logged.GetProperty("properties").GetProperty("@Login").GetRawText());
     }
 
+    [Fact]
+    public async Task Log_EventLargerThanTheCollectorTakes_ArrivesWithItsLongTextsCutAndTheNextEventToo()
+    {
+        var body = new string('b', 300_000); // a request body, over the collector's 256 KiB an event
+        var error = new InvalidOperationException("bad payload " + new string('m', 300_000));
+
+        var events = await collector.LogAsync("otto", logger =>
+        {
+            logger.LogError(error, "Request {Path} failed with body {Body}", "/orders", body);
+            logger.LogInformation("Next {N}", 2);
+        });
+
+        Assert.Equal(2, events.Count);
+        var cut = events[0];
+        var marker = "… [truncated from 300000 characters]";
+        Assert.Equal("/orders", cut.GetProperty("properties").GetProperty("Path").GetString());
+        Assert.Equal(new string('b', 16 * 1024) + marker, cut.GetProperty("properties").GetProperty("Body").GetString());
+        Assert.Equal("Request /orders failed with body " + new string('b', (16 * 1024) - 33) + "… [truncated from 300033 characters]", cut.GetProperty("message").GetString());
+        var exception = cut.GetProperty("exception");
+        Assert.Equal("System.InvalidOperationException", exception.GetProperty("type").GetString());
+        Assert.Equal("bad payload " + new string('m', (16 * 1024) - 12) + "… [truncated from 300012 characters]", exception.GetProperty("message").GetString());
+        Assert.Equal("Next 2", events[1].GetProperty("message").GetString());
+    }
+
     private sealed record Order(string Id, decimal Total, Customer Buyer, IReadOnlyList<Line> Lines);
 
     private sealed record Customer(string Name);

@@ -46,7 +46,8 @@ internal sealed class BatchDelivery
 
     /// <summary>
     /// Delivers events [start, start+count) in order: retries transient failures with backoff, splits
-    /// what is too large or poisoned, drops (and counts) only a lone poison event or a refused batch.
+    /// what is too large or poisoned, sends a lone event that is too large again with its texts cut
+    /// (<see cref="OversizedEvent"/>), drops (and counts) only a lone poison event or a refused batch.
     /// Throws <see cref="OperationCanceledException"/> only when the shutdown deadline passes.
     /// </summary>
     /// <param name="batchId">The id to send under; a spooled batch keeps the id it was written with, so a resend after a crash is the same batch.</param>
@@ -55,6 +56,7 @@ internal sealed class BatchDelivery
     public async Task DeliverAsync(List<LogEvent> events, int start, int count, string? batchId, LogIdentity identity, bool spooled, CancellationToken token)
     {
         batchId ??= NewBatchId();
+        var cuts = 0;
         while (count > 0)
         {
             var slice = start == 0 && count == events.Count ? events : events.GetRange(start, count);
@@ -87,6 +89,11 @@ internal sealed class BatchDelivery
                     Interlocked.Increment(ref _retried);
                     await _waitBeforeRetry(_backoff.MarkFailure(result.RetryAfter), token).ConfigureAwait(false);
                     break;
+                case SendOutcome.TooLarge when count == 1 && OversizedEvent.TryCutFurther(events[start], ref cuts):
+                    // A lone event too large for the receiver: sent again with its long texts cut, not dropped.
+                    _selfLog.Write($"An event of {events[start].Category} was larger than the receiver takes; sent again with its texts cut at {OversizedEvent.Steps[cuts - 1]} characters.");
+                    batchId = NewBatchId();
+                    continue;
                 case SendOutcome.TooLarge or SendOutcome.Rejected when count > 1:
                     var half = count / 2;
                     await DeliverAsync(events, start, half, null, identity, spooled, token).ConfigureAwait(false);
