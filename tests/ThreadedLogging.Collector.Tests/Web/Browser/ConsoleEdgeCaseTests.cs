@@ -168,6 +168,35 @@ public sealed class ConsoleEdgeCaseTests(ChromiumFixture chromium) : IClassFixtu
         Assert.Empty(dialogs);
     }
 
+    /// <summary>
+    /// Berlin, 25 Oct 2026: 02:00–03:00 local happens twice (CEST, then CET). A link's range lies in the second hour;
+    /// changing one end in its box must leave the other end where the link put it, not re-read it from its box (where
+    /// "02:10" is ambiguous and the browser takes the first: an hour earlier).
+    /// </summary>
+    [Fact]
+    public async Task TimeRange_OneEndChangedInTheDaylightSavingHourThatRepeats_TheOtherEndStays()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:Retention:MaxAge=3650.00:00:00");
+        var day = new DateTimeOffset(2026, 10, 25, 0, 0, 0, TimeSpan.Zero);
+        await PostAsync(collector, "log/lena", Http.Envelope(null, [.. new[] { 20, 40, 80, 100 }.Select((minutes, i) =>
+            new { level = "Information", message = $"at {minutes} min UTC", timestamp = day.AddMinutes(minutes), sequence = i })]));
+        await using var context = await chromium.Browser.NewContextAsync(new() { TimezoneId = "Europe/Berlin" });
+        var page = await context.NewPageAsync();
+
+        // 01:10Z–01:50Z: 02:10–02:50 CET, the second 02:xx of the night.
+        await page.GotoAsync(collector.BaseAddress + "?user=lena&from=2026-10-25T01%3A10%3A00.000Z&to=2026-10-25T01%3A50%3A00.000Z");
+        var rows = page.Locator("#events-table tbody tr");
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(page.Locator("#timeline-from")).ToHaveValueAsync("2026-10-25T02:10");
+
+        await page.Locator("#timeline-to").FillAsync("2026-10-25T03:30"); // CET only: 02:30Z
+
+        await Expect(page).ToHaveURLAsync(new Regex("to=2026-10-25T02%3A30%3A00.000Z"));
+        Assert.Contains("from=2026-10-25T01%3A10%3A00.000Z", page.Url, StringComparison.Ordinal);
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(rows.Last.Locator("td.msg")).ToHaveTextAsync("at 80 min UTC");
+    }
+
     private static async Task PostAsync(CollectorFixture collector, string path, string body)
     {
         var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, path, Http.Utf8(body), "application/json");
