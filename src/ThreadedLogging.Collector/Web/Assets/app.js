@@ -106,7 +106,13 @@ function wire() {
     event.preventDefault();
     change({ user: "", event: "", at: "", ctx: "", live: "", q: "", levels: [], range: "", from: "", to: "" });
   });
-  document.addEventListener("sign-in-required", () => { if (signInRequired) { signedIn = false; showSignIn(true); } });
+  document.addEventListener("sign-in-required", () => {
+    if (!signInRequired) return;
+    // A 401 after signing in: the session ended (its lifetime, a restart of the collector, a sign-out in another tab).
+    text($("sign-in-error"), "Your session has ended: sign in again to go on where you were.");
+    signedIn = false;
+    showSignIn(true);
+  });
   $("levels-admin-sign-in").addEventListener("click", () => showSignIn(true, true));
   $("sign-in-cancel").addEventListener("click", () => showSignIn(false));
   $("sign-in-form").addEventListener("submit", async (event) => {

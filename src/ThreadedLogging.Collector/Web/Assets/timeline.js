@@ -179,8 +179,13 @@ export function wireTimeline() {
   for (const b of document.querySelectorAll("[data-range]")) {
     b.addEventListener("click", () => change({ ...typed(), range: b.dataset.range === "all" ? "" : b.dataset.range, from: "", to: "", at: "" }));
   }
-  for (const id of ["timeline-from", "timeline-to"]) {
-    $(id).addEventListener("change", () => change({ ...typed(), from: fromLocalInput($("timeline-from").value), to: fromLocalInput($("timeline-to").value), range: "", at: "" }));
+  // Only the end changed is read from its box; the other keeps its exact instant. A box shows local time to the
+  // second, and in the hour that repeats when daylight saving ends its text reads back as the first of the two.
+  for (const [id, end] of [["timeline-from", "from"], ["timeline-to", "to"]]) {
+    $(id).addEventListener("change", () => {
+      const { from, to } = readState();
+      change({ ...typed(), from, to, [end]: fromLocalInput($(id).value), range: "", at: "" });
+    });
   }
   $("timeline-q").addEventListener("input", () => {
     clearTimeout(typing);

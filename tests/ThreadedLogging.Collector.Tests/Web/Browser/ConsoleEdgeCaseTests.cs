@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using ThreadedLogging.Collector.Security;
 using ThreadedLogging.Collector.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 
@@ -98,6 +100,101 @@ public sealed class ConsoleEdgeCaseTests(ChromiumFixture chromium) : IClassFixtu
         await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(2);
         await Expect(page.Locator("#status")).ToHaveTextAsync(new Regex("^2 events"));
         Assert.Empty(dialogs);
+    }
+
+    [Fact]
+    public async Task UserNames_ThatNeedEscaping_ListTimelineReloadBackAndDownloadEachFindTheirOwnEvents()
+    {
+        string[] names = ["a/b", "x#y", "50%off", "q?a=1&b=2", "O'Brien \"Bob\"", "😀 émoji", "עברית RTL", "<b>tag</b>", "plus+sign"];
+        await using var collector = await CollectorFixture.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        await PostAsync(collector, "log/names", Http.Envelope(null, [.. names.Select((name, i) =>
+            new { level = "Information", message = "hi from " + i, timestamp = now.AddSeconds(i - 60), user = name, sequence = i })]));
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        await page.GotoAsync(collector.BaseAddress.ToString());
+        await Expect(page.Locator("#users-table tbody tr")).ToHaveCountAsync(names.Length);
+
+        for (var i = 0; i < names.Length; i++)
+        {
+            var name = names[i];
+            await page.Locator("#users-table tbody td.user").GetByText(name, new() { Exact = true }).ClickAsync();
+            var rows = page.Locator("#events-table tbody tr");
+            await Expect(page.Locator("#crumbs strong")).ToHaveTextAsync(name);
+            await Expect(rows).ToHaveCountAsync(1);
+            await Expect(rows.First.Locator("td.msg")).ToHaveTextAsync("hi from " + i);
+
+            await page.ReloadAsync();
+            await Expect(page.Locator("#crumbs strong")).ToHaveTextAsync(name);
+            await Expect(rows).ToHaveCountAsync(1);
+            var download = await page.EvaluateAsync<string>("async () => (await fetch(document.getElementById('download-ndjson').href)).text()");
+            Assert.Equal(name, System.Text.Json.JsonDocument.Parse(download.Trim()).RootElement.GetProperty("user").GetString());
+
+            await page.GoBackAsync();
+            await Expect(page.Locator("#users-view")).ToBeVisibleAsync();
+        }
+
+        Assert.Empty(dialogs);
+    }
+
+    [Fact]
+    public async Task Session_EndedWhileWorking_SaysSoAndSigningInAgainReturnsToTheSameView()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:ReadApiKey=read-secret");
+        var now = DateTimeOffset.UtcNow;
+        await PostAsync(collector, "log/kim", Http.Envelope(null,
+            new { level = "Information", message = "fine", timestamp = now.AddMinutes(-2), sequence = 1 },
+            new { level = "Error", message = "broken", timestamp = now.AddMinutes(-1), sequence = 2 }));
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        await page.GotoAsync(collector.BaseAddress + "?user=kim");
+        await page.Locator("#sign-in-key").FillAsync("read-secret");
+        await page.Locator("#sign-in-form button[type=submit]").ClickAsync();
+        var rows = page.Locator("#events-table tbody tr");
+        await Expect(rows).ToHaveCountAsync(2);
+
+        // The session ends on the collector (its lifetime, a restart): the next action meets a 401.
+        var cookie = Assert.Single(await context.CookiesAsync());
+        collector.Services.GetRequiredService<SessionStore>().Remove(cookie.Value);
+        await page.Locator("[data-level=Error]").ClickAsync();
+
+        await Expect(page.Locator("#sign-in")).ToBeVisibleAsync();
+        await Expect(page.Locator("#sign-in-error")).ToHaveTextAsync("Your session has ended: sign in again to go on where you were.");
+        await page.Locator("#sign-in-key").FillAsync("read-secret");
+        await page.Locator("#sign-in-form button[type=submit]").ClickAsync();
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(rows.First.Locator("td.msg")).ToHaveTextAsync("broken");
+        await Expect(page.Locator("#sign-in-error")).ToHaveTextAsync(string.Empty);
+        Assert.Empty(dialogs);
+    }
+
+    /// <summary>
+    /// Berlin, 25 Oct 2026: 02:00–03:00 local happens twice (CEST, then CET). A link's range lies in the second hour;
+    /// changing one end in its box must leave the other end where the link put it, not re-read it from its box (where
+    /// "02:10" is ambiguous and the browser takes the first: an hour earlier).
+    /// </summary>
+    [Fact]
+    public async Task TimeRange_OneEndChangedInTheDaylightSavingHourThatRepeats_TheOtherEndStays()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:Retention:MaxAge=3650.00:00:00");
+        var day = new DateTimeOffset(2026, 10, 25, 0, 0, 0, TimeSpan.Zero);
+        await PostAsync(collector, "log/lena", Http.Envelope(null, [.. new[] { 20, 40, 80, 100 }.Select((minutes, i) =>
+            new { level = "Information", message = $"at {minutes} min UTC", timestamp = day.AddMinutes(minutes), sequence = i })]));
+        await using var context = await chromium.Browser.NewContextAsync(new() { TimezoneId = "Europe/Berlin" });
+        var page = await context.NewPageAsync();
+
+        // 01:10Z–01:50Z: 02:10–02:50 CET, the second 02:xx of the night.
+        await page.GotoAsync(collector.BaseAddress + "?user=lena&from=2026-10-25T01%3A10%3A00.000Z&to=2026-10-25T01%3A50%3A00.000Z");
+        var rows = page.Locator("#events-table tbody tr");
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(page.Locator("#timeline-from")).ToHaveValueAsync("2026-10-25T02:10");
+
+        await page.Locator("#timeline-to").FillAsync("2026-10-25T03:30"); // CET only: 02:30Z
+
+        await Expect(page).ToHaveURLAsync(new Regex("to=2026-10-25T02%3A30%3A00.000Z"));
+        Assert.Contains("from=2026-10-25T01%3A10%3A00.000Z", page.Url, StringComparison.Ordinal);
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(rows.Last.Locator("td.msg")).ToHaveTextAsync("at 80 min UTC");
     }
 
     private static async Task PostAsync(CollectorFixture collector, string path, string body)
