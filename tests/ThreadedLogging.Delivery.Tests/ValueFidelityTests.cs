@@ -114,6 +114,21 @@ public sealed class ValueFidelityTests(SharedCollector collector) : IClassFixtur
         Assert.Equal("Next 2", events[1].GetProperty("message").GetString());
     }
 
+    [Fact]
+    public async Task LogError_ExceptionWhoseMessageThrows_ArrivesWithItsTypeAndTheNextEventsToo()
+    {
+        var events = await collector.LogAsync("tess", logger =>
+        {
+            logger.LogError(new BrokenMessageException(), "Import failed");
+            logger.LogInformation("Next {N}", 2);
+        });
+
+        Assert.Equal(["Import failed", "Next 2"], events.Select(e => e.GetProperty("message").GetString()));
+        var exception = events[0].GetProperty("exception");
+        Assert.Equal(typeof(BrokenMessageException).FullName, exception.GetProperty("type").GetString());
+        Assert.Equal("<Message threw InvalidOperationException: resource missing>", exception.GetProperty("message").GetString());
+    }
+
     private sealed record Order(string Id, decimal Total, Customer Buyer, IReadOnlyList<Line> Lines);
 
     private sealed record Customer(string Name);
@@ -127,5 +142,11 @@ public sealed class ValueFidelityTests(SharedCollector collector) : IClassFixtur
         public string Name => "probe";
 
         public int Reading => throw new InvalidOperationException("not connected");
+    }
+
+    /// <summary>An exception whose message is made when read, and fails (a missing resource, a faulty override).</summary>
+    private sealed class BrokenMessageException : Exception
+    {
+        public override string Message => throw new InvalidOperationException("resource missing");
     }
 }

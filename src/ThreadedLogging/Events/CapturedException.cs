@@ -53,5 +53,45 @@ internal sealed class CapturedException : Exception
         _ => [],
     };
 
+    /// <summary>
+    /// The exception's message, read on the worker: an override that throws (a missing resource, a faulty subclass) gives
+    /// a text that says so, since a throw there would fail the whole batch's every send.
+    /// </summary>
+    public static string MessageOf(Exception exception) => Read(exception, static e => e.Message, "Message") ?? string.Empty;
+
+    /// <summary>The exception's stack trace, read as <see cref="MessageOf"/> reads the message.</summary>
+    public static string? StackTraceOf(Exception exception) => Read(exception, static e => e.StackTrace, "StackTrace");
+
+    /// <summary>The exception's full text (<c>ToString()</c>), or, when that throws, its type, message and stack trace.</summary>
+    public static string TextOf(Exception exception) =>
+        Read(exception, static e => e.ToString(), null) ?? $"{TypeNameOf(exception)}: {MessageOf(exception)}{Environment.NewLine}{StackTraceOf(exception)}";
+
     public override string ToString() => _text ?? $"{TypeName}: {Message}";
+
+    private static string? Read(Exception exception, Func<Exception, string?> read, string? what)
+    {
+        try
+        {
+            return read(exception);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            if (what is null)
+            {
+                return null;
+            }
+
+            string reason;
+            try
+            {
+                reason = e.Message;
+            }
+            catch (Exception failure) when (failure is not OutOfMemoryException)
+            {
+                reason = string.Empty;
+            }
+
+            return $"<{what} threw {e.GetType().Name}: {reason}>";
+        }
+    }
 }

@@ -202,11 +202,11 @@ internal static class JsonBatchWriter
     {
         json.WriteStartObject();
         json.WriteString(JsonBatchFields.ExceptionType, CapturedException.TypeNameOf(exception));
-        json.WriteString(JsonBatchFields.Message, exception.Message);
-        json.WriteString(JsonBatchFields.StackTrace, exception.StackTrace);
+        json.WriteString(JsonBatchFields.Message, CapturedException.MessageOf(exception));
+        json.WriteString(JsonBatchFields.StackTrace, CapturedException.StackTraceOf(exception));
         if (depth == 0)
         {
-            json.WriteString(JsonBatchFields.ExceptionText, exception.ToString());
+            json.WriteString(JsonBatchFields.ExceptionText, CapturedException.TextOf(exception));
         }
 
         var inner = CapturedException.InnerOf(exception);

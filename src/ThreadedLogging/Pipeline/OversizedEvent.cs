@@ -149,9 +149,9 @@ internal static class OversizedEvent
     }
 
     private static bool IsLong(Exception exception, int maxChars, int depth) =>
-        exception.Message.Length > maxChars
-        || exception.StackTrace?.Length > maxChars
-        || (depth == 0 && exception.ToString().Length > maxChars)
+        CapturedException.MessageOf(exception).Length > maxChars
+        || CapturedException.StackTraceOf(exception)?.Length > maxChars
+        || (depth == 0 && CapturedException.TextOf(exception).Length > maxChars)
         || (depth < MaxExceptionDepth && CapturedException.InnerOf(exception).Any(inner => IsLong(inner, maxChars, depth + 1)));
 
     /// <summary>The exception as a <see cref="CapturedException"/> with its texts cut: type names and structure kept.</summary>
@@ -163,9 +163,9 @@ internal static class OversizedEvent
             : Array.Empty<CapturedException>();
         return new CapturedException(
             CapturedException.TypeNameOf(exception),
-            CutText(exception.Message, maxChars)!,
-            CutText(exception.StackTrace, maxChars),
-            depth == 0 ? CutText(exception.ToString(), maxChars) : null,
+            CutText(CapturedException.MessageOf(exception), maxChars)!,
+            CutText(CapturedException.StackTraceOf(exception), maxChars),
+            depth == 0 ? CutText(CapturedException.TextOf(exception), maxChars) : null,
             inner);
     }
 }
