@@ -9,8 +9,9 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// parameters) through SQLitePCLRaw on the same connection, and reads its rows (<see cref="SqliteSchema.SelectColumns"/>,
 /// in the order of <see cref="StoredRows.ReadEvent"/>). Microsoft.Data.Sqlite's reader makes five native calls for a
 /// nullable text column (the row check and the type twice, then the text and its length) and three for an integer;
-/// here a text is two calls (a NULL is a null pointer) and an integer one. The list, the live tail and the export read
-/// every event this way: an export spent more than a quarter of its time in those calls (bench/README.md "Export").
+/// here a text is two calls (a NULL is a null pointer) and an integer one. Every event the SQLite store reads back (the
+/// list, the live tail, the export, an event and its context) is read this way: an export spent more than a quarter of
+/// its time in those calls (bench/README.md "Export").
 /// </summary>
 internal static class RawEventReader
 {

@@ -129,17 +129,7 @@ internal sealed partial class SqliteEventStore
         return ReadAll(command) is [var stored] ? stored : null;
     }
 
-    private static List<StoredEvent> ReadAll(SqliteCommand command)
-    {
-        var events = new List<StoredEvent>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            events.Add(StoredRows.ReadEvent(reader));
-        }
-
-        return events;
-    }
+    private static List<StoredEvent> ReadAll(SqliteCommand command) => RawEventReader.Read(command, 16, CancellationToken.None);
 
     private static long RarestWordDocuments(SqliteConnection connection, EventQuery query)
     {
