@@ -129,6 +129,22 @@ public sealed class ValueFidelityTests(SharedCollector collector) : IClassFixtur
         Assert.Equal("<Message threw InvalidOperationException: resource missing>", exception.GetProperty("message").GetString());
     }
 
+    [Fact]
+    public async Task BeginScope_ScopeWhoseToStringThrows_EventsInsideArriveWithTheScopeNamed()
+    {
+        var events = await collector.LogAsync("ulla", logger =>
+        {
+            using (logger.BeginScope(new BrokenScope()))
+            {
+                logger.LogInformation("Inside {N}", 1);
+            }
+        });
+
+        var logged = Assert.Single(events);
+        Assert.Equal("Inside 1", logged.GetProperty("message").GetString());
+        Assert.Equal("<BrokenScope: InvalidOperationException>", logged.GetProperty("context").GetProperty("scopes")[0].GetString());
+    }
+
     private sealed record Order(string Id, decimal Total, Customer Buyer, IReadOnlyList<Line> Lines);
 
     private sealed record Customer(string Name);
@@ -148,5 +164,11 @@ public sealed class ValueFidelityTests(SharedCollector collector) : IClassFixtur
     private sealed class BrokenMessageException : Exception
     {
         public override string Message => throw new InvalidOperationException("resource missing");
+    }
+
+    /// <summary>A scope object whose text cannot be made.</summary>
+    private sealed class BrokenScope
+    {
+        public override string ToString() => throw new InvalidOperationException("no text");
     }
 }

@@ -176,16 +176,24 @@ internal static class EventCapture
     /// </summary>
     internal static object? FreezeScope(object? scope)
     {
-        switch (scope)
+        try
         {
-            case IEnumerable<KeyValuePair<string, object?>> pairs:
-                return FreezePairs(pairs);
-            case IEnumerable<KeyValuePair<string, string>> texts:
-                return FreezePairs(texts);
-            case ValueTuple<string, object?> tuple:
-                return new[] { new KeyValuePair<string, object?>(tuple.Item1, ValueFreezer.Freeze(tuple.Item2)) };
-            default:
-                return scope?.ToString();
+            switch (scope)
+            {
+                case IEnumerable<KeyValuePair<string, object?>> pairs:
+                    return FreezePairs(pairs);
+                case IEnumerable<KeyValuePair<string, string>> texts:
+                    return FreezePairs(texts);
+                case ValueTuple<string, object?> tuple:
+                    return new[] { new KeyValuePair<string, object?>(tuple.Item1, ValueFreezer.Freeze(tuple.Item2)) };
+                default:
+                    return scope?.ToString();
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A scope whose text or enumerator throws must not cost the log calls made inside it.
+            return $"<{scope!.GetType().Name}: {e.GetType().Name}>";
         }
     }
 
