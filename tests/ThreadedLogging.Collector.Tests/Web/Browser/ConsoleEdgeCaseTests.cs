@@ -170,6 +170,32 @@ public sealed class ConsoleEdgeCaseTests(ChromiumFixture chromium) : IClassFixtu
     }
 
     [Fact]
+    public async Task OlderEvents_AllAtOneTimestamp_EachShownOnceAcrossPagesAndDownloaded()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        await PostAsync(collector, "log/otto", Http.Envelope(null, [.. Enumerable.Range(0, 450).Select(i =>
+            new { level = "Information", message = "same instant " + i, timestamp = at, sequence = i })]));
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        await page.GotoAsync(collector.BaseAddress + "?user=otto");
+        var rows = page.Locator("#events-table tbody tr");
+        await Expect(rows).ToHaveCountAsync(200);
+
+        await page.Locator("#events-more").ClickAsync();
+        await Expect(rows).ToHaveCountAsync(400);
+        await page.Locator("#events-more").ClickAsync();
+        await Expect(rows).ToHaveCountAsync(450);
+        await Expect(page.Locator("#events-more")).ToBeHiddenAsync();
+
+        var messages = await rows.Locator("td.msg").AllTextContentsAsync();
+        Assert.Equal(Enumerable.Range(0, 450).Select(i => "same instant " + i).Order(), messages.Order());
+        var download = await page.EvaluateAsync<string>("async () => (await fetch(document.getElementById('download-csv').href)).text()");
+        Assert.Equal(451, download.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length); // the header and 450 rows
+        Assert.Empty(dialogs);
+    }
+
+    [Fact]
     public async Task SignOut_WithTheLiveTailOn_ClosesTheStreamAndSigningInAgainReopensIt()
     {
         await using var collector = await CollectorFixture.StartAsync("--Collector:ReadApiKey=read-secret");
