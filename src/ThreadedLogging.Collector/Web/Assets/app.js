@@ -34,6 +34,8 @@ let signedIn = false;
 
 /** Shows the sign-in form (required: there is no other way in; optional: an admin sign-in the user may cancel). */
 function showSignIn(shown, optional = false) {
+  // Signed out (or the session ended): the hidden page must not go on receiving events. Signing in renders again.
+  if (shown && !optional) leaveTimeline();
   $("sign-in").hidden = !shown;
   $("main").hidden = shown;
   $("sign-in-cancel").hidden = !optional;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
+using ThreadedLogging.Collector.Query;
 using ThreadedLogging.Collector.Security;
 using ThreadedLogging.Collector.Tests.Support;
 using static Microsoft.Playwright.Assertions;
@@ -168,6 +169,32 @@ public sealed class ConsoleEdgeCaseTests(ChromiumFixture chromium) : IClassFixtu
         Assert.Empty(dialogs);
     }
 
+    [Fact]
+    public async Task SignOut_WithTheLiveTailOn_ClosesTheStreamAndSigningInAgainReopensIt()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:ReadApiKey=read-secret");
+        await PostAsync(collector, "log/kim", Http.Envelope(null, new { level = "Information", message = "fine", timestamp = DateTimeOffset.UtcNow, sequence = 1 }));
+        var streams = collector.Services.GetRequiredService<LiveStreamLimiter>();
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        await page.GotoAsync(collector.BaseAddress + "?user=kim&live=1");
+        await page.Locator("#sign-in-key").FillAsync("read-secret");
+        await page.Locator("#sign-in-form button[type=submit]").ClickAsync();
+        await Expect(page.Locator("#live-state")).ToHaveTextAsync("connected");
+        Assert.Equal(1, streams.Open);
+
+        await page.Locator("#sign-out").ClickAsync();
+
+        // A signed-out page receives no one's events: its stream is closed (the collector sees it go).
+        await Expect(page.Locator("#sign-in")).ToBeVisibleAsync();
+        await WaitUntilAsync(() => streams.Open == 0, "the live stream of a signed-out page is still open");
+        await page.Locator("#sign-in-key").FillAsync("read-secret");
+        await page.Locator("#sign-in-form button[type=submit]").ClickAsync();
+        await Expect(page.Locator("#live-state")).ToHaveTextAsync("connected");
+        Assert.Equal(1, streams.Open);
+        Assert.Empty(dialogs);
+    }
+
     /// <summary>
     /// Berlin, 25 Oct 2026: 02:00–03:00 local happens twice (CEST, then CET). A link's range lies in the second hour;
     /// changing one end in its box must leave the other end where the link put it, not re-read it from its box (where
@@ -195,6 +222,17 @@ public sealed class ConsoleEdgeCaseTests(ChromiumFixture chromium) : IClassFixtu
         Assert.Contains("from=2026-10-25T01%3A10%3A00.000Z", page.Url, StringComparison.Ordinal);
         await Expect(rows).ToHaveCountAsync(2);
         await Expect(rows.Last.Locator("td.msg")).ToHaveTextAsync("at 80 min UTC");
+    }
+
+    /// <summary>Waits for a condition the collector reaches on its own; the bound is a hang guard, not a speed limit.</summary>
+    private static async Task WaitUntilAsync(Func<bool> condition, string failure)
+    {
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!condition())
+        {
+            Assert.False(guard.IsCancellationRequested, failure);
+            await Task.Delay(20, CancellationToken.None);
+        }
     }
 
     private static async Task PostAsync(CollectorFixture collector, string path, string body)
