@@ -145,6 +145,18 @@ public sealed class ValueFidelityTests(SharedCollector collector) : IClassFixtur
         Assert.Equal("<BrokenScope: InvalidOperationException>", logged.GetProperty("context").GetProperty("scopes")[0].GetString());
     }
 
+    [Fact]
+    public async Task Log_RequestHeaders_ArriveAsAnObjectWithTheAuthorizationMasked()
+    {
+        var headers = new Microsoft.AspNetCore.Http.HeaderDictionary { ["Authorization"] = "Bearer s3cret", ["Accept"] = "application/json" };
+
+        var events = await collector.LogAsync("hedy", logger => logger.LogInformation("Request headers {Headers}", headers));
+
+        var logged = Assert.Single(events);
+        Assert.Equal("""{"Authorization":"***","Accept":["application/json"]}""", logged.GetProperty("properties").GetProperty("Headers").GetRawText());
+        Assert.Equal("Request headers [Authorization, ***], [Accept, application/json]", logged.GetProperty("message").GetString());
+    }
+
     private sealed record Order(string Id, decimal Total, Customer Buyer, IReadOnlyList<Line> Lines);
 
     private sealed record Customer(string Name);

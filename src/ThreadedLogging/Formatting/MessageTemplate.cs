@@ -164,6 +164,8 @@ internal static class MessageTemplate
                 return s;
             case IFormattable formattable:
                 return formattable.ToString(format, CultureInfo.InvariantCulture);
+            case KeyValuePair<string, object?> pair:
+                return $"[{pair.Key}, {FormatValue(pair.Value)}]"; // an entry of a frozen dictionary, as MEL writes the original's
             case DestructuredValue destructured:
                 return destructured.ToString(); // the object's own text, as MEL renders it
             case IEnumerable enumerable:

@@ -4,7 +4,7 @@ namespace ThreadedLogging;
 
 /// <summary>
 /// Replaces the values of sensitive properties before an event leaves the process, and the sensitive members of
-/// destructured objects (<c>{@Login}</c>). Runs on the worker, before the message is rendered, so the rendered
+/// destructured objects (<c>{@Login}</c>) and entries of dictionaries (<c>{Headers}</c>). Runs on the worker, before the message is rendered, so the rendered
 /// message is redacted too.
 /// </summary>
 internal sealed class Redactor
@@ -69,7 +69,7 @@ internal sealed class Redactor
         for (var i = 0; i < properties.Length; i++)
         {
             var (name, value) = properties[i];
-            var replacement = IsSensitive(name) ? Mask : name is ['@', ..] ? Redacted(value, 0) : null;
+            var replacement = IsSensitive(name) ? Mask : value is DestructuredValue or object?[] or Dictionary<string, object?> ? Redacted(value, 0) : null;
             if (replacement is not null)
             {
                 copy ??= properties.ToArray();
@@ -84,8 +84,8 @@ internal sealed class Redactor
     }
 
     /// <summary>
-    /// A destructured value (<c>{@Login}</c>) with its sensitive members masked, at every level and in collections;
-    /// null when nothing in it is sensitive.
+    /// A destructured value (<c>{@Login}</c>) or a dictionary (request headers) with its sensitive members or keys
+    /// masked, at every level and in collections; null when nothing in it is sensitive.
     /// </summary>
     private object? Redacted(object? value, int depth)
     {
@@ -110,6 +110,18 @@ internal sealed class Redactor
                 }
 
                 return members is null ? null : DestructuredValue.WithMembers(members);
+            case Dictionary<string, object?> dictionary:
+                Dictionary<string, object?>? entries = null;
+                foreach (var (key, entry) in dictionary)
+                {
+                    if ((IsSensitive(key) ? Mask : Redacted(entry, depth + 1)) is { } replacement)
+                    {
+                        entries ??= new Dictionary<string, object?>(dictionary);
+                        entries[key] = replacement;
+                    }
+                }
+
+                return entries;
             case object?[] items:
                 object?[]? copy = null;
                 for (var i = 0; i < items.Length; i++)

@@ -26,6 +26,9 @@ internal static class ValueFreezer
     /// <summary>The readable public properties of each type destructured so far.</summary>
     private static readonly ConcurrentDictionary<Type, PropertyInfo[]> ReadableProperties = new();
 
+    /// <summary>The Key and Value getters of each sequence type of key-value pairs seen so far; null for other types.</summary>
+    private static readonly ConcurrentDictionary<Type, (PropertyInfo Key, PropertyInfo Value)?> PairTypes = new();
+
     /// <summary>Returns the value itself when it is immutable, else a snapshot of it.</summary>
     public static object? Freeze(object? value) => value switch
     {
@@ -70,6 +73,7 @@ internal static class ValueFreezer
             {
                 (IEnumerable<KeyValuePair<string, object?>> pairs, true) => FreezePairs(pairs, depth, ref budget, destructure),
                 (IDictionary dictionary, true) => FreezeDictionary(dictionary, depth, ref budget, destructure),
+                (IEnumerable pairs, true) when PairsOf(type) is { } pair => FreezeKeyValuePairs(pairs, pair, depth, ref budget, destructure),
                 (IEnumerable items, true) => FreezeItems(items, depth, ref budget, destructure),
                 (_, true) when destructure && !IsScalar(value) => DestructureObject(value, depth, ref budget),
                 _ => value.ToString(),
@@ -114,6 +118,35 @@ internal static class ValueFreezer
         finally
         {
             (entries as IDisposable)?.Dispose();
+        }
+
+        return copy;
+    }
+
+    /// <summary>
+    /// The Key and Value of <c>KeyValuePair&lt;TKey, TValue&gt;</c> when <paramref name="type"/> is a sequence of them
+    /// that is not an <see cref="IDictionary"/> (ASP.NET Core's request headers, a query, an <c>IReadOnlyDictionary</c>).
+    /// </summary>
+    private static (PropertyInfo Key, PropertyInfo Value)? PairsOf(Type type) => PairTypes.GetOrAdd(type, static t =>
+        t.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>)
+            && i.GenericTypeArguments[0] is { IsGenericType: true } item && item.GetGenericTypeDefinition() == typeof(KeyValuePair<,>))
+            ?.GenericTypeArguments[0] is { } pair
+            ? (pair.GetProperty("Key")!, pair.GetProperty("Value")!)
+            : null);
+
+    /// <summary>A sequence of key-value pairs as an object, as <see cref="FreezeDictionary"/> makes one.</summary>
+    private static Dictionary<string, object?> FreezeKeyValuePairs(IEnumerable pairs, (PropertyInfo Key, PropertyInfo Value) pair, int depth, ref int budget, bool destructure)
+    {
+        var copy = new Dictionary<string, object?>();
+        foreach (var item in pairs)
+        {
+            if (copy.Count == MaxItems || budget-- <= 0)
+            {
+                break;
+            }
+
+            var key = Convert.ToString(pair.Key.GetValue(item), CultureInfo.InvariantCulture) ?? string.Empty;
+            copy[key] = Freeze(pair.Value.GetValue(item), depth + 1, ref budget, destructure);
         }
 
         return copy;
