@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using ThreadedLogging.Collector.Storage;
 using ThreadedLogging.Collector.Responses;
+using ThreadedLogging.Collector.Security;
 
 namespace ThreadedLogging.Collector.Query;
 
@@ -50,16 +51,36 @@ internal static class EventStreamApi
         var json = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
         context.Response.Headers.CacheControl = "no-cache";
         context.Response.Headers["X-Accel-Buffering"] = "no";
-        return TypedResults.ServerSentEvents(Events(store, query, start, json, time, context.RequestAborted));
+        return TypedResults.ServerSentEvents(Events(store, query, start, json, time, StillAllowed(context), context.RequestAborted));
+    }
+
+    /// <summary>
+    /// A stream let in by a session of the support page (no key) ends with that session: signed out in another tab,
+    /// or past its lifetime, it gets no more events (the browser's reconnection then meets the 401). Checked at every
+    /// commit and heartbeat.
+    /// </summary>
+    private static Func<bool> StillAllowed(HttpContext context)
+    {
+        var ring = context.RequestServices.GetRequiredService<ApiKeyRing>();
+        var key = ApiKeyReader.Read(context.Request);
+        if (!ring.ReadRequiresKey || ring.IsReadKey(key) || ring.IsAdminKey(key))
+        {
+            return static () => true;
+        }
+
+        var sessions = context.RequestServices.GetRequiredService<SessionStore>();
+        var cookie = context.Request.Cookies[SessionStore.CookieName];
+        return () => sessions.IsValid(cookie);
     }
 
     private static async IAsyncEnumerable<SseItem<string>> Events(
-        IEventStore store, EventQuery query, StreamPosition position, JsonSerializerOptions json, TimeProvider time, [EnumeratorCancellation] CancellationToken cancellationToken)
+        IEventStore store, EventQuery query, StreamPosition position, JsonSerializerOptions json, TimeProvider time, Func<bool> stillAllowed,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var feed = store.Commits;
         yield return new SseItem<string>(position.Format(feed.Epoch), "ready") { ReconnectionInterval = TimeSpan.FromSeconds(2) };
         var commits = new List<(long Commit, long[] Ids)>();
-        while (!cancellationToken.IsCancellationRequested)
+        while (!cancellationToken.IsCancellationRequested && stillAllowed())
         {
             commits.Clear();
             // The commit in progress is read again: events after the position's index are still to send.

@@ -1,5 +1,5 @@
 // One user's timeline: newest first, level toggles, time range, full text, latest error, live tail, download.
-import { getJson, parseJson } from "./api.js";
+import { getJson, parseJson, session } from "./api.js";
 import { $, el, clear, text, status, timeCell, excerpt } from "./dom.js";
 import { readState, change, range } from "./state.js";
 
@@ -145,7 +145,13 @@ function live(state) {
     if (paused) { buffered.push(e); if (buffered.length > MaxRows) buffered.shift(); text($("live-pause"), `Resume (${buffered.length} new)`); return; }
     add(e, true);
   });
-  source.addEventListener("error", () => text($("live-state"), source && source.readyState === EventSource.CLOSED ? "closed" : "reconnecting…"));
+  const opened = source;
+  opened.addEventListener("error", () => {
+    const closed = opened.readyState === EventSource.CLOSED;
+    text($("live-state"), closed ? "closed" : "reconnecting…");
+    // Closed for good: a 401 when reconnecting (the session ended, the collector ends its streams) says "sign in".
+    if (closed) session().then((s) => { if (s.required && !s.signedIn) document.dispatchEvent(new CustomEvent("sign-in-required")); }, () => {});
+  });
 }
 
 function toLocalInput(iso) {

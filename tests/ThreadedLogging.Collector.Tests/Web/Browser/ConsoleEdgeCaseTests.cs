@@ -170,17 +170,39 @@ public sealed class ConsoleEdgeCaseTests(ChromiumFixture chromium) : IClassFixtu
     }
 
     [Fact]
+    public async Task OlderEvents_AllAtOneTimestamp_EachShownOnceAcrossPagesAndDownloaded()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        await PostAsync(collector, "log/otto", Http.Envelope(null, [.. Enumerable.Range(0, 450).Select(i =>
+            new { level = "Information", message = "same instant " + i, timestamp = at, sequence = i })]));
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        await page.GotoAsync(collector.BaseAddress + "?user=otto");
+        var rows = page.Locator("#events-table tbody tr");
+        await Expect(rows).ToHaveCountAsync(200);
+
+        await page.Locator("#events-more").ClickAsync();
+        await Expect(rows).ToHaveCountAsync(400);
+        await page.Locator("#events-more").ClickAsync();
+        await Expect(rows).ToHaveCountAsync(450);
+        await Expect(page.Locator("#events-more")).ToBeHiddenAsync();
+
+        var messages = await rows.Locator("td.msg").AllTextContentsAsync();
+        Assert.Equal(Enumerable.Range(0, 450).Select(i => "same instant " + i).Order(), messages.Order());
+        var download = await page.EvaluateAsync<string>("async () => (await fetch(document.getElementById('download-csv').href)).text()");
+        Assert.Equal(451, download.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length); // the header and 450 rows
+        Assert.Empty(dialogs);
+    }
+
+    [Fact]
     public async Task SignOut_WithTheLiveTailOn_ClosesTheStreamAndSigningInAgainReopensIt()
     {
         await using var collector = await CollectorFixture.StartAsync("--Collector:ReadApiKey=read-secret");
-        await PostAsync(collector, "log/kim", Http.Envelope(null, new { level = "Information", message = "fine", timestamp = DateTimeOffset.UtcNow, sequence = 1 }));
         var streams = collector.Services.GetRequiredService<LiveStreamLimiter>();
         var (context, page, dialogs) = await chromium.NewPageAsync();
         await using var _ = context;
-        await page.GotoAsync(collector.BaseAddress + "?user=kim&live=1");
-        await page.Locator("#sign-in-key").FillAsync("read-secret");
-        await page.Locator("#sign-in-form button[type=submit]").ClickAsync();
-        await Expect(page.Locator("#live-state")).ToHaveTextAsync("connected");
+        await SignInToLiveTailAsync(collector, page);
         Assert.Equal(1, streams.Open);
 
         await page.Locator("#sign-out").ClickAsync();
@@ -192,6 +214,25 @@ public sealed class ConsoleEdgeCaseTests(ChromiumFixture chromium) : IClassFixtu
         await page.Locator("#sign-in-form button[type=submit]").ClickAsync();
         await Expect(page.Locator("#live-state")).ToHaveTextAsync("connected");
         Assert.Equal(1, streams.Open);
+        Assert.Empty(dialogs);
+    }
+
+    [Fact]
+    public async Task LiveTail_SessionEndedElsewhere_StreamEndsAndThePageAsksToSignIn()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:ReadApiKey=read-secret");
+        var streams = collector.Services.GetRequiredService<LiveStreamLimiter>();
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        await SignInToLiveTailAsync(collector, page);
+
+        // Signed out in another tab (or past its lifetime): the session is gone; the next commit wakes the stream.
+        collector.Services.GetRequiredService<SessionStore>().Remove(Assert.Single(await context.CookiesAsync()).Value);
+        await PostAsync(collector, "log/kim", Http.Envelope(null, new { level = "Error", message = "after the session", timestamp = DateTimeOffset.UtcNow, sequence = 2 }));
+
+        await WaitUntilAsync(() => streams.Open == 0, "the live stream of an ended session is still open");
+        await Expect(page.Locator("#sign-in-error")).ToHaveTextAsync("Your session has ended: sign in again to go on where you were.");
+        await Expect(page.Locator("#sign-in")).ToBeVisibleAsync();
         Assert.Empty(dialogs);
     }
 
@@ -222,6 +263,16 @@ public sealed class ConsoleEdgeCaseTests(ChromiumFixture chromium) : IClassFixtu
         Assert.Contains("from=2026-10-25T01%3A10%3A00.000Z", page.Url, StringComparison.Ordinal);
         await Expect(rows).ToHaveCountAsync(2);
         await Expect(rows.Last.Locator("td.msg")).ToHaveTextAsync("at 80 min UTC");
+    }
+
+    /// <summary>kim's timeline with the live tail on, signed in with the read key: the stream connected.</summary>
+    private static async Task SignInToLiveTailAsync(CollectorFixture collector, Microsoft.Playwright.IPage page)
+    {
+        await PostAsync(collector, "log/kim", Http.Envelope(null, new { level = "Information", message = "fine", timestamp = DateTimeOffset.UtcNow, sequence = 1 }));
+        await page.GotoAsync(collector.BaseAddress + "?user=kim&live=1");
+        await page.Locator("#sign-in-key").FillAsync("read-secret");
+        await page.Locator("#sign-in-form button[type=submit]").ClickAsync();
+        await Expect(page.Locator("#live-state")).ToHaveTextAsync("connected");
     }
 
     /// <summary>Waits for a condition the collector reaches on its own; the bound is a hang guard, not a speed limit.</summary>
