@@ -195,7 +195,7 @@ public sealed class ThreadedAwsHandlerTests(SqsEmulatorFixture sqs) : IClassFixt
     }
 
     [Fact]
-    public async Task Send_EventLargerThanAnyMessage_DroppedAloneAndCounted()
+    public async Task Send_EventLargerThanAnyMessage_SentAgainWithItsTextsCut()
     {
         var (name, url) = await sqs.CreateQueueAsync("huge");
         var options = sqs.Options(name);
@@ -208,13 +208,15 @@ public sealed class ThreadedAwsHandlerTests(SqsEmulatorFixture sqs) : IClassFixt
         log.LogInformation("event after");
 
         Assert.True(await handler.FlushAsync(new CancellationTokenSource(FlushBudget).Token));
-        Assert.Equal(1, handler.Statistics.Dropped);
-        Assert.Equal(2, handler.Statistics.Sent);
+        Assert.Equal(0, handler.Statistics.Dropped);
+        Assert.Equal(3, handler.Statistics.Sent);
         using var client = sqs.CreateClient();
         var events = QueueReader.Events(await QueueReader.DrainAsync(client, url)).Select(e => e.Message).ToList();
         Assert.Contains("event before", events);
         Assert.Contains("event after", events);
-        Assert.DoesNotContain(events, e => e.StartsWith("event huge", StringComparison.Ordinal));
+        var huge = Assert.Single(events, e => e.StartsWith("event huge", StringComparison.Ordinal));
+        Assert.EndsWith($"… [truncated from {"event huge ".Length + SqsLimits.MaxPayloadBytes + 10} characters]", huge, StringComparison.Ordinal);
+        Assert.Equal(16 * 1024, huge.IndexOf('…', StringComparison.Ordinal));
     }
 
     [Fact]
