@@ -160,7 +160,7 @@ internal static class EventCapture
                 }
             }
 
-            value = pair.Key is ['@', ..] ? ValueFreezer.Destructure(value) : ValueFreezer.Freeze(value);
+            value = ValueFreezer.FreezeProperty(pair.Key, value);
             bytes += 32 + (2 * pair.Key.Length) + (value is string s ? 2 * s.Length : 16);
             properties[n++] = new KeyValuePair<string, object?>(pair.Key, value);
         }
@@ -202,7 +202,7 @@ internal static class EventCapture
         var frozen = new List<KeyValuePair<string, object?>>();
         foreach (var pair in pairs)
         {
-            frozen.Add(new KeyValuePair<string, object?>(pair.Key, pair.Key is ['@', ..] ? ValueFreezer.Destructure(pair.Value) : ValueFreezer.Freeze(pair.Value)));
+            frozen.Add(new KeyValuePair<string, object?>(pair.Key, ValueFreezer.FreezeProperty(pair.Key, pair.Value)));
         }
 
         return frozen.ToArray();

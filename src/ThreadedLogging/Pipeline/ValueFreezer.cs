@@ -47,6 +47,9 @@ internal static class ValueFreezer
         return Freeze(value, 0, ref budget, destructure: true);
     }
 
+    /// <summary>A property's value frozen as its name asks: <see cref="Destructure"/> for <c>{@Name}</c>, else <see cref="Freeze(object?)"/>.</summary>
+    public static object? FreezeProperty(string name, object? value) => name is ['@', ..] ? Destructure(value) : Freeze(value);
+
     private static object? FreezeOther(object value)
     {
         var budget = MaxNodes;
