@@ -75,11 +75,15 @@ public abstract partial class EventStoreContractTests
         var events = await QueryAsync(new EventQuery { User = "a\0b", Machine = "m\0", InstanceId = "i\0", App = "App\0", PathPrefix = "u\0" });
         var found = await QueryAsync(new EventQuery { User = "a\0b", Machine = "m\0", InstanceId = "i\0" });
         var users = (await Store.GetUsersAsync(window with { Search = "a\0" }, CancellationToken.None)).Users;
+        var afterNul = (await Store.GetUsersAsync(window with { Search = "\0b" }, CancellationToken.None)).Users;
+        var nulFirst = (await Store.GetUsersAsync(window with { Search = "\0zzz" }, CancellationToken.None)).Users;
         var after = (await Store.GetUsersAsync(window with { Sort = UserSort.Name, After = new UserCursor(0, "a\0") }, CancellationToken.None)).Users;
 
         Assert.Empty(events);
         Assert.Equal(1L, Assert.Single(found).Sequence);
-        Assert.NotEmpty(users);
+        Assert.Single(users);
+        Assert.Single(afterNul); // "a\0b" only: a search's NUL matched every user on SQLite (LIKE's pattern ended there)
+        Assert.Empty(nulFirst);
         Assert.NotEmpty(after);
     }
 

@@ -26,10 +26,10 @@ internal static class SqliteUserQueries
         var where = new List<string>();
         if (query.Search is { Length: > 0 } search)
         {
-            // LIKE folds ASCII case; the search text is a literal (%, _ and \ escaped).
-            where.Add("user LIKE $search ESCAPE '\\'");
-            command.Parameters.AddWithValue("$search", "%" + search.Replace("\\", "\\\\", StringComparison.Ordinal)
-                .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%");
+            // A literal substring, ASCII case folded (lower() folds ASCII only, as LIKE did). Not LIKE: its pattern ends at a
+            // NUL, so a search with one matched every user; instr and lower compare the text's full length.
+            where.Add("instr(lower(user), lower($search)) > 0");
+            command.Parameters.AddWithValue("$search", search);
         }
 
         if (query.After is { } after)
