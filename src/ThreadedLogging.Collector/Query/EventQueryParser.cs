@@ -10,7 +10,7 @@ internal static class EventQueryParser
     public const int DefaultLimit = 100;
 
     /// <summary>The parameters of <c>GET /api/events</c>: the filters, <c>limit</c> and <c>before</c>.</summary>
-    public static readonly string[] Known = ["app", "user", "machine", "instance", "path", "level", "levels", "from", "to", "q", "limit", "before"];
+    public static readonly string[] Known = ["app", "user", "noUser", "machine", "instance", "traceId", "path", "level", "levels", "from", "to", "q", "limit", "before"];
 
     public static bool TryParse(IQueryCollection query, int maxLimit, out EventQuery result, out string error) =>
         TryParse(query, Known, maxLimit, out result, out error);
@@ -77,6 +77,29 @@ internal static class EventQueryParser
             before = cursor;
         }
 
+        var noUser = false;
+        if (Get("noUser") is { } noUserText)
+        {
+            if (!bool.TryParse(noUserText, out noUser))
+            {
+                error = $"parameter 'noUser' must be true or false (was '{noUserText}')";
+                return false;
+            }
+
+            if (noUser && Get("user") is not null)
+            {
+                error = "parameters 'user' and 'noUser=true' exclude each other: an event has a user or has none";
+                return false;
+            }
+        }
+
+        string? traceId = null;
+        if (Get("traceId") is { } traceText && (traceId = TraceIds.Normalize(traceText)) is null)
+        {
+            error = $"parameter 'traceId' must be a W3C trace id: 32 hex digits, not all zero (was '{traceText}')";
+            return false;
+        }
+
         List<string> words = [];
         if (Get("q") is { } q && !SearchTextParser.TryParse(q, out words, out error))
         {
@@ -87,8 +110,10 @@ internal static class EventQueryParser
         {
             App = Get("app"),
             User = Get("user"),
+            NoUser = noUser,
             Machine = Get("machine"),
             InstanceId = Get("instance"),
+            TraceId = traceId,
             Levels = [.. levels.Distinct()],
             PathPrefix = Get("path"),
             MinLevel = minLevel,

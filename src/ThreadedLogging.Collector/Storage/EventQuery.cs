@@ -10,6 +10,12 @@ internal sealed record EventQuery
     /// <summary>Gets the user, compared case-insensitively (ASCII letters).</summary>
     public string? User { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether only the events without a user are wanted (no user name, or an empty one: the
+    /// users list's "(no user)"); never together with <see cref="User"/>.
+    /// </summary>
+    public bool NoUser { get; init; }
+
     public string? Machine { get; init; }
 
     /// <summary>Gets the process instance (exact).</summary>
@@ -17,6 +23,9 @@ internal sealed record EventQuery
 
     /// <summary>Gets a prefix of the ingest path.</summary>
     public string? PathPrefix { get; init; }
+
+    /// <summary>Gets the W3C trace id (lower case, <see cref="TraceIds"/>): the events of one trace, whoever logged them.</summary>
+    public string? TraceId { get; init; }
 
     public LogLevel? MinLevel { get; init; }
 

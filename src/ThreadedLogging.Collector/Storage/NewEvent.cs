@@ -24,6 +24,9 @@ internal sealed class NewEvent
     /// <summary>Gets the rest (event id, scopes, trace ids, thread, process) as a JSON object, or null.</summary>
     public string? ContextJson { get; init; }
 
+    /// <summary>Gets the W3C trace id of the context's <c>traceId</c> in lower case (<see cref="TraceIds"/>), or null.</summary>
+    public string? TraceId { get; init; }
+
     public string? App { get; init; }
 
     public string? Version { get; init; }

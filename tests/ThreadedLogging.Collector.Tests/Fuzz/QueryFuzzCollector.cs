@@ -44,6 +44,18 @@ internal sealed class QueryFuzzCollector : IAsyncDisposable
             Assert.Equal(HttpStatusCode.OK, (await collector.SendAsync(HttpMethod.Post, $"log/user{u}", Keys.Ingest, body)).Status);
         }
 
+        // Events without a user (noUser=true), one with an empty name; one in the seeded trace.
+        int[] structures = [9, 1, 2, 5, 3];
+        var anonymous = Enumerable.Range(0, 5).Select(i => WithStructure(structures[i], new JsonObject
+        {
+            ["timestamp"] = seededUntil.AddSeconds(i - 5).ToString("O"),
+            ["level"] = Levels[i % 6],
+            ["message"] = $"Nightly job {i} ran",
+            ["sequence"] = 1000 + i,
+            ["user"] = i == 4 ? string.Empty : null,
+        }));
+        Assert.Equal(HttpStatusCode.OK, (await collector.SendAsync(HttpMethod.Post, "log/", Keys.Ingest, JsonSerializer.Serialize(new { app = "Cron", events = anonymous }))).Status);
+
         return collector;
     }
 

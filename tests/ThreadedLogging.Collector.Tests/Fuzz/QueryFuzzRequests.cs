@@ -13,6 +13,7 @@ internal sealed class QueryFuzzRequests(int seed, QueryFuzzKeys keys, QueryFuzzK
     private static readonly (string Name, Kind Kind)[] EventParameters =
     [
         ("app", Kind.Text), ("user", Kind.Text), ("machine", Kind.Text), ("instance", Kind.Text), ("path", Kind.Text),
+        ("traceId", Kind.TraceId), ("noUser", Kind.Bool),
         ("level", Kind.Level), ("levels", Kind.Levels), ("from", Kind.Time), ("to", Kind.Time), ("q", Kind.Search), ("q", Kind.Search),
         ("limit", Kind.Number), ("before", Kind.EventCursor),
     ];

@@ -23,6 +23,8 @@ internal sealed class QueryFuzzValues(Random random)
         UserCursor,
         Sort,
         Format,
+        TraceId,
+        Bool,
     }
 
     private static readonly string[] Fragments =
@@ -105,6 +107,8 @@ internal sealed class QueryFuzzValues(Random random)
         Kind.UserCursor => Pick(UserCursors),
         Kind.Sort => Pick(["lastSeen", "latestError", "name", "NAME", "LastSeen", "1", "-1", "0", "99", "lastSeen,name"]),
         Kind.Format => Pick(["ndjson", "csv", "CSV", "NdJson", "json", "xlsx", "csv,ndjson", ""]),
+        Kind.TraceId => Pick(["4bf92f3577b34da6a3ce929d0e0e4736", "4BF92F3577B34DA6A3CE929D0E0E4736", "0af7651916cd43dd8448eb211c80319c", "00000000000000000000000000000000", "4bf92f3577b34da6"]),
+        Kind.Bool => Pick(["true", "false", "True", "FALSE", "1", "yes", ""]),
         _ => Pick(TextValues),
     };
 

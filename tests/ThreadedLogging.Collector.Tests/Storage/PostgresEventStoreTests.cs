@@ -7,7 +7,7 @@ using ThreadedLogging.Testing;
 namespace ThreadedLogging.Collector.Tests.Storage;
 
 /// <summary>The store contract on a real PostgreSQL (a throwaway cluster), plus what is PostgreSQL's own.</summary>
-public sealed class PostgresEventStoreTests : EventStoreContractTests
+public sealed partial class PostgresEventStoreTests : EventStoreContractTests
 {
     private string? _database;
     private NpgsqlDataSource? _dataSource;
@@ -168,9 +168,12 @@ public sealed class PostgresEventStoreTests : EventStoreContractTests
             await using (var connection = await dataSource.OpenConnectionAsync())
             {
                 await PostgresSchema.EnsureAsync(connection, 4, CancellationToken.None);
+                // The insert names version 6's trace_id; otherwise it is version 4's (the search column is the database's).
+                await using var traceColumn = new NpgsqlCommand("ALTER TABLE events ADD COLUMN trace_id text", connection);
+                await traceColumn.ExecuteNonQueryAsync();
             }
 
-            // Stored as a version 4 collector stores them (the insert is the same; the search column is the database's).
+            // Stored as a version 4 collector stores them.
             await using (var old = new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance))
             {
                 await old.AppendAsync(new EventBatch(null, DiacriticEvents()), CancellationToken.None);

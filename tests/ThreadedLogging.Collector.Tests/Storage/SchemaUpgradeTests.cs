@@ -61,8 +61,8 @@ public sealed class SchemaUpgradeTests : IDisposable
             await store.AppendAsync(new EventBatch(null, [new NewEvent { Timestamp = T0, Level = LogLevel.Information, Message = "first", InstanceId = "i-1", Sequence = 1 }]), CancellationToken.None);
         }
 
-        Assert.Equal(6L, UserVersion(_current.Path));
-        Assert.Equal(6, SqliteSchema.Version);
+        Assert.Equal(7L, UserVersion(_current.Path));
+        Assert.Equal(7, SqliteSchema.Version);
         Assert.Equal(SqliteEventIds.Create(T0, SqliteEventIds.CounterMask), Scalar(_current.Path, "SELECT last_id FROM instances WHERE name = 'i-1'"));
     }
 
@@ -283,7 +283,8 @@ public sealed class SchemaUpgradeTests : IDisposable
             INSERT INTO machines SELECT * FROM current.machines;
             INSERT INTO paths SELECT * FROM current.paths;
             INSERT INTO instances (id, name) SELECT id, name FROM current.instances;
-            INSERT INTO events SELECT * FROM current.events;
+            INSERT INTO events SELECT id, ts, level, app_key, version_key, user_key, machine_key, path_key, instance_key, sequence, received,
+                category, message, template, exception, properties, context FROM current.events;
             INSERT INTO users SELECT * FROM current.users;
             INSERT INTO batches SELECT * FROM current.batches;
             INSERT INTO id_spill SELECT * FROM current.id_spill;

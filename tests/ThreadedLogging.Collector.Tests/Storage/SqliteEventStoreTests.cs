@@ -8,7 +8,7 @@ using ThreadedLogging.Collector.Tests.Support;
 namespace ThreadedLogging.Collector.Tests.Storage;
 
 /// <summary>The store contract on SQLite, plus what is SQLite's own (id scheme).</summary>
-public sealed class SqliteEventStoreTests : EventStoreContractTests
+public sealed partial class SqliteEventStoreTests : EventStoreContractTests
 {
     private TempDirectory? _directory;
 

@@ -27,6 +27,6 @@ internal static class ExportApi
         IExportWriter writer = format == ExportFormat.Csv
             ? new CsvExportWriter(output.Writer)
             : new NdjsonExportWriter(output.Writer, json);
-        return new EventExport(store, query, options.MaxExportEvents, format, ExportFileName.For(query.User, time.GetUtcNow(), format), output, writer, loggers.CreateLogger(typeof(ExportApi).FullName!));
+        return new EventExport(store, query, options.MaxExportEvents, format, ExportFileName.For(query.NoUser ? "no-user" : query.TraceId is { } trace ? "trace-" + trace : query.User, time.GetUtcNow(), format), output, writer, loggers.CreateLogger(typeof(ExportApi).FullName!));
     }
 }

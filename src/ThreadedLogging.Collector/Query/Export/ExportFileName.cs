@@ -3,7 +3,7 @@ using System.Text;
 
 namespace ThreadedLogging.Collector.Query.Export;
 
-/// <summary>The download's name, <c>events-&lt;user or all&gt;-&lt;UTC time&gt;.&lt;format&gt;</c>, safe in a header and on any file system.</summary>
+/// <summary>The download's name, <c>events-&lt;user, no-user, trace-&lt;id&gt; or all&gt;-&lt;UTC time&gt;.&lt;format&gt;</c>, safe in a header and on any file system.</summary>
 internal static class ExportFileName
 {
     private const int MaxUserLength = 64;

@@ -5,7 +5,7 @@ namespace ThreadedLogging.Collector.Storage.Postgres;
 
 /// <summary>Queries, on pooled connections of the read replica when there is one (nothing here writes).</summary>
 /// <remarks>
-/// A full-text search without a user, instance or ids walks the days newest first: today and after, then the
+/// A full-text search without a user, instance, trace or ids walks the days newest first: today and after, then the
 /// next older day, the next two, four, ... until the page is full. Each step bounds <c>day</c> by constants, so
 /// PostgreSQL plans only those partitions, with their own statistics (a bitmap over the GIN index of one day
 /// and a sort of its matches, or that day's newest rows filtered), instead of one plan over every partition:
@@ -26,7 +26,7 @@ internal sealed partial class PostgresEventStore
         // key read where the events were written.
         await using var connection = await (query.Ids is null ? _reads : dataSource).OpenConnectionAsync(cancellationToken);
         var events = new List<StoredEvent>(Math.Min(query.Limit + 1, 1024));
-        if (query.Words.Count == 0 || query.User is not null || query.InstanceId is not null || query.Ids is not null)
+        if (query.Words.Count == 0 || query.User is not null || query.InstanceId is not null || query.TraceId is not null || query.Ids is not null)
         {
             await ReadPageAsync(connection, query, default, query.Limit + 1, events, cancellationToken);
             return EventPage.FromOneMore(events, query.Limit);

@@ -37,19 +37,19 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
         CREATE TEMP TABLE IF NOT EXISTS staging (
             ms bigint, day integer, ts bigint, level smallint, category text, message text, template text,
             exception text, properties text, context text, app text, version text, user_name text, machine text,
-            path text, instance_id text, sequence bigint
+            path text, instance_id text, sequence bigint, trace_id text
         ) ON COMMIT DELETE ROWS
         """;
 
-    private const string Copy = "COPY staging (ms, day, ts, level, category, message, template, exception, properties, context, app, version, user_name, machine, path, instance_id, sequence) FROM STDIN (FORMAT BINARY)";
+    private const string Copy = "COPY staging (ms, day, ts, level, category, message, template, exception, properties, context, app, version, user_name, machine, path, instance_id, sequence, trace_id) FROM STDIN (FORMAT BINARY)";
 
     private const string MoveStaged = """
         WITH ins AS (
             INSERT INTO events (id, day, ts, level, category, message, template, exception, properties, context,
-                                app, version, user_name, machine, path, instance_id, sequence, received)
+                                app, version, user_name, machine, path, instance_id, sequence, received, trace_id)
             SELECT (s.ms << 20) | (nextval('event_counter') & 1048575), s.day, s.ts, s.level, s.category, s.message,
                    s.template, s.exception, s.properties, s.context, s.app, s.version, s.user_name, s.machine, s.path,
-                   s.instance_id, s.sequence, @received
+                   s.instance_id, s.sequence, @received, s.trace_id
             FROM staging s
             ON CONFLICT (instance_id, sequence, day) DO NOTHING
             RETURNING id, user_name, ts, level, app, machine
@@ -204,6 +204,8 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
                 {
                     await writer.WriteNullAsync(CancellationToken.None);
                 }
+
+                await WriteTextAsync(writer, e.TraceId);
             }
 
             await writer.CompleteAsync(CancellationToken.None);

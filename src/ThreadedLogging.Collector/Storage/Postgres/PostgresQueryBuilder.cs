@@ -38,6 +38,12 @@ internal static class PostgresQueryBuilder
             where.Add($"e.app = {Parameter(app)}");
         }
 
+        if (query.NoUser)
+        {
+            // No user name or an empty one (the users list's "(no user)"); both arms use ix_events_user_lower.
+            where.Add("(lower(e.user_name) IS NULL OR lower(e.user_name) = '')");
+        }
+
         if (query.User is { } user)
         {
             // Case-insensitive, served by ix_events_user_lower (lower folds beyond ASCII, SQLite's NOCASE does not).
@@ -47,6 +53,11 @@ internal static class PostgresQueryBuilder
         if (query.InstanceId is { } instance)
         {
             where.Add($"e.instance_id = {Parameter(instance)}");
+        }
+
+        if (query.TraceId is { } trace)
+        {
+            where.Add($"e.trace_id = {Parameter(trace)}");
         }
 
         if (query.Ids is { } ids)

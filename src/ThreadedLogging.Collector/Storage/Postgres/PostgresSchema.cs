@@ -16,7 +16,7 @@ namespace ThreadedLogging.Collector.Storage.Postgres;
 /// </remarks>
 internal static class PostgresSchema
 {
-    public const int Version = 5;
+    public const int Version = 6;
 
     /// <summary>Any 64-bit number the collectors agree on: the lock held while the schema is upgraded.</summary>
     public const long SchemaLock = 0x544C_5343_4845_4D41; // "TLSCHEMA"
@@ -201,7 +201,27 @@ internal static class PostgresSchema
         CREATE INDEX ix_events_search ON events USING gin (search);
         """;
 
-    private static readonly string[] Steps = [Version1, Version2, Version3, Version4, Version5];
+    /// <summary>
+    /// Version 6 (trace correlation): the context's W3C trace id in a column of its own, lower case (ingest writes it,
+    /// <see cref="TraceIds"/>), and an index that serves the <c>traceId</c> filter in the partitions' order. Adding the
+    /// column rewrites nothing; the events of an older collector that carry a trace id are filled in from their context
+    /// (a context that does not parse as jsonb, e.g. a <c>\u0000</c> escape, is left without one). Under the schema lock.
+    /// </summary>
+    private const string Version6 = """
+        ALTER TABLE events ADD COLUMN IF NOT EXISTS trace_id text;
+        CREATE OR REPLACE FUNCTION pg_temp.tl_trace_id(doc text) RETURNS text LANGUAGE plpgsql AS $$
+        DECLARE id text;
+        BEGIN
+            id := doc::jsonb ->> 'traceId';
+            RETURN CASE WHEN id ~ '^[0-9a-fA-F]{32}$' AND id !~ '^0+$' THEN lower(id) END;
+        EXCEPTION WHEN others THEN
+            RETURN NULL;
+        END $$;
+        UPDATE events SET trace_id = pg_temp.tl_trace_id(context) WHERE context LIKE '%"traceId"%' AND pg_temp.tl_trace_id(context) IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS ix_events_trace ON events (trace_id, day, id) WHERE trace_id IS NOT NULL;
+        """;
+
+    private static readonly string[] Steps = [Version1, Version2, Version3, Version4, Version5, Version6];
 
     /// <summary>Creates or upgrades the schema; safe when several collectors run it at once.</summary>
     /// <exception cref="InvalidOperationException">The database's schema is newer than this collector.</exception>

@@ -18,10 +18,10 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// </remarks>
 internal sealed class SqliteEventRows : IDisposable
 {
-    /// <summary>Events per multi-row statement (17 parameters each).</summary>
+    /// <summary>Events per multi-row statement (18 parameters each).</summary>
     public const int RowsPerInsert = 32;
 
-    private const int Columns = 17;
+    private const int Columns = 18;
     private const int SqlitePrimaryKeyConstraint = 1555;
 
     private readonly RawStatement _insertOne;
@@ -210,7 +210,7 @@ internal sealed class SqliteEventRows : IDisposable
         return changed == 1 ? id : -1;
     }
 
-    /// <summary>Binds one row's 17 parameters, numbered after <paramref name="offset"/> in the column order of <see cref="SqliteSchema.InsertEvents"/>.</summary>
+    /// <summary>Binds one row's 18 parameters, numbered after <paramref name="offset"/> in the column order of <see cref="SqliteSchema.InsertEvents"/>.</summary>
     private void Bind(RawStatement p, int offset, long id, NewEvent e, long receivedTicks)
     {
         p.Bind(offset + 1, id);
@@ -230,6 +230,7 @@ internal sealed class SqliteEventRows : IDisposable
         p.Bind(offset + 15, e.ExceptionJson);
         p.Bind(offset + 16, e.PropertiesJson);
         p.Bind(offset + 17, e.ContextJson);
+        p.Bind(offset + 18, e.TraceId);
     }
 
     /// <summary>The id after the last one taken in millisecond <paramref name="ms"/>, or in the first later one with room.</summary>

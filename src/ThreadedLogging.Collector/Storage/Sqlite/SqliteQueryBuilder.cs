@@ -33,7 +33,7 @@ internal static class SqliteQueryBuilder
 
     /// <summary>Gets a value indicating whether a filter with an index of its own narrows the query (FTS5 does not drive then).</summary>
     private static bool IsSelective(EventQuery query) =>
-        query.User is not null || query.Machine is not null || query.PathPrefix is { Length: > 0 } || query.InstanceId is not null || query.Ids is not null;
+        query.User is not null || query.NoUser || query.Machine is not null || query.PathPrefix is { Length: > 0 } || query.InstanceId is not null || query.TraceId is not null || query.Ids is not null;
 
     /// <param name="command">The command to fill.</param>
     /// <param name="query">The query.</param>
@@ -41,8 +41,9 @@ internal static class SqliteQueryBuilder
     /// <param name="filterRows">Events of the filtered user, when known.</param>
     /// <param name="spillMilliseconds">How far after its own millisecond an id may lie (<see cref="SqliteEventIds"/>).</param>
     /// <param name="userKeys">
-    /// The keys of the names that equal the query's user but for case, when looked up before: one key is an index
-    /// range already in id order, where a list (or a subquery) of keys has its rows sorted.
+    /// The keys of the names that equal the query's user but for case (with <see cref="EventQuery.NoUser"/>: of the empty
+    /// name), when looked up before: one key is an index range already in id order, where a list (or a subquery) of keys
+    /// has its rows sorted.
     /// </param>
     public static void Build(SqliteCommand command, EventQuery query, long? rarestWordDocuments = null, long? filterRows = null, long spillMilliseconds = 0, IReadOnlyList<long>? userKeys = null)
     {
@@ -63,7 +64,14 @@ internal static class SqliteQueryBuilder
             Add("e.app_key = (SELECT id FROM apps WHERE name = $app)", "$app", app);
         }
 
-        if (userKeys is [var userKey])
+        if (query.NoUser)
+        {
+            // The key of the empty name, if any (rare), besides no key: one IS NULL range of ix_events_user_key otherwise.
+            where.Add(userKeys is { Count: > 0 }
+                ? "(e.user_key IS NULL OR e.user_key IN (" + string.Join(',', userKeys.Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "))"
+                : "e.user_key IS NULL");
+        }
+        else if (userKeys is [var userKey])
         {
             Add("e.user_key = $user_key", "$user_key", userKey);
         }
@@ -81,6 +89,11 @@ internal static class SqliteQueryBuilder
         if (query.InstanceId is { } instance)
         {
             Add("e.instance_key = (SELECT id FROM instances WHERE name = $instance)", "$instance", instance);
+        }
+
+        if (query.TraceId is { } trace)
+        {
+            Add("e.trace_id = $trace", "$trace", trace);
         }
 
         if (query.Ids is { } ids)

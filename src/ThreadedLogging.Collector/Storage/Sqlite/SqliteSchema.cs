@@ -7,7 +7,7 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 6;
+    public const int Version = 7;
 
     /// <summary>
     /// The page size of a new database (an existing one keeps its own: changing it would take a VACUUM). 16 KiB
@@ -56,7 +56,10 @@ internal static class SqliteSchema
             template     TEXT,
             exception    TEXT,
             properties   TEXT,
-            context      TEXT
+            context      TEXT,
+            -- Version 7: the context's W3C trace id in lower case (TraceIds). No comment after the last column: the
+            -- text that follows these lines closes the table on the same line.
+            trace_id     TEXT
         """;
 
     public const string Create = """
@@ -71,6 +74,8 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS ix_events_app_key ON events (app_key);
         CREATE INDEX IF NOT EXISTS ix_events_machine_key ON events (machine_key);
         CREATE INDEX IF NOT EXISTS ix_events_path_key ON events (path_key);
+        -- Version 7: all events of a trace (the traceId filter), in id order; most events have none.
+        CREATE INDEX IF NOT EXISTS ix_events_trace_id ON events (trace_id) WHERE trace_id IS NOT NULL;
         -- Exactly-once per event (issue 3, next issue): the insert's ON CONFLICT skips a known (instance, sequence).
         CREATE UNIQUE INDEX IF NOT EXISTS ux_events_instance_key_sequence ON events (instance_key, sequence)
             WHERE instance_key IS NOT NULL AND sequence IS NOT NULL;
@@ -122,11 +127,11 @@ internal static class SqliteSchema
             milliseconds INTEGER NOT NULL
         );
 
-        PRAGMA user_version = 6;
+        PRAGMA user_version = 7;
         """;
 
     /// <summary>
-    /// The insert of <paramref name="rows"/> events: parameter <c>?n</c> is column (n - 1) % 17 of row (n - 1) / 17,
+    /// The insert of <paramref name="rows"/> events: parameter <c>?n</c> is column (n - 1) % 18 of row (n - 1) / 18,
     /// columns in the order of <see cref="EventColumns"/> (<see cref="SqliteEventRows"/> binds them by number).
     /// One row: a known (instance, sequence) is skipped, a taken id fails the statement (and is retried with another).
     /// More rows: <c>OR IGNORE</c>, so that no row can fail the statement, and SQLite keeps no statement journal (a
@@ -135,11 +140,11 @@ internal static class SqliteSchema
     /// </summary>
     public static string InsertEvents(int rows)
     {
-        const int Columns = 17;
+        const int Columns = 18;
         var sql = new System.Text.StringBuilder(rows == 1 ? "INSERT INTO events" : "INSERT OR IGNORE INTO events").Append("""
 
                 (id, ts, level, app_key, version_key, user_key, machine_key, path_key, instance_key, sequence, received,
-                 category, message, template, exception, properties, context)
+                 category, message, template, exception, properties, context, trace_id)
             VALUES
             """);
         for (var row = 0; row < rows; row++)

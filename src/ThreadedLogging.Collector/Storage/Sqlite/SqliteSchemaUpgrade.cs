@@ -7,7 +7,8 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// Creates the schema (<see cref="SqliteSchema.Create"/>) or brings an older file to <see cref="SqliteSchema.Version"/>
 /// at start, before the writer opens: version 2's users get their latest errors (issue 10), the text columns of
 /// versions 1–4 become integer keys (issue 14), and version 5's instances get their <c>last_id</c>, each in a
-/// transaction of its own, so a stop in the middle leaves the file as it was and the next start does it again.
+/// transaction of its own, so a stop in the middle leaves the file as it was and the next start does it again;
+/// version 6's events get their <c>trace_id</c> (issue: trace correlation).
 /// </summary>
 internal static class SqliteSchemaUpgrade
 {
@@ -82,6 +83,28 @@ internal static class SqliteSchemaUpgrade
     /// </summary>
     public const string SetInstanceLastIds = "UPDATE instances SET last_id = (SELECT coalesce(max(id), 0) FROM events);\n";
 
+    /// <summary>
+    /// Version 6 → 7: <c>events</c> gets <c>trace_id</c> (<see cref="SqliteSchema.EventColumns"/>), run before
+    /// <see cref="SqliteSchema.Create"/> (which makes its index) when the column is missing.
+    /// </summary>
+    public const string AddTraceIds = "ALTER TABLE events ADD COLUMN trace_id TEXT;\n";
+
+    /// <summary>
+    /// Fills <c>trace_id</c> from the stored context of the events of an older file, as ingest does
+    /// (<see cref="Storage.TraceIds"/>): the top-level <c>traceId</c> when it is 32 hex digits, not all zero, in lower
+    /// case. The LIKE skips the parse of a context without one; json_valid (first, in the CASE) keeps a context that
+    /// does not parse (there should be none) from failing the upgrade.
+    /// </summary>
+    public const string BackfillTraceIds = """
+        UPDATE events SET trace_id = lower(json_extract(context, '$.traceId'))
+        WHERE context LIKE '%"traceId"%' AND CASE WHEN json_valid(context) THEN
+            json_type(context, '$.traceId') = 'text'
+            AND length(json_extract(context, '$.traceId')) = 32
+            AND json_extract(context, '$.traceId') NOT GLOB '*[^0-9a-fA-F]*'
+            AND json_extract(context, '$.traceId') GLOB '*[^0]*' ELSE 0 END;
+        PRAGMA user_version = 7;
+        """;
+
     public static void CreateOrUpgrade(SqliteConnection connection, ILogger logger)
     {
         using var command = connection.CreateCommand();
@@ -90,15 +113,18 @@ internal static class SqliteSchemaUpgrade
                    (SELECT count(*) FROM pragma_table_info('users') WHERE name = 'last_error_id'),
                    (SELECT count(*) FROM pragma_table_info('events') WHERE name = 'app'),
                    (SELECT count(*) FROM pragma_table_info('instances')),
-                   (SELECT count(*) FROM pragma_table_info('instances') WHERE name = 'last_id')
+                   (SELECT count(*) FROM pragma_table_info('instances') WHERE name = 'last_id'),
+                   (SELECT count(*) FROM pragma_table_info('events')),
+                   (SELECT count(*) FROM pragma_table_info('events') WHERE name = 'trace_id')
             """;
-        bool addLatestErrors, convert, addLastIds;
+        bool addLatestErrors, convert, addLastIds, addTraceIds;
         using (var reader = command.ExecuteReader())
         {
             reader.Read();
             addLatestErrors = reader.GetInt64(0) > 0 && reader.GetInt64(1) == 0;
             convert = reader.GetInt64(2) > 0;
             addLastIds = reader.GetInt64(3) > 0 && reader.GetInt64(4) == 0;
+            addTraceIds = reader.GetInt64(5) > 0 && reader.GetInt64(6) == 0;
         }
 
         if (addLastIds)
@@ -111,6 +137,12 @@ internal static class SqliteSchemaUpgrade
             command.CommandText = "SELECT count(*) FROM events";
             CollectorLog.SchemaConverting(logger, (long)command.ExecuteScalar()!);
             RunInTransaction(command, ConvertToKeys);
+        }
+
+        if (addTraceIds)
+        {
+            // The converted table already has the column (its columns are this version's), empty.
+            RunInTransaction(command, (convert ? string.Empty : AddTraceIds) + BackfillTraceIds);
         }
 
         if (addLatestErrors)

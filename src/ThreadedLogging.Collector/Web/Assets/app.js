@@ -2,7 +2,7 @@
 // Every value from the server is shown as text (dom.js), never parsed as HTML.
 import { session, signIn, signOut } from "./api.js";
 import { $, el, clear, text, status } from "./dom.js";
-import { readState, change } from "./state.js";
+import { readState, change, onTimeline as timelineShown, subject } from "./state.js";
 import { showUsers, wireUsers, select as selectUser, openUser } from "./users.js";
 import { showTimeline, wireTimeline, leaveTimeline } from "./timeline.js";
 import { showDetail, wireDetail } from "./detail.js";
@@ -12,11 +12,11 @@ let signInRequired = false;
 
 async function render() {
   const state = readState();
-  const onTimeline = Boolean(state.user);
+  const onTimeline = timelineShown(state);
   $("users-view").hidden = onTimeline;
   $("timeline-view").hidden = !onTimeline;
   crumbs(state);
-  document.title = (onTimeline ? state.user + " · " : "") + "Support console";
+  document.title = (onTimeline ? subject(state) + " · " : "") + "Support console";
   const levels = showLevels(state);
   if (onTimeline) await Promise.all([showTimeline(state), showDetail(state), levels]);
   else { leaveTimeline(); await Promise.all([showUsers(state), levels]); }
@@ -24,10 +24,10 @@ async function render() {
 
 function crumbs(state) {
   const nav = clear($("crumbs"));
-  if (!state.user) return;
+  if (!timelineShown(state)) return;
   const back = el("a", { dataset: { nav: "users" } }, "Users");
   back.href = "/";
-  nav.append(back, " › ", el("strong", {}, state.user));
+  nav.append(back, " › ", el("strong", {}, subject(state)));
 }
 
 let signedIn = false;
@@ -57,8 +57,7 @@ async function start() {
 }
 
 function rows() {
-  const onTimeline = Boolean(readState().user);
-  return onTimeline ? $("events-table").tBodies[0] : $("users-table").tBodies[0];
+  return timelineShown(readState()) ? $("events-table").tBodies[0] : $("users-table").tBodies[0];
 }
 
 function move(step) {
@@ -67,7 +66,7 @@ function move(step) {
   if (all.length === 0) return;
   const at = all.findIndex((r) => r.classList.contains("selected"));
   const next = all[Math.max(0, Math.min(all.length - 1, at < 0 ? 0 : at + step))];
-  if (readState().user) change({ event: next.dataset.id, ctx: "" }, false);
+  if (timelineShown(readState())) change({ event: next.dataset.id, ctx: "" }, false);
   else selectUser(next);
 }
 
@@ -83,13 +82,13 @@ function keyboard(event) {
   if (event.key === "Enter" && event.target.closest("button, a[href], summary")) return;
   if (event.key === "/") {
     event.preventDefault();
-    (readState().user ? $("timeline-q") : $("users-search")).focus();
+    (timelineShown(readState()) ? $("timeline-q") : $("users-search")).focus();
   } else if (event.key === "j") move(1);
   else if (event.key === "k") move(-1);
   else if (event.key === "Enter") {
     const selected = rows().querySelector("tr.selected");
     if (!selected) return;
-    if (readState().user) change({ event: selected.dataset.id, ctx: "" });
+    if (timelineShown(readState())) change({ event: selected.dataset.id, ctx: "" });
     else openUser(selected, null);
   }
 }
@@ -106,7 +105,7 @@ function wire() {
     const link = event.target.closest("a[data-nav]");
     if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
     event.preventDefault();
-    change({ user: "", event: "", at: "", ctx: "", live: "", q: "", levels: [], range: "", from: "", to: "" });
+    change({ user: "", nouser: "", trace: "", event: "", at: "", ctx: "", live: "", q: "", levels: [], range: "", from: "", to: "" });
   });
   document.addEventListener("sign-in-required", () => {
     if (!signInRequired) return;

@@ -1,7 +1,7 @@
 // Event detail: everything an event holds, as text (pre-formatted JSON for nested values), and its context.
 import { getJson, toJson } from "./api.js";
 import { $, el, clear, text, status, timeCell, localTime, excerpt } from "./dom.js";
-import { change } from "./state.js";
+import { change, timelineOf } from "./state.js";
 import { captureControls } from "./levels.js";
 
 let current = null;
@@ -34,7 +34,7 @@ function pairs(entries) {
   const dl = el("dl");
   for (const [name, value] of entries) {
     if (value == null || value === "") continue;
-    dl.append(el("dt", {}, name), el("dd", {}, typeof value === "object" ? JSON.stringify(value) : String(value)));
+    dl.append(el("dt", {}, name), el("dd", {}, value instanceof Node ? value : typeof value === "object" ? JSON.stringify(value) : String(value)));
   }
   return dl.childNodes.length ? dl : null;
 }
@@ -62,7 +62,7 @@ function render(e) {
     ...section("Event", pairs([
       ["time (local)", localTime(e.timestamp)], ["time (UTC)", new Date(e.timestamp).toISOString()],
       ["time (stored)", e.timestamp], ["level", e.level], ["category", e.category], ["template", e.template],
-      ["event id", ctx.eventId], ["event name", ctx.eventName], ["trace id", ctx.traceId], ["span id", ctx.spanId],
+      ["event id", ctx.eventId], ["event name", ctx.eventName], ["trace id", traceLink(ctx.traceId, e.id)], ["span id", ctx.spanId],
       ["thread", [ctx.threadId, ctx.threadName].filter((v) => v != null).join(" ")], ["id", e.id],
     ])),
     ...section("Identity", pairs([
@@ -82,6 +82,15 @@ function render(e) {
   ].filter(Boolean);
   if (capture.length) body.append(...section("Capture more", el("div", { className: "captures" }, capture)));
   body.append(el("div", { className: "context-slot" }));
+}
+
+/** A W3C trace id as a link to every event of that trace (across users and apps); any other value as text. */
+function traceLink(traceId, eventId) {
+  if (typeof traceId !== "string" || !/^[0-9a-fA-F]{32}$/.test(traceId) || /^0+$/.test(traceId)) return traceId;
+  const trace = traceId.toLowerCase();
+  const link = el("a", { className: "trace-link", title: "Every event of this trace, whoever logged it", dataset: { trace } }, traceId);
+  link.href = "/?" + new URLSearchParams({ trace, event: String(eventId) }).toString();
+  return link;
 }
 
 async function context(e, signal) {
@@ -124,4 +133,10 @@ export function wireDetail() {
   $("detail-close").addEventListener("click", () => change({ event: "", ctx: "" }));
   $("detail-copy").addEventListener("click", copy);
   $("detail-context").addEventListener("click", () => change({ ctx: "1" }));
+  $("detail-body").addEventListener("click", (event) => {
+    const link = event.target.closest("a[data-trace]");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    change(timelineOf({ trace: link.dataset.trace, event: current ? String(current.id) : "" }));
+  });
 }

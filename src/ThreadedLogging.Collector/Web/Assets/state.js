@@ -1,7 +1,8 @@
 // Every view's state lives in the URL (permalinks, back/forward): ?user=&levels=&range=&from=&to=&q=&event=&at=&ctx=&live=
-// and, for the users list, ?search=&sort=&window=.
+// and, for the users list, ?search=&sort=&window=. A timeline is one user's (user=), the events without a user's
+// (nouser=1) or one trace's, whoever logged it (trace=).
 
-const KEYS = ["user", "levels", "range", "from", "to", "q", "event", "at", "ctx", "live", "search", "sort", "window"];
+const KEYS = ["user", "nouser", "trace", "levels", "range", "from", "to", "q", "event", "at", "ctx", "live", "search", "sort", "window"];
 
 export function readState() {
   const p = new URLSearchParams(location.search);
@@ -11,6 +12,23 @@ export function readState() {
   // A start ("up to this event") is an event id; one edited into something else is ignored, not a broken page.
   if (!/^[0-9]{1,19}$/.test(state.at)) state.at = "";
   return state;
+}
+
+/** Whether the state shows a timeline (a user's, the events without a user, a trace) rather than the users list. */
+export function onTimeline(state) {
+  return Boolean(state.user || state.nouser || state.trace);
+}
+
+/** What the timeline shows, in words: the user, "(no user)" or the trace. */
+export function subject(state) {
+  if (state.trace) return "trace " + state.trace;
+  if (state.nouser) return "(no user)";
+  return state.user;
+}
+
+/** A state that opens the timeline of one subject ({ user }, { nouser: "1" } or { trace }), every other filter cleared. */
+export function timelineOf(subjectPatch) {
+  return { user: "", nouser: "", trace: "", levels: [], range: "", from: "", to: "", q: "", event: "", at: "", ctx: "", live: "", search: "", sort: "", window: "", ...subjectPatch };
 }
 
 export function toUrl(state) {

@@ -1,7 +1,7 @@
-// One user's timeline: newest first, level toggles, time range, full text, latest error, live tail, download.
+// A timeline (one user's, the events without a user, or one trace's across users and apps): newest first, level toggles, time range, full text, latest error, live tail, download.
 import { getJson, parseJson, session } from "./api.js";
 import { $, el, clear, text, status, timeCell, excerpt } from "./dom.js";
-import { readState, change, range } from "./state.js";
+import { readState, change, range, subject } from "./state.js";
 
 /** The live view keeps at most this many rows. */
 export const MaxRows = 500;
@@ -17,12 +17,16 @@ const shown = new Set();
 export function filters(state) {
   const p = new URLSearchParams();
   if (state.user) p.set("user", state.user);
+  if (state.nouser) p.set("noUser", "true");
+  if (state.trace) p.set("traceId", state.trace);
   if (state.levels.length) p.set("levels", state.levels.join(","));
   if (state.q) p.set("q", state.q);
   return p;
 }
 
 export function showTimeline(state) {
+  // A trace crosses users: its rows say whose each event is.
+  $("events-table").classList.toggle("with-user", Boolean(state.trace));
   for (const b of document.querySelectorAll("[data-level]")) b.setAttribute("aria-pressed", String(state.levels.includes(b.dataset.level)));
   const custom = Boolean(state.from || state.to);
   for (const b of document.querySelectorAll("[data-range]")) b.setAttribute("aria-pressed", String(!custom && (state.range || "all") === b.dataset.range));
@@ -66,7 +70,7 @@ async function load(state, append) {
     $("events-more").hidden = !next;
     const empty = tbody.rows.length === 0;
     $("events-empty").hidden = !empty;
-    text($("events-empty"), `No events for ${state.user || "anyone"}` + (state.q ? ` matching “${state.q}”` : "") + (state.levels.length ? " at " + state.levels.join(", ") : "") + " in this time range.");
+    text($("events-empty"), `No events for ${subject(state) || "anyone"}` + (state.q ? ` matching “${state.q}”` : "") + (state.levels.length ? " at " + state.levels.join(", ") : "") + " in this time range.");
     status(tbody.rows.length + (next ? "+" : "") + " events" + (state.at ? " up to the selected event" : ""));
     markSelected(state.event);
   } catch (err) {
@@ -91,6 +95,7 @@ function row(e) {
   return el("tr", { className: "lvl-" + e.level, dataset: { id: String(e.id) }, tabindex: "-1" },
     timeCell(e.timestamp),
     el("td", { className: "level" }, e.level),
+    el("td", { className: "col-user" }, e.user ?? "(no user)"),
     el("td", {}, [e.app, e.version].filter(Boolean).join(" ")),
     el("td", {}, e.machine ?? ""),
     el("td", {}, e.category ?? ""),
@@ -207,10 +212,12 @@ export function wireTimeline() {
   });
   $("latest-error").addEventListener("click", async () => {
     const state = readState();
-    const p = new URLSearchParams({ user: state.user, levels: "Error,Critical", limit: "1" });
+    const p = filters({ ...state, levels: [], q: "" });
+    p.set("levels", "Error,Critical");
+    p.set("limit", "1");
     try {
       const body = await getJson("/api/events", p);
-      if (body.events.length === 0) { status("No error for " + state.user + "."); return; }
+      if (body.events.length === 0) { status("No error for " + subject(state) + "."); return; }
       const id = String(body.events[0].id);
       change({ event: id, at: id, range: "", from: "", to: "", q: "", levels: [], ctx: "" });
     } catch (err) {

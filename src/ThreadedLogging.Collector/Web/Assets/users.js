@@ -1,7 +1,7 @@
 // Users list: who has logged, with counts over a window, machines, versions and the latest error.
 import { getJson } from "./api.js";
 import { $, el, clear, text, status, ago, excerpt } from "./dom.js";
-import { readState, change, span } from "./state.js";
+import { readState, change, span, timelineOf } from "./state.js";
 
 const LEVELS = ["Trace", "Debug", "Information", "Warning", "Error", "Critical"];
 let next = null;
@@ -48,8 +48,8 @@ async function load(state, append) {
 }
 
 function row(user) {
-  const name = user.user ?? "";
-  const tr = el("tr", { dataset: { user: name }, tabindex: "-1" },
+  // The events without a user are a row too: it opens their timeline (nouser=1), never a user named "(no user)".
+  const tr = el("tr", { dataset: user.user == null ? { nouser: "1" } : { user: user.user }, tabindex: "-1" },
     el("td", { className: "user" }, user.user ?? "(no user)"),
     el("td", { className: "time", title: "UTC " + user.lastSeen }, ago(user.lastSeen)),
     el("td", {}, (user.machines || []).join(", ")),
@@ -79,9 +79,9 @@ export function select(tr) {
 }
 
 export function openUser(tr, eventId) {
-  if (!tr || tr.dataset.user === "") return;
-  const base = { user: tr.dataset.user, levels: [], range: "", from: "", to: "", q: "", ctx: "", live: "", search: "", sort: "", window: "" };
-  change(eventId ? { ...base, event: eventId, at: eventId, range: "all" } : { ...base, event: "", at: "" });
+  if (!tr || (tr.dataset.user == null && tr.dataset.nouser !== "1")) return;
+  const base = timelineOf(tr.dataset.nouser === "1" ? { nouser: "1" } : { user: tr.dataset.user });
+  change(eventId ? { ...base, event: eventId, at: eventId, range: "all" } : base);
 }
 
 export function wireUsers() {

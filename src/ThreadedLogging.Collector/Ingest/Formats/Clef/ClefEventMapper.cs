@@ -79,7 +79,8 @@ internal static class ClefEventMapper
             Template = template,
             ExceptionJson = exception is null ? null : DotNetExceptionText.ToJson(exception),
             PropertiesJson = hasProperties ? PropertiesJson(e) : null,
-            ContextJson = ContextJson(fields, limits),
+            ContextJson = ContextJson(fields, limits, out var traceId),
+            TraceId = TraceIds.Normalize(traceId),
             App = limits.Field(Scalar(fields.App), "app", NoIndex),
             Version = limits.Field(Scalar(fields.Version), "version", NoIndex),
             User = limits.Field(Scalar(fields.User) ?? PathUser.From(path), "user", NoIndex),
@@ -137,7 +138,7 @@ internal static class ClefEventMapper
         json.WriteEndObject();
     });
 
-    private static string? ContextJson(in ClefEventFields fields, IngestLimits limits)
+    private static string? ContextJson(in ClefEventFields fields, IngestLimits limits, out string? traceId)
     {
         long? eventId = null;
         string? eventType = null;
@@ -159,7 +160,7 @@ internal static class ClefEventMapper
             }
         }
 
-        var traceId = limits.Field(Text(fields.TraceId, "@tr"), "@tr", NoIndex);
+        traceId = limits.Field(Text(fields.TraceId, "@tr"), "@tr", NoIndex);
         var spanId = limits.Field(Text(fields.SpanId, "@sp"), "@sp", NoIndex);
         if (eventId is null && eventType is null && traceId is null && spanId is null)
         {

@@ -139,7 +139,8 @@ internal static class JsonBatchParser
             Template = template,
             ExceptionJson = ExceptionJson(f.Exception, index),
             PropertiesJson = Raw(f.Properties, JsonBatchFields.Properties, JsonValueKind.Object, index),
-            ContextJson = ContextJson(f, limits, index, repeated),
+            ContextJson = ContextJson(f, limits, index, repeated, out var traceId),
+            TraceId = TraceIds.Normalize(traceId),
             App = identity.App,
             Version = identity.Version,
             User = identity.User,
@@ -191,12 +192,12 @@ internal static class JsonBatchParser
         _ => throw IngestRejectedException.BadRequest($"event {index}: 'exception' must be an object, a string or null"),
     };
 
-    private static string? ContextJson(in JsonBatchEventFields f, IngestLimits limits, int index, RepeatedText repeated)
+    private static string? ContextJson(in JsonBatchEventFields f, IngestLimits limits, int index, RepeatedText repeated, out string? traceId)
     {
         var eventId = Integer(f.EventId, JsonBatchFields.EventId, index);
         var eventName = repeated.EventName = limits.Field(Text(f.EventName, JsonBatchFields.EventName, index, repeated.EventName), JsonBatchFields.EventName, index);
         var scopes = Raw(f.Scopes, JsonBatchFields.Scopes, JsonValueKind.Array, index);
-        var traceId = limits.Field(Text(f.TraceId, JsonBatchFields.TraceId, index), JsonBatchFields.TraceId, index);
+        traceId = limits.Field(Text(f.TraceId, JsonBatchFields.TraceId, index), JsonBatchFields.TraceId, index);
         var spanId = limits.Field(Text(f.SpanId, JsonBatchFields.SpanId, index), JsonBatchFields.SpanId, index);
         var threadId = Integer(f.ThreadId, JsonBatchFields.ThreadId, index);
         var threadName = repeated.ThreadName = limits.Field(Text(f.ThreadName, JsonBatchFields.ThreadName, index, repeated.ThreadName), JsonBatchFields.ThreadName, index);

@@ -80,6 +80,7 @@ internal sealed class OtlpLogMapper(IdentityPropertyOptions identity)
             PropertiesJson = record.Attributes.Count == 0 ? null
                 : JsonText.Write(record.Attributes, static (json, attributes) => OtlpValues.WriteObject(json, attributes, skipException: true)),
             ContextJson = ContextJson(record, resource, limits),
+            TraceId = Id(record.TraceId),
             App = limits.Field(First(record.Attributes, resource, identity.AppNames), "app", NoIndex),
             Version = limits.Field(First(record.Attributes, resource, identity.VersionNames), "version", NoIndex),
             User = limits.Field(First(record.Attributes, resource, identity.UserNames) ?? PathUser.From(path), "user", NoIndex),

@@ -1,0 +1,29 @@
+using ThreadedLogging.Collector.Storage;
+
+namespace ThreadedLogging.Collector.Tests.Storage;
+
+/// <summary>The events without a user (the users list's "(no user)"): no user name or an empty one, never a user's.</summary>
+public abstract partial class EventStoreContractTests
+{
+    [Fact]
+    public async Task Query_NoUser_EventsWithoutAUserOrWithAnEmptyNameOnly()
+    {
+        var none = Event(1);
+        await Store.AppendAsync(new EventBatch(null, [
+            new NewEvent { Timestamp = none.Timestamp, Level = none.Level, Message = "no user", Sequence = 1 },
+            With(Event(2), user: string.Empty),
+            With(Event(3), user: "(no user)"),
+            With(Event(4), user: "alice"),
+        ]), CancellationToken.None);
+        await Store.AppendAsync(new EventBatch(null, [new NewEvent { Timestamp = T0.AddMinutes(1), Level = none.Level, Message = "no user later", Sequence = 5 }]), CancellationToken.None);
+
+        var found = await QueryAsync(new EventQuery { NoUser = true });
+        var page = await Store.QueryAsync(new EventQuery { NoUser = true, Limit = 1 }, CancellationToken.None);
+        var rest = await Store.QueryAsync(new EventQuery { NoUser = true, Limit = 5, Before = page.Next }, CancellationToken.None);
+        var withWords = await QueryAsync(new EventQuery { NoUser = true, Words = ["later"] });
+
+        Assert.Equal([5L, 2L, 1L], found.Select(e => e.Sequence!.Value));
+        Assert.Equal([5L, 2L, 1L], page.Events.Concat(rest.Events).Select(e => e.Sequence!.Value));
+        Assert.Equal(5L, Assert.Single(withWords).Sequence);
+    }
+}
