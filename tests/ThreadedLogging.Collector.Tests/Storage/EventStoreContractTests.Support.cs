@@ -11,17 +11,23 @@ public abstract partial class EventStoreContractTests
 {
     private const string PythonTraceback = "Traceback (most recent call last):\n  File \"pay.py\", line 12, in run\n    total = rates[code]\nKeyError: 'EUR'\n";
 
-    private protected static NewEvent With(NewEvent e, string? user = null, string? machine = null, string? version = null, string? exception = null) => new()
+    /// <summary>A copy of <paramref name="e"/> with the given fields (null: as in <paramref name="e"/>).</summary>
+    private protected static NewEvent With(
+        NewEvent e, string? user = null, string? machine = null, string? version = null, string? exception = null,
+        string? app = null, string? properties = null, string? context = null, string? traceId = null) => new()
     {
         Timestamp = e.Timestamp,
         Level = e.Level,
         Category = e.Category,
         Message = e.Message,
-        App = e.App,
+        App = app ?? e.App,
         User = user ?? e.User,
         Machine = machine ?? e.Machine,
         Version = version ?? e.Version,
         ExceptionJson = exception ?? e.ExceptionJson,
+        PropertiesJson = properties ?? e.PropertiesJson,
+        ContextJson = context ?? e.ContextJson,
+        TraceId = traceId ?? e.TraceId,
         Path = e.Path,
         InstanceId = e.InstanceId,
         Sequence = e.Sequence,

@@ -9,21 +9,9 @@ public abstract partial class EventStoreContractTests
     private const string TraceA = "4bf92f3577b34da6a3ce929d0e0e4736";
     private const string TraceB = "00f067aa0ba902b7a3ce929d0e0e4736";
 
-    private protected static NewEvent Traced(NewEvent e, string? traceId, string? user = null, string? app = null) => new()
-    {
-        Timestamp = e.Timestamp,
-        Level = e.Level,
-        Category = e.Category,
-        Message = e.Message,
-        App = app ?? e.App,
-        User = user ?? e.User,
-        Machine = e.Machine,
-        Path = e.Path,
-        InstanceId = e.InstanceId,
-        Sequence = e.Sequence,
-        ContextJson = traceId is null ? null : $$"""{"traceId":"{{traceId}}"}""",
-        TraceId = traceId,
-    };
+    /// <summary><paramref name="e"/> in trace <paramref name="traceId"/> (as ingest stores it: in the context and its column).</summary>
+    private protected static NewEvent Traced(NewEvent e, string? traceId, string? user = null, string? app = null) =>
+        With(e, user: user, app: app, context: traceId is null ? null : $$"""{"traceId":"{{traceId}}"}""", traceId: traceId);
 
     [Fact]
     public async Task Query_TraceId_EveryEventOfTheTraceAcrossUsersAndAppsNewestFirst()

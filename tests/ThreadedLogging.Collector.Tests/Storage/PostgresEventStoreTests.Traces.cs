@@ -13,23 +13,7 @@ public sealed partial class PostgresEventStoreTests
     public async Task Query_TraceId_ReadThroughTheTraceIndex()
     {
         await Store.AppendAsync(new EventBatch(null, [Traced(Event(1), "4bf92f3577b34da6a3ce929d0e0e4736")]), CancellationToken.None);
-        await using var connection = await _dataSource!.OpenConnectionAsync();
-        await using (var noSeqScan = new NpgsqlCommand("SET enable_seqscan = off", connection))
-        {
-            await noSeqScan.ExecuteNonQueryAsync();
-        }
-
-        await using var command = new NpgsqlCommand { Connection = connection };
-        PostgresQueryBuilder.Build(command, new EventQuery { TraceId = "4bf92f3577b34da6a3ce929d0e0e4736", Limit = 10 });
-        command.CommandText = "EXPLAIN " + command.CommandText;
-        var plan = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                plan.Add(reader.GetString(0));
-            }
-        }
+        var plan = await PlanAsync(new EventQuery { TraceId = "4bf92f3577b34da6a3ce929d0e0e4736", Limit = 10 });
 
         Assert.True(plan.Any(line => line.Contains("Index", StringComparison.Ordinal) && line.Contains("trace_id", StringComparison.Ordinal)), string.Join("\n", plan));
     }
