@@ -63,7 +63,9 @@ internal sealed class QueryFuzzValues(Random random)
     private static readonly string[] Words = ["invoice", "rejected", "paid", "bank", "IOException", "pay.py", "System.IO", "inv*", "\"rejected by bank\"", "\"rejected by ba\"*", "alice", "Payroll",
         "éé*", "日本*", "ªª*", "ⅫⅫ*", "x²*", "٣٣*", "ǅǅ*", "ß*", "İİ*", "a\u0301*", "\"a b\"*", "ﬁﬁ*", "\"日本 語\"", "Ⅻ", "ǅ",
         "cafe", "café", "CAFÉ", "cafe\u0301", "caf*", "cafè*", "réglée", "reglee", "\"crème br\"*", "\"creme brulee\"", "\"réglée au café\"", "besancon",
-        "Besançon", "àà*", "a", "à", "facture", "ǖ", "ø", "æ"];
+        "Besançon", "àà*", "a", "à", "facture", "ǖ", "ø", "æ",
+        // Values of the seeded properties and scopes (found), and their names (not found).
+        "EU", "unï", "ÜNÏ", "1000", "\"1 50\"", "12345678901234567890", "\"request r\"*", "r-9", "OrderId", "zeta", "Region", "nightly"];
 
     public string[] TextValues { get; set; } = ["alice", "Payroll", "PC-1", "inst-1", "alice/PC-1", "bob"];
 

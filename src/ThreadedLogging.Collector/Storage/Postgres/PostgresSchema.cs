@@ -16,7 +16,7 @@ namespace ThreadedLogging.Collector.Storage.Postgres;
 /// </remarks>
 internal static class PostgresSchema
 {
-    public const int Version = 6;
+    public const int Version = 7;
 
     /// <summary>Any 64-bit number the collectors agree on: the lock held while the schema is upgraded.</summary>
     public const long SchemaLock = 0x544C_5343_4845_4D41; // "TLSCHEMA"
@@ -221,7 +221,30 @@ internal static class PostgresSchema
         CREATE INDEX IF NOT EXISTS ix_events_trace ON events (trace_id, day, id) WHERE trace_id IS NOT NULL;
         """;
 
-    private static readonly string[] Steps = [Version1, Version2, Version3, Version4, Version5, Version6];
+    /// <summary>
+    /// Version 7: full text also covers the values of the properties (any depth) and of the context's scopes, strings and
+    /// numbers (jsonb writes a number as SQLite's <c>PropertyText</c> does: <c>1e3</c> is <c>1000</c>), never the names; as
+    /// SQLite's FTS5 <c>properties</c> column. A text that does not parse as jsonb (a <c>\u0000</c> escape) is read with
+    /// U+FFFD in its place, which separates words as NUL does on SQLite. Rebuilds the search column and its index once,
+    /// under the schema lock, as version 5 did (bench/README.md).
+    /// </summary>
+    private const string Version7 = """
+        CREATE OR REPLACE FUNCTION tl_json_values(doc text, path jsonpath) RETURNS text LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+        BEGIN
+            RETURN (SELECT string_agg(v #>> '{}', ' ') FROM jsonb_path_query(replace(doc, '\u0000', '\ufffd')::jsonb, path) AS v);
+        EXCEPTION WHEN others THEN
+            RETURN doc;
+        END $$;
+        ALTER TABLE events DROP COLUMN search;
+        ALTER TABLE events ADD COLUMN search tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, regexp_replace(
+            tl_fold_diacritics(message || ' ' || coalesce(tl_json_strings(exception), '')
+                || ' ' || coalesce(tl_json_values(properties, 'strict $.** ? (@.type() == "string" || @.type() == "number")'), '')
+                || ' ' || coalesce(tl_json_values(context, 'strict $ ? (exists(@.scopes)).scopes.** ? (@.type() == "string" || @.type() == "number")'), '')),
+            '[^[:alnum:]]+', ' ', 'g'))) STORED;
+        CREATE INDEX ix_events_search ON events USING gin (search);
+        """;
+
+    private static readonly string[] Steps = [Version1, Version2, Version3, Version4, Version5, Version6, Version7];
 
     /// <summary>Creates or upgrades the schema; safe when several collectors run it at once.</summary>
     /// <exception cref="InvalidOperationException">The database's schema is newer than this collector.</exception>

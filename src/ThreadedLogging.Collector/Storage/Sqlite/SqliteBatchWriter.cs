@@ -172,7 +172,7 @@ internal sealed class SqliteBatchWriter : IDisposable
                 var e = batch.Events[i];
                 stored++;
                 Tally(e, ids[i]);
-                _texts.Add(new FtsText(ids[i], e.Message, e.ExceptionJson));
+                _texts.Add(new FtsText(ids[i], e.Message, e.ExceptionJson, e.PropertiesJson, e.ContextJson));
             }
         }
 

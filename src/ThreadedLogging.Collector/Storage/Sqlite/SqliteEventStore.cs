@@ -307,14 +307,14 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention
         if (fts.StoredSeq is not { } indexed)
         {
             fts.Clear();
-            command.CommandText = "SELECT id, message, exception FROM events";
+            command.CommandText = "SELECT id, message, exception, properties, context FROM events";
             long count = 0;
             var chunk = new List<FtsText>(10_000);
             using (var reader = command.ExecuteReader())
             {
                 while (reader.Read())
                 {
-                    chunk.Add(new FtsText(reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+                    chunk.Add(new FtsText(reader.GetInt64(0), reader.GetString(1), NullableText(reader, 2), NullableText(reader, 3), NullableText(reader, 4)));
                     if (chunk.Count == chunk.Capacity)
                     {
                         fts.IndexNow(chunk, null);
@@ -346,7 +346,7 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention
         }
 
         using var message = connection.CreateCommand();
-        message.CommandText = "SELECT message, exception FROM events WHERE id = $id";
+        message.CommandText = "SELECT message, exception, properties, context FROM events WHERE id = $id";
         var id = message.Parameters.Add("$id", SqliteType.Integer);
         long repaired = 0;
         foreach (var (seq, ids) in groups)
@@ -358,7 +358,7 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention
                 using var row = message.ExecuteReader();
                 if (row.Read())
                 {
-                    texts.Add(new FtsText(eventId, row.GetString(0), row.IsDBNull(1) ? null : row.GetString(1)));
+                    texts.Add(new FtsText(eventId, row.GetString(0), NullableText(row, 1), NullableText(row, 2), NullableText(row, 3)));
                 }
             }
 
@@ -390,4 +390,6 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention
 
         return connection;
     }
+
+    private static string? NullableText(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

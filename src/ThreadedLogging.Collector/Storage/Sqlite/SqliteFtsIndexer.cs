@@ -7,7 +7,7 @@ using ThreadedLogging.Collector.Diagnostics;
 namespace ThreadedLogging.Collector.Storage.Sqlite;
 
 /// <summary>
-/// The full-text index (FTS5) of the messages and exceptions, in a second SQLite file written by a thread of its own,
+/// The full-text index (FTS5) of the messages, exceptions, properties and scopes, in a second SQLite file written by a thread of its own,
 /// so that indexing runs on the second core beside the events' writer instead of inside its
 /// transactions (FTS5 was ~40 % of the writer's time). The events' writer hands over each group commit's
 /// (id, message, exception) after its commit; the same transaction left a row in <c>fts_queue</c> (main file)
@@ -24,9 +24,9 @@ internal sealed class SqliteFtsIndexer : IDisposable
     private const string Schema = """
         PRAGMA journal_mode = WAL;
         -- Contentless: the texts stay in the events table; this file holds only the index. Entries can be
-        -- deleted by rowid alone (retention), which needs the column sizes kept. Indexed: the message and
-        -- the exception's string values (issue 10).
-        CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5 (message, exception, content = '', contentless_delete = 1);
+        -- deleted by rowid alone (retention), which needs the column sizes kept. Indexed: the message,
+        -- the exception's string values (issue 10), the properties' and scopes' values (PropertyText).
+        CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5 (message, exception, properties, content = '', contentless_delete = 1);
         -- Document counts per term: lets a query pick its plan by how common a word is.
         CREATE VIRTUAL TABLE IF NOT EXISTS events_fts_vocab USING fts5vocab (events_fts, 'row');
         -- The last group commit (fts_queue.seq of the main file) whose messages are indexed.
@@ -35,7 +35,10 @@ internal sealed class SqliteFtsIndexer : IDisposable
         CREATE TABLE IF NOT EXISTS fts_purge (id INTEGER PRIMARY KEY CHECK (id = 0), purged_below INTEGER NOT NULL);
         """;
 
-    /// <summary>An index of an older shape (before retention: no <c>contentless_delete</c>; before issue 10: no exception column) is dropped and rebuilt from the events.</summary>
+    /// <summary>
+    /// An index of an older shape (before retention: no <c>contentless_delete</c>; before issue 10: no exception column;
+    /// before properties were searched: no properties column) is dropped and rebuilt from the events.
+    /// </summary>
     private const string DropOldIndex = """
         DROP TABLE IF EXISTS events_fts_vocab;
         DROP TABLE IF EXISTS events_fts;
@@ -76,9 +79,10 @@ internal sealed class SqliteFtsIndexer : IDisposable
         using (var existing = _connection.CreateCommand())
         {
             existing.CommandText = "SELECT sql FROM sqlite_master WHERE name = 'events_fts'";
-            // An index of an older shape (no deletes by rowid, no exception column) is dropped and rebuilt from the events.
+            // An index of an older shape (no deletes by rowid, no exception or properties column) is dropped and rebuilt from the events.
             if (existing.ExecuteScalar() is string sql
-                && (!sql.Contains("contentless_delete", StringComparison.Ordinal) || !sql.Contains("exception", StringComparison.Ordinal)))
+                && (!sql.Contains("contentless_delete", StringComparison.Ordinal) || !sql.Contains("exception", StringComparison.Ordinal)
+                    || !sql.Contains("properties", StringComparison.Ordinal)))
             {
                 Execute(DropOldIndex);
             }
@@ -87,7 +91,7 @@ internal sealed class SqliteFtsIndexer : IDisposable
         Execute(Schema);
         Execute("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;");
         SqliteCommands.CheckpointEvery(_connection);
-        _insert = new RawStatement(_connection, "INSERT INTO events_fts (rowid, message, exception) VALUES (?1, ?2, ?3)");
+        _insert = new RawStatement(_connection, "INSERT INTO events_fts (rowid, message, exception, properties) VALUES (?1, ?2, ?3, ?4)");
         _setState = SqliteCommands.Prepare(_connection, "INSERT OR REPLACE INTO fts_state (id, indexed_seq) VALUES (0, $seq)", "$seq");
         using var state = _connection.CreateCommand();
         state.CommandText = "SELECT indexed_seq FROM fts_state WHERE id = 0";
@@ -317,6 +321,7 @@ internal sealed class SqliteFtsIndexer : IDisposable
         _insert.Bind(1, text.Id);
         _insert.Bind(2, text.Message);
         _insert.Bind(3, ExceptionText.Of(text.ExceptionJson));
+        _insert.Bind(4, PropertyText.Of(text.PropertiesJson, text.ContextJson));
         _insert.Execute(0);
     }
 
