@@ -318,17 +318,29 @@ public sealed class ThreadedHandlerTests
     }
 
     [Fact]
-    public async Task CreateLogger_OwnAndHttpCategories_AreNeverShipped()
+    public async Task CreateLogger_OwnCategories_AreNeverShippedButAppCategoriesSharingTheirStartAre()
     {
         var sink = new CollectingSink().Open();
         await using var handler = new ThreadedHandler(sink, Options());
-        handler.CreateLogger("System.Net.Http.HttpClient.Default").LogWarning("request failed");
-        handler.CreateLogger("ThreadedLogging.Worker").LogWarning("loop");
+        handler.CreateLogger("ThreadedLogging").LogWarning("loop");
+        handler.CreateLogger("ThreadedLogging.Collector.Ingest.IngestEndpoint").LogWarning("loop");
+        handler.CreateLogger("ThreadedLoggingDemo.Orders").LogWarning("demo app");
+        handler.CreateLogger("System.Net.Http.HttpClient.catalog.LogicalHandler").LogWarning("app's HTTP client");
         handler.CreateLogger("App").LogWarning("kept");
 
         Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
-        Assert.Equal(["kept"], sink.Delivered.Select(e => e.Message));
+        Assert.Equal(["demo app", "app's HTTP client", "kept"], sink.Delivered.Select(e => e.Message));
     }
+
+    [Theory]
+    [InlineData("Amazon", "Amazon", true)]
+    [InlineData("Amazon.SQS.AmazonSQSClient", "Amazon", true)]
+    [InlineData("AmazonShop.Cart", "Amazon", false)]
+    [InlineData("Amazo", "Amazon", false)]
+    [InlineData("Microsoft.Hosting", "Microsoft.", true)]
+    [InlineData("Microsoft", "Microsoft.", false)]
+    public void IsExcluded_NameMatchesAtADot(string category, string excluded, bool expected) =>
+        Assert.Equal(expected, ThreadedHandler.IsExcluded(category, [excluded]));
 
     [Fact]
     public async Task Level_SetToWarning_FiltersLowerLevels()
