@@ -54,9 +54,11 @@ internal sealed class LoggerProviderSink : ILogBatchSink, IDisposable
                 _scopes?.Replay(logEvent.ScopeArray);
                 logger.Log(logEvent.Level, logEvent.EventId, new ReplayedState(logEvent), logEvent.Exception, ReplayedState.Format);
             }
-            catch (Exception e) when (e is not OutOfMemoryException)
+            catch (Exception e) when (i > 0 && e is not OutOfMemoryException)
             {
-                // Events before i went through; the rest is retried later, in order.
+                // Events before i went through; the rest is retried later, in order, starting with the one that threw: then
+                // its exception reaches the pipeline, which retries a failed disk or network and isolates an event the
+                // wrapped provider always throws on (SinkFailure).
                 return new SendResult(SendOutcome.Transient, i, Error: $"{e.GetType().Name}: {e.Message}");
             }
         }

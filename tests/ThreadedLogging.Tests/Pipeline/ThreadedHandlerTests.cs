@@ -305,6 +305,69 @@ public sealed class ThreadedHandlerTests
     }
 
     [Fact]
+    public async Task Worker_CustomSinkThrowsOnOneEvent_ItIsDroppedAloneAfterRetriesAndTheRestDelivered()
+    {
+        // A sink whose serializer throws on one event's value: before, a transient failure forever, holding every later event.
+        var sends = 0;
+        var sink = new CollectingSink
+        {
+            Decide = b =>
+            {
+                Interlocked.Increment(ref sends);
+                return b.Events.Any(e => e.Message == "poison") ? throw new NotSupportedException("Serialization of 'System.IntPtr' is not supported.") : SendResult.Success;
+            },
+        }.Open();
+        var selfLog = new List<string>();
+        await using var handler = new ThreadedHandler(sink, Options(o => o.SelfLog = m => { lock (selfLog) { selfLog.Add(m); } }));
+        var logger = handler.CreateLogger("App");
+        for (var i = 0; i < 16; i++)
+        {
+            logger.LogInformation(i == 5 ? "poison" : "fine {N}", i);
+        }
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal(Enumerable.Range(0, 16).Where(i => i != 5).Select(i => $"fine {i}"), sink.Delivered.Select(e => e.Message));
+        var stats = handler.Statistics;
+        Assert.Equal(1, stats.Dropped);
+        Assert.Equal(SinkFailure.AttemptsBeforeIsolating - 1, stats.Retried); // then halved down to the event: 16, 8, 4, 2, 1
+        Assert.Equal(SinkFailure.AttemptsBeforeIsolating + 4 + 4, Volatile.Read(ref sends));
+        lock (selfLog)
+        {
+            Assert.Contains(selfLog, m => m.Contains("1 events dropped: the sink throws on them (the sink threw NotSupportedException: Serialization", StringComparison.Ordinal));
+        }
+    }
+
+    [Theory]
+    [InlineData("http")]
+    [InlineData("io")]
+    [InlineData("timeout")]
+    [InlineData("cancelled")]
+    [InlineData("inner")]
+    public async Task Worker_CustomSinkThrowsTransientExceptions_RetriedPastTheContentLimitAndNothingDropped(string kind)
+    {
+        var failures = SinkFailure.AttemptsBeforeIsolating + 2;
+        var sink = new CollectingSink
+        {
+            Decide = _ => failures-- <= 0 ? SendResult.Success : throw (kind switch
+            {
+                "http" => new HttpRequestException("Connection refused"),
+                "io" => new IOException("Broken pipe"),
+                "timeout" => new TimeoutException(),
+                "cancelled" => new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout"),
+                _ => new InvalidOperationException("Send failed", new System.Net.Sockets.SocketException(111)),
+            }),
+        }.Open();
+        await using var handler = new ThreadedHandler(sink, Options());
+        handler.CreateLogger("App").LogInformation("one");
+        handler.CreateLogger("App").LogInformation("two");
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal(["one", "two"], sink.Delivered.Select(e => e.Message));
+        Assert.Equal(0, handler.Statistics.Dropped);
+        Assert.Equal(SinkFailure.AttemptsBeforeIsolating + 2, handler.Statistics.Retried);
+    }
+
+    [Fact]
     public async Task Worker_SensitiveProperties_AreRedactedInPropertiesAndMessage()
     {
         var sink = new CollectingSink().Open();
