@@ -76,7 +76,7 @@ internal sealed class LoggerProviderSink : ILogBatchSink, IDisposable
         public int Count => logEvent.Properties.Count + Extra;
 
         public KeyValuePair<string, object?> this[int index] =>
-            index < logEvent.Properties.Count ? logEvent.Properties[index] : new("{OriginalFormat}", logEvent.Template);
+            index < logEvent.Properties.Count ? Replayed(logEvent.Properties[index]) : new("{OriginalFormat}", logEvent.Template);
 
         public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
         {
@@ -89,6 +89,10 @@ internal sealed class LoggerProviderSink : ILogBatchSink, IDisposable
         IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
         public override string ToString() => logEvent.Message;
+
+        /// <summary>Logged bytes are handed on as a byte array, as the app logged them (a provider has its own way to write them).</summary>
+        private static KeyValuePair<string, object?> Replayed(KeyValuePair<string, object?> property) =>
+            property.Value is LoggedBytes bytes ? new(property.Key, bytes.Replayed()) : property;
     }
 
     /// <summary>

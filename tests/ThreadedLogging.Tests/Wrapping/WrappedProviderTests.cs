@@ -185,6 +185,20 @@ public sealed class WrappedProviderTests
         Assert.Equal(6, inner.Attempts("event 2"));
     }
 
+    [Fact]
+    public async Task ThreadedHandler_WrappedProviderGivenBytes_GetsAByteArrayAsTheAppLoggedIt()
+    {
+        using var inner = new FaultyProvider();
+        await using (var handler = new ThreadedHandler(inner, new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1) }))
+        {
+            handler.CreateLogger("App").LogInformation("Hash {Hash}", new byte[] { 0xDE, 0xAD });
+            Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        }
+
+        Assert.Equal(["Hash 222, 173"], inner.Messages);
+        Assert.Equal(new byte[] { 0xDE, 0xAD }, Assert.IsType<byte[]>(inner.Values.Single(v => v.Key == "Hash").Value));
+    }
+
     /// <summary>A provider that blocks inside Log until released (a file on a dead network share, say).</summary>
     private sealed class SlowProvider : ILoggerProvider
     {
@@ -262,6 +276,8 @@ public sealed class WrappedProviderTests
 
         public List<string> Messages { get; } = [];
 
+        public List<KeyValuePair<string, object?>> Values { get; } = [];
+
         public int Attempts(string message) => _attempts.Count(m => m == message);
 
         public ILogger CreateLogger(string categoryName) => new Logger(this);
@@ -287,6 +303,7 @@ public sealed class WrappedProviderTests
                 }
 
                 owner.Messages.Add(message);
+                owner.Values.AddRange(state as IEnumerable<KeyValuePair<string, object?>> ?? []);
             }
         }
     }
