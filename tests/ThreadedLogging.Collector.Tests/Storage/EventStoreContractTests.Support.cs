@@ -15,23 +15,23 @@ public abstract partial class EventStoreContractTests
     private protected static NewEvent With(
         NewEvent e, string? user = null, string? machine = null, string? version = null, string? exception = null,
         string? app = null, string? properties = null, string? context = null, string? traceId = null) => new()
-    {
-        Timestamp = e.Timestamp,
-        Level = e.Level,
-        Category = e.Category,
-        Message = e.Message,
-        App = app ?? e.App,
-        User = user ?? e.User,
-        Machine = machine ?? e.Machine,
-        Version = version ?? e.Version,
-        ExceptionJson = exception ?? e.ExceptionJson,
-        PropertiesJson = properties ?? e.PropertiesJson,
-        ContextJson = context ?? e.ContextJson,
-        TraceId = traceId ?? e.TraceId,
-        Path = e.Path,
-        InstanceId = e.InstanceId,
-        Sequence = e.Sequence,
-    };
+        {
+            Timestamp = e.Timestamp,
+            Level = e.Level,
+            Category = e.Category,
+            Message = e.Message,
+            App = app ?? e.App,
+            User = user ?? e.User,
+            Machine = machine ?? e.Machine,
+            Version = version ?? e.Version,
+            ExceptionJson = exception ?? e.ExceptionJson,
+            PropertiesJson = properties ?? e.PropertiesJson,
+            ContextJson = context ?? e.ContextJson,
+            TraceId = traceId ?? e.TraceId,
+            Path = e.Path,
+            InstanceId = e.InstanceId,
+            Sequence = e.Sequence,
+        };
 
     [Fact]
     public async Task GetEvent_KnownAndUnknownId_EventOrNull()
