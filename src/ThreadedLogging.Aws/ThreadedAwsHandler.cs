@@ -16,7 +16,7 @@ public sealed class ThreadedAwsHandler : ThreadedHandler
     /// <param name="secretAccessKey">The AWS secret access key.</param>
     /// <param name="queueName">The name of the queue.</param>
     /// <param name="revision">The deployment revision of the app, sent with every record.</param>
-    /// <param name="options">Region, service URL, body format and pipeline options; the arguments take precedence. Not modified, except that its ExcludedCategories always keep Amazon and AWSSDK.</param>
+    /// <param name="options">Region, service URL, body format and pipeline options; the arguments take precedence. Not modified.</param>
     /// <exception cref="ArgumentException">A key, the queue name or an option is invalid; the message names it.</exception>
     public ThreadedAwsHandler(string accessKey, string secretAccessKey, string queueName, int revision = 0, ThreadedAwsHandlerOptions? options = null)
         : this(SqsHandlerSetup.Create(options, o =>
@@ -34,7 +34,7 @@ public sealed class ThreadedAwsHandler : ThreadedHandler
     }
 
     /// <summary>Creates a handler from options alone: the queue, and credentials from the options or the standard AWS chain.</summary>
-    /// <param name="options">The options; not modified, except that its ExcludedCategories always keep Amazon and AWSSDK.</param>
+    /// <param name="options">The options; not modified.</param>
     /// <exception cref="ArgumentException">The queue or an option is invalid; the message names it.</exception>
     public ThreadedAwsHandler(ThreadedAwsHandlerOptions options)
         : this(SqsHandlerSetup.Create(options ?? throw new ArgumentNullException(nameof(options))))

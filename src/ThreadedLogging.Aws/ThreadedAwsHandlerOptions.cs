@@ -7,14 +7,6 @@ namespace ThreadedLogging;
 /// </summary>
 public sealed class ThreadedAwsHandlerOptions : ThreadedHandlerOptions
 {
-    /// <summary>Creates options with the defaults, which also keep the AWS SDK's own log events out of the queue.</summary>
-    public ThreadedAwsHandlerOptions()
-    {
-        // Sending to SQS must never produce log events that are sent to SQS (the seed's guard against boto's logger).
-        ExcludedCategories.Add("Amazon");
-        ExcludedCategories.Add("AWSSDK");
-    }
-
     /// <summary>Gets or sets the name of the queue; its URL is looked up (GetQueueUrl) before the first send.</summary>
     /// <value>The default value is <see langword="null"/>; either this or <see cref="QueueUrl"/> is required.</value>
     public string? QueueName { get; set; }

@@ -325,11 +325,16 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
             Identity.InstanceId);
     }
 
-    private bool IsExcluded(string category)
+    /// <summary>
+    /// Whether <see cref="ThreadedHandlerOptions.ExcludedCategories"/> keeps a category out: a name matches itself and
+    /// the categories under it ("Amazon" matches "Amazon.SQS", not "AmazonShop"); a name ending in '.' is a plain prefix.
+    /// </summary>
+    internal static bool IsExcluded(string category, IReadOnlyList<string> excluded)
     {
-        foreach (var prefix in _excludedCategories)
+        foreach (var name in excluded)
         {
-            if (category.StartsWith(prefix, StringComparison.Ordinal))
+            if (category.StartsWith(name, StringComparison.Ordinal)
+                && (category.Length == name.Length || name.EndsWith('.') || category[name.Length] == '.'))
             {
                 return true;
             }
@@ -337,4 +342,6 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
 
         return false;
     }
+
+    private bool IsExcluded(string category) => IsExcluded(category, _excludedCategories);
 }

@@ -105,11 +105,21 @@ public class ThreadedHandlerOptions
     public IList<string> RedactedProperties { get; } = ["password", "secret", "token", "apikey", "authorization"];
 
     /// <summary>
-    /// Gets the category prefixes that are never shipped: the handler's own and the HTTP stack's,
-    /// so that sending logs never produces more logs (the seed's guard against boto's logger).
+    /// Gets the categories that are never shipped, each with the categories under it: <c>ThreadedLogging</c> excludes
+    /// <c>ThreadedLogging</c> and <c>ThreadedLogging.Collector.Ingest</c>, not <c>ThreadedLoggingDemo</c> (a name
+    /// matches at a '.': equal, or followed by '.'; a name ending in '.' matches any category that starts with it).
+    /// So that sending logs never produces more logs (the seed's guard against boto's logger).
     /// </summary>
-    /// <value>The default value is <c>ThreadedLogging, System.Net.Http</c>.</value>
-    public IList<string> ExcludedCategories { get; } = ["ThreadedLogging", "System.Net.Http"];
+    /// <value>
+    /// The default value is <c>ThreadedLogging</c>: the library's own names, under which the collector logs each
+    /// request it stores (a collector that ships its own log into itself would log again for every batch). The
+    /// handlers' senders log nothing through <c>Microsoft.Extensions.Logging</c> (their own <c>HttpClient</c>, not
+    /// one from <c>IHttpClientFactory</c>; the AWS SDK's own logger), so the app's <c>System.Net.Http.HttpClient.*</c>
+    /// and other categories are shipped. A wrapped provider (<see cref="ThreadedHandler(ILoggerProvider, ThreadedHandlerOptions?)"/>)
+    /// that sends through an <c>IHttpClientFactory</c> client needs that client's category here, e.g.
+    /// <c>System.Net.Http.HttpClient.OtlpLogExporter</c>.
+    /// </value>
+    public IList<string> ExcludedCategories { get; } = ["ThreadedLogging"];
 
     /// <summary>Gets or sets a callback that receives the handler's own diagnostics (also sent to its EventSource).</summary>
     /// <value>The default value is <see langword="null"/>.</value>

@@ -40,6 +40,40 @@ public sealed class AwsLoggingBuilderExtensionsTests(SqsEmulatorFixture sqs) : I
     }
 
     [Fact]
+    public async Task AddThreadedAws_AppCategoryStartingWithAmazon_ArrivesAndSendingLogsNothing()
+    {
+        // Before: "Amazon" and "AWSSDK" were plain prefixes forced into every AWS handler's exclusions, so an app's
+        // "AmazonShop.Cart" was never shipped. The SDK (AWSSDK.Core 4 has its own logger, no Microsoft.Extensions.Logging
+        // dependency) logs nothing through the app's factory: with no exclusion at all, sending adds no event.
+        var (name, url) = await sqs.CreateQueueAsync("amazonshop");
+        var services = new ServiceCollection().AddLogging(b => b
+            .SetMinimumLevel(LogLevel.Trace)
+            .AddThreadedAws(o =>
+            {
+                o.QueueName = name;
+                o.ServiceUrl = sqs.ServiceUrl;
+                o.AccessKey = "test";
+                o.SecretAccessKey = "test";
+                o.ExcludedCategories.Clear();
+            }));
+
+        await using (var provider = services.BuildServiceProvider())
+        {
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger("AmazonShop.Cart").LogInformation("cart checked out");
+            var handler = Assert.Single(provider.GetServices<ILoggerProvider>().OfType<ThreadedAwsHandler>());
+            Assert.True(await handler.FlushAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token));
+            Assert.True(await handler.FlushAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token));
+            Assert.Equal(1, handler.Statistics.Enqueued);
+        }
+
+        using var client = sqs.CreateClient();
+        var message = Assert.Single(await QueueReader.DrainAsync(client, url));
+        using var json = System.Text.Json.JsonDocument.Parse(message.Json);
+        var logged = Assert.Single(json.RootElement.GetProperty("events").EnumerateArray());
+        Assert.Equal("AmazonShop.Cart", logged.GetProperty("category").GetString());
+    }
+
+    [Fact]
     public async Task AddCloudLaunch_RecordFile_LogsReachTheAppsQueue()
     {
         var name = $"app{Guid.NewGuid():N}"[..20];

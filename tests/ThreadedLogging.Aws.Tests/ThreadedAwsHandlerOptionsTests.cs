@@ -3,13 +3,11 @@ namespace ThreadedLogging.Aws.Tests;
 public sealed class ThreadedAwsHandlerOptionsTests
 {
     [Fact]
-    public void Constructor_Defaults_ExcludeTheAwsSdkAndUseJsonBatchUnderOneMiB()
+    public void Constructor_Defaults_ExcludeOnlyOurOwnCategoriesAndUseJsonBatchUnderOneMiB()
     {
         var options = new ThreadedAwsHandlerOptions();
 
-        Assert.Contains("Amazon", options.ExcludedCategories);
-        Assert.Contains("AWSSDK", options.ExcludedCategories);
-        Assert.Contains("ThreadedLogging", options.ExcludedCategories);
+        Assert.Equal(["ThreadedLogging"], options.ExcludedCategories);
         Assert.Equal(SqsMessageFormat.JsonBatch, options.MessageFormat);
         Assert.Equal(1_048_576, options.MaxMessageBytes);
     }

@@ -337,13 +337,15 @@ public sealed class ThreadedAwsHandlerTests(SqsEmulatorFixture sqs) : IClassFixt
     }
 
     [Fact]
-    public async Task CreateLogger_AwsSdkCategories_NeverShipped()
+    public async Task CreateLogger_OwnCategoriesNeverShippedAppsNamedLikeTheSdkAre()
     {
+        // The SDK logs nothing through Microsoft.Extensions.Logging (see AwsLoggingBuilderExtensionsTests): an app's
+        // categories that start like its namespaces are the app's.
         var (name, _) = await sqs.CreateQueueAsync("sdk");
         await using var handler = new ThreadedAwsHandler(sqs.Options(name));
 
-        Assert.False(handler.CreateLogger("Amazon.Runtime.Internal.RetryHandler").IsEnabled(LogLevel.Critical));
-        Assert.False(handler.CreateLogger("AWSSDK").IsEnabled(LogLevel.Critical));
+        Assert.False(handler.CreateLogger("ThreadedLogging.Collector.Ingest.Sqs").IsEnabled(LogLevel.Critical));
+        Assert.True(handler.CreateLogger("AmazonShop.Cart").IsEnabled(LogLevel.Information));
         Assert.True(handler.CreateLogger("Payroll").IsEnabled(LogLevel.Information));
     }
 }

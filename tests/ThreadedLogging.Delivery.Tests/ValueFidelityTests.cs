@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using ThreadedLogging.Delivery.Tests.Support;
 
@@ -155,6 +156,34 @@ public sealed class ValueFidelityTests(SharedCollector collector) : IClassFixtur
         var logged = Assert.Single(events);
         Assert.Equal("""{"Authorization":"***","Accept":["application/json"]}""", logged.GetProperty("properties").GetProperty("Headers").GetRawText());
         Assert.Equal("Request headers [Authorization, ***], [Accept, application/json]", logged.GetProperty("message").GetString());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Log_Bytes_ArriveAsHexAsSerilogWritesThemThroughMemoryOrTheSpool(bool spool)
+    {
+        // Before: [222,173,190,239] and, for a 4 KiB body, 1,000 numbers; the collector's API and console show what arrives.
+        using var directory = new ThreadedLogging.Testing.TempDirectory();
+        var body = Enumerable.Range(0, 4096).Select(i => (byte)i).ToArray();
+
+        var events = await collector.LogAsync(
+            spool ? "byron" : "bytes",
+            logging =>
+            {
+                if (spool)
+                {
+                    logging.AddConfiguration(new ConfigurationBuilder()
+                        .AddInMemoryCollection(new Dictionary<string, string?> { ["ThreadedHttp:BufferDirectory"] = directory.Path }).Build());
+                }
+            },
+            factory => factory.CreateLogger("Values").LogInformation("Hash {Hash} of {Body}", new byte[] { 0xDE, 0xAD, 0xBE, 0xEF }, body));
+
+        var logged = Assert.Single(events);
+        var properties = logged.GetProperty("properties");
+        Assert.Equal("DEADBEEF", properties.GetProperty("Hash").GetString());
+        Assert.Equal("000102030405060708090A0B0C0D0E0F... (4096 bytes)", properties.GetProperty("Body").GetString());
+        Assert.StartsWith("Hash 222, 173, 190, 239 of 0, 1, 2, ", logged.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     private sealed record Order(string Id, decimal Total, Customer Buyer, IReadOnlyList<Line> Lines);

@@ -13,7 +13,7 @@ public sealed class CloudLaunchHandler : ThreadedHandler
 {
     /// <summary>Creates a handler for the app described by <paramref name="record"/>.</summary>
     /// <param name="record">The deployment record (see <see cref="CloudRecord.Load"/>).</param>
-    /// <param name="options">Service URL, body format and pipeline options; the record's fields take precedence. Not modified, except that its ExcludedCategories always keep Amazon and AWSSDK.</param>
+    /// <param name="options">Service URL, body format and pipeline options; the record's fields take precedence. Not modified.</param>
     /// <exception cref="ArgumentException">The record cannot name a valid queue, or an option is invalid; the message names the field.</exception>
     public CloudLaunchHandler(CloudRecord record, ThreadedAwsHandlerOptions? options = null)
         : this(Setup(record, options, client: null))

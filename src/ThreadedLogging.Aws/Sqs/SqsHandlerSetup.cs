@@ -17,7 +17,7 @@ internal sealed class SqsHandlerSetup
     public ILogBatchSink Sink { get; }
 
     /// <summary>Copies and completes the options, validates them, and creates the sink (and its client unless given).</summary>
-    /// <param name="options">The caller's options; only its ExcludedCategories list (shared by the copy) may get Amazon and AWSSDK back.</param>
+    /// <param name="options">The caller's options; not modified.</param>
     /// <param name="configure">Applied to the copy: the constructor's arguments.</param>
     /// <param name="client">A client to use instead of one built from the options; not disposed by the sink.</param>
     public static SqsHandlerSetup Create(ThreadedAwsHandlerOptions? options, Action<ThreadedAwsHandlerOptions>? configure = null, IAmazonSQS? client = null)
@@ -27,14 +27,6 @@ internal sealed class SqsHandlerSetup
         if (copy.Version is null && copy.Revision != 0)
         {
             copy.Version = copy.Revision.ToString(CultureInfo.InvariantCulture);
-        }
-
-        foreach (var prefix in (ReadOnlySpan<string>)["Amazon", "AWSSDK"])
-        {
-            if (!copy.ExcludedCategories.Contains(prefix))
-            {
-                copy.ExcludedCategories.Add(prefix);
-            }
         }
 
         copy.Validate();

@@ -292,6 +292,9 @@ internal static class JsonBatchWriter
             case DateTimeOffset dto:
                 json.WriteStringValue(dto.ToString("O", CultureInfo.InvariantCulture));
                 break;
+            case LoggedBytes bytes:
+                json.WriteStringValue(bytes.Hex);
+                break;
             case IEnumerable<KeyValuePair<string, object?>> pairs when depth < MaxDepth:
                 WriteProperties(json, pairs as KeyValuePair<string, object?>[] ?? [.. pairs], depth);
                 break;

@@ -53,14 +53,19 @@ internal sealed class BatchDelivery
     /// <param name="batchId">The id to send under; a spooled batch keeps the id it was written with, so a resend after a crash is the same batch.</param>
     /// <param name="identity">Whose events these are (a spool adopted from a dead process keeps its identity).</param>
     /// <param name="spooled">Whether the events come from the spool (rather than from memory).</param>
-    public async Task DeliverAsync(List<LogEvent> events, int start, int count, string? batchId, LogIdentity identity, bool spooled, CancellationToken token)
+    public Task DeliverAsync(List<LogEvent> events, int start, int count, string? batchId, LogIdentity identity, bool spooled, CancellationToken token) =>
+        DeliverAsync(events, start, count, batchId, identity, spooled, isolating: false, token);
+
+    /// <param name="isolating">Whether the sink threw on the content of the batch these events were split from: a send that throws so again is split (or the lone event dropped) at once.</param>
+    private async Task DeliverAsync(List<LogEvent> events, int start, int count, string? batchId, LogIdentity identity, bool spooled, bool isolating, CancellationToken token)
     {
         batchId ??= NewBatchId();
         var cuts = 0;
+        var throws = 0;
         while (count > 0)
         {
             var slice = start == 0 && count == events.Count ? events : events.GetRange(start, count);
-            var result = await SendOnceAsync(new LogBatch(batchId, slice, identity), token).ConfigureAwait(false);
+            var (result, threw) = await SendOnceAsync(new LogBatch(batchId, slice, identity), token).ConfigureAwait(false);
             var completed = result.Outcome == SendOutcome.Sent ? count : Math.Clamp(result.Completed, 0, count);
             _ledger.Settle(events, start, completed, delivered: true, spooled);
             start += completed;
@@ -69,6 +74,14 @@ internal sealed class BatchDelivery
             {
                 _backoff.MarkSuccess();
                 return;
+            }
+
+            throws = completed > 0 ? 0 : throws;
+            if (threw && (isolating || ++throws >= SinkFailure.AttemptsBeforeIsolating))
+            {
+                // The sink throws on something in these events, not on the way to the receiver: find it as a refused event is found.
+                isolating = true;
+                result = result with { Outcome = SendOutcome.Rejected };
             }
 
             Interlocked.Increment(ref _failed);
@@ -96,16 +109,16 @@ internal sealed class BatchDelivery
                     continue;
                 case SendOutcome.TooLarge or SendOutcome.Rejected when count > 1:
                     var half = count / 2;
-                    await DeliverAsync(events, start, half, null, identity, spooled, token).ConfigureAwait(false);
-                    await DeliverAsync(events, start + half, count - half, null, identity, spooled, token).ConfigureAwait(false);
+                    await DeliverAsync(events, start, half, null, identity, spooled, isolating, token).ConfigureAwait(false);
+                    await DeliverAsync(events, start + half, count - half, null, identity, spooled, isolating, token).ConfigureAwait(false);
                     return;
                 case SendOutcome.Unauthorized:
-                    Reject(events, start, count, result, spooled);
+                    Reject(events, start, count, result, spooled, threw);
                     // Keep the next batches from hammering a server that refuses us.
                     await _waitBeforeRetry(_backoff.MarkFailure(result.RetryAfter), token).ConfigureAwait(false);
                     return;
                 default:
-                    Reject(events, start, count, result, spooled);
+                    Reject(events, start, count, result, spooled, threw);
                     return;
             }
         }
@@ -168,11 +181,12 @@ internal sealed class BatchDelivery
         }
     }
 
-    private async Task<SendResult> SendOnceAsync(LogBatch batch, CancellationToken token)
+    /// <summary>Sends once; an exception is a transient failure, and <c>Threw</c> says whether it was one about the batch's content (<see cref="SinkFailure"/>).</summary>
+    private async Task<(SendResult Result, bool Threw)> SendOnceAsync(LogBatch batch, CancellationToken token)
     {
         try
         {
-            return await _sink.SendAsync(batch, token).ConfigureAwait(false);
+            return (await _sink.SendAsync(batch, token).ConfigureAwait(false), false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -180,15 +194,18 @@ internal sealed class BatchDelivery
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return new SendResult(SendOutcome.Transient, Error: $"{e.GetType().Name}: {e.Message}");
+            var transient = SinkFailure.IsTransient(e);
+            return (new SendResult(SendOutcome.Transient, Error: $"{(transient ? null : "the sink threw ")}{e.GetType().Name}: {e.Message}"), !transient);
         }
     }
 
-    private void Reject(List<LogEvent> events, int start, int count, SendResult result, bool spooled)
+    private void Reject(List<LogEvent> events, int start, int count, SendResult result, bool spooled, bool threw)
     {
         var error = result.Error ?? result.Outcome.ToString();
         ThreadedLoggingEventSource.Log.EventsRejected(count, error);
-        _selfLog.Write($"{count} events refused by the receiver ({result.Outcome}) and dropped: {error}");
+        _selfLog.Write(threw
+            ? $"{count} events dropped: the sink throws on them ({error}); the events around them were delivered."
+            : $"{count} events refused by the receiver ({result.Outcome}) and dropped: {error}");
         _ledger.Settle(events, start, count, delivered: false, spooled);
     }
 }

@@ -7,7 +7,7 @@ namespace ThreadedLogging;
 
 /// <summary>
 /// A property's value as it was at the log call, for the worker to format and serialize later: immutable values are
-/// kept, collections copied, anything else becomes its text. Bounded, since it runs on the caller's thread: at most
+/// kept, bytes copied as <see cref="LoggedBytes"/>, collections copied, anything else becomes its text. Bounded, since it runs on the caller's thread: at most
 /// <see cref="MaxItems"/> items of one collection, <see cref="MaxNodes"/> items in all, <see cref="MaxDepth"/> levels
 /// of nesting (a collection that holds itself, a deep graph); past the depth an item is its text, as MEL writes it.
 /// A value logged under a name that starts with <c>@</c> is destructured (<see cref="Destructure"/>).
@@ -91,6 +91,12 @@ internal static partial class ValueFreezer
             or Uri or Version or DateOnly or TimeOnly)
         {
             return value;
+        }
+
+        if (LoggedBytes.From(value) is { } bytes)
+        {
+            budget--;
+            return bytes;
         }
 
         try

@@ -54,9 +54,11 @@ internal sealed class LoggerProviderSink : ILogBatchSink, IDisposable
                 _scopes?.Replay(logEvent.ScopeArray);
                 logger.Log(logEvent.Level, logEvent.EventId, new ReplayedState(logEvent), logEvent.Exception, ReplayedState.Format);
             }
-            catch (Exception e) when (e is not OutOfMemoryException)
+            catch (Exception e) when (i > 0 && e is not OutOfMemoryException)
             {
-                // Events before i went through; the rest is retried later, in order.
+                // Events before i went through; the rest is retried later, in order, starting with the one that threw: then
+                // its exception reaches the pipeline, which retries a failed disk or network and isolates an event the
+                // wrapped provider always throws on (SinkFailure).
                 return new SendResult(SendOutcome.Transient, i, Error: $"{e.GetType().Name}: {e.Message}");
             }
         }
@@ -74,7 +76,7 @@ internal sealed class LoggerProviderSink : ILogBatchSink, IDisposable
         public int Count => logEvent.Properties.Count + Extra;
 
         public KeyValuePair<string, object?> this[int index] =>
-            index < logEvent.Properties.Count ? logEvent.Properties[index] : new("{OriginalFormat}", logEvent.Template);
+            index < logEvent.Properties.Count ? Replayed(logEvent.Properties[index]) : new("{OriginalFormat}", logEvent.Template);
 
         public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
         {
@@ -87,6 +89,10 @@ internal sealed class LoggerProviderSink : ILogBatchSink, IDisposable
         IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
         public override string ToString() => logEvent.Message;
+
+        /// <summary>Logged bytes are handed on as a byte array, as the app logged them (a provider has its own way to write them).</summary>
+        private static KeyValuePair<string, object?> Replayed(KeyValuePair<string, object?> property) =>
+            property.Value is LoggedBytes bytes ? new(property.Key, bytes.Replayed()) : property;
     }
 
     /// <summary>

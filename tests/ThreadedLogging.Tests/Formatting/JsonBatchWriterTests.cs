@@ -57,6 +57,67 @@ public sealed class JsonBatchWriterTests
         });
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Write_ByteArray_HexAsSerilogWritesItAndTheMessageAsMelRendersIt(bool pooled)
+    {
+        // Before: an array of numbers, [10,255,0], where Serilog and System.Text.Json users expect one compact text.
+        var buffer = new byte[] { 0x0A, 0xFF, 0x00 };
+        var logEvent = Capture(pooled, logger => logger.LogInformation("Frame {Frame} on {Port}", buffer, 7), out var expected);
+        buffer[0] = 0x55; // a reused buffer: what ships is what it held at the call
+
+        var written = Write(logEvent);
+
+        Assert.Equal("0AFF00", written.GetProperty("properties").GetProperty("Frame").GetString());
+        Assert.Equal("Frame 10, 255, 0 on 7", expected);
+        Assert.Equal(expected, written.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public void Write_BytesLongerThan1024_FirstSixteenInHexAndTheLength()
+    {
+        var payload = Enumerable.Range(0, 4096).Select(i => (byte)i).ToArray();
+        var logEvent = Capture(pooled: false, logger => logger.LogInformation("Body {Body}", payload), out _);
+
+        Assert.Equal("000102030405060708090A0B0C0D0E0F... (4096 bytes)", Write(logEvent).GetProperty("properties").GetProperty("Body").GetString());
+    }
+
+    [Fact]
+    public void Write_BytesAsSegmentMemoryAndInsideACollection_EachHex()
+    {
+        var data = new byte[] { 1, 2, 3, 4 };
+        var logEvent = Capture(pooled: false, logger => logger.LogInformation(
+            "{Segment} {Memory}", new ArraySegment<byte>(data, 1, 2), new ReadOnlyMemory<byte>(data)), out var expected);
+        var nested = Capture(pooled: false, logger => logger.LogInformation("{Chunks}", new List<byte[]> { data, Array.Empty<byte>() }), out _);
+
+        var written = Write(logEvent);
+
+        var properties = written.GetProperty("properties");
+        Assert.Equal("0203", properties.GetProperty("Segment").GetString());
+        Assert.Equal("01020304", properties.GetProperty("Memory").GetString());
+        Assert.Equal("2, 3 System.ReadOnlyMemory<Byte>[4]", expected);
+        Assert.Equal(expected, written.GetProperty("message").GetString());
+        Assert.Equal("""["01020304",""]""", Write(nested).GetProperty("properties").GetProperty("Chunks").GetRawText());
+    }
+
+    [Fact]
+    public void Deserialize_SpooledBytes_WrittenAgainTheSame()
+    {
+        var logEvent = Capture(pooled: false, logger => logger.LogInformation("Hash {Hash}", new byte[] { 0xDE, 0xAD, 0xBE, 0xEF }), out _);
+        logEvent.Sequence = 1;
+        var identity = new LogIdentity { App = "a", Version = "1", User = "u", Machine = "m", ProcessId = 1, InstanceId = "i" };
+        using var first = new MemoryStream();
+        JsonBatchWriter.WriteEnvelope(first, new LogBatch("b1", [logEvent], identity));
+
+        var read = ThreadedLogging.SpoolSerializer.Deserialize(first.ToArray());
+        using var second = new MemoryStream();
+        JsonBatchWriter.WriteEnvelope(second, read);
+
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(first.ToArray()), System.Text.Encoding.UTF8.GetString(second.ToArray()));
+        Assert.Contains("\"Hash\":\"DEADBEEF\"", System.Text.Encoding.UTF8.GetString(second.ToArray()), StringComparison.Ordinal);
+    }
+
     private static JsonElement Write(LogEvent logEvent)
     {
         using var buffer = new MemoryStream();

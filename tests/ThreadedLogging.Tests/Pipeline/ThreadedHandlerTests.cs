@@ -305,6 +305,69 @@ public sealed class ThreadedHandlerTests
     }
 
     [Fact]
+    public async Task Worker_CustomSinkThrowsOnOneEvent_ItIsDroppedAloneAfterRetriesAndTheRestDelivered()
+    {
+        // A sink whose serializer throws on one event's value: before, a transient failure forever, holding every later event.
+        var sends = 0;
+        var sink = new CollectingSink
+        {
+            Decide = b =>
+            {
+                Interlocked.Increment(ref sends);
+                return b.Events.Any(e => e.Message == "poison") ? throw new NotSupportedException("Serialization of 'System.IntPtr' is not supported.") : SendResult.Success;
+            },
+        }.Open();
+        var selfLog = new List<string>();
+        await using var handler = new ThreadedHandler(sink, Options(o => o.SelfLog = m => { lock (selfLog) { selfLog.Add(m); } }));
+        var logger = handler.CreateLogger("App");
+        for (var i = 0; i < 16; i++)
+        {
+            logger.LogInformation(i == 5 ? "poison" : "fine {N}", i);
+        }
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal(Enumerable.Range(0, 16).Where(i => i != 5).Select(i => $"fine {i}"), sink.Delivered.Select(e => e.Message));
+        var stats = handler.Statistics;
+        Assert.Equal(1, stats.Dropped);
+        Assert.Equal(SinkFailure.AttemptsBeforeIsolating - 1, stats.Retried); // then halved down to the event: 16, 8, 4, 2, 1
+        Assert.Equal(SinkFailure.AttemptsBeforeIsolating + 4 + 4, Volatile.Read(ref sends));
+        lock (selfLog)
+        {
+            Assert.Contains(selfLog, m => m.Contains("1 events dropped: the sink throws on them (the sink threw NotSupportedException: Serialization", StringComparison.Ordinal));
+        }
+    }
+
+    [Theory]
+    [InlineData("http")]
+    [InlineData("io")]
+    [InlineData("timeout")]
+    [InlineData("cancelled")]
+    [InlineData("inner")]
+    public async Task Worker_CustomSinkThrowsTransientExceptions_RetriedPastTheContentLimitAndNothingDropped(string kind)
+    {
+        var failures = SinkFailure.AttemptsBeforeIsolating + 2;
+        var sink = new CollectingSink
+        {
+            Decide = _ => failures-- <= 0 ? SendResult.Success : throw (kind switch
+            {
+                "http" => new HttpRequestException("Connection refused"),
+                "io" => new IOException("Broken pipe"),
+                "timeout" => new TimeoutException(),
+                "cancelled" => new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout"),
+                _ => new InvalidOperationException("Send failed", new System.Net.Sockets.SocketException(111)),
+            }),
+        }.Open();
+        await using var handler = new ThreadedHandler(sink, Options());
+        handler.CreateLogger("App").LogInformation("one");
+        handler.CreateLogger("App").LogInformation("two");
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal(["one", "two"], sink.Delivered.Select(e => e.Message));
+        Assert.Equal(0, handler.Statistics.Dropped);
+        Assert.Equal(SinkFailure.AttemptsBeforeIsolating + 2, handler.Statistics.Retried);
+    }
+
+    [Fact]
     public async Task Worker_SensitiveProperties_AreRedactedInPropertiesAndMessage()
     {
         var sink = new CollectingSink().Open();
@@ -318,17 +381,29 @@ public sealed class ThreadedHandlerTests
     }
 
     [Fact]
-    public async Task CreateLogger_OwnAndHttpCategories_AreNeverShipped()
+    public async Task CreateLogger_OwnCategories_AreNeverShippedButAppCategoriesSharingTheirStartAre()
     {
         var sink = new CollectingSink().Open();
         await using var handler = new ThreadedHandler(sink, Options());
-        handler.CreateLogger("System.Net.Http.HttpClient.Default").LogWarning("request failed");
-        handler.CreateLogger("ThreadedLogging.Worker").LogWarning("loop");
+        handler.CreateLogger("ThreadedLogging").LogWarning("loop");
+        handler.CreateLogger("ThreadedLogging.Collector.Ingest.IngestEndpoint").LogWarning("loop");
+        handler.CreateLogger("ThreadedLoggingDemo.Orders").LogWarning("demo app");
+        handler.CreateLogger("System.Net.Http.HttpClient.catalog.LogicalHandler").LogWarning("app's HTTP client");
         handler.CreateLogger("App").LogWarning("kept");
 
         Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
-        Assert.Equal(["kept"], sink.Delivered.Select(e => e.Message));
+        Assert.Equal(["demo app", "app's HTTP client", "kept"], sink.Delivered.Select(e => e.Message));
     }
+
+    [Theory]
+    [InlineData("Amazon", "Amazon", true)]
+    [InlineData("Amazon.SQS.AmazonSQSClient", "Amazon", true)]
+    [InlineData("AmazonShop.Cart", "Amazon", false)]
+    [InlineData("Amazo", "Amazon", false)]
+    [InlineData("Microsoft.Hosting", "Microsoft.", true)]
+    [InlineData("Microsoft", "Microsoft.", false)]
+    public void IsExcluded_NameMatchesAtADot(string category, string excluded, bool expected) =>
+        Assert.Equal(expected, ThreadedHandler.IsExcluded(category, [excluded]));
 
     [Fact]
     public async Task Level_SetToWarning_FiltersLowerLevels()

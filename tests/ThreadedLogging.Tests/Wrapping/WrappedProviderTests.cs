@@ -128,6 +128,77 @@ public sealed class WrappedProviderTests
         await services.DisposeAsync();
     }
 
+    [Fact]
+    public async Task AddThreaded_WrappedLoggerThrowsOnOneEvent_ItIsDroppedAloneAndTheRestArriveInOrder()
+    {
+        // Before: the provider's exception was a transient failure forever; the event and every one behind it stayed
+        // queued until shutdown, and were lost then.
+        var inner = new FaultyProvider { Fault = message => message == "event 4" ? new FormatException("Input string was not in a correct format.") : null };
+        var selfLog = new List<string>();
+        var services = new ServiceCollection().AddLogging(b => b.AddThreaded(inner, o =>
+        {
+            o.Interval = TimeSpan.FromHours(1);
+            o.MinRetryDelay = TimeSpan.FromMilliseconds(1);
+            o.MaxRetryDelay = TimeSpan.FromMilliseconds(20);
+            o.SelfLog = m => { lock (selfLog) { selfLog.Add(m); } };
+        })).BuildServiceProvider();
+        var handler = Assert.IsType<ThreadedHandler>(services.GetServices<ILoggerProvider>().Single());
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("App");
+        for (var i = 0; i < 10; i++)
+        {
+            logger.LogInformation("event {N}", i);
+        }
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal(Enumerable.Range(0, 10).Where(i => i != 4).Select(i => $"event {i}"), inner.Messages);
+        Assert.Equal(1, handler.Statistics.Dropped);
+        // Reached once behind events 0-3, then first of its slice 3 times; then split: events 4-6, event 4 alone.
+        Assert.Equal(1 + SinkFailure.AttemptsBeforeIsolating + 2, inner.Attempts("event 4"));
+        lock (selfLog)
+        {
+            Assert.Contains(selfLog, m => m.Contains("1 events dropped: the sink throws on them (the sink threw FormatException: Input string", StringComparison.Ordinal));
+        }
+
+        await services.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ThreadedHandler_WrappedLoggerFailsToWriteForAWhile_RetriedUntilEverythingArrives()
+    {
+        var failures = 5; // more than a content failure is tried: an IOException (a full disk) is retried as long as it lasts
+        using var inner = new FaultyProvider { Fault = message => message == "event 2" && failures-- > 0 ? new IOException("No space left on device") : null };
+        await using var handler = new ThreadedHandler(inner, new ThreadedHandlerOptions
+        {
+            Interval = TimeSpan.FromHours(1),
+            MinRetryDelay = TimeSpan.FromMilliseconds(1),
+            MaxRetryDelay = TimeSpan.FromMilliseconds(20),
+        });
+        var logger = handler.CreateLogger("App");
+        for (var i = 0; i < 5; i++)
+        {
+            logger.LogInformation("event {N}", i);
+        }
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"event {i}"), inner.Messages);
+        Assert.Equal(0, handler.Statistics.Dropped);
+        Assert.Equal(6, inner.Attempts("event 2"));
+    }
+
+    [Fact]
+    public async Task ThreadedHandler_WrappedProviderGivenBytes_GetsAByteArrayAsTheAppLoggedIt()
+    {
+        using var inner = new FaultyProvider();
+        await using (var handler = new ThreadedHandler(inner, new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1) }))
+        {
+            handler.CreateLogger("App").LogInformation("Hash {Hash}", new byte[] { 0xDE, 0xAD });
+            Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        }
+
+        Assert.Equal(["Hash 222, 173"], inner.Messages);
+        Assert.Equal(new byte[] { 0xDE, 0xAD }, Assert.IsType<byte[]>(inner.Values.Single(v => v.Key == "Hash").Value));
+    }
+
     /// <summary>A provider that blocks inside Log until released (a file on a dead network share, say).</summary>
     private sealed class SlowProvider : ILoggerProvider
     {
@@ -192,6 +263,47 @@ public sealed class WrappedProviderTests
                 var line = new System.Text.StringBuilder(formatter(state, exception));
                 owner._scopes?.ForEachScope((scope, builder) => builder.Append(" => ").Append(scope), line);
                 owner.Lines.Add(line.ToString());
+            }
+        }
+    }
+
+    /// <summary>A provider whose logger throws what <see cref="Fault"/> gives for a message (a file provider with a bug, a full disk).</summary>
+    private sealed class FaultyProvider : ILoggerProvider
+    {
+        private readonly List<string> _attempts = [];
+
+        public Func<string, Exception?> Fault { get; init; } = _ => null;
+
+        public List<string> Messages { get; } = [];
+
+        public List<KeyValuePair<string, object?>> Values { get; } = [];
+
+        public int Attempts(string message) => _attempts.Count(m => m == message);
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(FaultyProvider owner) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                var message = formatter(state, exception);
+                owner._attempts.Add(message);
+                if (owner.Fault(message) is { } fault)
+                {
+                    throw fault;
+                }
+
+                owner.Messages.Add(message);
+                owner.Values.AddRange(state as IEnumerable<KeyValuePair<string, object?>> ?? []);
             }
         }
     }
