@@ -160,7 +160,7 @@ internal static class EventCapture
                 }
             }
 
-            value = ValueFreezer.FreezeProperty(pair.Key, value);
+            value = ValueFreezer.FreezeProperty(pair.Key, value, template);
             bytes += 32 + (2 * pair.Key.Length) + (value is string s ? 2 * s.Length : 16);
             properties[n++] = new KeyValuePair<string, object?>(pair.Key, value);
         }

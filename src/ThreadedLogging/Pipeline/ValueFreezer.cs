@@ -12,7 +12,7 @@ namespace ThreadedLogging;
 /// of nesting (a collection that holds itself, a deep graph); past the depth an item is its text, as MEL writes it.
 /// A value logged under a name that starts with <c>@</c> is destructured (<see cref="Destructure"/>).
 /// </summary>
-internal static class ValueFreezer
+internal static partial class ValueFreezer
 {
     /// <summary>Levels of nested collections kept (Serilog's default destructuring depth).</summary>
     internal const int MaxDepth = 10;
@@ -47,8 +47,31 @@ internal static class ValueFreezer
         return Freeze(value, 0, ref budget, destructure: true);
     }
 
-    /// <summary>A property's value frozen as its name asks: <see cref="Destructure"/> for <c>{@Name}</c>, else <see cref="Freeze(object?)"/>.</summary>
-    public static object? FreezeProperty(string name, object? value) => name is ['@', ..] ? Destructure(value) : Freeze(value);
+    /// <summary>
+    /// A property's value frozen as its hole asks: <see cref="Destructure"/> for <c>{@Name}</c>, else
+    /// <see cref="Freeze(object?)"/>. MEL keeps the <c>@</c> in the name; NLog (its <c>MicrosoftILoggerTarget</c>) passes
+    /// the name without it, so the call's <paramref name="template"/>, when known, is asked too.
+    /// </summary>
+    public static object? FreezeProperty(string name, object? value, string? template = null) =>
+        name is ['@', ..] || (template is not null && AsksToDestructure(template, name)) ? Destructure(value) : Freeze(value);
+
+    /// <summary>Whether <paramref name="template"/> has a hole <c>{@name}</c> (with or without an alignment or a format).</summary>
+    internal static bool AsksToDestructure(string template, string name)
+    {
+        var rest = template.AsSpan();
+        for (var at = rest.IndexOf("{@", StringComparison.Ordinal); at >= 0; at = rest.IndexOf("{@", StringComparison.Ordinal))
+        {
+            // "{{@" is a literal brace, not a hole.
+            var escaped = at > 0 && rest[at - 1] == '{';
+            rest = rest[(at + 2)..];
+            if (!escaped && rest.StartsWith(name, StringComparison.Ordinal) && rest.Length > name.Length && rest[name.Length] is '}' or ',' or ':')
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static object? FreezeOther(object value)
     {
@@ -84,6 +107,7 @@ internal static class ValueFreezer
                 (IDictionary dictionary, true) => FreezeDictionary(dictionary, depth, ref budget, destructure),
                 (IEnumerable pairs, true) when PairsOf(type) is { } pair => FreezeKeyValuePairs(pairs, pair, depth, ref budget, destructure),
                 (IEnumerable items, true) => FreezeItems(items, depth, ref budget, destructure),
+                (_, true) when SerilogTypeOf(type) is { } serilog => FreezeSerilog(value, serilog, depth, ref budget, destructure),
                 (_, true) when destructure && !IsScalar(value) => DestructureObject(value, depth, ref budget),
                 _ => value.ToString(),
             };

@@ -13,6 +13,13 @@ public sealed class SharedCollector : IAsyncLifetime
 
     public Task DisposeAsync() => _process.DisposeAsync().AsTask();
 
+    /// <summary>Gets the collector's <c>host:port</c> on loopback.</summary>
+    public string Host => _process.Host;
+
+    /// <summary>Returns what the collector stored for <paramref name="user"/>, in the order the client sent it.</summary>
+    public async Task<List<JsonElement>> EventsAsync(string user) =>
+        [.. (await _process.EventsAsync(user)).OrderBy(e => e.GetProperty("sequence").GetInt64())];
+
     /// <summary>Logs into category <c>Values</c> of a real <see cref="ILoggerFactory"/> with AddThreadedHttp as <paramref name="user"/>, and returns what the collector stored.</summary>
     public Task<List<JsonElement>> LogAsync(string user, Action<ILogger> log) =>
         LogAsync(user, _ => { }, factory => log(factory.CreateLogger("Values")));
@@ -40,6 +47,6 @@ public sealed class SharedCollector : IAsyncLifetime
             Assert.True(provider.GetServices<ILoggerProvider>().OfType<ThreadedHttpHandler>().Single().Flush(TimeSpan.FromSeconds(30)));
         }
 
-        return [.. (await _process.EventsAsync(user)).OrderBy(e => e.GetProperty("sequence").GetInt64())];
+        return await EventsAsync(user);
     }
 }

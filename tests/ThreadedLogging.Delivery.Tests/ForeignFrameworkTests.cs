@@ -1,0 +1,101 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using NLog.Extensions.Logging;
+using Serilog;
+using Serilog.Extensions.Logging;
+using ThreadedLogging.Delivery.Tests.Support;
+
+namespace ThreadedLogging.Delivery.Tests;
+
+/// <summary>
+/// Apps that log through Serilog or NLog themselves, not through MEL, ship through our handler with each framework's
+/// own bridge into MEL providers — Serilog's <c>WriteTo.Providers</c> (Serilog.Extensions.Logging) and NLog's
+/// <c>MicrosoftILoggerTarget</c> (NLog.Extensions.Logging), the real packages — into the real collector, with their
+/// structured values kept as values: destructured objects as objects, collections as arrays, dictionaries as objects.
+/// </summary>
+public sealed class ForeignFrameworkTests(SharedCollector collector) : IClassFixture<SharedCollector>
+{
+    [Fact]
+    public async Task SerilogApp_WriteToProviders_ShipsDestructuredObjectsCollectionsAndDictionariesAsValues()
+    {
+        using (var handler = Handler("serilog-app"))
+        {
+            var providers = new LoggerProviderCollection();
+            providers.AddProvider(handler);
+            using (var log = new LoggerConfiguration().MinimumLevel.Verbose().Enrich.WithProperty("App", "Shop").WriteTo.Providers(providers).CreateLogger())
+            {
+                log.ForContext("SourceContext", "Orders").Information(
+                    "Placed {OrderId} by {@Buyer} with {@Lines} priced {Prices}",
+                    42,
+                    new Buyer("ann", [7, 8]),
+                    new[] { new { Sku = "a-1", Qty = 2 } },
+                    new Dictionary<int, decimal> { [1] = 1.5m });
+                log.ForContext("SourceContext", "Orders").Error(new InvalidOperationException("boom"), "Failed {OrderId}", 43);
+            }
+
+            Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        }
+
+        var events = await collector.EventsAsync("serilog-app");
+        Assert.Equal(2, events.Count);
+        var placed = events[0];
+        Assert.Equal("Orders", placed.GetProperty("category").GetString());
+        var properties = placed.GetProperty("properties");
+        Assert.Equal(42, properties.GetProperty("OrderId").GetInt32());
+        Assert.Equal("Shop", properties.GetProperty("App").GetString());
+        Assert.Equal("""{"$type":"Buyer","Name":"ann","Tags":[7,8]}""", properties.GetProperty("Buyer").GetRawText());
+        Assert.Equal("""[{"Sku":"a-1","Qty":2}]""", properties.GetProperty("Lines").GetRawText());
+        Assert.Equal("""{"1":1.5}""", properties.GetProperty("Prices").GetRawText());
+        // Serilog's own rendering of the object in the message, as its console sink shows it.
+        Assert.StartsWith("Placed 42 by Buyer { Name: \"ann\", Tags: [7, 8] } with ", placed.GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        var failed = events[1];
+        Assert.Equal("Error", failed.GetProperty("level").GetString());
+        Assert.Equal("boom", failed.GetProperty("exception").GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task NLogApp_MicrosoftILoggerTarget_ShipsDestructuredObjectsAndScopeProperties()
+    {
+        using (var handler = Handler("nlog-app"))
+        {
+            using var factory = LoggerFactory.Create(logging => logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace).AddProvider(handler));
+            var nlog = new NLog.LogFactory();
+            var configuration = new NLog.Config.LoggingConfiguration(nlog);
+            configuration.AddRuleForAllLevels(new MicrosoftILoggerTarget(factory) { Name = "collector", IncludeScopeProperties = true });
+            nlog.Configuration = configuration;
+            var logger = nlog.GetLogger("Orders");
+            using (NLog.ScopeContext.PushProperty("Request", "r-1"))
+            {
+                logger.Info("Placed {OrderId} by {@Buyer} in {Items}", 42, new Buyer("ann", [7, 8]), new List<string> { "a", "b" });
+            }
+
+            logger.Info("Kept as text {Buyer}", new Buyer("bob", []));
+            nlog.Shutdown();
+            Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        }
+
+        var events = await collector.EventsAsync("nlog-app");
+        Assert.Equal(2, events.Count);
+        var properties = events[0].GetProperty("properties");
+        Assert.Equal("Orders", events[0].GetProperty("category").GetString());
+        Assert.Equal(42, properties.GetProperty("OrderId").GetInt32());
+        // NLog passes the name without its "@": the template's {@Buyer} asks for the object.
+        Assert.Equal("""{"$type":"Buyer","Name":"ann","Tags":[7,8]}""", properties.GetProperty("Buyer").GetRawText());
+        Assert.Equal("""["a","b"]""", properties.GetProperty("Items").GetRawText());
+        Assert.Equal("r-1", properties.GetProperty("Request").GetString());
+        Assert.Equal(JsonValueKind.String, events[1].GetProperty("properties").GetProperty("Buyer").ValueKind);
+    }
+
+    private ThreadedHttpHandler Handler(string user) => new(new ThreadedHttpHandlerOptions
+    {
+        Host = collector.Host,
+        Url = "/log/{user}",
+        Method = "POST",
+        Format = HttpLogFormat.JsonBatch,
+        User = user,
+        LevelPollInterval = TimeSpan.Zero,
+    });
+
+    public sealed record Buyer(string Name, int[] Tags);
+}
