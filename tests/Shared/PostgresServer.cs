@@ -9,8 +9,8 @@ namespace ThreadedLogging.Testing;
 /// A real, throwaway PostgreSQL cluster for the tests of one process: <c>initdb</c> + <c>pg_ctl</c> (Debian's
 /// postgresql package, installed by scripts/install-test-deps.sh) in a temp folder, run as the <c>postgres</c>
 /// user when we are root (initdb refuses root), password authentication, listening on 127.0.0.1 only on a free
-/// port. Started on first use, stopped (immediate mode) and deleted when the test process exits; a cluster whose
-/// test process died without that (killed, crashed) is stopped and deleted by the next test process that starts one.
+/// port. Started on first use, stopped (immediate mode) and deleted once the test process is gone, however it ends (a
+/// detached watcher); a cluster left over all the same is stopped and deleted by the next test process that starts one.
 /// </summary>
 public sealed class PostgresServer
 {
@@ -91,20 +91,28 @@ public sealed class PostgresServer
         Run(Path.Combine(bin, "initdb"), "-D", Path.Combine(root, "data"), "-U", User, "--pwfile", passwordFile, "-A", "scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync");
         var port = FreePort();
         StartServer(bin, root, port);
-        var server = new PostgresServer(bin, root, port);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        StopWhenGone(bin, root);
+        return new PostgresServer(bin, root, port);
+    }
+
+    /// <summary>
+    /// Starts a detached shell (its own session, its output to /dev/null) that stops and deletes the cluster once this
+    /// process is gone, however it ends. A ProcessExit handler was not enough: it does not run on a kill, and the test
+    /// host is killed when its exit outlasts a grace period — as when the library's own exit flush waits for handlers a
+    /// test left undisposed — which left the cluster running, or its folder behind, until the next test process reaped it.
+    /// </summary>
+    private static void StopWhenGone(string bin, string root)
+    {
+        var pgCtl = (IsRoot ? $"runuser -u {User} -- " : string.Empty) + Path.Combine(bin, "pg_ctl");
+        var owner = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        var script = $"exec </dev/null >/dev/null 2>&1; while kill -0 {owner}; do sleep 1; done; {pgCtl} -D '{root}/data' -m immediate -w stop; rm -rf '{root}'";
+        var start = new ProcessStartInfo("setsid") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in (string[])["sh", "-c", script])
         {
-            try
-            {
-                server.Stop();
-                Directory.Delete(root, recursive: true);
-            }
-            catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
-            {
-                // Best effort at exit.
-            }
-        };
-        return server;
+            start.ArgumentList.Add(arg);
+        }
+
+        Process.Start(start)?.Dispose();
     }
 
     private const string OwnerFile = "owner";
