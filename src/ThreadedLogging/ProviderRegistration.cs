@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -20,10 +21,34 @@ internal static class ProviderRegistration
     {
         builder.AddConfiguration();
         builder.Services.AddOptions<TOptions>(name)
-            .Configure<ILoggerProviderConfiguration<TProvider>>((options, provider) => provider.Configuration.Bind(options));
+            .Configure<ILoggerProviderConfiguration<TProvider>>((options, provider) =>
+            {
+                RefuseUnknownKeys<TOptions, TProvider>(provider.Configuration);
+                provider.Configuration.Bind(options);
+            });
         if (configure is not null)
         {
             builder.Services.Configure(name, configure);
+        }
+    }
+
+    /// <summary>
+    /// Throws for a key of the provider's section that names no option: the binder ignores it, so a misspelt
+    /// <c>BufferDirectroy</c> would leave the app without its spool, unsaid. MEL's own <c>LogLevel</c> (the provider's filter rules) is allowed.
+    /// </summary>
+    /// <exception cref="ArgumentException">A key names no option; the message names the key and the options.</exception>
+    private static void RefuseUnknownKeys<TOptions, TProvider>(IConfiguration section)
+    {
+        var options = typeof(TOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => p.Name).Append("LogLevel");
+        foreach (var key in section.GetChildren().Select(child => child.Key))
+        {
+            if (!options.Contains(key, StringComparer.OrdinalIgnoreCase))
+            {
+                var alias = typeof(TProvider).GetCustomAttribute<ProviderAliasAttribute>()?.Alias ?? typeof(TProvider).FullName;
+                throw new ArgumentException(
+                    $"Logging:{alias}:{key} is not an option of {typeof(TOptions).Name} (a misspelt name is not applied); the options are {string.Join(", ", options.Order(StringComparer.Ordinal))}.",
+                    key);
+            }
         }
     }
 

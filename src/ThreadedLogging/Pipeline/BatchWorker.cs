@@ -152,6 +152,7 @@ internal sealed class BatchWorker : IDisposable
 
     private async Task RunAsync()
     {
+        _queue.MarkDrainingFlow();
         var batch = new List<LogEvent>(Math.Min(_batchSize, 1024));
         var token = _deadline.Token;
         var elapsed = false;

@@ -18,6 +18,13 @@ internal sealed class EventQueue : IDisposable
     private readonly int _maxBatchBytes;
     private readonly LogLevel _flushLevel;
     private readonly QueueFullMode _fullMode;
+    /// <summary>
+    /// The mark of the queue whose worker runs in this flow (its sends, a sink's or a wrapped provider's own log calls): set
+    /// once by the worker. A mark, not the queue: an execution context a timer keeps must not keep the queue's memory.
+    /// </summary>
+    private static readonly AsyncLocal<object?> DrainedByThisFlow = new();
+
+    private readonly object _drainMark = new();
     private readonly object _roomLock = new();
     private int _roomWaiters;
     private int _closed;
@@ -102,6 +109,12 @@ internal sealed class EventQueue : IDisposable
         Commit(caller, logEvent.Level);
     }
 
+    /// <summary>
+    /// Marks the calling flow (the worker's, and whatever it awaits: the sink's send) as this queue's drain, so that a log
+    /// call made there never waits for room in <see cref="QueueFullMode.Wait"/>: only this flow makes room.
+    /// </summary>
+    public void MarkDrainingFlow() => DrainedByThisFlow.Value = _drainMark;
+
     /// <summary>Asks the worker to send everything queued now, not only full batches, and wakes it.</summary>
     public void RequestDrain()
     {
@@ -162,9 +175,14 @@ internal sealed class EventQueue : IDisposable
         }
     }
 
-    /// <summary><see cref="QueueFullMode.Wait"/>: block the caller until the worker makes room; false when the queue was closed first.</summary>
+    /// <summary><see cref="QueueFullMode.Wait"/>: block the caller until the worker makes room; false when the queue was closed first, or the caller is the worker's own flow.</summary>
     private bool WaitForRoom(CallerThread caller)
     {
+        if (ReferenceEquals(DrainedByThisFlow.Value, _drainMark))
+        {
+            return false; // the sink logging into its own handler: waiting would stop the worker that makes room (a drop, counted)
+        }
+
         Interlocked.Increment(ref _roomWaiters);
         try
         {

@@ -17,6 +17,17 @@ public sealed class JsonBatchWriterTests
         { "{A:0.00} {B,6}|{C,-4}|", [3.14159, 42, "x"], true },
         { "long {Text} end", [new string('é', 5000)], true }, // past the builder's first chunk
         { "quotes \"{Q}\" and <tags> & ünïcödé 🙂", ["\"\\\n"], true },
+        { "{{literal}} {A} }}{{", [1], true },
+        { "{{literal}} {A} }}{{", [1], false },
+        { "{A,10:N2}|{B:yyyy-MM-dd}|{C,-5}|", [1234.5678, new DateTime(2026, 12, 2, 10, 0, 0), "x"], true },
+        { "{A,10:N2}|{B:yyyy-MM-dd HH:mm}|{C,-5}|", [1234.5678m, new DateTimeOffset(2026, 12, 2, 10, 0, 0, TimeSpan.FromHours(1)), "x"], false },
+        { "{A:C} {B:P1} {C:X4} {D:0.###}", [12.5m, 0.125, 255, 1.0 / 3], true },
+        { "{A} and {A}", [1, 2], true },
+        { "{0} {1}", ["zero", "one"], true },
+        { "{A:yyyy-MM-dd} {B}", [null, new[] { 1.5, 2.25 }], true },
+        { "{When:O} {Span:g} {Id:N}", [new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc), TimeSpan.FromMinutes(90), Guid.Empty], true },
+        { "{E} {E:D} {Ch} {B}", [DayOfWeek.Friday, DayOfWeek.Friday, 'c', true], true },
+        { "{A}}} {{{B}", [1, 2], true },
     };
 
     [Theory]

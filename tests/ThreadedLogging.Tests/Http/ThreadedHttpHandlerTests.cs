@@ -195,6 +195,31 @@ public sealed class ThreadedHttpHandlerTests
     }
 
     [Theory]
+    [InlineData("BufferDirectroy", "/var/spool/app")]
+    [InlineData("Interval ", "00:00:05")]
+    [InlineData("ExcludeCategories:0", "Microsoft")]
+    public void AddThreadedHttp_MisspeltOptionInConfiguration_ThrowsAtStartNamingIt(string key, string value)
+    {
+        // Before: the binder ignored the key; the app ran without what it asked for (no spool: events lost in an outage).
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:ThreadedHttp:Host"] = "127.0.0.1:9",
+            ["Logging:ThreadedHttp:LogLevel:Default"] = "Warning",
+            [$"Logging:ThreadedHttp:{key}"] = value,
+        }).Build();
+        using var services = new ServiceCollection()
+            .AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")).AddThreadedHttp())
+            .BuildServiceProvider();
+
+        var e = Assert.Throws<ArgumentException>(() => services.GetRequiredService<ILoggerFactory>());
+
+        var name = key.Split(':')[0];
+        Assert.Equal(name, e.ParamName);
+        Assert.StartsWith($"Logging:ThreadedHttp:{name} is not an option of ThreadedHttpHandlerOptions", e.Message, StringComparison.Ordinal);
+        Assert.Contains("BufferDirectory", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("", "/log", "GET", "Host")]
     [InlineData("example.com/x", "/log", "GET", "Host")]
     [InlineData("example.com:80", "log", "GET", "Url")]

@@ -523,6 +523,31 @@ public sealed class ThreadedHandlerTests
     }
 
     [Fact]
+    public async Task Log_FullModeWaitCalledByTheSinkItself_DroppedNotWaitedForSoDeliveryGoesOn()
+    {
+        // A sink that logs through the app's loggers (a DI-made sink with an ILogger<T>, a wrapped provider that logs
+        // its own errors) calls the handler from the worker's flow. With a full queue it waited for room that only the
+        // worker it blocked could make: delivery stopped, and with it every app thread logging in Wait mode, until Dispose.
+        ILogger? sinkLog = null;
+        var sink = new CollectingSink
+        {
+            Decide = b =>
+            {
+                sinkLog!.LogInformation("sent {Count}", b.Events.Count);
+                sinkLog!.LogInformation("sent {Count} (second line)", b.Events.Count);
+                return SendResult.Success;
+            },
+        }.Open();
+        await using var handler = new ThreadedHandler(sink, Options(o => { o.QueueCapacity = 1; o.FullMode = QueueFullMode.Wait; o.ShutdownTimeout = TimeSpan.FromSeconds(1); }));
+        sinkLog = handler.CreateLogger("App.Sink");
+        handler.CreateLogger("App").LogInformation("one");
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal("one", sink.Delivered[0].Message);
+        Assert.True(handler.Statistics.Dropped >= 1);
+    }
+
+    [Fact]
     public async Task Dispose_CallerBlockedInFullModeWait_CountsItAsDroppedNotEnqueued()
     {
         var sink = new CollectingSink(); // holds the first send until shutdown cancels it
