@@ -11,7 +11,8 @@ namespace ThreadedLogging.Collector.Ingest.Formats.Otlp;
 /// Maps an OTLP logs export to events: resource attributes → identity (<see cref="IdentityPropertyOptions"/>:
 /// <c>service.name</c>, <c>service.version</c>, <c>host.name</c>, <c>enduser.id</c>/<c>user.name</c>; a record's own
 /// attribute wins), <c>process.pid</c>, scope name → category, severity number (else text) → level, body →
-/// message (a template whose holes name attributes is rendered from them, as MEL would), attributes → properties,
+/// message (a template whose holes name attributes is rendered from them, as MEL would), <c>message_template.text</c>
+/// → template (Serilog's OpenTelemetry sink), the other attributes → properties,
 /// <c>exception.*</c> → exception, trace and span ids, <c>observed_time_unix_nano</c> when <c>time_unix_nano</c> is 0.
 /// A record that breaks a limit is left out and counted (OTLP partial success); the others are stored.
 /// </summary>
@@ -78,7 +79,7 @@ internal sealed class OtlpLogMapper(IdentityPropertyOptions identity)
             Template = template,
             ExceptionJson = ExceptionJson(record.Attributes),
             PropertiesJson = record.Attributes.Count == 0 ? null
-                : JsonText.Write(record.Attributes, static (json, attributes) => OtlpValues.WriteObject(json, attributes, skipException: true)),
+                : JsonText.Write(record.Attributes, static (json, attributes) => OtlpValues.WriteObject(json, attributes, recordAttributes: true)),
             ContextJson = ContextJson(record, resource, limits),
             TraceId = Id(record.TraceId),
             App = limits.Field(First(record.Attributes, resource, identity.AppNames), "app", NoIndex),
@@ -108,9 +109,11 @@ internal sealed class OtlpLogMapper(IdentityPropertyOptions identity)
             return (OtlpValues.Text(record.Body) ?? string.Empty, null);
         }
 
-        // OpenTelemetry .NET sends MEL's template as the body (unless IncludeFormattedMessage) and its values as attributes.
+        // OpenTelemetry .NET sends MEL's template as the body (unless IncludeFormattedMessage) and its values as attributes;
+        // Serilog's OpenTelemetry sink sends the rendered message and the template in message_template.text.
         var body = record.Body.StringValue;
-        return MelTemplateRenderer.TryRender(body, record.Attributes, maxLength, out var rendered) ? (rendered, body) : (body, null);
+        return MelTemplateRenderer.TryRender(body, record.Attributes, maxLength, out var rendered) ? (rendered, body)
+            : (body, OtlpValues.Text(OtlpValues.Find(record.Attributes, OtlpValues.MessageTemplateText)));
     }
 
     private static string? First(RepeatedField<KeyValue> own, RepeatedField<KeyValue> resource, IReadOnlyList<string> names)

@@ -36,7 +36,7 @@ internal static class OtlpValues
                 json.WriteEndArray();
                 break;
             case AnyValue.ValueOneofCase.KvlistValue:
-                WriteObject(json, value!.KvlistValue.Values, skipException: false);
+                WriteObject(json, value!.KvlistValue.Values, recordAttributes: false);
                 break;
             case AnyValue.ValueOneofCase.BytesValue:
                 json.WriteBase64StringValue(value!.BytesValue.Span);
@@ -47,13 +47,19 @@ internal static class OtlpValues
         }
     }
 
-    /// <summary>Writes key/values as one object; with <paramref name="skipException"/>, <c>exception.*</c> is left to the exception.</summary>
-    public static void WriteObject(Utf8JsonWriter json, IEnumerable<KeyValue> values, bool skipException)
+    /// <summary>The attribute that carries a record's message template (Serilog's OpenTelemetry sink writes it by default).</summary>
+    public const string MessageTemplateText = "message_template.text";
+
+    /// <summary>
+    /// Writes key/values as one object; with <paramref name="recordAttributes"/>, what the event keeps in fields of its
+    /// own is left out: <c>exception.*</c> (the exception) and <see cref="MessageTemplateText"/> (the template).
+    /// </summary>
+    public static void WriteObject(Utf8JsonWriter json, IEnumerable<KeyValue> values, bool recordAttributes)
     {
         json.WriteStartObject();
         foreach (var pair in values)
         {
-            if (skipException && pair.Key.StartsWith("exception.", StringComparison.Ordinal))
+            if (recordAttributes && (pair.Key.StartsWith("exception.", StringComparison.Ordinal) || pair.Key == MessageTemplateText))
             {
                 continue;
             }
