@@ -1,7 +1,7 @@
 // The support console: plain ES modules, no build step, nothing loaded from elsewhere (CSP: 'self').
 // Every value from the server is shown as text (dom.js), never parsed as HTML.
 import { session, signIn, signOut } from "./api.js";
-import { $, el, clear, text, status } from "./dom.js";
+import { $, el, clear, text, status, visible } from "./dom.js";
 import { readState, change, onTimeline as timelineShown, subject } from "./state.js";
 import { showUsers, wireUsers, select as selectUser, openUser } from "./users.js";
 import { showTimeline, wireTimeline, leaveTimeline } from "./timeline.js";
@@ -16,7 +16,7 @@ async function render() {
   $("users-view").hidden = onTimeline;
   $("timeline-view").hidden = !onTimeline;
   crumbs(state);
-  document.title = (onTimeline ? subject(state) + " · " : "") + "Support console";
+  document.title = (onTimeline ? visible(subject(state)) + " · " : "") + "Support console";
   const levels = showLevels(state);
   if (onTimeline) await Promise.all([showTimeline(state), showDetail(state), levels]);
   else { leaveTimeline(); await Promise.all([showUsers(state), levels]); }

@@ -1,5 +1,7 @@
 // DOM helpers. Every value from the server becomes a text node (textContent / createTextNode):
-// nothing is ever parsed as HTML, whatever a message, property, user or category holds.
+// nothing is ever parsed as HTML, whatever a message, property, user or category holds. Invisible characters that
+// reorder or hide text are shown as [U+XXXX] (visible): a name with U+202E reversed what followed it on its line
+// (the rest of "Capture Debug for user …" read backwards), and "alice" + U+200B looked like "alice".
 
 /** Creates an element: props may hold className, title, type, hidden, dataset and aria-* / role; children are nodes or text. */
 export function el(tag, props = {}, ...children) {
@@ -15,14 +17,22 @@ export function el(tag, props = {}, ...children) {
   }
   for (const child of children.flat()) {
     if (child == null) continue;
-    node.appendChild(child instanceof Node ? child : document.createTextNode(String(child)));
+    node.appendChild(child instanceof Node ? child : document.createTextNode(visible(String(child))));
   }
   return node;
 }
 
 export function text(node, value) {
-  node.textContent = value == null ? "" : String(value);
+  node.textContent = value == null ? "" : visible(String(value));
   return node;
+}
+
+/**
+ * Bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), zero-width space, word joiner and BOM as
+ * [U+XXXX]. Not the joiners U+200C/U+200D (emoji sequences, Persian) nor the marks U+200E/U+200F (RTL text uses them).
+ */
+export function visible(value) {
+  return value.replace(/[\u202A-\u202E\u2066-\u2069\u200B\u2060\uFEFF]/g, (c) => "[U+" + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0") + "]");
 }
 
 export function clear(node) {
