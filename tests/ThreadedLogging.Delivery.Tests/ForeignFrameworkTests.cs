@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NLog.Extensions.Logging;
 using Serilog;
@@ -85,6 +86,36 @@ public sealed class ForeignFrameworkTests(SharedCollector collector) : IClassFix
         Assert.Equal("""["a","b"]""", properties.GetProperty("Items").GetRawText());
         Assert.Equal("r-1", properties.GetProperty("Request").GetString());
         Assert.Equal(JsonValueKind.String, events[1].GetProperty("properties").GetProperty("Buyer").ValueKind);
+    }
+
+    [Fact]
+    public async Task SerilogHost_AddSerilogWriteToProviders_ShipsThroughAddThreadedHttp()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging.AddThreadedHttp(options =>
+        {
+            options.Host = collector.Host;
+            options.Format = HttpLogFormat.JsonBatch;
+            options.User = "serilog-host";
+            options.LevelPollInterval = TimeSpan.Zero;
+        }));
+        services.AddSerilog((_, configuration) => configuration.MinimumLevel.Debug().Enrich.WithProperty("Shop", "north"), writeToProviders: true);
+        await using (var provider = services.BuildServiceProvider())
+        {
+            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Shop.Orders");
+            logger.LogInformation("Placed {OrderId} by {@Buyer}", 42, new Buyer("ann", [7]));
+            Serilog.Log.Logger = provider.GetRequiredService<Serilog.ILogger>();
+            Serilog.Log.ForContext("SourceContext", "Orders").Warning("Late {Items}", new[] { 1, 2 });
+            Assert.True(provider.GetServices<ILoggerProvider>().OfType<ThreadedHttpHandler>().Single().Flush(TimeSpan.FromSeconds(30)));
+        }
+
+        var events = await collector.EventsAsync("serilog-host");
+        Assert.Equal(2, events.Count);
+        Assert.Equal("Shop.Orders", events[0].GetProperty("category").GetString());
+        Assert.Equal("""{"$type":"Buyer","Name":"ann","Tags":[7]}""", events[0].GetProperty("properties").GetProperty("Buyer").GetRawText());
+        Assert.Equal("north", events[0].GetProperty("properties").GetProperty("Shop").GetString());
+        Assert.Equal("Orders", events[1].GetProperty("category").GetString());
+        Assert.Equal("[1,2]", events[1].GetProperty("properties").GetProperty("Items").GetRawText());
     }
 
     private ThreadedHttpHandler Handler(string user) => new(new ThreadedHttpHandlerOptions
