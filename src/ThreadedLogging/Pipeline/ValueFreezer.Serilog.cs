@@ -42,67 +42,45 @@ internal static partial class ValueFreezer
         };
     });
 
+    /// <summary>
+    /// A scalar, a sequence or a dictionary is frozen as what it wraps (its value, its elements, its entries, whose
+    /// scalar keys <see cref="KeyText"/> reads); a structure becomes a <see cref="DestructuredValue"/>.
+    /// </summary>
     private static object? FreezeSerilog(object value, SerilogType serilog, int depth, ref int budget, bool destructure)
     {
         var content = serilog.Content.GetValue(value);
-        switch (serilog.Kind)
+        if (serilog.Kind != SerilogKind.Structure)
         {
-            case SerilogKind.Scalar:
-                return Freeze(content, depth, ref budget, destructure);
-            case SerilogKind.Sequence:
-                return content is IEnumerable items ? FreezeItems(items, depth, ref budget, destructure) : value.ToString();
-            case SerilogKind.Dictionary:
-                var copy = new Dictionary<string, object?>();
-                foreach (var entry in (IEnumerable?)content ?? Array.Empty<object>())
-                {
-                    if (copy.Count == MaxItems || budget-- <= 0)
-                    {
-                        break;
-                    }
-
-                    var (key, item) = Pair(entry);
-                    var scalarKey = key is null ? null : SerilogTypeOf(key.GetType()) is { Kind: SerilogKind.Scalar } k ? k.Content.GetValue(key) : key;
-                    copy[Convert.ToString(scalarKey, CultureInfo.InvariantCulture) ?? string.Empty] = Freeze(item, depth + 1, ref budget, destructure);
-                }
-
-                return copy;
-            default:
-                var members = new List<KeyValuePair<string, object?>>();
-                if (serilog.TypeTag?.GetValue(value) is string tag)
-                {
-                    members.Add(new(DestructuredValue.TypeTag, tag));
-                }
-
-                foreach (var property in (IEnumerable?)content ?? Array.Empty<object>())
-                {
-                    if (members.Count == MaxItems || budget-- <= 0)
-                    {
-                        break;
-                    }
-
-                    var getters = PropertyGetters(property.GetType());
-                    members.Add(new((string?)getters.Name.GetValue(property) ?? string.Empty, Freeze(getters.Value.GetValue(property), depth + 1, ref budget, destructure)));
-                }
-
-                return new DestructuredValue(value.ToString() ?? string.Empty, [.. members]);
+            return Freeze(content, depth, ref budget, destructure);
         }
+
+        var members = new List<KeyValuePair<string, object?>>();
+        if (serilog.TypeTag?.GetValue(value) is string tag)
+        {
+            members.Add(new(DestructuredValue.TypeTag, tag));
+        }
+
+        foreach (var property in (IEnumerable?)content ?? Array.Empty<object>())
+        {
+            if (members.Count == MaxItems || budget-- <= 0)
+            {
+                break;
+            }
+
+            var (name, item) = PropertyGetters.GetOrAdd(property.GetType(), static t => (t.GetProperty("Name")!, t.GetProperty("Value")!));
+            members.Add(new((string?)name.GetValue(property) ?? string.Empty, Freeze(item.GetValue(property), depth + 1, ref budget, destructure)));
+        }
+
+        return new DestructuredValue(value.ToString() ?? string.Empty, [.. members]);
     }
 
-    /// <summary>A <c>KeyValuePair&lt;,&gt;</c> of any types, read through its type's getters.</summary>
-    private static (object? Key, object? Value) Pair(object entry)
-    {
-        var (key, value) = TwoGetters(entry.GetType(), "Key", "Value");
-        return (key.GetValue(entry), value.GetValue(entry));
-    }
+    /// <summary>The text a dictionary's key names its entry by: its invariant text; a Serilog <c>ScalarValue</c> key (a <c>DictionaryValue</c>'s) its value's, unquoted.</summary>
+    private static string KeyText(object? key) =>
+        Convert.ToString(key is null or string || SerilogTypeOf(key.GetType()) is not { Kind: SerilogKind.Scalar } scalar ? key : scalar.Content.GetValue(key), CultureInfo.InvariantCulture)
+        ?? string.Empty;
 
-    /// <summary>A Serilog <c>LogEventProperty</c>'s Name and Value getters.</summary>
-    private static (PropertyInfo Name, PropertyInfo Value) PropertyGetters(Type type) => TwoGetters(type, "Name", "Value");
-
-    private static (PropertyInfo First, PropertyInfo Second) TwoGetters(Type type, string first, string second) =>
-        SerilogGetters.GetOrAdd(type, static (t, names) => (t.GetProperty(names.first)!, t.GetProperty(names.second)!), (first, second));
-
-    /// <summary>The two getters read of each pair type (a dictionary's entries, a structure's properties).</summary>
-    private static readonly ConcurrentDictionary<Type, (PropertyInfo First, PropertyInfo Second)> SerilogGetters = new();
+    /// <summary>The Name and Value getters of Serilog's <c>LogEventProperty</c> (a structure's members).</summary>
+    private static readonly ConcurrentDictionary<Type, (PropertyInfo Name, PropertyInfo Value)> PropertyGetters = new();
 
     private sealed record SerilogType(SerilogKind Kind, PropertyInfo Content, PropertyInfo? TypeTag);
 }

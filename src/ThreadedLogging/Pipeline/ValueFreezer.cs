@@ -144,7 +144,7 @@ internal static partial class ValueFreezer
         {
             while (copy.Count < MaxItems && budget-- > 0 && entries.MoveNext())
             {
-                var key = Convert.ToString(entries.Key, CultureInfo.InvariantCulture) ?? string.Empty;
+                var key = KeyText(entries.Key);
                 copy[key] = Freeze(entries.Value, depth + 1, ref budget, destructure);
             }
         }
@@ -178,7 +178,7 @@ internal static partial class ValueFreezer
                 break;
             }
 
-            var key = Convert.ToString(pair.Key.GetValue(item), CultureInfo.InvariantCulture) ?? string.Empty;
+            var key = KeyText(pair.Key.GetValue(item));
             copy[key] = Freeze(pair.Value.GetValue(item), depth + 1, ref budget, destructure);
         }
 
