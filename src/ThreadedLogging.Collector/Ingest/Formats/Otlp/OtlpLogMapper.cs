@@ -80,8 +80,8 @@ internal sealed class OtlpLogMapper(IdentityPropertyOptions identity)
             ExceptionJson = ExceptionJson(record.Attributes),
             PropertiesJson = record.Attributes.Count == 0 ? null
                 : JsonText.Write(record.Attributes, static (json, attributes) => OtlpValues.WriteObject(json, attributes, recordAttributes: true)),
-            ContextJson = ContextJson(record, resource, limits),
-            TraceId = Id(record.TraceId),
+            ContextJson = ContextJson(record, resource, limits, out var traceId),
+            TraceId = traceId,
             App = limits.Field(First(record.Attributes, resource, identity.AppNames), "app", NoIndex),
             Version = limits.Field(First(record.Attributes, resource, identity.VersionNames), "version", NoIndex),
             User = limits.Field(First(record.Attributes, resource, identity.UserNames) ?? PathUser.From(path), "user", NoIndex),
@@ -160,9 +160,9 @@ internal sealed class OtlpLogMapper(IdentityPropertyOptions identity)
         });
     }
 
-    private static string? ContextJson(LogRecord record, RepeatedField<KeyValue> resource, IngestLimits limits)
+    private static string? ContextJson(LogRecord record, RepeatedField<KeyValue> resource, IngestLimits limits, out string? traceId)
     {
-        var traceId = Id(record.TraceId);
+        traceId = Id(record.TraceId);
         var spanId = Id(record.SpanId);
         var eventName = limits.Field(string.IsNullOrEmpty(record.EventName) ? null : record.EventName, "event_name", NoIndex);
         var pid = OtlpValues.Find(resource, "process.pid") is { ValueCase: AnyValue.ValueOneofCase.IntValue } p ? p.IntValue : (long?)null;
