@@ -80,6 +80,10 @@ internal sealed class Redactor
         if (copy is not null)
         {
             logEvent.ReplaceProperties(copy);
+            if (logEvent.Template is not null)
+            {
+                logEvent.SetMessage(null); // a message given with its template (a buffered record's) shows the value: render it again, masked
+            }
         }
     }
 

@@ -1,10 +1,16 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ThreadedLogging;
 
 /// <summary>The <see cref="ILogger"/> of one category: hands the call to the handler's queue, which encodes it into a record.</summary>
-internal sealed class ThreadedLogger(ThreadedHandler handler, string category) : ILogger
+/// <remarks>
+/// Also an <see cref="IBufferedLogger"/>: log buffering (Microsoft.Extensions.Telemetry) hands it the records it held with
+/// their own time, attributes and message; a plain logger would get them as new calls at the flush, stamped with the
+/// flush's time, trace and thread.
+/// </remarks>
+internal sealed class ThreadedLogger(ThreadedHandler handler, string category) : ILogger, IBufferedLogger
 {
     private readonly EventQueue _queue = handler.Queue;
     private int _minLevel = (int)handler.EffectiveLevel(category);
@@ -45,6 +51,29 @@ internal sealed class ThreadedLogger(ThreadedHandler handler, string category) :
             else
             {
                 handler.ReportInternalError(e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Records that log buffering held, flushed: each one this logger's level lets through is queued as an event of its
+    /// own moment (<see cref="BufferedRecordCapture"/>), as an object record, under the rules of a log call: never thrown
+    /// into the app, a full or closed queue drops it (counted), <see cref="QueueFullMode.Wait"/> waits for room.
+    /// </summary>
+    public void LogRecords(IEnumerable<BufferedLogRecord> records)
+    {
+        foreach (var record in records)
+        {
+            try
+            {
+                if (IsEnabled(record.LogLevel) && !_queue.TryDropEarly())
+                {
+                    _queue.Enqueue(BufferedRecordCapture.Capture(category, record));
+                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                handler.ReportInternalError(e); // one record that cannot be read costs that record only
             }
         }
     }
