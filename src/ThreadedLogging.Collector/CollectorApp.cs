@@ -70,6 +70,7 @@ internal static class CollectorApp
         builder.Services.AddSingleton<IngestAdmission>();
         builder.Services.AddSingleton<CollectorMetrics>();
         builder.Services.AddMetricsExport(options.Metrics);
+        builder.Services.AddPrometheusMetrics(options.Metrics);
         builder.Services.AddSingleton<IngestEndpoint>();
         builder.Services.AddSingleton<LevelRuleCache>();
         builder.Services.AddIngestFormats(builder.Configuration);
@@ -90,6 +91,7 @@ internal static class CollectorApp
         }
 
         app.MapGet("/health", HealthApi.Get);
+        app.MapPrometheusMetrics();
         app.MapIngest();
         app.MapIngestFormats();
         app.MapOtlpGrpc();

@@ -75,7 +75,7 @@ internal sealed class CollectorOptions
     /// <summary>Gets or sets how long events are kept (<c>Collector:Retention</c>).</summary>
     public RetentionOptions Retention { get; set; } = new();
 
-    /// <summary>Gets or sets where the collector's metrics are pushed (<c>Collector:Metrics</c>); by default nowhere.</summary>
+    /// <summary>Gets or sets how the collector's metrics are read (<c>Collector:Metrics</c>): <c>GET /metrics</c> by default, pushed over OTLP when configured.</summary>
     public MetricsExportOptions Metrics { get; set; } = new();
 
     /// <summary>Returns the problems of these options, each naming the option and its value.</summary>

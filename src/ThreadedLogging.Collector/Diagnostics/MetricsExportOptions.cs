@@ -1,10 +1,21 @@
 namespace ThreadedLogging.Collector.Diagnostics;
 
-/// <summary>Where the collector pushes its metrics: the <c>Collector:Metrics</c> section. Off unless <see cref="OtlpEndpoint"/> is set.</summary>
+/// <summary>
+/// How the collector's metrics are read: the <c>Collector:Metrics</c> section. Scraped at <c>GET /metrics</c> (Prometheus)
+/// unless <see cref="Prometheus"/> is false; pushed over OTLP only when <see cref="OtlpEndpoint"/> is set.
+/// </summary>
 internal sealed class MetricsExportOptions
 {
     /// <summary>The protocols <see cref="OtlpProtocol"/> accepts, as OpenTelemetry's <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> names them.</summary>
     public static readonly IReadOnlyList<string> Protocols = ["http/protobuf", "grpc"];
+
+    /// <summary>
+    /// Gets or sets a value indicating whether <c>GET /metrics</c> serves the metrics in Prometheus's text format. On by
+    /// default: it shows counts and timings only (the read key already shows the events themselves) under the same key
+    /// and loopback rules as <c>/api</c> reads, and costs a few dictionary lookups per request, not per event, whether
+    /// scraped or not. The default value is true.
+    /// </summary>
+    public bool Prometheus { get; set; } = true;
 
     /// <summary>
     /// Gets or sets the OTLP receiver (an OpenTelemetry Collector, Prometheus's OTLP receiver, a vendor's endpoint): its

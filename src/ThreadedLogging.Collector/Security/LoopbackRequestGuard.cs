@@ -1,4 +1,5 @@
 using System.Net;
+using ThreadedLogging.Collector.Diagnostics;
 using ThreadedLogging.Collector.Responses;
 
 namespace ThreadedLogging.Collector.Security;
@@ -26,9 +27,9 @@ internal sealed class LoopbackRequestGuard(RequestDelegate next)
             return RefuseAsync(context, $"Host '{host}' is not a loopback name: a collector on loopback without API keys answers only localhost or 127.0.0.1 (DNS rebinding)");
         }
 
-        // Every write (any ingest format's endpoint) and every read of events; a link to the page itself is fine.
+        // Every write (any ingest format's endpoint), every read of events and of the metrics; a link to the page itself is fine.
         var checks = !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
-            || request.Path.StartsWithSegments("/log") || request.Path.StartsWithSegments("/api");
+            || request.Path.StartsWithSegments("/log") || request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments(PrometheusMetrics.Path);
         if (checks && ForeignBrowserRequest(request) is { } reason)
         {
             return RefuseAsync(context, $"{reason}: a collector on loopback without API keys takes no cross-site browser requests");

@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Http.Headers;
+using ThreadedLogging.Collector.Tests.Support;
+
+namespace ThreadedLogging.Collector.Tests.Diagnostics;
+
+/// <summary>
+/// <c>GET /metrics</c>: the collector's meter (and ASP.NET Core's, the runtime's, the process's) in Prometheus's text
+/// format, read from a real collector after real ingests and checked by the real <c>promtool check metrics</c>.
+/// </summary>
+public sealed class PrometheusEndpointTests
+{
+    private const string Requests = "threadedlogging_collector_threadedlogging_collector_ingest_requests";
+    private const string Events = "threadedlogging_collector_threadedlogging_collector_ingest_events";
+    private const string Duration = "threadedlogging_collector_threadedlogging_collector_ingest_duration";
+    private static readonly string[] Keys = ["--Collector:IngestApiKeys:0=ingest-key", "--Collector:ReadApiKey=read-key", "--Collector:AdminApiKey=admin-key"];
+
+    [Fact]
+    public async Task Scrape_AfterIngests_EventsStoredAndRequestsByOutcomeInValidExposition()
+    {
+        await using var collector = await CollectorFixture.StartAsync(Keys);
+        collector.Client.DefaultRequestHeaders.Add("X-Api-Key", "ingest-key");
+        var batch = Http.Utf8(Http.Envelope("p-1", Event("one"), Event("two")));
+        Assert.Equal(HttpStatusCode.OK, (await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", batch, "application/json", idempotencyKey: "k-1")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", batch, "application/json", idempotencyKey: "k-1")).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", Http.Utf8("{\"events\": [1"), "application/json")).Status);
+
+        collector.Client.DefaultRequestHeaders.Remove("X-Api-Key");
+        var (status, contentType, text) = await ScrapeAsync(collector, new AuthenticationHeaderValue("Bearer", "read-key"));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", contentType);
+        var metrics = new PrometheusExposition(text);
+        Assert.Equal(2, metrics.Value(Events, ("format", "json-batch"))); // the duplicate stored nothing
+        Assert.Equal(1, metrics.Value(Requests, ("format", "json-batch"), ("outcome", "stored"), ("http_response_status_code", "200")));
+        Assert.Equal(1, metrics.Value(Requests, ("format", "json-batch"), ("outcome", "duplicate"), ("http_response_status_code", "200")));
+        Assert.Equal(1, metrics.Value(Requests, ("format", "json-batch"), ("outcome", "rejected"), ("http_response_status_code", "400")));
+        Assert.Equal(1, metrics.Value(Duration + "_count", ("format", "json-batch"), ("outcome", "stored")));
+        Assert.NotNull(metrics.Value(Duration + "_bucket", ("format", "json-batch"), ("outcome", "stored"), ("le", "0.0005"))); // our buckets, not the adapter's
+        Assert.True(metrics.Has("microsoft_aspnetcore_hosting_http_server_request_duration_count"), "ASP.NET Core's requests");
+        Assert.True(metrics.Has("system_runtime_dotnet_gc_collections"), "the runtime's meter");
+        Assert.True(metrics.Has("process_start_time_seconds"), "the process");
+        var (exit, said) = await Promtool.CheckMetricsAsync(text);
+        Assert.True(exit == 0, $"promtool check metrics exited {exit}: {said}");
+    }
+
+    [Fact]
+    public async Task Scrape_TwoCollectorsInOneProcess_EachShowsOnlyItsOwnRequests()
+    {
+        await using var busy = await CollectorFixture.StartAsync();
+        await using var idle = await CollectorFixture.StartAsync();
+        var batch = Http.Utf8(Http.Envelope("p-2", Event("one")));
+        Assert.Equal(HttpStatusCode.OK, (await Http.SendAsync(busy.Client, HttpMethod.Post, "api/events", batch, "application/json")).Status);
+
+        var (_, _, busyText) = await ScrapeAsync(busy, null);
+        var (_, _, idleText) = await ScrapeAsync(idle, null);
+
+        Assert.Equal(1, new PrometheusExposition(busyText).Value(Events, ("format", "json-batch")));
+        Assert.Null(new PrometheusExposition(idleText).Value(Events, ("format", "json-batch")));
+    }
+
+    [Theory]
+    [InlineData(null, null, HttpStatusCode.Unauthorized)]
+    [InlineData("Bearer", "ingest-key", HttpStatusCode.Unauthorized)]
+    [InlineData("Bearer", "wrong", HttpStatusCode.Unauthorized)]
+    [InlineData("Bearer", "read-key", HttpStatusCode.OK)]
+    [InlineData("Bearer", "admin-key", HttpStatusCode.OK)]
+    [InlineData("Basic", "prometheus:read-key", HttpStatusCode.OK)] // basic_auth in a scrape config
+    public async Task Scrape_KeysConfigured_ReadOrAdminKeyNeeded(string? scheme, string? credential, HttpStatusCode expected)
+    {
+        await using var collector = await CollectorFixture.StartAsync(Keys);
+        var parameter = scheme == "Basic" ? Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(credential!)) : credential;
+
+        var (status, _, body) = await ScrapeAsync(collector, scheme is null ? null : new AuthenticationHeaderValue(scheme, parameter));
+
+        Assert.Equal(expected, status);
+        Assert.True(expected == HttpStatusCode.OK ? body.Contains("# TYPE ", StringComparison.Ordinal) : Http.Error(body).Contains("API key", StringComparison.Ordinal), body);
+    }
+
+    [Fact]
+    public async Task Scrape_LoopbackWithoutKeys_OpenToLocalClientsNotToOtherSites()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await ScrapeAsync(collector, null)).Status);
+        using var crossSite = new HttpRequestMessage(HttpMethod.Get, "metrics");
+        crossSite.Headers.Add("Sec-Fetch-Site", "cross-site");
+        using var refused = await collector.Client.SendAsync(crossSite);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("loopback without API keys", Http.Error(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scrape_PrometheusAcceptHeader_OpenMetricsAnswered()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "metrics");
+        request.Headers.TryAddWithoutValidation("Accept", "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
+
+        using var response = await collector.Client.SendAsync(request);
+
+        Assert.Equal("application/openmetrics-text", response.Content.Headers.ContentType?.MediaType);
+        Assert.EndsWith("# EOF\n", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scrape_PrometheusTurnedOff_NotServed()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:Metrics:Prometheus=false");
+
+        Assert.Equal(HttpStatusCode.NotFound, (await ScrapeAsync(collector, null)).Status);
+    }
+
+    private static async Task<(HttpStatusCode Status, string? ContentType, string Body)> ScrapeAsync(CollectorFixture collector, AuthenticationHeaderValue? authorization)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "metrics");
+        request.Headers.Authorization = authorization;
+        using var response = await collector.Client.SendAsync(request);
+        return (response.StatusCode, response.Content.Headers.ContentType?.ToString(), await response.Content.ReadAsStringAsync());
+    }
+
+    private static object Event(string message) =>
+        new { timestamp = "2026-12-02T10:00:00Z", level = "Information", category = "App", message };
+}
