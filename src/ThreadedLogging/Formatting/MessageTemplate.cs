@@ -8,7 +8,8 @@ namespace ThreadedLogging;
 /// <summary>
 /// Renders a Microsoft.Extensions.Logging message template the way MEL's own formatter does:
 /// holes are filled by position (by name where a state lists its values in another order), with invariant
-/// culture, <c>(null)</c> for null and enumerables joined by <c>", "</c>. Runs on the worker, from the values
+/// culture, <c>(null)</c> for null and enumerables joined by <c>", "</c>, each item as its own text (a collection in a
+/// collection as its type's name). Runs on the worker, from the values
 /// captured at the log call.
 /// </summary>
 internal static class MessageTemplate
@@ -164,8 +165,8 @@ internal static class MessageTemplate
                 return s;
             case IFormattable formattable:
                 return formattable.ToString(format, CultureInfo.InvariantCulture);
-            case KeyValuePair<string, object?> pair:
-                return $"[{pair.Key}, {FormatValue(pair.Value)}]"; // an entry of a frozen dictionary, as MEL writes the original's
+            case KeyValuePair<string, object?>:
+                return ItemText(value);
             case DestructuredValue destructured:
                 return destructured.ToString(); // the object's own text, as MEL renders it
             case IEnumerable enumerable:
@@ -177,7 +178,7 @@ internal static class MessageTemplate
                         joined.Append(", ");
                     }
 
-                    joined.Append(FormatValue(item));
+                    joined.Append(ItemText(item));
                 }
 
                 return joined.ToString();
@@ -185,4 +186,17 @@ internal static class MessageTemplate
                 return value.ToString() ?? NullValue;
         }
     }
+
+    /// <summary>
+    /// An item of a logged collection as MEL writes it, with the item's own text and not its items: a collection or
+    /// dictionary its original's text (<c>System.Int32[]</c>, <see cref="NestedText"/>), bytes theirs, a dictionary's
+    /// entry as <c>KeyValuePair</c> writes itself (<c>[key, value]</c>, a null value empty).
+    /// </summary>
+    private static string ItemText(object? item) => item switch
+    {
+        KeyValuePair<string, object?> pair => $"[{pair.Key}, {(pair.Value is null ? string.Empty : ItemText(pair.Value))}]",
+        LoggedBytes bytes => bytes.ItemText,
+        object?[] or Dictionary<string, object?> when NestedText.Of(item) is { } text => text,
+        _ => FormatValue(item),
+    };
 }

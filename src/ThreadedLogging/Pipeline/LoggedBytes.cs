@@ -15,18 +15,25 @@ internal sealed class LoggedBytes
     /// <summary>The bytes shown of a longer value.</summary>
     public const int PrefixBytes = 16;
 
+    private static readonly string ArrayText = typeof(byte[]).ToString();
+    private static readonly string SegmentText = typeof(ArraySegment<byte>).ToString();
+
     /// <summary>The first <see cref="MaxBytes"/> bytes at most: a copy, since a buffer is reused after the call.</summary>
     private readonly byte[] _kept;
 
     /// <summary>MEL's text for a value it does not enumerate (a memory's "System.ReadOnlyMemory&lt;Byte&gt;[3]"); null for an array or a segment.</summary>
     private readonly string? _text;
 
-    private LoggedBytes(ReadOnlySpan<byte> bytes, string? text)
+    private LoggedBytes(ReadOnlySpan<byte> bytes, string? text, string itemText)
     {
         Length = bytes.Length;
         _kept = bytes[..Math.Min(bytes.Length, MaxBytes)].ToArray();
         _text = text;
+        ItemText = itemText;
     }
+
+    /// <summary>Gets the value's text as an item of a logged collection, where MEL writes its <c>ToString()</c>: <c>System.Byte[]</c>.</summary>
+    public string ItemText { get; }
 
     /// <summary>Gets how many bytes were logged.</summary>
     public int Length { get; }
@@ -39,10 +46,10 @@ internal sealed class LoggedBytes
     /// <summary>The value as <see cref="LoggedBytes"/> when it is bytes, else null.</summary>
     public static LoggedBytes? From(object value) => value switch
     {
-        byte[] array => new LoggedBytes(array, null),
-        ArraySegment<byte> segment => new LoggedBytes(segment, null),
-        ReadOnlyMemory<byte> memory => new LoggedBytes(memory.Span, memory.ToString()),
-        Memory<byte> memory => new LoggedBytes(memory.Span, memory.ToString()),
+        byte[] array => new LoggedBytes(array, null, ArrayText),
+        ArraySegment<byte> segment => new LoggedBytes(segment, null, SegmentText),
+        ReadOnlyMemory<byte> memory => new LoggedBytes(memory.Span, memory.ToString(), memory.ToString()),
+        Memory<byte> memory => new LoggedBytes(memory.Span, memory.ToString(), memory.ToString()),
         _ => null,
     };
 

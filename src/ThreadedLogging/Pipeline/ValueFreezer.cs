@@ -101,7 +101,7 @@ internal static partial class ValueFreezer
 
         try
         {
-            return (value, depth < MaxDepth) switch
+            var frozen = (value, depth < MaxDepth) switch
             {
                 (IEnumerable<KeyValuePair<string, object?>> pairs, true) => FreezePairs(pairs, depth, ref budget, destructure),
                 (IDictionary dictionary, true) => FreezeDictionary(dictionary, depth, ref budget, destructure),
@@ -111,6 +111,9 @@ internal static partial class ValueFreezer
                 (_, true) when destructure && !IsScalar(value) => DestructureObject(value, depth, ref budget),
                 _ => value.ToString(),
             };
+
+            // An item of a logged collection: MEL's message shows its text, not its items.
+            return depth == 1 ? NestedText.Remember(frozen, value) : frozen;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -198,7 +201,10 @@ internal static partial class ValueFreezer
             copy.Add(Freeze(item, depth + 1, ref budget, destructure));
         }
 
-        return [.. copy];
+        // A new array even when empty ([.. copy] would be the shared empty one): NestedText keys on the copy.
+        var frozen = new object?[copy.Count];
+        copy.CopyTo(frozen);
+        return frozen;
     }
 
     /// <summary>

@@ -20,6 +20,18 @@ public sealed class MessageTemplateTests
         { "{First}{Second}", [1L, new Guid("0f8fad5b-d9cb-469f-a165-70867728950e")] },
         { "{A} and {A} again", [1, 2] },
         { "{0} then {1}", ["zero", "one"] },
+
+        // A collection in a collection: MEL writes the inner one's text (its type's name), not its items.
+        { "jagged {Rows}", [new[] { new[] { 1, 2 }, [3] }] },
+        { "frames {Frames}", [new List<byte[]> { new byte[] { 0xDE, 0xAD } }] },
+        { "segments {Parts}", [new[] { new ArraySegment<byte>([1, 2]) }] },
+        { "memories {Parts}", [new[] { new ReadOnlyMemory<byte>([1, 2, 3]) }] },
+        { "mixed {Items}", [new object?[] { null, "x", 1.5, new List<int> { 1 }, new HashSet<string> { "a" }, new Dictionary<string, int> { ["k"] = 1 } }] },
+        { "by key {Map}", [new Dictionary<string, int[]> { ["a"] = [1, 2], ["b"] = [] }] },
+        { "null entry {Map}", [new Dictionary<string, object?> { ["a"] = null, ["b"] = 2 }] },
+        { "nested maps {Map}", [new Dictionary<string, Dictionary<string, int>> { ["outer"] = new() { ["inner"] = 1 } }] },
+        { "own text {Items}", [new[] { new Labelled() }] },
+        { "empty inner {Rows}", [new[] { Array.Empty<int>() }] },
     };
 
     [Fact]
@@ -62,6 +74,12 @@ public sealed class MessageTemplateTests
         capture.LogInformation(template, args);
         var properties = state!.Where(p => p.Key != "{OriginalFormat}").Select(p => new KeyValuePair<string, object?>(p.Key, ValueFreezer.Freeze(p.Value))).ToList();
         Assert.Equal(expected, MessageTemplate.Render(template, properties));
+    }
+
+    /// <summary>A collection with a text of its own, which MEL writes for it as an item.</summary>
+    private sealed class Labelled : List<int>
+    {
+        public override string ToString() => "labelled list";
     }
 
     private sealed class CapturingLogger(Action<IReadOnlyList<KeyValuePair<string, object?>>, string> onLog) : ILogger
