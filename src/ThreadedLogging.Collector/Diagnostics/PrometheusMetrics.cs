@@ -6,9 +6,8 @@ namespace ThreadedLogging.Collector.Diagnostics;
 /// <summary>
 /// <c>GET /metrics</c> in Prometheus's text format (<c>Collector:Metrics:Prometheus</c>): prometheus-net's
 /// <see cref="MeterAdapter"/> publishes <see cref="CollectorMetrics"/> and the meters the OTLP export sends
-/// (<see cref="CollectorMetricsExport.RuntimeMeters"/>) into a registry of this app's own, beside prometheus-net's
-/// <c>process_*</c> metrics. Only meters made by this app's <see cref="IMeterFactory"/> (and the process-wide
-/// <c>System.Runtime</c>) are read, so two collectors in one process (the tests) never count each other's requests.
+/// (<see cref="CollectorMetricsExport.RuntimeMeters"/>, this app's only) into a registry of this app's own, beside
+/// prometheus-net's <c>process_*</c> metrics, so two collectors in one process (the tests) never count each other's requests.
 /// Reading needs the read or admin key when one is configured, as <c>/api</c> reads do.
 /// </summary>
 internal sealed class PrometheusMetrics : IDisposable
@@ -42,18 +41,14 @@ internal sealed class PrometheusMetrics : IDisposable
     public void Dispose() => _adapter.Dispose();
 
     /// <summary>
-    /// Whether an instrument is one we publish: our meters of this app's factory, or the runtime's one meter; not a
-    /// number whose name ends as a histogram's parts do (<c>System.Runtime</c>'s <c>dotnet.thread_pool.thread.count</c>
+    /// Whether an instrument is one we publish: of this app's meters (<see cref="CollectorMetricsExport.IsExported"/>),
+    /// not a number whose name ends as a histogram's parts do (<c>System.Runtime</c>'s <c>dotnet.thread_pool.thread.count</c>
     /// and four more): the adapter cannot rename it, a scraper would read <c>..._count</c> as a histogram's count, and
     /// <c>promtool check metrics</c> refuses it.
     /// </summary>
-    internal static bool Publishes(Instrument instrument, IMeterFactory meters)
-    {
-        var meter = instrument.Meter;
-        return (meter.Name == CollectorMetrics.MeterName || CollectorMetricsExport.RuntimeMeters.Contains(meter.Name))
-            && (ReferenceEquals(meter.Scope, meters) || meter.Scope is null)
-            && !(instrument.GetType().GetGenericTypeDefinition() != typeof(Histogram<>) && HistogramSuffixes.Any(s => instrument.Name.EndsWith(s, StringComparison.Ordinal)));
-    }
+    internal static bool Publishes(Instrument instrument, IMeterFactory meters) =>
+        CollectorMetricsExport.IsExported(instrument.Meter, meters)
+        && !(instrument.GetType().GetGenericTypeDefinition() != typeof(Histogram<>) && HistogramSuffixes.Any(s => instrument.Name.EndsWith(s, StringComparison.Ordinal)));
 
     /// <summary>A histogram's buckets as its instrument advises (ours: 0.5 ms to 10 s; ASP.NET Core's request duration), else prometheus-net's.</summary>
     private static double[] Buckets(Instrument instrument) =>

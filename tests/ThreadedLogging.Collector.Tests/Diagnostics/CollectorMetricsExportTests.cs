@@ -14,6 +14,8 @@ namespace ThreadedLogging.Collector.Tests.Diagnostics;
 /// </summary>
 public sealed class CollectorMetricsExportTests
 {
+    private const string Requests = "threadedlogging.collector.ingest.requests";
+
     [Fact]
     public async Task Export_OtlpEndpointSet_CollectorAndRuntimeMetricsArriveOverOtlpHttp()
     {
@@ -21,27 +23,43 @@ public sealed class CollectorMetricsExportTests
         await using var collector = await CollectorFixture.StartAsync(
             $"--Collector:Metrics:OtlpEndpoint={receiver.BaseAddress}", "--Collector:Metrics:ExportInterval=00:00:01", "--Collector:Metrics:OtlpHeaders=x-tenant=ops");
 
-        var batch = Http.Utf8(Http.Envelope("m-1",
-            new { timestamp = "2026-11-24T10:00:00Z", level = "Information", category = "App", message = "one", sequence = 1, instanceId = "i-m" },
-            new { timestamp = "2026-11-24T10:00:01Z", level = "Information", category = "App", message = "two", sequence = 2, instanceId = "i-m" }));
-        Assert.Equal(HttpStatusCode.OK, (await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", batch, "application/json")).Status);
+        Assert.Equal(HttpStatusCode.OK, await PostBatchAsync(collector, "m-1", 2));
 
-        // The request was counted before it was answered, so an export collected after the answer includes it. Exports
-        // come every second; wait (for an export, not for time) for one collected after. The SDK aggregates every meter
-        // of the name in the process, and other tests' collectors run in this one at the same time, so counts here are
-        // at least this test's (exact counts: CollectorMetricsTests, which tell meters apart).
-        var answered = (ulong)(DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
-        var export = await receiver.FirstAsync(e => Points(e, "threadedlogging.collector.ingest.requests").Any(p => IsStoredJsonBatch(p) && p.TimeUnixNano > answered))
-            .WaitAsync(TimeSpan.FromSeconds(60));
+        // The request was counted before it was answered, and the exports are cumulative: every export collected after
+        // the answer counts it. Only this collector's meters are exported (other tests' collectors run in this process),
+        // so the counts are exact: wait (for an export, not for time) for the first that has this request.
+        var export = await receiver.FirstAsync(e => StoredJsonBatchRequests(e) == 1).WaitAsync(TimeSpan.FromSeconds(60));
 
         var resource = Assert.Single(export.ResourceMetrics).Resource.Attributes;
         Assert.Equal("ThreadedLogging.Collector", Attribute(resource, "service.name").StringValue);
-        Assert.All(Metrics(export, "threadedlogging.collector.ingest.requests"), m => Assert.True(m.Unit == "{request}" && m.Sum.IsMonotonic));
-        Assert.InRange(Points(export, "threadedlogging.collector.ingest.events").Where(p => Attribute(p.Attributes, "format").StringValue == "json-batch").Sum(p => p.AsInt), 2, long.MaxValue);
-        Assert.Contains(Metrics(export, "threadedlogging.collector.ingest.duration").SelectMany(m => m.Histogram.DataPoints), p => p.Count >= 1 && p.ExplicitBounds.Count == 14);
+        var requests = Assert.Single(Metrics(export, Requests));
+        Assert.True(requests.Unit == "{request}" && requests.Sum.IsMonotonic);
+        Assert.Equal(2, Points(export, "threadedlogging.collector.ingest.events").Where(p => Attribute(p.Attributes, "format").StringValue == "json-batch").Sum(p => p.AsInt));
+        Assert.Contains(Metrics(export, "threadedlogging.collector.ingest.duration").SelectMany(m => m.Histogram.DataPoints), p => p.Count == 1 && p.ExplicitBounds.Count == 14);
         Assert.Contains(export.ResourceMetrics[0].ScopeMetrics, s => s.Scope.Name == "Microsoft.AspNetCore.Hosting");
         Assert.Contains(export.ResourceMetrics[0].ScopeMetrics, s => s.Scope.Name == "System.Runtime");
         Assert.Equal("ops", receiver.LastTenantHeader);
+    }
+
+    /// <summary>
+    /// The cause of a timeout of the test above in a full run: the SDK listened to every meter of the process with our
+    /// meter's name, put the instruments of all of them in one stream, and when another collector stopped (its meter
+    /// disposed) it retired that stream; this collector's counts went on into it but were never exported again.
+    /// </summary>
+    [Fact]
+    public async Task Export_AnotherCollectorOfTheProcessStopped_ThisCollectorsRequestsStillExported()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var collector = await CollectorFixture.StartAsync($"--Collector:Metrics:OtlpEndpoint={receiver.BaseAddress}", "--Collector:Metrics:ExportInterval=00:00:01");
+        await (await CollectorFixture.StartAsync()).DisposeAsync();
+
+        // Two exports after the other collector stopped: the second was collected after it, where a retired stream is gone.
+        var exports = 0;
+        await receiver.FirstAsync(_ => ++exports == 2).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(HttpStatusCode.OK, await PostBatchAsync(collector, "m-2", 1));
+
+        var export = await receiver.FirstAsync(e => StoredJsonBatchRequests(e) == 1).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(1, Points(export, "threadedlogging.collector.ingest.events").Sum(p => p.AsInt));
     }
 
     [Theory]
@@ -66,7 +84,17 @@ public sealed class CollectorMetricsExportTests
         Assert.Equal(expected, options.ExporterEndpoint.ToString());
     }
 
-    /// <summary>The metrics of a name: one per collector of the process (the tests run several at once; one in production).</summary>
+    private static async Task<HttpStatusCode> PostBatchAsync(CollectorFixture collector, string batchId, int count)
+    {
+        var events = Enumerable.Range(1, count)
+            .Select(i => (object)new { timestamp = "2026-11-24T10:00:00Z", level = "Information", category = "App", message = $"event {i}", sequence = i, instanceId = "i-" + batchId })
+            .ToArray();
+        return (await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", Http.Utf8(Http.Envelope(batchId, events)), "application/json")).Status;
+    }
+
+    private static long StoredJsonBatchRequests(ExportMetricsServiceRequest export) => Points(export, Requests).Where(IsStoredJsonBatch).Sum(p => p.AsInt);
+
+    /// <summary>The metrics of a name.</summary>
     private static List<Metric> Metrics(ExportMetricsServiceRequest export, string name) =>
         [.. export.ResourceMetrics.SelectMany(r => r.ScopeMetrics).SelectMany(s => s.Metrics).Where(m => m.Name == name)];
 
