@@ -60,7 +60,7 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
         _worker = new BatchWorker(_queue, sink, options, Identity, _ledger, _failures, _selfLog, timer, PoolsEvents);
 
         _worker.Start();
-        _exitFlush = new ProcessExitFlush(FlushAsync, _shutdownTimeout);
+        _exitFlush = new ProcessExitFlush(FlushAsync, _shutdownTimeout, _queue, _selfLog.Write);
         ReportLevel();
     }
 

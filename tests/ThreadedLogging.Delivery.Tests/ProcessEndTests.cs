@@ -25,4 +25,29 @@ public sealed class ProcessEndTests
 
         Assert.Equal(Enumerable.Range(0, 50).Select(n => (long)n), await collector.EventNumbersAsync(user));
     }
+
+    [Fact]
+    public async Task ProcessExit_AppsOwnHandlerLogsAfterTheExitFlush_LateEventsDelivered()
+    {
+        await using var collector = new CollectorProcess();
+        await collector.StartAsync();
+
+        // The app's own ProcessExit handler, registered after the handler was made, runs after its exit flush.
+        await using (var app = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", collector.Host, "late", "0", "50", "--late"))
+        {
+            Assert.Equal(3, await app.WaitForExitAsync());
+        }
+
+        Assert.Equal(Enumerable.Range(0, 55).Select(n => (long)n), await collector.EventNumbersAsync("late"));
+    }
+
+    [Fact]
+    public async Task ProcessExit_LateEventsAndNoCollector_ReportedNotSilentlyLost()
+    {
+        var nowhere = new CollectorProcess(); // a free port, never started: every send fails until the exit budget is spent
+
+        await using var app = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", nowhere.Host, "late", "0", "50", "--late");
+        Assert.Equal(3, await app.WaitForExitAsync());
+        Assert.Contains(app.Output, line => line.Contains("could not be delivered within the exit budget", StringComparison.Ordinal));
+    }
 }

@@ -1,16 +1,17 @@
 // Logs numbered events ("event {N}") through ThreadedHttpHandler in JsonBatch format.
-// Usage: FaultClient <host:port> <user> <first> <count> [spool-dir] [--hang | --exit | --crash]
+// Usage: FaultClient <host:port> <user> <first> <count> [spool-dir] [--hang | --exit | --crash | --late]
 // Prints "spooled" once every event is on disk (with a spool), then "done <statistics>" after a flush;
 // with --hang it then waits to be killed. With --exit (Environment.Exit) or --crash (an unhandled exception on a
 // thread) the process ends right after logging, without flushing or disposing the handler, whose worker would not
-// send before an hour.
+// send before an hour. With --late it returns from Main the same way, after registering a ProcessExit handler of
+// its own (after the handler's) that logs 5 more events as the process ends.
 using Microsoft.Extensions.Logging;
 using ThreadedLogging;
 
 var (host, user, first, count) = (args[0], args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
 var spool = args.Length > 4 && !args[4].StartsWith("--", StringComparison.Ordinal) ? args[4] : null;
 var hang = args.Contains("--hang");
-var end = args.FirstOrDefault(a => a is "--exit" or "--crash");
+var end = args.FirstOrDefault(a => a is "--exit" or "--crash" or "--late");
 
 var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
 {
@@ -31,6 +32,18 @@ var logger = handler.CreateLogger("FaultClient");
 for (var i = first; i < first + count; i++)
 {
     logger.LogInformation("event {N}", i);
+}
+
+if (end == "--late")
+{
+    AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        for (var i = first + count; i < first + count + 5; i++)
+        {
+            logger.LogInformation("event {N}", i);
+        }
+    };
+    return 3;
 }
 
 if (end == "--exit")

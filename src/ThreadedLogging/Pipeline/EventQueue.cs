@@ -16,7 +16,7 @@ internal sealed class EventQueue : IDisposable
     private readonly ThreadedTimer _signal;
     private readonly int _batchSize;
     private readonly int _maxBatchBytes;
-    private readonly LogLevel _flushLevel;
+    private LogLevel _flushLevel; // lowered to Trace when the process begins to exit (BeginExit)
     private readonly QueueFullMode _fullMode;
     /// <summary>
     /// The mark of the queue whose worker runs in this flow (its sends, a sink's or a wrapped provider's own log calls): set
@@ -29,6 +29,7 @@ internal sealed class EventQueue : IDisposable
     private int _roomWaiters;
     private int _closed;
     private int _drainRequested;
+    private Action? _deliverAfterExit;
 
     /// <param name="options">Capacity, byte caps, batch thresholds, flush level and full-queue mode (validated).</param>
     /// <param name="signal">What wakes the worker.</param>
@@ -138,6 +139,17 @@ internal sealed class EventQueue : IDisposable
         SignalRoom();
     }
 
+    /// <summary>
+    /// The process began to exit without disposing the handler (<see cref="ProcessExitFlush"/>): it may end as soon as a
+    /// call returns, and the worker would not send in time. From now on every call wakes the worker, and then, outside
+    /// the worker's own flow, runs <paramref name="deliver"/>: a wait, bounded by the exit budget, for its delivery.
+    /// </summary>
+    public void BeginExit(Action deliver)
+    {
+        Volatile.Write(ref _deliverAfterExit, deliver);
+        _flushLevel = LogLevel.Trace;
+    }
+
     /// <summary>Refuses every call from now on (shutdown) and wakes callers waiting for room.</summary>
     public void Close()
     {
@@ -168,6 +180,10 @@ internal sealed class EventQueue : IDisposable
         if (level >= _flushLevel)
         {
             RequestDrain();
+            if (Volatile.Read(ref _deliverAfterExit) is { } deliver && !ReferenceEquals(DrainedByThisFlow.Value, _drainMark))
+            {
+                deliver(); // the process is ending: only a call that waits gets its event out (the worker's own flow would wait for itself)
+            }
         }
         else if (HasFullBatch)
         {

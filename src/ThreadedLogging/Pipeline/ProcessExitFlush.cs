@@ -8,6 +8,14 @@ namespace ThreadedLogging;
 /// ones that say why the process ended — are lost. Every live handler flushes at once, so the end waits for the
 /// longest budget, not their sum. Disposing the handler unregisters it.
 /// </summary>
+/// <remarks>
+/// ProcessExit handlers run one after the other in the order they were added, and the process ends after the last:
+/// an app's own handler added after ours (a "shutting down" line) logs after this flush, when no worker would send
+/// in time. So, from the start of the exit, every log call of a live handler waits for its own delivery
+/// (<see cref="EventQueue.BeginExit"/>) until the exit budget is spent; a call that cannot be delivered by then is
+/// reported (self-log, EventSource <c>EventsLostAtShutdown</c>) instead of vanishing with the process. A host that
+/// disposes its handlers later (the service provider's disposal) still drains what is left.
+/// </remarks>
 internal sealed class ProcessExitFlush : IDisposable
 {
     private static readonly Lock Gate = new();
@@ -16,13 +24,21 @@ internal sealed class ProcessExitFlush : IDisposable
 
     private readonly Func<CancellationToken, Task<bool>> _flush;
     private readonly TimeSpan _budget;
+    private readonly EventQueue _queue;
+    private readonly Action<string> _report;
+    private long _deadline; // Environment.TickCount64 at which the exit budget is spent
+    private int _reportedLate;
 
     /// <param name="flush">The handler's flush.</param>
     /// <param name="budget">How long the process's end may wait for it (<see cref="ThreadedHandlerOptions.ShutdownTimeout"/>).</param>
-    public ProcessExitFlush(Func<CancellationToken, Task<bool>> flush, TimeSpan budget)
+    /// <param name="queue">The handler's queue, whose calls wait for their delivery once the process is exiting.</param>
+    /// <param name="report">Where a late event that could not be delivered in the budget is reported (the self-log).</param>
+    public ProcessExitFlush(Func<CancellationToken, Task<bool>> flush, TimeSpan budget, EventQueue queue, Action<string> report)
     {
         _flush = flush;
         _budget = budget;
+        _queue = queue;
+        _report = report;
         lock (Gate)
         {
             if (!s_subscribed)
@@ -58,7 +74,45 @@ internal sealed class ProcessExitFlush : IDisposable
             live = [.. Live];
         }
 
+        foreach (var handler in live)
+        {
+            handler.BeginExit();
+        }
+
         Task.WaitAll([.. live.Select(handler => handler.FlushAsync())]);
+    }
+
+    private void BeginExit()
+    {
+        Volatile.Write(ref _deadline, Environment.TickCount64 + (long)_budget.TotalMilliseconds);
+        _queue.BeginExit(DeliverLate);
+    }
+
+    /// <summary>A log call made while the process exits: wait for delivery until the exit budget is spent; else report it.</summary>
+    private void DeliverLate()
+    {
+        var left = Volatile.Read(ref _deadline) - Environment.TickCount64;
+        if (left > 0)
+        {
+            using var budget = new CancellationTokenSource(TimeSpan.FromMilliseconds(left));
+            try
+            {
+                if (_flush(budget.Token).GetAwaiter().GetResult())
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Reported below: nothing may be thrown into the app's log call.
+            }
+        }
+
+        ThreadedLoggingEventSource.Log.EventsLostAtShutdown(1); // this call's event, counted once by the call that made it
+        if (Interlocked.Exchange(ref _reportedLate, 1) == 0)
+        {
+            _report($"Events logged while the process exits could not be delivered within the exit budget ({_budget.TotalMilliseconds} ms); {_queue.Count} queued now are lost unless the handler is disposed before the process ends.");
+        }
     }
 
     private async Task FlushAsync()
