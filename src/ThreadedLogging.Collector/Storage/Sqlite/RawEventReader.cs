@@ -7,7 +7,7 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// <summary>
 /// Runs an event query built into a <see cref="SqliteCommand"/> (<see cref="SqliteQueryBuilder"/>: its text and named
 /// parameters) through SQLitePCLRaw on the same connection, and reads its rows (<see cref="SqliteSchema.SelectColumns"/>,
-/// in the order of <see cref="StoredRows.ReadEvent"/>). Microsoft.Data.Sqlite's reader makes five native calls for a
+/// in the order of <see cref="StoredRows.ReadEvent"/>, names by their keys through <see cref="SqliteNameCache"/>). Microsoft.Data.Sqlite's reader makes five native calls for a
 /// nullable text column (the row check and the type twice, then the text and its length) and three for an integer;
 /// here a text is two calls (a NULL is a null pointer) and an integer one. Every event the SQLite store reads back (the
 /// list, the live tail, the export, an event and its context) is read this way: an export spent more than a quarter of
@@ -15,7 +15,7 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// </summary>
 internal static class RawEventReader
 {
-    public static List<StoredEvent> Read(SqliteCommand command, int capacity, CancellationToken cancellationToken)
+    public static List<StoredEvent> Read(SqliteCommand command, SqliteNameCache names, int capacity, CancellationToken cancellationToken)
     {
         var db = command.Connection?.Handle ?? throw new InvalidOperationException("The connection is not open.");
         Check(raw.sqlite3_prepare_v2(db, command.CommandText, out var statement), db);
@@ -40,10 +40,11 @@ internal static class RawEventReader
             {
                 using var interrupt = cancellationToken.Register(static d => raw.sqlite3_interrupt((sqlite3)d!), db);
                 var events = new List<StoredEvent>(capacity);
+                using var lookups = new SqliteNameCache.Lookups(db);
                 int rc;
                 while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
                 {
-                    events.Add(ReadEvent(statement));
+                    events.Add(ReadEvent(statement, names, lookups));
                 }
 
                 Check(rc == raw.SQLITE_DONE ? raw.SQLITE_OK : rc, db);
@@ -56,7 +57,7 @@ internal static class RawEventReader
         }
     }
 
-    private static StoredEvent ReadEvent(sqlite3_stmt row) => new()
+    private static StoredEvent ReadEvent(sqlite3_stmt row, SqliteNameCache names, SqliteNameCache.Lookups lookups) => new()
     {
         Id = raw.sqlite3_column_int64(row, 0),
         Timestamp = new DateTimeOffset(raw.sqlite3_column_int64(row, 1), TimeSpan.Zero),
@@ -67,19 +68,23 @@ internal static class RawEventReader
         ExceptionJson = Text(row, 6),
         PropertiesJson = Text(row, 7),
         ContextJson = Text(row, 8),
-        App = Text(row, 9),
-        Version = Text(row, 10),
-        User = Text(row, 11),
-        Machine = Text(row, 12),
-        Path = Text(row, 13),
-        InstanceId = Text(row, 14),
+        App = Name(row, 9, names, lookups),
+        Version = Name(row, 10, names, lookups),
+        User = Name(row, 11, names, lookups),
+        Machine = Name(row, 12, names, lookups),
+        Path = Name(row, 13, names, lookups),
+        InstanceId = Name(row, 14, names, lookups),
         Sequence = raw.sqlite3_column_type(row, 15) == raw.SQLITE_NULL ? null : raw.sqlite3_column_int64(row, 15),
     };
+
+    /// <summary>The name of the key in column <paramref name="column"/> (the key columns follow <see cref="SqliteNameCache.Tables"/> from column 9), or null.</summary>
+    private static string? Name(sqlite3_stmt row, int column, SqliteNameCache names, SqliteNameCache.Lookups lookups) =>
+        raw.sqlite3_column_type(row, column) == raw.SQLITE_NULL ? null : names.NameOf(column - 9, raw.sqlite3_column_int64(row, column), lookups);
 
     /// <summary>A text column, or null for NULL (SQLite returns no pointer for it; an empty text has one).</summary>
     private static string? Text(sqlite3_stmt row, int column) => raw.sqlite3_column_text(row, column).utf8_to_string();
 
-    private static void Check(int rc, sqlite3 db)
+    internal static void Check(int rc, sqlite3 db)
     {
         if (rc != raw.SQLITE_OK)
         {

@@ -58,7 +58,7 @@ internal sealed partial class SqliteEventStore
             SqliteQueryBuilder.Build(command, query, spillMilliseconds: SpillMilliseconds, userKeys: userKeys);
         }
 
-        return EventPage.FromOneMore(RawEventReader.Read(command, Math.Min(query.Limit + 1, 1024), cancellationToken), query.Limit);
+        return EventPage.FromOneMore(RawEventReader.Read(command, _names, Math.Min(query.Limit + 1, 1024), cancellationToken), query.Limit);
     }
 
     public Task<StoredEvent?> GetEventAsync(long id, CancellationToken cancellationToken)
@@ -110,7 +110,7 @@ internal sealed partial class SqliteEventStore
     }
 
     /// <summary>Reads events by id in one statement (a page's latest errors).</summary>
-    private static Dictionary<long, StoredEvent> ReadMany(SqliteConnection connection, IReadOnlyCollection<long> ids)
+    private Dictionary<long, StoredEvent> ReadMany(SqliteConnection connection, IReadOnlyCollection<long> ids)
     {
         if (ids.Count == 0)
         {
@@ -123,7 +123,7 @@ internal sealed partial class SqliteEventStore
         return ReadAll(command).ToDictionary(e => e.Id);
     }
 
-    private static StoredEvent? ReadOne(SqliteConnection connection, long id)
+    private StoredEvent? ReadOne(SqliteConnection connection, long id)
     {
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {SqliteSchema.SelectColumns} FROM events e WHERE e.id = $id";
@@ -131,7 +131,7 @@ internal sealed partial class SqliteEventStore
         return ReadAll(command) is [var stored] ? stored : null;
     }
 
-    private static List<StoredEvent> ReadAll(SqliteCommand command) => RawEventReader.Read(command, 16, CancellationToken.None);
+    private List<StoredEvent> ReadAll(SqliteCommand command) => RawEventReader.Read(command, _names, 16, CancellationToken.None);
 
     private static long RarestWordDocuments(SqliteConnection connection, EventQuery query)
     {

@@ -22,6 +22,7 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention
     private const int MaxGroupEvents = 10_000;
 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SqliteNameCache _names = new();
     private readonly Channel<PendingAppend> _queue = Channel.CreateBounded<PendingAppend>(
         new BoundedChannelOptions(1024) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly string _writeConnectionString;

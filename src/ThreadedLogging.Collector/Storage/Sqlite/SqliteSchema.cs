@@ -205,12 +205,13 @@ internal static class SqliteSchema
             n3 = n3 + excluded.n3, n4 = n4 + excluded.n4, n5 = n5 + excluded.n5
         """;
 
-    /// <summary>An event's columns in <see cref="StoredRows.ReadEvent"/>'s order, names looked up by key (<c>FROM events e</c>).</summary>
+    /// <summary>
+    /// An event's columns in <see cref="StoredRows.ReadEvent"/>'s order, with the keys of its names (in
+    /// <see cref="SqliteNameCache.Tables"/>' order) where the names go: <see cref="RawEventReader"/> turns them into names.
+    /// </summary>
     public const string SelectColumns =
         "e.id, e.ts, e.level, e.category, e.message, e.template, e.exception, e.properties, e.context, "
-        + "(SELECT name FROM apps WHERE id = e.app_key), (SELECT name FROM versions WHERE id = e.version_key), "
-        + "(SELECT name FROM user_names WHERE id = e.user_key), (SELECT name FROM machines WHERE id = e.machine_key), "
-        + "(SELECT name FROM paths WHERE id = e.path_key), (SELECT name FROM instances WHERE id = e.instance_key), e.sequence";
+        + "e.app_key, e.version_key, e.user_key, e.machine_key, e.path_key, e.instance_key, e.sequence";
 
     public const string LastCounter = "SELECT max(id) FROM events";
 
