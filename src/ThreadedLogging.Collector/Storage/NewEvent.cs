@@ -31,7 +31,11 @@ internal sealed class NewEvent
 
     public string? Version { get; init; }
 
-    public string? User { get; init; }
+    /// <summary>
+    /// Gets the user's name, or null: an empty name is no user (one form for "no user", so that each store reads the
+    /// events without one as one index range, newest first; SQLite schema 8, PostgreSQL schema 8 turned stored ones into it).
+    /// </summary>
+    public string? User { get; init => field = value is "" ? null : value; }
 
     public string? Machine { get; init; }
 

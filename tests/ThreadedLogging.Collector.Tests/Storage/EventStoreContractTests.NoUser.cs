@@ -26,4 +26,27 @@ public abstract partial class EventStoreContractTests
         Assert.Equal([5L, 2L, 1L], page.Events.Concat(rest.Events).Select(e => e.Sequence!.Value));
         Assert.Equal(5L, Assert.Single(withWords).Sequence);
     }
+
+    [Fact]
+    public async Task Append_EmptyUserName_ReadBackAsNoUser()
+    {
+        await Store.AppendAsync(new EventBatch(null, [With(Event(1), user: string.Empty)]), CancellationToken.None);
+
+        // One form for "no user" (schema version 8): what the list and the export show, and what noUser finds.
+        Assert.Null(Assert.Single(await QueryAsync(new EventQuery())).User);
+        Assert.Empty(await QueryAsync(new EventQuery { User = string.Empty }));
+    }
+
+    /// <summary>A copy of <paramref name="e"/> without a user.</summary>
+    private protected static NewEvent WithoutUser(NewEvent e) => new()
+    {
+        Timestamp = e.Timestamp,
+        Level = e.Level,
+        Category = e.Category,
+        Message = e.Message,
+        App = e.App,
+        Machine = e.Machine,
+        Path = e.Path,
+        Sequence = e.Sequence,
+    };
 }

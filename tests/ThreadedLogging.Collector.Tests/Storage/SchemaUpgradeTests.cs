@@ -61,8 +61,8 @@ public sealed class SchemaUpgradeTests : IDisposable
             await store.AppendAsync(new EventBatch(null, [new NewEvent { Timestamp = T0, Level = LogLevel.Information, Message = "first", InstanceId = "i-1", Sequence = 1 }]), CancellationToken.None);
         }
 
-        Assert.Equal(7L, UserVersion(_current.Path));
-        Assert.Equal(7, SqliteSchema.Version);
+        Assert.Equal(8L, UserVersion(_current.Path));
+        Assert.Equal(8, SqliteSchema.Version);
         Assert.Equal(SqliteEventIds.Create(T0, SqliteEventIds.CounterMask), Scalar(_current.Path, "SELECT last_id FROM instances WHERE name = 'i-1'"));
     }
 

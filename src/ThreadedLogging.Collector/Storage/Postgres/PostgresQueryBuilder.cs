@@ -40,8 +40,8 @@ internal static class PostgresQueryBuilder
 
         if (query.NoUser)
         {
-            // No user name or an empty one (the users list's "(no user)"); both arms use ix_events_user_lower.
-            where.Add("(lower(e.user_name) IS NULL OR lower(e.user_name) = '')");
+            // The users list's "(no user)": ingest stores an empty name as none (schema version 8), ix_events_no_user.
+            where.Add("e.user_name IS NULL");
         }
 
         if (query.User is { } user)

@@ -16,7 +16,7 @@ namespace ThreadedLogging.Collector.Storage.Postgres;
 /// </remarks>
 internal static class PostgresSchema
 {
-    public const int Version = 7;
+    public const int Version = 8;
 
     /// <summary>Any 64-bit number the collectors agree on: the lock held while the schema is upgraded.</summary>
     public const long SchemaLock = 0x544C_5343_4845_4D41; // "TLSCHEMA"
@@ -244,7 +244,19 @@ internal static class PostgresSchema
         CREATE INDEX ix_events_search ON events USING gin (search);
         """;
 
-    private static readonly string[] Steps = [Version1, Version2, Version3, Version4, Version5, Version6, Version7];
+    /// <summary>
+    /// Version 8: the events without a user (<c>noUser=true</c>, the users list's "(no user)") are those whose
+    /// <c>user_name</c> is null, ingest's one form for no user (<see cref="NewEvent.User"/>); an index of their
+    /// <c>(day, id)</c> only serves them newest first, stopping at the limit. Before, "null or empty" was two ranges of
+    /// ix_events_user_lower, joined in a bitmap and every match sorted. Empty names stored before become null (found
+    /// through that index: lower('') is ''). Under the schema lock.
+    /// </summary>
+    private const string Version8 = """
+        UPDATE events SET user_name = NULL WHERE lower(user_name) = '';
+        CREATE INDEX IF NOT EXISTS ix_events_no_user ON events (day, id) WHERE user_name IS NULL;
+        """;
+
+    private static readonly string[] Steps = [Version1, Version2, Version3, Version4, Version5, Version6, Version7, Version8];
 
     /// <summary>Creates or upgrades the schema; safe when several collectors run it at once.</summary>
     /// <exception cref="InvalidOperationException">The database's schema is newer than this collector.</exception>

@@ -46,9 +46,9 @@ internal sealed partial class SqliteEventStore
     {
         using var connection = OpenRead();
         using var command = connection.CreateCommand();
-        // Without a user: the events with no user key, and those of the empty name (the users table's '' row counts both).
+        // Without a user: the events with no user key, which the users table's '' row counts.
         var userName = query.NoUser ? string.Empty : query.User;
-        var userKeys = userName is { } name ? UserKeys(connection, name) : null;
+        var userKeys = query.User is { } name ? UserKeys(connection, name) : null;
         if (SqliteQueryBuilder.NeedsWordDocuments(query))
         {
             SqliteQueryBuilder.Build(command, query, RarestWordDocuments(connection, query), userName is { } user ? UserEvents(connection, user) : null, SpillMilliseconds, userKeys);

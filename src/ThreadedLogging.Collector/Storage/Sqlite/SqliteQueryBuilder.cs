@@ -41,9 +41,8 @@ internal static class SqliteQueryBuilder
     /// <param name="filterRows">Events of the filtered user, when known.</param>
     /// <param name="spillMilliseconds">How far after its own millisecond an id may lie (<see cref="SqliteEventIds"/>).</param>
     /// <param name="userKeys">
-    /// The keys of the names that equal the query's user but for case (with <see cref="EventQuery.NoUser"/>: of the empty
-    /// name), when looked up before: one key is an index range already in id order, where a list (or a subquery) of keys
-    /// has its rows sorted.
+    /// The keys of the names that equal the query's user but for case, when looked up before: one key is an index range
+    /// already in id order, where a list (or a subquery) of keys has its rows sorted.
     /// </param>
     public static void Build(SqliteCommand command, EventQuery query, long? rarestWordDocuments = null, long? filterRows = null, long spillMilliseconds = 0, IReadOnlyList<long>? userKeys = null)
     {
@@ -66,10 +65,8 @@ internal static class SqliteQueryBuilder
 
         if (query.NoUser)
         {
-            // The key of the empty name, if any (rare), besides no key: one IS NULL range of ix_events_user_key otherwise.
-            where.Add(userKeys is { Count: > 0 }
-                ? "(e.user_key IS NULL OR e.user_key IN (" + string.Join(',', userKeys.Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "))"
-                : "e.user_key IS NULL");
+            // One IS NULL range of ix_events_user_key, in id order: ingest stores an empty name as none (schema version 8).
+            where.Add("e.user_key IS NULL");
         }
         else if (userKeys is [var userKey])
         {

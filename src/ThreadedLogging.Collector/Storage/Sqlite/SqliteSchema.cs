@@ -7,7 +7,7 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 7;
+    public const int Version = 8;
 
     /// <summary>
     /// The page size of a new database (an existing one keeps its own: changing it would take a VACUUM). 16 KiB
@@ -127,7 +127,7 @@ internal static class SqliteSchema
             milliseconds INTEGER NOT NULL
         );
 
-        PRAGMA user_version = 7;
+        PRAGMA user_version = 8;
         """;
 
     /// <summary>

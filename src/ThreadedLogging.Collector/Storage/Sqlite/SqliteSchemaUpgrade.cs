@@ -8,7 +8,8 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// at start, before the writer opens: version 2's users get their latest errors (issue 10), the text columns of
 /// versions 1–4 become integer keys (issue 14), and version 5's instances get their <c>last_id</c>, each in a
 /// transaction of its own, so a stop in the middle leaves the file as it was and the next start does it again;
-/// version 6's events get their <c>trace_id</c> (issue: trace correlation).
+/// version 6's events get their <c>trace_id</c> (issue: trace correlation); version 7's events of the empty user name
+/// get none (<see cref="NormalizeNoUser"/>).
 /// </summary>
 internal static class SqliteSchemaUpgrade
 {
@@ -105,6 +106,18 @@ internal static class SqliteSchemaUpgrade
         PRAGMA user_version = 7;
         """;
 
+    /// <summary>
+    /// Version 7 → 8: an empty user name is no user (ingest's one form, <see cref="NewEvent.User"/>), so that the events
+    /// without one (<c>noUser=true</c>) are one <c>IS NULL</c> range of ix_events_user_key, read newest first and cut at
+    /// the limit; with the empty name's key besides, the two ranges' rows were all sorted. The users table already counts
+    /// both under <c>''</c>.
+    /// </summary>
+    public const string NormalizeNoUser = """
+        UPDATE events SET user_key = NULL WHERE user_key IN (SELECT id FROM user_names WHERE name = '');
+        DELETE FROM user_names WHERE name = '';
+        PRAGMA user_version = 8;
+        """;
+
     public static void CreateOrUpgrade(SqliteConnection connection, ILogger logger)
     {
         using var command = connection.CreateCommand();
@@ -115,9 +128,10 @@ internal static class SqliteSchemaUpgrade
                    (SELECT count(*) FROM pragma_table_info('instances')),
                    (SELECT count(*) FROM pragma_table_info('instances') WHERE name = 'last_id'),
                    (SELECT count(*) FROM pragma_table_info('events')),
-                   (SELECT count(*) FROM pragma_table_info('events') WHERE name = 'trace_id')
+                   (SELECT count(*) FROM pragma_table_info('events') WHERE name = 'trace_id'),
+                   (SELECT user_version FROM pragma_user_version)
             """;
-        bool addLatestErrors, convert, addLastIds, addTraceIds;
+        bool addLatestErrors, convert, addLastIds, addTraceIds, normalizeNoUser;
         using (var reader = command.ExecuteReader())
         {
             reader.Read();
@@ -125,6 +139,7 @@ internal static class SqliteSchemaUpgrade
             convert = reader.GetInt64(2) > 0;
             addLastIds = reader.GetInt64(3) > 0 && reader.GetInt64(4) == 0;
             addTraceIds = reader.GetInt64(5) > 0 && reader.GetInt64(6) == 0;
+            normalizeNoUser = reader.GetInt64(5) > 0 && reader.GetInt64(7) < SqliteSchema.Version;
         }
 
         if (addLastIds)
@@ -143,6 +158,11 @@ internal static class SqliteSchemaUpgrade
         {
             // The converted table already has the column (its columns are this version's), empty.
             RunInTransaction(command, (convert ? string.Empty : AddTraceIds) + BackfillTraceIds);
+        }
+
+        if (normalizeNoUser)
+        {
+            RunInTransaction(command, NormalizeNoUser);
         }
 
         if (addLatestErrors)
