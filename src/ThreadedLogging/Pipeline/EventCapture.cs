@@ -197,11 +197,17 @@ internal static class EventCapture
         }
     }
 
+    /// <summary>
+    /// The first <see cref="ValueFreezer.MaxItems"/> pairs, as many as a logged dictionary keeps: the scope is read again
+    /// by every call inside it, on the caller's thread, and a generated sequence may not end.
+    /// </summary>
     private static KeyValuePair<string, object?>[] FreezePairs<T>(IEnumerable<KeyValuePair<string, T>> pairs)
     {
         var frozen = new List<KeyValuePair<string, object?>>();
-        foreach (var pair in pairs)
+        using var items = pairs.GetEnumerator();
+        while (frozen.Count < ValueFreezer.MaxItems && items.MoveNext())
         {
+            var pair = items.Current;
             frozen.Add(new KeyValuePair<string, object?>(pair.Key, ValueFreezer.FreezeProperty(pair.Key, pair.Value)));
         }
 

@@ -128,6 +128,38 @@ public sealed partial class MelLoggingPatternsTests
     }
 
     [Fact]
+    public async Task BeginScope_HugeGeneratedPairs_CallReadsAsManyAsAPropertyKeeps()
+    {
+        var (handler, sink, factory) = Start();
+        await using (handler)
+        using (factory)
+        {
+            // A scope that is a generated sequence of pairs, here 200,000 (an endless one would never let the call return):
+            // every call inside it copied all of it. A scope keeps as many pairs as a logged dictionary does.
+            var read = 0;
+            IEnumerable<KeyValuePair<string, object?>> Generated()
+            {
+                for (var i = 0; i < 200_000; i++)
+                {
+                    read++;
+                    yield return new KeyValuePair<string, object?>("K" + i, i);
+                }
+            }
+
+            using (factory.CreateLogger("Web").BeginScope(Generated()))
+            {
+                factory.CreateLogger("Web").LogInformation("inside");
+            }
+
+            Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+            var scope = Assert.IsAssignableFrom<IReadOnlyList<KeyValuePair<string, object?>>>(Assert.Single(Assert.Single(sink.Delivered).Scopes));
+            Assert.Equal(ValueFreezer.MaxItems, scope.Count);
+            Assert.Equal("K999", scope[^1].Key);
+            Assert.InRange(read, ValueFreezer.MaxItems, ValueFreezer.MaxItems + 1);
+        }
+    }
+
+    [Fact]
     public async Task LogInformation_MoreHolesThanArguments_KeptWithTheValuesThereAreNotLost()
     {
         var (handler, sink, factory) = Start();
