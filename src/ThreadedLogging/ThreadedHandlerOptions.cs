@@ -131,6 +131,7 @@ public class ThreadedHandlerOptions
 
     /// <summary>Checks every option and throws an exception naming the first bad one.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="ArgumentException">A list of names holds null, or <see cref="BufferDirectory"/> is empty.</exception>
     public virtual void Validate()
     {
         Check(Interval > TimeSpan.Zero && Interval <= TimeSpan.FromHours(1), nameof(Interval), "between 1 ms and 1 hour", Interval);
@@ -146,12 +147,24 @@ public class ThreadedHandlerOptions
         Check(MaxRetryDelay >= MinRetryDelay, nameof(MaxRetryDelay), "at least MinRetryDelay", MaxRetryDelay);
         Check(MaxBufferBytes >= 64 * 1024, nameof(MaxBufferBytes), "at least 65536", MaxBufferBytes);
         Check(MaxBufferAge > TimeSpan.Zero, nameof(MaxBufferAge), "positive", MaxBufferAge);
+        RefuseNull(ExcludedCategories, nameof(ExcludedCategories));
+        RefuseNull(RedactedProperties, nameof(RedactedProperties));
         if (BufferDirectory is { } directory && string.IsNullOrWhiteSpace(directory))
         {
             throw new ArgumentException("BufferDirectory must be null or a directory path (was empty).", nameof(BufferDirectory));
         }
 
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
+    }
+
+    /// <summary>A null name would fail later and elsewhere (every <c>CreateLogger</c> of the app, or the worker): refused here, naming the option.</summary>
+    private static void RefuseNull(IList<string> names, string option)
+    {
+        var at = names.IndexOf(null!);
+        if (at >= 0)
+        {
+            throw new ArgumentException($"{option} must not hold null (item {at}).", option);
+        }
     }
 
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the option when <paramref name="ok"/> is false.</summary>

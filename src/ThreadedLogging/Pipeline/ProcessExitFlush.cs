@@ -97,7 +97,10 @@ internal sealed class ProcessExitFlush : IDisposable
             using var budget = new CancellationTokenSource(TimeSpan.FromMilliseconds(left));
             try
             {
-                if (_flush(budget.Token).GetAwaiter().GetResult())
+                // A timed wait, not GetResult: the flush completes on a pool thread, which a pool busy with other late
+                // calls may not give in time; the deadline holds even then.
+                var delivered = _flush(budget.Token);
+                if (delivered.Wait(TimeSpan.FromMilliseconds(left)) && delivered.Result)
                 {
                     return;
                 }

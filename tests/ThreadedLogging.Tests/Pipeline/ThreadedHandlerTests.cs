@@ -587,6 +587,21 @@ public sealed class ThreadedHandlerTests
         Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("ExcludedCategories")]
+    [InlineData("RedactedProperties")]
+    public void Constructor_NullInAList_ThrowsNamingTheOption(string option)
+    {
+        // A null name used to surface later and elsewhere: every CreateLogger of the app threw (ExcludedCategories), or
+        // a NullReferenceException naming nothing came out of the constructor (RedactedProperties).
+        var options = new ThreadedHandlerOptions();
+        (option == "ExcludedCategories" ? options.ExcludedCategories : options.RedactedProperties).Add(null!);
+
+        var error = Assert.Throws<ArgumentException>(() => new ThreadedHandler(new CollectingSink(), options));
+        Assert.Equal(option, error.ParamName);
+        Assert.StartsWith($"{option} must not hold null (item {(option == "ExcludedCategories" ? 1 : 5)}).", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Constructor_CreatorHasAsyncLocals_WorkerDoesNotCarryThem()
     {
