@@ -116,6 +116,9 @@ internal sealed class EventQueue : IDisposable
     /// </summary>
     public void MarkDrainingFlow() => DrainedByThisFlow.Value = _drainMark;
 
+    /// <summary>Gets whether the caller runs in this queue's worker flow (<see cref="MarkDrainingFlow"/>): a call there must never wait for the worker.</summary>
+    private bool InDrainingFlow => ReferenceEquals(DrainedByThisFlow.Value, _drainMark);
+
     /// <summary>Asks the worker to send everything queued now, not only full batches, and wakes it.</summary>
     public void RequestDrain()
     {
@@ -180,7 +183,7 @@ internal sealed class EventQueue : IDisposable
         if (level >= _flushLevel)
         {
             RequestDrain();
-            if (Volatile.Read(ref _deliverAfterExit) is { } deliver && !ReferenceEquals(DrainedByThisFlow.Value, _drainMark))
+            if (Volatile.Read(ref _deliverAfterExit) is { } deliver && !InDrainingFlow)
             {
                 deliver(); // the process is ending: only a call that waits gets its event out (the worker's own flow would wait for itself)
             }
@@ -194,7 +197,7 @@ internal sealed class EventQueue : IDisposable
     /// <summary><see cref="QueueFullMode.Wait"/>: block the caller until the worker makes room; false when the queue was closed first, or the caller is the worker's own flow.</summary>
     private bool WaitForRoom(CallerThread caller)
     {
-        if (ReferenceEquals(DrainedByThisFlow.Value, _drainMark))
+        if (InDrainingFlow)
         {
             return false; // the sink logging into its own handler: waiting would stop the worker that makes room (a drop, counted)
         }
