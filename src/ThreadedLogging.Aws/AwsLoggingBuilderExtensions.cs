@@ -22,7 +22,7 @@ public static class AwsLoggingBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ProviderRegistration.AddOptions<ThreadedAwsHandlerOptions, ThreadedAwsHandler>(builder, ThreadedAwsAlias, configure);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, ThreadedAwsHandler>(
-            services => new ThreadedAwsHandler(ProviderRegistration.GetOptions<ThreadedAwsHandlerOptions>(services, ThreadedAwsAlias))));
+            services => ProviderRegistration.Create<ThreadedAwsHandlerOptions, ThreadedAwsHandler>(services, ThreadedAwsAlias, options => new ThreadedAwsHandler(options))));
         return builder;
     }
 
@@ -61,7 +61,7 @@ public static class AwsLoggingBuilderExtensions
         ArgumentNullException.ThrowIfNull(record);
         ProviderRegistration.AddOptions<ThreadedAwsHandlerOptions, CloudLaunchHandler>(builder, CloudLaunchAlias, configure);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, CloudLaunchHandler>(
-            services => new CloudLaunchHandler(record, ProviderRegistration.GetOptions<ThreadedAwsHandlerOptions>(services, CloudLaunchAlias))));
+            services => ProviderRegistration.Create<ThreadedAwsHandlerOptions, CloudLaunchHandler>(services, CloudLaunchAlias, options => new CloudLaunchHandler(record, options))));
         return builder;
     }
 

@@ -1,4 +1,6 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -12,9 +14,17 @@ namespace ThreadedLogging;
 /// options per provider (as MEL's own providers do), so two handlers never share one options object or
 /// each other's <c>configure</c> delegates. The provider's configuration section
 /// (<c>Logging:{alias}</c>, by its <see cref="ProviderAliasAttribute"/>) is bound first, then the delegate runs.
+/// When that section's configuration reloads, the options are computed again and handed to the handler
+/// (<see cref="ThreadedHandler.OptionsReloaded"/>), which applies what can change at runtime.
 /// </summary>
 internal static class ProviderRegistration
 {
+    /// <summary>
+    /// What binding the section threw, per options object: thrown at the handler's start, reported by the handler on a
+    /// reload (thrown inside the configuration's reload callback, it would reach the app's <c>Reload()</c> or the file watcher).
+    /// </summary>
+    private static readonly ConditionalWeakTable<object, Exception> BindErrors = [];
+
     /// <summary>Registers the options named <paramref name="name"/>: configuration of <typeparamref name="TProvider"/>, then <paramref name="configure"/>.</summary>
     public static void AddOptions<TOptions, TProvider>(ILoggingBuilder builder, string name, Action<TOptions>? configure)
         where TOptions : class
@@ -23,13 +33,58 @@ internal static class ProviderRegistration
         builder.Services.AddOptions<TOptions>(name)
             .Configure<ILoggerProviderConfiguration<TProvider>>((options, provider) =>
             {
-                RefuseUnknownKeys<TOptions, TProvider>(provider.Configuration);
-                provider.Configuration.Bind(options);
+                try
+                {
+                    RefuseUnknownKeys<TOptions, TProvider>(provider.Configuration);
+                    provider.Configuration.Bind(options);
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+                {
+                    BindErrors.AddOrUpdate(options, e);
+                }
             });
         if (configure is not null)
         {
             builder.Services.Configure(name, configure);
         }
+
+        // Once per name (AddThreadedHttp may be called twice): the options named `name` are computed again when the
+        // provider's section reloads, as MEL's LoggerProviderOptionsChangeTokenSource does for unnamed options.
+        var reload = new ReloadedOptions(typeof(TOptions), name);
+        if (!builder.Services.Any(d => d.ServiceType == typeof(ReloadedOptions) && reload.Equals(d.ImplementationInstance)))
+        {
+            builder.Services.AddSingleton(reload);
+            builder.Services.AddSingleton<IOptionsChangeTokenSource<TOptions>>(services =>
+                new ConfigurationChangeTokenSource<TOptions>(name, services.GetRequiredService<ILoggerProviderConfiguration<TProvider>>().Configuration));
+        }
+    }
+
+    /// <summary>
+    /// Creates the handler from the options named <paramref name="name"/> and subscribes it to their reloads (ended when
+    /// the handler is disposed).
+    /// </summary>
+    /// <exception cref="ArgumentException">A key of the provider's section names no option.</exception>
+    /// <exception cref="InvalidOperationException">A value of the provider's section cannot be converted to its option's type.</exception>
+    public static THandler Create<TOptions, THandler>(IServiceProvider services, string name, Func<TOptions, THandler> create)
+        where TOptions : ThreadedHandlerOptions
+        where THandler : ThreadedHandler
+    {
+        var monitor = services.GetRequiredService<IOptionsMonitor<TOptions>>();
+        var options = monitor.Get(name);
+        if (BindErrors.TryGetValue(options, out var error))
+        {
+            ExceptionDispatchInfo.Throw(error);
+        }
+
+        var handler = create(options);
+        handler.Subscribe(monitor.OnChange((reloaded, changed) =>
+        {
+            if (changed == name)
+            {
+                handler.OptionsReloaded(reloaded, BindErrors.TryGetValue(reloaded, out var bindError) ? bindError : null);
+            }
+        }));
+        return handler;
     }
 
     /// <summary>
@@ -52,7 +107,6 @@ internal static class ProviderRegistration
         }
     }
 
-    /// <summary>The options named <paramref name="name"/>, as configured when first asked for.</summary>
-    public static TOptions GetOptions<TOptions>(IServiceProvider services, string name)
-        where TOptions : class => services.GetRequiredService<IOptionsMonitor<TOptions>>().Get(name);
+    /// <summary>Marks the options whose reload is registered.</summary>
+    private sealed record ReloadedOptions(Type Options, string Name);
 }

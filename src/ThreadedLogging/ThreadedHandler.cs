@@ -16,7 +16,7 @@ namespace ThreadedLogging;
 /// accepted event ends as sent or dropped; <see cref="Flush"/> waits for exactly that).
 /// </remarks>
 [ProviderAlias("Threaded")]
-public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDisposable
+public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, ILogger> _loggers = new(StringComparer.Ordinal);
     private readonly EventQueue _queue;
@@ -30,6 +30,7 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
     private readonly TimeSpan _shutdownTimeout;
     private readonly ProcessExitFlush _exitFlush;
     private readonly Lock _levelReport = new();
+    private readonly List<IDisposable> _subscriptions = [];
     private ScopeReader _scopes = new(new LoggerExternalScopeProvider());
     private int _level;
     private (LogLevel Level, DateTimeOffset? Expires)? _reportedLevel;
@@ -49,6 +50,7 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
         Identity = LogIdentity.From(options);
         _includeScopes = options.IncludeScopes;
         _level = (int)options.Level;
+        _configuredLevel = options.Level;
         Levels = new LevelRules(Time, RefreshLoggers);
         _shutdownTimeout = options.ShutdownTimeout;
         _excludedCategories = [.. options.ExcludedCategories];
@@ -139,8 +141,17 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
         }
     }
 
-    /// <summary>Gets or sets the subscription to changes of the filter rules behind <see cref="FilterLevel"/>; disposed with the handler.</summary>
-    internal IDisposable? FilterSubscription { get; set; }
+    /// <summary>Keeps a subscription (to reloads of the options or of the filter rules behind <see cref="FilterLevel"/>) until the handler is disposed.</summary>
+    internal void Subscribe(IDisposable? subscription)
+    {
+        if (subscription is not null)
+        {
+            lock (_subscriptions)
+            {
+                _subscriptions.Add(subscription);
+            }
+        }
+    }
 
     /// <summary>The app's filter rules changed (configuration reloaded): each logger takes its category's new level.</summary>
     internal void FilterRulesChanged()
@@ -237,7 +248,12 @@ public class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDis
         }
 
         _exitFlush.Dispose();
-        FilterSubscription?.Dispose();
+        lock (_subscriptions)
+        {
+            _subscriptions.ForEach(subscription => subscription.Dispose());
+            _subscriptions.Clear();
+        }
+
         _queue.Close();
 
         var stopped = await _worker.StopAsync().ConfigureAwait(false);

@@ -17,6 +17,7 @@ internal sealed class ThreadedLoggingEventSource : EventSource
     public const int InternalErrorId = 5;
     public const int LevelChangedId = 6;
     public const int CallKeptPartlyId = 7;
+    public const int OptionsReloadRefusedId = 8;
 
     public static readonly ThreadedLoggingEventSource Log = new();
 
@@ -42,4 +43,8 @@ internal sealed class ThreadedLoggingEventSource : EventSource
     /// <summary>A log call whose state threw when read (the app's, not ours): the event was kept with what could be read.</summary>
     [Event(CallKeptPartlyId, Level = EventLevel.Warning, Message = "A log call of category {0} could not be read fully and was kept with what could be: {1}")]
     public void CallKeptPartly(string category, string error) => WriteEvent(CallKeptPartlyId, category, error);
+
+    /// <summary>A handler's options reloaded with the configuration but not applied (a key naming no option, a value that does not bind or validate): the handler keeps its options.</summary>
+    [Event(OptionsReloadRefusedId, Level = EventLevel.Warning, Message = "The reloaded {0} was not applied, the handler keeps its options: {1}")]
+    public void OptionsReloadRefused(string section, string error) => WriteEvent(OptionsReloadRefusedId, section, error);
 }

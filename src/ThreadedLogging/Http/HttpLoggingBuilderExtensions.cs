@@ -23,10 +23,10 @@ public static class HttpLoggingBuilderExtensions
         ProviderRegistration.AddOptions<ThreadedHttpHandlerOptions, ThreadedHttpHandler>(builder, Alias, configure);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, ThreadedHttpHandler>(services =>
         {
-            var handler = new ThreadedHttpHandler(ProviderRegistration.GetOptions<ThreadedHttpHandlerOptions>(services, Alias));
+            var handler = ProviderRegistration.Create<ThreadedHttpHandlerOptions, ThreadedHttpHandler>(services, Alias, options => new ThreadedHttpHandler(options));
             var filters = services.GetRequiredService<IOptionsMonitor<LoggerFilterOptions>>();
             handler.FilterLevel = category => FilterRuleLevel.For(filters.CurrentValue, category);
-            handler.FilterSubscription = filters.OnChange(_ => handler.FilterRulesChanged()); // configuration reloaded
+            handler.Subscribe(filters.OnChange(_ => handler.FilterRulesChanged())); // configuration reloaded
             return handler;
         }));
 

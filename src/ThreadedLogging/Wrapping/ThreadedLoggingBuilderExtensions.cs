@@ -25,7 +25,7 @@ public static class ThreadedLoggingBuilderExtensions
         var name = "Threaded#" + Interlocked.Increment(ref s_registrations).ToString(System.Globalization.CultureInfo.InvariantCulture);
         ProviderRegistration.AddOptions<ThreadedHandlerOptions, ThreadedHandler>(builder, name, configure);
         builder.Services.AddSingleton<ILoggerProvider>(services =>
-            new ThreadedHandler(createInner(services), ProviderRegistration.GetOptions<ThreadedHandlerOptions>(services, name)));
+            ProviderRegistration.Create<ThreadedHandlerOptions, ThreadedHandler>(services, name, options => new ThreadedHandler(createInner(services), options)));
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -125,6 +126,46 @@ public sealed class WrappedProviderTests
         Assert.Equal(2, handlers.Count);
         Assert.Equal((LogLevel.Warning, new ThreadedHandlerOptions().QueueCapacity), (handlers[0].Level, handlers[0].Statistics.Capacity));
         Assert.Equal((LogLevel.Trace, 7), (handlers[1].Level, handlers[1].Statistics.Capacity));
+        await services.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task AddThreaded_LevelReloaded_AppliedAndALevelSetInCodeSurvivesAReloadThatLeavesItAlone()
+    {
+        using var inner = new SlowProvider();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:Threaded:Level"] = "Warning" }).Build();
+        var services = new ServiceCollection().AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")).AddThreaded(inner)).BuildServiceProvider();
+        var handler = Assert.IsType<ThreadedHandler>(services.GetServices<ILoggerProvider>().Single());
+
+        configuration["Logging:Threaded:Level"] = "Debug";
+        configuration.Reload();
+        var reloaded = handler.Level;
+        handler.Level = LogLevel.Error; // the seed's setLevel, in code
+        configuration["Logging:LogLevel:Default"] = "Information";
+        configuration.Reload(); // another key changed: the handler's Level is as it was
+        var afterOtherReload = handler.Level;
+
+        Assert.Equal((LogLevel.Debug, LogLevel.Error), (reloaded, afterOtherReload));
+        await services.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task AddThreaded_HandlerDisposed_ReloadsNoLongerReachIt()
+    {
+        using var inner = new SlowProvider();
+        var selfLog = new List<string>();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:Threaded:Level"] = "Warning" }).Build();
+        var services = new ServiceCollection()
+            .AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")).AddThreaded(inner, o => o.SelfLog = selfLog.Add))
+            .BuildServiceProvider();
+        var handler = Assert.IsType<ThreadedHandler>(services.GetServices<ILoggerProvider>().Single());
+
+        await handler.DisposeAsync();
+        configuration["Logging:Threaded:Level"] = "Verbose";
+        configuration.Reload();
+
+        Assert.DoesNotContain(selfLog, line => line.Contains("was not applied", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Warning, handler.Level);
         await services.DisposeAsync();
     }
 
