@@ -171,6 +171,7 @@ internal static class MessageTemplate
                 return destructured.ToString(); // the object's own text, as MEL renders it
             case IEnumerable enumerable:
                 var joined = new StringBuilder();
+                var culture = value is Dictionary<string, object?> ? CallerCulture.Of(value) : null;
                 foreach (var item in enumerable)
                 {
                     if (joined.Length > 0)
@@ -178,7 +179,9 @@ internal static class MessageTemplate
                         joined.Append(", ");
                     }
 
-                    joined.Append(ItemText(item));
+                    joined.Append(culture is not null && item is KeyValuePair<string, object?> { Value: IFormattable entry } pair
+                        ? $"[{pair.Key}, {entry.ToString(null, culture)}]"
+                        : ItemText(item));
                 }
 
                 return joined.ToString();

@@ -53,7 +53,44 @@ internal static partial class ValueFreezer
     /// the name without it, so the call's <paramref name="template"/>, when known, is asked too.
     /// </summary>
     public static object? FreezeProperty(string name, object? value, string? template = null) =>
-        name is ['@', ..] || (template is not null && AsksToDestructure(template, name)) ? Destructure(value) : Freeze(value);
+        name is ['@', ..] || (template is not null && AsksToDestructure(template, name)) ? Destructure(value)
+        : value is null or string or int or long or bool or double or decimal or DateTime or DateTimeOffset or Guid or TimeSpan ? value
+        : value is IFormattable formattable && BecomesText(value) ? FormattedText(formattable, name, template)
+        : FreezeOther(value);
+
+    /// <summary>
+    /// An app's own <see cref="IFormattable"/> (a money or a quantity type) in a hole, as MEL writes it there: with the
+    /// hole's format and the invariant culture (<c>{Price:C}</c>), not its <c>ToString()</c> in the caller's culture.
+    /// </summary>
+    private static string FormattedText(IFormattable value, string name, string? template)
+    {
+        string? format = null;
+        if (template is not null)
+        {
+            foreach (var segment in ParsedTemplate.Get(template).Segments)
+            {
+                if (segment.Format is not null && string.Equals(segment.Name, name, StringComparison.Ordinal))
+                {
+                    format = segment.Format;
+                    break;
+                }
+            }
+        }
+
+        try
+        {
+            return value.ToString(format, CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return $"<{value.GetType().Name}: {e.GetType().Name}>"; // a format the type refuses: as a value whose text throws
+        }
+    }
+
+    /// <summary>Whether <see cref="Freeze(object?)"/> keeps <paramref name="value"/> only as its text (not a value kept as it is, bytes or a collection).</summary>
+    private static bool BecomesText(object value) =>
+        !(value.GetType().IsPrimitive || value.GetType().IsEnum || value is decimal or DateTime or DateTimeOffset or Guid or TimeSpan
+            or Uri or Version or DateOnly or TimeOnly or IEnumerable || LoggedBytes.From(value) is not null || SerilogTypeOf(value.GetType()) is not null);
 
     /// <summary>Whether <paramref name="template"/> has a hole <c>{@name}</c> (with or without an alignment or a format).</summary>
     internal static bool AsksToDestructure(string template, string name)
@@ -112,8 +149,14 @@ internal static partial class ValueFreezer
                 _ => value.ToString(),
             };
 
-            // An item of a logged collection: MEL's message shows its text, not its items.
-            return depth == 1 ? NestedText.Remember(frozen, value) : frozen;
+            // An item of a logged collection: MEL's message shows its text, not its items. A logged dictionary: MEL
+            // writes each entry as KeyValuePair does, the value in the caller's culture.
+            return depth switch
+            {
+                0 => CallerCulture.Remember(frozen),
+                1 => NestedText.Remember(frozen, value),
+                _ => frozen,
+            };
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -198,7 +241,10 @@ internal static partial class ValueFreezer
                 break;
             }
 
-            copy.Add(Freeze(item, depth + 1, ref budget, destructure));
+            // MEL writes an item that is IFormattable with the invariant culture (an app's money type too), any other with its ToString().
+            copy.Add(item is IFormattable formattable && BecomesText(item) && !destructure
+                ? formattable.ToString(null, CultureInfo.InvariantCulture)
+                : Freeze(item, depth + 1, ref budget, destructure));
         }
 
         // A new array even when empty ([.. copy] would be the shared empty one): NestedText keys on the copy.
