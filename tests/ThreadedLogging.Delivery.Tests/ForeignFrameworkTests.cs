@@ -56,6 +56,53 @@ public sealed class ForeignFrameworkTests(SharedCollector collector) : IClassFix
     }
 
     [Fact]
+    public async Task SerilogApp_WriteToProviders_MessageIsSerilogsOwnRendering()
+    {
+        var rendered = new List<string>();
+        using (var handler = Handler("serilog-text"))
+        {
+            var providers = new LoggerProviderCollection();
+            providers.AddProvider(handler);
+            using (var log = new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(new RenderedMessages(rendered)).WriteTo.Providers(providers).CreateLogger())
+            {
+                log.Information("Sequence {Items} and nested {Rows}", new[] { 1, 2 }, new[] { new[] { 1 }, [2, 3] });
+                log.Information("Dictionary {Prices} of {Count} items", new Dictionary<string, decimal> { ["a"] = 1.5m, ["b"] = 2 }, 2);
+                log.Information("Structure {@Buyer}, text {Name}, literal {Name2:l}, null {Missing}", new Buyer("ann", [7]), "bob", "carl", null);
+                log.Information("Formats {Amount:0.00} {When:yyyy-MM-dd} {Id,5}", 3.14159, new DateTime(2026, 12, 2), 42);
+                log.Information("Strings {Tags} and a plain {Number}", new List<string> { "x", "y" }, 7);
+                log.Information("No properties at all");
+            }
+
+            Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        }
+
+        var events = await collector.EventsAsync("serilog-text");
+        Assert.Equal(rendered, events.Select(e => e.GetProperty("message").GetString()));
+        Assert.Equal("[1,2]", events[0].GetProperty("properties").GetProperty("Items").GetRawText()); // the value keeps its structure
+        Assert.Equal("""{"a":1.5,"b":2}""", events[1].GetProperty("properties").GetProperty("Prices").GetRawText());
+        Assert.Equal("Dictionary {Prices} of {Count} items", events[1].GetProperty("template").GetString());
+    }
+
+    [Fact]
+    public async Task SerilogApp_WriteToProvidersWithASecret_MessageRenderedAgainMasked()
+    {
+        using (var handler = Handler("serilog-secret"))
+        {
+            var providers = new LoggerProviderCollection();
+            providers.AddProvider(handler);
+            using (var log = new LoggerConfiguration().WriteTo.Providers(providers).CreateLogger())
+            {
+                log.Information("Signed in {User} with {Password}", "ann", "hunter2");
+            }
+
+            Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        }
+
+        var stored = Assert.Single(await collector.EventsAsync("serilog-secret"));
+        Assert.Equal("Signed in ann with ***", stored.GetProperty("message").GetString()); // Serilog's text held the secret: rendered again from the masked values
+    }
+
+    [Fact]
     public async Task NLogApp_MicrosoftILoggerTarget_ShipsDestructuredObjectsAndScopeProperties()
     {
         using (var handler = Handler("nlog-app"))
@@ -129,4 +176,10 @@ public sealed class ForeignFrameworkTests(SharedCollector collector) : IClassFix
     });
 
     public sealed record Buyer(string Name, int[] Tags);
+
+    /// <summary>Serilog's own text of each event (<c>LogEvent.RenderMessage()</c>), as a Serilog sink writes it.</summary>
+    private sealed class RenderedMessages(List<string> messages) : Serilog.Core.ILogEventSink
+    {
+        public void Emit(Serilog.Events.LogEvent logEvent) => messages.Add(logEvent.RenderMessage());
+    }
 }

@@ -53,7 +53,7 @@ internal static class EventCapture
             target.SetPropertyCount(0);
         }
 
-        var message = template is null ? formatter(state, exception) : null;
+        var message = template is null || PropertyEncoder<TState>.KeepsFormatterText ? formatter(state, exception) : null;
         bytes += 2 * ((template?.Length ?? 0) + (message?.Length ?? 0) + category.Length);
         var activity = Activity.Current;
         target.Timestamp = timestamp;

@@ -15,6 +15,16 @@ internal static class PropertyEncoder<TState>
 {
     public static readonly PropertyEncoderDelegate<TState>? Encode = Create();
 
+    /// <summary>
+    /// Whether the call's formatter text is its message, kept beside the template: so for Serilog's state. A Serilog
+    /// app that writes to MEL providers (<c>WriteTo.Providers</c>, Serilog.Extensions.Logging) hands each its
+    /// <c>SerilogLogValues</c>, whose formatter is Serilog's own rendering (what <c>LogEvent.RenderMessage()</c> and its
+    /// console show: <c>"ann"</c> quoted, a sequence <c>[1, 2]</c>, a dictionary <c>[("a": 1)]</c>), where MEL's
+    /// rendering of the same values reads <c>ann</c>, <c>1, 2</c>. Rendered at the call, as Serilog's sinks render it.
+    /// A field of this class, whose statics the call reads already for <see cref="Encode"/>: no cost for other states.
+    /// </summary>
+    public static readonly bool KeepsFormatterText = typeof(TState).FullName == "Serilog.Extensions.Logging.SerilogLogValues";
+
     private static PropertyEncoderDelegate<TState>? Create()
     {
         if (!typeof(TState).IsValueType || !typeof(IReadOnlyList<KeyValuePair<string, object?>>).IsAssignableFrom(typeof(TState)))

@@ -84,7 +84,8 @@ internal sealed class RecordWriter
             flags |= RecordFormat.HasTemplate;
             WriteName(template);
         }
-        else
+
+        if (template is null || PropertyEncoder<TState>.KeepsFormatterText)
         {
             flags |= RecordFormat.HasMessage;
             WriteText(formatter(state, exception));
