@@ -20,8 +20,9 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get install -y -q "${need_apt[@]}"
 fi
 
-# promtool (Debian's prometheus package) checks the collector's GET /metrics exposition (PrometheusEndpointTests).
-# Only the tool is wanted, never a running server: while the package installs, policy-rc.d forbids its postinst to
+# promtool (Debian's prometheus package) checks the collector's GET /metrics exposition, and the prometheus binary is
+# started by PrometheusEndpointTests itself on 127.0.0.1 with a temp config to scrape it. The package's own daemon is
+# never wanted: while the package installs, policy-rc.d forbids its postinst to
 # start the Prometheus daemon (which would listen on every address, :9090), its boot start is disabled after, and the
 # node exporter it recommends (another listener) is not installed.
 if ! command -v promtool >/dev/null; then
@@ -40,7 +41,7 @@ if ! command -v promtool >/dev/null; then
   fi
   update-rc.d prometheus disable >/dev/null 2>&1 || true
   deb-systemd-helper disable prometheus.service >/dev/null 2>&1 || true
-  command -v promtool >/dev/null || { echo "install-test-deps: promtool did not install" >&2; exit 1; }
+  command -v promtool >/dev/null && command -v prometheus >/dev/null || { echo "install-test-deps: prometheus did not install" >&2; exit 1; }
 fi
 
 # SQS emulator for tests/ThreadedLogging.Aws.Tests: fauxqs (pinned) on a Node 22 binary from the

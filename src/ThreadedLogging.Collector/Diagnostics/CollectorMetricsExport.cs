@@ -24,9 +24,8 @@ internal static class CollectorMetricsExport
             return;
         }
 
-        var version = typeof(CollectorMetricsExport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
         services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(CollectorMetrics.MeterName, serviceVersion: version, serviceInstanceId: $"{Environment.MachineName}:{Environment.ProcessId}"))
+            .ConfigureResource(DescribeService)
             .WithMetrics(metrics => ((IDeferredMeterProviderBuilder)metrics
                 .AddMeter([CollectorMetrics.MeterName, .. RuntimeMeters]))
                 .Configure((provider, builder) =>
@@ -42,6 +41,13 @@ internal static class CollectorMetricsExport
                     reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)options.ExportInterval.TotalMilliseconds;
                 }));
     }
+
+    /// <summary>The resource of the metrics: <c>service.name</c> <c>ThreadedLogging.Collector</c>, its version and the instance (machine:pid).</summary>
+    public static void DescribeService(ResourceBuilder resource) =>
+        resource.AddService(
+            CollectorMetrics.MeterName,
+            serviceVersion: typeof(CollectorMetricsExport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
+            serviceInstanceId: $"{Environment.MachineName}:{Environment.ProcessId}");
 
     /// <summary>
     /// Whether a meter of one of our names is this app's: made by its <paramref name="meters"/> (the collector's own,

@@ -1,4 +1,4 @@
-using Prometheus;
+using Microsoft.AspNetCore.Routing;
 using ThreadedLogging.Collector.Security;
 
 namespace ThreadedLogging.Collector.Diagnostics;
@@ -16,8 +16,8 @@ internal static class PrometheusMetricsApi
     }
 
     /// <summary>
-    /// Maps the scrape and starts listening at once: a counter counts from when the adapter listens, not from the
-    /// first scrape. prometheus-net's own middleware answers (text format, or OpenMetrics when the scraper asks for it);
+    /// Maps the scrape and starts listening at once: a counter counts from when the provider listens, not from the
+    /// first scrape. OpenTelemetry's middleware answers (text format, or OpenMetrics when the scraper asks for it);
     /// the read key guards it as it guards <c>/api</c>, and on loopback without keys <see cref="LoopbackRequestGuard"/> does.
     /// </summary>
     public static void MapPrometheusMetrics(this WebApplication app)
@@ -27,7 +27,8 @@ internal static class PrometheusMetricsApi
             return;
         }
 
-        var scrape = new MetricServerMiddleware(_ => Task.CompletedTask, new MetricServerMiddleware.Settings { Registry = metrics.Registry });
-        app.MapGet(PrometheusMetrics.Path, scrape.Invoke).RequireApiKey(ApiKeyRole.Read);
+        app.MapPrometheusScrapingEndpoint(PrometheusMetrics.Path, metrics.Provider, configureBranchedPipeline: null, optionsName: null)
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]))
+            .RequireApiKey(ApiKeyRole.Read);
     }
 }

@@ -5,14 +5,15 @@ using ThreadedLogging.Collector.Tests.Support;
 namespace ThreadedLogging.Collector.Tests.Diagnostics;
 
 /// <summary>
-/// <c>GET /metrics</c>: the collector's meter (and ASP.NET Core's, the runtime's, the process's) in Prometheus's text
-/// format, read from a real collector after real ingests and checked by the real <c>promtool check metrics</c>.
+/// <c>GET /metrics</c>: the collector's meter (and ASP.NET Core's, the runtime's) in Prometheus's text format with
+/// OpenTelemetry's Prometheus names and types, read from a real collector after real ingests, checked by the real
+/// <c>promtool check metrics</c> and scraped by a real Prometheus server.
 /// </summary>
 public sealed class PrometheusEndpointTests
 {
-    private const string Requests = "threadedlogging_collector_threadedlogging_collector_ingest_requests";
-    private const string Events = "threadedlogging_collector_threadedlogging_collector_ingest_events";
-    private const string Duration = "threadedlogging_collector_threadedlogging_collector_ingest_duration";
+    private const string Requests = "threadedlogging_collector_ingest_requests_total";
+    private const string Events = "threadedlogging_collector_ingest_events_total";
+    private const string Duration = "threadedlogging_collector_ingest_duration_seconds";
     private static readonly string[] Keys = ["--Collector:IngestApiKeys:0=ingest-key", "--Collector:ReadApiKey=read-key", "--Collector:AdminApiKey=admin-key"];
 
     [Fact]
@@ -37,11 +38,48 @@ public sealed class PrometheusEndpointTests
         Assert.Equal(1, metrics.Value(Requests, ("format", "json-batch"), ("outcome", "rejected"), ("http_response_status_code", "400")));
         Assert.Equal(1, metrics.Value(Duration + "_count", ("format", "json-batch"), ("outcome", "stored")));
         Assert.NotNull(metrics.Value(Duration + "_bucket", ("format", "json-batch"), ("outcome", "stored"), ("le", "0.0005"))); // our buckets, not the adapter's
-        Assert.True(metrics.Has("microsoft_aspnetcore_hosting_http_server_request_duration_count"), "ASP.NET Core's requests");
-        Assert.True(metrics.Has("system_runtime_dotnet_gc_collections"), "the runtime's meter");
-        Assert.True(metrics.Has("process_start_time_seconds"), "the process");
+        Assert.True(metrics.Has("http_server_request_duration_seconds_count"), "ASP.NET Core's requests");
+        Assert.True(metrics.Has("dotnet_gc_collections_total"), "the runtime's meter");
+        Assert.Equal(1, metrics.Value("target_info", ("service_name", "ThreadedLogging.Collector")));
+        Assert.Equal(
+            [
+                "# TYPE dotnet_gc_collections_total counter",
+                "# TYPE http_server_request_duration_seconds histogram",
+                "# TYPE threadedlogging_collector_ingest_active gauge",
+                "# TYPE threadedlogging_collector_ingest_duration_seconds histogram",
+                "# TYPE threadedlogging_collector_ingest_events_total counter",
+                "# TYPE threadedlogging_collector_ingest_requests_total counter",
+                "# TYPE threadedlogging_collector_live_streams_active gauge",
+                "# TYPE threadedlogging_collector_sqs_messages_total counter",
+            ],
+            metrics.Text.Split('\n').Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal) && (l.Contains("threadedlogging", StringComparison.Ordinal) || l.Contains("gc_collections", StringComparison.Ordinal) || l.Contains(" http_server_request_duration", StringComparison.Ordinal))).Order(StringComparer.Ordinal));
         var (exit, said) = await Promtool.CheckMetricsAsync(text);
         Assert.True(exit == 0, $"promtool check metrics exited {exit}: {said}");
+    }
+
+    [Fact]
+    public async Task Scrape_ByARealPrometheus_CountersTypedCounterAndRateAnswered()
+    {
+        await using var collector = await CollectorFixture.StartAsync(Keys);
+        collector.Client.DefaultRequestHeaders.Add("X-Api-Key", "ingest-key");
+        await using var prometheus = await PrometheusServer.StartAsync(collector.BaseAddress, "read-key");
+        Assert.Equal(HttpStatusCode.OK, (await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", Http.Utf8(Http.Envelope("p-3", Event("one"), Event("two"), Event("three"))), "application/json")).Status);
+
+        await prometheus.UntilAsync("the first 3 events", async () => (await prometheus.QueryAsync(Events)) is [{ Value: 3 }] ? "seen" : null);
+        Assert.Equal(HttpStatusCode.OK, (await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", Http.Utf8(Http.Envelope("p-4", Event("four"), Event("five"))), "application/json")).Status);
+
+        await prometheus.UntilAsync("all 5 events", async () => (await prometheus.QueryAsync(Events)) is [{ Value: 5 }] ? "seen" : null);
+        var increase = await prometheus.QueryAsync($"increase({Events}{{format=\"json-batch\"}}[1m])");
+        var rate = await prometheus.QueryAsync($"rate({Requests}{{outcome=\"stored\"}}[1m])");
+        var metadata = await prometheus.MetadataAsync();
+
+        Assert.True(increase is [{ Value: > 0 }], $"increase: {string.Join(", ", increase.Select(s => s.Value))}");
+        Assert.True(rate is [{ Value: > 0 }], $"rate: {string.Join(", ", rate.Select(s => s.Value))}");
+        Assert.Equal(("up", string.Empty), await prometheus.TargetAsync());
+        Assert.Equal("counter", metadata["threadedlogging_collector_ingest_requests"]);
+        Assert.Equal("counter", metadata["threadedlogging_collector_ingest_events"]);
+        Assert.Equal("histogram", metadata["threadedlogging_collector_ingest_duration_seconds"]);
+        Assert.Equal("gauge", metadata["threadedlogging_collector_ingest_active"]);
     }
 
     [Fact]
@@ -88,6 +126,8 @@ public sealed class PrometheusEndpointTests
         using var refused = await collector.Client.SendAsync(crossSite);
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Contains("loopback without API keys", Http.Error(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        using var post = await collector.Client.PostAsync("metrics", new StringContent(string.Empty));
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, post.StatusCode);
     }
 
     [Fact]

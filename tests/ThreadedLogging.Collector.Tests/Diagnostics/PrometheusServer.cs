@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ThreadedLogging.Collector.Tests.Support;
+using ThreadedLogging.Testing;
+
+namespace ThreadedLogging.Collector.Tests.Diagnostics;
+
+/// <summary>
+/// A real Prometheus server (Debian's prometheus package, installed by scripts/install-test-deps.sh) scraping one
+/// target every second with a bearer key: on 127.0.0.1 with a temp config and data directory, killed and deleted on dispose.
+/// </summary>
+internal sealed class PrometheusServer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly TempDirectory _directory;
+    private readonly HttpClient _client;
+
+    private PrometheusServer(Process process, TempDirectory directory, Uri address)
+    {
+        _process = process;
+        _directory = directory;
+        _client = new HttpClient { BaseAddress = address };
+    }
+
+    /// <summary>Starts Prometheus scraping <paramref name="target"/>'s <c>/metrics</c> with <paramref name="bearerKey"/> and waits until it is ready.</summary>
+    public static async Task<PrometheusServer> StartAsync(Uri target, string bearerKey)
+    {
+        var directory = new TempDirectory();
+        var config = Path.Combine(directory.Path, "prometheus.yml");
+        await File.WriteAllTextAsync(config, $$"""
+            global: {scrape_interval: 1s, scrape_timeout: 1s}
+            scrape_configs:
+              - job_name: collector
+                authorization: {credentials: "{{bearerKey}}"}
+                static_configs: [{targets: ["{{target.Authority}}"]}]
+            """);
+        var port = FreeTcpPort.Next();
+        var start = new ProcessStartInfo("prometheus") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in (string[])[$"--config.file={config}", $"--storage.tsdb.path={Path.Combine(directory.Path, "data")}", $"--web.listen-address=127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("prometheus did not start");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new PrometheusServer(process, directory, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"));
+        await server.UntilAsync("ready", async () => (await server._client.GetAsync("-/ready")).IsSuccessStatusCode ? "ready" : null);
+        return server;
+    }
+
+    /// <summary>The instant vector of a PromQL query: each series' labels and value.</summary>
+    public async Task<List<(JsonElement Labels, double Value)>> QueryAsync(string promQl)
+    {
+        var answer = await _client.GetFromJsonAsync<JsonElement>("api/v1/query?query=" + Uri.EscapeDataString(promQl));
+        Assert.Equal("success", answer.GetProperty("status").GetString());
+        return [.. answer.GetProperty("data").GetProperty("result").EnumerateArray()
+            .Select(r => (r.GetProperty("metric"), double.Parse(r.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture)))];
+    }
+
+    /// <summary>The metric metadata Prometheus read from its target: each family's name and type.</summary>
+    public async Task<Dictionary<string, string>> MetadataAsync()
+    {
+        var answer = await _client.GetFromJsonAsync<JsonElement>("api/v1/metadata");
+        return answer.GetProperty("data").EnumerateObject().ToDictionary(m => m.Name, m => m.Value[0].GetProperty("type").GetString()!);
+    }
+
+    /// <summary>The health and last scrape error of the target.</summary>
+    public async Task<(string Health, string LastError)> TargetAsync()
+    {
+        var answer = await _client.GetFromJsonAsync<JsonElement>("api/v1/targets");
+        var target = answer.GetProperty("data").GetProperty("activeTargets").EnumerateArray().Single();
+        return (target.GetProperty("health").GetString()!, target.GetProperty("lastError").GetString()!);
+    }
+
+    /// <summary>Polls <paramref name="probe"/> until it answers a value; fails naming <paramref name="what"/> after a generous bound.</summary>
+    public async Task<T> UntilAsync<T>(string what, Func<Task<T?>> probe)
+        where T : class
+    {
+        // A bound on a server that never gets there, not a timing assertion.
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        while (true)
+        {
+            try
+            {
+                if (await probe() is { } value)
+                {
+                    return value;
+                }
+            }
+            catch (HttpRequestException) when (!cancel.IsCancellationRequested)
+            {
+                // not listening yet
+            }
+
+            Assert.False(cancel.IsCancellationRequested, $"Prometheus: {what} not reached within a minute");
+            Assert.False(_process.HasExited, $"prometheus exited with {(_process.HasExited ? _process.ExitCode : 0)}");
+            await Task.Delay(100, CancellationToken.None);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        _directory.Dispose();
+    }
+}
