@@ -267,11 +267,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
 
         var lost = _ledger.CountLost(_queue.Clear(stopped), stopped);
         _queue.Dispose();
-        if (lost > 0)
-        {
-            ThreadedLoggingEventSource.Log.EventsLostAtShutdown(lost);
-            _selfLog.Write($"{lost} events were not delivered before the shutdown deadline ({_shutdownTimeout.TotalMilliseconds} ms) and are lost.");
-        }
+        ReportLost(lost);
 
         if (stopped)
         {
@@ -286,6 +282,35 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         Levels.Dispose();
         await _worker.DisposeSinkAsync().ConfigureAwait(false);
         _worker.Dispose();
+    }
+
+    /// <summary>
+    /// Reports the events the shutdown lost, each once: a call made while the process exited that was reported lost
+    /// then (<see cref="ProcessExitFlush"/>, EventSource <c>EventsLostAtShutdown</c>) is not counted there again, and one
+    /// that this disposal delivered after all is said to be (<c>LateEventsDelivered</c> and the self-log), so that the
+    /// lost count less the delivered one is exact. The self-log's count is the total (it named no late event lost: it
+    /// said they were lost unless the handler is disposed). At <c>ProcessExit</c> .NET has disposed every EventSource
+    /// before the handlers run, so there only the self-log reaches anyone; the counts matter after an unhandled exception.
+    /// </summary>
+    private void ReportLost(long lost)
+    {
+        // Delivery is in enqueue order: the events lost are the last ones enqueued (positions 1..Enqueued).
+        var (alreadyReported, deliveredAfterAll) = _exitFlush.Reconcile(_queue.Enqueued - lost + 1);
+        if (lost > alreadyReported)
+        {
+            ThreadedLoggingEventSource.Log.EventsLostAtShutdown(lost - alreadyReported);
+        }
+
+        if (lost > 0)
+        {
+            _selfLog.Write($"{lost} events were not delivered before the shutdown deadline ({_shutdownTimeout.TotalMilliseconds} ms) and are lost.");
+        }
+
+        if (deliveredAfterAll > 0)
+        {
+            ThreadedLoggingEventSource.Log.LateEventsDelivered(deliveredAfterAll);
+            _selfLog.Write($"{deliveredAfterAll} events logged while the process exited, reported lost then, were delivered after all when the handler was disposed.");
+        }
     }
 
     /// <summary>Reports a failure of a log call (a faulty formatter, say) instead of throwing it into the app.</summary>

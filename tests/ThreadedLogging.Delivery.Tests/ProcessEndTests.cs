@@ -50,4 +50,38 @@ public sealed class ProcessEndTests
         Assert.Equal(3, await app.WaitForExitAsync());
         Assert.Contains(app.Output, line => line.Contains("could not be delivered within the exit budget", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task ProcessExit_LateEventsReportedLostThenHostDisposesWithoutCollector_EachLostEventReportedOnce()
+    {
+        var nowhere = new CollectorProcess(); // a free port, never started
+
+        await using var app = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", nowhere.Host, "late-lost", "0", "50", "--late-dispose");
+        await app.WaitForLineAsync("late-logged");
+        await app.WriteLineAsync("go");
+        var disposed = await app.WaitForLineAsync("disposed ThreadedHandlerStatistics");
+
+        Assert.Equal(3, await app.WaitForExitAsync());
+        Assert.Contains("Sent = 0, Dropped = 55,", disposed, StringComparison.Ordinal); // each event once: dropped (lost)
+        Assert.Single(app.Output, line => line.Contains("55 events were not delivered before the shutdown deadline", StringComparison.Ordinal));
+        Assert.DoesNotContain(app.Output, line => line.Contains("delivered after all", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ProcessExit_LateEventsReportedLostThenDeliveredByTheHostsDisposal_ReportedDeliveredAfterAll()
+    {
+        await using var collector = new CollectorProcess(); // not reachable while the process exits, started before the disposal
+
+        await using var app = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", collector.Host, "late-then-sent", "0", "50", "--late-dispose");
+        await app.WaitForLineAsync("late-logged");
+        await collector.StartAsync();
+        await app.WriteLineAsync("go");
+        var disposed = await app.WaitForLineAsync("disposed ThreadedHandlerStatistics");
+
+        Assert.Equal(3, await app.WaitForExitAsync());
+        Assert.Equal(Enumerable.Range(0, 55).Select(n => (long)n), await collector.EventNumbersAsync("late-then-sent"));
+        Assert.Contains("Sent = 55, Dropped = 0,", disposed, StringComparison.Ordinal);
+        // The late events were reported lost as the process exited; the disposal delivered them and says so (before: nothing).
+        Assert.Single(app.Output, line => line.Contains("5 events logged while the process exited, reported lost then, were delivered after all", StringComparison.Ordinal));
+    }
 }

@@ -4,14 +4,16 @@
 // with --hang it then waits to be killed. With --exit (Environment.Exit) or --crash (an unhandled exception on a
 // thread) the process ends right after logging, without flushing or disposing the handler, whose worker would not
 // send before an hour. With --late it returns from Main the same way, after registering a ProcessExit handler of
-// its own (after the handler's) that logs 5 more events as the process ends.
+// its own (after the handler's) that logs 5 more events as the process ends. With --late-dispose it then, as a host
+// that disposes its providers at the end does, prints "late-logged", reads a line from its input, disposes the
+// handler and prints "disposed <statistics>".
 using Microsoft.Extensions.Logging;
 using ThreadedLogging;
 
 var (host, user, first, count) = (args[0], args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
 var spool = args.Length > 4 && !args[4].StartsWith("--", StringComparison.Ordinal) ? args[4] : null;
 var hang = args.Contains("--hang");
-var end = args.FirstOrDefault(a => a is "--exit" or "--crash" or "--late");
+var end = args.FirstOrDefault(a => a is "--exit" or "--crash" or "--late" or "--late-dispose");
 
 var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
 {
@@ -34,7 +36,7 @@ for (var i = first; i < first + count; i++)
     logger.LogInformation("event {N}", i);
 }
 
-if (end == "--late")
+if (end is "--late" or "--late-dispose")
 {
     AppDomain.CurrentDomain.ProcessExit += (_, _) =>
     {
@@ -43,6 +45,17 @@ if (end == "--late")
             logger.LogInformation("event {N}", i);
         }
     };
+    if (end == "--late-dispose")
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            Console.WriteLine("late-logged");
+            Console.ReadLine(); // the test's signal: go on (the collector may have started meanwhile)
+            handler.Dispose();
+            Console.WriteLine($"disposed {handler.Statistics}");
+        };
+    }
+
     return 3;
 }
 
@@ -75,3 +88,4 @@ var flushed = handler.Flush(TimeSpan.FromSeconds(60));
 Console.WriteLine($"done flushed={flushed} {handler.Statistics}");
 await handler.DisposeAsync().ConfigureAwait(false);
 return flushed ? 0 : 1;
+

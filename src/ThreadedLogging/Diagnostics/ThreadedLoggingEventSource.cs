@@ -18,6 +18,7 @@ internal sealed class ThreadedLoggingEventSource : EventSource
     public const int LevelChangedId = 6;
     public const int CallKeptPartlyId = 7;
     public const int OptionsReloadRefusedId = 8;
+    public const int LateEventsDeliveredId = 9;
 
     public static readonly ThreadedLoggingEventSource Log = new();
 
@@ -47,4 +48,11 @@ internal sealed class ThreadedLoggingEventSource : EventSource
     /// <summary>A handler's options reloaded with the configuration but not applied (a key naming no option, a value that does not bind or validate): the handler keeps its options.</summary>
     [Event(OptionsReloadRefusedId, Level = EventLevel.Warning, Message = "The reloaded {0} was not applied, the handler keeps its options: {1}")]
     public void OptionsReloadRefused(string section, string error) => WriteEvent(OptionsReloadRefusedId, section, error);
+
+    /// <summary>
+    /// Events logged while the process exited, reported lost then (<see cref="EventsLostAtShutdown"/>: the process might
+    /// have ended at once), that the handler's later disposal delivered after all: subtract them from the lost count.
+    /// </summary>
+    [Event(LateEventsDeliveredId, Level = EventLevel.Informational, Message = "{0} events reported lost while the process exited were delivered after all")]
+    public void LateEventsDelivered(long count) => WriteEvent(LateEventsDeliveredId, count);
 }

@@ -26,6 +26,7 @@ internal sealed class ProcessExitFlush : IDisposable
     private readonly TimeSpan _budget;
     private readonly EventQueue _queue;
     private readonly Action<string> _report;
+    private readonly List<long> _reportedLost = []; // the positions (enqueued count) of the late calls reported lost
     private long _deadline; // Environment.TickCount64 at which the exit budget is spent
     private int _reportedLate;
 
@@ -111,10 +112,31 @@ internal sealed class ProcessExitFlush : IDisposable
             }
         }
 
-        ThreadedLoggingEventSource.Log.EventsLostAtShutdown(1); // this call's event, counted once by the call that made it
+        // This call's event, reported now: the process may end as soon as the call returns. A host that disposes the
+        // handler later may still deliver it; the disposal then says so (Reconcile), and does not count it lost again.
+        lock (_reportedLost)
+        {
+            _reportedLost.Add(_queue.Enqueued);
+        }
+
+        ThreadedLoggingEventSource.Log.EventsLostAtShutdown(1);
         if (Interlocked.Exchange(ref _reportedLate, 1) == 0)
         {
             _report($"Events logged while the process exits could not be delivered within the exit budget ({_budget.TotalMilliseconds} ms); {_queue.Count} queued now are lost unless the handler is disposed before the process ends.");
+        }
+    }
+
+    /// <summary>
+    /// At the handler's disposal, after the exit (a host disposes its providers when its own ProcessExit handler runs):
+    /// of the late calls reported lost, how many are still lost (the events from position <paramref name="firstLost"/>
+    /// on were not delivered: they are not to be reported again) and how many the disposal delivered after all.
+    /// </summary>
+    public (long AlreadyReported, long DeliveredAfterAll) Reconcile(long firstLost)
+    {
+        lock (_reportedLost)
+        {
+            var still = _reportedLost.Count(position => position >= firstLost);
+            return (still, _reportedLost.Count - still);
         }
     }
 

@@ -81,6 +81,13 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Writes a line to the child's input (a signal to the child).</summary>
+    public async Task WriteLineAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
+    }
+
     public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
     {
         using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(90));
