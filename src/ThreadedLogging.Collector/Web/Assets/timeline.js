@@ -36,7 +36,8 @@ export function showTimeline(state) {
   $("timeline-from").value = toLocalInput(state.from);
   $("timeline-to").value = toLocalInput(state.to);
   if (document.activeElement !== $("timeline-q")) $("timeline-q").value = state.q;
-  $("live").checked = state.live === "1";
+  // No live tail while the list shows events up to a chosen one (at): the box says so rather than a stream that is not there.
+  $("live").checked = state.live === "1" && !state.at;
   live(state);
   if (listKey(state) === listed) { markSelected(state.event); return Promise.resolve(); }
   return load(state, false);
@@ -240,7 +241,7 @@ export function wireTimeline() {
       const body = await getJson("/api/events", p);
       if (body.events.length === 0) { status("No error for " + subject(state) + "."); return; }
       const id = String(body.events[0].id);
-      change({ event: id, at: id, range: "", from: "", to: "", q: "", levels: [], ctx: "" });
+      change({ event: id, at: id, range: "", from: "", to: "", q: "", levels: [], ctx: "", live: "" });
     } catch (err) {
       status("Could not find the latest error: " + err.message, true);
     }

@@ -6,7 +6,8 @@ namespace ThreadedLogging.Collector.Tests.Web.Browser;
 
 /// <summary>
 /// First-line support's day in the console, in a real Chromium against the real collector: a user's events paged back,
-/// an event opened from an older page and walked with the keyboard, the live tail over a range of the past.
+/// an event opened from an older page and walked with the keyboard, the live tail over a range of the past and after
+/// "Latest error".
 /// </summary>
 public sealed class SupportWorkflowTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
@@ -74,6 +75,34 @@ public sealed class SupportWorkflowTests(ChromiumFixture chromium) : IClassFixtu
         // The late arrival is in the range and comes through the stream; the event of now is not.
         await Expect(page.Locator("#events-table tbody tr.live-new td.msg")).ToHaveTextAsync("yesterday, late arrival");
         await Expect(rows).ToHaveCountAsync(2);
+        Assert.Empty(dialogs);
+    }
+
+    [Fact]
+    public async Task Timeline_LatestErrorWhileLive_LiveShownOffAndOnAgainWhenTicked()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        await PostAsync(collector, "log/lena", Http.Envelope(null,
+            new { level = "Error", message = "the failure", timestamp = now.AddMinutes(-2), sequence = 1 },
+            new { level = "Information", message = "after it", timestamp = now.AddMinutes(-1), sequence = 2 }));
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        await page.GotoAsync(collector.BaseAddress + "?user=lena&live=1");
+        await Expect(page.Locator("#live-state")).ToHaveTextAsync("connected");
+
+        await page.Locator("#latest-error").ClickAsync();
+
+        // The list shows events up to the error: no stream, and the box does not claim one.
+        await Expect(page.Locator("#events-table tbody tr.selected td.msg")).ToHaveTextAsync("the failure");
+        await Expect(page.Locator("#live")).Not.ToBeCheckedAsync();
+        await Expect(page.Locator("#live-pause")).ToBeHiddenAsync();
+        Assert.DoesNotContain("live=1", page.Url, StringComparison.Ordinal);
+
+        await page.Locator("#live").CheckAsync();
+        await Expect(page.Locator("#live-state")).ToHaveTextAsync("connected");
+        await PostAsync(collector, "log/lena", Http.Envelope(null, new { level = "Warning", message = "new one", timestamp = DateTimeOffset.UtcNow, sequence = 3 }));
+        await Expect(page.Locator("#events-table tbody tr.live-new td.msg")).ToHaveTextAsync("new one");
         Assert.Empty(dialogs);
     }
 
