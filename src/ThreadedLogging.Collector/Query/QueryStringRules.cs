@@ -1,9 +1,10 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace ThreadedLogging.Collector.Query;
 
 /// <summary>What every read endpoint's query string obeys: known names only, each once, and the shared parameters.</summary>
-internal static class QueryStringRules
+internal static partial class QueryStringRules
 {
     /// <summary>Refuses an unknown or repeated parameter; <paramref name="known"/> lists the names in the reason.</summary>
     public static bool TryCheckNames(IQueryCollection query, IReadOnlyList<string> known, out string error)
@@ -44,7 +45,12 @@ internal static class QueryStringRules
         return true;
     }
 
-    /// <summary>Reads an ISO 8601 time parameter (UTC when no offset is given).</summary>
+    /// <summary>
+    /// Reads an ISO 8601 time parameter (RFC 3339's forms: a date, or a date and a time to the minute, second or a
+    /// fraction, <c>T</c> or a space between, then <c>Z</c>, an offset <c>±hh:mm</c> or nothing for UTC). Nothing else:
+    /// .NET's own parsing also took <c>02/12/2026</c> (as 12 February), <c>10:00</c> (today on the collector's clock)
+    /// or an RFC 1123 date, each silently read as a time the caller may not have meant.
+    /// </summary>
     public static bool TryTime(string? text, string name, out DateTimeOffset? time, ref string error)
     {
         time = null;
@@ -53,13 +59,22 @@ internal static class QueryStringRules
             return true;
         }
 
-        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+        if (!IsoTime().IsMatch(text)
+            || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
         {
-            error = $"parameter '{name}' must be an ISO 8601 time, e.g. 2026-11-24T10:00:00Z (was '{text}')";
+            // An offset's '+' typed into a URL arrives as a space (form encoding): say so, it is the usual cause.
+            var plus = OffsetAfterSpace().IsMatch(text) ? "; a '+' in a query string means a space: write the offset's + as %2B, or give the time in UTC with Z" : string.Empty;
+            error = $"parameter '{name}' must be an ISO 8601 time, e.g. 2026-11-24T10:00:00Z or 2026-11-24 (was '{text}'){plus}";
             return false;
         }
 
         time = parsed;
         return true;
     }
+
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,7})?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?)?\z", RegexOptions.CultureInvariant)]
+    private static partial Regex IsoTime();
+
+    [GeneratedRegex(@"[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)? [0-9]{2}:[0-9]{2}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex OffsetAfterSpace();
 }

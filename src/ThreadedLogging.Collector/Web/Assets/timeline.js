@@ -8,6 +8,9 @@ export const MaxRows = 500;
 
 let next = null;
 let loading = null;
+// What the rows show (the list's own filters, range, start and live tail): opening an event, its context or walking with j/k
+// changes none of it, so the rows (pages added with "Older events" too) stay as they are.
+let listed = "";
 let source = null;
 let sourceKey = "";
 let paused = false;
@@ -35,7 +38,12 @@ export function showTimeline(state) {
   if (document.activeElement !== $("timeline-q")) $("timeline-q").value = state.q;
   $("live").checked = state.live === "1";
   live(state);
+  if (listKey(state) === listed) { markSelected(state.event); return Promise.resolve(); }
   return load(state, false);
+}
+
+function listKey(state) {
+  return JSON.stringify([state.user, state.nouser, state.trace, state.levels, state.q, state.range, state.from, state.to, state.at, state.live]);
 }
 
 /** Leaves the timeline: closes the live stream and empties the rows (no query). */
@@ -45,12 +53,14 @@ export function leaveTimeline() {
   clear($("events-table").tBodies[0]);
   shown.clear();
   next = null;
+  listed = "";
 }
 
 async function load(state, append) {
   loading?.abort();
   const controller = new AbortController();
   loading = controller;
+  if (!append) listed = listKey(state);
   const p = filters(state);
   const { from, to } = range(state);
   if (from) p.set("from", from);
@@ -75,6 +85,7 @@ async function load(state, append) {
     markSelected(state.event);
   } catch (err) {
     if (err.name === "AbortError") return;
+    if (!append) listed = ""; // shown again, it is asked for again
     for (const r of tbody.rows) r.classList.add("stale");
     status("Could not load events: " + err.message, true);
   } finally {
@@ -130,9 +141,12 @@ export function markSelected(id) {
   if (tr) { tr.classList.add("selected"); tr.scrollIntoView({ block: "nearest" }); }
 }
 
-/** Opens or closes the live stream to match the state (same filters as the list; new events go on top). */
+/**
+ * Opens or closes the live stream to match the state (same filters as the list; new events go on top). A range of
+ * dates chosen (from/to) applies to it too: a range of the past gets only late arrivals of that time, not every new event.
+ */
 function live(state) {
-  const wanted = state.live === "1" && !state.at ? "/api/events/stream?" + filters(state).toString() : "";
+  const wanted = state.live === "1" && !state.at ? "/api/events/stream?" + streamFilters(state).toString() : "";
   $("live-pause").hidden = !wanted;
   if (wanted === sourceKey) return;
   source?.close();
@@ -157,6 +171,13 @@ function live(state) {
     // Closed for good: a 401 when reconnecting (the session ended, the collector ends its streams) says "sign in".
     if (closed) session().then((s) => { if (s.required && !s.signedIn) document.dispatchEvent(new CustomEvent("sign-in-required")); }, () => {});
   });
+}
+
+function streamFilters(state) {
+  const p = filters(state);
+  if (state.from) p.set("from", state.from);
+  if (state.to) p.set("to", state.to);
+  return p;
 }
 
 function toLocalInput(iso) {
