@@ -113,6 +113,26 @@ internal sealed class DeliveryLedger
         }
     }
 
+    /// <summary>
+    /// Shutdown with the worker abandoned (<see cref="Freeze"/> first): counts as dropped what was accepted and is neither
+    /// sent, dropped nor in the spool. Not the queue's count plus in flight, as <see cref="CountLost"/> reads them: the
+    /// worker still runs, and between its release of a batch's records and <see cref="TakeOff"/> the batch is in neither
+    /// (missed) or, read in the other order, in both (counted twice). The books are frozen, so this difference is exact.
+    /// </summary>
+    /// <param name="enqueued">The events the queue accepted (it is closed: no more come).</param>
+    /// <returns>How many events were lost.</returns>
+    public long CountLostOfAbandoned(long enqueued)
+    {
+        long lost;
+        lock (_books)
+        {
+            lost = Math.Max(0, enqueued + Adopted - Sent - Dropped - Interlocked.Read(ref _spooled));
+            Interlocked.Add(ref _dropped, lost);
+        }
+
+        return lost;
+    }
+
     /// <summary>Shutdown: counts what is still queued or in flight as dropped. They are not settled: a flush waiting for them fails.</summary>
     /// <param name="queued">What the queue still held.</param>
     /// <param name="workerStopped">Whether the worker stopped; if not, in flight is read, not taken.</param>

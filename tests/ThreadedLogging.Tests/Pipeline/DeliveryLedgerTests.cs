@@ -143,6 +143,28 @@ public sealed class DeliveryLedgerTests
         Assert.Equal((0L, 2L, 0L), (ledger.Sent, ledger.Dropped, ledger.Settled));
     }
 
+    [Fact]
+    public void CountLostOfAbandoned_ABatchBetweenTheQueueAndTheFlight_CountedOnce()
+    {
+        // 30 accepted: 5 sent, 5 spooled, 10 queued, and 10 the abandoned worker has released from the queue but not yet
+        // taken off (BatchWorker.FillBatch: Release, then TakeOff). The queue's count plus in flight (CountLost, as the
+        // abandoned shutdown read them) is 10 + 10 = 20 here, and 30 once the worker takes off the 10: the flaky
+        // Spool_Full_DropsOldestAndCountsExactly under load. Accepted less sent, dropped and spooled is 20 either way.
+        var ledger = new DeliveryLedger();
+        var sent = Events(5);
+        ledger.TakeOff(5);
+        ledger.Settle(sent, 0, 5, delivered: true, spooled: false);
+        ledger.TakeOff(5);
+        ledger.MoveToSpool(5, 5);
+        ledger.Freeze();
+
+        var lost = ledger.CountLostOfAbandoned(enqueued: 30);
+        ledger.TakeOff(10); // the abandoned worker goes on
+
+        Assert.Equal(20, lost);
+        Assert.Equal((5L, 20L, 5L), (ledger.Sent, ledger.Dropped, ledger.Spooled)); // each of the 30 once
+    }
+
     private static List<LogEvent> Events(int count) =>
         [.. Enumerable.Range(0, count).Select(i => LogEvent.Create(DateTimeOffset.UnixEpoch, LogLevel.Information, "Payroll", $"event {i}"))];
 
