@@ -15,6 +15,9 @@ command -v npm >/dev/null || need_apt+=(npm)
 # PostgreSQL for the PostgreSQL store's tests: they start a throwaway cluster of their own with its
 # initdb and pg_ctl (Debian 12: version 15); the package's own cluster is not used.
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+# ICU: the client's culture tests (MessageCultureTests) run with InvariantGlobalization=false, as apps do, and
+# .NET needs the system's ICU for cultures such as de-DE (Debian's libicu-dev pulls the versioned libicuNN).
+ls /usr/lib/*/libicuuc.so.* >/dev/null 2>&1 || need_apt+=(libicu-dev)
 if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -q
   apt-get install -y -q "${need_apt[@]}"
