@@ -265,7 +265,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
             _selfLog.Write("The sink did not stop within the shutdown budget; it was abandoned.");
         }
 
-        var lost = stopped ? _ledger.CountLost(_queue.Clear(workerStopped: true), workerStopped: true) : _ledger.CountLostOfAbandoned(_queue.Enqueued);
+        var lost = stopped ? _ledger.CountLost(_queue.Clear()) : _ledger.CountLostOfAbandoned(_queue.Enqueued);
         _queue.Dispose();
         ReportLost(lost);
 

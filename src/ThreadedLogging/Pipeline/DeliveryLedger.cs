@@ -115,7 +115,7 @@ internal sealed class DeliveryLedger
 
     /// <summary>
     /// Shutdown with the worker abandoned (<see cref="Freeze"/> first): counts as dropped what was accepted and is neither
-    /// sent, dropped nor in the spool. Not the queue's count plus in flight, as <see cref="CountLost"/> reads them: the
+    /// sent, dropped nor in the spool. Not the queue's count plus in flight, as <see cref="CountLost"/> takes them from a stopped worker: the
     /// worker still runs, and between its release of a batch's records and <see cref="TakeOff"/> the batch is in neither
     /// (missed) or, read in the other order, in both (counted twice). The books are frozen, so this difference is exact.
     /// </summary>
@@ -133,14 +133,15 @@ internal sealed class DeliveryLedger
         return lost;
     }
 
-    /// <summary>Shutdown: counts what is still queued or in flight as dropped. They are not settled: a flush waiting for them fails.</summary>
+    /// <summary>
+    /// Shutdown with the worker stopped: counts what is still queued or in flight as dropped. They are not settled: a
+    /// flush waiting for them fails. (With the worker abandoned, <see cref="CountLostOfAbandoned"/>.)
+    /// </summary>
     /// <param name="queued">What the queue still held.</param>
-    /// <param name="workerStopped">Whether the worker stopped; if not, in flight is read, not taken.</param>
     /// <returns>How many events were lost.</returns>
-    public long CountLost(long queued, bool workerStopped)
+    public long CountLost(long queued)
     {
-        var inFlight = workerStopped ? Math.Max(0, Interlocked.Exchange(ref _inFlight, 0)) : InFlight;
-        var lost = queued + inFlight;
+        var lost = queued + Math.Max(0, Interlocked.Exchange(ref _inFlight, 0));
         if (lost > 0)
         {
             Interlocked.Add(ref _dropped, lost);

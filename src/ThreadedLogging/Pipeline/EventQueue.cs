@@ -160,9 +160,8 @@ internal sealed class EventQueue : IDisposable
         SignalRoom();
     }
 
-    /// <summary>After shutdown: empties the queue and returns how many events it held (they are lost).</summary>
-    /// <param name="workerStopped">Whether the worker stopped; if not, the count is read, not taken, as the worker may still read records.</param>
-    public long Clear(bool workerStopped) => workerStopped ? _records.Clear() : Count;
+    /// <summary>After shutdown with the worker stopped (nothing reads records any more): empties the queue and returns how many events it held (they are lost).</summary>
+    public long Clear() => _records.Clear();
 
     /// <summary>Takes no record any more; the memory goes once nothing references the queue (a racing call may still copy).</summary>
     public void Dispose() => _records.Dispose();
