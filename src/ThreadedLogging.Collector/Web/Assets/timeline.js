@@ -15,6 +15,9 @@ let source = null;
 let sourceKey = "";
 let paused = false;
 let buffered = [];
+// Live events that came while the list was being (re)loaded: the loaded page replaces the rows, so they are put back on top.
+let arrivedWhileLoading = [];
+let reloading = false;
 const shown = new Set();
 
 export function filters(state) {
@@ -61,7 +64,8 @@ async function load(state, append) {
   loading?.abort();
   const controller = new AbortController();
   loading = controller;
-  if (!append) listed = listKey(state);
+  if (!append) { listed = listKey(state); arrivedWhileLoading = []; }
+  reloading = !append;
   const p = filters(state);
   const { from, to } = range(state);
   if (from) p.set("from", from);
@@ -77,6 +81,7 @@ async function load(state, append) {
     const body = await getJson("/api/events", p, controller.signal);
     if (!append) { clear(tbody); shown.clear(); }
     for (const e of body.events) add(e, false);
+    if (!append) keepArrivedWhileLoading();
     next = body.next;
     $("events-more").hidden = !next;
     const empty = tbody.rows.length === 0;
@@ -86,11 +91,11 @@ async function load(state, append) {
     markSelected(state.event);
   } catch (err) {
     if (err.name === "AbortError") return;
-    if (!append) listed = ""; // shown again, it is asked for again
+    if (!append) { listed = ""; arrivedWhileLoading = []; } // shown again, it is asked for again
     for (const r of tbody.rows) r.classList.add("stale");
     status("Could not load events: " + err.message, true);
   } finally {
-    if (loading === controller) $("timeline-view").removeAttribute("aria-busy");
+    if (loading === controller) { $("timeline-view").removeAttribute("aria-busy"); reloading = false; }
   }
 }
 
@@ -112,6 +117,19 @@ function row(e) {
     el("td", {}, e.machine ?? ""),
     el("td", {}, e.category ?? ""),
     el("td", { className: "msg" }, excerpt(e.message)));
+}
+
+/**
+ * Puts back on top the live events that came while the page was loading (the page's rows replaced them): marked new
+ * whether the page already held them (stored before its query ran) or not.
+ */
+function keepArrivedWhileLoading() {
+  const tbody = $("events-table").tBodies[0];
+  for (const e of arrivedWhileLoading) {
+    const tr = tbody.querySelector(`tr[data-id="${CSS.escape(String(e.id))}"]`);
+    if (tr) tr.classList.add("live-new"); else add(e, true);
+  }
+  arrivedWhileLoading = [];
 }
 
 /** Adds an event: at the end (a page), or on top (live), once per id; the live view keeps MaxRows. */
@@ -163,6 +181,7 @@ function live(state) {
   source.addEventListener("message", (message) => {
     const e = parseJson(message.data);
     if (paused) { buffered.push(e); if (buffered.length > MaxRows) buffered.shift(); text($("live-pause"), `Resume (${buffered.length} new)`); return; }
+    if (reloading) { arrivedWhileLoading.push(e); if (arrivedWhileLoading.length > MaxRows) arrivedWhileLoading.shift(); }
     add(e, true);
   });
   const opened = source;
