@@ -65,7 +65,8 @@ internal sealed partial class DurableSpool
         var limit = _time.GetUtcNow() - _maxAge;
         while (OldestDroppable() is { } oldest && oldest != _writing && oldest.Created < limit)
         {
-            Report?.Invoke($"Dropping {Drop(oldest)} events of spool segment {oldest.Path}: older than {_maxAge}.");
+            Report?.Invoke($"Dropping {DroppableEvents(oldest)} events of spool segment {oldest.Path}: older than {_maxAge}.");
+            Drop(oldest);
         }
     }
 
@@ -87,14 +88,20 @@ internal sealed partial class DurableSpool
         return null;
     }
 
-    /// <summary>Drops a segment for a cap, or, when a record of it is being sent, the records after that one; returns how many events were dropped.</summary>
-    private int Drop(SpoolSegment segment)
+    /// <summary>How many events <see cref="Drop"/> takes: the segment's, less those of the record being sent.</summary>
+    private int DroppableEvents(SpoolSegment segment) =>
+        _sending is { } sending && sending.Segment == segment ? segment.PendingEvents - sending.EventCount : segment.PendingEvents;
+
+    /// <summary>
+    /// Drops a segment for a cap, or, when a record of it is being sent, the records after that one. Reported before,
+    /// not after: counting the drop can complete a flush, whose caller may read the self-log at once.
+    /// </summary>
+    private void Drop(SpoolSegment segment)
     {
         if (_sending is not { } sending || sending.Segment != segment)
         {
-            var pending = segment.PendingEvents;
             Remove(segment, dropped: true);
-            return pending;
+            return;
         }
 
         // Cut the file after the record being sent: what follows is dropped (and counted) now, not resent after a
@@ -116,15 +123,13 @@ internal sealed partial class DurableSpool
             Report?.Invoke($"Could not cut {segment.Path}: {e.Message}");
         }
 
-        var dropped = segment.PendingEvents - sending.EventCount;
+        var dropped = DroppableEvents(segment);
         segment.Length = sending.End;
         segment.PendingEvents = sending.EventCount;
         if (dropped > 0)
         {
             Dropped?.Invoke(dropped);
         }
-
-        return dropped;
     }
 
     private void Remove(SpoolSegment segment, bool dropped)
