@@ -14,7 +14,7 @@ public sealed record ThreadedHandlerStatistics
     /// <summary>Gets the number of events delivered (including adopted ones).</summary>
     public long Sent { get; init; }
 
-    /// <summary>Gets the number of events lost: queue full, rejected by the receiver, or left at shutdown.</summary>
+    /// <summary>Gets the number of the app's events lost: queue full, rejected by the receiver, or left at shutdown (the handler's own notice of drops is not counted, even when it is lost too).</summary>
     public long Dropped { get; init; }
 
     /// <summary>Gets the number of retried send attempts.</summary>

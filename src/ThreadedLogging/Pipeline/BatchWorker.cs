@@ -336,8 +336,7 @@ internal sealed class BatchWorker : IDisposable
         if (_queue.Drops.TakeNotice() is { } notice)
         {
             notice.Sequence = ++_sequence;
-            batch.Add(notice);
-            _ledger.TakeOff(1);
+            batch.Add(notice); // not in flight for the books: not an event of the app (a lost notice is no dropped event)
         }
 
         return batch.Count > 0;

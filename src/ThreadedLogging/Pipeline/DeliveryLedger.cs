@@ -7,8 +7,9 @@ namespace ThreadedLogging;
 /// <em>settled</em>. A flush waits until the settled count reaches what was logged (and adopted) before it.
 /// </summary>
 /// <remarks>
-/// Drop notices and other events the pipeline adds itself (<see cref="LogEvent.IsExtra"/>) are in flight
-/// while they travel, but never counted as sent, dropped or settled. After <see cref="Freeze"/> (a worker
+/// Drop notices and other events the pipeline adds itself (<see cref="LogEvent.IsExtra"/>) are not the app's events:
+/// never counted in flight, spooled, sent, dropped or settled, so a notice lost at shutdown is not counted as a dropped
+/// event of the app (the calls it reports are counted where they were refused). After <see cref="Freeze"/> (a worker
 /// abandoned at shutdown) the books no longer move, so what shutdown counts as lost is counted once.
 /// </remarks>
 internal sealed class DeliveryLedger
@@ -33,7 +34,7 @@ internal sealed class DeliveryLedger
     /// <summary>Gets the events sent or dropped for good.</summary>
     public long Settled => Interlocked.Read(ref _settled);
 
-    /// <summary>Gets the events taken off the queue and not yet settled or spooled (drop notices included).</summary>
+    /// <summary>Gets the app's events taken off the queue and not yet settled or spooled.</summary>
     public long InFlight => Math.Max(0, Interlocked.Read(ref _inFlight));
 
     /// <summary>Gets the events in the spool, waiting to be sent.</summary>
@@ -45,11 +46,11 @@ internal sealed class DeliveryLedger
     /// <summary>Gets whether the books were frozen at shutdown.</summary>
     public bool IsFrozen => _frozen;
 
-    /// <summary>The worker took <paramref name="count"/> events off the queue (or added a drop notice).</summary>
+    /// <summary>The worker took <paramref name="count"/> of the app's events off the queue (a drop notice it adds is not one).</summary>
     public void TakeOff(int count) => Interlocked.Add(ref _inFlight, count);
 
-    /// <summary>A batch of <paramref name="count"/> events, <paramref name="userEvents"/> of them the app's, went from memory to the spool.</summary>
-    public void MoveToSpool(int count, int userEvents)
+    /// <summary>A batch with <paramref name="userEvents"/> of the app's events went from memory to the spool.</summary>
+    public void MoveToSpool(int userEvents)
     {
         lock (_books)
         {
@@ -58,7 +59,7 @@ internal sealed class DeliveryLedger
                 return; // still in flight: shutdown counted it lost (the next start may yet find it on disk)
             }
 
-            Interlocked.Add(ref _inFlight, -count);
+            Interlocked.Add(ref _inFlight, -userEvents);
             Interlocked.Add(ref _spooled, userEvents);
         }
     }
@@ -88,8 +89,8 @@ internal sealed class DeliveryLedger
             }
         }
 
-        // From the spool, the app's events leave it; from memory, all of them (drop notices too) leave the flight.
-        End(ref delivered ? ref _sent : ref _dropped, userEvents, ref spooled ? ref _spooled : ref _inFlight, spooled ? userEvents : count);
+        // The app's events leave the spool or the flight; a drop notice was in neither.
+        End(ref delivered ? ref _sent : ref _dropped, ref spooled ? ref _spooled : ref _inFlight, userEvents);
     }
 
     /// <summary>A spooled batch sent as stored (its envelope, not its events): <paramref name="userEvents"/> of the app's events delivered.</summary>
@@ -97,12 +98,12 @@ internal sealed class DeliveryLedger
     {
         if (userEvents != 0)
         {
-            End(ref _sent, userEvents, ref _spooled, userEvents);
+            End(ref _sent, ref _spooled, userEvents);
         }
     }
 
     /// <summary>The spool's size or age cap (or a torn segment) removed <paramref name="count"/> spooled events.</summary>
-    public void DropSpooled(int count) => End(ref _dropped, count, ref _spooled, count);
+    public void DropSpooled(int count) => End(ref _dropped, ref _spooled, count);
 
     /// <summary>Shutdown abandoned the worker: from now on nothing it does changes the books.</summary>
     public void Freeze()
@@ -185,10 +186,10 @@ internal sealed class DeliveryLedger
     }
 
     /// <summary>
-    /// Events end as sent or dropped (<paramref name="outcome"/>): <paramref name="settled"/> of the app's events are
-    /// settled and <paramref name="taken"/> leave where they were (in flight, or the spool) — unless the books are frozen.
+    /// <paramref name="count"/> of the app's events end as sent or dropped (<paramref name="outcome"/>): they are settled
+    /// and leave where they were (in flight, or the spool) — unless the books are frozen.
     /// </summary>
-    private void End(ref long outcome, int settled, ref long from, int taken)
+    private void End(ref long outcome, ref long from, int count)
     {
         lock (_books)
         {
@@ -197,9 +198,9 @@ internal sealed class DeliveryLedger
                 return;
             }
 
-            Interlocked.Add(ref outcome, settled);
-            Interlocked.Add(ref from, -taken);
-            Interlocked.Add(ref _settled, settled);
+            Interlocked.Add(ref outcome, count);
+            Interlocked.Add(ref from, -count);
+            Interlocked.Add(ref _settled, count);
         }
 
         CompleteWaiters();

@@ -98,7 +98,7 @@ internal sealed class SpoolStage
             return false;
         }
 
-        _ledger.MoveToSpool(batch.Count, userEvents);
+        _ledger.MoveToSpool(userEvents);
         return true;
     }
 

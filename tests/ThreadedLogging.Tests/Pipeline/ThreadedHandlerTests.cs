@@ -484,6 +484,27 @@ public sealed class ThreadedHandlerTests
     }
 
     [Fact]
+    public async Task Dispose_DropNoticeInFlightIsLost_NotCountedAsAnEventOfTheApp()
+    {
+        var sink = new CollectingSink(); // never opened: the batch with the notice is lost at shutdown
+        var handler = new ThreadedHandler(sink, Options(o => { o.QueueCapacity = 2; o.ShutdownTimeout = TimeSpan.FromMilliseconds(200); }));
+        var logger = handler.CreateLogger("App");
+        for (var i = 0; i < 5; i++)
+        {
+            logger.LogInformation("event {N}", i); // the queue takes 2; the other calls are refused
+        }
+
+        Assert.True(handler.Statistics.Enqueued < 5);
+        _ = handler.FlushAsync(); // the worker takes the queued events and the drop notice, and hangs in the send
+        await sink.SendStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await handler.DisposeAsync();
+
+        // Each of the 5 calls is dropped once: refused, or accepted and lost at shutdown. The notice is the handler's own.
+        var stats = handler.Statistics;
+        Assert.Equal((0L, 5L, 0L), (stats.Sent, stats.Dropped, stats.Pending));
+    }
+
+    [Fact]
     public async Task Dispose_HealthySink_DrainsEverything()
     {
         var sink = new CollectingSink().Open();
