@@ -107,7 +107,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
                 Failed = delivery.Failed,
                 Spooled = _ledger.Spooled,
                 Adopted = _ledger.Adopted,
-                Pending = Math.Max(0, _queue.Count) + _ledger.InFlight + _ledger.Spooled,
+                Pending = _ledger.Pending(_queue.Count),
                 Capacity = _queue.Capacity,
                 CircuitOpen = delivery.CircuitOpen,
                 LastError = error?.Message,

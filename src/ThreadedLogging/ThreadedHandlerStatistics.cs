@@ -26,7 +26,7 @@ public sealed record ThreadedHandlerStatistics
     /// <summary>Gets the number of events written to the durable spool and not yet delivered.</summary>
     public long Spooled { get; init; }
 
-    /// <summary>Gets the number of events queued, in flight or spooled.</summary>
+    /// <summary>Gets the number of events queued, in flight or spooled; after a disposal that abandoned the worker, the spooled ones (left for the next start), frozen with the other counts: <see cref="Sent"/> + <see cref="Dropped"/> (less the refused calls) + <see cref="Pending"/> = <see cref="Enqueued"/> + <see cref="Adopted"/>.</summary>
     public long Pending { get; init; }
 
     /// <summary>Gets the capacity of the queue in events.</summary>

@@ -43,6 +43,15 @@ internal sealed class DeliveryLedger
     /// <summary>Gets the events adopted from the spools of dead processes.</summary>
     public long Adopted => Interlocked.Read(ref _adopted);
 
+    /// <summary>
+    /// Gets the app's events not yet settled: <paramref name="queued"/> (what the queue holds), in flight and spooled.
+    /// Once the books are frozen (a worker abandoned at shutdown) what was queued or in flight is counted lost, and the
+    /// abandoned worker may still move the queue and the flight: only the spooled ones, as frozen, remain pending, so
+    /// that sent + dropped + pending stays what was accepted and adopted.
+    /// </summary>
+    /// <param name="queued">What the queue holds now.</param>
+    public long Pending(long queued) => _frozen ? Spooled : Math.Max(0, queued) + InFlight + Spooled;
+
     /// <summary>Gets whether the books were frozen at shutdown.</summary>
     public bool IsFrozen => _frozen;
 

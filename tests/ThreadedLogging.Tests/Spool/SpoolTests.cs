@@ -104,6 +104,33 @@ public sealed class SpoolTests
         Assert.Equal(Enumerable.Range(0, 50), sink.Delivered.Select(e => (int)(long)e.Properties[0].Value!));
     }
 
+    [Fact]
+    public async Task Spool_WorkerAbandoned_StatisticsAddUpAtDisposeAndStayFrozen()
+    {
+        using var directory = new TempDirectory();
+        var deaf = new DeafSink();
+        var first = new ThreadedHandler(deaf, Options(directory.Path, o => o.BatchSize = 10));
+        var logger = first.CreateLogger("App");
+        LogNumbered(logger, 0, 10);
+        _ = first.FlushAsync();
+        await deaf.SendStarted.Task.WaitAsync(TimeSpan.FromSeconds(30)); // spooled, then stuck in a send that ignores cancellation
+        LogNumbered(logger, 10, 20); // queued in memory behind it
+        await first.DisposeAsync(); // abandoned at the budget: the 20 queued are lost, the 10 stay on disk
+
+        var atDispose = Counts(first.Statistics);
+        Assert.Equal((30L, 0L, 20L, 10L, 10L), atDispose); // enqueued, sent, dropped, spooled, pending: 30 = 0 + 20 + 10
+
+        var sink = new CollectingSink().Open();
+        await using var second = new ThreadedHandler(sink, Options(directory.Path));
+        deaf.Release(); // the abandoned worker ends now; its spool is closed, then adopted by the second handler
+        Assert.True(second.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal(10, second.Statistics.Adopted);
+        Assert.Equal(atDispose, Counts(first.Statistics)); // frozen with the books, whatever the worker did after Dispose
+    }
+
+    private static (long Enqueued, long Sent, long Dropped, long Spooled, long Pending) Counts(ThreadedHandlerStatistics s) =>
+        (s.Enqueued, s.Sent, s.Dropped, s.Spooled, s.Pending);
+
     /// <summary>A transport that hangs and ignores cancellation until released, then fails (so what it held stays spooled).</summary>
     private sealed class DeafSink : ILogBatchSink
     {
