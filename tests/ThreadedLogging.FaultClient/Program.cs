@@ -6,7 +6,9 @@
 // send before an hour. With --late it returns from Main the same way, after registering a ProcessExit handler of
 // its own (after the handler's) that logs 5 more events as the process ends. With --late-dispose it then, as a host
 // that disposes its providers at the end does, prints "late-logged", reads a line from its input, disposes the
-// handler and prints "disposed <statistics>".
+// handler and prints "disposed <statistics>". "--budget <seconds>" sets ShutdownTimeout (default 5 s), the exit flush's
+// budget too: a test that expects delivery at the process's end gives a budget no loaded machine reaches (the flush
+// returns once delivered), so that it tests what arrives, not how fast.
 using Microsoft.Extensions.Logging;
 using ThreadedLogging;
 
@@ -14,6 +16,7 @@ var (host, user, first, count) = (args[0], args[1], int.Parse(args[2], System.Gl
 var spool = args.Length > 4 && !args[4].StartsWith("--", StringComparison.Ordinal) ? args[4] : null;
 var hang = args.Contains("--hang");
 var end = args.FirstOrDefault(a => a is "--exit" or "--crash" or "--late" or "--late-dispose");
+var budget = args.SkipWhile(a => a != "--budget").Skip(1).Select(a => TimeSpan.FromSeconds(double.Parse(a, System.Globalization.CultureInfo.InvariantCulture))).FirstOrDefault(TimeSpan.FromSeconds(5));
 
 var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
 {
@@ -28,6 +31,7 @@ var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
     MinRetryDelay = TimeSpan.FromMilliseconds(20),
     MaxRetryDelay = TimeSpan.FromMilliseconds(200),
     RequestTimeout = TimeSpan.FromSeconds(2),
+    ShutdownTimeout = budget,
     SelfLog = Console.Error.WriteLine,
 });
 var logger = handler.CreateLogger("FaultClient");

@@ -63,10 +63,72 @@ internal sealed partial class DurableSpool
     private void DropExpired()
     {
         var limit = _time.GetUtcNow() - _maxAge;
-        while (_segments.Count > 0 && _segments[0] != _writing && _segments[0].Created < limit)
+        while (OldestDroppable() is { } oldest && oldest != _writing && oldest.Created < limit)
         {
-            Report?.Invoke($"Dropping spool segment {_segments[0].Path}: older than {_maxAge}.");
-            Remove(_segments[0], dropped: true);
+            Report?.Invoke($"Dropping {DroppableEvents(oldest)} events of spool segment {oldest.Path}: older than {_maxAge}.");
+            Drop(oldest);
+        }
+    }
+
+    /// <summary>
+    /// The oldest segment with events a cap may drop: not the record being sent (<see cref="_sending"/>), whose delivery
+    /// settles its events as sent or dropped; a cap that dropped them too would count them twice (and Acknowledge would
+    /// take them off a segment already gone). Its segment qualifies while records follow it (<see cref="Drop"/> cuts them off).
+    /// </summary>
+    private SpoolSegment? OldestDroppable()
+    {
+        foreach (var segment in _segments)
+        {
+            if (_sending is not { } sending || sending.Segment != segment || segment.Length > sending.End)
+            {
+                return segment;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>How many events <see cref="Drop"/> takes: the segment's, less those of the record being sent.</summary>
+    private int DroppableEvents(SpoolSegment segment) =>
+        _sending is { } sending && sending.Segment == segment ? segment.PendingEvents - sending.EventCount : segment.PendingEvents;
+
+    /// <summary>
+    /// Drops a segment for a cap, or, when a record of it is being sent, the records after that one. Reported before,
+    /// not after: counting the drop can complete a flush, whose caller may read the self-log at once.
+    /// </summary>
+    private void Drop(SpoolSegment segment)
+    {
+        if (_sending is not { } sending || sending.Segment != segment)
+        {
+            Remove(segment, dropped: true);
+            return;
+        }
+
+        // Cut the file after the record being sent: what follows is dropped (and counted) now, not resent after a
+        // crash; the record stays spooled until its delivery ends, and the segment goes when it is acknowledged.
+        if (segment == _writing)
+        {
+            _writer?.Dispose();
+            _writer = null;
+            _writing = null;
+        }
+
+        try
+        {
+            using var file = new FileStream(segment.Path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            file.SetLength(sending.End);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Report?.Invoke($"Could not cut {segment.Path}: {e.Message}");
+        }
+
+        var dropped = DroppableEvents(segment);
+        segment.Length = sending.End;
+        segment.PendingEvents = sending.EventCount;
+        if (dropped > 0)
+        {
+            Dropped?.Invoke(dropped);
         }
     }
 

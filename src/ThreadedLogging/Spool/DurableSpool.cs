@@ -32,6 +32,7 @@ internal sealed partial class DurableSpool : IDisposable
     private FileStream? _reader;
     private SpoolSegment? _reading;
     private int _nextSegment;
+    private SpoolEntry? _sending; // read and not yet acknowledged: its delivery, not a cap, settles its events
 
     /// <param name="maxRecentEvents">How many events of records written and not yet read are also kept in memory (0: none).</param>
     public DurableSpool(string root, string instanceId, long maxBytes, TimeSpan maxAge, TimeProvider time, int maxRecentEvents = 0)
@@ -103,11 +104,10 @@ internal sealed partial class DurableSpool : IDisposable
             _writing = null;
         }
 
-        while (_segments.Count > 0 && _segments.Sum(s => s.Length) + record.Length > _maxBytes)
+        while (_segments.Sum(s => s.Length) + record.Length > _maxBytes && OldestDroppable() is { } oldest)
         {
-            var oldest = _segments[0];
-            Report?.Invoke($"The spool is full ({_maxBytes} bytes): dropping its oldest segment with {oldest.PendingEvents} events.");
-            Remove(oldest, dropped: true);
+            Report?.Invoke($"The spool is full ({_maxBytes} bytes): dropping {DroppableEvents(oldest)} events of its oldest segment.");
+            Drop(oldest);
         }
 
         if (_writing is null || _writing.Length >= _segmentBytes)
@@ -145,6 +145,7 @@ internal sealed partial class DurableSpool : IDisposable
                 // Written this round and still in memory: the same batch (id, events, identity) that the
                 // file holds, without reading it back and parsing its JSON. The file stays the truth after a crash.
                 entry = new SpoolEntry(segment, recent.End, recent.Batch, null, recent.EventCount);
+                _sending = entry;
                 return true;
             }
 
@@ -161,6 +162,7 @@ internal sealed partial class DurableSpool : IDisposable
                     var batchId = SpoolSerializer.ReadBatchId(json.Span) ?? throw new InvalidDataException("The envelope has no batchId first.");
                     var gzipped = SpoolRecordFormat.IsGzip(payload) ? payload : ReadOnlyMemory<byte>.Empty;
                     entry = new SpoolEntry(segment, _reader.Position, null, new SpooledEnvelope(json, gzipped, batchId), count);
+                    _sending = entry;
                     return true;
                 }
                 catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException)
@@ -217,8 +219,10 @@ internal sealed partial class DurableSpool : IDisposable
         }
     }
 
+    /// <summary>An entry read by <see cref="TryReadNext"/> was delivered (sent, or dropped and counted by its delivery): its record leaves the spool.</summary>
     public void Acknowledge(SpoolEntry entry)
     {
+        _sending = null;
         entry.Segment.Delivered = entry.End;
         entry.Segment.PendingEvents -= entry.EventCount;
         if (entry.Segment != _writing && entry.End >= entry.Segment.Length)

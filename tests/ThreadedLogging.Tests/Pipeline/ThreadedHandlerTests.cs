@@ -487,7 +487,8 @@ public sealed class ThreadedHandlerTests
     public async Task Dispose_HealthySink_DrainsEverything()
     {
         var sink = new CollectingSink().Open();
-        var handler = new ThreadedHandler(sink, Options(o => o.BatchSize = 7));
+        // A budget no loaded machine reaches: Dispose returns once drained; the default 5 s would make this a speed limit.
+        var handler = new ThreadedHandler(sink, Options(o => { o.BatchSize = 7; o.ShutdownTimeout = TimeSpan.FromMinutes(1); }));
         var logger = handler.CreateLogger("App");
         for (var i = 0; i < 50; i++)
         {

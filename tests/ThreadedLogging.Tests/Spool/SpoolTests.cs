@@ -272,6 +272,63 @@ public sealed class SpoolTests
         Assert.True(logged == stats.Dropped + stats.Spooled, $"logged {logged}, {stats} {string.Join("\n", messages)}"); // every event is on disk or counted as dropped
     }
 
+    [Fact]
+    public async Task Spool_FullWhileItsOldestBatchIsBeingSent_EachEventEndsOnceAsSentOrDropped()
+    {
+        using var directory = new TempDirectory();
+        var time = new WatchedTime(DateTimeOffset.UtcNow);
+        var retryAfter = TimeSpan.FromSeconds(7);
+        var attempts = 0;
+        var full = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sink = new CollectingSink
+        {
+            Decide = _ => Interlocked.Increment(ref attempts) == 1 ? new SendResult(SendOutcome.Transient, RetryAfter: retryAfter, Error: "down") : SendResult.Success,
+        }.Open();
+        await using var handler = new ThreadedHandler(sink, Options(directory.Path, o =>
+        {
+            o.TimeProvider = time;
+            o.MaxBufferBytes = 64 * 1024;
+            o.BatchSize = 10;
+            o.SelfLog = m =>
+            {
+                if (m.Contains("spool is full", StringComparison.Ordinal))
+                {
+                    full.TrySetResult();
+                }
+            };
+        }));
+        var logger = handler.CreateLogger("App");
+
+        // Batch A is spooled, read back and sent; the receiver is down: the worker waits out Retry-After on the handler's clock.
+        var retryWait = time.Armed(retryAfter);
+        LogIncompressible(logger, 0, 10);
+        _ = handler.FlushAsync();
+        await retryWait.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Meanwhile more than the spool holds is logged; at the end of the wait it moves to disk and the cap takes the
+        // oldest segment — A's, while A is being sent. Then the retry delivers A.
+        LogIncompressible(logger, 10, 190);
+        time.Advance(retryAfter);
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+
+        Assert.True(full.Task.IsCompleted);
+        var stats = handler.Statistics;
+        Assert.True(stats.Dropped > 0);
+        Assert.Equal(stats.Enqueued, stats.Sent + stats.Dropped); // each event once: not A both dropped by the cap and sent
+        Assert.Equal(0, stats.Pending);
+        Assert.Equal(stats.Sent, sink.Delivered.Count);
+        Assert.Equal(Enumerable.Range(0, 10), sink.Delivered.Take(10).Select(e => Convert.ToInt32(e.Properties[0].Value, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>Events of about 1,000 random characters each: a spool record of them is hardly smaller than they are.</summary>
+    private static void LogIncompressible(ILogger logger, int from, int count)
+    {
+        for (var i = from; i < from + count; i++)
+        {
+            logger.LogInformation("event {N} {Payload}", i, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(750)));
+        }
+    }
+
     private static IEnumerable<string> Segments(TempDirectory directory) => Directory.EnumerateFiles(directory.Path, "*.seg", SearchOption.AllDirectories);
 
     /// <summary>Bytes in segment files now; files the worker deletes meanwhile count as empty.</summary>
