@@ -1,9 +1,10 @@
 using System.Globalization;
+using ThreadedLogging.Collector.Ingest.Formats;
 using ThreadedLogging.Collector.Storage;
 
 namespace ThreadedLogging.Collector.Levels;
 
-/// <summary>The body of <c>POST /api/levels</c>: selectors (at least one), a level, and <c>duration</c> (<c>hh:mm:ss</c>) or <c>expires</c> (ISO time).</summary>
+/// <summary>The body of <c>POST /api/levels</c>: selectors (at least one), a level, and <c>duration</c> (<c>hh:mm:ss</c>) or <c>expires</c> (RFC 3339).</summary>
 internal sealed record LevelRuleRequest(
     string? App, string? Version, string? User, string? Machine, string? Category, string? Level, string? Duration, string? Expires)
 {
@@ -71,7 +72,7 @@ internal sealed record LevelRuleRequest(
         error = string.Empty;
         if ((Duration is null) == (Expires is null))
         {
-            error = "give either 'duration' (hh:mm:ss) or 'expires' (an ISO 8601 time)";
+            error = "give either 'duration' (hh:mm:ss) or 'expires' (an RFC 3339 time, e.g. 2026-12-03T12:00:00Z)";
             return false;
         }
 
@@ -94,13 +95,18 @@ internal sealed record LevelRuleRequest(
             return true;
         }
 
-        if (!DateTimeOffset.TryParse(Expires, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out expires) || expires <= now)
+        if (!Rfc3339Time.TryParse(Expires.AsSpan(), out expires))
         {
-            error = $"'expires' must be an ISO 8601 time in the future (was '{Expires}')";
+            error = Rfc3339Time.Refusal("expires", Expires!);
             return false;
         }
 
-        expires = expires.ToUniversalTime();
+        if (expires <= now)
+        {
+            error = $"'expires' must be in the future (was '{Expires}')";
+            return false;
+        }
+
         if (expires - now > max)
         {
             error = $"the rule would expire at {expires:O}, beyond the maximum of {max} (Collector:MaxLevelRuleDuration)";

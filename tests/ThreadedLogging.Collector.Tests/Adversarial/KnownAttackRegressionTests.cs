@@ -20,7 +20,7 @@ public sealed class KnownAttackRegressionTests : IAsyncLifetime
         { "deep-ndjson", 400, "line 1" },
         { "huge-form", 413, "MaxEventBytes" },
         { "huge-field", 400, "field 'name'" },
-        { "year-10000", 400, "not an ISO 8601 time" },
+        { "year-10000", 400, "must be an RFC 3339 time" },
         { "year-1", 400, "before 1970" },
         { "created-negative", 400, "'created'" },
         { "created-huge", 400, "'created'" },

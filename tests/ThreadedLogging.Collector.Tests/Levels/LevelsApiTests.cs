@@ -78,6 +78,8 @@ public sealed class LevelsApiTests
     [InlineData("{\"user\":\"alice\",\"level\":\"Debug\",\"duration\":\"10675199.02:48:05.4775807\"}", "beyond the maximum")]
     [InlineData("{\"user\":\"alice\",\"level\":\"Debug\",\"expires\":\"2999-01-01T00:00:00Z\"}", "beyond the maximum")]
     [InlineData("{\"user\":\"alice\",\"level\":\"Debug\",\"expires\":\"2001-01-01T00:00:00Z\"}", "in the future")]
+    [InlineData("{\"user\":\"alice\",\"level\":\"Debug\",\"expires\":\"2026-12-31T00:00:00\"}", "'expires' must be an RFC 3339 time with an offset")]
+    [InlineData("{\"user\":\"alice\",\"level\":\"Debug\",\"expires\":\"12/31/2026 10:00\"}", "'expires' must be an RFC 3339 time with an offset")]
     [InlineData("{\"user\":\"alice\",\"level\":\"Debug\"}", "either 'duration'")]
     [InlineData("{\"user\":\"alice\",\"level\":\"Debug\",\"duration\":\"-01:00:00\"}", "positive hh:mm:ss")]
     public async Task Post_InvalidRule_400WithReason(string body, string reason)

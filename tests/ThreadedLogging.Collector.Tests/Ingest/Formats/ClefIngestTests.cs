@@ -13,7 +13,7 @@ public sealed class ClefIngestTests
     [InlineData("not json", "line 2: malformed JSON")]
     [InlineData("[1,2]", "line 2: a CLEF event must be a JSON object")]
     [InlineData("""{"@mt":"no time"}""", "line 2: '@t' (the event's time) is missing")]
-    [InlineData("""{"@t":"yesterday","@mt":"x"}""", "line 2: '@t' is not an ISO 8601 time")]
+    [InlineData("""{"@t":"yesterday","@mt":"x"}""", "line 2: '@t' must be an RFC 3339 time with an offset")]
     [InlineData("""{"@t":"2026-11-30T10:00:00Z","@l":"Loud"}""", "line 2: '@l' is not a level")]
     [InlineData("""{"@t":"2026-11-30T10:00:00Z","@mt":42}""", "line 2: '@mt' must be a string")]
     [InlineData("""{"@t":"2026-11-30T10:00:00Z","@mt":"{A:0}","@r":"x"}""", "line 2: '@r' must be an array")]

@@ -46,9 +46,9 @@ internal static class ClefEventMapper
         }
 
         var timestampText = Text(fields.Time, "@t") ?? throw IngestRejectedException.BadRequest("'@t' (the event's time) is missing");
-        if (!DateTimeOffset.TryParse(timestampText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var timestamp))
+        if (!Rfc3339Time.TryParse(fields.Time, out var timestamp))
         {
-            throw IngestRejectedException.BadRequest($"'@t' is not an ISO 8601 time: '{Truncate(timestampText)}'");
+            throw IngestRejectedException.BadRequest(Rfc3339Time.Refusal("@t", timestampText));
         }
 
         var level = LogLevel.Information;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -108,16 +107,9 @@ internal static class JsonBatchParser
         var identity = Identity.From(f, envelope, path, limits, index, repeated);
 
         var timestamp = limits.Now;
-        if (f.Timestamp.ValueKind == JsonValueKind.String && JsonMarshal.GetRawUtf8Value(f.Timestamp) is [.., (byte)'Z', (byte)'"'] && f.Timestamp.TryGetDateTimeOffset(out var utc))
+        if (f.Timestamp.ValueKind is not JsonValueKind.Undefined and not JsonValueKind.Null && !Rfc3339Time.TryParse(f.Timestamp, out timestamp))
         {
-            timestamp = utc; // the clients' form (ISO 8601 in UTC), without a string; anything else as before
-        }
-        else if (Text(f.Timestamp, JsonBatchFields.Timestamp, index) is { } timestampText)
-        {
-            if (!DateTimeOffset.TryParse(timestampText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out timestamp))
-            {
-                throw IngestRejectedException.BadRequest($"event {index}: 'timestamp' is not an ISO 8601 time: '{Truncate(timestampText)}'");
-            }
+            throw IngestRejectedException.BadRequest($"event {index}: " + Rfc3339Time.Refusal(JsonBatchFields.Timestamp, f.Timestamp.ValueKind == JsonValueKind.String ? f.Timestamp.GetString()! : f.Timestamp.GetRawText()));
         }
 
         var level = LogLevel.Information;
@@ -299,8 +291,6 @@ internal static class JsonBatchParser
     private static string RawText(JsonElement value) => Encoding.UTF8.GetString(JsonMarshal.GetRawUtf8Value(value));
 
     private static string Where(int index) => index < 0 ? string.Empty : $"event {index}: ";
-
-    private static string Truncate(string value) => value.Length <= 40 ? value : value[..40] + "...";
 
     private static string FirstSentence(string message)
     {
