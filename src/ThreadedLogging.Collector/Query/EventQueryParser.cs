@@ -59,6 +59,13 @@ internal static class EventQueryParser
             return false;
         }
 
+        // A range that ends before it starts is a mistake (ends swapped, a typo), not a question whose answer is "nothing".
+        if (from > to)
+        {
+            error = QueryStringRules.FromAfterTo(from.Value, to!.Value);
+            return false;
+        }
+
         var limit = DefaultLimit;
         if (!QueryStringRules.TryLimit(query, maxLimit, ref limit, out error))
         {

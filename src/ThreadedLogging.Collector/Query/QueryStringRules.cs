@@ -72,6 +72,10 @@ internal static partial class QueryStringRules
         return true;
     }
 
+    /// <summary>The reason a range whose start is after its end is refused, with both ends as they were read.</summary>
+    public static string FromAfterTo(DateTimeOffset from, DateTimeOffset to) =>
+        $"parameter 'from' must not be after 'to' (from {from.UtcDateTime:O}, to {to.UtcDateTime:O})";
+
     [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,7})?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?)?\z", RegexOptions.CultureInvariant)]
     private static partial Regex IsoTime();
 

@@ -59,7 +59,7 @@ internal static class UserQueryParser
         var windowFrom = from ?? (windowTo - DateTimeOffset.MinValue < DefaultWindow ? DateTimeOffset.MinValue : windowTo - DefaultWindow);
         if (windowFrom > windowTo)
         {
-            error = "parameter 'from' must not be after 'to'";
+            error = QueryStringRules.FromAfterTo(windowFrom, windowTo);
             return false;
         }
 

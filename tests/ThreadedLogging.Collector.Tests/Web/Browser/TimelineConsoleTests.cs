@@ -119,6 +119,27 @@ public sealed class TimelineConsoleTests(ChromiumFixture chromium) : IClassFixtu
         Assert.Empty(dialogs);
     }
 
+    [Fact]
+    public async Task Timeline_LinkWithFromAfterTo_StatusSaysWhyAndNoRows()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/ines", Http.Utf8(Http.Envelope(null,
+            new { level = "Information", message = "in between", timestamp = DateTimeOffset.UtcNow.AddMinutes(-1), sequence = 1 })), "application/json");
+        Assert.True(status == HttpStatusCode.OK, text);
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+
+        // The ends swapped by hand in a link: once an empty list saying "No events … in this time range".
+        await page.GotoAsync(collector.BaseAddress + "?user=ines&from=2026-12-02T10%3A00%3A00.000Z&to=2026-12-01T10%3A00%3A00.000Z");
+
+        await Expect(page.Locator("#status")).ToHaveTextAsync(
+            "Could not load events: parameter 'from' must not be after 'to' (from 2026-12-02T10:00:00.0000000Z, to 2026-12-01T10:00:00.0000000Z)");
+        await Expect(page.Locator("#status")).ToHaveClassAsync(new Regex(@"\berror\b"));
+        Assert.Equal(0, await page.Locator("#status *").CountAsync());
+        await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(0);
+        Assert.Empty(dialogs);
+    }
+
     /// <summary>The value a datetime-local input takes for this instant, in the browser's time zone.</summary>
     private static Task<string> LocalInputAsync(IPage page, DateTimeOffset at) =>
         page.EvaluateAsync<string>(
