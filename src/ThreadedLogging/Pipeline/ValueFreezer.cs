@@ -2,6 +2,7 @@ using System.Collections;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 
 namespace ThreadedLogging;
 
@@ -30,12 +31,7 @@ internal static partial class ValueFreezer
     private static readonly ConcurrentDictionary<Type, (PropertyInfo Key, PropertyInfo Value)?> PairTypes = new();
 
     /// <summary>Returns the value itself when it is immutable, else a snapshot of it.</summary>
-    public static object? Freeze(object? value) => value switch
-    {
-        // The common immutable types first, by type test alone: cheaper than the reflection below.
-        null or string or int or long or bool or double or decimal or DateTime or DateTimeOffset or Guid or TimeSpan => value,
-        _ => FreezeOther(value),
-    };
+    public static object? Freeze(object? value) => IsCommonImmutable(value) ? value : FreezeOther(value!);
 
     /// <summary>
     /// As <see cref="Freeze(object?)"/>, but an object that is not a scalar or a collection becomes its public
@@ -54,9 +50,18 @@ internal static partial class ValueFreezer
     /// </summary>
     public static object? FreezeProperty(string name, object? value, string? template = null) =>
         name is ['@', ..] || (template is not null && AsksToDestructure(template, name)) ? Destructure(value)
-        : value is null or string or int or long or bool or double or decimal or DateTime or DateTimeOffset or Guid or TimeSpan ? value
+        : IsCommonImmutable(value) ? value
         : value is IFormattable formattable && BecomesText(value) ? FormattedText(formattable, name, template)
-        : FreezeOther(value);
+        : FreezeOther(value!);
+
+    /// <summary>The common immutable types, by type test alone: cheaper than the reflection of <see cref="IsKeptAsIs"/> (a fast path, not another decision).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsCommonImmutable(object? value) =>
+        value is null or string or int or long or bool or double or decimal or DateTime or DateTimeOffset or Guid or TimeSpan;
+
+    /// <summary>The one home of which values are kept as they are (immutable, written by value): primitives, enums, numbers, dates, guids, time spans, URIs, versions.</summary>
+    private static bool IsKeptAsIs(object value, Type type) =>
+        type.IsPrimitive || type.IsEnum || value is decimal or DateTime or DateTimeOffset or Guid or TimeSpan or Uri or Version or DateOnly or TimeOnly;
 
     /// <summary>
     /// An app's own <see cref="IFormattable"/> (a money or a quantity type) in a hole, as MEL writes it there: with the
@@ -89,8 +94,7 @@ internal static partial class ValueFreezer
 
     /// <summary>Whether <see cref="Freeze(object?)"/> keeps <paramref name="value"/> only as its text (not a value kept as it is, bytes or a collection).</summary>
     private static bool BecomesText(object value) =>
-        !(value.GetType().IsPrimitive || value.GetType().IsEnum || value is decimal or DateTime or DateTimeOffset or Guid or TimeSpan
-            or Uri or Version or DateOnly or TimeOnly or IEnumerable || LoggedBytes.From(value) is not null || SerilogTypeOf(value.GetType()) is not null);
+        !(IsKeptAsIs(value, value.GetType()) || value is IEnumerable || LoggedBytes.From(value) is not null || SerilogTypeOf(value.GetType()) is not null);
 
     /// <summary>Whether <paramref name="template"/> has a hole <c>{@name}</c> (with or without an alignment or a format).</summary>
     internal static bool AsksToDestructure(string template, string name)
@@ -124,8 +128,7 @@ internal static partial class ValueFreezer
         }
 
         var type = value.GetType();
-        if (type.IsPrimitive || type.IsEnum || value is decimal or DateTime or DateTimeOffset or Guid or TimeSpan
-            or Uri or Version or DateOnly or TimeOnly)
+        if (IsKeptAsIs(value, type))
         {
             return value;
         }

@@ -1,5 +1,7 @@
 using System.Collections;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ThreadedLogging;
 
@@ -51,6 +53,14 @@ internal sealed class LoggerProviderSink : ILogBatchSink, IDisposable
                     _loggers[logEvent.Category] = logger;
                 }
 
+                if (logger is IBufferedLogger buffered && (_scopes is null || logEvent.ScopeArray is not { Length: > 0 }))
+                {
+                    // A provider that takes held records (MEL's console, .NET 9+) writes each with its own time, not the replay's.
+                    // Not an event with scopes for a provider that reads them: LogRecords passes no scopes (the console's writes none).
+                    buffered.LogRecords([new ReplayedRecord(logEvent)]);
+                    continue;
+                }
+
                 _scopes?.Replay(logEvent.ScopeArray);
                 logger.Log(logEvent.Level, logEvent.EventId, new ReplayedState(logEvent), logEvent.Exception, ReplayedState.Format);
             }
@@ -93,6 +103,30 @@ internal sealed class LoggerProviderSink : ILogBatchSink, IDisposable
         /// <summary>Logged bytes are handed on as a byte array, as the app logged them (a provider has its own way to write them).</summary>
         private static KeyValuePair<string, object?> Replayed(KeyValuePair<string, object?> property) =>
             property.Value is LoggedBytes bytes ? new(property.Key, bytes.Replayed()) : property;
+    }
+
+    /// <summary>An event as a held record (<see cref="IBufferedLogger"/>): its own time, level, event id, message, template, attributes, exception, thread and trace.</summary>
+    private sealed class ReplayedRecord(LogEvent logEvent) : BufferedLogRecord
+    {
+        public override DateTimeOffset Timestamp => logEvent.Timestamp;
+
+        public override LogLevel LogLevel => logEvent.Level;
+
+        public override EventId EventId => logEvent.EventId;
+
+        public override string? Exception => logEvent.Exception?.ToString();
+
+        public override ActivitySpanId? ActivitySpanId => logEvent.SpanId == default ? null : logEvent.SpanId;
+
+        public override ActivityTraceId? ActivityTraceId => logEvent.TraceId == default ? null : logEvent.TraceId;
+
+        public override int? ManagedThreadId => logEvent.ThreadId == 0 ? null : logEvent.ThreadId;
+
+        public override string? FormattedMessage => logEvent.Message;
+
+        public override string? MessageTemplate => logEvent.Template;
+
+        public override IReadOnlyList<KeyValuePair<string, object?>> Attributes => new ReplayedState(logEvent);
     }
 
     /// <summary>

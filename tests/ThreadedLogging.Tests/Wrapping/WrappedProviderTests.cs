@@ -77,23 +77,8 @@ public sealed class WrappedProviderTests
     [Fact]
     public async Task ThreadedHandler_WrappingMelsConsoleWithScopes_LinesCarryEachEventsScopes()
     {
-        // The real console provider: it takes Console.Out when it is made, so the test swaps it only for that moment.
         var services = new ServiceCollection().AddLogging(b => b.AddSimpleConsole(o => { o.IncludeScopes = true; o.SingleLine = true; })).BuildServiceProvider();
-        var output = new StringWriter();
-        ILoggerProvider console;
-        lock (ConsoleSwap)
-        {
-            var original = Console.Out;
-            Console.SetOut(output);
-            try
-            {
-                console = services.GetServices<ILoggerProvider>().Single();
-            }
-            finally
-            {
-                Console.SetOut(original);
-            }
-        }
+        var (console, output) = CapturedConsole(services);
 
         await using (var handler = new ThreadedHandler(console, new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1), IncludeScopes = true }))
         {
@@ -109,6 +94,57 @@ public sealed class WrappedProviderTests
         await services.DisposeAsync(); // the console provider writes out what it holds
         var line = Assert.Single(output.ToString().Split('\n'), l => l.Contains("Paid alice", StringComparison.Ordinal));
         Assert.Contains("=> Request r-7", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ThreadedHandler_WrappingMelsConsole_EachLineShowsItsCallsTimeLevelIdAndException()
+    {
+        // MEL's console logger is an IBufferedLogger (.NET 9+): replayed through LogRecords, a line carries the event's own
+        // time. Through Log it took the replay's (the console reads its clock when it writes): here 2026, not 2001.
+        var services = new ServiceCollection().AddLogging(b => b.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
+            o.ColorBehavior = Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled;
+        })).BuildServiceProvider();
+        var (console, output) = CapturedConsole(services);
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2001, 2, 3, 4, 5, 6, TimeSpan.Zero));
+
+        await using (var handler = new ThreadedHandler(console, new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1), TimeProvider = time }))
+        {
+            var logger = handler.CreateLogger("Payroll");
+            logger.LogInformation(new EventId(7, "Paid"), "Paid {Employee}", "alice");
+            time.Advance(TimeSpan.FromMinutes(1));
+            logger.LogError(new EventId(8), new InvalidOperationException("ledger closed"), "Failed for {Employee}", "bob");
+            Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        }
+
+        await services.DisposeAsync(); // the console provider writes out what it holds
+        var lines = output.ToString().Split('\n');
+        Assert.Contains("2001-02-03T04:05:06.000 info: Payroll[7] Paid alice", lines.Select(l => l.TrimEnd('\r')));
+        var error = Assert.Single(lines, l => l.Contains("Failed for bob", StringComparison.Ordinal));
+        Assert.StartsWith("2001-02-03T04:06:06.000 fail: Payroll[8] Failed for bob", error, StringComparison.Ordinal);
+        Assert.Contains("System.InvalidOperationException: ledger closed", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>The real console provider, writing into a captured writer: it takes Console.Out when it is made, so Console.Out is swapped only for that moment.</summary>
+    private static (ILoggerProvider Console, StringWriter Output) CapturedConsole(IServiceProvider services)
+    {
+        var output = new StringWriter();
+        lock (ConsoleSwap)
+        {
+            var original = Console.Out;
+            Console.SetOut(output);
+            try
+            {
+                return (services.GetServices<ILoggerProvider>().Single(), output);
+            }
+            finally
+            {
+                Console.SetOut(original);
+            }
+        }
     }
 
     [Fact]
