@@ -171,7 +171,7 @@ internal static class MessageTemplate
                 return destructured.ToString(); // the object's own text, as MEL renders it
             case IEnumerable enumerable:
                 var joined = new StringBuilder();
-                var culture = value is Dictionary<string, object?> ? CallerCulture.Of(value) : null;
+                var caller = value is Dictionary<string, object?> ? CallerCulture.Of(value) : null;
                 foreach (var item in enumerable)
                 {
                     if (joined.Length > 0)
@@ -179,9 +179,7 @@ internal static class MessageTemplate
                         joined.Append(", ");
                     }
 
-                    joined.Append(culture is not null && item is KeyValuePair<string, object?> { Value: IFormattable entry } pair
-                        ? $"[{pair.Key}, {entry.ToString(null, culture)}]"
-                        : ItemText(item));
+                    joined.Append(caller is not null && item is KeyValuePair<string, object?> pair ? EntryText(pair, caller) : ItemText(item));
                 }
 
                 return joined.ToString();
@@ -189,6 +187,10 @@ internal static class MessageTemplate
                 return value.ToString() ?? NullValue;
         }
     }
+
+    /// <summary>A logged dictionary's entry as MEL writes it on the caller's thread: key and value in the caller's culture (<see cref="CallerCulture"/>).</summary>
+    private static string EntryText(KeyValuePair<string, object?> pair, CallerCulture.Texts caller) =>
+        $"[{caller.KeyText(pair.Key)}, {(caller.Culture is { } culture && pair.Value is IFormattable entry ? entry.ToString(null, culture) : pair.Value is null ? string.Empty : ItemText(pair.Value))}]";
 
     /// <summary>
     /// An item of a logged collection as MEL writes it, with the item's own text and not its items: a collection or

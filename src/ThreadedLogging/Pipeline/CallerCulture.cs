@@ -4,15 +4,18 @@ using System.Runtime.CompilerServices;
 namespace ThreadedLogging;
 
 /// <summary>
-/// The caller's culture, kept for a logged dictionary whose message text depends on it. MEL writes a hole's value
-/// with the invariant culture, and an item of a collection that is <see cref="IFormattable"/> too, but a dictionary's
-/// entry is a <c>KeyValuePair</c> whose text is its value's <c>ToString()</c>: <c>[price, 1,5]</c> under de-DE. The
-/// message is rendered later on the worker, so the culture is remembered beside the frozen copy, only when it is not
-/// the invariant one and an entry's value has a text that follows it (a number, a date).
+/// What the text of a logged dictionary needs from the call that logged it. MEL writes a hole's value with the invariant
+/// culture, and an item of a collection that is <see cref="IFormattable"/> too, but a dictionary's entry is a
+/// <c>KeyValuePair</c> whose text is its key's and its value's <c>ToString()</c>: <c>[1,5, 2,5]</c> under de-DE, as
+/// Serilog's <c>DictionaryValue.Render</c> writes key and value with the same format provider. The message is rendered
+/// later on the worker, so the caller's culture is remembered beside the frozen copy when it is not the invariant one and
+/// an entry's value follows it (a number, a date), and the text of each key whose text there differs from its name on the
+/// wire (a key that is not text: a number in the caller's culture, a date in its general form, where the wire names
+/// the entry by the key's invariant text, a date's ISO 8601).
 /// </summary>
 internal static class CallerCulture
 {
-    private static readonly ConditionalWeakTable<object, CultureInfo> Cultures = [];
+    private static readonly ConditionalWeakTable<object, Texts> Remembered = [];
 
     /// <summary>Remembers the current culture for <paramref name="frozen"/> when that is a dictionary whose text follows it; returns <paramref name="frozen"/>.</summary>
     public static object? Remember(object? frozen)
@@ -23,7 +26,7 @@ internal static class CallerCulture
             {
                 if (value is IFormattable)
                 {
-                    Cultures.AddOrUpdate(map, culture);
+                    Remembered.GetOrCreateValue(map).Culture = culture;
                     break;
                 }
             }
@@ -32,6 +35,23 @@ internal static class CallerCulture
         return frozen;
     }
 
-    /// <summary>The culture remembered for a logged dictionary, or null (the invariant culture).</summary>
-    public static CultureInfo? Of(object frozen) => Cultures.TryGetValue(frozen, out var culture) ? culture : null;
+    /// <summary>Remembers that the entry of <paramref name="map"/> named <paramref name="key"/> on the wire is shown as <paramref name="shown"/> in the message.</summary>
+    public static void RememberKey(Dictionary<string, object?> map, string key, string shown) =>
+        (Remembered.GetOrCreateValue(map).Keys ??= new Dictionary<string, string>(StringComparer.Ordinal))[key] = shown;
+
+    /// <summary>What was remembered for a logged dictionary, or null (the invariant culture, keys shown as named).</summary>
+    public static Texts? Of(object frozen) => Remembered.TryGetValue(frozen, out var texts) ? texts : null;
+
+    /// <summary>The caller's culture and the keys' texts of one logged dictionary.</summary>
+    internal sealed class Texts
+    {
+        /// <summary>Gets the caller's culture, when an entry's value follows it; null: the invariant culture.</summary>
+        public CultureInfo? Culture { get; set; }
+
+        /// <summary>Gets the message text of the keys whose wire name differs from it.</summary>
+        public Dictionary<string, string>? Keys { get; set; }
+
+        /// <summary>The text the message shows for the entry named <paramref name="key"/>.</summary>
+        public string KeyText(string key) => Keys is { } keys && keys.TryGetValue(key, out var shown) ? shown : key;
+    }
 }

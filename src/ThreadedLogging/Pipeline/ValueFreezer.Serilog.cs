@@ -74,10 +74,24 @@ internal static partial class ValueFreezer
         return new DestructuredValue(value.ToString() ?? string.Empty, [.. members]);
     }
 
-    /// <summary>The text a dictionary's key names its entry by: its invariant text; a Serilog <c>ScalarValue</c> key (a <c>DictionaryValue</c>'s) its value's, unquoted.</summary>
-    private static string KeyText(object? key) =>
-        Convert.ToString(key is null or string || SerilogTypeOf(key.GetType()) is not { Kind: SerilogKind.Scalar } scalar ? key : scalar.Content.GetValue(key), CultureInfo.InvariantCulture)
-        ?? string.Empty;
+    /// <summary>
+    /// The name a dictionary's key gives its entry on the wire: the text the wire writes for that value, whatever the
+    /// caller's culture — its invariant text, a date's ISO 8601 (<c>"O"</c>, as a date value is written); a Serilog
+    /// <c>ScalarValue</c> key (a <c>DictionaryValue</c>'s) its value's, unquoted. (Serilog's JSON names an entry by the key's
+    /// <c>ToString()</c>, in the culture of the thread that formats it: the same data would be named differently per machine.)
+    /// </summary>
+    private static string KeyText(object? key) => UnwrapScalarKey(key) switch
+    {
+        null => string.Empty,
+        string text => text,
+        DateTime date => date.ToString("O", CultureInfo.InvariantCulture),
+        DateTimeOffset date => date.ToString("O", CultureInfo.InvariantCulture),
+        var other => Convert.ToString(other, CultureInfo.InvariantCulture) ?? string.Empty,
+    };
+
+    /// <summary>A Serilog <c>ScalarValue</c> key's value; any other key as it is.</summary>
+    private static object? UnwrapScalarKey(object? key) =>
+        key is null or string || SerilogTypeOf(key.GetType()) is not { Kind: SerilogKind.Scalar } scalar ? key : scalar.Content.GetValue(key);
 
     /// <summary>The Name and Value getters of Serilog's <c>LogEventProperty</c> (a structure's members).</summary>
     private static readonly ConcurrentDictionary<Type, (PropertyInfo Name, PropertyInfo Value)> PropertyGetters = new();

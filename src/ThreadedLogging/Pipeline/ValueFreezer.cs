@@ -193,8 +193,7 @@ internal static partial class ValueFreezer
         {
             while (copy.Count < MaxItems && budget-- > 0 && entries.MoveNext())
             {
-                var key = KeyText(entries.Key);
-                copy[key] = Freeze(entries.Value, depth + 1, ref budget, destructure);
+                copy[FreezeKey(copy, entries.Key, depth)] = Freeze(entries.Value, depth + 1, ref budget, destructure);
             }
         }
         finally
@@ -203,6 +202,21 @@ internal static partial class ValueFreezer
         }
 
         return copy;
+    }
+
+    /// <summary>
+    /// A key of a logged dictionary: its name on the wire (<see cref="KeyText"/>); at the top level, whose entries the
+    /// message shows, MEL's text of it (its <c>ToString()</c> on the caller's thread) is remembered when that differs.
+    /// </summary>
+    private static string FreezeKey(Dictionary<string, object?> copy, object? key, int depth)
+    {
+        var name = KeyText(key);
+        if (depth == 0 && key is not (null or string) && ReferenceEquals(UnwrapScalarKey(key), key) && key.ToString() is { } shown && shown != name)
+        {
+            CallerCulture.RememberKey(copy, name, shown);
+        }
+
+        return name;
     }
 
     /// <summary>
@@ -227,8 +241,7 @@ internal static partial class ValueFreezer
                 break;
             }
 
-            var key = KeyText(pair.Key.GetValue(item));
-            copy[key] = Freeze(pair.Value.GetValue(item), depth + 1, ref budget, destructure);
+            copy[FreezeKey(copy, pair.Key.GetValue(item), depth)] = Freeze(pair.Value.GetValue(item), depth + 1, ref budget, destructure);
         }
 
         return copy;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
@@ -127,6 +128,40 @@ public sealed class JsonBatchWriterTests
 
         Assert.Equal(System.Text.Encoding.UTF8.GetString(first.ToArray()), System.Text.Encoding.UTF8.GetString(second.ToArray()));
         Assert.Contains("\"Hash\":\"DEADBEEF\"", System.Text.Encoding.UTF8.GetString(second.ToArray()), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Write_DictionaryKeysThatAreNotText_NamedAsTheWireWritesThoseValuesInAnyCulture(bool pooled)
+    {
+        var when = new DateTime(2026, 12, 2, 16, 51, 7, DateTimeKind.Utc);
+        var previous = CultureInfo.CurrentCulture;
+        LogEvent logEvent;
+        string expected;
+        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE"); // an ASP.NET request localized to German
+        try
+        {
+            logEvent = Capture(
+                pooled,
+                logger => logger.LogInformation("{ByTime} {ByPrice} {ById}", new Dictionary<DateTime, int> { [when] = 1 }, new Dictionary<double, string> { [1.5] = "a" }, new Dictionary<int, double> { [-3] = 2.5 }),
+                out expected);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = previous;
+        }
+
+        var properties = Write(logEvent).GetProperty("properties");
+
+        // The wire: a date key as a date value is written (ISO 8601), a number's invariant text; before: "12/02/2026 16:51:07".
+        Assert.Equal(1, properties.GetProperty("ByTime").GetProperty("2026-12-02T16:51:07.0000000Z").GetInt32());
+        Assert.Equal("a", properties.GetProperty("ByPrice").GetProperty("1.5").GetString());
+        Assert.Equal(2.5, properties.GetProperty("ById").GetProperty("-3").GetDouble());
+
+        // The message: MEL's text on the caller's thread, keys in the caller's culture like the values; before: "[1.5, a]".
+        Assert.Equal("[02.12.2026 16:51:07, 1] [1,5, a] [-3, 2,5]", expected);
+        Assert.Equal(expected, Write(logEvent).GetProperty("message").GetString());
     }
 
     private static JsonElement Write(LogEvent logEvent)

@@ -64,6 +64,36 @@ public sealed class MessageCultureTests
         logger.LogInformation("dated {Map}", new Dictionary<string, object?> { ["at"] = when, ["n"] = null, ["s"] = "x" });
         logger.LogInformation("strings {Items} {Count}", new List<string> { "a", "b" }, 3);
         logger.LogInformation("plain ints {Items}", [new[] { 1, 2 }]);
+
+        // Keys that are not text: MEL writes each entry as KeyValuePair does, the key's ToString() too (Serilog's
+        // DictionaryValue.Render: key and value through the same format provider). The wire names them invariantly.
+        logger.LogInformation("by price {Map}", new Dictionary<double, string> { [1234.5] = "a", [-0.25] = "b" });
+        logger.LogInformation("by time {Map}", new Dictionary<DateTime, double> { [when] = 1.5 });
+        logger.LogInformation("by offset {Map}", new SortedDictionary<DateTimeOffset, string?> { [new DateTimeOffset(when)] = null });
+        logger.LogInformation("by id {Map}", new Dictionary<int, decimal> { [-3] = 2.5m, [7] = -1m });
+        logger.LogInformation("by amount {Map}", new Dictionary<Money, int> { [new Money(1234.5m)] = 1 });
+        logger.LogInformation("pairs {Pairs}", new List<KeyValuePair<decimal, DateTime>> { new(-1234.5m, when) });
+        logger.LogInformation("readonly {Map}", (IReadOnlyDictionary<float, string>)new ReadOnlyKeyed(new Dictionary<float, string> { [0.5f] = "x" }));
+    }
+
+    /// <summary>A read-only dictionary that is no <see cref="System.Collections.IDictionary"/> (a sequence of key-value pairs).</summary>
+    private sealed class ReadOnlyKeyed(Dictionary<float, string> inner) : IReadOnlyDictionary<float, string>
+    {
+        public int Count => inner.Count;
+
+        public IEnumerable<float> Keys => inner.Keys;
+
+        public IEnumerable<string> Values => inner.Values;
+
+        public string this[float key] => inner[key];
+
+        public bool ContainsKey(float key) => inner.ContainsKey(key);
+
+        public bool TryGetValue(float key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out string value) => inner.TryGetValue(key, out value);
+
+        public IEnumerator<KeyValuePair<float, string>> GetEnumerator() => inner.GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     /// <summary>A value type of the app's with a text of its own that follows the culture it is given.</summary>
