@@ -18,6 +18,9 @@ let buffered = [];
 // Live events that came while the list was being (re)loaded: the loaded page replaces the rows, so they are put back on top.
 let arrivedWhileLoading = [];
 let reloading = false;
+// The range the rows were loaded in. A preset ("1 h") counts back from the moment the list loads; "Older events" goes on
+// in that same range: counted again from a later now it left out what lay between and said there was nothing older.
+let loadedRange = { from: "", to: "" };
 const shown = new Set();
 
 export function filters(state) {
@@ -67,7 +70,8 @@ async function load(state, append) {
   if (!append) { listed = listKey(state); arrivedWhileLoading = []; }
   reloading = !append;
   const p = filters(state);
-  const { from, to } = range(state);
+  if (!append) loadedRange = range(state);
+  const { from, to } = loadedRange;
   if (from) p.set("from", from);
   if (to) p.set("to", to);
   if (state.at) p.set("before", String(BigInt(state.at) + 1n));
