@@ -13,6 +13,9 @@ internal sealed class CallerThread
     [ThreadStatic]
     private static CallerThread? t_current;
 
+    private ExecutionContext? _contextWithoutScopes;
+    private ScopeReader? _readerWithoutScopes;
+
     private CallerThread()
     {
         Thread = Thread.CurrentThread;
@@ -38,4 +41,16 @@ internal sealed class CallerThread
 
     /// <summary>Scopes are collected here, then copied into an array of the right size.</summary>
     public List<object?> Scopes { get; } = [];
+
+    /// <summary>Whether this thread's last call found no scope of <paramref name="reader"/> in this very execution context (<see cref="ScopeReader"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool KnowsNoScopes(ScopeReader reader, ExecutionContext context) =>
+        ReferenceEquals(context, _contextWithoutScopes) && ReferenceEquals(reader, _readerWithoutScopes);
+
+    /// <summary>Remembers that <paramref name="reader"/> found no scope in <paramref name="context"/> (one context per thread is kept).</summary>
+    public void RememberNoScopes(ScopeReader reader, ExecutionContext context)
+    {
+        _contextWithoutScopes = context;
+        _readerWithoutScopes = reader;
+    }
 }

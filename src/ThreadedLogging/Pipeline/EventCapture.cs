@@ -96,7 +96,7 @@ internal static class EventCapture
             target.Exception = exception;
         }
 
-        if (scopes?.Capture(caller.Scopes) is { } captured)
+        if (scopes?.Capture(caller) is { } captured)
         {
             target.ScopeArray = captured;
         }

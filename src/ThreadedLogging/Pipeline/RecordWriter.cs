@@ -112,7 +112,7 @@ internal sealed class RecordWriter
             _position += 24;
         }
 
-        if (scopes?.Capture(caller.Scopes) is { } captured)
+        if (scopes?.Capture(caller) is { } captured)
         {
             flags |= RecordFormat.HasScopes;
             WriteScopes(captured);
@@ -299,6 +299,7 @@ internal sealed class RecordWriter
         WriteRaw(MemoryMarshal.AsBytes(text.AsSpan()));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void WriteUnmanaged<T>(byte tag, T value)
         where T : unmanaged
     {
@@ -309,21 +310,27 @@ internal sealed class RecordWriter
         _position += 1 + Unsafe.SizeOf<T>();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void WriteByte(byte value)
     {
         Ensure(1);
         _buffer[_position++] = value;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void WriteUInt16(ushort value) => Write(value);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void WriteInt16(short value) => Write(value);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void WriteInt32(int value) => Write(value);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void WriteInt64(long value) => Write(value);
 
     /// <summary>A number in the machine's byte order (writer and reader run in the same process).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Write<T>(T value)
         where T : unmanaged
     {
@@ -332,6 +339,7 @@ internal sealed class RecordWriter
         _position += Unsafe.SizeOf<T>();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void WriteRaw(ReadOnlySpan<byte> bytes)
     {
         Ensure(bytes.Length);
@@ -344,7 +352,11 @@ internal sealed class RecordWriter
     {
         if (_position + more > _buffer.Length)
         {
-            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _position + more));
+            Grow(more);
         }
     }
+
+    /// <summary>The rare path of <see cref="Ensure"/>, out of line so that the steps inlined into the call stay small.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Grow(int more) => Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _position + more));
 }
