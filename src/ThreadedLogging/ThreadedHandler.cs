@@ -62,7 +62,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         _worker = new BatchWorker(_queue, sink, options, Identity, _ledger, _failures, _selfLog, timer, PoolsEvents);
 
         _worker.Start();
-        _exitFlush = new ProcessExitFlush(FlushAsync, _shutdownTimeout, _queue, _selfLog.Write);
+        _exitFlush = new ProcessExitFlush(FlushAsync, _shutdownTimeout, _queue, _ledger, _selfLog.Write);
         ReportLevel();
     }
 
@@ -98,16 +98,17 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         {
             var error = _failures.Last;
             var delivery = _worker.Delivery;
+            var lostAtExit = LostAtExit();
             return new ThreadedHandlerStatistics
             {
                 Enqueued = _queue.Enqueued,
                 Sent = _ledger.Sent,
-                Dropped = _ledger.Dropped + _queue.Drops.Count,
+                Dropped = _ledger.Dropped + _queue.Drops.Count + lostAtExit,
                 Retried = delivery.Retried,
                 Failed = delivery.Failed,
                 Spooled = _ledger.Spooled,
                 Adopted = _ledger.Adopted,
-                Pending = _ledger.Pending(_queue.Count),
+                Pending = Math.Max(0, _ledger.Pending(_queue.Count) - lostAtExit),
                 Capacity = _queue.Capacity,
                 CircuitOpen = delivery.CircuitOpen,
                 LastError = error?.Message,
@@ -164,6 +165,9 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
 
     /// <summary>Gets the queue: all a log call touches after the level check and the capture.</summary>
     internal EventQueue Queue => _queue;
+
+    /// <summary>Gets what flushes and reports this handler when the process ends without disposing it (tests drive it).</summary>
+    internal ProcessExitFlush ExitFlush => _exitFlush;
 
     /// <summary>Whether the worker reads records into events it reuses once the sink is done with them: a sink that copies, and no spool or a spool that keeps no events in memory (its sink sends stored envelopes).</summary>
     internal bool PoolsEvents { get; }
@@ -285,20 +289,27 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
     }
 
     /// <summary>
-    /// Reports the events the shutdown lost, each once: a call made while the process exited that was reported lost
-    /// then (<see cref="ProcessExitFlush"/>, EventSource <c>EventsLostAtShutdown</c>) is not counted there again, and one
-    /// that this disposal delivered after all is said to be (<c>LateEventsDelivered</c> and the self-log), so that the
-    /// lost count less the delivered one is exact. The self-log's count is the total (it named no late event lost: it
-    /// said they were lost unless the handler is disposed). At <c>ProcessExit</c> .NET has disposed every EventSource
-    /// before the handlers run, so there only the self-log reaches anyone; the counts matter after an unhandled exception.
+    /// The events the process's exit reported lost (the handler not disposed, <see cref="ProcessExitFlush"/>) that are
+    /// still queued or in flight: counted dropped (not pending) in <see cref="Statistics"/>, since the process may end
+    /// at any moment; fewer once some are delivered after all, none once a disposal counted its own losses.
+    /// </summary>
+    private long LostAtExit() => _exitFlush.ReportedLost is > 0 and var reported ? Math.Min(reported, _ledger.InMemory(() => _queue.Enqueued)) : 0;
+
+    /// <summary>
+    /// Reports the events the shutdown lost, each once: what the process's exit reported lost already
+    /// (<see cref="ProcessExitFlush"/>, EventSource <c>EventsLostAtShutdown</c>) is not counted there again, and what it
+    /// reported that this disposal delivered after all is said to be (<c>LateEventsDelivered</c> and the self-log), so
+    /// that the lost count less the delivered one is exactly <paramref name="lost"/>. The self-log's count is the total
+    /// (the exit said its events were lost unless the handler is disposed). At <c>ProcessExit</c> .NET has disposed
+    /// every EventSource before the handlers run, so there only the self-log reaches anyone; the counts matter after an
+    /// unhandled exception.
     /// </summary>
     private void ReportLost(long lost)
     {
-        // Delivery is in enqueue order: the events lost are the last ones enqueued (positions 1..Enqueued).
-        var (alreadyReported, deliveredAfterAll) = _exitFlush.Reconcile(_queue.Enqueued - lost + 1);
-        if (lost > alreadyReported)
+        var (notYetReported, deliveredAfterAll) = _exitFlush.Reconcile(lost);
+        if (notYetReported > 0)
         {
-            ThreadedLoggingEventSource.Log.EventsLostAtShutdown(lost - alreadyReported);
+            ThreadedLoggingEventSource.Log.EventsLostAtShutdown(notYetReported);
         }
 
         if (lost > 0)
@@ -309,7 +320,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         if (deliveredAfterAll > 0)
         {
             ThreadedLoggingEventSource.Log.LateEventsDelivered(deliveredAfterAll);
-            _selfLog.Write($"{deliveredAfterAll} events logged while the process exited, reported lost then, were delivered after all when the handler was disposed.");
+            _selfLog.Write($"{deliveredAfterAll} events reported lost while the process exited were delivered after all (counted when the handler was disposed).");
         }
     }
 

@@ -47,6 +47,27 @@ public sealed class ProcessEndTests
         Assert.True(expected.Select(n => (long)n).SequenceEqual(stored), $"stored [{string.Join(", ", stored)}]; the app wrote:\n{string.Join('\n', app.Output)}");
 
     [Fact]
+    public async Task ProcessExit_CollectorNeverAnswersWithinTheExitBudget_LeftEventsReportedAndCountedDropped()
+    {
+        // Accepts every request and never answers: nothing can be delivered, however fast or slow the machine is.
+        await using var blackHole = await FaultProxy.StartAsync("127.0.0.1:9");
+        blackHole.Decide = _ => Fault.BlackHole;
+
+        await using var app = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", blackHole.Host, "exit-black-hole", "0", "50", "--exit", "--budget", "1", "--stats-at-exit");
+        Assert.Equal(3, await app.WaitForExitAsync());
+
+        // One line for support: how many, the budget by its option's name, how long the exit waited (before: nothing).
+        var report = Assert.Single(app.Output, line => line.Contains("not delivered within the exit budget", StringComparison.Ordinal));
+        Assert.Contains("The process is exiting without disposing the handler: 50 events were not delivered within the exit budget (ShutdownTimeout, 1000 ms; waited ", report, StringComparison.Ordinal);
+        Assert.Matches(@"waited \d+ ms\) and are lost unless the handler is disposed", report);
+
+        // The app's own ProcessExit handler, after the flush, reads them dropped, not pending (before: Dropped = 0, Pending = 50).
+        var statistics = Assert.Single(app.Output, line => line.StartsWith("at-exit ", StringComparison.Ordinal));
+        Assert.Contains("Enqueued = 50, Adopted = 0, Sent = 0, Dropped = 50,", statistics, StringComparison.Ordinal);
+        Assert.Contains("Pending = 0,", statistics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ProcessExit_LateEventsAndNoCollector_ReportedNotSilentlyLost()
     {
         var nowhere = new CollectorProcess(); // a free port, never started: every send fails until the exit budget is spent
@@ -86,7 +107,8 @@ public sealed class ProcessEndTests
         Assert.Equal(3, await app.WaitForExitAsync());
         Assert.Equal(Enumerable.Range(0, 55).Select(n => (long)n), await collector.EventNumbersAsync("late-then-sent"));
         Assert.Contains("Sent = 55, Dropped = 0,", disposed, StringComparison.Ordinal);
-        // The late events were reported lost as the process exited; the disposal delivered them and says so (before: nothing).
-        Assert.Single(app.Output, line => line.Contains("5 events logged while the process exited, reported lost then, were delivered after all", StringComparison.Ordinal));
+        // The exit flush reported the 50 lost when its budget was spent, the late calls their 5; the disposal delivered them
+        // all and says so (before: nothing, then only the 5 late ones).
+        Assert.Single(app.Output, line => line.Contains("55 events reported lost while the process exited were delivered after all", StringComparison.Ordinal));
     }
 }

@@ -8,7 +8,8 @@
 // that disposes its providers at the end does, prints "late-logged", reads a line from its input, disposes the
 // handler and prints "disposed <statistics>". "--budget <seconds>" sets ShutdownTimeout (default 5 s), the exit flush's
 // budget too: a test that expects delivery at the process's end gives a budget no loaded machine reaches (the flush
-// returns once delivered), so that it tests what arrives, not how fast.
+// returns once delivered), so that it tests what arrives, not how fast. "--stats-at-exit" adds a ProcessExit handler of
+// the app's own (after the handler's exit flush) that prints "at-exit <statistics>".
 using Microsoft.Extensions.Logging;
 using ThreadedLogging;
 
@@ -35,6 +36,11 @@ var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
     SelfLog = Console.Error.WriteLine,
 });
 var logger = handler.CreateLogger("FaultClient");
+if (args.Contains("--stats-at-exit"))
+{
+    AppDomain.CurrentDomain.ProcessExit += (_, _) => Console.WriteLine($"at-exit {handler.Statistics}");
+}
+
 for (var i = first; i < first + count; i++)
 {
     logger.LogInformation("event {N}", i);

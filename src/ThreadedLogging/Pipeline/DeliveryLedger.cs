@@ -76,8 +76,26 @@ internal sealed class DeliveryLedger
     /// <summary>The spool held <paramref name="count"/> events of a process that died: they are logged before anything now.</summary>
     public void Adopt(long count)
     {
-        Interlocked.Add(ref _adopted, count);
-        Interlocked.Add(ref _spooled, count);
+        lock (_books)
+        {
+            Interlocked.Add(ref _adopted, count);
+            Interlocked.Add(ref _spooled, count);
+        }
+    }
+
+    /// <summary>
+    /// The app's events accepted and neither settled nor spooled: queued or in flight, so lost if the process ended now
+    /// (the spooled ones stay on disk for the next start). Accepted less sent, dropped and spooled, read under the books'
+    /// lock: a batch between the queue and the flight, or moving to the spool, is counted once (the queue's count plus
+    /// <see cref="InFlight"/> is not, while the worker runs). <paramref name="enqueued"/> is read inside the lock.
+    /// </summary>
+    /// <param name="enqueued">Reads what the queue accepted.</param>
+    public long InMemory(Func<long> enqueued)
+    {
+        lock (_books)
+        {
+            return Math.Max(0, enqueued() + Adopted - Sent - Dropped - Interlocked.Read(ref _spooled));
+        }
     }
 
     /// <summary>Marks events [start, start+count) as done: sent, or dropped for good.</summary>

@@ -9,12 +9,17 @@ namespace ThreadedLogging;
 /// longest budget, not their sum. Disposing the handler unregisters it.
 /// </summary>
 /// <remarks>
-/// ProcessExit handlers run one after the other in the order they were added, and the process ends after the last:
+/// <para>ProcessExit handlers run one after the other in the order they were added, and the process ends after the last:
 /// an app's own handler added after ours (a "shutting down" line) logs after this flush, when no worker would send
 /// in time. So, from the start of the exit, every log call of a live handler waits for its own delivery
-/// (<see cref="EventQueue.BeginExit"/>) until the exit budget is spent; a call that cannot be delivered by then is
-/// reported (self-log, EventSource <c>EventsLostAtShutdown</c>) instead of vanishing with the process. A host that
-/// disposes its handlers later (the service provider's disposal) still drains what is left.
+/// (<see cref="EventQueue.BeginExit"/>) until the exit budget is spent. A host that disposes its handlers later (the
+/// service provider's disposal) still drains what is left.</para>
+/// <para>The process may end as soon as the flush or a late call returns, so what they leave undelivered is reported
+/// then (self-log, EventSource <c>EventsLostAtShutdown</c>) and counted dropped in the handler's statistics, by count,
+/// not by event: each report makes the net count reported lost (lost less "delivered after all") what is in memory and
+/// unsettled at that moment (<see cref="DeliveryLedger.InMemory"/>, read under the report's lock), and a later disposal
+/// sets it to what the disposal lost (<see cref="Reconcile"/>). So the net count is exact at every report and at the
+/// disposal, whichever threads log and in whatever order the events are delivered.</para>
 /// </remarks>
 internal sealed class ProcessExitFlush : IDisposable
 {
@@ -25,20 +30,27 @@ internal sealed class ProcessExitFlush : IDisposable
     private readonly Func<CancellationToken, Task<bool>> _flush;
     private readonly TimeSpan _budget;
     private readonly EventQueue _queue;
+    private readonly DeliveryLedger _ledger;
     private readonly Action<string> _report;
-    private readonly List<long> _reportedLost = []; // the positions (enqueued count) of the late calls reported lost
+    private readonly Lock _reports = new();
+    private long _reportedLost; // net: reported lost at the exit less reported delivered after all; under _reports
+    private bool _reconciled; // a disposal counted what it lost: later reports change nothing; under _reports
+    private CancellationTokenSource _exitBudget = new(); // replaced at the exit by one cancelled when its budget is spent
     private long _deadline; // Environment.TickCount64 at which the exit budget is spent
+    private double _exitBudgetMs;
     private int _reportedLate;
 
     /// <param name="flush">The handler's flush.</param>
     /// <param name="budget">How long the process's end may wait for it (<see cref="ThreadedHandlerOptions.ShutdownTimeout"/>).</param>
     /// <param name="queue">The handler's queue, whose calls wait for their delivery once the process is exiting.</param>
-    /// <param name="report">Where a late event that could not be delivered in the budget is reported (the self-log).</param>
-    public ProcessExitFlush(Func<CancellationToken, Task<bool>> flush, TimeSpan budget, EventQueue queue, Action<string> report)
+    /// <param name="ledger">The handler's books: what is queued or in flight and unsettled is lost if the process ends now (<see cref="DeliveryLedger.InMemory"/>).</param>
+    /// <param name="report">Where what the exit could not deliver is reported (the self-log).</param>
+    public ProcessExitFlush(Func<CancellationToken, Task<bool>> flush, TimeSpan budget, EventQueue queue, DeliveryLedger ledger, Action<string> report)
     {
         _flush = flush;
         _budget = budget;
         _queue = queue;
+        _ledger = ledger;
         _report = report;
         lock (Gate)
         {
@@ -59,11 +71,56 @@ internal sealed class ProcessExitFlush : IDisposable
         }
     }
 
+    /// <summary>Gets the events reported lost while the process exited and not reported delivered since (net); 0 before the exit.</summary>
+    public long ReportedLost
+    {
+        get
+        {
+            lock (_reports)
+            {
+                return _reportedLost;
+            }
+        }
+    }
+
     public void Dispose()
     {
         lock (Gate)
         {
             Live.Remove(this);
+        }
+    }
+
+    /// <summary>
+    /// Tests: this handler as the process's exit flushes it, with an exit budget of <paramref name="budget"/> (the real
+    /// exit flushes every live handler once, at the end of the process, within <see cref="ThreadedHandlerOptions.ShutdownTimeout"/>).
+    /// </summary>
+    internal Task ExitAsync(TimeSpan budget)
+    {
+        BeginExit(budget);
+        return FlushAsync();
+    }
+
+    /// <summary>Tests: the exit budget is spent now (the exit's flush and every late call waiting for its delivery give up).</summary>
+    internal void SpendExitBudget()
+    {
+        Volatile.Write(ref _deadline, Environment.TickCount64);
+        Volatile.Read(ref _exitBudget).Cancel();
+    }
+
+    /// <summary>
+    /// At the handler's disposal, after the exit: the disposal lost <paramref name="lost"/> events (exact: its worker
+    /// stopped). Returns how many of them were not reported lost at the exit (to report now) and how many reported lost
+    /// then were delivered after all, so that the net count reported is <paramref name="lost"/>.
+    /// </summary>
+    public (long NotYetReported, long DeliveredAfterAll) Reconcile(long lost)
+    {
+        lock (_reports)
+        {
+            var reported = _reportedLost;
+            _reportedLost = lost;
+            _reconciled = true; // a late call that gives up after this (the disposal released its wait) reports nothing
+            return (Math.Max(0, lost - reported), Math.Max(0, reported - lost));
         }
     }
 
@@ -77,34 +134,34 @@ internal sealed class ProcessExitFlush : IDisposable
 
         foreach (var handler in live)
         {
-            handler.BeginExit();
+            handler.BeginExit(handler._budget);
         }
 
         Task.WaitAll([.. live.Select(handler => handler.FlushAsync())]);
     }
 
-    private void BeginExit()
+    private void BeginExit(TimeSpan budget)
     {
-        Volatile.Write(ref _deadline, Environment.TickCount64 + (long)_budget.TotalMilliseconds);
+        _exitBudgetMs = budget.TotalMilliseconds;
+        Volatile.Write(ref _deadline, Environment.TickCount64 + (long)budget.TotalMilliseconds);
+        Volatile.Write(ref _exitBudget, new CancellationTokenSource(budget)); // not disposed: late calls read it until the process ends
         _queue.BeginExit(DeliverLate);
     }
 
     /// <summary>A log call made while the process exits: wait for delivery until the exit budget is spent; else report it.</summary>
     private void DeliverLate()
     {
+        var budget = Volatile.Read(ref _exitBudget).Token;
         var left = Volatile.Read(ref _deadline) - Environment.TickCount64;
-        if (left > 0)
+        var delivered = false;
+        if (left > 0 && !budget.IsCancellationRequested)
         {
-            using var budget = new CancellationTokenSource(TimeSpan.FromMilliseconds(left));
             try
             {
                 // A timed wait, not GetResult: the flush completes on a pool thread, which a pool busy with other late
-                // calls may not give in time; the deadline holds even then.
-                var delivered = _flush(budget.Token);
-                if (delivered.Wait(TimeSpan.FromMilliseconds(left)) && delivered.Result)
-                {
-                    return;
-                }
+                // calls may not give in time (nor the timer that cancels the budget); the deadline holds even then.
+                var flush = _flush(budget);
+                delivered = flush.Wait(TimeSpan.FromMilliseconds(left), budget) && flush.Result;
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -112,44 +169,84 @@ internal sealed class ProcessExitFlush : IDisposable
             }
         }
 
-        // This call's event, reported now: the process may end as soon as the call returns. A host that disposes the
-        // handler later may still deliver it; the disposal then says so (Reconcile), and does not count it lost again.
-        lock (_reportedLost)
+        if (delivered)
         {
-            _reportedLost.Add(_queue.Enqueued);
+            if (ReportedLost > 0)
+            {
+                ReportInMemory(); // what was reported lost before may have gone with this call's delivery: say so now
+            }
+
+            return;
         }
 
-        ThreadedLoggingEventSource.Log.EventsLostAtShutdown(1);
+        // This call's event, and whatever else is undelivered, reported now: the process may end as soon as the call returns.
+        var lost = ReportInMemory();
         if (Interlocked.Exchange(ref _reportedLate, 1) == 0)
         {
-            _report($"Events logged while the process exits could not be delivered within the exit budget ({_budget.TotalMilliseconds} ms); {_queue.Count} queued now are lost unless the handler is disposed before the process ends.");
+            _report($"Events logged while the process exits could not be delivered within the exit budget (ShutdownTimeout, {_exitBudgetMs} ms); {lost} not delivered now are lost unless the handler is disposed before the process ends.");
         }
     }
 
     /// <summary>
-    /// At the handler's disposal, after the exit (a host disposes its providers when its own ProcessExit handler runs):
-    /// of the late calls reported lost, how many are still lost (the events from position <paramref name="firstLost"/>
-    /// on were not delivered: they are not to be reported again) and how many the disposal delivered after all.
+    /// Makes the net count reported lost what is in memory and unsettled now: reports the difference as lost, or as
+    /// delivered after all. Returns that count.
     /// </summary>
-    public (long AlreadyReported, long DeliveredAfterAll) Reconcile(long firstLost)
+    private long ReportInMemory()
     {
-        lock (_reportedLost)
+        long now, change;
+        lock (_reports)
         {
-            var still = _reportedLost.Count(position => position >= firstLost);
-            return (still, _reportedLost.Count - still);
+            if (_reconciled)
+            {
+                return _reportedLost;
+            }
+
+            now = _ledger.InMemory(() => _queue.Enqueued);
+            change = now - _reportedLost;
+            _reportedLost = now;
         }
+
+        if (change > 0)
+        {
+            ThreadedLoggingEventSource.Log.EventsLostAtShutdown(change);
+        }
+        else if (change < 0)
+        {
+            ThreadedLoggingEventSource.Log.LateEventsDelivered(-change);
+            _report($"{-change} events reported lost while the process exits were delivered after all.");
+        }
+
+        return now;
     }
 
     private async Task FlushAsync()
     {
-        using var budget = new CancellationTokenSource(_budget);
+        var started = Environment.TickCount64;
+        var delivered = false;
         try
         {
-            await _flush(budget.Token).ConfigureAwait(false);
+            delivered = await _flush(Volatile.Read(ref _exitBudget).Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // The process is ending: nothing may be thrown into its exit.
+        }
+
+        if (!delivered)
+        {
+            var waited = Environment.TickCount64 - started;
+            var lost = ReportInMemory();
+            var spooled = _ledger.Spooled;
+            var budget = $"the exit budget (ShutdownTimeout, {_exitBudgetMs} ms; waited {waited} ms)";
+            if (lost > 0)
+            {
+                var onDisk = spooled > 0 ? $"; {spooled} more stay in the spool (BufferDirectory) for the next start" : string.Empty;
+                _report($"The process is exiting without disposing the handler: {lost} events were not delivered within {budget} and are lost unless the handler is disposed before the process ends{onDisk}.");
+            }
+            else if (spooled > 0)
+            {
+                _report($"The process is exiting without disposing the handler: {spooled} events were not delivered within {budget}; they stay in the spool (BufferDirectory) for the next start.");
+            }
         }
     }
 }
