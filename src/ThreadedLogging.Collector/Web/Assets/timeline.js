@@ -7,6 +7,9 @@ import { readState, change, range, subject } from "./state.js";
 export const MaxRows = 500;
 
 let next = null;
+// The live view keeps MaxRows: rows it takes off the bottom are asked for again by "Older events" (1 + the newest one's id,
+// as a cursor), or the next page would start below them and leave a gap no one sees.
+let trimmedFrom = null;
 let loading = null;
 // What the rows show (the list's own filters, range, start and live tail): opening an event, its context or walking with j/k
 // changes none of it, so the rows (pages added with "Older events" too) stay as they are.
@@ -15,9 +18,16 @@ let source = null;
 let sourceKey = "";
 let paused = false;
 let buffered = [];
+// More came while paused than the view keeps: resuming reloads the list (the newest page, then "Older events"), since
+// putting back only the newest MaxRows would leave a gap between them and the rows from before the pause.
+let overflowed = false;
+let arrivedWhilePaused = 0;
 // Live events that came while the list was being (re)loaded: the loaded page replaces the rows, so they are put back on top.
 let arrivedWhileLoading = [];
 let reloading = false;
+// The range the rows were loaded in. A preset ("1 h") counts back from the moment the list loads; "Older events" goes on
+// in that same range: counted again from a later now it left out what lay between and said there was nothing older.
+let loadedRange = { from: "", to: "" };
 const shown = new Set();
 
 export function filters(state) {
@@ -57,6 +67,7 @@ export function leaveTimeline() {
   clear($("events-table").tBodies[0]);
   shown.clear();
   next = null;
+  trimmedFrom = null;
   listed = "";
 }
 
@@ -67,23 +78,25 @@ async function load(state, append) {
   if (!append) { listed = listKey(state); arrivedWhileLoading = []; }
   reloading = !append;
   const p = filters(state);
-  const { from, to } = range(state);
+  if (!append) loadedRange = range(state);
+  const { from, to } = loadedRange;
   if (from) p.set("from", from);
   if (to) p.set("to", to);
   if (state.at) p.set("before", String(BigInt(state.at) + 1n));
   if (!append) downloads(p);
   p.set("limit", "200");
-  if (append && next) p.set("before", next);
+  const older = append ? olderCursor() : null;
+  if (older) { p.set("before", older); trimmedFrom = null; }
   const tbody = $("events-table").tBodies[0];
   status("Loading events…");
   $("timeline-view").setAttribute("aria-busy", "true");
   try {
     const body = await getJson("/api/events", p, controller.signal);
-    if (!append) { clear(tbody); shown.clear(); }
+    if (!append) { clear(tbody); shown.clear(); trimmedFrom = null; }
     for (const e of body.events) add(e, false);
-    if (!append) keepArrivedWhileLoading();
     next = body.next;
-    $("events-more").hidden = !next;
+    if (!append) keepArrivedWhileLoading();
+    $("events-more").hidden = !olderCursor();
     const empty = tbody.rows.length === 0;
     $("events-empty").hidden = !empty;
     text($("events-empty"), `No events for ${subject(state) || "anyone"}` + (state.q ? ` matching “${state.q}”` : "") + (state.levels.length ? " at " + state.levels.join(", ") : "") + " in this time range.");
@@ -92,6 +105,7 @@ async function load(state, append) {
   } catch (err) {
     if (err.name === "AbortError") return;
     if (!append) { listed = ""; arrivedWhileLoading = []; } // shown again, it is asked for again
+    else if (older && older !== next) trimmed(BigInt(older)); // still to ask for
     for (const r of tbody.rows) r.classList.add("stale");
     status("Could not load events: " + err.message, true);
   } finally {
@@ -145,12 +159,25 @@ function add(e, onTop) {
     while (tbody.rows.length > MaxRows) {
       const last = tbody.rows[tbody.rows.length - 1];
       shown.delete(last.dataset.id);
+      trimmed(BigInt(last.dataset.id) + 1n);
       last.remove();
     }
     $("events-empty").hidden = true;
   } else {
     tbody.appendChild(tr);
   }
+}
+
+/** Notes that the events below this cursor (an id + 1) are to be asked for again by "Older events". */
+function trimmed(cursor) {
+  if (trimmedFrom == null || cursor > trimmedFrom) trimmedFrom = cursor;
+  $("events-more").hidden = false;
+}
+
+/** Where "Older events" starts: after the page's last row, or higher when the live view took rows off the bottom. */
+function olderCursor() {
+  if (trimmedFrom == null) return next;
+  return next != null && BigInt(next) >= trimmedFrom ? next : String(trimmedFrom);
 }
 
 export function markSelected(id) {
@@ -173,6 +200,8 @@ function live(state) {
   sourceKey = wanted;
   paused = false;
   buffered = [];
+  overflowed = false;
+  arrivedWhilePaused = 0;
   text($("live-pause"), "Pause");
   text($("live-state"), "");
   if (!wanted) return;
@@ -180,7 +209,13 @@ function live(state) {
   source.addEventListener("ready", () => text($("live-state"), "connected"));
   source.addEventListener("message", (message) => {
     const e = parseJson(message.data);
-    if (paused) { buffered.push(e); if (buffered.length > MaxRows) buffered.shift(); text($("live-pause"), `Resume (${buffered.length} new)`); return; }
+    if (paused) {
+      arrivedWhilePaused++;
+      if (!overflowed) buffered.push(e);
+      if (buffered.length > MaxRows) { overflowed = true; buffered = []; }
+      text($("live-pause"), `Resume (${arrivedWhilePaused} new${overflowed ? ": reloads the list" : ""})`);
+      return;
+    }
     if (reloading) { arrivedWhileLoading.push(e); if (arrivedWhileLoading.length > MaxRows) arrivedWhileLoading.shift(); }
     add(e, true);
   });
@@ -248,7 +283,11 @@ export function wireTimeline() {
   $("live").addEventListener("change", () => change({ ...typed(), live: $("live").checked ? "1" : "", at: "" }, false));
   $("live-pause").addEventListener("click", () => {
     paused = !paused;
-    if (!paused) { for (const e of buffered) add(e, true); buffered = []; }
+    if (!paused && overflowed) load(readState(), false);
+    else if (!paused) for (const e of buffered) add(e, true);
+    buffered = [];
+    overflowed = false;
+    arrivedWhilePaused = 0;
     text($("live-pause"), paused ? "Resume" : "Pause");
   });
   $("latest-error").addEventListener("click", async () => {

@@ -6,6 +6,9 @@ import { readState, change, span, timelineOf } from "./state.js";
 const LEVELS = ["Trace", "Debug", "Information", "Warning", "Error", "Critical"];
 let next = null;
 let loading = null;
+// The window's start as the list was loaded: "More users" goes on in the same window (a later now would count the next
+// page's machines, versions and levels over another one).
+let windowFrom = "";
 
 export function showUsers(state) {
   $("users-search").value = state.search;
@@ -21,7 +24,8 @@ async function load(state, append) {
   const p = new URLSearchParams();
   if (state.search) p.set("search", state.search);
   if (state.sort) p.set("sort", state.sort);
-  p.set("from", new Date(Date.now() - span(state.window || "24h")).toISOString());
+  if (!append) windowFrom = new Date(Date.now() - span(state.window || "24h")).toISOString();
+  p.set("from", windowFrom);
   p.set("limit", "50");
   if (append && next) p.set("after", next);
   const tbody = $("users-table").tBodies[0];
