@@ -42,9 +42,14 @@ public sealed class PostgresServer
     /// <summary>Gets the data directory (tests that stop and start the server).</summary>
     public string DataDirectory => Path.Combine(_root, "data");
 
-    /// <summary>A connection string to <paramref name="database"/> with the right password.</summary>
+    /// <summary>
+    /// A connection string to <paramref name="database"/> with the right password. Its <c>Timeout</c> bounds a hang, not a
+    /// speed: a cold collector process opening its first connection (the open also loads the server's types) at a load
+    /// average of 18 on two cores ran out of 10 s ("The operation has timed out" in Npgsql's LoadBackendTypes, the
+    /// collector exiting before it listened: MultiCollectorTests, once).
+    /// </summary>
     public string ConnectionString(string database, string password = Password) =>
-        $"Host=127.0.0.1;Port={Port.ToString(CultureInfo.InvariantCulture)};Username={User};Password={password};Database={database};Timeout=10";
+        $"Host=127.0.0.1;Port={Port.ToString(CultureInfo.InvariantCulture)};Username={User};Password={password};Database={database};Timeout=60";
 
     /// <summary>Creates a new, empty database and returns its name.</summary>
     public string CreateDatabase()
