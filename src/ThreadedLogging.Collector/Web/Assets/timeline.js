@@ -1,7 +1,7 @@
 // A timeline (one user's, the events without a user, or one trace's across users and apps): newest first, level toggles, time range, full text, latest error, live tail, download.
 import { getJson, parseJson, session } from "./api.js";
 import { $, el, clear, text, status, timeCell, excerpt } from "./dom.js";
-import { readState, change, range, subject } from "./state.js";
+import { readState, change, range, subject, badRange } from "./state.js";
 
 /** The live view keeps at most this many rows. */
 export const MaxRows = 500;
@@ -81,6 +81,16 @@ async function load(state, append) {
   const controller = new AbortController();
   loading = controller;
   if (!append) { listed = listKey(state); arrivedWhileLoading = []; }
+  const tbody = $("events-table").tBodies[0];
+  const bad = badRange(state);
+  if (bad) {
+    clear(tbody); shown.clear(); next = null; trimmedFrom = null;
+    $("events-more").hidden = true;
+    $("events-empty").hidden = true;
+    for (const a of document.querySelectorAll("[data-export]")) a.removeAttribute("href");
+    status("Could not load events: " + bad, true);
+    return;
+  }
   reloading = !append;
   const p = filters(state);
   if (!append) loadedRange = range(state);
@@ -92,7 +102,6 @@ async function load(state, append) {
   p.set("limit", "200");
   const older = append ? olderCursor() : null;
   if (older) { p.set("before", older); trimmedFrom = null; }
-  const tbody = $("events-table").tBodies[0];
   status("Loading events…");
   $("timeline-view").setAttribute("aria-busy", "true");
   try {
