@@ -18,6 +18,9 @@ namespace ThreadedLogging;
 [ProviderAlias("Threaded")]
 public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, IAsyncDisposable
 {
+    /// <summary>The longest wait a <see cref="CancellationTokenSource"/> timer takes (uint.MaxValue - 1 ms); <see cref="Flush"/> waits longer ones out as infinite.</summary>
+    private static readonly TimeSpan MaxTimerWait = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     private readonly ConcurrentDictionary<string, ILogger> _loggers = new(StringComparer.Ordinal);
     private readonly EventQueue _queue;
     private readonly BatchWorker _worker;
@@ -83,6 +86,11 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         get => (LogLevel)Volatile.Read(ref _level);
         set
         {
+            if (!Enum.IsDefined(value))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"Level must be a LogLevel, Trace to None (was {(int)value}).");
+            }
+
             Volatile.Write(ref _level, (int)value);
             RefreshLoggers();
         }
@@ -196,11 +204,17 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
     /// Sends everything logged before the call and waits until it is delivered (or dropped for good),
     /// at most <paramref name="timeout"/>.
     /// </summary>
-    /// <param name="timeout">How long to wait.</param>
+    /// <param name="timeout">How long to wait: zero or more, or <see cref="Timeout.InfiniteTimeSpan"/> (so is any wait longer than a timer can take, about 49 days).</param>
     /// <returns><see langword="true"/> when everything logged before the call is settled; <see langword="false"/> on timeout.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/>.</exception>
     public bool Flush(TimeSpan timeout)
     {
-        using var cancel = new CancellationTokenSource(timeout);
+        if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "Flush's timeout must be zero or positive, or Timeout.InfiniteTimeSpan.");
+        }
+
+        using var cancel = timeout == Timeout.InfiniteTimeSpan || timeout >= MaxTimerWait ? new CancellationTokenSource() : new CancellationTokenSource(timeout);
         return FlushAsync(cancel.Token).GetAwaiter().GetResult();
     }
 

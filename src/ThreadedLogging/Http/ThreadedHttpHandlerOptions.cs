@@ -1,8 +1,17 @@
+using System.Buffers;
+
 namespace ThreadedLogging;
 
 /// <summary>Options of a <see cref="ThreadedHttpHandler"/>: where and how to send, on top of the pipeline's options.</summary>
 public sealed class ThreadedHttpHandlerOptions : ThreadedHandlerOptions
 {
+    /// <summary>What an HTTP header name may be made of (an RFC 9110 token).</summary>
+    private static readonly SearchValues<char> HeaderNameChars =
+        SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    /// <summary>The C0 controls and DEL: never part of a header value.</summary>
+    private static readonly SearchValues<char> ControlChars =
+        SearchValues.Create("\0\u0001\u0002\u0003\u0004\u0005\u0006\a\b\t\n\v\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f\u007f");
     /// <summary>
     /// Creates options with the pipeline's defaults, except <see cref="ThreadedHandlerOptions.BatchSize"/>: 2000 for
     /// HTTP (not 500). Each request costs the client and the receiver a fixed amount besides its events; issue 14
@@ -86,6 +95,12 @@ public sealed class ThreadedHttpHandlerOptions : ThreadedHandlerOptions
             throw new ArgumentException($"Url must be a path starting with '/' (was '{Url}').", nameof(Url));
         }
 
+        if (UnknownPlaceholder(Url) is { } unknown)
+        {
+            // A misspelt {usr} would be sent as it is: every user's events filed under one name, found by no support search.
+            throw new ArgumentException($"Url may carry only the placeholders {{user}}, {{machine}} and {{app}} (was '{Url}': '{unknown}').", nameof(Url));
+        }
+
         if (!string.Equals(Method, "GET", StringComparison.OrdinalIgnoreCase) && !string.Equals(Method, "POST", StringComparison.OrdinalIgnoreCase))
         {
             throw new ArgumentException($"Method must be GET or POST (was '{Method}').", nameof(Method));
@@ -98,5 +113,48 @@ public sealed class ThreadedHttpHandlerOptions : ThreadedHandlerOptions
         {
             throw new ArgumentException("ApiKeyHeader must not be empty.", nameof(ApiKeyHeader));
         }
+
+        if (!IsHeaderName(ApiKeyHeader))
+        {
+            // HttpClient leaves out, without a word, a header it cannot name: every request would go without the key (401).
+            throw new ArgumentException($"ApiKeyHeader must be an HTTP header name: letters, digits and !#$%&'*+-.^_`|~ (was '{ApiKeyHeader}').", nameof(ApiKeyHeader));
+        }
+
+        if (ApiKey is not null && ApiKey.AsSpan().IndexOfAny(ControlChars) is var at and >= 0)
+        {
+            // Not shown: it is a secret. HttpClient sends it as it is: a line break (a key pasted with its newline) breaks the
+            // request's header, the collector answers 400 and every batch would be dropped.
+            throw new ArgumentException($"ApiKey must not contain control characters such as a line break (one at index {at}; the key itself is not shown).", nameof(ApiKey));
+        }
     }
+
+    /// <summary>The first <c>{…}</c> (or lone brace) in <paramref name="url"/> that is not a placeholder the handler fills in; null when there is none.</summary>
+    private static string? UnknownPlaceholder(string url)
+    {
+        for (var i = 0; i < url.Length; i++)
+        {
+            if (url[i] == '}')
+            {
+                return "}";
+            }
+
+            if (url[i] != '{')
+            {
+                continue;
+            }
+
+            var end = url.IndexOf('}', i + 1);
+            var name = end < 0 ? null : url[(i + 1)..end];
+            if (name is null || !(name.Equals("user", StringComparison.OrdinalIgnoreCase) || name.Equals("machine", StringComparison.OrdinalIgnoreCase) || name.Equals("app", StringComparison.OrdinalIgnoreCase)))
+            {
+                return end < 0 ? url[i..] : url[i..(end + 1)];
+            }
+
+            i = end;
+        }
+
+        return null;
+    }
+
+    private static bool IsHeaderName(string name) => name.AsSpan().IndexOfAnyExcept(HeaderNameChars) < 0;
 }

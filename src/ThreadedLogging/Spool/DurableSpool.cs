@@ -248,9 +248,9 @@ internal sealed partial class DurableSpool : IDisposable
         }
 
         _lock?.Dispose();
-        if (empty)
+        if (empty && _lock is not null)
         {
-            // Nothing left for a next start: leave no directory behind.
+            // Nothing left for a next start: leave no directory behind (none was made when Open failed).
             TryDelete(Path.Combine(_directory, LockFileName));
             TryDeleteDirectory(_directory);
         }

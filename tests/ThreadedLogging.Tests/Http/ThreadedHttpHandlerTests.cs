@@ -224,11 +224,68 @@ public sealed class ThreadedHttpHandlerTests
     [InlineData("example.com/x", "/log", "GET", "Host")]
     [InlineData("example.com:80", "log", "GET", "Url")]
     [InlineData("example.com:80", "/log", "PUT", "Method")]
+    [InlineData("example.com:80", "/log/{usr}", "GET", "Url")]
+    [InlineData("example.com:80", "/log/{user}/{App}/{host}", "GET", "Url")]
+    [InlineData("example.com:80", "/log/{user", "GET", "Url")]
+    [InlineData("example.com:80", "/log/user}", "GET", "Url")]
     public void Constructor_BadArgument_ThrowsNamingIt(string host, string url, string method, string option)
     {
         var error = Assert.ThrowsAny<ArgumentException>(() => new ThreadedHttpHandler(host, url, method));
         Assert.Equal(option, error.ParamName);
         Assert.Contains(option, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/log/{user}")]
+    [InlineData("/log/{USER}/{machine}/{App}")]
+    [InlineData("/ingest")]
+    public void Constructor_UrlWithTheHandlersPlaceholders_Accepted(string url)
+    {
+        new ThreadedHttpHandlerOptions { Host = "example.com:80", Url = url }.Validate();
+        using var handler = new ThreadedHttpHandler("example.com:80", url, "POST");
+    }
+
+    [Fact]
+    public void Options_UnknownPlaceholder_MessageNamesIt()
+    {
+        var options = new ThreadedHttpHandlerOptions { Host = "example.com:80", Url = "/log/{usr}" };
+        var error = Assert.Throws<ArgumentException>(options.Validate);
+        Assert.Contains("'{usr}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("{user}, {machine} and {app}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("X Api Key")]
+    [InlineData("X-Api-Key:")]
+    [InlineData("Schlüssel")]
+    public void Options_ApiKeyHeaderNotAHeaderName_ThrowsNamingIt(string header)
+    {
+        // HttpClient drops such a header without a word (TryAddWithoutValidation returns false): every send went without the key.
+        var options = new ThreadedHttpHandlerOptions { Host = "example.com:80", ApiKey = "k", ApiKeyHeader = header };
+        var error = Assert.Throws<ArgumentException>(options.Validate);
+        Assert.Equal(nameof(ThreadedHttpHandlerOptions.ApiKeyHeader), error.ParamName);
+    }
+
+    [Theory]
+    [InlineData("secret-key\n", 10)]
+    [InlineData("secret\r\nX-Other: 1", 6)]
+    [InlineData("secret\u0001key", 6)]
+    [InlineData("secret\u007f", 6)]
+    public void Options_ApiKeyWithControlCharacters_ThrowsWithoutShowingTheKey(string key, int index)
+    {
+        // Sent as it is, a line break broke the request's header: the collector answered 400 and every batch was dropped.
+        var options = new ThreadedHttpHandlerOptions { Host = "example.com:80", ApiKey = key };
+        var error = Assert.Throws<ArgumentException>(options.Validate);
+        Assert.Equal(nameof(ThreadedHttpHandlerOptions.ApiKey), error.ParamName);
+        Assert.Contains($"index {index}", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_ApiKeyOfPrintableCharacters_Accepted()
+    {
+        var options = new ThreadedHttpHandlerOptions { Host = "example.com:80", ApiKey = "tl_3f9 A+/=~", ApiKeyHeader = "X-Seq-ApiKey" };
+        options.Validate();
     }
 
     private sealed class RetryAfterResult(int status, string retryAfter) : IResult

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Tracing;
 using Microsoft.Extensions.Logging;
 using ThreadedLogging.Testing;
 using ThreadedLogging.Tests.Support;
@@ -9,7 +10,9 @@ namespace ThreadedLogging.Tests.Pipeline;
 /// The exit of a process that did not dispose its handler (<see cref="ProcessExitFlush"/>), driven in this process: the
 /// test begins the exit with a budget no machine reaches and spends it when it chooses (<see cref="ProcessExitFlush.SpendExitBudget"/>),
 /// so what is delivered depends on the sink's gate, never on speed. The real exit, in a child process: Delivery's ProcessEndTests.
+/// Alone: the EventSource's counts are process-wide, and no other test's handler may report meanwhile.
 /// </summary>
+[Collection(ExitAccountingCollection.Name)]
 public sealed class ProcessExitFlushTests
 {
     private static readonly TimeSpan Unreached = TimeSpan.FromMinutes(2);
@@ -94,4 +97,128 @@ public sealed class ProcessExitFlushTests
         await handler.DisposeAsync();
         Assert.Equal((30L, 0L, 0L), (handler.Statistics.Sent, handler.Statistics.Dropped, handler.Statistics.Pending));
     }
+
+    /// <summary>
+    /// Several threads log while the process exits (the app's own ProcessExit work, its other threads). Each call waits
+    /// for its delivery, gives up when the budget is spent and reports; a host disposes the handler later, which delivers
+    /// the first batch and loses the rest. The counts must be exact: the EventSource's lost less delivered-after-all is
+    /// what was lost, the self-log says how many were delivered after all, Statistics counts each event once. Reports by
+    /// queue position (d060d17) recorded the queue's count when each call gave up, the same position for calls that had
+    /// all committed by then: the disposal took them all for still lost (4 reported, 3 lost: the one delivered never said,
+    /// lost less delivered 4).
+    /// </summary>
+    [Theory]
+    [InlineData(4, 1)]
+    [InlineData(8, 50)]
+    public async Task Exit_LateCallsOnSeveralThreadsThenDisposalDeliversSome_EachEventCountedOnce(int threads, int callsPerThread)
+    {
+        using var listener = new ShutdownCounts();
+        var selfLog = new ConcurrentQueue<string>();
+        var sink = new FirstBatchThenHang();
+        var handler = new ThreadedHandler(sink, Options(selfLog, o => { o.BatchSize = 3; o.ShutdownTimeout = TimeSpan.FromSeconds(1); }));
+        var logger = handler.CreateLogger("App");
+        var total = threads * callsPerThread;
+
+        var exit = handler.ExitFlush.ExitAsync(Unreached); // nothing queued: the exit's own flush has nothing to wait for
+        await exit.WaitAsync(TimeSpan.FromSeconds(30));
+        var logging = Enumerable.Range(0, threads).Select(t => Task.Factory.StartNew(
+            () =>
+            {
+                for (var i = 0; i < callsPerThread; i++)
+                {
+                    logger.LogInformation("thread {Thread} call {Call}", t, i); // the first waits until the budget is spent
+                }
+            },
+            TaskCreationOptions.LongRunning)).ToArray();
+
+        // Every thread's first call is in: each now waits for its delivery, which the closed gate holds.
+        Assert.True(SpinWait.SpinUntil(() => handler.Statistics.Enqueued >= threads, TimeSpan.FromSeconds(30)));
+        handler.ExitFlush.SpendExitBudget();
+        await Task.WhenAll(logging).WaitAsync(TimeSpan.FromSeconds(60));
+
+        var atExit = handler.Statistics;
+        Assert.Equal((long)total, atExit.Enqueued);
+        Assert.Equal((0L, (long)total, 0L), (atExit.Sent, atExit.Dropped, atExit.Pending)); // nothing delivered yet: all lost if the process ended now
+        Assert.Equal(total, listener.Lost - listener.DeliveredAfterAll);
+
+        // A host disposes the handler: its first batch (1 to 3 events, as the worker took them) is delivered and settled
+        // before the second send begins, which hangs until ShutdownTimeout: the rest is lost, however slow the machine.
+        sink.Gate.TrySetResult();
+        await sink.Hanging.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await handler.DisposeAsync();
+
+        var delivered = sink.Delivered;
+        Assert.InRange(delivered, 1, 3);
+        var lost = total - delivered;
+        var end = handler.Statistics;
+        Assert.Equal(((long)delivered, (long)lost, 0L), (end.Sent, end.Dropped, end.Pending));
+        Assert.Equal(lost, listener.Lost - listener.DeliveredAfterAll);
+        Assert.Single(selfLog, l => l.Contains($"{lost} events were not delivered before the shutdown deadline", StringComparison.Ordinal));
+        Assert.Single(selfLog, l => l.Contains($"{delivered} events reported lost while the process exited were delivered after all", StringComparison.Ordinal));
+    }
+
+    /// <summary>A sink whose sends wait for <see cref="Gate"/>; then the first batch is delivered and every later send hangs until cancelled (the shutdown deadline).</summary>
+    private sealed class FirstBatchThenHang : ILogBatchSink
+    {
+        private int _sends;
+        private int _delivered;
+
+        public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Delivered => Volatile.Read(ref _delivered);
+
+        /// <summary>Gets a task completed when the second send begins (the worker settled the first before it).</summary>
+        public TaskCompletionSource Hanging { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async ValueTask<SendResult> SendAsync(LogBatch batch, CancellationToken cancellationToken)
+        {
+            await Gate.Task.WaitAsync(cancellationToken);
+            if (Interlocked.Increment(ref _sends) > 1)
+            {
+                Hanging.TrySetResult();
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
+            Interlocked.Add(ref _delivered, batch.Events.Count(e => e.Category != "ThreadedLogging"));
+            return SendResult.Success;
+        }
+    }
+
+    /// <summary>The EventSource's shutdown counts: <c>EventsLostAtShutdown</c> and <c>LateEventsDelivered</c>, summed.</summary>
+    private sealed class ShutdownCounts : EventListener
+    {
+        private long _lost;
+        private long _deliveredAfterAll;
+
+        public long Lost => Interlocked.Read(ref _lost);
+
+        public long DeliveredAfterAll => Interlocked.Read(ref _deliveredAfterAll);
+
+        protected override void OnEventSourceCreated(EventSource eventSource)
+        {
+            if (eventSource.Name == "ThreadedLogging")
+            {
+                EnableEvents(eventSource, EventLevel.Verbose);
+            }
+        }
+
+        protected override void OnEventWritten(EventWrittenEventArgs eventData)
+        {
+            if (eventData.EventId == ThreadedLoggingEventSource.EventsLostAtShutdownId)
+            {
+                Interlocked.Add(ref _lost, (long)eventData.Payload![0]!);
+            }
+            else if (eventData.EventId == ThreadedLoggingEventSource.LateEventsDeliveredId)
+            {
+                Interlocked.Add(ref _deliveredAfterAll, (long)eventData.Payload![0]!);
+            }
+        }
+    }
+}
+
+/// <summary>Runs after every parallel test collection, alone: the EventSource's shutdown counts are process-wide.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ExitAccountingCollection
+{
+    public const string Name = "Exit accounting (alone)";
 }

@@ -420,6 +420,38 @@ public sealed class ThreadedHandlerTests
     }
 
     [Fact]
+    public async Task Level_SetToAValueNoLogLevelHas_ThrowsAndKeepsTheLevel()
+    {
+        // Before: accepted, and the handler then shipped nothing at all (level 42 is above None).
+        await using var handler = new ThreadedHandler(new CollectingSink().Open(), Options()) { Level = LogLevel.Warning };
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => handler.Level = (LogLevel)42);
+        Assert.Contains("Level must be a LogLevel", error.Message, StringComparison.Ordinal);
+        Assert.Equal(LogLevel.Warning, handler.Level);
+    }
+
+    [Fact]
+    public async Task Flush_NegativeTimeout_ThrowsNamingTimeout()
+    {
+        // Before: the ArgumentOutOfRangeException of a timer inside, naming its parameter 'delay'.
+        await using var handler = new ThreadedHandler(new CollectingSink().Open(), Options());
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => handler.Flush(TimeSpan.FromSeconds(-1)));
+        Assert.Equal("timeout", error.ParamName);
+    }
+
+    [Fact]
+    public async Task Flush_InfiniteOrLongerThanATimerTakes_WaitsUntilDelivered()
+    {
+        var sink = new CollectingSink().Open();
+        await using var handler = new ThreadedHandler(sink, Options());
+        var logger = handler.CreateLogger("App");
+        logger.LogInformation("one");
+        Assert.True(handler.Flush(TimeSpan.MaxValue)); // before: ArgumentOutOfRangeException ('delay')
+        logger.LogInformation("two");
+        Assert.True(handler.Flush(Timeout.InfiniteTimeSpan));
+        Assert.Equal(["one", "two"], sink.Delivered.Select(e => e.Message));
+    }
+
+    [Fact]
     public async Task Log_CapturesScopesActivityAndIdentity()
     {
         var sink = new CollectingSink().Open();

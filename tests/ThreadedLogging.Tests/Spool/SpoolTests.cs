@@ -252,9 +252,11 @@ public sealed class SpoolTests
         Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
         Assert.Equal(10, sink.Delivered.Count);
         Assert.StartsWith("Spool unavailable", handler.Statistics.LastError, StringComparison.Ordinal);
+        await handler.DisposeAsync();
         lock (selfLog)
         {
             Assert.Contains(selfLog, m => m.Contains("is unavailable", StringComparison.Ordinal) && m.Contains("kept in memory only", StringComparison.Ordinal));
+            Assert.DoesNotContain(selfLog, m => m.Contains("Could not delete", StringComparison.Ordinal)); // no lock file was ever made
         }
     }
 
