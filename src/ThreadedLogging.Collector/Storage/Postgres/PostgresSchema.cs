@@ -267,10 +267,10 @@ internal static class PostgresSchema
     /// its index once, under the schema lock, as version 7 did.
     /// </summary>
     private const string Version9 = """
-        CREATE FUNCTION tl_search_text(doc text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        CREATE OR REPLACE FUNCTION tl_search_text(doc text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
             SELECT regexp_replace(regexp_replace(tl_fold_diacritics(doc), '[^[:alnum:]]+', ' ', 'g'),
                 '([[:alnum:]]{255}[[:alnum:]]{255}[[:alnum:]])[[:alnum:]]+', '\1', 'g') $$;
-        CREATE FUNCTION tl_words(doc text) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        CREATE OR REPLACE FUNCTION tl_words(doc text) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
             SELECT to_tsvector('simple'::regconfig, tl_search_text(coalesce(doc, ''))) $$;
         ALTER TABLE events DROP COLUMN search;
         ALTER TABLE events ADD COLUMN search tsvector GENERATED ALWAYS AS (ts_delete(
