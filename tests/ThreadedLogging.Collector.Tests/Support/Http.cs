@@ -48,6 +48,13 @@ internal static class Http
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>Posts a JsonBatch body (<see cref="Envelope"/>) and asserts that it was stored (200).</summary>
+    public static async Task PostStoredAsync(HttpClient client, string path, string body)
+    {
+        var (status, text) = await SendAsync(client, HttpMethod.Post, path, Utf8(body), "application/json");
+        Assert.True(status == HttpStatusCode.OK, text);
+    }
+
     public static string Error(string body) => JsonDocument.Parse(body).RootElement.GetProperty("error").GetString()!;
 
     /// <summary>A JsonBatch envelope as JSON text.</summary>

@@ -136,10 +136,10 @@ internal static class PostgresQueryBuilder
     }
 
     /// <summary>
-    /// The text's words as the search column makes them: diacritics folded as there (schema version 5), anything but
-    /// letters and digits separates.
+    /// The text's words as the search column makes them (<c>tl_search_text</c>, schema version 9): diacritics folded,
+    /// anything but letters and digits separates, a word cut at 511 letters or digits.
     /// </summary>
-    private static string Words(string parameter) => $"regexp_replace(tl_fold_diacritics({parameter}), '[^[:alnum:]]+', ' ', 'g')";
+    private static string Words(string parameter) => $"tl_search_text({parameter})";
 
     /// <summary>The newest day the query can return (its <c>To</c> and cursor), or null for no bound.</summary>
     public static int? LastDay(EventQuery query)

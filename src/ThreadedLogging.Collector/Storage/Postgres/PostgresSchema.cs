@@ -16,7 +16,7 @@ namespace ThreadedLogging.Collector.Storage.Postgres;
 /// </remarks>
 internal static class PostgresSchema
 {
-    public const int Version = 8;
+    public const int Version = 9;
 
     /// <summary>Any 64-bit number the collectors agree on: the lock held while the schema is upgraded.</summary>
     public const long SchemaLock = 0x544C_5343_4845_4D41; // "TLSCHEMA"
@@ -256,7 +256,32 @@ internal static class PostgresSchema
         CREATE INDEX IF NOT EXISTS ix_events_no_user ON events (day, id) WHERE user_name IS NULL;
         """;
 
-    private static readonly string[] Steps = [Version1, Version2, Version3, Version4, Version5, Version6, Version7, Version8];
+    /// <summary>
+    /// Version 9: full text gives SQLite's answers where it did not. A phrase stays within one part of the event — the
+    /// message, the exception's strings, the values of the properties and scopes — as within one of FTS5's columns: each
+    /// part is made into words by <c>tl_words</c> and the parts are joined one position apart (a lexeme no text makes,
+    /// <c>~</c>, removed again by <c>ts_delete</c>), so "invoice rejected" no longer matched "invoice" ending the message
+    /// and "rejected" starting a property. A word longer than 511 letters or digits is kept as its first 511: PostgreSQL
+    /// leaves out a word of 2047 bytes or more (the words after it then closed up: "long end" matched across it), where
+    /// FTS5 keeps it whole; the query's words are cut the same way (<c>tl_search_text</c>). Rebuilds the search column and
+    /// its index once, under the schema lock, as version 7 did.
+    /// </summary>
+    private const string Version9 = """
+        CREATE OR REPLACE FUNCTION tl_search_text(doc text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+            SELECT regexp_replace(regexp_replace(tl_fold_diacritics(doc), '[^[:alnum:]]+', ' ', 'g'),
+                '([[:alnum:]]{255}[[:alnum:]]{255}[[:alnum:]])[[:alnum:]]+', '\1', 'g') $$;
+        CREATE OR REPLACE FUNCTION tl_words(doc text) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+            SELECT to_tsvector('simple'::regconfig, tl_search_text(coalesce(doc, ''))) $$;
+        ALTER TABLE events DROP COLUMN search;
+        ALTER TABLE events ADD COLUMN search tsvector GENERATED ALWAYS AS (ts_delete(
+            tl_words(message) || '~:1'::tsvector || tl_words(tl_json_strings(exception)) || '~:1'::tsvector
+                || tl_words(coalesce(tl_json_values(properties, 'strict $.** ? (@.type() == "string" || @.type() == "number")'), '')
+                    || ' ' || coalesce(tl_json_values(context, 'strict $ ? (exists(@.scopes)).scopes.** ? (@.type() == "string" || @.type() == "number")'), '')),
+            '~'::text)) STORED;
+        CREATE INDEX ix_events_search ON events USING gin (search);
+        """;
+
+    private static readonly string[] Steps = [Version1, Version2, Version3, Version4, Version5, Version6, Version7, Version8, Version9];
 
     /// <summary>Creates or upgrades the schema; safe when several collectors run it at once.</summary>
     /// <exception cref="InvalidOperationException">The database's schema is newer than this collector.</exception>

@@ -79,12 +79,19 @@ export function excerpt(value) {
   return cut.length < text.length ? cut + "…" : text;
 }
 
-/** A short "3 min ago" for lists. */
+/**
+ * A short "3 min ago" for lists. A time later than now (a client whose clock is fast: ingest takes times up to
+ * Collector:MaxClockSkew ahead) is "2 h ahead", not "-7200 s ago".
+ */
 export function ago(stored) {
   const seconds = Math.round((Date.now() - new Date(stored).getTime()) / 1000);
   if (!isFinite(seconds)) return "";
-  if (seconds < 60) return seconds + " s ago";
-  if (seconds < 3600) return Math.round(seconds / 60) + " min ago";
-  if (seconds < 86400) return Math.round(seconds / 3600) + " h ago";
-  return Math.round(seconds / 86400) + " d ago";
+  return seconds < 0 ? duration(-seconds) + " ahead" : duration(seconds) + " ago";
+}
+
+function duration(seconds) {
+  if (seconds < 60) return seconds + " s";
+  if (seconds < 3600) return Math.round(seconds / 60) + " min";
+  if (seconds < 86400) return Math.round(seconds / 3600) + " h";
+  return Math.round(seconds / 86400) + " d";
 }

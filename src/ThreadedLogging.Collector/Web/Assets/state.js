@@ -66,3 +66,18 @@ export function range(state) {
 export function span(name) {
   return SPANS[name];
 }
+
+/**
+ * Why the link's range (range=, a timeline's) cannot be used, or "" when it can: a value edited by hand is said so,
+ * not read as "all" (every event listed under a range the link did not ask for). A range of dates (from/to) wins.
+ */
+export function badRange(state) {
+  if (!state.range || state.range === "all" || SPANS[state.range] || state.from || state.to) return "";
+  return `the link's range '${state.range}' is none of 15m, 1h, 24h, 7d, 30d or all`;
+}
+
+/** Why the link's users window (window=) cannot be used, or "" when it can (not "the collector cannot be reached"). */
+export function badWindow(state) {
+  if (!state.window || (SPANS[state.window] && state.window !== "15m")) return "";
+  return `the link's window '${state.window}' is none of 1h, 24h, 7d or 30d`;
+}

@@ -1,7 +1,7 @@
 // A timeline (one user's, the events without a user, or one trace's across users and apps): newest first, level toggles, time range, full text, latest error, live tail, download.
 import { getJson, parseJson, session } from "./api.js";
 import { $, el, clear, text, status, timeCell, excerpt } from "./dom.js";
-import { readState, change, range, subject } from "./state.js";
+import { readState, change, range, subject, badRange } from "./state.js";
 
 /** The live view keeps at most this many rows. */
 export const MaxRows = 500;
@@ -29,6 +29,10 @@ let reloading = false;
 // in that same range: counted again from a later now it left out what lay between and said there was nothing older.
 let loadedRange = { from: "", to: "" };
 const shown = new Set();
+// The user filter ignores case (docs/QUERY.md): the timeline of "alice" also lists the events of "Alice". A row whose
+// name is spelt otherwise than the list's user shows the User column, or its events would read as alice's.
+let listUser = "";
+let otherSpelling = false;
 
 export function filters(state) {
   const p = new URLSearchParams();
@@ -42,7 +46,7 @@ export function filters(state) {
 
 export function showTimeline(state) {
   // A trace crosses users: its rows say whose each event is.
-  $("events-table").classList.toggle("with-user", Boolean(state.trace));
+  $("events-table").classList.toggle("with-user", Boolean(state.trace) || otherSpelling);
   for (const b of document.querySelectorAll("[data-level]")) b.setAttribute("aria-pressed", String(state.levels.includes(b.dataset.level)));
   const custom = Boolean(state.from || state.to);
   for (const b of document.querySelectorAll("[data-range]")) b.setAttribute("aria-pressed", String(!custom && (state.range || "all") === b.dataset.range));
@@ -68,6 +72,7 @@ export function leaveTimeline() {
   shown.clear();
   next = null;
   trimmedFrom = null;
+  otherSpelling = false;
   listed = "";
 }
 
@@ -76,6 +81,16 @@ async function load(state, append) {
   const controller = new AbortController();
   loading = controller;
   if (!append) { listed = listKey(state); arrivedWhileLoading = []; }
+  const tbody = $("events-table").tBodies[0];
+  const bad = badRange(state);
+  if (bad) {
+    clear(tbody); shown.clear(); next = null; trimmedFrom = null;
+    $("events-more").hidden = true;
+    $("events-empty").hidden = true;
+    for (const a of document.querySelectorAll("[data-export]")) a.removeAttribute("href");
+    status("Could not load events: " + bad, true);
+    return;
+  }
   reloading = !append;
   const p = filters(state);
   if (!append) loadedRange = range(state);
@@ -87,12 +102,16 @@ async function load(state, append) {
   p.set("limit", "200");
   const older = append ? olderCursor() : null;
   if (older) { p.set("before", older); trimmedFrom = null; }
-  const tbody = $("events-table").tBodies[0];
   status("Loading events…");
   $("timeline-view").setAttribute("aria-busy", "true");
   try {
     const body = await getJson("/api/events", p, controller.signal);
-    if (!append) { clear(tbody); shown.clear(); trimmedFrom = null; }
+    if (!append) {
+      clear(tbody); shown.clear(); trimmedFrom = null;
+      listUser = state.user;
+      otherSpelling = false;
+      $("events-table").classList.toggle("with-user", Boolean(state.trace));
+    }
     for (const e of body.events) add(e, false);
     next = body.next;
     if (!append) keepArrivedWhileLoading();
@@ -151,6 +170,10 @@ function add(e, onTop) {
   const id = String(e.id);
   if (shown.has(id)) return;
   shown.add(id);
+  if (listUser && e.user !== listUser && !otherSpelling) {
+    otherSpelling = true;
+    $("events-table").classList.add("with-user");
+  }
   const tbody = $("events-table").tBodies[0];
   const tr = row(e);
   if (onTop) {

@@ -1,7 +1,7 @@
 // Users list: who has logged, with counts over a window, machines, versions and the latest error.
 import { getJson } from "./api.js";
 import { $, el, clear, text, status, ago, excerpt } from "./dom.js";
-import { readState, change, span, timelineOf } from "./state.js";
+import { readState, change, span, timelineOf, badWindow } from "./state.js";
 
 const LEVELS = ["Trace", "Debug", "Information", "Warning", "Error", "Critical"];
 let next = null;
@@ -21,6 +21,15 @@ async function load(state, append) {
   loading?.abort();
   const controller = new AbortController();
   loading = controller;
+  const tbody = $("users-table").tBodies[0];
+  const bad = badWindow(state);
+  if (bad) {
+    clear(tbody);
+    $("users-more").hidden = true;
+    $("users-empty").hidden = true;
+    status("Could not load users: " + bad, true);
+    return;
+  }
   const p = new URLSearchParams();
   if (state.search) p.set("search", state.search);
   if (state.sort) p.set("sort", state.sort);
@@ -28,7 +37,6 @@ async function load(state, append) {
   p.set("from", windowFrom);
   p.set("limit", "50");
   if (append && next) p.set("after", next);
-  const tbody = $("users-table").tBodies[0];
   status("Loading users…");
   $("users-view").setAttribute("aria-busy", "true");
   try {

@@ -1,4 +1,3 @@
-using System.Net;
 using ThreadedLogging.Collector.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 
@@ -15,7 +14,7 @@ public sealed class LiveTailPagingTests(ChromiumFixture chromium) : IClassFixtur
     {
         await using var collector = await CollectorFixture.StartAsync();
         var now = DateTimeOffset.UtcNow;
-        await PostAsync(collector, "log/quinn", Http.Envelope(null, [.. Enumerable.Range(0, 250).Select(i =>
+        await Http.PostStoredAsync(collector.Client, "log/quinn", Http.Envelope(null, [.. Enumerable.Range(0, 250).Select(i =>
             new { level = "Information", message = "old " + i, timestamp = now.AddHours(-1).AddSeconds(i), sequence = i })]));
         var (context, page, dialogs) = await chromium.NewPageAsync();
         await using var _ = context;
@@ -25,7 +24,7 @@ public sealed class LiveTailPagingTests(ChromiumFixture chromium) : IClassFixtur
         await Expect(page.Locator("#live-state")).ToHaveTextAsync("connected");
 
         // 400 new events: on top, the view keeps 500 rows, so old 149 .. old 50 go.
-        await PostAsync(collector, "log/quinn", Http.Envelope(null, [.. Enumerable.Range(0, 400).Select(i =>
+        await Http.PostStoredAsync(collector.Client, "log/quinn", Http.Envelope(null, [.. Enumerable.Range(0, 400).Select(i =>
             new { level = "Information", message = "live " + i, timestamp = now.AddSeconds(i - 400), sequence = 1000 + i })]));
         await Expect(rows.First.Locator("td.msg")).ToHaveTextAsync("live 399"); // the last one the stream sends
         await Expect(rows).ToHaveCountAsync(500);
@@ -45,7 +44,7 @@ public sealed class LiveTailPagingTests(ChromiumFixture chromium) : IClassFixtur
     {
         await using var collector = await CollectorFixture.StartAsync();
         var now = DateTimeOffset.UtcNow;
-        await PostAsync(collector, "log/rita", Http.Envelope(null, [.. Enumerable.Range(0, 10).Select(i =>
+        await Http.PostStoredAsync(collector.Client, "log/rita", Http.Envelope(null, [.. Enumerable.Range(0, 10).Select(i =>
             new { level = "Information", message = "old " + i, timestamp = now.AddHours(-1).AddSeconds(i), sequence = i })]));
         var (context, page, dialogs) = await chromium.NewPageAsync();
         await using var _ = context;
@@ -56,7 +55,7 @@ public sealed class LiveTailPagingTests(ChromiumFixture chromium) : IClassFixtur
         await page.Locator("#live-pause").ClickAsync();
         await Expect(page.Locator("#live-pause")).ToHaveTextAsync("Resume");
 
-        await PostAsync(collector, "log/rita", Http.Envelope(null, [.. Enumerable.Range(0, 600).Select(i =>
+        await Http.PostStoredAsync(collector.Client, "log/rita", Http.Envelope(null, [.. Enumerable.Range(0, 600).Select(i =>
             new { level = "Information", message = "live " + i, timestamp = now.AddSeconds(i - 600), sequence = 1000 + i })]));
         // Every one received (the count says so); more than the view keeps.
         await Expect(page.Locator("#live-pause")).ToHaveTextAsync("Resume (600 new: reloads the list)");
@@ -75,11 +74,5 @@ public sealed class LiveTailPagingTests(ChromiumFixture chromium) : IClassFixtur
         var messages = await rows.Locator("td.msg").AllTextContentsAsync();
         Assert.Equal([.. Enumerable.Range(0, 600).Select(i => "live " + (599 - i)), .. Enumerable.Range(0, 10).Select(i => "old " + (9 - i))], messages);
         Assert.Empty(dialogs);
-    }
-
-    private static async Task PostAsync(CollectorFixture collector, string path, string body)
-    {
-        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, path, Http.Utf8(body), "application/json");
-        Assert.True(status == HttpStatusCode.OK, text);
     }
 }

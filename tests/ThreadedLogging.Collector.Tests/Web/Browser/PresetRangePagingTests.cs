@@ -1,4 +1,3 @@
-using System.Net;
 using ThreadedLogging.Collector.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 
@@ -17,7 +16,7 @@ public sealed class PresetRangePagingTests(ChromiumFixture chromium) : IClassFix
         await using var collector = await CollectorFixture.StartAsync();
         var now = DateTimeOffset.UtcNow;
         // 300 events over the last 50 minutes: all within "1 h"; the first page holds the newest 200 (back to 33 min ago).
-        await PostAsync(collector, "log/pia", Http.Envelope(null, [.. Enumerable.Range(0, 300).Select(i =>
+        await Http.PostStoredAsync(collector.Client, "log/pia", Http.Envelope(null, [.. Enumerable.Range(0, 300).Select(i =>
             new { level = "Information", message = "step " + i, timestamp = now.AddSeconds(-10 * i), sequence = i })]));
         var (context, page, dialogs) = await chromium.NewPageAsync();
         await using var _ = context;
@@ -50,7 +49,7 @@ public sealed class PresetRangePagingTests(ChromiumFixture chromium) : IClassFix
         await using var collector = await CollectorFixture.StartAsync();
         var now = DateTimeOffset.UtcNow;
         // 60 users, each with one event 40 to 50 minutes ago: all within the "1 hour" window; a page holds 50.
-        await PostAsync(collector, "log/many", Http.Envelope(null, [.. Enumerable.Range(0, 60).Select(i =>
+        await Http.PostStoredAsync(collector.Client, "log/many", Http.Envelope(null, [.. Enumerable.Range(0, 60).Select(i =>
             new { level = "Information", message = "hello " + i, timestamp = now.AddMinutes(-40).AddSeconds(-i), user = $"user{i:00}", sequence = i })]));
         var (context, page, dialogs) = await chromium.NewPageAsync();
         await using var _ = context;
@@ -70,11 +69,5 @@ public sealed class PresetRangePagingTests(ChromiumFixture chromium) : IClassFix
         var machines = await page.Locator("#users-table tbody tr td:nth-child(3)").AllTextContentsAsync();
         Assert.All(machines, m => Assert.Equal("PC-042", m));
         Assert.Empty(dialogs);
-    }
-
-    private static async Task PostAsync(CollectorFixture collector, string path, string body)
-    {
-        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, path, Http.Utf8(body), "application/json");
-        Assert.True(status == HttpStatusCode.OK, text);
     }
 }

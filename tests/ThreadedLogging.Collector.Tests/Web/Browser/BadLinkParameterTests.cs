@@ -1,0 +1,56 @@
+using System.Text.RegularExpressions;
+using ThreadedLogging.Collector.Tests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace ThreadedLogging.Collector.Tests.Web.Browser;
+
+/// <summary>
+/// A link whose range or users window was edited into something the console does not know: the status says which
+/// value and what it may be, as the API's 400s do, instead of listing every event or blaming the collector.
+/// </summary>
+public sealed class BadLinkParameterTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
+{
+    [Fact]
+    public async Task Timeline_LinkWithUnknownRange_StatusSaysWhichAndNoRows()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        await Http.PostStoredAsync(collector.Client, "log/sam", Http.Envelope(null,
+            new { level = "Information", message = "two days ago", timestamp = DateTimeOffset.UtcNow.AddDays(-2), sequence = 1 }));
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+
+        await page.GotoAsync(collector.BaseAddress + "?user=sam&range=99y");
+
+        // Before: read as "all", the event of two days ago listed under a range no button shows.
+        await Expect(page.Locator("#status")).ToHaveTextAsync("Could not load events: the link's range '99y' is none of 15m, 1h, 24h, 7d, 30d or all");
+        await Expect(page.Locator("#status")).ToHaveClassAsync(new Regex(@"\berror\b"));
+        await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(0);
+        Assert.Null(await page.Locator("#download-csv").GetAttributeAsync("href"));
+
+        // A preset button makes it a range the page knows.
+        await page.Locator("[data-range=all]").ClickAsync();
+        await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#status")).ToHaveTextAsync("1 events");
+        Assert.Empty(dialogs);
+    }
+
+    [Fact]
+    public async Task UsersList_LinkWithUnknownWindow_StatusSaysWhichNotThatTheCollectorIsUnreachable()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        await Http.PostStoredAsync(collector.Client, "log/sam", Http.Envelope(null,
+            new { level = "Information", message = "hello", timestamp = DateTimeOffset.UtcNow.AddMinutes(-1), sequence = 1 }));
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+
+        await page.GotoAsync(collector.BaseAddress + "?window=99y");
+
+        // Before: "The collector cannot be reached: Invalid time value", and no list.
+        await Expect(page.Locator("#status")).ToHaveTextAsync("Could not load users: the link's window '99y' is none of 1h, 24h, 7d or 30d");
+        await Expect(page.Locator("#status")).ToHaveClassAsync(new Regex(@"\berror\b"));
+
+        await page.Locator("#users-window").SelectOptionAsync("7d");
+        await Expect(page.Locator("#users-table tbody tr")).ToHaveCountAsync(1);
+        Assert.Empty(dialogs);
+    }
+}
