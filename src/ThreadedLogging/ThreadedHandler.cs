@@ -86,11 +86,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         get => (LogLevel)Volatile.Read(ref _level);
         set
         {
-            if (!Enum.IsDefined(value))
-            {
-                throw new ArgumentOutOfRangeException(nameof(value), value, $"Level must be a LogLevel, Trace to None (was {(int)value}).");
-            }
-
+            ThreadedHandlerOptions.Check(Enum.IsDefined(value), nameof(Level), "a LogLevel", value); // the options' own rule and words
             Volatile.Write(ref _level, (int)value);
             RefreshLoggers();
         }
