@@ -21,6 +21,7 @@ internal static class QueryApi
         group.MapGet("/events/{id:long}/context", GetContextAsync);
         group.MapGet("/events/stream", EventStreamApi.Stream);
         group.MapGet("/events/export", ExportApi.Export);
+        group.MapGet("/events/histogram", HistogramApi.GetAsync);
         group.MapGet("/users", GetUsersAsync);
         return routes;
     }
