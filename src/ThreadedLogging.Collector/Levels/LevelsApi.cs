@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ThreadedLogging.Collector.Diagnostics;
+using ThreadedLogging.Collector.Query;
 using ThreadedLogging.Collector.Security;
 using ThreadedLogging.Collector.Storage;
 using ThreadedLogging.Collector.Responses;
@@ -20,10 +21,12 @@ internal static class LevelsApi
 
     public static IEndpointRouteBuilder MapLevels(this IEndpointRouteBuilder routes)
     {
-        var admin = routes.MapGroup("/api/levels").RequireApiKey(ApiKeyRole.Admin);
+        var admin = routes.MapGroup("/api/levels").RequireApiKey(ApiKeyRole.Admin).RefuseUnknownQueryParameters();
         admin.MapPost(string.Empty, CreateAsync);
         admin.MapDelete("/{id:long}", RevokeAsync);
-        routes.MapGroup("/api/levels").RequireApiKey(ApiKeyRole.Read).MapGet(string.Empty, ListAsync);
+        routes.MapGroup("/api/levels").RequireApiKey(ApiKeyRole.Read).RefuseUnknownQueryParameters().MapGet(string.Empty, ListAsync);
+        // Not refused here: clients poll this one (HttpBatchSink.PollLevelsAsync) and ignore a failed answer, so a newer
+        // client's extra parameter answered with a 400 would silently lose its levels; like ingest, it reads what it knows.
         routes.MapGroup("/api/levels").RequireApiKey(ApiKeyRole.Ingest).MapGet("/effective", GetEffectiveAsync);
         return routes;
     }

@@ -12,19 +12,11 @@ internal static class EventQueryParser
     /// <summary>The parameters of <c>GET /api/events</c>: the filters, <c>limit</c> and <c>before</c>.</summary>
     public static readonly string[] Known = ["app", "user", "noUser", "machine", "instance", "traceId", "path", "level", "levels", "from", "to", "q", "limit", "before"];
 
-    public static bool TryParse(IQueryCollection query, int maxLimit, out EventQuery result, out string error) =>
-        TryParse(query, Known, maxLimit, out result, out error);
-
-    /// <summary>Reads the parameters of <c>GET /api/events</c> that <paramref name="known"/> names; any other name is refused with a 400.</summary>
-    public static bool TryParse(IQueryCollection query, IReadOnlyList<string> known, int maxLimit, out EventQuery result, out string error)
+    /// <summary>Reads the parameters of <c>GET /api/events</c> (the names were checked by <see cref="QueryParameterFilter"/>).</summary>
+    public static bool TryParse(IQueryCollection query, int maxLimit, out EventQuery result, out string error)
     {
         result = new EventQuery();
         error = string.Empty;
-        if (!QueryStringRules.TryCheckNames(query, known, out error))
-        {
-            return false;
-        }
-
         string? Get(string name) => QueryStringRules.Get(query, name);
 
         LogLevel? minLevel = null;

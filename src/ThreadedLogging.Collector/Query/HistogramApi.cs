@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
 using ThreadedLogging.Collector.Responses;
@@ -17,21 +16,20 @@ internal static class HistogramApi
     public const int MaxBuckets = 500;
 
     /// <summary>The filters of <c>/api/events</c> (not its paging: <c>limit</c>, <c>before</c>) and <c>buckets</c>.</summary>
-    private static readonly string[] Known = [.. EventQueryParser.Known.Where(name => name is not ("limit" or "before")), "buckets"];
+    public static readonly string[] Known = [.. EventQueryParser.Known.Where(name => name is not ("limit" or "before")), "buckets"];
 
     public static async Task<Results<Ok<HistogramResponse>, JsonHttpResult<ErrorResponse>>> GetAsync(
         HttpRequest request, IEventStore store, CollectorOptions options, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!EventQueryParser.TryParse(request.Query, Known, options.MaxQueryLimit, out var query, out var error))
+        if (!EventQueryParser.TryParse(request.Query, options.MaxQueryLimit, out var query, out var error))
         {
             return ErrorResults.Create(StatusCodes.Status400BadRequest, error);
         }
 
         var maxBuckets = DefaultBuckets;
-        if (QueryStringRules.Get(request.Query, "buckets") is { } text
-            && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out maxBuckets) || maxBuckets < 1 || maxBuckets > MaxBuckets))
+        if (!QueryStringRules.TryCount(request.Query, "buckets", MaxBuckets, ref maxBuckets, out error))
         {
-            return ErrorResults.Create(StatusCodes.Status400BadRequest, $"parameter 'buckets' must be an integer between 1 and {MaxBuckets} (was '{text}')");
+            return ErrorResults.Create(StatusCodes.Status400BadRequest, error);
         }
 
         var from = query.From;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ThreadedLogging.Collector.Query.Export;
 using ThreadedLogging.Collector.Security;
@@ -15,14 +14,14 @@ internal static class QueryApi
 
     public static IEndpointRouteBuilder MapQuery(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api").RequireApiKey(ApiKeyRole.Read);
-        group.MapGet("/events", GetEventsAsync);
+        var group = routes.MapGroup("/api").RequireApiKey(ApiKeyRole.Read).RefuseUnknownQueryParameters();
+        group.MapGet("/events", GetEventsAsync).WithQueryParameters(EventQueryParser.Known);
         group.MapGet("/events/{id:long}", GetEventAsync);
-        group.MapGet("/events/{id:long}/context", GetContextAsync);
-        group.MapGet("/events/stream", EventStreamApi.Stream);
-        group.MapGet("/events/export", ExportApi.Export);
-        group.MapGet("/events/histogram", HistogramApi.GetAsync);
-        group.MapGet("/users", GetUsersAsync);
+        group.MapGet("/events/{id:long}/context", GetContextAsync).WithQueryParameters("count");
+        group.MapGet("/events/stream", EventStreamApi.Stream).WithQueryParameters(EventQueryParser.Known);
+        group.MapGet("/events/export", ExportApi.Export).WithQueryParameters(ExportApi.Known);
+        group.MapGet("/events/histogram", HistogramApi.GetAsync).WithQueryParameters(HistogramApi.Known);
+        group.MapGet("/users", GetUsersAsync).WithQueryParameters(UserQueryParser.Known);
         return routes;
     }
 
@@ -50,10 +49,9 @@ internal static class QueryApi
         long id, HttpRequest request, IEventStore store, CancellationToken cancellationToken)
     {
         var count = 20;
-        if (request.Query["count"] is { Count: > 0 } text
-            && (!int.TryParse(text[0], NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1 || count > MaxContext))
+        if (!QueryStringRules.TryCount(request.Query, "count", MaxContext, ref count, out var error))
         {
-            return ErrorResults.Create(StatusCodes.Status400BadRequest, $"parameter 'count' must be an integer between 1 and {MaxContext}");
+            return ErrorResults.Create(StatusCodes.Status400BadRequest, error);
         }
 
         if (await store.GetContextAsync(id, count, cancellationToken) is not { } context)

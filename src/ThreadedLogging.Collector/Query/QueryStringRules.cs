@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace ThreadedLogging.Collector.Query;
 
-/// <summary>What every read endpoint's query string obeys: known names only, each once, and the shared parameters.</summary>
+/// <summary>What every read endpoint's query string obeys: known names only, each once (<see cref="QueryParameterFilter"/>), and the shared parameters.</summary>
 internal static partial class QueryStringRules
 {
     /// <summary>Refuses an unknown or repeated parameter; <paramref name="known"/> lists the names in the reason.</summary>
@@ -14,7 +14,7 @@ internal static partial class QueryStringRules
         {
             if (!known.Contains(key, StringComparer.OrdinalIgnoreCase))
             {
-                error = $"unknown parameter '{key}' ({string.Join(", ", known)})";
+                error = known.Count == 0 ? $"unknown parameter '{key}' (this endpoint takes none)" : $"unknown parameter '{key}' ({string.Join(", ", known)})";
                 return false;
             }
 
@@ -32,13 +32,17 @@ internal static partial class QueryStringRules
     public static string? Get(IQueryCollection query, string name) => query[name] is { Count: > 0 } v && !string.IsNullOrEmpty(v[0]) ? v[0] : null;
 
     /// <summary>Reads <c>limit</c> (1..<paramref name="maxLimit"/>), or keeps <paramref name="limit"/> when absent.</summary>
-    public static bool TryLimit(IQueryCollection query, int maxLimit, ref int limit, out string error)
+    public static bool TryLimit(IQueryCollection query, int maxLimit, ref int limit, out string error) =>
+        TryCount(query, "limit", maxLimit, ref limit, out error);
+
+    /// <summary>Reads the count <paramref name="name"/> (1..<paramref name="max"/>), or keeps <paramref name="value"/> when absent.</summary>
+    public static bool TryCount(IQueryCollection query, string name, int max, ref int value, out string error)
     {
         error = string.Empty;
-        if (Get(query, "limit") is { } text
-            && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > maxLimit))
+        if (Get(query, name) is { } text
+            && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) || value < 1 || value > max))
         {
-            error = $"parameter 'limit' must be an integer between 1 and {maxLimit} (was '{text}')";
+            error = $"parameter '{name}' must be an integer between 1 and {max} (was '{text}')";
             return false;
         }
 

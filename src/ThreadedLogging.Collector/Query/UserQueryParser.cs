@@ -11,17 +11,14 @@ internal static class UserQueryParser
     /// <summary>The window of the per-level counts when none is given: the last 24 hours.</summary>
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromHours(24);
 
-    private static readonly string[] Known = ["search", "sort", "from", "to", "limit", "after"];
+    /// <summary>The parameters of <c>GET /api/users</c>.</summary>
+    public static readonly string[] Known = ["search", "sort", "from", "to", "limit", "after"];
 
+    /// <summary>Reads the parameters of <c>GET /api/users</c> (the names were checked by <see cref="QueryParameterFilter"/>).</summary>
     public static bool TryParse(IQueryCollection query, int maxLimit, DateTimeOffset now, out UserQuery result, out string error)
     {
         result = null!;
         error = string.Empty;
-        if (!QueryStringRules.TryCheckNames(query, Known, out error))
-        {
-            return false;
-        }
-
         string? Get(string name) => QueryStringRules.Get(query, name);
 
         var sort = UserSort.LastSeen;

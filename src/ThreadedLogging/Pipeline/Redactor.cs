@@ -143,7 +143,8 @@ internal sealed class Redactor
         }
     }
 
-    private static string Normalize(string name)
+    /// <summary>A name or pattern as they are compared: lower-cased letters and digits only.</summary>
+    internal static string Normalize(string name)
     {
         Span<char> buffer = name.Length <= 128 ? stackalloc char[name.Length] : new char[name.Length];
         var n = 0;

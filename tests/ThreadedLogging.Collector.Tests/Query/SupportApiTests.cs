@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
@@ -74,6 +75,38 @@ public sealed class SupportApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(reason, Http.Error(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("GET", "api/events/{id}?usr=alice", "unknown parameter 'usr' (this endpoint takes none)")]
+    [InlineData("GET", "api/events/{id}/context?cnt=2", "unknown parameter 'cnt' (count)")]
+    [InlineData("GET", "api/events/{id}/context?count=2&count=3", "parameter 'count' is given more than once")]
+    [InlineData("GET", "api/events/{id}/context?count=0", "parameter 'count' must be an integer between 1 and 200 (was '0')")]
+    [InlineData("GET", "api/events/{id}/context?count=ten", "parameter 'count' must be an integer between 1 and 200 (was 'ten')")]
+    [InlineData("GET", "api/levels?user=alice", "unknown parameter 'user' (this endpoint takes none)")]
+    [InlineData("DELETE", "api/levels/{id}?force=true", "unknown parameter 'force' (this endpoint takes none)")]
+    [InlineData("GET", "api/ingest/sqs?limit=1", "unknown parameter 'limit' (this endpoint takes none)")]
+    [InlineData("GET", "api/ingest/sqs/poison?limit=x", "parameter 'limit' must be an integer between 1 and 1000 (was 'x')")]
+    public async Task EveryReadAndAdminEndpoint_UnknownOrBadParameter_400NamingIt(string method, string url, string reason)
+    {
+        // These took any parameter: a misspelt one looked like it worked (the event, its context, the rules came back).
+        await PostAsync("params", [Event(1, "Information", "an event to ask about")]);
+        var id = (await _collector.EventsAsync("user=params")).Single().GetProperty("id").GetInt64();
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(url.Replace("{id}", id.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal), UriKind.Relative));
+
+        using var response = await _collector.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(reason, Http.Error(await response.Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
+    public async Task EffectiveLevels_UnknownParameter_StillAnswered()
+    {
+        // Clients poll this one and ignore a failed answer: a newer client's extra parameter must not cost it its levels.
+        var levels = await _collector.GetJsonAsync("api/levels/effective?app=Payroll&user=alice&future=1");
+
+        Assert.Equal(JsonValueKind.Array, levels.GetProperty("levels").ValueKind);
     }
 
     [Theory]

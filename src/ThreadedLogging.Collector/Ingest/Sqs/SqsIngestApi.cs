@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using ThreadedLogging.Collector.Query;
 using ThreadedLogging.Collector.Security;
 using ThreadedLogging.Collector.Storage;
 using ThreadedLogging.Collector.Responses;
@@ -15,9 +16,9 @@ internal static class SqsIngestApi
 
     public static IEndpointRouteBuilder MapSqsIngest(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/ingest/sqs").RequireApiKey(ApiKeyRole.Read);
+        var group = routes.MapGroup("/api/ingest/sqs").RequireApiKey(ApiKeyRole.Read).RefuseUnknownQueryParameters();
         group.MapGet(string.Empty, (SqsIngestStatistics statistics) => TypedResults.Json(statistics.Snapshot(), SqsIngestJsonContext.Default.SqsIngestSnapshot));
-        group.MapGet("/poison", GetPoisonAsync);
+        group.MapGet("/poison", GetPoisonAsync).WithQueryParameters("limit");
         return routes;
     }
 
@@ -25,10 +26,9 @@ internal static class SqsIngestApi
         HttpRequest request, ISqsPoisonStore poison, CollectorOptions options, CancellationToken cancellationToken)
     {
         var limit = DefaultLimit;
-        if (request.Query["limit"] is { Count: > 0 } text
-            && (!int.TryParse(text[0], out limit) || limit < 1 || limit > options.MaxQueryLimit))
+        if (!QueryStringRules.TryLimit(request.Query, options.MaxQueryLimit, ref limit, out var error))
         {
-            return ErrorResults.Create(StatusCodes.Status400BadRequest, $"parameter 'limit' must be an integer between 1 and {options.MaxQueryLimit}");
+            return ErrorResults.Create(StatusCodes.Status400BadRequest, error);
         }
 
         var (count, newest) = await poison.ListAsync(limit, cancellationToken);

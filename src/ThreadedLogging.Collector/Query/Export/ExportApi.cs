@@ -11,12 +11,12 @@ namespace ThreadedLogging.Collector.Query.Export;
 internal static class ExportApi
 {
     /// <summary>The filters of <c>/api/events</c> and its <c>before</c> (to go on after a cut export), not <c>limit</c>; and <c>format</c>.</summary>
-    private static readonly string[] Known = [.. EventQueryParser.Known.Where(name => name != "limit"), "format"];
+    public static readonly string[] Known = [.. EventQueryParser.Known.Where(name => name != "limit"), "format"];
 
     public static IResult Export(HttpContext context, IEventStore store, CollectorOptions options, TimeProvider time, ILoggerFactory loggers)
     {
         var parameters = context.Request.Query;
-        if (!EventQueryParser.TryParse(parameters, Known, options.MaxQueryLimit, out var query, out var error)
+        if (!EventQueryParser.TryParse(parameters, options.MaxQueryLimit, out var query, out var error)
             || !ExportFormat.TryParse(QueryStringRules.Get(parameters, "format"), out var format, out error))
         {
             return ErrorResults.Create(StatusCodes.Status400BadRequest, error);
