@@ -120,7 +120,7 @@ internal sealed class Redactor
                 {
                     if ((IsSensitive(key) ? Mask : Redacted(entry, depth + 1)) is { } replacement)
                     {
-                        entries ??= new Dictionary<string, object?>(dictionary);
+                        entries ??= CallerCulture.Copy(dictionary);
                         entries[key] = replacement;
                     }
                 }
