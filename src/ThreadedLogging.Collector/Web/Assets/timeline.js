@@ -1,6 +1,6 @@
 // A timeline (one user's, the events without a user, or one trace's across users and apps): newest first, level toggles, time range, full text, latest error, live tail, download.
 import { getJson, parseJson, session } from "./api.js";
-import { $, el, clear, text, status, timeCell, excerpt } from "./dom.js";
+import { $, el, clear, text, status, timeCell, excerpt, zoneName } from "./dom.js";
 import { readState, change, range, subject, badRange } from "./state.js";
 
 /** The live view keeps at most this many rows. */
@@ -271,6 +271,7 @@ function fromLocalInput(value) {
 }
 
 export function wireTimeline() {
+  text($("range-zone"), zoneName());
   // A search still being typed (its 300 ms pause not over) goes with any other change, or re-rendering the old
   // state would put the old text back into the box.
   let typing;
