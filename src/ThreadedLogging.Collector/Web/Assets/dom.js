@@ -77,6 +77,11 @@ export function timeCell(stored) {
   return el("td", { className: "time", title: "UTC " + utc + "\nstored " + String(stored) }, localTime(stored));
 }
 
+/** A count with its noun: "1 event", "2 events", "200+ events" (more to load). */
+export function counted(n, noun, more = false) {
+  return n + (more ? "+" : "") + " " + noun + (n === 1 && !more ? "" : "s");
+}
+
 /** Lines and characters of a message a list row shows at most (the detail shows all of it). */
 const EXCERPT_LINES = 3;
 const EXCERPT_CHARS = 300;

@@ -1,6 +1,6 @@
 // A timeline (one user's, the events without a user, or one trace's across users and apps): newest first, level toggles, time range, full text, latest error, live tail, download.
 import { getJson, parseJson, session } from "./api.js";
-import { $, el, clear, text, status, timeCell, excerpt, zoneName } from "./dom.js";
+import { $, el, clear, text, status, timeCell, excerpt, zoneName, counted } from "./dom.js";
 import { readState, change, range, subject, badRange } from "./state.js";
 
 /** The live view keeps at most this many rows. */
@@ -119,7 +119,7 @@ async function load(state, append) {
     const empty = tbody.rows.length === 0;
     $("events-empty").hidden = !empty;
     text($("events-empty"), `No events for ${subject(state) || "anyone"}` + (state.q ? ` matching “${state.q}”` : "") + (state.levels.length ? " at " + state.levels.join(", ") : "") + " in this time range.");
-    status(tbody.rows.length + (next ? "+" : "") + " events" + (state.at ? " up to the selected event" : ""));
+    status(counted(tbody.rows.length, "event", Boolean(next)) + (state.at ? " up to the selected event" : ""));
     markSelected(state.event);
   } catch (err) {
     if (err.name === "AbortError") return;
