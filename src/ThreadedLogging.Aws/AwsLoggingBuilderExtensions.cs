@@ -61,7 +61,11 @@ public static class AwsLoggingBuilderExtensions
         ArgumentNullException.ThrowIfNull(record);
         ProviderRegistration.AddOptions<ThreadedAwsHandlerOptions, CloudLaunchHandler>(builder, CloudLaunchAlias, configure);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, CloudLaunchHandler>(
-            services => ProviderRegistration.Create<ThreadedAwsHandlerOptions, CloudLaunchHandler>(services, CloudLaunchAlias, options => new CloudLaunchHandler(record, options))));
+            services => ProviderRegistration.Create<ThreadedAwsHandlerOptions, CloudLaunchHandler>(services, CloudLaunchAlias, options =>
+            {
+                CloudLaunchHandler.RefuseOverridden(options, record);
+                return new CloudLaunchHandler(record, options);
+            })));
         return builder;
     }
 

@@ -61,7 +61,7 @@ public sealed class ThreadedAwsHandlerOptions : ThreadedHandlerOptions
     /// <value>The default value is 1,048,576 (1 MiB), the SQS limit.</value>
     public int MaxMessageBytes { get; set; } = SqsLimits.MaxPayloadBytes;
 
-    /// <summary>Gets or sets how long one SQS call may take.</summary>
+    /// <summary>Gets or sets how long one SQS call may take; at most 1 hour.</summary>
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -74,9 +74,14 @@ public sealed class ThreadedAwsHandlerOptions : ThreadedHandlerOptions
         {
             SqsQueueName.Validate(QueueName, nameof(QueueName));
         }
-        else if (!Uri.TryCreate(QueueUrl, UriKind.Absolute, out _))
+        else
         {
-            throw new ArgumentException($"QueueUrl must be an absolute URL (was '{QueueUrl}').", nameof(QueueUrl));
+            var named = QueueNameOf(QueueUrl);
+            if (QueueName is not null && !string.Equals(QueueName, named, StringComparison.Ordinal))
+            {
+                // QueueUrl wins: events went to another queue than the one named, and errors spoke of QueueName's.
+                throw new ArgumentException($"QueueName and QueueUrl name different queues ('{QueueName}' and '{named}' of '{QueueUrl}'); set one of them.", nameof(QueueName));
+            }
         }
 
         if (string.IsNullOrEmpty(AccessKey) != string.IsNullOrEmpty(SecretAccessKey))
@@ -84,16 +89,82 @@ public sealed class ThreadedAwsHandlerOptions : ThreadedHandlerOptions
             throw new ArgumentException("AccessKey and SecretAccessKey must be given together, or neither (to use the standard AWS credential chain).", nameof(SecretAccessKey));
         }
 
-        if (ServiceUrl is not null && !Uri.TryCreate(ServiceUrl, UriKind.Absolute, out _))
+        if (!string.IsNullOrEmpty(SessionToken) && string.IsNullOrEmpty(AccessKey))
         {
-            throw new ArgumentException($"ServiceUrl must be an absolute URL (was '{ServiceUrl}').", nameof(ServiceUrl));
+            // Used only with the keys: without them the standard chain ran and the token was ignored.
+            throw new ArgumentException("SessionToken must come with AccessKey and SecretAccessKey (the temporary keys it belongs to).", nameof(SessionToken));
+        }
+
+        // Sent in the request's Authorization header or signed with: a pasted line break broke every request (400, retried
+        // for ever); a space made a key AWS does not know.
+        CheckSecret(AccessKey, nameof(AccessKey), spaces: false);
+        CheckSecret(SecretAccessKey, nameof(SecretAccessKey), spaces: false);
+        CheckSecret(SessionToken, nameof(SessionToken), spaces: false);
+        if (Region is not null && !IsRegionName(Region))
+        {
+            // The SDK threw its own words at start ("not a valid hostname component"), or signed for a region that is none.
+            throw new ArgumentException($"Region must be an AWS region name such as eu-west-1: letters, digits and single '-' between them (was '{Shown(Region)}').", nameof(Region));
+        }
+
+        if (ServiceUrl is not null && !IsHttpUrl(ServiceUrl, out _))
+        {
+            // 'localhost:4566' is an absolute URI of the scheme 'localhost': every send threw NotSupportedException and its events were dropped.
+            throw new ArgumentException($"ServiceUrl must be an http or https URL, e.g. http://127.0.0.1:4566 (was '{Shown(ServiceUrl)}').", nameof(ServiceUrl));
         }
 
         Check(Enum.IsDefined(MessageFormat), nameof(MessageFormat), "JsonBatch or SeedRecord", MessageFormat);
         Check(MaxMessageBytes is >= SqsLimits.MinMessageBytes and <= SqsLimits.MaxPayloadBytes, nameof(MaxMessageBytes), "between 1024 and 1048576", MaxMessageBytes);
-        Check(RequestTimeout > TimeSpan.Zero, nameof(RequestTimeout), "positive", RequestTimeout);
+        CheckRequestTimeout(RequestTimeout, nameof(RequestTimeout));
     }
 
     /// <summary>A copy the handler can adjust without touching the caller's object.</summary>
     internal ThreadedAwsHandlerOptions Copy() => (ThreadedAwsHandlerOptions)MemberwiseClone();
+
+    /// <summary>The queue's name, the last segment of its URL (<c>https://sqs.eu-west-1.amazonaws.com/123456789012/logs</c>).</summary>
+    /// <exception cref="ArgumentException">The URL is not http or https, or does not end in a valid queue name; names <see cref="QueueUrl"/>.</exception>
+    private static string QueueNameOf(string queueUrl)
+    {
+        if (!IsHttpUrl(queueUrl, out var url) || url.Segments.Length < 2)
+        {
+            // '/tmp/q' (a file URI on Unix) or 'queue:logs' was accepted, and every send was answered "does not exist" for ever.
+            throw new ArgumentException($"QueueUrl must be the queue's http or https URL, e.g. https://sqs.eu-west-1.amazonaws.com/123456789012/logs (was '{Shown(queueUrl)}').", nameof(QueueUrl));
+        }
+
+        var name = Uri.UnescapeDataString(url.Segments[^1].TrimEnd('/'));
+        try
+        {
+            SqsQueueName.Validate(name, nameof(QueueUrl));
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"QueueUrl must end in the queue's name: 1 to 80 ASCII letters, digits, '-' and '_', with '.fifo' at the end for a FIFO queue (was '{queueUrl}').", nameof(QueueUrl), e);
+        }
+
+        return name;
+    }
+
+    private static bool IsHttpUrl(string value, out Uri url) =>
+        Uri.TryCreate(value, UriKind.Absolute, out url!) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps) && url.Host.Length > 0;
+
+    /// <summary>
+    /// An AWS region's form (<c>eu-west-1</c>, <c>us-gov-west-1</c>, <c>cn-north-1</c>): letters and digits between single
+    /// hyphens. Upper case is let through: the SDK looks <c>EU-WEST-1</c> up as <c>eu-west-1</c>.
+    /// </summary>
+    private static bool IsRegionName(string region)
+    {
+        if (region.Length is 0 or > 64 || region[0] == '-' || region[^1] == '-' || region.Contains("--", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var c in region)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c == '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

@@ -17,6 +17,7 @@ namespace ThreadedLogging.Collector;
 [JsonSerializable(typeof(SeqIngestResponse))]
 [JsonSerializable(typeof(EventsResponse))]
 [JsonSerializable(typeof(UsersResponse))]
+[JsonSerializable(typeof(HistogramResponse))]
 [JsonSerializable(typeof(LevelRuleRequest))]
 [JsonSerializable(typeof(LevelRuleDto))]
 [JsonSerializable(typeof(LevelRulesResponse))]

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 
 namespace ThreadedLogging;
@@ -5,6 +7,22 @@ namespace ThreadedLogging;
 /// <summary>Options of a <see cref="ThreadedHandler"/>: the queue, the flush clock, shutdown, identity and redaction.</summary>
 public class ThreadedHandlerOptions
 {
+    /// <summary>The C0 controls and DEL: never part of a name, a key or a header value.</summary>
+    internal static readonly SearchValues<char> ControlChars =
+        SearchValues.Create("\0\u0001\u0002\u0003\u0004\u0005\u0006\a\b\t\n\v\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f\u007f");
+
+    /// <summary>
+    /// The longest retry delay and level poll: a timer cannot wait more than about 49.7 days (Task.Delay threw in the worker
+    /// and the batch was dropped), and a handler that waits a day between attempts has long stopped delivering.
+    /// </summary>
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromDays(1);
+
+    /// <summary>The longest request timeout (HTTP and SQS): longer ones threw from the sender (HttpClient) or the SDK's configuration.</summary>
+    private static readonly TimeSpan MaxRequestTimeout = TimeSpan.FromHours(1);
+
+    /// <summary>The oldest <see cref="MaxBufferAge"/>: the spool computes now minus the age, which overflowed near <see cref="TimeSpan.MaxValue"/>.</summary>
+    private static readonly TimeSpan MaxSpoolAge = TimeSpan.FromDays(3650);
+
     /// <summary>Gets or sets the flush interval of the <c>ThreadedTimer</c>.</summary>
     /// <value>The default value is 1000 ms, as in the seed.</value>
     public TimeSpan Interval { get; set; } = TimeSpan.FromMilliseconds(1000);
@@ -56,7 +74,7 @@ public class ThreadedHandlerOptions
     /// <value>The default value is 1 second.</value>
     public TimeSpan MinRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Gets or sets the longest delay between retries, also the probe interval of an open circuit.</summary>
+    /// <summary>Gets or sets the longest delay between retries, also the probe interval of an open circuit; at most 1 day.</summary>
     /// <value>The default value is 2 minutes.</value>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(2);
 
@@ -64,7 +82,8 @@ public class ThreadedHandlerOptions
     /// Gets or sets the directory of the durable spool. When set, the worker writes batches to
     /// append-only files there before sending them and deletes them only after delivery, so events
     /// survive a crash, a kill or a long outage; a later start of the app sends what is left.
-    /// Environment variables written as <c>%NAME%</c> are expanded.
+    /// Environment variables written as <c>%NAME%</c> are expanded; the path must then be absolute (a relative one depends on
+    /// the working directory, so a next start from another one would not find the spool) and each variable set.
     /// </summary>
     /// <value>The default value is <see langword="null"/>: events are kept in memory only.</value>
     public string? BufferDirectory { get; set; }
@@ -131,7 +150,10 @@ public class ThreadedHandlerOptions
 
     /// <summary>Checks every option and throws an exception naming the first bad one.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    /// <exception cref="ArgumentException">A list of names holds null, or <see cref="BufferDirectory"/> is empty.</exception>
+    /// <exception cref="ArgumentException">
+    /// A list of names holds null or a pattern without a letter or digit, an identity name is blank, padded or holds a control
+    /// character, or <see cref="BufferDirectory"/> is empty, relative, holds a NUL or names an unset variable.
+    /// </exception>
     public virtual void Validate()
     {
         Check(Interval > TimeSpan.Zero && Interval <= TimeSpan.FromHours(1), nameof(Interval), "between 1 ms and 1 hour", Interval);
@@ -144,17 +166,175 @@ public class ThreadedHandlerOptions
         Check(Enum.IsDefined(FlushLevel), nameof(FlushLevel), "a LogLevel", FlushLevel);
         Check(ShutdownTimeout >= TimeSpan.Zero && ShutdownTimeout <= TimeSpan.FromMinutes(10), nameof(ShutdownTimeout), "between 0 and 10 minutes", ShutdownTimeout);
         Check(MinRetryDelay > TimeSpan.Zero, nameof(MinRetryDelay), "positive", MinRetryDelay);
-        Check(MaxRetryDelay >= MinRetryDelay, nameof(MaxRetryDelay), "at least MinRetryDelay", MaxRetryDelay);
+        Check(MaxRetryDelay >= MinRetryDelay && MaxRetryDelay <= MaxDelay, nameof(MaxRetryDelay), "at least MinRetryDelay and at most 1 day", MaxRetryDelay);
         Check(MaxBufferBytes >= 64 * 1024, nameof(MaxBufferBytes), "at least 65536", MaxBufferBytes);
-        Check(MaxBufferAge > TimeSpan.Zero, nameof(MaxBufferAge), "positive", MaxBufferAge);
+        Check(MaxBufferAge > TimeSpan.Zero && MaxBufferAge <= MaxSpoolAge, nameof(MaxBufferAge), "positive and at most 3650 days", MaxBufferAge);
         RefuseNull(ExcludedCategories, nameof(ExcludedCategories));
         RefuseNull(RedactedProperties, nameof(RedactedProperties));
-        if (BufferDirectory is { } directory && string.IsNullOrWhiteSpace(directory))
+        for (var i = 0; i < RedactedProperties.Count; i++)
         {
-            throw new ArgumentException("BufferDirectory must be null or a directory path (was empty).", nameof(BufferDirectory));
+            if (Redactor.Normalize(RedactedProperties[i]).Length == 0)
+            {
+                // Names are compared lower-cased without punctuation: such a pattern was left out, and whatever it was meant to mask was sent.
+                throw new ArgumentException($"RedactedProperties must hold letters or digits in each pattern (item {i} was '{Shown(RedactedProperties[i])}', which masks nothing).", nameof(RedactedProperties));
+            }
+        }
+
+        CheckName(App, nameof(App));
+        CheckName(Version, nameof(Version));
+        CheckName(User, nameof(User));
+        CheckName(Machine, nameof(Machine));
+        if (BufferDirectory is { } directory)
+        {
+            ResolveBufferDirectory(directory);
         }
 
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
+    }
+
+    /// <summary>
+    /// The spool's root: <paramref name="directory"/> with its <c>%NAME%</c> variables expanded, as a full path. The one rule
+    /// for <see cref="Validate"/> and the spool.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// The path is empty, holds a NUL, names an environment variable that is not set, or is relative; the message names
+    /// <see cref="BufferDirectory"/> and the value.
+    /// </exception>
+    internal static string ResolveBufferDirectory(string directory)
+    {
+        const string option = nameof(BufferDirectory);
+        if (string.IsNullOrWhiteSpace(directory))
+        {
+            throw new ArgumentException("BufferDirectory must be null or a directory path (was empty).", option);
+        }
+
+        if (directory.IndexOf('\0', StringComparison.Ordinal) is var nul and >= 0)
+        {
+            throw new ArgumentException($"BufferDirectory must not contain a NUL character (was '{Shown(directory)}', one at index {nul}).", option);
+        }
+
+        if (UnsetVariable(directory) is { } unset)
+        {
+            // Left as it is by the expansion: the spool went to a directory literally named '%NAME%' under the working directory.
+            throw new ArgumentException($"BufferDirectory names the environment variable %{unset}%, which is not set in this process (was '{directory}').", option);
+        }
+
+        var expanded = Environment.ExpandEnvironmentVariables(directory);
+        if (!Path.IsPathFullyQualified(expanded))
+        {
+            // Resolved against the working directory, which a service, a shortcut and a shell each set otherwise: what a crash left
+            // in the spool was found again only by a start from the same directory.
+            throw new ArgumentException(
+                $"BufferDirectory must be an absolute path, e.g. %LOCALAPPDATA%/MyApp/log-spool (was '{directory}'): a relative one depends on the working directory, and a next start from another one would not find what the spool holds.",
+                option);
+        }
+
+        return Path.GetFullPath(expanded);
+    }
+
+    /// <summary>Checks a request timeout (HTTP and SQS alike).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The timeout is not positive or longer than an hour.</exception>
+    internal static void CheckRequestTimeout(TimeSpan timeout, string name) =>
+        Check(timeout > TimeSpan.Zero && timeout <= MaxRequestTimeout, name, "positive and at most 1 hour", timeout);
+
+    /// <summary>Checks a polling interval: zero for never, else a delay a timer can wait.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The interval is negative or longer than a day.</exception>
+    internal static void CheckPollInterval(TimeSpan interval, string name) =>
+        Check(interval >= TimeSpan.Zero && interval <= MaxDelay, name, "zero (never) or positive and at most 1 day", interval);
+
+    /// <summary>
+    /// Refuses a key or token with a control character (and, with <paramref name="spaces"/> false, any white space): it is
+    /// sent as it is, and the request broke or its signature could not match. Names the index, never the key.
+    /// </summary>
+    /// <exception cref="ArgumentException">The key holds such a character.</exception>
+    internal static void CheckSecret(string? secret, string name, bool spaces)
+    {
+        if (secret is null)
+        {
+            return;
+        }
+
+        var at = secret.AsSpan().IndexOfAny(ControlChars);
+        if (!spaces)
+        {
+            for (var i = 0; i < secret.Length && (at < 0 || i < at); i++)
+            {
+                if (char.IsWhiteSpace(secret[i]))
+                {
+                    at = i;
+                    break;
+                }
+            }
+        }
+
+        if (at >= 0)
+        {
+            var what = spaces ? "control characters such as a line break" : "white space or control characters such as a line break";
+            throw new ArgumentException($"{name} must not contain {what} (one at index {at}; the key itself is not shown).", name);
+        }
+    }
+
+    /// <summary>A value as a message shows it: control characters escaped, so a line break does not cut the message.</summary>
+    internal static string Shown(string value)
+    {
+        if (value.AsSpan().IndexOfAny(ControlChars) < 0)
+        {
+            return value;
+        }
+
+        var text = new System.Text.StringBuilder(value.Length + 8);
+        foreach (var c in value)
+        {
+            if (ControlChars.Contains(c))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+            }
+            else
+            {
+                text.Append(c);
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// An identity name (app, version, user, machine) is what events are filed and found under: a blank one, one padded
+    /// with spaces or one with a control character (a pasted line break) filed them apart from the name meant.
+    /// </summary>
+    private static void CheckName(string? value, string name)
+    {
+        if (value is not null
+            && (value.Length == 0 || char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]) || value.AsSpan().IndexOfAny(ControlChars) >= 0))
+        {
+            throw new ArgumentException($"{name} must be null (the default) or a name without leading or trailing white space or control characters (was '{Shown(value)}').", name);
+        }
+    }
+
+    /// <summary>The first <c>%NAME%</c> in <paramref name="path"/> whose variable is not set, or null.</summary>
+    private static string? UnsetVariable(string path)
+    {
+        var start = path.IndexOf('%', StringComparison.Ordinal);
+        while (start >= 0)
+        {
+            var end = path.IndexOf('%', start + 1);
+            if (end < 0)
+            {
+                return null;
+            }
+
+            // A name (no separator or space: '100%/x%' is two signs in folder names); set, it is expanded with both its signs.
+            var name = path[(start + 1)..end];
+            var isName = name.Length > 0 && name.AsSpan().IndexOfAny("/\\ \t") < 0;
+            if (isName && Environment.GetEnvironmentVariable(name) is null)
+            {
+                return name;
+            }
+
+            start = isName ? path.IndexOf('%', end + 1) : end;
+        }
+
+        return null;
     }
 
     /// <summary>A null name would fail later and elsewhere (every <c>CreateLogger</c> of the app, or the worker): refused here, naming the option.</summary>

@@ -49,4 +49,36 @@ public sealed class CloudLaunchHandler : ThreadedHandler
             },
             client);
     }
+
+    /// <summary>
+    /// The record names the queue, the keys and the revision and takes precedence (the constructor's contract); an option of
+    /// <c>AddCloudLaunch</c> (<c>Logging:CloudLaunch:QueueName</c>, its delegate) that says otherwise was replaced without a
+    /// word, and the app's events went elsewhere than its configuration said. Refused, naming the option (a key by name only).
+    /// </summary>
+    /// <exception cref="ArgumentException">An option differs from the record's field that replaces it.</exception>
+    internal static void RefuseOverridden(ThreadedAwsHandlerOptions options, CloudRecord record)
+    {
+        const string fromRecord = "is taken from the CloudRecord";
+        var queueName = record.QueueName;
+        if (options.QueueName is { } name && name != queueName)
+        {
+            throw new ArgumentException($"QueueName {fromRecord} ('{queueName}'); the option ('{name}') would not be applied: remove it.", nameof(options.QueueName));
+        }
+
+        if (options.QueueUrl is { } url)
+        {
+            throw new ArgumentException($"QueueUrl must not be set for a CloudLaunchHandler: the queue {fromRecord} ('{queueName}', its URL looked up), and the option ('{url}') would not be applied.", nameof(options.QueueUrl));
+        }
+
+        if ((options.AccessKey is { } accessKey && accessKey != record.PublicAccessKey) || (options.SecretAccessKey is { } secret && secret != record.SecretKey))
+        {
+            var option = options.AccessKey is { } key && key != record.PublicAccessKey ? nameof(options.AccessKey) : nameof(options.SecretAccessKey);
+            throw new ArgumentException($"{option} {fromRecord} (PublicAccessKey and SecretKey); the option holds another key, which would not be applied: remove it.", option);
+        }
+
+        if (options.Revision != 0 && options.Revision != record.Revision)
+        {
+            throw new ArgumentException($"Revision {fromRecord} ({record.Revision}); the option ({options.Revision}) would not be applied: remove it.", nameof(options.Revision));
+        }
+    }
 }

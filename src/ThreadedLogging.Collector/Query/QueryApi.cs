@@ -20,6 +20,7 @@ internal static class QueryApi
         group.MapGet("/events/{id:long}/context", GetContextAsync).WithQueryParameters("count");
         group.MapGet("/events/stream", EventStreamApi.Stream).WithQueryParameters(EventQueryParser.Known);
         group.MapGet("/events/export", ExportApi.Export).WithQueryParameters(ExportApi.Known);
+        group.MapGet("/events/histogram", HistogramApi.GetAsync).WithQueryParameters(HistogramApi.Known);
         group.MapGet("/users", GetUsersAsync).WithQueryParameters(UserQueryParser.Known);
         return routes;
     }

@@ -41,4 +41,14 @@ internal interface IEventStore : IAsyncDisposable
     /// and counts, machines and versions within the query's window.
     /// </summary>
     Task<UserPage> GetUsersAsync(UserQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Counts the events the query selects (its <see cref="EventQuery.Limit"/> and cursor ignored) by level in each of
+    /// <paramref name="buckets"/>; events outside the buckets are not counted, buckets and levels without events are
+    /// left out. Full text finds what was committed before the call, as <see cref="QueryAsync"/> does.
+    /// </summary>
+    Task<IReadOnlyList<BucketCount>> CountByTimeAsync(EventQuery query, TimeBuckets buckets, CancellationToken cancellationToken);
+
+    /// <summary>Returns the oldest and newest timestamps of the events the query selects, or null when it selects none.</summary>
+    Task<EventTimeSpan?> GetTimeSpanAsync(EventQuery query, CancellationToken cancellationToken);
 }

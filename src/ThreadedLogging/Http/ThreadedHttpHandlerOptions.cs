@@ -9,9 +9,6 @@ public sealed class ThreadedHttpHandlerOptions : ThreadedHandlerOptions
     private static readonly SearchValues<char> HeaderNameChars =
         SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
-    /// <summary>The C0 controls and DEL: never part of a header value.</summary>
-    private static readonly SearchValues<char> ControlChars =
-        SearchValues.Create("\0\u0001\u0002\u0003\u0004\u0005\u0006\a\b\t\n\v\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f\u007f");
     /// <summary>
     /// Creates options with the pipeline's defaults, except <see cref="ThreadedHandlerOptions.BatchSize"/>: 2000 for
     /// HTTP (not 500). Each request costs the client and the receiver a fixed amount besides its events; issue 14
@@ -70,13 +67,13 @@ public sealed class ThreadedHttpHandlerOptions : ThreadedHandlerOptions
     /// <value>The default value is <see langword="null"/>: gzip unless <see cref="Host"/> is a loopback host.</value>
     public bool? Compress { get; set; }
 
-    /// <summary>Gets or sets the timeout of one HTTP request.</summary>
+    /// <summary>Gets or sets the timeout of one HTTP request; at most 1 hour.</summary>
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Gets or sets how often a handler with nothing to send asks the collector for its level rules
-    /// (<c>GET /api/levels/effective</c>); every JsonBatch answer carries them too. <see cref="TimeSpan.Zero"/>: never.
+    /// (<c>GET /api/levels/effective</c>); every JsonBatch answer carries them too. <see cref="TimeSpan.Zero"/>: never; at most 1 day.
     /// </summary>
     /// <value>The default value is 60 seconds.</value>
     public TimeSpan LevelPollInterval { get; set; } = TimeSpan.FromSeconds(60);
@@ -107,8 +104,8 @@ public sealed class ThreadedHttpHandlerOptions : ThreadedHandlerOptions
         }
 
         Check(Enum.IsDefined(Format), nameof(Format), "PythonForm or JsonBatch", Format);
-        Check(RequestTimeout > TimeSpan.Zero, nameof(RequestTimeout), "positive", RequestTimeout);
-        Check(LevelPollInterval >= TimeSpan.Zero, nameof(LevelPollInterval), "zero (never) or positive", LevelPollInterval);
+        CheckRequestTimeout(RequestTimeout, nameof(RequestTimeout));
+        CheckPollInterval(LevelPollInterval, nameof(LevelPollInterval));
         if (string.IsNullOrWhiteSpace(ApiKeyHeader))
         {
             throw new ArgumentException("ApiKeyHeader must not be empty.", nameof(ApiKeyHeader));
@@ -120,11 +117,13 @@ public sealed class ThreadedHttpHandlerOptions : ThreadedHandlerOptions
             throw new ArgumentException($"ApiKeyHeader must be an HTTP header name: letters, digits and !#$%&'*+-.^_`|~ (was '{ApiKeyHeader}').", nameof(ApiKeyHeader));
         }
 
-        if (ApiKey is not null && ApiKey.AsSpan().IndexOfAny(ControlChars) is var at and >= 0)
+        // HttpClient sends it as it is: a line break (a key pasted with its newline) breaks the request's header, the collector
+        // answers 400 and every batch would be dropped.
+        CheckSecret(ApiKey, nameof(ApiKey), spaces: true);
+        if (Credentials is { UserName: { } user } && user.Contains(':', StringComparison.Ordinal))
         {
-            // Not shown: it is a secret. HttpClient sends it as it is: a line break (a key pasted with its newline) breaks the
-            // request's header, the collector answers 400 and every batch would be dropped.
-            throw new ArgumentException($"ApiKey must not contain control characters such as a line break (one at index {at}; the key itself is not shown).", nameof(ApiKey));
+            // Basic authentication ends the user name at the first colon (RFC 7617): the rest went into the password, and every request was refused.
+            throw new ArgumentException($"Credentials.UserName must not contain ':' (was '{Shown(user)}'): Basic authentication ends the user name at the first colon.", nameof(Credentials));
         }
     }
 

@@ -39,6 +39,21 @@ internal static class CallerCulture
     public static void RememberKey(Dictionary<string, object?> map, string key, string shown) =>
         (Remembered.GetOrCreateValue(map).Keys ??= new Dictionary<string, string>(StringComparer.Ordinal))[key] = shown;
 
+    /// <summary>
+    /// A copy of a logged dictionary (redaction masks an entry in a copy) that renders as the original does: the same caller's
+    /// culture and keys' texts, so masking one entry never turns the others' <c>1,5</c> into <c>1.5</c>.
+    /// </summary>
+    public static Dictionary<string, object?> Copy(Dictionary<string, object?> map)
+    {
+        var copy = new Dictionary<string, object?>(map, map.Comparer);
+        if (Remembered.TryGetValue(map, out var texts))
+        {
+            Remembered.AddOrUpdate(copy, texts); // read only from here on: shared by the two
+        }
+
+        return copy;
+    }
+
     /// <summary>What was remembered for a logged dictionary, or null (the invariant culture, keys shown as named).</summary>
     public static Texts? Of(object frozen) => Remembered.TryGetValue(frozen, out var texts) ? texts : null;
 

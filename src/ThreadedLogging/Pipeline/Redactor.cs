@@ -120,7 +120,7 @@ internal sealed class Redactor
                 {
                     if ((IsSensitive(key) ? Mask : Redacted(entry, depth + 1)) is { } replacement)
                     {
-                        entries ??= new Dictionary<string, object?>(dictionary);
+                        entries ??= CallerCulture.Copy(dictionary);
                         entries[key] = replacement;
                     }
                 }
@@ -143,7 +143,8 @@ internal sealed class Redactor
         }
     }
 
-    private static string Normalize(string name)
+    /// <summary>A name or pattern as they are compared: lower-cased letters and digits only.</summary>
+    internal static string Normalize(string name)
     {
         Span<char> buffer = name.Length <= 128 ? stackalloc char[name.Length] : new char[name.Length];
         var n = 0;

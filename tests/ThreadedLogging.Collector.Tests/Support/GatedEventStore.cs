@@ -69,6 +69,10 @@ internal sealed class GatedEventStore(IEventStore inner, int heldQuery, bool fai
 
     public Task<UserPage> GetUsersAsync(UserQuery query, CancellationToken cancellationToken) => inner.GetUsersAsync(query, cancellationToken);
 
+    public Task<IReadOnlyList<BucketCount>> CountByTimeAsync(EventQuery query, TimeBuckets buckets, CancellationToken cancellationToken) => inner.CountByTimeAsync(query, buckets, cancellationToken);
+
+    public Task<EventTimeSpan?> GetTimeSpanAsync(EventQuery query, CancellationToken cancellationToken) => inner.GetTimeSpanAsync(query, cancellationToken);
+
     public Task<RetentionResult> RemoveExpiredAsync(RetentionOptions options, DateTimeOffset now, CancellationToken cancellationToken) =>
         ((IEventRetention)inner).RemoveExpiredAsync(options, now, cancellationToken);
 

@@ -42,6 +42,49 @@ public sealed class MessageCultureTests
         Assert.Empty(expected.Zip(actual).Where(p => p.First != p.Second).Select(p => $"MEL: {p.First} | handler: {p.Second}"));
     }
 
+    [Theory]
+    [MemberData(nameof(Cultures))]
+    public async Task Message_DictionaryWithARedactedEntry_OtherEntriesStayInTheCallersCulture(string culture)
+    {
+        // Redaction masks an entry in a copy of the logged dictionary: the copy lost the caller's culture, so under de-DE
+        // '[amount, 1234,5]' became '[amount, 1234.5]' only in the events where a key was masked.
+        var when = new DateTime(2026, 12, 2, 16, 51, 7, DateTimeKind.Utc);
+        Dictionary<string, object?> Payment(string secret) => new() { ["amount"] = 1234.5, ["at"] = when, ["password"] = secret, ["fee"] = -0.25m };
+        Dictionary<double, object?> ByPrice(string secret) => new() { [1.5] = "a", [-2.25] = new Dictionary<string, object?> { ["token"] = secret, ["limit"] = 2.5 } };
+        var expected = new List<string>();
+        var sink = new CollectingSink().Open();
+        await using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1) });
+        using (var mel = LoggerFactory.Create(b => b.AddProvider(new FormatterText(expected))))
+        using (var factory = LoggerFactory.Create(b => b.AddProvider(handler)))
+        {
+            var previous = CultureInfo.CurrentCulture;
+            CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo(culture);
+            try
+            {
+                // MEL's own text of the call with the secret already masked: what the handler's message must read.
+                mel.CreateLogger("Culture").LogInformation("paid {Payment} {Fee}", Payment(Redactor.Mask), 0.5);
+                factory.CreateLogger("Culture").LogInformation("paid {Payment} {Fee}", Payment("hunter2"), 0.5);
+                mel.CreateLogger("Culture").LogInformation("priced {Map}", ByPrice(Redactor.Mask));
+                factory.CreateLogger("Culture").LogInformation("priced {Map}", ByPrice("hunter2"));
+            }
+            finally
+            {
+                CultureInfo.CurrentCulture = previous;
+            }
+        }
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal(expected[0], sink.Delivered[0].Message);
+        Assert.Equal(Redactor.Mask, ((Dictionary<string, object?>)sink.Delivered[0].Properties.Single(p => p.Key == "Payment").Value!)["password"]);
+        Assert.DoesNotContain("hunter2", sink.Delivered[1].Message, StringComparison.Ordinal);
+
+        // The masked inner dictionary shows its items where MEL shows its type's name (NestedText: a copy the redaction made
+        // has no original text, since a collection's own text could show what was masked); what comes before reads as MEL's.
+        var inner = expected[1].IndexOf("System.Collections", StringComparison.Ordinal);
+        Assert.StartsWith(expected[1][..inner], sink.Delivered[1].Message, StringComparison.Ordinal);
+        Assert.EndsWith("[token, ***], [limit, 2.5]]", sink.Delivered[1].Message, StringComparison.Ordinal);
+    }
+
     private static void LogEveryShape(ILogger logger)
     {
         var when = new DateTime(2026, 12, 2, 16, 51, 7, DateTimeKind.Utc);

@@ -24,14 +24,48 @@ internal static class PostgresQueryBuilder
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(query);
+        var sql = new StringBuilder("SELECT ").Append(SelectColumns).Append(From(command, query, days));
+
+        // The same order as id DESC (an id's day grows with it); leading with the partition key lets PostgreSQL
+        // read the partitions newest first and stop at the limit (see PostgresSchema's version 4).
+        sql.Append(" ORDER BY e.day DESC, e.id DESC LIMIT ").Append(Parameter(command, limit ?? (query.Limit + 1)));
+        command.CommandText = sql.ToString();
+    }
+
+    /// <summary>
+    /// The events the query selects (its limit and cursor ignored) counted by bucket of <paramref name="buckets"/> and
+    /// level: rows of (bucket, level, count). The query's time bounds are expected within the buckets.
+    /// </summary>
+    public static void BuildCounts(NpgsqlCommand command, EventQuery query, TimeBuckets buckets)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(query);
+        var start = Parameter(command, buckets.Start.UtcTicks);
+        var width = Parameter(command, buckets.Width.Ticks);
+        command.CommandText = $"SELECT (e.ts - {start}) / {width}, e.level, count(*)" + From(command, query with { Before = null }, default) + " GROUP BY 1, 2";
+    }
+
+    /// <summary>The oldest and newest timestamps (ticks) of the events the query selects (its limit and cursor ignored): one row, nulls when none.</summary>
+    public static void BuildTimeSpan(NpgsqlCommand command, EventQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(query);
+        command.CommandText = "SELECT min(e.ts), max(e.ts)" + From(command, query with { Before = null }, default);
+    }
+
+    private static string Parameter(NpgsqlCommand command, object value)
+    {
+        var name = "p" + command.Parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // A filter looks for what ingest stored: U+FFFD in place of U+0000.
+        command.Parameters.AddWithValue(name, value is string text ? PostgresText.WithoutNul(text) : value);
+        return "@" + name;
+    }
+
+    /// <summary>" FROM events e WHERE …": the query's conditions, their parameters added to the command.</summary>
+    private static string From(NpgsqlCommand command, EventQuery query, (int? From, int? To) days)
+    {
         var where = new List<string>();
-        string Parameter(object value)
-        {
-            var name = "p" + command.Parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            // A filter looks for what ingest stored: U+FFFD in place of U+0000.
-            command.Parameters.AddWithValue(name, value is string text ? PostgresText.WithoutNul(text) : value);
-            return "@" + name;
-        }
+        string Parameter(object value) => PostgresQueryBuilder.Parameter(command, value);
 
         if (query.App is { } app)
         {
@@ -123,16 +157,13 @@ internal static class PostgresQueryBuilder
                 : $"phraseto_tsquery('simple', {Words(Parameter(w))})")) + ")");
         }
 
-        var sql = new StringBuilder("SELECT ").Append(SelectColumns).Append(" FROM events e");
+        var sql = new StringBuilder(" FROM events e");
         if (where.Count > 0)
         {
             sql.Append(" WHERE ").AppendJoin(" AND ", where);
         }
 
-        // The same order as id DESC (an id's day grows with it); leading with the partition key lets PostgreSQL
-        // read the partitions newest first and stop at the limit (see PostgresSchema's version 4).
-        sql.Append(" ORDER BY e.day DESC, e.id DESC LIMIT ").Append(Parameter(limit ?? (query.Limit + 1)));
-        command.CommandText = sql.ToString();
+        return sql.ToString();
     }
 
     /// <summary>

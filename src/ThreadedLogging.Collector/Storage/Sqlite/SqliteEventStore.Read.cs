@@ -14,9 +14,15 @@ internal sealed partial class SqliteEventStore
     {
         ArgumentNullException.ThrowIfNull(query);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        await CatchUpFullTextAsync(query, cancellationToken);
+        return Query(query, cancellationToken);
+    }
+
+    /// <summary>Read your writes: a query with words waits until what was committed before it is indexed (the index lags by a group or two).</summary>
+    private async Task CatchUpFullTextAsync(EventQuery query, CancellationToken cancellationToken)
+    {
         if (query.Words.Count > 0 && _writer is { } writer && _fts is { } fts && fts.IndexedSeq < writer.CommittedSeq)
         {
-            // Read your writes: what was committed before the query is found by it (the index lags by a group or two).
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             wait.CancelAfter(FullTextWait);
             try
@@ -28,8 +34,6 @@ internal sealed partial class SqliteEventStore
                 // The indexer is far behind (or retrying a failure): answer from what it has.
             }
         }
-
-        return Query(query, cancellationToken);
     }
 
     /// <summary>Gets how many group commits wait for the full-text indexer (tests).</summary>
@@ -46,19 +50,27 @@ internal sealed partial class SqliteEventStore
     {
         using var connection = OpenRead();
         using var command = connection.CreateCommand();
+        Plan(connection, query, (words, rows, keys) => SqliteQueryBuilder.Build(command, query, words, rows, SpillMilliseconds, keys));
+        return EventPage.FromOneMore(RawEventReader.Read(command, _names, Math.Min(query.Limit + 1, 1024), cancellationToken), query.Limit);
+    }
+
+    /// <summary>
+    /// Looks up what the query's plan depends on (<see cref="SqliteQueryBuilder"/>: the keys of its user's names and, when
+    /// full text meets a selective filter, how common its rarest word is and how many events the user has), then builds.
+    /// </summary>
+    private static void Plan(SqliteConnection connection, EventQuery query, Action<long?, long?, IReadOnlyList<long>?> build)
+    {
         // Without a user: the events with no user key, which the users table's '' row counts.
         var userName = query.NoUser ? string.Empty : query.User;
         var userKeys = query.User is { } name ? UserKeys(connection, name) : null;
         if (SqliteQueryBuilder.NeedsWordDocuments(query))
         {
-            SqliteQueryBuilder.Build(command, query, RarestWordDocuments(connection, query), userName is { } user ? UserEvents(connection, user) : null, SpillMilliseconds, userKeys);
+            build(RarestWordDocuments(connection, query), userName is { } user ? UserEvents(connection, user) : null, userKeys);
         }
         else
         {
-            SqliteQueryBuilder.Build(command, query, spillMilliseconds: SpillMilliseconds, userKeys: userKeys);
+            build(null, null, userKeys);
         }
-
-        return EventPage.FromOneMore(RawEventReader.Read(command, _names, Math.Min(query.Limit + 1, 1024), cancellationToken), query.Limit);
     }
 
     public Task<StoredEvent?> GetEventAsync(long id, CancellationToken cancellationToken)

@@ -46,6 +46,58 @@ internal static class SqliteQueryBuilder
     /// </param>
     public static void Build(SqliteCommand command, EventQuery query, long? rarestWordDocuments = null, long? filterRows = null, long spillMilliseconds = 0, IReadOnlyList<long>? userKeys = null)
     {
+        var (ftsDrives, where) = Filter(command, query, rarestWordDocuments, filterRows, spillMilliseconds, userKeys);
+        var sql = new StringBuilder("SELECT ").Append(SqliteSchema.SelectColumns);
+        if (ftsDrives)
+        {
+            sql.Append(FtsDrivenFrom).AppendJoin(" AND ", where).Append(" ORDER BY f.rowid DESC LIMIT $limit");
+        }
+        else
+        {
+            // Ids first, rows after: an index range (a path prefix spans many paths) is sorted on the
+            // index alone, and only the rows of the page are read.
+            sql.Append(" FROM events e WHERE e.id IN (SELECT e.id FROM events e");
+            if (where.Count > 0)
+            {
+                sql.Append(" WHERE ").AppendJoin(" AND ", where);
+            }
+
+            sql.Append(" ORDER BY e.id DESC LIMIT $limit) ORDER BY e.id DESC");
+        }
+
+        command.Parameters.AddWithValue("$limit", query.Limit + 1);
+        command.CommandText = sql.ToString();
+    }
+
+    /// <summary>
+    /// The events the query selects (its limit and cursor ignored) counted by bucket of <paramref name="buckets"/> and
+    /// level: rows of (bucket, level, count). The query's time bounds are expected within the buckets. Parameters as <see cref="Build"/>'s.
+    /// </summary>
+    public static void BuildCounts(SqliteCommand command, EventQuery query, TimeBuckets buckets, long? rarestWordDocuments = null, long? filterRows = null, long spillMilliseconds = 0, IReadOnlyList<long>? userKeys = null)
+    {
+        command.Parameters.AddWithValue("$bucket_start", buckets.Start.UtcTicks);
+        command.Parameters.AddWithValue("$bucket_width", buckets.Width.Ticks);
+        command.CommandText = Aggregate(command, "(e.ts - $bucket_start) / $bucket_width, e.level, count(*)", query with { Before = null }, rarestWordDocuments, filterRows, spillMilliseconds, userKeys)
+            + " GROUP BY 1, 2";
+    }
+
+    /// <summary>The oldest and newest timestamps (ticks) of the events the query selects (its limit and cursor ignored): one row, nulls when none.</summary>
+    public static void BuildTimeSpan(SqliteCommand command, EventQuery query, long? rarestWordDocuments = null, long? filterRows = null, long spillMilliseconds = 0, IReadOnlyList<long>? userKeys = null) =>
+        command.CommandText = Aggregate(command, "min(e.ts), max(e.ts)", query with { Before = null }, rarestWordDocuments, filterRows, spillMilliseconds, userKeys);
+
+    private const string FtsDrivenFrom = " FROM fts.events_fts f CROSS JOIN events e ON e.id = f.rowid WHERE ";
+
+    private static string Aggregate(SqliteCommand command, string columns, EventQuery query, long? rarestWordDocuments, long? filterRows, long spillMilliseconds, IReadOnlyList<long>? userKeys)
+    {
+        var (ftsDrives, where) = Filter(command, query, rarestWordDocuments, filterRows, spillMilliseconds, userKeys);
+        var sql = new StringBuilder("SELECT ").Append(columns);
+        sql.Append(ftsDrives ? FtsDrivenFrom : where.Count > 0 ? " FROM events e WHERE " : " FROM events e").AppendJoin(" AND ", where);
+        return sql.ToString();
+    }
+
+    /// <summary>The conditions of the query (on <c>e</c>, the events, and with full text on <c>f</c> when FTS5 drives), their parameters added to the command.</summary>
+    private static (bool FtsDrives, List<string> Where) Filter(SqliteCommand command, EventQuery query, long? rarestWordDocuments, long? filterRows, long spillMilliseconds, IReadOnlyList<long>? userKeys)
+    {
         var where = new List<string>();
         void Add(string condition, string name, object value)
         {
@@ -157,27 +209,7 @@ internal static class SqliteQueryBuilder
             }
         }
 
-        var sql = new StringBuilder("SELECT ").Append(SqliteSchema.SelectColumns);
-        if (ftsDrives)
-        {
-            sql.Append(" FROM fts.events_fts f CROSS JOIN events e ON e.id = f.rowid WHERE ").AppendJoin(" AND ", where)
-                .Append(" ORDER BY f.rowid DESC LIMIT $limit");
-        }
-        else
-        {
-            // Ids first, rows after: an index range (a path prefix spans many paths) is sorted on the
-            // index alone, and only the rows of the page are read.
-            sql.Append(" FROM events e WHERE e.id IN (SELECT e.id FROM events e");
-            if (where.Count > 0)
-            {
-                sql.Append(" WHERE ").AppendJoin(" AND ", where);
-            }
-
-            sql.Append(" ORDER BY e.id DESC LIMIT $limit) ORDER BY e.id DESC");
-        }
-
-        command.Parameters.AddWithValue("$limit", query.Limit + 1);
-        command.CommandText = sql.ToString();
+        return (ftsDrives, where);
     }
 
     /// <summary>

@@ -2,6 +2,7 @@
 import { getJson, parseJson, session } from "./api.js";
 import { $, el, clear, text, status, timeCell, excerpt, zoneName, counted } from "./dom.js";
 import { readState, change, range, subject, badRange } from "./state.js";
+import { showHistogram, wireHistogram } from "./histogram.js";
 
 /** The live view keeps at most this many rows. */
 export const MaxRows = 500;
@@ -88,6 +89,7 @@ async function load(state, append) {
     $("events-more").hidden = true;
     $("events-empty").hidden = true;
     for (const a of document.querySelectorAll("[data-export]")) a.removeAttribute("href");
+    $("histogram").hidden = true;
     status("Could not load events: " + bad, true);
     return;
   }
@@ -98,7 +100,7 @@ async function load(state, append) {
   if (from) p.set("from", from);
   if (to) p.set("to", to);
   if (state.at) p.set("before", String(BigInt(state.at) + 1n));
-  if (!append) downloads(p);
+  if (!append) { downloads(p); showHistogram(p, controller.signal); }
   p.set("limit", "200");
   const older = append ? olderCursor() : null;
   if (older) { p.set("before", older); trimmedFrom = null; }
@@ -290,6 +292,7 @@ export function wireTimeline() {
   for (const b of document.querySelectorAll("[data-range]")) {
     b.addEventListener("click", () => change({ ...typed(), range: b.dataset.range === "all" ? "" : b.dataset.range, from: "", to: "", at: "" }));
   }
+  wireHistogram((from, to) => change({ ...typed(), from, to, range: "", at: "" }));
   // Only the end changed is read from its box; the other keeps its exact instant. A box shows local time to the
   // second, and in the hour that repeats when daylight saving ends its text reads back as the first of the two.
   for (const [id, end] of [["timeline-from", "from"], ["timeline-to", "to"]]) {

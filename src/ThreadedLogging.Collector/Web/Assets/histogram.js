@@ -1,0 +1,89 @@
+// The timeline's volume bar: how many of the listed events (same filters, search and range) fall into each slice of
+// time, errors and warnings apart, from GET /api/events/histogram. A click on a bar narrows the range to that slice.
+// Everything shown is numbers and times formatted here (text nodes and attributes, never markup from the server).
+import { getJson } from "./api.js";
+import { $, clear, text, counted, localTime } from "./dom.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+const BarWidth = 10;
+const Height = 60;
+
+function svg(tag, attributes = {}) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, String(value));
+  return node;
+}
+
+/** "10 min", "2 h", "1 d": a bucket's width as people say it. */
+export function widthText(seconds) {
+  if (seconds % 86400 === 0) return seconds / 86400 + " d";
+  if (seconds % 3600 === 0) return seconds / 3600 + " h";
+  if (seconds % 60 === 0) return seconds / 60 + " min";
+  return seconds + " s";
+}
+
+/**
+ * Loads and draws the bars for the list's query (filters and range, as the list asked for them). A failure hides the bar
+ * and says why in its caption: the list itself does not depend on it.
+ */
+export async function showHistogram(params, signal) {
+  const figure = $("histogram");
+  const p = new URLSearchParams(params);
+  p.delete("before"); // a list up to a selected event: the bar still shows its whole range
+  p.set("buckets", String(Math.max(10, Math.min(120, Math.floor((figure.parentElement?.clientWidth || 800) / 12)))));
+  let body;
+  try {
+    body = await getJson("/api/events/histogram", p, signal);
+  } catch (err) {
+    if (err.name === "AbortError") return;
+    clear($("histogram-bars"));
+    text($("histogram-caption"), "Events over time could not be counted: " + err.message);
+    figure.hidden = false;
+    return;
+  }
+  draw(body);
+}
+
+function draw(body) {
+  const figure = $("histogram");
+  const bars = clear($("histogram-bars"));
+  figure.hidden = body.total === 0; // nothing to show: the list says "No events …"
+  if (figure.hidden) return;
+  const seconds = body.bucketSeconds;
+  const most = Math.max(1, ...body.buckets.map((b) => b.total));
+  bars.setAttribute("viewBox", `0 0 ${body.buckets.length * BarWidth} ${Height}`);
+  body.buckets.forEach((b, i) => {
+    const start = new Date(b.start);
+    const end = new Date(start.getTime() + seconds * 1000);
+    const g = svg("g", { class: "bucket", "data-start": start.toISOString(), "data-end": end.toISOString(), "data-total": b.total });
+    g.appendChild(svg("rect", { class: "hit", x: i * BarWidth, y: 0, width: BarWidth, height: Height }));
+    const errors = b.error + b.critical;
+    const warnings = b.warning;
+    let y = Height;
+    for (const [n, cls] of [[errors, "bar-error"], [warnings, "bar-warn"], [b.total - errors - warnings, "bar-other"]]) {
+      if (n === 0) continue;
+      const h = Math.max(1, (n / most) * (Height - 2));
+      y -= h;
+      g.appendChild(svg("rect", { class: cls, x: i * BarWidth + 1, y, width: BarWidth - 2, height: h }));
+    }
+    const title = svg("title");
+    const parts = [counted(b.total, "event")];
+    if (errors) parts.push(counted(errors, "error"));
+    if (warnings) parts.push(counted(warnings, "warning"));
+    title.textContent = `${localTime(start)} – ${localTime(end)}: ${parts.join(", ")}`;
+    g.appendChild(title);
+    bars.appendChild(g);
+  });
+  const busiest = body.buckets.reduce((a, b) => (b.total > a.total ? b : a));
+  bars.setAttribute("aria-label", `${counted(body.total, "event")} in bars of ${widthText(seconds)}; the most, ${busiest.total}, from ${localTime(busiest.start)}`);
+  text($("histogram-caption"), `${counted(body.total, "event")} · bars of ${widthText(seconds)} · click a bar for its events`);
+}
+
+/** A click on a bar: <paramref name="pick"/> gets its range (the end inclusive, to the millisecond). */
+export function wireHistogram(pick) {
+  $("histogram-bars").addEventListener("click", (event) => {
+    const g = event.target.closest?.("g.bucket");
+    if (!g) return;
+    pick(g.dataset.start, new Date(Date.parse(g.dataset.end) - 1).toISOString());
+  });
+}

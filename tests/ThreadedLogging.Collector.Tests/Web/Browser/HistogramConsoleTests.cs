@@ -1,0 +1,77 @@
+using ThreadedLogging.Collector.Tests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace ThreadedLogging.Collector.Tests.Web.Browser;
+
+/// <summary>
+/// The timeline's volume bar: the listed events (same user, levels, search and range) counted by slice of time, errors
+/// apart; a click on a bar lists that slice only, as a link.
+/// </summary>
+public sealed class HistogramConsoleTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Timeline_Hour_BarsCountTheListAndAClickListsThatSlice()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        // 60 events, one a minute from 08:00; one error at 08:37:30; another user's events are not counted.
+        await Http.PostStoredAsync(collector.Client, "log/hana", Http.Envelope(null, [.. Enumerable.Range(0, 60).Select(i =>
+            new { level = i == 37 ? "Error" : "Information", message = i == 37 ? "payment failed" : "step " + i, timestamp = Start.AddMinutes(i).AddSeconds(i == 37 ? 30 : 0), sequence = i })]));
+        await Http.PostStoredAsync(collector.Client, "log/ivan", Http.Envelope(null, new { level = "Error", message = "not hana's", timestamp = Start.AddMinutes(37), sequence = 1 }));
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+
+        await page.GotoAsync(collector.BaseAddress + "?user=hana&from=2026-11-24T08:00:00.000Z&to=2026-11-24T08:59:59.000Z");
+
+        await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(60);
+        await Expect(page.Locator("#histogram-caption")).ToHaveTextAsync("60 events · bars of 1 min · click a bar for its events");
+        var bars = page.Locator("#histogram-bars g.bucket");
+        await Expect(bars).ToHaveCountAsync(60);
+        var totals = await bars.EvaluateAllAsync<int[]>("gs => gs.map(g => Number(g.dataset.total))");
+        Assert.All(totals, t => Assert.Equal(1, t));
+        var errorBar = page.Locator("#histogram-bars g.bucket:has(rect.bar-error)");
+        await Expect(errorBar).ToHaveCountAsync(1);
+        Assert.Equal("2026-11-24T08:37:00.000Z", await errorBar.GetAttributeAsync("data-start"));
+
+        await errorBar.ClickAsync();
+
+        // The slice's events only, and the link says so (back returns to the hour).
+        await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#events-table tbody td.msg")).ToHaveTextAsync("payment failed");
+        Assert.Contains("from=2026-11-24T08%3A37%3A00.000Z&to=2026-11-24T08%3A37%3A59.999Z", page.Url, StringComparison.Ordinal);
+        await Expect(page.Locator("#histogram-caption")).ToHaveTextAsync("1 event · bars of 1 s · click a bar for its events");
+        await page.GoBackAsync();
+        await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(60);
+        Assert.Empty(dialogs);
+    }
+
+    [Fact]
+    public async Task Timeline_LevelToggleAndSearch_BarsFollowTheList()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        await Http.PostStoredAsync(collector.Client, "log/hana", Http.Envelope(null, [.. Enumerable.Range(0, 30).Select(i =>
+            new { level = i % 10 == 0 ? "Warning" : "Information", message = i % 3 == 0 ? "disk slow" : "ok " + i, timestamp = Start.AddMinutes(2 * i), sequence = i })]));
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        await page.GotoAsync(collector.BaseAddress + "?user=hana&from=2026-11-24T08:00:00.000Z&to=2026-11-24T08:59:59.000Z");
+        await Expect(page.Locator("#histogram-caption")).ToHaveTextAsync("30 events · bars of 1 min · click a bar for its events");
+
+        await page.Locator("[data-level=Warning]").ClickAsync();
+        await Expect(page.Locator("#histogram-caption")).ToContainTextAsync("3 events · bars of");
+        await Expect(page.Locator("#histogram-bars rect.bar-warn")).ToHaveCountAsync(3);
+        await Expect(page.Locator("#histogram-bars rect.bar-other")).ToHaveCountAsync(0);
+
+        await page.Locator("[data-level=Warning]").ClickAsync();
+        await page.Locator("#timeline-q").FillAsync("disk");
+        await page.Locator("#timeline-q").PressAsync("Enter");
+        await Expect(page.Locator("#histogram-caption")).ToContainTextAsync("10 events · bars of");
+        await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(10);
+
+        await page.Locator("#timeline-q").FillAsync("printer");
+        await page.Locator("#timeline-q").PressAsync("Enter");
+        await Expect(page.Locator("#events-empty")).ToBeVisibleAsync();
+        await Expect(page.Locator("#histogram")).ToBeHiddenAsync();
+        Assert.Empty(dialogs);
+    }
+}

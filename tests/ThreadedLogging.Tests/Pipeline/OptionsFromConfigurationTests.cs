@@ -1,0 +1,120 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using ThreadedLogging.Testing;
+
+namespace ThreadedLogging.Tests.Pipeline;
+
+/// <summary>
+/// Values an app's configuration can hold that were accepted and then lost or misfiled events (or threw from the
+/// worker): bound as an app binds them (<c>Logging:{alias}</c> of an <c>appsettings.json</c>), each must stop the
+/// logger factory from being made, with an exception naming the option and the value.
+/// </summary>
+public sealed class OptionsFromConfigurationTests
+{
+    [Theory]
+    // A retry wait past ~49.7 days threw from Task.Delay in the worker: the batch was dropped as an internal error.
+    [InlineData("Threaded", "MaxRetryDelay", "100.00:00:00", "100.00:00:00")]
+    // The spool computed now minus the age: an internal error at every append and read, each batch dropped.
+    [InlineData("Threaded", "MaxBufferAge", "10675199.00:00:00", "10675199.00:00:00")]
+    // Resolved against the working directory: a start from another one never found what a crash left in the spool.
+    [InlineData("Threaded", "BufferDirectory", "log-spool", "'log-spool'")]
+    // Left as it was by the expansion: a directory literally named %TL_TEST_NOT_SET% under the working directory.
+    [InlineData("Threaded", "BufferDirectory", "/var/tmp/%TL_TEST_NOT_SET%/spool", "%TL_TEST_NOT_SET%")]
+    // Threw the file system's "Null character in path (Parameter 'path')", naming no option.
+    [InlineData("Threaded", "BufferDirectory", "/var/tmp/log\0spool", "index 12")]
+    // Normalized to nothing, the pattern was left out: whatever it was meant to mask was sent.
+    [InlineData("Threaded", "RedactedProperties:0", "--", "'--'")]
+    // Events filed under a blank name, or apart from 'alice' under 'alice\n' or ' Payroll'.
+    [InlineData("Threaded", "User", "  ", "'  '")]
+    [InlineData("Threaded", "User", "alice\n", "'alice\\u000a'")]
+    [InlineData("Threaded", "App", " Payroll", "' Payroll'")]
+    [InlineData("Threaded", "Machine", "PC-042\t", "'PC-042\\u0009'")]
+    [InlineData("Threaded", "Version", "1.2.0\r\n", "'1.2.0\\u000d\\u000a'")]
+    // HttpClient's CancelAfter threw at every send: each batch dropped ("the sink threw ArgumentOutOfRangeException ... 'delay'").
+    [InlineData("ThreadedHttp", "RequestTimeout", "100.00:00:00", "100.00:00:00")]
+    // Threw the timer's "dueTime ('8640000000') must be less than or equal to '4294967294'", naming no option.
+    [InlineData("ThreadedHttp", "LevelPollInterval", "100.00:00:00", "100.00:00:00")]
+    // Basic authentication ends the user name at the first colon (RFC 7617): the rest went into the password.
+    [InlineData("ThreadedHttp", "Credentials:UserName", "ops:team", "'ops:team'")]
+    [InlineData("ThreadedHttp", "BufferDirectory", "spool", "'spool'")]
+    public void AddThreaded_BadValueInConfiguration_FactoryThrowsNamingOptionAndValue(string alias, string key, string value, string shown)
+    {
+        var error = Assert.ThrowsAny<ArgumentException>(() => Build(alias, new() { [key] = value }));
+
+        var option = key.Split(':')[0];
+        Assert.Equal(option, error.ParamName);
+        Assert.StartsWith(option, error.Message, StringComparison.Ordinal);
+        Assert.Contains(shown, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddThreaded_LimitsAndPlainNamesInConfiguration_Accepted()
+    {
+        using var spool = new TempDirectory();
+        var handler = Build("ThreadedHttp", new()
+        {
+            ["BufferDirectory"] = Path.Combine(spool.Path, "log-spool"),
+            ["MaxRetryDelay"] = "1.00:00:00",
+            ["MaxBufferAge"] = "3650.00:00:00",
+            ["RequestTimeout"] = "01:00:00",
+            ["LevelPollInterval"] = "1.00:00:00",
+            ["RedactedProperties:0"] = "ssn",
+            ["User"] = "alice",
+            ["App"] = "Payroll",
+            ["Version"] = "1.2.0",
+            ["Machine"] = "PC-042",
+            ["Credentials:UserName"] = "ops",
+            ["Credentials:Password"] = "tl:3f9 A+/=",
+        });
+
+        Assert.Equal("alice", handler.Identity.User);
+        Assert.Equal("Payroll", handler.Identity.App);
+    }
+
+    [Fact]
+    public void ResolveBufferDirectory_SetVariable_ExpandedToAFullPath()
+    {
+        var (name, value) = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Select(e => ((string)e.Key, e.Value as string))
+            .First(e => e.Item2 is { Length: > 0 } v && Path.IsPathFullyQualified(v) && !e.Item1.Contains('%', StringComparison.Ordinal));
+
+        Assert.Equal(Path.GetFullPath(Path.Combine(value!, "spool")), ThreadedHandlerOptions.ResolveBufferDirectory($"%{name}%/spool"));
+    }
+
+    /// <summary>Makes the logger factory of an app whose configuration holds <paramref name="values"/> under <c>Logging:{alias}</c>; returns its handler.</summary>
+    private static ThreadedHandler Build(string alias, Dictionary<string, string?> values)
+    {
+        var settings = values.ToDictionary(e => $"Logging:{alias}:{e.Key}", e => e.Value);
+        if (alias == "ThreadedHttp")
+        {
+            settings.TryAdd("Logging:ThreadedHttp:Host", "127.0.0.1:9");
+            settings.TryAdd("Logging:ThreadedHttp:Format", "JsonBatch");
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection().AddLogging(b =>
+        {
+            b.AddConfiguration(configuration.GetSection("Logging"));
+            if (alias == "Threaded")
+            {
+                b.AddThreaded(NullLoggerProvider.Instance);
+            }
+            else
+            {
+                b.AddThreadedHttp();
+            }
+        });
+        var provider = services.BuildServiceProvider();
+        try
+        {
+            provider.GetRequiredService<ILoggerFactory>();
+            return provider.GetServices<ILoggerProvider>().OfType<ThreadedHandler>().Single();
+        }
+        finally
+        {
+            provider.Dispose();
+        }
+    }
+}
