@@ -42,6 +42,7 @@ internal static class CollectorApp
             urls = [DefaultUrl];
         }
 
+        ListenAddresses.Check(urls);
         urls = builder.AddOtlpGrpc(urls, options);
         StartupSecurityCheck.Enforce(urls, options);
 
@@ -139,7 +140,8 @@ internal static class CollectorApp
             options.IngestApiKeys = [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
         }
 
-        var errors = options.Validate();
+        var errors = new List<string>(options.Validate());
+        CollectorSettingNames.Check(section, errors);
         if (errors.Count > 0)
         {
             throw new CollectorConfigurationException("Invalid collector configuration: " + string.Join(" ", errors));

@@ -157,20 +157,7 @@ internal sealed class CollectorOptions
             errors.Add($"Collector:SessionLifetime must be between 00:01:00 and 30.00:00:00 (was {SessionLifetime}).");
         }
 
-        if (IngestApiKeys.Any(string.IsNullOrWhiteSpace))
-        {
-            errors.Add("Collector:IngestApiKeys must not contain empty keys.");
-        }
-
-        if (ReadApiKey is { } read && string.IsNullOrWhiteSpace(read))
-        {
-            errors.Add("Collector:ReadApiKey must not be blank.");
-        }
-
-        if (AdminApiKey is { } admin && string.IsNullOrWhiteSpace(admin))
-        {
-            errors.Add("Collector:AdminApiKey must not be blank.");
-        }
+        CheckKeys(errors);
 
         if (MaxLevelRuleDuration < TimeSpan.FromMinutes(1) || MaxLevelRuleDuration > TimeSpan.FromDays(30))
         {
@@ -180,5 +167,60 @@ internal sealed class CollectorOptions
         Retention.Validate(errors);
         Metrics.Validate(errors);
         return errors;
+    }
+
+    /// <summary>
+    /// A key no client can send, or one that serves two roles, is refused (by its place, never its value). A key with a
+    /// space at either end, a control character (a pasted line break) or a character beyond ASCII cannot travel in a
+    /// header (<c>X-Api-Key</c>, Bearer): HTTP trims the spaces and Kestrel refuses the rest, so every request was a 401
+    /// and every batch dropped. One key in two roles gives the lesser role's holders the greater's: the ingest key ships
+    /// inside every app, so with it as the read key anyone with the app reads every user's logs.
+    /// </summary>
+    private void CheckKeys(List<string> errors)
+    {
+        var roles = new List<(string Name, string Key)>();
+        for (var i = 0; i < IngestApiKeys.Count; i++)
+        {
+            roles.Add(($"Collector:IngestApiKeys:{i}", IngestApiKeys[i]));
+        }
+
+        if (ReadApiKey is { } read)
+        {
+            roles.Add(("Collector:ReadApiKey", read));
+        }
+
+        if (AdminApiKey is { } admin)
+        {
+            roles.Add(("Collector:AdminApiKey", admin));
+        }
+
+        foreach (var (name, key) in roles)
+        {
+            if (string.IsNullOrWhiteSpace(key))
+            {
+                errors.Add($"{name} must not be empty or blank.");
+            }
+            else if (key.Trim().Length != key.Length)
+            {
+                errors.Add($"{name} starts or ends with white space, which HTTP removes from a header: no client could send it.");
+            }
+            else if (key.IndexOfAnyExceptInRange((char)0x20, (char)0x7E) is var at and >= 0)
+            {
+                errors.Add($"{name} has a control or non-ASCII character at index {at}, which a header cannot carry: no client could send it.");
+            }
+        }
+
+        for (var i = 0; i < roles.Count; i++)
+        {
+            for (var j = i + 1; j < roles.Count; j++)
+            {
+                // Two ingest keys alike are harmless; one key in two roles is not.
+                var sameRole = roles[i].Name.StartsWith("Collector:IngestApiKeys", StringComparison.Ordinal) && roles[j].Name.StartsWith("Collector:IngestApiKeys", StringComparison.Ordinal);
+                if (!sameRole && !string.IsNullOrWhiteSpace(roles[i].Key) && string.Equals(roles[i].Key, roles[j].Key, StringComparison.Ordinal))
+                {
+                    errors.Add($"{roles[i].Name} and {roles[j].Name} are the same key: each role needs its own.");
+                }
+            }
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Http;
 
 namespace ThreadedLogging.Collector.Security;
 
@@ -32,6 +33,32 @@ internal static class ListenAddresses
         }
 
         return urls;
+    }
+
+    /// <summary>
+    /// Refuses an address Kestrel cannot listen on (a port beyond 0-65535, no port number): it threw a bare
+    /// <c>ArgumentOutOfRangeException</c> ("Parameter 'port'") at start, naming neither the address nor the setting.
+    /// </summary>
+    /// <exception cref="CollectorConfigurationException">An address is not one Kestrel can listen on.</exception>
+    public static void Check(IEnumerable<string> urls)
+    {
+        foreach (var url in urls)
+        {
+            BindingAddress address;
+            try
+            {
+                address = BindingAddress.Parse(url);
+            }
+            catch (FormatException e)
+            {
+                throw new CollectorConfigurationException($"Invalid collector configuration: the listen address '{url}' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) is not a URL: {e.Message}", e);
+            }
+
+            if (!address.IsNamedPipe && !address.IsUnixPipe && address.Port is < 0 or > 65535)
+            {
+                throw new CollectorConfigurationException($"Invalid collector configuration: the listen address '{url}' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) has the port {address.Port}: a port is 0 to 65535.");
+            }
+        }
     }
 
     /// <summary>Returns true when the URL's host is a loopback address or <c>localhost</c>.</summary>

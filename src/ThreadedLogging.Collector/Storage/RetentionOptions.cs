@@ -18,9 +18,11 @@ internal sealed class RetentionOptions
     /// <summary>Adds the problems of these options to <paramref name="errors"/>, each naming the option and its value.</summary>
     public void Validate(List<string> errors)
     {
-        if (MaxAge < TimeSpan.FromMinutes(1))
+        // At most ten years: beyond, "now - MaxAge" fell before year 1 (TimeSpan.MaxValue for "forever") and every
+        // retention run failed, the MaxBytes cap with it, an error logged each Interval while the disk filled.
+        if (MaxAge < TimeSpan.FromMinutes(1) || MaxAge > TimeSpan.FromDays(3650))
         {
-            errors.Add($"Collector:Retention:MaxAge must be at least 00:01:00 (was {MaxAge}).");
+            errors.Add($"Collector:Retention:MaxAge must be between 00:01:00 and 3650.00:00:00 (was {MaxAge}).");
         }
 
         if (MaxBytes is < 1024 * 1024)

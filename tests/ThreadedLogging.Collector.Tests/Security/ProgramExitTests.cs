@@ -98,7 +98,11 @@ public sealed class ProgramExitTests
     }
 
     /// <summary>Runs the collector's executable to its exit.</summary>
-    internal static async Task<(int ExitCode, string Stdout, string Stderr)> RunCollectorAsync(params string[] args)
+    internal static Task<(int ExitCode, string Stdout, string Stderr)> RunCollectorAsync(params string[] args) =>
+        RunCollectorAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs the collector's executable to its exit, with settings in its environment as an operator sets them.</summary>
+    internal static async Task<(int ExitCode, string Stdout, string Stderr)> RunCollectorAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -106,6 +110,11 @@ public sealed class ProgramExitTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(typeof(CollectorApp).Assembly.Location);
         foreach (var arg in args)
         {

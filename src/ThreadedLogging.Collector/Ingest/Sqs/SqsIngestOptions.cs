@@ -45,14 +45,16 @@ internal sealed class SqsIngestOptions
                 errors.Add($"{SectionName}:Queues:{i} must have a Name or a Url (exactly one).");
             }
 
-            if (queue.Url is { } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
+            // http or https only: "/123/q" is an absolute (file) URI on Unix and "localhost:9324" one of scheme
+            // "localhost"; both were accepted, and every receive failed, retried every RetryDelay for ever.
+            if (queue.Url is { } url && !IsHttp(url))
             {
-                errors.Add($"{SectionName}:Queues:{i}:Url must be an absolute URL (was '{url}').");
+                errors.Add($"{SectionName}:Queues:{i}:Url must be an absolute http or https URL (was '{url}').");
             }
 
-            if (queue.ServiceUrl is { } service && !Uri.TryCreate(service, UriKind.Absolute, out _))
+            if (queue.ServiceUrl is { } service && !IsHttp(service))
             {
-                errors.Add($"{SectionName}:Queues:{i}:ServiceUrl must be an absolute URL (was '{service}').");
+                errors.Add($"{SectionName}:Queues:{i}:ServiceUrl must be an absolute http or https URL (was '{service}').");
             }
 
             if (string.IsNullOrEmpty(queue.AccessKey) != string.IsNullOrEmpty(queue.SecretAccessKey))
@@ -81,11 +83,16 @@ internal sealed class SqsIngestOptions
             errors.Add($"{SectionName}:MaxReceiveCount must be between 1 and 1000 (was {MaxReceiveCount}).");
         }
 
-        if (RetryDelay <= TimeSpan.Zero)
+        // At most an hour: a longer one (a "forever" TimeSpan.MaxValue) threw from the first pause after a failed
+        // receive, and that receiver stopped for good without a word.
+        if (RetryDelay <= TimeSpan.Zero || RetryDelay > TimeSpan.FromHours(1))
         {
-            errors.Add($"{SectionName}:RetryDelay must be positive (was {RetryDelay}).");
+            errors.Add($"{SectionName}:RetryDelay must be between 00:00:00.001 and 01:00:00 (was {RetryDelay}).");
         }
 
         return errors;
     }
+
+    private static bool IsHttp(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && !string.IsNullOrEmpty(uri.Host);
 }

@@ -40,17 +40,22 @@ internal static class PostgresStorageExtensions
 
     private static NpgsqlDataSource Build(string connectionString, string key)
     {
-        NpgsqlDataSourceBuilder builder;
+        // Npgsql's reasons name the keyword, never its value (a typo'd "Pasword=..." says "Couldn't set pasword"). It takes
+        // any Port, and a port out of range (70000) was a bare ArgumentOutOfRangeException at the first open, unnamed.
         try
         {
-            builder = new NpgsqlDataSourceBuilder(connectionString);
+            var builder = new NpgsqlDataSourceBuilder(connectionString);
+            if (builder.ConnectionStringBuilder.Port is < 1 or > 65535)
+            {
+                throw new CollectorConfigurationException($"{key} is not a valid PostgreSQL connection string: Port must be 1 to 65535 (was {builder.ConnectionStringBuilder.Port}).");
+            }
+
+            builder.ConnectionStringBuilder.ApplicationName ??= "ThreadedLogging.Collector";
+            return builder.Build();
         }
         catch (ArgumentException e)
         {
             throw new CollectorConfigurationException($"{key} is not a valid PostgreSQL connection string: {e.Message}", e);
         }
-
-        builder.ConnectionStringBuilder.ApplicationName ??= "ThreadedLogging.Collector";
-        return builder.Build();
     }
 }

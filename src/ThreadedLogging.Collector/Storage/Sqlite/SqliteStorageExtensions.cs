@@ -3,8 +3,10 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// <summary>Registers the SQLite stores and opens the event store before the server starts listening.</summary>
 internal static class SqliteStorageExtensions
 {
+    /// <exception cref="CollectorConfigurationException">The data folder cannot be made or written.</exception>
     public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string dataDirectory)
     {
+        CheckWritable(dataDirectory);
         SqliteLibrary.Configure();
         services.AddSingleton<IEventStore>(sp => new SqliteEventStore(
             dataDirectory,
@@ -15,5 +17,23 @@ internal static class SqliteStorageExtensions
         services.AddSingleton<ILevelRuleStore>(new SqliteLevelRuleStore(dataDirectory));
         services.AddHostedService<EventStoreInitializer>();
         return services;
+    }
+
+    /// <summary>
+    /// A data folder that is a file, under a read-only mount or not ours stopped the start with a bare
+    /// <c>IOException</c> or <c>FileNotFoundException</c> naming a path but not the setting: said here, with the setting.
+    /// </summary>
+    private static void CheckWritable(string dataDirectory)
+    {
+        try
+        {
+            Directory.CreateDirectory(dataDirectory);
+            using var probe = File.Create(Path.Combine(dataDirectory, $".write-check-{Environment.ProcessId}"), 1, FileOptions.DeleteOnClose);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw new CollectorConfigurationException(
+                $"Invalid collector configuration: Collector:DataDirectory (--data) '{dataDirectory}' cannot be written: {e.Message}", e);
+        }
     }
 }

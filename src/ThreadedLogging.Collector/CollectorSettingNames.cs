@@ -1,0 +1,78 @@
+using System.Reflection;
+using ThreadedLogging.Collector.Ingest.Formats;
+using ThreadedLogging.Collector.Ingest.Formats.Clef;
+using ThreadedLogging.Collector.Ingest.Sqs;
+
+namespace ThreadedLogging.Collector;
+
+/// <summary>
+/// Refuses a key under <c>Collector</c> that names no setting (as the client's options do): the binder skips it without a
+/// word, so a misspelt <c>Collector:Retention:MaxAgee=3650.00:00:00</c> kept the default 30 days and removed what the
+/// operator meant to keep, and <c>Collector:Sqs:Queues:0:Nmae</c> left a queue undrained.
+/// </summary>
+internal static class CollectorSettingNames
+{
+    /// <summary>The sections under <c>Collector</c> that other parts bind (and the one key read on its own).</summary>
+    private static readonly Dictionary<string, Type?> Siblings = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Sqs"] = typeof(SqsIngestOptions),
+        ["Identity"] = typeof(IdentityPropertyOptions),
+        ["Clef"] = typeof(ClefOptions),
+        ["OtlpGrpcPort"] = null,
+    };
+
+    /// <summary>Adds a reason for each key under <c>Collector</c> that names no setting.</summary>
+    public static void Check(IConfigurationSection collector, List<string> errors)
+    {
+        foreach (var child in collector.GetChildren())
+        {
+            if (Siblings.TryGetValue(child.Key, out var type))
+            {
+                if (type is not null)
+                {
+                    CheckSection(child, type, errors);
+                }
+            }
+            else
+            {
+                CheckChild(child, typeof(CollectorOptions), errors);
+            }
+        }
+    }
+
+    private static void CheckSection(IConfigurationSection section, Type type, List<string> errors)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            CheckChild(child, type, errors);
+        }
+    }
+
+    private static void CheckChild(IConfigurationSection child, Type type, List<string> errors)
+    {
+        var property = type.GetProperty(child.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+        if (property is null || !property.CanWrite)
+        {
+            var names = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).Select(p => p.Name);
+            errors.Add($"{child.Path} is not a setting ({string.Join(", ", names)}).");
+            return;
+        }
+
+        var valueType = property.PropertyType;
+        if (valueType.IsGenericType && valueType.GetGenericTypeDefinition() == typeof(List<>))
+        {
+            var item = valueType.GetGenericArguments()[0];
+            if (item.IsClass && item != typeof(string))
+            {
+                foreach (var element in child.GetChildren())
+                {
+                    CheckSection(element, item, errors);
+                }
+            }
+        }
+        else if (valueType.IsClass && valueType != typeof(string))
+        {
+            CheckSection(child, valueType, errors);
+        }
+    }
+}

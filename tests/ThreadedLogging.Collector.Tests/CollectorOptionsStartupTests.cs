@@ -1,0 +1,91 @@
+using ThreadedLogging.Collector.Tests.Security;
+using ThreadedLogging.Collector.Tests.Support;
+using ThreadedLogging.Testing;
+
+namespace ThreadedLogging.Collector.Tests;
+
+/// <summary>
+/// Collector settings with values that were accepted and then lost events, failed later or never worked: each stops
+/// the start with a message naming the setting (and the value, unless it is a secret).
+/// </summary>
+public sealed class CollectorOptionsStartupTests
+{
+    private const string Secret = "s3cret-Key-42";
+
+    [Theory]
+    // A misspelt key was skipped: retention stayed at 30 days (events removed that were meant to be kept), a queue undrained.
+    [InlineData("Collector:Retention:MaxAgee is not a setting (MaxAge, MaxBytes, Interval)", "--Collector:Retention:MaxAgee=3650.00:00:00")]
+    [InlineData("Collector:RetentionMaxAge is not a setting", "--Collector:RetentionMaxAge=3650.00:00:00")]
+    [InlineData("Collector:Sqs:Queues:0:Nmae is not a setting (Name, Url,", "--Collector:Sqs:Queues:0:Nmae=logs", "--Collector:Sqs:Queues:0:Url=http://127.0.0.1:9/1/logs")]
+    [InlineData("Collector:Metrics:OtlpEndpont is not a setting", "--Collector:Metrics:OtlpEndpont=http://127.0.0.1:4318")]
+    // "Forever" failed every retention run (MaxBytes with it); a long RetryDelay stopped a receiver at its first pause.
+    [InlineData("Collector:Retention:MaxAge must be between 00:01:00 and 3650.00:00:00 (was 10675199.02:48:05.4775807)", "--Collector:Retention:MaxAge=10675199.02:48:05.4775807")]
+    [InlineData("Collector:Sqs:RetryDelay must be between 00:00:00.001 and 01:00:00 (was 10675199.02:48:05.4775807)", "--Collector:Sqs:RetryDelay=10675199.02:48:05.4775807")]
+    [InlineData("Failed to convert configuration value '7x' at 'Collector:Retention:MaxAge'", "--Collector:Retention:MaxAge=7x")]
+    [InlineData("Failed to convert configuration value '' at 'Collector:MaxQueryLimit'", "--Collector:MaxQueryLimit=")]
+    [InlineData("Collector:MaxQueryLimit must be between 1 and 100000 (was -5)", "--Collector:MaxQueryLimit=-5")]
+    // Not http(s): every receive failed, retried for ever.
+    [InlineData("Collector:Sqs:Queues:0:Url must be an absolute http or https URL (was '/123456789012/logs')", "--Collector:Sqs:Queues:0:Url=/123456789012/logs")]
+    [InlineData("Collector:Sqs:Queues:0:ServiceUrl must be an absolute http or https URL (was 'localhost:9324')", "--Collector:Sqs:Queues:0:Name=logs", "--Collector:Sqs:Queues:0:ServiceUrl=localhost:9324")]
+    // Kestrel threw "Parameter 'port'" at start.
+    [InlineData("the listen address 'http://127.0.0.1:70000' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) has the port 70000", "--urls=http://127.0.0.1:70000")]
+    [InlineData("Collector:OtlpGrpcPort must be a port from 1 to 65535 (was '-1')", "--Collector:OtlpGrpcPort=-1")]
+    // Npgsql threw a bare ArgumentOutOfRangeException from Build.
+    [InlineData("ConnectionStrings:Events is not a valid PostgreSQL connection string", "--Collector:Store=postgres", "--ConnectionStrings:Events=Host=127.0.0.1;Port=70000;Username=u;Password=" + Secret)]
+    [InlineData("ConnectionStrings:Events is not a valid PostgreSQL connection string: Couldn't set pasword", "--Collector:Store=postgres", "--ConnectionStrings:Events=Host=127.0.0.1;Username=u;Pasword=" + Secret)]
+    // Keys no client can send (HTTP trims the spaces, Kestrel refuses the rest: every request a 401), or one key in two roles.
+    [InlineData("Collector:IngestApiKeys:1 starts or ends with white space", "--Collector:IngestApiKeys:0=ingest-1", "--Collector:IngestApiKeys:1=" + Secret + " ")]
+    [InlineData("Collector:ReadApiKey has a control or non-ASCII character at index 4", "--Collector:ReadApiKey=s3cr\n" + Secret)]
+    [InlineData("Collector:AdminApiKey has a control or non-ASCII character at index 0", "--Collector:AdminApiKey=\u00e9" + Secret)]
+    [InlineData("Collector:ReadApiKey must not be empty or blank", "--Collector:ReadApiKey=  ")]
+    [InlineData("Collector:IngestApiKeys:0 and Collector:ReadApiKey are the same key: each role needs its own", "--Collector:IngestApiKeys:0=" + Secret, "--Collector:ReadApiKey=" + Secret)]
+    [InlineData("Collector:ReadApiKey and Collector:AdminApiKey are the same key", "--Collector:ReadApiKey=" + Secret, "--Collector:AdminApiKey=" + Secret)]
+    public async Task Start_BadSetting_RefusedNamingItNeverTheSecret(string reason, params string[] args)
+    {
+        var error = await Assert.ThrowsAsync<CollectorConfigurationException>(async () =>
+        {
+            await using var collector = await CollectorFixture.StartAsync(args);
+        });
+
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("file")]
+    [InlineData("proc")]
+    public async Task Start_DataDirectoryNotWritable_RefusedNamingIt(string kind)
+    {
+        // A file where the folder should be; a place no one may make a folder in (root too: the tests run as root).
+        using var parent = new TempDirectory();
+        var data = kind == "file" ? Path.Combine(parent.Path, "data") : "/proc/threadedlogging-collector-data";
+        if (kind == "file")
+        {
+            await File.WriteAllTextAsync(data, "not a folder");
+        }
+
+        var error = await Assert.ThrowsAsync<CollectorConfigurationException>(() => CollectorFixture.StartInAsync(data));
+
+        Assert.Contains($"Collector:DataDirectory (--data) '{data}' cannot be written", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Main_SettingsFromTheEnvironment_ExitCode2NamingEachNeverTheKey()
+    {
+        using var data = new TempDirectory();
+        var environment = new Dictionary<string, string>
+        {
+            ["Collector__Retention__MaxAgee"] = "3650.00:00:00",
+            ["Collector__ReadApiKey"] = Secret,
+            ["Collector__AdminApiKey"] = Secret,
+        };
+
+        var (exitCode, stdout, stderr) = await ProgramExitTests.RunCollectorAsync(environment, "--urls", "http://127.0.0.1:0", "--data", data.Path);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Collector:Retention:MaxAgee is not a setting", stderr, StringComparison.Ordinal);
+        Assert.Contains("Collector:ReadApiKey and Collector:AdminApiKey are the same key", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, stderr + stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening", stdout, StringComparison.Ordinal);
+    }
+}
