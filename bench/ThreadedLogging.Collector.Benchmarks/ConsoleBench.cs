@@ -168,6 +168,14 @@ internal static class ConsoleBench
         await TimeAsync(http, "timeline (a user, 200 newest)", iterations, _ => "api/events?limit=200&user=" + User());
         await TimeAsync(http, "timeline (a user, errors only)", iterations, _ => "api/events?limit=200&levels=Error,Critical&user=" + User());
         await TimeAsync(http, "timeline (a user, q=InvalidOperationException)", iterations, _ => "api/events?limit=200&q=InvalidOperationException&user=" + User());
+        var week = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(-7).ToString("O", CultureInfo.InvariantCulture));
+        var day = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(-1).ToString("O", CultureInfo.InvariantCulture));
+        await TimeAsync(http, "histogram (a user, 7 days, 60 bars)", iterations, _ => "api/events/histogram?from=" + week + "&user=" + User());
+        await TimeAsync(http, "histogram (a user, all, 60 bars)", iterations, _ => "api/events/histogram?user=" + User());
+        await TimeAsync(http, "histogram (a user, q=InvalidOperationException)", iterations, _ => "api/events/histogram?q=InvalidOperationException&user=" + User());
+        await TimeAsync(http, "histogram (everyone, q=InvalidOperationException, 7 days)", iterations, _ => "api/events/histogram?q=InvalidOperationException&from=" + week);
+        await TimeAsync(http, "histogram (everyone, last 24 h)", iterations, _ => "api/events/histogram?from=" + day);
+        await TimeAsync(http, "histogram (everyone, all)", Math.Min(iterations, 20), _ => "api/events/histogram");
         await TimeAsync(http, "event detail", iterations, i => "api/events/" + ids[i % ids.Count]);
         await TimeAsync(http, "event context (20 each side)", iterations, i => "api/events/" + ids[i % ids.Count] + "/context");
         await LiveTailAsync(http, 20, 30);
