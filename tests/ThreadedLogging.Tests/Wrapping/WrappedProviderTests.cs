@@ -101,14 +101,7 @@ public sealed class WrappedProviderTests
     {
         // MEL's console logger is an IBufferedLogger (.NET 9+): replayed through LogRecords, a line carries the event's own
         // time. Through Log it took the replay's (the console reads its clock when it writes): here 2026, not 2001.
-        var services = new ServiceCollection().AddLogging(b => b.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.UseUtcTimestamp = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
-            o.ColorBehavior = Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled;
-        })).BuildServiceProvider();
-        var (console, output) = CapturedConsole(services);
+        var (services, console, output) = TimedConsole(includeScopes: false);
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2001, 2, 3, 4, 5, 6, TimeSpan.Zero));
 
         await using (var handler = new ThreadedHandler(console, new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1), TimeProvider = time }))
