@@ -66,7 +66,7 @@ internal static class QueryApi
     private static async Task<Results<Ok<UsersResponse>, JsonHttpResult<ErrorResponse>>> GetUsersAsync(
         HttpRequest request, IEventStore store, CollectorOptions options, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!UserQueryParser.TryParse(request.Query, options.MaxQueryLimit, time.GetUtcNow(), out var query, out var error))
+        if (!UserQueryParser.TryParse(request.Query, options.MaxQueryLimit, time.GetUtcNow(), options.MaxClockSkew, out var query, out var error))
         {
             return ErrorResults.Create(StatusCodes.Status400BadRequest, error);
         }

@@ -15,7 +15,7 @@ internal static class UserQueryParser
     public static readonly string[] Known = ["search", "sort", "from", "to", "limit", "after"];
 
     /// <summary>Reads the parameters of <c>GET /api/users</c> (the names were checked by <see cref="QueryParameterFilter"/>).</summary>
-    public static bool TryParse(IQueryCollection query, int maxLimit, DateTimeOffset now, out UserQuery result, out string error)
+    public static bool TryParse(IQueryCollection query, int maxLimit, DateTimeOffset now, TimeSpan maxClockSkew, out UserQuery result, out string error)
     {
         result = null!;
         error = string.Empty;
@@ -51,9 +51,12 @@ internal static class UserQueryParser
             return false;
         }
 
-        var windowTo = to ?? now;
+        // Without a 'to' the window reaches as far ahead as ingest takes times (Collector:MaxClockSkew): an event of a
+        // client whose clock is fast arrived now, and was left out of "the last 24 hours" while its user was listed.
+        var windowTo = to ?? now + maxClockSkew;
+        var end = to ?? now;
         // A 'to' within a day of year 1 has no full day before it: the window starts at the beginning of time.
-        var windowFrom = from ?? (windowTo - DateTimeOffset.MinValue < DefaultWindow ? DateTimeOffset.MinValue : windowTo - DefaultWindow);
+        var windowFrom = from ?? (end - DateTimeOffset.MinValue < DefaultWindow ? DateTimeOffset.MinValue : end - DefaultWindow);
         if (windowFrom > windowTo)
         {
             error = QueryStringRules.FromAfterTo(windowFrom, windowTo);

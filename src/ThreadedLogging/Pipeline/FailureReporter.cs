@@ -19,12 +19,21 @@ internal sealed class FailureReporter(SelfLog selfLog, TimeProvider time)
         selfLog.Write($"Sending {count} events failed: {error}");
     }
 
-    /// <summary>The spool cannot be used: the pipeline goes on in memory.</summary>
-    public void SpoolFailed(string? directory, Exception e)
+    /// <summary>The spool cannot be used: the pipeline goes on in memory. Says only what is true of the disk.</summary>
+    /// <param name="directory">The spool's directory.</param>
+    /// <param name="e">What failed.</param>
+    /// <param name="opened">Whether the spool had been opened (it failed while in use) or could not be made or opened at start.</param>
+    /// <param name="eventsOnDisk">The events it holds, undelivered (at start: what earlier runs left that it had adopted).</param>
+    public void SpoolFailed(string? directory, Exception e, bool opened, long eventsOnDisk)
     {
         Remember($"Spool unavailable: {e.Message}");
         ThreadedLoggingEventSource.Log.InternalError(e.ToString());
-        selfLog.Write($"The spool at {directory} is unavailable ({e.GetType().Name}: {e.Message}); events are kept in memory only. What it holds stays on disk for the next start.");
+        var error = $"{e.GetType().Name}: {e.Message}";
+        selfLog.Write(opened
+            ? $"The spool at {directory} failed while in use ({error}); events are kept in memory only from now on. "
+                + (eventsOnDisk > 0 ? $"{eventsOnDisk} events it holds stay on disk for the next start." : "It held no undelivered events.")
+            : $"The spool at {directory} could not be created or opened ({error}); events are kept in memory only."
+                + (eventsOnDisk > 0 ? $" {eventsOnDisk} events that earlier runs left there stay on disk for the next start." : string.Empty));
     }
 
     /// <summary>A bug of ours: reported, never thrown into the app.</summary>

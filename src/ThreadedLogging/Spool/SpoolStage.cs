@@ -226,7 +226,8 @@ internal sealed class SpoolStage
 
     private void Failed(Exception e)
     {
+        var opened = _active;
         _active = false;
-        _failures.SpoolFailed(_spool.DirectoryPath, e);
+        _failures.SpoolFailed(_spool.DirectoryPath, e, opened, _spool.PendingEvents);
     }
 }

@@ -109,6 +109,20 @@ public sealed class SupportApiTests : IAsyncLifetime
         Assert.Equal(JsonValueKind.Array, levels.GetProperty("levels").ValueKind);
     }
 
+    [Fact]
+    public async Task Users_ClientClockAhead_CountedInTheDefaultWindow()
+    {
+        // Ingest takes times up to Collector:MaxClockSkew (a day) ahead; the window ended at the collector's now.
+        await PostAsync("fast", [new { timestamp = DateTimeOffset.UtcNow.AddHours(5).ToString("O"), level = "Error", message = "clock runs fast", sequence = 1 }]);
+
+        var page = await _collector.GetJsonAsync("api/users?search=fast");
+        var fromNow = await _collector.GetJsonAsync($"api/users?search=fast&from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(-1).ToString("O", CultureInfo.InvariantCulture))}");
+
+        Assert.Equal(1, page.GetProperty("users")[0].GetProperty("windowLevels").GetProperty("Error").GetInt64());
+        Assert.Equal(1, fromNow.GetProperty("users")[0].GetProperty("windowLevels").GetProperty("Error").GetInt64());
+        Assert.True(page.GetProperty("windowTo").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddHours(5), page.GetProperty("windowTo").GetRawText());
+    }
+
     [Theory]
     [InlineData("to=0001-01-01T00:00:00Z")]
     [InlineData("to=0001-01-01T00:00:00-14:00")]

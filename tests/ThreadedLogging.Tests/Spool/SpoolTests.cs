@@ -255,9 +255,54 @@ public sealed class SpoolTests
         await handler.DisposeAsync();
         lock (selfLog)
         {
-            Assert.Contains(selfLog, m => m.Contains("is unavailable", StringComparison.Ordinal) && m.Contains("kept in memory only", StringComparison.Ordinal));
+            // It never held anything: the line says so, and promises nothing "for the next start".
+            var line = Assert.Single(selfLog, m => m.Contains("/proc/threadedlogging-cannot-exist/spool", StringComparison.Ordinal));
+            Assert.Contains("could not be created or opened", line, StringComparison.Ordinal);
+            Assert.EndsWith("events are kept in memory only.", line, StringComparison.Ordinal);
+            Assert.DoesNotContain("on disk", line, StringComparison.Ordinal);
             Assert.DoesNotContain(selfLog, m => m.Contains("Could not delete", StringComparison.Ordinal)); // no lock file was ever made
         }
+    }
+
+    [Fact]
+    public async Task Spool_FailsWhileInUse_SelfLogSaysHowManyEventsStayOnDisk()
+    {
+        // The spool's second segment cannot be made (a directory stands at its path): the spool fails while it holds the
+        // first segment's events, undelivered (the receiver is down), which do stay on disk for the next start.
+        using var directory = new TempDirectory();
+        var failed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sink = new CollectingSink { Decide = _ => new SendResult(SendOutcome.Transient, Error: "down") }.Open();
+        var handler = new ThreadedHandler(sink, Options(directory.Path, o =>
+        {
+            o.MaxBufferBytes = 64 * 1024; // segments of 8 KiB
+            o.BatchSize = 10;
+            o.SelfLog = m =>
+            {
+                if (m.Contains("The spool at", StringComparison.Ordinal))
+                {
+                    failed.TrySetResult(m);
+                }
+            };
+        }));
+        Directory.CreateDirectory(Path.Combine(directory.Path, handler.Identity.InstanceId, "0000000001.seg"));
+        var logger = handler.CreateLogger("App");
+        for (var i = 0; i < 5000 && !failed.Task.IsCompleted; i++)
+        {
+            logger.LogInformation("event {N} {Id}", i, Guid.NewGuid()); // guids: records gzip poorly, the first segment fills
+            if (i % 100 == 99)
+            {
+                _ = handler.FlushAsync();
+            }
+        }
+
+        var line = await failed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var spooled = handler.Statistics.Spooled;
+        await handler.DisposeAsync();
+
+        Assert.True(spooled > 0);
+        Assert.Contains("failed while in use", line, StringComparison.Ordinal);
+        Assert.EndsWith($"; events are kept in memory only from now on. {spooled} events it holds stay on disk for the next start.", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("could not be created", line, StringComparison.Ordinal);
     }
 
     [Fact]

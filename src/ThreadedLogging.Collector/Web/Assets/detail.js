@@ -18,7 +18,7 @@ export async function showDetail(state) {
   try {
     const e = current && String(current.id) === state.event ? current : await getJson("/api/events/" + encodeURIComponent(state.event), null, controller.signal);
     current = e;
-    render(e);
+    render(e, state);
     if (state.ctx === "1") await context(e, controller.signal);
   } catch (err) {
     if (err.name === "AbortError") return;
@@ -49,12 +49,18 @@ function exceptionText(x, depth = 0) {
   return out;
 }
 
-function render(e) {
+function render(e, state) {
   const ctx = e.context && typeof e.context === "object" ? e.context : {};
   const props = e.properties && typeof e.properties === "object" ? e.properties : {};
   text($("detail-title"), e.level + " · " + localTime(e.timestamp));
   const python = pairs([["pathname", props.pathname], ["lineno", props.lineno], ["funcName", props.funcName], ["module", props.module], ["threadName", props.threadName], ["process", props.process]]);
   const body = clear($("detail-body"));
+  // Kept open when the level toggles hide its row (support reading it still has it), but said: j/k and the list no
+  // longer show where it is.
+  if (state.levels.length && !state.levels.includes(e.level)) {
+    body.append(el("p", { className: "note filtered-out", role: "note" },
+      `Not in the list: its level, ${e.level}, is hidden by the level filter (showing ${state.levels.join(", ")}).`));
+  }
   body.append(el("div", { className: "message" }, e.message ?? ""));
   // The exception first: it is what support opens an error for.
   if (e.exception) body.append(...section("Exception", el("pre", { className: "exception" }, exceptionText(e.exception))));

@@ -49,20 +49,37 @@ export function status(message, isError = false) {
   node.classList.toggle("error", isError);
 }
 
-/** Local date and time to the millisecond (24 h clock), or the stored text when it is no date. */
+/**
+ * The browser's date and time to the millisecond with its offset from UTC at that instant, in one order whatever the
+ * locale: "2026-11-24 17:00:00.000 UTC+09:00" ("UTC" at offset 0), or the stored text when it is no date. Seq and
+ * Grafana show the browser's time too, and say its zone; a bare "09:00" read by support in one zone while the user
+ * speaks of another's (or a locale's 11/24 against 24/11) was misread. The offset is the instant's own, so rows on both
+ * sides of a daylight saving change each say theirs.
+ */
 export function localTime(stored) {
   const date = new Date(stored);
-  return isNaN(date) ? String(stored) : date.toLocaleString(undefined, {
-    year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
-    fractionalSecondDigits: 3, hour12: false,
-  });
+  if (isNaN(date)) return String(stored);
+  const pad = (n, width = 2) => String(n).padStart(width, "0");
+  const offset = -date.getTimezoneOffset();
+  const zone = offset === 0 ? "UTC" : "UTC" + (offset > 0 ? "+" : "-") + pad(Math.floor(Math.abs(offset) / 60)) + ":" + pad(Math.abs(offset) % 60);
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)} ${zone}`;
 }
 
-/** Local time to the millisecond; the title carries UTC and the exact stored value. */
+/** The browser's time zone by name ("Asia/Tokyo"), as the time range's boxes read what is typed in them. */
+export function zoneName() {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || "local time";
+}
+
+/** Local time to the millisecond with its offset; the title carries UTC and the exact stored value. */
 export function timeCell(stored) {
   const date = new Date(stored);
   const utc = isNaN(date) ? "" : date.toISOString();
   return el("td", { className: "time", title: "UTC " + utc + "\nstored " + String(stored) }, localTime(stored));
+}
+
+/** A count with its noun: "1 event", "2 events", "200+ events" (more to load). */
+export function counted(n, noun, more = false) {
+  return n + (more ? "+" : "") + " " + noun + (n === 1 && !more ? "" : "s");
 }
 
 /** Lines and characters of a message a list row shows at most (the detail shows all of it). */

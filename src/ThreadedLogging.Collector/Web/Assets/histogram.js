@@ -2,7 +2,7 @@
 // time, errors and warnings apart, from GET /api/events/histogram. A click on a bar narrows the range to that slice.
 // Everything shown is numbers and times formatted here (text nodes and attributes, never markup from the server).
 import { getJson } from "./api.js";
-import { $, clear, text } from "./dom.js";
+import { $, clear, text, counted, localTime } from "./dom.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const BarWidth = 10;
@@ -21,17 +21,6 @@ export function widthText(seconds) {
   if (seconds % 3600 === 0) return seconds / 3600 + " h";
   if (seconds % 60 === 0) return seconds / 60 + " min";
   return seconds + " s";
-}
-
-function when(date, seconds) {
-  const options = seconds >= 86400
-    ? { year: "numeric", month: "2-digit", day: "2-digit" }
-    : { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: seconds < 60 ? "2-digit" : undefined, hour12: false };
-  return date.toLocaleString(undefined, options);
-}
-
-function count(n, one) {
-  return n + " " + (n === 1 ? one : one + "s");
 }
 
 /** The list's query the bars were drawn for, and the pending redraw after live arrivals. */
@@ -115,16 +104,16 @@ function draw(body) {
       g.appendChild(svg("rect", { class: cls, x: i * BarWidth + 1, y, width: BarWidth - 2, height: h }));
     }
     const title = svg("title");
-    const parts = [count(b.total, "event")];
-    if (errors) parts.push(count(errors, "error"));
-    if (warnings) parts.push(count(warnings, "warning"));
-    title.textContent = `${when(start, seconds)} – ${when(end, seconds)}: ${parts.join(", ")}`;
+    const parts = [counted(b.total, "event")];
+    if (errors) parts.push(counted(errors, "error"));
+    if (warnings) parts.push(counted(warnings, "warning"));
+    title.textContent = `${localTime(start)} – ${localTime(end)}: ${parts.join(", ")}`;
     g.appendChild(title);
     bars.appendChild(g);
   });
   const busiest = body.buckets.reduce((a, b) => (b.total > a.total ? b : a));
-  bars.setAttribute("aria-label", `${count(body.total, "event")} in bars of ${widthText(seconds)}; the most, ${busiest.total}, from ${when(new Date(busiest.start), seconds)}`);
-  text($("histogram-caption"), `${count(body.total, "event")} · bars of ${widthText(seconds)} · click a bar for its events`);
+  bars.setAttribute("aria-label", `${counted(body.total, "event")} in bars of ${widthText(seconds)}; the most, ${busiest.total}, from ${localTime(busiest.start)}`);
+  text($("histogram-caption"), `${counted(body.total, "event")} · bars of ${widthText(seconds)} · click a bar for its events`);
 }
 
 /** A click on a bar: <paramref name="pick"/> gets its range (the end inclusive, to the millisecond). */

@@ -2,7 +2,7 @@
 // or 8 h", the live rules with their remaining time, revoke, and the audit. Everyone who reads sees the rules;
 // only a session signed in with the admin key (or a collector open on loopback) gets the controls.
 import { getJson, sendJson } from "./api.js";
-import { $, el, clear, text, status } from "./dom.js";
+import { $, el, clear, text, status, localTime } from "./dom.js";
 
 /** The capture durations offered (hh:mm:ss, as POST /api/levels takes them). */
 export const DURATIONS = [["30 min", "00:30:00"], ["2 h", "02:00:00"], ["8 h", "08:00:00"]];
@@ -75,11 +75,10 @@ function renderRules() {
   const live = rules.filter((r) => new Date(r.expires).getTime() > Date.now());
   const tbody = clear($("rules-table").tBodies[0]);
   for (const rule of live) {
-    const expires = new Date(rule.expires);
     tbody.append(el("tr", { dataset: { rule: String(rule.id) } },
       el("td", { className: "level" }, rule.level),
       el("td", { className: "selector" }, describe(rule)),
-      el("td", { className: "time remaining", title: "until " + expires.toLocaleString() + " (UTC " + rule.expires + ")" }, remaining(rule.expires)),
+      el("td", { className: "time remaining", title: "until " + localTime(rule.expires) + " (UTC " + rule.expires + ")" }, remaining(rule.expires)),
       el("td", { className: "status" }, "by " + rule.createdBy),
       el("td", {}, canChange ? el("button", { type: "button", dataset: { revoke: String(rule.id) } }, "Revoke") : null)));
   }
@@ -103,7 +102,7 @@ function renderAudit(audit) {
     let rule = null;
     try { rule = JSON.parse(change.rule); } catch { /* shown as stored */ }
     tbody.append(el("tr", {},
-      el("td", { className: "time", title: "UTC " + change.at }, new Date(change.at).toLocaleString()),
+      el("td", { className: "time", title: "UTC " + change.at }, localTime(change.at)),
       el("td", {}, change.action + " rule " + change.ruleId),
       el("td", {}, rule ? rule.level + " for " + describe(rule) : change.rule),
       el("td", { className: "status" }, "by " + change.by)));
@@ -115,7 +114,7 @@ async function capture(selector, duration, button) {
   button.disabled = true;
   try {
     const rule = await sendJson("POST", "/api/levels", { ...selector, level: "Debug", duration });
-    status(`Capturing Debug for ${describe(rule)} until ${new Date(rule.expires).toLocaleString()}`);
+    status(`Capturing Debug for ${describe(rule)} until ${localTime(rule.expires)}`);
     await reload();
   } catch (err) {
     status("Could not create the rule: " + err.message, true);

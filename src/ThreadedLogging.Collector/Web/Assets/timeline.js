@@ -1,6 +1,6 @@
 // A timeline (one user's, the events without a user, or one trace's across users and apps): newest first, level toggles, time range, full text, latest error, live tail, download.
 import { getJson, parseJson, session } from "./api.js";
-import { $, el, clear, text, status, timeCell, excerpt } from "./dom.js";
+import { $, el, clear, text, status, timeCell, excerpt, zoneName, counted } from "./dom.js";
 import { readState, change, range, subject, badRange } from "./state.js";
 import { showHistogram, hideHistogram, wireHistogram, histogramArrived } from "./histogram.js";
 
@@ -122,7 +122,7 @@ async function load(state, append) {
     const empty = tbody.rows.length === 0;
     $("events-empty").hidden = !empty;
     text($("events-empty"), `No events for ${subject(state) || "anyone"}` + (state.q ? ` matching “${state.q}”` : "") + (state.levels.length ? " at " + state.levels.join(", ") : "") + " in this time range.");
-    status(tbody.rows.length + (next ? "+" : "") + " events" + (state.at ? " up to the selected event" : ""));
+    status(counted(tbody.rows.length, "event", Boolean(next)) + (state.at ? " up to the selected event" : ""));
     markSelected(state.event);
   } catch (err) {
     if (err.name === "AbortError") return;
@@ -275,6 +275,7 @@ function fromLocalInput(value) {
 }
 
 export function wireTimeline() {
+  text($("range-zone"), zoneName());
   // A search still being typed (its 300 ms pause not over) goes with any other change, or re-rendering the old
   // state would put the old text back into the box.
   let typing;

@@ -1,6 +1,6 @@
 // Users list: who has logged, with counts over a window, machines, versions and the latest error.
 import { getJson } from "./api.js";
-import { $, el, clear, text, status, ago, excerpt } from "./dom.js";
+import { $, el, clear, text, status, ago, excerpt, counted } from "./dom.js";
 import { readState, change, span, timelineOf, badWindow } from "./state.js";
 
 const LEVELS = ["Trace", "Debug", "Information", "Warning", "Error", "Critical"];
@@ -48,7 +48,7 @@ async function load(state, append) {
     const empty = tbody.rows.length === 0;
     $("users-empty").hidden = !empty;
     text($("users-empty"), state.search ? `No user matches “${state.search}”.` : "No events yet: nobody has logged to this collector.");
-    status(tbody.rows.length + (next ? "+" : "") + " users");
+    status(counted(tbody.rows.length, "user", Boolean(next)));
     if (!append) select(tbody.rows[0]);
   } catch (err) {
     if (err.name === "AbortError") return;

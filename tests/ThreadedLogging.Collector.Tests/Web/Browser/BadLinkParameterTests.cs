@@ -30,7 +30,7 @@ public sealed class BadLinkParameterTests(ChromiumFixture chromium) : IClassFixt
         // A preset button makes it a range the page knows.
         await page.Locator("[data-range=all]").ClickAsync();
         await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(1);
-        await Expect(page.Locator("#status")).ToHaveTextAsync("1 events");
+        await Expect(page.Locator("#status")).ToHaveTextAsync("1 event");
         Assert.Empty(dialogs);
     }
 
