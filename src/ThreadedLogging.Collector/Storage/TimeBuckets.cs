@@ -8,4 +8,11 @@ internal readonly record struct TimeBuckets(DateTimeOffset Start, TimeSpan Width
 {
     /// <summary>Gets the end of the last bucket (exclusive).</summary>
     public DateTimeOffset End => Start + (Width * Count);
+
+    /// <summary>The query with its time bounds narrowed to the buckets: what a count by bucket reads (the end is exclusive).</summary>
+    public EventQuery Within(EventQuery query) => query with
+    {
+        From = query.From is { } from && from > Start ? from : Start,
+        To = query.To is { } to && to < End ? to : End - TimeSpan.FromTicks(1),
+    };
 }

@@ -101,14 +101,7 @@ public sealed class WrappedProviderTests
     {
         // MEL's console logger is an IBufferedLogger (.NET 9+): replayed through LogRecords, a line carries the event's own
         // time. Through Log it took the replay's (the console reads its clock when it writes): here 2026, not 2001.
-        var services = new ServiceCollection().AddLogging(b => b.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.UseUtcTimestamp = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
-            o.ColorBehavior = Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled;
-        })).BuildServiceProvider();
-        var (console, output) = CapturedConsole(services);
+        var (services, console, output) = TimedConsole(includeScopes: false);
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2001, 2, 3, 4, 5, 6, TimeSpan.Zero));
 
         await using (var handler = new ThreadedHandler(console, new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1), TimeProvider = time }))
@@ -126,6 +119,75 @@ public sealed class WrappedProviderTests
         var error = Assert.Single(lines, l => l.Contains("Failed for bob", StringComparison.Ordinal));
         Assert.StartsWith("2001-02-03T04:06:06.000 fail: Payroll[8] Failed for bob", error, StringComparison.Ordinal);
         Assert.Contains("System.InvalidOperationException: ledger closed", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ThreadedHandler_WrappingMelsConsoleWithScopes_ScopesAsAtTheCallAndTheConsolesOwnTimeForThatLine()
+    {
+        // What README's wrapping section promises. MEL's console formatters write a held record's time but never its scopes,
+        // so an event with scopes is replayed through Log, with its scopes as they were at the call (frozen then: changed
+        // after it, the replay still shows the old value), and the console stamps it with its own clock, the replay's time.
+        // An event without scopes goes as a held record: the call's time.
+        var (services, console, output) = TimedConsole(includeScopes: true);
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2001, 2, 3, 4, 5, 6, TimeSpan.Zero));
+        await using (var handler = new ThreadedHandler(console, new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1), TimeProvider = time }))
+        {
+            var logger = handler.CreateLogger("Web");
+            var request = new Dictionary<string, object?> { ["RequestId"] = "r-7" };
+            using (logger.BeginScope(request))
+            using (logger.BeginScope("Tenant {Tenant}", "acme"))
+            {
+                logger.LogInformation("Paid {Employee}", "alice");
+                request["RequestId"] = "r-8";
+            }
+
+            logger.LogInformation("Closed");
+            Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        }
+
+        await services.DisposeAsync(); // the console provider writes out what it holds
+        var lines = output.ToString().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        var scoped = Assert.Single(lines, l => l.Contains("Paid alice", StringComparison.Ordinal));
+        Assert.Contains("=> RequestId:r-7 => Tenant acme Paid alice", scoped, StringComparison.Ordinal);
+        Assert.DoesNotContain("2001-", scoped, StringComparison.Ordinal);
+        Assert.Contains("2001-02-03T04:05:06.000 info: Web[0] Closed", lines);
+    }
+
+    [Fact]
+    public async Task ThreadedHandler_IncludeScopesOffWrappingMelsConsole_LineInsideAScopeShowsTheCallsTime()
+    {
+        // The workaround README gives for a wrapped console whose lines must carry the call's time: the handler's
+        // IncludeScopes off, so no event has scopes and each goes as a held record (the console then shows no scopes).
+        var (services, console, output) = TimedConsole(includeScopes: true);
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2001, 2, 3, 4, 5, 6, TimeSpan.Zero));
+        await using (var handler = new ThreadedHandler(console, new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1), TimeProvider = time, IncludeScopes = false }))
+        {
+            var logger = handler.CreateLogger("Web");
+            using (logger.BeginScope("Tenant {Tenant}", "acme"))
+            {
+                logger.LogInformation("Paid {Employee}", "alice");
+            }
+
+            Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        }
+
+        await services.DisposeAsync();
+        Assert.Contains("2001-02-03T04:05:06.000 info: Web[0] Paid alice", output.ToString().Split('\n').Select(l => l.TrimEnd('\r')));
+    }
+
+    /// <summary>MEL's simple console on one line, UTC times to the millisecond, no colours, writing into a captured writer.</summary>
+    private static (ServiceProvider Services, ILoggerProvider Console, StringWriter Output) TimedConsole(bool includeScopes)
+    {
+        var services = new ServiceCollection().AddLogging(b => b.AddSimpleConsole(o =>
+        {
+            o.IncludeScopes = includeScopes;
+            o.SingleLine = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
+            o.ColorBehavior = Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled;
+        })).BuildServiceProvider();
+        var (console, output) = CapturedConsole(services);
+        return (services, console, output);
     }
 
     /// <summary>The real console provider, writing into a captured writer: it takes Console.Out when it is made, so Console.Out is swapped only for that moment.</summary>

@@ -9,11 +9,7 @@ internal sealed partial class PostgresEventStore
     {
         ArgumentNullException.ThrowIfNull(query);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var within = query with
-        {
-            From = query.From is { } from && from > buckets.Start ? from : buckets.Start,
-            To = query.To is { } to && to < buckets.End ? to : buckets.End - TimeSpan.FromTicks(1),
-        };
+        var within = buckets.Within(query);
         await using var connection = await _reads.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         PostgresQueryBuilder.BuildCounts(command, within, buckets);

@@ -11,11 +11,7 @@ internal sealed partial class SqliteEventStore
         ArgumentNullException.ThrowIfNull(query);
         ObjectDisposedException.ThrowIf(_disposed, this);
         await CatchUpFullTextAsync(query, cancellationToken);
-        var within = query with
-        {
-            From = query.From is { } from && from > buckets.Start ? from : buckets.Start,
-            To = query.To is { } to && to < buckets.End ? to : buckets.End - TimeSpan.FromTicks(1),
-        };
+        var within = buckets.Within(query);
         using var connection = OpenRead();
         using var command = connection.CreateCommand();
         Plan(connection, within, (words, rows, keys) => SqliteQueryBuilder.BuildCounts(command, within, buckets, words, rows, SpillMilliseconds, keys));

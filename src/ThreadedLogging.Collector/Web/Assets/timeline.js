@@ -2,7 +2,7 @@
 import { getJson, parseJson, session } from "./api.js";
 import { $, el, clear, text, status, timeCell, excerpt, zoneName, counted } from "./dom.js";
 import { readState, change, range, subject, badRange } from "./state.js";
-import { showHistogram, wireHistogram } from "./histogram.js";
+import { showHistogram, hideHistogram, wireHistogram, histogramArrived } from "./histogram.js";
 
 /** The live view keeps at most this many rows. */
 export const MaxRows = 500;
@@ -68,6 +68,7 @@ function listKey(state) {
 /** Leaves the timeline: closes the live stream and empties the rows (no query). */
 export function leaveTimeline() {
   loading?.abort();
+  hideHistogram();
   live({ live: "" });
   clear($("events-table").tBodies[0]);
   shown.clear();
@@ -89,7 +90,7 @@ async function load(state, append) {
     $("events-more").hidden = true;
     $("events-empty").hidden = true;
     for (const a of document.querySelectorAll("[data-export]")) a.removeAttribute("href");
-    $("histogram").hidden = true;
+    hideHistogram();
     status("Could not load events: " + bad, true);
     return;
   }
@@ -243,6 +244,7 @@ function live(state) {
     }
     if (reloading) { arrivedWhileLoading.push(e); if (arrivedWhileLoading.length > MaxRows) arrivedWhileLoading.shift(); }
     add(e, true);
+    histogramArrived();
   });
   const opened = source;
   opened.addEventListener("error", () => {

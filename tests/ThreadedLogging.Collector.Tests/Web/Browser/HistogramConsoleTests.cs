@@ -74,4 +74,29 @@ public sealed class HistogramConsoleTests(ChromiumFixture chromium) : IClassFixt
         await Expect(page.Locator("#histogram")).ToBeHiddenAsync();
         Assert.Empty(dialogs);
     }
+
+    [Fact]
+    public async Task Timeline_Live_BarsCountTheArrivalsOnceTheRedrawIsDue()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        await Http.PostStoredAsync(collector.Client, "log/hana", Http.Envelope(null, [.. Enumerable.Range(0, 3).Select(i =>
+            new { level = "Information", message = "before " + i, timestamp = now.AddMinutes(-10 + i), sequence = i })]));
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        await page.Clock.InstallAsync(); // the redraw's timer runs on the page's clock, moved on below
+        await page.GotoAsync(collector.BaseAddress + "?user=hana&range=1h&live=1");
+        await Expect(page.Locator("#histogram-caption")).ToContainTextAsync("3 events · bars of");
+        await Expect(page.Locator("#live-state")).ToHaveTextAsync("connected");
+
+        await Http.PostStoredAsync(collector.Client, "log/hana", Http.Envelope(null,
+            new { level = "Error", message = "live failure", timestamp = DateTimeOffset.UtcNow, sequence = 10 },
+            new { level = "Information", message = "live step", timestamp = DateTimeOffset.UtcNow, sequence = 11 }));
+        await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(5);
+        await page.Clock.FastForwardAsync("00:03");
+
+        await Expect(page.Locator("#histogram-caption")).ToContainTextAsync("5 events · bars of");
+        await Expect(page.Locator("#histogram-bars rect.bar-error")).ToHaveCountAsync(1);
+        Assert.Empty(dialogs);
+    }
 }
