@@ -12,6 +12,9 @@ internal sealed class CollectorOptions
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Collector";
 
+    /// <summary>The largest <see cref="MaxEventBytes"/> with PostgreSQL (its tsvector's 1 MB, halved): 512 KiB.</summary>
+    public const int MaxPostgresEventBytes = 512 * 1024;
+
     /// <summary>Gets or sets where events are kept: <c>sqlite</c> (a file in <see cref="DataDirectory"/>) or <c>postgres</c> (<c>ConnectionStrings:Events</c>). The default value is <c>sqlite</c>.</summary>
     public string Store { get; set; } = StoreEngines.Sqlite;
 
@@ -125,6 +128,14 @@ internal sealed class CollectorOptions
         if (MaxEventBytes < 256 || MaxEventBytes > MaxRequestBodyBytes)
         {
             errors.Add($"Collector:MaxEventBytes must be between 256 and MaxRequestBodyBytes (was {MaxEventBytes}).");
+        }
+
+        // PostgreSQL keeps at most 1 MB of words in one tsvector ("string is too long for tsvector"): a larger event of
+        // distinct words failed its whole batch (500, nothing stored). Half of it leaves room for case folding, which
+        // may make a word longer in bytes (İ, 2 bytes, lower-cases to 3).
+        if (StoreEngines.IsPostgres(Store) && MaxEventBytes > MaxPostgresEventBytes)
+        {
+            errors.Add($"Collector:MaxEventBytes must be at most {MaxPostgresEventBytes} with Collector:Store=postgres, whose full-text index holds at most 1 MB of words per event (was {MaxEventBytes}).");
         }
 
         if (MaxFieldLength is < 16 or > 65536)
