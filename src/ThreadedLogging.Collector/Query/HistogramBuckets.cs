@@ -42,7 +42,8 @@ internal static class HistogramBuckets
 
     private static TimeBuckets? TryCover(DateTimeOffset from, DateTimeOffset to, TimeSpan width, int maxBuckets)
     {
-        var start = (from.UtcTicks - DateTime.UnixEpoch.Ticks) / width.Ticks * width.Ticks + DateTime.UnixEpoch.Ticks;
+        // Floor, not truncation: before 1970 the first bucket must still start at or before 'from'; never before year 1.
+        var start = Math.Max(0, (Math.DivRem(from.UtcTicks - DateTime.UnixEpoch.Ticks, width.Ticks) is var (q, r) && r < 0 ? q - 1 : q) * width.Ticks + DateTime.UnixEpoch.Ticks);
         var count = (to.UtcTicks - start) / width.Ticks + 1;
         return count <= maxBuckets ? new TimeBuckets(new DateTimeOffset(start, TimeSpan.Zero), width, (int)count) : null;
     }

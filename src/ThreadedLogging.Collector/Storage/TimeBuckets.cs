@@ -6,8 +6,8 @@ namespace ThreadedLogging.Collector.Storage;
 /// </summary>
 internal readonly record struct TimeBuckets(DateTimeOffset Start, TimeSpan Width, int Count)
 {
-    /// <summary>Gets the end of the last bucket (exclusive).</summary>
-    public DateTimeOffset End => Start + (Width * Count);
+    /// <summary>Gets the end of the last bucket (exclusive), or the latest time there is when the buckets reach past it.</summary>
+    public DateTimeOffset End => Width.Ticks * Count >= DateTimeOffset.MaxValue.UtcTicks - Start.UtcTicks ? DateTimeOffset.MaxValue : Start + (Width * Count);
 
     /// <summary>The query with its time bounds narrowed to the buckets: what a count by bucket reads (the end is exclusive).</summary>
     public EventQuery Within(EventQuery query) => query with

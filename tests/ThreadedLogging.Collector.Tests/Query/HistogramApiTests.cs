@@ -81,6 +81,15 @@ public sealed class HistogramApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Histogram_FromYearOneToYear9999_EveryEventCounted()
+    {
+        var body = await _collector.GetJsonAsync("api/events/histogram?from=0001-01-01&to=9999-12-31T23:59:59Z&buckets=500");
+
+        Assert.Equal(60, body.GetProperty("total").GetInt64());
+        Assert.InRange(body.GetProperty("buckets").GetArrayLength(), 1, 500);
+    }
+
+    [Fact]
     public async Task Histogram_NoMatchAndNoRange_EmptyWithoutARange()
     {
         var body = await _collector.GetJsonAsync("api/events/histogram?user=nobody");
