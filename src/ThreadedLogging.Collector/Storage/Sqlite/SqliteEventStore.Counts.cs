@@ -6,47 +6,57 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// <summary>Counts of the events a query selects, by time and level (the histogram), on read connections of their own.</summary>
 internal sealed partial class SqliteEventStore
 {
-    public async Task<IReadOnlyList<BucketCount>> CountByTimeAsync(EventQuery query, TimeBuckets buckets, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<BucketCount>> CountByTimeAsync(EventQuery query, TimeBuckets buckets, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        await CatchUpFullTextAsync(query, cancellationToken);
         var within = buckets.Within(query);
-        using var connection = OpenRead();
-        using var command = connection.CreateCommand();
-        Plan(connection, within, (words, rows, keys) => SqliteQueryBuilder.BuildCounts(command, within, buckets, words, rows, SpillMilliseconds, keys));
-        var counts = new List<BucketCount>();
-        using (cancellationToken.Register(command.Cancel))
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
+        return AggregateAsync<IReadOnlyList<BucketCount>>(
+            within,
+            (command, words, rows, keys) => SqliteQueryBuilder.BuildCounts(command, within, buckets, words, rows, SpillMilliseconds, keys),
+            reader =>
             {
-                counts.Add(new BucketCount((int)reader.GetInt64(0), (LogLevel)reader.GetInt32(1), reader.GetInt64(2)));
-            }
-        }
+                var counts = new List<BucketCount>();
+                while (reader.Read())
+                {
+                    counts.Add(new BucketCount((int)reader.GetInt64(0), (LogLevel)reader.GetInt32(1), reader.GetInt64(2)));
+                }
 
-        cancellationToken.ThrowIfCancellationRequested();
-        return counts;
+                return counts;
+            },
+            cancellationToken);
     }
 
-    public async Task<EventTimeSpan?> GetTimeSpanAsync(EventQuery query, CancellationToken cancellationToken)
+    public Task<EventTimeSpan?> GetTimeSpanAsync(EventQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        return AggregateAsync<EventTimeSpan?>(
+            query,
+            (command, words, rows, keys) => SqliteQueryBuilder.BuildTimeSpan(command, query, words, rows, SpillMilliseconds, keys),
+            reader => reader.Read() && !reader.IsDBNull(0)
+                ? new EventTimeSpan(new DateTimeOffset(reader.GetInt64(0), TimeSpan.Zero), new DateTimeOffset(reader.GetInt64(1), TimeSpan.Zero))
+                : null,
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// One aggregate over the events the query selects: full text caught up first (read your writes), the query's plan
+    /// looked up (<see cref="Plan"/>), and the statement interrupted when the request goes away.
+    /// </summary>
+    private async Task<T> AggregateAsync<T>(EventQuery query, Action<SqliteCommand, long?, long?, IReadOnlyList<long>?> build, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
         await CatchUpFullTextAsync(query, cancellationToken);
         using var connection = OpenRead();
         using var command = connection.CreateCommand();
-        Plan(connection, query, (words, rows, keys) => SqliteQueryBuilder.BuildTimeSpan(command, query, words, rows, SpillMilliseconds, keys));
+        Plan(connection, query, (words, rows, keys) => build(command, words, rows, keys));
+        T result;
         using (cancellationToken.Register(command.Cancel))
         using (var reader = command.ExecuteReader())
         {
-            if (reader.Read() && !reader.IsDBNull(0))
-            {
-                return new EventTimeSpan(new DateTimeOffset(reader.GetInt64(0), TimeSpan.Zero), new DateTimeOffset(reader.GetInt64(1), TimeSpan.Zero));
-            }
+            result = read(reader);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        return null;
+        return result;
     }
 }

@@ -16,7 +16,7 @@ function svg(tag, attributes = {}) {
 }
 
 /** "10 min", "2 h", "1 d": a bucket's width as people say it. */
-export function widthText(seconds) {
+function widthText(seconds) {
   if (seconds % 86400 === 0) return seconds / 86400 + " d";
   if (seconds % 3600 === 0) return seconds / 3600 + " h";
   if (seconds % 60 === 0) return seconds / 60 + " min";
