@@ -58,7 +58,7 @@ internal static class ConsoleBench
             }
             else
             {
-                await MeasureApiAsync(http, users, iterations);
+                await MeasureApiAsync(http, events, users, iterations);
                 UsersQueryAb.Run(directory, iterations);
             }
 
@@ -143,7 +143,7 @@ internal static class ConsoleBench
         await File.WriteAllTextAsync(Path.Combine(directory, CompleteMarker), note);
     }
 
-    private static async Task MeasureApiAsync(HttpClient http, int users, int iterations)
+    private static async Task MeasureApiAsync(HttpClient http, int events, int users, int iterations)
     {
         var rnd = new Random(3);
         string User() => UserName(rnd.Next(users));
@@ -176,6 +176,20 @@ internal static class ConsoleBench
         await TimeAsync(http, "histogram (everyone, q=InvalidOperationException, 7 days)", iterations, _ => "api/events/histogram?q=InvalidOperationException&from=" + week);
         await TimeAsync(http, "histogram (everyone, last 24 h)", iterations, _ => "api/events/histogram?from=" + day);
         await TimeAsync(http, "histogram (everyone, all)", Math.Min(iterations, 20), _ => "api/events/histogram");
+        // property= (Seq's OrderId = 48151623): a value with a word narrows through full text; one without (true) is
+        // checked on what the other filters select: a user's events, or, for everyone, a scan newest first.
+        string Customer(int _)
+        {
+            var u = rnd.Next(users);
+            return $"api/events?limit=200&user={UserName(u)}&property=Customer%3D{u}";
+        }
+
+        await TimeAsync(http, "timeline (a user, property=Customer=<theirs>: all of them)", iterations, Customer);
+        await TimeAsync(http, "timeline (a user, property=OrderId=<an order>)", iterations, _ => $"api/events?limit=200&user={User()}&property=OrderId%3D{rnd.Next(events)}");
+        await TimeAsync(http, "timeline (a user, property=Flag=true: no word)", iterations, _ => "api/events?limit=200&property=Flag%3Dtrue&user=" + User());
+        await TimeAsync(http, "timeline (everyone, property=OrderId=<an order>)", iterations, _ => $"api/events?limit=200&property=OrderId%3D{rnd.Next(events)}");
+        await TimeAsync(http, "histogram (everyone, property=OrderId=<an order>)", iterations, _ => $"api/events/histogram?property=OrderId%3D{rnd.Next(events)}");
+        await TimeAsync(http, "timeline (everyone, property=Flag=true: no word, a scan)", Math.Min(iterations, 5), _ => "api/events?limit=200&property=Flag%3Dtrue");
         await TimeAsync(http, "event detail", iterations, i => "api/events/" + ids[i % ids.Count]);
         await TimeAsync(http, "event context (20 each side)", iterations, i => "api/events/" + ids[i % ids.Count] + "/context");
         await LiveTailAsync(http, 20, 30);

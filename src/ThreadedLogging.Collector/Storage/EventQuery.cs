@@ -52,8 +52,10 @@ internal sealed record EventQuery
     /// Gets what the full-text index must find: <see cref="Words"/> and the <see cref="PropertyCondition.SearchPhrase"/> of
     /// each property condition that has one (the stores narrow by the index, then check the JSON).
     /// </summary>
-    public IReadOnlyList<string> TextTerms =>
-        Properties.Count == 0 ? Words : [.. Words, .. Properties.Select(p => p.SearchPhrase).OfType<string>()];
+    public IReadOnlyList<string> TextTerms => Properties.Count == 0 ? Words : [.. Words, .. PropertyPhrases];
+
+    /// <summary>Gets the <see cref="PropertyCondition.SearchPhrase"/>s of <see cref="Properties"/> (those that have one).</summary>
+    public IEnumerable<string> PropertyPhrases => Properties.Select(p => p.SearchPhrase).OfType<string>();
 
     /// <summary>Gets the only ids to consider (the live stream asks for what was just committed); null: all.</summary>
     public IReadOnlyList<long>? Ids { get; init; }

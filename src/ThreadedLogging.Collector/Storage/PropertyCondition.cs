@@ -17,7 +17,8 @@ internal sealed partial record PropertyCondition
     {
         Name = name;
         Value = value;
-        Number = JsonNumber().IsMatch(value) ? value : null;
+        // Beyond a double's range (1e309) a number is text only: SQLite has no such number, PostgreSQL's jsonb none past numeric's.
+        Number = JsonNumber().IsMatch(value) && double.IsFinite(double.Parse(value, CultureInfo.InvariantCulture)) ? value : null;
         SearchPhrase = PhraseOf(value, Number);
     }
 
@@ -27,7 +28,7 @@ internal sealed partial record PropertyCondition
     /// <summary>Gets the value: a string property equal to it matches.</summary>
     public string Value { get; }
 
-    /// <summary>Gets <see cref="Value"/> when it is a JSON number (RFC 8259's grammar), which a number property equal to it matches; else null.</summary>
+    /// <summary>Gets <see cref="Value"/> when it is a JSON number (RFC 8259's grammar) within a double's range, which a number property equal to it matches; else null.</summary>
     public string? Number { get; }
 
     /// <summary>Gets <see cref="Value"/> when it is <c>true</c>, <c>false</c> or <c>null</c>, which that JSON literal matches; else null.</summary>

@@ -1,12 +1,26 @@
 // The collector's read API (docs/QUERY.md). Cookies ride along (same origin); a 401 means "sign in".
 
+// The JSON text of each number of a parsed object, by the object and its key (numberText).
+const numberSources = new WeakMap();
+
 /**
  * Parses a body keeping every "id" exact: event ids exceed 2^53, which JavaScript numbers cannot hold, so
- * they are kept as their JSON text (JSON.parse's source text access).
+ * they are kept as their JSON text (JSON.parse's source text access). Every other number keeps its text aside.
  */
 export function parseJson(text) {
-  return JSON.parse(text, (key, value, context) =>
-    key === "id" && typeof value === "number" && context && typeof context.source === "string" ? context.source : value);
+  return JSON.parse(text, function (key, value, context) {
+    if (typeof value !== "number" || !context || typeof context.source !== "string") return value;
+    if (key === "id") return context.source;
+    let sources = numberSources.get(this);
+    if (!sources) numberSources.set(this, (sources = new Map()));
+    sources.set(key, context.source);
+    return value;
+  });
+}
+
+/** A number of a parsed body as its JSON text (12345678901234567 stays that, 1e3 stays 1e3); else String(value). */
+export function numberText(holder, key) {
+  return numberSources.get(holder)?.get(key) ?? String(holder[key]);
 }
 
 /** JSON text of a parsed body with the ids written back as numbers. */

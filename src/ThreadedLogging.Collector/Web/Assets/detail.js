@@ -1,7 +1,7 @@
 // Event detail: everything an event holds, as text (pre-formatted JSON for nested values), and its context.
-import { getJson, toJson } from "./api.js";
+import { getJson, toJson, numberText } from "./api.js";
 import { $, el, clear, text, status, timeCell, localTime, excerpt } from "./dom.js";
-import { change, timelineOf } from "./state.js";
+import { change, timelineOf, readState, conditionText } from "./state.js";
 import { captureControls } from "./levels.js";
 
 let current = null;
@@ -78,7 +78,7 @@ function render(e, state) {
   if (python) body.append(...section("Python", python));
   if (props.stack_info && props.stack_info !== "None") body.append(...section("stack_info", el("pre", {}, props.stack_info)));
   if (Array.isArray(ctx.scopes) && ctx.scopes.length) body.append(...section("Scopes", el("pre", {}, JSON.stringify(ctx.scopes, null, 2))));
-  if (Object.keys(props).length) body.append(...section("Properties", el("pre", { className: "properties" }, JSON.stringify(props, null, 2))));
+  if (Object.keys(props).length) body.append(...section("Properties", propertyTable(props), el("details", {}, el("summary", {}, "as JSON"), el("pre", { className: "properties" }, JSON.stringify(props, null, 2)))));
   const rest = Object.fromEntries(Object.entries(ctx).filter(([k]) => !["eventId", "eventName", "traceId", "spanId", "threadId", "threadName", "processId", "scopes"].includes(k)));
   if (Object.keys(rest).length) body.append(...section("Context", el("pre", {}, JSON.stringify(rest, null, 2))));
   const capture = [
@@ -88,6 +88,29 @@ function render(e, state) {
   ].filter(Boolean);
   if (capture.length) body.append(...section("Capture more", el("div", { className: "captures" }, capture)));
   body.append(el("div", { className: "context-slot" }));
+}
+
+/**
+ * The top-level properties, one row each: the name, the value (a string as it is, anything else as JSON) and, for a
+ * string, number, boolean or null, a button that adds "name=value" to the list's property conditions (the API's rule:
+ * docs/QUERY.md). Objects and arrays never match one, so they have none; nor a name the API would refuse.
+ */
+function propertyTable(props) {
+  const rows = Object.entries(props).map(([name, value]) => {
+    const condition = conditionOf(props, name, value);
+    const button = condition == null ? null
+      : el("button", { type: "button", className: "property-filter", title: "Only the events with this value", "aria-label": "Filter on " + conditionText(condition), dataset: { condition } }, "filter");
+    return el("tr", {}, el("th", {}, name), el("td", {}, typeof value === "string" ? value : JSON.stringify(value, null, 2)), el("td", {}, button));
+  });
+  return el("table", { className: "props" }, el("tbody", {}, rows));
+}
+
+function conditionOf(props, name, value) {
+  if (name.length === 0 || name.length > 200 || /[\u0000-\u001f\u007f-\u009f]/.test(name)) return null;
+  if (typeof value === "string") return name + "=" + value;
+  if (typeof value === "number") return name + "=" + numberText(props, name);
+  if (typeof value === "boolean" || value === null) return name + "=" + String(value);
+  return null;
 }
 
 /** A W3C trace id as a link to every event of that trace (across users and apps); any other value as text. */
@@ -140,6 +163,14 @@ export function wireDetail() {
   $("detail-copy").addEventListener("click", copy);
   $("detail-context").addEventListener("click", () => change({ ctx: "1" }));
   $("detail-body").addEventListener("click", (event) => {
+    const filter = event.target.closest("button[data-condition]");
+    if (filter) {
+      const property = readState().property;
+      if (property.includes(filter.dataset.condition)) return;
+      if (property.length >= 8) { status("At most 8 property conditions: remove one above the list first", true); return; }
+      change({ property: [...property, filter.dataset.condition], at: "" });
+      return;
+    }
     const link = event.target.closest("a[data-trace]");
     if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
     event.preventDefault();

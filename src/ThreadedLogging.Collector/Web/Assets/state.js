@@ -1,14 +1,15 @@
-// Every view's state lives in the URL (permalinks, back/forward): ?user=&levels=&range=&from=&to=&q=&event=&at=&ctx=&live=
+// Every view's state lives in the URL (permalinks, back/forward): ?user=&levels=&range=&from=&to=&q=&property=&event=&at=&ctx=&live=
 // and, for the users list, ?search=&sort=&window=. A timeline is one user's (user=), the events without a user's
-// (nouser=1) or one trace's, whoever logged it (trace=).
+// (nouser=1) or one trace's, whoever logged it (trace=). property= ("Name=value", the API's) is repeated, one a condition.
 
-const KEYS = ["user", "nouser", "trace", "levels", "range", "from", "to", "q", "event", "at", "ctx", "live", "search", "sort", "window"];
+const KEYS = ["user", "nouser", "trace", "levels", "range", "from", "to", "q", "property", "event", "at", "ctx", "live", "search", "sort", "window"];
 
 export function readState() {
   const p = new URLSearchParams(location.search);
   const state = {};
   for (const key of KEYS) state[key] = p.get(key) ?? "";
   state.levels = state.levels ? state.levels.split(",").filter(Boolean) : [];
+  state.property = p.getAll("property");
   // A start ("up to this event") is an event id; one edited into something else is ignored, not a broken page.
   if (!/^[0-9]{1,19}$/.test(state.at)) state.at = "";
   return state;
@@ -28,12 +29,13 @@ export function subject(state) {
 
 /** A state that opens the timeline of one subject ({ user }, { nouser: "1" } or { trace }), every other filter cleared. */
 export function timelineOf(subjectPatch) {
-  return { user: "", nouser: "", trace: "", levels: [], range: "", from: "", to: "", q: "", event: "", at: "", ctx: "", live: "", search: "", sort: "", window: "", ...subjectPatch };
+  return { user: "", nouser: "", trace: "", levels: [], range: "", from: "", to: "", q: "", property: [], event: "", at: "", ctx: "", live: "", search: "", sort: "", window: "", ...subjectPatch };
 }
 
 export function toUrl(state) {
   const p = new URLSearchParams();
   for (const key of KEYS) {
+    if (key === "property") { for (const condition of state.property ?? []) p.append(key, condition); continue; }
     const value = key === "levels" ? state.levels.join(",") : state[key];
     if (value != null && value !== "") p.set(key, String(value));
   }
@@ -77,6 +79,12 @@ export function badRange(state) {
 }
 
 /** Why the link's users window (window=) cannot be used, or "" when it can (not "the collector cannot be reached"). */
+/** A property condition ("Name=value") as the page shows it: "Name = value". */
+export function conditionText(condition) {
+  const equals = condition.indexOf("=");
+  return equals < 0 ? condition : condition.slice(0, equals) + " = " + condition.slice(equals + 1);
+}
+
 export function badWindow(state) {
   if (!state.window || (SPANS[state.window] && state.window !== "15m")) return "";
   return `the link's window '${state.window}' is none of 1h, 24h, 7d or 30d`;

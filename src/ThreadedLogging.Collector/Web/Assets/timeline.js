@@ -1,7 +1,7 @@
-// A timeline (one user's, the events without a user, or one trace's across users and apps): newest first, level toggles, time range, full text, latest error, live tail, download.
+// A timeline (one user's, the events without a user, or one trace's across users and apps): newest first, level toggles, time range, full text, property conditions, latest error, live tail, download.
 import { getJson, parseJson, session } from "./api.js";
 import { $, el, clear, text, status, timeCell, excerpt, zoneName, counted } from "./dom.js";
-import { readState, change, range, subject, badRange } from "./state.js";
+import { readState, change, range, subject, badRange, conditionText } from "./state.js";
 import { showHistogram, hideHistogram, wireHistogram, histogramArrived } from "./histogram.js";
 
 /** The live view keeps at most this many rows. */
@@ -42,7 +42,19 @@ export function filters(state) {
   if (state.trace) p.set("traceId", state.trace);
   if (state.levels.length) p.set("levels", state.levels.join(","));
   if (state.q) p.set("q", state.q);
+  for (const condition of state.property) p.append("property", condition);
   return p;
+}
+
+/** The property conditions as chips above the list ("OrderId = 48151623 ×"), each removable on its own. */
+function chips(state) {
+  const box = clear($("property-chips"));
+  box.hidden = state.property.length === 0;
+  state.property.forEach((condition, i) => {
+    const shown = conditionText(condition);
+    const remove = el("button", { type: "button", className: "chip-remove", "aria-label": "Remove filter " + shown, dataset: { index: String(i) } }, "×");
+    box.append(el("span", { className: "chip", role: "listitem" }, el("span", {}, shown), remove));
+  });
 }
 
 export function showTimeline(state) {
@@ -56,13 +68,14 @@ export function showTimeline(state) {
   if (document.activeElement !== $("timeline-q")) $("timeline-q").value = state.q;
   // No live tail while the list shows events up to a chosen one (at): the box says so rather than a stream that is not there.
   $("live").checked = state.live === "1" && !state.at;
+  chips(state);
   live(state);
   if (listKey(state) === listed) { markSelected(state.event); return Promise.resolve(); }
   return load(state, false);
 }
 
 function listKey(state) {
-  return JSON.stringify([state.user, state.nouser, state.trace, state.levels, state.q, state.range, state.from, state.to, state.at, state.live]);
+  return JSON.stringify([state.user, state.nouser, state.trace, state.levels, state.q, state.property, state.range, state.from, state.to, state.at, state.live]);
 }
 
 /** Leaves the timeline: closes the live stream and empties the rows (no query). */
@@ -121,7 +134,7 @@ async function load(state, append) {
     $("events-more").hidden = !olderCursor();
     const empty = tbody.rows.length === 0;
     $("events-empty").hidden = !empty;
-    text($("events-empty"), `No events for ${subject(state) || "anyone"}` + (state.q ? ` matching “${state.q}”` : "") + (state.levels.length ? " at " + state.levels.join(", ") : "") + " in this time range.");
+    text($("events-empty"), `No events for ${subject(state) || "anyone"}` + (state.q ? ` matching “${state.q}”` : "") + (state.property.length ? " with " + state.property.map(conditionText).join(", ") : "") + (state.levels.length ? " at " + state.levels.join(", ") : "") + " in this time range.");
     status(counted(tbody.rows.length, "event", Boolean(next)) + (state.at ? " up to the selected event" : ""));
     markSelected(state.event);
   } catch (err) {
@@ -309,6 +322,12 @@ export function wireTimeline() {
   });
   $("timeline-form").addEventListener("submit", (e) => { e.preventDefault(); change({ ...typed(), at: "" }, false); });
   $("events-more").addEventListener("click", () => load(readState(), true));
+  $("property-chips").addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-index]");
+    if (!button) return;
+    const property = readState().property.filter((_, i) => String(i) !== button.dataset.index);
+    change({ ...typed(), property, at: "" });
+  });
   $("live").addEventListener("change", () => change({ ...typed(), live: $("live").checked ? "1" : "", at: "" }, false));
   $("live-pause").addEventListener("click", () => {
     paused = !paused;
@@ -321,14 +340,14 @@ export function wireTimeline() {
   });
   $("latest-error").addEventListener("click", async () => {
     const state = readState();
-    const p = filters({ ...state, levels: [], q: "" });
+    const p = filters({ ...state, levels: [], q: "", property: [] });
     p.set("levels", "Error,Critical");
     p.set("limit", "1");
     try {
       const body = await getJson("/api/events", p);
       if (body.events.length === 0) { status("No error for " + subject(state) + "."); return; }
       const id = String(body.events[0].id);
-      change({ event: id, at: id, range: "", from: "", to: "", q: "", levels: [], ctx: "", live: "" });
+      change({ event: id, at: id, range: "", from: "", to: "", q: "", property: [], levels: [], ctx: "", live: "" });
     } catch (err) {
       status("Could not find the latest error: " + err.message, true);
     }
