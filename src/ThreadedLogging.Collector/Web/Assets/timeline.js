@@ -3,6 +3,7 @@ import { getJson, parseJson, session } from "./api.js";
 import { $, el, clear, text, status, timeCell, excerpt, zoneName, counted } from "./dom.js";
 import { readState, change, range, forSubject, acrossUsers, badRange } from "./state.js";
 import { showHistogram, hideHistogram, wireHistogram, histogramArrived } from "./histogram.js";
+import { showTop, hideTop } from "./top.js";
 
 /** The live view keeps at most this many rows. */
 export const MaxRows = 500;
@@ -69,6 +70,7 @@ function listKey(state) {
 export function leaveTimeline() {
   loading?.abort();
   hideHistogram();
+  hideTop();
   live({ live: "" });
   clear($("events-table").tBodies[0]);
   shown.clear();
@@ -91,6 +93,7 @@ async function load(state, append) {
     $("events-empty").hidden = true;
     for (const a of document.querySelectorAll("[data-export]")) a.removeAttribute("href");
     hideHistogram();
+    hideTop();
     status("Could not load events: " + bad, true);
     return;
   }
@@ -101,7 +104,7 @@ async function load(state, append) {
   if (from) p.set("from", from);
   if (to) p.set("to", to);
   if (state.at) p.set("before", String(BigInt(state.at) + 1n));
-  if (!append) { downloads(p); showHistogram(p, controller.signal); }
+  if (!append) { downloads(p); showHistogram(p, controller.signal); showTop(p, state, controller.signal); }
   p.set("limit", "200");
   const older = append ? olderCursor() : null;
   if (older) { p.set("before", older); trimmedFrom = null; }

@@ -76,9 +76,50 @@ public sealed class EveryoneConsoleTests(ChromiumFixture chromium) : IClassFixtu
         Assert.Empty(dialogs);
     }
 
-    private static async Task PostAsync(CollectorFixture collector, string user, DateTimeOffset at, string level, string message)
+    [Fact]
+    public async Task TopValues_WhichUsersAndVersionsASearchHits_AUserOpensTheirMatchesInTheSameRange()
     {
-        var body = JsonSerializer.Serialize(new { app = "Shop", user, events = new object[] { new { timestamp = at, level, message } } });
+        await using var collector = await CollectorFixture.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        await PostAsync(collector, "bob", now.AddMinutes(-9), "Error", "payment declined", "2.4.1");
+        await PostAsync(collector, "bob", now.AddMinutes(-8), "Error", "payment declined again", "2.4.1");
+        await PostAsync(collector, "<b>alice</b>", now.AddMinutes(-7), "Warning", "payment declined once", "2.5.0");
+        await PostAsync(collector, "<b>alice</b>", now.AddMinutes(-6), "Information", "payment page opened", "2.5.0");
+        await PostAsync(collector, "carol", now.AddMinutes(-5), "Information", "login ok", "2.5.0");
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+
+        await page.GotoAsync(collector.BaseAddress + "?all=1&range=24h&q=declined");
+
+        var users = page.Locator("#top-values [aria-label='Users'] .value");
+        await Expect(users).ToHaveTextAsync(["bob 2", "<b>alice</b> 1"]);
+        await Expect(page.Locator("#top-values [aria-label='Users'] .top-label")).ToHaveTextAsync("Users (2)");
+        await Expect(page.Locator("#top-values [aria-label='Versions'] .value")).ToHaveTextAsync(["Shop 2.4.1 2", "Shop 2.5.0 1"]);
+        await Expect(users.First.Locator(".count")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("hot"));
+        await ChromiumFixture.ScreenshotAsync(page, "35-top-values");
+
+        // One click: that user's events, with the same search and range.
+        await users.Nth(1).ClickAsync();
+        var rows = page.Locator("#events-table tbody tr");
+        await Expect(rows.Locator("td.msg")).ToHaveTextAsync(["payment declined once"]);
+        await Expect(page.Locator("#crumbs")).ToContainTextAsync("<b>alice</b>");
+        await Expect(page.Locator("#timeline-q")).ToHaveValueAsync("declined");
+        await Expect(page.Locator("[data-range='24h']")).ToHaveAttributeAsync("aria-pressed", "true");
+        // A user's own timeline lists no Users group, only where the events come from.
+        await Expect(page.Locator("#top-values [aria-label='Users']")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#top-values [aria-label='Machines'] .value")).ToHaveTextAsync(["PC 1"]);
+
+        // Nothing matches: no panel.
+        await page.Locator("#timeline-q").FillAsync("refund");
+        await page.Locator("#timeline-q").PressAsync("Enter");
+        await Expect(page.Locator("#events-empty")).ToBeVisibleAsync();
+        await Expect(page.Locator("#top-values")).ToBeHiddenAsync();
+        Assert.Empty(dialogs);
+    }
+
+    private static async Task PostAsync(CollectorFixture collector, string user, DateTimeOffset at, string level, string message, string? version = null)
+    {
+        var body = JsonSerializer.Serialize(new { app = "Shop", version, machine = "PC", user, events = new object[] { new { timestamp = at, level, message } } });
         var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/" + user, Http.Utf8(body), "application/json");
         Assert.True(status == HttpStatusCode.OK, text);
     }
