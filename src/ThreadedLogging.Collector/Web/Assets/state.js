@@ -14,7 +14,7 @@ export function readState() {
   return state;
 }
 
-/** Whether the state shows a timeline (a user's, the events without a user, a trace) rather than the users list. */
+/** Whether the state shows a timeline (a user's, the events without a user, a trace, everyone's) rather than the users list. */
 export function onTimeline(state) {
   return Boolean(state.user || state.nouser || state.trace || state.all);
 }
@@ -33,8 +33,7 @@ export function acrossUsers(state) {
 
 /** "for alice", "for trace …", or "from anyone" for everyone's timeline: the end of "No events …", "No error …". */
 export function forSubject(state) {
-  const who = subject(state);
-  return who && who !== "everyone" ? "for " + who : "from anyone";
+  return state.user || state.nouser || state.trace ? "for " + subject(state) : "from anyone";
 }
 
 /** A state that opens the timeline of one subject ({ user }, { nouser: "1" } or { trace }), every other filter cleared. */
