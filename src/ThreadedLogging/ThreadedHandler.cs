@@ -324,13 +324,13 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
 
         if (lost > 0)
         {
-            _selfLog.Write($"{lost} events were not delivered before the shutdown deadline ({_shutdownTimeout.TotalMilliseconds} ms) and are lost.");
+            _selfLog.Write($"{Counted.Events(lost)} {Counted.Agree(lost, "was", "were")} not delivered before the shutdown deadline ({_shutdownTimeout.TotalMilliseconds} ms) and {Counted.Agree(lost, "is", "are")} lost.");
         }
 
         if (deliveredAfterAll > 0)
         {
             ThreadedLoggingEventSource.Log.LateEventsDelivered(deliveredAfterAll);
-            _selfLog.Write($"{deliveredAfterAll} events reported lost while the process exited were delivered after all (counted when the handler was disposed).");
+            _selfLog.Write($"{Counted.Events(deliveredAfterAll)} reported lost while the process exited {Counted.Agree(deliveredAfterAll, "was", "were")} delivered after all (counted when the handler was disposed).");
         }
     }
 

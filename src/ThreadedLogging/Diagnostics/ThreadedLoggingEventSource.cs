@@ -22,16 +22,16 @@ internal sealed class ThreadedLoggingEventSource : EventSource
 
     public static readonly ThreadedLoggingEventSource Log = new();
 
-    [Event(EventsDroppedId, Level = EventLevel.Warning, Message = "{0} events dropped: the queue was full")]
+    [Event(EventsDroppedId, Level = EventLevel.Warning, Message = "Events dropped, the queue was full: {0}")]
     public void EventsDropped(long count) => WriteEvent(EventsDroppedId, count);
 
-    [Event(SendFailedId, Level = EventLevel.Warning, Message = "Sending a batch of {0} events failed: {1}")]
+    [Event(SendFailedId, Level = EventLevel.Warning, Message = "Sending a batch failed (events in it: {0}): {1}")]
     public void SendFailed(int count, string error) => WriteEvent(SendFailedId, count, error);
 
-    [Event(EventsLostAtShutdownId, Level = EventLevel.Error, Message = "{0} events were not delivered before the shutdown deadline")]
+    [Event(EventsLostAtShutdownId, Level = EventLevel.Error, Message = "Events not delivered before the shutdown deadline: {0}")]
     public void EventsLostAtShutdown(long count) => WriteEvent(EventsLostAtShutdownId, count);
 
-    [Event(EventsRejectedId, Level = EventLevel.Error, Message = "{0} events rejected by the receiver and dropped: {1}")]
+    [Event(EventsRejectedId, Level = EventLevel.Error, Message = "Events rejected by the receiver and dropped: {0} ({1})")]
     public void EventsRejected(int count, string error) => WriteEvent(EventsRejectedId, count, error);
 
     [Event(InternalErrorId, Level = EventLevel.Error, Message = "Internal error: {0}")]
@@ -53,6 +53,6 @@ internal sealed class ThreadedLoggingEventSource : EventSource
     /// Events logged while the process exited, reported lost then (<see cref="EventsLostAtShutdown"/>: the process might
     /// have ended at once), that the handler's later disposal delivered after all: subtract them from the lost count.
     /// </summary>
-    [Event(LateEventsDeliveredId, Level = EventLevel.Informational, Message = "{0} events reported lost while the process exited were delivered after all")]
+    [Event(LateEventsDeliveredId, Level = EventLevel.Informational, Message = "Events reported lost while the process exited but delivered after all: {0}")]
     public void LateEventsDelivered(long count) => WriteEvent(LateEventsDeliveredId, count);
 }

@@ -204,8 +204,8 @@ internal sealed class BatchDelivery
         var error = result.Error ?? result.Outcome.ToString();
         ThreadedLoggingEventSource.Log.EventsRejected(count, error);
         _selfLog.Write(threw
-            ? $"{count} events dropped: the sink throws on them ({error}); the events around them were delivered."
-            : $"{count} events refused by the receiver ({result.Outcome}) and dropped: {error}");
+            ? $"{Counted.Events(count)} dropped, as the sink throws when sending {Counted.Agree(count, "it", "them")} ({error}); the events around {Counted.Agree(count, "it", "them")} were delivered."
+            : $"{Counted.Events(count)} refused by the receiver ({result.Outcome}) and dropped: {error}");
         _ledger.Settle(events, start, count, delivered: false, spooled);
     }
 }

@@ -16,7 +16,7 @@ internal sealed class FailureReporter(SelfLog selfLog, TimeProvider time)
     {
         Remember(error);
         ThreadedLoggingEventSource.Log.SendFailed(count, error);
-        selfLog.Write($"Sending {count} events failed: {error}");
+        selfLog.Write($"Sending {Counted.Events(count)} failed: {error}");
     }
 
     /// <summary>The spool cannot be used: the pipeline goes on in memory. Says only what is true of the disk.</summary>
@@ -31,9 +31,9 @@ internal sealed class FailureReporter(SelfLog selfLog, TimeProvider time)
         var error = $"{e.GetType().Name}: {e.Message}";
         selfLog.Write(opened
             ? $"The spool at {directory} failed while in use ({error}); events are kept in memory only from now on. "
-                + (eventsOnDisk > 0 ? $"{eventsOnDisk} events it holds stay on disk for the next start." : "It held no undelivered events.")
+                + (eventsOnDisk > 0 ? $"{Counted.Events(eventsOnDisk)} it holds {Counted.Agree(eventsOnDisk, "stays", "stay")} on disk for the next start." : "It held no undelivered events.")
             : $"The spool at {directory} could not be created or opened ({error}); events are kept in memory only."
-                + (eventsOnDisk > 0 ? $" {eventsOnDisk} events that earlier runs left there stay on disk for the next start." : string.Empty));
+                + (eventsOnDisk > 0 ? $" {Counted.Events(eventsOnDisk)} that earlier runs left there {Counted.Agree(eventsOnDisk, "stays", "stay")} on disk for the next start." : string.Empty));
     }
 
     /// <summary>A bug of ours: reported, never thrown into the app.</summary>

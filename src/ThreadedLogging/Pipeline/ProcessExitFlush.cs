@@ -183,7 +183,7 @@ internal sealed class ProcessExitFlush : IDisposable
         var lost = ReportInMemory();
         if (Interlocked.Exchange(ref _reportedLate, 1) == 0)
         {
-            _report($"Events logged while the process exits could not be delivered within the exit budget (ShutdownTimeout, {_exitBudgetMs} ms); {lost} not delivered now are lost unless the handler is disposed before the process ends.");
+            _report($"Events logged while the process exits could not be delivered within the exit budget (ShutdownTimeout, {_exitBudgetMs} ms); {Counted.Events(lost)} not delivered now {Counted.Agree(lost, "is", "are")} lost unless the handler is disposed before the process ends.");
         }
     }
 
@@ -213,7 +213,7 @@ internal sealed class ProcessExitFlush : IDisposable
         else if (change < 0)
         {
             ThreadedLoggingEventSource.Log.LateEventsDelivered(-change);
-            _report($"{-change} events reported lost while the process exits were delivered after all.");
+            _report($"{Counted.Events(-change)} reported lost while the process exits {Counted.Agree(-change, "was", "were")} delivered after all.");
         }
 
         return now;
@@ -240,12 +240,12 @@ internal sealed class ProcessExitFlush : IDisposable
             var budget = $"the exit budget (ShutdownTimeout, {_exitBudgetMs} ms; waited {waited} ms)";
             if (lost > 0)
             {
-                var onDisk = spooled > 0 ? $"; {spooled} more stay in the spool (BufferDirectory) for the next start" : string.Empty;
-                _report($"The process is exiting without disposing the handler: {lost} events were not delivered within {budget} and are lost unless the handler is disposed before the process ends{onDisk}.");
+                var onDisk = spooled > 0 ? $"; {spooled} more {Counted.Agree(spooled, "stays", "stay")} in the spool (BufferDirectory) for the next start" : string.Empty;
+                _report($"The process is exiting without disposing the handler: {Counted.Events(lost)} {Counted.Agree(lost, "was", "were")} not delivered within {budget} and {Counted.Agree(lost, "is", "are")} lost unless the handler is disposed before the process ends{onDisk}.");
             }
             else if (spooled > 0)
             {
-                _report($"The process is exiting without disposing the handler: {spooled} events were not delivered within {budget}; they stay in the spool (BufferDirectory) for the next start.");
+                _report($"The process is exiting without disposing the handler: {Counted.Events(spooled)} {Counted.Agree(spooled, "was", "were")} not delivered within {budget}; {Counted.Agree(spooled, "it stays", "they stay")} in the spool (BufferDirectory) for the next start.");
             }
         }
     }

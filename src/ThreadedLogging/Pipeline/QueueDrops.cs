@@ -62,8 +62,8 @@ internal sealed class QueueDrops(TimeProvider time, SelfLog selfLog)
         var first = new DateTimeOffset(firstTicks != 0 ? Math.Min(firstTicks, lastTicks) : lastTicks, TimeSpan.Zero);
         var last = new DateTimeOffset(lastTicks, TimeSpan.Zero);
         ThreadedLoggingEventSource.Log.EventsDropped(count);
-        selfLog.Write($"{count} events dropped between {first:O} and {last:O}: the queue was full.");
-        var message = $"ThreadedLogging dropped {count} events between {first:O} and {last:O}: the queue was full";
+        selfLog.Write($"{Counted.Events(count)} dropped between {first:O} and {last:O}: the queue was full.");
+        var message = $"ThreadedLogging dropped {Counted.Events(count)} between {first:O} and {last:O}: the queue was full";
         var notice = LogEvent.Create(
             time.GetUtcNow(),
             LogLevel.Warning,

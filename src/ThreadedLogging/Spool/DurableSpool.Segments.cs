@@ -56,7 +56,7 @@ internal sealed partial class DurableSpool
         }
         else
         {
-            Report?.Invoke($"Adopted the spool of a previous process: {directory} ({owner.Segments} segments).");
+            Report?.Invoke($"Adopted the spool of a previous process: {directory} ({Counted.Of(owner.Segments, "segment", "segments")}).");
         }
     }
 
@@ -65,7 +65,7 @@ internal sealed partial class DurableSpool
         var limit = _time.GetUtcNow() - _maxAge;
         while (OldestDroppable() is { } oldest && oldest != _writing && oldest.Created < limit)
         {
-            Report?.Invoke($"Dropping {DroppableEvents(oldest)} events of spool segment {oldest.Path}: older than {_maxAge}.");
+            Report?.Invoke($"Dropping {Counted.Events(DroppableEvents(oldest))} of spool segment {oldest.Path}: older than {_maxAge}.");
             Drop(oldest);
         }
     }

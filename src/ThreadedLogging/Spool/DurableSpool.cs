@@ -106,7 +106,7 @@ internal sealed partial class DurableSpool : IDisposable
 
         while (_segments.Sum(s => s.Length) + record.Length > _maxBytes && OldestDroppable() is { } oldest)
         {
-            Report?.Invoke($"The spool is full ({_maxBytes} bytes): dropping {DroppableEvents(oldest)} events of its oldest segment.");
+            Report?.Invoke($"The spool is full ({_maxBytes} bytes): dropping {Counted.Events(DroppableEvents(oldest))} of its oldest segment.");
             Drop(oldest);
         }
 

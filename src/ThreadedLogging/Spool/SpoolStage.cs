@@ -196,7 +196,7 @@ internal sealed class SpoolStage
         var left = _spool.PendingEvents;
         if (left > 0)
         {
-            _selfLog.Write($"{left} events remain in the spool at {_spool.DirectoryPath}; the next start of the app sends them.");
+            _selfLog.Write($"{Counted.Events(left)} {Counted.Agree(left, "remains", "remain")} in the spool at {_spool.DirectoryPath}; the next start of the app sends {Counted.Agree(left, "it", "them")}.");
         }
 
         _spool.Dispose();

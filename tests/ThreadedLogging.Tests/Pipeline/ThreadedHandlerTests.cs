@@ -102,6 +102,24 @@ public sealed class ThreadedHandlerTests
         }
     }
 
+    [Fact]
+    public async Task Log_QueueFullByOne_NoticeAndSelfLogSayOneEvent()
+    {
+        var selfLog = new List<string>();
+        var (sink, handler, logger) = await FullQueueAsync(o => o.SelfLog = m => { lock (selfLog) { selfLog.Add(m); } });
+        await using (handler)
+        {
+            logger.LogInformation("dropped");
+
+            await NoticeAsync(sink, handler);
+            Assert.StartsWith("ThreadedLogging dropped 1 event between ", Assert.Single(sink.Notices).Message, StringComparison.Ordinal);
+            lock (selfLog)
+            {
+                Assert.Contains(selfLog, m => m.Contains(" ThreadedLogging: 1 event dropped between ", StringComparison.Ordinal));
+            }
+        }
+    }
+
     /// <summary>A handler whose worker hangs in a gated send while its queue of 10 is full: the next call is dropped.</summary>
     private static async Task<(CollectingSink Sink, ThreadedHandler Handler, ILogger Logger)> FullQueueAsync(Action<ThreadedHandlerOptions>? configure)
     {
@@ -300,7 +318,7 @@ public sealed class ThreadedHandlerTests
         Assert.Equal(1, handler.Statistics.Dropped);
         lock (selfLog)
         {
-            Assert.Contains(selfLog, m => m.Contains("1 events refused", StringComparison.Ordinal));
+            Assert.Contains(selfLog, m => m.Contains("1 event refused by the receiver (Rejected) and dropped: HTTP 400", StringComparison.Ordinal));
         }
     }
 
@@ -333,7 +351,7 @@ public sealed class ThreadedHandlerTests
         Assert.Equal(SinkFailure.AttemptsBeforeIsolating + 4 + 4, Volatile.Read(ref sends));
         lock (selfLog)
         {
-            Assert.Contains(selfLog, m => m.Contains("1 events dropped: the sink throws on them (the sink threw NotSupportedException: Serialization", StringComparison.Ordinal));
+            Assert.Contains(selfLog, m => m.Contains("1 event dropped, as the sink throws when sending it (the sink threw NotSupportedException: Serialization", StringComparison.Ordinal));
         }
     }
 
@@ -490,29 +508,31 @@ public sealed class ThreadedHandlerTests
         Assert.Equal("items 1, 2", Assert.Single(sink.Delivered).Message);
     }
 
-    [Fact]
-    public async Task Dispose_SinkNeverAnswers_ReturnsAndCountsTheLoss()
+    [Theory]
+    [InlineData(10, "10 events were not delivered before the shutdown deadline (200 ms) and are lost.")]
+    [InlineData(1, "1 event was not delivered before the shutdown deadline (200 ms) and is lost.")]
+    public async Task Dispose_SinkNeverAnswers_ReturnsAndCountsTheLoss(int logged, string said)
     {
         var sink = new CollectingSink(); // the gate is never opened
         var selfLog = new List<string>();
         var handler = new ThreadedHandler(sink, Options(o => { o.ShutdownTimeout = TimeSpan.FromMilliseconds(200); o.SelfLog = m => { lock (selfLog) { selfLog.Add(m); } }; }));
         var logger = handler.CreateLogger("App");
-        for (var i = 0; i < 10; i++)
+        for (var i = 0; i < logged; i++)
         {
             logger.LogInformation("event {N}", i);
         }
 
         await handler.DisposeAsync();
 
-        Assert.Equal(10, handler.Statistics.Dropped);
+        Assert.Equal(logged, handler.Statistics.Dropped);
         Assert.Equal(0, handler.Statistics.Sent);
         lock (selfLog)
         {
-            Assert.Contains(selfLog, m => m.Contains("10 events were not delivered", StringComparison.Ordinal));
+            Assert.Contains(selfLog, m => m.EndsWith(said, StringComparison.Ordinal));
         }
 
         logger.LogInformation("after dispose");
-        Assert.Equal(11, handler.Statistics.Dropped);
+        Assert.Equal(logged + 1, handler.Statistics.Dropped);
     }
 
     [Fact]

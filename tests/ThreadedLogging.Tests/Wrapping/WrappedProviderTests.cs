@@ -295,7 +295,7 @@ public sealed class WrappedProviderTests
         Assert.Equal(1 + SinkFailure.AttemptsBeforeIsolating + 2, inner.Attempts("event 4"));
         lock (selfLog)
         {
-            Assert.Contains(selfLog, m => m.Contains("1 events dropped: the sink throws on them (the sink threw FormatException: Input string", StringComparison.Ordinal));
+            Assert.Contains(selfLog, m => m.Contains("1 event dropped, as the sink throws when sending it (the sink threw FormatException: Input string", StringComparison.Ordinal));
         }
 
         await services.DisposeAsync();
