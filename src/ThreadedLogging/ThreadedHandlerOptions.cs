@@ -109,12 +109,18 @@ public class ThreadedHandlerOptions
     public string? Version { get; set; }
 
     /// <summary>Gets or sets the user name sent with every event.</summary>
-    /// <value>The default value is <see langword="null"/>: <see cref="Environment.UserName"/>.</value>
+    /// <value>
+    /// The default value is <see langword="null"/>: <see cref="Environment.UserName"/>, cleaned (<see cref="LogIdentity.User"/>);
+    /// a value set here is refused at start when blank, padded or with a control character.
+    /// </value>
     public string? User { get; set; }
 
     /// <summary>Gets or sets the machine name sent with every event.</summary>
-    /// <value>The default value is <see langword="null"/>: <see cref="Environment.MachineName"/>.</value>
+    /// <value>The default value is <see langword="null"/>: <see cref="Environment.MachineName"/>, cleaned (<see cref="LogIdentity.Machine"/>).</value>
     public string? Machine { get; set; }
+
+    /// <summary>Gets or sets where identity values the app does not set come from; <see langword="null"/>: this process (tests give their own).</summary>
+    internal EnvironmentIdentity? IdentityEnvironment { get; set; }
 
     /// <summary>
     /// Gets the patterns of property names whose values are replaced by <c>***</c> before they leave the

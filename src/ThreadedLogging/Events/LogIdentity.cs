@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace ThreadedLogging;
 
 /// <summary>
@@ -8,16 +6,23 @@ namespace ThreadedLogging;
 /// </summary>
 public sealed record LogIdentity
 {
-    /// <summary>Gets the application name.</summary>
+    /// <summary>Gets the application name: <see cref="ThreadedHandlerOptions.App"/>, else the entry assembly's (cleaned as <see cref="User"/>), else <c>unknown</c>.</summary>
     public required string App { get; init; }
 
-    /// <summary>Gets the application version (the seed's <c>revision</c>).</summary>
+    /// <summary>
+    /// Gets the application version (the seed's <c>revision</c>): <see cref="ThreadedHandlerOptions.Version"/>, else the
+    /// entry assembly's informational version (cleaned as <see cref="User"/>), else <c>0</c>.
+    /// </summary>
     public required string Version { get; init; }
 
-    /// <summary>Gets the user running the application.</summary>
+    /// <summary>
+    /// Gets the user running the application: <see cref="ThreadedHandlerOptions.User"/>, else the OS's user name with
+    /// white space at its ends cut and control characters as spaces. Empty when the OS gives none (a Unix uid without a
+    /// passwd entry, as in many containers): the event is sent with no user.
+    /// </summary>
     public required string User { get; init; }
 
-    /// <summary>Gets the machine name.</summary>
+    /// <summary>Gets the machine name: <see cref="ThreadedHandlerOptions.Machine"/>, else the OS's, cleaned as <see cref="User"/>; empty: none.</summary>
     public required string Machine { get; init; }
 
     /// <summary>Gets the operating-system process id.</summary>
@@ -28,16 +33,15 @@ public sealed record LogIdentity
 
     internal static LogIdentity From(ThreadedHandlerOptions options)
     {
-        var entry = Assembly.GetEntryAssembly();
-        var version = entry?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-            ?? entry?.GetName().Version?.ToString()
-            ?? "0";
+        var environment = options.IdentityEnvironment ?? EnvironmentIdentity.OfProcess();
         return new LogIdentity
         {
-            App = options.App ?? entry?.GetName().Name ?? "unknown",
-            Version = options.Version ?? version,
-            User = options.User ?? Environment.UserName,
-            Machine = options.Machine ?? Environment.MachineName,
+            App = options.App ?? NonEmpty(EnvironmentIdentity.Cleaned(environment.App)) ?? "unknown",
+            Version = options.Version ?? NonEmpty(EnvironmentIdentity.Cleaned(environment.Version)) ?? "0",
+            User = options.User ?? EnvironmentIdentity.Cleaned(environment.User),
+            Machine = options.Machine ?? EnvironmentIdentity.Cleaned(environment.Machine),
         };
     }
+
+    private static string? NonEmpty(string value) => value.Length == 0 ? null : value;
 }

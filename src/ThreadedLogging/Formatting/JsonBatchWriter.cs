@@ -181,10 +181,22 @@ internal static class JsonBatchWriter
     {
         json.WriteString(JsonBatchFields.App, identity.App);
         json.WriteString(JsonBatchFields.Version, identity.Version);
-        json.WriteString(JsonBatchFields.User, identity.User);
-        json.WriteString(JsonBatchFields.Machine, identity.Machine);
+        WriteNameOrNull(json, JsonBatchFields.User, identity.User); // none: null, as the collector reads "no user"
+        WriteNameOrNull(json, JsonBatchFields.Machine, identity.Machine);
         json.WriteNumber(JsonBatchFields.ProcessId, identity.ProcessId);
         json.WriteString(JsonBatchFields.InstanceId, identity.InstanceId);
+    }
+
+    private static void WriteNameOrNull(Utf8JsonWriter json, string name, string value)
+    {
+        if (value.Length == 0)
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteString(name, value);
+        }
     }
 
     public static string LevelName(LogLevel level) => level switch

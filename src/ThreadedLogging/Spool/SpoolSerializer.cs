@@ -29,8 +29,8 @@ internal static class SpoolSerializer
         {
             App = root.GetProperty(JsonBatchFields.App).GetString()!,
             Version = root.GetProperty(JsonBatchFields.Version).GetString()!,
-            User = root.GetProperty(JsonBatchFields.User).GetString()!,
-            Machine = root.GetProperty(JsonBatchFields.Machine).GetString()!,
+            User = root.GetProperty(JsonBatchFields.User).GetString() ?? string.Empty, // null: no user (LogIdentity.User)
+            Machine = root.GetProperty(JsonBatchFields.Machine).GetString() ?? string.Empty,
             ProcessId = root.GetProperty(JsonBatchFields.ProcessId).GetInt32(),
             InstanceId = root.GetProperty(JsonBatchFields.InstanceId).GetString()!,
         };
