@@ -171,14 +171,20 @@ internal static class PostgresQueryBuilder
             where.Add($"e.day <= {Parameter(toDay)}");
         }
 
-        if (query.Words.Count > 0)
+        var terms = query.TextTerms;
+        if (terms.Count > 0)
         {
             // A phrase as the parser makes it of the text; a prefix: the same phrase with its last word marked ':*'.
             // A phrase of no lexeme (letters the database's locale does not class as such, e.g. 'é' under LC_CTYPE C)
             // is the empty query, for a prefix too (':*' alone is a tsquery syntax error).
-            where.Add("e.search @@ (" + string.Join(" && ", query.Words.Select(w => w.EndsWith('*')
+            where.Add("e.search @@ (" + string.Join(" && ", terms.Select(w => w.EndsWith('*')
                 ? $"to_tsquery('simple', coalesce(nullif(phraseto_tsquery('simple', {Words(Parameter(w.TrimEnd('*')))})::text, '') || ':*', ''))"
                 : $"phraseto_tsquery('simple', {Words(Parameter(w))})")) + ")");
+        }
+
+        foreach (var condition in query.Properties)
+        {
+            where.Add(PropertyMatch(condition, Parameter));
         }
 
         var sql = new StringBuilder(" FROM events e");
@@ -188,6 +194,30 @@ internal static class PostgresQueryBuilder
         }
 
         return sql.ToString();
+    }
+
+    /// <summary>
+    /// <see cref="PropertyCondition"/>'s rule over the member of <c>properties</c> (<c>tl_json_member</c>, schema version 10):
+    /// a string compared as text (byte for byte), a number as <c>numeric</c> (exact), a literal as itself.
+    /// </summary>
+    private static string PropertyMatch(PropertyCondition condition, Func<object, string> parameter)
+    {
+        var match = new StringBuilder($"CASE jsonb_typeof(v) WHEN 'string' THEN v #>> '{{}}' = {parameter(condition.Value)}");
+        if (condition.Number is { } number)
+        {
+            match.Append($" WHEN 'number' THEN (v #>> '{{}}')::numeric = {parameter(number)}::numeric");
+        }
+        else if (condition.Literal is "null")
+        {
+            match.Append(" WHEN 'null' THEN true");
+        }
+        else if (condition.Literal is { } literal)
+        {
+            // true or false, never text from the request.
+            match.Append($" WHEN 'boolean' THEN v = '{literal}'::jsonb");
+        }
+
+        return $"EXISTS (SELECT 1 FROM tl_json_member(e.properties, {parameter(condition.Name)}) AS m(v) WHERE {match} ELSE false END)";
     }
 
     /// <summary>

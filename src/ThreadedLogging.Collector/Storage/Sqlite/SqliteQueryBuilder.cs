@@ -29,7 +29,7 @@ internal static class SqliteQueryBuilder
     public const long MatchesPerFilteredRow = 100;
 
     /// <summary>Gets a value indicating whether the plan depends on how common the query's words are.</summary>
-    public static bool NeedsWordDocuments(EventQuery query) => query.Words.Count > 0 && IsSelective(query);
+    public static bool NeedsWordDocuments(EventQuery query) => query.TextTerms.Count > 0 && IsSelective(query);
 
     /// <summary>Gets a value indicating whether a filter with an index of its own narrows the query (FTS5 does not drive then).</summary>
     private static bool IsSelective(EventQuery query) =>
@@ -130,7 +130,8 @@ internal static class SqliteQueryBuilder
             command.Parameters.AddWithValue(name, value);
         }
 
-        var text = query.Words.Count > 0;
+        var terms = query.TextTerms;
+        var text = terms.Count > 0;
         var selective = IsSelective(query);
         var ftsDrives = text && !selective;
         var id = ftsDrives ? "f.rowid" : "e.id";
@@ -216,7 +217,7 @@ internal static class SqliteQueryBuilder
 
         if (text)
         {
-            command.Parameters.AddWithValue("$match", FtsMatch(query.Words));
+            command.Parameters.AddWithValue("$match", FtsMatch(terms));
             var materialize = rarestWordDocuments is { } documents
                 && (documents <= RareWordDocuments
                     || (filterRows is { } rows ? documents <= MatchesPerFilteredRow * rows : documents <= UnknownFilterWordDocuments));
@@ -234,7 +235,44 @@ internal static class SqliteQueryBuilder
             }
         }
 
+        for (var i = 0; i < query.Properties.Count; i++)
+        {
+            where.Add(PropertyMatch(command, query.Properties[i], i));
+        }
+
         return (ftsDrives, where);
+    }
+
+    /// <summary>
+    /// <see cref="PropertyCondition"/>'s rule over the top-level members of <c>properties</c> (<c>json_each</c>: any name,
+    /// its escapes read, and the JSON type of the value: <c>'1000'</c> as text is not <c>1000</c>). A number is compared
+    /// as SQLite compares numbers: a 64-bit integer exactly, anything else as a double. Stored text that is not JSON
+    /// matches nothing (instead of failing the query).
+    /// </summary>
+    private static string PropertyMatch(SqliteCommand command, PropertyCondition condition, int index)
+    {
+        var name = "$property_name" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var value = "$property_value" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        command.Parameters.AddWithValue(name, condition.Name);
+        command.Parameters.AddWithValue(value, condition.Value);
+        var match = new StringBuilder($"p.type = 'text' AND p.value = {value}");
+        if (condition.Number is { } number)
+        {
+            var parameter = "$property_number" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            // Boxed apart: a conditional of long and double would be a double, which loses an integer's digits past 2^53.
+            var bound = long.TryParse(number, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var integer)
+                ? (object)integer
+                : (object)double.Parse(number, System.Globalization.CultureInfo.InvariantCulture);
+            command.Parameters.AddWithValue(parameter, bound);
+            match.Append($" OR p.type IN ('integer', 'real') AND p.value = {parameter}");
+        }
+        else if (condition.Literal is { } literal)
+        {
+            // json_each's type names the literal itself: 'true', 'false', 'null'.
+            match.Append($" OR p.type = '{literal}'");
+        }
+
+        return $"EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(e.properties) THEN e.properties END) p WHERE p.key = {name} AND ({match}))";
     }
 
     /// <summary>
