@@ -190,6 +190,12 @@ internal static class ConsoleBench
         await TimeAsync(http, "timeline (everyone, property=OrderId=<an order>)", iterations, _ => $"api/events?limit=200&property=OrderId%3D{rnd.Next(events)}");
         await TimeAsync(http, "histogram (everyone, property=OrderId=<an order>)", iterations, _ => $"api/events/histogram?property=OrderId%3D{rnd.Next(events)}");
         await TimeAsync(http, "timeline (everyone, property=Flag=true: no word, a scan)", Math.Min(iterations, 5), _ => "api/events?limit=200&property=Flag%3Dtrue");
+        await TimeAsync(http, "top versions (a user, all)", iterations, _ => "api/events/top?field=version&user=" + User());
+        await TimeAsync(http, "top users (everyone, q=InvalidOperationException, 24 h)", iterations, _ => "api/events/top?field=user&q=InvalidOperationException&from=" + day);
+        await TimeAsync(http, "top users (everyone, errors, 24 h)", iterations, _ => "api/events/top?field=user&levels=Error,Critical&from=" + day);
+        await TimeAsync(http, "top versions (everyone, last 24 h)", iterations, _ => "api/events/top?field=version&from=" + day);
+        await TimeAsync(http, "top users (everyone, last 24 h)", iterations, _ => "api/events/top?field=user&from=" + day);
+        await TimeAsync(http, "everyone's timeline (200 newest, last 24 h)", iterations, _ => "api/events?limit=200&from=" + day);
         await TimeAsync(http, "event detail", iterations, i => "api/events/" + ids[i % ids.Count]);
         await TimeAsync(http, "event context (20 each side)", iterations, i => "api/events/" + ids[i % ids.Count] + "/context");
         await LiveTailAsync(http, 20, 30);

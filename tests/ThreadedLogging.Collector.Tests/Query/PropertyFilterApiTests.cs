@@ -6,7 +6,7 @@ namespace ThreadedLogging.Collector.Tests.Query;
 
 /// <summary>
 /// <c>property=Name=value</c> over what every format stores as properties (JsonBatch <c>properties</c>, CLEF's fields
-/// without <c>@</c>, OTLP attributes, Python's extra fields), in the list, the export and the histogram; repeated and
+/// without <c>@</c>, OTLP attributes, Python's extra fields), in the list, the export, the histogram and the top values; repeated and
 /// AND-ed; a bad one is a 400 naming <c>property</c> and quoting it. The live tail: <c>SupportApiTests</c>.
 /// </summary>
 public sealed class PropertyFilterApiTests : IAsyncLifetime
@@ -81,15 +81,18 @@ public sealed class PropertyFilterApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ExportAndHistogram_PropertyFilter_OnlyMatchingEvents()
+    public async Task ExportHistogramAndTop_PropertyFilter_OnlyMatchingEvents()
     {
         var (status, body) = await Http.SendAsync(_collector.Client, HttpMethod.Get, "api/events/export?format=ndjson&property=Action%3DCheckout&property=OrderId%3D48151623");
         var histogram = await _collector.GetJsonAsync("api/events/histogram?property=OrderId%3D48151623&from=2026-11-24T08:00:00Z&to=2026-11-24T08:01:00Z&buckets=1");
+        var top = await _collector.GetJsonAsync("api/events/top?field=user&property=OrderId%3D48151623");
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(["checkout"], body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("message").GetString()));
         Assert.Equal(5, histogram.GetProperty("total").GetInt64());
         Assert.Equal(1, histogram.GetProperty("buckets")[0].GetProperty("error").GetInt64());
+        Assert.Equal(5, top.GetProperty("total").GetInt64());
+        Assert.Equal(2, top.GetProperty("values").EnumerateArray().Single(v => v.GetProperty("value").GetString() == "alice").GetProperty("count").GetInt64());
     }
 
     [Theory]

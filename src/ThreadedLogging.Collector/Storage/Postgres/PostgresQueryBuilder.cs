@@ -53,6 +53,30 @@ internal static class PostgresQueryBuilder
         command.CommandText = "SELECT min(e.ts), max(e.ts)" + From(command, query with { Before = null }, default);
     }
 
+    /// <summary>
+    /// The events the query selects (its limit and cursor ignored) counted by the value of <paramref name="field"/>:
+    /// rows of (value, app — for <see cref="EventField.Version"/> —, events, errors, newest ticks, distinct values,
+    /// events in all), the <paramref name="top"/> most frequent first, ties in byte order (as SQLite's).
+    /// </summary>
+    public static void BuildTopValues(NpgsqlCommand command, EventQuery query, EventField field, int top)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(query);
+        var (value, app) = field switch
+        {
+            EventField.User => ("e.user_name", "NULL::text"),
+            EventField.App => ("e.app", "NULL::text"),
+            EventField.Version => ("e.version", "e.app"),
+            EventField.Machine => ("e.machine", "NULL::text"),
+            EventField.Category => ("e.category", "NULL::text"),
+            _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
+        };
+        var grouped = $"SELECT {value} AS value, {app} AS app, count(*) AS n, count(*) FILTER (WHERE e.level >= 4) AS errors, max(e.ts) AS newest"
+            + From(command, query with { Before = null }, default) + " GROUP BY 1, 2";
+        command.CommandText = $"SELECT t.value, t.app, t.n, t.errors, t.newest, count(*) OVER (), sum(t.n) OVER ()::bigint FROM ({grouped}) t "
+            + $"ORDER BY t.n DESC, t.app COLLATE \"C\" NULLS FIRST, t.value COLLATE \"C\" NULLS FIRST LIMIT {Parameter(command, top)}";
+    }
+
     private static string Parameter(NpgsqlCommand command, object value)
     {
         var name = "p" + command.Parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
