@@ -176,6 +176,12 @@ internal static class ConsoleBench
         await TimeAsync(http, "histogram (everyone, q=InvalidOperationException, 7 days)", iterations, _ => "api/events/histogram?q=InvalidOperationException&from=" + week);
         await TimeAsync(http, "histogram (everyone, last 24 h)", iterations, _ => "api/events/histogram?from=" + day);
         await TimeAsync(http, "histogram (everyone, all)", Math.Min(iterations, 20), _ => "api/events/histogram");
+        await TimeAsync(http, "top versions (a user, all)", iterations, _ => "api/events/top?field=version&user=" + User());
+        await TimeAsync(http, "top users (everyone, q=InvalidOperationException, 24 h)", iterations, _ => "api/events/top?field=user&q=InvalidOperationException&from=" + day);
+        await TimeAsync(http, "top users (everyone, errors, 24 h)", iterations, _ => "api/events/top?field=user&levels=Error,Critical&from=" + day);
+        await TimeAsync(http, "top versions (everyone, last 24 h)", iterations, _ => "api/events/top?field=version&from=" + day);
+        await TimeAsync(http, "top users (everyone, last 24 h)", iterations, _ => "api/events/top?field=user&from=" + day);
+        await TimeAsync(http, "everyone's timeline (200 newest, last 24 h)", iterations, _ => "api/events?limit=200&from=" + day);
         await TimeAsync(http, "event detail", iterations, i => "api/events/" + ids[i % ids.Count]);
         await TimeAsync(http, "event context (20 each side)", iterations, i => "api/events/" + ids[i % ids.Count] + "/context");
         await LiveTailAsync(http, 20, 30);

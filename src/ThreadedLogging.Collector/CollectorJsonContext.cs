@@ -18,6 +18,7 @@ namespace ThreadedLogging.Collector;
 [JsonSerializable(typeof(EventsResponse))]
 [JsonSerializable(typeof(UsersResponse))]
 [JsonSerializable(typeof(HistogramResponse))]
+[JsonSerializable(typeof(TopValuesResponse))]
 [JsonSerializable(typeof(LevelRuleRequest))]
 [JsonSerializable(typeof(LevelRuleDto))]
 [JsonSerializable(typeof(LevelRulesResponse))]

@@ -10,7 +10,7 @@ internal static class EventQueryParser
     public const int DefaultLimit = 100;
 
     /// <summary>The parameters of <c>GET /api/events</c>: the filters, <c>limit</c> and <c>before</c>.</summary>
-    public static readonly string[] Known = ["app", "user", "noUser", "machine", "instance", "traceId", "path", "level", "levels", "from", "to", "q", "limit", "before"];
+    public static readonly string[] Known = ["app", "user", "noUser", "machine", "instance", "traceId", "path", "level", "levels", "from", "to", "q", PropertyFilterParser.Parameter, "limit", "before"];
 
     /// <summary>Reads the parameters of <c>GET /api/events</c> (the names were checked by <see cref="QueryParameterFilter"/>).</summary>
     public static bool TryParse(IQueryCollection query, int maxLimit, out EventQuery result, out string error)
@@ -105,6 +105,11 @@ internal static class EventQueryParser
             return false;
         }
 
+        if (!PropertyFilterParser.TryParse(query, out var properties, out error))
+        {
+            return false;
+        }
+
         result = new EventQuery
         {
             App = Get("app"),
@@ -119,6 +124,7 @@ internal static class EventQueryParser
             From = from,
             To = to,
             Words = words,
+            Properties = properties,
             Limit = limit,
             Before = before,
         };

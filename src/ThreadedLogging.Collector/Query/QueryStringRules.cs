@@ -6,7 +6,7 @@ namespace ThreadedLogging.Collector.Query;
 /// <summary>What every read endpoint's query string obeys: known names only, each once (<see cref="QueryParameterFilter"/>), and the shared parameters.</summary>
 internal static partial class QueryStringRules
 {
-    /// <summary>Refuses an unknown or repeated parameter; <paramref name="known"/> lists the names in the reason.</summary>
+    /// <summary>Refuses an unknown or repeated parameter (but <c>property</c>); <paramref name="known"/> lists the names in the reason.</summary>
     public static bool TryCheckNames(IQueryCollection query, IReadOnlyList<string> known, out string error)
     {
         error = string.Empty;
@@ -18,7 +18,8 @@ internal static partial class QueryStringRules
                 return false;
             }
 
-            if (values.Count > 1)
+            // A condition per value, AND-ed: the one parameter that is a list (an endpoint that does not read it refused it above).
+            if (values.Count > 1 && !string.Equals(key, PropertyFilterParser.Parameter, StringComparison.OrdinalIgnoreCase))
             {
                 error = $"parameter '{key}' is given more than once";
                 return false;

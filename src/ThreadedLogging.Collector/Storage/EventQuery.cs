@@ -45,6 +45,16 @@ internal sealed record EventQuery
     /// </summary>
     public IReadOnlyList<string> Words { get; init; } = [];
 
+    /// <summary>Gets the conditions on top-level properties, all of which must hold (<see cref="PropertyCondition"/>).</summary>
+    public IReadOnlyList<PropertyCondition> Properties { get; init; } = [];
+
+    /// <summary>
+    /// Gets what the full-text index must find: <see cref="Words"/> and the <see cref="PropertyCondition.SearchPhrase"/> of
+    /// each property condition that has one (the stores narrow by the index, then check the JSON).
+    /// </summary>
+    public IReadOnlyList<string> TextTerms =>
+        Properties.Count == 0 ? Words : [.. Words, .. Properties.Select(p => p.SearchPhrase).OfType<string>()];
+
     /// <summary>Gets the only ids to consider (the live stream asks for what was just committed); null: all.</summary>
     public IReadOnlyList<long>? Ids { get; init; }
 

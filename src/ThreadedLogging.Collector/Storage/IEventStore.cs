@@ -23,7 +23,7 @@ internal interface IEventStore : IAsyncDisposable
 
     /// <summary>
     /// Returns events matching the query, newest first, with the cursor of the next page. Full text
-    /// (<see cref="EventQuery.Words"/>) finds what was committed before the call (read your writes).
+    /// and property conditions (<see cref="EventQuery.TextTerms"/>) find what was committed before the call (read your writes).
     /// </summary>
     Task<EventPage> QueryAsync(EventQuery query, CancellationToken cancellationToken);
 
@@ -51,4 +51,10 @@ internal interface IEventStore : IAsyncDisposable
 
     /// <summary>Returns the oldest and newest timestamps of the events the query selects, or null when it selects none.</summary>
     Task<EventTimeSpan?> GetTimeSpanAsync(EventQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Counts the events the query selects (its limit and cursor ignored) by the value of <paramref name="field"/> and
+    /// returns the <paramref name="top"/> most frequent values. Full text finds what was committed before the call.
+    /// </summary>
+    Task<ValueCounts> CountByValueAsync(EventQuery query, EventField field, int top, CancellationToken cancellationToken);
 }

@@ -21,7 +21,7 @@ internal sealed class UserWindowTally
 
         if (app is not null || version is not null)
         {
-            var label = app is null ? version! : version is null ? app : app + " " + version;
+            var label = VersionLabel.Of(app, version)!;
             _versions[label] = _versions.GetValueOrDefault(label) + count;
         }
     }

@@ -164,6 +164,22 @@ public sealed class SupportApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stream_PropertyFilter_OnlyMatchingEventsDelivered()
+    {
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60)); // a bound on a hang, not a timing assertion
+        using var stream = await OpenStreamAsync("user=props&property=OrderId%3D7&property=Flag%3Dtrue", null, bound.Token);
+
+        await PostAsync("props", [
+            new { timestamp = Start.ToString("O"), message = "other order", properties = new { OrderId = 8, Flag = true } },
+            new { timestamp = Start.ToString("O"), message = "not flagged", properties = new { OrderId = 7, Flag = false } },
+            new { timestamp = Start.ToString("O"), message = "order 7 flagged", properties = new { OrderId = 7.0, Flag = true } },
+        ]);
+        var item = await stream.NextAsync(bound.Token);
+
+        Assert.Equal("order 7 flagged", JsonDocument.Parse(item.Data).RootElement.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task Stream_LastEventIdPastTheLastCommit_DeliversLikeAnUnknownId()
     {
         // A tampered position of this run, past its last commit, waited for that commit: nothing was ever delivered.

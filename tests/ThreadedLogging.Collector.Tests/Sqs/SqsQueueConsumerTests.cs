@@ -105,6 +105,8 @@ public sealed class SqsQueueConsumerTests(SqsEmulatorFixture sqs) : IClassFixtur
 
         public Task<EventTimeSpan?> GetTimeSpanAsync(EventQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        public Task<ValueCounts> CountByValueAsync(EventQuery query, EventField field, int top, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
@@ -138,6 +140,8 @@ public sealed class SqsQueueConsumerTests(SqsEmulatorFixture sqs) : IClassFixtur
         public Task<IReadOnlyList<BucketCount>> CountByTimeAsync(EventQuery query, TimeBuckets buckets, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<EventTimeSpan?> GetTimeSpanAsync(EventQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<ValueCounts> CountByValueAsync(EventQuery query, EventField field, int top, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

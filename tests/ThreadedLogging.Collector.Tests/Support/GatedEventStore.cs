@@ -73,6 +73,9 @@ internal sealed class GatedEventStore(IEventStore inner, int heldQuery, bool fai
 
     public Task<EventTimeSpan?> GetTimeSpanAsync(EventQuery query, CancellationToken cancellationToken) => inner.GetTimeSpanAsync(query, cancellationToken);
 
+    public Task<ValueCounts> CountByValueAsync(EventQuery query, EventField field, int top, CancellationToken cancellationToken) =>
+        inner.CountByValueAsync(query, field, top, cancellationToken);
+
     public Task<RetentionResult> RemoveExpiredAsync(RetentionOptions options, DateTimeOffset now, CancellationToken cancellationToken) =>
         ((IEventRetention)inner).RemoveExpiredAsync(options, now, cancellationToken);
 

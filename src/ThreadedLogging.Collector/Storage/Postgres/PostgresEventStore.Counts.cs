@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ThreadedLogging.Collector.Storage.Postgres;
 
-/// <summary>Counts of the events a query selects, by time and level (the histogram), on the read replica when there is one.</summary>
+/// <summary>Counts of the events a query selects, by time and level (the histogram) or by a field's value, on the read replica when there is one.</summary>
 internal sealed partial class PostgresEventStore
 {
     public async Task<IReadOnlyList<BucketCount>> CountByTimeAsync(EventQuery query, TimeBuckets buckets, CancellationToken cancellationToken)
@@ -21,6 +21,24 @@ internal sealed partial class PostgresEventStore
         }
 
         return counts;
+    }
+
+    public async Task<ValueCounts> CountByValueAsync(EventQuery query, EventField field, int top, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await using var connection = await _reads.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        PostgresQueryBuilder.BuildTopValues(command, query, field, top);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var values = new ValueCountReader(field);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            values.Add(reader);
+        }
+
+        return values.Result();
     }
 
     public async Task<EventTimeSpan?> GetTimeSpanAsync(EventQuery query, CancellationToken cancellationToken)

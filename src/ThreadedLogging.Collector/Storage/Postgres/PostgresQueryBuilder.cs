@@ -53,6 +53,30 @@ internal static class PostgresQueryBuilder
         command.CommandText = "SELECT min(e.ts), max(e.ts)" + From(command, query with { Before = null }, default);
     }
 
+    /// <summary>
+    /// The events the query selects (its limit and cursor ignored) counted by the value of <paramref name="field"/>:
+    /// rows of (value, app — for <see cref="EventField.Version"/> —, events, errors, newest ticks, distinct values,
+    /// events in all), the <paramref name="top"/> most frequent first, ties in byte order (as SQLite's).
+    /// </summary>
+    public static void BuildTopValues(NpgsqlCommand command, EventQuery query, EventField field, int top)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(query);
+        var (value, app) = field switch
+        {
+            EventField.User => ("e.user_name", "NULL::text"),
+            EventField.App => ("e.app", "NULL::text"),
+            EventField.Version => ("e.version", "e.app"),
+            EventField.Machine => ("e.machine", "NULL::text"),
+            EventField.Category => ("e.category", "NULL::text"),
+            _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
+        };
+        var grouped = $"SELECT {value} AS value, {app} AS app, count(*) AS n, count(*) FILTER (WHERE e.level >= 4) AS errors, max(e.ts) AS newest"
+            + From(command, query with { Before = null }, default) + " GROUP BY 1, 2";
+        command.CommandText = $"SELECT t.value, t.app, t.n, t.errors, t.newest, count(*) OVER (), sum(t.n) OVER ()::bigint FROM ({grouped}) t "
+            + $"ORDER BY t.n DESC, t.app COLLATE \"C\" NULLS FIRST, t.value COLLATE \"C\" NULLS FIRST LIMIT {Parameter(command, top)}";
+    }
+
     private static string Parameter(NpgsqlCommand command, object value)
     {
         var name = "p" + command.Parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -147,14 +171,20 @@ internal static class PostgresQueryBuilder
             where.Add($"e.day <= {Parameter(toDay)}");
         }
 
-        if (query.Words.Count > 0)
+        var terms = query.TextTerms;
+        if (terms.Count > 0)
         {
             // A phrase as the parser makes it of the text; a prefix: the same phrase with its last word marked ':*'.
             // A phrase of no lexeme (letters the database's locale does not class as such, e.g. 'é' under LC_CTYPE C)
             // is the empty query, for a prefix too (':*' alone is a tsquery syntax error).
-            where.Add("e.search @@ (" + string.Join(" && ", query.Words.Select(w => w.EndsWith('*')
+            where.Add("e.search @@ (" + string.Join(" && ", terms.Select(w => w.EndsWith('*')
                 ? $"to_tsquery('simple', coalesce(nullif(phraseto_tsquery('simple', {Words(Parameter(w.TrimEnd('*')))})::text, '') || ':*', ''))"
                 : $"phraseto_tsquery('simple', {Words(Parameter(w))})")) + ")");
+        }
+
+        foreach (var condition in query.Properties)
+        {
+            where.Add(PropertyMatch(condition, Parameter));
         }
 
         var sql = new StringBuilder(" FROM events e");
@@ -164,6 +194,30 @@ internal static class PostgresQueryBuilder
         }
 
         return sql.ToString();
+    }
+
+    /// <summary>
+    /// <see cref="PropertyCondition"/>'s rule over the member of <c>properties</c> (<c>tl_json_member</c>, schema version 10):
+    /// a string compared as text (byte for byte), a number as <c>numeric</c> (exact), a literal as itself.
+    /// </summary>
+    private static string PropertyMatch(PropertyCondition condition, Func<object, string> parameter)
+    {
+        var match = new StringBuilder($"CASE jsonb_typeof(v) WHEN 'string' THEN v #>> '{{}}' = {parameter(condition.Value)}");
+        if (condition.Number is { } number)
+        {
+            match.Append($" WHEN 'number' THEN (v #>> '{{}}')::numeric = {parameter(number)}::numeric");
+        }
+        else if (condition.Literal is "null")
+        {
+            match.Append(" WHEN 'null' THEN true");
+        }
+        else if (condition.Literal is { } literal)
+        {
+            // true or false, never text from the request.
+            match.Append($" WHEN 'boolean' THEN v = '{literal}'::jsonb");
+        }
+
+        return $"EXISTS (SELECT 1 FROM tl_json_member(e.properties, {parameter(condition.Name)}) AS m(v) WHERE {match} ELSE false END)";
     }
 
     /// <summary>

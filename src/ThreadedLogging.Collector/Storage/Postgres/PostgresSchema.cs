@@ -16,7 +16,7 @@ namespace ThreadedLogging.Collector.Storage.Postgres;
 /// </remarks>
 internal static class PostgresSchema
 {
-    public const int Version = 9;
+    public const int Version = 10;
 
     /// <summary>Any 64-bit number the collectors agree on: the lock held while the schema is upgraded.</summary>
     public const long SchemaLock = 0x544C_5343_4845_4D41; // "TLSCHEMA"
@@ -281,7 +281,22 @@ internal static class PostgresSchema
         CREATE INDEX ix_events_search ON events USING gin (search);
         """;
 
-    private static readonly string[] Steps = [Version1, Version2, Version3, Version4, Version5, Version6, Version7, Version8, Version9];
+    /// <summary>
+    /// Version 10: the <c>property</c> filter (<see cref="PropertyCondition"/>) reads one top-level member of the
+    /// <c>properties</c> text as jsonb, as <c>tl_json_values</c> reads the text: a <c>\u0000</c> escape as U+FFFD, and a
+    /// text that still does not parse has no member (SQL null) instead of failing the query. Parallel restricted: the
+    /// exception block is a subtransaction, which a parallel worker cannot start. No data changes.
+    /// </summary>
+    private const string Version10 = """
+        CREATE OR REPLACE FUNCTION tl_json_member(doc text, name text) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE PARALLEL RESTRICTED AS $$
+        BEGIN
+            RETURN replace(doc, '\u0000', '\ufffd')::jsonb -> name;
+        EXCEPTION WHEN others THEN
+            RETURN NULL;
+        END $$;
+        """;
+
+    private static readonly string[] Steps = [Version1, Version2, Version3, Version4, Version5, Version6, Version7, Version8, Version9, Version10];
 
     /// <summary>Creates or upgrades the schema; safe when several collectors run it at once.</summary>
     /// <exception cref="InvalidOperationException">The database's schema is newer than this collector.</exception>

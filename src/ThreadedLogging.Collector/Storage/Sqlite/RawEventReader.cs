@@ -29,6 +29,7 @@ internal static class RawEventReader
                     string text => raw.sqlite3_bind_text(statement, index, text),
                     long number => raw.sqlite3_bind_int64(statement, index, number),
                     int number => raw.sqlite3_bind_int64(statement, index, number),
+                    double number => raw.sqlite3_bind_double(statement, index, number),
                     var other => throw new NotSupportedException($"An event query parameter of type {other?.GetType().Name ?? "null"}."),
                 }, db);
             }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ThreadedLogging.Collector.Storage.Sqlite;
 
-/// <summary>Counts of the events a query selects, by time and level (the histogram), on read connections of their own.</summary>
+/// <summary>Counts of the events a query selects, by time and level (the histogram) or by a field's value, on read connections of their own.</summary>
 internal sealed partial class SqliteEventStore
 {
     public Task<IReadOnlyList<BucketCount>> CountByTimeAsync(EventQuery query, TimeBuckets buckets, CancellationToken cancellationToken)
@@ -35,6 +35,26 @@ internal sealed partial class SqliteEventStore
             reader => reader.Read() && !reader.IsDBNull(0)
                 ? new EventTimeSpan(new DateTimeOffset(reader.GetInt64(0), TimeSpan.Zero), new DateTimeOffset(reader.GetInt64(1), TimeSpan.Zero))
                 : null,
+            cancellationToken);
+    }
+
+    public Task<ValueCounts> CountByValueAsync(EventQuery query, EventField field, int top, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        return AggregateAsync(
+            query,
+            (command, words, rows, keys) => SqliteQueryBuilder.BuildTopValues(command, query, field, top, words, rows, SpillMilliseconds, keys),
+            reader =>
+            {
+                var values = new ValueCountReader(field);
+                while (reader.Read())
+                {
+                    values.Add(reader);
+                }
+
+                return values.Result();
+            },
             cancellationToken);
     }
 

@@ -21,7 +21,7 @@ internal sealed partial class SqliteEventStore
     /// <summary>Read your writes: a query with words waits until what was committed before it is indexed (the index lags by a group or two).</summary>
     private async Task CatchUpFullTextAsync(EventQuery query, CancellationToken cancellationToken)
     {
-        if (query.Words.Count > 0 && _writer is { } writer && _fts is { } fts && fts.IndexedSeq < writer.CommittedSeq)
+        if (query.TextTerms.Count > 0 && _writer is { } writer && _fts is { } fts && fts.IndexedSeq < writer.CommittedSeq)
         {
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             wait.CancelAfter(FullTextWait);
@@ -151,7 +151,7 @@ internal sealed partial class SqliteEventStore
         command.CommandText = SqliteSchema.TermDocuments;
         var term = command.Parameters.Add("$term", SqliteType.Text);
         var rarest = long.MaxValue;
-        foreach (var word in SqliteQueryBuilder.Terms(query.Words))
+        foreach (var word in SqliteQueryBuilder.Terms(query.TextTerms))
         {
             term.Value = word;
             rarest = Math.Min(rarest, command.ExecuteScalar() is long documents ? documents : 0);

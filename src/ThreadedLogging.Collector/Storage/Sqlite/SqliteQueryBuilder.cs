@@ -29,7 +29,7 @@ internal static class SqliteQueryBuilder
     public const long MatchesPerFilteredRow = 100;
 
     /// <summary>Gets a value indicating whether the plan depends on how common the query's words are.</summary>
-    public static bool NeedsWordDocuments(EventQuery query) => query.Words.Count > 0 && IsSelective(query);
+    public static bool NeedsWordDocuments(EventQuery query) => query.TextTerms.Count > 0 && IsSelective(query);
 
     /// <summary>Gets a value indicating whether a filter with an index of its own narrows the query (FTS5 does not drive then).</summary>
     private static bool IsSelective(EventQuery query) =>
@@ -85,6 +85,31 @@ internal static class SqliteQueryBuilder
     public static void BuildTimeSpan(SqliteCommand command, EventQuery query, long? rarestWordDocuments = null, long? filterRows = null, long spillMilliseconds = 0, IReadOnlyList<long>? userKeys = null) =>
         command.CommandText = Aggregate(command, "min(e.ts), max(e.ts)", query with { Before = null }, rarestWordDocuments, filterRows, spillMilliseconds, userKeys);
 
+    /// <summary>
+    /// The events the query selects (its limit and cursor ignored) counted by the value of <paramref name="field"/>:
+    /// rows of (value, app — for <see cref="EventField.Version"/> —, events, errors, newest ticks, distinct values,
+    /// events in all), the <paramref name="top"/> most frequent first. Parameters as <see cref="Build"/>'s.
+    /// </summary>
+    public static void BuildTopValues(SqliteCommand command, EventQuery query, EventField field, int top, long? rarestWordDocuments = null, long? filterRows = null, long spillMilliseconds = 0, IReadOnlyList<long>? userKeys = null)
+    {
+        // Grouped on the keys (names in tables of their own); each group's name is looked up once, for the order of ties.
+        var (keys, value, app) = field switch
+        {
+            EventField.User => ("e.user_key", "(SELECT name FROM user_names WHERE id = t.k1)", "NULL"),
+            EventField.App => ("e.app_key", "(SELECT name FROM apps WHERE id = t.k1)", "NULL"),
+            EventField.Version => ("e.version_key, e.app_key", "(SELECT name FROM versions WHERE id = t.k1)", "(SELECT name FROM apps WHERE id = t.k2)"),
+            EventField.Machine => ("e.machine_key", "(SELECT name FROM machines WHERE id = t.k1)", "NULL"),
+            EventField.Category => ("e.category", "t.k1", "NULL"),
+            _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
+        };
+        var columns = field == EventField.Version ? "e.version_key AS k1, e.app_key AS k2" : keys + " AS k1";
+        var grouped = Aggregate(command, columns + ", count(*) AS n, sum(e.level >= 4) AS errors, max(e.ts) AS newest", query with { Before = null }, rarestWordDocuments, filterRows, spillMilliseconds, userKeys)
+            + " GROUP BY " + keys;
+        command.Parameters.AddWithValue("$top", top);
+        command.CommandText = $"SELECT value, app, n, errors, newest, distinct_values, total FROM (SELECT {value} AS value, {app} AS app, t.n, t.errors, t.newest, "
+            + $"count(*) OVER () AS distinct_values, sum(t.n) OVER () AS total FROM ({grouped}) t) ORDER BY n DESC, app NULLS FIRST, value NULLS FIRST LIMIT $top";
+    }
+
     private const string FtsDrivenFrom = " FROM fts.events_fts f CROSS JOIN events e ON e.id = f.rowid WHERE ";
 
     private static string Aggregate(SqliteCommand command, string columns, EventQuery query, long? rarestWordDocuments, long? filterRows, long spillMilliseconds, IReadOnlyList<long>? userKeys)
@@ -105,7 +130,8 @@ internal static class SqliteQueryBuilder
             command.Parameters.AddWithValue(name, value);
         }
 
-        var text = query.Words.Count > 0;
+        var terms = query.TextTerms;
+        var text = terms.Count > 0;
         var selective = IsSelective(query);
         var ftsDrives = text && !selective;
         var id = ftsDrives ? "f.rowid" : "e.id";
@@ -191,7 +217,7 @@ internal static class SqliteQueryBuilder
 
         if (text)
         {
-            command.Parameters.AddWithValue("$match", FtsMatch(query.Words));
+            command.Parameters.AddWithValue("$match", FtsMatch(terms));
             var materialize = rarestWordDocuments is { } documents
                 && (documents <= RareWordDocuments
                     || (filterRows is { } rows ? documents <= MatchesPerFilteredRow * rows : documents <= UnknownFilterWordDocuments));
@@ -209,7 +235,44 @@ internal static class SqliteQueryBuilder
             }
         }
 
+        for (var i = 0; i < query.Properties.Count; i++)
+        {
+            where.Add(PropertyMatch(command, query.Properties[i], i));
+        }
+
         return (ftsDrives, where);
+    }
+
+    /// <summary>
+    /// <see cref="PropertyCondition"/>'s rule over the top-level members of <c>properties</c> (<c>json_each</c>: any name,
+    /// its escapes read, and the JSON type of the value: <c>'1000'</c> as text is not <c>1000</c>). A number is compared
+    /// as SQLite compares numbers: a 64-bit integer exactly, anything else as a double. Stored text that is not JSON
+    /// matches nothing (instead of failing the query).
+    /// </summary>
+    private static string PropertyMatch(SqliteCommand command, PropertyCondition condition, int index)
+    {
+        var name = "$property_name" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var value = "$property_value" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        command.Parameters.AddWithValue(name, condition.Name);
+        command.Parameters.AddWithValue(value, condition.Value);
+        var match = new StringBuilder($"p.type = 'text' AND p.value = {value}");
+        if (condition.Number is { } number)
+        {
+            var parameter = "$property_number" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            // Boxed apart: a conditional of long and double would be a double, which loses an integer's digits past 2^53.
+            var bound = long.TryParse(number, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var integer)
+                ? (object)integer
+                : (object)double.Parse(number, System.Globalization.CultureInfo.InvariantCulture);
+            command.Parameters.AddWithValue(parameter, bound);
+            match.Append($" OR p.type IN ('integer', 'real') AND p.value = {parameter}");
+        }
+        else if (condition.Literal is { } literal)
+        {
+            // json_each's type names the literal itself: 'true', 'false', 'null'.
+            match.Append($" OR p.type = '{literal}'");
+        }
+
+        return $"EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(e.properties) THEN e.properties END) p WHERE p.key = {name} AND ({match}))";
     }
 
     /// <summary>

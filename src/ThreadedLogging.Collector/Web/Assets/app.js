@@ -105,7 +105,7 @@ function wire() {
     const link = event.target.closest("a[data-nav]");
     if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
     event.preventDefault();
-    change({ user: "", nouser: "", trace: "", event: "", at: "", ctx: "", live: "", q: "", levels: [], range: "", from: "", to: "" });
+    change({ user: "", nouser: "", trace: "", all: "", event: "", at: "", ctx: "", live: "", q: "", levels: [], range: "", from: "", to: "" });
   });
   document.addEventListener("sign-in-required", () => {
     if (!signInRequired) return;

@@ -1,8 +1,8 @@
 // Every view's state lives in the URL (permalinks, back/forward): ?user=&levels=&range=&from=&to=&q=&event=&at=&ctx=&live=
 // and, for the users list, ?search=&sort=&window=. A timeline is one user's (user=), the events without a user's
-// (nouser=1) or one trace's, whoever logged it (trace=).
+// (nouser=1), one trace's, whoever logged it (trace=), or everyone's (all=1).
 
-const KEYS = ["user", "nouser", "trace", "levels", "range", "from", "to", "q", "event", "at", "ctx", "live", "search", "sort", "window"];
+const KEYS = ["user", "nouser", "trace", "all", "levels", "range", "from", "to", "q", "event", "at", "ctx", "live", "search", "sort", "window"];
 
 export function readState() {
   const p = new URLSearchParams(location.search);
@@ -14,21 +14,31 @@ export function readState() {
   return state;
 }
 
-/** Whether the state shows a timeline (a user's, the events without a user, a trace) rather than the users list. */
+/** Whether the state shows a timeline (a user's, the events without a user, a trace, everyone's) rather than the users list. */
 export function onTimeline(state) {
-  return Boolean(state.user || state.nouser || state.trace);
+  return Boolean(state.user || state.nouser || state.trace || state.all);
 }
 
-/** What the timeline shows, in words: the user, "(no user)" or the trace. */
+/** What the timeline shows, in words: the user, "(no user)", the trace or "everyone". */
 export function subject(state) {
   if (state.trace) return "trace " + state.trace;
   if (state.nouser) return "(no user)";
-  return state.user;
+  return state.user || (state.all ? "everyone" : "");
+}
+
+/** Whether the timeline lists several users' events (a trace's, everyone's), so that its rows say whose each one is. */
+export function acrossUsers(state) {
+  return Boolean(state.trace || (state.all && !state.user && !state.nouser));
+}
+
+/** "for alice", "for trace …", or "from anyone" for everyone's timeline: the end of "No events …", "No error …". */
+export function forSubject(state) {
+  return state.user || state.nouser || state.trace ? "for " + subject(state) : "from anyone";
 }
 
 /** A state that opens the timeline of one subject ({ user }, { nouser: "1" } or { trace }), every other filter cleared. */
 export function timelineOf(subjectPatch) {
-  return { user: "", nouser: "", trace: "", levels: [], range: "", from: "", to: "", q: "", event: "", at: "", ctx: "", live: "", search: "", sort: "", window: "", ...subjectPatch };
+  return { user: "", nouser: "", trace: "", all: "", levels: [], range: "", from: "", to: "", q: "", event: "", at: "", ctx: "", live: "", search: "", sort: "", window: "", ...subjectPatch };
 }
 
 export function toUrl(state) {

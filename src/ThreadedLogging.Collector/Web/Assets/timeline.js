@@ -1,8 +1,9 @@
-// A timeline (one user's, the events without a user, or one trace's across users and apps): newest first, level toggles, time range, full text, latest error, live tail, download.
+// A timeline (one user's, the events without a user, one trace's across users and apps, or everyone's): newest first, level toggles, time range, full text, latest error, live tail, download.
 import { getJson, parseJson, session } from "./api.js";
 import { $, el, clear, text, status, timeCell, excerpt, zoneName, counted } from "./dom.js";
-import { readState, change, range, subject, badRange } from "./state.js";
+import { readState, change, range, forSubject, acrossUsers, badRange } from "./state.js";
 import { showHistogram, hideHistogram, wireHistogram, histogramArrived } from "./histogram.js";
+import { showTop, hideTop } from "./top.js";
 
 /** The live view keeps at most this many rows. */
 export const MaxRows = 500;
@@ -46,8 +47,8 @@ export function filters(state) {
 }
 
 export function showTimeline(state) {
-  // A trace crosses users: its rows say whose each event is.
-  $("events-table").classList.toggle("with-user", Boolean(state.trace) || otherSpelling);
+  // A trace and everyone's timeline cross users: their rows say whose each event is.
+  $("events-table").classList.toggle("with-user", acrossUsers(state) || otherSpelling);
   for (const b of document.querySelectorAll("[data-level]")) b.setAttribute("aria-pressed", String(state.levels.includes(b.dataset.level)));
   const custom = Boolean(state.from || state.to);
   for (const b of document.querySelectorAll("[data-range]")) b.setAttribute("aria-pressed", String(!custom && (state.range || "all") === b.dataset.range));
@@ -62,13 +63,14 @@ export function showTimeline(state) {
 }
 
 function listKey(state) {
-  return JSON.stringify([state.user, state.nouser, state.trace, state.levels, state.q, state.range, state.from, state.to, state.at, state.live]);
+  return JSON.stringify([state.user, state.nouser, state.trace, state.all, state.levels, state.q, state.range, state.from, state.to, state.at, state.live]);
 }
 
 /** Leaves the timeline: closes the live stream and empties the rows (no query). */
 export function leaveTimeline() {
   loading?.abort();
   hideHistogram();
+  hideTop();
   live({ live: "" });
   clear($("events-table").tBodies[0]);
   shown.clear();
@@ -91,6 +93,7 @@ async function load(state, append) {
     $("events-empty").hidden = true;
     for (const a of document.querySelectorAll("[data-export]")) a.removeAttribute("href");
     hideHistogram();
+    hideTop();
     status("Could not load events: " + bad, true);
     return;
   }
@@ -101,7 +104,7 @@ async function load(state, append) {
   if (from) p.set("from", from);
   if (to) p.set("to", to);
   if (state.at) p.set("before", String(BigInt(state.at) + 1n));
-  if (!append) { downloads(p); showHistogram(p, controller.signal); }
+  if (!append) { downloads(p); showHistogram(p, controller.signal); showTop(p, state, controller.signal); }
   p.set("limit", "200");
   const older = append ? olderCursor() : null;
   if (older) { p.set("before", older); trimmedFrom = null; }
@@ -113,7 +116,7 @@ async function load(state, append) {
       clear(tbody); shown.clear(); trimmedFrom = null;
       listUser = state.user;
       otherSpelling = false;
-      $("events-table").classList.toggle("with-user", Boolean(state.trace));
+      $("events-table").classList.toggle("with-user", acrossUsers(state));
     }
     for (const e of body.events) add(e, false);
     next = body.next;
@@ -121,7 +124,7 @@ async function load(state, append) {
     $("events-more").hidden = !olderCursor();
     const empty = tbody.rows.length === 0;
     $("events-empty").hidden = !empty;
-    text($("events-empty"), `No events for ${subject(state) || "anyone"}` + (state.q ? ` matching “${state.q}”` : "") + (state.levels.length ? " at " + state.levels.join(", ") : "") + " in this time range.");
+    text($("events-empty"), `No events ${forSubject(state)}` + (state.q ? ` matching “${state.q}”` : "") + (state.levels.length ? " at " + state.levels.join(", ") : "") + " in this time range.");
     status(counted(tbody.rows.length, "event", Boolean(next)) + (state.at ? " up to the selected event" : ""));
     markSelected(state.event);
   } catch (err) {
@@ -326,7 +329,7 @@ export function wireTimeline() {
     p.set("limit", "1");
     try {
       const body = await getJson("/api/events", p);
-      if (body.events.length === 0) { status("No error for " + subject(state) + "."); return; }
+      if (body.events.length === 0) { status(`No error ${forSubject(state)}.`); return; }
       const id = String(body.events[0].id);
       change({ event: id, at: id, range: "", from: "", to: "", q: "", levels: [], ctx: "", live: "" });
     } catch (err) {

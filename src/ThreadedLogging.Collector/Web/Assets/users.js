@@ -112,4 +112,9 @@ export function wireUsers() {
   $("users-sort").addEventListener("change", () => change({ sort: $("users-sort").value === "lastSeen" ? "" : $("users-sort").value }));
   $("users-window").addEventListener("change", () => change({ window: $("users-window").value === "24h" ? "" : $("users-window").value }));
   $("users-more").addEventListener("click", () => load(readState(), true));
+  // Everyone's timeline, searched or not: the last 24 hours first (every event of a big store is a slow histogram).
+  $("everyone-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    change(timelineOf({ all: "1", range: "24h", q: $("everyone-q").value.trim() }));
+  });
 }

@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using ThreadedLogging.Collector.Responses;
+using ThreadedLogging.Collector.Storage;
+
+namespace ThreadedLogging.Collector.Query;
+
+/// <summary>
+/// <c>GET /api/events/top</c>: the most frequent values of one field (user, app, version, machine, category) among the
+/// events the filters of <c>/api/events</c> select — "which users hit this error, on which versions" (docs/QUERY.md).
+/// </summary>
+internal static class TopValuesApi
+{
+    public const int DefaultCount = 10;
+    public const int MaxCount = 100;
+
+    /// <summary>The filters of <c>/api/events</c> (not its paging: <c>limit</c>, <c>before</c>), <c>field</c> and <c>count</c>.</summary>
+    public static readonly string[] Known = [.. EventQueryParser.Known.Where(name => name is not ("limit" or "before")), "field", "count"];
+
+    private static readonly Dictionary<string, EventField> Fields = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["user"] = EventField.User,
+        ["app"] = EventField.App,
+        ["version"] = EventField.Version,
+        ["machine"] = EventField.Machine,
+        ["category"] = EventField.Category,
+    };
+
+    public static async Task<Results<Ok<TopValuesResponse>, JsonHttpResult<ErrorResponse>>> GetAsync(
+        HttpRequest request, IEventStore store, CollectorOptions options, CancellationToken cancellationToken)
+    {
+        if (!EventQueryParser.TryParse(request.Query, options.MaxQueryLimit, out var query, out var error))
+        {
+            return ErrorResults.Create(StatusCodes.Status400BadRequest, error);
+        }
+
+        var name = QueryStringRules.Get(request.Query, "field");
+        if (name is null || !Fields.TryGetValue(name, out var field))
+        {
+            return ErrorResults.Create(
+                StatusCodes.Status400BadRequest,
+                name is null ? $"parameter 'field' is required ({string.Join(", ", Fields.Keys)})" : $"parameter 'field' must be one of {string.Join(", ", Fields.Keys)} (was '{name}')");
+        }
+
+        var count = DefaultCount;
+        if (!QueryStringRules.TryCount(request.Query, "count", MaxCount, ref count, out error))
+        {
+            return ErrorResults.Create(StatusCodes.Status400BadRequest, error);
+        }
+
+        var counts = await store.CountByValueAsync(query, field, count, cancellationToken);
+        return TypedResults.Ok(new TopValuesResponse(
+            Fields.First(f => f.Value == field).Key,
+            counts.Total,
+            counts.Distinct,
+            [.. counts.Values.Select(v => new TopValueDto(v.Value, v.Count, v.Errors, v.Newest))]));
+    }
+}
+
+/// <summary>
+/// Body of <c>GET /api/events/top</c>: the field, the events the filters select, how many distinct values they have,
+/// and the most frequent values, most events first.
+/// </summary>
+internal sealed record TopValuesResponse(string Field, long Total, long Distinct, IReadOnlyList<TopValueDto> Values);
+
+/// <summary>One value (null: the events without one), its events, how many of them are Error or Critical, and the newest one's time.</summary>
+internal sealed record TopValueDto(string? Value, long Count, long Errors, DateTimeOffset Newest);

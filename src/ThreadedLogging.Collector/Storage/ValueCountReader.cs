@@ -1,0 +1,31 @@
+using System.Data.Common;
+
+namespace ThreadedLogging.Collector.Storage;
+
+/// <summary>
+/// Takes the rows of a top-values statement, as both engines write them: (value, app, events, errors, newest ticks,
+/// distinct values, events in all), most events first. The engine's reader moves; this reads the current row.
+/// </summary>
+internal sealed class ValueCountReader(EventField field)
+{
+    private readonly List<ValueCount> _values = [];
+    private long _distinct;
+    private long _total;
+
+    /// <summary>Reads the reader's current row.</summary>
+    public void Add(DbDataReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var value = reader.IsDBNull(0) ? null : reader.GetString(0);
+        if (field == EventField.Version)
+        {
+            value = VersionLabel.Of(reader.IsDBNull(1) ? null : reader.GetString(1), value);
+        }
+
+        _values.Add(new ValueCount(value, reader.GetInt64(2), reader.GetInt64(3), new DateTimeOffset(reader.GetInt64(4), TimeSpan.Zero)));
+        _distinct = reader.GetInt64(5);
+        _total = reader.GetInt64(6);
+    }
+
+    public ValueCounts Result() => _values.Count == 0 ? ValueCounts.None : new ValueCounts(_values, _distinct, _total);
+}

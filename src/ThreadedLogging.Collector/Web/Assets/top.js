@@ -1,0 +1,59 @@
+// Who and where, for what the timeline lists: its most frequent users (on a trace's or everyone's timeline), versions
+// and machines, from GET /api/events/top (same filters, search and range). A user opens that user's timeline with the
+// same levels, search and range: "which users hit this error" is one click from each of them.
+import { getJson } from "./api.js";
+import { $, el, clear, counted } from "./dom.js";
+import { change, timelineOf, acrossUsers } from "./state.js";
+
+const Shown = 5;
+const FIELDS = [
+  { field: "user", label: "Users", none: "(no user)" },
+  { field: "version", label: "Versions", none: "(none)" },
+  { field: "machine", label: "Machines", none: "(none)" },
+];
+
+/** Counts and shows the top values for the list's query (as the list asked for it), or hides the panel when there are none. */
+export async function showTop(params, state, signal) {
+  const panel = $("top-values");
+  const fields = FIELDS.filter((f) => f.field !== "user" || acrossUsers(state));
+  let bodies;
+  try {
+    bodies = await Promise.all(fields.map((f) => {
+      const p = new URLSearchParams(params);
+      p.delete("before"); // a list up to a selected event: the panel still counts its whole range
+      p.set("field", f.field);
+      p.set("count", String(Shown));
+      return getJson("/api/events/top", p, signal);
+    }));
+  } catch (err) {
+    if (err.name === "AbortError") return;
+    clear(panel).append(el("span", { className: "status error" }, "Top values could not be counted: " + err.message));
+    panel.hidden = false;
+    return;
+  }
+  clear(panel);
+  bodies.forEach((body, i) => { if (body.values.length) panel.append(group(fields[i], body, state)); });
+  panel.hidden = panel.childElementCount === 0;
+}
+
+export function hideTop() {
+  $("top-values").hidden = true;
+}
+
+function group(f, body, state) {
+  const items = body.values.map((v) => {
+    const name = v.value ?? f.none;
+    const title = counted(v.count, "event") + (v.errors ? ", " + counted(v.errors, "error") : "");
+    const count = el("span", { className: "count" + (v.errors ? " hot" : "") }, String(v.count));
+    if (f.field !== "user") return el("span", { className: "value", title }, name, " ", count);
+    const open = el("button", { type: "button", className: "value", title: "Open " + name + "'s events: " + title }, name, " ", count);
+    open.addEventListener("click", () => change({
+      ...timelineOf(v.value == null ? { nouser: "1" } : { user: v.value }),
+      levels: state.levels, q: state.q, range: state.range, from: state.from, to: state.to,
+    }));
+    return open;
+  });
+  const more = body.distinct > body.values.length ? [el("span", { className: "status" }, `and ${body.distinct - body.values.length} more`)] : [];
+  return el("div", { className: "top-group", role: "group", "aria-label": f.label },
+    el("span", { className: "top-label" }, `${f.label} (${body.distinct})`), ...items, ...more);
+}

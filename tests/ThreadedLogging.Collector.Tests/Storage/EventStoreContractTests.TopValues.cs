@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Collector.Storage;
+
+namespace ThreadedLogging.Collector.Tests.Storage;
+
+/// <summary>The top values (<c>GET /api/events/top</c>): the events a query selects counted by a field's value, on both engines alike.</summary>
+public abstract partial class EventStoreContractTests
+{
+    [Fact]
+    public async Task CountByValue_Users_MostEventsFirstTiesByNameNoUserIsNull()
+    {
+        await Store.AppendAsync(new EventBatch(null, [
+            With(Event(1, message: "card declined", level: LogLevel.Error), user: "bob"),
+            With(Event(2, message: "card declined"), user: "bob"),
+            With(Event(3, message: "card declined", level: LogLevel.Critical), user: "alice"),
+            With(Event(4, message: "card declined"), user: "Alice"),
+            With(Event(5, message: "card declined"), user: "carol"),
+            With(Event(6, message: "card declined"), user: "carol"),
+            With(Event(7, message: "card declined"), user: "carol"),
+            new NewEvent { Timestamp = T0.AddSeconds(8), Level = LogLevel.Warning, Message = "card declined", App = "App" },
+            With(Event(9, message: "login ok", level: LogLevel.Error), user: "dave"),
+        ]), CancellationToken.None);
+
+        var users = await Store.CountByValueAsync(new EventQuery { Words = ["declined"] }, EventField.User, 10, CancellationToken.None);
+
+        Assert.Equal(8, users.Total);
+        Assert.Equal(5, users.Distinct);
+        // "Alice" before "alice" (ordinal: upper case first), no user (null) before both.
+        Assert.Equal(
+            [new("carol", 3, 0, T0.AddSeconds(7)), new("bob", 2, 1, T0.AddSeconds(2)), new(null, 1, 0, T0.AddSeconds(8)), new("Alice", 1, 0, T0.AddSeconds(4)), new("alice", 1, 1, T0.AddSeconds(3))],
+            users.Values);
+
+        var top2 = await Store.CountByValueAsync(new EventQuery { Words = ["declined"] }, EventField.User, 2, CancellationToken.None);
+        Assert.Equal(["carol", "bob"], top2.Values.Select(v => v.Value));
+        Assert.Equal((8L, 5L), (top2.Total, top2.Distinct));
+    }
+
+    [Fact]
+    public async Task CountByValue_EveryField_UnderTheQuerysFilters()
+    {
+        await Store.AppendAsync(new EventBatch(null, [
+            Valued(1, "Shop", "2.4.1", "PC-1", "Pay", LogLevel.Error),
+            Valued(2, "Shop", "2.4.1", "PC-2", "Pay"),
+            Valued(3, "Shop", "2.5.0", "PC-2", "Cart", LogLevel.Error),
+            Valued(4, "Admin", "2.5.0", "PC-2", null),
+            Valued(5, null, null, null, "Pay"),
+        ]), CancellationToken.None);
+
+        async Task<(string? Value, long Count, long Errors)[]> Top(EventField field, EventQuery? query = null) =>
+            [.. (await Store.CountByValueAsync(query ?? new EventQuery(), field, 10, CancellationToken.None)).Values.Select(v => (v.Value, v.Count, v.Errors))];
+
+        Assert.Equal([("Shop", 3, 2), (null, 1, 0), ("Admin", 1, 0)], await Top(EventField.App));
+        // A version is its app's: "2.5.0" of Shop and of Admin are two values.
+        Assert.Equal([("Shop 2.4.1", 2, 1), (null, 1, 0), ("Admin 2.5.0", 1, 0), ("Shop 2.5.0", 1, 1)], await Top(EventField.Version));
+        Assert.Equal([("PC-2", 3, 1), (null, 1, 0), ("PC-1", 1, 1)], await Top(EventField.Machine));
+        Assert.Equal([("Pay", 3, 1), (null, 1, 0), ("Cart", 1, 1)], await Top(EventField.Category));
+        Assert.Equal([("Shop 2.4.1", 1, 1), ("Shop 2.5.0", 1, 1)], await Top(EventField.Version, new EventQuery { MinLevel = LogLevel.Error }));
+        Assert.Equal([("PC-2", 2, 1)], await Top(EventField.Machine, new EventQuery { App = "Shop", From = T0.AddSeconds(2), To = T0.AddSeconds(4) }));
+        Assert.Empty(await Top(EventField.User, new EventQuery { User = "nobody" }));
+        var none = await Store.CountByValueAsync(new EventQuery { Words = ["printer"] }, EventField.App, 10, CancellationToken.None);
+        Assert.Equal((0L, 0L), (none.Total, none.Distinct));
+    }
+
+    private static NewEvent Valued(long sequence, string? app, string? version, string? machine, string? category, LogLevel level = LogLevel.Information) =>
+        new() { Timestamp = T0.AddSeconds(sequence), Level = level, Message = $"event {sequence}", App = app, Version = version, Machine = machine, Category = category, Sequence = sequence };
+}

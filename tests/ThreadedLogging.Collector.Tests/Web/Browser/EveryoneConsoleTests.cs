@@ -1,0 +1,126 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Playwright;
+using ThreadedLogging.Collector.Tests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace ThreadedLogging.Collector.Tests.Web.Browser;
+
+/// <summary>
+/// In a real Chromium: the users page searches every user's events at once ("which users hit this error?"), a timeline
+/// like a user's (levels, range, search, live tail, download) whose rows say whose each event is.
+/// </summary>
+public sealed class EveryoneConsoleTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
+{
+    [Fact]
+    public async Task UsersPage_SearchEveryone_ListsEveryUsersMatchesOfTheLastDay_AllWidensIt()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        await PostAsync(collector, "alice", now.AddMinutes(-10), "Error", "payment declined by bank");
+        await PostAsync(collector, "bob", now.AddMinutes(-5), "Error", "payment declined: card expired");
+        await PostAsync(collector, "carol", now.AddMinutes(-3), "Information", "login <img src=x onerror=alert(1)> ok");
+        await PostAsync(collector, "dave", now.AddDays(-2), "Error", "payment declined twice");
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+
+        await page.GotoAsync(collector.BaseAddress.ToString());
+        await page.Locator("#everyone-q").FillAsync("payment declined");
+        await page.Locator("#everyone-q").PressAsync("Enter");
+
+        var rows = page.Locator("#events-table tbody tr");
+        await Expect(rows.Locator("td.msg")).ToHaveTextAsync(["payment declined: card expired", "payment declined by bank"]);
+        await Expect(rows.Locator("td.col-user")).ToHaveTextAsync(["bob", "alice"]);
+        await Expect(page.Locator("#events-table th.col-user")).ToBeVisibleAsync();
+        await Expect(page.Locator("#crumbs")).ToContainTextAsync("everyone");
+        await Expect(page.Locator("[data-range='24h']")).ToHaveAttributeAsync("aria-pressed", "true");
+        Assert.Contains("all=1", page.Url, StringComparison.Ordinal);
+        var download = await page.Locator("#download-ndjson").GetAttributeAsync("href") ?? string.Empty;
+        Assert.Contains("q=payment+declined", download, StringComparison.Ordinal);
+        Assert.DoesNotContain("user", download, StringComparison.Ordinal);
+        await ChromiumFixture.ScreenshotAsync(page, "34-everyone-search");
+
+        await page.Locator("[data-range='all']").ClickAsync();
+        await Expect(rows.Locator("td.col-user")).ToHaveTextAsync(["bob", "alice", "dave"]);
+
+        // A search that finds nothing says so about everyone, not about a user named "everyone".
+        await page.Locator("#timeline-q").FillAsync("refund");
+        await page.Locator("#timeline-q").PressAsync("Enter");
+        await Expect(page.Locator("#events-empty")).ToHaveTextAsync("No events from anyone matching “refund” in this time range.");
+
+        // An empty search lists every event of the last 24 hours; a message is text, never markup.
+        await page.Locator("#crumbs a").ClickAsync();
+        await page.Locator("#everyone-q").FillAsync(string.Empty);
+        await page.Locator("#everyone-form button[type=submit]").ClickAsync();
+        await Expect(rows.Locator("td.col-user")).ToHaveTextAsync(["carol", "bob", "alice"]);
+        await Expect(rows.First.Locator("td.msg")).ToHaveTextAsync("login <img src=x onerror=alert(1)> ok");
+        Assert.Empty(dialogs);
+    }
+
+    [Fact]
+    public async Task EveryoneTimeline_LiveTail_AddsAnyUsersNewEventOnTop()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        await PostAsync(collector, "alice", now.AddMinutes(-1), "Warning", "disk almost full");
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+
+        await page.GotoAsync(collector.BaseAddress + "?all=1&live=1");
+        await Expect(page.Locator("#live-state")).ToHaveTextAsync("connected");
+        await PostAsync(collector, "erin", DateTimeOffset.UtcNow, "Error", "erin's app crashed");
+
+        var rows = page.Locator("#events-table tbody tr");
+        await Expect(rows.Locator("td.col-user")).ToHaveTextAsync(["erin", "alice"]);
+        await Expect(rows.First).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("live-new"));
+        Assert.Empty(dialogs);
+    }
+
+    [Fact]
+    public async Task TopValues_WhichUsersAndVersionsASearchHits_AUserOpensTheirMatchesInTheSameRange()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        await PostAsync(collector, "bob", now.AddMinutes(-9), "Error", "payment declined", "2.4.1");
+        await PostAsync(collector, "bob", now.AddMinutes(-8), "Error", "payment declined again", "2.4.1");
+        await PostAsync(collector, "<b>alice</b>", now.AddMinutes(-7), "Warning", "payment declined once", "2.5.0");
+        await PostAsync(collector, "<b>alice</b>", now.AddMinutes(-6), "Information", "payment page opened", "2.5.0");
+        await PostAsync(collector, "carol", now.AddMinutes(-5), "Information", "login ok", "2.5.0");
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+
+        await page.GotoAsync(collector.BaseAddress + "?all=1&range=24h&q=declined");
+
+        var users = page.Locator("#top-values [aria-label='Users'] .value");
+        await Expect(users).ToHaveTextAsync(["bob 2", "<b>alice</b> 1"]);
+        await Expect(page.Locator("#top-values [aria-label='Users'] .top-label")).ToHaveTextAsync("Users (2)");
+        await Expect(page.Locator("#top-values [aria-label='Versions'] .value")).ToHaveTextAsync(["Shop 2.4.1 2", "Shop 2.5.0 1"]);
+        await Expect(users.First.Locator(".count")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("hot"));
+        await ChromiumFixture.ScreenshotAsync(page, "35-top-values");
+
+        // One click: that user's events, with the same search and range.
+        await users.Nth(1).ClickAsync();
+        var rows = page.Locator("#events-table tbody tr");
+        await Expect(rows.Locator("td.msg")).ToHaveTextAsync(["payment declined once"]);
+        await Expect(page.Locator("#crumbs")).ToContainTextAsync("<b>alice</b>");
+        await Expect(page.Locator("#timeline-q")).ToHaveValueAsync("declined");
+        await Expect(page.Locator("[data-range='24h']")).ToHaveAttributeAsync("aria-pressed", "true");
+        // A user's own timeline lists no Users group, only where the events come from.
+        await Expect(page.Locator("#top-values [aria-label='Users']")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#top-values [aria-label='Machines'] .value")).ToHaveTextAsync(["PC 1"]);
+
+        // Nothing matches: no panel.
+        await page.Locator("#timeline-q").FillAsync("refund");
+        await page.Locator("#timeline-q").PressAsync("Enter");
+        await Expect(page.Locator("#events-empty")).ToBeVisibleAsync();
+        await Expect(page.Locator("#top-values")).ToBeHiddenAsync();
+        Assert.Empty(dialogs);
+    }
+
+    private static async Task PostAsync(CollectorFixture collector, string user, DateTimeOffset at, string level, string message, string? version = null)
+    {
+        var body = JsonSerializer.Serialize(new { app = "Shop", version, machine = "PC", user, events = new object[] { new { timestamp = at, level, message } } });
+        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/" + user, Http.Utf8(body), "application/json");
+        Assert.True(status == HttpStatusCode.OK, text);
+    }
+}
