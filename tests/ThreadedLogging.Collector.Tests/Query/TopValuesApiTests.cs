@@ -53,6 +53,26 @@ public sealed class TopValuesApiTests : IAsyncLifetime
         Assert.Equal(counts, values.Select(v => v.GetProperty("count").GetInt64()));
     }
 
+    [Fact]
+    public async Task Top_PropertyFilter_CountsOnlyTheEventsWithThatValue()
+    {
+        var body = JsonSerializer.Serialize(new
+        {
+            user = "dave",
+            events = new object[]
+            {
+                new { timestamp = Start, message = "checkout", properties = new { OrderId = 48151623 } },
+                new { timestamp = Start.AddSeconds(1), message = "checkout", properties = new { OrderId = 42 } },
+            },
+        });
+        Assert.Equal(HttpStatusCode.OK, (await Http.SendAsync(_collector.Client, HttpMethod.Post, "log/dave", Http.Utf8(body), "application/json")).Status);
+
+        var top = await _collector.GetJsonAsync("api/events/top?field=user&property=OrderId%3D48151623");
+
+        Assert.Equal(1, top.GetProperty("total").GetInt64());
+        Assert.Equal("dave", Assert.Single(top.GetProperty("values").EnumerateArray()).GetProperty("value").GetString());
+    }
+
     [Theory]
     [InlineData("", "parameter 'field' is required (user, app, version, machine, category)")]
     [InlineData("field=level", "parameter 'field' must be one of user, app, version, machine, category (was 'level')")]
