@@ -42,7 +42,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
     /// <summary>Creates a handler that sends batches to <paramref name="sink"/>.</summary>
     /// <param name="sink">Where batches go; owned by the handler and disposed with it.</param>
     /// <param name="options">The options; <see langword="null"/> for the defaults.</param>
-    /// <exception cref="ArgumentOutOfRangeException">An option is invalid; the message names it.</exception>
+    /// <exception cref="ArgumentException">An option is invalid (<see cref="ThreadedHandlerOptions.Validate"/>): out of range (<see cref="ArgumentOutOfRangeException"/>), or a name or path it cannot use; the message names it.</exception>
     public ThreadedHandler(ILogBatchSink sink, ThreadedHandlerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(sink);

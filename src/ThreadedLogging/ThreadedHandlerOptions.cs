@@ -23,19 +23,19 @@ public class ThreadedHandlerOptions
     /// <summary>The oldest <see cref="MaxBufferAge"/>: the spool computes now minus the age, which overflowed near <see cref="TimeSpan.MaxValue"/>.</summary>
     private static readonly TimeSpan MaxSpoolAge = TimeSpan.FromDays(3650);
 
-    /// <summary>Gets or sets the flush interval of the <c>ThreadedTimer</c>.</summary>
+    /// <summary>Gets or sets the flush interval of the <c>ThreadedTimer</c>: between 1 ms and 1 hour.</summary>
     /// <value>The default value is 1000 ms, as in the seed.</value>
     public TimeSpan Interval { get; set; } = TimeSpan.FromMilliseconds(1000);
 
-    /// <summary>Gets or sets the number of events that makes a batch go out at once.</summary>
+    /// <summary>Gets or sets the number of events that makes a batch go out at once: between 1 and 100,000.</summary>
     /// <value>The default value is 500 (2000 in <see cref="ThreadedHttpHandlerOptions"/>).</value>
     public int BatchSize { get; set; } = 500;
 
-    /// <summary>Gets or sets the approximate number of bytes that makes a batch go out at once.</summary>
+    /// <summary>Gets or sets the approximate number of bytes that makes a batch go out at once: between 1024 and 268,435,456 (256 MiB).</summary>
     /// <value>The default value is 1 MiB.</value>
     public int MaxBatchBytes { get; set; } = 1024 * 1024;
 
-    /// <summary>Gets or sets how many events the in-memory queue holds before new events are dropped.</summary>
+    /// <summary>Gets or sets how many events the in-memory queue holds before new events are dropped: between 1 and 10,000,000.</summary>
     /// <value>The default value is 10000000: the queue is bounded by <see cref="MaxQueueBytes"/>.</value>
     /// <remarks>
     /// Checked before an event is added, so callers on several threads at once may pass it by one each. Use it to
@@ -43,7 +43,7 @@ public class ThreadedHandlerOptions
     /// </remarks>
     public int QueueCapacity { get; set; } = 10_000_000;
 
-    /// <summary>Gets or sets how many bytes of queued events the in-memory queue holds before new events are dropped.</summary>
+    /// <summary>Gets or sets how many bytes of queued events the in-memory queue holds before new events are dropped: between 1024 and 256 GiB.</summary>
     /// <value>The default value is 128 MiB.</value>
     /// <remarks>
     /// The queue keeps events as compact binary records outside the garbage-collected heap (about 64 bytes for a
@@ -66,11 +66,14 @@ public class ThreadedHandlerOptions
     /// <value>The default value is <see cref="LogLevel.Error"/>.</value>
     public LogLevel FlushLevel { get; set; } = LogLevel.Error;
 
-    /// <summary>Gets or sets how long <c>Dispose</c> may spend draining the queue.</summary>
+    /// <summary>
+    /// Gets or sets how long <c>Dispose</c> may spend draining the queue, and how long the process's exit waits for an
+    /// undisposed handler (its last flush): between 0 and 10 minutes.
+    /// </summary>
     /// <value>The default value is 5 seconds.</value>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Gets or sets the first delay after a failed send; it doubles (with jitter) up to <see cref="MaxRetryDelay"/>.</summary>
+    /// <summary>Gets or sets the first delay after a failed send, positive; it doubles (with jitter) up to <see cref="MaxRetryDelay"/>.</summary>
     /// <value>The default value is 1 second.</value>
     public TimeSpan MinRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -88,11 +91,11 @@ public class ThreadedHandlerOptions
     /// <value>The default value is <see langword="null"/>: events are kept in memory only.</value>
     public string? BufferDirectory { get; set; }
 
-    /// <summary>Gets or sets the most bytes the spool may hold; the oldest segment is dropped (and counted) beyond it.</summary>
+    /// <summary>Gets or sets the most bytes the spool may hold, at least 65,536; the oldest segment is dropped (and counted) beyond it.</summary>
     /// <value>The default value is 256 MiB.</value>
     public long MaxBufferBytes { get; set; } = 256L * 1024 * 1024;
 
-    /// <summary>Gets or sets how old spooled events may get before they are dropped (and counted).</summary>
+    /// <summary>Gets or sets how old spooled events may get before they are dropped (and counted): positive, at most 3650 days.</summary>
     /// <value>The default value is 7 days.</value>
     public TimeSpan MaxBufferAge { get; set; } = TimeSpan.FromDays(7);
 

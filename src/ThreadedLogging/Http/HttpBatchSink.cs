@@ -13,6 +13,9 @@ namespace ThreadedLogging;
 /// </summary>
 internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelopes, ISendsConcurrently, IDisposable
 {
+    /// <summary>The longest answer read for level rules: the collector's are a few hundred bytes.</summary>
+    private const int MaxLevelsBytes = 64 * 1024;
+
     private readonly HttpClient _client;
     private readonly ThreadedHttpHandlerOptions _options;
     private readonly bool _post;
@@ -211,7 +214,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
             var result = Classify(response, _options.TimeProvider.GetUtcNow());
             if (result.Outcome == SendOutcome.Sent && Format == HttpLogFormat.JsonBatch)
             {
-                await ReadLevelsAsync(response, timeout.Token).ConfigureAwait(false);
+                await TryReadLevelsAsync(response, timeout.Token).ConfigureAwait(false);
             }
 
             return result;
@@ -238,7 +241,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
             using var response = await _client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
-                await ReadLevelsAsync(response, timeout.Token).ConfigureAwait(false);
+                await TryReadLevelsAsync(response, timeout.Token).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
@@ -247,19 +250,44 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         }
     }
 
-    private async Task ReadLevelsAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the level rules of a 2xx answer, at most 64 KiB of it. Best effort: the answer's status already says the
+    /// batch is stored, so a body cut off, too slow or too long is no rules, never a failed send (that resent a stored
+    /// batch for ever).
+    /// </summary>
+    private async Task TryReadLevelsAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         // An empty answer (a receiver other than our collector) carries no rules: parsing it would throw and catch a
         // JsonException per batch (5 % of the worker's samples against PeerBench's counting server).
-        if (LevelsReceived is not { } receiver || response.Content.Headers.ContentLength is 0 or > 64 * 1024)
+        if (LevelsReceived is not { } receiver || response.Content.Headers.ContentLength is 0 or > MaxLevelsBytes)
         {
             return;
         }
 
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        if (body.Length is > 0 and <= 64 * 1024 && LevelAnswer.Read(body) is { } rules)
+        var body = ArrayPool<byte>.Shared.Rent(MaxLevelsBytes + 1);
+        try
         {
-            receiver(rules);
+            var length = 0;
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using var disposeStream = stream.ConfigureAwait(false);
+            int read;
+            while (length <= MaxLevelsBytes && (read = await stream.ReadAsync(body.AsMemory(length, MaxLevelsBytes + 1 - length), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                length += read;
+            }
+
+            if (length is > 0 and <= MaxLevelsBytes && LevelAnswer.Read(body.AsSpan(0, length)) is { } rules)
+            {
+                receiver(rules);
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
+        {
+            // No rules this time: the next answer or poll brings them.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(body);
         }
     }
 

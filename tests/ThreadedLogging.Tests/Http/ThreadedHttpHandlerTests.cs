@@ -111,6 +111,26 @@ public sealed class ThreadedHttpHandlerTests
         Assert.Equal(2, handler.Statistics.Retried);
     }
 
+    /// <summary>
+    /// A 200 is the collector's commit; the level rules in its body are extra. A body that stops coming (a proxy; here
+    /// until the request's timeout) or is cut off made the sent batch a failure: it was sent again and again, every resend
+    /// counted retried, and Flush never returned true.
+    /// </summary>
+    [Fact]
+    public async Task JsonBatch_AnswerBodyStopsAfter200_BatchCountedSentAndNotResent()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        server.Respond = _ => Task.FromResult<IResult>(new BodyStopsAfterHeaders());
+        // The timeout ends the stalled body; generous, so that the headers' arrival never races it (1 s did, under load).
+        await using var handler = new ThreadedHttpHandler(Options(server, o => o.RequestTimeout = TimeSpan.FromSeconds(10)));
+        handler.CreateLogger("App").LogInformation("hello");
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(60)));
+        var stats = handler.Statistics;
+        Assert.Equal((1L, 0L, 0L), (stats.Sent, stats.Dropped, stats.Retried));
+        Assert.Single(server.Requests);
+    }
+
     [Fact]
     public async Task JsonBatch_Unauthorized_DropsBatchAndReports()
     {
@@ -286,6 +306,26 @@ public sealed class ThreadedHttpHandlerTests
     {
         var options = new ThreadedHttpHandlerOptions { Host = "example.com:80", ApiKey = "tl_3f9 A+/=~", ApiKeyHeader = "X-Seq-ApiKey" };
         options.Validate();
+    }
+
+    /// <summary>A 200 whose JSON body starts and then never goes on.</summary>
+    private sealed class BodyStopsAfterHeaders : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = 200;
+            httpContext.Response.ContentType = "application/json";
+            await httpContext.Response.Body.WriteAsync("{\"levels\": ["u8.ToArray());
+            await httpContext.Response.Body.FlushAsync();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, httpContext.RequestAborted); // until the client gives up on the body
+            }
+            catch (OperationCanceledException)
+            {
+                // the client closed the connection
+            }
+        }
     }
 
     private sealed class RetryAfterResult(int status, string retryAfter) : IResult
