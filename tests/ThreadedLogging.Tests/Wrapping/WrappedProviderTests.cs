@@ -50,6 +50,18 @@ public sealed class WrappedProviderTests
     }
 
     [Fact]
+    public async Task AddThreaded_OptionsRefusedAtStart_TheWrappedProviderIsDisposed()
+    {
+        var inner = new SlowProvider();
+        await using var services = new ServiceCollection().AddLogging(b => b.AddThreaded(_ => inner, o => o.QueueCapacity = 0)).BuildServiceProvider();
+
+        var refused = Assert.ThrowsAny<ArgumentException>(() => services.GetRequiredService<ILoggerFactory>());
+
+        Assert.Contains("QueueCapacity", refused.Message, StringComparison.Ordinal);
+        Assert.True(inner.Disposed);
+    }
+
+    [Fact]
     public async Task ThreadedHandler_WrappingAProviderThatReadsScopes_EachEventReplayedWithItsOwnScopes()
     {
         // As MEL's console provider does: ISupportExternalScope, and each scope's text (ToString) per line.
