@@ -93,21 +93,22 @@ internal static class SqliteQueryBuilder
     public static void BuildTopValues(SqliteCommand command, EventQuery query, EventField field, int top, long? rarestWordDocuments = null, long? filterRows = null, long spillMilliseconds = 0, IReadOnlyList<long>? userKeys = null)
     {
         // Grouped on the keys (names in tables of their own); each group's name is looked up once, for the order of ties.
-        // The unary + keeps the key's index out of the grouping: SQLite otherwise walks the whole index in key order to
+        // The unary + keeps a key's index out of the grouping: SQLite otherwise walks the whole index in key order to
         // skip the sort, every event of the store, where the query's own range (the last 24 hours: ~14 % of the bench's
-        // store) and a temporary B-tree take a seventh of the time (bench/README.md, "Top values").
-        var (keys, value, app) = field switch
+        // store) and a temporary B-tree take a seventh of the time (bench/README.md, "Everyone's timeline and the top values").
+        var (key, appKey, value, app) = field switch
         {
-            EventField.User => ("+e.user_key", "(SELECT name FROM user_names WHERE id = t.k1)", "NULL"),
-            EventField.App => ("+e.app_key", "(SELECT name FROM apps WHERE id = t.k1)", "NULL"),
-            EventField.Version => ("+e.version_key, +e.app_key", "(SELECT name FROM versions WHERE id = t.k1)", "(SELECT name FROM apps WHERE id = t.k2)"),
-            EventField.Machine => ("+e.machine_key", "(SELECT name FROM machines WHERE id = t.k1)", "NULL"),
-            EventField.Category => ("+e.category", "t.k1", "NULL"),
+            EventField.User => ("e.user_key", null, "(SELECT name FROM user_names WHERE id = t.k1)", "NULL"),
+            EventField.App => ("e.app_key", null, "(SELECT name FROM apps WHERE id = t.k1)", "NULL"),
+            EventField.Version => ("e.version_key", "e.app_key", "(SELECT name FROM versions WHERE id = t.k1)", "(SELECT name FROM apps WHERE id = t.k2)"),
+            EventField.Machine => ("e.machine_key", null, "(SELECT name FROM machines WHERE id = t.k1)", "NULL"),
+            EventField.Category => ("e.category", (string?)null, "t.k1", "NULL"),
             _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
         };
-        var columns = field == EventField.Version ? "e.version_key AS k1, e.app_key AS k2" : keys[1..] + " AS k1";
+        var columns = appKey is null ? $"{key} AS k1" : $"{key} AS k1, {appKey} AS k2";
+        var groupBy = appKey is null ? $"+{key}" : $"+{key}, +{appKey}";
         var grouped = Aggregate(command, columns + ", count(*) AS n, sum(e.level >= 4) AS errors, max(e.ts) AS newest", query with { Before = null }, rarestWordDocuments, filterRows, spillMilliseconds, userKeys)
-            + " GROUP BY " + keys;
+            + " GROUP BY " + groupBy;
         command.Parameters.AddWithValue("$top", top);
         command.CommandText = $"SELECT value, app, n, errors, newest, distinct_values, total FROM (SELECT {value} AS value, {app} AS app, t.n, t.errors, t.newest, "
             + $"count(*) OVER () AS distinct_values, sum(t.n) OVER () AS total FROM ({grouped}) t) ORDER BY n DESC, app NULLS FIRST, value NULLS FIRST LIMIT $top";

@@ -66,7 +66,6 @@ function stopRedraw() {
 async function loadBars(params, signal) {
   const figure = $("histogram");
   const p = new URLSearchParams(params);
-  p.delete("before"); // a list up to a selected event: the bar still shows its whole range
   p.set("buckets", String(Math.max(10, Math.min(120, Math.floor((figure.parentElement?.clientWidth || 800) / 12)))));
   let body;
   try {

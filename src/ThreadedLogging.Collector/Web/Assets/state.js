@@ -89,13 +89,13 @@ export function badRange(state) {
   return `the link's range '${state.range}' is none of 15m, 1h, 24h, 7d, 30d or all`;
 }
 
-/** Why the link's users window (window=) cannot be used, or "" when it can (not "the collector cannot be reached"). */
 /** A property condition ("Name=value") as the page shows it: "Name = value". */
 export function conditionText(condition) {
   const equals = condition.indexOf("=");
   return equals < 0 ? condition : condition.slice(0, equals) + " = " + condition.slice(equals + 1);
 }
 
+/** Why the link's users window (window=) cannot be used, or "" when it can (not "the collector cannot be reached"). */
 export function badWindow(state) {
   if (!state.window || (SPANS[state.window] && state.window !== "15m")) return "";
   return `the link's window '${state.window}' is none of 1h, 24h, 7d or 30d`;

@@ -117,7 +117,14 @@ async function load(state, append) {
   if (from) p.set("from", from);
   if (to) p.set("to", to);
   if (state.at) p.set("before", String(BigInt(state.at) + 1n));
-  if (!append) { downloads(p); showHistogram(p, controller.signal); showTop(p, state, controller.signal); }
+  if (!append) {
+    downloads(p);
+    // The bar and the top values count the whole range, also for a list up to a selected event (before).
+    const whole = new URLSearchParams(p);
+    whole.delete("before");
+    showHistogram(whole, controller.signal);
+    showTop(whole, state, controller.signal);
+  }
   p.set("limit", "200");
   const older = append ? olderCursor() : null;
   if (older) { p.set("before", older); trimmedFrom = null; }

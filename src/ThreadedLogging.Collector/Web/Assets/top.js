@@ -20,7 +20,6 @@ export async function showTop(params, state, signal) {
   try {
     bodies = await Promise.all(fields.map((f) => {
       const p = new URLSearchParams(params);
-      p.delete("before"); // a list up to a selected event: the panel still counts its whole range
       p.set("field", f.field);
       p.set("count", String(Shown));
       return getJson("/api/events/top", p, signal);
