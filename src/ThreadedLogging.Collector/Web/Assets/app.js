@@ -2,7 +2,7 @@
 // Every value from the server is shown as text (dom.js), never parsed as HTML.
 import { session, signIn, signOut } from "./api.js";
 import { $, el, clear, text, status, visible } from "./dom.js";
-import { readState, change, onTimeline as timelineShown, subject } from "./state.js";
+import { readState, change, go, timelineOf, onTimeline as timelineShown, subject } from "./state.js";
 import { showUsers, wireUsers, select as selectUser, openUser } from "./users.js";
 import { showTimeline, wireTimeline, leaveTimeline } from "./timeline.js";
 import { showDetail, wireDetail } from "./detail.js";
@@ -105,7 +105,9 @@ function wire() {
     const link = event.target.closest("a[data-nav]");
     if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
     event.preventDefault();
-    change({ user: "", nouser: "", trace: "", all: "", event: "", at: "", ctx: "", live: "", q: "", levels: [], range: "", from: "", to: "" });
+    // Every timeline key cleared (timelineOf's list, the one there is), the users list's own search, sort and window kept.
+    const { search, sort, window: usersWindow } = readState();
+    go({ ...timelineOf({}), search, sort, window: usersWindow });
   });
   document.addEventListener("sign-in-required", () => {
     if (!signInRequired) return;

@@ -47,6 +47,12 @@ public sealed class PropertyFilterConsoleTests(ChromiumFixture chromium) : IClas
         await page.GoBackAsync();
         await Expect(rows).ToHaveTextAsync(["checkout A"]);
         await Expect(chips).ToHaveCountAsync(2);
+
+        // Back to the users list: the conditions are the timeline's, they do not stay in the list's link.
+        await page.Locator("#crumbs a").ClickAsync();
+        await Expect(page.Locator("#users-view")).ToBeVisibleAsync();
+        Assert.DoesNotContain("property=", page.Url, StringComparison.Ordinal);
+
         await page.GotoAsync(collector.BaseAddress + "?user=alice");
         await Expect(chips).ToHaveCountAsync(0);
         await Expect(page.Locator("#property-chips")).ToBeHiddenAsync();
