@@ -7,7 +7,6 @@ import { $, clear, text, counted, localTime } from "./dom.js";
 const SVG = "http://www.w3.org/2000/svg";
 const BarWidth = 10;
 const Height = 60;
-const LiveRedrawMs = 2000;
 
 function svg(tag, attributes = {}) {
   const node = document.createElementNS(SVG, tag);
@@ -23,43 +22,14 @@ function widthText(seconds) {
   return seconds + " s";
 }
 
-/** The list's query the bars were drawn for, and the pending redraw after live arrivals. */
-let shownParams = null;
-let refresh = 0;
-let refreshing = null;
-
-/** The live tail added an event to the list: the bars are counted again a moment later (one request for a burst of arrivals). */
-export function histogramArrived() {
-  if (refresh || !shownParams) return;
-  refresh = setTimeout(() => {
-    refresh = 0;
-    refreshing = new AbortController();
-    loadBars(shownParams, refreshing.signal);
-  }, LiveRedrawMs);
-}
-
-/**
- * Loads and draws the bars for the list's query (filters and range, as the list asked for them), in place of any
- * redraw still pending or on its way for an earlier query.
- */
+/** Loads and draws the bars for the list's query (filters and range, as the list asked for them). */
 export function showHistogram(params, signal) {
-  stopRedraw();
-  shownParams = new URLSearchParams(params);
-  return loadBars(shownParams, signal);
+  return loadBars(new URLSearchParams(params), signal);
 }
 
-/** The timeline was left (or its range is unusable): no bars, and no redraw any more. */
+/** The timeline was left (or its range is unusable): no bars. */
 export function hideHistogram() {
-  stopRedraw();
-  shownParams = null;
   $("histogram").hidden = true;
-}
-
-function stopRedraw() {
-  clearTimeout(refresh);
-  refresh = 0;
-  refreshing?.abort();
-  refreshing = null;
 }
 
 /** A failure hides the bars and says why in the caption: the list itself does not depend on them. */

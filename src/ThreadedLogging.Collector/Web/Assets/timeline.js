@@ -2,7 +2,8 @@
 import { getJson, parseJson, session } from "./api.js";
 import { $, el, clear, text, status, timeCell, excerpt, zoneName, counted } from "./dom.js";
 import { readState, change, range, forSubject, acrossUsers, badRange, conditionText } from "./state.js";
-import { showHistogram, hideHistogram, wireHistogram, histogramArrived } from "./histogram.js";
+import { showHistogram, hideHistogram, wireHistogram } from "./histogram.js";
+import { recountOnArrival, stopRecounting, arrived } from "./recount.js";
 import { showTop, hideTop } from "./top.js";
 
 /** The live view keeps at most this many rows. */
@@ -82,6 +83,7 @@ function listKey(state) {
 /** Leaves the timeline: closes the live stream and empties the rows (no query). */
 export function leaveTimeline() {
   loading?.abort();
+  stopRecounting();
   hideHistogram();
   hideTop();
   live({ live: "" });
@@ -105,6 +107,7 @@ async function load(state, append) {
     $("events-more").hidden = true;
     $("events-empty").hidden = true;
     for (const a of document.querySelectorAll("[data-export]")) a.removeAttribute("href");
+    stopRecounting();
     hideHistogram();
     hideTop();
     status("Could not load events: " + bad, true);
@@ -124,6 +127,7 @@ async function load(state, append) {
     whole.delete("before");
     showHistogram(whole, controller.signal);
     showTop(whole, state, controller.signal);
+    recountOnArrival((signal) => showHistogram(whole, signal), (signal) => showTop(whole, state, signal));
   }
   p.set("limit", "200");
   const older = append ? olderCursor() : null;
@@ -267,7 +271,7 @@ function live(state) {
     }
     if (reloading) { arrivedWhileLoading.push(e); if (arrivedWhileLoading.length > MaxRows) arrivedWhileLoading.shift(); }
     add(e, true);
-    histogramArrived();
+    arrived();
   });
   const opened = source;
   opened.addEventListener("error", () => {

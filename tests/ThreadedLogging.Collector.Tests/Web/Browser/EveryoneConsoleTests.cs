@@ -117,6 +117,43 @@ public sealed class EveryoneConsoleTests(ChromiumFixture chromium) : IClassFixtu
         Assert.Empty(dialogs);
     }
 
+    /// <summary>
+    /// Live arrivals are counted again as the histogram is (2 s after the first of a burst, on the page's clock): a new
+    /// user's event on everyone's live timeline shows in the top users, with one request per group for the burst.
+    /// </summary>
+    [Fact]
+    public async Task EveryoneTimeline_LiveArrivals_TopUsersCountedAgainOnceTheRedrawIsDue()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        await PostAsync(collector, "alice", DateTimeOffset.UtcNow.AddMinutes(-5), "Warning", "disk almost full");
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        var topRequests = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        page.Request += (_, request) => { if (request.Url.Contains("/api/events/top?", StringComparison.Ordinal)) topRequests.Enqueue(request.Url); };
+        await page.Clock.InstallAsync(); // the recount's timer runs on the page's clock, moved on below
+        var users = page.Locator("#top-values [aria-label='Users'] .value");
+
+        await page.GotoAsync(collector.BaseAddress + "?all=1&range=1h&live=1");
+        await Expect(users).ToHaveTextAsync(["alice 1"]);
+        await Expect(page.Locator("#live-state")).ToHaveTextAsync("connected");
+        await page.Clock.PauseAtAsync(DateTime.UtcNow.AddSeconds(1)); // no timer fires until moved on
+        var before = topRequests.Count;
+        var burst = JsonSerializer.Serialize(new
+        {
+            app = "Shop", machine = "PC", user = "erin",
+            events = new[] { new { timestamp = DateTimeOffset.UtcNow, level = "Error", message = "erin's app crashed" }, new { timestamp = DateTimeOffset.UtcNow, level = "Error", message = "erin's app crashed again" } },
+        });
+        await Http.PostStoredAsync(collector.Client, "log/erin", burst);
+        await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(3);
+        Assert.Equal(0, topRequests.Count - before);
+        await page.Clock.FastForwardAsync("00:03");
+
+        await Expect(users).ToHaveTextAsync(["erin 2", "alice 1"]);
+        await Expect(page.Locator("#top-values [aria-label='Users'] .top-label")).ToHaveTextAsync("Users (2)");
+        Assert.Equal(3, topRequests.Count - before); // users, versions, machines: once each for the burst
+        Assert.Empty(dialogs);
+    }
+
     private static async Task PostAsync(CollectorFixture collector, string user, DateTimeOffset at, string level, string message, string? version = null)
     {
         var body = JsonSerializer.Serialize(new { app = "Shop", version, machine = "PC", user, events = new object[] { new { timestamp = at, level, message } } });
