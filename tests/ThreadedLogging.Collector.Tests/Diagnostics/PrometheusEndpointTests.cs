@@ -151,6 +151,23 @@ public sealed class PrometheusEndpointTests
         Assert.Equal(HttpStatusCode.NotFound, (await ScrapeAsync(collector, null)).Status);
     }
 
+    /// <summary>
+    /// Unlike <c>/api</c>, the scrape and the health check ignore query parameters (docs/QUERY.md: nothing to narrow, and
+    /// a Prometheus job's <c>params</c> or a health checker's cache buster must not turn into a failed check).
+    /// </summary>
+    [Theory]
+    [InlineData("metrics?format=prometheus&module=http_2xx")]
+    [InlineData("health?_=1764780000")]
+    public async Task ScrapeAndHealth_WithParameters_AnsweredAsWithout(string url)
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+
+        var (status, body) = await Http.SendAsync(collector.Client, HttpMethod.Get, url);
+
+        Assert.True(status == HttpStatusCode.OK, body);
+        Assert.Contains(url.StartsWith("metrics", StringComparison.Ordinal) ? "target_info" : "\"status\":\"ok\"", body, StringComparison.Ordinal);
+    }
+
     private static async Task<(HttpStatusCode Status, string? ContentType, string Body)> ScrapeAsync(CollectorFixture collector, AuthenticationHeaderValue? authorization)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "metrics");
