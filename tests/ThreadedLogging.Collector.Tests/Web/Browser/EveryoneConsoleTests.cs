@@ -140,7 +140,9 @@ public sealed class EveryoneConsoleTests(ChromiumFixture chromium) : IClassFixtu
         var before = topRequests.Count;
         var burst = JsonSerializer.Serialize(new
         {
-            app = "Shop", machine = "PC", user = "erin",
+            app = "Shop",
+            machine = "PC",
+            user = "erin",
             events = new[] { new { timestamp = DateTimeOffset.UtcNow, level = "Error", message = "erin's app crashed" }, new { timestamp = DateTimeOffset.UtcNow, level = "Error", message = "erin's app crashed again" } },
         });
         await Http.PostStoredAsync(collector.Client, "log/erin", burst);
