@@ -26,6 +26,9 @@ public sealed class RecordingSqsClient(AmazonSQSConfig config) : AmazonSQSClient
     /// <summary>Gets or sets which entries of a call the "server" reports as failed (without sending them).</summary>
     public Func<int, SendMessageBatchRequestEntry, bool>? FailEntry { get; set; }
 
+    /// <summary>Gets or sets a fault for a message sent alone, thrown instead of calling the server.</summary>
+    public Func<SendMessageRequest, Exception?>? FailSingle { get; set; }
+
     public override async Task<SendMessageBatchResponse> SendMessageBatchAsync(SendMessageBatchRequest request, CancellationToken cancellationToken = default)
     {
         var call = Interlocked.Increment(ref _batchCalls);
@@ -61,6 +64,11 @@ public sealed class RecordingSqsClient(AmazonSQSConfig config) : AmazonSQSClient
     public override Task<SendMessageResponse> SendMessageAsync(SendMessageRequest request, CancellationToken cancellationToken = default)
     {
         SingleSends.Enqueue(request.MessageBody);
+        if (FailSingle?.Invoke(request) is { } fault)
+        {
+            return Task.FromException<SendMessageResponse>(fault);
+        }
+
         return base.SendMessageAsync(request, cancellationToken);
     }
 
