@@ -21,6 +21,7 @@ internal sealed partial class SqsBatchSink : ILogBatchSink, ICopiesEvents, IDisp
     private readonly int _maxMessageBytes;
     private readonly SqsMessagePacker _packer;
     private SqsQueueTarget? _target;
+    private int _statedMaxMessageBytes = int.MaxValue; // the limit a refusal of SQS stated, kept when the queue's attribute cannot be read
 
     /// <summary>Creates a sink that sends through <paramref name="client"/>.</summary>
     /// <param name="options">Validated options: the queue, the body format and the size limit.</param>
@@ -235,13 +236,15 @@ internal sealed partial class SqsBatchSink : ILogBatchSink, ICopiesEvents, IDisp
                 && queueMax >= SqsLimits.MinMessageBytes)
             {
                 maxMessageBytes = Math.Min(maxMessageBytes, queueMax);
+                _statedMaxMessageBytes = int.MaxValue; // the queue's own word replaces what a refusal said
             }
         }
         catch (AmazonServiceException e) when (e is not QueueDoesNotExistException)
         {
-            // Reading attributes needs sqs:GetQueueAttributes, which a send-only key may lack: the option stands.
+            // Reading attributes needs sqs:GetQueueAttributes, which a send-only key may lack: the option stands, lowered
+            // to what a refusal of SQS stated, so that one refusal, not every batch, finds the queue's limit.
         }
 
-        return _target = new SqsQueueTarget(url, maxMessageBytes, SqsQueueName.IsFifo(url));
+        return _target = new SqsQueueTarget(url, Math.Min(maxMessageBytes, _statedMaxMessageBytes), SqsQueueName.IsFifo(url));
     }
 }

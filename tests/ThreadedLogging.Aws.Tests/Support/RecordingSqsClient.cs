@@ -61,6 +61,12 @@ public sealed class RecordingSqsClient(AmazonSQSConfig config) : AmazonSQSClient
         return base.GetQueueUrlAsync(request, cancellationToken);
     }
 
+    /// <summary>Gets or sets a fault thrown instead of reading the queue's attributes (a send-only key: no sqs:GetQueueAttributes).</summary>
+    public Exception? FailQueueAttributes { get; set; }
+
+    public override Task<GetQueueAttributesResponse> GetQueueAttributesAsync(GetQueueAttributesRequest request, CancellationToken cancellationToken = default) =>
+        FailQueueAttributes is { } fault ? Task.FromException<GetQueueAttributesResponse>(fault) : base.GetQueueAttributesAsync(request, cancellationToken);
+
     public override Task<SendMessageResponse> SendMessageAsync(SendMessageRequest request, CancellationToken cancellationToken = default)
     {
         SingleSends.Enqueue(request.MessageBody);
