@@ -196,6 +196,21 @@ internal static class ConsoleBench
         await TimeAsync(http, "top versions (everyone, last 24 h)", iterations, _ => "api/events/top?field=version&from=" + day);
         await TimeAsync(http, "top users (everyone, last 24 h)", iterations, _ => "api/events/top?field=user&from=" + day);
         await TimeAsync(http, "everyone's timeline (200 newest, last 24 h)", iterations, _ => "api/events?limit=200&from=" + day);
+        // Kinds of event (template=): no index, checked on what the other filters leave (a user's events; for everyone,
+        // the range newest first until a page is found, and all of it for the counts).
+        string kind;
+        using (var top = JsonDocument.Parse(await http.GetStringAsync(new Uri("api/events/top?field=template&count=1&user=" + User(), UriKind.Relative))))
+        {
+            kind = Uri.EscapeDataString(top.RootElement.GetProperty("values")[0].GetProperty("value").GetString()!);
+        }
+
+        await TimeAsync(http, "top kinds (a user, all)", iterations, _ => "api/events/top?field=template&user=" + User());
+        await TimeAsync(http, "timeline (a user, template=<a kind>)", iterations, _ => "api/events?limit=200&template=" + kind + "&user=" + User());
+        await TimeAsync(http, "top kinds (everyone, errors, 24 h)", iterations, _ => "api/events/top?field=template&levels=Error,Critical&from=" + day);
+        await TimeAsync(http, "top kinds (everyone, last 24 h)", iterations, _ => "api/events/top?field=template&from=" + day);
+        await TimeAsync(http, "everyone's timeline (template=<a kind>, 7 days)", iterations, _ => "api/events?limit=200&template=" + kind + "&from=" + week);
+        await TimeAsync(http, "histogram (everyone, template=<a kind>, 7 days)", iterations, _ => "api/events/histogram?template=" + kind + "&from=" + week);
+        await TimeAsync(http, "top users (everyone, template=<a kind>, 7 days)", iterations, _ => "api/events/top?field=user&template=" + kind + "&from=" + week);
         await TimeAsync(http, "event detail", iterations, i => "api/events/" + ids[i % ids.Count]);
         await TimeAsync(http, "event context (20 each side)", iterations, i => "api/events/" + ids[i % ids.Count] + "/context");
         await LiveTailAsync(http, 20, 30);

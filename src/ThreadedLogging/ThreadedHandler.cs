@@ -37,7 +37,6 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
     private ScopeReader _scopes = new(new LoggerExternalScopeProvider());
     private int _level;
     private (LogLevel Level, DateTimeOffset? Expires)? _reportedLevel;
-    private int _disposed;
 
     /// <summary>Creates a handler that sends batches to <paramref name="sink"/>.</summary>
     /// <param name="sink">Where batches go; owned by the handler and disposed with it.</param>
@@ -65,7 +64,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         _worker = new BatchWorker(_queue, sink, options, Identity, _ledger, _failures, _selfLog, timer, PoolsEvents);
 
         _worker.Start();
-        _exitFlush = new ProcessExitFlush(FlushAsync, _shutdownTimeout, _queue, _ledger, _selfLog.Write);
+        _exitFlush = new ProcessExitFlush(FlushAtExitAsync, _shutdownTimeout, _queue, _ledger, _selfLog.Write);
         ReportLevel();
     }
 
@@ -161,7 +160,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
     /// <summary>The app's filter rules changed (configuration reloaded): each logger takes its category's new level.</summary>
     internal void FilterRulesChanged()
     {
-        if (Volatile.Read(ref _disposed) == 0)
+        if (Volatile.Read(ref _disposal) is null)
         {
             RefreshLoggers();
         }
@@ -201,7 +200,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
     /// at most <paramref name="timeout"/>.
     /// </summary>
     /// <param name="timeout">How long to wait: zero or more, or <see cref="Timeout.InfiniteTimeSpan"/> (so is any wait longer than a timer can take, about 49 days).</param>
-    /// <returns><see langword="true"/> when everything logged before the call is settled; <see langword="false"/> on timeout.</returns>
+    /// <returns><see langword="true"/> when everything logged before the call is settled; <see langword="false"/> on timeout, or when a disposal stopped the handler with some of it undelivered (see <see cref="FlushAsync"/>).</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not <see cref="Timeout.InfiniteTimeSpan"/>.</exception>
     public bool Flush(TimeSpan timeout)
     {
@@ -216,7 +215,18 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
 
     /// <summary>Sends everything logged before the call and waits until it is delivered (or dropped for good).</summary>
     /// <param name="cancellationToken">Stops the wait (not the sending).</param>
-    /// <returns><see langword="true"/> when everything logged before the call is settled; <see langword="false"/> when cancelled or disposed first.</returns>
+    /// <returns>
+    /// <see langword="true"/> when everything logged before the call is settled; <see langword="false"/> when cancelled
+    /// first, or when a disposal stopped the handler with some of it undelivered.
+    /// </returns>
+    /// <remarks>
+    /// After <see cref="Dispose"/> it answers at once whether the disposal delivered everything logged before it:
+    /// <see langword="true"/> when its drain did, <see langword="false"/> when it lost events at the deadline (counted in
+    /// <see cref="ThreadedHandlerStatistics.Dropped"/>). Unlike OpenTelemetry's <c>ForceFlush</c> after <c>Shutdown</c>, which
+    /// is always false, because a handler is often disposed by someone else first (Serilog's <c>WriteTo.Providers</c> disposes
+    /// its providers with the logger, a host with its services) and the app's own flush after that asks whether its events
+    /// went out. A log call after <see cref="Dispose"/> is refused and counted dropped; it does not change that answer.
+    /// </remarks>
     public async Task<bool> FlushAsync(CancellationToken cancellationToken = default)
     {
         // Wait until the worker has opened the spool: events adopted from a dead process count as logged before this call.
@@ -243,95 +253,6 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         var settled = _ledger.WaitUntilSettledAsync(target, cancellationToken);
         _queue.RequestDrain();
         return await settled.ConfigureAwait(false);
-    }
-
-    /// <summary>Drains the queue within <see cref="ThreadedHandlerOptions.ShutdownTimeout"/>, then stops; returns by then whatever the receiver does.</summary>
-    public void Dispose()
-    {
-        DisposeAsync().AsTask().GetAwaiter().GetResult();
-        GC.SuppressFinalize(this);
-    }
-
-    /// <summary>Drains the queue within <see cref="ThreadedHandlerOptions.ShutdownTimeout"/>, then stops; returns by then whatever the receiver does.</summary>
-    /// <returns>A task that completes when the handler has stopped.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
-        _exitFlush.Dispose();
-        lock (_subscriptions)
-        {
-            _subscriptions.ForEach(subscription => subscription.Dispose());
-            _subscriptions.Clear();
-        }
-
-        _queue.Close();
-
-        var stopped = await _worker.StopAsync().ConfigureAwait(false);
-        if (!stopped)
-        {
-            // The worker ignores cancellation (a sink that hangs): from now on it changes no counter,
-            // so what is counted lost below is counted once, whatever it still does.
-            _ledger.Freeze();
-            _selfLog.Write("The sink did not stop within the shutdown budget; it was abandoned.");
-        }
-
-        var lost = stopped ? _ledger.CountLost(_queue.Clear()) : _ledger.CountLostOfAbandoned(_queue.Enqueued);
-        _queue.Dispose();
-        ReportLost(lost);
-
-        if (stopped)
-        {
-            _worker.CloseSpool();
-        }
-        else
-        {
-            _worker.CloseSpoolWhenStopped();
-        }
-
-        _ledger.ReleaseWaiters();
-        Levels.Dispose();
-        await _worker.DisposeSinkAsync().ConfigureAwait(false);
-        _worker.Dispose();
-    }
-
-    /// <summary>
-    /// The events the process's exit reported lost (the handler not disposed, <see cref="ProcessExitFlush"/>) that are
-    /// still queued or in flight: counted dropped (not pending) in <see cref="Statistics"/>, since the process may end
-    /// at any moment; fewer once some are delivered after all, none once a disposal counted its own losses.
-    /// </summary>
-    private long LostAtExit() => _exitFlush.ReportedLost is > 0 and var reported ? Math.Min(reported, _ledger.InMemory(() => _queue.Enqueued)) : 0;
-
-    /// <summary>
-    /// Reports the events the shutdown lost, each once: what the process's exit reported lost already
-    /// (<see cref="ProcessExitFlush"/>, EventSource <c>EventsLostAtShutdown</c>) is not counted there again, and what it
-    /// reported that this disposal delivered after all is said to be (<c>LateEventsDelivered</c> and the self-log), so
-    /// that the lost count less the delivered one is exactly <paramref name="lost"/>. The self-log's count is the total
-    /// (the exit said its events were lost unless the handler is disposed). At <c>ProcessExit</c> .NET has disposed
-    /// every EventSource before the handlers run, so there only the self-log reaches anyone; the counts matter after an
-    /// unhandled exception.
-    /// </summary>
-    private void ReportLost(long lost)
-    {
-        var (notYetReported, deliveredAfterAll) = _exitFlush.Reconcile(lost);
-        if (notYetReported > 0)
-        {
-            ThreadedLoggingEventSource.Log.EventsLostAtShutdown(notYetReported);
-        }
-
-        if (lost > 0)
-        {
-            _selfLog.Write($"{Counted.Events(lost)} {Counted.Agree(lost, "was", "were")} not delivered before the shutdown deadline ({_shutdownTimeout.TotalMilliseconds} ms) and {Counted.Agree(lost, "is", "are")} lost.");
-        }
-
-        if (deliveredAfterAll > 0)
-        {
-            ThreadedLoggingEventSource.Log.LateEventsDelivered(deliveredAfterAll);
-            _selfLog.Write($"{Counted.Events(deliveredAfterAll)} reported lost while the process exited {Counted.Agree(deliveredAfterAll, "was", "were")} delivered after all (counted when the handler was disposed).");
-        }
     }
 
     /// <summary>Reports a failure of a log call (a faulty formatter, say) instead of throwing it into the app.</summary>

@@ -246,6 +246,45 @@ public sealed class ThreadedAwsHandlerTests(SqsEmulatorFixture sqs) : IClassFixt
     }
 
     [Theory]
+    [InlineData("InternalError", HttpStatusCode.InternalServerError, 10, 0)]
+    [InlineData("InvalidMessageContents", HttpStatusCode.BadRequest, 9, 1)]
+    public async Task Send_EntryFailsInCallAndAlone_OnlyWhatSqsRefusedIsResentOrDropped(string code, HttpStatusCode status, int sent, int dropped)
+    {
+        // Entry 3 of 10 fails in the call and again alone (a 500: retried later; refused contents: dropped). SQS
+        // accepted entries 4..9 in that same call: they are delivered, not sent again.
+        var (name, url) = await sqs.CreateQueueAsync("entryalone");
+        var options = sqs.Options(name);
+        options.MessageFormat = SqsMessageFormat.SeedRecord;
+        Exception fault = code == "InvalidMessageContents"
+            ? new Amazon.SQS.Model.InvalidMessageContentsException("injected") { ErrorCode = code, StatusCode = status }
+            : new AmazonSQSException("injected", Amazon.Runtime.ErrorType.Receiver, code, "req", status);
+        var singleSends = 0;
+        using var client = new RecordingSqsClient(sqs.ClientConfig())
+        {
+            FailEntry = (call, entry) => call == 1 && entry.Id == "3",
+            FailSingle = _ => Interlocked.Increment(ref singleSends) == 1 ? fault : null,
+        };
+        await using (var handler = new ThreadedAwsHandler(options, client))
+        {
+            var log = handler.CreateLogger("Payroll");
+            for (var i = 0; i < 10; i++)
+            {
+                log.LogInformation("event {Number}", i);
+            }
+
+            Assert.True(await handler.FlushAsync(new CancellationTokenSource(FlushBudget).Token));
+            Assert.Equal(sent, handler.Statistics.Sent);
+            Assert.Equal(dropped, handler.Statistics.Dropped);
+        }
+
+        var events = QueueReader.Events(await QueueReader.DrainAsync(client, url));
+        Assert.Equal(sent, events.Count);
+        Assert.Equal(sent, events.Select(e => e.Sequence).Distinct().Count());
+        Assert.Equal(sent, client.BatchCalls.Sum(c => c.Entries)); // each accepted entry reached the server once
+        Assert.Equal(1, singleSends);
+    }
+
+    [Theory]
     [InlineData("ThrottlingException", HttpStatusCode.BadRequest, "throttled")]
     [InlineData("RequestThrottled", HttpStatusCode.ServiceUnavailable, "throttled")]
     [InlineData("InvalidClientTokenId", HttpStatusCode.Forbidden, "credentials")]

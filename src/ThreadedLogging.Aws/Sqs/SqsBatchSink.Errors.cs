@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text.RegularExpressions;
 using Amazon.Runtime;
 using Amazon.SQS.Model;
 
@@ -70,8 +71,16 @@ internal sealed partial class SqsBatchSink
 
         if (e.Message.Contains("shorter than", StringComparison.OrdinalIgnoreCase) || code.Contains("TooLong", StringComparison.OrdinalIgnoreCase))
         {
-            // The queue's MaximumMessageSize went down since it was read: read it again, and split.
+            // The queue's MaximumMessageSize went down since it was read, or could not be read (a send-only key): read it
+            // again, keep the limit the refusal states ("Message must be shorter than 262144 bytes."), and split.
             _target = null;
+            if (ShorterThan().Match(e.Message) is { Success: true } match
+                && int.TryParse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var limit)
+                && limit >= SqsLimits.MinMessageBytes)
+            {
+                _statedMaxMessageBytes = Math.Min(_statedMaxMessageBytes, limit);
+            }
+
             return new SendResult(SendOutcome.TooLarge, Error: $"SQS: {what}");
         }
 
@@ -79,4 +88,8 @@ internal sealed partial class SqsBatchSink
     }
 
     private static SendResult Transient(string error) => new(SendOutcome.Transient, Error: error);
+
+    /// <summary>The limit in SQS's refusal of a message too large: "Message must be shorter than 262144 bytes."</summary>
+    [GeneratedRegex(@"shorter than (\d{1,9}) bytes", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ShorterThan();
 }

@@ -8,8 +8,9 @@ namespace ThreadedLogging;
 /// <summary>
 /// Sends batches to an SQS queue with <c>SendMessageBatch</c>: the batch is packed into messages within the
 /// queue's size limit, the messages into calls of at most 10 entries and 1 MiB. An entry that fails inside a
-/// successful call is retried alone; what still fails becomes a <see cref="SendResult"/> whose
-/// <see cref="SendResult.Completed"/> counts the events delivered before it, so the pipeline resends only the rest.
+/// successful call is retried alone; what still fails becomes a <see cref="SendResult"/> that tells the events SQS
+/// accepted before it (<see cref="SendResult.Completed"/>) and after it in the same call
+/// (<see cref="SendResult.DeliveredAfter"/>), so the pipeline resends exactly what SQS did not take.
 /// </summary>
 internal sealed partial class SqsBatchSink : ILogBatchSink, ICopiesEvents, IDisposable
 {
@@ -20,6 +21,7 @@ internal sealed partial class SqsBatchSink : ILogBatchSink, ICopiesEvents, IDisp
     private readonly int _maxMessageBytes;
     private readonly SqsMessagePacker _packer;
     private SqsQueueTarget? _target;
+    private int _statedMaxMessageBytes = int.MaxValue; // the limit a refusal of SQS stated, kept when the queue's attribute cannot be read
 
     /// <summary>Creates a sink that sends through <paramref name="client"/>.</summary>
     /// <param name="options">Validated options: the queue, the body format and the size limit.</param>
@@ -50,15 +52,15 @@ internal sealed partial class SqsBatchSink : ILogBatchSink, ICopiesEvents, IDisp
             for (var first = 0; first < messages.Count;)
             {
                 var count = NextCallSize(messages, first);
-                var (sent, failure) = await SendCallAsync(target, batch.Identity, messages, first, count, cancellationToken).ConfigureAwait(false);
-                for (var i = first; i < first + sent; i++)
-                {
-                    completed += messages[i].EventCount;
-                }
-
+                var (accepted, failure) = await SendCallAsync(target, batch.Identity, messages, first, count, cancellationToken).ConfigureAwait(false);
                 if (failure is { } result)
                 {
-                    return result with { Completed = completed };
+                    return Partial(result, messages, first, accepted, completed);
+                }
+
+                for (var i = first; i < first + count; i++)
+                {
+                    completed += messages[i].EventCount;
                 }
 
                 first += count;
@@ -108,10 +110,10 @@ internal sealed partial class SqsBatchSink : ILogBatchSink, ICopiesEvents, IDisp
     }
 
     /// <summary>
-    /// Sends messages [first, first+count) in one call, then each entry the call reported as failed alone.
-    /// Returns how many leading messages are delivered, and the failure that stopped there, if any.
+    /// Sends messages [first, first+count) in one call, then each entry the call reported as failed alone, up to the
+    /// first that fails alone too. Returns that failure, if any, and then which of the call's messages SQS accepted.
     /// </summary>
-    private async Task<(int Sent, SendResult? Failure)> SendCallAsync(
+    private async Task<(bool[] Accepted, SendResult? Failure)> SendCallAsync(
         SqsQueueTarget target, LogIdentity identity, IReadOnlyList<SqsOutgoingMessage> messages, int first, int count, CancellationToken cancellationToken)
     {
         var entries = new List<SendMessageBatchRequestEntry>(count);
@@ -132,18 +134,22 @@ internal sealed partial class SqsBatchSink : ILogBatchSink, ICopiesEvents, IDisp
             .ConfigureAwait(false);
         if (response.Failed is not { Count: > 0 } failedEntries)
         {
-            return (count, null);
+            return ([], null);
         }
 
-        var failed = new HashSet<string>(StringComparer.Ordinal);
+        var accepted = new bool[count];
+        Array.Fill(accepted, true);
         foreach (var entry in failedEntries)
         {
-            failed.Add(entry.Id);
+            if (int.TryParse(entry.Id, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < count)
+            {
+                accepted[index] = false;
+            }
         }
 
         for (var i = 0; i < count; i++)
         {
-            if (!failed.Contains(entries[i].Id))
+            if (accepted[i])
             {
                 continue;
             }
@@ -161,14 +167,51 @@ internal sealed partial class SqsBatchSink : ILogBatchSink, ICopiesEvents, IDisp
                         MessageDeduplicationId = entry.MessageDeduplicationId,
                     },
                     cancellationToken).ConfigureAwait(false);
+                accepted[i] = true;
             }
             catch (Exception e) when (Classify(e, cancellationToken) is { } result)
             {
-                return (i, result);
+                return (accepted, result);
             }
         }
 
-        return (count, null);
+        return ([], null);
+    }
+
+    /// <summary>
+    /// The result of a call that stopped at a failure: the events SQS accepted before the first refused message are
+    /// <see cref="SendResult.Completed"/>, those it accepted after it <see cref="SendResult.DeliveredAfter"/>, so the
+    /// pipeline resends exactly what SQS did not take.
+    /// </summary>
+    private static SendResult Partial(SendResult failure, IReadOnlyList<SqsOutgoingMessage> messages, int first, bool[] accepted, int completed)
+    {
+        var offset = completed;
+        var runs = new List<(int Offset, int Count)>();
+        var leading = true;
+        for (var i = 0; i < accepted.Length; i++)
+        {
+            var events = messages[first + i].EventCount;
+            if (!accepted[i])
+            {
+                leading = false;
+            }
+            else if (leading)
+            {
+                completed += events;
+            }
+            else if (runs.Count > 0 && runs[^1].Offset + runs[^1].Count == offset)
+            {
+                runs[^1] = (runs[^1].Offset, runs[^1].Count + events);
+            }
+            else
+            {
+                runs.Add((offset, events));
+            }
+
+            offset += events;
+        }
+
+        return failure with { Completed = completed, DeliveredAfter = runs.Count > 0 ? runs : null };
     }
 
     private static Dictionary<string, MessageAttributeValue> Attributes(SqsOutgoingMessage message) => new(StringComparer.Ordinal)
@@ -193,13 +236,15 @@ internal sealed partial class SqsBatchSink : ILogBatchSink, ICopiesEvents, IDisp
                 && queueMax >= SqsLimits.MinMessageBytes)
             {
                 maxMessageBytes = Math.Min(maxMessageBytes, queueMax);
+                _statedMaxMessageBytes = int.MaxValue; // the queue's own word replaces what a refusal said
             }
         }
         catch (AmazonServiceException e) when (e is not QueueDoesNotExistException)
         {
-            // Reading attributes needs sqs:GetQueueAttributes, which a send-only key may lack: the option stands.
+            // Reading attributes needs sqs:GetQueueAttributes, which a send-only key may lack: the option stands, lowered
+            // to what a refusal of SQS stated, so that one refusal, not every batch, finds the queue's limit.
         }
 
-        return _target = new SqsQueueTarget(url, maxMessageBytes, SqsQueueName.IsFifo(url));
+        return _target = new SqsQueueTarget(url, Math.Min(maxMessageBytes, _statedMaxMessageBytes), SqsQueueName.IsFifo(url));
     }
 }

@@ -10,7 +10,7 @@ internal static class EventQueryParser
     public const int DefaultLimit = 100;
 
     /// <summary>The parameters of <c>GET /api/events</c>: the filters, <c>limit</c> and <c>before</c>.</summary>
-    public static readonly string[] Known = ["app", "user", "noUser", "machine", "instance", "traceId", "path", "level", "levels", "from", "to", "q", PropertyFilterParser.Parameter, "limit", "before"];
+    public static readonly string[] Known = ["app", "user", "noUser", "machine", "instance", "traceId", "path", "level", "levels", "from", "to", "q", "template", PropertyFilterParser.Parameter, "limit", "before"];
 
     /// <summary>Reads the parameters of <c>GET /api/events</c> (the names were checked by <see cref="QueryParameterFilter"/>).</summary>
     public static bool TryParse(IQueryCollection query, int maxLimit, out EventQuery result, out string error)
@@ -105,6 +105,13 @@ internal static class EventQueryParser
             return false;
         }
 
+        var template = Get("template");
+        if (template is { Length: > EventTemplates.MaxFilterLength })
+        {
+            error = $"parameter 'template' is {template.Length} characters; the limit is {EventTemplates.MaxFilterLength}";
+            return false;
+        }
+
         if (!PropertyFilterParser.TryParse(query, out var properties, out error))
         {
             return false;
@@ -124,6 +131,7 @@ internal static class EventQueryParser
             From = from,
             To = to,
             Words = words,
+            Template = template,
             Properties = properties,
             Limit = limit,
             Before = before,

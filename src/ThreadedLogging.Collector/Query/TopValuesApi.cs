@@ -5,7 +5,7 @@ using ThreadedLogging.Collector.Storage;
 namespace ThreadedLogging.Collector.Query;
 
 /// <summary>
-/// <c>GET /api/events/top</c>: the most frequent values of one field (user, app, version, machine, category) among the
+/// <c>GET /api/events/top</c>: the most frequent values of one field (user, app, version, machine, category, message template) among the
 /// events the filters of <c>/api/events</c> select — "which users hit this error, on which versions" (docs/QUERY.md).
 /// </summary>
 internal static class TopValuesApi
@@ -23,6 +23,7 @@ internal static class TopValuesApi
         ["version"] = EventField.Version,
         ["machine"] = EventField.Machine,
         ["category"] = EventField.Category,
+        ["template"] = EventField.Template,
     };
 
     public static async Task<Results<Ok<TopValuesResponse>, JsonHttpResult<ErrorResponse>>> GetAsync(

@@ -17,4 +17,7 @@ internal enum EventField
 
     /// <summary>The logger's category.</summary>
     Category,
+
+    /// <summary>The message template, or the message of an event without one (<see cref="EventTemplates"/>): the kinds of events.</summary>
+    Template,
 }

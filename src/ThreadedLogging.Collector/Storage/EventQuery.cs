@@ -45,6 +45,12 @@ internal sealed record EventQuery
     /// </summary>
     public IReadOnlyList<string> Words { get; init; } = [];
 
+    /// <summary>
+    /// Gets the message template (exact, ordinal): an event's <c>template</c>, or its message when it has none
+    /// (<see cref="EventTemplates"/>) — the events of one kind ("event type", as Seq calls it), whatever their values.
+    /// </summary>
+    public string? Template { get; init; }
+
     /// <summary>Gets the conditions on top-level properties, all of which must hold (<see cref="PropertyCondition"/>).</summary>
     public IReadOnlyList<PropertyCondition> Properties { get; init; } = [];
 

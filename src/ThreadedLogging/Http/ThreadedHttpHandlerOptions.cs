@@ -28,7 +28,9 @@ public sealed class ThreadedHttpHandlerOptions : ThreadedHandlerOptions
 
     /// <summary>
     /// Gets or sets the path to log to; it may carry the placeholders <c>{user}</c>, <c>{machine}</c>
-    /// and <c>{app}</c>, so the url identifies the user for first-line support.
+    /// and <c>{app}</c>, so the url identifies the user for first-line support. Each is filled in percent-encoded; a
+    /// <see cref="ThreadedHandlerOptions.User"/>, <see cref="ThreadedHandlerOptions.Machine"/> or
+    /// <see cref="ThreadedHandlerOptions.App"/> of '.' or '..' filled in is refused at start (it would be a step of the path).
     /// </summary>
     /// <value>The default value is <c>/log/{user}</c>.</value>
     public string Url { get; set; } = "/log/{user}";
@@ -98,6 +100,9 @@ public sealed class ThreadedHttpHandlerOptions : ThreadedHandlerOptions
             throw new ArgumentException($"Url may carry only the placeholders {{user}}, {{machine}} and {{app}} (was '{Url}': '{unknown}').", nameof(Url));
         }
 
+        CheckPathSegment(User, "{user}", nameof(User));
+        CheckPathSegment(Machine, "{machine}", nameof(Machine));
+        CheckPathSegment(App, "{app}", nameof(App));
         if (!string.Equals(Method, "GET", StringComparison.OrdinalIgnoreCase) && !string.Equals(Method, "POST", StringComparison.OrdinalIgnoreCase))
         {
             throw new ArgumentException($"Method must be GET or POST (was '{Method}').", nameof(Method));
@@ -124,6 +129,19 @@ public sealed class ThreadedHttpHandlerOptions : ThreadedHandlerOptions
         {
             // Basic authentication ends the user name at the first colon (RFC 7617): the rest went into the password, and every request was refused.
             throw new ArgumentException($"Credentials.UserName must not contain ':' (was '{Shown(user)}'): Basic authentication ends the user name at the first colon.", nameof(Credentials));
+        }
+    }
+
+    /// <summary>
+    /// A name filled into <see cref="Url"/> that is '.' or '..' is a step of the path, not a name: the URI resolves
+    /// <c>/log/..</c> to <c>/</c> (RFC 3986, 5.2.4), and a percent-encoded dot is decoded and resolved by the server too,
+    /// so the events would be filed under another path. Refused at start, naming the option.
+    /// </summary>
+    private void CheckPathSegment(string? value, string placeholder, string name)
+    {
+        if (value is "." or ".." && Url.Contains(placeholder, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"{name} must not be '.' or '..' when Url carries {placeholder} (was '{value}'): '{Url}' would become a step of the path, not a name.", name);
         }
     }
 

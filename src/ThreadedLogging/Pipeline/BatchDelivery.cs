@@ -68,12 +68,23 @@ internal sealed class BatchDelivery
             var (result, threw) = await SendOnceAsync(new LogBatch(batchId, slice, identity), token).ConfigureAwait(false);
             var completed = result.Outcome == SendOutcome.Sent ? count : Math.Clamp(result.Completed, 0, count);
             _ledger.Settle(events, start, completed, delivered: true, spooled);
-            start += completed;
-            count -= completed;
             if (result.Outcome == SendOutcome.Sent)
             {
                 _backoff.MarkSuccess();
                 return;
+            }
+
+            if (result.DeliveredAfter is { Count: > 0 } runs)
+            {
+                // Some were delivered after the first that was not: settled, and only the others go on.
+                (events, completed) = SettleDeliveredAfter(events, start, count, completed, runs, spooled);
+                start = 0;
+                count = events.Count;
+            }
+            else
+            {
+                start += completed;
+                count -= completed;
             }
 
             throws = completed > 0 ? 0 : throws;
@@ -197,6 +208,31 @@ internal sealed class BatchDelivery
             var transient = SinkFailure.IsTransient(e);
             return (new SendResult(SendOutcome.Transient, Error: $"{(transient ? null : "the sink threw ")}{e.GetType().Name}: {e.Message}"), !transient);
         }
+    }
+
+    /// <summary>
+    /// Settles the runs of <paramref name="runs"/> (offsets in the slice [start, start+count), at or after
+    /// <paramref name="completed"/>) as sent and returns the slice's other undelivered events as a new list, with how
+    /// many events of the slice were delivered in all.
+    /// </summary>
+    private (List<LogEvent> Undelivered, int Delivered) SettleDeliveredAfter(
+        List<LogEvent> events, int start, int count, int completed, IReadOnlyList<(int Offset, int Count)> runs, bool spooled)
+    {
+        var rest = new List<LogEvent>(count - completed);
+        var next = completed;
+        var delivered = completed;
+        foreach (var (offset, length) in runs)
+        {
+            var from = Math.Clamp(offset, next, count);
+            var to = Math.Clamp(offset + length, from, count);
+            rest.AddRange(events.GetRange(start + next, from - next));
+            _ledger.Settle(events, start + from, to - from, delivered: true, spooled);
+            delivered += to - from;
+            next = to;
+        }
+
+        rest.AddRange(events.GetRange(start + next, count - next));
+        return (rest, delivered);
     }
 
     private void Reject(List<LogEvent> events, int start, int count, SendResult result, bool spooled, bool threw)

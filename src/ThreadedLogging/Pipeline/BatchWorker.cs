@@ -13,7 +13,9 @@ namespace ThreadedLogging;
 /// </summary>
 internal sealed class BatchWorker : IDisposable
 {
-    private static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(250);
+    /// <summary>How long past the shutdown budget <see cref="StopAsync"/> waits for a sink that ignores cancellation.</summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(250);
+
     private readonly EventQueue _queue;
     private readonly DeliveryLedger _ledger;
     private readonly BatchDelivery _delivery;

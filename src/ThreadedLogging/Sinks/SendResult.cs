@@ -9,4 +9,11 @@ public readonly record struct SendResult(SendOutcome Outcome, int Completed = 0,
 {
     /// <summary>Gets a result meaning the whole batch was delivered.</summary>
     public static SendResult Success => new(SendOutcome.Sent);
+
+    /// <summary>
+    /// Gets the runs (offset in the batch, count) of events after the <see cref="Completed"/> ones that were delivered
+    /// too, in order, or <see langword="null"/>: a receiver that takes several messages in one call may accept some
+    /// after one it refused (SQS <c>SendMessageBatch</c>). The pipeline settles them as sent and resends only the rest.
+    /// </summary>
+    internal IReadOnlyList<(int Offset, int Count)>? DeliveredAfter { get; init; }
 }

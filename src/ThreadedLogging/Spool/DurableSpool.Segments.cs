@@ -71,6 +71,35 @@ internal sealed partial class DurableSpool
     }
 
     /// <summary>
+    /// The size cap drops the oldest segment to make room. Said once when the spool becomes full (a long outage would
+    /// otherwise say it at every segment), and the total once when it has room again (<see cref="EndFull"/>); each drop
+    /// is counted at once. Reported before the drop: counting it can complete a flush, whose caller may read the self-log.
+    /// </summary>
+    private void DropForRoom(SpoolSegment oldest)
+    {
+        var events = DroppableEvents(oldest);
+        if (_droppedWhileFull < 0)
+        {
+            _droppedWhileFull = 0;
+            Report?.Invoke($"The spool is full ({_maxBytes} bytes, MaxBufferBytes): dropping {Counted.Events(events)} of its oldest segment, and its oldest events from now on while it stays full (said again with the total when it has room).");
+        }
+
+        _droppedWhileFull += events;
+        Drop(oldest);
+    }
+
+    /// <summary>The spool has room again (a record left it, or it closes): says how many events the cap dropped while it was full.</summary>
+    private void EndFull()
+    {
+        if (_droppedWhileFull >= 0)
+        {
+            var dropped = _droppedWhileFull;
+            _droppedWhileFull = -1;
+            Report?.Invoke($"The spool dropped {Counted.Events(dropped)} of its oldest segments while it was full ({_maxBytes} bytes, MaxBufferBytes).");
+        }
+    }
+
+    /// <summary>
     /// The oldest segment with events a cap may drop: not the record being sent (<see cref="_sending"/>), whose delivery
     /// settles its events as sent or dropped; a cap that dropped them too would count them twice (and Acknowledge would
     /// take them off a segment already gone). Its segment qualifies while records follow it (<see cref="Drop"/> cuts them off).

@@ -32,6 +32,7 @@ internal sealed partial class DurableSpool : IDisposable
     private FileStream? _reader;
     private SpoolSegment? _reading;
     private int _nextSegment;
+    private long _droppedWhileFull = -1; // events the size cap dropped since the spool became full; -1: not full
     private SpoolEntry? _sending; // read and not yet acknowledged: its delivery, not a cap, settles its events
 
     /// <param name="maxRecentEvents">How many events of records written and not yet read are also kept in memory (0: none).</param>
@@ -106,8 +107,7 @@ internal sealed partial class DurableSpool : IDisposable
 
         while (_segments.Sum(s => s.Length) + record.Length > _maxBytes && OldestDroppable() is { } oldest)
         {
-            Report?.Invoke($"The spool is full ({_maxBytes} bytes): dropping {Counted.Events(DroppableEvents(oldest))} of its oldest segment.");
-            Drop(oldest);
+            DropForRoom(oldest);
         }
 
         if (_writing is null || _writing.Length >= _segmentBytes)
@@ -223,6 +223,7 @@ internal sealed partial class DurableSpool : IDisposable
     public void Acknowledge(SpoolEntry entry)
     {
         _sending = null;
+        EndFull(); // the backlog moves again: the next time the cap drops, it is said again
         entry.Segment.Delivered = entry.End;
         entry.Segment.PendingEvents -= entry.EventCount;
         if (entry.Segment != _writing && entry.End >= entry.Segment.Length)
@@ -233,6 +234,7 @@ internal sealed partial class DurableSpool : IDisposable
 
     public void Dispose()
     {
+        EndFull();
         _recent.Clear();
         _reader?.Dispose();
         _writer?.Dispose();

@@ -26,6 +26,9 @@ public sealed class RecordingSqsClient(AmazonSQSConfig config) : AmazonSQSClient
     /// <summary>Gets or sets which entries of a call the "server" reports as failed (without sending them).</summary>
     public Func<int, SendMessageBatchRequestEntry, bool>? FailEntry { get; set; }
 
+    /// <summary>Gets or sets a fault for a message sent alone, thrown instead of calling the server.</summary>
+    public Func<SendMessageRequest, Exception?>? FailSingle { get; set; }
+
     public override async Task<SendMessageBatchResponse> SendMessageBatchAsync(SendMessageBatchRequest request, CancellationToken cancellationToken = default)
     {
         var call = Interlocked.Increment(ref _batchCalls);
@@ -58,9 +61,20 @@ public sealed class RecordingSqsClient(AmazonSQSConfig config) : AmazonSQSClient
         return base.GetQueueUrlAsync(request, cancellationToken);
     }
 
+    /// <summary>Gets or sets a fault thrown instead of reading the queue's attributes (a send-only key: no sqs:GetQueueAttributes).</summary>
+    public Exception? FailQueueAttributes { get; set; }
+
+    public override Task<GetQueueAttributesResponse> GetQueueAttributesAsync(GetQueueAttributesRequest request, CancellationToken cancellationToken = default) =>
+        FailQueueAttributes is { } fault ? Task.FromException<GetQueueAttributesResponse>(fault) : base.GetQueueAttributesAsync(request, cancellationToken);
+
     public override Task<SendMessageResponse> SendMessageAsync(SendMessageRequest request, CancellationToken cancellationToken = default)
     {
         SingleSends.Enqueue(request.MessageBody);
+        if (FailSingle?.Invoke(request) is { } fault)
+        {
+            return Task.FromException<SendMessageResponse>(fault);
+        }
+
         return base.SendMessageAsync(request, cancellationToken);
     }
 

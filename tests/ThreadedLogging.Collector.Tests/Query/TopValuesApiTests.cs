@@ -74,8 +74,8 @@ public sealed class TopValuesApiTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("", "parameter 'field' is required (user, app, version, machine, category)")]
-    [InlineData("field=level", "parameter 'field' must be one of user, app, version, machine, category (was 'level')")]
+    [InlineData("", "parameter 'field' is required (user, app, version, machine, category, template)")]
+    [InlineData("field=level", "parameter 'field' must be one of user, app, version, machine, category, template (was 'level')")]
     [InlineData("field=user&count=0", "parameter 'count' must be an integer between 1 and 100 (was '0')")]
     [InlineData("field=user&count=101", "parameter 'count' must be an integer between 1 and 100 (was '101')")]
     [InlineData("field=user&limit=5", "unknown parameter 'limit'")]

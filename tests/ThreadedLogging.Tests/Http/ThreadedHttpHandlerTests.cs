@@ -265,6 +265,34 @@ public sealed class ThreadedHttpHandlerTests
         using var handler = new ThreadedHttpHandler("example.com:80", url, "POST");
     }
 
+    [Theory]
+    [InlineData("/log/{user}", "User", "..")]
+    [InlineData("/log/{user}", "User", ".")]
+    [InlineData("/log/{user}/{MACHINE}", "Machine", "..")]
+    [InlineData("/log/{app}/{user}", "App", "..")]
+    public void Options_NameFilledIntoUrlIsADotSegment_RefusedNamingTheOption(string url, string option, string value)
+    {
+        // Uri resolves /log/.. to / (RFC 3986 5.2.4): the events would be filed under another path.
+        var options = new ThreadedHttpHandlerOptions { Host = "example.com:80", Url = url };
+        typeof(ThreadedHttpHandlerOptions).GetProperty(option)!.SetValue(options, value);
+        var error = Assert.Throws<ArgumentException>(options.Validate);
+        Assert.Equal(option, error.ParamName);
+        Assert.StartsWith($"{option} must not be '.' or '..'", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"(was '{value}')", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/log", "..")]
+    [InlineData("/log/{user}", "...")]
+    [InlineData("/log/{user}", "a..b")]
+    public void Options_DotsThatAreNoPathStep_AcceptedAndKeptInTheUrl(string url, string user)
+    {
+        var options = new ThreadedHttpHandlerOptions { Host = "example.com:80", Url = url, User = user };
+        options.Validate();
+        var uri = HttpBatchSink.BuildUri(options, LogIdentity.From(options));
+        Assert.Equal(url.Replace("{user}", user, StringComparison.Ordinal), uri.AbsolutePath);
+    }
+
     [Fact]
     public void Options_UnknownPlaceholder_MessageNamesIt()
     {

@@ -159,6 +159,70 @@ public sealed class ProcessExitFlushTests
         Assert.Single(selfLog, l => l.Contains($"{deliveredSaid} delivered after all", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Exit_DisposalLosesEventsWhileTheExitWaits_ReportedOnceByTheDisposal()
+    {
+        using var listener = new ShutdownCounts();
+        var selfLog = new ConcurrentQueue<string>();
+        var sink = new CollectingSink(); // never opened: the disposal's deadline cancels the send
+        var handler = new ThreadedHandler(sink, Options(selfLog, o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(200)));
+        var logger = handler.CreateLogger("App");
+        for (var i = 0; i < 5; i++)
+        {
+            logger.LogInformation("event {N}", i);
+        }
+
+        var exit = handler.ExitFlush.ExitAsync(Unreached); // ProcessExit, while the host disposes the handler
+        await sink.SendStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await handler.DisposeAsync();
+        await exit.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Single(selfLog, l => l.Contains("5 events were not delivered before the shutdown deadline", StringComparison.Ordinal));
+        Assert.DoesNotContain(selfLog, l => l.Contains("exiting without disposing", StringComparison.Ordinal));
+        var end = handler.Statistics;
+        Assert.Equal((5L, 0L, 5L, 0L), (end.Enqueued, end.Sent, end.Dropped, end.Pending));
+        Assert.Equal(5, listener.Lost - listener.DeliveredAfterAll);
+    }
+
+    [Fact]
+    public async Task Exit_AfterADisposalThatLostEvents_NeitherDrainsNorReportsThemAgain()
+    {
+        var selfLog = new ConcurrentQueue<string>();
+        var sink = new CollectingSink();
+        var handler = new ThreadedHandler(sink, Options(selfLog, o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(200)));
+        handler.CreateLogger("App").LogInformation("lost at the disposal");
+        await handler.DisposeAsync(); // ProcessExit's list was read before the disposal took the handler off it
+
+        await handler.ExitFlush.ExitAsync(Unreached).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Single(selfLog, l => l.Contains("1 event was not delivered before the shutdown deadline", StringComparison.Ordinal));
+        Assert.DoesNotContain(selfLog, l => l.Contains("exiting without disposing", StringComparison.Ordinal));
+        Assert.Equal((1L, 0L, 1L), (handler.Statistics.Enqueued, handler.Statistics.Sent, handler.Statistics.Dropped));
+    }
+
+    [Fact]
+    public async Task Exit_DuringADisposalThatDrains_EveryEventDeliveredOnceAndNothingReported()
+    {
+        var selfLog = new ConcurrentQueue<string>();
+        var sink = new CollectingSink();
+        var handler = new ThreadedHandler(sink, Options(selfLog, o => o.ShutdownTimeout = Unreached));
+        var logger = handler.CreateLogger("App");
+        for (var i = 0; i < 10; i++)
+        {
+            logger.LogInformation("event {N}", i);
+        }
+
+        var disposal = handler.DisposeAsync().AsTask();
+        await sink.SendStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var exit = handler.ExitFlush.ExitAsync(Unreached);
+        sink.Open();
+        await Task.WhenAll(disposal, exit).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"event {i}"), sink.Delivered.Select(e => e.Message));
+        Assert.Equal((10L, 10L, 0L, 0L), (handler.Statistics.Enqueued, handler.Statistics.Sent, handler.Statistics.Dropped, handler.Statistics.Pending));
+        Assert.DoesNotContain(selfLog, l => l.Contains("lost", StringComparison.Ordinal) || l.Contains("exiting", StringComparison.Ordinal));
+    }
+
     /// <summary>A sink whose sends wait for <see cref="Gate"/>; then the first batch is delivered and every later send hangs until cancelled (the shutdown deadline).</summary>
     private sealed class FirstBatchThenHang : ILogBatchSink
     {

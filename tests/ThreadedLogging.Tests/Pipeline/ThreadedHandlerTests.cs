@@ -302,6 +302,39 @@ public sealed class ThreadedHandlerTests
     }
 
     [Fact]
+    public async Task Worker_SinkDeliveredSomeAfterAFailedOne_OnlyTheUndeliveredAreSentAgain()
+    {
+        // The first send delivers events 0, 2, 5 and 6 of 8 (as SQS may accept entries after one it refused).
+        var first = true;
+        var sink = new CollectingSink
+        {
+            Decide = b =>
+            {
+                if (!first)
+                {
+                    return SendResult.Success;
+                }
+
+                first = false;
+                return new SendResult(SendOutcome.Transient, Completed: 1, Error: "one refused") { DeliveredAfter = [(2, 1), (5, 2)] };
+            },
+        }.Open();
+        await using var handler = new ThreadedHandler(sink, Options(o => o.BatchSize = 8));
+        var logger = handler.CreateLogger("App");
+        for (var i = 0; i < 8; i++)
+        {
+            logger.LogInformation("event {N}", i);
+        }
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        var resent = Assert.Single(sink.Batches);
+        Assert.Equal(["event 1", "event 3", "event 4", "event 7"], resent.Events.Select(e => e.Message));
+        Assert.Equal(8, handler.Statistics.Sent);
+        Assert.Equal(1, handler.Statistics.Failed);
+        Assert.Equal(0, handler.Statistics.Dropped);
+    }
+
+    [Fact]
     public async Task Worker_PoisonEvent_IsDroppedAloneAndCounted()
     {
         var sink = new CollectingSink { Decide = b => b.Events.Any(e => e.Message == "poison") ? new SendResult(SendOutcome.Rejected, Error: "HTTP 400") : SendResult.Success }.Open();

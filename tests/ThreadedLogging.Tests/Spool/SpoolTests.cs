@@ -355,6 +355,51 @@ public sealed class SpoolTests
     }
 
     [Fact]
+    public async Task Spool_FullForManySegments_SaidOnceThenTheExactTotalOnce()
+    {
+        // 300 events of ~1 KB into a 64 KiB spool (8 KiB segments) while the receiver is down: the cap drops dozens of
+        // segments. The self-log says so once, not at every segment, and the total once, at the end.
+        using var directory = new TempDirectory();
+        const int logged = 300;
+        var lines = new List<string>();
+        var allOnDisk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ThreadedHandler? handler = null;
+        var sink = new CollectingSink { Decide = _ => new SendResult(SendOutcome.Transient, Error: "down") }.Open();
+        handler = new ThreadedHandler(sink, Options(directory.Path, o =>
+        {
+            o.MaxBufferBytes = 64 * 1024;
+            o.BatchSize = 10;
+            o.SelfLog = m =>
+            {
+                lock (lines)
+                {
+                    lines.Add(m);
+                }
+
+                // Written on the worker at each failed send: checked there, where the queue moves to disk.
+                if (Volatile.Read(ref handler) is { Statistics: { } s } && s.Spooled + s.Dropped == logged)
+                {
+                    allOnDisk.TrySetResult();
+                }
+            };
+        }));
+        LogIncompressible(handler.CreateLogger("App"), 0, logged);
+        _ = handler.FlushAsync();
+        await allOnDisk.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await handler.DisposeAsync();
+
+        var stats = handler.Statistics;
+        Assert.Equal(logged, stats.Spooled + stats.Dropped);
+        Assert.True(stats.Dropped >= 150, $"the cap dropped {stats.Dropped}"); // most of ~300 KB did not fit in 64 KiB
+        lock (lines)
+        {
+            var full = Assert.Single(lines, m => m.Contains("The spool is full (65536 bytes, MaxBufferBytes)", StringComparison.Ordinal));
+            Assert.Contains("while it stays full", full, StringComparison.Ordinal);
+            Assert.Single(lines, m => m.Contains($"The spool dropped {stats.Dropped} events of its oldest segments while it was full", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task Spool_FullWhileItsOldestBatchIsBeingSent_EachEventEndsOnceAsSentOrDropped()
     {
         using var directory = new TempDirectory();

@@ -69,6 +69,7 @@ internal static class PostgresQueryBuilder
             EventField.Version => ("e.version", "e.app"),
             EventField.Machine => ("e.machine", "NULL::text"),
             EventField.Category => ("e.category", "NULL::text"),
+            EventField.Template => (EventTemplates.Sql, "NULL::text"),
             _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
         };
         var grouped = $"SELECT {value} AS value, {app} AS app, count(*) AS n, count(*) FILTER (WHERE e.level >= 4) AS errors, max(e.ts) AS newest"
@@ -187,6 +188,11 @@ internal static class PostgresQueryBuilder
             // nothing, rather than matching nothing as an empty tsquery does. Folded at planning: the index is used.
             var words = Words(Parameter(phrase));
             where.Add($"(e.search @@ phraseto_tsquery('simple', {words}) OR numnode(phraseto_tsquery('simple', {words})) = 0)");
+        }
+
+        if (query.Template is { } template)
+        {
+            where.Add($"{EventTemplates.Sql} = {Parameter(template)}");
         }
 
         foreach (var condition in query.Properties)

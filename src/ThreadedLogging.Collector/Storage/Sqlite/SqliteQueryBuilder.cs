@@ -103,6 +103,7 @@ internal static class SqliteQueryBuilder
             EventField.Version => ("e.version_key", "e.app_key", "(SELECT name FROM versions WHERE id = t.k1)", "(SELECT name FROM apps WHERE id = t.k2)"),
             EventField.Machine => ("e.machine_key", null, "(SELECT name FROM machines WHERE id = t.k1)", "NULL"),
             EventField.Category => ("e.category", (string?)null, "t.k1", "NULL"),
+            EventField.Template => (EventTemplates.Sql, null, "t.k1", "NULL"),
             _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
         };
         var columns = appKey is null ? $"{key} AS k1" : $"{key} AS k1, {appKey} AS k2";
@@ -237,6 +238,13 @@ internal static class SqliteQueryBuilder
             {
                 where.Add("f.events_fts MATCH $match");
             }
+        }
+
+        if (query.Template is { } template)
+        {
+            // No index: checked on the rows the other filters leave (a kind worth a filter is a common one, so a page
+            // of them is near, newest first).
+            Add(EventTemplates.Sql + " = $template", "$template", template);
         }
 
         for (var i = 0; i < query.Properties.Count; i++)

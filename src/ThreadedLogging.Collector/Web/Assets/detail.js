@@ -1,7 +1,7 @@
 // Event detail: everything an event holds, as text (pre-formatted JSON for nested values), and its context.
 import { getJson, toJson, numberText } from "./api.js";
 import { $, el, clear, text, status, timeCell, localTime, excerpt } from "./dom.js";
-import { change, timelineOf, readState, conditionText } from "./state.js";
+import { change, timelineOf, readState, conditionText, kindOf } from "./state.js";
 import { captureControls } from "./levels.js";
 
 let current = null;
@@ -62,6 +62,13 @@ function render(e, state) {
       `Not in the list: its level, ${e.level}, is hidden by the level filter (showing ${state.levels.join(", ")}).`));
   }
   body.append(el("div", { className: "message" }, e.message ?? ""));
+  const kind = kindOf(e);
+  if (kind != null) {
+    // Its kind (template): the same kind in this list, or everyone's events of it in the last 7 days ("who else hit this").
+    body.append(el("div", { className: "kind-actions" },
+      el("button", { type: "button", className: "kind-filter", title: "Only the events of this kind in the list: " + kind, dataset: { kind, scope: "list" } }, "Only this kind"),
+      el("button", { type: "button", className: "kind-filter", title: "Every user's events of this kind, the last 7 days: " + kind, dataset: { kind, scope: "everyone" } }, "Everyone with this kind")));
+  }
   // The exception first: it is what support opens an error for.
   if (e.exception) body.append(...section("Exception", el("pre", { className: "exception" }, exceptionText(e.exception))));
   body.append(
@@ -170,6 +177,12 @@ export function wireDetail() {
       if (property.includes(filter.dataset.condition)) return;
       if (property.length >= 8) { status("At most 8 property conditions: remove one above the list first", true); return; }
       change({ property: [...property, filter.dataset.condition], at: "" });
+      return;
+    }
+    const kind = event.target.closest("button[data-kind]");
+    if (kind) {
+      if (kind.dataset.scope === "list") change({ template: kind.dataset.kind, at: "" });
+      else change(timelineOf({ all: "1", range: "7d", template: kind.dataset.kind }));
       return;
     }
     const link = event.target.closest("a[data-trace]");

@@ -1,9 +1,10 @@
-// Every view's state lives in the URL (permalinks, back/forward): ?user=&levels=&range=&from=&to=&q=&property=&event=&at=&ctx=&live=
+// Every view's state lives in the URL (permalinks, back/forward): ?user=&levels=&range=&from=&to=&q=&template=&property=&event=&at=&ctx=&live=
 // and, for the users list, ?search=&sort=&window=. A timeline is one user's (user=), the events without a user's
 // (nouser=1), one trace's, whoever logged it (trace=), or everyone's (all=1). property= ("Name=value", the API's) is
-// repeated, one a condition.
+// repeated, one a condition; template= is one kind of event (the API's: a message template, or the message of an event
+// without one).
 
-const KEYS = ["user", "nouser", "trace", "all", "levels", "range", "from", "to", "q", "property", "event", "at", "ctx", "live", "search", "sort", "window"];
+const KEYS = ["user", "nouser", "trace", "all", "levels", "range", "from", "to", "q", "template", "property", "event", "at", "ctx", "live", "search", "sort", "window"];
 
 export function readState() {
   const p = new URLSearchParams(location.search);
@@ -40,7 +41,7 @@ export function forSubject(state) {
 
 /** A state that opens the timeline of one subject ({ user }, { nouser: "1" } or { trace }), every other filter cleared. */
 export function timelineOf(subjectPatch) {
-  return { user: "", nouser: "", trace: "", all: "", levels: [], range: "", from: "", to: "", q: "", property: [], event: "", at: "", ctx: "", live: "", search: "", sort: "", window: "", ...subjectPatch };
+  return { user: "", nouser: "", trace: "", all: "", levels: [], range: "", from: "", to: "", q: "", template: "", property: [], event: "", at: "", ctx: "", live: "", search: "", sort: "", window: "", ...subjectPatch };
 }
 
 export function toUrl(state) {
@@ -93,6 +94,15 @@ export function badRange(state) {
 export function conditionText(condition) {
   const equals = condition.indexOf("=");
   return equals < 0 ? condition : condition.slice(0, equals) + " = " + condition.slice(equals + 1);
+}
+
+/** The longest template the API filters on (EventTemplates.MaxFilterLength): a longer message is found by its words. */
+export const MaxTemplate = 4000;
+
+/** An event's kind, as the template filter and the top values read it (its template, else its message), or null when too long to filter on. */
+export function kindOf(e) {
+  const kind = e.template ?? e.message ?? "";
+  return kind.length > 0 && kind.length <= MaxTemplate ? kind : null;
 }
 
 /** Why the link's users window (window=) cannot be used, or "" when it can (not "the collector cannot be reached"). */

@@ -44,14 +44,19 @@ export function filters(state) {
   if (state.trace) p.set("traceId", state.trace);
   if (state.levels.length) p.set("levels", state.levels.join(","));
   if (state.q) p.set("q", state.q);
+  if (state.template) p.set("template", state.template);
   for (const condition of state.property) p.append("property", condition);
   return p;
 }
 
-/** The property conditions as chips above the list ("OrderId = 48151623 ×"), each removable on its own. */
+/** The kind and the property conditions as chips above the list ("Message: Order {OrderId} paid ×", "OrderId = 48151623 ×"), each removable on its own. */
 function chips(state) {
   const box = clear($("property-chips"));
-  box.hidden = state.property.length === 0;
+  box.hidden = state.property.length === 0 && !state.template;
+  if (state.template) {
+    const remove = el("button", { type: "button", className: "chip-remove", "aria-label": "Remove filter message " + state.template, dataset: { template: "1" } }, "×");
+    box.append(el("span", { className: "chip kind", role: "listitem", title: state.template }, el("span", {}, "Message: " + excerpt(state.template)), remove));
+  }
   state.property.forEach((condition, i) => {
     const shown = conditionText(condition);
     const remove = el("button", { type: "button", className: "chip-remove", "aria-label": "Remove filter " + shown, dataset: { index: String(i) } }, "×");
@@ -77,7 +82,7 @@ export function showTimeline(state) {
 }
 
 function listKey(state) {
-  return JSON.stringify([state.user, state.nouser, state.trace, state.all, state.levels, state.q, state.property, state.range, state.from, state.to, state.at, state.live]);
+  return JSON.stringify([state.user, state.nouser, state.trace, state.all, state.levels, state.q, state.template, state.property, state.range, state.from, state.to, state.at, state.live]);
 }
 
 /** Leaves the timeline: closes the live stream and empties the rows (no query). */
@@ -148,7 +153,7 @@ async function load(state, append) {
     $("events-more").hidden = !olderCursor();
     const empty = tbody.rows.length === 0;
     $("events-empty").hidden = !empty;
-    text($("events-empty"), `No events ${forSubject(state)}` + (state.q ? ` matching “${state.q}”` : "") + (state.property.length ? " with " + state.property.map(conditionText).join(", ") : "") + (state.levels.length ? " at " + state.levels.join(", ") : "") + " in this time range.");
+    text($("events-empty"), `No events ${forSubject(state)}` + (state.q ? ` matching “${state.q}”` : "") + (state.template ? ` of the kind “${state.template}”` : "") + (state.property.length ? " with " + state.property.map(conditionText).join(", ") : "") + (state.levels.length ? " at " + state.levels.join(", ") : "") + " in this time range.");
     status(counted(tbody.rows.length, "event", Boolean(next)) + (state.at ? " up to the selected event" : ""));
     markSelected(state.event);
   } catch (err) {
@@ -337,6 +342,7 @@ export function wireTimeline() {
   $("timeline-form").addEventListener("submit", (e) => { e.preventDefault(); change({ ...typed(), at: "" }, false); });
   $("events-more").addEventListener("click", () => load(readState(), true));
   $("property-chips").addEventListener("click", (event) => {
+    if (event.target.closest("button[data-template]")) { change({ ...typed(), template: "", at: "" }); return; }
     const button = event.target.closest("button[data-index]");
     if (!button) return;
     const property = readState().property.filter((_, i) => String(i) !== button.dataset.index);
@@ -354,14 +360,14 @@ export function wireTimeline() {
   });
   $("latest-error").addEventListener("click", async () => {
     const state = readState();
-    const p = filters({ ...state, levels: [], q: "", property: [] });
+    const p = filters({ ...state, levels: [], q: "", template: "", property: [] });
     p.set("levels", "Error,Critical");
     p.set("limit", "1");
     try {
       const body = await getJson("/api/events", p);
       if (body.events.length === 0) { status(`No error ${forSubject(state)}.`); return; }
       const id = String(body.events[0].id);
-      change({ event: id, at: id, range: "", from: "", to: "", q: "", property: [], levels: [], ctx: "", live: "" });
+      change({ event: id, at: id, range: "", from: "", to: "", q: "", template: "", property: [], levels: [], ctx: "", live: "" });
     } catch (err) {
       status("Could not find the latest error: " + err.message, true);
     }

@@ -1,12 +1,14 @@
-// Who and where, for what the timeline lists: its most frequent users (on a trace's or everyone's timeline), versions
-// and machines, from GET /api/events/top (same filters, search and range). A user opens that user's timeline with the
-// same levels, search, property conditions and range: "which users hit this error" is one click from each of them.
+// What, who and where, for what the timeline lists: its most frequent kinds of event (message templates), users (on a
+// trace's or everyone's timeline), versions and machines, from GET /api/events/top (same filters, search and range). A
+// kind narrows the list to its events ("the most common errors", then one of them); a user opens that user's timeline
+// with the same levels, search, kind, property conditions and range: "which users hit this error" is one click away.
 import { getJson } from "./api.js";
-import { $, el, clear, counted } from "./dom.js";
-import { change, timelineOf, acrossUsers } from "./state.js";
+import { $, el, clear, counted, excerpt } from "./dom.js";
+import { change, timelineOf, acrossUsers, MaxTemplate } from "./state.js";
 
 const Shown = 5;
 const FIELDS = [
+  { field: "template", label: "Messages", none: "" },
   { field: "user", label: "Users", none: "(no user)" },
   { field: "version", label: "Versions", none: "(none)" },
   { field: "machine", label: "Machines", none: "(none)" },
@@ -15,7 +17,8 @@ const FIELDS = [
 /** Counts and shows the top values for the list's query (as the list asked for it), or hides the panel when there are none. */
 export async function showTop(params, state, signal) {
   const panel = $("top-values");
-  const fields = FIELDS.filter((f) => f.field !== "user" || acrossUsers(state));
+  // Kinds only while the list is not one kind already; users only where the list crosses users.
+  const fields = FIELDS.filter((f) => (f.field !== "user" || acrossUsers(state)) && (f.field !== "template" || !state.template));
   let bodies;
   try {
     bodies = await Promise.all(fields.map((f) => {
@@ -44,11 +47,17 @@ function group(f, body, state) {
     const name = v.value ?? f.none;
     const title = counted(v.count, "event") + (v.errors ? ", " + counted(v.errors, "error") : "");
     const count = el("span", { className: "count" + (v.errors ? " hot" : "") }, String(v.count));
+    if (f.field === "template") {
+      if (name.length > MaxTemplate) return el("span", { className: "value kind", title: title + " (too long to filter on: search its words)" }, el("span", { className: "kind-text" }, excerpt(name)), " ", count);
+      const only = el("button", { type: "button", className: "value kind", title: "Only these events: " + title, "aria-label": "Only the events of " + name }, el("span", { className: "kind-text" }, excerpt(name)), " ", count);
+      only.addEventListener("click", () => change({ template: v.value, at: "" }));
+      return only;
+    }
     if (f.field !== "user") return el("span", { className: "value", title }, name, " ", count);
     const open = el("button", { type: "button", className: "value", title: "Open " + name + "'s events: " + title }, name, " ", count);
     open.addEventListener("click", () => change({
       ...timelineOf(v.value == null ? { nouser: "1" } : { user: v.value }),
-      levels: state.levels, q: state.q, property: state.property, range: state.range, from: state.from, to: state.to,
+      levels: state.levels, q: state.q, template: state.template, property: state.property, range: state.range, from: state.from, to: state.to,
     }));
     return open;
   });

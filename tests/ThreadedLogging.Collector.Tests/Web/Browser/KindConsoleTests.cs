@@ -1,0 +1,127 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Playwright;
+using ThreadedLogging.Collector.Tests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace ThreadedLogging.Collector.Tests.Web.Browser;
+
+/// <summary>
+/// In a real Chromium: the kinds of events (message templates). The top values list the most common kinds of what the
+/// timeline shows; one click lists that kind only (a chip removes it); an event's "Everyone with this kind" opens every
+/// user's events of its kind, whose top users lead to one user's events of it; the live tail keeps to the kind;
+/// a template with markup is text.
+/// </summary>
+public sealed class KindConsoleTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
+{
+    private const string Paid = "Order {OrderId} paid";
+    private const string Declined = "Payment of {Amount} declined";
+    private const string Script = "<script>alert(1)</script> {X}";
+
+    [Fact]
+    public async Task TopMessages_OneClickListsThatKind_TheChipRemovesIt()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        await PostAsync(collector, "alice", now.AddMinutes(-9), "Information", Paid, "Order 1 paid");
+        await PostAsync(collector, "alice", now.AddMinutes(-8), "Error", Declined, "Payment of 5 declined");
+        await PostAsync(collector, "alice", now.AddMinutes(-7), "Information", Paid, "Order 2 paid");
+        await PostAsync(collector, "alice", now.AddMinutes(-6), "Error", Declined, "Payment of 7 declined");
+        await PostAsync(collector, "alice", now.AddMinutes(-5), "Information", Paid, "Order 3 paid");
+        await PostAsync(collector, "alice", now.AddMinutes(-4), "Warning", null, "printer offline");
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        var rows = page.Locator("#events-table tbody tr td.msg");
+        var kinds = page.Locator("#top-values [aria-label='Messages'] .value");
+
+        await page.GotoAsync(collector.BaseAddress + "?user=alice");
+        await Expect(kinds).ToHaveTextAsync([Paid + " 3", Declined + " 2", "printer offline 1"]);
+        await Expect(kinds.Nth(1).Locator(".count")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("hot"));
+        await ChromiumFixture.ScreenshotAsync(page, "41-top-messages");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Only the events of " + Declined, Exact = true }).ClickAsync();
+
+        await Expect(rows).ToHaveTextAsync(["Payment of 7 declined", "Payment of 5 declined"]);
+        await Expect(page.Locator("#property-chips .chip")).ToHaveTextAsync(["Message: " + Declined + "×"]);
+        Assert.Contains("template=Payment+of+%7BAmount%7D+declined", page.Url, StringComparison.Ordinal);
+        Assert.Contains("template=Payment", await page.Locator("#download-csv").GetAttributeAsync("href") ?? string.Empty, StringComparison.Ordinal);
+        // The list is one kind now: no kinds to choose from.
+        await Expect(page.Locator("#top-values [aria-label='Messages']")).ToHaveCountAsync(0);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remove filter message " + Declined, Exact = true }).ClickAsync();
+        await Expect(rows).ToHaveCountAsync(6);
+        await Expect(page.Locator("#property-chips")).ToBeHiddenAsync();
+        Assert.DoesNotContain("template=", page.Url, StringComparison.Ordinal);
+
+        await page.GoBackAsync();
+        await Expect(rows).ToHaveTextAsync(["Payment of 7 declined", "Payment of 5 declined"]);
+        Assert.Empty(dialogs);
+    }
+
+    [Fact]
+    public async Task Detail_EveryoneWithThisKind_WhoElseHitIt_AUserKeepsTheKind_LiveTailKeepsToIt()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        await PostAsync(collector, "bob", now.AddHours(-30), "Error", Declined, "Payment of 1 declined");
+        await PostAsync(collector, "bob", now.AddMinutes(-9), "Error", Declined, "Payment of 2 declined");
+        await PostAsync(collector, "carol", now.AddMinutes(-8), "Information", Paid, "Order 9 paid");
+        await PostAsync(collector, "alice", now.AddMinutes(-7), "Error", Declined, "Payment of 3 declined");
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        var rows = page.Locator("#events-table tbody tr");
+
+        await page.GotoAsync(collector.BaseAddress + "?user=alice");
+        await rows.Filter(new() { HasText = "Payment of 3 declined" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Everyone with this kind", Exact = true }).ClickAsync();
+
+        // Every user's events of the kind in the last 7 days, newest first; not carol's other kind.
+        await Expect(rows.Locator("td.msg")).ToHaveTextAsync(["Payment of 3 declined", "Payment of 2 declined", "Payment of 1 declined"]);
+        await Expect(rows.Locator("td.col-user")).ToHaveTextAsync(["alice", "bob", "bob"]);
+        await Expect(page.Locator("[data-range='7d']")).ToHaveAttributeAsync("aria-pressed", "true");
+        var users = page.Locator("#top-values [aria-label='Users'] .value");
+        await Expect(users).ToHaveTextAsync(["bob 2", "alice 1"]);
+
+        // The live tail of everyone keeps to the kind.
+        await page.Locator("#live").CheckAsync();
+        await Expect(page.Locator("#live-state")).ToHaveTextAsync("connected");
+        await PostAsync(collector, "erin", DateTimeOffset.UtcNow, "Information", Paid, "Order 10 paid");
+        await PostAsync(collector, "erin", DateTimeOffset.UtcNow, "Error", Declined, "Payment of 4 declined");
+        await Expect(rows.First.Locator("td.msg")).ToHaveTextAsync("Payment of 4 declined");
+        await Expect(rows.Locator("td.msg")).ToHaveTextAsync(["Payment of 4 declined", "Payment of 3 declined", "Payment of 2 declined", "Payment of 1 declined"]);
+        await page.Locator("#live").UncheckAsync();
+
+        // One user's events of that kind, in the same range.
+        await users.First.ClickAsync();
+        await Expect(rows.Locator("td.msg")).ToHaveTextAsync(["Payment of 2 declined", "Payment of 1 declined"]);
+        await Expect(page.Locator("#crumbs")).ToContainTextAsync("bob");
+        await Expect(page.Locator("#property-chips .chip")).ToHaveTextAsync(["Message: " + Declined + "×"]);
+        Assert.Empty(dialogs);
+    }
+
+    [Fact]
+    public async Task KindWithMarkup_ShownAsTextInTheTopValuesTheChipAndTheEmptyList()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        await PostAsync(collector, "alice", DateTimeOffset.UtcNow.AddMinutes(-1), "Information", Script, "<script>alert(1)</script> 1");
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+
+        await page.GotoAsync(collector.BaseAddress + "?user=alice");
+        await Expect(page.Locator("#top-values [aria-label='Messages'] .kind-text")).ToHaveTextAsync([Script]);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Only the events of " + Script, Exact = true }).ClickAsync();
+
+        await Expect(page.Locator("#property-chips .chip > span")).ToHaveTextAsync(["Message: " + Script]);
+        await page.Locator("[data-level='Error']").ClickAsync();
+        await Expect(page.Locator("#events-empty")).ToHaveTextAsync($"No events for alice of the kind “{Script}” at Error in this time range.");
+        Assert.Equal(0, await page.Locator("#property-chips script, #top-values script, #events-empty script").CountAsync());
+        Assert.Empty(dialogs);
+    }
+
+    private static async Task PostAsync(CollectorFixture collector, string user, DateTimeOffset at, string level, string? template, string message)
+    {
+        var body = JsonSerializer.Serialize(new { app = "Shop", machine = "PC", user, events = new object[] { new { timestamp = at, level, template, message } } });
+        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/" + user, Http.Utf8(body), "application/json");
+        Assert.True(status == HttpStatusCode.OK, text);
+    }
+}

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Tests.Support;
+
+namespace ThreadedLogging.Tests.Pipeline;
+
+/// <summary>The handler after and during its disposal (<c>ThreadedHandler.Shutdown.cs</c>): a second Dispose, Flush, a log call.</summary>
+public sealed class ShutdownTests
+{
+    private static readonly TimeSpan Safety = TimeSpan.FromSeconds(30);
+
+    private static ThreadedHandlerOptions Options(Action<ThreadedHandlerOptions>? configure = null)
+    {
+        var options = new ThreadedHandlerOptions
+        {
+            Interval = TimeSpan.FromHours(1), // only explicit triggers in these tests
+            MinRetryDelay = TimeSpan.FromMilliseconds(1),
+            MaxRetryDelay = TimeSpan.FromMilliseconds(20),
+            ShutdownTimeout = TimeSpan.FromMinutes(2), // never reached: the test's gate decides
+        };
+        configure?.Invoke(options);
+        return options;
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Dispose_SecondCallWhileTheFirstDrains_ReturnsOnlyOnceTheFirstDelivered(bool synchronous)
+    {
+        var sink = new CollectingSink(); // its gate holds the send: the first disposal drains until the test opens it
+        var handler = new ThreadedHandler(sink, Options());
+        handler.CreateLogger("App").LogInformation("last words");
+        var first = handler.DisposeAsync().AsTask();
+        await sink.SendStarted.Task.WaitAsync(Safety);
+
+        var second = synchronous ? Task.Run(handler.Dispose) : handler.DisposeAsync().AsTask();
+        var deliveredWhenSecondReturned = second.ContinueWith(_ => sink.Delivered.Count, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        if (!synchronous)
+        {
+            Assert.False(second.IsCompleted); // the first still drains
+        }
+
+        sink.Open();
+        await first.WaitAsync(Safety);
+        Assert.Equal(1, await deliveredWhenSecondReturned.WaitAsync(Safety));
+        await second.WaitAsync(Safety);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Flush_AfterDispose_SaysWhetherTheDisposalDeliveredEverythingAndALogCallIsCountedDropped(bool receiverUp)
+    {
+        // Not OpenTelemetry's "always false after Shutdown": Serilog's WriteTo.Providers and hosts dispose the handler
+        // before the app's own flush, which asks whether its events went out.
+        var sink = receiverUp ? new CollectingSink().Open() : new CollectingSink(); // closed: the deadline cancels the send
+        var handler = new ThreadedHandler(sink, Options(o => o.ShutdownTimeout = receiverUp ? o.ShutdownTimeout : TimeSpan.FromMilliseconds(200)));
+        var logger = handler.CreateLogger("App");
+        logger.LogInformation("before");
+        await handler.DisposeAsync();
+
+        Assert.Equal(receiverUp, handler.Flush(Safety));
+        Assert.Equal(receiverUp, await handler.FlushAsync());
+        logger.LogInformation("after"); // refused, never thrown
+        Assert.Equal(receiverUp, handler.Flush(Safety)); // the refused call changes nothing
+        var statistics = handler.Statistics;
+        Assert.Equal((1L, receiverUp ? 1L : 0L, receiverUp ? 1L : 2L, 0L), (statistics.Enqueued, statistics.Sent, statistics.Dropped, statistics.Pending));
+    }
+}
