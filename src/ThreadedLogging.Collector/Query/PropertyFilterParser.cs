@@ -17,6 +17,14 @@ internal static class PropertyFilterParser
     /// <summary>The longest name, in UTF-16 code units.</summary>
     public const int MaxNameLength = 200;
 
+    /// <summary>
+    /// The longest value, in UTF-16 code units: what <c>q</c> takes (<see cref="SearchTextParser.MaxLength"/>). A value is
+    /// an identifier, a name, a code, a short text; one longer is a document, which <c>q</c> finds by a phrase of it. Its
+    /// words become the full-text phrase that narrows the search (<see cref="PropertyCondition.SearchPhrase"/>), so a
+    /// 100 KB value (the URL takes 128 KiB) was a phrase of thousands of terms on every store.
+    /// </summary>
+    public const int MaxValueLength = SearchTextParser.MaxLength;
+
     public static bool TryParse(IQueryCollection query, out List<PropertyCondition> conditions, out string error)
     {
         conditions = [];
@@ -36,6 +44,8 @@ internal static class PropertyFilterParser
                 : name.Length == 0 ? $"parameter '{Parameter}' needs a property name before '=' (was '{text}')"
                 : name.Length > MaxNameLength ? $"parameter '{Parameter}': the name is longer than {MaxNameLength} characters (was '{text}')"
                 : name.Any(char.IsControl) ? $"parameter '{Parameter}': the name holds a control character (was '{text}')"
+                : text!.Length - equals - 1 > MaxValueLength
+                    ? $"parameter '{Parameter}': the value is longer than {MaxValueLength} characters (was '{QueryStringRules.Excerpt(text)}', a value of {text.Length - equals - 1} characters)"
                 : string.Empty;
             if (error.Length > 0)
             {

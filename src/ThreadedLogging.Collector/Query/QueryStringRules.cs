@@ -77,6 +77,24 @@ internal static partial class QueryStringRules
         return true;
     }
 
+    /// <summary>The most characters of a refused value a reason quotes (<see cref="Excerpt"/>).</summary>
+    public const int ExcerptLength = 100;
+
+    /// <summary>
+    /// A value for a reason to quote: itself, or its first <see cref="ExcerptLength"/> characters and <c>…</c> when longer
+    /// (a refused value may be 100 KB: the URL takes 128 KiB), never cutting a surrogate pair.
+    /// </summary>
+    public static string Excerpt(string text)
+    {
+        if (text.Length <= ExcerptLength)
+        {
+            return text;
+        }
+
+        var cut = char.IsHighSurrogate(text[ExcerptLength - 1]) ? ExcerptLength - 1 : ExcerptLength;
+        return string.Concat(text.AsSpan(0, cut), "…");
+    }
+
     /// <summary>The reason a range whose start is after its end is refused, with both ends as they were read.</summary>
     public static string FromAfterTo(DateTimeOffset from, DateTimeOffset to) =>
         $"parameter 'from' must not be after 'to' (from {from.UtcDateTime:O}, to {to.UtcDateTime:O})";

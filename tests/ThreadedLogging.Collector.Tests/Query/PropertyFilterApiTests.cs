@@ -112,6 +112,38 @@ public sealed class PropertyFilterApiTests : IAsyncLifetime
         Assert.Contains(reason, Http.Error(body), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A value is at most 1000 characters (what <c>q</c> takes): no identifier needs more, and each of its words would be
+    /// one more term of the full-text phrase that narrows the search. The reason quotes its start and counts it.
+    /// </summary>
+    [Theory]
+    [InlineData("api/events")]
+    [InlineData("api/events/export")]
+    [InlineData("api/events/histogram")]
+    [InlineData("api/events/top?field=user")]
+    [InlineData("api/events/stream")]
+    public async Task Request_ValueTooLong_400QuotingItsStart(string endpoint)
+    {
+        var value = new string('x', 100_000);
+        var url = endpoint + (endpoint.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "property=Note%3D" + value;
+
+        var (status, body) = await Http.SendAsync(_collector.Client, HttpMethod.Get, url);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal($"parameter 'property': the value is longer than 1000 characters (was 'Note={new string('x', 95)}…', a value of 100000 characters)", Http.Error(body));
+    }
+
+    [Fact]
+    public async Task Request_ValueOfTheLongestLength_Taken()
+    {
+        var value = new string('7', 1000);
+
+        var (status, body) = await Http.SendAsync(_collector.Client, HttpMethod.Get, "api/events?property=OrderId%3D" + value);
+
+        Assert.True(status == HttpStatusCode.OK, body);
+        Assert.Equal(0, JsonDocument.Parse(body).RootElement.GetProperty("events").GetArrayLength());
+    }
+
     [Fact]
     public async Task Request_NameTooLongOrTooManyConditions_400WithReason()
     {

@@ -137,6 +137,19 @@ public sealed class QueryApiTests : IAsyncLifetime
         Assert.Contains(reason, Http.Error(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Events_SearchTooLong_400QuotingItsStart()
+    {
+        var q = string.Concat(Enumerable.Repeat("bank ", 201)); // 1,005 characters
+
+        var (status, body) = await Http.SendAsync(_collector.Client, HttpMethod.Get, "api/events?q=" + Uri.EscapeDataString(q));
+        var (longestStatus, longestBody) = await Http.SendAsync(_collector.Client, HttpMethod.Get, "api/events?q=" + new string('b', 1000));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("parameter 'q' is longer than 1000 characters (was 'bank bank bank bank bank bank bank bank bank bank bank bank bank bank bank bank bank bank bank bank …', a value of 1005 characters)", Http.Error(body));
+        Assert.True(longestStatus == HttpStatusCode.OK, longestBody);
+    }
+
     [Theory]
     [InlineData("q=rejected%00bank", 6)]
     [InlineData("q=%22rejected%00by%00bank%22", 6)]

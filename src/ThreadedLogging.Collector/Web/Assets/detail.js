@@ -101,7 +101,8 @@ function render(e, state) {
 /**
  * The top-level properties, one row each: the name, the value (a string as it is, anything else as JSON) and, for a
  * string, number, boolean or null, a button that adds "name=value" to the list's property conditions (the API's rule:
- * docs/QUERY.md). Objects and arrays never match one, so they have none; nor a name the API would refuse.
+ * docs/QUERY.md). Objects and arrays never match one, so they have none; nor a name or a value the API would refuse
+ * (a value over 1000 characters: q finds such a text by a phrase of it).
  */
 function propertyTable(props) {
   const rows = Object.entries(props).map(([name, value]) => {
@@ -115,7 +116,7 @@ function propertyTable(props) {
 
 function conditionOf(props, name, value) {
   if (name.length === 0 || name.length > 200 || /[\u0000-\u001f\u007f-\u009f]/.test(name)) return null;
-  if (typeof value === "string") return name + "=" + value;
+  if (typeof value === "string") return value.length <= 1000 ? name + "=" + value : null;
   if (typeof value === "number") return name + "=" + numberText(props, name);
   if (typeof value === "boolean" || value === null) return name + "=" + String(value);
   return null;
