@@ -108,7 +108,7 @@ internal static class EventQueryParser
         var template = Get("template");
         if (template is { Length: > EventTemplates.MaxFilterLength })
         {
-            error = $"parameter 'template' is {template.Length} characters; the limit is {EventTemplates.MaxFilterLength}";
+            error = QueryStringRules.TooLong("template", template, EventTemplates.MaxFilterLength);
             return false;
         }
 

@@ -95,6 +95,10 @@ internal static partial class QueryStringRules
         return string.Concat(text.AsSpan(0, cut), "…");
     }
 
+    /// <summary>The reason a text parameter longer than <paramref name="max"/> is refused: its name, the limit, its start and its length.</summary>
+    public static string TooLong(string name, string text, int max) =>
+        $"parameter '{name}' is longer than {max} characters (was '{Excerpt(text)}', a value of {text.Length} characters)";
+
     /// <summary>The reason a range whose start is after its end is refused, with both ends as they were read.</summary>
     public static string FromAfterTo(DateTimeOffset from, DateTimeOffset to) =>
         $"parameter 'from' must not be after 'to' (from {from.UtcDateTime:O}, to {to.UtcDateTime:O})";

@@ -19,7 +19,7 @@ internal static class SearchTextParser
         error = string.Empty;
         if (q.Length > MaxLength)
         {
-            error = $"parameter 'q' is longer than {MaxLength} characters (was '{QueryStringRules.Excerpt(q)}', a value of {q.Length} characters)";
+            error = QueryStringRules.TooLong("q", q, MaxLength);
             return false;
         }
 

@@ -64,10 +64,11 @@ function render(e, state) {
   body.append(el("div", { className: "message" }, e.message ?? ""));
   const kind = kindOf(e);
   if (kind != null) {
-    // Its kind (template): the same kind in this list, or everyone's events of it in the last 7 days ("who else hit this").
+    // Its kind (template): the same kind in this list, or everyone's events of it in the last 24 hours ("who else hit
+    // this"), as everyone's timeline opens: its histogram and top values read every event of the range.
     body.append(el("div", { className: "kind-actions" },
       el("button", { type: "button", className: "kind-filter", title: "Only the events of this kind in the list: " + kind, dataset: { kind, scope: "list" } }, "Only this kind"),
-      el("button", { type: "button", className: "kind-filter", title: "Every user's events of this kind, the last 7 days: " + kind, dataset: { kind, scope: "everyone" } }, "Everyone with this kind")));
+      el("button", { type: "button", className: "kind-filter", title: "Every user's events of this kind, the last 24 hours: " + kind, dataset: { kind, scope: "everyone" } }, "Everyone with this kind")));
   }
   // The exception first: it is what support opens an error for.
   if (e.exception) body.append(...section("Exception", el("pre", { className: "exception" }, exceptionText(e.exception))));
@@ -182,7 +183,7 @@ export function wireDetail() {
     const kind = event.target.closest("button[data-kind]");
     if (kind) {
       if (kind.dataset.scope === "list") change({ template: kind.dataset.kind, at: "" });
-      else change(timelineOf({ all: "1", range: "7d", template: kind.dataset.kind }));
+      else change(timelineOf({ all: "1", range: "24h", template: kind.dataset.kind }));
       return;
     }
     const link = event.target.closest("a[data-trace]");
