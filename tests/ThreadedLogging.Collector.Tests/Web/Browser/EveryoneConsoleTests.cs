@@ -119,7 +119,7 @@ public sealed class EveryoneConsoleTests(ChromiumFixture chromium) : IClassFixtu
 
     /// <summary>
     /// Live arrivals are counted again as the histogram is (2 s after the first of a burst, on the page's clock): a new
-    /// user's event on everyone's live timeline shows in the top users, with one request per group for the burst.
+    /// user's event on everyone's live timeline shows in the top users (and its message in the kinds), with one request per group for the burst.
     /// </summary>
     [Fact]
     public async Task EveryoneTimeline_LiveArrivals_TopUsersCountedAgainOnceTheRedrawIsDue()
@@ -152,7 +152,8 @@ public sealed class EveryoneConsoleTests(ChromiumFixture chromium) : IClassFixtu
 
         await Expect(users).ToHaveTextAsync(["erin 2", "alice 1"]);
         await Expect(page.Locator("#top-values [aria-label='Users'] .top-label")).ToHaveTextAsync("Users (2)");
-        Assert.Equal(3, topRequests.Count - before); // users, versions, machines: once each for the burst
+        await Expect(page.Locator("#top-values [aria-label='Messages'] .top-label")).ToHaveTextAsync("Messages (3)"); // the kinds too
+        Assert.Equal(4, topRequests.Count - before); // kinds, users, versions, machines: once each for the burst
         Assert.Empty(dialogs);
     }
 
