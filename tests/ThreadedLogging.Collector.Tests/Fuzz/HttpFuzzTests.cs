@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using ThreadedLogging.Collector.Ingest;
@@ -94,7 +93,7 @@ public sealed class HttpFuzzTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     /// <summary>Null when the answer is right: 2xx with exactly the decoded events stored, or a 4xx with a reason and nothing stored.</summary>
-    private static string? Judge(FuzzFormat fuzz, byte[] sent, bool gzip, DateTimeOffset now, int status, string? mediaType, byte[] answer, long storedNow)
+    internal static string? Judge(FuzzFormat fuzz, byte[] sent, bool gzip, DateTimeOffset now, int status, string? mediaType, byte[] answer, long storedNow)
     {
         if (status >= 500)
         {
@@ -148,16 +147,24 @@ public sealed class HttpFuzzTests(ITestOutputHelper output) : IAsyncLifetime
         return storedNow < least || storedNow > most ? $"{status}: {storedNow} events stored, the body decodes to {events.Count} ({least} without instance and sequence)" : null;
     }
 
-    private async Task<(int Status, string? MediaType, byte[] Body)> SendAsync(FuzzFormat fuzz, byte[] body, bool gzip)
+    private Task<(int Status, string? MediaType, byte[] Body)> SendAsync(FuzzFormat fuzz, byte[] body, bool gzip) =>
+        PostAsync(_collector.Client, fuzz.Url!, body, fuzz.ContentType, gzip ? "gzip" : null);
+
+    /// <summary>POSTs <paramref name="body"/> as it is, with the headers given (none when null).</summary>
+    internal static async Task<(int Status, string? MediaType, byte[] Body)> PostAsync(HttpClient client, string url, byte[] body, string? contentType, string? contentEncoding)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(fuzz.Url!, UriKind.Relative)) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(fuzz.ContentType!);
-        if (gzip)
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(url, UriKind.Relative)) { Content = new ByteArrayContent(body) };
+        if (contentType is not null)
         {
-            request.Content.Headers.ContentEncoding.Add("gzip");
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
         }
 
-        using var response = await _collector.Client.SendAsync(request);
+        if (contentEncoding is not null)
+        {
+            request.Content.Headers.TryAddWithoutValidation("Content-Encoding", contentEncoding);
+        }
+
+        using var response = await client.SendAsync(request);
         return ((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsByteArrayAsync());
     }
 
@@ -191,7 +198,7 @@ public sealed class HttpFuzzTests(ITestOutputHelper output) : IAsyncLifetime
         return query.ToString();
     }
 
-    private static long StoredEvents(SqliteConnection database)
+    internal static long StoredEvents(SqliteConnection database)
     {
         using var command = database.CreateCommand();
         command.CommandText = "SELECT count(*) FROM events";
