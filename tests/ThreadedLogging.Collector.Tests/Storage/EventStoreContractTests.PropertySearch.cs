@@ -35,4 +35,33 @@ public abstract partial class EventStoreContractTests
 
         Assert.Equal(expected == 0 ? [] : [expected], found.Select(e => e.Sequence!.Value));
     }
+
+    [Theory]
+    [InlineData("firstvalue", 0L)] // a name given twice: its earlier value
+    [InlineData("lastvalue", 1L)] // and its last
+    [InlineData("middle", 1L)] // a value between the two
+    [InlineData("innerold", 0L)] // twice in a nested object
+    [InlineData("innernew", 1L)]
+    [InlineData("objold", 0L)] // an object given first, a string last: none of the object's values
+    [InlineData("objnew", 1L)]
+    [InlineData("scopeold", 0L)] // twice in a scope
+    [InlineData("scopenew", 1L)]
+    [InlineData("escold", 0L)] // the same name, once spelled with an escape
+    [InlineData("escnew", 2L)]
+    [InlineData("7", 2L)] // a number given last
+    [InlineData("bigold", 0L)] // twice in an object of 41 names
+    [InlineData("bignew", 3L)]
+    public async Task Query_NameGivenTwice_OnlyItsLastValueFound(string q, long expected)
+    {
+        // SQLite indexed every value as sent, so q found the earlier one there and not on PostgreSQL (jsonb keeps the last).
+        await Store.AppendAsync(new EventBatch(null, [
+            WithStructure(Event(1, message: "one"), """{"A":"firstvalue","B":"middle","A":"lastvalue","Nested":{"X":"innerold","X":"innernew"},"Obj":{"Deep":"objold"},"Obj":"objnew"}""", """{"scopes":[{"S":"scopeold","S":"scopenew"}]}"""),
+            WithStructure(Event(2, message: "two"), """{"Order\u0049d":"escold","OrderId":"escnew","N":"eight","N":7}""", null),
+            WithStructure(Event(3, message: "three"), "{\"K0\":\"bigold\"," + string.Concat(Enumerable.Range(1, 40).Select(i => $"\"K{i}\":\"k{i}x\",")) + "\"K0\":\"bignew\"}", null),
+        ]), CancellationToken.None);
+
+        var found = await QueryAsync(new EventQuery { Words = [q] });
+
+        Assert.Equal(expected == 0 ? [] : [expected], found.Select(e => e.Sequence!.Value));
+    }
 }

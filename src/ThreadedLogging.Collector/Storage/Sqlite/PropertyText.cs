@@ -7,7 +7,8 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// <summary>
 /// The searchable text of an event's properties and scopes: every string and number value of its properties (at any
 /// depth) and of its context's <c>scopes</c>, without the names, which would match every event that has the property.
-/// The rest of the context (trace and span ids, thread, event id) is not searched: a trace id has its own filter.
+/// The rest of the context (trace and span ids, thread, event id) is not searched: a trace id has its own filter. Of a
+/// name given twice in one object, the last value only (<see cref="RepeatedJsonNames"/>).
 /// A number is written as PostgreSQL's jsonb writes it (<c>1e3</c> is <c>1000</c>, <c>1.50</c> stays), so both stores
 /// make the same words of it (PostgreSQL: <c>tl_json_values</c>, schema version 7).
 /// </summary>
@@ -37,16 +38,30 @@ internal static class PropertyText
     private static void AppendValues(StringBuilder text, string json, bool scopesOnly)
     {
         var start = text.Length;
-        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
+        var utf8 = Encoding.UTF8.GetBytes(json);
+        var reader = new Utf8JsonReader(utf8);
+        var names = RepeatedJsonNames.For(utf8);
         try
         {
             var inScopes = !scopesOnly;
             while (reader.Read())
             {
-                if (scopesOnly && reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1)
+                switch (reader.TokenType)
                 {
-                    inScopes = reader.ValueTextEquals("scopes"u8);
-                    continue;
+                    case JsonTokenType.StartObject:
+                        names.Open();
+                        continue;
+                    case JsonTokenType.EndObject:
+                        names.Close();
+                        continue;
+                    case JsonTokenType.PropertyName:
+                        names.Name(ref reader, text.Length);
+                        if (scopesOnly && reader.CurrentDepth == 1)
+                        {
+                            inScopes = reader.ValueTextEquals("scopes"u8);
+                        }
+
+                        continue;
                 }
 
                 if (!inScopes)
@@ -63,6 +78,9 @@ internal static class PropertyText
                     text.Append(Number(reader)).Append('\n');
                 }
             }
+
+            // A name given twice in one object: its last value only, as PostgreSQL's jsonb and the property filter read it.
+            names.DropEarlierValues(text);
         }
         catch (JsonException)
         {
