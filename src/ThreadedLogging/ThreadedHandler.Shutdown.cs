@@ -97,6 +97,7 @@ public partial class ThreadedHandler
         var lost = stopped ? _ledger.CountLost(_queue.Clear()) : _ledger.CountLostOfAbandoned(_queue.Enqueued);
         _queue.Dispose();
         ReportLost(lost);
+        _queue.Drops.ReportAfterShutdown();
 
         if (stopped)
         {

@@ -107,6 +107,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
                 Enqueued = _queue.Enqueued,
                 Sent = _ledger.Sent,
                 Dropped = _ledger.Dropped + _queue.Drops.Count + lostAtExit,
+                RefusedAfterShutdown = _queue.Drops.AfterShutdown,
                 Retried = delivery.Retried,
                 Failed = delivery.Failed,
                 Spooled = _ledger.Spooled,

@@ -14,8 +14,15 @@ public sealed record ThreadedHandlerStatistics
     /// <summary>Gets the number of events delivered (including adopted ones).</summary>
     public long Sent { get; init; }
 
-    /// <summary>Gets the number of the app's events lost: queue full, rejected by the receiver, or left at shutdown (the handler's own notice of drops is not counted, even when it is lost too).</summary>
+    /// <summary>Gets the number of the app's events lost: queue full, rejected by the receiver, left at shutdown, or logged after the disposal began (<see cref="RefusedAfterShutdown"/>); the handler's own notice of drops is not counted, even when it is lost too.</summary>
     public long Dropped { get; init; }
+
+    /// <summary>
+    /// Gets the number of log calls refused because the handler's disposal had begun (while it drained, or after it):
+    /// counted in <see cref="Dropped"/> too, but never reported as a full queue's drops. The disposal says once how many
+    /// its drain refused (self-log, EventSource <c>EventsRefusedAfterShutdown</c>); later calls are counted here only.
+    /// </summary>
+    public long RefusedAfterShutdown { get; init; }
 
     /// <summary>Gets the number of retried send attempts.</summary>
     public long Retried { get; init; }

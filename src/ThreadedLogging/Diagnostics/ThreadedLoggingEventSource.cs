@@ -19,6 +19,7 @@ internal sealed class ThreadedLoggingEventSource : EventSource
     public const int CallKeptPartlyId = 7;
     public const int OptionsReloadRefusedId = 8;
     public const int LateEventsDeliveredId = 9;
+    public const int EventsRefusedAfterShutdownId = 10;
 
     public static readonly ThreadedLoggingEventSource Log = new();
 
@@ -55,4 +56,11 @@ internal sealed class ThreadedLoggingEventSource : EventSource
     /// </summary>
     [Event(LateEventsDeliveredId, Level = EventLevel.Informational, Message = "Events reported lost while the process exited but delivered after all: {0}")]
     public void LateEventsDelivered(long count) => WriteEvent(LateEventsDeliveredId, count);
+
+    /// <summary>
+    /// Log calls made while the handler's disposal drained its queue, refused (never sent): said once, at the end of the
+    /// disposal. Not <see cref="EventsDropped"/>, whose queue was full.
+    /// </summary>
+    [Event(EventsRefusedAfterShutdownId, Level = EventLevel.Warning, Message = "Log calls made after the handler's disposal began, refused: {0}")]
+    public void EventsRefusedAfterShutdown(long count) => WriteEvent(EventsRefusedAfterShutdownId, count);
 }

@@ -111,6 +111,12 @@ public sealed class LogEvent
     /// </summary>
     internal bool IsExtra { get; set; }
 
+    /// <summary>
+    /// Whether the books counted this event as sent or dropped (<see cref="DeliveryLedger.Settle"/>): each event is
+    /// settled once, even when a failure settles its whole batch after part of it was delivered.
+    /// </summary>
+    internal bool IsSettled { get; set; }
+
     /// <summary>Whether the worker reuses this event for later records (its value-type properties are kept inline, see <see cref="InlineSlot"/>).</summary>
     internal bool IsPooled { get; set; }
 
@@ -182,6 +188,7 @@ public sealed class LogEvent
         TraceId = default;
         SpanId = default;
         Sequence = 0;
+        IsSettled = false;
     }
 
     /// <summary>Creates an event on the worker (the handler's own notices, such as the drop report).</summary>

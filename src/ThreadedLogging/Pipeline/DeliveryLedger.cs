@@ -98,7 +98,11 @@ internal sealed class DeliveryLedger
         }
     }
 
-    /// <summary>Marks events [start, start+count) as done: sent, or dropped for good.</summary>
+    /// <summary>
+    /// Marks events [start, start+count) as done: sent, or dropped for good. An event settled before is not counted
+    /// again (<see cref="LogEvent.IsSettled"/>): a failure that settles a whole batch as lost after part of it was
+    /// delivered or dropped (<see cref="BatchWorker"/>'s catch-all) counts only the rest.
+    /// </summary>
     /// <param name="spooled">Whether they came from the spool (rather than from memory).</param>
     public void Settle(List<LogEvent> events, int start, int count, bool delivered, bool spooled)
     {
@@ -110,10 +114,17 @@ internal sealed class DeliveryLedger
         var userEvents = 0;
         for (var i = start; i < start + count; i++)
         {
-            if (!events[i].IsExtra)
+            var logEvent = events[i];
+            if (!logEvent.IsExtra && !logEvent.IsSettled)
             {
+                logEvent.IsSettled = true;
                 userEvents++;
             }
+        }
+
+        if (userEvents == 0)
+        {
+            return;
         }
 
         // The app's events leave the spool or the flight; a drop notice was in neither.

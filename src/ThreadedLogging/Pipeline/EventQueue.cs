@@ -61,7 +61,7 @@ internal sealed class EventQueue : IDisposable
     /// <summary>Gets whether a full batch (by count or bytes) is waiting.</summary>
     public bool HasFullBatch => _records.HasFullBatch(_batchSize, _maxBatchBytes);
 
-    /// <summary>Gets the calls refused because the queue was full.</summary>
+    /// <summary>Gets the calls refused: the queue was full, or the disposal had begun.</summary>
     public QueueDrops Drops { get; }
 
     /// <summary>Gets how many callers are blocked waiting for room (<see cref="QueueFullMode.Wait"/>).</summary>
@@ -76,7 +76,7 @@ internal sealed class EventQueue : IDisposable
     {
         if (_fullMode == QueueFullMode.DropNewest && (_records.IsFull || Volatile.Read(ref _closed) != 0))
         {
-            Drops.Add();
+            CountRefused();
             return true;
         }
 
@@ -174,7 +174,7 @@ internal sealed class EventQueue : IDisposable
             if (_fullMode != QueueFullMode.Wait || Volatile.Read(ref _closed) != 0 || !WaitForRoom(caller))
             {
                 _records.Abandon(caller);
-                Drops.Add();
+                CountRefused();
                 return;
             }
         }
@@ -190,6 +190,20 @@ internal sealed class EventQueue : IDisposable
         else if (HasFullBatch)
         {
             _signal.Wake();
+        }
+    }
+
+    /// <summary>A refused call (the refusal's branch only): after the disposal began it is counted as that, not as a full queue's drop.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CountRefused()
+    {
+        if (Volatile.Read(ref _closed) != 0)
+        {
+            Drops.AddAfterShutdown();
+        }
+        else
+        {
+            Drops.Add();
         }
     }
 

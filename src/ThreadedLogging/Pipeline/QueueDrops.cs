@@ -3,8 +3,9 @@ using Microsoft.Extensions.Logging;
 namespace ThreadedLogging;
 
 /// <summary>
-/// The log calls a full queue refused: how many, when the first and last were, and the warning event
-/// the worker ships about them. Producers count; only the worker takes notices.
+/// The log calls the queue refused: those a full queue refused (how many, when the first and last were, and the warning
+/// event the worker ships about them), and apart from them those made after the handler's disposal began, which the
+/// disposal reports once. Producers count; only the worker takes notices.
 /// </summary>
 internal sealed class QueueDrops(TimeProvider time, SelfLog selfLog)
 {
@@ -13,13 +14,34 @@ internal sealed class QueueDrops(TimeProvider time, SelfLog selfLog)
 
     private readonly bool _systemClock = ReferenceEquals(time, TimeProvider.System);
     private long _count; // log calls refused because the queue was full: the only counter a drop adds to
+    private long _afterShutdown; // log calls refused because the disposal had begun (the queue closed)
     private long _reported; // worker only: how many of those the drop notices covered so far
     private long _firstTicks;
     private long _lastTicks;
     private long _lastClockTick;
 
-    /// <summary>Gets how many log calls were refused so far.</summary>
-    public long Count => Volatile.Read(ref _count);
+    /// <summary>Gets how many log calls were refused so far, for a full queue or after the disposal began.</summary>
+    public long Count => Volatile.Read(ref _count) + AfterShutdown;
+
+    /// <summary>Gets how many log calls were refused because the handler's disposal had begun.</summary>
+    public long AfterShutdown => Volatile.Read(ref _afterShutdown);
+
+    /// <summary>A log call came after the disposal began (the queue is closed): count it apart, as no full queue's drop.</summary>
+    public void AddAfterShutdown() => Interlocked.Increment(ref _afterShutdown);
+
+    /// <summary>
+    /// At the end of the disposal: says once how many log calls its drain refused (self-log and EventSource). Those made
+    /// after it are counted in <see cref="AfterShutdown"/> only: nothing reads the handler's reports any more.
+    /// </summary>
+    public void ReportAfterShutdown()
+    {
+        var count = AfterShutdown;
+        if (count > 0)
+        {
+            ThreadedLoggingEventSource.Log.EventsRefusedAfterShutdown(count);
+            selfLog.Write($"{Counted.Of(count, "log call", "log calls")} made after the handler's disposal began {Counted.Agree(count, "was", "were")} refused (not sent).");
+        }
+    }
 
     /// <summary>A log call found the queue full: count it, and remember when, for the drop notice.</summary>
     public void Add()
@@ -49,7 +71,7 @@ internal sealed class QueueDrops(TimeProvider time, SelfLog selfLog)
     /// <summary>When drops happened since the last notice, one warning event saying how many and when. Worker only.</summary>
     public LogEvent? TakeNotice()
     {
-        var dropped = Volatile.Read(ref _count);
+        var dropped = Volatile.Read(ref _count); // a full queue's drops only: a call after the disposal began is no such drop
         var count = dropped - _reported;
         if (count == 0)
         {

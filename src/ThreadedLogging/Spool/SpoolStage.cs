@@ -97,6 +97,14 @@ internal sealed class SpoolStage
             Failed(e);
             return false;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Not the disk: the writer failed on this batch (a bug of ours). It goes from memory, where the sink decides
+            // (and a poison event is found and dropped alone); the spool goes on. Thrown on, it left the worker with a
+            // batch off the queue that nothing settled, and a batch half delivered that the worker's catch-all counted again.
+            _failures.InternalError(e);
+            return false;
+        }
 
         _ledger.MoveToSpool(userEvents);
         return true;

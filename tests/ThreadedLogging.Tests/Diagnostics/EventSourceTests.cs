@@ -13,8 +13,8 @@ public sealed class EventSourceTests
     public void EventIds_AreFixed()
     {
         Assert.Equal(
-            [1, 2, 3, 4, 5, 6, 7, 8, 9],
-            [ThreadedLoggingEventSource.EventsDroppedId, ThreadedLoggingEventSource.SendFailedId, ThreadedLoggingEventSource.EventsLostAtShutdownId, ThreadedLoggingEventSource.EventsRejectedId, ThreadedLoggingEventSource.InternalErrorId, ThreadedLoggingEventSource.LevelChangedId, ThreadedLoggingEventSource.CallKeptPartlyId, ThreadedLoggingEventSource.OptionsReloadRefusedId, ThreadedLoggingEventSource.LateEventsDeliveredId]);
+            [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+            [ThreadedLoggingEventSource.EventsDroppedId, ThreadedLoggingEventSource.SendFailedId, ThreadedLoggingEventSource.EventsLostAtShutdownId, ThreadedLoggingEventSource.EventsRejectedId, ThreadedLoggingEventSource.InternalErrorId, ThreadedLoggingEventSource.LevelChangedId, ThreadedLoggingEventSource.CallKeptPartlyId, ThreadedLoggingEventSource.OptionsReloadRefusedId, ThreadedLoggingEventSource.LateEventsDeliveredId, ThreadedLoggingEventSource.EventsRefusedAfterShutdownId]);
         Assert.Equal("ThreadedLogging", ThreadedLoggingEventSource.Log.Name);
     }
 

@@ -21,6 +21,21 @@ public sealed class DeliveryLedgerTests
     }
 
     [Fact]
+    public void Settle_PartlySettledBatchSettledWhole_CountsOnlyTheRest()
+    {
+        // BatchWorker's catch-all after a bug of ours: the batch is counted lost, but part of it was delivered or dropped already.
+        var ledger = new DeliveryLedger();
+        var batch = Events(5);
+        ledger.TakeOff(batch.Count);
+        ledger.Settle(batch, 0, 2, delivered: true, spooled: false);
+        ledger.Settle(batch, 2, 1, delivered: false, spooled: false);
+
+        ledger.Settle(batch, 0, batch.Count, delivered: false, spooled: false);
+
+        Assert.Equal((2L, 3L, 5L, 0L), (ledger.Sent, ledger.Dropped, ledger.Settled, ledger.InFlight));
+    }
+
+    [Fact]
     public void Settle_DropNotice_NeverCountedInFlightSentOrSettled()
     {
         var ledger = new DeliveryLedger();

@@ -65,4 +65,29 @@ public sealed class ShutdownTests
         var statistics = handler.Statistics;
         Assert.Equal((1L, receiverUp ? 1L : 0L, receiverUp ? 1L : 2L, 0L), (statistics.Enqueued, statistics.Sent, statistics.Dropped, statistics.Pending));
     }
+
+    [Fact]
+    public async Task LogCall_WhileTheDisposalDrains_CountedAsLoggedAfterShutdownNotAsAFullQueue()
+    {
+        var selfLog = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var sink = new CollectingSink(); // its gate holds the send: the disposal drains until the test opens it
+        var handler = new ThreadedHandler(sink, Options(o => o.SelfLog = selfLog.Enqueue));
+        var logger = handler.CreateLogger("App");
+        logger.LogInformation("before");
+        var disposal = handler.DisposeAsync().AsTask();
+        await sink.SendStarted.Task.WaitAsync(Safety);
+
+        logger.LogInformation("during 1"); // the queue is far from full: refused because the disposal began
+        logger.LogInformation("during 2");
+        logger.LogInformation("during 3");
+        sink.Open();
+        await disposal.WaitAsync(Safety);
+
+        Assert.Equal(["before"], sink.Delivered.Select(e => e.Message));
+        Assert.DoesNotContain(sink.Notices, e => e.Message.Contains("queue was full", StringComparison.Ordinal));
+        Assert.DoesNotContain(selfLog, line => line.Contains("queue was full", StringComparison.Ordinal));
+        Assert.Contains(selfLog, line => line.EndsWith("3 log calls made after the handler's disposal began were refused (not sent).", StringComparison.Ordinal));
+        var statistics = handler.Statistics;
+        Assert.Equal((1L, 1L, 3L, 3L, 0L), (statistics.Enqueued, statistics.Sent, statistics.Dropped, statistics.RefusedAfterShutdown, statistics.Pending));
+    }
 }
