@@ -65,38 +65,23 @@ internal sealed partial class DurableSpool
         var limit = _time.GetUtcNow() - _maxAge;
         while (OldestDroppable() is { } oldest && oldest != _writing && oldest.Created < limit)
         {
-            Report?.Invoke($"Dropping {Counted.Events(DroppableEvents(oldest))} of spool segment {oldest.Path}: older than {_maxAge}.");
+            _ageDrops.Add(DroppableEvents(oldest), Report);
             Drop(oldest);
         }
     }
 
-    /// <summary>
-    /// The size cap drops the oldest segment to make room. Said once when the spool becomes full (a long outage would
-    /// otherwise say it at every segment), and the total once when it has room again (<see cref="EndFull"/>); each drop
-    /// is counted at once. Reported before the drop: counting it can complete a flush, whose caller may read the self-log.
-    /// </summary>
+    /// <summary>The size cap drops the oldest segment to make room: said once when the spool becomes full, the total once when it has room again (<see cref="CapDrops"/>).</summary>
     private void DropForRoom(SpoolSegment oldest)
     {
-        var events = DroppableEvents(oldest);
-        if (_droppedWhileFull < 0)
-        {
-            _droppedWhileFull = 0;
-            Report?.Invoke($"The spool is full ({_maxBytes} bytes, MaxBufferBytes): dropping {Counted.Events(events)} of its oldest segment, and its oldest events from now on while it stays full (said again with the total when it has room).");
-        }
-
-        _droppedWhileFull += events;
+        _sizeDrops.Add(DroppableEvents(oldest), Report);
         Drop(oldest);
     }
 
-    /// <summary>The spool has room again (a record left it, or it closes): says how many events the cap dropped while it was full.</summary>
-    private void EndFull()
+    /// <summary>The caps stopped dropping (a record left the spool, or it closes): each says how many events it dropped.</summary>
+    private void EndCapDrops()
     {
-        if (_droppedWhileFull >= 0)
-        {
-            var dropped = _droppedWhileFull;
-            _droppedWhileFull = -1;
-            Report?.Invoke($"The spool dropped {Counted.Events(dropped)} of its oldest segments while it was full ({_maxBytes} bytes, MaxBufferBytes).");
-        }
+        _sizeDrops.End(Report);
+        _ageDrops.End(Report);
     }
 
     /// <summary>

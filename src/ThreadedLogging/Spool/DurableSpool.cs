@@ -32,7 +32,8 @@ internal sealed partial class DurableSpool : IDisposable
     private FileStream? _reader;
     private SpoolSegment? _reading;
     private int _nextSegment;
-    private long _droppedWhileFull = -1; // events the size cap dropped since the spool became full; -1: not full
+    private readonly CapDrops _sizeDrops;
+    private readonly CapDrops _ageDrops;
     private SpoolEntry? _sending; // read and not yet acknowledged: its delivery, not a cap, settles its events
 
     /// <param name="maxRecentEvents">How many events of records written and not yet read are also kept in memory (0: none).</param>
@@ -45,6 +46,12 @@ internal sealed partial class DurableSpool : IDisposable
         _maxAge = maxAge;
         _segmentBytes = Math.Clamp(maxBytes / 8, 4 * 1024, 4 * 1024 * 1024);
         _time = time;
+        _sizeDrops = new(
+            events => $"The spool is full ({maxBytes} bytes, MaxBufferBytes): dropping {Counted.Events(events)} of its oldest segment, and its oldest events from now on while it stays full (said again with the total when it has room).",
+            dropped => $"The spool dropped {Counted.Events(dropped)} of its oldest segments while it was full ({maxBytes} bytes, MaxBufferBytes).");
+        _ageDrops = new(
+            events => $"The spool holds events older than MaxBufferAge ({maxAge}): dropping {Counted.Events(events)} of its oldest segment, and each segment that ages out from now on (said again with the total when it sends again).",
+            dropped => $"The spool dropped {Counted.Events(dropped)} older than MaxBufferAge ({maxAge}).");
     }
 
     /// <summary>Called with the number of events the size or age cap removed, or a torn segment cut short.</summary>
@@ -223,7 +230,7 @@ internal sealed partial class DurableSpool : IDisposable
     public void Acknowledge(SpoolEntry entry)
     {
         _sending = null;
-        EndFull(); // the backlog moves again: the next time the cap drops, it is said again
+        EndCapDrops(); // the backlog moves again: the next time a cap drops, it is said again
         entry.Segment.Delivered = entry.End;
         entry.Segment.PendingEvents -= entry.EventCount;
         if (entry.Segment != _writing && entry.End >= entry.Segment.Length)
@@ -234,7 +241,7 @@ internal sealed partial class DurableSpool : IDisposable
 
     public void Dispose()
     {
-        EndFull();
+        EndCapDrops();
         _recent.Clear();
         _reader?.Dispose();
         _writer?.Dispose();

@@ -178,7 +178,56 @@ public sealed class SpoolTests
         Assert.Empty(Segments(directory));
         lock (selfLog)
         {
-            Assert.Contains(selfLog, m => m.Contains("older than 7.00:00:00", StringComparison.Ordinal));
+            Assert.Contains(selfLog, m => m.Contains("older than MaxBufferAge (7.00:00:00)", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Spool_ManySegmentsOlderThanMaxBufferAge_SaidOnceThenTheExactTotalOnce()
+    {
+        // 40 events of ~1 KB left on disk in 8 KiB segments (64 KiB spool, never full), found 8 days later: the age cap
+        // drops every segment. The self-log says so once, not at every segment, and the total once, at the end.
+        using var directory = new TempDirectory();
+        const int logged = 40;
+        var allOnDisk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ThreadedHandler? first = null;
+        var down = new CollectingSink { Decide = _ => new SendResult(SendOutcome.Transient, Error: "down") }.Open();
+        first = new ThreadedHandler(down, Options(directory.Path, o =>
+        {
+            (o.MaxBufferBytes, o.BatchSize) = (64 * 1024, 5);
+            o.SelfLog = _ =>
+            {
+                // Written on the worker at each failed send: checked there, where the queue moves to disk.
+                if (Volatile.Read(ref first) is { Statistics.Spooled: logged })
+                {
+                    allOnDisk.TrySetResult();
+                }
+            };
+        }));
+        LogIncompressible(first.CreateLogger("App"), 0, logged);
+        _ = first.FlushAsync();
+        await allOnDisk.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await first.DisposeAsync();
+        Assert.True(Segments(directory).Count() >= 4, $"{Segments(directory).Count()} segments");
+
+        var lines = new List<string>();
+        var sink = new CollectingSink().Open();
+        await using (var next = new ThreadedHandler(sink, Options(directory.Path, o =>
+        {
+            (o.MaxBufferBytes, o.TimeProvider) = (64 * 1024, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(8)));
+            o.SelfLog = m => { lock (lines) { lines.Add(m); } };
+        })))
+        {
+            Assert.True(next.Flush(TimeSpan.FromSeconds(30)));
+            Assert.Equal((0L, (long)logged), (next.Statistics.Sent, next.Statistics.Dropped));
+        }
+
+        lock (lines)
+        {
+            var aged = Assert.Single(lines, m => m.Contains("holds events older than MaxBufferAge (7.00:00:00)", StringComparison.Ordinal));
+            Assert.Contains("said again with the total", aged, StringComparison.Ordinal);
+            Assert.Single(lines, m => m.Contains($"The spool dropped {logged} events older than MaxBufferAge (7.00:00:00)", StringComparison.Ordinal));
+            Assert.DoesNotContain(lines, m => m.Contains("of spool segment", StringComparison.Ordinal));
         }
     }
 

@@ -1,0 +1,36 @@
+namespace ThreadedLogging;
+
+/// <summary>
+/// What one of the spool's caps (size or age) dropped since it began to drop: said once when it begins (a long outage
+/// would otherwise say it at every segment), and the exact total once when it ends (<see cref="End"/>: a record left the
+/// spool, or it closes). Each drop is counted in the books at once, apart from this. Worker only.
+/// </summary>
+/// <param name="first">The first line: given how many events the first drop takes.</param>
+/// <param name="total">The last line: given how many events the cap dropped in all.</param>
+internal sealed class CapDrops(Func<long, string> first, Func<long, string> total)
+{
+    private long _dropped = -1; // -1: not dropping
+
+    /// <summary>The cap drops <paramref name="events"/>: the first line when it begins, reported before the drop (counting it can complete a flush, whose caller may read the self-log).</summary>
+    public void Add(long events, Action<string>? report)
+    {
+        if (_dropped < 0)
+        {
+            _dropped = 0;
+            report?.Invoke(first(events));
+        }
+
+        _dropped += events;
+    }
+
+    /// <summary>The cap stopped dropping: the total, once.</summary>
+    public void End(Action<string>? report)
+    {
+        if (_dropped >= 0)
+        {
+            var dropped = _dropped;
+            _dropped = -1;
+            report?.Invoke(total(dropped));
+        }
+    }
+}
