@@ -105,13 +105,6 @@ internal static class EventQueryParser
             return false;
         }
 
-        var template = Get("template");
-        if (template is { Length: > EventTemplates.MaxFilterLength })
-        {
-            error = QueryStringRules.TooLong("template", template, EventTemplates.MaxFilterLength);
-            return false;
-        }
-
         if (!PropertyFilterParser.TryParse(query, out var properties, out error))
         {
             return false;
@@ -131,7 +124,7 @@ internal static class EventQueryParser
             From = from,
             To = to,
             Words = words,
-            Template = template,
+            Template = Get("template"),
             Properties = properties,
             Limit = limit,
             Before = before,

@@ -32,7 +32,7 @@ internal static class PropertyFilterParser
         var values = query[Parameter];
         if (values.Count > MaxConditions)
         {
-            error = $"parameter '{Parameter}' is given {values.Count} times, at most {MaxConditions} are taken (the {MaxConditions + 1}th was '{values[MaxConditions]}')";
+            error = $"parameter '{Parameter}' is given {values.Count} times, at most {MaxConditions} are taken (the {MaxConditions + 1}th was '{QueryStringRules.Excerpt(values[MaxConditions] ?? string.Empty)}')";
             return false;
         }
 
@@ -42,7 +42,7 @@ internal static class PropertyFilterParser
             var name = equals < 0 ? string.Empty : text![..equals];
             error = equals < 0 ? $"parameter '{Parameter}' must be Name=value (no '=' in '{text}')"
                 : name.Length == 0 ? $"parameter '{Parameter}' needs a property name before '=' (was '{text}')"
-                : name.Length > MaxNameLength ? $"parameter '{Parameter}': the name is longer than {MaxNameLength} characters (was '{text}')"
+                : name.Length > MaxNameLength ? $"parameter '{Parameter}': the name is longer than {MaxNameLength} characters (was '{QueryStringRules.Excerpt(text!)}', a name of {name.Length} characters)"
                 : name.Any(char.IsControl) ? $"parameter '{Parameter}': the name holds a control character (was '{text}')"
                 : text!.Length - equals - 1 > MaxValueLength
                     ? $"parameter '{Parameter}': the value is longer than {MaxValueLength} characters (was '{QueryStringRules.Excerpt(text)}', a value of {text.Length - equals - 1} characters)"

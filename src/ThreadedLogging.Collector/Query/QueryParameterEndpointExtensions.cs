@@ -11,8 +11,15 @@ internal static class QueryParameterEndpointExtensions
         return builder;
     }
 
-    /// <summary>The query parameters the endpoint reads.</summary>
+    /// <summary>The query parameters the endpoint reads; each must have a longest value (<see cref="QueryParameterLengths"/>).</summary>
     public static TBuilder WithQueryParameters<TBuilder>(this TBuilder builder, params string[] names)
-        where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new QueryParameters(names));
+        where TBuilder : IEndpointConventionBuilder
+    {
+        if (names.FirstOrDefault(name => !QueryParameterLengths.IsKnown(name)) is { } unbounded)
+        {
+            throw new InvalidOperationException($"query parameter '{unbounded}' has no longest value in QueryParameterLengths");
+        }
+
+        return builder.WithMetadata(new QueryParameters(names));
+    }
 }

@@ -3,18 +3,21 @@ using System.Text.RegularExpressions;
 
 namespace ThreadedLogging.Collector.Query;
 
-/// <summary>What every read endpoint's query string obeys: known names only, each once (<see cref="QueryParameterFilter"/>), and the shared parameters.</summary>
+/// <summary>What every read endpoint's query string obeys: known names only, each once, none too long (<see cref="QueryParameterFilter"/>), and the shared parameters.</summary>
 internal static partial class QueryStringRules
 {
-    /// <summary>Refuses an unknown or repeated parameter (but <c>property</c>); <paramref name="known"/> lists the names in the reason.</summary>
-    public static bool TryCheckNames(IQueryCollection query, IReadOnlyList<string> known, out string error)
+    /// <summary>
+    /// Refuses an unknown or repeated parameter (but <c>property</c>), and a value longer than its name takes
+    /// (<see cref="QueryParameterLengths"/>); <paramref name="known"/> lists the names in the reason.
+    /// </summary>
+    public static bool TryCheckNames(IQueryCollection query, IReadOnlyList<string> known, int maxFieldLength, out string error)
     {
         error = string.Empty;
         foreach (var (key, values) in query)
         {
             if (!known.Contains(key, StringComparer.OrdinalIgnoreCase))
             {
-                error = known.Count == 0 ? $"unknown parameter '{key}' (this endpoint takes none)" : $"unknown parameter '{key}' ({string.Join(", ", known)})";
+                error = known.Count == 0 ? $"unknown parameter '{Excerpt(key)}' (this endpoint takes none)" : $"unknown parameter '{Excerpt(key)}' ({string.Join(", ", known)})";
                 return false;
             }
 
@@ -22,6 +25,13 @@ internal static partial class QueryStringRules
             if (values.Count > 1 && !string.Equals(key, PropertyFilterParser.Parameter, StringComparison.OrdinalIgnoreCase))
             {
                 error = $"parameter '{key}' is given more than once";
+                return false;
+            }
+
+            var longest = QueryParameterLengths.Of(key, maxFieldLength);
+            if (values.FirstOrDefault(value => value?.Length > longest) is { } tooLong)
+            {
+                error = TooLong(key, tooLong, longest);
                 return false;
             }
         }

@@ -39,7 +39,7 @@ internal static class UserQueryParser
         {
             if (!UserCursor.TryParse(afterText, out var cursor))
             {
-                error = $"parameter 'after' is not a cursor from 'next' (was '{afterText}')";
+                error = $"parameter 'after' is not a cursor from 'next' (was '{QueryStringRules.Excerpt(afterText)}')";
                 return false;
             }
 
@@ -60,12 +60,6 @@ internal static class UserQueryParser
         if (windowFrom > windowTo)
         {
             error = QueryStringRules.FromAfterTo(windowFrom, windowTo);
-            return false;
-        }
-
-        if (Get("search") is { Length: > 256 })
-        {
-            error = "parameter 'search' is longer than 256 characters";
             return false;
         }
 

@@ -13,10 +13,16 @@ internal readonly record struct UserCursor(long Key, string User)
         Convert.ToBase64String(Encoding.UTF8.GetBytes(Key.ToString(CultureInfo.InvariantCulture) + "|" + User))
             .TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
+    /// <summary>
+    /// The longest cursor text for user names of up to <paramref name="maxUserLength"/> UTF-16 code units (as ingest
+    /// stores them): the longest key (20 characters), the bar, 3 UTF-8 bytes a code unit, in base64url without padding.
+    /// </summary>
+    public static int LongestText(int maxUserLength) => (int)((((20L + 1 + (3L * maxUserLength)) * 4) + 2) / 3);
+
     public static bool TryParse(string? text, out UserCursor cursor)
     {
         cursor = default;
-        if (string.IsNullOrEmpty(text) || text.Length > 8192)
+        if (string.IsNullOrEmpty(text))
         {
             return false;
         }
