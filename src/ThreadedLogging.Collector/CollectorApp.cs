@@ -29,11 +29,7 @@ internal static class CollectorApp
     /// <exception cref="CollectorConfigurationException">The configuration is invalid or unsafe.</exception>
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
-        // appsettings.json is read from the build output, so `dotnet run` from any folder finds it;
-        // relative paths (--data) still resolve against the current directory.
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddCommandLine(args, SwitchMappings);
-
+        var builder = CreateBuilder(args);
         var options = BindOptions(builder.Configuration);
         var urls = ListenAddresses.Resolve(builder.Configuration);
         if (urls.Count == 0)
@@ -103,6 +99,19 @@ internal static class CollectorApp
         app.MapSupportUi();
         app.Lifetime.ApplicationStarted.Register(() => LogSupportPage(app));
         return app;
+    }
+
+    /// <summary>The collector's options as <see cref="Build"/> reads them (files, environment, command line), for a command that runs without the server.</summary>
+    /// <exception cref="CollectorConfigurationException">The configuration is invalid.</exception>
+    public static CollectorOptions ReadOptions(string[] args) => BindOptions(CreateBuilder(args).Configuration);
+
+    private static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        // appsettings.json is read from the build output, so `dotnet run` from any folder finds it;
+        // relative paths (--data) still resolve against the current directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddCommandLine(args, SwitchMappings);
+        return builder;
     }
 
     /// <summary>Says where the support page is, once Kestrel knows its real addresses (port 0 included).</summary>

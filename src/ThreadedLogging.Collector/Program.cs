@@ -4,6 +4,11 @@ using ThreadedLogging.Collector;
 // tests start exactly this app on a real Kestrel.
 try
 {
+    if (args is [BackupCommand.Name, .. var rest])
+    {
+        return BackupCommand.Run(rest, Console.Out, Console.Error);
+    }
+
     await using var app = CollectorApp.Build(args);
     await app.RunAsync();
     return 0;

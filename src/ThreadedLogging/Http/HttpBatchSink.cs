@@ -37,6 +37,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
             ConnectTimeout = TimeSpan.FromSeconds(10),
             AutomaticDecompression = DecompressionMethods.None,
             UseProxy = false,
+            AllowAutoRedirect = false, // a 301/302/303 was followed as a GET without the body, and its 200 counted the events sent
         })
         {
             Timeout = Timeout.InfiniteTimeSpan, // per request, below, so shutdown can cancel too
@@ -212,12 +213,19 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
             using var request = createRequest();
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             var result = Classify(response, _options.TimeProvider.GetUtcNow());
-            if (result.Outcome == SendOutcome.Sent && Format == HttpLogFormat.JsonBatch)
+            if (result.Outcome == SendOutcome.Sent)
             {
-                await TryReadLevelsAsync(response, timeout.Token).ConfigureAwait(false);
+                if (Format == HttpLogFormat.JsonBatch)
+                {
+                    using var bodyWait = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
+                    bodyWait.CancelAfter(AnswerReason.BodyWait); // the status says stored: a stalled body must not hold the send
+                    await TryReadLevelsAsync(response, bodyWait.Token).ConfigureAwait(false);
+                }
+
+                return result;
             }
 
-            return result;
+            return await AnswerReason.AddToAsync(result, response, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -291,7 +299,10 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         }
     }
 
-    /// <summary>Network, 408, 429 and 5xx are transient; 413 splits; 401/403 refuse the key; other 4xx are poison.</summary>
+    /// <summary>
+    /// Network, 408, 429 and 5xx are transient; 413 splits; 401/403 refuse the key; 400, 414 and 422 refuse the content
+    /// (split to find the poison event); any other 4xx and a redirect (not followed) refuse the request whatever it carries.
+    /// </summary>
     internal static SendResult Classify(HttpResponseMessage response, DateTimeOffset now)
     {
         var status = (int)response.StatusCode;
@@ -306,7 +317,9 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
             408 or 429 or >= 500 => new SendResult(SendOutcome.Transient, RetryAfter: RetryAfter(response, now), Error: error),
             413 => new SendResult(SendOutcome.TooLarge, Error: error),
             401 or 403 => new SendResult(SendOutcome.Unauthorized, RetryAfter: RetryAfter(response, now), Error: error),
-            _ => new SendResult(SendOutcome.Rejected, Error: error),
+            400 or 414 or 422 => new SendResult(SendOutcome.Rejected, Error: error),
+            >= 300 and < 400 => new SendResult(SendOutcome.Refused, Error: $"{error} to {response.Headers.Location?.OriginalString ?? "no Location"} (not followed: set Host and Url to where it points)"),
+            _ => new SendResult(SendOutcome.Refused, Error: error),
         };
     }
 

@@ -123,7 +123,7 @@ internal sealed class BatchDelivery
                     await DeliverAsync(events, start, half, null, identity, spooled, isolating, token).ConfigureAwait(false);
                     await DeliverAsync(events, start + half, count - half, null, identity, spooled, isolating, token).ConfigureAwait(false);
                     return;
-                case SendOutcome.Unauthorized:
+                case SendOutcome.Unauthorized or SendOutcome.Refused:
                     Reject(events, start, count, result, spooled, threw);
                     // Keep the next batches from hammering a server that refuses us.
                     await _waitBeforeRetry(_backoff.MarkFailure(result.RetryAfter), token).ConfigureAwait(false);

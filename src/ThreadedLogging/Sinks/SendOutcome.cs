@@ -17,4 +17,10 @@ public enum SendOutcome
 
     /// <summary>The receiver refused the credentials (401, 403): the batch is dropped whole and counted; splitting cannot help.</summary>
     Unauthorized,
+
+    /// <summary>
+    /// The receiver refused the request whatever events it carries (404, 405, 410, another 4xx that is not about the
+    /// content, or a redirect, which is not followed): the batch is dropped whole and counted; splitting cannot help.
+    /// </summary>
+    Refused,
 }

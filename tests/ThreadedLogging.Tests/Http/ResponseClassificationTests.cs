@@ -19,6 +19,13 @@ public sealed class ResponseClassificationTests
     [InlineData(403, SendOutcome.Unauthorized)]
     [InlineData(400, SendOutcome.Rejected)]
     [InlineData(422, SendOutcome.Rejected)]
+    [InlineData(414, SendOutcome.Rejected)]
+    [InlineData(404, SendOutcome.Refused)]
+    [InlineData(405, SendOutcome.Refused)]
+    [InlineData(410, SendOutcome.Refused)]
+    [InlineData(415, SendOutcome.Refused)]
+    [InlineData(301, SendOutcome.Refused)]
+    [InlineData(308, SendOutcome.Refused)]
     public void Classify_Status_MapsToThePipelinePolicy(int status, SendOutcome expected)
     {
         using var response = new HttpResponseMessage((HttpStatusCode)status);

@@ -9,7 +9,8 @@ namespace ThreadedLogging.Tests.Http;
 
 public sealed class ThreadedHttpHandlerTests
 {
-    private static ThreadedHttpHandlerOptions Options(LoopbackServer server, Action<ThreadedHttpHandlerOptions>? configure = null)
+    /// <summary>JsonBatch to the loopback server, explicit triggers only, short retry delays (shared with <see cref="CollectorAnswerTests"/>).</summary>
+    internal static ThreadedHttpHandlerOptions Options(LoopbackServer server, Action<ThreadedHttpHandlerOptions>? configure = null)
     {
         var options = new ThreadedHttpHandlerOptions
         {

@@ -3,15 +3,18 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// <summary>Registers the SQLite stores and opens the event store before the server starts listening.</summary>
 internal static class SqliteStorageExtensions
 {
-    /// <exception cref="CollectorConfigurationException">The data folder cannot be made or written.</exception>
+    /// <exception cref="CollectorConfigurationException">The data folder cannot be made or written, or another collector holds it.</exception>
     public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string dataDirectory)
     {
         CheckWritable(dataDirectory);
+        var held = DataDirectoryLock.Acquire(dataDirectory);
         SqliteLibrary.Configure();
-        services.AddSingleton<IEventStore>(sp => new SqliteEventStore(
-            dataDirectory,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<SqliteEventStore>>()));
+        services.AddSingleton(_ => held); // made by a factory, so the container releases it when the app is disposed
+        services.AddSingleton<IEventStore>(sp =>
+        {
+            sp.GetRequiredService<DataDirectoryLock>(); // resolved with the store, so that the container disposes it
+            return new SqliteEventStore(dataDirectory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SqliteEventStore>>());
+        });
         services.AddSingleton(sp => (IEventRetention)sp.GetRequiredService<IEventStore>());
         services.AddSingleton<ISqsPoisonStore>(new SqliteSqsPoisonStore(dataDirectory));
         services.AddSingleton<ILevelRuleStore>(new SqliteLevelRuleStore(dataDirectory));

@@ -1,0 +1,72 @@
+using System.Text;
+
+namespace ThreadedLogging;
+
+/// <summary>
+/// The reason a receiver gives with a failed answer (the collector's <c>{"error": "…"}</c>, a proxy's text): its first
+/// characters, added to the result's error so the self-log and <see cref="ThreadedHandlerStatistics.LastError"/> say why.
+/// Best effort: a body cut off, slow or empty adds nothing and never changes the outcome.
+/// </summary>
+internal static class AnswerReason
+{
+    /// <summary>The most bytes of a failed answer's body read for its reason.</summary>
+    internal const int MaxBytes = 512;
+
+    /// <summary>
+    /// How long the body of an answer whose status decided the send is waited for (its reason, or a 2xx's level rules):
+    /// a body that stalls after the headers must not hold the send (each batch, and Dispose) for the request timeout.
+    /// </summary>
+    internal static readonly TimeSpan BodyWait = TimeSpan.FromSeconds(2);
+
+    /// <summary>The result with the answer's reason after its error, when the answer has one.</summary>
+    public static async Task<SendResult> AddToAsync(SendResult result, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentLength is 0)
+        {
+            return result;
+        }
+
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(BodyWait);
+        var buffer = new byte[MaxBytes];
+        var length = 0;
+        try
+        {
+            var stream = await response.Content.ReadAsStreamAsync(wait.Token).ConfigureAwait(false);
+            await using var disposeStream = stream.ConfigureAwait(false);
+            int read;
+            while (length < MaxBytes && (read = await stream.ReadAsync(buffer.AsMemory(length), wait.Token).ConfigureAwait(false)) > 0)
+            {
+                length += read;
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
+        {
+            // What arrived is the reason, if anything did.
+        }
+
+        var reason = Clean(Encoding.UTF8.GetString(buffer, 0, length), cut: length == MaxBytes);
+        return reason.Length == 0 ? result : result with { Error = $"{result.Error}: {reason}" };
+    }
+
+    /// <summary>One line: control characters (line breaks) as spaces, runs of white space as one, an ellipsis where it was cut.</summary>
+    internal static string Clean(string text, bool cut)
+    {
+        var line = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            var blank = char.IsWhiteSpace(c) || char.IsControl(c);
+            if (!blank)
+            {
+                line.Append(c);
+            }
+            else if (line.Length > 0 && line[^1] != ' ')
+            {
+                line.Append(' ');
+            }
+        }
+
+        var reason = line.ToString().Trim();
+        return cut && reason.Length > 0 ? reason + "…" : reason;
+    }
+}

@@ -1,0 +1,57 @@
+using ThreadedLogging.Collector.Storage.Sqlite;
+using ThreadedLogging.Collector.Tests.Security;
+using ThreadedLogging.Collector.Tests.Support;
+
+namespace ThreadedLogging.Collector.Tests.Storage;
+
+/// <summary>
+/// One collector per SQLite data folder: a second one on the same folder stops at start naming the folder, and the
+/// first goes on untouched. Before, the second started and wrote beside the first (500s once their group numbers met).
+/// </summary>
+public sealed class DataDirectoryLockTests
+{
+    [Fact]
+    public async Task SecondCollector_SameFolder_RefusedNamingTheFolder_FirstGoesOn()
+    {
+        await using var first = await CollectorFixture.StartAsync();
+        await PostAsync(first, "before");
+
+        var error = Assert.Throws<CollectorConfigurationException>(() => CollectorApp.Build(["--urls", "http://127.0.0.1:0", "--data", first.DataDirectory]));
+
+        Assert.Contains($"Collector:DataDirectory (--data) '{first.DataDirectory}' is in use by another collector process", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Collector:Store=postgres", error.Message, StringComparison.Ordinal);
+        await PostAsync(first, "after");
+        Assert.Equal(["after", "before"], (await first.EventsAsync("user=alice")).Select(e => e.GetProperty("message").GetString()));
+    }
+
+    [Fact]
+    public async Task Restart_AfterTheFirstStopped_OpensTheFolderWithItsEvents()
+    {
+        using var data = new TempDirectory();
+        await using (var first = await CollectorFixture.StartInAsync(data.Path))
+        {
+            await PostAsync(first, "kept");
+        }
+
+        await using var second = await CollectorFixture.StartInAsync(data.Path);
+
+        Assert.Equal(["kept"], (await second.EventsAsync("user=alice")).Select(e => e.GetProperty("message").GetString()));
+        Assert.True(File.Exists(Path.Combine(data.Path, DataDirectoryLock.FileName)));
+    }
+
+    [Fact]
+    public async Task SecondCollectorProcess_SameFolder_ExitCode2NamingTheFolder()
+    {
+        await using var first = await CollectorFixture.StartAsync();
+
+        var (exitCode, stdout, stderr) = await ProgramExitTests.RunCollectorAsync("--urls", "http://127.0.0.1:0", "--data", first.DataDirectory);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains($"'{first.DataDirectory}' is in use by another collector process", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening", stdout, StringComparison.Ordinal);
+        await PostAsync(first, "still served");
+    }
+
+    private static Task PostAsync(CollectorFixture collector, string message) =>
+        Http.PostStoredAsync(collector.Client, "log/alice", Http.Envelope(null, new { timestamp = DateTimeOffset.UtcNow, level = "Error", message }));
+}

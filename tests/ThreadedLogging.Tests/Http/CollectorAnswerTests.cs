@@ -1,0 +1,187 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Tests.Support;
+
+namespace ThreadedLogging.Tests.Http;
+
+/// <summary>
+/// What the HTTP handler does with each answer a collector or a proxy gives (README, "What each answer does"), against a
+/// real Kestrel on loopback: 4 events in one batch, the answer given to the first request or to every one.
+/// </summary>
+public sealed class CollectorAnswerTests
+{
+    private static readonly TimeSpan Safety = TimeSpan.FromSeconds(30);
+
+    private static async Task<(ThreadedHandlerStatistics Statistics, List<string> SelfLog)> SendFourAsync(LoopbackServer server)
+    {
+        var selfLog = new List<string>();
+        await using var handler = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o => o.SelfLog = line =>
+        {
+            lock (selfLog)
+            {
+                selfLog.Add(line);
+            }
+        }));
+        var logger = handler.CreateLogger("Payroll");
+        for (var i = 0; i < 4; i++)
+        {
+            logger.LogInformation("event {N}", i);
+        }
+
+        Assert.True(handler.Flush(Safety));
+        lock (selfLog)
+        {
+            return (handler.Statistics, [.. selfLog]);
+        }
+    }
+
+    private static int EventsIn(RecordedRequest request) => request.Method == "POST" && request.Body.Length > 0
+        ? JsonDocument.Parse(request.Body).RootElement.GetProperty("events").GetArrayLength()
+        : 0;
+
+    [Theory]
+    [InlineData(404)]
+    [InlineData(405)]
+    [InlineData(410)]
+    public async Task Answer_NoEventCausesIt_BatchDroppedWholeInOneRequestAndSaidWithTheReason(int status)
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        server.Respond = _ => Task.FromResult(Results.Text("no such log path here", statusCode: status));
+
+        var (statistics, selfLog) = await SendFourAsync(server);
+
+        Assert.Single(server.Requests); // not split: halves would get the same answer (7 requests for 4 events)
+        Assert.Equal((0L, 4L), (statistics.Sent, statistics.Dropped));
+        Assert.Contains(selfLog, line => line.Contains($"HTTP {status}", StringComparison.Ordinal) && line.Contains("no such log path here", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Answer400WithAReason_PoisonEventDroppedAloneAndTheReasonSaid()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        server.Respond = request => Task.FromResult(request.BodyText.Contains("event 2", StringComparison.Ordinal)
+            ? Results.Json(new { error = "'timestamp' is not a date (was 'x')" }, statusCode: 400)
+            : Results.Ok());
+
+        var (statistics, selfLog) = await SendFourAsync(server);
+
+        Assert.Equal((3L, 1L), (statistics.Sent, statistics.Dropped));
+        Assert.Contains(selfLog, line => line.Contains("HTTP 400", StringComparison.Ordinal) && line.Contains("'timestamp' is not a date (was 'x')", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(301)]
+    [InlineData(302)]
+    [InlineData(303)]
+    [InlineData(307)]
+    [InlineData(308)]
+    public async Task Answer_Redirect_NotFollowedBatchDroppedAndTheTargetSaid(int status)
+    {
+        // HttpClient followed 301/302/303 as a GET without the body: the target's 200 counted the events sent, and they were gone.
+        await using var server = await LoopbackServer.StartAsync();
+        server.Respond = request => Task.FromResult<IResult>(request.Path.StartsWith("/moved", StringComparison.Ordinal) ? Results.Ok() : new RedirectTo(status, "/moved/alice"));
+
+        var (statistics, selfLog) = await SendFourAsync(server);
+
+        Assert.Equal((0L, 4L), (statistics.Sent, statistics.Dropped));
+        Assert.Single(server.Requests);
+        Assert.Contains(selfLog, line => line.Contains($"HTTP {status}", StringComparison.Ordinal) && line.Contains("/moved/alice", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(408)]
+    [InlineData(429)]
+    [InlineData(500)]
+    [InlineData(502)]
+    [InlineData(503)]
+    [InlineData(504)]
+    public async Task Answer_Transient_RetriedUntilTakenEachEventOnce(int status)
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        var answered = 0;
+        server.Respond = _ => Task.FromResult(Interlocked.Increment(ref answered) <= 2 ? Results.StatusCode(status) : Results.Ok());
+
+        var (statistics, _) = await SendFourAsync(server);
+
+        Assert.Equal(3, server.Requests.Count);
+        Assert.All(server.Requests, request => Assert.Equal(4, EventsIn(request)));
+        Assert.Equal((4L, 0L, 2L), (statistics.Sent, statistics.Dropped, statistics.Retried));
+    }
+
+    [Fact]
+    public async Task Answer413_SplitDownToOneEvent()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        server.Respond = request => Task.FromResult(EventsIn(request) > 1 ? Results.StatusCode(413) : Results.Ok());
+
+        var (statistics, _) = await SendFourAsync(server);
+
+        Assert.Equal([4, 2, 1, 1, 2, 1, 1], server.Requests.Select(EventsIn));
+        Assert.Equal((4L, 0L), (statistics.Sent, statistics.Dropped));
+    }
+
+    [Fact]
+    public async Task Answer_ConnectionResetBeforeTheAnswer_RetriedEachEventOnce()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        var answered = 0;
+        server.Respond = _ => Task.FromResult<IResult>(Interlocked.Increment(ref answered) == 1 ? new ResetMidBody() : Results.Ok());
+
+        var (statistics, _) = await SendFourAsync(server);
+
+        Assert.Equal(2, server.Requests.Count);
+        Assert.Equal((4L, 0L, 1L), (statistics.Sent, statistics.Dropped, statistics.Retried));
+    }
+
+    [Theory]
+    [InlineData(200, 4L, 0L)]
+    [InlineData(503, 4L, 1L)]
+    public async Task Answer_BodyNeverEnds_StatusDecidesAndTheSendDoesNotHang(int status, long sent, long retried)
+    {
+        // Headers sent, then the body stalls: a 200 says the batch is stored (its level rules are best effort, never a
+        // resend); a 503's reason is waited for a moment only, then the batch is retried.
+        await using var server = await LoopbackServer.StartAsync();
+        var answered = 0;
+        server.Respond = _ => Task.FromResult<IResult>(Interlocked.Increment(ref answered) == 1 ? new StallAfterHeaders(status) : Results.Ok());
+
+        var (statistics, _) = await SendFourAsync(server);
+
+        Assert.Equal((sent, 0L, retried), (statistics.Sent, statistics.Dropped, statistics.Retried));
+    }
+
+    /// <summary>The request's body read, then the connection reset before any answer (a proxy or a collector that died mid-request).</summary>
+    private sealed class ResetMidBody : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Abort();
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>The status and headers, then a body that never ends (until the server stops).</summary>
+    private sealed class StallAfterHeaders(int status) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = status;
+            httpContext.Response.ContentType = "application/json";
+            await httpContext.Response.StartAsync();
+            await httpContext.Response.WriteAsync("{");
+            await httpContext.Response.Body.FlushAsync();
+            await Task.Delay(Timeout.Infinite, httpContext.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>A redirect with a relative Location, as a proxy or a moved collector answers.</summary>
+    private sealed class RedirectTo(int status, string location) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = status;
+            httpContext.Response.Headers.Location = location;
+            return Task.CompletedTask;
+        }
+    }
+}
