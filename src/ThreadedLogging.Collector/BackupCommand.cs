@@ -20,7 +20,7 @@ internal static class BackupCommand
     {
         var (target, rest) = TakeTarget(args);
         var options = CollectorApp.ReadOptions(rest);
-        if (options.Store == StoreEngines.Postgres)
+        if (StoreEngines.IsPostgres(options.Store))
         {
             throw new CollectorConfigurationException(
                 "Collector:Store is postgres: back up the database with PostgreSQL's own tools (pg_dump, or a base backup with WAL archiving); this command copies a SQLite data folder.");

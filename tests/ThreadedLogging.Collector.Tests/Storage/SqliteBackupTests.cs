@@ -98,6 +98,7 @@ public sealed class SqliteBackupTests
     [Theory]
     [InlineData("no-database", "holds no collector.db")]
     [InlineData("postgres", "back up the database with PostgreSQL's own tools (pg_dump")]
+    [InlineData("Postgres", "back up the database with PostgreSQL's own tools (pg_dump")] // the engine's name in any case, as the collector reads it
     [InlineData("no-target", "Usage: backup --to <folder>")]
     public async Task Backup_NothingToCopyOrNoTarget_Exit2Saying(string setup, string expected)
     {
@@ -106,7 +107,7 @@ public sealed class SqliteBackupTests
         string[] args = setup switch
         {
             "no-database" => ["backup", "--data", data.Path, "--to", backup.Path],
-            "postgres" => ["backup", "--Collector:Store=postgres", "--to", backup.Path],
+            "postgres" or "Postgres" => ["backup", "--data", data.Path, $"--Collector:Store={setup}", "--to", backup.Path],
             _ => ["backup", "--data", data.Path],
         };
 

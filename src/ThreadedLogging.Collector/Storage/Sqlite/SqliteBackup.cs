@@ -46,7 +46,7 @@ internal static class SqliteBackup
             }
 
             var copy = Path.Combine(target, name);
-            using (var connection = Open(source, SqliteOpenMode.ReadOnly))
+            using (var connection = OpenReadOnly(source))
             using (var vacuum = connection.CreateCommand())
             {
                 vacuum.CommandText = "VACUUM INTO $copy";
@@ -62,15 +62,15 @@ internal static class SqliteBackup
 
     private static long CountEvents(string path)
     {
-        using var connection = Open(path, SqliteOpenMode.ReadOnly);
+        using var connection = OpenReadOnly(path);
         using var count = connection.CreateCommand();
         count.CommandText = "SELECT count(*) FROM events";
         return (long)count.ExecuteScalar()!;
     }
 
-    private static SqliteConnection Open(string path, SqliteOpenMode mode)
+    private static SqliteConnection OpenReadOnly(string path)
     {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = mode, Pooling = false, DefaultTimeout = 30 }.ToString());
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 30 }.ToString());
         connection.Open();
         return connection;
     }
