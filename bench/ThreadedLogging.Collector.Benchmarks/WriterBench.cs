@@ -80,6 +80,11 @@ internal static class WriterBench
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  thread '{name}': {ms * 1000 / events:F2} µs/event"));
             }
+
+            // The files as they stand (with their WAL): the full-text index's size is the words it wrote.
+            double BytesPerEvent(string file) => Directory.GetFiles(directory, file + "*").Sum(f => new FileInfo(f).Length) / (double)events;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  files: {BytesPerEvent("collector.db"):F0} B/event events, {BytesPerEvent(SqliteFtsIndexer.FileName):F0} B/event full text"));
         }
         finally
         {

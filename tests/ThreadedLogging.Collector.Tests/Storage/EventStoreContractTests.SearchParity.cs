@@ -26,6 +26,12 @@ public abstract partial class EventStoreContractTests
         Event(9, message: "-negated word and NOT this OR that"),
         With(Event(10, message: "trailing"), exception: """{"type":"KeyError","message":"k","text":"Traceback\n  File \"pay.py\", line 3\nKeyError: 'k'"}"""),
         Event(11, message: "STRA\u1E9EE \u039F\u0394\u039F\u03A3 \u4E2D\u6587\u6D4B\u8BD5 caf\u00E9\uD83D\uDE00bar ma\u00F1ana_x"),
+        // Values the rendered message holds as words (SQLite indexes them once, in the message), values it holds only
+        // inside a word ("ship" in "shipped", "77" in "770"), a value with an escape, and one it does not hold at all.
+        WithStructure(
+            Event(12, message: "Order 77 shipped to customer-42 (770 units), status Ready"),
+            """{"N":77,"Customer":"customer-42","Verb":"ship","Units":"7","Status":"Re\u0061dy","Note":"kappa lambda","Count":1e1}""",
+            null),
     ];
 
     [Theory]
@@ -79,6 +85,14 @@ public abstract partial class EventStoreContractTests
     [InlineData("\u4E2D\u6587*", new long[] { 11 })]
     [InlineData("\"cafe bar\"", new long[] { 11 })] // an emoji separates words
     [InlineData("manana", new long[] { 11 })]
+    [InlineData("77 shipped customer-42", new long[] { 12 })]
+    [InlineData("\"customer 42\"", new long[] { 12 })] // a value held in the message, as a phrase
+    [InlineData("ship", new long[] { 12 })] // a value the message holds only inside "shipped"
+    [InlineData("7", new long[] { 12 })] // only inside "77" and "770"
+    [InlineData("ready", new long[] { 12 })]
+    [InlineData("\"kappa lambda\"", new long[] { 12 })]
+    [InlineData("10", new long[] { 12 })] // 1e1 as jsonb writes it
+    [InlineData("\"77 shipped\"", new long[] { 12 })]
     public async Task Query_SameSearchOnEveryStore_SameEvents(string q, long[] expected)
     {
         await Store.AppendAsync(new EventBatch(null, ParityEvents()), CancellationToken.None);

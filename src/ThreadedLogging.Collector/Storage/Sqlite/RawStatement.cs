@@ -79,6 +79,13 @@ internal sealed class RawStatement : IDisposable
         bound = new Bound(BoundKind.Text, 0, value);
     }
 
+    /// <summary>Binds UTF-8 text as it is (SQLite copies it); the next <see cref="Bind(int, string?)"/> of this parameter binds again.</summary>
+    public void BindUtf8(int index, ReadOnlySpan<byte> utf8)
+    {
+        _bound[index] = default;
+        Check(raw.sqlite3_bind_text(_statement, index, utf8));
+    }
+
     private void BindNull(int index)
     {
         ref var bound = ref _bound[index];

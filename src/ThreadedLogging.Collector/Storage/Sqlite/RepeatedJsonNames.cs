@@ -13,23 +13,18 @@ internal sealed class RepeatedJsonNames
 {
     private const int ScanLimit = 32;
 
-    [ThreadStatic]
-    private static RepeatedJsonNames? t_cached;
-
     private readonly List<Member> _members = [];
     private readonly List<Frame> _frames = [];
     private readonly List<(int Start, int End)> _dropped = [];
     private byte[] _json = [];
 
-    /// <summary>This thread's instance, cleared, over the UTF-8 <paramref name="json"/> being read.</summary>
-    public static RepeatedJsonNames For(byte[] json)
+    /// <summary>Clears what the last text left, to read <paramref name="json"/> (UTF-8) next.</summary>
+    public void Start(byte[] json)
     {
-        var names = t_cached ??= new RepeatedJsonNames();
-        names._members.Clear();
-        names._frames.Clear();
-        names._dropped.Clear();
-        names._json = json;
-        return names;
+        _members.Clear();
+        _frames.Clear();
+        _dropped.Clear();
+        _json = json;
     }
 
     /// <summary>An object starts.</summary>
@@ -82,31 +77,35 @@ internal sealed class RepeatedJsonNames
         _frames[^1] = frame with { Last = _members.Count - 1, Index = index };
     }
 
-    /// <summary>Removes the text of the earlier values from <paramref name="text"/>, in one pass (a value given 40,000 times is one copy).</summary>
-    public void DropEarlierValues(StringBuilder text)
+    /// <summary>
+    /// Removes the text of the earlier values from the first <paramref name="length"/> bytes of <paramref name="text"/>,
+    /// in one pass (a value given 40,000 times is one copy); returns the length left.
+    /// </summary>
+    public int DropEarlierValues(byte[] text, int length)
     {
         if (_dropped.Count == 0)
         {
-            return;
+            return length;
         }
 
-        // Ranges are apart or one inside another (a value dropped within an object dropped as a whole).
+        // Ranges are apart or one inside another (a value dropped within an object dropped as a whole). What is kept
+        // moves towards the start, so copying in place never overwrites what is still to be read.
         _dropped.Sort((a, b) => a.Start.CompareTo(b.Start));
-        var kept = new StringBuilder(text.Length - _dropped[0].Start);
-        var at = _dropped[0].Start;
+        var to = _dropped[0].Start;
+        var at = to;
         foreach (var (start, end) in _dropped)
         {
             if (start > at)
             {
-                kept.Append(text, at, start - at);
+                text.AsSpan(at, start - at).CopyTo(text.AsSpan(to));
+                to += start - at;
             }
 
             at = Math.Max(at, end);
         }
 
-        kept.Append(text, at, text.Length - at);
-        text.Length = _dropped[0].Start;
-        text.Append(kept);
+        text.AsSpan(at, length - at).CopyTo(text.AsSpan(to));
+        return to + length - at;
     }
 
     private int Find(Frame frame, Member member)

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Text;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -50,6 +51,8 @@ internal sealed class SqliteFtsIndexer : IDisposable
 
     private readonly SqliteConnection _connection;
     private readonly RawStatement _insert;
+    private readonly PropertyText _propertyText = new();
+    private byte[] _message = new byte[1024];
     private readonly SqliteCommand _setState;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
@@ -319,9 +322,25 @@ internal sealed class SqliteFtsIndexer : IDisposable
     private void Insert(FtsText text)
     {
         _insert.Bind(1, text.Id);
-        _insert.Bind(2, text.Message);
+        var size = Encoding.UTF8.GetMaxByteCount(text.Message.Length);
+        if (_message.Length < size)
+        {
+            _message = new byte[Math.Max(size, 2 * _message.Length)];
+        }
+
+        var message = _message.AsSpan(0, Encoding.UTF8.GetBytes(text.Message, _message));
+        _insert.BindUtf8(2, message);
         _insert.Bind(3, ExceptionText.Of(text.ExceptionJson));
-        _insert.Bind(4, PropertyText.Of(text.PropertiesJson, text.ContextJson));
+        var properties = _propertyText.Of(text.PropertiesJson, text.ContextJson, message);
+        if (properties.IsEmpty)
+        {
+            _insert.Bind(4, (string?)null);
+        }
+        else
+        {
+            _insert.BindUtf8(4, properties);
+        }
+
         _insert.Execute(0);
     }
 
