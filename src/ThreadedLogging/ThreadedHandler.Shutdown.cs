@@ -77,6 +77,7 @@ public partial class ThreadedHandler
     private async Task StopAsync()
     {
         _exitFlush.Dispose();
+        _unhandledExceptions?.Dispose();
         lock (_subscriptions)
         {
             _subscriptions.ForEach(subscription => subscription.Dispose());

@@ -32,6 +32,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
     private readonly bool _includeScopes;
     private readonly TimeSpan _shutdownTimeout;
     private readonly ProcessExitFlush _exitFlush;
+    private readonly UnhandledExceptionLog? _unhandledExceptions;
     private readonly Lock _levelReport = new();
     private readonly List<IDisposable> _subscriptions = [];
     private ScopeReader _scopes = new(new LoggerExternalScopeProvider());
@@ -65,6 +66,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
 
         _worker.Start();
         _exitFlush = new ProcessExitFlush(FlushAtExitAsync, _shutdownTimeout, _queue, _ledger, _selfLog.Write);
+        _unhandledExceptions = options.CaptureUnhandledExceptions ? new UnhandledExceptionLog(CreateLogger) : null;
         ReportLevel();
     }
 

@@ -103,6 +103,20 @@ public class ThreadedHandlerOptions
     /// <value>The default value is <see langword="true"/>.</value>
     public bool IncludeScopes { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets whether the process's crash reaches support: when an unhandled exception ends the process
+    /// (<see cref="AppDomain.UnhandledException"/>), the handler logs one <see cref="LogLevel.Critical"/> event of category
+    /// <c>System.AppDomain.UnhandledException</c> with the exception, and delivers it with what is queued within
+    /// <see cref="ShutdownTimeout"/>; each <see cref="TaskScheduler.UnobservedTaskException"/> becomes one
+    /// <see cref="LogLevel.Error"/> event of category <c>System.Threading.Tasks.TaskScheduler.UnobservedTaskException</c>
+    /// (not marked observed). Both pass the handler's level and <see cref="ExcludedCategories"/> as any event.
+    /// </summary>
+    /// <value>
+    /// The default value is <see langword="true"/>, as Sentry and Raygun capture crashes by default: otherwise .NET writes
+    /// the crash to the standard error of a user's machine, which nobody reads.
+    /// </value>
+    public bool CaptureUnhandledExceptions { get; set; } = true;
+
     /// <summary>Gets or sets the application name sent with every event.</summary>
     /// <value>The default value is <see langword="null"/>: the entry assembly's name.</value>
     public string? App { get; set; }

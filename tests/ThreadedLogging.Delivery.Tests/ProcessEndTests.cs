@@ -27,6 +27,47 @@ public sealed class ProcessEndTests
         AssertStored(Enumerable.Range(0, 50), await collector.EventNumbersAsync(user), app);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public async Task UnhandledException_OnThreads_StoredOnceAsCriticalWithTheExceptionAfterTheEventsBeforeIt(int threads)
+    {
+        await using var collector = new CollectorProcess();
+        await collector.StartAsync();
+        var user = $"crash-{threads}";
+
+        await using var app = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", collector.Host, user, "0", "50", "--crash", "--crash-threads", $"{threads}", "--budget", ExitBudget);
+        Assert.NotEqual(0, await app.WaitForExitAsync());
+
+        AssertStored(Enumerable.Range(0, 50), await collector.EventNumbersAsync(user), app);
+        var events = await collector.EventsAsync(user);
+        var crash = Assert.Single(events, e => e.GetProperty("category").GetString() == "System.AppDomain.UnhandledException");
+        Assert.Equal("Critical", crash.GetProperty("level").GetString());
+        Assert.Equal("Unhandled exception; the process is ending", crash.GetProperty("message").GetString());
+        var exception = crash.GetProperty("exception");
+        Assert.Equal("System.InvalidOperationException", exception.GetProperty("type").GetString());
+        Assert.StartsWith("the app crashed on thread ", exception.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Crash", exception.GetProperty("stackTrace").GetString(), StringComparison.Ordinal); // the throwing method's frame
+        var inner = Assert.Single(exception.GetProperty("inner").EnumerateArray());
+        Assert.Equal(("System.FormatException", "the inner cause"), (inner.GetProperty("type").GetString(), inner.GetProperty("message").GetString()));
+
+        // Logged after the 50 (newest first): support reads what led to the crash just before it.
+        Assert.True(crash.GetProperty("sequence").GetInt64() > events.Where(e => e.GetProperty("category").GetString() == "FaultClient").Max(e => e.GetProperty("sequence").GetInt64()));
+    }
+
+    [Fact]
+    public async Task UnhandledException_CaptureOff_OnlyTheEventsBeforeItStored()
+    {
+        await using var collector = new CollectorProcess();
+        await collector.StartAsync();
+
+        await using var app = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", collector.Host, "crash-off", "0", "50", "--crash", "--no-crash-capture", "--budget", ExitBudget);
+        Assert.NotEqual(0, await app.WaitForExitAsync());
+
+        AssertStored(Enumerable.Range(0, 50), await collector.EventNumbersAsync("crash-off"), app);
+        Assert.Equal(50, (await collector.EventsAsync("crash-off")).Count);
+    }
+
     [Fact]
     public async Task ProcessExit_AppsOwnHandlerLogsAfterTheExitFlush_LateEventsDelivered()
     {

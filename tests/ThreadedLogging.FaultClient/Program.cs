@@ -9,7 +9,8 @@
 // handler and prints "disposed <statistics>". "--budget <seconds>" sets ShutdownTimeout (default 5 s), the exit flush's
 // budget too: a test that expects delivery at the process's end gives a budget no loaded machine reaches (the flush
 // returns once delivered), so that it tests what arrives, not how fast. "--stats-at-exit" adds a ProcessExit handler of
-// the app's own (after the handler's exit flush) that prints "at-exit <statistics>".
+// the app's own (after the handler's exit flush) that prints "at-exit <statistics>". "--crash-threads <n>" makes --crash
+// throw on n threads at once; "--no-crash-capture" sets CaptureUnhandledExceptions = false.
 using Microsoft.Extensions.Logging;
 using ThreadedLogging;
 
@@ -17,6 +18,7 @@ var (host, user, first, count) = (args[0], args[1], int.Parse(args[2], System.Gl
 var spool = args.Length > 4 && !args[4].StartsWith("--", StringComparison.Ordinal) ? args[4] : null;
 var hang = args.Contains("--hang");
 var end = args.FirstOrDefault(a => a is "--exit" or "--crash" or "--late" or "--late-dispose");
+var crashThreads = args.SkipWhile(a => a != "--crash-threads").Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault(1);
 var budget = args.SkipWhile(a => a != "--budget").Skip(1).Select(a => TimeSpan.FromSeconds(double.Parse(a, System.Globalization.CultureInfo.InvariantCulture))).FirstOrDefault(TimeSpan.FromSeconds(5));
 
 var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
@@ -34,6 +36,7 @@ var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
     RequestTimeout = TimeSpan.FromSeconds(2),
     ShutdownTimeout = budget,
     SelfLog = Console.Error.WriteLine,
+    CaptureUnhandledExceptions = !args.Contains("--no-crash-capture"),
 });
 var logger = handler.CreateLogger("FaultClient");
 if (args.Contains("--stats-at-exit"))
@@ -75,9 +78,15 @@ if (end == "--exit")
 }
 else if (end == "--crash")
 {
-    var crash = new Thread(() => throw new InvalidOperationException("the app crashed"));
-    crash.Start();
-    crash.Join();
+    // Every thread throws at once (a barrier): the crash is logged once per handler, whichever thread's exception is.
+    using var together = new Barrier(crashThreads);
+    var threads = Enumerable.Range(0, crashThreads).Select(n => new Thread(() =>
+    {
+        together.SignalAndWait();
+        Crash(n);
+    })).ToList();
+    threads.ForEach(t => t.Start());
+    threads.ForEach(t => t.Join());
 }
 
 if (spool is not null && hang)
@@ -99,3 +108,5 @@ Console.WriteLine($"done flushed={flushed} {handler.Statistics}");
 await handler.DisposeAsync().ConfigureAwait(false);
 return flushed ? 0 : 1;
 
+[System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+static void Crash(int thread) => throw new InvalidOperationException($"the app crashed on thread {thread}", new FormatException("the inner cause"));

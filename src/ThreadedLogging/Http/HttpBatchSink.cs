@@ -300,7 +300,8 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
     }
 
     /// <summary>
-    /// Network, 408, 429 and 5xx are transient; 413 splits; 401/403 refuse the key; 400, 414 and 422 refuse the content
+    /// Network, 408, 429 and 5xx are transient (a 500, the receiver failing on the request, split after a few in a row:
+    /// <see cref="SendResult.ServerFault"/>); 413 splits; 401/403 refuse the key; 400, 414 and 422 refuse the content
     /// (split to find the poison event); any other 4xx and a redirect (not followed) refuse the request whatever it carries.
     /// </summary>
     internal static SendResult Classify(HttpResponseMessage response, DateTimeOffset now)
@@ -314,6 +315,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         var error = $"HTTP {status} {response.ReasonPhrase}";
         return status switch
         {
+            500 => new SendResult(SendOutcome.Transient, RetryAfter: RetryAfter(response, now), Error: error) { ServerFault = true },
             408 or 429 or >= 500 => new SendResult(SendOutcome.Transient, RetryAfter: RetryAfter(response, now), Error: error),
             413 => new SendResult(SendOutcome.TooLarge, Error: error),
             401 or 403 => new SendResult(SendOutcome.Unauthorized, RetryAfter: RetryAfter(response, now), Error: error),

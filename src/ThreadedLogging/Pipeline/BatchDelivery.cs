@@ -7,6 +7,12 @@ namespace ThreadedLogging;
 /// </summary>
 internal sealed class BatchDelivery
 {
+    /// <summary>
+    /// How many answers in a row that say the receiver failed on the request (<see cref="SendResult.ServerFault"/>, HTTP
+    /// 500) the same events get before they are split to find the event it fails on; a lone event is dropped after as many.
+    /// </summary>
+    public const int ServerFaultsBeforeIsolating = 5;
+
     private readonly ILogBatchSink _sink;
     private readonly Backoff _backoff;
     private readonly DeliveryLedger _ledger;
@@ -62,6 +68,7 @@ internal sealed class BatchDelivery
         batchId ??= NewBatchId();
         var cuts = 0;
         var throws = 0;
+        var serverFaults = 0;
         while (count > 0)
         {
             var slice = start == 0 && count == events.Count ? events : events.GetRange(start, count);
@@ -88,10 +95,21 @@ internal sealed class BatchDelivery
             }
 
             throws = completed > 0 ? 0 : throws;
+            serverFaults = completed > 0 ? 0 : serverFaults;
+            var failsOnContent = false;
             if (threw && (isolating || ++throws >= SinkFailure.AttemptsBeforeIsolating))
             {
                 // The sink throws on something in these events, not on the way to the receiver: find it as a refused event is found.
                 isolating = true;
+                result = result with { Outcome = SendOutcome.Rejected };
+            }
+            else if (result.ServerFault && ((isolating && count > 1) || ++serverFaults >= ServerFaultsBeforeIsolating))
+            {
+                // The receiver fails on these events again and again, not for being down: retried as they are, one event it
+                // fails on would hold back everything logged after it. Found as a refused event is found; a lone event
+                // gets as many answers before it is dropped, so an outage answered 500 loses nothing while it is short.
+                isolating = true;
+                failsOnContent = true;
                 result = result with { Outcome = SendOutcome.Rejected };
             }
 
@@ -124,12 +142,12 @@ internal sealed class BatchDelivery
                     await DeliverAsync(events, start + half, count - half, null, identity, spooled, isolating, token).ConfigureAwait(false);
                     return;
                 case SendOutcome.Unauthorized or SendOutcome.Refused:
-                    Reject(events, start, count, result, spooled, threw);
+                    Reject(events, start, count, result, spooled, threw, failsOnContent);
                     // Keep the next batches from hammering a server that refuses us.
                     await _waitBeforeRetry(_backoff.MarkFailure(result.RetryAfter), token).ConfigureAwait(false);
                     return;
                 default:
-                    Reject(events, start, count, result, spooled, threw);
+                    Reject(events, start, count, result, spooled, threw, failsOnContent);
                     return;
             }
         }
@@ -235,12 +253,14 @@ internal sealed class BatchDelivery
         return (rest, delivered);
     }
 
-    private void Reject(List<LogEvent> events, int start, int count, SendResult result, bool spooled, bool threw)
+    private void Reject(List<LogEvent> events, int start, int count, SendResult result, bool spooled, bool threw, bool serverFault)
     {
         var error = result.Error ?? result.Outcome.ToString();
         ThreadedLoggingEventSource.Log.EventsRejected(count, error);
         _selfLog.Write(threw
             ? $"{Counted.Events(count)} dropped, as the sink throws when sending {Counted.Agree(count, "it", "them")} ({error}); the events around {Counted.Agree(count, "it", "them")} were delivered."
+            : serverFault
+            ? $"{Counted.Events(count)} dropped, as the receiver failed on {Counted.Agree(count, "it", "them")} {ServerFaultsBeforeIsolating} times in a row ({error}); the events after {Counted.Agree(count, "it", "them")} go on."
             : $"{Counted.Events(count)} refused by the receiver ({result.Outcome}) and dropped: {error}");
         _ledger.Settle(events, start, count, delivered: false, spooled);
     }

@@ -61,6 +61,7 @@ internal sealed class ProcessExitFlush : IDisposable
                 {
                     if (e.IsTerminating)
                     {
+                        UnhandledExceptionLog.LogCrash(e.ExceptionObject); // queued first: the flush delivers it
                         FlushAll();
                     }
                 };

@@ -16,4 +16,12 @@ public readonly record struct SendResult(SendOutcome Outcome, int Completed = 0,
     /// after one it refused (SQS <c>SendMessageBatch</c>). The pipeline settles them as sent and resends only the rest.
     /// </summary>
     internal IReadOnlyList<(int Offset, int Count)>? DeliveredAfter { get; init; }
+
+    /// <summary>
+    /// Gets whether the receiver failed on this request (HTTP 500), not for being down or overloaded (502, 503, 504, 429,
+    /// 408, the network): retried as <see cref="SendOutcome.Transient"/>, and after
+    /// <see cref="BatchDelivery.ServerFaultsBeforeIsolating"/> such answers in a row to the same events split to find the
+    /// event the receiver fails on, which is dropped alone: one such event held back everything logged after it.
+    /// </summary>
+    internal bool ServerFault { get; init; }
 }

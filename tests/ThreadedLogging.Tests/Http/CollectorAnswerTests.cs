@@ -110,6 +110,79 @@ public sealed class CollectorAnswerTests
     }
 
     [Fact]
+    public async Task Answer500ToOneEventForever_ThatEventDroppedAloneAndTheOthersDeliveredInOrder()
+    {
+        // A collector bug on one event: retried as it is, it held back every event logged after it until the disposal.
+        await using var server = await LoopbackServer.StartAsync();
+        server.Respond = request => Task.FromResult(request.BodyText.Contains("poison", StringComparison.Ordinal)
+            ? Results.Text("NullReferenceException in the store", statusCode: 500)
+            : Results.Ok());
+        var selfLog = new List<string>();
+        await using var handler = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o => o.SelfLog = line =>
+        {
+            lock (selfLog)
+            {
+                selfLog.Add(line);
+            }
+        }));
+        var logger = handler.CreateLogger("Payroll");
+        for (var i = 0; i < 20; i++)
+        {
+            logger.LogInformation("event {N} {Kind}", i, i == 7 ? "poison" : "fine");
+        }
+
+        Assert.True(handler.Flush(Safety));
+
+        var delivered = server.Requests.Where(r => !r.BodyText.Contains("poison", StringComparison.Ordinal)).SelectMany(Numbers);
+        Assert.Equal(Enumerable.Range(0, 20).Where(n => n != 7), delivered);
+        Assert.Equal((19L, 1L), (handler.Statistics.Sent, handler.Statistics.Dropped));
+
+        // 5 answers to the batch of 20, then halves split at once down to the event (10, 5, 5, 2, 3), which gets its 5
+        // answers alone, then the rest (2, 10): bounded by the attempts and the depth of the split, not by time.
+        Assert.Equal([20, 20, 20, 20, 20, 10, 5, 5, 2, 3, 1, 1, 1, 1, 1, 2, 10], server.Requests.Select(EventsIn));
+        lock (selfLog)
+        {
+            var dropped = Assert.Single(selfLog, line => line.Contains("dropped", StringComparison.Ordinal));
+            Assert.Contains("HTTP 500", dropped, StringComparison.Ordinal);
+            Assert.Contains("NullReferenceException in the store", dropped, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Answer500FourTimesThenStored_RetriedWholeNothingDropped()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        var answered = 0;
+        server.Respond = _ => Task.FromResult(Interlocked.Increment(ref answered) <= 4 ? Results.StatusCode(500) : Results.Ok());
+
+        var (statistics, _) = await SendFourAsync(server);
+
+        Assert.Equal([4, 4, 4, 4, 4], server.Requests.Select(EventsIn));
+        Assert.Equal((4L, 0L, 4L), (statistics.Sent, statistics.Dropped, statistics.Retried));
+    }
+
+    [Theory]
+    [InlineData(502)]
+    [InlineData(503)]
+    [InlineData(504)]
+    public async Task Answer_OverloadedManyTimes_RetriedWholeNeverSplit(int status)
+    {
+        // Down or overloaded, not failing on the content: retried as it is until taken, however long.
+        await using var server = await LoopbackServer.StartAsync();
+        var answered = 0;
+        server.Respond = _ => Task.FromResult(Interlocked.Increment(ref answered) <= 8 ? Results.StatusCode(status) : Results.Ok());
+
+        var (statistics, _) = await SendFourAsync(server);
+
+        Assert.Equal(9, server.Requests.Count);
+        Assert.All(server.Requests, request => Assert.Equal(4, EventsIn(request)));
+        Assert.Equal((4L, 0L), (statistics.Sent, statistics.Dropped));
+    }
+
+    private static IEnumerable<int> Numbers(RecordedRequest request) =>
+        JsonDocument.Parse(request.Body).RootElement.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("properties").GetProperty("N").GetInt32()).ToList();
+
+    [Fact]
     public async Task Answer413_SplitDownToOneEvent()
     {
         await using var server = await LoopbackServer.StartAsync();
