@@ -1,4 +1,5 @@
-using System.Net.Http.Json;
+using System.Net.Http.Headers;
+using System.Text.Json;
 
 namespace ThreadedLogging.Collector.Alerts;
 
@@ -27,10 +28,11 @@ internal sealed class AlertWebhook : IDisposable
     /// <summary>Posts <paramref name="notification"/>; returns null when delivered, or the reason it was not.</summary>
     public async Task<string?> PostAsync(AlertRule rule, AlertNotification notification, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, rule.Webhook)
-        {
-            Content = JsonContent.Create(notification, CollectorJsonContext.Default.AlertNotification),
-        };
+        // Bytes with a Content-Length, not JsonContent's chunks: simple receivers (Python's http.server, some proxies)
+        // read no chunked body and took an empty notification for a delivered one.
+        var json = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(notification, CollectorJsonContext.Default.AlertNotification));
+        json.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        using var request = new HttpRequestMessage(HttpMethod.Post, rule.Webhook) { Content = json };
         foreach (var (name, value) in rule.Headers)
         {
             request.Headers.TryAddWithoutValidation(name, value);

@@ -28,6 +28,11 @@ public sealed class AlertEvaluationTests
         var request = Assert.Single(scenario.Receiver.Requests);
         Assert.Equal("/services/T000/B000/secret-path-XYZ", request.PathAndQuery);
         Assert.Equal("Bearer secret-header-XYZ", request.Headers.Authorization.ToString());
+        // A length, not chunks: simple receivers (Python's http.server, some proxies) read no chunked body.
+        Assert.Equal(request.Headers.ContentLength.ToString(), request.Headers["Content-Length"].ToString());
+        Assert.True(request.Headers.ContentLength > 0, "Content-Length: " + request.Headers["Content-Length"]);
+        Assert.Empty(request.Headers["Transfer-Encoding"].ToString());
+        Assert.Equal("application/json; charset=utf-8", request.Headers.ContentType.ToString());
         var body = request.Body;
         Assert.Equal("payroll-errors", body.GetProperty("alert").GetString());
         Assert.Equal(2, body.GetProperty("count").GetInt64());
