@@ -22,6 +22,22 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
+/**
+ * A version whose build metadata is a commit hash ("1.0.0+4cf5e7065febd40dbfe8af7da2b53685213e3bc1", as the .NET SDK
+ * stamps every assembly since 8) with the hash cut to its first 7 digits, as git and GitHub show a commit; any other
+ * version as it is. For display only: filters and links keep the whole version, which the element's title shows.
+ */
+export function shortVersion(version) {
+  const m = /^(.*\+)([0-9a-f]{7})[0-9a-f]{5,57}$/i.exec(version ?? "");
+  return m ? m[1] + m[2] : version;
+}
+
+/** A version as an element: the short form (shortVersion), the whole version in its title when they differ. */
+export function versionText(version, tag = "span") {
+  const short = shortVersion(version);
+  return el(tag, { title: short === version ? null : version }, short);
+}
+
 export function text(node, value) {
   node.textContent = value == null ? "" : visible(String(value));
   return node;

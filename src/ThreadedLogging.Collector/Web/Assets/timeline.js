@@ -1,6 +1,6 @@
 // A timeline (one user's, the events without a user, one trace's across users and apps, or everyone's): newest first, level toggles, time range, full text, property conditions, latest error, live tail, download.
 import { getJson, parseJson, session } from "./api.js";
-import { $, el, clear, text, status, timeCell, excerpt, zoneName, counted } from "./dom.js";
+import { $, el, clear, text, status, timeCell, excerpt, zoneName, counted, shortVersion } from "./dom.js";
 import { readState, change, range, forSubject, acrossUsers, badRange, conditionText } from "./state.js";
 import { showHistogram, hideHistogram, wireHistogram } from "./histogram.js";
 import { recountOnArrival, stopRecounting, arrived } from "./recount.js";
@@ -181,7 +181,7 @@ function row(e) {
     timeCell(e.timestamp),
     el("td", { className: "level" }, e.level),
     el("td", { className: "col-user" }, e.user ?? "(no user)"),
-    el("td", {}, [e.app, e.version].filter(Boolean).join(" ")),
+    el("td", { title: shortVersion(e.version) === e.version ? null : [e.app, e.version].filter(Boolean).join(" ") }, [e.app, shortVersion(e.version)].filter(Boolean).join(" ")),
     el("td", {}, e.machine ?? ""),
     el("td", {}, e.category ?? ""),
     el("td", { className: "msg" }, excerpt(e.message)));

@@ -3,7 +3,7 @@
 // kind narrows the list to its events ("the most common errors", then one of them); a user opens that user's timeline
 // with the same levels, search, kind, property conditions and range: "which users hit this error" is one click away.
 import { getJson } from "./api.js";
-import { $, el, clear, counted, excerpt } from "./dom.js";
+import { $, el, clear, counted, excerpt, shortVersion } from "./dom.js";
 import { change, timelineOf, acrossUsers, MaxTemplate } from "./state.js";
 
 const Shown = 5;
@@ -53,6 +53,7 @@ function group(f, body, state) {
       only.addEventListener("click", () => change({ template: v.value, at: "" }));
       return only;
     }
+    if (f.field === "version" && shortVersion(name) !== name) return el("span", { className: "value", title: name + ": " + title }, shortVersion(name), " ", count);
     if (f.field !== "user") return el("span", { className: "value", title }, name, " ", count);
     const open = el("button", { type: "button", className: "value", title: "Open " + name + "'s events: " + title }, name, " ", count);
     open.addEventListener("click", () => change({

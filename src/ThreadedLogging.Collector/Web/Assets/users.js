@@ -1,6 +1,6 @@
 // Users list: who has logged, with counts over a window, machines, versions and the latest error.
 import { getJson } from "./api.js";
-import { $, el, clear, text, status, ago, excerpt, counted } from "./dom.js";
+import { $, el, clear, text, status, ago, excerpt, counted, versionText } from "./dom.js";
 import { readState, change, span, timelineOf, badWindow } from "./state.js";
 
 const LEVELS = ["Trace", "Debug", "Information", "Warning", "Error", "Critical"];
@@ -65,7 +65,7 @@ function row(user) {
     el("td", { className: "user" }, user.user ?? "(no user)"),
     el("td", { className: "time", title: "UTC " + user.lastSeen }, ago(user.lastSeen)),
     el("td", {}, (user.machines || []).join(", ")),
-    el("td", {}, (user.versions || []).join(", ")),
+    el("td", {}, (user.versions || []).flatMap((v, i) => (i ? [", ", versionText(v)] : [versionText(v)]))),
     LEVELS.map((level) => {
       const n = user.windowLevels?.[level] ?? 0;
       return el("td", { className: "num" + (n > 0 && (level === "Error" || level === "Critical") ? " hot" : "") }, n || "");
