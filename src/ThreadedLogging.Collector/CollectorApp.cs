@@ -1,3 +1,4 @@
+using ThreadedLogging.Collector.Alerts;
 using ThreadedLogging.Collector.Diagnostics;
 using ThreadedLogging.Collector.Ingest;
 using ThreadedLogging.Collector.Ingest.Formats;
@@ -71,6 +72,7 @@ internal static class CollectorApp
         builder.Services.AddSingleton<IngestEndpoint>();
         builder.Services.AddSingleton<LevelRuleCache>();
         builder.Services.AddIngestFormats(builder.Configuration);
+        builder.Services.AddAlerts();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, CollectorJsonContext.Default);
@@ -95,6 +97,7 @@ internal static class CollectorApp
         app.MapSqsIngest();
         app.MapQuery();
         app.MapLevels();
+        app.MapAlerts();
         app.MapSession();
         app.MapSupportUi();
         app.Lifetime.ApplicationStarted.Register(() => LogSupportPage(app));
@@ -137,6 +140,7 @@ internal static class CollectorApp
         try
         {
             section.Bind(options);
+            options.Alerts.BindRules(section);
         }
         catch (InvalidOperationException e)
         {

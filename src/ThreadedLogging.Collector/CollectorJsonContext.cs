@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using ThreadedLogging.Collector.Alerts;
 using ThreadedLogging.Collector.Ingest;
 using ThreadedLogging.Collector.Ingest.Formats.Clef;
 using ThreadedLogging.Collector.Levels;
@@ -27,4 +28,6 @@ namespace ThreadedLogging.Collector;
 [JsonSerializable(typeof(ExportTrailer))]
 [JsonSerializable(typeof(EventContextResponse))]
 [JsonSerializable(typeof(SessionResponse))]
+[JsonSerializable(typeof(AlertsResponse))]
+[JsonSerializable(typeof(AlertNotification))]
 internal sealed partial class CollectorJsonContext : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using ThreadedLogging.Collector.Alerts;
 using ThreadedLogging.Collector.Diagnostics;
 using ThreadedLogging.Collector.Storage;
 
@@ -80,6 +81,18 @@ internal sealed class CollectorOptions
 
     /// <summary>Gets or sets how the collector's metrics are read (<c>Collector:Metrics</c>): <c>GET /metrics</c> by default, pushed over OTLP when configured.</summary>
     public MetricsExportOptions Metrics { get; set; } = new();
+
+    /// <summary>Gets or sets the rules evaluated on an interval and the webhooks they notify (<c>Collector:Alerts</c>).</summary>
+    public AlertOptions Alerts { get; set; } = new();
+
+    /// <summary>
+    /// Gets or sets the address users reach the support page at (<c>https://logs.example.com/</c>): alert notifications
+    /// link to it. Null: no link. The default value is null.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>Gets the parsed <see cref="PublicUrl"/> (valid once <see cref="Validate"/> found no problem), or null.</summary>
+    public Uri? PublicUri => PublicUrl is null ? null : new Uri(PublicUrl, UriKind.Absolute);
 
     /// <summary>Returns the problems of these options, each naming the option and its value.</summary>
     public IReadOnlyList<string> Validate()
@@ -175,8 +188,15 @@ internal sealed class CollectorOptions
             errors.Add($"Collector:MaxLevelRuleDuration must be between 00:01:00 and 30.00:00:00 (was {MaxLevelRuleDuration}).");
         }
 
+        if (PublicUrl is not null
+            && (!Uri.TryCreate(PublicUrl, UriKind.Absolute, out var publicUrl) || (publicUrl.Scheme != Uri.UriSchemeHttp && publicUrl.Scheme != Uri.UriSchemeHttps) || publicUrl.Query.Length > 0 || publicUrl.Fragment.Length > 0))
+        {
+            errors.Add($"Collector:PublicUrl must be an absolute http or https address without a query, where the support page is reached (was '{PublicUrl}').");
+        }
+
         Retention.Validate(errors);
         Metrics.Validate(errors);
+        Alerts.Validate(this, errors);
         return errors;
     }
 

@@ -59,6 +59,11 @@ internal static class CollectorSettingNames
         }
 
         var valueType = property.PropertyType;
+        if (valueType.IsGenericType && valueType.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+        {
+            return; // its keys are the user's (a header's name), not settings
+        }
+
         if (valueType.IsGenericType && valueType.GetGenericTypeDefinition() == typeof(List<>))
         {
             var item = valueType.GetGenericArguments()[0];

@@ -24,6 +24,8 @@ internal sealed class CollectorMetrics
     private readonly Counter<long> _events;
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _retained;
+    private readonly Counter<long> _alertsFired;
+    private readonly Counter<long> _alertWebhookFailures;
 
     public CollectorMetrics(IMeterFactory meters, IngestAdmission admission, LiveStreamLimiter liveStreams, SqsIngestStatistics sqs)
     {
@@ -48,6 +50,12 @@ internal sealed class CollectorMetrics
         _retained = meter.CreateCounter<long>(
             "threadedlogging.collector.retention.removed", "{event}",
             "Events removed by retention, by reason: age (Retention:MaxAge) or size (Retention:MaxBytes).");
+        _alertsFired = meter.CreateCounter<long>(
+            "threadedlogging.collector.alerts.fired", "{notification}",
+            "Alert notifications delivered (the webhook answered 2xx), by rule.");
+        _alertWebhookFailures = meter.CreateCounter<long>(
+            "threadedlogging.collector.alerts.webhook_failures", "{request}",
+            "Alert notifications the webhook did not take (refused connection, non-2xx, timeout), by rule; sent again at the next evaluation.");
         meter.CreateObservableCounter(
             "threadedlogging.collector.sqs.messages", () => SqsMessages(sqs.Snapshot()), "{message}",
             "SQS messages by what happened to them: received, stored, duplicate, poison, deleted, expired; errors counts failed calls.");
@@ -92,6 +100,12 @@ internal sealed class CollectorMetrics
             _retained.Add(bySize, new KeyValuePair<string, object?>("reason", "size"));
         }
     }
+
+    /// <summary>Counts a delivered notification of the rule <paramref name="alert"/>.</summary>
+    public void AlertFired(string alert) => _alertsFired.Add(1, new KeyValuePair<string, object?>("alert", alert));
+
+    /// <summary>Counts a notification of the rule <paramref name="alert"/> its webhook did not take.</summary>
+    public void AlertWebhookFailed(string alert) => _alertWebhookFailures.Add(1, new KeyValuePair<string, object?>("alert", alert));
 
     private static string OutcomeName(IngestOutcome outcome) => outcome.StatusCode switch
     {

@@ -94,14 +94,17 @@ internal static partial class QueryStringRules
     /// A value for a reason to quote: itself, or its first <see cref="ExcerptLength"/> characters and <c>…</c> when longer
     /// (a refused value may be 100 KB: the URL takes 128 KiB), never cutting a surrogate pair.
     /// </summary>
-    public static string Excerpt(string text)
+    public static string Excerpt(string text) => Excerpt(text, ExcerptLength);
+
+    /// <summary>Its first <paramref name="max"/> characters and <c>…</c> when longer, never cutting a surrogate pair.</summary>
+    public static string Excerpt(string text, int max)
     {
-        if (text.Length <= ExcerptLength)
+        if (text.Length <= max)
         {
             return text;
         }
 
-        var cut = char.IsHighSurrogate(text[ExcerptLength - 1]) ? ExcerptLength - 1 : ExcerptLength;
+        var cut = char.IsHighSurrogate(text[max - 1]) ? max - 1 : max;
         return string.Concat(text.AsSpan(0, cut), "…");
     }
 

@@ -52,6 +52,22 @@ public sealed class DataDirectoryLockTests
         await PostAsync(first, "still served");
     }
 
+    [Fact]
+    public void Start_LockFileThatCannotBeOpenedForAnotherReason_NotCalledInUse()
+    {
+        // A socket where the lock file should be: it exists, and opening it fails (ENXIO), but no process holds a lock.
+        // Told apart by the error itself (Linux EAGAIN), not by the file's existing: it was called "in use by another
+        // collector process", sending the operator to look for one.
+        using var data = new TempDirectory();
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(Path.Combine(data.Path, DataDirectoryLock.FileName)));
+
+        var error = Assert.Throws<CollectorConfigurationException>(() => CollectorApp.Build(["--urls", "http://127.0.0.1:0", "--data", data.Path]));
+
+        Assert.DoesNotContain("in use by another collector", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"Collector:DataDirectory (--data) '{data.Path}': its lock file {DataDirectoryLock.FileName} cannot be opened", error.Message, StringComparison.Ordinal);
+    }
+
     private static Task PostAsync(CollectorFixture collector, string message) =>
         Http.PostStoredAsync(collector.Client, "log/alice", Http.Envelope(null, new { timestamp = DateTimeOffset.UtcNow, level = "Error", message }));
 }

@@ -27,6 +27,9 @@ internal static class PostgresSchema
     /// <summary>Held by the collector running retention; the others skip their run.</summary>
     public const long RetentionLock = 0x544C_5245_5445_4E54; // "TLRETENT"
 
+    /// <summary>Held, for as long as it runs, by the collector that evaluates alerts; the others wait their turn (<see cref="PostgresAlertLease"/>).</summary>
+    public const long AlertLock = 0x544C_414C_4552_5453; // "TLALERTS"
+
     /// <summary>Npgsql's command timeout for "none".</summary>
     private const int NoTimeout = 0;
 

@@ -34,6 +34,7 @@ internal static class PostgresStorageExtensions
         services.AddSingleton<IEventRetention>(sp => sp.GetRequiredService<PostgresEventStore>());
         services.AddSingleton<ISqsPoisonStore>(sp => new PostgresSqsPoisonStore(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<ILevelRuleStore>(sp => new PostgresLevelRuleStore(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<IAlertLease>(sp => new PostgresAlertLease(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddHostedService<EventStoreInitializer>();
         return services;
     }

@@ -18,7 +18,7 @@ internal sealed class DataDirectoryLock : IDisposable
     private DataDirectoryLock(FileStream file) => _file = file;
 
     /// <exception cref="CollectorConfigurationException">Another process holds the folder (an <see cref="IOException"/> opening the
-    /// existing file: .NET takes <c>flock</c> on Unix, a share lock on Windows), or its lock file cannot be made.</exception>
+    /// lock file: .NET takes <c>flock</c> on Unix, a share lock on Windows; see <see cref="HeldByAnother"/>), or its lock file cannot be opened or made.</exception>
     public static DataDirectoryLock Acquire(string dataDirectory)
     {
         var path = Path.Combine(dataDirectory, FileName);
@@ -27,7 +27,7 @@ internal sealed class DataDirectoryLock : IDisposable
         {
             file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
-        catch (IOException e) when (e is not (FileNotFoundException or DirectoryNotFoundException or PathTooLongException) && File.Exists(path))
+        catch (IOException e) when (HeldByAnother(e))
         {
             throw new CollectorConfigurationException(
                 $"Collector:DataDirectory (--data) '{dataDirectory}' is in use by another collector process ({FileName} in it is locked; it holds that "
@@ -38,7 +38,7 @@ internal sealed class DataDirectoryLock : IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CollectorConfigurationException(
-                $"Invalid collector configuration: Collector:DataDirectory (--data) '{dataDirectory}': its lock file {FileName} cannot be made: {e.Message}", e);
+                $"Invalid collector configuration: Collector:DataDirectory (--data) '{dataDirectory}': its lock file {FileName} cannot be opened or made: {e.Message}", e);
         }
 
         try
@@ -56,4 +56,21 @@ internal sealed class DataDirectoryLock : IDisposable
     }
 
     public void Dispose() => _file.Dispose();
+
+    /// <summary>
+    /// Whether opening failed because another process holds the lock, by the error itself: on Unix .NET takes
+    /// <c>flock(LOCK_EX | LOCK_NB)</c>, which fails with EWOULDBLOCK (11 on Linux, 35 on macOS and the BSDs), carried
+    /// as the exception's <see cref="Exception.HResult"/>; on Windows the share mode fails with ERROR_SHARING_VIOLATION
+    /// (32) or ERROR_LOCK_VIOLATION (33) as an HRESULT. Any other error (an existing file that cannot be opened: a
+    /// socket, a read-only mount) is not "in use", whatever the file's existing said.
+    /// </summary>
+    private static bool HeldByAnother(IOException e)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return e.HResult is unchecked((int)0x80070020) or unchecked((int)0x80070021);
+        }
+
+        return e.HResult == (OperatingSystem.IsLinux() ? 11 : 35);
+    }
 }

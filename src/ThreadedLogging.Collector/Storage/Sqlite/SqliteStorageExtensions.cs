@@ -18,6 +18,7 @@ internal static class SqliteStorageExtensions
         services.AddSingleton(sp => (IEventRetention)sp.GetRequiredService<IEventStore>());
         services.AddSingleton<ISqsPoisonStore>(new SqliteSqsPoisonStore(dataDirectory));
         services.AddSingleton<ILevelRuleStore>(new SqliteLevelRuleStore(dataDirectory));
+        services.AddSingleton<IAlertLease, SoleCollectorAlertLease>();
         services.AddHostedService<EventStoreInitializer>();
         return services;
     }

@@ -1,0 +1,37 @@
+namespace ThreadedLogging.Collector.Alerts;
+
+/// <summary>Alerts: the <c>Collector:Alerts</c> section (saved queries evaluated on an interval, a webhook told when one matches).</summary>
+internal sealed class AlertOptions
+{
+    /// <summary>Gets or sets how often every rule is evaluated. The default value is one minute.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Gets or sets the rules (<c>Collector:Alerts:Rules:0:Name</c>, ...). The default value is none.</summary>
+    public List<AlertRuleOptions> Rules { get; set; } = [];
+
+    /// <summary>
+    /// Binds <see cref="Rules"/> one by one from <c>Collector:Alerts:Rules</c>: the binder drops, without a word, a list
+    /// element with a value it cannot convert (<c>Window=5m</c>), and the rule was gone.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A value of a rule cannot be converted (the message names it).</exception>
+    public void BindRules(IConfigurationSection collector)
+    {
+        Rules = [.. collector.GetSection("Alerts:Rules").GetChildren().Select(rule =>
+        {
+            var options = new AlertRuleOptions();
+            rule.Bind(options);
+            return options;
+        })];
+    }
+
+    /// <summary>Adds the problems of these options to <paramref name="errors"/>, each naming the option and its value.</summary>
+    public void Validate(CollectorOptions collector, List<string> errors)
+    {
+        if (Interval < TimeSpan.FromSeconds(1) || Interval > TimeSpan.FromHours(1))
+        {
+            errors.Add($"Collector:Alerts:Interval must be between 00:00:01 and 01:00:00 (was {Interval}).");
+        }
+
+        _ = AlertRule.CreateAll(this, collector, errors);
+    }
+}

@@ -1,0 +1,17 @@
+namespace ThreadedLogging.Collector.Alerts;
+
+/// <summary>A rule as <c>GET /api/alerts</c> shows it: its settings but the webhook's address (its host only) and headers (secrets).</summary>
+internal sealed record AlertStatusDto(
+    string Name,
+    string Query,
+    int Threshold,
+    TimeSpan Window,
+    TimeSpan Cooldown,
+    string WebhookHost,
+    DateTimeOffset? LastEvaluated,
+    long? LastCount,
+    DateTimeOffset? LastFired,
+    long? LastFiredCount,
+    DateTimeOffset? LastFailure,
+    string? LastFailureReason,
+    bool Pending);

@@ -1,0 +1,13 @@
+namespace ThreadedLogging.Collector.Alerts;
+
+/// <summary>Registers alerts: the rules' evaluator, its webhook client and the background service.</summary>
+internal static class AlertsExtensions
+{
+    public static IServiceCollection AddAlerts(this IServiceCollection services)
+    {
+        services.AddSingleton(_ => new AlertWebhook(AlertWebhook.DefaultTimeout));
+        services.AddSingleton<AlertEvaluator>();
+        services.AddHostedService<AlertService>();
+        return services;
+    }
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Collector.Storage;
+
+namespace ThreadedLogging.Collector.Alerts;
+
+/// <summary>
+/// The support console's address of a rule's events in a range (its URL state, <c>Web/Assets/state.js</c>): everyone's
+/// timeline (<c>all=1</c>), or a user's, the events without a user, a trace; levels, text, template and property
+/// conditions as the rule has them. The console has no app, machine, instance or path filter: with those the view shows
+/// more than the rule counted (the notification's own events are exactly the rule's).
+/// </summary>
+internal static class ConsoleLink
+{
+    public static string Create(Uri publicUrl, AlertRule rule, DateTimeOffset from, DateTimeOffset to)
+    {
+        var query = rule.Query;
+        var state = new List<KeyValuePair<string, string?>>();
+        if (query.User is not null)
+        {
+            state.Add(new("user", query.User));
+        }
+        else if (query.NoUser)
+        {
+            state.Add(new("nouser", "1"));
+        }
+        else if (query.TraceId is not null)
+        {
+            state.Add(new("trace", query.TraceId));
+        }
+        else
+        {
+            state.Add(new("all", "1"));
+        }
+
+        if (Levels(query) is { Count: > 0 } levels)
+        {
+            state.Add(new("levels", string.Join(',', levels.Select(LevelNames.ToName))));
+        }
+
+        state.Add(new("from", from.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
+        state.Add(new("to", to.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
+        foreach (var name in (string[])["q", "template", "property"])
+        {
+            // The console takes these as the API does: the rule's own text.
+            state.AddRange(rule.Parameters[name].Where(v => !string.IsNullOrEmpty(v)).Select(v => new KeyValuePair<string, string?>(name, v)));
+        }
+
+        return QueryHelpers.AddQueryString(publicUrl.AbsoluteUri.TrimEnd('/') + "/", state);
+    }
+
+    /// <summary>The console's level toggles: the rule's <c>levels</c> (all six when none), narrowed to its minimum <c>level</c>.</summary>
+    private static List<LogLevel> Levels(EventQuery query)
+    {
+        if (query.MinLevel is not { } min)
+        {
+            return [.. query.Levels];
+        }
+
+        IEnumerable<LogLevel> all = query.Levels.Count > 0 ? query.Levels : [LogLevel.Trace, LogLevel.Debug, LogLevel.Information, LogLevel.Warning, LogLevel.Error, LogLevel.Critical];
+        return [.. all.Where(l => l >= min).Order()];
+    }
+}

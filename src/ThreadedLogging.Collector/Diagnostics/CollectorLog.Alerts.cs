@@ -1,0 +1,17 @@
+namespace ThreadedLogging.Collector.Diagnostics;
+
+/// <summary>The collector's messages about alerts (ids 500+).</summary>
+internal static partial class CollectorLog
+{
+    [LoggerMessage(500, LogLevel.Information, "Alert '{Alert}' fired: {Count} events from {From:O} to {To:O}; notified {Host}")]
+    public static partial void AlertFired(ILogger logger, string alert, long count, DateTimeOffset from, DateTimeOffset to, string host);
+
+    [LoggerMessage(501, LogLevel.Warning, "Alert '{Alert}' matched {Count} events but its webhook failed ({Reason}); the same events are sent again at the next evaluation, in {Interval}")]
+    public static partial void AlertWebhookFailed(ILogger logger, string alert, long count, string reason, TimeSpan interval);
+
+    [LoggerMessage(502, LogLevel.Error, "Alert '{Alert}' could not be evaluated; it is evaluated again in {Interval}")]
+    public static partial void AlertEvaluationFailed(ILogger logger, Exception exception, string alert, TimeSpan interval);
+
+    [LoggerMessage(503, LogLevel.Error, "Alerts could not be evaluated (the store did not say which collector evaluates them); again in {Interval}")]
+    public static partial void AlertLeaseFailed(ILogger logger, Exception exception, TimeSpan interval);
+}

@@ -1,0 +1,52 @@
+using ThreadedLogging.Collector.Tests.Support;
+
+namespace ThreadedLogging.Collector.Tests.Alerts;
+
+/// <summary>Alerts on PostgreSQL: with two collectors on one database, one evaluates (an advisory lock) and the other takes over when it stops.</summary>
+public sealed class PostgresAlertTests
+{
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+
+    [Fact]
+    public async Task Evaluate_TwoCollectorsOnOneDatabase_OneNotificationThenTheOtherTakesOverWhenItStops()
+    {
+        var database = PostgresServer.Instance.CreateDatabase();
+        try
+        {
+            string[] postgres = ["--Collector:Store=postgres", "--ConnectionStrings:Events=" + PostgresServer.Instance.ConnectionString(database)];
+            await using var scenario = await AlertScenario.StartAsync("payroll-errors", postgres);
+            var second = await CollectorFixture.StartAsync([.. AlertScenario.RuleArgs(scenario.Receiver, "payroll-errors"), .. postgres]);
+            try
+            {
+                await scenario.PostAsync(Minute * 1, message: "a");
+                await scenario.PostAsync(Minute * 2, message: "b");
+                await scenario.PostAsync(Minute * 3, level: "Warning", message: "not counted");
+
+                await AlertScenario.EvaluateAtAsync(second, Minute * 5);
+                await scenario.EvaluateAtAsync(Minute * 5);
+
+                var notification = Assert.Single(scenario.Receiver.Requests).Body;
+                Assert.Equal(2, notification.GetProperty("count").GetInt64());
+                Assert.Equal(["b", "a"], AlertScenario.Messages(notification));
+                Assert.True((await second.GetJsonAsync("api/alerts")).GetProperty("evaluating").GetBoolean());
+                Assert.False((await scenario.Collector.GetJsonAsync("api/alerts")).GetProperty("evaluating").GetBoolean());
+            }
+            finally
+            {
+                await second.DisposeAsync();
+            }
+
+            await scenario.PostAsync(Minute * 65, message: "c");
+            await scenario.PostAsync(Minute * 66, message: "d");
+            await scenario.EvaluateAtAsync(Minute * 70);
+
+            Assert.Equal(2, scenario.Receiver.Requests.Count);
+            Assert.Equal(["d", "c"], AlertScenario.Messages(scenario.Receiver.Requests.Last().Body));
+            Assert.True((await scenario.Collector.GetJsonAsync("api/alerts")).GetProperty("evaluating").GetBoolean());
+        }
+        finally
+        {
+            PostgresServer.Instance.DropDatabase(database);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+
+namespace ThreadedLogging.Collector.Tests.Support;
+
+/// <summary>
+/// A webhook on loopback (a real Kestrel): keeps every request's path, headers and JSON body, and answers each with the
+/// next of the statuses it was given (then 200).
+/// </summary>
+internal sealed class WebhookReceiver : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<int> _answers;
+
+    private WebhookReceiver(WebApplication app, IEnumerable<int> answers)
+    {
+        _app = app;
+        _answers = new ConcurrentQueue<int>(answers);
+    }
+
+    /// <summary>An answer that never comes: the request is held until the client closes it.</summary>
+    public const int NoAnswer = 0;
+
+    /// <summary>Gets the requests received, in order.</summary>
+    public ConcurrentQueue<(string PathAndQuery, IHeaderDictionary Headers, JsonElement Body, int Answer)> Requests { get; } = new();
+
+    /// <summary>Gets the receiver's base address, <c>http://127.0.0.1:port</c>.</summary>
+    public string BaseAddress => _app.Urls.Single();
+
+    /// <summary>Gets the bodies answered with a 2xx: the notifications delivered.</summary>
+    public List<JsonElement> Delivered => [.. Requests.Where(r => r.Answer is >= 200 and < 300).Select(r => r.Body)];
+
+    public static async Task<WebhookReceiver> StartAsync(params int[] answers)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var receiver = new WebhookReceiver(app, answers);
+        app.MapPost("/{**path}", (Func<HttpContext, Task<IResult>>)receiver.ReceiveAsync);
+        await app.StartAsync();
+        return receiver;
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task<IResult> ReceiveAsync(HttpContext context)
+    {
+        var body = await JsonDocument.ParseAsync(context.Request.Body);
+        var answer = _answers.TryDequeue(out var next) ? next : StatusCodes.Status200OK;
+        Requests.Enqueue((context.Request.Path + context.Request.QueryString, new HeaderDictionary(context.Request.Headers.ToDictionary()), body.RootElement.Clone(), answer));
+        if (answer == NoAnswer)
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            return Results.Empty;
+        }
+
+        return Results.StatusCode(answer);
+    }
+}
