@@ -19,6 +19,12 @@ internal sealed class BatchDelivery
     private readonly FailureReporter _failures;
     private readonly SelfLog _selfLog;
     private readonly Func<TimeSpan, CancellationToken, Task> _waitBeforeRetry;
+    private readonly Lock _refusals = new(); // two sends may be in flight: the streak is shared
+    private readonly CapDrops _refused;
+    private volatile bool _refusing; // a streak is going: read without the lock at every success
+    private SendOutcome _refusedOutcome; // under _refusals
+    private string _refusedError = string.Empty; // under _refusals
+    private string _refusalEnd = string.Empty; // under _refusals
     private long _retried;
     private long _failed;
 
@@ -36,6 +42,9 @@ internal sealed class BatchDelivery
         _failures = failures;
         _selfLog = selfLog;
         _waitBeforeRetry = waitBeforeRetry;
+        _refused = new CapDrops(
+            events => $"{Counted.Events(events)} refused by the receiver ({_refusedOutcome}) and dropped: {_refusedError}. The batches it refuses so from now on are dropped too, and said in one line when it takes a batch again or the handler is disposed.",
+            events => $"The receiver refused {Counted.Events(events)} in all ({_refusedOutcome}: {_refusedError}) {_refusalEnd}; {Counted.Agree(events, "it was", "they were")} dropped.");
     }
 
     /// <summary>Gets how many sends were retried.</summary>
@@ -74,6 +83,11 @@ internal sealed class BatchDelivery
             var slice = start == 0 && count == events.Count ? events : events.GetRange(start, count);
             var (result, threw) = await SendOnceAsync(new LogBatch(batchId, slice, identity), token).ConfigureAwait(false);
             var completed = result.Outcome == SendOutcome.Sent ? count : Math.Clamp(result.Completed, 0, count);
+            if (completed > 0)
+            {
+                EndRefusals("before it took a batch again"); // said before the settle: a flush it completes may read the self-log
+            }
+
             _ledger.Settle(events, start, completed, delivered: true, spooled);
             if (result.Outcome == SendOutcome.Sent)
             {
@@ -114,7 +128,7 @@ internal sealed class BatchDelivery
             }
 
             Interlocked.Increment(ref _failed);
-            _failures.SendFailed(count, result.Error ?? result.Outcome.ToString());
+            _failures.SendFailed(count, result.Error ?? result.Outcome.ToString(), say: !IsRefusal(result.Outcome)); // a refusal is said once per streak (Reject)
             if (count == 0)
             {
                 return;
@@ -185,6 +199,7 @@ internal sealed class BatchDelivery
         }
 
         _backoff.MarkSuccess();
+        EndRefusals("before it took a batch again");
         _ledger.SettleSpooled(userEvents);
         return true;
     }
@@ -192,6 +207,7 @@ internal sealed class BatchDelivery
     /// <summary>Disposes the sink (at shutdown, after the worker stopped or was abandoned).</summary>
     public async ValueTask DisposeSinkAsync()
     {
+        EndRefusals("until the handler's disposal");
         try
         {
             switch (_sink)
@@ -253,15 +269,66 @@ internal sealed class BatchDelivery
         return (rest, delivered);
     }
 
+    /// <summary>Whether the receiver refused the request whatever it carries (a key, a path, a redirect): every batch after it likely is too.</summary>
+    private static bool IsRefusal(SendOutcome outcome) => outcome is SendOutcome.Unauthorized or SendOutcome.Refused;
+
+    /// <summary>
+    /// A batch refused whatever it carries (<see cref="IsRefusal"/>): said once when the refusals begin (a wrong key would
+    /// otherwise write a line per batch for hours), and their total once when they end (<see cref="EndRefusals"/>), as the
+    /// spool's caps are. Each is still counted and on the EventSource (<c>EventsRejected</c>).
+    /// </summary>
+    private void Refused(int count, SendOutcome outcome, string error)
+    {
+        lock (_refusals)
+        {
+            if (_refusing && outcome != _refusedOutcome)
+            {
+                _refusalEnd = $"before it answered {outcome} instead";
+                _refused.End(_selfLog.Write);
+            }
+
+            if (!_refusing)
+            {
+                (_refusedOutcome, _refusedError, _refusing) = (outcome, error, true);
+            }
+
+            _refused.Add(count, _selfLog.Write);
+        }
+    }
+
+    /// <summary>The receiver took a batch again, or the handler is disposed: the refusals' total, once, if there were any.</summary>
+    private void EndRefusals(string end)
+    {
+        if (!_refusing)
+        {
+            return;
+        }
+
+        lock (_refusals)
+        {
+            _refusalEnd = end;
+            _refused.End(_selfLog.Write);
+            _refusing = false;
+        }
+    }
+
     private void Reject(List<LogEvent> events, int start, int count, SendResult result, bool spooled, bool threw, bool serverFault)
     {
         var error = result.Error ?? result.Outcome.ToString();
         ThreadedLoggingEventSource.Log.EventsRejected(count, error);
-        _selfLog.Write(threw
-            ? $"{Counted.Events(count)} dropped, as the sink throws when sending {Counted.Agree(count, "it", "them")} ({error}); the events around {Counted.Agree(count, "it", "them")} were delivered."
-            : serverFault
-            ? $"{Counted.Events(count)} dropped, as the receiver failed on {Counted.Agree(count, "it", "them")} {ServerFaultsBeforeIsolating} times in a row ({error}); the events after {Counted.Agree(count, "it", "them")} go on."
-            : $"{Counted.Events(count)} refused by the receiver ({result.Outcome}) and dropped: {error}");
+        if (threw || serverFault || !IsRefusal(result.Outcome))
+        {
+            _selfLog.Write(threw
+                ? $"{Counted.Events(count)} dropped, as the sink throws when sending {Counted.Agree(count, "it", "them")} ({error}); the events around {Counted.Agree(count, "it", "them")} were delivered."
+                : serverFault
+                ? $"{Counted.Events(count)} dropped, as the receiver failed on {Counted.Agree(count, "it", "them")} {ServerFaultsBeforeIsolating} times in a row ({error}); the events after {Counted.Agree(count, "it", "them")} go on."
+                : $"{Counted.Events(count)} refused by the receiver ({result.Outcome}) and dropped: {error}");
+        }
+        else
+        {
+            Refused(count, result.Outcome, error);
+        }
+
         _ledger.Settle(events, start, count, delivered: false, spooled);
     }
 }

@@ -317,23 +317,32 @@ internal sealed class BatchWorker : IDisposable
         }
 
         long bytes = 0;
-        while (batch.Count < _batchSize && _queue.TryPeekBytes(out var size))
+        try
         {
-            // An event's JSON is about twice its record (text is UTF-16 there, UTF-8 in JSON; names are ids there).
-            if (batch.Count > 0 && bytes + (2 * size) > _maxBatchBytes)
+            while (batch.Count < _batchSize && _queue.TryPeekBytes(out var size))
             {
-                break;
+                // An event's JSON is about twice its record (text is UTF-16 there, UTF-8 in JSON; names are ids there).
+                if (batch.Count > 0 && bytes + (2 * size) > _maxBatchBytes)
+                {
+                    break;
+                }
+
+                var next = _queue.Dequeue(_poolsEvents ? (_reusable.TryPop(out var reused) ? reused : new LogEvent { IsPooled = true }) : null);
+                bytes += 2 * size;
+                next.Sequence = ++_sequence;
+                if (Redact(next))
+                {
+                    batch.Add(next);
+                }
             }
-
-            var next = _queue.Dequeue(_poolsEvents ? (_reusable.TryPop(out var reused) ? reused : new LogEvent { IsPooled = true }) : null);
-            bytes += 2 * size;
-            next.Sequence = ++_sequence;
-            _redactor.Apply(next);
-            batch.Add(next);
         }
-
-        _queue.Release();
-        _ledger.TakeOff(batch.Count);
+        finally
+        {
+            // Off the queue is in flight, whatever was thrown: a batch the worker's catch-all settles as lost is counted
+            // there once, not below zero (which InFlight's clamp hid, and shutdown then counted too few lost).
+            _queue.Release();
+            _ledger.TakeOff(batch.Count);
+        }
 
         if (_queue.Drops.TakeNotice() is { } notice)
         {
@@ -342,6 +351,27 @@ internal sealed class BatchWorker : IDisposable
         }
 
         return batch.Count > 0;
+    }
+
+    /// <summary>
+    /// Redacts an event just taken off the queue; false when that throws (a bug of ours): that event is dropped, counted
+    /// and said (never sent unredacted), not the batch, and nothing is thrown out of the batch's making (it left the
+    /// retry wait of a spooled batch, which was then read again from disk and counted twice).
+    /// </summary>
+    private bool Redact(LogEvent logEvent)
+    {
+        try
+        {
+            _redactor.Apply(logEvent);
+            return true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _failures.InternalError(e);
+            _ledger.TakeOff(1);
+            _ledger.Settle([logEvent], 0, 1, delivered: false, spooled: false);
+            return false;
+        }
     }
 
     /// <summary>The sink is done with a batch: keep its events (cleared) to read the next records into.</summary>

@@ -12,11 +12,17 @@ internal sealed class FailureReporter(SelfLog selfLog, TimeProvider time)
     public ErrorRecord? Last => Volatile.Read(ref _last);
 
     /// <summary>A send failed (it may still be retried).</summary>
-    public void SendFailed(int count, string error)
+    /// <param name="count">The events in it.</param>
+    /// <param name="error">What failed.</param>
+    /// <param name="say">Whether the self-log says it too (not when the caller says it once for a streak of them).</param>
+    public void SendFailed(int count, string error, bool say = true)
     {
         Remember(error);
         ThreadedLoggingEventSource.Log.SendFailed(count, error);
-        selfLog.Write($"Sending {Counted.Events(count)} failed: {error}");
+        if (say)
+        {
+            selfLog.Write($"Sending {Counted.Events(count)} failed: {error}");
+        }
     }
 
     /// <summary>The spool cannot be used: the pipeline goes on in memory. Says only what is true of the disk.</summary>

@@ -62,7 +62,8 @@ public sealed class EventSourceTests
             reports);
     }
 
-    private sealed class Listener : EventListener
+    /// <summary>Collects what the "ThreadedLogging" EventSource writes (process-wide: filter by what the test's own events carry).</summary>
+    internal sealed class Listener : EventListener
     {
         public ConcurrentQueue<EventWrittenEventArgs> Events { get; } = new();
 

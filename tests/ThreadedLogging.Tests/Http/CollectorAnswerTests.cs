@@ -56,6 +56,66 @@ public sealed class CollectorAnswerTests
         Assert.Contains(selfLog, line => line.Contains($"HTTP {status}", StringComparison.Ordinal) && line.Contains("no such log path here", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(401, "Unauthorized", "before it took a batch again")]
+    [InlineData(403, "Unauthorized", "until the handler's disposal")]
+    [InlineData(404, "Refused", "before it took a batch again")]
+    [InlineData(302, "Refused", "until the handler's disposal")]
+    public async Task Answer_RefusedBatchAfterBatch_SaidOnceThenTheTotalOnceWhenItEnds(int status, string outcome, string end)
+    {
+        // A wrong key wrote two self-log lines per dropped batch (the failed send, the drop), for as long as the app ran.
+        using var listener = new Diagnostics.EventSourceTests.Listener();
+        var reason = "refused " + Guid.NewGuid().ToString("N");
+        await using var server = await LoopbackServer.StartAsync();
+        var refusing = 1;
+        server.Respond = _ => Task.FromResult<IResult>(Volatile.Read(ref refusing) == 1 ? new Answer(status, reason) : Results.Ok());
+        var selfLog = new List<string>();
+        var handler = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o =>
+        {
+            o.BatchSize = 2;
+            o.SelfLog = line =>
+            {
+                lock (selfLog)
+                {
+                    selfLog.Add(line);
+                }
+            };
+        }));
+        var logger = handler.CreateLogger("Payroll");
+        for (var i = 0; i < 10; i++)
+        {
+            logger.LogInformation("event {N}", i);
+        }
+
+        Assert.True(handler.Flush(Safety));
+        Assert.Equal(5, server.Requests.Count); // five batches of two, each refused
+        if (end.StartsWith("before", StringComparison.Ordinal))
+        {
+            Volatile.Write(ref refusing, 0);
+            logger.LogInformation("event {N}", 10);
+            Assert.True(handler.Flush(Safety));
+        }
+
+        await handler.DisposeAsync();
+
+        Assert.Equal(end.StartsWith("before", StringComparison.Ordinal) ? 1L : 0L, handler.Statistics.Sent);
+        Assert.Equal(10L, handler.Statistics.Dropped);
+        List<string> lines;
+        lock (selfLog)
+        {
+            lines = [.. selfLog.Where(line => line.Contains(reason, StringComparison.Ordinal)).Select(line => line[(line.IndexOf("ThreadedLogging: ", StringComparison.Ordinal) + "ThreadedLogging: ".Length)..])];
+        }
+
+        Assert.Equal(2, lines.Count);
+        Assert.StartsWith($"2 events refused by the receiver ({outcome}) and dropped: HTTP {status}", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith($"The receiver refused 10 events in all ({outcome}: HTTP {status}", lines[1], StringComparison.Ordinal);
+        Assert.EndsWith($"{end}; they were dropped.", lines[1], StringComparison.Ordinal);
+
+        // The EventSource still reports each batch.
+        var rejected = listener.Events.Where(e => e.EventId == ThreadedLoggingEventSource.EventsRejectedId && ((string)e.Payload![1]!).Contains(reason, StringComparison.Ordinal)).ToList();
+        Assert.Equal([2, 2, 2, 2, 2], rejected.Select(e => (int)e.Payload![0]!));
+    }
+
     [Fact]
     public async Task Answer400WithAReason_PoisonEventDroppedAloneAndTheReasonSaid()
     {
@@ -244,6 +304,21 @@ public sealed class CollectorAnswerTests
             await httpContext.Response.WriteAsync("{");
             await httpContext.Response.Body.FlushAsync();
             await Task.Delay(Timeout.Infinite, httpContext.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>A status with a reason in the body (and a Location for a redirect).</summary>
+    private sealed class Answer(int status, string reason) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = status;
+            if (status is >= 300 and < 400)
+            {
+                httpContext.Response.Headers.Location = "/moved/alice";
+            }
+
+            return httpContext.Response.WriteAsync(reason);
         }
     }
 

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using ThreadedLogging.Tests.Spool;
+using ThreadedLogging.Tests.Support;
 
 namespace ThreadedLogging.Tests.Pipeline;
 
@@ -18,6 +20,28 @@ public sealed class DeliveryLedgerTests
         Assert.Equal(1, ledger.Dropped);
         Assert.Equal(4, ledger.Settled);
         Assert.Equal(0, ledger.InFlight);
+    }
+
+    [Fact]
+    public async Task Worker_ThrowsOnAnEventItTakesOff_ThatEventDroppedAndSaidTheOthersSentEachCountedOnce()
+    {
+        // The exception left FillBatch after the queue gave up the events and before they were counted in flight: the
+        // batch settled as lost took the in-flight count below zero (hidden by its clamp), the faulty event was never
+        // settled, and every later Flush timed out.
+        var selfLog = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var sink = new CollectingSink().Open();
+        await using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1), SelfLog = selfLog.Enqueue });
+        var logger = handler.CreateLogger("App");
+        logger.LogInformation("a");
+        handler.Queue.Enqueue(SpoolFaultTests.FaultsWhenTakenOff());
+        logger.LogInformation("b");
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal(["a", "b"], sink.Delivered.Select(e => e.Message));
+        var statistics = handler.Statistics;
+        Assert.Equal((3L, 2L, 1L, 0L), (statistics.Enqueued, statistics.Sent, statistics.Dropped, statistics.Pending));
+        Assert.Single(selfLog, line => line.Contains("Internal error", StringComparison.Ordinal));
     }
 
     [Fact]
