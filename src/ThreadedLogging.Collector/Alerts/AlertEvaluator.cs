@@ -33,7 +33,7 @@ internal sealed class AlertEvaluator : IDisposable
         _publicUrl = options.PublicUri;
         _interval = options.Alerts.Interval;
         _logger = logger;
-        Rules = [.. AlertRule.CreateAll(options.Alerts, options, []).Select(rule => (rule, new AlertRuleState()))];
+        Rules = [.. options.Alerts.CheckedRules.Select(rule => (rule, new AlertRuleState()))];
     }
 
     /// <summary>Gets the rules and what each remembers.</summary>

@@ -24,7 +24,10 @@ internal sealed class AlertOptions
         })];
     }
 
-    /// <summary>Adds the problems of these options to <paramref name="errors"/>, each naming the option and its value.</summary>
+    /// <summary>Gets the rules as <see cref="Validate"/> checked them (none before it ran): what the evaluator runs.</summary>
+    public IReadOnlyList<AlertRule> CheckedRules { get; private set; } = [];
+
+    /// <summary>Adds the problems of these options to <paramref name="errors"/>, each naming the option and its value, and keeps the checked rules (<see cref="CheckedRules"/>).</summary>
     public void Validate(CollectorOptions collector, List<string> errors)
     {
         if (Interval < TimeSpan.FromSeconds(1) || Interval > TimeSpan.FromHours(1))
@@ -32,6 +35,6 @@ internal sealed class AlertOptions
             errors.Add($"Collector:Alerts:Interval must be between 00:00:01 and 01:00:00 (was {Interval}).");
         }
 
-        _ = AlertRule.CreateAll(this, collector, errors);
+        CheckedRules = AlertRule.CreateAll(this, collector, errors);
     }
 }

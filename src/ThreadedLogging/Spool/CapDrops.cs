@@ -1,9 +1,11 @@
 namespace ThreadedLogging;
 
 /// <summary>
-/// What one of the spool's caps (size or age) dropped since it began to drop: said once when it begins (a long outage
-/// would otherwise say it at every segment), and the exact total once when it ends (<see cref="End"/>: a record left the
-/// spool, or it closes). Each drop is counted in the books at once, apart from this. Worker only.
+/// What a streak of drops dropped since it began — one of the spool's caps (size or age), or a receiver refusing batch
+/// after batch (<see cref="BatchDelivery"/>, under its lock) — said once when it begins (a long outage would otherwise
+/// say it at every segment or batch), and the exact total once when it ends (<see cref="End"/>: a record left the spool,
+/// a batch was taken, or the spool or handler closes). Each drop is counted in the books at once, apart from this. Not
+/// thread-safe: one caller at a time.
 /// </summary>
 /// <param name="first">The first line: given how many events the first drop takes.</param>
 /// <param name="total">The last line: given how many events the cap dropped in all.</param>
