@@ -128,7 +128,7 @@ internal sealed class AlertEvaluator : IDisposable
         state.NotifiedTo = now;
         state.PendingFrom = null;
         state.QuietUntil = now + rule.Cooldown;
-        state.Update(s => s with { LastFired = now, LastFiredCount = count });
+        state.Update(s => s with { LastFiredFrom = from, LastFired = now, LastFiredCount = count });
         _metrics.AlertFired(rule.Name);
         CollectorLog.AlertFired(_logger, rule.Name, count, from, now, rule.Webhook.Authority);
     }

@@ -7,7 +7,7 @@ namespace ThreadedLogging.Collector.Alerts;
 internal sealed class AlertRuleState
 {
     private readonly Lock _gate = new();
-    private AlertRuleStatus _status = new(null, null, null, null, null, null);
+    private AlertRuleStatus _status = new(null, null, null, null, null, null, null);
 
     /// <summary>Gets or sets the end of the last range notified: events at or before it are never counted again.</summary>
     public DateTimeOffset? NotifiedTo { get; set; }

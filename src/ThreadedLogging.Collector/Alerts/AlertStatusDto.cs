@@ -1,6 +1,10 @@
 namespace ThreadedLogging.Collector.Alerts;
 
-/// <summary>A rule as <c>GET /api/alerts</c> shows it: its settings but the webhook's address (its host only) and headers (secrets).</summary>
+/// <summary>
+/// A rule as <c>GET /api/alerts</c> shows it: its settings but the webhook's address (its host only) and headers
+/// (secrets); <see cref="EventsLink"/> and <see cref="LastFiredLink"/> are the console's addresses of its events
+/// (<see cref="ConsoleLink"/>, from the collector's root).
+/// </summary>
 internal sealed record AlertStatusDto(
     string Name,
     string Query,
@@ -10,8 +14,11 @@ internal sealed record AlertStatusDto(
     string WebhookHost,
     DateTimeOffset? LastEvaluated,
     long? LastCount,
+    DateTimeOffset? LastFiredFrom,
     DateTimeOffset? LastFired,
     long? LastFiredCount,
     DateTimeOffset? LastFailure,
     string? LastFailureReason,
-    bool Pending);
+    bool Pending,
+    string EventsLink,
+    string? LastFiredLink);

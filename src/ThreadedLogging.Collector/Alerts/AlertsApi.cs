@@ -12,12 +12,14 @@ internal static class AlertsApi
         return routes;
     }
 
-    private static AlertsResponse Get(AlertEvaluator evaluator, CollectorOptions options) => new(
-        evaluator.Evaluating,
-        options.Alerts.Interval,
-        [.. evaluator.Rules.Select(r => ToDto(r.Rule, r.State))]);
+    private static AlertsResponse Get(AlertEvaluator evaluator, CollectorOptions options, TimeProvider time)
+    {
+        var now = time.GetUtcNow();
+        return new(evaluator.Evaluating, options.Alerts.Interval, [.. evaluator.Rules.Select(r => ToDto(r.Rule, r.State, now))]);
+    }
 
-    private static AlertStatusDto ToDto(AlertRule rule, AlertRuleState state)
+    /// <summary>The rule as shown; its events link is its window ending <paramref name="now"/>, what it would count now.</summary>
+    private static AlertStatusDto ToDto(AlertRule rule, AlertRuleState state, DateTimeOffset now)
     {
         var status = state.Status;
         return new AlertStatusDto(
@@ -29,10 +31,13 @@ internal static class AlertsApi
             rule.Webhook.Host,
             status.LastEvaluated,
             status.LastCount,
+            status.LastFiredFrom,
             status.LastFired,
             status.LastFiredCount,
             status.LastFailure,
             status.LastFailureReason,
-            state.PendingFrom is not null);
+            state.PendingFrom is not null,
+            ConsoleLink.Path(rule, now - rule.Window, now),
+            status is { LastFiredFrom: { } from, LastFired: { } to } ? ConsoleLink.Path(rule, from, to) : null);
     }
 }

@@ -7,13 +7,17 @@ namespace ThreadedLogging.Collector.Alerts;
 
 /// <summary>
 /// The support console's address of a rule's events in a range (its URL state, <c>Web/Assets/state.js</c>): everyone's
-/// timeline (<c>all=1</c>), or a user's, the events without a user, a trace; levels, text, template and property
-/// conditions as the rule has them. The console has no app, machine, instance or path filter: with those the view shows
-/// more than the rule counted (the notification's own events are exactly the rule's).
+/// timeline (<c>all=1</c>), or a user's, the events without a user, a trace; levels, app, machine, instance, path, text,
+/// template and property conditions as the rule has them, so that the view shows exactly the events the rule counted.
 /// </summary>
 internal static class ConsoleLink
 {
-    public static string Create(Uri publicUrl, AlertRule rule, DateTimeOffset from, DateTimeOffset to)
+    /// <summary>The console's address of the rule's events in the range, at <paramref name="publicUrl"/> (<c>Collector:PublicUrl</c>).</summary>
+    public static string Create(Uri publicUrl, AlertRule rule, DateTimeOffset from, DateTimeOffset to) =>
+        publicUrl.AbsoluteUri.TrimEnd('/') + Path(rule, from, to);
+
+    /// <summary>The same address from the collector's root (<c>/?all=1&amp;…</c>): what <c>GET /api/alerts</c> gives the console.</summary>
+    public static string Path(AlertRule rule, DateTimeOffset from, DateTimeOffset to)
     {
         var query = rule.Query;
         var state = new List<KeyValuePair<string, string?>>();
@@ -41,13 +45,13 @@ internal static class ConsoleLink
 
         state.Add(new("from", from.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
         state.Add(new("to", to.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
-        foreach (var name in (string[])["q", "template", "property"])
+        foreach (var name in (string[])["app", "machine", "instance", "path", "q", "template", "property"])
         {
             // The console takes these as the API does: the rule's own text.
             state.AddRange(rule.Parameters[name].Where(v => !string.IsNullOrEmpty(v)).Select(v => new KeyValuePair<string, string?>(name, v)));
         }
 
-        return QueryHelpers.AddQueryString(publicUrl.AbsoluteUri.TrimEnd('/') + "/", state);
+        return QueryHelpers.AddQueryString("/", state);
     }
 
     /// <summary>The console's level toggles: the rule's <c>levels</c> (all six when none), narrowed to its minimum <c>level</c>.</summary>

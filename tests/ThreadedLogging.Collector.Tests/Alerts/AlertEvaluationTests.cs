@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using ThreadedLogging.Collector.Alerts;
 using ThreadedLogging.Collector.Tests.Diagnostics;
@@ -13,6 +15,8 @@ namespace ThreadedLogging.Collector.Tests.Alerts;
 public sealed class AlertEvaluationTests
 {
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+
+    private static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task Evaluate_ThresholdMet_NotifiesOnceWithTheMatchingEventsCountAndText()
@@ -192,6 +196,26 @@ public sealed class AlertEvaluationTests
     }
 
     [Fact]
+    public async Task AlertsApi_AfterFiring_GivesTheConsoleLinksOfTheNotifiedRangeAndOfTheWindowEndingNow()
+    {
+        await using var scenario = await AlertScenario.StartAsync("payroll-errors", []);
+        await scenario.PostAsync(Minute * 1);
+        await scenario.PostAsync(Minute * 2);
+        var before = (await scenario.Collector.GetJsonAsync("api/alerts")).GetProperty("alerts")[0];
+
+        await scenario.EvaluateAtAsync(Minute * 5);
+
+        Assert.Equal(JsonValueKind.Null, before.GetProperty("lastFiredLink").ValueKind);
+        var alert = (await scenario.Collector.GetJsonAsync("api/alerts")).GetProperty("alerts")[0];
+        var from = AlertScenario.T0 + (Minute * 5) - TimeSpan.FromHours(1);
+        Assert.Equal(from, alert.GetProperty("lastFiredFrom").GetDateTimeOffset());
+        Assert.Equal("/?all=1&levels=Error,Critical&from=" + Iso(from) + "&to=" + Iso(AlertScenario.T0 + (Minute * 5)) + "&app=Payroll", Uri.UnescapeDataString(alert.GetProperty("lastFiredLink").GetString()!));
+        var window = QueryHelpers.ParseQuery(alert.GetProperty("eventsLink").GetString()![1..]);
+        Assert.Equal(TimeSpan.FromHours(1), DateTimeOffset.Parse(window["to"]!, CultureInfo.InvariantCulture) - DateTimeOffset.Parse(window["from"]!, CultureInfo.InvariantCulture));
+        Assert.Equal("Error,Critical", window["levels"]);
+    }
+
+    [Fact]
     public async Task Evaluate_WithPublicUrl_LinksTheConsoleViewAndEscapesSlackMarkupInText()
     {
         await using var scenario = await AlertScenario.StartAsync("payroll-errors", ["--Collector:PublicUrl=https://logs.example.com/support"]);
@@ -202,7 +226,7 @@ public sealed class AlertEvaluationTests
 
         var body = Assert.Single(scenario.Receiver.Requests).Body;
         var link = body.GetProperty("link").GetString()!;
-        Assert.Equal("https://logs.example.com/support/?all=1&levels=Error,Critical&from=" + Uri.EscapeDataString(body.GetProperty("from").GetDateTimeOffset().UtcDateTime.ToString("O")) + "&to=" + Uri.EscapeDataString((AlertScenario.T0 + (Minute * 5)).UtcDateTime.ToString("O")), link.Replace("%2C", ",", StringComparison.Ordinal));
+        Assert.Equal("https://logs.example.com/support/?all=1&levels=Error,Critical&from=" + Uri.EscapeDataString(body.GetProperty("from").GetDateTimeOffset().UtcDateTime.ToString("O")) + "&to=" + Uri.EscapeDataString((AlertScenario.T0 + (Minute * 5)).UtcDateTime.ToString("O")) + "&app=Payroll", link.Replace("%2C", ",", StringComparison.Ordinal));
         var text = body.GetProperty("text").GetString()!;
         Assert.EndsWith(" " + link, text, StringComparison.Ordinal);
         Assert.DoesNotContain("<!channel>", text, StringComparison.Ordinal);

@@ -7,27 +7,33 @@ import { showUsers, wireUsers, select as selectUser, openUser } from "./users.js
 import { showTimeline, wireTimeline, leaveTimeline } from "./timeline.js";
 import { showDetail, wireDetail } from "./detail.js";
 import { setPermissions, showLevels, wireLevels } from "./levels.js";
+import { showAlerts, wireAlerts, leaveAlerts } from "./alerts.js";
 
 let signInRequired = false;
 
 async function render() {
   const state = readState();
   const onTimeline = timelineShown(state);
-  $("users-view").hidden = onTimeline;
+  const onAlerts = Boolean(state.alerts);
+  $("users-view").hidden = onTimeline || onAlerts;
   $("timeline-view").hidden = !onTimeline;
+  $("alerts-view").hidden = !onAlerts;
+  if (onAlerts) $("alerts-link").setAttribute("aria-current", "page"); else $("alerts-link").removeAttribute("aria-current");
   crumbs(state);
-  document.title = (onTimeline ? visible(subject(state)) + " · " : "") + "Support console";
+  document.title = (onAlerts ? "Alerts · " : onTimeline ? visible(subject(state)) + " · " : "") + "Support console";
   const levels = showLevels(state);
+  if (!onAlerts) leaveAlerts();
   if (onTimeline) await Promise.all([showTimeline(state), showDetail(state), levels]);
+  else if (onAlerts) { leaveTimeline(); await Promise.all([showAlerts(), levels]); }
   else { leaveTimeline(); await Promise.all([showUsers(state), levels]); }
 }
 
 function crumbs(state) {
   const nav = clear($("crumbs"));
-  if (!timelineShown(state)) return;
+  if (!timelineShown(state) && !state.alerts) return;
   const back = el("a", { dataset: { nav: "users" } }, "Users");
   back.href = "/";
-  nav.append(back, " › ", el("strong", {}, subject(state)));
+  nav.append(back, " › ", el("strong", {}, state.alerts ? "Alerts" : subject(state)));
 }
 
 let signedIn = false;
@@ -77,7 +83,8 @@ function keyboard(event) {
     if (readState().event) change({ event: "", ctx: "" });
     return;
   }
-  if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+  // The Alerts view has no rows to walk or search box: its links are the browser's (Tab, Enter).
+  if (typing || event.ctrlKey || event.metaKey || event.altKey || readState().alerts) return;
   // Enter on a focused button or link is that control's own (it clicks it), not "open the selected row".
   if (event.key === "Enter" && event.target.closest("button, a[href], summary")) return;
   if (event.key === "/") {
@@ -98,6 +105,7 @@ function wire() {
   wireTimeline();
   wireDetail();
   wireLevels();
+  wireAlerts();
   window.addEventListener("popstate", render);
   window.addEventListener("statechange", render);
   document.addEventListener("keydown", keyboard);
@@ -107,7 +115,7 @@ function wire() {
     event.preventDefault();
     // Every timeline key cleared (timelineOf's list, the one there is), the users list's own search, sort and window kept.
     const { search, sort, window: usersWindow } = readState();
-    go({ ...timelineOf({}), search, sort, window: usersWindow });
+    go({ ...timelineOf({}), search, sort, window: usersWindow, alerts: link.dataset.nav === "alerts" ? "1" : "" });
   });
   document.addEventListener("sign-in-required", () => {
     if (!signInRequired) return;

@@ -80,8 +80,8 @@ function render(e, state) {
       ["thread", [ctx.threadId, ctx.threadName].filter((v) => v != null).join(" ")], ["id", e.id],
     ])),
     ...section("Identity", pairs([
-      ["app", e.app], ["version", e.version], ["user", e.user], ["machine", e.machine], ["process", ctx.processId],
-      ["instance", e.instanceId], ["sequence", e.sequence], ["path", e.path],
+      ["app", filterable("app", e.app)], ["version", e.version], ["user", e.user], ["machine", filterable("machine", e.machine)], ["process", ctx.processId],
+      ["instance", filterable("instance", e.instanceId)], ["sequence", e.sequence], ["path", e.path],
     ])));
   if (python) body.append(...section("Python", python));
   if (props.stack_info && props.stack_info !== "None") body.append(...section("stack_info", el("pre", {}, props.stack_info)));
@@ -112,6 +112,13 @@ function propertyTable(props) {
     return el("tr", {}, el("th", {}, name), el("td", {}, typeof value === "string" ? value : JSON.stringify(value, null, 2)), el("td", {}, button));
   });
   return el("table", { className: "props" }, el("tbody", {}, rows));
+}
+
+/** A value the list can filter on (app=, machine=, instance=: exact, as the API's) with a button that does, or null when none. */
+function filterable(key, value) {
+  if (value == null || value === "") return null;
+  const button = el("button", { type: "button", className: "property-filter", title: "Only the events of this " + key, "aria-label": `Filter on ${key} ${value}`, dataset: { source: key, value: String(value) } }, "filter");
+  return el("span", {}, String(value), " ", button);
 }
 
 function conditionOf(props, name, value) {
@@ -180,6 +187,8 @@ export function wireDetail() {
       change({ property: [...property, filter.dataset.condition], at: "" });
       return;
     }
+    const source = event.target.closest("button[data-source]");
+    if (source) { change({ [source.dataset.source]: source.dataset.value, at: "" }); return; }
     const kind = event.target.closest("button[data-kind]");
     if (kind) {
       if (kind.dataset.scope === "list") change({ template: kind.dataset.kind, at: "" });

@@ -1,10 +1,10 @@
 // Every view's state lives in the URL (permalinks, back/forward): ?user=&levels=&range=&from=&to=&q=&template=&property=&event=&at=&ctx=&live=
-// and, for the users list, ?search=&sort=&window=. A timeline is one user's (user=), the events without a user's
+// and, for the users list, ?search=&sort=&window=; ?alerts=1 is the Alerts view. A timeline is one user's (user=), the events without a user's
 // (nouser=1), one trace's, whoever logged it (trace=), or everyone's (all=1). property= ("Name=value", the API's) is
 // repeated, one a condition; template= is one kind of event (the API's: a message template, or the message of an event
-// without one).
+// without one). app=, machine=, instance= and path= are the API's filters of the same names (exact; path a prefix).
 
-const KEYS = ["user", "nouser", "trace", "all", "levels", "range", "from", "to", "q", "template", "property", "event", "at", "ctx", "live", "search", "sort", "window"];
+const KEYS = ["user", "nouser", "trace", "all", "app", "machine", "instance", "path", "levels", "range", "from", "to", "q", "template", "property", "event", "at", "ctx", "live", "search", "sort", "window", "alerts"];
 
 export function readState() {
   const p = new URLSearchParams(location.search);
@@ -19,7 +19,7 @@ export function readState() {
 
 /** Whether the state shows a timeline (a user's, the events without a user, a trace, everyone's) rather than the users list. */
 export function onTimeline(state) {
-  return Boolean(state.user || state.nouser || state.trace || state.all);
+  return !state.alerts && Boolean(state.user || state.nouser || state.trace || state.all);
 }
 
 /** What the timeline shows, in words: the user, "(no user)", the trace or "everyone". */
@@ -41,7 +41,7 @@ export function forSubject(state) {
 
 /** A state that opens the timeline of one subject ({ user }, { nouser: "1" } or { trace }), every other filter cleared. */
 export function timelineOf(subjectPatch) {
-  return { user: "", nouser: "", trace: "", all: "", levels: [], range: "", from: "", to: "", q: "", template: "", property: [], event: "", at: "", ctx: "", live: "", search: "", sort: "", window: "", ...subjectPatch };
+  return { user: "", nouser: "", trace: "", all: "", app: "", machine: "", instance: "", path: "", levels: [], range: "", from: "", to: "", q: "", template: "", property: [], event: "", at: "", ctx: "", live: "", search: "", sort: "", window: "", alerts: "", ...subjectPatch };
 }
 
 export function toUrl(state) {
@@ -61,6 +61,12 @@ export function go(state, push = true) {
   if (url === location.pathname + location.search) return;
   if (push) history.pushState(null, "", url);
   else history.replaceState(null, "", url);
+  window.dispatchEvent(new Event("statechange"));
+}
+
+/** Opens a console address ("/?all=1&…", one the API gave) as a navigation: back returns here. */
+export function open(url) {
+  history.pushState(null, "", url);
   window.dispatchEvent(new Event("statechange"));
 }
 
@@ -89,6 +95,9 @@ export function badRange(state) {
   if (!state.range || state.range === "all" || SPANS[state.range] || state.from || state.to) return "";
   return `the link's range '${state.range}' is none of 15m, 1h, 24h, 7d, 30d or all`;
 }
+
+/** The filters on where an event came from, as the URL, the API and the chips name them: [key, label]. */
+export const SOURCE_FILTERS = [["app", "App"], ["machine", "Machine"], ["instance", "Instance"], ["path", "Path"]];
 
 /** A property condition ("Name=value") as the page shows it: "Name = value". */
 export function conditionText(condition) {

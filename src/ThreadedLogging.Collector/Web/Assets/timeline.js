@@ -1,7 +1,7 @@
 // A timeline (one user's, the events without a user, one trace's across users and apps, or everyone's): newest first, level toggles, time range, full text, property conditions, latest error, live tail, download.
 import { getJson, parseJson, session } from "./api.js";
 import { $, el, clear, text, status, timeCell, excerpt, zoneName, counted, shortVersion } from "./dom.js";
-import { readState, change, range, forSubject, acrossUsers, badRange, conditionText } from "./state.js";
+import { readState, change, range, forSubject, acrossUsers, badRange, conditionText, SOURCE_FILTERS } from "./state.js";
 import { showHistogram, hideHistogram, wireHistogram } from "./histogram.js";
 import { recountOnArrival, stopRecounting, arrived } from "./recount.js";
 import { showTop, hideTop } from "./top.js";
@@ -42,6 +42,7 @@ export function filters(state) {
   if (state.user) p.set("user", state.user);
   if (state.nouser) p.set("noUser", "true");
   if (state.trace) p.set("traceId", state.trace);
+  for (const [key] of SOURCE_FILTERS) if (state[key]) p.set(key, state[key]);
   if (state.levels.length) p.set("levels", state.levels.join(","));
   if (state.q) p.set("q", state.q);
   if (state.template) p.set("template", state.template);
@@ -49,10 +50,18 @@ export function filters(state) {
   return p;
 }
 
-/** The kind and the property conditions as chips above the list ("Message: Order {OrderId} paid ×", "OrderId = 48151623 ×"), each removable on its own. */
+/**
+ * The app, machine, instance and path, the kind and the property conditions as chips above the list ("App: Payroll ×",
+ * "Message: Order {OrderId} paid ×", "OrderId = 48151623 ×"), each removable on its own.
+ */
 function chips(state) {
   const box = clear($("property-chips"));
-  box.hidden = state.property.length === 0 && !state.template;
+  const sources = SOURCE_FILTERS.filter(([key]) => state[key]);
+  box.hidden = state.property.length === 0 && !state.template && sources.length === 0;
+  for (const [key, label] of sources) {
+    const remove = el("button", { type: "button", className: "chip-remove", "aria-label": `Remove filter ${key} ${state[key]}`, dataset: { source: key } }, "×");
+    box.append(el("span", { className: "chip", role: "listitem" }, el("span", {}, `${label}: ${state[key]}`), remove));
+  }
   if (state.template) {
     const remove = el("button", { type: "button", className: "chip-remove", "aria-label": "Remove filter message " + state.template, dataset: { template: "1" } }, "×");
     box.append(el("span", { className: "chip kind", role: "listitem", title: state.template }, el("span", {}, "Message: " + excerpt(state.template)), remove));
@@ -82,7 +91,7 @@ export function showTimeline(state) {
 }
 
 function listKey(state) {
-  return JSON.stringify([state.user, state.nouser, state.trace, state.all, state.levels, state.q, state.template, state.property, state.range, state.from, state.to, state.at, state.live]);
+  return JSON.stringify([state.user, state.nouser, state.trace, state.all, ...SOURCE_FILTERS.map(([key]) => state[key]), state.levels, state.q, state.template, state.property, state.range, state.from, state.to, state.at, state.live]);
 }
 
 /** Leaves the timeline: closes the live stream and empties the rows (no query). */
@@ -153,7 +162,7 @@ async function load(state, append) {
     $("events-more").hidden = !olderCursor();
     const empty = tbody.rows.length === 0;
     $("events-empty").hidden = !empty;
-    text($("events-empty"), `No events ${forSubject(state)}` + (state.q ? ` matching “${state.q}”` : "") + (state.template ? ` of the kind “${state.template}”` : "") + (state.property.length ? " with " + state.property.map(conditionText).join(", ") : "") + (state.levels.length ? " at " + state.levels.join(", ") : "") + " in this time range.");
+    text($("events-empty"), `No events ${forSubject(state)}` + SOURCE_FILTERS.filter(([key]) => state[key]).map(([key, label]) => ` of ${label.toLowerCase()} “${state[key]}”`).join("") + (state.q ? ` matching “${state.q}”` : "") + (state.template ? ` of the kind “${state.template}”` : "") + (state.property.length ? " with " + state.property.map(conditionText).join(", ") : "") + (state.levels.length ? " at " + state.levels.join(", ") : "") + " in this time range.");
     status(counted(tbody.rows.length, "event", Boolean(next)) + (state.at ? " up to the selected event" : ""));
     markSelected(state.event);
   } catch (err) {
@@ -343,6 +352,8 @@ export function wireTimeline() {
   $("events-more").addEventListener("click", () => load(readState(), true));
   $("property-chips").addEventListener("click", (event) => {
     if (event.target.closest("button[data-template]")) { change({ ...typed(), template: "", at: "" }); return; }
+    const source = event.target.closest("button[data-source]");
+    if (source) { change({ ...typed(), [source.dataset.source]: "", at: "" }); return; }
     const button = event.target.closest("button[data-index]");
     if (!button) return;
     const property = readState().property.filter((_, i) => String(i) !== button.dataset.index);

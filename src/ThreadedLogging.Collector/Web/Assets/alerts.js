@@ -1,0 +1,78 @@
+// The Alerts view (?alerts=1): each rule of GET /api/alerts (Collector:Alerts:Rules), what it counts and what it did last.
+// The links to a rule's events are the API's (ConsoleLink on the server, the one home of that mapping), not built here.
+import { getJson } from "./api.js";
+import { $, el, clear, text, status, localTime, counted } from "./dom.js";
+import { open } from "./state.js";
+
+let loading = null;
+
+export async function showAlerts() {
+  loading?.abort();
+  const controller = new AbortController();
+  loading = controller;
+  status("Loading alerts…");
+  try {
+    const body = await getJson("/api/alerts", null, controller.signal);
+    const rules = body.alerts;
+    $("alerts-table").hidden = rules.length === 0;
+    $("alerts-empty").hidden = rules.length > 0;
+    text($("alerts-summary"), rules.length === 0 ? "" : summary(body));
+    clear($("alerts-table").tBodies[0]).append(...rules.map(row));
+    status(counted(rules.length, "alert rule"));
+  } catch (err) {
+    if (err.name === "AbortError") return;
+    status("Could not load alerts: " + err.message, true);
+  }
+}
+
+export function leaveAlerts() {
+  loading?.abort();
+}
+
+function summary(body) {
+  const every = spanText(body.interval);
+  return body.evaluating
+    ? `This collector evaluates the rules every ${every}. What each did last is kept in memory: a restart clears it.`
+    : `This collector has not evaluated the rules: not yet (every ${every}), or another collector sharing the PostgreSQL database does, and its console shows what they did.`;
+}
+
+function row(a) {
+  const quiet = spanText(a.cooldown);
+  return el("tr", {},
+    el("td", { className: "alert-name" }, a.name),
+    el("td", { className: "alert-query" }, a.query || "(every event)"),
+    el("td", { className: "alert-threshold" }, `${counted(a.threshold, "event")} in ${spanText(a.window)}, ` + (quiet === "0 s" ? "no quiet time" : `then quiet ${quiet}`)),
+    el("td", { className: "alert-evaluated" }, a.lastEvaluated ? `${localTime(a.lastEvaluated)}: counted ${counted(a.lastCount ?? 0, "event")}` : "not yet"),
+    el("td", { className: "alert-notified" }, a.lastFired ? `${localTime(a.lastFired)}: ${counted(a.lastFiredCount, "event")} since ${localTime(a.lastFiredFrom)}` : "never"),
+    el("td", { className: "alert-webhook" + (a.pending ? " error-cell" : "") }, a.webhookHost + ": " + webhookState(a)),
+    el("td", { className: "alert-links" }, link(a.eventsLink, "Events in the last " + spanText(a.window)), a.lastFiredLink ? link(a.lastFiredLink, "Events it notified") : null));
+}
+
+function webhookState(a) {
+  if (a.pending) return "failing, sent again at the next evaluation: " + a.lastFailureReason;
+  if (a.lastFailure && (!a.lastFired || new Date(a.lastFailure) > new Date(a.lastFired))) return `failed at ${localTime(a.lastFailure)}: ${a.lastFailureReason}`;
+  return a.lastFired ? "delivered" : "nothing sent yet";
+}
+
+function link(href, label) {
+  const a = el("a", { className: "alert-link" }, label);
+  a.href = href;
+  return a;
+}
+
+/** A TimeSpan as JSON writes it ("1.02:03:04.5", "00:05:00") in words: "1 d 2 h 3 min 4 s", "5 min". */
+export function spanText(value) {
+  const m = /^(?:(\d+)\.)?(\d+):(\d+):(\d+)/.exec(value ?? "");
+  if (!m) return String(value);
+  const parts = [[m[1], "d"], [m[2], "h"], [m[3], "min"], [m[4], "s"]].filter(([n]) => Number(n) > 0).map(([n, unit]) => Number(n) + " " + unit);
+  return parts.length ? parts.join(" ") : "0 s";
+}
+
+export function wireAlerts() {
+  $("alerts-table").tBodies[0].addEventListener("click", (event) => {
+    const a = event.target.closest("a.alert-link");
+    if (!a || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    open(a.getAttribute("href"));
+  });
+}
