@@ -39,7 +39,7 @@ internal static class BackupCommand
 
         foreach (var file in files)
         {
-            var events = file.Events is { } count ? string.Create(CultureInfo.InvariantCulture, $", {count:N0} {(count == 1 ? "event" : "events")}") : string.Empty;
+            var events = file.Events is { } count ? ", " + Counted.Events(count) : string.Empty;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Backed up {file.Path} ({file.Bytes:N0} bytes{events})"));
         }
 

@@ -31,7 +31,7 @@ internal static class AlertMessage
     private static string Text(AlertRule rule, long count, DateTimeOffset from, DateTimeOffset to, List<AlertEventSummary> events, string? link)
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"Alert '{rule.Name}': {count} {(count == 1 ? "event" : "events")}")
+        text.Append(CultureInfo.InvariantCulture, $"Alert '{rule.Name}': {Counted.Events(count)}")
             .Append(rule.QueryText.Length > 0 ? $" matching {rule.QueryText}" : string.Empty)
             .Append(CultureInfo.InvariantCulture, $" from {Time(from)} to {Time(to)} (threshold {rule.Threshold}).");
         if (events.Count > 0)
