@@ -33,6 +33,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
     private readonly TimeSpan _shutdownTimeout;
     private readonly ProcessExitFlush _exitFlush;
     private readonly UnhandledExceptionLog? _unhandledExceptions;
+    private readonly bool _capturesUnhandled; // set before the crash's loggers are made: their level reads it
     private readonly Lock _levelReport = new();
     private readonly List<IDisposable> _subscriptions = [];
     private ScopeReader _scopes = new(new LoggerExternalScopeProvider());
@@ -57,6 +58,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         Levels = new LevelRules(Time, RefreshLoggers);
         _shutdownTimeout = options.ShutdownTimeout;
         _excludedCategories = [.. options.ExcludedCategories];
+        _capturesUnhandled = options.CaptureUnhandledExceptions;
         _selfLog = new SelfLog(options.SelfLog, Time);
         _failures = new FailureReporter(_selfLog, Time);
         var timer = new ThreadedTimer(options.Interval, Time);
@@ -266,7 +268,10 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
 
     /// <summary>
     /// The level a category ships at: a live rule of the collector for this identity and category, whatever else says;
-    /// otherwise the configured <see cref="Level"/>, raised to what the app's MEL filter rules give this category.
+    /// otherwise the configured <see cref="Level"/>, raised to what the app's MEL filter rules give this category. The
+    /// crash and unobserved task exceptions the handler captures itself (<see cref="ThreadedHandlerOptions.CaptureUnhandledExceptions"/>)
+    /// pass the app's MEL filter rules: a rule for the framework's <c>System.*</c> noise (<c>"System": "None"</c>) would
+    /// otherwise silence the crash the app asked to capture. The handler's own level and excluded categories still apply.
     /// </summary>
     internal LogLevel EffectiveLevel(string category)
     {
@@ -276,6 +281,11 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         }
 
         var configured = Level;
+        if (_capturesUnhandled && UnhandledExceptionLog.IsCaptureCategory(category))
+        {
+            return configured;
+        }
+
         return FilterLevel?.Invoke(category) is { } filter && filter > configured ? filter : configured;
     }
 

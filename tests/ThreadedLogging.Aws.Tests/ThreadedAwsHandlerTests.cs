@@ -285,6 +285,46 @@ public sealed class ThreadedAwsHandlerTests(SqsEmulatorFixture sqs) : IClassFixt
     }
 
     [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Send_SqsFailsOnOneEventEveryTime_ItIsIsolatedAndDroppedTheOthersDelivered(bool asEntry)
+    {
+        // SQS answers 500 (InternalError) to every request that carries one event, as an entry of a successful call and
+        // again alone, or to the whole call: retried as it was, that one event held back every event after it, forever.
+        // The HTTP sink's rule: after 5 such answers in a row the events are split to find it, and it alone is dropped.
+        // (fauxqs makes only the sender's faults: the 500 is injected.)
+        var (name, url) = await sqs.CreateQueueAsync("fivehundred");
+        var options = sqs.Options(name);
+        (options.MessageFormat, options.Compress) = (SqsMessageFormat.SeedRecord, false); // the fault finds the event in the body
+        var selfLog = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        options.SelfLog = selfLog.Enqueue;
+        static bool Poison(string body) => body.Contains("event 3", StringComparison.Ordinal);
+        static Exception Fault() => new AmazonSQSException("We encountered an internal error.", Amazon.Runtime.ErrorType.Receiver, "InternalError", "req", HttpStatusCode.InternalServerError);
+        using var client = new RecordingSqsClient(sqs.ClientConfig())
+        {
+            FailEntry = (_, entry) => asEntry && Poison(entry.MessageBody),
+            FailSingle = request => asEntry && Poison(request.MessageBody) ? Fault() : null,
+            FailBatchRequest = request => !asEntry && request.Entries.Any(e => Poison(e.MessageBody)) ? Fault() : null,
+        };
+        await using (var handler = new ThreadedAwsHandler(options, client))
+        {
+            var log = handler.CreateLogger("Payroll");
+            for (var i = 0; i < 10; i++)
+            {
+                log.LogInformation("event {Number}", i);
+            }
+
+            Assert.True(await handler.FlushAsync(new CancellationTokenSource(FlushBudget).Token));
+            Assert.Equal((9L, 1L), (handler.Statistics.Sent, handler.Statistics.Dropped));
+        }
+
+        var events = QueueReader.Events(await QueueReader.DrainAsync(client, url));
+        Assert.Equal(9, events.Count);
+        Assert.DoesNotContain(events, e => e.Message == "event 3");
+        Assert.Contains(selfLog, line => line.Contains("1 event dropped, as the receiver failed on it 5 times in a row (SQS call failed: InternalError (500)", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("ThrottlingException", HttpStatusCode.BadRequest, "throttled")]
     [InlineData("RequestThrottled", HttpStatusCode.ServiceUnavailable, "throttled")]
     [InlineData("InvalidClientTokenId", HttpStatusCode.Forbidden, "credentials")]

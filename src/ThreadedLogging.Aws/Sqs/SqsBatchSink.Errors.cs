@@ -24,7 +24,8 @@ internal sealed partial class SqsBatchSink
     /// Maps a failed SQS call to a pipeline outcome. Only content errors are <see cref="SendOutcome.Rejected"/>
     /// or <see cref="SendOutcome.TooLarge"/> (splitting isolates the culprit); a missing queue, refused
     /// credentials, throttling, server and network errors are <see cref="SendOutcome.Transient"/>: the
-    /// pipeline keeps the events, backs off and retries, and counts each attempt. Returns
+    /// pipeline keeps the events, backs off and retries, and counts each attempt; a 500 (SQS failed on the request) is
+    /// also a <see cref="SendResult.ServerFault"/>, which the pipeline isolates after a few in a row. Returns
     /// <see langword="null"/> for what is not an SQS failure (cancellation by the shutdown deadline).
     /// </summary>
     private SendResult? Classify(Exception exception, CancellationToken cancellationToken)
@@ -82,6 +83,14 @@ internal sealed partial class SqsBatchSink
             }
 
             return new SendResult(SendOutcome.TooLarge, Error: $"SQS: {what}");
+        }
+
+        if (e.StatusCode == HttpStatusCode.InternalServerError)
+        {
+            // SQS failed on this request (InternalError, InternalFailure): retried, and after
+            // BatchDelivery.ServerFaultsBeforeIsolating such answers in a row to the same events split to find the one it
+            // fails on, as the HTTP sink does with a 500. Retried as they are, one such event held back every event after it.
+            return new SendResult(SendOutcome.Transient, Error: $"SQS call failed: {what}") { ServerFault = true };
         }
 
         return Transient($"SQS call failed: {what}");

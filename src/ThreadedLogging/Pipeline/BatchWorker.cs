@@ -356,7 +356,8 @@ internal sealed class BatchWorker : IDisposable
     /// <summary>
     /// Redacts an event just taken off the queue; false when that throws (a bug of ours): that event is dropped, counted
     /// and said (never sent unredacted), not the batch, and nothing is thrown out of the batch's making (it left the
-    /// retry wait of a spooled batch, which was then read again from disk and counted twice).
+    /// retry wait of a spooled batch, which was then read again from disk and counted twice). A pooled event goes back
+    /// to the pool: no sink ever saw it.
     /// </summary>
     private bool Redact(LogEvent logEvent)
     {
@@ -370,6 +371,11 @@ internal sealed class BatchWorker : IDisposable
             _failures.InternalError(e);
             _ledger.TakeOff(1);
             _ledger.Settle([logEvent], 0, 1, delivered: false, spooled: false);
+            if (_poolsEvents)
+            {
+                Reuse(logEvent);
+            }
+
             return false;
         }
     }
@@ -379,11 +385,17 @@ internal sealed class BatchWorker : IDisposable
     {
         foreach (var logEvent in batch)
         {
-            if (logEvent.IsPooled && _reusable.Count < _batchSize)
-            {
-                logEvent.Clear();
-                _reusable.Push(logEvent);
-            }
+            Reuse(logEvent);
+        }
+    }
+
+    /// <summary>Keeps a pooled event nothing holds any more (cleared) to read a next record into, while the pool has room.</summary>
+    private void Reuse(LogEvent logEvent)
+    {
+        if (logEvent.IsPooled && _reusable.Count < _batchSize)
+        {
+            logEvent.Clear();
+            _reusable.Push(logEvent);
         }
     }
 

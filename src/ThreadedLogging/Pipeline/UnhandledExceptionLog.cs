@@ -10,7 +10,8 @@ namespace ThreadedLogging;
 /// event per handler, logged by <see cref="ProcessExitFlush"/>'s <c>AppDomain.UnhandledException</c> handler just before
 /// its flush (one subscription, so the event is always queued before the flush that delivers it); each unobserved task
 /// exception is one <see cref="LogLevel.Error"/> event, and is not marked observed (the app's own handler decides).
-/// Both go through the handler's loggers: its level and excluded categories apply as to any event.
+/// Both go through the handler's loggers: its level and excluded categories apply as to any event; the app's MEL filter
+/// rules do not (<see cref="ThreadedHandler.EffectiveLevel"/>).
 /// </summary>
 internal sealed class UnhandledExceptionLog : IDisposable
 {
@@ -21,6 +22,7 @@ internal sealed class UnhandledExceptionLog : IDisposable
     public const string UnobservedCategory = "System.Threading.Tasks.TaskScheduler.UnobservedTaskException";
 
     private static readonly Lock Gate = new();
+
     private static readonly HashSet<UnhandledExceptionLog> Live = [];
     private static bool s_subscribed;
 
@@ -45,6 +47,9 @@ internal sealed class UnhandledExceptionLog : IDisposable
             Live.Add(this);
         }
     }
+
+    /// <summary>Whether <paramref name="category"/> is the crash's or an unobserved task exception's.</summary>
+    public static bool IsCaptureCategory(string category) => category is CrashCategory or UnobservedCategory;
 
     /// <summary>
     /// The process is ending of an unhandled exception (<paramref name="exceptionObject"/>, what was thrown): every live

@@ -210,20 +210,34 @@ internal sealed class SpoolStage
         _spool.Dispose();
     }
 
-    /// <summary>Moves batches from the memory queue to the spool (one fsync); what the spool refuses is carried in memory.</summary>
+    /// <summary>
+    /// Moves batches from the memory queue to the spool (one fsync); what the spool refuses is carried in memory. Throws
+    /// nothing: it runs inside a spooled batch's retry wait and after its acknowledgement, which an exception left
+    /// unsettled (the batch read again from disk, its delivered events sent and counted twice).
+    /// </summary>
     private void MoveQueueToSpool(bool drainAll, CancellationToken token)
     {
         var batch = new List<LogEvent>();
         var moved = false;
-        while (!token.IsCancellationRequested && _fillBatch(batch, drainAll))
+        try
         {
-            if (!TrySpool(batch))
+            while (!token.IsCancellationRequested && _fillBatch(batch, drainAll))
             {
-                _carried.AddRange(batch); // the spool broke: these go from memory, first thing next round
-            }
+                if (!TrySpool(batch))
+                {
+                    _carried.AddRange(batch); // the spool broke: these go from memory, first thing next round
+                }
 
-            moved = true;
-            batch.Clear();
+                moved = true;
+                batch.Clear();
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Taking events off the queue failed (a bug of ours): what was taken off is counted dropped, once, here;
+            // the rest stays queued for the worker's next round.
+            _failures.InternalError(e);
+            _ledger.Settle(batch, 0, batch.Count, delivered: false, spooled: false);
         }
 
         if (moved)

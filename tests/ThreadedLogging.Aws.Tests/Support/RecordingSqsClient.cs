@@ -23,6 +23,9 @@ public sealed class RecordingSqsClient(AmazonSQSConfig config) : AmazonSQSClient
     /// <summary>Gets or sets a fault for the n-th SendMessageBatch call (1-based), thrown instead of calling the server.</summary>
     public Func<int, Exception?>? FailBatchCall { get; set; }
 
+    /// <summary>Gets or sets a fault for a SendMessageBatch call by what it carries, thrown instead of calling the server.</summary>
+    public Func<SendMessageBatchRequest, Exception?>? FailBatchRequest { get; set; }
+
     /// <summary>Gets or sets which entries of a call the "server" reports as failed (without sending them).</summary>
     public Func<int, SendMessageBatchRequestEntry, bool>? FailEntry { get; set; }
 
@@ -32,7 +35,7 @@ public sealed class RecordingSqsClient(AmazonSQSConfig config) : AmazonSQSClient
     public override async Task<SendMessageBatchResponse> SendMessageBatchAsync(SendMessageBatchRequest request, CancellationToken cancellationToken = default)
     {
         var call = Interlocked.Increment(ref _batchCalls);
-        if (FailBatchCall?.Invoke(call) is { } fault)
+        if ((FailBatchCall?.Invoke(call) ?? FailBatchRequest?.Invoke(request)) is { } fault)
         {
             throw fault;
         }

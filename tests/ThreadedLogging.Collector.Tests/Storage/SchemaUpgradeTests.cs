@@ -54,6 +54,48 @@ public sealed class SchemaUpgradeTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_OnVersion8Database_KeepsItsTextsAndCountsThemWithTheKeysOfNewEvents()
+    {
+        // Version 8 held category and template as text in every row; version 9 adds their keys and rewrites no row, so
+        // an upgraded file holds both forms: each event reads, filters and counts as one written whole by version 9.
+        var first = MixedEvents();
+        var second = MixedEvents(hoursLater: 1);
+        await using (var current = await OpenAsync(_old.Path))
+        {
+            await current.AppendAsync(new EventBatch(null, first), CancellationToken.None);
+        }
+
+        Execute(_old.Path, """
+            UPDATE events SET category = (SELECT name FROM categories WHERE id = category_key),
+                template = CASE WHEN template_key = 0 THEN message ELSE (SELECT name FROM templates WHERE id = template_key) END;
+            ALTER TABLE events DROP COLUMN category_key;
+            ALTER TABLE events DROP COLUMN template_key;
+            DROP TABLE categories;
+            DROP TABLE templates;
+            PRAGMA user_version = 8;
+            """);
+        var version = UserVersion(_old.Path);
+        await using (var upgraded = await OpenAsync(_old.Path))
+        {
+            await upgraded.AppendAsync(new EventBatch(null, second), CancellationToken.None);
+        }
+
+        List<StoredEvent> stored;
+        await using (var reference = await OpenAsync(_current.Path))
+        {
+            await reference.AppendAsync(new EventBatch(null, first), CancellationToken.None);
+            await reference.AppendAsync(new EventBatch(null, second), CancellationToken.None);
+            stored = [.. (await reference.QueryAsync(new EventQuery { Limit = 1000 }, CancellationToken.None)).Events];
+        }
+
+        await AssertAnswersAlikeAsync(stored);
+        Assert.Equal(8L, version);
+        Assert.Equal(first.Count(e => e.Category is not null), Scalar(_old.Path, "SELECT count(*) FROM events WHERE category IS NOT NULL"));
+        Assert.Equal(1L, Scalar(_old.Path, "SELECT count(*) FROM categories"));
+        Assert.Equal(1L, Scalar(_old.Path, "SELECT count(*) FROM templates")); // a template that is its message gets no name
+    }
+
+    [Fact]
     public async Task Start_NewDatabase_IsTheCurrentVersionAndAnEventRaisesItsInstanceLastId()
     {
         await using (var store = await OpenAsync(_current.Path))
@@ -61,8 +103,8 @@ public sealed class SchemaUpgradeTests : IDisposable
             await store.AppendAsync(new EventBatch(null, [new NewEvent { Timestamp = T0, Level = LogLevel.Information, Message = "first", InstanceId = "i-1", Sequence = 1 }]), CancellationToken.None);
         }
 
-        Assert.Equal(8L, UserVersion(_current.Path));
-        Assert.Equal(8, SqliteSchema.Version);
+        Assert.Equal(9L, UserVersion(_current.Path));
+        Assert.Equal(9, SqliteSchema.Version);
         Assert.Equal(SqliteEventIds.Create(T0, SqliteEventIds.CounterMask), Scalar(_current.Path, "SELECT last_id FROM instances WHERE name = 'i-1'"));
     }
 
@@ -79,6 +121,14 @@ public sealed class SchemaUpgradeTests : IDisposable
         foreach (var query in UserQueries())
         {
             Assert.Equal(Json(await reference.GetUsersAsync(query, CancellationToken.None)), Json(await upgraded.GetUsersAsync(query, CancellationToken.None)));
+        }
+
+        foreach (var field in Enum.GetValues<EventField>())
+        {
+            foreach (var query in (EventQuery[])[new(), new() { MinLevel = LogLevel.Error }, new() { Template = "{Word} number {N}" }])
+            {
+                Assert.Equal(Json(await reference.CountByValueAsync(query, field, 10, CancellationToken.None)), Json(await upgraded.CountByValueAsync(query, field, 10, CancellationToken.None)));
+            }
         }
 
         foreach (var e in stored)
@@ -158,7 +208,7 @@ public sealed class SchemaUpgradeTests : IDisposable
     }
 
     /// <summary>Names in two cases, nulls, glob characters in paths, two instances, every level, exceptions, an hour of time.</summary>
-    private static List<NewEvent> MixedEvents()
+    private static List<NewEvent> MixedEvents(int hoursLater = 0)
     {
         string?[] apps = ["Shop", "shop", "Billing", null];
         string?[] users = ["Alice", "alice", "Bob", null, "Alice"];
@@ -169,11 +219,11 @@ public sealed class SchemaUpgradeTests : IDisposable
         string[] words = ["timeout", "invoice", "payment"];
         return [.. Enumerable.Range(0, 120).Select(i => new NewEvent
         {
-            Timestamp = T0.AddSeconds(i * 29 % 3600),
+            Timestamp = T0.AddHours(hoursLater).AddSeconds(i * 29 % 3600),
             Level = (LogLevel)(i % 6),
             Category = i % 4 == 0 ? null : "Shop.Orders",
             Message = $"{words[i % 3]} number {i}",
-            Template = i % 5 == 0 ? null : "{Word} number {N}",
+            Template = i % 5 == 0 ? null : i % 7 == 1 ? $"{words[i % 3]} number {i}" : "{Word} number {N}", // the message itself: no holes
             ExceptionJson = i % 6 >= 4 ? $$"""{"type":"KeyError","message":"rate {{i}}","text":"Traceback\nKeyError: rate {{i}}"}""" : null,
             PropertiesJson = i % 3 == 0 ? $$"""{"N":{{i}}}""" : null,
             ContextJson = i % 7 == 0 ? """{"threadId":3}""" : null,
@@ -183,7 +233,7 @@ public sealed class SchemaUpgradeTests : IDisposable
             Machine = machines[i % machines.Length],
             Path = paths[i % paths.Length],
             InstanceId = instances[i % instances.Length],
-            Sequence = i % instances.Length == 2 ? null : i,
+            Sequence = i % instances.Length == 2 ? null : i + (1000 * hoursLater),
         })];
     }
 
@@ -201,6 +251,8 @@ public sealed class SchemaUpgradeTests : IDisposable
             new() { Words = ["timeout"] }, new() { Words = ["KeyError"], User = "Alice" }, new() { Words = ["invoice"], App = "Billing", Machine = "web-2" },
             new() { Words = ["pay*"], PathPrefix = "shop" }, new() { Ids = [stored[0].Id, middle.Id, stored[^1].Id] },
             new() { User = "alice", App = "Shop", Machine = "web-1", MinLevel = LogLevel.Debug },
+            new() { Template = "{Word} number {N}" }, new() { Template = "invoice number 1" }, new() { Template = "payment number 5" },
+            new() { Template = "{Word} number {N}", User = "bob", Words = ["timeout"] },
         ];
         foreach (var filter in filters)
         {
@@ -284,7 +336,9 @@ public sealed class SchemaUpgradeTests : IDisposable
             INSERT INTO paths SELECT * FROM current.paths;
             INSERT INTO instances (id, name) SELECT id, name FROM current.instances;
             INSERT INTO events SELECT id, ts, level, app_key, version_key, user_key, machine_key, path_key, instance_key, sequence, received,
-                category, message, template, exception, properties, context FROM current.events;
+                coalesce(category, (SELECT name FROM current.categories WHERE id = category_key)), message,
+                CASE WHEN template_key = 0 THEN message ELSE coalesce(template, (SELECT name FROM current.templates WHERE id = template_key)) END,
+                exception, properties, context FROM current.events;
             INSERT INTO users SELECT * FROM current.users;
             INSERT INTO batches SELECT * FROM current.batches;
             INSERT INTO id_spill SELECT * FROM current.id_spill;

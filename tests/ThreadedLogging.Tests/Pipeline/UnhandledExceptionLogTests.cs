@@ -90,6 +90,26 @@ public sealed class UnhandledExceptionLogTests
         Assert.DoesNotContain(sink.Delivered, e => e.Category == UnhandledExceptionLog.CrashCategory);
     }
 
+    [Theory]
+    [InlineData("System")]
+    [InlineData("Default")]
+    public async Task Crash_AppsMelFilterSilencesItsCategory_CrashStillLoggedTheFilteredCategoriesNot(string filtered)
+    {
+        // "Logging:LogLevel:System": "None" is for the framework's noise; the crash the app asked to capture is logged
+        // whatever the app's MEL filter rules say of its category (the handler's level and excluded categories still apply).
+        var sink = new CollectingSink().Open();
+        await using var handler = new ThreadedHandler(sink, Options());
+        var rules = new LoggerFilterOptions();
+        rules.Rules.Add(new LoggerFilterRule(null, filtered == "Default" ? null : filtered, LogLevel.None, null));
+        handler.FilterLevel = category => FilterRuleLevel.For(rules, category); // as AddThreadedHttp sets it from the app's rules
+        handler.CreateLogger("System.Net.Http.HttpClient").LogCritical("framework noise");
+
+        UnhandledExceptionLog.LogCrash(Thrown(0));
+
+        Assert.True(await handler.FlushAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token));
+        Assert.Equal([UnhandledExceptionLog.CrashCategory], sink.Delivered.Select(e => e.Category));
+    }
+
     [Fact]
     public async Task Crash_NotAnException_LoggedWithWhatWasThrown()
     {

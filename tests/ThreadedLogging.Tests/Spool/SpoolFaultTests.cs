@@ -108,6 +108,64 @@ public sealed class SpoolFaultTests
         }
     }
 
+    [Fact]
+    public async Task TakingOffTheQueueThrows_InASpooledBatchsRetryWait_TheStageSettlesWhatItTookAndTheBatchIsSentOnce()
+    {
+        // The worker's FillBatch throws after taking an event off (a RecordReader or queue bug: nothing real makes one,
+        // so the stage's own fillBatch seam throws) while a spooled batch, 1 of its 3 delivered, waits to retry. The
+        // exception left the wait: the batch was never acknowledged, read again from disk and its first event sent and
+        // counted twice, and the event taken off stayed in flight for the books forever.
+        using var directory = new TempDirectory();
+        var selfLog = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var options = new ThreadedHandlerOptions { Interval = TimeSpan.FromMilliseconds(1), SelfLog = selfLog.Enqueue };
+        var time = TimeProvider.System;
+        var ledger = new DeliveryLedger();
+        var log = new SelfLog(selfLog.Enqueue, time);
+        var failures = new FailureReporter(log, time);
+        var fills = 0;
+        bool FillThatThrows(List<LogEvent> batch, bool drainAll)
+        {
+            if (Interlocked.Increment(ref fills) > 1)
+            {
+                return false; // the queue is empty after the faulty event
+            }
+
+            batch.Add(Event("taken off"));
+            ledger.TakeOff(1); // off the queue is in flight, as the worker's FillBatch counts it, whatever it throws
+            throw new InvalidOperationException("a record that cannot be read");
+        }
+
+        var stage = new SpoolStage(directory.Path, options, LogIdentity.From(options), ledger, failures, log, new ThreadedTimer(options.Interval, time), FillThatThrows);
+        stage.Open();
+        List<LogEvent> spooled = [Event("a"), Event("b"), Event("c")];
+        ledger.TakeOff(spooled.Count);
+        Assert.True(stage.TrySpool(spooled));
+        stage.Sync();
+
+        var received = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var sends = 0;
+        var sink = new CollectingSink
+        {
+            Decide = batch =>
+            {
+                var first = Interlocked.Increment(ref sends) == 1;
+                batch.Events.Take(first ? 1 : batch.Events.Count).ToList().ForEach(e => received.Enqueue(e.Message));
+                return first ? new SendResult(SendOutcome.Transient, Completed: 1, Error: "503 after the first") : SendResult.Success;
+            },
+        }.Open();
+        var delivery = new BatchDelivery(sink, new Backoff(TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(1)), ledger, failures, log, stage.WaitBeforeRetryAsync);
+
+        await stage.DeliverSpooledAsync(delivery, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        await stage.DeliverSpooledAsync(delivery, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)); // nothing left to read again
+        stage.Close();
+
+        Assert.Equal(["a", "b", "c"], received); // none twice
+        Assert.Equal((3L, 1L, 0L, 0L), (ledger.Sent, ledger.Dropped, ledger.Spooled, ledger.InFlight));
+        Assert.Single(selfLog, line => line.Contains("Internal error: System.InvalidOperationException: a record that cannot be read", StringComparison.Ordinal));
+    }
+
+    private static LogEvent Event(string message) => LogEvent.Create(DateTimeOffset.UnixEpoch, LogLevel.Information, "App", message);
+
     /// <summary>
     /// An event the worker throws on when it takes it off the queue: the redaction of a destructured value's password
     /// writes the value's text again, and another member's text throws. A fault of the pipeline's own that no log call

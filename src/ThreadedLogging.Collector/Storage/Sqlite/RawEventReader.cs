@@ -58,29 +58,42 @@ internal static class RawEventReader
         }
     }
 
-    private static StoredEvent ReadEvent(sqlite3_stmt row, SqliteNameCache names, SqliteNameCache.Lookups lookups) => new()
+    private static StoredEvent ReadEvent(sqlite3_stmt row, SqliteNameCache names, SqliteNameCache.Lookups lookups)
     {
-        Id = raw.sqlite3_column_int64(row, 0),
-        Timestamp = new DateTimeOffset(raw.sqlite3_column_int64(row, 1), TimeSpan.Zero),
-        Level = (LogLevel)raw.sqlite3_column_int(row, 2),
-        Category = Text(row, 3),
-        Message = Text(row, 4) ?? string.Empty,
-        Template = Text(row, 5),
-        ExceptionJson = Text(row, 6),
-        PropertiesJson = Text(row, 7),
-        ContextJson = Text(row, 8),
-        App = Name(row, 9, names, lookups),
-        Version = Name(row, 10, names, lookups),
-        User = Name(row, 11, names, lookups),
-        Machine = Name(row, 12, names, lookups),
-        Path = Name(row, 13, names, lookups),
-        InstanceId = Name(row, 14, names, lookups),
-        Sequence = raw.sqlite3_column_type(row, 15) == raw.SQLITE_NULL ? null : raw.sqlite3_column_int64(row, 15),
-    };
+        var message = Text(row, 4) ?? string.Empty;
+        return new()
+        {
+            Id = raw.sqlite3_column_int64(row, 0),
+            Timestamp = new DateTimeOffset(raw.sqlite3_column_int64(row, 1), TimeSpan.Zero),
+            Level = (LogLevel)raw.sqlite3_column_int(row, 2),
+            Category = Text(row, 3) ?? Name(row, 16, names, lookups),
+            Message = message,
+            Template = Text(row, 5) ?? Template(row, message, names, lookups),
+            ExceptionJson = Text(row, 6),
+            PropertiesJson = Text(row, 7),
+            ContextJson = Text(row, 8),
+            App = Name(row, 9, names, lookups),
+            Version = Name(row, 10, names, lookups),
+            User = Name(row, 11, names, lookups),
+            Machine = Name(row, 12, names, lookups),
+            Path = Name(row, 13, names, lookups),
+            InstanceId = Name(row, 14, names, lookups),
+            Sequence = raw.sqlite3_column_type(row, 15) == raw.SQLITE_NULL ? null : raw.sqlite3_column_int64(row, 15),
+        };
+    }
 
-    /// <summary>The name of the key in column <paramref name="column"/> (the key columns follow <see cref="SqliteNameCache.Tables"/> from column 9), or null.</summary>
+    /// <summary>The template of a row written since version 9: its key's name, or the message itself (<see cref="SqliteTemplateKeys.Message"/>).</summary>
+    private static string? Template(sqlite3_stmt row, string message, SqliteNameCache names, SqliteNameCache.Lookups lookups) =>
+        raw.sqlite3_column_type(row, 17) != raw.SQLITE_NULL && raw.sqlite3_column_int64(row, 17) == SqliteTemplateKeys.Message
+            ? message
+            : Name(row, 17, names, lookups);
+
+    /// <summary>
+    /// The name of the key in column <paramref name="column"/> (the key columns follow <see cref="SqliteNameCache.Tables"/>:
+    /// from column 9 to 14 and 16 on; column 15 is the sequence), or null.
+    /// </summary>
     private static string? Name(sqlite3_stmt row, int column, SqliteNameCache names, SqliteNameCache.Lookups lookups) =>
-        raw.sqlite3_column_type(row, column) == raw.SQLITE_NULL ? null : names.NameOf(column - 9, raw.sqlite3_column_int64(row, column), lookups);
+        raw.sqlite3_column_type(row, column) == raw.SQLITE_NULL ? null : names.NameOf(column < 15 ? column - 9 : column - 10, raw.sqlite3_column_int64(row, column), lookups);
 
     /// <summary>A text column, or null for NULL (SQLite returns no pointer for it; an empty text has one).</summary>
     private static string? Text(sqlite3_stmt row, int column) => raw.sqlite3_column_text(row, column).utf8_to_string();

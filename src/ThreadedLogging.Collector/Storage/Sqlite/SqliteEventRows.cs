@@ -18,10 +18,10 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// </remarks>
 internal sealed class SqliteEventRows : IDisposable
 {
-    /// <summary>Events per multi-row statement (18 parameters each).</summary>
+    /// <summary>Events per multi-row statement (<see cref="SqliteSchema.InsertColumns"/> parameters each).</summary>
     public const int RowsPerInsert = 32;
 
-    private const int Columns = 18;
+    private const int Columns = SqliteSchema.InsertColumns;
     private const int SqlitePrimaryKeyConstraint = 1555;
 
     private readonly RawStatement _insertOne;
@@ -35,6 +35,8 @@ internal sealed class SqliteEventRows : IDisposable
     private readonly SqliteNameKeys _users;
     private readonly SqliteNameKeys _machines;
     private readonly SqliteNameKeys _paths;
+    private readonly SqliteNameKeys _categories;
+    private readonly SqliteNameKeys _templates;
     private readonly SqliteInstanceKeys _instances;
     private readonly SqliteNameKeys[] _names;
     private readonly Dictionary<long, long> _fullUntil = [];
@@ -61,6 +63,8 @@ internal sealed class SqliteEventRows : IDisposable
             _users = new SqliteNameKeys(connection, "user_names"),
             _machines = new SqliteNameKeys(connection, "machines"),
             _paths = new SqliteNameKeys(connection, "paths"),
+            _categories = new SqliteNameKeys(connection, "categories"),
+            _templates = new SqliteNameKeys(connection, "templates"),
         ];
         _instances = new SqliteInstanceKeys(connection);
         using var last = connection.CreateCommand();
@@ -210,7 +214,13 @@ internal sealed class SqliteEventRows : IDisposable
         return changed == 1 ? id : -1;
     }
 
-    /// <summary>Binds one row's 18 parameters, numbered after <paramref name="offset"/> in the column order of <see cref="SqliteSchema.InsertEvents"/>.</summary>
+    /// <summary>
+    /// Binds one row's parameters, numbered after <paramref name="offset"/> in the column order of
+    /// <see cref="SqliteSchema.InsertEvents"/>. The category and the template go as keys of their tables of names
+    /// (schema version 9: a request's events share a few of each, and a row held them as text): a template that is
+    /// its message (no holes, or an interpolated string) is not a kind worth a name each — key 0 says "the message",
+    /// and no text is stored twice. The text columns stay for the rows written before.
+    /// </summary>
     private void Bind(RawStatement p, int offset, long id, NewEvent e, long receivedTicks)
     {
         p.Bind(offset + 1, id);
@@ -224,13 +234,15 @@ internal sealed class SqliteEventRows : IDisposable
         p.Bind(offset + 9, _instances.KeyOf(e.InstanceId));
         p.Bind(offset + 10, e.Sequence);
         p.Bind(offset + 11, receivedTicks);
-        p.Bind(offset + 12, e.Category);
+        p.Bind(offset + 12, (string?)null);
         p.Bind(offset + 13, e.Message);
-        p.Bind(offset + 14, e.Template);
+        p.Bind(offset + 14, (string?)null);
         p.Bind(offset + 15, e.ExceptionJson);
         p.Bind(offset + 16, e.PropertiesJson);
         p.Bind(offset + 17, e.ContextJson);
         p.Bind(offset + 18, e.TraceId);
+        p.Bind(offset + 19, _categories.KeyOf(e.Category));
+        p.Bind(offset + 20, e.Template is null ? null : string.Equals(e.Template, e.Message, StringComparison.Ordinal) ? SqliteTemplateKeys.Message : _templates.KeyOf(e.Template));
     }
 
     /// <summary>The id after the last one taken in millisecond <paramref name="ms"/>, or in the first later one with room.</summary>

@@ -4,7 +4,7 @@ using SQLitePCL;
 namespace ThreadedLogging.Collector.Storage.Sqlite;
 
 /// <summary>
-/// The names of the keys an event row holds (app, version, user, machine, path, instance: <see cref="Tables"/>), kept
+/// The names of the keys an event row holds (app, version, user, machine, path, instance, category, template: <see cref="Tables"/>), kept
 /// in memory for the reads: a row is read with its keys (<see cref="SqliteSchema.SelectColumns"/>) and each key becomes
 /// its name here, a dictionary hit where the query used to look each one up in its table (six B-tree seeks a row: the
 /// larger part of an export's SQLite time after the row reads themselves, bench/README.md "Export"). A key's name never
@@ -14,7 +14,7 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 internal sealed class SqliteNameCache
 {
     /// <summary>The tables of names, in the order of the key columns of <see cref="SqliteSchema.SelectColumns"/>.</summary>
-    public static readonly string[] Tables = ["apps", "versions", "user_names", "machines", "paths", "instances"];
+    public static readonly string[] Tables = ["apps", "versions", "user_names", "machines", "paths", "instances", "categories", "templates"];
 
     /// <summary>Past this many names of a table in memory (instances add one per process start) its memory starts again.</summary>
     private const int MaxNames = 100_000;

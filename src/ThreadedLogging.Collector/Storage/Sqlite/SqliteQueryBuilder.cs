@@ -96,23 +96,26 @@ internal static class SqliteQueryBuilder
         // The unary + keeps a key's index out of the grouping: SQLite otherwise walks the whole index in key order to
         // skip the sort, every event of the store, where the query's own range (the last 24 hours: ~14 % of the bench's
         // store) and a temporary B-tree take a seventh of the time (bench/README.md, "Everyone's timeline and the top values").
-        var (key, appKey, value, app) = field switch
+        // Category and template: a key (version 9) or the text of a row written before, both in the group; groups of
+        // the same name are merged once named (a store upgraded from version 8 holds both forms).
+        var (key, second, value, app) = field switch
         {
-            EventField.User => ("e.user_key", null, "(SELECT name FROM user_names WHERE id = t.k1)", "NULL"),
-            EventField.App => ("e.app_key", null, "(SELECT name FROM apps WHERE id = t.k1)", "NULL"),
-            EventField.Version => ("e.version_key", "e.app_key", "(SELECT name FROM versions WHERE id = t.k1)", "(SELECT name FROM apps WHERE id = t.k2)"),
-            EventField.Machine => ("e.machine_key", null, "(SELECT name FROM machines WHERE id = t.k1)", "NULL"),
-            EventField.Category => ("e.category", (string?)null, "t.k1", "NULL"),
-            EventField.Template => (EventTemplates.Sql, null, "t.k1", "NULL"),
+            EventField.User => ("+e.user_key", null, "(SELECT name FROM user_names WHERE id = t.k1)", "NULL"),
+            EventField.App => ("+e.app_key", null, "(SELECT name FROM apps WHERE id = t.k1)", "NULL"),
+            EventField.Version => ("+e.version_key", "+e.app_key", "(SELECT name FROM versions WHERE id = t.k1)", "(SELECT name FROM apps WHERE id = t.k2)"),
+            EventField.Machine => ("+e.machine_key", null, "(SELECT name FROM machines WHERE id = t.k1)", "NULL"),
+            EventField.Category => ("+e.category_key", "e.category", "coalesce(t.k2, (SELECT name FROM categories WHERE id = t.k1))", "NULL"),
+            EventField.Template => ("+" + SqliteTemplateKeys.GroupKey, SqliteTemplateKeys.GroupText, "coalesce(t.k2, (SELECT name FROM templates WHERE id = t.k1))", "NULL"),
             _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
         };
-        var columns = appKey is null ? $"{key} AS k1" : $"{key} AS k1, {appKey} AS k2";
-        var groupBy = appKey is null ? $"+{key}" : $"+{key}, +{appKey}";
+        var columns = second is null ? $"{key} AS k1" : $"{key} AS k1, {second} AS k2";
+        var groupBy = second is null ? key : $"{key}, {second}";
         var grouped = Aggregate(command, columns + ", count(*) AS n, sum(e.level >= 4) AS errors, max(e.ts) AS newest", query with { Before = null }, rarestWordDocuments, filterRows, spillMilliseconds, userKeys)
             + " GROUP BY " + groupBy;
         command.Parameters.AddWithValue("$top", top);
-        command.CommandText = $"SELECT value, app, n, errors, newest, distinct_values, total FROM (SELECT {value} AS value, {app} AS app, t.n, t.errors, t.newest, "
-            + $"count(*) OVER () AS distinct_values, sum(t.n) OVER () AS total FROM ({grouped}) t) ORDER BY n DESC, app NULLS FIRST, value NULLS FIRST LIMIT $top";
+        command.CommandText = "SELECT value, app, n, errors, newest, count(*) OVER () AS distinct_values, sum(n) OVER () AS total FROM ("
+            + $"SELECT {value} AS value, {app} AS app, sum(t.n) AS n, sum(t.errors) AS errors, max(t.newest) AS newest FROM ({grouped}) t GROUP BY 1, 2"
+            + ") ORDER BY n DESC, app NULLS FIRST, value NULLS FIRST LIMIT $top";
     }
 
     private const string FtsDrivenFrom = " FROM fts.events_fts f CROSS JOIN events e ON e.id = f.rowid WHERE ";
@@ -244,7 +247,7 @@ internal static class SqliteQueryBuilder
         {
             // No index: checked on the rows the other filters leave (a kind worth a filter is a common one, so a page
             // of them is near, newest first).
-            Add(EventTemplates.Sql + " = $template", "$template", template);
+            Add(SqliteTemplateKeys.Filter, "$template", template);
         }
 
         for (var i = 0; i < query.Properties.Count; i++)

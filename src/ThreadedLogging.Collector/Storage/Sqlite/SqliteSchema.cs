@@ -7,7 +7,7 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 8;
+    public const int Version = 9;
 
     /// <summary>
     /// The page size of a new database (an existing one keeps its own: changing it would take a VACUUM). 16 KiB
@@ -34,6 +34,9 @@ internal static class SqliteSchema
         CREATE TABLE IF NOT EXISTS machines   (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
         CREATE TABLE IF NOT EXISTS paths      (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
         CREATE TABLE IF NOT EXISTS instances  (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, last_id INTEGER NOT NULL DEFAULT 0);
+        -- Version 9: an event's category, and its template when it differs from its message (SqliteEventRows.Bind).
+        CREATE TABLE IF NOT EXISTS categories (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+        CREATE TABLE IF NOT EXISTS templates  (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
         -- The user filter is case-insensitive (ASCII, issue 10): its names are found through a NOCASE index.
         CREATE INDEX IF NOT EXISTS ix_user_names_nocase ON user_names (name COLLATE NOCASE);
         """;
@@ -51,15 +54,19 @@ internal static class SqliteSchema
             instance_key INTEGER, -- instances.id
             sequence     INTEGER,
             received     INTEGER NOT NULL,
-            category     TEXT,
+            category     TEXT, -- rows before version 9 (later: category_key)
             message      TEXT NOT NULL,
-            template     TEXT,
+            template     TEXT, -- rows before version 9 (later: template_key)
             exception    TEXT,
             properties   TEXT,
             context      TEXT,
-            -- Version 7: the context's W3C trace id in lower case (TraceIds). No comment after the last column: the
-            -- text that follows these lines closes the table on the same line.
-            trace_id     TEXT
+            -- Version 7: the context's W3C trace id in lower case (TraceIds).
+            trace_id     TEXT,
+            -- Version 9 (SqliteEventRows.Bind): categories.id; templates.id, or 0 for a template that is the message
+            -- itself. Last, as ALTER TABLE adds them to an older file. No comment after the last column: the text that
+            -- follows these lines closes the table on the same line.
+            category_key INTEGER,
+            template_key INTEGER
         """;
 
     public const string Create = """
@@ -127,32 +134,34 @@ internal static class SqliteSchema
             milliseconds INTEGER NOT NULL
         );
 
-        PRAGMA user_version = 8;
+        PRAGMA user_version = 9;
         """;
 
     /// <summary>
-    /// The insert of <paramref name="rows"/> events: parameter <c>?n</c> is column (n - 1) % 18 of row (n - 1) / 18,
-    /// columns in the order of <see cref="EventColumns"/> (<see cref="SqliteEventRows"/> binds them by number).
+    /// The columns of a row in <see cref="InsertEvents"/>: parameter <c>?n</c> of the insert is column (n - 1) % 20 of
+    /// row (n - 1) / 20, columns in the order of <see cref="EventColumns"/> (<see cref="SqliteEventRows"/> binds them by number).
     /// One row: a known (instance, sequence) is skipped, a taken id fails the statement (and is retried with another).
     /// More rows: <c>OR IGNORE</c>, so that no row can fail the statement, and SQLite keeps no statement journal (a
     /// statement that can fail midway copies every page it changes first: with events of many clients, a page of
     /// each index for every row); <see cref="SqliteEventRows"/> runs it only with ids known to be free.
     /// </summary>
+    public const int InsertColumns = 20;
+
+    /// <summary>The insert of <paramref name="rows"/> events (see <see cref="InsertColumns"/>).</summary>
     public static string InsertEvents(int rows)
     {
-        const int Columns = 18;
         var sql = new System.Text.StringBuilder(rows == 1 ? "INSERT INTO events" : "INSERT OR IGNORE INTO events").Append("""
 
                 (id, ts, level, app_key, version_key, user_key, machine_key, path_key, instance_key, sequence, received,
-                 category, message, template, exception, properties, context, trace_id)
+                 category, message, template, exception, properties, context, trace_id, category_key, template_key)
             VALUES
             """);
         for (var row = 0; row < rows; row++)
         {
             sql.Append(row == 0 ? "\n(" : ",\n(");
-            for (var column = 1; column <= Columns; column++)
+            for (var column = 1; column <= InsertColumns; column++)
             {
-                sql.Append(column == 1 ? "?" : ", ?").Append((row * Columns) + column);
+                sql.Append(column == 1 ? "?" : ", ?").Append((row * InsertColumns) + column);
             }
 
             sql.Append(')');
@@ -211,7 +220,7 @@ internal static class SqliteSchema
     /// </summary>
     public const string SelectColumns =
         "e.id, e.ts, e.level, e.category, e.message, e.template, e.exception, e.properties, e.context, "
-        + "e.app_key, e.version_key, e.user_key, e.machine_key, e.path_key, e.instance_key, e.sequence";
+        + "e.app_key, e.version_key, e.user_key, e.machine_key, e.path_key, e.instance_key, e.sequence, e.category_key, e.template_key";
 
     public const string LastCounter = "SELECT max(id) FROM events";
 

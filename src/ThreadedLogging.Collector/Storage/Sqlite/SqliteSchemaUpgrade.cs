@@ -9,7 +9,7 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// versions 1–4 become integer keys (issue 14), and version 5's instances get their <c>last_id</c>, each in a
 /// transaction of its own, so a stop in the middle leaves the file as it was and the next start does it again;
 /// version 6's events get their <c>trace_id</c> (issue: trace correlation); version 7's events of the empty user name
-/// get none (<see cref="NormalizeNoUser"/>).
+/// get none (<see cref="NormalizeNoUser"/>); version 8's events get category and template keys (<see cref="AddNameKeys"/>).
 /// </summary>
 internal static class SqliteSchemaUpgrade
 {
@@ -118,6 +118,16 @@ internal static class SqliteSchemaUpgrade
         PRAGMA user_version = 8;
         """;
 
+    /// <summary>
+    /// Version 8 → 9: <c>events</c> gets the keys of its category and template (<see cref="SqliteSchema.EventColumns"/>;
+    /// their tables come with <see cref="SqliteSchema.Create"/>). No row is rewritten: the rows before keep their text,
+    /// which the reads and queries take when a row has no key (<see cref="SqliteTemplateKeys"/>).
+    /// </summary>
+    public const string AddNameKeys = """
+        ALTER TABLE events ADD COLUMN category_key INTEGER;
+        ALTER TABLE events ADD COLUMN template_key INTEGER;
+        """;
+
     public static void CreateOrUpgrade(SqliteConnection connection, ILogger logger)
     {
         using var command = connection.CreateCommand();
@@ -129,9 +139,10 @@ internal static class SqliteSchemaUpgrade
                    (SELECT count(*) FROM pragma_table_info('instances') WHERE name = 'last_id'),
                    (SELECT count(*) FROM pragma_table_info('events')),
                    (SELECT count(*) FROM pragma_table_info('events') WHERE name = 'trace_id'),
-                   (SELECT user_version FROM pragma_user_version)
+                   (SELECT user_version FROM pragma_user_version),
+                   (SELECT count(*) FROM pragma_table_info('events') WHERE name = 'category_key')
             """;
-        bool addLatestErrors, convert, addLastIds, addTraceIds, normalizeNoUser;
+        bool addLatestErrors, convert, addLastIds, addTraceIds, normalizeNoUser, addNameKeys;
         using (var reader = command.ExecuteReader())
         {
             reader.Read();
@@ -139,7 +150,8 @@ internal static class SqliteSchemaUpgrade
             convert = reader.GetInt64(2) > 0;
             addLastIds = reader.GetInt64(3) > 0 && reader.GetInt64(4) == 0;
             addTraceIds = reader.GetInt64(5) > 0 && reader.GetInt64(6) == 0;
-            normalizeNoUser = reader.GetInt64(5) > 0 && reader.GetInt64(7) < SqliteSchema.Version;
+            normalizeNoUser = reader.GetInt64(5) > 0 && reader.GetInt64(7) < 8;
+            addNameKeys = reader.GetInt64(5) > 0 && reader.GetInt64(8) == 0;
         }
 
         if (addLastIds)
@@ -158,6 +170,12 @@ internal static class SqliteSchemaUpgrade
         {
             // The converted table already has the column (its columns are this version's), empty.
             RunInTransaction(command, (convert ? string.Empty : AddTraceIds) + BackfillTraceIds);
+        }
+
+        if (addNameKeys && !convert)
+        {
+            // After trace_id (the columns' order of SqliteSchema.EventColumns); the converted table has them already.
+            RunInTransaction(command, AddNameKeys);
         }
 
         if (normalizeNoUser)
