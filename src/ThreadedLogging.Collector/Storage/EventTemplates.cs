@@ -13,6 +13,9 @@ internal static class EventTemplates
     /// </summary>
     public const int MaxFilterLength = 4000;
 
-    /// <summary>The SQL of the rule over the events' row <c>e</c> (the same text on SQLite and PostgreSQL).</summary>
+    /// <summary>
+    /// The SQL of the rule over the events' row <c>e</c> holding the template as text (PostgreSQL; on SQLite the rows
+    /// without a template key, <see cref="Sqlite.SqliteTemplateKeys"/>).
+    /// </summary>
     public const string Sql = "coalesce(e.template, e.message)";
 }
