@@ -66,7 +66,7 @@ internal static class RawEventReader
             Id = raw.sqlite3_column_int64(row, 0),
             Timestamp = new DateTimeOffset(raw.sqlite3_column_int64(row, 1), TimeSpan.Zero),
             Level = (LogLevel)raw.sqlite3_column_int(row, 2),
-            Category = Text(row, 3) ?? Name(row, 16, names, lookups),
+            Category = Text(row, 3) ?? Name(row, 15, names, lookups),
             Message = message,
             Template = Text(row, 5) ?? Template(row, message, names, lookups),
             ExceptionJson = Text(row, 6),
@@ -78,22 +78,19 @@ internal static class RawEventReader
             Machine = Name(row, 12, names, lookups),
             Path = Name(row, 13, names, lookups),
             InstanceId = Name(row, 14, names, lookups),
-            Sequence = raw.sqlite3_column_type(row, 15) == raw.SQLITE_NULL ? null : raw.sqlite3_column_int64(row, 15),
+            Sequence = raw.sqlite3_column_type(row, 17) == raw.SQLITE_NULL ? null : raw.sqlite3_column_int64(row, 17),
         };
     }
 
     /// <summary>The template of a row written since version 9: its key's name, or the message itself (<see cref="SqliteTemplateKeys.Message"/>).</summary>
     private static string? Template(sqlite3_stmt row, string message, SqliteNameCache names, SqliteNameCache.Lookups lookups) =>
-        raw.sqlite3_column_type(row, 17) != raw.SQLITE_NULL && raw.sqlite3_column_int64(row, 17) == SqliteTemplateKeys.Message
+        raw.sqlite3_column_type(row, 16) != raw.SQLITE_NULL && raw.sqlite3_column_int64(row, 16) == SqliteTemplateKeys.Message
             ? message
-            : Name(row, 17, names, lookups);
+            : Name(row, 16, names, lookups);
 
-    /// <summary>
-    /// The name of the key in column <paramref name="column"/> (the key columns follow <see cref="SqliteNameCache.Tables"/>:
-    /// from column 9 to 14 and 16 on; column 15 is the sequence), or null.
-    /// </summary>
+    /// <summary>The name of the key in column <paramref name="column"/> (the key columns follow <see cref="SqliteNameCache.Tables"/> from column 9), or null.</summary>
     private static string? Name(sqlite3_stmt row, int column, SqliteNameCache names, SqliteNameCache.Lookups lookups) =>
-        raw.sqlite3_column_type(row, column) == raw.SQLITE_NULL ? null : names.NameOf(column < 15 ? column - 9 : column - 10, raw.sqlite3_column_int64(row, column), lookups);
+        raw.sqlite3_column_type(row, column) == raw.SQLITE_NULL ? null : names.NameOf(column - 9, raw.sqlite3_column_int64(row, column), lookups);
 
     /// <summary>A text column, or null for NULL (SQLite returns no pointer for it; an empty text has one).</summary>
     private static string? Text(sqlite3_stmt row, int column) => raw.sqlite3_column_text(row, column).utf8_to_string();

@@ -220,7 +220,7 @@ internal static class SqliteSchema
     /// </summary>
     public const string SelectColumns =
         "e.id, e.ts, e.level, e.category, e.message, e.template, e.exception, e.properties, e.context, "
-        + "e.app_key, e.version_key, e.user_key, e.machine_key, e.path_key, e.instance_key, e.sequence, e.category_key, e.template_key";
+        + "e.app_key, e.version_key, e.user_key, e.machine_key, e.path_key, e.instance_key, e.category_key, e.template_key, e.sequence";
 
     public const string LastCounter = "SELECT max(id) FROM events";
 
