@@ -105,7 +105,7 @@ internal static class QuickSerialize
 
             while (queue.TryPeekBytes(out _))
             {
-                queue.Dequeue(reused);
+                queue.Dequeue(reused, out _);
             }
 
             queue.Release();

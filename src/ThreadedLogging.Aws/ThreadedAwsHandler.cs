@@ -8,6 +8,14 @@ namespace ThreadedLogging;
 /// <c>ThreadedAwsHandler</c>). Log calls only enqueue; the worker packs batches into <c>SendMessageBatch</c>
 /// calls, and retries, drops and counts exactly as every <see cref="ThreadedHandler"/> does.
 /// </summary>
+/// <remarks>
+/// Throttling, refused keys, a KMS key of the queue that cannot be used, a missing queue and the network are retried
+/// until SQS takes the events; a message too large is split, then cut. Any other sender fault (HTTP 400:
+/// <c>InvalidMessageContents</c>, <c>InvalidParameterValue</c>, <c>MissingParameter</c>…) refuses the request itself:
+/// an entry refused in a call is sent once more alone, and refused again it is dropped alone (counted in
+/// <see cref="ThreadedHandlerStatistics.Dropped"/>, said in the self-log and on the EventSource) while the rest is
+/// delivered once. A 500 is retried, and an event SQS fails on 5 times in a row is dropped alone.
+/// </remarks>
 [ProviderAlias("ThreadedAws")]
 public sealed class ThreadedAwsHandler : ThreadedHandler
 {

@@ -14,7 +14,7 @@ public sealed record ThreadedHandlerStatistics
     /// <summary>Gets the number of events delivered (including adopted ones).</summary>
     public long Sent { get; init; }
 
-    /// <summary>Gets the number of the app's events lost: queue full, rejected by the receiver, left at shutdown, or logged after the disposal began (<see cref="RefusedAfterShutdown"/>); the handler's own notice of drops is not counted, even when it is lost too.</summary>
+    /// <summary>Gets the number of the app's events lost: queue full, rejected by the receiver, unreadable on the worker (a bug of ours), left at shutdown, or logged after the disposal began (<see cref="RefusedAfterShutdown"/>); the handler's own notice of drops is not counted, even when it is lost too.</summary>
     public long Dropped { get; init; }
 
     /// <summary>

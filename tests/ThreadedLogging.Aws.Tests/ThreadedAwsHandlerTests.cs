@@ -330,6 +330,9 @@ public sealed class ThreadedAwsHandlerTests(SqsEmulatorFixture sqs) : IClassFixt
     [InlineData("InvalidClientTokenId", HttpStatusCode.Forbidden, "credentials")]
     [InlineData("SignatureDoesNotMatch", HttpStatusCode.Forbidden, "credentials")]
     [InlineData("InternalError", HttpStatusCode.InternalServerError, "failed")]
+    [InlineData("KmsDisabled", HttpStatusCode.BadRequest, "KMS key")] // a 400, but of the queue's key, not of the events: kept and retried
+    [InlineData("KMS.DisabledException", HttpStatusCode.BadRequest, "KMS key")]
+    [InlineData("AWS.SimpleQueueService.RequestThrottled", HttpStatusCode.BadRequest, "throttled")] // the query protocol's code, as the SDK reports it
     public async Task Send_ServiceRefusesTwice_TransientRetriedThenDelivered(string code, HttpStatusCode status, string errorWords)
     {
         var (name, url) = await sqs.CreateQueueAsync("fault");

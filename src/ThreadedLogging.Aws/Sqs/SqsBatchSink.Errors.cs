@@ -8,6 +8,8 @@ namespace ThreadedLogging;
 
 internal sealed partial class SqsBatchSink
 {
+    private const string QueryCodePrefix = "AWS.SimpleQueueService.";
+
     private static readonly HashSet<string> ThrottlingCodes = new(StringComparer.OrdinalIgnoreCase)
     {
         "Throttling", "ThrottlingException", "RequestThrottled", "RequestThrottledException", "KmsThrottled", "KmsThrottledException",
@@ -21,11 +23,24 @@ internal sealed partial class SqsBatchSink
     };
 
     /// <summary>
-    /// Maps a failed SQS call to a pipeline outcome. Only content errors are <see cref="SendOutcome.Rejected"/>
-    /// or <see cref="SendOutcome.TooLarge"/> (splitting isolates the culprit); a missing queue, refused
-    /// credentials, throttling, server and network errors are <see cref="SendOutcome.Transient"/>: the
-    /// pipeline keeps the events, backs off and retries, and counts each attempt; a 500 (SQS failed on the request) is
-    /// also a <see cref="SendResult.ServerFault"/>, which the pipeline isolates after a few in a row. Returns
+    /// What the queue's KMS key answers while it cannot be used (disabled, pending, not found, not allowed): every message
+    /// fails alike until someone fixes the key, as with refused credentials, so the events are kept and retried.
+    /// </summary>
+    private static readonly HashSet<string> KmsCodes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "KmsAccessDenied", "KmsDisabled", "KmsInvalidKeyUsage", "KmsInvalidState", "KmsNotFound", "KmsOptInRequired",
+        "KMS.AccessDeniedException", "KMS.DisabledException", "KMS.InvalidKeyUsageException", "KMS.KMSInvalidStateException",
+        "KMS.NotFoundException", "KMS.OptInRequired",
+    };
+
+    /// <summary>
+    /// Maps a failed SQS call (the whole call, or an entry sent again alone after it failed in a call) to a pipeline
+    /// outcome. A sender fault (HTTP 400) is about the request, so it is <see cref="SendOutcome.Rejected"/> (the pipeline
+    /// splits the batch to the event SQS refuses, drops that one alone, counted and said, and delivers the rest) or
+    /// <see cref="SendOutcome.TooLarge"/> (split, then cut) — except throttling, refused credentials, the queue's KMS key
+    /// and a missing queue, which are <see cref="SendOutcome.Transient"/> like server and network errors: the pipeline
+    /// keeps the events, backs off and retries until SQS takes them, and counts each attempt. A 500 (SQS failed on the
+    /// request) is also a <see cref="SendResult.ServerFault"/>, which the pipeline isolates after a few in a row. Returns
     /// <see langword="null"/> for what is not an SQS failure (cancellation by the shutdown deadline).
     /// </summary>
     private SendResult? Classify(Exception exception, CancellationToken cancellationToken)
@@ -35,13 +50,12 @@ internal sealed partial class SqsBatchSink
             case OperationCanceledException when cancellationToken.IsCancellationRequested:
                 return null;
             case QueueDoesNotExistException:
+            case AmazonServiceException { ErrorCode: "QueueDoesNotExist" or "AWS.SimpleQueueService.NonExistentQueue" }:
                 // Look the queue up again next time: it may be created (or re-created with a new URL) meanwhile.
                 _target = null;
                 return Transient($"SQS queue '{QueueLabel}' does not exist");
             case BatchRequestTooLongException e:
                 return new SendResult(SendOutcome.TooLarge, Error: $"SQS: {e.Message}");
-            case InvalidMessageContentsException e:
-                return new SendResult(SendOutcome.Rejected, Error: $"SQS refused the message contents: {e.Message}");
             case AmazonServiceException e:
                 return ClassifyService(e);
             case AmazonClientException e:
@@ -56,9 +70,11 @@ internal sealed partial class SqsBatchSink
 
     private SendResult ClassifyService(AmazonServiceException e)
     {
-        var code = e.ErrorCode ?? string.Empty;
         var status = (int)e.StatusCode;
-        var what = string.Create(CultureInfo.InvariantCulture, $"{code} ({status}): {e.Message}");
+        var what = string.Create(CultureInfo.InvariantCulture, $"{e.ErrorCode} ({status}): {e.Message}");
+
+        // The SDK reports the query protocol's code when SQS sends it (x-amzn-query-error): AWS.SimpleQueueService.RequestThrottled.
+        var code = e.ErrorCode is { } full && full.StartsWith(QueryCodePrefix, StringComparison.Ordinal) ? full[QueryCodePrefix.Length..] : e.ErrorCode ?? string.Empty;
         if (ThrottlingCodes.Contains(code) || e.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable)
         {
             return Transient($"SQS throttled the handler: {what}");
@@ -83,6 +99,18 @@ internal sealed partial class SqsBatchSink
             }
 
             return new SendResult(SendOutcome.TooLarge, Error: $"SQS: {what}");
+        }
+
+        if (KmsCodes.Contains(code))
+        {
+            return Transient($"SQS could not use the queue's KMS key: {what}");
+        }
+
+        if (e is InvalidMessageContentsException || e.StatusCode == HttpStatusCode.BadRequest)
+        {
+            // The request's content, as SQS sees it (a character it refuses, a parameter it refuses or misses, an entry of
+            // ours it cannot take): sent again, it fails again, and retried as transient it held back every event after it.
+            return new SendResult(SendOutcome.Rejected, Error: $"SQS refused the message: {what}");
         }
 
         if (e.StatusCode == HttpStatusCode.InternalServerError)

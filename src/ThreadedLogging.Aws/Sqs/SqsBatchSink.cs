@@ -8,9 +8,11 @@ namespace ThreadedLogging;
 /// <summary>
 /// Sends batches to an SQS queue with <c>SendMessageBatch</c>: the batch is packed into messages within the
 /// queue's size limit, the messages into calls of at most 10 entries and 1 MiB. An entry that fails inside a
-/// successful call is retried alone; what still fails becomes a <see cref="SendResult"/> that tells the events SQS
+/// successful call is retried alone, once; what still fails becomes a <see cref="SendResult"/> that tells the events SQS
 /// accepted before it (<see cref="SendResult.Completed"/>) and after it in the same call
-/// (<see cref="SendResult.DeliveredAfter"/>), so the pipeline resends exactly what SQS did not take.
+/// (<see cref="SendResult.DeliveredAfter"/>), so the pipeline resends exactly what SQS did not take — or, when SQS
+/// refused it alone with a sender fault about the request (a 400 that is no throttling, key, KMS, queue or size
+/// matter: see <see cref="Classify"/>), drops that event alone as <see cref="SendOutcome.Rejected"/>, never retrying it.
 /// </summary>
 internal sealed partial class SqsBatchSink : ILogBatchSink, ICopiesEvents, IDisposable
 {

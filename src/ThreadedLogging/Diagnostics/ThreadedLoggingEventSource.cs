@@ -20,6 +20,7 @@ internal sealed class ThreadedLoggingEventSource : EventSource
     public const int OptionsReloadRefusedId = 8;
     public const int LateEventsDeliveredId = 9;
     public const int EventsRefusedAfterShutdownId = 10;
+    public const int EventsUnreadableId = 11;
 
     public static readonly ThreadedLoggingEventSource Log = new();
 
@@ -63,4 +64,11 @@ internal sealed class ThreadedLoggingEventSource : EventSource
     /// </summary>
     [Event(EventsRefusedAfterShutdownId, Level = EventLevel.Warning, Message = "Log calls made after the handler's disposal began, refused: {0}")]
     public void EventsRefusedAfterShutdown(long count) => WriteEvent(EventsRefusedAfterShutdownId, count);
+
+    /// <summary>
+    /// Events the worker took off the queue but could not read back (a bug of ours, or memory ran out while their strings
+    /// were made): dropped, so that they cannot hold back the events after them. <paramref name="error"/> is the first error.
+    /// </summary>
+    [Event(EventsUnreadableId, Level = EventLevel.Error, Message = "Events that could not be read from the queue, dropped: {0} ({1})")]
+    public void EventsUnreadable(int count, string error) => WriteEvent(EventsUnreadableId, count, error);
 }

@@ -317,6 +317,8 @@ internal sealed class BatchWorker : IDisposable
         }
 
         long bytes = 0;
+        var unreadable = 0;
+        Exception? unreadableError = null;
         try
         {
             while (batch.Count < _batchSize && _queue.TryPeekBytes(out var size))
@@ -327,8 +329,22 @@ internal sealed class BatchWorker : IDisposable
                     break;
                 }
 
-                var next = _queue.Dequeue(_poolsEvents ? (_reusable.TryPop(out var reused) ? reused : new LogEvent { IsPooled = true }) : null);
+                var reuse = _poolsEvents ? (_reusable.TryPop(out var reused) ? reused : new LogEvent { IsPooled = true }) : null;
+                var next = _queue.Dequeue(reuse, out var error);
                 bytes += 2 * size;
+                if (next is null)
+                {
+                    // Its record could not be read: skipped (taken off the queue), so that the events after it go on.
+                    unreadable++;
+                    unreadableError ??= error;
+                    if (reuse is not null)
+                    {
+                        Reuse(reuse); // cleared of what the failed decoding wrote
+                    }
+
+                    continue;
+                }
+
                 next.Sequence = ++_sequence;
                 if (Redact(next))
                 {
@@ -341,7 +357,12 @@ internal sealed class BatchWorker : IDisposable
             // Off the queue is in flight, whatever was thrown: a batch the worker's catch-all settles as lost is counted
             // there once, not below zero (which InFlight's clamp hid, and shutdown then counted too few lost).
             _queue.Release();
-            _ledger.TakeOff(batch.Count);
+            _ledger.TakeOff(batch.Count + unreadable);
+            if (unreadable > 0)
+            {
+                _ledger.DropInFlight(unreadable);
+                _failures.EventsUnreadable(unreadable, unreadableError!);
+            }
         }
 
         if (_queue.Drops.TakeNotice() is { } notice)

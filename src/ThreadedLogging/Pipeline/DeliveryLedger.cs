@@ -140,6 +140,9 @@ internal sealed class DeliveryLedger
         }
     }
 
+    /// <summary>The worker took <paramref name="count"/> of the app's events off the queue that it could not read (<see cref="RecordQueue.Dequeue"/>): dropped for good.</summary>
+    public void DropInFlight(int count) => End(ref _dropped, ref _inFlight, count);
+
     /// <summary>The spool's size or age cap (or a torn segment) removed <paramref name="count"/> spooled events.</summary>
     public void DropSpooled(int count) => End(ref _dropped, ref _spooled, count);
 

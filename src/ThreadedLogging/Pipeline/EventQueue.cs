@@ -132,8 +132,17 @@ internal sealed class EventQueue : IDisposable
     /// <summary>The size of the oldest record, if it has been written. Worker only.</summary>
     public bool TryPeekBytes(out int bytes) => _records.TryPeekBytes(out bytes);
 
-    /// <summary>Takes the oldest event (after <see cref="TryPeekBytes"/>), read into <paramref name="reuse"/> when given. Worker only.</summary>
-    public LogEvent Dequeue(LogEvent? reuse) => _records.Dequeue(reuse);
+    /// <summary>
+    /// Takes the oldest event (after <see cref="TryPeekBytes"/>), read into <paramref name="reuse"/> when given; null when
+    /// its record could not be read (<paramref name="error"/>), which is skipped. Worker only.
+    /// </summary>
+    public LogEvent? Dequeue(LogEvent? reuse, out Exception? error) => _records.Dequeue(reuse, out error);
+
+    /// <summary>Sets a fault to inject when an event is read off the queue (tests: <see cref="RecordQueue.DecodeFault"/>).</summary>
+    internal Action<LogEvent>? DecodeFault
+    {
+        set => _records.DecodeFault = value;
+    }
 
     /// <summary>The worker took events off the queue: give their room back and wake callers waiting for it.</summary>
     public void Release()

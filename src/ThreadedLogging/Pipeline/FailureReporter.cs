@@ -50,6 +50,17 @@ internal sealed class FailureReporter(SelfLog selfLog, TimeProvider time)
         selfLog.Write($"Internal error: {e}");
     }
 
+    /// <summary>
+    /// The worker could not read <paramref name="count"/> events back from the queue (a bug of ours, or memory ran out):
+    /// they were skipped and dropped, and the events after them go on. Said once for the batch being made, with the first error.
+    /// </summary>
+    public void EventsUnreadable(int count, Exception first)
+    {
+        Remember($"{Counted.Events(count)} could not be read from the queue and {Counted.Agree(count, "was", "were")} dropped: {first.GetType().Name}: {first.Message}");
+        ThreadedLoggingEventSource.Log.EventsUnreadable(count, first.ToString());
+        selfLog.Write($"{Counted.Events(count)} could not be read from the queue and {Counted.Agree(count, "was", "were")} dropped (skipped; the events after {Counted.Agree(count, "it", "them")} go on): {first}");
+    }
+
     /// <summary>A log call whose state threw when read (a template with more holes than arguments, a faulty formatter), kept with what could be read.</summary>
     public void CallKeptPartly(string category, Exception e)
     {

@@ -115,30 +115,53 @@ internal sealed class RecordQueue : IDisposable
     /// Takes the oldest record (after <see cref="TryPeekBytes"/> said there is one) as an event: decoded into
     /// <paramref name="reuse"/> when given, else into a new event; a parked object as it is. Consumer only.
     /// </summary>
+    /// <returns>
+    /// The event; <see langword="null"/> when the record could not be read (its decoding threw: a bug of ours, or memory
+    /// ran out while its strings were made), with <paramref name="error"/> saying why. That record is taken all the same,
+    /// so that it cannot hold back every record after it; <paramref name="reuse"/> may then hold part of it.
+    /// </returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public LogEvent Dequeue(LogEvent? reuse)
+    public LogEvent? Dequeue(LogEvent? reuse, out Exception? error)
     {
         if (!_ring.TryPeek(out var record))
         {
             throw new InvalidOperationException("No record to take.");
         }
 
-        var reader = new RecordReader(record);
-        LogEvent logEvent;
-        if (reader.Kind == RecordFormat.KindObject)
+        LogEvent? logEvent;
+        error = null;
+        try
         {
-            logEvent = _objects.Take(reader.ObjectSlot);
+            var reader = new RecordReader(record);
+            if (reader.Kind == RecordFormat.KindObject)
+            {
+                logEvent = _objects.Take(reader.ObjectSlot);
+            }
+            else
+            {
+                logEvent = reuse ?? new LogEvent();
+                reader.Decode(logEvent);
+            }
+
+            DecodeFault?.Invoke(logEvent);
         }
-        else
+        catch (Exception e)
         {
-            logEvent = reuse ?? new LogEvent();
-            reader.Decode(logEvent);
+            // OutOfMemoryException too: a record whose strings did not fit now must not stop the worker for good.
+            logEvent = null;
+            error = e;
         }
 
         _ring.Advance(record.Length);
         _taken.Value++;
         return logEvent;
     }
+
+    /// <summary>
+    /// Gets or sets what runs on each event just read off the queue, inside the guard of its decoding: a fault that a
+    /// test injects (a decoding that throws on one record). <see langword="null"/> outside tests.
+    /// </summary>
+    internal Action<LogEvent>? DecodeFault { get; set; }
 
     /// <summary>Gives the room of the records taken so far back to the callers, and opens spare segments ahead of them. Consumer only.</summary>
     public void Release()

@@ -29,6 +29,15 @@ public sealed class RecordingSqsClient(AmazonSQSConfig config) : AmazonSQSClient
     /// <summary>Gets or sets which entries of a call the "server" reports as failed (without sending them).</summary>
     public Func<int, SendMessageBatchRequestEntry, bool>? FailEntry { get; set; }
 
+    /// <summary>
+    /// Gets or sets a change made to an entry of a call before the server gets it: a request the sink never makes itself,
+    /// so that the server, not the test, refuses it (a body with a character SQS refuses, a parameter it refuses).
+    /// </summary>
+    public Action<SendMessageBatchRequestEntry>? ChangeEntry { get; set; }
+
+    /// <summary>Gets or sets a change made to a message sent alone before the server gets it (as <see cref="ChangeEntry"/>).</summary>
+    public Action<SendMessageRequest>? ChangeSingle { get; set; }
+
     /// <summary>Gets or sets a fault for a message sent alone, thrown instead of calling the server.</summary>
     public Func<SendMessageRequest, Exception?>? FailSingle { get; set; }
 
@@ -40,6 +49,7 @@ public sealed class RecordingSqsClient(AmazonSQSConfig config) : AmazonSQSClient
             throw fault;
         }
 
+        request.Entries.ForEach(e => ChangeEntry?.Invoke(e));
         var failed = request.Entries.Where(e => FailEntry?.Invoke(call, e) == true).ToList();
         var passed = request.Entries.Except(failed).ToList();
         var response = new SendMessageBatchResponse { Successful = [], Failed = [] };
@@ -72,6 +82,7 @@ public sealed class RecordingSqsClient(AmazonSQSConfig config) : AmazonSQSClient
 
     public override Task<SendMessageResponse> SendMessageAsync(SendMessageRequest request, CancellationToken cancellationToken = default)
     {
+        ChangeSingle?.Invoke(request);
         SingleSends.Enqueue(request.MessageBody);
         if (FailSingle?.Invoke(request) is { } fault)
         {

@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using Amazon.SQS.Model;
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Aws.Tests.Support;
+using ThreadedLogging.Testing;
+
+namespace ThreadedLogging.Aws.Tests;
+
+/// <summary>
+/// SQS refuses one entry of a call for its content (a sender fault, 400) and refuses it again when it is sent alone:
+/// that event is dropped, counted and said ("refused by the receiver (Rejected)"), the others are delivered once. Before,
+/// a 400 other than refused contents or size was retried as transient, forever, and held back every event after it.
+/// The handler never writes such a request itself (its JSON escapes every character SQS refuses; it sets no delay), so
+/// the test changes what the sink sends for one event; the emulator, fauxqs, makes the refusal.
+/// </summary>
+public sealed class SqsSenderFaultTests(SqsEmulatorFixture sqs) : IClassFixture<SqsEmulatorFixture>
+{
+    private static readonly TimeSpan FlushBudget = TimeSpan.FromSeconds(60);
+
+    [Theory]
+    [InlineData("InvalidMessageContents", false)] // a character SQS refuses in the body
+    [InlineData("InvalidParameterValue", true)] // DelaySeconds on a FIFO queue
+    [InlineData("MissingParameter", true)] // no MessageGroupId on a FIFO queue
+    public async Task Send_EntryRefusedInCallAndAlone_DroppedAloneTheOthersDeliveredOnce(string code, bool fifo)
+    {
+        var (name, url) = fifo ? await CreateFifoQueueAsync() : await sqs.CreateQueueAsync("sender");
+        var options = sqs.Options(name);
+        (options.MessageFormat, options.Compress) = (SqsMessageFormat.SeedRecord, false); // one event a message, found by its body
+        var selfLog = new ConcurrentQueue<string>();
+        options.SelfLog = selfLog.Enqueue;
+        options.CaptureUnhandledExceptions = false;
+        static bool Poison(string body) => body.Contains("\"event 3\"", StringComparison.Ordinal);
+        using var client = new RecordingSqsClient(sqs.ClientConfig())
+        {
+            ChangeEntry = entry =>
+            {
+                if (Poison(entry.MessageBody))
+                {
+                    (entry.MessageBody, entry.DelaySeconds, entry.MessageGroupId) = Refusable(code, entry.MessageBody, entry.MessageGroupId);
+                }
+            },
+            ChangeSingle = request =>
+            {
+                if (Poison(request.MessageBody))
+                {
+                    (request.MessageBody, request.DelaySeconds, request.MessageGroupId) = Refusable(code, request.MessageBody, request.MessageGroupId);
+                }
+            },
+        };
+        await using (var handler = new ThreadedAwsHandler(options, client))
+        {
+            var log = handler.CreateLogger("Payroll");
+            for (var i = 0; i < 10; i++)
+            {
+                log.LogInformation("event {Number}", i);
+            }
+
+            Assert.True(await handler.FlushAsync(new CancellationTokenSource(FlushBudget).Token));
+            var statistics = handler.Statistics;
+            Assert.Equal((9L, 1L, 0L), (statistics.Sent, statistics.Dropped, statistics.Pending));
+            Assert.Contains(code, statistics.LastError, StringComparison.Ordinal);
+        }
+
+        var events = QueueReader.Events(await QueueReader.DrainAsync(client, url));
+        Assert.Equal(9, events.Count);
+        Assert.Equal(9, events.Select(e => e.Sequence).Distinct().Count()); // each once
+        Assert.DoesNotContain(events, e => e.Message == "event 3");
+        Assert.Equal(1, client.SingleSends.Count(Poison)); // refused in a call, then once alone: not again and again
+        Assert.Single(selfLog, line => line.Contains($"1 event refused by the receiver (Rejected) and dropped: SQS refused the message: AWS.SimpleQueueService.{code} (400)", StringComparison.Ordinal));
+    }
+
+    /// <summary>What SQS refuses with <paramref name="code"/>: the message's body, delay and group as changed.</summary>
+    private static (string Body, int? DelaySeconds, string? GroupId) Refusable(string code, string body, string? groupId) => code switch
+    {
+        "InvalidMessageContents" => (body + "\uFFFF", null, groupId),
+        "InvalidParameterValue" => (body, 5, groupId),
+        _ => (body, null, null),
+    };
+
+    private async Task<(string Name, string Url)> CreateFifoQueueAsync()
+    {
+        var name = $"sender-{Guid.NewGuid():N}.fifo";
+        using var client = sqs.CreateClient();
+        var response = await client.CreateQueueAsync(new CreateQueueRequest { QueueName = name, Attributes = new() { ["FifoQueue"] = "true" } });
+        return (name, response.QueueUrl);
+    }
+}
