@@ -4,7 +4,7 @@ namespace ThreadedLogging.PeerBench;
 
 /// <summary>
 /// The orchestrator's options: <c>[--events 1000000] [--rounds 3] [--peers a,b] [--server healthy|slow|dead|blackhole]
-/// [--slow-ms 50] [--drain-timeout S] [--seed N] [--out file.md]</c>.
+/// [--slow-ms 50] [--drain-timeout S] [--seed N] [--warmup 50000] [--out file.md]</c>.
 /// </summary>
 internal sealed record BenchOptions
 {
@@ -23,6 +23,12 @@ internal sealed record BenchOptions
     public int? DrainTimeoutSeconds { get; init; }
 
     public int Seed { get; init; } = Environment.TickCount;
+
+    /// <summary>
+    /// Gets how many events each sending peer logs once, unmeasured, before the rounds (0: none), so that the server's
+    /// own warm-up (Kestrel's and each format's counting code compiled and tiered up) is charged to no measured run.
+    /// </summary>
+    public int Warmup { get; init; } = 50_000;
 
     public string? Out { get; init; }
 
@@ -44,14 +50,20 @@ internal sealed record BenchOptions
                 "--slow-ms" => options with { SlowMilliseconds = NextInt() },
                 "--drain-timeout" => options with { DrainTimeoutSeconds = NextInt() },
                 "--seed" => options with { Seed = NextInt() },
+                "--warmup" => options with { Warmup = NextInt() },
                 "--out" => options with { Out = Next() },
-                var other => throw new ArgumentException($"Unknown option '{other}'. Usage: [--events N] [--rounds R] [--peers {string.Join(',', PeerCatalog.Names)}] [--server healthy|slow|dead|blackhole] [--slow-ms 50] [--drain-timeout S] [--seed N] [--out file.md]"),
+                var other => throw new ArgumentException($"Unknown option '{other}'. Usage: [--events N] [--rounds R] [--peers {string.Join(',', PeerCatalog.Names)}] [--server healthy|slow|dead|blackhole] [--slow-ms 50] [--drain-timeout S] [--seed N] [--warmup N] [--out file.md]"),
             };
         }
 
         if (options.Events < ChildRun.BlockSize || options.Events % ChildRun.BlockSize != 0)
         {
             throw new ArgumentException($"--events must be a positive multiple of {ChildRun.BlockSize} (was {options.Events}).");
+        }
+
+        if (options.Warmup < 0 || options.Warmup % ChildRun.BlockSize != 0)
+        {
+            throw new ArgumentException($"--warmup must be 0 or a positive multiple of {ChildRun.BlockSize} (was {options.Warmup}).");
         }
 
         return options;

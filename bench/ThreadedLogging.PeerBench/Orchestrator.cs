@@ -20,6 +20,7 @@ internal static class Orchestrator
         var random = new Random(options.Seed);
         var runs = new List<MeasuredRun>();
         Console.WriteLine($"# PeerBench: {options.Events:N0} events per run, {options.Rounds} rounds, server {options.Server}, seed {options.Seed}, {Environment.ProcessorCount} cores, load {LoadAverage()}");
+        await WarmUpAsync(options, baseUrl, server);
         for (var round = 1; round <= options.Rounds; round++)
         {
             var order = options.Peers.ToArray();
@@ -42,6 +43,27 @@ internal static class Orchestrator
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// One unmeasured run of each sending peer (<see cref="BenchOptions.Warmup"/> events): the server is this process, so
+    /// without it the first peer of the shuffle to send paid for Kestrel's and its format's code being compiled, in
+    /// its server CPU and in the cores its delivery shared with that work.
+    /// </summary>
+    private static async Task WarmUpAsync(BenchOptions options, string baseUrl, CountingServer? server)
+    {
+        if (server is null || options.Warmup == 0)
+        {
+            return;
+        }
+
+        var warmup = options with { Events = options.Warmup };
+        foreach (var peer in options.Peers.Where(p => p != PeerCatalog.Floor).Distinct())
+        {
+            var run = $"warmup-{peer}";
+            var measured = await RunChildAsync(warmup, peer, run, $"{baseUrl.TrimEnd('/')}/r/{run}", server.Counter(run));
+            Console.WriteLine($"# warm-up {peer}: {measured.Delivered?.ToString("N0", CultureInfo.InvariantCulture) ?? "-"} of {options.Warmup:N0} delivered, not measured");
+        }
     }
 
     private static async Task<MeasuredRun> RunChildAsync(BenchOptions options, string peer, string run, string url, RunCounter? counter)
