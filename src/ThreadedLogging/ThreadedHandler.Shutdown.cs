@@ -113,6 +113,7 @@ public partial class ThreadedHandler
         Levels.Dispose();
         await _worker.DisposeSinkAsync().ConfigureAwait(false);
         _worker.Dispose();
+        ThreadedLoggingMetrics.Retire(this);
     }
 
     /// <summary>

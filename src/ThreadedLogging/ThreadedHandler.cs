@@ -70,6 +70,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         _exitFlush = new ProcessExitFlush(FlushAtExitAsync, _shutdownTimeout, _queue, _ledger, _selfLog.Write);
         _unhandledExceptions = options.CaptureUnhandledExceptions ? new UnhandledExceptionLog(CreateLogger) : null;
         ReportLevel();
+        ThreadedLoggingMetrics.Register(this);
     }
 
     /// <summary>

@@ -11,23 +11,28 @@ namespace ThreadedLogging.Collector.Alerts;
 /// its timestamp is in the window), and none is notified twice. At or above the threshold the webhook is told; when it
 /// fails, the range's start is kept and the next evaluation sends the same events again (and those since). After a
 /// delivery the rule is quiet for its cooldown. One evaluation at a time; with collectors sharing a PostgreSQL
-/// database only the holder of <see cref="IAlertLease"/> evaluates.
+/// database only the holder of <see cref="IAlertLease"/> evaluates. What a rule remembers is saved
+/// (<see cref="IAlertStateStore"/>) whenever it notifies or its notification fails, and read back when this collector
+/// starts to evaluate (its first evaluation, or a lease taken over), so a restart never notifies a range again.
 /// </summary>
 internal sealed class AlertEvaluator : IDisposable
 {
     private readonly IEventStore _store;
     private readonly IAlertLease _lease;
+    private readonly IAlertStateStore _saved;
     private readonly AlertWebhook _webhook;
     private readonly CollectorMetrics _metrics;
     private readonly Uri? _publicUrl;
     private readonly TimeSpan _interval;
     private readonly ILogger<AlertEvaluator> _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private bool _stateRead; // under _gate: the saved state was read since this collector holds the lease
 
-    public AlertEvaluator(CollectorOptions options, IEventStore store, IAlertLease lease, AlertWebhook webhook, CollectorMetrics metrics, ILogger<AlertEvaluator> logger)
+    public AlertEvaluator(CollectorOptions options, IEventStore store, IAlertLease lease, IAlertStateStore saved, AlertWebhook webhook, CollectorMetrics metrics, ILogger<AlertEvaluator> logger)
     {
         _store = store;
         _lease = lease;
+        _saved = saved;
         _webhook = webhook;
         _metrics = metrics;
         _publicUrl = options.PublicUri;
@@ -64,6 +69,12 @@ internal sealed class AlertEvaluator : IDisposable
             }
 
             if (!Evaluating)
+            {
+                _stateRead = false; // another collector evaluates meanwhile: read what it saved when this one takes over
+                return;
+            }
+
+            if (!_stateRead && !await TryReadSavedStateAsync(cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
@@ -122,6 +133,7 @@ internal sealed class AlertEvaluator : IDisposable
             state.Update(s => s with { LastFailure = now, LastFailureReason = failure });
             _metrics.AlertWebhookFailed(rule.Name);
             CollectorLog.AlertWebhookFailed(_logger, rule.Name, count, failure, _interval);
+            await SaveAsync(rule, state, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -131,6 +143,54 @@ internal sealed class AlertEvaluator : IDisposable
         state.Update(s => s with { LastFiredFrom = from, LastFired = now, LastFiredCount = count });
         _metrics.AlertFired(rule.Name);
         CollectorLog.AlertFired(_logger, rule.Name, count, from, now, rule.Webhook.Authority);
+        await SaveAsync(rule, state, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads what the rules saved (a restart, a lease taken over) into their state; a rule whose query changed since
+    /// starts afresh. When the store cannot say, nothing is evaluated this time (it would notify again what was notified).
+    /// </summary>
+    private async Task<bool> TryReadSavedStateAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyDictionary<string, SavedAlertState> saved;
+        try
+        {
+            saved = await _saved.LoadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            CollectorLog.AlertStateReadFailed(_logger, e, _interval);
+            return false;
+        }
+
+        foreach (var (rule, state) in Rules)
+        {
+            if (saved.TryGetValue(rule.Name, out var row) && row.Query == rule.QueryText)
+            {
+                state.NotifiedTo = row.NotifiedTo;
+                state.PendingFrom = row.PendingFrom;
+                state.QuietUntil = row.QuietUntil;
+                state.Update(s => s with { LastFiredFrom = row.LastFiredFrom, LastFired = row.NotifiedTo, LastFiredCount = row.LastFiredCount });
+            }
+        }
+
+        _stateRead = true;
+        return true;
+    }
+
+    /// <summary>Saves a rule's state after it changed; a failure is logged (the state in memory stays right until a restart).</summary>
+    private async Task SaveAsync(AlertRule rule, AlertRuleState state, CancellationToken cancellationToken)
+    {
+        var status = state.Status;
+        var row = new SavedAlertState(rule.Name, rule.QueryText, state.NotifiedTo, state.PendingFrom, state.QuietUntil, status.LastFiredFrom, status.LastFiredCount);
+        try
+        {
+            await _saved.SaveAsync(row, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            CollectorLog.AlertStateSaveFailed(_logger, e, rule.Name);
+        }
     }
 
     private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset? b) => b is { } other && other > a ? other : a;

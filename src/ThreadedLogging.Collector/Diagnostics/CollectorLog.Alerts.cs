@@ -14,4 +14,10 @@ internal static partial class CollectorLog
 
     [LoggerMessage(503, LogLevel.Error, "Alerts could not be evaluated (the store did not say which collector evaluates them); again in {Interval}")]
     public static partial void AlertLeaseFailed(ILogger logger, Exception exception, TimeSpan interval);
+
+    [LoggerMessage(504, LogLevel.Error, "Alerts could not be evaluated: the rules' saved state could not be read; again in {Interval}")]
+    public static partial void AlertStateReadFailed(ILogger logger, Exception exception, TimeSpan interval);
+
+    [LoggerMessage(505, LogLevel.Warning, "Alert '{Alert}': its state could not be saved; after a restart it may notify its last range again")]
+    public static partial void AlertStateSaveFailed(ILogger logger, Exception exception, string alert);
 }

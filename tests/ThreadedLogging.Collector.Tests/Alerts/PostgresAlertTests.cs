@@ -2,7 +2,7 @@ using ThreadedLogging.Collector.Tests.Support;
 
 namespace ThreadedLogging.Collector.Tests.Alerts;
 
-/// <summary>Alerts on PostgreSQL: with two collectors on one database, one evaluates (an advisory lock) and the other takes over when it stops.</summary>
+/// <summary>Alerts on PostgreSQL: with two collectors on one database, one evaluates (an advisory lock) and the other takes over when it stops, where the first left off.</summary>
 public sealed class PostgresAlertTests
 {
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
@@ -35,6 +35,12 @@ public sealed class PostgresAlertTests
             {
                 await second.DisposeAsync();
             }
+
+            // The collector taking over reads what the other saved: a and b are not notified again (its cooldown too).
+            await scenario.EvaluateAtAsync(Minute * 6);
+            Assert.Single(scenario.Receiver.Requests);
+            var alert = (await scenario.Collector.GetJsonAsync("api/alerts")).GetProperty("alerts")[0];
+            Assert.Equal(AlertScenario.T0 + (Minute * 5), alert.GetProperty("lastFired").GetDateTimeOffset());
 
             await scenario.PostAsync(Minute * 65, message: "c");
             await scenario.PostAsync(Minute * 66, message: "d");

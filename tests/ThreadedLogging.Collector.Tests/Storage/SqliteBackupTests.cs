@@ -30,6 +30,8 @@ public sealed class SqliteBackupTests
             Assert.Contains($"Backed up {Path.Combine(backup.Path, SqliteEventStore.FileName)} (", stdout, StringComparison.Ordinal);
             Assert.Contains("3 events)", stdout, StringComparison.Ordinal);
             Assert.Contains("To restore:", stdout, StringComparison.Ordinal);
+            // One self-contained file each: no -wal or -shm beside them (the copy's own reads left none).
+            Assert.Equal([SqliteEventStore.FileName, SqliteLevelRuleStore.FileName], FileNames(backup.Path));
             await PostAsync(running, "b2", "zebra after the backup");
         }
 
@@ -80,6 +82,33 @@ public sealed class SqliteBackupTests
     }
 
     [Fact]
+    public async Task Backup_OfAStoppedCollectorsFolder_LeavesNoWalOrShmFileInEitherFolder()
+    {
+        using var data = new TempDirectory();
+        using var backup = new TempDirectory();
+        await using (var stopped = await CollectorFixture.StartInAsync(data.Path))
+        {
+            await PostAsync(stopped, "b1", "kept");
+        }
+
+        SqliteConnection.ClearAllPools(); // as the stopped process would: its connections closed, SQLite removed its -wal and -shm
+
+        var before = FileNames(data.Path);
+        Assert.DoesNotContain(before, name => name.EndsWith("-wal", StringComparison.Ordinal) || name.EndsWith("-shm", StringComparison.Ordinal));
+
+        var (exitCode, stdout, stderr) = await ProgramExitTests.RunCollectorAsync("backup", "--data", data.Path, "--to", backup.Path);
+
+        Assert.True(exitCode == 0, stderr);
+        Assert.Contains("1 event)", stdout, StringComparison.Ordinal);
+        // Empty -wal and -shm files made by the backup's read-only connections, owned by whoever ran it (root, say),
+        // would keep a collector that runs as its own user from opening its database.
+        Assert.Equal(before, FileNames(data.Path));
+        Assert.Equal([SqliteEventStore.FileName, SqliteLevelRuleStore.FileName], FileNames(backup.Path));
+        await using var restored = await CollectorFixture.StartInAsync(backup.Path);
+        Assert.Equal(["kept"], Messages(await restored.EventsAsync("user=alice")));
+    }
+
+    [Fact]
     public async Task Backup_TargetHoldsABackup_Exit2NeverOverwritten()
     {
         using var backup = new TempDirectory();
@@ -117,6 +146,8 @@ public sealed class SqliteBackupTests
         Assert.Contains(expected, stderr, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(backup.Path));
     }
+
+    private static List<string> FileNames(string folder) => [.. Directory.GetFiles(folder).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal)];
 
     private static List<string?> Messages(List<System.Text.Json.JsonElement> events) => [.. events.Select(e => e.GetProperty("message").GetString())];
 

@@ -16,7 +16,7 @@ namespace ThreadedLogging.Collector.Storage.Postgres;
 /// </remarks>
 internal static class PostgresSchema
 {
-    public const int Version = 10;
+    public const int Version = 11;
 
     /// <summary>Any 64-bit number the collectors agree on: the lock held while the schema is upgraded.</summary>
     public const long SchemaLock = 0x544C_5343_4845_4D41; // "TLSCHEMA"
@@ -299,7 +299,24 @@ internal static class PostgresSchema
         END $$;
         """;
 
-    private static readonly string[] Steps = [Version1, Version2, Version3, Version4, Version5, Version6, Version7, Version8, Version9, Version10];
+    /// <summary>
+    /// Version 11: each alert rule's state (<see cref="PostgresAlertStateStore"/>), so that a restart or the collector
+    /// taking the alert lease over never notifies a range again. Times are UTC ticks. No data changes. <c>IF NOT EXISTS</c>:
+    /// a database set back to an older version (the upgrade tests) keeps the table.
+    /// </summary>
+    private const string Version11 = """
+        CREATE TABLE IF NOT EXISTS alert_state (
+            rule             text PRIMARY KEY,
+            query            text NOT NULL,
+            notified_to      bigint,
+            pending_from     bigint,
+            quiet_until      bigint NOT NULL,
+            last_fired_from  bigint,
+            last_fired_count bigint
+        )
+        """;
+
+    private static readonly string[] Steps = [Version1, Version2, Version3, Version4, Version5, Version6, Version7, Version8, Version9, Version10, Version11];
 
     /// <summary>Creates or upgrades the schema; safe when several collectors run it at once.</summary>
     /// <exception cref="InvalidOperationException">The database's schema is newer than this collector.</exception>

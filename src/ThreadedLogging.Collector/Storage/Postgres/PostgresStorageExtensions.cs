@@ -35,6 +35,7 @@ internal static class PostgresStorageExtensions
         services.AddSingleton<ISqsPoisonStore>(sp => new PostgresSqsPoisonStore(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<ILevelRuleStore>(sp => new PostgresLevelRuleStore(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IAlertLease>(sp => new PostgresAlertLease(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<IAlertStateStore>(sp => new PostgresAlertStateStore(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddHostedService<EventStoreInitializer>();
         return services;
     }

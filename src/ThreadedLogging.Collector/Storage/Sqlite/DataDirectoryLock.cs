@@ -55,6 +55,23 @@ internal sealed class DataDirectoryLock : IDisposable
         return new DataDirectoryLock(file);
     }
 
+    /// <summary>
+    /// The folder's lock when no collector holds it, for a tool that reads the folder beside it (the backup): its
+    /// existing lock file only, never one made (a file made by whoever runs the tool, root say, could keep a collector
+    /// that runs as its own user from opening it); <see langword="null"/> when held, missing or not to be opened.
+    /// </summary>
+    public static DataDirectoryLock? TryAcquireIdle(string dataDirectory)
+    {
+        try
+        {
+            return new DataDirectoryLock(new FileStream(Path.Combine(dataDirectory, FileName), FileMode.Open, FileAccess.ReadWrite, FileShare.None));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     public void Dispose() => _file.Dispose();
 
     /// <summary>

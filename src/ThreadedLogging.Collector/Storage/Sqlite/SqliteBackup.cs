@@ -12,7 +12,7 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 internal static class SqliteBackup
 {
     /// <summary>The files a backup holds, the events first; the others exist once used (level rules, SQS poison messages).</summary>
-    public static readonly IReadOnlyList<string> FileNames = [SqliteEventStore.FileName, SqliteLevelRuleStore.FileName, SqliteSqsPoisonStore.FileName];
+    public static readonly IReadOnlyList<string> FileNames = [SqliteEventStore.FileName, SqliteLevelRuleStore.FileName, SqliteSqsPoisonStore.FileName, SqliteAlertStateStore.FileName];
 
     /// <summary>Copies the data folder's files into <paramref name="target"/> (made if missing; its files never overwritten).</summary>
     /// <returns>Each file copied, with its size and, for the events' file, how many events it holds.</returns>
@@ -36,6 +36,12 @@ internal static class SqliteBackup
         }
 
         SqliteLibrary.Configure();
+        // A read-only connection to a WAL database makes its -wal and -shm files when they are missing (a stopped
+        // collector's folder) and cannot remove them at its close. Left there, owned by whoever ran the backup (root,
+        // say), they kept a collector that runs as its own user from opening its database. With the folder's lock held
+        // no collector starts meanwhile, so the files this backup made are removed after it; a running collector's own
+        // are left alone.
+        using var idleFolder = DataDirectoryLock.TryAcquireIdle(dataDirectory);
         var copied = new List<BackedUpFile>();
         foreach (var name in FileNames)
         {
@@ -45,6 +51,7 @@ internal static class SqliteBackup
                 continue;
             }
 
+            string[] made = idleFolder is null ? [] : [.. SideFiles(source).Where(f => !File.Exists(f))];
             var copy = Path.Combine(target, name);
             using (var connection = OpenReadOnly(source))
             using (var vacuum = connection.CreateCommand())
@@ -54,11 +61,19 @@ internal static class SqliteBackup
                 vacuum.ExecuteNonQuery();
             }
 
+            foreach (var file in made)
+            {
+                File.Delete(file);
+            }
+
             copied.Add(new BackedUpFile(copy, new FileInfo(copy).Length, name == SqliteEventStore.FileName ? CountEvents(copy) : null));
         }
 
         return copied;
     }
+
+    /// <summary>The files SQLite keeps beside a WAL database while it is open.</summary>
+    private static string[] SideFiles(string database) => [database + "-wal", database + "-shm"];
 
     private static long CountEvents(string path)
     {

@@ -19,6 +19,7 @@ internal static class SqliteStorageExtensions
         services.AddSingleton<ISqsPoisonStore>(new SqliteSqsPoisonStore(dataDirectory));
         services.AddSingleton<ILevelRuleStore>(new SqliteLevelRuleStore(dataDirectory));
         services.AddSingleton<IAlertLease, SoleCollectorAlertLease>();
+        services.AddSingleton<IAlertStateStore>(new SqliteAlertStateStore(dataDirectory));
         services.AddHostedService<EventStoreInitializer>();
         return services;
     }

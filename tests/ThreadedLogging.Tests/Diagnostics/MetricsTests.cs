@@ -1,0 +1,109 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Tests.Support;
+
+namespace ThreadedLogging.Tests.Diagnostics;
+
+/// <summary>
+/// The handlers' counters as instruments of the meter "ThreadedLogging", read by a real <see cref="MeterListener"/> (what
+/// OpenTelemetry's SDK and dotnet-counters use). Each test's handlers are of a type of their own, so the series of the
+/// other tests' handlers running meanwhile are others.
+/// </summary>
+public sealed class MetricsTests
+{
+    [Fact]
+    public async Task Collect_AfterFlush_EnqueuedSentDroppedAndFailuresAreTheHandlersCounts()
+    {
+        var sink = new CollectingSink { Decide = b => b.Events.Any(e => e.Message == "poison") ? new SendResult(SendOutcome.Rejected, Error: "HTTP 400 bad") : SendResult.Success }.Open();
+        await using var handler = new CountedHandler(sink, new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1), CaptureUnhandledExceptions = false });
+        var logger = handler.CreateLogger("App");
+        logger.LogInformation("one");
+        logger.LogInformation("two");
+        logger.LogInformation("poison");
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+
+        var measured = Collect(nameof(CountedHandler));
+
+        Assert.Equal(3, measured["threadedlogging.events.enqueued"]);
+        Assert.Equal(2, measured["threadedlogging.events.sent"]);
+        Assert.Equal(1, measured["threadedlogging.events.dropped"]);
+        Assert.Equal(0, measured["threadedlogging.events.pending"]);
+        Assert.Equal(0, measured["threadedlogging.events.spooled"]);
+        Assert.Equal(0, measured["threadedlogging.circuit.open"]);
+        Assert.True(measured["threadedlogging.send.failures"] >= 1, "the refused event's attempts failed");
+        var statistics = handler.Statistics;
+        Assert.Equal((statistics.Enqueued, statistics.Sent, statistics.Dropped, statistics.Failed), (measured["threadedlogging.events.enqueued"], measured["threadedlogging.events.sent"], measured["threadedlogging.events.dropped"], measured["threadedlogging.send.failures"]));
+    }
+
+    [Fact]
+    public async Task Collect_SendHeldOnTheGate_PendingCountsTheQueuedEvents()
+    {
+        var sink = new CollectingSink(); // the gate stays shut: nothing is delivered
+        await using var handler = new HeldHandler(sink, new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1), BatchSize = 2, CaptureUnhandledExceptions = false, ShutdownTimeout = TimeSpan.FromMilliseconds(100) });
+        var logger = handler.CreateLogger("App");
+        for (var i = 0; i < 5; i++)
+        {
+            logger.LogInformation("held {N}", i);
+        }
+
+        await sink.SendStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var measured = Collect(nameof(HeldHandler));
+
+        Assert.Equal(5, measured["threadedlogging.events.enqueued"]);
+        Assert.Equal(0, measured["threadedlogging.events.sent"]);
+        Assert.Equal(5, measured["threadedlogging.events.pending"]);
+    }
+
+    [Fact]
+    public async Task Collect_AfterTheHandlersAreDisposed_CountersKeepTheirTotalsAndNothingIsPending()
+    {
+        for (var run = 0; run < 2; run++)
+        {
+            await using var handler = new DisposedHandler(new CollectingSink().Open(), new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1), CaptureUnhandledExceptions = false });
+            handler.CreateLogger("App").LogInformation("one");
+            handler.CreateLogger("App").LogInformation("two");
+        }
+
+        var measured = Collect(nameof(DisposedHandler));
+
+        Assert.Equal(4, measured["threadedlogging.events.enqueued"]);
+        Assert.Equal(4, measured["threadedlogging.events.sent"]);
+        Assert.Equal(0, measured["threadedlogging.events.dropped"]);
+        Assert.Equal(0, measured["threadedlogging.events.pending"]);
+    }
+
+    /// <summary>Every instrument of the meter, as a listener collects it now, for the handler type <paramref name="handlerType"/>.</summary>
+    private static Dictionary<string, long> Collect(string handlerType)
+    {
+        var measured = new Dictionary<string, long>(StringComparer.Ordinal);
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "ThreadedLogging")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "threadedlogging.handler" && (string?)tag.Value == handlerType)
+                {
+                    measured[instrument.Name] = value;
+                }
+            }
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return measured;
+    }
+
+    private sealed class CountedHandler(ILogBatchSink sink, ThreadedHandlerOptions options) : ThreadedHandler(sink, options);
+
+    private sealed class HeldHandler(ILogBatchSink sink, ThreadedHandlerOptions options) : ThreadedHandler(sink, options);
+
+    private sealed class DisposedHandler(ILogBatchSink sink, ThreadedHandlerOptions options) : ThreadedHandler(sink, options);
+}
