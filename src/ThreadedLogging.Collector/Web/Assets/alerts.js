@@ -17,7 +17,7 @@ export async function showAlerts() {
     $("alerts-table").hidden = rules.length === 0;
     $("alerts-empty").hidden = rules.length > 0;
     text($("alerts-summary"), rules.length === 0 ? "" : summary(body));
-    clear($("alerts-table").tBodies[0]).append(...rules.map(row));
+    clear($("alerts-table").tBodies[0]).append(...rules.map((a, i) => row(a, i)));
     status(counted(rules.length, "alert rule"));
   } catch (err) {
     if (err.name === "AbortError") return;
@@ -36,7 +36,7 @@ function summary(body) {
     : `This collector has not evaluated the rules: not yet (every ${every}), or another collector sharing the PostgreSQL database does, and its console shows what they did.`;
 }
 
-function row(a) {
+function row(a, index) {
   const quiet = spanText(a.cooldown);
   return el("tr", {},
     el("td", { className: "alert-name" }, a.name),
@@ -45,7 +45,7 @@ function row(a) {
     el("td", { className: "alert-evaluated" }, a.lastEvaluated ? `${localTime(a.lastEvaluated)}: counted ${counted(a.lastCount ?? 0, "event")}` : "not yet"),
     el("td", { className: "alert-notified" }, a.lastFired ? `${localTime(a.lastFired)}: ${counted(a.lastFiredCount, "event")} since ${localTime(a.lastFiredFrom)}` : "never"),
     el("td", { className: "alert-webhook" + (a.pending ? " error-cell" : "") }, a.webhookHost + ": " + webhookState(a)),
-    el("td", { className: "alert-links" }, link(a.eventsLink, "Events in the last " + spanText(a.window)), a.lastFiredLink ? link(a.lastFiredLink, "Events it notified") : null));
+    el("td", { className: "alert-links" }, link(a.eventsLink, "Events in the last " + spanText(a.window), index), a.lastFiredLink ? link(a.lastFiredLink, "Events it notified") : null));
 }
 
 function webhookState(a) {
@@ -54,10 +54,25 @@ function webhookState(a) {
   return a.lastFired ? "delivered" : "nothing sent yet";
 }
 
-function link(href, label) {
-  const a = el("a", { className: "alert-link" }, label);
+/** A link to a rule's events; one to its window ending now (window: the rule's index) is asked for again when followed. */
+function link(href, label, window) {
+  const a = el("a", { className: "alert-link", dataset: window == null ? {} : { window: String(window) } }, label);
   a.href = href;
   return a;
+}
+
+/**
+ * The API's link to the rule's window ending now: the one the view shows ends when the view was loaded, and a page
+ * left open for hours would open an hour long gone as "the last hour". The loaded one when the API cannot be asked.
+ */
+async function windowLink(a) {
+  try {
+    const rule = (await getJson("/api/alerts", null)).alerts[Number(a.dataset.window)];
+    if (rule && rule.name === a.closest("tr").querySelector(".alert-name").textContent) return rule.eventsLink;
+  } catch {
+    // the loaded link, then
+  }
+  return a.getAttribute("href");
 }
 
 /** A TimeSpan as JSON writes it ("1.02:03:04.5", "00:05:00") in words: "1 d 2 h 3 min 4 s", "5 min". */
@@ -73,6 +88,7 @@ export function wireAlerts() {
     const a = event.target.closest("a.alert-link");
     if (!a || event.ctrlKey || event.metaKey || event.shiftKey) return;
     event.preventDefault();
-    open(a.getAttribute("href"));
+    if (a.dataset.window == null) open(a.getAttribute("href"));
+    else windowLink(a).then(open);
   });
 }

@@ -109,7 +109,7 @@ function propertyTable(props) {
     const condition = conditionOf(props, name, value);
     const button = condition == null ? null
       : el("button", { type: "button", className: "property-filter", title: "Only the events with this value", "aria-label": "Filter on " + conditionText(condition), dataset: { condition } }, "filter");
-    return el("tr", {}, el("th", {}, name), el("td", {}, typeof value === "string" ? value : JSON.stringify(value, null, 2)), el("td", {}, button));
+    return el("tr", {}, el("th", {}, name), el("td", {}, typeof value === "string" ? value : JSON.stringify(value, null, 2)), el("td", { className: "filter-cell" }, button));
   });
   return el("table", { className: "props" }, el("tbody", {}, rows));
 }

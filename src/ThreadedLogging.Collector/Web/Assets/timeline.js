@@ -190,9 +190,9 @@ function row(e) {
     timeCell(e.timestamp),
     el("td", { className: "level" }, e.level),
     el("td", { className: "col-user" }, e.user ?? "(no user)"),
-    el("td", { title: shortVersion(e.version) === e.version ? null : [e.app, e.version].filter(Boolean).join(" ") }, [e.app, shortVersion(e.version)].filter(Boolean).join(" ")),
-    el("td", {}, e.machine ?? ""),
-    el("td", {}, e.category ?? ""),
+    el("td", { className: "col-app", title: shortVersion(e.version) === e.version ? null : [e.app, e.version].filter(Boolean).join(" ") }, [e.app, shortVersion(e.version)].filter(Boolean).join(" ")),
+    el("td", { className: "col-machine" }, e.machine ?? ""),
+    el("td", { className: "col-category", title: e.category || null }, e.category ?? ""),
     el("td", { className: "msg" }, excerpt(e.message)));
 }
 

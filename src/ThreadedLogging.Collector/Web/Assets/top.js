@@ -1,10 +1,11 @@
 // What, who and where, for what the timeline lists: its most frequent kinds of event (message templates), users (on a
 // trace's or everyone's timeline), versions and machines, from GET /api/events/top (same filters, search and range). A
 // kind narrows the list to its events ("the most common errors", then one of them); a user opens that user's timeline
-// with the same levels, search, kind, property conditions and range: "which users hit this error" is one click away.
+// with the same levels, search, kind, app, machine, instance, path, property conditions and range: "which users hit
+// this error" is one click away.
 import { getJson } from "./api.js";
 import { $, el, clear, counted, excerpt, shortVersion } from "./dom.js";
-import { change, timelineOf, acrossUsers, MaxTemplate } from "./state.js";
+import { change, timelineOf, acrossUsers, MaxTemplate, SOURCE_FILTERS } from "./state.js";
 
 const Shown = 5;
 const FIELDS = [
@@ -56,8 +57,10 @@ function group(f, body, state) {
     if (f.field === "version" && shortVersion(name) !== name) return el("span", { className: "value", title: name + ": " + title }, shortVersion(name), " ", count);
     if (f.field !== "user") return el("span", { className: "value", title }, name, " ", count);
     const open = el("button", { type: "button", className: "value", title: "Open " + name + "'s events: " + title }, name, " ", count);
+    // Everything that selects the events counted goes along (source filters too: "this app's errors, for this user").
+    const sources = Object.fromEntries(SOURCE_FILTERS.map(([key]) => [key, state[key]]));
     open.addEventListener("click", () => change({
-      ...timelineOf(v.value == null ? { nouser: "1" } : { user: v.value }),
+      ...timelineOf(v.value == null ? { nouser: "1" } : { user: v.value }), ...sources,
       levels: state.levels, q: state.q, template: state.template, property: state.property, range: state.range, from: state.from, to: state.to,
     }));
     return open;

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Playwright;
 using ThreadedLogging.Collector.Tests.Alerts;
 using ThreadedLogging.Collector.Tests.Support;
@@ -16,6 +19,9 @@ public sealed class AlertsConsoleTests(ChromiumFixture chromium) : IClassFixture
     private const string MarkupName = "<img src=x onerror=alert(1)> billing";
 
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+
+    private static Task PostErrorAsync(CollectorFixture collector, DateTimeOffset at, string message) =>
+        Http.PostStoredAsync(collector.Client, "log/alice", JsonSerializer.Serialize(new { app = "Payroll", events = new[] { new { level = "Error", message, timestamp = at } } }));
 
     [Fact]
     public async Task AlertsView_RulesConfiguredOneFiredOneFailing_ShowsEachRuleItsStateAndLinksItsEvents()
@@ -70,6 +76,36 @@ public sealed class AlertsConsoleTests(ChromiumFixture chromium) : IClassFixture
         await page.GoBackAsync();
         await Expect(rows).ToHaveCountAsync(2);
         Assert.Empty(dialogs);
+    }
+
+    /// <summary>
+    /// "Events in the last 1 h" is the rule's window ending when the link is followed: a view left open for hours once
+    /// opened the hour that ended when it was loaded (a later error not in it).
+    /// </summary>
+    [Fact]
+    public async Task AlertsView_LeftOpenThreeHours_EventsInTheLastWindowOpensTheWindowEndingNow()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var opened = time.GetUtcNow();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var collector = await CollectorFixture.StartAsync(services => services.AddSingleton<TimeProvider>(time), AlertScenario.RuleArgs(receiver, "payroll-errors"));
+        await PostErrorAsync(collector, opened - (Minute * 10), "Payment failed before the view was opened");
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        await page.GotoAsync(collector.BaseAddress + "?alerts=1");
+        var windowLink = page.GetByRole(AriaRole.Link, new() { Name = "Events in the last 1 h" });
+        await Expect(windowLink).ToHaveAttributeAsync("href", ConsoleLinkOf(await collector.GetJsonAsync("api/alerts")));
+
+        time.Advance(TimeSpan.FromHours(3)); // the view stays open
+        await PostErrorAsync(collector, time.GetUtcNow() - (Minute * 10), "Payment failed while the view was open");
+        await windowLink.ClickAsync();
+
+        await Expect(page.Locator("#timeline-view")).ToBeVisibleAsync();
+        Assert.EndsWith(ConsoleLinkOf(await collector.GetJsonAsync("api/alerts")), page.Url, StringComparison.Ordinal);
+        await Expect(page.Locator("#events-table tbody tr td.msg")).ToHaveTextAsync(["Payment failed while the view was open"]);
+        Assert.Empty(dialogs);
+
+        static string ConsoleLinkOf(JsonElement alerts) => alerts.GetProperty("alerts")[0].GetProperty("eventsLink").GetString()!;
     }
 
     [Fact]

@@ -70,10 +70,34 @@ public sealed class IdentityFilterConsoleTests(ChromiumFixture chromium) : IClas
         Assert.Empty(dialogs);
     }
 
-    private static async Task PostAsync(CollectorFixture collector, string app, string machine, string message)
+    [Fact]
+    public async Task TopUsers_OnOneAppAndMachinesTimeline_OpenTheUserWithThoseFiltersKept()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        await PostAsync(collector, "Shop", "PC-1", "alice in the shop on one");
+        await PostAsync(collector, "Shop", "PC-2", "alice in the shop on two");
+        await PostAsync(collector, "Admin", "PC-1", "alice in admin on one");
+        await PostAsync(collector, "Shop", "PC-1", "bob in the shop on one", user: "bob");
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        var rows = page.Locator("#events-table tbody tr td.msg");
+
+        await page.GotoAsync(collector.BaseAddress + "?all=1&app=Shop&machine=PC-1&range=24h");
+        await Expect(rows).ToHaveTextAsync(["bob in the shop on one", "alice in the shop on one"]);
+        await page.Locator("#top-values [aria-label='Users'] .value", new() { HasText = "alice" }).ClickAsync();
+
+        // Alice's events of that app on that machine, as counted: not her every event.
+        await Expect(page.Locator("#crumbs")).ToContainTextAsync("alice");
+        await Expect(rows).ToHaveTextAsync(["alice in the shop on one"]);
+        await Expect(page.Locator("#property-chips .chip")).ToHaveTextAsync(["App: Shop×", "Machine: PC-1×"]);
+        await Expect(page.Locator("[data-range='24h']")).ToHaveAttributeAsync("aria-pressed", "true");
+        Assert.Empty(dialogs);
+    }
+
+    private static async Task PostAsync(CollectorFixture collector, string app, string machine, string message, string user = "alice")
     {
         var body = JsonSerializer.Serialize(new { app, machine, events = new object[] { new { timestamp = DateTimeOffset.UtcNow, level = "Information", message } } });
-        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/alice", Http.Utf8(body), "application/json");
+        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/" + user, Http.Utf8(body), "application/json");
         Assert.True(status == HttpStatusCode.OK, text);
     }
 }
