@@ -23,7 +23,7 @@ public sealed class EventSourceTests
     {
         using var listener = new Listener();
         var sink = new CollectingSink { Decide = b => b.Events.Any(e => e.Message == "poison") ? new SendResult(SendOutcome.Rejected, Error: "HTTP 400 bad") : SendResult.Success }.Open();
-        await using (var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1) }))
+        await using (var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { CaptureUnhandledExceptions = false, Interval = TimeSpan.FromHours(1) }))
         {
             handler.CreateLogger("App").LogInformation("poison");
             Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
@@ -41,7 +41,7 @@ public sealed class EventSourceTests
         using var listener = new Listener();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 20, 0, 0, TimeSpan.Zero));
         var sink = new CollectingSink().Open();
-        await using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { Level = LogLevel.Information, TimeProvider = time, Interval = TimeSpan.FromHours(1) });
+        await using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { CaptureUnhandledExceptions = false, Level = LogLevel.Information, TimeProvider = time, Interval = TimeSpan.FromHours(1) });
         var expires = time.GetUtcNow().AddHours(2);
 
         var configured = handler.Statistics;

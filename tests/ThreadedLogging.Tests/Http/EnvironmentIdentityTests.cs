@@ -33,6 +33,7 @@ public sealed class EnvironmentIdentityTests
         await using var server = await LoopbackServer.StartAsync();
         var options = new ThreadedHttpHandlerOptions
         {
+            CaptureUnhandledExceptions = false,
             Host = server.Host,
             Method = "POST",
             Format = format,

@@ -25,6 +25,7 @@ public sealed class FeedbackLoopTests
                 o.Format = HttpLogFormat.JsonBatch;
                 o.Interval = TimeSpan.FromHours(1);
                 o.LevelPollInterval = TimeSpan.Zero;
+                o.CaptureUnhandledExceptions = false;
             }))
             .AddHttpClient("catalog", c => c.BaseAddress = server.BaseAddress).Services;
         await using var provider = services.BuildServiceProvider();
@@ -59,6 +60,7 @@ public sealed class FeedbackLoopTests
         await using var server = await LoopbackServer.StartAsync();
         var options = new ThreadedHttpHandlerOptions
         {
+            CaptureUnhandledExceptions = false,
             Host = server.Host,
             Format = HttpLogFormat.JsonBatch,
             Interval = TimeSpan.FromHours(1),

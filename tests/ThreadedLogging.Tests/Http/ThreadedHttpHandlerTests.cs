@@ -14,6 +14,7 @@ public sealed class ThreadedHttpHandlerTests
     {
         var options = new ThreadedHttpHandlerOptions
         {
+            CaptureUnhandledExceptions = false,
             Host = server.Host,
             Url = "/log/{user}",
             Format = HttpLogFormat.JsonBatch,
@@ -193,6 +194,7 @@ public sealed class ThreadedHttpHandlerTests
             ["Logging:ThreadedHttp:User"] = "bob",
             ["Logging:ThreadedHttp:BatchSize"] = "3",
             ["Logging:ThreadedHttp:LogLevel:Default"] = "Warning",
+            ["Logging:ThreadedHttp:CaptureUnhandledExceptions"] = "false",
         }).Build();
         var services = new ServiceCollection()
             .AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")).AddThreadedHttp())

@@ -18,7 +18,7 @@ public sealed class BufferedLoggerTests
     public async Task LogRecords_RecordWithTraceThreadAndValues_EventOfTheRecordsMoment()
     {
         var sink = new CollectingSink().Open();
-        await using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1) });
+        await using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { CaptureUnhandledExceptions = false, Interval = TimeSpan.FromHours(1) });
         var logger = Assert.IsType<IBufferedLogger>(handler.CreateLogger("Orders"), exactMatch: false);
         var trace = ActivityTraceId.CreateRandom();
         var span = ActivitySpanId.CreateRandom();
@@ -48,7 +48,7 @@ public sealed class BufferedLoggerTests
     public async Task LogRecords_SensitiveAttribute_MessageRenderedAgainMasked()
     {
         var sink = new CollectingSink().Open();
-        await using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1) });
+        await using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { CaptureUnhandledExceptions = false, Interval = TimeSpan.FromHours(1) });
         var logger = (IBufferedLogger)handler.CreateLogger("Auth");
         logger.LogRecords([new Record(LogLevel.Information, "Login {User} {Password}", "Login ann hunter2", [new("User", "ann"), new("Password", "hunter2"), new("{OriginalFormat}", "Login {User} {Password}")])]);
 
@@ -61,7 +61,7 @@ public sealed class BufferedLoggerTests
     {
         var sink = new CollectingSink().Open();
         var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1), Level = LogLevel.Information, SelfLog = errors.Enqueue });
+        var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { CaptureUnhandledExceptions = false, Interval = TimeSpan.FromHours(1), Level = LogLevel.Information, SelfLog = errors.Enqueue });
         var logger = (IBufferedLogger)handler.CreateLogger("Jobs");
         logger.LogRecords(
         [

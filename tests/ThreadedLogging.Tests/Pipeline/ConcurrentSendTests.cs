@@ -13,6 +13,7 @@ public sealed class ConcurrentSendTests
     {
         var options = new ThreadedHandlerOptions
         {
+            CaptureUnhandledExceptions = false,
             Interval = TimeSpan.FromHours(1), // only full batches and Flush send
             BatchSize = 10,
             MinRetryDelay = TimeSpan.FromMilliseconds(1),
@@ -81,6 +82,7 @@ public sealed class ConcurrentSendTests
                 : Results.Ok());
         var options = new ThreadedHttpHandlerOptions
         {
+            CaptureUnhandledExceptions = false,
             Host = server.Host,
             Url = "/log",
             Format = HttpLogFormat.JsonBatch,

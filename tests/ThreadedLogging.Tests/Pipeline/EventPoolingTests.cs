@@ -24,7 +24,7 @@ public sealed class EventPoolingTests
     public void Rent_ReusedEvent_CarriesOnlyWhatItsOwnCallCaptured()
     {
         var sink = new SnapshotSink();
-        using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { QueueCapacity = 10_000, BatchSize = 100 });
+        using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { CaptureUnhandledExceptions = false, QueueCapacity = 10_000, BatchSize = 100 });
         Assert.True(handler.PoolsEvents);
         var logger = handler.CreateLogger("Pooling");
         var expected = new List<Snapshot>();
@@ -54,6 +54,7 @@ public sealed class EventPoolingTests
         var sink = new NumberSink();
         using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions
         {
+            CaptureUnhandledExceptions = false,
             QueueCapacity = 8,
             BatchSize = 4,
             FullMode = QueueFullMode.Wait,
@@ -84,7 +85,7 @@ public sealed class EventPoolingTests
     public void Log_SinkThatKeepsEvents_NeverSeesOneReused()
     {
         var sink = new CollectingSink().Open();
-        using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { QueueCapacity = 10_000, BatchSize = 100 });
+        using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { CaptureUnhandledExceptions = false, QueueCapacity = 10_000, BatchSize = 100 });
         Assert.False(handler.PoolsEvents);
         var logger = handler.CreateLogger("Keeping");
         for (var n = 0; n < 3000; n++)
@@ -108,7 +109,7 @@ public sealed class EventPoolingTests
         // A pooled event whose redaction throws (a bug of ours: no log call makes one, the call freezes values) is
         // dropped and counted; it went out of the pool for good, so a handler that met N of them allocated N more.
         var sink = new SnapshotSink();
-        using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { BatchSize = 100, Interval = TimeSpan.FromHours(1) });
+        using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { CaptureUnhandledExceptions = false, BatchSize = 100, Interval = TimeSpan.FromHours(1) });
         Assert.True(handler.PoolsEvents);
         var faulty = Spool.SpoolFaultTests.FaultsWhenTakenOff();
         faulty.IsPooled = true;
@@ -127,7 +128,7 @@ public sealed class EventPoolingTests
     public void PoolsEvents_HandlerWithSpool_IsFalse()
     {
         using var directory = new TempDirectory();
-        using var handler = new ThreadedHandler(new SnapshotSink(), new ThreadedHandlerOptions { BufferDirectory = directory.Path });
+        using var handler = new ThreadedHandler(new SnapshotSink(), new ThreadedHandlerOptions { CaptureUnhandledExceptions = false, BufferDirectory = directory.Path });
         Assert.False(handler.PoolsEvents);
     }
 
@@ -137,7 +138,7 @@ public sealed class EventPoolingTests
         const int WarmUp = 10_000;
         const int Calls = 4_000;
         var sink = new SnapshotSink { Keep = false };
-        using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { QueueCapacity = 2 * WarmUp, IncludeScopes = false });
+        using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { CaptureUnhandledExceptions = false, QueueCapacity = 2 * WarmUp, IncludeScopes = false });
         var logger = handler.CreateLogger("Allocations");
 
         // Warm up with the sink held, so that all warm-up events are in flight at once: the queue's segments

@@ -54,7 +54,7 @@ public sealed class InlineValueTests
     public void Log_QueuedPooledEvent_DoesNotKeepTheCallsBoxAlive()
     {
         var sink = new CopyingSink { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
-        using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { IncludeScopes = false });
+        using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { CaptureUnhandledExceptions = false, IncludeScopes = false });
         Assert.True(handler.PoolsEvents);
         var logger = handler.CreateLogger("Inline");
 
@@ -79,7 +79,7 @@ public sealed class InlineValueTests
 
     private static Captured Capture(RecordingSink sink, bool pools)
     {
-        using (var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { IncludeScopes = false }))
+        using (var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { CaptureUnhandledExceptions = false, IncludeScopes = false }))
         {
             Assert.Equal(pools, handler.PoolsEvents);
             handler.CreateLogger("Inline").LogInformation(Template, Values);

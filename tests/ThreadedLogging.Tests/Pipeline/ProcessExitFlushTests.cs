@@ -21,6 +21,7 @@ public sealed class ProcessExitFlushTests
     {
         var options = new ThreadedHandlerOptions
         {
+            CaptureUnhandledExceptions = false,
             Interval = TimeSpan.FromHours(1), // only the exit and the test wake the worker
             MinRetryDelay = TimeSpan.FromMilliseconds(1),
             MaxRetryDelay = TimeSpan.FromMilliseconds(20),

@@ -18,6 +18,7 @@ public sealed class RecordQueueTests
         var sink = new CollectingSink().Open();
         using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions
         {
+            CaptureUnhandledExceptions = false,
             MaxQueueBytes = 1024,
             BatchSize = 16,
             FullMode = QueueFullMode.Wait,
@@ -51,7 +52,7 @@ public sealed class RecordQueueTests
     public void Log_ValuesARecordCannotHold_ArriveAsLoggedAndInOrder()
     {
         var sink = new CollectingSink().Open();
-        using var handler = new ThreadedHandler(sink);
+        using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { CaptureUnhandledExceptions = false });
         var logger = handler.CreateLogger("Mixed");
         var failure = new InvalidOperationException("boom");
         var when = new DateTimeOffset(2026, 12, 1, 16, 0, 0, TimeSpan.FromHours(2));

@@ -10,7 +10,7 @@ namespace ThreadedLogging.Tests.Pipeline;
 /// </summary>
 public sealed class ScopeReaderTests
 {
-    private static ThreadedHandlerOptions Options() => new() { Interval = TimeSpan.FromHours(1) };
+    private static ThreadedHandlerOptions Options() => new() { Interval = TimeSpan.FromHours(1), CaptureUnhandledExceptions = false };
 
     [Fact]
     public async Task FactoryProvider_ScopesBeganAndEndedBetweenCalls_EachCallHasItsOwn()

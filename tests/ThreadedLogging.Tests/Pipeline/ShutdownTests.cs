@@ -12,6 +12,7 @@ public sealed class ShutdownTests
     {
         var options = new ThreadedHandlerOptions
         {
+            CaptureUnhandledExceptions = false,
             Interval = TimeSpan.FromHours(1), // only explicit triggers in these tests
             MinRetryDelay = TimeSpan.FromMilliseconds(1),
             MaxRetryDelay = TimeSpan.FromMilliseconds(20),

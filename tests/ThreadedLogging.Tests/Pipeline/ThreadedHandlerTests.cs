@@ -10,6 +10,7 @@ public sealed class ThreadedHandlerTests
     {
         var options = new ThreadedHandlerOptions
         {
+            CaptureUnhandledExceptions = false,
             Interval = TimeSpan.FromHours(1), // only explicit triggers in these tests
             MinRetryDelay = TimeSpan.FromMilliseconds(1),
             MaxRetryDelay = TimeSpan.FromMilliseconds(20),

@@ -13,9 +13,15 @@ namespace ThreadedLogging.Tests.Pipeline;
 [Collection(ExitAccountingCollection.Name)]
 public sealed class UnhandledExceptionLogTests
 {
+    /// <summary>
+    /// Capture on (the default), but without the unobserved task exceptions: the GC finalizes a faulted task left by any
+    /// earlier test whenever it runs, and each one would be one more event than a crash test counts. The test of those
+    /// events takes the category back.
+    /// </summary>
     private static ThreadedHandlerOptions Options(Action<ThreadedHandlerOptions>? configure = null)
     {
         var options = new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1) };
+        options.ExcludedCategories.Add(UnhandledExceptionLog.UnobservedCategory);
         configure?.Invoke(options);
         return options;
     }
@@ -127,7 +133,7 @@ public sealed class UnhandledExceptionLogTests
     public async Task UnobservedTaskException_FaultedTaskFinalized_OneErrorEventAndLeftUnobserved()
     {
         var sink = new CollectingSink().Open();
-        await using var handler = new ThreadedHandler(sink, Options());
+        await using var handler = new ThreadedHandler(sink, Options(o => o.ExcludedCategories.Remove(UnhandledExceptionLog.UnobservedCategory)));
         var marker = Guid.NewGuid().ToString("N");
         var observedWhenSeen = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         EventHandler<UnobservedTaskExceptionEventArgs> after = (_, e) =>

@@ -35,6 +35,7 @@ public sealed class SpoolFaultTests
         }.Open();
         handler = new ThreadedHandler(sink, new ThreadedHandlerOptions
         {
+            CaptureUnhandledExceptions = false,
             BufferDirectory = directory.Path,
             Interval = TimeSpan.FromHours(1),
             MinRetryDelay = TimeSpan.FromMilliseconds(1),
@@ -86,6 +87,7 @@ public sealed class SpoolFaultTests
         }.Open();
         handler = new ThreadedHandler(sink, new ThreadedHandlerOptions
         {
+            CaptureUnhandledExceptions = false,
             BufferDirectory = directory.Path,
             Interval = TimeSpan.FromHours(1),
             MinRetryDelay = TimeSpan.FromMilliseconds(1),
@@ -117,7 +119,7 @@ public sealed class SpoolFaultTests
         // counted twice, and the event taken off stayed in flight for the books forever.
         using var directory = new TempDirectory();
         var selfLog = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var options = new ThreadedHandlerOptions { Interval = TimeSpan.FromMilliseconds(1), SelfLog = selfLog.Enqueue };
+        var options = new ThreadedHandlerOptions { CaptureUnhandledExceptions = false, Interval = TimeSpan.FromMilliseconds(1), SelfLog = selfLog.Enqueue };
         var time = TimeProvider.System;
         var ledger = new DeliveryLedger();
         var log = new SelfLog(selfLog.Enqueue, time);

@@ -10,6 +10,7 @@ public sealed class SpoolTests
     {
         var options = new ThreadedHandlerOptions
         {
+            CaptureUnhandledExceptions = false,
             BufferDirectory = directory,
             Interval = TimeSpan.FromHours(1),
             MinRetryDelay = TimeSpan.FromMilliseconds(1),

@@ -39,6 +39,7 @@ public sealed class SpooledEnvelopeTests
         using var spool = new TempDirectory();
         ThreadedHttpHandlerOptions Options() => new()
         {
+            CaptureUnhandledExceptions = false,
             Host = server.Host,
             Url = "/spooled",
             Format = HttpLogFormat.JsonBatch,

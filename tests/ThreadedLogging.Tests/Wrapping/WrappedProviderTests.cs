@@ -12,7 +12,7 @@ public sealed class WrappedProviderTests
     public async Task ThreadedHandler_WrappingASlowProvider_CallerNeverWaitsAndAllArriveInOrder()
     {
         using var inner = new SlowProvider();
-        await using (var handler = new ThreadedHandler(inner, new ThreadedHandlerOptions { BatchSize = 10, Interval = TimeSpan.FromHours(1) }))
+        await using (var handler = new ThreadedHandler(inner, new ThreadedHandlerOptions { CaptureUnhandledExceptions = false, BatchSize = 10, Interval = TimeSpan.FromHours(1) }))
         {
             var logger = handler.CreateLogger("App.Files");
             logger.LogInformation("first {N}", 0);
@@ -39,7 +39,7 @@ public sealed class WrappedProviderTests
     {
         var inner = new SlowProvider();
         inner.Release.Set();
-        var services = new ServiceCollection().AddLogging(b => b.AddThreaded(inner, o => o.Interval = TimeSpan.FromHours(1))).BuildServiceProvider();
+        var services = new ServiceCollection().AddLogging(b => b.AddThreaded(inner, o => (o.Interval, o.CaptureUnhandledExceptions) = (TimeSpan.FromHours(1), false))).BuildServiceProvider();
         var handler = Assert.IsType<ThreadedHandler>(services.GetServices<ILoggerProvider>().Single());
         services.GetRequiredService<ILoggerFactory>().CreateLogger("App").LogWarning("Disk {Drive} is {Percent:0.0}% full", "C:", 93.456);
 
@@ -66,7 +66,7 @@ public sealed class WrappedProviderTests
     {
         // As MEL's console provider does: ISupportExternalScope, and each scope's text (ToString) per line.
         using var inner = new ScopeReadingProvider();
-        await using (var handler = new ThreadedHandler(inner, new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1), IncludeScopes = true }))
+        await using (var handler = new ThreadedHandler(inner, new ThreadedHandlerOptions { CaptureUnhandledExceptions = false, Interval = TimeSpan.FromHours(1), IncludeScopes = true }))
         {
             var logger = handler.CreateLogger("Web");
             using (logger.BeginScope("Request {RequestId}", "r-1"))
@@ -92,7 +92,7 @@ public sealed class WrappedProviderTests
         var services = new ServiceCollection().AddLogging(b => b.AddSimpleConsole(o => { o.IncludeScopes = true; o.SingleLine = true; })).BuildServiceProvider();
         var (console, output) = CapturedConsole(services);
 
-        await using (var handler = new ThreadedHandler(console, new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1), IncludeScopes = true }))
+        await using (var handler = new ThreadedHandler(console, new ThreadedHandlerOptions { CaptureUnhandledExceptions = false, Interval = TimeSpan.FromHours(1), IncludeScopes = true }))
         {
             var logger = handler.CreateLogger("Web");
             using (logger.BeginScope("Request {RequestId}", "r-7"))
@@ -116,7 +116,7 @@ public sealed class WrappedProviderTests
         var (services, console, output) = TimedConsole(includeScopes: false);
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2001, 2, 3, 4, 5, 6, TimeSpan.Zero));
 
-        await using (var handler = new ThreadedHandler(console, new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1), TimeProvider = time }))
+        await using (var handler = new ThreadedHandler(console, new ThreadedHandlerOptions { CaptureUnhandledExceptions = false, Interval = TimeSpan.FromHours(1), TimeProvider = time }))
         {
             var logger = handler.CreateLogger("Payroll");
             logger.LogInformation(new EventId(7, "Paid"), "Paid {Employee}", "alice");
@@ -142,7 +142,7 @@ public sealed class WrappedProviderTests
         // An event without scopes goes as a held record: the call's time.
         var (services, console, output) = TimedConsole(includeScopes: true);
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2001, 2, 3, 4, 5, 6, TimeSpan.Zero));
-        await using (var handler = new ThreadedHandler(console, new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1), TimeProvider = time }))
+        await using (var handler = new ThreadedHandler(console, new ThreadedHandlerOptions { CaptureUnhandledExceptions = false, Interval = TimeSpan.FromHours(1), TimeProvider = time }))
         {
             var logger = handler.CreateLogger("Web");
             var request = new Dictionary<string, object?> { ["RequestId"] = "r-7" };
@@ -172,7 +172,7 @@ public sealed class WrappedProviderTests
         // IncludeScopes off, so no event has scopes and each goes as a held record (the console then shows no scopes).
         var (services, console, output) = TimedConsole(includeScopes: true);
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2001, 2, 3, 4, 5, 6, TimeSpan.Zero));
-        await using (var handler = new ThreadedHandler(console, new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1), TimeProvider = time, IncludeScopes = false }))
+        await using (var handler = new ThreadedHandler(console, new ThreadedHandlerOptions { CaptureUnhandledExceptions = false, Interval = TimeSpan.FromHours(1), TimeProvider = time, IncludeScopes = false }))
         {
             var logger = handler.CreateLogger("Web");
             using (logger.BeginScope("Tenant {Tenant}", "acme"))
@@ -289,6 +289,7 @@ public sealed class WrappedProviderTests
         var services = new ServiceCollection().AddLogging(b => b.AddThreaded(inner, o =>
         {
             o.Interval = TimeSpan.FromHours(1);
+            o.CaptureUnhandledExceptions = false;
             o.MinRetryDelay = TimeSpan.FromMilliseconds(1);
             o.MaxRetryDelay = TimeSpan.FromMilliseconds(20);
             o.SelfLog = m => { lock (selfLog) { selfLog.Add(m); } };
@@ -320,6 +321,7 @@ public sealed class WrappedProviderTests
         using var inner = new FaultyProvider { Fault = message => message == "event 2" && failures-- > 0 ? new IOException("No space left on device") : null };
         await using var handler = new ThreadedHandler(inner, new ThreadedHandlerOptions
         {
+            CaptureUnhandledExceptions = false,
             Interval = TimeSpan.FromHours(1),
             MinRetryDelay = TimeSpan.FromMilliseconds(1),
             MaxRetryDelay = TimeSpan.FromMilliseconds(20),
@@ -340,7 +342,7 @@ public sealed class WrappedProviderTests
     public async Task ThreadedHandler_WrappedProviderGivenBytes_GetsAByteArrayAsTheAppLoggedIt()
     {
         using var inner = new FaultyProvider();
-        await using (var handler = new ThreadedHandler(inner, new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1) }))
+        await using (var handler = new ThreadedHandler(inner, new ThreadedHandlerOptions { CaptureUnhandledExceptions = false, Interval = TimeSpan.FromHours(1) }))
         {
             handler.CreateLogger("App").LogInformation("Hash {Hash}", new byte[] { 0xDE, 0xAD });
             Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
