@@ -1,38 +1,50 @@
-// A small app that logs through ThreadedHttpHandler to the collector (README's main job).
-// Usage: dotnet run --project samples/ThreadedLogging.Sample -- [host:port] [user] [count]
+// An app that logs to the collector the way most apps do: the generic host, `builder.Logging.AddThreadedHttp()`, the
+// handler's options in appsettings.json (`Logging:ThreadedHttp`), any of them overridable on the command line.
+// Usage (with the collector running: dotnet run --project src/ThreadedLogging.Collector):
+//   dotnet run --project samples/ThreadedLogging.Sample [-- --Logging:ThreadedHttp:User=alice --count 10]
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ThreadedLogging;
 
-var host = args.Length > 0 ? args[0] : "127.0.0.1:5080";
-var user = args.Length > 1 ? args[1] : Environment.UserName;
-var count = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10;
-
-await using var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 {
-    Host = host,
-    Url = "/log/{user}",
-    Format = HttpLogFormat.JsonBatch,
-    User = user,
-    App = "ThreadedLogging.Sample",
-    ShutdownTimeout = TimeSpan.FromSeconds(3),
-    SelfLog = Console.Error.WriteLine,
+    Args = args,
+    ContentRootPath = AppContext.BaseDirectory, // appsettings.json next to the app, wherever it is started from
 });
-using var factory = LoggerFactory.Create(builder => builder.AddProvider(handler).AddConsole());
-var logger = factory.CreateLogger("Sample.Payroll");
+builder.Logging.AddThreadedHttp();
+var count = builder.Configuration.GetValue("count", 10);
 
-for (var i = 0; i < count; i++)
+ThreadedHandlerStatistics statistics;
+using (var host = builder.Build())
 {
-    logger.LogInformation("Paid {Employee} {Amount} (run {Run})", $"employee-{i}", 1000m + i, i);
+    var logger = host.Services.GetRequiredService<ILogger<Payroll>>();
+    using (logger.BeginScope(new Dictionary<string, object> { ["PayrollRun"] = "2026-12" }))
+    {
+        for (var i = 0; i < count; i++)
+        {
+            logger.LogInformation("Paid {Employee} {Amount}", $"employee-{i}", 1000m + i);
+        }
+
+        try
+        {
+            throw new InvalidOperationException("The bank refused the transfer");
+        }
+        catch (InvalidOperationException e)
+        {
+            logger.LogError(e, "Payment {Run} failed", count);
+        }
+    }
+
+    // What the handler counts; disposing the host (end of this block) delivers what is queued within ShutdownTimeout.
+    var handler = host.Services.GetServices<ILoggerProvider>().OfType<ThreadedHttpHandler>().Single();
+    handler.Flush(TimeSpan.FromSeconds(10));
+    statistics = handler.Statistics;
 }
 
-try
-{
-    throw new InvalidOperationException("The bank refused the transfer");
-}
-catch (InvalidOperationException e)
-{
-    logger.LogError(e, "Payment {Run} failed", count);
-}
+Console.WriteLine($"sent={statistics.Sent} dropped={statistics.Dropped} pending={statistics.Pending}");
+return statistics.Dropped == 0 && statistics.Pending == 0 ? 0 : 1;
 
-var delivered = handler.Flush(TimeSpan.FromSeconds(5));
-Console.WriteLine($"delivered={delivered} {handler.Statistics}");
+/// <summary>The sample's logging category.</summary>
+internal sealed class Payroll;

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Hosting;
 using ThreadedLogging.Collector.Alerts;
 using ThreadedLogging.Collector.Storage;
 using ThreadedLogging.Collector.Tests.Support;
-using ThreadedLogging.Tests.Support;
 
 namespace ThreadedLogging.Collector.Tests.Alerts;
 

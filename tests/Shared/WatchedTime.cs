@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Time.Testing;
 
-namespace ThreadedLogging.Tests.Support;
+namespace ThreadedLogging.Testing;
 
 /// <summary>
 /// A <see cref="FakeTimeProvider"/> that says when a timer of a given due time is armed, so that a test advances the
 /// clock only once the code under test waits on it (a timer armed after the advance would wait its whole due time).
 /// </summary>
+/// <remarks>Shared by the test projects: linked from tests/Shared into each that needs it.</remarks>
 public sealed class WatchedTime(DateTimeOffset start) : TimeProvider
 {
     private readonly FakeTimeProvider _fake = new(start);
