@@ -20,6 +20,7 @@ public sealed class AwsLoggingBuilderExtensionsTests(SqsEmulatorFixture sqs) : I
             ["Logging:ThreadedAws:MessageFormat"] = "SeedRecord",
             ["Logging:ThreadedAws:Revision"] = "9",
             ["Logging:ThreadedAws:User"] = "bob",
+            ["Logging:ThreadedAws:CaptureUnhandledExceptions"] = "false",
         }).Build();
         var services = new ServiceCollection().AddLogging(b => b
             .AddConfiguration(configuration.GetSection("Logging"))
@@ -55,6 +56,7 @@ public sealed class AwsLoggingBuilderExtensionsTests(SqsEmulatorFixture sqs) : I
                 o.AccessKey = "test";
                 o.SecretAccessKey = "test";
                 o.ExcludedCategories.Clear();
+                o.CaptureUnhandledExceptions = false;
             }));
 
         await using (var provider = services.BuildServiceProvider())
@@ -82,7 +84,7 @@ public sealed class AwsLoggingBuilderExtensionsTests(SqsEmulatorFixture sqs) : I
         await File.WriteAllTextAsync(path, $$"""{"author":"Jane Doe","name":"{{name}}","revision":3,"public_access_key":"k","secret_key":"s","region":"us-east-1"}""");
         using var client = sqs.CreateClient();
         var url = (await client.CreateQueueAsync($"cloudlaunch-Jane_Doe-{name}-logging")).QueueUrl;
-        var services = new ServiceCollection().AddLogging(b => b.AddCloudLaunch(path, o => o.ServiceUrl = sqs.ServiceUrl));
+        var services = new ServiceCollection().AddLogging(b => b.AddCloudLaunch(path, o => (o.ServiceUrl, o.CaptureUnhandledExceptions) = (sqs.ServiceUrl, false)));
 
         await using (var provider = services.BuildServiceProvider())
         {

@@ -92,6 +92,7 @@ public sealed class AwsOptionsFromConfigurationTests(SqsEmulatorFixture sqs) : I
             ["SessionToken"] = "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ==",
             ["RequestTimeout"] = "01:00:00",
             ["User"] = "alice",
+            ["CaptureUnhandledExceptions"] = "false",
         };
 
         await using (var provider = Build(b => b.AddThreadedAws(), "ThreadedAws", settings))

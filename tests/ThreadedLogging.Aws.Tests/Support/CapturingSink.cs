@@ -23,7 +23,7 @@ public static class CapturingSink
     public static async Task<T> InspectBatchAsync<T>(Func<LogBatch, T> inspect, params string[] messages)
     {
         var sink = new CapturingSink<T>(inspect);
-        await using (var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { BatchSize = 100_000, MaxBatchBytes = 256 * 1024 * 1024, User = "alice" }))
+        await using (var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { BatchSize = 100_000, MaxBatchBytes = 256 * 1024 * 1024, User = "alice", CaptureUnhandledExceptions = false }))
         {
             var log = handler.CreateLogger("Payroll");
             foreach (var message in messages)
