@@ -1,10 +1,13 @@
+using ThreadedLogging.Collector.Diagnostics;
+
 namespace ThreadedLogging.Collector.Alerts;
 
 /// <summary>
 /// Evaluates the alert rules every <see cref="AlertOptions.Interval"/> (the first an interval after start), in the
-/// background, on the store's read side: ingest never waits for it, nor for a webhook.
+/// background, on the store's read side: ingest never waits for it, nor for a webhook. A failed evaluation never ends
+/// the loop: the next interval evaluates again.
 /// </summary>
-internal sealed class AlertService(AlertEvaluator evaluator, CollectorOptions options, TimeProvider time) : BackgroundService
+internal sealed class AlertService(AlertEvaluator evaluator, CollectorOptions options, TimeProvider time, ILogger<AlertService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -18,7 +21,16 @@ internal sealed class AlertService(AlertEvaluator evaluator, CollectorOptions op
             while (!stoppingToken.IsCancellationRequested)
             {
                 await Task.Delay(options.Alerts.Interval, time, stoppingToken).ConfigureAwait(false);
-                await evaluator.EvaluateAsync(time.GetUtcNow(), stoppingToken).ConfigureAwait(false); // logs its own failures
+                try
+                {
+                    await evaluator.EvaluateAsync(time.GetUtcNow(), stoppingToken).ConfigureAwait(false); // logs its own failures
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    // What still escapes it (a logger provider that throws, which MEL rethrows) would end the loop and,
+                    // the host's BackgroundServiceExceptionBehavior being StopHost, the whole collector: ingest included.
+                    CollectorLog.AlertLoopFailed(logger, e, options.Alerts.Interval);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -20,4 +20,7 @@ internal static partial class CollectorLog
 
     [LoggerMessage(505, LogLevel.Warning, "Alert '{Alert}': its state could not be saved; after a restart it may notify its last range again")]
     public static partial void AlertStateSaveFailed(ILogger logger, Exception exception, string alert);
+
+    [LoggerMessage(506, LogLevel.Error, "The alert rules' evaluation failed; they are evaluated again in {Interval}")]
+    public static partial void AlertLoopFailed(ILogger logger, Exception exception, TimeSpan interval);
 }

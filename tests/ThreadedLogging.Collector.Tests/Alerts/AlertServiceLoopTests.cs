@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using ThreadedLogging.Collector.Alerts;
 using ThreadedLogging.Collector.Storage;
 using ThreadedLogging.Collector.Tests.Support;
@@ -55,11 +56,75 @@ public sealed class AlertServiceLoopTests
         Assert.Single(receiver.Requests); // the loop has ended: nothing left to evaluate
     }
 
+    /// <summary>
+    /// What escapes an evaluation (here its failure's own log line: a logger provider that throws, which MEL rethrows)
+    /// ends neither the loop nor, through the host's StopHost, the collector: the next interval notifies, ingest goes on.
+    /// </summary>
+    [Fact]
+    public async Task Loop_AFailureEscapesTheEvaluation_NextIntervalEvaluatesAndTheCollectorServes()
+    {
+        var time = new WatchedTime(DateTimeOffset.UtcNow);
+        var firstWait = time.Armed(Interval);
+        var throwing = new ThrowingLoggerProvider(typeof(AlertEvaluator).FullName!);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var collector = await CollectorFixture.StartAsync(
+            services =>
+            {
+                services.AddSingleton<TimeProvider>(time);
+                services.AddSingleton<ILoggerProvider>(throwing);
+                GatedEventStore.Wrap(services, heldQuery: 1, fail: true); // the evaluation's read of the events fails, and so does its log line
+            },
+            [.. AlertScenario.RuleArgs(receiver, "errors"), $"--Collector:Alerts:Interval={Interval}", "--Collector:Alerts:Rules:0:Query=level=Error", "--Collector:Alerts:Rules:0:Threshold=1", "--Collector:Alerts:Rules:0:Cooldown=00:00:00"]);
+        var start = time.GetUtcNow();
+        await firstWait.WaitAsync(SafetyNet);
+        await Http.PostStoredAsync(collector.Client, "log/alice", Http.Envelope(null, new { level = "Error", message = "disk full", timestamp = start, sequence = 1 }));
+
+        await NextIntervalAsync(time); // before, the loop ended here and the host stopped: this waited in vain
+
+        Assert.Equal(1, throwing.Thrown);
+        await NextIntervalAsync(time);
+        var notification = Assert.Single(receiver.Delivered);
+        Assert.Equal(["disk full"], AlertScenario.Messages(notification));
+        var service = collector.Services.GetServices<IHostedService>().OfType<AlertService>().Single();
+        Assert.False(service.ExecuteTask!.IsCompleted);
+        await Http.PostStoredAsync(collector.Client, "log/alice", Http.Envelope(null, new { level = "Information", message = "still taken", timestamp = time.GetUtcNow(), sequence = 2 }));
+    }
+
     /// <summary>Advances the clock one interval; returns once that evaluation has ended (the service waits on the next).</summary>
     private static async Task NextIntervalAsync(WatchedTime time)
     {
         var nextWait = time.Armed(Interval);
         time.Advance(Interval);
         await nextWait.WaitAsync(SafetyNet);
+    }
+
+    /// <summary>A provider whose logger of one category throws at its first Error: a fault no real part makes on cue.</summary>
+    private sealed class ThrowingLoggerProvider(string category) : ILoggerProvider
+    {
+        private int _thrown;
+
+        public int Thrown => Volatile.Read(ref _thrown);
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName == category);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(ThrowingLoggerProvider owner, bool throws) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (throws && logLevel >= LogLevel.Error && Interlocked.Exchange(ref owner._thrown, 1) == 0)
+                {
+                    throw new InvalidOperationException("the logger failed (ThrowingLoggerProvider)");
+                }
+            }
+        }
     }
 }
