@@ -49,6 +49,10 @@ public partial class ThreadedHandler
             mine.SetException(e);
             throw;
         }
+        finally
+        {
+            ThreadedLoggingMetrics.Retire(this); // even when a sink's disposal threw: the meter keeps no disposed handler
+        }
     }
 
     /// <summary>
@@ -113,7 +117,6 @@ public partial class ThreadedHandler
         Levels.Dispose();
         await _worker.DisposeSinkAsync().ConfigureAwait(false);
         _worker.Dispose();
-        ThreadedLoggingMetrics.Retire(this);
     }
 
     /// <summary>
