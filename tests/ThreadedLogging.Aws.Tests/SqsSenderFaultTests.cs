@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Amazon.SQS;
 using Amazon.SQS.Model;
 using Microsoft.Extensions.Logging;
 using ThreadedLogging.Aws.Tests.Support;
@@ -67,6 +68,40 @@ public sealed class SqsSenderFaultTests(SqsEmulatorFixture sqs) : IClassFixture<
         Assert.DoesNotContain(events, e => e.Message == "event 3");
         Assert.Equal(1, client.SingleSends.Count(Poison)); // refused in a call, then once alone: not again and again
         Assert.Single(selfLog, line => line.Contains($"1 event refused by the receiver (Rejected) and dropped: SQS refused the message: AWS.SimpleQueueService.{code} (400)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Send_WholeCallRefusedWithA400_EventsKeptAndRetriedNotSplitAndDropped()
+    {
+        // A 400 of the whole SendMessageBatch call that is not about one message (an endpoint that does not support the
+        // operation, a proxy's refusal) is every event's: split to lone events it would drop them all, one call each.
+        // Injected: the emulator answers no such 400 to a call of ours. Five calls refused, then SQS takes them.
+        var (name, url) = await sqs.CreateQueueAsync("whole-call");
+        var options = sqs.Options(name);
+        options.CaptureUnhandledExceptions = false;
+        using var client = new RecordingSqsClient(sqs.ClientConfig())
+        {
+            FailBatchCall = call => call <= 5
+                ? new AmazonSQSException("The operation is not supported here.", Amazon.Runtime.ErrorType.Sender, "AWS.SimpleQueueService.UnsupportedOperation", "req", System.Net.HttpStatusCode.BadRequest)
+                : null,
+        };
+        await using (var handler = new ThreadedAwsHandler(options, client))
+        {
+            var log = handler.CreateLogger("Payroll");
+            for (var i = 0; i < 10; i++)
+            {
+                log.LogInformation("event {Number}", i);
+            }
+
+            Assert.True(await handler.FlushAsync(new CancellationTokenSource(FlushBudget).Token));
+            var statistics = handler.Statistics;
+            Assert.Equal((10L, 0L, 0L), (statistics.Sent, statistics.Dropped, statistics.Pending));
+            Assert.Equal(5L, statistics.Failed);
+        }
+
+        var events = QueueReader.Events(await QueueReader.DrainAsync(client, url));
+        Assert.Equal(10, events.Count);
+        Assert.Equal(10, events.Select(e => e.Sequence).Distinct().Count());
     }
 
     /// <summary>What SQS refuses with <paramref name="code"/>: the message's body, delay and group as changed.</summary>

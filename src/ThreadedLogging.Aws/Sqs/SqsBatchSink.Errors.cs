@@ -34,16 +34,19 @@ internal sealed partial class SqsBatchSink
     };
 
     /// <summary>
-    /// Maps a failed SQS call (the whole call, or an entry sent again alone after it failed in a call) to a pipeline
-    /// outcome. A sender fault (HTTP 400) is about the request, so it is <see cref="SendOutcome.Rejected"/> (the pipeline
-    /// splits the batch to the event SQS refuses, drops that one alone, counted and said, and delivers the rest) or
-    /// <see cref="SendOutcome.TooLarge"/> (split, then cut) — except throttling, refused credentials, the queue's KMS key
-    /// and a missing queue, which are <see cref="SendOutcome.Transient"/> like server and network errors: the pipeline
+    /// Maps a failed SQS call (the whole call, or an entry sent again alone after it failed in a call: <paramref name="alone"/>)
+    /// to a pipeline outcome. A sender fault (HTTP 400) of an entry sent alone is about that message, so it is
+    /// <see cref="SendOutcome.Rejected"/> (the pipeline drops that event alone, counted and said, and delivers the rest);
+    /// of a whole call only <see cref="InvalidMessageContentsException"/> is (the pipeline splits to find the event), since
+    /// another 400 of the call (an operation the endpoint does not support, a proxy's refusal) would be every event's, and
+    /// splitting would drop them all, one call each; a message too large is <see cref="SendOutcome.TooLarge"/> (split, then
+    /// cut). Throttling, refused credentials, the queue's KMS key, a missing queue and a whole call's other 400s are
+    /// <see cref="SendOutcome.Transient"/> like server and network errors: the pipeline
     /// keeps the events, backs off and retries until SQS takes them, and counts each attempt. A 500 (SQS failed on the
     /// request) is also a <see cref="SendResult.ServerFault"/>, which the pipeline isolates after a few in a row. Returns
     /// <see langword="null"/> for what is not an SQS failure (cancellation by the shutdown deadline).
     /// </summary>
-    private SendResult? Classify(Exception exception, CancellationToken cancellationToken)
+    private SendResult? Classify(Exception exception, bool alone, CancellationToken cancellationToken)
     {
         switch (exception)
         {
@@ -57,7 +60,7 @@ internal sealed partial class SqsBatchSink
             case BatchRequestTooLongException e:
                 return new SendResult(SendOutcome.TooLarge, Error: $"SQS: {e.Message}");
             case AmazonServiceException e:
-                return ClassifyService(e);
+                return ClassifyService(e, alone);
             case AmazonClientException e:
                 // The first line says it (e.g. "Failed to resolve AWS credentials."); the rest lists every provider tried.
                 return Transient($"SQS client error: {e.Message.Split('\n', 2)[0].Trim()}");
@@ -68,7 +71,7 @@ internal sealed partial class SqsBatchSink
         }
     }
 
-    private SendResult ClassifyService(AmazonServiceException e)
+    private SendResult ClassifyService(AmazonServiceException e, bool alone)
     {
         var status = (int)e.StatusCode;
         var what = string.Create(CultureInfo.InvariantCulture, $"{e.ErrorCode} ({status}): {e.Message}");
@@ -106,10 +109,10 @@ internal sealed partial class SqsBatchSink
             return Transient($"SQS could not use the queue's KMS key: {what}");
         }
 
-        if (e is InvalidMessageContentsException || e.StatusCode == HttpStatusCode.BadRequest)
+        if (e is InvalidMessageContentsException || (alone && e.StatusCode == HttpStatusCode.BadRequest))
         {
-            // The request's content, as SQS sees it (a character it refuses, a parameter it refuses or misses, an entry of
-            // ours it cannot take): sent again, it fails again, and retried as transient it held back every event after it.
+            // The message's content, as SQS sees it (a character it refuses, a parameter it refuses or misses): sent again,
+            // it fails again, and retried as transient it held back every event after it.
             return new SendResult(SendOutcome.Rejected, Error: $"SQS refused the message: {what}");
         }
 

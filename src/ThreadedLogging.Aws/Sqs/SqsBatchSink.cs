@@ -76,7 +76,7 @@ internal sealed partial class SqsBatchSink : ILogBatchSink, ICopiesEvents, IDisp
 
             return SendResult.Success;
         }
-        catch (Exception e) when (Classify(e, cancellationToken) is { } result)
+        catch (Exception e) when (Classify(e, alone: false, cancellationToken) is { } result)
         {
             return result with { Completed = completed };
         }
@@ -171,7 +171,7 @@ internal sealed partial class SqsBatchSink : ILogBatchSink, ICopiesEvents, IDisp
                     cancellationToken).ConfigureAwait(false);
                 accepted[i] = true;
             }
-            catch (Exception e) when (Classify(e, cancellationToken) is { } result)
+            catch (Exception e) when (Classify(e, alone: true, cancellationToken) is { } result)
             {
                 return (accepted, result);
             }
