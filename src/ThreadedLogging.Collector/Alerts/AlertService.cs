@@ -29,13 +29,26 @@ internal sealed class AlertService(AlertEvaluator evaluator, CollectorOptions op
                 {
                     // What still escapes it (a logger provider that throws, which MEL rethrows) would end the loop and,
                     // the host's BackgroundServiceExceptionBehavior being StopHost, the whole collector: ingest included.
-                    CollectorLog.AlertLoopFailed(logger, e, options.Alerts.Interval);
+                    LogLoopFailed(e);
                 }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // stopping
+        }
+    }
+
+    /// <summary>Says the failure, unless saying it fails too (the same throwing provider): then nothing, and the loop goes on.</summary>
+    private void LogLoopFailed(Exception failure)
+    {
+        try
+        {
+            CollectorLog.AlertLoopFailed(logger, failure, options.Alerts.Interval);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Nowhere left to say it.
         }
     }
 }

@@ -58,14 +58,15 @@ public sealed class AlertServiceLoopTests
 
     /// <summary>
     /// What escapes an evaluation (here its failure's own log line: a logger provider that throws, which MEL rethrows)
-    /// ends neither the loop nor, through the host's StopHost, the collector: the next interval notifies, ingest goes on.
+    /// ends neither the loop nor, through the host's StopHost, the collector, even when the loop's own line about it
+    /// throws too: the next interval notifies, ingest goes on.
     /// </summary>
     [Fact]
     public async Task Loop_AFailureEscapesTheEvaluation_NextIntervalEvaluatesAndTheCollectorServes()
     {
         var time = new WatchedTime(DateTimeOffset.UtcNow);
         var firstWait = time.Armed(Interval);
-        var throwing = new ThrowingLoggerProvider(typeof(AlertEvaluator).FullName!);
+        var throwing = new ThrowingLoggerProvider(typeof(AlertEvaluator).FullName!, typeof(AlertService).FullName!);
         await using var receiver = await WebhookReceiver.StartAsync();
         await using var collector = await CollectorFixture.StartAsync(
             services =>
@@ -81,7 +82,7 @@ public sealed class AlertServiceLoopTests
 
         await NextIntervalAsync(time); // before, the loop ended here and the host stopped: this waited in vain
 
-        Assert.Equal(1, throwing.Thrown);
+        Assert.Equal(2, throwing.Thrown);
         await NextIntervalAsync(time);
         var notification = Assert.Single(receiver.Delivered);
         Assert.Equal(["disk full"], AlertScenario.Messages(notification));
@@ -98,14 +99,14 @@ public sealed class AlertServiceLoopTests
         await nextWait.WaitAsync(SafetyNet);
     }
 
-    /// <summary>A provider whose logger of one category throws at its first Error: a fault no real part makes on cue.</summary>
-    private sealed class ThrowingLoggerProvider(string category) : ILoggerProvider
+    /// <summary>A provider whose logger of each of <paramref name="categories"/> throws at its first Error: a fault no real part makes on cue.</summary>
+    private sealed class ThrowingLoggerProvider(params string[] categories) : ILoggerProvider
     {
         private int _thrown;
 
         public int Thrown => Volatile.Read(ref _thrown);
 
-        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName == category);
+        public ILogger CreateLogger(string categoryName) => new Logger(this, categories.Contains(categoryName));
 
         public void Dispose()
         {
@@ -113,6 +114,8 @@ public sealed class AlertServiceLoopTests
 
         private sealed class Logger(ThrowingLoggerProvider owner, bool throws) : ILogger
         {
+            private int _thrown;
+
             public IDisposable? BeginScope<TState>(TState state)
                 where TState : notnull => null;
 
@@ -120,8 +123,9 @@ public sealed class AlertServiceLoopTests
 
             public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
             {
-                if (throws && logLevel >= LogLevel.Error && Interlocked.Exchange(ref owner._thrown, 1) == 0)
+                if (throws && logLevel >= LogLevel.Error && Interlocked.Exchange(ref _thrown, 1) == 0)
                 {
+                    Interlocked.Increment(ref owner._thrown);
                     throw new InvalidOperationException("the logger failed (ThrowingLoggerProvider)");
                 }
             }
