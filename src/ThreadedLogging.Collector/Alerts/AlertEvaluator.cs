@@ -13,7 +13,8 @@ namespace ThreadedLogging.Collector.Alerts;
 /// delivery the rule is quiet for its cooldown. One evaluation at a time; with collectors sharing a PostgreSQL
 /// database only the holder of <see cref="IAlertLease"/> evaluates. What a rule remembers is saved
 /// (<see cref="IAlertStateStore"/>) whenever it notifies or its notification fails, and read back when this collector
-/// starts to evaluate (its first evaluation, or a lease taken over), so a restart never notifies a range again.
+/// starts to evaluate (its first evaluation, or a lease taken over), so a restart does not notify a range again (unless
+/// that save failed: logged as id 505).
 /// </summary>
 internal sealed class AlertEvaluator : IDisposable
 {
@@ -26,7 +27,7 @@ internal sealed class AlertEvaluator : IDisposable
     private readonly TimeSpan _interval;
     private readonly ILogger<AlertEvaluator> _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private bool _stateRead; // under _gate: the saved state was read since this collector holds the lease
+    private long _stateReadAt; // under _gate: the lease's Taken when the saved state was read (0: never)
 
     public AlertEvaluator(CollectorOptions options, IEventStore store, IAlertLease lease, IAlertStateStore saved, AlertWebhook webhook, CollectorMetrics metrics, ILogger<AlertEvaluator> logger)
     {
@@ -70,11 +71,11 @@ internal sealed class AlertEvaluator : IDisposable
 
             if (!Evaluating)
             {
-                _stateRead = false; // another collector evaluates meanwhile: read what it saved when this one takes over
                 return;
             }
 
-            if (!_stateRead && !await TryReadSavedStateAsync(cancellationToken).ConfigureAwait(false))
+            // A hold begun anew (a start, a take-over): another collector may have notified meanwhile, read what it saved.
+            if (_stateReadAt != _lease.Taken && !await TryReadSavedStateAsync(_lease.Taken, cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
@@ -133,7 +134,7 @@ internal sealed class AlertEvaluator : IDisposable
             state.Update(s => s with { LastFailure = now, LastFailureReason = failure });
             _metrics.AlertWebhookFailed(rule.Name);
             CollectorLog.AlertWebhookFailed(_logger, rule.Name, count, failure, _interval);
-            await SaveAsync(rule, state, cancellationToken).ConfigureAwait(false);
+            await SaveAsync(rule, state).ConfigureAwait(false);
             return;
         }
 
@@ -143,14 +144,15 @@ internal sealed class AlertEvaluator : IDisposable
         state.Update(s => s with { LastFiredFrom = from, LastFired = now, LastFiredCount = count });
         _metrics.AlertFired(rule.Name);
         CollectorLog.AlertFired(_logger, rule.Name, count, from, now, rule.Webhook.Authority);
-        await SaveAsync(rule, state, cancellationToken).ConfigureAwait(false);
+        await SaveAsync(rule, state).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Reads what the rules saved (a restart, a lease taken over) into their state; a rule whose query changed since
-    /// starts afresh. When the store cannot say, nothing is evaluated this time (it would notify again what was notified).
+    /// Reads what the rules saved (a restart, a lease taken over) into their state; a rule with no saved state, or whose
+    /// query changed since, starts afresh. When the store cannot say, nothing is evaluated this time (it would notify
+    /// again what was notified).
     /// </summary>
-    private async Task<bool> TryReadSavedStateAsync(CancellationToken cancellationToken)
+    private async Task<bool> TryReadSavedStateAsync(long taken, CancellationToken cancellationToken)
     {
         IReadOnlyDictionary<string, SavedAlertState> saved;
         try
@@ -165,29 +167,29 @@ internal sealed class AlertEvaluator : IDisposable
 
         foreach (var (rule, state) in Rules)
         {
-            if (saved.TryGetValue(rule.Name, out var row) && row.Query == rule.QueryText)
-            {
-                state.NotifiedTo = row.NotifiedTo;
-                state.PendingFrom = row.PendingFrom;
-                state.QuietUntil = row.QuietUntil;
-                state.Update(s => s with { LastFiredFrom = row.LastFiredFrom, LastFired = row.NotifiedTo, LastFiredCount = row.LastFiredCount });
-            }
+            var row = saved.TryGetValue(rule.Name, out var found) && found.Query == rule.QueryText ? found : null;
+            state.NotifiedTo = row?.NotifiedTo;
+            state.PendingFrom = row?.PendingFrom;
+            state.QuietUntil = row?.QuietUntil ?? DateTimeOffset.MinValue;
+            state.Update(s => s with { LastFiredFrom = row?.LastFiredFrom, LastFired = row?.NotifiedTo, LastFiredCount = row?.LastFiredCount });
         }
 
-        _stateRead = true;
+        _stateReadAt = taken;
         return true;
     }
 
     /// <summary>Saves a rule's state after it changed; a failure is logged (the state in memory stays right until a restart).</summary>
-    private async Task SaveAsync(AlertRule rule, AlertRuleState state, CancellationToken cancellationToken)
+    private async Task SaveAsync(AlertRule rule, AlertRuleState state)
     {
         var status = state.Status;
         var row = new SavedAlertState(rule.Name, rule.QueryText, state.NotifiedTo, state.PendingFrom, state.QuietUntil, status.LastFiredFrom, status.LastFiredCount);
         try
         {
-            await _saved.SaveAsync(row, cancellationToken).ConfigureAwait(false);
+            // Not the stop's token: a stop right after a delivered notification would lose its save, and a restart then
+            // notified it again. A save is one small write.
+            await _saved.SaveAsync(row, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             CollectorLog.AlertStateSaveFailed(_logger, e, rule.Name);
         }

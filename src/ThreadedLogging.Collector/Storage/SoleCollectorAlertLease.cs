@@ -5,5 +5,8 @@ internal sealed class SoleCollectorAlertLease : IAlertLease
 {
     public Task<bool> TryHoldAsync(CancellationToken cancellationToken) => Task.FromResult(true);
 
+    /// <inheritdoc />
+    public long Taken => 1;
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

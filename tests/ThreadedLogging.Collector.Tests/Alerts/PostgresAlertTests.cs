@@ -1,3 +1,4 @@
+using Npgsql;
 using ThreadedLogging.Collector.Tests.Support;
 
 namespace ThreadedLogging.Collector.Tests.Alerts;
@@ -6,6 +7,49 @@ namespace ThreadedLogging.Collector.Tests.Alerts;
 public sealed class PostgresAlertTests
 {
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The evaluating collector's session dies (a failover, a network cut), another collector takes the lease, notifies
+    /// and stops; the first, at its next evaluation, takes the lease again within that one call: it reads what the other
+    /// saved, and does not notify the other's range again.
+    /// </summary>
+    [Fact]
+    public async Task Evaluate_LeaseLostAndRetakenMeanwhile_TheOthersNotificationIsNotRepeated()
+    {
+        var database = PostgresServer.Instance.CreateDatabase();
+        try
+        {
+            var connectionString = PostgresServer.Instance.ConnectionString(database);
+            string[] postgres = ["--Collector:Store=postgres", "--ConnectionStrings:Events=" + connectionString];
+            await using var scenario = await AlertScenario.StartAsync("payroll-errors", postgres);
+            await scenario.EvaluateAtAsync(TimeSpan.FromSeconds(30)); // holds the lease; nothing to notify
+            Assert.True((await scenario.Collector.GetJsonAsync("api/alerts")).GetProperty("evaluating").GetBoolean());
+
+            await using (var dataSource = NpgsqlDataSource.Create(connectionString))
+            await using (var cut = dataSource.CreateCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND granted"))
+            {
+                Assert.Equal(1L, await cut.ExecuteScalarAsync()); // the lease's session, gone
+            }
+
+            await scenario.PostAsync(Minute * 1, message: "a");
+            await scenario.PostAsync(Minute * 2, message: "b");
+            await using (var second = await CollectorFixture.StartAsync([.. AlertScenario.RuleArgs(scenario.Receiver, "payroll-errors"), .. postgres]))
+            {
+                await AlertScenario.EvaluateAtAsync(second, Minute * 5);
+                Assert.True((await second.GetJsonAsync("api/alerts")).GetProperty("evaluating").GetBoolean());
+            }
+
+            await scenario.EvaluateAtAsync(Minute * 6);
+
+            var notification = Assert.Single(scenario.Receiver.Requests).Body;
+            Assert.Equal(["b", "a"], AlertScenario.Messages(notification));
+            Assert.True((await scenario.Collector.GetJsonAsync("api/alerts")).GetProperty("evaluating").GetBoolean());
+        }
+        finally
+        {
+            PostgresServer.Instance.DropDatabase(database);
+        }
+    }
 
     [Fact]
     public async Task Evaluate_TwoCollectorsOnOneDatabase_OneNotificationThenTheOtherTakesOverWhenItStops()

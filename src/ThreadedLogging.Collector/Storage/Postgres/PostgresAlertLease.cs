@@ -10,6 +10,10 @@ namespace ThreadedLogging.Collector.Storage.Postgres;
 internal sealed class PostgresAlertLease(NpgsqlDataSource dataSource) : IAlertLease
 {
     private NpgsqlConnection? _held;
+    private long _taken;
+
+    /// <inheritdoc />
+    public long Taken => Interlocked.Read(ref _taken);
 
     public async Task<bool> TryHoldAsync(CancellationToken cancellationToken)
     {
@@ -35,6 +39,7 @@ internal sealed class PostgresAlertLease(NpgsqlDataSource dataSource) : IAlertLe
             if (await take.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
             {
                 _held = connection;
+                Interlocked.Increment(ref _taken);
                 return true;
             }
         }
