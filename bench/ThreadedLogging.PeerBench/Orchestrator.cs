@@ -52,9 +52,9 @@ internal static class Orchestrator
     /// </summary>
     private static async Task WarmUpAsync(BenchOptions options, string baseUrl, CountingServer? server)
     {
-        if (server is null || options.Warmup == 0)
+        if (server is null || options.Server != ServerState.Healthy || options.Warmup == 0)
         {
-            return;
+            return; // a slow server's warm-up would wait out each peer's drain, and warm nothing the runs use more
         }
 
         var warmup = options with { Events = options.Warmup };

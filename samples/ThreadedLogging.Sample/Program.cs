@@ -33,7 +33,7 @@ using (var host = builder.Build())
         }
         catch (InvalidOperationException e)
         {
-            logger.LogError(e, "Payment {Run} failed", count);
+            logger.LogError(e, "Payment {Payment} failed", count); // the payment after the last one made
         }
     }
 

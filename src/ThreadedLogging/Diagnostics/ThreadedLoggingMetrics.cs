@@ -9,7 +9,9 @@ namespace ThreadedLogging;
 /// open circuits. Observable instruments: each reads <see cref="ThreadedHandler.Statistics"/> when a listener collects,
 /// so a log call pays nothing for them. One series per handler type (tag <c>threadedlogging.handler</c>:
 /// <c>ThreadedHttpHandler</c>, <c>ThreadedAwsHandler</c>, …), summed over its live handlers and those disposed before,
-/// so that a counter never goes back when a handler is disposed; a disposed handler's counts are its totals at its disposal.
+/// and a counter reports the highest value it has reported (a handler's <c>Dropped</c> can fall back while the process
+/// ends, when a late disposal delivers what the exit counted lost; a collection racing a disposal can see a handler both
+/// live and retired), so that it never goes back; a disposed handler's counts are its totals at its disposal.
 /// </summary>
 internal static class ThreadedLoggingMetrics
 {
@@ -22,6 +24,7 @@ internal static class ThreadedLoggingMetrics
     private static readonly Lock Gate = new();
     private static readonly HashSet<ThreadedHandler> Live = [];
     private static readonly Dictionary<string, Totals> Retired = new(StringComparer.Ordinal);
+    private static readonly Dictionary<(string Instrument, string Type), long> Reported = [];
 
     // Created on the first handler, never disposed: instruments live as long as the process.
     private static readonly Meter Meter = CreateMeter();
@@ -29,7 +32,6 @@ internal static class ThreadedLoggingMetrics
     /// <summary>Counts <paramref name="handler"/> in the measurements from now on.</summary>
     public static void Register(ThreadedHandler handler)
     {
-        _ = Meter; // the instruments exist once a handler does
         lock (Gate)
         {
             Live.Add(handler);
@@ -53,14 +55,32 @@ internal static class ThreadedLoggingMetrics
     private static Meter CreateMeter()
     {
         var meter = new Meter(MeterName, typeof(ThreadedLoggingMetrics).Assembly.GetName().Version?.ToString());
-        meter.CreateObservableCounter("threadedlogging.events.enqueued", () => Measure(t => t.Enqueued), "{event}", "Events the app logged that the handlers accepted into their queues.");
-        meter.CreateObservableCounter("threadedlogging.events.sent", () => Measure(t => t.Sent), "{event}", "Events delivered.");
-        meter.CreateObservableCounter("threadedlogging.events.dropped", () => Measure(t => t.Dropped), "{event}", "Events lost: queue full, refused by the receiver, left at shutdown, logged after the disposal began.");
-        meter.CreateObservableCounter("threadedlogging.send.failures", () => Measure(t => t.Failed), "{attempt}", "Send attempts that failed (each is retried or ends in a drop).");
+        meter.CreateObservableCounter("threadedlogging.events.enqueued", () => Count("enqueued", t => t.Enqueued), "{event}", "Events the handlers took: the app's accepted into their queues, and those adopted from a dead process's spool.");
+        meter.CreateObservableCounter("threadedlogging.events.sent", () => Count("sent", t => t.Sent), "{event}", "Events delivered.");
+        meter.CreateObservableCounter("threadedlogging.events.dropped", () => Count("dropped", t => t.Dropped), "{event}", "Events lost: queue full, refused by the receiver, unreadable on the worker, left at shutdown, logged after the disposal began.");
+        meter.CreateObservableCounter("threadedlogging.send.failures", () => Count("failures", t => t.Failed), "{attempt}", "Send attempts that failed (each is retried or ends in a drop).");
         meter.CreateObservableUpDownCounter("threadedlogging.events.pending", () => Measure(t => t.Pending), "{event}", "Events queued, in flight or spooled.");
         meter.CreateObservableUpDownCounter("threadedlogging.events.spooled", () => Measure(t => t.Spooled), "{event}", "Events in the disk spool, not yet delivered.");
         meter.CreateObservableUpDownCounter("threadedlogging.circuit.open", () => Measure(t => t.CircuitOpen), "{handler}", "Handlers whose receiver is considered down: their attempts are probes.");
         return meter;
+    }
+
+    /// <summary>A counter's measurements: per handler type, the highest of what it reads now and what it reported before.</summary>
+    private static List<Measurement<long>> Count(string instrument, Func<Totals, long> read)
+    {
+        var measured = Measure(read);
+        lock (Gate)
+        {
+            for (var i = 0; i < measured.Count; i++)
+            {
+                var type = (string)measured[i].Tags[0].Value!;
+                var value = Math.Max(measured[i].Value, Reported.GetValueOrDefault((instrument, type)));
+                Reported[(instrument, type)] = value;
+                measured[i] = new Measurement<long>(value, measured[i].Tags);
+            }
+        }
+
+        return measured;
     }
 
     private static List<Measurement<long>> Measure(Func<Totals, long> read)
