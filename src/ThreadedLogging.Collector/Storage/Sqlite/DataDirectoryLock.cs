@@ -30,8 +30,8 @@ internal sealed class DataDirectoryLock : IDisposable
         catch (IOException e) when (HeldByAnother(e))
         {
             throw new CollectorConfigurationException(
-                $"Collector:DataDirectory (--data) '{dataDirectory}' is in use by another collector process ({FileName} in it is locked; it holds that "
-                + "process's id). Stop that collector first, give this one a folder of its own, or let several collectors share one "
+                $"Collector:DataDirectory (--data) '{dataDirectory}' is in use by another collector process, or a backup of a stopped "
+                + $"collector's folder ({FileName} in it is locked; it holds that process's id). Stop that collector or wait for the backup, give this one a folder of its own, or let several collectors share one "
                 + "PostgreSQL database (Collector:Store=postgres).",
                 e);
         }

@@ -53,17 +53,21 @@ internal static class SqliteBackup
 
             string[] made = idleFolder is null ? [] : [.. SideFiles(source).Where(f => !File.Exists(f))];
             var copy = Path.Combine(target, name);
-            using (var connection = OpenReadOnly(source))
-            using (var vacuum = connection.CreateCommand())
+            try
             {
+                using var connection = OpenReadOnly(source);
+                using var vacuum = connection.CreateCommand();
                 vacuum.CommandText = "VACUUM INTO $copy";
                 vacuum.Parameters.AddWithValue("$copy", copy);
                 vacuum.ExecuteNonQuery();
             }
-
-            foreach (var file in made)
+            finally
             {
-                File.Delete(file);
+                // A copy that failed (a full disk) leaves no side files of ours behind either.
+                foreach (var file in made)
+                {
+                    File.Delete(file);
+                }
             }
 
             copied.Add(new BackedUpFile(copy, new FileInfo(copy).Length, name == SqliteEventStore.FileName ? CountEvents(copy) : null));
