@@ -4,7 +4,7 @@ namespace ThreadedLogging.PeerBench;
 
 /// <summary>
 /// The orchestrator's options: <c>[--events 1000000] [--rounds 3] [--peers a,b] [--server healthy|slow|dead|blackhole]
-/// [--slow-ms 50] [--drain-timeout S] [--seed N] [--warmup 50000] [--out file.md]</c>.
+/// [--slow-ms 50] [--drain-timeout S] [--seed N] [--warmup 200000] [--out file.md]</c>.
 /// </summary>
 internal sealed record BenchOptions
 {
@@ -28,7 +28,7 @@ internal sealed record BenchOptions
     /// Gets how many events each sending peer logs once, unmeasured, before the rounds (0: none), so that the server's
     /// own warm-up (Kestrel's and each format's counting code compiled and tiered up) is charged to no measured run.
     /// </summary>
-    public int Warmup { get; init; } = 50_000;
+    public int Warmup { get; init; } = 200_000;
 
     public string? Out { get; init; }
 
