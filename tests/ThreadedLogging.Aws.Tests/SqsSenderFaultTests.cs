@@ -50,14 +50,7 @@ public sealed class SqsSenderFaultTests(SqsEmulatorFixture sqs) : IClassFixture<
         };
         await using (var handler = new ThreadedAwsHandler(options, client))
         {
-            var log = handler.CreateLogger("Payroll");
-            for (var i = 0; i < 10; i++)
-            {
-                log.LogInformation("event {Number}", i);
-            }
-
-            Assert.True(await handler.FlushAsync(new CancellationTokenSource(FlushBudget).Token));
-            var statistics = handler.Statistics;
+            var statistics = await LogTenAndFlushAsync(handler);
             Assert.Equal((9L, 1L, 0L), (statistics.Sent, statistics.Dropped, statistics.Pending));
             Assert.Contains(code, statistics.LastError, StringComparison.Ordinal);
         }
@@ -87,14 +80,7 @@ public sealed class SqsSenderFaultTests(SqsEmulatorFixture sqs) : IClassFixture<
         };
         await using (var handler = new ThreadedAwsHandler(options, client))
         {
-            var log = handler.CreateLogger("Payroll");
-            for (var i = 0; i < 10; i++)
-            {
-                log.LogInformation("event {Number}", i);
-            }
-
-            Assert.True(await handler.FlushAsync(new CancellationTokenSource(FlushBudget).Token));
-            var statistics = handler.Statistics;
+            var statistics = await LogTenAndFlushAsync(handler);
             Assert.Equal((10L, 0L, 0L), (statistics.Sent, statistics.Dropped, statistics.Pending));
             Assert.Equal(5L, statistics.Failed);
         }
@@ -102,6 +88,19 @@ public sealed class SqsSenderFaultTests(SqsEmulatorFixture sqs) : IClassFixture<
         var events = QueueReader.Events(await QueueReader.DrainAsync(client, url));
         Assert.Equal(10, events.Count);
         Assert.Equal(10, events.Select(e => e.Sequence).Distinct().Count());
+    }
+
+    /// <summary>Logs "event 0" … "event 9", flushes within the budget, and returns the handler's counts.</summary>
+    private static async Task<ThreadedHandlerStatistics> LogTenAndFlushAsync(ThreadedAwsHandler handler)
+    {
+        var log = handler.CreateLogger("Payroll");
+        for (var i = 0; i < 10; i++)
+        {
+            log.LogInformation("event {Number}", i);
+        }
+
+        Assert.True(await handler.FlushAsync(new CancellationTokenSource(FlushBudget).Token));
+        return handler.Statistics;
     }
 
     /// <summary>What SQS refuses with <paramref name="code"/>: the message's body, delay and group as changed.</summary>
