@@ -14,7 +14,8 @@ namespace ThreadedLogging;
 /// <c>InvalidMessageContents</c>, <c>InvalidParameterValue</c>, <c>MissingParameter</c>…) refuses the request itself:
 /// an entry refused in a call is sent once more alone, and refused again it is dropped alone (counted in
 /// <see cref="ThreadedHandlerStatistics.Dropped"/>, said in the self-log and on the EventSource) while the rest is
-/// delivered once. A 500 is retried, and an event SQS fails on 5 times in a row is dropped alone.
+/// delivered once; a whole call refused with such a 400 (other than <c>InvalidMessageContents</c>) is retried like
+/// throttling, since it is every event's. A 500 is retried, and an event SQS fails on 5 times in a row is dropped alone.
 /// </remarks>
 [ProviderAlias("ThreadedAws")]
 public sealed class ThreadedAwsHandler : ThreadedHandler

@@ -55,35 +55,20 @@ internal static class ThreadedLoggingMetrics
     private static Meter CreateMeter()
     {
         var meter = new Meter(MeterName, typeof(ThreadedLoggingMetrics).Assembly.GetName().Version?.ToString());
-        meter.CreateObservableCounter("threadedlogging.events.enqueued", () => Count("enqueued", t => t.Enqueued), "{event}", "Events the handlers took: the app's accepted into their queues, and those adopted from a dead process's spool.");
-        meter.CreateObservableCounter("threadedlogging.events.sent", () => Count("sent", t => t.Sent), "{event}", "Events delivered.");
-        meter.CreateObservableCounter("threadedlogging.events.dropped", () => Count("dropped", t => t.Dropped), "{event}", "Events lost: queue full, refused by the receiver, unreadable on the worker, left at shutdown, logged after the disposal began.");
-        meter.CreateObservableCounter("threadedlogging.send.failures", () => Count("failures", t => t.Failed), "{attempt}", "Send attempts that failed (each is retried or ends in a drop).");
+        meter.CreateObservableCounter("threadedlogging.events.enqueued", () => Measure(t => t.Enqueued, counter: "enqueued"), "{event}", "Events the handlers took: the app's accepted into their queues, and those adopted from a dead process's spool.");
+        meter.CreateObservableCounter("threadedlogging.events.sent", () => Measure(t => t.Sent, counter: "sent"), "{event}", "Events delivered.");
+        meter.CreateObservableCounter("threadedlogging.events.dropped", () => Measure(t => t.Dropped, counter: "dropped"), "{event}", "Events lost: queue full, refused by the receiver, unreadable on the worker, left at shutdown, logged after the disposal began.");
+        meter.CreateObservableCounter("threadedlogging.send.failures", () => Measure(t => t.Failed, counter: "failures"), "{attempt}", "Send attempts that failed (each is retried or ends in a drop).");
         meter.CreateObservableUpDownCounter("threadedlogging.events.pending", () => Measure(t => t.Pending), "{event}", "Events queued, in flight or spooled.");
         meter.CreateObservableUpDownCounter("threadedlogging.events.spooled", () => Measure(t => t.Spooled), "{event}", "Events in the disk spool, not yet delivered.");
         meter.CreateObservableUpDownCounter("threadedlogging.circuit.open", () => Measure(t => t.CircuitOpen), "{handler}", "Handlers whose receiver is considered down: their attempts are probes.");
         return meter;
     }
 
-    /// <summary>A counter's measurements: per handler type, the highest of what it reads now and what it reported before.</summary>
-    private static List<Measurement<long>> Count(string instrument, Func<Totals, long> read)
-    {
-        var measured = Measure(read);
-        lock (Gate)
-        {
-            for (var i = 0; i < measured.Count; i++)
-            {
-                var type = (string)measured[i].Tags[0].Value!;
-                var value = Math.Max(measured[i].Value, Reported.GetValueOrDefault((instrument, type)));
-                Reported[(instrument, type)] = value;
-                measured[i] = new Measurement<long>(value, measured[i].Tags);
-            }
-        }
-
-        return measured;
-    }
-
-    private static List<Measurement<long>> Measure(Func<Totals, long> read)
+    /// <summary>Per handler type, what <paramref name="read"/> gives of its totals (a counter: no less than it reported before).</summary>
+    /// <param name="read">The instrument's number of a handler type's totals.</param>
+    /// <param name="counter">A counter's name, to report no less than it reported before; null for an up-down counter.</param>
+    private static List<Measurement<long>> Measure(Func<Totals, long> read, string? counter = null)
     {
         ThreadedHandler[] live;
         Dictionary<string, Totals> sums;
@@ -100,7 +85,23 @@ internal static class ThreadedLoggingMetrics
             sums[type] = sums.TryGetValue(type, out var before) ? before + totals : totals;
         }
 
-        return [.. sums.Select(pair => new Measurement<long>(read(pair.Value), new KeyValuePair<string, object?>(HandlerTag, pair.Key)))];
+        var measured = new List<Measurement<long>>(sums.Count);
+        foreach (var (type, totals) in sums)
+        {
+            var value = read(totals);
+            if (counter is not null)
+            {
+                lock (Gate)
+                {
+                    value = Math.Max(value, Reported.GetValueOrDefault((counter, type)));
+                    Reported[(counter, type)] = value;
+                }
+            }
+
+            measured.Add(new Measurement<long>(value, new KeyValuePair<string, object?>(HandlerTag, type)));
+        }
+
+        return measured;
     }
 
     private static string TypeOf(ThreadedHandler handler) => handler.GetType().Name;
