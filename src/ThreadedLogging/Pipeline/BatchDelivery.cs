@@ -5,6 +5,11 @@ namespace ThreadedLogging;
 /// repeated failures), splits what is too large or poisoned, drops and counts only a lone poison event or
 /// a refused batch, and settles every event in the <see cref="DeliveryLedger"/>. Worker only.
 /// </summary>
+/// <remarks>
+/// The events of a batch refused for their content are found and said per round (<see cref="ContentRefusals"/>): a
+/// receiver that refuses everything gets the rest of the batch held for the backoff after 3 events refused alone, not a
+/// request per event.
+/// </remarks>
 internal sealed class BatchDelivery
 {
     /// <summary>
@@ -65,14 +70,50 @@ internal sealed class BatchDelivery
     /// (<see cref="OversizedEvent"/>), drops (and counts) only a lone poison event or a refused batch.
     /// Throws <see cref="OperationCanceledException"/> only when the shutdown deadline passes.
     /// </summary>
+    /// <param name="events">The batch's events; only [start, start+count) are delivered.</param>
+    /// <param name="start">The first event to deliver.</param>
+    /// <param name="count">How many events to deliver.</param>
     /// <param name="batchId">The id to send under; a spooled batch keeps the id it was written with, so a resend after a crash is the same batch.</param>
     /// <param name="identity">Whose events these are (a spool adopted from a dead process keeps its identity).</param>
     /// <param name="spooled">Whether the events come from the spool (rather than from memory).</param>
-    public Task DeliverAsync(List<LogEvent> events, int start, int count, string? batchId, LogIdentity identity, bool spooled, CancellationToken token) =>
-        DeliverAsync(events, start, count, batchId, identity, spooled, isolating: false, token);
+    /// <param name="token">Cancelled when the shutdown deadline passes.</param>
+    public async Task DeliverAsync(List<LogEvent> events, int start, int count, string? batchId, LogIdentity identity, bool spooled, CancellationToken token)
+    {
+        while (true)
+        {
+            var round = new ContentRefusals(count);
+            try
+            {
+                await DeliverAsync(events, start, count, batchId, identity, spooled, isolating: false, round, token).ConfigureAwait(false);
+            }
+            finally
+            {
+                round.End(_ledger, spooled, _selfLog);
+            }
 
+            if (round.Held is not { Count: > 0 } held)
+            {
+                return;
+            }
+
+            // The receiver refused every event it was sent alone and took none: the others wait the backoff, as in an outage.
+            Interlocked.Increment(ref _retried);
+            await _waitBeforeRetry(_backoff.MarkFailure(), token).ConfigureAwait(false);
+            (events, start, count, batchId) = (held, 0, held.Count, null);
+        }
+    }
+
+    /// <summary>The delivery of <see cref="DeliverAsync(List{LogEvent}, int, int, string?, LogIdentity, bool, CancellationToken)"/>, and of the pieces it splits a batch into.</summary>
+    /// <param name="events">The batch's events; only [start, start+count) are delivered.</param>
+    /// <param name="start">The first event to deliver.</param>
+    /// <param name="count">How many events to deliver.</param>
+    /// <param name="batchId">The id to send under (a new one when null).</param>
+    /// <param name="identity">Whose events these are.</param>
+    /// <param name="spooled">Whether the events come from the spool.</param>
     /// <param name="isolating">Whether the sink threw on the content of the batch these events were split from: a send that throws so again is split (or the lone event dropped) at once.</param>
-    private async Task DeliverAsync(List<LogEvent> events, int start, int count, string? batchId, LogIdentity identity, bool spooled, bool isolating, CancellationToken token)
+    /// <param name="round">What this round of the batch's delivery learnt of the receiver's content refusals.</param>
+    /// <param name="token">Cancelled when the shutdown deadline passes.</param>
+    private async Task DeliverAsync(List<LogEvent> events, int start, int count, string? batchId, LogIdentity identity, bool spooled, bool isolating, ContentRefusals round, CancellationToken token)
     {
         batchId ??= NewBatchId();
         var cuts = 0;
@@ -89,6 +130,7 @@ internal sealed class BatchDelivery
             }
 
             _ledger.Settle(events, start, completed, delivered: true, spooled);
+            round.Took(completed);
             if (result.Outcome == SendOutcome.Sent)
             {
                 _backoff.MarkSuccess();
@@ -98,7 +140,9 @@ internal sealed class BatchDelivery
             if (result.DeliveredAfter is { Count: > 0 } runs)
             {
                 // Some were delivered after the first that was not: settled, and only the others go on.
+                var before = completed;
                 (events, completed) = SettleDeliveredAfter(events, start, count, completed, runs, spooled);
+                round.Took(completed - before);
                 start = 0;
                 count = events.Count;
             }
@@ -110,6 +154,7 @@ internal sealed class BatchDelivery
 
             throws = completed > 0 ? 0 : throws;
             serverFaults = completed > 0 ? 0 : serverFaults;
+            var refusedContent = result.Outcome == SendOutcome.Rejected; // the receiver's own answer, not a throw or a 500 isolated as one
             var failsOnContent = false;
             if (threw && (isolating || ++throws >= SinkFailure.AttemptsBeforeIsolating))
             {
@@ -128,7 +173,8 @@ internal sealed class BatchDelivery
             }
 
             Interlocked.Increment(ref _failed);
-            _failures.SendFailed(count, result.Error ?? result.Outcome.ToString(), say: !IsRefusal(result.Outcome)); // a refusal is said once per streak (Reject)
+            // A refusal is said once per streak (Reject), a content refusal once per round (ContentRefusals).
+            _failures.SendFailed(count, result.Error ?? result.Outcome.ToString(), say: !IsRefusal(result.Outcome) && !refusedContent);
             if (count == 0)
             {
                 return;
@@ -152,8 +198,19 @@ internal sealed class BatchDelivery
                     continue;
                 case SendOutcome.TooLarge or SendOutcome.Rejected when count > 1:
                     var half = count / 2;
-                    await DeliverAsync(events, start, half, null, identity, spooled, isolating, token).ConfigureAwait(false);
-                    await DeliverAsync(events, start + half, count - half, null, identity, spooled, isolating, token).ConfigureAwait(false);
+                    await DeliverAsync(events, start, half, null, identity, spooled, isolating, round, token).ConfigureAwait(false);
+                    if (round.Held is not null)
+                    {
+                        round.Hold(events, start + half, count - half);
+                        return;
+                    }
+
+                    await DeliverAsync(events, start + half, count - half, null, identity, spooled, isolating, round, token).ConfigureAwait(false);
+                    return;
+                case SendOutcome.Rejected when refusedContent:
+                    // A lone event the receiver refused: dropped when the round ends, said in its one line.
+                    ThreadedLoggingEventSource.Log.EventsRejected(1, result.Error ?? result.Outcome.ToString());
+                    round.RefusedAlone(events[start], result.Error ?? result.Outcome.ToString());
                     return;
                 case SendOutcome.Unauthorized or SendOutcome.Refused:
                     Reject(events, start, count, result, spooled, threw, failsOnContent);
@@ -170,7 +227,7 @@ internal sealed class BatchDelivery
     /// <summary>
     /// Sends a spooled envelope as stored, when the sink takes envelopes; true when it was delivered (its events are
     /// settled as sent). False — nothing settled — when the sink cannot, or the receiver did not take it: the caller then
-    /// delivers its events with <see cref="DeliverAsync"/>, under the same batch id.
+    /// delivers its events with <see cref="DeliverAsync(List{LogEvent}, int, int, string?, LogIdentity, bool, CancellationToken)"/>, under the same batch id.
     /// </summary>
     public async Task<bool> TrySendEnvelopeAsync(SpooledEnvelope envelope, int userEvents, LogIdentity identity, CancellationToken token)
     {

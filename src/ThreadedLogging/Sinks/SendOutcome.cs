@@ -12,7 +12,11 @@ public enum SendOutcome
     /// <summary>The batch is too large for the receiver (413): split it and send the halves.</summary>
     TooLarge,
 
-    /// <summary>The receiver refused the batch's content for good (400, 422): the batch is split to isolate the poison event, which is dropped alone.</summary>
+    /// <summary>
+    /// The receiver refused the batch's content for good (400, 422): the batch is split to isolate the poison event, which is
+    /// dropped alone. When 3 events of a batch were refused alone and the receiver took none, the others are held and sent
+    /// again after the backoff, as for a transient failure: the receiver seems to refuse everything.
+    /// </summary>
     Rejected,
 
     /// <summary>The receiver refused the credentials (401, 403): the batch is dropped whole and counted; splitting cannot help.</summary>

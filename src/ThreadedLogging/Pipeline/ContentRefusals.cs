@@ -1,0 +1,73 @@
+using System.Globalization;
+
+namespace ThreadedLogging;
+
+/// <summary>
+/// What one round of a batch's delivery (its send and the splits that find the events the receiver refuses for their
+/// content, <see cref="SendOutcome.Rejected"/>) learnt: the events refused alone, which are dropped, the first reason,
+/// and how many the receiver took. Said in one self-log line when the round ends (<see cref="End"/>), not a line
+/// per event, and the refused events are settled after that line, so a flush they complete finds it.
+/// </summary>
+/// <remarks>
+/// A receiver that refuses everything (a collector of another version, a proxy answering 400 to all) made the split
+/// reach every event: about 2N−1 requests and 3N self-log lines for a batch of N, every interval. Once a round has had
+/// <see cref="RefusedAloneBeforeHolding"/> events refused alone and the receiver took none of its events, it stops:
+/// the events not yet sent are <see cref="Held"/> and sent again, as one batch, after the backoff, as in an outage.
+/// Dropping them instead would drop good events behind a run of poison ones; held, every event dropped is one the
+/// receiver refused alone, and a receiver that refuses everything costs at most ⌈log₂ N⌉ + 4 requests and 3 events
+/// per backoff step. Worker only: one round per batch in flight.
+/// </remarks>
+/// <param name="events">The events of the batch the round delivers.</param>
+internal sealed class ContentRefusals(int events)
+{
+    /// <summary>How many events a round finds refused alone, none taken, before it holds the rest for the backoff.</summary>
+    public const int RefusedAloneBeforeHolding = 3;
+
+    private readonly List<LogEvent> _refused = [];
+    private string _firstError = string.Empty;
+    private int _taken;
+
+    /// <summary>Gets the events not sent in this round, in order, once it holds them; <see langword="null"/> while it sends.</summary>
+    public List<LogEvent>? Held { get; private set; }
+
+    /// <summary>The receiver took <paramref name="count"/> of the round's events.</summary>
+    public void Took(int count) => _taken += count;
+
+    /// <summary>The receiver refused <paramref name="logEvent"/> alone for its content: dropped when the round ends.</summary>
+    public void RefusedAlone(LogEvent logEvent, string error)
+    {
+        if (_refused.Count == 0)
+        {
+            _firstError = error;
+        }
+
+        _refused.Add(logEvent);
+        if (_refused.Count >= RefusedAloneBeforeHolding && _taken == 0)
+        {
+            Held = [];
+        }
+    }
+
+    /// <summary>Keeps events [start, start+count) for the next round (the round holds: <see cref="Held"/> is set).</summary>
+    public void Hold(List<LogEvent> events, int start, int count) => Held!.AddRange(events.GetRange(start, count));
+
+    /// <summary>
+    /// Ends the round: says what it dropped in one line (nothing when nothing was refused), then settles those events as
+    /// dropped.
+    /// </summary>
+    public void End(DeliveryLedger ledger, bool spooled, SelfLog selfLog)
+    {
+        if (_refused.Count == 0)
+        {
+            return;
+        }
+
+        var refused = _refused.Count;
+        var dropped = $"{Counted.Events(refused)} refused by the receiver ({SendOutcome.Rejected}) and dropped" + (refused == 1 ? ": " : ", the first for: ") + _firstError + ". ";
+        var held = Held?.Count ?? 0;
+        selfLog.Write(dropped + (held > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"Each was refused alone, and the receiver took none of the batch's {events}, as one that refuses everything does (a collector of another version, a proxy): the other {Counted.Events(held)} {Counted.Agree(held, "is", "are")} kept and sent again after the backoff, as in an outage.")
+            : string.Create(CultureInfo.InvariantCulture, $"{(refused == 1 ? "It was" : "Each was")} refused alone; {_taken} of the batch's {events} were delivered.")));
+        ledger.Settle(_refused, 0, refused, delivered: false, spooled);
+    }
+}
