@@ -86,7 +86,10 @@ public class ThreadedHandlerOptions
     /// append-only files there before sending them and deletes them only after delivery, so events
     /// survive a crash, a kill or a long outage; a later start of the app sends what is left.
     /// Environment variables written as <c>%NAME%</c> are expanded; the path must then be absolute (a relative one depends on
-    /// the working directory, so a next start from another one would not find the spool) and each variable set.
+    /// the working directory, so a next start from another one would not find the spool) and each variable set, except
+    /// <c>%LOCALAPPDATA%</c> and <c>%APPDATA%</c>: where they are not set (Linux, macOS) they stand for .NET's
+    /// <see cref="Environment.SpecialFolder.LocalApplicationData"/> and <see cref="Environment.SpecialFolder.ApplicationData"/>
+    /// (<c>~/.local/share</c>, <c>~/.config</c>), so <c>%LOCALAPPDATA%/MyApp/log-spool</c> serves every OS.
     /// </summary>
     /// <value>The default value is <see langword="null"/>: events are kept in memory only.</value>
     public string? BufferDirectory { get; set; }
@@ -236,6 +239,7 @@ public class ThreadedHandlerOptions
             throw new ArgumentException($"BufferDirectory must not contain a NUL character (was '{Shown(directory)}', one at index {nul}).", option);
         }
 
+        directory = WithPortableFolders(directory);
         if (UnsetVariable(directory) is { } unset)
         {
             // Left as it is by the expansion: the spool went to a directory literally named '%NAME%' under the working directory.
@@ -332,6 +336,34 @@ public class ThreadedHandlerOptions
         {
             throw new ArgumentException($"{name} must be null (the default) or a name without leading or trailing white space or control characters (was '{Shown(value)}').", name);
         }
+    }
+
+    /// <summary>The Windows variables of an app's own folders, and the folder each stands for where it is not set.</summary>
+    private static readonly (string Variable, Environment.SpecialFolder Folder)[] PortableFolders =
+    [
+        ("%LOCALAPPDATA%", Environment.SpecialFolder.LocalApplicationData),
+        ("%APPDATA%", Environment.SpecialFolder.ApplicationData),
+    ];
+
+    /// <summary>
+    /// <c>%LOCALAPPDATA%</c> and <c>%APPDATA%</c>, in a process without such a variable (Linux, macOS), stand for the
+    /// folders .NET gives those names there (<see cref="Environment.SpecialFolder.LocalApplicationData"/>:
+    /// <c>~/.local/share</c>, <see cref="Environment.SpecialFolder.ApplicationData"/>: <c>~/.config</c>), so that one
+    /// setting serves an app installed on every OS. Where the variable is set (Windows), the expansion uses it.
+    /// </summary>
+    private static string WithPortableFolders(string directory)
+    {
+        foreach (var (variable, folder) in PortableFolders)
+        {
+            if (directory.Contains(variable, StringComparison.Ordinal)
+                && Environment.GetEnvironmentVariable(variable[1..^1]) is null
+                && Environment.GetFolderPath(folder, Environment.SpecialFolderOption.DoNotVerify) is { Length: > 0 } path)
+            {
+                directory = directory.Replace(variable, path, StringComparison.Ordinal);
+            }
+        }
+
+        return directory;
     }
 
     /// <summary>The first <c>%NAME%</c> in <paramref name="path"/> whose variable is not set, or null.</summary>

@@ -70,9 +70,13 @@ internal sealed class BatchDelivery
     /// (<see cref="OversizedEvent"/>), drops (and counts) only a lone poison event or a refused batch.
     /// Throws <see cref="OperationCanceledException"/> only when the shutdown deadline passes.
     /// </summary>
+    /// <param name="events">The batch's events; only [start, start+count) are delivered.</param>
+    /// <param name="start">The first event to deliver.</param>
+    /// <param name="count">How many events to deliver.</param>
     /// <param name="batchId">The id to send under; a spooled batch keeps the id it was written with, so a resend after a crash is the same batch.</param>
     /// <param name="identity">Whose events these are (a spool adopted from a dead process keeps its identity).</param>
     /// <param name="spooled">Whether the events come from the spool (rather than from memory).</param>
+    /// <param name="token">Cancelled when the shutdown deadline passes.</param>
     public async Task DeliverAsync(List<LogEvent> events, int start, int count, string? batchId, LogIdentity identity, bool spooled, CancellationToken token)
     {
         while (true)
@@ -99,8 +103,16 @@ internal sealed class BatchDelivery
         }
     }
 
+    /// <summary>The delivery of <see cref="DeliverAsync(List{LogEvent}, int, int, string?, LogIdentity, bool, CancellationToken)"/>, and of the pieces it splits a batch into.</summary>
+    /// <param name="events">The batch's events; only [start, start+count) are delivered.</param>
+    /// <param name="start">The first event to deliver.</param>
+    /// <param name="count">How many events to deliver.</param>
+    /// <param name="batchId">The id to send under (a new one when null).</param>
+    /// <param name="identity">Whose events these are.</param>
+    /// <param name="spooled">Whether the events come from the spool.</param>
     /// <param name="isolating">Whether the sink threw on the content of the batch these events were split from: a send that throws so again is split (or the lone event dropped) at once.</param>
     /// <param name="round">What this round of the batch's delivery learnt of the receiver's content refusals.</param>
+    /// <param name="token">Cancelled when the shutdown deadline passes.</param>
     private async Task DeliverAsync(List<LogEvent> events, int start, int count, string? batchId, LogIdentity identity, bool spooled, bool isolating, ContentRefusals round, CancellationToken token)
     {
         batchId ??= NewBatchId();
@@ -215,7 +227,7 @@ internal sealed class BatchDelivery
     /// <summary>
     /// Sends a spooled envelope as stored, when the sink takes envelopes; true when it was delivered (its events are
     /// settled as sent). False — nothing settled — when the sink cannot, or the receiver did not take it: the caller then
-    /// delivers its events with <see cref="DeliverAsync"/>, under the same batch id.
+    /// delivers its events with <see cref="DeliverAsync(List{LogEvent}, int, int, string?, LogIdentity, bool, CancellationToken)"/>, under the same batch id.
     /// </summary>
     public async Task<bool> TrySendEnvelopeAsync(SpooledEnvelope envelope, int userEvents, LogIdentity identity, CancellationToken token)
     {

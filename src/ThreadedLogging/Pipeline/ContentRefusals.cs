@@ -5,7 +5,7 @@ namespace ThreadedLogging;
 /// <summary>
 /// What one round of a batch's delivery (its send and the splits that find the events the receiver refuses for their
 /// content, <see cref="SendOutcome.Rejected"/>) learnt: the events refused alone, which are dropped, the first reason,
-/// and how many the receiver took. Said in one self-log line when the round ends (<see cref="Summary"/>), not a line
+/// and how many the receiver took. Said in one self-log line when the round ends (<see cref="End"/>), not a line
 /// per event, and the refused events are settled after that line, so a flush they complete finds it.
 /// </summary>
 /// <remarks>

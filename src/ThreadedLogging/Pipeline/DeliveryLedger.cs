@@ -103,6 +103,10 @@ internal sealed class DeliveryLedger
     /// again (<see cref="LogEvent.IsSettled"/>): a failure that settles a whole batch as lost after part of it was
     /// delivered or dropped (<see cref="BatchWorker"/>'s catch-all) counts only the rest.
     /// </summary>
+    /// <param name="events">The batch; only [start, start+count) are settled.</param>
+    /// <param name="start">The first event to settle.</param>
+    /// <param name="count">How many events to settle.</param>
+    /// <param name="delivered">Whether they were sent (else dropped for good).</param>
     /// <param name="spooled">Whether they came from the spool (rather than from memory).</param>
     public void Settle(List<LogEvent> events, int start, int count, bool delivered, bool spooled)
     {

@@ -37,6 +37,11 @@ internal sealed partial class DurableSpool : IDisposable
     private readonly CapDrops _ageDrops;
     private SpoolEntry? _sending; // read and not yet acknowledged: its delivery, not a cap, settles its events
 
+    /// <param name="root">The spool's root directory: this process's spool is a directory in it, beside dead processes' spools.</param>
+    /// <param name="instanceId">This process's instance id, the name of its directory.</param>
+    /// <param name="maxBytes">The most bytes the spool keeps on disk (<see cref="ThreadedHandlerOptions.MaxBufferBytes"/>).</param>
+    /// <param name="maxAge">How long a record is kept before it is dropped (<see cref="ThreadedHandlerOptions.MaxBufferAge"/>).</param>
+    /// <param name="time">The clock of the age cap.</param>
     /// <param name="maxRecentEvents">How many events of records written and not yet read are also kept in memory (0: none).</param>
     public DurableSpool(string root, string instanceId, long maxBytes, TimeSpan maxAge, TimeProvider time, int maxRecentEvents = 0)
     {

@@ -36,6 +36,7 @@ internal sealed class SpoolStage
     /// <param name="selfLog">Where what stays on disk at shutdown is reported.</param>
     /// <param name="timer">The worker's clock, for retry waits.</param>
     /// <param name="fillBatch">Takes the next batch off the memory queue (the worker's): (batch, drainAll) → whether it took any.</param>
+    /// <param name="keepRecent">Whether the spool also keeps its newest events in memory (<see cref="DurableSpool"/>'s <c>maxRecentEvents</c>).</param>
     public SpoolStage(string directory, ThreadedHandlerOptions options, LogIdentity identity, DeliveryLedger ledger, FailureReporter failures, SelfLog selfLog, ThreadedTimer timer, Func<List<LogEvent>, bool, bool> fillBatch, bool keepRecent = true)
     {
         _spool = new DurableSpool(ThreadedHandlerOptions.ResolveBufferDirectory(directory), identity.InstanceId, options.MaxBufferBytes, options.MaxBufferAge, options.TimeProvider, maxRecentEvents: keepRecent ? Math.Min(options.QueueCapacity, MaxRecentEvents) : 0)

@@ -30,24 +30,28 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>Gets the configuration this test project was built in (Debug, Release): the projects it runs were built in it too.</summary>
+    public static string Configuration { get; } = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // .../tests/X/bin/<Configuration>/net10.0/
+
+    /// <summary>Gets the repository's root (the folder of ThreadedLogging.sln).</summary>
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
     /// <summary>Starts <c>dotnet exec</c> on a project's built assembly (found next to this test's own build output).</summary>
     public static ChildProcess Start(string project, string assemblyName, params string[] args)
     {
-        var testOutput = new DirectoryInfo(AppContext.BaseDirectory); // .../tests/X/bin/<Configuration>/net10.0/
-        var configuration = testOutput.Parent!.Name;
-        var root = testOutput;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "ThreadedLogging.sln")))
-        {
-            root = root.Parent;
-        }
+        var dll = Path.Combine(RepositoryRoot, project, "bin", Configuration, "net10.0", assemblyName + ".dll");
+        return StartDotnet(Path.GetDirectoryName(dll)!, ["exec", dll, .. args]);
+    }
 
-        var dll = Path.Combine(root!.FullName, project, "bin", configuration, "net10.0", assemblyName + ".dll");
-        var start = new ProcessStartInfo("dotnet", ["exec", dll, .. args])
+    /// <summary>Starts the <c>dotnet</c> command with <paramref name="args"/> (<c>build</c>, <c>pack</c>, an app's .dll) in <paramref name="workingDirectory"/>.</summary>
+    public static ChildProcess StartDotnet(string workingDirectory, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet", args)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            WorkingDirectory = workingDirectory,
         };
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         var process = new Process { StartInfo = start };
@@ -109,6 +113,17 @@ public sealed class ChildProcess : IAsyncDisposable
     {
         await KillAsync();
         _process.Dispose();
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "ThreadedLogging.sln")))
+        {
+            root = root.Parent;
+        }
+
+        return root?.FullName ?? throw new InvalidOperationException("ThreadedLogging.sln not found above " + AppContext.BaseDirectory);
     }
 
     private void OnLine(string? line)

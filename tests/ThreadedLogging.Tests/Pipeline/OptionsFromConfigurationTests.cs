@@ -83,6 +83,31 @@ public sealed class OptionsFromConfigurationTests
         Assert.Equal(Path.GetFullPath(Path.Combine(value!, "spool")), ThreadedHandlerOptions.ResolveBufferDirectory($"%{name}%/spool"));
     }
 
+    [Theory]
+    [InlineData("LOCALAPPDATA", Environment.SpecialFolder.LocalApplicationData)]
+    [InlineData("APPDATA", Environment.SpecialFolder.ApplicationData)]
+    public void ResolveBufferDirectory_AppDataVariableOfWindows_IsThatVariableOrElseTheSameFolderOfThisOs(string variable, Environment.SpecialFolder folder)
+    {
+        // README's example, %LOCALAPPDATA%/MyApp/log-spool, stopped the logger factory on Linux and macOS (the variable is
+        // Windows'): an app installed on every OS needs one setting. Where it is set, it is what counts.
+        var expected = Environment.GetEnvironmentVariable(variable) ?? Environment.GetFolderPath(folder, Environment.SpecialFolderOption.DoNotVerify);
+        Assert.Equal(Path.GetFullPath(Path.Combine(expected, "MyApp", "log-spool")), ThreadedHandlerOptions.ResolveBufferDirectory($"%{variable}%/MyApp/log-spool"));
+
+        var app = "tl-test-" + Guid.NewGuid().ToString("N");
+        try
+        {
+            Build("Threaded", new() { ["BufferDirectory"] = $"%{variable}%/{app}/log-spool" }); // made, used, disposed
+            Assert.True(Directory.Exists(Path.Combine(expected, app, "log-spool")));
+        }
+        finally
+        {
+            if (Directory.Exists(Path.Combine(expected, app)))
+            {
+                Directory.Delete(Path.Combine(expected, app), recursive: true);
+            }
+        }
+    }
+
     /// <summary>Makes the logger factory of an app whose configuration holds <paramref name="values"/> under <c>Logging:{alias}</c>; returns its handler.</summary>
     private static ThreadedHandler Build(string alias, Dictionary<string, string?> values)
     {
