@@ -34,14 +34,21 @@ internal sealed class CollectorChild : IAsyncDisposable
         var data = Path.Combine(Path.GetTempPath(), "tl-bench-collector-" + Guid.NewGuid().ToString("N"));
         var process = StartProcess(CollectorDll(), port, data, settings);
         var child = new CollectorChild(process, data, port);
+        await WaitForHealthAsync(child.Client, process);
+        return child;
+    }
+
+    /// <summary>Waits until the collector <paramref name="process"/> answers <c>/health</c> through <paramref name="client"/> (up to a minute).</summary>
+    internal static async Task WaitForHealthAsync(HttpClient client, Process process)
+    {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                using var health = await child.Client.GetAsync(new Uri("health", UriKind.Relative));
+                using var health = await client.GetAsync(new Uri("health", UriKind.Relative));
                 if (health.IsSuccessStatusCode)
                 {
-                    return child;
+                    return;
                 }
             }
             catch (HttpRequestException) when (attempt < 600 && !process.HasExited)

@@ -16,12 +16,19 @@ using ThreadedLogging.Collector.Storage.Sqlite;
 // Collector benchmark: ingest rate into SQLite and query latency over a large store.
 //   dotnet run -c Release --project bench/ThreadedLogging.Collector.Benchmarks -- [--events 1000000] [--batch 1000] [--http-events 100000] [--iterations 200] [--postgres | --trigram]
 // Support console (issue 10): ... -- --console [--events 1000000] [--users 10000] [--iterations 100] [--store DIR] [--browser] (see ConsoleBench)
+// The console's views on a big store: ... -- --console --views [--events 2000000] [--users 10000] [--iterations 20] [--store DIR] (see SupportViewsBench)
 // Writer share of end-to-end ingest (issue 14): ... -- --writer [--events 1000000] [--batch 500] (see WriterBench)
 // Slow bodies (issue 15): ... -- --slow-bodies [--tricklers 70] [--requests 2000] (see SlowBodyLoad)
 // PostgreSQL schema version 5: ... -- --postgres-upgrade [--events 1000000] [--ab-events 100000] [--rounds 2] (see PostgresUpgradeBench)
 if (args.Contains("--console"))
 {
     var storeAt = Array.IndexOf(args, "--store");
+    if (args.Contains("--views"))
+    {
+        await SupportViewsBench.RunAsync(Arg("--events", 2_000_000), Arg("--users", 10_000), Arg("--iterations", 20), storeAt >= 0 ? args[storeAt + 1] : null);
+        return;
+    }
+
     await ConsoleBench.RunAsync(Arg("--events", 1_000_000), Arg("--users", 10_000), Arg("--iterations", 100), storeAt >= 0 ? args[storeAt + 1] : null, args.Contains("--browser"));
     return;
 }
