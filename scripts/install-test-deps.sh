@@ -20,31 +20,42 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 ls /usr/lib/*/libicuuc.so.* >/dev/null 2>&1 || need_apt+=(libicu-dev)
 if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -q
+  apt_updated=1
   apt-get install -y -q "${need_apt[@]}"
 fi
 
-# promtool (Debian's prometheus package) checks the collector's GET /metrics exposition, and the prometheus binary is
-# started by PrometheusEndpointTests itself on 127.0.0.1 with a temp config to scrape it. The package's own daemon is
-# never wanted: while the package installs, policy-rc.d forbids its postinst to
-# start the Prometheus daemon (which would listen on every address, :9090), its boot start is disabled after, and the
-# node exporter it recommends (another listener) is not installed.
-if ! command -v promtool >/dev/null; then
-  policy_added=
+# Installs a Debian package whose daemon must never run (the tests start their own on 127.0.0.1 with a config of their
+# own): while it installs, policy-rc.d forbids its postinst to start the daemon, and its boot start is disabled after.
+install_without_daemon() {
+  local package=$1 policy_added=
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
     chmod +x /usr/sbin/policy-rc.d
     policy_added=1
     trap 'rm -f /usr/sbin/policy-rc.d' EXIT
   fi
-  [ ${#need_apt[@]} -gt 0 ] || apt-get update -q
-  apt-get install -y -q --no-install-recommends prometheus
+  [ -n "${apt_updated:-}" ] || { apt-get update -q; apt_updated=1; }
+  apt-get install -y -q --no-install-recommends "$package"
   if [ -n "$policy_added" ]; then
     rm -f /usr/sbin/policy-rc.d
     trap - EXIT
   fi
-  update-rc.d prometheus disable >/dev/null 2>&1 || true
-  deb-systemd-helper disable prometheus.service >/dev/null 2>&1 || true
+  update-rc.d "$package" disable >/dev/null 2>&1 || true
+  deb-systemd-helper disable "$package.service" >/dev/null 2>&1 || true
+}
+
+# promtool (Debian's prometheus package) checks the collector's GET /metrics exposition, and the prometheus binary is
+# started by PrometheusEndpointTests itself on 127.0.0.1 with a temp config to scrape it (the package's daemon would
+# listen on every address, :9090; the node exporter it recommends, another listener, is not installed).
+if ! command -v promtool >/dev/null; then
+  install_without_daemon prometheus
   command -v promtool >/dev/null && command -v prometheus >/dev/null || { echo "install-test-deps: prometheus did not install" >&2; exit 1; }
+fi
+
+# tinyproxy: a real HTTP forward proxy for the client's ProxyTests (started by the tests on 127.0.0.1, never as a service).
+if ! command -v tinyproxy >/dev/null; then
+  install_without_daemon tinyproxy
+  command -v tinyproxy >/dev/null || { echo "install-test-deps: tinyproxy did not install" >&2; exit 1; }
 fi
 
 # SQS emulator for tests/ThreadedLogging.Aws.Tests: fauxqs (pinned) on a Node 22 binary from the

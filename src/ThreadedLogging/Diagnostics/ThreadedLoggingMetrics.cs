@@ -8,7 +8,7 @@ namespace ThreadedLogging;
 /// <c>dotnet-counters</c> watch its logging: events enqueued, sent, dropped, pending and spooled, failed send attempts,
 /// open circuits. Observable instruments: each reads <see cref="ThreadedHandler.Statistics"/> when a listener collects,
 /// so a log call pays nothing for them. One series per handler type (tag <c>threadedlogging.handler</c>:
-/// <c>ThreadedHttpHandler</c>, <c>ThreadedAwsHandler</c>, …), summed over its live handlers and those disposed before,
+/// <c>ThreadedHttpHandler</c>, <c>ThreadedAwsHandler</c>, …, see <see cref="SeriesOf"/>), summed over its live handlers and those disposed before,
 /// and a counter reports the highest value it has reported (a handler's <c>Dropped</c> can fall back while the process
 /// ends, when a late disposal delivers what the exit counted lost; a collection racing a disposal can see a handler both
 /// live and retired), so that it never goes back; a disposed handler's counts are its totals at its disposal.
@@ -22,7 +22,7 @@ internal static class ThreadedLoggingMetrics
     public const string HandlerTag = "threadedlogging.handler";
 
     private static readonly Lock Gate = new();
-    private static readonly HashSet<ThreadedHandler> Live = [];
+    private static readonly Dictionary<ThreadedHandler, string> Live = []; // each live handler and its series
     private static readonly Dictionary<string, Totals> Retired = new(StringComparer.Ordinal);
     private static readonly Dictionary<(string Instrument, string Type), long> Reported = [];
 
@@ -34,7 +34,7 @@ internal static class ThreadedLoggingMetrics
     {
         lock (Gate)
         {
-            Live.Add(handler);
+            Live[handler] = SeriesOf(handler.GetType());
         }
     }
 
@@ -44,9 +44,8 @@ internal static class ThreadedLoggingMetrics
         var last = Totals.Of(handler.Statistics);
         lock (Gate)
         {
-            if (Live.Remove(handler))
+            if (Live.Remove(handler, out var type))
             {
-                var type = TypeOf(handler);
                 Retired[type] = Retired.TryGetValue(type, out var before) ? before + last.Monotonic() : last.Monotonic();
             }
         }
@@ -70,7 +69,7 @@ internal static class ThreadedLoggingMetrics
     /// <param name="counter">A counter's name, to report no less than it reported before; null for an up-down counter.</param>
     private static List<Measurement<long>> Measure(Func<Totals, long> read, string? counter = null)
     {
-        ThreadedHandler[] live;
+        KeyValuePair<ThreadedHandler, string>[] live;
         Dictionary<string, Totals> sums;
         lock (Gate)
         {
@@ -78,9 +77,8 @@ internal static class ThreadedLoggingMetrics
             sums = new Dictionary<string, Totals>(Retired, StringComparer.Ordinal);
         }
 
-        foreach (var handler in live)
+        foreach (var (handler, type) in live)
         {
-            var type = TypeOf(handler);
             var totals = Totals.Of(handler.Statistics);
             sums[type] = sums.TryGetValue(type, out var before) ? before + totals : totals;
         }
@@ -104,7 +102,16 @@ internal static class ThreadedLoggingMetrics
         return measured;
     }
 
-    private static string TypeOf(ThreadedHandler handler) => handler.GetType().Name;
+    /// <summary>
+    /// The series (the <see cref="HandlerTag"/> value) of a handler type: the short name of the library's own types, which
+    /// the README documents (<c>ThreadedHttpHandler</c>); the full name of any other (<c>Billing.AuditHandler</c>). By
+    /// short name alone, two types of an app named alike in two namespaces, or an app's own <c>ThreadedHttpHandler</c>,
+    /// were summed into one series and their counts could not be told apart.
+    /// </summary>
+    internal static string SeriesOf(Type type) =>
+        type.Namespace == nameof(ThreadedLogging) && type.Assembly.GetName().Name is "ThreadedLogging" or "ThreadedLogging.Aws"
+            ? type.Name
+            : type.FullName ?? type.Name;
 
     private readonly record struct Totals(long Enqueued, long Sent, long Dropped, long Failed, long Pending, long Spooled, long CircuitOpen)
     {

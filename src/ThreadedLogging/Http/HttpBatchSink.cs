@@ -31,14 +31,15 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         _format = (int)options.Format;
         _post = string.Equals(options.Method, "POST", StringComparison.OrdinalIgnoreCase);
         _compress = options.Compress ?? !IsLoopback(options.Host);
-        _client = new HttpClient(new SocketsHttpHandler
+        var handler = new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectTimeout = TimeSpan.FromSeconds(10),
             AutomaticDecompression = DecompressionMethods.None,
-            UseProxy = false,
             AllowAutoRedirect = false, // a 301/302/303 was followed as a GET without the body, and its 200 counted the events sent
-        })
+        };
+        HttpProxySetting.Apply(handler, options.Proxy, options.Host);
+        _client = new HttpClient(handler)
         {
             Timeout = Timeout.InfiniteTimeSpan, // per request, below, so shutdown can cancel too
         };
@@ -231,9 +232,16 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         {
             return new SendResult(SendOutcome.Transient, Error: $"No answer within {_options.RequestTimeout.TotalSeconds} s");
         }
+        catch (HttpRequestException e) when (e is { HttpRequestError: HttpRequestError.ProxyTunnelError, StatusCode: HttpStatusCode.ProxyAuthenticationRequired or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden })
+        {
+            // https through a proxy that refused the CONNECT its credentials (407; tinyproxy says 401) or the destination (403):
+            // a refused key, not an outage to retry for as long as the app runs (plain http gets these as an answer: Classify).
+            return new SendResult(SendOutcome.Unauthorized, Error: HttpProxySetting.WithoutPasswords(e.Message));
+        }
         catch (HttpRequestException e)
         {
-            return new SendResult(SendOutcome.Transient, Error: e.Message);
+            // The message of a proxy's failure names the proxy's URI, with the credentials of HTTPS_PROXY if it holds them.
+            return new SendResult(SendOutcome.Transient, Error: HttpProxySetting.WithoutPasswords(e.Message));
         }
     }
 
@@ -301,7 +309,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
 
     /// <summary>
     /// Network, 408, 429 and 5xx are transient (a 500, the receiver failing on the request, split after a few in a row:
-    /// <see cref="SendResult.ServerFault"/>); 413 splits; 401/403 refuse the key; 400, 414 and 422 refuse the content
+    /// <see cref="SendResult.ServerFault"/>); 413 splits; 401/403 refuse the key (407: the proxy's credentials); 400, 414 and 422 refuse the content
     /// (split to find the poison event); any other 4xx and a redirect (not followed) refuse the request whatever it carries.
     /// </summary>
     internal static SendResult Classify(HttpResponseMessage response, DateTimeOffset now)
@@ -318,7 +326,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
             500 => new SendResult(SendOutcome.Transient, RetryAfter: RetryAfter(response, now), Error: error) { ServerFault = true },
             408 or 429 or >= 500 => new SendResult(SendOutcome.Transient, RetryAfter: RetryAfter(response, now), Error: error),
             413 => new SendResult(SendOutcome.TooLarge, Error: error),
-            401 or 403 => new SendResult(SendOutcome.Unauthorized, RetryAfter: RetryAfter(response, now), Error: error),
+            401 or 403 or 407 => new SendResult(SendOutcome.Unauthorized, RetryAfter: RetryAfter(response, now), Error: error),
             400 or 414 or 422 => new SendResult(SendOutcome.Rejected, Error: error),
             >= 300 and < 400 => new SendResult(SendOutcome.Refused, Error: $"{error} to {response.Headers.Location?.OriginalString ?? "no Location"} (not followed: set Host and Url to where it points)"),
             _ => new SendResult(SendOutcome.Refused, Error: error),

@@ -55,6 +55,19 @@ public sealed class ThreadedHttpHandlerOptions : ThreadedHandlerOptions
     /// <value>The default value is <c>X-Api-Key</c>.</value>
     public string ApiKeyHeader { get; set; } = "X-Api-Key";
 
+    /// <summary>
+    /// Gets or sets the proxy the requests go through: <see langword="null"/> for the system's
+    /// (<see cref="HttpClient.DefaultProxy"/>: Windows' proxy settings, with the signed-in user's credentials; on Linux and
+    /// macOS <c>HTTPS_PROXY</c>, <c>HTTP_PROXY</c>, <c>ALL_PROXY</c> and <c>NO_PROXY</c>), except that a <see cref="Host"/>
+    /// on this machine or network — loopback, a private or link-local address, a name without a dot — is reached
+    /// directly, as before the handler used a proxy; <c>none</c> for no proxy at all; or a proxy's URL —
+    /// <c>http://proxy.corp:3128</c>, with the credentials it asks for as <c>http://user:password@proxy.corp:3128</c>
+    /// (percent-encoded), <c>https://…</c>, or <c>socks5://proxy.corp:1080</c> (also <c>socks4</c>, <c>socks4a</c>). A proxy
+    /// that refuses its credentials (407, to a request or to the CONNECT of https) is answered like a refused key.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: the system's proxy, as <see cref="HttpClient"/> uses, but for local hosts.</value>
+    public string? Proxy { get; set; }
+
     /// <summary>Gets or sets the wire format.</summary>
     /// <value>The default value is <see cref="HttpLogFormat.PythonForm"/>, the seed's.</value>
     public HttpLogFormat Format { get; set; } = HttpLogFormat.PythonForm;
@@ -121,6 +134,8 @@ public sealed class ThreadedHttpHandlerOptions : ThreadedHandlerOptions
             // HttpClient leaves out, without a word, a header it cannot name: every request would go without the key (401).
             throw new ArgumentException($"ApiKeyHeader must be an HTTP header name: letters, digits and !#$%&'*+-.^_`|~ (was '{ApiKeyHeader}').", nameof(ApiKeyHeader));
         }
+
+        HttpProxySetting.Check(Proxy);
 
         // HttpClient sends it as it is: a line break (a key pasted with its newline) breaks the request's header, the collector
         // answers 400 and every batch would be dropped.

@@ -19,7 +19,7 @@ public enum SendOutcome
     /// </summary>
     Rejected,
 
-    /// <summary>The receiver refused the credentials (401, 403): the batch is dropped whole and counted; splitting cannot help.</summary>
+    /// <summary>The receiver refused the credentials (401, 403), or a proxy its own (407): the batch is dropped whole and counted; splitting cannot help.</summary>
     Unauthorized,
 
     /// <summary>

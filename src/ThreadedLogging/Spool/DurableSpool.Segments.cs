@@ -4,7 +4,7 @@ namespace ThreadedLogging;
 /// <summary>A record read back: the batch itself when it was still in memory, else its envelope as stored (<see cref="SpooledEnvelope"/>).</summary>
 internal readonly record struct SpoolEntry(SpoolSegment Segment, long End, LogBatch? Batch, SpooledEnvelope? Envelope, int EventCount);
 
-/// <summary>A spooled batch's JsonBatch envelope as read from disk: its JSON (valid until the next read), its gzip when stored so, and its id.</summary>
+/// <summary>A spooled batch's JsonBatch envelope as read from disk: its JSON and its gzip when stored so (both valid until the next read: the spool's buffers are reused), and its id.</summary>
 internal sealed record SpooledEnvelope(ReadOnlyMemory<byte> Json, ReadOnlyMemory<byte> Gzipped, string BatchId);
 
 internal sealed partial class DurableSpool
@@ -38,7 +38,7 @@ internal sealed partial class DurableSpool
             using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
             {
                 segment.Length = stream.Length;
-                while (SpoolRecordFormat.TryRead(stream, out _, out var count) == SpoolRecordFormat.ReadStatus.Record)
+                while (SpoolRecordFormat.TryRead(stream, ref _payload, out _, out var count) == SpoolRecordFormat.ReadStatus.Record)
                 {
                     segment.PendingEvents += count;
                 }

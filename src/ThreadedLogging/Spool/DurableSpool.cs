@@ -24,6 +24,7 @@ internal sealed partial class DurableSpool : IDisposable
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
     private readonly MemoryStream _packed = new(16 * 1024);
     private readonly MemoryStream _unpacked = new(64 * 1024);
+    private byte[] _payload = []; // the record read last, as stored: reused record after record (SpoolRecordFormat.TryRead)
     private readonly int _maxRecentEvents;
     private int _recentEvents;
     private FileStream? _lock;
@@ -70,6 +71,9 @@ internal sealed partial class DurableSpool : IDisposable
 
     /// <summary>Gets this instance's spool directory.</summary>
     public string DirectoryPath => _directory;
+
+    /// <summary>Gets whether records just written are also kept in memory (their batches are held until read back).</summary>
+    public bool KeepsRecent => _maxRecentEvents > 0;
 
     /// <summary>Creates and locks this instance's directory and adopts the spools of dead processes.</summary>
     /// <exception cref="IOException">The directory cannot be created or locked.</exception>
@@ -162,9 +166,9 @@ internal sealed partial class DurableSpool : IDisposable
             }
 
             _reader!.Position = segment.Delivered;
-            byte[] payload = [];
+            var payload = ArraySegment<byte>.Empty;
             var count = 0;
-            var status = segment.Torn ? SpoolRecordFormat.ReadStatus.Torn : SpoolRecordFormat.TryRead(_reader, out payload, out count);
+            var status = segment.Torn ? SpoolRecordFormat.ReadStatus.Torn : SpoolRecordFormat.TryRead(_reader, ref _payload, out payload, out count);
             if (status == SpoolRecordFormat.ReadStatus.Record)
             {
                 try

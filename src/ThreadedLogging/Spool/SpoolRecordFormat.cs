@@ -42,10 +42,10 @@ internal static class SpoolRecordFormat
     /// <summary>
     /// The JSON of a record's payload: gunzipped into <paramref name="output"/> (reused record after record: a batch's JSON
     /// is often over 85 KB, and a new array each time would be a large-object allocation), or the payload itself when it
-    /// was written uncompressed. Valid until the next call with the same output.
+    /// was written uncompressed. Valid until the next call with the same output, and as long as the payload.
     /// </summary>
     /// <exception cref="InvalidDataException">The payload is not valid gzip.</exception>
-    public static ReadOnlyMemory<byte> Unpack(byte[] payload, MemoryStream output)
+    public static ReadOnlyMemory<byte> Unpack(ArraySegment<byte> payload, MemoryStream output)
     {
         if (!IsGzip(payload))
         {
@@ -53,7 +53,7 @@ internal static class SpoolRecordFormat
         }
 
         output.SetLength(0);
-        using (var input = new MemoryStream(payload, writable: false))
+        using (var input = new MemoryStream(payload.Array!, payload.Offset, payload.Count, writable: false))
         using (var gzip = new GZipStream(input, CompressionMode.Decompress))
         {
             gzip.CopyTo(output);
@@ -71,10 +71,14 @@ internal static class SpoolRecordFormat
         BinaryPrimitives.WriteInt32LittleEndian(record[8..], eventCount);
     }
 
-    /// <summary>Reads the record at the stream's position; on <see cref="ReadStatus.Torn"/> the rest of the file is unusable.</summary>
-    public static ReadStatus TryRead(Stream stream, out byte[] payload, out int eventCount)
+    /// <summary>
+    /// Reads the record at the stream's position into <paramref name="buffer"/>, which is reused record after record (made
+    /// larger only for a larger record): <paramref name="payload"/> is valid until the next call with the same buffer. On
+    /// <see cref="ReadStatus.Torn"/> the rest of the file is unusable.
+    /// </summary>
+    public static ReadStatus TryRead(Stream stream, ref byte[] buffer, out ArraySegment<byte> payload, out int eventCount)
     {
-        payload = [];
+        payload = ArraySegment<byte>.Empty;
         eventCount = 0;
         Span<byte> header = stackalloc byte[HeaderSize];
         var got = stream.ReadAtLeast(header, HeaderSize, throwOnEndOfStream: false);
@@ -96,7 +100,13 @@ internal static class SpoolRecordFormat
             return ReadStatus.Torn;
         }
 
-        payload = new byte[length];
+        if (buffer.Length < length)
+        {
+            // Not from ArrayPool: a send abandoned at shutdown may still read the payload after the spool is disposed.
+            buffer = new byte[Math.Max(length, Math.Min(MaxPayload, buffer.Length * 2))];
+        }
+
+        payload = new ArraySegment<byte>(buffer, 0, length);
         stream.ReadExactly(payload);
         return Crc32.HashToUInt32(payload) == checksum ? ReadStatus.Record : ReadStatus.Torn;
     }

@@ -34,10 +34,12 @@ internal static class SpoolSerializer
             ProcessId = root.GetProperty(JsonBatchFields.ProcessId).GetInt32(),
             InstanceId = root.GetProperty(JsonBatchFields.InstanceId).GetString()!,
         };
-        var events = new List<LogEvent>();
-        foreach (var item in root.GetProperty(JsonBatchFields.Events).EnumerateArray())
+        var array = root.GetProperty(JsonBatchFields.Events);
+        var events = new List<LogEvent>(array.GetArrayLength());
+        var previous = new Repeated();
+        foreach (var item in array.EnumerateArray())
         {
-            var logEvent = ReadEvent(item);
+            var logEvent = ReadEvent(item, previous);
             logEvent.IsExtra = logEvent.Category == QueueDrops.OwnCategory; // a drop notice stays uncounted
             events.Add(logEvent);
         }
@@ -45,26 +47,24 @@ internal static class SpoolSerializer
         return new LogBatch(root.GetProperty(JsonBatchFields.BatchId).GetString()!, events, identity);
     }
 
-    private static LogEvent ReadEvent(JsonElement item)
+    /// <summary>
+    /// Reads one event. The texts a batch repeats from event to event (category, template, event and thread names,
+    /// property names, a property's string value at the same place) are compared with the previous event's, not read
+    /// into a new string each time; timestamp and level are read without a string.
+    /// </summary>
+    private static LogEvent ReadEvent(JsonElement item, Repeated previous)
     {
-        var properties = item.TryGetProperty(JsonBatchFields.Properties, out var props)
-            ? props.EnumerateObject().Select(p => new KeyValuePair<string, object?>(p.Name, ReadValue(p.Value))).ToArray()
-            : [];
-        var scopes = item.TryGetProperty(JsonBatchFields.Scopes, out var scopeArray)
-            ? scopeArray.EnumerateArray().Select(s => s.ValueKind == JsonValueKind.Object
-                ? (object?)s.EnumerateObject().Select(p => new KeyValuePair<string, object?>(p.Name, ReadValue(p.Value))).ToArray()
-                : ReadValue(s)).ToArray()
-            : null;
+        var properties = item.TryGetProperty(JsonBatchFields.Properties, out var props) ? ReadProperties(props, previous) : [];
+        var scopes = item.TryGetProperty(JsonBatchFields.Scopes, out var scopeArray) ? ReadScopes(scopeArray) : null;
         var eventId = new EventId(
             item.TryGetProperty(JsonBatchFields.EventId, out var id) ? id.GetInt32() : 0,
-            item.TryGetProperty(JsonBatchFields.EventName, out var name) ? name.GetString() : null);
-        var timestamp = DateTimeOffset.Parse(item.GetProperty(JsonBatchFields.Timestamp).GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+            item.TryGetProperty(JsonBatchFields.EventName, out var name) ? Repeated.Text(name, ref previous.EventName) : null);
         return new LogEvent(
-            timestamp,
-            Enum.Parse<LogLevel>(item.GetProperty(JsonBatchFields.Level).GetString()!),
-            item.GetProperty(JsonBatchFields.Category).GetString()!,
+            ReadTimestamp(item.GetProperty(JsonBatchFields.Timestamp)),
+            ReadLevel(item.GetProperty(JsonBatchFields.Level)),
+            Repeated.Text(item.GetProperty(JsonBatchFields.Category), ref previous.Category)!,
             eventId,
-            item.TryGetProperty(JsonBatchFields.Template, out var template) ? template.GetString() : null,
+            item.TryGetProperty(JsonBatchFields.Template, out var template) ? Repeated.Text(template, ref previous.Template) : null,
             item.GetProperty(JsonBatchFields.Message).GetString(),
             properties,
             item.TryGetProperty(JsonBatchFields.Exception, out var exception) && exception.ValueKind == JsonValueKind.Object ? ReadException(exception) : null,
@@ -73,10 +73,63 @@ internal static class SpoolSerializer
             TraceId = item.TryGetProperty(JsonBatchFields.TraceId, out var trace) ? System.Diagnostics.ActivityTraceId.CreateFromString(trace.GetString()) : default,
             SpanId = item.TryGetProperty(JsonBatchFields.SpanId, out var span) ? System.Diagnostics.ActivitySpanId.CreateFromString(span.GetString()) : default,
             ThreadId = item.TryGetProperty(JsonBatchFields.ThreadId, out var thread) ? thread.GetInt32() : 0,
-            ThreadName = item.TryGetProperty(JsonBatchFields.ThreadName, out var threadName) ? threadName.GetString() : null,
+            ThreadName = item.TryGetProperty(JsonBatchFields.ThreadName, out var threadName) ? Repeated.Text(threadName, ref previous.ThreadName) : null,
             Sequence = item.GetProperty(JsonBatchFields.Sequence).GetInt64(),
             EstimatedBytes = 256,
         };
+    }
+
+    private static KeyValuePair<string, object?>[] ReadProperties(JsonElement properties, Repeated previous)
+    {
+        var read = new KeyValuePair<string, object?>[properties.GetPropertyCount()];
+        var last = previous.Properties;
+        var i = 0;
+        foreach (var property in properties.EnumerateObject())
+        {
+            var before = i < last.Length ? last[i] : default;
+            var name = before.Key is { } known && property.NameEquals(known) ? known : property.Name;
+            var value = before.Value is string text && property.Value.ValueKind == JsonValueKind.String && property.Value.ValueEquals(text)
+                ? text
+                : ReadValue(property.Value);
+            read[i++] = new KeyValuePair<string, object?>(name, value);
+        }
+
+        previous.Properties = read;
+        return read;
+    }
+
+    private static object?[] ReadScopes(JsonElement scopes)
+    {
+        var read = new object?[scopes.GetArrayLength()];
+        var i = 0;
+        foreach (var scope in scopes.EnumerateArray())
+        {
+            read[i++] = scope.ValueKind == JsonValueKind.Object
+                ? scope.EnumerateObject().Select(p => new KeyValuePair<string, object?>(p.Name, ReadValue(p.Value))).ToArray()
+                : ReadValue(scope);
+        }
+
+        return read;
+    }
+
+    /// <summary>The writer's ISO 8601 UTC time read without a string; any other form as before (invariant, UTC when no offset).</summary>
+    private static DateTimeOffset ReadTimestamp(JsonElement timestamp) =>
+        timestamp.ValueKind == JsonValueKind.String && timestamp.TryGetDateTimeOffset(out var time) && time.Offset == TimeSpan.Zero
+            ? time
+            : DateTimeOffset.Parse(timestamp.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+
+    /// <summary>The level's name (<see cref="JsonBatchWriter.LevelName"/>) without a string; anything else as <see cref="Enum.Parse{TEnum}(string)"/> reads it.</summary>
+    private static LogLevel ReadLevel(JsonElement level)
+    {
+        for (var candidate = LogLevel.Trace; candidate <= LogLevel.None; candidate++)
+        {
+            if (level.ValueKind == JsonValueKind.String && level.ValueEquals(JsonBatchWriter.LevelName(candidate)))
+            {
+                return candidate;
+            }
+        }
+
+        return Enum.Parse<LogLevel>(level.GetString()!);
     }
 
     private static CapturedException ReadException(JsonElement element) => new(
@@ -96,4 +149,18 @@ internal static class SpoolSerializer
         JsonValueKind.Object => value.EnumerateObject().ToDictionary(p => p.Name, p => ReadValue(p.Value)),
         _ => null,
     };
+
+    /// <summary>What the previous event of the batch had, to reuse its strings when the next one repeats them.</summary>
+    private sealed class Repeated
+    {
+        public string? Category;
+        public string? Template;
+        public string? EventName;
+        public string? ThreadName;
+        public KeyValuePair<string, object?>[] Properties = [];
+
+        /// <summary>A string value: <paramref name="last"/> when it is the same text, else read (and kept as the last).</summary>
+        public static string? Text(JsonElement value, ref string? last) =>
+            value.ValueKind == JsonValueKind.String && last is not null && value.ValueEquals(last) ? last : last = value.GetString();
+    }
 }

@@ -90,8 +90,9 @@ internal sealed class SpoolStage
         var userEvents = batch.Count(e => !e.IsExtra);
         try
         {
-            // A copy: the worker reuses its list, and the spool may keep the batch in memory until it is sent.
-            _spool.Append(new LogBatch(BatchDelivery.NewBatchId(), new List<LogEvent>(batch), _identity), userEvents);
+            // A copy when the spool keeps the batch in memory until it is sent (the worker reuses its list); else the
+            // spool only writes it, and a copy per batch was garbage.
+            _spool.Append(new LogBatch(BatchDelivery.NewBatchId(), _spool.KeepsRecent ? new List<LogEvent>(batch) : batch, _identity), userEvents);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

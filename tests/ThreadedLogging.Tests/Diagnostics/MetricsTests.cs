@@ -22,7 +22,7 @@ public sealed class MetricsTests
         logger.LogInformation("poison");
         Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
 
-        var measured = Collect(nameof(CountedHandler));
+        var measured = Collect(typeof(CountedHandler).FullName!);
 
         Assert.Equal(3, measured["threadedlogging.events.enqueued"]);
         Assert.Equal(2, measured["threadedlogging.events.sent"]);
@@ -47,7 +47,7 @@ public sealed class MetricsTests
         }
 
         await sink.SendStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        var measured = Collect(nameof(HeldHandler));
+        var measured = Collect(typeof(HeldHandler).FullName!);
 
         Assert.Equal(5, measured["threadedlogging.events.enqueued"]);
         Assert.Equal(0, measured["threadedlogging.events.sent"]);
@@ -64,13 +64,41 @@ public sealed class MetricsTests
             handler.CreateLogger("App").LogInformation("two");
         }
 
-        var measured = Collect(nameof(DisposedHandler));
+        var measured = Collect(typeof(DisposedHandler).FullName!);
 
         Assert.Equal(4, measured["threadedlogging.events.enqueued"]);
         Assert.Equal(4, measured["threadedlogging.events.sent"]);
         Assert.Equal(0, measured["threadedlogging.events.dropped"]);
         Assert.Equal(0, measured["threadedlogging.events.pending"]);
     }
+
+    [Fact]
+    public async Task Collect_TwoHandlerTypesOfOneNameInTwoNamespaces_EachItsOwnSeries()
+    {
+        // By short name both were "AuditHandler": one series, their counts summed.
+        var options = new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1), CaptureUnhandledExceptions = false };
+        await using var billing = new Billing.AuditHandler(new CollectingSink().Open(), options);
+        await using var shipping = new Shipping.AuditHandler(new CollectingSink().Open(), options);
+        billing.CreateLogger("App").LogInformation("one");
+        for (var i = 0; i < 2; i++)
+        {
+            shipping.CreateLogger("App").LogInformation("two {N}", i);
+        }
+
+        Assert.True(billing.Flush(TimeSpan.FromSeconds(30)));
+        Assert.True(shipping.Flush(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal(1, Collect("ThreadedLogging.Tests.Diagnostics.Billing.AuditHandler")["threadedlogging.events.sent"]);
+        Assert.Equal(2, Collect("ThreadedLogging.Tests.Diagnostics.Shipping.AuditHandler")["threadedlogging.events.sent"]);
+        Assert.Empty(Collect("AuditHandler"));
+    }
+
+    [Theory]
+    [InlineData(typeof(ThreadedHttpHandler), "ThreadedHttpHandler")]
+    [InlineData(typeof(ThreadedHandler), "ThreadedHandler")]
+    [InlineData(typeof(Billing.AuditHandler), "ThreadedLogging.Tests.Diagnostics.Billing.AuditHandler")]
+    public void SeriesOf_TheLibrarysTypesByShortNameOthersByFullName(Type type, string series) =>
+        Assert.Equal(series, ThreadedLoggingMetrics.SeriesOf(type));
 
     /// <summary>Every instrument of the meter, as a listener collects it now, for the handler type <paramref name="handlerType"/>.</summary>
     private static Dictionary<string, long> Collect(string handlerType)

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace ThreadedLogging.Tests.Support;
+
+/// <summary>
+/// A real HTTP forward proxy: Debian's tinyproxy (installed by scripts/install-test-deps.sh), started in the foreground on
+/// 127.0.0.1 with a config of its own, answering only this machine, optionally asking for Basic credentials. It adds a
+/// <c>Via</c> header naming itself to what it forwards, which is how a test sees that a request went through it.
+/// </summary>
+public sealed class TinyProxy : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _directory;
+
+    private TinyProxy(Process process, string directory, int port)
+    {
+        _process = process;
+        _directory = directory;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    /// <summary>Starts tinyproxy; with <paramref name="user"/>, every request must carry that user and <paramref name="password"/>.</summary>
+    public static async Task<TinyProxy> StartAsync(string? user = null, string? password = null)
+    {
+        var directory = Directory.CreateTempSubdirectory("tl-proxy-").FullName;
+        var port = FreePort();
+        var config = Path.Combine(directory, "tinyproxy.conf");
+        await File.WriteAllTextAsync(config, $"""
+            Port {port}
+            Listen 127.0.0.1
+            Allow 127.0.0.1
+            Timeout 60
+            MaxClients 20
+            LogLevel Info
+            {(user is null ? "" : $"BasicAuth {user} {password}")}
+            """);
+        // -d: in the foreground, its log on standard output; stdbuf makes that line-buffered, so "Accepting connections" arrives when it is said.
+        var start = new ProcessStartInfo("stdbuf", ["-oL", "tinyproxy", "-d", "-c", config]) { RedirectStandardError = true, RedirectStandardOutput = true };
+        var process = Process.Start(start) ?? throw new InvalidOperationException("tinyproxy did not start");
+        var proxy = new TinyProxy(process, directory, port);
+        var errors = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var seen = new List<string>();
+        try
+        {
+            while (await process.StandardOutput.ReadLineAsync(cancel.Token) is { } line)
+            {
+                seen.Add(line);
+                if (line.Contains("Accepting connections", StringComparison.Ordinal))
+                {
+                    _ = process.StandardOutput.ReadToEndAsync(); // its log from now on: read, so that it never blocks on a full pipe
+                    return proxy;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            seen.Add("(no 'Accepting connections' within 30 s)");
+        }
+
+        await proxy.DisposeAsync(); // killed: never left running after a failed start
+        throw new InvalidOperationException("tinyproxy did not start listening:\n" + string.Join('\n', seen) + "\n" + await errors);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
