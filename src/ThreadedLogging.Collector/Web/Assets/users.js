@@ -4,6 +4,8 @@ import { $, el, clear, text, status, ago, excerpt, counted, versionText } from "
 import { readState, change, span, timelineOf, badWindow } from "./state.js";
 
 const LEVELS = ["Trace", "Debug", "Information", "Warning", "Error", "Critical"];
+// The latest error's title (tooltip) holds this much of its text; the detail holds all of it.
+const TITLE_CHARS = 2000;
 let next = null;
 let loading = null;
 // The window's start as the list was loaded: "More users" goes on in the same window (a later now would count the next
@@ -77,9 +79,11 @@ function row(user) {
 function latestErrorCell(user) {
   const e = user.latestError;
   if (!e) return el("td", {}, "");
-  const td = el("td", { className: "msg error-cell", title: "Open this error (" + e.timestamp + ")", dataset: { event: String(e.id) } },
-    excerpt((e.exceptionType ? e.exceptionType + ": " : "") + e.message), el("span", { className: "status" }, " · " + ago(e.timestamp)));
-  return td;
+  const text = (e.exceptionType ? e.exceptionType + ": " : "") + e.message;
+  // Two lines at most (app.css: a URL or a base64 blob ran to eight); the text in the title, all of it in the detail a click opens.
+  const title = (text.length > TITLE_CHARS ? text.slice(0, TITLE_CHARS) + "…" : text) + "\nOpen this error (" + e.timestamp + ")";
+  return el("td", { className: "msg error-cell", title, dataset: { event: String(e.id) } },
+    el("span", { className: "latest-error" }, excerpt(text)), el("span", { className: "status" }, " · " + ago(e.timestamp)));
 }
 
 export function select(tr) {

@@ -112,6 +112,36 @@ public sealed class ConsoleLayoutTests(ChromiumFixture chromium) : IClassFixture
         Assert.Empty(dialogs);
     }
 
+    [Theory]
+    [InlineData(1280, 800, "73-users-latest-error-clamped")]
+    [InlineData(390, 844, "74-phone-users-latest-error-clamped")]
+    public async Task UsersList_LatestErrorOfALongUnbrokenToken_TwoLinesAtMostWholeInItsTitle(int width, int height, string screenshot)
+    {
+        await using var collector = await SeedAsync();
+        var token = "https://payments.example.com/api/v2/callback?session=" + string.Concat(Enumerable.Repeat("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0MjQy", 20));
+        var body = JsonSerializer.Serialize(new { instanceId = "inst-2", events = new[] { new { timestamp = DateTimeOffset.UtcNow, level = "Error", message = "Callback refused " + token, sequence = 1 } } });
+        Assert.Equal(HttpStatusCode.OK, (await Http.SendAsync(collector.Client, HttpMethod.Post, "log/erin", Http.Utf8(body), "application/json")).Status);
+        var (context, page, dialogs) = await chromium.NewPageAsync(width: width, height: height);
+        await using var _ = context;
+
+        await page.GotoAsync(collector.BaseAddress.ToString());
+
+        var cell = page.Locator("#users-table tbody tr[data-user='erin'] td.error-cell");
+        await Expect(cell).ToContainTextAsync("Callback refused https://payments.example.com/");
+        await ChromiumFixture.ScreenshotAsync(page, screenshot);
+        var box = await cell.Locator(".latest-error").EvaluateAsync<double[]>(
+            "e => [e.getBoundingClientRect().height, parseFloat(getComputedStyle(e).lineHeight)]");
+        // At most two lines of text (before: eight at 1280 px); the time after it still shows.
+        Assert.InRange(box[0], box[1] * 0.9, box[1] * 2.1);
+        await Expect(cell.Locator(".status")).ToBeVisibleAsync();
+        await Expect(cell).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex("^Callback refused " + System.Text.RegularExpressions.Regex.Escape(token) + "\\n"));
+        Assert.True(await FitsAcrossAsync(page), $"the users list runs off the side of a {width} px screen");
+
+        await cell.ClickAsync();
+        await Expect(page.Locator("#detail .message")).ToHaveTextAsync("Callback refused " + token); // the detail has all of it
+        Assert.Empty(dialogs);
+    }
+
     private const string User = "dave.with.a.very.long.user.name@example-corporation.com";
 
     /// <summary>Whether the page is no wider than the window: nothing to scroll sideways to.</summary>
