@@ -247,11 +247,13 @@ internal sealed class BatchDelivery
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
+            EnvelopeFailed(userEvents, $"{e.GetType().Name}: {e.Message}");
             return false;
         }
 
         if (result.Outcome != SendOutcome.Sent)
         {
+            EnvelopeFailed(userEvents, result.Error ?? result.Outcome.ToString());
             return false;
         }
 
@@ -259,6 +261,17 @@ internal sealed class BatchDelivery
         EndRefusals("before it took a batch again");
         _ledger.SettleSpooled(userEvents);
         return true;
+    }
+
+    /// <summary>
+    /// A stored envelope the receiver did not take: a failed attempt like any other (<see cref="Failed"/>, the
+    /// EventSource's <c>SendFailed</c>, the last error), where it went unseen; not said in the self-log, as its events
+    /// are sent the ordinary way next, which says what it meets.
+    /// </summary>
+    private void EnvelopeFailed(int events, string error)
+    {
+        Interlocked.Increment(ref _failed);
+        _failures.SendFailed(events, error, say: false);
     }
 
     /// <summary>Disposes the sink (at shutdown, after the worker stopped or was abandoned).</summary>
