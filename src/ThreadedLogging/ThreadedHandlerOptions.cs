@@ -89,7 +89,8 @@ public class ThreadedHandlerOptions
     /// the working directory, so a next start from another one would not find the spool) and each variable set, except
     /// <c>%LOCALAPPDATA%</c> and <c>%APPDATA%</c>: where they are not set (Linux, macOS) they stand for .NET's
     /// <see cref="Environment.SpecialFolder.LocalApplicationData"/> and <see cref="Environment.SpecialFolder.ApplicationData"/>
-    /// (<c>~/.local/share</c>, <c>~/.config</c>), so <c>%LOCALAPPDATA%/MyApp/log-spool</c> serves every OS.
+    /// (on Linux <c>~/.local/share</c> and <c>~/.config</c>), in any case and with either separator, so
+    /// <c>%LOCALAPPDATA%/MyApp/log-spool</c> serves every OS.
     /// </summary>
     /// <value>The default value is <see langword="null"/>: events are kept in memory only.</value>
     public string? BufferDirectory { get; set; }
@@ -348,22 +349,28 @@ public class ThreadedHandlerOptions
     /// <summary>
     /// <c>%LOCALAPPDATA%</c> and <c>%APPDATA%</c>, in a process without such a variable (Linux, macOS), stand for the
     /// folders .NET gives those names there (<see cref="Environment.SpecialFolder.LocalApplicationData"/>:
-    /// <c>~/.local/share</c>, <see cref="Environment.SpecialFolder.ApplicationData"/>: <c>~/.config</c>), so that one
+    /// <c>~/.local/share</c> on Linux, <see cref="Environment.SpecialFolder.ApplicationData"/>: <c>~/.config</c>), so that one
     /// setting serves an app installed on every OS. Where the variable is set (Windows), the expansion uses it.
     /// </summary>
     private static string WithPortableFolders(string directory)
     {
+        var mapped = false;
         foreach (var (variable, folder) in PortableFolders)
         {
-            if (directory.Contains(variable, StringComparison.Ordinal)
-                && Environment.GetEnvironmentVariable(variable[1..^1]) is null
+            // Windows' names are any case (%LocalAppData%); where they are not set, as written, they are Windows' too.
+            var at = directory.IndexOf(variable, StringComparison.OrdinalIgnoreCase);
+            if (at >= 0
+                && Environment.GetEnvironmentVariable(directory.Substring(at + 1, variable.Length - 2)) is null
                 && Environment.GetFolderPath(folder, Environment.SpecialFolderOption.DoNotVerify) is { Length: > 0 } path)
             {
-                directory = directory.Replace(variable, path, StringComparison.Ordinal);
+                directory = directory.Replace(variable, path, StringComparison.OrdinalIgnoreCase);
+                mapped = true;
             }
         }
 
-        return directory;
+        // A path written for Windows (%APPDATA%\MyApp\log-spool) names folders with '\' where '/' is the only separator:
+        // it would have made one folder named 'MyApp\log-spool'.
+        return mapped && Path.DirectorySeparatorChar == '/' ? directory.Replace('\\', '/') : directory;
     }
 
     /// <summary>The first <c>%NAME%</c> in <paramref name="path"/> whose variable is not set, or null.</summary>

@@ -23,7 +23,8 @@ public sealed class PackageTests(SharedCollector collector) : IClassFixture<Shar
         foreach (var project in new[] { "src/ThreadedLogging", "src/ThreadedLogging.Aws" })
         {
             // --no-build: the test run built them; a new version each run, so no package cache serves an old one.
-            await RunDotnetAsync(ChildProcess.RepositoryRoot, "pack", project, "--no-build", "-c", ChildProcess.Configuration, "-o", feed, "-p:PackageVersion=" + version);
+            // The nuspec pack writes goes to the work folder too: in the project's obj/ it piled up, one per run.
+            await RunDotnetAsync(ChildProcess.RepositoryRoot, "pack", project, "--no-build", "-c", ChildProcess.Configuration, "-o", feed, "-p:PackageVersion=" + version, "-p:NuspecOutputPath=" + Path.Combine(work.Path, "nuspec"));
         }
 
         var core = ReadPackage(feed, "ThreadedLogging", version);
@@ -91,9 +92,7 @@ public sealed class PackageTests(SharedCollector collector) : IClassFixture<Shar
             File.WriteAllText(Path.Combine(app, name), "<Project />\n");
         }
 
-        var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } set
-            ? set
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var cache = RestoredPackageFolder();
         File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
@@ -138,6 +137,17 @@ public sealed class PackageTests(SharedCollector collector) : IClassFixture<Shar
                 factory.CreateLogger("Payroll").LogInformation("Paid {Employee} {Amount}", "alice", 1200m);
             } // the disposal delivers it
             """);
+    }
+
+    /// <summary>
+    /// Where the solution's restore put ThreadedLogging's dependencies: the first package folder of its assets file (the
+    /// global packages folder, wherever NUGET_PACKAGES, a nuget.config or RestorePackagesPath put it on this machine).
+    /// </summary>
+    private static string RestoredPackageFolder()
+    {
+        var assets = Path.Combine(ChildProcess.RepositoryRoot, "src", "ThreadedLogging", "obj", "project.assets.json");
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(assets));
+        return document.RootElement.GetProperty("packageFolders").EnumerateObject().First().Name;
     }
 
     /// <summary>Runs a dotnet command to its end; fails the test with its output when it does not succeed.</summary>

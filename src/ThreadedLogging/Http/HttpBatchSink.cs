@@ -38,7 +38,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
             AutomaticDecompression = DecompressionMethods.None,
             AllowAutoRedirect = false, // a 301/302/303 was followed as a GET without the body, and its 200 counted the events sent
         };
-        HttpProxySetting.Apply(handler, options.Proxy, IsLoopback(options.Host));
+        HttpProxySetting.Apply(handler, options.Proxy, options.Host);
         _client = new HttpClient(handler)
         {
             Timeout = Timeout.InfiniteTimeSpan, // per request, below, so shutdown can cancel too
@@ -232,9 +232,16 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         {
             return new SendResult(SendOutcome.Transient, Error: $"No answer within {_options.RequestTimeout.TotalSeconds} s");
         }
+        catch (HttpRequestException e) when (e is { HttpRequestError: HttpRequestError.ProxyTunnelError, StatusCode: HttpStatusCode.ProxyAuthenticationRequired or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden })
+        {
+            // https through a proxy that refused the CONNECT its credentials (407; tinyproxy says 401) or the destination (403):
+            // a refused key, not an outage to retry for as long as the app runs (plain http gets these as an answer: Classify).
+            return new SendResult(SendOutcome.Unauthorized, Error: HttpProxySetting.WithoutPasswords(e.Message));
+        }
         catch (HttpRequestException e)
         {
-            return new SendResult(SendOutcome.Transient, Error: e.Message);
+            // The message of a proxy's failure names the proxy's URI, with the credentials of HTTPS_PROXY if it holds them.
+            return new SendResult(SendOutcome.Transient, Error: HttpProxySetting.WithoutPasswords(e.Message));
         }
     }
 

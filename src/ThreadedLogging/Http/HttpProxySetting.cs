@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
 
 namespace ThreadedLogging;
 
@@ -6,13 +8,13 @@ namespace ThreadedLogging;
 /// <see cref="ThreadedHttpHandlerOptions.Proxy"/>: checked at start (<see cref="Check"/>) and applied to the sink's
 /// <see cref="SocketsHttpHandler"/> (<see cref="Apply"/>).
 /// </summary>
-internal static class HttpProxySetting
+internal static partial class HttpProxySetting
 {
     /// <summary>The value that sends every request directly, whatever the system's proxy.</summary>
     public const string None = "none";
 
     /// <summary>The proxy schemes <see cref="SocketsHttpHandler"/> speaks.</summary>
-    private static readonly string[] Schemes = ["http", "socks4", "socks4a", "socks5"];
+    private static readonly string[] Schemes = ["http", "https", "socks4", "socks4a", "socks5"];
 
     /// <summary>Refuses a value that is neither <c>none</c> nor a proxy's URL, naming the option (and never its password).</summary>
     /// <exception cref="ArgumentException">The value is not <c>none</c> nor an absolute http/socks URL of a host, with at most a port and credentials.</exception>
@@ -36,15 +38,17 @@ internal static class HttpProxySetting
     }
 
     /// <summary>
-    /// Sets how <paramref name="handler"/> reaches the receiver: through the proxy named, directly for
-    /// <c>none</c>, and by default through the system's proxy (<see cref="HttpClient.DefaultProxy"/>) unless the host
-    /// is loopback (<paramref name="loopbackHost"/>; as browsers do: a proxy cannot reach this machine's loopback, and a developer's collector is there).
+    /// Sets how <paramref name="handler"/> reaches the receiver: through the proxy named, directly for <c>none</c>, and by
+    /// default through the system's proxy (<see cref="HttpClient.DefaultProxy"/>, with the signed-in user's credentials
+    /// for a proxy that asks for Windows authentication) unless <see cref="IsLocal"/> says the host is on this machine
+    /// or this network.
     /// </summary>
-    public static void Apply(SocketsHttpHandler handler, string? proxy, bool loopbackHost)
+    public static void Apply(SocketsHttpHandler handler, string? proxy, string host)
     {
         if (proxy is null)
         {
-            handler.UseProxy = !loopbackHost; // with Proxy left null, UseProxy means HttpClient.DefaultProxy
+            handler.UseProxy = !IsLocal(host); // with Proxy left null, UseProxy means HttpClient.DefaultProxy
+            handler.DefaultProxyCredentials = CredentialCache.DefaultCredentials;
             return;
         }
 
@@ -68,14 +72,68 @@ internal static class HttpProxySetting
         handler.Proxy = webProxy;
     }
 
+    /// <summary>
+    /// Whether the system's proxy is skipped for <paramref name="host"/> (<c>name:port</c>): a loopback host (a proxy cannot
+    /// reach this machine's loopback), an address of a private network (10/8, 172.16/12, 192.168/16, 100.64/10, link-local,
+    /// IPv6 unique-local and link-local) and a name without a dot — Windows' "bypass the proxy for local addresses", and
+    /// what .NET's <c>NO_PROXY</c> cannot say (it takes no ranges such as <c>10.0.0.0/8</c>, no <c>*.</c> patterns). Before
+    /// the handler used a proxy at all, it sent to each of them directly; a collector there keeps being reached so.
+    /// </summary>
+    internal static bool IsLocal(string host)
+    {
+        if (HttpBatchSink.IsLoopback(host))
+        {
+            return true;
+        }
+
+        var name = Uri.TryCreate("http://" + host, UriKind.Absolute, out var uri) ? uri.IdnHost : host;
+        if (!IPAddress.TryParse(name, out var address))
+        {
+            return !name.Contains('.', StringComparison.Ordinal);
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            return address.IsIPv6LinkLocal || address.IsIPv6UniqueLocal || address.IsIPv6SiteLocal;
+        }
+
+        var bytes = address.GetAddressBytes();
+        return bytes[0] == 10
+            || (bytes[0] == 172 && bytes[1] is >= 16 and <= 31)
+            || (bytes[0] == 192 && bytes[1] == 168)
+            || (bytes[0] == 169 && bytes[1] == 254)
+            || (bytes[0] == 100 && bytes[1] is >= 64 and <= 127);
+    }
+
+    /// <summary><paramref name="text"/> (an exception's message) with the password of every URI's credentials in it replaced by <c>***</c>.</summary>
+    public static string WithoutPasswords(string text) => UriPassword().Replace(text, "$1***@");
+
+    [GeneratedRegex(@"(://[^/:@\s'""]*:)[^/@\s'""]*@")]
+    private static partial Regex UriPassword();
+
     private static bool IsNone(string proxy) => string.Equals(proxy, None, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The value with the password of its credentials, if any, replaced by <c>***</c>.</summary>
+    /// <summary>
+    /// The value with the password of its credentials, if any, replaced by <c>***</c>: everything between the first
+    /// <c>:</c> of the credentials (after <c>://</c> when there is one) and the last <c>@</c>, so that a value whose
+    /// scheme is misspelt (<c>http:/ops:secret@…</c>, <c>ops:secret@…</c>) does not show its password either.
+    /// </summary>
     private static string Shown(string proxy)
     {
-        var scheme = proxy.IndexOf("://", StringComparison.Ordinal);
         var at = proxy.LastIndexOf('@');
-        var colon = scheme < 0 || at < 0 ? -1 : proxy.IndexOf(':', scheme + 3);
+        if (at < 0)
+        {
+            return proxy;
+        }
+
+        var scheme = proxy.IndexOf("://", StringComparison.Ordinal);
+        var start = scheme >= 0 && scheme < at ? scheme + 3 : 0;
+        var colon = proxy.IndexOf(':', start);
         return colon >= 0 && colon < at ? proxy[..(colon + 1)] + "***" + proxy[at..] : proxy;
     }
 }

@@ -57,13 +57,15 @@ public sealed class ThreadedHttpHandlerOptions : ThreadedHandlerOptions
 
     /// <summary>
     /// Gets or sets the proxy the requests go through: <see langword="null"/> for the system's
-    /// (<see cref="HttpClient.DefaultProxy"/>: Windows' proxy settings; on Linux and macOS <c>HTTPS_PROXY</c>,
-    /// <c>HTTP_PROXY</c>, <c>ALL_PROXY</c> and <c>NO_PROXY</c>), except that a loopback <see cref="Host"/> is always reached
-    /// directly; <c>none</c> for no proxy at all; or a proxy's URL — <c>http://proxy.corp:3128</c>, with the credentials
-    /// it asks for as <c>http://user:password@proxy.corp:3128</c> (percent-encoded), or <c>socks5://proxy.corp:1080</c>
-    /// (also <c>socks4</c>, <c>socks4a</c>). A proxy that refuses its credentials (407) is answered like a refused key.
+    /// (<see cref="HttpClient.DefaultProxy"/>: Windows' proxy settings, with the signed-in user's credentials; on Linux and
+    /// macOS <c>HTTPS_PROXY</c>, <c>HTTP_PROXY</c>, <c>ALL_PROXY</c> and <c>NO_PROXY</c>), except that a <see cref="Host"/>
+    /// on this machine or network — loopback, a private or link-local address, a name without a dot — is reached
+    /// directly, as before the handler used a proxy; <c>none</c> for no proxy at all; or a proxy's URL —
+    /// <c>http://proxy.corp:3128</c>, with the credentials it asks for as <c>http://user:password@proxy.corp:3128</c>
+    /// (percent-encoded), <c>https://…</c>, or <c>socks5://proxy.corp:1080</c> (also <c>socks4</c>, <c>socks4a</c>). A proxy
+    /// that refuses its credentials (407, to a request or to the CONNECT of https) is answered like a refused key.
     /// </summary>
-    /// <value>The default value is <see langword="null"/>: the system's proxy, as <see cref="HttpClient"/> uses.</value>
+    /// <value>The default value is <see langword="null"/>: the system's proxy, as <see cref="HttpClient"/> uses, but for local hosts.</value>
     public string? Proxy { get; set; }
 
     /// <summary>Gets or sets the wire format.</summary>

@@ -42,8 +42,39 @@ public sealed class ProxyTests
         Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
         Assert.Equal(2, handler.Statistics.Dropped);
         Assert.Equal(0, handler.Statistics.Sent);
-        Assert.Matches("HTTP 40[17]", handler.Statistics.LastError); // tinyproxy answers a plain http request 401, others 407
+        Assert.Matches("HTTP 40[17]", handler.Statistics.LastError); // tinyproxy answers 401 where others answer 407
         Assert.Empty(server.Requests);
+    }
+
+    [Fact]
+    public async Task Proxy_RefusesTheConnectOfHttps_DroppedWholeNotRetried()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        await using var proxy = await TinyProxy.StartAsync("ops", "s3cret");
+        await using var handler = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o =>
+        {
+            o.Secure = true; // https: a CONNECT to the proxy, which refuses it before any TLS; HttpClient throws, no answer
+            o.Proxy = $"http://ops:wrong@127.0.0.1:{proxy.Port}";
+        }));
+        handler.CreateLogger("App").LogInformation("one");
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)), handler.Statistics.LastError);
+        Assert.Equal(1, handler.Statistics.Dropped);
+        Assert.Equal(0, handler.Statistics.Retried); // was Transient: retried with backoff for as long as the app ran
+        Assert.Matches("status code '40[137]'", handler.Statistics.LastError); // tinyproxy answers 401 where others answer 407
+        Assert.DoesNotContain("wrong", handler.Statistics.LastError, StringComparison.Ordinal);
+        Assert.Empty(server.Requests);
+    }
+
+    [Fact]
+    public void WithoutPasswords_ProxyFailureMessage_PasswordOfEveryUriHidden()
+    {
+        // HttpClient's message when HTTPS_PROXY's proxy refuses the CONNECT: it names the proxy with the credentials of the variable.
+        const string message = "The proxy tunnel request to proxy 'http://ops:TopSecret@127.0.0.1:39182/' failed with status code '407'. Also socks5://a:b%40c@h:1 and https://x.example/p@q";
+
+        Assert.Equal(
+            "The proxy tunnel request to proxy 'http://ops:***@127.0.0.1:39182/' failed with status code '407'. Also socks5://a:***@h:1 and https://x.example/p@q",
+            HttpProxySetting.WithoutPasswords(message));
     }
 
     [Fact]
@@ -59,22 +90,36 @@ public sealed class ProxyTests
     }
 
     [Theory]
-    [InlineData("collector.corp:5080", true)] // the system's proxy (HttpClient.DefaultProxy) when the host is not loopback
-    [InlineData("127.0.0.1:5080", false)]    // loopback: always direct, a proxy cannot reach this machine's loopback
+    [InlineData("collector.corp:5080", true)] // the system's proxy (HttpClient.DefaultProxy) for a host out there
+    [InlineData("8.8.8.8:80", true)]
+    [InlineData("172.32.0.1:80", true)]        // just past 172.16/12
+    [InlineData("[2001:db8::1]:80", true)]
+    [InlineData("127.0.0.1:5080", false)]      // loopback: a proxy cannot reach this machine's loopback
     [InlineData("localhost:5080", false)]
     [InlineData("[::1]:5080", false)]
-    public void Apply_NoProxySet_SystemProxyButNeverForLoopback(string host, bool usesSystemProxy)
+    [InlineData("10.1.2.3:5080", false)]       // private networks: reached directly before, and NO_PROXY takes no ranges in .NET
+    [InlineData("172.20.0.5:5080", false)]
+    [InlineData("192.168.1.9:5080", false)]
+    [InlineData("169.254.1.1:5080", false)]
+    [InlineData("100.64.0.1:5080", false)]
+    [InlineData("[fd00::1]:5080", false)]
+    [InlineData("[fe80::1]:5080", false)]
+    [InlineData("collector:5080", false)]      // a name without a dot: this network's (Windows' "local addresses")
+    public void Apply_NoProxySet_SystemProxyButNeverForAHostOfThisMachineOrNetwork(string host, bool usesSystemProxy)
     {
         using var handler = new SocketsHttpHandler();
-        HttpProxySetting.Apply(handler, proxy: null, HttpBatchSink.IsLoopback(host));
+        HttpProxySetting.Apply(handler, proxy: null, host);
 
         Assert.Equal(usesSystemProxy, handler.UseProxy);
         Assert.Null(handler.Proxy); // null with UseProxy: HttpClient.DefaultProxy
+        Assert.Same(CredentialCache.DefaultCredentials, handler.DefaultProxyCredentials); // Windows authentication to the system's proxy
     }
 
     [Theory]
     [InlineData("proxy.corp:3128", "'proxy.corp:3128'")]                                      // no scheme: read as scheme "proxy.corp"
-    [InlineData("https://proxy.corp:3128", "'https://proxy.corp:3128'")]                     // not a scheme SocketsHttpHandler speaks to a proxy
+    [InlineData("ftp://proxy.corp:3128", "'ftp://proxy.corp:3128'")]                         // not a scheme SocketsHttpHandler speaks to a proxy
+    [InlineData("ops:s3cret@proxy.corp:3128", "'ops:***@proxy.corp:3128'")]                 // no scheme: the password hidden all the same
+    [InlineData("http:/ops:s3cret@proxy.corp:3128", "'http:***@proxy.corp:3128'")]
     [InlineData("http://proxy.corp:3128/path", "'http://proxy.corp:3128/path'")]
     [InlineData("http://ops:s3cret@proxy corp:3128", "'http://ops:***@proxy corp:3128'")]  // the password never shown
     [InlineData("direct", "'direct'")]
@@ -95,6 +140,7 @@ public sealed class ProxyTests
     [InlineData("http://proxy.corp:3128")]
     [InlineData("http://ops:p%40ss@proxy.corp:3128/")]
     [InlineData("socks5://127.0.0.1:1080")]
+    [InlineData("https://proxy.corp:3128")]
     public void Validate_NoneOrAProxyUrl_Accepted(string proxy)
     {
         new ThreadedHttpHandlerOptions { Host = "collector.corp:5080", Proxy = proxy }.Validate();

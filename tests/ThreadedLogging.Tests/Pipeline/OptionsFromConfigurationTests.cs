@@ -84,6 +84,16 @@ public sealed class OptionsFromConfigurationTests
     }
 
     [Theory]
+    [InlineData("%LocalAppData%/MyApp/log-spool", "LocalAppData", Environment.SpecialFolder.LocalApplicationData)] // Windows' names are any case
+    [InlineData(@"%APPDATA%\MyApp\log-spool", "APPDATA", Environment.SpecialFolder.ApplicationData)] // written for Windows: '\' a separator
+    public void ResolveBufferDirectory_WindowsSpellingOfAnAppDataPath_TheSameFolderOnThisOs(string written, string variable, Environment.SpecialFolder folder)
+    {
+        var expected = Environment.GetEnvironmentVariable(variable) ?? Environment.GetFolderPath(folder, Environment.SpecialFolderOption.DoNotVerify);
+
+        Assert.Equal(Path.GetFullPath(Path.Combine(expected, "MyApp", "log-spool")), ThreadedHandlerOptions.ResolveBufferDirectory(written));
+    }
+
+    [Theory]
     [InlineData("LOCALAPPDATA", Environment.SpecialFolder.LocalApplicationData)]
     [InlineData("APPDATA", Environment.SpecialFolder.ApplicationData)]
     public void ResolveBufferDirectory_AppDataVariableOfWindows_IsThatVariableOrElseTheSameFolderOfThisOs(string variable, Environment.SpecialFolder folder)

@@ -45,18 +45,25 @@ public sealed class TinyProxy : IAsyncDisposable
         var errors = process.StandardError.ReadToEndAsync();
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var seen = new List<string>();
-        while (await process.StandardOutput.ReadLineAsync(cancel.Token) is { } line)
+        try
         {
-            seen.Add(line);
-            if (line.Contains("Accepting connections", StringComparison.Ordinal))
+            while (await process.StandardOutput.ReadLineAsync(cancel.Token) is { } line)
             {
-                _ = process.StandardOutput.ReadToEndAsync(); // its log from now on: read, so that it never blocks on a full pipe
-                return proxy;
+                seen.Add(line);
+                if (line.Contains("Accepting connections", StringComparison.Ordinal))
+                {
+                    _ = process.StandardOutput.ReadToEndAsync(); // its log from now on: read, so that it never blocks on a full pipe
+                    return proxy;
+                }
             }
         }
+        catch (OperationCanceledException)
+        {
+            seen.Add("(no 'Accepting connections' within 30 s)");
+        }
 
-        await proxy.DisposeAsync();
-        throw new InvalidOperationException("tinyproxy ended before it listened:\n" + string.Join('\n', seen) + "\n" + await errors);
+        await proxy.DisposeAsync(); // killed: never left running after a failed start
+        throw new InvalidOperationException("tinyproxy did not start listening:\n" + string.Join('\n', seen) + "\n" + await errors);
     }
 
     public async ValueTask DisposeAsync()
