@@ -111,6 +111,30 @@ public sealed class HistogramApiTests : IAsyncLifetime
         Assert.Equal(1, body.GetProperty("total").GetInt64());
     }
 
+    [Fact]
+    public async Task Histogram_FromWithoutTo_EndsNowOrAtTheMatchAheadOfTheClock()
+    {
+        async Task<(DateTimeOffset? From, DateTimeOffset? To, long Total)> Bars(string query)
+        {
+            var body = await _collector.GetJsonAsync("api/events/histogram?" + query);
+            DateTimeOffset? At(string name) => body.GetProperty(name).ValueKind == JsonValueKind.Null ? null : body.GetProperty(name).GetDateTimeOffset();
+            return (At("from"), At("to"), body.GetProperty("total").GetInt64());
+        }
+
+        // Nothing after now (10:00): the range ends now; a from after now is an empty answer, as before.
+        Assert.Equal((Start, Start.AddHours(2), 60L), await Bars("from=2026-11-24T08:00:00Z"));
+        Assert.Equal((null, null, 0L), await Bars("from=2026-11-24T14:00:00Z"));
+
+        var ahead = JsonSerializer.Serialize(new { batchId = "ahead", instanceId = "ahead", user = "dave", events = new[] { new { timestamp = Start.AddHours(7).ToString("O"), level = "Error", message = "from the future", sequence = 1 } } });
+        Assert.Equal(HttpStatusCode.OK, (await Http.SendAsync(_collector.Client, HttpMethod.Post, "log/dave", Http.Utf8(ahead), "application/json")).Status);
+
+        // A match at 15:00 (a client's clock ahead) moves the end to it, from a from before now or after it; a filter
+        // that leaves it out does not.
+        Assert.Equal((Start, Start.AddHours(7), 61L), await Bars("from=2026-11-24T08:00:00Z"));
+        Assert.Equal((Start.AddHours(6), Start.AddHours(7), 1L), await Bars("from=2026-11-24T14:00:00Z"));
+        Assert.Equal((Start, Start.AddHours(2), 20L), await Bars("from=2026-11-24T08:00:00Z&user=carol"));
+    }
+
     [Theory]
     [InlineData("buckets=0", "parameter 'buckets' must be an integer between 1 and 500 (was '0')")]
     [InlineData("buckets=501", "parameter 'buckets' must be an integer between 1 and 500 (was '501')")]

@@ -23,8 +23,8 @@ public sealed partial class SqliteEventStoreTests
             Assert.Equal(0L, names.ExecuteScalar());
         }
 
-        var plan = Plan(connection, new EventQuery { NoUser = true, Limit = 10 });
-        Assert.Contains(plan, step => step.Contains("ix_events_user_key (user_key=?)", StringComparison.Ordinal));
+        var plan = SqlitePlans.Of(connection, command => SqliteQueryBuilder.Build(command, new EventQuery { NoUser = true, Limit = 10 }));
+        Assert.Contains(plan, step => step.Contains("ix_events_user (user_key=?)", StringComparison.Ordinal));
         Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
     }
 
@@ -58,20 +58,5 @@ public sealed partial class SqliteEventStoreTests
         Assert.Equal([2L, 1L], found.Select(e => e.Sequence!.Value));
         Assert.All(found, e => Assert.Null(e.User));
         Assert.Equal("alice", Assert.Single((await store.QueryAsync(new EventQuery { User = "alice", Limit = 10 }, CancellationToken.None)).Events).User);
-    }
-
-    private static List<string> Plan(SqliteConnection connection, EventQuery query)
-    {
-        using var command = connection.CreateCommand();
-        SqliteQueryBuilder.Build(command, query);
-        command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
-        var plan = new List<string>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            plan.Add(reader.GetString(3));
-        }
-
-        return plan;
     }
 }

@@ -16,17 +16,7 @@ public sealed partial class SqliteEventStoreTests
         await Store.AppendAsync(new EventBatch(null, [Traced(Event(1), "4bf92f3577b34da6a3ce929d0e0e4736")]), CancellationToken.None);
         using var connection = new SqliteConnection($"Data Source={Path.Combine(_directory!.Path, SqliteEventStore.FileName)};Mode=ReadOnly;Pooling=False");
         connection.Open();
-        using var command = connection.CreateCommand();
-        SqliteQueryBuilder.Build(command, new EventQuery { TraceId = "4bf92f3577b34da6a3ce929d0e0e4736", Limit = 10 });
-        command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
-        var plan = new List<string>();
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                plan.Add(reader.GetString(3));
-            }
-        }
+        var plan = SqlitePlans.Of(connection, command => SqliteQueryBuilder.Build(command, new EventQuery { TraceId = "4bf92f3577b34da6a3ce929d0e0e4736", Limit = 10 }));
 
         Assert.Contains(plan, step => step.Contains("ix_events_trace_id (trace_id=?)", StringComparison.Ordinal));
         Assert.DoesNotContain(plan, step => step.StartsWith("SCAN e", StringComparison.Ordinal));

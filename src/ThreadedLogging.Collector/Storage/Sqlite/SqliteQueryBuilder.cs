@@ -77,8 +77,12 @@ internal static class SqliteQueryBuilder
     {
         command.Parameters.AddWithValue("$bucket_start", buckets.Start.UtcTicks);
         command.Parameters.AddWithValue("$bucket_width", buckets.Width.Ticks);
-        command.CommandText = Aggregate(command, "(e.ts - $bucket_start) / $bucket_width, e.level, count(*)", query with { Before = null }, rarestWordDocuments, filterRows, spillMilliseconds, userKeys)
-            + " GROUP BY 1, 2";
+        // Grouped on one integer, bucket * 8 + level, taken apart after: SQLite sorts every row it groups, and a sort on one
+        // column instead of two took a third less over the last 24 hours of 2,000,000 events (155 -> 100 ms, bench/README.md).
+        // The first bucket starts at or before the query's from (TimeBuckets.Within), so bucket >= 0; >> and & are exact anyway.
+        command.CommandText = "SELECT k >> 3, k & 7, n FROM ("
+            + Aggregate(command, "((e.ts - $bucket_start) / $bucket_width) * 8 + e.level AS k, count(*) AS n", query with { Before = null }, rarestWordDocuments, filterRows, spillMilliseconds, userKeys)
+            + " GROUP BY 1)";
     }
 
     /// <summary>The oldest and newest timestamps (ticks) of the events the query selects (its limit and cursor ignored): one row, nulls when none.</summary>
@@ -108,10 +112,24 @@ internal static class SqliteQueryBuilder
             EventField.Template => ("+" + SqliteTemplateKeys.GroupKey, SqliteTemplateKeys.GroupText, "coalesce(t.k2, (SELECT name FROM templates WHERE id = t.k1))", "NULL"),
             _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
         };
-        var columns = second is null ? $"{key} AS k1" : $"{key} AS k1, {second} AS k2";
-        var groupBy = second is null ? key : $"{key}, {second}";
-        var grouped = Aggregate(command, columns + ", count(*) AS n, sum(e.level >= 4) AS errors, max(e.ts) AS newest", query with { Before = null }, rarestWordDocuments, filterRows, spillMilliseconds, userKeys)
-            + " GROUP BY " + groupBy;
+        string grouped;
+        if (field is EventField.Category or EventField.Template)
+        {
+            // The text of a row without a key is read in a subquery that SQLite runs row by row (LIMIT -1: never merged
+            // into the grouping), so only such rows are read for it: grouped directly, SQLite put the text columns of
+            // every row into its sort, read each row for them (a user's events from their index: a row lookup each) and
+            // sorted the messages (a heavy user's top kinds 141 -> 50 ms, bench/README.md).
+            grouped = "SELECT k1, k2, count(*) AS n, sum(level >= 4) AS errors, max(ts) AS newest FROM ("
+                + Aggregate(command, $"{key} AS k1, {second} AS k2, e.level AS level, e.ts AS ts", query with { Before = null }, rarestWordDocuments, filterRows, spillMilliseconds, userKeys)
+                + " LIMIT -1) GROUP BY k1, k2";
+        }
+        else
+        {
+            var columns = second is null ? $"{key} AS k1" : $"{key} AS k1, {second} AS k2";
+            var groupBy = second is null ? key : $"{key}, {second}";
+            grouped = Aggregate(command, columns + ", count(*) AS n, sum(e.level >= 4) AS errors, max(e.ts) AS newest", query with { Before = null }, rarestWordDocuments, filterRows, spillMilliseconds, userKeys)
+                + " GROUP BY " + groupBy;
+        }
         command.Parameters.AddWithValue("$top", top);
         command.CommandText = "SELECT value, app, n, errors, newest, count(*) OVER () AS distinct_values, sum(n) OVER () AS total FROM ("
             + $"SELECT {value} AS value, {app} AS app, sum(t.n) AS n, sum(t.errors) AS errors, max(t.newest) AS newest FROM ({grouped}) t GROUP BY 1, 2"
@@ -151,7 +169,7 @@ internal static class SqliteQueryBuilder
 
         if (query.NoUser)
         {
-            // One IS NULL range of ix_events_user_key, in id order: ingest stores an empty name as none (schema version 8).
+            // One IS NULL range of ix_events_user, in id order: ingest stores an empty name as none (schema version 8).
             where.Add("e.user_key IS NULL");
         }
         else if (userKeys is [var userKey])

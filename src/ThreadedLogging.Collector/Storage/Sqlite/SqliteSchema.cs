@@ -7,7 +7,7 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 9;
+    public const int Version = 10;
 
     /// <summary>
     /// The page size of a new database (an existing one keeps its own: changing it would take a VACUUM). 16 KiB
@@ -77,7 +77,12 @@ internal static class SqliteSchema
         CREATE TABLE IF NOT EXISTS events (
         """ + EventColumns + """
         );
-        CREATE INDEX IF NOT EXISTS ix_events_user_key ON events (user_key);
+        -- Version 10: a user's events in id order (user_key, id: the list's keyset order), with what the histogram, the
+        -- top values and the users page count, so a user's counts read this index alone, never a row (a user with 74,290
+        -- of 2,000,000 events: 304 -> 28 ms for the histogram, bench/README.md). It replaces ix_events_user_key
+        -- (user_key alone), which every count turned into a row lookup per event; built at the first start of version 10.
+        CREATE INDEX IF NOT EXISTS ix_events_user ON events (user_key, id, ts, level, app_key, version_key, machine_key, template_key);
+        DROP INDEX IF EXISTS ix_events_user_key;
         CREATE INDEX IF NOT EXISTS ix_events_app_key ON events (app_key);
         CREATE INDEX IF NOT EXISTS ix_events_machine_key ON events (machine_key);
         CREATE INDEX IF NOT EXISTS ix_events_path_key ON events (path_key);
@@ -134,7 +139,7 @@ internal static class SqliteSchema
             milliseconds INTEGER NOT NULL
         );
 
-        PRAGMA user_version = 9;
+        PRAGMA user_version = 10;
         """;
 
     /// <summary>

@@ -108,7 +108,7 @@ internal static class SqliteSchemaUpgrade
 
     /// <summary>
     /// Version 7 → 8: an empty user name is no user (ingest's one form, <see cref="NewEvent.User"/>), so that the events
-    /// without one (<c>noUser=true</c>) are one <c>IS NULL</c> range of ix_events_user_key, read newest first and cut at
+    /// without one (<c>noUser=true</c>) are one <c>IS NULL</c> range of the user index (ix_events_user since version 10), read newest first and cut at
     /// the limit; with the empty name's key besides, the two ranges' rows were all sorted. The users table already counts
     /// both under <c>''</c>.
     /// </summary>

@@ -6,7 +6,7 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// <summary>
 /// The users list in three statements, whatever the page size: one keyset-paged read of the <c>users</c>
 /// table (kept by the writer); one grouped read of the page's events within the window (an index range of
-/// ix_events_user_key per user, bounded by the window's ids) for the counts, machines and versions; one
+/// ix_events_user per user, bounded by the window's ids) for the counts, machines and versions; one
 /// read of the page's latest errors by id. Cost grows with the page, not with the number of users.
 /// </summary>
 internal static class SqliteUserQueries
