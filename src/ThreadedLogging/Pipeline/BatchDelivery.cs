@@ -79,9 +79,10 @@ internal sealed class BatchDelivery
     /// <param name="token">Cancelled when the shutdown deadline passes.</param>
     public async Task DeliverAsync(List<LogEvent> events, int start, int count, string? batchId, LogIdentity identity, bool spooled, CancellationToken token)
     {
+        var refusedAloneBeforeHolding = ContentRefusals.FirstRefusedAloneBeforeHolding;
         while (true)
         {
-            var round = new ContentRefusals(count);
+            var round = new ContentRefusals(count, refusedAloneBeforeHolding);
             try
             {
                 await DeliverAsync(events, start, count, batchId, identity, spooled, isolating: false, round, token).ConfigureAwait(false);
@@ -100,6 +101,7 @@ internal sealed class BatchDelivery
             Interlocked.Increment(ref _retried);
             await _waitBeforeRetry(_backoff.MarkFailure(), token).ConfigureAwait(false);
             (events, start, count, batchId) = (held, 0, held.Count, null);
+            refusedAloneBeforeHolding = (int)Math.Min(2L * refusedAloneBeforeHolding, int.MaxValue); // a poison run at the start: found in ⌈log₂⌉ rounds
         }
     }
 
