@@ -79,9 +79,10 @@ internal sealed class BatchDelivery
     /// <param name="token">Cancelled when the shutdown deadline passes.</param>
     public async Task DeliverAsync(List<LogEvent> events, int start, int count, string? batchId, LogIdentity identity, bool spooled, CancellationToken token)
     {
+        var refusedAloneBeforeHolding = ContentRefusals.FirstRefusedAloneBeforeHolding;
         while (true)
         {
-            var round = new ContentRefusals(count);
+            var round = new ContentRefusals(count, refusedAloneBeforeHolding);
             try
             {
                 await DeliverAsync(events, start, count, batchId, identity, spooled, isolating: false, round, token).ConfigureAwait(false);
@@ -100,6 +101,7 @@ internal sealed class BatchDelivery
             Interlocked.Increment(ref _retried);
             await _waitBeforeRetry(_backoff.MarkFailure(), token).ConfigureAwait(false);
             (events, start, count, batchId) = (held, 0, held.Count, null);
+            refusedAloneBeforeHolding = (int)Math.Min(2L * refusedAloneBeforeHolding, int.MaxValue); // a poison run at the start: found in ⌈log₂⌉ rounds
         }
     }
 
@@ -247,11 +249,13 @@ internal sealed class BatchDelivery
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
+            EnvelopeFailed(userEvents, $"{e.GetType().Name}: {e.Message}");
             return false;
         }
 
         if (result.Outcome != SendOutcome.Sent)
         {
+            EnvelopeFailed(userEvents, result.Error ?? result.Outcome.ToString());
             return false;
         }
 
@@ -259,6 +263,17 @@ internal sealed class BatchDelivery
         EndRefusals("before it took a batch again");
         _ledger.SettleSpooled(userEvents);
         return true;
+    }
+
+    /// <summary>
+    /// A stored envelope the receiver did not take: a failed attempt like any other (<see cref="Failed"/>, the
+    /// EventSource's <c>SendFailed</c>, the last error), where it went unseen; not said in the self-log, as its events
+    /// are sent the ordinary way next, which says what it meets.
+    /// </summary>
+    private void EnvelopeFailed(int events, string error)
+    {
+        Interlocked.Increment(ref _failed);
+        _failures.SendFailed(events, error, say: false);
     }
 
     /// <summary>Disposes the sink (at shutdown, after the worker stopped or was abandoned).</summary>

@@ -11,17 +11,25 @@ namespace ThreadedLogging;
 /// <remarks>
 /// A receiver that refuses everything (a collector of another version, a proxy answering 400 to all) made the split
 /// reach every event: about 2N−1 requests and 3N self-log lines for a batch of N, every interval. Once a round has had
-/// <see cref="RefusedAloneBeforeHolding"/> events refused alone and the receiver took none of its events, it stops:
-/// the events not yet sent are <see cref="Held"/> and sent again, as one batch, after the backoff, as in an outage.
-/// Dropping them instead would drop good events behind a run of poison ones; held, every event dropped is one the
-/// receiver refused alone, and a receiver that refuses everything costs at most ⌈log₂ N⌉ + 4 requests and 3 events
-/// per backoff step. Worker only: one round per batch in flight.
+/// <paramref name="refusedAloneBeforeHolding"/> events refused alone (<see cref="FirstRefusedAloneBeforeHolding"/>,
+/// twice as many each round after one that held) and the receiver took none of its events, it stops: the events not
+/// yet sent are <see cref="Held"/> and sent again, as one batch, after the backoff, as in an outage. Dropping them
+/// instead would drop good events behind a run of poison ones; held, every event dropped is one the receiver refused
+/// alone, and a receiver that refuses everything costs at most ⌈log₂ N⌉ + 4 requests and 3 events in the first backoff
+/// step (then 6, 12… per step, steps that grow to <see cref="ThreadedHandlerOptions.MaxRetryDelay"/>). Worker only: one
+/// round per batch in flight.
 /// </remarks>
 /// <param name="events">The events of the batch the round delivers.</param>
-internal sealed class ContentRefusals(int events)
+/// <param name="refusedAloneBeforeHolding">How many events refused alone, none taken, make this round hold the rest.</param>
+internal sealed class ContentRefusals(int events, int refusedAloneBeforeHolding)
 {
-    /// <summary>How many events a round finds refused alone, none taken, before it holds the rest for the backoff.</summary>
-    public const int RefusedAloneBeforeHolding = 3;
+    /// <summary>
+    /// How many events the first round finds refused alone, none taken, before it holds the rest for the backoff; each
+    /// round after one that held doubles it (<see cref="BatchDelivery"/>), so that a run of poison events at the start of
+    /// a batch — which looks, three events in, like a receiver that refuses everything — costs ⌈log₂⌉ of its length in
+    /// backoff steps, not a step per three events (30 poison events first: 3 steps, was 10; 300: 7, was 100).
+    /// </summary>
+    public const int FirstRefusedAloneBeforeHolding = 3;
 
     private readonly List<LogEvent> _refused = [];
     private string _firstError = string.Empty;
@@ -42,7 +50,7 @@ internal sealed class ContentRefusals(int events)
         }
 
         _refused.Add(logEvent);
-        if (_refused.Count >= RefusedAloneBeforeHolding && _taken == 0)
+        if (_refused.Count >= refusedAloneBeforeHolding && _taken == 0)
         {
             Held = [];
         }

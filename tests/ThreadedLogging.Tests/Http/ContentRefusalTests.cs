@@ -174,4 +174,18 @@ public sealed class ContentRefusalTests
         Assert.Contains("the other 997 events are kept", lines[0], StringComparison.Ordinal);
         Assert.Contains("1 event refused by the receiver (Rejected) and dropped", lines[1], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Answer400ToALongRunOfPoisonAtTheStart_EachHeldRoundFindsTwiceAsManySoTheGoodOnesWaitFewBackoffs()
+    {
+        // 30 poison events first: each round dropped 3 and held the rest for a backoff, 10 rounds (with the default delays,
+        // about 6 minutes; 300 poison events, about 2 hours) before the first good event was taken. Now 3, 6, 12 held, the
+        // fourth round finds the last 9 and takes the rest.
+        var (taken, statistics, lines, _) = await DeliverWithPoisonAsync(n => n < 30);
+
+        Assert.Equal(Enumerable.Range(30, Events - 30), taken);
+        Assert.Equal((970L, 30L, 3L), (statistics.Sent, statistics.Dropped, statistics.Retried));
+        Assert.Equal(4, lines.Count); // one per round
+        Assert.Contains("9 events refused by the receiver (Rejected) and dropped", lines[3], StringComparison.Ordinal);
+    }
 }

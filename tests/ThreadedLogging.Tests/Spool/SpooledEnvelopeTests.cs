@@ -71,4 +71,37 @@ public sealed class SpooledEnvelopeTests
         Assert.Equal(0, second.Statistics.Dropped);
         Assert.All(received, count => Assert.Equal(1, count));
     }
+
+    [Fact]
+    public async Task Spool_ReceiverAnswers503ToTheStoredEnvelopeOnce_CountedAsAFailedAttemptThenDelivered()
+    {
+        // The envelope's failed attempt went unseen: not in Failed, not the last error, not on the EventSource.
+        await using var server = await LoopbackServer.StartAsync();
+        var answered = 0;
+        server.Respond = _ => Task.FromResult(Interlocked.Increment(ref answered) == 1 ? Results.Text("busy", statusCode: 503) : Results.Ok());
+        using var spool = new TempDirectory();
+        await using var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
+        {
+            CaptureUnhandledExceptions = false,
+            Host = server.Host,
+            Url = "/spooled",
+            Format = HttpLogFormat.JsonBatch,
+            BufferDirectory = spool.Path,
+            Interval = TimeSpan.FromHours(1),
+            MinRetryDelay = TimeSpan.FromMilliseconds(1),
+            MaxRetryDelay = TimeSpan.FromMilliseconds(50),
+        });
+        var logger = handler.CreateLogger("Spooled");
+        for (var i = 0; i < 10; i++)
+        {
+            logger.LogInformation("Spooled event {N}", i);
+        }
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal(2, server.Requests.Count); // the stored envelope, then its events the ordinary way
+        var statistics = handler.Statistics;
+        Assert.Equal((10L, 0L, 1L), (statistics.Sent, statistics.Dropped, statistics.Failed));
+        Assert.Contains("503", statistics.LastError, StringComparison.Ordinal);
+    }
 }
