@@ -47,4 +47,7 @@ internal static partial class CollectorLog
 
     [LoggerMessage(15, LogLevel.Information, "Event store: converting {Events} events to the integer keys of schema version 5, once")]
     public static partial void SchemaConverting(ILogger logger, long events);
+
+    [LoggerMessage(16, LogLevel.Information, "Event store: building the user index of schema version 10 over {Events} events, once (about 3 s per million; the store grows by ~30 bytes per event, which a size cap, Collector:Retention:MaxBytes, takes from the oldest events)")]
+    public static partial void UserIndexBuilding(ILogger logger, long events);
 }

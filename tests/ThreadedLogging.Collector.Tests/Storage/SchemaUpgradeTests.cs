@@ -98,6 +98,39 @@ public sealed class SchemaUpgradeTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_OnVersion9Database_SaysOnceThatItBuildsTheUserIndexOverHowManyEvents()
+    {
+        // Minutes for tens of millions of events, and ~30 bytes more per event: said first (id 16), not a silent start.
+        var events = MixedEvents();
+        await using (var current = await OpenAsync(_old.Path))
+        {
+            await current.AppendAsync(new EventBatch(null, events), CancellationToken.None);
+        }
+
+        Execute(_old.Path, "CREATE INDEX ix_events_user_key ON events (user_key); DROP INDEX ix_events_user; PRAGMA user_version = 9;");
+        var upgrade = new StoreLog();
+        await using (await OpenAsync(_old.Path, upgrade))
+        {
+        }
+
+        var line = Assert.Single(upgrade.Lines, l => l.Id == 16);
+        Assert.Contains($"over {events.Count} events, once", line.Message, StringComparison.Ordinal);
+        var next = new StoreLog();
+        await using (await OpenAsync(_old.Path, next))
+        {
+        }
+
+        Assert.DoesNotContain(next.Lines, l => l.Id == 16);
+        var fresh = new StoreLog();
+        using var empty = new TempDirectory();
+        await using (await OpenAsync(empty.Path, fresh))
+        {
+        }
+
+        Assert.DoesNotContain(fresh.Lines, l => l.Id == 16); // a new store has no events to index
+    }
+
+    [Fact]
     public async Task Start_NewDatabase_IsTheCurrentVersionAndAnEventRaisesItsInstanceLastId()
     {
         await using (var store = await OpenAsync(_current.Path))
@@ -389,10 +422,29 @@ public sealed class SchemaUpgradeTests : IDisposable
         command.ExecuteNonQuery();
     }
 
-    private static async Task<SqliteEventStore> OpenAsync(string directory)
+    private static async Task<SqliteEventStore> OpenAsync(string directory, ILogger<SqliteEventStore>? logger = null)
     {
-        var store = new SqliteEventStore(directory, TimeProvider.System, NullLogger<SqliteEventStore>.Instance);
+        var store = new SqliteEventStore(directory, TimeProvider.System, logger ?? NullLogger<SqliteEventStore>.Instance);
         await store.InitializeAsync(CancellationToken.None);
         return store;
+    }
+
+    /// <summary>The store's log lines at Information and above, with their event ids.</summary>
+    private sealed class StoreLog : ILogger<SqliteEventStore>
+    {
+        public List<(int Id, string Message)> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (Lines)
+            {
+                Lines.Add((eventId.Id, formatter(state, exception)));
+            }
+        }
     }
 }

@@ -110,10 +110,9 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention
             try
             {
                 connection.Open();
-                SqliteSchemaUpgrade.CreateOrUpgrade(connection, _logger);
-
                 using (var pragmas = connection.CreateCommand())
                 {
+                    // Before the schema's upgrade too: an index it builds sorts in memory, with the large cache.
                     // NORMAL in WAL: a commit survives a crash of the process; the OS flushes it shortly after.
                     // A large page cache keeps the hot ends of the indexes in memory while batches go in.
                     // Checkpoints stay SQLite's automatic ones, run by this writer between transactions:
@@ -124,6 +123,8 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention
                     pragmas.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -131072;";
                     pragmas.ExecuteNonQuery();
                 }
+
+                SqliteSchemaUpgrade.CreateOrUpgrade(connection, _logger);
 
                 SqliteCommands.CheckpointEvery(connection);
 

@@ -189,6 +189,14 @@ internal static class SqliteSchemaUpgrade
             command.ExecuteNonQuery();
         }
 
+        command.CommandText = "SELECT count(*) FROM pragma_table_info('events') WHERE NOT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'ix_events_user')";
+        if ((long)command.ExecuteScalar()! > 0)
+        {
+            // Version 10's covering index over a store of events: minutes for tens of millions, said first, not a silent start.
+            command.CommandText = "SELECT count(*) FROM events";
+            CollectorLog.UserIndexBuilding(logger, (long)command.ExecuteScalar()!);
+        }
+
         command.CommandText = SqliteSchema.Create;
         command.ExecuteNonQuery();
         if (addLatestErrors)

@@ -119,7 +119,7 @@ public sealed class ConsoleLayoutTests(ChromiumFixture chromium) : IClassFixture
     {
         await using var collector = await SeedAsync();
         var token = "https://payments.example.com/api/v2/callback?session=" + string.Concat(Enumerable.Repeat("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0MjQy", 20));
-        var body = JsonSerializer.Serialize(new { instanceId = "inst-2", events = new[] { new { timestamp = DateTimeOffset.UtcNow, level = "Error", message = "Callback refused " + token, sequence = 1 } } });
+        var body = JsonSerializer.Serialize(new { instanceId = "inst-2", events = new[] { new { timestamp = DateTimeOffset.UtcNow, level = "Error", message = "Callback refused " + token + "\u202E", sequence = 1 } } }); // ends with a right-to-left override
         Assert.Equal(HttpStatusCode.OK, (await Http.SendAsync(collector.Client, HttpMethod.Post, "log/erin", Http.Utf8(body), "application/json")).Status);
         var (context, page, dialogs) = await chromium.NewPageAsync(width: width, height: height);
         await using var _ = context;
@@ -134,11 +134,12 @@ public sealed class ConsoleLayoutTests(ChromiumFixture chromium) : IClassFixture
         // At most two lines of text (before: eight at 1280 px); the time after it still shows.
         Assert.InRange(box[0], box[1] * 0.9, box[1] * 2.1);
         await Expect(cell.Locator(".status")).ToBeVisibleAsync();
-        await Expect(cell).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex("^Callback refused " + System.Text.RegularExpressions.Regex.Escape(token) + "\\n"));
+        // Whole in its title, the override shown as [U+202E] as in the cell (a tooltip must not read otherwise than the page).
+        await Expect(cell).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex("^Callback refused " + System.Text.RegularExpressions.Regex.Escape(token) + "\\[U\\+202E\\]\\n"));
         Assert.True(await FitsAcrossAsync(page), $"the users list runs off the side of a {width} px screen");
 
         await cell.ClickAsync();
-        await Expect(page.Locator("#detail .message")).ToHaveTextAsync("Callback refused " + token); // the detail has all of it
+        await Expect(page.Locator("#detail .message")).ToHaveTextAsync("Callback refused " + token + "[U+202E]"); // the detail has all of it
         Assert.Empty(dialogs);
     }
 
