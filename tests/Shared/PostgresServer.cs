@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace ThreadedLogging.Testing;
 
@@ -94,7 +92,7 @@ public sealed class PostgresServer
         }
 
         Run(Path.Combine(bin, "initdb"), "-D", Path.Combine(root, "data"), "-U", User, "--pwfile", passwordFile, "-A", "scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync");
-        var port = FreePort();
+        var port = FreeTcpPort.Next();
         StartServer(bin, root, port);
         StopWhenGone(bin, root);
         return new PostgresServer(bin, root, port);
@@ -236,12 +234,5 @@ public sealed class PostgresServer
         return versions.Count > 0
             ? Path.Combine(versions[0], "bin")
             : throw new InvalidOperationException("PostgreSQL is not installed (/usr/lib/postgresql/*/bin/initdb): run scripts/install-test-deps.sh.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

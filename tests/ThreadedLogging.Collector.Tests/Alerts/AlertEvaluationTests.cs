@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ThreadedLogging.Collector.Alerts;
 using ThreadedLogging.Collector.Tests.Diagnostics;
 using ThreadedLogging.Collector.Tests.Support;
+using ThreadedLogging.Testing;
 
 namespace ThreadedLogging.Collector.Tests.Alerts;
 

@@ -6,6 +6,7 @@ using ThreadedLogging.Collector.Ingest.Formats.Otlp.Proto;
 using ThreadedLogging.Collector.Storage.Sqlite;
 using ThreadedLogging.Collector.Tests.Support;
 using Xunit.Abstractions;
+using ThreadedLogging.Testing;
 
 namespace ThreadedLogging.Collector.Tests.Fuzz;
 

@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
+using ThreadedLogging.Testing;
 
 namespace ThreadedLogging.Delivery.Tests.Support;
 
@@ -17,7 +16,7 @@ public sealed class CollectorProcess : IAsyncDisposable
     public CollectorProcess(params string[] settings)
     {
         _settings = settings;
-        Port = FreePort();
+        Port = FreeTcpPort.Next();
         DataDirectory = Path.Combine(Path.GetTempPath(), "tl-collector-" + Guid.NewGuid().ToString("N"));
         _http.BaseAddress = new Uri($"http://127.0.0.1:{Port}");
     }
@@ -99,12 +98,5 @@ public sealed class CollectorProcess : IAsyncDisposable
         catch (IOException)
         {
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

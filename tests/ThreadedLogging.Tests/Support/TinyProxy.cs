@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using ThreadedLogging.Testing;
 
 namespace ThreadedLogging.Tests.Support;
 
@@ -27,7 +26,7 @@ public sealed class TinyProxy : IAsyncDisposable
     public static async Task<TinyProxy> StartAsync(string? user = null, string? password = null)
     {
         var directory = Directory.CreateTempSubdirectory("tl-proxy-").FullName;
-        var port = FreePort();
+        var port = FreeTcpPort.Next();
         var config = Path.Combine(directory, "tinyproxy.conf");
         await File.WriteAllTextAsync(config, $"""
             Port {port}
@@ -76,12 +75,5 @@ public sealed class TinyProxy : IAsyncDisposable
 
         _process.Dispose();
         Directory.Delete(_directory, recursive: true);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -4,6 +4,7 @@ using OpenTelemetry.Exporter;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Resources;
 using ThreadedLogging.Collector.Tests.Support;
+using ThreadedLogging.Testing;
 
 namespace ThreadedLogging.Collector.Tests.Ingest.Formats;
 

@@ -10,6 +10,7 @@ using ThreadedLogging.Collector.Storage;
 using ThreadedLogging.Collector.Storage.Sqlite;
 using ThreadedLogging.Collector.Tests.Support;
 using RpcStatus = ThreadedLogging.Collector.Ingest.Formats.Otlp.Proto.Status;
+using ThreadedLogging.Testing;
 
 namespace ThreadedLogging.Collector.Tests.Ingest.Formats;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Serilog;
 using Serilog.Sinks.OpenTelemetry;
 using ThreadedLogging.Collector.Tests.Support;
+using ThreadedLogging.Testing;
 
 namespace ThreadedLogging.Collector.Tests.Ingest.Formats;
 

@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 using ThreadedLogging.Collector.Tests.Alerts;
 using ThreadedLogging.Collector.Tests.Support;
 using static Microsoft.Playwright.Assertions;
+using ThreadedLogging.Testing;
 
 namespace ThreadedLogging.Collector.Tests.Web.Browser;
 
