@@ -105,11 +105,16 @@ const EXCERPT_CHARS = 300;
 /** The start of a text as a list shows it, cut with "…" when longer: a 30,000-character message stays one short row. */
 export function excerpt(value) {
   const text = value == null ? "" : String(value);
-  let cut = text.split("\n", EXCERPT_LINES + 1).slice(0, EXCERPT_LINES).join("\n");
-  if (cut.length > EXCERPT_CHARS) cut = cut.slice(0, EXCERPT_CHARS);
-  // Never half a surrogate pair (an emoji cut in two shows as �).
-  if (cut.length < text.length && /[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
-  return cut.length < text.length ? cut + "…" : text;
+  const lines = text.split("\n", EXCERPT_LINES + 1).slice(0, EXCERPT_LINES).join("\n");
+  const cut = clip(lines, EXCERPT_CHARS);
+  return cut === lines && lines.length < text.length ? lines + "…" : cut;
+}
+
+/** The first <chars> characters of a text, with "…" when it is longer; never half a surrogate pair (an emoji cut in two shows as �). */
+export function clip(text, chars) {
+  if (text.length <= chars) return text;
+  const cut = text.slice(0, chars);
+  return (/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut) + "…";
 }
 
 /**

@@ -1,6 +1,6 @@
 // Users list: who has logged, with counts over a window, machines, versions and the latest error.
 import { getJson } from "./api.js";
-import { $, el, clear, text, status, ago, excerpt, counted, versionText, visible } from "./dom.js";
+import { $, el, clear, text, status, ago, excerpt, clip, counted, versionText, visible } from "./dom.js";
 import { readState, change, span, timelineOf, badWindow } from "./state.js";
 
 const LEVELS = ["Trace", "Debug", "Information", "Warning", "Error", "Critical"];
@@ -81,10 +81,8 @@ function latestErrorCell(user) {
   if (!e) return el("td", {}, "");
   const text = (e.exceptionType ? e.exceptionType + ": " : "") + e.message;
   // Two lines at most (app.css: a URL or a base64 blob ran to eight); the text in the title, all of it in the detail a click opens.
-  // Bidi overrides and zero-width characters shown as [U+XXXX], as in the cell (a tooltip must not read otherwise); never half an emoji.
-  let cut = text.length > TITLE_CHARS ? text.slice(0, TITLE_CHARS) : text;
-  if (cut.length < text.length && /[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
-  const title = visible(cut.length < text.length ? cut + "…" : text) + "\nOpen this error (" + e.timestamp + ")";
+  // Bidi overrides and zero-width characters shown as [U+XXXX], as in the cell (a tooltip must not read otherwise).
+  const title = visible(clip(text, TITLE_CHARS)) + "\nOpen this error (" + e.timestamp + ")";
   return el("td", { className: "msg error-cell", title, dataset: { event: String(e.id) } },
     el("span", { className: "latest-error" }, excerpt(text)), el("span", { className: "status" }, " · " + ago(e.timestamp)));
 }
