@@ -174,9 +174,8 @@ internal sealed class BatchDelivery
                 result = result with { Outcome = SendOutcome.Rejected };
             }
 
-            Interlocked.Increment(ref _failed);
             // A refusal is said once per streak (Reject), a content refusal once per round (ContentRefusals).
-            _failures.SendFailed(count, result.Error ?? result.Outcome.ToString(), say: !IsRefusal(result.Outcome) && !refusedContent);
+            CountFailedAttempt(count, result.Error ?? result.Outcome.ToString(), say: !IsRefusal(result.Outcome) && !refusedContent);
             if (count == 0)
             {
                 return;
@@ -249,13 +248,13 @@ internal sealed class BatchDelivery
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            EnvelopeFailed(userEvents, $"{e.GetType().Name}: {e.Message}");
+            CountFailedAttempt(userEvents, $"{e.GetType().Name}: {e.Message}", say: false); // its events are sent the ordinary way next, which says what it meets
             return false;
         }
 
         if (result.Outcome != SendOutcome.Sent)
         {
-            EnvelopeFailed(userEvents, result.Error ?? result.Outcome.ToString());
+            CountFailedAttempt(userEvents, result.Error ?? result.Outcome.ToString(), say: false);
             return false;
         }
 
@@ -266,14 +265,13 @@ internal sealed class BatchDelivery
     }
 
     /// <summary>
-    /// A stored envelope the receiver did not take: a failed attempt like any other (<see cref="Failed"/>, the
-    /// EventSource's <c>SendFailed</c>, the last error), where it went unseen; not said in the self-log, as its events
-    /// are sent the ordinary way next, which says what it meets.
+    /// A send that failed, a batch's or a stored envelope's: counted in <see cref="Failed"/>, and on the EventSource's
+    /// <c>SendFailed</c> and as the last error; in the self-log when <paramref name="say"/>.
     /// </summary>
-    private void EnvelopeFailed(int events, string error)
+    private void CountFailedAttempt(int events, string error, bool say)
     {
         Interlocked.Increment(ref _failed);
-        _failures.SendFailed(events, error, say: false);
+        _failures.SendFailed(events, error, say);
     }
 
     /// <summary>Disposes the sink (at shutdown, after the worker stopped or was abandoned).</summary>
