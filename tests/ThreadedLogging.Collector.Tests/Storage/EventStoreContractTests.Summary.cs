@@ -14,28 +14,7 @@ public abstract partial class EventStoreContractTests
     [Fact]
     public async Task Summarize_SeededStore_SameAsTheHistogramAndEachFieldsTopValues()
     {
-        var random = new Random(11);
-        var events = new List<NewEvent>();
-        for (var i = 0; i < 400; i++)
-        {
-            var kind = random.Next(3);
-            var n = random.Next(40);
-            events.Add(new NewEvent
-            {
-                Timestamp = T0.AddSeconds(random.Next(3 * 86400)),
-                Level = (LogLevel)random.Next(6),
-                Category = random.Next(3) switch { 0 => null, 1 => "Shop.Orders", _ => "Shop.Login" },
-                Message = kind switch { 0 => $"Order {n} paid", 1 => "Login failed", _ => $"free text {n}" },
-                Template = kind switch { 0 => "Order {N} paid", 1 => "Login failed", _ => null },
-                App = random.Next(3) switch { 0 => null, 1 => "Shop", _ => "Till" },
-                Version = random.Next(3) switch { 0 => null, 1 => "1.0", _ => "2.0" },
-                User = SummaryUsers[random.Next(SummaryUsers.Length)],
-                Machine = random.Next(3) == 0 ? null : random.Next(2) == 0 ? "PC-1" : "PC-2",
-                InstanceId = "i-" + (i % 5).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Sequence = i,
-            });
-        }
-
+        var events = MixedEvents.Make(11, 400, T0, SummaryUsers, 5);
         await Store.AppendAsync(new EventBatch(null, events), CancellationToken.None);
         var hours = new TimeBuckets(T0.AddHours(-1), TimeSpan.FromHours(1), 80);
         // The second day only: the events of the other days are in the top values, not in the bars.

@@ -29,28 +29,7 @@ public sealed class SqliteCountsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _store = await OpenAsync();
-        var random = new Random(5);
-        var events = new List<NewEvent>();
-        for (var i = 0; i < 600; i++)
-        {
-            var kind = random.Next(3);
-            var n = random.Next(50);
-            events.Add(new NewEvent
-            {
-                Timestamp = T0.AddSeconds(random.Next(3 * 86400)),
-                Level = (LogLevel)random.Next(6),
-                Category = random.Next(3) switch { 0 => null, 1 => "Shop.Orders", _ => "Shop.Login" },
-                Message = kind switch { 0 => $"Order {n} paid", 1 => "Login failed", _ => $"free text {n}" },
-                Template = kind switch { 0 => "Order {N} paid", 1 => "Login failed", _ => null },
-                App = random.Next(3) switch { 0 => null, 1 => "Shop", _ => "Till" },
-                Version = random.Next(3) switch { 0 => null, 1 => "1.0", _ => "2.0" },
-                User = Users[random.Next(Users.Length)],
-                Machine = random.Next(2) == 0 ? "PC-1" : "PC-2",
-                InstanceId = "i-" + (i % 7).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Sequence = i,
-            });
-        }
-
+        var events = MixedEvents.Make(5, 600, T0, Users, 7);
         await Store.AppendAsync(new EventBatch(null, events), CancellationToken.None);
         // A third of the rows as version 8 wrote them: category and template as text, no keys.
         Execute("""
