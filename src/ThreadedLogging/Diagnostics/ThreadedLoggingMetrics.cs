@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Text.RegularExpressions;
 
 namespace ThreadedLogging;
 
@@ -106,12 +107,31 @@ internal static class ThreadedLoggingMetrics
     /// The series (the <see cref="HandlerTag"/> value) of a handler type: the short name of the library's own types, which
     /// the README documents (<c>ThreadedHttpHandler</c>); the full name of any other (<c>Billing.AuditHandler</c>). By
     /// short name alone, two types of an app named alike in two namespaces, or an app's own <c>ThreadedHttpHandler</c>,
-    /// were summed into one series and their counts could not be told apart.
+    /// were summed into one series and their counts could not be told apart. A generic type is named as C# writes it
+    /// (<c>Billing.AuditHandler&lt;System.String&gt;</c>): its <see cref="Type.FullName"/> carries every type argument's
+    /// assembly, version and key, which would change the series at each upgrade of the app or the runtime.
     /// </summary>
     internal static string SeriesOf(Type type) =>
-        type.Namespace == nameof(ThreadedLogging) && type.Assembly.GetName().Name is "ThreadedLogging" or "ThreadedLogging.Aws"
+        type.Namespace == nameof(ThreadedLogging) && !type.IsGenericType && type.Assembly.GetName().Name is "ThreadedLogging" or "ThreadedLogging.Aws"
             ? type.Name
-            : type.FullName ?? type.Name;
+            : Readable(type);
+
+    private static string Readable(Type type)
+    {
+        if (type.IsArray)
+        {
+            return Readable(type.GetElementType()!) + "[" + new string(',', type.GetArrayRank() - 1) + "]";
+        }
+
+        if (type.IsGenericParameter || !type.IsGenericType)
+        {
+            return type.FullName ?? type.Name;
+        }
+
+        var definition = type.GetGenericTypeDefinition().FullName ?? type.Name;
+        var name = Regex.Replace(definition, "`[0-9]+", string.Empty);
+        return name + "<" + string.Join(", ", type.GetGenericArguments().Select(Readable)) + ">";
+    }
 
     private readonly record struct Totals(long Enqueued, long Sent, long Dropped, long Failed, long Pending, long Spooled, long CircuitOpen)
     {

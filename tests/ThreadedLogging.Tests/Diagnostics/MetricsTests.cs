@@ -97,6 +97,8 @@ public sealed class MetricsTests
     [InlineData(typeof(ThreadedHttpHandler), "ThreadedHttpHandler")]
     [InlineData(typeof(ThreadedHandler), "ThreadedHandler")]
     [InlineData(typeof(Billing.AuditHandler), "ThreadedLogging.Tests.Diagnostics.Billing.AuditHandler")]
+    [InlineData(typeof(Billing.AuditHandler<string>), "ThreadedLogging.Tests.Diagnostics.Billing.AuditHandler<System.String>")]
+    [InlineData(typeof(Billing.AuditHandler<List<int[]>>), "ThreadedLogging.Tests.Diagnostics.Billing.AuditHandler<System.Collections.Generic.List<System.Int32[]>>")]
     public void SeriesOf_TheLibrarysTypesByShortNameOthersByFullName(Type type, string series) =>
         Assert.Equal(series, ThreadedLoggingMetrics.SeriesOf(type));
 
