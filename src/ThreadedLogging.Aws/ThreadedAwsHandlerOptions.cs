@@ -65,6 +65,18 @@ public sealed class ThreadedAwsHandlerOptions : ThreadedHandlerOptions
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Gets or sets the proxy the SQS requests go through: <see langword="null"/> for the AWS SDK's default, the system's
+    /// proxy (<see cref="System.Net.Http.HttpClient.DefaultProxy"/>: Windows' proxy settings; on Linux and macOS
+    /// <c>HTTPS_PROXY</c>, <c>HTTP_PROXY</c>, <c>ALL_PROXY</c> and <c>NO_PROXY</c>); <c>none</c> for no proxy at all; or a
+    /// proxy's URL, as for <see cref="ThreadedHttpHandlerOptions.Proxy"/>: <c>http://proxy.corp:3128</c>, with the
+    /// credentials it asks for as <c>http://user:password@proxy.corp:3128</c> (percent-encoded), <c>https://…</c>, or
+    /// <c>socks5://proxy.corp:1080</c>. A proxy that refuses its credentials is retried like refused AWS keys (the events
+    /// are kept); its password is never shown in <see cref="ThreadedHandlerStatistics.LastError"/> or the self-log.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: the system's proxy.</value>
+    public string? Proxy { get; set; }
+
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The queue or the credentials are missing or invalid.</exception>
     public override void Validate()
@@ -115,6 +127,7 @@ public sealed class ThreadedAwsHandlerOptions : ThreadedHandlerOptions
         Check(Enum.IsDefined(MessageFormat), nameof(MessageFormat), "JsonBatch or SeedRecord", MessageFormat);
         Check(MaxMessageBytes is >= SqsLimits.MinMessageBytes and <= SqsLimits.MaxPayloadBytes, nameof(MaxMessageBytes), "between 1024 and 1048576", MaxMessageBytes);
         CheckRequestTimeout(RequestTimeout, nameof(RequestTimeout));
+        HttpProxySetting.Check(Proxy);
     }
 
     /// <summary>A copy the handler can adjust without touching the caller's object.</summary>

@@ -181,6 +181,9 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
     /// <summary>Whether the worker reads records into events it reuses once the sink is done with them: a sink that copies, and no spool or a spool that keeps no events in memory (its sink sends stored envelopes).</summary>
     internal bool PoolsEvents { get; }
 
+    /// <summary>Gets how many events the worker made for its pool: about a batch's worth, however many events went through it.</summary>
+    internal long PooledEventsMade => _worker.PooledEventsMade;
+
     internal IExternalScopeProvider ScopeProvider => _scopes.Provider;
 
     internal ScopeReader? CapturedScopes => _includeScopes ? _scopes : null;

@@ -65,7 +65,8 @@ internal sealed partial class SqsBatchSink
                 // The first line says it (e.g. "Failed to resolve AWS credentials."); the rest lists every provider tried.
                 return Transient($"SQS client error: {e.Message.Split('\n', 2)[0].Trim()}");
             case HttpRequestException or IOException or TimeoutException or OperationCanceledException:
-                return Transient($"SQS unreachable: {exception.GetType().Name}: {exception.Message}");
+                // A proxy's URL from HTTPS_PROXY may carry its password; HttpClient names it in its messages.
+                return Transient($"SQS unreachable: {exception.GetType().Name}: {HttpProxySetting.WithoutPasswords(exception.Message)}");
             default:
                 return null;
         }
@@ -74,7 +75,7 @@ internal sealed partial class SqsBatchSink
     private SendResult ClassifyService(AmazonServiceException e, bool alone)
     {
         var status = (int)e.StatusCode;
-        var what = string.Create(CultureInfo.InvariantCulture, $"{e.ErrorCode} ({status}): {e.Message}");
+        var what = string.Create(CultureInfo.InvariantCulture, $"{e.ErrorCode} ({status}): {HttpProxySetting.WithoutPasswords(e.Message)}");
 
         // The SDK reports the query protocol's code when SQS sends it (x-amzn-query-error): AWS.SimpleQueueService.RequestThrottled.
         var code = e.ErrorCode is { } full && full.StartsWith(QueryCodePrefix, StringComparison.Ordinal) ? full[QueryCodePrefix.Length..] : e.ErrorCode ?? string.Empty;

@@ -19,6 +19,11 @@ internal static class SqsClientFactory
             // hide failures from the statistics and hold the worker past its budget.
             MaxErrorRetry = 0,
         };
+        if (HttpProxySetting.WebProxyOf(options.Proxy) is { } proxy)
+        {
+            config.SetWebProxy(proxy);
+        }
+
         if (options.ServiceUrl is not null)
         {
             config.ServiceURL = options.ServiceUrl;

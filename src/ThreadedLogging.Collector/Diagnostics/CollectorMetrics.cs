@@ -109,7 +109,7 @@ internal sealed class CollectorMetrics
 
     private static string OutcomeName(IngestOutcome outcome) => outcome.StatusCode switch
     {
-        StatusCodes.Status200OK => outcome.Result.Duplicate ? "duplicate" : "stored",
+        _ when outcome.Decoded is not null => outcome.Result.Duplicate ? "duplicate" : "stored", // 200, Seq's 201
         StatusCodes.Status429TooManyRequests => "overloaded",
         StatusCodes.Status503ServiceUnavailable => "unavailable",
         >= 500 => "failed",

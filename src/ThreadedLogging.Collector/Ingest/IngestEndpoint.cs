@@ -20,9 +20,18 @@ internal sealed class IngestEndpoint(
 
     private readonly string _overloadRetryAfter = ((int)Math.Ceiling(options.OverloadRetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>One HTTP request: <paramref name="choose"/> picks the decoder (or refuses the Content-Type), the body is a GET's query string or the request body.</summary>
+    /// <summary>
+    /// One HTTP request: <paramref name="choose"/> picks the decoder (or refuses the Content-Type), the body is a GET's query
+    /// string or the request body; <paramref name="storedStatus"/> is the status <paramref name="stored"/> answers (Seq's
+    /// 201), which the metrics count.
+    /// </summary>
     public async Task<IResult> HandleAsync(
-        HttpContext context, Func<HttpRequest, IEventDecoder> choose, string path, Func<AppendResult, DecodedBatch, IResult> stored, Func<int, string, IResult> error)
+        HttpContext context,
+        Func<HttpRequest, IEventDecoder> choose,
+        string path,
+        Func<AppendResult, DecodedBatch, IResult> stored,
+        Func<int, string, IResult> error,
+        int storedStatus = StatusCodes.Status200OK)
     {
         IEventDecoder decoder;
         try
@@ -37,7 +46,7 @@ internal sealed class IngestEndpoint(
         }
 
         var key = context.Request.Headers[IdempotencyKeyHeader] is { Count: > 0 } header && !string.IsNullOrWhiteSpace(header[0]) ? header[0]!.Trim() : null;
-        var outcome = await RunAsync(decoder, path, key, cancellation => ReceiveAsync(context, cancellation), context.RequestAborted);
+        var outcome = await RunAsync(decoder, path, key, cancellation => ReceiveAsync(context, cancellation), context.RequestAborted, storedStatus);
         if (outcome.Decoded is { } decoded)
         {
             return stored(outcome.Result, decoded);
@@ -56,11 +65,16 @@ internal sealed class IngestEndpoint(
     /// no slot), then it is gunzipped within the cap, decoded and stored in one transaction.
     /// </summary>
     public async Task<IngestOutcome> RunAsync(
-        IEventDecoder decoder, string path, string? batchKey, Func<CancellationToken, Task<ReceivedBody>> receive, CancellationToken aborted)
+        IEventDecoder decoder,
+        string path,
+        string? batchKey,
+        Func<CancellationToken, Task<ReceivedBody>> receive,
+        CancellationToken aborted,
+        int storedStatus = StatusCodes.Status200OK)
     {
         long? admittedAt = null;
         var outcome = await AnswerAsync();
-        metrics.IngestAnswered(decoder.Name, outcome, time, admittedAt);
+        metrics.IngestAnswered(decoder.Name, outcome.Decoded is null ? outcome : outcome with { StatusCode = storedStatus }, time, admittedAt);
         return outcome;
 
         async Task<IngestOutcome> AnswerAsync()

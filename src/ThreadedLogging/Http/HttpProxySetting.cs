@@ -58,6 +58,27 @@ internal static partial class HttpProxySetting
             return;
         }
 
+        handler.UseProxy = true;
+        handler.Proxy = WebProxyOf(proxy);
+    }
+
+    /// <summary>
+    /// The proxy a checked value (<see cref="Check"/>) names, for a client that takes an <see cref="IWebProxy"/> (the AWS
+    /// SDK's): its URL without the credentials, which become the proxy's <see cref="IWebProxy.Credentials"/>; for
+    /// <c>none</c>, a proxy that every request bypasses; <see langword="null"/> for <see langword="null"/> (the client's default).
+    /// </summary>
+    public static WebProxy? WebProxyOf(string? proxy)
+    {
+        if (proxy is null)
+        {
+            return null;
+        }
+
+        if (IsNone(proxy))
+        {
+            return new WebProxy(); // no address: WebProxy.IsBypassed is true for every host
+        }
+
         var uri = new Uri(proxy);
         var webProxy = new WebProxy(new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty }.Uri);
         if (uri.UserInfo.Length > 0)
@@ -68,8 +89,7 @@ internal static partial class HttpProxySetting
             webProxy.Credentials = new NetworkCredential(Uri.UnescapeDataString(user), Uri.UnescapeDataString(password));
         }
 
-        handler.UseProxy = true;
-        handler.Proxy = webProxy;
+        return webProxy;
     }
 
     /// <summary>

@@ -34,6 +34,7 @@ internal sealed class BatchWorker : IDisposable
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _stopping;
     private long _sequence;
+    private long _pooledEventsMade;
     private Task _task = Task.CompletedTask;
     private InFlightBatch? _inFlight;
     private List<LogEvent>? _spareBatch; // the second batch's list, while none is in flight
@@ -60,7 +61,7 @@ internal sealed class BatchWorker : IDisposable
         _shutdownTimeout = options.ShutdownTimeout;
         _redactor = new Redactor(options.RedactedProperties);
         _spool = options.BufferDirectory is { } directory
-            ? new SpoolStage(directory, options, identity, ledger, failures, selfLog, timer, FillBatch, keepRecent: sink is not ISendsEnvelopes)
+            ? new SpoolStage(directory, options, identity, ledger, failures, selfLog, timer, FillBatch, keepRecent: sink is not ISendsEnvelopes, recycle: Recycle)
             : null;
         _delivery = new BatchDelivery(
             sink,
@@ -79,6 +80,9 @@ internal sealed class BatchWorker : IDisposable
 
     /// <summary>Gets a task that completes when the worker has opened the spool (and adopted what dead processes left).</summary>
     public Task Ready => _ready.Task;
+
+    /// <summary>Gets how many events the worker made for its pool (<c>poolsEvents</c>): a batch's worth when the pool works, one per event when a path forgets to give them back.</summary>
+    public long PooledEventsMade => Interlocked.Read(ref _pooledEventsMade);
 
     /// <summary>Gets whether the worker has stopped.</summary>
     public bool IsStopped => _task.IsCompleted;
@@ -329,7 +333,7 @@ internal sealed class BatchWorker : IDisposable
                     break;
                 }
 
-                var reuse = _poolsEvents ? (_reusable.TryPop(out var reused) ? reused : new LogEvent { IsPooled = true }) : null;
+                var reuse = _poolsEvents ? (_reusable.TryPop(out var reused) ? reused : NewPooledEvent()) : null;
                 var next = _queue.Dequeue(reuse, out var error);
                 bytes += 2 * size;
                 if (next is null)
@@ -408,6 +412,13 @@ internal sealed class BatchWorker : IDisposable
         {
             Reuse(logEvent);
         }
+    }
+
+    /// <summary>A new event for the pool (none to reuse), counted (<see cref="PooledEventsMade"/>).</summary>
+    private LogEvent NewPooledEvent()
+    {
+        Interlocked.Increment(ref _pooledEventsMade);
+        return new LogEvent { IsPooled = true };
     }
 
     /// <summary>Keeps a pooled event nothing holds any more (cleared) to read a next record into, while the pool has room.</summary>

@@ -35,6 +35,20 @@ public sealed class CollectorMetricsTests
     }
 
     [Fact]
+    public async Task Ingest_SeqEndpoints_CountedWithThe201TheyAnswer()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        using var metrics = new MetricsRecorder(collector.Services);
+
+        var clef = Http.Utf8("{\"@t\":\"2026-12-04T10:00:00Z\",\"@mt\":\"Hello {Name}\",\"Name\":\"alice\"}\n");
+        Assert.Equal(HttpStatusCode.Created, (await Http.SendAsync(collector.Client, HttpMethod.Post, "ingest/clef", clef, "application/vnd.serilog.clef")).Status);
+        Assert.Equal(HttpStatusCode.Created, (await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events/raw?clef", clef, "application/json")).Status);
+
+        Assert.Equal(2, metrics.Sum(Requests, ("format", "clef"), ("outcome", "stored"), ("http.response.status_code", 201)));
+        Assert.Equal(0, metrics.Sum(Requests, ("http.response.status_code", 200))); // was counted as 200 while the client got 201
+    }
+
+    [Fact]
     public async Task Ingest_OneRequestHeldByTheStoreAndOneTurnedAway_ActiveIsOneThenZeroAndTheRefusalCounted()
     {
         await using var collector = await CollectorFixture.StartAsync("--Collector:MaxPendingIngests=1");

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using ThreadedLogging.Testing;
 using ThreadedLogging.Tests.Support;
 
 namespace ThreadedLogging.Tests.Http;

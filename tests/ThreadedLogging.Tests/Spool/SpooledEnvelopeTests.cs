@@ -104,4 +104,59 @@ public sealed class SpooledEnvelopeTests
         Assert.Equal((10L, 0L, 1L), (statistics.Sent, statistics.Dropped, statistics.Failed));
         Assert.Contains("503", statistics.LastError, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Spool_QueueMovedToDiskWhileAStoredBatchIsSent_EventsReadIntoThePooledOnes()
+    {
+        // Batches that reached the queue while a stored batch was being sent go to disk after its answer
+        // (SpoolStage.MoveQueueToSpool); their events never went back to the worker's pool, so each record was read into
+        // a new event: one spooled bench run in five allocated 445 B/event instead of 120, the backlog moved that way.
+        const int BatchSize = 10;
+        const int Waiting = 50 * BatchSize;
+        await using var server = await LoopbackServer.StartAsync();
+        server.KeepRequests = false;
+        var firstArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answerFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var requests = 0;
+        server.Respond = async _ =>
+        {
+            if (Interlocked.Increment(ref requests) == 1)
+            {
+                firstArrived.SetResult();
+                await answerFirst.Task;
+            }
+
+            return Results.Ok();
+        };
+        using var spool = new TempDirectory();
+        await using var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
+        {
+            CaptureUnhandledExceptions = false,
+            Host = server.Host,
+            Url = "/spooled",
+            Format = HttpLogFormat.JsonBatch,
+            BufferDirectory = spool.Path,
+            BatchSize = BatchSize,
+            Interval = TimeSpan.FromHours(1), // the worker wakes for full batches only
+        });
+        Assert.True(handler.PoolsEvents);
+        var logger = handler.CreateLogger("Spooled");
+        for (var i = 0; i < BatchSize; i++)
+        {
+            logger.LogInformation("Spooled event {N}", i);
+        }
+
+        // The first batch is spooled and sent from disk; its answer waits while fifty batches are queued behind it.
+        await firstArrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        for (var i = BatchSize; i < BatchSize + Waiting; i++)
+        {
+            logger.LogInformation("Spooled event {N}", i);
+        }
+
+        answerFirst.SetResult();
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(60)));
+
+        Assert.Equal((BatchSize + Waiting, 0L), (handler.Statistics.Sent, handler.Statistics.Dropped));
+        Assert.InRange(handler.PooledEventsMade, BatchSize, 2 * BatchSize);
+    }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using ThreadedLogging.Testing;
 
-namespace ThreadedLogging.Tests.Support;
+namespace ThreadedLogging.Testing;
 
 /// <summary>
 /// A real HTTP forward proxy: Debian's tinyproxy (installed by scripts/install-test-deps.sh), started in the foreground on
