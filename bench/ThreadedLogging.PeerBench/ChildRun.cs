@@ -25,6 +25,7 @@ internal static class ChildRun
         var startUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         var schedBefore = ThreadSchedStat.Read();
+        var jitBefore = JitThreadTime.ReadMs();
         var burstStart = Stopwatch.GetTimestamp();
         for (var b = 0; b < blocks.Length; b++)
         {
@@ -40,6 +41,7 @@ internal static class ChildRun
 
         var burstEnd = Stopwatch.GetTimestamp();
         var schedBurst = ThreadSchedStat.Read() - schedBefore;
+        var jitBurst = JitThreadTime.ReadMs();
         var callerBytes = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         var gcBurst = GcCounts();
         var drained = peer.Drain?.Invoke(TimeSpan.FromSeconds(options.DrainTimeoutSeconds));
@@ -47,6 +49,7 @@ internal static class ChildRun
         var libraryDropped = peer.LibraryDropped?.Invoke();
         peer.Dispose();
         var disposeEnd = Stopwatch.GetTimestamp();
+        var jitEnd = JitThreadTime.ReadMs();
         process.Refresh();
         var gcEnd = GcCounts();
         Array.Sort(blocks);
@@ -72,6 +75,8 @@ internal static class ChildRun
             DisposeMs = Stopwatch.GetElapsedTime(drainEnd, disposeEnd).TotalMilliseconds,
             EndUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
             CpuMs = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds,
+            JitBurstMs = jitBefore < 0 ? -1 : jitBurst - jitBefore,
+            JitMs = jitBefore < 0 ? -1 : jitEnd - jitBefore,
             PeakRssMb = PeakRssMegabytes(),
             LibraryDropped = libraryDropped,
         };

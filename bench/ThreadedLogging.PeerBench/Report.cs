@@ -17,14 +17,14 @@ internal static class Report
         var otelCpu = Median(otel.Select(r => r.ClientCpuMicrosecondsPerEvent));
         text.AppendLine(c, $"{options.Events:N0} calls of `LogInformation(\"User {{UserId}} did {{Action}}\", i, \"x\")` per run on one thread, one fresh process per run, server {options.Server}; {options.Rounds} rounds in shuffled order (seed {options.Seed}); medians over the rounds. × floor: caller median / MEL no-op's; × OTel: against `{PeerCatalog.OpenTelemetryBig}` (OTLP, queue big enough to keep all).");
         text.AppendLine();
-        text.AppendLine("| peer | runs | caller ns/call median (p90 / p99 of 1k-call blocks) | × floor | caller mean ns/call (whole burst) | caller B/call | GCs in burst gen0/1/2 | delivered (min–max) | dropped | delivered/s | × OTel | client CPU µs/event | × OTel | server CPU µs/event | peak RSS MB | drain s | Dispose ms |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| peer | runs | caller ns/call median (p90 / p99 of 1k-call blocks) | × floor | caller mean ns/call (whole burst) | caller B/call | GCs in burst gen0/1/2 | delivered (min–max) | dropped | delivered/s | × OTel | client CPU µs/event | × OTel | of it JIT ms (in burst) | server CPU µs/event | peak RSS MB | drain s | Dispose ms |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var peer in options.Peers)
         {
             var mine = ok.Where(r => r.Peer == peer).ToList();
             if (mine.Count == 0)
             {
-                text.AppendLine(c, $"| {peer} | 0 (failed) | | | | | | | | | | | | | | | |");
+                text.AppendLine(c, $"| {peer} | 0 (failed) | | | | | | | | | | | | | | | | |");
                 continue;
             }
 
@@ -36,12 +36,17 @@ internal static class Report
             text.Append(c, $"| {Median(mine.Select(r => r.Result!.CallerNsMean)):N0} | {Median(mine.Select(r => r.Result!.CallerBytesPerCall)):N0} | {Gcs(mine)} ");
             text.Append(c, $"| {(mine[0].IsFloor || delivered.Count == 0 ? "—" : $"{Median(delivered.Select(d => (double?)d)):N0} ({delivered.Min():N0}–{delivered.Max():N0})")} ");
             text.Append(c, $"| {(mine[0].IsFloor ? "—" : Median(mine.Select(r => (double?)r.Dropped)).ToString("N0", c))} ");
-            text.Append(c, $"| {Format(rate, "N0")} | {Ratio(rate, otelRate)} | {Format(cpu, "F2")} | {Ratio(cpu, otelCpu)} | {Format(Median(mine.Select(r => r.ServerCpuMicrosecondsPerEvent)), "F2")} ");
+            text.Append(c, $"| {Format(rate, "N0")} | {Ratio(rate, otelRate)} | {Format(cpu, "F2")} | {Ratio(cpu, otelCpu)} | {Jit(mine)} | {Format(Median(mine.Select(r => r.ServerCpuMicrosecondsPerEvent)), "F2")} ");
             text.AppendLine(c, $"| {Median(mine.Select(r => r.Result!.PeakRssMb)):N0} | {Median(mine.Select(r => r.Result!.DrainMs)) / 1000:F1} | {Median(mine.Select(r => r.Result!.DisposeMs)):N0} |");
         }
 
         return text.ToString();
     }
+
+    private static string Jit(List<MeasuredRun> runs) =>
+        runs.Any(r => r.Result!.JitMs < 0)
+            ? "—"
+            : string.Create(CultureInfo.InvariantCulture, $"{Median(runs.Select(r => r.Result!.JitMs)):N0} ({Median(runs.Select(r => r.Result!.JitBurstMs)):N0})");
 
     private static string Gcs(List<MeasuredRun> runs) =>
         string.Join('/', Enumerable.Range(0, 3).Select(g => Median(runs.Select(r => (double?)r.Result!.GcBurst[g])).ToString("N0", CultureInfo.InvariantCulture)));

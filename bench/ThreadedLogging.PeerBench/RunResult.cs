@@ -57,6 +57,12 @@ internal sealed record RunResult
     /// <summary>Gets the process's CPU time (all threads) from the burst's start to the end of Dispose.</summary>
     public double CpuMs { get; init; }
 
+    /// <summary>Gets the background JIT's CPU time during the burst (<see cref="JitThreadTime"/>; -1 off Linux).</summary>
+    public double JitBurstMs { get; init; }
+
+    /// <summary>Gets the background JIT's CPU time from the burst's start to the end of Dispose, within <see cref="CpuMs"/>.</summary>
+    public double JitMs { get; init; }
+
     public double PeakRssMb { get; init; }
 
     public long? LibraryDropped { get; init; }

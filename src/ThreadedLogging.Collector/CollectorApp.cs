@@ -57,6 +57,9 @@ internal static class CollectorApp
                 : new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(options.MinRequestBodyBytesPerSecond, TimeSpan.FromSeconds(5));
         });
 
+        // Under systemd (its direct child, Type=notify): READY=1 once Kestrel listens and the store is open, STOPPING=1 at
+        // SIGTERM, log lines with journald's priorities. Elsewhere it does nothing.
+        builder.Services.AddSystemd();
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
