@@ -49,6 +49,21 @@ internal static class QuickSerialize
             buffer.ResetWrittenCount();
             JsonBatchWriter.WriteEnvelope(buffer, batch);
         });
+        // PeerBench's event, read back into pooled events as the worker reads records: its int and text kept inline.
+        var peerEvents = new List<LogEvent>();
+        var peerLogger = new CaptureLogger(peerEvents, pooled: true);
+        for (var i = 0; i < 500; i++)
+        {
+            peerLogger.LogInformation("User {UserId} did {Action}", i, "x");
+        }
+
+        var peerBatch = new LogBatch("batch", peerEvents, identity);
+        var peerBuffer = new ArrayBufferWriter<byte>(256 * 1024);
+        Measure("JSON rendering on the way (PeerBench's event, pooled)", peerEvents.Count, () =>
+        {
+            peerBuffer.ResetWrittenCount();
+            JsonBatchWriter.WriteEnvelope(peerBuffer, peerBatch);
+        });
         Measure("gzip Fastest", events.Count, () =>
         {
             compressed.SetLength(0);
@@ -153,7 +168,7 @@ internal static class QuickSerialize
         public override string ToString() => $"Paid {employee} {amount}";
     }
 
-    private sealed class CaptureLogger(List<LogEvent> events) : ILogger
+    private sealed class CaptureLogger(List<LogEvent> events, bool pooled = false) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -161,6 +176,8 @@ internal static class QuickSerialize
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            events.Add(EventCapture.Capture("Payroll", logLevel, eventId, state, exception, formatter, null, DateTimeOffset.UtcNow));
+            events.Add(pooled
+                ? EventCapture.Capture(new LogEvent { IsPooled = true }, CallerThread.Current, "PeerBench", logLevel, eventId, state, exception, formatter, null, DateTimeOffset.UtcNow)
+                : EventCapture.Capture("Payroll", logLevel, eventId, state, exception, formatter, null, DateTimeOffset.UtcNow));
     }
 }

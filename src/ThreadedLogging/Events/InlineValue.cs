@@ -45,6 +45,16 @@ internal abstract class InlineKind
     public abstract void WriteJson(System.Text.Json.Utf8JsonWriter json, in InlineSlot slot);
 
     /// <summary>
+    /// Writes the value's JSON token, the bytes <see cref="WriteJson"/> writes, into <paramref name="destination"/> (at
+    /// least 32 bytes) when it is a number or a boolean; false, and nothing written, for the other types.
+    /// </summary>
+    public virtual bool TryWriteJsonToken(in InlineSlot slot, Span<byte> destination, out int written)
+    {
+        written = 0;
+        return false;
+    }
+
+    /// <summary>
     /// Copies <paramref name="value"/> into <paramref name="slot"/> when it is one of the common immutable value
     /// types and returns the marker of its type; otherwise returns <see langword="null"/> and leaves the slot alone.
     /// </summary>
@@ -109,6 +119,33 @@ internal abstract class InlineKind
                 JsonBatchWriter.WriteValue(json, value, 0);
             }
         }
+
+        public override bool TryWriteJsonToken(in InlineSlot slot, Span<byte> destination, out int written)
+        {
+            var value = slot.Get<T>();
+            if (typeof(T) == typeof(int))
+            {
+                return ((long)Unsafe.As<T, int>(ref value)).TryFormat(destination, out written, default, System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            if (typeof(T) == typeof(long))
+            {
+                return Unsafe.As<T, long>(ref value).TryFormat(destination, out written, default, System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            if (typeof(T) == typeof(decimal))
+            {
+                return System.Buffers.Text.Utf8Formatter.TryFormat(Unsafe.As<T, decimal>(ref value), destination, out written); // the writer's own formatting
+            }
+
+            if (typeof(T) == typeof(double) && double.IsFinite(Unsafe.As<T, double>(ref value)))
+            {
+                return System.Buffers.Text.Utf8Formatter.TryFormat(Unsafe.As<T, double>(ref value), destination, out written);
+            }
+
+            written = 0;
+            return false;
+        }
     }
 
     private sealed class BooleanKind : InlineKind
@@ -121,5 +158,13 @@ internal abstract class InlineKind
             slot.Get<bool>().TryFormat(destination, out written);
 
         public override void WriteJson(System.Text.Json.Utf8JsonWriter json, in InlineSlot slot) => json.WriteBooleanValue(slot.Get<bool>());
+
+        public override bool TryWriteJsonToken(in InlineSlot slot, Span<byte> destination, out int written)
+        {
+            var token = slot.Get<bool>() ? "true"u8 : "false"u8;
+            token.CopyTo(destination);
+            written = token.Length;
+            return true;
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -20,28 +21,18 @@ internal sealed class EncodedTextCache
     /// <summary>Gets this thread's cache.</summary>
     public static EncodedTextCache Current => t_current ??= new EncodedTextCache();
 
-    /// <summary>Writes <paramref name="value"/> as a string value, from the cache when it has been seen.</summary>
-    public void WriteString(Utf8JsonWriter json, JsonEncodedText name, string value)
+    /// <summary>Gets <paramref name="value"/>'s encoding from the cache (made on a miss); false when it is too long to keep.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryGet(string value, out JsonEncodedText encoded)
     {
         if (value.Length > MaxLength)
         {
-            json.WriteString(name, value);
-            return;
+            encoded = default;
+            return false;
         }
 
-        json.WriteString(name, _encodings.Get(value));
-    }
-
-    /// <summary>Writes <paramref name="value"/> as a property name, from the cache when it has been seen.</summary>
-    public void WritePropertyName(Utf8JsonWriter json, string value)
-    {
-        if (value.Length > MaxLength)
-        {
-            json.WritePropertyName(value);
-            return;
-        }
-
-        json.WritePropertyName(_encodings.Get(value));
+        encoded = _encodings.Get(value);
+        return true;
     }
 
     /// <summary>

@@ -18,25 +18,6 @@ internal static class JsonBatchWriter
     /// <summary>No structure validation on each write: only this class writes, and the tests parse what it writes.</summary>
     internal static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
 
-    // Property names encoded once: writing a string name transcodes and escapes it on every event.
-    private static readonly JsonEncodedText TimestampName = JsonEncodedText.Encode(JsonBatchFields.Timestamp);
-    private static readonly JsonEncodedText LevelPropertyName = JsonEncodedText.Encode(JsonBatchFields.Level);
-    private static readonly JsonEncodedText CategoryName = JsonEncodedText.Encode(JsonBatchFields.Category);
-    private static readonly JsonEncodedText EventIdName = JsonEncodedText.Encode(JsonBatchFields.EventId);
-    private static readonly JsonEncodedText EventNameName = JsonEncodedText.Encode(JsonBatchFields.EventName);
-    private static readonly JsonEncodedText TemplateName = JsonEncodedText.Encode(JsonBatchFields.Template);
-    private static readonly JsonEncodedText MessageName = JsonEncodedText.Encode(JsonBatchFields.Message);
-    private static readonly JsonEncodedText PropertiesName = JsonEncodedText.Encode(JsonBatchFields.Properties);
-    private static readonly JsonEncodedText ExceptionName = JsonEncodedText.Encode(JsonBatchFields.Exception);
-    private static readonly JsonEncodedText ScopesName = JsonEncodedText.Encode(JsonBatchFields.Scopes);
-    private static readonly JsonEncodedText TraceIdName = JsonEncodedText.Encode(JsonBatchFields.TraceId);
-    private static readonly JsonEncodedText SpanIdName = JsonEncodedText.Encode(JsonBatchFields.SpanId);
-    private static readonly JsonEncodedText ThreadIdName = JsonEncodedText.Encode(JsonBatchFields.ThreadId);
-    private static readonly JsonEncodedText ThreadNameName = JsonEncodedText.Encode(JsonBatchFields.ThreadName);
-    private static readonly JsonEncodedText SequenceName = JsonEncodedText.Encode(JsonBatchFields.Sequence);
-    private static readonly JsonEncodedText[] LevelValues =
-        [.. Enum.GetValues<LogLevel>().Order().Select(level => JsonEncodedText.Encode(LevelName(level)))];
-
     public static void WriteEnvelope(IBufferWriter<byte> destination, LogBatch batch)
     {
         using var json = new Utf8JsonWriter(destination, WriterOptions);
@@ -58,10 +39,10 @@ internal static class JsonBatchWriter
         json.WriteString(JsonBatchFields.BatchId, batch.Id);
         WriteIdentity(json, identity);
         json.WriteStartArray(JsonBatchFields.Events);
-        var cache = EncodedTextCache.Current;
+        var events = JsonEventWriter.Current;
         for (var i = start; i < start + count; i++)
         {
-            WriteEvent(json, batch.Events[i], null, cache);
+            events.Write(json, batch.Events[i], null);
         }
 
         json.WriteEndArray();
@@ -71,113 +52,10 @@ internal static class JsonBatchWriter
 
     /// <summary>Writes one event; with <paramref name="identity"/> the event carries the identity itself (NDJSON).</summary>
     public static void WriteEvent(Utf8JsonWriter json, LogEvent logEvent, LogIdentity? identity) =>
-        WriteEvent(json, logEvent, identity, EncodedTextCache.Current);
+        JsonEventWriter.Current.Write(json, logEvent, identity);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WriteEvent(Utf8JsonWriter json, LogEvent logEvent, LogIdentity? identity, EncodedTextCache cache)
-    {
-        json.WriteStartObject();
-        json.WriteString(TimestampName, logEvent.Timestamp.UtcDateTime); // ISO 8601, "Z", trailing zeros of the fraction trimmed
-        var level = (int)logEvent.Level;
-        json.WriteString(LevelPropertyName, (uint)level < (uint)LevelValues.Length ? LevelValues[level] : LevelValues[^1]);
-        cache.WriteString(json, CategoryName, logEvent.Category);
-        if (logEvent.EventId.Id != 0)
-        {
-            json.WriteNumber(EventIdName, logEvent.EventId.Id);
-        }
-
-        if (logEvent.EventId.Name is { } eventName)
-        {
-            cache.WriteString(json, EventNameName, eventName);
-        }
-
-        if (logEvent.Template is { } template)
-        {
-            cache.WriteString(json, TemplateName, template);
-        }
-
-        WriteMessage(json, logEvent, cache);
-        if (logEvent.PropertyCount > 0)
-        {
-            json.WritePropertyName(PropertiesName);
-            WriteProperties(json, logEvent.PropertySpan, logEvent.InlineSpan, cache);
-        }
-
-        if (logEvent.Exception is { } exception)
-        {
-            json.WritePropertyName(ExceptionName);
-            WriteException(json, exception, 0);
-        }
-
-        if (logEvent.ScopeArray is { Length: > 0 })
-        {
-            json.WriteStartArray(ScopesName);
-            foreach (var scope in logEvent.Scopes)
-            {
-                WriteValue(json, scope, 0);
-            }
-
-            json.WriteEndArray();
-        }
-
-        if (logEvent.TraceId != default)
-        {
-            json.WriteString(TraceIdName, logEvent.TraceId.ToHexString());
-            json.WriteString(SpanIdName, logEvent.SpanId.ToHexString());
-        }
-
-        json.WriteNumber(ThreadIdName, logEvent.ThreadId);
-        if (logEvent.ThreadName is { } threadName)
-        {
-            cache.WriteString(json, ThreadNameName, threadName);
-        }
-
-        if (identity is not null)
-        {
-            WriteIdentity(json, identity);
-        }
-
-        json.WriteNumber(SequenceName, logEvent.Sequence);
-        json.WriteEndObject();
-    }
-
-    /// <summary>
-    /// Writes the rendered message without making a string of it: a template without holes is its own message
-    /// (and is long-lived, so its encoding is cached); otherwise it is rendered into a reused builder and copied.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WriteMessage(Utf8JsonWriter json, LogEvent logEvent, EncodedTextCache cache)
-    {
-        if (logEvent.KnownMessage is { } known)
-        {
-            json.WriteString(MessageName, known);
-        }
-        else if (logEvent.Template is not { Length: > 0 } template)
-        {
-            json.WriteString(MessageName, string.Empty);
-        }
-        else if (!MessageTemplate.HasHoles(template))
-        {
-            cache.WriteString(json, MessageName, template);
-        }
-        else
-        {
-            var builder = MessageTemplate.RenderToBuilder(template, logEvent.PropertySpan, logEvent.InlineSpan);
-            var chunks = builder.GetChunks();
-            if (chunks.MoveNext() && chunks.Current.Length == builder.Length)
-            {
-                json.WriteString(MessageName, chunks.Current.Span);
-            }
-            else
-            {
-                json.WriteString(MessageName, builder.ToString());
-            }
-
-            MessageTemplate.Release(builder);
-        }
-    }
-
-    private static void WriteIdentity(Utf8JsonWriter json, LogIdentity identity)
+    /// <summary>Writes the identity's fields into the object being written.</summary>
+    internal static void WriteIdentity(Utf8JsonWriter json, LogIdentity identity)
     {
         json.WriteString(JsonBatchFields.App, identity.App);
         json.WriteString(JsonBatchFields.Version, identity.Version);
@@ -210,7 +88,8 @@ internal static class JsonBatchWriter
         _ => "None",
     };
 
-    private static void WriteException(Utf8JsonWriter json, Exception exception, int depth)
+    /// <summary>Writes an exception (at <paramref name="depth"/> of nesting: the text only at the top) as an object.</summary>
+    internal static void WriteException(Utf8JsonWriter json, Exception exception, int depth)
     {
         json.WriteStartObject();
         json.WriteString(JsonBatchFields.ExceptionType, CapturedException.TypeNameOf(exception));
@@ -231,27 +110,6 @@ internal static class JsonBatchWriter
             }
 
             json.WriteEndArray();
-        }
-
-        json.WriteEndObject();
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WriteProperties(Utf8JsonWriter json, ReadOnlySpan<KeyValuePair<string, object?>> properties, ReadOnlySpan<InlineSlot> inline, EncodedTextCache cache)
-    {
-        json.WriteStartObject();
-        for (var i = 0; i < properties.Length; i++)
-        {
-            var (key, value) = properties[i];
-            cache.WritePropertyName(json, key);
-            if (value is InlineKind kind)
-            {
-                kind.WriteJson(json, in inline[i]);
-            }
-            else
-            {
-                WriteValue(json, value, 1);
-            }
         }
 
         json.WriteEndObject();

@@ -16,6 +16,7 @@ internal sealed class ReferenceKeyedCache<T>(Func<string, T> create)
     private readonly T[] _values = new T[Size];
 
     /// <summary>The value for <paramref name="key"/>, derived on a miss.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public T Get(string key)
     {
         var slot = RuntimeHelpers.GetHashCode(key) & (Size - 1);
