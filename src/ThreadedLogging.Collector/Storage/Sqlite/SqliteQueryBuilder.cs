@@ -149,22 +149,31 @@ internal static class SqliteQueryBuilder
             columns.Append(", ").Append(SummaryColumns(field));
         }
 
+        if (fields.Count > 0)
+        {
+            command.Parameters.AddWithValue("$no_key", NoKey);
+        }
+
         command.CommandText = Aggregate(command, columns.ToString(), query with { Before = null }, rarestWordDocuments, filterRows, spillMilliseconds, userKeys);
     }
 
+    /// <summary>A NULL key in a summary's rows (<see cref="SummaryColumns"/>): keys are rowids of the name tables, and a template's 0.</summary>
+    public const long NoKey = long.MinValue;
+
     /// <summary>
-    /// A field's two columns in a summary's rows, the group of <see cref="BuildTopValues"/>: its key, and the app's key
-    /// (<see cref="EventField.Version"/>), the text of a row without a key (<see cref="EventField.Category"/>,
-    /// <see cref="EventField.Template"/>: only those rows are read for it) or NULL.
+    /// A field's two columns in a summary's rows, the group of <see cref="BuildTopValues"/>: its key (<see cref="NoKey"/>
+    /// for none: one native call a row to read it, not two), and the app's key (<see cref="EventField.Version"/>), the text
+    /// of a row without a key (<see cref="EventField.Category"/>, <see cref="EventField.Template"/>: only those rows are
+    /// read for it) or NULL.
     /// </summary>
     public static string SummaryColumns(EventField field) => field switch
     {
-        EventField.User => "e.user_key, NULL",
-        EventField.App => "e.app_key, NULL",
-        EventField.Version => "e.version_key, e.app_key",
-        EventField.Machine => "e.machine_key, NULL",
-        EventField.Category => "e.category_key, e.category",
-        EventField.Template => SqliteTemplateKeys.GroupKey + ", " + SqliteTemplateKeys.GroupText,
+        EventField.User => "ifnull(e.user_key, $no_key), NULL",
+        EventField.App => "ifnull(e.app_key, $no_key), NULL",
+        EventField.Version => "ifnull(e.version_key, $no_key), ifnull(e.app_key, $no_key)",
+        EventField.Machine => "ifnull(e.machine_key, $no_key), NULL",
+        EventField.Category => "ifnull(e.category_key, $no_key), e.category",
+        EventField.Template => $"ifnull({SqliteTemplateKeys.GroupKey}, $no_key), {SqliteTemplateKeys.GroupText}",
         _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
     };
 

@@ -7,15 +7,14 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// <summary>
 /// Counts the rows of <see cref="SqliteQueryBuilder.BuildSummary"/> as they are stepped, into what the histogram's and
 /// the top values' statements each count (<see cref="IEventStore.SummarizeAsync"/>): one read of the rows, grouped in
-/// hash tables, where each of those statements read them again and SQLite sorted every row it grouped (everyone's last
-/// 24 hours of 2,000,000 events: five or six passes of 283,199 rows, bench/README.md). The groups are the statements'
+/// memory, where each of those statements read them again and SQLite sorted every row it grouped (everyone's last 24
+/// hours of 2,000,000 events: five or six passes of ~280,000 rows, bench/README.md). The groups are the statements'
 /// (keys, or the text of a row without one), named through <see cref="SqliteNameCache"/>, merged by name and ranked as
 /// their <c>ORDER BY</c> ranks them (<see cref="SqliteBinaryOrder"/>).
 /// </summary>
 internal sealed class SqliteSummaryReader
 {
-    /// <summary>A NULL key (keys are rowids of the name tables, and a template's 0).</summary>
-    private const long NoKey = long.MinValue;
+    private const long NoKey = SqliteQueryBuilder.NoKey;
 
     private readonly IReadOnlyList<EventField> _fields;
     private readonly long _start;
@@ -23,7 +22,7 @@ internal sealed class SqliteSummaryReader
     private readonly long _width;
     private readonly long[] _counts;
     private readonly Dictionary<long, long> _otherCounts = [];
-    private readonly Dictionary<Group, Tally>[] _groups;
+    private readonly FieldGroups[] _groups;
 
     public SqliteSummaryReader(TimeBuckets buckets, IReadOnlyList<EventField> fields)
     {
@@ -32,7 +31,7 @@ internal sealed class SqliteSummaryReader
         _last = buckets.End.UtcTicks - 1;
         _width = buckets.Width.Ticks;
         _counts = new long[buckets.Count * 8];
-        _groups = [.. fields.Select(_ => new Dictionary<Group, Tally>())];
+        _groups = [.. fields.Select(_ => new FieldGroups())];
     }
 
     /// <summary>Counts the statement's current row.</summary>
@@ -58,14 +57,20 @@ internal sealed class SqliteSummaryReader
         for (var i = 0; i < _fields.Count; i++)
         {
             var column = 2 + (2 * i);
-            var group = _fields[i] switch
+            var key = raw.sqlite3_column_int64(row, column);
+            switch (_fields[i])
             {
-                EventField.Version => new Group(Key(row, column), Key(row, column + 1), null),
-                EventField.Category or EventField.Template => new Group(Key(row, column), NoKey, raw.sqlite3_column_text(row, column + 1).utf8_to_string()),
-                _ => new Group(Key(row, column), NoKey, null),
-            };
-            ref var tally = ref CollectionsMarshal.GetValueRefOrAddDefault(_groups[i], group, out var seen);
-            tally = seen ? tally.With(error, ticks) : new Tally(1, error ? 1 : 0, ticks);
+                case EventField.Version:
+                    _groups[i].Add(key, raw.sqlite3_column_int64(row, column + 1), null, error, ticks);
+                    break;
+                case EventField.Category or EventField.Template when key is NoKey or SqliteTemplateKeys.Message:
+                    // A row without a key (or a template that is its message): its text is the group (NULL for none).
+                    _groups[i].Add(key, NoKey, raw.sqlite3_column_text(row, column + 1).utf8_to_string(), error, ticks);
+                    break;
+                default:
+                    _groups[i].Add(key, NoKey, null, error, ticks);
+                    break;
+            }
         }
     }
 
@@ -85,16 +90,11 @@ internal sealed class SqliteSummaryReader
         return new EventSummary(counts, [.. _fields.Select((field, i) => Rank(field, _groups[i], names, lookups, top))]);
     }
 
-    private static ValueCounts Rank(EventField field, Dictionary<Group, Tally> groups, SqliteNameCache names, SqliteNameCache.Lookups lookups, int top)
+    private static ValueCounts Rank(EventField field, FieldGroups groups, SqliteNameCache names, SqliteNameCache.Lookups lookups, int top)
     {
-        if (groups.Count == 0)
-        {
-            return ValueCounts.None;
-        }
-
         string? Name(int table, long key) => key == NoKey ? null : names.NameOf(table, key, lookups);
         var named = new Dictionary<(string? Value, string? App), Tally>();
-        foreach (var (group, tally) in groups)
+        foreach (var (group, tally) in groups.All())
         {
             var name = field switch
             {
@@ -107,8 +107,13 @@ internal sealed class SqliteSummaryReader
                 _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
             };
             // Groups of one name merge (a category or template stored as a key and, in rows before version 9, as text).
-            ref var merged = ref CollectionsMarshal.GetValueRefOrAddDefault(named, name, out var seen);
-            merged = seen ? merged.Plus(tally) : tally;
+            ref var merged = ref CollectionsMarshal.GetValueRefOrAddDefault(named, name, out _);
+            merged.Add(tally);
+        }
+
+        if (named.Count == 0)
+        {
+            return ValueCounts.None;
         }
 
         var values = named
@@ -122,17 +127,86 @@ internal sealed class SqliteSummaryReader
         return new ValueCounts(values, named.Count, named.Values.Sum(t => t.Count));
     }
 
-    private static long Key(sqlite3_stmt row, int column) =>
-        raw.sqlite3_column_type(row, column) == raw.SQLITE_NULL ? NoKey : raw.sqlite3_column_int64(row, column);
-
     /// <summary>A group of a field: its key (and the app's, for a version), or the text of a row without a key.</summary>
     private readonly record struct Group(long Key, long Second, string? Text);
 
-    /// <summary>A group's events, those of them Error or Critical, and the newest one's ticks.</summary>
-    private readonly record struct Tally(long Count, long Errors, long Newest)
+    /// <summary>A group's events, those of them Error or Critical, and the newest one's ticks (timestamps are never negative).</summary>
+    private struct Tally
     {
-        public Tally With(bool error, long ticks) => new(Count + 1, error ? Errors + 1 : Errors, Math.Max(Newest, ticks));
+        public long Count;
+        public long Errors;
+        public long Newest;
 
-        public Tally Plus(Tally other) => new(Count + other.Count, Errors + other.Errors, Math.Max(Newest, other.Newest));
+        public void Add(bool error, long ticks)
+        {
+            Count++;
+            Errors += error ? 1 : 0;
+            Newest = Math.Max(Newest, ticks);
+        }
+
+        public void Add(Tally other)
+        {
+            Count += other.Count;
+            Errors += other.Errors;
+            Newest = Math.Max(Newest, other.Newest);
+        }
+    }
+
+    /// <summary>
+    /// One field's groups: a key alone (rowids of a name table, dense from 1) in an array indexed by it, a key pair of
+    /// two such keys (a version's) packed into one dictionary key, anything else (none, a text, a larger key) in a
+    /// dictionary of its own. An array slot is an add, where a dictionary keyed by the whole group cost ~100 ns a row
+    /// and field (bench/README.md, "The view in one request").
+    /// </summary>
+    private sealed class FieldGroups
+    {
+        private const int MaxDenseKey = 1 << 20;
+
+        private readonly Dictionary<long, Tally> _pairs = [];
+        private readonly Dictionary<Group, Tally> _others = [];
+        private Tally[] _keys = new Tally[64];
+
+        public void Add(long key, long second, string? text, bool error, long ticks)
+        {
+            if (text is null && second == NoKey && (ulong)key < MaxDenseKey)
+            {
+                if (key >= _keys.Length)
+                {
+                    Array.Resize(ref _keys, (int)Math.Min(MaxDenseKey, Math.Max(key + 1, _keys.Length * 2L)));
+                }
+
+                _keys[key].Add(error, ticks);
+            }
+            else if (text is null && (ulong)key <= int.MaxValue && (ulong)second <= int.MaxValue)
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(_pairs, (key << 32) | second, out _).Add(error, ticks);
+            }
+            else
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(_others, new Group(key, second, text), out _).Add(error, ticks);
+            }
+        }
+
+        /// <summary>Every group with its tally.</summary>
+        public IEnumerable<(Group Group, Tally Tally)> All()
+        {
+            for (var key = 0; key < _keys.Length; key++)
+            {
+                if (_keys[key].Count > 0)
+                {
+                    yield return (new Group(key, NoKey, null), _keys[key]);
+                }
+            }
+
+            foreach (var (pair, tally) in _pairs)
+            {
+                yield return (new Group(pair >> 32, pair & uint.MaxValue, null), tally);
+            }
+
+            foreach (var (group, tally) in _others)
+            {
+                yield return (group, tally);
+            }
+        }
     }
 }
