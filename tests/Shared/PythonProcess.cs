@@ -27,7 +27,16 @@ public static class PythonProcess
         var stderr = process.StandardError.ReadToEndAsync();
         // A bound on a hung child, not a timing assertion.
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(cancel.Token);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true); // never left running (nor what it started) after the test
+            throw;
+        }
+
         Assert.True(process.ExitCode == 0, $"python3 exited {process.ExitCode}: {await stderr}{await stdout}");
         return await stdout;
     }

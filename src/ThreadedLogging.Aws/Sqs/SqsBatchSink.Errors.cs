@@ -58,12 +58,12 @@ internal sealed partial class SqsBatchSink
                 _target = null;
                 return Transient($"SQS queue '{QueueLabel}' does not exist");
             case BatchRequestTooLongException e:
-                return new SendResult(SendOutcome.TooLarge, Error: $"SQS: {e.Message}");
+                return new SendResult(SendOutcome.TooLarge, Error: $"SQS: {HttpProxySetting.WithoutPasswords(e.Message)}");
             case AmazonServiceException e:
                 return ClassifyService(e, alone);
             case AmazonClientException e:
                 // The first line says it (e.g. "Failed to resolve AWS credentials."); the rest lists every provider tried.
-                return Transient($"SQS client error: {e.Message.Split('\n', 2)[0].Trim()}");
+                return Transient($"SQS client error: {HttpProxySetting.WithoutPasswords(e.Message.Split('\n', 2)[0].Trim())}");
             case HttpRequestException or IOException or TimeoutException or OperationCanceledException:
                 // A proxy's URL from HTTPS_PROXY may carry its password; HttpClient names it in its messages.
                 return Transient($"SQS unreachable: {exception.GetType().Name}: {HttpProxySetting.WithoutPasswords(exception.Message)}");
@@ -87,7 +87,7 @@ internal sealed partial class SqsBatchSink
         if (CredentialCodes.Contains(code) || e.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
             // Keys can be fixed or rotated while the app runs: keep the events (the queue is bounded) and retry.
-            return Transient($"SQS refused the credentials: {what}");
+            return Transient($"SQS (or a proxy on the way) refused the credentials: {what}");
         }
 
         if (e.Message.Contains("shorter than", StringComparison.OrdinalIgnoreCase) || code.Contains("TooLong", StringComparison.OrdinalIgnoreCase))

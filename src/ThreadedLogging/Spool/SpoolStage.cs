@@ -39,7 +39,7 @@ internal sealed class SpoolStage
     /// <param name="timer">The worker's clock, for retry waits.</param>
     /// <param name="fillBatch">Takes the next batch off the memory queue (the worker's): (batch, drainAll) → whether it took any.</param>
     /// <param name="keepRecent">Whether the spool also keeps its newest events in memory (<see cref="DurableSpool"/>'s <c>maxRecentEvents</c>).</param>
-    /// <param name="recycle">Empties a batch the spool wrote, for the next (the worker's: pooled events go back to its pool); by default only cleared.</param>
+    /// <param name="recycle">Empties a batch the spool wrote, for the next (the worker's: pooled events go back to its pool); by default, and always when <paramref name="keepRecent"/>, only cleared.</param>
     public SpoolStage(string directory, ThreadedHandlerOptions options, LogIdentity identity, DeliveryLedger ledger, FailureReporter failures, SelfLog selfLog, ThreadedTimer timer, Func<List<LogEvent>, bool, bool> fillBatch, bool keepRecent = true, Action<List<LogEvent>>? recycle = null)
     {
         _spool = new DurableSpool(ThreadedHandlerOptions.ResolveBufferDirectory(directory), identity.InstanceId, options.MaxBufferBytes, options.MaxBufferAge, options.TimeProvider, maxRecentEvents: keepRecent ? Math.Min(options.QueueCapacity, MaxRecentEvents) : 0)
@@ -55,7 +55,9 @@ internal sealed class SpoolStage
         _time = options.TimeProvider;
         _interval = options.Interval;
         _fillBatch = fillBatch;
-        _recycle = recycle ?? (static batch => batch.Clear());
+        // A spool that keeps its newest events in memory still holds a written batch's events: those must never go back to
+        // a pool to be read over (today the worker pools only when the spool keeps none; this keeps it so if that changes).
+        _recycle = recycle is null || keepRecent ? static batch => batch.Clear() : recycle;
     }
 
     /// <summary>Gets this instance's spool directory.</summary>

@@ -13,26 +13,29 @@ namespace ThreadedLogging.Collector.Tests.Hosting;
 public sealed class SystemdNotifyTests
 {
     private const string AsSystemd = """
-        import ctypes, json, os, signal, socket, subprocess, sys, tempfile, urllib.request
+        import ctypes, json, os, shutil, signal, socket, subprocess, sys, tempfile, urllib.request
         dll, data, port = sys.argv[1], sys.argv[2], sys.argv[3]
         ctypes.CDLL(None).prctl(15, b"systemd", 0, 0, 0)  # PR_SET_NAME: the child's parent is named as systemd's is
-        path = os.path.join(tempfile.mkdtemp(), "notify")
+        folder = tempfile.mkdtemp()
+        path = os.path.join(folder, "notify")
         notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         notify.bind(path)
-        notify.settimeout(90)  # a bound on a hung child, not a timing assertion
+        notify.settimeout(40)  # bounds on a hung child, not timing assertions; together under PythonProcess's 2 minutes
         out = open(os.path.join(data, "stdout.txt"), "wb")
         child = subprocess.Popen(["dotnet", dll, "--urls", "http://127.0.0.1:" + port, "--data", data],
                                  env=dict(os.environ, NOTIFY_SOCKET=path), stdout=out, stderr=subprocess.STDOUT)
         try:
             ready = notify.recv(4096).decode()
-            health = urllib.request.urlopen("http://127.0.0.1:" + port + "/health").read().decode()
+            health = urllib.request.urlopen("http://127.0.0.1:" + port + "/health", timeout=15).read().decode()
             child.send_signal(signal.SIGTERM)
             stopping = notify.recv(4096).decode()
-            code = child.wait(120)
+            code = child.wait(20)
         finally:
             if child.poll() is None:
                 child.kill()  # never left running when a step above failed
             out.close()
+            notify.close()
+            shutil.rmtree(folder)
         print(json.dumps({"ready": ready, "health": health, "stopping": stopping, "exit": code,
                           "stdout": open(os.path.join(data, "stdout.txt")).read()}))
         """;
