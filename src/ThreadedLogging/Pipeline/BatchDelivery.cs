@@ -6,9 +6,11 @@ namespace ThreadedLogging;
 /// a refused batch, and settles every event in the <see cref="DeliveryLedger"/>. Worker only.
 /// </summary>
 /// <remarks>
-/// The events of a batch refused for their content are found and said per round (<see cref="ContentRefusals"/>): a
-/// receiver that refuses everything gets the rest of the batch held for the backoff after 3 events refused alone, not a
-/// request per event.
+/// The events of a batch refused for their content (400, or 413 for a lone event whose texts are cut as far as they go)
+/// are found and said per round (<see cref="ContentRefusals"/>): a receiver that refuses everything gets the rest of the
+/// batch held for the backoff after 3 events refused alone, not a request per event. Lone refusals add up across batches
+/// until the receiver takes an event, so that batches too small to hold anything (one event an interval) make the next
+/// batch wait the backoff after 3, not cost a request and a line each forever.
 /// </remarks>
 internal sealed class BatchDelivery
 {
@@ -32,6 +34,7 @@ internal sealed class BatchDelivery
     private string _refusalEnd = string.Empty; // under _refusals
     private long _retried;
     private long _failed;
+    private long _refusedAloneStreak; // events refused alone since the receiver last took one, across batches
 
     /// <param name="sink">Where batches go.</param>
     /// <param name="backoff">The retry delays and the circuit.</param>
@@ -83,17 +86,27 @@ internal sealed class BatchDelivery
         while (true)
         {
             var round = new ContentRefusals(count, refusedAloneBeforeHolding);
+            var waits = false;
             try
             {
                 await DeliverAsync(events, start, count, batchId, identity, spooled, isolating: false, round, token).ConfigureAwait(false);
             }
             finally
             {
-                round.End(_ledger, spooled, _selfLog);
+                // Lone refusals add up across batches until the receiver takes an event: batches too small to reach the hold
+                // (one event an interval) cost a request and a line each, forever, against a receiver that refuses everything.
+                var streak = round.RefusedWithNoneTaken > 0 ? Interlocked.Add(ref _refusedAloneStreak, round.RefusedWithNoneTaken) : 0;
+                waits = round.Held is not { Count: > 0 } && streak >= ContentRefusals.FirstRefusedAloneBeforeHolding;
+                round.End(_ledger, spooled, _selfLog, waits ? streak : 0);
             }
 
             if (round.Held is not { Count: > 0 } held)
             {
+                if (waits)
+                {
+                    await _waitBeforeRetry(_backoff.MarkFailure(), token).ConfigureAwait(false); // nothing held: the next batch waits
+                }
+
                 return;
             }
 
@@ -129,6 +142,7 @@ internal sealed class BatchDelivery
             if (completed > 0)
             {
                 EndRefusals("before it took a batch again"); // said before the settle: a flush it completes may read the self-log
+                Interlocked.Exchange(ref _refusedAloneStreak, 0);
             }
 
             _ledger.Settle(events, start, completed, delivered: true, spooled);
@@ -156,7 +170,7 @@ internal sealed class BatchDelivery
 
             throws = completed > 0 ? 0 : throws;
             serverFaults = completed > 0 ? 0 : serverFaults;
-            var refusedContent = result.Outcome == SendOutcome.Rejected; // the receiver's own answer, not a throw or a 500 isolated as one
+            var refusedContent = result.Outcome is SendOutcome.Rejected or SendOutcome.TooLarge; // the receiver's own answer, not a throw or a 500 isolated as one
             var failsOnContent = false;
             if (threw && (isolating || ++throws >= SinkFailure.AttemptsBeforeIsolating))
             {
@@ -208,10 +222,11 @@ internal sealed class BatchDelivery
 
                     await DeliverAsync(events, start + half, count - half, null, identity, spooled, isolating, round, token).ConfigureAwait(false);
                     return;
-                case SendOutcome.Rejected when refusedContent:
-                    // A lone event the receiver refused: dropped when the round ends, said in its one line.
+                case SendOutcome.Rejected or SendOutcome.TooLarge when refusedContent:
+                    // A lone event the receiver refused (too large: with its texts cut as far as they go): dropped when the
+                    // round ends, said in its one line; a receiver that refuses everything so gets the rest held (ContentRefusals).
                     ThreadedLoggingEventSource.Log.EventsRejected(1, result.Error ?? result.Outcome.ToString());
-                    round.RefusedAlone(events[start], result.Error ?? result.Outcome.ToString());
+                    round.RefusedAlone(events[start], result.Error ?? result.Outcome.ToString(), result.Outcome);
                     return;
                 case SendOutcome.Unauthorized or SendOutcome.Refused:
                     Reject(events, start, count, result, spooled, threw, failsOnContent);
@@ -260,6 +275,7 @@ internal sealed class BatchDelivery
 
         _backoff.MarkSuccess();
         EndRefusals("before it took a batch again");
+        Interlocked.Exchange(ref _refusedAloneStreak, 0);
         _ledger.SettleSpooled(userEvents);
         return true;
     }

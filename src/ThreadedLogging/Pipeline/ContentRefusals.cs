@@ -4,7 +4,7 @@ namespace ThreadedLogging;
 
 /// <summary>
 /// What one round of a batch's delivery (its send and the splits that find the events the receiver refuses for their
-/// content, <see cref="SendOutcome.Rejected"/>) learnt: the events refused alone, which are dropped, the first reason,
+/// content, <see cref="SendOutcome.Rejected"/>, or as too large with their texts cut, <see cref="SendOutcome.TooLarge"/>) learnt: the events refused alone, which are dropped, the first reason,
 /// and how many the receiver took. Said in one self-log line when the round ends (<see cref="End"/>), not a line
 /// per event, and the refused events are settled after that line, so a flush they complete finds it.
 /// </summary>
@@ -33,20 +33,27 @@ internal sealed class ContentRefusals(int events, int refusedAloneBeforeHolding)
 
     private readonly List<LogEvent> _refused = [];
     private string _firstError = string.Empty;
+    private SendOutcome _firstOutcome = SendOutcome.Rejected;
     private int _taken;
 
     /// <summary>Gets the events not sent in this round, in order, once it holds them; <see langword="null"/> while it sends.</summary>
     public List<LogEvent>? Held { get; private set; }
 
+    /// <summary>Gets how many events the receiver refused alone in this round, having taken none of its events (0 once it took one).</summary>
+    public int RefusedWithNoneTaken => _taken == 0 ? _refused.Count : 0;
+
     /// <summary>The receiver took <paramref name="count"/> of the round's events.</summary>
     public void Took(int count) => _taken += count;
 
-    /// <summary>The receiver refused <paramref name="logEvent"/> alone for its content: dropped when the round ends.</summary>
-    public void RefusedAlone(LogEvent logEvent, string error)
+    /// <summary>
+    /// The receiver refused <paramref name="logEvent"/> alone for its content (<see cref="SendOutcome.Rejected"/>, or
+    /// <see cref="SendOutcome.TooLarge"/> with its texts cut as far as they go): dropped when the round ends.
+    /// </summary>
+    public void RefusedAlone(LogEvent logEvent, string error, SendOutcome outcome = SendOutcome.Rejected)
     {
         if (_refused.Count == 0)
         {
-            _firstError = error;
+            (_firstError, _firstOutcome) = (error, outcome);
         }
 
         _refused.Add(logEvent);
@@ -63,7 +70,14 @@ internal sealed class ContentRefusals(int events, int refusedAloneBeforeHolding)
     /// Ends the round: says what it dropped in one line (nothing when nothing was refused), then settles those events as
     /// dropped.
     /// </summary>
-    public void End(DeliveryLedger ledger, bool spooled, SelfLog selfLog)
+    /// <param name="ledger">Where the refused events are settled as dropped.</param>
+    /// <param name="spooled">Whether the events came from the spool.</param>
+    /// <param name="selfLog">Where the round's line goes.</param>
+    /// <param name="streak">
+    /// Events refused alone, across batches, since the receiver last took one (this round's included) when that streak
+    /// makes the next batch wait the backoff although this round holds nothing (<see cref="BatchDelivery"/>); else 0.
+    /// </param>
+    public void End(DeliveryLedger ledger, bool spooled, SelfLog selfLog, long streak = 0)
     {
         if (_refused.Count == 0)
         {
@@ -71,11 +85,12 @@ internal sealed class ContentRefusals(int events, int refusedAloneBeforeHolding)
         }
 
         var refused = _refused.Count;
-        var dropped = $"{Counted.Events(refused)} refused by the receiver ({SendOutcome.Rejected}) and dropped" + (refused == 1 ? ": " : ", the first for: ") + _firstError + ". ";
+        var dropped = $"{Counted.Events(refused)} refused by the receiver ({_firstOutcome}) and dropped" + (refused == 1 ? ": " : ", the first for: ") + _firstError + ". ";
         var held = Held?.Count ?? 0;
         selfLog.Write(dropped + (held > 0
             ? string.Create(CultureInfo.InvariantCulture, $"Each was refused alone, and the receiver took none of the batch's {events}, as one that refuses everything does (a collector of another version, a proxy): the other {Counted.Events(held)} {Counted.Agree(held, "is", "are")} kept and sent again after the backoff, as in an outage.")
-            : string.Create(CultureInfo.InvariantCulture, $"{(refused == 1 ? "It was" : "Each was")} refused alone; {_taken} of the batch's {events} were delivered.")));
+            : string.Create(CultureInfo.InvariantCulture, $"{(refused == 1 ? "It was" : "Each was")} refused alone; {_taken} of the batch's {events} were delivered.")
+            + (streak > 0 ? string.Create(CultureInfo.InvariantCulture, $" The receiver took none of the last {Counted.Events(streak)} sent alone, as one that refuses everything does: the next batch waits the backoff, as in an outage.") : string.Empty)));
         ledger.Settle(_refused, 0, refused, delivered: false, spooled);
     }
 }

@@ -85,14 +85,17 @@ public sealed class ContentRefusalTests
         }
     }
 
-    [Fact]
-    public async Task Answer400ToEverything_ThreeRefusedAloneThenTheRestHeldAsInAnOutage()
+    [Theory]
+    [InlineData(400, "Rejected")]
+    [InlineData(413, "TooLarge")]
+    public async Task Answer400Or413ToEverything_ThreeRefusedAloneThenTheRestHeldAsInAnOutage(int status, string outcome)
     {
         // Split down to every event, a batch of 1,000 cost 1,999 requests and 2,999 self-log lines (a "Sending … failed"
-        // per request, a drop per event), every interval, for as long as the receiver refused everything.
+        // per request, a drop per event), every interval, for as long as the receiver refused everything; a 413 to
+        // everything was never held (each lone event was cut, then dropped with a line of its own).
         var reason = "refused " + Guid.NewGuid().ToString("N");
         await using var server = await LoopbackServer.StartAsync();
-        server.Respond = _ => Task.FromResult(Results.Text(reason, statusCode: 400));
+        server.Respond = _ => Task.FromResult(Results.Text(reason, statusCode: status));
         var selfLog = new List<string>();
         var handler = Handler(server, selfLog, o =>
         {
@@ -108,8 +111,8 @@ public sealed class ContentRefusalTests
         // Halves down to the first event (10 requests), its neighbour, then the pair after: ⌈log₂ 1000⌉ + 3.
         Assert.Equal([1000, 500, 250, 125, 62, 31, 15, 7, 3, 1, 2, 1, 1], server.Requests.Select(r => Numbers(r).Count()));
         Assert.Equal((0L, 1000L), (handler.Statistics.Sent, handler.Statistics.Dropped)); // 3 refused alone, 997 at the disposal
-        var line = Assert.Single(Lines(selfLog, reason));
-        Assert.Contains("3 events refused by the receiver (Rejected) and dropped, the first for: HTTP 400", line, StringComparison.Ordinal);
+        var line = Assert.Single(Lines(selfLog, reason)); // not a "Sending … failed" per request
+        Assert.Contains($"3 events refused by the receiver ({outcome}) and dropped, the first for: HTTP {status}", line, StringComparison.Ordinal);
         Assert.Contains("the other 997 events are kept and sent again after the backoff", line, StringComparison.Ordinal);
     }
 
@@ -187,5 +190,89 @@ public sealed class ContentRefusalTests
         Assert.Equal((970L, 30L, 3L), (statistics.Sent, statistics.Dropped, statistics.Retried));
         Assert.Equal(4, lines.Count); // one per round
         Assert.Contains("9 events refused by the receiver (Rejected) and dropped", lines[3], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Answer400ToEverythingOneEventABatch_ThreeBatchesRefusedThenTheNextWaitsTheBackoff()
+    {
+        // A batch of one event never reached the hold (3 refused alone in one round): a receiver that refuses everything
+        // cost a request and a self-log line per event, every interval, for as long as the app ran. Lone refusals now
+        // add up across batches until the receiver takes one, and after 3 the next batch waits the backoff.
+        var reason = "refused " + Guid.NewGuid().ToString("N");
+        await using var server = await LoopbackServer.StartAsync();
+        server.Respond = _ => Task.FromResult(Results.Text(reason, statusCode: 400));
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var selfLog = new List<string>();
+        var handler = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o =>
+        {
+            o.BatchSize = 1;
+            o.MinRetryDelay = o.MaxRetryDelay = TimeSpan.FromHours(1); // the backoff outlasts the test
+            o.ShutdownTimeout = TimeSpan.FromMilliseconds(200);
+            o.SelfLog = line =>
+            {
+                lock (selfLog)
+                {
+                    selfLog.Add(line);
+                }
+
+                if (line.Contains("the next batch waits the backoff", StringComparison.Ordinal))
+                {
+                    waiting.TrySetResult();
+                }
+            };
+        }));
+        var logger = handler.CreateLogger("Payroll");
+
+        // One event an interval: each is sent alone and refused.
+        for (var i = 0; i < 3; i++)
+        {
+            logger.LogInformation("event {N}", i);
+            await server.WaitForRequestsAsync(i + 1);
+        }
+
+        await waiting.Task.WaitAsync(Safety);
+        for (var i = 3; i < 10; i++)
+        {
+            logger.LogInformation("event {N}", i);
+        }
+
+        Assert.False(handler.Flush(TimeSpan.FromMilliseconds(100))); // waiting, as in an outage
+        await handler.DisposeAsync();
+
+        Assert.Equal(3, server.Requests.Count);
+        Assert.Equal((0L, 10L), (handler.Statistics.Sent, handler.Statistics.Dropped)); // 3 refused alone, 7 at the disposal
+        var lines = Lines(selfLog, reason);
+        Assert.Equal(3, lines.Count); // one per round, none per request
+        Assert.All(lines, line => Assert.Contains("1 event refused by the receiver (Rejected) and dropped: HTTP 400", line, StringComparison.Ordinal));
+        Assert.Contains("The receiver took none of the last 3 events sent alone", lines[2], StringComparison.Ordinal);
+        Assert.DoesNotContain("waits the backoff", lines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Answer400ToEverythingOneEventABatchThenTaken_TheStreakEndsAndAPoisonEventDoesNotWait()
+    {
+        // The streak counts lone refusals since the receiver last took an event: taken once, it starts again, so one poison
+        // event between good ones never makes a batch wait.
+        var reason = "refused " + Guid.NewGuid().ToString("N");
+        await using var server = await LoopbackServer.StartAsync();
+        var taken = new List<int>();
+        server.Respond = RefuseWhen(n => n % 2 == 0, reason, taken);
+        var selfLog = new List<string>();
+        await using var handler = Handler(server, selfLog, o =>
+        {
+            o.BatchSize = 1;
+            o.MinRetryDelay = o.MaxRetryDelay = TimeSpan.FromHours(1); // a wait would outlast the flush
+        });
+        var logger = handler.CreateLogger("Payroll");
+        for (var i = 0; i < 20; i++)
+        {
+            logger.LogInformation("event {N}", i);
+        }
+
+        Assert.True(handler.Flush(Safety));
+
+        Assert.Equal(Enumerable.Range(0, 10).Select(n => (2 * n) + 1), taken.Order());
+        Assert.Equal((10L, 10L), (handler.Statistics.Sent, handler.Statistics.Dropped));
+        Assert.DoesNotContain(Lines(selfLog, reason), line => line.Contains("waits the backoff", StringComparison.Ordinal));
     }
 }
