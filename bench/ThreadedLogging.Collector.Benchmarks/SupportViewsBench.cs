@@ -13,7 +13,8 @@ namespace ThreadedLogging.Collector.Benchmarks;
 /// with the read key, on a store of <see cref="SupportStoreSeed"/>'s mix.
 ///   dotnet run -c Release --project bench/ThreadedLogging.Collector.Benchmarks -- --console --views [--events 2000000] [--users 10000] [--iterations 20] [--store DIR]
 /// Each call is timed alone (p50/p95 of <c>--iterations</c> after 2 warm-up calls), then the view's calls together, as
-/// the page sends them at once (the time to the last answer); beside each, the collector's CPU time a call (or view).
+/// the page sent them at once before (the list, the histogram and a request per top list) and as it sends them now (the
+/// list and <c>/api/events/summary</c>), to the last answer; beside each, the collector's CPU time a call (or view).
 /// </summary>
 internal static class SupportViewsBench
 {
@@ -114,12 +115,16 @@ internal static class SupportViewsBench
         });
     }
 
-    /// <summary>The list's first page, its histogram and its top 5 lists, one by one and then together.</summary>
+    /// <summary>
+    /// The list's first page, its histogram and its top 5 lists, one by one and then together as the page sent them before
+    /// (six requests at once); then the summary alone and the view as the page sends it now (the list and the summary).
+    /// </summary>
     private static async Task ViewAsync(HttpClient http, Process collector, string view, int iterations, Func<string> filters, bool acrossUsers)
     {
         string[] fields = acrossUsers ? ["template", "user", "version", "machine"] : ["template", "version", "machine"];
         string[] Calls(string f) =>
             [$"api/events?limit=200&{f}", $"api/events/histogram?buckets=100&{f}", .. fields.Select(field => $"api/events/top?field={field}&count=5&{f}")];
+        string Summary(string f) => $"api/events/summary?buckets=100&top={string.Join(',', fields)}&count=5&{f}";
         await TimeAsync(http, collector, view, "timeline (200 newest)", iterations, () => [Calls(filters())[0]]);
         await TimeAsync(http, collector, view, "histogram (100 bars)", iterations, () => [Calls(filters())[1]]);
         for (var i = 0; i < fields.Length; i++)
@@ -128,7 +133,13 @@ internal static class SupportViewsBench
             await TimeAsync(http, collector, view, "top 5 " + fields[i], iterations, () => [Calls(filters())[call]]);
         }
 
-        await TimeAsync(http, collector, view, "**the view: all at once, to the last answer**", iterations, () => Calls(filters()));
+        await TimeAsync(http, collector, view, "the view before: six requests at once, to the last answer", iterations, () => Calls(filters()));
+        await TimeAsync(http, collector, view, "summary (100 bars + top 5 lists, one read)", iterations, () => [Summary(filters())]);
+        await TimeAsync(http, collector, view, "**the view: timeline + summary at once, to the last answer**", iterations, () =>
+        {
+            var f = filters();
+            return [Calls(f)[0], Summary(f)];
+        });
     }
 
     private static async Task TimeAsync(HttpClient http, Process collector, string view, string call, int iterations, Func<string[]> urls)

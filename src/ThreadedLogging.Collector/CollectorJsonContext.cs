@@ -20,6 +20,7 @@ namespace ThreadedLogging.Collector;
 [JsonSerializable(typeof(UsersResponse))]
 [JsonSerializable(typeof(HistogramResponse))]
 [JsonSerializable(typeof(TopValuesResponse))]
+[JsonSerializable(typeof(SummaryResponse))]
 [JsonSerializable(typeof(LevelRuleRequest))]
 [JsonSerializable(typeof(LevelRuleDto))]
 [JsonSerializable(typeof(LevelRulesResponse))]

@@ -18,6 +18,9 @@ internal static class HistogramApi
     /// <summary>The filters of <c>/api/events</c> (not its paging: <c>limit</c>, <c>before</c>) and <c>buckets</c>.</summary>
     public static readonly string[] Known = [.. EventQueryParser.Known.Where(name => name is not ("limit" or "before")), "buckets"];
 
+    /// <summary>The body for a range without events (no range given and no match, or a <c>from</c> after every match and now).</summary>
+    public static readonly HistogramResponse Empty = new(null, null, 0, 0, []);
+
     public static async Task<Results<Ok<HistogramResponse>, JsonHttpResult<ErrorResponse>>> GetAsync(
         HttpRequest request, IEventStore store, CollectorOptions options, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -32,6 +35,22 @@ internal static class HistogramApi
             return ErrorResults.Create(StatusCodes.Status400BadRequest, error);
         }
 
+        if (await RangeAsync(store, query, time, cancellationToken) is not var (from, to))
+        {
+            return TypedResults.Ok(Empty);
+        }
+
+        var buckets = HistogramBuckets.Choose(from, to, maxBuckets);
+        var counts = await store.CountByTimeAsync(query with { From = from, To = to }, buckets, cancellationToken);
+        return TypedResults.Ok(ToResponse(from, to, buckets, counts));
+    }
+
+    /// <summary>
+    /// The range the bars cover: the query's, or where it gives no end, up to now (or the newest match, if later) and from
+    /// the oldest match. Null when there is nothing to count: no range given and no match, or a <c>from</c> after both.
+    /// </summary>
+    public static async Task<(DateTimeOffset From, DateTimeOffset To)?> RangeAsync(IEventStore store, EventQuery query, TimeProvider time, CancellationToken cancellationToken)
+    {
         var from = query.From;
         var to = query.To;
         if (from is null || to is null)
@@ -45,12 +64,16 @@ internal static class HistogramApi
             from ??= span?.First;
             if (from is null || from > to)
             {
-                return TypedResults.Ok(new HistogramResponse(null, null, 0, 0, []));
+                return null;
             }
         }
 
-        var buckets = HistogramBuckets.Choose(from.Value, to.Value, maxBuckets);
-        var counts = await store.CountByTimeAsync(query with { From = from, To = to }, buckets, cancellationToken);
+        return (from.Value, to.Value);
+    }
+
+    /// <summary>The body: every bucket, oldest first, with its events by level (<paramref name="counts"/> outside the buckets or the levels left out).</summary>
+    public static HistogramResponse ToResponse(DateTimeOffset from, DateTimeOffset to, TimeBuckets buckets, IEnumerable<BucketCount> counts)
+    {
         var table = new long[buckets.Count, 6];
         foreach (var count in counts)
         {
@@ -74,6 +97,6 @@ internal static class HistogramApi
                 table[i, 5]));
         }
 
-        return TypedResults.Ok(new HistogramResponse(from, to, (long)buckets.Width.TotalSeconds, list.Sum(b => b.Total), list));
+        return new HistogramResponse(from, to, (long)buckets.Width.TotalSeconds, list.Sum(b => b.Total), list);
     }
 }

@@ -6,7 +6,7 @@ using ThreadedLogging.Collector.Responses;
 
 namespace ThreadedLogging.Collector.Query;
 
-/// <summary>Read endpoints: events (a page, one, its context, the live stream, the export, counts by time and by value) and users. docs/QUERY.md.</summary>
+/// <summary>Read endpoints: events (a page, one, its context, the live stream, the export, counts by time and by value, both at once) and users. docs/QUERY.md.</summary>
 internal static class QueryApi
 {
     /// <summary>The most events of context on each side.</summary>
@@ -22,6 +22,7 @@ internal static class QueryApi
         group.MapGet("/events/export", ExportApi.Export).WithQueryParameters(ExportApi.Known);
         group.MapGet("/events/histogram", HistogramApi.GetAsync).WithQueryParameters(HistogramApi.Known);
         group.MapGet("/events/top", TopValuesApi.GetAsync).WithQueryParameters(TopValuesApi.Known);
+        group.MapGet("/events/summary", SummaryApi.GetAsync).WithQueryParameters(SummaryApi.Known);
         group.MapGet("/users", GetUsersAsync).WithQueryParameters(UserQueryParser.Known);
         return routes;
     }

@@ -42,6 +42,8 @@ internal static class QueryParameterLengths
         ["count"] = Short,
         ["buckets"] = Short,
         ["field"] = Short,
+        // The summary's fields: the six names, once each, are 41 characters with their commas.
+        ["top"] = Short,
         ["format"] = Short,
         ["sort"] = Short,
     };

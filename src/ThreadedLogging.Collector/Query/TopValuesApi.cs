@@ -39,7 +39,7 @@ internal static class TopValuesApi
         {
             return ErrorResults.Create(
                 StatusCodes.Status400BadRequest,
-                name is null ? $"parameter 'field' is required ({string.Join(", ", Fields.Keys)})" : $"parameter 'field' must be one of {string.Join(", ", Fields.Keys)} (was '{name}')");
+                name is null ? $"parameter 'field' is required ({FieldNames})" : $"parameter 'field' must be one of {FieldNames} (was '{name}')");
         }
 
         var count = DefaultCount;
@@ -48,13 +48,21 @@ internal static class TopValuesApi
             return ErrorResults.Create(StatusCodes.Status400BadRequest, error);
         }
 
-        var counts = await store.CountByValueAsync(query, field, count, cancellationToken);
-        return TypedResults.Ok(new TopValuesResponse(
-            Fields.First(f => f.Value == field).Key,
-            counts.Total,
-            counts.Distinct,
-            [.. counts.Values.Select(v => new TopValueDto(v.Value, v.Count, v.Errors, v.Newest))]));
+        return TypedResults.Ok(ToResponse(field, await store.CountByValueAsync(query, field, count, cancellationToken)));
     }
+
+    /// <summary>The names of the fields, as the reasons of a 400 list them.</summary>
+    public static string FieldNames => string.Join(", ", Fields.Keys);
+
+    /// <summary>Reads a field's name (any case), as <c>field</c> takes it.</summary>
+    public static bool TryParseField(string name, out EventField field) => Fields.TryGetValue(name, out field);
+
+    /// <summary>The body for the top values of <paramref name="field"/>.</summary>
+    public static TopValuesResponse ToResponse(EventField field, ValueCounts counts) => new(
+        Fields.First(f => f.Value == field).Key,
+        counts.Total,
+        counts.Distinct,
+        [.. counts.Values.Select(v => new TopValueDto(v.Value, v.Count, v.Errors, v.Newest))]);
 }
 
 /// <summary>

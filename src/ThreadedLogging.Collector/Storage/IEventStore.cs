@@ -57,4 +57,13 @@ internal interface IEventStore : IAsyncDisposable
     /// returns the <paramref name="top"/> most frequent values. Full text finds what was committed before the call.
     /// </summary>
     Task<ValueCounts> CountByValueAsync(EventQuery query, EventField field, int top, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Counts the events the query selects (its limit and cursor ignored) by time and level into <paramref name="buckets"/>
+    /// and by the value of each of <paramref name="fields"/> at once, reading them once: the same answers as
+    /// <see cref="CountByTimeAsync"/> and, for each field, <see cref="CountByValueAsync"/> with <paramref name="top"/>
+    /// (<see cref="EventSummary.Values"/> in the order of <paramref name="fields"/>): events outside the buckets are in the
+    /// top values, not in the counts by time. Full text finds what was committed before the call.
+    /// </summary>
+    Task<EventSummary> SummarizeAsync(EventQuery query, TimeBuckets buckets, IReadOnlyList<EventField> fields, int top, CancellationToken cancellationToken);
 }

@@ -124,12 +124,21 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         return new Uri($"{(options.Secure ? "https" : "http")}://{options.Host}{path}");
     }
 
-    /// <summary>Whether <c>name[:port]</c> names this machine's loopback (<c>localhost</c>, <c>127.0.0.0/8</c>, <c>[::1]</c>).</summary>
+    /// <summary>
+    /// Whether <c>name[:port]</c> names this machine's loopback: <c>localhost</c> and the names under it (<c>app.localhost</c>),
+    /// with or without the root's dot (<c>localhost.</c>), which RFC 6761 (6.3) reserves for loopback; <c>127.0.0.0/8</c>; <c>[::1]</c>.
+    /// </summary>
     internal static bool IsLoopback(string host)
     {
         var name = Uri.TryCreate("http://" + host, UriKind.Absolute, out var uri) ? uri.IdnHost : host;
+        if (IPAddress.TryParse(name, out var address))
+        {
+            return IPAddress.IsLoopback(address);
+        }
+
+        name = name.EndsWith('.') ? name[..^1] : name;
         return string.Equals(name, "localhost", StringComparison.OrdinalIgnoreCase)
-            || (IPAddress.TryParse(name, out var address) && IPAddress.IsLoopback(address));
+            || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
     }
 
     private HttpRequestMessage FormRequest(string fields, string idempotencyKey)

@@ -48,6 +48,9 @@ public sealed class ApiKeyTests : IAsyncLifetime
     [InlineData("api/events/top?field=user", "none", null, HttpStatusCode.Unauthorized)]
     [InlineData("api/events/top?field=user", "x-api-key", "ingest-one", HttpStatusCode.Unauthorized)]
     [InlineData("api/events/top?field=user", "x-api-key", "read-key", HttpStatusCode.OK)]
+    [InlineData("api/events/summary?top=user,template", "none", null, HttpStatusCode.Unauthorized)]
+    [InlineData("api/events/summary?top=user,template", "x-api-key", "ingest-one", HttpStatusCode.Unauthorized)]
+    [InlineData("api/events/summary?top=user,template", "x-api-key", "read-key", HttpStatusCode.OK)]
     [InlineData("", "basic", "read-key", HttpStatusCode.OK)]
     [InlineData("", "none", null, HttpStatusCode.OK)] // the page holds no data and shows the sign-in form
     [InlineData("health", "none", null, HttpStatusCode.OK)]

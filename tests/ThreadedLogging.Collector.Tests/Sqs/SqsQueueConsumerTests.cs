@@ -107,6 +107,8 @@ public sealed class SqsQueueConsumerTests(SqsEmulatorFixture sqs) : IClassFixtur
 
         public Task<ValueCounts> CountByValueAsync(EventQuery query, EventField field, int top, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        public Task<EventSummary> SummarizeAsync(EventQuery query, TimeBuckets buckets, IReadOnlyList<EventField> fields, int top, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
@@ -142,6 +144,8 @@ public sealed class SqsQueueConsumerTests(SqsEmulatorFixture sqs) : IClassFixtur
         public Task<EventTimeSpan?> GetTimeSpanAsync(EventQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<ValueCounts> CountByValueAsync(EventQuery query, EventField field, int top, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<EventSummary> SummarizeAsync(EventQuery query, TimeBuckets buckets, IReadOnlyList<EventField> fields, int top, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

@@ -9,7 +9,8 @@ namespace ThreadedLogging.Collector.Tests.Storage;
 
 /// <summary>
 /// SQLite's histogram and top values (schema version 10: a user's counts from <c>ix_events_user</c> alone, the histogram
-/// grouped on one integer, a kind's text read only for rows without a key) count exactly the events the list shows, on a
+/// grouped on one integer, a kind's text read only for rows without a key), and the summary that counts both in one pass,
+/// count exactly the events the list shows, on a
 /// seeded store with rows as version 9 writes them and as version 8 wrote them (texts, no keys), before and after the
 /// index is built by an upgrade from version 9.
 /// </summary>
@@ -28,28 +29,7 @@ public sealed class SqliteCountsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _store = await OpenAsync();
-        var random = new Random(5);
-        var events = new List<NewEvent>();
-        for (var i = 0; i < 600; i++)
-        {
-            var kind = random.Next(3);
-            var n = random.Next(50);
-            events.Add(new NewEvent
-            {
-                Timestamp = T0.AddSeconds(random.Next(3 * 86400)),
-                Level = (LogLevel)random.Next(6),
-                Category = random.Next(3) switch { 0 => null, 1 => "Shop.Orders", _ => "Shop.Login" },
-                Message = kind switch { 0 => $"Order {n} paid", 1 => "Login failed", _ => $"free text {n}" },
-                Template = kind switch { 0 => "Order {N} paid", 1 => "Login failed", _ => null },
-                App = random.Next(3) switch { 0 => null, 1 => "Shop", _ => "Till" },
-                Version = random.Next(3) switch { 0 => null, 1 => "1.0", _ => "2.0" },
-                User = Users[random.Next(Users.Length)],
-                Machine = random.Next(2) == 0 ? "PC-1" : "PC-2",
-                InstanceId = "i-" + (i % 7).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Sequence = i,
-            });
-        }
-
+        var events = MixedEvents.Make(5, 600, T0, Users, 7);
         await Store.AppendAsync(new EventBatch(null, events), CancellationToken.None);
         // A third of the rows as version 8 wrote them: category and template as text, no keys.
         Execute("""
@@ -128,6 +108,17 @@ public sealed class SqliteCountsTests : IAsyncLifetime
                 Assert.Equal(all.Values.OrderByDescending(v => v.Count).Select(v => v.Count), all.Values.Select(v => v.Count));
                 var top = await Store.CountByValueAsync(query, field, 2, CancellationToken.None);
                 Assert.Equal(all.Values.Take(2), top.Values);
+            }
+
+            // The summary's one pass (texts and keys of one name merged in memory) counts the same.
+            var fields = Enum.GetValues<EventField>();
+            var summary = await Store.SummarizeAsync(query, Hours, fields, 2, CancellationToken.None);
+            Assert.Equal(Histogram(listed, Hours.Within(query)), Sorted(summary.Counts));
+            for (var i = 0; i < fields.Length; i++)
+            {
+                var alone = await Store.CountByValueAsync(query, fields[i], 2, CancellationToken.None);
+                Assert.Equal((alone.Total, alone.Distinct), (summary.Values[i].Total, summary.Values[i].Distinct));
+                Assert.Equal(alone.Values, summary.Values[i].Values);
             }
         }
     }

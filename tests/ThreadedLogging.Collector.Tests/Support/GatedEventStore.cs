@@ -76,6 +76,9 @@ internal sealed class GatedEventStore(IEventStore inner, int heldQuery, bool fai
     public Task<ValueCounts> CountByValueAsync(EventQuery query, EventField field, int top, CancellationToken cancellationToken) =>
         inner.CountByValueAsync(query, field, top, cancellationToken);
 
+    public Task<EventSummary> SummarizeAsync(EventQuery query, TimeBuckets buckets, IReadOnlyList<EventField> fields, int top, CancellationToken cancellationToken) =>
+        inner.SummarizeAsync(query, buckets, fields, top, cancellationToken);
+
     public Task<RetentionResult> RemoveExpiredAsync(RetentionOptions options, DateTimeOffset now, CancellationToken cancellationToken) =>
         ((IEventRetention)inner).RemoveExpiredAsync(options, now, cancellationToken);
 

@@ -97,6 +97,8 @@ public sealed class ProxyTests
     [InlineData("[2001:db8::1]:80", true)]
     [InlineData("127.0.0.1:5080", false)]      // loopback: a proxy cannot reach this machine's loopback
     [InlineData("localhost:5080", false)]
+    [InlineData("localhost.:5080", false)]     // RFC 6761: localhost's names are loopback too
+    [InlineData("collector.localhost:5080", false)]
     [InlineData("[::1]:5080", false)]
     [InlineData("10.1.2.3:5080", false)]       // private networks: reached directly before, and NO_PROXY takes no ranges in .NET
     [InlineData("172.20.0.5:5080", false)]

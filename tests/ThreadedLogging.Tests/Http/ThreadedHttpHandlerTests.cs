@@ -56,6 +56,11 @@ public sealed class ThreadedHttpHandlerTests
     [InlineData("127.3.4.5", true)]
     [InlineData("localhost:5000", true)]
     [InlineData("LOCALHOST", true)]
+    [InlineData("localhost.:5000", true)]        // RFC 6761 6.3: the fully qualified name,
+    [InlineData("app.localhost:5000", true)]     // and every name under it, are loopback
+    [InlineData("App.Localhost.", true)]
+    [InlineData("notlocalhost:5000", false)]
+    [InlineData("localhost.example.com", false)]
     [InlineData("[::1]:5000", true)]
     [InlineData("logs.example.com:443", false)]
     [InlineData("10.0.0.1:80", false)]

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ThreadedLogging.Collector.Storage.Postgres;
 
-/// <summary>Counts of the events a query selects, by time and level (the histogram) or by a field's value, on the read replica when there is one.</summary>
+/// <summary>Counts of the events a query selects, by time and level (the histogram), by a field's value, or both in one pass (the summary), on the read replica when there is one.</summary>
 internal sealed partial class PostgresEventStore
 {
     public async Task<IReadOnlyList<BucketCount>> CountByTimeAsync(EventQuery query, TimeBuckets buckets, CancellationToken cancellationToken)
@@ -39,6 +39,35 @@ internal sealed partial class PostgresEventStore
         }
 
         return values.Result();
+    }
+
+    public async Task<EventSummary> SummarizeAsync(EventQuery query, TimeBuckets buckets, IReadOnlyList<EventField> fields, int top, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(fields);
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await using var connection = await _reads.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        PostgresQueryBuilder.BuildSummary(command, query, buckets, fields, top);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var counts = new List<BucketCount>();
+        var values = fields.Select(field => new ValueCountReader(field)).ToList();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            // Columns 0-6 the top values' (ValueCountReader), then the set, the bucket and the level.
+            var set = reader.GetInt32(7);
+            if (set < 0)
+            {
+                counts.Add(new BucketCount((int)reader.GetInt64(8), (LogLevel)reader.GetInt16(9), reader.GetInt64(2)));
+            }
+            else
+            {
+                values[set].Add(reader);
+            }
+        }
+
+        return new EventSummary(counts, [.. values.Select(v => v.Result())]);
     }
 
     public async Task<EventTimeSpan?> GetTimeSpanAsync(EventQuery query, CancellationToken cancellationToken)

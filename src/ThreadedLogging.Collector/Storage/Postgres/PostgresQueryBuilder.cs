@@ -62,21 +62,69 @@ internal static class PostgresQueryBuilder
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(query);
-        var (value, app) = field switch
-        {
-            EventField.User => ("e.user_name", "NULL::text"),
-            EventField.App => ("e.app", "NULL::text"),
-            EventField.Version => ("e.version", "e.app"),
-            EventField.Machine => ("e.machine", "NULL::text"),
-            EventField.Category => ("e.category", "NULL::text"),
-            EventField.Template => (EventTemplates.Sql, "NULL::text"),
-            _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
-        };
+        var (value, app) = TopValueColumns(field);
         var grouped = $"SELECT {value} AS value, {app} AS app, count(*) AS n, count(*) FILTER (WHERE e.level >= 4) AS errors, max(e.ts) AS newest"
             + From(command, query with { Before = null }, default) + " GROUP BY 1, 2";
         command.CommandText = $"SELECT t.value, t.app, t.n, t.errors, t.newest, count(*) OVER (), sum(t.n) OVER ()::bigint FROM ({grouped}) t "
             + $"ORDER BY t.n DESC, t.app COLLATE \"C\" NULLS FIRST, t.value COLLATE \"C\" NULLS FIRST LIMIT {Parameter(command, top)}";
     }
+
+    /// <summary>
+    /// The events the query selects (its limit and cursor ignored) counted as <see cref="BuildCounts"/> and, for each of
+    /// <paramref name="fields"/>, as <see cref="BuildTopValues"/>, in one statement that reads them once (grouping sets,
+    /// hashed side by side). Rows of (value, app, events, errors, newest ticks, distinct values, events in all: the top
+    /// values' columns, null for a bucket) then (set: -1 for the buckets, else the field's index; bucket; level): the
+    /// buckets' counts (only events within the buckets), then each field's <paramref name="top"/> values in their order.
+    /// </summary>
+    public static void BuildSummary(NpgsqlCommand command, EventQuery query, TimeBuckets buckets, IReadOnlyList<EventField> fields, int top)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(fields);
+        var start = Parameter(command, buckets.Start.UtcTicks);
+        var last = Parameter(command, buckets.End.UtcTicks - 1);
+        var width = Parameter(command, buckets.Width.Ticks);
+        var rows = new StringBuilder($"SELECT CASE WHEN e.ts >= {start} AND e.ts <= {last} THEN (e.ts - {start}) / {width} END AS b, e.level AS lv, e.ts AS ts");
+        var sets = new StringBuilder("(r.b, r.lv)");
+        var set = new StringBuilder("CASE WHEN GROUPING(r.b, r.lv) = 0 THEN -1");
+        var values = new StringBuilder("CASE");
+        var apps = new StringBuilder("CASE");
+        for (var i = 0; i < fields.Count; i++)
+        {
+            var (column, appColumn) = TopValueColumns(fields[i]);
+            var n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            rows.Append($", {column} AS v{n}, {appColumn} AS a{n}");
+            sets.Append($", (r.v{n}, r.a{n})");
+            var grouped = $" WHEN GROUPING(r.v{n}, r.a{n}) = 0";
+            set.Append($"{grouped} THEN {n}");
+            values.Append($"{grouped} THEN r.v{n}");
+            apps.Append($"{grouped} THEN r.a{n}");
+        }
+
+        // OFFSET 0 keeps the rows a subquery of their own: pulled up, two fields of one column (app, and a version's app)
+        // would be one grouping expression, and GROUPING could not tell their sets apart.
+        rows.Append(From(command, query with { Before = null }, default)).Append(" OFFSET 0");
+        var (value, app) = fields.Count == 0 ? ("NULL::text", "NULL::text") : ($"{values} END", $"{apps} END");
+        var grouping = $"SELECT {set} END AS s, r.b, r.lv, {value} AS value, {app} AS app, "
+            + "count(*) AS n, count(*) FILTER (WHERE r.lv >= 4) AS errors, max(r.ts) AS newest "
+            + $"FROM ({rows}) r GROUP BY GROUPING SETS ({sets})";
+        var ranked = "SELECT g.*, row_number() OVER (PARTITION BY g.s ORDER BY g.n DESC, g.app COLLATE \"C\" NULLS FIRST, g.value COLLATE \"C\" NULLS FIRST) AS rank, "
+            + $"count(*) OVER (PARTITION BY g.s) AS distinct_values, sum(g.n) OVER (PARTITION BY g.s)::bigint AS total FROM ({grouping}) g";
+        command.CommandText = "SELECT t.value, t.app, t.n, t.errors, t.newest, t.distinct_values, t.total, t.s, t.b, t.lv "
+            + $"FROM ({ranked}) t WHERE (t.s = -1 AND t.b IS NOT NULL) OR (t.s >= 0 AND t.rank <= {Parameter(command, top)}) ORDER BY t.s, t.rank";
+    }
+
+    /// <summary>A field's value, and its app (a version's; null otherwise), as the top values group them.</summary>
+    private static (string Value, string App) TopValueColumns(EventField field) => field switch
+    {
+        EventField.User => ("e.user_name", "NULL::text"),
+        EventField.App => ("e.app", "NULL::text"),
+        EventField.Version => ("e.version", "e.app"),
+        EventField.Machine => ("e.machine", "NULL::text"),
+        EventField.Category => ("e.category", "NULL::text"),
+        EventField.Template => (EventTemplates.Sql, "NULL::text"),
+        _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
+    };
 
     private static string Parameter(NpgsqlCommand command, object value)
     {

@@ -17,7 +17,19 @@ internal static class RawEventReader
 {
     public static List<StoredEvent> Read(SqliteCommand command, SqliteNameCache names, int capacity, CancellationToken cancellationToken)
     {
-        var db = command.Connection?.Handle ?? throw new InvalidOperationException("The connection is not open.");
+        var events = new List<StoredEvent>(capacity);
+        using var lookups = new SqliteNameCache.Lookups(Handle(command));
+        Step(command, row => events.Add(ReadEvent(row, names, lookups)), cancellationToken);
+        return events;
+    }
+
+    /// <summary>
+    /// Runs the command's statement (its text and named parameters) on its connection and hands each row to
+    /// <paramref name="row"/>, which reads the row's columns while it is current (the event summary counts them as they come).
+    /// </summary>
+    public static void Step(SqliteCommand command, Action<sqlite3_stmt> row, CancellationToken cancellationToken)
+    {
+        var db = Handle(command);
         Check(raw.sqlite3_prepare_v2(db, command.CommandText, out var statement), db);
         using (statement)
         {
@@ -40,16 +52,13 @@ internal static class RawEventReader
             try
             {
                 using var interrupt = cancellationToken.Register(static d => raw.sqlite3_interrupt((sqlite3)d!), db);
-                var events = new List<StoredEvent>(capacity);
-                using var lookups = new SqliteNameCache.Lookups(db);
                 int rc;
                 while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
                 {
-                    events.Add(ReadEvent(statement, names, lookups));
+                    row(statement);
                 }
 
                 Check(rc == raw.SQLITE_DONE ? raw.SQLITE_OK : rc, db);
-                return events;
             }
             finally
             {
@@ -57,6 +66,9 @@ internal static class RawEventReader
             }
         }
     }
+
+    /// <summary>The native handle of the command's open connection.</summary>
+    public static sqlite3 Handle(SqliteCommand command) => command.Connection?.Handle ?? throw new InvalidOperationException("The connection is not open.");
 
     private static StoredEvent ReadEvent(sqlite3_stmt row, SqliteNameCache names, SqliteNameCache.Lookups lookups)
     {

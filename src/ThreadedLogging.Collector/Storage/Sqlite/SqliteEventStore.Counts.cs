@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ThreadedLogging.Collector.Storage.Sqlite;
 
-/// <summary>Counts of the events a query selects, by time and level (the histogram) or by a field's value, on read connections of their own.</summary>
+/// <summary>Counts of the events a query selects, by time and level (the histogram), by a field's value, or both in one pass (the summary), on read connections of their own.</summary>
 internal sealed partial class SqliteEventStore
 {
     public Task<IReadOnlyList<BucketCount>> CountByTimeAsync(EventQuery query, TimeBuckets buckets, CancellationToken cancellationToken)
@@ -56,6 +56,22 @@ internal sealed partial class SqliteEventStore
                 return values.Result();
             },
             cancellationToken);
+    }
+
+    public async Task<EventSummary> SummarizeAsync(EventQuery query, TimeBuckets buckets, IReadOnlyList<EventField> fields, int top, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(fields);
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await CatchUpFullTextAsync(query, cancellationToken);
+        using var connection = OpenRead();
+        using var command = connection.CreateCommand();
+        Plan(connection, query, (words, rows, keys) => SqliteQueryBuilder.BuildSummary(command, query, fields, words, rows, SpillMilliseconds, keys));
+        var summary = new SqliteSummaryReader(buckets, fields);
+        RawEventReader.Step(command, summary.Add, cancellationToken);
+        using var lookups = new SqliteNameCache.Lookups(RawEventReader.Handle(command));
+        return summary.Result(_names, lookups, top);
     }
 
     /// <summary>

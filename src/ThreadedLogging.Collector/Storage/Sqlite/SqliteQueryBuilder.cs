@@ -136,6 +136,38 @@ internal static class SqliteQueryBuilder
             + ") ORDER BY n DESC, app NULLS FIRST, value NULLS FIRST LIMIT $top";
     }
 
+    /// <summary>
+    /// The rows of a summary (<see cref="SqliteSummaryReader"/>) of the events the query selects (its limit and cursor
+    /// ignored): (ticks, level, then two columns for each of <paramref name="fields"/>, <see cref="SummaryColumns"/>), in
+    /// no order: one pass over the rows that the histogram and every top-values statement read each. Parameters as <see cref="Build"/>'s.
+    /// </summary>
+    public static void BuildSummary(SqliteCommand command, EventQuery query, IReadOnlyList<EventField> fields, long? rarestWordDocuments = null, long? filterRows = null, long spillMilliseconds = 0, IReadOnlyList<long>? userKeys = null)
+    {
+        var columns = new StringBuilder("e.ts, e.level");
+        foreach (var field in fields)
+        {
+            columns.Append(", ").Append(SummaryColumns(field));
+        }
+
+        command.CommandText = Aggregate(command, columns.ToString(), query with { Before = null }, rarestWordDocuments, filterRows, spillMilliseconds, userKeys);
+    }
+
+    /// <summary>
+    /// A field's two columns in a summary's rows, the group of <see cref="BuildTopValues"/>: its key, and the app's key
+    /// (<see cref="EventField.Version"/>), the text of a row without a key (<see cref="EventField.Category"/>,
+    /// <see cref="EventField.Template"/>: only those rows are read for it) or NULL.
+    /// </summary>
+    public static string SummaryColumns(EventField field) => field switch
+    {
+        EventField.User => "e.user_key, NULL",
+        EventField.App => "e.app_key, NULL",
+        EventField.Version => "e.version_key, e.app_key",
+        EventField.Machine => "e.machine_key, NULL",
+        EventField.Category => "e.category_key, e.category",
+        EventField.Template => SqliteTemplateKeys.GroupKey + ", " + SqliteTemplateKeys.GroupText,
+        _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
+    };
+
     private const string FtsDrivenFrom = " FROM fts.events_fts f CROSS JOIN events e ON e.id = f.rowid WHERE ";
 
     private static string Aggregate(SqliteCommand command, string columns, EventQuery query, long? rarestWordDocuments, long? filterRows, long spillMilliseconds, IReadOnlyList<long>? userKeys)

@@ -1,7 +1,7 @@
 // The timeline's volume bar: how many of the listed events (same filters, search and range) fall into each slice of
-// time, errors and warnings apart, from GET /api/events/histogram. A click on a bar narrows the range to that slice.
+// time, errors and warnings apart, as GET /api/events/histogram counts them (summary.js asks for them with the top
+// values, in one request). A click on a bar narrows the range to that slice.
 // Everything shown is numbers and times formatted here (text nodes and attributes, never markup from the server).
-import { getJson } from "./api.js";
 import { $, clear, text, counted, localTime } from "./dom.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -22,9 +22,9 @@ function widthText(seconds) {
   return seconds + " s";
 }
 
-/** Loads and draws the bars for the list's query (filters and range, as the list asked for them). */
-export function showHistogram(params, signal) {
-  return loadBars(new URLSearchParams(params), signal);
+/** How many bars the figure has room for (the summary's buckets): 12 px each, 10 to 120. */
+export function histogramBuckets() {
+  return Math.max(10, Math.min(120, Math.floor(($("histogram").parentElement?.clientWidth || 800) / 12)));
 }
 
 /** The timeline was left (or its range is unusable): no bars. */
@@ -33,24 +33,14 @@ export function hideHistogram() {
 }
 
 /** A failure hides the bars and says why in the caption: the list itself does not depend on them. */
-async function loadBars(params, signal) {
-  const figure = $("histogram");
-  const p = new URLSearchParams(params);
-  p.set("buckets", String(Math.max(10, Math.min(120, Math.floor((figure.parentElement?.clientWidth || 800) / 12)))));
-  let body;
-  try {
-    body = await getJson("/api/events/histogram", p, signal);
-  } catch (err) {
-    if (err.name === "AbortError") return;
-    clear($("histogram-bars"));
-    text($("histogram-caption"), "Events over time could not be counted: " + err.message);
-    figure.hidden = false;
-    return;
-  }
-  draw(body);
+export function histogramFailed(err) {
+  clear($("histogram-bars"));
+  text($("histogram-caption"), "Events over time could not be counted: " + err.message);
+  $("histogram").hidden = false;
 }
 
-function draw(body) {
+/** Draws the bars of a histogram body (GET /api/events/histogram's, as the summary carries it). */
+export function drawHistogram(body) {
   const figure = $("histogram");
   const bars = clear($("histogram-bars"));
   figure.hidden = body.total === 0; // nothing to show: the list says "No events …"

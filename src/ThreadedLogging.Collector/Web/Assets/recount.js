@@ -1,5 +1,5 @@
 // What the timeline counts beside its rows (the histogram's bars, the top values) is counted again after live arrivals:
-// once, LiveRecountMs after the first arrival of a burst, one request each, for the list as it was loaded.
+// once, LiveRecountMs after the first arrival of a burst (one summary request), for the list as it was loaded.
 const LiveRecountMs = 2000;
 
 let recounts = [];
@@ -18,7 +18,7 @@ export function stopRecounting() {
   recounts = [];
 }
 
-/** The live tail added an event to the list: everything is counted again a moment later (one request each for a burst). */
+/** The live tail added an event to the list: everything is counted again a moment later (once for a burst). */
 export function arrived() {
   if (timer || recounts.length === 0) return;
   timer = setTimeout(() => {

@@ -2,9 +2,10 @@
 import { getJson, parseJson, session } from "./api.js";
 import { $, el, clear, text, status, timeCell, excerpt, zoneName, counted, shortVersion } from "./dom.js";
 import { readState, change, range, forSubject, acrossUsers, badRange, conditionText, SOURCE_FILTERS } from "./state.js";
-import { showHistogram, hideHistogram, wireHistogram } from "./histogram.js";
+import { hideHistogram, wireHistogram } from "./histogram.js";
 import { recountOnArrival, stopRecounting, arrived } from "./recount.js";
-import { showTop, hideTop } from "./top.js";
+import { showSummary } from "./summary.js";
+import { hideTop } from "./top.js";
 
 /** The live view keeps at most this many rows. */
 export const MaxRows = 500;
@@ -139,9 +140,8 @@ async function load(state, append) {
     // The bar and the top values count the whole range, also for a list up to a selected event (before).
     const whole = new URLSearchParams(p);
     whole.delete("before");
-    showHistogram(whole, controller.signal);
-    showTop(whole, state, controller.signal);
-    recountOnArrival((signal) => showHistogram(whole, signal), (signal) => showTop(whole, state, signal));
+    showSummary(whole, state, controller.signal);
+    recountOnArrival((signal) => showSummary(whole, state, signal));
   }
   p.set("limit", "200");
   const older = append ? olderCursor() : null;

@@ -1,13 +1,13 @@
 // What, who and where, for what the timeline lists: its most frequent kinds of event (message templates), users (on a
-// trace's or everyone's timeline), versions and machines, from GET /api/events/top (same filters, search and range). A
+// trace's or everyone's timeline), versions and machines, as GET /api/events/top counts them (same filters, search and
+// range; summary.js asks for them with the histogram, in one request). A
 // kind narrows the list to its events ("the most common errors", then one of them); a user opens that user's timeline
 // with the same levels, search, kind, app, machine, instance, path, property conditions and range: "which users hit
 // this error" is one click away.
-import { getJson } from "./api.js";
 import { $, el, clear, counted, excerpt, shortVersion } from "./dom.js";
 import { change, timelineOf, acrossUsers, MaxTemplate, SOURCE_FILTERS } from "./state.js";
 
-const Shown = 5;
+export const Shown = 5;
 const FIELDS = [
   { field: "template", label: "Messages", none: "" },
   { field: "user", label: "Users", none: "(no user)" },
@@ -15,28 +15,24 @@ const FIELDS = [
   { field: "machine", label: "Machines", none: "(none)" },
 ];
 
-/** Counts and shows the top values for the list's query (as the list asked for it), or hides the panel when there are none. */
-export async function showTop(params, state, signal) {
-  const panel = $("top-values");
-  // Kinds only while the list is not one kind already; users only where the list crosses users.
-  const fields = FIELDS.filter((f) => (f.field !== "user" || acrossUsers(state)) && (f.field !== "template" || !state.template));
-  let bodies;
-  try {
-    bodies = await Promise.all(fields.map((f) => {
-      const p = new URLSearchParams(params);
-      p.set("field", f.field);
-      p.set("count", String(Shown));
-      return getJson("/api/events/top", p, signal);
-    }));
-  } catch (err) {
-    if (err.name === "AbortError") return;
-    clear(panel).append(el("span", { className: "status error" }, "Top values could not be counted: " + err.message));
-    panel.hidden = false;
-    return;
-  }
-  clear(panel);
+/** The fields the list's top values show: kinds only while the list is not one kind already; users only where the list crosses users. */
+export function topFields(state) {
+  return FIELDS.filter((f) => (f.field !== "user" || acrossUsers(state)) && (f.field !== "template" || !state.template));
+}
+
+/** Shows each field's top values (GET /api/events/top's bodies, in the order of topFields, as the summary carries them), or hides the panel when there are none. */
+export function drawTop(bodies, state) {
+  const panel = clear($("top-values"));
+  const fields = topFields(state);
   bodies.forEach((body, i) => { if (body.values.length) panel.append(group(fields[i], body, state)); });
   panel.hidden = panel.childElementCount === 0;
+}
+
+/** A failure says why in the panel: the list itself does not depend on it. */
+export function topFailed(err) {
+  const panel = $("top-values");
+  clear(panel).append(el("span", { className: "status error" }, "Top values could not be counted: " + err.message));
+  panel.hidden = false;
 }
 
 export function hideTop() {

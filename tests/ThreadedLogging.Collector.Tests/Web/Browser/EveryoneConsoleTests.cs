@@ -119,17 +119,30 @@ public sealed class EveryoneConsoleTests(ChromiumFixture chromium) : IClassFixtu
 
     /// <summary>
     /// Live arrivals are counted again as the histogram is (2 s after the first of a burst, on the page's clock): a new
-    /// user's event on everyone's live timeline shows in the top users (and its message in the kinds), with one request per group for the burst.
+    /// user's event on everyone's live timeline shows in the top users (and its message in the kinds), with one summary
+    /// request for the burst (the bars and every group), never a request per group.
     /// </summary>
     [Fact]
-    public async Task EveryoneTimeline_LiveArrivals_TopUsersCountedAgainOnceTheRedrawIsDue()
+    public async Task EveryoneTimeline_LiveArrivals_TopUsersCountedAgainInOneSummaryRequest()
     {
         await using var collector = await CollectorFixture.StartAsync();
         await PostAsync(collector, "alice", DateTimeOffset.UtcNow.AddMinutes(-5), "Warning", "disk almost full");
         var (context, page, dialogs) = await chromium.NewPageAsync();
         await using var _ = context;
-        var topRequests = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        page.Request += (_, request) => { if (request.Url.Contains("/api/events/top?", StringComparison.Ordinal)) topRequests.Enqueue(request.Url); };
+        var summaryRequests = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var separateRequests = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        page.Request += (_, request) =>
+        {
+            var path = new Uri(request.Url).AbsolutePath;
+            if (path == "/api/events/summary")
+            {
+                summaryRequests.Enqueue(request.Url);
+            }
+            else if (path is "/api/events/top" or "/api/events/histogram")
+            {
+                separateRequests.Enqueue(request.Url);
+            }
+        };
         await page.Clock.InstallAsync(); // the recount's timer runs on the page's clock, moved on below
         var users = page.Locator("#top-values [aria-label='Users'] .value");
 
@@ -137,7 +150,7 @@ public sealed class EveryoneConsoleTests(ChromiumFixture chromium) : IClassFixtu
         await Expect(users).ToHaveTextAsync(["alice 1"]);
         await Expect(page.Locator("#live-state")).ToHaveTextAsync("connected");
         await page.Clock.PauseAtAsync(DateTime.UtcNow.AddSeconds(1)); // no timer fires until moved on
-        var before = topRequests.Count;
+        var before = summaryRequests.Count;
         var burst = JsonSerializer.Serialize(new
         {
             app = "Shop",
@@ -147,13 +160,15 @@ public sealed class EveryoneConsoleTests(ChromiumFixture chromium) : IClassFixtu
         });
         await Http.PostStoredAsync(collector.Client, "log/erin", burst);
         await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(3);
-        Assert.Equal(0, topRequests.Count - before);
+        Assert.Equal(0, summaryRequests.Count - before);
         await page.Clock.FastForwardAsync("00:03");
 
         await Expect(users).ToHaveTextAsync(["erin 2", "alice 1"]);
         await Expect(page.Locator("#top-values [aria-label='Users'] .top-label")).ToHaveTextAsync("Users (2)");
         await Expect(page.Locator("#top-values [aria-label='Messages'] .top-label")).ToHaveTextAsync("Messages (3)"); // the kinds too
-        Assert.Equal(4, topRequests.Count - before); // kinds, users, versions, machines: once each for the burst
+        Assert.Equal(1, summaryRequests.Count - before); // the bars, kinds, users, versions, machines: one request for the burst
+        Assert.Contains("top=template%2Cuser%2Cversion%2Cmachine&count=5", summaryRequests.Last(), StringComparison.Ordinal);
+        Assert.Empty(separateRequests);
         Assert.Empty(dialogs);
     }
 

@@ -1,0 +1,25 @@
+// What the timeline counts beside its rows — the histogram's bars and the top values — asked for in one request,
+// GET /api/events/summary (the same filters, search and range as the list): the collector reads the range's events once
+// for all of them, where a request each read them five times over (docs/QUERY.md, bench/README.md).
+import { getJson } from "./api.js";
+import { drawHistogram, histogramBuckets, histogramFailed } from "./histogram.js";
+import { drawTop, topFailed, topFields, Shown } from "./top.js";
+
+/** Counts and shows the bars and the top values for the list's query (as the list asked for it). */
+export async function showSummary(params, state, signal) {
+  const p = new URLSearchParams(params);
+  p.set("buckets", String(histogramBuckets()));
+  p.set("top", topFields(state).map((f) => f.field).join(","));
+  p.set("count", String(Shown));
+  let body;
+  try {
+    body = await getJson("/api/events/summary", p, signal);
+  } catch (err) {
+    if (err.name === "AbortError") return;
+    histogramFailed(err);
+    topFailed(err);
+    return;
+  }
+  drawHistogram(body.histogram);
+  drawTop(body.top, state);
+}
