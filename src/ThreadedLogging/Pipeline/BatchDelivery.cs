@@ -188,8 +188,11 @@ internal sealed class BatchDelivery
                 result = result with { Outcome = SendOutcome.Rejected };
             }
 
-            // A refusal is said once per streak (Reject), a content refusal once per round (ContentRefusals).
-            CountFailedAttempt(count, result.Error ?? result.Outcome.ToString(), say: !IsRefusal(result.Outcome) && !refusedContent);
+            // A refusal is said once per streak (Reject), a content refusal once per round (ContentRefusals), a part of the
+            // batch too large as a whole once per round (ContentRefusals.SaidTooLarge).
+            var sayTooLarge = result.Outcome == SendOutcome.TooLarge && count > 1 && !round.SaidTooLarge;
+            round.SaidTooLarge |= sayTooLarge;
+            CountFailedAttempt(count, result.Error ?? result.Outcome.ToString(), say: sayTooLarge || (!IsRefusal(result.Outcome) && !refusedContent));
             if (count == 0)
             {
                 return;

@@ -42,6 +42,13 @@ internal sealed class ContentRefusals(int events, int refusedAloneBeforeHolding)
     /// <summary>Gets how many events the receiver refused alone in this round, having taken none of its events (0 once it took one).</summary>
     public int RefusedWithNoneTaken => _taken == 0 ? _refused.Count : 0;
 
+    /// <summary>
+    /// Gets or sets whether the round has said that the receiver found a part of the batch too large as a whole (a 413 to
+    /// more than one event, then split): said once a batch, since a receiver's body limit under MaxBatchBytes costs every
+    /// batch extra requests, and that line is what tells to lower it.
+    /// </summary>
+    public bool SaidTooLarge { get; set; }
+
     /// <summary>The receiver took <paramref name="count"/> of the round's events.</summary>
     public void Took(int count) => _taken += count;
 

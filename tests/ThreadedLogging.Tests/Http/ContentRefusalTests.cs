@@ -111,7 +111,15 @@ public sealed class ContentRefusalTests
         // Halves down to the first event (10 requests), its neighbour, then the pair after: ⌈log₂ 1000⌉ + 3.
         Assert.Equal([1000, 500, 250, 125, 62, 31, 15, 7, 3, 1, 2, 1, 1], server.Requests.Select(r => Numbers(r).Count()));
         Assert.Equal((0L, 1000L), (handler.Statistics.Sent, handler.Statistics.Dropped)); // 3 refused alone, 997 at the disposal
-        var line = Assert.Single(Lines(selfLog, reason)); // not a "Sending … failed" per request
+        // Not a "Sending … failed" per request: the round's line, and for a 413 the batch's first split (too large as a whole).
+        var lines = Lines(selfLog, reason).ToList();
+        var line = lines[^1];
+        Assert.Equal(status == 413 ? 2 : 1, lines.Count);
+        if (status == 413)
+        {
+            Assert.Contains("Sending 1000 events failed", lines[0], StringComparison.Ordinal);
+        }
+
         Assert.Contains($"3 events refused by the receiver ({outcome}) and dropped, the first for: HTTP {status}", line, StringComparison.Ordinal);
         Assert.Contains("the other 997 events are kept and sent again after the backoff", line, StringComparison.Ordinal);
     }
