@@ -160,7 +160,12 @@ internal sealed class SqliteSummaryReader
     /// </summary>
     private sealed class FieldGroups
     {
-        private const int MaxDenseKey = 1 << 20;
+        /// <summary>
+        /// The largest key kept in the array (at most 1.5 MiB of tallies a field and request, grown only as far as the largest
+        /// key seen): the array is sized by the largest key, not the number of groups, so one row of a store's millionth user
+        /// took 24 MB a field. A larger key goes to a dictionary — always the same one for the same key, so no group is split.
+        /// </summary>
+        private const int MaxDenseKey = 1 << 16;
 
         private readonly Dictionary<long, Tally> _pairs = [];
         private readonly Dictionary<Group, Tally> _others = [];
