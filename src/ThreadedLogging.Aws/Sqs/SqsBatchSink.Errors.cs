@@ -46,7 +46,21 @@ internal sealed partial class SqsBatchSink
     /// request) is also a <see cref="SendResult.ServerFault"/>, which the pipeline isolates after a few in a row. Returns
     /// <see langword="null"/> for what is not an SQS failure (cancellation by the shutdown deadline).
     /// </summary>
+    /// <remarks>
+    /// Every error text it returns has the password of any URI in it hidden: HttpClient names a proxy's URI, with the
+    /// credentials of <c>HTTPS_PROXY</c> when it holds them, in its messages, which the SDK passes on.
+    /// </remarks>
     private SendResult? Classify(Exception exception, bool alone, CancellationToken cancellationToken)
+    {
+        if (ClassifyFailure(exception, alone, cancellationToken) is not { } result)
+        {
+            return null;
+        }
+
+        return result.Error is { } error ? result with { Error = HttpProxySetting.WithoutPasswords(error) } : result;
+    }
+
+    private SendResult? ClassifyFailure(Exception exception, bool alone, CancellationToken cancellationToken)
     {
         switch (exception)
         {
@@ -58,15 +72,14 @@ internal sealed partial class SqsBatchSink
                 _target = null;
                 return Transient($"SQS queue '{QueueLabel}' does not exist");
             case BatchRequestTooLongException e:
-                return new SendResult(SendOutcome.TooLarge, Error: $"SQS: {HttpProxySetting.WithoutPasswords(e.Message)}");
+                return new SendResult(SendOutcome.TooLarge, Error: $"SQS: {e.Message}");
             case AmazonServiceException e:
                 return ClassifyService(e, alone);
             case AmazonClientException e:
                 // The first line says it (e.g. "Failed to resolve AWS credentials."); the rest lists every provider tried.
-                return Transient($"SQS client error: {HttpProxySetting.WithoutPasswords(e.Message.Split('\n', 2)[0].Trim())}");
+                return Transient($"SQS client error: {e.Message.Split('\n', 2)[0].Trim()}");
             case HttpRequestException or IOException or TimeoutException or OperationCanceledException:
-                // A proxy's URL from HTTPS_PROXY may carry its password; HttpClient names it in its messages.
-                return Transient($"SQS unreachable: {exception.GetType().Name}: {HttpProxySetting.WithoutPasswords(exception.Message)}");
+                return Transient($"SQS unreachable: {exception.GetType().Name}: {exception.Message}");
             default:
                 return null;
         }
@@ -75,7 +88,7 @@ internal sealed partial class SqsBatchSink
     private SendResult ClassifyService(AmazonServiceException e, bool alone)
     {
         var status = (int)e.StatusCode;
-        var what = string.Create(CultureInfo.InvariantCulture, $"{e.ErrorCode} ({status}): {HttpProxySetting.WithoutPasswords(e.Message)}");
+        var what = string.Create(CultureInfo.InvariantCulture, $"{e.ErrorCode} ({status}): {e.Message}");
 
         // The SDK reports the query protocol's code when SQS sends it (x-amzn-query-error): AWS.SimpleQueueService.RequestThrottled.
         var code = e.ErrorCode is { } full && full.StartsWith(QueryCodePrefix, StringComparison.Ordinal) ? full[QueryCodePrefix.Length..] : e.ErrorCode ?? string.Empty;

@@ -130,7 +130,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
     /// </summary>
     internal static bool IsLoopback(string host)
     {
-        var name = Uri.TryCreate("http://" + host, UriKind.Absolute, out var uri) ? uri.IdnHost : host;
+        var name = HostName(host);
         if (IPAddress.TryParse(name, out var address))
         {
             return IPAddress.IsLoopback(address);
@@ -140,6 +140,9 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         return string.Equals(name, "localhost", StringComparison.OrdinalIgnoreCase)
             || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
     }
+
+    /// <summary>The host of <c>name[:port]</c> as a URI gives it (an IPv6 address without brackets, a name in punycode), or <paramref name="host"/> itself.</summary>
+    internal static string HostName(string host) => Uri.TryCreate("http://" + host, UriKind.Absolute, out var uri) ? uri.IdnHost : host;
 
     private HttpRequestMessage FormRequest(string fields, string idempotencyKey)
     {

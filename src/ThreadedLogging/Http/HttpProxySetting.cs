@@ -106,7 +106,7 @@ internal static partial class HttpProxySetting
             return true;
         }
 
-        var name = Uri.TryCreate("http://" + host, UriKind.Absolute, out var uri) ? uri.IdnHost : host;
+        var name = HttpBatchSink.HostName(host);
         if (!IPAddress.TryParse(name, out var address))
         {
             return !name.Contains('.', StringComparison.Ordinal);
