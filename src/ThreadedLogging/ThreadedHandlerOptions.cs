@@ -184,7 +184,7 @@ public class ThreadedHandlerOptions
     /// </exception>
     public virtual void Validate()
     {
-        Check(Interval > TimeSpan.Zero && Interval <= TimeSpan.FromHours(1), nameof(Interval), "between 1 ms and 1 hour", Interval);
+        Check(Interval >= TimeSpan.FromMilliseconds(1) && Interval <= TimeSpan.FromHours(1), nameof(Interval), "between 1 ms and 1 hour", Interval);
         Check(BatchSize is >= 1 and <= 100_000, nameof(BatchSize), "between 1 and 100000", BatchSize);
         Check(MaxBatchBytes is >= 1024 and <= 256 * 1024 * 1024, nameof(MaxBatchBytes), "between 1024 and 268435456", MaxBatchBytes);
         Check(QueueCapacity is >= 1 and <= 10_000_000, nameof(QueueCapacity), "between 1 and 10000000", QueueCapacity);
