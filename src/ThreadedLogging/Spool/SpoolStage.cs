@@ -153,6 +153,8 @@ internal sealed class SpoolStage
                 return;
             }
 
+            var acknowledged = false;
+
             // From disk, to a sink that takes envelopes: the stored bytes go as they are (no parse, no new JSON);
             // a batch the receiver does not take at once is parsed and goes the ordinary way (retry, split, poison).
             if (entry.Envelope is not { } envelope || !await delivery.TrySendEnvelopeAsync(envelope, entry.EventCount, _identity, token).ConfigureAwait(false))
@@ -163,10 +165,23 @@ internal sealed class SpoolStage
                 }
 
                 var events = (List<LogEvent>)batch.Events;
-                await delivery.DeliverAsync(events, 0, events.Count, batch.Id, batch.Identity, spooled: true, token).ConfigureAwait(false);
+                void AcknowledgeBeforeWait(int held)
+                {
+                    if (held == 0)
+                    {
+                        // Every event settled (dropped alone) and the round waits for the next batch: acknowledged first.
+                        _spool.Acknowledge(entry);
+                        acknowledged = true;
+                    }
+                }
+
+                await delivery.DeliverAsync(events, 0, events.Count, batch.Id, batch.Identity, spooled: true, AcknowledgeBeforeWait, token).ConfigureAwait(false);
             }
 
-            _spool.Acknowledge(entry);
+            if (!acknowledged)
+            {
+                _spool.Acknowledge(entry);
+            }
 
             // A backlog can take minutes to send: keep moving full batches from memory to disk meanwhile,
             // so the spool, not the memory queue, buffers what is logged until the backlog is sent.
@@ -181,7 +196,7 @@ internal sealed class SpoolStage
         {
             var carried = new List<LogEvent>(_carried);
             _carried.Clear();
-            await delivery.DeliverAsync(carried, 0, carried.Count, null, _identity, spooled: false, token).ConfigureAwait(false);
+            await delivery.DeliverAsync(carried, 0, carried.Count, null, _identity, spooled: false, beforeWait: null, token).ConfigureAwait(false);
         }
     }
 
