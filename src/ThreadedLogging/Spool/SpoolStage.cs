@@ -156,8 +156,9 @@ internal sealed class SpoolStage
             var acknowledged = false;
 
             // From disk, to a sink that takes envelopes: the stored bytes go as they are (no parse, no new JSON);
-            // a batch the receiver does not take at once is parsed and goes the ordinary way (retry, split, poison).
-            if (entry.Envelope is not { } envelope || !await delivery.TrySendEnvelopeAsync(envelope, entry.EventCount, _identity, token).ConfigureAwait(false))
+            // a batch the receiver does not take at once is parsed and goes the ordinary way (retry, split, poison). A record
+            // whose first events were settled before a crash (held for content refusals) goes without them.
+            if (entry.Envelope is not { } envelope || entry.Skip > 0 || !await delivery.TrySendEnvelopeAsync(envelope, entry.EventCount, _identity, token).ConfigureAwait(false))
             {
                 if (_spool.ReadBatch(entry) is not { } batch)
                 {
@@ -165,7 +166,7 @@ internal sealed class SpoolStage
                 }
 
                 var events = (List<LogEvent>)batch.Events;
-                void AcknowledgeBeforeWait(int held)
+                void SettledBeforeWait(int held)
                 {
                     if (held == 0)
                     {
@@ -173,9 +174,16 @@ internal sealed class SpoolStage
                         _spool.Acknowledge(entry);
                         acknowledged = true;
                     }
+                    else
+                    {
+                        // The first events dropped alone, the others held for the backoff: the bookmark says so first.
+                        var settled = events.Count - held;
+                        _spool.SettleFirst(entry, settled, events.Take(settled).Count(e => !e.IsExtra));
+                    }
                 }
 
-                await delivery.DeliverAsync(events, 0, events.Count, batch.Id, batch.Identity, spooled: true, AcknowledgeBeforeWait, token).ConfigureAwait(false);
+                var skip = Math.Min(entry.Skip, events.Count);
+                await delivery.DeliverAsync(events, skip, events.Count - skip, skip > 0 ? null : batch.Id, batch.Identity, spooled: true, SettledBeforeWait, token).ConfigureAwait(false);
             }
 
             if (!acknowledged)
