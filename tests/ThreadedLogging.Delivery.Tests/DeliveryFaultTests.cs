@@ -191,6 +191,45 @@ public sealed class DeliveryFaultTests
     }
 
     [Fact]
+    public async Task ClientKilledWithSpoolOnAfterThreeBatchesDelivered_NextProcessSendsAndCountsOnlyTheRest()
+    {
+        // The spool's bookmark: the next process starts after the 3 batches delivered (75 events), not at the segment's
+        // start, so it adopts and sends the other 125 only (it adopted all 200 and counted 75 of them sent a second time).
+        await using var collector = new CollectorProcess();
+        await collector.StartAsync();
+        await using var proxy = await FaultProxy.StartAsync(collector.Host);
+        var healthy = false;
+        var fourthAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        proxy.Decide = n =>
+        {
+            if (n == 3)
+            {
+                fourthAsked.TrySetResult(); // spooled batches go one at a time: the first 3 are acknowledged
+            }
+
+            return n < 3 || Volatile.Read(ref healthy) ? Fault.None : Fault.BlackHole;
+        };
+        var spool = Path.Combine(Path.GetTempPath(), "tl-spool-" + Guid.NewGuid().ToString("N"));
+
+        await using (var first = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", proxy.Host, "bookmarked", "0", "200", spool, "--hang"))
+        {
+            await first.WaitForLineAsync("spooled");
+            await fourthAsked.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await first.KillAsync(); // SIGKILL while the fourth batch is sent
+        }
+
+        Volatile.Write(ref healthy, true);
+        await using var second = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", proxy.Host, "bookmarked", "200", "50", spool);
+        var done = await second.WaitForLineAsync("done");
+        Assert.Contains("flushed=True", done, StringComparison.Ordinal);
+        Assert.Contains("Sent = 175", done, StringComparison.Ordinal);
+        Assert.Contains("Adopted = 125", done, StringComparison.Ordinal);
+        Assert.Equal(0, await second.WaitForExitAsync());
+        Assert.Equal(Range(0, 250), await collector.EventNumbersAsync("bookmarked"));
+        Assert.Empty(Directory.EnumerateFiles(spool, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public async Task NoSpoolAndQueueOverflow_WhatIsMissingEqualsWhatWasReportedDropped()
     {
         await using var collector = new CollectorProcess();

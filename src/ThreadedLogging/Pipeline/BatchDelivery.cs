@@ -79,8 +79,14 @@ internal sealed class BatchDelivery
     /// <param name="batchId">The id to send under; a spooled batch keeps the id it was written with, so a resend after a crash is the same batch.</param>
     /// <param name="identity">Whose events these are (a spool adopted from a dead process keeps its identity).</param>
     /// <param name="spooled">Whether the events come from the spool (rather than from memory).</param>
+    /// <param name="beforeWait">
+    /// Called before the delivery waits the backoff after a round of content refusals, with how many of the batch's last
+    /// events it still holds (0: every event is settled, the wait is the next batch's): a spooled record is acknowledged,
+    /// or its settled first events recorded, before the wait, so a crash or the shutdown deadline during that wait does
+    /// not leave settled events on disk to be counted again by the next start.
+    /// </param>
     /// <param name="token">Cancelled when the shutdown deadline passes.</param>
-    public async Task DeliverAsync(List<LogEvent> events, int start, int count, string? batchId, LogIdentity identity, bool spooled, CancellationToken token)
+    public async Task DeliverAsync(List<LogEvent> events, int start, int count, string? batchId, LogIdentity identity, bool spooled, Action<int>? beforeWait, CancellationToken token)
     {
         var refusedAloneBeforeHolding = ContentRefusals.FirstRefusedAloneBeforeHolding;
         while (true)
@@ -104,6 +110,7 @@ internal sealed class BatchDelivery
             {
                 if (waits)
                 {
+                    beforeWait?.Invoke(0); // settled: acknowledged before the wait, which the deadline may end
                     await _waitBeforeRetry(_backoff.MarkFailure(), token).ConfigureAwait(false); // nothing held: the next batch waits
                 }
 
@@ -112,13 +119,14 @@ internal sealed class BatchDelivery
 
             // The receiver refused every event it was sent alone and took none: the others wait the backoff, as in an outage.
             Interlocked.Increment(ref _retried);
+            beforeWait?.Invoke(held.Count);
             await _waitBeforeRetry(_backoff.MarkFailure(), token).ConfigureAwait(false);
             (events, start, count, batchId) = (held, 0, held.Count, null);
             refusedAloneBeforeHolding = (int)Math.Min(2L * refusedAloneBeforeHolding, int.MaxValue); // a poison run at the start: found in ⌈log₂⌉ rounds
         }
     }
 
-    /// <summary>The delivery of <see cref="DeliverAsync(List{LogEvent}, int, int, string?, LogIdentity, bool, CancellationToken)"/>, and of the pieces it splits a batch into.</summary>
+    /// <summary>The delivery of <see cref="DeliverAsync(List{LogEvent}, int, int, string?, LogIdentity, bool, Action{int}?, CancellationToken)"/>, and of the pieces it splits a batch into.</summary>
     /// <param name="events">The batch's events; only [start, start+count) are delivered.</param>
     /// <param name="start">The first event to deliver.</param>
     /// <param name="count">How many events to deliver.</param>
@@ -246,7 +254,7 @@ internal sealed class BatchDelivery
     /// <summary>
     /// Sends a spooled envelope as stored, when the sink takes envelopes; true when it was delivered (its events are
     /// settled as sent). False — nothing settled — when the sink cannot, or the receiver did not take it: the caller then
-    /// delivers its events with <see cref="DeliverAsync(List{LogEvent}, int, int, string?, LogIdentity, bool, CancellationToken)"/>, under the same batch id.
+    /// delivers its events with <see cref="DeliverAsync(List{LogEvent}, int, int, string?, LogIdentity, bool, Action{int}?, CancellationToken)"/>, under the same batch id.
     /// </summary>
     public async Task<bool> TrySendEnvelopeAsync(SpooledEnvelope envelope, int userEvents, LogIdentity identity, CancellationToken token)
     {

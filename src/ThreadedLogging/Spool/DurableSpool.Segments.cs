@@ -1,8 +1,12 @@
 namespace ThreadedLogging;
 
-/// <summary>A record read from the spool: the batch, and where its segment continues.</summary>
-/// <summary>A record read back: the batch itself when it was still in memory, else its envelope as stored (<see cref="SpooledEnvelope"/>).</summary>
-internal readonly record struct SpoolEntry(SpoolSegment Segment, long End, LogBatch? Batch, SpooledEnvelope? Envelope, int EventCount);
+/// <summary>
+/// A record read back: where it starts and where its segment continues, the batch itself when it was still in memory,
+/// else its envelope as stored (<see cref="SpooledEnvelope"/>); <paramref name="EventCount"/> of the app's events still to
+/// deliver, after its first <paramref name="Skip"/> events (<paramref name="SkippedCounted"/> of them the app's) settled
+/// before (a held record, from the <see cref="SpoolBookmark"/>).
+/// </summary>
+internal readonly record struct SpoolEntry(SpoolSegment Segment, long Start, long End, LogBatch? Batch, SpooledEnvelope? Envelope, int EventCount, int Skip = 0, int SkippedCounted = 0);
 
 /// <summary>A spooled batch's JsonBatch envelope as read from disk: its JSON and its gzip when stored so (both valid until the next read: the spool's buffers are reused), and its id.</summary>
 internal sealed record SpooledEnvelope(ReadOnlyMemory<byte> Json, ReadOnlyMemory<byte> Gzipped, string BatchId);
@@ -32,16 +36,27 @@ internal sealed partial class DurableSpool
         }
 
         var owner = new AdoptedDirectory(directory, lockFile);
-        foreach (var file in Directory.GetFiles(directory, "*" + SegmentExtension).Order(StringComparer.Ordinal))
+        var files = Directory.GetFiles(directory, "*" + SegmentExtension).Order(StringComparer.Ordinal).ToList();
+        var mark = ReadBookmark(owner, files);
+        foreach (var file in files)
         {
             var segment = new SpoolSegment(file, adopted: true, new DateTimeOffset(File.GetLastWriteTimeUtc(file), TimeSpan.Zero)) { Owner = owner };
+            var records = new List<(long Start, int Count)>();
+            var start = 0L;
             using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
             {
                 segment.Length = stream.Length;
                 while (SpoolRecordFormat.TryRead(stream, ref _payload, out _, out var count) == SpoolRecordFormat.ReadStatus.Record)
                 {
+                    records.Add((start, count));
                     segment.PendingEvents += count;
+                    start = stream.Position;
                 }
+            }
+
+            if (mark is { } at && file == files[0])
+            {
+                StartAtBookmark(segment, records, start, at, owner.Bookmark.Path);
             }
 
             owner.Segments++;
@@ -51,6 +66,7 @@ internal sealed partial class DurableSpool
         if (owner.Segments == 0)
         {
             owner.Dispose();
+            TryDelete(owner.Bookmark.Path);
             TryDelete(Path.Combine(directory, LockFileName));
             TryDeleteDirectory(directory);
         }
@@ -104,7 +120,7 @@ internal sealed partial class DurableSpool
 
     /// <summary>How many events <see cref="Drop"/> takes: the segment's, less those of the record being sent.</summary>
     private int DroppableEvents(SpoolSegment segment) =>
-        _sending is { } sending && sending.Segment == segment ? segment.PendingEvents - sending.EventCount : segment.PendingEvents;
+        _sending is { } sending && sending.Segment == segment ? segment.PendingEvents - (sending.EventCount - _sendingSettled) : segment.PendingEvents;
 
     /// <summary>
     /// Drops a segment for a cap, or, when a record of it is being sent, the records after that one. Reported before,
@@ -139,7 +155,7 @@ internal sealed partial class DurableSpool
 
         var dropped = DroppableEvents(segment);
         segment.Length = sending.End;
-        segment.PendingEvents = sending.EventCount;
+        segment.PendingEvents = sending.EventCount - _sendingSettled;
         if (dropped > 0)
         {
             Dropped?.Invoke(dropped);
@@ -173,6 +189,7 @@ internal sealed partial class DurableSpool
         if (segment.Owner is { } owner && --owner.Segments == 0)
         {
             owner.Dispose();
+            TryDelete(owner.Bookmark.Path);
             TryDelete(Path.Combine(owner.Path, LockFileName));
             TryDeleteDirectory(owner.Path);
         }

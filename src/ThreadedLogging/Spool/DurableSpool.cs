@@ -36,6 +36,8 @@ internal sealed partial class DurableSpool : IDisposable
     private readonly CapDrops _sizeDrops;
     private readonly CapDrops _ageDrops;
     private SpoolEntry? _sending; // read and not yet acknowledged: its delivery, not a cap, settles its events
+    private int _sendingSettled; // of _sending's EventCount, the app's events settled before it is acknowledged (a held record's first ones)
+    private readonly SpoolBookmark _bookmark; // this instance's directory's
 
     /// <param name="root">The spool's root directory: this process's spool is a directory in it, beside dead processes' spools.</param>
     /// <param name="instanceId">This process's instance id, the name of its directory.</param>
@@ -48,6 +50,7 @@ internal sealed partial class DurableSpool : IDisposable
         _maxRecentEvents = maxRecentEvents;
         _root = root;
         _directory = Path.Combine(root, instanceId);
+        _bookmark = new SpoolBookmark(_directory);
         _maxBytes = maxBytes;
         _maxAge = maxAge;
         _segmentBytes = Math.Clamp(maxBytes / 8, 4 * 1024, 4 * 1024 * 1024);
@@ -156,12 +159,13 @@ internal sealed partial class DurableSpool : IDisposable
                 _reading = segment;
             }
 
-            if (!segment.Torn && TakeRecent(segment) is { } recent)
+            if (!segment.Torn && segment.FirstSettled == 0 && TakeRecent(segment) is { } recent)
             {
                 // Written this round and still in memory: the same batch (id, events, identity) that the
                 // file holds, without reading it back and parsing its JSON. The file stays the truth after a crash.
-                entry = new SpoolEntry(segment, recent.End, recent.Batch, null, recent.EventCount);
+                entry = new SpoolEntry(segment, recent.Start, recent.End, recent.Batch, null, recent.EventCount);
                 _sending = entry;
+                _sendingSettled = 0;
                 return true;
             }
 
@@ -177,16 +181,18 @@ internal sealed partial class DurableSpool : IDisposable
                     var json = SpoolRecordFormat.Unpack(payload, _unpacked);
                     var batchId = SpoolSerializer.ReadBatchId(json.Span) ?? throw new InvalidDataException("The envelope has no batchId first.");
                     var gzipped = SpoolRecordFormat.IsGzip(payload) ? payload : ReadOnlyMemory<byte>.Empty;
-                    entry = new SpoolEntry(segment, _reader.Position, null, new SpooledEnvelope(json, gzipped, batchId), count);
+                    entry = new SpoolEntry(segment, segment.Delivered, _reader.Position, null, new SpooledEnvelope(json, gzipped, batchId), count - segment.FirstSettledCounted, segment.FirstSettled, segment.FirstSettledCounted);
                     _sending = entry;
+                    _sendingSettled = 0;
                     return true;
                 }
                 catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException)
                 {
                     // A record that passed its checksum but cannot be read (written by an incompatible version): skip it alone.
                     Report?.Invoke($"Skipped an unreadable spool record in {segment.Path}: {e.Message}");
-                    segment.Delivered = _reader.Position;
+                    count -= segment.FirstSettledCounted;
                     segment.PendingEvents -= count;
+                    Advance(segment, _reader.Position);
                     Dropped?.Invoke(count);
                     continue;
                 }
@@ -240,11 +246,16 @@ internal sealed partial class DurableSpool : IDisposable
     {
         _sending = null;
         EndCapDrops(); // the backlog moves again: the next time a cap drops, it is said again
-        entry.Segment.Delivered = entry.End;
-        entry.Segment.PendingEvents -= entry.EventCount;
+        entry.Segment.PendingEvents -= entry.EventCount - _sendingSettled;
+        _sendingSettled = 0;
         if (entry.Segment != _writing && entry.End >= entry.Segment.Length)
         {
-            Remove(entry.Segment, dropped: false);
+            entry.Segment.Delivered = entry.End;
+            Remove(entry.Segment, dropped: false); // no bookmark: one naming a segment that is gone is ignored
+        }
+        else
+        {
+            Advance(entry.Segment, entry.End);
         }
     }
 
@@ -254,6 +265,7 @@ internal sealed partial class DurableSpool : IDisposable
         _recent.Clear();
         _reader?.Dispose();
         _writer?.Dispose();
+        _bookmark.Dispose();
         var empty = _segments.All(s => s.Adopted || s.PendingEvents == 0);
         if (empty && _writing is not null && _writing.PendingEvents == 0)
         {
@@ -269,6 +281,7 @@ internal sealed partial class DurableSpool : IDisposable
         if (empty && _lock is not null)
         {
             // Nothing left for a next start: leave no directory behind (none was made when Open failed).
+            TryDelete(_bookmark.Path);
             TryDelete(Path.Combine(_directory, LockFileName));
             TryDeleteDirectory(_directory);
         }

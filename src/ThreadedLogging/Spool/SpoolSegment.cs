@@ -13,8 +13,17 @@ internal sealed class SpoolSegment(string path, bool adopted, DateTimeOffset cre
     /// <summary>Gets or sets the bytes written to the file.</summary>
     public long Length { get; set; }
 
+    /// <summary>Gets the file's name, as the directory's <see cref="SpoolBookmark"/> names it.</summary>
+    public string Name => System.IO.Path.GetFileName(Path);
+
     /// <summary>Gets or sets the offset up to which records have been delivered.</summary>
     public long Delivered { get; set; }
+
+    /// <summary>Gets or sets how many first events of the record at <see cref="Delivered"/> are settled (a record held for content refusals).</summary>
+    public int FirstSettled { get; set; }
+
+    /// <summary>Gets or sets how many of the <see cref="FirstSettled"/> events are the app's (what <see cref="PendingEvents"/> counts).</summary>
+    public int FirstSettledCounted { get; set; }
 
     /// <summary>Gets or sets how many events of the segment are still to be delivered.</summary>
     public int PendingEvents { get; set; }
@@ -33,5 +42,12 @@ internal sealed class AdoptedDirectory(string path, FileStream lockFile) : IDisp
 
     public int Segments { get; set; }
 
-    public void Dispose() => lockFile.Dispose();
+    /// <summary>Gets where its delivery stands, for a next start if this process dies too.</summary>
+    public SpoolBookmark Bookmark { get; } = new(path);
+
+    public void Dispose()
+    {
+        Bookmark.Dispose();
+        lockFile.Dispose();
+    }
 }

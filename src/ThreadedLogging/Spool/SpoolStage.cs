@@ -153,9 +153,12 @@ internal sealed class SpoolStage
                 return;
             }
 
+            var acknowledged = false;
+
             // From disk, to a sink that takes envelopes: the stored bytes go as they are (no parse, no new JSON);
-            // a batch the receiver does not take at once is parsed and goes the ordinary way (retry, split, poison).
-            if (entry.Envelope is not { } envelope || !await delivery.TrySendEnvelopeAsync(envelope, entry.EventCount, _identity, token).ConfigureAwait(false))
+            // a batch the receiver does not take at once is parsed and goes the ordinary way (retry, split, poison). A record
+            // whose first events were settled before a crash (held for content refusals) goes without them.
+            if (entry.Envelope is not { } envelope || entry.Skip > 0 || !await delivery.TrySendEnvelopeAsync(envelope, entry.EventCount, _identity, token).ConfigureAwait(false))
             {
                 if (_spool.ReadBatch(entry) is not { } batch)
                 {
@@ -163,10 +166,30 @@ internal sealed class SpoolStage
                 }
 
                 var events = (List<LogEvent>)batch.Events;
-                await delivery.DeliverAsync(events, 0, events.Count, batch.Id, batch.Identity, spooled: true, token).ConfigureAwait(false);
+                void SettledBeforeWait(int held)
+                {
+                    if (held == 0)
+                    {
+                        // Every event settled (dropped alone) and the round waits for the next batch: acknowledged first.
+                        _spool.Acknowledge(entry);
+                        acknowledged = true;
+                    }
+                    else
+                    {
+                        // The first events dropped alone, the others held for the backoff: the bookmark says so first.
+                        var settled = events.Count - held;
+                        _spool.SettleFirst(entry, settled, events.Take(settled).Count(e => !e.IsExtra));
+                    }
+                }
+
+                var skip = Math.Min(entry.Skip, events.Count);
+                await delivery.DeliverAsync(events, skip, events.Count - skip, skip > 0 ? null : batch.Id, batch.Identity, spooled: true, SettledBeforeWait, token).ConfigureAwait(false);
             }
 
-            _spool.Acknowledge(entry);
+            if (!acknowledged)
+            {
+                _spool.Acknowledge(entry);
+            }
 
             // A backlog can take minutes to send: keep moving full batches from memory to disk meanwhile,
             // so the spool, not the memory queue, buffers what is logged until the backlog is sent.
@@ -181,7 +204,7 @@ internal sealed class SpoolStage
         {
             var carried = new List<LogEvent>(_carried);
             _carried.Clear();
-            await delivery.DeliverAsync(carried, 0, carried.Count, null, _identity, spooled: false, token).ConfigureAwait(false);
+            await delivery.DeliverAsync(carried, 0, carried.Count, null, _identity, spooled: false, beforeWait: null, token).ConfigureAwait(false);
         }
     }
 

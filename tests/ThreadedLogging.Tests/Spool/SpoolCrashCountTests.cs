@@ -1,0 +1,294 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Tests.Support;
+
+namespace ThreadedLogging.Tests.Spool;
+
+/// <summary>
+/// What a handler stopped in the middle of a spooled delivery leaves for the next one on the same
+/// <see cref="ThreadedHandlerOptions.BufferDirectory"/>: events it settled are not counted again, against a real Kestrel on loopback.
+/// </summary>
+public sealed class SpoolCrashCountTests
+{
+    private static readonly TimeSpan Safety = TimeSpan.FromSeconds(30);
+    private const string BookmarkLine = "Ignored the spool's bookmark";
+
+    private static ThreadedHttpHandler Handler(LoopbackServer server, string directory, Action<ThreadedHttpHandlerOptions>? configure = null) =>
+        new(Http.ThreadedHttpHandlerTests.Options(server, o =>
+        {
+            o.BufferDirectory = directory;
+            o.ShutdownTimeout = TimeSpan.FromMilliseconds(200);
+            configure?.Invoke(o);
+        }));
+
+    [Fact]
+    public async Task SpooledRecordAllRefusedAlone_StoppedDuringTheBackoff_NextHandlerDoesNotCountThemAgain()
+    {
+        // The round dropped the record's 3 events, each refused alone, then waited the backoff (an hour) before the record
+        // was acknowledged: the disposal's deadline ended that wait, the record stayed on disk, and the next handler adopted
+        // it and counted its 3 events dropped a second time. Now the record is acknowledged before the wait.
+        await using var server = await LoopbackServer.StartAsync();
+        server.Respond = _ => Task.FromResult(Results.Text("refused", statusCode: 400));
+        using var directory = new TempDirectory();
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = Handler(server, directory.Path, o =>
+        {
+            o.BatchSize = 3;
+            o.MinRetryDelay = o.MaxRetryDelay = TimeSpan.FromHours(1); // the backoff outlasts the test
+            o.SelfLog = line =>
+            {
+                if (line.Contains("the next batch waits the backoff", StringComparison.Ordinal))
+                {
+                    waiting.TrySetResult();
+                }
+            };
+        });
+        var logger = first.CreateLogger("Payroll");
+        for (var i = 0; i < 3; i++)
+        {
+            logger.LogInformation("event {N}", i);
+        }
+
+        _ = first.FlushAsync();
+        await waiting.Task.WaitAsync(Safety); // the round ended: 3 refused alone, the backoff begins
+        await first.DisposeAsync(); // its deadline ends the wait
+        var requests = server.Requests.Count;
+        Assert.Equal((0L, 3L, 0L), (first.Statistics.Sent, first.Statistics.Dropped, first.Statistics.Spooled));
+
+        await using var second = Handler(server, directory.Path);
+        Assert.True(second.Flush(Safety));
+
+        Assert.Equal((0L, 0L, 0L), (second.Statistics.Adopted, second.Statistics.Sent, second.Statistics.Dropped));
+        Assert.Equal(requests, server.Requests.Count); // nothing sent again
+    }
+
+    [Fact]
+    public async Task SpoolStoppedAfterTwoOfFiveBatchesDelivered_NextHandlerSendsAndCountsOnlyTheOtherThree()
+    {
+        // The bookmark says where the delivery stood: without it the next handler read the segment from its start,
+        // sent the 20 delivered events again (the receiver got them twice) and counted them adopted and sent again.
+        await using var receiver = await Receiver.StartAsync();
+        using var directory = new TempDirectory();
+        var first = await StopAfterTwoOfFiveAsync(receiver, directory.Path);
+        Assert.Equal((20L, 0L, 30L), (first.Statistics.Sent, first.Statistics.Dropped, first.Statistics.Spooled));
+
+        var selfLog = new List<string>();
+        await using var second = Handler(receiver.Server, directory.Path, o => o.SelfLog = Collect(selfLog));
+        Assert.True(second.Flush(Safety));
+
+        Assert.Equal((30L, 30L, 0L), (second.Statistics.Adopted, second.Statistics.Sent, second.Statistics.Dropped));
+        Assert.Equal(Enumerable.Range(0, 50), receiver.Taken); // each once, in order
+        Assert.DoesNotContain(selfLog, line => line.Contains(BookmarkLine, StringComparison.Ordinal));
+        await second.DisposeAsync();
+        Assert.False(Directory.Exists(Path.Combine(directory.Path, first.Identity.InstanceId))); // gone once delivered, its bookmark too
+    }
+
+    [Fact]
+    public async Task SpooledRecordHeldForContentRefusals_StoppedDuringTheBackoff_NextHandlerSendsOnlyTheHeldEvents()
+    {
+        // The round dropped the record's first 3 events, each refused alone, and held the other 7 for the backoff (an hour):
+        // the next handler read the whole record again, had the 3 refused again and counted them dropped a second time.
+        await using var receiver = await Receiver.StartAsync(refuse: n => n < 3);
+        using var directory = new TempDirectory();
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = Handler(receiver.Server, directory.Path, o =>
+        {
+            o.BatchSize = 10;
+            o.MinRetryDelay = o.MaxRetryDelay = TimeSpan.FromHours(1); // the backoff outlasts the test
+            o.SelfLog = line =>
+            {
+                if (line.Contains("are kept and sent again after the backoff", StringComparison.Ordinal))
+                {
+                    held.TrySetResult();
+                }
+            };
+        });
+        LogNumbered(first, 0, 10);
+        await held.Task.WaitAsync(Safety);
+        await first.DisposeAsync(); // its deadline ends the wait
+        Assert.Equal((0L, 3L, 7L), (first.Statistics.Sent, first.Statistics.Dropped, first.Statistics.Spooled));
+        var refusals = receiver.Server.Requests.Count;
+
+        await using var second = Handler(receiver.Server, directory.Path);
+        Assert.True(second.Flush(Safety));
+
+        Assert.Equal((7L, 7L, 0L), (second.Statistics.Adopted, second.Statistics.Sent, second.Statistics.Dropped));
+        Assert.Equal(Enumerable.Range(3, 7), receiver.Taken);
+        Assert.Equal(refusals + 1, receiver.Server.Requests.Count); // the 7 in one request, none of the 3 refused again
+    }
+
+    [Theory]
+    [InlineData("corrupt", "checksum wrong")]
+    [InlineData("past the end", "is not where one of its 5 records starts")]
+    public async Task SpoolBookmarkUnusable_EverythingSentAgainFromTheStartAndSaidOnce(string fault, string said)
+    {
+        await using var receiver = await Receiver.StartAsync();
+        using var directory = new TempDirectory();
+        await StopAfterTwoOfFiveAsync(receiver, directory.Path);
+        var bookmark = Directory.EnumerateFiles(directory.Path, SpoolBookmark.FileName, SearchOption.AllDirectories).Single();
+        var segment = Directory.EnumerateFiles(directory.Path, "*.seg", SearchOption.AllDirectories).Single();
+        var bytes = await File.ReadAllBytesAsync(bookmark);
+        if (fault == "corrupt")
+        {
+            bytes[5] ^= 0x40; // a bit of the offset flipped
+        }
+        else
+        {
+            SpoolBookmark.Encode(bytes, new SpoolBookmark.Mark(Path.GetFileName(segment), new FileInfo(segment).Length + 100, 0, 0));
+        }
+
+        await File.WriteAllBytesAsync(bookmark, bytes);
+
+        var selfLog = new List<string>();
+        await using var second = Handler(receiver.Server, directory.Path, o => o.SelfLog = Collect(selfLog));
+        Assert.True(second.Flush(Safety));
+
+        Assert.Equal((50L, 50L), (second.Statistics.Adopted, second.Statistics.Sent)); // replayed whole: nothing lost
+        Assert.Equal([.. Enumerable.Range(0, 20), .. Enumerable.Range(0, 50)], receiver.Taken);
+        var line = Assert.Single(selfLog, line => line.Contains(BookmarkLine, StringComparison.Ordinal));
+        Assert.Contains(said, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SpoolBookmarkOfADeletedSegment_IgnoredWithoutALine()
+    {
+        // Normal after a segment was delivered and deleted: the bookmark names it still, and the segments left are all undelivered.
+        await using var receiver = await Receiver.StartAsync();
+        using var directory = new TempDirectory();
+        await StopAfterTwoOfFiveAsync(receiver, directory.Path);
+        var segment = Directory.EnumerateFiles(directory.Path, "*.seg", SearchOption.AllDirectories).Single();
+        File.Move(segment, Path.Combine(Path.GetDirectoryName(segment)!, "0000000001.seg")); // the bookmark's 0000000000.seg is gone
+
+        var selfLog = new List<string>();
+        await using var second = Handler(receiver.Server, directory.Path, o => o.SelfLog = Collect(selfLog));
+        Assert.True(second.Flush(Safety));
+
+        Assert.Equal((50L, 50L), (second.Statistics.Adopted, second.Statistics.Sent));
+        Assert.DoesNotContain(selfLog, line => line.Contains(BookmarkLine, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void SpoolBookmark_WrittenThenRead_SameMarkAndATornOneRefused()
+    {
+        using var directory = new TempDirectory();
+        using (var bookmark = new SpoolBookmark(directory.Path))
+        {
+            bookmark.Write("0000000003.seg", 123_456, 7, 5);
+            bookmark.Write("0000000004.seg", 42, 0, 0); // overwritten in place
+        }
+
+        Assert.True(SpoolBookmark.TryRead(directory.Path, out var mark, out _));
+        Assert.Equal(new SpoolBookmark.Mark("0000000004.seg", 42, 0, 0), mark);
+        Assert.Equal(SpoolBookmark.Size, new FileInfo(Path.Combine(directory.Path, SpoolBookmark.FileName)).Length);
+
+        File.WriteAllBytes(Path.Combine(directory.Path, SpoolBookmark.FileName), File.ReadAllBytes(Path.Combine(directory.Path, SpoolBookmark.FileName))[..40]);
+        Assert.False(SpoolBookmark.TryRead(directory.Path, out _, out var unusable));
+        Assert.Equal($"40 bytes, not {SpoolBookmark.Size}", unusable);
+    }
+
+    /// <summary>
+    /// Logs 50 events in batches of 10 into a spooling handler; the receiver takes the first 2 batches and never answers the
+    /// third, and the handler is disposed then (its deadline cancels that send): 20 sent, 30 left in the spool.
+    /// </summary>
+    private static async Task<ThreadedHttpHandler> StopAfterTwoOfFiveAsync(Receiver receiver, string directory)
+    {
+        var handler = Handler(receiver.Server, directory, o => o.BatchSize = 10);
+        receiver.HoldFirst = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        receiver.Hang = 3;
+        LogNumbered(handler, 0, 50);
+        receiver.HoldFirst.TrySetResult(); // every batch is full and queued: moved to disk when the first is answered
+        await receiver.Hanging.Task.WaitAsync(Safety);
+        await handler.DisposeAsync();
+        receiver.Release.TrySetResult();
+        return handler;
+    }
+
+    private static void LogNumbered(ThreadedHandler handler, int from, int count)
+    {
+        var logger = handler.CreateLogger("Payroll");
+        for (var i = from; i < from + count; i++)
+        {
+            logger.LogInformation("event {N}", i);
+        }
+    }
+
+    private static Action<string> Collect(List<string> selfLog) => line =>
+    {
+        lock (selfLog)
+        {
+            selfLog.Add(line);
+        }
+    };
+
+    /// <summary>
+    /// A real Kestrel receiver of JsonBatch requests that records the numbers it took (answered 200), refuses those
+    /// <c>refuse</c> says (400), can hold its first answer until <see cref="HoldFirst"/> completes, and never answers
+    /// request number <see cref="Hang"/> (1-based) until <see cref="Release"/>.
+    /// </summary>
+    private sealed class Receiver : IAsyncDisposable
+    {
+        private readonly List<int> _taken = [];
+        private int _requests;
+
+        private Receiver(LoopbackServer server) => Server = server;
+
+        public LoopbackServer Server { get; }
+
+        public TaskCompletionSource? HoldFirst { get; set; }
+
+        public int Hang { get; set; }
+
+        public TaskCompletionSource Hanging { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public List<int> Taken
+        {
+            get
+            {
+                lock (_taken)
+                {
+                    return [.. _taken];
+                }
+            }
+        }
+
+        public static async Task<Receiver> StartAsync(Func<int, bool>? refuse = null)
+        {
+            var receiver = new Receiver(await LoopbackServer.StartAsync());
+            receiver.Server.Respond = async request =>
+            {
+                var number = Interlocked.Increment(ref receiver._requests);
+                if (number == 1 && receiver.HoldFirst is { } hold)
+                {
+                    await hold.Task.WaitAsync(Safety);
+                }
+
+                if (number == receiver.Hang)
+                {
+                    receiver.Hanging.TrySetResult();
+                    await receiver.Release.Task.WaitAsync(Safety);
+                    return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+                }
+
+                var numbers = JsonDocument.Parse(request.Body).RootElement.GetProperty("events").EnumerateArray()
+                    .Select(e => e.GetProperty("properties").GetProperty("N").GetInt32()).ToList();
+                if (refuse is not null && numbers.Any(refuse))
+                {
+                    return Results.Text("refused", statusCode: 400);
+                }
+
+                lock (receiver._taken)
+                {
+                    receiver._taken.AddRange(numbers);
+                }
+
+                return Results.Ok();
+            };
+            return receiver;
+        }
+
+        public ValueTask DisposeAsync() => Server.DisposeAsync();
+    }
+}
