@@ -51,9 +51,9 @@ internal static class CollectorSettingNames
     private static void CheckChild(IConfigurationSection child, Type type, List<string> errors)
     {
         var property = type.GetProperty(child.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
-        if (property is null || !property.CanWrite)
+        if (property is null || property.SetMethod?.IsPublic != true)
         {
-            var names = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).Select(p => p.Name);
+            var names = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod?.IsPublic == true).Select(p => p.Name);
             errors.Add($"{child.Path} is not a setting ({string.Join(", ", names)}).");
             return;
         }

@@ -50,7 +50,8 @@ public class ThreadedHandlerOptions
     /// call with two short properties, so about two million such events), allocated in segments as it fills and
     /// kept for the next burst. A call that a record cannot hold (one with an exception, or a property value of
     /// a type other than string, number, bool, date, time span or guid) is kept as an object and charged with its
-    /// estimated size.
+    /// estimated size; at most 65,536 such objects are queued at once (past that a call is dropped and counted, or
+    /// waits in <see cref="QueueFullMode.Wait"/>).
     /// </remarks>
     public long MaxQueueBytes { get; set; } = 128L * 1024 * 1024;
 
@@ -183,7 +184,7 @@ public class ThreadedHandlerOptions
     /// </exception>
     public virtual void Validate()
     {
-        Check(Interval > TimeSpan.Zero && Interval <= TimeSpan.FromHours(1), nameof(Interval), "between 1 ms and 1 hour", Interval);
+        Check(Interval >= TimeSpan.FromMilliseconds(1) && Interval <= TimeSpan.FromHours(1), nameof(Interval), "between 1 ms and 1 hour", Interval);
         Check(BatchSize is >= 1 and <= 100_000, nameof(BatchSize), "between 1 and 100000", BatchSize);
         Check(MaxBatchBytes is >= 1024 and <= 256 * 1024 * 1024, nameof(MaxBatchBytes), "between 1024 and 268435456", MaxBatchBytes);
         Check(QueueCapacity is >= 1 and <= 10_000_000, nameof(QueueCapacity), "between 1 and 10000000", QueueCapacity);

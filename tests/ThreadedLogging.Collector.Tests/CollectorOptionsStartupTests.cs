@@ -21,6 +21,9 @@ public sealed class CollectorOptionsStartupTests
     // "Forever" failed every retention run (MaxBytes with it); a long RetryDelay stopped a receiver at its first pause.
     [InlineData("Collector:Retention:MaxAge must be between 00:01:00 and 3650.00:00:00 (was 10675199.02:48:05.4775807)", "--Collector:Retention:MaxAge=10675199.02:48:05.4775807")]
     [InlineData("Collector:Sqs:RetryDelay must be between 00:00:00.001 and 01:00:00 (was 10675199.02:48:05.4775807)", "--Collector:Sqs:RetryDelay=10675199.02:48:05.4775807")]
+    [InlineData("Collector:Sqs:RetryDelay must be between 00:00:00.001 and 01:00:00 (was 00:00:00.0001000)", "--Collector:Sqs:RetryDelay=00:00:00.0001")]
+    // A computed property with a private setter was taken as a setting (the binder ignores it) and listed as one.
+    [InlineData("Collector:Alerts:CheckedRules is not a setting (Interval, Rules)", "--Collector:Alerts:CheckedRules=x")]
     [InlineData("Failed to convert configuration value '7x' at 'Collector:Retention:MaxAge'", "--Collector:Retention:MaxAge=7x")]
     [InlineData("Failed to convert configuration value '' at 'Collector:MaxQueryLimit'", "--Collector:MaxQueryLimit=")]
     [InlineData("Collector:MaxQueryLimit must be between 1 and 100000 (was -5)", "--Collector:MaxQueryLimit=-5")]

@@ -22,7 +22,7 @@ internal static class UserQueryParser
         string? Get(string name) => QueryStringRules.Get(query, name);
 
         var sort = UserSort.LastSeen;
-        if (Get("sort") is { } sortText && !Enum.TryParse(sortText, ignoreCase: true, out sort))
+        if (Get("sort") is { } sortText && !TrySort(sortText, out sort))
         {
             error = $"parameter 'sort' must be lastSeen, latestError or name (was '{sortText}')";
             return false;
@@ -65,5 +65,21 @@ internal static class UserQueryParser
 
         result = new UserQuery { Search = Get("search"), Sort = sort, Limit = limit, After = after, WindowFrom = windowFrom, WindowTo = windowTo };
         return true;
+    }
+
+    /// <summary>A sort's name only (Enum.TryParse also took `7` and `lastSeen,name`).</summary>
+    private static bool TrySort(string text, out UserSort sort)
+    {
+        foreach (var value in Enum.GetValues<UserSort>())
+        {
+            if (string.Equals(text, value.ToString(), StringComparison.OrdinalIgnoreCase))
+            {
+                sort = value;
+                return true;
+            }
+        }
+
+        sort = default;
+        return false;
     }
 }

@@ -54,6 +54,7 @@ internal sealed class LoopbackRequestGuard(RequestDelegate next)
 
     private static bool IsLoopbackName(string host)
     {
+        host = host.EndsWith('.') ? host[..^1] : host; // a fully qualified `localhost.`, as the client treats it
         if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
             || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
         {

@@ -88,9 +88,8 @@ internal sealed class EventQueue : IDisposable
     public void Log<TState>(string category, LogLevel level, EventId eventId, in TState state, Exception? exception, Func<TState, Exception?, string> formatter, ScopeReader? scopes, DateTimeOffset timestamp)
     {
         var caller = CallerThread.Current;
-        if (!_records.TryEncode(caller, category, level, eventId, in state, exception, formatter, scopes, timestamp))
+        if (!_records.TryEncode(caller, category, level, eventId, in state, exception, formatter, scopes, timestamp) && !ParkAfterWait(caller))
         {
-            Drops.Add(); // it had to be kept as an object, and the table of those is full
             return;
         }
 
@@ -101,9 +100,8 @@ internal sealed class EventQueue : IDisposable
     public void Enqueue(LogEvent logEvent)
     {
         var caller = CallerThread.Current;
-        if (!_records.TryEncode(caller, logEvent))
+        if (!_records.TryEncode(caller, logEvent) && !ParkAfterWait(caller))
         {
-            Drops.Add();
             return;
         }
 
@@ -216,8 +214,30 @@ internal sealed class EventQueue : IDisposable
         }
     }
 
-    /// <summary><see cref="QueueFullMode.Wait"/>: block the caller until the worker makes room; false when the queue was closed first, or the caller is the worker's own flow.</summary>
-    private bool WaitForRoom(CallerThread caller)
+    /// <summary>
+    /// The call had to be kept as an object and the table of those (<see cref="RecordQueue"/>'s 65,536 slots) is full:
+    /// in <see cref="QueueFullMode.Wait"/> wait for the worker to free a slot, as for a full queue; otherwise (or when
+    /// the wait ends without one) count the call as dropped. Returns whether the event is parked now.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool ParkAfterWait(CallerThread caller)
+    {
+        if (_fullMode == QueueFullMode.Wait && Volatile.Read(ref _closed) == 0 && WaitForRoom(caller, forObjectSlot: true))
+        {
+            return true;
+        }
+
+        RecordQueue.ForgetUnparked(caller);
+        CountRefused();
+        return false;
+    }
+
+    /// <summary>
+    /// <see cref="QueueFullMode.Wait"/>: block the caller until the worker makes room (for the record the caller's writer
+    /// holds, or <paramref name="forObjectSlot"/>: a slot for the object it could not park); false when the queue was
+    /// closed first, or the caller is the worker's own flow.
+    /// </summary>
+    private bool WaitForRoom(CallerThread caller, bool forObjectSlot = false)
     {
         if (InDrainingFlow)
         {
@@ -229,14 +249,14 @@ internal sealed class EventQueue : IDisposable
         {
             lock (_roomLock)
             {
-                while (!_records.TryCommit(caller))
+                while (!(forObjectSlot ? _records.TryParkAgain(caller) : _records.TryCommit(caller)))
                 {
                     if (Volatile.Read(ref _closed) != 0)
                     {
                         return false; // too late to wait: the queue will not drain any more; the caller counts it as a drop
                     }
 
-                    _signal.Wake(); // what is queued is all the worker will get: it must not wait for the clock
+                    RequestDrain(); // what is queued is all the worker will get: it must not wait for the clock or a full batch
                     Monitor.Wait(_roomLock);
                 }
             }

@@ -76,6 +76,15 @@ internal sealed class RecordQueue : IDisposable
     /// <summary>Encodes an event captured before (tests, benchmarks, the drop path of other code) as an object record.</summary>
     public bool TryEncode(CallerThread caller, LogEvent logEvent) => TryPark(caller.Writer, logEvent);
 
+    /// <summary>
+    /// After <see cref="TryEncode{TState}"/> returned false (the object table was full): tries again to park the event
+    /// it captured (<see cref="QueueFullMode.Wait"/> waits for the worker to free slots and calls this again).
+    /// </summary>
+    public bool TryParkAgain(CallerThread caller) => caller.Writer.Unparked is { } logEvent && TryPark(caller.Writer, logEvent);
+
+    /// <summary>Gives up on the event the object table refused (it is counted as dropped).</summary>
+    public static void ForgetUnparked(CallerThread caller) => caller.Writer.Unparked = null;
+
     /// <summary>Adds the record the caller's writer holds; false when the queue is full (nothing is added).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryCommit(CallerThread caller)
@@ -190,8 +199,11 @@ internal sealed class RecordQueue : IDisposable
         var slot = _objects.TryAdd(logEvent);
         if (slot < 0)
         {
+            writer.Unparked = logEvent; // for TryParkAgain
             return false;
         }
+
+        writer.Unparked = null;
 
         // The record charges the queue's bytes with the object's estimated size (up to 4 KiB).
         writer.ObjectRecord(slot, Math.Clamp(logEvent.EstimatedBytes, 16, Math.Min(4096, _ring.SegmentBytes)));

@@ -122,6 +122,9 @@ internal sealed class RecordWriter
         return !_failed && _position <= maxBytes;
     }
 
+    /// <summary>Gets or sets the event the object table refused last (<see cref="RecordQueue.TryParkAgain"/>); null once parked or given up.</summary>
+    public LogEvent? Unparked { get; set; }
+
     /// <summary>Gets the object slot of the record <see cref="ObjectRecord"/> wrote last; null after an encoded record.</summary>
     public int? ParkedSlot { get; private set; }
 

@@ -50,6 +50,8 @@ public sealed class HostAndOriginTests : IAsyncLifetime
     [InlineData("POST-FORM", "/log/welcome-1", new[] { "Host: localhost" })]
     [InlineData("POST-FORM", "/log/welcome-2", new[] { "Host: [::1]" })]
     [InlineData("POST-FORM", "/log/welcome-3", new[] { "Host: collector.localhost" })]
+    [InlineData("POST-FORM", "/log/welcome-6", new[] { "Host: localhost." })] // the client sends to it as loopback (RFC 6761)
+    [InlineData("POST-FORM", "/log/welcome-7", new[] { "Host: app.localhost." })]
     [InlineData("POST-FORM", "/log/welcome-4", new[] { "ORIGIN-SELF", "Sec-Fetch-Site: same-origin" })]
     [InlineData("GET", "/log/welcome-5?msg=typed&levelno=20", new[] { "Sec-Fetch-Site: none", "Sec-Fetch-Mode: navigate" })]
     public async Task Request_LoopbackHostOrSameOriginOrNonBrowser_Stored(string method, string target, string[] headers)

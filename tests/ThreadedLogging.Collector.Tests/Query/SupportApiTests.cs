@@ -66,6 +66,8 @@ public sealed class SupportApiTests : IAsyncLifetime
 
     [Theory]
     [InlineData("sort=loudest", "'sort'")]
+    [InlineData("sort=7", "'sort'")] // Enum.TryParse took numbers (any, as lastSeen) and lists
+    [InlineData("sort=lastSeen,name", "'sort'")]
     [InlineData("after=%25%25", "'after'")]
     [InlineData("from=2026-11-25T00:00:00Z&to=2026-11-24T00:00:00Z", "'from'")]
     [InlineData("who=me", "unknown parameter 'who'")]

@@ -631,6 +631,28 @@ public sealed class ThreadedHandlerTests
     }
 
     [Fact]
+    public async Task Log_FullModeWaitWithAQueueSmallerThanABatch_TheWorkerSendsWhatIsQueuedWithoutWaitingForTheClock()
+    {
+        // A full queue of 2 is not a full batch of 500: a waiting caller used only to wake the worker, which found no
+        // full batch and slept until the interval (an hour here). The caller asks for a drain now.
+        var sink = new CollectingSink().Open();
+        await using var handler = new ThreadedHandler(sink, Options(o => { o.QueueCapacity = 2; o.BatchSize = 500; o.FullMode = QueueFullMode.Wait; }));
+        var logger = handler.CreateLogger("App");
+        var writer = Task.Run(() =>
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                logger.LogInformation("event {N}", i);
+            }
+        });
+
+        await writer.WaitAsync(TimeSpan.FromSeconds(30)); // a bound on a hang: it waited for the hour's tick before
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal(20, sink.Delivered.Count);
+        Assert.Equal(0, handler.Statistics.Dropped);
+    }
+
+    [Fact]
     public async Task Log_FullModeWaitCalledByTheSinkItself_DroppedNotWaitedForSoDeliveryGoesOn()
     {
         // A sink that logs through the app's loggers (a DI-made sink with an ILogger<T>, a wrapped provider that logs
@@ -680,6 +702,7 @@ public sealed class ThreadedHandlerTests
     [InlineData("BatchSize", "BatchSize must be between 1 and 100000 (was 0).")]
     [InlineData("QueueCapacity", "QueueCapacity must be between 1 and 10000000 (was -1).")]
     [InlineData("Interval", "Interval must be between 1 ms and 1 hour (was 00:00:00).")]
+    [InlineData("SubMillisecondInterval", "Interval must be between 1 ms and 1 hour (was 00:00:00.0005000).")]
     public void Constructor_BadOption_ThrowsNamingIt(string option, string message)
     {
         var options = new ThreadedHandlerOptions();
@@ -688,10 +711,11 @@ public sealed class ThreadedHandlerTests
             case "BatchSize": options.BatchSize = 0; break;
             case "QueueCapacity": options.QueueCapacity = -1; break;
             case "Interval": options.Interval = TimeSpan.Zero; break;
+            case "SubMillisecondInterval": options.Interval = TimeSpan.FromMicroseconds(500); break;
         }
 
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new ThreadedHandler(new CollectingSink(), options));
-        Assert.Equal(option, error.ParamName);
+        Assert.Equal(option.Replace("SubMillisecond", "", StringComparison.Ordinal), error.ParamName);
         Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
     }
 

@@ -85,7 +85,7 @@ internal sealed class SqsIngestOptions
 
         // At most an hour: a longer one (a "forever" TimeSpan.MaxValue) threw from the first pause after a failed
         // receive, and that receiver stopped for good without a word.
-        if (RetryDelay <= TimeSpan.Zero || RetryDelay > TimeSpan.FromHours(1))
+        if (RetryDelay < TimeSpan.FromMilliseconds(1) || RetryDelay > TimeSpan.FromHours(1))
         {
             errors.Add($"{SectionName}:RetryDelay must be between 00:00:00.001 and 01:00:00 (was {RetryDelay}).");
         }

@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Tests.Support;
+
+namespace ThreadedLogging.Tests.Pipeline;
+
+/// <summary>
+/// Calls a record cannot hold (here: each with an exception) wait as objects in a table of 65,536 slots. When it is
+/// full, <see cref="QueueFullMode.Wait"/> waits for the worker as it does for a full queue; the default mode drops
+/// and counts. Both while the transport holds its first batch, so the table fills whatever the machine's speed.
+/// </summary>
+public sealed class ObjectTableFullTests
+{
+    private const int TableSlots = 64 * 1024;
+    private const int Extra = 10;
+
+    [Fact]
+    public async Task Log_ObjectTableFullInWaitMode_CallerWaitsThenEveryEventIsDeliveredInOrder()
+    {
+        var sink = new CollectingSink();
+        await using var handler = new ThreadedHandler(sink, Options(QueueFullMode.Wait));
+        var logger = handler.CreateLogger("App");
+        await HoldFirstBatchAsync(logger, sink);
+
+        var writer = Task.Run(() => LogObjects(logger, TableSlots + Extra));
+        Assert.True(SpinWait.SpinUntil(() => handler.Queue.RoomWaiters == 1 || writer.IsCompleted, TimeSpan.FromSeconds(60))); // a bound on a hang, not a timing
+        Assert.False(writer.IsCompleted); // the 65,537th object has no slot while the transport holds
+        Assert.Equal(0, handler.Statistics.Dropped);
+
+        sink.Open();
+        await writer.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(60)));
+
+        var delivered = sink.Delivered;
+        Assert.Equal(1 + TableSlots + Extra, delivered.Count);
+        Assert.Equal(0, handler.Statistics.Dropped);
+        for (var i = 0; i < TableSlots + Extra; i++)
+        {
+            Assert.Equal(i, delivered[i + 1].Properties.Single(p => p.Key == "N").Value);
+        }
+    }
+
+    [Fact]
+    public async Task Log_ObjectTableFullInDropMode_TheCallsPastItAreDroppedAndCounted()
+    {
+        var sink = new CollectingSink();
+        await using var handler = new ThreadedHandler(sink, Options(QueueFullMode.DropNewest));
+        var logger = handler.CreateLogger("App");
+        await HoldFirstBatchAsync(logger, sink);
+
+        LogObjects(logger, TableSlots + Extra); // never blocks
+        Assert.Equal(Extra, handler.Statistics.Dropped);
+
+        sink.Open();
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(60)));
+        Assert.Equal(1 + TableSlots, sink.Delivered.Count);
+        Assert.Equal(Extra, handler.Statistics.Dropped);
+    }
+
+    private static ThreadedHandlerOptions Options(QueueFullMode mode) => new()
+    {
+        CaptureUnhandledExceptions = false,
+        Interval = TimeSpan.FromHours(1), // only explicit triggers
+        BatchSize = 1, // the worker takes one event and holds it in the transport: no other is taken off the queue
+        FullMode = mode,
+        MaxQueueBytes = 1024L * 1024 * 1024, // the table, not the bytes, is what fills
+    };
+
+    private static async Task HoldFirstBatchAsync(ILogger logger, CollectingSink sink)
+    {
+        logger.LogInformation("first");
+        await sink.SendStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private static void LogObjects(ILogger logger, int count)
+    {
+        var error = new InvalidOperationException("kept as an object");
+        for (var i = 0; i < count; i++)
+        {
+            logger.LogError(error, "failed {N}", i);
+        }
+    }
+}
