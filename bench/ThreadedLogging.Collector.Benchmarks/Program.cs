@@ -33,10 +33,10 @@ if (args.Contains("--console"))
     return;
 }
 
-// Decoders per format (issue 11): ... -- --formats [--events 1000000] (see FormatDecodeBench)
+// Decoders per format (issue 11): ... -- --formats [--events 1000000] [--alloc-types] (see FormatDecodeBench)
 if (args.Contains("--formats"))
 {
-    FormatDecodeBench.Run(Arg("--events", 1_000_000));
+    FormatDecodeBench.Run(Arg("--events", 1_000_000), args.Contains("--alloc-types"));
     return;
 }
 

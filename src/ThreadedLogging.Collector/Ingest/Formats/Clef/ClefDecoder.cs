@@ -20,6 +20,7 @@ internal sealed class ClefDecoder(IdentityPropertyOptions identity) : IEventDeco
     public DecodedBatch Decode(IngestRequest request, IngestLimits limits)
     {
         var events = new List<NewEvent>();
+        var strings = new BatchStrings();
         var lines = new NdjsonLines(request.Body);
         while (lines.TryNext(out var current))
         {
@@ -28,7 +29,7 @@ internal sealed class ClefDecoder(IdentityPropertyOptions identity) : IEventDeco
             using var document = Parse(current, line);
             try
             {
-                events.Add(ClefEventMapper.Map(document.RootElement, request.Path, limits, identity));
+                events.Add(ClefEventMapper.Map(document.RootElement, request.Path, limits, identity, strings));
             }
             catch (IngestRejectedException e)
             {

@@ -15,7 +15,8 @@ internal static class ClefEventMapper
 {
     private const int NoIndex = -1;
 
-    public static NewEvent Map(JsonElement e, string path, IngestLimits limits, IdentityPropertyOptions identity)
+    /// <remarks>Short texts that repeat from event to event (template, category, identity, level) share one string per request through <paramref name="strings"/>.</remarks>
+    public static NewEvent Map(JsonElement e, string path, IngestLimits limits, IdentityPropertyOptions identity, BatchStrings strings)
     {
         if (e.ValueKind != JsonValueKind.Object)
         {
@@ -45,19 +46,23 @@ internal static class ClefEventMapper
             fields.OfferIdentity(name, property.Value, identity.Utf8Names);
         }
 
-        var timestampText = Text(fields.Time, "@t") ?? throw IngestRejectedException.BadRequest("'@t' (the event's time) is missing");
+        if (!IsText(fields.Time, "@t"))
+        {
+            throw IngestRejectedException.BadRequest("'@t' (the event's time) is missing");
+        }
+
         if (!Rfc3339Time.TryParse(fields.Time, out var timestamp))
         {
-            throw IngestRejectedException.BadRequest(Rfc3339Time.Refusal("@t", timestampText));
+            throw IngestRejectedException.BadRequest(Rfc3339Time.Refusal("@t", fields.Time.GetString()!));
         }
 
         var level = LogLevel.Information;
-        if (Text(fields.Level, "@l") is { } levelText && !LevelNames.TryParse(levelText, out level))
+        if (Text(fields.Level, "@l", strings) is { } levelText && !LevelNames.TryParse(levelText, out level))
         {
             throw IngestRejectedException.BadRequest($"'@l' is not a level (Verbose, Debug, Information, Warning, Error, Fatal): '{Truncate(levelText)}'");
         }
 
-        var template = Text(fields.Template, "@mt");
+        var template = Text(fields.Template, "@mt", strings);
         var message = Text(fields.Message, "@m");
         if (message is null && template is not null)
         {
@@ -74,17 +79,17 @@ internal static class ClefEventMapper
         {
             Timestamp = limits.Timestamp(timestamp, NoIndex),
             Level = level,
-            Category = limits.Field(Scalar(fields.SourceContext), "SourceContext", NoIndex),
+            Category = limits.Field(Scalar(fields.SourceContext, strings), "SourceContext", NoIndex),
             Message = message ?? string.Empty,
             Template = template,
             ExceptionJson = exception is null ? null : DotNetExceptionText.ToJson(exception),
             PropertiesJson = hasProperties ? PropertiesJson(e) : null,
-            ContextJson = ContextJson(fields, limits, out var traceId),
+            ContextJson = ContextJson(fields, limits, strings, out var traceId),
             TraceId = TraceIds.Normalize(traceId),
-            App = limits.Field(Scalar(fields.App), "app", NoIndex),
-            Version = limits.Field(Scalar(fields.Version), "version", NoIndex),
-            User = limits.Field(Scalar(fields.User) ?? PathUser.From(path), "user", NoIndex),
-            Machine = limits.Field(Scalar(fields.Machine), "machine", NoIndex),
+            App = limits.Field(Scalar(fields.App, strings), "app", NoIndex),
+            Version = limits.Field(Scalar(fields.Version, strings), "version", NoIndex),
+            User = limits.Field(Scalar(fields.User, strings) ?? PathUser.From(path), "user", NoIndex),
+            Machine = limits.Field(Scalar(fields.Machine, strings), "machine", NoIndex),
             Path = path,
         };
     }
@@ -97,17 +102,22 @@ internal static class ClefEventMapper
     }
 
     /// <summary>A string or a number as text; anything else (or absent) is null.</summary>
-    private static string? Scalar(JsonElement value) => value.ValueKind switch
+    private static string? Scalar(JsonElement value, BatchStrings strings) => value.ValueKind switch
     {
-        JsonValueKind.String => value.GetString(),
-        JsonValueKind.Number => value.GetRawText(),
+        JsonValueKind.String => strings.Get(value),
+        JsonValueKind.Number => strings.Get(JsonMarshal.GetRawUtf8Value(value)),
         _ => null,
     };
 
-    private static string? Text(JsonElement value, string name) => value.ValueKind switch
+    /// <summary>A string field's value (null when missing or null), through <paramref name="strings"/> when given.</summary>
+    private static string? Text(JsonElement value, string name, BatchStrings? strings = null) =>
+        !IsText(value, name) ? null : strings is not null ? strings.Get(value) : value.GetString();
+
+    /// <summary>Whether the field is a string: false when missing or null, a 400 when it is another kind.</summary>
+    private static bool IsText(JsonElement value, string name) => value.ValueKind switch
     {
-        JsonValueKind.Undefined or JsonValueKind.Null => null,
-        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Undefined or JsonValueKind.Null => false,
+        JsonValueKind.String => true,
         _ => throw IngestRejectedException.BadRequest($"'{name}' must be a string"),
     };
 
@@ -138,7 +148,7 @@ internal static class ClefEventMapper
         json.WriteEndObject();
     });
 
-    private static string? ContextJson(in ClefEventFields fields, IngestLimits limits, out string? traceId)
+    private static string? ContextJson(in ClefEventFields fields, IngestLimits limits, BatchStrings strings, out string? traceId)
     {
         long? eventId = null;
         string? eventType = null;
@@ -152,7 +162,7 @@ internal static class ClefEventMapper
             }
             else if (id.ValueKind == JsonValueKind.String)
             {
-                eventType = limits.Field(id.GetString(), "@i", NoIndex);
+                eventType = limits.Field(strings.Get(id), "@i", NoIndex);
             }
             else if (id.ValueKind != JsonValueKind.Null)
             {

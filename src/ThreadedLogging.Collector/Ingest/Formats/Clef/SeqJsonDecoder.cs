@@ -24,6 +24,7 @@ internal sealed class SeqJsonDecoder(IdentityPropertyOptions identity) : IEventD
 
         limits.EventCount(array.GetArrayLength());
         var events = new List<NewEvent>(array.GetArrayLength());
+        var strings = new BatchStrings();
         var index = 0;
         foreach (var element in array.EnumerateArray())
         {
@@ -36,7 +37,7 @@ internal sealed class SeqJsonDecoder(IdentityPropertyOptions identity) : IEventD
             using var clef = JsonDocument.Parse(JsonText.Write(element, SeqEventAsClef));
             try
             {
-                events.Add(ClefEventMapper.Map(clef.RootElement, request.Path, limits, identity));
+                events.Add(ClefEventMapper.Map(clef.RootElement, request.Path, limits, identity, strings));
             }
             catch (IngestRejectedException e)
             {

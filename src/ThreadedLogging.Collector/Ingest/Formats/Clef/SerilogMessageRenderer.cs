@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -14,7 +15,12 @@ internal static class SerilogMessageRenderer
 {
     public static string Render(string template, JsonElement properties, JsonElement renderings, int maxLength)
     {
-        var output = new StringBuilder(template.Length + 32);
+        if (template.Length <= maxLength && template.AsSpan().IndexOfAny('{', '}') < 0)
+        {
+            return template; // no token, no escaped brace: the message is the template (and its string)
+        }
+
+        var output = RenderedMessage.Rent();
         var renderingIndex = 0;
         var i = 0;
         while (i < template.Length && output.Length <= maxLength)
@@ -64,7 +70,7 @@ internal static class SerilogMessageRenderer
                 renderingIndex++;
             }
 
-            if (rendered is null && properties.ValueKind == JsonValueKind.Object && properties.TryGetProperty(token.Name, out var value))
+            if (rendered is null && properties.ValueKind == JsonValueKind.Object && properties.TryGetProperty(template.AsSpan(i + 1 + token.NameStart, token.NameLength), out var value))
             {
                 if (token.Alignment is null)
                 {
@@ -84,7 +90,7 @@ internal static class SerilogMessageRenderer
             i = close + 1;
         }
 
-        return RenderedMessage.Cut(output, maxLength);
+        return RenderedMessage.Return(output, maxLength);
     }
 
     private static void Align(StringBuilder output, string value, int? alignment, int room)
@@ -115,8 +121,19 @@ internal static class SerilogMessageRenderer
         switch (value.ValueKind)
         {
             case JsonValueKind.String:
+                var literal = topLevel && format is not null && format.Contains('l', StringComparison.Ordinal);
+                var raw = JsonMarshal.GetRawUtf8Value(value);
+                if (raw.IndexOf((byte)'\\') < 0)
+                {
+                    // Without escapes the text is the bytes between the quotes, and holds no quote to escape: no string of its own.
+                    output.Append(literal ? string.Empty : "\"");
+                    RenderedMessage.AppendUtf8(output, raw[1..^1]);
+                    output.Append(literal ? string.Empty : "\"");
+                    break;
+                }
+
                 var text = value.GetString()!;
-                if (topLevel && format is not null && format.Contains('l', StringComparison.Ordinal))
+                if (literal)
                 {
                     output.Append(text);
                 }
@@ -151,7 +168,7 @@ internal static class SerilogMessageRenderer
                 RenderStructure(output, value);
                 break;
             default:
-                output.Append(value.GetRawText());
+                RenderedMessage.AppendUtf8(output, JsonMarshal.GetRawUtf8Value(value)); // a number as written
                 break;
         }
     }
@@ -181,12 +198,13 @@ internal static class SerilogMessageRenderer
         output.Append(" }");
     }
 
-    /// <summary>A property token's parts: <c>[@|$]Name[,alignment][:format]</c>.</summary>
-    private readonly record struct Token(string Name, int? Alignment, string? Format)
+    /// <summary>A property token's parts: <c>[@|$]Name[,alignment][:format]</c>; the name by where it is in the token (no string of its own).</summary>
+    private readonly record struct Token(int NameStart, int NameLength, int? Alignment, string? Format)
     {
         public static bool TryParse(ReadOnlySpan<char> content, out Token token)
         {
             token = default;
+            var nameStart = 0;
             string? format = null;
             var colon = content.IndexOf(':');
             if (colon >= 0)
@@ -211,6 +229,7 @@ internal static class SerilogMessageRenderer
             if (content.Length > 0 && content[0] is '@' or '$')
             {
                 content = content[1..];
+                nameStart = 1;
             }
 
             if (content.IsEmpty)
@@ -226,7 +245,7 @@ internal static class SerilogMessageRenderer
                 }
             }
 
-            token = new Token(content.ToString(), alignment, format);
+            token = new Token(nameStart, content.Length, alignment, format);
             return true;
         }
     }

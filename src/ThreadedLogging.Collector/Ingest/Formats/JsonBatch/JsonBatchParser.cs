@@ -121,13 +121,13 @@ internal static class JsonBatchParser
             }
         }
 
-        var template = repeated.Template = Text(f.Template, JsonBatchFields.Template, index, repeated.Template);
+        var template = Text(f.Template, JsonBatchFields.Template, index, repeated.Strings);
         return new NewEvent
         {
             Timestamp = limits.Timestamp(timestamp, index),
             Level = level,
-            Category = repeated.Category = limits.Field(Text(f.Category, JsonBatchFields.Category, index, repeated.Category), JsonBatchFields.Category, index),
-            Message = Text(f.Message, JsonBatchFields.Message, index) ?? template ?? string.Empty,
+            Category = limits.Field(Text(f.Category, JsonBatchFields.Category, index, repeated.Strings), JsonBatchFields.Category, index),
+            Message = Message(f, template, index) ?? template ?? string.Empty,
             Template = template,
             ExceptionJson = ExceptionJson(f.Exception, index),
             PropertiesJson = Raw(f.Properties, JsonBatchFields.Properties, JsonValueKind.Object, index),
@@ -187,12 +187,12 @@ internal static class JsonBatchParser
     private static string? ContextJson(in JsonBatchEventFields f, IngestLimits limits, int index, RepeatedText repeated, out string? traceId)
     {
         var eventId = Integer(f.EventId, JsonBatchFields.EventId, index);
-        var eventName = repeated.EventName = limits.Field(Text(f.EventName, JsonBatchFields.EventName, index, repeated.EventName), JsonBatchFields.EventName, index);
+        var eventName = limits.Field(Text(f.EventName, JsonBatchFields.EventName, index, repeated.Strings), JsonBatchFields.EventName, index);
         var scopes = Raw(f.Scopes, JsonBatchFields.Scopes, JsonValueKind.Array, index);
         traceId = limits.Field(Text(f.TraceId, JsonBatchFields.TraceId, index), JsonBatchFields.TraceId, index);
         var spanId = limits.Field(Text(f.SpanId, JsonBatchFields.SpanId, index), JsonBatchFields.SpanId, index);
         var threadId = Integer(f.ThreadId, JsonBatchFields.ThreadId, index);
-        var threadName = repeated.ThreadName = limits.Field(Text(f.ThreadName, JsonBatchFields.ThreadName, index, repeated.ThreadName), JsonBatchFields.ThreadName, index);
+        var threadName = limits.Field(Text(f.ThreadName, JsonBatchFields.ThreadName, index, repeated.Strings), JsonBatchFields.ThreadName, index);
         var processId = Integer(f.ProcessId, JsonBatchFields.ProcessId, index);
         if (eventId is null && eventName is null && scopes is null && traceId is null && spanId is null
             && threadId is null && threadName is null && processId is null)
@@ -248,8 +248,15 @@ internal static class JsonBatchParser
     private static string? PropertyText(JsonElement e, string name, int index) =>
         Text(e.TryGetProperty(name, out var value) ? value : default, name, index);
 
-    /// <summary>A string field's value (null when missing or null); <paramref name="previous"/> itself when equal, so repeated values share one string.</summary>
-    private static string? Text(JsonElement value, string name, int index, string? previous = null)
+    /// <summary>The message; the template's own string when the message is the template as written (a message without holes).</summary>
+    private static string? Message(in JsonBatchEventFields f, string? template, int index) =>
+        template is not null && f.Message.ValueKind == JsonValueKind.String
+            && JsonMarshal.GetRawUtf8Value(f.Message).SequenceEqual(JsonMarshal.GetRawUtf8Value(f.Template))
+            ? template
+            : Text(f.Message, JsonBatchFields.Message, index);
+
+    /// <summary>A string field's value (null when missing or null); through <paramref name="strings"/> when given, so repeated values share one string.</summary>
+    private static string? Text(JsonElement value, string name, int index, BatchStrings? strings = null)
     {
         if (value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
         {
@@ -261,7 +268,7 @@ internal static class JsonBatchParser
             throw IngestRejectedException.BadRequest($"{Where(index)}'{name}' must be a string");
         }
 
-        return previous is not null && value.ValueEquals(previous) ? previous : value.GetString();
+        return strings is not null ? strings.Get(value) : value.GetString();
     }
 
     private static long? Integer(JsonElement value, string name, int index)
@@ -318,30 +325,21 @@ internal static class JsonBatchParser
             }
 
             var identity = new Identity(
-                limits.Field(Text(f.App, JsonBatchFields.App, index, repeated.Identity?.App), JsonBatchFields.App, index) ?? fallback?.App,
-                limits.Field(Text(f.Version, JsonBatchFields.Version, index, repeated.Identity?.Version), JsonBatchFields.Version, index) ?? fallback?.Version,
-                limits.Field(Text(f.User, JsonBatchFields.User, index, repeated.Identity?.User), JsonBatchFields.User, index) ?? fallback?.User ?? PathUser.From(path),
-                limits.Field(Text(f.Machine, JsonBatchFields.Machine, index, repeated.Identity?.Machine), JsonBatchFields.Machine, index) ?? fallback?.Machine,
-                limits.Field(Text(f.InstanceId, JsonBatchFields.InstanceId, index, repeated.Identity?.InstanceId), JsonBatchFields.InstanceId, index) ?? fallback?.InstanceId);
-            repeated.Identity = identity;
+                limits.Field(Text(f.App, JsonBatchFields.App, index, repeated.Strings), JsonBatchFields.App, index) ?? fallback?.App,
+                limits.Field(Text(f.Version, JsonBatchFields.Version, index, repeated.Strings), JsonBatchFields.Version, index) ?? fallback?.Version,
+                limits.Field(Text(f.User, JsonBatchFields.User, index, repeated.Strings), JsonBatchFields.User, index) ?? fallback?.User ?? PathUser.From(path),
+                limits.Field(Text(f.Machine, JsonBatchFields.Machine, index, repeated.Strings), JsonBatchFields.Machine, index) ?? fallback?.Machine,
+                limits.Field(Text(f.InstanceId, JsonBatchFields.InstanceId, index, repeated.Strings), JsonBatchFields.InstanceId, index) ?? fallback?.InstanceId);
             return identity;
         }
 
         private static bool IsAbsent(JsonElement value) => value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null;
     }
 
-    /// <summary>The last values of fields that repeat from event to event in a batch, so that equal values share one string.</summary>
+    /// <summary>What repeats from event to event in a batch: its short texts (one string each) and the last context.</summary>
     private sealed class RepeatedText
     {
-        public string? Category { get; set; }
-
-        public string? Template { get; set; }
-
-        public string? EventName { get; set; }
-
-        public string? ThreadName { get; set; }
-
-        public Identity? Identity { get; set; }
+        public BatchStrings Strings { get; } = new();
 
         public ((long?, string?, string?, string?, string?, long?, string?, long?) Fields, string Json)? Context { get; set; }
     }

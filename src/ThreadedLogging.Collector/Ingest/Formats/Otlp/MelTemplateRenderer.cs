@@ -22,7 +22,7 @@ internal static class MelTemplateRenderer
             return false;
         }
 
-        var output = new StringBuilder(body.Length + 32);
+        var output = RenderedMessage.Rent();
         var holes = 0;
         for (var i = 0; i < body.Length && output.Length <= maxLength; i++)
         {
@@ -43,6 +43,7 @@ internal static class MelTemplateRenderer
             var close = body.IndexOf('}', i + 1);
             if (close < 0)
             {
+                RenderedMessage.Release(output);
                 return false;
             }
 
@@ -51,10 +52,18 @@ internal static class MelTemplateRenderer
             var format = colon >= 0 ? hole[(colon + 1)..].ToString() : null;
             var nameAndAlignment = colon >= 0 ? hole[..colon] : hole;
             var comma = nameAndAlignment.IndexOf(',');
-            var name = (comma >= 0 ? nameAndAlignment[..comma] : nameAndAlignment).Trim().TrimStart('@').ToString();
+            var name = (comma >= 0 ? nameAndAlignment[..comma] : nameAndAlignment).Trim().TrimStart('@');
             if (OtlpValues.Find(attributes, name) is not { } value)
             {
+                RenderedMessage.Release(output);
                 return false;
+            }
+
+            holes++;
+            i = close;
+            if (comma < 0 && format is null && TryAppendPlain(output, value))
+            {
+                continue; // the usual hole: a string or an integer as it is, no string of its own
             }
 
             var room = maxLength - output.Length + 1;
@@ -71,13 +80,26 @@ internal static class MelTemplateRenderer
             {
                 output.Append(' ', padding);
             }
-
-            holes++;
-            i = close;
         }
 
-        rendered = RenderedMessage.Cut(output, maxLength);
+        rendered = RenderedMessage.Return(output, maxLength);
         return holes > 0 || rendered.Length != body.Length;
+    }
+
+    /// <summary>Appends a string or an integer value as <see cref="OtlpValues.Text"/> writes it; false for any other kind.</summary>
+    private static bool TryAppendPlain(StringBuilder output, AnyValue value)
+    {
+        switch (value.ValueCase)
+        {
+            case AnyValue.ValueOneofCase.StringValue:
+                output.Append(value.StringValue);
+                return true;
+            case AnyValue.ValueOneofCase.IntValue:
+                output.Append(CultureInfo.InvariantCulture, $"{value.IntValue}");
+                return true;
+            default:
+                return false;
+        }
     }
 
     private static string Format(AnyValue value, string? format, int room)

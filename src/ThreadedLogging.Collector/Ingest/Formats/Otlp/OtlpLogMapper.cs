@@ -118,9 +118,9 @@ internal sealed class OtlpLogMapper(IdentityPropertyOptions identity)
 
     private static string? First(RepeatedField<KeyValue> own, RepeatedField<KeyValue> resource, IReadOnlyList<string> names)
     {
-        foreach (var name in names)
+        for (var i = 0; i < names.Count; i++)
         {
-            if (OtlpValues.Text(OtlpValues.Find(own, name) ?? OtlpValues.Find(resource, name)) is { Length: > 0 } value)
+            if (OtlpValues.Text(OtlpValues.Find(own, names[i]) ?? OtlpValues.Find(resource, names[i])) is { Length: > 0 } value)
             {
                 return value;
             }

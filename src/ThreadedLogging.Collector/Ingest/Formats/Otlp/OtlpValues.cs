@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Google.Protobuf.Collections;
 using ThreadedLogging.Collector.Ingest.Formats.Otlp.Proto;
 
 namespace ThreadedLogging.Collector.Ingest.Formats.Otlp;
@@ -54,11 +55,12 @@ internal static class OtlpValues
     /// Writes key/values as one object; with <paramref name="recordAttributes"/>, what the event keeps in fields of its
     /// own is left out: <c>exception.*</c> (the exception) and <see cref="MessageTemplateText"/> (the template).
     /// </summary>
-    public static void WriteObject(Utf8JsonWriter json, IEnumerable<KeyValue> values, bool recordAttributes)
+    public static void WriteObject(Utf8JsonWriter json, RepeatedField<KeyValue> values, bool recordAttributes)
     {
         json.WriteStartObject();
-        foreach (var pair in values)
+        for (var i = 0; i < values.Count; i++)
         {
+            var pair = values[i];
             if (recordAttributes && (pair.Key.StartsWith("exception.", StringComparison.Ordinal) || pair.Key == MessageTemplateText))
             {
                 continue;
@@ -82,13 +84,14 @@ internal static class OtlpValues
         _ => JsonText.Write(value, static (json, v) => Write(json, v)),
     };
 
-    public static AnyValue? Find(IEnumerable<KeyValue> values, string key)
+    /// <summary>The value of <paramref name="key"/>, or null. By index: a <c>foreach</c> over a <see cref="RepeatedField{T}"/> boxes its enumerator, and a record is searched a dozen times.</summary>
+    public static AnyValue? Find(RepeatedField<KeyValue> values, ReadOnlySpan<char> key)
     {
-        foreach (var pair in values)
+        for (var i = 0; i < values.Count; i++)
         {
-            if (pair.Key == key)
+            if (key.SequenceEqual(values[i].Key))
             {
-                return pair.Value;
+                return values[i].Value;
             }
         }
 

@@ -1,4 +1,3 @@
-using System.Text;
 using ThreadedLogging.Collector.Storage;
 
 namespace ThreadedLogging.Collector.Ingest.Formats.Python;
@@ -11,5 +10,5 @@ internal sealed class PythonFormDecoder : IEventDecoder
     public bool IsText => true;
 
     public DecodedBatch Decode(IngestRequest request, IngestLimits limits) =>
-        new(new EventBatch(request.BatchKey, [PythonRecordMapper.Map(FormUrlEncoded.Parse(Encoding.UTF8.GetString(request.Body.Span)), request.Path, limits)]));
+        new(new EventBatch(request.BatchKey, [PythonRecordMapper.Map(FormUrlEncoded.Parse(request.Body.Span), request.Path, limits)]));
 }
