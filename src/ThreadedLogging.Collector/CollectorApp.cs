@@ -93,6 +93,8 @@ internal static class CollectorApp
             app.UseMiddleware<LoopbackRequestGuard>();
         }
 
+        app.UseStoreUnavailableAnswers();
+
         app.MapGet("/health", HealthApi.Get);
         app.MapPrometheusMetrics();
         app.MapIngest();
