@@ -72,8 +72,8 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false) 
         {
             // A valid key of another role: not "invalid" (401 sent operators looking for a typo), but not enough.
             return ErrorResults.Create(StatusCodes.Status403Forbidden, ring.HasAdminKey
-                ? $"changing level rules needs the admin key (Collector:AdminApiKey); this is the {(ring.IsReadKey(key) ? "read" : "ingest")} key"
-                : "changing level rules needs the admin key, and none is configured: set Collector:AdminApiKey");
+                ? $"this change (level rules, erasure) needs the admin key (Collector:AdminApiKey); this is the {(ring.IsReadKey(key) ? "read" : "ingest")} key"
+                : "this change (level rules, erasure) needs the admin key, and none is configured: set Collector:AdminApiKey");
         }
 
         return Unauthorized(request, key);
