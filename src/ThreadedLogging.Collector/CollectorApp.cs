@@ -92,6 +92,8 @@ internal static class CollectorApp
             app.UseMiddleware<LoopbackRequestGuard>();
         }
 
+        app.UseStoreUnavailableAnswers();
+
         app.MapGet("/health", HealthApi.Get);
         app.MapPrometheusMetrics();
         app.MapIngest();
