@@ -69,7 +69,7 @@ public sealed class PathAndFormatDefectTests
     [Theory]
     [InlineData("GET", "api/nothing", HttpStatusCode.NotFound, "no endpoint at /api/nothing")]
     [InlineData("DELETE", "nothing/<b>", HttpStatusCode.NotFound, "no endpoint at /nothing/<b>")]
-    [InlineData("PUT", "api/users", HttpStatusCode.MethodNotAllowed, "PUT is not served at /api/users; allowed: GET")]
+    [InlineData("PUT", "api/users", HttpStatusCode.MethodNotAllowed, "PUT is not served at /api/users; allowed: DELETE, GET")]
     [InlineData("GET", "v1/logs", HttpStatusCode.MethodNotAllowed, "GET is not served at /v1/logs; allowed: POST")]
     public async Task NoEndpoint_AnyMethod_AnsweredWithTheReasonEscaped(string method, string url, HttpStatusCode expected, string reason)
     {
