@@ -121,6 +121,10 @@ internal static class CollectorApp
         // relative paths (--data) still resolve against the current directory.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddCommandLine(args, SwitchMappings);
+        // The host logs a start that failed with its whole stack trace (~60 lines) before Program says why in one line
+        // (a store not reachable yet, a port in use). Its Critical line (a background service that stopped the host) stays;
+        // a failure Program does not know still ends with .NET's own report of the unhandled exception.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         return builder;
     }
 

@@ -1,7 +1,10 @@
+using System.Net.Sockets;
 using ThreadedLogging.Collector;
 
 // The whole app is built by CollectorApp.Build (which ends in MapIngest, MapQuery, MapSupportUi) so that
 // tests start exactly this app on a real Kestrel.
+// Exit codes: 0 stopped; 2 a configuration it refuses (restarting cannot help); 3 something it needs cannot be reached
+// now (restarting may help); the backup command's own (BackupCommand).
 try
 {
     if (args is [BackupCommand.Name, .. var rest])
@@ -17,4 +20,15 @@ catch (CollectorConfigurationException e)
 {
     await Console.Error.WriteLineAsync(e.Message);
     return 2;
+}
+catch (CollectorUnavailableException e)
+{
+    await Console.Error.WriteLineAsync(e.Message);
+    return 3;
+}
+catch (IOException e) when (e.GetBaseException() is SocketException)
+{
+    // Kestrel's bind (an address in use or not on this machine): "Failed to bind to address http://127.0.0.1:5080: address already in use."
+    await Console.Error.WriteLineAsync($"Cannot listen: {e.Message} ({e.GetBaseException().Message})");
+    return 3;
 }

@@ -68,6 +68,14 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false) 
             return ErrorResults.Create(StatusCodes.Status403Forbidden, "this session only reads: sign in with the admin key (Collector:AdminApiKey) to change level rules");
         }
 
+        if (ring.IsReadKey(key) || ring.IsIngestKey(key))
+        {
+            // A valid key of another role: not "invalid" (401 sent operators looking for a typo), but not enough.
+            return ErrorResults.Create(StatusCodes.Status403Forbidden, ring.HasAdminKey
+                ? $"this change (level rules, erasure) needs the admin key (Collector:AdminApiKey); this is the {(ring.IsReadKey(key) ? "read" : "ingest")} key"
+                : "this change (level rules, erasure) needs the admin key, and none is configured: set Collector:AdminApiKey");
+        }
+
         return Unauthorized(request, key);
     }
 

@@ -6,8 +6,13 @@ namespace ThreadedLogging.Collector.Security;
 /// </summary>
 internal static class StartupSecurityCheck
 {
+    /// <summary>The start of every key in <c>samples/deploy/collector.env</c>: a copied file left unedited.</summary>
+    public const string PlaceholderPrefix = "change-me";
+
+    /// <exception cref="CollectorConfigurationException">A key is the sample's placeholder, or an exposed address has no keys.</exception>
     public static void Enforce(IReadOnlyList<string> urls, CollectorOptions options)
     {
+        RefusePlaceholders(options);
         var exposed = urls.Where(u => !ListenAddresses.IsLoopback(u)).ToList();
         if (exposed.Count == 0 || options.AllowUnauthenticated)
         {
@@ -35,5 +40,21 @@ internal static class StartupSecurityCheck
             "Set them (e.g. --Collector:IngestApiKeys:0=<key> --Collector:ReadApiKey=<key>, or the environment variables " +
             "Collector__IngestApiKeys=<key1,key2> and Collector__ReadApiKey=<key>), listen on 127.0.0.1 only, " +
             "or opt out explicitly with Collector:AllowUnauthenticated=true.");
+    }
+
+    /// <summary>The sample's keys are public: a collector started with one is open to anyone who read the sample.</summary>
+    private static void RefusePlaceholders(CollectorOptions options)
+    {
+        var settings = options.IngestApiKeys.Select((key, i) => ($"Collector:IngestApiKeys:{i}", (string?)key))
+            .Append(("Collector:ReadApiKey", options.ReadApiKey))
+            .Append(("Collector:AdminApiKey", options.AdminApiKey));
+        foreach (var (setting, key) in settings)
+        {
+            if (key?.Trim().StartsWith(PlaceholderPrefix, StringComparison.OrdinalIgnoreCase) == true)
+            {
+                throw new CollectorConfigurationException(
+                    $"{setting} is the sample's placeholder ('{PlaceholderPrefix}…', samples/deploy/collector.env): set a key of your own, e.g. `openssl rand -base64 32`.");
+            }
+        }
     }
 }

@@ -82,8 +82,8 @@ public sealed class UserErasureApiTests
 
     [Theory]
     [InlineData(null, HttpStatusCode.Unauthorized)]
-    [InlineData("read-key", HttpStatusCode.Unauthorized)]
-    [InlineData("ingest-key", HttpStatusCode.Unauthorized)]
+    [InlineData("read-key", HttpStatusCode.Forbidden)]
+    [InlineData("ingest-key", HttpStatusCode.Forbidden)]
     [InlineData("admin-key", HttpStatusCode.OK)]
     public async Task Delete_WithKeys_OnlyAdminKeyErases(string? key, HttpStatusCode expected)
     {

@@ -125,8 +125,8 @@ public sealed class LevelsApiTests
 
     [Theory]
     [InlineData(null, HttpStatusCode.Unauthorized)]
-    [InlineData("read-key", HttpStatusCode.Unauthorized)]
-    [InlineData("ingest-key", HttpStatusCode.Unauthorized)]
+    [InlineData("read-key", HttpStatusCode.Forbidden)]
+    [InlineData("ingest-key", HttpStatusCode.Forbidden)]
     [InlineData("admin-key", HttpStatusCode.Created)]
     public async Task Post_WithKeys_OnlyAdminKeyChangesRules(string? key, HttpStatusCode expected)
     {
@@ -144,6 +144,12 @@ public sealed class LevelsApiTests
         using var response = await collector.Client.SendAsync(request);
 
         Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.Forbidden)
+        {
+            var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString();
+            Assert.Equal($"this change (level rules, erasure) needs the admin key (Collector:AdminApiKey); this is the {(key == "read-key" ? "read" : "ingest")} key", error);
+        }
+
         if (expected == HttpStatusCode.Created)
         {
             var rule = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
@@ -163,7 +169,9 @@ public sealed class LevelsApiTests
 
         using var response = await collector.Client.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString();
+        Assert.Equal("this change (level rules, erasure) needs the admin key, and none is configured: set Collector:AdminApiKey", error);
     }
 
     [Fact]

@@ -56,18 +56,37 @@ public sealed class ProgramExitTests
     }
 
     [Fact]
-    public async Task Main_PostgresUnreachable_ExitsNamingTheSetting()
+    public async Task Main_PostgresUnreachable_Exits3InOneLineNamingTheSetting()
     {
         using var nothing = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         nothing.Start();
         var port = ((System.Net.IPEndPoint)nothing.LocalEndpoint).Port;
         nothing.Stop(); // a port where nothing listens
 
-        var (exitCode, _, stderr) = await RunCollectorAsync("--urls", "http://127.0.0.1:0", "--Collector:Store=postgres", $"--ConnectionStrings:Events=Host=127.0.0.1;Port={port};Username=u;Password=p;Database=d;Timeout=5");
+        var (exitCode, stdout, stderr) = await RunCollectorAsync("--urls", "http://127.0.0.1:0", "--Collector:Store=postgres", $"--ConnectionStrings:Events=Host=127.0.0.1;Port={port};Username=u;Password=p;Database=d;Timeout=5");
 
-        Assert.Equal(2, exitCode);
+        Assert.Equal(3, exitCode); // transient: systemd restarts it (RestartPreventExitStatus=2 only)
         Assert.Contains("ConnectionStrings:Events", stderr, StringComparison.Ordinal);
         Assert.Contains($"127.0.0.1:{port}", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal); // no stack trace (the host logged ~60 lines)
+    }
+
+    [Fact]
+    public async Task Main_ListenPortInUse_Exits3InOneLineNamingTheAddress()
+    {
+        using var data = new TempDirectory();
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        var (exitCode, stdout, stderr) = await RunCollectorAsync("--urls", $"http://127.0.0.1:{port}", "--data", data.Path);
+
+        Assert.Equal(3, exitCode); // was an unhandled IOException: SIGABRT, 134
+        Assert.Contains($"http://127.0.0.1:{port}", stderr, StringComparison.Ordinal);
+        Assert.Contains("address already in use", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
     }
 
     [Fact]

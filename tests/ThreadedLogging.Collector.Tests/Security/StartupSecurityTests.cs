@@ -25,6 +25,20 @@ public sealed class StartupSecurityTests
         Assert.Contains("Collector:AllowUnauthenticated=true", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--Collector:IngestApiKeys:0=good-ingest-key", "--Collector:IngestApiKeys:1=change-me-ingest-key", "Collector:IngestApiKeys:1")]
+    [InlineData("--Collector:ReadApiKey=change-me-read-key", "--Collector:AdminApiKey=good-admin-key", "Collector:ReadApiKey")]
+    [InlineData("--Collector:ReadApiKey=good-read-key", "--Collector:AdminApiKey=Change-Me-admin", "Collector:AdminApiKey")]
+    public void Build_SamplePlaceholderKey_RefusedNamingTheSetting(string first, string second, string setting)
+    {
+        using var data = new TempDirectory();
+
+        var error = Assert.Throws<CollectorConfigurationException>(() => CollectorApp.Build(["--urls", "http://127.0.0.1:0", "--data", data.Path, first, second]));
+
+        Assert.StartsWith($"{setting} is the sample's placeholder", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("change-me-", error.Message, StringComparison.OrdinalIgnoreCase); // never a key's value
+    }
+
     [Fact]
     public void Build_NonLoopbackWithIngestKeyOnly_RefusesNamingReadKey()
     {

@@ -23,6 +23,20 @@ internal sealed class PostgresAvailability(NpgsqlDataSource writes, NpgsqlDataSo
     private Task<string?>? _check;
     private long _checkedAt;
 
+    /// <summary>
+    /// A failure to reach the server at all (refused, reset, no answer, a name that does not resolve yet) or a server
+    /// that says it cannot take connections now (starting up, shutting down, too many connections), as opposed to one
+    /// that refused the credentials or the database name: restarting the collector may help with the first only.
+    /// </summary>
+    internal static bool IsUnreachable(Exception e) => e switch
+    {
+        TimeoutException => true,
+        PostgresException p => p.SqlState is PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections
+            or PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown,
+        NpgsqlException n => n.InnerException is System.Net.Sockets.SocketException or TimeoutException or IOException,
+        _ => false,
+    };
+
     public string? Unavailable(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)

@@ -99,7 +99,8 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
     /// <summary>Gets where reads go, as <see cref="Target"/> (the same when there is no read replica).</summary>
     public string ReadTarget => TargetOf(_reads);
 
-    /// <exception cref="CollectorConfigurationException">The database cannot be reached or refuses the credentials (the message names the setting).</exception>
+    /// <exception cref="CollectorConfigurationException">The database refuses the credentials or names no database (the message names the setting).</exception>
+    /// <exception cref="CollectorUnavailableException">The database cannot be reached now (refused, no answer, starting up).</exception>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         try
@@ -110,6 +111,10 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
             }
 
             await _partitions.EnsureAsync(DaysAround(time.GetUtcNow()), cancellationToken);
+        }
+        catch (Exception e) when (PostgresAvailability.IsUnreachable(e))
+        {
+            throw new CollectorUnavailableException($"PostgreSQL ({Target}, {PostgresStorageExtensions.ConnectionStringKey}) cannot be reached now: {e.Message}; restarting may help (exit code 3)", e);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
