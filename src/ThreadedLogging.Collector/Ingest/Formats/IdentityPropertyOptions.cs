@@ -9,12 +9,12 @@ internal sealed class IdentityPropertyOptions
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Collector:Identity";
 
-    private static readonly string[] DefaultUser = ["UserName", "User", "enduser.id", "user.name"];
+    private static readonly string[] DefaultUser = ["UserName", "User", "enduser.id", "user.name", "EnvironmentUserName", "user.id"];
     private static readonly string[] DefaultApp = ["Application", "service.name"];
     private static readonly string[] DefaultVersion = ["Version", "AppVersion", "service.version"];
     private static readonly string[] DefaultMachine = ["MachineName", "host.name"];
 
-    /// <summary>Gets or sets the names that carry the user. The default value is <c>UserName, User, enduser.id, user.name</c>.</summary>
+    /// <summary>Gets or sets the names that carry the user. The default value is <c>UserName, User, enduser.id, user.name, EnvironmentUserName, user.id</c> (Serilog.Enrichers.Environment, OpenTelemetry).</summary>
     public List<string> User { get; set; } = [];
 
     /// <summary>Gets or sets the names that carry the app. The default value is <c>Application, service.name</c>.</summary>

@@ -9,7 +9,7 @@ namespace ThreadedLogging.Collector.Ingest.Formats.Otlp;
 
 /// <summary>
 /// Maps an OTLP logs export to events: resource attributes → identity (<see cref="IdentityPropertyOptions"/>:
-/// <c>service.name</c>, <c>service.version</c>, <c>host.name</c>, <c>enduser.id</c>/<c>user.name</c>; a record's own
+/// <c>service.name</c>, <c>service.version</c>, <c>host.name</c>, <c>enduser.id</c>/<c>user.name</c>/<c>user.id</c>; a record's own
 /// attribute wins), <c>process.pid</c>, scope name → category, severity number (else text) → level, body →
 /// message (a template whose holes name attributes is rendered from them, as MEL would), <c>message_template.text</c>
 /// → template (Serilog's OpenTelemetry sink), <c>{OriginalFormat}</c> → template (OpenTelemetry .NET's
