@@ -80,8 +80,9 @@ internal sealed class BatchDelivery
     /// <param name="identity">Whose events these are (a spool adopted from a dead process keeps its identity).</param>
     /// <param name="spooled">Whether the events come from the spool (rather than from memory).</param>
     /// <param name="beforeWait">
-    /// Called before the delivery waits the backoff after a round of content refusals, with how many of the batch's last
-    /// events it still holds (0: every event is settled, the wait is the next batch's): a spooled record is acknowledged,
+    /// Called before the delivery waits the backoff after a round of content refusals, or after the receiver refused the
+    /// rest of the batch whatever it carries (401, 403, 404…), with how many of the batch's last events it still holds (0:
+    /// every event is settled, the wait is the next batch's; it may then be called twice): a spooled record is acknowledged,
     /// or its settled first events recorded, before the wait, so a crash or the shutdown deadline during that wait does
     /// not leave settled events on disk to be counted again by the next start.
     /// </param>
@@ -95,7 +96,7 @@ internal sealed class BatchDelivery
             var waits = false;
             try
             {
-                await DeliverAsync(events, start, count, batchId, identity, spooled, isolating: false, round, token).ConfigureAwait(false);
+                await DeliverAsync(events, start, count, batchId, identity, spooled, isolating: false, round, beforeWait, token).ConfigureAwait(false);
             }
             finally
             {
@@ -135,8 +136,9 @@ internal sealed class BatchDelivery
     /// <param name="spooled">Whether the events come from the spool.</param>
     /// <param name="isolating">Whether the sink threw on the content of the batch these events were split from: a send that throws so again is split (or the lone event dropped) at once.</param>
     /// <param name="round">What this round of the batch's delivery learnt of the receiver's content refusals.</param>
+    /// <param name="beforeWait">The batch's, for the round's first call only (a piece split off passes null): when it refuses the rest of the batch whatever it carries, every event is settled before the backoff.</param>
     /// <param name="token">Cancelled when the shutdown deadline passes.</param>
-    private async Task DeliverAsync(List<LogEvent> events, int start, int count, string? batchId, LogIdentity identity, bool spooled, bool isolating, ContentRefusals round, CancellationToken token)
+    private async Task DeliverAsync(List<LogEvent> events, int start, int count, string? batchId, LogIdentity identity, bool spooled, bool isolating, ContentRefusals round, Action<int>? beforeWait, CancellationToken token)
     {
         batchId ??= NewBatchId();
         var cuts = 0;
@@ -224,14 +226,14 @@ internal sealed class BatchDelivery
                     continue;
                 case SendOutcome.TooLarge or SendOutcome.Rejected when count > 1:
                     var half = count / 2;
-                    await DeliverAsync(events, start, half, null, identity, spooled, isolating, round, token).ConfigureAwait(false);
+                    await DeliverAsync(events, start, half, null, identity, spooled, isolating, round, beforeWait: null, token).ConfigureAwait(false);
                     if (round.Held is not null)
                     {
                         round.Hold(events, start + half, count - half);
                         return;
                     }
 
-                    await DeliverAsync(events, start + half, count - half, null, identity, spooled, isolating, round, token).ConfigureAwait(false);
+                    await DeliverAsync(events, start + half, count - half, null, identity, spooled, isolating, round, beforeWait: null, token).ConfigureAwait(false);
                     return;
                 case SendOutcome.Rejected or SendOutcome.TooLarge when refusedContent:
                     // A lone event the receiver refused (too large: with its texts cut as far as they go): dropped when the
@@ -241,6 +243,7 @@ internal sealed class BatchDelivery
                     return;
                 case SendOutcome.Unauthorized or SendOutcome.Refused:
                     Reject(events, start, count, result, spooled, threw, failsOnContent);
+                    beforeWait?.Invoke(0); // the batch's first frame: the rest of the batch refused, so all of it is settled
                     // Keep the next batches from hammering a server that refuses us.
                     await _waitBeforeRetry(_backoff.MarkFailure(result.RetryAfter), token).ConfigureAwait(false);
                     return;

@@ -170,9 +170,13 @@ internal sealed class SpoolStage
                 {
                     if (held == 0)
                     {
-                        // Every event settled (dropped alone) and the round waits for the next batch: acknowledged first.
-                        _spool.Acknowledge(entry);
-                        acknowledged = true;
+                        // Every event settled (dropped alone, or the batch refused whatever it carries) and the delivery
+                        // waits the backoff for the next batch: acknowledged first.
+                        if (!acknowledged)
+                        {
+                            _spool.Acknowledge(entry);
+                            acknowledged = true;
+                        }
                     }
                     else
                     {

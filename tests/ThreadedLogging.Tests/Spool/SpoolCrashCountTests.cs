@@ -22,39 +22,36 @@ public sealed class SpoolCrashCountTests
             configure?.Invoke(o);
         }));
 
-    [Fact]
-    public async Task SpooledRecordAllRefusedAlone_StoppedDuringTheBackoff_NextHandlerDoesNotCountThemAgain()
+    [Theory]
+    [InlineData(400, 3, "the next batch waits the backoff")]
+    [InlineData(401, 10, "refused by the receiver (Unauthorized)")]
+    public async Task SpooledRecordAllDropped_StoppedDuringTheBackoffAfterIt_NextHandlerDoesNotCountThemAgain(int status, int events, string said)
     {
-        // The round dropped the record's 3 events, each refused alone, then waited the backoff (an hour) before the record
-        // was acknowledged: the disposal's deadline ended that wait, the record stayed on disk, and the next handler adopted
-        // it and counted its 3 events dropped a second time. Now the record is acknowledged before the wait.
+        // Every event of the record dropped (400: each refused alone, 3 of them; 401: the batch refused whatever it carries),
+        // then the backoff (an hour) before the record was acknowledged: the disposal's deadline ended that wait, the record
+        // stayed on disk, and the next handler adopted it and counted its events dropped a second time (or, for a 401 fixed
+        // meanwhile, sent them after they were counted dropped). Now the record is acknowledged before the wait.
         await using var server = await LoopbackServer.StartAsync();
-        server.Respond = _ => Task.FromResult(Results.Text("refused", statusCode: 400));
+        server.Respond = _ => Task.FromResult(Results.Text("refused", statusCode: status));
         using var directory = new TempDirectory();
         var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var first = Handler(server, directory.Path, o =>
         {
-            o.BatchSize = 3;
+            o.BatchSize = events;
             o.MinRetryDelay = o.MaxRetryDelay = TimeSpan.FromHours(1); // the backoff outlasts the test
             o.SelfLog = line =>
             {
-                if (line.Contains("the next batch waits the backoff", StringComparison.Ordinal))
+                if (line.Contains(said, StringComparison.Ordinal))
                 {
                     waiting.TrySetResult();
                 }
             };
         });
-        var logger = first.CreateLogger("Payroll");
-        for (var i = 0; i < 3; i++)
-        {
-            logger.LogInformation("event {N}", i);
-        }
-
-        _ = first.FlushAsync();
-        await waiting.Task.WaitAsync(Safety); // the round ended: 3 refused alone, the backoff begins
+        LogNumbered(first, 0, events);
+        await waiting.Task.WaitAsync(Safety); // every event dropped: the backoff begins
         await first.DisposeAsync(); // its deadline ends the wait
         var requests = server.Requests.Count;
-        Assert.Equal((0L, 3L, 0L), (first.Statistics.Sent, first.Statistics.Dropped, first.Statistics.Spooled));
+        Assert.Equal((0L, (long)events, 0L), (first.Statistics.Sent, first.Statistics.Dropped, first.Statistics.Spooled));
 
         await using var second = Handler(server, directory.Path);
         Assert.True(second.Flush(Safety));
