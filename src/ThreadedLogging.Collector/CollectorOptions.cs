@@ -34,7 +34,10 @@ internal sealed class CollectorOptions
     /// <summary>Gets or sets the longest identity field (app, user, machine, category, path, ids). The default value is 1024.</summary>
     public int MaxFieldLength { get; set; } = 1024;
 
-    /// <summary>Gets or sets how far in the future an event's timestamp may be (at most 10 years). The default value is one day.</summary>
+    /// <summary>
+    /// Gets or sets how far ahead of the collector's clock an event's timestamp is stored as sent (at most 10 years); an
+    /// event further ahead is stored at its receive time, the client's in the property <c>ClientTimestamp</c>. The default value is one day.
+    /// </summary>
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>Gets or sets the keys accepted for ingest. Empty: ingest is open (loopback only, or <see cref="AllowUnauthenticated"/>).</summary>

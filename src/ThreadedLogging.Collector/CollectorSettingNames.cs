@@ -54,17 +54,31 @@ internal static class CollectorSettingNames
         if (property is null || property.SetMethod?.IsPublic != true)
         {
             var names = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod?.IsPublic == true).Select(p => p.Name);
+            if (type == typeof(CollectorOptions))
+            {
+                names = names.Concat(Siblings.Keys);
+            }
+
             errors.Add($"{child.Path} is not a setting ({string.Join(", ", names)}).");
             return;
         }
 
         var valueType = property.PropertyType;
+        var isList = valueType.IsGenericType && valueType.GetGenericTypeDefinition() == typeof(List<>);
+        var isTextList = isList && valueType.GetGenericArguments()[0] == typeof(string); // read as comma-separated where bound
+        if (!string.IsNullOrEmpty(child.Value) && !isTextList && (isList || (valueType.IsClass && valueType != typeof(string))))
+        {
+            // The binder skips a single value given to a list of sections or a section: Sqs:Queues=logs drained nothing.
+            errors.Add(SingleValueGiven(child.Path, valueType, isList));
+            return;
+        }
+
         if (valueType.IsGenericType && valueType.GetGenericTypeDefinition() == typeof(Dictionary<,>))
         {
             return; // its keys are the user's (a header's name), not settings
         }
 
-        if (valueType.IsGenericType && valueType.GetGenericTypeDefinition() == typeof(List<>))
+        if (isList)
         {
             var item = valueType.GetGenericArguments()[0];
             if (item.IsClass && item != typeof(string))
@@ -79,5 +93,19 @@ internal static class CollectorSettingNames
         {
             CheckSection(child, valueType, errors);
         }
+    }
+
+    private static string SingleValueGiven(string path, Type valueType, bool isList)
+    {
+        if (!isList)
+        {
+            var first = valueType.GetProperties(BindingFlags.Public | BindingFlags.Instance).First(p => p.SetMethod?.IsPublic == true).Name;
+            return $"{path} is a section: a single value is not read; give its settings ({path}:{first}=…).";
+        }
+
+        var item = valueType.GetGenericArguments()[0];
+        var example = $"{path}:0:{item.GetProperties(BindingFlags.Public | BindingFlags.Instance).First(p => p.SetMethod?.IsPublic == true).Name}=…";
+        return $"{path} is a list: a single value is not read; give each item its index ({example}; in the environment "
+            + $"{path.Replace(":", "__", StringComparison.Ordinal)}__0…), or a JSON array in appsettings.json.";
     }
 }

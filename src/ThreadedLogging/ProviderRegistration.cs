@@ -94,18 +94,36 @@ internal static class ProviderRegistration
     /// <exception cref="ArgumentException">A key names no option; the message names the key and the options.</exception>
     private static void RefuseUnknownKeys<TOptions, TProvider>(IConfiguration section)
     {
-        var options = typeof(TOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => p.Name).Append("LogLevel");
-        foreach (var key in section.GetChildren().Select(child => child.Key))
+        var properties = typeof(TOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance);
+        var options = properties.Select(p => p.Name).Append("LogLevel");
+        foreach (var child in section.GetChildren())
         {
-            if (!options.Contains(key, StringComparer.OrdinalIgnoreCase))
+            var alias = typeof(TProvider).GetCustomAttribute<ProviderAliasAttribute>()?.Alias ?? typeof(TProvider).FullName;
+            if (!options.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
             {
-                var alias = typeof(TProvider).GetCustomAttribute<ProviderAliasAttribute>()?.Alias ?? typeof(TProvider).FullName;
                 throw new ArgumentException(
-                    $"Logging:{alias}:{key} is not an option of {typeof(TOptions).Name} (a misspelt name is not applied); the options are {string.Join(", ", options.Order(StringComparer.Ordinal))}.",
-                    key);
+                    $"Logging:{alias}:{child.Key} is not an option of {typeof(TOptions).Name} (a misspelt name is not applied); the options are {string.Join(", ", options.Order(StringComparer.Ordinal))}.",
+                    child.Key);
+            }
+
+            // An option that is itself a group of settings (Credentials): its keys are checked the same way.
+            if (properties.FirstOrDefault(p => p.Name.Equals(child.Key, StringComparison.OrdinalIgnoreCase))?.PropertyType is { } type
+                && IsSettingsGroup(type))
+            {
+                var names = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod?.IsPublic == true).Select(p => p.Name).ToArray();
+                foreach (var key in child.GetChildren().Select(c => c.Key).Where(k => !names.Contains(k, StringComparer.OrdinalIgnoreCase)))
+                {
+                    throw new ArgumentException(
+                        $"Logging:{alias}:{child.Key}:{key} is not an option of {type.Name} (a misspelt name is not applied); the options are {string.Join(", ", names.Order(StringComparer.Ordinal))}.",
+                        child.Key);
+                }
             }
         }
     }
+
+    /// <summary>A class of settings of our own (not text, a collection or a service such as <see cref="TimeProvider"/>).</summary>
+    private static bool IsSettingsGroup(Type type) =>
+        type.IsClass && type != typeof(string) && type.Namespace == typeof(ThreadedHandlerOptions).Namespace && !typeof(System.Collections.IEnumerable).IsAssignableFrom(type);
 
     /// <summary>Marks the options whose reload is registered.</summary>
     private sealed record ReloadedOptions(Type Options, string Name);

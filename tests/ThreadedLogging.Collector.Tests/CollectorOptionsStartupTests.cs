@@ -22,6 +22,11 @@ public sealed class CollectorOptionsStartupTests
     [InlineData("Collector:Retention:MaxAge must be between 00:01:00 and 3650.00:00:00 (was 10675199.02:48:05.4775807)", "--Collector:Retention:MaxAge=10675199.02:48:05.4775807")]
     [InlineData("Collector:Sqs:RetryDelay must be between 00:00:00.001 and 01:00:00 (was 10675199.02:48:05.4775807)", "--Collector:Sqs:RetryDelay=10675199.02:48:05.4775807")]
     [InlineData("Collector:Sqs:RetryDelay must be between 00:00:00.001 and 01:00:00 (was 00:00:00.0001000)", "--Collector:Sqs:RetryDelay=00:00:00.0001")]
+    // A single value given to a list of sections or a section was skipped by the binder: no queue drained, no rule.
+    [InlineData("Collector:Sqs:Queues is a list: a single value is not read; give each item its index (Collector:Sqs:Queues:0:Name=…", "--Collector:Sqs:Queues=myqueue")]
+    [InlineData("Collector:Retention is a section: a single value is not read; give its settings (Collector:Retention:MaxAge=…)", "--Collector:Retention=30")]
+    [InlineData("Collector:Alerts:Rules is a list: a single value is not read", "--Collector:Alerts:Rules=oops")]
+    [InlineData(", Sqs, Identity, Clef, OtlpGrpcPort).", "--Collector:RetentionMaxAge=1")] // the sections other parts bind were left out of the list
     // A computed property with a private setter was taken as a setting (the binder ignores it) and listed as one.
     [InlineData("Collector:Alerts:CheckedRules is not a setting (Interval, Rules)", "--Collector:Alerts:CheckedRules=x")]
     [InlineData("Failed to convert configuration value '7x' at 'Collector:Retention:MaxAge'", "--Collector:Retention:MaxAge=7x")]

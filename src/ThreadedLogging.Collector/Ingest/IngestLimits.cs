@@ -1,6 +1,6 @@
 namespace ThreadedLogging.Collector.Ingest;
 
-/// <summary>The per-request checks of issue 3: field lengths, event size, timestamps far in the future.</summary>
+/// <summary>The per-request checks of issue 3: field lengths, event size, timestamps before 1970; a fast client clock (<see cref="EventTime"/>).</summary>
 internal sealed class IngestLimits(CollectorOptions options, DateTimeOffset now)
 {
     public CollectorOptions Options { get; } = options;
@@ -36,20 +36,20 @@ internal sealed class IngestLimits(CollectorOptions options, DateTimeOffset now)
         }
     }
 
-    public DateTimeOffset Timestamp(DateTimeOffset timestamp, int index)
+    /// <summary>
+    /// The time to store for a client's <paramref name="timestamp"/>: itself, or the receive time (<see cref="Now"/>)
+    /// with the client's kept aside when it is more than <c>Collector:MaxClockSkew</c> ahead (<see cref="EventTime"/>).
+    /// </summary>
+    public EventTime Timestamp(DateTimeOffset timestamp, int index)
     {
-        if (timestamp > Now + Options.MaxClockSkew)
-        {
-            throw IngestRejectedException.BadRequest(
-                $"{Where(index)}timestamp {timestamp:O} is more than {Options.MaxClockSkew} in the future (Collector:MaxClockSkew)");
-        }
-
         if (timestamp < DateTimeOffset.UnixEpoch)
         {
             throw IngestRejectedException.BadRequest($"{Where(index)}timestamp {timestamp:O} is before 1970");
         }
 
-        return timestamp.ToUniversalTime();
+        return timestamp > Now + Options.MaxClockSkew
+            ? new EventTime(Now.ToUniversalTime(), timestamp)
+            : new EventTime(timestamp.ToUniversalTime(), null);
     }
 
     /// <summary>The prefix of a reason about one event of a batch; none when <paramref name="index"/> is negative (the caller says where).</summary>

@@ -140,6 +140,7 @@ public sealed class ThreadedHttpHandlerOptions : ThreadedHandlerOptions
         // HttpClient sends it as it is: a line break (a key pasted with its newline) breaks the request's header, the collector
         // answers 400 and every batch would be dropped.
         CheckSecret(ApiKey, nameof(ApiKey), spaces: true);
+        CheckHeaderValue(ApiKey, nameof(ApiKey));
         if (Credentials is { UserName: { } user } && user.Contains(':', StringComparison.Ordinal))
         {
             // Basic authentication ends the user name at the first colon (RFC 7617): the rest went into the password, and every request was refused.
@@ -189,4 +190,28 @@ public sealed class ThreadedHttpHandlerOptions : ThreadedHandlerOptions
     }
 
     private static bool IsHeaderName(string name) => name.AsSpan().IndexOfAnyExcept(HeaderNameChars) < 0;
+
+    /// <summary>
+    /// A key the collector could never match: HTTP trims white space at a header value's ends (the collector refuses such
+    /// keys in its own settings), and HttpClient refuses to send a header value outside ASCII — every request would fail.
+    /// </summary>
+    /// <exception cref="ArgumentException">The key starts or ends with white space, or holds a character outside printable ASCII.</exception>
+    private static void CheckHeaderValue(string? key, string name)
+    {
+        if (string.IsNullOrEmpty(key))
+        {
+            return;
+        }
+
+        if (char.IsWhiteSpace(key[0]) || char.IsWhiteSpace(key[^1]))
+        {
+            throw new ArgumentException($"{name} starts or ends with white space, which HTTP trims: the receiver would refuse every request (the key itself is not shown).", name);
+        }
+
+        var at = key.AsSpan().IndexOfAnyExceptInRange(' ', '~');
+        if (at >= 0)
+        {
+            throw new ArgumentException($"{name} has a character outside printable ASCII at index {at}: an HTTP header cannot carry it (the key itself is not shown).", name);
+        }
+    }
 }

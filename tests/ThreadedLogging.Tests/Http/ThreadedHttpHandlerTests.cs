@@ -247,6 +247,27 @@ public sealed class ThreadedHttpHandlerTests
         Assert.Contains("BufferDirectory", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AddThreadedHttp_MisspeltKeyInsideCredentials_ThrowsAtStartNamingIt()
+    {
+        // Only the section's own keys were checked: Credentials:Pasword bound nothing, and every request was a 401.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:ThreadedHttp:Host"] = "127.0.0.1:9",
+            ["Logging:ThreadedHttp:Credentials:UserName"] = "app",
+            ["Logging:ThreadedHttp:Credentials:Pasword"] = "s3cret",
+        }).Build();
+        using var services = new ServiceCollection()
+            .AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")).AddThreadedHttp())
+            .BuildServiceProvider();
+
+        var e = Assert.Throws<ArgumentException>(() => services.GetRequiredService<ILoggerFactory>());
+
+        Assert.StartsWith("Logging:ThreadedHttp:Credentials:Pasword is not an option of HttpCredentials", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Password, UserName", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("", "/log", "GET", "Host")]
     [InlineData("example.com/x", "/log", "GET", "Host")]
@@ -334,6 +355,21 @@ public sealed class ThreadedHttpHandlerTests
         var error = Assert.Throws<ArgumentException>(options.Validate);
         Assert.Equal(nameof(ThreadedHttpHandlerOptions.ApiKey), error.ParamName);
         Assert.Contains($"index {index}", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(" secret-key", "starts or ends with white space")]
+    [InlineData("secret-key ", "starts or ends with white space")]
+    [InlineData("secret-kéy", "outside printable ASCII at index 8")]
+    [InlineData("secret-key x", "outside printable ASCII at index 10")]
+    public void Options_ApiKeyNoHeaderCanCarry_ThrowsWithoutShowingTheKey(string key, string reason)
+    {
+        // HTTP trims the spaces (the collector refuses such keys: every request a 401); HttpClient refuses non-ASCII values.
+        var options = new ThreadedHttpHandlerOptions { Host = "example.com:80", ApiKey = key };
+        var error = Assert.Throws<ArgumentException>(options.Validate);
+        Assert.Equal(nameof(ThreadedHttpHandlerOptions.ApiKey), error.ParamName);
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
     }
 

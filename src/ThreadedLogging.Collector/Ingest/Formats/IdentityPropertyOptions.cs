@@ -57,9 +57,18 @@ internal sealed class IdentityPropertyOptions
     public static IdentityPropertyOptions Bind(IConfiguration configuration)
     {
         var options = new IdentityPropertyOptions();
-        configuration.GetSection(SectionName).Bind(options);
+        var section = configuration.GetSection(SectionName);
+        section.Bind(options);
         foreach (var (name, list) in new[] { ("User", options.User), ("App", options.App), ("Version", options.Version), ("Machine", options.Machine) })
         {
+            // One value, as the environment and the command line give it (`Collector:Identity:User=EnvironmentUserName,UserName`):
+            // the binder reads only indexed items (`User:0`), and skipped it without a word.
+            if (section[name] is { Length: > 0 } single)
+            {
+                list.Clear();
+                list.AddRange(single.Split(',', StringSplitOptions.TrimEntries));
+            }
+
             if (list.Any(string.IsNullOrWhiteSpace))
             {
                 throw new CollectorConfigurationException($"Invalid collector configuration: {SectionName}:{name} must not contain blank names.");

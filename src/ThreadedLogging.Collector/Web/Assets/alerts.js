@@ -32,14 +32,14 @@ export function leaveAlerts() {
 function summary(body) {
   const every = spanText(body.interval);
   return body.evaluating
-    ? `This collector evaluates the rules every ${every}. What each did last is kept in memory: a restart clears it.`
+    ? `This collector evaluates the rules every ${every}. What each notified is kept across restarts; its last count and any failure are shown from this run only.`
     : `This collector has not evaluated the rules: not yet (every ${every}), or another collector sharing the PostgreSQL database does, and its console shows what they did.`;
 }
 
 function row(a, index) {
   const quiet = spanText(a.cooldown);
   return el("tr", {},
-    el("td", { className: "alert-name" }, a.name),
+    el("td", { className: "alert-name", dataset: { name: a.name } }, a.name),
     el("td", { className: "alert-query" }, a.query || "(every event)"),
     el("td", { className: "alert-threshold" }, `${counted(a.threshold, "event")} in ${spanText(a.window)}, ` + (quiet === "0 s" ? "no quiet time" : `then quiet ${quiet}`)),
     el("td", { className: "alert-evaluated" }, a.lastEvaluated ? `${localTime(a.lastEvaluated)}: counted ${counted(a.lastCount ?? 0, "event")}` : "not yet"),
@@ -68,7 +68,7 @@ function link(href, label, window) {
 async function windowLink(a) {
   try {
     const rule = (await getJson("/api/alerts", null)).alerts[Number(a.dataset.window)];
-    if (rule && rule.name === a.closest("tr").querySelector(".alert-name").textContent) return rule.eventsLink;
+    if (rule && rule.name === a.closest("tr").querySelector(".alert-name").dataset.name) return rule.eventsLink; // the text shows invisible characters as [U+…]
   } catch {
     // the loaded link, then
   }

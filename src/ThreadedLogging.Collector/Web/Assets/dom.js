@@ -9,10 +9,11 @@ export function el(tag, props = {}, ...children) {
   for (const [key, value] of Object.entries(props)) {
     if (value == null || value === false) continue;
     if (key === "className") node.className = String(value);
-    else if (key === "title") node.title = String(value);
+    else if (key === "title") node.title = visible(String(value));
     else if (key === "dataset") Object.assign(node.dataset, value);
     else if (key === "type") node.type = String(value);
-    else if (key.startsWith("aria-") || key === "role" || key === "tabindex") node.setAttribute(key, String(value));
+    else if (key.startsWith("aria-")) node.setAttribute(key, visible(String(value))); // read aloud: the same rule as text
+    else if (key === "role" || key === "tabindex") node.setAttribute(key, String(value));
     else throw new Error("el: unsupported property " + key);
   }
   for (const child of children.flat()) {

@@ -82,7 +82,7 @@ function latestErrorCell(user) {
   const text = (e.exceptionType ? e.exceptionType + ": " : "") + e.message;
   // Two lines at most (app.css: a URL or a base64 blob ran to eight); the text in the title, all of it in the detail a click opens.
   // Bidi overrides and zero-width characters shown as [U+XXXX], as in the cell (a tooltip must not read otherwise).
-  const title = visible(clip(text, TITLE_CHARS)) + "\nOpen this error (" + e.timestamp + ")";
+  const title = clip(text, TITLE_CHARS) + "\nOpen this error (" + e.timestamp + ")"; // el() shows invisible characters in a title too
   return el("td", { className: "msg error-cell", title, dataset: { event: String(e.id) } },
     el("span", { className: "latest-error" }, excerpt(text)), el("span", { className: "status" }, " · " + ago(e.timestamp)));
 }

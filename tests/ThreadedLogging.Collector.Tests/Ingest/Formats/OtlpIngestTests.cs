@@ -82,11 +82,10 @@ public sealed class OtlpIngestTests
     [Fact]
     public async Task Otlp_OneRecordOverALimit_PartialSuccessOthersStored()
     {
-        await using var collector = await CollectorFixture.StartAsync();
-        var future = Record(body: "from the future");
-        future.TimeUnixNano = (ulong)DateTimeOffset.UtcNow.AddYears(5).ToUnixTimeMilliseconds() * 1_000_000;
+        await using var collector = await CollectorFixture.StartAsync("--Collector:MaxEventBytes=4096");
+        var large = Record(body: new string('m', 5000));
 
-        using var response = await collector.Client.PostAsync(new Uri("v1/logs", UriKind.Relative), new ByteArrayContent(Request(Record(body: "kept"), future))
+        using var response = await collector.Client.PostAsync(new Uri("v1/logs", UriKind.Relative), new ByteArrayContent(Request(Record(body: "kept"), large))
         {
             Headers = { { "Content-Type", "application/x-protobuf" } },
         });
@@ -94,7 +93,8 @@ public sealed class OtlpIngestTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var answer = ExportLogsServiceResponse.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync());
         Assert.Equal(1, answer.PartialSuccess.RejectedLogRecords);
-        Assert.StartsWith("log record 1: timestamp", answer.PartialSuccess.ErrorMessage, StringComparison.Ordinal);
+        Assert.StartsWith("log record 1: event is 50", answer.PartialSuccess.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains("Collector:MaxEventBytes", answer.PartialSuccess.ErrorMessage, StringComparison.Ordinal);
         Assert.Equal("kept", Assert.Single(await collector.EventsAsync()).GetProperty("message").GetString());
     }
 

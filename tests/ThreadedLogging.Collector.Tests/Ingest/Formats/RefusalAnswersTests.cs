@@ -128,7 +128,7 @@ public sealed class RefusalAnswersTests
         Assert.Empty(await collector.EventsAsync());
     }
 
-    private static async Task<byte[]> ExportAsync(int port, byte[] request, string? key = null)
+    internal static async Task<byte[]> ExportAsync(int port, byte[] request, string? key = null)
     {
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
         var headers = new Metadata();

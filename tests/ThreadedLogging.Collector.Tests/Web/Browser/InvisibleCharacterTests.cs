@@ -42,6 +42,27 @@ public sealed class InvisibleCharacterTests(ChromiumFixture chromium) : IClassFi
         Assert.Empty(dialogs);
     }
 
+    [Fact]
+    public async Task TopValues_TitlesAndLabelsOfNamesWithInvisibleCharacters_ShowThemVisibly()
+    {
+        // Text nodes showed them as [U+XXXX], but a button's title (its tooltip) and aria-label (read aloud) carried the raw
+        // characters: "Open alice's events" for a user that is not alice, a reversed tooltip.
+        await using var collector = await CollectorFixture.StartAsync();
+        var body = JsonSerializer.Serialize(new { user = "alice\u200B", events = new object[] { new { timestamp = DateTimeOffset.UtcNow.AddMinutes(-5), message = "paid 5", template = "paid {Amount}\u202E" } } });
+        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/x", Http.Utf8(body), "application/json");
+        Assert.True(status == HttpStatusCode.OK, text);
+
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        await page.GotoAsync(collector.BaseAddress + "?all=1&range=1h");
+
+        var user = page.Locator("#top-values [aria-label='Users'] .value");
+        await Expect(user).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex(@"^Open alice\[U\+200B\]'s events: "));
+        var kind = page.Locator("#top-values button.kind");
+        await Expect(kind).ToHaveAttributeAsync("aria-label", "Only the events of paid {Amount}[U+202E]");
+        Assert.Empty(dialogs);
+    }
+
     /// <summary>The names as the page shows them: the override and the zero-width space visible, the emoji's joiner and Hebrew kept.</summary>
     private static readonly string[] Shown = ["alice", "alice[U+200B]", "[U+202E]ecila", "\U0001F469\u200D\U0001F4BB dev", "\u05D3\u05E0\u05D4"];
 }

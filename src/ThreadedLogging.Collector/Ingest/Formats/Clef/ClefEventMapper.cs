@@ -75,15 +75,16 @@ internal static class ClefEventMapper
         }
 
         var exception = Text(fields.Exception, "@x");
+        var time = limits.Timestamp(timestamp, NoIndex);
         return new NewEvent
         {
-            Timestamp = limits.Timestamp(timestamp, NoIndex),
+            Timestamp = time.Stored,
             Level = level,
             Category = limits.Field(Scalar(fields.SourceContext, strings), "SourceContext", NoIndex),
             Message = message ?? string.Empty,
             Template = template,
             ExceptionJson = exception is null ? null : DotNetExceptionText.ToJson(exception),
-            PropertiesJson = hasProperties ? PropertiesJson(e) : null,
+            PropertiesJson = time.WithClientTime(hasProperties ? PropertiesJson(e) : null),
             ContextJson = ContextJson(fields, limits, strings, out var traceId),
             TraceId = TraceIds.Normalize(traceId),
             App = limits.Field(Scalar(fields.App, strings), "app", NoIndex),

@@ -122,15 +122,16 @@ internal static class JsonBatchParser
         }
 
         var template = Text(f.Template, JsonBatchFields.Template, index, repeated.Strings);
+        var time = limits.Timestamp(timestamp, index);
         return new NewEvent
         {
-            Timestamp = limits.Timestamp(timestamp, index),
+            Timestamp = time.Stored,
             Level = level,
             Category = limits.Field(Text(f.Category, JsonBatchFields.Category, index, repeated.Strings), JsonBatchFields.Category, index),
             Message = Message(f, template, index) ?? template ?? string.Empty,
             Template = template,
             ExceptionJson = ExceptionJson(f.Exception, index),
-            PropertiesJson = Raw(f.Properties, JsonBatchFields.Properties, JsonValueKind.Object, index),
+            PropertiesJson = time.WithClientTime(Raw(f.Properties, JsonBatchFields.Properties, JsonValueKind.Object, index)),
             ContextJson = ContextJson(f, limits, index, repeated, out var traceId),
             TraceId = TraceIds.Normalize(traceId),
             App = identity.App,

@@ -70,16 +70,17 @@ internal sealed class OtlpLogMapper(IdentityPropertyOptions identity)
         var nanos = record.TimeUnixNano != 0 ? record.TimeUnixNano : record.ObservedTimeUnixNano;
         var timestamp = nanos != 0 ? DateTimeOffset.UnixEpoch.AddTicks((long)(nanos / 100)) : limits.Now;
         var (message, template) = Message(record, limits.Options.MaxEventBytes);
+        var time = limits.Timestamp(timestamp, NoIndex);
         return new NewEvent
         {
-            Timestamp = limits.Timestamp(timestamp, NoIndex),
+            Timestamp = time.Stored,
             Level = Level(record),
             Category = limits.Field(string.IsNullOrEmpty(scopeName) ? null : scopeName, "scope name", NoIndex),
             Message = message,
             Template = template,
             ExceptionJson = ExceptionJson(record.Attributes),
-            PropertiesJson = record.Attributes.Count == 0 ? null
-                : JsonText.Write(record.Attributes, static (json, attributes) => OtlpValues.WriteObject(json, attributes, recordAttributes: true)),
+            PropertiesJson = time.WithClientTime(record.Attributes.Count == 0 ? null
+                : JsonText.Write(record.Attributes, static (json, attributes) => OtlpValues.WriteObject(json, attributes, recordAttributes: true))),
             ContextJson = ContextJson(record, resource, limits, out var traceId),
             TraceId = traceId,
             App = limits.Field(First(record.Attributes, resource, identity.AppNames), "app", NoIndex),

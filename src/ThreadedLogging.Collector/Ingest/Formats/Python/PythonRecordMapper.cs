@@ -74,15 +74,16 @@ internal static partial class PythonRecordMapper
             sequence = parsed;
         }
 
+        var time = limits.Timestamp(timestamp, Index);
         return new NewEvent
         {
-            Timestamp = limits.Timestamp(timestamp, Index),
+            Timestamp = time.Stored,
             Level = level,
             Category = limits.Field(Get(fields, "name"), "name", Index),
             Message = message,
             Template = msg,
             ExceptionJson = ExceptionJson(Get(fields, "exc_text"), Get(fields, "exc_info")),
-            PropertiesJson = PropertiesJson(fields),
+            PropertiesJson = time.WithClientTime(PropertiesJson(fields)),
             App = limits.Field(Get(fields, "app"), "app", Index),
             Version = limits.Field(Get(fields, "revision") ?? Get(fields, "version"), "revision", Index),
             User = limits.Field(Get(fields, "user") ?? PathUser.From(path), "user", Index),

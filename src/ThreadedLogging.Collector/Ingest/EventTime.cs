@@ -1,0 +1,47 @@
+using System.Text.Json;
+using ThreadedLogging.Collector.Ingest.Formats;
+
+namespace ThreadedLogging.Collector.Ingest;
+
+/// <summary>
+/// An event's time as stored (<see cref="IngestLimits.Timestamp"/>): the client's, or the collector's receive time when
+/// the client's clock is more than <c>Collector:MaxClockSkew</c> fast. Such an event is stored, not refused: a refusal
+/// lost it and the good events sent with it (Serilog's Seq sink drops a 400'd batch; OTLP clients drop the record),
+/// and Seq takes any time. The client's time is then kept as the property <see cref="PropertyName"/>.
+/// </summary>
+internal readonly record struct EventTime(DateTimeOffset Stored, DateTimeOffset? Client)
+{
+    /// <summary>The property that keeps a fast client's time (ISO 8601 in UTC, e.g. <c>2026-12-06T19:31:00.0000000Z</c>).</summary>
+    public const string PropertyName = "ClientTimestamp";
+
+    /// <summary>
+    /// The event's properties (a JSON object, or null) with <see cref="PropertyName"/> first when the client's time was
+    /// set aside; unchanged otherwise. A property of that name the client sent gives way to it.
+    /// </summary>
+    public string? WithClientTime(string? propertiesJson)
+    {
+        if (Client is not { } client)
+        {
+            return propertiesJson;
+        }
+
+        return JsonText.Write((client, propertiesJson), static (json, state) =>
+        {
+            json.WriteStartObject();
+            json.WriteString(PropertyName, state.client.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            if (state.propertiesJson is not null)
+            {
+                using var document = JsonDocument.Parse(state.propertiesJson);
+                foreach (var property in document.RootElement.EnumerateObject())
+                {
+                    if (!property.NameEquals(PropertyName))
+                    {
+                        property.WriteTo(json);
+                    }
+                }
+            }
+
+            json.WriteEndObject();
+        });
+    }
+}
