@@ -1,5 +1,6 @@
 using ThreadedLogging.Collector.Alerts;
 using ThreadedLogging.Collector.Diagnostics;
+using ThreadedLogging.Collector.Erasure;
 using ThreadedLogging.Collector.Ingest;
 using ThreadedLogging.Collector.Ingest.Formats;
 using ThreadedLogging.Collector.Ingest.Formats.Otlp.Grpc;
@@ -92,6 +93,8 @@ internal static class CollectorApp
             app.UseMiddleware<LoopbackRequestGuard>();
         }
 
+        app.UseStoreUnavailableAnswers();
+
         app.MapGet("/health", HealthApi.Get);
         app.MapPrometheusMetrics();
         app.MapIngest();
@@ -100,6 +103,7 @@ internal static class CollectorApp
         app.MapSqsIngest();
         app.MapQuery();
         app.MapLevels();
+        app.MapUserErasure();
         app.MapAlerts();
         app.MapSession();
         app.MapSupportUi();

@@ -18,6 +18,7 @@ namespace ThreadedLogging.Collector;
 [JsonSerializable(typeof(SeqIngestResponse))]
 [JsonSerializable(typeof(EventsResponse))]
 [JsonSerializable(typeof(UsersResponse))]
+[JsonSerializable(typeof(Erasure.UserErasureResponse))]
 [JsonSerializable(typeof(HistogramResponse))]
 [JsonSerializable(typeof(TopValuesResponse))]
 [JsonSerializable(typeof(SummaryResponse))]

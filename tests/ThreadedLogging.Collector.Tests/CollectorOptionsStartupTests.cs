@@ -35,6 +35,11 @@ public sealed class CollectorOptionsStartupTests
     // Not http(s): every receive failed, retried for ever.
     [InlineData("Collector:Sqs:Queues:0:Url must be an absolute http or https URL (was '/123456789012/logs')", "--Collector:Sqs:Queues:0:Url=/123456789012/logs")]
     [InlineData("Collector:Sqs:Queues:0:ServiceUrl must be an absolute http or https URL (was 'localhost:9324')", "--Collector:Sqs:Queues:0:Name=logs", "--Collector:Sqs:Queues:0:ServiceUrl=localhost:9324")]
+    // The client's SQS checks, missing here: a token without keys was ignored (the default chain ran), a pasted space or
+    // line break made a key AWS does not know, a region that is none.
+    [InlineData("Collector:Sqs:Queues:0:SessionToken must come with AccessKey and SecretAccessKey", "--Collector:Sqs:Queues:0:Name=logs", "--Collector:Sqs:Queues:0:SessionToken=" + Secret)]
+    [InlineData("Collector:Sqs:Queues:0:SecretAccessKey has white space, a control or a non-ASCII character at index 13", "--Collector:Sqs:Queues:0:Name=logs", "--Collector:Sqs:Queues:0:AccessKey=AKIA1", "--Collector:Sqs:Queues:0:SecretAccessKey=" + Secret + "\n")]
+    [InlineData("Collector:Sqs:Queues:0:Region must be an AWS region name such as eu-west-1", "--Collector:Sqs:Queues:0:Name=logs", "--Collector:Sqs:Queues:0:Region=eu west 1")]
     // Kestrel threw "Parameter 'port'" at start.
     [InlineData("the listen address 'http://127.0.0.1:70000' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) has the port 70000", "--urls=http://127.0.0.1:70000")]
     [InlineData("Collector:OtlpGrpcPort must be a port from 1 to 65535 (was '-1')", "--Collector:OtlpGrpcPort=-1")]

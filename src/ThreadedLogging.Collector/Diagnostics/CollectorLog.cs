@@ -50,4 +50,7 @@ internal static partial class CollectorLog
 
     [LoggerMessage(16, LogLevel.Information, "Event store: building the user index of schema version 10 over {Events} events, once (about 3 s per million; the store grows by ~30 bytes per event, which a size cap, Collector:Retention:MaxBytes, takes from the oldest events)")]
     public static partial void UserIndexBuilding(ILogger logger, long events);
+
+    [LoggerMessage(17, LogLevel.Warning, "The event store is unavailable; answered 503 to {Method} {Path}: {Reason}")]
+    public static partial void StoreUnavailableAnswered(ILogger logger, string method, string path, string reason);
 }

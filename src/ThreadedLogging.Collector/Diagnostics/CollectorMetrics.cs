@@ -25,6 +25,8 @@ internal sealed class CollectorMetrics
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _retained;
     private readonly Counter<long> _alertsFired;
+    private readonly Counter<long> _erasures;
+    private readonly Counter<long> _erased;
     private readonly Counter<long> _alertWebhookFailures;
 
     public CollectorMetrics(IMeterFactory meters, IngestAdmission admission, LiveStreamLimiter liveStreams, SqsIngestStatistics sqs)
@@ -50,6 +52,12 @@ internal sealed class CollectorMetrics
         _retained = meter.CreateCounter<long>(
             "threadedlogging.collector.retention.removed", "{event}",
             "Events removed by retention, by reason: age (Retention:MaxAge) or size (Retention:MaxBytes).");
+        _erasures = meter.CreateCounter<long>(
+            "threadedlogging.collector.erasure.requests", "{request}",
+            "Erasures of a user's data completed (DELETE /api/users/{user}), an unknown user's included.");
+        _erased = meter.CreateCounter<long>(
+            "threadedlogging.collector.erasure.events", "{event}",
+            "Events erased by DELETE /api/users/{user}.");
         _alertsFired = meter.CreateCounter<long>(
             "threadedlogging.collector.alerts.fired", "{notification}",
             "Alert notifications delivered (the webhook answered 2xx), by rule.");
@@ -99,6 +107,13 @@ internal sealed class CollectorMetrics
         {
             _retained.Add(bySize, new KeyValuePair<string, object?>("reason", "size"));
         }
+    }
+
+    /// <summary>Counts one completed erasure of a user and the events it erased.</summary>
+    public void UserErased(long events)
+    {
+        _erasures.Add(1);
+        _erased.Add(events);
     }
 
     /// <summary>Counts a delivered notification of the rule <paramref name="alert"/>.</summary>

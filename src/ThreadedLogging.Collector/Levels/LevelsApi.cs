@@ -45,7 +45,7 @@ internal static class LevelsApi
             return ErrorResults.Create(StatusCodes.Status400BadRequest, "a JSON body is required");
         }
 
-        var by = CreatorName(keys, context.Request);
+        var by = AdminActor.Of(keys, context.Request);
         if (!body.TryCreate(options, time.GetUtcNow(), by, out var rule, out var error))
         {
             return ErrorResults.Create(StatusCodes.Status400BadRequest, error);
@@ -61,7 +61,7 @@ internal static class LevelsApi
     private static async Task<Results<NoContent, JsonHttpResult<ErrorResponse>>> RevokeAsync(
         long id, HttpContext context, ILevelRuleStore store, LevelRuleCache cache, ApiKeyRing keys, TimeProvider time, ILogger<LevelRuleCache> logger, CancellationToken cancellationToken)
     {
-        var by = CreatorName(keys, context.Request);
+        var by = AdminActor.Of(keys, context.Request);
         if (!await store.RevokeAsync(id, by, time.GetUtcNow(), cancellationToken))
         {
             return ErrorResults.Create(StatusCodes.Status404NotFound, $"no level rule {id}");
@@ -116,10 +116,4 @@ internal static class LevelsApi
             return (null, ErrorResults.Create(e.StatusCode, $"request body not received: {e.Message}"));
         }
     }
-
-    /// <summary>The keys have no names of their own: the rule records which key allowed the change, and whether through the console's session.</summary>
-    private static string CreatorName(ApiKeyRing keys, HttpRequest request) =>
-        !keys.AdminRequiresKey ? "open (loopback, no keys)"
-        : ApiKeyReader.Read(request) is null ? "AdminApiKey (console session)"
-        : "AdminApiKey";
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ThreadedLogging.Collector.Storage.Postgres;
 using ThreadedLogging.Collector.Storage.Sqlite;
 
@@ -6,7 +7,7 @@ namespace ThreadedLogging.Collector.Storage;
 /// <summary>The one registration of storage: picks the engine named by <c>Collector:Store</c>.</summary>
 internal static class StorageExtensions
 {
-    /// <summary>Registers <see cref="IEventStore"/> and <see cref="ISqsPoisonStore"/> of the configured engine, opened before the server listens.</summary>
+    /// <summary>Registers <see cref="IEventStore"/>, <see cref="ISqsPoisonStore"/> and <see cref="IStoreAvailability"/> of the configured engine, opened before the server listens.</summary>
     /// <exception cref="CollectorConfigurationException">The engine's settings are missing or invalid.</exception>
     public static IServiceCollection AddEventStore(this IServiceCollection services, IConfiguration configuration, CollectorOptions options)
     {
@@ -26,6 +27,7 @@ internal static class StorageExtensions
             services.AddSqliteStorage(options.DataDirectory);
         }
 
+        services.TryAddSingleton<IStoreAvailability, OpenFileAvailability>();
         services.AddHostedService<RetentionService>();
         return services;
     }

@@ -308,6 +308,8 @@ public sealed partial class PostgresEventStoreTests : EventStoreContractTests
         return await command.ExecuteScalarAsync();
     }
 
+    private protected override void UseErasureChunking(ErasureChunking chunking) => ((PostgresEventStore)Store).ErasureChunking = chunking;
+
     private protected override Task<IEventStore> CreateStoreAsync()
     {
         _database = PostgresServer.Instance.CreateDatabase();

@@ -147,6 +147,8 @@ public sealed partial class SqliteEventStoreTests : EventStoreContractTests
         return (long)command.ExecuteScalar()!;
     }
 
+    private protected override void UseErasureChunking(ErasureChunking chunking) => ((SqliteEventStore)Store).ErasureChunking = chunking;
+
     private protected override Task<IEventStore> CreateStoreAsync()
     {
         _directory = new TempDirectory();

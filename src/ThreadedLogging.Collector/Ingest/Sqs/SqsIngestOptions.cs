@@ -61,6 +61,8 @@ internal sealed class SqsIngestOptions
             {
                 errors.Add($"{SectionName}:Queues:{i} must have both AccessKey and SecretAccessKey, or neither.");
             }
+
+            CheckCredentialsAndRegion(queue, $"{SectionName}:Queues:{i}", errors);
         }
 
         if (ReceiversPerQueue is < 1 or > 64)
@@ -95,4 +97,37 @@ internal sealed class SqsIngestOptions
 
     private static bool IsHttp(string text) =>
         Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && !string.IsNullOrEmpty(uri.Host);
+
+    /// <summary>
+    /// The checks the client's SQS handler makes of the same values: a session token without keys was ignored (the
+    /// standard credential chain ran instead), a pasted line break or space made keys AWS does not know (every receive
+    /// refused, retried for ever), and a region that is none made the SDK throw its own words or sign for nothing.
+    /// </summary>
+    private static void CheckCredentialsAndRegion(SqsQueueOptions queue, string path, List<string> errors)
+    {
+        if (!string.IsNullOrEmpty(queue.SessionToken) && string.IsNullOrEmpty(queue.AccessKey))
+        {
+            errors.Add($"{path}:SessionToken must come with AccessKey and SecretAccessKey (the temporary keys it belongs to).");
+        }
+
+        foreach (var (name, secret) in new[] { ("AccessKey", queue.AccessKey), ("SecretAccessKey", queue.SecretAccessKey), ("SessionToken", queue.SessionToken) })
+        {
+            var at = secret is null ? -1 : secret.AsSpan().IndexOfAnyExceptInRange('!', '~');
+            if (at >= 0)
+            {
+                errors.Add($"{path}:{name} has white space, a control or a non-ASCII character at index {at} (the key itself is not shown).");
+            }
+        }
+
+        if (queue.Region is { } region && !IsRegionName(region))
+        {
+            errors.Add($"{path}:Region must be an AWS region name such as eu-west-1: letters, digits and single '-' between them (was '{region}').");
+        }
+    }
+
+    private static bool IsRegionName(string region) =>
+        region.Length is > 0 and <= 64 && region[0] != '-' && region[^1] != '-' && !region.Contains("--", StringComparison.Ordinal)
+        && region.AsSpan().IndexOfAnyExcept(RegionChars) < 0;
+
+    private static readonly System.Buffers.SearchValues<char> RegionChars = System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
 }

@@ -29,7 +29,7 @@ namespace ThreadedLogging.Collector.Storage.Postgres;
 /// <param name="logger">Where the store reports opening.</param>
 /// <param name="readSource">A replica of it that serves reads, or null to read where it writes.</param>
 internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, TimeProvider time, ILogger<PostgresEventStore> logger, NpgsqlDataSource? readSource = null)
-    : IEventStore, IEventRetention
+    : IEventStore, IEventRetention, IUserErasure
 {
     private const int MaxAttempts = 5;
 

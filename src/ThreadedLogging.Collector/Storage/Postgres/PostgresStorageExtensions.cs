@@ -31,7 +31,9 @@ internal static class PostgresStorageExtensions
             sp.GetRequiredService<ILogger<PostgresEventStore>>(),
             reads));
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>());
+        services.AddSingleton<IStoreAvailability>(sp => new PostgresAvailability(writes, reads, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IEventRetention>(sp => sp.GetRequiredService<PostgresEventStore>());
+        services.AddSingleton<IUserErasure>(sp => sp.GetRequiredService<PostgresEventStore>());
         services.AddSingleton<ISqsPoisonStore>(sp => new PostgresSqsPoisonStore(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<ILevelRuleStore>(sp => new PostgresLevelRuleStore(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IAlertLease>(sp => new PostgresAlertLease(sp.GetRequiredService<NpgsqlDataSource>()));

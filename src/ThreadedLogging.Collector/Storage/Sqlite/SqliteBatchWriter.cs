@@ -232,6 +232,9 @@ internal sealed class SqliteBatchWriter : IDisposable
         }
     }
 
+    /// <summary>Forgets the names' keys held in memory (an erasure deleted names: they are looked up, or added, again).</summary>
+    public void ForgetNameKeys() => _rows.ForgetKeys();
+
     public void Dispose()
     {
         _rows.Dispose();

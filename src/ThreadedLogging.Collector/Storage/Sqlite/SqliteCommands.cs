@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 
 namespace ThreadedLogging.Collector.Storage.Sqlite;
 
-/// <summary>Commands a writer prepares once and reuses for every batch.</summary>
+/// <summary>Commands a writer prepares once and reuses for every batch, and the connections of the other writers (retention, erasure).</summary>
 internal static class SqliteCommands
 {
     /// <summary>A command with its parameters declared, values set per use through <c>Parameters[i]</c>.</summary>
@@ -33,5 +33,22 @@ internal static class SqliteCommands
         var pageSize = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         command.CommandText = $"PRAGMA wal_autocheckpoint = {CheckpointWalBytes / Math.Max(512, pageSize)}";
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// A read-write connection of its own to an existing file, beside the writer's (retention, erasure): unpooled, so that
+    /// nothing holds the file once it is disposed, and waiting up to 30 s for another connection's lock.
+    /// </summary>
+    public static SqliteConnection OpenReadWrite(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWrite,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString());
+        connection.Open();
+        return connection;
     }
 }

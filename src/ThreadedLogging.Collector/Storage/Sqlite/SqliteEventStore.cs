@@ -11,7 +11,7 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// connections, which WAL lets run beside the writer. Full text is indexed beside it, in a second file,
 /// by <see cref="SqliteFtsIndexer"/>.
 /// </summary>
-internal sealed partial class SqliteEventStore : IEventStore, IEventRetention
+internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, IUserErasure
 {
     public const string FileName = "collector.db";
 
@@ -132,6 +132,7 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention
                 try
                 {
                     Retention.CatchUpFullText(); // a stop in the middle of a retention run
+                    CatchUpErasures(); // a stop in the middle of an erasure
                     _fts = fts;
                     var writer = new SqliteBatchWriter(connection, fts, committedSeq, Commits);
                     fts.Start();
@@ -209,7 +210,10 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention
 
             try
             {
-                writer.AppendGroup(group, _time.GetUtcNow().UtcTicks);
+                lock (_writerGate)
+                {
+                    writer.AppendGroup(group, _time.GetUtcNow().UtcTicks);
+                }
             }
             catch (Exception e)
             {

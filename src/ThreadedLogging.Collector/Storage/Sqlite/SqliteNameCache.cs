@@ -44,6 +44,9 @@ internal sealed class SqliteNameCache
         return found;
     }
 
+    /// <summary>Forgets the name of <paramref name="key"/> in table <paramref name="table"/> (an erased user's: <see cref="SqliteUserErasure"/>).</summary>
+    public void Forget(int table, long key) => _names[table].TryRemove(key, out _);
+
     /// <summary>One read's statements that look a key up in its table, prepared at the first miss, on the read's connection.</summary>
     internal sealed class Lookups(sqlite3 db) : IDisposable
     {

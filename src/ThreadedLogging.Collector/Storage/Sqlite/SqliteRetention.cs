@@ -37,8 +37,8 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
     public RetentionResult Run(RetentionOptions options, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var cutoff = now - options.MaxAge;
-        using var main = Open(databasePath);
-        using var fts = Open(fullTextPath);
+        using var main = SqliteCommands.OpenReadWrite(databasePath);
+        using var fts = SqliteCommands.OpenReadWrite(fullTextPath);
         CatchUpFullText(main, fts);
 
         long byAge = 0;
@@ -74,8 +74,8 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
     /// <summary>Deletes from the index every entry below the main file's mark (after a stop between the two commits).</summary>
     public void CatchUpFullText()
     {
-        using var main = Open(databasePath);
-        using var fts = Open(fullTextPath);
+        using var main = SqliteCommands.OpenReadWrite(databasePath);
+        using var fts = SqliteCommands.OpenReadWrite(fullTextPath);
         CatchUpFullText(main, fts);
     }
 
@@ -192,19 +192,6 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
     /// <summary>Bytes in use (pages not on the free list): deleting rows frees pages for reuse without shrinking the file.</summary>
     private static long UsedBytes(SqliteConnection connection) =>
         Scalar(connection, "SELECT (p.page_count - f.freelist_count) * s.page_size FROM pragma_page_count() p, pragma_freelist_count() f, pragma_page_size() s");
-
-    private static SqliteConnection Open(string path)
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWrite,
-            Pooling = false,
-            DefaultTimeout = 30,
-        }.ToString());
-        connection.Open();
-        return connection;
-    }
 
     private static long Scalar(SqliteConnection connection, string sql)
     {

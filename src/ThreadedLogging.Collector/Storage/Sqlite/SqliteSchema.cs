@@ -133,6 +133,11 @@ internal static class SqliteSchema
             purged_below INTEGER NOT NULL
         );
 
+        -- Erasure of a user (SqliteUserErasure): ids of events deleted here whose full-text entries may not be deleted yet,
+        -- added in the events' transaction and removed once the full-text file's are; the next open deletes what is left.
+        -- No version of its own: an older collector ignores the table.
+        CREATE TABLE IF NOT EXISTS fts_erase (id INTEGER PRIMARY KEY);
+
         -- Version 3 (issue 15 §5): how far (ms) ids of a full millisecond were taken from later ones.
         CREATE TABLE IF NOT EXISTS id_spill (
             id           INTEGER PRIMARY KEY CHECK (id = 1),

@@ -16,6 +16,7 @@ internal static class SqliteStorageExtensions
             return new SqliteEventStore(dataDirectory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SqliteEventStore>>());
         });
         services.AddSingleton(sp => (IEventRetention)sp.GetRequiredService<IEventStore>());
+        services.AddSingleton(sp => (IUserErasure)sp.GetRequiredService<IEventStore>());
         services.AddSingleton<ISqsPoisonStore>(new SqliteSqsPoisonStore(dataDirectory));
         services.AddSingleton<ILevelRuleStore>(new SqliteLevelRuleStore(dataDirectory));
         services.AddSingleton<IAlertLease, SoleCollectorAlertLease>();

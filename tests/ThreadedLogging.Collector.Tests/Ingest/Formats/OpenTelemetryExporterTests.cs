@@ -16,6 +16,36 @@ public sealed class OpenTelemetryExporterTests
 {
     private const string Key = "otlp-key";
 
+    [Fact]
+    public async Task OtlpExporter_IncludeFormattedMessage_OriginalFormatIsTheTemplateNotAProperty()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        using (var factory = LoggerFactory.Create(builder => builder.AddOpenTelemetry(otel =>
+        {
+            otel.IncludeFormattedMessage = true;
+            otel.AddOtlpExporter(exporter =>
+            {
+                exporter.Endpoint = new Uri(collector.BaseAddress, "v1/logs");
+                exporter.Protocol = OtlpExportProtocol.HttpProtobuf;
+            });
+        })))
+        {
+            var logger = factory.CreateLogger("Shop");
+            logger.LogInformation("Paid {Employee} {Amount}", "O'Neil", 1200.5);
+            logger.LogInformation("Paid {Employee} {Amount}", "Ng", 7);
+        }
+
+        var events = await collector.EventsAsync();
+        Assert.Equal(["Paid Ng 7", "Paid O'Neil 1200.5"], events.Select(e => e.GetProperty("message").GetString()).Order(StringComparer.Ordinal));
+        foreach (var e in events)
+        {
+            Assert.Equal("Paid {Employee} {Amount}", e.GetProperty("template").GetString());
+            var properties = e.GetProperty("properties");
+            Assert.False(properties.TryGetProperty("{OriginalFormat}", out _), properties.GetRawText());
+            Assert.True(properties.TryGetProperty("Employee", out _), properties.GetRawText());
+        }
+    }
+
     [Theory]
     [InlineData(OtlpExportProtocol.HttpProtobuf, false)]
     [InlineData(OtlpExportProtocol.HttpProtobuf, true)]

@@ -12,7 +12,8 @@ namespace ThreadedLogging.Collector.Ingest.Formats.Otlp;
 /// <c>service.name</c>, <c>service.version</c>, <c>host.name</c>, <c>enduser.id</c>/<c>user.name</c>; a record's own
 /// attribute wins), <c>process.pid</c>, scope name → category, severity number (else text) → level, body →
 /// message (a template whose holes name attributes is rendered from them, as MEL would), <c>message_template.text</c>
-/// → template (Serilog's OpenTelemetry sink), the other attributes → properties,
+/// → template (Serilog's OpenTelemetry sink), <c>{OriginalFormat}</c> → template (OpenTelemetry .NET's
+/// <c>IncludeFormattedMessage</c>: the body is the formatted message), the other attributes → properties,
 /// <c>exception.*</c> → exception, trace and span ids, <c>observed_time_unix_nano</c> when <c>time_unix_nano</c> is 0.
 /// A record that breaks a limit is left out and counted (OTLP partial success); the others are stored.
 /// </summary>
@@ -110,9 +111,15 @@ internal sealed class OtlpLogMapper(IdentityPropertyOptions identity)
             return (OtlpValues.Text(record.Body) ?? string.Empty, null);
         }
 
-        // OpenTelemetry .NET sends MEL's template as the body (unless IncludeFormattedMessage) and its values as attributes;
-        // Serilog's OpenTelemetry sink sends the rendered message and the template in message_template.text.
+        // OpenTelemetry .NET sends MEL's template as the body and its values as attributes; with IncludeFormattedMessage the
+        // body is the formatted message and the template the attribute {OriginalFormat}. Serilog's OpenTelemetry sink sends
+        // the rendered message and the template in message_template.text.
         var body = record.Body.StringValue;
+        if (OtlpValues.Find(record.Attributes, OtlpValues.OriginalFormat) is { ValueCase: AnyValue.ValueOneofCase.StringValue } originalFormat)
+        {
+            return (body, originalFormat.StringValue);
+        }
+
         return MelTemplateRenderer.TryRender(body, record.Attributes, maxLength, out var rendered) ? (rendered, body)
             : (body, OtlpValues.Text(OtlpValues.Find(record.Attributes, OtlpValues.MessageTemplateText)));
     }

@@ -51,9 +51,12 @@ internal static class OtlpValues
     /// <summary>The attribute that carries a record's message template (Serilog's OpenTelemetry sink writes it by default).</summary>
     public const string MessageTemplateText = "message_template.text";
 
+    /// <summary>The attribute that carries MEL's template when OpenTelemetry .NET sends the formatted message as the body (<c>IncludeFormattedMessage</c>).</summary>
+    public const string OriginalFormat = "{OriginalFormat}";
+
     /// <summary>
     /// Writes key/values as one object; with <paramref name="recordAttributes"/>, what the event keeps in fields of its
-    /// own is left out: <c>exception.*</c> (the exception) and <see cref="MessageTemplateText"/> (the template).
+    /// own is left out: <c>exception.*</c> (the exception), <see cref="MessageTemplateText"/> and <see cref="OriginalFormat"/> (the template).
     /// </summary>
     public static void WriteObject(Utf8JsonWriter json, RepeatedField<KeyValue> values, bool recordAttributes)
     {
@@ -61,7 +64,7 @@ internal static class OtlpValues
         for (var i = 0; i < values.Count; i++)
         {
             var pair = values[i];
-            if (recordAttributes && (pair.Key.StartsWith("exception.", StringComparison.Ordinal) || pair.Key == MessageTemplateText))
+            if (recordAttributes && (pair.Key.StartsWith("exception.", StringComparison.Ordinal) || pair.Key == MessageTemplateText || pair.Key == OriginalFormat))
             {
                 continue;
             }

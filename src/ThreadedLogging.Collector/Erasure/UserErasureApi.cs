@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using ThreadedLogging.Collector.Diagnostics;
+using ThreadedLogging.Collector.Query;
+using ThreadedLogging.Collector.Responses;
+using ThreadedLogging.Collector.Security;
+using ThreadedLogging.Collector.Storage;
+
+namespace ThreadedLogging.Collector.Erasure;
+
+/// <summary>
+/// <c>DELETE /api/users/{user}</c> (admin key, or a console session signed in with it; CSRF as for level rules): erases
+/// every stored event of the user, its full text, its row of the users list and its names (a right-to-erasure request).
+/// docs/QUERY.md.
+/// </summary>
+internal static class UserErasureApi
+{
+    public static IEndpointRouteBuilder MapUserErasure(this IEndpointRouteBuilder routes)
+    {
+        // A catch-all: a name with a '/' (sent as %2F, as ingest paths take it) is one user, and an empty one gets its reason.
+        routes.MapGroup("/api/users").RequireApiKey(ApiKeyRole.Admin).RefuseUnknownQueryParameters().MapDelete("/{**user}", EraseAsync);
+        return routes;
+    }
+
+    private static async Task<Results<Ok<UserErasureResponse>, JsonHttpResult<ErrorResponse>>> EraseAsync(
+        string? user, HttpContext context, IUserErasure erasure, CollectorOptions options, ApiKeyRing keys, CollectorMetrics metrics,
+        ILogger<UserErasureResponse> logger, CancellationToken cancellationToken)
+    {
+        var name = user?.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+        if (string.IsNullOrEmpty(name))
+        {
+            return ErrorResults.Create(StatusCodes.Status400BadRequest, "a user name is required: DELETE /api/users/{user}");
+        }
+
+        if (name.Length > options.MaxFieldLength)
+        {
+            return ErrorResults.Create(StatusCodes.Status400BadRequest,
+                $"the user name is {name.Length} characters long; no stored name is longer than Collector:MaxFieldLength ({options.MaxFieldLength})");
+        }
+
+        var erased = await erasure.EraseUserAsync(name, cancellationToken);
+        metrics.UserErased(erased);
+        CollectorLog.UserErased(logger, name, erased, AdminActor.Of(keys, context.Request));
+        return TypedResults.Ok(new UserErasureResponse(name, erased));
+    }
+}

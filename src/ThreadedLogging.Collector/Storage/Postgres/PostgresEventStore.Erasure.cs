@@ -1,0 +1,96 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ThreadedLogging.Collector.Storage.Postgres;
+
+/// <summary>
+/// Erasure of a user (<see cref="IUserErasure"/>): chunks of the user's events, found through <c>ix_events_user_lower</c>
+/// in every day partition, each deleted in a transaction of its own (ingest of other users never waits for it; the full
+/// text is the row's own <c>search</c> column and goes with it). Matched as the <c>user</c> filter matches:
+/// <c>lower(user_name) = lower(@user)</c>.
+/// </summary>
+/// <remarks>
+/// The last chunk (fewer events than asked) also deletes the user's <c>users</c> rows. Every chunk first locks those rows
+/// (in name order, as ingest does): an ingest of the user that committed before the lock has its events seen and deleted
+/// by the chunk; one that had not waits for the chunk's commit to add its tally, so its events keep a row of their own.
+/// </remarks>
+internal sealed partial class PostgresEventStore
+{
+    private const string ByUser = "lower(user_name) = lower(@user)";
+
+    /// <summary>Gets or sets how an erasure cuts its work (tests: a small chunk and a step between chunks).</summary>
+    internal ErasureChunking ErasureChunking { get; set; } = ErasureChunking.Default;
+
+    public async Task<long> EraseUserAsync(string user, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(user);
+        if (_disposed || !_ready)
+        {
+            throw new EventStoreUnavailableException(_disposed ? "The event store is closing." : "The event store is not open yet.");
+        }
+
+        var chunking = ErasureChunking;
+        long erased = 0;
+        while (true)
+        {
+            var (events, last) = await EraseChunkAsync(user, chunking.Events, cancellationToken);
+            erased += events;
+            if (last)
+            {
+                return erased;
+            }
+
+            if (chunking.BetweenChunks is { } between)
+            {
+                await between();
+            }
+        }
+    }
+
+    private async Task<(int Events, bool Last)> EraseChunkAsync(string user, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var lockUsers = new NpgsqlCommand($"SELECT 1 FROM users WHERE {ByUser} ORDER BY user_name FOR UPDATE", connection, transaction))
+        {
+            lockUsers.Parameters.AddWithValue("user", user);
+            await lockUsers.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var days = new HashSet<int>();
+        var ids = new List<long>(limit);
+        await using (var find = new NpgsqlCommand($"SELECT day, id FROM events WHERE {ByUser} LIMIT @limit", connection, transaction))
+        {
+            find.Parameters.AddWithValue("user", user);
+            find.Parameters.AddWithValue("limit", limit);
+            await using var reader = await find.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                days.Add(reader.GetInt32(0));
+                ids.Add(reader.GetInt64(1));
+            }
+        }
+
+        var deleted = 0;
+        if (ids.Count > 0)
+        {
+            // An id holds its millisecond, so its day: the ids in the chunk's days are exactly its rows, and the days
+            // prune the partitions.
+            await using var delete = new NpgsqlCommand("DELETE FROM events WHERE day = ANY(@days) AND id = ANY(@ids)", connection, transaction);
+            delete.Parameters.AddWithValue("days", NpgsqlDbType.Array | NpgsqlDbType.Integer, days.ToArray());
+            delete.Parameters.AddWithValue("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint, ids.ToArray());
+            deleted = await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var last = ids.Count < limit;
+        if (last)
+        {
+            await using var users = new NpgsqlCommand($"DELETE FROM users WHERE {ByUser}", connection, transaction);
+            users.Parameters.AddWithValue("user", user);
+            await users.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return (deleted, last);
+    }
+}

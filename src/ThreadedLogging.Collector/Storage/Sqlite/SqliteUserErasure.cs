@@ -1,0 +1,198 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace ThreadedLogging.Collector.Storage.Sqlite;
+
+/// <summary>
+/// One erasure of a user's data from both SQLite files (<see cref="SqliteEventStore.EraseUserAsync"/> runs it), on
+/// connections of its own with <c>secure_delete</c> on, so the deleted texts are overwritten, not left in free pages.
+/// </summary>
+/// <remarks>
+/// Crash safety, as <see cref="SqliteRetention"/>'s: each chunk's events are deleted in one transaction of the main file
+/// that also adds their ids to <c>fts_erase</c>; the same ids are then deleted from the full-text file, and only then from
+/// <c>fts_erase</c>. A stop between leaves index entries without events (never shown: full-text queries join the events);
+/// the next open, or the next erasure, deletes them (<see cref="PurgePending"/>). The last chunk (fewer events than asked)
+/// also deletes the user's <c>users</c> rows and the names no event refers to any more: the user's, and the paths and
+/// machines of the erased events (<c>/log/alice</c>). The largest key of a table is never deleted (SQLite would give it to
+/// the next new name, and a reader may hold the old name under it): its name is overwritten instead.
+/// </remarks>
+internal sealed class SqliteUserErasure : IDisposable
+{
+    /// <summary>What an erased name becomes when its key is the largest of its table: no client sends it (a control character).</summary>
+    private const string ErasedName = "\u0001erased ";
+
+    private const string UserKeys = "SELECT id FROM user_names WHERE name = $user COLLATE NOCASE";
+
+    private readonly SqliteConnection _main;
+    private readonly SqliteConnection _fts;
+    private readonly HashSet<long> _paths = [];
+    private readonly HashSet<long> _machines = [];
+
+    public SqliteUserErasure(string databasePath, string fullTextPath)
+    {
+        _main = Open(databasePath);
+        try
+        {
+            _fts = Open(fullTextPath);
+        }
+        catch
+        {
+            _main.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Deletes from the full-text file every entry <c>fts_erase</c> names, then those rows; returns how many.</summary>
+    public int PurgePending()
+    {
+        var ids = new List<long>();
+        using (var read = _main.CreateCommand())
+        {
+            read.CommandText = "SELECT id FROM fts_erase";
+            using var reader = read.ExecuteReader();
+            while (reader.Read())
+            {
+                ids.Add(reader.GetInt64(0));
+            }
+        }
+
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+
+        using (var transaction = _fts.BeginTransaction())
+        {
+            ForEachId(transaction, "DELETE FROM events_fts WHERE rowid = $id", ids);
+            transaction.Commit();
+        }
+
+        using (var transaction = _main.BeginTransaction())
+        {
+            ForEachId(transaction, "DELETE FROM fts_erase WHERE id = $id", ids);
+            transaction.Commit();
+        }
+
+        return ids.Count;
+    }
+
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> events of <paramref name="user"/> in one transaction of the main file, their
+    /// ids added to <c>fts_erase</c>; when there were fewer, also the user's rows and names (the last chunk).
+    /// </summary>
+    /// <returns>How many events were deleted, whether this was the last chunk, and the names changed (<see cref="SqliteNameCache.Tables"/>' index, key).</returns>
+    public (int Events, bool Last, List<(int Table, long Key)> Names) EraseChunk(string user, int limit)
+    {
+        using var transaction = _main.BeginTransaction();
+        var ids = new List<long>(limit);
+        using (var find = Command(transaction, $"SELECT id, path_key, machine_key FROM events WHERE user_key IN ({UserKeys}) LIMIT $limit", ("$user", user), ("$limit", limit)))
+        using (var reader = find.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                ids.Add(reader.GetInt64(0));
+                AddKey(_paths, reader, 1);
+                AddKey(_machines, reader, 2);
+            }
+        }
+
+        ForEachId(transaction, "DELETE FROM events WHERE id = $id", ids);
+        ForEachId(transaction, "INSERT OR IGNORE INTO fts_erase (id) VALUES ($id)", ids);
+        var names = new List<(int Table, long Key)>();
+        var last = ids.Count < limit;
+        if (last)
+        {
+            using (var users = Command(transaction, "DELETE FROM users WHERE user = $user COLLATE NOCASE", ("$user", user)))
+            {
+                users.ExecuteNonQuery();
+            }
+
+            var userKeys = new List<long>();
+            using (var keys = Command(transaction, UserKeys, ("$user", user)))
+            using (var reader = keys.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    userKeys.Add(reader.GetInt64(0));
+                }
+            }
+
+            DropNames(transaction, names, "user_names", "user_key", userKeys);
+            DropNames(transaction, names, "paths", "path_key", _paths);
+            DropNames(transaction, names, "machines", "machine_key", _machines);
+        }
+
+        transaction.Commit();
+        return (ids.Count, last, names);
+    }
+
+    public void Dispose()
+    {
+        _main.Dispose();
+        _fts.Dispose();
+    }
+
+    /// <summary>Deletes (or, the largest key, overwrites) each name of <paramref name="keys"/> that no event refers to.</summary>
+    private static void DropNames(SqliteTransaction transaction, List<(int Table, long Key)> names, string table, string column, IEnumerable<long> keys)
+    {
+        var tableIndex = Array.IndexOf(SqliteNameCache.Tables, table);
+        var unused = $"id = $key AND NOT EXISTS (SELECT 1 FROM events WHERE {column} = $key)";
+        using var delete = Command(transaction, $"DELETE FROM {table} WHERE {unused} AND id < (SELECT max(id) FROM {table})");
+        using var overwrite = Command(transaction, $"UPDATE {table} SET name = $name WHERE {unused}");
+        foreach (var key in keys)
+        {
+            delete.Parameters.AddWithValue("$key", key);
+            overwrite.Parameters.AddWithValue("$key", key);
+            overwrite.Parameters.AddWithValue("$name", ErasedName + key.ToString(CultureInfo.InvariantCulture));
+            if (delete.ExecuteNonQuery() + overwrite.ExecuteNonQuery() > 0)
+            {
+                names.Add((tableIndex, key));
+            }
+
+            delete.Parameters.Clear();
+            overwrite.Parameters.Clear();
+        }
+    }
+
+    private static SqliteCommand Command(SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return command;
+    }
+
+    /// <summary>Runs <paramref name="sql"/> once per id (<c>$id</c>) in <paramref name="transaction"/>.</summary>
+    private static void ForEachId(SqliteTransaction transaction, string sql, List<long> ids)
+    {
+        using var command = Command(transaction, sql);
+        var id = command.Parameters.Add("$id", SqliteType.Integer);
+        foreach (var value in ids)
+        {
+            id.Value = value;
+            command.ExecuteNonQuery();
+        }
+    }
+
+    private static void AddKey(HashSet<long> keys, SqliteDataReader reader, int ordinal)
+    {
+        if (!reader.IsDBNull(ordinal))
+        {
+            keys.Add(reader.GetInt64(ordinal));
+        }
+    }
+
+    private static SqliteConnection Open(string path)
+    {
+        var connection = SqliteCommands.OpenReadWrite(path);
+        using var secure = connection.CreateCommand();
+        secure.CommandText = "PRAGMA secure_delete = ON";
+        secure.ExecuteNonQuery();
+        return connection;
+    }
+}

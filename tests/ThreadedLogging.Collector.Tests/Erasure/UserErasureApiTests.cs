@@ -1,0 +1,167 @@
+using System.Net;
+using System.Text.Json;
+using ThreadedLogging.Collector.Tests.Support;
+using ThreadedLogging.Testing;
+
+namespace ThreadedLogging.Collector.Tests.Erasure;
+
+/// <summary><c>DELETE /api/users/{user}</c> on the real collector: events ingested over HTTP, erased, looked for everywhere a reader can.</summary>
+public sealed class UserErasureApiTests
+{
+    [Fact]
+    public async Task Delete_AliceAfterHttpIngest_GoneFromEventsSearchAndUsersBobUntouched()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        await IngestAliceAndBobAsync(collector);
+
+        var (status, body) = await Http.SendAsync(collector.Client, HttpMethod.Delete, "api/users/alice");
+
+        Assert.True(status == HttpStatusCode.OK, body);
+        await AssertAliceErasedAsync(collector, body);
+        var metrics = await collector.Client.GetStringAsync(new Uri("metrics", UriKind.Relative));
+        Assert.Contains("threadedlogging_collector_erasure_events_total{", metrics, StringComparison.Ordinal);
+        Assert.Matches(@"threadedlogging_collector_erasure_events_total\{[^}]*\} 4\b", metrics);
+        Assert.Matches(@"threadedlogging_collector_erasure_requests_total\{[^}]*\} 1\b", metrics);
+    }
+
+    [Fact]
+    public async Task Delete_TwiceThenAliceLogsAgain_SecondErasesNothingNewEventsStored()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        await IngestAliceAndBobAsync(collector);
+        await Http.SendAsync(collector.Client, HttpMethod.Delete, "api/users/alice");
+
+        var (status, body) = await Http.SendAsync(collector.Client, HttpMethod.Delete, "api/users/Alice");
+        await Http.PostStoredAsync(collector.Client, "log/alice", Http.Envelope("after", new { message = "back again", level = "Warning" }));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(0, JsonDocument.Parse(body).RootElement.GetProperty("erased").GetInt64());
+        var events = await collector.EventsAsync("user=alice");
+        Assert.Equal(("back again", "alice"), (Assert.Single(events).GetProperty("message").GetString(), events[0].GetProperty("user").GetString()));
+        var users = await UsersAsync(collector);
+        Assert.Equal([("alice", 1L), ("bob", 2L)], users);
+    }
+
+    [Fact]
+    public async Task Delete_NameWithSlash_ErasesThatUserOnly()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        await Http.PostStoredAsync(collector.Client, "log/a%2Fb", Http.Envelope(null, new { message = "slashed" }));
+        await Http.PostStoredAsync(collector.Client, "log/a", Http.Envelope(null, new { message = "plain" }));
+
+        var (status, body) = await Http.SendAsync(collector.Client, HttpMethod.Delete, "api/users/a%2Fb");
+
+        Assert.True(status == HttpStatusCode.OK, body);
+        Assert.Equal(("a/b", 1L), (JsonDocument.Parse(body).RootElement.GetProperty("user").GetString(), JsonDocument.Parse(body).RootElement.GetProperty("erased").GetInt64()));
+        Assert.Equal("plain", Assert.Single(await collector.EventsAsync()).GetProperty("message").GetString());
+    }
+
+    [Theory]
+    [InlineData("api/users/", "a user name is required")]
+    [InlineData("api/users/?user=alice", "user")]
+    public async Task Delete_NoNameOrUnknownParameter_400WithReason(string url, string reason)
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+
+        var (status, body) = await Http.SendAsync(collector.Client, HttpMethod.Delete, url);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(reason, Http.Error(body), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Delete_NameLongerThanAnyStored_400WithReason()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:MaxFieldLength=16");
+
+        var (status, body) = await Http.SendAsync(collector.Client, HttpMethod.Delete, "api/users/" + new string('a', 17));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("Collector:MaxFieldLength (16)", Http.Error(body), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    [InlineData("read-key", HttpStatusCode.Unauthorized)]
+    [InlineData("ingest-key", HttpStatusCode.Unauthorized)]
+    [InlineData("admin-key", HttpStatusCode.OK)]
+    public async Task Delete_WithKeys_OnlyAdminKeyErases(string? key, HttpStatusCode expected)
+    {
+        await using var collector = await CollectorFixture.StartAsync(
+            "--Collector:IngestApiKeys:0=ingest-key", "--Collector:ReadApiKey=read-key", "--Collector:AdminApiKey=admin-key");
+        using var ingest = new HttpRequestMessage(HttpMethod.Post, new Uri("log/alice", UriKind.Relative)) { Content = new ByteArrayContent(Http.Utf8(Http.Envelope(null, new { message = "m" }))) };
+        ingest.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+        ingest.Headers.Add("X-Api-Key", "ingest-key");
+        using (var stored = await collector.Client.SendAsync(ingest))
+        {
+            Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Delete, new Uri("api/users/alice", UriKind.Relative));
+        if (key is not null)
+        {
+            request.Headers.Add("X-Api-Key", key);
+        }
+
+        using var response = await collector.Client.SendAsync(request);
+
+        Assert.Equal(expected, response.StatusCode);
+        using var count = new HttpRequestMessage(HttpMethod.Get, new Uri("api/events?user=alice", UriKind.Relative));
+        count.Headers.Add("X-Api-Key", "read-key");
+        using var left = await collector.Client.SendAsync(count);
+        var events = JsonDocument.Parse(await left.Content.ReadAsStringAsync()).RootElement.GetProperty("events").GetArrayLength();
+        Assert.Equal(expected == HttpStatusCode.OK ? 0 : 1, events);
+    }
+
+    [Fact]
+    public async Task Delete_OnPostgres_AliceGoneBobUntouched()
+    {
+        var database = PostgresServer.Instance.CreateDatabase();
+        try
+        {
+            await using var collector = await CollectorFixture.StartAsync(
+                "--Collector:Store=postgres", "--ConnectionStrings:Events=" + PostgresServer.Instance.ConnectionString(database));
+            await IngestAliceAndBobAsync(collector);
+
+            var (status, body) = await Http.SendAsync(collector.Client, HttpMethod.Delete, "api/users/alice");
+            var (again, secondBody) = await Http.SendAsync(collector.Client, HttpMethod.Delete, "api/users/alice");
+
+            Assert.True(status == HttpStatusCode.OK, body);
+            await AssertAliceErasedAsync(collector, body);
+            Assert.Equal(HttpStatusCode.OK, again);
+            Assert.Equal(0, JsonDocument.Parse(secondBody).RootElement.GetProperty("erased").GetInt64());
+        }
+        finally
+        {
+            PostgresServer.Instance.DropDatabase(database);
+        }
+    }
+
+    /// <summary>alice: 3 events with "marmalade" and one as "Alice" (the same user to the filter); bob: 2 events.</summary>
+    private static async Task IngestAliceAndBobAsync(CollectorFixture collector)
+    {
+        await Http.PostStoredAsync(collector.Client, "log/alice", Http.Envelope("a1",
+            new { message = "marmalade order 1", level = "Information" },
+            new { message = "marmalade order 2", level = "Error" },
+            new { message = "marmalade order 3", level = "Information" }));
+        await Http.PostStoredAsync(collector.Client, "log/Alice", Http.Envelope("a2", new { message = "refund", level = "Information" }));
+        await Http.PostStoredAsync(collector.Client, "log/bob", Http.Envelope("b1",
+            new { message = "jam order 1", level = "Information" },
+            new { message = "jam order 2", level = "Error" }));
+    }
+
+    private static async Task AssertAliceErasedAsync(CollectorFixture collector, string body)
+    {
+        var answer = JsonDocument.Parse(body).RootElement;
+        Assert.Equal(("alice", 4L), (answer.GetProperty("user").GetString(), answer.GetProperty("erased").GetInt64()));
+        Assert.Empty(await collector.EventsAsync("user=alice"));
+        Assert.Empty(await collector.EventsAsync("q=marmalade"));
+        Assert.Equal(2, (await collector.EventsAsync("q=order")).Count);
+        Assert.Equal(["bob", "bob"], (await collector.EventsAsync()).Select(e => e.GetProperty("user").GetString()));
+        Assert.Equal([("bob", 2L)], await UsersAsync(collector));
+    }
+
+    private static async Task<List<(string?, long)>> UsersAsync(CollectorFixture collector) =>
+        [.. (await collector.GetJsonAsync("api/users?sort=name")).GetProperty("users").EnumerateArray()
+            .Select(u => (u.GetProperty("user").GetString(), u.GetProperty("total").GetInt64()))];
+}

@@ -1,0 +1,146 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using ThreadedLogging.Collector.Storage;
+using ThreadedLogging.Collector.Storage.Sqlite;
+using ThreadedLogging.Collector.Tests.Support;
+
+namespace ThreadedLogging.Collector.Tests.Storage;
+
+/// <summary>What an erasure leaves in SQLite's two files, read from the files themselves: index entries, names, a stop between commits.</summary>
+public sealed class SqliteErasureTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task EraseUser_IndexedEvents_NoIndexEntryNameOrPathLeft()
+    {
+        using var data = new TempDirectory();
+        await using var store = Open(data.Path);
+        await store.InitializeAsync(CancellationToken.None);
+        await store.AppendAsync(new EventBatch(null, [.. Enumerable.Range(0, 20).Select(i => Event(i, "alice", $"marmalade order {i}"))]), CancellationToken.None);
+        await store.AppendAsync(new EventBatch(null, [.. Enumerable.Range(20, 5).Select(i => Event(i, "bob", $"jam order {i}"))]), CancellationToken.None);
+        await store.WaitForFullTextAsync(CancellationToken.None);
+        var aliceIds = IndexRowids(store.FullTextPath, "marmalade");
+
+        var erased = await store.EraseUserAsync("alice", CancellationToken.None);
+
+        Assert.Equal(20, erased);
+        Assert.Equal(20, aliceIds.Count);
+        Assert.Empty(IndexRowids(store.FullTextPath, "marmalade"));
+        Assert.Empty(IndexRowids(store.FullTextPath, "order").Intersect(aliceIds));
+        Assert.Equal(5, IndexRowids(store.FullTextPath, "order").Count);
+        Assert.Equal(["bob"], Names(store.DatabasePath, "SELECT name FROM user_names WHERE name NOT LIKE char(1) || '%'"));
+        Assert.Equal(["bob/PC"], Names(store.DatabasePath, "SELECT name FROM paths WHERE name NOT LIKE char(1) || '%'"));
+        Assert.Equal(["bob"], Names(store.DatabasePath, "SELECT user FROM users"));
+        Assert.Empty(Names(store.DatabasePath, "SELECT id FROM fts_erase"));
+    }
+
+    [Fact]
+    public async Task EraseUser_LargestNameKey_NameOverwrittenNotFreedForAnotherName()
+    {
+        using var data = new TempDirectory();
+        await using var store = Open(data.Path);
+        await store.InitializeAsync(CancellationToken.None);
+        await store.AppendAsync(new EventBatch(null, [Event(1, "bob", "first"), Event(2, "alice", "second")]), CancellationToken.None);
+
+        await store.EraseUserAsync("alice", CancellationToken.None);
+        await store.AppendAsync(new EventBatch(null, [Event(3, "carol", "third")]), CancellationToken.None);
+
+        // alice had the largest key: SQLite would give a deleted one to carol, and a reader may still hold it as "alice".
+        Assert.Equal(["1 bob", "2 \u0001erased 2", "3 carol"], Names(store.DatabasePath, "SELECT id || ' ' || name FROM user_names ORDER BY id"));
+        Assert.Equal("carol", Assert.Single((await store.QueryAsync(new EventQuery { User = "carol" }, CancellationToken.None)).Events).User);
+    }
+
+    [Fact]
+    public async Task EraseUser_EventsNotYetIndexed_EntriesNeverAppearAfterTheErasure()
+    {
+        using var data = new TempDirectory();
+        // The indexer holds its groups for an hour unless someone waits for them: the erasure must, or it deletes entries
+        // the indexer adds afterwards.
+        await using var store = Open(data.Path, lingerTime: TimeSpan.FromHours(1));
+        await store.InitializeAsync(CancellationToken.None);
+        await store.AppendAsync(new EventBatch(null, [.. Enumerable.Range(0, 10).Select(i => Event(i, "alice", $"marmalade {i}")), Event(10, "bob", "jam")]), CancellationToken.None);
+
+        await store.EraseUserAsync("alice", CancellationToken.None);
+        await store.WaitForFullTextAsync(CancellationToken.None);
+
+        Assert.Empty(IndexRowids(store.FullTextPath, "marmalade"));
+        Assert.Single(IndexRowids(store.FullTextPath, "jam"));
+    }
+
+    [Fact]
+    public async Task EraseUser_StopBetweenEventsAndIndexCommits_NextOpenDeletesTheIndexEntries()
+    {
+        using var data = new TempDirectory();
+        var store = Open(data.Path, crashAfterEventsChunk: true);
+        await store.InitializeAsync(CancellationToken.None);
+        await store.AppendAsync(new EventBatch(null, [.. Enumerable.Range(0, 30).Select(i => Event(i, "alice", $"marmalade {i}")), Event(30, "bob", "jam")]), CancellationToken.None);
+        await store.WaitForFullTextAsync(CancellationToken.None);
+
+        await Assert.ThrowsAsync<IOException>(() => store.EraseUserAsync("alice", CancellationToken.None));
+        await store.DisposeAsync();
+        var leftInIndex = IndexRowids(store.FullTextPath, "marmalade").Count;
+        var pending = Names(store.DatabasePath, "SELECT id FROM fts_erase").Count;
+        await using var reopened = Open(data.Path);
+        await reopened.InitializeAsync(CancellationToken.None);
+
+        Assert.Equal((30, 30), (leftInIndex, pending)); // the events' commit happened, the index's not yet
+        Assert.Empty(IndexRowids(reopened.FullTextPath, "marmalade"));
+        Assert.Single(IndexRowids(reopened.FullTextPath, "jam"));
+        Assert.Empty(Names(reopened.DatabasePath, "SELECT id FROM fts_erase"));
+        Assert.Empty((await reopened.QueryAsync(new EventQuery { User = "alice" }, CancellationToken.None)).Events);
+    }
+
+    private static SqliteEventStore Open(string directory, bool crashAfterEventsChunk = false, TimeSpan? lingerTime = null) =>
+        new(directory, TimeProvider.System, NullLogger<SqliteEventStore>.Instance)
+        {
+            AfterErasureChunk = crashAfterEventsChunk ? () => throw new IOException("stopped between the two commits") : null,
+            FullTextLingerTime = lingerTime ?? SqliteFtsIndexer.DefaultLingerTime,
+        };
+
+    /// <summary>The rowids the full-text file itself gives for <paramref name="word"/> (not through the events).</summary>
+    private static List<long> IndexRowids(string fullTextPath, string word)
+    {
+        using var connection = new SqliteConnection($"Data Source={fullTextPath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT rowid FROM events_fts WHERE events_fts MATCH $word";
+        command.Parameters.AddWithValue("$word", word);
+        using var reader = command.ExecuteReader();
+        var ids = new List<long>();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return ids;
+    }
+
+    private static List<string> Names(string databasePath, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={databasePath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read())
+        {
+            names.Add(Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture)!);
+        }
+
+        return names;
+    }
+
+    private static NewEvent Event(long sequence, string user, string message) => new()
+    {
+        Timestamp = T0.AddSeconds(sequence),
+        Level = LogLevel.Information,
+        Message = message,
+        User = user,
+        Machine = "PC",
+        Path = user + "/PC",
+        Sequence = sequence,
+    };
+}
