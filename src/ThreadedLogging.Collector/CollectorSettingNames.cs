@@ -28,7 +28,11 @@ internal static class CollectorSettingNames
         {
             if (Siblings.TryGetValue(child.Key, out var type))
             {
-                if (type is not null)
+                if (type is not null && !string.IsNullOrEmpty(child.Value))
+                {
+                    errors.Add(SingleValueGiven(child.Path, type, isList: false));
+                }
+                else if (type is not null)
                 {
                     CheckSection(child, type, errors);
                 }
@@ -64,6 +68,11 @@ internal static class CollectorSettingNames
         }
 
         var valueType = property.PropertyType;
+        if (valueType.IsGenericType && valueType.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+        {
+            return; // its keys are the user's (a header's name), not settings
+        }
+
         var isList = valueType.IsGenericType && valueType.GetGenericTypeDefinition() == typeof(List<>);
         var isTextList = isList && valueType.GetGenericArguments()[0] == typeof(string); // read as comma-separated where bound
         if (!string.IsNullOrEmpty(child.Value) && !isTextList && (isList || (valueType.IsClass && valueType != typeof(string))))
@@ -71,11 +80,6 @@ internal static class CollectorSettingNames
             // The binder skips a single value given to a list of sections or a section: Sqs:Queues=logs drained nothing.
             errors.Add(SingleValueGiven(child.Path, valueType, isList));
             return;
-        }
-
-        if (valueType.IsGenericType && valueType.GetGenericTypeDefinition() == typeof(Dictionary<,>))
-        {
-            return; // its keys are the user's (a header's name), not settings
         }
 
         if (isList)
@@ -99,12 +103,14 @@ internal static class CollectorSettingNames
     {
         if (!isList)
         {
-            var first = valueType.GetProperties(BindingFlags.Public | BindingFlags.Instance).First(p => p.SetMethod?.IsPublic == true).Name;
+            var first = valueType.GetProperties(BindingFlags.Public | BindingFlags.Instance).FirstOrDefault(p => p.SetMethod?.IsPublic == true)?.Name ?? "…";
             return $"{path} is a section: a single value is not read; give its settings ({path}:{first}=…).";
         }
 
         var item = valueType.GetGenericArguments()[0];
-        var example = $"{path}:0:{item.GetProperties(BindingFlags.Public | BindingFlags.Instance).First(p => p.SetMethod?.IsPublic == true).Name}=…";
+        var example = item.IsClass && item != typeof(string)
+            ? $"{path}:0:{item.GetProperties(BindingFlags.Public | BindingFlags.Instance).FirstOrDefault(p => p.SetMethod?.IsPublic == true)?.Name ?? "…"}=…"
+            : $"{path}:0=…, {path}:1=…";
         return $"{path} is a list: a single value is not read; give each item its index ({example}; in the environment "
             + $"{path.Replace(":", "__", StringComparison.Ordinal)}__0…), or a JSON array in appsettings.json.";
     }

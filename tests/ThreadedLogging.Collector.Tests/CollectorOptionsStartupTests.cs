@@ -26,6 +26,7 @@ public sealed class CollectorOptionsStartupTests
     [InlineData("Collector:Sqs:Queues is a list: a single value is not read; give each item its index (Collector:Sqs:Queues:0:Name=…", "--Collector:Sqs:Queues=myqueue")]
     [InlineData("Collector:Retention is a section: a single value is not read; give its settings (Collector:Retention:MaxAge=…)", "--Collector:Retention=30")]
     [InlineData("Collector:Alerts:Rules is a list: a single value is not read", "--Collector:Alerts:Rules=oops")]
+    [InlineData("Collector:Sqs is a section: a single value is not read; give its settings (Collector:Sqs:Queues=…)", "--Collector:Sqs=logs")]
     [InlineData(", Sqs, Identity, Clef, OtlpGrpcPort).", "--Collector:RetentionMaxAge=1")] // the sections other parts bind were left out of the list
     // A computed property with a private setter was taken as a setting (the binder ignores it) and listed as one.
     [InlineData("Collector:Alerts:CheckedRules is not a setting (Interval, Rules)", "--Collector:Alerts:CheckedRules=x")]
