@@ -11,7 +11,7 @@ namespace ThreadedLogging.Collector.Benchmarks;
 /// <summary>
 /// Issue 14 target 4: the SQLite store's share of end-to-end ingest, with the events the delivery bench sends
 /// (one client: <c>Order {N} shipped to {Customer}</c>, 500-event JsonBatch envelopes decoded by the real decoder),
-/// appended one request after another as one client with one request in flight does. Reports wall clock and CPU
+/// appended one request after another as one client with one request in flight does. Reports wall clock, CPU and bytes allocated
 /// per event, and the CPU of each thread (the writer, the full-text indexer), from /proc.
 ///   dotnet run -c Release --project bench/ThreadedLogging.Collector.Benchmarks -- --writer [--events 1000000] [--batch 500]
 /// </summary>
@@ -40,6 +40,7 @@ internal static class WriterBench
             await store.WaitForFullTextAsync(CancellationToken.None);
             var wall = TimeSpan.Zero;
             var cpu = TimeSpan.Zero;
+            var allocated = 0L;
             var threads = new Dictionary<string, double>(StringComparer.Ordinal);
             using var process = Process.GetCurrentProcess();
             for (var done = 0; done < events;)
@@ -53,6 +54,7 @@ internal static class WriterBench
                 var before = ThreadTimes();
                 process.Refresh();
                 var cpu0 = process.TotalProcessorTime;
+                var allocated0 = GC.GetTotalAllocatedBytes(precise: true);
                 var started = Stopwatch.GetTimestamp();
                 foreach (var batch in chunk)
                 {
@@ -65,6 +67,7 @@ internal static class WriterBench
                 }
 
                 wall += Stopwatch.GetElapsedTime(started);
+                allocated += GC.GetTotalAllocatedBytes(precise: true) - allocated0;
                 process.Refresh();
                 cpu += process.TotalProcessorTime - cpu0;
                 foreach (var (name, ms) in ThreadTimes())
@@ -75,7 +78,7 @@ internal static class WriterBench
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"store append, {events:N0} events in {batchSize}-event requests one after another: {events / wall.TotalSeconds:N0} events/s, " +
-                $"wall {wall.TotalMicroseconds / events:F2} µs/event, CPU {cpu.TotalMicroseconds / events:F2} µs/event, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+                $"wall {wall.TotalMicroseconds / events:F2} µs/event, CPU {cpu.TotalMicroseconds / events:F2} µs/event, allocated {allocated / events:N0} B/event (all threads), load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
             foreach (var (name, ms) in threads.Where(t => t.Value > 0).OrderByDescending(t => t.Value))
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  thread '{name}': {ms * 1000 / events:F2} µs/event"));

@@ -107,6 +107,16 @@ internal sealed class SqliteBatchWriter : IDisposable
         var results = new AppendResult[group.Count];
         var failures = new Exception?[group.Count];
         _texts.Clear();
+
+        // Sized once for the group (the list goes to the indexer, so a new one each group): grown by doubling, it
+        // allocated about twice its final size, ~80 of the writer's ~110 bytes per event.
+        var events = 0;
+        for (var i = 0; i < group.Count; i++)
+        {
+            events += group[i].Batch.Events.Count;
+        }
+
+        _texts.EnsureCapacity(events);
         for (var i = 0; i < group.Count; i++)
         {
             var textsBefore = _texts.Count;
