@@ -57,7 +57,7 @@ internal static class CollectorSettingNames
         var property = type.GetProperty(child.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
         if (property is null || property.SetMethod?.IsPublic != true)
         {
-            var names = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod?.IsPublic == true).Select(p => p.Name);
+            var names = Settings(type).Select(p => p.Name);
             if (type == typeof(CollectorOptions))
             {
                 names = names.Concat(Siblings.Keys);
@@ -103,15 +103,19 @@ internal static class CollectorSettingNames
     {
         if (!isList)
         {
-            var first = valueType.GetProperties(BindingFlags.Public | BindingFlags.Instance).FirstOrDefault(p => p.SetMethod?.IsPublic == true)?.Name ?? "…";
+            var first = Settings(valueType).FirstOrDefault()?.Name ?? "…";
             return $"{path} is a section: a single value is not read; give its settings ({path}:{first}=…).";
         }
 
         var item = valueType.GetGenericArguments()[0];
         var example = item.IsClass && item != typeof(string)
-            ? $"{path}:0:{item.GetProperties(BindingFlags.Public | BindingFlags.Instance).FirstOrDefault(p => p.SetMethod?.IsPublic == true)?.Name ?? "…"}=…"
+            ? $"{path}:0:{Settings(item).FirstOrDefault()?.Name ?? "…"}=…"
             : $"{path}:0=…, {path}:1=…";
         return $"{path} is a list: a single value is not read; give each item its index ({example}; in the environment "
             + $"{path.Replace(":", "__", StringComparison.Ordinal)}__0…), or a JSON array in appsettings.json.";
     }
+
+    /// <summary>A type's settings: its public properties the binder sets (a private setter is a computed value, not one).</summary>
+    private static IEnumerable<PropertyInfo> Settings(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod?.IsPublic == true);
 }

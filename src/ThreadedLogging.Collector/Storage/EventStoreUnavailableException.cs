@@ -20,4 +20,8 @@ internal sealed class EventStoreUnavailableException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>The store is not open: still opening, or <paramref name="closing"/>.</summary>
+    public static EventStoreUnavailableException NotOpen(bool closing) =>
+        new(closing ? "The event store is closing." : "The event store is not open yet.");
 }

@@ -26,7 +26,7 @@ internal sealed partial class PostgresEventStore
         ArgumentException.ThrowIfNullOrEmpty(user);
         if (_disposed || !_ready)
         {
-            throw new EventStoreUnavailableException(_disposed ? "The event store is closing." : "The event store is not open yet.");
+            throw EventStoreUnavailableException.NotOpen(closing: _disposed);
         }
 
         var chunking = ErasureChunking;

@@ -28,7 +28,7 @@ internal sealed partial class SqliteEventStore
         {
             if (_disposed || Volatile.Read(ref _writer) is not { } writer || _fts is not { } fts)
             {
-                throw new EventStoreUnavailableException(_disposed ? "The event store is closing." : "The event store is not open yet.");
+                throw EventStoreUnavailableException.NotOpen(closing: _disposed);
             }
 
             var (events, last, committedSeq) = await Task.Run(() => EraseChunk(erasure, writer, user, chunking.Events), cancellationToken);

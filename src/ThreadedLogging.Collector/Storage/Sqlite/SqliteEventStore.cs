@@ -165,7 +165,7 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
         ArgumentNullException.ThrowIfNull(batch);
         if (_disposed || _writer is null)
         {
-            throw new EventStoreUnavailableException(_disposed ? "The event store is closing." : "The event store is not open yet.");
+            throw EventStoreUnavailableException.NotOpen(closing: _disposed);
         }
 
         var pending = new PendingAppend(batch);
