@@ -7,6 +7,12 @@ using ThreadedLogging.Collector;
 // now (restarting may help); the backup command's own (BackupCommand).
 try
 {
+    if (CommandLineHelp.IsRequested(args))
+    {
+        await Console.Out.WriteLineAsync(CommandLineHelp.Text);
+        return 0;
+    }
+
     if (args is [BackupCommand.Name, .. var rest])
     {
         return BackupCommand.Run(rest, Console.Out, Console.Error);
