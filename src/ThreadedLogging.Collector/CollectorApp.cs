@@ -70,6 +70,7 @@ internal static class CollectorApp
         builder.Services.AddEventStore(builder.Configuration, options);
         builder.Services.AddSqsIngest(builder.Configuration);
         builder.Services.AddSingleton<IngestAdmission>();
+        builder.Services.AddSingleton<BodyBudget>();
         builder.Services.AddSingleton<CollectorMetrics>();
         builder.Services.AddMetricsExport(options.Metrics);
         builder.Services.AddPrometheusMetrics(options.Metrics);
