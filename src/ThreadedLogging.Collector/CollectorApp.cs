@@ -89,9 +89,9 @@ internal static class CollectorApp
         var app = builder.Build();
         _ = app.Services.GetRequiredService<CollectorMetrics>(); // its observable instruments exist from the start, not from the first ingest
         app.UseUnservedRequests();
-        if (LoopbackRequestGuard.AppliesTo(urls, options))
+        if (KeylessRequestGuard.AppliesTo(options))
         {
-            app.UseMiddleware<LoopbackRequestGuard>();
+            app.UseMiddleware<KeylessRequestGuard>(urls.All(ListenAddresses.IsLoopback));
         }
 
         app.UseStoreUnavailableAnswers();
