@@ -58,12 +58,16 @@ internal static class OtlpGrpcExtensions
         }
 
         var keys = app.Services.GetRequiredService<ApiKeyRing>();
+        var refusals = app.Services.GetRequiredService<IngestKeyRefusals>();
+        var format = app.Services.GetRequiredService<OtlpProtobufDecoder>().Name;
         app.Use((context, next) =>
         {
-            if (context.Connection.LocalPort != grpc.Port || !keys.IngestRequiresKey || keys.IsIngestKey(ApiKeyReader.Read(context.Request)))
+            if (context.Connection.LocalPort != grpc.Port || !keys.IngestRequiresKey || ApiKeyReader.Read(context.Request) is var key && keys.IsIngestKey(key))
             {
                 return next(context);
             }
+
+            refusals.Refused(context, format, keyGiven: key is not null);
 
             // A trailers-only answer: the status in the headers, no message, the request's body never read.
             context.Response.ContentType = "application/grpc";
