@@ -71,6 +71,7 @@ internal static class CollectorApp
         builder.Services.AddSqsIngest(builder.Configuration);
         builder.Services.AddSingleton<IngestAdmission>();
         builder.Services.AddSingleton<CollectorMetrics>();
+        builder.Services.AddSingleton<IngestKeyRefusals>();
         builder.Services.AddMetricsExport(options.Metrics);
         builder.Services.AddPrometheusMetrics(options.Metrics);
         builder.Services.AddSingleton<IngestEndpoint>();

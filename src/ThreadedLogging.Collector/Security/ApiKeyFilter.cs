@@ -35,7 +35,18 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false) 
         var valid = role == ApiKeyRole.Ingest
             ? ring.IsIngestKey(key)
             : ring.IsReadKey(key) || ring.IsAdminKey(key) || sessions.IsValid(cookie);
-        return valid ? await next(context) : Unauthorized(request, key);
+        if (valid)
+        {
+            return await next(context);
+        }
+
+        if (role == ApiKeyRole.Ingest)
+        {
+            // Refused before the body is read: the format is not known yet.
+            http.RequestServices.GetRequiredService<IngestKeyRefusals>().Refused(http, "unknown", keyGiven: key is not null);
+        }
+
+        return Unauthorized(request, key);
     }
 
     /// <summary>

@@ -15,15 +15,16 @@ namespace ThreadedLogging.Collector.Ingest.Formats.Otlp.Grpc;
 /// own error. Status codes as the OTLP specification says: INVALID_ARGUMENT (not retryable) for bad data,
 /// RESOURCE_EXHAUSTED (admission full) and UNAVAILABLE (store down) with a <c>RetryInfo</c>, UNAUTHENTICATED without a key.
 /// </summary>
-internal sealed class OtlpGrpcLogsService(IngestEndpoint endpoint, OtlpProtobufDecoder decoder, ApiKeyRing keys) : LogsServiceBytesBase
+internal sealed class OtlpGrpcLogsService(IngestEndpoint endpoint, OtlpProtobufDecoder decoder, ApiKeyRing keys, IngestKeyRefusals refusals) : LogsServiceBytesBase
 {
     /// <summary>One <c>ExportLogsServiceRequest</c>, serialized; answers a serialized <c>ExportLogsServiceResponse</c>.</summary>
     /// <exception cref="RpcException">The request was refused; nothing of it is stored.</exception>
     public override async Task<byte[]> Export(byte[] request, ServerCallContext context)
     {
         // The same keys as the HTTP side, from the call's metadata (HTTP/2 headers): x-api-key or authorization: Bearer.
-        if (keys.IngestRequiresKey && !keys.IsIngestKey(ApiKeyReader.Read(context.GetHttpContext().Request)))
+        if (keys.IngestRequiresKey && ApiKeyReader.Read(context.GetHttpContext().Request) is var key && !keys.IsIngestKey(key))
         {
+            refusals.Refused(context.GetHttpContext(), decoder.Name, keyGiven: key is not null);
             throw new RpcException(new GrpcStatus(StatusCode.Unauthenticated, "missing or invalid API key (metadata x-api-key or authorization: Bearer)"));
         }
 
