@@ -149,6 +149,12 @@ internal static class CollectorApp
     private static CollectorOptions BindOptions(IConfiguration configuration)
     {
         var section = configuration.GetSection(CollectorOptions.SectionName);
+
+        // Names and values checked by us: the binder skips a misspelt name without a word, and refuses a value it
+        // cannot convert in its own terms (then ours, which say how to write it, are the message).
+        var errors = new List<string>();
+        MisspeltSections.Check(configuration, errors);
+        CollectorSettingNames.Check(section, errors);
         var options = new CollectorOptions();
         try
         {
@@ -157,7 +163,7 @@ internal static class CollectorApp
         }
         catch (InvalidOperationException e)
         {
-            throw new CollectorConfigurationException($"Invalid collector configuration: {e.Message}", e);
+            throw new CollectorConfigurationException($"Invalid collector configuration: {(errors.Count > 0 ? string.Join(" ", errors) : e.Message)}", e);
         }
 
         // Environment-friendly form: Collector__IngestApiKeys="key1,key2".
@@ -166,8 +172,7 @@ internal static class CollectorApp
             options.IngestApiKeys = [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
         }
 
-        var errors = new List<string>(options.Validate());
-        CollectorSettingNames.Check(section, errors);
+        errors.AddRange(options.Validate());
         if (errors.Count > 0)
         {
             throw new CollectorConfigurationException("Invalid collector configuration: " + string.Join(" ", errors));

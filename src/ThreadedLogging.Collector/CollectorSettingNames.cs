@@ -82,6 +82,12 @@ internal static class CollectorSettingNames
             return;
         }
 
+        if (child.Value is { } value && Scalar(valueType) is { } scalar && !Converts(valueType, value))
+        {
+            errors.Add($"{child.Path} is '{value}', which is not {ValidValues.Describe(scalar)}.");
+            return;
+        }
+
         if (isList)
         {
             var item = valueType.GetGenericArguments()[0];
@@ -113,6 +119,27 @@ internal static class CollectorSettingNames
             : $"{path}:0=…, {path}:1=…";
         return $"{path} is a list: a single value is not read; give each item its index ({example}; in the environment "
             + $"{path.Replace(":", "__", StringComparison.Ordinal)}__0…), or a JSON array in appsettings.json.";
+    }
+
+    /// <summary>The type a single value of <paramref name="type"/> is converted to (a nullable's underlying one), null for text and sections.</summary>
+    private static Type? Scalar(Type type)
+    {
+        var scalar = Nullable.GetUnderlyingType(type) ?? type;
+        return scalar == typeof(string) || (scalar.IsClass && scalar != typeof(Uri)) || scalar.IsInterface ? null : scalar;
+    }
+
+    /// <summary>Whether the binder can convert <paramref name="value"/> (it uses the type's converter, invariant culture; a nullable's takes "").</summary>
+    private static bool Converts(Type type, string value)
+    {
+        try
+        {
+            _ = System.ComponentModel.TypeDescriptor.GetConverter(type).ConvertFromInvariantString(value);
+            return true;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException or NotSupportedException || e.InnerException is FormatException or OverflowException)
+        {
+            return false;
+        }
     }
 
     /// <summary>A type's settings: its public properties the binder sets (a private setter is a computed value, not one).</summary>

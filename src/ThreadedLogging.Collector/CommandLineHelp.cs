@@ -26,7 +26,8 @@ internal static class CommandLineHelp
           environment variables, sections joined by two underscores: {CollectorOptions.SectionName}__IngestApiKeys=key1,key2,
             ConnectionStrings__Events=..., ASPNETCORE_URLS=...;
           the command line: --{CollectorOptions.SectionName}:ReadApiKey=..., --{CollectorOptions.SectionName}:Store=postgres, --Logging:LogLevel:Default=Warning.
-          An unknown {CollectorOptions.SectionName}:... setting stops the start naming it.
+          An unknown {CollectorOptions.SectionName}:... setting, a misspelt section (Colector:...) or a value that does not convert
+            stops the start naming it (exit code 2).
 
         Exit codes: 0 stopped; 2 a configuration it refuses (restarting cannot help); 3 something it needs cannot be
         reached now (restarting may help); backup: 0 copied, 1 an I/O error, 2 a usage or configuration error.

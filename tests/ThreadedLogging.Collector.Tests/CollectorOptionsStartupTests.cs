@@ -30,8 +30,17 @@ public sealed class CollectorOptionsStartupTests
     [InlineData(", Sqs, Identity, Clef, OtlpGrpcPort).", "--Collector:RetentionMaxAge=1")] // the sections other parts bind were left out of the list
     // A computed property with a private setter was taken as a setting (the binder ignores it) and listed as one.
     [InlineData("Collector:Alerts:CheckedRules is not a setting (Interval, Rules)", "--Collector:Alerts:CheckedRules=x")]
-    [InlineData("Failed to convert configuration value '7x' at 'Collector:Retention:MaxAge'", "--Collector:Retention:MaxAge=7x")]
-    [InlineData("Failed to convert configuration value '' at 'Collector:MaxQueryLimit'", "--Collector:MaxQueryLimit=")]
+    // The binder's "Failed to convert configuration value '3 days' … to type 'System.TimeSpan'" left the valid form to guess.
+    [InlineData("Collector:Retention:MaxAge is '7x', which is not a duration written [d.]hh:mm:ss, e.g. 7.00:00:00 for 7 days", "--Collector:Retention:MaxAge=7x")]
+    [InlineData("Collector:Retention:MaxAge is '3 days', which is not a duration written [d.]hh:mm:ss, e.g. 7.00:00:00 for 7 days", "--Collector:Retention:MaxAge=3 days")]
+    [InlineData("Collector:Sqs:RetryDelay is '5s', which is not a duration written [d.]hh:mm:ss", "--Collector:Sqs:RetryDelay=5s")]
+    [InlineData("Collector:MaxQueryLimit is '', which is not a whole number without separators or units, e.g. 1000", "--Collector:MaxQueryLimit=")]
+    [InlineData("Collector:MaxExportEvents is '1e6', which is not a whole number without separators or units, e.g. 1000", "--Collector:MaxExportEvents=1e6")]
+    [InlineData("Collector:AllowUnauthenticated is 'yes', which is not true or false.", "--Collector:AllowUnauthenticated=yes")]
+    // A misspelt section was skipped whole: the collector started on its defaults (open ingest, ./data).
+    [InlineData("'Colector' (Colector:Port, from the command line) is no section the collector reads: did you mean 'Collector'?", "--Colector:Port=1")]
+    [InlineData("'ConnectionString' (ConnectionString:Events, from the command line) is no section the collector reads: did you mean 'ConnectionStrings'?", "--ConnectionString:Events=Host=db")]
+    [InlineData("'url' (url, from the command line) is no section the collector reads: did you mean 'urls'?", "--url=http://127.0.0.1:0")]
     [InlineData("Collector:MaxQueryLimit must be between 1 and 100000 (was -5)", "--Collector:MaxQueryLimit=-5")]
     // Not http(s): every receive failed, retried for ever.
     [InlineData("Collector:Sqs:Queues:0:Url must be an absolute http or https URL (was '/123456789012/logs')", "--Collector:Sqs:Queues:0:Url=/123456789012/logs")]

@@ -27,7 +27,7 @@ public sealed class AlertRuleStartupTests
     [InlineData("Collector:Alerts:Rules:0:Headers:Authorization must be a non-empty value of printable ASCII characters", Name, Hook, "--Collector:Alerts:Rules:0:Headers:Authorization=secret-path-XYZ\n")]
     [InlineData("Collector:Alerts:Rules:1:Name 'Errors' is the name of an earlier rule", Name, Hook, "--Collector:Alerts:Rules:1:Name=Errors", "--Collector:Alerts:Rules:1:Webhook=https://hooks.example.com/secret-path-XYZ")]
     [InlineData("Collector:Alerts:Rules:0:Nmae is not a setting (Name, Query, Threshold, Window, Cooldown, Webhook, Headers)", Hook, "--Collector:Alerts:Rules:0:Nmae=errors")]
-    [InlineData("Failed to convert configuration value '5m' at 'Collector:Alerts:Rules:0:Window'", Name, Hook, "--Collector:Alerts:Rules:0:Window=5m")]
+    [InlineData("Collector:Alerts:Rules:0:Window is '5m', which is not a duration written [d.]hh:mm:ss", Name, Hook, "--Collector:Alerts:Rules:0:Window=5m")]
     [InlineData("Collector:PublicUrl must be an absolute http or https address without a query", "--Collector:PublicUrl=logs.example.com")]
     public async Task Start_BadAlertSetting_RefusedNamingItNeverTheSecret(string reason, params string[] args)
     {

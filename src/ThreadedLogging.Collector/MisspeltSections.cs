@@ -1,0 +1,115 @@
+using Microsoft.Extensions.Configuration.CommandLine;
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
+using Microsoft.Extensions.Configuration.Json;
+
+namespace ThreadedLogging.Collector;
+
+/// <summary>
+/// Refuses a top-level configuration key that is no section the collector (or ASP.NET Core's host) reads but within an
+/// edit or two of one: <c>--Colector:Port=1</c> or <c>Colector__IngestApiKeys</c> started on the defaults without a word
+/// (open ingest, data in ./data). Only where a key is surely meant for this program: the command line and
+/// appsettings files, and in the environment (which every program shares) only a key with sections
+/// (<c>Colector__Port</c>), never a plain variable such as <c>URL</c> or <c>LOGGING</c>.
+/// </summary>
+internal static class MisspeltSections
+{
+    /// <summary>The top-level keys read here and by the web host (<c>WebApplication</c>, Kestrel, logging, host filtering).</summary>
+    private static readonly string[] Known =
+    [
+        CollectorOptions.SectionName, "ConnectionStrings", "Logging", "Kestrel", "AllowedHosts", "urls", "http_ports",
+        "https_ports", "https_port", "environment", "contentRoot", "applicationName", "webroot", "detailedErrors",
+        "shutdownTimeoutSeconds", "captureStartupErrors", "preventHostingStartup", "hostingStartupAssemblies",
+        "hostingStartupExcludeAssemblies", "suppressStatusMessages", "PreferHostingUrls", "Metrics",
+    ];
+
+    /// <summary>Adds a reason for each misspelt top-level key, naming it, where it came from and the likely intended one.</summary>
+    public static void Check(IConfiguration configuration, List<string> errors)
+    {
+        if (configuration is not IConfigurationRoot root)
+        {
+            return;
+        }
+
+        var said = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var provider in root.Providers)
+        {
+            var (source, sectionsOnly) = provider switch
+            {
+                CommandLineConfigurationProvider => ("the command line", false),
+                JsonConfigurationProvider json => (json.Source.Path ?? "a JSON file", false),
+                EnvironmentVariablesConfigurationProvider => ("the environment", true),
+                _ => (null, false),
+            };
+            if (source is null)
+            {
+                continue;
+            }
+
+            foreach (var key in provider.GetChildKeys([], null).Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                var children = provider.GetChildKeys([], key).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+                if ((sectionsOnly && children.Count == 0) || Intended(key) is not { } intended || !said.Add(key))
+                {
+                    continue;
+                }
+
+                var example = children.Count > 0 ? $"{key}:{children[0]}" : key;
+                errors.Add($"'{key}' ({example}, from {source}) is no section the collector reads: did you mean '{intended}'?");
+            }
+        }
+    }
+
+    /// <summary>The known key <paramref name="key"/> is a misspelling of, or null (known itself, or like none).</summary>
+    internal static string? Intended(string key)
+    {
+        if (Known.Contains(key, StringComparer.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var known in Known)
+        {
+            // Two edits in a long name; one in a short one, where two would make most short words look alike.
+            var allowed = known.Length >= 6 ? 2 : 1;
+            var distance = Distance(key.ToUpperInvariant(), known.ToUpperInvariant());
+            if (distance <= allowed && distance < bestDistance)
+            {
+                (best, bestDistance) = (known, distance);
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Edits (insert, delete, replace, swap two neighbours) between two words: optimal string alignment distance.</summary>
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
+        for (var j = 0; j <= b.Length; j++)
+        {
+            d[0, j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
+            }
+        }
+
+        return d[a.Length, b.Length];
+    }
+}
