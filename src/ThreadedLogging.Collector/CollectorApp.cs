@@ -70,7 +70,9 @@ internal static class CollectorApp
         builder.Services.AddEventStore(builder.Configuration, options);
         builder.Services.AddSqsIngest(builder.Configuration);
         builder.Services.AddSingleton<IngestAdmission>();
+        builder.Services.AddSingleton<BodyBudget>();
         builder.Services.AddSingleton<CollectorMetrics>();
+        builder.Services.AddSingleton<IngestKeyRefusals>();
         builder.Services.AddMetricsExport(options.Metrics);
         builder.Services.AddPrometheusMetrics(options.Metrics);
         builder.Services.AddSingleton<IngestEndpoint>();
@@ -88,9 +90,9 @@ internal static class CollectorApp
         var app = builder.Build();
         _ = app.Services.GetRequiredService<CollectorMetrics>(); // its observable instruments exist from the start, not from the first ingest
         app.UseUnservedRequests();
-        if (LoopbackRequestGuard.AppliesTo(urls, options))
+        if (KeylessRequestGuard.AppliesTo(options))
         {
-            app.UseMiddleware<LoopbackRequestGuard>();
+            app.UseMiddleware<KeylessRequestGuard>(urls.All(ListenAddresses.IsLoopback));
         }
 
         app.UseStoreUnavailableAnswers();

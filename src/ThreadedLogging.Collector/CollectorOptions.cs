@@ -64,6 +64,12 @@ internal sealed class CollectorOptions
     /// <summary>Gets or sets how many ingest requests may be in progress at once; beyond it the answer is 429. The default value is 64.</summary>
     public int MaxPendingIngests { get; set; } = 64;
 
+    /// <summary>
+    /// Gets or sets the most memory that ingest request bodies hold at once, received or gunzipped (at least 4 × <see cref="MaxRequestBodyBytes"/>);
+    /// beyond it a request is answered 429 with Retry-After. The default value is 256 MiB.
+    /// </summary>
+    public long MaxReceivingBytes { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>Gets or sets how long a request body may take to arrive; then the answer is 408 and the connection is closed. The default value is 1 minute.</summary>
     public TimeSpan RequestBodyTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -114,6 +120,11 @@ internal sealed class CollectorOptions
         if (MaxRequestBodyBytes is < 1024 or > 1L << 30)
         {
             errors.Add($"Collector:MaxRequestBodyBytes must be between 1024 and 1073741824 (was {MaxRequestBodyBytes}).");
+        }
+
+        if (MaxReceivingBytes < 4 * MaxRequestBodyBytes || MaxReceivingBytes > 1L << 40)
+        {
+            errors.Add($"Collector:MaxReceivingBytes must be between 4 × Collector:MaxRequestBodyBytes ({4 * MaxRequestBodyBytes}) and 1099511627776 (was {MaxReceivingBytes}).");
         }
 
         if (MaxPendingIngests is < 1 or > 100_000)

@@ -51,6 +51,9 @@ internal static partial class CollectorLog
     [LoggerMessage(16, LogLevel.Information, "Event store: building the user index of schema version 10 over {Events} events, once (about 3 s per million; the store grows by ~30 bytes per event, which a size cap, Collector:Retention:MaxBytes, takes from the oldest events)")]
     public static partial void UserIndexBuilding(ILogger logger, long events);
 
-    [LoggerMessage(17, LogLevel.Warning, "The event store is unavailable; answered 503 to {Method} {Path}: {Reason}")]
-    public static partial void StoreUnavailableAnswered(ILogger logger, string method, string path, string reason);
+    [LoggerMessage(17, LogLevel.Warning, "The event store is unavailable; answered 503 to {Method} {Path}: {Reason} ({Suppressed} more 503 answers since the last such line, at most one every {Interval})")]
+    public static partial void StoreUnavailableAnswered(ILogger logger, string method, string path, string reason, long suppressed, TimeSpan interval);
+
+    [LoggerMessage(18, LogLevel.Warning, "Refused ingest from {RemoteAddress} to {Path} with 401: {Reason} ({Suppressed} more refusals of this address since the last such line, at most one a minute)")]
+    public static partial void IngestKeyRefused(ILogger logger, string remoteAddress, string path, string reason, long suppressed);
 }

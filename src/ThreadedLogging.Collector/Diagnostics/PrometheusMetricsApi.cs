@@ -18,7 +18,7 @@ internal static class PrometheusMetricsApi
     /// <summary>
     /// Maps the scrape and starts listening at once: a counter counts from when the provider listens, not from the
     /// first scrape. OpenTelemetry's middleware answers (text format, or OpenMetrics when the scraper asks for it);
-    /// the read key guards it as it guards <c>/api</c>, and on loopback without keys <see cref="LoopbackRequestGuard"/> does.
+    /// the read key guards it as it guards <c>/api</c>, and without keys <see cref="KeylessRequestGuard"/> does.
     /// </summary>
     public static void MapPrometheusMetrics(this WebApplication app)
     {

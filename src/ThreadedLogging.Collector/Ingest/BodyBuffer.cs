@@ -17,14 +17,17 @@ internal sealed class BodyBuffer : IDisposable
     /// <summary>At most 4 arrays per size are kept (2 requests in flight per client, admission bounds the rest): ≤ ~16 MB.</summary>
     private static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(MaxPooledLength, maxArraysPerBucket: 4);
 
-    private byte[]? _array;
     private readonly bool _rented;
+    private readonly BodyBudget? _budget;
+    private byte[]? _array;
+    private int _taken;
 
-    private BodyBuffer(byte[] array, int length, bool rented)
+    private BodyBuffer(byte[] array, int length, bool rented, BodyBudget? budget = null)
     {
         _array = array;
         Length = length;
         _rented = rented;
+        _budget = budget;
     }
 
     /// <summary>Gets the array; its first <see cref="Length"/> bytes are the body.</summary>
@@ -39,18 +42,27 @@ internal sealed class BodyBuffer : IDisposable
     /// <summary>Gets the body.</summary>
     public Span<byte> Span => Array.AsSpan(0, Length);
 
-    /// <summary>An empty buffer of at least <paramref name="capacity"/> bytes (pooled when small enough).</summary>
-    public static BodyBuffer Rent(int capacity) => capacity <= MaxPooledLength
-        ? new BodyBuffer(Pool.Rent(capacity), 0, rented: true)
-        : new BodyBuffer(new byte[capacity], 0, rented: false);
+    /// <summary>
+    /// An empty buffer of at least <paramref name="capacity"/> bytes (pooled when small enough), its <paramref name="capacity"/>
+    /// taken from <paramref name="budget"/> until it is disposed.
+    /// </summary>
+    /// <exception cref="IngestRejectedException">The budget is spent (429).</exception>
+    public static BodyBuffer Rent(int capacity, BodyBudget? budget = null)
+    {
+        budget?.Take(capacity);
+        return capacity <= MaxPooledLength
+            ? new BodyBuffer(Pool.Rent(capacity), 0, rented: true, budget) { _taken = capacity }
+            : new BodyBuffer(new byte[capacity], 0, rented: false, budget) { _taken = capacity };
+    }
 
     /// <summary>A body that is already an array of its own (a query string, an SQS message, a gRPC message).</summary>
     public static BodyBuffer Of(byte[] bytes) => new(bytes, bytes.Length, rented: false);
 
     /// <summary>Moves the body into a larger buffer of at least <paramref name="capacity"/> bytes, giving this one's back.</summary>
+    /// <exception cref="IngestRejectedException">The budget this buffer was taken from is spent (429); this buffer is kept.</exception>
     public BodyBuffer Grow(int capacity)
     {
-        var larger = Rent(capacity);
+        var larger = Rent(capacity, _budget);
         Span.CopyTo(larger.Array);
         larger.Length = Length;
         Dispose();
@@ -60,7 +72,13 @@ internal sealed class BodyBuffer : IDisposable
     /// <summary>Gives a pooled array back (once; later calls do nothing).</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _array, null) is { } array && _rented)
+        if (Interlocked.Exchange(ref _array, null) is not { } array)
+        {
+            return;
+        }
+
+        _budget?.Give(_taken);
+        if (_rented)
         {
             Pool.Return(array);
         }

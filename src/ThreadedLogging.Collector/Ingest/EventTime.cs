@@ -16,7 +16,10 @@ internal readonly record struct EventTime(DateTimeOffset Stored, DateTimeOffset?
 
     /// <summary>
     /// The event's properties (a JSON object, or null) with <see cref="PropertyName"/> first when the client's time was
-    /// set aside; unchanged otherwise. A property of that name the client sent gives way to it.
+    /// set aside; unchanged otherwise. A property of that name the client sent is kept, renamed to the first free one of
+    /// <c>ClientTimestamp_1</c>, <c>ClientTimestamp_2</c>, … (Serilog's rule for a property that would replace another:
+    /// neither value is lost, and the name says which is ours). Names the collector writes can never be reserved: every
+    /// format lets a client send any property name.
     /// </summary>
     public string? WithClientTime(string? propertiesJson)
     {
@@ -34,7 +37,12 @@ internal readonly record struct EventTime(DateTimeOffset Stored, DateTimeOffset?
                 using var document = JsonDocument.Parse(state.propertiesJson);
                 foreach (var property in document.RootElement.EnumerateObject())
                 {
-                    if (!property.NameEquals(PropertyName))
+                    if (property.NameEquals(PropertyName))
+                    {
+                        json.WritePropertyName(FreeName(document.RootElement));
+                        property.Value.WriteTo(json);
+                    }
+                    else
                     {
                         property.WriteTo(json);
                     }
@@ -43,5 +51,18 @@ internal readonly record struct EventTime(DateTimeOffset Stored, DateTimeOffset?
 
             json.WriteEndObject();
         });
+    }
+
+    /// <summary>The first of <c>ClientTimestamp_1</c>, <c>_2</c>, … that <paramref name="properties"/> does not hold.</summary>
+    private static string FreeName(JsonElement properties)
+    {
+        for (var n = 1; ; n++)
+        {
+            var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{PropertyName}_{n}");
+            if (!properties.TryGetProperty(name, out _))
+            {
+                return name;
+            }
+        }
     }
 }

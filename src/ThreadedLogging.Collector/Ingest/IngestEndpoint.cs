@@ -11,7 +11,7 @@ namespace ThreadedLogging.Collector.Ingest;
 /// only when the store cannot take writes; a defect is a 500 logged once with the format.
 /// </summary>
 internal sealed class IngestEndpoint(
-    IEventStore store, CollectorOptions options, TimeProvider time, IngestAdmission admission, CollectorMetrics metrics, ILogger<IngestEndpoint> logger)
+    IEventStore store, CollectorOptions options, TimeProvider time, IngestAdmission admission, BodyBudget budget, CollectorMetrics metrics, ILogger<IngestEndpoint> logger)
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
@@ -99,7 +99,7 @@ internal sealed class IngestEndpoint(
                     admittedAt = time.GetTimestamp();
 
                     // The body's buffers go back to their pool once decoded: the events hold strings of their own.
-                    using var body = RequestBodyReader.Decode(received, options.MaxRequestBodyBytes, decoder.IsText);
+                    using var body = RequestBodyReader.Decode(received, options.MaxRequestBodyBytes, decoder.IsText, budget);
                     decoded = decoder.Decode(new IngestRequest(body.Memory, path, key), limits);
                 }
 
@@ -121,7 +121,7 @@ internal sealed class IngestEndpoint(
             catch (IngestRejectedException e)
             {
                 CollectorLog.IngestRejected(logger, path, e.StatusCode, e.Message);
-                return new IngestOutcome(e.StatusCode, e.Message);
+                return new IngestOutcome(e.StatusCode, e.Message, e.RetryAfterSeconds);
             }
             catch (EventStoreUnavailableException e)
             {
@@ -154,7 +154,7 @@ internal sealed class IngestEndpoint(
     {
         if (!HttpMethods.IsGet(context.Request.Method))
         {
-            return RequestBodyReader.ReceiveAsync(context, options, time, cancellation);
+            return RequestBodyReader.ReceiveAsync(context, options, time, budget, cancellation);
         }
 
         var query = context.Request.QueryString.Value ?? string.Empty;

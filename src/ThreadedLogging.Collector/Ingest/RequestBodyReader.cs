@@ -22,9 +22,10 @@ internal static class RequestBodyReader
     /// Receives an ingest request's body within <see cref="CollectorOptions.MaxRequestBodyBytes"/> and
     /// <see cref="CollectorOptions.RequestBodyTimeout"/> (issue 15 §1: then 408 and the connection closes).
     /// Called before admission, so waiting for bytes holds no slot; it holds only the bytes the client has
-    /// sent. Decompressing (which multiplies memory) is <see cref="Decode"/>'s, after admission.
+    /// sent, and those bytes are taken from <paramref name="budget"/> (a body that would not fit is refused with 429). Decompressing
+    /// (which multiplies memory) is <see cref="Decode"/>'s, after admission.
     /// </summary>
-    public static async Task<ReceivedBody> ReceiveAsync(HttpContext context, CollectorOptions options, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<ReceivedBody> ReceiveAsync(HttpContext context, CollectorOptions options, TimeProvider time, BodyBudget budget, CancellationToken cancellationToken)
     {
         var request = context.Request;
         var limit = options.MaxRequestBodyBytes;
@@ -50,7 +51,7 @@ internal static class RequestBodyReader
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            return new ReceivedBody(await ReadLimitedAsync(request.Body, limit, decompressed: false, request.ContentLength, linked.Token), gzip);
+            return new ReceivedBody(await ReadLimitedAsync(request.Body, limit, decompressed: false, request.ContentLength, budget, linked.Token), gzip);
         }
         catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -72,11 +73,11 @@ internal static class RequestBodyReader
     /// <summary>
     /// The body's content: gunzipped (one complete stream, at most <paramref name="limit"/> bytes) and, when <paramref name="text"/>,
     /// valid UTF-8. The result is <paramref name="body"/>'s own buffer, or a new one for a gzip body; the caller disposes both
-    /// (<see cref="BodyBuffer.Dispose"/> may be called twice).
+    /// (<see cref="BodyBuffer.Dispose"/> may be called twice). A gunzipped body's bytes are taken from <paramref name="budget"/> when one is given.
     /// </summary>
-    public static BodyBuffer Decode(ReceivedBody body, long limit, bool text)
+    public static BodyBuffer Decode(ReceivedBody body, long limit, bool text, BodyBudget? budget = null)
     {
-        var content = body.Gzip ? Gunzip(body.Bytes, limit) : body.Bytes;
+        var content = body.Gzip ? Gunzip(body.Bytes, limit, budget) : body.Bytes;
         if (text && !Utf8.IsValid(content.Span))
         {
             content.Dispose();
@@ -87,7 +88,7 @@ internal static class RequestBodyReader
     }
 
     /// <summary>Decompresses one complete gzip stream, or refuses the body (400) whatever of it could be read.</summary>
-    private static BodyBuffer Gunzip(BodyBuffer compressed, long limit)
+    private static BodyBuffer Gunzip(BodyBuffer compressed, long limit, BodyBudget? budget)
     {
         if (compressed.Length < SmallestGzip)
         {
@@ -102,7 +103,7 @@ internal static class RequestBodyReader
         {
             using var gzip = new GZipStream(new MemoryStream(compressed.Array, 0, compressed.Length, writable: false), CompressionMode.Decompress);
             // The trailer's length sizes the buffer (a false one only costs a resize, never more than the limit).
-            data = ReadLimitedAsync(gzip, limit, decompressed: true, claimed, CancellationToken.None).GetAwaiter().GetResult();
+            data = ReadLimitedAsync(gzip, limit, decompressed: true, claimed, budget, CancellationToken.None).GetAwaiter().GetResult();
         }
         catch (InvalidDataException e)
         {
@@ -123,11 +124,12 @@ internal static class RequestBodyReader
 
     /// <summary>
     /// Reads to the end into one buffer (<see cref="BodyBuffer"/>: pooled up to 2 MiB), sized up front when the length is known
-    /// (Content-Length, the gzip trailer), with a byte to spare to see the end: no doubling and no final copy.
+    /// (Content-Length, the gzip trailer), with a byte to spare to see the end: no doubling and no final copy. The buffer's size
+    /// is taken from <paramref name="budget"/> while it lives (a size announced but not sent yet included).
     /// </summary>
-    private static async Task<BodyBuffer> ReadLimitedAsync(Stream source, long limit, bool decompressed, long? expected, CancellationToken cancellationToken)
+    private static async Task<BodyBuffer> ReadLimitedAsync(Stream source, long limit, bool decompressed, long? expected, BodyBudget? budget, CancellationToken cancellationToken)
     {
-        var body = BodyBuffer.Rent((int)Math.Min(int.MaxValue, (expected is { } known and >= 0 && known <= limit ? known : Math.Min(limit, 64 * 1024)) + 1));
+        var body = BodyBuffer.Rent((int)Math.Min(int.MaxValue, (expected is { } known and >= 0 && known <= limit ? known : Math.Min(limit, 64 * 1024)) + 1), budget);
         try
         {
             while (true)

@@ -19,7 +19,11 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false) 
         };
         if (!required)
         {
-            return await next(context);
+            // Without any key, changes (level rules, erasure) are open to this machine only: Collector:AllowUnauthenticated
+            // opens ingest and reading to the network, not erasing a user.
+            return role != ApiKeyRole.Admin || IsFromThisMachine(http.Connection) ? await next(context)
+                : ErrorResults.Create(StatusCodes.Status403Forbidden,
+                    "this change (level rules, erasure) from another machine needs the admin key, and none is configured: set Collector:AdminApiKey");
         }
 
         var request = http.Request;
@@ -35,7 +39,18 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false) 
         var valid = role == ApiKeyRole.Ingest
             ? ring.IsIngestKey(key)
             : ring.IsReadKey(key) || ring.IsAdminKey(key) || sessions.IsValid(cookie);
-        return valid ? await next(context) : Unauthorized(request, key);
+        if (valid)
+        {
+            return await next(context);
+        }
+
+        if (role == ApiKeyRole.Ingest)
+        {
+            // Refused before the body is read: the format is not known yet.
+            http.RequestServices.GetRequiredService<IngestKeyRefusals>().Refused(http, "unknown", keyGiven: key is not null);
+        }
+
+        return Unauthorized(request, key);
     }
 
     /// <summary>
@@ -91,4 +106,8 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false) 
 
         return ErrorResults.Create(StatusCodes.Status401Unauthorized, key is null ? "missing API key" : "invalid API key");
     }
+
+    private static bool IsFromThisMachine(ConnectionInfo connection) =>
+        connection.RemoteIpAddress is { } address
+        && System.Net.IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
 }

@@ -27,6 +27,12 @@ public sealed class HostAndOriginTests : IAsyncLifetime
         { "GET", "/log/victim?msg=planted&levelno=40", ["Sec-Fetch-Site: cross-site", "Sec-Fetch-Mode: navigate"] },
         { "GET", "/api/events", ["Origin: https://evil.example", "Sec-Fetch-Site: cross-site", "Sec-Fetch-Mode: cors"] },
         { "OPTIONS", "/api/events", ["Origin: https://evil.example", "Access-Control-Request-Method: GET"] },
+
+        // A reverse proxy on this machine keeps the Host 127.0.0.1 (nginx's $proxy_host) and would open the collector to the network.
+        { "GET", "/api/events", ["X-Forwarded-For: 203.0.113.5"] },
+        { "POST-FORM", "/log/victim", ["Forwarded: for=203.0.113.5;proto=https"] },
+        { "GET", "/api/users", ["X-Real-IP: 203.0.113.5"] },
+        { "DELETE", "/api/users/victim", ["X-Forwarded-Proto: https", "X-Forwarded-Host: logs.example.com"] },
     };
 
     public async Task InitializeAsync() => _collector = await CollectorFixture.StartAsync();

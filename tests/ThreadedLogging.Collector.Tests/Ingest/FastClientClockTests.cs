@@ -51,17 +51,19 @@ public sealed class FastClientClockTests
     }
 
     [Fact]
-    public async Task Ingest_FastEventWithProperties_PropertiesKeptClientTimestampFirstClientOwnReplaced()
+    public async Task Ingest_FastEventWithProperties_PropertiesKeptClientTimestampFirstClientOwnRenamed()
     {
         await using var collector = await CollectorFixture.StartAsync();
-        var body = "{\"events\":[{\"message\":\"fast\",\"timestamp\":\"" + Iso(Fast) + "\",\"properties\":{\"OrderId\":7,\"ClientTimestamp\":\"mine\",\"Tags\":[\"a\"]}}]}";
+        var body = "{\"events\":[{\"message\":\"fast\",\"timestamp\":\"" + Iso(Fast) + "\",\"properties\":{\"OrderId\":7,\"ClientTimestamp\":\"mine\",\"ClientTimestamp_1\":\"also mine\",\"Tags\":[\"a\"]}}]}";
 
         var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/alice", Http.Utf8(body), "application/json");
 
         Assert.True(status == HttpStatusCode.OK, text);
         var properties = Assert.Single(await collector.EventsAsync()).GetProperty("properties");
-        Assert.Equal(["ClientTimestamp", "OrderId", "Tags"], properties.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["ClientTimestamp", "OrderId", "ClientTimestamp_2", "ClientTimestamp_1", "Tags"], properties.EnumerateObject().Select(p => p.Name));
         Assert.Equal(Utc(Fast), properties.GetProperty("ClientTimestamp").GetString());
+        Assert.Equal("mine", properties.GetProperty("ClientTimestamp_2").GetString());
+        Assert.Equal("also mine", properties.GetProperty("ClientTimestamp_1").GetString());
         Assert.Equal(7, properties.GetProperty("OrderId").GetInt32());
         Assert.Equal("a", properties.GetProperty("Tags")[0].GetString());
     }

@@ -106,6 +106,24 @@ public sealed class ProgramExitTests
     }
 
     [Fact]
+    public async Task Main_PostgresReadReplicaUnreachable_Exits3InOneLineNamingTheSetting()
+    {
+        var server = PostgresServer.Instance;
+        var database = server.CreateDatabase();
+        var port = FreeTcpPort.Next(); // a port where nothing listens
+
+        var (exitCode, stdout, stderr) = await RunCollectorAsync("--urls", "http://127.0.0.1:0", "--Collector:Store=postgres", "--ConnectionStrings:Events=" + server.ConnectionString(database), $"--ConnectionStrings:EventsRead=Host=127.0.0.1;Port={port};Username=u;Password=reader-secret;Database=d;Timeout=5");
+
+        Assert.Equal(3, exitCode); // transient, as the primary's: systemd restarts it (was 2, never restarted)
+        Assert.Contains("ConnectionStrings:EventsRead", stderr, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{port}", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("reader-secret", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+        server.DropDatabase(database);
+    }
+
+    [Fact]
     public async Task Main_SqliteWithReadReplica_ExitsNamingTheSetting()
     {
         using var data = new TempDirectory();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
+using ThreadedLogging.Collector.Responses;
 using ThreadedLogging.Collector.Storage;
 using ThreadedLogging.Collector.Storage.Postgres;
 using ThreadedLogging.Collector.Tests.Support;
@@ -53,11 +54,15 @@ public sealed class PostgresOutageTests
     }
 
     [Fact]
-    public async Task Read_DatabaseStoppedThenRestarted_503WithReasonThenServedAgain()
+    public async Task Read_DatabaseStoppedThenRestarted_503WithReasonLoggedOncePerIntervalThenServedAgain()
     {
         var server = PostgresServer.StartPrivate(); // stopped below: not the shared one
         var database = server.CreateDatabase();
-        await using var collector = await CollectorFixture.StartAsync("--Collector:Store=postgres", "--ConnectionStrings:Events=" + server.ConnectionString(database));
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var collector = await CollectorFixture.StartAsync(
+            services => services.AddSingleton<TimeProvider>(clock),
+            "--Collector:Store=postgres",
+            "--ConnectionStrings:Events=" + server.ConnectionString(database));
         var log = CollectingLoggerProvider.AttachTo(collector);
         using (var before = await PostAsync(collector, "before"))
         {
@@ -75,9 +80,19 @@ public sealed class PostgresOutageTests
             Assert.StartsWith("the event store is unavailable: ", error, StringComparison.Ordinal); // a pooled connection's loss or a refused one
         }
 
-        // One line a request, no stack trace (Kestrel's "unhandled exception" with Npgsql's stack before).
-        Assert.Equal(4, log.Entries.Count(e => e.Level == LogLevel.Warning && e.Message.Contains("answered 503 to GET /api/", StringComparison.Ordinal)));
+        // One line for the four, no stack trace (Kestrel's "unhandled exception" with Npgsql's stack before; then a line a request).
+        Assert.Contains("answered 503 to GET /api/events: ", Assert.Single(Answered503(log)), StringComparison.Ordinal);
         Assert.DoesNotContain(log.Entries, e => e.Exception is not null);
+        clock.Advance(StoreUnavailableAnswers.LogInterval);
+        using (var later = await collector.Client.GetAsync(new Uri("api/users", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, later.StatusCode);
+        }
+
+        var lines = Answered503(log);
+        Assert.Equal(2, lines.Count);
+        Assert.Contains("answered 503 to GET /api/users: ", lines[1], StringComparison.Ordinal);
+        Assert.Contains("(3 more 503 answers since the last such line", lines[1], StringComparison.Ordinal);
 
         server.Restart();
         HttpStatusCode status = default;
@@ -119,6 +134,9 @@ public sealed class PostgresOutageTests
         Assert.Equal((HttpStatusCode.OK, "ok", null), await HealthAsync(collector)); // dead pooled connections do not fail it
         server.Stop();
     }
+
+    private static List<string> Answered503(CollectingLoggerProvider log) =>
+        [.. log.Entries.Where(e => e.Level == LogLevel.Warning && e.Message.Contains("answered 503 to GET /api/", StringComparison.Ordinal)).Select(e => e.Message)];
 
     private static async Task<(HttpStatusCode Status, string? State, string? Reason)> HealthAsync(CollectorFixture collector)
     {

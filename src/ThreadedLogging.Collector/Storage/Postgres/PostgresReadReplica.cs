@@ -14,7 +14,8 @@ internal static class PostgresReadReplica
 
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
 
-    /// <exception cref="CollectorConfigurationException">It cannot be opened, or lacks the schema (the message names the setting).</exception>
+    /// <exception cref="CollectorConfigurationException">It refuses the credentials or names no database, or lacks the schema (the message names the setting).</exception>
+    /// <exception cref="CollectorUnavailableException">It cannot be reached now (refused, no answer, starting up).</exception>
     public static async Task CheckAsync(NpgsqlDataSource reads, TimeProvider time, CancellationToken cancellationToken)
     {
         var target = PostgresEventStore.TargetOf(reads);
@@ -38,6 +39,11 @@ internal static class PostgresReadReplica
 
                 await Task.Delay(Poll, time, cancellationToken);
             }
+        }
+        catch (Exception e) when (PostgresAvailability.IsUnreachable(e))
+        {
+            // As the primary: a replica booting later than the collector, or restarting, is not a configuration error.
+            throw new CollectorUnavailableException($"The read replica ({target}, {PostgresStorageExtensions.ReadConnectionStringKey}) cannot be reached now: {e.Message}; restarting may help (exit code 3)", e);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {

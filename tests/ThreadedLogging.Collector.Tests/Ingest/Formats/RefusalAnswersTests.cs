@@ -111,6 +111,31 @@ public sealed class RefusalAnswersTests
     }
 
     [Fact]
+    public async Task OtlpGrpc_NoKey_UnauthenticatedBeforeTheMessageIsRead()
+    {
+        var grpcPort = FreeTcpPort.Next();
+        await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=k1", "--Collector:OtlpGrpcPort=" + grpcPort);
+        using var http = new HttpClient(new SocketsHttpHandler());
+        var body = new HeldBodyStream([0, 0, 0x89, 0x54, 0x40]); // a gRPC frame announcing 9 MB, and then nothing until released
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{grpcPort}/opentelemetry.proto.collector.logs.v1.LogsService/Export")
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new StreamContent(body),
+        };
+        request.Content.Headers.ContentType = new("application/grpc");
+        request.Headers.TryAddWithoutValidation("te", "trailers");
+
+        // The answer comes while the message is still held: the key was checked before it was read (a guard, not a timing).
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal("16", response.Headers.GetValues("grpc-status").Single());
+        Assert.False(body.Released.IsCompleted);
+        body.Release();
+        Assert.Empty(await collector.EventsAsync());
+    }
+
+    [Fact]
     public async Task RunAsync_DecoderDefect_500LoggedWithFormatNothingStored()
     {
         await using var collector = await CollectorFixture.StartAsync();
@@ -193,5 +218,54 @@ public sealed class RefusalAnswersTests
         public bool IsText => true;
 
         public DecodedBatch Decode(IngestRequest request, IngestLimits limits) => throw new NullReferenceException("a parser bug");
+    }
+
+    /// <summary>A request body that gives its first bytes and then waits until <see cref="Release"/>.</summary>
+    private sealed class HeldBodyStream(byte[] first) : Stream
+    {
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private bool _sentFirst;
+
+        public Task Released => _released.Task;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public void Release() => _released.TrySetResult();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (!_sentFirst)
+            {
+                _sentFirst = true;
+                first.CopyTo(buffer);
+                return first.Length;
+            }
+
+            await _released.Task.WaitAsync(cancellationToken);
+            return 0;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

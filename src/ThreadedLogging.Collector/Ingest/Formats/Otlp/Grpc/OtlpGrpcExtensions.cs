@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using ThreadedLogging.Collector.Security;
 
 namespace ThreadedLogging.Collector.Ingest.Formats.Otlp.Grpc;
 
@@ -44,12 +45,37 @@ internal static class OtlpGrpcExtensions
         return all;
     }
 
+    /// <summary>
+    /// Maps the service, behind a key check that answers before the message is read: gRPC reads the whole message (up to
+    /// <see cref="CollectorOptions.MaxRequestBodyBytes"/>) before the service runs, so a check there let anyone without a key
+    /// hold that much memory per call.
+    /// </summary>
     public static void MapOtlpGrpc(this WebApplication app)
     {
-        if (app.Services.GetService<OtlpGrpcOptions>() is { } grpc)
+        if (app.Services.GetService<OtlpGrpcOptions>() is not { } grpc)
         {
-            app.MapGrpcService<OtlpGrpcLogsService>().RequireHost($"*:{grpc.Port}");
+            return;
         }
+
+        var keys = app.Services.GetRequiredService<ApiKeyRing>();
+        var refusals = app.Services.GetRequiredService<IngestKeyRefusals>();
+        var format = app.Services.GetRequiredService<OtlpProtobufDecoder>().Name;
+        app.Use((context, next) =>
+        {
+            if (context.Connection.LocalPort != grpc.Port || !keys.IngestRequiresKey || ApiKeyReader.Read(context.Request) is var key && keys.IsIngestKey(key))
+            {
+                return next(context);
+            }
+
+            refusals.Refused(context, format, keyGiven: key is not null);
+
+            // A trailers-only answer: the status in the headers, no message, the request's body never read.
+            context.Response.ContentType = "application/grpc";
+            context.Response.Headers["grpc-status"] = ((int)global::Grpc.Core.StatusCode.Unauthenticated).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            context.Response.Headers["grpc-message"] = "missing or invalid API key (metadata x-api-key or authorization: Bearer)";
+            return Task.CompletedTask;
+        });
+        app.MapGrpcService<OtlpGrpcLogsService>().RequireHost($"*:{grpc.Port}");
     }
 
     /// <summary><paramref name="url"/>'s scheme and host with <paramref name="port"/>: <c>http://127.0.0.1:5080</c> → <c>http://127.0.0.1:4317</c>.</summary>

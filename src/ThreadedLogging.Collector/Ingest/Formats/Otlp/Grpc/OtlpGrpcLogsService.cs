@@ -2,7 +2,6 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using ThreadedLogging.Collector.Ingest.Formats.Otlp.Proto;
-using ThreadedLogging.Collector.Security;
 using GrpcStatus = Grpc.Core.Status;
 using RpcStatus = ThreadedLogging.Collector.Ingest.Formats.Otlp.Proto.Status;
 
@@ -13,20 +12,16 @@ namespace ThreadedLogging.Collector.Ingest.Formats.Otlp.Grpc;
 /// Bound with a bytes marshaller (<see cref="LogsServiceBytesBase"/>), so the request goes through the same runner and decoder as
 /// <c>POST /v1/logs</c> (<see cref="OtlpProtobufDecoder"/>): a malformed message is INVALID_ARGUMENT, not the framework's
 /// own error. Status codes as the OTLP specification says: INVALID_ARGUMENT (not retryable) for bad data,
-/// RESOURCE_EXHAUSTED (admission full) and UNAVAILABLE (store down) with a <c>RetryInfo</c>, UNAUTHENTICATED without a key.
+/// RESOURCE_EXHAUSTED (admission full) and UNAVAILABLE (store down) with a <c>RetryInfo</c>, UNAUTHENTICATED without a key
+/// (answered before the message is read: <see cref="OtlpGrpcExtensions.MapOtlpGrpc"/>).
 /// </summary>
-internal sealed class OtlpGrpcLogsService(IngestEndpoint endpoint, OtlpProtobufDecoder decoder, ApiKeyRing keys) : LogsServiceBytesBase
+internal sealed class OtlpGrpcLogsService(IngestEndpoint endpoint, OtlpProtobufDecoder decoder) : LogsServiceBytesBase
 {
     /// <summary>One <c>ExportLogsServiceRequest</c>, serialized; answers a serialized <c>ExportLogsServiceResponse</c>.</summary>
     /// <exception cref="RpcException">The request was refused; nothing of it is stored.</exception>
     public override async Task<byte[]> Export(byte[] request, ServerCallContext context)
     {
-        // The same keys as the HTTP side, from the call's metadata (HTTP/2 headers): x-api-key or authorization: Bearer.
-        if (keys.IngestRequiresKey && !keys.IsIngestKey(ApiKeyReader.Read(context.GetHttpContext().Request)))
-        {
-            throw new RpcException(new GrpcStatus(StatusCode.Unauthenticated, "missing or invalid API key (metadata x-api-key or authorization: Bearer)"));
-        }
-
+        // The key (x-api-key or authorization: Bearer metadata) was checked before the message was read: OtlpGrpcExtensions.MapOtlpGrpc.
         var outcome = await endpoint.RunAsync(decoder, string.Empty, batchKey: null,
             _ => Task.FromResult(new ReceivedBody(request, Gzip: false)), context.CancellationToken);
         if (outcome.Decoded is { } decoded)

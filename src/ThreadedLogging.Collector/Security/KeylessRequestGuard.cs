@@ -5,26 +5,37 @@ using ThreadedLogging.Collector.Responses;
 namespace ThreadedLogging.Collector.Security;
 
 /// <summary>
-/// Issue 15 §8: a collector on loopback without keys trusts whoever can reach it, which a web page in the
-/// user's browser can do too: by DNS rebinding (its own name resolving to 127.0.0.1, so the browser lets it
-/// read the answers) or by a cross-origin form post or image (writing events). On loopback without keys,
-/// every request must name a loopback host (<c>localhost</c>, <c>*.localhost</c>, a loopback address), and
-/// every request but a GET of the page refuses what a browser marks as coming from another site
-/// (<c>Origin</c>, <c>Sec-Fetch-Site</c>). With keys the keys decide, and no CORS header is ever sent (README).
+/// Issue 15 §8: a collector without keys trusts whoever can reach it, which a web page in the user's browser can
+/// do too: by DNS rebinding (its own name resolving to 127.0.0.1, so the browser lets it read the answers) or by a
+/// cross-origin form post or image (writing events). While a role (ingest or read) has no key, every request but a
+/// GET of the page refuses what a browser marks as coming from another site (<c>Origin</c>, <c>Sec-Fetch-Site</c>),
+/// on any address (<c>Collector:AllowUnauthenticated</c> too). On loopback, every request must also name a loopback
+/// host (<c>localhost</c>, <c>*.localhost</c>, a loopback address) and must not come through a proxy
+/// (<c>Forwarded</c>, <c>X-Forwarded-*</c>, <c>X-Real-IP</c>): a local reverse proxy would open the keyless collector
+/// to the network. With keys the keys decide, and no CORS header is ever sent (README).
 /// </summary>
-internal sealed class LoopbackRequestGuard(RequestDelegate next)
+/// <param name="next">The rest of the pipeline.</param>
+/// <param name="loopbackOnly">Whether every listen address is a loopback one (the Host and proxy checks apply).</param>
+internal sealed class KeylessRequestGuard(RequestDelegate next, bool loopbackOnly)
 {
-    /// <summary>Gets a value indicating whether the guard applies: only loopback addresses, and a role without a key.</summary>
-    public static bool AppliesTo(IReadOnlyList<string> urls, CollectorOptions options) =>
-        urls.All(ListenAddresses.IsLoopback) && (options.IngestApiKeys.Count == 0 || options.ReadApiKey is null);
+    private static readonly string[] ProxyHeaders = ["Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Real-IP"];
+
+    /// <summary>Gets a value indicating whether the guard applies: a role (ingest or read) without a key.</summary>
+    public static bool AppliesTo(CollectorOptions options) => options.IngestApiKeys.Count == 0 || options.ReadApiKey is null;
 
     public Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
         var host = request.Host.Host;
-        if (host.Length > 0 && !IsLoopbackName(host))
+        if (loopbackOnly && host.Length > 0 && !IsLoopbackName(host))
         {
             return RefuseAsync(context, $"Host '{host}' is not a loopback name: a collector on loopback without API keys answers only localhost or 127.0.0.1 (DNS rebinding)");
+        }
+
+        if (loopbackOnly && Array.Find(ProxyHeaders, name => request.Headers.ContainsKey(name)) is { } proxied)
+        {
+            return RefuseAsync(context, $"the request came through a proxy ({proxied}): a collector on loopback without API keys answers only this machine's own clients; " +
+                "to serve it through a proxy, set Collector:IngestApiKeys and Collector:ReadApiKey");
         }
 
         // Every write (any ingest format's endpoint), every read of events and of the metrics; a link to the page itself is fine.
@@ -32,7 +43,9 @@ internal sealed class LoopbackRequestGuard(RequestDelegate next)
             || request.Path.StartsWithSegments("/log") || request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments(PrometheusMetrics.Path);
         if (checks && ForeignBrowserRequest(request) is { } reason)
         {
-            return RefuseAsync(context, $"{reason}: a collector on loopback without API keys takes no cross-site browser requests");
+            return RefuseAsync(context, loopbackOnly
+                ? $"{reason}: a collector on loopback without API keys takes no cross-site browser requests"
+                : $"{reason}: a collector without API keys (Collector:AllowUnauthenticated) takes no cross-site browser requests");
         }
 
         return next(context);

@@ -1,0 +1,28 @@
+using ThreadedLogging.Collector.Diagnostics;
+
+namespace ThreadedLogging.Collector.Security;
+
+/// <summary>
+/// An ingest request refused for a missing or wrong key (401, gRPC UNAUTHENTICATED) is counted as every other ingest
+/// answer (<c>threadedlogging.collector.ingest.requests</c>, outcome <c>rejected</c>, status 401) and logged, at most
+/// one line a minute per remote address with how many were left out (<see cref="LogRateLimiter"/>): a client shipping
+/// with a revoked key was invisible on the server, and a brute-forcer must not fill the log.
+/// </summary>
+internal sealed class IngestKeyRefusals(CollectorMetrics metrics, TimeProvider time, ILogger<IngestKeyRefusals> logger)
+{
+    /// <summary>The shortest time between two lines about one remote address.</summary>
+    public static readonly TimeSpan LogInterval = TimeSpan.FromMinutes(1);
+
+    private readonly LogRateLimiter _lines = new(LogInterval, time);
+
+    /// <summary>Counts and (rate-limited) logs one refusal; <paramref name="format"/> the decoder's name when known, else <c>unknown</c>.</summary>
+    public void Refused(HttpContext context, string format, bool keyGiven)
+    {
+        metrics.IngestRefused(format, StatusCodes.Status401Unauthorized);
+        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (_lines.TryAcquire(ref address, out var suppressed))
+        {
+            CollectorLog.IngestKeyRefused(logger, address, context.Request.Path.Value ?? string.Empty, keyGiven ? "invalid API key" : "missing API key", suppressed);
+        }
+    }
+}

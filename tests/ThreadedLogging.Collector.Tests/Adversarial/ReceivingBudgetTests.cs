@@ -1,0 +1,99 @@
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using ThreadedLogging.Collector.Ingest;
+using ThreadedLogging.Collector.Tests.Support;
+
+namespace ThreadedLogging.Collector.Tests.Adversarial;
+
+/// <summary>
+/// Bodies are received before admission (a slow sender holds no slot), so each connection that announced a large body used to
+/// hold that much memory, without limit: 40 connections sending 10 MB each took the collector from 174 to 586 MB.
+/// Collector:MaxReceivingBytes bounds them all; past it a request is refused with 429 and Retry-After.
+/// </summary>
+public sealed class ReceivingBudgetTests
+{
+    private const int BodyBytes = 1_000_000;
+
+    [Fact]
+    public async Task Ingest_BodiesBeingReceivedFillTheBudget_NextLargeBody429RetryAfterSmallOneServedAllStoredOnceDone()
+    {
+        await using var collector = await CollectorFixture.StartAsync(
+            "--Collector:MaxRequestBodyBytes=1048576", "--Collector:MaxReceivingBytes=4194304", "--Collector:MinRequestBodyBytesPerSecond=0");
+        var held = new List<RawHttp>();
+        try
+        {
+            // Four bodies of 1,000,000 bytes announced and being read (the 100 Continue says so): 4,000,004 bytes taken.
+            for (var i = 0; i < 4; i++)
+            {
+                held.Add(await StartBodyAsync(collector, "held-" + i));
+            }
+
+            Assert.Equal(4L * (BodyBytes + 1), collector.Services.GetRequiredService<BodyBudget>().InUse);
+
+            // A fifth does not fit: refused before a byte of it is read.
+            using (var refused = await RawHttp.ConnectAsync(collector.BaseAddress))
+            {
+                await refused.SendAsync(RawHttp.Head("POST", "/log/refused", collector.BaseAddress,
+                    "Content-Type: application/x-ndjson", "Content-Length: " + BodyBytes, "Expect: 100-continue"));
+                var (status, head, body) = await refused.ReadResponseAsync();
+                Assert.True(status == 429, head + body);
+                Assert.Contains("Retry-After: 2", head, StringComparison.OrdinalIgnoreCase);
+                Assert.Contains("Collector:MaxReceivingBytes", Http.Error(body), StringComparison.Ordinal);
+            }
+
+            // A small one still fits.
+            await StillServing.AssertAsync(collector);
+
+            foreach (var connection in held)
+            {
+                await connection.SendAsync(Lines(BodyBytes));
+                var (status, head, body) = await connection.ReadResponseAsync();
+                Assert.True(status == 200, head + body);
+            }
+
+            Assert.Equal(0, collector.Services.GetRequiredService<BodyBudget>().InUse);
+            using var again = await StartBodyAsync(collector, "after");
+            await again.SendAsync(Lines(BodyBytes));
+            Assert.Equal(200, (await again.ReadResponseAsync()).Status);
+            foreach (var user in new[] { "held-0", "held-1", "held-2", "held-3", "after" })
+            {
+                Assert.Equal(BodyBytes / 1000, await StillServing.TotalOfUserAsync(collector, user));
+            }
+
+            Assert.Equal(0, await StillServing.TotalOfUserAsync(collector, "refused"));
+        }
+        finally
+        {
+            held.ForEach(h => h.Dispose());
+        }
+    }
+
+    [Fact]
+    public void Options_BudgetBelowFourLargestBodies_RefusedNamingBoth()
+    {
+        var options = new CollectorOptions { MaxRequestBodyBytes = 1 << 20, MaxReceivingBytes = (4 << 20) - 1 };
+
+        var error = Assert.Single(options.Validate());
+
+        Assert.Contains("Collector:MaxReceivingBytes", error, StringComparison.Ordinal);
+        Assert.Contains("Collector:MaxRequestBodyBytes", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>Sends a head announcing <see cref="BodyBytes"/> and waits for the 100 Continue: the collector is reading the body.</summary>
+    private static async Task<RawHttp> StartBodyAsync(CollectorFixture collector, string user)
+    {
+        var raw = await RawHttp.ConnectAsync(collector.BaseAddress);
+        await raw.SendAsync(RawHttp.Head("POST", "/log/" + user, collector.BaseAddress,
+            "Content-Type: application/x-ndjson", "Content-Length: " + BodyBytes, "Expect: 100-continue"));
+        Assert.Equal(100, (await raw.ReadResponseAsync()).Status);
+        return raw;
+    }
+
+    /// <summary>NDJSON of <paramref name="bytes"/> bytes: lines of 1,000 bytes, one event each.</summary>
+    private static byte[] Lines(int bytes)
+    {
+        const string start = "{\"message\":\"padded\"";
+        var line = start + new string(' ', 1000 - start.Length - 2) + "}\n";
+        return Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(line, bytes / 1000)));
+    }
+}

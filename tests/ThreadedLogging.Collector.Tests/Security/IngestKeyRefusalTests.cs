@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Sockets;
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using ThreadedLogging.Collector.Security;
+using ThreadedLogging.Collector.Tests.Diagnostics;
+using ThreadedLogging.Collector.Tests.Ingest.Formats;
+using ThreadedLogging.Collector.Tests.Support;
+using ThreadedLogging.Testing;
+
+namespace ThreadedLogging.Collector.Tests.Security;
+
+/// <summary>
+/// An ingest refused for a missing or wrong key (401) was neither counted nor logged: a client shipping with a revoked
+/// key was invisible on the server. It is counted as every other refusal (outcome <c>rejected</c>, status 401) and
+/// logged at most once a minute per remote address, the next line saying how many were left out.
+/// </summary>
+public sealed class IngestKeyRefusalTests
+{
+    private const string Requests = "threadedlogging_collector_ingest_requests_total";
+
+    [Fact]
+    public async Task Ingest_MissingOrWrongKey_Counted401AndLoggedOnceAMinutePerAddress()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var collector = await CollectorFixture.StartAsync(
+            services => services.AddSingleton<TimeProvider>(clock),
+            "--Collector:IngestApiKeys:0=ingest-key", "--Collector:ReadApiKey=read-key");
+        var log = CollectingLoggerProvider.AttachTo(collector);
+        using var otherAddress = ClientFrom(IPAddress.Parse("127.0.0.2"), collector.BaseAddress);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(collector.Client, "log/u", "wrong"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(collector.Client, "api/events", null));
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(collector.Client, "api/events/raw", "wrong"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(otherAddress, "log/u", "wrong"));
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(collector.Client, "log/u", "ingest-key"));
+
+        var first = Refusals(log);
+        Assert.Equal(2, first.Count); // one per address: 127.0.0.1's second and third were left out
+        Assert.Contains("Refused ingest from 127.0.0.1 to /log/u with 401: invalid API key (0 more", first[0], StringComparison.Ordinal);
+        Assert.Contains("Refused ingest from 127.0.0.2 to /log/u with 401: invalid API key (0 more", first[1], StringComparison.Ordinal);
+
+        clock.Advance(IngestKeyRefusals.LogInterval);
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(collector.Client, "api/events", null));
+
+        var all = Refusals(log);
+        Assert.Equal(3, all.Count);
+        Assert.Contains("Refused ingest from 127.0.0.1 to /api/events with 401: missing API key (2 more", all[2], StringComparison.Ordinal);
+        var metrics = await ScrapeAsync(collector);
+        Assert.Equal(5, metrics.Value(Requests, ("format", "unknown"), ("outcome", "rejected"), ("http_response_status_code", "401")));
+        Assert.Equal(1, metrics.Value(Requests, ("format", "json-batch"), ("outcome", "stored"), ("http_response_status_code", "200")));
+    }
+
+    [Fact]
+    public async Task OtlpGrpc_WrongKey_Counted401WithItsFormat()
+    {
+        var grpcPort = FreeTcpPort.Next();
+        await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=k1", "--Collector:ReadApiKey=read-key", "--Collector:OtlpGrpcPort=" + grpcPort);
+        var log = CollectingLoggerProvider.AttachTo(collector);
+        var request = OtlpIngestTests.Request(OtlpIngestTests.Record("refused"));
+
+        Assert.Equal(StatusCode.Unauthenticated, (await Assert.ThrowsAsync<RpcException>(() => RefusalAnswersTests.ExportAsync(grpcPort, request, "wrong"))).StatusCode);
+        Assert.Equal(StatusCode.Unauthenticated, (await Assert.ThrowsAsync<RpcException>(() => RefusalAnswersTests.ExportAsync(grpcPort, request))).StatusCode);
+
+        var metrics = await ScrapeAsync(collector);
+        Assert.Equal(2, metrics.Value(Requests, ("format", "otlp-protobuf"), ("outcome", "rejected"), ("http_response_status_code", "401")));
+        Assert.Contains("Refused ingest from 127.0.0.1 to /opentelemetry.proto.collector.logs.v1.LogsService/Export with 401: invalid API key", Assert.Single(Refusals(log)), StringComparison.Ordinal);
+    }
+
+    private static List<string> Refusals(CollectingLoggerProvider log) =>
+        [.. log.Entries.Where(e => e.Level == LogLevel.Warning && e.Message.StartsWith("Refused ingest from", StringComparison.Ordinal)).Select(e => e.Message)];
+
+    private static async Task<HttpStatusCode> PostAsync(HttpClient client, string path, string? key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative))
+        {
+            Content = new StringContent(Http.Envelope(null, new { message = "m" }), System.Text.Encoding.UTF8, "application/json"),
+        };
+        if (key is not null)
+        {
+            request.Headers.Add(ApiKeyReader.HeaderName, key);
+        }
+
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    private static async Task<PrometheusExposition> ScrapeAsync(CollectorFixture collector)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "metrics");
+        request.Headers.Add(ApiKeyReader.HeaderName, "read-key");
+        using var response = await collector.Client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        return new PrometheusExposition(text);
+    }
+
+    /// <summary>A client whose connections come from <paramref name="local"/> (any 127.x.y.z reaches a server on 127.0.0.1).</summary>
+    private static HttpClient ClientFrom(IPAddress local, Uri baseAddress)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellation) =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    socket.Bind(new IPEndPoint(local, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellation);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        return new HttpClient(handler) { BaseAddress = baseAddress };
+    }
+}
