@@ -109,7 +109,11 @@ internal sealed class AlertEvaluator : IDisposable
             return;
         }
 
-        var from = state.PendingFrom ?? Later(now - rule.Window, state.NotifiedTo);
+        // The quiet period delays the count, it does not age the events out: the first evaluation after it (up to an Interval
+        // late) counts the window as it stood when the quiet period ended, so with the default cooldown (the window) it
+        // counts exactly what came since the last notification.
+        var windowEnd = state.Status.LastEvaluated is { } last && last < state.QuietUntil ? state.QuietUntil : now;
+        var from = state.PendingFrom ?? Later(windowEnd - rule.Window, state.NotifiedTo);
         if (now <= from)
         {
             return;

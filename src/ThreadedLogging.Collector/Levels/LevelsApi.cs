@@ -51,8 +51,8 @@ internal static class LevelsApi
             return ErrorResults.Create(StatusCodes.Status400BadRequest, error);
         }
 
-        var json = JsonSerializer.Serialize(LevelRuleDto.From(rule), CollectorJsonContext.Default.LevelRuleDto);
-        var stored = await store.AddAsync(rule, json, cancellationToken);
+        var json = string.Empty;
+        var stored = await store.AddAsync(rule, withId => json = JsonSerializer.Serialize(LevelRuleDto.From(withId), CollectorJsonContext.Default.LevelRuleDto), cancellationToken);
         cache.Invalidate();
         CollectorLog.LevelRuleChanged(logger, stored.Id, "created", by, json);
         return TypedResults.Created($"/api/levels/{stored.Id}", LevelRuleDto.From(stored));

@@ -6,8 +6,11 @@ namespace ThreadedLogging.Collector.Storage;
 /// </summary>
 internal interface ILevelRuleStore
 {
-    /// <summary>Stores a new rule (its <see cref="LevelRule.Id"/> is ignored) and audits it; returns it with its id.</summary>
-    Task<LevelRule> AddAsync(LevelRule rule, string ruleJson, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores a new rule (its <see cref="LevelRule.Id"/> is ignored) and audits it as <paramref name="describe"/> writes it,
+    /// given the rule with its id; returns the rule with its id.
+    /// </summary>
+    Task<LevelRule> AddAsync(LevelRule rule, Func<LevelRule, string> describe, CancellationToken cancellationToken);
 
     /// <summary>Returns the rules that expire after <paramref name="now"/>, oldest first.</summary>
     Task<IReadOnlyList<LevelRule>> ListLiveAsync(DateTimeOffset now, CancellationToken cancellationToken);

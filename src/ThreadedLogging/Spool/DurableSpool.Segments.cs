@@ -17,9 +17,32 @@ internal sealed partial class DurableSpool
     {
         _writer?.Dispose();
         var path = Path.Combine(_directory, $"{_nextSegment++:D10}{SegmentExtension}");
-        _writer = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete);
+        // Unbuffered: a record is one write, and one the file system refuses (a full disk) leaves no bytes in a buffer to
+        // be written later (by the next record or the close) while its batch goes from memory; the next start counted
+        // them again.
+        _writer = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0);
         _writing = new SpoolSegment(path, adopted: false, _time.GetUtcNow());
         _segments.Add(_writing);
+    }
+
+    /// <summary>
+    /// A record's write failed (a full disk): what of it reached the file is cut off, so the segment holds only the records
+    /// counted in it (the batch goes from memory); if even that fails, the segment is written no more, and its torn tail
+    /// ends it for the reader.
+    /// </summary>
+    private void CutBack(long length)
+    {
+        try
+        {
+            _writer!.SetLength(length);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            Report?.Invoke($"Could not cut {_writing!.Path} back to {length} bytes after a failed write: {e.Message}");
+            _writer?.Dispose();
+            _writer = null;
+            _writing = null;
+        }
     }
 
     /// <summary>Takes over a dead process's spool: its lock is free, so nobody else writes or reads it.</summary>
@@ -195,15 +218,18 @@ internal sealed partial class DurableSpool
         }
     }
 
-    private void TryDelete(string path)
+    /// <summary>Deletes a file; false (and said) when it cannot.</summary>
+    private bool TryDelete(string path)
     {
         try
         {
             File.Delete(path);
+            return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Report?.Invoke($"Could not delete {path}: {e.Message}");
+            return false;
         }
     }
 

@@ -135,8 +135,16 @@ internal sealed partial class DurableSpool : IDisposable
         }
 
         var start = _writing!.Length;
-        _writer!.Write(record);
-        _writer.Flush(flushToDisk: false);
+        try
+        {
+            _writer!.Write(record); // unbuffered (StartSegment): with the operating system when it returns
+        }
+        catch
+        {
+            CutBack(start);
+            throw;
+        }
+
         _writing.Length += record.Length;
         _writing.PendingEvents += countedEvents;
         Remember(new RecentRecord(_writing, start, _writing.Length, batch, countedEvents));
@@ -266,10 +274,19 @@ internal sealed partial class DurableSpool : IDisposable
         _reader?.Dispose();
         _writer?.Dispose();
         _bookmark.Dispose();
+
+        // Nothing of ours left to deliver: every segment of ours goes, before the bookmark does. Not only the one being
+        // written: a delivered segment stays on disk while it is (acknowledged, not deleted), and the next record may have
+        // started another, empty since (a drop notice alone, or a write the disk refused). Left behind without its bookmark,
+        // the next start sent it again from its start and counted its events adopted and sent again.
         var empty = _segments.All(s => s.Adopted || s.PendingEvents == 0);
-        if (empty && _writing is not null && _writing.PendingEvents == 0)
+        var left = false;
+        if (empty)
         {
-            TryDelete(_writing.Path);
+            foreach (var segment in _segments.Where(s => !s.Adopted))
+            {
+                left |= !TryDelete(segment.Path);
+            }
         }
 
         foreach (var owner in _segments.Select(s => s.Owner).OfType<AdoptedDirectory>().Distinct())
@@ -278,9 +295,10 @@ internal sealed partial class DurableSpool : IDisposable
         }
 
         _lock?.Dispose();
-        if (empty && _lock is not null)
+        if (empty && !left && _lock is not null)
         {
-            // Nothing left for a next start: leave no directory behind (none was made when Open failed).
+            // Nothing left for a next start: leave no directory behind (none was made when Open failed). A segment that
+            // could not be deleted keeps the bookmark, which says how far it was delivered.
             TryDelete(_bookmark.Path);
             TryDelete(Path.Combine(_directory, LockFileName));
             TryDeleteDirectory(_directory);

@@ -127,6 +127,33 @@ public sealed class AlertEvaluationTests
     }
 
     [Fact]
+    public async Task Evaluate_FirstEvaluationAfterTheDefaultCooldownComesLate_CountsEverythingSinceTheLastNotification()
+    {
+        // Window 1 h, cooldown the window. Before, an evaluation one minute late counted from (now - window) and skipped
+        // what came in that minute after the notification: "c" was never notified.
+        await using var scenario = await AlertScenario.StartAsync("payroll-errors", []);
+        await scenario.PostAsync(Minute * 1, message: "a");
+        await scenario.PostAsync(Minute * 2, message: "b");
+        await scenario.EvaluateAtAsync(Minute * 5);
+        await scenario.PostAsync(Minute * 5.5, message: "c");
+        await scenario.PostAsync(Minute * 30, message: "d");
+        await scenario.EvaluateAtAsync(Minute * 40);
+
+        await scenario.EvaluateAtAsync(Minute * 66);
+
+        var delivered = scenario.Receiver.Delivered;
+        Assert.Equal(2, delivered.Count);
+        Assert.Equal(["d", "c"], AlertScenario.Messages(delivered[1]));
+
+        // After that the window slides again: an event older than the window is no longer counted.
+        await scenario.PostAsync(Minute * 70, message: "e");
+        await scenario.EvaluateAtAsync(Minute * 140);
+        await scenario.PostAsync(Minute * 135, message: "f");
+        await scenario.EvaluateAtAsync(Minute * 200);
+        Assert.Equal(2, scenario.Receiver.Delivered.Count);
+    }
+
+    [Fact]
     public async Task Evaluate_WebhookAnswers500Then200_DeliveredOnceWithTheSameEventsFailureCountedAndLogged()
     {
         await using var scenario = await AlertScenario.StartAsync("payroll-errors", ["--Collector:Alerts:Rules:0:Cooldown=00:00:00"], 500);

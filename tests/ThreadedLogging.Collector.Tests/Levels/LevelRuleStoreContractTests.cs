@@ -17,7 +17,7 @@ public abstract class LevelRuleStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task Add_Rule_ListedLiveWithIdAndCreatorUntilExpiry()
     {
-        var stored = await Store.AddAsync(Rule(user: "alice", expires: T0.AddHours(2)), "{}", CancellationToken.None);
+        var stored = await Store.AddAsync(Rule(user: "alice", expires: T0.AddHours(2)), _ => "{}", CancellationToken.None);
 
         var live = Assert.Single(await Store.ListLiveAsync(T0.AddHours(1), CancellationToken.None));
         Assert.Equal(stored.Id, live.Id);
@@ -29,8 +29,8 @@ public abstract class LevelRuleStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task Revoke_KnownAndUnknown_RemovedOnceAndAudited()
     {
-        var first = await Store.AddAsync(Rule(user: "alice"), "{\"user\":\"alice\"}", CancellationToken.None);
-        var second = await Store.AddAsync(Rule(machine: "PC-042", category: "Payroll.Db"), "{\"machine\":\"PC-042\"}", CancellationToken.None);
+        var first = await Store.AddAsync(Rule(user: "alice"), r => $"{{\"id\":{r.Id},\"user\":\"alice\"}}", CancellationToken.None);
+        var second = await Store.AddAsync(Rule(machine: "PC-042", category: "Payroll.Db"), _ => "{\"machine\":\"PC-042\"}", CancellationToken.None);
 
         Assert.True(await Store.RevokeAsync(first.Id, "support", T0.AddMinutes(5), CancellationToken.None));
         Assert.False(await Store.RevokeAsync(first.Id, "support", T0.AddMinutes(6), CancellationToken.None));
@@ -39,7 +39,8 @@ public abstract class LevelRuleStoreContractTests : IAsyncLifetime
         Assert.Equal((second.Id, "Payroll.Db"), (live.Id, live.Category));
         var audit = await Store.AuditAsync(10, CancellationToken.None);
         Assert.Equal(["revoked", "created", "created"], audit.Select(a => a.Action));
-        Assert.Equal((first.Id, "support", T0.AddMinutes(5), "{\"user\":\"alice\"}"), (audit[0].RuleId, audit[0].By, audit[0].At, audit[0].Rule));
+        Assert.Equal((first.Id, "support", T0.AddMinutes(5), $"{{\"id\":{first.Id},\"user\":\"alice\"}}"), (audit[0].RuleId, audit[0].By, audit[0].At, audit[0].Rule));
+        Assert.Equal($"{{\"id\":{first.Id},\"user\":\"alice\"}}", audit[2].Rule);
     }
 
     private protected abstract Task<ILevelRuleStore> CreateStoreAsync();

@@ -65,6 +65,12 @@ public sealed class LevelsApiTests
         var listed = await collector.GetJsonAsync("api/levels");
         Assert.Empty(listed.GetProperty("rules").EnumerateArray());
         Assert.Equal(["revoked", "created"], listed.GetProperty("audit").EnumerateArray().Select(a => a.GetProperty("action").GetString()));
+
+        // The audited text is the rule with its id (it said "id":0, the id before the insert).
+        foreach (var change in listed.GetProperty("audit").EnumerateArray())
+        {
+            Assert.Equal(id, System.Text.Json.JsonDocument.Parse(change.GetProperty("rule").GetString()!).RootElement.GetProperty("id").GetInt64());
+        }
     }
 
     [Theory]

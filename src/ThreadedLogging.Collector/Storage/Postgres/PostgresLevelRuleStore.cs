@@ -8,14 +8,14 @@ namespace ThreadedLogging.Collector.Storage.Postgres;
 /// </summary>
 internal sealed class PostgresLevelRuleStore(NpgsqlDataSource dataSource) : ILevelRuleStore
 {
-    public async Task<LevelRule> AddAsync(LevelRule rule, string ruleJson, CancellationToken cancellationToken)
+    public async Task<LevelRule> AddAsync(LevelRule rule, Func<LevelRule, string> describe, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rule);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var insert = new NpgsqlCommand("""
             INSERT INTO level_rules (app, version, user_name, machine, category, level, expires, created_by, created, rule)
-            VALUES (@app, @version, @user, @machine, @category, @level, @expires, @createdBy, @created, @rule)
+            VALUES (@app, @version, @user, @machine, @category, @level, @expires, @createdBy, @created, '')
             RETURNING id
             """, connection, transaction);
         insert.Parameters.AddWithValue("app", (object?)rule.App ?? DBNull.Value);
@@ -27,8 +27,14 @@ internal sealed class PostgresLevelRuleStore(NpgsqlDataSource dataSource) : ILev
         insert.Parameters.AddWithValue("expires", rule.Expires.UtcTicks);
         insert.Parameters.AddWithValue("createdBy", rule.CreatedBy);
         insert.Parameters.AddWithValue("created", rule.Created.UtcTicks);
-        insert.Parameters.AddWithValue("rule", ruleJson);
         var id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
+
+        // The rule's text is written with its id, which the insert gave.
+        var ruleJson = describe(rule with { Id = id });
+        await using var describeRule = new NpgsqlCommand("UPDATE level_rules SET rule = @rule WHERE id = @id", connection, transaction);
+        describeRule.Parameters.AddWithValue("rule", ruleJson);
+        describeRule.Parameters.AddWithValue("id", id);
+        await describeRule.ExecuteNonQueryAsync(cancellationToken);
         await AuditAsync(connection, transaction, id, "created", rule.CreatedBy, rule.Created, ruleJson, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return rule with { Id = id };

@@ -51,14 +51,14 @@ internal sealed class SqliteLevelRuleStore : ILevelRuleStore
 
     public string DatabasePath { get; }
 
-    public async Task<LevelRule> AddAsync(LevelRule rule, string ruleJson, CancellationToken cancellationToken)
+    public async Task<LevelRule> AddAsync(LevelRule rule, Func<LevelRule, string> describe, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var insert = connection.CreateCommand();
         insert.CommandText = """
             INSERT INTO level_rules (app, version, user, machine, category, level, expires, created_by, created, rule)
-            VALUES ($app, $version, $user, $machine, $category, $level, $expires, $createdBy, $created, $rule)
+            VALUES ($app, $version, $user, $machine, $category, $level, $expires, $createdBy, $created, '')
             RETURNING id
             """;
         insert.Parameters.AddWithValue("$app", (object?)rule.App ?? DBNull.Value);
@@ -70,8 +70,15 @@ internal sealed class SqliteLevelRuleStore : ILevelRuleStore
         insert.Parameters.AddWithValue("$expires", rule.Expires.UtcTicks);
         insert.Parameters.AddWithValue("$createdBy", rule.CreatedBy);
         insert.Parameters.AddWithValue("$created", rule.Created.UtcTicks);
-        insert.Parameters.AddWithValue("$rule", ruleJson);
         var id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
+
+        // The rule's text is written with its id, which the insert gave.
+        var ruleJson = describe(rule with { Id = id });
+        await using var describeRule = connection.CreateCommand();
+        describeRule.CommandText = "UPDATE level_rules SET rule = $rule WHERE id = $id";
+        describeRule.Parameters.AddWithValue("$rule", ruleJson);
+        describeRule.Parameters.AddWithValue("$id", id);
+        await describeRule.ExecuteNonQueryAsync(cancellationToken);
         await AuditAsync(connection, id, "created", rule.CreatedBy, rule.Created, ruleJson, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return rule with { Id = id };

@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Tests.Support;
+
+namespace ThreadedLogging.Tests.Spool;
+
+/// <summary>
+/// What a spool leaves on disk when a write fails (a full disk; here a real write fault of the kernel's,
+/// <see cref="FileSizeLimit"/>) or its segment being written is empty at the close: the next start sends and counts
+/// exactly what was not settled. At the stage (<see cref="SpoolStage"/>), with the real spool, ledger and delivery, to
+/// write at the moment the test chooses.
+/// </summary>
+[Collection(FileSizeLimitCollection.Name)]
+public sealed class SpoolDiskFullTests
+{
+    private const int SegmentBytes = 8 * 1024; // MaxBufferBytes 64 KiB / 8
+
+    [Fact]
+    public async Task Close_DeliveredSegmentFollowedByOneOfADropNoticeOnly_NextStartAdoptsNothing()
+    {
+        // The first segment, all delivered, stays on disk while it is the one being written (acknowledged, not deleted);
+        // the next record, a drop notice alone (counted in no segment: not the app's), started a second one. The close took
+        // the spool for empty and deleted the second segment and the bookmark, not the first: the next start read it from
+        // its start, sent its events again and counted them adopted and sent again. A disk that fails as the second segment
+        // starts (the spool falls back to memory) left the same: a delivered segment on disk, an empty one being written.
+        using var directory = new TempDirectory();
+        var first = new Stage(directory.Path);
+        var spooled = await FillAndDeliverFirstSegmentAsync(first);
+        var drops = new QueueDrops(TimeProvider.System, first.Log);
+        drops.Add();
+        Assert.True(first.Spool.TrySpool([drops.TakeNotice()!]));
+        Assert.Equal(2, Directory.GetFiles(first.Spool.DirectoryPath, "*.seg").Length);
+        first.Spool.Close();
+
+        var next = new Stage(directory.Path);
+        Assert.Equal(0, next.Ledger.Adopted); // was the first segment's events, delivered already
+        next.Spool.Close();
+        Assert.Empty(Directory.EnumerateFileSystemEntries(directory.Path)); // nothing left for a third start either
+        Assert.Equal(spooled, first.Ledger.Sent);
+    }
+
+    [Fact]
+    public async Task WriteRefusedByTheFileSystem_NothingOfTheRecordStaysOnDisk_NextStartAdoptsOnlyWhatWasSpooled()
+    {
+        // The file system refused a record (here past the file size limit: EFBIG, which .NET throws as an
+        // ArgumentOutOfRangeException, so the spool goes on; a full disk's IOException makes it fall back to memory): its
+        // batch went from memory, but its bytes stayed in the writer's buffer and reached the segment with the next record
+        // (or the close), and the next start sent them again and counted them adopted and sent again.
+        using var directory = new TempDirectory();
+        var first = new Stage(directory.Path);
+        Assert.True(first.TrySpool(0, 5));
+        var segment = Path.Combine(first.Spool.DirectoryPath, "0000000000.seg");
+        using (FileSizeLimit.Lower(new FileInfo(segment).Length))
+        {
+            Assert.False(first.TrySpool(5, 5)); // refused: the caller sends it from memory
+        }
+
+        Assert.True(first.TrySpool(10, 5));
+        first.Spool.Close();
+
+        var next = new Stage(directory.Path);
+        Assert.Equal(10, next.Ledger.Adopted); // events 0-4 and 10-14
+        var sink = new CollectingSink().Open();
+        await next.DeliverAsync(sink);
+        next.Spool.Close();
+        Assert.Equal([.. Enumerable.Range(0, 5), .. Enumerable.Range(10, 5)], sink.Delivered.Select(e => Convert.ToInt32(e.Properties.Single(p => p.Key == "N").Value, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Contains(first.SelfLog, line => line.Contains("Specified file length was too large", StringComparison.Ordinal));
+    }
+
+    /// <summary>Spools batches of 5 events until the first segment is full, and delivers them all: it stays the segment being written.</summary>
+    private static async Task<int> FillAndDeliverFirstSegmentAsync(Stage stage)
+    {
+        var segment = Path.Combine(stage.Spool.DirectoryPath, "0000000000.seg");
+        var spooled = 0;
+        while (!File.Exists(segment) || new FileInfo(segment).Length < SegmentBytes)
+        {
+            Assert.True(stage.TrySpool(spooled, 5));
+            spooled += 5;
+        }
+
+        await stage.DeliverAsync();
+        Assert.Equal((spooled, 0L), (stage.Ledger.Sent, stage.Ledger.Spooled));
+        Assert.True(File.Exists(segment));
+        return spooled;
+    }
+
+    /// <summary>A spool stage on <c>directory</c>, opened, with its own instance id, ledger and self-log.</summary>
+    private sealed class Stage
+    {
+        public Stage(string directory)
+        {
+            var options = new ThreadedHandlerOptions { CaptureUnhandledExceptions = false, MaxBufferBytes = 64 * 1024, SelfLog = SelfLog.Enqueue };
+            var log = new ThreadedLogging.SelfLog(SelfLog.Enqueue, TimeProvider.System);
+            Failures = new FailureReporter(log, TimeProvider.System);
+            Spool = new SpoolStage(directory, options, LogIdentity.From(options), Ledger, Failures, log, new ThreadedTimer(options.Interval, TimeProvider.System), static (_, _) => false);
+            Log = log;
+            Spool.Open();
+        }
+
+        public ConcurrentQueue<string> SelfLog { get; } = new();
+
+        public DeliveryLedger Ledger { get; } = new();
+
+        public SpoolStage Spool { get; }
+
+        private FailureReporter Failures { get; }
+
+        public ThreadedLogging.SelfLog Log { get; }
+
+        /// <summary>Spools events <paramref name="from"/>… (<paramref name="count"/>, each with 600 random hex digits: they gzip poorly) as one batch taken off the queue.</summary>
+        public bool TrySpool(int from, int count)
+        {
+            List<LogEvent> batch = [.. Enumerable.Range(from, count).Select(n => LogEvent.Create(
+                DateTimeOffset.UnixEpoch, LogLevel.Information, "App", $"event {n} {Convert.ToHexString(RandomNumberGenerator.GetBytes(300))}", new KeyValuePair<string, object?>("N", n)))];
+            Ledger.TakeOff(count);
+            return Spool.TrySpool(batch);
+        }
+
+        /// <summary>Sends what the spool holds to a sink that takes everything.</summary>
+        public Task DeliverAsync(CollectingSink? sink = null)
+        {
+            var delivery = new BatchDelivery(sink ?? new CollectingSink().Open(), new Backoff(TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(1)), Ledger, Failures, Log, Spool.WaitBeforeRetryAsync);
+            return Spool.DeliverSpooledAsync(delivery, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+}
