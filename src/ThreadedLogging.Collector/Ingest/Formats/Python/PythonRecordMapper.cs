@@ -74,6 +74,7 @@ internal static partial class PythonRecordMapper
             sequence = parsed;
         }
 
+        var user = User(fields, path, out var recordUserAsProperty);
         var time = limits.Timestamp(timestamp, Index);
         return new NewEvent
         {
@@ -83,16 +84,43 @@ internal static partial class PythonRecordMapper
             Message = message,
             Template = msg,
             ExceptionJson = ExceptionJson(Get(fields, "exc_text"), Get(fields, "exc_info")),
-            PropertiesJson = time.WithClientTime(PropertiesJson(fields)),
+            PropertiesJson = time.WithClientTime(PropertiesJson(fields, recordUserAsProperty)),
             App = limits.Field(Get(fields, "app"), "app", Index),
             Version = limits.Field(Get(fields, "revision") ?? Get(fields, "version"), "revision", Index),
-            User = limits.Field(Get(fields, "user") ?? PathUser.From(path), "user", Index),
+            User = limits.Field(user, "user", Index),
             Machine = limits.Field(Get(fields, "machine"), "machine", Index),
             Path = path,
             InstanceId = limits.Field(Get(fields, "instanceId"), "instanceId", Index),
             Sequence = sequence,
         };
     }
+
+    /// <summary>
+    /// The user: the path's first segment (<c>/log/priya</c>), which is how CPython's HTTPHandler names it; a <c>user</c>
+    /// attribute of such a record (<c>extra={'user': …}</c>) is the app's own field, kept as a property, so that it
+    /// cannot file the event under somebody else (and out of reach of <c>DELETE /api/users/priya</c>). A record that
+    /// carries its client's identity (<see cref="CarriesClientIdentity"/>) names its user itself: its URL is a template
+    /// that may start with <c>{app}</c> or <c>{machine}</c>. Without a user in the path, the record's <c>user</c>.
+    /// </summary>
+    private static string? User(Dictionary<string, string> fields, string path, out string? recordUserAsProperty)
+    {
+        recordUserAsProperty = null;
+        var recordUser = Get(fields, "user");
+        if (CarriesClientIdentity(fields) || PathUser.From(path) is not { } pathUser)
+        {
+            return recordUser ?? PathUser.From(path);
+        }
+
+        recordUserAsProperty = recordUser is not null && recordUser != pathUser ? recordUser : null;
+        return pathUser;
+    }
+
+    /// <summary>
+    /// ThreadedLogging's and Camelot's ThreadedHttpHandler send their identity with every record: <c>machine</c> and
+    /// <c>app</c> (ThreadedLogging's also <c>instanceId</c>, as does the seed record over SQS); CPython's LogRecord has none of them.
+    /// </summary>
+    private static bool CarriesClientIdentity(Dictionary<string, string> fields) =>
+        fields.ContainsKey("instanceId") || (fields.ContainsKey("machine") && fields.ContainsKey("app"));
 
     /// <summary>Python sends <c>str(None)</c> for absent values.</summary>
     private static string? Get(Dictionary<string, string> fields, string name) =>
@@ -149,17 +177,22 @@ internal static partial class PythonRecordMapper
         });
     }
 
-    private static string PropertiesJson(Dictionary<string, string> fields)
+    private static string PropertiesJson(Dictionary<string, string> fields, string? recordUser)
     {
-        return JsonText.Write(fields, static (json, fields) =>
+        return JsonText.Write((fields, recordUser), static (json, state) =>
         {
             json.WriteStartObject();
-            foreach (var (key, value) in fields)
+            foreach (var (key, value) in state.fields)
             {
                 if (!Consumed.Contains(key))
                 {
                     json.WriteString(key, value);
                 }
+            }
+
+            if (state.recordUser is not null)
+            {
+                json.WriteString("user", state.recordUser);
             }
 
             json.WriteEndObject();
