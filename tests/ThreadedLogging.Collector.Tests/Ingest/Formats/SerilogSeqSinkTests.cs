@@ -73,6 +73,27 @@ public sealed class SerilogSeqSinkTests
     }
 
     [Fact]
+    public async Task SeqSink_SpanEvent_TraceIdsInContextSpanFieldsKeptAsPropertiesFindable()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        using var activity = new Activity("checkout").SetIdFormat(ActivityIdFormat.W3C).Start();
+        var log = new LoggerConfiguration().WriteTo.Seq(collector.BaseAddress.ToString()).CreateLogger();
+        var start = new DateTime(2026, 12, 4, 22, 0, 0, DateTimeKind.Utc);
+
+        // SerilogTracing's span properties: the Seq sink sends these two as CLEF's @st and @sk (its @ps it takes elsewhere).
+        log.ForContext("SpanStartTimestamp", start).ForContext("SpanKind", ActivityKind.Server).Information("Checkout {OrderId} done", 7);
+        await log.DisposeAsync();
+
+        var stored = Assert.Single(await collector.EventsAsync("property=@sk%3DServer"));
+        Assert.Equal(activity.TraceId.ToHexString(), stored.GetProperty("context").GetProperty("traceId").GetString());
+        Assert.Equal(activity.SpanId.ToHexString(), stored.GetProperty("context").GetProperty("spanId").GetString());
+        var properties = stored.GetProperty("properties");
+        Assert.Equal(new DateTimeOffset(start), properties.GetProperty("@st").GetDateTimeOffset());
+        Assert.Equal(7, properties.GetProperty("OrderId").GetInt32());
+        Assert.Single(await collector.EventsAsync("traceId=" + activity.TraceId.ToHexString()));
+    }
+
+    [Fact]
     public async Task SeqSink_DurableBufferFile_EventsShipped()
     {
         await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=" + Key);
