@@ -20,6 +20,14 @@ public sealed class PythonRecordMapperTests
     }
 
     [Fact]
+    public void Map_FromSqsQueue_RecordUserKept()
+    {
+        var stored = PythonRecordMapper.Map(Record(("user", "carol")), "sqs:orders", Limits);
+
+        Assert.Equal("carol", stored.User);
+    }
+
+    [Fact]
     public void Map_PathUserAndOtherRecordUser_PathWinsRecordUserAProperty()
     {
         var stored = PythonRecordMapper.Map(Record(("user", "someone-else")), "priya", Limits);

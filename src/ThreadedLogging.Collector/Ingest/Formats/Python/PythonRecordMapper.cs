@@ -102,7 +102,8 @@ internal static partial class PythonRecordMapper
     {
         recordUserAsProperty = null;
         var recordUser = Get(fields, "user");
-        if (CarriesClientIdentity(fields) || PathUser.From(path) is not { } pathUser)
+        // A message from SQS has the path "sqs:{queue}" (SqsMessageDecoder): a queue, not a user.
+        if (CarriesClientIdentity(fields) || path.StartsWith("sqs:", StringComparison.Ordinal) || PathUser.From(path) is not { } pathUser)
         {
             return recordUser ?? PathUser.From(path);
         }
