@@ -6,6 +6,7 @@ using Google.Protobuf;
 using ThreadedLogging.Collector.Ingest;
 using ThreadedLogging.Collector.Ingest.Formats;
 using ThreadedLogging.Collector.Ingest.Formats.Otlp.Proto;
+using ThreadedLogging.Collector.Storage;
 
 namespace ThreadedLogging.Collector.Benchmarks;
 
@@ -29,15 +30,17 @@ internal static class FormatDecodeBench
             ("JsonBatch", decoders.ForName("json-batch")!, JsonBatch(PerBody), PerBody),
             ("JsonBatch, mixed", decoders.ForName("json-batch")!, JsonBatchMixed(PerBody), PerBody),
             ("CLEF", decoders.ForName("clef")!, Clef(PerBody), PerBody),
-            ("OTLP protobuf", decoders.ForName("otlp-protobuf")!, Otlp(PerBody), PerBody),
+            ("OTLP protobuf", decoders.ForName("otlp-protobuf")!, Otlp(PerBody, sdkResource: false), PerBody),
+            ("OTLP protobuf, SDK resource", decoders.ForName("otlp-protobuf")!, Otlp(PerBody, sdkResource: true), PerBody),
             ("Python form", decoders.ForName("python-form")!, PythonForm(), 1),
         };
-        Console.WriteLine("| format | body bytes / event | events/s (one core) | CPU µs / event | × JsonBatch | allocated B / event |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| format | body bytes / event | events/s (one core) | CPU µs / event | × JsonBatch | allocated B / event | stored JSON B / event |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
         double? baseline = null;
         var types = new List<(string Name, AllocationTypes Types)>();
         foreach (var (name, decoder, body, perBody) in bodies)
         {
+            var storedJson = 0L;
             long Decode()
             {
                 var request = new IngestRequest((byte[])body.Clone(), "bench", null);
@@ -48,6 +51,8 @@ internal static class FormatDecodeBench
                 {
                     throw new InvalidOperationException($"{name}: {decoded.Batch.Events.Count} events decoded");
                 }
+
+                storedJson = StoredJsonBytes(decoded.Batch.Events);
 
                 return allocated;
             }
@@ -69,7 +74,7 @@ internal static class FormatDecodeBench
             var cpuMicros = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / events;
             baseline ??= cpuMicros;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {body.Length / perBody} | {events / clock.Elapsed.TotalSeconds:N0} | {cpuMicros:F2} | {cpuMicros / baseline:F2} | {allocated / events:N0} |"));
+                $"| {name} | {body.Length / perBody} | {events / clock.Elapsed.TotalSeconds:N0} | {cpuMicros:F2} | {cpuMicros / baseline:F2} | {allocated / events:N0} | {storedJson / perBody:N0} |"));
             if (listener is not null)
             {
                 types.Add((name, listener));
@@ -85,6 +90,21 @@ internal static class FormatDecodeBench
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {count,6} {type}"));
             }
         }
+    }
+
+    /// <summary>The UTF-8 bytes of the JSON texts the store keeps per event (properties, context, exception): what a decoder adds to each row.</summary>
+    private static long StoredJsonBytes(IReadOnlyList<NewEvent> events)
+    {
+        var bytes = 0L;
+        foreach (var e in events)
+        {
+            foreach (var text in (string?[])[e.PropertiesJson, e.ContextJson, e.ExceptionJson])
+            {
+                bytes += text is null ? 0 : Encoding.UTF8.GetByteCount(text);
+            }
+        }
+
+        return bytes;
     }
 
     private static string Time(int i) => new DateTime(2026, 11, 30, 10, 0, 0, DateTimeKind.Utc).AddMilliseconds(i).ToString("O", CultureInfo.InvariantCulture);
@@ -134,10 +154,18 @@ internal static class FormatDecodeBench
         return Encoding.UTF8.GetBytes(text.ToString());
     }
 
-    private static byte[] Otlp(int count)
+    /// <remarks>
+    /// With <paramref name="sdkResource"/>, the resource OpenTelemetry .NET 1.x sends for an app that calls <c>AddService</c>
+    /// and sets <c>OTEL_RESOURCE_ATTRIBUTES=deployment.environment.name=production,service.namespace=shop</c>: its
+    /// <c>service.instance.id</c> and <c>telemetry.sdk.*</c> besides the identity.
+    /// </remarks>
+    private static byte[] Otlp(int count, bool sdkResource)
     {
         var resource = new ResourceLogs { Resource = new Resource() };
-        foreach (var (key, value) in new[] { ("service.name", "Payroll"), ("service.version", "2.3.1"), ("host.name", "PC-042"), ("enduser.id", "alice") })
+        (string, string)[] identity = [("service.name", "Payroll"), ("service.version", "2.3.1"), ("host.name", "PC-042"), ("enduser.id", "alice")];
+        (string, string)[] sdk = [("service.instance.id", "0f3c6a52-2a4e-4a3f-9a55-3b1f0d6a7c21"), ("service.namespace", "shop"),
+            ("deployment.environment.name", "production"), ("telemetry.sdk.name", "opentelemetry"), ("telemetry.sdk.language", "dotnet"), ("telemetry.sdk.version", "1.14.0")];
+        foreach (var (key, value) in sdkResource ? [.. identity, .. sdk] : identity)
         {
             resource.Resource.Attributes.Add(new KeyValue { Key = key, Value = new AnyValue { StringValue = value } });
         }

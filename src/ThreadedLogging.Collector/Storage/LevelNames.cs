@@ -16,6 +16,10 @@ internal static class LevelNames
         _ => LogLevel.Trace,
     };
 
+    /// <summary>Every spelling <see cref="TryParse"/> accepts, for a refusal to list (kept beside it: change both together).</summary>
+    public const string Accepted =
+        "Trace (or Verbose, TRC), Debug (DBG), Information (Info, INF), Warning (Warn, WRN), Error (Fail, ERR) or Critical (Crit, CRT, Fatal), in any case, or 0 to 5";
+
     /// <summary>Parses a MEL or Python level name (any case), or a MEL number 0..5.</summary>
     public static bool TryParse(string? text, out LogLevel level)
     {

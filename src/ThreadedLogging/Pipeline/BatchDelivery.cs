@@ -79,15 +79,16 @@ internal sealed class BatchDelivery
     /// <param name="batchId">The id to send under; a spooled batch keeps the id it was written with, so a resend after a crash is the same batch.</param>
     /// <param name="identity">Whose events these are (a spool adopted from a dead process keeps its identity).</param>
     /// <param name="spooled">Whether the events come from the spool (rather than from memory).</param>
-    /// <param name="beforeWait">
-    /// Called before the delivery waits the backoff after a round of content refusals, or after the receiver refused the
-    /// rest of the batch whatever it carries (401, 403, 404…), with how many of the batch's last events it still holds (0:
-    /// every event is settled, the wait is the next batch's; it may then be called twice): a spooled record is acknowledged,
-    /// or its settled first events recorded, before the wait, so a crash or the shutdown deadline during that wait does
-    /// not leave settled events on disk to be counted again by the next start.
+    /// <param name="settledUpTo">
+    /// Called before the delivery waits (a backoff, a retry) and when the shutdown deadline cancels a send, with the
+    /// batch's first event not settled yet, every event before it being settled (sent, or dropped); <see langword="null"/>
+    /// when every event is settled (the wait is the next batch's; it may then be called twice). A spooled record is so
+    /// acknowledged, or its settled first events recorded (a split's halves delivered or refused, a round's refused
+    /// events), before the wait or the stop, so that a crash or the deadline does not leave settled events on disk to be
+    /// sent and counted again by the next start.
     /// </param>
     /// <param name="token">Cancelled when the shutdown deadline passes.</param>
-    public async Task DeliverAsync(List<LogEvent> events, int start, int count, string? batchId, LogIdentity identity, bool spooled, Action<int>? beforeWait, CancellationToken token)
+    public async Task DeliverAsync(List<LogEvent> events, int start, int count, string? batchId, LogIdentity identity, bool spooled, Action<LogEvent?>? settledUpTo, CancellationToken token)
     {
         var refusedAloneBeforeHolding = ContentRefusals.FirstRefusedAloneBeforeHolding;
         while (true)
@@ -96,7 +97,7 @@ internal sealed class BatchDelivery
             var waits = false;
             try
             {
-                await DeliverAsync(events, start, count, batchId, identity, spooled, isolating: false, round, beforeWait, token).ConfigureAwait(false);
+                await DeliverAsync(events, start, count, batchId, identity, spooled, isolating: false, round, next: null, settledUpTo, token).ConfigureAwait(false);
             }
             finally
             {
@@ -111,7 +112,7 @@ internal sealed class BatchDelivery
             {
                 if (waits)
                 {
-                    beforeWait?.Invoke(0); // settled: acknowledged before the wait, which the deadline may end
+                    settledUpTo?.Invoke(null); // settled: acknowledged before the wait, which the deadline may end
                     await _waitBeforeRetry(_backoff.MarkFailure(), token).ConfigureAwait(false); // nothing held: the next batch waits
                 }
 
@@ -120,14 +121,14 @@ internal sealed class BatchDelivery
 
             // The receiver refused every event it was sent alone and took none: the others wait the backoff, as in an outage.
             Interlocked.Increment(ref _retried);
-            beforeWait?.Invoke(held.Count);
+            settledUpTo?.Invoke(held[0]);
             await _waitBeforeRetry(_backoff.MarkFailure(), token).ConfigureAwait(false);
             (events, start, count, batchId) = (held, 0, held.Count, null);
             refusedAloneBeforeHolding = (int)Math.Min(2L * refusedAloneBeforeHolding, int.MaxValue); // a poison run at the start: found in ⌈log₂⌉ rounds
         }
     }
 
-    /// <summary>The delivery of <see cref="DeliverAsync(List{LogEvent}, int, int, string?, LogIdentity, bool, Action{int}?, CancellationToken)"/>, and of the pieces it splits a batch into.</summary>
+    /// <summary>The delivery of <see cref="DeliverAsync(List{LogEvent}, int, int, string?, LogIdentity, bool, Action{LogEvent}?, CancellationToken)"/>, and of the pieces it splits a batch into.</summary>
     /// <param name="events">The batch's events; only [start, start+count) are delivered.</param>
     /// <param name="start">The first event to deliver.</param>
     /// <param name="count">How many events to deliver.</param>
@@ -136,9 +137,10 @@ internal sealed class BatchDelivery
     /// <param name="spooled">Whether the events come from the spool.</param>
     /// <param name="isolating">Whether the sink threw on the content of the batch these events were split from: a send that throws so again is split (or the lone event dropped) at once.</param>
     /// <param name="round">What this round of the batch's delivery learnt of the receiver's content refusals.</param>
-    /// <param name="beforeWait">The batch's, for the round's first call only (a piece split off passes null): when it refuses the rest of the batch whatever it carries, every event is settled before the backoff.</param>
+    /// <param name="next">The first event the batch delivers after these (the rest of a piece split off), <see langword="null"/> when these end it: what is settled when these are.</param>
+    /// <param name="settledUpTo">The batch's (see the public overload).</param>
     /// <param name="token">Cancelled when the shutdown deadline passes.</param>
-    private async Task DeliverAsync(List<LogEvent> events, int start, int count, string? batchId, LogIdentity identity, bool spooled, bool isolating, ContentRefusals round, Action<int>? beforeWait, CancellationToken token)
+    private async Task DeliverAsync(List<LogEvent> events, int start, int count, string? batchId, LogIdentity identity, bool spooled, bool isolating, ContentRefusals round, LogEvent? next, Action<LogEvent?>? settledUpTo, CancellationToken token)
     {
         batchId ??= NewBatchId();
         var cuts = 0;
@@ -147,7 +149,20 @@ internal sealed class BatchDelivery
         while (count > 0)
         {
             var slice = start == 0 && count == events.Count ? events : events.GetRange(start, count);
-            var (result, threw) = await SendOnceAsync(new LogBatch(batchId, slice, identity), token).ConfigureAwait(false);
+            SendResult result;
+            bool threw;
+            try
+            {
+                (result, threw) = await SendOnceAsync(new LogBatch(batchId, slice, identity), token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                // The deadline ended the send: what the batch settled before these events (a split's first halves) is
+                // recorded, so that only these and the rest stay for the next start.
+                settledUpTo?.Invoke(events[start]);
+                throw;
+            }
+
             var completed = result.Outcome == SendOutcome.Sent ? count : Math.Clamp(result.Completed, 0, count);
             if (completed > 0)
             {
@@ -217,6 +232,7 @@ internal sealed class BatchDelivery
                     }
 
                     Interlocked.Increment(ref _retried);
+                    settledUpTo?.Invoke(events[start]);
                     await _waitBeforeRetry(_backoff.MarkFailure(result.RetryAfter), token).ConfigureAwait(false);
                     break;
                 case SendOutcome.TooLarge when count == 1 && OversizedEvent.TryCutFurther(events[start], ref cuts):
@@ -226,14 +242,14 @@ internal sealed class BatchDelivery
                     continue;
                 case SendOutcome.TooLarge or SendOutcome.Rejected when count > 1:
                     var half = count / 2;
-                    await DeliverAsync(events, start, half, null, identity, spooled, isolating, round, beforeWait: null, token).ConfigureAwait(false);
+                    await DeliverAsync(events, start, half, null, identity, spooled, isolating, round, events[start + half], settledUpTo, token).ConfigureAwait(false);
                     if (round.Held is not null)
                     {
                         round.Hold(events, start + half, count - half);
                         return;
                     }
 
-                    await DeliverAsync(events, start + half, count - half, null, identity, spooled, isolating, round, beforeWait: null, token).ConfigureAwait(false);
+                    await DeliverAsync(events, start + half, count - half, null, identity, spooled, isolating, round, next, settledUpTo, token).ConfigureAwait(false);
                     return;
                 case SendOutcome.Rejected or SendOutcome.TooLarge when refusedContent:
                     // A lone event the receiver refused (too large: with its texts cut as far as they go): dropped when the
@@ -243,7 +259,7 @@ internal sealed class BatchDelivery
                     return;
                 case SendOutcome.Unauthorized or SendOutcome.Refused:
                     Reject(events, start, count, result, spooled, threw, failsOnContent);
-                    beforeWait?.Invoke(0); // the batch's first frame: the rest of the batch refused, so all of it is settled
+                    settledUpTo?.Invoke(next); // these refused: settled up to the rest of the batch (all of it when these end it)
                     // Keep the next batches from hammering a server that refuses us.
                     await _waitBeforeRetry(_backoff.MarkFailure(result.RetryAfter), token).ConfigureAwait(false);
                     return;
@@ -257,7 +273,7 @@ internal sealed class BatchDelivery
     /// <summary>
     /// Sends a spooled envelope as stored, when the sink takes envelopes; true when it was delivered (its events are
     /// settled as sent). False — nothing settled — when the sink cannot, or the receiver did not take it: the caller then
-    /// delivers its events with <see cref="DeliverAsync(List{LogEvent}, int, int, string?, LogIdentity, bool, Action{int}?, CancellationToken)"/>, under the same batch id.
+    /// delivers its events with <see cref="DeliverAsync(List{LogEvent}, int, int, string?, LogIdentity, bool, Action{LogEvent}?, CancellationToken)"/>, under the same batch id.
     /// </summary>
     public async Task<bool> TrySendEnvelopeAsync(SpooledEnvelope envelope, int userEvents, LogIdentity identity, CancellationToken token)
     {

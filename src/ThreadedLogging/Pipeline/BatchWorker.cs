@@ -185,7 +185,7 @@ internal sealed class BatchWorker : IDisposable
                 {
                     if (_spool is null || !_spool.TrySpool(batch))
                     {
-                        var delivery = _delivery.DeliverAsync(batch, 0, batch.Count, null, _identity, spooled: false, beforeWait: null, token);
+                        var delivery = _delivery.DeliverAsync(batch, 0, batch.Count, null, _identity, spooled: false, settledUpTo: null, token);
                         if (_concurrentSink is { CanSendConcurrently: true })
                         {
                             batch = await OverlapAsync(batch, delivery).ConfigureAwait(false);

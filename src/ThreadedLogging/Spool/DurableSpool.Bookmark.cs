@@ -1,8 +1,8 @@
 namespace ThreadedLogging;
 
 /// <summary>
-/// The spool's bookmarks (<see cref="SpoolBookmark"/>, one per directory): written when a record is acknowledged or a
-/// held record's first events are settled, read when a dead process's directory is adopted, so that the next start
+/// The spool's bookmarks (<see cref="SpoolBookmark"/>, one per directory): written when a record is acknowledged or its
+/// first events are settled (held, or split), read when a dead process's directory is adopted, so that the next start
 /// sends and counts only what was not settled. A bookmark that cannot be trusted is ignored, said in one line: the
 /// segment is then read from its start, as before bookmarks (what was delivered is sent again, nothing is lost).
 /// </summary>
@@ -12,8 +12,8 @@ internal sealed partial class DurableSpool
 
     /// <summary>
     /// The first <paramref name="settled"/> events of the record being sent (<paramref name="settledCounted"/> of them the
-    /// app's) are settled, the others held for the backoff (<see cref="ContentRefusals"/>): recorded before the wait, so a
-    /// next start sends only the others and counts only them.
+    /// app's) are settled, the others wait (held for the backoff, <see cref="ContentRefusals"/>; the rest of a split) or are
+    /// left by the shutdown deadline: recorded first, so a next start sends only the others and counts only them.
     /// </summary>
     public void SettleFirst(SpoolEntry entry, int settled, int settledCounted)
     {

@@ -4,7 +4,7 @@ namespace ThreadedLogging;
 /// A record read back: where it starts and where its segment continues, the batch itself when it was still in memory,
 /// else its envelope as stored (<see cref="SpooledEnvelope"/>); <paramref name="EventCount"/> of the app's events still to
 /// deliver, after its first <paramref name="Skip"/> events (<paramref name="SkippedCounted"/> of them the app's) settled
-/// before (a held record, from the <see cref="SpoolBookmark"/>).
+/// before (a held or split record, from the <see cref="SpoolBookmark"/>).
 /// </summary>
 internal readonly record struct SpoolEntry(SpoolSegment Segment, long Start, long End, LogBatch? Batch, SpooledEnvelope? Envelope, int EventCount, int Skip = 0, int SkippedCounted = 0);
 

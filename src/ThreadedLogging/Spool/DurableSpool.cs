@@ -36,7 +36,7 @@ internal sealed partial class DurableSpool : IDisposable
     private readonly CapDrops _sizeDrops;
     private readonly CapDrops _ageDrops;
     private SpoolEntry? _sending; // read and not yet acknowledged: its delivery, not a cap, settles its events
-    private int _sendingSettled; // of _sending's EventCount, the app's events settled before it is acknowledged (a held record's first ones)
+    private int _sendingSettled; // of _sending's EventCount, the app's events settled before it is acknowledged (a held or split record's first ones)
     private readonly SpoolBookmark _bookmark; // this instance's directory's
 
     /// <param name="root">The spool's root directory: this process's spool is a directory in it, beside dead processes' spools.</param>

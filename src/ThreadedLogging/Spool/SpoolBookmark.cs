@@ -12,7 +12,7 @@ namespace ThreadedLogging;
 /// the app's:int32][name length:uint8][segment name, UTF-8, padded][CRC-32 of the bytes before it:uint32]</c>,
 /// little-endian. It names the directory's oldest segment, the offset of its first record not yet acknowledged, and
 /// how many of that record's first events are settled (a record held for content refusals: its first events dropped,
-/// the rest waiting the backoff). Not fsynced: the segments' own writes are not either until a round's end, and a kill
+/// the rest waiting the backoff; or split, its first halves delivered or refused). Not fsynced: the segments' own writes are not either until a round's end, and a kill
 /// loses neither (the page cache has them); a power cut may lose the last writes, and then a batch or a few are sent
 /// again, which the collector stores once (batch id, instance and sequence).
 /// </summary>

@@ -19,7 +19,7 @@ internal sealed class SpoolSegment(string path, bool adopted, DateTimeOffset cre
     /// <summary>Gets or sets the offset up to which records have been delivered.</summary>
     public long Delivered { get; set; }
 
-    /// <summary>Gets or sets how many first events of the record at <see cref="Delivered"/> are settled (a record held for content refusals).</summary>
+    /// <summary>Gets or sets how many first events of the record at <see cref="Delivered"/> are settled (a record held for content refusals, or split).</summary>
     public int FirstSettled { get; set; }
 
     /// <summary>Gets or sets how many of the <see cref="FirstSettled"/> events are the app's (what <see cref="PendingEvents"/> counts).</summary>

@@ -166,28 +166,35 @@ internal sealed class SpoolStage
                 }
 
                 var events = (List<LogEvent>)batch.Events;
-                void SettledBeforeWait(int held)
+                var skip = Math.Min(entry.Skip, events.Count);
+                var settledFirst = skip;
+                void SettledUpTo(LogEvent? firstUnsettled)
                 {
-                    if (held == 0)
+                    if (acknowledged)
                     {
-                        // Every event settled (dropped alone, or the batch refused whatever it carries) and the delivery
-                        // waits the backoff for the next batch: acknowledged first.
-                        if (!acknowledged)
-                        {
-                            _spool.Acknowledge(entry);
-                            acknowledged = true;
-                        }
+                        return;
                     }
-                    else
+
+                    if (firstUnsettled is null)
                     {
-                        // The first events dropped alone, the others held for the backoff: the bookmark says so first.
-                        var settled = events.Count - held;
+                        // Every event settled (dropped alone, or refused whatever it carries) and the delivery waits the
+                        // backoff for the next batch: acknowledged first.
+                        _spool.Acknowledge(entry);
+                        acknowledged = true;
+                        return;
+                    }
+
+                    // The first events settled (a split's halves delivered or refused, a round's events refused alone), the
+                    // others waiting (a backoff, a retry) or left by the shutdown deadline: the bookmark says so first.
+                    var settled = events.IndexOf(firstUnsettled, skip);
+                    if (settled > settledFirst)
+                    {
+                        settledFirst = settled;
                         _spool.SettleFirst(entry, settled, events.Take(settled).Count(e => !e.IsExtra));
                     }
                 }
 
-                var skip = Math.Min(entry.Skip, events.Count);
-                await delivery.DeliverAsync(events, skip, events.Count - skip, skip > 0 ? null : batch.Id, batch.Identity, spooled: true, SettledBeforeWait, token).ConfigureAwait(false);
+                await delivery.DeliverAsync(events, skip, events.Count - skip, skip > 0 ? null : batch.Id, batch.Identity, spooled: true, SettledUpTo, token).ConfigureAwait(false);
             }
 
             if (!acknowledged)
@@ -208,7 +215,7 @@ internal sealed class SpoolStage
         {
             var carried = new List<LogEvent>(_carried);
             _carried.Clear();
-            await delivery.DeliverAsync(carried, 0, carried.Count, null, _identity, spooled: false, beforeWait: null, token).ConfigureAwait(false);
+            await delivery.DeliverAsync(carried, 0, carried.Count, null, _identity, spooled: false, settledUpTo: null, token).ConfigureAwait(false);
         }
     }
 

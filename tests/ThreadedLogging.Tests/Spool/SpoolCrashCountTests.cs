@@ -115,6 +115,143 @@ public sealed class SpoolCrashCountTests
         Assert.Equal(refusals + 1, receiver.Server.Requests.Count); // the 7 in one request, none of the 3 refused again
     }
 
+    [Fact]
+    public async Task SpooledRecordSplitFor413_AHalfRefused401_ItsEventsSettledInTheBookmarkBeforeTheBackoff()
+    {
+        // The receiver finds the batch of 10 too large (413) and refuses the first half's key (401, Retry-After 30 min): the
+        // half was dropped, but the record was left as it was on disk until the backoff ended (the all-refused and the plain
+        // 401 cases acknowledge first), so a stop during the wait had the next handler send it again and count the half
+        // adopted again (and deliver, once the key was right, events counted dropped).
+        var retryAfter = TimeSpan.FromMinutes(30);
+        var accepting = false;
+        var taken = new List<int>();
+        await using var server = await LoopbackServer.StartAsync();
+        server.Respond = request => Task.FromResult(Numbers(request) switch
+        {
+            { Count: > 5 } => Results.Text("too large", statusCode: 413),
+            var numbers when Volatile.Read(ref accepting) => Take(taken, numbers),
+            _ => Unauthorized(retryAfter),
+        });
+        using var directory = new TempDirectory();
+        var time = new WatchedTime(DateTimeOffset.UtcNow);
+        var first = Handler(server, directory.Path, o =>
+        {
+            o.BatchSize = 10;
+            o.TimeProvider = time; // Interval 1 h: the backoff's wait is one timer of Retry-After
+        });
+        var backoff = time.Armed(retryAfter);
+        LogNumbered(first, 0, 10);
+        await backoff.WaitAsync(Safety); // the first half refused: the delivery waits the backoff
+
+        Assert.True(SpoolBookmark.TryRead(Path.Combine(directory.Path, first.Identity.InstanceId), out var mark, out _));
+        Assert.Equal((5, 5), (mark.Settled, mark.SettledCounted));
+        Assert.Equal((0L, 5L, 5L), (first.Statistics.Sent, first.Statistics.Dropped, first.Statistics.Spooled));
+        await first.DisposeAsync(); // its deadline ends the wait
+
+        Volatile.Write(ref accepting, true); // the key fixed
+        await using var second = Handler(server, directory.Path);
+        Assert.True(second.Flush(Safety));
+
+        Assert.Equal((5L, 5L, 0L), (second.Statistics.Adopted, second.Statistics.Sent, second.Statistics.Dropped));
+        Assert.Equal(Enumerable.Range(5, 5), Taken(taken));
+    }
+
+    [Fact]
+    public async Task SpooledRecordSplitFor413_StoppedWhileItsSecondHalfIsSent_NextHandlerSendsAndCountsOnlyThatHalf()
+    {
+        // The receiver finds the batch of 10 too large (413), takes the first half and does not answer the second before
+        // the disposal's deadline cancels it: the first half was counted sent, but the record stayed on disk whole, and the
+        // next handler sent the first half again (stored once by a collector) and counted it adopted and sent again.
+        var hanging = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var taken = new List<int>();
+        var halves = 0;
+        await using var server = await LoopbackServer.StartAsync();
+        server.Respond = async request =>
+        {
+            var numbers = Numbers(request);
+            if (numbers.Count > 5)
+            {
+                return Results.Text("too large", statusCode: 413);
+            }
+
+            if (Interlocked.Increment(ref halves) == 2)
+            {
+                hanging.TrySetResult();
+                await release.Task.WaitAsync(Safety);
+                return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+            }
+
+            return Take(taken, numbers);
+        };
+        using var directory = new TempDirectory();
+        var first = Handler(server, directory.Path, o => o.BatchSize = 10);
+        LogNumbered(first, 0, 10);
+        await hanging.Task.WaitAsync(Safety);
+        await first.DisposeAsync(); // its deadline cancels the second half's send
+        release.TrySetResult();
+        Assert.Equal((5L, 0L, 5L), (first.Statistics.Sent, first.Statistics.Dropped, first.Statistics.Spooled));
+
+        await using var second = Handler(server, directory.Path);
+        Assert.True(second.Flush(Safety));
+
+        Assert.Equal((5L, 5L, 0L), (second.Statistics.Adopted, second.Statistics.Sent, second.Statistics.Dropped));
+        Assert.Equal(Enumerable.Range(0, 10), Taken(taken)); // each once, in order
+    }
+
+    [Fact]
+    public async Task SpooledRecordPartlyTakenOneEventARequest_StoppedDuringTheRetryWait_NextHandlerSendsAndCountsOnlyTheRest()
+    {
+        // PythonForm sends a request per event: the receiver takes the first of 3 and answers the second 503 (Retry-After
+        // 30 min). The first was counted sent, but the record stayed on disk whole through the wait, and the next handler
+        // sent the first again and counted it adopted and sent again.
+        var retryAfter = TimeSpan.FromMinutes(30);
+        var accepting = false;
+        var taken = new List<string>();
+        await using var server = await LoopbackServer.StartAsync();
+        server.Respond = request =>
+        {
+            var message = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(request.BodyText)["msg"].ToString();
+            lock (taken)
+            {
+                if (taken.Count > 0 && !Volatile.Read(ref accepting))
+                {
+                    return Task.FromResult<IResult>(new RetryAfterResult(Results.StatusCode(503), retryAfter));
+                }
+
+                taken.Add(message);
+                return Task.FromResult(Results.Ok());
+            }
+        };
+        using var directory = new TempDirectory();
+        var time = new WatchedTime(DateTimeOffset.UtcNow);
+        var first = Handler(server, directory.Path, o =>
+        {
+            o.Format = HttpLogFormat.PythonForm;
+            o.Method = "POST";
+            o.BatchSize = 3;
+            o.TimeProvider = time;
+        });
+        var retryWait = time.Armed(retryAfter);
+        LogNumbered(first, 0, 3);
+        await retryWait.WaitAsync(Safety); // the first taken, the others wait to be retried
+
+        Assert.True(SpoolBookmark.TryRead(Path.Combine(directory.Path, first.Identity.InstanceId), out var mark, out _));
+        Assert.Equal((1, 1), (mark.Settled, mark.SettledCounted));
+        await first.DisposeAsync(); // its deadline ends the wait
+        Assert.Equal((1L, 0L, 2L), (first.Statistics.Sent, first.Statistics.Dropped, first.Statistics.Spooled));
+
+        Volatile.Write(ref accepting, true);
+        await using var second = Handler(server, directory.Path, o => (o.Format, o.Method) = (HttpLogFormat.PythonForm, "POST"));
+        Assert.True(second.Flush(Safety));
+
+        Assert.Equal((2L, 2L, 0L), (second.Statistics.Adopted, second.Statistics.Sent, second.Statistics.Dropped));
+        lock (taken)
+        {
+            Assert.Equal(["event 0", "event 1", "event 2"], taken); // each once, in order
+        }
+    }
+
     [Theory]
     [InlineData("corrupt", "checksum wrong")]
     [InlineData("past the end", "is not where one of its 5 records starts")]
@@ -201,6 +338,31 @@ public sealed class SpoolCrashCountTests
         return handler;
     }
 
+    /// <summary>The numbers (property N) of the events of a JsonBatch request.</summary>
+    private static List<int> Numbers(RecordedRequest request) =>
+        [.. JsonDocument.Parse(request.Body).RootElement.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("properties").GetProperty("N").GetInt32())];
+
+    private static IResult Take(List<int> taken, List<int> numbers)
+    {
+        lock (taken)
+        {
+            taken.AddRange(numbers);
+        }
+
+        return Results.Ok();
+    }
+
+    private static List<int> Taken(List<int> taken)
+    {
+        lock (taken)
+        {
+            return [.. taken];
+        }
+    }
+
+    /// <summary>A 401 that asks for a retry after <paramref name="retryAfter"/>: the client's backoff waits exactly that.</summary>
+    private static IResult Unauthorized(TimeSpan retryAfter) => new RetryAfterResult(Results.Text("invalid API key", statusCode: 401), retryAfter);
+
     private static void LogNumbered(ThreadedHandler handler, int from, int count)
     {
         var logger = handler.CreateLogger("Payroll");
@@ -217,6 +379,16 @@ public sealed class SpoolCrashCountTests
             selfLog.Add(line);
         }
     };
+
+    /// <summary>An answer with a <c>Retry-After</c> header of whole seconds.</summary>
+    private sealed class RetryAfterResult(IResult answer, TimeSpan retryAfter) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = ((long)retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return answer.ExecuteAsync(httpContext);
+        }
+    }
 
     /// <summary>
     /// A real Kestrel receiver of JsonBatch requests that records the numbers it took (answered 200), refuses those

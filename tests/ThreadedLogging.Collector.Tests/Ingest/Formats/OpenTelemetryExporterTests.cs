@@ -46,6 +46,55 @@ public sealed class OpenTelemetryExporterTests
         }
     }
 
+    [Fact]
+    public async Task OtlpExporter_DefaultResourceWithEnvironmentAndCustomAttributes_KeptAsPropertiesInstanceFromServiceInstanceId()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        using (var factory = LoggerFactory.Create(builder => builder.AddOpenTelemetry(otel =>
+        {
+            // CreateDefault: telemetry.sdk.* and what OTEL_RESOURCE_ATTRIBUTES says; set in code here, as the variable is the process's.
+            otel.SetResourceBuilder(ResourceBuilder.CreateDefault()
+                .AddService("Payroll", serviceNamespace: "shop", serviceVersion: "2.3.1", serviceInstanceId: "payroll-7f3c")
+                .AddAttributes([new("deployment.environment.name", "production"), new("host.name", "PC-042"), new("team", "billing"), new("build", 512)]));
+            otel.AddOtlpExporter(exporter =>
+            {
+                exporter.Endpoint = new Uri(collector.BaseAddress, "v1/logs");
+                exporter.Protocol = OtlpExportProtocol.HttpProtobuf;
+            });
+        })))
+        {
+            var logger = factory.CreateLogger("Payroll.Run");
+            logger.LogInformation("Paid {Employee}", "alice");
+            logger.LogWarning("Paid {Employee} twice", "bob");
+        }
+
+        var events = await collector.EventsAsync("property=deployment.environment.name%3Dproduction");
+        Assert.Equal(2, events.Count);
+        foreach (var e in events)
+        {
+            Assert.Equal("payroll-7f3c", e.GetProperty("instanceId").GetString());
+            Assert.Equal("Payroll.Run", e.GetProperty("category").GetString());
+            var properties = e.GetProperty("properties");
+            Assert.Equal("shop", properties.GetProperty("service.namespace").GetString());
+            Assert.Equal("billing", properties.GetProperty("team").GetString());
+            Assert.Equal(512, properties.GetProperty("build").GetInt32());
+            Assert.Equal("dotnet", properties.GetProperty("telemetry.sdk.language").GetString());
+            Assert.Equal("opentelemetry", properties.GetProperty("telemetry.sdk.name").GetString());
+            Assert.True(properties.TryGetProperty("telemetry.sdk.version", out _), properties.GetRawText());
+
+            // What fields of the event hold is not repeated as a property.
+            Assert.Equal(("Payroll", "2.3.1", "PC-042"), (e.GetProperty("app").GetString(), e.GetProperty("version").GetString(), e.GetProperty("machine").GetString()));
+            foreach (var name in new[] { "service.name", "service.version", "host.name", "service.instance.id" })
+            {
+                Assert.False(properties.TryGetProperty(name, out _), name + " in " + properties.GetRawText());
+            }
+        }
+
+        Assert.Equal(["alice"], (await collector.EventsAsync("property=team%3Dbilling&levels=Information")).Select(e => e.GetProperty("properties").GetProperty("Employee").GetString()));
+        Assert.Equal(2, (await collector.EventsAsync("instance=payroll-7f3c")).Count);
+        Assert.Empty(await collector.EventsAsync("property=team%3Dsales"));
+    }
+
     [Theory]
     [InlineData(OtlpExportProtocol.HttpProtobuf, false)]
     [InlineData(OtlpExportProtocol.HttpProtobuf, true)]

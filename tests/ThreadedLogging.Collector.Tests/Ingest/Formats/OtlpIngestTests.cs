@@ -40,6 +40,39 @@ public sealed class OtlpIngestTests
         Assert.True(stored.GetProperty("properties").GetProperty("tags")[1].GetBoolean());
     }
 
+    [Fact]
+    public async Task OtlpJson_RecordAttributesMeetResourceOnes_RecordWinsResourceIdentityItTookKeptAsProperty()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        string Attribute(string key, string value) => $$$"""{"key":"{{{key}}}","value":{"stringValue":"{{{value}}}"}}""";
+        string Record(string body, params string[] attributes) =>
+            $$$"""{"timeUnixNano":"{{{Nanos}}}","severityNumber":9,"body":{"stringValue":"{{{body}}}"},"attributes":[{{{string.Join(',', attributes)}}}]}""";
+        var body = $$"""
+            {"resourceLogs":[{"resource":{"attributes":[{{Attribute("service.name", "Billing")}},{{Attribute("enduser.id", "carol")}},
+                {{Attribute("user.name", "carol-pc")}},{{Attribute("service.instance.id", "")}},{{Attribute("region", "eu")}}]},
+              "scopeLogs":[{"logRecords":[{{Record("plain")}},{{Record("own user", Attribute("enduser.id", "dave"))}},
+                {{Record("own region", Attribute("region", "us"))}},{{Record("own app", Attribute("Application", "Api"))}}]}]}]}
+            """;
+
+        var (status, response) = await Http.SendAsync(collector.Client, HttpMethod.Post, "v1/logs", Http.Utf8(body), "application/json");
+
+        Assert.True(status == HttpStatusCode.OK, response);
+        var events = (await collector.EventsAsync()).ToDictionary(e => e.GetProperty("message").GetString()!, e => e, StringComparer.Ordinal);
+        var plain = events["plain"];
+        Assert.Equal(("Billing", "carol"), (plain.GetProperty("app").GetString(), plain.GetProperty("user").GetString()));
+        Assert.Equal("""{"user.name":"carol-pc","service.instance.id":"","region":"eu"}""", plain.GetProperty("properties").GetRawText());
+        Assert.Equal(JsonValueKind.Null, plain.GetProperty("instanceId").ValueKind);
+
+        // The record's own enduser.id is the user and its property: the resource's of that name gives way.
+        Assert.Equal("dave", events["own user"].GetProperty("user").GetString());
+        Assert.Equal("""{"enduser.id":"dave","user.name":"carol-pc","service.instance.id":"","region":"eu"}""", events["own user"].GetProperty("properties").GetRawText());
+        Assert.Equal("""{"region":"us","user.name":"carol-pc","service.instance.id":""}""", events["own region"].GetProperty("properties").GetRawText());
+
+        // A record's Application outranks the resource's service.name for the app: service.name is then kept as a property.
+        Assert.Equal("Api", events["own app"].GetProperty("app").GetString());
+        Assert.Equal("""{"Application":"Api","user.name":"carol-pc","service.instance.id":"","region":"eu","service.name":"Billing"}""", events["own app"].GetProperty("properties").GetRawText());
+    }
+
     public static TheoryData<string, string, string, string?> MalformedBodies() => new()
     {
         { "protobuf: not a message", "application/x-protobuf", "AAECAwQFBgc=", "malformed OTLP protobuf body" },

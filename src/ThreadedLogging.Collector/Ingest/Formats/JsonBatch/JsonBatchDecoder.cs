@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 
 namespace ThreadedLogging.Collector.Ingest.Formats.JsonBatch;
@@ -11,10 +12,12 @@ internal sealed class JsonBatchDecoder(bool lines) : IEventDecoder
 
     public DecodedBatch Decode(IngestRequest request, IngestLimits limits)
     {
-        // The parser rewrites lone-surrogate escapes in place: the body is the request's own buffer (a copy otherwise).
+        // Lone-surrogate escapes are rewritten in place: the body is the request's own buffer (a copy otherwise).
         var body = MemoryMarshal.TryGetArray(request.Body, out var segment) ? segment.AsMemory() : request.Body.ToArray();
+        JsonSurrogateEscapes.ReplaceLone(body.Span);
+        var bytes = new ReadOnlySequence<byte>(body);
         return new(lines
-            ? JsonBatchParser.ParseLines(body, request.Path, request.BatchKey, limits)
-            : JsonBatchParser.ParseEnvelope(body, request.Path, request.BatchKey, limits));
+            ? JsonBatchParser.ParseLines(bytes, request.Path, request.BatchKey, limits)
+            : JsonBatchParser.ParseEnvelope(bytes, request.Path, request.BatchKey, limits));
     }
 }

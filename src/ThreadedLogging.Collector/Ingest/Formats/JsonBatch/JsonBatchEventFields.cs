@@ -1,41 +1,49 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
 namespace ThreadedLogging.Collector.Ingest.Formats.JsonBatch;
 
 /// <summary>
-/// The known fields of one JsonBatch event, found in one pass over its properties (a missing field is
-/// <see cref="JsonValueKind.Undefined"/>). <c>TryGetProperty</c> per field scanned every property for each of
-/// ~25 names; this pass reads each once, and finds its name by its UTF-8 bytes as written in the body, without decoding it
-/// (issue 14). As with <c>TryGetProperty</c>, the last of duplicate names wins.
+/// The known fields of one JsonBatch object (an event, or the envelope: <see cref="Events"/>, <see cref="BatchId"/> and the
+/// identity), found in one pass of a <see cref="Utf8JsonReader"/> over its properties; a missing field is the default
+/// <see cref="JsonBatchValue"/>. A name is found by its UTF-8 bytes as written, without a string (issue 14); an escaped
+/// name is compared unescaped. As with <c>JsonElement.TryGetProperty</c>, the last of duplicate names wins.
 /// </summary>
 internal struct JsonBatchEventFields
 {
-    public JsonElement App;
-    public JsonElement Version;
-    public JsonElement User;
-    public JsonElement Machine;
-    public JsonElement InstanceId;
-    public JsonElement ProcessId;
-    public JsonElement Timestamp;
-    public JsonElement Level;
-    public JsonElement Category;
-    public JsonElement EventId;
-    public JsonElement EventName;
-    public JsonElement Template;
-    public JsonElement Message;
-    public JsonElement Properties;
-    public JsonElement Exception;
-    public JsonElement Scopes;
-    public JsonElement TraceId;
-    public JsonElement SpanId;
-    public JsonElement ThreadId;
-    public JsonElement ThreadName;
-    public JsonElement Sequence;
+    public JsonBatchValue App;
+    public JsonBatchValue Version;
+    public JsonBatchValue User;
+    public JsonBatchValue Machine;
+    public JsonBatchValue InstanceId;
+    public JsonBatchValue ProcessId;
+    public JsonBatchValue Timestamp;
+    public JsonBatchValue Level;
+    public JsonBatchValue Category;
+    public JsonBatchValue EventId;
+    public JsonBatchValue EventName;
+    public JsonBatchValue Template;
+    public JsonBatchValue Message;
+    public JsonBatchValue Properties;
+    public JsonBatchValue Exception;
+    public JsonBatchValue Scopes;
+    public JsonBatchValue TraceId;
+    public JsonBatchValue SpanId;
+    public JsonBatchValue ThreadId;
+    public JsonBatchValue ThreadName;
+    public JsonBatchValue Sequence;
+
+    /// <summary>The envelope's <c>batchId</c> (an event's is not a field).</summary>
+    public JsonBatchValue BatchId;
+
+    /// <summary>The envelope's <c>events</c> (an event's is not a field).</summary>
+    public JsonBatchValue Events;
 
     /// <summary>Whether the event has a CLEF field (<c>@t</c>, <c>@mt</c>, <c>@m</c>): issue 11's hint when it has no message or template.</summary>
     public bool HasClefField;
+
+    /// <summary>The longest escaped name that can still be a known one (15 bytes, each written as <c>\uXXXX</c>).</summary>
+    private const int MaxEscapedName = 6 * 15;
 
     /// <summary>The known names as UTF-8, by length (no name is longer than 15 bytes), so a name is found without a string.</summary>
     private static readonly (byte[] Name, Field Field)[][] NamesByLength = ByLength(
@@ -46,9 +54,11 @@ internal struct JsonBatchEventFields
         (JsonBatchFields.Message, Field.Message), (JsonBatchFields.Properties, Field.Properties), (JsonBatchFields.Exception, Field.Exception),
         (JsonBatchFields.Scopes, Field.Scopes), (JsonBatchFields.TraceId, Field.TraceId), (JsonBatchFields.SpanId, Field.SpanId),
         (JsonBatchFields.ThreadId, Field.ThreadId), (JsonBatchFields.ThreadName, Field.ThreadName), (JsonBatchFields.Sequence, Field.Sequence),
+        (JsonBatchFields.BatchId, Field.BatchId), (JsonBatchFields.Events, Field.Events),
         ("@t", Field.Clef), ("@mt", Field.Clef), ("@m", Field.Clef));
 
-    private enum Field : byte
+    /// <summary>A known name.</summary>
+    internal enum Field : byte
     {
         None,
         App,
@@ -72,26 +82,46 @@ internal struct JsonBatchEventFields
         ThreadId,
         ThreadName,
         Sequence,
+        BatchId,
+        Events,
         Clef,
     }
 
-    public static JsonBatchEventFields Read(JsonElement e)
+    /// <summary>An event's fields.</summary>
+    /// <param name="reader">A reader at the object's start; left at its end.</param>
+    /// <param name="offset">Where the reader's input starts in the whole body.</param>
+    public static JsonBatchEventFields Read(ref Utf8JsonReader reader, long offset)
     {
         var fields = default(JsonBatchEventFields);
-        foreach (var property in e.EnumerateObject())
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            // The name as it is in the body; an escaped one (never a known name as written) is compared unescaped, as TryGetProperty does.
-            var raw = JsonMarshal.GetRawUtf8PropertyName(property);
-            var field = Find(raw);
-            if (field == Field.None && raw.Contains((byte)'\\'))
+            var field = Find(ref reader);
+            reader.Read();
+            var value = JsonBatchValue.Read(ref reader, offset);
+            if (field is not Field.BatchId and not Field.Events)
             {
-                field = Find(Encoding.UTF8.GetBytes(property.Name));
+                fields.Set(field, value);
             }
-
-            fields.Set(field, property.Value);
         }
 
         return fields;
+    }
+
+    /// <summary>The known name at <paramref name="reader"/>'s property name, or <see cref="Field.None"/>.</summary>
+    public static Field Find(ref Utf8JsonReader reader) =>
+        reader.ValueIsEscaped || reader.HasValueSequence ? FindCopied(ref reader) : Find(reader.ValueSpan);
+
+    /// <summary>A name with escapes, or one across two segments, compared as its unescaped bytes.</summary>
+    private static Field FindCopied(ref Utf8JsonReader reader)
+    {
+        var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        if (length > MaxEscapedName)
+        {
+            return Field.None;
+        }
+
+        Span<byte> name = stackalloc byte[MaxEscapedName];
+        return Find(name[..reader.CopyString(name)]);
     }
 
     private static Field Find(ReadOnlySpan<byte> name)
@@ -121,7 +151,8 @@ internal struct JsonBatchEventFields
         return [.. byLength.Select(list => list?.ToArray() ?? [])];
     }
 
-    private void Set(Field field, JsonElement value)
+    /// <summary>Keeps <paramref name="value"/> as <paramref name="field"/> (the last of duplicates wins).</summary>
+    public void Set(Field field, JsonBatchValue value)
     {
         switch (field)
         {
@@ -146,6 +177,8 @@ internal struct JsonBatchEventFields
             case Field.ThreadId: ThreadId = value; break;
             case Field.ThreadName: ThreadName = value; break;
             case Field.Sequence: Sequence = value; break;
+            case Field.BatchId: BatchId = value; break;
+            case Field.Events: Events = value; break;
             case Field.Clef: HasClefField = true; break;
         }
     }

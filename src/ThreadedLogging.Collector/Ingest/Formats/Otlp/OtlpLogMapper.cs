@@ -10,7 +10,8 @@ namespace ThreadedLogging.Collector.Ingest.Formats.Otlp;
 /// <summary>
 /// Maps an OTLP logs export to events: resource attributes → identity (<see cref="IdentityPropertyOptions"/>:
 /// <c>service.name</c>, <c>service.version</c>, <c>host.name</c>, <c>enduser.id</c>/<c>user.name</c>/<c>user.id</c>; a record's own
-/// attribute wins), <c>process.pid</c>, scope name → category, severity number (else text) → level, body →
+/// attribute wins), <c>service.instance.id</c> → instance, <c>process.pid</c>, the other resource attributes →
+/// properties (<see cref="OtlpResource"/>), scope name → category, severity number (else text) → level, body →
 /// message (a template whose holes name attributes is rendered from them, as MEL would), <c>message_template.text</c>
 /// → template (Serilog's OpenTelemetry sink), <c>{OriginalFormat}</c> → template (OpenTelemetry .NET's
 /// <c>IncludeFormattedMessage</c>: the body is the formatted message), the other attributes → properties,
@@ -39,7 +40,7 @@ internal sealed class OtlpLogMapper(IdentityPropertyOptions identity)
         var index = 0;
         foreach (var resource in request.ResourceLogs)
         {
-            var resourceAttributes = resource.Resource?.Attributes ?? [];
+            var resourceOfRecords = new OtlpResource(resource.Resource?.Attributes ?? [], identity);
             foreach (var scope in resource.ScopeLogs)
             {
                 foreach (var record in scope.LogRecords)
@@ -49,7 +50,7 @@ internal sealed class OtlpLogMapper(IdentityPropertyOptions identity)
                     CheckId(record.SpanId, 8, "span_id", index);
                     try
                     {
-                        events.Add(MapRecord(record, resourceAttributes, scope.Scope?.Name, path, limits));
+                        events.Add(MapRecord(record, resourceOfRecords, scope.Scope?.Name, path, limits));
                     }
                     catch (IngestRejectedException e)
                     {
@@ -65,13 +66,18 @@ internal sealed class OtlpLogMapper(IdentityPropertyOptions identity)
         return new DecodedBatch(new EventBatch(batchKey, events), rejected, rejection);
     }
 
-    private NewEvent MapRecord(LogRecord record, RepeatedField<KeyValue> resource, string? scopeName, string path, IngestLimits limits)
+    private NewEvent MapRecord(LogRecord record, OtlpResource resource, string? scopeName, string path, IngestLimits limits)
     {
         limits.EventSize(record.CalculateSize(), NoIndex);
         var nanos = record.TimeUnixNano != 0 ? record.TimeUnixNano : record.ObservedTimeUnixNano;
         var timestamp = nanos != 0 ? DateTimeOffset.UnixEpoch.AddTicks((long)(nanos / 100)) : limits.Now;
         var (message, template) = Message(record, limits.Options.MaxEventBytes);
         var time = limits.Timestamp(timestamp, NoIndex);
+        var ids = default(OtlpIdentity);
+        ids[IdentityPropertyOptions.UserKind] = First(record.Attributes, resource.Attributes, identity.UserNames);
+        ids[IdentityPropertyOptions.AppKind] = First(record.Attributes, resource.Attributes, identity.AppNames);
+        ids[IdentityPropertyOptions.VersionKind] = First(record.Attributes, resource.Attributes, identity.VersionNames);
+        ids[IdentityPropertyOptions.MachineKind] = First(record.Attributes, resource.Attributes, identity.MachineNames);
         return new NewEvent
         {
             Timestamp = time.Stored,
@@ -80,16 +86,33 @@ internal sealed class OtlpLogMapper(IdentityPropertyOptions identity)
             Message = message,
             Template = template,
             ExceptionJson = ExceptionJson(record.Attributes),
-            PropertiesJson = time.WithClientTime(record.Attributes.Count == 0 ? null
-                : JsonText.Write(record.Attributes, static (json, attributes) => OtlpValues.WriteObject(json, attributes, recordAttributes: true))),
+            PropertiesJson = time.WithClientTime(PropertiesJson(record, resource, ids)),
             ContextJson = ContextJson(record, resource, limits, out var traceId),
             TraceId = traceId,
-            App = limits.Field(First(record.Attributes, resource, identity.AppNames), "app", NoIndex),
-            Version = limits.Field(First(record.Attributes, resource, identity.VersionNames), "version", NoIndex),
-            User = limits.Field(First(record.Attributes, resource, identity.UserNames) ?? PathUser.From(path), "user", NoIndex),
-            Machine = limits.Field(First(record.Attributes, resource, identity.MachineNames), "machine", NoIndex),
+            App = limits.Field(ids[IdentityPropertyOptions.AppKind], "app", NoIndex),
+            Version = limits.Field(ids[IdentityPropertyOptions.VersionKind], "version", NoIndex),
+            User = limits.Field(ids[IdentityPropertyOptions.UserKind] ?? PathUser.From(path), "user", NoIndex),
+            Machine = limits.Field(ids[IdentityPropertyOptions.MachineKind], "machine", NoIndex),
             Path = path,
+            InstanceId = limits.Field(resource.InstanceId, OtlpResource.InstanceIdKey, NoIndex),
         };
+    }
+
+    /// <summary>The record's attributes, then the resource's that no field of the event holds (<see cref="OtlpResource.WriteProperties"/>).</summary>
+    private static string? PropertiesJson(LogRecord record, OtlpResource resource, in OtlpIdentity identity)
+    {
+        if (record.Attributes.Count == 0 && resource.AddsNoProperties(identity))
+        {
+            return null;
+        }
+
+        return JsonText.Write((record.Attributes, resource, identity), static (json, state) =>
+        {
+            json.WriteStartObject();
+            OtlpValues.WriteMembers(json, state.Attributes, recordAttributes: true);
+            state.resource.WriteProperties(json, state.Attributes, state.identity);
+            json.WriteEndObject();
+        });
     }
 
     /// <summary>OTLP severity numbers: 1–4 TRACE, 5–8 DEBUG, 9–12 INFO, 13–16 WARN, 17–20 ERROR, 21–24 FATAL.</summary>
@@ -168,12 +191,12 @@ internal sealed class OtlpLogMapper(IdentityPropertyOptions identity)
         });
     }
 
-    private static string? ContextJson(LogRecord record, RepeatedField<KeyValue> resource, IngestLimits limits, out string? traceId)
+    private static string? ContextJson(LogRecord record, OtlpResource resource, IngestLimits limits, out string? traceId)
     {
         traceId = Id(record.TraceId);
         var spanId = Id(record.SpanId);
         var eventName = limits.Field(string.IsNullOrEmpty(record.EventName) ? null : record.EventName, "event_name", NoIndex);
-        var pid = OtlpValues.Find(resource, "process.pid") is { ValueCase: AnyValue.ValueOneofCase.IntValue } p ? p.IntValue : (long?)null;
+        var pid = resource.ProcessId;
         if (traceId is null && spanId is null && eventName is null && pid is null)
         {
             return null;

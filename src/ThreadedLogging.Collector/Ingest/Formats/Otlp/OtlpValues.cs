@@ -61,6 +61,13 @@ internal static class OtlpValues
     public static void WriteObject(Utf8JsonWriter json, RepeatedField<KeyValue> values, bool recordAttributes)
     {
         json.WriteStartObject();
+        WriteMembers(json, values, recordAttributes);
+        json.WriteEndObject();
+    }
+
+    /// <summary>Writes key/values as members of the object <paramref name="json"/> is writing (<see cref="WriteObject"/>'s rule).</summary>
+    public static void WriteMembers(Utf8JsonWriter json, RepeatedField<KeyValue> values, bool recordAttributes)
+    {
         for (var i = 0; i < values.Count; i++)
         {
             var pair = values[i];
@@ -72,8 +79,6 @@ internal static class OtlpValues
             json.WritePropertyName(pair.Key);
             Write(json, pair.Value);
         }
-
-        json.WriteEndObject();
     }
 
     /// <summary>A value as a message or identity field shows it: strings as they are, others as JSON.</summary>
