@@ -1,4 +1,5 @@
 using Microsoft.Net.Http.Headers;
+using ThreadedLogging.Collector.Diagnostics;
 using ThreadedLogging.Collector.Ingest.Formats;
 using ThreadedLogging.Collector.Ingest.Formats.Clef;
 using ThreadedLogging.Collector.Ingest.Formats.JsonBatch;
@@ -68,7 +69,7 @@ internal sealed class IngestDecoders
             "application/json" => _envelope,
             "application/x-ndjson" or "application/jsonl" or "application/jsonlines" => _lines,
             ClefDecoder.MediaType => _clef,
-            _ => throw new IngestRejectedException(StatusCodes.Status415UnsupportedMediaType, $"unsupported Content-Type '{mediaType}' ({LogMediaTypes})"),
+            _ => throw new IngestRejectedException(StatusCodes.Status415UnsupportedMediaType, $"unsupported Content-Type '{LoggedText.Of(mediaType)}' ({LogMediaTypes})"),
         };
     }
 }

@@ -40,7 +40,7 @@ internal sealed class IngestEndpoint(
         }
         catch (IngestRejectedException e)
         {
-            CollectorLog.IngestRejected(logger, path, e.StatusCode, e.Message);
+            CollectorLog.IngestRejected(logger, LoggedText.Of(path), e.StatusCode, LoggedText.Of(e.Message, 1000));
             metrics.IngestRefused("unknown", e.StatusCode);
             return error(e.StatusCode, e.Message);
         }
@@ -113,14 +113,14 @@ internal sealed class IngestEndpoint(
                 }
                 else
                 {
-                    CollectorLog.BatchStored(logger, result.Stored, result.Accepted, decoder.Name, path, batch.BatchKey);
+                    CollectorLog.BatchStored(logger, result.Stored, result.Accepted, decoder.Name, LoggedText.Of(path), LoggedText.Of(batch.BatchKey));
                 }
 
                 return IngestOutcome.Stored(decoded, result);
             }
             catch (IngestRejectedException e)
             {
-                CollectorLog.IngestRejected(logger, path, e.StatusCode, e.Message);
+                CollectorLog.IngestRejected(logger, LoggedText.Of(path), e.StatusCode, LoggedText.Of(e.Message, 1000));
                 return new IngestOutcome(e.StatusCode, e.Message, e.RetryAfterSeconds);
             }
             catch (EventStoreUnavailableException e)
@@ -131,12 +131,12 @@ internal sealed class IngestEndpoint(
             }
             catch (Exception e) when (e is IOException || (e is OperationCanceledException && aborted.IsCancellationRequested))
             {
-                CollectorLog.ClientDisconnected(logger, path, e.Message);
+                CollectorLog.ClientDisconnected(logger, LoggedText.Of(path), e.Message);
                 return new IngestOutcome(StatusCodes.Status400BadRequest, "request aborted");
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                CollectorLog.IngestFailed(logger, e, decoder.Name, path);
+                CollectorLog.IngestFailed(logger, e, decoder.Name, LoggedText.Of(path));
                 return new IngestOutcome(StatusCodes.Status500InternalServerError, "internal error while ingesting; the request was not stored");
             }
             finally

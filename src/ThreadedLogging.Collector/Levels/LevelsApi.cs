@@ -95,7 +95,7 @@ internal static class LevelsApi
     {
         if (!request.HasJsonContentType())
         {
-            return (null, ErrorResults.Create(StatusCodes.Status415UnsupportedMediaType, $"unsupported Content-Type '{request.ContentType}' (application/json)"));
+            return (null, ErrorResults.Create(StatusCodes.Status415UnsupportedMediaType, $"unsupported Content-Type '{LoggedText.Of(request.ContentType)}' (application/json)"));
         }
 
         var json = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;

@@ -35,7 +35,7 @@ internal static class StoreUnavailableAnswers
             if (lines.TryAcquire(ref kind, out var suppressed))
             {
                 var logger = context.RequestServices.GetRequiredService<ILogger<IEventStore>>();
-                CollectorLog.StoreUnavailableAnswered(logger, context.Request.Method, context.Request.Path.Value ?? string.Empty, reason, suppressed, LogInterval);
+                CollectorLog.StoreUnavailableAnswered(logger, LoggedText.Of(context.Request.Method), LoggedText.Of(context.Request.Path.Value), reason, suppressed, LogInterval);
             }
 
             if (context.Response.HasStarted)

@@ -22,10 +22,10 @@ internal static class UnservedRequests
             if (HttpMethods.IsPost(method) || HttpMethods.IsPut(method))
             {
                 var logger = context.RequestServices.GetRequiredService<ILogger<IngestEndpoint>>();
-                CollectorLog.IngestPathNotFound(logger, method, path);
+                CollectorLog.IngestPathNotFound(logger, LoggedText.Of(method), LoggedText.Of(path));
             }
 
-            await AnswerAsync(context, $"no endpoint at {path}");
+            await AnswerAsync(context, $"no endpoint at {LoggedText.Of(path)}");
         }
         else if (response.StatusCode == StatusCodes.Status405MethodNotAllowed)
         {

@@ -22,7 +22,7 @@ internal sealed class IngestKeyRefusals(CollectorMetrics metrics, TimeProvider t
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         if (_lines.TryAcquire(ref address, out var suppressed))
         {
-            CollectorLog.IngestKeyRefused(logger, address, context.Request.Path.Value ?? string.Empty, keyGiven ? "invalid API key" : "missing API key", suppressed);
+            CollectorLog.IngestKeyRefused(logger, address, LoggedText.Of(context.Request.Path.Value), keyGiven ? "invalid API key" : "missing API key", suppressed);
         }
     }
 }

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using MediaTypeHeaderValue = Microsoft.Net.Http.Headers.MediaTypeHeaderValue;
 using ThreadedLogging.Collector.Responses;
 
 namespace ThreadedLogging.Collector.Security;
@@ -12,6 +14,21 @@ namespace ThreadedLogging.Collector.Security;
 /// </summary>
 internal static class SessionApi
 {
+    /// <summary>
+    /// The largest sign-in body, in bytes: a key of a few hundred characters fits many times over. Anyone may post here
+    /// before showing a key (security review: multipart was parsed, files buffered to temporary files, up to Kestrel's
+    /// 30 MB body and the form reader's 128 MB).
+    /// </summary>
+    internal const int MaxFormBytes = 4096;
+
+    /// <summary>The form reader's limits: a few short fields, all held in memory.</summary>
+    private static readonly FormOptions FormLimits = new()
+    {
+        ValueCountLimit = 16,
+        KeyLengthLimit = 64,
+        ValueLengthLimit = MaxFormBytes,
+    };
+
     public static IEndpointRouteBuilder MapSession(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/auth");
@@ -37,9 +54,20 @@ internal static class SessionApi
             return ErrorResults.Create(StatusCodes.Status403Forbidden, refused);
         }
 
-        if (!context.Request.HasFormContentType)
+        if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var contentType)
+            || !contentType.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
         {
             return ErrorResults.Create(StatusCodes.Status415UnsupportedMediaType, "sign-in takes a form (application/x-www-form-urlencoded) with the field 'key'");
+        }
+
+        if (context.Request.ContentLength > MaxFormBytes)
+        {
+            return ErrorResults.Create(StatusCodes.Status413PayloadTooLarge, $"the sign-in form is larger than {MaxFormBytes} bytes");
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = MaxFormBytes; // a chunked body: Kestrel stops reading past it
         }
 
         if (!ring.ReadRequiresKey && !ring.HasAdminKey)
@@ -50,11 +78,15 @@ internal static class SessionApi
         IFormCollection form;
         try
         {
-            form = await context.Request.ReadFormAsync(context.RequestAborted);
+            form = await context.Request.ReadFormAsync(FormLimits, context.RequestAborted);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return ErrorResults.Create(StatusCodes.Status413PayloadTooLarge, $"the sign-in form is larger than {MaxFormBytes} bytes");
         }
         catch (Exception e) when (e is InvalidDataException or IOException)
         {
-            // A multipart body without its boundary or cut short, more than 1024 fields: the form reader throws (was a 500).
+            // More fields than the limits, a body cut short: the form reader throws (was a 500).
             return ErrorResults.Create(StatusCodes.Status400BadRequest, $"the sign-in form cannot be read: {e.Message}");
         }
 

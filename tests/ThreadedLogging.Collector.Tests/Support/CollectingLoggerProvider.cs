@@ -4,17 +4,21 @@ using Microsoft.Extensions.Logging;
 
 namespace ThreadedLogging.Collector.Tests.Support;
 
-/// <summary>Keeps what the collector logs at Warning and above (added to a running collector's logger factory).</summary>
-internal sealed class CollectingLoggerProvider : ILoggerProvider
+/// <summary>Keeps what the collector logs at Warning and above, or from a lower level (added to a running collector's logger factory).</summary>
+internal sealed class CollectingLoggerProvider(LogLevel minimum = LogLevel.Warning) : ILoggerProvider
 {
     public ConcurrentQueue<(string Category, LogLevel Level, string Message, Exception? Exception)> Entries { get; } = new();
 
-    public static CollectingLoggerProvider AttachTo(CollectorFixture collector)
+    /// <param name="collector">The running collector.</param>
+    /// <param name="minimum">The lowest level kept (the collector's own filter, <c>Logging:LogLevel</c>, applies first).</param>
+    public static CollectingLoggerProvider AttachTo(CollectorFixture collector, LogLevel minimum = LogLevel.Warning)
     {
-        var provider = new CollectingLoggerProvider();
+        var provider = new CollectingLoggerProvider(minimum);
         collector.Services.GetRequiredService<ILoggerFactory>().AddProvider(provider);
         return provider;
     }
+
+    private LogLevel Minimum => minimum;
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
@@ -27,7 +31,7 @@ internal sealed class CollectingLoggerProvider : ILoggerProvider
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= owner.Minimum;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {

@@ -25,7 +25,7 @@ internal static class SqliteBackup
                 $"Nothing to back up: Collector:DataDirectory (--data) '{dataDirectory}' holds no {SqliteEventStore.FileName}.");
         }
 
-        Directory.CreateDirectory(target);
+        OwnerOnlyFiles.CreateDirectory(target);
         foreach (var name in FileNames)
         {
             if (File.Exists(Path.Combine(target, name)))
@@ -55,6 +55,7 @@ internal static class SqliteBackup
             var copy = Path.Combine(target, name);
             try
             {
+                OwnerOnlyFiles.CreateFile(copy); // VACUUM INTO fills an empty file, keeping its mode
                 using var connection = OpenReadOnly(source);
                 using var vacuum = connection.CreateCommand();
                 vacuum.CommandText = "VACUUM INTO $copy";

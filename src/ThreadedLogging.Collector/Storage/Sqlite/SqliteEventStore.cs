@@ -105,7 +105,8 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
                 return;
             }
 
-            Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+            OwnerOnlyFiles.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+            OwnerOnlyFiles.CreateFile(DatabasePath);
             var connection = new SqliteConnection(_writeConnectionString);
             try
             {

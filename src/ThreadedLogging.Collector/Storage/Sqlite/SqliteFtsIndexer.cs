@@ -71,6 +71,7 @@ internal sealed class SqliteFtsIndexer : IDisposable
         _logger = logger;
         StopTimeout = stopTimeout;
         LingerTime = lingerTime;
+        OwnerOnlyFiles.CreateFile(path);
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = path,

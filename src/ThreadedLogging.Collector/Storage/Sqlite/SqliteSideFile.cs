@@ -15,6 +15,11 @@ internal sealed class SqliteSideFile(string path, Func<SqliteConnection, Cancell
     /// <summary>An open connection to the file, its schema initialized.</summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
+        if (!Volatile.Read(ref _ready))
+        {
+            OwnerOnlyFiles.CreateFile(path);
+        }
+
         var connection = new SqliteConnection(_connectionString);
         try
         {

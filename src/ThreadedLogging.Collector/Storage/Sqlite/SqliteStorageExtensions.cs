@@ -33,7 +33,7 @@ internal static class SqliteStorageExtensions
     {
         try
         {
-            Directory.CreateDirectory(dataDirectory);
+            OwnerOnlyFiles.CreateDirectory(dataDirectory);
             using var probe = File.Create(Path.Combine(dataDirectory, $".write-check-{Environment.ProcessId}"), 1, FileOptions.DeleteOnClose);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Microsoft.Net.Http.Headers;
+using ThreadedLogging.Collector.Diagnostics;
 using ThreadedLogging.Collector.Ingest.Formats.Otlp.Proto;
 using ThreadedLogging.Collector.Security;
 
@@ -32,7 +33,7 @@ internal static class OtlpIngestApi
     private static IEventDecoder Choose(HttpRequest request, OtlpProtobufDecoder protobuf, OtlpJsonDecoder json) =>
         IsJson(request) ? json
         : MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Equals(OtlpProtobufDecoder.MediaType, StringComparison.OrdinalIgnoreCase) ? protobuf
-        : throw new IngestRejectedException(StatusCodes.Status415UnsupportedMediaType, $"unsupported Content-Type '{request.ContentType}' (application/x-protobuf or application/json)");
+        : throw new IngestRejectedException(StatusCodes.Status415UnsupportedMediaType, $"unsupported Content-Type '{LoggedText.Of(request.ContentType)}' (application/x-protobuf or application/json)");
 
     private static IResult Success(DecodedBatch decoded, bool binary)
     {
