@@ -8,16 +8,10 @@ namespace ThreadedLogging.Collector.Ingest.Formats.Python;
 /// <summary>
 /// Maps one <c>record.__dict__</c> sent by Python's HTTPHandler (or Camelot's ThreadedHttpHandler,
 /// docs/WIRE-FORMAT.md §2) to an event: <c>msg % args</c> rendered as Python would, levels mapped,
-/// <c>name</c> → category, <c>created</c> → timestamp, and every other field kept as a property.
+/// <c>name</c> → category, <c>created</c> → timestamp; what else is kept, and where: <see cref="PythonRecordContext"/>.
 /// </summary>
 internal static partial class PythonRecordMapper
 {
-    private static readonly HashSet<string> Consumed = new(StringComparer.Ordinal)
-    {
-        "name", "msg", "message", "levelname", "levelno", "created", "exc_info", "exc_text",
-        "user", "machine", "app", "revision", "version", "instanceId", "sequence",
-    };
-
     public static NewEvent Map(Dictionary<string, string> fields, string path, IngestLimits limits)
     {
         const int Index = 0;
@@ -34,9 +28,10 @@ internal static partial class PythonRecordMapper
         }
 
         var args = Get(fields, "args");
-        string message;
-        if (!PythonPercentFormatter.TryRender(msg, args, limits.Options.MaxEventBytes, out message))
+        string? unrenderedArgs = null;
+        if (!PythonPercentFormatter.TryRender(msg, args, limits.Options.MaxEventBytes, out var message))
         {
+            unrenderedArgs = args;
             // A formatter that ran on the client already rendered it; else keep msg (and args, as a property) raw.
             message = Get(fields, "message") ?? msg;
         }
@@ -84,7 +79,8 @@ internal static partial class PythonRecordMapper
             Message = message,
             Template = msg,
             ExceptionJson = ExceptionJson(Get(fields, "exc_text"), Get(fields, "exc_info")),
-            PropertiesJson = time.WithClientTime(PropertiesJson(fields, recordUserAsProperty)),
+            PropertiesJson = time.WithClientTime(PythonRecordContext.PropertiesJson(fields, unrenderedArgs, recordUserAsProperty)),
+            ContextJson = PythonRecordContext.ContextJson(fields),
             App = limits.Field(Get(fields, "app"), "app", Index),
             Version = limits.Field(Get(fields, "revision") ?? Get(fields, "version"), "revision", Index),
             User = limits.Field(user, "user", Index),
@@ -106,7 +102,8 @@ internal static partial class PythonRecordMapper
     {
         recordUserAsProperty = null;
         var recordUser = Get(fields, "user");
-        if (CarriesClientIdentity(fields) || PathUser.From(path) is not { } pathUser)
+        // A message from SQS has the path "sqs:{queue}" (SqsMessageDecoder): a queue, not a user.
+        if (CarriesClientIdentity(fields) || path.StartsWith("sqs:", StringComparison.Ordinal) || PathUser.From(path) is not { } pathUser)
         {
             return recordUser ?? PathUser.From(path);
         }
@@ -173,28 +170,6 @@ internal static partial class PythonRecordMapper
             json.WriteString("message", e.message);
             json.WriteString("text", e.excText);
             json.WriteString("excInfo", e.excInfo);
-            json.WriteEndObject();
-        });
-    }
-
-    private static string PropertiesJson(Dictionary<string, string> fields, string? recordUser)
-    {
-        return JsonText.Write((fields, recordUser), static (json, state) =>
-        {
-            json.WriteStartObject();
-            foreach (var (key, value) in state.fields)
-            {
-                if (!Consumed.Contains(key))
-                {
-                    json.WriteString(key, value);
-                }
-            }
-
-            if (state.recordUser is not null)
-            {
-                json.WriteString("user", state.recordUser);
-            }
-
             json.WriteEndObject();
         });
     }
