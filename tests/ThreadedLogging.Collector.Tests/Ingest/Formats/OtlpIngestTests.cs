@@ -132,6 +132,27 @@ public sealed class OtlpIngestTests
     }
 
     [Fact]
+    public async Task Otlp_ResourceOverTheEventLimit_EveryRecordRefusedNothingStored()
+    {
+        // Each record carries the resource's attributes: a large one counts against every record's limit (before, it was
+        // copied into each record's properties unbounded: 10,000 records x 9 MiB from one request).
+        await using var collector = await CollectorFixture.StartAsync("--Collector:MaxEventBytes=4096");
+        var request = ExportLogsServiceRequest.Parser.ParseFrom(Request(Record(body: "one"), Record(body: "two")));
+        request.ResourceLogs[0].Resource.Attributes.Add(new KeyValue { Key = "blob", Value = new AnyValue { StringValue = new string('r', 5000) } });
+
+        using var response = await collector.Client.PostAsync(new Uri("v1/logs", UriKind.Relative), new ByteArrayContent(request.ToByteArray())
+        {
+            Headers = { { "Content-Type", "application/x-protobuf" } },
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answer = ExportLogsServiceResponse.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(2, answer.PartialSuccess.RejectedLogRecords);
+        Assert.Contains("Collector:MaxEventBytes", answer.PartialSuccess.ErrorMessage, StringComparison.Ordinal);
+        Assert.Empty(await collector.EventsAsync());
+    }
+
+    [Fact]
     public async Task Otlp_WrongKey_401()
     {
         await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=k1");

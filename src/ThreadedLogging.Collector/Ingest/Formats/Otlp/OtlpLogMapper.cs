@@ -68,7 +68,7 @@ internal sealed class OtlpLogMapper(IdentityPropertyOptions identity)
 
     private NewEvent MapRecord(LogRecord record, OtlpResource resource, string? scopeName, string path, IngestLimits limits)
     {
-        limits.EventSize(record.CalculateSize(), NoIndex);
+        limits.EventSize(record.CalculateSize() + resource.Size, NoIndex);
         var nanos = record.TimeUnixNano != 0 ? record.TimeUnixNano : record.ObservedTimeUnixNano;
         var timestamp = nanos != 0 ? DateTimeOffset.UnixEpoch.AddTicks((long)(nanos / 100)) : limits.Now;
         var (message, template) = Message(record, limits.Options.MaxEventBytes);

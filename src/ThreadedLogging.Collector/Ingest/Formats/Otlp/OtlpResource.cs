@@ -31,6 +31,11 @@ internal sealed class OtlpResource
     public OtlpResource(RepeatedField<KeyValue> attributes, IdentityPropertyOptions identity)
     {
         Attributes = attributes;
+        for (var i = 0; i < attributes.Count; i++)
+        {
+            Size += attributes[i].CalculateSize();
+        }
+
         InstanceId = OtlpValues.Text(OtlpValues.Find(attributes, InstanceIdKey)) is { Length: > 0 } instance ? instance : null;
         ProcessId = OtlpValues.Find(attributes, ProcessIdKey) is { ValueCase: AnyValue.ValueOneofCase.IntValue } pid ? pid.IntValue : null;
         _identity = new Choice?[4];
@@ -52,6 +57,12 @@ internal sealed class OtlpResource
     }
 
     public RepeatedField<KeyValue> Attributes { get; }
+
+    /// <summary>
+    /// Gets the attributes' encoded size: each record carries them (as properties or identity), so each record's size limit
+    /// counts them too. Without that, one request with a 9 MiB attribute and 10,000 small records made 90 GB of properties.
+    /// </summary>
+    public long Size { get; }
 
     /// <summary>Gets <c>service.instance.id</c> (the event's instance), or null.</summary>
     public string? InstanceId { get; }
