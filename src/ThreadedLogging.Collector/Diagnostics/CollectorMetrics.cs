@@ -91,7 +91,7 @@ internal sealed class CollectorMetrics
         }
     }
 
-    /// <summary>Counts a request refused before its body was read (its Content-Type has no decoder).</summary>
+    /// <summary>Counts a request refused before its body was read (its Content-Type has no decoder, or its ingest key was refused).</summary>
     public void IngestRefused(string format, int statusCode) =>
         _requests.Add(1, new TagList { { "format", format }, { "outcome", "rejected" }, { "http.response.status_code", statusCode } });
 

@@ -15,6 +15,9 @@ namespace ThreadedLogging.Collector.Ingest;
 /// </summary>
 internal static class RequestBodyReader
 {
+    /// <summary>The most a known length reserves before its bytes arrive.</summary>
+    private const int UpFrontBytes = 1024 * 1024;
+
     /// <summary>A gzip header (10 bytes), the smallest deflate stream (2) and the trailer (8).</summary>
     private const int SmallestGzip = 20;
 
@@ -129,7 +132,12 @@ internal static class RequestBodyReader
     /// </summary>
     private static async Task<BodyBuffer> ReadLimitedAsync(Stream source, long limit, bool decompressed, long? expected, BodyBudget? budget, CancellationToken cancellationToken)
     {
-        var body = BodyBuffer.Rent((int)Math.Min(int.MaxValue, (expected is { } known and >= 0 && known <= limit ? known : Math.Min(limit, 64 * 1024)) + 1), budget);
+        // A known length sizes the buffer; a Content-Length only up to 1 MiB, past that the buffer grows as the bytes come,
+        // so a length announced and not sent takes at most 1 MiB of the budget (a client's batch is under 1 MiB: one buffer).
+        long? known = expected is { } length and >= 0 && length <= limit ? length : null;
+        long? announced = decompressed ? null : known;
+        var first = decompressed ? known ?? Math.Min(limit, 64 * 1024) : Math.Min(known ?? Math.Min(limit, 64 * 1024), UpFrontBytes);
+        var body = BodyBuffer.Rent((int)(first + 1), budget);
         try
         {
             while (true)
@@ -144,7 +152,7 @@ internal static class RequestBodyReader
                 if (body.Length == body.Array.Length)
                 {
                     // Full and not past the limit: room for the rest up to the limit and the byte that shows it is past.
-                    body = body.Grow((int)Math.Min(Math.Min(int.MaxValue, limit + 1), Math.Max(body.Length * 2L, 64 * 1024)));
+                    body = body.Grow((int)Math.Min(Math.Min(int.MaxValue, (announced ?? limit) + 1), Math.Max(body.Length * 2L, 64 * 1024)));
                 }
 
                 var read = await source.ReadAsync(body.Array.AsMemory(body.Length), cancellationToken);

@@ -27,7 +27,7 @@ internal static class LevelsApi
         routes.MapGroup("/api/levels").RequireApiKey(ApiKeyRole.Read).RefuseUnknownQueryParameters().MapGet(string.Empty, ListAsync);
         // Not refused here: clients poll this one (HttpBatchSink.PollLevelsAsync) and ignore a failed answer, so a newer
         // client's extra parameter answered with a 400 would silently lose its levels; like ingest, it reads what it knows.
-        routes.MapGroup("/api/levels").RequireApiKey(ApiKeyRole.Ingest).MapGet("/effective", GetEffectiveAsync);
+        routes.MapGroup("/api/levels").RequireApiKey(ApiKeyRole.Ingest, ingests: false).MapGet("/effective", GetEffectiveAsync);
         return routes;
     }
 

@@ -5,7 +5,9 @@ namespace ThreadedLogging.Collector.Security;
 /// <summary>Endpoint filter that enforces the ingest, read or admin key, when one is configured.</summary>
 /// <param name="role">Which key is required.</param>
 /// <param name="seqCompatible">Also take the key where Seq's clients put it (<c>X-Seq-ApiKey</c>, <c>?apiKey=</c>).</param>
-internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false) : IEndpointFilter
+/// <param name="ingests">Whether the endpoint stores events: a refused ingest key is then counted and logged as a refused ingest
+/// (<see cref="IngestKeyRefusals"/>); not for <c>GET /api/levels/effective</c>, which takes the ingest key too.</param>
+internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false, bool ingests = true) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -21,7 +23,7 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false) 
         {
             // Without any key, changes (level rules, erasure) are open to this machine only: Collector:AllowUnauthenticated
             // opens ingest and reading to the network, not erasing a user.
-            return role != ApiKeyRole.Admin || IsFromThisMachine(http.Connection) ? await next(context)
+            return role != ApiKeyRole.Admin || IsFromThisMachine(http) ? await next(context)
                 : ErrorResults.Create(StatusCodes.Status403Forbidden,
                     "this change (level rules, erasure) from another machine needs the admin key, and none is configured: set Collector:AdminApiKey");
         }
@@ -44,7 +46,7 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false) 
             return await next(context);
         }
 
-        if (role == ApiKeyRole.Ingest)
+        if (role == ApiKeyRole.Ingest && ingests)
         {
             // Refused before the body is read: the format is not known yet.
             http.RequestServices.GetRequiredService<IngestKeyRefusals>().Refused(http, "unknown", keyGiven: key is not null);
@@ -107,7 +109,9 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false) 
         return ErrorResults.Create(StatusCodes.Status401Unauthorized, key is null ? "missing API key" : "invalid API key");
     }
 
-    private static bool IsFromThisMachine(ConnectionInfo connection) =>
-        connection.RemoteIpAddress is { } address
-        && System.Net.IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
+    /// <summary>A loopback peer that is no proxy passing on another machine's request (as far as its headers say).</summary>
+    public static bool IsFromThisMachine(HttpContext http) =>
+        http.Connection.RemoteIpAddress is { } address
+        && System.Net.IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address)
+        && KeylessRequestGuard.ProxyHeader(http.Request) is null;
 }

@@ -18,7 +18,8 @@ namespace ThreadedLogging.Collector.Security;
 /// <param name="loopbackOnly">Whether every listen address is a loopback one (the Host and proxy checks apply).</param>
 internal sealed class KeylessRequestGuard(RequestDelegate next, bool loopbackOnly)
 {
-    private static readonly string[] ProxyHeaders = ["Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Real-IP"];
+    private static readonly string[] ProxyHeaders =
+        ["Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Server", "X-Real-IP", "Via"];
 
     /// <summary>Gets a value indicating whether the guard applies: a role (ingest or read) without a key.</summary>
     public static bool AppliesTo(CollectorOptions options) => options.IngestApiKeys.Count == 0 || options.ReadApiKey is null;
@@ -32,7 +33,7 @@ internal sealed class KeylessRequestGuard(RequestDelegate next, bool loopbackOnl
             return RefuseAsync(context, $"Host '{host}' is not a loopback name: a collector on loopback without API keys answers only localhost or 127.0.0.1 (DNS rebinding)");
         }
 
-        if (loopbackOnly && Array.Find(ProxyHeaders, name => request.Headers.ContainsKey(name)) is { } proxied)
+        if (loopbackOnly && ProxyHeader(request) is { } proxied)
         {
             return RefuseAsync(context, $"the request came through a proxy ({proxied}): a collector on loopback without API keys answers only this machine's own clients; " +
                 "to serve it through a proxy, set Collector:IngestApiKeys and Collector:ReadApiKey");
@@ -50,6 +51,12 @@ internal sealed class KeylessRequestGuard(RequestDelegate next, bool loopbackOnl
 
         return next(context);
     }
+
+    /// <summary>
+    /// The first header by which a proxy says it passed the request on, or null. Best effort: a proxy adds them only when
+    /// configured to (nginx adds none by default), so a collector behind a proxy needs keys.
+    /// </summary>
+    public static string? ProxyHeader(HttpRequest request) => Array.Find(ProxyHeaders, request.Headers.ContainsKey);
 
     /// <summary>The reason a browser says this request comes from another site, or null.</summary>
     private static string? ForeignBrowserRequest(HttpRequest request)

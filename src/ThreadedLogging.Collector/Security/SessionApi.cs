@@ -42,7 +42,7 @@ internal static class SessionApi
     {
         context.Response.Headers.CacheControl = "no-store";
         var cookie = context.Request.Cookies[SessionStore.CookieName];
-        var canChange = !ring.AdminRequiresKey || sessions.IsAdmin(cookie);
+        var canChange = (!ring.AdminRequiresKey && ApiKeyFilter.IsFromThisMachine(context)) || sessions.IsAdmin(cookie);
         return TypedResults.Ok(new SessionResponse(
             ring.ReadRequiresKey, !ring.ReadRequiresKey || sessions.IsValid(cookie), canChange, ring.HasAdminKey && !canChange, sessions.IsValid(cookie)));
     }

@@ -53,9 +53,11 @@ public sealed class OpenCollectorOffLoopbackTests : IAsyncLifetime
     [InlineData("127.0.0.1", 200)]
     [InlineData("::1", 200)]
     [InlineData("::ffff:127.0.0.1", 200)]
-    public async Task AdminWithoutAnyKey_OnlyFromThisMachine(string remote, int expected)
+    [InlineData("127.0.0.1", 403, "X-Forwarded-For: 203.0.113.5")] // a reverse proxy on this machine
+    [InlineData("127.0.0.1", 403, "Via: 1.1 proxy")]
+    public async Task AdminWithoutAnyKey_OnlyFromThisMachine(string remote, int expected, string? header = null)
     {
-        var context = Context("DELETE", "/api/users/victim", remote);
+        var context = header is null ? Context("DELETE", "/api/users/victim", remote) : Context("DELETE", "/api/users/victim", remote, header);
 
         var result = await new ApiKeyFilter(ApiKeyRole.Admin).InvokeAsync(
             new DefaultEndpointFilterInvocationContext(context), _ => ValueTask.FromResult<object?>(Results.Ok()));

@@ -69,6 +69,19 @@ public sealed class ReceivingBudgetTests
     }
 
     [Fact]
+    public async Task Ingest_LargeBodyAnnouncedNotSent_TakesAtMostOneMebibyteOfTheBudget()
+    {
+        // Before, a Content-Length of 10 MB took 10 MB at once: 26 connections sending only headers spent the 256 MiB.
+        await using var collector = await CollectorFixture.StartAsync("--Collector:MinRequestBodyBytesPerSecond=0");
+        using var raw = await RawHttp.ConnectAsync(collector.BaseAddress);
+        await raw.SendAsync(RawHttp.Head("POST", "/log/announcer", collector.BaseAddress,
+            "Content-Type: application/x-ndjson", "Content-Length: 10000000", "Expect: 100-continue"));
+
+        Assert.Equal(100, (await raw.ReadResponseAsync()).Status);
+        Assert.Equal((1024 * 1024) + 1, collector.Services.GetRequiredService<BodyBudget>().InUse);
+    }
+
+    [Fact]
     public void Options_BudgetBelowFourLargestBodies_RefusedNamingBoth()
     {
         var options = new CollectorOptions { MaxRequestBodyBytes = 1 << 20, MaxReceivingBytes = (4 << 20) - 1 };

@@ -48,6 +48,16 @@ public sealed class IngestKeyRefusalTests
         var all = Refusals(log);
         Assert.Equal(3, all.Count);
         Assert.Contains("Refused ingest from 127.0.0.1 to /api/events with 401: missing API key (2 more", all[2], StringComparison.Ordinal);
+
+        // The level poll takes the ingest key too, but stores nothing: its 401 is no refused ingest.
+        using (var poll = new HttpRequestMessage(HttpMethod.Get, "api/levels/effective?user=u"))
+        {
+            poll.Headers.Add("X-Api-Key", "wrong");
+            using var answer = await collector.Client.SendAsync(poll);
+            Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);
+        }
+
+        Assert.Equal(3, Refusals(log).Count);
         var metrics = await ScrapeAsync(collector);
         Assert.Equal(5, metrics.Value(Requests, ("format", "unknown"), ("outcome", "rejected"), ("http_response_status_code", "401")));
         Assert.Equal(1, metrics.Value(Requests, ("format", "json-batch"), ("outcome", "stored"), ("http_response_status_code", "200")));

@@ -62,7 +62,11 @@ internal static class OtlpGrpcExtensions
         var format = app.Services.GetRequiredService<OtlpProtobufDecoder>().Name;
         app.Use((context, next) =>
         {
-            if (context.Connection.LocalPort != grpc.Port || !keys.IngestRequiresKey || ApiKeyReader.Read(context.Request) is var key && keys.IsIngestKey(key))
+            // The gRPC method's endpoint (routing ran: its host rule matches the Host's port, which a request to another
+            // port of ours can name), and anything else on the gRPC port.
+            var grpcCall = context.GetEndpoint()?.Metadata.GetMetadata<global::Grpc.AspNetCore.Server.GrpcMethodMetadata>() is not null
+                || context.Connection.LocalPort == grpc.Port;
+            if (!grpcCall || !keys.IngestRequiresKey || ApiKeyReader.Read(context.Request) is var key && keys.IsIngestKey(key))
             {
                 return next(context);
             }

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using ThreadedLogging.Collector.Ingest.Formats.Otlp.Proto;
+using ThreadedLogging.Collector.Security;
 using GrpcStatus = Grpc.Core.Status;
 using RpcStatus = ThreadedLogging.Collector.Ingest.Formats.Otlp.Proto.Status;
 
@@ -15,13 +16,20 @@ namespace ThreadedLogging.Collector.Ingest.Formats.Otlp.Grpc;
 /// RESOURCE_EXHAUSTED (admission full) and UNAVAILABLE (store down) with a <c>RetryInfo</c>, UNAUTHENTICATED without a key
 /// (answered before the message is read: <see cref="OtlpGrpcExtensions.MapOtlpGrpc"/>).
 /// </summary>
-internal sealed class OtlpGrpcLogsService(IngestEndpoint endpoint, OtlpProtobufDecoder decoder) : LogsServiceBytesBase
+internal sealed class OtlpGrpcLogsService(IngestEndpoint endpoint, OtlpProtobufDecoder decoder, ApiKeyRing keys, IngestKeyRefusals refusals) : LogsServiceBytesBase
 {
     /// <summary>One <c>ExportLogsServiceRequest</c>, serialized; answers a serialized <c>ExportLogsServiceResponse</c>.</summary>
     /// <exception cref="RpcException">The request was refused; nothing of it is stored.</exception>
     public override async Task<byte[]> Export(byte[] request, ServerCallContext context)
     {
-        // The key (x-api-key or authorization: Bearer metadata) was checked before the message was read: OtlpGrpcExtensions.MapOtlpGrpc.
+        // The key (x-api-key or authorization: Bearer metadata) was checked before the message was read (OtlpGrpcExtensions.MapOtlpGrpc);
+        // checked again here, so that no other way to the service skips it.
+        if (keys.IngestRequiresKey && ApiKeyReader.Read(context.GetHttpContext().Request) is var key && !keys.IsIngestKey(key))
+        {
+            refusals.Refused(context.GetHttpContext(), decoder.Name, keyGiven: key is not null);
+            throw new RpcException(new GrpcStatus(StatusCode.Unauthenticated, "missing or invalid API key (metadata x-api-key or authorization: Bearer)"));
+        }
+
         var outcome = await endpoint.RunAsync(decoder, string.Empty, batchKey: null,
             _ => Task.FromResult(new ReceivedBody(request, Gzip: false)), context.CancellationToken);
         if (outcome.Decoded is { } decoded)
