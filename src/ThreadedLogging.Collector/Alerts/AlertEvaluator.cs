@@ -112,7 +112,11 @@ internal sealed class AlertEvaluator : IDisposable
         // The quiet period delays the count, it does not age the events out: the first evaluation after it (up to an Interval
         // late) counts the window as it stood when the quiet period ended, so with the default cooldown (the window) it
         // counts exactly what came since the last notification.
-        var windowEnd = state.Status.LastEvaluated is { } last && last < state.QuietUntil ? state.QuietUntil : now;
+        // LastEvaluated is this process's (null after a start; older than a restored QuietUntil after a lease was taken over),
+        // so the quiet period must also have ended within the last window: a range at most two windows long, never days.
+        var windowEnd = (state.Status.LastEvaluated ?? DateTimeOffset.MinValue) < state.QuietUntil && now - state.QuietUntil < rule.Window
+            ? state.QuietUntil
+            : now;
         var from = state.PendingFrom ?? Later(windowEnd - rule.Window, state.NotifiedTo);
         if (now <= from)
         {

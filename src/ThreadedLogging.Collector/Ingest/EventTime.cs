@@ -35,11 +35,12 @@ internal readonly record struct EventTime(DateTimeOffset Stored, DateTimeOffset?
             if (state.propertiesJson is not null)
             {
                 using var document = JsonDocument.Parse(state.propertiesJson);
+                HashSet<string>? given = null; // a client's object may hold the name twice: each gets a name of its own
                 foreach (var property in document.RootElement.EnumerateObject())
                 {
                     if (property.NameEquals(PropertyName))
                     {
-                        json.WritePropertyName(FreeName(document.RootElement));
+                        json.WritePropertyName(FreeName(document.RootElement, given ??= []));
                         property.Value.WriteTo(json);
                     }
                     else
@@ -53,13 +54,13 @@ internal readonly record struct EventTime(DateTimeOffset Stored, DateTimeOffset?
         });
     }
 
-    /// <summary>The first of <c>ClientTimestamp_1</c>, <c>_2</c>, … that <paramref name="properties"/> does not hold.</summary>
-    private static string FreeName(JsonElement properties)
+    /// <summary>The first of <c>ClientTimestamp_1</c>, <c>_2</c>, … that <paramref name="properties"/> does not hold and was not <paramref name="given"/> (then added to it).</summary>
+    private static string FreeName(JsonElement properties, HashSet<string> given)
     {
         for (var n = 1; ; n++)
         {
             var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{PropertyName}_{n}");
-            if (!properties.TryGetProperty(name, out _))
+            if (!properties.TryGetProperty(name, out _) && given.Add(name))
             {
                 return name;
             }

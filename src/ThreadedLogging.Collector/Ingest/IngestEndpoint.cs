@@ -109,7 +109,7 @@ internal sealed class IngestEndpoint(
                 var result = await store.AppendAsync(batch, CancellationToken.None);
                 if (result.Duplicate)
                 {
-                    CollectorLog.DuplicateBatch(logger, batch.BatchKey);
+                    CollectorLog.DuplicateBatch(logger, LoggedText.Of(batch.BatchKey));
                 }
                 else
                 {

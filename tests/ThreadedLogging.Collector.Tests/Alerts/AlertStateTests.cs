@@ -40,6 +40,26 @@ public sealed class AlertStateTests
     }
 
     [Fact]
+    public async Task Restart_TheCooldownEndsWhileDown_TheFirstEvaluationAfterItCountsFromTheLastNotification()
+    {
+        // Window 1 h, cooldown the window: notified at T0 + 5 min, quiet until T0 + 65 min, restarted meanwhile. The first
+        // evaluation, a minute after the quiet period, counts c (T0 + 5.5 min) too: the new process knows the cooldown
+        // only from the saved state, not from an evaluation of its own.
+        await using var receiver = await WebhookReceiver.StartAsync();
+        using var data = new TempDirectory();
+        var rule = AlertScenario.RuleArgs(receiver, "payroll-errors");
+        await EvaluateBeforeRestartAsync(data.Path, rule);
+        await using var second = await CollectorFixture.StartInAsync(data.Path, rule);
+        await PostAsync(second, 3, Minute * 5.5, "c");
+        await PostAsync(second, 4, Minute * 30, "d");
+
+        await AlertScenario.EvaluateAtAsync(second, Minute * 66);
+
+        Assert.Equal(2, receiver.Requests.Count);
+        Assert.Equal(["d", "c"], AlertScenario.Messages(receiver.Requests.Last().Body));
+    }
+
+    [Fact]
     public async Task Restart_AfterAFailedNotification_SendsTheSameEventsEvenOnceTheirWindowHasPassed()
     {
         await using var receiver = await WebhookReceiver.StartAsync(500);

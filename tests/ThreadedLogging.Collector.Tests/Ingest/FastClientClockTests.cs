@@ -68,6 +68,16 @@ public sealed class FastClientClockTests
         Assert.Equal("a", properties.GetProperty("Tags")[0].GetString());
     }
 
+    [Fact]
+    public void WithClientTime_ClientNameTwiceInOneObject_EachKeptUnderANameOfItsOwn()
+    {
+        var json = new ThreadedLogging.Collector.Ingest.EventTime(Good, Fast).WithClientTime("{\"ClientTimestamp\":\"a\",\"ClientTimestamp\":\"b\"}");
+
+        using var document = System.Text.Json.JsonDocument.Parse(json!);
+        Assert.Equal(["ClientTimestamp", "ClientTimestamp_1", "ClientTimestamp_2"], document.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["a", "b"], document.RootElement.EnumerateObject().Skip(1).Select(p => p.Value.GetString()));
+    }
+
     private static string Iso(DateTimeOffset time) => time.ToString("O", CultureInfo.InvariantCulture);
 
     /// <summary>How <c>ClientTimestamp</c> says a time: ISO 8601 in UTC, whatever offset the client sent.</summary>
