@@ -125,8 +125,8 @@ public sealed class PostgresOutageTests
         clock.Advance(PostgresAvailability.CacheFor);
         var (status, state, reason) = await HealthAsync(collector);
         Assert.Equal((HttpStatusCode.ServiceUnavailable, "unavailable"), (status, state));
-        Assert.Contains($"postgresql://{PostgresServer.User}@127.0.0.1:{server.Port}/{database}", reason, StringComparison.Ordinal);
-        Assert.Contains("Failed to connect", reason, StringComparison.Ordinal);
+        Assert.Equal(HealthApi.UnavailableReason, reason); // /health is open: no address, user or driver error (security review)
+        Assert.DoesNotContain(server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), reason, StringComparison.Ordinal);
 
         server.Restart();
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await HealthAsync(collector)).Status); // kept a second too
