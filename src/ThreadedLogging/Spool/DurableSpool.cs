@@ -83,7 +83,17 @@ internal sealed partial class DurableSpool : IDisposable
     /// <exception cref="UnauthorizedAccessException">The directory is not writable.</exception>
     public void Open()
     {
-        Directory.CreateDirectory(_directory);
+        // Owner-only (0700) on Unix: the segments hold the app's logs, and the usual umask left them readable by every
+        // local user (security review). The BufferDirectory above it is the app's to choose.
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(_directory);
+        }
+        else
+        {
+            Directory.CreateDirectory(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         _lock = new FileStream(Path.Combine(_directory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         foreach (var directory in Directory.GetDirectories(_root).Order(StringComparer.Ordinal))
         {

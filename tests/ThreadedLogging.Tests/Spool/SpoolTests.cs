@@ -50,6 +50,23 @@ public sealed class SpoolTests
     }
 
     [Fact]
+    public async Task Spool_EventsLeftOnDisk_InAFolderOnlyItsOwnerCanOpen()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Unix file modes
+        }
+
+        using var directory = new TempDirectory();
+
+        await LeaveFiftyInSpoolAsync(directory.Path);
+
+        var spool = Assert.Single(Directory.GetDirectories(directory.Path));
+        Assert.NotEmpty(Directory.GetFiles(spool));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(spool));
+    }
+
+    [Fact]
     public async Task Spool_TransientFailuresThenHealthy_DeliversEachEventOnceAndDeletesTheFiles()
     {
         using var directory = new TempDirectory();
