@@ -8,12 +8,28 @@ namespace ThreadedLogging.Collector.Security;
 /// one line a minute per remote address with how many were left out (<see cref="LogRateLimiter"/>): a client shipping
 /// with a revoked key was invisible on the server, and a brute-forcer must not fill the log.
 /// </summary>
-internal sealed class IngestKeyRefusals(CollectorMetrics metrics, TimeProvider time, ILogger<IngestKeyRefusals> logger)
+internal sealed class IngestKeyRefusals(ApiKeyRing keys, CollectorMetrics metrics, TimeProvider time, ILogger<IngestKeyRefusals> logger)
 {
     /// <summary>The shortest time between two lines about one remote address.</summary>
     public static readonly TimeSpan LogInterval = TimeSpan.FromMinutes(1);
 
     private readonly LogRateLimiter _lines = new(LogInterval, time);
+
+    /// <summary>
+    /// Whether ingest needs a key and <paramref name="context"/>'s request (its <c>x-api-key</c> or Bearer) has none that
+    /// fits; a refusal is then counted and logged (<see cref="Refused"/>). The ingest key check of OTLP/gRPC, which no
+    /// endpoint filter runs.
+    /// </summary>
+    public bool RefusesKeyOf(HttpContext context, string format)
+    {
+        if (!keys.IngestRequiresKey || ApiKeyReader.Read(context.Request) is var key && keys.IsIngestKey(key))
+        {
+            return false;
+        }
+
+        Refused(context, format, keyGiven: key is not null);
+        return true;
+    }
 
     /// <summary>Counts and (rate-limited) logs one refusal; <paramref name="format"/> the decoder's name when known, else <c>unknown</c>.</summary>
     public void Refused(HttpContext context, string format, bool keyGiven)

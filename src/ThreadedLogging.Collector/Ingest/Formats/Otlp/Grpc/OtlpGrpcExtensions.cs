@@ -57,7 +57,6 @@ internal static class OtlpGrpcExtensions
             return;
         }
 
-        var keys = app.Services.GetRequiredService<ApiKeyRing>();
         var refusals = app.Services.GetRequiredService<IngestKeyRefusals>();
         var format = app.Services.GetRequiredService<OtlpProtobufDecoder>().Name;
         app.Use((context, next) =>
@@ -66,17 +65,15 @@ internal static class OtlpGrpcExtensions
             // port of ours can name), and anything else on the gRPC port.
             var grpcCall = context.GetEndpoint()?.Metadata.GetMetadata<global::Grpc.AspNetCore.Server.GrpcMethodMetadata>() is not null
                 || context.Connection.LocalPort == grpc.Port;
-            if (!grpcCall || !keys.IngestRequiresKey || ApiKeyReader.Read(context.Request) is var key && keys.IsIngestKey(key))
+            if (!grpcCall || !refusals.RefusesKeyOf(context, format))
             {
                 return next(context);
             }
 
-            refusals.Refused(context, format, keyGiven: key is not null);
-
             // A trailers-only answer: the status in the headers, no message, the request's body never read.
             context.Response.ContentType = "application/grpc";
             context.Response.Headers["grpc-status"] = ((int)global::Grpc.Core.StatusCode.Unauthenticated).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            context.Response.Headers["grpc-message"] = "missing or invalid API key (metadata x-api-key or authorization: Bearer)";
+            context.Response.Headers["grpc-message"] = OtlpGrpcLogsService.MissingKey;
             return Task.CompletedTask;
         });
         app.MapGrpcService<OtlpGrpcLogsService>().RequireHost($"*:{grpc.Port}");

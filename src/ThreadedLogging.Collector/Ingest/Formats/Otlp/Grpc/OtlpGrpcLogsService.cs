@@ -16,18 +16,20 @@ namespace ThreadedLogging.Collector.Ingest.Formats.Otlp.Grpc;
 /// RESOURCE_EXHAUSTED (admission full) and UNAVAILABLE (store down) with a <c>RetryInfo</c>, UNAUTHENTICATED without a key
 /// (answered before the message is read: <see cref="OtlpGrpcExtensions.MapOtlpGrpc"/>).
 /// </summary>
-internal sealed class OtlpGrpcLogsService(IngestEndpoint endpoint, OtlpProtobufDecoder decoder, ApiKeyRing keys, IngestKeyRefusals refusals) : LogsServiceBytesBase
+internal sealed class OtlpGrpcLogsService(IngestEndpoint endpoint, OtlpProtobufDecoder decoder, IngestKeyRefusals refusals) : LogsServiceBytesBase
 {
+    /// <summary>The UNAUTHENTICATED status's message.</summary>
+    public const string MissingKey = "missing or invalid API key (metadata x-api-key or authorization: Bearer)";
+
     /// <summary>One <c>ExportLogsServiceRequest</c>, serialized; answers a serialized <c>ExportLogsServiceResponse</c>.</summary>
     /// <exception cref="RpcException">The request was refused; nothing of it is stored.</exception>
     public override async Task<byte[]> Export(byte[] request, ServerCallContext context)
     {
         // The key (x-api-key or authorization: Bearer metadata) was checked before the message was read (OtlpGrpcExtensions.MapOtlpGrpc);
         // checked again here, so that no other way to the service skips it.
-        if (keys.IngestRequiresKey && ApiKeyReader.Read(context.GetHttpContext().Request) is var key && !keys.IsIngestKey(key))
+        if (refusals.RefusesKeyOf(context.GetHttpContext(), decoder.Name))
         {
-            refusals.Refused(context.GetHttpContext(), decoder.Name, keyGiven: key is not null);
-            throw new RpcException(new GrpcStatus(StatusCode.Unauthenticated, "missing or invalid API key (metadata x-api-key or authorization: Bearer)"));
+            throw new RpcException(new GrpcStatus(StatusCode.Unauthenticated, MissingKey));
         }
 
         var outcome = await endpoint.RunAsync(decoder, string.Empty, batchKey: null,
