@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ThreadedLogging.Collector.Diagnostics;
+using ThreadedLogging.Collector.Ingest.Formats;
 using ThreadedLogging.Collector.Query;
 using ThreadedLogging.Collector.Security;
 using ThreadedLogging.Collector.Storage;
@@ -105,7 +106,7 @@ internal static class LevelsApi
         }
         catch (JsonException e)
         {
-            return (null, ErrorResults.Create(StatusCodes.Status400BadRequest, $"the body is not a level rule (an object of strings): {e.Message}"));
+            return (null, ErrorResults.Create(StatusCodes.Status400BadRequest, $"the body is not a level rule (an object of strings): {JsonErrorText.Of(e)}"));
         }
         catch (InvalidOperationException e)
         {
