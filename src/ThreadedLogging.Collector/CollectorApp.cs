@@ -89,6 +89,7 @@ internal static class CollectorApp
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         _ = app.Services.GetRequiredService<CollectorMetrics>(); // its observable instruments exist from the start, not from the first ingest
+        StartupSecurityCheck.Warn(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ThreadedLogging.Collector.Security"), urls, options);
         app.UseNoStoreNoSniff();
         app.UseUnservedRequests();
         if (KeylessRequestGuard.AppliesTo(options))
