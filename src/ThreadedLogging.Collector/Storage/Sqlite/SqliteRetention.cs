@@ -201,9 +201,25 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
     /// </summary>
     private long StoreBytes(SqliteConnection main, SqliteConnection fts)
     {
-        Scalar(main, "PRAGMA wal_checkpoint(TRUNCATE)"); // returns 1 when a reader kept it from finishing
-        Scalar(fts, "PRAGMA wal_checkpoint(TRUNCATE)");
+        Checkpoint(main);
+        Checkpoint(fts);
         return UsedBytes(main) + UsedBytes(fts) + WalBytes(databasePath) + WalBytes(fullTextPath);
+    }
+
+    /// <summary>
+    /// Moves the WAL into the file and cuts it to nothing. Not finishing is no error: a reader's snapshot keeps the rest
+    /// (the pragma answers 1), and on a full disk the file cannot grow to take the pages (SQLITE_FULL): then the WAL is
+    /// counted as it is, and the deletes that follow reuse the space in it.
+    /// </summary>
+    private static void Checkpoint(SqliteConnection connection)
+    {
+        try
+        {
+            Scalar(connection, "PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == SQLitePCL.raw.SQLITE_FULL)
+        {
+        }
     }
 
     private static long WalBytes(string path)
