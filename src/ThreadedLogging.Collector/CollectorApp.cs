@@ -89,6 +89,7 @@ internal static class CollectorApp
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         _ = app.Services.GetRequiredService<CollectorMetrics>(); // its observable instruments exist from the start, not from the first ingest
+        app.UseNoStoreNoSniff();
         app.UseUnservedRequests();
         if (KeylessRequestGuard.AppliesTo(options))
         {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using ThreadedLogging.Collector.Diagnostics;
+using ThreadedLogging.Collector.Ingest.Formats;
 
 namespace ThreadedLogging.Collector.Responses;
 
@@ -32,7 +33,7 @@ internal static class JsonRequestBody
         }
         catch (JsonException e)
         {
-            return (null, ErrorResults.Create(StatusCodes.Status400BadRequest, $"the body is not {what}: {e.Message}"));
+            return (null, ErrorResults.Create(StatusCodes.Status400BadRequest, $"the body is not {what}: {JsonErrorText.Of(e)}"));
         }
         catch (InvalidOperationException e)
         {

@@ -73,6 +73,22 @@ public sealed class MalformedInputTests : IAsyncLifetime
         Assert.Empty(await _collector.EventsAsync("path=victim"));
     }
 
+    [Theory]
+    [InlineData("application/json", "{\"events\":[{\"message\":tru")]
+    [InlineData("application/vnd.serilog.clef", "{\"@mt\":tru")]
+    public async Task Ingest_InvalidLiteralFollowedByManyBytes_ReasonQuotesOnlyTheirStart(string contentType, string start)
+    {
+        var body = Http.Utf8(start + new string('x', 60_000) + "}]}");
+
+        var (status, text) = await Http.SendAsync(_collector.Client, HttpMethod.Post, "log/victim", body, contentType);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var reason = Http.Error(text);
+        Assert.Contains("invalid JSON literal", reason, StringComparison.Ordinal);
+        Assert.Contains("'tru" + new string('x', 37) + "…' is an invalid JSON literal", reason, StringComparison.Ordinal);
+        Assert.True(reason.Length < 400, reason.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     private static (HttpMethod, string, byte[]?, string?, string?, string?) Build(string name)
     {
         const string Url = "log/victim";

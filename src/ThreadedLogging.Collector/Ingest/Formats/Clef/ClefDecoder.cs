@@ -50,15 +50,9 @@ internal sealed class ClefDecoder(IdentityPropertyOptions identity) : IEventDeco
         catch (JsonException e)
         {
             var where = line > 0 ? $"line {line}" : "body";
-            throw new IngestRejectedException(StatusCodes.Status400BadRequest, $"{where}: malformed JSON: {FirstSentence(e.Message)}", e);
+            throw new IngestRejectedException(StatusCodes.Status400BadRequest, $"{where}: malformed JSON: {JsonErrorText.Of(e)}", e);
         }
     }
 
     internal static IngestRejectedException At(string where, IngestRejectedException e) => new(e.StatusCode, $"{where}: {e.Message}", e);
-
-    private static string FirstSentence(string message)
-    {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
-    }
 }

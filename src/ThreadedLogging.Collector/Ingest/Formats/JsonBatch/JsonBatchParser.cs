@@ -178,8 +178,7 @@ internal static class JsonBatchParser
 
     private static IngestRejectedException Malformed(string where, JsonException e)
     {
-        var cut = e.Message.IndexOf(" Path:", StringComparison.Ordinal);
-        return new IngestRejectedException(StatusCodes.Status400BadRequest, $"malformed JSON ({where}): {(cut > 0 ? e.Message[..cut] : e.Message)}", e);
+        return new IngestRejectedException(StatusCodes.Status400BadRequest, $"malformed JSON ({where}): {JsonErrorText.Of(e)}", e);
     }
 
     /// <summary>

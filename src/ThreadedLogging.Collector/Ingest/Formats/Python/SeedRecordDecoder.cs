@@ -43,7 +43,7 @@ internal sealed class SeedRecordDecoder : IEventDecoder
         }
         catch (JsonException e)
         {
-            throw new IngestRejectedException(StatusCodes.Status400BadRequest, $"seed-record body is not JSON: {e.Message.Split('.')[0]}", e);
+            throw new IngestRejectedException(StatusCodes.Status400BadRequest, $"seed-record body is not JSON: {JsonErrorText.Of(e)}", e);
         }
     }
 }
