@@ -19,6 +19,7 @@ internal sealed class LogRateLimiter(TimeSpan interval, TimeProvider time)
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private long _oldestKept = long.MinValue;
 
     /// <summary>Gets the shortest time between two lines of one key.</summary>
     public TimeSpan Interval => interval;
@@ -59,15 +60,31 @@ internal sealed class LogRateLimiter(TimeSpan interval, TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// Forgets the keys not logged for an interval. The scan runs only once the oldest key it kept last time may have
+    /// aged: a flood of new keys while all are recent (many addresses) costs one comparison each, not a 10,000-key scan.
+    /// </summary>
     private void Forget(long now)
     {
+        if (_oldestKept != long.MinValue && time.GetElapsedTime(_oldestKept, now) < interval)
+        {
+            return;
+        }
+
+        var oldest = now;
         foreach (var (key, entry) in _entries)
         {
             if (time.GetElapsedTime(entry.LoggedAt, now) >= interval)
             {
                 _entries.Remove(key);
             }
+            else if (entry.LoggedAt < oldest)
+            {
+                oldest = entry.LoggedAt;
+            }
         }
+
+        _oldestKept = oldest;
     }
 
     private sealed class Entry(long loggedAt)

@@ -14,7 +14,7 @@ public sealed class ClefIngestTests
     [InlineData("[1,2]", "line 2: a CLEF event must be a JSON object")]
     [InlineData("""{"@mt":"no time"}""", "line 2: '@t' (the event's time) is missing")]
     [InlineData("""{"@t":"yesterday","@mt":"x"}""", "line 2: '@t' must be an RFC 3339 time with an offset")]
-    [InlineData("""{"@t":"2026-11-30T10:00:00Z","@l":"Loud"}""", "line 2: '@l' is not a level")]
+    [InlineData("""{"@t":"2026-11-30T10:00:00Z","@l":3}""", "line 2: '@l' must be a string")]
     [InlineData("""{"@t":"2026-11-30T10:00:00Z","@mt":42}""", "line 2: '@mt' must be a string")]
     [InlineData("""{"@t":"2026-11-30T10:00:00Z","@mt":"{A:0}","@r":"x"}""", "line 2: '@r' must be an array")]
     [InlineData("""{"@t":"2026-11-30T10:00:00Z","@x":{"type":"E"}}""", "line 2: '@x' must be a string")]
@@ -51,6 +51,22 @@ public sealed class ClefIngestTests
         Assert.Equal("8d7ce7a1", events[0].GetProperty("context").GetProperty("eventType").GetString());
         Assert.Equal("4bf92f3577b34da6a3ce929d0e0e4736", events[0].GetProperty("context").GetProperty("traceId").GetString());
         Assert.Equal("00f067aa0ba902b7", events[0].GetProperty("context").GetProperty("spanId").GetString());
+    }
+
+    [Fact]
+    public async Task Clef_LevelItDoesNotKnow_StoredAsInformationWithTheTextAsProperty()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var body = Http.Utf8(Good + "\n" + """{"@t":"2026-11-30T10:00:01Z","@m":"odd","@l":"Notice","N":2}""" + "\n");
+
+        var (status, _) = await Http.SendAsync(collector.Client, HttpMethod.Post, "ingest/clef", body, "application/vnd.serilog.clef");
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        var stored = Assert.Single(await collector.EventsAsync("property=" + Uri.EscapeDataString("@l=Notice")));
+        Assert.Equal("odd", stored.GetProperty("message").GetString());
+        Assert.Equal("Information", stored.GetProperty("level").GetString());
+        Assert.Equal(2, stored.GetProperty("properties").GetProperty("N").GetInt32());
+        Assert.Equal(2, (await collector.EventsAsync()).Count);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ internal static class MalformedVariants
     [
         Text("clef: not JSON", "clef", "ingest/clef", "application/vnd.serilog.clef", GoodClef + "\nnot json\n", "line 2: malformed JSON"),
         Text("clef: no time", "clef", "ingest/clef", "application/vnd.serilog.clef", GoodClef + "\n{\"@mt\":\"no time\"}", "line 2: '@t' (the event's time) is missing"),
-        Text("clef: bad level", "clef", "api/events/raw?clef", "application/vnd.serilog.clef", GoodClef + "\n{\"@t\":\"2026-11-30T10:00:00Z\",\"@l\":\"Loud\"}", "line 2: '@l' is not a level"),
+        Text("clef: bad level", "clef", "api/events/raw?clef", "application/vnd.serilog.clef", GoodClef + "\n{\"@t\":\"2026-11-30T10:00:00Z\",\"@l\":3}", "line 2: '@l' must be a string"),
         Text("clef: @r not an array", "clef", "api/events/raw", "application/vnd.serilog.clef", GoodClef + "\n{\"@t\":\"2026-11-30T10:00:00Z\",\"@mt\":\"{A:0}\",\"@r\":\"x\"}", "line 2: '@r' must be an array"),
         Text("seq-json: no Events", "seq-json", "api/events/raw", "application/json", """{"events":[]}""", "expected {\"Events\":["),
         Text("seq-json: event not an object", "seq-json", "api/events/raw", "application/json", """{"Events":[1]}""", "event 0: not a JSON object"),

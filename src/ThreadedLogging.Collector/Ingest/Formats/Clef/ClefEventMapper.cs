@@ -56,10 +56,14 @@ internal static class ClefEventMapper
             throw IngestRejectedException.BadRequest(Rfc3339Time.Refusal("@t", fields.Time.GetString()!));
         }
 
+        // Seq takes any '@l' (a level is free text there): one it does not know is stored as Information with the text
+        // kept as the property '@l', instead of refusing the whole batch (Serilog.Sinks.Seq drops a batch refused).
         var level = LogLevel.Information;
+        string? unknownLevel = null;
         if (Text(fields.Level, "@l", strings) is { } levelText && !LevelNames.TryParse(levelText, out level))
         {
-            throw IngestRejectedException.BadRequest($"'@l' is not a level (Verbose, Debug, Information, Warning, Error, Fatal): '{Truncate(levelText)}'");
+            unknownLevel = limits.Field(levelText, "@l", NoIndex);
+            hasProperties = true;
         }
 
         var template = Text(fields.Template, "@mt", strings);
@@ -84,7 +88,7 @@ internal static class ClefEventMapper
             Message = message ?? string.Empty,
             Template = template,
             ExceptionJson = exception is null ? null : DotNetExceptionText.ToJson(exception),
-            PropertiesJson = time.WithClientTime(hasProperties ? PropertiesJson(e) : null),
+            PropertiesJson = time.WithClientTime(hasProperties ? PropertiesJson(e, unknownLevel) : null),
             ContextJson = ContextJson(fields, limits, strings, out var traceId),
             TraceId = TraceIds.Normalize(traceId),
             App = limits.Field(Scalar(fields.App, strings), "app", NoIndex),
@@ -122,10 +126,19 @@ internal static class ClefEventMapper
         _ => throw IngestRejectedException.BadRequest($"'{name}' must be a string"),
     };
 
-    /// <summary>Every field that is not a CLEF reified one; <c>@@name</c> is a property named <c>@name</c>.</summary>
-    private static string PropertiesJson(JsonElement e) => JsonText.Write(e, static (json, e) =>
+    /// <summary>
+    /// Every field that is not a CLEF reified one; <c>@@name</c> is a property named <c>@name</c>; a level the collector
+    /// does not know is the property <c>@l</c> (unless the event has its own <c>@@l</c>).
+    /// </summary>
+    private static string PropertiesJson(JsonElement e, string? unknownLevel) => JsonText.Write((e, unknownLevel), static (json, state) =>
     {
+        var (e, unknownLevel) = state;
         json.WriteStartObject();
+        if (unknownLevel is not null && !e.TryGetProperty("@@l"u8, out _))
+        {
+            json.WriteString("@l"u8, unknownLevel);
+        }
+
         foreach (var property in e.EnumerateObject())
         {
             var name = Utf8Name(property);
@@ -204,6 +217,4 @@ internal static class ClefEventMapper
             json.WriteEndObject();
         });
     }
-
-    private static string Truncate(string value) => value.Length <= 40 ? value : value[..40] + "...";
 }
