@@ -1,3 +1,5 @@
+using ThreadedLogging.Collector.Diagnostics;
+
 namespace ThreadedLogging.Collector.Security;
 
 /// <summary>
@@ -8,6 +10,9 @@ internal static class StartupSecurityCheck
 {
     /// <summary>The start of every key in <c>samples/deploy/collector.env</c>: a copied file left unedited.</summary>
     public const string PlaceholderPrefix = "change-me";
+
+    /// <summary>A key shorter than this is warned about at start (<c>openssl rand -base64 32</c> makes 44 characters).</summary>
+    public const int ShortKeyLength = 16;
 
     /// <exception cref="CollectorConfigurationException">A key is the sample's placeholder, or an exposed address has no keys.</exception>
     public static void Enforce(IReadOnlyList<string> urls, CollectorOptions options)
@@ -42,13 +47,39 @@ internal static class StartupSecurityCheck
             "or opt out explicitly with Collector:AllowUnauthenticated=true.");
     }
 
+    /// <summary>
+    /// Security review: what is allowed but weak is said once at start, as a warning (tests and loopback setups use
+    /// short keys, and a TLS-terminating proxy may stand in front of a plain-http collector): each key setting shorter
+    /// than <see cref="ShortKeyLength"/> characters, and keys sent in clear text to an address off loopback.
+    /// </summary>
+    public static void Warn(ILogger logger, IReadOnlyList<string> urls, CollectorOptions options)
+    {
+        var keys = KeySettings(options).Where(s => s.Key is not null).ToList();
+        foreach (var (setting, key) in keys)
+        {
+            if (key!.Length < ShortKeyLength)
+            {
+                CollectorLog.ShortKey(logger, setting, key.Length, ShortKeyLength);
+            }
+        }
+
+        var clear = urls.Where(u => u.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && !ListenAddresses.IsLoopback(u)).ToList();
+        if (keys.Count > 0 && clear.Count > 0)
+        {
+            CollectorLog.KeysInClearText(logger, string.Join(", ", clear));
+        }
+    }
+
+    /// <summary>Every key setting by its name (for messages: never the key itself); null when not set.</summary>
+    private static IEnumerable<(string Setting, string? Key)> KeySettings(CollectorOptions options) =>
+        options.IngestApiKeys.Select((key, i) => ($"Collector:IngestApiKeys:{i}", (string?)key))
+            .Append(("Collector:ReadApiKey", options.ReadApiKey))
+            .Append(("Collector:AdminApiKey", options.AdminApiKey));
+
     /// <summary>The sample's keys are public: a collector started with one is open to anyone who read the sample.</summary>
     private static void RefusePlaceholders(CollectorOptions options)
     {
-        var settings = options.IngestApiKeys.Select((key, i) => ($"Collector:IngestApiKeys:{i}", (string?)key))
-            .Append(("Collector:ReadApiKey", options.ReadApiKey))
-            .Append(("Collector:AdminApiKey", options.AdminApiKey));
-        foreach (var (setting, key) in settings)
+        foreach (var (setting, key) in KeySettings(options))
         {
             if (key?.Trim().StartsWith(PlaceholderPrefix, StringComparison.OrdinalIgnoreCase) == true)
             {

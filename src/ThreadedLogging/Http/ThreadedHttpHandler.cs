@@ -40,6 +40,11 @@ public sealed class ThreadedHttpHandler : ThreadedHandler
         : base(sink, options)
     {
         _sink = sink;
+        if (ClearTextCredentials.Warning(options) is { } warning)
+        {
+            new SelfLog(options.SelfLog, Time).Write(warning);
+        }
+
         sink.LevelsReceived = Levels.Apply;
         if (options.LevelPollInterval > TimeSpan.Zero)
         {
