@@ -25,7 +25,7 @@ public sealed class AlertRulesConsoleTests(ChromiumFixture chromium) : IClassFix
         var (context, page, dialogs) = await chromium.NewPageAsync();
         await using var _ = context;
         await page.GotoAsync(collector.BaseAddress + "?alerts=1");
-        await SignInAsync(page, "admin-secret");
+        await LevelRulesConsoleTests.SignInAsync(page, "admin-secret");
         await Expect(page.Locator("#alert-form")).ToBeVisibleAsync();
 
         await page.Locator("#alert-name").FillAsync(MarkupName);
@@ -80,7 +80,7 @@ public sealed class AlertRulesConsoleTests(ChromiumFixture chromium) : IClassFix
         var (context, page, _) = await chromium.NewPageAsync();
         await using var __ = context;
         await page.GotoAsync(collector.BaseAddress + "?alerts=1");
-        await SignInAsync(page, "read-secret");
+        await LevelRulesConsoleTests.SignInAsync(page, "read-secret");
 
         await Expect(page.Locator("#alerts-table tbody tr .alert-made")).ToHaveTextAsync("by AdminApiKey");
         await Expect(page.Locator("#alert-form")).ToBeHiddenAsync();
@@ -94,13 +94,6 @@ public sealed class AlertRulesConsoleTests(ChromiumFixture chromium) : IClassFix
     }
 
     private static StringContent JsonContent(object body) => new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
-
-    private static async Task SignInAsync(IPage page, string key)
-    {
-        await page.Locator("#sign-in-key").FillAsync(key);
-        await page.Locator("#sign-in-form button[type=submit]").ClickAsync();
-        await Expect(page.Locator("#main")).ToBeVisibleAsync();
-    }
 
     private static async Task<List<JsonElement>> MadeRulesAsync(CollectorFixture collector)
     {
