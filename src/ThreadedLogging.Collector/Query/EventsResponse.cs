@@ -1,4 +1,10 @@
 namespace ThreadedLogging.Collector.Query;
 
 /// <summary>Body of <c>GET /api/events</c>: newest first; <see cref="Next"/> is the <c>before</c> of the next page, or null.</summary>
-internal sealed record EventsResponse(IReadOnlyList<EventDto> Events, string? Next);
+/// <param name="Events">The page.</param>
+/// <param name="Next">The <c>before</c> of the next page, or null.</param>
+/// <param name="IndexBehind">True when a search with words answered before the full-text index held every event committed before it (its writes fail, or it is far behind): newer matches may be missing. Left out when false.</param>
+internal sealed record EventsResponse(
+    IReadOnlyList<EventDto> Events,
+    string? Next,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)] bool IndexBehind = false);

@@ -9,6 +9,9 @@ namespace ThreadedLogging.Collector.Query;
 /// <summary>Read endpoints: events (a page, one, its context, the live stream, the export, counts by time and by value, both at once) and users. docs/QUERY.md.</summary>
 internal static class QueryApi
 {
+    /// <summary>Set (<c>true</c>) on a search's answer that may lack events the full-text index does not hold yet (<see cref="EventsResponse.IndexBehind"/>).</summary>
+    public const string IndexBehindHeader = "X-Index-Behind";
+
     /// <summary>The most events of context on each side.</summary>
     public const int MaxContext = 200;
 
@@ -36,7 +39,12 @@ internal static class QueryApi
         }
 
         var page = await store.QueryAsync(query, cancellationToken);
-        return TypedResults.Ok(new EventsResponse([.. page.Events.Select(EventMapper.ToDto)], page.Next?.ToString()));
+        if (page.IndexBehind)
+        {
+            request.HttpContext.Response.Headers[IndexBehindHeader] = "true";
+        }
+
+        return TypedResults.Ok(new EventsResponse([.. page.Events.Select(EventMapper.ToDto)], page.Next?.ToString(), page.IndexBehind));
     }
 
     private static async Task<Results<Ok<EventDto>, JsonHttpResult<ErrorResponse>>> GetEventAsync(

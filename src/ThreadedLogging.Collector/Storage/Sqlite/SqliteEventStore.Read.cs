@@ -14,26 +14,47 @@ internal sealed partial class SqliteEventStore
     {
         ArgumentNullException.ThrowIfNull(query);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        await CatchUpFullTextAsync(query, cancellationToken);
-        return Query(query, cancellationToken);
+        var indexBehind = await CatchUpFullTextAsync(query, cancellationToken);
+        var page = Query(query, cancellationToken);
+        return indexBehind ? page with { IndexBehind = true } : page;
     }
 
-    /// <summary>Read your writes: a query with words waits until what was committed before it is indexed (the index lags by a group or two).</summary>
-    private async Task CatchUpFullTextAsync(EventQuery query, CancellationToken cancellationToken)
+    /// <summary>
+    /// Read your writes: a query with words waits until what was committed before it is indexed (the index lags by a
+    /// group or two). Not while the indexer's writes fail (a full disk): the search then answers at once from what is
+    /// indexed and hurries the indexer's next attempt. Returns whether the answer may lack events committed before it.
+    /// </summary>
+    private async Task<bool> CatchUpFullTextAsync(EventQuery query, CancellationToken cancellationToken)
     {
-        if (query.TextTerms.Count > 0 && _writer is { } writer && _fts is { } fts && fts.IndexedSeq < writer.CommittedSeq)
+        if (query.TextTerms.Count == 0 || _writer is not { } writer || _fts is not { } fts)
         {
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            wait.CancelAfter(FullTextWait);
-            try
-            {
-                await fts.WaitForAsync(writer.CommittedSeq, wait.Token);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // The indexer is far behind (or retrying a failure): answer from what it has.
-            }
+            return false;
         }
+
+        var committed = writer.CommittedSeq;
+        if (fts.IndexedSeq >= committed)
+        {
+            return false;
+        }
+
+        if (fts.Failing)
+        {
+            fts.Hurry();
+            return fts.IndexedSeq < committed;
+        }
+
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(FullTextWait);
+        try
+        {
+            await fts.WaitForAsync(committed, wait.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The indexer is far behind (or began failing meanwhile): answer from what it has, and say so.
+        }
+
+        return fts.IndexedSeq < committed;
     }
 
     /// <summary>Gets how many group commits wait for the full-text indexer (tests).</summary>

@@ -246,6 +246,13 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
             _disposed = true;
             // Requests already queued are still written; then the loop ends and the writer closes.
             _queue.Writer.TryComplete();
+            if (_fts is { Failing: true } failing)
+            {
+                // Its writes fail (a full disk): waiting FullTextStopTimeout would not help; the next start indexes
+                // what is left from fts_queue.
+                failing.Abort();
+            }
+
             if (_writeLoop is not null)
             {
                 // The writer may wait on an indexer that keeps failing (its queue full): stop that indexer.

@@ -59,6 +59,7 @@ internal sealed class SqliteFtsIndexer : IDisposable
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _hurry = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _indexedSeq;
+    private volatile bool _failing;
     private Task? _loop;
 
     /// <param name="path">The index file.</param>
@@ -125,6 +126,15 @@ internal sealed class SqliteFtsIndexer : IDisposable
 
     /// <summary>Gets how long the indexer waits for more groups (<see cref="DefaultLingerTime"/>).</summary>
     public TimeSpan LingerTime { get; }
+
+    /// <summary>
+    /// The longest wait between two attempts of a write that failed (1, 2, ... s, then this): a full disk that got room
+    /// again is indexed within it, and sooner when a search asks (<see cref="Hurry"/>).
+    /// </summary>
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gets a value indicating whether the last write of the index failed and is being retried (a full disk, a lock held elsewhere).</summary>
+    public bool Failing => _failing;
 
     /// <summary>The last group commit whose messages can be found.</summary>
     public long IndexedSeq => Volatile.Read(ref _indexedSeq);
@@ -196,6 +206,9 @@ internal sealed class SqliteFtsIndexer : IDisposable
         }
     }
 
+    /// <summary>Cuts short the indexer's wait: for more groups, or before retrying a failed write.</summary>
+    public void Hurry() => Volatile.Read(ref _hurry).TrySetResult();
+
     /// <summary>Completes when the messages of group <paramref name="seq"/> can be found.</summary>
     public async Task WaitForAsync(long seq, CancellationToken cancellationToken)
     {
@@ -258,6 +271,7 @@ internal sealed class SqliteFtsIndexer : IDisposable
                 seq = await LingerAsync(texts, seq).ConfigureAwait(false);
             }
 
+            long failedAt = 0;
             for (var attempt = 1; ; attempt++)
             {
                 try
@@ -268,23 +282,47 @@ internal sealed class SqliteFtsIndexer : IDisposable
                 catch (SqliteException e)
                 {
                     // Nothing was committed; the main file's fts_queue still names these events. Retry
-                    // (the events' writer waits once 64 groups are queued) rather than lose them.
-                    CollectorLog.FullTextIndexFailed(_logger, e, attempt);
-                    try
+                    // (the events' writer waits once 64 groups are queued) rather than lose them. Said once with
+                    // the stack trace, then at attempts 2, 4, 8, ... (a full disk wrote 17 traces), and when it ends.
+                    if (attempt == 1)
                     {
-                        await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 30)), TimeProvider.System, _stop.Token).ConfigureAwait(false);
+                        failedAt = TimeProvider.System.GetTimestamp();
+                        _failing = true;
+                        CollectorLog.FullTextIndexFailed(_logger, e, attempt);
                     }
-                    catch (OperationCanceledException)
+                    else if ((attempt & (attempt - 1)) == 0)
+                    {
+                        CollectorLog.FullTextIndexStillFailing(_logger, attempt, (long)TimeProvider.System.GetElapsedTime(failedAt).TotalSeconds, e.Message);
+                    }
+
+                    if (!await RetryDelayAsync(attempt).ConfigureAwait(false))
                     {
                         return; // stopping: the next start indexes these from fts_queue
                     }
                 }
             }
 
+            if (failedAt != 0)
+            {
+                _failing = false;
+                CollectorLog.FullTextIndexResumed(_logger, (long)TimeProvider.System.GetElapsedTime(failedAt).TotalSeconds, texts.Count);
+            }
+
             // A fresh hurry before the progress: a waiter woken by it and still behind hurries the next commit.
             Interlocked.Exchange(ref _hurry, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
             Interlocked.Exchange(ref _progress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         }
+    }
+
+    /// <summary>Waits before attempt <paramref name="attempt"/> + 1, cut short by a search (<see cref="Hurry"/>); false when stopping.</summary>
+    private async Task<bool> RetryDelayAsync(int attempt)
+    {
+        var hurry = Interlocked.Exchange(ref _hurry, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        using var delay = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        var wait = Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, MaxRetryDelay.TotalSeconds)), TimeProvider.System, delay.Token);
+        await Task.WhenAny(wait, hurry).ConfigureAwait(false);
+        await delay.CancelAsync().ConfigureAwait(false);
+        return !_stop.IsCancellationRequested;
     }
 
     /// <summary>Moves the queued groups into <paramref name="texts"/> (up to 50,000 messages); returns the last group's number.</summary>

@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Collector.Query;
+using ThreadedLogging.Collector.Storage;
+using ThreadedLogging.Collector.Storage.Sqlite;
+using ThreadedLogging.Collector.Tests.Support;
+
+namespace ThreadedLogging.Collector.Tests.Storage;
+
+/// <summary>
+/// The full-text index's writes failing (a full disk; here a lock another connection holds, which fails them the same
+/// way): searches answer at once saying the answer is partial, the failure is logged once with its stack trace and once
+/// when it ends, and a stop does not wait for it.
+/// </summary>
+public sealed class FullTextFailureTests : IDisposable
+{
+    private const int FailedId = 7;
+    private const int ResumedId = 801;
+    private static readonly DateTimeOffset T0 = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
+    private readonly TempDirectory _data = new();
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _data.Dispose();
+    }
+
+    [Fact]
+    public async Task Search_WhileIndexWritesFail_SaysTheIndexIsBehind_AndOnceTheyResumeFindsEverything()
+    {
+        var log = new StoreLog();
+        await using var store = new SqliteEventStore(_data.Path, TimeProvider.System, log) { FullTextBusyTimeoutSeconds = 1 };
+        await store.InitializeAsync(CancellationToken.None);
+        await store.AppendAsync(Batch("alpha", count: 2, first: 0), CancellationToken.None);
+        Assert.Equal(2, (await SearchAsync(store, "alpha")).Events.Count);
+
+        EventPage behind;
+        using (var blocker = LockIndex())
+        {
+            await store.AppendAsync(Batch("bravo", count: 2, first: 2), CancellationToken.None);
+            await log.Logged(FailedId).WaitAsync(TimeSpan.FromMinutes(1));
+
+            // It waited 10 s for an index that could not be written, then answered without a word of it.
+            behind = await SearchAsync(store, "bravo");
+        }
+
+        var resumedSearch = SearchAsync(store, "bravo"); // hurries the indexer's next attempt
+        await log.Logged(ResumedId).WaitAsync(TimeSpan.FromMinutes(1));
+        var after = await SearchAsync(store, "bravo");
+
+        Assert.True(behind.IndexBehind);
+        Assert.Empty(behind.Events);
+        await resumedSearch;
+        Assert.False(after.IndexBehind);
+        Assert.Equal(2, after.Events.Count);
+        Assert.False((await SearchAsync(store, "alpha")).IndexBehind);
+        Assert.Single(log.Lines, l => l.Id == FailedId && l.HasException); // the stack trace once, not per attempt
+        Assert.DoesNotContain(log.Lines, l => l.Id != FailedId && l.HasException);
+        Assert.Contains("2 events caught up", Assert.Single(log.Lines, l => l.Id == ResumedId).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stop_WhileIndexWritesFail_DoesNotWaitTheStopTimeout_AndTheNextStartIndexesWhatIsLeft()
+    {
+        var log = new StoreLog();
+        var store = new SqliteEventStore(_data.Path, TimeProvider.System, log)
+        {
+            FullTextBusyTimeoutSeconds = 1,
+            FullTextStopTimeout = TimeSpan.FromHours(1), // it waited this long (30 s by default) for an index that kept failing
+        };
+        await store.InitializeAsync(CancellationToken.None);
+        using (LockIndex())
+        {
+            await store.AppendAsync(Batch("bravo", count: 3, first: 0), CancellationToken.None);
+            await log.Logged(FailedId).WaitAsync(TimeSpan.FromMinutes(1));
+
+            await store.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(1));
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using var reopened = new SqliteEventStore(_data.Path, TimeProvider.System, new StoreLog());
+        await reopened.InitializeAsync(CancellationToken.None);
+        var found = await SearchAsync(reopened, "bravo");
+        Assert.Equal(3, found.Events.Count);
+        Assert.False(found.IndexBehind);
+    }
+
+    [Fact]
+    public void EventsResponse_IndexBehind_IsInTheJsonOnlyWhenTrue()
+    {
+        var partial = JsonSerializer.Serialize(new EventsResponse([], null, IndexBehind: true), CollectorJsonContext.Default.EventsResponse);
+        var whole = JsonSerializer.Serialize(new EventsResponse([], null), CollectorJsonContext.Default.EventsResponse);
+
+        Assert.Contains("\"indexBehind\":true", partial, StringComparison.Ordinal);
+        Assert.DoesNotContain("indexBehind", whole, StringComparison.Ordinal);
+    }
+
+    /// <summary>Another connection's write lock on the index file: every index write fails (SQLITE_BUSY) until disposed.</summary>
+    private SqliteConnection LockIndex()
+    {
+        var blocker = new SqliteConnection($"Data Source={Path.Combine(_data.Path, SqliteFtsIndexer.FileName)};Pooling=False");
+        blocker.Open();
+        using var begin = blocker.CreateCommand();
+        begin.CommandText = "BEGIN IMMEDIATE";
+        begin.ExecuteNonQuery();
+        return blocker;
+    }
+
+    private static Task<EventPage> SearchAsync(SqliteEventStore store, string word) =>
+        store.QueryAsync(new EventQuery { Words = [word], Limit = 1000 }, CancellationToken.None);
+
+    private static EventBatch Batch(string word, int count, int first) =>
+        new(null, [.. Enumerable.Range(first, count).Select(i => new NewEvent
+        {
+            Timestamp = T0.AddSeconds(i),
+            Level = LogLevel.Information,
+            Message = $"{word} common {i}",
+            User = "u",
+            InstanceId = "instance",
+            Sequence = i,
+        })]);
+
+    /// <summary>The store's log lines with their ids; <see cref="Logged"/> completes at the first line of an id.</summary>
+    private sealed class StoreLog : ILogger<SqliteEventStore>
+    {
+        private readonly ConcurrentDictionary<int, TaskCompletionSource> _seen = new();
+
+        public ConcurrentQueue<(int Id, string Message, bool HasException)> Lines { get; } = new();
+
+        public Task Logged(int id) => _seen.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            Lines.Enqueue((eventId.Id, formatter(state, exception), exception is not null));
+            _seen.GetOrAdd(eventId.Id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        }
+    }
+}
