@@ -125,6 +125,7 @@ internal static class CollectorApp
         // appsettings.json is read from the build output, so `dotnet run` from any folder finds it;
         // relative paths (--data) still resolve against the current directory.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        ConfigFile.Add(builder.Configuration, args);
         builder.Configuration.AddCommandLine(args, SwitchMappings);
         // The host logs a start that failed with its whole stack trace (~60 lines) before Program says why in one line
         // (a store not reachable yet, a port in use). Its Critical line (a background service that stopped the host) stays;

@@ -13,7 +13,7 @@ internal static class CommandLineHelp
         ThreadedLogging collector: takes log events over HTTP (and SQS, OTLP/gRPC), stores them, serves the support console.
 
         Usage:
-          ThreadedLogging.Collector [--data <folder>] [--urls <url>] [--<Section>:<Setting>=<value> ...]
+          ThreadedLogging.Collector [--data <folder>] [--urls <url>] [--config <file>] [--<Section>:<Setting>=<value> ...]
               Runs the collector (default {CollectorApp.DefaultUrl}, data in ./data). Ctrl+C or SIGTERM stops it.
           ThreadedLogging.Collector {BackupCommand.Name} --to <folder> [--data <folder>]
               Copies the SQLite data folder consistently, beside a running collector or without one.
@@ -22,12 +22,13 @@ internal static class CommandLineHelp
           (From the source tree: dotnet run --project src/ThreadedLogging.Collector -- <arguments>.)
 
         Settings, later ones winning:
-          appsettings.json next to the executable;
+          appsettings.json (and appsettings.<ASPNETCORE_ENVIRONMENT>.json) next to the executable;
+          the JSON file given by --config <file> (yours: a publish does not overwrite it);
           environment variables, sections joined by two underscores: {CollectorOptions.SectionName}__IngestApiKeys=key1,key2,
             ConnectionStrings__Events=..., ASPNETCORE_URLS=...;
           the command line: --{CollectorOptions.SectionName}:ReadApiKey=..., --{CollectorOptions.SectionName}:Store=postgres, --Logging:LogLevel:Default=Warning.
-          An unknown {CollectorOptions.SectionName}:... setting, a misspelt section (Colector:...) or a value that does not convert
-            stops the start naming it (exit code 2).
+          An unknown {CollectorOptions.SectionName}:... setting, a misspelt section (Colector:...), a switch it does not have
+            (--dta) or a value that does not convert stops the start naming it (exit code 2).
 
         Exit codes: 0 stopped; 2 a configuration it refuses (restarting cannot help); 3 something it needs cannot be
         reached now (restarting may help); backup: 0 copied, 1 an I/O error, 2 a usage or configuration error.

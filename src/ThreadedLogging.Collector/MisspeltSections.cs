@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration.CommandLine;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
 
 namespace ThreadedLogging.Collector;
 
@@ -9,7 +10,9 @@ namespace ThreadedLogging.Collector;
 /// edit or two of one: <c>--Colector:Port=1</c> or <c>Colector__IngestApiKeys</c> started on the defaults without a word
 /// (open ingest, data in ./data). Only where a key is surely meant for this program: the command line and
 /// appsettings files, and in the environment (which every program shares) only a key with sections
-/// (<c>Colector__Port</c>), never a plain variable such as <c>URL</c> or <c>LOGGING</c>.
+/// (<c>Colector__Port</c>), never a plain variable such as <c>URL</c> or <c>LOGGING</c>. On the command line, which is
+/// surely meant for this program, any key it does not know is refused (an adopter's <c>--dta /srv/logs</c> wrote to
+/// <c>./data</c>).
 /// </summary>
 internal static class MisspeltSections
 {
@@ -36,7 +39,7 @@ internal static class MisspeltSections
             var (source, sectionsOnly) = provider switch
             {
                 CommandLineConfigurationProvider => ("the command line", false),
-                JsonConfigurationProvider json => (json.Source.Path ?? "a JSON file", false),
+                JsonConfigurationProvider json => (FullPath(json.Source), false),
                 EnvironmentVariablesConfigurationProvider => ("the environment", true),
                 _ => (null, false),
             };
@@ -45,35 +48,45 @@ internal static class MisspeltSections
                 continue;
             }
 
+            var commandLine = provider is CommandLineConfigurationProvider;
             foreach (var key in provider.GetChildKeys([], null).Distinct(StringComparer.OrdinalIgnoreCase))
             {
                 var children = provider.GetChildKeys([], key).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-                if ((sectionsOnly && children.Count == 0) || Intended(key) is not { } intended || !said.Add(key))
+                var intended = Intended(key, commandLine);
+                var unknown = intended is null && commandLine && !IsKnown(key, commandLine);
+                if ((sectionsOnly && children.Count == 0) || (intended is null && !unknown) || !said.Add(key))
                 {
                     continue;
                 }
 
                 var example = children.Count > 0 ? $"{key}:{children[0]}" : key;
-                errors.Add($"'{key}' ({example}, from {source}) is no section the collector reads: did you mean '{intended}'?");
+                errors.Add(intended is not null
+                    ? $"'{key}' ({example}, from {source}) is no section the collector reads: did you mean '{intended}'?"
+                    : $"'--{example}' (from {source}) is no setting the collector reads (`ThreadedLogging.Collector --help` lists them).");
             }
         }
     }
 
+    /// <summary>The collector's own switches, as the command line's provider names them (<c>--data</c> is mapped to its setting).</summary>
+    private static readonly string[] Switches = ["data", ConfigFile.Key];
+
     /// <summary>The known key <paramref name="key"/> is a misspelling of, or null (known itself, or like none).</summary>
-    internal static string? Intended(string key)
+    /// <param name="key">A top-level key.</param>
+    /// <param name="commandLine">Whether it came from the command line, where the collector's own switches are known too (and suggested as <c>--data</c>).</param>
+    internal static string? Intended(string key, bool commandLine = false)
     {
-        if (Known.Contains(key, StringComparer.OrdinalIgnoreCase))
+        if (IsKnown(key, commandLine))
         {
             return null;
         }
 
         string? best = null;
         var bestDistance = int.MaxValue;
-        foreach (var known in Known)
+        foreach (var known in commandLine ? Known.Concat(Switches.Select(s => "--" + s)) : Known)
         {
             // Two edits in a long name; one in a short one, where two would make most short words look alike.
             var allowed = known.Length >= 6 ? 2 : 1;
-            var distance = Distance(key.ToUpperInvariant(), known.ToUpperInvariant());
+            var distance = Distance(key.ToUpperInvariant(), known.TrimStart('-').ToUpperInvariant());
             if (distance <= allowed && distance < bestDistance)
             {
                 (best, bestDistance) = (known, distance);
@@ -82,6 +95,15 @@ internal static class MisspeltSections
 
         return best;
     }
+
+    /// <summary>The file's full path (a source resolved to its folder keeps only the file's name), so the operator knows which one.</summary>
+    private static string FullPath(FileConfigurationSource source) =>
+        source.Path is null ? "a JSON file"
+        : source.FileProvider is PhysicalFileProvider folder ? Path.Combine(folder.Root, source.Path)
+        : source.Path;
+
+    private static bool IsKnown(string key, bool commandLine) =>
+        Known.Contains(key, StringComparer.OrdinalIgnoreCase) || (commandLine && Switches.Contains(key, StringComparer.OrdinalIgnoreCase));
 
     /// <summary>Edits (insert, delete, replace, swap two neighbours) between two words: optimal string alignment distance.</summary>
     private static int Distance(string a, string b)

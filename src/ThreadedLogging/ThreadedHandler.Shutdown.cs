@@ -63,6 +63,7 @@ public partial class ThreadedHandler
     /// </summary>
     private async Task<bool> FlushAtExitAsync(CancellationToken cancellationToken)
     {
+        ReleaseLevelHold(); // the process is ending: no waiting for the collector's first answer
         if (await FlushAsync(cancellationToken).ConfigureAwait(false))
         {
             return true;
@@ -88,6 +89,7 @@ public partial class ThreadedHandler
             _subscriptions.Clear();
         }
 
+        ReleaseLevelHold(); // what the hold let in is filtered at the levels known now (no answer: the configured ones)
         _queue.Close();
 
         var stopped = await _worker.StopAsync().ConfigureAwait(false);

@@ -36,6 +36,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
     private readonly bool _capturesUnhandled; // set before the crash's loggers are made: their level reads it
     private readonly Lock _levelReport = new();
     private readonly List<IDisposable> _subscriptions = [];
+    private readonly LevelHold _levelHold;
     private ScopeReader _scopes = new(new LoggerExternalScopeProvider());
     private int _level;
     private (LogLevel Level, DateTimeOffset? Expires)? _reportedLevel;
@@ -56,6 +57,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         _level = (int)options.Level;
         _configuredLevel = options.Level;
         Levels = new LevelRules(Time, RefreshLoggers);
+        _levelHold = LevelPoller.PollsAtStart(sink, options) ? LevelHold.Holding() : LevelHold.None();
         _shutdownTimeout = options.ShutdownTimeout;
         _excludedCategories = [.. options.ExcludedCategories];
         _capturesUnhandled = options.CaptureUnhandledExceptions;
@@ -64,7 +66,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         var timer = new ThreadedTimer(options.Interval, Time);
         _queue = new EventQueue(options, timer, new QueueDrops(Time, _selfLog));
         PoolsEvents = sink is ICopiesEvents && (options.BufferDirectory is null || sink is ISendsEnvelopes);
-        _worker = new BatchWorker(_queue, sink, options, Identity, _ledger, _failures, _selfLog, timer, PoolsEvents);
+        _worker = new BatchWorker(_queue, sink, options, Identity, _ledger, _failures, _selfLog, timer, PoolsEvents, _levelHold);
 
         _worker.Start();
         _exitFlush = new ProcessExitFlush(FlushAtExitAsync, _shutdownTimeout, _queue, _ledger, _selfLog.Write);
@@ -109,7 +111,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
             var lostAtExit = LostAtExit();
             return new ThreadedHandlerStatistics
             {
-                Enqueued = _queue.Enqueued,
+                Enqueued = _queue.Enqueued - _ledger.Withheld,
                 Sent = _ledger.Sent,
                 Dropped = _ledger.Dropped + _queue.Drops.Count + lostAtExit,
                 RefusedAfterShutdown = _queue.Drops.AfterShutdown,
@@ -292,6 +294,22 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
 
         return FilterLevel?.Invoke(category) is { } filter && filter > configured ? filter : configured;
     }
+
+    /// <summary>Gets whether the start's hold lets every level through (<see cref="LevelHold"/>): a logger then marks the calls below its level as held.</summary>
+    internal bool HoldsLevels => _levelHold.IsHolding;
+
+    /// <summary>Gets the start's hold's end (a task that completes when the first answer about levels came, failed, or its bound passed).</summary>
+    internal Task LevelHoldReleased => _levelHold.Released;
+
+    /// <summary>
+    /// Ends the start's hold (the first answer about levels came, its bound passed, or the handler stops): the loggers
+    /// take their levels, and the worker filters the held events by them. Once; later calls do nothing.
+    /// </summary>
+    internal void ReleaseLevelHold() => _levelHold.TryRelease(RefreshLoggers, Ships);
+
+    /// <summary>Whether a category ships a level now: its logger's level (computed once per change), else the effective level.</summary>
+    private bool Ships(string category, LogLevel level) =>
+        _loggers.TryGetValue(category, out var logger) ? logger.IsEnabled(level) : level >= EffectiveLevel(category);
 
     private void RefreshLoggers()
     {

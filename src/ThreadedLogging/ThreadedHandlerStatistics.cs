@@ -5,7 +5,10 @@ namespace ThreadedLogging;
 /// <summary>A snapshot of a handler's counters.</summary>
 public sealed record ThreadedHandlerStatistics
 {
-    /// <summary>Gets the number of events accepted into the queue.</summary>
+    /// <summary>
+    /// Gets the number of events accepted into the queue, less those a <see cref="ThreadedHttpHandler"/>'s start hold let in
+    /// that the level the collector's first answer gave then left out (neither sent nor dropped: README, levels raised by support).
+    /// </summary>
     public long Enqueued { get; init; }
 
     /// <summary>Gets the number of events found at start in the spool of a process that had died, and sent by this handler.</summary>

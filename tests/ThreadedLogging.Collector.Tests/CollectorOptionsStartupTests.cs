@@ -41,6 +41,10 @@ public sealed class CollectorOptionsStartupTests
     [InlineData("'Colector' (Colector:Port, from the command line) is no section the collector reads: did you mean 'Collector'?", "--Colector:Port=1")]
     [InlineData("'ConnectionString' (ConnectionString:Events, from the command line) is no section the collector reads: did you mean 'ConnectionStrings'?", "--ConnectionString:Events=Host=db")]
     [InlineData("'url' (url, from the command line) is no section the collector reads: did you mean 'urls'?", "--url=http://127.0.0.1:0")]
+    // The command line is this program's: a misspelt switch (--dta) or one it has none of was skipped (data in ./data).
+    [InlineData("'dta' (dta, from the command line) is no section the collector reads: did you mean '--data'?", "--dta=/srv/logs")]
+    [InlineData("'--Foo' (from the command line) is no setting the collector reads", "--Foo=bar")]
+    [InlineData("the settings file '/nonexistent/collector.json' (--config) does not exist", "--config=/nonexistent/collector.json")]
     [InlineData("Collector:MaxQueryLimit must be between 1 and 100000 (was -5)", "--Collector:MaxQueryLimit=-5")]
     // Not http(s): every receive failed, retried for ever.
     [InlineData("Collector:Sqs:Queues:0:Url must be an absolute http or https URL (was '/123456789012/logs')", "--Collector:Sqs:Queues:0:Url=/123456789012/logs")]

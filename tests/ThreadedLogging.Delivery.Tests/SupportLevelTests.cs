@@ -99,28 +99,60 @@ public sealed class SupportLevelTests
     }
 
     [Fact]
+    public async Task Start_RuleSetBeforeTheAppStarted_FirstDebugCallDelivered()
+    {
+        await using var collector = new CollectorProcess();
+        await collector.StartAsync();
+        await CreateRuleAsync(collector, "bob", "00:10:00");
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow); // the start's bound never passes: only the answer releases the hold
+
+        await using var bob = App(collector.Host, "bob", time, TimeSpan.FromMinutes(1));
+        await using var carl = App(collector.Host, "carl", time, TimeSpan.FromMinutes(1));
+        LogPair(bob, 1, 2); // the first calls, before any poll interval and before any batch was answered
+        LogPair(carl, 1, 2);
+        Flush(bob, carl);
+
+        Assert.Equal([1, 2], await collector.EventNumbersAsync("bob"));
+        Assert.Equal([2], await collector.EventNumbersAsync("carl"));
+        Assert.Equal((2L, 2L, 0L, LogLevel.Debug), Counts(bob));
+        Assert.Equal((1L, 1L, 0L, LogLevel.Information), Counts(carl)); // carl's Debug was held, then left out: neither enqueued nor dropped
+    }
+
+    [Fact]
     public async Task Poll_NothingToSend_RuleLearnedFromEffective()
     {
         await using var collector = new CollectorProcess();
         await collector.StartAsync();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await CreateRuleAsync(collector, "alice", "00:10:00", category: "Payroll.Db");
 
         await using var alice = App(collector.Host, "alice", time, TimeSpan.FromMinutes(1));
         var logger = alice.Factory.CreateLogger("Payroll.Db");
-        Assert.False(logger.IsEnabled(LogLevel.Debug));
+        await WaitUntilAsync(() => !logger.IsEnabled(LogLevel.Debug), alice, "the start's answer (no rule) never came"); // Debug held until then
+        await CreateRuleAsync(collector, "alice", "00:10:00", category: "Payroll.Db");
 
         // A minute of the handler's clock without anything to send: it asks; the answer comes over the real network: wait for it (bounded).
         time.Advance(TimeSpan.FromMinutes(1));
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        while (!logger.IsEnabled(LogLevel.Debug))
-        {
-            Assert.False(cancel.IsCancellationRequested, $"the poll brought no rule: {alice.Handler.Statistics}");
-            await Task.Delay(20, CancellationToken.None);
-        }
+        await WaitUntilAsync(() => logger.IsEnabled(LogLevel.Debug), alice, "the poll brought no rule");
 
         Assert.Equal(0, alice.Handler.Statistics.Enqueued);
         Assert.False(alice.Factory.CreateLogger("Payroll.Ui").IsEnabled(LogLevel.Debug));
+    }
+
+    /// <summary>Waits (bounded) for what the handler learns over the real network.</summary>
+    private static async Task WaitUntilAsync(Func<bool> condition, ClientApp app, string failure)
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        while (!condition())
+        {
+            Assert.False(cancel.IsCancellationRequested, $"{failure}: {app.Handler.Statistics}");
+            await Task.Delay(20, CancellationToken.None);
+        }
+    }
+
+    private static (long Enqueued, long Sent, long Dropped, LogLevel Level) Counts(ClientApp app)
+    {
+        var statistics = app.Handler.Statistics;
+        return (statistics.Enqueued, statistics.Sent, statistics.Dropped, statistics.Level);
     }
 
     /// <summary>An app as users write it: MEL at Information, the handler added with <c>AddThreadedHttp</c>.</summary>
@@ -138,6 +170,7 @@ public sealed class SupportLevelTests
                 options.Version = version;
                 options.TimeProvider = time;
                 options.LevelPollInterval = poll ?? TimeSpan.Zero;
+                options.CaptureUnhandledExceptions = false; // exact counts (CONTRIBUTING.md)
             }));
         var provider = services.BuildServiceProvider();
         return new ClientApp(provider, provider.GetRequiredService<ILoggerFactory>(), provider.GetServices<ILoggerProvider>().OfType<ThreadedHttpHandler>().Single());

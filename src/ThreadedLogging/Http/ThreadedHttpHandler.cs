@@ -48,7 +48,7 @@ public sealed class ThreadedHttpHandler : ThreadedHandler
         sink.LevelsReceived = Levels.Apply;
         if (options.LevelPollInterval > TimeSpan.Zero)
         {
-            Levels.Owned = new LevelPoller(sink, Levels, Identity, Time, options.LevelPollInterval);
+            Levels.Owned = new LevelPoller(sink, Levels, Identity, Time, options.LevelPollInterval, options.RequestTimeout, ReleaseLevelHold);
         }
     }
 

@@ -30,6 +30,7 @@ internal sealed class BatchWorker : IDisposable
     private readonly int _batchSize;
     private readonly int _maxBatchBytes;
     private readonly TimeSpan _shutdownTimeout;
+    private readonly LevelHold _levelHold;
     private readonly CancellationTokenSource _deadline = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _stopping;
@@ -48,8 +49,10 @@ internal sealed class BatchWorker : IDisposable
     /// <param name="selfLog">The handler's self-log.</param>
     /// <param name="timer">The clock the worker waits on; the queue wakes it.</param>
     /// <param name="poolsEvents">Whether records are read into events that are reused once the sink is done with them.</param>
-    public BatchWorker(EventQueue queue, ILogBatchSink sink, ThreadedHandlerOptions options, LogIdentity identity, DeliveryLedger ledger, FailureReporter failures, SelfLog selfLog, ThreadedTimer timer, bool poolsEvents)
+    /// <param name="levelHold">The start's hold: nothing is sent before its release, and what it let in is filtered then.</param>
+    public BatchWorker(EventQueue queue, ILogBatchSink sink, ThreadedHandlerOptions options, LogIdentity identity, DeliveryLedger ledger, FailureReporter failures, SelfLog selfLog, ThreadedTimer timer, bool poolsEvents, LevelHold levelHold)
     {
+        _levelHold = levelHold;
         _queue = queue;
         _ledger = ledger;
         _failures = failures;
@@ -175,6 +178,9 @@ internal sealed class BatchWorker : IDisposable
         {
             try
             {
+                // The start's hold (LevelHold): nothing is read or sent before the collector's first answer about levels
+                // (or its bound, or the disposal); a flush meanwhile waits for it. Completed at once for most handlers.
+                await _levelHold.Released.WaitAsync(token).ConfigureAwait(false);
                 var drainAll = elapsed | _queue.TakeDrainRequest() | _stopping;
                 if (_spool is not null)
                 {
@@ -322,6 +328,7 @@ internal sealed class BatchWorker : IDisposable
 
         long bytes = 0;
         var unreadable = 0;
+        var withheld = 0;
         Exception? unreadableError = null;
         try
         {
@@ -336,6 +343,17 @@ internal sealed class BatchWorker : IDisposable
                 var reuse = _poolsEvents ? (_reusable.TryPop(out var reused) ? reused : NewPooledEvent()) : null;
                 var next = _queue.Dequeue(reuse, out var error);
                 bytes += 2 * size;
+                if (next is not null && LevelHold.TakeMark(next) && !_levelHold.Ships(next.Category, next.Level))
+                {
+                    withheld++; // logged in the start's hold, below the level its release found
+                    if (reuse is not null)
+                    {
+                        Reuse(reuse); // decoded into, or unused (a parked object's event was taken instead)
+                    }
+
+                    continue;
+                }
+
                 if (next is null)
                 {
                     // Its record could not be read: skipped (taken off the queue), so that the events after it go on.
@@ -361,7 +379,8 @@ internal sealed class BatchWorker : IDisposable
             // Off the queue is in flight, whatever was thrown: a batch the worker's catch-all settles as lost is counted
             // there once, not below zero (which InFlight's clamp hid, and shutdown then counted too few lost).
             _queue.Release();
-            _ledger.TakeOff(batch.Count + unreadable);
+            _ledger.TakeOff(batch.Count + unreadable + withheld);
+            _ledger.WithholdInFlight(withheld);
             if (unreadable > 0)
             {
                 _ledger.DropInFlight(unreadable);

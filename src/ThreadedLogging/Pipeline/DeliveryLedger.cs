@@ -24,6 +24,7 @@ internal sealed class DeliveryLedger
     private long _sent;
     private long _dropped;
     private long _adopted;
+    private long _withheld;
 
     /// <summary>Gets the events sent.</summary>
     public long Sent => Interlocked.Read(ref _sent);
@@ -31,7 +32,10 @@ internal sealed class DeliveryLedger
     /// <summary>Gets the accepted events dropped after they were queued (refused, spool caps, shutdown).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    /// <summary>Gets the events sent or dropped for good.</summary>
+    /// <summary>Gets the events the start's hold let in that the level known at its release left out (<see cref="LevelHold"/>): settled, neither sent nor dropped, and no longer counted enqueued.</summary>
+    public long Withheld => Interlocked.Read(ref _withheld);
+
+    /// <summary>Gets the events sent or dropped for good (and those withheld by the start's hold).</summary>
     public long Settled => Interlocked.Read(ref _settled);
 
     /// <summary>Gets the app's events taken off the queue and not yet settled or spooled.</summary>
@@ -94,7 +98,20 @@ internal sealed class DeliveryLedger
     {
         lock (_books)
         {
-            return Math.Max(0, enqueued() + Adopted - Sent - Dropped - Interlocked.Read(ref _spooled));
+            return Math.Max(0, enqueued() + Adopted - Sent - Dropped - Withheld - Interlocked.Read(ref _spooled));
+        }
+    }
+
+    /// <summary>
+    /// The worker took <paramref name="count"/> events off the queue (<see cref="TakeOff"/>) that the start's hold let in
+    /// and the level known at its release leaves out (<see cref="LevelHold"/>): settled (a flush waits for them no
+    /// longer), neither sent nor dropped.
+    /// </summary>
+    public void WithholdInFlight(int count)
+    {
+        if (count != 0)
+        {
+            End(ref _withheld, ref _inFlight, count);
         }
     }
 
@@ -172,7 +189,7 @@ internal sealed class DeliveryLedger
         long lost;
         lock (_books)
         {
-            lost = Math.Max(0, enqueued + Adopted - Sent - Dropped - Interlocked.Read(ref _spooled));
+            lost = Math.Max(0, enqueued + Adopted - Sent - Dropped - Withheld - Interlocked.Read(ref _spooled));
             Interlocked.Add(ref _dropped, lost);
         }
 

@@ -13,7 +13,8 @@ namespace ThreadedLogging;
 internal sealed class ThreadedLogger(ThreadedHandler handler, string category) : ILogger, IBufferedLogger
 {
     private readonly EventQueue _queue = handler.Queue;
-    private int _minLevel = (int)handler.EffectiveLevel(category);
+    private int _shipLevel = (int)handler.EffectiveLevel(category);
+    private int _minLevel = handler.HoldsLevels ? (int)LogLevel.Trace : (int)handler.EffectiveLevel(category);
 
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => handler.ScopeProvider?.Push(state);
@@ -21,8 +22,16 @@ internal sealed class ThreadedLogger(ThreadedHandler handler, string category) :
     /// <summary>One volatile read: the level is recomputed when it changes (a rule arrives or expires, <c>Level</c> is set), not per call.</summary>
     public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None && (int)logLevel >= Volatile.Read(ref _minLevel);
 
-    /// <summary>Recomputes this category's effective level (issue 13: a live rule, else the configured level).</summary>
-    public void Refresh() => Volatile.Write(ref _minLevel, (int)handler.EffectiveLevel(category));
+    /// <summary>
+    /// Recomputes this category's level (issue 13: a live rule, else the configured level). In the start's hold
+    /// (<see cref="LevelHold"/>) every level gets through, and a call below this level is queued marked as held.
+    /// </summary>
+    public void Refresh()
+    {
+        var level = (int)handler.EffectiveLevel(category);
+        Volatile.Write(ref _shipLevel, level);
+        Volatile.Write(ref _minLevel, handler.HoldsLevels ? (int)LogLevel.Trace : level);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
@@ -30,6 +39,11 @@ internal sealed class ThreadedLogger(ThreadedHandler handler, string category) :
         if (!IsEnabled(logLevel))
         {
             return;
+        }
+
+        if ((int)logLevel < _shipLevel)
+        {
+            logLevel = LevelHold.Mark(logLevel); // let in by the start's hold only: the worker decides at its release
         }
 
         try
@@ -68,7 +82,13 @@ internal sealed class ThreadedLogger(ThreadedHandler handler, string category) :
             {
                 if (IsEnabled(record.LogLevel) && !_queue.TryDropEarly())
                 {
-                    _queue.Enqueue(BufferedRecordCapture.Capture(category, record));
+                    var logEvent = BufferedRecordCapture.Capture(category, record);
+                    if ((int)record.LogLevel < Volatile.Read(ref _shipLevel))
+                    {
+                        logEvent.Level = LevelHold.Mark(logEvent.Level); // as a call in the start's hold
+                    }
+
+                    _queue.Enqueue(logEvent);
                 }
             }
             catch (Exception e) when (e is not OutOfMemoryException)

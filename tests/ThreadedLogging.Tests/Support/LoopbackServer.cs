@@ -18,7 +18,9 @@ public sealed record RecordedRequest(string Method, string Path, string RawQuery
 
 /// <summary>
 /// A real Kestrel server on 127.0.0.1:0 that records every request. <see cref="Respond"/> decides the
-/// answer; it may await a gate (fault injection: a server that never answers).
+/// answer; it may await a gate (fault injection: a server that never answers). A JsonBatch handler's level polls
+/// (<c>GET /api/levels/effective</c>, one at its start) are answered apart by <see cref="AnswerLevels"/> (no rules) and
+/// counted in <see cref="LevelPolls"/>, never in <see cref="Requests"/>: the tests count what was sent.
 /// </summary>
 public sealed class LoopbackServer : IAsyncDisposable
 {
@@ -26,6 +28,7 @@ public sealed class LoopbackServer : IAsyncDisposable
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly SemaphoreSlim _arrived = new(0);
     private bool _refusing;
+    private int _levelPolls;
 
     private LoopbackServer(WebApplication app)
     {
@@ -33,6 +36,15 @@ public sealed class LoopbackServer : IAsyncDisposable
     }
 
     public Func<RecordedRequest, Task<IResult>> Respond { get; set; } = _ => Task.FromResult(Results.Ok());
+
+    /// <summary>Gets or sets the answer to a level poll (<c>GET /api/levels/effective</c>): no rules, unless a test sets rules or a gate.</summary>
+    public Func<Task<IResult>> AnswerLevels { get; set; } = () => Task.FromResult(Results.Text(NoLevels, "application/json"));
+
+    /// <summary>Gets how many level polls arrived (apart from <see cref="Requests"/>).</summary>
+    public int LevelPolls => Volatile.Read(ref _levelPolls);
+
+    /// <summary>The collector's answer to a level poll when no rule applies.</summary>
+    public const string NoLevels = """{"levels":[]}""";
 
     /// <summary>Gets or sets whether every request is answered 503 (an outage), before <see cref="Respond"/> is asked.</summary>
     public bool Refusing
@@ -76,6 +88,12 @@ public sealed class LoopbackServer : IAsyncDisposable
 
     private async Task<IResult> HandleAsync(HttpContext context)
     {
+        if (HttpMethods.IsGet(context.Request.Method) && context.Request.Path == "/api/levels/effective")
+        {
+            Interlocked.Increment(ref _levelPolls);
+            return await AnswerLevels();
+        }
+
         using var body = new MemoryStream();
         var source = context.Request.Headers.ContentEncoding.ToString() == "gzip"
             ? new GZipStream(context.Request.Body, CompressionMode.Decompress)

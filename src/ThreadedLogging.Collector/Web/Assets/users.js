@@ -11,6 +11,10 @@ let loading = null;
 // The window's start as the list was loaded: "More users" goes on in the same window (a later now would count the next
 // page's machines, versions and levels over another one).
 let windowFrom = "";
+// Enter in "Find user" opens the first (selected) user of the list for what was typed: at once when that list is
+// shown, else when it has loaded (the box's 250 ms pause or its request may still be on the way).
+let shownSearch = null;
+let openWhenLoaded = false;
 
 export function showUsers(state) {
   $("users-search").value = state.search;
@@ -32,6 +36,7 @@ async function load(state, append) {
     status("Could not load users: " + bad, true);
     return;
   }
+  if (!append) shownSearch = null;
   const p = new URLSearchParams();
   if (state.search) p.set("search", state.search);
   if (state.sort) p.set("sort", state.sort);
@@ -51,7 +56,14 @@ async function load(state, append) {
     $("users-empty").hidden = !empty;
     text($("users-empty"), state.search ? `No user matches “${state.search}”.` : "No events yet: nobody has logged to this collector.");
     status(counted(tbody.rows.length, "user", Boolean(next)));
-    if (!append) select(tbody.rows[0]);
+    if (!append) {
+      select(tbody.rows[0]);
+      shownSearch = state.search;
+      if (openWhenLoaded) {
+        openWhenLoaded = false;
+        openUser(tbody.rows[0]);
+      }
+    }
   } catch (err) {
     if (err.name === "AbortError") return;
     for (const r of tbody.rows) r.classList.add("stale");
@@ -110,10 +122,21 @@ export function wireUsers() {
   });
   let typing;
   $("users-search").addEventListener("input", () => {
+    openWhenLoaded = false;
     clearTimeout(typing);
     typing = setTimeout(() => change({ search: $("users-search").value.trim() }, false), 250);
   });
-  $("users-form").addEventListener("submit", (e) => { e.preventDefault(); change({ search: $("users-search").value.trim() }, false); });
+  $("users-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    clearTimeout(typing);
+    const search = $("users-search").value.trim();
+    if (search === shownSearch && search === readState().search) {
+      openUser(tbody.querySelector("tr.selected") || tbody.rows[0]);
+      return;
+    }
+    openWhenLoaded = Boolean(search);
+    change({ search }, false);
+  });
   $("users-sort").addEventListener("change", () => change({ sort: $("users-sort").value === "lastSeen" ? "" : $("users-sort").value }));
   $("users-window").addEventListener("change", () => change({ window: $("users-window").value === "24h" ? "" : $("users-window").value }));
   $("users-more").addEventListener("click", () => load(readState(), true));

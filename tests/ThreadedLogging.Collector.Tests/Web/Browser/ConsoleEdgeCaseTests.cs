@@ -46,6 +46,35 @@ public sealed class ConsoleEdgeCaseTests(ChromiumFixture chromium) : IClassFixtu
     }
 
     [Fact]
+    public async Task Keyboard_EnterInFindUser_OpensTheFirstUserFound()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        await PostAsync(collector, "log/many", Http.Envelope(null, [.. new[] { "carol", "bob", "alice" }.Select((user, i) =>
+            new { level = "Information", message = "hello " + user, timestamp = now.AddSeconds(i - 60), user, sequence = i })]));
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        await page.GotoAsync(collector.BaseAddress.ToString());
+        await Expect(page.Locator("#users-table tbody tr")).ToHaveCountAsync(3);
+
+        // Typed and Enter at once (within the box's pause): the user opens when the list for "caro" has come.
+        await page.Keyboard.PressAsync("/");
+        await page.Keyboard.TypeAsync("caro");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#timeline-view")).ToBeVisibleAsync();
+        Assert.Contains("user=carol", page.Url, StringComparison.Ordinal);
+
+        // The list for what the box holds already shown: Enter opens its selected user.
+        await page.GotoAsync(collector.BaseAddress + "?search=bo");
+        await Expect(page.Locator("#users-table tbody tr")).ToHaveCountAsync(1);
+        await page.Locator("#users-search").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#timeline-view")).ToBeVisibleAsync();
+        Assert.Contains("user=bob", page.Url, StringComparison.Ordinal);
+        Assert.Empty(dialogs);
+    }
+
+    [Fact]
     public async Task Timeline_VeryLongAndManyLineMessages_RowsStayShortAndTheDetailShowsAllOfIt()
     {
         await using var collector = await CollectorFixture.StartAsync();
