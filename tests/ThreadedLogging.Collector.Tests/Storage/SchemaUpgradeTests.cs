@@ -131,6 +131,29 @@ public sealed class SchemaUpgradeTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_OnNewerSchema_RefusesNamingBothVersionsAndLeavesTheFileAsItWas()
+    {
+        // An older build on a folder a newer one wrote: it served the file and set user_version back to its own.
+        await using (var current = await OpenAsync(_current.Path))
+        {
+            await current.AppendAsync(new EventBatch(null, MixedEvents()), CancellationToken.None);
+        }
+
+        var newer = SqliteSchema.Version + 1;
+        Execute(_current.Path, $"PRAGMA user_version = {newer}");
+        SqliteConnection.ClearAllPools();
+
+        await using var store = new SqliteEventStore(_current.Path, TimeProvider.System, NullLogger<SqliteEventStore>.Instance);
+        var refused = await Assert.ThrowsAsync<CollectorConfigurationException>(() => store.InitializeAsync(CancellationToken.None));
+
+        Assert.Contains($"schema version {newer}; this collector knows up to {SqliteSchema.Version}", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(SqliteEventStore.FileName, refused.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<EventStoreUnavailableException>(() => store.AppendAsync(new EventBatch(null, MixedEvents()), CancellationToken.None));
+        SqliteConnection.ClearAllPools();
+        Assert.Equal(newer, UserVersion(_current.Path));
+    }
+
+    [Fact]
     public async Task Start_NewDatabase_IsTheCurrentVersionAndAnEventRaisesItsInstanceLastId()
     {
         await using (var store = await OpenAsync(_current.Path))

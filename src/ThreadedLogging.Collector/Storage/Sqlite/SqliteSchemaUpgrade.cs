@@ -128,6 +128,7 @@ internal static class SqliteSchemaUpgrade
         ALTER TABLE events ADD COLUMN template_key INTEGER;
         """;
 
+    /// <exception cref="CollectorConfigurationException">The file's schema is newer than this collector (exit code 2).</exception>
     public static void CreateOrUpgrade(SqliteConnection connection, ILogger logger)
     {
         using var command = connection.CreateCommand();
@@ -152,6 +153,13 @@ internal static class SqliteSchemaUpgrade
             addTraceIds = reader.GetInt64(5) > 0 && reader.GetInt64(6) == 0;
             normalizeNoUser = reader.GetInt64(5) > 0 && reader.GetInt64(7) < 8;
             addNameKeys = reader.GetInt64(5) > 0 && reader.GetInt64(8) == 0;
+            if (reader.GetInt64(7) > SqliteSchema.Version)
+            {
+                // Before anything is written: SqliteSchema.Create would set user_version back and serve a schema this
+                // build does not know (an older build on a newer folder: a downgrade, or two versions sharing a folder).
+                throw new CollectorConfigurationException(
+                    $"{connection.DataSource} has schema version {reader.GetInt64(7)}; this collector knows up to {SqliteSchema.Version}. Upgrade the collector (or restore a backup made by this version).");
+            }
         }
 
         if (addLastIds)
