@@ -10,7 +10,11 @@ namespace ThreadedLogging;
 /// are found and said per round (<see cref="ContentRefusals"/>): a receiver that refuses everything gets the rest of the
 /// batch held for the backoff after 3 events refused alone, not a request per event. Lone refusals add up across batches
 /// until the receiver takes an event, so that batches too small to hold anything (one event an interval) make the next
-/// batch wait the backoff after 3, not cost a request and a line each forever.
+/// batch wait the backoff after 3, not cost a request and a line each forever. Two deliveries may be in flight
+/// (<see cref="BatchWorker"/>), and their answers may come back in either order: that streak is kept in the order the
+/// batches were handed over, each delivery changing it only once the one before it has ended, so that a poison event
+/// answered after the good event sent behind it is not counted after that take (a 400, 200, 400, 200… receiver made
+/// the streak reach 3 and a batch wait the backoff when two answers came back reversed).
 /// </remarks>
 internal sealed class BatchDelivery
 {
@@ -34,7 +38,8 @@ internal sealed class BatchDelivery
     private string _refusalEnd = string.Empty; // under _refusals
     private long _retried;
     private long _failed;
-    private long _refusedAloneStreak; // events refused alone since the receiver last took one, across batches
+    private long _refusedAloneStreak; // events refused alone since the receiver last took one, across batches, in hand-over order
+    private Task _previousDelivery = Task.CompletedTask; // the delivery handed over before the latest one: the streak's turn
 
     /// <param name="sink">Where batches go.</param>
     /// <param name="backoff">The retry delays and the circuit.</param>
@@ -90,6 +95,26 @@ internal sealed class BatchDelivery
     /// <param name="token">Cancelled when the shutdown deadline passes.</param>
     public async Task DeliverAsync(List<LogEvent> events, int start, int count, string? batchId, LogIdentity identity, bool spooled, Action<LogEvent?>? settledUpTo, CancellationToken token)
     {
+        // Handed over on the worker, one after the other: this delivery's turn at the streak comes when the previous one ended.
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var previous = Interlocked.Exchange(ref _previousDelivery, ended.Task);
+        try
+        {
+            await DeliverRoundsAsync(events, start, count, batchId, identity, spooled, previous, settledUpTo, token).ConfigureAwait(false);
+        }
+        finally
+        {
+            ended.SetResult();
+        }
+    }
+
+    /// <summary>
+    /// The rounds of <see cref="DeliverAsync(List{LogEvent}, int, int, string?, LogIdentity, bool, Action{LogEvent}?, CancellationToken)"/>
+    /// (a round that holds events sends them again after the backoff); <c>previous</c> ends, never faulted, when the
+    /// delivery handed over before this one has ended.
+    /// </summary>
+    private async Task DeliverRoundsAsync(List<LogEvent> events, int start, int count, string? batchId, LogIdentity identity, bool spooled, Task previous, Action<LogEvent?>? settledUpTo, CancellationToken token)
+    {
         var refusedAloneBeforeHolding = ContentRefusals.FirstRefusedAloneBeforeHolding;
         while (true)
         {
@@ -103,7 +128,10 @@ internal sealed class BatchDelivery
             {
                 // Lone refusals add up across batches until the receiver takes an event: batches too small to reach the hold
                 // (one event an interval) cost a request and a line each, forever, against a receiver that refuses everything.
-                var streak = round.RefusedWithNoneTaken > 0 ? Interlocked.Add(ref _refusedAloneStreak, round.RefusedWithNoneTaken) : 0;
+                // In hand-over order: the batch sent before this one may still be answered (two in flight), and its answer
+                // comes first in the streak whichever arrived first.
+                await previous.ConfigureAwait(false);
+                var streak = Streak(round);
                 waits = round.Held is not { Count: > 0 } && streak >= ContentRefusals.FirstRefusedAloneBeforeHolding;
                 round.End(_ledger, spooled, _selfLog, waits ? streak : 0);
             }
@@ -167,7 +195,6 @@ internal sealed class BatchDelivery
             if (completed > 0)
             {
                 EndRefusals("before it took a batch again"); // said before the settle: a flush it completes may read the self-log
-                Interlocked.Exchange(ref _refusedAloneStreak, 0);
             }
 
             _ledger.Settle(events, start, completed, delivered: true, spooled);
@@ -268,6 +295,22 @@ internal sealed class BatchDelivery
                     return;
             }
         }
+    }
+
+    /// <summary>
+    /// A round's part in the streak of events refused alone since the receiver last took one, across batches: a round that
+    /// took an event ends it, one that took none adds its lone refusals. Returns the streak when this round added to it,
+    /// else 0 (only a round that refused events makes the next batch wait). Called in hand-over order.
+    /// </summary>
+    private long Streak(ContentRefusals round)
+    {
+        if (round.TookAny)
+        {
+            Interlocked.Exchange(ref _refusedAloneStreak, 0);
+            return 0;
+        }
+
+        return round.RefusedWithNoneTaken > 0 ? Interlocked.Add(ref _refusedAloneStreak, round.RefusedWithNoneTaken) : 0;
     }
 
     /// <summary>

@@ -39,6 +39,9 @@ internal sealed class ContentRefusals(int events, int refusedAloneBeforeHolding)
     /// <summary>Gets the events not sent in this round, in order, once it holds them; <see langword="null"/> while it sends.</summary>
     public List<LogEvent>? Held { get; private set; }
 
+    /// <summary>Gets whether the receiver took any of the round's events.</summary>
+    public bool TookAny => _taken > 0;
+
     /// <summary>Gets how many events the receiver refused alone in this round, having taken none of its events (0 once it took one).</summary>
     public int RefusedWithNoneTaken => _taken == 0 ? _refused.Count : 0;
 

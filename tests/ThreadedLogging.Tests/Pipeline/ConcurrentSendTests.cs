@@ -121,6 +121,38 @@ public sealed class ConcurrentSendTests
         Assert.Equal(Enumerable.Range(0, events).Select(i => $"n {i}").Order(StringComparer.Ordinal), messages.Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task Worker_GoodEventAnsweredBeforeThePoisonOneSentBeforeIt_LoneRefusalsCountedInSendingOrderAndNoBatchWaits()
+    {
+        // Lone refusals add up across batches until the receiver takes an event, and after 3 the next batch waits the
+        // backoff. Sent: poison 0, good 1, poison 2, poison 3: two refused alone since the receiver last took one. With two
+        // in flight the answers came back 1, then 0: the take ended the streak before 0 was counted into it, so 0, 2 and
+        // 3 made 3 and event 3's batch waited the backoff (a poison event between good ones, in a full parallel test run).
+        var poison = new SendResult(SendOutcome.Rejected, Error: "HTTP 400 Bad Request: poison");
+        var sink = new HeldFirstSink { Answer = batch => batch.Events[0].Message == "n 1" ? SendResult.Success : poison };
+        var selfLog = new ConcurrentQueue<string>();
+        await using var handler = new ThreadedHandler(sink, Options(o =>
+        {
+            o.BatchSize = 1;
+            o.MinRetryDelay = o.MaxRetryDelay = TimeSpan.FromHours(1); // a wait would outlast the flush
+            o.SelfLog = selfLog.Enqueue;
+        }));
+        var logger = handler.CreateLogger("App");
+        Log(logger, 0, 1);
+        await sink.FirstStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Log(logger, 1, 2);
+        sink.Queued.Set();
+        Assert.True(SpinWait.SpinUntil(() => handler.Statistics.Sent == 1, TimeSpan.FromSeconds(30))); // event 1 taken while 0 is unanswered; a bound on a hang, not a timing
+        sink.FirstAnswer.SetResult(poison);
+        Log(logger, 2, 4);
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal((1L, 3L), (handler.Statistics.Sent, handler.Statistics.Dropped));
+        Assert.Equal(["n 1"], sink.Delivered.SelectMany(b => b.Events).Select(e => e.Message));
+        Assert.Equal(3, selfLog.Count(line => line.Contains("1 event refused by the receiver (Rejected) and dropped", StringComparison.Ordinal)));
+        Assert.DoesNotContain(selfLog, line => line.Contains("waits the backoff", StringComparison.Ordinal));
+    }
+
     /// <summary>Logs 10 events (a full batch: the first send, held), then 20 more while it is held; waits for the second send.</summary>
     private static async Task SendSecondWhileFirstHeldAsync(ThreadedHandler handler, HeldFirstSink sink)
     {
@@ -142,7 +174,7 @@ public sealed class ConcurrentSendTests
 
     /// <summary>
     /// Holds its first send: the call waits (on the worker) until the test queued more events, then returns an
-    /// answer the test gives later. Every later send is answered at once. Records what was accepted.
+    /// answer the test gives later. Every later send is answered at once (<see cref="Answer"/>). Records what was accepted.
     /// </summary>
     private sealed class HeldFirstSink : ILogBatchSink, ISendsConcurrently
     {
@@ -162,6 +194,9 @@ public sealed class ConcurrentSendTests
         /// <summary>Gets or sets whether the second send is held too, until its cancellation (a receiver that never answers).</summary>
         public bool HoldSecond { get; init; }
 
+        /// <summary>Gets how every send after the first is answered; each is taken unless told otherwise.</summary>
+        public Func<LogBatch, SendResult> Answer { get; init; } = _ => SendResult.Success;
+
         public bool CanSendConcurrently => true;
 
         public IReadOnlyList<LogBatch> Delivered => [.. _delivered];
@@ -169,7 +204,7 @@ public sealed class ConcurrentSendTests
         public async ValueTask<SendResult> SendAsync(LogBatch batch, CancellationToken cancellationToken)
         {
             var copy = new LogBatch(batch.Id, [.. batch.Events], batch.Identity);
-            var result = SendResult.Success;
+            SendResult result;
             switch (Interlocked.Increment(ref _sends))
             {
                 case 1:
@@ -185,6 +220,10 @@ public sealed class ConcurrentSendTests
                         await Task.Delay(Timeout.Infinite, cancellationToken);
                     }
 
+                    result = Answer(batch);
+                    break;
+                default:
+                    result = Answer(batch);
                     break;
             }
 

@@ -70,6 +70,10 @@ function render(e, state) {
       el("button", { type: "button", className: "kind-filter", title: "Only the events of this kind in the list: " + kind, dataset: { kind, scope: "list" } }, "Only this kind"),
       el("button", { type: "button", className: "kind-filter", title: "Every user's events of this kind, the last 24 hours: " + kind, dataset: { kind, scope: "everyone" } }, "Everyone with this kind")));
   }
+  // What else happened then, whoever logged it (support's "what happened at 14:05"): everyone's events 5 minutes either
+  // side, with this one open.
+  body.append(el("div", { className: "kind-actions" },
+    el("button", { type: "button", className: "around-filter", title: "Every user's events from 5 minutes before this one to 5 minutes after it", dataset: { around: String(e.id), at: e.timestamp } }, "Everyone around this time")));
   // The exception first: it is what support opens an error for.
   if (e.exception) body.append(...section("Exception", el("pre", { className: "exception" }, exceptionText(e.exception))));
   body.append(
@@ -193,6 +197,13 @@ export function wireDetail() {
     if (kind) {
       if (kind.dataset.scope === "list") change({ template: kind.dataset.kind, at: "" });
       else change(timelineOf({ all: "1", range: "24h", template: kind.dataset.kind }));
+      return;
+    }
+    const around = event.target.closest("button[data-around]");
+    if (around) {
+      const at = new Date(around.dataset.at).getTime();
+      const minutes = 5 * 60 * 1000;
+      change(timelineOf({ all: "1", from: new Date(at - minutes).toISOString(), to: new Date(at + minutes).toISOString(), event: around.dataset.around }));
       return;
     }
     const link = event.target.closest("a[data-trace]");

@@ -117,6 +117,31 @@ public sealed class EveryoneConsoleTests(ChromiumFixture chromium) : IClassFixtu
         Assert.Empty(dialogs);
     }
 
+    [Fact]
+    public async Task Detail_EveryoneAroundThisTime_EveryUsersEventsFiveMinutesEitherSideOpenedAtIt()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var at = DateTimeOffset.UtcNow.AddHours(-2);
+        await PostAsync(collector, "carol", at, "Error", "payment rejected");
+        await PostAsync(collector, "bob", at.AddMinutes(-4), "Warning", "gateway slow");
+        await PostAsync(collector, "<b>dave</b>", at.AddMinutes(3), "Information", "retry queued");
+        await PostAsync(collector, "bob", at.AddMinutes(-6), "Information", "too early");
+        await PostAsync(collector, "bob", at.AddMinutes(6), "Information", "too late");
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        await page.GotoAsync(collector.BaseAddress + "?user=carol&range=all");
+        await page.Locator("#events-table tbody tr").First.ClickAsync();
+
+        await page.Locator("#detail-body button.around-filter").ClickAsync();
+
+        var rows = page.Locator("#events-table tbody tr");
+        await Expect(rows.Locator("td.msg")).ToHaveTextAsync(["retry queued", "payment rejected", "gateway slow"]);
+        await Expect(page.Locator("#detail-body .message")).ToHaveTextAsync("payment rejected");
+        Assert.Contains("all=1", page.Url, StringComparison.Ordinal);
+        await Expect(page.Locator("#events-table tbody")).ToContainTextAsync("<b>dave</b>");
+        Assert.Empty(dialogs);
+    }
+
     /// <summary>
     /// Live arrivals are counted again as the histogram is (2 s after the first of a burst, on the page's clock): a new
     /// user's event on everyone's live timeline shows in the top users (and its message in the kinds), with one summary
