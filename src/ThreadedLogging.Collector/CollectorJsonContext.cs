@@ -31,5 +31,8 @@ namespace ThreadedLogging.Collector;
 [JsonSerializable(typeof(EventContextResponse))]
 [JsonSerializable(typeof(SessionResponse))]
 [JsonSerializable(typeof(AlertsResponse))]
+[JsonSerializable(typeof(AlertRuleRequest))]
+[JsonSerializable(typeof(AlertStatusDto))]
+[JsonSerializable(typeof(AlertRuleDescription))]
 [JsonSerializable(typeof(AlertNotification))]
 internal sealed partial class CollectorJsonContext : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ThreadedLogging.Collector.Diagnostics;
 using ThreadedLogging.Collector.Storage;
 
@@ -14,51 +15,77 @@ namespace ThreadedLogging.Collector.Alerts;
 /// database only the holder of <see cref="IAlertLease"/> evaluates. What a rule remembers is saved
 /// (<see cref="IAlertStateStore"/>) whenever it notifies or its notification fails, and read back when this collector
 /// starts to evaluate (its first evaluation, or a lease taken over), so a restart does not notify a range again (unless
-/// that save failed: logged as id 505).
+/// that save failed: logged as id 505). The rules are the configured ones and those made through the API
+/// (<see cref="IAlertRuleStore"/>), read again at each evaluation, so a rule made through any collector of the database
+/// is evaluated from the next one, by the lease's holder only.
 /// </summary>
 internal sealed class AlertEvaluator : IDisposable
 {
     private readonly IEventStore _store;
     private readonly IAlertLease _lease;
     private readonly IAlertStateStore _saved;
+    private readonly IAlertRuleStore _made;
     private readonly AlertWebhook _webhook;
     private readonly CollectorMetrics _metrics;
+    private readonly CollectorOptions _options;
     private readonly Uri? _publicUrl;
     private readonly TimeSpan _interval;
     private readonly ILogger<AlertEvaluator> _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private long _stateReadAt; // under _gate: the lease's Taken when the saved state was read (0: never)
+    private readonly ConcurrentDictionary<string, AlertRuleState> _states = new(StringComparer.OrdinalIgnoreCase); // by rule name
+    private readonly ConcurrentDictionary<(long Id, DateTimeOffset Changed), bool> _refusalsLogged = new();
+    private IReadOnlyList<(AlertRule Rule, AlertRuleState State)> _rules = [];
 
-    public AlertEvaluator(CollectorOptions options, IEventStore store, IAlertLease lease, IAlertStateStore saved, AlertWebhook webhook, CollectorMetrics metrics, ILogger<AlertEvaluator> logger)
+    public AlertEvaluator(
+        CollectorOptions options, IEventStore store, IAlertLease lease, IAlertStateStore saved, IAlertRuleStore made, AlertWebhook webhook, CollectorMetrics metrics, ILogger<AlertEvaluator> logger)
     {
         _store = store;
         _lease = lease;
         _saved = saved;
+        _made = made;
         _webhook = webhook;
         _metrics = metrics;
+        _options = options;
         _publicUrl = options.PublicUri;
         _interval = options.Alerts.Interval;
         _logger = logger;
-        Rules = [.. options.Alerts.CheckedRules.Select(rule => (rule, new AlertRuleState()))];
+        Configured = options.Alerts.CheckedRules;
     }
 
-    /// <summary>Gets the rules and what each remembers.</summary>
-    public IReadOnlyList<(AlertRule Rule, AlertRuleState State)> Rules { get; }
+    /// <summary>Gets the rules of <c>Collector:Alerts:Rules</c> (read-only: the API neither changes nor deletes them).</summary>
+    public IReadOnlyList<AlertRule> Configured { get; }
+
+    /// <summary>Gets the rules the last evaluation ran (configured, then those made through the API) and what each remembers.</summary>
+    public IReadOnlyList<(AlertRule Rule, AlertRuleState State)> Rules => Volatile.Read(ref _rules);
 
     /// <summary>Gets a value indicating whether this collector evaluated the rules last time (it holds the lease).</summary>
     public bool Evaluating { get; private set; }
 
-    /// <summary>Evaluates every rule at <paramref name="now"/> (a failure of one rule is logged and does not stop the others).</summary>
+    /// <summary>
+    /// Returns the rules as they are now in the store (configured, then those made through the API that pass the checks),
+    /// each with what it remembers on this collector (nothing when another evaluates it): what <c>GET /api/alerts</c> shows.
+    /// </summary>
+    public async Task<IReadOnlyList<(AlertRule Rule, AlertRuleState State)>> ListAsync(CancellationToken cancellationToken)
+    {
+        var rules = await LoadRulesAsync(cancellationToken).ConfigureAwait(false);
+        return [.. rules.Select(rule => (rule, _states.TryGetValue(rule.Name, out var state) && state.Query == rule.QueryText ? state : new AlertRuleState(rule.QueryText)))];
+    }
+
+    /// <summary>
+    /// Evaluates every rule at <paramref name="now"/> (a failure of one rule is logged and does not stop the others). The
+    /// rules made through the API are read from the store first, on every collector; only the lease's holder evaluates.
+    /// </summary>
     public async Task EvaluateAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (Rules.Count == 0)
-        {
-            return;
-        }
-
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            var rules = await RefreshRulesAsync(cancellationToken).ConfigureAwait(false);
+            if (rules.Count == 0)
+            {
+                return;
+            }
+
             try
             {
                 Evaluating = await _lease.TryHoldAsync(cancellationToken).ConfigureAwait(false);
@@ -74,13 +101,15 @@ internal sealed class AlertEvaluator : IDisposable
                 return;
             }
 
-            // A hold begun anew (a start, a take-over): another collector may have notified meanwhile, read what it saved.
-            if (_stateReadAt != _lease.Taken && !await TryReadSavedStateAsync(_lease.Taken, cancellationToken).ConfigureAwait(false))
+            // A hold begun anew (a start, a take-over): another collector may have notified meanwhile, read what it saved;
+            // so for a rule this collector has not read yet (one just made through the API, or whose query changed).
+            var taken = _lease.Taken;
+            if (rules.Any(r => r.State.ReadAt != taken) && !await TryReadSavedStateAsync(rules, taken, cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
 
-            foreach (var (rule, state) in Rules)
+            foreach (var (rule, state) in rules)
             {
                 try
                 {
@@ -156,11 +185,11 @@ internal sealed class AlertEvaluator : IDisposable
     }
 
     /// <summary>
-    /// Reads what the rules saved (a restart, a lease taken over) into their state; a rule with no saved state, or whose
-    /// query changed since, starts afresh. When the store cannot say, nothing is evaluated this time (it would notify
-    /// again what was notified).
+    /// Reads what the rules not read since <paramref name="taken"/> saved (a restart, a lease taken over, a rule new to this
+    /// collector) into their state; a rule with no saved state, or whose query changed since, starts afresh. When the store
+    /// cannot say, nothing is evaluated this time (it would notify again what was notified).
     /// </summary>
-    private async Task<bool> TryReadSavedStateAsync(long taken, CancellationToken cancellationToken)
+    private async Task<bool> TryReadSavedStateAsync(IReadOnlyList<(AlertRule Rule, AlertRuleState State)> rules, long taken, CancellationToken cancellationToken)
     {
         IReadOnlyDictionary<string, SavedAlertState> saved;
         try
@@ -173,17 +202,85 @@ internal sealed class AlertEvaluator : IDisposable
             return false;
         }
 
-        foreach (var (rule, state) in Rules)
+        foreach (var (rule, state) in rules.Where(r => r.State.ReadAt != taken))
         {
             var row = saved.TryGetValue(rule.Name, out var found) && found.Query == rule.QueryText ? found : null;
             state.NotifiedTo = row?.NotifiedTo;
             state.PendingFrom = row?.PendingFrom;
             state.QuietUntil = row?.QuietUntil ?? DateTimeOffset.MinValue;
             state.Update(s => s with { LastFiredFrom = row?.LastFiredFrom, LastFired = row?.NotifiedTo, LastFiredCount = row?.LastFiredCount });
+            state.ReadAt = taken;
         }
 
-        _stateReadAt = taken;
         return true;
+    }
+
+    /// <summary>
+    /// Reads the rules (under the gate) and pairs each with its state: kept while its name and query stay, new otherwise
+    /// (a changed query counts other events); the states of rules gone are dropped. When the store cannot say which rules
+    /// were made through the API, the last known ones are evaluated (logged).
+    /// </summary>
+    private async Task<IReadOnlyList<(AlertRule Rule, AlertRuleState State)>> RefreshRulesAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<AlertRule> rules;
+        try
+        {
+            rules = await LoadRulesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            CollectorLog.AlertRulesUnavailable(_logger, e, _interval);
+            return Rules;
+        }
+
+        var paired = new List<(AlertRule, AlertRuleState)>(rules.Count);
+        foreach (var rule in rules)
+        {
+            var state = _states.AddOrUpdate(
+                rule.Name, _ => new AlertRuleState(rule.QueryText), (_, known) => known.Query == rule.QueryText ? known : new AlertRuleState(rule.QueryText));
+            paired.Add((rule, state));
+        }
+
+        foreach (var gone in _states.Keys.Except(rules.Select(r => r.Name), StringComparer.OrdinalIgnoreCase))
+        {
+            _states.TryRemove(gone, out _);
+        }
+
+        Volatile.Write(ref _rules, paired);
+        return paired;
+    }
+
+    /// <summary>The configured rules and those made through the API that pass this collector's checks (each refusal logged once).</summary>
+    private async Task<IReadOnlyList<AlertRule>> LoadRulesAsync(CancellationToken cancellationToken)
+    {
+        var stored = await _made.ListAsync(cancellationToken).ConfigureAwait(false);
+        if (stored.Count == 0)
+        {
+            return Configured;
+        }
+
+        var rules = new List<AlertRule>(Configured);
+        var names = new HashSet<string>(Configured.Select(r => r.Name), StringComparer.OrdinalIgnoreCase);
+        foreach (var row in stored)
+        {
+            var errors = new List<string>();
+            var rule = AlertRule.FromStored(row, _interval, _options, errors);
+            if (rule is not null && !names.Add(rule.Name))
+            {
+                errors.Add("its name is a configured rule's (Collector:Alerts:Rules), which is evaluated instead.");
+            }
+
+            if (errors.Count == 0)
+            {
+                rules.Add(rule!);
+            }
+            else if (_refusalsLogged.TryAdd((row.Id, row.Changed), true))
+            {
+                CollectorLog.AlertRuleRefused(_logger, row.Id, row.Name, string.Join(' ', errors));
+            }
+        }
+
+        return rules;
     }
 
     /// <summary>Saves a rule's state after it changed; a failure is logged (the state in memory stays right until a restart).</summary>

@@ -53,6 +53,31 @@ internal sealed class AlertRule
     /// <summary>Gets the headers sent with the notification: secrets, never shown.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
 
+    /// <summary>Gets the row of a rule made through the API (<c>POST /api/alerts</c>); null for a configured rule, which is read-only.</summary>
+    public StoredAlertRule? Stored { get; private set; }
+
+    /// <summary>
+    /// Checks a rule made through the API again, as it is read from the store (this collector's limits may differ from
+    /// those of the collector that took it); null, with the reasons in <paramref name="errors"/>, when refused.
+    /// </summary>
+    public static AlertRule? FromStored(StoredAlertRule stored, TimeSpan interval, CollectorOptions collector, List<string> errors)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var options = new AlertRuleOptions
+        {
+            Name = stored.Name,
+            Query = stored.Query,
+            Threshold = stored.Threshold,
+            Window = stored.Window,
+            Cooldown = stored.Cooldown,
+            Webhook = stored.Webhook,
+            Headers = new Dictionary<string, string>(stored.Headers, StringComparer.OrdinalIgnoreCase),
+        };
+        var rule = Create(options, AlertRuleRequest.FieldName, interval, collector, errors);
+        rule?.Stored = stored;
+        return rule;
+    }
+
     /// <summary>Checks every rule; adds a reason naming the option (<c>Collector:Alerts:Rules:0:Query</c>) for each problem.</summary>
     public static IReadOnlyList<AlertRule> CreateAll(AlertOptions alerts, CollectorOptions collector, List<string> errors)
     {
@@ -61,7 +86,8 @@ internal sealed class AlertRule
         for (var i = 0; i < alerts.Rules.Count; i++)
         {
             var before = errors.Count;
-            var rule = Create(alerts.Rules[i], $"Collector:Alerts:Rules:{i}", alerts.Interval, collector, errors);
+            var at = $"Collector:Alerts:Rules:{i}";
+            var rule = Create(alerts.Rules[i], field => $"{at}:{field}", alerts.Interval, collector, errors);
             if (rule is not null && !names.Add(rule.Name))
             {
                 errors.Add($"Collector:Alerts:Rules:{i}:Name '{rule.Name}' is the name of an earlier rule: each rule needs its own.");
@@ -76,41 +102,45 @@ internal sealed class AlertRule
         return rules;
     }
 
-    private static AlertRule? Create(AlertRuleOptions options, string at, TimeSpan interval, CollectorOptions collector, List<string> errors)
+    /// <summary>
+    /// Checks one rule; adds a reason for each problem, naming the field as <paramref name="field"/> writes it (a
+    /// setting, <c>Collector:Alerts:Rules:0:Window</c>; a field of the API's body, <c>'window'</c>). Null when refused.
+    /// </summary>
+    public static AlertRule? Create(AlertRuleOptions options, Func<string, string> field, TimeSpan interval, CollectorOptions collector, List<string> errors)
     {
         var count = errors.Count;
         var name = options.Name?.Trim() ?? string.Empty;
         if (name.Length == 0 || name.Length > MaxNameLength || name.Any(char.IsControl))
         {
-            errors.Add($"{at}:Name must be 1 to {MaxNameLength} characters without control characters (was '{QueryStringRules.Excerpt(options.Name ?? string.Empty)}').");
+            errors.Add($"{field("Name")} must be 1 to {MaxNameLength} characters without control characters (was '{QueryStringRules.Excerpt(options.Name ?? string.Empty)}').");
         }
 
         var queryText = options.Query.Trim().TrimStart('?');
         var parameters = new QueryCollection(QueryHelpers.ParseQuery(queryText));
         if (!TryParseQuery(parameters, collector, out var query, out var reason))
         {
-            errors.Add($"{at}:Query: {reason}.");
+            errors.Add($"{field("Query")}: {reason}.");
         }
 
         if (options.Threshold is < 1 or > 1_000_000)
         {
-            errors.Add($"{at}:Threshold must be between 1 and 1000000 (was {options.Threshold}).");
+            errors.Add($"{field("Threshold")} must be between 1 and 1000000 (was {options.Threshold}).");
         }
 
         // An evaluation counts the window that ends at it: a window shorter than the interval would let events fall between two.
         if (options.Window < interval || options.Window > TimeSpan.FromDays(7))
         {
-            errors.Add($"{at}:Window must be between Collector:Alerts:Interval ({interval}) and 7.00:00:00, so that no event falls between two evaluations (was {options.Window}).");
+            errors.Add($"{field("Window")} must be between Collector:Alerts:Interval ({interval}) and 7.00:00:00, so that no event falls between two evaluations (was {options.Window}).");
         }
 
         var cooldown = options.Cooldown ?? options.Window;
         if (cooldown < TimeSpan.Zero || cooldown > TimeSpan.FromDays(30))
         {
-            errors.Add($"{at}:Cooldown must be between 00:00:00 and 30.00:00:00 (was {cooldown}).");
+            errors.Add($"{field("Cooldown")} must be between 00:00:00 and 30.00:00:00 (was {cooldown}).");
         }
 
-        var webhook = CheckWebhook(options.Webhook, at, errors);
-        var headers = CheckHeaders(options.Headers, at, errors);
+        var webhook = CheckWebhook(options.Webhook, field, errors);
+        var headers = CheckHeaders(options.Headers, field, errors);
         return errors.Count == count ? new AlertRule(name, queryText, parameters, query, options.Threshold, options.Window, cooldown, webhook!, headers) : null;
     }
 
@@ -127,25 +157,25 @@ internal sealed class AlertRule
             && EventQueryParser.TryParse(parameters, collector.MaxQueryLimit, out query, out error);
     }
 
-    private static Uri? CheckWebhook(string? text, string at, List<string> errors)
+    private static Uri? CheckWebhook(string? text, Func<string, string> field, List<string> errors)
     {
         // The address is a secret: a reason quotes its scheme and host at most, never its path or query.
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.Host.Length == 0)
         {
-            errors.Add($"{at}:Webhook must be an absolute http or https address{(text is null ? " (it is not set)" : string.Empty)}.");
+            errors.Add($"{field("Webhook")} must be an absolute http or https address{(text is null ? " (it is not set)" : string.Empty)}.");
             return null;
         }
 
         if (uri.UserInfo.Length > 0)
         {
-            errors.Add($"{at}:Webhook has a user name or password in its address ({uri.Scheme}://…@{uri.Authority}): put them in {at}:Headers (Authorization).");
+            errors.Add($"{field("Webhook")} has a user name or password in its address ({uri.Scheme}://…@{uri.Authority}): put them in {field("Headers")} (Authorization).");
             return null;
         }
 
         return uri;
     }
 
-    private static List<KeyValuePair<string, string>> CheckHeaders(Dictionary<string, string> headers, string at, List<string> errors)
+    private static List<KeyValuePair<string, string>> CheckHeaders(Dictionary<string, string> headers, Func<string, string> field, List<string> errors)
     {
         using var probe = new HttpRequestMessage();
         var checkedHeaders = new List<KeyValuePair<string, string>>();
@@ -154,11 +184,11 @@ internal sealed class AlertRule
             // Values are secrets: a reason names the header, never quotes its value.
             if (!probe.Headers.TryAddWithoutValidation(name, "x") || name.Equals("Host", StringComparison.OrdinalIgnoreCase))
             {
-                errors.Add($"{at}:Headers:{name} is not a header a notification can carry.");
+                errors.Add($"{field("Headers:" + name)} is not a header a notification can carry.");
             }
             else if (string.IsNullOrEmpty(value) || value.Any(c => char.IsControl(c) || c > '\u007e'))
             {
-                errors.Add($"{at}:Headers:{name} must be a non-empty value of printable ASCII characters (no line breaks).");
+                errors.Add($"{field("Headers:" + name)} must be a non-empty value of printable ASCII characters (no line breaks).");
             }
             else
             {

@@ -5,17 +5,13 @@ namespace ThreadedLogging.Collector.Alerts;
 /// <summary>
 /// Evaluates the alert rules every <see cref="AlertOptions.Interval"/> (the first an interval after start), in the
 /// background, on the store's read side: ingest never waits for it, nor for a webhook. A failed evaluation never ends
-/// the loop: the next interval evaluates again.
+/// the loop: the next interval evaluates again. It runs without configured rules too: support may make one through the
+/// API at any time (with none at all, an evaluation reads the rules and stops there).
 /// </summary>
 internal sealed class AlertService(AlertEvaluator evaluator, CollectorOptions options, TimeProvider time, ILogger<AlertService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (evaluator.Rules.Count == 0)
-        {
-            return;
-        }
-
         try
         {
             while (!stoppingToken.IsCancellationRequested)

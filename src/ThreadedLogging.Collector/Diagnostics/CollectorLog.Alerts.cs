@@ -23,4 +23,13 @@ internal static partial class CollectorLog
 
     [LoggerMessage(506, LogLevel.Error, "The alert rules' evaluation failed; they are evaluated again in {Interval}")]
     public static partial void AlertLoopFailed(ILogger logger, Exception exception, TimeSpan interval);
+
+    [LoggerMessage(507, LogLevel.Warning, "The alert rules made through the API could not be read; the last known ones are evaluated, and they are read again in {Interval}")]
+    public static partial void AlertRulesUnavailable(ILogger logger, Exception exception, TimeSpan interval);
+
+    [LoggerMessage(508, LogLevel.Warning, "Alert rule {Id} '{Alert}' (made through the API) is not evaluated by this collector: {Reason}")]
+    public static partial void AlertRuleRefused(ILogger logger, long id, string alert, string reason);
+
+    [LoggerMessage(509, LogLevel.Information, "Alert rule {Id} {Action} by {By}: {Rule}")]
+    public static partial void AlertRuleChanged(ILogger logger, long id, string action, string by, string rule);
 }

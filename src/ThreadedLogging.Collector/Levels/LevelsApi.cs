@@ -1,10 +1,6 @@
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ThreadedLogging.Collector.Diagnostics;
-using ThreadedLogging.Collector.Ingest.Formats;
 using ThreadedLogging.Collector.Query;
 using ThreadedLogging.Collector.Security;
 using ThreadedLogging.Collector.Storage;
@@ -35,7 +31,7 @@ internal static class LevelsApi
     private static async Task<Results<Created<LevelRuleDto>, JsonHttpResult<ErrorResponse>>> CreateAsync(
         HttpContext context, ILevelRuleStore store, LevelRuleCache cache, CollectorOptions options, ApiKeyRing keys, TimeProvider time, ILogger<LevelRuleCache> logger, CancellationToken cancellationToken)
     {
-        var (body, bodyError) = await ReadBodyAsync(context.Request, cancellationToken);
+        var (body, bodyError) = await JsonRequestBody.ReadAsync<LevelRuleRequest>(context.Request, "a level rule (an object of strings)", cancellationToken);
         if (bodyError is not null)
         {
             return bodyError;
@@ -87,34 +83,5 @@ internal static class LevelsApi
     {
         var rules = await cache.GetAsync(cancellationToken);
         return TypedResults.Ok(new EffectiveLevelsResponse(LevelResolver.Resolve(rules, app, version, user, machine, time.GetUtcNow())));
-    }
-
-    /// <summary>
-    /// Reads the rule; a body that is not one gets its reason (the framework's own binding answered 400 or 415 with an empty body).
-    /// </summary>
-    private static async Task<(LevelRuleRequest? Body, JsonHttpResult<ErrorResponse>? Error)> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (!request.HasJsonContentType())
-        {
-            return (null, ErrorResults.Create(StatusCodes.Status415UnsupportedMediaType, $"unsupported Content-Type '{LoggedText.Of(request.ContentType)}' (application/json)"));
-        }
-
-        var json = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        try
-        {
-            return (await request.ReadFromJsonAsync((JsonTypeInfo<LevelRuleRequest>)json.GetTypeInfo(typeof(LevelRuleRequest)), cancellationToken), null);
-        }
-        catch (JsonException e)
-        {
-            return (null, ErrorResults.Create(StatusCodes.Status400BadRequest, $"the body is not a level rule (an object of strings): {JsonErrorText.Of(e)}"));
-        }
-        catch (InvalidOperationException e)
-        {
-            return (null, ErrorResults.Create(StatusCodes.Status415UnsupportedMediaType, e.Message)); // a charset it cannot read
-        }
-        catch (BadHttpRequestException e)
-        {
-            return (null, ErrorResults.Create(e.StatusCode, $"request body not received: {e.Message}"));
-        }
     }
 }

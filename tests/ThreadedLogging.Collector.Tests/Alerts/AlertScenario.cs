@@ -57,16 +57,19 @@ internal sealed class AlertScenario : IAsyncDisposable
     ];
 
     /// <summary>Stores one event of <paramref name="app"/> at <see cref="T0"/> + <paramref name="at"/>.</summary>
-    public async Task PostAsync(TimeSpan at, string level = "Error", string message = "Payment failed", string app = "Payroll", string user = "alice")
+    public Task PostAsync(TimeSpan at, string level = "Error", string message = "Payment failed", string app = "Payroll", string user = "alice") =>
+        PostAsync(Collector, Interlocked.Increment(ref _sequence), at, level, message, app, user);
+
+    /// <summary>Stores one event of <paramref name="app"/> at <see cref="T0"/> + <paramref name="at"/> in <paramref name="collector"/> (<paramref name="sequence"/>: new for each event).</summary>
+    public static async Task PostAsync(CollectorFixture collector, long sequence, TimeSpan at, string level = "Error", string message = "Payment failed", string app = "Payroll", string user = "alice")
     {
-        var sequence = Interlocked.Increment(ref _sequence);
         var body = JsonSerializer.Serialize(new
         {
             app,
             instanceId = "inst-1",
             events = new[] { new { level, message, timestamp = (T0 + at).ToString("O", CultureInfo.InvariantCulture), sequence } },
         });
-        await Http.PostStoredAsync(Collector.Client, "log/" + user, body);
+        await Http.PostStoredAsync(collector.Client, "log/" + user, body);
     }
 
     /// <summary>Runs one evaluation at <see cref="T0"/> + <paramref name="at"/>; the webhook has answered when it returns.</summary>

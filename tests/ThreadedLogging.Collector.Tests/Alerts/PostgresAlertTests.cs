@@ -102,4 +102,49 @@ public sealed class PostgresAlertTests
             PostgresServer.Instance.DropDatabase(database);
         }
     }
+
+    /// <summary>
+    /// A rule made through the collector that does not evaluate is listed by both, evaluated once by the lease's holder;
+    /// deleted through it, the holder stops evaluating it.
+    /// </summary>
+    [Fact]
+    public async Task Post_ThroughTheOtherCollector_EvaluatedOnceByTheLeaseHolderThenDeleted()
+    {
+        var database = PostgresServer.Instance.CreateDatabase();
+        try
+        {
+            string[] args = ["--Collector:Alerts:Interval=01:00:00", "--Collector:Store=postgres", "--ConnectionStrings:Events=" + PostgresServer.Instance.ConnectionString(database)];
+            await using var receiver = await WebhookReceiver.StartAsync();
+            await using var holder = await CollectorFixture.StartAsync(args);
+            await using var other = await CollectorFixture.StartAsync(args);
+            var id = await AlertRulesApiTests.CreateAsync(other, AlertRulesApiTests.Rule(receiver));
+            Assert.Equal(id, (await holder.GetJsonAsync("api/alerts")).GetProperty("alerts")[0].GetProperty("id").GetInt64());
+            await AlertScenario.PostAsync(holder, 1, Minute * 1, message: "a");
+            await AlertScenario.PostAsync(other, 2, Minute * 2, message: "b");
+
+            await AlertScenario.EvaluateAtAsync(holder, Minute * 5);
+            await AlertScenario.EvaluateAtAsync(other, Minute * 5);
+            await AlertScenario.EvaluateAtAsync(other, Minute * 70);
+
+            var notification = Assert.Single(receiver.Requests).Body;
+            Assert.Equal(["b", "a"], AlertScenario.Messages(notification));
+            Assert.True((await holder.GetJsonAsync("api/alerts")).GetProperty("evaluating").GetBoolean());
+            Assert.False((await other.GetJsonAsync("api/alerts")).GetProperty("evaluating").GetBoolean());
+
+            var (deleted, _) = await Http.SendAsync(other.Client, HttpMethod.Delete, $"api/alerts/{id}");
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, deleted);
+            await AlertScenario.PostAsync(other, 3, Minute * 71, message: "c");
+            await AlertScenario.PostAsync(other, 4, Minute * 72, message: "d");
+            await AlertScenario.EvaluateAtAsync(holder, Minute * 75);
+
+            Assert.Single(receiver.Requests);
+            var listed = await holder.GetJsonAsync("api/alerts");
+            Assert.Empty(listed.GetProperty("alerts").EnumerateArray());
+            Assert.Equal(["deleted", "created"], listed.GetProperty("audit").EnumerateArray().Select(a => a.GetProperty("action").GetString()));
+        }
+        finally
+        {
+            PostgresServer.Instance.DropDatabase(database);
+        }
+    }
 }

@@ -16,7 +16,7 @@ namespace ThreadedLogging.Collector.Storage.Postgres;
 /// </remarks>
 internal static class PostgresSchema
 {
-    public const int Version = 11;
+    public const int Version = 12;
 
     /// <summary>Any 64-bit number the collectors agree on: the lock held while the schema is upgraded.</summary>
     public const long SchemaLock = 0x544C_5343_4845_4D41; // "TLSCHEMA"
@@ -316,7 +316,39 @@ internal static class PostgresSchema
         )
         """;
 
-    private static readonly string[] Steps = [Version1, Version2, Version3, Version4, Version5, Version6, Version7, Version8, Version9, Version10, Version11];
+    /// <summary>
+    /// Version 12: alert rules made through the API (<see cref="PostgresAlertRuleStore"/>, <c>POST /api/alerts</c>) and
+    /// their audit, shared by the collectors of the database. Names unique ignoring case (<c>name_key</c>, upper case).
+    /// Times and spans are ticks. No data changes. <c>IF NOT EXISTS</c>, as version 11.
+    /// </summary>
+    private const string Version12 = """
+        CREATE TABLE IF NOT EXISTS alert_rules (
+            id             bigserial PRIMARY KEY,
+            name           text NOT NULL,
+            name_key       text NOT NULL UNIQUE,
+            query          text NOT NULL,
+            threshold      integer NOT NULL,
+            window_ticks   bigint NOT NULL,
+            cooldown_ticks bigint,
+            webhook        text NOT NULL,
+            headers        text NOT NULL,
+            created_by     text NOT NULL,
+            created        bigint NOT NULL,
+            changed_by     text NOT NULL,
+            changed        bigint NOT NULL,
+            rule           text NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS alert_audit (
+            id      bigserial PRIMARY KEY,
+            rule_id bigint NOT NULL,
+            action  text NOT NULL,
+            by_key  text NOT NULL,
+            at      bigint NOT NULL,
+            rule    text NOT NULL
+        )
+        """;
+
+    private static readonly string[] Steps = [Version1, Version2, Version3, Version4, Version5, Version6, Version7, Version8, Version9, Version10, Version11, Version12];
 
     /// <summary>Creates or upgrades the schema; safe when several collectors run it at once.</summary>
     /// <exception cref="InvalidOperationException">The database's schema is newer than this collector.</exception>

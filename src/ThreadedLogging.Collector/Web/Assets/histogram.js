@@ -70,9 +70,35 @@ export function drawHistogram(body) {
     g.appendChild(title);
     bars.appendChild(g);
   });
+  drawAxis(body);
   const busiest = body.buckets.reduce((a, b) => (b.total > a.total ? b : a));
   bars.setAttribute("aria-label", `${counted(body.total, "event")} in bars of ${widthText(seconds)}; the most, ${busiest.total}, from ${localTime(busiest.start)}`);
   text($("histogram-caption"), `${counted(body.total, "event")} · bars of ${widthText(seconds)} · click a bar for its events`);
+}
+
+/**
+ * Times under the bars (support read a 3-day chart only by hovering): about one label per 120 px, each at the start of
+ * its bar, in the page's time zone; the date is shown when the bars span more than a day (or at a label's new day).
+ */
+function drawAxis(body) {
+  const axis = clear($("histogram-axis"));
+  const n = body.buckets.length;
+  if (n === 0) return;
+  const labels = Math.max(2, Math.min(8, Math.floor((axis.clientWidth || 800) / 120)));
+  const step = Math.max(1, Math.ceil(n / labels));
+  const spansDays = body.bucketSeconds * n > 86400;
+  const pad = (v) => String(v).padStart(2, "0");
+  let lastDay = "";
+  for (let i = 0; i < n; i += step) {
+    const start = new Date(body.buckets[i].start);
+    const day = `${start.getFullYear()}-${pad(start.getMonth() + 1)}-${pad(start.getDate())}`;
+    const time = `${pad(start.getHours())}:${pad(start.getMinutes())}` + (body.bucketSeconds < 60 ? ":" + pad(start.getSeconds()) : "");
+    const label = document.createElement("span");
+    label.style.left = (i / n) * 100 + "%";
+    label.textContent = spansDays || (lastDay && day !== lastDay) ? `${day.slice(5)} ${time}` : time;
+    lastDay = day;
+    axis.appendChild(label);
+  }
 }
 
 /** A click on a bar: <paramref name="pick"/> gets its range (the end inclusive, to the millisecond). */

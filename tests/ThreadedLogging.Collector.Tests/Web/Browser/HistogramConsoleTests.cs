@@ -33,6 +33,11 @@ public sealed class HistogramConsoleTests(ChromiumFixture chromium) : IClassFixt
         var errorBar = page.Locator("#histogram-bars g.bucket:has(rect.bar-error)");
         await Expect(errorBar).ToHaveCountAsync(1);
         Assert.Equal("2026-11-24T08:37:00.000Z", await errorBar.GetAttributeAsync("data-start"));
+        // Times under the bars, in the page's zone: the first at the first bar's start, no date within a day.
+        var axis = page.Locator("#histogram-axis span");
+        var firstLocal = await page.EvaluateAsync<string>("() => { const d = new Date('2026-11-24T08:00:00Z'); return String(d.getHours()).padStart(2, '0') + ':' + String(d.getMinutes()).padStart(2, '0'); }");
+        await Expect(axis.First).ToHaveTextAsync(firstLocal);
+        Assert.InRange(await axis.CountAsync(), 2, 8);
 
         await errorBar.ClickAsync();
 

@@ -1,0 +1,103 @@
+using System.Globalization;
+using ThreadedLogging.Collector.Query;
+using ThreadedLogging.Collector.Storage;
+
+namespace ThreadedLogging.Collector.Alerts;
+
+/// <summary>
+/// The body of <c>POST /api/alerts</c> and <c>PUT /api/alerts/{id}</c>: a configured rule's settings
+/// (<see cref="AlertRuleOptions"/>, the same defaults), spans as <c>hh:mm:ss</c>. A <c>PUT</c> replaces the rule, but
+/// a <c>webhook</c> or <c>headers</c> it leaves out stay as they were: they are secrets, never shown, so a client that
+/// changes the threshold cannot send them back.
+/// </summary>
+internal sealed record AlertRuleRequest(
+    string? Name, string? Query, int? Threshold, string? Window, string? Cooldown, string? Webhook, Dictionary<string, string>? Headers)
+{
+    /// <summary>The longest query text or webhook address a rule made through the API may have.</summary>
+    public const int MaxTextLength = 4096;
+
+    /// <summary>How a reason names a field of the body: <c>'window'</c>, <c>'headers.Authorization'</c>.</summary>
+    public static string FieldName(string field)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(field);
+        var name = field.StartsWith("Headers:", StringComparison.Ordinal) ? "headers." + field["Headers:".Length..] : field;
+        return $"'{char.ToLowerInvariant(name[0])}{name[1..]}'";
+    }
+
+    /// <summary>
+    /// Checks the request into a rule to store (<paramref name="existing"/>: the rule a <c>PUT</c> replaces), or returns
+    /// the reasons it is refused, each naming its field.
+    /// </summary>
+    public bool TryCreate(StoredAlertRule? existing, CollectorOptions options, string by, DateTimeOffset now, out StoredAlertRule rule, out string error)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        rule = null!;
+        var errors = new List<string>();
+        var settings = new AlertRuleOptions
+        {
+            Name = Name,
+            Query = Query ?? string.Empty,
+            Threshold = Threshold ?? 1,
+            Window = Span(Window, "Window", errors) ?? TimeSpan.FromMinutes(5),
+            Cooldown = Span(Cooldown, "Cooldown", errors),
+            Webhook = Webhook ?? existing?.Webhook,
+            Headers = new Dictionary<string, string>(Headers ?? existing?.Headers ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase),
+        };
+        foreach (var (field, value) in (ReadOnlySpan<(string, string?)>)[("Query", settings.Query), ("Webhook", settings.Webhook)])
+        {
+            if (value?.Length > MaxTextLength)
+            {
+                errors.Add($"{FieldName(field)} is longer than {MaxTextLength} characters.");
+            }
+            else if (value?.Contains('\0', StringComparison.Ordinal) == true)
+            {
+                errors.Add($"{FieldName(field)} contains a NUL character (U+0000)."); // PostgreSQL text cannot hold it
+            }
+        }
+
+        if (errors.Count == 0)
+        {
+            AlertRule.Create(settings, FieldName, options.Alerts.Interval, options, errors);
+        }
+
+        if (errors.Count > 0)
+        {
+            error = string.Join(' ', errors);
+            return false;
+        }
+
+        error = string.Empty;
+        rule = new StoredAlertRule
+        {
+            Id = existing?.Id ?? 0,
+            Name = settings.Name!.Trim(),
+            Query = settings.Query.Trim().TrimStart('?'),
+            Threshold = settings.Threshold,
+            Window = settings.Window,
+            Cooldown = settings.Cooldown,
+            Webhook = settings.Webhook!,
+            Headers = settings.Headers,
+            CreatedBy = existing?.CreatedBy ?? by,
+            Created = existing?.Created ?? now,
+            ChangedBy = by,
+            Changed = now,
+        };
+        return true;
+    }
+
+    private static TimeSpan? Span(string? text, string field, List<string> errors)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (TimeSpan.TryParseExact(text.Trim(), "c", CultureInfo.InvariantCulture, out var span))
+        {
+            return span;
+        }
+
+        errors.Add($"{FieldName(field)} must be a time span, hh:mm:ss or d.hh:mm:ss (was '{QueryStringRules.Excerpt(text)}').");
+        return null;
+    }
+}
