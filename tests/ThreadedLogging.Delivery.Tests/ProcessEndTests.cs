@@ -81,6 +81,14 @@ public sealed class ProcessEndTests
         AssertStored(Enumerable.Range(0, 55), await collector.EventNumbersAsync("late"), app);
     }
 
+    /// <summary>
+    /// Where nothing listens, for the whole test: the discard port. A free port that nothing was started on (a
+    /// <see cref="CollectorProcess"/> never started) is free for anyone: in the full parallel run another test's server
+    /// bound to port 0 may be handed it while the child retries, and takes its events (the disposal then read "Sent = …"
+    /// where it expected "Sent = 0, Dropped = 55"). Port 9 is below the range the system hands out for port 0.
+    /// </summary>
+    private const string Nowhere = "127.0.0.1:9";
+
     /// <summary>The exit budget of a child that is expected to deliver everything: a bound on a hang, not a speed (seconds; within WaitForExitAsync's 90).</summary>
     private const string ExitBudget = "60";
 
@@ -111,9 +119,8 @@ public sealed class ProcessEndTests
     [Fact]
     public async Task ProcessExit_LateEventsAndNoCollector_ReportedNotSilentlyLost()
     {
-        var nowhere = new CollectorProcess(); // a free port, never started: every send fails until the exit budget is spent
-
-        await using var app = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", nowhere.Host, "late", "0", "50", "--late");
+        // Every send is refused until the exit budget is spent.
+        await using var app = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", Nowhere, "late", "0", "50", "--late");
         Assert.Equal(3, await app.WaitForExitAsync());
         Assert.Contains(app.Output, line => line.Contains("could not be delivered within the exit budget", StringComparison.Ordinal));
     }
@@ -121,15 +128,13 @@ public sealed class ProcessEndTests
     [Fact]
     public async Task ProcessExit_LateEventsReportedLostThenHostDisposesWithoutCollector_EachLostEventReportedOnce()
     {
-        var nowhere = new CollectorProcess(); // a free port, never started
-
-        await using var app = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", nowhere.Host, "late-lost", "0", "50", "--late-dispose");
+        await using var app = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", Nowhere, "late-lost", "0", "50", "--late-dispose");
         await app.WaitForLineAsync("late-logged");
         await app.WriteLineAsync("go");
         var disposed = await app.WaitForLineAsync("disposed ThreadedHandlerStatistics");
 
         Assert.Equal(3, await app.WaitForExitAsync());
-        Assert.Contains("Sent = 0, Dropped = 55,", disposed, StringComparison.Ordinal); // each event once: dropped (lost)
+        Assert.True(disposed.Contains("Sent = 0, Dropped = 55,", StringComparison.Ordinal), disposed); // each event once: dropped (lost)
         Assert.Single(app.Output, line => line.Contains("55 events were not delivered before the shutdown deadline", StringComparison.Ordinal));
         Assert.DoesNotContain(app.Output, line => line.Contains("delivered after all", StringComparison.Ordinal));
     }
