@@ -24,7 +24,7 @@ internal static class StorageExtensions
                 throw new CollectorConfigurationException($"{PostgresStorageExtensions.ReadConnectionStringKey} is set but Collector:Store is '{options.Store}': a read replica needs Collector:Store=postgres.");
             }
 
-            services.AddSqliteStorage(options.DataDirectory);
+            services.AddSqliteStorage(options.DataDirectory, options.Retention.MaxBytes);
         }
 
         services.TryAddSingleton<IStoreAvailability, OpenFileAvailability>();

@@ -58,15 +58,84 @@ public sealed partial class SqliteRetentionTests
         Assert.Equal(Enumerable.Range(10_000 - kept.Count, kept.Count).Select(i => (long)i), kept.Order());
     }
 
-    private static SqliteEventStore Open(string directory, bool crashAfterEventsChunk, int batchKeysPerChunk = 5000) =>
+    [Fact]
+    public async Task Append_WithMaxBytes_KeepsEachWalUnderAnEighthOfTheCap()
+    {
+        // 64 MB tmpfs, MaxBytes 20 MB: collector.db stayed 16 KB while its WAL reached 63 MB (checkpoints only every
+        // 128 MiB of WAL) and filled the disk before retention ran. A capped store checkpoints every MaxBytes / 8.
+        using var data = new TempDirectory();
+        const long maxBytes = 2 * 1024 * 1024;
+        await using var store = Open(data.Path, crashAfterEventsChunk: false, maxBytes: maxBytes);
+        await store.InitializeAsync(CancellationToken.None);
+        var filler = new string('x', 400);
+        long largestWal = 0;
+        for (var b = 0; b < 40; b++)
+        {
+            await store.AppendAsync(new EventBatch(null, [.. Enumerable.Range(b * 250, 250).Select(i => Event(i, T0.AddSeconds(i), $"payload {filler} {i}"))]), CancellationToken.None);
+            largestWal = Math.Max(largestWal, new FileInfo(store.DatabasePath + "-wal").Length);
+        }
+
+        await store.WaitForFullTextAsync(CancellationToken.None);
+
+        // 40 transactions of 250 events (~110 KB of text each, and their index pages): over 20 MB of WAL unbounded (the
+        // store is ~6 MB). Bounded, the WAL starts over after each eighth of the cap and is cut back to it, so it holds
+        // at most that and one transaction.
+        Assert.True(new FileInfo(store.DatabasePath).Length > maxBytes, "the events went into collector.db");
+        Assert.InRange(largestWal, 1, maxBytes);
+        Assert.InRange(new FileInfo(store.FullTextPath + "-wal").Length, 0, maxBytes);
+    }
+
+    [Fact]
+    public async Task Run_WalHeldByAReaderOverMaxBytes_CountsTheWalAndRemovesOldest()
+    {
+        // A reader's snapshot keeps the WAL from being reset: the pages in it take the disk as much as the files'.
+        using var data = new TempDirectory();
+        await using var store = Open(data.Path, crashAfterEventsChunk: false);
+        await store.InitializeAsync(CancellationToken.None);
+        using var reader = new SqliteConnection($"Data Source={store.DatabasePath};Mode=ReadOnly;Pooling=False");
+        reader.Open();
+        using var snapshot = reader.BeginTransaction();
+        using (var read = reader.CreateCommand())
+        {
+            read.CommandText = "SELECT count(*) FROM events";
+            read.ExecuteScalar();
+        }
+
+        var filler = new string('x', 400);
+        for (var b = 0; b < 10; b++)
+        {
+            await store.AppendAsync(new EventBatch(null, [.. Enumerable.Range(b * 1000, 1000).Select(i => Event(i, T0.AddSeconds(i), $"payload {filler} {i}"))]), CancellationToken.None);
+        }
+
+        await store.WaitForFullTextAsync(CancellationToken.None);
+        var used = UsedBytes(store.DatabasePath) + UsedBytes(store.FullTextPath);
+        var wal = new FileInfo(store.DatabasePath + "-wal").Length;
+
+        var result = await store.RemoveExpiredAsync(new RetentionOptions { MaxBytes = used + (wal / 2) }, T0.AddDays(1), CancellationToken.None);
+
+        Assert.True(wal > used / 2, $"the WAL ({wal} bytes) holds the batches");
+        Assert.InRange(result.BySize, 1, 9_999); // counted without the WAL, the store was under the cap
+    }
+
+    private static SqliteEventStore Open(string directory, bool crashAfterEventsChunk, int batchKeysPerChunk = 5000, long? maxBytes = null) =>
         new(directory, TimeProvider.System, NullLogger<SqliteEventStore>.Instance)
         {
+            WalBytes = SqliteCommands.WalBytesFor(maxBytes),
             Retention = new SqliteRetention(Path.Combine(directory, SqliteEventStore.FileName), Path.Combine(directory, SqliteFtsIndexer.FileName))
             {
                 AfterEventsChunk = crashAfterEventsChunk ? () => throw new IOException("stopped between the two commits") : null,
                 BatchKeysPerChunk = batchKeysPerChunk,
             },
         };
+
+    private static long UsedBytes(string path)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT (p.page_count - f.freelist_count) * s.page_size FROM pragma_page_count() p, pragma_freelist_count() f, pragma_page_size() s";
+        return (long)command.ExecuteScalar()!;
+    }
 
     private static long IndexCount(string fullTextPath, string word)
     {

@@ -18,20 +18,29 @@ internal static class SqliteCommands
         return command;
     }
 
-    /// <summary>The WAL bytes after which SQLite's automatic checkpoint runs (see <see cref="CheckpointEvery"/>).</summary>
+    /// <summary>The WAL bytes after which SQLite's automatic checkpoint runs in a store without a size cap (see <see cref="CheckpointEvery"/>).</summary>
     public const long CheckpointWalBytes = 128L * 1024 * 1024;
 
     /// <summary>
-    /// Makes SQLite's automatic checkpoint run every <see cref="CheckpointWalBytes"/> of WAL. <c>wal_autocheckpoint</c>
-    /// counts pages, and a new events file has 16 KiB pages (an older one, or the full-text file, 4 KiB): a fixed page
-    /// count would let a new file's WAL grow four times as far before it restarts.
+    /// The WAL bytes of a store capped at <paramref name="maxBytes"/> (<c>Retention:MaxBytes</c>): an eighth of the cap, at
+    /// most <see cref="CheckpointWalBytes"/>. Each of the two files has a WAL of its own, so together they stay within a
+    /// quarter of the cap (and a transaction): on a 64 MB disk with a 20 MB cap, checkpoints every 128 MiB let
+    /// <c>collector.db-wal</c> fill the disk (63 MB) while <c>collector.db</c> held 16 KB.
     /// </summary>
-    public static void CheckpointEvery(SqliteConnection connection)
+    public static long WalBytesFor(long? maxBytes) => maxBytes is { } cap ? Math.Clamp(cap / 8, 64 * 1024, CheckpointWalBytes) : CheckpointWalBytes;
+
+    /// <summary>
+    /// Makes SQLite's automatic checkpoint run every <paramref name="walBytes"/> of WAL and cut the WAL file back to that
+    /// size when it starts over (<c>journal_size_limit</c>; the file otherwise keeps the largest size it ever had).
+    /// <c>wal_autocheckpoint</c> counts pages, and a new events file has 16 KiB pages (an older one, or the full-text
+    /// file, 4 KiB): a fixed page count would let a new file's WAL grow four times as far before it restarts.
+    /// </summary>
+    public static void CheckpointEvery(SqliteConnection connection, long walBytes = CheckpointWalBytes)
     {
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA page_size";
         var pageSize = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-        command.CommandText = $"PRAGMA wal_autocheckpoint = {CheckpointWalBytes / Math.Max(512, pageSize)}";
+        command.CommandText = $"PRAGMA wal_autocheckpoint = {Math.Max(1, walBytes / Math.Max(512, pageSize))}; PRAGMA journal_size_limit = {walBytes};";
         command.ExecuteNonQuery();
     }
 

@@ -74,6 +74,12 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
     /// <summary>Gets how long the full-text indexer waits to gather more groups into one commit (tests set hours: only a waiting query ends it).</summary>
     internal TimeSpan FullTextLingerTime { get; init; } = SqliteFtsIndexer.DefaultLingerTime;
 
+    /// <summary>
+    /// Gets the WAL bytes after which each file's writer checkpoints and cuts its WAL back
+    /// (<see cref="SqliteCommands.WalBytesFor"/> of <c>Retention:MaxBytes</c>).
+    /// </summary>
+    internal long WalBytes { get; init; } = SqliteCommands.CheckpointWalBytes;
+
     /// <summary>The full-text index's file, beside <see cref="DatabasePath"/>; rebuilt from the events when missing.</summary>
     public string FullTextPath { get; }
 
@@ -127,7 +133,7 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
 
                 SqliteSchemaUpgrade.CreateOrUpgrade(connection, _logger);
 
-                SqliteCommands.CheckpointEvery(connection);
+                SqliteCommands.CheckpointEvery(connection, WalBytes);
 
                 var (fts, committedSeq) = OpenFullText(connection);
                 try
@@ -279,7 +285,7 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
             SqliteFtsIndexer? fts = null;
             try
             {
-                fts = new SqliteFtsIndexer(FullTextPath, _logger, FullTextBusyTimeoutSeconds, FullTextStopTimeout, FullTextLingerTime);
+                fts = new SqliteFtsIndexer(FullTextPath, _logger, FullTextBusyTimeoutSeconds, FullTextStopTimeout, FullTextLingerTime, WalBytes);
                 return (fts, RepairFullText(connection, fts));
             }
             catch (SqliteException e) when (attempt == 0 && e.SqliteErrorCode is SqliteNotADatabase or SqliteCorrupt)

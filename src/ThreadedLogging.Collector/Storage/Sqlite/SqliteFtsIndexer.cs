@@ -66,7 +66,8 @@ internal sealed class SqliteFtsIndexer : IDisposable
     /// <param name="busyTimeoutSeconds">How long a write waits for another connection's lock (SQLite's busy timeout).</param>
     /// <param name="stopTimeout">How long stopping waits for a failing write before <see cref="Abort"/>.</param>
     /// <param name="lingerTime">How long the indexer waits for more groups (<see cref="DefaultLingerTime"/>).</param>
-    public SqliteFtsIndexer(string path, ILogger logger, int busyTimeoutSeconds, TimeSpan stopTimeout, TimeSpan lingerTime)
+    /// <param name="walBytes">The WAL bytes after which it checkpoints (<see cref="SqliteCommands.WalBytesFor"/>).</param>
+    public SqliteFtsIndexer(string path, ILogger logger, int busyTimeoutSeconds, TimeSpan stopTimeout, TimeSpan lingerTime, long walBytes = SqliteCommands.CheckpointWalBytes)
     {
         _logger = logger;
         StopTimeout = stopTimeout;
@@ -94,7 +95,7 @@ internal sealed class SqliteFtsIndexer : IDisposable
 
         Execute(Schema);
         Execute("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;");
-        SqliteCommands.CheckpointEvery(_connection);
+        SqliteCommands.CheckpointEvery(_connection, walBytes);
         _insert = new RawStatement(_connection, "INSERT INTO events_fts (rowid, message, exception, properties) VALUES (?1, ?2, ?3, ?4)");
         _setState = SqliteCommands.Prepare(_connection, "INSERT OR REPLACE INTO fts_state (id, indexed_seq) VALUES (0, $seq)", "$seq");
         using var state = _connection.CreateCommand();

@@ -54,16 +54,21 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
         Execute(main, "DELETE FROM users WHERE last_seen < $ticks", cutoff.UtcTicks);
 
         long bySize = 0;
-        while (options.MaxBytes is { } maxBytes && UsedBytes(main) + UsedBytes(fts) > maxBytes)
+        if (options.MaxBytes is { } maxBytes)
         {
-            var removed = RemoveChunk(main, fts, long.MaxValue);
-            if (removed == 0)
+            for (var bytes = StoreBytes(main, fts); bytes > maxBytes;)
             {
-                break;
-            }
+                var removed = RemoveChunk(main, fts, long.MaxValue);
+                bySize += removed;
+                cancellationToken.ThrowIfCancellationRequested();
+                var after = StoreBytes(main, fts);
+                if (removed == 0 || after >= bytes)
+                {
+                    break; // what is left over the cap is WAL that a reader's snapshot holds: fewer events would not shrink it
+                }
 
-            bySize += removed;
-            cancellationToken.ThrowIfCancellationRequested();
+                bytes = after;
+            }
         }
 
         // Instances only when the mark moved: those below an older mark went in an earlier run.
@@ -187,6 +192,40 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
         command.Parameters.AddWithValue("$below", belowId);
         command.ExecuteNonQuery();
         transaction.Commit();
+    }
+
+    /// <summary>
+    /// What the two files take on disk as <c>Retention:MaxBytes</c> counts it: their pages in use and their WAL files, each
+    /// WAL checkpointed and cut to nothing first (a reader's snapshot may keep part of it: what is left counts). Without the
+    /// WAL, a 20 MB cap on a 64 MB disk never removed anything while the WAL filled the disk.
+    /// </summary>
+    private long StoreBytes(SqliteConnection main, SqliteConnection fts)
+    {
+        Checkpoint(main);
+        Checkpoint(fts);
+        return UsedBytes(main) + UsedBytes(fts) + WalBytes(databasePath) + WalBytes(fullTextPath);
+    }
+
+    /// <summary>
+    /// Moves the WAL into the file and cuts it to nothing. Not finishing is no error: a reader's snapshot keeps the rest
+    /// (the pragma answers 1), and on a full disk the file cannot grow to take the pages (SQLITE_FULL): then the WAL is
+    /// counted as it is, and the deletes that follow reuse the space in it.
+    /// </summary>
+    private static void Checkpoint(SqliteConnection connection)
+    {
+        try
+        {
+            Scalar(connection, "PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == SQLitePCL.raw.SQLITE_FULL)
+        {
+        }
+    }
+
+    private static long WalBytes(string path)
+    {
+        var wal = new FileInfo(path + "-wal");
+        return wal.Exists ? wal.Length : 0;
     }
 
     /// <summary>Bytes in use (pages not on the free list): deleting rows frees pages for reuse without shrinking the file.</summary>

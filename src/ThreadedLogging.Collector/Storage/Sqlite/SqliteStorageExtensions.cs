@@ -4,7 +4,7 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 internal static class SqliteStorageExtensions
 {
     /// <exception cref="CollectorConfigurationException">The data folder cannot be made or written, or another collector holds it.</exception>
-    public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string dataDirectory)
+    public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string dataDirectory, long? maxBytes)
     {
         CheckWritable(dataDirectory);
         var held = DataDirectoryLock.Acquire(dataDirectory);
@@ -13,7 +13,10 @@ internal static class SqliteStorageExtensions
         services.AddSingleton<IEventStore>(sp =>
         {
             sp.GetRequiredService<DataDirectoryLock>(); // resolved with the store, so that the container disposes it
-            return new SqliteEventStore(dataDirectory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SqliteEventStore>>());
+            return new SqliteEventStore(dataDirectory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SqliteEventStore>>())
+            {
+                WalBytes = SqliteCommands.WalBytesFor(maxBytes),
+            };
         });
         services.AddSingleton(sp => (IEventRetention)sp.GetRequiredService<IEventStore>());
         services.AddSingleton(sp => (IUserErasure)sp.GetRequiredService<IEventStore>());

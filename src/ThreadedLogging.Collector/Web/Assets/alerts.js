@@ -1,7 +1,10 @@
-// The Alerts view (?alerts=1): each rule of GET /api/alerts (Collector:Alerts:Rules), what it counts and what it did last.
+// The Alerts view (?alerts=1): each rule of GET /api/alerts (Collector:Alerts:Rules, then those made through the API),
+// what it counts and what it did last; for an admin session, a form that makes one (POST /api/alerts) and a Delete
+// button on each made that way (configured rules are read-only), and the audit of those changes.
 // The links to a rule's events are the API's (ConsoleLink on the server, the one home of that mapping), not built here.
-import { getJson } from "./api.js";
+import { getJson, sendJson } from "./api.js";
 import { $, el, clear, text, status, localTime, counted } from "./dom.js";
+import { mayChange } from "./levels.js";
 import { open } from "./state.js";
 
 let loading = null;
@@ -16,8 +19,10 @@ export async function showAlerts() {
     const rules = body.alerts;
     $("alerts-table").hidden = rules.length === 0;
     $("alerts-empty").hidden = rules.length > 0;
+    $("alert-form").hidden = !mayChange();
     text($("alerts-summary"), rules.length === 0 ? "" : summary(body));
     clear($("alerts-table").tBodies[0]).append(...rules.map((a, i) => row(a, i)));
+    renderAudit(body.audit);
     status(counted(rules.length, "alert rule"));
   } catch (err) {
     if (err.name === "AbortError") return;
@@ -45,7 +50,69 @@ function row(a, index) {
     el("td", { className: "alert-evaluated" }, a.lastEvaluated ? `${localTime(a.lastEvaluated)}: counted ${counted(a.lastCount ?? 0, "event")}` : "not yet"),
     el("td", { className: "alert-notified" }, a.lastFired ? `${localTime(a.lastFired)}: ${counted(a.lastFiredCount, "event")} since ${localTime(a.lastFiredFrom)}` : "never"),
     el("td", { className: "alert-webhook" + (a.pending ? " error-cell" : "") }, a.webhookHost + ": " + webhookState(a)),
-    el("td", { className: "alert-links" }, link(a.eventsLink, "Events in the last " + spanText(a.window), index), a.lastFiredLink ? link(a.lastFiredLink, "Events it notified") : null));
+    el("td", { className: "alert-links" }, link(a.eventsLink, "Events in the last " + spanText(a.window), index), a.lastFiredLink ? link(a.lastFiredLink, "Events it notified") : null),
+    made(a));
+}
+
+/** Where the rule comes from: the settings (read-only here), or who made it, with Delete for an admin session. */
+function made(a) {
+  if (a.readOnly) return el("td", { className: "alert-made", title: "Collector:Alerts:Rules: changed in the collector's settings" }, "settings (read-only)");
+  return el("td", { className: "alert-made", title: "made " + localTime(a.created) + ", last changed " + localTime(a.changed) + " by " + a.changedBy },
+    "by " + a.createdBy + " ",
+    mayChange() ? el("button", { type: "button", dataset: { deleteAlert: String(a.id) }, "aria-label": "Delete alert rule " + a.name }, "Delete") : null);
+}
+
+function renderAudit(audit) {
+  const tbody = clear($("alerts-audit-table").tBodies[0]);
+  for (const change of audit) {
+    let rule = null;
+    try { rule = JSON.parse(change.rule); } catch { /* shown as stored */ }
+    tbody.append(el("tr", {},
+      el("td", { className: "time", title: "UTC " + change.at }, localTime(change.at)),
+      el("td", {}, change.action + " rule " + change.ruleId),
+      el("td", {}, rule ? `${rule.name}: ${rule.query || "(every event)"}, ${counted(rule.threshold, "event")} in ${spanText(rule.window)}` : change.rule),
+      el("td", { className: "status" }, "by " + change.by)));
+  }
+  $("alerts-audit").hidden = audit.length === 0;
+}
+
+/** The form's rule as POST /api/alerts takes it: an empty threshold or quiet time is the API's default. */
+function formRule() {
+  const rule = { name: $("alert-name").value, query: $("alert-query").value, window: $("alert-window").value, webhook: $("alert-webhook").value };
+  const threshold = $("alert-threshold").value.trim();
+  if (threshold !== "") rule.threshold = Number(threshold);
+  const cooldown = $("alert-cooldown").value.trim();
+  if (cooldown !== "") rule.cooldown = cooldown;
+  return rule;
+}
+
+async function create(event) {
+  event.preventDefault();
+  const button = $("alert-form").querySelector("button[type=submit]");
+  button.disabled = true;
+  text($("alert-form-error"), "");
+  try {
+    const rule = await sendJson("POST", "/api/alerts", formRule());
+    $("alert-form").reset();
+    await showAlerts();
+    status("Created alert rule " + rule.name);
+  } catch (err) {
+    text($("alert-form-error"), "Could not create the rule: " + err.message); // the API's reason names the field
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function remove(id, button) {
+  button.disabled = true;
+  try {
+    await sendJson("DELETE", "/api/alerts/" + encodeURIComponent(id));
+    await showAlerts();
+    status("Deleted alert rule " + id);
+  } catch (err) {
+    status("Could not delete alert rule " + id + ": " + err.message, true);
+    button.disabled = false;
+  }
 }
 
 function webhookState(a) {
@@ -84,7 +151,10 @@ export function spanText(value) {
 }
 
 export function wireAlerts() {
+  $("alert-form").addEventListener("submit", create);
   $("alerts-table").tBodies[0].addEventListener("click", (event) => {
+    const deleteButton = event.target.closest("button[data-delete-alert]");
+    if (deleteButton) { remove(deleteButton.dataset.deleteAlert, deleteButton); return; }
     const a = event.target.closest("a.alert-link");
     if (!a || event.ctrlKey || event.metaKey || event.shiftKey) return;
     event.preventDefault();

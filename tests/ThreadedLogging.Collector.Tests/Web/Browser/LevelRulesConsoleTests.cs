@@ -101,7 +101,8 @@ public sealed class LevelRulesConsoleTests(ChromiumFixture chromium) : IClassFix
         Assert.Single(await RulesAsync(collector));
     }
 
-    private static async Task SignInAsync(IPage page, string key)
+    /// <summary>Signs in with <paramref name="key"/> through the page's form (also the Alerts view's tests).</summary>
+    internal static async Task SignInAsync(IPage page, string key)
     {
         await page.Locator("#sign-in-key").FillAsync(key);
         await page.Locator("#sign-in-form button[type=submit]").ClickAsync();
