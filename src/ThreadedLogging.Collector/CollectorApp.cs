@@ -66,6 +66,7 @@ internal static class CollectorApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new ApiKeyRing(options));
         builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddSingleton<FailedSignIns>();
         builder.Services.AddSingleton<LiveStreamLimiter>();
         builder.Services.AddEventStore(builder.Configuration, options);
         builder.Services.AddSqsIngest(builder.Configuration);

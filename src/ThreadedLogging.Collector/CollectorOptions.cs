@@ -82,6 +82,12 @@ internal sealed class CollectorOptions
     /// <summary>Gets or sets how many live streams (<c>GET /api/events/stream</c>) may be open at once; beyond it the answer is 429. The default value is 32.</summary>
     public int MaxLiveStreams { get; set; } = 32;
 
+    /// <summary>
+    /// Gets or sets how many wrong read or admin keys one remote address may send within a minute (sign-in and API)
+    /// before it is answered 429 for the rest of it (<c>Security/FailedSignIns</c>); 0 for no limit. The default value is 10.
+    /// </summary>
+    public int MaxWrongKeysPerMinute { get; set; } = 10;
+
     /// <summary>Gets or sets how long a support page sign-in lasts (the session cookie's expiry). The default value is 12 hours.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
 
@@ -188,6 +194,11 @@ internal sealed class CollectorOptions
         if (MaxLiveStreams is < 1 or > 10_000)
         {
             errors.Add($"Collector:MaxLiveStreams must be between 1 and 10000 (was {MaxLiveStreams}).");
+        }
+
+        if (MaxWrongKeysPerMinute is < 0 or > 10_000)
+        {
+            errors.Add($"Collector:MaxWrongKeysPerMinute must be between 0 (no limit) and 10000 (was {MaxWrongKeysPerMinute}).");
         }
 
         if (SessionLifetime < TimeSpan.FromMinutes(1) || SessionLifetime > TimeSpan.FromDays(30))

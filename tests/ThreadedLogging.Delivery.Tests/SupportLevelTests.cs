@@ -119,6 +119,25 @@ public sealed class SupportLevelTests
     }
 
     [Fact]
+    public async Task Start_CollectorDownAtStart_CallsGoOnAndTheConfiguredLevelArrivesOnceItIsUp()
+    {
+        await using var collector = new CollectorProcess(); // not started yet: its port refuses connections
+        await using var dave = App(collector.Host, "dave", TimeProvider.System, TimeSpan.FromMinutes(1), configure: options =>
+        {
+            options.Interval = TimeSpan.FromHours(1); // sent at the flush, not before the collector is up
+            options.MinRetryDelay = TimeSpan.FromMilliseconds(10);
+            options.MaxRetryDelay = TimeSpan.FromMilliseconds(200);
+        });
+
+        LogPair(dave, 1, 2); // the calls return whatever the start's poll does: refused, the hold ends, Debug 1 is left out
+        await collector.StartAsync();
+        Flush(dave);
+
+        Assert.Equal([2], await collector.EventNumbersAsync("dave"));
+        Assert.Equal((1L, 1L, 0L, LogLevel.Information), Counts(dave));
+    }
+
+    [Fact]
     public async Task Poll_NothingToSend_RuleLearnedFromEffective()
     {
         await using var collector = new CollectorProcess();
@@ -156,7 +175,7 @@ public sealed class SupportLevelTests
     }
 
     /// <summary>An app as users write it: MEL at Information, the handler added with <c>AddThreadedHttp</c>.</summary>
-    private static ClientApp App(string host, string user, TimeProvider time, TimeSpan? poll = null, string? machine = null, string? version = null)
+    private static ClientApp App(string host, string user, TimeProvider time, TimeSpan? poll = null, string? machine = null, string? version = null, Action<ThreadedHttpHandlerOptions>? configure = null)
     {
         var services = new ServiceCollection().AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Information)
@@ -171,6 +190,7 @@ public sealed class SupportLevelTests
                 options.TimeProvider = time;
                 options.LevelPollInterval = poll ?? TimeSpan.Zero;
                 options.CaptureUnhandledExceptions = false; // exact counts (CONTRIBUTING.md)
+                configure?.Invoke(options);
             }));
         var provider = services.BuildServiceProvider();
         return new ClientApp(provider, provider.GetRequiredService<ILoggerFactory>(), provider.GetServices<ILoggerProvider>().OfType<ThreadedHttpHandler>().Single());

@@ -8,4 +8,7 @@ internal static partial class CollectorLog
 
     [LoggerMessage(701, LogLevel.Warning, "Listening on {Urls} over plain http with keys set: keys, session cookies and events cross the network in clear text. Serve https (Kestrel:Endpoints:Https) or put a TLS-terminating proxy in front (README, TLS)")]
     public static partial void KeysInClearText(ILogger logger, string urls);
+
+    [LoggerMessage(702, LogLevel.Warning, "Sign-in from {RemoteAddress}: {Failures} wrong keys within {Window}; its sign-ins are answered 429 until that window ends")]
+    public static partial void SignInThrottled(ILogger logger, string remoteAddress, int failures, TimeSpan window);
 }

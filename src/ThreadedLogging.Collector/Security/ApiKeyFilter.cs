@@ -32,9 +32,17 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false, 
         var key = ApiKeyReader.Read(request, seqCompatible);
         var sessions = http.RequestServices.GetRequiredService<SessionStore>();
         var cookie = request.Cookies[SessionStore.CookieName];
+        var failures = http.RequestServices.GetRequiredService<FailedSignIns>();
+        if (role != ApiKeyRole.Ingest && key is not null && failures.RetryAfter(http.Connection.RemoteIpAddress) is { } wait)
+        {
+            return failures.TooMany(http, wait);
+        }
+
         if (role == ApiKeyRole.Admin)
         {
-            return AdminRefuses(request, ring, sessions, key, cookie) is { } refused ? refused : await next(context);
+            var refused = AdminRefuses(request, ring, sessions, key, cookie);
+            CountWrongKey(http, failures, refused, key);
+            return refused ?? await next(context);
         }
 
         // The admin key also reads (the support console shows the rules it changes); so does any session.
@@ -52,7 +60,27 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false, 
             http.RequestServices.GetRequiredService<IngestKeyRefusals>().Refused(http, "unknown", keyGiven: key is not null);
         }
 
-        return Unauthorized(request, key);
+        var unauthorized = Unauthorized(request, key);
+        if (role != ApiKeyRole.Ingest)
+        {
+            CountWrongKey(http, failures, unauthorized, key);
+        }
+
+        return unauthorized;
+    }
+
+    /// <summary>
+    /// A wrong read or admin key counts as a wrong sign-in (<see cref="FailedSignIns"/>): the API would otherwise be the
+    /// way to guess the key the sign-in form limits. A missing key is no guess. Ingest keys are not counted: an app
+    /// shipping with a revoked key would lock the apps behind the same address out of ingest (its refusals are counted
+    /// and logged, <see cref="IngestKeyRefusals"/>).
+    /// </summary>
+    private static void CountWrongKey(HttpContext http, FailedSignIns failures, object? refusal, string? key)
+    {
+        if (key is not null && refusal is IStatusCodeHttpResult { StatusCode: StatusCodes.Status401Unauthorized })
+        {
+            failures.Failed(http.Connection.RemoteIpAddress);
+        }
     }
 
     /// <summary>

@@ -47,11 +47,16 @@ internal static class SessionApi
             ring.ReadRequiresKey, !ring.ReadRequiresKey || sessions.IsValid(cookie), canChange, ring.HasAdminKey && !canChange, sessions.IsValid(cookie)));
     }
 
-    private static async Task<Results<NoContent, JsonHttpResult<ErrorResponse>>> SignInAsync(HttpContext context, ApiKeyRing ring, SessionStore sessions)
+    private static async Task<Results<NoContent, JsonHttpResult<ErrorResponse>>> SignInAsync(HttpContext context, ApiKeyRing ring, SessionStore sessions, FailedSignIns failures)
     {
         if (SameOrigin.Refuses(context.Request) is { } refused)
         {
             return ErrorResults.Create(StatusCodes.Status403Forbidden, refused);
+        }
+
+        if (failures.RetryAfter(context.Connection.RemoteIpAddress) is { } wait)
+        {
+            return failures.TooMany(context, wait);
         }
 
         if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var contentType)
@@ -94,6 +99,7 @@ internal static class SessionApi
         var admin = ring.IsAdminKey(key);
         if (!admin && !(ring.ReadRequiresKey && ring.IsReadKey(key)))
         {
+            failures.Failed(context.Connection.RemoteIpAddress);
             return ErrorResults.Create(StatusCodes.Status401Unauthorized, "wrong key");
         }
 

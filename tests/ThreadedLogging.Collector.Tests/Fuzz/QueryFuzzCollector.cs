@@ -27,9 +27,10 @@ internal sealed class QueryFuzzCollector : IAsyncDisposable
     /// <summary>Starts and seeds <see cref="Users"/> x <see cref="EventsPerUser"/> events, one a minute up to <paramref name="seededUntil"/>.</summary>
     public static async Task<QueryFuzzCollector> StartAsync(string[] storeArguments, DateTimeOffset seededUntil)
     {
+        // Wrong keys are part of the fuzz, and each must get its 401: not slowed to 429 after ten (MaxWrongKeysPerMinute).
         var collector = new QueryFuzzCollector(await CollectorFixture.StartAsync([
             "--Collector:IngestApiKeys:0=" + Keys.Ingest, "--Collector:ReadApiKey=" + Keys.Read, "--Collector:AdminApiKey=" + Keys.Admin,
-            "--Collector:MaxLiveStreams=10000", .. storeArguments]));
+            "--Collector:MaxLiveStreams=10000", "--Collector:MaxWrongKeysPerMinute=0", .. storeArguments]));
         for (var u = 0; u < Users; u++)
         {
             var events = Enumerable.Range(0, EventsPerUser).Select(i => WithStructure(i, new JsonObject

@@ -29,7 +29,7 @@ public sealed class IngestKeyRefusalTests
             services => services.AddSingleton<TimeProvider>(clock),
             "--Collector:IngestApiKeys:0=ingest-key", "--Collector:ReadApiKey=read-key");
         var log = CollectingLoggerProvider.AttachTo(collector);
-        using var otherAddress = ClientFrom(IPAddress.Parse("127.0.0.2"), collector.BaseAddress);
+        using var otherAddress = LocalAddressClient.From(IPAddress.Parse("127.0.0.2"), collector.BaseAddress);
 
         Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(collector.Client, "log/u", "wrong"));
         Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(collector.Client, "api/events", null));
@@ -105,29 +105,5 @@ public sealed class IngestKeyRefusalTests
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, text);
         return new PrometheusExposition(text);
-    }
-
-    /// <summary>A client whose connections come from <paramref name="local"/> (any 127.x.y.z reaches a server on 127.0.0.1).</summary>
-    private static HttpClient ClientFrom(IPAddress local, Uri baseAddress)
-    {
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (context, cancellation) =>
-            {
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                try
-                {
-                    socket.Bind(new IPEndPoint(local, 0));
-                    await socket.ConnectAsync(context.DnsEndPoint, cancellation);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
-        return new HttpClient(handler) { BaseAddress = baseAddress };
     }
 }

@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.AspNetCore.Http.HttpResults;
+using ThreadedLogging.Collector.Responses;
+using ThreadedLogging.Collector.Diagnostics;
+
+namespace ThreadedLogging.Collector.Security;
+
+/// <summary>
+/// Security review: wrong keys posted to <c>/auth/sign-in</c> were answered at full speed. After
+/// <c>Collector:MaxWrongKeysPerMinute</c> (10) wrong keys from one remote address within <see cref="Window"/> (from its first), that address
+/// is answered 429 with <c>Retry-After</c> until the window ends, whatever key it sends (else the limit would not stop a
+/// guesser). An IPv6 address counts by its /64, which one machine usually holds whole. Memory is bounded: beyond
+/// <see cref="MaxAddresses"/> addresses, those whose window ended are forgotten, and if none has, new ones share
+/// <see cref="OverflowKey"/>'s count (many addresses guessing at once are limited together).
+/// </summary>
+/// <remarks>Behind a proxy every browser has the proxy's address: they share one count (the collector reads no forwarded-for header, which anyone can write).</remarks>
+internal sealed class FailedSignIns(CollectorOptions options, TimeProvider time, ILogger<FailedSignIns> logger)
+{
+    /// <summary>The most addresses remembered.</summary>
+    public const int MaxAddresses = 10_000;
+
+    /// <summary>The key that stands for any new address while <see cref="MaxAddresses"/> recent ones are remembered.</summary>
+    public const string OverflowKey = "(others)";
+
+    /// <summary>How long the wrong keys of one address are counted, from its first.</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly int _maxFailures = options.MaxWrongKeysPerMinute;
+    private long _oldestKept = long.MinValue;
+
+    /// <summary>How long until <paramref name="address"/> may sign in again; <see langword="null"/> when it may now.</summary>
+    public TimeSpan? RetryAfter(IPAddress? address)
+    {
+        if (_maxFailures == 0)
+        {
+            return null;
+        }
+
+        var now = time.GetTimestamp();
+        lock (_gate)
+        {
+            var key = Key(address);
+            if (!_entries.TryGetValue(key, out var entry) && _entries.Count >= MaxAddresses)
+            {
+                _entries.TryGetValue(OverflowKey, out entry);
+            }
+
+            var elapsed = entry is null ? Window : time.GetElapsedTime(entry.Since, now);
+            return entry is not null && entry.Count >= _maxFailures && elapsed < Window ? Window - elapsed : null;
+        }
+    }
+
+    /// <summary>The 429 of a throttled address, with <c>Retry-After</c> in whole seconds.</summary>
+    public JsonHttpResult<ErrorResponse> TooMany(HttpContext context, TimeSpan wait)
+    {
+        var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return ErrorResults.Create(StatusCodes.Status429TooManyRequests,
+            $"too many wrong keys from this address ({_maxFailures} within {Window.TotalSeconds:0} s): try again in {seconds} s");
+    }
+
+    /// <summary>Counts one wrong key from <paramref name="address"/>; the one that reaches <see cref="MaxFailures"/> is logged.</summary>
+    public void Failed(IPAddress? address)
+    {
+        if (_maxFailures == 0)
+        {
+            return;
+        }
+
+        var now = time.GetTimestamp();
+        var key = Key(address);
+        int count;
+        lock (_gate)
+        {
+            if (!_entries.TryGetValue(key, out var entry) && _entries.Count >= MaxAddresses)
+            {
+                Forget(now);
+                if (_entries.Count >= MaxAddresses)
+                {
+                    key = OverflowKey;
+                    _entries.TryGetValue(key, out entry);
+                }
+            }
+
+            if (entry is null || time.GetElapsedTime(entry.Since, now) >= Window)
+            {
+                entry = new Entry(now);
+                _entries[key] = entry;
+            }
+
+            count = ++entry.Count;
+        }
+
+        if (count == _maxFailures)
+        {
+            CollectorLog.SignInThrottled(logger, key, _maxFailures, Window);
+        }
+    }
+
+    /// <summary>The address as counted: IPv4 (a mapped one too), or an IPv6 address's /64.</summary>
+    internal static string Key(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6 || IPAddress.IsLoopback(address))
+        {
+            return address.ToString();
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
+    }
+
+    /// <summary>Forgets addresses whose window ended; scans only once the oldest kept last time may have ended (as <see cref="LogRateLimiter"/>).</summary>
+    private void Forget(long now)
+    {
+        if (_oldestKept != long.MinValue && time.GetElapsedTime(_oldestKept, now) < Window)
+        {
+            return;
+        }
+
+        var oldest = now;
+        foreach (var (key, entry) in _entries)
+        {
+            if (time.GetElapsedTime(entry.Since, now) >= Window)
+            {
+                _entries.Remove(key);
+            }
+            else if (entry.Since < oldest)
+            {
+                oldest = entry.Since;
+            }
+        }
+
+        _oldestKept = oldest;
+    }
+
+    private sealed class Entry(long since)
+    {
+        public long Since { get; } = since;
+
+        public int Count { get; set; }
+    }
+}
