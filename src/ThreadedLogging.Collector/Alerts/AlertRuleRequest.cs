@@ -25,6 +25,24 @@ internal sealed record AlertRuleRequest(
     }
 
     /// <summary>
+    /// The stored headers a <c>PUT</c> without <c>headers</c> keeps: only while the webhook stays at the same scheme, host
+    /// and port. Its secrets (an <c>Authorization</c> made for one service) must not follow a new address, where whoever
+    /// holds the admin key would read them: a new host without <c>headers</c> gets none.
+    /// </summary>
+    private static IReadOnlyDictionary<string, string>? KeptHeaders(StoredAlertRule? existing, string? webhook)
+    {
+        if (existing is null || webhook is null || existing.Webhook is null)
+        {
+            return existing?.Headers;
+        }
+
+        return Uri.TryCreate(webhook, UriKind.Absolute, out var to) && Uri.TryCreate(existing.Webhook, UriKind.Absolute, out var from)
+            && Uri.Compare(to, from, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0
+            ? existing.Headers
+            : null;
+    }
+
+    /// <summary>
     /// Checks the request into a rule to store (<paramref name="existing"/>: the rule a <c>PUT</c> replaces), or returns
     /// the reasons it is refused, each naming its field.
     /// </summary>
@@ -41,7 +59,7 @@ internal sealed record AlertRuleRequest(
             Window = Span(Window, "Window", errors) ?? TimeSpan.FromMinutes(5),
             Cooldown = Span(Cooldown, "Cooldown", errors),
             Webhook = Webhook ?? existing?.Webhook,
-            Headers = new Dictionary<string, string>(Headers ?? existing?.Headers ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase),
+            Headers = new Dictionary<string, string>(Headers ?? KeptHeaders(existing, Webhook) ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase),
         };
         foreach (var (field, value) in (ReadOnlySpan<(string, string?)>)[("Query", settings.Query), ("Webhook", settings.Webhook)])
         {

@@ -72,6 +72,26 @@ public sealed class AlertRulesApiTests
     }
 
     [Fact]
+    public async Task Put_WebhookToAnotherHostWithoutHeaders_TheStoredSecretsDoNotFollowIt()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var other = await WebhookReceiver.StartAsync();
+        await using var collector = await CollectorFixture.StartAsync("--Collector:Alerts:Interval=01:00:00");
+        var id = await CreateAsync(collector, Rule(receiver));
+
+        var (status, text) = await SendAsync(collector, HttpMethod.Put, $"api/alerts/{id}", new { name = "payroll-errors", query = "level=Error&app=Payroll", threshold = 2, window = "01:00:00", webhook = $"{other.BaseAddress}/mine" });
+
+        Assert.True(status == HttpStatusCode.OK, text);
+        await PostAsync(collector, Minute * 1, "a");
+        await PostAsync(collector, Minute * 2, "b");
+        await AlertScenario.EvaluateAtAsync(collector, Minute * 5);
+        Assert.Empty(receiver.Requests);
+        var (path, headers, _, _) = Assert.Single(other.Requests);
+        Assert.Equal("/mine", path);
+        Assert.Equal(string.Empty, headers.Authorization.ToString());
+    }
+
+    [Fact]
     public async Task Delete_Rule_NoLongerListedOrEvaluatedAudited()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
