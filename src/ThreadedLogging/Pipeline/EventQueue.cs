@@ -186,7 +186,7 @@ internal sealed class EventQueue : IDisposable
             }
         }
 
-        if (level >= _flushLevel)
+        if (level >= _flushLevel && !LevelHold.IsMarked(level)) // a held call's marked level is no level (Debug | 0x40 = 65 ≥ None)
         {
             RequestDrain();
             if (Volatile.Read(ref _deliverAfterExit) is { } deliver && !InDrainingFlow)

@@ -50,6 +50,9 @@ internal sealed class LevelHold
     /// <summary>The level a held call is queued with: its own, marked.</summary>
     public static LogLevel Mark(LogLevel level) => (LogLevel)((int)level | HeldBit);
 
+    /// <summary>Whether a call's level is marked as held (<see cref="Mark"/>).</summary>
+    public static bool IsMarked(LogLevel level) => ((int)level & HeldBit) != 0;
+
     /// <summary>Whether an event taken off the queue was held; if so, its level is unmarked (the worker's, after the release).</summary>
     public static bool TakeMark(LogEvent logEvent)
     {
