@@ -53,23 +53,30 @@ internal static class ConfigFile
         }
     }
 
+    /// <summary>
+    /// The file, read as the command line's provider reads the switch (any case, <c>--config x</c>, <c>--config=x</c>,
+    /// <c>/config x</c>): a spelling it reads but this did not would be a file silently not read.
+    /// </summary>
     private static string? PathIn(string[] args)
     {
-        for (var i = 0; i < args.Length; i++)
+        string? path;
+        try
         {
-            if (args[i] == Switch)
-            {
-                return i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal)
-                    ? args[i + 1]
-                    : throw new CollectorConfigurationException($"Invalid collector configuration: {Switch} needs a file (--config /etc/threadedlogging/collector.json).");
-            }
-
-            if (args[i].StartsWith(Switch + "=", StringComparison.Ordinal))
-            {
-                return args[i][(Switch.Length + 1)..];
-            }
+            path = new ConfigurationBuilder().AddCommandLine(args).Build()[Key];
+        }
+        catch (FormatException)
+        {
+            return null; // the host's own reading of the command line says what is wrong with it
         }
 
-        return null;
+        var bare = args.Length > 0 && (string.Equals(args[^1], Switch, StringComparison.OrdinalIgnoreCase) || string.Equals(args[^1], "/" + Key, StringComparison.OrdinalIgnoreCase));
+        return path switch
+        {
+            null when !bare => null,
+            null => throw new CollectorConfigurationException($"Invalid collector configuration: {Switch} needs a file (--config /etc/threadedlogging/collector.json)."),
+            _ when string.IsNullOrWhiteSpace(path) || path.StartsWith("--", StringComparison.Ordinal) =>
+                throw new CollectorConfigurationException($"Invalid collector configuration: {Switch} needs a file (--config /etc/threadedlogging/collector.json)."),
+            _ => path,
+        };
     }
 }

@@ -47,12 +47,28 @@ public sealed class ConfigFileTests
         Assert.Contains(string.Format(System.Globalization.CultureInfo.InvariantCulture, reason, file), error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void ReadOptions_SwitchWithoutAFile_RefusedSayingHow()
+    [Theory]
+    [InlineData("--config", "--data", "x")]
+    [InlineData("--config=")]
+    [InlineData("--data", "x", "--config")]
+    public void ReadOptions_SwitchWithoutAFile_RefusedSayingHow(params string[] args)
     {
-        var error = Assert.Throws<CollectorConfigurationException>(() => CollectorApp.ReadOptions(["--config", "--data", "x"]));
+        var error = Assert.Throws<CollectorConfigurationException>(() => CollectorApp.ReadOptions(args));
 
         Assert.Contains("--config needs a file", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--Config")]
+    [InlineData("/config")]
+    public void ReadOptions_SwitchInAnotherSpelling_TheFileIsRead(string spelling)
+    {
+        using var folder = new TempDirectory();
+        var file = Write(folder, """{ "Collector": { "MaxQueryLimit": 77 } }""");
+
+        var options = CollectorApp.ReadOptions([spelling, file]);
+
+        Assert.Equal(77, options.MaxQueryLimit);
     }
 
     private static string Write(TempDirectory folder, string json)
