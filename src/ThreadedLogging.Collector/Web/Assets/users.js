@@ -34,6 +34,7 @@ async function load(state, append) {
     $("users-more").hidden = true;
     $("users-empty").hidden = true;
     status("Could not load users: " + bad, true);
+    openWhenLoaded = false;
     return;
   }
   if (!append) shownSearch = null;
@@ -59,13 +60,13 @@ async function load(state, append) {
     if (!append) {
       select(tbody.rows[0]);
       shownSearch = state.search;
-      if (openWhenLoaded) {
-        openWhenLoaded = false;
-        openUser(tbody.rows[0]);
-      }
+      // Only if the users list for that search is still what the page shows (a click elsewhere meanwhile wins).
+      if (openWhenLoaded && !$("users-view").hidden && readState().search === state.search) openUser(tbody.rows[0]);
+      openWhenLoaded = false;
     }
   } catch (err) {
     if (err.name === "AbortError") return;
+    openWhenLoaded = false;
     for (const r of tbody.rows) r.classList.add("stale");
     status("Could not load users: " + err.message, true);
   } finally {
@@ -108,6 +109,7 @@ export function select(tr) {
 }
 
 export function openUser(tr, eventId) {
+  openWhenLoaded = false;
   if (!tr || (tr.dataset.user == null && tr.dataset.nouser !== "1")) return;
   const base = timelineOf(tr.dataset.nouser === "1" ? { nouser: "1" } : { user: tr.dataset.user });
   change(eventId ? { ...base, event: eventId, at: eventId, range: "all" } : base);
