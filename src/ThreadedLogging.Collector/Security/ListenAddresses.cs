@@ -10,12 +10,8 @@ internal static class ListenAddresses
     public static List<string> Resolve(IConfiguration configuration)
     {
         var urls = new List<string>();
-        if (configuration["urls"] is { Length: > 0 } list)
-        {
-            urls.AddRange(list.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        }
-
-        foreach (var endpoint in configuration.GetSection("Kestrel:Endpoints").GetChildren())
+        var endpoints = configuration.GetSection("Kestrel:Endpoints").GetChildren().ToList();
+        foreach (var endpoint in endpoints)
         {
             if (endpoint["Url"] is { Length: > 0 } url)
             {
@@ -23,12 +19,22 @@ internal static class ListenAddresses
             }
         }
 
-        // HTTP_PORTS / HTTPS_PORTS bind every interface.
-        foreach (var key in (string[])["http_ports", "https_ports"])
+        if (endpoints.Count > 0)
+        {
+            return urls; // Kestrel binds its endpoints only, overriding urls and the ports (it logs so)
+        }
+
+        if (configuration["urls"] is { Length: > 0 } list)
+        {
+            urls.AddRange(list.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+
+        // HTTP_PORTS / HTTPS_PORTS bind every interface, over http and https.
+        foreach (var (key, scheme) in (ReadOnlySpan<(string, string)>)[("http_ports", "http"), ("https_ports", "https")])
         {
             if (configuration[key] is { Length: > 0 } ports)
             {
-                urls.AddRange(ports.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"http://*:{p}"));
+                urls.AddRange(ports.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"{scheme}://*:{p}"));
             }
         }
 

@@ -52,6 +52,20 @@ public sealed class StartupWarningTests
         }
     }
 
+    [Fact]
+    public async Task Build_KeysWithHttpsPortsOrKestrelHttpsEndpoint_NoClearTextWarning()
+    {
+        string[] keys = ["--Collector:IngestApiKeys:0=AAAAAAAAAAAAAAAAAAAAAAAA", "--Collector:ReadApiKey=BBBBBBBBBBBBBBBB"];
+
+        // HTTPS_PORTS was read as http://*:port; --urls beside Kestrel:Endpoints is not bound (the systemd unit's
+        // --urls http://0.0.0.0:5080 plus README's certificate endpoint warned of an address Kestrel never listens on).
+        var ports = await BuildAsync("https://127.0.0.1:0", [.. keys, "--https_ports=5443"]);
+        var endpoint = await BuildAsync("http://0.0.0.0:5080", [.. keys, "--Kestrel:Endpoints:Https:Url=https://0.0.0.0:0"]);
+
+        Assert.DoesNotContain(ports, m => m.Contains("clear text", StringComparison.Ordinal));
+        Assert.DoesNotContain(endpoint, m => m.Contains("clear text", StringComparison.Ordinal));
+    }
+
     /// <summary>Builds the collector (the warnings are logged then; nothing listens) and returns its warnings.</summary>
     private static async Task<List<string>> BuildAsync(string urls, params string[] args)
     {
