@@ -11,4 +11,7 @@ internal static partial class CollectorLog
 
     [LoggerMessage(812, LogLevel.Information, "Writes to the event store resumed after {Seconds} s; {Refused} requests were refused with 503 meanwhile")]
     public static partial void StoreWritesResumed(ILogger logger, long seconds, long refused);
+
+    [LoggerMessage(813, LogLevel.Warning, "The data folder's free space could not be measured ({Reason}); the last measure stands ({Suppressed} more failures since the last such line, at most one a minute)")]
+    public static partial void DiskReserveMeasureFailed(ILogger logger, string reason, long suppressed);
 }

@@ -40,6 +40,31 @@ public sealed class SqsQueueConsumerTests(SqsEmulatorFixture sqs) : IClassFixtur
     }
 
     [Fact]
+    public async Task Run_StoreUnavailableLongerThanMaxReceiveCount_MessageNotSetAsideButStoredOnceWritesResume()
+    {
+        using var data = new TempDirectory();
+        var (name, url) = await sqs.CreateQueueAsync("diskfull");
+        using var client = sqs.CreateClient();
+        await client.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = """{"msg":"kept","levelno":20}""" });
+        var options = new SqsIngestOptions { ReceiversPerQueue = 1, WaitTimeSeconds = 1, VisibilityTimeoutSeconds = 1, MaxReceiveCount = 2 };
+        var queue = new SqsQueueOptions { Name = name, ServiceUrl = sqs.ServiceUrl, AccessKey = "test", SecretAccessKey = "test" };
+        var statistics = new SqsIngestStatistics();
+        var poison = new SqliteSqsPoisonStore(data.Path);
+        // A full disk for the first four receives (twice MaxReceiveCount), then room again.
+        var store = new FailingEventStore(attempt => attempt <= 4 ? new EventStoreUnavailableException("full") { FailureReason = "disk full" } : null);
+        var consumer = new SqsQueueConsumer(queue, options, client, store, poison, statistics, new CollectorOptions(), new SqsMessageDecoder(IngestDecoders.Create(new())), TimeProvider.System, NullLogger.Instance);
+
+        using var stop = new CancellationTokenSource();
+        var running = consumer.RunAsync(stop.Token);
+        await statistics.WaitAsync(s => s.Stored >= 1 && s.Deleted >= 1, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        await stop.CancelAsync();
+        await running;
+
+        Assert.Equal(5, store.Attempts);
+        Assert.Equal(0, (await poison.ListAsync(10, CancellationToken.None)).Count); // before: set aside as poison at its second receive
+    }
+
+    [Fact]
     public async Task Run_VisibilityTimeoutRunsOutMidReceive_RestLeftForRedeliveryAndStoredOnce()
     {
         using var data = new TempDirectory();
@@ -112,8 +137,8 @@ public sealed class SqsQueueConsumerTests(SqsEmulatorFixture sqs) : IClassFixtur
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
-    /// <summary>A store whose disk is gone: every append fails.</summary>
-    private sealed class FailingEventStore : IEventStore
+    /// <summary>A store whose disk is gone: every append fails (<paramref name="failure"/> of the attempt, from 1; null: it succeeds).</summary>
+    private sealed class FailingEventStore(Func<int, Exception?>? failure = null) : IEventStore
     {
         private int _attempts;
 
@@ -125,8 +150,13 @@ public sealed class SqsQueueConsumerTests(SqsEmulatorFixture sqs) : IClassFixtur
 
         public Task<AppendResult> AppendAsync(EventBatch batch, CancellationToken cancellationToken)
         {
-            Interlocked.Increment(ref _attempts);
-            throw new IOException("disk full");
+            var attempt = Interlocked.Increment(ref _attempts);
+            if (failure is null)
+            {
+                throw new IOException("disk full");
+            }
+
+            return failure(attempt) is { } e ? throw e : Task.FromResult(new AppendResult(batch.Events.Count, batch.Events.Count, false));
         }
 
         public Task<EventPage> QueryAsync(EventQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();

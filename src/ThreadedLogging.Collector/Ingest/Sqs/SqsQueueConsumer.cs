@@ -158,12 +158,21 @@ internal sealed class SqsQueueConsumer(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            statistics.Error($"store: {e.GetType().Name}: {e.Message}");
             if (e is EventStoreUnavailableException unavailable)
             {
+                // The store cannot take writes now (a full disk, starting, closing): the message is good and comes back
+                // after its visibility timeout however often it was received, never set aside as poison. A failing
+                // write is said once by the write state, not per message.
                 writes?.Failed(unavailable);
+                if (unavailable.FailureReason is null)
+                {
+                    SqsIngestLog.StoreFailed(logger, message.MessageId, queue.Label, receiveCount, e);
+                }
+
+                return false;
             }
 
-            statistics.Error($"store: {e.GetType().Name}: {e.Message}");
             SqsIngestLog.StoreFailed(logger, message.MessageId, queue.Label, receiveCount, e);
             return receiveCount >= options.MaxReceiveCount
                 && await SetAsideAsync(message, receiveCount, $"not stored after {receiveCount} receives: {e.Message}", stopping);

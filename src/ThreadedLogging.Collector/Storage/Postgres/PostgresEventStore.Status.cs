@@ -37,9 +37,9 @@ internal sealed partial class PostgresEventStore : IStoreStatus
                 Volatile.Write(ref _databaseBytes, bytes);
             }
         }
-        catch (Exception e) when (e is Npgsql.NpgsqlException or OperationCanceledException or TimeoutException)
+        catch (Exception e) when (e is Npgsql.NpgsqlException or OperationCanceledException or TimeoutException or ObjectDisposedException or InvalidOperationException)
         {
-            // Down: the last size stays; /health and the 503s say the store cannot be reached.
+            // Down (or the store closing under a scrape): the last size stays; /health and the 503s say the store cannot be reached.
         }
         finally
         {

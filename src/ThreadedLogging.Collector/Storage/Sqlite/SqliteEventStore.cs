@@ -175,15 +175,16 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
             throw EventStoreUnavailableException.NotOpen(closing: _disposed);
         }
 
-        if (Reserve?.CheckWrite(ReusableBytes) is { } refusal)
-        {
-            // Before SQLite fills the disk: what is left is for retention's deletes (SQLITE_FULL refuses them too).
-            throw new EventStoreUnavailableException("The data folder's free space is under the reserve: " + refusal) { FailureReason = refusal };
-        }
-
         var pending = new PendingAppend(batch);
         try
         {
+            if (Reserve?.CheckWrite(ReusableBytes) is { } refusal)
+            {
+                // Before SQLite fills the disk: what is left is for retention's deletes (SQLITE_FULL refuses them too).
+                // The numbers go to the log; /health is open, so its reason (and ingest's 503) says none.
+                throw new EventStoreUnavailableException("The data folder's free space is under the reserve: " + refusal) { FailureReason = DiskReserve.PublicRefusal };
+            }
+
             // Cancellation only while waiting for room in the queue; once queued, the batch is written
             // whole or not at all, whatever the client does.
             await _queue.Writer.WriteAsync(pending, cancellationToken);

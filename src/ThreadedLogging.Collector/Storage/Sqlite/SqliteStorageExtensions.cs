@@ -26,7 +26,7 @@ internal static class SqliteStorageExtensions
         {
             services.AddSingleton(sp => new DiskReserve(
                 reserveBytes, sp.GetRequiredService<DataFolderSpace>(), dataDirectory, sp.GetRequiredService<RetentionTrigger>(), sp.GetRequiredService<TimeProvider>()));
-            services.AddHostedService(sp => new DiskReserveWatch(sp.GetRequiredService<SqliteEventStore>(), sp.GetRequiredService<DiskReserve>(), sp.GetRequiredService<TimeProvider>()));
+            services.AddHostedService(sp => new DiskReserveWatch(sp.GetRequiredService<SqliteEventStore>(), sp.GetRequiredService<DiskReserve>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DiskReserveWatch>>()));
         }
 
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<SqliteEventStore>());
