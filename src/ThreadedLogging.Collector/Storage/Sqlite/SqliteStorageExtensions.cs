@@ -37,7 +37,7 @@ internal static class SqliteStorageExtensions
         services.AddSingleton<ILevelRuleStore>(new SqliteLevelRuleStore(dataDirectory));
         services.AddSingleton<IAlertLease, SoleCollectorAlertLease>();
         services.AddSingleton<IAlertStateStore>(new SqliteAlertStateStore(dataDirectory));
-        services.AddSingleton<IAlertRuleStore>(new SqliteAlertRuleStore(dataDirectory));
+        services.AddSingleton<IAlertRuleStore>(SqliteAlertsFile.RuleStore(dataDirectory));
         services.AddHostedService<EventStoreInitializer>();
         return services;
     }
