@@ -44,7 +44,7 @@ internal static class QueryApi
             request.HttpContext.Response.Headers[IndexBehindHeader] = "true";
         }
 
-        return TypedResults.Ok(new EventsResponse([.. page.Events.Select(EventMapper.ToDto)], page.Next?.ToString(), page.IndexBehind));
+        return TypedResults.Ok(new EventsResponse([.. page.Events.Select(EventMapper.ToDto)], page.Next?.ToString(), page.IndexBehind, page.IndexBehindEvents));
     }
 
     private static async Task<Results<Ok<EventDto>, JsonHttpResult<ErrorResponse>>> GetEventAsync(

@@ -6,6 +6,9 @@ internal sealed record EventPage(IReadOnlyList<StoredEvent> Events, EventCursor?
     /// <summary>Gets a value indicating whether a full-text search answered before the index held every event committed before it (SQLite).</summary>
     public bool IndexBehind { get; init; }
 
+    /// <summary>Gets how many committed events the full-text index did not hold yet when <see cref="IndexBehind"/> (matches among them are missing).</summary>
+    public long IndexBehindEvents { get; init; }
+
     /// <summary>The page of a query that asked for <paramref name="limit"/> + 1 events: the extra one, if any, says there is a next page.</summary>
     public static EventPage FromOneMore(List<StoredEvent> events, int limit)
     {

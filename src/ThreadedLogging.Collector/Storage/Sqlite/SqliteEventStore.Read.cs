@@ -16,7 +16,7 @@ internal sealed partial class SqliteEventStore
         ObjectDisposedException.ThrowIf(_disposed, this);
         var indexBehind = await CatchUpFullTextAsync(query, cancellationToken);
         var page = Query(query, cancellationToken);
-        return indexBehind ? page with { IndexBehind = true } : page;
+        return indexBehind ? page with { IndexBehind = true, IndexBehindEvents = _fts?.EventsBehind ?? 0 } : page;
     }
 
     /// <summary>

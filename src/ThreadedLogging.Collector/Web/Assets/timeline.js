@@ -103,6 +103,7 @@ export function leaveTimeline() {
   hideTop();
   live({ live: "" });
   clear($("events-table").tBodies[0]);
+  searchBehind(null);
   shown.clear();
   next = null;
   trimmedFrom = null;
@@ -157,6 +158,7 @@ async function load(state, append) {
       $("events-table").classList.toggle("with-user", acrossUsers(state));
     }
     for (const e of body.events) add(e, false);
+    if (!append || body.indexBehind) searchBehind(body);
     next = body.next;
     if (!append) keepArrivedWhileLoading();
     $("events-more").hidden = !olderCursor();
@@ -176,6 +178,17 @@ async function load(state, append) {
   } finally {
     if (loading === controller) { $("timeline-view").removeAttribute("aria-busy"); reloading = false; }
   }
+}
+
+/**
+ * Says above the results that a search may lack the newest events: the full-text index is behind (its writes fail, a
+ * full disk), as the answer's indexBehind says. Hidden for an answer without it, or null.
+ */
+function searchBehind(body) {
+  const notice = $("search-behind");
+  notice.hidden = !body?.indexBehind;
+  const n = Number(body?.indexBehindEvents ?? 0);
+  text(notice, notice.hidden ? "" : `Search is behind: the newest ${n > 0 ? counted(n, "event") : "events"} ${n === 1 ? "is" : "are"} not yet searchable, so matches among them are missing here; the events themselves are stored.`);
 }
 
 /** Points the Download links at the export of exactly what the list shows: its filters, search, range and start. */
