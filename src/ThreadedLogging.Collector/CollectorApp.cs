@@ -100,7 +100,7 @@ internal static class CollectorApp
 
         app.UseStoreUnavailableAnswers();
 
-        app.MapGet("/health", HealthApi.Get);
+        app.MapHealth();
         app.MapPrometheusMetrics();
         app.MapIngest();
         app.MapIngestFormats();

@@ -234,22 +234,7 @@ internal sealed class CollectorOptions
     /// </summary>
     private void CheckKeys(List<string> errors)
     {
-        var roles = new List<(string Name, string Key)>();
-        for (var i = 0; i < IngestApiKeys.Count; i++)
-        {
-            roles.Add(($"Collector:IngestApiKeys:{i}", IngestApiKeys[i]));
-        }
-
-        if (ReadApiKey is { } read)
-        {
-            roles.Add(("Collector:ReadApiKey", read));
-        }
-
-        if (AdminApiKey is { } admin)
-        {
-            roles.Add(("Collector:AdminApiKey", admin));
-        }
-
+        var roles = KeySettings().ToList();
         foreach (var (name, key) in roles)
         {
             if (string.IsNullOrWhiteSpace(key))
@@ -277,6 +262,25 @@ internal sealed class CollectorOptions
                     errors.Add($"{roles[i].Name} and {roles[j].Name} are the same key: each role needs its own.");
                 }
             }
+        }
+    }
+
+    /// <summary>Every key that is set, by its setting's name (for messages: never the key itself).</summary>
+    internal IEnumerable<(string Name, string Key)> KeySettings()
+    {
+        for (var i = 0; i < IngestApiKeys.Count; i++)
+        {
+            yield return ($"Collector:IngestApiKeys:{i}", IngestApiKeys[i]);
+        }
+
+        if (ReadApiKey is { } read)
+        {
+            yield return ("Collector:ReadApiKey", read);
+        }
+
+        if (AdminApiKey is { } admin)
+        {
+            yield return ("Collector:AdminApiKey", admin);
         }
     }
 }

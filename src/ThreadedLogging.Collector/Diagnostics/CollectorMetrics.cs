@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using ThreadedLogging.Collector.Ingest;
 using ThreadedLogging.Collector.Ingest.Sqs;
 using ThreadedLogging.Collector.Query;
+using ThreadedLogging.Collector.Storage;
 
 namespace ThreadedLogging.Collector.Diagnostics;
 
@@ -29,9 +30,10 @@ internal sealed class CollectorMetrics
     private readonly Counter<long> _erased;
     private readonly Counter<long> _alertWebhookFailures;
 
-    public CollectorMetrics(IMeterFactory meters, IngestAdmission admission, LiveStreamLimiter liveStreams, SqsIngestStatistics sqs)
+    public CollectorMetrics(IMeterFactory meters, IngestAdmission admission, LiveStreamLimiter liveStreams, SqsIngestStatistics sqs, IStoreStatus store, StoreWriteState writes)
     {
         var meter = meters.Create(MeterName);
+        AddStoreGauges(meter, store, writes);
         _requests = meter.CreateCounter<long>(
             "threadedlogging.collector.ingest.requests", "{request}",
             "Ingest requests answered, by format, outcome and HTTP status (gRPC requests by the HTTP status they map to).");
@@ -121,6 +123,28 @@ internal sealed class CollectorMetrics
 
     /// <summary>Counts a notification of the rule <paramref name="alert"/> its webhook did not take.</summary>
     public void AlertWebhookFailed(string alert) => _alertWebhookFailures.Add(1, new KeyValuePair<string, object?>("alert", alert));
+
+    /// <summary>
+    /// The store's gauges, read at each collection: its size on disk, the data folder's free space (SQLite), the full-text
+    /// index's lag and whether writes fail. A value the engine does not know (PostgreSQL's free space) has no series.
+    /// </summary>
+    private static void AddStoreGauges(Meter meter, IStoreStatus store, StoreWriteState writes)
+    {
+        meter.CreateObservableGauge(
+            "threadedlogging.collector.store.size", () => Known(store.Read().Bytes), "By",
+            "Bytes the event store takes on disk: SQLite's collector.db and collector-fts.db with their -wal and -shm files; PostgreSQL's pg_database_size, read at most every 30 s.");
+        meter.CreateObservableGauge(
+            "threadedlogging.collector.store.free", () => Known(store.Read().FreeBytes), "By",
+            "Free bytes of the filesystem of the data folder (SQLite only), as the collector may use them.");
+        meter.CreateObservableGauge(
+            "threadedlogging.collector.fulltext.behind", () => store.Read().IndexBehind, "{event}",
+            "Committed events a search cannot find yet: the full-text index's lag (SQLite; a group or two normally, growing while its writes fail).");
+        meter.CreateObservableGauge(
+            "threadedlogging.collector.store.writes_failing", () => writes.Current is null ? 0 : 1, null,
+            "1 while the store refuses writes (a full disk; ingest answers 503), else 0; /health says since when and why.");
+    }
+
+    private static IEnumerable<Measurement<long>> Known(long? value) => value is { } v ? [new Measurement<long>(v)] : [];
 
     private static string OutcomeName(IngestOutcome outcome) => outcome.StatusCode switch
     {

@@ -12,14 +12,13 @@ namespace ThreadedLogging.Collector.Diagnostics;
 internal sealed class LogRateLimiter(TimeSpan interval, TimeProvider time)
 {
     /// <summary>The most keys remembered.</summary>
-    public const int MaxKeys = 10_000;
+    public const int MaxKeys = RecentKeys<Entry>.MaxKeys;
 
     /// <summary>The key that stands for any new key while <see cref="MaxKeys"/> recent ones are remembered.</summary>
-    public const string OverflowKey = "(others)";
+    public const string OverflowKey = RecentKeys<Entry>.OverflowKey;
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private long _oldestKept = long.MinValue;
+    private readonly RecentKeys<Entry> _entries = new(interval, time);
 
     /// <summary>Gets the shortest time between two lines of one key.</summary>
     public TimeSpan Interval => interval;
@@ -33,21 +32,8 @@ internal sealed class LogRateLimiter(TimeSpan interval, TimeProvider time)
         var now = time.GetTimestamp();
         lock (_gate)
         {
-            if (!_entries.TryGetValue(key, out var entry))
-            {
-                if (_entries.Count >= MaxKeys)
-                {
-                    Forget(now);
-                }
-
-                if (_entries.Count >= MaxKeys)
-                {
-                    key = OverflowKey;
-                    _entries.TryGetValue(key, out entry);
-                }
-            }
-
-            if (entry is not null && time.GetElapsedTime(entry.LoggedAt, now) < interval)
+            var entry = _entries.Find(ref key, now, forgetAged: true);
+            if (entry is not null && !_entries.Aged(entry, now))
             {
                 entry.Suppressed++;
                 suppressed = 0;
@@ -55,42 +41,14 @@ internal sealed class LogRateLimiter(TimeSpan interval, TimeProvider time)
             }
 
             suppressed = entry?.Suppressed ?? 0;
-            _entries[key] = new Entry(now);
+            _entries.Set(key, new Entry(now));
             return true;
         }
     }
 
-    /// <summary>
-    /// Forgets the keys not logged for an interval. The scan runs only once the oldest key it kept last time may have
-    /// aged: a flood of new keys while all are recent (many addresses) costs one comparison each, not a 10,000-key scan.
-    /// </summary>
-    private void Forget(long now)
+    /// <summary>A key's last line (<see cref="RecentEntry.Since"/>) and how many were left out since.</summary>
+    private sealed class Entry(long loggedAt) : RecentEntry(loggedAt)
     {
-        if (_oldestKept != long.MinValue && time.GetElapsedTime(_oldestKept, now) < interval)
-        {
-            return;
-        }
-
-        var oldest = now;
-        foreach (var (key, entry) in _entries)
-        {
-            if (time.GetElapsedTime(entry.LoggedAt, now) >= interval)
-            {
-                _entries.Remove(key);
-            }
-            else if (entry.LoggedAt < oldest)
-            {
-                oldest = entry.LoggedAt;
-            }
-        }
-
-        _oldestKept = oldest;
-    }
-
-    private sealed class Entry(long loggedAt)
-    {
-        public long LoggedAt { get; } = loggedAt;
-
         public long Suppressed { get; set; }
     }
 }

@@ -11,7 +11,7 @@ namespace ThreadedLogging.Collector.Ingest;
 /// only when the store cannot take writes; a defect is a 500 logged once with the format.
 /// </summary>
 internal sealed class IngestEndpoint(
-    IEventStore store, CollectorOptions options, TimeProvider time, IngestAdmission admission, BodyBudget budget, CollectorMetrics metrics, ILogger<IngestEndpoint> logger)
+    IEventStore store, CollectorOptions options, TimeProvider time, IngestAdmission admission, BodyBudget budget, CollectorMetrics metrics, StoreWriteState writes, ILogger<IngestEndpoint> logger)
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
@@ -107,6 +107,7 @@ internal sealed class IngestEndpoint(
 
                 // Not the request's token: once decoded, the batch is stored whole even if the client goes away.
                 var result = await store.AppendAsync(batch, CancellationToken.None);
+                writes.Succeeded();
                 if (result.Duplicate)
                 {
                     CollectorLog.DuplicateBatch(logger, LoggedText.Of(batch.BatchKey));
@@ -125,9 +126,12 @@ internal sealed class IngestEndpoint(
             }
             catch (EventStoreUnavailableException e)
             {
-                // Nothing was committed; the same batch can succeed later.
-                CollectorLog.StoreUnavailable(logger, e.Message);
-                return new IngestOutcome(StatusCodes.Status503ServiceUnavailable, "storage unavailable; retry later", StoreRetryAfterSeconds);
+                // Nothing was committed; the same batch can succeed later. Logged once per change of state, not per request.
+                writes.Failed(e);
+                return new IngestOutcome(
+                    StatusCodes.Status503ServiceUnavailable,
+                    e.FailureReason is { } reason ? $"storage unavailable: {reason}; retry later" : "storage unavailable; retry later",
+                    StoreRetryAfterSeconds);
             }
             catch (Exception e) when (e is IOException || (e is OperationCanceledException && aborted.IsCancellationRequested))
             {

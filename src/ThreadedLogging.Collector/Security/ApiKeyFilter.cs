@@ -9,6 +9,9 @@ namespace ThreadedLogging.Collector.Security;
 /// (<see cref="IngestKeyRefusals"/>); not for <c>GET /api/levels/effective</c>, which takes the ingest key too.</param>
 internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false, bool ingests = true) : IEndpointFilter
 {
+    /// <summary>What the admin key guards, as each refusal names it: every endpoint of <see cref="ApiKeyRole.Admin"/>.</summary>
+    public const string AdminChanges = "level rules, erasure, alert rules";
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
@@ -21,11 +24,11 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false, 
         };
         if (!required)
         {
-            // Without any key, changes (level rules, erasure) are open to this machine only: Collector:AllowUnauthenticated
+            // Without any key, changes (level rules, erasure, alert rules) are open to this machine only: Collector:AllowUnauthenticated
             // opens ingest and reading to the network, not erasing a user.
             return role != ApiKeyRole.Admin || IsFromThisMachine(http) ? await next(context)
                 : ErrorResults.Create(StatusCodes.Status403Forbidden,
-                    "this change (level rules, erasure) from another machine needs the admin key, and none is configured: set Collector:AdminApiKey");
+                    $"this change ({AdminChanges}) from another machine needs the admin key, and none is configured: set Collector:AdminApiKey");
         }
 
         var request = http.Request;
@@ -110,15 +113,15 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false, 
 
         if (key is null && sessions.IsValid(cookie))
         {
-            return ErrorResults.Create(StatusCodes.Status403Forbidden, "this session only reads: sign in with the admin key (Collector:AdminApiKey) to change level rules");
+            return ErrorResults.Create(StatusCodes.Status403Forbidden, $"this session only reads: sign in with the admin key (Collector:AdminApiKey) for changes ({AdminChanges})");
         }
 
         if (ring.IsReadKey(key) || ring.IsIngestKey(key))
         {
             // A valid key of another role: not "invalid" (401 sent operators looking for a typo), but not enough.
             return ErrorResults.Create(StatusCodes.Status403Forbidden, ring.HasAdminKey
-                ? $"this change (level rules, erasure) needs the admin key (Collector:AdminApiKey); this is the {(ring.IsReadKey(key) ? "read" : "ingest")} key"
-                : "this change (level rules, erasure) needs the admin key, and none is configured: set Collector:AdminApiKey");
+                ? $"this change ({AdminChanges}) needs the admin key (Collector:AdminApiKey); this is the {(ring.IsReadKey(key) ? "read" : "ingest")} key"
+                : $"this change ({AdminChanges}) needs the admin key, and none is configured: set Collector:AdminApiKey");
         }
 
         return Unauthorized(request, key);

@@ -18,18 +18,17 @@ namespace ThreadedLogging.Collector.Security;
 internal sealed class FailedSignIns(CollectorOptions options, TimeProvider time, ILogger<FailedSignIns> logger)
 {
     /// <summary>The most addresses remembered.</summary>
-    public const int MaxAddresses = 10_000;
+    public const int MaxAddresses = RecentKeys<Entry>.MaxKeys;
 
     /// <summary>The key that stands for any new address while <see cref="MaxAddresses"/> recent ones are remembered.</summary>
-    public const string OverflowKey = "(others)";
+    public const string OverflowKey = RecentKeys<Entry>.OverflowKey;
 
     /// <summary>How long the wrong keys of one address are counted, from its first.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly RecentKeys<Entry> _entries = new(Window, time);
     private readonly int _maxFailures = options.MaxWrongKeysPerMinute;
-    private long _oldestKept = long.MinValue;
 
     /// <summary>How long until <paramref name="address"/> may sign in again; <see langword="null"/> when it may now.</summary>
     public TimeSpan? RetryAfter(IPAddress? address)
@@ -43,11 +42,7 @@ internal sealed class FailedSignIns(CollectorOptions options, TimeProvider time,
         lock (_gate)
         {
             var key = Key(address);
-            if (!_entries.TryGetValue(key, out var entry) && _entries.Count >= MaxAddresses)
-            {
-                _entries.TryGetValue(OverflowKey, out entry);
-            }
-
+            var entry = _entries.Find(ref key, now, forgetAged: false);
             var elapsed = entry is null ? Window : time.GetElapsedTime(entry.Since, now);
             return entry is not null && entry.Count >= _maxFailures && elapsed < Window ? Window - elapsed : null;
         }
@@ -75,20 +70,11 @@ internal sealed class FailedSignIns(CollectorOptions options, TimeProvider time,
         int count;
         lock (_gate)
         {
-            if (!_entries.TryGetValue(key, out var entry) && _entries.Count >= MaxAddresses)
-            {
-                Forget(now);
-                if (_entries.Count >= MaxAddresses)
-                {
-                    key = OverflowKey;
-                    _entries.TryGetValue(key, out entry);
-                }
-            }
-
-            if (entry is null || time.GetElapsedTime(entry.Since, now) >= Window)
+            var entry = _entries.Find(ref key, now, forgetAged: true);
+            if (entry is null || _entries.Aged(entry, now))
             {
                 entry = new Entry(now);
-                _entries[key] = entry;
+                _entries.Set(key, entry);
             }
 
             count = ++entry.Count;
@@ -123,34 +109,9 @@ internal sealed class FailedSignIns(CollectorOptions options, TimeProvider time,
         return new IPAddress(bytes) + "/64";
     }
 
-    /// <summary>Forgets addresses whose window ended; scans only once the oldest kept last time may have ended (as <see cref="LogRateLimiter"/>).</summary>
-    private void Forget(long now)
+    /// <summary>An address's first wrong key of its window (<see cref="RecentEntry.Since"/>) and how many it sent.</summary>
+    private sealed class Entry(long since) : RecentEntry(since)
     {
-        if (_oldestKept != long.MinValue && time.GetElapsedTime(_oldestKept, now) < Window)
-        {
-            return;
-        }
-
-        var oldest = now;
-        foreach (var (key, entry) in _entries)
-        {
-            if (time.GetElapsedTime(entry.Since, now) >= Window)
-            {
-                _entries.Remove(key);
-            }
-            else if (entry.Since < oldest)
-            {
-                oldest = entry.Since;
-            }
-        }
-
-        _oldestKept = oldest;
-    }
-
-    private sealed class Entry(long since)
-    {
-        public long Since { get; } = since;
-
         public int Count { get; set; }
     }
 }

@@ -54,10 +54,10 @@ internal static class StartupSecurityCheck
     /// </summary>
     public static void Warn(ILogger logger, IReadOnlyList<string> urls, CollectorOptions options)
     {
-        var keys = KeySettings(options).Where(s => s.Key is not null).ToList();
+        var keys = options.KeySettings().ToList();
         foreach (var (setting, key) in keys)
         {
-            if (key!.Length < ShortKeyLength)
+            if (key.Length < ShortKeyLength)
             {
                 CollectorLog.ShortKey(logger, setting, key.Length, ShortKeyLength);
             }
@@ -70,18 +70,12 @@ internal static class StartupSecurityCheck
         }
     }
 
-    /// <summary>Every key setting by its name (for messages: never the key itself); null when not set.</summary>
-    private static IEnumerable<(string Setting, string? Key)> KeySettings(CollectorOptions options) =>
-        options.IngestApiKeys.Select((key, i) => ($"Collector:IngestApiKeys:{i}", (string?)key))
-            .Append(("Collector:ReadApiKey", options.ReadApiKey))
-            .Append(("Collector:AdminApiKey", options.AdminApiKey));
-
     /// <summary>The sample's keys are public: a collector started with one is open to anyone who read the sample.</summary>
     private static void RefusePlaceholders(CollectorOptions options)
     {
-        foreach (var (setting, key) in KeySettings(options))
+        foreach (var (setting, key) in options.KeySettings())
         {
-            if (key?.Trim().StartsWith(PlaceholderPrefix, StringComparison.OrdinalIgnoreCase) == true)
+            if (key.Trim().StartsWith(PlaceholderPrefix, StringComparison.OrdinalIgnoreCase))
             {
                 throw new CollectorConfigurationException(
                     $"{setting} is the sample's placeholder ('{PlaceholderPrefix}…', samples/deploy/collector.env): set a key of your own, e.g. `openssl rand -base64 32`.");

@@ -21,6 +21,13 @@ internal sealed class EventStoreUnavailableException : Exception
     {
     }
 
+    /// <summary>
+    /// Gets why the write failed, in words <c>/health</c> may show to anyone (no server address, user or driver error):
+    /// "disk full", "PostgreSQL cannot take writes". Null when the store is not open (starting, closing), which is no
+    /// failed write (<see cref="StoreWriteState"/>).
+    /// </summary>
+    public string? FailureReason { get; init; }
+
     /// <summary>The store is not open: still opening, or <paramref name="closing"/>.</summary>
     public static EventStoreUnavailableException NotOpen(bool closing) =>
         new(closing ? "The event store is closing." : "The event store is not open yet.");

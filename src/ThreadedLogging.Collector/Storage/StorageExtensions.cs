@@ -28,6 +28,7 @@ internal static class StorageExtensions
         }
 
         services.TryAddSingleton<IStoreAvailability, OpenFileAvailability>();
+        services.AddSingleton<StoreWriteState>();
         services.AddHostedService<RetentionService>();
         return services;
     }

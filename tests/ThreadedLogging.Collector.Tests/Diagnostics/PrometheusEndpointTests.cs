@@ -45,12 +45,16 @@ public sealed class PrometheusEndpointTests
             [
                 "# TYPE dotnet_gc_collections_total counter",
                 "# TYPE http_server_request_duration_seconds histogram",
+                "# TYPE threadedlogging_collector_fulltext_behind gauge",
                 "# TYPE threadedlogging_collector_ingest_active gauge",
                 "# TYPE threadedlogging_collector_ingest_duration_seconds histogram",
                 "# TYPE threadedlogging_collector_ingest_events_total counter",
                 "# TYPE threadedlogging_collector_ingest_requests_total counter",
                 "# TYPE threadedlogging_collector_live_streams_active gauge",
                 "# TYPE threadedlogging_collector_sqs_messages_total counter",
+                "# TYPE threadedlogging_collector_store_free_bytes gauge",
+                "# TYPE threadedlogging_collector_store_size_bytes gauge",
+                "# TYPE threadedlogging_collector_store_writes_failing gauge",
             ],
             metrics.Text.Split('\n').Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal) && (l.Contains("threadedlogging", StringComparison.Ordinal) || l.Contains("gc_collections", StringComparison.Ordinal) || l.Contains(" http_server_request_duration", StringComparison.Ordinal))).Order(StringComparer.Ordinal));
         var (exit, said) = await Promtool.CheckMetricsAsync(text);

@@ -153,7 +153,7 @@ public sealed class LevelsApiTests
         if (expected == HttpStatusCode.Forbidden)
         {
             var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString();
-            Assert.Equal($"this change (level rules, erasure) needs the admin key (Collector:AdminApiKey); this is the {(key == "read-key" ? "read" : "ingest")} key", error);
+            Assert.Equal($"this change (level rules, erasure, alert rules) needs the admin key (Collector:AdminApiKey); this is the {(key == "read-key" ? "read" : "ingest")} key", error);
         }
 
         if (expected == HttpStatusCode.Created)
@@ -177,7 +177,7 @@ public sealed class LevelsApiTests
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString();
-        Assert.Equal("this change (level rules, erasure) needs the admin key, and none is configured: set Collector:AdminApiKey", error);
+        Assert.Equal("this change (level rules, erasure, alert rules) needs the admin key, and none is configured: set Collector:AdminApiKey", error);
     }
 
     [Fact]

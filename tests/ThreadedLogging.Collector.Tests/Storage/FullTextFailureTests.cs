@@ -37,10 +37,12 @@ public sealed class FullTextFailureTests : IDisposable
         Assert.Equal(2, (await SearchAsync(store, "alpha")).Events.Count);
 
         EventPage behind;
+        StoreStatus failing;
         using (var blocker = LockIndex())
         {
             await store.AppendAsync(Batch("bravo", count: 2, first: 2), CancellationToken.None);
             await log.Logged(FailedId).WaitAsync(TimeSpan.FromMinutes(1));
+            failing = store.Read(); // what /health and /metrics say
 
             // It waited 10 s for an index that could not be written, then answered without a word of it.
             behind = await SearchAsync(store, "bravo");
@@ -52,6 +54,9 @@ public sealed class FullTextFailureTests : IDisposable
 
         Assert.True(behind.IndexBehind);
         Assert.Empty(behind.Events);
+        Assert.Equal(2, failing.IndexBehind);
+        Assert.NotNull(failing.IndexFailingSince);
+        Assert.Equal((0L, (DateTimeOffset?)null), (store.Read().IndexBehind, store.Read().IndexFailingSince));
         await resumedSearch;
         Assert.False(after.IndexBehind);
         Assert.Equal(2, after.Events.Count);

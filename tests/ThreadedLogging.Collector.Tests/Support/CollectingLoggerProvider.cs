@@ -20,6 +20,10 @@ internal sealed class CollectingLoggerProvider(LogLevel minimum = LogLevel.Warni
 
     private LogLevel Minimum => minimum;
 
+    /// <summary>Every entry on a line of its own (level, category, message), each exception after it in full: for a failed assertion's message.</summary>
+    public string Text() =>
+        string.Join(Environment.NewLine, Entries.Select(e => $"{e.Level} {e.Category}: {e.Message}{(e.Exception is null ? string.Empty : Environment.NewLine + e.Exception)}"));
+
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     public void Dispose()

@@ -4,21 +4,25 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ThreadedLogging.Collector.Tests.Support;
 
 /// <summary>
 /// The real collector (<see cref="CollectorApp.Build"/>) on a real Kestrel at 127.0.0.1, port 0, with
-/// its own data folder. StartAsync returns once the server listens (the host's started signal).
+/// its own data folder. StartAsync returns once the server listens (the host's started signal). What the collector logs
+/// at Warning and above is kept (<see cref="Log"/>) and printed by a failed <see cref="GetJsonAsync"/>: a 500's body is
+/// empty, its exception is in the log.
 /// </summary>
 internal sealed class CollectorFixture : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly TempDirectory? _ownedDirectory;
 
-    private CollectorFixture(WebApplication app, Uri baseAddress, string dataDirectory, TempDirectory? ownedDirectory)
+    private CollectorFixture(WebApplication app, Uri baseAddress, string dataDirectory, TempDirectory? ownedDirectory, CollectingLoggerProvider log)
     {
         _app = app;
+        Log = log;
         _ownedDirectory = ownedDirectory;
         BaseAddress = baseAddress;
         DataDirectory = dataDirectory;
@@ -32,6 +36,9 @@ internal sealed class CollectorFixture : IAsyncDisposable
     public HttpClient Client { get; }
 
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>Gets what the collector logged at Warning and above since it was built.</summary>
+    public CollectingLoggerProvider Log { get; }
 
     public static Task<CollectorFixture> StartAsync(params string[] args) => StartCoreAsync(null, args, null);
 
@@ -52,17 +59,22 @@ internal sealed class CollectorFixture : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             .. args,
         ];
-        var app = CollectorApp.Build(allArgs, configureServices);
+        var log = new CollectingLoggerProvider();
+        var app = CollectorApp.Build(allArgs, services =>
+        {
+            services.AddSingleton<ILoggerProvider>(log);
+            configureServices?.Invoke(services);
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new CollectorFixture(app, new Uri(address + "/"), directory, owned);
+        return new CollectorFixture(app, new Uri(address + "/"), directory, owned, log);
     }
 
     public async Task<JsonElement> GetJsonAsync(string relativeUrl)
     {
         using var response = await Client.GetAsync(new Uri(relativeUrl, UriKind.Relative));
         var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"GET {relativeUrl} -> {(int)response.StatusCode}: {text}");
+        Assert.True(response.IsSuccessStatusCode, $"GET {relativeUrl} -> {(int)response.StatusCode}: {text}{Environment.NewLine}The collector's log:{Environment.NewLine}{Log.Text()}");
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 

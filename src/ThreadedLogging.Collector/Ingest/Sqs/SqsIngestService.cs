@@ -13,6 +13,7 @@ internal sealed class SqsIngestService(
     CollectorOptions collector,
     SqsMessageDecoder decoder,
     TimeProvider time,
+    StoreWriteState writes,
     ILogger<SqsIngestService> logger) : BackgroundService
 {
     private readonly List<IAmazonSQS> _clients = [];
@@ -27,7 +28,7 @@ internal sealed class SqsIngestService(
         {
             var client = SqsClientFactory.Create(queue);
             _clients.Add(client);
-            var consumer = new SqsQueueConsumer(queue, options, client, store, poison, statistics, collector, decoder, time, logger, BeforeDelete);
+            var consumer = new SqsQueueConsumer(queue, options, client, store, poison, statistics, collector, decoder, time, logger, BeforeDelete, writes);
             consumers.Add(consumer.RunAsync(stoppingToken));
         }
 

@@ -22,7 +22,8 @@ internal sealed class SqsQueueConsumer(
     SqsMessageDecoder decoder,
     TimeProvider time,
     ILogger logger,
-    Func<IReadOnlyList<Message>, CancellationToken, Task>? beforeDelete = null)
+    Func<IReadOnlyList<Message>, CancellationToken, Task>? beforeDelete = null,
+    StoreWriteState? writes = null)
 {
     /// <summary>What is left of the visibility timeout when a receiver stops starting new messages of a receive.</summary>
     private static readonly TimeSpan MaxVisibilityMargin = TimeSpan.FromSeconds(2);
@@ -146,6 +147,7 @@ internal sealed class SqsQueueConsumer(
         {
             // Not the stopping token: once started, a batch is committed whole.
             var result = await store.AppendAsync(batch, CancellationToken.None);
+            writes?.Succeeded();
             statistics.Stored(result.Stored, result.Duplicate);
             if (result.Duplicate)
             {
@@ -156,6 +158,11 @@ internal sealed class SqsQueueConsumer(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            if (e is EventStoreUnavailableException unavailable)
+            {
+                writes?.Failed(unavailable);
+            }
+
             statistics.Error($"store: {e.GetType().Name}: {e.Message}");
             SqsIngestLog.StoreFailed(logger, message.MessageId, queue.Label, receiveCount, e);
             return receiveCount >= options.MaxReceiveCount

@@ -156,10 +156,18 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
             }
             catch (NpgsqlException e) when (IsUnavailable(e))
             {
-                throw new EventStoreUnavailableException($"PostgreSQL is unavailable: {e.Message}", e);
+                throw new EventStoreUnavailableException($"PostgreSQL is unavailable: {e.Message}", e) { FailureReason = FailureReason(e) };
             }
         }
     }
+
+    /// <summary>What <c>/health</c>, open to anyone, says of a refused write: the SQLSTATE, never the server's address or message.</summary>
+    private static string FailureReason(NpgsqlException e) => e switch
+    {
+        PostgresException { SqlState: PostgresErrorCodes.DiskFull } => "PostgreSQL's disk is full (SQLSTATE 53100)",
+        PostgresException postgres => $"PostgreSQL cannot take writes (SQLSTATE {postgres.SqlState})",
+        _ => "PostgreSQL cannot be reached",
+    };
 
     private async Task<AppendResult> AppendOnceAsync(EventBatch batch, (long Ms, int Day)[] rows, CancellationToken cancellationToken)
     {

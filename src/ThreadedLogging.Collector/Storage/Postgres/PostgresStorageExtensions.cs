@@ -31,6 +31,7 @@ internal static class PostgresStorageExtensions
             sp.GetRequiredService<ILogger<PostgresEventStore>>(),
             reads));
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>());
+        services.AddSingleton<IStoreStatus>(sp => sp.GetRequiredService<PostgresEventStore>());
         services.AddSingleton<IStoreAvailability>(sp => new PostgresAvailability(writes, reads, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IEventRetention>(sp => sp.GetRequiredService<PostgresEventStore>());
         services.AddSingleton<IUserErasure>(sp => sp.GetRequiredService<PostgresEventStore>());

@@ -232,6 +232,9 @@ internal sealed class SqliteBatchWriter : IDisposable
         }
     }
 
+    /// <summary>Gets the writer's connection (tests: <c>PRAGMA max_page_count</c> on it makes SQLite refuse writes as a full disk does).</summary>
+    internal SqliteConnection Connection => _connection;
+
     /// <summary>Forgets the names' keys held in memory (an erasure deleted names: they are looked up, or added, again).</summary>
     public void ForgetNameKeys() => _rows.ForgetKeys();
 

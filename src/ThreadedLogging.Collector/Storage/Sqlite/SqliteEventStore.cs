@@ -189,7 +189,7 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
         }
         catch (SqliteException e) when (IsUnavailable(e))
         {
-            throw new EventStoreUnavailableException($"SQLite cannot take writes: {e.Message}", e);
+            throw new EventStoreUnavailableException($"SQLite cannot take writes: {e.Message}", e) { FailureReason = FailureReason(e) };
         }
     }
 
@@ -201,6 +201,10 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
         SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED or SQLitePCL.raw.SQLITE_NOMEM or SQLitePCL.raw.SQLITE_READONLY
         or SQLitePCL.raw.SQLITE_IOERR or SQLitePCL.raw.SQLITE_CORRUPT or SQLitePCL.raw.SQLITE_FULL or SQLitePCL.raw.SQLITE_CANTOPEN
         or SQLitePCL.raw.SQLITE_PROTOCOL or SQLitePCL.raw.SQLITE_NOTADB;
+
+    /// <summary>What <c>/health</c> says of a write SQLite refused: its own words (they name no path), a full disk said plainly.</summary>
+    private static string FailureReason(SqliteException e) =>
+        e.SqliteErrorCode == SQLitePCL.raw.SQLITE_FULL ? $"disk full ({e.Message})" : e.Message;
 
     private void WriteLoop(SqliteBatchWriter writer)
     {

@@ -59,6 +59,8 @@ internal sealed class SqliteFtsIndexer : IDisposable
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _hurry = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _indexedSeq;
+    private long _queuedEvents;
+    private long _failingSinceTicks;
     private volatile bool _failing;
     private Task? _loop;
 
@@ -139,6 +141,12 @@ internal sealed class SqliteFtsIndexer : IDisposable
     /// <summary>The last group commit whose messages can be found.</summary>
     public long IndexedSeq => Volatile.Read(ref _indexedSeq);
 
+    /// <summary>Gets how many committed events a search cannot find yet: handed over and not indexed (queued, gathered, or in a write that fails).</summary>
+    public long EventsBehind => Math.Max(0, Volatile.Read(ref _queuedEvents));
+
+    /// <summary>Gets when the write being retried first failed (<see cref="Failing"/>), or null.</summary>
+    public DateTimeOffset? FailingSince => Volatile.Read(ref _failingSinceTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
     /// <summary>Packs a group's ids for <c>fts_queue</c>.</summary>
     public static byte[] PackIds(IReadOnlyList<FtsText> texts)
     {
@@ -196,12 +204,14 @@ internal sealed class SqliteFtsIndexer : IDisposable
     /// <summary>Queues a committed group for indexing; blocks the events' writer when the indexer is far behind.</summary>
     public void Enqueue(long seq, List<FtsText> texts)
     {
+        Interlocked.Add(ref _queuedEvents, texts.Count); // behind from the commit on, while the writer waits for room too
         try
         {
             _work.Writer.WriteAsync(new FtsWork(seq, texts)).AsTask().GetAwaiter().GetResult();
         }
         catch (ChannelClosedException)
         {
+            Interlocked.Add(ref _queuedEvents, -texts.Count);
             // Stopped (Abort): the group is named in fts_queue and is indexed at the next start.
         }
     }
@@ -287,6 +297,7 @@ internal sealed class SqliteFtsIndexer : IDisposable
                     if (attempt == 1)
                     {
                         failedAt = TimeProvider.System.GetTimestamp();
+                        Volatile.Write(ref _failingSinceTicks, TimeProvider.System.GetUtcNow().UtcTicks);
                         _failing = true;
                         CollectorLog.FullTextIndexFailed(_logger, e, attempt);
                     }
@@ -302,9 +313,11 @@ internal sealed class SqliteFtsIndexer : IDisposable
                 }
             }
 
+            Interlocked.Add(ref _queuedEvents, -texts.Count);
             if (failedAt != 0)
             {
                 _failing = false;
+                Volatile.Write(ref _failingSinceTicks, 0);
                 CollectorLog.FullTextIndexResumed(_logger, (long)TimeProvider.System.GetElapsedTime(failedAt).TotalSeconds, texts.Count);
             }
 

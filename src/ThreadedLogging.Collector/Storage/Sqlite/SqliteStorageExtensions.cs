@@ -9,16 +9,20 @@ internal static class SqliteStorageExtensions
         CheckWritable(dataDirectory);
         var held = DataDirectoryLock.Acquire(dataDirectory);
         SqliteLibrary.Configure();
+        services.AddSingleton(new DataFolderSpace());
         services.AddSingleton(_ => held); // made by a factory, so the container releases it when the app is disposed
-        services.AddSingleton<IEventStore>(sp =>
+        services.AddSingleton(sp =>
         {
             sp.GetRequiredService<DataDirectoryLock>(); // resolved with the store, so that the container disposes it
             return new SqliteEventStore(dataDirectory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SqliteEventStore>>())
             {
                 WalBytes = SqliteCommands.WalBytesFor(maxBytes),
+                Space = sp.GetRequiredService<DataFolderSpace>(), // the last registered: a test's
             };
         });
+        services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<SqliteEventStore>());
         services.AddSingleton(sp => (IEventRetention)sp.GetRequiredService<IEventStore>());
+        services.AddSingleton<IStoreStatus>(sp => sp.GetRequiredService<SqliteEventStore>()); // not IEventStore's: tests wrap that one
         services.AddSingleton(sp => (IUserErasure)sp.GetRequiredService<IEventStore>());
         services.AddSingleton<ISqsPoisonStore>(new SqliteSqsPoisonStore(dataDirectory));
         services.AddSingleton<ILevelRuleStore>(new SqliteLevelRuleStore(dataDirectory));

@@ -1,0 +1,22 @@
+namespace ThreadedLogging.Collector.Storage.Sqlite;
+
+/// <summary>The free space of the filesystem a folder is on, as an unprivileged process may use it (statvfs's <c>f_bavail</c>).</summary>
+/// <param name="read">Reads it instead of the filesystem (tests: nothing real fills a disk on demand); null for the real one.</param>
+internal sealed class DataFolderSpace(Func<string, long?>? read = null)
+{
+    /// <summary>Returns the bytes free for this process on <paramref name="folder"/>'s filesystem, or null when it cannot be read.</summary>
+    public long? FreeBytes(string folder) => read is null ? Statvfs(folder) : read(folder);
+
+    private static long? Statvfs(string folder)
+    {
+        try
+        {
+            // On Unix DriveInfo takes any path and asks statvfs about it; on Windows, the volume of its root.
+            return new DriveInfo(OperatingSystem.IsWindows() ? Path.GetPathRoot(folder)! : folder).AvailableFreeSpace;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,43 @@
+namespace ThreadedLogging.Collector.Storage.Sqlite;
+
+/// <summary>The store's status (<see cref="IStoreStatus"/>): its files' sizes, the data folder's free space, the index's lag.</summary>
+internal sealed partial class SqliteEventStore : IStoreStatus
+{
+    private static readonly string[] FileSuffixes = ["", "-wal", "-shm"];
+
+    /// <summary>Gets the free space of the data folder's filesystem (tests replace it: nothing real fills a disk on demand).</summary>
+    internal DataFolderSpace Space { get; init; } = new();
+
+    public StoreStatus Read()
+    {
+        var fts = _fts;
+        return new StoreStatus(FileBytes(), Space.FreeBytes(Path.GetDirectoryName(DatabasePath)!), fts?.EventsBehind ?? 0, fts?.FailingSince);
+    }
+
+    /// <summary>Runs a statement on the events' writer connection between two group commits (tests: <c>PRAGMA max_page_count</c>, a real SQLITE_FULL).</summary>
+    internal void ExecuteOnWriter(string sql)
+    {
+        lock (_writerGate)
+        {
+            using var command = (_writer ?? throw new InvalidOperationException("The event store is not open.")).Connection.CreateCommand();
+            command.CommandText = sql;
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>The bytes of <c>collector.db</c> and <c>collector-fts.db</c> on disk, with their <c>-wal</c> and <c>-shm</c> files.</summary>
+    private long FileBytes()
+    {
+        long bytes = 0;
+        foreach (var path in (string[])[DatabasePath, FullTextPath])
+        {
+            foreach (var suffix in FileSuffixes)
+            {
+                var file = new FileInfo(path + suffix);
+                bytes += file.Exists ? file.Length : 0;
+            }
+        }
+
+        return bytes;
+    }
+}
