@@ -24,7 +24,8 @@ public sealed class SearchOperatorsConsoleTests(ChromiumFixture chromium) : ICla
 
         await page.GotoAsync(collector.BaseAddress.ToString());
         await Expect(page.Locator("#everyone-q-hint")).ToBeVisibleAsync();
-        await Expect(page.Locator("#everyone-q-hint")).ToContainTextAsync("a OR b · -word");
+        await Expect(page.Locator("#everyone-q-hint")).ToHaveTextAsync("OR · -word · NOT · ( )");
+        await Expect(page.Locator("#everyone-q-hint")).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex(@"\(a OR b\) -c"));
         await Expect(page.Locator("#everyone-q")).ToHaveAttributeAsync("aria-describedby", "everyone-q-hint");
         await page.Locator("#everyone-q").FillAsync("(timeout OR refused) -retry");
         await page.Locator("#everyone-q").PressAsync("Enter");
@@ -32,7 +33,7 @@ public sealed class SearchOperatorsConsoleTests(ChromiumFixture chromium) : ICla
         var rows = page.Locator("#events-table tbody tr");
         await Expect(rows.Locator("td.msg")).ToHaveTextAsync(["connection refused by bank", "timeout connecting to bank"]);
         await Expect(page.Locator("#timeline-q-hint")).ToBeVisibleAsync();
-        await Expect(page.Locator("#timeline-q-hint")).ToContainTextAsync("NOT word");
+        await Expect(page.Locator("#timeline-q-hint")).ToHaveTextAsync("OR · -word · NOT · ( )");
         await ChromiumFixture.ScreenshotAsync(page, "73-search-operators");
 
         await page.Locator("#timeline-q").FillAsync("-retry");
