@@ -56,7 +56,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         _includeScopes = options.IncludeScopes;
         _level = (int)options.Level;
         _configuredLevel = options.Level;
-        Levels = new LevelRules(Time, RefreshLoggers);
+        Levels = new LevelRules(Time, LevelRulesChanged);
         _levelHold = LevelPoller.PollsAtStart(sink, options) ? LevelHold.Holding() : LevelHold.None();
         _shutdownTimeout = options.ShutdownTimeout;
         _excludedCategories = [.. options.ExcludedCategories];
@@ -115,6 +115,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
                 Sent = _ledger.Sent,
                 Dropped = _ledger.Dropped + _queue.Drops.Count + lostAtExit,
                 RefusedAfterShutdown = _queue.Drops.AfterShutdown,
+                RefusedInStartHold = _queue.Drops.HeldRefused,
                 Retried = delivery.Retried,
                 Failed = delivery.Failed,
                 Spooled = _ledger.Spooled,
@@ -305,11 +306,24 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
     /// Ends the start's hold (the first answer about levels came, its bound passed, or the handler stops): the loggers
     /// take their levels, and the worker filters the held events by them. Once; later calls do nothing.
     /// </summary>
-    internal void ReleaseLevelHold() => _levelHold.TryRelease(RefreshLoggers, Ships);
+    internal void ReleaseLevelHold()
+    {
+        if (_levelHold.TryRelease(RefreshLoggers, Ships))
+        {
+            _queue.Drops.ReportHoldReleased(Identity.InstanceId);
+        }
+    }
 
     /// <summary>Whether a category ships a level now: its logger's level (computed once per change), else the effective level.</summary>
     private bool Ships(string category, LogLevel level) =>
         _loggers.TryGetValue(category, out var logger) ? logger.IsEnabled(level) : level >= EffectiveLevel(category);
+
+    /// <summary>The collector's rules changed (an answer, an expiry): the loggers take them, then the EventSource says so.</summary>
+    private void LevelRulesChanged()
+    {
+        RefreshLoggers();
+        ThreadedLoggingEventSource.Log.LevelRulesChanged(Levels.Count, Identity.InstanceId);
+    }
 
     private void RefreshLoggers()
     {

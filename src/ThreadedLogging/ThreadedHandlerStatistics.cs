@@ -27,6 +27,16 @@ public sealed record ThreadedHandlerStatistics
     /// </summary>
     public long RefusedAfterShutdown { get; init; }
 
+    /// <summary>
+    /// Gets the number of log calls below the configured level that a <see cref="ThreadedHttpHandler"/>'s start hold refused
+    /// past its budget: while it waits for the collector's first answer about levels it lets them in only while the queue is
+    /// less than a quarter full, so that they never cost the configured level's events room (README, levels raised by
+    /// support). Not counted in <see cref="Dropped"/> or <see cref="Enqueued"/>: the level known at the release leaves most of
+    /// them out; a rule that asked for their level came too late for them. Said at the release (self-log, EventSource
+    /// <c>StartHoldReleased</c>).
+    /// </summary>
+    public long RefusedInStartHold { get; init; }
+
     /// <summary>Gets the number of retried send attempts.</summary>
     public long Retried { get; init; }
 

@@ -14,7 +14,7 @@ public sealed class CollectorOptionsStartupTests
 
     [Theory]
     // A misspelt key was skipped: retention stayed at 30 days (events removed that were meant to be kept), a queue undrained.
-    [InlineData("Collector:Retention:MaxAgee is not a setting (MaxAge, MaxBytes, Interval)", "--Collector:Retention:MaxAgee=3650.00:00:00")]
+    [InlineData("Collector:Retention:MaxAgee is not a setting (MaxAge, MaxBytes, MinFreeBytes, Interval)", "--Collector:Retention:MaxAgee=3650.00:00:00")]
     [InlineData("Collector:RetentionMaxAge is not a setting", "--Collector:RetentionMaxAge=3650.00:00:00")]
     [InlineData("Collector:Sqs:Queues:0:Nmae is not a setting (Name, Url,", "--Collector:Sqs:Queues:0:Nmae=logs", "--Collector:Sqs:Queues:0:Url=http://127.0.0.1:9/1/logs")]
     [InlineData("Collector:Metrics:OtlpEndpont is not a setting", "--Collector:Metrics:OtlpEndpont=http://127.0.0.1:4318")]

@@ -142,11 +142,16 @@ public sealed class ProcessEndTests
     [Fact]
     public async Task ProcessExit_LateEventsReportedLostThenDeliveredByTheHostsDisposal_ReportedDeliveredAfterAll()
     {
-        await using var collector = new CollectorProcess(); // not reachable while the process exits, started before the disposal
-
-        await using var app = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", collector.Host, "late-then-sent", "0", "50", "--late-dispose");
-        await app.WaitForLineAsync("late-logged");
+        // Not reachable while the process exits, reachable before the disposal: the proxy's address is bound for the whole
+        // test (a free port named first and started on later could be handed to another test's server meanwhile).
+        await using var collector = new CollectorProcess();
         await collector.StartAsync();
+        await using var proxy = await FaultProxy.StartAsync(collector.Host);
+        proxy.Down = true;
+
+        await using var app = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", proxy.Host, "late-then-sent", "0", "50", "--late-dispose");
+        await app.WaitForLineAsync("late-logged");
+        proxy.Down = false;
         await app.WriteLineAsync("go");
         var disposed = await app.WaitForLineAsync("disposed ThreadedHandlerStatistics");
 

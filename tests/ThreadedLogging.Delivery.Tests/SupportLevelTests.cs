@@ -121,16 +121,21 @@ public sealed class SupportLevelTests
     [Fact]
     public async Task Start_CollectorDownAtStart_CallsGoOnAndTheConfiguredLevelArrivesOnceItIsUp()
     {
-        await using var collector = new CollectorProcess(); // not started yet: its port refuses connections
-        await using var dave = App(collector.Host, "dave", TimeProvider.System, TimeSpan.FromMinutes(1), configure: options =>
+        await using var collector = new CollectorProcess();
+        await collector.StartAsync();
+        await using var proxy = await FaultProxy.StartAsync(collector.Host); // its address bound for the whole test
+        proxy.Down = true; // every connection dropped, the start's poll too
+        using var events = new LibraryEvents();
+        await using var dave = App(proxy.Host, "dave", TimeProvider.System, TimeSpan.FromMinutes(1), configure: options =>
         {
             options.Interval = TimeSpan.FromHours(1); // sent at the flush, not before the collector is up
             options.MinRetryDelay = TimeSpan.FromMilliseconds(10);
             options.MaxRetryDelay = TimeSpan.FromMilliseconds(200);
         });
 
-        LogPair(dave, 1, 2); // the calls return whatever the start's poll does: refused, the hold ends, Debug 1 is left out
-        await collector.StartAsync();
+        LogPair(dave, 1, 2); // the calls return whatever the start's poll does: failed, the hold ends, Debug 1 is left out
+        await events.WaitForAsync("StartHoldReleased", dave.Handler); // by the failed poll: the collector was down for it
+        proxy.Down = false;
         Flush(dave);
 
         Assert.Equal([2], await collector.EventNumbersAsync("dave"));
@@ -144,28 +149,20 @@ public sealed class SupportLevelTests
         await collector.StartAsync();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
 
+        using var events = new LibraryEvents();
         await using var alice = App(collector.Host, "alice", time, TimeSpan.FromMinutes(1));
         var logger = alice.Factory.CreateLogger("Payroll.Db");
-        await WaitUntilAsync(() => !logger.IsEnabled(LogLevel.Debug), alice, "the start's answer (no rule) never came"); // Debug held until then
+        await events.WaitForAsync("StartHoldReleased", alice.Handler); // the start's answer (no rule) came; Debug was let in until then
+        Assert.False(logger.IsEnabled(LogLevel.Debug));
         await CreateRuleAsync(collector, "alice", "00:10:00", category: "Payroll.Db");
 
-        // A minute of the handler's clock without anything to send: it asks; the answer comes over the real network: wait for it (bounded).
+        // A minute of the handler's clock without anything to send: it asks; the answer comes over the real network.
         time.Advance(TimeSpan.FromMinutes(1));
-        await WaitUntilAsync(() => logger.IsEnabled(LogLevel.Debug), alice, "the poll brought no rule");
+        await events.WaitForAsync("LevelRulesChanged", alice.Handler);
+        Assert.True(logger.IsEnabled(LogLevel.Debug));
 
         Assert.Equal(0, alice.Handler.Statistics.Enqueued);
         Assert.False(alice.Factory.CreateLogger("Payroll.Ui").IsEnabled(LogLevel.Debug));
-    }
-
-    /// <summary>Waits (bounded) for what the handler learns over the real network.</summary>
-    private static async Task WaitUntilAsync(Func<bool> condition, ClientApp app, string failure)
-    {
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        while (!condition())
-        {
-            Assert.False(cancel.IsCancellationRequested, $"{failure}: {app.Handler.Statistics}");
-            await Task.Delay(20, CancellationToken.None);
-        }
     }
 
     private static (long Enqueued, long Sent, long Dropped, LogLevel Level) Counts(ClientApp app)

@@ -53,7 +53,7 @@ internal sealed class CollectorMetrics
             "Open live streams of the support console and the read API.");
         _retained = meter.CreateCounter<long>(
             "threadedlogging.collector.retention.removed", "{event}",
-            "Events removed by retention, by reason: age (Retention:MaxAge) or size (Retention:MaxBytes).");
+            "Events removed by retention, by reason: age (Retention:MaxAge), size (Retention:MaxBytes) or free_space (Retention:MinFreeBytes).");
         _erasures = meter.CreateCounter<long>(
             "threadedlogging.collector.erasure.requests", "{request}",
             "Erasures of a user's data completed (DELETE /api/users/{user}), an unknown user's included.");
@@ -98,8 +98,13 @@ internal sealed class CollectorMetrics
         _requests.Add(1, new TagList { { "format", format }, { "outcome", "rejected" }, { "http.response.status_code", statusCode } });
 
     /// <summary>Counts what one retention run removed.</summary>
-    public void Retained(long byAge, long bySize)
+    public void Retained(long byAge, long bySize, long byFreeSpace = 0)
     {
+        if (byFreeSpace > 0)
+        {
+            _retained.Add(byFreeSpace, new KeyValuePair<string, object?>("reason", "free_space"));
+        }
+
         if (byAge > 0)
         {
             _retained.Add(byAge, new KeyValuePair<string, object?>("reason", "age"));

@@ -12,6 +12,22 @@ internal sealed class RetentionOptions
     /// </summary>
     public long? MaxBytes { get; set; }
 
+    /// <summary>The reserve when <see cref="MinFreeBytes"/> is not set: 256 MiB, or 1% of the data folder's filesystem when that is less.</summary>
+    public const long DefaultMinFreeBytes = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets the free space kept on the data folder's filesystem (SQLite): under it, retention runs at once and
+    /// removes the oldest events until the store's files have room for it again (free space plus pages freed inside them),
+    /// and under half of it, when retention cannot help (nothing left to remove), ingest answers 503 rather than fill the
+    /// disk: the other half is for retention's own deletes. 0 turns it off. Ignored by PostgreSQL. The default value is
+    /// null: <see cref="DefaultMinFreeBytes"/>, or 1% of the filesystem when that is less.
+    /// </summary>
+    public long? MinFreeBytes { get; set; }
+
+    /// <summary>The reserve in force on a filesystem of <paramref name="filesystemBytes"/> (null when unknown): <see cref="MinFreeBytes"/> or its default.</summary>
+    public long ReserveBytes(long? filesystemBytes) =>
+        MinFreeBytes ?? (filesystemBytes is { } total ? Math.Min(DefaultMinFreeBytes, total / 100) : DefaultMinFreeBytes);
+
     /// <summary>Gets or sets how often retention runs (the first run an interval after start). The default value is one hour.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
 
@@ -28,6 +44,11 @@ internal sealed class RetentionOptions
         if (MaxBytes is < 1024 * 1024)
         {
             errors.Add($"Collector:Retention:MaxBytes must be at least 1048576 (was {MaxBytes}).");
+        }
+
+        if (MinFreeBytes is < 0 or (> 0 and < 1024 * 1024))
+        {
+            errors.Add($"Collector:Retention:MinFreeBytes must be 0 (off) or at least 1048576 (was {MinFreeBytes}).");
         }
 
         if (Interval < TimeSpan.FromSeconds(1) || Interval > TimeSpan.FromDays(1))

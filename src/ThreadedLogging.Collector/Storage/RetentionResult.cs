@@ -6,4 +6,5 @@ namespace ThreadedLogging.Collector.Storage;
 /// <param name="BySize">Events removed, oldest first, to stay under <see cref="RetentionOptions.MaxBytes"/>.</param>
 /// <param name="Partitions">Whole partitions dropped (PostgreSQL), by name.</param>
 /// <param name="Instances">Client instances removed with their last event (SQLite's <c>instances</c>; PostgreSQL keeps the instance id in each event).</param>
-internal sealed record RetentionResult(DateTimeOffset Cutoff, long ByAge, long BySize, IReadOnlyList<string> Partitions, long Instances = 0);
+/// <param name="ByFreeSpace">Events removed, oldest first, to keep <see cref="RetentionOptions.MinFreeBytes"/> free (SQLite).</param>
+internal sealed record RetentionResult(DateTimeOffset Cutoff, long ByAge, long BySize, IReadOnlyList<string> Partitions, long Instances = 0, long ByFreeSpace = 0);

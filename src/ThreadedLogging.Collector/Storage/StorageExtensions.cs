@@ -24,11 +24,12 @@ internal static class StorageExtensions
                 throw new CollectorConfigurationException($"{PostgresStorageExtensions.ReadConnectionStringKey} is set but Collector:Store is '{options.Store}': a read replica needs Collector:Store=postgres.");
             }
 
-            services.AddSqliteStorage(options.DataDirectory, options.Retention.MaxBytes);
+            services.AddSqliteStorage(options.DataDirectory, options.Retention);
         }
 
         services.TryAddSingleton<IStoreAvailability, OpenFileAvailability>();
         services.AddSingleton<StoreWriteState>();
+        services.AddSingleton<RetentionTrigger>();
         services.AddHostedService<RetentionService>();
         return services;
     }

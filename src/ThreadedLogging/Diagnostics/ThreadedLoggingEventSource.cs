@@ -21,6 +21,9 @@ internal sealed class ThreadedLoggingEventSource : EventSource
     public const int LateEventsDeliveredId = 9;
     public const int EventsRefusedAfterShutdownId = 10;
     public const int EventsUnreadableId = 11;
+    public const int StartHoldReleasedId = 12;
+    public const int LevelRulesChangedId = 13;
+    public const int CredentialsInClearTextId = 14;
 
     public static readonly ThreadedLoggingEventSource Log = new();
 
@@ -71,4 +74,20 @@ internal sealed class ThreadedLoggingEventSource : EventSource
     /// </summary>
     [Event(EventsUnreadableId, Level = EventLevel.Error, Message = "Events that could not be read from the queue, dropped: {0} ({1})")]
     public void EventsUnreadable(int count, string error) => WriteEvent(EventsUnreadableId, count, error);
+
+    /// <summary>
+    /// A handler's start hold (<see cref="LevelHold"/>) ended: its loggers took their levels (the collector's first answer
+    /// about levels came, failed, its bound passed, or the handler stopped). <paramref name="refused"/>: the calls below the
+    /// configured level the hold refused so far past its budget (<see cref="LevelHold.BudgetShare"/>), neither queued nor dropped.
+    /// </summary>
+    [Event(StartHoldReleasedId, Level = EventLevel.Informational, Message = "Handler {0}'s start hold ended; calls below its level refused past the hold's budget: {1}")]
+    public void StartHoldReleased(string instanceId, long refused) => WriteEvent(StartHoldReleasedId, instanceId, refused);
+
+    /// <summary>A handler's level rules from the collector changed (an answer brought others, or one expired): <paramref name="rules"/> are live now, its loggers already use them.</summary>
+    [Event(LevelRulesChangedId, Level = EventLevel.Informational, Message = "Handler {1}'s level rules changed: {0} live")]
+    public void LevelRulesChanged(int rules, string instanceId) => WriteEvent(LevelRulesChangedId, rules, instanceId);
+
+    /// <summary>Security review: a handler sends an API key or Basic credentials over plain http to another machine (<see cref="ClearTextCredentials"/>); said once, when it is made.</summary>
+    [Event(CredentialsInClearTextId, Level = EventLevel.Warning, Message = "{1}")]
+    public void CredentialsInClearText(string host, string warning) => WriteEvent(CredentialsInClearTextId, host, warning);
 }

@@ -2,8 +2,8 @@ namespace ThreadedLogging;
 
 /// <summary>
 /// Security review: an API key or Basic credentials sent over plain http to another machine can be read by anyone on
-/// the way. Said once, when the handler is made, through its own diagnostics (<see cref="ThreadedHandlerOptions.SelfLog"/>);
-/// not refused: a TLS-terminating proxy on the same network, or a test, may be the reason.
+/// the way. Said once, when the handler is made, through its own diagnostics (<see cref="ThreadedHandlerOptions.SelfLog"/>,
+/// off by default, and the EventSource's <c>CredentialsInClearText</c>, id 14); not refused: a TLS-terminating proxy on the same network, or a test, may be the reason.
 /// </summary>
 internal static class ClearTextCredentials
 {

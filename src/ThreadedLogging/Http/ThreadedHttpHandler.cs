@@ -43,6 +43,7 @@ public sealed class ThreadedHttpHandler : ThreadedHandler
         if (ClearTextCredentials.Warning(options) is { } warning)
         {
             new SelfLog(options.SelfLog, Time).Write(warning);
+            ThreadedLoggingEventSource.Log.CredentialsInClearText(options.Host, warning); // SelfLog is off by default
         }
 
         sink.LevelsReceived = Levels.Apply;

@@ -83,12 +83,29 @@ internal sealed class EventQueue : IDisposable
         return false;
     }
 
+    /// <summary>
+    /// Before capturing a call below its logger's level that the start's hold lets in (<see cref="LevelHold"/>): whether
+    /// the hold's budget has room for it (the queue under a quarter full); if not, the refusal is counted
+    /// (<see cref="QueueDrops.HeldRefused"/>, no drop) and the call returns at once, in every full mode.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public bool AdmitsHeld()
+    {
+        if (_records.AdmitsHeld)
+        {
+            return true;
+        }
+
+        Drops.AddHeldRefused();
+        return false;
+    }
+
     /// <summary>The log call after the level check: encode the call into a record, add it, maybe wake the worker.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Log<TState>(string category, LogLevel level, EventId eventId, in TState state, Exception? exception, Func<TState, Exception?, string> formatter, ScopeReader? scopes, DateTimeOffset timestamp)
     {
         var caller = CallerThread.Current;
-        if (!_records.TryEncode(caller, category, level, eventId, in state, exception, formatter, scopes, timestamp) && !ParkAfterWait(caller))
+        if (!_records.TryEncode(caller, category, level, eventId, in state, exception, formatter, scopes, timestamp) && !ParkAfterWait(caller, level))
         {
             return;
         }
@@ -100,7 +117,7 @@ internal sealed class EventQueue : IDisposable
     public void Enqueue(LogEvent logEvent)
     {
         var caller = CallerThread.Current;
-        if (!_records.TryEncode(caller, logEvent) && !ParkAfterWait(caller))
+        if (!_records.TryEncode(caller, logEvent) && !ParkAfterWait(caller, logEvent.Level))
         {
             return;
         }
@@ -178,10 +195,10 @@ internal sealed class EventQueue : IDisposable
     {
         if (Volatile.Read(ref _closed) != 0 || !_records.TryCommit(caller))
         {
-            if (_fullMode != QueueFullMode.Wait || Volatile.Read(ref _closed) != 0 || !WaitForRoom(caller))
+            if (_fullMode != QueueFullMode.Wait || Volatile.Read(ref _closed) != 0 || LevelHold.IsMarked(level) || !WaitForRoom(caller))
             {
                 _records.Abandon(caller);
-                CountRefused();
+                CountRefused(level); // a held call never waits: the room it would wait for is the configured level's
                 return;
             }
         }
@@ -200,13 +217,20 @@ internal sealed class EventQueue : IDisposable
         }
     }
 
-    /// <summary>A refused call (the refusal's branch only): after the disposal began it is counted as that, not as a full queue's drop.</summary>
+    /// <summary>
+    /// A refused call (the refusal's branch only): after the disposal began it is counted as that, and a held call
+    /// (<paramref name="level"/> marked) as the hold's refusal, not as a full queue's drop.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void CountRefused()
+    private void CountRefused(LogLevel level = LogLevel.None)
     {
         if (Volatile.Read(ref _closed) != 0)
         {
             Drops.AddAfterShutdown();
+        }
+        else if (LevelHold.IsMarked(level))
+        {
+            Drops.AddHeldRefused();
         }
         else
         {
@@ -215,20 +239,21 @@ internal sealed class EventQueue : IDisposable
     }
 
     /// <summary>
-    /// The call had to be kept as an object and the table of those (<see cref="RecordQueue"/>'s 65,536 slots) is full:
-    /// in <see cref="QueueFullMode.Wait"/> wait for the worker to free a slot, as for a full queue; otherwise (or when
-    /// the wait ends without one) count the call as dropped. Returns whether the event is parked now.
+    /// The call had to be kept as an object and the table of those (<see cref="RecordQueue"/>'s 65,536 slots) is full
+    /// (for a held call: a quarter of it, the start hold's budget): in <see cref="QueueFullMode.Wait"/> wait for the
+    /// worker to free a slot, as for a full queue (never a held call); otherwise (or when the wait ends without one) count
+    /// the call as refused. Returns whether the event is parked now.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool ParkAfterWait(CallerThread caller)
+    private bool ParkAfterWait(CallerThread caller, LogLevel level)
     {
-        if (_fullMode == QueueFullMode.Wait && Volatile.Read(ref _closed) == 0 && WaitForRoom(caller, forObjectSlot: true))
+        if (_fullMode == QueueFullMode.Wait && Volatile.Read(ref _closed) == 0 && !LevelHold.IsMarked(level) && WaitForRoom(caller, forObjectSlot: true))
         {
             return true;
         }
 
         RecordQueue.ForgetUnparked(caller);
-        CountRefused();
+        CountRefused(level);
         return false;
     }
 

@@ -16,9 +16,19 @@ namespace ThreadedLogging;
 /// racing the release is filtered like any other held one (a count of the queue at the release missed the calls that
 /// passed the check before it and were queued after it). A handler that does not poll (another format,
 /// <c>LevelPollInterval</c> zero) is released from the start (<see cref="None"/>).
+/// <para>The hold's budget (diff review): the queue is shared, and nothing leaves it before the release, so a Debug flood
+/// in the first seconds could fill it and cost the configured level's events (dropped, or their callers blocked in
+/// <see cref="QueueFullMode.Wait"/>). A held call is let in only while the queue is less than
+/// <see cref="BudgetShare">a quarter</see> full (its bytes, its count, and its table of objects); past that it is refused
+/// at once (it never waits) and counted apart (<see cref="QueueDrops.HeldRefused"/>): not a drop, since the level in force
+/// at the release leaves most such calls out anyway. Held calls thus never take more than a quarter of the queue, and the
+/// configured level always has the rest.</para>
 /// </remarks>
 internal sealed class LevelHold
 {
+    /// <summary>The hold's budget as a share of the queue: a held call enters only while the queue is under 1/<c>BudgetShare</c> full.</summary>
+    public const int BudgetShare = 4;
+
     /// <summary>The bit a held call's level carries through the queue (a record's level byte, a parked event's level); levels are 0 to 6.</summary>
     private const int HeldBit = 0x40;
 

@@ -25,6 +25,9 @@ internal sealed class LevelRules : IDisposable
         _expiry = time.CreateTimer(_ => Expire(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
+    /// <summary>Gets how many rules are held now (live at their last change).</summary>
+    public int Count => Volatile.Read(ref _rules).Length;
+
     /// <summary>Gets when the rules were last received from the collector (null: never).</summary>
     public DateTimeOffset? LastReceived { get; private set; }
 

@@ -12,6 +12,7 @@ internal sealed class ObjectSlots
     private readonly LogEvent?[] _slots;
     private readonly int _mask;
     private int _next;
+    private int _inUse;
 
     public ObjectSlots(int size)
     {
@@ -20,20 +21,44 @@ internal sealed class ObjectSlots
         _mask = size - 1;
     }
 
+    /// <summary>Gets how many slots hold an event now (the start hold's budget: <see cref="LevelHold"/>).</summary>
+    public int InUse => Volatile.Read(ref _inUse);
+
+    /// <summary>Gets how many slots there are.</summary>
+    public int Size => _slots.Length;
+
     /// <summary>Parks an event; returns its slot, or -1 when the slot it drew is still in use.</summary>
     public int TryAdd(LogEvent logEvent)
     {
         var slot = (Interlocked.Increment(ref _next) - 1) & _mask;
-        return Interlocked.CompareExchange(ref _slots[slot], logEvent, null) is null ? slot : -1;
+        if (Interlocked.CompareExchange(ref _slots[slot], logEvent, null) is not null)
+        {
+            return -1;
+        }
+
+        Interlocked.Increment(ref _inUse);
+        return slot;
     }
 
     /// <summary>Gives back a slot taken by <see cref="TryAdd"/> whose record was not queued after all.</summary>
-    public void Remove(int slot) => Volatile.Write(ref _slots[slot], null);
+    public void Remove(int slot)
+    {
+        Volatile.Write(ref _slots[slot], null);
+        Interlocked.Decrement(ref _inUse);
+    }
 
     /// <summary>Takes the event out of its slot. Consumer only.</summary>
-    public LogEvent Take(int slot) => Interlocked.Exchange(ref _slots[slot], null)
-        ?? throw new InvalidOperationException($"Object slot {slot} is empty.");
+    public LogEvent Take(int slot)
+    {
+        var logEvent = Interlocked.Exchange(ref _slots[slot], null) ?? throw new InvalidOperationException($"Object slot {slot} is empty.");
+        Interlocked.Decrement(ref _inUse);
+        return logEvent;
+    }
 
     /// <summary>Drops every parked event (shutdown).</summary>
-    public void Clear() => Array.Clear(_slots);
+    public void Clear()
+    {
+        Array.Clear(_slots);
+        Volatile.Write(ref _inUse, 0);
+    }
 }

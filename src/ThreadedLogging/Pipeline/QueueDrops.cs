@@ -15,6 +15,7 @@ internal sealed class QueueDrops(TimeProvider time, SelfLog selfLog)
     private readonly bool _systemClock = ReferenceEquals(time, TimeProvider.System);
     private long _count; // log calls refused because the queue was full: the only counter a drop adds to
     private long _afterShutdown; // log calls refused because the disposal had begun (the queue closed)
+    private long _heldRefused; // calls below the level that the start's hold refused past its budget: no drops
     private long _reported; // worker only: how many of those the drop notices covered so far
     private long _firstTicks;
     private long _lastTicks;
@@ -26,8 +27,33 @@ internal sealed class QueueDrops(TimeProvider time, SelfLog selfLog)
     /// <summary>Gets how many log calls were refused because the handler's disposal had begun.</summary>
     public long AfterShutdown => Volatile.Read(ref _afterShutdown);
 
+    /// <summary>
+    /// Gets how many calls below their logger's level the start's hold refused past its budget (<see cref="LevelHold"/>):
+    /// neither enqueued nor dropped (the level in force at the release leaves most of them out; a rule that lets them in
+    /// came too late for them).
+    /// </summary>
+    public long HeldRefused => Volatile.Read(ref _heldRefused);
+
     /// <summary>A log call came after the disposal began (the queue is closed): count it apart, as no full queue's drop.</summary>
     public void AddAfterShutdown() => Interlocked.Increment(ref _afterShutdown);
+
+    /// <summary>A call below its logger's level found the start hold's budget spent: count it apart, as no drop.</summary>
+    public void AddHeldRefused() => Interlocked.Increment(ref _heldRefused);
+
+    /// <summary>
+    /// At the start hold's release: says that it ended (EventSource), and how many calls its budget refused, if any
+    /// (self-log too). A call racing the release and refused after it is counted in <see cref="HeldRefused"/> only.
+    /// </summary>
+    /// <param name="instanceId">The handler's instance.</param>
+    public void ReportHoldReleased(string instanceId)
+    {
+        var refused = HeldRefused;
+        ThreadedLoggingEventSource.Log.StartHoldReleased(instanceId, refused);
+        if (refused > 0)
+        {
+            selfLog.Write($"{Counted.Of(refused, "log call", "log calls")} below the configured level {Counted.Agree(refused, "was", "were")} refused while the start waited for the collector's levels: the queue was a quarter full (the start hold's budget). Not counted as dropped.");
+        }
+    }
 
     /// <summary>
     /// At the end of the disposal: says once how many log calls its drain refused (self-log and EventSource). Those made

@@ -49,6 +49,13 @@ internal sealed class RecordQueue : IDisposable
     public bool HasFullBatch(int batchSize, int maxBatchBytes) =>
         Count >= batchSize || _ring.UsedBytes >= Math.Min(maxBatchBytes / 2, _ring.Capacity / 2);
 
+    /// <summary>
+    /// Gets whether the start hold's budget lets a held call in now (<see cref="LevelHold"/>): the queue, its bytes and its
+    /// count, is less than <see cref="LevelHold.BudgetShare">a quarter</see> full. Racy as <see cref="IsFull"/>: callers at
+    /// once may pass it by a record each.
+    /// </summary>
+    public bool AdmitsHeld => Count < _capacity / LevelHold.BudgetShare && _ring.UsedBytes < _ring.Capacity / LevelHold.BudgetShare;
+
     /// <summary>Gets whether a call would be refused now (racy: <see cref="TryCommit"/> decides).</summary>
     public bool IsFull
     {
@@ -196,7 +203,8 @@ internal sealed class RecordQueue : IDisposable
 
     private bool TryPark(RecordWriter writer, LogEvent logEvent)
     {
-        var slot = _objects.TryAdd(logEvent);
+        // The start hold's budget holds for the table of objects too: a quarter of its slots (LevelHold).
+        var slot = LevelHold.IsMarked(logEvent.Level) && _objects.InUse >= _objects.Size / LevelHold.BudgetShare ? -1 : _objects.TryAdd(logEvent);
         if (slot < 0)
         {
             writer.Unparked = logEvent; // for TryParkAgain

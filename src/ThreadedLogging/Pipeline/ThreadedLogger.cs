@@ -43,6 +43,11 @@ internal sealed class ThreadedLogger(ThreadedHandler handler, string category) :
 
         if ((int)logLevel < _shipLevel)
         {
+            if (!_queue.AdmitsHeld())
+            {
+                return; // past the start hold's budget: refused at once, counted apart (the configured level keeps its room)
+            }
+
             logLevel = LevelHold.Mark(logLevel); // let in by the start's hold only: the worker decides at its release
         }
 
@@ -80,12 +85,13 @@ internal sealed class ThreadedLogger(ThreadedHandler handler, string category) :
         {
             try
             {
-                if (IsEnabled(record.LogLevel) && !_queue.TryDropEarly())
+                var held = (int)record.LogLevel < Volatile.Read(ref _shipLevel);
+                if (IsEnabled(record.LogLevel) && (!held || _queue.AdmitsHeld()) && !_queue.TryDropEarly())
                 {
                     var logEvent = BufferedRecordCapture.Capture(category, record);
-                    if ((int)record.LogLevel < Volatile.Read(ref _shipLevel))
+                    if (held)
                     {
-                        logEvent.Level = LevelHold.Mark(logEvent.Level); // as a call in the start's hold
+                        logEvent.Level = LevelHold.Mark(logEvent.Level); // as a call in the start's hold, within its budget
                     }
 
                     _queue.Enqueue(logEvent);

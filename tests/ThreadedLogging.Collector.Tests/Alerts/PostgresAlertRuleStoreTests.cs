@@ -18,7 +18,7 @@ public sealed class PostgresAlertRuleStoreTests : AlertRuleStoreContractTests
         _dataSource = NpgsqlDataSource.Create(PostgresServer.Instance.ConnectionString(_database));
         await using var events = new PostgresEventStore(_dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
         await events.InitializeAsync(CancellationToken.None);
-        return new PostgresAlertRuleStore(_dataSource);
+        return PostgresAlertRuleStore.Create(_dataSource);
     }
 
     protected override async Task DeleteStoreAsync()

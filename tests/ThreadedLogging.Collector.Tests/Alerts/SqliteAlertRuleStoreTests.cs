@@ -12,7 +12,7 @@ public sealed class SqliteAlertRuleStoreTests : AlertRuleStoreContractTests
     private protected override Task<IAlertRuleStore> CreateStoreAsync()
     {
         _directory = new TempDirectory();
-        return Task.FromResult<IAlertRuleStore>(new SqliteAlertRuleStore(_directory.Path));
+        return Task.FromResult<IAlertRuleStore>(SqliteAlertsFile.RuleStore(_directory.Path));
     }
 
     protected override Task DeleteStoreAsync()

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using ThreadedLogging.Collector.Ingest;
 using ThreadedLogging.Collector.Tests.Support;
 
 namespace ThreadedLogging.Collector.Tests.Ingest;
@@ -87,6 +89,36 @@ public sealed class MalformedInputTests : IAsyncLifetime
         Assert.Contains("invalid JSON literal", reason, StringComparison.Ordinal);
         Assert.Contains("'tru" + new string('x', 37) + "…' is an invalid JSON literal", reason, StringComparison.Ordinal);
         Assert.True(reason.Length < 400, reason.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [InlineData("api/levels", "the body is not a level rule")]
+    [InlineData("api/alerts", "the body is not")]
+    public async Task SupportApi_InvalidLiteralFollowedByManyBytes_ReasonQuotesOnlyTheirStart(string url, string start)
+    {
+        var body = Http.Utf8("{\"user\":tru" + new string('x', 60_000) + "}");
+
+        var (status, text) = await Http.SendAsync(_collector.Client, HttpMethod.Post, url, body, "application/json");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var reason = Http.Error(text);
+        Assert.StartsWith(start, reason, StringComparison.Ordinal);
+        Assert.Contains("' is an invalid JSON literal", reason, StringComparison.Ordinal); // the stream's reader quotes a few bytes; cut at 40 if it quotes more
+        Assert.True(reason.Length < 400, reason.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task SeedRecord_InvalidLiteralFollowedByManyBytes_ReasonQuotesOnlyTheirStart()
+    {
+        var endpoint = _collector.Services.GetRequiredService<IngestEndpoint>();
+        var decoder = _collector.Services.GetRequiredService<IngestDecoders>().ForName("seed-record")!;
+        var record = Http.Utf8("{\"msg\":tru" + new string('x', 60_000) + "}");
+
+        var outcome = await endpoint.RunAsync(decoder, "victim", null, _ => Task.FromResult(new ReceivedBody(record, Gzip: false)), CancellationToken.None);
+
+        Assert.Equal(400, outcome.StatusCode);
+        Assert.Contains("seed-record body is not JSON: 'tru" + new string('x', 37) + "…' is an invalid JSON literal", outcome.Reason, StringComparison.Ordinal);
+        Assert.True(outcome.Reason!.Length < 400, outcome.Reason.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static (HttpMethod, string, byte[]?, string?, string?, string?) Build(string name)

@@ -49,6 +49,14 @@ public sealed class FaultProxy : IAsyncDisposable
 
     public Func<int, Fault> Decide { get; set; } = _ => Fault.None;
 
+    /// <summary>
+    /// Gets or sets whether the collector behind is "not there": every request, level polls too, is dropped without an
+    /// answer (the connection aborted), unnumbered. A test that needs an address down first and up later binds the proxy
+    /// (port 0) for its whole length instead of naming a free port it starts a collector on later: another test's server
+    /// can be handed that port meanwhile and take the client's requests.
+    /// </summary>
+    public bool Down { get; set; }
+
     /// <summary>Gets or sets which target (index) the n-th request goes to. The default is the first.</summary>
     public Func<int, int> Route { get; set; } = _ => 0;
 
@@ -77,6 +85,12 @@ public sealed class FaultProxy : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        if (Down)
+        {
+            context.Abort();
+            return;
+        }
+
         // A JsonBatch client's level polls (one at its start) pass unnumbered and unfaulted: Decide and Requests count what was sent.
         var levelPoll = HttpMethods.IsGet(context.Request.Method) && context.Request.Path == "/api/levels/effective";
         var n = levelPoll ? Requests : Interlocked.Increment(ref _requests) - 1;

@@ -13,8 +13,8 @@ public sealed class EventSourceTests
     public void EventIds_AreFixed()
     {
         Assert.Equal(
-            [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
-            [ThreadedLoggingEventSource.EventsDroppedId, ThreadedLoggingEventSource.SendFailedId, ThreadedLoggingEventSource.EventsLostAtShutdownId, ThreadedLoggingEventSource.EventsRejectedId, ThreadedLoggingEventSource.InternalErrorId, ThreadedLoggingEventSource.LevelChangedId, ThreadedLoggingEventSource.CallKeptPartlyId, ThreadedLoggingEventSource.OptionsReloadRefusedId, ThreadedLoggingEventSource.LateEventsDeliveredId, ThreadedLoggingEventSource.EventsRefusedAfterShutdownId, ThreadedLoggingEventSource.EventsUnreadableId]);
+            [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
+            [ThreadedLoggingEventSource.EventsDroppedId, ThreadedLoggingEventSource.SendFailedId, ThreadedLoggingEventSource.EventsLostAtShutdownId, ThreadedLoggingEventSource.EventsRejectedId, ThreadedLoggingEventSource.InternalErrorId, ThreadedLoggingEventSource.LevelChangedId, ThreadedLoggingEventSource.CallKeptPartlyId, ThreadedLoggingEventSource.OptionsReloadRefusedId, ThreadedLoggingEventSource.LateEventsDeliveredId, ThreadedLoggingEventSource.EventsRefusedAfterShutdownId, ThreadedLoggingEventSource.EventsUnreadableId, ThreadedLoggingEventSource.StartHoldReleasedId, ThreadedLoggingEventSource.LevelRulesChangedId, ThreadedLoggingEventSource.CredentialsInClearTextId]);
         Assert.Equal("ThreadedLogging", ThreadedLoggingEventSource.Log.Name);
     }
 

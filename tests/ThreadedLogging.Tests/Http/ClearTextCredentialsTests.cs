@@ -28,6 +28,20 @@ public sealed class ClearTextCredentialsTests
     public async Task Create_NoSecretInClearTextOffThisMachine_NoLine(string host, bool secure, bool apiKey, bool credentials) =>
         Assert.Empty(await CreateAsync(host, secure, apiKey, credentials));
 
+    [Fact]
+    public async Task Create_SecretOverPlainHttpOffLoopback_EventSourceWarnsToo()
+    {
+        using var listener = new Diagnostics.EventSourceTests.Listener(); // SelfLog is off by default: the EventSource is what a tool can read
+        await CreateAsync("192.0.2.77:5080", secure: false, apiKey: true, credentials: false);
+        await CreateAsync("127.0.0.1:5080", secure: false, apiKey: true, credentials: false);
+
+        var warnings = listener.Events.Where(e => e.EventId == ThreadedLoggingEventSource.CredentialsInClearTextId).ToList();
+        var warning = Assert.Single(warnings, e => (string)e.Payload![0]! == "192.0.2.77:5080");
+        Assert.Equal(System.Diagnostics.Tracing.EventLevel.Warning, warning.Level);
+        Assert.StartsWith("ApiKey is sent in clear text to 192.0.2.77:5080", (string)warning.Payload![1]!, StringComparison.Ordinal);
+        Assert.DoesNotContain(warnings, e => (string)e.Payload![0]! == "127.0.0.1:5080");
+    }
+
     /// <summary>Makes and disposes a handler (nothing is logged, so nothing is sent) and returns its self-log lines.</summary>
     private static async Task<List<string>> CreateAsync(string host, bool secure, bool apiKey, bool credentials)
     {

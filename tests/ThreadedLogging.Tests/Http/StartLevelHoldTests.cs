@@ -150,7 +150,7 @@ public sealed class StartLevelHoldTests
         });
 
     /// <summary>Level polls wait on a gate (answered <paramref name="answer"/> when the test opens it); the first task completes when one arrived.</summary>
-    private static (TaskCompletionSource Polled, TaskCompletionSource Gate) GateLevelAnswers(LoopbackServer server, string answer = DebugForEveryCategory)
+    internal static (TaskCompletionSource Polled, TaskCompletionSource Gate) GateLevelAnswers(LoopbackServer server, string answer = DebugForEveryCategory)
     {
         var polled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -169,7 +169,7 @@ public sealed class StartLevelHoldTests
         return (statistics.Enqueued, statistics.Sent, statistics.Dropped, statistics.Level, statistics.LevelSource);
     }
 
-    private static List<string> Messages(LoopbackServer server) =>
+    internal static List<string> Messages(LoopbackServer server) =>
         [.. server.Requests.SelectMany(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("events").EnumerateArray())
             .Select(e => e.GetProperty("message").GetString()!)];
 }

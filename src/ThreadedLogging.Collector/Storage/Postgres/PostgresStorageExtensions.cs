@@ -39,7 +39,7 @@ internal static class PostgresStorageExtensions
         services.AddSingleton<ILevelRuleStore>(sp => new PostgresLevelRuleStore(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IAlertLease>(sp => new PostgresAlertLease(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IAlertStateStore>(sp => new PostgresAlertStateStore(sp.GetRequiredService<NpgsqlDataSource>()));
-        services.AddSingleton<IAlertRuleStore>(sp => new PostgresAlertRuleStore(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<IAlertRuleStore>(sp => PostgresAlertRuleStore.Create(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddHostedService<EventStoreInitializer>();
         return services;
     }

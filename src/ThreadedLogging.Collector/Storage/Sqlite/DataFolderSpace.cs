@@ -7,6 +7,19 @@ internal sealed class DataFolderSpace(Func<string, long?>? read = null)
     /// <summary>Returns the bytes free for this process on <paramref name="folder"/>'s filesystem, or null when it cannot be read.</summary>
     public long? FreeBytes(string folder) => read is null ? Statvfs(folder) : read(folder);
 
+    /// <summary>Returns the size of <paramref name="folder"/>'s filesystem, or null when it cannot be read.</summary>
+    public static long? TotalBytes(string folder)
+    {
+        try
+        {
+            return new DriveInfo(OperatingSystem.IsWindows() ? Path.GetPathRoot(folder)! : folder).TotalSize;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
     private static long? Statvfs(string folder)
     {
         try

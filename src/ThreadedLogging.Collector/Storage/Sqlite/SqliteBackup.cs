@@ -12,7 +12,7 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 internal static class SqliteBackup
 {
     /// <summary>The files a backup holds, the events first; the others exist once used (level rules, SQS poison messages).</summary>
-    public static readonly IReadOnlyList<string> FileNames = [SqliteEventStore.FileName, SqliteLevelRuleStore.FileName, SqliteSqsPoisonStore.FileName, SqliteAlertStateStore.FileName];
+    public static readonly IReadOnlyList<string> FileNames = [SqliteEventStore.FileName, SqliteLevelRuleStore.FileName, SqliteSqsPoisonStore.FileName, SqliteAlertsFile.FileName];
 
     /// <summary>Copies the data folder's files into <paramref name="target"/> (made if missing; its files never overwritten).</summary>
     /// <returns>Each file copied, with its size and, for the events' file, how many events it holds.</returns>

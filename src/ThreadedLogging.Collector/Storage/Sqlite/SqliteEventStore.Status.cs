@@ -14,6 +14,26 @@ internal sealed partial class SqliteEventStore : IStoreStatus
         return new StoreStatus(FileBytes(), Space.FreeBytes(Path.GetDirectoryName(DatabasePath)!), fts?.EventsBehind ?? 0, fts?.FailingSince);
     }
 
+    /// <summary>Gets the free space kept on the data folder's filesystem (<c>Retention:MinFreeBytes</c>), or null for none.</summary>
+    internal DiskReserve? Reserve { get; init; }
+
+    /// <summary>The bytes of the pages free inside both files: later writes reuse them without growing the files.</summary>
+    internal long ReusableBytes()
+    {
+        using var connection = OpenRead();
+        using var command = connection.CreateCommand();
+        long bytes = 0;
+        foreach (var schema in (string[])["main", "fts"])
+        {
+            command.CommandText = $"PRAGMA {schema}.freelist_count";
+            var pages = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            command.CommandText = $"PRAGMA {schema}.page_size";
+            bytes += pages * Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return bytes;
+    }
+
     /// <summary>Runs a statement on the events' writer connection between two group commits (tests: <c>PRAGMA max_page_count</c>, a real SQLITE_FULL).</summary>
     internal void ExecuteOnWriter(string sql)
     {

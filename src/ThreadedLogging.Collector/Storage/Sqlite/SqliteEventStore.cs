@@ -97,7 +97,7 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
             throw new InvalidOperationException("The event store is not initialized.");
         }
 
-        return Task.Run(() => Retention.Run(options, now, cancellationToken), cancellationToken);
+        return Task.Run(() => Retention.Run(options, now, cancellationToken, Reserve), cancellationToken);
     }
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
@@ -173,6 +173,12 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
         if (_disposed || _writer is null)
         {
             throw EventStoreUnavailableException.NotOpen(closing: _disposed);
+        }
+
+        if (Reserve?.CheckWrite(ReusableBytes) is { } refusal)
+        {
+            // Before SQLite fills the disk: what is left is for retention's deletes (SQLITE_FULL refuses them too).
+            throw new EventStoreUnavailableException("The data folder's free space is under the reserve: " + refusal) { FailureReason = refusal };
         }
 
         var pending = new PendingAppend(batch);

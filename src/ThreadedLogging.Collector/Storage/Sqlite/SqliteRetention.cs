@@ -34,7 +34,7 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
     /// <summary>Gets a step run after a chunk's events are committed and before its index entries are (tests: a crash there).</summary>
     internal Action? AfterEventsChunk { get; init; }
 
-    public RetentionResult Run(RetentionOptions options, DateTimeOffset now, CancellationToken cancellationToken)
+    public RetentionResult Run(RetentionOptions options, DateTimeOffset now, CancellationToken cancellationToken, DiskReserve? reserve = null)
     {
         var cutoff = now - options.MaxAge;
         using var main = SqliteCommands.OpenReadWrite(databasePath);
@@ -71,10 +71,50 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
             }
         }
 
+        var byFreeSpace = reserve is null ? 0 : KeepFreeSpace(main, fts, reserve, cancellationToken);
+
         // Instances only when the mark moved: those below an older mark went in an earlier run.
-        var instances = byAge + bySize > 0 ? RemoveInstances(main, cancellationToken) : 0;
-        return new RetentionResult(cutoff, byAge, bySize, [], instances);
+        var instances = byAge + bySize + byFreeSpace > 0 ? RemoveInstances(main, cancellationToken) : 0;
+        return new RetentionResult(cutoff, byAge, bySize, [], instances, byFreeSpace);
     }
+
+    /// <summary>
+    /// Removes the oldest events until the filesystem's free bytes and the pages free inside both files (reused by later
+    /// writes) are at least the reserve (<see cref="DiskReserve"/>), or nothing is left; returns how many. Each measure
+    /// checkpoints first: a WAL cut back gives its bytes back to the filesystem.
+    /// </summary>
+    private long KeepFreeSpace(SqliteConnection main, SqliteConnection fts, DiskReserve reserve, CancellationToken cancellationToken)
+    {
+        long removed = 0;
+        while (true)
+        {
+            Checkpoint(main);
+            Checkpoint(fts);
+            if (reserve.FreeBytes() is not { } free)
+            {
+                return removed;
+            }
+
+            var reusable = FreeListBytes(main) + FreeListBytes(fts);
+            reserve.Evaluate(free, reusable, askRetention: false);
+            if (free + reusable >= reserve.MinFreeBytes)
+            {
+                return removed;
+            }
+
+            var chunk = RemoveChunk(main, fts, long.MaxValue);
+            if (chunk == 0)
+            {
+                return removed; // nothing left: ingest stays refused under half the reserve (DiskReserve)
+            }
+
+            removed += chunk;
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    private static long FreeListBytes(SqliteConnection connection) =>
+        Scalar(connection, "SELECT f.freelist_count * s.page_size FROM pragma_freelist_count() f, pragma_page_size() s");
 
     /// <summary>Deletes from the index every entry below the main file's mark (after a stop between the two commits).</summary>
     public void CatchUpFullText()

@@ -4,7 +4,7 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 internal static class SqliteStorageExtensions
 {
     /// <exception cref="CollectorConfigurationException">The data folder cannot be made or written, or another collector holds it.</exception>
-    public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string dataDirectory, long? maxBytes)
+    public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string dataDirectory, RetentionOptions retention)
     {
         CheckWritable(dataDirectory);
         var held = DataDirectoryLock.Acquire(dataDirectory);
@@ -16,10 +16,19 @@ internal static class SqliteStorageExtensions
             sp.GetRequiredService<DataDirectoryLock>(); // resolved with the store, so that the container disposes it
             return new SqliteEventStore(dataDirectory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SqliteEventStore>>())
             {
-                WalBytes = SqliteCommands.WalBytesFor(maxBytes),
+                WalBytes = SqliteCommands.WalBytesFor(retention.MaxBytes),
                 Space = sp.GetRequiredService<DataFolderSpace>(), // the last registered: a test's
+                Reserve = sp.GetService<DiskReserve>(),
             };
         });
+        var reserveBytes = retention.ReserveBytes(DataFolderSpace.TotalBytes(dataDirectory));
+        if (reserveBytes > 0)
+        {
+            services.AddSingleton(sp => new DiskReserve(
+                reserveBytes, sp.GetRequiredService<DataFolderSpace>(), dataDirectory, sp.GetRequiredService<RetentionTrigger>(), sp.GetRequiredService<TimeProvider>()));
+            services.AddHostedService(sp => new DiskReserveWatch(sp.GetRequiredService<SqliteEventStore>(), sp.GetRequiredService<DiskReserve>(), sp.GetRequiredService<TimeProvider>()));
+        }
+
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<SqliteEventStore>());
         services.AddSingleton(sp => (IEventRetention)sp.GetRequiredService<IEventStore>());
         services.AddSingleton<IStoreStatus>(sp => sp.GetRequiredService<SqliteEventStore>()); // not IEventStore's: tests wrap that one
@@ -28,7 +37,7 @@ internal static class SqliteStorageExtensions
         services.AddSingleton<ILevelRuleStore>(new SqliteLevelRuleStore(dataDirectory));
         services.AddSingleton<IAlertLease, SoleCollectorAlertLease>();
         services.AddSingleton<IAlertStateStore>(new SqliteAlertStateStore(dataDirectory));
-        services.AddSingleton<IAlertRuleStore>(new SqliteAlertRuleStore(dataDirectory));
+        services.AddSingleton<IAlertRuleStore>(SqliteAlertsFile.RuleStore(dataDirectory));
         services.AddHostedService<EventStoreInitializer>();
         return services;
     }

@@ -70,6 +70,20 @@ public sealed class ClefIngestTests
     }
 
     [Fact]
+    public async Task SeqJson_LevelItDoesNotKnow_StoredAsInformationWithTheTextAsProperty()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var body = """{"Events":[{"Timestamp":"2026-11-30T10:00:00Z","Level":"Notice","MessageTemplate":"odd {N}","Properties":{"N":2}}]}""";
+
+        var (status, _) = await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events/raw", Http.Utf8(body), "application/json");
+
+        Assert.Equal(HttpStatusCode.Created, status); // a 400 would make Serilog.Sinks.Seq drop the whole batch
+        var stored = Assert.Single(await collector.EventsAsync("property=" + Uri.EscapeDataString("@l=Notice")));
+        Assert.Equal("Information", stored.GetProperty("level").GetString());
+        Assert.Equal("odd 2", stored.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task SeqJson_EventsArray_StoredLikeClef()
     {
         await using var collector = await CollectorFixture.StartAsync();

@@ -1,0 +1,20 @@
+namespace ThreadedLogging.Collector.Storage;
+
+/// <summary>
+/// Asks for a retention run now, not at the next <see cref="RetentionOptions.Interval"/> (SQLite's free-space reserve: a
+/// disk filling at 10 MB/s is full long before an hourly run). Requests made while a run is under way bring one more run
+/// after it; many requests before a run starts bring one.
+/// </summary>
+internal sealed class RetentionTrigger
+{
+    private TaskCompletionSource _requested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Gets a task that completes at the next request (<see cref="RunNow"/>) after the last <see cref="Take"/>.</summary>
+    public Task Requested => Volatile.Read(ref _requested).Task;
+
+    /// <summary>Asks for a run now.</summary>
+    public void RunNow() => Volatile.Read(ref _requested).TrySetResult();
+
+    /// <summary>Called as a run starts: requests from now on bring the next run.</summary>
+    public void Take() => Interlocked.Exchange(ref _requested, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+}

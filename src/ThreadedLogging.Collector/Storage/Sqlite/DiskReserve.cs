@@ -1,0 +1,114 @@
+using System.Globalization;
+
+namespace ThreadedLogging.Collector.Storage.Sqlite;
+
+/// <summary>
+/// The free space kept on the data folder's filesystem (<see cref="RetentionOptions.MinFreeBytes"/>). SQLite's files do
+/// not shrink when rows are deleted: freed pages are reused by later writes. So the room the store has is the
+/// filesystem's free bytes plus the pages free inside its two files (<see cref="Evaluate"/>'s headroom). Under the
+/// reserve, retention runs at once (<see cref="RetentionTrigger"/>) and removes the oldest events until the headroom is
+/// back over it; under half of it (retention could not help: nothing left to remove, or ingest outruns it) writes are
+/// refused with 503 until the headroom is over the whole reserve again, so that retention's own deletes and checkpoints
+/// still fit (SQLITE_FULL would refuse them too).
+/// </summary>
+/// <param name="minFreeBytes">The reserve; 0 for none.</param>
+/// <param name="space">The filesystem's free bytes.</param>
+/// <param name="folder">The data folder.</param>
+/// <param name="trigger">Where a retention run is asked for.</param>
+/// <param name="time">The clock of <see cref="AskEvery"/>.</param>
+internal sealed class DiskReserve(long minFreeBytes, DataFolderSpace space, string folder, RetentionTrigger trigger, TimeProvider time)
+{
+    /// <summary>The shortest time between two runs asked for: with nothing left to remove, a run per request would spin.</summary>
+    public static readonly TimeSpan AskEvery = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _gate = new();
+    private long _askedAt;
+    private long _reusable = -1;
+    private volatile string? _refusal;
+
+    /// <summary>Gets the reserve in bytes; 0 when off.</summary>
+    public long MinFreeBytes => minFreeBytes;
+
+    /// <summary>Gets why writes are refused now (in words <c>/health</c> may show), or null.</summary>
+    public string? Refusal => _refusal;
+
+    /// <summary>Reads the filesystem's free bytes now (a statvfs: a few microseconds), or null when it cannot be read or the reserve is off.</summary>
+    public long? FreeBytes() => minFreeBytes > 0 ? space.FreeBytes(folder) : null;
+
+    /// <summary>
+    /// Checked before each write: the filesystem's free bytes now and the store's free pages as last measured
+    /// (<paramref name="measureReusable"/> measures them when never measured yet). Returns why the write is refused, or null.
+    /// </summary>
+    public string? CheckWrite(Func<long> measureReusable)
+    {
+        if (FreeBytes() is not { } free)
+        {
+            return null;
+        }
+
+        if (free >= minFreeBytes)
+        {
+            _refusal = null; // the headroom is at least the free bytes
+            return null;
+        }
+
+        var reusable = Volatile.Read(ref _reusable);
+        if (reusable < 0)
+        {
+            reusable = measureReusable();
+        }
+
+        return Evaluate(free, reusable);
+    }
+
+    /// <summary>Takes a fresh measure (the watch, every second): <see cref="Evaluate"/> with the store's free pages measured now when the filesystem is under the reserve.</summary>
+    public string? Measure(Func<long> measureReusable) =>
+        FreeBytes() is not { } free ? null : Evaluate(free, free >= minFreeBytes ? Math.Max(0, Volatile.Read(ref _reusable)) : measureReusable());
+
+    /// <summary>
+    /// Takes a measure: asks for retention when the headroom (<paramref name="free"/> + <paramref name="reusable"/>) is
+    /// under the reserve (at most once every <see cref="AskEvery"/>; not when retention itself measures,
+    /// <paramref name="askRetention"/> false), refuses writes under half of it, and lets them go again once it is over
+    /// the whole reserve. Returns why writes are refused, or null.
+    /// </summary>
+    public string? Evaluate(long free, long reusable, bool askRetention = true)
+    {
+        Volatile.Write(ref _reusable, reusable);
+        var headroom = free + reusable;
+        if (headroom >= minFreeBytes)
+        {
+            _refusal = null;
+            return null;
+        }
+
+        if (askRetention)
+        {
+            AskRetention();
+        }
+
+        if (_refusal is null && headroom >= minFreeBytes / 2)
+        {
+            return null;
+        }
+
+        _refusal = string.Create(
+            CultureInfo.InvariantCulture,
+            $"disk nearly full: {free} bytes free for the data folder and {reusable} reusable in the store's files, under half of Collector:Retention:MinFreeBytes ({minFreeBytes}), kept for retention's deletes; retention removes the oldest events while there are any");
+        return _refusal;
+    }
+
+    private void AskRetention()
+    {
+        lock (_gate)
+        {
+            if (_askedAt != 0 && time.GetElapsedTime(_askedAt) < AskEvery)
+            {
+                return;
+            }
+
+            _askedAt = time.GetTimestamp();
+        }
+
+        trigger.RunNow();
+    }
+}

@@ -1,0 +1,109 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using ThreadedLogging.Collector.Storage.Sqlite;
+using ThreadedLogging.Collector.Tests.Diagnostics;
+using ThreadedLogging.Collector.Tests.Support;
+
+namespace ThreadedLogging.Collector.Tests.Storage;
+
+/// <summary>
+/// <c>Retention:MinFreeBytes</c> on a real collector (real Kestrel, real SQLite, real retention): under the reserve,
+/// retention runs at once and removes the oldest events until the files have room again; under half of it with nothing
+/// left to remove, ingest answers 503 with the reason before SQLite fills the disk. The filesystem's free bytes are the
+/// one fake (<see cref="DataFolderSpace"/>): nothing real fills this machine's disk on demand.
+/// </summary>
+public sealed class DiskReserveTests
+{
+    private const string Removed = "threadedlogging_collector_retention_removed_total";
+    private const long Plenty = 10L * 1024 * 1024 * 1024;
+    private long _free = Plenty;
+
+    [Fact]
+    public async Task Ingest_UnderHalfTheReserveAndNothingToRemove_Answers503WithTheReason_AndTakesEventsOnceThereIsRoom()
+    {
+        await using var collector = await StartAsync("--Collector:Retention:MinFreeBytes=67108864");
+
+        Volatile.Write(ref _free, 1024 * 1024);
+        var (refused, body) = await PostAsync(collector, first: 0, count: 1);
+        var health = await collector.GetJsonAsync("health");
+        var (ready, _) = await Http.SendAsync(collector.Client, HttpMethod.Get, "health/ready");
+        Volatile.Write(ref _free, Plenty);
+        var (stored, _) = await PostAsync(collector, first: 1, count: 1);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused);
+        Assert.Contains("disk nearly full: 1048576 bytes free", Http.Error(body), StringComparison.Ordinal);
+        Assert.Contains("Collector:Retention:MinFreeBytes (67108864)", Http.Error(body), StringComparison.Ordinal);
+        Assert.Equal("degraded", health.GetProperty("status").GetString());
+        Assert.Contains("disk nearly full", Assert.Single(health.GetProperty("reasons").EnumerateArray()).GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready);
+        Assert.Equal(HttpStatusCode.OK, stored);
+        Assert.Equal("ok", (await collector.GetJsonAsync("health")).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Retention_FreeSpaceUnderTheReserve_RunsAtOnceAndRemovesTheOldestUntilTheFilesHaveRoom_AndIngestGoesOn()
+    {
+        // Retention's interval is a day: only the reserve can make it run during the test.
+        await using var collector = await StartAsync("--Collector:Retention:MinFreeBytes=4194304", "--Collector:Retention:Interval=1.00:00:00");
+        const int Events = 3000; // 4 KB each: 12 MB
+        for (var first = 0; first < Events; first += 200)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await PostAsync(collector, first, 200)).Status);
+        }
+
+        Volatile.Write(ref _free, 1024 * 1024);
+        var removed = await RemovedForFreeSpaceAsync(collector);
+
+        Assert.InRange(removed, 1, Events - 1);
+        Assert.Empty(await collector.EventsAsync($"q=ev{removed - 1:D5}")); // the oldest ones, in order
+        Assert.Single(await collector.EventsAsync($"q=ev{removed:D5}"));
+        Assert.Single(await collector.EventsAsync($"q=ev{Events - 1:D5}"));
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(collector, Events, 10)).Status); // the freed pages take it: still 1 MB free
+        Assert.Equal("ok", (await collector.GetJsonAsync("health")).GetProperty("status").GetString());
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("1000")]
+    public async Task Start_MinFreeBytesNeitherZeroNorAtLeastOneMebibyte_RefusedNamingIt(string value)
+    {
+        var e = await Assert.ThrowsAsync<CollectorConfigurationException>(() => CollectorFixture.StartAsync($"--Collector:Retention:MinFreeBytes={value}"));
+
+        Assert.Contains($"Collector:Retention:MinFreeBytes must be 0 (off) or at least 1048576 (was {value})", e.Message, StringComparison.Ordinal);
+    }
+
+    private Task<CollectorFixture> StartAsync(params string[] args) =>
+        CollectorFixture.StartAsync(services => services.AddSingleton(new DataFolderSpace(_ => Volatile.Read(ref _free))), args);
+
+    /// <summary>Waits for the reserve's retention run (the watch measures every second); returns how many events it removed.</summary>
+    private static async Task<long> RemovedForFreeSpaceAsync(CollectorFixture collector)
+    {
+        // A bound on a run that never comes, not a timing assertion.
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        while (true)
+        {
+            var (_, text) = await Http.SendAsync(collector.Client, HttpMethod.Get, "metrics");
+            if (new PrometheusExposition(text).Value(Removed, ("reason", "free_space")) is { } removed)
+            {
+                return (long)removed;
+            }
+
+            Assert.False(cancel.IsCancellationRequested, "retention removed nothing for the free space within a minute");
+            await Task.Delay(50, CancellationToken.None);
+        }
+    }
+
+    private static async Task<(HttpStatusCode Status, string Body)> PostAsync(CollectorFixture collector, int first, int count)
+    {
+        var start = DateTimeOffset.UtcNow.AddHours(-1);
+        var events = Enumerable.Range(first, count).Select(i => new
+        {
+            timestamp = start.AddSeconds(i).ToString("O"),
+            level = "Information",
+            category = "App",
+            message = $"ev{i:D5} {new string('x', 4096)}",
+        }).ToArray();
+        return await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", Http.Utf8(JsonSerializer.Serialize(new { app = "Payroll", instanceId = "inst-1", events })), "application/json");
+    }
+}
