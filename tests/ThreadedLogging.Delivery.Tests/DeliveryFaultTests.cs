@@ -233,10 +233,13 @@ public sealed class DeliveryFaultTests
     public async Task NoSpoolAndQueueOverflow_WhatIsMissingEqualsWhatWasReportedDropped()
     {
         await using var collector = new CollectorProcess();
-        await using var handler = Client(collector.Host, "overflow", o => o.QueueCapacity = 50);
+        await collector.StartAsync();
+        await using var proxy = await FaultProxy.StartAsync(collector.Host); // bound for the whole test: no free port named and started on later
+        proxy.Down = true;
+        await using var handler = Client(proxy.Host, "overflow", o => o.QueueCapacity = 50);
         LogNumbered(handler, 0, 200); // collector down: the memory queue overflows
 
-        await collector.StartAsync();
+        proxy.Down = false;
         Assert.True(handler.Flush(TimeSpan.FromSeconds(60)));
         var stored = await collector.EventNumbersAsync("overflow");
         var stats = handler.Statistics;

@@ -18,6 +18,12 @@ internal sealed class AlertRule
 
     private const int MaxNameLength = 100;
 
+    /// <summary>The most headers a rule sends (each kept in the store and sent with every notification).</summary>
+    private const int MaxHeaders = 20;
+
+    /// <summary>The longest header value a rule may have (a bearer token or an API key is far shorter).</summary>
+    private const int MaxHeaderValueLength = 1024;
+
     private AlertRule(string name, string queryText, IQueryCollection parameters, EventQuery query, int threshold, TimeSpan window, TimeSpan cooldown, Uri webhook, IReadOnlyList<KeyValuePair<string, string>> headers)
     {
         Name = name;
@@ -166,6 +172,14 @@ internal sealed class AlertRule
             return null;
         }
 
+        // Cloud metadata services (169.254.169.254, fd00:ec2::254 aside) answer on link-local addresses: a notification
+        // there, and its failure's reason, would let whoever holds the admin key probe them.
+        if (System.Net.IPAddress.TryParse(uri.IdnHost, out var address) && IsLinkLocal(address))
+        {
+            errors.Add($"{field("Webhook")} is a link-local address ({uri.Host}: 169.254.0.0/16, fe80::/10, where cloud metadata services answer): refused.");
+            return null;
+        }
+
         if (uri.UserInfo.Length > 0)
         {
             errors.Add($"{field("Webhook")} has a user name or password in its address ({uri.Scheme}://…@{uri.Authority}): put them in {field("Headers")} (Authorization).");
@@ -179,12 +193,22 @@ internal sealed class AlertRule
     {
         using var probe = new HttpRequestMessage();
         var checkedHeaders = new List<KeyValuePair<string, string>>();
+        if (headers.Count > MaxHeaders)
+        {
+            errors.Add($"{field("Headers")} has {headers.Count} headers: at most {MaxHeaders}.");
+            return checkedHeaders;
+        }
+
         foreach (var (name, value) in headers)
         {
             // Values are secrets: a reason names the header, never quotes its value.
             if (!probe.Headers.TryAddWithoutValidation(name, "x") || name.Equals("Host", StringComparison.OrdinalIgnoreCase))
             {
                 errors.Add($"{field("Headers:" + name)} is not a header a notification can carry.");
+            }
+            else if (value?.Length > MaxHeaderValueLength)
+            {
+                errors.Add($"{field("Headers:" + name)} is longer than {MaxHeaderValueLength} characters.");
             }
             else if (string.IsNullOrEmpty(value) || value.Any(c => char.IsControl(c) || c > '\u007e'))
             {
@@ -198,4 +222,8 @@ internal sealed class AlertRule
 
         return checkedHeaders;
     }
+
+    private static bool IsLinkLocal(System.Net.IPAddress address) =>
+        (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address) is var a
+        && (a.IsIPv6LinkLocal || (a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && a.GetAddressBytes() is [169, 254, ..]));
 }

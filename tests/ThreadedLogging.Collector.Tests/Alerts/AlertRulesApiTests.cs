@@ -165,6 +165,10 @@ public sealed class AlertRulesApiTests
     [InlineData("""{"name":"r","webhook":"http://u:p@127.0.0.1/h"}""", "put them in 'headers' (Authorization)")]
     [InlineData("""{"name":"r","webhook":"http://127.0.0.1:9/h","headers":{"Bad Header":"x"}}""", "'headers.Bad Header' is not a header a notification can carry")]
     [InlineData("""{"name":"r","query":"q=a\u0000b","webhook":"http://127.0.0.1:9/h"}""", "'query' contains a NUL character")]
+    [InlineData("""{"name":"r","webhook":"http://169.254.169.254/latest/meta-data/"}""", "'webhook' is a link-local address (169.254.169.254: 169.254.0.0/16, fe80::/10, where cloud metadata services answer): refused")]
+    [InlineData("""{"name":"r","webhook":"http://[fe80::1]:8080/h"}""", "'webhook' is a link-local address ([fe80::1]")]
+    [InlineData("""{"name":"r","webhook":"http://[::ffff:169.254.169.254]/h"}""", "'webhook' is a link-local address")]
+    [InlineData("""{"name":"r","webhook":"http://127.0.0.1:9/h","headers":{"H0":"x","H1":"x","H2":"x","H3":"x","H4":"x","H5":"x","H6":"x","H7":"x","H8":"x","H9":"x","H10":"x","H11":"x","H12":"x","H13":"x","H14":"x","H15":"x","H16":"x","H17":"x","H18":"x","H19":"x","H20":"x"}}""", "'headers' has 21 headers: at most 20")]
     [InlineData("""{"name":1}""", "the body is not an alert rule")]
     [InlineData("""null""", "a JSON body is required")]
     public async Task Post_InvalidRule_400NamingTheFieldNothingStored(string body, string reason)
@@ -178,6 +182,17 @@ public sealed class AlertRulesApiTests
         var listed = await collector.GetJsonAsync("api/alerts");
         Assert.Empty(listed.GetProperty("alerts").EnumerateArray());
         Assert.Empty(listed.GetProperty("audit").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Post_HeaderValueOver1024Characters_400NamingItNothingStored()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+
+        var (status, text) = await SendAsync(collector, HttpMethod.Post, "api/alerts", new { name = "r", webhook = "http://127.0.0.1:9/h", headers = new Dictionary<string, string> { ["Authorization"] = new string('k', 1025) } });
+
+        Assert.Equal((HttpStatusCode.BadRequest, "'headers.Authorization' is longer than 1024 characters."), (status, Http.Error(text)));
+        Assert.Empty((await collector.GetJsonAsync("api/alerts")).GetProperty("alerts").EnumerateArray());
     }
 
     [Fact]

@@ -76,10 +76,20 @@ export function status(message, isError = false) {
 export function localTime(stored) {
   const date = new Date(stored);
   if (isNaN(date)) return String(stored);
+  const { day, time, ms, zone } = localParts(date);
+  return `${day} ${time}.${ms} ${zone}`;
+}
+
+/** A date's parts in the browser's zone, zero-padded: day "2026-11-24", time "17:00:00", ms "000", zone "UTC+09:00". */
+export function localParts(date) {
   const pad = (n, width = 2) => String(n).padStart(width, "0");
   const offset = -date.getTimezoneOffset();
-  const zone = offset === 0 ? "UTC" : "UTC" + (offset > 0 ? "+" : "-") + pad(Math.floor(Math.abs(offset) / 60)) + ":" + pad(Math.abs(offset) % 60);
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)} ${zone}`;
+  return {
+    day: `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`,
+    time: `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`,
+    ms: pad(date.getMilliseconds(), 3),
+    zone: offset === 0 ? "UTC" : "UTC" + (offset > 0 ? "+" : "-") + pad(Math.floor(Math.abs(offset) / 60)) + ":" + pad(Math.abs(offset) % 60),
+  };
 }
 
 /** The browser's time zone by name ("Asia/Tokyo"), as the time range's boxes read what is typed in them. */

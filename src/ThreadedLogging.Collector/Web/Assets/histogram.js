@@ -2,7 +2,7 @@
 // time, errors and warnings apart, as GET /api/events/histogram counts them (summary.js asks for them with the top
 // values, in one request). A click on a bar narrows the range to that slice.
 // Everything shown is numbers and times formatted here (text nodes and attributes, never markup from the server).
-import { $, clear, text, counted, localTime } from "./dom.js";
+import { $, clear, text, counted, localTime, localParts } from "./dom.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const BarWidth = 10;
@@ -87,12 +87,11 @@ function drawAxis(body) {
   const labels = Math.max(2, Math.min(8, Math.floor((axis.clientWidth || 800) / 120)));
   const step = Math.max(1, Math.ceil(n / labels));
   const spansDays = body.bucketSeconds * n > 86400;
-  const pad = (v) => String(v).padStart(2, "0");
   let lastDay = "";
   for (let i = 0; i < n; i += step) {
-    const start = new Date(body.buckets[i].start);
-    const day = `${start.getFullYear()}-${pad(start.getMonth() + 1)}-${pad(start.getDate())}`;
-    const time = `${pad(start.getHours())}:${pad(start.getMinutes())}` + (body.bucketSeconds < 60 ? ":" + pad(start.getSeconds()) : "");
+    const parts = localParts(new Date(body.buckets[i].start));
+    const day = parts.day;
+    const time = body.bucketSeconds < 60 ? parts.time : parts.time.slice(0, 5);
     const label = document.createElement("span");
     label.style.left = (i / n) * 100 + "%";
     label.textContent = spansDays || (lastDay && day !== lastDay) ? `${day.slice(5)} ${time}` : time;
