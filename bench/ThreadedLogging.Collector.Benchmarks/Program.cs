@@ -169,6 +169,10 @@ try
             ("q: two words", _ => new EventQuery { Words = ["retrying", generator.Word(random.Next(600))], Limit = 100 }),
             ("user + q: common word ('order')", _ => new EventQuery { User = RandomUser(random), Words = ["order"], Limit = 100 }),
             ("user + q: one word (~0.5%)", _ => new EventQuery { User = RandomUser(random), Words = [generator.Word(random.Next(600))], Limit = 100 }),
+            ("q: OR of two words (~0.5% each)", _ => new EventQuery { Search = new SearchAny([new SearchTerm(generator.Word(random.Next(600))), new SearchTerm(generator.Word(random.Next(600)))]), Limit = 100 }),
+            ("q: common word -one word ('shipped' NOT ~0.5%)", _ => new EventQuery { Search = new SearchAll([new SearchTerm("shipped"), new SearchNot(new SearchTerm(generator.Word(random.Next(600))))]), Limit = 100 }),
+            ("user + q: 'order' OR one word", _ => new EventQuery { User = RandomUser(random), Search = new SearchAny([new SearchTerm("order"), new SearchTerm(generator.Word(random.Next(600)))]), Limit = 100 }),
+            ("user + q: 'order' -one word", _ => new EventQuery { User = RandomUser(random), Search = new SearchAll([new SearchTerm("order"), new SearchNot(new SearchTerm(generator.Word(random.Next(600))))]), Limit = 100 }),
             ("no filter, latest 100", _ => new EventQuery { Limit = 100 }),
         };
 

@@ -99,10 +99,15 @@ internal static class EventQueryParser
             return false;
         }
 
-        List<string> words = [];
-        if (Get("q") is { } q && !SearchTextParser.TryParse(q, out words, out error))
+        SearchNode? search = null;
+        if (Get("q") is { } q)
         {
-            return false;
+            if (!SearchTextParser.TryParse(q, out var parsed, out error))
+            {
+                return false;
+            }
+
+            search = parsed;
         }
 
         if (!PropertyFilterParser.TryParse(query, out var properties, out error))
@@ -123,7 +128,7 @@ internal static class EventQueryParser
             MinLevel = minLevel,
             From = from,
             To = to,
-            Words = words,
+            Search = search,
             Template = Get("template"),
             Properties = properties,
             Limit = limit,

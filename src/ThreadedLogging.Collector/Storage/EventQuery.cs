@@ -39,11 +39,20 @@ internal sealed record EventQuery
     public DateTimeOffset? To { get; init; }
 
     /// <summary>
-    /// Gets the full-text terms that must all occur in the message or the exception (type, message,
-    /// stack trace or traceback). Each is a phrase: its tokens (letters and digits, case and diacritics
-    /// folded) in that order; one that ends in <c>*</c> matches any token starting with its last token.
+    /// Gets what full text must find (<c>q</c>): terms, each a phrase of tokens (letters and digits, case and diacritics
+    /// folded) in that order, one that ends in <c>*</c> matching any token starting with its last token; combined by AND,
+    /// OR and NOT (<see cref="SearchNode"/>). Null: no full-text condition.
     /// </summary>
-    public IReadOnlyList<string> Words { get; init; } = [];
+    public SearchNode? Search { get; init; }
+
+    /// <summary>
+    /// Sets <see cref="Search"/> to terms that must all occur (<c>q</c>'s plain words: <c>Words = ["invoice", "rejected"]</c>).
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1044:Properties should not be write only", Justification = "A shorthand of Search, read there.")]
+    public IReadOnlyList<string> Words
+    {
+        init => Search = SearchNode.AllOf(value);
+    }
 
     /// <summary>
     /// Gets the message template (exact, ordinal): an event's <c>template</c>, or its message when it has none
@@ -55,10 +64,13 @@ internal sealed record EventQuery
     public IReadOnlyList<PropertyCondition> Properties { get; init; } = [];
 
     /// <summary>
-    /// Gets what the full-text index must find: <see cref="Words"/> and the <see cref="PropertyCondition.SearchPhrase"/> of
-    /// each property condition that has one (the stores narrow by the index, then check the JSON).
+    /// Gets what the full-text index must find: <see cref="Search"/> AND the <see cref="PropertyCondition.SearchPhrase"/> of
+    /// each property condition that has one (the stores narrow by the index, then check the JSON); null for nothing.
     /// </summary>
-    public IReadOnlyList<string> TextTerms => Properties.Count == 0 ? Words : [.. Words, .. PropertyPhrases];
+    public SearchNode? TextSearch => Properties.Count == 0 ? Search : SearchNode.AllOf([.. Search is null ? [] : new[] { Search }, .. PropertyPhrases.Select(p => new SearchTerm(p))]);
+
+    /// <summary>Gets a value indicating whether the full-text index takes part (<see cref="TextSearch"/> is not null).</summary>
+    public bool HasText => Search is not null || PropertyPhrases.Any();
 
     /// <summary>Gets the <see cref="PropertyCondition.SearchPhrase"/>s of <see cref="Properties"/> (those that have one).</summary>
     public IEnumerable<string> PropertyPhrases => Properties.Select(p => p.SearchPhrase).OfType<string>();

@@ -23,7 +23,7 @@ internal interface IEventStore : IAsyncDisposable
 
     /// <summary>
     /// Returns events matching the query, newest first, with the cursor of the next page. Full text
-    /// and property conditions (<see cref="EventQuery.TextTerms"/>) find what was committed before the call (read your writes).
+    /// and property conditions (<see cref="EventQuery.TextSearch"/>) find what was committed before the call (read your writes).
     /// </summary>
     Task<EventPage> QueryAsync(EventQuery query, CancellationToken cancellationToken);
 

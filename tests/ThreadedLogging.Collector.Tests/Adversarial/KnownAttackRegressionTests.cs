@@ -35,13 +35,15 @@ public sealed class KnownAttackRegressionTests : IAsyncLifetime
         "level=' OR 1=1 --", "from=' OR '1'='1", "to=1; DROP TABLE events", "before=1 OR 1=1", "before=-1",
         "before=99999999999999999999", "limit=0", "limit=-1", "limit=1001", "limit=99999999999", "limit=1;DROP",
         "q=%22%2A%28%29", "q=\"unterminated", "bogus=1", "app=a&app=b",
+        // q's operators (docs/QUERY.md): one with nothing on a side, a ')' that closes no '('.
+        "q=AND", "q=' OR 1=1 --", "q=NEAR(a b)",
     ];
 
     public static TheoryData<string> HarmlessQueries =>
     [
         "app=' OR 1=1 --", "user='; DROP TABLE events; --", "machine=x\" OR \"1\"=\"1", "path=%25' --", "path=*",
-        "path=[a-z]?", "q=foo* OR bar", "q=NEAR(a b)", "q=col:foo", "q=-foo ^bar", "q=AND",
-        "q=' OR 1=1 --", "q=", "before=0", "limit=1000",
+        "path=[a-z]?", "q=foo* OR bar", "q=\"NEAR(a b)\"", "q=col:foo", "q=-foo ^bar", "q=\"AND\"",
+        "q=x' OR 1=1 --", "q=x -(y OR z)", "q=", "before=0", "limit=1000",
     ];
 
     public async Task InitializeAsync() => _collector = await CollectorFixture.StartAsync(

@@ -31,7 +31,7 @@ public abstract partial class EventStoreContractTests
             WithStructure(Event(3, message: "unrelated"), """{"Note":"nothing here"}""", """{"threadName":"main"}"""),
         ]), CancellationToken.None);
 
-        var found = await QueryAsync(new EventQuery { Words = ThreadedLogging.Collector.Query.SearchTextParser.TryParse(q, out var words, out _) ? words : [q] });
+        var found = await QueryAsync(new EventQuery { Search = ThreadedLogging.Collector.Query.SearchTextParser.TryParse(q, out var search, out _) ? search : new SearchTerm(q) });
 
         Assert.Equal(expected == 0 ? [] : [expected], found.Select(e => e.Sequence!.Value));
     }

@@ -6,8 +6,8 @@ namespace ThreadedLogging.Collector.Tests.Storage;
 /// <summary>
 /// Full text gives the same answer on every store (docs/QUERY.md, "q"): phrases, prefixes, words split between the
 /// message, the exception and the properties (a phrase stays within one; PostgreSQL's ran across, schema version 9),
-/// case, punctuation, scripts, very long words (PostgreSQL left them out), negation that is no syntax and property
-/// names with dots. The text goes through <see cref="SearchTextParser"/> as <c>q</c> does.
+/// case, punctuation, scripts, very long words (PostgreSQL left them out), operators quoted or in lower case (words) and
+/// property names with dots. The text goes through <see cref="SearchTextParser"/> as <c>q</c> does.
 /// </summary>
 public abstract partial class EventStoreContractTests
 {
@@ -72,11 +72,14 @@ public abstract partial class EventStoreContractTests
     [InlineData("user.name", new long[0])] // a property's name, dots and all
     [InlineData("name", new long[0])]
     [InlineData("http", new long[0])]
-    [InlineData("-negated", new long[] { 9 })] // '-' is punctuation, not NOT
-    [InlineData("-that", new long[] { 9 })]
-    [InlineData("word -missing", new long[0])]
-    [InlineData("NOT this", new long[] { 9 })]
-    [InlineData("this OR zzz", new long[0])]
+    [InlineData("\"-negated\"", new long[] { 9 })] // quoted, '-' is punctuation, not NOT
+    [InlineData("word-and", new long[] { 9 })] // inside a word too
+    [InlineData("word -missing", new long[] { 9 })] // before a word, it excludes
+    [InlineData("word -negated", new long[0])]
+    [InlineData("\"NOT this\"", new long[] { 9 })] // quoted operators are words
+    [InlineData("not this", new long[] { 9 })] // and so are lower-case ones
+    [InlineData("this or zzz", new long[0])]
+    [InlineData("this OR zzz", new long[] { 9 })]
     [InlineData("\"pay py\"", new long[] { 10 })]
     [InlineData("\"line 3 keyerror\"", new long[] { 10 })]
     [InlineData("stra\u00DFe", new long[] { 11 })] // capital sharp s is the lower-case one's capital
@@ -96,9 +99,9 @@ public abstract partial class EventStoreContractTests
     public async Task Query_SameSearchOnEveryStore_SameEvents(string q, long[] expected)
     {
         await Store.AppendAsync(new EventBatch(null, ParityEvents()), CancellationToken.None);
-        Assert.True(SearchTextParser.TryParse(q, out var words, out var error), error);
+        Assert.True(SearchTextParser.TryParse(q, out var search, out var error), error);
 
-        var found = await QueryAsync(new EventQuery { Words = words });
+        var found = await QueryAsync(new EventQuery { Search = search });
 
         Assert.Equal(expected.Reverse(), found.Select(e => e.Sequence!.Value));
     }

@@ -31,12 +31,12 @@ public sealed class SqliteQueryBuilderTests
         SqliteQueryBuilder.Build(command, new EventQuery { User = Hostile, App = Hostile, Machine = Hostile, PathPrefix = Hostile, Words = [Hostile] }, 1, 1);
 
         Assert.DoesNotContain("DROP", command.CommandText, StringComparison.Ordinal);
-        Assert.Equal("\"x';\" AND \"DROP\"", SqliteQueryBuilder.FtsMatch(["x';", "DROP"]));
+        Assert.Equal("\"x';\" AND \"DROP\"", SqliteQueryBuilder.FtsMatch(SearchNode.AllOf(["x';", "DROP"])!));
     }
 
     [Fact]
-    public void Terms_LikeUnicode61()
+    public void Tokens_LikeUnicode61()
     {
-        Assert.Equal(["invoice", "rejected", "42"], SqliteQueryBuilder.Terms(["Invoice-REJECTED", "42", "--"]));
+        Assert.Equal(["invoice", "rejected", "42"], SqliteQueryBuilder.Tokens("Invoice-REJECTED 42 --"));
     }
 }

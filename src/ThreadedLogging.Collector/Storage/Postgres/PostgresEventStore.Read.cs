@@ -26,7 +26,7 @@ internal sealed partial class PostgresEventStore
         // key read where the events were written.
         await using var connection = await (query.Ids is null ? _reads : dataSource).OpenConnectionAsync(cancellationToken);
         var events = new List<StoredEvent>(Math.Min(query.Limit + 1, 1024));
-        if (query.TextTerms.Count == 0 || query.User is not null || query.InstanceId is not null || query.TraceId is not null || query.Ids is not null)
+        if (!query.HasText || query.User is not null || query.InstanceId is not null || query.TraceId is not null || query.Ids is not null)
         {
             await ReadPageAsync(connection, query, default, query.Limit + 1, events, cancellationToken);
             return EventPage.FromOneMore(events, query.Limit);

@@ -220,14 +220,9 @@ internal static class PostgresQueryBuilder
             where.Add($"e.day <= {Parameter(toDay)}");
         }
 
-        if (query.Words.Count > 0)
+        if (query.Search is { } search)
         {
-            // A phrase as the parser makes it of the text; a prefix: the same phrase with its last word marked ':*'.
-            // A phrase of no lexeme (letters the database's locale does not class as such, e.g. 'é' under LC_CTYPE C)
-            // is the empty query, for a prefix too (':*' alone is a tsquery syntax error).
-            where.Add("e.search @@ (" + string.Join(" && ", query.Words.Select(w => w.EndsWith('*')
-                ? $"to_tsquery('simple', coalesce(nullif(phraseto_tsquery('simple', {Words(Parameter(w.TrimEnd('*')))})::text, '') || ':*', ''))"
-                : $"phraseto_tsquery('simple', {Words(Parameter(w))})")) + ")");
+            where.Add($"e.search @@ {TsQuery(search, Parameter)}");
         }
 
         foreach (var phrase in query.PropertyPhrases)
@@ -270,6 +265,22 @@ internal static class PostgresQueryBuilder
             ? $"{member} IN ({text}, {parameter(json)}::jsonb)"
             : $"{member} = {text}";
     }
+
+    /// <summary>
+    /// The search as a <c>tsquery</c> expression: a term as the parser makes a phrase of the text (a prefix: the same phrase
+    /// with its last word marked <c>:*</c>), combined with <c>&amp;&amp;</c>, <c>||</c> and <c>!!</c>. A phrase of no
+    /// lexeme (letters the database's locale does not class as such, e.g. <c>é</c> under LC_CTYPE C) is the empty query,
+    /// for a prefix too (<c>:*</c> alone is a tsquery syntax error), which an AND or OR leaves out.
+    /// </summary>
+    private static string TsQuery(SearchNode search, Func<object, string> parameter) => search switch
+    {
+        SearchTerm { IsPrefix: true } term => $"to_tsquery('simple', coalesce(nullif(phraseto_tsquery('simple', {Words(parameter(term.Phrase))})::text, '') || ':*', ''))",
+        SearchTerm term => $"phraseto_tsquery('simple', {Words(parameter(term.Phrase))})",
+        SearchAll all => "(" + string.Join(" && ", all.Items.Select(i => TsQuery(i, parameter))) + ")",
+        SearchAny any => "(" + string.Join(" || ", any.Items.Select(i => TsQuery(i, parameter))) + ")",
+        SearchNot not => "(!!" + TsQuery(not.Item, parameter) + ")",
+        _ => throw new ArgumentOutOfRangeException(nameof(search), search, null),
+    };
 
     /// <summary>
     /// The text's words as the search column makes them (<c>tl_search_text</c>, schema version 9): diacritics folded,

@@ -26,7 +26,7 @@ internal sealed partial class SqliteEventStore
     /// </summary>
     private async Task<bool> CatchUpFullTextAsync(EventQuery query, CancellationToken cancellationToken)
     {
-        if (query.TextTerms.Count == 0 || _writer is not { } writer || _fts is not { } fts)
+        if (!query.HasText || _writer is not { } writer || _fts is not { } fts)
         {
             return false;
         }
@@ -166,19 +166,19 @@ internal sealed partial class SqliteEventStore
 
     private List<StoredEvent> ReadAll(SqliteCommand command) => RawEventReader.Read(command, _names, 16, CancellationToken.None);
 
+    /// <summary>At most how many documents the query's full text finds (<see cref="SqliteQueryBuilder.MatchDocuments"/>; unknown: <see cref="long.MaxValue"/>).</summary>
     private static long RarestWordDocuments(SqliteConnection connection, EventQuery query)
     {
         using var command = connection.CreateCommand();
         command.CommandText = SqliteSchema.TermDocuments;
         var term = command.Parameters.Add("$term", SqliteType.Text);
-        var rarest = long.MaxValue;
-        foreach (var word in SqliteQueryBuilder.Terms(query.TextTerms))
+        long Documents(string token)
         {
-            term.Value = word;
-            rarest = Math.Min(rarest, command.ExecuteScalar() is long documents ? documents : 0);
+            term.Value = token;
+            return command.ExecuteScalar() is long documents ? documents : 0;
         }
 
-        return rarest;
+        return query.TextSearch is { } search ? SqliteQueryBuilder.MatchDocuments(search, Documents) ?? long.MaxValue : long.MaxValue;
     }
 
     private static List<long> UserKeys(SqliteConnection connection, string user)

@@ -29,7 +29,7 @@ internal static class SqliteQueryBuilder
     public const long MatchesPerFilteredRow = 100;
 
     /// <summary>Gets a value indicating whether the plan depends on how common the query's words are.</summary>
-    public static bool NeedsWordDocuments(EventQuery query) => query.TextTerms.Count > 0 && IsSelective(query);
+    public static bool NeedsWordDocuments(EventQuery query) => query.HasText && IsSelective(query);
 
     /// <summary>Gets a value indicating whether a filter with an index of its own narrows the query (FTS5 does not drive then).</summary>
     private static bool IsSelective(EventQuery query) =>
@@ -37,7 +37,9 @@ internal static class SqliteQueryBuilder
 
     /// <param name="command">The command to fill.</param>
     /// <param name="query">The query.</param>
-    /// <param name="rarestWordDocuments">Documents of the query's rarest term, when <see cref="NeedsWordDocuments"/>.</param>
+    /// <param name="rarestWordDocuments">
+    /// How many documents the full-text match may find at most (<see cref="MatchDocuments"/>: with AND, the rarest term's), when <see cref="NeedsWordDocuments"/>.
+    /// </param>
     /// <param name="filterRows">Events of the filtered user, when known.</param>
     /// <param name="spillMilliseconds">How far after its own millisecond an id may lie (<see cref="SqliteEventIds"/>).</param>
     /// <param name="userKeys">
@@ -197,8 +199,8 @@ internal static class SqliteQueryBuilder
             command.Parameters.AddWithValue(name, value);
         }
 
-        var terms = query.TextTerms;
-        var text = terms.Count > 0;
+        var search = query.TextSearch;
+        var text = search is not null;
         var selective = IsSelective(query);
         var ftsDrives = text && !selective;
         var id = ftsDrives ? "f.rowid" : "e.id";
@@ -284,7 +286,7 @@ internal static class SqliteQueryBuilder
 
         if (text)
         {
-            command.Parameters.AddWithValue("$match", FtsMatch(terms));
+            command.Parameters.AddWithValue("$match", FtsMatch(search!));
             var materialize = rarestWordDocuments is { } documents
                 && (documents <= RareWordDocuments
                     || (filterRows is { } rows ? documents <= MatchesPerFilteredRow * rows : documents <= UnknownFilterWordDocuments));
@@ -356,35 +358,68 @@ internal static class SqliteQueryBuilder
     }
 
     /// <summary>
-    /// Every term as an FTS5 string (quotes doubled), a phrase of its tokens; a term ending in <c>*</c> as a
-    /// prefix phrase. User input never reaches the FTS syntax beyond that.
+    /// The search as an FTS5 MATCH expression: every term an FTS5 string (quotes doubled), a phrase of its tokens, a term
+    /// ending in <c>*</c> a prefix phrase; AND, OR and NOT (binary in FTS5: what an AND's other items find, NOT what its
+    /// exclusions find), every group in parentheses. User input never reaches the FTS syntax beyond the strings.
     /// </summary>
-    internal static string FtsMatch(IReadOnlyList<string> words) =>
-        string.Join(" AND ", words.Select(w => w.EndsWith('*')
-            ? "\"" + w.TrimEnd('*').Replace("\"", "\"\"", StringComparison.Ordinal) + "\"*"
-            : "\"" + w.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
+    internal static string FtsMatch(SearchNode search) => search switch
+    {
+        SearchTerm term => "\"" + term.Phrase.Replace("\"", "\"\"", StringComparison.Ordinal) + (term.IsPrefix ? "\"*" : "\""),
+        SearchAny any => string.Join(" OR ", any.Items.Select(Grouped)),
+        SearchAll all => all.Items.Where(i => i is SearchNot).Aggregate(
+            string.Join(" AND ", all.Items.Where(i => i is not SearchNot).Select(Grouped)),
+            (found, excluded) => "(" + found + ") NOT " + Grouped(((SearchNot)excluded).Item)),
+        _ => throw new ArgumentException($"An exclusion is only ever an item of an AND ({search.Describe()}).", nameof(search)),
+    };
+
+    private static string Grouped(SearchNode node) => node is SearchTerm ? FtsMatch(node) : "(" + FtsMatch(node) + ")";
 
     /// <summary>
-    /// The terms FTS5's default tokenizer (unicode61) makes of the words: lower case, split at anything
-    /// but letters and digits. Diacritics are kept (unicode61 folds them): a term not found counts as
-    /// rare, which only picks the plan; the results are the same either way.
+    /// At most how many documents <paramref name="search"/> finds, from each token's documents (<paramref name="tokenDocuments"/>):
+    /// a term's rarest token, an AND's rarest item (its exclusions aside), an OR's items summed; null when unknown (a
+    /// prefix matches more than one token). Picks the plan only: the results are the same either way.
     /// </summary>
-    internal static IEnumerable<string> Terms(IReadOnlyList<string> words)
+    internal static long? MatchDocuments(SearchNode search, Func<string, long> tokenDocuments)
     {
-        // A prefix term's documents are not one term's: leave it out of the plan's estimate.
-        foreach (var word in words.Where(w => !w.EndsWith('*')))
+        switch (search)
         {
-            var folded = new StringBuilder(word.Length);
-            foreach (var c in word.ToLowerInvariant())
-            {
-                folded.Append(char.IsLetterOrDigit(c) ? c : ' ');
-            }
+            case SearchTerm term:
+                // A prefix term's documents are not one token's: unknown.
+                return term.IsPrefix ? null : Tokens(term.Phrase).Select(tokenDocuments).DefaultIfEmpty(0).Min();
+            case SearchAll all:
+                var found = all.Items.Where(i => i is not SearchNot).Select(i => MatchDocuments(i, tokenDocuments)).OfType<long>().ToList();
+                return found.Count == 0 ? null : found.Min();
+            case SearchAny any:
+                long sum = 0;
+                foreach (var item in any.Items)
+                {
+                    if (MatchDocuments(item, tokenDocuments) is not { } documents)
+                    {
+                        return null;
+                    }
 
-            foreach (var term in folded.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            {
-                yield return term;
-            }
+                    sum += documents;
+                }
+
+                return sum;
+            default:
+                return null;
         }
+    }
+
+    /// <summary>
+    /// The tokens FTS5's default tokenizer (unicode61) makes of a phrase: lower case, split at anything but letters and
+    /// digits. Diacritics are kept (unicode61 folds them): a token not found counts as rare, which only picks the plan.
+    /// </summary>
+    internal static IEnumerable<string> Tokens(string phrase)
+    {
+        var folded = new StringBuilder(phrase.Length);
+        foreach (var c in phrase.ToLowerInvariant())
+        {
+            folded.Append(char.IsLetterOrDigit(c) ? c : ' ');
+        }
+
+        return folded.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries);
     }
 
     internal static string EscapeGlob(string literal)
