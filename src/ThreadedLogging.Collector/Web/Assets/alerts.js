@@ -3,7 +3,7 @@
 // button on each made that way (configured rules are read-only), and the audit of those changes.
 // The links to a rule's events are the API's (ConsoleLink on the server, the one home of that mapping), not built here.
 import { getJson, sendJson } from "./api.js";
-import { $, el, clear, text, status, localTime, counted } from "./dom.js";
+import { $, el, clear, text, status, localTime, counted, auditRows } from "./dom.js";
 import { mayChange } from "./levels.js";
 import { open } from "./state.js";
 
@@ -63,16 +63,7 @@ function made(a) {
 }
 
 function renderAudit(audit) {
-  const tbody = clear($("alerts-audit-table").tBodies[0]);
-  for (const change of audit) {
-    let rule = null;
-    try { rule = JSON.parse(change.rule); } catch { /* shown as stored */ }
-    tbody.append(el("tr", {},
-      el("td", { className: "time", title: "UTC " + change.at }, localTime(change.at)),
-      el("td", {}, change.action + " rule " + change.ruleId),
-      el("td", {}, rule ? `${rule.name}: ${rule.query || "(every event)"}, ${counted(rule.threshold, "event")} in ${spanText(rule.window)}` : change.rule),
-      el("td", { className: "status" }, "by " + change.by)));
-  }
+  auditRows($("alerts-audit-table").tBodies[0], audit, (rule) => `${rule.name}: ${rule.query || "(every event)"}, ${counted(rule.threshold, "event")} in ${spanText(rule.window)}`);
   $("alerts-audit").hidden = audit.length === 0;
 }
 

@@ -144,3 +144,20 @@ function duration(seconds) {
   if (seconds < 86400) return Math.round(seconds / 3600) + " h";
   return Math.round(seconds / 86400) + " d";
 }
+
+/**
+ * Fills <paramref name="tbody"/> with an audit of rule changes (level rules, alert rules): when, which change, the rule
+ * as <paramref name="describe"/> words it (as stored when it is no JSON), and by whom.
+ */
+export function auditRows(tbody, audit, describe) {
+  clear(tbody);
+  for (const change of audit) {
+    let rule = null;
+    try { rule = JSON.parse(change.rule); } catch { /* shown as stored */ }
+    tbody.append(el("tr", {},
+      el("td", { className: "time", title: "UTC " + change.at }, localTime(change.at)),
+      el("td", {}, change.action + " rule " + change.ruleId),
+      el("td", {}, rule ? describe(rule) : change.rule),
+      el("td", { className: "status" }, "by " + change.by)));
+  }
+}

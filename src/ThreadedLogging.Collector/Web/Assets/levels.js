@@ -2,7 +2,7 @@
 // or 8 h", the live rules with their remaining time, revoke, and the audit. Everyone who reads sees the rules;
 // only a session signed in with the admin key (or a collector open on loopback) gets the controls.
 import { getJson, sendJson } from "./api.js";
-import { $, el, clear, text, status, localTime } from "./dom.js";
+import { $, el, clear, text, status, localTime, auditRows } from "./dom.js";
 
 /** The capture durations offered (hh:mm:ss, as POST /api/levels takes them). */
 export const DURATIONS = [["30 min", "00:30:00"], ["2 h", "02:00:00"], ["8 h", "08:00:00"]];
@@ -97,16 +97,7 @@ function tick() {
 }
 
 function renderAudit(audit) {
-  const tbody = clear($("audit-table").tBodies[0]);
-  for (const change of audit) {
-    let rule = null;
-    try { rule = JSON.parse(change.rule); } catch { /* shown as stored */ }
-    tbody.append(el("tr", {},
-      el("td", { className: "time", title: "UTC " + change.at }, localTime(change.at)),
-      el("td", {}, change.action + " rule " + change.ruleId),
-      el("td", {}, rule ? rule.level + " for " + describe(rule) : change.rule),
-      el("td", { className: "status" }, "by " + change.by)));
-  }
+  auditRows($("audit-table").tBodies[0], audit, (rule) => rule.level + " for " + describe(rule));
   $("audit-empty").hidden = audit.length > 0;
 }
 
