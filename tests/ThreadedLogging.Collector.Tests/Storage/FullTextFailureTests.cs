@@ -18,7 +18,6 @@ public sealed class FullTextFailureTests : IDisposable
 {
     private const int FailedId = 7;
     private const int ResumedId = 801;
-    private static readonly DateTimeOffset T0 = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
     private readonly TempDirectory _data = new();
 
     public void Dispose()
@@ -116,16 +115,7 @@ public sealed class FullTextFailureTests : IDisposable
     private static Task<EventPage> SearchAsync(SqliteEventStore store, string word) =>
         store.QueryAsync(new EventQuery { Words = [word], Limit = 1000 }, CancellationToken.None);
 
-    private static EventBatch Batch(string word, int count, int first) =>
-        new(null, [.. Enumerable.Range(first, count).Select(i => new NewEvent
-        {
-            Timestamp = T0.AddSeconds(i),
-            Level = LogLevel.Information,
-            Message = $"{word} common {i}",
-            User = "u",
-            InstanceId = "instance",
-            Sequence = i,
-        })]);
+    private static EventBatch Batch(string word, int count, int first) => FullTextIndexTests.Batch(word, count, first);
 
     /// <summary>The store's log lines with their ids; <see cref="Logged"/> completes at the first line of an id.</summary>
     private sealed class StoreLog : ILogger<SqliteEventStore>

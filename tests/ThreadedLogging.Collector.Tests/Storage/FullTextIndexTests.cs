@@ -283,7 +283,8 @@ public sealed class FullTextIndexTests : IDisposable
     private static async Task<int> CountAsync(SqliteEventStore store, string word) =>
         (await store.QueryAsync(new EventQuery { Words = [word], Limit = 100_000 }, CancellationToken.None)).Events.Count;
 
-    private static EventBatch Batch(string word, int count, int first) =>
+    /// <summary>Events <paramref name="first"/>.. of one user and instance, a second apart from <c>T0</c>, each message "word common i".</summary>
+    internal static EventBatch Batch(string word, int count, int first) =>
         new(null, [.. Enumerable.Range(first, count).Select(i => new NewEvent
         {
             Timestamp = T0.AddSeconds(i),
