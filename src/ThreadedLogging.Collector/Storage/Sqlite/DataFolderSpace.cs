@@ -8,24 +8,16 @@ internal sealed class DataFolderSpace(Func<string, long?>? read = null)
     public long? FreeBytes(string folder) => read is null ? Statvfs(folder) : read(folder);
 
     /// <summary>Returns the size of <paramref name="folder"/>'s filesystem, or null when it cannot be read.</summary>
-    public static long? TotalBytes(string folder)
-    {
-        try
-        {
-            return new DriveInfo(OperatingSystem.IsWindows() ? Path.GetPathRoot(folder)! : folder).TotalSize;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            return null;
-        }
-    }
+    public static long? TotalBytes(string folder) => Read(folder, drive => drive.TotalSize);
 
-    private static long? Statvfs(string folder)
+    private static long? Statvfs(string folder) => Read(folder, drive => drive.AvailableFreeSpace);
+
+    private static long? Read(string folder, Func<DriveInfo, long> value)
     {
         try
         {
             // On Unix DriveInfo takes any path and asks statvfs about it; on Windows, the volume of its root.
-            return new DriveInfo(OperatingSystem.IsWindows() ? Path.GetPathRoot(folder)! : folder).AvailableFreeSpace;
+            return value(new DriveInfo(OperatingSystem.IsWindows() ? Path.GetPathRoot(folder)! : folder));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {

@@ -29,9 +29,6 @@ internal sealed class DiskReserve(long minFreeBytes, DataFolderSpace space, stri
     /// <summary>Gets the reserve in bytes; 0 when off.</summary>
     public long MinFreeBytes => minFreeBytes;
 
-    /// <summary>Gets why writes are refused now (in words <c>/health</c> may show), or null.</summary>
-    public string? Refusal => _refusal;
-
     /// <summary>What <c>/health</c> and ingest's 503 say of a write the reserve refused: no numbers (<c>/health</c> needs no key; <c>/metrics</c> has them).</summary>
     public const string PublicRefusal = "disk nearly full: the data folder's free space is under half of Collector:Retention:MinFreeBytes, kept for retention's deletes";
 
