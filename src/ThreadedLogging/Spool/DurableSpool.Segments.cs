@@ -66,21 +66,30 @@ internal sealed partial class DurableSpool
             var segment = new SpoolSegment(file, adopted: true, new DateTimeOffset(File.GetLastWriteTimeUtc(file), TimeSpan.Zero)) { Owner = owner };
             var records = new List<(long Start, int Count)>();
             var start = 0L;
+            int torn;
             using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
             {
                 segment.Length = stream.Length;
-                while (SpoolRecordFormat.TryRead(stream, ref _payload, out _, out var count) == SpoolRecordFormat.ReadStatus.Record)
+                SpoolRecordFormat.ReadStatus status;
+                int count;
+                while ((status = SpoolRecordFormat.TryRead(stream, ref _payload, out _, out count)) == SpoolRecordFormat.ReadStatus.Record)
                 {
                     records.Add((start, count));
                     segment.PendingEvents += count;
                     start = stream.Position;
                 }
+
+                // A record cut short or corrupt (a crash while writing): its events are pending until the reader reaches it
+                // and drops the rest of the segment, counted (Dropped), by what its header says it held.
+                torn = status == SpoolRecordFormat.ReadStatus.Torn ? count : 0;
             }
 
             if (mark is { } at && file == files[0])
             {
                 StartAtBookmark(segment, records, start, at, owner.Bookmark.Path);
             }
+
+            segment.PendingEvents += torn;
 
             owner.Segments++;
             _segments.Insert(_segments.Count(s => s.Adopted), segment);

@@ -219,7 +219,10 @@ internal sealed partial class DurableSpool : IDisposable
             if (status == SpoolRecordFormat.ReadStatus.Torn && !segment.Torn)
             {
                 segment.Torn = true;
-                Report?.Invoke($"Torn or corrupt record at byte {segment.Delivered} of {segment.Path} (a crash while writing): the rest of that segment is skipped.");
+                var lost = segment.PendingEvents;
+                Report?.Invoke(lost > 0
+                    ? $"Torn or corrupt record at byte {segment.Delivered} of {segment.Path} (a crash while writing): the rest of that segment is skipped, {Counted.Events(lost)} dropped."
+                    : $"Torn or corrupt record at byte {segment.Delivered} of {segment.Path} (a crash while writing): the rest of that segment is skipped.");
             }
 
             if (segment == _writing && !segment.Torn)

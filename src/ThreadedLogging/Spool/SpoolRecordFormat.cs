@@ -74,7 +74,8 @@ internal static class SpoolRecordFormat
     /// <summary>
     /// Reads the record at the stream's position into <paramref name="buffer"/>, which is reused record after record (made
     /// larger only for a larger record): <paramref name="payload"/> is valid until the next call with the same buffer. On
-    /// <see cref="ReadStatus.Torn"/> the rest of the file is unusable.
+    /// <see cref="ReadStatus.Torn"/> the rest of the file is unusable, and <paramref name="eventCount"/> is how many events
+    /// the torn record's header says it held (0 when the header itself is cut short or garbage).
     /// </summary>
     public static ReadStatus TryRead(Stream stream, ref byte[] buffer, out ArraySegment<byte> payload, out int eventCount)
     {
@@ -95,9 +96,15 @@ internal static class SpoolRecordFormat
         var length = BinaryPrimitives.ReadInt32LittleEndian(header);
         var checksum = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
         eventCount = BinaryPrimitives.ReadInt32LittleEndian(header[8..]);
-        if (length is < 0 or > MaxPayload || eventCount < 0 || length > stream.Length - stream.Position)
+        if (length is < 0 or > MaxPayload || eventCount < 0)
         {
+            eventCount = 0; // the header itself is garbage: how many events it held is unknown
             return ReadStatus.Torn;
+        }
+
+        if (length > stream.Length - stream.Position)
+        {
+            return ReadStatus.Torn; // cut short (a crash while writing): the header says how many events are lost
         }
 
         if (buffer.Length < length)

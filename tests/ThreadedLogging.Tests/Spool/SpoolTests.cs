@@ -308,6 +308,30 @@ public sealed class SpoolTests
     }
 
     [Fact]
+    public async Task Spool_SegmentCutShort_TheTornRecordsEventsAreCountedDroppedAndSaid()
+    {
+        using var directory = new TempDirectory();
+        await LeaveFiftyInSpoolAsync(directory.Path);
+        var segment = Assert.Single(Segments(directory));
+        using (var file = new FileStream(segment, FileMode.Open))
+        {
+            file.SetLength(file.Length - 10); // a crash in the middle of the last write: its header says 50 events
+        }
+
+        var selfLog = new List<string>();
+        var sink = new CollectingSink().Open();
+        await using var next = new ThreadedHandler(sink, Options(directory.Path, o => o.SelfLog = m => { lock (selfLog) { selfLog.Add(m); } }));
+        next.CreateLogger("App").LogInformation("after");
+        Assert.True(next.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal(["after"], sink.Delivered.Select(e => e.Message));
+        Assert.Equal((1L, 50L, 0L), (next.Statistics.Sent, next.Statistics.Dropped, next.Statistics.Pending));
+        lock (selfLog)
+        {
+            Assert.Contains(selfLog, m => m.Contains("the rest of that segment is skipped, 50 events dropped", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task Spool_CorruptChecksum_NeverSendsGarbage()
     {
         using var directory = new TempDirectory();
