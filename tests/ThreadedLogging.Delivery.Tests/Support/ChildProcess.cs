@@ -9,6 +9,7 @@ public sealed class ChildProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
     private readonly List<string> _all = [];
+    private int _openStreams = 2; // stdout and stderr: the lines end when both have
 
     private ChildProcess(Process process)
     {
@@ -64,7 +65,10 @@ public sealed class ChildProcess : IAsyncDisposable
         return child;
     }
 
-    /// <summary>Waits for an output line containing <paramref name="text"/> (a signal from the child, not a sleep).</summary>
+    /// <summary>
+    /// Waits for an output line containing <paramref name="text"/> (a signal from the child, not a sleep); throws
+    /// <see cref="ChildExitedException"/> as soon as the child's output ends without one.
+    /// </summary>
     public async Task<string> WaitForLineAsync(string text, TimeSpan? timeout = null)
     {
         using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
@@ -78,6 +82,10 @@ public sealed class ChildProcess : IAsyncDisposable
                     return line;
                 }
             }
+        }
+        catch (ChannelClosedException)
+        {
+            throw new ChildExitedException($"The child's output ended with no line with '{text}'. Its output:\n{string.Join('\n', Output)}");
         }
         catch (OperationCanceledException)
         {
@@ -130,6 +138,11 @@ public sealed class ChildProcess : IAsyncDisposable
     {
         if (line is null)
         {
+            if (Interlocked.Decrement(ref _openStreams) == 0)
+            {
+                _lines.Writer.TryComplete(); // the child closed both streams: it has exited (or is about to)
+            }
+
             return;
         }
 
@@ -141,3 +154,4 @@ public sealed class ChildProcess : IAsyncDisposable
         _lines.Writer.TryWrite(line);
     }
 }
+
