@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +17,7 @@ namespace ThreadedLogging.Collector.Tests.Storage;
 public sealed class DiskReserveTests
 {
     private const string Removed = "threadedlogging_collector_retention_removed_total";
+    private const string RemovedInstrument = "threadedlogging.collector.retention.removed";
     private const long Plenty = 10L * 1024 * 1024 * 1024;
     private long _free = Plenty;
 
@@ -53,8 +55,9 @@ public sealed class DiskReserveTests
             Assert.Equal(HttpStatusCode.OK, (await PostAsync(collector, first, 200)).Status);
         }
 
+        using var metrics = new MetricsRecorder(collector.Services);
         Volatile.Write(ref _free, 1024 * 1024);
-        var removed = await RemovedForFreeSpaceAsync(collector);
+        var removed = await RemovedForFreeSpaceAsync(collector, metrics);
 
         Assert.InRange(removed, 1, Events - 1);
         Assert.Empty(await collector.EventsAsync($"q=ev{removed - 1:D5}")); // the oldest ones, in order
@@ -77,22 +80,29 @@ public sealed class DiskReserveTests
     private Task<CollectorFixture> StartAsync(params string[] args) =>
         CollectorFixture.StartAsync(services => services.AddSingleton(new DataFolderSpace(_ => Volatile.Read(ref _free))), args);
 
-    /// <summary>Waits for the reserve's retention run (the watch measures every second); returns how many events it removed.</summary>
-    private static async Task<long> RemovedForFreeSpaceAsync(CollectorFixture collector)
+    /// <summary>
+    /// Waits for the reserve's retention run (the watch measures every second) by its count, <c>retention.removed</c>
+    /// with reason <c>free_space</c>, heard by a <see cref="MeterListener"/> on this collector's meter as the run adds it;
+    /// returns how many events it removed, and that <c>/metrics</c> says the same.
+    /// </summary>
+    private static async Task<long> RemovedForFreeSpaceAsync(CollectorFixture collector, MetricsRecorder metrics)
     {
-        // A bound on a run that never comes, not a timing assertion.
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        while (true)
+        try
         {
-            var (_, text) = await Http.SendAsync(collector.Client, HttpMethod.Get, "metrics");
-            if (new PrometheusExposition(text).Value(Removed, ("reason", "free_space")) is { } removed)
-            {
-                return (long)removed;
-            }
-
-            Assert.False(cancel.IsCancellationRequested, "retention removed nothing for the free space within a minute");
-            await Task.Delay(50, CancellationToken.None);
+            await metrics.Next(RemovedInstrument).WaitAsync(TimeSpan.FromMinutes(1)); // a bound on a run that never comes, not a timing assertion
         }
+        catch (TimeoutException)
+        {
+            Assert.Fail("retention removed nothing for the free space within a minute");
+        }
+
+        var removed = (long)metrics.Sum(RemovedInstrument, ("reason", "free_space"));
+
+        // OpenTelemetry's listener (/metrics) was started with the collector, before the recorder's, and an instrument
+        // calls its listeners in the order they enabled it: the add the recorder heard is already in /metrics' sum.
+        var (_, text) = await Http.SendAsync(collector.Client, HttpMethod.Get, "metrics");
+        Assert.Equal(removed, new PrometheusExposition(text).Value(Removed, ("reason", "free_space")));
+        return removed;
     }
 
     private static async Task<(HttpStatusCode Status, string Body)> PostAsync(CollectorFixture collector, int first, int count)
