@@ -34,11 +34,13 @@ internal sealed class AlertEvaluator : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConcurrentDictionary<string, AlertRuleState> _states = new(StringComparer.OrdinalIgnoreCase); // by rule name
     private readonly ConcurrentDictionary<(long Id, DateTimeOffset Changed), bool> _refusalsLogged = new();
+    private readonly LogRateLimiter _failureLines; // a webhook's failures, by rule: at most a line a minute each (Interval may be a second)
     private IReadOnlyList<(AlertRule Rule, AlertRuleState State)> _rules = [];
 
     public AlertEvaluator(
-        CollectorOptions options, IEventStore store, IAlertLease lease, IAlertStateStore saved, IAlertRuleStore made, AlertWebhook webhook, CollectorMetrics metrics, ILogger<AlertEvaluator> logger)
+        CollectorOptions options, IEventStore store, IAlertLease lease, IAlertStateStore saved, IAlertRuleStore made, AlertWebhook webhook, CollectorMetrics metrics, TimeProvider time, ILogger<AlertEvaluator> logger)
     {
+        _failureLines = new LogRateLimiter(TimeSpan.FromMinutes(1), time);
         _store = store;
         _lease = lease;
         _saved = saved;
@@ -168,9 +170,14 @@ internal sealed class AlertEvaluator : IDisposable
         if (await _webhook.PostAsync(rule, notification, cancellationToken).ConfigureAwait(false) is { } failure)
         {
             state.PendingFrom = from;
-            state.Update(s => s with { LastFailure = now, LastFailureReason = failure });
+            state.Update(s => s with { LastFailure = now, LastFailureReason = failure.Reason });
             _metrics.AlertWebhookFailed(rule.Name);
-            CollectorLog.AlertWebhookFailed(_logger, rule.Name, count, failure, _interval);
+            var key = rule.Name;
+            if (_failureLines.TryAcquire(ref key, out var suppressed))
+            {
+                CollectorLog.AlertWebhookFailed(_logger, failure.Exception, rule.Name, count, failure.Reason, failure.Detail, _interval, suppressed);
+            }
+
             await SaveAsync(rule, state).ConfigureAwait(false);
             return;
         }

@@ -5,7 +5,7 @@ namespace ThreadedLogging.Collector.Alerts;
 
 /// <summary>
 /// Posts notifications. A 2xx is delivered; anything else (connection refused, a non-2xx, a redirect, no answer within
-/// <see cref="Timeout"/>) is a failure with a one-line reason that never quotes the address's path or a header (secrets).
+/// <see cref="Timeout"/>) is a <see cref="WebhookFailure"/>: a fixed reason for the API, the detail for the log.
 /// </summary>
 internal sealed class AlertWebhook : IDisposable
 {
@@ -16,7 +16,8 @@ internal sealed class AlertWebhook : IDisposable
 
     public AlertWebhook(TimeSpan timeout)
     {
-        // No redirects: a 3xx would be followed as a GET without the body, and the target's 200 taken for a delivery.
+        // No redirects: a 3xx would be followed as a GET without the body, and the target's 200 taken for a delivery; and
+        // its Location (169.254.169.254, a host inside) would pass by every check of the rule's address.
         _client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {
             Timeout = timeout,
@@ -25,8 +26,8 @@ internal sealed class AlertWebhook : IDisposable
 
     public TimeSpan Timeout => _client.Timeout;
 
-    /// <summary>Posts <paramref name="notification"/>; returns null when delivered, or the reason it was not.</summary>
-    public async Task<string?> PostAsync(AlertRule rule, AlertNotification notification, CancellationToken cancellationToken)
+    /// <summary>Posts <paramref name="notification"/>; returns null when delivered, or why it was not.</summary>
+    public async Task<WebhookFailure?> PostAsync(AlertRule rule, AlertNotification notification, CancellationToken cancellationToken)
     {
         // Bytes with a Content-Length, not JsonContent's chunks: simple receivers (Python's http.server, some proxies)
         // read no chunked body and took an empty notification for a delivered one.
@@ -41,18 +42,15 @@ internal sealed class AlertWebhook : IDisposable
         try
         {
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            return response.IsSuccessStatusCode
-                ? null
-                : $"{rule.Webhook.Authority} answered {(int)response.StatusCode} {response.ReasonPhrase}";
+            return response.IsSuccessStatusCode ? null : WebhookFailure.Answered(rule.Webhook, response);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return $"{rule.Webhook.Authority} did not answer within {Timeout.TotalSeconds:0} s";
+            return WebhookFailure.Timeout(rule.Webhook, Timeout);
         }
         catch (HttpRequestException e)
         {
-            // Its message names the host and port ("Connection refused (127.0.0.1:9)"), never the path.
-            return $"{rule.Webhook.Authority}: {e.Message}";
+            return WebhookFailure.Failed(rule.Webhook, e);
         }
     }
 

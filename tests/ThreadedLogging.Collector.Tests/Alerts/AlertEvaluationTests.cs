@@ -165,7 +165,7 @@ public sealed class AlertEvaluationTests
         await scenario.EvaluateAtAsync(Minute * 5);
         var alert = (await scenario.Collector.GetJsonAsync("api/alerts")).GetProperty("alerts")[0];
         Assert.True(alert.GetProperty("pending").GetBoolean());
-        Assert.Contains("answered 500", alert.GetProperty("lastFailureReason").GetString(), StringComparison.Ordinal);
+        Assert.Equal("HTTP 500", alert.GetProperty("lastFailureReason").GetString());
         await scenario.PostAsync(Minute * 6, message: "c");
         // The window has moved past "a" by now: the failed range is kept, so "a" is still sent.
         await scenario.EvaluateAtAsync(Minute * 61.5);
@@ -196,13 +196,13 @@ public sealed class AlertEvaluationTests
         var alert = (await collector.GetJsonAsync("api/alerts")).GetProperty("alerts")[0];
         await AlertScenario.EvaluateAtAsync(collector, Minute * 2);
 
-        Assert.Contains("did not answer within 1 s", alert.GetProperty("lastFailureReason").GetString(), StringComparison.Ordinal);
+        Assert.Equal("timed out", alert.GetProperty("lastFailureReason").GetString());
         Assert.Equal([WebhookReceiver.NoAnswer, 200], receiver.Requests.Select(r => r.Answer));
         Assert.Equal(["b", "a"], AlertScenario.Messages(Assert.Single(receiver.Delivered)).Order(StringComparer.Ordinal).Reverse());
     }
 
     [Fact]
-    public async Task AlertsApi_WebhookRefusesConnections_ShowsTheHostAndTheFailureNeverThePathOrHeaders()
+    public async Task AlertsApi_WebhookRefusesConnections_ShowsTheHostAndAFixedReasonNeverThePortPathOrHeaders()
     {
         const int port = 9; // nothing listens (discard); a free port picked and let go may be handed to another test's server
         await using var receiver = await WebhookReceiver.StartAsync();
@@ -218,7 +218,7 @@ public sealed class AlertEvaluationTests
         var alert = JsonDocument.Parse(text).RootElement.GetProperty("alerts")[0];
         Assert.Equal("127.0.0.1", alert.GetProperty("webhookHost").GetString());
         Assert.Equal("level=Error&app=Payroll", alert.GetProperty("query").GetString());
-        Assert.Contains($"127.0.0.1:{port}", alert.GetProperty("lastFailureReason").GetString(), StringComparison.Ordinal);
+        Assert.Equal("connection failed", alert.GetProperty("lastFailureReason").GetString()); // the port and the error are the log's
         Assert.True(alert.GetProperty("pending").GetBoolean());
         Assert.Equal(1, metrics.Sum("threadedlogging.collector.alerts.webhook_failures", ("alert", "payroll-errors")));
     }

@@ -1,6 +1,9 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Collector.Storage;
 using ThreadedLogging.Collector.Storage.Sqlite;
 using ThreadedLogging.Collector.Tests.Diagnostics;
 using ThreadedLogging.Collector.Tests.Support;
@@ -16,7 +19,9 @@ namespace ThreadedLogging.Collector.Tests.Storage;
 public sealed class DiskReserveTests
 {
     private const string Removed = "threadedlogging_collector_retention_removed_total";
+    private const string RemovedInstrument = "threadedlogging.collector.retention.removed";
     private const long Plenty = 10L * 1024 * 1024 * 1024;
+    private readonly RunEnded _runEnded = new();
     private long _free = Plenty;
 
     [Fact]
@@ -53,8 +58,9 @@ public sealed class DiskReserveTests
             Assert.Equal(HttpStatusCode.OK, (await PostAsync(collector, first, 200)).Status);
         }
 
+        using var metrics = new MetricsRecorder(collector.Services);
         Volatile.Write(ref _free, 1024 * 1024);
-        var removed = await RemovedForFreeSpaceAsync(collector);
+        var removed = await RemovedForFreeSpaceAsync(collector, metrics);
 
         Assert.InRange(removed, 1, Events - 1);
         Assert.Empty(await collector.EventsAsync($"q=ev{removed - 1:D5}")); // the oldest ones, in order
@@ -75,24 +81,38 @@ public sealed class DiskReserveTests
     }
 
     private Task<CollectorFixture> StartAsync(params string[] args) =>
-        CollectorFixture.StartAsync(services => services.AddSingleton(new DataFolderSpace(_ => Volatile.Read(ref _free))), args);
-
-    /// <summary>Waits for the reserve's retention run (the watch measures every second); returns how many events it removed.</summary>
-    private static async Task<long> RemovedForFreeSpaceAsync(CollectorFixture collector)
-    {
-        // A bound on a run that never comes, not a timing assertion.
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        while (true)
-        {
-            var (_, text) = await Http.SendAsync(collector.Client, HttpMethod.Get, "metrics");
-            if (new PrometheusExposition(text).Value(Removed, ("reason", "free_space")) is { } removed)
+        CollectorFixture.StartAsync(
+            services =>
             {
-                return (long)removed;
-            }
+                services.AddSingleton(new DataFolderSpace(_ => Volatile.Read(ref _free)));
+                services.AddSingleton<ILoggerProvider>(_runEnded);
+            },
+            [$"--Logging:LogLevel:{typeof(RetentionService).FullName}=Information", .. args]);
 
-            Assert.False(cancel.IsCancellationRequested, "retention removed nothing for the free space within a minute");
-            await Task.Delay(50, CancellationToken.None);
+    /// <summary>
+    /// Waits for the end of the reserve's retention run (the watch measures every second; its line of what it removed, id
+    /// 13) and returns its count, <c>retention.removed</c> with reason <c>free_space</c>, heard by a
+    /// <see cref="MeterListener"/> on this collector's meter as the run adds it chunk by chunk, and that <c>/metrics</c>
+    /// says the same.
+    /// </summary>
+    private async Task<long> RemovedForFreeSpaceAsync(CollectorFixture collector, MetricsRecorder metrics)
+    {
+        try
+        {
+            await _runEnded.Logged.Task.WaitAsync(TimeSpan.FromMinutes(1)); // a bound on a run that never comes, not a timing assertion
         }
+        catch (TimeoutException)
+        {
+            Assert.Fail("retention removed nothing for the free space within a minute");
+        }
+
+        var removed = (long)metrics.Sum(RemovedInstrument, ("reason", "free_space"));
+
+        // OpenTelemetry's listener (/metrics) was started with the collector, before the recorder's, and an instrument
+        // calls its listeners in the order they enabled it: the add the recorder heard is already in /metrics' sum.
+        var (_, text) = await Http.SendAsync(collector.Client, HttpMethod.Get, "metrics");
+        Assert.Equal(removed, new PrometheusExposition(text).Value(Removed, ("reason", "free_space")));
+        return removed;
     }
 
     private static async Task<(HttpStatusCode Status, string Body)> PostAsync(CollectorFixture collector, int first, int count)
@@ -106,5 +126,33 @@ public sealed class DiskReserveTests
             message = $"ev{i:D5} {new string('x', 4096)}",
         }).ToArray();
         return await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", Http.Utf8(JsonSerializer.Serialize(new { app = "Payroll", instanceId = "inst-1", events })), "application/json");
+    }
+
+    /// <summary>Completes <see cref="Logged"/> when retention logs what a run removed (id 13): the run has ended, each chunk counted.</summary>
+    private sealed class RunEnded : ILoggerProvider
+    {
+        public TaskCompletionSource Logged { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(RunEnded owner) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (eventId.Id == 13)
+                {
+                    owner.Logged.TrySetResult();
+                }
+            }
+        }
     }
 }

@@ -8,7 +8,8 @@ namespace ThreadedLogging.Collector.Tests.Support;
 
 /// <summary>
 /// A webhook on loopback (a real Kestrel): keeps every request's path, headers and JSON body, and answers each with the
-/// next of the statuses it was given (then 200).
+/// next of the statuses it was given (then 200). A 3xx sends the client to <see cref="RedirectPath"/> on this receiver,
+/// which answers any method with 200 (and keeps the request): a client that follows redirects is seen there.
 /// </summary>
 internal sealed class WebhookReceiver : IAsyncDisposable
 {
@@ -23,6 +24,9 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
     /// <summary>An answer that never comes: the request is held until the client closes it.</summary>
     public const int NoAnswer = 0;
+
+    /// <summary>Where a 3xx answer sends the client (its <c>Location</c>, on this receiver).</summary>
+    public const string RedirectPath = "/redirected";
 
     /// <summary>Gets the requests received, in order.</summary>
     public ConcurrentQueue<(string PathAndQuery, IHeaderDictionary Headers, JsonElement Body, int Answer)> Requests { get; } = new();
@@ -40,6 +44,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         var app = builder.Build();
         var receiver = new WebhookReceiver(app, answers);
         app.MapPost("/{**path}", (Func<HttpContext, Task<IResult>>)receiver.ReceiveAsync);
+        app.Map(RedirectPath, (Func<HttpContext, Task<IResult>>)receiver.RedirectedAsync);
         await app.StartAsync();
         return receiver;
     }
@@ -57,6 +62,18 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             return Results.Empty;
         }
 
+        if (answer is >= 300 and < 400)
+        {
+            context.Response.Headers.Location = BaseAddress + RedirectPath;
+        }
+
         return Results.StatusCode(answer);
+    }
+
+    private async Task<IResult> RedirectedAsync(HttpContext context)
+    {
+        var body = context.Request.ContentLength > 0 ? (await JsonDocument.ParseAsync(context.Request.Body)).RootElement.Clone() : default;
+        Requests.Enqueue((context.Request.Path + context.Request.QueryString, new HeaderDictionary(context.Request.Headers.ToDictionary()), body, StatusCodes.Status200OK));
+        return Results.Ok();
     }
 }

@@ -1,0 +1,132 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using ThreadedLogging.Collector.Tests.Diagnostics;
+using ThreadedLogging.Collector.Tests.Support;
+using ThreadedLogging.Testing;
+
+namespace ThreadedLogging.Collector.Tests.Alerts;
+
+/// <summary>
+/// What a failed notification says, on a real collector and a real receiver: <c>lastFailureReason</c> is one of a few
+/// fixed phrases (whoever holds the admin key chooses the address, and whoever reads the API must not learn from it what
+/// listens inside the network); the detail goes to the collector's log, at most a line a minute per rule. Redirects are
+/// not followed.
+/// </summary>
+public sealed class AlertWebhookFailureTests
+{
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+
+    [Theory]
+    [InlineData(302)]
+    [InlineData(307)]
+    public async Task Evaluate_WebhookRedirects_NotFollowedAndTheReasonSaysSo(int status)
+    {
+        await using var scenario = await AlertScenario.StartAsync("payroll-errors", [], status);
+        using var metrics = new MetricsRecorder(scenario.Collector.Services);
+        await scenario.PostAsync(Minute * 1);
+        await scenario.PostAsync(Minute * 2);
+
+        await scenario.EvaluateAtAsync(Minute * 5);
+
+        var request = Assert.Single(scenario.Receiver.Requests); // nothing at WebhookReceiver.RedirectPath
+        Assert.Equal("/services/T000/B000/secret-path-XYZ", request.PathAndQuery);
+        var alert = (await scenario.Collector.GetJsonAsync("api/alerts")).GetProperty("alerts")[0];
+        Assert.Equal($"HTTP {status} (redirects are not followed)", alert.GetProperty("lastFailureReason").GetString());
+        Assert.True(alert.GetProperty("pending").GetBoolean());
+        Assert.Equal(1, metrics.Sum("threadedlogging.collector.alerts.webhook_failures", ("alert", "payroll-errors")));
+    }
+
+    [Fact]
+    public async Task AlertsApi_ClosedPortAndAListenerSpeakingNoHttp_TheSameReasonTheDetailOnlyInTheLog()
+    {
+        const int closedPort = 9; // nothing listens (discard)
+        using var banner = new BannerListener("SSH-2.0-OpenSSH_9.2\r\n");
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var collector = await CollectorFixture.StartAsync(
+        [
+            .. AlertScenario.RuleArgs(receiver, "closed"),
+            $"--Collector:Alerts:Rules:0:Webhook=http://127.0.0.1:{closedPort}/hook",
+            .. AlertScenario.RuleArgs(receiver, "ssh").Select(a => a.Replace("Rules:0:", "Rules:1:", StringComparison.Ordinal)),
+            $"--Collector:Alerts:Rules:1:Webhook=http://127.0.0.1:{banner.Port}/hook",
+        ]);
+        var log = CollectingLoggerProvider.AttachTo(collector);
+        await Http.PostStoredAsync(collector.Client, "log/alice", Http.Envelope(null, new { level = "Error", message = "a", timestamp = AlertScenario.T0, sequence = 1 }, new { level = "Error", message = "b", timestamp = AlertScenario.T0, sequence = 2 }));
+
+        await AlertScenario.EvaluateAtAsync(collector, Minute);
+
+        var alerts = (await collector.GetJsonAsync("api/alerts")).GetProperty("alerts");
+        Assert.Equal(["connection failed", "connection failed"], alerts.EnumerateArray().Select(a => a.GetProperty("lastFailureReason").GetString()));
+        var lines = log.Entries.Where(e => e.Message.Contains("but its webhook failed (connection failed: 127.0.0.1:", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.Contains(lines, e => e.Message.Contains($"'closed' matched 2 events but its webhook failed (connection failed: 127.0.0.1:{closedPort}: ", StringComparison.Ordinal) && e.Exception is HttpRequestException);
+        Assert.Contains(lines, e => e.Message.Contains($"'ssh' matched 2 events but its webhook failed (connection failed: 127.0.0.1:{banner.Port}: ", StringComparison.Ordinal) && e.Exception is HttpRequestException);
+    }
+
+    [Fact]
+    public async Task Evaluate_WebhookFailsAgainWithinAMinute_OneLogLineThenTheNextSaysHowManyWereLeftOut()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var receiver = await WebhookReceiver.StartAsync(503, 503, 503, 503);
+        await using var collector = await CollectorFixture.StartAsync(services => services.AddSingleton<TimeProvider>(clock), AlertScenario.RuleArgs(receiver, "payroll-errors"));
+        using var metrics = new MetricsRecorder(collector.Services);
+        var log = CollectingLoggerProvider.AttachTo(collector);
+        await Http.PostStoredAsync(collector.Client, "log/alice", Http.Envelope(null, new { level = "Error", message = "a", timestamp = AlertScenario.T0, sequence = 1 }, new { level = "Error", message = "b", timestamp = AlertScenario.T0, sequence = 2 }));
+
+        await AlertScenario.EvaluateAtAsync(collector, Minute * 1);
+        await AlertScenario.EvaluateAtAsync(collector, Minute * 2);
+        await AlertScenario.EvaluateAtAsync(collector, Minute * 3);
+        clock.Advance(Minute);
+        await AlertScenario.EvaluateAtAsync(collector, Minute * 4);
+
+        Assert.Equal(4, receiver.Requests.Count);
+        Assert.Equal(4, metrics.Sum("threadedlogging.collector.alerts.webhook_failures", ("alert", "payroll-errors")));
+        var lines = log.Entries.Where(e => e.Message.Contains("webhook failed", StringComparison.Ordinal)).Select(e => e.Message).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.Contains("(HTTP 503: 127.0.0.1:", lines[0], StringComparison.Ordinal);
+        Assert.Contains(" answered 503 Service Unavailable)", lines[0], StringComparison.Ordinal);
+        Assert.Contains("(0 more failures of this rule", lines[0], StringComparison.Ordinal);
+        Assert.Contains("(2 more failures of this rule", lines[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", string.Join('\n', lines), StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>A TCP listener on loopback that writes a line and closes each connection: a service that speaks no HTTP.</summary>
+    private sealed class BannerListener : IDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly CancellationTokenSource _stop = new();
+
+        public BannerListener(string banner)
+        {
+            _listener.Start();
+            _ = AcceptAsync(Encoding.ASCII.GetBytes(banner));
+        }
+
+        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _listener.Dispose();
+            _stop.Dispose();
+        }
+
+        private async Task AcceptAsync(byte[] banner)
+        {
+            try
+            {
+                while (true)
+                {
+                    using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                    await client.GetStream().WriteAsync(banner, _stop.Token);
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                // stopped
+            }
+        }
+    }
+}
