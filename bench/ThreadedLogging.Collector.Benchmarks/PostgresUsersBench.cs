@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using ThreadedLogging.Collector.Storage;
-using ThreadedLogging.Collector.Storage.Postgres;
 using ThreadedLogging.Testing;
 
 namespace ThreadedLogging.Collector.Benchmarks;
@@ -25,19 +22,7 @@ internal static class PostgresUsersBench
         connectionString ??= server!.ConnectionString(server.CreateDatabase());
         await using (var source = NpgsqlDataSource.Create(connectionString))
         {
-            var store = new PostgresEventStore(source, TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
-            await store.InitializeAsync(CancellationToken.None);
-            await using var count = source.CreateCommand("SELECT count(*) FROM events");
-            var stored = (long)(await count.ExecuteScalarAsync())!;
-            if (stored == 0)
-            {
-                var generator = new EventGenerator(42, events);
-                var batches = Enumerable.Range(0, (events + batchSize - 1) / batchSize).Select(i => generator.NextBatch(Math.Min(batchSize, events - (i * batchSize)))).ToList();
-                var rate = await PostgresBench.IngestAsync([store], batches);
-                stored = events;
-                Console.WriteLine($"Loaded {events:N0} events at {rate:N0} events/s (load average {PostgresBench.LoadAverage()})");
-            }
-
+            var stored = await PostgresBench.LoadOnceAsync(source, events, batchSize);
             Console.WriteLine($"{stored:N0} events; {rounds} collector starts per window, {Warm} warm requests after each; {Environment.ProcessorCount} cores");
         }
 
