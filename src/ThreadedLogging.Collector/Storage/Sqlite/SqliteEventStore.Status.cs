@@ -1,3 +1,6 @@
+using Microsoft.Data.Sqlite;
+using ThreadedLogging.Collector.Diagnostics;
+
 namespace ThreadedLogging.Collector.Storage.Sqlite;
 
 /// <summary>The store's status (<see cref="IStoreStatus"/>): its files' sizes, the data folder's free space, the index's lag.</summary>
@@ -16,6 +19,26 @@ internal sealed partial class SqliteEventStore : IStoreStatus
 
     /// <summary>Gets the free space kept on the data folder's filesystem (<c>Retention:MinFreeBytes</c>), or null for none.</summary>
     internal DiskReserve? Reserve { get; init; }
+
+    /// <summary>
+    /// At start, when the reserve is not met and the store holds events, says that retention deletes some now (an
+    /// upgrade that brings the reserve, a disk filled while the collector was stopped): the folder, the room, the option.
+    /// </summary>
+    private void WarnIfReserveRemovesAtStart(SqliteConnection connection)
+    {
+        if (Reserve?.FreeBytes() is not { } free || free >= Reserve.MinFreeBytes)
+        {
+            return;
+        }
+
+        var reusable = ReusableBytes();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM events)";
+        if (free + reusable < Reserve.MinFreeBytes && command.ExecuteScalar() is 1L)
+        {
+            CollectorLog.ReserveRemovesAtStart(_logger, Path.GetDirectoryName(DatabasePath)!, free, reusable, Reserve.MinFreeBytes);
+        }
+    }
 
     /// <summary>The bytes of the pages free inside both files: later writes reuse them without growing the files.</summary>
     internal long ReusableBytes()
