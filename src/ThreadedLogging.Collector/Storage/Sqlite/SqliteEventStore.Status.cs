@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using ThreadedLogging.Collector.Diagnostics;
 
 namespace ThreadedLogging.Collector.Storage.Sqlite;
@@ -23,8 +22,9 @@ internal sealed partial class SqliteEventStore : IStoreStatus
     /// <summary>
     /// At start, when the reserve is not met and the store holds events, says that retention deletes some now (an
     /// upgrade that brings the reserve, a disk filled while the collector was stopped): the folder, the room, the option.
+    /// Reads on a read connection: the writer's belongs to the write loop, already running.
     /// </summary>
-    private void WarnIfReserveRemovesAtStart(SqliteConnection connection)
+    private void WarnIfReserveRemovesAtStart()
     {
         if (Reserve?.FreeBytes() is not { } free || free >= Reserve.MinFreeBytes)
         {
@@ -32,9 +32,15 @@ internal sealed partial class SqliteEventStore : IStoreStatus
         }
 
         var reusable = ReusableBytes();
+        if (free + reusable >= Reserve.MinFreeBytes)
+        {
+            return;
+        }
+
+        using var connection = OpenRead();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT EXISTS (SELECT 1 FROM events)";
-        if (free + reusable < Reserve.MinFreeBytes && command.ExecuteScalar() is 1L)
+        if (command.ExecuteScalar() is 1L)
         {
             CollectorLog.ReserveRemovesAtStart(_logger, Path.GetDirectoryName(DatabasePath)!, free, reusable, Reserve.MinFreeBytes);
         }

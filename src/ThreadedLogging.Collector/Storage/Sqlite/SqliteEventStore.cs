@@ -160,7 +160,7 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
             }
 
             CollectorLog.StoreOpened(_logger, DatabasePath);
-            WarnIfReserveRemovesAtStart(connection);
+            WarnIfReserveRemovesAtStart();
         }
         finally
         {
