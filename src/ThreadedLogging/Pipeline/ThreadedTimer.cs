@@ -86,6 +86,27 @@ internal sealed class ThreadedTimer
         }
     }
 
+    /// <summary>
+    /// Waits until <paramref name="until"/> completes, <paramref name="max"/> elapses or <see cref="Wake"/> is called;
+    /// true when woken (the wake is consumed: the caller wakes the timer again once it is done, if the worker must see it).
+    /// Leaves the interval's schedule alone. Throws <see cref="OperationCanceledException"/> when cancelled.
+    /// </summary>
+    public async Task<bool> WaitForWakeAsync(Task? until, TimeSpan max, CancellationToken cancellationToken)
+    {
+        if (TryConsumeSignal())
+        {
+            return true;
+        }
+
+        using var delayCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var signal = _signal.Task;
+        var delay = Task.Delay(max, _time, delayCancel.Token);
+        var first = until is null ? await Task.WhenAny(signal, delay).ConfigureAwait(false) : await Task.WhenAny(signal, delay, until).ConfigureAwait(false);
+        await delayCancel.CancelAsync().ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        return first == signal && TryConsumeSignal();
+    }
+
     private bool TryConsumeSignal()
     {
         if (!_signal.Task.IsCompleted)

@@ -28,7 +28,9 @@ internal sealed class SpoolStage
     private readonly Action<List<LogEvent>> _recycle;
     private readonly List<LogEvent> _moving = []; // MoveQueueToSpool's batch, reused call after call
     private readonly List<LogEvent> _carried = [];
+    private readonly Lock _gate = new(); // the ticker's moves against the send's settling (SettledUpTo) and retry waits
     private bool _active;
+    private volatile bool _ticking; // a spooled batch is being sent: MoveQueueWhileSendingAsync moves the queue meanwhile
 
     /// <param name="directory">The spool's root directory (environment variables expanded).</param>
     /// <param name="options">The spool's caps, the interval and the clock.</param>
@@ -134,7 +136,10 @@ internal sealed class SpoolStage
         }
     }
 
-    /// <summary>Sends what the spool holds, oldest first; meanwhile moves full batches from memory to disk.</summary>
+    /// <summary>
+    /// Sends what the spool holds, oldest first; while each is sent (however long a hung receiver takes), moves what is
+    /// logged from memory to disk at every interval, and at once when woken (a flush, the shutdown).
+    /// </summary>
     public async Task DeliverSpooledAsync(BatchDelivery delivery, CancellationToken token)
     {
         while (_active)
@@ -158,7 +163,7 @@ internal sealed class SpoolStage
             // From disk, to a sink that takes envelopes: the stored bytes go as they are (no parse, no new JSON);
             // a batch the receiver does not take at once is parsed and goes the ordinary way (retry, split, poison). A record
             // whose first events were settled before a crash (held for content refusals) goes without them.
-            if (entry.Envelope is not { } envelope || entry.Skip > 0 || !await delivery.TrySendEnvelopeAsync(envelope, entry.EventCount, _identity, token).ConfigureAwait(false))
+            if (entry.Envelope is not { } envelope || entry.Skip > 0 || !await MoveQueueWhileSendingAsync(delivery.TrySendEnvelopeAsync(envelope, entry.EventCount, _identity, token), token).ConfigureAwait(false))
             {
                 if (_spool.ReadBatch(entry) is not { } batch)
                 {
@@ -170,6 +175,7 @@ internal sealed class SpoolStage
                 var settledFirst = skip;
                 void SettledUpTo(LogEvent? firstUnsettled)
                 {
+                    using var gate = _gate.EnterScope(); // the ticker may be writing to the spool meanwhile
                     if (acknowledged)
                     {
                         return;
@@ -194,7 +200,13 @@ internal sealed class SpoolStage
                     }
                 }
 
-                await delivery.DeliverAsync(events, skip, events.Count - skip, skip > 0 ? null : batch.Id, batch.Identity, spooled: true, SettledUpTo, token).ConfigureAwait(false);
+                await MoveQueueWhileSendingAsync(DeliverAsync(), token).ConfigureAwait(false);
+
+                async Task<bool> DeliverAsync()
+                {
+                    await delivery.DeliverAsync(events, skip, events.Count - skip, skip > 0 ? null : batch.Id, batch.Identity, spooled: true, SettledUpTo, token).ConfigureAwait(false);
+                    return true;
+                }
             }
 
             if (!acknowledged)
@@ -225,8 +237,9 @@ internal sealed class SpoolStage
     /// </summary>
     public async Task WaitBeforeRetryAsync(TimeSpan delay, CancellationToken token)
     {
-        if (!_active)
+        if (!_active || _ticking)
         {
+            // A spooled batch's retry: the ticker of its send moves the queue (one waiter on the timer's wake).
             await _timer.DelayAsync(delay, token).ConfigureAwait(false);
             return;
         }
@@ -238,6 +251,43 @@ internal sealed class SpoolStage
             await _timer.DelayAsync(left < _interval ? left : _interval, token).ConfigureAwait(false);
             MoveQueueToSpool(drainAll: true, token);
         }
+    }
+
+    /// <summary>
+    /// Waits for a spooled batch's send (its retries included) and meanwhile moves the memory queue to disk, everything
+    /// there, at every interval and at once when the worker's timer is woken (a flush, the shutdown): a receiver that
+    /// accepts and never answers holds a send for the request timeout, and what was logged meanwhile must not wait for it
+    /// in memory (the shutdown deadline lost it). A wake consumed here is given back to the worker after the send.
+    /// </summary>
+    private async Task<bool> MoveQueueWhileSendingAsync(Task<bool> send, CancellationToken token)
+    {
+        var woken = false;
+        _ticking = true;
+        try
+        {
+            while (!send.IsCompleted)
+            {
+                woken |= await _timer.WaitForWakeAsync(send, _interval, token).ConfigureAwait(false);
+                if (!send.IsCompleted)
+                {
+                    MoveQueueToSpool(drainAll: true, token);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // The shutdown deadline: the send sees it too, and ends (waited for below, so nothing uses the sink after this).
+        }
+        finally
+        {
+            _ticking = false;
+            if (woken)
+            {
+                _timer.Wake();
+            }
+        }
+
+        return await send.ConfigureAwait(false);
     }
 
     /// <summary>At shutdown, after the worker stopped: says what stays on disk for the next start, and closes the spool.</summary>
@@ -259,6 +309,7 @@ internal sealed class SpoolStage
     /// </summary>
     private void MoveQueueToSpool(bool drainAll, CancellationToken token)
     {
+        using var gate = _gate.EnterScope();
         var batch = _moving;
         var moved = false;
         try

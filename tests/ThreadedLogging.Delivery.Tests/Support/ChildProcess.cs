@@ -31,6 +31,13 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>Sends the process SIGTERM, as a service manager or <c>docker stop</c> ends it (Unix).</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     /// <summary>Gets the configuration this test project was built in (Debug, Release): the projects it runs were built in it too.</summary>
     public static string Configuration { get; } = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // .../tests/X/bin/<Configuration>/net10.0/
 
