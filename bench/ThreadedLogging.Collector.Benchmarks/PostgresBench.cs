@@ -207,6 +207,28 @@ internal static class PostgresBench
         server.Stop();
     }
 
+    /// <summary>
+    /// Opens the store of <paramref name="source"/> and, when it holds no event, loads the generator's
+    /// <paramref name="events"/> straight into it (4 concurrent batches); returns how many it holds.
+    /// </summary>
+    internal static async Task<long> LoadOnceAsync(NpgsqlDataSource source, int events, int batchSize)
+    {
+        var store = new PostgresEventStore(source, TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
+        await store.InitializeAsync(CancellationToken.None);
+        await using var count = source.CreateCommand("SELECT count(*) FROM events");
+        var stored = (long)(await count.ExecuteScalarAsync())!;
+        if (stored > 0)
+        {
+            return stored;
+        }
+
+        var generator = new EventGenerator(42, events);
+        var batches = Enumerable.Range(0, (events + batchSize - 1) / batchSize).Select(i => generator.NextBatch(Math.Min(batchSize, events - (i * batchSize)))).ToList();
+        var rate = await IngestAsync([store], batches);
+        Console.WriteLine($"Loaded {events:N0} events at {rate:N0} events/s (load average {LoadAverage()})");
+        return events;
+    }
+
     internal static async Task ExecuteAsync(NpgsqlDataSource source, string sql)
     {
         await using var command = source.CreateCommand(sql);

@@ -20,6 +20,8 @@ using ThreadedLogging.Collector.Storage.Sqlite;
 // Writer share of end-to-end ingest (issue 14): ... -- --writer [--events 1000000] [--batch 500] (see WriterBench)
 // Slow bodies (issue 15): ... -- --slow-bodies [--tricklers 70] [--requests 2000] (see SlowBodyLoad)
 // PostgreSQL schema version 5: ... -- --postgres-upgrade [--events 1000000] [--ab-events 100000] [--rounds 2] (see PostgresUpgradeBench)
+// The users list on PostgreSQL, cold and warm: ... -- --postgres-users [--events 1000000] [--rounds 5] [--connection CS] (see PostgresUsersBench)
+// q's OR and NOT on PostgreSQL: ... -- --postgres-search [--events 1000000] [--iterations 20] [--connection CS] (see PostgresSearchBench)
 if (args.Contains("--console"))
 {
     var storeAt = Array.IndexOf(args, "--store");
@@ -77,6 +79,22 @@ if (args.Contains("--postgres-upgrade"))
 {
     // Schema version 5 (diacritics): ingest into version 4 and 5 alternated, then the upgrade's time over --events.
     await PostgresUpgradeBench.RunAsync(events, Arg("--ab-events", 100_000), batchSize, Arg("--rounds", 2));
+    return;
+}
+
+if (args.Contains("--postgres-search"))
+{
+    // q's OR and NOT on PostgreSQL beside plain words; --connection reuses a loaded database.
+    var connectionAt = Array.IndexOf(args, "--connection");
+    await PostgresSearchBench.RunAsync(events, batchSize, Arg("--iterations", 20), connectionAt >= 0 ? args[connectionAt + 1] : null);
+    return;
+}
+
+if (args.Contains("--postgres-users"))
+{
+    // The users list on PostgreSQL, cold (a collector's first request) and warm; --connection reuses a loaded database.
+    var connectionAt = Array.IndexOf(args, "--connection");
+    await PostgresUsersBench.RunAsync(events, batchSize, Arg("--rounds", 5), connectionAt >= 0 ? args[connectionAt + 1] : null);
     return;
 }
 

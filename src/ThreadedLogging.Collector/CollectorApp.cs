@@ -176,6 +176,11 @@ internal static class CollectorApp
             options.IngestApiKeys = [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
         }
 
+        if (section["Alerts:WebhookAllowedHosts"] is { Length: > 0 } hosts)
+        {
+            options.Alerts.WebhookAllowedHosts = [.. hosts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        }
+
         errors.AddRange(options.Validate());
         if (errors.Count > 0)
         {

@@ -36,7 +36,16 @@ internal static class ProviderRegistration
                 try
                 {
                     RefuseUnknownKeys<TOptions, TProvider>(provider.Configuration);
-                    provider.Configuration.Bind(options);
+                    RefuseMisshapenValues<TOptions, TProvider>(provider.Configuration);
+                    try
+                    {
+                        provider.Configuration.Bind(options);
+                    }
+                    catch (InvalidOperationException e)
+                    {
+                        // The binder's "Failed to convert configuration value 'x' at 'Level'" names neither the section nor what is allowed.
+                        throw new InvalidOperationException($"Logging:{Alias<TProvider>()}: {e.Message}", e);
+                    }
                 }
                 catch (Exception e) when (e is ArgumentException or InvalidOperationException)
                 {
@@ -98,7 +107,7 @@ internal static class ProviderRegistration
         var options = properties.Select(p => p.Name).Append("LogLevel");
         foreach (var child in section.GetChildren())
         {
-            var alias = typeof(TProvider).GetCustomAttribute<ProviderAliasAttribute>()?.Alias ?? typeof(TProvider).FullName;
+            var alias = Alias<TProvider>();
             if (!options.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
             {
                 throw new ArgumentException(
@@ -120,6 +129,41 @@ internal static class ProviderRegistration
             }
         }
     }
+
+    /// <summary>
+    /// Throws for a value the binder would refuse with a bare message or skip without a word (adopter walk 4): an enum
+    /// option set to a name it lacks (<c>Level=Verbose</c>: the message lists the names), and a list option given one
+    /// value instead of items (<c>ExcludedCategories=Microsoft</c> bound nothing).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">An enum option's value is none of its names or numbers.</exception>
+    /// <exception cref="ArgumentException">A list option has a value of its own rather than items.</exception>
+    private static void RefuseMisshapenValues<TOptions, TProvider>(IConfiguration section)
+    {
+        foreach (var property in typeof(TOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            var child = section.GetSection(property.Name);
+            if (child.Value is not { } value)
+            {
+                continue;
+            }
+
+            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            if (type.IsEnum && value.Length > 0 && !Enum.TryParse(type, value, ignoreCase: true, out _))
+            {
+                throw new InvalidOperationException(
+                    $"Logging:{Alias<TProvider>()}:{property.Name} is '{value}', not a {type.Name}: one of {string.Join(", ", Enum.GetNames(type))}.");
+            }
+
+            if (type != typeof(string) && typeof(System.Collections.IEnumerable).IsAssignableFrom(type) && value.Length > 0)
+            {
+                throw new ArgumentException(
+                    $"Logging:{Alias<TProvider>()}:{property.Name} is a list: give its items as {property.Name}:0, {property.Name}:1 … (a JSON array), not one value ('{value}' was not applied).",
+                    property.Name);
+            }
+        }
+    }
+
+    private static string Alias<TProvider>() => typeof(TProvider).GetCustomAttribute<ProviderAliasAttribute>()?.Alias ?? typeof(TProvider).FullName!;
 
     /// <summary>A class of settings of our own (not text, a collection or a service such as <see cref="TimeProvider"/>).</summary>
     private static bool IsSettingsGroup(Type type) =>

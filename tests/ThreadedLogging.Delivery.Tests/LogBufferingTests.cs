@@ -16,7 +16,7 @@ namespace ThreadedLogging.Delivery.Tests;
 public sealed class LogBufferingTests
 {
     [Fact]
-    public async Task GlobalBuffer_FlushedLater_EventKeepsItsTimeTemplateMessageExceptionAndTrace()
+    public async Task GlobalBuffer_FlushedLater_EventsKeepTheirTimeTemplateMessageExceptionAndTrace()
     {
         await using var collector = new CollectorProcess();
         await collector.StartAsync();
@@ -42,6 +42,7 @@ public sealed class LogBufferingTests
                 trace = request.TraceId;
                 before = DateTimeOffset.UtcNow;
                 logger.LogInformation(new EventId(42, "Charged"), new InvalidOperationException("card declined"), "Charged {OrderId} for {Items}", "o-7", new[] { 3, 5 });
+                logger.LogInformation("Shipped {OrderId}", "o-7");
                 after = DateTimeOffset.UtcNow;
             }
 
@@ -59,7 +60,11 @@ public sealed class LogBufferingTests
             Assert.True(provider.GetServices<ILoggerProvider>().OfType<ThreadedHttpHandler>().Single().Flush(TimeSpan.FromSeconds(30)));
         }
 
-        var stored = Assert.Single(await collector.EventsAsync("bea"));
+        var events = await collector.EventsAsync("bea");
+        Assert.Equal(2, events.Count);
+        var stored = Assert.Single(events, e => e.GetProperty("template").GetString() == "Charged {OrderId} for {Items}");
+        var shipped = Assert.Single(events, e => e.GetProperty("template").GetString() == "Shipped {OrderId}");
+        Assert.True(!shipped.TryGetProperty("exception", out var none) || none.ValueKind == JsonValueKind.Null, $"a call without an exception arrived with one: {shipped}"); // the buffer's "" is no exception
         var time = stored.GetProperty("timestamp").GetDateTimeOffset();
         Assert.InRange(time, before.AddMilliseconds(-1), after.AddMilliseconds(1));
         Assert.Equal("Charged o-7 for 3, 5", stored.GetProperty("message").GetString());

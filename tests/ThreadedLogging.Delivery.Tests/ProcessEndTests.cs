@@ -27,6 +27,39 @@ public sealed class ProcessEndTests
         AssertStored(Enumerable.Range(0, 50), await collector.EventNumbersAsync(user), app);
     }
 
+    /// <summary>
+    /// SIGTERM (a service manager, <c>docker stop</c>) or Ctrl+C in an app without the generic host: since .NET 10 the
+    /// runtime raises no ProcessExit at a termination signal (it ends the process at once), so what is queued is lost
+    /// unless the app registers for the signal, with README's three lines. 20 events: under a batch, with an hour's
+    /// interval, so nothing is sent before the signal.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Sigterm_QueuedEventsDeliveredOnlyWhenTheAppRegistersForIt(bool registered)
+    {
+        await using var collector = new CollectorProcess();
+        await collector.StartAsync();
+        var user = registered ? "sigterm-registered" : "sigterm-plain";
+        string[] args = [collector.Host, user, "0", "20", "--sigterm", "--budget", ExitBudget, .. registered ? ["--exit-on-sigterm"] : Array.Empty<string>()];
+        await using var app = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", args);
+        await app.WaitForLineAsync("waiting");
+
+        app.Terminate();
+        var exitCode = await app.WaitForExitAsync();
+
+        if (registered)
+        {
+            Assert.Equal(0, exitCode); // Environment.Exit(0) in the app's handler
+            AssertStored(Enumerable.Range(0, 20), await collector.EventNumbersAsync(user), app);
+        }
+        else
+        {
+            Assert.Equal(128 + 15, exitCode); // ended by the signal itself
+            Assert.Empty(await collector.EventNumbersAsync(user));
+        }
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(4)]

@@ -10,14 +10,16 @@
 // budget too: a test that expects delivery at the process's end gives a budget no loaded machine reaches (the flush
 // returns once delivered), so that it tests what arrives, not how fast. "--stats-at-exit" adds a ProcessExit handler of
 // the app's own (after the handler's exit flush) that prints "at-exit <statistics>". "--crash-threads <n>" makes --crash
-// throw on n threads at once; "--no-crash-capture" sets CaptureUnhandledExceptions = false.
+// throw on n threads at once; "--no-crash-capture" sets CaptureUnhandledExceptions = false. With --sigterm it prints
+// "waiting" after logging and waits to be sent SIGTERM; "--exit-on-sigterm" first registers README's three lines
+// (PosixSignalRegistration for SIGTERM calling Environment.Exit), without which .NET 10 ends at the signal at once.
 using Microsoft.Extensions.Logging;
 using ThreadedLogging;
 
 var (host, user, first, count) = (args[0], args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
 var spool = args.Length > 4 && !args[4].StartsWith("--", StringComparison.Ordinal) ? args[4] : null;
 var hang = args.Contains("--hang");
-var end = args.FirstOrDefault(a => a is "--exit" or "--crash" or "--late" or "--late-dispose");
+var end = args.FirstOrDefault(a => a is "--exit" or "--crash" or "--late" or "--late-dispose" or "--sigterm");
 var crashThreads = args.SkipWhile(a => a != "--crash-threads").Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault(1);
 var budget = args.SkipWhile(a => a != "--budget").Skip(1).Select(a => TimeSpan.FromSeconds(double.Parse(a, System.Globalization.CultureInfo.InvariantCulture))).FirstOrDefault(TimeSpan.FromSeconds(5));
 
@@ -70,6 +72,16 @@ if (end is "--late" or "--late-dispose")
     }
 
     return 3;
+}
+
+if (end == "--sigterm")
+{
+    // README, "Ctrl+C and SIGTERM": .NET 10 raises no ProcessExit at a termination signal unless the app asks for it.
+    using var onSigterm = args.Contains("--exit-on-sigterm")
+        ? System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => Environment.Exit(0))
+        : null;
+    Console.WriteLine("waiting");
+    Thread.Sleep(Timeout.Infinite);
 }
 
 if (end == "--exit")

@@ -24,6 +24,16 @@ internal sealed class AlertOptions
         })];
     }
 
+    /// <summary>
+    /// Gets or sets the hosts webhooks may be sent to: host names (<c>hooks.slack.com</c>), IP addresses and CIDR ranges
+    /// (<c>10.0.0.0/8</c>), checked when a rule is made and on each address connected to (<see cref="WebhookDestinations"/>).
+    /// Empty: any host. Link-local addresses are always refused. The default value is empty.
+    /// </summary>
+    public List<string> WebhookAllowedHosts { get; set; } = [];
+
+    /// <summary>Gets <see cref="WebhookAllowedHosts"/> as <see cref="Validate"/> read them (any host before it ran).</summary>
+    public WebhookDestinations Destinations { get; private set; } = WebhookDestinations.Any;
+
     /// <summary>Gets the rules as <see cref="Validate"/> checked them (none before it ran): what the evaluator runs.</summary>
     public IReadOnlyList<AlertRule> CheckedRules { get; private set; } = [];
 
@@ -35,6 +45,7 @@ internal sealed class AlertOptions
             errors.Add($"Collector:Alerts:Interval must be between 00:00:01 and 01:00:00 (was {Interval}).");
         }
 
+        Destinations = WebhookDestinations.Parse(WebhookAllowedHosts, errors);
         CheckedRules = AlertRule.CreateAll(this, collector, errors);
     }
 }

@@ -145,7 +145,7 @@ internal sealed class AlertRule
             errors.Add($"{field("Cooldown")} must be between 00:00:00 and 30.00:00:00 (was {cooldown}).");
         }
 
-        var webhook = CheckWebhook(options.Webhook, field, errors);
+        var webhook = CheckWebhook(options.Webhook, field, collector.Alerts.Destinations, errors);
         var headers = CheckHeaders(options.Headers, field, errors);
         return errors.Count == count ? new AlertRule(name, queryText, parameters, query, options.Threshold, options.Window, cooldown, webhook!, headers) : null;
     }
@@ -163,7 +163,7 @@ internal sealed class AlertRule
             && EventQueryParser.TryParse(parameters, collector.MaxQueryLimit, out query, out error);
     }
 
-    private static Uri? CheckWebhook(string? text, Func<string, string> field, List<string> errors)
+    private static Uri? CheckWebhook(string? text, Func<string, string> field, WebhookDestinations destinations, List<string> errors)
     {
         // The address is a secret: a reason quotes its scheme and host at most, never its path or query.
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.Host.Length == 0)
@@ -172,11 +172,11 @@ internal sealed class AlertRule
             return null;
         }
 
-        // Cloud metadata services (169.254.169.254, fd00:ec2::254 aside) answer on link-local addresses: a notification
-        // there, and its failure's reason, would let whoever holds the admin key probe them.
-        if (System.Net.IPAddress.TryParse(uri.IdnHost, out var address) && IsLinkLocal(address))
+        // Cloud metadata services answer on link-local addresses: a notification there would let whoever holds the admin
+        // key probe them. What a name resolves to is checked again at each send (WebhookConnector).
+        if (destinations.CheckHost(uri) is { } refused)
         {
-            errors.Add($"{field("Webhook")} is a link-local address ({uri.Host}: 169.254.0.0/16, fe80::/10, where cloud metadata services answer): refused.");
+            errors.Add($"{field("Webhook")} {refused}.");
             return null;
         }
 
@@ -223,7 +223,4 @@ internal sealed class AlertRule
         return checkedHeaders;
     }
 
-    private static bool IsLinkLocal(System.Net.IPAddress address) =>
-        (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address) is var a
-        && (a.IsIPv6LinkLocal || (a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && a.GetAddressBytes() is [169, 254, ..]));
 }

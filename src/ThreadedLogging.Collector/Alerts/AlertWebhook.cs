@@ -5,7 +5,8 @@ namespace ThreadedLogging.Collector.Alerts;
 
 /// <summary>
 /// Posts notifications. A 2xx is delivered; anything else (connection refused, a non-2xx, a redirect, no answer within
-/// <see cref="Timeout"/>) is a <see cref="WebhookFailure"/>: a fixed reason for the API, the detail for the log.
+/// <see cref="Timeout"/>, an address <see cref="WebhookDestinations"/> refuses) is a <see cref="WebhookFailure"/>: a fixed
+/// reason for the API, the detail for the log.
 /// </summary>
 internal sealed class AlertWebhook : IDisposable
 {
@@ -14,11 +15,23 @@ internal sealed class AlertWebhook : IDisposable
 
     private readonly HttpClient _client;
 
-    public AlertWebhook(TimeSpan timeout)
+    /// <param name="timeout">The longest a webhook may take to answer (<see cref="DefaultTimeout"/>).</param>
+    /// <param name="destinations">The addresses notifications may connect to, checked on each connection.</param>
+    public AlertWebhook(TimeSpan timeout, WebhookDestinations destinations)
     {
-        // No redirects: a 3xx would be followed as a GET without the body, and the target's 200 taken for a delivery; and
-        // its Location (169.254.169.254, a host inside) would pass by every check of the rule's address.
-        _client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        var handler = new SocketsHttpHandler
+        {
+            // No redirects: a 3xx would be followed as a GET without the body, and the target's 200 taken for a delivery;
+            // and its Location (169.254.169.254, a host inside) would pass by every check of the rule's address.
+            AllowAutoRedirect = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            // Every connection goes to an address the destinations allow, as resolved at that moment.
+            ConnectCallback = new WebhookConnector(destinations).ConnectAsync,
+            // Never through HTTP_PROXY/HTTPS_PROXY: the connection would be the proxy's, and the proxy would resolve and
+            // reach the webhook's host unchecked.
+            UseProxy = false,
+        };
+        _client = new HttpClient(handler)
         {
             Timeout = timeout,
         };

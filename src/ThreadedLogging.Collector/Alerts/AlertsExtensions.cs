@@ -5,7 +5,7 @@ internal static class AlertsExtensions
 {
     public static IServiceCollection AddAlerts(this IServiceCollection services)
     {
-        services.AddSingleton(_ => new AlertWebhook(AlertWebhook.DefaultTimeout));
+        services.AddSingleton(provider => new AlertWebhook(AlertWebhook.DefaultTimeout, provider.GetRequiredService<CollectorOptions>().Alerts.Destinations));
         services.AddSingleton<AlertEvaluator>();
         services.AddHostedService<AlertService>();
         return services;

@@ -4,7 +4,7 @@ namespace ThreadedLogging.Collector.Alerts;
 
 /// <summary>
 /// Why a notification was not delivered. <see cref="Reason"/> is one of a few fixed phrases (<c>HTTP 503</c>,
-/// <c>timed out</c>, <c>connection failed</c>, <c>TLS failed</c>): it is what
+/// <c>timed out</c>, <c>connection failed</c>, <c>TLS failed</c>, <c>refused: address not allowed</c>): it is what
 /// <c>GET /api/alerts</c> and the console show, about an address whoever holds the admin key chose, so it names no host
 /// or port and quotes no exception or answer ("Connection refused (10.0.0.5:22)" beside "No route to host" made the
 /// webhook a port scanner of the collector's network). <see cref="Detail"/> and <see cref="Exception"/> go to the
@@ -20,6 +20,9 @@ internal sealed record WebhookFailure(string Reason, string Detail, Exception? E
 
     /// <summary>The name did not resolve, the connection was refused or reset, or what answered spoke no HTTP.</summary>
     public const string ConnectionFailed = "connection failed";
+
+    /// <summary>Every address the host resolved to is refused (<see cref="WebhookDestinations"/>): no connection was attempted.</summary>
+    public const string AddressRefused = "refused: address not allowed";
 
     /// <summary>The TLS handshake failed (a certificate not trusted, for another name, expired).</summary>
     public const string TlsFailed = "TLS failed";
@@ -42,7 +45,8 @@ internal sealed record WebhookFailure(string Reason, string Detail, Exception? E
     {
         ArgumentNullException.ThrowIfNull(webhook);
         ArgumentNullException.ThrowIfNull(exception);
-        var reason = exception.HttpRequestError == HttpRequestError.SecureConnectionError || Find<AuthenticationException>(exception) is not null ? TlsFailed
+        var reason = Find<WebhookAddressRefusedException>(exception) is not null ? AddressRefused
+            : exception.HttpRequestError == HttpRequestError.SecureConnectionError || Find<AuthenticationException>(exception) is not null ? TlsFailed
             : ConnectionFailed;
         return new(reason, $"{webhook.Authority}: {exception.Message}", exception);
     }

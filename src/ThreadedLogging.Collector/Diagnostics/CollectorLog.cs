@@ -39,12 +39,6 @@ internal static partial class CollectorLog
     [LoggerMessage(12, LogLevel.Debug, "The client went away during a request to {Path}: {Reason}")]
     public static partial void ClientDisconnected(ILogger logger, string path, string reason);
 
-    [LoggerMessage(13, LogLevel.Information, "Retention removed {ByAge} events older than {Cutoff:O}, {BySize} events to stay under the size cap and {ByFreeSpace} to keep Retention:MinFreeBytes free on the disk; partitions dropped: [{Partitions}]; client instances removed: {Instances}")]
-    public static partial void RetentionRemoved(ILogger logger, long byAge, DateTimeOffset cutoff, long bySize, long byFreeSpace, string partitions, long instances);
-
-    [LoggerMessage(14, LogLevel.Error, "Retention failed; it runs again in {Interval}")]
-    public static partial void RetentionFailed(ILogger logger, Exception exception, TimeSpan interval);
-
     [LoggerMessage(15, LogLevel.Information, "Event store: converting {Events} events to the integer keys of schema version 5, once")]
     public static partial void SchemaConverting(ILogger logger, long events);
 

@@ -97,22 +97,17 @@ internal sealed class CollectorMetrics
     public void IngestRefused(string format, int statusCode) =>
         _requests.Add(1, new TagList { { "format", format }, { "outcome", "rejected" }, { "http.response.status_code", statusCode } });
 
-    /// <summary>Counts what one retention run removed.</summary>
-    public void Retained(long byAge, long bySize, long byFreeSpace = 0)
+    /// <summary>Counts events retention removed (each committed deletion of a run, so that a run that fails midway is counted).</summary>
+    public void Retained(RetentionReason reason, long events)
     {
-        if (byFreeSpace > 0)
+        if (events > 0)
         {
-            _retained.Add(byFreeSpace, new KeyValuePair<string, object?>("reason", "free_space"));
-        }
-
-        if (byAge > 0)
-        {
-            _retained.Add(byAge, new KeyValuePair<string, object?>("reason", "age"));
-        }
-
-        if (bySize > 0)
-        {
-            _retained.Add(bySize, new KeyValuePair<string, object?>("reason", "size"));
+            _retained.Add(events, new KeyValuePair<string, object?>("reason", reason switch
+            {
+                RetentionReason.Age => "age",
+                RetentionReason.Size => "size",
+                _ => "free_space",
+            }));
         }
     }
 

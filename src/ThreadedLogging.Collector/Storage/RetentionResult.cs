@@ -7,4 +7,9 @@ namespace ThreadedLogging.Collector.Storage;
 /// <param name="Partitions">Whole partitions dropped (PostgreSQL), by name.</param>
 /// <param name="Instances">Client instances removed with their last event (SQLite's <c>instances</c>; PostgreSQL keeps the instance id in each event).</param>
 /// <param name="ByFreeSpace">Events removed, oldest first, to keep <see cref="RetentionOptions.MinFreeBytes"/> free (SQLite).</param>
-internal sealed record RetentionResult(DateTimeOffset Cutoff, long ByAge, long BySize, IReadOnlyList<string> Partitions, long Instances = 0, long ByFreeSpace = 0);
+/// <param name="ReserveUnmet">Set when the run ended under the reserve with nothing left to remove (SQLite).</param>
+internal sealed record RetentionResult(DateTimeOffset Cutoff, long ByAge, long BySize, IReadOnlyList<string> Partitions, long Instances = 0, long ByFreeSpace = 0, ReserveShortfall? ReserveUnmet = null)
+{
+    /// <summary>Gets the events removed for any reason.</summary>
+    public long Removed => ByAge + BySize + ByFreeSpace;
+}

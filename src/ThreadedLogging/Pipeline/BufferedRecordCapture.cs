@@ -42,10 +42,13 @@ internal static class BufferedRecordCapture
         target.SetMessage(message);
         target.ThreadId = record.ManagedThreadId ?? 0;
         target.EstimatedBytes = bytes;
-        if (record.Exception is { } exception)
+        // The buffer gives a record without an exception an empty text, not null (Microsoft.Extensions.Telemetry 10.x): only
+        // a message or the type attribute its logger adds with an exception says there was one (adopter walk 4: every
+        // buffered event arrived with an empty System.Exception).
+        var exceptionType = Text(attributes, ExceptionTypeAttribute);
+        if (!string.IsNullOrEmpty(record.Exception) || exceptionType is not null)
         {
-            var type = Text(attributes, ExceptionTypeAttribute) ?? "System.Exception";
-            target.Exception = new CapturedException(type, exception, null, null, []);
+            target.Exception = new CapturedException(exceptionType ?? "System.Exception", record.Exception ?? string.Empty, null, null, []);
         }
 
         target.TraceId = record.ActivityTraceId ?? TraceId(Text(attributes, TraceIdAttribute));

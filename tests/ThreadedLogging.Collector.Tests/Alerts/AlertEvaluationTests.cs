@@ -189,8 +189,8 @@ public sealed class AlertEvaluationTests
     {
         await using var receiver = await WebhookReceiver.StartAsync(WebhookReceiver.NoAnswer);
         await using var collector = await CollectorFixture.StartAsync(
-            services => services.AddSingleton(new AlertWebhook(TimeSpan.FromSeconds(1))), AlertScenario.RuleArgs(receiver, "payroll-errors"));
-        await Http.PostStoredAsync(collector.Client, "log/alice", Http.Envelope(null, new { level = "Error", message = "a", timestamp = AlertScenario.T0, sequence = 1 }, new { level = "Error", message = "b", timestamp = AlertScenario.T0, sequence = 2 }));
+            services => services.AddSingleton(new AlertWebhook(TimeSpan.FromSeconds(1), WebhookDestinations.Any)), AlertScenario.RuleArgs(receiver, "payroll-errors"));
+        await AlertScenario.PostTwoErrorsAsync(collector);
 
         await AlertScenario.EvaluateAtAsync(collector, Minute);
         var alert = (await collector.GetJsonAsync("api/alerts")).GetProperty("alerts")[0];
@@ -209,7 +209,7 @@ public sealed class AlertEvaluationTests
         string[] args = [.. AlertScenario.RuleArgs(receiver, "payroll-errors"), $"--Collector:Alerts:Rules:0:Webhook=http://127.0.0.1:{port}/services/T000/B000/secret-path-XYZ?token=secret-query-XYZ"];
         await using var collector = await CollectorFixture.StartAsync(args);
         using var metrics = new MetricsRecorder(collector.Services);
-        await Http.PostStoredAsync(collector.Client, "log/alice", Http.Envelope(null, new { level = "Error", message = "a", timestamp = AlertScenario.T0, sequence = 1 }, new { level = "Error", message = "b", timestamp = AlertScenario.T0, sequence = 2 }));
+        await AlertScenario.PostTwoErrorsAsync(collector);
 
         await AlertScenario.EvaluateAtAsync(collector, Minute);
 

@@ -275,7 +275,7 @@ public sealed class AlertRulesApiTests
         return JsonDocument.Parse(text).RootElement.GetProperty("id").GetInt64();
     }
 
-    private static Task<(HttpStatusCode Status, string Body)> SendAsync(CollectorFixture collector, HttpMethod method, string path, object body) =>
+    internal static Task<(HttpStatusCode Status, string Body)> SendAsync(CollectorFixture collector, HttpMethod method, string path, object body) =>
         Http.SendAsync(collector.Client, method, path, JsonSerializer.SerializeToUtf8Bytes(body), "application/json");
 
     private Task PostAsync(CollectorFixture collector, TimeSpan at, string message) =>

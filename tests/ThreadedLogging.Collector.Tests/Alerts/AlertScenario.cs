@@ -72,6 +72,10 @@ internal sealed class AlertScenario : IAsyncDisposable
         await Http.PostStoredAsync(collector.Client, "log/" + user, body);
     }
 
+    /// <summary>Stores two Payroll errors of alice, "a" and "b", at <see cref="T0"/> in <paramref name="collector"/>: what the rule of <see cref="RuleArgs"/> fires on.</summary>
+    public static Task PostTwoErrorsAsync(CollectorFixture collector) =>
+        Http.PostStoredAsync(collector.Client, "log/alice", Http.Envelope(null, new { level = "Error", message = "a", timestamp = T0, sequence = 1 }, new { level = "Error", message = "b", timestamp = T0, sequence = 2 }));
+
     /// <summary>Runs one evaluation at <see cref="T0"/> + <paramref name="at"/>; the webhook has answered when it returns.</summary>
     public Task EvaluateAtAsync(TimeSpan at) => EvaluateAtAsync(Collector, at);
 

@@ -53,7 +53,7 @@ public sealed class AlertWebhookFailureTests
             $"--Collector:Alerts:Rules:1:Webhook=http://127.0.0.1:{banner.Port}/hook",
         ]);
         var log = CollectingLoggerProvider.AttachTo(collector);
-        await Http.PostStoredAsync(collector.Client, "log/alice", Http.Envelope(null, new { level = "Error", message = "a", timestamp = AlertScenario.T0, sequence = 1 }, new { level = "Error", message = "b", timestamp = AlertScenario.T0, sequence = 2 }));
+        await AlertScenario.PostTwoErrorsAsync(collector);
 
         await AlertScenario.EvaluateAtAsync(collector, Minute);
 
@@ -73,7 +73,7 @@ public sealed class AlertWebhookFailureTests
         await using var collector = await CollectorFixture.StartAsync(services => services.AddSingleton<TimeProvider>(clock), AlertScenario.RuleArgs(receiver, "payroll-errors"));
         using var metrics = new MetricsRecorder(collector.Services);
         var log = CollectingLoggerProvider.AttachTo(collector);
-        await Http.PostStoredAsync(collector.Client, "log/alice", Http.Envelope(null, new { level = "Error", message = "a", timestamp = AlertScenario.T0, sequence = 1 }, new { level = "Error", message = "b", timestamp = AlertScenario.T0, sequence = 2 }));
+        await AlertScenario.PostTwoErrorsAsync(collector);
 
         await AlertScenario.EvaluateAtAsync(collector, Minute * 1);
         await AlertScenario.EvaluateAtAsync(collector, Minute * 2);

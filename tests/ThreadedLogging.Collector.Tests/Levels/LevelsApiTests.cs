@@ -51,6 +51,26 @@ public sealed class LevelsApiTests
     }
 
     [Fact]
+    public async Task Effective_VersionWithoutBuildMetadata_SelectsTheVersionsThatAddSome()
+    {
+        // The .NET SDK writes the commit into an assembly's informational version, the client's default Version
+        // ("1.0.0+6d3d4d2c…"); SemVer ignores what follows '+', and so does a rule that names none.
+        await using var collector = await CollectorFixture.StartAsync();
+        await CreateAsync(collector, new { version = "2.3.1", level = "Debug", duration = "00:30:00" });
+        await CreateAsync(collector, new { version = "2.3.2+abc", level = "Trace", duration = "00:30:00" });
+
+        string[] Levels(JsonElement answer) => [.. answer.GetProperty("levels").EnumerateArray().Select(l => l.GetProperty("level").GetString()!)];
+
+        Assert.Equal(["Debug"], Levels(await collector.GetJsonAsync("api/levels/effective?version=2.3.1%2B6d3d4d2c86e7")));
+        Assert.Equal(["Debug"], Levels(await collector.GetJsonAsync("api/levels/effective?version=2.3.1")));
+        Assert.Empty(Levels(await collector.GetJsonAsync("api/levels/effective?version=2.3.10")));
+        Assert.Empty(Levels(await collector.GetJsonAsync("api/levels/effective?version=2.3.1-beta")));
+        Assert.Equal(["Trace"], Levels(await collector.GetJsonAsync("api/levels/effective?version=2.3.2%2BABC")));
+        Assert.Empty(Levels(await collector.GetJsonAsync("api/levels/effective?version=2.3.2%2Bdef")));
+        Assert.Empty(Levels(await collector.GetJsonAsync("api/levels/effective?version=2.3.2")));
+    }
+
+    [Fact]
     public async Task Delete_Rule_NoLongerEffectiveAndAudited()
     {
         await using var collector = await CollectorFixture.StartAsync();

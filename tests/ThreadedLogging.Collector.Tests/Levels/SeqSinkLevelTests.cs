@@ -51,14 +51,33 @@ public sealed class SeqSinkLevelTests
         }
     }
 
-    /// <summary>The sink sets the switch from the answer of its next batch: wait for it (bounded, not a timing assertion).</summary>
+    /// <summary>The sink sets the switch from the answer of its next batch: wait for the switch's change (bounded, not a timing assertion).</summary>
     private static async Task WaitForLevelAsync(LoggingLevelSwitch levelSwitch, LogEventLevel level)
     {
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        while (levelSwitch.MinimumLevel != level)
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnChanged(object? sender, LoggingLevelSwitchChangedEventArgs e)
         {
-            Assert.False(cancel.IsCancellationRequested, $"the switch stayed at {levelSwitch.MinimumLevel}");
-            await Task.Delay(20, CancellationToken.None);
+            if (e.NewLevel == level)
+            {
+                reached.TrySetResult();
+            }
+        }
+
+        levelSwitch.MinimumLevelChanged += OnChanged;
+        try
+        {
+            if (levelSwitch.MinimumLevel != level)
+            {
+                await reached.Task.WaitAsync(TimeSpan.FromMinutes(1));
+            }
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"the switch stayed at {levelSwitch.MinimumLevel}");
+        }
+        finally
+        {
+            levelSwitch.MinimumLevelChanged -= OnChanged;
         }
     }
 }

@@ -2,6 +2,8 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Collector.Storage;
 using ThreadedLogging.Collector.Storage.Sqlite;
 using ThreadedLogging.Collector.Tests.Diagnostics;
 using ThreadedLogging.Collector.Tests.Support;
@@ -19,6 +21,7 @@ public sealed class DiskReserveTests
     private const string Removed = "threadedlogging_collector_retention_removed_total";
     private const string RemovedInstrument = "threadedlogging.collector.retention.removed";
     private const long Plenty = 10L * 1024 * 1024 * 1024;
+    private readonly RunEnded _runEnded = new();
     private long _free = Plenty;
 
     [Fact]
@@ -78,18 +81,25 @@ public sealed class DiskReserveTests
     }
 
     private Task<CollectorFixture> StartAsync(params string[] args) =>
-        CollectorFixture.StartAsync(services => services.AddSingleton(new DataFolderSpace(_ => Volatile.Read(ref _free))), args);
+        CollectorFixture.StartAsync(
+            services =>
+            {
+                services.AddSingleton(new DataFolderSpace(_ => Volatile.Read(ref _free)));
+                services.AddSingleton<ILoggerProvider>(_runEnded);
+            },
+            [$"--Logging:LogLevel:{typeof(RetentionService).FullName}=Information", .. args]);
 
     /// <summary>
-    /// Waits for the reserve's retention run (the watch measures every second) by its count, <c>retention.removed</c>
-    /// with reason <c>free_space</c>, heard by a <see cref="MeterListener"/> on this collector's meter as the run adds it;
-    /// returns how many events it removed, and that <c>/metrics</c> says the same.
+    /// Waits for the end of the reserve's retention run (the watch measures every second; its line of what it removed, id
+    /// 13) and returns its count, <c>retention.removed</c> with reason <c>free_space</c>, heard by a
+    /// <see cref="MeterListener"/> on this collector's meter as the run adds it chunk by chunk, and that <c>/metrics</c>
+    /// says the same.
     /// </summary>
-    private static async Task<long> RemovedForFreeSpaceAsync(CollectorFixture collector, MetricsRecorder metrics)
+    private async Task<long> RemovedForFreeSpaceAsync(CollectorFixture collector, MetricsRecorder metrics)
     {
         try
         {
-            await metrics.Next(RemovedInstrument).WaitAsync(TimeSpan.FromMinutes(1)); // a bound on a run that never comes, not a timing assertion
+            await _runEnded.Logged.Task.WaitAsync(TimeSpan.FromMinutes(1)); // a bound on a run that never comes, not a timing assertion
         }
         catch (TimeoutException)
         {
@@ -116,5 +126,33 @@ public sealed class DiskReserveTests
             message = $"ev{i:D5} {new string('x', 4096)}",
         }).ToArray();
         return await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", Http.Utf8(JsonSerializer.Serialize(new { app = "Payroll", instanceId = "inst-1", events })), "application/json");
+    }
+
+    /// <summary>Completes <see cref="Logged"/> when retention logs what a run removed (id 13): the run has ended, each chunk counted.</summary>
+    private sealed class RunEnded : ILoggerProvider
+    {
+        public TaskCompletionSource Logged { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(RunEnded owner) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (eventId.Id == 13)
+                {
+                    owner.Logged.TrySetResult();
+                }
+            }
+        }
     }
 }

@@ -52,14 +52,38 @@ public abstract partial class EventStoreContractTests
         Assert.Equal(expected.Length, counted.Total);
     }
 
-    [Fact]
-    public async Task Query_OperatorsAndPropertyCondition_BothHold()
+    /// <summary>
+    /// A property condition holds beside any search: its value's phrase is AND-ed to the whole of <c>q</c>, never taken into
+    /// one of its ORs or NOTs; an exclusion of the value's own words leaves nothing. A <c>q</c> word written <c>Name=value</c>
+    /// is the phrase of its words, which a property's name never is part of (full text holds values, not names).
+    /// </summary>
+    [Theory]
+    [InlineData("refund OR timeout", "Reason=retry later", new long[] { 6 })]
+    [InlineData("refund", "Reason=retry later", new long[] { 6 })]
+    [InlineData("(refund OR timeout) -issued", "Reason=retry later", new long[0])]
+    [InlineData("refund NOT reversed", "Reason=retry later", new long[] { 6 })]
+    [InlineData("refund -later", "Reason=retry later", new long[0])] // the value's own word excluded
+    [InlineData("refund -\"retry later\"", "Reason=retry later", new long[0])]
+    [InlineData("payment OR (refund -later)", "Reason=retry later", new long[0])]
+    [InlineData("payment OR -issued refund", "Reason=retry later", new long[0])]
+    [InlineData("retry OR bank", "Reason=retry later", new long[] { 6 })]
+    [InlineData("timeout OR payment", "Reason=retry later", new long[0])]
+    [InlineData("Reason=retry", null, new long[0])] // names are not indexed: the phrase "reason retry" is nowhere
+    [InlineData("Reason=retry OR refund", null, new long[] { 6, 7 })]
+    [InlineData("refund -Reason=retry", null, new long[] { 6, 7 })]
+    public async Task Query_OperatorsAndPropertyCondition_BothHold(string q, string? condition, long[] expected)
     {
         await Store.AppendAsync(new EventBatch(null, OperatorEvents()), CancellationToken.None);
-        Assert.True(SearchTextParser.TryParse("refund OR timeout", out var search, out var error), error);
+        Assert.True(SearchTextParser.TryParse(q, out var search, out var error), error);
+        var equals = condition?.IndexOf('=', StringComparison.Ordinal) ?? -1;
+        PropertyCondition[] properties = condition is null ? [] : [new PropertyCondition(condition[..equals], condition[(equals + 1)..])];
 
-        var found = await QueryAsync(new EventQuery { Search = search, Properties = [new PropertyCondition("Reason", "retry later")] });
+        var found = await QueryAsync(new EventQuery { Search = search, Properties = properties });
+        var forUser = await QueryAsync(new EventQuery { Search = search, Properties = properties, User = "U1" });
+        var counted = await Store.CountByValueAsync(new EventQuery { Search = search, Properties = properties }, EventField.User, 10, CancellationToken.None);
 
-        Assert.Equal([6L], found.Select(e => e.Sequence!.Value));
+        Assert.Equal(expected.Reverse(), found.Select(e => e.Sequence!.Value));
+        Assert.Equal(expected.Where(s => s % 2 == 1).Reverse(), forUser.Select(e => e.Sequence!.Value));
+        Assert.Equal(expected.Length, counted.Total);
     }
 }

@@ -79,8 +79,8 @@ internal sealed class GatedEventStore(IEventStore inner, int heldQuery, bool fai
     public Task<EventSummary> SummarizeAsync(EventQuery query, TimeBuckets buckets, IReadOnlyList<EventField> fields, int top, CancellationToken cancellationToken) =>
         inner.SummarizeAsync(query, buckets, fields, top, cancellationToken);
 
-    public Task<RetentionResult> RemoveExpiredAsync(RetentionOptions options, DateTimeOffset now, CancellationToken cancellationToken) =>
-        ((IEventRetention)inner).RemoveExpiredAsync(options, now, cancellationToken);
+    public Task<RetentionResult> RemoveExpiredAsync(RetentionOptions options, DateTimeOffset now, CancellationToken cancellationToken, Action<RetentionReason, long>? removed = null) =>
+        ((IEventRetention)inner).RemoveExpiredAsync(options, now, cancellationToken, removed);
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 }

@@ -9,6 +9,7 @@ public sealed class ChildProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
     private readonly List<string> _all = [];
+    private int _openStreams = 2; // stdout and stderr: the lines end when both have
 
     private ChildProcess(Process process)
     {
@@ -29,6 +30,13 @@ public sealed class ChildProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     public int ExitCode => _process.ExitCode;
+
+    /// <summary>Sends the process SIGTERM, as a service manager or <c>docker stop</c> ends it (Unix).</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
 
     /// <summary>Gets the configuration this test project was built in (Debug, Release): the projects it runs were built in it too.</summary>
     public static string Configuration { get; } = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // .../tests/X/bin/<Configuration>/net10.0/
@@ -64,7 +72,10 @@ public sealed class ChildProcess : IAsyncDisposable
         return child;
     }
 
-    /// <summary>Waits for an output line containing <paramref name="text"/> (a signal from the child, not a sleep).</summary>
+    /// <summary>
+    /// Waits for an output line containing <paramref name="text"/> (a signal from the child, not a sleep); throws
+    /// <see cref="ChildExitedException"/> as soon as the child's output ends without one.
+    /// </summary>
     public async Task<string> WaitForLineAsync(string text, TimeSpan? timeout = null)
     {
         using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
@@ -78,6 +89,10 @@ public sealed class ChildProcess : IAsyncDisposable
                     return line;
                 }
             }
+        }
+        catch (ChannelClosedException)
+        {
+            throw new ChildExitedException($"The child's output ended with no line with '{text}'. Its output:\n{string.Join('\n', Output)}");
         }
         catch (OperationCanceledException)
         {
@@ -130,6 +145,11 @@ public sealed class ChildProcess : IAsyncDisposable
     {
         if (line is null)
         {
+            if (Interlocked.Decrement(ref _openStreams) == 0)
+            {
+                _lines.Writer.TryComplete(); // the child closed both streams: it has exited (or is about to)
+            }
+
             return;
         }
 
@@ -141,3 +161,4 @@ public sealed class ChildProcess : IAsyncDisposable
         _lines.Writer.TryWrite(line);
     }
 }
+

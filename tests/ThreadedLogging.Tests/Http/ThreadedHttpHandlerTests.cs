@@ -247,6 +247,42 @@ public sealed class ThreadedHttpHandlerTests
         Assert.Contains("BufferDirectory", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Level", "Verbose", "Logging:ThreadedHttp:Level is 'Verbose', not a LogLevel: one of Trace, Debug, Information, Warning, Error, Critical, None.")]
+    [InlineData("Format", "Json", "Logging:ThreadedHttp:Format is 'Json', not a HttpLogFormat: one of ")]
+    [InlineData("BatchSize", "many", "Logging:ThreadedHttp: Failed to convert configuration value 'many'")]
+    public void AddThreadedHttp_ValueNotOfTheOptionsType_ThrowsAtStartNamingTheSectionAndWhatIsAllowed(string key, string value, string start)
+    {
+        // Adopter walk 4: the binder said "Failed to convert configuration value 'Verbose' at 'Level'", naming neither the
+        // section nor the levels there are.
+        var e = Assert.Throws<InvalidOperationException>(() => FactoryWith(key, value));
+
+        Assert.StartsWith(start, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddThreadedHttp_ListOptionGivenOneValue_ThrowsAtStartSayingHowToWriteIt()
+    {
+        // The binder skips a plain value for a list: ExcludedCategories=Microsoft excluded nothing, unsaid.
+        var e = Assert.Throws<ArgumentException>(() => FactoryWith("ExcludedCategories", "Microsoft"));
+
+        Assert.Equal("ExcludedCategories", e.ParamName);
+        Assert.StartsWith("Logging:ThreadedHttp:ExcludedCategories is a list: give its items as ExcludedCategories:0", e.Message, StringComparison.Ordinal);
+    }
+
+    private static ILoggerFactory FactoryWith(string key, string value)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:ThreadedHttp:Host"] = "127.0.0.1:9",
+            [$"Logging:ThreadedHttp:{key}"] = value,
+        }).Build();
+        using var services = new ServiceCollection()
+            .AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")).AddThreadedHttp())
+            .BuildServiceProvider();
+        return services.GetRequiredService<ILoggerFactory>();
+    }
+
     [Fact]
     public void AddThreadedHttp_MisspeltKeyInsideCredentials_ThrowsAtStartNamingIt()
     {

@@ -11,7 +11,7 @@ namespace ThreadedLogging.Collector.Storage.Postgres;
 /// </summary>
 internal sealed partial class PostgresEventStore
 {
-    public async Task<RetentionResult> RemoveExpiredAsync(RetentionOptions options, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<RetentionResult> RemoveExpiredAsync(RetentionOptions options, DateTimeOffset now, CancellationToken cancellationToken, Action<RetentionReason, long>? removed = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -36,9 +36,11 @@ internal sealed partial class PostgresEventStore
             var attached = await NamesAsync(connection, "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'events'::regclass", cancellationToken);
             foreach (var name in attached.Where(n => PostgresPartitions.DayOf(n) < cutoffDay).Order(StringComparer.Ordinal))
             {
-                byAge += await ScalarAsync<long>(connection, $"SELECT count(*) FROM {name}", cancellationToken);
+                var events = await ScalarAsync<long>(connection, $"SELECT count(*) FROM {name}", cancellationToken);
                 _partitions.Forget(PostgresPartitions.DayOf(name)!.Value);
                 await ExecuteAsync(connection, $"ALTER TABLE events DETACH PARTITION {name} CONCURRENTLY", cancellationToken);
+                byAge += events;
+                removed?.Invoke(RetentionReason.Age, events); // detached: no longer queried
                 await ExecuteAsync(connection, $"DROP TABLE {name}", cancellationToken);
                 dropped.Add(name);
             }
@@ -55,7 +57,9 @@ internal sealed partial class PostgresEventStore
             {
                 delete.Parameters.AddWithValue("day", cutoffDay);
                 delete.Parameters.AddWithValue("cutoff", cutoff.UtcTicks);
-                byAge += await delete.ExecuteNonQueryAsync(cancellationToken);
+                var events = await delete.ExecuteNonQueryAsync(cancellationToken);
+                byAge += events;
+                removed?.Invoke(RetentionReason.Age, events);
             }
 
             await using (var keys = new NpgsqlCommand("DELETE FROM batches WHERE received < @cutoff; DELETE FROM users WHERE last_seen < @cutoff", connection))

@@ -126,6 +126,7 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
             await PostgresReadReplica.CheckAsync(_reads, time, cancellationToken);
         }
 
+        await WarmUpAsync(cancellationToken);
         _ready = true;
         CollectorLog.StoreOpened(logger, ReadTarget == Target ? Target : $"{Target} (reads from {ReadTarget})");
     }

@@ -69,7 +69,8 @@ internal sealed class DiskReserve(long minFreeBytes, DataFolderSpace space, stri
     /// Takes a measure: asks for retention when the headroom (<paramref name="free"/> + <paramref name="reusable"/>) is
     /// under the reserve (at most once every <see cref="AskEvery"/>; not when retention itself measures,
     /// <paramref name="askRetention"/> false), refuses writes under half of it, and lets them go again once it is over
-    /// the whole reserve. Returns why writes are refused, or null.
+    /// the whole reserve (and tells retention that room is back: <see cref="RetentionTrigger.RoomBack"/>). Returns why
+    /// writes are refused, or null.
     /// </summary>
     public string? Evaluate(long free, long reusable, bool askRetention = true)
     {
@@ -78,6 +79,7 @@ internal sealed class DiskReserve(long minFreeBytes, DataFolderSpace space, stri
         if (headroom >= minFreeBytes)
         {
             _refusal = null;
+            trigger.RoomBack();
             return null;
         }
 

@@ -1,3 +1,5 @@
+using ThreadedLogging.Collector.Diagnostics;
+
 namespace ThreadedLogging.Collector.Storage.Sqlite;
 
 /// <summary>The store's status (<see cref="IStoreStatus"/>): its files' sizes, the data folder's free space, the index's lag.</summary>
@@ -16,6 +18,33 @@ internal sealed partial class SqliteEventStore : IStoreStatus
 
     /// <summary>Gets the free space kept on the data folder's filesystem (<c>Retention:MinFreeBytes</c>), or null for none.</summary>
     internal DiskReserve? Reserve { get; init; }
+
+    /// <summary>
+    /// At start, when the reserve is not met and the store holds events, says that retention deletes some now (an
+    /// upgrade that brings the reserve, a disk filled while the collector was stopped): the folder, the room, the option.
+    /// Reads on a read connection: the writer's belongs to the write loop, already running.
+    /// </summary>
+    private void WarnIfReserveRemovesAtStart()
+    {
+        if (Reserve?.FreeBytes() is not { } free || free >= Reserve.MinFreeBytes)
+        {
+            return;
+        }
+
+        var reusable = ReusableBytes();
+        if (free + reusable >= Reserve.MinFreeBytes)
+        {
+            return;
+        }
+
+        using var connection = OpenRead();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM events)";
+        if (command.ExecuteScalar() is 1L)
+        {
+            CollectorLog.ReserveRemovesAtStart(_logger, Path.GetDirectoryName(DatabasePath)!, free, reusable, Reserve.MinFreeBytes);
+        }
+    }
 
     /// <summary>The bytes of the pages free inside both files: later writes reuse them without growing the files.</summary>
     internal long ReusableBytes()

@@ -88,7 +88,7 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
     /// <summary>Gets the retention of this store's files (tests set a step between its two commits).</summary>
     internal SqliteRetention Retention { get; init; }
 
-    public Task<RetentionResult> RemoveExpiredAsync(RetentionOptions options, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<RetentionResult> RemoveExpiredAsync(RetentionOptions options, DateTimeOffset now, CancellationToken cancellationToken, Action<RetentionReason, long>? removed = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -97,7 +97,7 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
             throw new InvalidOperationException("The event store is not initialized.");
         }
 
-        return Task.Run(() => Retention.Run(options, now, cancellationToken, Reserve), cancellationToken);
+        return Task.Run(() => Retention.Run(options, now, cancellationToken, Reserve, removed), cancellationToken);
     }
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
@@ -160,6 +160,7 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
             }
 
             CollectorLog.StoreOpened(_logger, DatabasePath);
+            WarnIfReserveRemovesAtStart();
         }
         finally
         {

@@ -20,6 +20,9 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
     /// <summary>Events deleted per transaction.</summary>
     private const int ChunkEvents = 2000;
 
+    /// <summary>The first chunk removed for the free-space reserve: what it frees gives the bytes per event that size the next ones.</summary>
+    private const int ProbeEvents = 100;
+
     /// <summary>
     /// Keys of <c>instances</c> looked at per transaction. Each instance deleted rewrites a page of the names' unique
     /// index (random names): with 1.5 million instances (16 KiB pages, sqlite3 shell), a range of 5,000 keys took
@@ -34,7 +37,13 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
     /// <summary>Gets a step run after a chunk's events are committed and before its index entries are (tests: a crash there).</summary>
     internal Action? AfterEventsChunk { get; init; }
 
-    public RetentionResult Run(RetentionOptions options, DateTimeOffset now, CancellationToken cancellationToken, DiskReserve? reserve = null)
+    /// <summary>Runs retention: age, then the size cap, then the free-space reserve.</summary>
+    /// <param name="options">What to keep.</param>
+    /// <param name="now">The time <see cref="RetentionOptions.MaxAge"/> counts back from.</param>
+    /// <param name="cancellationToken">Stops the run between two transactions.</param>
+    /// <param name="reserve">The free-space reserve, or null for none.</param>
+    /// <param name="removed">Told of each chunk as its events' transaction commits.</param>
+    public RetentionResult Run(RetentionOptions options, DateTimeOffset now, CancellationToken cancellationToken, DiskReserve? reserve = null, Action<RetentionReason, long>? removed = null)
     {
         var cutoff = now - options.MaxAge;
         using var main = SqliteCommands.OpenReadWrite(databasePath);
@@ -43,9 +52,9 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
 
         long byAge = 0;
         var below = SqliteEventIds.First(cutoff);
-        for (int removed; (removed = RemoveChunk(main, fts, below)) > 0;)
+        for (int chunk; (chunk = RemoveChunk(main, fts, below, ChunkEvents, RetentionReason.Age, removed)) > 0;)
         {
-            byAge += removed;
+            byAge += chunk;
             cancellationToken.ThrowIfCancellationRequested();
         }
 
@@ -58,11 +67,11 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
         {
             for (var bytes = StoreBytes(main, fts); bytes > maxBytes;)
             {
-                var removed = RemoveChunk(main, fts, long.MaxValue);
-                bySize += removed;
+                var chunk = RemoveChunk(main, fts, long.MaxValue, ChunkEvents, RetentionReason.Size, removed);
+                bySize += chunk;
                 cancellationToken.ThrowIfCancellationRequested();
                 var after = StoreBytes(main, fts);
-                if (removed == 0 || after >= bytes)
+                if (chunk == 0 || after >= bytes)
                 {
                     break; // what is left over the cap is WAL that a reader's snapshot holds: fewer events would not shrink it
                 }
@@ -71,46 +80,75 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
             }
         }
 
-        var byFreeSpace = reserve is null ? 0 : KeepFreeSpace(main, fts, reserve, cancellationToken);
+        var (byFreeSpace, unmet) = reserve is null ? (0, null) : KeepFreeSpace(main, fts, reserve, removed, cancellationToken);
 
         // Instances only when the mark moved: those below an older mark went in an earlier run.
         var instances = byAge + bySize + byFreeSpace > 0 ? RemoveInstances(main, cancellationToken) : 0;
-        return new RetentionResult(cutoff, byAge, bySize, [], instances, byFreeSpace);
+        return new RetentionResult(cutoff, byAge, bySize, [], instances, byFreeSpace, unmet);
     }
 
     /// <summary>
     /// Removes the oldest events until the filesystem's free bytes and the pages free inside both files (reused by later
-    /// writes) are at least the reserve (<see cref="DiskReserve"/>), or nothing is left; returns how many. Each measure
-    /// checkpoints first: a WAL cut back gives its bytes back to the filesystem.
+    /// writes) are at least the reserve (<see cref="DiskReserve"/>), or nothing is left; returns how many, and the room
+    /// last measured when nothing was left. Room is measured before each chunk (each measure checkpoints first: a WAL
+    /// cut back gives its bytes back to the filesystem), and each chunk is sized to what is missing at the bytes per
+    /// event the chunks so far freed (the first, <see cref="ProbeEvents"/>, to learn it), at most <see cref="ChunkEvents"/>.
     /// </summary>
-    private long KeepFreeSpace(SqliteConnection main, SqliteConnection fts, DiskReserve reserve, CancellationToken cancellationToken)
+    /// <remarks>
+    /// What may remain is an overshoot of the last chunk's estimate: pages are freed only once empty, and index pages
+    /// (time, level, user, full text) empty later than the events' own, so a chunk may free more or less than the
+    /// average so far; a chunk that freed nothing measurable makes the next one as large as <see cref="ChunkEvents"/>.
+    /// </remarks>
+    private (long Removed, ReserveShortfall? Unmet) KeepFreeSpace(SqliteConnection main, SqliteConnection fts, DiskReserve reserve, Action<RetentionReason, long>? onRemoved, CancellationToken cancellationToken)
     {
         long removed = 0;
+        long? firstHeadroom = null;
         while (true)
         {
             Checkpoint(main);
             Checkpoint(fts);
             if (reserve.FreeBytes() is not { } free)
             {
-                return removed;
+                return (removed, null);
             }
 
             var reusable = FreeListBytes(main) + FreeListBytes(fts);
             reserve.Evaluate(free, reusable, askRetention: false);
-            if (free + reusable >= reserve.MinFreeBytes)
+            var headroom = free + reusable;
+            if (headroom >= reserve.MinFreeBytes)
             {
-                return removed;
+                return (removed, null);
             }
 
-            var chunk = RemoveChunk(main, fts, long.MaxValue);
+            firstHeadroom ??= headroom;
+            var size = ChunkSize(reserve.MinFreeBytes - headroom, headroom - firstHeadroom.Value, removed);
+            var chunk = RemoveChunk(main, fts, long.MaxValue, size, RetentionReason.FreeSpace, onRemoved);
             if (chunk == 0)
             {
-                return removed; // nothing left: ingest stays refused under half the reserve (DiskReserve)
+                // Nothing left: ingest stays refused under half the reserve (DiskReserve), and the service holds off.
+                return (removed, new ReserveShortfall(free, reusable, reserve.MinFreeBytes));
             }
 
             removed += chunk;
             cancellationToken.ThrowIfCancellationRequested();
         }
+    }
+
+    /// <summary>The events of the next free-space chunk: <paramref name="missing"/> bytes at what <paramref name="removed"/> events freed (<paramref name="gained"/>).</summary>
+    private static int ChunkSize(long missing, long gained, long removed)
+    {
+        if (removed == 0)
+        {
+            return ProbeEvents;
+        }
+
+        if (gained <= 0)
+        {
+            return ChunkEvents;
+        }
+
+        var events = Math.Ceiling(missing * (double)removed / gained);
+        return (int)Math.Clamp(events, 1, ChunkEvents);
     }
 
     private static long FreeListBytes(SqliteConnection connection) =>
@@ -133,8 +171,11 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
         }
     }
 
-    /// <summary>Deletes the oldest events below <paramref name="belowId"/> (at most a chunk) from both files; returns how many.</summary>
-    private int RemoveChunk(SqliteConnection main, SqliteConnection fts, long belowId)
+    /// <summary>
+    /// Deletes the oldest events below <paramref name="belowId"/> (at most <paramref name="limit"/>) from both files; returns
+    /// how many. <paramref name="onRemoved"/> is told as soon as the events' transaction commits.
+    /// </summary>
+    private int RemoveChunk(SqliteConnection main, SqliteConnection fts, long belowId, int limit, RetentionReason reason, Action<RetentionReason, long>? onRemoved)
     {
         long first, last;
         int count;
@@ -143,7 +184,7 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
             using var chunk = main.CreateCommand();
             chunk.CommandText = "SELECT min(id), max(id), count(*) FROM (SELECT id FROM events WHERE id < $below ORDER BY id LIMIT $chunk)";
             chunk.Parameters.AddWithValue("$below", belowId);
-            chunk.Parameters.AddWithValue("$chunk", ChunkEvents);
+            chunk.Parameters.AddWithValue("$chunk", limit);
             using (var reader = chunk.ExecuteReader())
             {
                 reader.Read();
@@ -169,6 +210,7 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
             transaction.Commit();
         }
 
+        onRemoved?.Invoke(reason, count);
         AfterEventsChunk?.Invoke();
         PurgeFullText(fts, first, last + 1);
         return count;

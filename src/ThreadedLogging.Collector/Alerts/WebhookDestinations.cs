@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace ThreadedLogging.Collector.Alerts;
+
+/// <summary>
+/// Where notifications may go: <c>Collector:Alerts:WebhookAllowedHosts</c>, host names and IP ranges (CIDR, or one
+/// address). A webhook is allowed when its host is a listed name (whatever it resolves to), or when the address it is sent
+/// to is in a listed range; an empty list allows any host. Whatever the list, link-local addresses (169.254.0.0/16,
+/// fe80::/10, where cloud metadata services answer; AWS's fd00:ec2::254; IPv4-mapped and NAT64 forms of them too) are
+/// always refused. Checked twice: on the address's text when a rule is made (<see cref="CheckHost"/>), and on each
+/// address the host resolves to when a notification is sent (<see cref="Allows"/>, by <see cref="WebhookConnector"/>),
+/// so a name that resolves to 169.254.169.254, or is made to between the check and the connection, is refused too.
+/// </summary>
+internal sealed class WebhookDestinations
+{
+    /// <summary>The setting's name, as errors and refusals name it.</summary>
+    public const string SettingName = "Collector:Alerts:WebhookAllowedHosts";
+
+    private static readonly IPNetwork[] AlwaysRefused =
+    [
+        IPNetwork.Parse("169.254.0.0/16"),
+        IPNetwork.Parse("fe80::/10"),
+        IPNetwork.Parse("fd00:ec2::254/128"),
+    ];
+
+    private static readonly IPNetwork Nat64 = IPNetwork.Parse("64:ff9b::/96");
+
+    private readonly HashSet<string> _names;
+    private readonly IPNetwork[] _ranges;
+
+    private WebhookDestinations(IReadOnlyList<string> entries, HashSet<string> names, IPNetwork[] ranges)
+    {
+        Entries = entries;
+        _names = names;
+        _ranges = ranges;
+    }
+
+    /// <summary>Gets the destinations of an empty list: any host but the link-local addresses.</summary>
+    public static WebhookDestinations Any { get; } = new([], new(StringComparer.OrdinalIgnoreCase), []);
+
+    /// <summary>Gets the entries as configured (for messages).</summary>
+    public IReadOnlyList<string> Entries { get; }
+
+    /// <summary>
+    /// Reads <paramref name="entries"/>; adds a reason naming the setting and the entry to <paramref name="errors"/> for
+    /// each that is neither a host name nor an IP address or range, or that lies in the always-refused ranges.
+    /// </summary>
+    public static WebhookDestinations Parse(IReadOnlyList<string> entries, List<string> errors)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(errors);
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var ranges = new List<IPNetwork>();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i] ?? string.Empty;
+            var at = $"{SettingName}:{i}";
+            if (TryParseRange(entry, out var range, out var problem))
+            {
+                if (problem is not null)
+                {
+                    errors.Add($"{at} '{entry}' is not a CIDR range: {problem}.");
+                }
+                else if (IsAlwaysRefused(range.BaseAddress))
+                {
+                    errors.Add($"{at} '{entry}' is a link-local range (169.254.0.0/16, fe80::/10, where cloud metadata services answer): a webhook there is always refused.");
+                }
+                else
+                {
+                    ranges.Add(range);
+                }
+            }
+            else if (Uri.CheckHostName(entry) == UriHostNameType.Dns)
+            {
+                names.Add(entry.TrimEnd('.'));
+            }
+            else
+            {
+                errors.Add($"{at} must be a host name (hooks.slack.com), an IP address or a CIDR range (10.0.0.0/8, fd12::/16) (was '{entry}').");
+            }
+        }
+
+        return new([.. entries], names, [.. ranges]);
+    }
+
+    /// <summary>
+    /// Checks a webhook's host as written (a rule made or changed): null when it may be sent to, or why not. A name that
+    /// is not listed passes while ranges are listed: what it resolves to is checked when each notification is sent.
+    /// </summary>
+    public string? CheckHost(Uri webhook)
+    {
+        ArgumentNullException.ThrowIfNull(webhook);
+        if (IPAddress.TryParse(webhook.IdnHost, out var address))
+        {
+            if (IsAlwaysRefused(address))
+            {
+                return $"is a link-local address ({webhook.Host}: 169.254.0.0/16, fe80::/10, where cloud metadata services answer): refused";
+            }
+
+            return Entries.Count == 0 || InRange(address) ? null : NotAllowed(webhook);
+        }
+
+        return Entries.Count == 0 || _names.Contains(webhook.IdnHost.TrimEnd('.')) || _ranges.Length > 0 ? null : NotAllowed(webhook);
+    }
+
+    /// <summary>Whether a notification to <paramref name="host"/> (the webhook's, as written) may connect to <paramref name="address"/>, one it resolved to.</summary>
+    public bool Allows(string host, IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(address);
+        return !IsAlwaysRefused(address) && (Entries.Count == 0 || _names.Contains(host.TrimEnd('.')) || InRange(address));
+    }
+
+    /// <summary>Whether <paramref name="address"/> is link-local or a metadata service's, in any of its forms.</summary>
+    public static bool IsAlwaysRefused(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var a = Normal(address);
+        if (a.AddressFamily == AddressFamily.InterNetworkV6 && Nat64.Contains(a))
+        {
+            a = new IPAddress(a.GetAddressBytes()[12..]); // 64:ff9b::a9fe:a9fe is 169.254.169.254 through a NAT64 gateway
+        }
+
+        return AlwaysRefused.Any(range => range.Contains(a));
+    }
+
+    private static IPAddress Normal(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
+    /// <summary>
+    /// Whether <paramref name="entry"/> is an address or an address with a prefix length (false: perhaps a name); if so,
+    /// the range, or what is wrong with it in <paramref name="problem"/>. Written out rather than by
+    /// <see cref="IPNetwork.TryParse(string, out IPNetwork)"/>, which took <c>10.0.0.1/8</c> and so read a typo as a range.
+    /// </summary>
+    private static bool TryParseRange(string entry, out IPNetwork range, out string? problem)
+    {
+        range = default;
+        problem = null;
+        var slash = entry.IndexOf('/', StringComparison.Ordinal);
+        if (!IPAddress.TryParse(slash < 0 ? entry : entry[..slash], out var address))
+        {
+            return false;
+        }
+
+        address = slash < 0 ? Normal(address) : address;
+        var bits = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
+        var prefix = bits;
+        if (slash >= 0 && (!int.TryParse(entry[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out prefix) || prefix > bits))
+        {
+            problem = $"its prefix length must be 0 to {bits} (10.0.0.0/8, fd12::/16)";
+            return true;
+        }
+
+        var bytes = address.GetAddressBytes();
+        for (var bit = prefix; bit < bits; bit++)
+        {
+            bytes[bit / 8] &= (byte)~(0x80 >> (bit % 8));
+        }
+
+        if (!new IPAddress(bytes).Equals(address))
+        {
+            problem = $"its address has bits set past its prefix length (the range is written {new IPAddress(bytes)}/{prefix})";
+            return true;
+        }
+
+        range = new IPNetwork(address, prefix);
+        return true;
+    }
+
+    private bool InRange(IPAddress address)
+    {
+        var a = Normal(address);
+        return _ranges.Any(range => range.Contains(a));
+    }
+
+    private string NotAllowed(Uri webhook) =>
+        $"host {webhook.Host} is not allowed by {SettingName} ({string.Join(", ", Entries)})";
+}
