@@ -86,7 +86,12 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
     {
     }
 
-    /// <summary>Gets or sets the minimum level this handler ships (the seed's <c>handler.setLevel</c>).</summary>
+    /// <summary>
+    /// Gets or sets the handler's own minimum level (the seed's <c>handler.setLevel</c>; <see cref="ThreadedHandlerOptions.Level"/>).
+    /// What it ships is also bounded by MEL's filter rules (<c>Logging:LogLevel</c>) and raised by the collector's level
+    /// rules: <see cref="ThreadedHandlerStatistics.Level"/> is that effective level, so the two may differ (Trace here,
+    /// Information there).
+    /// </summary>
     public LogLevel Level
     {
         get => (LogLevel)Volatile.Read(ref _level);
