@@ -30,7 +30,7 @@ public sealed class ProcessEndTests
     /// <summary>
     /// SIGTERM (a service manager, <c>docker stop</c>) or Ctrl+C in an app without the generic host: since .NET 10 the
     /// runtime raises no ProcessExit at a termination signal (it ends the process at once), so what is queued is lost
-    /// unless the app registers for the signal, with README's three lines. 20 events: under a batch, with an hour's
+    /// unless the app registers for the signal, with README's lines. 20 events: under a batch, with an hour's
     /// interval, so nothing is sent before the signal.
     /// </summary>
     [Theory]

@@ -11,7 +11,7 @@
 // returns once delivered), so that it tests what arrives, not how fast. "--stats-at-exit" adds a ProcessExit handler of
 // the app's own (after the handler's exit flush) that prints "at-exit <statistics>". "--crash-threads <n>" makes --crash
 // throw on n threads at once; "--no-crash-capture" sets CaptureUnhandledExceptions = false. With --sigterm it prints
-// "waiting" after logging and waits to be sent SIGTERM; "--exit-on-sigterm" first registers README's three lines
+// "waiting" after logging and waits to be sent SIGTERM; "--exit-on-sigterm" first registers README's SIGTERM line
 // (PosixSignalRegistration for SIGTERM calling Environment.Exit), without which .NET 10 ends at the signal at once.
 using Microsoft.Extensions.Logging;
 using ThreadedLogging;

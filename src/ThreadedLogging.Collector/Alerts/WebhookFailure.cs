@@ -3,29 +3,32 @@ using System.Security.Authentication;
 namespace ThreadedLogging.Collector.Alerts;
 
 /// <summary>
-/// Why a notification was not delivered. <see cref="Reason"/> is one of a few fixed phrases (<c>HTTP 503</c>,
-/// <c>timed out</c>, <c>connection failed</c>, <c>TLS failed</c>, <c>refused: address not allowed</c>): it is what
-/// <c>GET /api/alerts</c> and the console show, about an address whoever holds the admin key chose, so it names no host
-/// or port and quotes no exception or answer ("Connection refused (10.0.0.5:22)" beside "No route to host" made the
-/// webhook a port scanner of the collector's network). <see cref="Detail"/> and <see cref="Exception"/> go to the
-/// collector's own log only.
+/// Why a notification was not delivered. <see cref="Reason"/> is what <c>GET /api/alerts</c> and the console show about
+/// an address whoever holds the admin key chose: <c>HTTP 503</c> for an answer, and one phrase, <see cref="NoHttpAnswer"/>,
+/// for every failure before one. Diff review: distinct phrases for a timeout, a refused connection and a failed TLS
+/// handshake told a filtered port from a closed one from a listening one (<c>https://10.0.0.5:22/</c>: "TLS failed"), and
+/// "address not allowed" told which internal names resolve — a port scanner of the collector's network. What happened
+/// (the kind, host, port, exception) is <see cref="Detail"/> and <see cref="Exception"/>, for the collector's log only.
 /// </summary>
-/// <param name="Reason">The fixed phrase shown as the rule's <c>lastFailureReason</c>.</param>
+/// <param name="Reason">The phrase shown as the rule's <c>lastFailureReason</c>.</param>
 /// <param name="Detail">What happened, with the webhook's host and port (never its path): for the collector's log.</param>
 /// <param name="Exception">The exception that ended the request, if one did: for the collector's log.</param>
 internal sealed record WebhookFailure(string Reason, string Detail, Exception? Exception = null)
 {
-    /// <summary>No answer within the webhook's timeout.</summary>
-    public const string TimedOut = "timed out";
+    /// <summary>Every failure before an answer (timed out, refused, reset, not HTTP, TLS, an address not allowed): the log says which.</summary>
+    public const string NoHttpAnswer = "no HTTP answer (the collector's log says why, id 501)";
 
-    /// <summary>The name did not resolve, the connection was refused or reset, or what answered spoke no HTTP.</summary>
-    public const string ConnectionFailed = "connection failed";
+    /// <summary>The log's word for no answer within the webhook's timeout.</summary>
+    internal const string TimedOut = "timed out";
 
-    /// <summary>Every address the host resolved to is refused (<see cref="WebhookDestinations"/>): no connection was attempted.</summary>
-    public const string AddressRefused = "refused: address not allowed";
+    /// <summary>The log's word for a name that did not resolve, a connection refused or reset, or an answer that was no HTTP.</summary>
+    internal const string ConnectionFailed = "connection failed";
 
-    /// <summary>The TLS handshake failed (a certificate not trusted, for another name, expired).</summary>
-    public const string TlsFailed = "TLS failed";
+    /// <summary>The log's word for a host whose every address is refused (<see cref="WebhookDestinations"/>): no connection was attempted.</summary>
+    internal const string AddressRefused = "refused: address not allowed";
+
+    /// <summary>The log's word for a failed TLS handshake (a certificate not trusted, for another name, expired).</summary>
+    internal const string TlsFailed = "TLS failed";
 
     /// <summary>A failure for a non-2xx answer: <c>HTTP 503</c>; a 3xx is <c>HTTP 302 (redirects are not followed)</c>.</summary>
     public static WebhookFailure Answered(Uri webhook, HttpResponseMessage response)
@@ -45,17 +48,17 @@ internal sealed record WebhookFailure(string Reason, string Detail, Exception? E
     {
         ArgumentNullException.ThrowIfNull(webhook);
         ArgumentNullException.ThrowIfNull(exception);
-        var reason = Find<WebhookAddressRefusedException>(exception) is not null ? AddressRefused
+        var kind = Find<WebhookAddressRefusedException>(exception) is not null ? AddressRefused
             : exception.HttpRequestError == HttpRequestError.SecureConnectionError || Find<AuthenticationException>(exception) is not null ? TlsFailed
             : ConnectionFailed;
-        return new(reason, $"{webhook.Authority}: {exception.Message}", exception);
+        return new(NoHttpAnswer, $"{kind}: {webhook.Authority}: {exception.Message}", exception);
     }
 
     /// <summary>A failure for no answer within <paramref name="timeout"/>.</summary>
     public static WebhookFailure Timeout(Uri webhook, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(webhook);
-        return new(TimedOut, $"{webhook.Authority} did not answer within {timeout.TotalSeconds:0.###} s");
+        return new(NoHttpAnswer, $"{TimedOut}: {webhook.Authority} did not answer within {timeout.TotalSeconds:0.###} s");
     }
 
     private static T? Find<T>(Exception exception)

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using ThreadedLogging.Collector.Alerts;
 using ThreadedLogging.Collector.Tests.Diagnostics;
 using ThreadedLogging.Collector.Tests.Support;
 using ThreadedLogging.Testing;
@@ -40,7 +41,7 @@ public sealed class AlertWebhookFailureTests
     }
 
     [Fact]
-    public async Task AlertsApi_ClosedPortAndAListenerSpeakingNoHttp_TheSameReasonTheDetailOnlyInTheLog()
+    public async Task AlertsApi_ClosedPortAListenerSpeakingNoHttpAndOneFailingTls_TheSameReasonTheDetailOnlyInTheLog()
     {
         const int closedPort = 9; // nothing listens (discard)
         using var banner = new BannerListener("SSH-2.0-OpenSSH_9.2\r\n");
@@ -51,6 +52,8 @@ public sealed class AlertWebhookFailureTests
             $"--Collector:Alerts:Rules:0:Webhook=http://127.0.0.1:{closedPort}/hook",
             .. AlertScenario.RuleArgs(receiver, "ssh").Select(a => a.Replace("Rules:0:", "Rules:1:", StringComparison.Ordinal)),
             $"--Collector:Alerts:Rules:1:Webhook=http://127.0.0.1:{banner.Port}/hook",
+            .. AlertScenario.RuleArgs(receiver, "ssh-tls").Select(a => a.Replace("Rules:0:", "Rules:2:", StringComparison.Ordinal)),
+            $"--Collector:Alerts:Rules:2:Webhook=https://127.0.0.1:{banner.Port}/hook",
         ]);
         var log = CollectingLoggerProvider.AttachTo(collector);
         await AlertScenario.PostTwoErrorsAsync(collector);
@@ -58,11 +61,13 @@ public sealed class AlertWebhookFailureTests
         await AlertScenario.EvaluateAtAsync(collector, Minute);
 
         var alerts = (await collector.GetJsonAsync("api/alerts")).GetProperty("alerts");
-        Assert.Equal(["connection failed", "connection failed"], alerts.EnumerateArray().Select(a => a.GetProperty("lastFailureReason").GetString()));
-        var lines = log.Entries.Where(e => e.Message.Contains("but its webhook failed (connection failed: 127.0.0.1:", StringComparison.Ordinal)).ToList();
-        Assert.Equal(2, lines.Count);
-        Assert.Contains(lines, e => e.Message.Contains($"'closed' matched 2 events but its webhook failed (connection failed: 127.0.0.1:{closedPort}: ", StringComparison.Ordinal) && e.Exception is HttpRequestException);
-        Assert.Contains(lines, e => e.Message.Contains($"'ssh' matched 2 events but its webhook failed (connection failed: 127.0.0.1:{banner.Port}: ", StringComparison.Ordinal) && e.Exception is HttpRequestException);
+        // Diff review: https to a listener that is no TLS server said "TLS failed" where a closed port said "connection failed".
+        Assert.Equal([WebhookFailure.NoHttpAnswer, WebhookFailure.NoHttpAnswer, WebhookFailure.NoHttpAnswer], alerts.EnumerateArray().Select(a => a.GetProperty("lastFailureReason").GetString()));
+        var lines = log.Entries.Where(e => e.Message.Contains($"but its webhook failed ({WebhookFailure.NoHttpAnswer}: ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, lines.Count);
+        Assert.Contains(lines, e => e.Message.Contains($"'closed' matched 2 events but its webhook failed ({WebhookFailure.NoHttpAnswer}: connection failed: 127.0.0.1:{closedPort}: ", StringComparison.Ordinal) && e.Exception is HttpRequestException);
+        Assert.Contains(lines, e => e.Message.Contains($"'ssh' matched 2 events but its webhook failed ({WebhookFailure.NoHttpAnswer}: connection failed: 127.0.0.1:{banner.Port}: ", StringComparison.Ordinal) && e.Exception is HttpRequestException);
+        Assert.Contains(lines, e => e.Message.Contains($"'ssh-tls' matched 2 events but its webhook failed ({WebhookFailure.NoHttpAnswer}: TLS failed: 127.0.0.1:{banner.Port}: ", StringComparison.Ordinal) && e.Exception is HttpRequestException);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class SpoolHungReceiverTests
         {
             configure?.Invoke(o);
             o.BufferDirectory = directory;
-            o.ShutdownTimeout = TimeSpan.FromSeconds(2); // spent waiting for the hung send; what is in memory moves to disk at once
+            o.ShutdownTimeout = TimeSpan.FromSeconds(10); // spent waiting for the hung send; what is in memory moves to disk at once (a budget no loaded machine misses)
             o.SelfLog = m =>
             {
                 if (selfLog is not null)

@@ -143,7 +143,7 @@ public sealed class SpoolTests
         using var directory = new TempDirectory();
         var deaf = new DeafSink();
         // A budget the disposal's move to disk cannot miss on a busy machine (it runs at once, woken by the disposal).
-        var first = new ThreadedHandler(deaf, Options(directory.Path, o => (o.BatchSize, o.ShutdownTimeout) = (10, TimeSpan.FromSeconds(2))));
+        var first = new ThreadedHandler(deaf, Options(directory.Path, o => (o.BatchSize, o.ShutdownTimeout) = (10, TimeSpan.FromSeconds(10))));
         var logger = first.CreateLogger("App");
         LogNumbered(logger, 0, 10);
         _ = first.FlushAsync();
