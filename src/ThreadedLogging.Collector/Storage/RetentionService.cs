@@ -7,7 +7,7 @@ namespace ThreadedLogging.Collector.Storage;
 /// restart loop cannot turn into a retention loop), and at once when the store asks (<see cref="RetentionTrigger"/>:
 /// SQLite's free space under <see cref="RetentionOptions.MinFreeBytes"/>), in the background. A run that gains nothing
 /// holds the next one off (<see cref="RetentionBackoff"/>: 1 s doubling up to the interval): a failed run is retried
-/// after the hold; after a run that could not meet the reserve (nothing left to remove), the store's requests wait out
+/// after the hold; after a run that could not meet the reserve (nothing left to remove, whatever it removed first), the store's requests wait out
 /// the hold, which room back on the disk ends. Each trouble is logged at most once every <see cref="LogEvery"/>.
 /// </summary>
 internal sealed class RetentionService(IEventRetention retention, CollectorOptions options, TimeProvider time, CollectorMetrics metrics, RetentionTrigger trigger, ILogger<RetentionService> logger)
@@ -45,7 +45,10 @@ internal sealed class RetentionService(IEventRetention retention, CollectorOptio
                         failures = 0;
                     }
 
-                    if (result.ReserveUnmet is not null && result.Removed == 0)
+                    // Unmet means nothing was left to remove, whatever this run removed: with a trickle of ingest under a
+                    // reserve another process keeps unmet, each run removed what had just arrived, reset the hold, and the
+                    // watch's request ran it again a second later (diff review). Only room back (or a met reserve) resets it.
+                    if (result.ReserveUnmet is not null)
                     {
                         backoff.Lengthen();
                     }

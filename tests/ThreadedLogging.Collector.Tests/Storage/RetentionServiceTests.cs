@@ -58,6 +58,28 @@ public sealed class RetentionServiceTests
     }
 
     [Fact]
+    public async Task Run_ReserveUnmetAfterRemovingWhatHadJustArrived_HoldsOffDoublingAllTheSame()
+    {
+        // Diff review: another process keeps the room between half the reserve (ingest still taken) and the reserve; each
+        // run removed what had arrived since the last, so it reset the hold, and the watch's request a second later ran it
+        // again: a run (and an Information line) every second, for as long as anything was ingested.
+        _free = 40L * 1024 * 1024;
+        await using var collector = await StartAsync(_ => { });
+
+        foreach (var seconds in (int[])[1, 2, 4])
+        {
+            var hold = _time.Armed(TimeSpan.FromSeconds(seconds)); // before the write: its own measure may ask for the run
+            await Http.PostStoredAsync(collector.Client, "log/alice", Http.Envelope(null, new { level = "Information", message = $"arrived before the {seconds} s hold", timestamp = DateTimeOffset.UtcNow }));
+            _time.Advance(seconds == 1 ? DiskReserveWatch.Period : TimeSpan.FromSeconds(seconds / 2)); // a request (first), then the last hold's end
+            await hold.WaitAsync(SafetyNet); // before: no hold after a run that removed something
+        }
+
+        var (status, metrics) = await Http.SendAsync(collector.Client, HttpMethod.Get, "metrics");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(3, new PrometheusExposition(metrics).Value("threadedlogging_collector_retention_removed_total", ("reason", "free_space")));
+    }
+
+    [Fact]
     public async Task Run_Failing_RetriedAfterDoublingHolds_LoggedOnceWithTheTrueNextRun_WhatItRemovedCounted()
     {
         var failing = new FailingRetention();
