@@ -72,6 +72,13 @@ internal static class SpoolRecordFormat
     }
 
     /// <summary>
+    /// The most events a record holds: one batch (<see cref="ThreadedHandlerOptions.BatchSize"/> is at most 100,000). The
+    /// checksum covers the payload only, so a torn record's header is believed only within this (diff review: a garbage
+    /// count reached <c>Dropped</c> and the self-log).
+    /// </summary>
+    internal const int MaxEventsPerRecord = 100_000;
+
+    /// <summary>
     /// Reads the record at the stream's position into <paramref name="buffer"/>, which is reused record after record (made
     /// larger only for a larger record): <paramref name="payload"/> is valid until the next call with the same buffer. On
     /// <see cref="ReadStatus.Torn"/> the rest of the file is unusable, and <paramref name="eventCount"/> is how many events
@@ -96,7 +103,7 @@ internal static class SpoolRecordFormat
         var length = BinaryPrimitives.ReadInt32LittleEndian(header);
         var checksum = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
         eventCount = BinaryPrimitives.ReadInt32LittleEndian(header[8..]);
-        if (length is < 0 or > MaxPayload || eventCount < 0)
+        if (length is < 0 or > MaxPayload || eventCount is < 0 or > MaxEventsPerRecord)
         {
             eventCount = 0; // the header itself is garbage: how many events it held is unknown
             return ReadStatus.Torn;
