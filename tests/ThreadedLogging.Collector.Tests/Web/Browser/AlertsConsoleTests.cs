@@ -64,7 +64,7 @@ public sealed class AlertsConsoleTests(ChromiumFixture chromium) : IClassFixture
         var failing = rows.Nth(1);
         await Expect(failing.Locator(".alert-name")).ToHaveTextAsync(MarkupName);
         await Expect(failing.Locator(".alert-notified")).ToHaveTextAsync("never");
-        await Expect(failing.Locator(".alert-webhook")).ToHaveTextAsync("127.0.0.1: failing, sent again at the next evaluation: connection failed");
+        await Expect(failing.Locator(".alert-webhook")).ToHaveTextAsync($"127.0.0.1: failing, sent again at the next evaluation: {ThreadedLogging.Collector.Alerts.WebhookFailure.NoHttpAnswer}");
         await Expect(failing.Locator(".alert-webhook")).Not.ToContainTextAsync("secret");
         await Expect(page.Locator("#alerts-summary")).ToContainTextAsync("This collector evaluates the rules every 1 h");
         await ChromiumFixture.ScreenshotAsync(page, "60-alerts");
