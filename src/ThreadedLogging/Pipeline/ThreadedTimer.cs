@@ -91,7 +91,7 @@ internal sealed class ThreadedTimer
     /// true when woken (the wake is consumed: the caller wakes the timer again once it is done, if the worker must see it).
     /// Leaves the interval's schedule alone. Throws <see cref="OperationCanceledException"/> when cancelled.
     /// </summary>
-    public async Task<bool> WaitForWakeAsync(Task? until, TimeSpan max, CancellationToken cancellationToken)
+    public async Task<bool> WaitForWakeAsync(Task until, TimeSpan max, CancellationToken cancellationToken)
     {
         if (TryConsumeSignal())
         {
@@ -101,7 +101,7 @@ internal sealed class ThreadedTimer
         using var delayCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var signal = _signal.Task;
         var delay = Task.Delay(max, _time, delayCancel.Token);
-        var first = until is null ? await Task.WhenAny(signal, delay).ConfigureAwait(false) : await Task.WhenAny(signal, delay, until).ConfigureAwait(false);
+        var first = await Task.WhenAny(signal, delay, until).ConfigureAwait(false);
         await delayCancel.CancelAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         return first == signal && TryConsumeSignal();
