@@ -186,6 +186,9 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
     /// <summary>Gets what flushes and reports this handler when the process ends without disposing it (tests drive it).</summary>
     internal ProcessExitFlush ExitFlush => _exitFlush;
 
+    /// <summary>Tests: the books of what was sent and dropped (<see cref="DeliveryLedger.WaitUntilSettledAsync"/> is the signal that events settled).</summary>
+    internal DeliveryLedger Ledger => _ledger;
+
     /// <summary>Whether the worker reads records into events it reuses once the sink is done with them: a sink that copies, and no spool or a spool that keeps no events in memory (its sink sends stored envelopes).</summary>
     internal bool PoolsEvents { get; }
 

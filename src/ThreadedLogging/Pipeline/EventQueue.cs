@@ -64,8 +64,11 @@ internal sealed class EventQueue : IDisposable
     /// <summary>Gets the calls refused: the queue was full, or the disposal had begun.</summary>
     public QueueDrops Drops { get; }
 
-    /// <summary>Gets how many callers are blocked waiting for room (<see cref="QueueFullMode.Wait"/>).</summary>
-    public int RoomWaiters => Volatile.Read(ref _roomWaiters);
+    /// <summary>
+    /// Tests: called on a caller's thread each time it is about to block waiting for room (<see cref="QueueFullMode.Wait"/>),
+    /// under the room lock: the signal that a call waits, where a test would otherwise poll a count of waiters.
+    /// </summary>
+    internal Action? WaitingForRoom { get; set; }
 
     /// <summary>
     /// Before capturing: when the queue is already full in <see cref="QueueFullMode.DropNewest"/>, count the
@@ -282,6 +285,7 @@ internal sealed class EventQueue : IDisposable
                     }
 
                     RequestDrain(); // what is queued is all the worker will get: it must not wait for the clock or a full batch
+                    WaitingForRoom?.Invoke();
                     Monitor.Wait(_roomLock);
                 }
             }

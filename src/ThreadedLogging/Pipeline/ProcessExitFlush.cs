@@ -109,6 +109,9 @@ internal sealed class ProcessExitFlush : IDisposable
         Volatile.Read(ref _exitBudget).Cancel();
     }
 
+    /// <summary>Tests: called on a late call's thread as it begins to wait for its delivery (<see cref="DeliverLate"/>).</summary>
+    internal Action? LateCallWaiting { get; set; }
+
     /// <summary>
     /// At the handler's disposal, after the exit: the disposal lost <paramref name="lost"/> events (exact: its worker
     /// stopped). Returns how many of them were not reported lost at the exit (to report now) and how many reported lost
@@ -162,6 +165,7 @@ internal sealed class ProcessExitFlush : IDisposable
                 // A timed wait, not GetResult: the flush completes on a pool thread, which a pool busy with other late
                 // calls may not give in time (nor the timer that cancels the budget); the deadline holds even then.
                 var flush = _flush(budget);
+                LateCallWaiting?.Invoke();
                 delivered = flush.Wait(TimeSpan.FromMilliseconds(left), budget) && flush.Result;
             }
             catch (Exception e) when (e is not OutOfMemoryException)

@@ -21,9 +21,12 @@ public sealed class ObjectTableFullTests
         var logger = handler.CreateLogger("App");
         await HoldFirstBatchAsync(logger, sink);
 
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        handler.Queue.WaitingForRoom = () => waiting.TrySetResult();
         var writer = Task.Run(() => LogObjects(logger, TableSlots + Extra));
-        Assert.True(SpinWait.SpinUntil(() => handler.Queue.RoomWaiters == 1 || writer.IsCompleted, TimeSpan.FromSeconds(60))); // a bound on a hang, not a timing
-        Assert.False(writer.IsCompleted); // the 65,537th object has no slot while the transport holds
+        await Task.WhenAny(waiting.Task, writer).WaitAsync(TimeSpan.FromSeconds(60)); // a bound on a hang, not a timing
+        Assert.False(writer.IsCompleted); // the 65,537th object has no slot while the transport holds: the writer waits
+        Assert.True(waiting.Task.IsCompleted);
         Assert.Equal(0, handler.Statistics.Dropped);
 
         sink.Open();

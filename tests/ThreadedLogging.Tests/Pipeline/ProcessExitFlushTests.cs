@@ -120,6 +120,15 @@ public sealed class ProcessExitFlushTests
         var logger = handler.CreateLogger("App");
         var total = threads * callsPerThread;
 
+        var waitingCalls = 0;
+        var allWaiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        handler.ExitFlush.LateCallWaiting = () =>
+        {
+            if (Interlocked.Increment(ref waitingCalls) == threads)
+            {
+                allWaiting.TrySetResult();
+            }
+        };
         var exit = handler.ExitFlush.ExitAsync(Unreached); // nothing queued: the exit's own flush has nothing to wait for
         await exit.WaitAsync(TimeSpan.FromSeconds(30));
         var logging = Enumerable.Range(0, threads).Select(t => Task.Factory.StartNew(
@@ -133,7 +142,8 @@ public sealed class ProcessExitFlushTests
             TaskCreationOptions.LongRunning)).ToArray();
 
         // Every thread's first call is in: each now waits for its delivery, which the closed gate holds.
-        Assert.True(SpinWait.SpinUntil(() => handler.Statistics.Enqueued >= threads, TimeSpan.FromSeconds(30)));
+        await allWaiting.Task.WaitAsync(TimeSpan.FromSeconds(30)); // a bound on a hang, not a timing
+        Assert.Equal(threads, handler.Statistics.Enqueued);
         handler.ExitFlush.SpendExitBudget();
         await Task.WhenAll(logging).WaitAsync(TimeSpan.FromSeconds(60));
 

@@ -686,8 +686,10 @@ public sealed class ThreadedHandlerTests
         logger.LogInformation("in flight");
         await sink.SendStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
         logger.LogInformation("queued"); // the queue is full now
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        handler.Queue.WaitingForRoom = () => waiting.TrySetResult();
         var blocked = Task.Run(() => logger.LogInformation("waits for room"));
-        Assert.True(SpinWait.SpinUntil(() => handler.Queue.RoomWaiters == 1, TimeSpan.FromSeconds(30))); // a bound on a hang, not a timing
+        await waiting.Task.WaitAsync(TimeSpan.FromSeconds(30)); // a bound on a hang, not a timing
 
         await handler.DisposeAsync();
         await blocked.WaitAsync(TimeSpan.FromSeconds(30));
