@@ -3,7 +3,7 @@ namespace ThreadedLogging;
 /// <summary>
 /// Gets a batch to the sink: sends it, retries transient failures with backoff (the circuit opens after
 /// repeated failures), splits what is too large or poisoned, drops and counts only a lone poison event or
-/// a refused batch, and settles every event in the <see cref="DeliveryLedger"/>. Worker only.
+/// a batch refused from memory, and settles every event in the <see cref="DeliveryLedger"/>. Worker only.
 /// </summary>
 /// <remarks>
 /// The events of a batch refused for their content (400, or 413 for a lone event whose texts are cut as far as they go)
@@ -15,6 +15,8 @@ namespace ThreadedLogging;
 /// batches were handed over, each delivery changing it only once the one before it has ended, so that a poison event
 /// answered after the good event sent behind it is not counted after that take (a 400, 200, 400, 200… receiver made
 /// the streak reach 3 and a batch wait the backoff when two answers came back reversed).
+/// A spooled batch the receiver refuses whatever it carries (a wrong key or Url) is held on disk and retried with the
+/// backoff until the receiver takes it (<see cref="RefusalHold"/>); from memory it is dropped.
 /// </remarks>
 internal sealed class BatchDelivery
 {
@@ -32,6 +34,7 @@ internal sealed class BatchDelivery
     private readonly Func<TimeSpan, CancellationToken, Task> _waitBeforeRetry;
     private readonly Lock _refusals = new(); // two sends may be in flight: the streak is shared
     private readonly CapDrops _refused;
+    private readonly RefusalHold _hold;
     private volatile bool _refusing; // a streak is going: read without the lock at every success
     private SendOutcome _refusedOutcome; // under _refusals
     private string _refusedError = string.Empty; // under _refusals
@@ -55,6 +58,7 @@ internal sealed class BatchDelivery
         _failures = failures;
         _selfLog = selfLog;
         _waitBeforeRetry = waitBeforeRetry;
+        _hold = new RefusalHold(selfLog);
         _refused = new CapDrops(
             events => $"{Counted.Events(events)} refused by the receiver ({_refusedOutcome}) and dropped: {_refusedError}. The batches it refuses so from now on are dropped too, and said in one line when it takes a batch again or the handler is disposed.",
             events => $"The receiver refused {Counted.Events(events)} in all ({_refusedOutcome}: {_refusedError}) {_refusalEnd}; {Counted.Agree(events, "it was", "they were")} dropped.");
@@ -75,7 +79,8 @@ internal sealed class BatchDelivery
     /// <summary>
     /// Delivers events [start, start+count) in order: retries transient failures with backoff, splits
     /// what is too large or poisoned, sends a lone event that is too large again with its texts cut
-    /// (<see cref="OversizedEvent"/>), drops (and counts) only a lone poison event or a refused batch.
+    /// (<see cref="OversizedEvent"/>), drops (and counts) only a lone poison event or a batch refused from memory (a
+    /// spooled one is held: <see cref="RefusalHold"/>).
     /// Throws <see cref="OperationCanceledException"/> only when the shutdown deadline passes.
     /// </summary>
     /// <param name="events">The batch's events; only [start, start+count) are delivered.</param>
@@ -195,6 +200,7 @@ internal sealed class BatchDelivery
             if (completed > 0)
             {
                 EndRefusals("before it took a batch again"); // said before the settle: a flush it completes may read the self-log
+                _hold.End(disposed: false);
             }
 
             _ledger.Settle(events, start, completed, delivered: true, spooled);
@@ -284,6 +290,19 @@ internal sealed class BatchDelivery
                     ThreadedLoggingEventSource.Log.EventsRejected(1, result.Error ?? result.Outcome.ToString());
                     round.RefusedAlone(events[start], result.Error ?? result.Outcome.ToString(), result.Outcome);
                     return;
+                case SendOutcome.Unauthorized or SendOutcome.Refused when spooled:
+                    // On disk the events are safe: held for the key or the Url to be fixed, retried with the backoff (the
+                    // spool's caps bound them), not dropped. A content refusal is not held: resending cannot help it.
+                    _hold.Refused(result.Outcome, result.Error ?? result.Outcome.ToString(), _ledger.Spooled);
+                    if (completed > 0)
+                    {
+                        batchId = NewBatchId(); // a different set of events from here on
+                    }
+
+                    Interlocked.Increment(ref _retried);
+                    settledUpTo?.Invoke(events[start]);
+                    await _waitBeforeRetry(_backoff.MarkFailure(result.RetryAfter), token).ConfigureAwait(false);
+                    break;
                 case SendOutcome.Unauthorized or SendOutcome.Refused:
                     Reject(events, start, count, result, spooled, threw, failsOnContent);
                     settledUpTo?.Invoke(next); // these refused: settled up to the rest of the batch (all of it when these end it)
@@ -348,6 +367,7 @@ internal sealed class BatchDelivery
 
         _backoff.MarkSuccess();
         EndRefusals("before it took a batch again");
+        _hold.End(disposed: false);
         Interlocked.Exchange(ref _refusedAloneStreak, 0);
         _ledger.SettleSpooled(userEvents);
         return true;
@@ -367,6 +387,7 @@ internal sealed class BatchDelivery
     public async ValueTask DisposeSinkAsync()
     {
         EndRefusals("until the handler's disposal");
+        _hold.End(disposed: true);
         try
         {
             switch (_sink)

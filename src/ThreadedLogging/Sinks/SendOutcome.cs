@@ -19,12 +19,17 @@ public enum SendOutcome
     /// </summary>
     Rejected,
 
-    /// <summary>The receiver refused the credentials (401, 403), or a proxy its own (407): the batch is dropped whole and counted; splitting cannot help.</summary>
+    /// <summary>
+    /// The receiver refused the credentials (401, 403), or a proxy its own (407): splitting cannot help. From the spool
+    /// (<see cref="ThreadedHandlerOptions.BufferDirectory"/>) the batch is held on disk and retried with the backoff until the
+    /// receiver takes it (the key fixed); from memory it is dropped whole and counted.
+    /// </summary>
     Unauthorized,
 
     /// <summary>
     /// The receiver refused the request whatever events it carries (404, 405, 410, another 4xx that is not about the
-    /// content, or a redirect, which is not followed): the batch is dropped whole and counted; splitting cannot help.
+    /// content, or a redirect, which is not followed): splitting cannot help. From the spool the batch is held and retried
+    /// with the backoff, as for <see cref="Unauthorized"/>; from memory it is dropped whole and counted.
     /// </summary>
     Refused,
 }

@@ -24,13 +24,12 @@ public sealed class SpoolCrashCountTests
 
     [Theory]
     [InlineData(400, 3, "the next batch waits the backoff")]
-    [InlineData(401, 10, "refused by the receiver (Unauthorized)")]
     public async Task SpooledRecordAllDropped_StoppedDuringTheBackoffAfterIt_NextHandlerDoesNotCountThemAgain(int status, int events, string said)
     {
-        // Every event of the record dropped (400: each refused alone, 3 of them; 401: the batch refused whatever it carries),
-        // then the backoff (an hour) before the record was acknowledged: the disposal's deadline ended that wait, the record
-        // stayed on disk, and the next handler adopted it and counted its events dropped a second time (or, for a 401 fixed
-        // meanwhile, sent them after they were counted dropped). Now the record is acknowledged before the wait.
+        // Every event of the record dropped (400: each refused alone, 3 of them), then the backoff (an hour) before the record
+        // was acknowledged: the disposal's deadline ended that wait, the record stayed on disk, and the next handler adopted
+        // it and counted its events dropped a second time. Now the record is acknowledged before the wait. (A 401 no longer
+        // drops a spooled record: it is held, SpoolRefusalHoldTests.)
         await using var server = await LoopbackServer.StartAsync();
         server.Respond = _ => Task.FromResult(Results.Text("refused", statusCode: status));
         using var directory = new TempDirectory();
@@ -116,12 +115,11 @@ public sealed class SpoolCrashCountTests
     }
 
     [Fact]
-    public async Task SpooledRecordSplitFor413_AHalfRefused401_ItsEventsSettledInTheBookmarkBeforeTheBackoff()
+    public async Task SpooledRecordSplitFor413_AHalfRefused401_HeldWholeAndSentOnceByTheNextHandlerWhenTheKeyIsFixed()
     {
         // The receiver finds the batch of 10 too large (413) and refuses the first half's key (401, Retry-After 30 min): the
-        // half was dropped, but the record was left as it was on disk until the backoff ended (the all-refused and the plain
-        // 401 cases acknowledge first), so a stop during the wait had the next handler send it again and count the half
-        // adopted again (and deliver, once the key was right, events counted dropped).
+        // half is held on disk through the backoff, not dropped (it was, and the next handler, the key fixed, could not
+        // send it); a stop during the wait leaves the whole record for the next handler, which sends it once.
         var retryAfter = TimeSpan.FromMinutes(30);
         var accepting = false;
         var taken = new List<int>();
@@ -141,19 +139,17 @@ public sealed class SpoolCrashCountTests
         });
         var backoff = time.Armed(retryAfter);
         LogNumbered(first, 0, 10);
-        await backoff.WaitAsync(Safety); // the first half refused: the delivery waits the backoff
+        await backoff.WaitAsync(Safety); // the first half refused: the delivery waits the backoff, holding it
 
-        Assert.True(SpoolBookmark.TryRead(Path.Combine(directory.Path, first.Identity.InstanceId), out var mark, out _));
-        Assert.Equal((5, 5), (mark.Settled, mark.SettledCounted));
-        Assert.Equal((0L, 5L, 5L), (first.Statistics.Sent, first.Statistics.Dropped, first.Statistics.Spooled));
+        Assert.Equal((0L, 0L, 10L), (first.Statistics.Sent, first.Statistics.Dropped, first.Statistics.Spooled));
         await first.DisposeAsync(); // its deadline ends the wait
 
         Volatile.Write(ref accepting, true); // the key fixed
         await using var second = Handler(server, directory.Path);
         Assert.True(second.Flush(Safety));
 
-        Assert.Equal((5L, 5L, 0L), (second.Statistics.Adopted, second.Statistics.Sent, second.Statistics.Dropped));
-        Assert.Equal(Enumerable.Range(5, 5), Taken(taken));
+        Assert.Equal((10L, 10L, 0L), (second.Statistics.Adopted, second.Statistics.Sent, second.Statistics.Dropped));
+        Assert.Equal(Enumerable.Range(0, 10), Taken(taken));
     }
 
     [Fact]
