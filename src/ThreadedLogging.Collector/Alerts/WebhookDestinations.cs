@@ -174,6 +174,10 @@ internal sealed class WebhookDestinations
         return _ranges.Any(range => range.Contains(a));
     }
 
-    private string NotAllowed(Uri webhook) =>
-        $"host {webhook.Host} is not allowed by {SettingName} ({string.Join(", ", Entries)})";
+    /// <summary>
+    /// The refusal of a host not listed. It does not quote the list: an API caller (whoever holds the admin key) would learn
+    /// from it the internal names and ranges the collector may reach; the operator reads the setting.
+    /// </summary>
+    private static string NotAllowed(Uri webhook) =>
+        $"host {webhook.Host} is not in {SettingName}";
 }

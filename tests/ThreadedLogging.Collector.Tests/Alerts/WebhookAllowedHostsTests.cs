@@ -10,7 +10,7 @@ namespace ThreadedLogging.Collector.Tests.Alerts;
 
 /// <summary>
 /// <c>Collector:Alerts:WebhookAllowedHosts</c> on a real collector and a real receiver on 127.0.0.1: a webhook's host is
-/// checked when the rule is made (400 naming <c>'webhook'</c> and the list; exit 2 for a configured rule), and each
+/// checked when the rule is made (400 naming <c>'webhook'</c> and the setting, never its entries; exit 2 for a configured rule), and each
 /// address its name resolves to when a notification is sent, before connecting. <c>localhost</c> is the real name: it
 /// resolves to loopback, which a list without it refuses.
 /// </summary>
@@ -60,11 +60,11 @@ public sealed class WebhookAllowedHostsTests
     }
 
     [Theory]
-    [InlineData("hooks.example.com", "http://127.0.0.1:9/h", "'webhook' host 127.0.0.1 is not allowed by Collector:Alerts:WebhookAllowedHosts (hooks.example.com).")]
-    [InlineData("hooks.example.com", "https://other.example.com/h", "'webhook' host other.example.com is not allowed by Collector:Alerts:WebhookAllowedHosts (hooks.example.com).")]
-    [InlineData("10.0.0.0/8,hooks.example.com", "http://[::1]:9/h", "'webhook' host [::1] is not allowed by Collector:Alerts:WebhookAllowedHosts (10.0.0.0/8, hooks.example.com).")]
+    [InlineData("hooks.example.com", "http://127.0.0.1:9/h", "'webhook' host 127.0.0.1 is not in Collector:Alerts:WebhookAllowedHosts.")]
+    [InlineData("hooks.example.com", "https://other.example.com/h", "'webhook' host other.example.com is not in Collector:Alerts:WebhookAllowedHosts.")]
+    [InlineData("10.0.0.0/8,hooks.example.com", "http://[::1]:9/h", "'webhook' host [::1] is not in Collector:Alerts:WebhookAllowedHosts.")]
     [InlineData("0.0.0.0/0", "http://169.254.169.254/h", "'webhook' is a link-local address (169.254.169.254: 169.254.0.0/16, fe80::/10, where cloud metadata services answer): refused.")]
-    public async Task PostAndPut_WebhookNotAllowed_400NamingWebhookAndTheListNothingChanged(string allowed, string webhook, string reason)
+    public async Task PostAndPut_WebhookNotAllowed_400NamingWebhookAndTheSettingNothingChanged(string allowed, string webhook, string reason)
     {
         await using var collector = await CollectorFixture.StartAsync($"--Collector:Alerts:WebhookAllowedHosts={allowed}");
         var (created, createdText) = await AlertRulesApiTests.SendAsync(collector, HttpMethod.Post, "api/alerts", new { name = "r", webhook = "https://hooks.example.com/h" });
@@ -76,6 +76,13 @@ public sealed class WebhookAllowedHostsTests
 
         Assert.Equal((HttpStatusCode.BadRequest, reason), (postStatus, Http.Error(postText)));
         Assert.Equal((HttpStatusCode.BadRequest, reason), (putStatus, Http.Error(putText)));
+        foreach (var entry in allowed.Split(','))
+        {
+            // The list tells an API caller which internal names and ranges the collector reaches: the operator reads the setting.
+            Assert.DoesNotContain(entry, postText, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(entry, putText, StringComparison.OrdinalIgnoreCase);
+        }
+
         var alert = Assert.Single((await collector.GetJsonAsync("api/alerts")).GetProperty("alerts").EnumerateArray());
         Assert.Equal("hooks.example.com", alert.GetProperty("webhookHost").GetString());
     }
@@ -117,7 +124,7 @@ public sealed class WebhookAllowedHostsTests
     }
 
     [Fact]
-    public async Task Start_ConfiguredRuleWebhookNotAllowed_RefusedNamingTheRuleAndTheList()
+    public async Task Start_ConfiguredRuleWebhookNotAllowed_RefusedNamingTheRuleAndTheSetting()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
 
@@ -126,7 +133,7 @@ public sealed class WebhookAllowedHostsTests
             await using var collector = await CollectorFixture.StartAsync([.. AlertScenario.RuleArgs(receiver, "payroll-errors"), "--Collector:Alerts:WebhookAllowedHosts:0=hooks.example.com"]);
         });
 
-        Assert.Contains("Collector:Alerts:Rules:0:Webhook host 127.0.0.1 is not allowed by Collector:Alerts:WebhookAllowedHosts (hooks.example.com).", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Collector:Alerts:Rules:0:Webhook host 127.0.0.1 is not in Collector:Alerts:WebhookAllowedHosts.", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
     }
 
