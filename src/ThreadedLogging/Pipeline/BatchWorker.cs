@@ -394,6 +394,16 @@ internal sealed class BatchWorker : IDisposable
             batch.Add(notice); // not in flight for the books: not an event of the app (a lost notice is no dropped event)
         }
 
+        // What the spool dropped (its caps, a torn record) goes to the collector as the full queue's drops do.
+        var before = batch.Count;
+        if (_spool?.TakeDropNotices(batch) > 0)
+        {
+            for (var i = before; i < batch.Count; i++)
+            {
+                batch[i].Sequence = ++_sequence;
+            }
+        }
+
         return batch.Count > 0;
     }
 

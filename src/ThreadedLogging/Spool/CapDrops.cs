@@ -13,6 +13,9 @@ internal sealed class CapDrops(Func<long, string> first, Func<long, string> tota
 {
     private long _dropped = -1; // -1: not dropping
 
+    /// <summary>Gets whether a streak of drops is going (begun, not yet ended).</summary>
+    public bool IsDropping => _dropped >= 0;
+
     /// <summary>The cap drops <paramref name="events"/>: the first line when it begins, reported before the drop (counting it can complete a flush, whose caller may read the self-log).</summary>
     public void Add(long events, Action<string>? report)
     {

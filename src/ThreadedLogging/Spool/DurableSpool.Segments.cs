@@ -114,7 +114,7 @@ internal sealed partial class DurableSpool
         while (OldestDroppable() is { } oldest && oldest != _writing && oldest.Created < limit)
         {
             _ageDrops.Add(DroppableEvents(oldest), Report);
-            Drop(oldest);
+            Drop(oldest, SpoolDropReason.Aged);
         }
     }
 
@@ -122,7 +122,7 @@ internal sealed partial class DurableSpool
     private void DropForRoom(SpoolSegment oldest)
     {
         _sizeDrops.Add(DroppableEvents(oldest), Report);
-        Drop(oldest);
+        Drop(oldest, SpoolDropReason.Full);
     }
 
     /// <summary>The caps stopped dropping (a record left the spool, or it closes): each says how many events it dropped.</summary>
@@ -158,11 +158,11 @@ internal sealed partial class DurableSpool
     /// Drops a segment for a cap, or, when a record of it is being sent, the records after that one. Reported before,
     /// not after: counting the drop can complete a flush, whose caller may read the self-log at once.
     /// </summary>
-    private void Drop(SpoolSegment segment)
+    private void Drop(SpoolSegment segment, SpoolDropReason reason)
     {
         if (_sending is not { } sending || sending.Segment != segment)
         {
-            Remove(segment, dropped: true);
+            Remove(segment, reason);
             return;
         }
 
@@ -190,15 +190,16 @@ internal sealed partial class DurableSpool
         segment.PendingEvents = sending.EventCount - _sendingSettled;
         if (dropped > 0)
         {
-            Dropped?.Invoke(dropped);
+            Dropped?.Invoke(dropped, reason);
         }
     }
 
-    private void Remove(SpoolSegment segment, bool dropped)
+    /// <summary>Removes a segment: delivered (<paramref name="dropped"/> null), or dropped for that reason, its pending events counted.</summary>
+    private void Remove(SpoolSegment segment, SpoolDropReason? dropped)
     {
-        if (dropped && segment.PendingEvents > 0)
+        if (dropped is { } reason && segment.PendingEvents > 0)
         {
-            Dropped?.Invoke(segment.PendingEvents);
+            Dropped?.Invoke(segment.PendingEvents, reason);
         }
 
         segment.PendingEvents = 0;

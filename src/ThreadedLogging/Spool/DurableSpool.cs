@@ -63,8 +63,8 @@ internal sealed partial class DurableSpool : IDisposable
             dropped => $"The spool dropped {Counted.Events(dropped)} older than MaxBufferAge ({maxAge}).");
     }
 
-    /// <summary>Called with the number of events the size or age cap removed, or a torn segment cut short.</summary>
-    public Action<int>? Dropped { get; set; }
+    /// <summary>Called with the number of events the size or age cap removed, or a torn segment cut short, and why.</summary>
+    public Action<int, SpoolDropReason>? Dropped { get; set; }
 
     /// <summary>Called with a message for the self-log.</summary>
     public Action<string>? Report { get; set; }
@@ -74,6 +74,12 @@ internal sealed partial class DurableSpool : IDisposable
 
     /// <summary>Gets this instance's spool directory.</summary>
     public string DirectoryPath => _directory;
+
+    /// <summary>
+    /// Gets whether a cap (size or age) is dropping: from its first drop until a record leaves the spool (a delivery) or it
+    /// closes. A record written meanwhile is likely dropped by the same cap before it is sent.
+    /// </summary>
+    public bool CapsDropping => _sizeDrops.IsDropping || _ageDrops.IsDropping;
 
     /// <summary>Gets whether records just written are also kept in memory (their batches are held until read back).</summary>
     public bool KeepsRecent => _maxRecentEvents > 0;
@@ -120,7 +126,7 @@ internal sealed partial class DurableSpool : IDisposable
         SpoolRecordFormat.WriteHeader(record, countedEvents);
         if (record.Length > _maxBytes)
         {
-            Dropped?.Invoke(countedEvents);
+            Dropped?.Invoke(countedEvents, SpoolDropReason.TooLarge);
             Report?.Invoke($"A batch of {record.Length} bytes is larger than the spool ({_maxBytes} bytes) and was dropped.");
             return;
         }
@@ -211,7 +217,7 @@ internal sealed partial class DurableSpool : IDisposable
                     count -= segment.FirstSettledCounted;
                     segment.PendingEvents -= count;
                     Advance(segment, _reader.Position);
-                    Dropped?.Invoke(count);
+                    Dropped?.Invoke(count, SpoolDropReason.Unreadable);
                     continue;
                 }
             }
@@ -231,7 +237,7 @@ internal sealed partial class DurableSpool : IDisposable
                 return false; // caught up with the writer
             }
 
-            Remove(segment, dropped: segment.PendingEvents > 0);
+            Remove(segment, segment.PendingEvents > 0 ? SpoolDropReason.Torn : null);
         }
 
         entry = default;
@@ -256,7 +262,7 @@ internal sealed partial class DurableSpool : IDisposable
         catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException)
         {
             Report?.Invoke($"Skipped an unreadable spool record in {entry.Segment.Path}: {e.Message}");
-            Dropped?.Invoke(entry.EventCount);
+            Dropped?.Invoke(entry.EventCount, SpoolDropReason.Unreadable);
             Acknowledge(entry);
             return null;
         }
@@ -272,7 +278,7 @@ internal sealed partial class DurableSpool : IDisposable
         if (entry.Segment != _writing && entry.End >= entry.Segment.Length)
         {
             entry.Segment.Delivered = entry.End;
-            Remove(entry.Segment, dropped: false); // no bookmark: one naming a segment that is gone is ignored
+            Remove(entry.Segment, dropped: null); // no bookmark: one naming a segment that is gone is ignored
         }
         else
         {

@@ -17,6 +17,7 @@ internal sealed class SpoolStage
     private readonly TimeProvider _time;
     private readonly TimeSpan _interval;
     private readonly LogIdentity _identity;
+    private readonly SpoolDrops _drops;
     /// <summary>
     /// The most events of records just written that are also kept in memory, to be sent without reading the file
     /// back: a backlog beyond that stays on disk only (the queue keeps events as bytes, the spool must not turn a
@@ -44,9 +45,14 @@ internal sealed class SpoolStage
     /// <param name="recycle">Empties a batch the spool wrote, for the next (the worker's: pooled events go back to its pool); by default, and always when <paramref name="keepRecent"/>, only cleared.</param>
     public SpoolStage(string directory, ThreadedHandlerOptions options, LogIdentity identity, DeliveryLedger ledger, FailureReporter failures, SelfLog selfLog, ThreadedTimer timer, Func<List<LogEvent>, bool, bool> fillBatch, bool keepRecent = true, Action<List<LogEvent>>? recycle = null)
     {
+        _drops = new SpoolDrops(options.TimeProvider);
         _spool = new DurableSpool(ThreadedHandlerOptions.ResolveBufferDirectory(directory), identity.InstanceId, options.MaxBufferBytes, options.MaxBufferAge, options.TimeProvider, maxRecentEvents: keepRecent ? Math.Min(options.QueueCapacity, MaxRecentEvents) : 0)
         {
-            Dropped = ledger.DropSpooled,
+            Dropped = (count, reason) =>
+            {
+                _drops.Add(count, reason); // before the books: counting the drop can complete a flush, whose caller may look for the notice
+                ledger.DropSpooled(count);
+            },
             Report = selfLog.Write,
         };
         _identity = identity;
@@ -64,6 +70,13 @@ internal sealed class SpoolStage
 
     /// <summary>Gets this instance's spool directory.</summary>
     public string DirectoryPath => _spool.DirectoryPath;
+
+    /// <summary>
+    /// Adds to a batch being made the warning events about what the spool dropped (<see cref="SpoolDrops"/>), once its caps
+    /// stopped dropping: a notice written while the spool is full (or ageing out) would be the next record the same cap
+    /// drops, the count lost with it, so the notices add up until the receiver takes a record again. Returns how many it added.
+    /// </summary>
+    public int TakeDropNotices(List<LogEvent> batch) => _active && _spool.CapsDropping ? 0 : _drops.TakeNotices(batch);
 
     /// <summary>Opens the spool (on the worker, never on the caller's thread); a failure leaves the handler in memory-only mode.</summary>
     public void Open()
