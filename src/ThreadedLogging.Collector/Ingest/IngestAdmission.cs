@@ -12,10 +12,14 @@ internal sealed class IngestAdmission(CollectorOptions options)
 
     public int Pending => Volatile.Read(ref _pending);
 
+    /// <summary>Tests: called when a request is admitted (the signal that it is at work, where a test would poll <see cref="Pending"/>).</summary>
+    internal Action? Admitted { get; set; }
+
     public bool TryEnter()
     {
         if (Interlocked.Increment(ref _pending) <= options.MaxPendingIngests)
         {
+            Admitted?.Invoke();
             return true;
         }
 

@@ -9,6 +9,9 @@ internal sealed class LiveStreamLimiter(CollectorOptions options)
 
     public int Max => options.MaxLiveStreams;
 
+    /// <summary>Tests: called when a stream's slot is freed (the signal that a stream closed, where a test would poll <see cref="Open"/>).</summary>
+    internal Action? Closed { get; set; }
+
     /// <summary>Takes a slot, or returns null when every slot is taken; disposing the lease frees it.</summary>
     public IDisposable? TryEnter()
     {
@@ -30,6 +33,7 @@ internal sealed class LiveStreamLimiter(CollectorOptions options)
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
                 Interlocked.Decrement(ref limiter._open);
+                limiter.Closed?.Invoke();
             }
         }
     }

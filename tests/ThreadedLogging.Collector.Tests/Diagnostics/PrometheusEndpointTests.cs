@@ -64,15 +64,22 @@ public sealed class PrometheusEndpointTests
     [Fact]
     public async Task Scrape_ByARealPrometheus_CountersTypedCounterAndRateAnswered()
     {
-        await using var collector = await CollectorFixture.StartAsync(Keys);
+        var scrapes = new ScrapeWatch();
+        await using var collector = await CollectorFixture.StartAsync(scrapes.AddTo, Keys);
         collector.Client.DefaultRequestHeaders.Add("X-Api-Key", "ingest-key");
         await using var prometheus = await PrometheusServer.StartAsync(collector.BaseAddress, "read-key");
         Assert.Equal(HttpStatusCode.OK, (await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", Http.Utf8(Http.Envelope("p-3", Event("one"), Event("two"), Event("three"))), "application/json")).Status);
 
-        await prometheus.UntilAsync("the first 3 events", async () => (await prometheus.QueryAsync(Events)) is [{ Value: 3 }] ? "seen" : null);
+        // The first scrape begun after the ingest saw it; the second's beginning says the first is stored (a bound on a
+        // Prometheus that never scrapes, not a timing).
+        await scrapes.ScrapesBegunAsync(2).WaitAsync(TimeSpan.FromMinutes(1));
+        var three = await prometheus.QueryAsync(Events);
+        Assert.True(three is [{ Value: 3 }], $"after 3 events: {string.Join(", ", three.Select(s => s.Value))}");
         Assert.Equal(HttpStatusCode.OK, (await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", Http.Utf8(Http.Envelope("p-4", Event("four"), Event("five"))), "application/json")).Status);
 
-        await prometheus.UntilAsync("all 5 events", async () => (await prometheus.QueryAsync(Events)) is [{ Value: 5 }] ? "seen" : null);
+        await scrapes.ScrapesBegunAsync(2).WaitAsync(TimeSpan.FromMinutes(1));
+        var five = await prometheus.QueryAsync(Events);
+        Assert.True(five is [{ Value: 5 }], $"after 5 events: {string.Join(", ", five.Select(s => s.Value))}");
         var increase = await prometheus.QueryAsync($"increase({Events}{{format=\"json-batch\"}}[1m])");
         var rate = await prometheus.QueryAsync($"rate({Requests}{{outcome=\"stored\"}}[1m])");
         var metadata = await prometheus.MetadataAsync();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using ThreadedLogging.Collector.Tests.Support;
 using ThreadedLogging.Testing;
 
@@ -9,9 +10,10 @@ namespace ThreadedLogging.Collector.Tests.Diagnostics;
 
 /// <summary>
 /// A real Prometheus server (Debian's prometheus package, installed by scripts/install-test-deps.sh) scraping one
-/// target every second with a bearer key: on 127.0.0.1 with a temp config and data directory, killed and deleted on dispose.
+/// target every second with a bearer key: on 127.0.0.1, on the port it took (port 0, read from its log), with a temp
+/// config and data directory, killed and deleted on dispose.
 /// </summary>
-internal sealed class PrometheusServer : IAsyncDisposable
+internal sealed partial class PrometheusServer : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly TempDirectory _directory;
@@ -36,21 +38,42 @@ internal sealed class PrometheusServer : IAsyncDisposable
                 authorization: {credentials: "{{bearerKey}}"}
                 static_configs: [{targets: ["{{target.Authority}}"]}]
             """);
-        var port = FreeTcpPort.Next();
         var start = new ProcessStartInfo("prometheus") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in (string[])[$"--config.file={config}", $"--storage.tsdb.path={Path.Combine(directory.Path, "data")}", $"--web.listen-address=127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"])
+        foreach (var argument in (string[])[$"--config.file={config}", $"--storage.tsdb.path={Path.Combine(directory.Path, "data")}", "--web.listen-address=127.0.0.1:0"])
         {
             start.ArgumentList.Add(argument);
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("prometheus did not start");
         process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var server = new PrometheusServer(process, directory, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"));
-        await server.UntilAsync("ready", async () => (await server._client.GetAsync("-/ready")).IsSuccessStatusCode ? "ready" : null);
-        return server;
+        // Its log on standard error: the port it took ("Listening on" address=127.0.0.1:40123) and then its readiness.
+        int? port = null;
+        var seen = new List<string>();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(1)); // a bound on a server that never gets there, not a timing
+        try
+        {
+            while (await process.StandardError.ReadLineAsync(cancel.Token) is { } line)
+            {
+                seen.Add(line);
+                if (ListeningOn().Match(line) is { Success: true } listening)
+                {
+                    port = int.Parse(listening.Groups[1].Value, CultureInfo.InvariantCulture);
+                }
+                else if (line.Contains("Server is ready to receive web requests.", StringComparison.Ordinal) && port is { } ready)
+                {
+                    _ = process.StandardError.ReadToEndAsync(); // its log from now on: read, so that it never blocks on a full pipe
+                    return new PrometheusServer(process, directory, new Uri($"http://127.0.0.1:{ready.ToString(CultureInfo.InvariantCulture)}/"));
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            seen.Add("(not ready within a minute)");
+        }
+
+        await new PrometheusServer(process, directory, new Uri("http://127.0.0.1/")).DisposeAsync(); // killed: never left running after a failed start
+        throw new InvalidOperationException("prometheus did not become ready:\n" + string.Join('\n', seen));
     }
 
     /// <summary>The instant vector of a PromQL query: each series' labels and value.</summary>
@@ -77,31 +100,8 @@ internal sealed class PrometheusServer : IAsyncDisposable
         return (target.GetProperty("health").GetString()!, target.GetProperty("lastError").GetString()!);
     }
 
-    /// <summary>Polls <paramref name="probe"/> until it answers a value; fails naming <paramref name="what"/> after a generous bound.</summary>
-    public async Task<T> UntilAsync<T>(string what, Func<Task<T?>> probe)
-        where T : class
-    {
-        // A bound on a server that never gets there, not a timing assertion.
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        while (true)
-        {
-            try
-            {
-                if (await probe() is { } value)
-                {
-                    return value;
-                }
-            }
-            catch (HttpRequestException) when (!cancel.IsCancellationRequested)
-            {
-                // not listening yet
-            }
-
-            Assert.False(cancel.IsCancellationRequested, $"Prometheus: {what} not reached within a minute");
-            Assert.False(_process.HasExited, $"prometheus exited with {(_process.HasExited ? _process.ExitCode : 0)}");
-            await Task.Delay(100, CancellationToken.None);
-        }
-    }
+    [GeneratedRegex(@"msg=""Listening on"".*address=\S*:(\d+)")]
+    private static partial Regex ListeningOn();
 
     public async ValueTask DisposeAsync()
     {

@@ -55,16 +55,20 @@ public sealed class SqliteBackupTests
         await using var running = await CollectorFixture.StartAsync();
         const int PerBatch = 50;
         var acknowledged = 0;
+        var tenAcknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var stop = new CancellationTokenSource();
         var posting = Task.Run(async () =>
         {
             for (var n = 0; !stop.IsCancellationRequested; n++)
             {
                 await PostAsync(running, $"batch-{n}", [.. Enumerable.Range(0, PerBatch).Select(i => $"event {n}.{i}")]);
-                Interlocked.Add(ref acknowledged, PerBatch);
+                if (Interlocked.Add(ref acknowledged, PerBatch) >= 10 * PerBatch)
+                {
+                    tenAcknowledged.TrySetResult();
+                }
             }
         });
-        await WaitUntilAsync(() => Volatile.Read(ref acknowledged) >= 10 * PerBatch);
+        await await Task.WhenAny(tenAcknowledged.Task, posting).WaitAsync(TimeSpan.FromMinutes(2)); // a bound on a hung test, not a timing assertion; a failed post fails here
 
         var before = Volatile.Read(ref acknowledged);
         var (exitCode, _, stderr) = await ProgramExitTests.RunCollectorAsync("backup", "--data", running.DataDirectory, "--to", backup.Path);
@@ -159,14 +163,5 @@ public sealed class SqliteBackupTests
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return (T)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2)); // a bound on a hung test, not a timing assertion
-        while (!condition())
-        {
-            await Task.Delay(10, timeout.Token);
-        }
     }
 }

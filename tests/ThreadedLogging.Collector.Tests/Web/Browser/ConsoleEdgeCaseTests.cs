@@ -233,12 +233,13 @@ public sealed class ConsoleEdgeCaseTests(ChromiumFixture chromium) : IClassFixtu
         await using var _ = context;
         await SignInToLiveTailAsync(collector, page);
         Assert.Equal(1, streams.Open);
+        var closed = AllClosed(streams);
 
         await page.Locator("#sign-out").ClickAsync();
 
         // A signed-out page receives no one's events: its stream is closed (the collector sees it go).
         await Expect(page.Locator("#sign-in")).ToBeVisibleAsync();
-        await WaitUntilAsync(() => streams.Open == 0, "the live stream of a signed-out page is still open");
+        await AwaitAsync(closed, "the live stream of a signed-out page is still open");
         await page.Locator("#sign-in-key").FillAsync("read-secret");
         await page.Locator("#sign-in-form button[type=submit]").ClickAsync();
         await Expect(page.Locator("#live-state")).ToHaveTextAsync("connected");
@@ -254,12 +255,13 @@ public sealed class ConsoleEdgeCaseTests(ChromiumFixture chromium) : IClassFixtu
         var (context, page, dialogs) = await chromium.NewPageAsync();
         await using var _ = context;
         await SignInToLiveTailAsync(collector, page);
+        var closed = AllClosed(streams);
 
         // Signed out in another tab (or past its lifetime): the session is gone; the next commit wakes the stream.
         collector.Services.GetRequiredService<SessionStore>().Remove(Assert.Single(await context.CookiesAsync()).Value);
         await PostAsync(collector, "log/kim", Http.Envelope(null, new { level = "Error", message = "after the session", timestamp = DateTimeOffset.UtcNow, sequence = 2 }));
 
-        await WaitUntilAsync(() => streams.Open == 0, "the live stream of an ended session is still open");
+        await AwaitAsync(closed, "the live stream of an ended session is still open");
         await Expect(page.Locator("#sign-in-error")).ToHaveTextAsync("Your session has ended: sign in again to go on where you were.");
         await Expect(page.Locator("#sign-in")).ToBeVisibleAsync();
         Assert.Empty(dialogs);
@@ -304,14 +306,30 @@ public sealed class ConsoleEdgeCaseTests(ChromiumFixture chromium) : IClassFixtu
         await Expect(page.Locator("#live-state")).ToHaveTextAsync("connected");
     }
 
-    /// <summary>Waits for a condition the collector reaches on its own; the bound is a hang guard, not a speed limit.</summary>
-    private static async Task WaitUntilAsync(Func<bool> condition, string failure)
+    /// <summary>Completes when a stream closes and none is left open (the limiter's signal, not a poll of its count).</summary>
+    private static Task AllClosed(LiveStreamLimiter streams)
     {
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!condition())
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        streams.Closed = () =>
         {
-            Assert.False(guard.IsCancellationRequested, failure);
-            await Task.Delay(20, CancellationToken.None);
+            if (streams.Open == 0)
+            {
+                closed.TrySetResult();
+            }
+        };
+        return closed.Task;
+    }
+
+    /// <summary>Waits for something the collector does on its own; the bound is a hang guard, not a speed limit.</summary>
+    private static async Task AwaitAsync(Task signal, string failure)
+    {
+        try
+        {
+            await signal.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail(failure);
         }
     }
 
