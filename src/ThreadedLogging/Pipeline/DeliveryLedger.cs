@@ -62,9 +62,16 @@ internal sealed class DeliveryLedger
     /// <summary>The worker took <paramref name="count"/> of the app's events off the queue (a drop notice it adds is not one).</summary>
     public void TakeOff(int count) => Interlocked.Add(ref _inFlight, count);
 
+    /// <summary>
+    /// Tests: called after a batch went to the spool (<see cref="MoveToSpool"/>) with the events spooled then: the signal
+    /// that what was logged reached the disk, where a test would otherwise poll <see cref="Spooled"/>.
+    /// </summary>
+    internal Action<long>? MovedToSpool { get; set; }
+
     /// <summary>A batch with <paramref name="userEvents"/> of the app's events went from memory to the spool.</summary>
     public void MoveToSpool(int userEvents)
     {
+        long spooled;
         lock (_books)
         {
             if (_frozen)
@@ -73,8 +80,10 @@ internal sealed class DeliveryLedger
             }
 
             Interlocked.Add(ref _inFlight, -userEvents);
-            Interlocked.Add(ref _spooled, userEvents);
+            spooled = Interlocked.Add(ref _spooled, userEvents);
         }
+
+        MovedToSpool?.Invoke(spooled);
     }
 
     /// <summary>The spool held <paramref name="count"/> events of a process that died: they are logged before anything now.</summary>

@@ -7,7 +7,10 @@ namespace ThreadedLogging;
 /// queue to append-only segment files on the worker, are read back in order, and are deleted only
 /// after delivery. Each process instance writes its own directory, held by an exclusive lock file;
 /// a directory whose lock is free belongs to a dead process and is adopted and delivered first.
-/// Bounded by bytes (oldest segment dropped first) and age. Used by the worker thread only.
+/// Bounded by bytes (oldest segment dropped first) and age. Not thread-safe: one caller at a time — the worker, or,
+/// while a spooled batch is sent, the queue's move to disk (<see cref="Append"/>, <see cref="Sync"/>) and the send's
+/// settlement of its record (<see cref="SettleFirst"/>, <see cref="Acknowledge"/>), which <see cref="SpoolStage"/> keeps
+/// apart under its gate.
 /// </summary>
 internal sealed partial class DurableSpool : IDisposable
 {

@@ -5,7 +5,10 @@ namespace ThreadedLogging;
 /// memory queue to the <see cref="DurableSpool"/>, and are sent from there, oldest first (a dead process's
 /// spool before ours). While a backlog is sent or a retry waits, the memory queue keeps moving to disk, so
 /// the spool, not the memory queue, buffers an outage. If the disk fails, the pipeline goes on in memory.
-/// Worker only.
+/// Driven by the worker; while a spooled batch is sent, by two flows at once, which may run on different threads: the
+/// ticker of <see cref="MoveQueueWhileSendingAsync"/> (the queue moved to disk, <see cref="MoveQueueToSpool"/>) and the
+/// send (its record settled, <c>SettledUpTo</c>; its retry waited, <see cref="WaitBeforeRetryAsync"/>). The spool's
+/// writes and the record's settlements are kept apart by <see cref="_gate"/>.
 /// </summary>
 internal sealed class SpoolStage
 {
@@ -30,7 +33,7 @@ internal sealed class SpoolStage
     private readonly List<LogEvent> _moving = []; // MoveQueueToSpool's batch, reused call after call
     private readonly List<LogEvent> _carried = [];
     private readonly Lock _gate = new(); // the ticker's moves against the send's settling (SettledUpTo) and retry waits
-    private bool _active;
+    private volatile bool _active; // the ticker's move may end it (Failed) while the send reads it on another thread (WaitBeforeRetryAsync)
     private volatile bool _ticking; // a spooled batch is being sent: MoveQueueWhileSendingAsync moves the queue meanwhile
 
     /// <param name="directory">The spool's root directory (environment variables expanded).</param>

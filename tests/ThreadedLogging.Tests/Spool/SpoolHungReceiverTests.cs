@@ -64,8 +64,17 @@ public sealed class SpoolHungReceiverTests
             // Fewer than a batch, logged while A's backlog is in flight for as long as the request timeout (10 min).
             await using var second = new ThreadedHttpHandler(Options(hung, directory.Path, configure: o => (o.Interval, o.RequestTimeout) = (TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(10))));
             await hung.WaitForRequestsAsync(2);
+            var allOnDisk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            second.Ledger.MovedToSpool = spooled =>
+            {
+                if (spooled == 20)
+                {
+                    allOnDisk.TrySetResult();
+                }
+            };
             Log(second, "b", 10);
-            Assert.True(SpinWait.SpinUntil(() => second.Statistics.Spooled == 20, TimeSpan.FromSeconds(60))); // a bound on a hang: before, the request timeout
+            await allOnDisk.Task.WaitAsync(TimeSpan.FromSeconds(60)); // a bound on a hang: before, the request timeout
+            Assert.Equal(20, second.Statistics.Spooled);
             Assert.Equal(2, hung.Requests.Count); // still the one send in flight
 
             // The receiver answers at last: the backlog, then what was spooled meanwhile, each once.
