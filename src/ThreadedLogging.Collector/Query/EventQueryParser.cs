@@ -10,7 +10,7 @@ internal static class EventQueryParser
     public const int DefaultLimit = 100;
 
     /// <summary>The parameters of <c>GET /api/events</c>: the filters, <c>limit</c> and <c>before</c>.</summary>
-    public static readonly string[] Known = ["app", "user", "noUser", "machine", "instance", "traceId", "path", "level", "levels", "from", "to", "q", "template", PropertyFilterParser.Parameter, "limit", "before"];
+    public static readonly string[] Known = ["app", "user", "noUser", "machine", "instance", "version", "traceId", "path", "level", "levels", "from", "to", "q", "template", PropertyFilterParser.Parameter, "limit", "before"];
 
     /// <summary>Reads the parameters of <c>GET /api/events</c> (the names were checked by <see cref="QueryParameterFilter"/>).</summary>
     public static bool TryParse(IQueryCollection query, int maxLimit, out EventQuery result, out string error)
@@ -110,6 +110,16 @@ internal static class EventQueryParser
             search = parsed;
         }
 
+        var version = Get("version");
+        if (query.ContainsKey("version") && (version is null || version.Any(char.IsControl)))
+        {
+            // Unlike app, an empty version is refused: "the events without a version" is not what it would find.
+            error = version is null
+                ? "parameter 'version' is empty: give a version (1.0.0 also finds its builds, 1.0.0+<build>), or leave it out for every version"
+                : $"parameter 'version' holds a control character (was '{QueryStringRules.Excerpt(version)}')";
+            return false;
+        }
+
         if (!PropertyFilterParser.TryParse(query, out var properties, out error))
         {
             return false;
@@ -118,6 +128,7 @@ internal static class EventQueryParser
         result = new EventQuery
         {
             App = Get("app"),
+            Version = version,
             User = Get("user"),
             NoUser = noUser,
             Machine = Get("machine"),

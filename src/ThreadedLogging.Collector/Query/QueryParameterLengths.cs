@@ -21,6 +21,7 @@ internal static class QueryParameterLengths
     private static readonly Dictionary<string, Func<int, int>> Longest = new(StringComparer.OrdinalIgnoreCase)
     {
         ["app"] = StoredField,
+        ["version"] = StoredField,
         ["user"] = StoredField,
         ["machine"] = StoredField,
         ["instance"] = StoredField,

@@ -7,6 +7,19 @@ internal sealed record EventQuery
 {
     public string? App { get; init; }
 
+    /// <summary>
+    /// Gets the app's version (exact, case-sensitive), SemVer's build metadata ignored when this has none: <c>1.0.0</c>
+    /// also matches <c>1.0.0+3f2a9c1</c> (the .NET SDK's default version of a git checkout), <c>1.0.0+3f2a9c1</c> only
+    /// itself — as a level rule's version selects (<see cref="LevelRule"/>), but for case.
+    /// </summary>
+    public string? Version { get; init; }
+
+    /// <summary>
+    /// Gets the start of the versions <see cref="Version"/> also matches (<c>1.0.0+</c>: any build of it), or null when it
+    /// has build metadata of its own and matches only itself.
+    /// </summary>
+    public string? VersionBuilds => Version is { } version && !version.Contains('+', StringComparison.Ordinal) ? version + "+" : null;
+
     /// <summary>Gets the user, compared case-insensitively (ASCII letters).</summary>
     public string? User { get; init; }
 

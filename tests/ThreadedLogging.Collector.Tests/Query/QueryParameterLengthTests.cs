@@ -18,6 +18,7 @@ public sealed class QueryParameterLengthTests : IAsyncLifetime
     {
         // What ingest stores for the field (Collector:MaxFieldLength); a user's search is a part of a user name.
         ["app"] = 1024,
+        ["version"] = 1024,
         ["user"] = 1024,
         ["machine"] = 1024,
         ["instance"] = 1024,

@@ -145,6 +145,14 @@ internal static class PostgresQueryBuilder
             where.Add($"e.app = {Parameter(app)}");
         }
 
+        if (query.Version is { } version)
+        {
+            // No index (docs/QUERY.md): checked on the rows the other filters leave. starts_with is byte-wise, whatever the collation.
+            where.Add(query.VersionBuilds is { } builds
+                ? $"(e.version = {Parameter(version)} OR starts_with(e.version, {Parameter(builds)}))"
+                : $"e.version = {Parameter(version)}");
+        }
+
         if (query.NoUser)
         {
             // The users list's "(no user)": ingest stores an empty name as none (schema version 8), ix_events_no_user.

@@ -210,6 +210,24 @@ internal static class SqliteQueryBuilder
             Add("e.app_key = (SELECT id FROM apps WHERE name = $app)", "$app", app);
         }
 
+        if (query.Version is { } version)
+        {
+            // The version's keys (a few rows of the versions' unique index: the name, and the range of names that start
+            // with "version+", '+' being 0x2B and ',' 0x2C in the binary collation), checked on the rows the other
+            // filters leave: no index on version_key, whose every write would pay for it (docs/QUERY.md); a user's
+            // events have it in ix_events_user.
+            if (query.VersionBuilds is { } builds)
+            {
+                command.Parameters.AddWithValue("$version_builds", builds);
+                command.Parameters.AddWithValue("$version_builds_end", version + ",");
+                Add("e.version_key IN (SELECT id FROM versions WHERE name = $version OR (name >= $version_builds AND name < $version_builds_end))", "$version", version);
+            }
+            else
+            {
+                Add("e.version_key = (SELECT id FROM versions WHERE name = $version)", "$version", version);
+            }
+        }
+
         if (query.NoUser)
         {
             // One IS NULL range of ix_events_user, in id order: ingest stores an empty name as none (schema version 8).
