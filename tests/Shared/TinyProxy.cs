@@ -21,8 +21,29 @@ public sealed class TinyProxy : IAsyncDisposable
 
     public int Port { get; }
 
-    /// <summary>Starts tinyproxy; with <paramref name="user"/>, every request must carry that user and <paramref name="password"/>.</summary>
+    /// <summary>
+    /// Starts tinyproxy; with <paramref name="user"/>, every request must carry that user and <paramref name="password"/>.
+    /// tinyproxy cannot be told port 0 (it requires a port), so it is given a free one (<see cref="FreeTcpPort"/>): when another
+    /// process took that port first, tinyproxy exits saying it could not listen, and is started again on another.
+    /// </summary>
     public static async Task<TinyProxy> StartAsync(string? user = null, string? password = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var (proxy, failure, portTaken) = await TryStartAsync(user, password);
+            if (proxy is not null)
+            {
+                return proxy;
+            }
+
+            if (!portTaken || attempt == FreeTcpPort.Attempts)
+            {
+                throw new InvalidOperationException("tinyproxy did not start listening:\n" + failure);
+            }
+        }
+    }
+
+    private static async Task<(TinyProxy? Proxy, string Failure, bool PortTaken)> TryStartAsync(string? user, string? password)
     {
         var directory = Directory.CreateTempSubdirectory("tl-proxy-").FullName;
         var port = FreeTcpPort.Next();
@@ -51,7 +72,7 @@ public sealed class TinyProxy : IAsyncDisposable
                 if (line.Contains("Accepting connections", StringComparison.Ordinal))
                 {
                     _ = process.StandardOutput.ReadToEndAsync(); // its log from now on: read, so that it never blocks on a full pipe
-                    return proxy;
+                    return (proxy, string.Empty, false);
                 }
             }
         }
@@ -61,7 +82,9 @@ public sealed class TinyProxy : IAsyncDisposable
         }
 
         await proxy.DisposeAsync(); // killed: never left running after a failed start
-        throw new InvalidOperationException("tinyproxy did not start listening:\n" + string.Join('\n', seen) + "\n" + await errors);
+        var said = await errors;
+        // Its only word on a port another process holds ("Could not create listening sockets.", exit 71).
+        return (null, string.Join('\n', seen) + "\n" + said, said.Contains("Could not create listening sockets", StringComparison.Ordinal));
     }
 
     public async ValueTask DisposeAsync()

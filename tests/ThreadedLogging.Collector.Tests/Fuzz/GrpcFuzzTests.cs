@@ -28,14 +28,13 @@ public sealed class GrpcFuzzTests(ITestOutputHelper output) : IAsyncLifetime
 
     private static readonly Method<byte[], byte[]> Export = new(MethodType.Unary, "opentelemetry.proto.collector.logs.v1.LogsService", "Export", Bytes, Bytes);
 
-    private readonly int _port = FreeTcpPort.Next();
     private CollectorFixture _collector = null!;
     private GrpcChannel _channel = null!;
 
     public async Task InitializeAsync()
     {
-        _collector = await CollectorFixture.StartAsync("--Collector:OtlpGrpcPort=" + _port);
-        _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{_port}");
+        _collector = await CollectorFixture.StartWithOtlpGrpcAsync();
+        _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{_collector.OtlpGrpcPort}");
     }
 
     public async Task DisposeAsync()

@@ -14,7 +14,24 @@ public sealed class SystemdNotifyTests
 {
     private const string AsSystemd = """
         import ctypes, json, os, shutil, signal, socket, subprocess, sys, tempfile, urllib.request
-        dll, data, port = sys.argv[1], sys.argv[2], sys.argv[3]
+        dll, data = sys.argv[1], sys.argv[2]
+
+        def listening_port(pid):
+            # The port the child bound (port 0): its listening socket, found by inode among its open files.
+            inodes = set()
+            for fd in os.listdir("/proc/%d/fd" % pid):
+                try:
+                    link = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+                except OSError:
+                    continue
+                if link.startswith("socket:["):
+                    inodes.add(link[8:-1])
+            for line in open("/proc/%d/net/tcp" % pid).read().splitlines()[1:]:
+                fields = line.split()
+                if fields[3] == "0A" and fields[9] in inodes:  # TCP_LISTEN
+                    return str(int(fields[1].split(":")[1], 16))
+            raise RuntimeError("the collector listens on no TCP port")
+
         ctypes.CDLL(None).prctl(15, b"systemd", 0, 0, 0)  # PR_SET_NAME: the child's parent is named as systemd's is
         folder = tempfile.mkdtemp()
         path = os.path.join(folder, "notify")
@@ -22,11 +39,11 @@ public sealed class SystemdNotifyTests
         notify.bind(path)
         notify.settimeout(40)  # bounds on a hung child, not timing assertions; together under PythonProcess's 2 minutes
         out = open(os.path.join(data, "stdout.txt"), "wb")
-        child = subprocess.Popen(["dotnet", dll, "--urls", "http://127.0.0.1:" + port, "--data", data],
+        child = subprocess.Popen(["dotnet", dll, "--urls", "http://127.0.0.1:0", "--data", data],
                                  env=dict(os.environ, NOTIFY_SOCKET=path), stdout=out, stderr=subprocess.STDOUT)
         try:
-            ready = notify.recv(4096).decode()
-            health = urllib.request.urlopen("http://127.0.0.1:" + port + "/health", timeout=15).read().decode()
+            ready = notify.recv(4096).decode()  # said once it listens: its port can be read now
+            health = urllib.request.urlopen("http://127.0.0.1:" + listening_port(child.pid) + "/health", timeout=15).read().decode()
             child.send_signal(signal.SIGTERM)
             stopping = notify.recv(4096).decode()
             code = child.wait(20)
@@ -45,7 +62,7 @@ public sealed class SystemdNotifyTests
     {
         using var data = new TempDirectory();
 
-        var output = await PythonProcess.RunAsync(AsSystemd, typeof(CollectorApp).Assembly.Location, data.Path, FreeTcpPort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var output = await PythonProcess.RunAsync(AsSystemd, typeof(CollectorApp).Assembly.Location, data.Path);
         using var answer = JsonDocument.Parse(output);
         var root = answer.RootElement;
 

@@ -28,8 +28,8 @@ public sealed class FastClientClockTests
     [MemberData(nameof(Formats))]
     public async Task Ingest_MiddleEventTwoDaysFast_AllThreeStoredFastOneAtReceiveTimeClientTimeKept(string format)
     {
-        var grpcPort = FreeTcpPort.Next();
-        await using var collector = await CollectorFixture.StartAsync("--Collector:OtlpGrpcPort=" + grpcPort);
+        await using var collector = await CollectorFixture.StartWithOtlpGrpcAsync();
+        var grpcPort = collector.OtlpGrpcPort;
         var before = DateTimeOffset.UtcNow;
 
         await SendAsync(collector, format, grpcPort);

@@ -66,8 +66,8 @@ public sealed class IngestKeyRefusalTests
     [Fact]
     public async Task OtlpGrpc_WrongKey_Counted401WithItsFormat()
     {
-        var grpcPort = FreeTcpPort.Next();
-        await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=k1", "--Collector:ReadApiKey=read-key", "--Collector:OtlpGrpcPort=" + grpcPort);
+        await using var collector = await CollectorFixture.StartWithOtlpGrpcAsync("--Collector:IngestApiKeys:0=k1", "--Collector:ReadApiKey=read-key");
+        var grpcPort = collector.OtlpGrpcPort;
         var log = CollectingLoggerProvider.AttachTo(collector);
         var request = OtlpIngestTests.Request(OtlpIngestTests.Record("refused"));
 

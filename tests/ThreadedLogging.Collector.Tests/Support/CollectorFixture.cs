@@ -40,7 +40,33 @@ internal sealed class CollectorFixture : IAsyncDisposable
     /// <summary>Gets what the collector logged at Warning and above since it was built.</summary>
     public CollectingLoggerProvider Log { get; }
 
+    /// <summary>Gets the port OTLP/gRPC is served on (<see cref="StartWithOtlpGrpcAsync"/>); 0 when it is off.</summary>
+    public int OtlpGrpcPort { get; private set; }
+
     public static Task<CollectorFixture> StartAsync(params string[] args) => StartCoreAsync(null, args, null);
+
+    /// <summary>
+    /// Starts with OTLP/gRPC on a port of its own (<see cref="OtlpGrpcPort"/>). <c>Collector:OtlpGrpcPort</c> cannot be 0 (the
+    /// port routes the gRPC service), so a free port is taken and released first: when another process took it in between,
+    /// the start fails with "address in use" and is tried again on another port.
+    /// </summary>
+    public static async Task<CollectorFixture> StartWithOtlpGrpcAsync(params string[] args)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreeTcpPort.Next();
+            try
+            {
+                var collector = await StartCoreAsync(null, [.. args, "--Collector:OtlpGrpcPort=" + port.ToString(System.Globalization.CultureInfo.InvariantCulture)], null);
+                collector.OtlpGrpcPort = port;
+                return collector;
+            }
+            catch (IOException e) when (attempt < FreeTcpPort.Attempts && FreeTcpPort.IsAddressInUse(e))
+            {
+                // taken between FreeTcpPort and the bind: another port
+            }
+        }
+    }
 
     /// <summary>Starts with last changes to the services (a real part wrapped to observe it).</summary>
     public static Task<CollectorFixture> StartAsync(Action<IServiceCollection> configureServices, params string[] args) => StartCoreAsync(null, args, configureServices);
@@ -65,7 +91,17 @@ internal sealed class CollectorFixture : IAsyncDisposable
             services.AddSingleton<ILoggerProvider>(log);
             configureServices?.Invoke(services);
         });
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync(); // a start that failed (a port taken) leaves nothing behind
+            owned?.Dispose();
+            throw;
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new CollectorFixture(app, new Uri(address + "/"), directory, owned, log);
     }

@@ -102,8 +102,8 @@ public sealed class OpenTelemetryExporterTests
     [InlineData(OtlpExportProtocol.Grpc, true)]
     public async Task OtlpExporter_EitherProtocol_ResourceScopesExceptionAndTraceStored(OtlpExportProtocol protocol, bool gzip)
     {
-        var grpcPort = FreeTcpPort.Next();
-        await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=" + Key, "--Collector:OtlpGrpcPort=" + grpcPort);
+        await using var collector = await CollectorFixture.StartWithOtlpGrpcAsync("--Collector:IngestApiKeys:0=" + Key);
+        var grpcPort = collector.OtlpGrpcPort;
         using var activity = new Activity("checkout").SetIdFormat(ActivityIdFormat.W3C).Start();
         var failure = ThrownExceptions.OuterWithInner();
         using (var factory = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Trace).AddOpenTelemetry(otel =>

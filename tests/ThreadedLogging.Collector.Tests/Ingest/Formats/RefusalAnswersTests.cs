@@ -30,8 +30,8 @@ public sealed class RefusalAnswersTests
     [Fact]
     public async Task Refusals_StoreUnavailable_503RetryAfterOrUnavailableWithRetryInfoNothingStored()
     {
-        var grpcPort = FreeTcpPort.Next();
-        await using var collector = await CollectorFixture.StartAsync("--Collector:OtlpGrpcPort=" + grpcPort);
+        await using var collector = await CollectorFixture.StartWithOtlpGrpcAsync();
+        var grpcPort = collector.OtlpGrpcPort;
         await collector.Services.GetRequiredService<IEventStore>().DisposeAsync();
 
         using var otlp = await PostAsync(collector, "v1/logs", OtlpIngestTests.Request(OtlpIngestTests.Record("otlp")), "application/x-protobuf");
@@ -52,9 +52,8 @@ public sealed class RefusalAnswersTests
     [Fact]
     public async Task Refusals_AdmissionFull_429RetryAfterOrResourceExhaustedWithRetryInfoNothingStored()
     {
-        var grpcPort = FreeTcpPort.Next();
-        await using var collector = await CollectorFixture.StartAsync(
-            "--Collector:MaxPendingIngests=1", "--Collector:OverloadRetryAfter=00:00:03", "--Collector:OtlpGrpcPort=" + grpcPort);
+        await using var collector = await CollectorFixture.StartWithOtlpGrpcAsync("--Collector:MaxPendingIngests=1", "--Collector:OverloadRetryAfter=00:00:03");
+        var grpcPort = collector.OtlpGrpcPort;
 
         // A real fault: another connection holds SQLite's write lock, so the one admitted request waits in the writer.
         await using var blocker = new SqliteConnection($"Data Source={Path.Combine(collector.DataDirectory, SqliteEventStore.FileName)};Pooling=False");
@@ -95,8 +94,8 @@ public sealed class RefusalAnswersTests
     [Fact]
     public async Task OtlpGrpc_WrongKeyOrBadData_UnauthenticatedOrInvalidArgumentNothingStored()
     {
-        var grpcPort = FreeTcpPort.Next();
-        await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=k1", "--Collector:OtlpGrpcPort=" + grpcPort);
+        await using var collector = await CollectorFixture.StartWithOtlpGrpcAsync("--Collector:IngestApiKeys:0=k1");
+        var grpcPort = collector.OtlpGrpcPort;
         var good = OtlpIngestTests.Request(OtlpIngestTests.Record("good"));
 
         Assert.Equal(StatusCode.Unauthenticated, (await Assert.ThrowsAsync<RpcException>(() => ExportAsync(grpcPort, good))).StatusCode);
@@ -117,8 +116,8 @@ public sealed class RefusalAnswersTests
     [Fact]
     public async Task OtlpGrpc_NoKey_UnauthenticatedBeforeTheMessageIsRead()
     {
-        var grpcPort = FreeTcpPort.Next();
-        await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=k1", "--Collector:OtlpGrpcPort=" + grpcPort);
+        await using var collector = await CollectorFixture.StartWithOtlpGrpcAsync("--Collector:IngestApiKeys:0=k1");
+        var grpcPort = collector.OtlpGrpcPort;
         using var http = new HttpClient(new SocketsHttpHandler());
         var body = new HeldBodyStream([0, 0, 0x89, 0x54, 0x40]); // a gRPC frame announcing 9 MB, and then nothing until released
         using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{grpcPort}/opentelemetry.proto.collector.logs.v1.LogsService/Export")

@@ -21,8 +21,8 @@ public sealed class SerilogOpenTelemetrySinkTests
     [InlineData(OtlpProtocol.Grpc)]
     public async Task SerilogOpenTelemetrySink_EitherProtocol_TemplatePropertiesExceptionAndIdentityStored(OtlpProtocol protocol)
     {
-        var grpcPort = FreeTcpPort.Next();
-        await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=" + Key, "--Collector:OtlpGrpcPort=" + grpcPort);
+        await using var collector = await CollectorFixture.StartWithOtlpGrpcAsync("--Collector:IngestApiKeys:0=" + Key);
+        var grpcPort = collector.OtlpGrpcPort;
         using var activity = new Activity("checkout").SetIdFormat(ActivityIdFormat.W3C).Start();
         using (var log = new LoggerConfiguration().MinimumLevel.Verbose().Enrich.WithProperty("Shop", "north")
             .WriteTo.OpenTelemetry(sink =>
