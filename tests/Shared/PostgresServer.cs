@@ -49,6 +49,57 @@ public sealed class PostgresServer
     public string ConnectionString(string database, string password = Password) =>
         $"Host=127.0.0.1;Port={Port.ToString(CultureInfo.InvariantCulture)};Username={User};Password={password};Database={database};Timeout=60";
 
+    /// <summary>
+    /// Completes with the first line the server logs from now on that <paramref name="match"/> takes: a signal from the server
+    /// itself, such as a lock wait (it logs each wait longer than <c>deadlock_timeout</c>, "process 1234 still waiting for …
+    /// after 1000.1 ms", its lines prefixed with the time, the process id and the database). The log file is watched
+    /// (inotify), not polled; call this before what is to make the line.
+    /// </summary>
+    public Task<string> NextLogLineAsync(Func<string, bool> match)
+    {
+        var log = Path.Combine(_root, "log");
+        var file = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        file.Seek(0, SeekOrigin.End);
+        var written = new SemaphoreSlim(0);
+        var watcher = new FileSystemWatcher(_root, "log") { NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size };
+        watcher.Changed += (_, _) => written.Release();
+        watcher.EnableRaisingEvents = true;
+        return ReadAsync();
+
+        async Task<string> ReadAsync()
+        {
+            using (watcher)
+            using (written)
+            using (var reader = new StreamReader(file))
+            {
+                var text = new System.Text.StringBuilder();
+                var buffer = new char[4096];
+                while (true)
+                {
+                    int read;
+                    while ((read = await reader.ReadAsync(buffer)) > 0)
+                    {
+                        text.Append(buffer, 0, read);
+                    }
+
+                    // Whole lines only: the server may have written part of one.
+                    var lines = text.ToString();
+                    var end = lines.LastIndexOf('\n');
+                    foreach (var line in lines[..(end + 1)].Split('\n'))
+                    {
+                        if (match(line))
+                        {
+                            return line;
+                        }
+                    }
+
+                    text.Remove(0, end + 1);
+                    await written.WaitAsync();
+                }
+            }
+        }
+    }
+
     /// <summary>Creates a new, empty database and returns its name.</summary>
     public string CreateDatabase()
     {
@@ -92,8 +143,7 @@ public sealed class PostgresServer
         }
 
         Run(Path.Combine(bin, "initdb"), "-D", Path.Combine(root, "data"), "-U", User, "--pwfile", passwordFile, "-A", "scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync");
-        var port = FreeTcpPort.Next();
-        StartServer(bin, root, port);
+        var port = StartOnFreePort(bin, root);
         StopWhenGone(bin, root);
         return new PostgresServer(bin, root, port);
     }
@@ -181,9 +231,41 @@ public sealed class PostgresServer
         }
     }
 
+    /// <summary>
+    /// Starts the server on a free port and returns it. PostgreSQL cannot be told port 0 and say which it took, so it is given
+    /// a free one (<see cref="FreeTcpPort"/>): when another process took that port first, the server's log says the address was
+    /// in use, and it is started again on another.
+    /// </summary>
+    private static int StartOnFreePort(string bin, string root)
+    {
+        var log = Path.Combine(root, "log");
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreeTcpPort.Next();
+            var logged = File.Exists(log) ? new FileInfo(log).Length : 0;
+            try
+            {
+                StartServer(bin, root, port);
+                return port;
+            }
+            catch (InvalidOperationException) when (attempt < FreeTcpPort.Attempts && LogSince(log, logged).Contains("Address already in use", StringComparison.Ordinal))
+            {
+                // taken between FreeTcpPort and the server's bind: another port
+            }
+        }
+    }
+
+    private static string LogSince(string log, long offset)
+    {
+        using var file = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        file.Seek(offset, SeekOrigin.Begin);
+        using var reader = new StreamReader(file);
+        return reader.ReadToEnd();
+    }
+
     private static void StartServer(string bin, string root, int port) =>
         Run(Path.Combine(bin, "pg_ctl"), "-D", Path.Combine(root, "data"), "-l", Path.Combine(root, "log"), "-w", "-o",
-            $"-k {root} -h 127.0.0.1 -p {port.ToString(CultureInfo.InvariantCulture)} -c fsync=off -c max_connections=300", "start");
+            $"-k {root} -h 127.0.0.1 -p {port.ToString(CultureInfo.InvariantCulture)} -c fsync=off -c max_connections=300 -c log_lock_waits=on -c 'log_line_prefix=%m [%p] %d: '", "start");
 
     private static bool IsRoot => Environment.UserName == "root";
 

@@ -96,8 +96,9 @@ public sealed partial class PostgresEventStoreTests : EventStoreContractTests
             await read.ExecuteScalarAsync();
         }
 
+        var waiting = LockWaitAsync(_database!);
         var run = Retention.RemoveExpiredAsync(new RetentionOptions(), now, CancellationToken.None);
-        var pid = await WaitForAsync("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'ALTER TABLE events DETACH PARTITION events_p20261124 CONCURRENTLY%' AND wait_event_type = 'Lock'");
+        var pid = await waiting; // the detach, the one session of this database that waits for a lock
         await ScalarAsync($"SELECT pg_terminate_backend({pid})");
         await Assert.ThrowsAnyAsync<Exception>(() => run);
         await snapshot.RollbackAsync();
@@ -112,17 +113,17 @@ public sealed partial class PostgresEventStoreTests : EventStoreContractTests
         Assert.Equal([3L, 2L], (await Store.QueryAsync(new EventQuery(), CancellationToken.None)).Events.Select(e => e.Sequence!.Value));
     }
 
-    /// <summary>Runs <paramref name="sql"/> until it returns a row (a bound on a hung run, not a timing assertion).</summary>
-    private async Task<object> WaitForAsync(string sql)
+    /// <summary>
+    /// The process id of the first session of <paramref name="database"/> that waits for a lock longer than its
+    /// <c>deadlock_timeout</c> from now on, as the server logs it ("[pid] database: LOG:  process pid still waiting for …");
+    /// call it before what is to wait. The bound is on a session that never waits, not a timing.
+    /// </summary>
+    private static async Task<int> LockWaitAsync(string database)
     {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        object? value;
-        while ((value = await ScalarAsync(sql)) is null or DBNull)
-        {
-            await Task.Delay(20, deadline.Token);
-        }
-
-        return value;
+        var line = await PostgresServer.Instance.NextLogLineAsync(l => l.Contains($"] {database}: LOG:  process ", StringComparison.Ordinal) && l.Contains(" still waiting for ", StringComparison.Ordinal))
+            .WaitAsync(TimeSpan.FromMinutes(1));
+        var start = line.IndexOf("LOG:  process ", StringComparison.Ordinal) + "LOG:  process ".Length;
+        return int.Parse(line[start..line.IndexOf(' ', start)], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact]
@@ -208,7 +209,8 @@ public sealed partial class PostgresEventStoreTests : EventStoreContractTests
         var database = PostgresServer.Instance.CreateDatabase();
         try
         {
-            await using var dataSource = NpgsqlDataSource.Create(PostgresServer.Instance.ConnectionString(database) + ";Command Timeout=1");
+            // deadlock_timeout=3s: the server logs a lock wait of the store's once it has lasted 3 s, three command timeouts.
+            await using var dataSource = NpgsqlDataSource.Create(PostgresServer.Instance.ConnectionString(database) + ";Command Timeout=1;Options=-c deadlock_timeout=3s");
             await using (var connection = await dataSource.OpenConnectionAsync())
             {
                 await PostgresSchema.EnsureAsync(connection, 4, CancellationToken.None);
@@ -224,8 +226,10 @@ public sealed partial class PostgresEventStoreTests : EventStoreContractTests
             }
 
             await using var store = new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
+            var waiting = LockWaitAsync(database);
             var initializing = store.InitializeAsync(CancellationToken.None);
-            await WaitForAsync($"SELECT pid FROM pg_stat_activity WHERE datname = '{database}' AND wait_event_type = 'Lock' AND query LIKE '%ALTER TABLE events DROP COLUMN search%' AND now() - query_start > interval '3 seconds'");
+            await await Task.WhenAny(waiting, initializing); // the upgrade's rewrite has waited 3 s for the long query (a failed upgrade fails here)
+            Assert.True(waiting.IsCompleted, "the upgrade ended without waiting for the long query");
             await longQuery.RollbackAsync();
             await initializing.WaitAsync(TimeSpan.FromMinutes(1)); // a bound on a hang
 
@@ -244,7 +248,7 @@ public sealed partial class PostgresEventStoreTests : EventStoreContractTests
         var database = PostgresServer.Instance.CreateDatabase();
         try
         {
-            await using var dataSource = NpgsqlDataSource.Create(PostgresServer.Instance.ConnectionString(database) + ";Command Timeout=1");
+            await using var dataSource = NpgsqlDataSource.Create(PostgresServer.Instance.ConnectionString(database) + ";Command Timeout=1;Options=-c deadlock_timeout=3s");
             // Another collector's upgrade: it holds the schema lock.
             await using var upgrading = await dataSource.OpenConnectionAsync();
             await using (var hold = new NpgsqlCommand($"SELECT pg_advisory_lock({PostgresSchema.SchemaLock})", upgrading))
@@ -253,8 +257,10 @@ public sealed partial class PostgresEventStoreTests : EventStoreContractTests
             }
 
             await using var store = new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
+            var waiting = LockWaitAsync(database);
             var initializing = store.InitializeAsync(CancellationToken.None);
-            await WaitForAsync($"SELECT pid FROM pg_stat_activity WHERE datname = '{database}' AND wait_event = 'advisory' AND now() - query_start > interval '3 seconds'");
+            await await Task.WhenAny(waiting, initializing); // the store has waited 3 s for the schema lock (a failed start fails here)
+            Assert.True(waiting.IsCompleted, "the store opened without waiting for the schema lock");
             await using (var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({PostgresSchema.SchemaLock})", upgrading))
             {
                 await release.ExecuteNonQueryAsync();
