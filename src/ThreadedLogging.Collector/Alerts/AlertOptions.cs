@@ -31,6 +31,17 @@ internal sealed class AlertOptions
     /// </summary>
     public List<string> WebhookAllowedHosts { get; set; } = [];
 
+    /// <summary>
+    /// Gets or sets the HTTP proxy notifications go through: <c>http://proxy.corp:3128</c>, with credentials
+    /// <c>http://user:password@proxy.corp:3128</c> (percent-encoded). Empty: none, notifications connect directly. Through
+    /// it, a webhook's host is checked as written only (<see cref="WebhookDestinations.ThroughProxy"/>). The default value
+    /// is empty.
+    /// </summary>
+    public string WebhookProxy { get; set; } = string.Empty;
+
+    /// <summary>Gets <see cref="WebhookProxy"/> as <see cref="Validate"/> read it (null: no proxy).</summary>
+    public WebhookProxySetting? Proxy { get; private set; }
+
     /// <summary>Gets <see cref="WebhookAllowedHosts"/> as <see cref="Validate"/> read them (any host before it ran).</summary>
     public WebhookDestinations Destinations { get; private set; } = WebhookDestinations.Any;
 
@@ -45,7 +56,8 @@ internal sealed class AlertOptions
             errors.Add($"Collector:Alerts:Interval must be between 00:00:01 and 01:00:00 (was {Interval}).");
         }
 
-        Destinations = WebhookDestinations.Parse(WebhookAllowedHosts, errors);
+        Proxy = WebhookProxySetting.Parse(WebhookProxy, errors);
+        Destinations = WebhookDestinations.Parse(WebhookAllowedHosts, errors, throughProxy: Proxy is not null);
         CheckedRules = AlertRule.CreateAll(this, collector, errors);
     }
 }

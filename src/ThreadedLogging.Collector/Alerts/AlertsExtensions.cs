@@ -5,7 +5,11 @@ internal static class AlertsExtensions
 {
     public static IServiceCollection AddAlerts(this IServiceCollection services)
     {
-        services.AddSingleton(provider => new AlertWebhook(AlertWebhook.DefaultTimeout, provider.GetRequiredService<CollectorOptions>().Alerts.Destinations));
+        services.AddSingleton(provider =>
+        {
+            var alerts = provider.GetRequiredService<CollectorOptions>().Alerts;
+            return new AlertWebhook(AlertWebhook.DefaultTimeout, alerts.Destinations, alerts.Proxy);
+        });
         services.AddSingleton<AlertEvaluator>();
         services.AddHostedService<AlertService>();
         return services;

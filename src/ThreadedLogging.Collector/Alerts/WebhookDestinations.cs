@@ -12,6 +12,9 @@ namespace ThreadedLogging.Collector.Alerts;
 /// always refused. Checked twice: on the address's text when a rule is made (<see cref="CheckHost"/>), and on each
 /// address the host resolves to when a notification is sent (<see cref="Allows"/>, by <see cref="WebhookConnector"/>),
 /// so a name that resolves to 169.254.169.254, or is made to between the check and the connection, is refused too.
+/// Through a proxy (<c>Collector:Alerts:WebhookProxy</c>, <see cref="ThroughProxy"/>) the proxy resolves the name and the
+/// collector never sees the address: the host as written is then all there is to check, before each request too, and a
+/// name is allowed only when it is listed as a name (a range cannot vouch for it).
 /// </summary>
 internal sealed class WebhookDestinations
 {
@@ -30,15 +33,19 @@ internal sealed class WebhookDestinations
     private readonly HashSet<string> _names;
     private readonly IPNetwork[] _ranges;
 
-    private WebhookDestinations(IReadOnlyList<string> entries, HashSet<string> names, IPNetwork[] ranges)
+    private WebhookDestinations(IReadOnlyList<string> entries, HashSet<string> names, IPNetwork[] ranges, bool throughProxy)
     {
         Entries = entries;
         _names = names;
         _ranges = ranges;
+        ThroughProxy = throughProxy;
     }
 
     /// <summary>Gets the destinations of an empty list: any host but the link-local addresses.</summary>
-    public static WebhookDestinations Any { get; } = new([], new(StringComparer.OrdinalIgnoreCase), []);
+    public static WebhookDestinations Any { get; } = new([], new(StringComparer.OrdinalIgnoreCase), [], throughProxy: false);
+
+    /// <summary>Gets a value indicating whether notifications go through a proxy, which resolves their hosts: <see cref="CheckHost"/> is then by name or literal address only.</summary>
+    public bool ThroughProxy { get; }
 
     /// <summary>Gets the entries as configured (for messages).</summary>
     public IReadOnlyList<string> Entries { get; }
@@ -46,8 +53,9 @@ internal sealed class WebhookDestinations
     /// <summary>
     /// Reads <paramref name="entries"/>; adds a reason naming the setting and the entry to <paramref name="errors"/> for
     /// each that is neither a host name nor an IP address or range, or that lies in the always-refused ranges.
+    /// <paramref name="throughProxy"/>: notifications go through <c>Collector:Alerts:WebhookProxy</c>.
     /// </summary>
-    public static WebhookDestinations Parse(IReadOnlyList<string> entries, List<string> errors)
+    public static WebhookDestinations Parse(IReadOnlyList<string> entries, List<string> errors, bool throughProxy = false)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(errors);
@@ -82,12 +90,13 @@ internal sealed class WebhookDestinations
             }
         }
 
-        return new([.. entries], names, [.. ranges]);
+        return new([.. entries], names, [.. ranges], throughProxy);
     }
 
     /// <summary>
-    /// Checks a webhook's host as written (a rule made or changed): null when it may be sent to, or why not. A name that
-    /// is not listed passes while ranges are listed: what it resolves to is checked when each notification is sent.
+    /// Checks a webhook's host as written (a rule made or changed; through a proxy, each request too): null when it may be
+    /// sent to, or why not. A name that is not listed passes while ranges are listed: what it resolves to is checked when
+    /// each notification is sent — except through a proxy, which resolves it out of the collector's sight.
     /// </summary>
     public string? CheckHost(Uri webhook)
     {
@@ -102,7 +111,19 @@ internal sealed class WebhookDestinations
             return Entries.Count == 0 || InRange(address) ? null : NotAllowed(webhook);
         }
 
-        return Entries.Count == 0 || _names.Contains(webhook.IdnHost.TrimEnd('.')) || _ranges.Length > 0 ? null : NotAllowed(webhook);
+        if (Entries.Count == 0 || _names.Contains(webhook.IdnHost.TrimEnd('.')))
+        {
+            return null;
+        }
+
+        if (_ranges.Length == 0)
+        {
+            return NotAllowed(webhook);
+        }
+
+        return ThroughProxy
+            ? $"{NotAllowed(webhook)}: through {WebhookProxySetting.SettingName} a name is allowed only when listed as a name (the proxy resolves it; its address is never seen)"
+            : null;
     }
 
     /// <summary>Whether a notification to <paramref name="host"/> (the webhook's, as written) may connect to <paramref name="address"/>, one it resolved to.</summary>

@@ -54,6 +54,13 @@ internal sealed record WebhookFailure(string Reason, string Detail, Exception? E
         return new(NoHttpAnswer, $"{kind}: {webhook.Authority}: {exception.Message}", exception);
     }
 
+    /// <summary>A failure for a webhook whose host, as written, is refused before any request (through a proxy: <see cref="WebhookDestinations.CheckHost"/>).</summary>
+    public static WebhookFailure Refused(Uri webhook, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(webhook);
+        return new(NoHttpAnswer, $"{AddressRefused}: {webhook.Authority}: {reason}; no request sent");
+    }
+
     /// <summary>A failure for no answer within <paramref name="timeout"/>.</summary>
     public static WebhookFailure Timeout(Uri webhook, TimeSpan timeout)
     {

@@ -189,7 +189,7 @@ public sealed class AlertEvaluationTests
     {
         await using var receiver = await WebhookReceiver.StartAsync(WebhookReceiver.NoAnswer);
         await using var collector = await CollectorFixture.StartAsync(
-            services => services.AddSingleton(new AlertWebhook(TimeSpan.FromSeconds(1), WebhookDestinations.Any)), AlertScenario.RuleArgs(receiver, "payroll-errors"));
+            services => services.AddSingleton(new AlertWebhook(TimeSpan.FromSeconds(1), WebhookDestinations.Any, proxy: null)), AlertScenario.RuleArgs(receiver, "payroll-errors"));
         await AlertScenario.PostTwoErrorsAsync(collector);
 
         await AlertScenario.EvaluateAtAsync(collector, Minute);
