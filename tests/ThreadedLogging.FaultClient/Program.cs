@@ -1,7 +1,8 @@
 // Logs numbered events ("event {N}") through ThreadedHttpHandler in JsonBatch format.
 // Usage: FaultClient <host:port> <user> <first> <count> [spool-dir] [--hang | --exit | --crash | --late]
 // Prints "spooled" once every event is on disk (with a spool), then "done <statistics>" after a flush;
-// with --hang it then waits to be killed. With --exit (Environment.Exit) or --crash (an unhandled exception on a
+// with --hang it then waits to be killed; with --hang and a spool the Interval is an hour, so that the worker moves full
+// batches only until the flush (200 events: 8 records of 25), not a partial one at a tick while the logging is slow. With --exit (Environment.Exit) or --crash (an unhandled exception on a
 // thread) the process ends right after logging, without flushing or disposing the handler, whose worker would not
 // send before an hour. With --late it returns from Main the same way, after registering a ProcessExit handler of
 // its own (after the handler's) that logs 5 more events as the process ends. With --late-dispose it then, as a host
@@ -32,7 +33,7 @@ var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
     App = "FaultClient",
     BufferDirectory = spool,
     BatchSize = 25,
-    Interval = end is null ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromHours(1),
+    Interval = end is null && !(hang && spool is not null) ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromHours(1),
     MinRetryDelay = TimeSpan.FromMilliseconds(20),
     MaxRetryDelay = TimeSpan.FromMilliseconds(200),
     RequestTimeout = TimeSpan.FromSeconds(2),

@@ -39,6 +39,8 @@ public sealed class FaultProxy : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly HttpClient[] _upstreams;
     private readonly TaskCompletionSource _responseLost = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Dictionary<string, int> _batches = [];
+    private readonly List<string> _seen = [];
     private int _requests;
 
     private FaultProxy(WebApplication app, string[] targets)
@@ -48,6 +50,26 @@ public sealed class FaultProxy : IAsyncDisposable
     }
 
     public Func<int, Fault> Decide { get; set; } = _ => Fault.None;
+
+    /// <summary>
+    /// Gets or sets, when not null, what picks the fault instead of <see cref="Decide"/>: by the request's batch, numbered
+    /// 0-based in the order the batches first arrive, told by the Idempotency-Key the client sends with each (the same on
+    /// every retry of one batch). A retry after the client's request timeout (the collector slow on a loaded machine) is
+    /// another request but the same batch: a test that means "the first 3 batches are taken" decides by this.
+    /// </summary>
+    public Func<int, Fault>? DecideBatch { get; set; }
+
+    /// <summary>Gets what each numbered request was (its number, its batch's number as <see cref="DecideBatch"/> counts them, its Content-Length, the fault) and the collector's answer to it; for a failing test's message.</summary>
+    public string Seen
+    {
+        get
+        {
+            lock (_batches)
+            {
+                return string.Join("; ", _seen);
+            }
+        }
+    }
 
     /// <summary>
     /// Gets or sets whether the collector behind is "not there": every request, level polls too, is dropped without an
@@ -94,12 +116,17 @@ public sealed class FaultProxy : IAsyncDisposable
         // A JsonBatch client's level polls (one at its start) pass unnumbered and unfaulted: Decide and Requests count what was sent.
         var levelPoll = HttpMethods.IsGet(context.Request.Method) && context.Request.Path == "/api/levels/effective";
         var n = levelPoll ? Requests : Interlocked.Increment(ref _requests) - 1;
-        var fault = levelPoll ? Fault.None : Decide(n);
+        var fault = levelPoll ? Fault.None : DecideBatch is { } decideBatch ? decideBatch(BatchNumber(context.Request)) : Decide(n);
         if (!levelPoll)
         {
             lock (Applied)
             {
                 Applied.Add(fault);
+            }
+
+            lock (_batches)
+            {
+                _seen.Add($"#{n} batch {BatchNumber(context.Request)} {context.Request.ContentLength} B {fault}");
             }
         }
 
@@ -143,6 +170,14 @@ public sealed class FaultProxy : IAsyncDisposable
         }
 
         using var answer = response;
+        if (!levelPoll)
+        {
+            lock (_batches)
+            {
+                _seen.Add($"#{n} collector answered {(int)response.StatusCode}{(context.RequestAborted.IsCancellationRequested ? ", the client gone (its request timeout)" : "")}");
+            }
+        }
+
         if (fault == Fault.LoseResponse)
         {
             context.Abort(); // committed upstream; the client never hears of it
@@ -152,6 +187,21 @@ public sealed class FaultProxy : IAsyncDisposable
 
         context.Response.StatusCode = (int)response.StatusCode;
         await response.Content.CopyToAsync(context.Response.Body);
+    }
+
+    private int BatchNumber(HttpRequest request)
+    {
+        var key = request.Headers["Idempotency-Key"].ToString();
+        lock (_batches)
+        {
+            if (!_batches.TryGetValue(key, out var number))
+            {
+                number = _batches.Count;
+                _batches.Add(key, number);
+            }
+
+            return number;
+        }
     }
 
     public async ValueTask DisposeAsync()
