@@ -3,7 +3,7 @@ using ThreadedLogging.Collector.Storage;
 namespace ThreadedLogging.Collector.Query;
 
 /// <summary>
-/// Reads <c>property=Name=value</c>, the filter on a top-level property's value (<see cref="PropertyCondition"/>): the
+/// Reads <c>property=Name=value</c>, the filter on a property's value, top-level or at a dotted path (<see cref="PropertyCondition"/>): the
 /// name is the text before the first <c>=</c>, the value all after it. The one parameter that may be given more than
 /// once: each is a condition, and all must hold.
 /// </summary>

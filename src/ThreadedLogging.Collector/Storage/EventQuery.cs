@@ -73,7 +73,7 @@ internal sealed record EventQuery
     /// </summary>
     public string? Template { get; init; }
 
-    /// <summary>Gets the conditions on top-level properties, all of which must hold (<see cref="PropertyCondition"/>).</summary>
+    /// <summary>Gets the conditions on properties (top-level, or at a dotted path), all of which must hold (<see cref="PropertyCondition"/>).</summary>
     public IReadOnlyList<PropertyCondition> Properties { get; init; } = [];
 
     /// <summary>

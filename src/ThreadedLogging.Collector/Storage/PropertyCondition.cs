@@ -5,7 +5,8 @@ namespace ThreadedLogging.Collector.Storage;
 
 /// <summary>
 /// One condition of the <c>property</c> filter (docs/QUERY.md): the event's top-level property <see cref="Name"/> (exact,
-/// case-sensitive) has the value <see cref="Value"/>. The rule both stores apply: the property's JSON value matches when
+/// case-sensitive) has the value <see cref="Value"/>, or — a dotted name — the member at its <see cref="Path"/> has it
+/// (<c>Order.Id</c>: the member <c>Id</c> of the object <c>Order</c>). The rule both stores apply: the JSON value matches when
 /// it is a string equal to <see cref="Value"/> (ordinal); a number numerically equal to it, when <see cref="Value"/> is a
 /// JSON number (<c>1000</c> matches <c>1000</c>, <c>1e3</c>, <c>1000.0</c>: <see cref="Number"/>); <c>true</c> or
 /// <c>false</c>, when <see cref="Value"/> is that word; <c>null</c>, when it is <c>null</c>. Objects and arrays never match.
@@ -20,10 +21,34 @@ internal sealed partial record PropertyCondition
         // Beyond a double's range (1e309) a number is text only: SQLite has no such number, PostgreSQL's jsonb none past numeric's.
         Number = JsonNumber().IsMatch(value) && double.IsFinite(double.Parse(value, CultureInfo.InvariantCulture)) ? value : null;
         SearchPhrase = PhraseOf(value, Number);
+        var segments = name.Split('.');
+        Path = segments.Length is >= 2 and <= MaxPathDepth && !segments.Contains(string.Empty) ? segments : null;
     }
+
+    /// <summary>
+    /// The most names a dotted name is read as a path of (<see cref="Path"/>): the depth the client and Serilog destructure
+    /// an object to (10 levels, docs/WIRE-FORMAT.md). A name of more parts is a top-level name only.
+    /// </summary>
+    public const int MaxPathDepth = 10;
 
     /// <summary>Gets the property's name, compared ordinally.</summary>
     public string Name { get; }
+
+    /// <summary>
+    /// Gets the names of <see cref="Name"/> split at its dots when it is a path (2 to <see cref="MaxPathDepth"/> names, none
+    /// empty: <c>Order.Id</c>, <c>a.b.c</c>), else null. A path's member is the first name's top-level property — or, in an
+    /// event without it, <see cref="DestructuredName"/>'s — then each next name the member of the object before it: any
+    /// other value (a string, an array: arrays are not indexed, <c>Lines.0</c> finds nothing) has no members. Of a name given
+    /// twice in one object, the last, at every level. The top-level property <see cref="Name"/> itself still matches too.
+    /// </summary>
+    public IReadOnlyList<string>? Path { get; }
+
+    /// <summary>
+    /// Gets the name a path's first name is looked up under in an event without it: <c>@Order</c> for <c>Order</c>, the name
+    /// MEL's <c>{@Order}</c> keeps (the ThreadedLogging client stores it so), where Serilog and NLog store <c>Order</c>; null
+    /// without a path, or when its first name starts with <c>@</c> already.
+    /// </summary>
+    public string? DestructuredName => Path is [var first, ..] && !first.StartsWith('@') ? "@" + first : null;
 
     /// <summary>Gets the value: a string property equal to it matches.</summary>
     public string Value { get; }

@@ -263,15 +263,36 @@ internal static class PostgresQueryBuilder
     /// <summary>
     /// <see cref="PropertyCondition"/>'s rule over the member of <c>properties</c> (<c>tl_json_member</c>, schema version 10)
     /// as jsonb equality: a string equal byte for byte, a number numerically (jsonb numbers are <c>numeric</c>: exact), a
-    /// literal itself; an object or array equals none of them, a missing member (SQL null) nothing.
+    /// literal itself; an object or array equals none of them, a missing member (SQL null) nothing. A dotted name also
+    /// over the member at its <see cref="PropertyCondition.Path"/>: <c>-&gt;</c> with each name a text parameter (never a
+    /// jsonpath), which gives SQL null for a name an object lacks and for any value but an object (an array's index too).
     /// </summary>
     private static string PropertyMatch(PropertyCondition condition, Func<object, string> parameter)
     {
-        var member = $"tl_json_member(e.properties, {parameter(condition.Name)})";
         var text = $"to_jsonb({parameter(condition.Value)}::text)";
-        return (condition.Number ?? condition.Literal) is { } json
-            ? $"{member} IN ({text}, {parameter(json)}::jsonb)"
-            : $"{member} = {text}";
+        var json = (condition.Number ?? condition.Literal) is { } literal ? parameter(literal) + "::jsonb" : null;
+        string Matches(string member) => json is null ? $"{member} = {text}" : $"{member} IN ({text}, {json})";
+
+        var topLevel = Matches($"tl_json_member(e.properties, {parameter(condition.Name)})");
+        if (condition.Path is not { } path)
+        {
+            return topLevel;
+        }
+
+        // The first name's member, or the destructured name's when the event has no member of the first name (SQL null).
+        var first = $"tl_json_member(e.properties, {parameter(path[0])})";
+        if (condition.DestructuredName is { } destructured)
+        {
+            first = $"coalesce({first}, tl_json_member(e.properties, {parameter(destructured)}))";
+        }
+
+        var member = new StringBuilder("(").Append(first);
+        foreach (var name in path.Skip(1))
+        {
+            member.Append(" -> ").Append(parameter(name)).Append("::text");
+        }
+
+        return $"({topLevel} OR {Matches(member.Append(')').ToString())})";
     }
 
     /// <summary>

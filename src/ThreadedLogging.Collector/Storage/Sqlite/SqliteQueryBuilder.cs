@@ -340,20 +340,21 @@ internal static class SqliteQueryBuilder
     /// <summary>
     /// <see cref="PropertyCondition"/>'s rule over the top-level members of <c>properties</c> (<c>json_each</c>: any name,
     /// its escapes read, and the JSON type of the value: <c>'1000'</c> as text is not <c>1000</c>; of a name given twice,
-    /// the last). A number is compared
+    /// the last), and for a dotted name also over the member at its <see cref="PropertyCondition.Path"/>. A number is compared
     /// as SQLite compares numbers: a 64-bit integer exactly, anything else as a double. Stored text that is not JSON
     /// matches nothing (instead of failing the query).
     /// </summary>
     private static string PropertyMatch(SqliteCommand command, PropertyCondition condition, int index)
     {
-        var name = "$property_name" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var value = "$property_value" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var n = index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var name = "$property_name" + n;
+        var value = "$property_value" + n;
         command.Parameters.AddWithValue(name, condition.Name);
         command.Parameters.AddWithValue(value, condition.Value);
         var match = new StringBuilder($"p.type = 'text' AND p.value = {value}");
         if (condition.Number is { } number)
         {
-            var parameter = "$property_number" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var parameter = "$property_number" + n;
             // Boxed apart: a conditional of long and double would be a double, which loses an integer's digits past 2^53.
             var bound = long.TryParse(number, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var integer)
                 ? (object)integer
@@ -367,13 +368,53 @@ internal static class SqliteQueryBuilder
             match.Append($" OR p.type = '{literal}'");
         }
 
-        // A name given twice has its last value, as PostgreSQL's jsonb, System.Text.Json and JSON.parse read it (ingest stores
-        // JsonBatch's and CLEF's objects as sent): the member of the highest id, json_each numbering them in document order.
-        // max() takes the type and value from that row (SQLite's bare columns); no member: one row of nulls, which fails the
-        // match. ~0.2 µs a row over json_each alone, where ORDER BY id DESC LIMIT 1 cost ~0.9 (bench/README.md).
-        return $"EXISTS (SELECT 1 FROM (SELECT max(p.id), p.type, p.value FROM json_each(CASE WHEN json_valid(e.properties) THEN e.properties END) p "
-            + $"WHERE p.key = {name}) p WHERE {match})";
+        const string Document = "CASE WHEN json_valid(e.properties) THEN e.properties END";
+        var topLevel = MemberMatches(Document, $"p.key = {name}", "max(p.id)", match.ToString());
+        if (condition.Path is not { } path)
+        {
+            return topLevel;
+        }
+
+        // Each name of the path is a parameter, compared to json_each's key as the top-level name is: no user text in the
+        // SQL nor in a JSON path ('"', '$', ']', '.' and spaces are characters of a name). The first name's member, or
+        // the destructured name's in an event without it: of the rows of both names, one of the first name wins the max.
+        var names = new string[path.Count];
+        for (var i = 0; i < path.Count; i++)
+        {
+            names[i] = $"$property_path{n}_{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+            command.Parameters.AddWithValue(names[i], path[i]);
+        }
+
+        var destructured = "$property_destructured" + n;
+        command.Parameters.AddWithValue(destructured, condition.DestructuredName ?? path[0]);
+        var member = ObjectMember(Document, $"p.key IN ({names[0]}, {destructured})", $"max(CASE WHEN p.key = {names[0]} THEN p.id + {FirstNameFirst} ELSE p.id END)");
+        for (var i = 1; i < path.Count - 1; i++)
+        {
+            member = ObjectMember(member, $"p.key = {names[i]}", "max(p.id)");
+        }
+
+        return $"({topLevel} OR {MemberMatches(member, $"p.key = {names[^1]}", "max(p.id)", match.ToString())})";
     }
+
+    /// <summary>2^53, added to a json_each id (a node's offset in the document) so that a row of a path's first name outranks one of its destructured name.</summary>
+    private const string FirstNameFirst = "9007199254740992";
+
+    /// <summary>
+    /// Whether the member of <paramref name="document"/> that <paramref name="key"/> selects — the row <paramref name="last"/>
+    /// picks: of a name given twice, the last — satisfies <paramref name="match"/> (on <c>p.type</c>, <c>p.value</c>).
+    /// </summary>
+    /// <remarks>
+    /// A name given twice has its last value, as PostgreSQL's jsonb, System.Text.Json and JSON.parse read it (ingest stores
+    /// JsonBatch's and CLEF's objects as sent): the member of the highest id, json_each numbering them in document order.
+    /// max() takes the type and value from that row (SQLite's bare columns); no member: one row of nulls, which fails the
+    /// match. ~0.2 µs a row over json_each alone, where ORDER BY id DESC LIMIT 1 cost ~0.9 (bench/README.md).
+    /// </remarks>
+    private static string MemberMatches(string document, string key, string last, string match) =>
+        $"EXISTS (SELECT 1 FROM (SELECT {last}, p.type, p.value FROM json_each({document}) p WHERE {key}) p WHERE {match})";
+
+    /// <summary>The JSON text of the member of <paramref name="document"/> as <see cref="MemberMatches"/> selects it when it is an object, else null (no members).</summary>
+    private static string ObjectMember(string document, string key, string last) =>
+        $"(SELECT CASE WHEN p.type = 'object' THEN p.value END FROM (SELECT {last}, p.type, p.value FROM json_each({document}) p WHERE {key}) p)";
 
     /// <summary>
     /// The search as an FTS5 MATCH expression: every term an FTS5 string (quotes doubled), a phrase of its tokens, a term
