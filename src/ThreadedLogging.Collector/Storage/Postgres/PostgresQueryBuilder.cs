@@ -33,6 +33,74 @@ internal static class PostgresQueryBuilder
     }
 
     /// <summary>
+    /// As <see cref="Build"/>, but reading at most the window's newest <paramref name="newestRows"/> rows (before the
+    /// cursor, whatever else the query asks): the columns of <see cref="SelectColumns"/> and then the lowest id read
+    /// (null when the window has fewer rows: all were read), in one row of nulls but that id when none matched.
+    /// </summary>
+    public static void BuildNewest(NpgsqlCommand command, EventQuery query, (int? From, int? To) days, int limit, int newestRows)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(query);
+        var matches = "SELECT " + SelectColumns + From(command, query, days, "e.id >= coalesce(b.bound, 0)")
+            + $" ORDER BY e.day DESC, e.id DESC LIMIT {Parameter(command, limit)}";
+        command.CommandText = $"SELECT x.*, b.bound FROM (SELECT {NthNewestId(command, query, days, newestRows)} AS bound) b "
+            + $"LEFT JOIN LATERAL ({matches}) x ON true";
+    }
+
+    /// <summary>
+    /// The matches (older than <paramref name="below"/>, when given: what <see cref="BuildNewest"/> did not read), newest
+    /// first, found first and then sorted: the rows in a subquery PostgreSQL plans alone (<c>OFFSET 0</c>), with no order
+    /// to keep, so that it reads the full-text index (a bitmap over each day's GIN index) rather than the days' newest
+    /// rows one by one, checking each. For a search that matched few of the newest rows, where the newest-first read
+    /// would check a whole day to find a few.
+    /// </summary>
+    public static void BuildMatchesFirst(NpgsqlCommand command, EventQuery query, (int? From, int? To) days, int limit, long? below)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(query);
+        var older = below is { } id ? $"e.id < {Parameter(command, id)}" : null;
+        var matches = "SELECT " + SelectColumns + ", e.day" + From(command, query, days, older) + " OFFSET 0";
+        command.CommandText = $"SELECT {SelectColumns.Replace("e.", "m.", StringComparison.Ordinal)} FROM ({matches}) m "
+            + $"ORDER BY m.day DESC, m.id DESC LIMIT {Parameter(command, limit)}";
+    }
+
+    /// <summary>
+    /// A scalar subquery: the id of the <paramref name="rows"/>-th newest event within <paramref name="days"/> and the
+    /// query's days, before its cursor, whatever else it asks (null when there are fewer), read from the primary key alone.
+    /// </summary>
+    private static string NthNewestId(NpgsqlCommand command, EventQuery query, (int? From, int? To) days, int rows)
+    {
+        var where = new List<string>();
+        if (query.Before is { } before)
+        {
+            where.Add($"n.id < {Parameter(command, before.Id)}");
+        }
+
+        if (LastDay(query) is { } last)
+        {
+            where.Add($"n.day <= {Parameter(command, last)}");
+        }
+
+        if (FirstDay(query) is { } first)
+        {
+            where.Add($"n.day >= {Parameter(command, first)}");
+        }
+
+        if (days.From is { } fromDay)
+        {
+            where.Add($"n.day >= {Parameter(command, fromDay)}");
+        }
+
+        if (days.To is { } toDay)
+        {
+            where.Add($"n.day <= {Parameter(command, toDay)}");
+        }
+
+        var conditions = where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where);
+        return $"(SELECT n.id FROM events n{conditions} ORDER BY n.day DESC, n.id DESC OFFSET {Parameter(command, rows - 1)} LIMIT 1)";
+    }
+
+    /// <summary>
     /// The events the query selects (its limit and cursor ignored) counted by bucket of <paramref name="buckets"/> and
     /// level: rows of (bucket, level, count). The query's time bounds are expected within the buckets.
     /// </summary>
@@ -135,7 +203,7 @@ internal static class PostgresQueryBuilder
     }
 
     /// <summary>" FROM events e WHERE …": the query's conditions, their parameters added to the command.</summary>
-    private static string From(NpgsqlCommand command, EventQuery query, (int? From, int? To) days)
+    private static string From(NpgsqlCommand command, EventQuery query, (int? From, int? To) days, string? bound = null)
     {
         var where = new List<string>();
         string Parameter(object value) => PostgresQueryBuilder.Parameter(command, value);
@@ -216,6 +284,11 @@ internal static class PostgresQueryBuilder
         {
             where.Add($"e.id < {Parameter(before.Id)}");
             where.Add($"e.day <= {Parameter(PostgresPartitions.Day(before.Id >> SqliteEventIds.CounterBits))}");
+        }
+
+        if (bound is not null)
+        {
+            where.Add(bound);
         }
 
         if (days.From is { } fromDay)
