@@ -14,7 +14,7 @@ public sealed partial class PostgresEventStoreTests
     public static TheoryData<string, int, int> RareSearches => new()
     {
         { "rare", 1, 7 }, { "rare", 2, 7 }, { "rare", 4, 7 }, { "shipped", 3, 16 }, { "shipped invoice", 2, 0 }, { "shipped -order", 2, 0 },
-        { "rare OR invoice", 3, 13 }, { "shipped -rare", 5, 14 }, { "order", 100, 16 },
+        { "rare OR invoice", 3, 13 }, { "shipped -rare", 5, 14 }, { "order", 100, 16 }, { "old", 3, 12 }, { "old -shipped", 5, 8 },
     };
 
     [Theory]
@@ -22,14 +22,15 @@ public sealed partial class PostgresEventStoreTests
     public async Task Query_SearchRareInTheNewestRows_PagesAsEveryMatchNewestFirst(string q, int limit, int matches)
     {
         // Four days of 12 events; "rare" in a few scattered ones, "shipped" (always with "order") in every third, "invoice"
-        // never with "shipped": every page must be the newest matches after the cursor, whichever read found them.
+        // never with "shipped", "old" in every event of the oldest day only (rare in the newest rows, then many a day):
+        // every page must be the newest matches after the cursor, whichever read found them.
         var events = new List<NewEvent>();
         for (var day = 0; day < 4; day++)
         {
             for (var i = 0; i < 12; i++)
             {
                 var sequence = (day * 12) + i + 1;
-                var words = (sequence % 3 == 0 ? "shipped order " : "") + (sequence % 7 == 2 ? "rare " : "") + (sequence % 5 == 1 && sequence % 3 != 0 ? "invoice " : "");
+                var words = (sequence % 3 == 0 ? "shipped order " : "") + (sequence % 7 == 2 ? "rare " : "") + (sequence % 5 == 1 && sequence % 3 != 0 ? "invoice " : "") + (day == 0 ? "old " : "");
                 events.Add(Event(sequence, at: T0.AddDays(day).AddMinutes(i), message: words + "event " + sequence));
             }
         }

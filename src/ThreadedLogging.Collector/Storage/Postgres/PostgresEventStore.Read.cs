@@ -11,7 +11,7 @@ namespace ThreadedLogging.Collector.Storage.Postgres;
 /// and a sort of its matches, or that day's newest rows filtered), instead of one plan over every partition:
 /// the matches of a rare word are no longer fetched and sorted from all thirty days to return the newest 100.
 /// Within a window a search reads the newest rows one by one only up to a bound, then the index
-/// (<see cref="SearchWindowAsync"/>): a search of common words that finds nothing no longer reads every row.
+/// (<see cref="ReadNewestAsync"/>): a search of common words that finds nothing no longer reads every row.
 /// The other queries need no walk: their indexes end in (day, id), which lets PostgreSQL itself read the
 /// partitions newest first and stop at the limit.
 /// </remarks>
@@ -19,7 +19,7 @@ internal sealed partial class PostgresEventStore
 {
     /// <summary>
     /// How many of a window's newest rows a search checks one by one, per event it still needs, before it takes the
-    /// window's matches from the full-text index instead (<see cref="SearchWindowAsync"/>): below one match in 20 rows
+    /// window's matches from the full-text index instead (<see cref="ReadNewestAsync"/>): below one match in 20 rows
     /// the index is the cheaper read (2,020 rows for a page of 100). Lowered by tests to reach the index with a few events;
     /// 0 reads newest first only, as before (the benchmark's "before").
     /// </summary>
@@ -50,67 +50,79 @@ internal sealed partial class PostgresEventStore
         // Today and after (unbounded above: a partition of a later day may appear meanwhile), then older days in
         // windows of 1, 2, 4, ... partitions; each window ends where the previous one began (no gap), the last one
         // is unbounded below.
-        var rare = await SearchWindowAsync(connection, query, (older.Count == 0 ? null : today, null), query.Limit + 1, events, rare: false, cancellationToken);
+        var windows = new List<((int? From, int? To) Days, int Start, int Count)> { ((older.Count == 0 ? null : today, null), 0, 0) };
         var until = today - 1;
-        for (int next = 0, width = 1; next < older.Count && events.Count <= query.Limit; next += width, width *= 2)
+        for (int next = 0, width = 1; next < older.Count; next += width, width *= 2)
         {
             int? from = next + width >= older.Count ? null : older[next + width - 1];
-            rare = await SearchWindowAsync(connection, query, (from, until), query.Limit + 1 - events.Count, events, rare, cancellationToken);
+            windows.Add(((from, until), next, Math.Min(width, older.Count - next)));
             until = from.GetValueOrDefault() - 1;
+        }
+
+        long? below = null; // once the search proved rare: the ids below which the rest is read from the index, a day at a time
+        foreach (var (days, start, count) in windows)
+        {
+            if (events.Count > query.Limit)
+            {
+                break;
+            }
+
+            if (RowsCheckedPerMatch == 0)
+            {
+                await ReadPageAsync(connection, query, days, query.Limit + 1 - events.Count, events, cancellationToken);
+                continue;
+            }
+
+            if (below is null)
+            {
+                var bound = await ReadNewestAsync(connection, query, days, query.Limit + 1 - events.Count, events, cancellationToken);
+                if (events.Count > query.Limit || bound is null)
+                {
+                    continue; // the page is full, or the window had no more rows than were read
+                }
+
+                below = bound;
+            }
+
+            // The window's days newest first, each read from the index (today and after is one piece); each day's
+            // range reaches up to where the newer one began, so that no day between partitions is left out.
+            for (var i = start; (i < start + count || (count == 0 && i == start)) && events.Count <= query.Limit; i++)
+            {
+                (int? From, int? To) day = count == 0 ? days : (i == older.Count - 1 ? null : older[i], i == start ? days.To : older[i - 1] - 1);
+                await ReadMatchesFirstAsync(connection, query, day, query.Limit + 1 - events.Count, below, events, cancellationToken);
+            }
         }
 
         return EventPage.FromOneMore(events, query.Limit);
     }
 
     /// <summary>
-    /// The newest <paramref name="limit"/> matches of a search within <paramref name="days"/>; true when the search
-    /// proved rare (a window of more rows than it checks one by one held fewer matches than needed), so that the next
-    /// windows are read from the full-text index at once (<paramref name="rare"/>).
-    /// PostgreSQL plans a search with a limit as a read of the newest rows, each checked, when it expects the limit soon
-    /// reached — and it takes words as independent: two common words that are never together (or a word and the
-    /// exclusion of one always beside it) had each day read whole, ~100 ms a day of 33,000 events, to find nothing. So
-    /// the newest-first read stops at the window's newest <see cref="RowsCheckedPerMatch"/> rows per event needed; when
-    /// they hold too few matches, the rest of the window's matches come from the full-text index, found first and then
-    /// sorted (<see cref="PostgresQueryBuilder.BuildMatchesFirst"/>): one statement more, only for such searches.
+    /// The newest matches of a search within <paramref name="days"/>, up to <paramref name="limit"/>, read newest first
+    /// through the window's newest <see cref="RowsCheckedPerMatch"/> rows per event needed only; returns the lowest id
+    /// read (null when the window had no more rows: all were read). PostgreSQL plans a search with a limit as a read of
+    /// the newest rows, each checked, when it expects the limit soon reached — and it takes words as independent: two
+    /// common words that are never together (or a word and the exclusion of one always beside it) had each day read
+    /// whole, ~100 ms a day of 33,000 events, to find nothing. When the newest rows hold too few matches the search is
+    /// rare: the rest comes from the full-text index a day at a time, each day's matches found first and then sorted
+    /// (<see cref="PostgresQueryBuilder.BuildMatchesFirst"/>): a day's matches at most, not a window's.
     /// </summary>
-    private async Task<bool> SearchWindowAsync(NpgsqlConnection connection, EventQuery query, (int? From, int? To) days, int limit, List<StoredEvent> events, bool rare, CancellationToken cancellationToken)
+    private async Task<long?> ReadNewestAsync(NpgsqlConnection connection, EventQuery query, (int? From, int? To) days, int limit, List<StoredEvent> events, CancellationToken cancellationToken)
     {
-        if (RowsCheckedPerMatch == 0)
-        {
-            await ReadPageAsync(connection, query, days, limit, events, cancellationToken);
-            return false;
-        }
-
-        if (rare)
-        {
-            await ReadMatchesFirstAsync(connection, query, days, limit, null, events, cancellationToken);
-            return true;
-        }
-
-        var found = events.Count;
         long? bound = null;
-        await using (var command = connection.CreateCommand())
+        await using var command = connection.CreateCommand();
+        PostgresQueryBuilder.BuildNewest(command, query, days, limit, RowsCheckedPerMatch * limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var boundColumn = reader.FieldCount - 1;
+        while (await reader.ReadAsync(cancellationToken))
         {
-            PostgresQueryBuilder.BuildNewest(command, query, days, limit, RowsCheckedPerMatch * limit);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var boundColumn = reader.FieldCount - 1;
-            while (await reader.ReadAsync(cancellationToken))
+            bound = reader.IsDBNull(boundColumn) ? null : reader.GetInt64(boundColumn);
+            if (!reader.IsDBNull(0))
             {
-                bound = reader.IsDBNull(boundColumn) ? null : reader.GetInt64(boundColumn);
-                if (!reader.IsDBNull(0))
-                {
-                    events.Add(StoredRows.ReadEvent(reader));
-                }
+                events.Add(StoredRows.ReadEvent(reader));
             }
         }
 
-        if (events.Count - found >= limit || bound is not { } below)
-        {
-            return false; // the page is full, or the window had no more rows than were read
-        }
-
-        await ReadMatchesFirstAsync(connection, query, days, limit - (events.Count - found), below, events, cancellationToken);
-        return true;
+        return bound;
     }
 
     private static async Task ReadMatchesFirstAsync(NpgsqlConnection connection, EventQuery query, (int? From, int? To) days, int limit, long? below, List<StoredEvent> events, CancellationToken cancellationToken)
