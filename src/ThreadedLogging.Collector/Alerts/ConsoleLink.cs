@@ -7,7 +7,7 @@ namespace ThreadedLogging.Collector.Alerts;
 
 /// <summary>
 /// The support console's address of a rule's events in a range (its URL state, <c>Web/Assets/state.js</c>): everyone's
-/// timeline (<c>all=1</c>), or a user's, the events without a user, a trace; levels, app, machine, instance, path, text,
+/// timeline (<c>all=1</c>), or a user's, the events without a user, a trace; levels, app, version, machine, instance, path, text,
 /// template and property conditions as the rule has them, so that the view shows exactly the events the rule counted.
 /// </summary>
 internal static class ConsoleLink
@@ -45,7 +45,7 @@ internal static class ConsoleLink
 
         state.Add(new("from", from.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
         state.Add(new("to", to.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
-        foreach (var name in (string[])["app", "machine", "instance", "path", "q", "template", "property"])
+        foreach (var name in (string[])["app", "version", "machine", "instance", "path", "q", "template", "property"])
         {
             // The console takes these as the API does: the rule's own text.
             state.AddRange(rule.Parameters[name].Where(v => !string.IsNullOrEmpty(v)).Select(v => new KeyValuePair<string, string?>(name, v)));

@@ -101,7 +101,8 @@ internal sealed class WebhookDestinations
     public string? CheckHost(Uri webhook)
     {
         ArgumentNullException.ThrowIfNull(webhook);
-        if (IPAddress.TryParse(webhook.IdnHost, out var address))
+        // An address with a trailing dot (169.254.169.254.) is a name to Uri, an address to a proxy that resolves it.
+        if (IPAddress.TryParse(webhook.IdnHost.TrimEnd('.'), out var address))
         {
             if (IsAlwaysRefused(address))
             {

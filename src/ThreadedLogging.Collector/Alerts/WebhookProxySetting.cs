@@ -78,9 +78,9 @@ internal sealed class WebhookProxySetting : IWebProxy
     }
 
     /// <summary>
-    /// The value with the password of its credentials, if any, replaced by <c>***</c>: everything between the first
-    /// <c>:</c> of the credentials (after <c>://</c> when there is one) and the last <c>@</c>, so that a value whose
-    /// scheme is misspelt (<c>http:/ops:secret@…</c>, <c>ops:secret@…</c>) does not show its password either.
+    /// The value with its credentials, if any, replaced by <c>***</c>: everything between <c>://</c> (or the start) and
+    /// the last <c>@</c>, the user name too — some proxies take a token as the user name (<c>http://APIKEY:@proxy…</c>,
+    /// <c>http://TOKEN@proxy…</c>) — so that a value whose scheme is misspelt (<c>http:/ops:secret@…</c>) shows none either.
     /// </summary>
     private static string Shown(string text)
     {
@@ -92,7 +92,6 @@ internal sealed class WebhookProxySetting : IWebProxy
 
         var scheme = text.IndexOf("://", StringComparison.Ordinal);
         var start = scheme >= 0 && scheme < at ? scheme + 3 : 0;
-        var colon = text.IndexOf(':', start);
-        return colon >= 0 && colon < at ? text[..(colon + 1)] + "***" + text[at..] : text;
+        return text[..start] + "***" + text[at..];
     }
 }

@@ -62,6 +62,7 @@ public sealed class WebhookProxyTests
     [InlineData("127.0.0.0/8", "http://localhost:9/h", "'webhook' host localhost is not in Collector:Alerts:WebhookAllowedHosts: through Collector:Alerts:WebhookProxy a name is allowed only when listed as a name (the proxy resolves it; its address is never seen).")]
     [InlineData("hooks.example.com", "http://127.0.0.1:9/h", "'webhook' host 127.0.0.1 is not in Collector:Alerts:WebhookAllowedHosts.")]
     [InlineData("", "http://169.254.169.254/h", "'webhook' is a link-local address (169.254.169.254: 169.254.0.0/16, fe80::/10, where cloud metadata services answer): refused.")]
+    [InlineData("", "http://169.254.169.254./h", "'webhook' is a link-local address (169.254.169.254.: 169.254.0.0/16, fe80::/10, where cloud metadata services answer): refused.")]
     public async Task Post_HostNotAllowedThroughAProxy_400NamingTheSetting(string allowed, string webhook, string reason)
     {
         await using var proxy = await TinyProxy.StartAsync();
@@ -114,7 +115,8 @@ public sealed class WebhookProxyTests
     [InlineData("http://proxy.corp:3128/proxy", "Collector:Alerts:WebhookProxy 'http://proxy.corp:3128/proxy' has a path, a query or a fragment: give the host and port only")]
     [InlineData("http://proxy.corp:3128?x=1", "Collector:Alerts:WebhookProxy 'http://proxy.corp:3128?x=1' has a path, a query or a fragment")]
     [InlineData("proxy.corp", "Collector:Alerts:WebhookProxy 'proxy.corp' is not an absolute address")]
-    [InlineData("http://ops:" + Password + "@proxy.corp:3128/x", "Collector:Alerts:WebhookProxy 'http://ops:***@proxy.corp:3128/x' has a path")] // never its password
+    [InlineData("http://ops:" + Password + "@proxy.corp:3128/x", "Collector:Alerts:WebhookProxy 'http://***@proxy.corp:3128/x' has a path")] // never its password
+    [InlineData("https://" + Password + "@proxy.corp:3128", "Collector:Alerts:WebhookProxy 'https://***@proxy.corp:3128' has the scheme 'https'")] // nor a token as the user name
     public async Task Main_BadWebhookProxy_ExitCode2NamingTheSettingNeverThePassword(string proxy, string reason)
     {
         using var data = new TempDirectory();

@@ -84,7 +84,7 @@ function render(e, state) {
       ["thread", [ctx.threadId, ctx.threadName].filter((v) => v != null).join(" ")], ["id", e.id],
     ])),
     ...section("Identity", pairs([
-      ["app", filterable("app", e.app)], ["version", e.version], ["user", e.user], ["machine", filterable("machine", e.machine)], ["process", ctx.processId],
+      ["app", filterable("app", e.app)], ["version", filterable("version", e.version)], ["user", e.user], ["machine", filterable("machine", e.machine)], ["process", ctx.processId],
       ["instance", filterable("instance", e.instanceId)], ["sequence", e.sequence], ["path", e.path],
     ])));
   if (python) body.append(...section("Python", python));
@@ -118,7 +118,7 @@ function propertyTable(props) {
   return el("table", { className: "props" }, el("tbody", {}, rows));
 }
 
-/** A value the list can filter on (app=, machine=, instance=: exact, as the API's) with a button that does, or null when none. */
+/** A value the list can filter on (app=, version=, machine=, instance=: exact, as the API's) with a button that does, or null when none. */
 function filterable(key, value) {
   if (value == null || value === "") return null;
   const button = el("button", { type: "button", className: "property-filter", title: "Only the events of this " + key, "aria-label": `Filter on ${key} ${value}`, dataset: { source: key, value: String(value) } }, "filter");

@@ -2,9 +2,9 @@
 // and, for the users list, ?search=&sort=&window=; ?alerts=1 is the Alerts view. A timeline is one user's (user=), the events without a user's
 // (nouser=1), one trace's, whoever logged it (trace=), or everyone's (all=1). property= ("Name=value", the API's) is
 // repeated, one a condition; template= is one kind of event (the API's: a message template, or the message of an event
-// without one). app=, machine=, instance= and path= are the API's filters of the same names (exact; path a prefix).
+// without one). app=, version=, machine=, instance= and path= are the API's filters of the same names (exact; path a prefix).
 
-const KEYS = ["user", "nouser", "trace", "all", "app", "machine", "instance", "path", "levels", "range", "from", "to", "q", "template", "property", "event", "at", "ctx", "live", "search", "sort", "window", "alerts"];
+const KEYS = ["user", "nouser", "trace", "all", "app", "version", "machine", "instance", "path", "levels", "range", "from", "to", "q", "template", "property", "event", "at", "ctx", "live", "search", "sort", "window", "alerts"];
 
 export function readState() {
   const p = new URLSearchParams(location.search);
@@ -41,7 +41,7 @@ export function forSubject(state) {
 
 /** A state that opens the timeline of one subject ({ user }, { nouser: "1" } or { trace }), every other filter cleared. */
 export function timelineOf(subjectPatch) {
-  return { user: "", nouser: "", trace: "", all: "", app: "", machine: "", instance: "", path: "", levels: [], range: "", from: "", to: "", q: "", template: "", property: [], event: "", at: "", ctx: "", live: "", search: "", sort: "", window: "", alerts: "", ...subjectPatch };
+  return { user: "", nouser: "", trace: "", all: "", app: "", version: "", machine: "", instance: "", path: "", levels: [], range: "", from: "", to: "", q: "", template: "", property: [], event: "", at: "", ctx: "", live: "", search: "", sort: "", window: "", alerts: "", ...subjectPatch };
 }
 
 export function toUrl(state) {
@@ -97,7 +97,7 @@ export function badRange(state) {
 }
 
 /** The filters on where an event came from, as the URL, the API and the chips name them: [key, label]. */
-export const SOURCE_FILTERS = [["app", "App"], ["machine", "Machine"], ["instance", "Instance"], ["path", "Path"]];
+export const SOURCE_FILTERS = [["app", "App"], ["version", "Version"], ["machine", "Machine"], ["instance", "Instance"], ["path", "Path"]];
 
 /** A property condition ("Name=value") as the page shows it: "Name = value". */
 export function conditionText(condition) {

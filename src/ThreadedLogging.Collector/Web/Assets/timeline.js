@@ -52,7 +52,7 @@ export function filters(state) {
 }
 
 /**
- * The app, machine, instance and path, the kind and the property conditions as chips above the list ("App: Payroll ×",
+ * The app, version, machine, instance and path, the kind and the property conditions as chips above the list ("App: Payroll ×",
  * "Message: Order {OrderId} paid ×", "OrderId = 48151623 ×"), each removable on its own.
  */
 function chips(state) {

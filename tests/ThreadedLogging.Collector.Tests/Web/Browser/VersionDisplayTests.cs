@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Playwright;
 using ThreadedLogging.Collector.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 
@@ -8,7 +9,7 @@ namespace ThreadedLogging.Collector.Tests.Web.Browser;
 /// <summary>
 /// In a real Chromium: a version stamped with its commit (<c>2.1.0+</c> and 40 hex digits, as the .NET SDK writes every
 /// assembly's informational version) is shown with the hash cut to 7 digits in the lists, the whole version in the
-/// element's title and in the event's detail, and filters keep the whole version. Other versions are shown as they are.
+/// element's title and in the event's detail, and filters keep the whole version (the detail's filter button; version= without a build also finds its builds). Other versions are shown as they are.
 /// </summary>
 public sealed class VersionDisplayTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
@@ -41,6 +42,34 @@ public sealed class VersionDisplayTests(ChromiumFixture chromium) : IClassFixtur
 
         await page.Locator("#events-table tbody tr").First.ClickAsync();
         await Expect(page.Locator("#detail-body")).ToContainTextAsync(Stamped);
+        Assert.Empty(dialogs);
+    }
+
+    [Fact]
+    public async Task VersionFilter_DetailButtonAndUrl_NarrowTheListToThatVersionOrItsBuilds()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        await PostAsync(collector, "alice", Stamped, "paid");
+        await PostAsync(collector, "alice", "2.1.0", "refunded");
+        await PostAsync(collector, "alice", "3.0.0", "shipped");
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        var rows = page.Locator("#events-table tbody tr td.msg");
+
+        await page.GotoAsync(collector.BaseAddress + "?user=alice");
+        await Expect(rows).ToHaveTextAsync(["shipped", "refunded", "paid"]);
+        await page.Locator("#events-table tbody tr", new() { HasText = "paid" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter on version " + Stamped, Exact = true }).ClickAsync();
+
+        await Expect(rows).ToHaveTextAsync(["paid"]); // the whole version, its build included: only itself
+        await Expect(page.Locator("#property-chips .chip")).ToHaveTextAsync(["Version: " + Stamped + "×"]);
+        Assert.Contains("version=2.1.0%2B0123456789abcdef", page.Url, StringComparison.Ordinal);
+
+        await page.GotoAsync(collector.BaseAddress + "?user=alice&version=2.1.0");
+        await Expect(rows).ToHaveTextAsync(["refunded", "paid"]); // a version without a build: itself and its builds
+        Assert.Contains("version=2.1.0", await page.Locator("#download-csv").GetAttributeAsync("href") ?? string.Empty, StringComparison.Ordinal);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remove filter version 2.1.0", Exact = true }).ClickAsync();
+        await Expect(rows).ToHaveTextAsync(["shipped", "refunded", "paid"]);
         Assert.Empty(dialogs);
     }
 

@@ -1,0 +1,21 @@
+using ThreadedLogging.Collector.Alerts;
+
+namespace ThreadedLogging.Collector.Tests.Alerts;
+
+/// <summary>A rule's console link carries every filter of its query the console takes, so the page shows the events it counted.</summary>
+public sealed class ConsoleLinkTests
+{
+    private static readonly DateTimeOffset From = new(2026, 12, 5, 10, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Path_RuleOnOneVersion_LinkKeepsTheVersionWithItsPlusEscaped()
+    {
+        var errors = new List<string>();
+        var rule = AlertRule.Create(new AlertRuleOptions { Name = "r", Query = "level=Error&app=Shop&version=2.1.0%2Babc&machine=PC-1", Webhook = "http://127.0.0.1:9/hook" }, f => f, TimeSpan.FromMinutes(1), new CollectorOptions(), errors);
+        Assert.Empty(errors);
+
+        var path = ConsoleLink.Path(rule!, From, From.AddHours(1));
+
+        Assert.Contains("&app=Shop&version=2.1.0%2Babc&machine=PC-1", path, StringComparison.Ordinal);
+    }
+}
