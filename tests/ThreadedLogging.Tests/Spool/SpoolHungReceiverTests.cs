@@ -15,7 +15,6 @@ public sealed class SpoolHungReceiverTests
     private static ThreadedHttpHandlerOptions Options(LoopbackServer server, string directory, List<string>? selfLog = null, Action<ThreadedHttpHandlerOptions>? configure = null) =>
         ThreadedHttpHandlerTests.Options(server, o =>
         {
-            configure?.Invoke(o);
             o.BufferDirectory = directory;
             o.ShutdownTimeout = TimeSpan.FromSeconds(10); // spent waiting for the hung send; what is in memory moves to disk at once (a budget no loaded machine misses)
             o.SelfLog = m =>
@@ -28,6 +27,7 @@ public sealed class SpoolHungReceiverTests
                     }
                 }
             };
+            configure?.Invoke(o); // last: it may wrap the self-log
         });
 
     private static void Log(ThreadedHandler handler, string run, int count)
@@ -103,15 +103,30 @@ public sealed class SpoolHungReceiverTests
 
             // Run B: the same spool and receiver; A's backlog is in flight (its request arrived) while B logs 10.
             var selfLog = new List<string>();
-            var second = new ThreadedHttpHandler(Options(hung, directory.Path, selfLog));
+            var closed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var second = new ThreadedHttpHandler(Options(hung, directory.Path, selfLog, o =>
+            {
+                var log = o.SelfLog!;
+                o.SelfLog = m =>
+                {
+                    log(m);
+                    if (m.Contains("in the spool", StringComparison.Ordinal))
+                    {
+                        closed.TrySetResult(m);
+                    }
+                };
+            }));
             await hung.WaitForRequestsAsync(2);
             Log(second, "b", 10);
             await second.DisposeAsync();
             Assert.Equal((20L, 0L, 20L), (second.Statistics.Spooled, second.Statistics.Dropped, second.Statistics.Pending));
+
+            // Said when the spool closes: at the disposal, or — a worker still in the hung send at the deadline, abandoned
+            // on a loaded machine — when that send ends.
+            Assert.Contains("20 events remain in the spool", await closed.Task.WaitAsync(TimeSpan.FromSeconds(60)), StringComparison.Ordinal);
             lock (selfLog)
             {
                 Assert.DoesNotContain(selfLog, m => m.Contains("lost", StringComparison.Ordinal));
-                Assert.Contains(selfLog, m => m.Contains("20 events remain in the spool", StringComparison.Ordinal));
             }
         }
         finally
