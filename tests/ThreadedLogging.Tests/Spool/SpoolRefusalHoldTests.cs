@@ -68,6 +68,68 @@ public sealed class SpoolRefusalHoldTests
         Assert.Equal(handler.Statistics.Sent, receiver.Taken.Count);
     }
 
+    [Fact]
+    public async Task Spooled_ReceiverStillRefusesAtDisposal_EventsStayOnDiskNextStartSendsEachOnce()
+    {
+        // The key is fixed only after the app ended: the disposal returns (the hold's retries end at its deadline), says
+        // the hold ended with the events kept, counts none dropped, and the next start sends every one once.
+        var keyFixed = false;
+        var taken = new List<int>();
+        await using var receiver = await LoopbackServer.StartAsync();
+        receiver.Respond = request =>
+        {
+            if (!Volatile.Read(ref keyFixed))
+            {
+                return Task.FromResult(Results.Text("refused", statusCode: 401));
+            }
+
+            lock (taken)
+            {
+                taken.AddRange(JsonDocument.Parse(request.Body).RootElement.GetProperty("events").EnumerateArray()
+                    .Select(e => e.GetProperty("properties").GetProperty("N").GetInt32()));
+            }
+
+            return Task.FromResult(Results.Ok());
+        };
+        using var directory = new TempDirectory();
+        var selfLog = new List<string>();
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(receiver, o =>
+        {
+            o.BufferDirectory = directory.Path;
+            o.BatchSize = 10;
+            o.SelfLog = line =>
+            {
+                Collect(selfLog)(line);
+                if (line.Contains(HoldBegins, StringComparison.Ordinal))
+                {
+                    holding.TrySetResult();
+                }
+            };
+        }));
+
+        LogNumbered(first, 30);
+        await holding.Task.WaitAsync(Safety);
+        await first.DisposeAsync().AsTask().WaitAsync(Safety); // a bound on a hang: the retries end at the deadline
+
+        Assert.Equal((0L, 0L), (first.Statistics.Sent, first.Statistics.Dropped));
+        var lines = Lines(selfLog);
+        Assert.Single(lines, line => line.Contains("The receiver still refused at the handler's disposal", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, line => line.Contains("dropped", StringComparison.Ordinal) || line.Contains("lost", StringComparison.Ordinal));
+
+        Volatile.Write(ref keyFixed, true);
+        await using (var next = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(receiver, o => o.BufferDirectory = directory.Path)))
+        {
+            Assert.True(next.Flush(Safety));
+            Assert.Equal((30L, 0L), (next.Statistics.Sent, next.Statistics.Dropped));
+        }
+
+        lock (taken)
+        {
+            Assert.Equal(Enumerable.Range(0, 30), taken); // each once, in order
+        }
+    }
+
     private static void LogNumbered(ThreadedHandler handler, int count)
     {
         var logger = handler.CreateLogger("Payroll");

@@ -328,6 +328,14 @@ public sealed class SpoolTests
         {
             Assert.Contains(selfLog, m => m.Contains("the rest of that segment is skipped, 50 events dropped", StringComparison.Ordinal));
         }
+
+        // The collector hears of it too, with the next batch: one Warning of category ThreadedLogging with the count.
+        next.CreateLogger("App").LogInformation("later");
+        Assert.True(next.Flush(TimeSpan.FromSeconds(30)));
+        var notice = Assert.Single(sink.Notices);
+        Assert.Contains("ThreadedLogging dropped 50 events between", notice.Message, StringComparison.Ordinal);
+        Assert.Contains("a spool record was torn", notice.Message, StringComparison.Ordinal);
+        Assert.Contains(notice.Properties, p => p.Key == "DroppedCount" && Equals(p.Value, 50L));
     }
 
     [Fact]
