@@ -294,15 +294,7 @@ internal sealed class BatchDelivery
                     // On disk the events are safe: held for the key or the Url to be fixed, retried with the backoff (the
                     // spool's caps bound them), not dropped. A content refusal is not held: resending cannot help it.
                     _hold.Refused(result.Outcome, result.Error ?? result.Outcome.ToString(), _ledger.Spooled);
-                    if (completed > 0)
-                    {
-                        batchId = NewBatchId(); // a different set of events from here on
-                    }
-
-                    Interlocked.Increment(ref _retried);
-                    settledUpTo?.Invoke(events[start]);
-                    await _waitBeforeRetry(_backoff.MarkFailure(result.RetryAfter), token).ConfigureAwait(false);
-                    break;
+                    goto case SendOutcome.Transient; // then retried as an outage is
                 case SendOutcome.Unauthorized or SendOutcome.Refused:
                     Reject(events, start, count, result, spooled, threw, failsOnContent);
                     settledUpTo?.Invoke(next); // these refused: settled up to the rest of the batch (all of it when these end it)
