@@ -119,12 +119,12 @@ public sealed class RefusalAnswersTests
         await using var collector = await CollectorFixture.StartWithOtlpGrpcAsync("--Collector:IngestApiKeys:0=k1");
         var grpcPort = collector.OtlpGrpcPort;
         using var http = new HttpClient(new SocketsHttpHandler());
-        var body = new HeldBodyStream([0, 0, 0x89, 0x54, 0x40]); // a gRPC frame announcing 9 MB, and then nothing until released
+        using var body = new HeldContent([0, 0, 0x89, 0x54, 0x40]); // a gRPC frame announcing 9 MB, and then nothing until released
         using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{grpcPort}/opentelemetry.proto.collector.logs.v1.LogsService/Export")
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = new StreamContent(body),
+            Content = body,
         };
         request.Content.Headers.ContentType = new("application/grpc");
         request.Headers.TryAddWithoutValidation("te", "trailers");
@@ -211,50 +211,32 @@ public sealed class RefusalAnswersTests
         public DecodedBatch Decode(IngestRequest request, IngestLimits limits) => throw new NullReferenceException("a parser bug");
     }
 
-    /// <summary>A request body that gives its first bytes and then waits until <see cref="Release"/>.</summary>
-    private sealed class HeldBodyStream(byte[] first) : Stream
+    /// <summary>
+    /// A request body that sends <paramref name="first"/> and then nothing until released. A content type of our own, not
+    /// <see cref="StreamContent"/>: HttpClient's HTTP/2 treats its own content types as not duplex and returns the response
+    /// only once their body is sent or cancelled, which raced with the server's RST_STREAM under load (the test waited a
+    /// minute for an answer already received); a content of our own is duplex, as gRPC's client's is.
+    /// </summary>
+    private sealed class HeldContent(byte[] first) : HttpContent
     {
         private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private bool _sentFirst;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public void Release() => _released.TrySetResult();
 
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (!_sentFirst)
-            {
-                _sentFirst = true;
-                first.CopyTo(buffer);
-                return first.Length;
-            }
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+            SerializeToStreamAsync(stream, context, CancellationToken.None);
 
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+        {
+            await stream.WriteAsync(first, cancellationToken);
+            await stream.FlushAsync(cancellationToken);
             await _released.Task.WaitAsync(cancellationToken);
-            return 0;
         }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
-
-        public override void Flush()
+        protected override bool TryComputeLength(out long length)
         {
+            length = 0;
+            return false;
         }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
