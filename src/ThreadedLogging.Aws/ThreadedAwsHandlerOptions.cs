@@ -72,7 +72,8 @@ public sealed class ThreadedAwsHandlerOptions : ThreadedHandlerOptions
     /// proxy's URL, as for <see cref="ThreadedHttpHandlerOptions.Proxy"/>: <c>http://proxy.corp:3128</c>, with the
     /// credentials it asks for as <c>http://user:password@proxy.corp:3128</c> (percent-encoded), <c>https://…</c>, or
     /// <c>socks5://proxy.corp:1080</c>. A proxy that refuses its credentials is retried like refused AWS keys (the events
-    /// are kept); its password is never shown in <see cref="ThreadedHandlerStatistics.LastError"/> or the self-log.
+    /// are kept); its credentials (the user name too, which may be a token) are never shown in
+    /// <see cref="ThreadedHandlerStatistics.LastError"/> or the self-log.
     /// </summary>
     /// <value>The default value is <see langword="null"/>: the system's proxy.</value>
     public string? Proxy { get; set; }

@@ -34,9 +34,11 @@ public sealed class AwsOptionsFromConfigurationTests(SqsEmulatorFixture sqs) : I
     // A pasted line break: every call answered 400 and retried for ever; a space: a key AWS does not know.
     [InlineData("AccessKey", Key + "\n", "index 11")]
     [InlineData("SecretAccessKey", "wJalrXUtn FEMI", "index 9")]
-    // Not a proxy's URL: the password of what looks like credentials is not shown.
+    // Not a proxy's URL: what looks like credentials is not shown, the user name too (a token may be one).
     [InlineData("Proxy", "proxy.corp:3128", "'proxy.corp:3128'")]
-    [InlineData("Proxy", "http://ops:wJalrX@proxy.corp:3128/path", "ops:***@proxy.corp")]
+    [InlineData("Proxy", "http://ops:wJalrX@proxy.corp:3128/path", "'http://***@proxy.corp:3128/path'")]
+    [InlineData("Proxy", "http://wJalrX@proxy.corp:3128/path", "'http://***@proxy.corp:3128/path'")]
+    [InlineData("Proxy", "http://wJalrX:@proxy.corp:3128/path", "'http://***@proxy.corp:3128/path'")]
     public void AddThreadedAws_BadValueInConfiguration_FactoryThrowsNamingIt(string option, string value, string shown, string? named = null, bool withoutKeys = false)
     {
         var settings = new Dictionary<string, string?>

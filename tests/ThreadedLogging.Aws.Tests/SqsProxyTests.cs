@@ -79,7 +79,9 @@ public sealed class SqsProxyTests(SqsEmulatorFixture sqs) : IClassFixture<SqsEmu
     [InlineData("ftp://proxy.corp:21")]
     [InlineData("proxy.corp:3128")]
     [InlineData("http://ops:TopSecret@proxy.corp:3128/path")]
-    public void Validate_ProxyNotAUrlNorNone_ArgumentExceptionNamesItWithoutThePassword(string proxy)
+    [InlineData("http://TopSecret@proxy.corp:3128/path")]  // a token as the user name
+    [InlineData("http://TopSecret:@proxy.corp:3128/path")]
+    public void Validate_ProxyNotAUrlNorNone_ArgumentExceptionNamesItWithoutItsCredentials(string proxy)
     {
         var options = sqs.Options("q");
         options.Proxy = proxy;

@@ -47,7 +47,7 @@ internal sealed partial class SqsBatchSink
     /// <see langword="null"/> for what is not an SQS failure (cancellation by the shutdown deadline).
     /// </summary>
     /// <remarks>
-    /// Every error text it returns has the password of any URI in it hidden: HttpClient names a proxy's URI, with the
+    /// Every error text it returns has the user part of any URI in it (user name and password) hidden: HttpClient names a proxy's URI, with the
     /// credentials of <c>HTTPS_PROXY</c> when it holds them, in its messages, which the SDK passes on.
     /// </remarks>
     private SendResult? Classify(Exception exception, bool alone, CancellationToken cancellationToken)
@@ -57,7 +57,7 @@ internal sealed partial class SqsBatchSink
             return null;
         }
 
-        return result.Error is { } error ? result with { Error = HttpProxySetting.WithoutPasswords(error) } : result;
+        return result.Error is { } error ? result with { Error = HttpProxySetting.WithoutCredentials(error) } : result;
     }
 
     private SendResult? ClassifyFailure(Exception exception, bool alone, CancellationToken cancellationToken)

@@ -248,12 +248,12 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         {
             // https through a proxy that refused the CONNECT its credentials (407; tinyproxy says 401) or the destination (403):
             // a refused key, not an outage to retry for as long as the app runs (plain http gets these as an answer: Classify).
-            return new SendResult(SendOutcome.Unauthorized, Error: HttpProxySetting.WithoutPasswords(e.Message));
+            return new SendResult(SendOutcome.Unauthorized, Error: HttpProxySetting.WithoutCredentials(e.Message));
         }
         catch (HttpRequestException e)
         {
             // The message of a proxy's failure names the proxy's URI, with the credentials of HTTPS_PROXY if it holds them.
-            return new SendResult(SendOutcome.Transient, Error: HttpProxySetting.WithoutPasswords(e.Message));
+            return new SendResult(SendOutcome.Transient, Error: HttpProxySetting.WithoutCredentials(e.Message));
         }
     }
 

@@ -16,7 +16,7 @@ internal static partial class HttpProxySetting
     /// <summary>The proxy schemes <see cref="SocketsHttpHandler"/> speaks.</summary>
     private static readonly string[] Schemes = ["http", "https", "socks4", "socks4a", "socks5"];
 
-    /// <summary>Refuses a value that is neither <c>none</c> nor a proxy's URL, naming the option (and never its password).</summary>
+    /// <summary>Refuses a value that is neither <c>none</c> nor a proxy's URL, naming the option (and never its credentials).</summary>
     /// <exception cref="ArgumentException">The value is not <c>none</c> nor an absolute http/socks URL of a host, with at most a port and credentials.</exception>
     public static void Check(string? proxy)
     {
@@ -130,18 +130,22 @@ internal static partial class HttpProxySetting
             || (bytes[0] == 100 && bytes[1] is >= 64 and <= 127);
     }
 
-    /// <summary><paramref name="text"/> (an exception's message) with the password of every URI's credentials in it replaced by <c>***</c>.</summary>
-    public static string WithoutPasswords(string text) => UriPassword().Replace(text, "$1***@");
+    /// <summary>
+    /// <paramref name="text"/> (an exception's message) with the whole user part of every URI in it (<c>user:password</c>,
+    /// a token given as the user name, <c>user:</c>) replaced by <c>***</c>: some proxies take a token as the user name.
+    /// </summary>
+    public static string WithoutCredentials(string text) => UriUserInfo().Replace(text, "://***@");
 
-    [GeneratedRegex(@"(://[^/:@\s'""]*:)[^/@\s'""]*@")]
-    private static partial Regex UriPassword();
+    [GeneratedRegex(@"://[^/@\s'""]*@")]
+    private static partial Regex UriUserInfo();
 
     private static bool IsNone(string proxy) => string.Equals(proxy, None, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// The value with the password of its credentials, if any, replaced by <c>***</c>: everything between the first
-    /// <c>:</c> of the credentials (after <c>://</c> when there is one) and the last <c>@</c>, so that a value whose
-    /// scheme is misspelt (<c>http:/ops:secret@…</c>, <c>ops:secret@…</c>) does not show its password either.
+    /// The value with its credentials, if any, replaced by <c>***</c>: everything between <c>://</c> (or the start) and
+    /// the last <c>@</c>, the user name too — some proxies take a token as the user name (<c>http://APIKEY:@proxy…</c>,
+    /// <c>http://TOKEN@proxy…</c>) — so that a value whose scheme is misspelt (<c>http:/ops:secret@…</c>,
+    /// <c>ops:secret@…</c>) shows none either. The collector's <c>WebhookProxySetting</c> shows its proxy the same way.
     /// </summary>
     private static string Shown(string proxy)
     {
@@ -153,7 +157,6 @@ internal static partial class HttpProxySetting
 
         var scheme = proxy.IndexOf("://", StringComparison.Ordinal);
         var start = scheme >= 0 && scheme < at ? scheme + 3 : 0;
-        var colon = proxy.IndexOf(':', start);
-        return colon >= 0 && colon < at ? proxy[..(colon + 1)] + "***" + proxy[at..] : proxy;
+        return proxy[..start] + "***" + proxy[at..];
     }
 }

@@ -68,14 +68,23 @@ public sealed class ProxyTests
     }
 
     [Fact]
-    public void WithoutPasswords_ProxyFailureMessage_PasswordOfEveryUriHidden()
+    public void WithoutCredentials_ProxyFailureMessage_UserPartOfEveryUriHidden()
     {
         // HttpClient's message when HTTPS_PROXY's proxy refuses the CONNECT: it names the proxy with the credentials of the variable.
         const string message = "The proxy tunnel request to proxy 'http://ops:TopSecret@127.0.0.1:39182/' failed with status code '407'. Also socks5://a:b%40c@h:1 and https://x.example/p@q";
 
         Assert.Equal(
-            "The proxy tunnel request to proxy 'http://ops:***@127.0.0.1:39182/' failed with status code '407'. Also socks5://a:***@h:1 and https://x.example/p@q",
-            HttpProxySetting.WithoutPasswords(message));
+            "The proxy tunnel request to proxy 'http://***@127.0.0.1:39182/' failed with status code '407'. Also socks5://***@h:1 and https://x.example/p@q",
+            HttpProxySetting.WithoutCredentials(message));
+    }
+
+    [Theory]
+    [InlineData("proxy 'http://APIKEY7f3a@127.0.0.1:39182/' failed", "proxy 'http://***@127.0.0.1:39182/' failed")]   // a token as the user name, no password
+    [InlineData("proxy 'http://APIKEY7f3a:@127.0.0.1:39182/' failed", "proxy 'http://***@127.0.0.1:39182/' failed")]  // user:, the password empty
+    [InlineData("proxy 'http://ops:@proxy.corp:3128/' and http://proxy.corp:3128/", "proxy 'http://***@proxy.corp:3128/' and http://proxy.corp:3128/")]
+    public void WithoutCredentials_TokenAsTheUserName_Hidden(string message, string shown)
+    {
+        Assert.Equal(shown, HttpProxySetting.WithoutCredentials(message));
     }
 
     [Fact]
@@ -121,12 +130,14 @@ public sealed class ProxyTests
     [Theory]
     [InlineData("proxy.corp:3128", "'proxy.corp:3128'")]                                      // no scheme: read as scheme "proxy.corp"
     [InlineData("ftp://proxy.corp:3128", "'ftp://proxy.corp:3128'")]                         // not a scheme SocketsHttpHandler speaks to a proxy
-    [InlineData("ops:s3cret@proxy.corp:3128", "'ops:***@proxy.corp:3128'")]                 // no scheme: the password hidden all the same
-    [InlineData("http:/ops:s3cret@proxy.corp:3128", "'http:***@proxy.corp:3128'")]
+    [InlineData("ops:s3cret@proxy.corp:3128", "'***@proxy.corp:3128'")]                     // no scheme: the credentials hidden all the same
+    [InlineData("http:/ops:s3cret@proxy.corp:3128", "'***@proxy.corp:3128'")]
     [InlineData("http://proxy.corp:3128/path", "'http://proxy.corp:3128/path'")]
-    [InlineData("http://ops:s3cret@proxy corp:3128", "'http://ops:***@proxy corp:3128'")]  // the password never shown
+    [InlineData("http://ops:s3cret@proxy corp:3128", "'http://***@proxy corp:3128'")]      // the credentials never shown
+    [InlineData("http://s3cret@proxy corp:3128", "'http://***@proxy corp:3128'")]          // a token as the user name, no password
+    [InlineData("http://s3cret:@proxy corp:3128", "'http://***@proxy corp:3128'")]         // user:, the password empty
     [InlineData("direct", "'direct'")]
-    public void Validate_ProxyNotNoneNorAProxyUrl_ThrowsNamingProxyAndHidingThePassword(string proxy, string shown)
+    public void Validate_ProxyNotNoneNorAProxyUrl_ThrowsNamingProxyAndHidingItsCredentials(string proxy, string shown)
     {
         var options = new ThreadedHttpHandlerOptions { Host = "collector.corp:5080", Proxy = proxy };
 
