@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ThreadedLogging.Collector.Responses;
 using ThreadedLogging.Collector.Storage;
@@ -62,7 +63,7 @@ internal static class TopValuesApi
         Fields.First(f => f.Value == field).Key,
         counts.Total,
         counts.Distinct,
-        [.. counts.Values.Select(v => new TopValueDto(v.Value, v.Count, v.Errors, v.Newest))]);
+        [.. counts.Values.Select(v => new TopValueDto(v.Value, v.Count, v.Errors, v.Newest, v.App, v.Version))]);
 }
 
 /// <summary>
@@ -71,5 +72,15 @@ internal static class TopValuesApi
 /// </summary>
 internal sealed record TopValuesResponse(string Field, long Total, long Distinct, IReadOnlyList<TopValueDto> Values);
 
-/// <summary>One value (null: the events without one), its events, how many of them are Error or Critical, and the newest one's time.</summary>
-internal sealed record TopValueDto(string? Value, long Count, long Errors, DateTimeOffset Newest);
+/// <summary>
+/// One value (null: the events without one), its events, how many of them are Error or Critical, and the newest one's
+/// time. A version's value is a label ("Shop 2.4.1"); its <c>app</c> and <c>version</c> apart are what the filters of
+/// those names take (each left out when the events have none, and on every other field).
+/// </summary>
+internal sealed record TopValueDto(
+    string? Value,
+    long Count,
+    long Errors,
+    DateTimeOffset Newest,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? App = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Version = null);

@@ -17,12 +17,10 @@ internal sealed class ValueCountReader(EventField field)
     {
         ArgumentNullException.ThrowIfNull(reader);
         var value = reader.IsDBNull(0) ? null : reader.GetString(0);
-        if (field == EventField.Version)
-        {
-            value = VersionLabel.Of(reader.IsDBNull(1) ? null : reader.GetString(1), value);
-        }
-
-        _values.Add(new ValueCount(value, reader.GetInt64(2), reader.GetInt64(3), new DateTimeOffset(reader.GetInt64(4), TimeSpan.Zero)));
+        var (count, errors, newest) = (reader.GetInt64(2), reader.GetInt64(3), new DateTimeOffset(reader.GetInt64(4), TimeSpan.Zero));
+        _values.Add(field == EventField.Version
+            ? ValueCount.OfVersion(reader.IsDBNull(1) ? null : reader.GetString(1), value, count, errors, newest)
+            : new ValueCount(value, count, errors, newest));
         _distinct = reader.GetInt64(5);
         _total = reader.GetInt64(6);
     }

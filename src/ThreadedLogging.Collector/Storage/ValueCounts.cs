@@ -9,5 +9,14 @@ internal sealed record ValueCounts(IReadOnlyList<ValueCount> Values, long Distin
     public static readonly ValueCounts None = new([], 0, 0);
 }
 
-/// <summary>One value (null: the events without one), its events, how many of them are Error or Critical, and the newest one's time.</summary>
-internal sealed record ValueCount(string? Value, long Count, long Errors, DateTimeOffset Newest);
+/// <summary>
+/// One value (null: the events without one), its events, how many of them are Error or Critical, and the newest one's
+/// time; for <see cref="EventField.Version"/>, whose value is a label (<see cref="VersionLabel"/>), also the app and the
+/// version apart (null when the events have none), what the <c>app</c> and <c>version</c> filters take.
+/// </summary>
+internal sealed record ValueCount(string? Value, long Count, long Errors, DateTimeOffset Newest, string? App = null, string? Version = null)
+{
+    /// <summary>A version's count: its label as <see cref="Value"/>, its app and version apart.</summary>
+    public static ValueCount OfVersion(string? app, string? version, long count, long errors, DateTimeOffset newest) =>
+        new(VersionLabel.Of(app, version), count, errors, newest, app, version);
+}

@@ -53,6 +53,31 @@ public sealed class TopValuesApiTests : IAsyncLifetime
         Assert.Equal(counts, values.Select(v => v.GetProperty("count").GetInt64()));
     }
 
+    [Theory]
+    [InlineData("api/events/top?field=version&count=2")]
+    [InlineData("api/events/summary?top=version&count=2")]
+    public async Task Top_Version_AppAndVersionApartBesideTheLabel(string path)
+    {
+        var body = await _collector.GetJsonAsync(path);
+
+        var top = path.Contains("summary", StringComparison.Ordinal) ? body.GetProperty("top")[0] : body;
+        var values = top.GetProperty("values").EnumerateArray().ToList();
+        Assert.Equal(["Shop 2.4.1", "Shop 2.5.0"], values.Select(v => v.GetProperty("value").GetString()));
+        Assert.Equal(["Shop", "Shop"], values.Select(v => v.GetProperty("app").GetString()));
+        Assert.Equal(["2.4.1", "2.5.0"], values.Select(v => v.GetProperty("version").GetString()));
+    }
+
+    [Fact]
+    public async Task Top_OtherFields_NoAppOrVersionApart()
+    {
+        var body = await _collector.GetJsonAsync("api/events/top?field=machine");
+
+        var first = body.GetProperty("values")[0];
+        Assert.Equal("PC-B", first.GetProperty("value").GetString());
+        Assert.False(first.TryGetProperty("app", out _));
+        Assert.False(first.TryGetProperty("version", out _));
+    }
+
     [Fact]
     public async Task Top_PropertyFilter_CountsOnlyTheEventsWithThatValue()
     {

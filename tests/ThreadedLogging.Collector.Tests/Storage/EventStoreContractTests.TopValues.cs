@@ -61,6 +61,30 @@ public abstract partial class EventStoreContractTests
         Assert.Equal((0L, 0L), (none.Total, none.Distinct));
     }
 
+    [Fact]
+    public async Task CountByValueAndSummary_Version_AppAndVersionApartBesideTheLabel()
+    {
+        await Store.AppendAsync(new EventBatch(null, [
+            Valued(1, "Shop", "2.4.1", "PC-1", null),
+            Valued(2, "Shop", "2.4.1", "PC-1", null),
+            Valued(3, "Shop", null, null, null), // an app without a version
+            Valued(4, null, "1.0", null, null), // a version without an app
+            Valued(5, null, null, null, null),
+        ]), CancellationToken.None);
+        (string? Label, string? App, string? Version)[] expected =
+            [("Shop 2.4.1", "Shop", "2.4.1"), (null, null, null), ("1.0", null, "1.0"), ("Shop", "Shop", null)];
+
+        var top = await Store.CountByValueAsync(new EventQuery(), EventField.Version, 10, CancellationToken.None);
+        var summary = await Store.SummarizeAsync(new EventQuery(), new TimeBuckets(T0, TimeSpan.FromSeconds(20), 1), [EventField.Version, EventField.Machine], 10, CancellationToken.None);
+
+        // What the app and version filters take, so that a console's click on "Shop 2.4.1" lists those events.
+        Assert.Equal(expected, top.Values.Select(v => (v.Value, v.App, v.Version)));
+        Assert.Equal(expected, summary.Values[0].Values.Select(v => (v.Value, v.App, v.Version)));
+        Assert.Equal([2L, 1L, 1L, 1L], top.Values.Select(v => v.Count));
+        // Other fields' values are their own: no app or version apart.
+        Assert.Equal([(null, null, null), ("PC-1", null, null)], summary.Values[1].Values.Select(v => (v.Value, v.App, v.Version)));
+    }
+
     private static NewEvent Valued(long sequence, string? app, string? version, string? machine, string? category, LogLevel level = LogLevel.Information) =>
         new() { Timestamp = T0.AddSeconds(sequence), Level = level, Message = $"event {sequence}", App = app, Version = version, Machine = machine, Category = category, Sequence = sequence };
 }

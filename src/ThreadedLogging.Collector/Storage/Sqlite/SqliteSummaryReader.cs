@@ -121,8 +121,9 @@ internal sealed class SqliteSummaryReader
             .ThenBy(v => v.Key.App, SqliteBinaryOrder.Instance)
             .ThenBy(v => v.Key.Value, SqliteBinaryOrder.Instance)
             .Take(top)
-            .Select(v => new ValueCount(
-                field == EventField.Version ? VersionLabel.Of(v.Key.App, v.Key.Value) : v.Key.Value, v.Value.Count, v.Value.Errors, new DateTimeOffset(v.Value.Newest, TimeSpan.Zero)))
+            .Select(v => field == EventField.Version
+                ? ValueCount.OfVersion(v.Key.App, v.Key.Value, v.Value.Count, v.Value.Errors, new DateTimeOffset(v.Value.Newest, TimeSpan.Zero))
+                : new ValueCount(v.Key.Value, v.Value.Count, v.Value.Errors, new DateTimeOffset(v.Value.Newest, TimeSpan.Zero)))
             .ToList();
         return new ValueCounts(values, named.Count, named.Values.Sum(t => t.Count));
     }

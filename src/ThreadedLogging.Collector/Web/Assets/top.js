@@ -1,9 +1,9 @@
 // What, who and where, for what the timeline lists: its most frequent kinds of event (message templates), users (on a
 // trace's or everyone's timeline), versions and machines, as GET /api/events/top counts them (same filters, search and
-// range; summary.js asks for them with the histogram, in one request). A
-// kind narrows the list to its events ("the most common errors", then one of them); a user opens that user's timeline
-// with the same levels, search, kind, app, machine, instance, path, property conditions and range: "which users hit
-// this error" is one click away.
+// range; summary.js asks for them with the histogram, in one request). A kind, a version (app= and version=) or a
+// machine narrows the list to its events ("the most common errors", then one of them; "this version's spike"); a user
+// opens that user's timeline with the same levels, search, kind, app, machine, instance, path, property conditions and
+// range: "which users hit this error" is one click away.
 import { $, el, clear, counted, excerpt, shortVersion } from "./dom.js";
 import { change, timelineOf, acrossUsers, MaxTemplate, SOURCE_FILTERS } from "./state.js";
 
@@ -50,6 +50,12 @@ function group(f, body, state) {
       only.addEventListener("click", () => change({ template: v.value, at: "" }));
       return only;
     }
+    // A version filters on its app and version (the API gives them apart from the label), a machine on itself; events
+    // without one have no filter that finds only them, so they stay labels.
+    if (f.field === "version" && v.version != null) {
+      return filterButton(v.app == null ? "version " + v.version + " (of any app)" : name, shortVersion(name), title, count, { app: v.app ?? "", version: v.version });
+    }
+    if (f.field === "machine" && v.value != null) return filterButton(name, name, title, count, { machine: v.value });
     if (f.field === "version" && shortVersion(name) !== name) return el("span", { className: "value", title: name + ": " + title }, shortVersion(name), " ", count);
     if (f.field !== "user") return el("span", { className: "value", title }, name, " ", count);
     const open = el("button", { type: "button", className: "value", title: "Open " + name + "'s events: " + title }, name, " ", count);
@@ -64,4 +70,11 @@ function group(f, body, state) {
   const more = body.distinct > body.values.length ? [el("span", { className: "status" }, `and ${body.distinct - body.values.length} more`)] : [];
   return el("div", { className: "top-group", role: "group", "aria-label": f.label },
     el("span", { className: "top-label" }, `${f.label} (${body.distinct})`), ...items, ...more);
+}
+
+/** A value as a button that narrows the list to its events: the patch sets page filters (in the URL, removable chips), the list read again from its start. */
+function filterButton(what, shown, title, count, patch) {
+  const button = el("button", { type: "button", className: "value", title: "Only the events of " + what + ": " + title, "aria-label": "Only the events of " + what }, shown, " ", count);
+  button.addEventListener("click", () => change({ ...patch, at: "" }));
+  return button;
 }

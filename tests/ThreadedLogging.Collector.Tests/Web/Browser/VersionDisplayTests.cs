@@ -38,7 +38,7 @@ public sealed class VersionDisplayTests(ChromiumFixture chromium) : IClassFixtur
         await Expect(appCell).ToHaveAttributeAsync("title", "Shop " + Stamped);
         var chip = page.Locator("#top-values [role=group][aria-label='Versions'] .value");
         await Expect(chip).ToHaveTextAsync("Shop 2.1.0+0123456 1");
-        await Expect(chip).ToHaveAttributeAsync("title", "Shop " + Stamped + ": 1 event");
+        await Expect(chip).ToHaveAttributeAsync("title", "Only the events of Shop " + Stamped + ": 1 event"); // a button: app= and version= the whole version
 
         await page.Locator("#events-table tbody tr").First.ClickAsync();
         await Expect(page.Locator("#detail-body")).ToContainTextAsync(Stamped);
