@@ -9,13 +9,13 @@ namespace ThreadedLogging.Collector.Tests.Alerts;
 /// <summary>The alert rule contract on a real PostgreSQL (schema version 12, brought up by the event store).</summary>
 public sealed class PostgresAlertRuleStoreTests : AlertRuleStoreContractTests
 {
-    private string? _database;
+    private PostgresDatabase? _database;
     private NpgsqlDataSource? _dataSource;
 
     private protected override async Task<IAlertRuleStore> CreateStoreAsync()
     {
-        _database = PostgresServer.Instance.CreateDatabase();
-        _dataSource = NpgsqlDataSource.Create(PostgresServer.Instance.ConnectionString(_database));
+        _database = PostgresDatabase.Create();
+        _dataSource = NpgsqlDataSource.Create(_database.ConnectionString());
         await using var events = new PostgresEventStore(_dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
         await events.InitializeAsync(CancellationToken.None);
         return PostgresAlertRuleStore.Create(_dataSource);
@@ -30,7 +30,7 @@ public sealed class PostgresAlertRuleStoreTests : AlertRuleStoreContractTests
 
         if (_database is not null)
         {
-            PostgresServer.Instance.DropDatabase(_database);
+            await _database.DisposeAsync();
         }
     }
 }

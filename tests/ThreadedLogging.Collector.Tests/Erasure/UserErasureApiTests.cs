@@ -116,25 +116,17 @@ public sealed class UserErasureApiTests
     [Fact]
     public async Task Delete_OnPostgres_AliceGoneBobUntouched()
     {
-        var database = PostgresServer.Instance.CreateDatabase();
-        try
-        {
-            await using var collector = await CollectorFixture.StartAsync(
-                "--Collector:Store=postgres", "--ConnectionStrings:Events=" + PostgresServer.Instance.ConnectionString(database));
-            await IngestAliceAndBobAsync(collector);
+        await using var database = PostgresDatabase.Create();
+        await using var collector = await CollectorFixture.StartAsync(database.CollectorArguments);
+        await IngestAliceAndBobAsync(collector);
 
-            var (status, body) = await Http.SendAsync(collector.Client, HttpMethod.Delete, "api/users/alice");
-            var (again, secondBody) = await Http.SendAsync(collector.Client, HttpMethod.Delete, "api/users/alice");
+        var (status, body) = await Http.SendAsync(collector.Client, HttpMethod.Delete, "api/users/alice");
+        var (again, secondBody) = await Http.SendAsync(collector.Client, HttpMethod.Delete, "api/users/alice");
 
-            Assert.True(status == HttpStatusCode.OK, body);
-            await AssertAliceErasedAsync(collector, body);
-            Assert.Equal(HttpStatusCode.OK, again);
-            Assert.Equal(0, JsonDocument.Parse(secondBody).RootElement.GetProperty("erased").GetInt64());
-        }
-        finally
-        {
-            PostgresServer.Instance.DropDatabase(database);
-        }
+        Assert.True(status == HttpStatusCode.OK, body);
+        await AssertAliceErasedAsync(collector, body);
+        Assert.Equal(HttpStatusCode.OK, again);
+        Assert.Equal(0, JsonDocument.Parse(secondBody).RootElement.GetProperty("erased").GetInt64());
     }
 
     /// <summary>alice: 3 events with "marmalade" and one as "Alice" (the same user to the filter); bob: 2 events.</summary>

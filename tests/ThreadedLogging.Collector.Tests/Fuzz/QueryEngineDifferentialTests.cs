@@ -14,23 +14,23 @@ public sealed class QueryEngineDifferentialTests : IAsyncLifetime
 {
     private const int Comparisons = 500;
     private static readonly QueryFuzzKeys Keys = QueryFuzzCollector.Keys;
-    private string _database = null!;
+    private PostgresDatabase _database = null!;
     private QueryFuzzCollector _sqlite = null!;
     private QueryFuzzCollector _postgres = null!;
 
     public async Task InitializeAsync()
     {
         var until = DateTimeOffset.UtcNow;
-        _database = PostgresServer.Instance.CreateDatabase();
+        _database = PostgresDatabase.Create();
         _sqlite = await QueryFuzzCollector.StartAsync([], until);
-        _postgres = await QueryFuzzCollector.StartAsync(["--Collector:Store=postgres", "--ConnectionStrings:Events=" + PostgresServer.Instance.ConnectionString(_database)], until);
+        _postgres = await QueryFuzzCollector.StartAsync(_database.CollectorArguments, until);
     }
 
     public async Task DisposeAsync()
     {
         await _sqlite.DisposeAsync();
         await _postgres.DisposeAsync();
-        PostgresServer.Instance.DropDatabase(_database);
+        await _database.DisposeAsync();
     }
 
     [Theory]

@@ -14,17 +14,22 @@ public abstract class QueryFuzzTests : IAsyncLifetime
     private static readonly QueryFuzzKeys Keys = QueryFuzzCollector.Keys;
     private QueryFuzzCollector _collector = null!;
     private QueryFuzzKnown _known = null!;
+    private PostgresDatabase? _database;
 
     public async Task InitializeAsync()
     {
-        _collector = await QueryFuzzCollector.StartAsync(await StoreArgumentsAsync(), DateTimeOffset.UtcNow);
+        _database = NewDatabase();
+        _collector = await QueryFuzzCollector.StartAsync(_database?.CollectorArguments ?? [], DateTimeOffset.UtcNow);
         _known = await _collector.ReadKnownAsync();
     }
 
     public async Task DisposeAsync()
     {
         await _collector.DisposeAsync();
-        await DeleteStoreAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
     }
 
     [Theory]
@@ -55,7 +60,6 @@ public abstract class QueryFuzzTests : IAsyncLifetime
         Assert.True(status == HttpStatusCode.OK, body);
     }
 
-    private protected abstract Task<string[]> StoreArgumentsAsync();
-
-    private protected virtual Task DeleteStoreAsync() => Task.CompletedTask;
+    /// <summary>Gets a database of the test's own when it runs on PostgreSQL; null on SQLite, the default store.</summary>
+    private protected abstract PostgresDatabase? NewDatabase();
 }

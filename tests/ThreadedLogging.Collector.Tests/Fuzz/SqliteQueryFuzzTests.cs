@@ -3,5 +3,5 @@ namespace ThreadedLogging.Collector.Tests.Fuzz;
 /// <summary>The read and level-rules fuzzing on the default store, SQLite.</summary>
 public sealed class SqliteQueryFuzzTests : QueryFuzzTests
 {
-    private protected override Task<string[]> StoreArgumentsAsync() => Task.FromResult<string[]>([]);
+    private protected override PostgresDatabase? NewDatabase() => null;
 }

@@ -9,13 +9,13 @@ namespace ThreadedLogging.Collector.Tests.Levels;
 /// <summary>The level rule contract on a real PostgreSQL (schema version 3, brought up by the event store).</summary>
 public sealed class PostgresLevelRuleStoreTests : LevelRuleStoreContractTests
 {
-    private string? _database;
+    private PostgresDatabase? _database;
     private NpgsqlDataSource? _dataSource;
 
     private protected override async Task<ILevelRuleStore> CreateStoreAsync()
     {
-        _database = PostgresServer.Instance.CreateDatabase();
-        _dataSource = NpgsqlDataSource.Create(PostgresServer.Instance.ConnectionString(_database));
+        _database = PostgresDatabase.Create();
+        _dataSource = NpgsqlDataSource.Create(_database.ConnectionString());
         await using var events = new PostgresEventStore(_dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
         await events.InitializeAsync(CancellationToken.None);
         return new PostgresLevelRuleStore(_dataSource);
@@ -30,7 +30,7 @@ public sealed class PostgresLevelRuleStoreTests : LevelRuleStoreContractTests
 
         if (_database is not null)
         {
-            PostgresServer.Instance.DropDatabase(_database);
+            await _database.DisposeAsync();
         }
     }
 }

@@ -17,10 +17,12 @@ public abstract class EventPagingTests : IAsyncLifetime
     private const int Total = 4 * PerInstant;
     private static readonly DateTimeOffset[] Instants = [Midnight.AddDays(-1), Midnight.AddMilliseconds(-1), Midnight, Midnight.AddMilliseconds(1)];
     private CollectorFixture _collector = null!;
+    private PostgresDatabase? _database;
 
     public async Task InitializeAsync()
     {
-        _collector = await CollectorFixture.StartAsync(await StoreArgumentsAsync());
+        _database = NewDatabase();
+        _collector = await CollectorFixture.StartAsync(_database?.CollectorArguments ?? []);
         // Each instant's events in three batches, the instants interleaved: arrival order is not time order.
         for (var part = 0; part < 3; part++)
         {
@@ -44,7 +46,10 @@ public abstract class EventPagingTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _collector.DisposeAsync();
-        await DeleteStoresAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
     }
 
     [Theory]
@@ -123,9 +128,8 @@ public abstract class EventPagingTests : IAsyncLifetime
         Assert.Equal("parameter 'from' must not be after 'to' (from 2026-12-02T10:00:00.0000000Z, to 2026-12-01T09:00:00.0000000Z)", Http.Error(body));
     }
 
-    private protected abstract Task<string[]> StoreArgumentsAsync();
-
-    private protected virtual Task DeleteStoresAsync() => Task.CompletedTask;
+    /// <summary>Gets a database of the test's own when it runs on PostgreSQL; null on SQLite, the default store.</summary>
+    private protected abstract PostgresDatabase? NewDatabase();
 
     private static string Param(DateTimeOffset time) => Uri.EscapeDataString(time.ToString("O", CultureInfo.InvariantCulture));
 
@@ -154,27 +158,11 @@ public abstract class EventPagingTests : IAsyncLifetime
 /// <summary>Paging and time parameters on the default store, SQLite.</summary>
 public sealed class SqliteEventPagingTests : EventPagingTests
 {
-    private protected override Task<string[]> StoreArgumentsAsync() => Task.FromResult<string[]>([]);
+    private protected override PostgresDatabase? NewDatabase() => null;
 }
 
 /// <summary>Paging and time parameters on a real PostgreSQL (a database per test class instance).</summary>
 public sealed class PostgresEventPagingTests : EventPagingTests
 {
-    private string? _database;
-
-    private protected override Task<string[]> StoreArgumentsAsync()
-    {
-        _database = PostgresServer.Instance.CreateDatabase();
-        return Task.FromResult<string[]>(["--Collector:Store=postgres", "--ConnectionStrings:Events=" + PostgresServer.Instance.ConnectionString(_database)]);
-    }
-
-    private protected override Task DeleteStoresAsync()
-    {
-        if (_database is not null)
-        {
-            PostgresServer.Instance.DropDatabase(_database);
-        }
-
-        return Task.CompletedTask;
-    }
+    private protected override PostgresDatabase? NewDatabase() => PostgresDatabase.Create();
 }

@@ -13,7 +13,13 @@ public abstract partial class ExportApiTests
 
     private async Task<CollectorFixture> StartAsync(Action<IServiceCollection>? configureServices)
     {
-        string[] args = ["--Collector:ReadApiKey=" + ReadKey, "--Collector:MaxExportEvents=" + Cap.ToString(CultureInfo.InvariantCulture), .. await StoreArgumentsAsync()];
+        var database = NewDatabase();
+        if (database is not null)
+        {
+            _databases.Add(database);
+        }
+
+        string[] args = ["--Collector:ReadApiKey=" + ReadKey, "--Collector:MaxExportEvents=" + Cap.ToString(CultureInfo.InvariantCulture), .. database?.CollectorArguments ?? []];
         var collector = configureServices is null ? await CollectorFixture.StartAsync(args) : await CollectorFixture.StartAsync(configureServices, args);
         collector.Client.DefaultRequestHeaders.Add("X-Api-Key", ReadKey);
         return collector;

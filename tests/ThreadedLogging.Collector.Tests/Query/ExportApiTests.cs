@@ -21,6 +21,7 @@ public abstract partial class ExportApiTests : IAsyncLifetime
     private static readonly DateTimeOffset Start = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddHours(-12);
     private static readonly string[] Users = ["alice", "bob", "carol"];
     private static readonly string[] Levels = ["Trace", "Debug", "Information", "Warning", "Error", "Critical"];
+    private readonly List<PostgresDatabase> _databases = [];
     private CollectorFixture _collector = null!;
 
     /// <summary>Gets the messages of user "eve": what a spreadsheet would run, and what CSV must quote.</summary>
@@ -41,7 +42,10 @@ public abstract partial class ExportApiTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _collector.DisposeAsync();
-        await DeleteStoresAsync();
+        foreach (var database in _databases)
+        {
+            await database.DisposeAsync();
+        }
     }
 
     [Theory]
@@ -246,7 +250,6 @@ public abstract partial class ExportApiTests : IAsyncLifetime
         Assert.Contains("Collector:MaxExportEvents", e.Message, StringComparison.Ordinal);
     }
 
-    private protected abstract Task<string[]> StoreArgumentsAsync();
-
-    private protected virtual Task DeleteStoresAsync() => Task.CompletedTask;
+    /// <summary>Gets a database of the collector's own (one for each started) when the tests run on PostgreSQL; null on SQLite, the default store.</summary>
+    private protected abstract PostgresDatabase? NewDatabase();
 }

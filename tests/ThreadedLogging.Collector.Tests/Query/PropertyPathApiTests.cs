@@ -12,10 +12,12 @@ namespace ThreadedLogging.Collector.Tests.Query;
 public abstract class PropertyPathApiTests : IAsyncLifetime
 {
     private CollectorFixture _collector = null!;
+    private PostgresDatabase? _database;
 
     public async Task InitializeAsync()
     {
-        _collector = await CollectorFixture.StartAsync(await StoreArgumentsAsync());
+        _database = NewDatabase();
+        _collector = await CollectorFixture.StartAsync(_database?.CollectorArguments ?? []);
         var batch = JsonSerializer.Serialize(new
         {
             app = "Shop",
@@ -41,7 +43,10 @@ public abstract class PropertyPathApiTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _collector.DisposeAsync();
-        await DeleteStoresAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
     }
 
     [Theory]
@@ -71,35 +76,18 @@ public abstract class PropertyPathApiTests : IAsyncLifetime
         Assert.Equal(3, top.GetProperty("total").GetInt64());
     }
 
-    private protected abstract Task<string[]> StoreArgumentsAsync();
-
-    private protected virtual Task DeleteStoresAsync() => Task.CompletedTask;
+    /// <summary>Gets a database of the test's own when it runs on PostgreSQL; null on SQLite, the default store.</summary>
+    private protected abstract PostgresDatabase? NewDatabase();
 }
 
 /// <summary>Property paths on the default store, SQLite.</summary>
 public sealed class SqlitePropertyPathApiTests : PropertyPathApiTests
 {
-    private protected override Task<string[]> StoreArgumentsAsync() => Task.FromResult<string[]>([]);
+    private protected override PostgresDatabase? NewDatabase() => null;
 }
 
 /// <summary>Property paths on a real PostgreSQL (a database per test).</summary>
 public sealed class PostgresPropertyPathApiTests : PropertyPathApiTests
 {
-    private string? _database;
-
-    private protected override Task<string[]> StoreArgumentsAsync()
-    {
-        _database = PostgresServer.Instance.CreateDatabase();
-        return Task.FromResult<string[]>(["--Collector:Store=postgres", "--ConnectionStrings:Events=" + PostgresServer.Instance.ConnectionString(_database)]);
-    }
-
-    private protected override Task DeleteStoresAsync()
-    {
-        if (_database is not null)
-        {
-            PostgresServer.Instance.DropDatabase(_database);
-        }
-
-        return Task.CompletedTask;
-    }
+    private protected override PostgresDatabase? NewDatabase() => PostgresDatabase.Create();
 }

@@ -3,5 +3,5 @@ namespace ThreadedLogging.Collector.Tests.Query;
 /// <summary>The export on the default store, SQLite.</summary>
 public sealed class SqliteExportApiTests : ExportApiTests
 {
-    private protected override Task<string[]> StoreArgumentsAsync() => Task.FromResult<string[]>([]);
+    private protected override PostgresDatabase? NewDatabase() => null;
 }

@@ -13,10 +13,12 @@ namespace ThreadedLogging.Collector.Tests.Query;
 public abstract class VersionFilterApiTests : IAsyncLifetime
 {
     private CollectorFixture _collector = null!;
+    private PostgresDatabase? _database;
 
     public async Task InitializeAsync()
     {
-        _collector = await CollectorFixture.StartAsync(await StoreArgumentsAsync());
+        _database = NewDatabase();
+        _collector = await CollectorFixture.StartAsync(_database?.CollectorArguments ?? []);
         await PostAsync("Shop", "2.4.1", "shop release");
         await PostAsync("Shop", "2.4.1+3f2a9c1", "shop checkout build");
         await PostAsync("Shop", "2.4.10", "shop later");
@@ -32,7 +34,10 @@ public abstract class VersionFilterApiTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _collector.DisposeAsync();
-        await DeleteStoresAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
     }
 
     [Theory]
@@ -121,9 +126,8 @@ public abstract class VersionFilterApiTests : IAsyncLifetime
         Assert.Equal($"parameter 'version' is longer than 1024 characters (was '{version[..100]}…', a value of 1025 characters)", Http.Error(body));
     }
 
-    private protected abstract Task<string[]> StoreArgumentsAsync();
-
-    private protected virtual Task DeleteStoresAsync() => Task.CompletedTask;
+    /// <summary>Gets a database of the test's own when it runs on PostgreSQL; null on SQLite, the default store.</summary>
+    private protected abstract PostgresDatabase? NewDatabase();
 
     private async Task PostAsync(string app, string version, string message)
     {
@@ -137,27 +141,11 @@ public abstract class VersionFilterApiTests : IAsyncLifetime
 /// <summary>The version filter on the default store, SQLite.</summary>
 public sealed class SqliteVersionFilterApiTests : VersionFilterApiTests
 {
-    private protected override Task<string[]> StoreArgumentsAsync() => Task.FromResult<string[]>([]);
+    private protected override PostgresDatabase? NewDatabase() => null;
 }
 
 /// <summary>The version filter on a real PostgreSQL (a database per test).</summary>
 public sealed class PostgresVersionFilterApiTests : VersionFilterApiTests
 {
-    private string? _database;
-
-    private protected override Task<string[]> StoreArgumentsAsync()
-    {
-        _database = PostgresServer.Instance.CreateDatabase();
-        return Task.FromResult<string[]>(["--Collector:Store=postgres", "--ConnectionStrings:Events=" + PostgresServer.Instance.ConnectionString(_database)]);
-    }
-
-    private protected override Task DeleteStoresAsync()
-    {
-        if (_database is not null)
-        {
-            PostgresServer.Instance.DropDatabase(_database);
-        }
-
-        return Task.CompletedTask;
-    }
+    private protected override PostgresDatabase? NewDatabase() => PostgresDatabase.Create();
 }

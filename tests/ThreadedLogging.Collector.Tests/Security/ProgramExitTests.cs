@@ -92,27 +92,24 @@ public sealed class ProgramExitTests
     [Fact]
     public async Task Main_PostgresReadReplicaWrongPassword_ExitsNamingTheSettingWithoutThePassword()
     {
-        var server = PostgresServer.Instance;
-        var database = server.CreateDatabase();
+        await using var database = PostgresDatabase.Create();
 
-        var (exitCode, stdout, stderr) = await RunCollectorAsync("--urls", "http://127.0.0.1:0", "--Collector:Store=postgres", "--ConnectionStrings:Events=" + server.ConnectionString(database), "--ConnectionStrings:EventsRead=" + server.ConnectionString(database, password: "wrong-reader-secret"));
+        var (exitCode, stdout, stderr) = await RunCollectorAsync(["--urls", "http://127.0.0.1:0", .. database.CollectorArguments, "--ConnectionStrings:EventsRead=" + database.ConnectionString(password: "wrong-reader-secret")]);
 
         Assert.Equal(2, exitCode);
         Assert.Contains("ConnectionStrings:EventsRead", stderr, StringComparison.Ordinal);
         Assert.Contains("password authentication failed", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-reader-secret", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Now listening", stdout, StringComparison.Ordinal);
-        server.DropDatabase(database);
     }
 
     [Fact]
     public async Task Main_PostgresReadReplicaUnreachable_Exits3InOneLineNamingTheSetting()
     {
-        var server = PostgresServer.Instance;
-        var database = server.CreateDatabase();
+        await using var database = PostgresDatabase.Create();
         const int port = 9; // nothing listens (discard); a free port picked and let go may be handed to another test's server
 
-        var (exitCode, stdout, stderr) = await RunCollectorAsync("--urls", "http://127.0.0.1:0", "--Collector:Store=postgres", "--ConnectionStrings:Events=" + server.ConnectionString(database), $"--ConnectionStrings:EventsRead=Host=127.0.0.1;Port={port};Username=u;Password=reader-secret;Database=d;Timeout=5");
+        var (exitCode, stdout, stderr) = await RunCollectorAsync(["--urls", "http://127.0.0.1:0", .. database.CollectorArguments, $"--ConnectionStrings:EventsRead=Host=127.0.0.1;Port={port};Username=u;Password=reader-secret;Database=d;Timeout=5"]);
 
         Assert.Equal(3, exitCode); // transient, as the primary's: systemd restarts it (was 2, never restarted)
         Assert.Contains("ConnectionStrings:EventsRead", stderr, StringComparison.Ordinal);
@@ -120,7 +117,6 @@ public sealed class ProgramExitTests
         Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.DoesNotContain("reader-secret", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
-        server.DropDatabase(database);
     }
 
     [Fact]

@@ -12,8 +12,7 @@ public sealed class SqsTwoCollectorsTests(SqsEmulatorFixture sqs) : IClassFixtur
     [Fact]
     public async Task Drain_TwoCollectorsOnePostgres_FirstDiesBeforeDelete_EveryEventStoredOnce()
     {
-        var server = PostgresServer.Instance;
-        var database = server.CreateDatabase();
+        await using var database = PostgresDatabase.Create();
         using var data = new TempDirectory();
         var (name, _) = await sqs.CreateQueueAsync("two-collectors");
         await using (var handler = new ThreadedAwsHandler(sqs.Options(name)))
@@ -30,33 +29,26 @@ public sealed class SqsTwoCollectorsTests(SqsEmulatorFixture sqs) : IClassFixtur
         var settings = new Dictionary<string, string>
         {
             ["Collector:Store"] = "postgres",
-            ["ConnectionStrings:Events"] = server.ConnectionString(database),
+            ["ConnectionStrings:Events"] = database.ConnectionString(),
             ["Collector:Sqs:ReceiversPerQueue"] = "1",
             ["Collector:Sqs:VisibilityTimeoutSeconds"] = "1",
         };
         // Collector A commits its first receive, then never deletes it (as if killed there); B drains the rest,
         // and gets A's messages again once their visibility timeout passes.
         var committed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        try
+        await using var a = await SqsCollectorHost.StartAsync(sqs, data.Path, name, settings, async (_, stopping) =>
         {
-            await using var a = await SqsCollectorHost.StartAsync(sqs, data.Path, name, settings, async (_, stopping) =>
-            {
-                committed.TrySetResult();
-                await Task.Delay(Timeout.Infinite, stopping);
-            });
-            await committed.Task.WaitAsync(Budget);
-            var storedByA = a.Statistics.Snapshot().EventsStored;
-            await using var b = await SqsCollectorHost.StartAsync(sqs, data.Path, name, settings);
-            await b.Statistics.WaitAsync(s => s.Duplicates >= 1 && s.EventsStored + storedByA >= 500, new CancellationTokenSource(Budget).Token);
+            committed.TrySetResult();
+            await Task.Delay(Timeout.Infinite, stopping);
+        });
+        await committed.Task.WaitAsync(Budget);
+        var storedByA = a.Statistics.Snapshot().EventsStored;
+        await using var b = await SqsCollectorHost.StartAsync(sqs, data.Path, name, settings);
+        await b.Statistics.WaitAsync(s => s.Duplicates >= 1 && s.EventsStored + storedByA >= 500, new CancellationTokenSource(Budget).Token);
 
-            var events = await b.AllEventsAsync();
-            Assert.True(storedByA > 0);
-            Assert.Equal(500, events.Count);
-            Assert.Equal(500, events.Select(e => (e.InstanceId, e.Sequence)).Distinct().Count());
-        }
-        finally
-        {
-            server.DropDatabase(database);
-        }
+        var events = await b.AllEventsAsync();
+        Assert.True(storedByA > 0);
+        Assert.Equal(500, events.Count);
+        Assert.Equal(500, events.Select(e => (e.InstanceId, e.Sequence)).Distinct().Count());
     }
 }

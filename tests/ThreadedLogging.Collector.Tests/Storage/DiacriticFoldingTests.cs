@@ -22,40 +22,33 @@ public sealed class DiacriticFoldingTests
     public async Task FoldDiacritics_EveryBmpCodePoint_AsSqliteFts5FoldsIt()
     {
         var fts5 = Fts5Folds();
-        var database = PostgresServer.Instance.CreateDatabase();
-        try
+        await using var database = PostgresDatabase.Create();
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString());
+        await using (var store = new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance))
         {
-            await using var dataSource = NpgsqlDataSource.Create(PostgresServer.Instance.ConnectionString(database));
-            await using (var store = new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance))
-            {
-                await store.InitializeAsync(CancellationToken.None);
-            }
-
-            // Each code point between two ASCII letters, as FTS5 saw it; lower() as to_tsvector applies it afterwards.
-            await using var command = dataSource.CreateCommand("""
-                SELECT cp, lower(tl_fold_diacritics(t)), t = tl_fold_diacritics(t) OR normalize(t, NFC) = tl_fold_diacritics(t)
-                FROM (SELECT cp, 'q' || chr(cp) || 'z' AS t FROM generate_series(128, 65535) cp WHERE cp NOT BETWEEN 55296 AND 57343) c
-                """);
-            var differences = new List<string>();
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                var (cp, folded, unchanged) = (reader.GetInt32(0), reader.GetString(1), reader.GetBoolean(2));
-                var expected = fts5.TryGetValue(cp, out var term) ? term : null;
-                // FTS5 folds it: the same term. FTS5 does not: the text unchanged (or only recomposed, NFC: canonically the same).
-                if (expected is null ? !unchanged : folded != expected)
-                {
-                    differences.Add($"U+{cp:X4}: PostgreSQL '{folded}', FTS5 '{expected ?? "(unchanged)"}'");
-                }
-            }
-
-            Assert.True(fts5.Count > 350, $"FTS5 folded {fts5.Count} code points"); // the probe itself works
-            Assert.Equal(KnownDifferences.Select(cp => $"U+{cp:X4}"), differences.Select(d => d[..6]));
+            await store.InitializeAsync(CancellationToken.None);
         }
-        finally
+
+        // Each code point between two ASCII letters, as FTS5 saw it; lower() as to_tsvector applies it afterwards.
+        await using var command = dataSource.CreateCommand("""
+            SELECT cp, lower(tl_fold_diacritics(t)), t = tl_fold_diacritics(t) OR normalize(t, NFC) = tl_fold_diacritics(t)
+            FROM (SELECT cp, 'q' || chr(cp) || 'z' AS t FROM generate_series(128, 65535) cp WHERE cp NOT BETWEEN 55296 AND 57343) c
+            """);
+        var differences = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
         {
-            PostgresServer.Instance.DropDatabase(database);
+            var (cp, folded, unchanged) = (reader.GetInt32(0), reader.GetString(1), reader.GetBoolean(2));
+            var expected = fts5.TryGetValue(cp, out var term) ? term : null;
+            // FTS5 folds it: the same term. FTS5 does not: the text unchanged (or only recomposed, NFC: canonically the same).
+            if (expected is null ? !unchanged : folded != expected)
+            {
+                differences.Add($"U+{cp:X4}: PostgreSQL '{folded}', FTS5 '{expected ?? "(unchanged)"}'");
+            }
         }
+
+        Assert.True(fts5.Count > 350, $"FTS5 folded {fts5.Count} code points"); // the probe itself works
+        Assert.Equal(KnownDifferences.Select(cp => $"U+{cp:X4}"), differences.Select(d => d[..6]));
     }
 
     /// <summary>The code points FTS5 folds (its term for 'q' + c + 'z' differs with and without remove_diacritics), and their term.</summary>

@@ -18,10 +18,8 @@ public sealed class FullTextLimitTests
     [InlineData("postgres", CollectorOptions.MaxPostgresEventBytes)]
     public async Task Ingest_LargestEventOfDistinctWords_StoredAndFoundByItsFirstAndLastWord(string store, int maxEventBytes)
     {
-        string[] args = store == "postgres"
-            ? ["--Collector:Store=postgres", "--ConnectionStrings:Events=" + PostgresServer.Instance.ConnectionString(PostgresServer.Instance.CreateDatabase())]
-            : [];
-        await using var collector = await CollectorFixture.StartAsync([.. args, $"--Collector:MaxEventBytes={maxEventBytes}"]);
+        await using var database = store == "postgres" ? PostgresDatabase.Create() : null;
+        await using var collector = await CollectorFixture.StartAsync([.. database?.CollectorArguments ?? [], $"--Collector:MaxEventBytes={maxEventBytes}"]);
         var message = new StringBuilder();
         var n = 0;
         while (message.Length < maxEventBytes - 200)

@@ -28,35 +28,28 @@ public sealed partial class PostgresEventStoreTests
     [Fact]
     public async Task Initialize_OnVersion7DatabaseWithEmptyUserNames_TheyBecomeNoUser()
     {
-        var database = PostgresServer.Instance.CreateDatabase();
-        try
+        await using var database = PostgresDatabase.Create();
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString());
+        await using (var current = new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance))
         {
-            await using var dataSource = NpgsqlDataSource.Create(PostgresServer.Instance.ConnectionString(database));
-            await using (var current = new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance))
-            {
-                await current.InitializeAsync(CancellationToken.None);
-                await current.AppendAsync(new EventBatch(null, [WithoutUser(Event(1)), With(Event(2), user: "bob"), With(Event(3), user: "alice")]), CancellationToken.None);
-            }
-
-            // As version 7 left an event sent with an empty user name, and without the index.
-            await using (var downgrade = dataSource.CreateCommand("UPDATE events SET user_name = '' WHERE sequence = 2; DROP INDEX ix_events_no_user; UPDATE tl_schema SET version = 7"))
-            {
-                await downgrade.ExecuteNonQueryAsync();
-            }
-
-            await using var store = new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
-            await store.InitializeAsync(CancellationToken.None);
-            var found = (await store.QueryAsync(new EventQuery { NoUser = true, Limit = 10 }, CancellationToken.None)).Events;
-
-            Assert.Equal([2L, 1L], found.Select(e => e.Sequence!.Value));
-            Assert.All(found, e => Assert.Null(e.User));
-            await using var index = dataSource.CreateCommand("SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_events_no_user'");
-            Assert.Equal(1L, await index.ExecuteScalarAsync());
+            await current.InitializeAsync(CancellationToken.None);
+            await current.AppendAsync(new EventBatch(null, [WithoutUser(Event(1)), With(Event(2), user: "bob"), With(Event(3), user: "alice")]), CancellationToken.None);
         }
-        finally
+
+        // As version 7 left an event sent with an empty user name, and without the index.
+        await using (var downgrade = dataSource.CreateCommand("UPDATE events SET user_name = '' WHERE sequence = 2; DROP INDEX ix_events_no_user; UPDATE tl_schema SET version = 7"))
         {
-            PostgresServer.Instance.DropDatabase(database);
+            await downgrade.ExecuteNonQueryAsync();
         }
+
+        await using var store = new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
+        await store.InitializeAsync(CancellationToken.None);
+        var found = (await store.QueryAsync(new EventQuery { NoUser = true, Limit = 10 }, CancellationToken.None)).Events;
+
+        Assert.Equal([2L, 1L], found.Select(e => e.Sequence!.Value));
+        Assert.All(found, e => Assert.Null(e.User));
+        await using var index = dataSource.CreateCommand("SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_events_no_user'");
+        Assert.Equal(1L, await index.ExecuteScalarAsync());
     }
 
     /// <summary>The partitions' indexes made from ix_events_no_user (PostgreSQL names them after the partition).</summary>

@@ -12,39 +12,32 @@ public sealed partial class PostgresEventStoreTests
     [Fact]
     public async Task Initialize_OnVersion6Database_OldEventsFoundByPropertyAndScopeValues()
     {
-        var database = PostgresServer.Instance.CreateDatabase();
-        try
+        await using var database = PostgresDatabase.Create();
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString());
+        await using (var connection = await dataSource.OpenConnectionAsync())
         {
-            await using var dataSource = NpgsqlDataSource.Create(PostgresServer.Instance.ConnectionString(database));
-            await using (var connection = await dataSource.OpenConnectionAsync())
-            {
-                await PostgresSchema.EnsureAsync(connection, 6, CancellationToken.None);
-            }
-
-            // Stored as a version 6 collector stores them (the insert is the same; the search column is the database's).
-            await using (var old = new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance))
-            {
-                await old.AppendAsync(new EventBatch(null, [
-                    WithStructure(Event(1), """{"OrderId":48151623}""", null),
-                    WithStructure(Event(2), null, """{"scopes":["Request r-77",{"Tenant":"acme"}],"threadName":"worker"}"""),
-                    WithStructure(Event(3), null, """{"threadId":3,"text":"\u0000 acme"}"""),
-                ]), CancellationToken.None);
-            }
-
-            await using var store = new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
-            await store.InitializeAsync(CancellationToken.None);
-
-            async Task<long[]> Found(string word) =>
-                [.. (await store.QueryAsync(new EventQuery { Words = [word], Limit = 100 }, CancellationToken.None)).Events.Select(e => e.Sequence!.Value)];
-            Assert.Equal(new long[] { 1 }, await Found("48151623"));
-            Assert.Equal(new long[] { 2 }, await Found("acme"));
-            Assert.Empty(await Found("worker"));
-            Assert.Empty(await Found("OrderId"));
+            await PostgresSchema.EnsureAsync(connection, 6, CancellationToken.None);
         }
-        finally
+
+        // Stored as a version 6 collector stores them (the insert is the same; the search column is the database's).
+        await using (var old = new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance))
         {
-            PostgresServer.Instance.DropDatabase(database);
+            await old.AppendAsync(new EventBatch(null, [
+                WithStructure(Event(1), """{"OrderId":48151623}""", null),
+                WithStructure(Event(2), null, """{"scopes":["Request r-77",{"Tenant":"acme"}],"threadName":"worker"}"""),
+                WithStructure(Event(3), null, """{"threadId":3,"text":"\u0000 acme"}"""),
+            ]), CancellationToken.None);
         }
+
+        await using var store = new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
+        await store.InitializeAsync(CancellationToken.None);
+
+        async Task<long[]> Found(string word) =>
+            [.. (await store.QueryAsync(new EventQuery { Words = [word], Limit = 100 }, CancellationToken.None)).Events.Select(e => e.Sequence!.Value)];
+        Assert.Equal(new long[] { 1 }, await Found("48151623"));
+        Assert.Equal(new long[] { 2 }, await Found("acme"));
+        Assert.Empty(await Found("worker"));
+        Assert.Empty(await Found("OrderId"));
     }
 
     /// <summary>

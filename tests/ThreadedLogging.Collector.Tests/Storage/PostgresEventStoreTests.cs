@@ -9,13 +9,13 @@ namespace ThreadedLogging.Collector.Tests.Storage;
 /// <summary>The store contract on a real PostgreSQL (a throwaway cluster), plus what is PostgreSQL's own.</summary>
 public sealed partial class PostgresEventStoreTests : EventStoreContractTests
 {
-    private string? _database;
+    private PostgresDatabase? _database;
     private NpgsqlDataSource? _dataSource;
 
     [Fact]
     public async Task Initialize_TwoStoresAtOnce_SchemaCreatedOnceBothWork()
     {
-        await using var dataSource = NpgsqlDataSource.Create(PostgresServer.Instance.ConnectionString(_database!));
+        await using var dataSource = NpgsqlDataSource.Create(_database!.ConnectionString());
         var stores = Enumerable.Range(0, 4).Select(_ => new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance)).ToList();
 
         await Task.WhenAll(stores.Select(s => Task.Run(() => s.InitializeAsync(CancellationToken.None))));
@@ -96,7 +96,7 @@ public sealed partial class PostgresEventStoreTests : EventStoreContractTests
             await read.ExecuteScalarAsync();
         }
 
-        var waiting = LockWaitAsync(_database!);
+        var waiting = LockWaitAsync(_database!.Name);
         var run = Retention.RemoveExpiredAsync(new RetentionOptions(), now, CancellationToken.None);
         var pid = await waiting; // the detach, the one session of this database that waits for a lock
         await ScalarAsync($"SELECT pg_terminate_backend({pid})");
@@ -162,118 +162,97 @@ public sealed partial class PostgresEventStoreTests : EventStoreContractTests
     [Fact]
     public async Task Initialize_OnVersion4Database_OldEventsFoundWithoutTheirDiacritics()
     {
-        var database = PostgresServer.Instance.CreateDatabase();
-        try
+        await using var database = PostgresDatabase.Create();
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString());
+        await using (var connection = await dataSource.OpenConnectionAsync())
         {
-            await using var dataSource = NpgsqlDataSource.Create(PostgresServer.Instance.ConnectionString(database));
-            await using (var connection = await dataSource.OpenConnectionAsync())
-            {
-                await PostgresSchema.EnsureAsync(connection, 4, CancellationToken.None);
-                // The insert names version 6's trace_id; otherwise it is version 4's (the search column is the database's).
-                await using var traceColumn = new NpgsqlCommand("ALTER TABLE events ADD COLUMN trace_id text", connection);
-                await traceColumn.ExecuteNonQueryAsync();
-            }
-
-            // Stored as a version 4 collector stores them.
-            await using (var old = new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance))
-            {
-                await old.AppendAsync(new EventBatch(null, DiacriticEvents()), CancellationToken.None);
-            }
-
-            await using (var before = dataSource.CreateCommand("SELECT count(*) FROM events WHERE search @@ 'besancon'::tsquery"))
-            {
-                Assert.Equal(0L, await before.ExecuteScalarAsync()); // version 4 kept the accents
-            }
-
-            await using var store = new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
-            await store.InitializeAsync(CancellationToken.None);
-
-            async Task<long[]> Found(string word) =>
-                [.. (await store.QueryAsync(new EventQuery { Words = [word], Limit = 100 }, CancellationToken.None)).Events.Select(e => e.Sequence!.Value)];
-            Assert.Equal(new long[] { 3, 2, 1 }, await Found("cafe"));
-            Assert.Equal(new long[] { 2, 1 }, await Found("\"creme brul\"*"));
-            Assert.Equal(new long[] { 4 }, await Found("besancon"));
-            Assert.Equal(new long[] { 5 }, await Found("\u01d6ber"));
-            await using var version = dataSource.CreateCommand("SELECT max(version) FROM tl_schema");
-            Assert.Equal(PostgresSchema.Version, await version.ExecuteScalarAsync());
+            await PostgresSchema.EnsureAsync(connection, 4, CancellationToken.None);
+            // The insert names version 6's trace_id; otherwise it is version 4's (the search column is the database's).
+            await using var traceColumn = new NpgsqlCommand("ALTER TABLE events ADD COLUMN trace_id text", connection);
+            await traceColumn.ExecuteNonQueryAsync();
         }
-        finally
+
+        // Stored as a version 4 collector stores them.
+        await using (var old = new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance))
         {
-            PostgresServer.Instance.DropDatabase(database);
+            await old.AppendAsync(new EventBatch(null, DiacriticEvents()), CancellationToken.None);
         }
+
+        await using (var before = dataSource.CreateCommand("SELECT count(*) FROM events WHERE search @@ 'besancon'::tsquery"))
+        {
+            Assert.Equal(0L, await before.ExecuteScalarAsync()); // version 4 kept the accents
+        }
+
+        await using var store = new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
+        await store.InitializeAsync(CancellationToken.None);
+
+        async Task<long[]> Found(string word) =>
+            [.. (await store.QueryAsync(new EventQuery { Words = [word], Limit = 100 }, CancellationToken.None)).Events.Select(e => e.Sequence!.Value)];
+        Assert.Equal(new long[] { 3, 2, 1 }, await Found("cafe"));
+        Assert.Equal(new long[] { 2, 1 }, await Found("\"creme brul\"*"));
+        Assert.Equal(new long[] { 4 }, await Found("besancon"));
+        Assert.Equal(new long[] { 5 }, await Found("\u01d6ber"));
+        await using var version = dataSource.CreateCommand("SELECT max(version) FROM tl_schema");
+        Assert.Equal(PostgresSchema.Version, await version.ExecuteScalarAsync());
     }
 
     [Fact]
     public async Task Initialize_UpgradeWaitsLongerThanTheCommandTimeout_Completes()
     {
-        var database = PostgresServer.Instance.CreateDatabase();
-        try
+        await using var database = PostgresDatabase.Create();
+        // deadlock_timeout=3s: the server logs a lock wait of the store's once it has lasted 3 s, three command timeouts.
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString() + ";Command Timeout=1;Options=-c deadlock_timeout=3s");
+        await using (var connection = await dataSource.OpenConnectionAsync())
         {
-            // deadlock_timeout=3s: the server logs a lock wait of the store's once it has lasted 3 s, three command timeouts.
-            await using var dataSource = NpgsqlDataSource.Create(PostgresServer.Instance.ConnectionString(database) + ";Command Timeout=1;Options=-c deadlock_timeout=3s");
-            await using (var connection = await dataSource.OpenConnectionAsync())
-            {
-                await PostgresSchema.EnsureAsync(connection, 4, CancellationToken.None);
-            }
-
-            // A long query holds the events: the upgrade's rewrite waits for it, past the 1 s command timeout (as a rewrite
-            // of a large store runs past the default 30 s). Cancelled there, it would roll back and fail every start.
-            await using var blocker = await dataSource.OpenConnectionAsync();
-            await using var longQuery = await blocker.BeginTransactionAsync();
-            await using (var read = new NpgsqlCommand("SELECT count(*) FROM events", blocker, longQuery))
-            {
-                await read.ExecuteScalarAsync();
-            }
-
-            await using var store = new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
-            var waiting = LockWaitAsync(database);
-            var initializing = store.InitializeAsync(CancellationToken.None);
-            await await Task.WhenAny(waiting, initializing); // the upgrade's rewrite has waited 3 s for the long query (a failed upgrade fails here)
-            Assert.True(waiting.IsCompleted, "the upgrade ended without waiting for the long query");
-            await longQuery.RollbackAsync();
-            await initializing.WaitAsync(TimeSpan.FromMinutes(1)); // a bound on a hang
-
-            await using var version = dataSource.CreateCommand("SELECT max(version) FROM tl_schema");
-            Assert.Equal(PostgresSchema.Version, await version.ExecuteScalarAsync());
+            await PostgresSchema.EnsureAsync(connection, 4, CancellationToken.None);
         }
-        finally
+
+        // A long query holds the events: the upgrade's rewrite waits for it, past the 1 s command timeout (as a rewrite
+        // of a large store runs past the default 30 s). Cancelled there, it would roll back and fail every start.
+        await using var blocker = await dataSource.OpenConnectionAsync();
+        await using var longQuery = await blocker.BeginTransactionAsync();
+        await using (var read = new NpgsqlCommand("SELECT count(*) FROM events", blocker, longQuery))
         {
-            PostgresServer.Instance.DropDatabase(database);
+            await read.ExecuteScalarAsync();
         }
+
+        await using var store = new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
+        var waiting = LockWaitAsync(database.Name);
+        var initializing = store.InitializeAsync(CancellationToken.None);
+        await await Task.WhenAny(waiting, initializing); // the upgrade's rewrite has waited 3 s for the long query (a failed upgrade fails here)
+        Assert.True(waiting.IsCompleted, "the upgrade ended without waiting for the long query");
+        await longQuery.RollbackAsync();
+        await initializing.WaitAsync(TimeSpan.FromMinutes(1)); // a bound on a hang
+
+        await using var version = dataSource.CreateCommand("SELECT max(version) FROM tl_schema");
+        Assert.Equal(PostgresSchema.Version, await version.ExecuteScalarAsync());
     }
 
     [Fact]
     public async Task Initialize_AnotherCollectorUpgradingLongerThanTheCommandTimeout_WaitsForItAndOpens()
     {
-        var database = PostgresServer.Instance.CreateDatabase();
-        try
+        await using var database = PostgresDatabase.Create();
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString() + ";Command Timeout=1;Options=-c deadlock_timeout=3s");
+        // Another collector's upgrade: it holds the schema lock.
+        await using var upgrading = await dataSource.OpenConnectionAsync();
+        await using (var hold = new NpgsqlCommand($"SELECT pg_advisory_lock({PostgresSchema.SchemaLock})", upgrading))
         {
-            await using var dataSource = NpgsqlDataSource.Create(PostgresServer.Instance.ConnectionString(database) + ";Command Timeout=1;Options=-c deadlock_timeout=3s");
-            // Another collector's upgrade: it holds the schema lock.
-            await using var upgrading = await dataSource.OpenConnectionAsync();
-            await using (var hold = new NpgsqlCommand($"SELECT pg_advisory_lock({PostgresSchema.SchemaLock})", upgrading))
-            {
-                await hold.ExecuteNonQueryAsync();
-            }
-
-            await using var store = new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
-            var waiting = LockWaitAsync(database);
-            var initializing = store.InitializeAsync(CancellationToken.None);
-            await await Task.WhenAny(waiting, initializing); // the store has waited 3 s for the schema lock (a failed start fails here)
-            Assert.True(waiting.IsCompleted, "the store opened without waiting for the schema lock");
-            await using (var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({PostgresSchema.SchemaLock})", upgrading))
-            {
-                await release.ExecuteNonQueryAsync();
-            }
-
-            await initializing.WaitAsync(TimeSpan.FromMinutes(1)); // a bound on a hang
-
-            Assert.True(store.IsReady);
+            await hold.ExecuteNonQueryAsync();
         }
-        finally
+
+        await using var store = new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
+        var waiting = LockWaitAsync(database.Name);
+        var initializing = store.InitializeAsync(CancellationToken.None);
+        await await Task.WhenAny(waiting, initializing); // the store has waited 3 s for the schema lock (a failed start fails here)
+        Assert.True(waiting.IsCompleted, "the store opened without waiting for the schema lock");
+        await using (var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({PostgresSchema.SchemaLock})", upgrading))
         {
-            PostgresServer.Instance.DropDatabase(database);
+            await release.ExecuteNonQueryAsync();
         }
+
+        await initializing.WaitAsync(TimeSpan.FromMinutes(1)); // a bound on a hang
+
+        Assert.True(store.IsReady);
     }
 
     [Fact]
@@ -318,8 +297,8 @@ public sealed partial class PostgresEventStoreTests : EventStoreContractTests
 
     private protected override Task<IEventStore> CreateStoreAsync()
     {
-        _database = PostgresServer.Instance.CreateDatabase();
-        _dataSource = NpgsqlDataSource.Create(PostgresServer.Instance.ConnectionString(_database));
+        _database = PostgresDatabase.Create();
+        _dataSource = NpgsqlDataSource.Create(_database.ConnectionString());
         return Task.FromResult<IEventStore>(new PostgresEventStore(_dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance));
     }
 
@@ -332,7 +311,7 @@ public sealed partial class PostgresEventStoreTests : EventStoreContractTests
 
         if (_database is not null)
         {
-            PostgresServer.Instance.DropDatabase(_database);
+            await _database.DisposeAsync();
         }
     }
 }

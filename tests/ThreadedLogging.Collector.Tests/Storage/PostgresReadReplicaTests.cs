@@ -15,20 +15,20 @@ namespace ThreadedLogging.Collector.Tests.Storage;
 /// </summary>
 public sealed class PostgresReadReplicaTests : IAsyncLifetime
 {
-    private readonly string _primary = PostgresServer.Instance.CreateDatabase();
-    private readonly string _replica = PostgresServer.Instance.CreateDatabase();
+    private readonly PostgresDatabase _primary = PostgresDatabase.Create();
+    private readonly PostgresDatabase _replica = PostgresDatabase.Create();
     private readonly string _reader = "tl_reader_" + Guid.NewGuid().ToString("N")[..12];
 
     public async Task InitializeAsync()
     {
         // The "replica": the collector's schema with one event of its own.
-        await using (var seeding = await CollectorFixture.StartAsync("--Collector:Store=postgres", "--ConnectionStrings:Events=" + PostgresServer.Instance.ConnectionString(_replica)))
+        await using (var seeding = await CollectorFixture.StartAsync(_replica.CollectorArguments))
         {
             using var posted = await PostAsync(seeding, "Bob", "only on the replica");
             Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
         }
 
-        await using var admin = NpgsqlDataSource.Create(PostgresServer.Instance.ConnectionString(_replica));
+        await using var admin = NpgsqlDataSource.Create(_replica.ConnectionString());
         foreach (var sql in (string[])[
             $"CREATE ROLE {_reader} LOGIN PASSWORD 'reader-secret'",
             $"ALTER ROLE {_reader} SET default_transaction_read_only = on",
@@ -40,11 +40,10 @@ public sealed class PostgresReadReplicaTests : IAsyncLifetime
         }
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
-        PostgresServer.Instance.DropDatabase(_primary);
-        PostgresServer.Instance.DropDatabase(_replica);
-        return Task.CompletedTask;
+        await _primary.DisposeAsync();
+        await _replica.DisposeAsync();
     }
 
     [Fact]
@@ -52,8 +51,8 @@ public sealed class PostgresReadReplicaTests : IAsyncLifetime
     {
         await using var collector = await CollectorFixture.StartAsync(
             "--Collector:Store=postgres",
-            "--ConnectionStrings:Events=" + PostgresServer.Instance.ConnectionString(_primary),
-            "--ConnectionStrings:EventsRead=" + new NpgsqlConnectionStringBuilder(PostgresServer.Instance.ConnectionString(_replica)) { Username = _reader, Password = "reader-secret" });
+            "--ConnectionStrings:Events=" + _primary.ConnectionString(),
+            "--ConnectionStrings:EventsRead=" + new NpgsqlConnectionStringBuilder(_replica.ConnectionString()) { Username = _reader, Password = "reader-secret" });
 
         using var posted = await PostAsync(collector, "Alice", "stored through the primary");
         var events = await collector.EventsAsync();
@@ -64,7 +63,7 @@ public sealed class PostgresReadReplicaTests : IAsyncLifetime
         Assert.Equal("only on the replica", Assert.Single(events).GetProperty("message").GetString());
         Assert.Equal("only on the replica", Assert.Single(searched).GetProperty("message").GetString());
         Assert.Equal("Bob", Assert.Single(users.GetProperty("users").EnumerateArray()).GetProperty("user").GetString());
-        await using var primary = NpgsqlDataSource.Create(PostgresServer.Instance.ConnectionString(_primary));
+        await using var primary = NpgsqlDataSource.Create(_primary.ConnectionString());
         await using var stored = primary.CreateCommand("SELECT message FROM events");
         Assert.Equal("stored through the primary", await stored.ExecuteScalarAsync());
     }
@@ -74,8 +73,8 @@ public sealed class PostgresReadReplicaTests : IAsyncLifetime
     {
         await using var collector = await CollectorFixture.StartAsync(
             "--Collector:Store=postgres",
-            "--ConnectionStrings:Events=" + PostgresServer.Instance.ConnectionString(_primary),
-            "--ConnectionStrings:EventsRead=" + new NpgsqlConnectionStringBuilder(PostgresServer.Instance.ConnectionString(_replica)) { Username = _reader, Password = "reader-secret" });
+            "--ConnectionStrings:Events=" + _primary.ConnectionString(),
+            "--ConnectionStrings:EventsRead=" + new NpgsqlConnectionStringBuilder(_replica.ConnectionString()) { Username = _reader, Password = "reader-secret" });
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60)); // a bound on a hang, not a timing assertion
         using var response = await collector.Client.GetAsync(new Uri("api/events/stream", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, bound.Token);
         await using var items = SseParser.Create(await response.Content.ReadAsStreamAsync(bound.Token)).EnumerateAsync(bound.Token).GetAsyncEnumerator(bound.Token);
