@@ -1,14 +1,16 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using ThreadedLogging.Tests.Http;
 using ThreadedLogging.Tests.Support;
 
 namespace ThreadedLogging.Tests.Spool;
 
 /// <summary>
-/// What the spool drops (its size cap while the receiver is down) reaches the collector as one Warning of category
-/// <c>ThreadedLogging</c>, as a full queue's drops do, against a real Kestrel on loopback.
+/// What the spool drops (its size cap while the receiver is down, its age cap, a batch larger than the whole spool)
+/// reaches the collector as one Warning of category <c>ThreadedLogging</c> per reason, as a full queue's drops do,
+/// against a real Kestrel on loopback.
 /// </summary>
 public sealed class SpoolDropNoticeTests
 {
@@ -88,5 +90,136 @@ public sealed class SpoolDropNoticeTests
 
         Assert.Equal(1, Volatile.Read(ref notices)); // one notice for the whole outage
         Assert.Equal(handler.Statistics.Sent, Volatile.Read(ref taken));
+    }
+
+    [Fact]
+    public async Task SpoolOlderThanMaxBufferAge_OneNoticeWithTheExactCountAtTheOptionsClocksTime()
+    {
+        // 50 events left on disk while the receiver was down, found by the next start 8 days later (the options' clock):
+        // the age cap drops them, and the collector hears of it with the next batches, not only the app's self-log.
+        const int logged = 50;
+        await using var server = await LoopbackServer.StartAsync();
+        server.Refusing = true; // 503: down
+        using var directory = new TempDirectory();
+        await using (var first = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o =>
+        {
+            o.BufferDirectory = directory.Path;
+            o.ShutdownTimeout = TimeSpan.FromSeconds(1); // the receiver stays down: what is spooled stays on disk
+        })))
+        {
+            var logger = first.CreateLogger("App");
+            for (var i = 0; i < logged; i++)
+            {
+                logger.LogInformation("event {N}", i);
+            }
+
+            _ = first.FlushAsync();
+            await server.WaitForRequestsAsync(1, Safety); // spooled, then refused
+            Assert.Equal(logged, first.Statistics.Spooled);
+        }
+
+        server.Refusing = false;
+        var receiver = NoticeReceiver.Listen(server);
+        var eightDaysLater = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(8));
+        await using (var next = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o =>
+        {
+            o.BufferDirectory = directory.Path;
+            o.TimeProvider = eightDaysLater;
+            o.ShutdownTimeout = Safety;
+        })))
+        {
+            // The age cap drops the adopted segment; its notice is held until a record leaves the spool again ("after"),
+            // then goes with the next batch ("later").
+            next.CreateLogger("App").LogInformation("after");
+            Assert.True(next.Flush(Safety));
+            next.CreateLogger("App").LogInformation("later");
+            Assert.True(next.Flush(Safety));
+            var warning = await receiver.Notice.Task.WaitAsync(Safety);
+
+            Assert.Equal((logged, (long)logged, 2L), (next.Statistics.Adopted, next.Statistics.Dropped, next.Statistics.Sent));
+            Assert.Equal("Warning", warning.GetProperty("level").GetString());
+            var properties = warning.GetProperty("properties");
+            Assert.Equal(logged, properties.GetProperty("DroppedCount").GetInt64());
+            Assert.Equal(eightDaysLater.GetUtcNow(), properties.GetProperty("FirstDrop").GetDateTimeOffset()); // the options' clock, not the system's
+            Assert.Equal(eightDaysLater.GetUtcNow(), properties.GetProperty("LastDrop").GetDateTimeOffset());
+            Assert.Matches($"^ThreadedLogging dropped {logged} events between .+ and .+: they were older than MaxBufferAge in the spool$", warning.GetProperty("message").GetString());
+        }
+
+        Assert.Equal(1, receiver.Notices);
+        Assert.Equal(2, receiver.Taken);
+    }
+
+    [Fact]
+    public async Task BatchLargerThanTheWholeSpool_OneNoticeWithTheExactCountArrivesWithTheNextBatch()
+    {
+        // 20 events of 12 KB of random text in one batch: about 180 KB compressed, more than the 64 KiB the spool may hold.
+        const int logged = 20;
+        await using var server = await LoopbackServer.StartAsync();
+        var receiver = NoticeReceiver.Listen(server);
+        using var directory = new TempDirectory();
+        await using (var handler = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o =>
+        {
+            o.BufferDirectory = directory.Path;
+            o.MaxBufferBytes = 64 * 1024;
+            o.ShutdownTimeout = Safety;
+        })))
+        {
+            var logger = handler.CreateLogger("App");
+            for (var i = 0; i < logged; i++)
+            {
+                logger.LogInformation("event {N} {Payload}", i, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(9000)));
+            }
+
+            Assert.True(handler.Flush(Safety));
+            Assert.Equal((0L, (long)logged), (handler.Statistics.Sent, handler.Statistics.Dropped));
+            handler.CreateLogger("App").LogInformation("after");
+            Assert.True(handler.Flush(Safety));
+            var warning = await receiver.Notice.Task.WaitAsync(Safety);
+
+            Assert.Equal("Warning", warning.GetProperty("level").GetString());
+            var properties = warning.GetProperty("properties");
+            Assert.Equal(logged, properties.GetProperty("DroppedCount").GetInt64());
+            Assert.True(properties.GetProperty("FirstDrop").GetDateTimeOffset() <= properties.GetProperty("LastDrop").GetDateTimeOffset());
+            Assert.Matches($"^ThreadedLogging dropped {logged} events between .+ and .+: a batch was larger than the whole spool \\(MaxBufferBytes\\)$", warning.GetProperty("message").GetString());
+        }
+
+        Assert.Equal(1, receiver.Notices);
+        Assert.Equal(1, receiver.Taken); // "after"; the large batch never went out
+    }
+
+    /// <summary>The receiver's side: the handler's notices (category <c>ThreadedLogging</c>) apart from the app's events, all answered 200.</summary>
+    private sealed class NoticeReceiver
+    {
+        private int _notices;
+        private int _taken;
+
+        public TaskCompletionSource<JsonElement> Notice { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Notices => Volatile.Read(ref _notices);
+
+        public int Taken => Volatile.Read(ref _taken);
+
+        public static NoticeReceiver Listen(LoopbackServer server)
+        {
+            var receiver = new NoticeReceiver();
+            server.Respond = request =>
+            {
+                foreach (var e in JsonDocument.Parse(request.Body).RootElement.GetProperty("events").EnumerateArray())
+                {
+                    if (e.GetProperty("category").GetString() == "ThreadedLogging")
+                    {
+                        Interlocked.Increment(ref receiver._notices);
+                        receiver.Notice.TrySetResult(e.Clone());
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref receiver._taken);
+                    }
+                }
+
+                return Task.FromResult(Results.Ok());
+            };
+            return receiver;
+        }
     }
 }
