@@ -1,6 +1,6 @@
 // Logs numbered events ("event {N}") through ThreadedHttpHandler in JsonBatch format.
 // Usage: FaultClient <host:port> <user> <first> <count> [spool-dir] [--hang | --exit | --crash | --late]
-// Prints "spooled" once every event is on disk (with a spool), then "done <statistics>" after a flush;
+// Prints "spooled" once every event is on disk (with a spool; checked at each failed send and at the flush's end, not polled), then "done <statistics>" after a flush;
 // with --hang it then waits to be killed; with --hang and a spool the Interval is an hour, so that the worker moves full
 // batches only until the flush (200 events: 8 records of 25), not a partial one at a tick while the logging is slow. With --exit (Environment.Exit) or --crash (an unhandled exception on a
 // thread) the process ends right after logging, without flushing or disposing the handler, whose worker would not
@@ -104,13 +104,23 @@ else if (end == "--crash")
 
 if (spool is not null && hang)
 {
-    // A condition wait in the app, bounded: the test reads "spooled" as its signal.
+    // Checked at each signal, not polled: every failed send (the library's EventSource says each one, on the worker, as
+    // the receiver hangs or refuses) and the flush's end (all sent). Bounded: the test reads "spooled" as its signal.
     using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-    _ = handler.FlushAsync(deadline.Token); // wakes the worker, which spools before it sends
-    while (handler.Statistics.Spooled + handler.Statistics.Sent < count && !deadline.IsCancellationRequested)
+    var onDisk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    void Check()
     {
-        await Task.Delay(10, deadline.Token).ConfigureAwait(false);
+        if (handler.Statistics.Spooled + handler.Statistics.Sent >= count)
+        {
+            onDisk.TrySetResult();
+        }
     }
+
+    using var sendFailures = new SendFailures(Check);
+    var flush = handler.FlushAsync(deadline.Token); // wakes the worker, which moves the whole queue to disk
+    _ = flush.ContinueWith(_ => Check(), TaskScheduler.Default);
+    Check();
+    await Task.WhenAny(onDisk.Task, Task.Delay(Timeout.Infinite, deadline.Token)).ConfigureAwait(false);
 
     Console.WriteLine("spooled");
     await Task.Delay(Timeout.Infinite).ConfigureAwait(false);
@@ -123,3 +133,23 @@ return flushed ? 0 : 1;
 
 [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
 static void Crash(int thread) => throw new InvalidOperationException($"the app crashed on thread {thread}", new FormatException("the inner cause"));
+
+/// <summary>Calls <c>failed</c> at each failed send the library reports (its EventSource's <c>SendFailed</c>), on the reporting thread.</summary>
+internal sealed class SendFailures(Action failed) : System.Diagnostics.Tracing.EventListener
+{
+    protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource eventSource)
+    {
+        if (eventSource.Name == "ThreadedLogging")
+        {
+            EnableEvents(eventSource, System.Diagnostics.Tracing.EventLevel.Warning);
+        }
+    }
+
+    protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs eventData)
+    {
+        if (eventData.EventName == "SendFailed")
+        {
+            failed();
+        }
+    }
+}
