@@ -5,12 +5,15 @@ namespace ThreadedLogging.Testing;
 /// <summary>
 /// A real HTTP forward proxy: Debian's tinyproxy (installed by scripts/install-test-deps.sh), started in the foreground on
 /// 127.0.0.1 with a config of its own, answering only this machine, optionally asking for Basic credentials. It adds a
-/// <c>Via</c> header naming itself to what it forwards, which is how a test sees that a request went through it.
+/// <c>Via</c> header naming itself to what it forwards, which is how a test sees that a request went through it; a
+/// <c>CONNECT</c> tunnel (https) carries no such header, and is seen in its log instead (<see cref="LineAsync"/>).
 /// </summary>
 public sealed class TinyProxy : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _directory;
+    private readonly List<string> _lines = [];
+    private readonly List<(string Text, TaskCompletionSource<string> Seen)> _awaited = [];
 
     private TinyProxy(Process process, string directory, int port)
     {
@@ -20,6 +23,25 @@ public sealed class TinyProxy : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>
+    /// The first line of its log (since its start) that contains <paramref name="text"/>, when it has said it: for a
+    /// tunnel, <c>Request (file descriptor 5): CONNECT localhost:443 HTTP/1.1</c>. Faults if it exits before.
+    /// </summary>
+    public Task<string> LineAsync(string text)
+    {
+        lock (_lines)
+        {
+            if (_lines.Find(line => line.Contains(text, StringComparison.Ordinal)) is { } said)
+            {
+                return Task.FromResult(said);
+            }
+
+            var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _awaited.Add((text, seen));
+            return seen.Task;
+        }
+    }
 
     /// <summary>
     /// Starts tinyproxy; with <paramref name="user"/>, every request must carry that user and <paramref name="password"/>.
@@ -69,9 +91,10 @@ public sealed class TinyProxy : IAsyncDisposable
             while (await process.StandardOutput.ReadLineAsync(cancel.Token) is { } line)
             {
                 seen.Add(line);
+                proxy.Said(line);
                 if (line.Contains("Accepting connections", StringComparison.Ordinal))
                 {
-                    _ = process.StandardOutput.ReadToEndAsync(); // its log from now on: read, so that it never blocks on a full pipe
+                    _ = proxy.ReadLogAsync(); // its log from now on: read, so that it never blocks on a full pipe
                     return (proxy, string.Empty, false);
                 }
             }
@@ -85,6 +108,38 @@ public sealed class TinyProxy : IAsyncDisposable
         var said = await errors;
         // Its only word on a port another process holds ("Could not create listening sockets.", exit 71).
         return (null, string.Join('\n', seen) + "\n" + said, said.Contains("Could not create listening sockets", StringComparison.Ordinal));
+    }
+
+    private async Task ReadLogAsync()
+    {
+        while (await _process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            Said(line);
+        }
+
+        lock (_lines)
+        {
+            foreach (var (text, seen) in _awaited)
+            {
+                seen.TrySetException(new InvalidOperationException($"tinyproxy's log ended without a line containing '{text}'."));
+            }
+
+            _awaited.Clear();
+        }
+    }
+
+    private void Said(string line)
+    {
+        lock (_lines)
+        {
+            _lines.Add(line);
+            foreach (var (_, seen) in _awaited.Where(a => line.Contains(a.Text, StringComparison.Ordinal)))
+            {
+                seen.TrySetResult(line);
+            }
+
+            _awaited.RemoveAll(a => a.Seen.Task.IsCompleted);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -42,6 +42,17 @@ internal sealed class AlertOptions
     /// <summary>Gets <see cref="WebhookProxy"/> as <see cref="Validate"/> read it (null: no proxy).</summary>
     public WebhookProxySetting? Proxy { get; private set; }
 
+    /// <summary>
+    /// Gets or sets the path of a PEM file of CA certificates trusted for https webhooks in addition to the system's (a
+    /// company CA in front of a self-hosted receiver): a certificate that chains to one of them, for the webhook's host
+    /// name, is accepted. Host names are checked as always; validation is never turned off. A file that cannot be read or
+    /// holds no certificate stops the start. Empty: the system's CAs only. The default value is empty.
+    /// </summary>
+    public string WebhookTrustedCertificates { get; set; } = string.Empty;
+
+    /// <summary>Gets <see cref="WebhookTrustedCertificates"/> as <see cref="Validate"/> read it (null: the system's CAs only).</summary>
+    public WebhookCertificateTrust? CertificateTrust { get; private set; }
+
     /// <summary>Gets <see cref="WebhookAllowedHosts"/> as <see cref="Validate"/> read them (any host before it ran).</summary>
     public WebhookDestinations Destinations { get; private set; } = WebhookDestinations.Any;
 
@@ -57,6 +68,7 @@ internal sealed class AlertOptions
         }
 
         Proxy = WebhookProxySetting.Parse(WebhookProxy, errors);
+        CertificateTrust = WebhookCertificateTrust.Load(WebhookTrustedCertificates, errors);
         Destinations = WebhookDestinations.Parse(WebhookAllowedHosts, errors, throughProxy: Proxy is not null);
         CheckedRules = AlertRule.CreateAll(this, collector, errors);
     }

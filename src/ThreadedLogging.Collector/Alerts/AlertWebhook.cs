@@ -6,7 +6,8 @@ namespace ThreadedLogging.Collector.Alerts;
 /// <summary>
 /// Posts notifications. A 2xx is delivered; anything else (connection refused, a non-2xx, a redirect, no answer within
 /// <see cref="Timeout"/>, an address <see cref="WebhookDestinations"/> refuses) is a <see cref="WebhookFailure"/>: a fixed
-/// reason for the API, the detail for the log. With <c>Collector:Alerts:WebhookProxy</c>, every request goes through it.
+/// reason for the API, the detail for the log. With <c>Collector:Alerts:WebhookProxy</c>, every request goes through it;
+/// with <c>Collector:Alerts:WebhookTrustedCertificates</c>, https webhooks may also present a certificate from those CAs.
 /// </summary>
 internal sealed class AlertWebhook : IDisposable
 {
@@ -19,7 +20,8 @@ internal sealed class AlertWebhook : IDisposable
     /// <param name="timeout">The longest a webhook may take to answer (<see cref="DefaultTimeout"/>).</param>
     /// <param name="destinations">The addresses notifications may connect to, checked on each connection.</param>
     /// <param name="proxy">The proxy every notification goes through; null: none, each connects directly.</param>
-    public AlertWebhook(TimeSpan timeout, WebhookDestinations destinations, WebhookProxySetting? proxy)
+    /// <param name="trust">CA certificates trusted for https webhooks besides the system's; null: the system's only.</param>
+    public AlertWebhook(TimeSpan timeout, WebhookDestinations destinations, WebhookProxySetting? proxy, WebhookCertificateTrust? trust = null)
     {
         ArgumentNullException.ThrowIfNull(destinations);
         if (proxy is not null && !destinations.ThroughProxy)
@@ -41,6 +43,12 @@ internal sealed class AlertWebhook : IDisposable
             UseProxy = proxy is not null,
             Proxy = proxy,
         };
+        if (trust is not null)
+        {
+            // .NET's check first (system CAs, host name); the operator's CAs only for a chain it could not trust.
+            handler.SslOptions.RemoteCertificateValidationCallback = trust.Validate;
+        }
+
         _client = new HttpClient(handler)
         {
             Timeout = timeout,

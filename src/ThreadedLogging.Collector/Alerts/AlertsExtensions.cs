@@ -8,7 +8,7 @@ internal static class AlertsExtensions
         services.AddSingleton(provider =>
         {
             var alerts = provider.GetRequiredService<CollectorOptions>().Alerts;
-            return new AlertWebhook(AlertWebhook.DefaultTimeout, alerts.Destinations, alerts.Proxy);
+            return new AlertWebhook(AlertWebhook.DefaultTimeout, alerts.Destinations, alerts.Proxy, alerts.CertificateTrust);
         });
         services.AddSingleton<AlertEvaluator>();
         services.AddHostedService<AlertService>();

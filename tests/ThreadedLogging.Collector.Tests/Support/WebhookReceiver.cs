@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -10,6 +11,7 @@ namespace ThreadedLogging.Collector.Tests.Support;
 /// A webhook on loopback (a real Kestrel): keeps every request's path, headers and JSON body, and answers each with the
 /// next of the statuses it was given (then 200). A 3xx sends the client to <see cref="RedirectPath"/> on this receiver,
 /// which answers any method with 200 (and keeps the request): a client that follows redirects is seen there.
+/// <see cref="StartHttpsAsync"/> is the same receiver over TLS with the certificate it is given.
 /// </summary>
 internal sealed class WebhookReceiver : IAsyncDisposable
 {
@@ -31,16 +33,34 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>Gets the requests received, in order.</summary>
     public ConcurrentQueue<(string PathAndQuery, IHeaderDictionary Headers, JsonElement Body, int Answer)> Requests { get; } = new();
 
-    /// <summary>Gets the receiver's base address, <c>http://127.0.0.1:port</c>.</summary>
+    /// <summary>Gets the receiver's base address, <c>http://127.0.0.1:port</c> (<c>https://</c> for <see cref="StartHttpsAsync"/>).</summary>
     public string BaseAddress => _app.Urls.Single();
 
     /// <summary>Gets the bodies answered with a 2xx: the notifications delivered.</summary>
     public List<JsonElement> Delivered => [.. Requests.Where(r => r.Answer is >= 200 and < 300).Select(r => r.Body)];
 
-    public static async Task<WebhookReceiver> StartAsync(params int[] answers)
+    /// <summary>Gets the port it listens on.</summary>
+    public int Port => new Uri(BaseAddress).Port;
+
+    public static Task<WebhookReceiver> StartAsync(params int[] answers) => StartAsync(null, answers);
+
+    /// <summary>Starts the receiver on <c>https://127.0.0.1:0</c>, presenting <paramref name="certificate"/> (with its private key).</summary>
+    public static Task<WebhookReceiver> StartHttpsAsync(X509Certificate2 certificate, params int[] answers) => StartAsync(certificate, answers);
+
+    private static async Task<WebhookReceiver> StartAsync(X509Certificate2? certificate, int[] answers)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (certificate is null)
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        }
+        else
+        {
+            builder.WebHost.UseKestrelHttpsConfiguration();
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
+            builder.WebHost.UseUrls("https://127.0.0.1:0");
+        }
+
         var app = builder.Build();
         var receiver = new WebhookReceiver(app, answers);
         app.MapPost("/{**path}", (Func<HttpContext, Task<IResult>>)receiver.ReceiveAsync);

@@ -1,0 +1,83 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace ThreadedLogging.Collector.Tests.Support;
+
+/// <summary>
+/// A certificate authority made for one test (an ECDSA P-256 key, valid from a day ago for a day, nothing written to
+/// disk but what <see cref="WritePem"/> writes), and the server certificates it issues: what a company CA in front of a
+/// self-hosted webhook receiver looks like to the collector.
+/// </summary>
+internal sealed class WebhookCertificates : IDisposable
+{
+    private readonly ECDsa _key;
+    private readonly List<X509Certificate2> _issued = [];
+
+    public WebhookCertificates(string name)
+    {
+        _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={name}", _key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        Authority = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+    }
+
+    /// <summary>Gets the CA's certificate (with its key).</summary>
+    public X509Certificate2 Authority { get; }
+
+    /// <summary>
+    /// A server certificate signed by this CA for <paramref name="names"/> (host names and IP addresses, in its subject
+    /// alternative names), with its private key, as Kestrel presents it.
+    /// </summary>
+    public X509Certificate2 Issue(params string[] names)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={names[0]}", key, HashAlgorithmName.SHA256);
+        var alternative = new SubjectAlternativeNameBuilder();
+        foreach (var name in names)
+        {
+            if (IPAddress.TryParse(name, out var address))
+            {
+                alternative.AddIpAddress(address);
+            }
+            else
+            {
+                alternative.AddDnsName(name);
+            }
+        }
+
+        request.CertificateExtensions.Add(alternative.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Authority, true, false));
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7F;
+        using var signed = request.Create(Authority, Authority.NotBefore, Authority.NotAfter, serial);
+        using var withKey = signed.CopyWithPrivateKey(key);
+        // Through PKCS#12 and back: a key the TLS stack can use however it loads keys (an ephemeral one is not, everywhere).
+        var server = X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+        _issued.Add(server);
+        return server;
+    }
+
+    /// <summary>Writes the certificates (no keys) of <paramref name="authorities"/>, in order, as one PEM file at <paramref name="path"/>; returns the path.</summary>
+    public static string WritePem(string path, params WebhookCertificates[] authorities)
+    {
+        File.WriteAllText(path, string.Concat(authorities.Select(a => a.Authority.ExportCertificatePem() + "\n")));
+        return path;
+    }
+
+    public void Dispose()
+    {
+        foreach (var certificate in _issued)
+        {
+            certificate.Dispose();
+        }
+
+        Authority.Dispose();
+        _key.Dispose();
+    }
+}
