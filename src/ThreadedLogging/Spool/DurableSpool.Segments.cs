@@ -72,7 +72,9 @@ internal sealed partial class DurableSpool
                 segment.Length = stream.Length;
                 SpoolRecordFormat.ReadStatus status;
                 int count;
-                while ((status = SpoolRecordFormat.TryRead(stream, ref _payload, out _, out count)) == SpoolRecordFormat.ReadStatus.Record)
+                // A corrupt record (a whole one whose checksum does not match) is counted as pending like the others: the
+                // reader drops it, counted, and reads on; the valid records after it were neither sent nor counted.
+                while ((status = SpoolRecordFormat.TryRead(stream, ref _payload, out _, out count)) is SpoolRecordFormat.ReadStatus.Record or SpoolRecordFormat.ReadStatus.Corrupt)
                 {
                     records.Add((start, count));
                     segment.PendingEvents += count;

@@ -225,6 +225,17 @@ internal sealed partial class DurableSpool : IDisposable
                 }
             }
 
+            if (status == SpoolRecordFormat.ReadStatus.Corrupt)
+            {
+                // A whole record whose checksum does not match: it alone is dropped, counted; the records after it are read on.
+                count -= segment.FirstSettledCounted;
+                Report?.Invoke($"Corrupt record at byte {segment.Delivered} of {segment.Path} (its checksum does not match): skipped, {Counted.Events(count)} dropped; the records after it are sent.");
+                segment.PendingEvents -= count;
+                Advance(segment, _reader.Position);
+                Dropped?.Invoke(count, SpoolDropReason.Torn);
+                continue;
+            }
+
             if (status == SpoolRecordFormat.ReadStatus.Torn && !segment.Torn)
             {
                 segment.Torn = true;

@@ -14,7 +14,10 @@ internal enum SpoolDropReason
     /// <summary>The age cap (<see cref="ThreadedHandlerOptions.MaxBufferAge"/>) dropped events.</summary>
     Aged,
 
-    /// <summary>A record was torn or corrupt (a crash while writing): the rest of its segment was skipped.</summary>
+    /// <summary>
+    /// A record was torn (a crash while writing: the rest of its segment was skipped) or corrupt (whole, its checksum
+    /// wrong: it alone was skipped).
+    /// </summary>
     Torn,
 
     /// <summary>A record passed its checksum but could not be read (written by an incompatible version).</summary>

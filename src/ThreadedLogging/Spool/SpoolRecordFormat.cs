@@ -21,6 +21,12 @@ internal static class SpoolRecordFormat
         Record,
         End,
         Torn,
+
+        /// <summary>
+        /// A whole record (its believable header, its payload in the file) whose checksum does not match: it alone is
+        /// unusable, and the stream is after it, where the next record starts.
+        /// </summary>
+        Corrupt,
     }
 
     /// <summary>Compresses <paramref name="json"/> into <paramref name="output"/> after room for the header; returns the whole record (header not yet filled).</summary>
@@ -82,7 +88,9 @@ internal static class SpoolRecordFormat
     /// Reads the record at the stream's position into <paramref name="buffer"/>, which is reused record after record (made
     /// larger only for a larger record): <paramref name="payload"/> is valid until the next call with the same buffer. On
     /// <see cref="ReadStatus.Torn"/> the rest of the file is unusable, and <paramref name="eventCount"/> is how many events
-    /// the torn record's header says it held (0 when the header itself is cut short or garbage).
+    /// the torn record's header says it held (0 when the header itself is cut short or garbage); on
+    /// <see cref="ReadStatus.Corrupt"/> only this record is, <paramref name="eventCount"/> is its header's count, and the
+    /// records after it are read on.
     /// </summary>
     public static ReadStatus TryRead(Stream stream, ref byte[] buffer, out ArraySegment<byte> payload, out int eventCount)
     {
@@ -122,6 +130,6 @@ internal static class SpoolRecordFormat
 
         payload = new ArraySegment<byte>(buffer, 0, length);
         stream.ReadExactly(payload);
-        return Crc32.HashToUInt32(payload) == checksum ? ReadStatus.Record : ReadStatus.Torn;
+        return Crc32.HashToUInt32(payload) == checksum ? ReadStatus.Record : ReadStatus.Corrupt;
     }
 }

@@ -51,7 +51,7 @@ public sealed class SpoolRecordFormatTests
     }
 
     [Fact]
-    public void TryRead_ChecksumWrongInARecordAfterALargerOne_Torn()
+    public void TryRead_ChecksumWrongInARecordAfterALargerOne_Corrupt()
     {
         // The buffer still holds the larger record's bytes: the checksum is over this record's payload only.
         var bytes = Records(Json(50_000, 'a'), Json(3_000, 'b'));
@@ -60,7 +60,8 @@ public sealed class SpoolRecordFormatTests
         byte[] buffer = [];
 
         Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _));
-        Assert.Equal(SpoolRecordFormat.ReadStatus.Torn, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _));
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Corrupt, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _));
+        Assert.Equal(SpoolRecordFormat.ReadStatus.End, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _)); // after it: the next record, if any
     }
 
     [Fact]

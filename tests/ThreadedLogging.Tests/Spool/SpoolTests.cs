@@ -339,6 +339,65 @@ public sealed class SpoolTests
     }
 
     [Fact]
+    public async Task Spool_CorruptRecordBeforeValidOnes_OnlyItsEventsDroppedTheRestDeliveredAndEveryEventCounted()
+    {
+        // 50 events in records of at most 10 left on disk; the second record's payload damaged (its checksum wrong, its
+        // header whole). Before, the reader skipped the rest of the segment at it and the adoption counted nothing after
+        // it: the records after it (about 30 events) were neither sent nor counted, and the notice said only the second's.
+        const int logged = 50;
+        using var directory = new TempDirectory();
+        var allOnDisk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ThreadedHandler? first = null;
+        var down = new CollectingSink { Decide = _ => new SendResult(SendOutcome.Transient, Error: "down") }.Open();
+        await using (first = new ThreadedHandler(down, Options(directory.Path, o =>
+        {
+            o.BatchSize = 10;
+            o.SelfLog = _ =>
+            {
+                // Written on the worker at each failed send: checked there, where the queue moves to disk.
+                if (Volatile.Read(ref first) is { Statistics.Spooled: logged })
+                {
+                    allOnDisk.TrySetResult();
+                }
+            };
+        })))
+        {
+            LogNumbered(first.CreateLogger("App"), 0, logged);
+            _ = first.FlushAsync();
+            await allOnDisk.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        var segment = Assert.Single(Segments(directory));
+        var bytes = await File.ReadAllBytesAsync(segment);
+        var before = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8)); // the first record's events
+        var second = SpoolRecordFormat.HeaderSize + BinaryPrimitives.ReadInt32LittleEndian(bytes);
+        var lost = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(second + 8));
+        Assert.True(before + lost < logged, $"records of {before} and {lost}: none after them");
+        bytes[second + SpoolRecordFormat.HeaderSize + 5] ^= 0x55; // inside the second record's payload
+        await File.WriteAllBytesAsync(segment, bytes);
+
+        var selfLog = new List<string>();
+        var sink = new CollectingSink().Open();
+        await using var next = new ThreadedHandler(sink, Options(directory.Path, o => o.SelfLog = m => { lock (selfLog) { selfLog.Add(m); } }));
+        next.CreateLogger("App").LogInformation("after");
+        Assert.True(next.Flush(TimeSpan.FromSeconds(30)));
+        next.CreateLogger("App").LogInformation("later");
+        Assert.True(next.Flush(TimeSpan.FromSeconds(30)));
+
+        var expected = Enumerable.Range(0, logged).Where(i => i < before || i >= before + lost).Select(i => $"event {i}");
+        Assert.Equal([.. expected, "after", "later"], sink.Delivered.Select(e => e.Message));
+        Assert.Equal(((long)logged, (long)(logged - lost + 2), (long)lost, 0L), (next.Statistics.Adopted, next.Statistics.Sent, next.Statistics.Dropped, next.Statistics.Pending));
+        var notice = Assert.Single(sink.Notices);
+        var lostEvents = lost == 1 ? "1 event" : $"{lost} events";
+        Assert.Contains($"ThreadedLogging dropped {lostEvents} between", notice.Message, StringComparison.Ordinal); // what was really lost
+        Assert.Contains(notice.Properties, p => p.Key == "DroppedCount" && Equals(p.Value, (long)lost));
+        lock (selfLog)
+        {
+            Assert.Contains(selfLog, m => m.Contains($"(its checksum does not match): skipped, {lostEvents} dropped", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task Spool_CorruptChecksum_NeverSendsGarbage()
     {
         using var directory = new TempDirectory();
