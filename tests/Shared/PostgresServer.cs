@@ -53,9 +53,10 @@ public sealed class PostgresServer
     /// Completes with the first line the server logs from now on that <paramref name="match"/> takes: a signal from the server
     /// itself, such as a lock wait (it logs each wait longer than <c>deadlock_timeout</c>, "process 1234 still waiting for …
     /// after 1000.1 ms", its lines prefixed with the time, the process id and the database). The log file is watched
-    /// (inotify), not polled; call this before what is to make the line.
+    /// (inotify), not polled; call this before what is to make the line. Cancelled, it ends with an
+    /// <see cref="OperationCanceledException"/> and stops watching: a test that fails does not leave its watcher behind.
     /// </summary>
-    public Task<string> NextLogLineAsync(Func<string, bool> match)
+    public Task<string> NextLogLineAsync(Func<string, bool> match, CancellationToken cancellationToken)
     {
         var log = Path.Combine(_root, "log");
         var file = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
@@ -77,7 +78,7 @@ public sealed class PostgresServer
                 while (true)
                 {
                     int read;
-                    while ((read = await reader.ReadAsync(buffer)) > 0)
+                    while ((read = await reader.ReadAsync(buffer, cancellationToken)) > 0)
                     {
                         text.Append(buffer, 0, read);
                     }
@@ -94,7 +95,7 @@ public sealed class PostgresServer
                     }
 
                     text.Remove(0, end + 1);
-                    await written.WaitAsync();
+                    await written.WaitAsync(cancellationToken);
                 }
             }
         }

@@ -116,12 +116,22 @@ public sealed partial class PostgresEventStoreTests : EventStoreContractTests
     /// <summary>
     /// The process id of the first session of <paramref name="database"/> that waits for a lock longer than its
     /// <c>deadlock_timeout</c> from now on, as the server logs it ("[pid] database: LOG:  process pid still waiting for …");
-    /// call it before what is to wait. The bound is on a session that never waits, not a timing.
+    /// call it before what is to wait. The bound is on a session that never waits, not a timing: past it the log is no
+    /// longer watched and the test fails saying what it waited for.
     /// </summary>
     private static async Task<int> LockWaitAsync(string database)
     {
-        var line = await PostgresServer.Instance.NextLogLineAsync(l => l.Contains($"] {database}: LOG:  process ", StringComparison.Ordinal) && l.Contains(" still waiting for ", StringComparison.Ordinal))
-            .WaitAsync(TimeSpan.FromMinutes(1));
+        using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        string line;
+        try
+        {
+            line = await PostgresServer.Instance.NextLogLineAsync(l => l.Contains($"] {database}: LOG:  process ", StringComparison.Ordinal) && l.Contains(" still waiting for ", StringComparison.Ordinal), bound.Token);
+        }
+        catch (OperationCanceledException) when (bound.IsCancellationRequested)
+        {
+            throw new TimeoutException($"No session of database {database} waited for a lock within a minute: the server logged no '… still waiting for …' line for it (log_lock_waits, past deadlock_timeout).");
+        }
+
         var start = line.IndexOf("LOG:  process ", StringComparison.Ordinal) + "LOG:  process ".Length;
         return int.Parse(line[start..line.IndexOf(' ', start)], System.Globalization.CultureInfo.InvariantCulture);
     }
