@@ -130,12 +130,53 @@ public sealed class ProgramExitTests
         Assert.Contains("ConnectionStrings:EventsRead is set but Collector:Store is 'sqlite'", stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The helper's bound on a collector that does not exit (it serves): the run fails saying so with what the collector
+    /// wrote, and the collector is not left running. The bound is the thing tested here, not a timing: a serving collector
+    /// never exits by itself, however soon or late the bound passes.
+    /// </summary>
+    [Fact]
+    public async Task RunCollector_StillRunningAtTheBound_KilledAndFailsWithItsOutput()
+    {
+        using var data = new TempDirectory();
+        try
+        {
+            var e = await Assert.ThrowsAsync<TimeoutException>(() => RunCollectorAsync(TimeSpan.FromSeconds(2), new Dictionary<string, string>(), "--urls", "http://127.0.0.1:0", "--data", data.Path));
+
+            Assert.Contains("did not exit within 00:00:02", e.Message, StringComparison.Ordinal);
+            Assert.Contains("Its output:", e.Message, StringComparison.Ordinal);
+            Assert.Empty(ProcessesNaming(data.Path));
+        }
+        finally
+        {
+            foreach (var pid in ProcessesNaming(data.Path))
+            {
+                try
+                {
+                    using var left = Process.GetProcessById(pid); // this test's collector, left running
+                    left.Kill(entireProcessTree: true);
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+                {
+                    // exited meanwhile
+                }
+            }
+        }
+    }
+
     /// <summary>Runs the collector's executable to its exit.</summary>
     internal static Task<(int ExitCode, string Stdout, string Stderr)> RunCollectorAsync(params string[] args) =>
         RunCollectorAsync(new Dictionary<string, string>(), args);
 
     /// <summary>Runs the collector's executable to its exit, with settings in its environment as an operator sets them.</summary>
-    internal static async Task<(int ExitCode, string Stdout, string Stderr)> RunCollectorAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    internal static Task<(int ExitCode, string Stdout, string Stderr)> RunCollectorAsync(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunCollectorAsync(TimeSpan.FromMinutes(2), environment, args);
+
+    /// <summary>
+    /// Runs the collector's executable to its exit. Past <paramref name="bound"/> (a bound on a hung child, not a timing
+    /// assertion) the collector and its children are killed, and the run fails with what it wrote until then.
+    /// </summary>
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunCollectorAsync(TimeSpan bound, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -157,9 +198,46 @@ public sealed class ProgramExitTests
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        // A bound on a hung child, not a timing assertion.
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(cancel.Token);
+        using var cancel = new CancellationTokenSource(bound);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            throw new TimeoutException(
+                $"The collector ({string.Join(' ', args)}) did not exit within {bound:c}: killed.\nIts output:\n{await stdout}\nIts errors:\n{await stderr}");
+        }
+
         return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>The live processes whose command line holds <paramref name="text"/>.</summary>
+    private static List<int> ProcessesNaming(string text)
+    {
+        var found = new List<int>();
+        foreach (var entry in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(entry), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (File.ReadAllText(Path.Combine(entry, "cmdline")).Contains(text, StringComparison.Ordinal))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // gone meanwhile
+            }
+        }
+
+        return found;
     }
 }
