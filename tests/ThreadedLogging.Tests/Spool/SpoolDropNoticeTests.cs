@@ -101,10 +101,18 @@ public sealed class SpoolDropNoticeTests
         await using var server = await LoopbackServer.StartAsync();
         server.Refusing = true; // 503: down
         using var directory = new TempDirectory();
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using (var first = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o =>
         {
             o.BufferDirectory = directory.Path;
             o.ShutdownTimeout = TimeSpan.FromSeconds(1); // the receiver stays down: what is spooled stays on disk
+            o.SelfLog = m =>
+            {
+                if (m.Contains($"{logged} events remain in the spool", StringComparison.Ordinal))
+                {
+                    closed.TrySetResult();
+                }
+            };
         })))
         {
             var logger = first.CreateLogger("App");
@@ -118,6 +126,9 @@ public sealed class SpoolDropNoticeTests
             Assert.Equal(logged, first.Statistics.Spooled);
         }
 
+        // The spool closed (said when the worker stops: after DisposeAsync returned when a loaded machine made the
+        // handler abandon it), releasing the directory for the next start.
+        await closed.Task.WaitAsync(Safety);
         server.Refusing = false;
         var receiver = NoticeReceiver.Listen(server);
         var eightDaysLater = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(8));

@@ -36,16 +36,29 @@ public sealed class SpoolTests
         }
     }
 
-    /// <summary>Logs 50 events into a handler whose transport hangs, then stops it: the events stay in the spool.</summary>
-    private static async Task<ThreadedHandler> LeaveFiftyInSpoolAsync(string directory, Action<string>? selfLog = null)
+    /// <summary>
+    /// Logs 50 events into a handler whose transport hangs, then stops it: the events stay in the spool. Returns once the
+    /// spool is closed ("50 events remain in the spool" said): at once when the worker stops within the 300 ms budget's
+    /// grace, else when the abandoned worker stops, after DisposeAsync returned (a loaded machine). The close releases
+    /// the directory's lock and the segment, which the caller's next handler adopts or the test edits.
+    /// </summary>
+    private static async Task<ThreadedHandler> LeaveFiftyInSpoolAsync(string directory)
     {
         var stuck = new CollectingSink(); // gate never opened
-        var handler = new ThreadedHandler(stuck, Options(directory, o => o.SelfLog = m => selfLog?.Invoke(m)));
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = new ThreadedHandler(stuck, Options(directory, o => o.SelfLog = m =>
+        {
+            if (m.Contains("50 events remain in the spool", StringComparison.Ordinal))
+            {
+                closed.TrySetResult();
+            }
+        }));
         LogNumbered(handler.CreateLogger("App"), 0, 50);
         _ = handler.FlushAsync();
         await stuck.SendStarted.Task.WaitAsync(TimeSpan.FromSeconds(30)); // spooled, then stuck sending
         Assert.Equal(50, handler.Statistics.Spooled);
         await handler.DisposeAsync();
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(30));
         return handler;
     }
 
@@ -90,20 +103,8 @@ public sealed class SpoolTests
     public async Task Spool_StoppedBeforeDelivery_NextStartDeliversTheRestWithTheOriginalIdentity()
     {
         using var directory = new TempDirectory();
-        var remainSaid = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var first = await LeaveFiftyInSpoolAsync(directory.Path, m =>
-        {
-            if (m.Contains("50 events remain in the spool", StringComparison.Ordinal))
-            {
-                remainSaid.TrySetResult();
-            }
-        });
+        var first = await LeaveFiftyInSpoolAsync(directory.Path); // and its spool closed: the next handler can adopt it
         Assert.Equal(0, first.Statistics.Dropped); // on disk, not lost
-
-        // Said when the spool closes: at once when the worker stops within the budget's grace (250 ms after the 300 ms
-        // deadline), else when the abandoned worker stops (a loaded machine: the full run failed here once). The close
-        // releases the directory's lock, which the next handler needs to adopt it.
-        await remainSaid.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         var sink = new CollectingSink().Open();
         await using var second = new ThreadedHandler(sink, Options(directory.Path));
