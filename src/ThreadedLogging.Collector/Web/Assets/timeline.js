@@ -1,6 +1,6 @@
 // A timeline (one user's, the events without a user, one trace's across users and apps, or everyone's): newest first, level toggles, time range, full text, property conditions, latest error, live tail, download.
 import { getJson, parseJson, session } from "./api.js";
-import { $, el, clear, text, status, timeCell, excerpt, zoneName, counted, shortVersion } from "./dom.js";
+import { $, el, clear, clip, text, status, timeCell, excerpt, zoneName, counted, shortVersion } from "./dom.js";
 import { readState, change, range, forSubject, acrossUsers, badRange, conditionText, SOURCE_FILTERS } from "./state.js";
 import { hideHistogram, wireHistogram } from "./histogram.js";
 import { recountOnArrival, stopRecounting, arrived } from "./recount.js";
@@ -208,7 +208,27 @@ function row(e) {
     el("td", { className: "col-app", title: shortVersion(e.version) === e.version ? null : [e.app, e.version].filter(Boolean).join(" ") }, [e.app, shortVersion(e.version)].filter(Boolean).join(" ")),
     el("td", { className: "col-machine" }, e.machine ?? ""),
     el("td", { className: "col-category", title: e.category || null }, e.category ?? ""),
-    el("td", { className: "msg" }, excerpt(e.message)));
+    el("td", { className: "msg" }, excerpt(e.message), exceptionLine(e.exception)));
+}
+
+/** The characters of an exception's line in a list row at most (the detail shows all of it). */
+const EXCEPTION_CHARS = 200;
+
+/**
+ * An event's exception as one line under its message ("System.InvalidOperationException: Card declined"), or null: an
+ * error whose message says only "Order 99 failed" said neither what failed nor why a search for "declined" listed it.
+ * Its type and message; without them (Python's traceback as text) the traceback's last line, which names them.
+ */
+function exceptionLine(x) {
+  if (x == null) return null;
+  let line = "";
+  if (typeof x === "object") line = [x.type, x.message].filter((v) => typeof v === "string" && v !== "").join(": ");
+  if (!line) {
+    const text = typeof x === "object" ? x.text ?? x.excInfo ?? "" : x;
+    line = String(text).split("\n").map((l) => l.trim()).filter(Boolean).pop() ?? "";
+  }
+  if (!line) return null;
+  return el("div", { className: "row-exception" }, clip(line.split("\n")[0], EXCEPTION_CHARS));
 }
 
 /**

@@ -232,7 +232,7 @@ public sealed class SupportConsoleTests(ChromiumFixture chromium) : IClassFixtur
         await Expect(user.Locator("td.user")).ToHaveTextAsync(Payload);
         await Expect(user.Locator("td.error-cell")).ToContainTextAsync(Payload + ": " + Payload);
         await user.Locator("td.user").ClickAsync();
-        await Expect(page.Locator("#events-table tbody tr").First.Locator("td.msg")).ToHaveTextAsync(Payload);
+        await Expect(page.Locator("#events-table tbody tr").First.Locator("td.msg")).ToHaveTextAsync(Payload + Payload + ": " + Payload); // the message, then its exception's type and message
         await page.Locator("#events-table tbody tr").First.ClickAsync();
         await Expect(page.Locator("#detail .message")).ToHaveTextAsync(Payload);
         await Expect(page.Locator("#detail pre.properties")).ToContainTextAsync("\"" + Payload + "\": \"" + Payload + "\"");

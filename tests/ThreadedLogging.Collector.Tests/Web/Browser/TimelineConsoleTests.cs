@@ -58,7 +58,7 @@ public sealed class TimelineConsoleTests(ChromiumFixture chromium) : IClassFixtu
             // "Latest error" jumps to it, whatever the range.
             await page.Locator("#latest-error").ClickAsync();
             await Expect(page.Locator("#detail pre.exception")).ToContainTextAsync("System.InvalidOperationException: Ledger closed");
-            await Expect(page.Locator("#events-table tbody tr.selected td.msg")).ToHaveTextAsync("posting failed");
+            await Expect(page.Locator("#events-table tbody tr.selected td.msg")).ToHaveTextAsync("posting failedSystem.InvalidOperationException: Ledger closed");
             var eventId = Regex.Match(page.Url, "event=([0-9]+)").Groups[1].Value;
             await ChromiumFixture.ScreenshotAsync(page, "13-timeline-latest-error-800px");
 

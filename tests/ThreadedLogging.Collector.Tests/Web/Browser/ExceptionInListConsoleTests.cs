@@ -1,0 +1,70 @@
+using System.Net;
+using System.Text.Json;
+using ThreadedLogging.Collector.Tests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace ThreadedLogging.Collector.Tests.Web.Browser;
+
+/// <summary>
+/// In a real Chromium: a timeline row shows its event's exception (type and message, or a traceback's last line) under
+/// the message, as text: "Order 99 failed" alone said neither what failed nor why a search for "declined" listed it.
+/// </summary>
+public sealed class ExceptionInListConsoleTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
+{
+    [Fact]
+    public async Task TimelineRow_WithAnException_ShowsItsTypeAndMessageUnderTheMessage()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        var body = JsonSerializer.Serialize(new
+        {
+            app = "Shop",
+            user = "erin",
+            events = new object[]
+            {
+                new { timestamp = now.AddMinutes(-4), level = "Information", message = "cart opened" },
+                new
+                {
+                    timestamp = now.AddMinutes(-3), level = "Error", message = "Order 99 failed",
+                    exception = new
+                    {
+                        type = "System.InvalidOperationException", message = "Card declined", stackTrace = "   at Shop.Checkout.Pay()",
+                        inner = new object[] { new { type = "System.IO.IOException", message = "socket closed" } },
+                    },
+                },
+                new
+                {
+                    timestamp = now.AddMinutes(-2), level = "Error", message = "conversion failed",
+                    exception = new { text = "Traceback (most recent call last):\n  File \"app.py\", line 3, in convert\nZeroDivisionError: division by zero\n" },
+                },
+                new
+                {
+                    timestamp = now.AddMinutes(-1), level = "Critical", message = "render failed",
+                    exception = new { type = "System.FormatException", message = "<img src=x onerror=alert(1)>" },
+                },
+            },
+        });
+        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/erin", Http.Utf8(body), "application/json");
+        Assert.True(status == HttpStatusCode.OK, text);
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+
+        await page.GotoAsync(collector.BaseAddress + "?user=erin");
+        var rows = page.Locator("#events-table tbody tr");
+        await Expect(rows).ToHaveCountAsync(4);
+        await Expect(rows.Nth(0).Locator("td.msg .row-exception")).ToHaveTextAsync("System.FormatException: <img src=x onerror=alert(1)>");
+        await Expect(rows.Nth(1).Locator("td.msg .row-exception")).ToHaveTextAsync("ZeroDivisionError: division by zero");
+        await Expect(rows.Nth(2).Locator("td.msg .row-exception")).ToHaveTextAsync("System.InvalidOperationException: Card declined");
+        await Expect(rows.Nth(2).Locator("td.msg")).ToContainTextAsync("Order 99 failed");
+        await Expect(rows.Nth(3).Locator("td.msg .row-exception")).ToHaveCountAsync(0);
+        await ChromiumFixture.ScreenshotAsync(page, "70-exception-in-list");
+
+        // A search that matched in the exception says why on the row itself.
+        await page.GotoAsync(collector.BaseAddress + "?user=erin&q=declined");
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(rows.First.Locator("td.msg")).ToContainTextAsync("Card declined");
+
+        Assert.Equal(0, await page.Locator("img").CountAsync());
+        Assert.Empty(dialogs);
+    }
+}
