@@ -1,7 +1,7 @@
 // Event detail: everything an event holds, as text (pre-formatted JSON for nested values), and its context.
 import { getJson, toJson, numberText } from "./api.js";
 import { $, el, clear, text, status, timeCell, localTime, excerpt } from "./dom.js";
-import { change, timelineOf, readState, conditionText, kindOf } from "./state.js";
+import { change, timelineOf, readState, conditionText, kindOf, toUrl } from "./state.js";
 import { captureControls } from "./levels.js";
 
 let current = null;
@@ -84,7 +84,7 @@ function render(e, state) {
       ["thread", [ctx.threadId, ctx.threadName].filter((v) => v != null).join(" ")], ["id", e.id],
     ])),
     ...section("Identity", pairs([
-      ["app", filterable("app", e.app)], ["version", filterable("version", e.version)], ["user", e.user], ["machine", filterable("machine", e.machine)], ["process", ctx.processId],
+      ["app", filterable("app", e.app)], ["version", filterable("version", e.version)], ["user", userLink(e)], ["machine", filterable("machine", e.machine)], ["process", ctx.processId],
       ["instance", filterable("instance", e.instanceId)], ["sequence", e.sequence], ["path", e.path],
     ])));
   if (python) body.append(...section("Python", python));
@@ -131,6 +131,18 @@ function conditionOf(props, name, value) {
   if (typeof value === "number") return name + "=" + numberText(props, name);
   if (typeof value === "boolean" || value === null) return name + "=" + String(value);
   return null;
+}
+
+/**
+ * The event's user as a link to that user's timeline, listed up to this event and with it open (as the users list's
+ * latest error opens it): on a trace's or everyone's timeline, "what else did this user do" was one user of many with
+ * no way there but the top values. An event without a user links to the events without one.
+ */
+function userLink(e) {
+  const subject = e.user == null ? { nouser: "1" } : { user: e.user };
+  const link = el("a", { className: "user-link", title: e.user == null ? "The events without a user" : "Every event of this user", dataset: e.user == null ? { nouser: "1" } : { user: e.user } }, e.user ?? "(no user)");
+  link.href = toUrl({ ...timelineOf(subject), event: String(e.id), at: String(e.id) });
+  return link;
 }
 
 /** A W3C trace id as a link to every event of that trace (across users and apps); any other value as text. */
@@ -204,6 +216,13 @@ export function wireDetail() {
       const at = new Date(around.dataset.at).getTime();
       const minutes = 5 * 60 * 1000;
       change(timelineOf({ all: "1", from: new Date(at - minutes).toISOString(), to: new Date(at + minutes).toISOString(), event: around.dataset.around }));
+      return;
+    }
+    const user = event.target.closest("a.user-link");
+    if (user && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
+      event.preventDefault();
+      const id = current ? String(current.id) : "";
+      change({ ...timelineOf(user.dataset.nouser === "1" ? { nouser: "1" } : { user: user.dataset.user }), event: id, at: id });
       return;
     }
     const link = event.target.closest("a[data-trace]");
