@@ -104,6 +104,7 @@ export function leaveTimeline() {
   live({ live: "" });
   clear($("events-table").tBodies[0]);
   searchBehind(null);
+  listError("");
   shown.clear();
   next = null;
   trimmedFrom = null;
@@ -126,7 +127,7 @@ async function load(state, append) {
     stopRecounting();
     hideHistogram();
     hideTop();
-    status("Could not load events: " + bad, true);
+    listError("Could not load events: " + bad);
     return;
   }
   reloading = !append;
@@ -157,6 +158,7 @@ async function load(state, append) {
       otherSpelling = false;
       $("events-table").classList.toggle("with-user", acrossUsers(state));
     }
+    listError("");
     for (const e of body.events) add(e, false);
     if (!append || body.indexBehind) searchBehind(body);
     next = body.next;
@@ -174,10 +176,21 @@ async function load(state, append) {
     if (!append) { listed = ""; arrivedWhileLoading = []; } // shown again, it is asked for again
     else if (older && older !== next) trimmed(BigInt(older)); // still to ask for
     for (const r of tbody.rows) r.classList.add("stale");
-    status("Could not load events: " + err.message, true);
+    listError("Could not load events: " + err.message);
   } finally {
     if (loading === controller) { $("timeline-view").removeAttribute("aria-busy"); reloading = false; }
   }
+}
+
+/**
+ * Says why the list could not be loaded, in the header's status and above the list (where support is looking: the
+ * status alone, at the far end of the header, left an empty table or faded rows unexplained); "" hides it.
+ */
+function listError(message) {
+  const notice = $("events-error");
+  notice.hidden = !message;
+  text(notice, message);
+  if (message) status(message, true);
 }
 
 /**

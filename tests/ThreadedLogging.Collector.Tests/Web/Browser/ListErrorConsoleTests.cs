@@ -1,0 +1,44 @@
+using ThreadedLogging.Collector.Tests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace ThreadedLogging.Collector.Tests.Web.Browser;
+
+/// <summary>
+/// In a real Chromium: a list the collector refused (a search with an unclosed quote, a range edited in a link) says why
+/// above the list, where support looks, not only in the header's status at the far end of the page: the list was an
+/// empty table (or faded rows) under a histogram's empty frame.
+/// </summary>
+public sealed class ListErrorConsoleTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
+{
+    [Fact]
+    public async Task Timeline_SearchRefused_SaysWhyAboveTheListUntilTheSearchIsFixed()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        await Http.PostStoredAsync(collector.Client, "log/tess", Http.Envelope(null,
+            new { level = "Error", message = "card declined", timestamp = DateTimeOffset.UtcNow.AddMinutes(-1), sequence = 1 }));
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+
+        await page.GotoAsync(collector.BaseAddress + "?user=tess&q=%22card");
+        var error = page.Locator("#events-error");
+        await Expect(error).ToBeVisibleAsync();
+        await Expect(error).ToHaveTextAsync("Could not load events: parameter 'q' has a quote that is not closed at position 1 (phrases are \"in quotes\")");
+        await Expect(error).ToHaveAttributeAsync("role", "alert");
+        await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(0);
+        await ChromiumFixture.ScreenshotAsync(page, "72-list-error");
+
+        // The search fixed: the list, and no error.
+        await page.Locator("#timeline-q").FillAsync("\"card declined\"");
+        await page.Locator("#timeline-q").PressAsync("Enter");
+        await Expect(page.Locator("#events-table tbody tr td.msg")).ToHaveTextAsync(["card declined"]);
+        await Expect(error).ToBeHiddenAsync();
+
+        // A range edited in a link: the same place says which value.
+        await page.GotoAsync(collector.BaseAddress + "?user=tess&range=99y");
+        await Expect(error).ToHaveTextAsync("Could not load events: the link's range '99y' is none of 15m, 1h, 24h, 7d, 30d or all");
+        await page.Locator("[data-range=all]").ClickAsync();
+        await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(1);
+        await Expect(error).ToBeHiddenAsync();
+        Assert.Empty(dialogs);
+    }
+}
