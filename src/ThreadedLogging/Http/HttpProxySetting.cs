@@ -136,7 +136,8 @@ internal static partial class HttpProxySetting
     /// </summary>
     public static string WithoutCredentials(string text) => UriUserInfo().Replace(text, "://***@");
 
-    [GeneratedRegex(@"://[^/@\s'""]*@")]
+    // ' is not a stop: it is allowed raw in a URI's user part and .NET's proxy errors quote the URI as given (diff review).
+    [GeneratedRegex(@"://[^/@\s""]*@")]
     private static partial Regex UriUserInfo();
 
     private static bool IsNone(string proxy) => string.Equals(proxy, None, StringComparison.OrdinalIgnoreCase);

@@ -82,6 +82,8 @@ public sealed class ProxyTests
     [InlineData("proxy 'http://APIKEY7f3a@127.0.0.1:39182/' failed", "proxy 'http://***@127.0.0.1:39182/' failed")]   // a token as the user name, no password
     [InlineData("proxy 'http://APIKEY7f3a:@127.0.0.1:39182/' failed", "proxy 'http://***@127.0.0.1:39182/' failed")]  // user:, the password empty
     [InlineData("proxy 'http://ops:@proxy.corp:3128/' and http://proxy.corp:3128/", "proxy 'http://***@proxy.corp:3128/' and http://proxy.corp:3128/")]
+    [InlineData("proxy 'http://ops:x'y@127.0.0.1:39182/' failed", "proxy 'http://***@127.0.0.1:39182/' failed")]       // ' raw in the password, as .NET quotes it
+    [InlineData("proxy 'http://proxy.corp:3128/' failed for ops@corp", "proxy 'http://proxy.corp:3128/' failed for ops@corp")] // no user part: nothing after the quote taken
     public void WithoutCredentials_TokenAsTheUserName_Hidden(string message, string shown)
     {
         Assert.Equal(shown, HttpProxySetting.WithoutCredentials(message));

@@ -65,6 +65,40 @@ public sealed class SpoolRecordFormatTests
     }
 
     [Fact]
+    public void TryRead_PayloadDamagedBeforeAWholeRecord_CorruptThenTheNextRecordReadWhole()
+    {
+        var bytes = Records(Json(3_000, 'a'), Json(2_000, 'b'), Json(1_000, 'c'));
+        bytes[SpoolRecordFormat.HeaderSize + 5] ^= 0x55; // inside the first record's payload
+        using var stream = new MemoryStream(bytes);
+        using var unpacked = new MemoryStream();
+        byte[] buffer = [];
+
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Corrupt, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out var lost));
+        Assert.Equal(Json(3_000, 'a').Length % 7, lost);
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out var payload, out _));
+        Assert.Equal(Json(2_000, 'b'), SpoolRecordFormat.Unpack(payload, unpacked).ToArray()); // the look past the corrupt one left the stream at this record
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _));
+        Assert.Equal(SpoolRecordFormat.ReadStatus.End, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _));
+    }
+
+    [Theory]
+    [InlineData(-7)] // the stream after it would be 7 bytes into its own payload
+    [InlineData(+40)] // … or 40 bytes into the next record
+    public void TryRead_LengthFieldDamaged_TornNotCorrupt(int change)
+    {
+        // The checksum covers the payload only: a wrong length also fails it, and the reader must not go on from inside a
+        // record, where it read garbage or skipped records without counting them (diff review of 7816585).
+        var bytes = Records(Json(3_000, 'a'), Json(2_000, 'b'), Json(1_000, 'c'));
+        var length = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(bytes);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes, length + change);
+        using var stream = new MemoryStream(bytes);
+        byte[] buffer = [];
+
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Torn, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out var lost));
+        Assert.Equal(Json(3_000, 'a').Length % 7, lost); // what its header says, as for a record cut short
+    }
+
+    [Fact]
     public void TryRead_UncompressedRecordOfAnEarlierVersion_ReadAsItsJson()
     {
         var json = Json(1_000, 'p');

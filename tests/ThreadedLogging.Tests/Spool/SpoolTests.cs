@@ -348,17 +348,23 @@ public sealed class SpoolTests
         const int logged = 50;
         using var directory = new TempDirectory();
         var allOnDisk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         ThreadedHandler? first = null;
         var down = new CollectingSink { Decide = _ => new SendResult(SendOutcome.Transient, Error: "down") }.Open();
         await using (first = new ThreadedHandler(down, Options(directory.Path, o =>
         {
             o.BatchSize = 10;
-            o.SelfLog = _ =>
+            o.SelfLog = m =>
             {
                 // Written on the worker at each failed send: checked there, where the queue moves to disk.
                 if (Volatile.Read(ref first) is { Statistics.Spooled: logged })
                 {
                     allOnDisk.TrySetResult();
+                }
+
+                if (m.Contains($"{logged} events remain in the spool", StringComparison.Ordinal))
+                {
+                    closed.TrySetResult(); // the spool closed: its segment is whole and free to edit (LeaveFiftyInSpoolAsync)
                 }
             };
         })))
@@ -367,6 +373,8 @@ public sealed class SpoolTests
             _ = first.FlushAsync();
             await allOnDisk.Task.WaitAsync(TimeSpan.FromSeconds(30));
         }
+
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         var segment = Assert.Single(Segments(directory));
         var bytes = await File.ReadAllBytesAsync(segment);
