@@ -98,6 +98,9 @@ internal sealed class WebhookCertificateTrust
         custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         custom.ChainPolicy.CustomTrustStore.AddRange(_roots);
         custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck; // as the handler's own check (CertificateRevocationCheckMode.NoCheck)
+        // No fetch of an issuer the certificate names by URL: it would go to any host, past WebhookProxy and the allowed
+        // hosts (diff review); a receiver behind a company CA sends its intermediates.
+        custom.ChainPolicy.DisableCertificateDownloads = true;
         custom.ChainPolicy.ApplicationPolicy.Add(new Oid(ServerAuthentication));
         if (chain is not null)
         {
@@ -111,6 +114,6 @@ internal sealed class WebhookCertificateTrust
         }
 
         var status = string.Join(", ", custom.ChainStatus.Select(s => s.Status).Distinct());
-        throw new AuthenticationException($"The webhook's certificate chains to none of the system's CAs nor of the {Count} in {SettingName}: {status}.");
+        throw new AuthenticationException($"The webhook's certificate is trusted by none of the system's CAs nor of the {Count} in {SettingName}: {status}.");
     }
 }

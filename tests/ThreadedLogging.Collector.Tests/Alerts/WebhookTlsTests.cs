@@ -41,11 +41,19 @@ public sealed class WebhookTlsTests : IDisposable
     // The CA trusted, the certificate for another name: the name check stays on.
     [InlineData("wrong-name", "RemoteCertificateNameMismatch")]
     // A file of CAs the receiver's certificate does not chain to.
-    [InlineData("other-ca", $"chains to none of the system's CAs nor of the 1 in {WebhookCertificateTrust.SettingName}")]
+    [InlineData("other-ca", $"is trusted by none of the system's CAs nor of the 1 in {WebhookCertificateTrust.SettingName}: ")]
+    // The CA trusted, the certificate expired an hour ago: the trusted root does not vouch for its dates (diff review).
+    [InlineData("expired", "NotTimeValid")]
+    // (A certificate for TLS clients only cannot be tested here: Kestrel refuses to serve one.)
     public async Task Evaluate_HttpsWebhookNotTrusted_NothingDeliveredAndTheLogSaysWhy(string setup, string why)
     {
-        await using var receiver = await WebhookReceiver.StartHttpsAsync(
-            setup == "wrong-name" ? _company.Issue("webhooks.example.com") : _company.Issue("localhost", "127.0.0.1"));
+        var anHourAgo = DateTimeOffset.UtcNow.AddHours(-1);
+        await using var receiver = await WebhookReceiver.StartHttpsAsync(setup switch
+        {
+            "wrong-name" => _company.Issue("webhooks.example.com"),
+            "expired" => _company.Issue(_company.Authority.NotBefore, anHourAgo, "localhost", "127.0.0.1"),
+            _ => _company.Issue("localhost", "127.0.0.1"),
+        });
         string[] trust = setup switch
         {
             "none" => [],

@@ -31,7 +31,10 @@ internal sealed class WebhookCertificates : IDisposable
     /// A server certificate signed by this CA for <paramref name="names"/> (host names and IP addresses, in its subject
     /// alternative names), with its private key, as Kestrel presents it.
     /// </summary>
-    public X509Certificate2 Issue(params string[] names)
+    public X509Certificate2 Issue(params string[] names) => Issue(Authority.NotBefore, Authority.NotAfter, names);
+
+    /// <summary>As <see cref="Issue(string[])"/>, valid from <paramref name="notBefore"/> to <paramref name="notAfter"/> (within the CA's days).</summary>
+    public X509Certificate2 Issue(DateTimeOffset notBefore, DateTimeOffset notAfter, params string[] names)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={names[0]}", key, HashAlgorithmName.SHA256);
@@ -55,7 +58,7 @@ internal sealed class WebhookCertificates : IDisposable
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Authority, true, false));
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;
-        using var signed = request.Create(Authority, Authority.NotBefore, Authority.NotAfter, serial);
+        using var signed = request.Create(Authority, notBefore, notAfter, serial);
         using var withKey = signed.CopyWithPrivateKey(key);
         // Through PKCS#12 and back: a key the TLS stack can use however it loads keys (an ephemeral one is not, everywhere).
         var server = X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
