@@ -50,12 +50,11 @@ function group(f, body, state) {
       only.addEventListener("click", () => change({ template: v.value, at: "" }));
       return only;
     }
-    // A version filters on its app and version (the API gives them apart from the label), a machine on itself; events
-    // without one have no filter that finds only them, so they stay labels.
-    if (f.field === "version" && v.version != null) {
-      return filterButton(v.app == null ? "version " + v.version + " (of any app)" : name, shortVersion(name), title, count, { app: v.app ?? "", version: v.version });
-    }
-    if (f.field === "machine" && v.value != null) return filterButton(name, name, title, count, { machine: v.value });
+    // A version filters on its app and version (the API gives them apart from the label), a machine on itself. Events
+    // without one — or without an app, or with an empty one — have no filter that finds only them ("app=" and "version="
+    // empty are no filter: the list would hold every app's), so they stay labels.
+    if (f.field === "version" && v.version && v.app) return filterButton(name, shortVersion(name), title, count, { app: v.app, version: v.version });
+    if (f.field === "machine" && v.value) return filterButton(name, name, title, count, { machine: v.value });
     if (f.field === "version" && shortVersion(name) !== name) return el("span", { className: "value", title: name + ": " + title }, shortVersion(name), " ", count);
     if (f.field !== "user") return el("span", { className: "value", title }, name, " ", count);
     const open = el("button", { type: "button", className: "value", title: "Open " + name + "'s events: " + title }, name, " ", count);

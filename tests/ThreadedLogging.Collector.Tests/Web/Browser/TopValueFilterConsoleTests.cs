@@ -75,7 +75,30 @@ public sealed class TopValueFilterConsoleTests(ChromiumFixture chromium) : IClas
         Assert.Empty(dialogs);
     }
 
-    private static async Task PostAsync(CollectorFixture collector, string app, string? version, string? machine, string message)
+    [Fact]
+    public async Task TopVersionWithoutApp_AndEmptyMachine_StayLabels()
+    {
+        // No filter finds only these events: "version=2.4.1" alone lists every app's 2.4.1, and "machine=" empty is no
+        // filter at all (diff review: both were buttons, and a click listed more events than the entry counted).
+        await using var collector = await CollectorFixture.StartAsync();
+        await PostAsync(collector, null, "2.4.1", string.Empty, "no app, empty machine");
+        await PostAsync(collector, "Shop", "2.4.1", "PC-1", "shop on one");
+        await PostAsync(collector, "Admin", string.Empty, "PC-1", "admin, empty version");
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        var versions = page.Locator("#top-values [role=group][aria-label='Versions']");
+        var machines = page.Locator("#top-values [role=group][aria-label='Machines']");
+
+        await page.GotoAsync(collector.BaseAddress + "?user=alice");
+        await Expect(versions.Locator(".value")).ToHaveCountAsync(3);
+        await Expect(machines.Locator(".value")).ToHaveCountAsync(2);
+
+        await Expect(versions.GetByRole(AriaRole.Button)).ToHaveTextAsync(["Shop 2.4.1 1"]);
+        await Expect(machines.GetByRole(AriaRole.Button)).ToHaveTextAsync(["PC-1 2"]);
+        Assert.Empty(dialogs);
+    }
+
+    private static async Task PostAsync(CollectorFixture collector, string? app, string? version, string? machine, string message)
     {
         var body = JsonSerializer.Serialize(new { app, version, machine, events = new object[] { new { timestamp = DateTimeOffset.UtcNow, level = "Information", message } } });
         var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/alice", Http.Utf8(body), "application/json");
