@@ -166,7 +166,7 @@ async function load(state, append) {
     $("events-more").hidden = !olderCursor();
     const empty = tbody.rows.length === 0;
     $("events-empty").hidden = !empty;
-    text($("events-empty"), `No events ${forSubject(state)}` + SOURCE_FILTERS.filter(([key]) => state[key]).map(([key, label]) => ` of ${label.toLowerCase()} “${state[key]}”`).join("") + (state.q ? ` matching “${state.q}”` : "") + (state.template ? ` of the kind “${state.template}”` : "") + (state.property.length ? " with " + state.property.map(conditionText).join(", ") : "") + (state.levels.length ? " at " + state.levels.join(", ") : "") + " in this time range.");
+    text($("events-empty"), `No events ${forSubject(state)}` + SOURCE_FILTERS.filter(([key]) => state[key]).map(([key, label]) => ` of ${label.toLowerCase()} “${state[key]}”`).join("") + (state.q ? ` matching “${state.q}”` : "") + (state.template ? ` of the kind “${state.template}”` : "") + (state.property.length ? " with " + state.property.map(conditionText).join(", ") : "") + (state.levels.length ? " at " + state.levels.join(", ") : "") + (from || to ? " in this time range." : ", at any time."));
     // With more to load, the count is of the rows, not of the range (the bars count that): "the newest 200".
     const upTo = state.at ? " up to the selected event" : "";
     status(next ? `The newest ${tbody.rows.length} events${upTo} shown, older below` : counted(tbody.rows.length, "event") + upTo);

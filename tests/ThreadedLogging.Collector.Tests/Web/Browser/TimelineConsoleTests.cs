@@ -71,7 +71,7 @@ public sealed class TimelineConsoleTests(ChromiumFixture chromium) : IClassFixtu
 
             // Empty state says why there is nothing.
             await page.Locator("#timeline-q").FillAsync("zebra");
-            await Expect(page.Locator("#events-empty")).ToHaveTextAsync("No events for gina matching “zebra” in this time range.");
+            await Expect(page.Locator("#events-empty")).ToHaveTextAsync("No events for gina matching “zebra”, at any time.");
             await Expect(rows).ToHaveCountAsync(0);
             await ChromiumFixture.ScreenshotAsync(page, "14-timeline-empty-800px");
             await page.Locator("#timeline-q").FillAsync(string.Empty);
@@ -140,6 +140,21 @@ public sealed class TimelineConsoleTests(ChromiumFixture chromium) : IClassFixtu
         await Expect(page.Locator("#status")).ToHaveClassAsync(new Regex(@"\berror\b"));
         Assert.Equal(0, await page.Locator("#status *").CountAsync());
         await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(0);
+        Assert.Empty(dialogs);
+    }
+
+    [Fact]
+    public async Task Timeline_EmptyWithoutARange_SaysAtAnyTimeNotInThisTimeRange()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+
+        // "All" chosen: "in this time range" sent support widening a range there was none of.
+        await page.GotoAsync(collector.BaseAddress + "?user=nobody");
+        await Expect(page.Locator("#events-empty")).ToHaveTextAsync("No events for nobody, at any time.");
+        await page.Locator("[data-range='24h']").ClickAsync();
+        await Expect(page.Locator("#events-empty")).ToHaveTextAsync("No events for nobody in this time range.");
         Assert.Empty(dialogs);
     }
 
