@@ -29,8 +29,8 @@ public sealed class CollectorOptionsStartupTests
     [InlineData("Collector:Sqs is a section: a single value is not read; give its settings (Collector:Sqs:Queues=…)", "--Collector:Sqs=logs")]
     [InlineData(", Sqs, Identity, Clef, OtlpGrpcPort).", "--Collector:RetentionMaxAge=1")] // the sections other parts bind were left out of the list
     // A computed property with a private setter was taken as a setting (the binder ignores it) and listed as one.
-    [InlineData("Collector:Alerts:CheckedRules is not a setting (Interval, Rules, WebhookAllowedHosts, WebhookProxy)", "--Collector:Alerts:CheckedRules=x")]
-    [InlineData("Collector:Alerts:Destinations is not a setting (Interval, Rules, WebhookAllowedHosts, WebhookProxy)", "--Collector:Alerts:Destinations=x")]
+    [InlineData("Collector:Alerts:CheckedRules is not a setting (Interval, Rules, WebhookAllowedHosts, WebhookProxy, WebhookTrustedCertificates)", "--Collector:Alerts:CheckedRules=x")]
+    [InlineData("Collector:Alerts:Destinations is not a setting (Interval, Rules, WebhookAllowedHosts, WebhookProxy, WebhookTrustedCertificates)", "--Collector:Alerts:Destinations=x")]
     // The binder's "Failed to convert configuration value '3 days' … to type 'System.TimeSpan'" left the valid form to guess.
     [InlineData("Collector:Retention:MaxAge is '7x', which is not a duration written [d.]hh:mm:ss, e.g. 7.00:00:00 for 7 days", "--Collector:Retention:MaxAge=7x")]
     [InlineData("Collector:Retention:MaxAge is '3 days', which is not a duration written [d.]hh:mm:ss, e.g. 7.00:00:00 for 7 days", "--Collector:Retention:MaxAge=3 days")]
