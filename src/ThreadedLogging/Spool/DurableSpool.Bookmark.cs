@@ -32,6 +32,18 @@ internal sealed partial class DurableSpool
         WriteBookmark(segment, offset, 0, 0);
     }
 
+    /// <summary>
+    /// Skips the record just read, alone (unreadable, or corrupt with a whole record after it): its <paramref name="dropped"/>
+    /// events not yet settled leave the pending count and are counted dropped for <paramref name="reason"/>; the segment is
+    /// delivered up to the reader, after it.
+    /// </summary>
+    private void SkipRecord(SpoolSegment segment, int dropped, SpoolDropReason reason)
+    {
+        segment.PendingEvents -= dropped;
+        Advance(segment, _reader!.Position);
+        Dropped?.Invoke(dropped, reason);
+    }
+
     /// <summary>One write of a few bytes, no fsync (<see cref="SpoolBookmark"/> says why); a failure is said once and costs only resends after a crash.</summary>
     private void WriteBookmark(SpoolSegment segment, long offset, int settled, int settledCounted)
     {

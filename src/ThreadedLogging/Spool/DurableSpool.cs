@@ -217,10 +217,7 @@ internal sealed partial class DurableSpool : IDisposable
                 {
                     // A record that passed its checksum but cannot be read (written by an incompatible version): skip it alone.
                     Report?.Invoke($"Skipped an unreadable spool record in {segment.Path}: {e.Message}");
-                    count -= segment.FirstSettledCounted;
-                    segment.PendingEvents -= count;
-                    Advance(segment, _reader.Position);
-                    Dropped?.Invoke(count, SpoolDropReason.Unreadable);
+                    SkipRecord(segment, count - segment.FirstSettledCounted, SpoolDropReason.Unreadable);
                     continue;
                 }
             }
@@ -228,11 +225,9 @@ internal sealed partial class DurableSpool : IDisposable
             if (status == SpoolRecordFormat.ReadStatus.Corrupt)
             {
                 // A whole record whose checksum does not match: it alone is dropped, counted; the records after it are read on.
-                count -= segment.FirstSettledCounted;
-                Report?.Invoke($"Corrupt record at byte {segment.Delivered} of {segment.Path} (its checksum does not match): skipped, {Counted.Events(count)} dropped; the records after it are sent.");
-                segment.PendingEvents -= count;
-                Advance(segment, _reader.Position);
-                Dropped?.Invoke(count, SpoolDropReason.Torn);
+                var dropped = count - segment.FirstSettledCounted;
+                Report?.Invoke($"Corrupt record at byte {segment.Delivered} of {segment.Path} (its checksum does not match): skipped, {Counted.Events(dropped)} dropped; the records after it are sent.");
+                SkipRecord(segment, dropped, SpoolDropReason.Torn);
                 continue;
             }
 
