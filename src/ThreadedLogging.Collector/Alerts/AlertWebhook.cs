@@ -43,11 +43,9 @@ internal sealed class AlertWebhook : IDisposable
             UseProxy = proxy is not null,
             Proxy = proxy,
         };
-        if (trust is not null)
-        {
-            // .NET's check first (system CAs, host name); the operator's CAs only for a chain it could not trust.
-            handler.SslOptions.RemoteCertificateValidationCallback = trust.Validate;
-        }
+        // .NET's check first (system CAs, host name; no issuer fetched by the URL a certificate names: that fetch would
+        // pass by the proxy and the allowed hosts); the operator's CAs only for a chain it could not trust.
+        (trust ?? WebhookCertificateTrust.SystemOnly).Apply(handler.SslOptions);
 
         _client = new HttpClient(handler)
         {

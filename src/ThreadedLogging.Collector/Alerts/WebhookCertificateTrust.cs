@@ -6,18 +6,23 @@ using System.Security.Cryptography.X509Certificates;
 namespace ThreadedLogging.Collector.Alerts;
 
 /// <summary>
-/// <c>Collector:Alerts:WebhookTrustedCertificates</c>: a PEM file of CA certificates (a company's CA in front of a
-/// self-hosted Mattermost) trusted for https webhooks <b>in addition to</b> the system's, as <see cref="AlertWebhook"/>'s
+/// How an https webhook's certificate is checked (<see cref="Apply"/>): .NET's check, with no issuer ever fetched, and
+/// <c>Collector:Alerts:WebhookTrustedCertificates</c>, a PEM file of CA certificates (a company's CA in front of a
+/// self-hosted Mattermost) trusted <b>in addition to</b> the system's, as the handler's
 /// <see cref="SslClientAuthenticationOptions.RemoteCertificateValidationCallback"/> (<see cref="Validate"/>). .NET checks
 /// the certificate first, as it does without the setting: what it accepts (a system CA, the right name) passes; when its
 /// one fault is the chain, the chain is built again with these roots as the trusted ones and passes if that succeeds; a
 /// name that does not match, no certificate, or a chain to none of the roots never passes. Validation is never off.
 /// </summary>
 /// <remarks>
-/// Why a callback rather than <see cref="SslClientAuthenticationOptions.CertificateChainPolicy"/> with
-/// <see cref="X509ChainTrustMode.CustomRootTrust"/>: that mode trusts only the roots it is given, so the system's would
-/// have to be read out of the platform's store at start and copied in (a snapshot, per platform). The callback leaves
-/// .NET's own validation — the system's roots, the host name — exactly as it is and only gives the chain a second try.
+/// No chain fetches an issuer the certificate names by URL (its AIA extension): .NET's default check would download it
+/// during the handshake from any host, past <c>WebhookProxy</c> and the allowed hosts, so the handler's own check gets
+/// <see cref="ChainPolicy"/> (<see cref="X509ChainPolicy.DisableCertificateDownloads"/>): a receiver sends its
+/// intermediates. Why a callback rather than <see cref="SslClientAuthenticationOptions.CertificateChainPolicy"/> with
+/// <see cref="X509ChainTrustMode.CustomRootTrust"/> for the file's roots: that mode trusts only the roots it is given, so
+/// the system's would have to be read out of the platform's store at start and copied in (a snapshot, per platform).
+/// The callback leaves .NET's own validation — the system's roots, the host name — exactly as it is and only gives the
+/// chain a second try.
 /// </remarks>
 internal sealed class WebhookCertificateTrust
 {
@@ -30,6 +35,9 @@ internal sealed class WebhookCertificateTrust
     private readonly X509Certificate2Collection _roots;
 
     private WebhookCertificateTrust(X509Certificate2Collection roots) => _roots = roots;
+
+    /// <summary>Gets the check without the setting: the system's CAs only.</summary>
+    public static WebhookCertificateTrust SystemOnly { get; } = new([]);
 
     /// <summary>Gets how many certificates the file holds.</summary>
     public int Count => _roots.Count;
@@ -73,13 +81,38 @@ internal sealed class WebhookCertificateTrust
     }
 
     /// <summary>
+    /// The policy of .NET's own check of a webhook's chain: what it checks without one (revocation not checked, as
+    /// <see cref="SslClientAuthenticationOptions.CertificateRevocationCheckMode"/>'s default; the root excluded from a
+    /// revocation check; a TLS server's purpose; the system's trust; the host name, as no
+    /// <see cref="X509VerificationFlags.IgnoreInvalidName"/> is set), with no issuer downloaded. A policy given to
+    /// SslStream replaces its defaults whole (dotnet/runtime <c>SslStream.VerifyRemoteCertificate</c>: it sets the
+    /// revocation mode and flag only when there is none), hence each default written out.
+    /// </summary>
+    public static X509ChainPolicy ChainPolicy() => new()
+    {
+        RevocationMode = X509RevocationMode.NoCheck,
+        RevocationFlag = X509RevocationFlag.ExcludeRoot,
+        ApplicationPolicy = { new Oid(ServerAuthentication) },
+        DisableCertificateDownloads = true,
+    };
+
+    /// <summary>Sets <paramref name="options"/>' chain policy (<see cref="ChainPolicy"/>) and certificate callback (<see cref="Validate"/>).</summary>
+    public void Apply(SslClientAuthenticationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.CertificateChainPolicy = ChainPolicy();
+        options.RemoteCertificateValidationCallback = Validate;
+    }
+
+    /// <summary>
     /// The TLS check: true when .NET found no fault, or when its only fault was the chain and a chain from
     /// <paramref name="certificate"/> to one of the file's roots builds (with the intermediates the server sent).
     /// </summary>
     /// <exception cref="AuthenticationException">
     /// Refused, saying why: thrown rather than false, which .NET reports only as "rejected by the provided
-    /// RemoteCertificateValidationCallback", so that the collector's log (id 501) says what the operator must fix. The
-    /// handler ends the connection and wraps it in its <see cref="HttpRequestException"/>.
+    /// RemoteCertificateValidationCallback", so that the collector's log (id 501) says what the operator must fix (a
+    /// chain without its intermediate says so: no issuer is fetched). The handler ends the connection and wraps it in
+    /// its <see cref="HttpRequestException"/>.
     /// </exception>
     public bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors sslPolicyErrors)
     {
@@ -94,14 +127,15 @@ internal sealed class WebhookCertificateTrust
             throw new AuthenticationException($"The webhook's certificate was refused: {sslPolicyErrors} (the host name is checked whatever {SettingName} trusts).");
         }
 
+        if (_roots.Count == 0)
+        {
+            throw Refused(chain, "is trusted by none of the system's CAs");
+        }
+
         using var custom = new X509Chain();
+        custom.ChainPolicy = ChainPolicy(); // no issuer fetched by URL either (diff review)
         custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         custom.ChainPolicy.CustomTrustStore.AddRange(_roots);
-        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck; // as the handler's own check (CertificateRevocationCheckMode.NoCheck)
-        // No fetch of an issuer the certificate names by URL: it would go to any host, past WebhookProxy and the allowed
-        // hosts (diff review); a receiver behind a company CA sends its intermediates.
-        custom.ChainPolicy.DisableCertificateDownloads = true;
-        custom.ChainPolicy.ApplicationPolicy.Add(new Oid(ServerAuthentication));
         if (chain is not null)
         {
             custom.ChainPolicy.ExtraStore.AddRange(chain.ChainPolicy.ExtraStore); // the intermediates the server sent
@@ -113,7 +147,27 @@ internal sealed class WebhookCertificateTrust
             return true;
         }
 
-        var status = string.Join(", ", custom.ChainStatus.Select(s => s.Status).Distinct());
-        throw new AuthenticationException($"The webhook's certificate is trusted by none of the system's CAs nor of the {Count} in {SettingName}: {status}.");
+        throw Refused(custom, $"is trusted by none of the system's CAs nor of the {Count} in {SettingName}");
+    }
+
+    /// <summary>
+    /// The refusal of a chain that did not build. An incomplete one (<see cref="X509ChainStatusFlags.PartialChain"/>: the
+    /// issuer of its last certificate neither sent nor trusted) says which issuer and the two ways to fix it: an
+    /// intermediate, which browsers fetch by URL and this collector does not, must be sent by the receiver; a company CA
+    /// is trusted through the setting.
+    /// </summary>
+    private static AuthenticationException Refused(X509Chain? chain, string untrusted)
+    {
+        var statuses = chain?.ChainStatus.Select(s => s.Status).Distinct().ToList() ?? [];
+        var refused = $"The webhook's certificate {untrusted}: {string.Join(", ", statuses)}.";
+        if (!statuses.Contains(X509ChainStatusFlags.PartialChain) || chain!.ChainElements.Count == 0)
+        {
+            return new AuthenticationException(refused);
+        }
+
+        var last = chain.ChainElements[chain.ChainElements.Count - 1].Certificate;
+        return new AuthenticationException(
+            $"{refused} The chain stops at '{last.Subject}': its issuer '{last.Issuer}' was not sent by the server, and an intermediate is not " +
+            $"fetched from the address a certificate names (the receiver must send it); a company CA is trusted through {SettingName}.");
     }
 }

@@ -36,8 +36,9 @@ public sealed class WebhookTlsTests : IDisposable
     }
 
     [Theory]
-    // Without the setting only the system's CAs are trusted: the baseline the setting changes.
-    [InlineData("none", "The remote certificate is invalid because of errors in the certificate chain")]
+    // Without the setting only the system's CAs are trusted: the baseline the setting changes. The receiver sends no
+    // CA (Kestrel sends none): the chain stops at the certificate, the refusal says how to trust its issuer.
+    [InlineData("none", "The webhook's certificate is trusted by none of the system's CAs: PartialChain. The chain stops at 'CN=localhost': its issuer 'CN=Example Corp Internal CA' was not sent")]
     // The CA trusted, the certificate for another name: the name check stays on.
     [InlineData("wrong-name", "RemoteCertificateNameMismatch")]
     // A file of CAs the receiver's certificate does not chain to.
@@ -161,11 +162,11 @@ public sealed class WebhookTlsTests : IDisposable
         _files.Dispose();
     }
 
-    private static async Task<JsonElement> LastFailureAsync(CollectorFixture collector) =>
+    internal static async Task<JsonElement> LastFailureAsync(CollectorFixture collector) =>
         (await collector.GetJsonAsync("api/alerts")).GetProperty("alerts")[0].GetProperty("lastFailureReason");
 
     /// <summary>A collector with rule <c>payroll-errors</c> to the https <paramref name="receiver"/> by the name <c>localhost</c>.</summary>
-    private static Task<CollectorFixture> StartAsync(WebhookReceiver receiver, params string[] args) =>
+    internal static Task<CollectorFixture> StartAsync(WebhookReceiver receiver, params string[] args) =>
         CollectorFixture.StartAsync(
         [
             .. AlertScenario.RuleArgs(receiver, "payroll-errors"),

@@ -1,9 +1,12 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace ThreadedLogging.Collector.Tests.Support;
 
@@ -45,20 +48,29 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     public static Task<WebhookReceiver> StartAsync(params int[] answers) => StartAsync(null, answers);
 
     /// <summary>Starts the receiver on <c>https://127.0.0.1:0</c>, presenting <paramref name="certificate"/> (with its private key).</summary>
-    public static Task<WebhookReceiver> StartHttpsAsync(X509Certificate2 certificate, params int[] answers) => StartAsync(certificate, answers);
+    public static Task<WebhookReceiver> StartHttpsAsync(X509Certificate2 certificate, params int[] answers) => StartHttpsAsync(certificate, [], answers);
 
-    private static async Task<WebhookReceiver> StartAsync(X509Certificate2? certificate, int[] answers)
+    /// <summary>
+    /// As <see cref="StartHttpsAsync(X509Certificate2, int[])"/>, sending <paramref name="intermediates"/> after the
+    /// certificate, and only them: the receiver fetches no issuer its certificate names by URL (Kestrel's own
+    /// <see cref="SslStreamCertificateContext"/> would, at start), so a chain it is not given stays incomplete.
+    /// </summary>
+    public static Task<WebhookReceiver> StartHttpsAsync(X509Certificate2 certificate, X509Certificate2[] intermediates, params int[] answers) =>
+        StartAsync(SslStreamCertificateContext.Create(certificate, [.. intermediates], offline: true), answers);
+
+    private static async Task<WebhookReceiver> StartAsync(SslStreamCertificateContext? tls, int[] answers)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        if (certificate is null)
+        if (tls is null)
         {
             builder.WebHost.UseUrls("http://127.0.0.1:0");
         }
         else
         {
-            builder.WebHost.UseKestrelHttpsConfiguration();
-            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
-            builder.WebHost.UseUrls("https://127.0.0.1:0");
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(new TlsHandshakeCallbackOptions
+            {
+                OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions { ServerCertificateContext = tls }),
+            })));
         }
 
         var app = builder.Build();
