@@ -128,6 +128,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
                 Pending = Math.Max(0, _ledger.Pending(_queue.Count) - lostAtExit),
                 Capacity = _queue.Capacity,
                 CircuitOpen = delivery.CircuitOpen,
+                SendingSince = delivery.SendingSince,
                 LastError = error?.Message,
                 LastErrorTime = error?.Time,
                 Level = EffectiveLevel(string.Empty),

@@ -58,6 +58,15 @@ public sealed record ThreadedHandlerStatistics
     /// </summary>
     public bool CircuitOpen { get; init; }
 
+    /// <summary>
+    /// Gets when the oldest send now waiting for the receiver's answer began; <see langword="null"/> when no send is in
+    /// flight. A receiver that takes the connection and never answers holds a send until
+    /// <see cref="ThreadedHttpHandlerOptions.RequestTimeout"/> (30 s by default): meanwhile <see cref="Failed"/>,
+    /// <see cref="LastError"/> and <see cref="CircuitOpen"/> say nothing, and this is the sign of it (the metric
+    /// <c>threadedlogging.send.age</c> gives its age). The handler's clock (<see cref="ThreadedHandlerOptions.TimeProvider"/>).
+    /// </summary>
+    public DateTimeOffset? SendingSince { get; init; }
+
     /// <summary>Gets the last error, if any.</summary>
     public string? LastError { get; init; }
 

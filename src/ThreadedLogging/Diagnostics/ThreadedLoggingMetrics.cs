@@ -62,6 +62,7 @@ internal static class ThreadedLoggingMetrics
         meter.CreateObservableUpDownCounter("threadedlogging.events.pending", () => Measure(t => t.Pending), "{event}", "Events queued, in flight or spooled.");
         meter.CreateObservableUpDownCounter("threadedlogging.events.spooled", () => Measure(t => t.Spooled), "{event}", "Events in the disk spool, not yet delivered.");
         meter.CreateObservableUpDownCounter("threadedlogging.circuit.open", () => Measure(t => t.CircuitOpen), "{handler}", "Handlers whose receiver is considered down: their attempts are probes.");
+        meter.CreateObservableGauge("threadedlogging.send.age", MeasureSendAge, "s", "How long the oldest send in flight has waited for the receiver's answer (0: none in flight): a receiver that never answers holds a send until the request timeout, and counts nothing failed meanwhile.");
         return meter;
     }
 
@@ -101,6 +102,28 @@ internal static class ThreadedLoggingMetrics
         }
 
         return measured;
+    }
+
+    /// <summary>
+    /// Per handler type, the age of the oldest send in flight among its live handlers, in seconds on each handler's clock;
+    /// 0 when none of them is sending (a disposed handler sends nothing).
+    /// </summary>
+    private static List<Measurement<double>> MeasureSendAge()
+    {
+        KeyValuePair<ThreadedHandler, string>[] live;
+        lock (Gate)
+        {
+            live = [.. Live];
+        }
+
+        var oldest = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (handler, type) in live)
+        {
+            var age = handler.Statistics.SendingSince is { } since ? Math.Max(0, (handler.Time.GetUtcNow() - since).TotalSeconds) : 0;
+            oldest[type] = Math.Max(age, oldest.GetValueOrDefault(type));
+        }
+
+        return [.. oldest.Select(o => new Measurement<double>(o.Value, new KeyValuePair<string, object?>(HandlerTag, o.Key)))];
     }
 
     /// <summary>

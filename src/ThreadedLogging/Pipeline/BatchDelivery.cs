@@ -35,6 +35,7 @@ internal sealed class BatchDelivery
     private readonly Lock _refusals = new(); // two sends may be in flight: the streak is shared
     private readonly CapDrops _refused;
     private readonly RefusalHold _hold;
+    private readonly SendsInFlight _inFlight;
     private volatile bool _refusing; // a streak is going: read without the lock at every success
     private SendOutcome _refusedOutcome; // under _refusals
     private string _refusedError = string.Empty; // under _refusals
@@ -50,8 +51,10 @@ internal sealed class BatchDelivery
     /// <param name="failures">Where failed sends are reported.</param>
     /// <param name="selfLog">Where refused batches are reported.</param>
     /// <param name="waitBeforeRetry">Waits out a retry delay (the spool keeps moving the queue to disk meanwhile).</param>
-    public BatchDelivery(ILogBatchSink sink, Backoff backoff, DeliveryLedger ledger, FailureReporter failures, SelfLog selfLog, Func<TimeSpan, CancellationToken, Task> waitBeforeRetry)
+    /// <param name="time">The clock of <see cref="SendingSince"/>; <see langword="null"/>: the system's.</param>
+    public BatchDelivery(ILogBatchSink sink, Backoff backoff, DeliveryLedger ledger, FailureReporter failures, SelfLog selfLog, Func<TimeSpan, CancellationToken, Task> waitBeforeRetry, TimeProvider? time = null)
     {
+        _inFlight = new SendsInFlight(time ?? TimeProvider.System);
         _sink = sink;
         _backoff = backoff;
         _ledger = ledger;
@@ -72,6 +75,9 @@ internal sealed class BatchDelivery
 
     /// <summary>Gets whether repeated failures opened the circuit (sends wait for the longest backoff).</summary>
     public bool CircuitOpen => _backoff.IsOpen;
+
+    /// <summary>Gets when the oldest send now waiting for the receiver's answer began; <see langword="null"/> when none is.</summary>
+    public DateTimeOffset? SendingSince => _inFlight.OldestSince;
 
     /// <summary>A new batch id: time-ordered, so the receiver can tell a resend from a new batch.</summary>
     public static string NewBatchId() => Guid.CreateVersion7().ToString("N");
@@ -337,6 +343,7 @@ internal sealed class BatchDelivery
         }
 
         SendResult result;
+        var ticket = _inFlight.Begin();
         try
         {
             result = await sink.SendEnvelopeAsync(envelope.Json, envelope.Gzipped, envelope.BatchId, identity, token).ConfigureAwait(false);
@@ -349,6 +356,10 @@ internal sealed class BatchDelivery
         {
             CountFailedAttempt(userEvents, $"{e.GetType().Name}: {e.Message}", say: false); // its events are sent the ordinary way next, which says what it meets
             return false;
+        }
+        finally
+        {
+            _inFlight.End(ticket);
         }
 
         if (result.Outcome != SendOutcome.Sent)
@@ -401,6 +412,7 @@ internal sealed class BatchDelivery
     /// <summary>Sends once; an exception is a transient failure, and <c>Threw</c> says whether it was one about the batch's content (<see cref="SinkFailure"/>).</summary>
     private async Task<(SendResult Result, bool Threw)> SendOnceAsync(LogBatch batch, CancellationToken token)
     {
+        var ticket = _inFlight.Begin();
         try
         {
             return (await _sink.SendAsync(batch, token).ConfigureAwait(false), false);
@@ -413,6 +425,10 @@ internal sealed class BatchDelivery
         {
             var transient = SinkFailure.IsTransient(e);
             return (new SendResult(SendOutcome.Transient, Error: $"{(transient ? null : "the sink threw ")}{e.GetType().Name}: {e.Message}"), !transient);
+        }
+        finally
+        {
+            _inFlight.End(ticket);
         }
     }
 

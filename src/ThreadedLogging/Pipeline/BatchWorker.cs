@@ -72,7 +72,8 @@ internal sealed class BatchWorker : IDisposable
             ledger,
             failures,
             selfLog,
-            _spool is { } spool ? spool.WaitBeforeRetryAsync : timer.DelayAsync);
+            _spool is { } spool ? spool.WaitBeforeRetryAsync : timer.DelayAsync,
+            options.TimeProvider);
 
         // Not with a spool: a send waiting out a retry moves the queue to disk meanwhile, which only the worker may do.
         _concurrentSink = _spool is null ? sink as ISendsConcurrently : null;

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using ThreadedLogging.Tests.Support;
 
 namespace ThreadedLogging.Tests.Diagnostics;
@@ -52,6 +53,25 @@ public sealed class MetricsTests
         Assert.Equal(5, measured["threadedlogging.events.enqueued"]);
         Assert.Equal(0, measured["threadedlogging.events.sent"]);
         Assert.Equal(5, measured["threadedlogging.events.pending"]);
+    }
+
+    [Fact]
+    public async Task Collect_SendHeldOnTheGate_SendAgeIsHowLongTheSendHasWaited()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 5, 15, 0, 0, TimeSpan.Zero));
+        var sink = new CollectingSink(); // the gate stays shut until the test opens it: a receiver that never answers
+        await using var handler = new HungHandler(sink, new ThreadedHandlerOptions { Interval = TimeSpan.FromHours(1), CaptureUnhandledExceptions = false, TimeProvider = time });
+        Assert.Equal(0, CollectGauge(typeof(HungHandler).FullName!)); // nothing in flight
+
+        handler.CreateLogger("App").LogInformation("held");
+        var flushed = handler.FlushAsync();
+        await sink.SendStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        time.Advance(TimeSpan.FromSeconds(42));
+        Assert.Equal(42, CollectGauge(typeof(HungHandler).FullName!));
+
+        sink.Open();
+        Assert.True(await flushed.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, CollectGauge(typeof(HungHandler).FullName!));
     }
 
     [Fact]
@@ -130,6 +150,37 @@ public sealed class MetricsTests
         listener.RecordObservableInstruments();
         return measured;
     }
+
+    /// <summary>The <c>threadedlogging.send.age</c> gauge of <paramref name="handlerType"/>'s series.</summary>
+    private static double CollectGauge(string handlerType)
+    {
+        double? measured = null;
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "ThreadedLogging" && instrument.Name == "threadedlogging.send.age")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "threadedlogging.handler" && (string?)tag.Value == handlerType)
+                {
+                    measured = value;
+                }
+            }
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return measured ?? throw new InvalidOperationException($"no threadedlogging.send.age measurement for {handlerType}");
+    }
+
+    private sealed class HungHandler(ILogBatchSink sink, ThreadedHandlerOptions options) : ThreadedHandler(sink, options);
 
     private sealed class CountedHandler(ILogBatchSink sink, ThreadedHandlerOptions options) : ThreadedHandler(sink, options);
 
