@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
@@ -85,7 +86,18 @@ internal static class ProviderRegistration
             ExceptionDispatchInfo.Throw(error);
         }
 
-        var handler = create(options);
+        THandler handler;
+        try
+        {
+            handler = create(options);
+        }
+        catch (ArgumentException e) when (DaysNotSeconds(services.GetRequiredService<ILoggerProviderConfiguration<THandler>>().Configuration, typeof(TOptions), Alias<THandler>()) is { } hint)
+        {
+            throw e is ArgumentOutOfRangeException
+                ? new ArgumentOutOfRangeException(e.ParamName, $"{Reason(e)} {hint}")
+                : new ArgumentException($"{Reason(e)} {hint}", e.ParamName, e);
+        }
+
         handler.Subscribe(monitor.OnChange((reloaded, changed) =>
         {
             if (changed == name)
@@ -136,7 +148,7 @@ internal static class ProviderRegistration
     /// value instead of items (<c>ExcludedCategories=Microsoft</c> bound nothing).
     /// </summary>
     /// <exception cref="InvalidOperationException">An enum option's value is none of its names or numbers.</exception>
-    /// <exception cref="ArgumentException">A list option has a value of its own rather than items.</exception>
+    /// <exception cref="ArgumentException">A list option or a group of settings (<c>Credentials</c>) has a value of its own rather than items.</exception>
     private static void RefuseMisshapenValues<TOptions, TProvider>(IConfiguration section)
     {
         foreach (var property in typeof(TOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance))
@@ -154,6 +166,15 @@ internal static class ProviderRegistration
                     $"Logging:{Alias<TProvider>()}:{property.Name} is '{value}', not a {type.Name}: one of {string.Join(", ", Enum.GetNames(type))}.");
             }
 
+            if (IsSettingsGroup(type) && value.Length > 0)
+            {
+                // The binder skips it without a word: "Credentials": "ops" sent no credentials, and every request was refused (401).
+                var names = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod?.IsPublic == true).Select(p => $"{property.Name}:{p.Name}");
+                throw new ArgumentException(
+                    $"Logging:{Alias<TProvider>()}:{property.Name} is a group of settings: give {string.Join(" and ", names.Order(StringComparer.Ordinal))} (a JSON object), not one value (it was not applied; not shown, as it may be a secret).",
+                    property.Name);
+            }
+
             if (type != typeof(string) && typeof(System.Collections.IEnumerable).IsAssignableFrom(type) && value.Length > 0)
             {
                 throw new ArgumentException(
@@ -161,6 +182,29 @@ internal static class ProviderRegistration
                     property.Name);
             }
         }
+    }
+
+    /// <summary>
+    /// What the app most likely meant by the option refused, when the section gives a time span as a bare number: .NET reads
+    /// <c>"ShutdownTimeout": "5"</c> as 5 days, so the refusal said "(was 5.00:00:00)" of a value written as 5, or (a
+    /// <c>MinRetryDelay</c> of "1") named only another option. Null when no time span of the section is a bare number.
+    /// </summary>
+    private static string? DaysNotSeconds(IConfiguration section, Type options, string alias)
+    {
+        var bare = options.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => (Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType) == typeof(TimeSpan))
+            .Select(p => (p.Name, Number: int.TryParse(section[p.Name], NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0))
+            .Where(o => o.Number > 0) // "0" is zero in any unit
+            .Select(o => $"Logging:{alias}:{o.Name} is '{o.Number}', which .NET reads as {o.Number} {(o.Number == 1 ? "day" : "days")}: write {TimeSpan.FromSeconds(o.Number):c} for {o.Number} {(o.Number == 1 ? "second" : "seconds")}.")
+            .ToArray();
+        return bare.Length == 0 ? null : string.Join(" ", bare);
+    }
+
+    /// <summary>An exception's message without the " (Parameter 'name')" and actual value that <see cref="ArgumentException"/> adds to it.</summary>
+    private static string Reason(ArgumentException e)
+    {
+        var suffix = e.Message.IndexOf($" (Parameter '{e.ParamName}')", StringComparison.Ordinal);
+        return e.ParamName is null || suffix < 0 ? e.Message : e.Message[..suffix];
     }
 
     private static string Alias<TProvider>() => typeof(TProvider).GetCustomAttribute<ProviderAliasAttribute>()?.Alias ?? typeof(TProvider).FullName!;

@@ -193,8 +193,12 @@ public class ThreadedHandlerOptions
         Check(Enum.IsDefined(Level), nameof(Level), "a LogLevel", Level);
         Check(Enum.IsDefined(FlushLevel), nameof(FlushLevel), "a LogLevel", FlushLevel);
         Check(ShutdownTimeout >= TimeSpan.Zero && ShutdownTimeout <= TimeSpan.FromMinutes(10), nameof(ShutdownTimeout), "between 0 and 10 minutes", ShutdownTimeout);
-        Check(MinRetryDelay > TimeSpan.Zero, nameof(MinRetryDelay), "positive", MinRetryDelay);
-        Check(MaxRetryDelay >= MinRetryDelay && MaxRetryDelay <= MaxDelay, nameof(MaxRetryDelay), "at least MinRetryDelay and at most 1 day", MaxRetryDelay);
+        Check(MinRetryDelay > TimeSpan.Zero && MinRetryDelay <= MaxDelay, nameof(MinRetryDelay), "positive and at most 1 day", MinRetryDelay);
+        Check(MaxRetryDelay <= MaxDelay, nameof(MaxRetryDelay), "at most 1 day", MaxRetryDelay);
+
+        // Says MinRetryDelay's value: a MinRetryDelay of "1" (1 day) was refused as "MaxRetryDelay must be at least MinRetryDelay
+        // (was 00:02:00)", naming only the option the app had not set, and with the default's value.
+        Check(MaxRetryDelay >= MinRetryDelay, nameof(MaxRetryDelay), $"at least MinRetryDelay ({MinRetryDelay})", MaxRetryDelay);
         Check(MaxBufferBytes >= 64 * 1024, nameof(MaxBufferBytes), "at least 65536", MaxBufferBytes);
         Check(MaxBufferAge > TimeSpan.Zero && MaxBufferAge <= MaxSpoolAge, nameof(MaxBufferAge), "positive and at most 3650 days", MaxBufferAge);
         RefuseNull(ExcludedCategories, nameof(ExcludedCategories));

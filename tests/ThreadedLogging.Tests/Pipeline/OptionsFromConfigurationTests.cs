@@ -39,6 +39,9 @@ public sealed class OptionsFromConfigurationTests
     // Basic authentication ends the user name at the first colon (RFC 7617): the rest went into the password.
     [InlineData("ThreadedHttp", "Credentials:UserName", "ops:team", "'ops:team'")]
     [InlineData("ThreadedHttp", "BufferDirectory", "spool", "'spool'")]
+    // A time span written as a number of seconds is read as days: the refusal said "(was 5.00:00:00)" of a value written as 5.
+    [InlineData("ThreadedHttp", "ShutdownTimeout", "5", "Logging:ThreadedHttp:ShutdownTimeout is '5', which .NET reads as 5 days: write 00:00:05 for 5 seconds.")]
+    [InlineData("Threaded", "Interval", "2", "Logging:Threaded:Interval is '2', which .NET reads as 2 days: write 00:00:02 for 2 seconds.")]
     public void AddThreaded_BadValueInConfiguration_FactoryThrowsNamingOptionAndValue(string alias, string key, string value, string shown)
     {
         var error = Assert.ThrowsAny<ArgumentException>(() => Build(alias, new() { [key] = value }));
@@ -47,6 +50,38 @@ public sealed class OptionsFromConfigurationTests
         Assert.Equal(option, error.ParamName);
         Assert.StartsWith(option, error.Message, StringComparison.Ordinal);
         Assert.Contains(shown, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddThreaded_MinRetryDelayOfOneInConfiguration_RefusalSaysItsValueIsADay()
+    {
+        // "1" is a day: it was refused as "MaxRetryDelay must be at least MinRetryDelay and at most 1 day (was 00:02:00)",
+        // about an option the app had not set, with no word of MinRetryDelay's value.
+        var error = Assert.ThrowsAny<ArgumentException>(() => Build("Threaded", new() { ["MinRetryDelay"] = "1" }));
+
+        Assert.Contains("MaxRetryDelay must be at least MinRetryDelay (1.00:00:00) (was 00:02:00).", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Logging:Threaded:MinRetryDelay is '1', which .NET reads as 1 day: write 00:00:01 for 1 second.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddThreadedHttp_CredentialsGivenOneValue_FactoryThrowsNamingItsSettingsNotTheValue()
+    {
+        // The binder skipped it without a word: no credentials were sent and the receiver refused every request (401).
+        var error = Assert.Throws<ArgumentException>(() => Build("ThreadedHttp", new() { ["Credentials"] = "ops-s3cret" }));
+
+        Assert.Equal("Credentials", error.ParamName);
+        Assert.StartsWith("Logging:ThreadedHttp:Credentials is a group of settings: give Credentials:Password and Credentials:UserName (a JSON object), not one value", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddThreaded_ZeroOrAFullTimeSpanInConfiguration_NoHintOfDays()
+    {
+        // "0" is zero in any unit, "00:00:05" is written as a TimeSpan: neither is said to be days when another option is refused.
+        var error = Assert.ThrowsAny<ArgumentException>(() => Build("ThreadedHttp", new() { ["LevelPollInterval"] = "0", ["ShutdownTimeout"] = "00:00:05", ["BatchSize"] = "0" }));
+
+        Assert.StartsWith("BatchSize must be between 1 and 100000 (was 0).", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("days", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
