@@ -73,9 +73,11 @@ internal sealed partial class DurableSpool
                 SpoolRecordFormat.ReadStatus status;
                 int count;
                 // A corrupt record (a whole one whose checksum does not match) is counted as pending like the others: the
-                // reader drops it, counted, and reads on; the valid records after it were neither sent nor counted.
-                while ((status = SpoolRecordFormat.TryRead(stream, ref _payload, out _, out count)) is SpoolRecordFormat.ReadStatus.Record or SpoolRecordFormat.ReadStatus.Corrupt)
+                // reader drops it, counted, and reads on; the valid records after it were neither sent nor counted. Its
+                // count, and an earlier version's record's, is what its JSON holds (EventsIn): the reader counts the same.
+                while ((status = SpoolRecordFormat.TryRead(stream, ref _payload, out var payload, out count, out var countChecked)) is SpoolRecordFormat.ReadStatus.Record or SpoolRecordFormat.ReadStatus.Corrupt)
                 {
+                    count = countChecked ? count : EventsIn(segment, start, payload, count, say: true);
                     records.Add((start, count));
                     segment.PendingEvents += count;
                     start = stream.Position;
@@ -108,6 +110,39 @@ internal sealed partial class DurableSpool
         {
             Report?.Invoke($"Adopted the spool of a previous process: {directory} ({Counted.Of(owner.Segments, "segment", "segments")}).");
         }
+    }
+
+    /// <summary>
+    /// How many of the app's events a record whose count its checksum does not vouch for holds — a record of an earlier
+    /// version (its checksum covers its payload alone) or a corrupt one: the events of its JSON; when that cannot be read,
+    /// its header's count if its payload could hold that many, else 0 (unknown). Adoption and the reader count the same
+    /// record the same way (the file does not change meanwhile): what was adopted is what is sent or dropped. A header that
+    /// disagrees with its JSON is said when <paramref name="say"/> (once a record: at adoption, or by the reader of our own).
+    /// </summary>
+    private int EventsIn(SpoolSegment segment, long start, ArraySegment<byte> payload, int headerCount, bool say)
+    {
+        int counted;
+        try
+        {
+            counted = SpoolSerializer.CountAppEvents(SpoolRecordFormat.Unpack(payload, _unpacked).Span);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException)
+        {
+            var believed = SpoolRecordFormat.Believable(headerCount, payload.Count);
+            if (say && believed != headerCount)
+            {
+                Report?.Invoke($"The spool record at byte {start} of {segment.Path} says it holds {headerCount} events, a count its {payload.Count} bytes could not hold, and its JSON cannot be read ({e.Message}): its events are not counted.");
+            }
+
+            return believed;
+        }
+
+        if (say && counted != headerCount)
+        {
+            Report?.Invoke($"The spool record at byte {start} of {segment.Path} says it holds {headerCount} events; its JSON holds {Counted.Events(counted)}, which are counted (its header is damaged).");
+        }
+
+        return counted;
     }
 
     private void DropExpired()

@@ -199,7 +199,14 @@ internal sealed partial class DurableSpool : IDisposable
             _reader!.Position = segment.Delivered;
             var payload = ArraySegment<byte>.Empty;
             var count = 0;
-            var status = segment.Torn ? SpoolRecordFormat.ReadStatus.Torn : SpoolRecordFormat.TryRead(_reader, ref _payload, out payload, out count);
+            var countChecked = false;
+            var status = segment.Torn ? SpoolRecordFormat.ReadStatus.Torn : SpoolRecordFormat.TryRead(_reader, ref _payload, out payload, out count, out countChecked);
+            if ((status is SpoolRecordFormat.ReadStatus.Record or SpoolRecordFormat.ReadStatus.Corrupt) && !countChecked)
+            {
+                // Its header's count is not vouched for (an earlier version's record, or a corrupt one): counted as adopted.
+                count = EventsIn(segment, segment.Delivered, payload, count, say: !segment.Adopted);
+            }
+
             if (status == SpoolRecordFormat.ReadStatus.Record)
             {
                 try

@@ -21,6 +21,67 @@ internal static class SpoolSerializer
         return null;
     }
 
+    /// <summary>
+    /// How many of the app's events an envelope holds (its drop notices, category <see cref="QueueDrops.OwnCategory"/>, are
+    /// not: as <see cref="Deserialize"/> marks them), read token by token without making the events: what a record's
+    /// header says when its checksum does not vouch for it (a record of an earlier version, or a corrupt one).
+    /// </summary>
+    /// <exception cref="JsonException">The JSON is not an envelope with an <c>events</c> array of objects.</exception>
+    public static int CountAppEvents(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("The envelope is not a JSON object.");
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isEvents = reader.ValueTextEquals(JsonBatchFields.Events);
+            reader.Read();
+            if (!isEvents)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            if (reader.TokenType != JsonTokenType.StartArray)
+            {
+                throw new JsonException("The envelope's events are not an array.");
+            }
+
+            var count = 0;
+            while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+            {
+                var own = false;
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var isCategory = reader.ValueTextEquals(JsonBatchFields.Category);
+                    reader.Read();
+                    if (isCategory)
+                    {
+                        own = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals(QueueDrops.OwnCategory);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+
+                count += own ? 0 : 1;
+            }
+
+            if (reader.TokenType != JsonTokenType.EndArray)
+            {
+                throw new JsonException("An event of the envelope is not a JSON object.");
+            }
+
+            return count;
+        }
+
+        throw new JsonException("The envelope has no events.");
+    }
+
     public static LogBatch Deserialize(ReadOnlyMemory<byte> payload)
     {
         using var document = JsonDocument.Parse(payload);

@@ -1,8 +1,10 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Text;
 
 namespace ThreadedLogging.Tests.Spool;
 
-/// <summary>The spool's records read back into one buffer reused record after record: each whole, checksums still checked.</summary>
+/// <summary>The spool's records read back into one buffer reused record after record: each whole, checksums (over the event count and the payload) still checked.</summary>
 public sealed class SpoolRecordFormatTests
 {
     private static byte[] Json(int length, char fill) =>
@@ -39,15 +41,16 @@ public sealed class SpoolRecordFormatTests
         byte[]? first = null;
         foreach (var json in jsons)
         {
-            Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out var payload, out var count));
+            Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out var payload, out var count, out var countChecked));
             Assert.Equal(json.Length % 7, count);
+            Assert.True(countChecked); // this version's checksum covers the count
             Assert.True(SpoolRecordFormat.IsGzip(payload));
             Assert.Equal(json, SpoolRecordFormat.Unpack(payload, unpacked).ToArray());
             first ??= buffer;
             Assert.Same(first, buffer); // the smaller records reuse the first one's buffer: no array per record
         }
 
-        Assert.Equal(SpoolRecordFormat.ReadStatus.End, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _));
+        Assert.Equal(SpoolRecordFormat.ReadStatus.End, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _, out _));
     }
 
     [Fact]
@@ -59,9 +62,9 @@ public sealed class SpoolRecordFormatTests
         using var stream = new MemoryStream(bytes);
         byte[] buffer = [];
 
-        Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _));
-        Assert.Equal(SpoolRecordFormat.ReadStatus.Corrupt, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _));
-        Assert.Equal(SpoolRecordFormat.ReadStatus.End, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _)); // after it: the next record, if any
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _, out _));
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Corrupt, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _, out _));
+        Assert.Equal(SpoolRecordFormat.ReadStatus.End, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _, out _)); // after it: the next record, if any
     }
 
     [Fact]
@@ -73,12 +76,12 @@ public sealed class SpoolRecordFormatTests
         using var unpacked = new MemoryStream();
         byte[] buffer = [];
 
-        Assert.Equal(SpoolRecordFormat.ReadStatus.Corrupt, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out var lost));
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Corrupt, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out var lost, out _));
         Assert.Equal(Json(3_000, 'a').Length % 7, lost);
-        Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out var payload, out _));
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out var payload, out _, out _));
         Assert.Equal(Json(2_000, 'b'), SpoolRecordFormat.Unpack(payload, unpacked).ToArray()); // the look past the corrupt one left the stream at this record
-        Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _));
-        Assert.Equal(SpoolRecordFormat.ReadStatus.End, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _));
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _, out _));
+        Assert.Equal(SpoolRecordFormat.ReadStatus.End, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _, out _));
     }
 
     [Theory]
@@ -94,7 +97,7 @@ public sealed class SpoolRecordFormatTests
         using var stream = new MemoryStream(bytes);
         byte[] buffer = [];
 
-        Assert.Equal(SpoolRecordFormat.ReadStatus.Torn, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out var lost));
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Torn, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out var lost, out _));
         Assert.Equal(Json(3_000, 'a').Length % 7, lost); // what its header says, as for a record cut short
     }
 
@@ -105,13 +108,74 @@ public sealed class SpoolRecordFormatTests
         var record = new byte[SpoolRecordFormat.HeaderSize + json.Length];
         json.CopyTo(record, SpoolRecordFormat.HeaderSize);
         SpoolRecordFormat.WriteHeader(record, eventCount: 3);
+        AsAnEarlierVersionWroteIt(record);
         using var stream = new MemoryStream(Records(Json(20_000, 'a')).Concat(record).ToArray());
         using var unpacked = new MemoryStream();
         byte[] buffer = [];
 
-        Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _));
-        Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out var payload, out var count));
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _, out _));
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out var payload, out var count, out var countChecked));
         Assert.Equal(3, count);
+        Assert.False(countChecked); // its checksum covers the payload alone: the spool counts its events in its JSON
         Assert.Equal(json, SpoolRecordFormat.Unpack(payload, unpacked).ToArray());
+    }
+
+    /// <summary>Re-frames a record as versions before the checked count did: its checksum over the payload alone.</summary>
+    internal static void AsAnEarlierVersionWroteIt(Span<byte> record) =>
+        BinaryPrimitives.WriteUInt32LittleEndian(record[4..], Crc32.HashToUInt32(record[SpoolRecordFormat.HeaderSize..]));
+
+    [Theory]
+    [InlineData(99_999)] // more than the batch held (the reviewer's: Adopted 100,039, and Flush false for ever)
+    [InlineData(3)] // fewer
+    [InlineData(-5)] // negative: read as a garbage header, the rest of the segment skipped uncounted
+    [InlineData(0)]
+    public void TryRead_EventCountDamaged_CorruptItsPayloadStillReadAndTheNextRecordRead(int damaged)
+    {
+        // The checksum covered the payload only: a damaged count was read as a whole record holding that many events.
+        var bytes = Records(Json(3_000, 'a'), Json(2_000, 'b'));
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8), damaged);
+        using var stream = new MemoryStream(bytes);
+        using var unpacked = new MemoryStream();
+        byte[] buffer = [];
+
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Corrupt, SpoolRecordFormat.TryRead(stream, ref buffer, out var payload, out var count, out var countChecked));
+        Assert.Equal((damaged, false), (count, countChecked));
+        Assert.Equal(Json(3_000, 'a'), SpoolRecordFormat.Unpack(payload, unpacked).ToArray()); // left readable by the look past it: its JSON counts what is lost
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out payload, out _, out countChecked));
+        Assert.True(countChecked);
+        Assert.Equal(Json(2_000, 'b'), SpoolRecordFormat.Unpack(payload, unpacked).ToArray());
+        Assert.Equal(SpoolRecordFormat.ReadStatus.End, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _, out _));
+    }
+
+    [Fact]
+    public void TryRead_EarlierVersionsGzipRecordThenThisVersions_BothRecordsOnlyThisVersionsCountChecked()
+    {
+        var bytes = Records(Json(3_000, 'a'), Json(2_000, 'b'));
+        var first = SpoolRecordFormat.HeaderSize + BinaryPrimitives.ReadInt32LittleEndian(bytes);
+        AsAnEarlierVersionWroteIt(bytes.AsSpan(0, first));
+        using var stream = new MemoryStream(bytes);
+        byte[] buffer = [];
+
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out var count, out var countChecked));
+        Assert.Equal((Json(3_000, 'a').Length % 7, false), (count, countChecked));
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out count, out countChecked));
+        Assert.Equal((Json(2_000, 'b').Length % 7, true), (count, countChecked));
+        Assert.Equal(SpoolRecordFormat.ReadStatus.End, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _, out _));
+    }
+
+    [Fact]
+    public void TryRead_CutShortWithACountItsLengthCouldNotHold_TornCountingNone()
+    {
+        // A torn record's count cannot be checked (its payload is not all there): 99,999 events in a record of a few
+        // dozen bytes is garbage, not 99,999 dropped.
+        var bytes = Records(Json(100, 'a'));
+        var length = BinaryPrimitives.ReadInt32LittleEndian(bytes);
+        Assert.True(SpoolRecordFormat.MostEventsIn(length) < 99_999, $"a payload of {length} bytes");
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8), 99_999);
+        using var stream = new MemoryStream(bytes[..^5]);
+        byte[] buffer = [];
+
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Torn, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out var lost, out _));
+        Assert.Equal(0, lost);
     }
 }

@@ -1,0 +1,263 @@
+using System.Buffers.Binary;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Tests.Support;
+
+namespace ThreadedLogging.Tests.Spool;
+
+/// <summary>
+/// A spool record's header is checked: a damaged event count (bit rot, a crash on a disk without ordered writes) is a
+/// corrupt record, dropped and counted by what its JSON holds, never a pending count that does not drain; a spool written
+/// by an earlier version (its checksum over the payload alone) is still adopted and sent once, its count checked against
+/// its JSON. Real files, a real spool, and a real Kestrel receiver (the stored envelope sent as it is) or an in-process
+/// sink (the record parsed into events).
+/// </summary>
+public sealed class SpoolHeaderTests
+{
+    private const int Logged = 50;
+    private static readonly TimeSpan Safety = TimeSpan.FromSeconds(30);
+
+    [Theory]
+    [InlineData("more", true)]
+    [InlineData("more", false)]
+    [InlineData("fewer", true)]
+    [InlineData("fewer", false)]
+    [InlineData("negative", true)]
+    [InlineData("negative", false)]
+    [InlineData("zero", true)]
+    public async Task RecordsCountDamaged_ItAloneDroppedCountedByItsJson_TheRestSentOnce_FlushTrue(string damage, bool envelopes)
+    {
+        // Before, 99,999 in the second record's count was believed: Adopted 100,039, and Flush false for ever (the record's
+        // 10 events settled, 99,989 pending) or Sent 100,039 for 50 sent; fewer made its other events sent uncounted; a
+        // negative count was a garbage header, the rest of the segment skipped, and its events neither sent nor counted.
+        using var directory = new TempDirectory();
+        await LeaveFiftyOnDiskAsync(directory.Path);
+        var segment = Assert.Single(Segments(directory));
+        var bytes = await File.ReadAllBytesAsync(segment);
+        var records = Records(bytes);
+        Assert.True(records.Count >= 3, $"{records.Count} records");
+        var (second, lost) = records[1];
+        var before = records[0].Count;
+        var damaged = damage switch
+        {
+            "more" => 99_999,
+            "fewer" => lost - 1,
+            "negative" => -5,
+            _ => 0,
+        };
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan((int)second + 8), damaged);
+        await File.WriteAllBytesAsync(segment, bytes);
+
+        var (statistics, delivered, selfLog) = await AdoptAsync(directory.Path, envelopes);
+
+        var expected = Enumerable.Range(0, Logged).Where(i => i < before || i >= before + lost).Select(i => $"event {i}");
+        Assert.Equal([.. expected, "after"], delivered); // each once, in order; none of the damaged record
+        Assert.Equal((Logged, Logged - lost + 1L, (long)lost, 0L), (statistics.Adopted, statistics.Sent, statistics.Dropped, statistics.Pending));
+        Assert.Contains(selfLog, m => m.Contains($"says it holds {damaged} events; its JSON holds {Events(lost)}, which are counted (its header is damaged)", StringComparison.Ordinal));
+        Assert.Contains(selfLog, m => m.Contains($"(its checksum does not match): skipped, {Events(lost)} dropped", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RecordsCountAndPayloadDamaged_ACountItCouldNotHold_SaidAndNotCounted_TheRestSentOnce()
+    {
+        // Neither its header nor its JSON says how many events were lost: 99,999 in a record of a few hundred bytes is
+        // garbage, not 99,999 dropped (before: believed, Adopted 100,039 and Dropped 99,999 for 10 lost).
+        using var directory = new TempDirectory();
+        await LeaveFiftyOnDiskAsync(directory.Path);
+        var segment = Assert.Single(Segments(directory));
+        var bytes = await File.ReadAllBytesAsync(segment);
+        var records = Records(bytes);
+        var (second, lost) = records[1];
+        var before = records[0].Count;
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan((int)second + 8), 99_999);
+        bytes[second + SpoolRecordFormat.HeaderSize] = 0; // its gzip's first byte: not gzip, and not JSON either
+        await File.WriteAllBytesAsync(segment, bytes);
+
+        var (statistics, delivered, selfLog) = await AdoptAsync(directory.Path, envelopes: true);
+
+        var expected = Enumerable.Range(0, Logged).Where(i => i < before || i >= before + lost).Select(i => $"event {i}");
+        Assert.Equal([.. expected, "after"], delivered);
+        Assert.Equal((Logged - lost, Logged - lost + 1L, 0L, 0L), (statistics.Adopted, statistics.Sent, statistics.Dropped, statistics.Pending));
+        Assert.Contains(selfLog, m => m.Contains("says it holds 99999 events, a count its", StringComparison.Ordinal) && m.Contains("its events are not counted", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task SpoolOfAnEarlierVersion_AdoptedAndSentOnce(bool envelopes)
+    {
+        // An app upgraded with undelivered events on disk: records framed as before (checksum over the payload alone).
+        using var directory = new TempDirectory();
+        await LeaveFiftyOnDiskAsync(directory.Path);
+        var segment = Assert.Single(Segments(directory));
+        var bytes = await File.ReadAllBytesAsync(segment);
+        foreach (var (start, _) in Records(bytes))
+        {
+            var length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan((int)start));
+            SpoolRecordFormatTests.AsAnEarlierVersionWroteIt(bytes.AsSpan((int)start, SpoolRecordFormat.HeaderSize + length));
+        }
+
+        await File.WriteAllBytesAsync(segment, bytes);
+
+        var (statistics, delivered, selfLog) = await AdoptAsync(directory.Path, envelopes);
+
+        Assert.Equal([.. Enumerable.Range(0, Logged).Select(i => $"event {i}"), "after"], delivered);
+        Assert.Equal((Logged, Logged + 1L, 0L, 0L), (statistics.Adopted, statistics.Sent, statistics.Dropped, statistics.Pending));
+        Assert.DoesNotContain(selfLog, m => m.Contains("says it holds", StringComparison.Ordinal) || m.Contains("Corrupt", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(99_999, true)]
+    [InlineData(99_999, false)]
+    [InlineData(-5, true)]
+    [InlineData(0, false)]
+    public async Task SpoolOfAnEarlierVersion_ARecordsCountDamaged_ItsJsonsCountUsed_EverythingSentOnce(int damaged, bool envelopes)
+    {
+        // An earlier version's checksum does not cover the count: its events are counted in its JSON, so the record is
+        // sent, not dropped, and counted as many as it holds (before: Adopted 100,039 and Flush false, or the rest of the
+        // segment skipped at a negative count).
+        using var directory = new TempDirectory();
+        await LeaveFiftyOnDiskAsync(directory.Path);
+        var segment = Assert.Single(Segments(directory));
+        var bytes = await File.ReadAllBytesAsync(segment);
+        var records = Records(bytes);
+        Assert.True(records.Count >= 3, $"{records.Count} records");
+        var held = records[1].Count;
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan((int)records[1].Start + 8), damaged);
+        foreach (var (start, _) in records)
+        {
+            var length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan((int)start));
+            SpoolRecordFormatTests.AsAnEarlierVersionWroteIt(bytes.AsSpan((int)start, SpoolRecordFormat.HeaderSize + length));
+        }
+
+        await File.WriteAllBytesAsync(segment, bytes);
+
+        var (statistics, delivered, selfLog) = await AdoptAsync(directory.Path, envelopes);
+
+        Assert.Equal([.. Enumerable.Range(0, Logged).Select(i => $"event {i}"), "after"], delivered);
+        Assert.Equal((Logged, Logged + 1L, 0L, 0L), (statistics.Adopted, statistics.Sent, statistics.Dropped, statistics.Pending));
+        Assert.Contains(selfLog, m => m.Contains($"says it holds {damaged} events; its JSON holds {Events(held)}, which are counted", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Logs 50 events in batches of at most 10 into a handler whose sink fails them all: they stay on disk, in records of
+    /// this version, in one segment, free to edit once this returns (the spool closed).
+    /// </summary>
+    private static async Task LeaveFiftyOnDiskAsync(string directory)
+    {
+        var allOnDisk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ThreadedHandler? first = null;
+        var down = new CollectingSink { Decide = _ => new SendResult(SendOutcome.Transient, Error: "down") }.Open();
+        await using (first = new ThreadedHandler(down, Options(directory, o =>
+        {
+            o.BatchSize = 10;
+            o.SelfLog = m =>
+            {
+                // Written on the worker at each failed send: checked there, where the queue moves to disk.
+                if (Volatile.Read(ref first) is { Statistics.Spooled: Logged })
+                {
+                    allOnDisk.TrySetResult();
+                }
+
+                if (m.Contains($"{Logged} events remain in the spool", StringComparison.Ordinal))
+                {
+                    closed.TrySetResult();
+                }
+            };
+        })))
+        {
+            var logger = first.CreateLogger("App");
+            for (var i = 0; i < Logged; i++)
+            {
+                logger.LogInformation("event {N}", i);
+            }
+
+            _ = first.FlushAsync();
+            await allOnDisk.Task.WaitAsync(Safety);
+        }
+
+        await closed.Task.WaitAsync(Safety);
+    }
+
+    /// <summary>
+    /// A next handler on the same directory adopts the spool and sends it, then logs "after" and flushes (which must
+    /// return true): a Kestrel receiver of JsonBatch (<paramref name="envelopes"/>: the stored envelopes sent as they are)
+    /// or an in-process sink (each record parsed into its events). Returns its statistics, the messages received in
+    /// order, and its self-log.
+    /// </summary>
+    private static async Task<(ThreadedHandlerStatistics Statistics, List<string> Delivered, List<string> SelfLog)> AdoptAsync(string directory, bool envelopes)
+    {
+        var selfLog = new List<string>();
+        void Say(string m)
+        {
+            lock (selfLog)
+            {
+                selfLog.Add(m);
+            }
+        }
+
+        List<string> Said()
+        {
+            lock (selfLog)
+            {
+                return [.. selfLog];
+            }
+        }
+
+        if (envelopes)
+        {
+            await using var server = await LoopbackServer.StartAsync();
+            await using var handler = new ThreadedHttpHandler(Http.ThreadedHttpHandlerTests.Options(server, o =>
+            {
+                o.BufferDirectory = directory;
+                o.SelfLog = Say;
+            }));
+            handler.CreateLogger("App").LogInformation("after");
+            Assert.True(handler.Flush(Safety));
+            var delivered = server.Requests
+                .SelectMany(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("events").EnumerateArray())
+                .Where(e => e.GetProperty("category").GetString() != "ThreadedLogging")
+                .Select(e => e.GetProperty("message").GetString()!)
+                .ToList();
+            return (handler.Statistics, delivered, Said());
+        }
+
+        var sink = new CollectingSink().Open();
+        await using var next = new ThreadedHandler(sink, Options(directory, o => o.SelfLog = Say));
+        next.CreateLogger("App").LogInformation("after");
+        Assert.True(next.Flush(Safety));
+        return (next.Statistics, [.. sink.Delivered.Select(e => e.Message!)], Said());
+    }
+
+    /// <summary>Where each record of a segment starts and the count its header says (this version's records, all valid).</summary>
+    private static List<(long Start, int Count)> Records(byte[] bytes)
+    {
+        var records = new List<(long, int)>();
+        for (var at = 0; at < bytes.Length; at += SpoolRecordFormat.HeaderSize + BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(at)))
+        {
+            records.Add((at, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(at + 8))));
+        }
+
+        return records;
+    }
+
+    private static string Events(int count) => count == 1 ? "1 event" : $"{count} events";
+
+    private static IEnumerable<string> Segments(TempDirectory directory) => Directory.EnumerateFiles(directory.Path, "*.seg", SearchOption.AllDirectories);
+
+    private static ThreadedHandlerOptions Options(string directory, Action<ThreadedHandlerOptions>? configure = null)
+    {
+        var options = new ThreadedHandlerOptions
+        {
+            CaptureUnhandledExceptions = false,
+            BufferDirectory = directory,
+            Interval = TimeSpan.FromHours(1),
+            MinRetryDelay = TimeSpan.FromMilliseconds(1),
+            MaxRetryDelay = TimeSpan.FromMilliseconds(20),
+            ShutdownTimeout = TimeSpan.FromMilliseconds(300),
+        };
+        configure?.Invoke(options);
+        return options;
+    }
+}
