@@ -14,11 +14,9 @@ public sealed class MultiCollectorTests
     [Fact]
     public async Task TwoCollectorsOnOnePostgres_OneKilledAfterAnUnansweredCommit_EveryEventStoredOnce()
     {
-        var server = PostgresServer.Instance;
-        var database = server.CreateDatabase();
-        string[] store = ["--Collector:Store=postgres", "--ConnectionStrings:Events=" + server.ConnectionString(database)];
-        await using var a = new CollectorProcess(store);
-        await using var b = new CollectorProcess(store);
+        await using var database = PostgresDatabase.Create(); // dropped last, once both collectors are gone
+        await using var a = new CollectorProcess(database.CollectorArguments);
+        await using var b = new CollectorProcess(database.CollectorArguments);
         await Task.WhenAll(a.StartAsync(), b.StartAsync()); // both create the schema at once
         await using var balancer = await FaultProxy.StartAsync(a.Host, b.Host);
         var aDead = false;
@@ -56,8 +54,6 @@ public sealed class MultiCollectorTests
             {
                 await handler.DisposeAsync();
             }
-
-            server.DropDatabase(database);
         }
     }
 }
