@@ -116,8 +116,7 @@ public sealed class UserErasureApiTests
     [Fact]
     public async Task Delete_OnPostgres_AliceGoneBobUntouched()
     {
-        await using var database = PostgresDatabase.Create();
-        await using var collector = await CollectorFixture.StartAsync(database.CollectorArguments);
+        await using var collector = await CollectorFixture.StartOnAsync(TestStore.Postgres);
         await IngestAliceAndBobAsync(collector);
 
         var (status, body) = await Http.SendAsync(collector.Client, HttpMethod.Delete, "api/users/alice");

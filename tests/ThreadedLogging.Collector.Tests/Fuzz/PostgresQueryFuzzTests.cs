@@ -1,9 +1,6 @@
-using ThreadedLogging.Testing;
+using ThreadedLogging.Collector.Tests.Support;
 
 namespace ThreadedLogging.Collector.Tests.Fuzz;
 
 /// <summary>The read and level-rules fuzzing on a real PostgreSQL.</summary>
-public sealed class PostgresQueryFuzzTests : QueryFuzzTests
-{
-    private protected override PostgresDatabase? NewDatabase() => PostgresDatabase.Create();
-}
+public sealed class PostgresQueryFuzzTests() : QueryFuzzTests(TestStore.Postgres);

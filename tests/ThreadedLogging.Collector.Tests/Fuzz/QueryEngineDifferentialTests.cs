@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using ThreadedLogging.Testing;
+using ThreadedLogging.Collector.Tests.Support;
 
 namespace ThreadedLogging.Collector.Tests.Fuzz;
 
@@ -14,23 +14,20 @@ public sealed class QueryEngineDifferentialTests : IAsyncLifetime
 {
     private const int Comparisons = 500;
     private static readonly QueryFuzzKeys Keys = QueryFuzzCollector.Keys;
-    private PostgresDatabase _database = null!;
     private QueryFuzzCollector _sqlite = null!;
     private QueryFuzzCollector _postgres = null!;
 
     public async Task InitializeAsync()
     {
         var until = DateTimeOffset.UtcNow;
-        _database = PostgresDatabase.Create();
-        _sqlite = await QueryFuzzCollector.StartAsync([], until);
-        _postgres = await QueryFuzzCollector.StartAsync(_database.CollectorArguments, until);
+        _sqlite = await QueryFuzzCollector.StartAsync(TestStore.Sqlite, until);
+        _postgres = await QueryFuzzCollector.StartAsync(TestStore.Postgres, until);
     }
 
     public async Task DisposeAsync()
     {
         await _sqlite.DisposeAsync();
         await _postgres.DisposeAsync();
-        await _database.DisposeAsync();
     }
 
     [Theory]

@@ -24,13 +24,14 @@ internal sealed class QueryFuzzCollector : IAsyncDisposable
 
     public HttpClient Client => Fixture.Client;
 
-    /// <summary>Starts and seeds <see cref="Users"/> x <see cref="EventsPerUser"/> events, one a minute up to <paramref name="seededUntil"/>.</summary>
-    public static async Task<QueryFuzzCollector> StartAsync(string[] storeArguments, DateTimeOffset seededUntil)
+    /// <summary>Starts on <paramref name="store"/> and seeds <see cref="Users"/> x <see cref="EventsPerUser"/> events, one a minute up to <paramref name="seededUntil"/>.</summary>
+    public static async Task<QueryFuzzCollector> StartAsync(TestStore store, DateTimeOffset seededUntil)
     {
         // Wrong keys are part of the fuzz, and each must get its 401: not slowed to 429 after ten (MaxWrongKeysPerMinute).
-        var collector = new QueryFuzzCollector(await CollectorFixture.StartAsync([
+        var collector = new QueryFuzzCollector(await CollectorFixture.StartOnAsync(
+            store,
             "--Collector:IngestApiKeys:0=" + Keys.Ingest, "--Collector:ReadApiKey=" + Keys.Read, "--Collector:AdminApiKey=" + Keys.Admin,
-            "--Collector:MaxLiveStreams=10000", "--Collector:MaxWrongKeysPerMinute=0", .. storeArguments]));
+            "--Collector:MaxLiveStreams=10000", "--Collector:MaxWrongKeysPerMinute=0"));
         for (var u = 0; u < Users; u++)
         {
             var events = Enumerable.Range(0, EventsPerUser).Select(i => WithStructure(i, new JsonObject

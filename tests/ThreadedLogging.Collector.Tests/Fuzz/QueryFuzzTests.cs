@@ -1,4 +1,5 @@
 using System.Net;
+using ThreadedLogging.Collector.Tests.Support;
 
 namespace ThreadedLogging.Collector.Tests.Fuzz;
 
@@ -12,25 +13,19 @@ public abstract class QueryFuzzTests : IAsyncLifetime
 {
     private const int RequestsPerSeed = 600;
     private static readonly QueryFuzzKeys Keys = QueryFuzzCollector.Keys;
+    private readonly TestStore _store;
     private QueryFuzzCollector _collector = null!;
     private QueryFuzzKnown _known = null!;
-    private PostgresDatabase? _database;
+
+    private protected QueryFuzzTests(TestStore store) => _store = store;
 
     public async Task InitializeAsync()
     {
-        _database = NewDatabase();
-        _collector = await QueryFuzzCollector.StartAsync(_database?.CollectorArguments ?? [], DateTimeOffset.UtcNow);
+        _collector = await QueryFuzzCollector.StartAsync(_store, DateTimeOffset.UtcNow);
         _known = await _collector.ReadKnownAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        await _collector.DisposeAsync();
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => _collector.DisposeAsync().AsTask();
 
     [Theory]
     [InlineData(1)]
@@ -59,7 +54,4 @@ public abstract class QueryFuzzTests : IAsyncLifetime
         var (status, body) = await _collector.SendAsync(HttpMethod.Get, "api/levels", Keys.Read);
         Assert.True(status == HttpStatusCode.OK, body);
     }
-
-    /// <summary>Gets a database of the test's own when it runs on PostgreSQL; null on SQLite, the default store.</summary>
-    private protected abstract PostgresDatabase? NewDatabase();
 }

@@ -16,13 +16,14 @@ public abstract class EventPagingTests : IAsyncLifetime
     private static readonly DateTimeOffset Midnight = new(DateTime.UtcNow.Date, TimeSpan.Zero);
     private const int Total = 4 * PerInstant;
     private static readonly DateTimeOffset[] Instants = [Midnight.AddDays(-1), Midnight.AddMilliseconds(-1), Midnight, Midnight.AddMilliseconds(1)];
+    private readonly TestStore _store;
     private CollectorFixture _collector = null!;
-    private PostgresDatabase? _database;
+
+    private protected EventPagingTests(TestStore store) => _store = store;
 
     public async Task InitializeAsync()
     {
-        _database = NewDatabase();
-        _collector = await CollectorFixture.StartAsync(_database?.CollectorArguments ?? []);
+        _collector = await CollectorFixture.StartOnAsync(_store);
         // Each instant's events in three batches, the instants interleaved: arrival order is not time order.
         for (var part = 0; part < 3; part++)
         {
@@ -43,14 +44,7 @@ public abstract class EventPagingTests : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
-    {
-        await _collector.DisposeAsync();
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => _collector.DisposeAsync().AsTask();
 
     [Theory]
     [InlineData("", 1, Total)]
@@ -128,9 +122,6 @@ public abstract class EventPagingTests : IAsyncLifetime
         Assert.Equal("parameter 'from' must not be after 'to' (from 2026-12-02T10:00:00.0000000Z, to 2026-12-01T09:00:00.0000000Z)", Http.Error(body));
     }
 
-    /// <summary>Gets a database of the test's own when it runs on PostgreSQL; null on SQLite, the default store.</summary>
-    private protected abstract PostgresDatabase? NewDatabase();
-
     private static string Param(DateTimeOffset time) => Uri.EscapeDataString(time.ToString("O", CultureInfo.InvariantCulture));
 
     private async Task<List<(long Id, DateTimeOffset Time)>> PageAllAsync(string filter, int limit)
@@ -156,13 +147,7 @@ public abstract class EventPagingTests : IAsyncLifetime
 }
 
 /// <summary>Paging and time parameters on the default store, SQLite.</summary>
-public sealed class SqliteEventPagingTests : EventPagingTests
-{
-    private protected override PostgresDatabase? NewDatabase() => null;
-}
+public sealed class SqliteEventPagingTests() : EventPagingTests(TestStore.Sqlite);
 
 /// <summary>Paging and time parameters on a real PostgreSQL (a database per test class instance).</summary>
-public sealed class PostgresEventPagingTests : EventPagingTests
-{
-    private protected override PostgresDatabase? NewDatabase() => PostgresDatabase.Create();
-}
+public sealed class PostgresEventPagingTests() : EventPagingTests(TestStore.Postgres);

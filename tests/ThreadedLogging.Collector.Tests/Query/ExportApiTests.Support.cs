@@ -13,14 +13,8 @@ public abstract partial class ExportApiTests
 
     private async Task<CollectorFixture> StartAsync(Action<IServiceCollection>? configureServices)
     {
-        var database = NewDatabase();
-        if (database is not null)
-        {
-            _databases.Add(database);
-        }
-
-        string[] args = ["--Collector:ReadApiKey=" + ReadKey, "--Collector:MaxExportEvents=" + Cap.ToString(CultureInfo.InvariantCulture), .. database?.CollectorArguments ?? []];
-        var collector = configureServices is null ? await CollectorFixture.StartAsync(args) : await CollectorFixture.StartAsync(configureServices, args);
+        string[] args = ["--Collector:ReadApiKey=" + ReadKey, "--Collector:MaxExportEvents=" + Cap.ToString(CultureInfo.InvariantCulture)];
+        var collector = configureServices is null ? await CollectorFixture.StartOnAsync(_store, args) : await CollectorFixture.StartOnAsync(_store, configureServices, args);
         collector.Client.DefaultRequestHeaders.Add("X-Api-Key", ReadKey);
         return collector;
     }

@@ -21,7 +21,7 @@ public abstract partial class ExportApiTests : IAsyncLifetime
     private static readonly DateTimeOffset Start = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddHours(-12);
     private static readonly string[] Users = ["alice", "bob", "carol"];
     private static readonly string[] Levels = ["Trace", "Debug", "Information", "Warning", "Error", "Critical"];
-    private readonly List<PostgresDatabase> _databases = [];
+    private readonly TestStore _store;
     private CollectorFixture _collector = null!;
 
     /// <summary>Gets the messages of user "eve": what a spreadsheet would run, and what CSV must quote.</summary>
@@ -31,6 +31,8 @@ public abstract partial class ExportApiTests : IAsyncLifetime
         "a,b \"quoted\"\r\nsecond line", "<b>bold</b> & 'x' ünï 😀", "plain",
     ];
 
+    private protected ExportApiTests(TestStore store) => _store = store;
+
     private static int TotalEvents => (Users.Length * 20) + Tricky.Length + BulkEvents;
 
     public async Task InitializeAsync()
@@ -39,14 +41,7 @@ public abstract partial class ExportApiTests : IAsyncLifetime
         await SeedAsync(_collector.Client);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _collector.DisposeAsync();
-        foreach (var database in _databases)
-        {
-            await database.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => _collector.DisposeAsync().AsTask();
 
     [Theory]
     [InlineData("user=alice", 20)]
@@ -249,7 +244,4 @@ public abstract partial class ExportApiTests : IAsyncLifetime
 
         Assert.Contains("Collector:MaxExportEvents", e.Message, StringComparison.Ordinal);
     }
-
-    /// <summary>Gets a database of the collector's own (one for each started) when the tests run on PostgreSQL; null on SQLite, the default store.</summary>
-    private protected abstract PostgresDatabase? NewDatabase();
 }

@@ -11,13 +11,14 @@ namespace ThreadedLogging.Collector.Tests.Query;
 /// </summary>
 public abstract class PropertyPathApiTests : IAsyncLifetime
 {
+    private readonly TestStore _store;
     private CollectorFixture _collector = null!;
-    private PostgresDatabase? _database;
+
+    private protected PropertyPathApiTests(TestStore store) => _store = store;
 
     public async Task InitializeAsync()
     {
-        _database = NewDatabase();
-        _collector = await CollectorFixture.StartAsync(_database?.CollectorArguments ?? []);
+        _collector = await CollectorFixture.StartOnAsync(_store);
         var batch = JsonSerializer.Serialize(new
         {
             app = "Shop",
@@ -40,14 +41,7 @@ public abstract class PropertyPathApiTests : IAsyncLifetime
         Assert.True((int)status is >= 200 and < 300, text);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _collector.DisposeAsync();
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => _collector.DisposeAsync().AsTask();
 
     [Theory]
     [InlineData("property=Order.Id%3D7", new[] { "serilog order", "dotted name", "mel order" })]
@@ -75,19 +69,10 @@ public abstract class PropertyPathApiTests : IAsyncLifetime
         Assert.Equal(["mel order"], body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("message").GetString()));
         Assert.Equal(3, top.GetProperty("total").GetInt64());
     }
-
-    /// <summary>Gets a database of the test's own when it runs on PostgreSQL; null on SQLite, the default store.</summary>
-    private protected abstract PostgresDatabase? NewDatabase();
 }
 
 /// <summary>Property paths on the default store, SQLite.</summary>
-public sealed class SqlitePropertyPathApiTests : PropertyPathApiTests
-{
-    private protected override PostgresDatabase? NewDatabase() => null;
-}
+public sealed class SqlitePropertyPathApiTests() : PropertyPathApiTests(TestStore.Sqlite);
 
 /// <summary>Property paths on a real PostgreSQL (a database per test).</summary>
-public sealed class PostgresPropertyPathApiTests : PropertyPathApiTests
-{
-    private protected override PostgresDatabase? NewDatabase() => PostgresDatabase.Create();
-}
+public sealed class PostgresPropertyPathApiTests() : PropertyPathApiTests(TestStore.Postgres);

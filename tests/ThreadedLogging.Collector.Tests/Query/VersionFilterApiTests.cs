@@ -12,13 +12,14 @@ namespace ThreadedLogging.Collector.Tests.Query;
 /// </summary>
 public abstract class VersionFilterApiTests : IAsyncLifetime
 {
+    private readonly TestStore _store;
     private CollectorFixture _collector = null!;
-    private PostgresDatabase? _database;
+
+    private protected VersionFilterApiTests(TestStore store) => _store = store;
 
     public async Task InitializeAsync()
     {
-        _database = NewDatabase();
-        _collector = await CollectorFixture.StartAsync(_database?.CollectorArguments ?? []);
+        _collector = await CollectorFixture.StartOnAsync(_store);
         await PostAsync("Shop", "2.4.1", "shop release");
         await PostAsync("Shop", "2.4.1+3f2a9c1", "shop checkout build");
         await PostAsync("Shop", "2.4.10", "shop later");
@@ -31,14 +32,7 @@ public abstract class VersionFilterApiTests : IAsyncLifetime
         Assert.True(status == HttpStatusCode.OK, text);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _collector.DisposeAsync();
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => _collector.DisposeAsync().AsTask();
 
     [Theory]
     [InlineData("version=2.4.1", new[] { "payments otel", "billing release", "shop checkout build", "shop release" })]
@@ -126,9 +120,6 @@ public abstract class VersionFilterApiTests : IAsyncLifetime
         Assert.Equal($"parameter 'version' is longer than 1024 characters (was '{version[..100]}…', a value of 1025 characters)", Http.Error(body));
     }
 
-    /// <summary>Gets a database of the test's own when it runs on PostgreSQL; null on SQLite, the default store.</summary>
-    private protected abstract PostgresDatabase? NewDatabase();
-
     private async Task PostAsync(string app, string version, string message)
     {
         var level = message.StartsWith("billing", StringComparison.Ordinal) ? "Error" : "Information";
@@ -139,13 +130,7 @@ public abstract class VersionFilterApiTests : IAsyncLifetime
 }
 
 /// <summary>The version filter on the default store, SQLite.</summary>
-public sealed class SqliteVersionFilterApiTests : VersionFilterApiTests
-{
-    private protected override PostgresDatabase? NewDatabase() => null;
-}
+public sealed class SqliteVersionFilterApiTests() : VersionFilterApiTests(TestStore.Sqlite);
 
 /// <summary>The version filter on a real PostgreSQL (a database per test).</summary>
-public sealed class PostgresVersionFilterApiTests : VersionFilterApiTests
-{
-    private protected override PostgresDatabase? NewDatabase() => PostgresDatabase.Create();
-}
+public sealed class PostgresVersionFilterApiTests() : VersionFilterApiTests(TestStore.Postgres);

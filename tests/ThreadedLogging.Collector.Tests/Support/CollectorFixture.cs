@@ -18,12 +18,14 @@ internal sealed class CollectorFixture : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly TempDirectory? _ownedDirectory;
+    private readonly PostgresDatabase? _database;
 
-    private CollectorFixture(WebApplication app, Uri baseAddress, string dataDirectory, TempDirectory? ownedDirectory, CollectingLoggerProvider log)
+    private CollectorFixture(WebApplication app, Uri baseAddress, string dataDirectory, TempDirectory? ownedDirectory, PostgresDatabase? database, CollectingLoggerProvider log)
     {
         _app = app;
         Log = log;
         _ownedDirectory = ownedDirectory;
+        _database = database;
         BaseAddress = baseAddress;
         DataDirectory = dataDirectory;
         Client = new HttpClient { BaseAddress = baseAddress };
@@ -43,7 +45,16 @@ internal sealed class CollectorFixture : IAsyncDisposable
     /// <summary>Gets the port OTLP/gRPC is served on (<see cref="StartWithOtlpGrpcAsync"/>); 0 when it is off.</summary>
     public int OtlpGrpcPort { get; private set; }
 
-    public static Task<CollectorFixture> StartAsync(params string[] args) => StartCoreAsync(null, args, null);
+    public static Task<CollectorFixture> StartAsync(params string[] args) => StartCoreAsync(null, args, null, null);
+
+    /// <summary>
+    /// Starts on <paramref name="store"/>: on PostgreSQL in a database of its own, created here and dropped when the
+    /// collector is disposed, or when its start fails.
+    /// </summary>
+    public static Task<CollectorFixture> StartOnAsync(TestStore store, params string[] args) => StartOnCoreAsync(store, args, null);
+
+    /// <summary>Starts on <paramref name="store"/> with last changes to the services (a real part wrapped to observe it).</summary>
+    public static Task<CollectorFixture> StartOnAsync(TestStore store, Action<IServiceCollection> configureServices, params string[] args) => StartOnCoreAsync(store, args, configureServices);
 
     /// <summary>
     /// Starts with OTLP/gRPC on a port of its own (<see cref="OtlpGrpcPort"/>). <c>Collector:OtlpGrpcPort</c> cannot be 0 (the
@@ -57,7 +68,7 @@ internal sealed class CollectorFixture : IAsyncDisposable
             var port = FreeTcpPort.Next();
             try
             {
-                var collector = await StartCoreAsync(null, [.. args, "--Collector:OtlpGrpcPort=" + port.ToString(System.Globalization.CultureInfo.InvariantCulture)], null);
+                var collector = await StartCoreAsync(null, [.. args, "--Collector:OtlpGrpcPort=" + port.ToString(System.Globalization.CultureInfo.InvariantCulture)], null, null);
                 collector.OtlpGrpcPort = port;
                 return collector;
             }
@@ -69,12 +80,30 @@ internal sealed class CollectorFixture : IAsyncDisposable
     }
 
     /// <summary>Starts with last changes to the services (a real part wrapped to observe it).</summary>
-    public static Task<CollectorFixture> StartAsync(Action<IServiceCollection> configureServices, params string[] args) => StartCoreAsync(null, args, configureServices);
+    public static Task<CollectorFixture> StartAsync(Action<IServiceCollection> configureServices, params string[] args) => StartCoreAsync(null, args, configureServices, null);
 
     /// <summary>Starts on an existing data folder (a restart).</summary>
-    public static Task<CollectorFixture> StartInAsync(string dataDirectory, params string[] args) => StartCoreAsync(dataDirectory, args, null);
+    public static Task<CollectorFixture> StartInAsync(string dataDirectory, params string[] args) => StartCoreAsync(dataDirectory, args, null, null);
 
-    private static async Task<CollectorFixture> StartCoreAsync(string? dataDirectory, string[] args, Action<IServiceCollection>? configureServices)
+    private static async Task<CollectorFixture> StartOnCoreAsync(TestStore store, string[] args, Action<IServiceCollection>? configureServices)
+    {
+        var database = store == TestStore.Postgres ? PostgresDatabase.Create() : null;
+        try
+        {
+            return await StartCoreAsync(null, [.. args, .. database?.CollectorArguments ?? []], configureServices, database);
+        }
+        catch
+        {
+            if (database is not null)
+            {
+                await database.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    private static async Task<CollectorFixture> StartCoreAsync(string? dataDirectory, string[] args, Action<IServiceCollection>? configureServices, PostgresDatabase? database)
     {
         var owned = dataDirectory is null ? new TempDirectory() : null;
         var directory = dataDirectory ?? owned!.Path;
@@ -103,7 +132,7 @@ internal sealed class CollectorFixture : IAsyncDisposable
         }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new CollectorFixture(app, new Uri(address + "/"), directory, owned, log);
+        return new CollectorFixture(app, new Uri(address + "/"), directory, owned, database, log);
     }
 
     public async Task<JsonElement> GetJsonAsync(string relativeUrl)
@@ -142,5 +171,9 @@ internal sealed class CollectorFixture : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _ownedDirectory?.Dispose();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
     }
 }
