@@ -90,18 +90,14 @@ public sealed class SqsQueueConsumerTests(SqsEmulatorFixture sqs) : IClassFixtur
     }
 
     /// <summary>Keeps the messages of appended batches; runs a step on the first append.</summary>
-    private sealed class RecordingEventStore(Action onFirstAppend) : IEventStore
+    private sealed class RecordingEventStore(Action onFirstAppend) : AppendOnlyEventStore
     {
         private readonly System.Collections.Concurrent.ConcurrentQueue<string> _messages = new();
         private int _appends;
 
         public IEnumerable<string> Messages => _messages;
 
-        public bool IsReady => true;
-
-        public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task<AppendResult> AppendAsync(EventBatch batch, CancellationToken cancellationToken)
+        public override Task<AppendResult> AppendAsync(EventBatch batch, CancellationToken cancellationToken)
         {
             if (Interlocked.Increment(ref _appends) == 1)
             {
@@ -115,40 +111,16 @@ public sealed class SqsQueueConsumerTests(SqsEmulatorFixture sqs) : IClassFixtur
 
             return Task.FromResult(new AppendResult(batch.Events.Count, batch.Events.Count, false));
         }
-
-        public Task<EventPage> QueryAsync(EventQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public EventCommitFeed Commits { get; } = new();
-
-        public Task<StoredEvent?> GetEventAsync(long id, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<EventContext?> GetContextAsync(long id, int count, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<UserPage> GetUsersAsync(UserQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<BucketCount>> CountByTimeAsync(EventQuery query, TimeBuckets buckets, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<EventTimeSpan?> GetTimeSpanAsync(EventQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<ValueCounts> CountByValueAsync(EventQuery query, EventField field, int top, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<EventSummary> SummarizeAsync(EventQuery query, TimeBuckets buckets, IReadOnlyList<EventField> fields, int top, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     /// <summary>A store whose disk is gone: every append fails (<paramref name="failure"/> of the attempt, from 1; null: it succeeds).</summary>
-    private sealed class FailingEventStore(Func<int, Exception?>? failure = null) : IEventStore
+    private sealed class FailingEventStore(Func<int, Exception?>? failure = null) : AppendOnlyEventStore
     {
         private int _attempts;
 
         public int Attempts => Volatile.Read(ref _attempts);
 
-        public bool IsReady => true;
-
-        public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task<AppendResult> AppendAsync(EventBatch batch, CancellationToken cancellationToken)
+        public override Task<AppendResult> AppendAsync(EventBatch batch, CancellationToken cancellationToken)
         {
             var attempt = Interlocked.Increment(ref _attempts);
             if (failure is null)
@@ -158,10 +130,20 @@ public sealed class SqsQueueConsumerTests(SqsEmulatorFixture sqs) : IClassFixtur
 
             return failure(attempt) is { } e ? throw e : Task.FromResult(new AppendResult(batch.Events.Count, batch.Events.Count, false));
         }
+    }
 
-        public Task<EventPage> QueryAsync(EventQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
+    /// <summary>A store the consumer only appends to (all it calls): ready at once, every read unsupported.</summary>
+    private abstract class AppendOnlyEventStore : IEventStore
+    {
+        public bool IsReady => true;
 
         public EventCommitFeed Commits { get; } = new();
+
+        public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public abstract Task<AppendResult> AppendAsync(EventBatch batch, CancellationToken cancellationToken);
+
+        public Task<EventPage> QueryAsync(EventQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<StoredEvent?> GetEventAsync(long id, CancellationToken cancellationToken) => throw new NotSupportedException();
 
