@@ -112,14 +112,23 @@ internal static class ProviderRegistration
     /// Throws for a key of the provider's section that names no option: the binder ignores it, so a misspelt
     /// <c>BufferDirectroy</c> would leave the app without its spool, unsaid. MEL's own <c>LogLevel</c> (the provider's filter rules) is allowed.
     /// </summary>
-    /// <exception cref="ArgumentException">A key names no option; the message names the key and the options.</exception>
+    /// <exception cref="ArgumentException">A key names no option, or one set in code only (a callback); the message names the key and the options.</exception>
     private static void RefuseUnknownKeys<TOptions, TProvider>(IConfiguration section)
     {
         var properties = typeof(TOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance);
-        var options = properties.Select(p => p.Name).Append("LogLevel");
+        var options = properties.Where(p => !IsCodeOnly(p.PropertyType)).Select(p => p.Name).Append("LogLevel");
         foreach (var child in section.GetChildren())
         {
             var alias = Alias<TProvider>();
+            if (properties.FirstOrDefault(p => p.Name.Equals(child.Key, StringComparison.OrdinalIgnoreCase)) is { } codeOnly && IsCodeOnly(codeOnly.PropertyType))
+            {
+                // The binder skips it without a word: "SelfLog": "console" (or true) left the app as deaf as before, and the
+                // list of options below named SelfLog as one configuration could set.
+                throw new ArgumentException(
+                    $"Logging:{alias}:{child.Key} cannot be set from configuration: it is a {(typeof(Delegate).IsAssignableFrom(codeOnly.PropertyType) ? "callback" : codeOnly.PropertyType.Name)}, set in code by the Add… call's delegate (o => o.{codeOnly.Name} = …; the self-log: o => o.SelfLog = Console.Error.WriteLine); it was not applied.",
+                    child.Key);
+            }
+
             if (!options.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
             {
                 throw new ArgumentException(
@@ -208,6 +217,10 @@ internal static class ProviderRegistration
     }
 
     private static string Alias<TProvider>() => typeof(TProvider).GetCustomAttribute<ProviderAliasAttribute>()?.Alias ?? typeof(TProvider).FullName!;
+
+    /// <summary>An option that configuration cannot set: a callback (<see cref="ThreadedHandlerOptions.SelfLog"/>) or a service (<see cref="TimeProvider"/>).</summary>
+    private static bool IsCodeOnly(Type type) =>
+        typeof(Delegate).IsAssignableFrom(type) || (type.IsAbstract && !typeof(System.Collections.IEnumerable).IsAssignableFrom(type));
 
     /// <summary>A class of settings of our own (not text, a collection or a service such as <see cref="TimeProvider"/>).</summary>
     private static bool IsSettingsGroup(Type type) =>

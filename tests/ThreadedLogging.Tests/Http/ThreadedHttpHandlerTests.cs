@@ -270,6 +270,31 @@ public sealed class ThreadedHttpHandlerTests
         Assert.StartsWith("Logging:ThreadedHttp:ExcludedCategories is a list: give its items as ExcludedCategories:0", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("SelfLog", "console", "callback")]
+    [InlineData("selflog", "true", "callback")]
+    [InlineData("TimeProvider", "System", "TimeProvider")]
+    public void AddThreadedHttp_CodeOnlyOptionInConfiguration_ThrowsAtStartSayingToSetItInCode(string key, string value, string kind)
+    {
+        // The binder skipped it without a word: "SelfLog": "console" left the app as deaf as before, and the refusal of a
+        // misspelt key listed SelfLog and TimeProvider among the options configuration can set.
+        var e = Assert.Throws<ArgumentException>(() => FactoryWith(key, value));
+
+        Assert.Equal(key, e.ParamName);
+        Assert.StartsWith($"Logging:ThreadedHttp:{key} cannot be set from configuration: it is a {kind}, set in code by the Add… call's delegate", e.Message, StringComparison.Ordinal);
+        Assert.Contains("o => o.SelfLog = Console.Error.WriteLine", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddThreadedHttp_MisspeltOptionInConfiguration_ListsNoCodeOnlyOption()
+    {
+        var e = Assert.Throws<ArgumentException>(() => FactoryWith("BufferDirectroy", "/var/spool/app"));
+
+        Assert.Contains("BufferDirectory", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("SelfLog", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("TimeProvider", e.Message, StringComparison.Ordinal);
+    }
+
     private static ILoggerFactory FactoryWith(string key, string value)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
