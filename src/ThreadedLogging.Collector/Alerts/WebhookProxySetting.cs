@@ -44,20 +44,11 @@ internal sealed class WebhookProxySetting : IWebProxy
             : null;
         if (problem is not null)
         {
-            errors.Add($"{SettingName} '{Shown(text)}' {problem} (http://proxy.corp:3128, or http://user:password@proxy.corp:3128 percent-encoded).");
+            errors.Add($"{SettingName} '{ProxyAddress.Masked(text)}' {problem} (http://proxy.corp:3128, or http://user:password@proxy.corp:3128 percent-encoded).");
             return null;
         }
 
-        var address = new UriBuilder(uri!) { UserName = string.Empty, Password = string.Empty }.Uri;
-        if (uri!.UserInfo.Length == 0)
-        {
-            return new(address, null);
-        }
-
-        var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
-        var user = colon < 0 ? uri.UserInfo : uri.UserInfo[..colon];
-        var password = colon < 0 ? string.Empty : uri.UserInfo[(colon + 1)..];
-        return new(address, new NetworkCredential(Uri.UnescapeDataString(user), Uri.UnescapeDataString(password)));
+        return new(ProxyAddress.WithoutUserInfo(uri!), ProxyAddress.CredentialsOf(uri!));
     }
 
     /// <inheritdoc/>
@@ -75,23 +66,5 @@ internal sealed class WebhookProxySetting : IWebProxy
         ArgumentNullException.ThrowIfNull(endpoint);
         return endpoint.Port == Address.Port
             && string.Equals(endpoint.Host.Trim('[', ']'), Address.IdnHost.Trim('[', ']'), StringComparison.OrdinalIgnoreCase);
-    }
-
-    /// <summary>
-    /// The value with its credentials, if any, replaced by <c>***</c>: everything between <c>://</c> (or the start) and
-    /// the last <c>@</c>, the user name too — some proxies take a token as the user name (<c>http://APIKEY:@proxy…</c>,
-    /// <c>http://TOKEN@proxy…</c>) — so that a value whose scheme is misspelt (<c>http:/ops:secret@…</c>) shows none either.
-    /// </summary>
-    private static string Shown(string text)
-    {
-        var at = text.LastIndexOf('@');
-        if (at < 0)
-        {
-            return text;
-        }
-
-        var scheme = text.IndexOf("://", StringComparison.Ordinal);
-        var start = scheme >= 0 && scheme < at ? scheme + 3 : 0;
-        return text[..start] + "***" + text[at..];
     }
 }

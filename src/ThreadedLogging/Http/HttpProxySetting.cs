@@ -32,7 +32,7 @@ internal static partial class HttpProxySetting
             || uri.Fragment.Length > 0)
         {
             throw new ArgumentException(
-                $"Proxy must be null (the system's proxy), '{None}' (no proxy) or a proxy's URL such as http://proxy.corp:3128, http://user:password@proxy.corp:3128 or socks5://proxy.corp:1080 (was '{Shown(proxy)}').",
+                $"Proxy must be null (the system's proxy), '{None}' (no proxy) or a proxy's URL such as http://proxy.corp:3128, http://user:password@proxy.corp:3128 or socks5://proxy.corp:1080 (was '{ProxyAddress.Masked(proxy)}').",
                 nameof(ThreadedHttpHandlerOptions.Proxy));
         }
     }
@@ -80,16 +80,7 @@ internal static partial class HttpProxySetting
         }
 
         var uri = new Uri(proxy);
-        var webProxy = new WebProxy(new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty }.Uri);
-        if (uri.UserInfo.Length > 0)
-        {
-            var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
-            var user = colon < 0 ? uri.UserInfo : uri.UserInfo[..colon];
-            var password = colon < 0 ? string.Empty : uri.UserInfo[(colon + 1)..];
-            webProxy.Credentials = new NetworkCredential(Uri.UnescapeDataString(user), Uri.UnescapeDataString(password));
-        }
-
-        return webProxy;
+        return new WebProxy(ProxyAddress.WithoutUserInfo(uri)) { Credentials = ProxyAddress.CredentialsOf(uri) };
     }
 
     /// <summary>
@@ -141,23 +132,4 @@ internal static partial class HttpProxySetting
     private static partial Regex UriUserInfo();
 
     private static bool IsNone(string proxy) => string.Equals(proxy, None, StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>
-    /// The value with its credentials, if any, replaced by <c>***</c>: everything between <c>://</c> (or the start) and
-    /// the last <c>@</c>, the user name too — some proxies take a token as the user name (<c>http://APIKEY:@proxy…</c>,
-    /// <c>http://TOKEN@proxy…</c>) — so that a value whose scheme is misspelt (<c>http:/ops:secret@…</c>,
-    /// <c>ops:secret@…</c>) shows none either. The collector's <c>WebhookProxySetting</c> shows its proxy the same way.
-    /// </summary>
-    private static string Shown(string proxy)
-    {
-        var at = proxy.LastIndexOf('@');
-        if (at < 0)
-        {
-            return proxy;
-        }
-
-        var scheme = proxy.IndexOf("://", StringComparison.Ordinal);
-        var start = scheme >= 0 && scheme < at ? scheme + 3 : 0;
-        return proxy[..start] + "***" + proxy[at..];
-    }
 }
