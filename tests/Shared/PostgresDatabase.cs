@@ -17,7 +17,7 @@ public sealed class PostgresDatabase : IAsyncDisposable
     public string Name { get; }
 
     /// <summary>Gets the collector's command-line arguments that make it store into this database.</summary>
-    public string[] CollectorArguments => ["--Collector:Store=postgres", "--ConnectionStrings:Events=" + ConnectionString()];
+    public string[] CollectorArguments => Server.CollectorArguments(Name);
 
     /// <summary>Creates a new, empty database on the server of this test process.</summary>
     public static PostgresDatabase Create() => new(PostgresServer.Instance);

@@ -49,6 +49,9 @@ public sealed class PostgresServer
     public string ConnectionString(string database, string password = Password) =>
         $"Host=127.0.0.1;Port={Port.ToString(CultureInfo.InvariantCulture)};Username={User};Password={password};Database={database};Timeout=60";
 
+    /// <summary>Gets the collector's command-line arguments that make it store into <paramref name="database"/> on this server.</summary>
+    public string[] CollectorArguments(string database) => ["--Collector:Store=postgres", "--ConnectionStrings:Events=" + ConnectionString(database)];
+
     /// <summary>
     /// Completes with the first line the server logs from now on that <paramref name="match"/> takes: a signal from the server
     /// itself, such as a lock wait (it logs each wait longer than <c>deadlock_timeout</c>, "process 1234 still waiting for …

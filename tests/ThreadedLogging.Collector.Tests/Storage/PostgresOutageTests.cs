@@ -23,8 +23,7 @@ public sealed class PostgresOutageTests
     public async Task Ingest_DatabaseStoppedThenRestarted_503WithRetryAfterThenStoredAgain()
     {
         var server = PostgresServer.StartPrivate(); // stopped below: not the shared one
-        var database = server.CreateDatabase();
-        await using var collector = await CollectorFixture.StartAsync("--Collector:Store=postgres", "--ConnectionStrings:Events=" + server.ConnectionString(database));
+        await using var collector = await CollectorFixture.StartAsync(server.CollectorArguments(server.CreateDatabase()));
 
         using (var before = await PostAsync(collector, "before"))
         {
@@ -57,12 +56,10 @@ public sealed class PostgresOutageTests
     public async Task Read_DatabaseStoppedThenRestarted_503WithReasonLoggedOncePerIntervalThenServedAgain()
     {
         var server = PostgresServer.StartPrivate(); // stopped below: not the shared one
-        var database = server.CreateDatabase();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var collector = await CollectorFixture.StartAsync(
             services => services.AddSingleton<TimeProvider>(clock),
-            "--Collector:Store=postgres",
-            "--ConnectionStrings:Events=" + server.ConnectionString(database));
+            server.CollectorArguments(server.CreateDatabase()));
         var log = CollectingLoggerProvider.AttachTo(collector);
         using (var before = await PostAsync(collector, "before"))
         {
@@ -111,12 +108,10 @@ public sealed class PostgresOutageTests
     public async Task Health_DatabaseStoppedThenRestarted_503UnavailableThenOk_AnswerKeptASecond()
     {
         var server = PostgresServer.StartPrivate(); // stopped below: not the shared one
-        var database = server.CreateDatabase();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow); // the check's clock only: its cache and timeout
         await using var collector = await CollectorFixture.StartAsync(
             services => services.AddSingleton<IStoreAvailability>(sp => new PostgresAvailability(sp.GetRequiredService<NpgsqlDataSource>(), null, clock)),
-            "--Collector:Store=postgres",
-            "--ConnectionStrings:Events=" + server.ConnectionString(database));
+            server.CollectorArguments(server.CreateDatabase()));
 
         Assert.Equal((HttpStatusCode.OK, "ok", null), await HealthAsync(collector));
 

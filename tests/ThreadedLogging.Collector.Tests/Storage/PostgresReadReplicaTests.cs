@@ -19,6 +19,13 @@ public sealed class PostgresReadReplicaTests : IAsyncLifetime
     private readonly PostgresDatabase _replica = PostgresDatabase.Create();
     private readonly string _reader = "tl_reader_" + Guid.NewGuid().ToString("N")[..12];
 
+    /// <summary>Gets the arguments of a collector that writes to the primary and reads from the replica as the read-only role.</summary>
+    private string[] ReplicaArguments =>
+    [
+        .. _primary.CollectorArguments,
+        "--ConnectionStrings:EventsRead=" + new NpgsqlConnectionStringBuilder(_replica.ConnectionString()) { Username = _reader, Password = "reader-secret" },
+    ];
+
     public async Task InitializeAsync()
     {
         // The "replica": the collector's schema with one event of its own.
@@ -49,10 +56,7 @@ public sealed class PostgresReadReplicaTests : IAsyncLifetime
     [Fact]
     public async Task Queries_ReadReplicaConfigured_ReadFromItWritesToPrimary()
     {
-        await using var collector = await CollectorFixture.StartAsync(
-            "--Collector:Store=postgres",
-            "--ConnectionStrings:Events=" + _primary.ConnectionString(),
-            "--ConnectionStrings:EventsRead=" + new NpgsqlConnectionStringBuilder(_replica.ConnectionString()) { Username = _reader, Password = "reader-secret" });
+        await using var collector = await CollectorFixture.StartAsync(ReplicaArguments);
 
         using var posted = await PostAsync(collector, "Alice", "stored through the primary");
         var events = await collector.EventsAsync();
@@ -71,10 +75,7 @@ public sealed class PostgresReadReplicaTests : IAsyncLifetime
     [Fact]
     public async Task Stream_ReadReplicaConfigured_JustCommittedEventsReadFromPrimary()
     {
-        await using var collector = await CollectorFixture.StartAsync(
-            "--Collector:Store=postgres",
-            "--ConnectionStrings:Events=" + _primary.ConnectionString(),
-            "--ConnectionStrings:EventsRead=" + new NpgsqlConnectionStringBuilder(_replica.ConnectionString()) { Username = _reader, Password = "reader-secret" });
+        await using var collector = await CollectorFixture.StartAsync(ReplicaArguments);
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60)); // a bound on a hang, not a timing assertion
         using var response = await collector.Client.GetAsync(new Uri("api/events/stream", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, bound.Token);
         await using var items = SseParser.Create(await response.Content.ReadAsStreamAsync(bound.Token)).EnumerateAsync(bound.Token).GetAsyncEnumerator(bound.Token);
