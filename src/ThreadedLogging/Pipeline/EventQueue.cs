@@ -242,6 +242,22 @@ internal sealed class EventQueue : IDisposable
     }
 
     /// <summary>
+    /// <see cref="CountRefused"/> for a call the table of calls kept as objects had no slot for: a full queue's drop told
+    /// apart in the notice (<see cref="QueueDrops.AddObjectTableFull"/>), since MaxQueueBytes does not raise that table.
+    /// </summary>
+    private void CountObjectTableRefused(LogLevel level)
+    {
+        if (Volatile.Read(ref _closed) != 0 || LevelHold.IsMarked(level))
+        {
+            CountRefused(level);
+        }
+        else
+        {
+            Drops.AddObjectTableFull();
+        }
+    }
+
+    /// <summary>
     /// The call had to be kept as an object and the table of those (<see cref="RecordQueue"/>'s 65,536 slots) is full
     /// (for a held call: a quarter of it, the start hold's budget): in <see cref="QueueFullMode.Wait"/> wait for the
     /// worker to free a slot, as for a full queue (never a held call); otherwise (or when the wait ends without one) count
@@ -256,7 +272,7 @@ internal sealed class EventQueue : IDisposable
         }
 
         RecordQueue.ForgetUnparked(caller);
-        CountRefused(level);
+        CountObjectTableRefused(level);
         return false;
     }
 

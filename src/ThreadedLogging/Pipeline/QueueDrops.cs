@@ -16,7 +16,9 @@ internal sealed class QueueDrops(TimeProvider time, SelfLog selfLog)
     private long _count; // log calls refused because the queue was full: the only counter a drop adds to
     private long _afterShutdown; // log calls refused because the disposal had begun (the queue closed)
     private long _heldRefused; // calls below the level that the start's hold refused past its budget: no drops
+    private long _objects; // of _count: calls refused because the table of calls kept as objects was full, not the bytes
     private long _reported; // worker only: how many of those the drop notices covered so far
+    private long _reportedObjects; // worker only: how many of _objects the drop notices covered so far
     private long _firstTicks;
     private long _lastTicks;
     private long _lastClockTick;
@@ -94,9 +96,20 @@ internal sealed class QueueDrops(TimeProvider time, SelfLog selfLog)
         Volatile.Write(ref _lastTicks, now);
     }
 
+    /// <summary>
+    /// A log call that had to be kept as an object found the table of those full (<c>RecordQueue</c>'s 65,536 slots): a
+    /// full queue's drop, told apart in the notice, since <see cref="ThreadedHandlerOptions.MaxQueueBytes"/> does not raise it.
+    /// </summary>
+    public void AddObjectTableFull()
+    {
+        Add();
+        Interlocked.Increment(ref _objects); // after the drop's count: a notice that sees it has counted its drop (TakeNotice reads this first)
+    }
+
     /// <summary>When drops happened since the last notice, one warning event saying how many and when. Worker only.</summary>
     public LogEvent? TakeNotice()
     {
+        var objectsDropped = Volatile.Read(ref _objects); // first: each drop it counts is in _count already
         var dropped = Volatile.Read(ref _count); // a full queue's drops only: a call after the disposal began is no such drop
         var count = dropped - _reported;
         if (count == 0)
@@ -105,13 +118,18 @@ internal sealed class QueueDrops(TimeProvider time, SelfLog selfLog)
         }
 
         _reported = dropped;
+        var objects = objectsDropped - _reportedObjects;
+        _reportedObjects = objectsDropped;
+        var why = objects == 0
+            ? "the queue was full"
+            : $"the queue was full; {objects} of them {Counted.Agree(objects, "was a call", "were calls")} kept as objects (with an exception, or a value other than text, a number, bool, date, time span or guid, such as {{@Order}}), past the 65,536 the queue holds at once whatever MaxQueueBytes (FullMode Wait waits for room instead)";
         var lastTicks = Volatile.Read(ref _lastTicks);
         var firstTicks = Interlocked.Exchange(ref _firstTicks, 0);
         var first = new DateTimeOffset(firstTicks != 0 ? Math.Min(firstTicks, lastTicks) : lastTicks, TimeSpan.Zero);
         var last = new DateTimeOffset(lastTicks, TimeSpan.Zero);
         ThreadedLoggingEventSource.Log.EventsDropped(count);
-        selfLog.Write($"{Counted.Events(count)} dropped between {first:O} and {last:O}: the queue was full.");
-        var message = $"ThreadedLogging dropped {Counted.Events(count)} between {first:O} and {last:O}: the queue was full";
+        selfLog.Write($"{Counted.Events(count)} dropped between {first:O} and {last:O}: {why}.");
+        var message = $"ThreadedLogging dropped {Counted.Events(count)} between {first:O} and {last:O}: {why}";
         var notice = LogEvent.Create(
             time.GetUtcNow(),
             LogLevel.Warning,
