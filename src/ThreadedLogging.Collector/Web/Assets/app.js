@@ -30,10 +30,11 @@ async function render() {
 
 function crumbs(state) {
   const nav = clear($("crumbs"));
-  if (!timelineShown(state) && !state.alerts) return;
+  // The Alerts view has none: its link beside them is the current page's (bold), and "Users › Alerts" said it twice.
+  if (!timelineShown(state)) return;
   const back = el("a", { dataset: { nav: "users" } }, "Users");
   back.href = "/";
-  nav.append(back, " › ", el("strong", {}, state.alerts ? "Alerts" : subject(state)));
+  nav.append(back, " › ", el("strong", {}, subject(state)));
 }
 
 let signedIn = false;

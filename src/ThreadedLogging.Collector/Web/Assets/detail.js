@@ -1,6 +1,6 @@
 // Event detail: everything an event holds, as text (pre-formatted JSON for nested values), and its context.
 import { getJson, toJson, numberText } from "./api.js";
-import { $, el, clear, text, status, timeCell, localTime, excerpt } from "./dom.js";
+import { $, el, clear, text, status, timeCell, localTime, excerpt, exceptionLine } from "./dom.js";
 import { change, timelineOf, readState, conditionText, kindOf, toUrl } from "./state.js";
 import { captureControls } from "./levels.js";
 
@@ -49,6 +49,19 @@ function exceptionText(x, depth = 0) {
   return out;
 }
 
+/**
+ * The inner exceptions of one shown as its text, each "type: message" and its own inner ones nested, or null: the
+ * text alone (a .NET ToString) hid them when it leaves them out (an AggregateException's after the first, a type
+ * whose ToString is its own, a text cut short), though the event carries them. Without a text, exceptionText shows them.
+ */
+function innerList(x) {
+  if (!x || typeof x !== "object" || !x.text || !Array.isArray(x.inner) || x.inner.length === 0) return null;
+  const list = (inner) => el("ul", { className: "inner-exceptions" }, inner.filter((i) => i && typeof i === "object").map((i) =>
+    el("li", {}, el("span", { className: "inner-exception" }, [i.type, i.message].filter((v) => typeof v === "string" && v !== "").join(": ")),
+      Array.isArray(i.inner) && i.inner.length ? list(i.inner) : null)));
+  return el("div", { className: "inner" }, el("strong", {}, `Inner exceptions (${x.inner.length})`), list(x.inner));
+}
+
 function render(e, state) {
   const ctx = e.context && typeof e.context === "object" ? e.context : {};
   const props = e.properties && typeof e.properties === "object" ? e.properties : {};
@@ -75,7 +88,7 @@ function render(e, state) {
   body.append(el("div", { className: "kind-actions" },
     el("button", { type: "button", className: "around-filter", title: "Every user's events from 5 minutes before this one to 5 minutes after it", dataset: { around: String(e.id), at: e.timestamp } }, "Everyone around this time")));
   // The exception first: it is what support opens an error for.
-  if (e.exception) body.append(...section("Exception", el("pre", { className: "exception" }, exceptionText(e.exception))));
+  if (e.exception) body.append(...section("Exception", el("pre", { className: "exception" }, exceptionText(e.exception)), innerList(e.exception)));
   body.append(
     ...section("Event", pairs([
       ["time (local)", localTime(e.timestamp)], ["time (UTC)", new Date(e.timestamp).toISOString()],
@@ -163,14 +176,22 @@ async function context(e, signal) {
   clear(slot).append(...section(`Context: instance ${e.instanceId}, ${body.before.length} before, ${body.after.length} after`, table));
   table.addEventListener("click", (event) => {
     const tr = event.target.closest("tr");
-    if (tr && tr.dataset.id !== String(e.id)) change({ event: tr.dataset.id, ctx: "1", at: "" });
+    if (!tr) return;
+    if (event.target.closest("a[href]")) {
+      if (event.ctrlKey || event.metaKey || event.shiftKey) return;
+      event.preventDefault();
+    }
+    if (tr.dataset.id !== String(e.id)) change({ event: tr.dataset.id, ctx: "1", at: "" });
   });
   table.querySelector("tr.selected")?.scrollIntoView({ block: "nearest" });
 }
 
+/** A row of the context list: as the timeline's, its time a link that opens it and its exception's line under the message. */
 function contextRow(e, selected) {
+  const href = selected ? null : toUrl({ ...readState(), event: String(e.id), ctx: "1", at: "" });
   return el("tr", { className: "lvl-" + e.level + (selected ? " selected" : ""), dataset: { id: String(e.id) } },
-    timeCell(e.timestamp), el("td", { className: "num" }, e.sequence), el("td", { className: "level" }, e.level), el("td", { className: "msg" }, excerpt(e.message)));
+    timeCell(e.timestamp, href), el("td", { className: "num" }, e.sequence), el("td", { className: "level" }, e.level),
+    el("td", { className: "msg" }, excerpt(e.message), exceptionLine(e.exception)));
 }
 
 async function copy() {

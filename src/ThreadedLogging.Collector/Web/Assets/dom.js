@@ -97,11 +97,20 @@ export function zoneName() {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || "local time";
 }
 
-/** Local time to the millisecond with its offset; the title carries UTC and the exact stored value. */
-export function timeCell(stored) {
+/**
+ * Local time to the millisecond with its offset; the title carries UTC and the exact stored value. With an href, the
+ * time is a link that opens its row (class open-event): a control Tab reaches and Enter follows, which a row is not.
+ */
+export function timeCell(stored, href = null) {
   const date = new Date(stored);
   const utc = isNaN(date) ? "" : date.toISOString();
-  return el("td", { className: "time", title: "UTC " + utc + "\nstored " + String(stored) }, localTime(stored));
+  const shown = localTime(stored);
+  let content = shown;
+  if (href) {
+    content = el("a", { className: "open-event" }, shown);
+    content.href = href;
+  }
+  return el("td", { className: "time", title: "UTC " + utc + "\nstored " + String(stored) }, content);
 }
 
 /** A count with its noun: "1 event", "2 events", "200+ events" (more to load). */
@@ -126,6 +135,26 @@ export function clip(text, chars) {
   if (text.length <= chars) return text;
   const cut = text.slice(0, chars);
   return (/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut) + "…";
+}
+
+/** The characters of an exception's line in a list row at most (the detail shows all of it). */
+const EXCEPTION_CHARS = 200;
+
+/**
+ * An event's exception as one line under its message ("System.InvalidOperationException: Card declined"), or null: an
+ * error whose message says only "Order 99 failed" said neither what failed nor why a search for "declined" listed it.
+ * Its type and message; without them (Python's traceback as text) the traceback's last line, which names them.
+ */
+export function exceptionLine(x) {
+  if (x == null) return null;
+  let line = "";
+  if (typeof x === "object") line = [x.type, x.message].filter((v) => typeof v === "string" && v !== "").join(": ");
+  if (!line) {
+    const text = typeof x === "object" ? x.text ?? x.excInfo ?? "" : x;
+    line = String(text).split("\n").map((l) => l.trim()).filter(Boolean).pop() ?? "";
+  }
+  if (!line) return null;
+  return el("div", { className: "row-exception" }, clip(line.split("\n")[0], EXCEPTION_CHARS));
 }
 
 /**

@@ -97,6 +97,8 @@ function drawAxis(body) {
     label.textContent = spansDays || (lastDay && day !== lastDay) ? `${day.slice(5)} ${time}` : time;
     lastDay = day;
     axis.appendChild(label);
+    // A label that would run past the axis's end is left out: cut by its edge it read as another time ("12-05 1").
+    if (label.offsetLeft + label.offsetWidth > axis.clientWidth) label.remove();
   }
 }
 

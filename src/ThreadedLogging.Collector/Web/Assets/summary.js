@@ -2,8 +2,9 @@
 // GET /api/events/summary (the same filters, search and range as the list): the collector reads the range's events once
 // for all of them, where a request each read them five times over (docs/QUERY.md, bench/README.md).
 import { getJson } from "./api.js";
-import { drawHistogram, histogramBuckets, histogramFailed } from "./histogram.js";
-import { drawTop, topFailed, topFields, Shown } from "./top.js";
+import { $ } from "./dom.js";
+import { drawHistogram, histogramBuckets, histogramFailed, hideHistogram } from "./histogram.js";
+import { drawTop, topFailed, topFields, hideTop, Shown } from "./top.js";
 
 /** Counts and shows the bars and the top values for the list's query (as the list asked for it). */
 export async function showSummary(params, state, signal) {
@@ -16,6 +17,9 @@ export async function showSummary(params, state, signal) {
     body = await getJson("/api/events/summary", p, signal);
   } catch (err) {
     if (err.name === "AbortError") return;
+    // The list refused too (the same filters: a search with a quote not closed, the collector gone) says why above
+    // itself; the bars and top values say their own failure only when the list loaded.
+    if (!$("events-error").hidden) { hideHistogram(); hideTop(); return; }
     histogramFailed(err);
     topFailed(err);
     return;

@@ -1,10 +1,11 @@
 // A timeline (one user's, the events without a user, one trace's across users and apps, or everyone's): newest first, level toggles, time range, full text, property conditions, latest error, live tail, download.
 import { getJson, parseJson, session } from "./api.js";
-import { $, el, clear, clip, text, status, timeCell, excerpt, zoneName, counted, shortVersion } from "./dom.js";
-import { readState, change, range, forSubject, acrossUsers, badRange, conditionText, SOURCE_FILTERS } from "./state.js";
+import { $, el, clear, text, status, timeCell, excerpt, exceptionLine, zoneName, counted, shortVersion } from "./dom.js";
+import { readState, change, range, forSubject, acrossUsers, badRange, conditionText, toUrl, SOURCE_FILTERS } from "./state.js";
 import { hideHistogram, wireHistogram } from "./histogram.js";
 import { recountOnArrival, stopRecounting, arrived } from "./recount.js";
 import { showSummary } from "./summary.js";
+import { boxText, readBox } from "./timebox.js";
 import { hideTop } from "./top.js";
 
 /** The live view keeps at most this many rows. */
@@ -80,8 +81,11 @@ export function showTimeline(state) {
   for (const b of document.querySelectorAll("[data-level]")) b.setAttribute("aria-pressed", String(state.levels.includes(b.dataset.level)));
   const custom = Boolean(state.from || state.to);
   for (const b of document.querySelectorAll("[data-range]")) b.setAttribute("aria-pressed", String(!custom && (state.range || "all") === b.dataset.range));
-  $("timeline-from").value = toLocalInput(state.from);
-  $("timeline-to").value = toLocalInput(state.to);
+  for (const [id, end] of [["timeline-from", "from"], ["timeline-to", "to"]]) {
+    $(id).value = boxText(state[end]);
+    $(id).removeAttribute("aria-invalid");
+  }
+  text($("range-error"), "");
   if (document.activeElement !== $("timeline-q")) $("timeline-q").value = state.q;
   // No live tail while the list shows events up to a chosen one (at): the box says so rather than a stream that is not there.
   $("live").checked = state.live === "1" && !state.at;
@@ -176,6 +180,8 @@ async function load(state, append) {
     if (!append) { listed = ""; arrivedWhileLoading = []; } // shown again, it is asked for again
     else if (older && older !== next) trimmed(BigInt(older)); // still to ask for
     for (const r of tbody.rows) r.classList.add("stale");
+    // The bars and top values of this list were refused for the same reason (or are of a list no longer shown).
+    if (!append) { hideHistogram(); hideTop(); }
     listError("Could not load events: " + err.message);
   } finally {
     if (loading === controller) { $("timeline-view").removeAttribute("aria-busy"); reloading = false; }
@@ -183,14 +189,16 @@ async function load(state, append) {
 }
 
 /**
- * Says why the list could not be loaded, in the header's status and above the list (where support is looking: the
- * status alone, at the far end of the header, left an empty table or faded rows unexplained); "" hides it.
+ * Says why the list could not be loaded, above the list, where support is looking (the header's status alone, at the
+ * far end of the header, left an empty table or faded rows unexplained); "" hides it. Said there only: the status,
+ * the bars' caption and the top values each said it again (a refused search read four times), so the status is
+ * emptied and the summary says nothing of a failure the list already says (summary.js).
  */
 function listError(message) {
   const notice = $("events-error");
   notice.hidden = !message;
   text(notice, message);
-  if (message) status(message, true);
+  if (message) status("");
 }
 
 /**
@@ -214,34 +222,15 @@ function downloads(params) {
 }
 
 function row(e) {
+  // Its time is a link to the page with the event open (Tab, Enter; a new tab with Ctrl): a row is no control.
   return el("tr", { className: "lvl-" + e.level, dataset: { id: String(e.id) }, tabindex: "-1" },
-    timeCell(e.timestamp),
+    timeCell(e.timestamp, toUrl({ ...readState(), event: String(e.id), ctx: "" })),
     el("td", { className: "level" }, e.level),
     el("td", { className: "col-user" }, e.user ?? "(no user)"),
     el("td", { className: "col-app", title: shortVersion(e.version) === e.version ? null : [e.app, e.version].filter(Boolean).join(" ") }, [e.app, shortVersion(e.version)].filter(Boolean).join(" ")),
     el("td", { className: "col-machine" }, e.machine ?? ""),
     el("td", { className: "col-category", title: e.category || null }, e.category ?? ""),
     el("td", { className: "msg" }, excerpt(e.message), exceptionLine(e.exception)));
-}
-
-/** The characters of an exception's line in a list row at most (the detail shows all of it). */
-const EXCEPTION_CHARS = 200;
-
-/**
- * An event's exception as one line under its message ("System.InvalidOperationException: Card declined"), or null: an
- * error whose message says only "Order 99 failed" said neither what failed nor why a search for "declined" listed it.
- * Its type and message; without them (Python's traceback as text) the traceback's last line, which names them.
- */
-function exceptionLine(x) {
-  if (x == null) return null;
-  let line = "";
-  if (typeof x === "object") line = [x.type, x.message].filter((v) => typeof v === "string" && v !== "").join(": ");
-  if (!line) {
-    const text = typeof x === "object" ? x.text ?? x.excInfo ?? "" : x;
-    line = String(text).split("\n").map((l) => l.trim()).filter(Boolean).pop() ?? "";
-  }
-  if (!line) return null;
-  return el("div", { className: "row-exception" }, clip(line.split("\n")[0], EXCEPTION_CHARS));
 }
 
 /**
@@ -351,18 +340,6 @@ function streamFilters(state) {
   return p;
 }
 
-function toLocalInput(iso) {
-  if (!iso) return "";
-  const d = new Date(iso);
-  if (isNaN(d)) return "";
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}
-
-function fromLocalInput(value) {
-  return value ? new Date(value).toISOString() : "";
-}
-
 export function wireTimeline() {
   text($("range-zone"), zoneName());
   // A search still being typed (its 300 ms pause not over) goes with any other change, or re-rendering the old
@@ -371,7 +348,13 @@ export function wireTimeline() {
   const typed = () => { clearTimeout(typing); return { q: $("timeline-q").value.trim() }; };
   $("events-table").tBodies[0].addEventListener("click", (event) => {
     const tr = event.target.closest("tr");
-    if (tr) change({ event: tr.dataset.id, ctx: "" });
+    if (!tr) return;
+    // The time's link: with Ctrl, Shift or Cmd the browser's (a new tab or window), else opened here as a click on the row.
+    if (event.target.closest("a[href]")) {
+      if (event.ctrlKey || event.metaKey || event.shiftKey) return;
+      event.preventDefault();
+    }
+    change({ event: tr.dataset.id, ctx: "" });
   });
   for (const b of document.querySelectorAll("[data-level]")) {
     b.addEventListener("click", () => {
@@ -384,12 +367,21 @@ export function wireTimeline() {
     b.addEventListener("click", () => change({ ...typed(), range: b.dataset.range === "all" ? "" : b.dataset.range, from: "", to: "", at: "" }));
   }
   wireHistogram((from, to) => change({ ...typed(), from, to, range: "", at: "" }));
-  // Only the end changed is read from its box; the other keeps its exact instant. A box shows local time to the
-  // second, and in the hour that repeats when daylight saving ends its text reads back as the first of the two.
-  for (const [id, end] of [["timeline-from", "from"], ["timeline-to", "to"]]) {
+  // Only the end changed is read from its box; the other keeps its exact instant (a box typed without an offset, in
+  // the hour that repeats when daylight saving ends, reads as the first of the two). A text that is no date and time
+  // is said beside the boxes, the range unchanged.
+  for (const [id, end, label] of [["timeline-from", "from", "From"], ["timeline-to", "to", "To"]]) {
     $(id).addEventListener("change", () => {
+      const value = readBox($(id).value);
+      if (value == null) {
+        $(id).setAttribute("aria-invalid", "true");
+        text($("range-error"), `${label}: “${$(id).value.trim()}” is no date and time; write year-month-day and 24-hour time, as 2026-12-05 14:30 (${zoneName()}), or add an offset: 2026-12-05 14:30 UTC`);
+        return;
+      }
+      $(id).removeAttribute("aria-invalid");
+      text($("range-error"), "");
       const { from, to } = readState();
-      change({ ...typed(), from, to, [end]: fromLocalInput($(id).value), range: "", at: "" });
+      change({ ...typed(), from, to, [end]: value, range: "", at: "" });
     });
   }
   $("timeline-q").addEventListener("input", () => {

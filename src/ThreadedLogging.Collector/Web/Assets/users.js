@@ -1,7 +1,7 @@
 // Users list: who has logged, with counts over a window, machines, versions and the latest error.
 import { getJson } from "./api.js";
 import { $, el, clear, text, status, ago, excerpt, clip, counted, versionText, visible } from "./dom.js";
-import { readState, change, span, timelineOf, badWindow } from "./state.js";
+import { readState, change, span, timelineOf, badWindow, toUrl } from "./state.js";
 
 const LEVELS = ["Trace", "Debug", "Information", "Warning", "Error", "Critical"];
 // The latest error's title (tooltip) holds this much of its text; the detail holds all of it.
@@ -77,16 +77,42 @@ async function load(state, append) {
 function row(user) {
   // The events without a user are a row too: it opens their timeline (nouser=1), never a user named "(no user)".
   const tr = el("tr", { dataset: user.user == null ? { nouser: "1" } : { user: user.user }, tabindex: "-1" },
-    el("td", { className: "user" }, user.user ?? "(no user)"),
+    el("td", { className: "user" }, link("open-user", user.user ?? "(no user)", userTarget(user, null))),
     el("td", { className: "time", title: "UTC " + user.lastSeen }, ago(user.lastSeen)),
     el("td", {}, (user.machines || []).join(", ")),
     el("td", {}, (user.versions || []).flatMap((v, i) => (i ? [", ", versionText(v)] : [versionText(v)]))),
     LEVELS.map((level) => {
       const n = user.windowLevels?.[level] ?? 0;
-      return el("td", { className: "num" + (n > 0 && (level === "Error" || level === "Critical") ? " hot" : "") }, n || "");
+      return el("td", { className: "num" + (hot(level, n) ? " hot" : "") }, n || "");
     }),
+    levelsCell(user),
     latestErrorCell(user));
   return tr;
+}
+
+const hot = (level, n) => n > 0 && (level === "Error" || level === "Critical");
+
+/**
+ * The six counts in one cell, "T 3 D 12 W 1", shown only where the page is too narrow for their columns (app.css): at
+ * 390 px the T, D and I columns were hidden with no way to see them. Levels without events are left out.
+ */
+function levelsCell(user) {
+  const counts = LEVELS.map((level) => [level, user.windowLevels?.[level] ?? 0]).filter(([, n]) => n > 0)
+    .map(([level, n]) => el("span", { className: "level-count" + (hot(level, n) ? " hot" : ""), title: level }, level[0] + " " + n));
+  return el("td", { className: "levels-compact" }, counts.flatMap((c, i) => (i ? [" ", c] : [c])));
+}
+
+/** The address openUser goes to: the user's timeline, or with one event open (the latest error) and listed up to it. */
+function userTarget(user, eventId) {
+  const base = timelineOf(user.user == null ? { nouser: "1" } : { user: user.user });
+  return toUrl(eventId ? { ...base, event: eventId, at: eventId, range: "all" } : base);
+}
+
+/** A link a keyboard reaches (Tab) and follows (Enter), opened in the page by the list's click (a new tab with Ctrl). */
+function link(className, content, href) {
+  const a = el("a", { className }, content);
+  a.href = href;
+  return a;
 }
 
 function latestErrorCell(user) {
@@ -97,7 +123,7 @@ function latestErrorCell(user) {
   // Bidi overrides and zero-width characters shown as [U+XXXX], as in the cell (a tooltip must not read otherwise).
   const title = clip(text, TITLE_CHARS) + "\nOpen this error (" + e.timestamp + ")"; // el() shows invisible characters in a title too
   return el("td", { className: "msg error-cell", title, dataset: { event: String(e.id) } },
-    el("span", { className: "latest-error" }, excerpt(text)), el("span", { className: "status" }, " · " + ago(e.timestamp)));
+    link("latest-error", excerpt(text), userTarget(user, String(e.id))), el("span", { className: "status" }, " · " + ago(e.timestamp)));
 }
 
 export function select(tr) {
@@ -119,6 +145,10 @@ export function wireUsers() {
   const tbody = $("users-table").tBodies[0];
   tbody.addEventListener("click", (event) => {
     const tr = event.target.closest("tr");
+    if (event.target.closest("a[href]")) {
+      if (event.ctrlKey || event.metaKey || event.shiftKey) return; // the browser's: a new tab or window
+      event.preventDefault();
+    }
     const errorCell = event.target.closest("td[data-event]");
     openUser(tr, errorCell ? errorCell.dataset.event : null);
   });

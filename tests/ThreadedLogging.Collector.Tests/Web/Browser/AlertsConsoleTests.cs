@@ -123,4 +123,24 @@ public sealed class AlertsConsoleTests(ChromiumFixture chromium) : IClassFixture
         await Expect(page.Locator("#alerts-table")).ToBeHiddenAsync();
         Assert.Empty(dialogs);
     }
+
+    /// <summary>The header said "Alerts" twice: its link (the current page) and the crumbs "Users › Alerts".</summary>
+    [Fact]
+    public async Task AlertsView_Header_SaysAlertsOnceItsLinkTheCurrentPage()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+
+        await page.GotoAsync(collector.BaseAddress + "?alerts=1");
+
+        await Expect(page.Locator("#alerts-view")).ToBeVisibleAsync();
+        await Expect(page.Locator("#alerts-link")).ToHaveAttributeAsync("aria-current", "page");
+        var header = await page.Locator("header.top").InnerTextAsync();
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(header, "Alerts"));
+        // The way back to the users stays: the brand.
+        await page.Locator("header.top .brand").ClickAsync();
+        await Expect(page.Locator("#users-view")).ToBeVisibleAsync();
+        Assert.Empty(dialogs);
+    }
 }

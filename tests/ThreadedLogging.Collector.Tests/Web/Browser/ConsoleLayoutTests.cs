@@ -85,7 +85,8 @@ public sealed class ConsoleLayoutTests(ChromiumFixture chromium) : IClassFixture
         await Expect(page.Locator("#detail-close")).ToBeInViewportAsync();
         Assert.True(await FitsAcrossAsync(page), "the detail runs off the side of a 390 px screen");
         await page.Locator("#detail-context").ClickAsync();
-        await Expect(page.Locator("#detail .context-list tr.selected td.msg")).ToHaveTextAsync("Posting failed for order 3");
+        await Expect(page.Locator("#detail .context-list tr.selected td.msg")).ToContainTextAsync("Posting failed for order 3");
+        await Expect(page.Locator("#detail .context-list tr.selected td.msg .row-exception")).ToHaveTextAsync("System.InvalidOperationException: Ledger closed");
         await Expect(page.Locator("#detail .context-list tr.selected td.level")).ToBeVisibleAsync(); // before, hidden below 900 px
         await ChromiumFixture.ScreenshotAsync(page, "71-phone-detail");
 

@@ -67,4 +67,88 @@ public sealed class ExceptionInListConsoleTests(ChromiumFixture chromium) : ICla
         Assert.Equal(0, await page.Locator("img").CountAsync());
         Assert.Empty(dialogs);
     }
+
+    /// <summary>
+    /// A .NET exception sent with its text (ToString) and its inner exceptions: the detail showed the text only, and a
+    /// text that leaves them out (an AggregateException's after the first, a ToString of its own) hid them. Each inner
+    /// type and message is listed under the text, nested as sent, as text.
+    /// </summary>
+    [Fact]
+    public async Task Detail_ExceptionWithTextAndInnerOnes_ListsEachInnerTypeAndMessage()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var body = JsonSerializer.Serialize(new
+        {
+            app = "Shop",
+            events = new object[]
+            {
+                new
+                {
+                    timestamp = DateTimeOffset.UtcNow.AddMinutes(-1), level = "Error", message = "checkout failed",
+                    exception = new
+                    {
+                        type = "System.AggregateException", message = "One or more errors occurred.", text = "System.AggregateException: One or more errors occurred. (Card declined)\n   at Shop.Checkout.Pay()",
+                        inner = new object[]
+                        {
+                            new { type = "System.InvalidOperationException", message = "Card declined", inner = new object[] { new { type = "System.IO.IOException", message = "socket <b>closed</b>" } } },
+                            new { type = "System.TimeoutException", message = "gateway slow" },
+                        },
+                    },
+                },
+            },
+        });
+        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/erin", Http.Utf8(body), "application/json");
+        Assert.True(status == HttpStatusCode.OK, text);
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+
+        await page.GotoAsync(collector.BaseAddress + "?user=erin");
+        await page.Locator("#events-table tbody tr").First.ClickAsync();
+
+        await Expect(page.Locator("#detail-body pre.exception")).ToContainTextAsync("at Shop.Checkout.Pay()");
+        await Expect(page.Locator("#detail-body .inner > strong")).ToHaveTextAsync("Inner exceptions (2)");
+        await Expect(page.Locator("#detail-body .inner-exception")).ToHaveTextAsync(
+            ["System.InvalidOperationException: Card declined", "System.IO.IOException: socket <b>closed</b>", "System.TimeoutException: gateway slow"]);
+        // Nested as sent: the IOException is the first inner one's.
+        await Expect(page.Locator("#detail-body .inner > ul > li").First.Locator("ul .inner-exception")).ToHaveTextAsync("System.IO.IOException: socket <b>closed</b>");
+        await ChromiumFixture.ScreenshotAsync(page, "86-inner-exceptions");
+        Assert.Equal(0, await page.Locator("#detail-body b").CountAsync());
+        Assert.Empty(dialogs);
+    }
+
+    /// <summary>The context list (the events around one) marked no exception, where the timeline's rows show its line.</summary>
+    [Fact]
+    public async Task ContextList_RowWithAnException_ShowsItsLineUnderTheMessage()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        var body = JsonSerializer.Serialize(new
+        {
+            app = "Shop",
+            instanceId = "inst-erin",
+            events = new object[]
+            {
+                new { timestamp = now.AddMinutes(-3), level = "Error", message = "Order 98 failed", sequence = 1, exception = new { type = "System.InvalidOperationException", message = "Card <i>declined</i>" } },
+                new { timestamp = now.AddMinutes(-2), level = "Information", message = "retrying", sequence = 2 },
+                new { timestamp = now.AddMinutes(-1), level = "Error", message = "conversion failed", sequence = 3, exception = new { text = "Traceback (most recent call last):\nZeroDivisionError: division by zero\n" } },
+            },
+        });
+        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/erin", Http.Utf8(body), "application/json");
+        Assert.True(status == HttpStatusCode.OK, text);
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+
+        await page.GotoAsync(collector.BaseAddress + "?user=erin");
+        await page.Locator("#events-table tbody tr").Nth(1).ClickAsync();
+        await page.Locator("#detail-context").ClickAsync();
+
+        var rows = page.Locator("#detail-body .context-list tbody tr");
+        await Expect(rows).ToHaveCountAsync(3);
+        await Expect(rows.Nth(0).Locator(".row-exception")).ToHaveTextAsync("System.InvalidOperationException: Card <i>declined</i>");
+        await Expect(rows.Nth(1).Locator(".row-exception")).ToHaveCountAsync(0);
+        await Expect(rows.Nth(2).Locator(".row-exception")).ToHaveTextAsync("ZeroDivisionError: division by zero");
+        await ChromiumFixture.ScreenshotAsync(page, "87-context-exception");
+        Assert.Equal(0, await page.Locator("#detail-body i").CountAsync());
+        Assert.Empty(dialogs);
+    }
 }

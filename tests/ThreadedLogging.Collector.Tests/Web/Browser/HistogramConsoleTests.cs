@@ -104,4 +104,32 @@ public sealed class HistogramConsoleTests(ChromiumFixture chromium) : IClassFixt
         await Expect(page.Locator("#histogram-bars rect.bar-error")).ToHaveCountAsync(1);
         Assert.Empty(dialogs);
     }
+
+    /// <summary>
+    /// Three days at 1000 px: the axis's last label fell at the last bar, 24 px of it past the axis's end, cut to
+    /// "11-27 06:0" — a label that does not fit whole is left out. The labels' positions depend on the range and the
+    /// width only, not on the page's zone (every label has the same length).
+    /// </summary>
+    [Fact]
+    public async Task Axis_ThreeDaysAt1000Px_EveryLabelWholeInsideTheAxis()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        await Http.PostStoredAsync(collector.Client, "log/hana", Http.Envelope(null, [.. Enumerable.Range(0, 72).Select(i =>
+            new { level = "Information", message = "hour " + i, timestamp = Start.AddHours(i), sequence = i })]));
+        var (context, page, dialogs) = await chromium.NewPageAsync(width: 1000, height: 700);
+        await using var _ = context;
+
+        await page.GotoAsync(collector.BaseAddress + "?user=hana&from=2026-11-24T08:00:00.000Z&to=2026-11-27T08:00:00.000Z");
+
+        await Expect(page.Locator("#histogram-caption")).ToContainTextAsync("72 events · bars of");
+        var axis = page.Locator("#histogram-axis span");
+        Assert.InRange(await axis.CountAsync(), 2, 8);
+        var overflow = await page.EvaluateAsync<string[]>("""
+            () => { const a = document.getElementById('histogram-axis').getBoundingClientRect();
+              return [...document.querySelectorAll('#histogram-axis span')].map(s => s.getBoundingClientRect()).filter(r => r.right > a.right + 0.5 || r.left < a.left - 0.5).map(r => `${r.left}-${r.right} outside ${a.left}-${a.right}`); }
+            """);
+        Assert.Empty(overflow);
+        await ChromiumFixture.ScreenshotAsync(page, "84-histogram-axis-1000px");
+        Assert.Empty(dialogs);
+    }
 }

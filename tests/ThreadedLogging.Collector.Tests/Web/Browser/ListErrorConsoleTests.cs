@@ -41,4 +41,50 @@ public sealed class ListErrorConsoleTests(ChromiumFixture chromium) : IClassFixt
         await Expect(error).ToBeHiddenAsync();
         Assert.Empty(dialogs);
     }
+
+    /// <summary>
+    /// A refused search said its reason in four places: above the list, in the header's status, in the bars' caption and
+    /// in the top values. Once now, above the list (the status empty, the bars and top values hidden); the summary's own
+    /// failure is still said when the list loaded.
+    /// </summary>
+    [Fact]
+    public async Task Timeline_SearchRefused_ReasonShownOnceAboveTheList()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        await Http.PostStoredAsync(collector.Client, "log/tess", Http.Envelope(null,
+            new { level = "Error", message = "card declined", timestamp = DateTimeOffset.UtcNow.AddMinutes(-1), sequence = 1 }));
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        // Both reads answered (the list's and the summary's), whichever came first.
+        var refused = 0;
+        var bothRefused = new TaskCompletionSource();
+        page.Response += (_, response) =>
+        {
+            if (response.Status == 400 && (response.Url.Contains("/api/events?", StringComparison.Ordinal) || response.Url.Contains("/api/events/summary?", StringComparison.Ordinal))
+                && Interlocked.Increment(ref refused) == 2)
+            {
+                bothRefused.TrySetResult();
+            }
+        };
+
+        await page.GotoAsync(collector.BaseAddress + "?user=tess&q=%22card");
+        await bothRefused.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await Expect(page.Locator("#events-error")).ToBeVisibleAsync();
+        await Expect(page.Locator("#timeline-view")).Not.ToHaveAttributeAsync("aria-busy", "true");
+
+        var shown = await page.Locator("body").InnerTextAsync();
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(shown, "has a quote that is not closed"));
+        await Expect(page.Locator("#status")).ToHaveTextAsync(string.Empty);
+        await Expect(page.Locator("#histogram")).ToBeHiddenAsync();
+        await Expect(page.Locator("#top-values")).ToBeHiddenAsync();
+        await ChromiumFixture.ScreenshotAsync(page, "85-refusal-once");
+
+        // Fixed: the list, its bars and its count in the status again.
+        await page.Locator("#timeline-q").FillAsync("\"card declined\"");
+        await page.Locator("#timeline-q").PressAsync("Enter");
+        await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#histogram")).ToBeVisibleAsync();
+        await Expect(page.Locator("#status")).ToHaveTextAsync("1 event");
+        Assert.Empty(dialogs);
+    }
 }

@@ -37,7 +37,7 @@ public sealed class SearchOperatorsConsoleTests(ChromiumFixture chromium) : ICla
         await ChromiumFixture.ScreenshotAsync(page, "73-search-operators");
 
         await page.Locator("#timeline-q").FillAsync("-retry");
-        await Expect(page.Locator("#status")).ToContainTextAsync("only excludes (NOT, -)");
+        await Expect(page.Locator("#events-error")).ToContainTextAsync("only excludes (NOT, -)");
         Assert.Empty(dialogs);
     }
 

@@ -127,9 +127,10 @@ public sealed class SupportConsoleTests(ChromiumFixture chromium) : IClassFixtur
 
         var rows = page.Locator("#detail .context-list tr");
         await Expect(rows).ToHaveCountAsync(6);
-        var messages = await rows.Locator("td.msg").AllTextContentsAsync();
+        var messages = await rows.Locator("td.msg").EvaluateAllAsync<string[]>("tds => tds.map(td => td.firstChild?.textContent ?? '')"); // the message, not the exception's line under it
         Assert.Equal(["Step 1 of the import", "Step 2 of the import", "Step 3 of the import", "Step 4 of the import", "Import failed", "Cleaned up"], messages);
         await Expect(page.Locator("#detail .context-list tr.selected")).ToContainTextAsync("Import failed");
+        await Expect(page.Locator("#detail .context-list .row-exception")).ToHaveTextAsync(["System.InvalidOperationException: Ledger closed"]);
         await Expect(page.Locator("#detail pre.exception")).ToContainTextAsync("System.InvalidOperationException: Ledger closed");
         await ChromiumFixture.ScreenshotAsync(page, "4-context");
     }
@@ -162,7 +163,7 @@ public sealed class SupportConsoleTests(ChromiumFixture chromium) : IClassFixtur
 
         // A malformed query says why.
         await page.Locator("#timeline-q").FillAsync("\"open");
-        await Expect(page.Locator("#status")).ToContainTextAsync("quote that is not closed");
+        await Expect(page.Locator("#events-error")).ToContainTextAsync("quote that is not closed");
         await ChromiumFixture.ScreenshotAsync(page, "5-search-error");
     }
 

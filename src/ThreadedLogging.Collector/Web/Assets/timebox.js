@@ -1,0 +1,43 @@
+// The time range's From and To boxes: text in the one order the rest of the console shows times in,
+// "2026-12-05 14:30 UTC+01:00" (the browser's zone and its offset at that instant, as dom.js localTime writes them),
+// not a datetime-local box, which shows and reads the browser locale's order ("12/05/2026, 02:30 PM" in one,
+// "05/12/2026, 14:30" in another: support and user read different days). The offset also tells apart the hour that
+// repeats when daylight saving ends.
+import { localParts } from "./dom.js";
+
+/** An instant (ISO, as links carry it) as a box shows it: seconds and milliseconds only when not zero; "" for none. */
+export function boxText(iso) {
+  if (!iso) return "";
+  const date = new Date(iso);
+  if (isNaN(date)) return "";
+  const { day, time, ms, zone } = localParts(date);
+  const shown = ms !== "000" ? `${time}.${ms}` : time.endsWith(":00") ? time.slice(0, 5) : time;
+  return `${day} ${shown} ${zone}`;
+}
+
+const Pattern = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?(?:\s*(Z|UTC)?(?:([+-])(\d{2}):?(\d{2}))?)?$/i;
+
+/**
+ * What a box holds as an ISO instant: "" for an empty box, null for a text that is no date and time. Year-month-day,
+ * then hours and minutes (24 h; seconds and milliseconds optional, "T" or a space before them): in the browser's zone,
+ * or at the offset written after it ("Z", "UTC", "UTC+01:00", "+01:00"), so a time copied from the list reads back as
+ * the same instant.
+ */
+export function readBox(value) {
+  const textValue = value.trim();
+  if (!textValue) return "";
+  const m = Pattern.exec(textValue);
+  if (!m) return null;
+  const [year, month, day, hours, minutes, seconds, ms] = m.slice(1, 8).map((v, i) => (i === 6 ? Number((v ?? "0").padEnd(3, "0")) : Number(v ?? 0)));
+  if (hours > 23 || minutes > 59 || seconds > 59) return null;
+  // 2026-02-30 would roll over into March: no day the user meant.
+  const noon = new Date(Date.UTC(year, month - 1, day, 12));
+  if (noon.getUTCFullYear() !== year || noon.getUTCMonth() !== month - 1 || noon.getUTCDate() !== day) return null;
+  const offset = m[9] ? (m[9] === "-" ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11])) : null;
+  // Without an offset, the browser's zone (a time a daylight saving change skips, 02:30 on its night, is moved on an hour, as the browser does).
+  const date = m[8] || offset != null
+    ? new Date(Date.UTC(year, month - 1, day, hours, minutes, seconds, ms) - (offset ?? 0) * 60000)
+    : new Date(year, month - 1, day, hours, minutes, seconds, ms);
+  if (isNaN(date)) return null;
+  return date.toISOString();
+}

@@ -1,0 +1,67 @@
+using System.Text.RegularExpressions;
+using ThreadedLogging.Collector.Tests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace ThreadedLogging.Collector.Tests.Web.Browser;
+
+/// <summary>
+/// In a real Chromium with a US locale in Berlin: the From and To boxes show and read one order, as every other time on
+/// the page ("2026-10-24 02:00 UTC+02:00": year-month-day, 24 hours, the offset), not the locale's ("10/24/2026,
+/// 02:00 AM" in one locale, "24/10/2026, 02:00" in another, which support and user read as different days). A time
+/// copied from the list reads back as the same instant; a text that is no date is said beside the boxes.
+/// </summary>
+public sealed class TimeRangeBoxConsoleTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
+{
+    [Fact]
+    public async Task TimeRange_BoxesInIsoOrderWithTheOffset_TypedPastedAndRefused()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:Retention:MaxAge=3650.00:00:00");
+        await Http.PostStoredAsync(collector.Client, "log/zoe", Http.Envelope(null,
+            new { level = "Information", message = "morning", timestamp = "2026-10-24T06:00:00.125Z", sequence = 1 },
+            new { level = "Information", message = "afternoon", timestamp = "2026-10-24T13:00:00.000Z", sequence = 2 }));
+        await using var context = await chromium.Browser.NewContextAsync(new() { TimezoneId = "Europe/Berlin", Locale = "en-US" });
+        var page = await context.NewPageAsync();
+        var dialogs = new List<string>();
+        page.Dialog += (_, dialog) => dialogs.Add(dialog.Message);
+
+        await page.GotoAsync(collector.BaseAddress + "?user=zoe&from=2026-10-24T00%3A00%3A00.000Z&to=2026-10-24T23%3A59%3A59.999Z");
+        var rows = page.Locator("#events-table tbody tr");
+        await Expect(rows).ToHaveCountAsync(2);
+        // Before: "10/24/2026, 02:00:00 AM" in a datetime-local box.
+        await Expect(page.Locator("#timeline-from")).ToHaveValueAsync("2026-10-24 02:00 UTC+02:00");
+        await Expect(page.Locator("#timeline-to")).ToHaveValueAsync("2026-10-25 01:59:59.999 UTC+02:00");
+        Assert.Equal("text", await page.Locator("#timeline-from").GetAttributeAsync("type") ?? "text");
+        await ChromiumFixture.ScreenshotAsync(page, "88-time-range-boxes");
+
+        // Typed without an offset: the browser's zone (14:00 in Berlin that day is 12:00Z); shown back with its offset.
+        await page.Locator("#timeline-to").FillAsync("2026-10-24 14:00");
+        await page.Locator("#timeline-to").PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new Regex("to=2026-10-24T12%3A00%3A00.000Z"));
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(page.Locator("#timeline-to")).ToHaveValueAsync("2026-10-24 14:00 UTC+02:00");
+
+        // A time copied from the list (its own offset) reads back as that instant.
+        var listed = await rows.First.Locator("td.time").InnerTextAsync();
+        Assert.Equal("2026-10-24 08:00:00.125 UTC+02:00", listed);
+        await page.Locator("#timeline-from").FillAsync(listed);
+        await page.Locator("#timeline-from").PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new Regex("from=2026-10-24T06%3A00%3A00.125Z"));
+        await Expect(rows).ToHaveCountAsync(1);
+
+        // A locale's date: said beside the boxes, the range as it was.
+        var url = page.Url;
+        await page.Locator("#timeline-from").FillAsync("24/10/2026 08:00");
+        await page.Locator("#timeline-from").PressAsync("Enter");
+        await Expect(page.Locator("#range-error")).ToHaveTextAsync(new Regex("^From: “24/10/2026 08:00” is no date and time; write year-month-day and 24-hour time, as 2026-12-05 14:30 \\(Europe/Berlin\\)"));
+        await Expect(page.Locator("#timeline-from")).ToHaveAttributeAsync("aria-invalid", "true");
+        Assert.Equal(url, page.Url);
+        await Expect(rows).ToHaveCountAsync(1);
+
+        // A preset clears both the range and the complaint.
+        await page.Locator("[data-range=all]").ClickAsync();
+        await Expect(page.Locator("#range-error")).ToBeHiddenAsync();
+        await Expect(page.Locator("#timeline-from")).ToHaveValueAsync(string.Empty);
+        await Expect(rows).ToHaveCountAsync(2);
+        Assert.Empty(dialogs);
+    }
+}
