@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using ThreadedLogging.Collector.Tests.Support;
-using ThreadedLogging.Testing;
 
 namespace ThreadedLogging.Collector.Tests.Storage;
 
@@ -18,8 +17,7 @@ public sealed class FullTextLimitTests
     [InlineData("postgres", CollectorOptions.MaxPostgresEventBytes)]
     public async Task Ingest_LargestEventOfDistinctWords_StoredAndFoundByItsFirstAndLastWord(string store, int maxEventBytes)
     {
-        await using var database = store == "postgres" ? PostgresDatabase.Create() : null;
-        await using var collector = await CollectorFixture.StartAsync([.. database?.CollectorArguments ?? [], $"--Collector:MaxEventBytes={maxEventBytes}"]);
+        await using var collector = await CollectorFixture.StartOnAsync(store == "postgres" ? TestStore.Postgres : TestStore.Sqlite, $"--Collector:MaxEventBytes={maxEventBytes}");
         var message = new StringBuilder();
         var n = 0;
         while (message.Length < maxEventBytes - 200)
