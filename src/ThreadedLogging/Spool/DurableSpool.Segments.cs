@@ -72,12 +72,14 @@ internal sealed partial class DurableSpool
                 segment.Length = stream.Length;
                 SpoolRecordFormat.ReadStatus status;
                 int count;
-                // A corrupt record (a whole one whose checksum does not match) is counted as pending like the others: the
-                // reader drops it, counted, and reads on; the valid records after it were neither sent nor counted. Its
-                // count, and an earlier version's record's, is what its JSON holds (EventsIn): the reader counts the same.
-                while ((status = SpoolRecordFormat.TryRead(stream, ref _payload, out var payload, out count, out var countChecked)) is SpoolRecordFormat.ReadStatus.Record or SpoolRecordFormat.ReadStatus.Corrupt)
+                // A corrupt record (a whole one whose checksum does not match), or damaged bytes up to the next whole record
+                // (a damaged length), is counted as pending like the others: the reader drops it, counted, and reads on;
+                // the valid records after it were neither sent nor counted. Its count, and an earlier version's record's,
+                // is what its JSON holds (EventsIn): the reader counts the same; damaged bytes no checksum matches count 0
+                // (unknown: the reader says so when it skips them).
+                while ((status = SpoolRecordFormat.TryRead(stream, ref _payload, out var payload, out count, out var countChecked)) is not (SpoolRecordFormat.ReadStatus.End or SpoolRecordFormat.ReadStatus.Torn))
                 {
-                    count = countChecked ? count : EventsIn(segment, start, payload, count, say: true);
+                    count = status == SpoolRecordFormat.ReadStatus.DamagedUncounted ? 0 : countChecked ? count : EventsIn(segment, start, payload, count, say: true);
                     records.Add((start, count));
                     segment.PendingEvents += count;
                     start = stream.Position;

@@ -201,7 +201,7 @@ internal sealed partial class DurableSpool : IDisposable
             var count = 0;
             var countChecked = false;
             var status = segment.Torn ? SpoolRecordFormat.ReadStatus.Torn : SpoolRecordFormat.TryRead(_reader, ref _payload, out payload, out count, out countChecked);
-            if ((status is SpoolRecordFormat.ReadStatus.Record or SpoolRecordFormat.ReadStatus.Corrupt) && !countChecked)
+            if ((status is SpoolRecordFormat.ReadStatus.Record or SpoolRecordFormat.ReadStatus.Corrupt or SpoolRecordFormat.ReadStatus.Damaged) && !countChecked)
             {
                 // Its header's count is not vouched for (an earlier version's record, or a corrupt one): counted as adopted.
                 count = EventsIn(segment, segment.Delivered, payload, count, say: !segment.Adopted);
@@ -234,6 +234,20 @@ internal sealed partial class DurableSpool : IDisposable
                 // A whole record whose checksum does not match: it alone is dropped, counted; the records after it are read on.
                 var dropped = count - segment.FirstSettledCounted;
                 Report?.Invoke($"Corrupt record at byte {segment.Delivered} of {segment.Path} (its checksum does not match): skipped, {Counted.Events(dropped)} dropped; the records after it are sent.");
+                SkipRecord(segment, dropped, SpoolDropReason.Torn);
+                continue;
+            }
+
+            if (status is SpoolRecordFormat.ReadStatus.Damaged or SpoolRecordFormat.ReadStatus.DamagedUncounted)
+            {
+                // A record whose length does not lead to the next one (damaged): the bytes up to the next whole record are
+                // dropped, counted when a checksum vouches for them, else said to be uncounted; the records after are sent.
+                var next = _reader.Position;
+                var known = status == SpoolRecordFormat.ReadStatus.Damaged;
+                var dropped = known ? count - segment.FirstSettledCounted : 0;
+                Report?.Invoke(known
+                    ? $"Damaged record at byte {segment.Delivered} of {segment.Path} (its length does not lead to the next record, found at byte {next}): skipped, {Counted.Events(dropped)} dropped; the records after it are sent."
+                    : $"Damaged record at byte {segment.Delivered} of {segment.Path} (its length does not lead to the next record, found at byte {next}, and no checksum matches the {next - segment.Delivered} bytes before it): skipped, its events are unknown and not counted; the records after it are sent.");
                 SkipRecord(segment, dropped, SpoolDropReason.Torn);
                 continue;
             }

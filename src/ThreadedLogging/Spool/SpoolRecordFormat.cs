@@ -9,9 +9,9 @@ namespace ThreadedLogging;
 /// little-endian. A record cut short by a crash, or whose checksum does not match, is detected and never sent as garbage.
 /// The checksum covers the event count (the header's 4 bytes before the payload, then the payload: one pass over bytes
 /// that lie together), so a damaged count fails it like a damaged payload; a damaged length reads the wrong bytes and
-/// fails it too. Records of earlier versions, whose checksum covers the payload alone, are still read: their count is
-/// not vouched for (<see cref="TryRead"/>'s <c>countChecked</c>), and the spool counts their events in
-/// their JSON. The payload is the batch's JSON envelope compressed with gzip (fastest level: about 16 times smaller for
+/// fails it too, and the reader finds the next whole record after it (<see cref="TryRead"/>). Records of earlier
+/// versions, whose checksum covers the payload alone, are still read: their count is not vouched for
+/// (<see cref="TryRead"/>'s <c>countChecked</c>), and the spool counts their events in their JSON. The payload is the batch's JSON envelope compressed with gzip (fastest level: about 16 times smaller for
 /// typical events, for ~80 ns of CPU per event); records written uncompressed by earlier versions (a payload starting
 /// with <c>{</c>) are still read.
 /// </summary>
@@ -34,6 +34,20 @@ internal static class SpoolRecordFormat
         /// unusable, and the stream is after it, where the next record starts.
         /// </summary>
         Corrupt,
+
+        /// <summary>
+        /// Bytes from here to the next whole record found after them (a believable header whose checksum matches a whole
+        /// record): the record here failed and its length does not lead there (a damaged length), so they are skipped
+        /// together, and the stream is at that next record. Its events are known when its checksum matches the bytes up
+        /// to there (<c>countChecked</c>: its header's count; else, an earlier version's coverage, what its JSON holds).
+        /// </summary>
+        Damaged,
+
+        /// <summary>
+        /// As <see cref="Damaged"/>, but the skipped bytes match no checksum: how many events they held is unknown, and
+        /// none are counted (never a guess); the stream is at the next whole record.
+        /// </summary>
+        DamagedUncounted,
     }
 
     /// <summary>Compresses <paramref name="json"/> into <paramref name="output"/> after room for the header; returns the whole record (header not yet filled).</summary>
@@ -116,36 +130,122 @@ internal static class SpoolRecordFormat
     /// unusable, and <paramref name="eventCount"/> is how many events the torn record's header says it held, if its length
     /// could hold that many (<see cref="Believable"/>; 0 when the header itself is cut short or garbage); on
     /// <see cref="ReadStatus.Corrupt"/> only this record is, its <paramref name="payload"/> is read (what its JSON says, if
-    /// it can be read, is the best count of what is lost), and the records after it are read on.
+    /// it can be read, is the best count of what is lost), and the records after it are read on; on
+    /// <see cref="ReadStatus.Damaged"/> the bytes up to the next whole record are skipped, <paramref name="payload"/> what
+    /// lies after their header (in an array of its own), and <paramref name="eventCount"/> as for a record; on
+    /// <see cref="ReadStatus.DamagedUncounted"/> they are skipped, and their events are unknown.
     /// </summary>
     /// <remarks>
-    /// A record whose checksum does not match may have a damaged length, and the stream after it is then inside a record:
-    /// it is believed <see cref="ReadStatus.Corrupt"/> (only it lost) only when what follows is the file's end or a record
-    /// whose checksum matches; anything else makes it <see cref="ReadStatus.Torn"/>, the rest of the file unusable (diff
-    /// review: a length 7 bytes short had the reader go on inside a record, and 30 events were neither sent nor counted
-    /// while the self-log said they were sent).
+    /// A record that fails (its checksum does not match, or its header is garbage or runs past the end) may have a damaged
+    /// length, and the stream after it is then inside a record. Only then — never on the normal path — the rest of the
+    /// segment is scanned, offset by offset, for the next whole record (<see cref="FindWholeRecord"/>): when it starts
+    /// where the failed record's length says, that record is <see cref="ReadStatus.Corrupt"/> (it alone lost; so too when
+    /// that length ends the file exactly); when it starts elsewhere, the bytes before it are <see cref="ReadStatus.Damaged"/>
+    /// (or <see cref="ReadStatus.DamagedUncounted"/>) and the records after them are read on (before, a damaged length
+    /// lost the rest of the segment, neither sent nor counted); when there is none, it is <see cref="ReadStatus.Torn"/>:
+    /// a tail cut short.
     /// </remarks>
     public static ReadStatus TryRead(Stream stream, ref byte[] buffer, out ArraySegment<byte> payload, out int eventCount, out bool countChecked)
     {
+        var start = stream.Position;
         var status = ReadOne(stream, ref buffer, out payload, out eventCount, out countChecked);
-        if (status != ReadStatus.Corrupt)
+        if (status is ReadStatus.Record or ReadStatus.End)
         {
             return status;
         }
 
-        // A look at what follows, into a buffer of its own (a corrupt record is rare): the corrupt payload stays readable.
-        var after = stream.Position;
-        byte[] ahead = [];
-        var next = ReadOne(stream, ref ahead, out _, out _, out _);
-        stream.Position = after;
-        if (next is ReadStatus.End or ReadStatus.Record)
+        // Where the failed record's length says the next one starts (none when its header is garbage or runs past the end).
+        var claimedEnd = status == ReadStatus.Corrupt ? stream.Position : -1;
+        var tornCount = status == ReadStatus.Corrupt ? Believable(eventCount, payload.Count) : eventCount;
+
+        // A scan into an array of its own (a failed record is rare), bounded by the segment: the corrupt payload stays readable.
+        stream.Position = start;
+        var rest = new byte[stream.Length - start];
+        stream.ReadExactly(rest);
+        var next = FindWholeRecord(rest);
+        if (claimedEnd >= 0 && (next == claimedEnd - start || (next < 0 && claimedEnd == stream.Length)))
         {
+            stream.Position = claimedEnd;
             return ReadStatus.Corrupt;
         }
 
-        eventCount = Believable(eventCount, payload.Count);
+        if (next < 0)
+        {
+            eventCount = tornCount;
+            payload = ArraySegment<byte>.Empty;
+            countChecked = false;
+            return ReadStatus.Torn;
+        }
+
+        stream.Position = start + next;
+        return Skipped(new ArraySegment<byte>(rest, 0, next), out payload, out eventCount, out countChecked);
+    }
+
+    /// <summary>
+    /// What the bytes before the next whole record held: the failed record's header and what follows it up to there. Its
+    /// events are known when its checksum matches them (only its length was damaged), else unknown.
+    /// </summary>
+    private static ReadStatus Skipped(ArraySegment<byte> bytes, out ArraySegment<byte> payload, out int eventCount, out bool countChecked)
+    {
         payload = ArraySegment<byte>.Empty;
-        return ReadStatus.Torn;
+        eventCount = 0;
+        countChecked = false;
+        if (bytes.Count < HeaderSize)
+        {
+            return ReadStatus.DamagedUncounted;
+        }
+
+        var checksum = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4));
+        var count = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(CountOffset));
+        var after = bytes.Slice(HeaderSize);
+        if (Crc32.HashToUInt32(bytes.AsSpan(CountOffset)) == checksum)
+        {
+            (payload, eventCount, countChecked) = (after, count, true);
+            return ReadStatus.Damaged;
+        }
+
+        if (Crc32.HashToUInt32(after) == checksum)
+        {
+            // An earlier version's record (its checksum over the payload alone): its count is the caller's to check in its JSON.
+            (payload, eventCount) = (after, count);
+            return ReadStatus.Damaged;
+        }
+
+        return ReadStatus.DamagedUncounted;
+    }
+
+    /// <summary>
+    /// The first offset after the start of <paramref name="bytes"/> (a segment from a failed record to its end) where a whole
+    /// record lies: a believable header (a length that fits in what is left, a payload that starts as gzip or JSON does)
+    /// whose checksum — this version's coverage or an earlier one's — matches; -1 when there is none. The header test
+    /// leaves few offsets to checksum: in gzip data, a length that fits a 4 MiB segment is about one in 1,000, and a
+    /// payload that starts as gzip (1 in 65,536) or JSON (1 in 256) does.
+    /// </summary>
+    private static int FindWholeRecord(ReadOnlySpan<byte> bytes)
+    {
+        for (var at = 1; at <= bytes.Length - HeaderSize; at++)
+        {
+            var record = bytes[at..];
+            var length = BinaryPrimitives.ReadInt32LittleEndian(record);
+            if (length < 1 || length > record.Length - HeaderSize)
+            {
+                continue;
+            }
+
+            var payload = record.Slice(HeaderSize, length);
+            if (!IsGzip(payload) && payload[0] != (byte)'{')
+            {
+                continue;
+            }
+
+            var checksum = BinaryPrimitives.ReadUInt32LittleEndian(record[4..]);
+            if (Crc32.HashToUInt32(record.Slice(CountOffset, HeaderSize - CountOffset + length)) == checksum || Crc32.HashToUInt32(payload) == checksum)
+            {
+                return at;
+            }
+        }
+
+        return -1;
     }
 
     private static ReadStatus ReadOne(Stream stream, ref byte[] buffer, out ArraySegment<byte> payload, out int eventCount, out bool countChecked)

@@ -85,20 +85,91 @@ public sealed class SpoolRecordFormatTests
     }
 
     [Theory]
-    [InlineData(-7)] // the stream after it would be 7 bytes into its own payload
-    [InlineData(+40)] // … or 40 bytes into the next record
-    public void TryRead_LengthFieldDamaged_TornNotCorrupt(int change)
+    [InlineData("shorter")] // the stream after it would be 7 bytes into its own payload
+    [InlineData("longer")] // … or 40 bytes into the next record
+    [InlineData("huge")] // past the file's end: read as cut short
+    [InlineData("above the most")] // more than a record may hold: a garbage header
+    [InlineData("negative")]
+    public void TryRead_LengthFieldDamagedMidSegment_DamagedCountedByItsChecksum_TheRecordsAfterItReadWhole(string damage)
     {
-        // The checksum covers the payload only: a wrong length also fails it, and the reader must not go on from inside a
-        // record, where it read garbage or skipped records without counting them (diff review of 7816585).
+        // Before: torn, the rest of the segment neither sent nor counted (only a record cut short at the end is torn).
         var bytes = Records(Json(3_000, 'a'), Json(2_000, 'b'), Json(1_000, 'c'));
-        var length = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(bytes);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes, length + change);
+        var length = BinaryPrimitives.ReadInt32LittleEndian(bytes);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes, Damaged(length, damage));
         using var stream = new MemoryStream(bytes);
+        using var unpacked = new MemoryStream();
         byte[] buffer = [];
 
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Damaged, SpoolRecordFormat.TryRead(stream, ref buffer, out var payload, out var lost, out var countChecked));
+        Assert.Equal((Json(3_000, 'a').Length % 7, true), (lost, countChecked)); // only its length was damaged: its checksum vouches for the rest
+        Assert.Equal(Json(3_000, 'a'), SpoolRecordFormat.Unpack(payload, unpacked).ToArray());
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out payload, out _, out _));
+        Assert.Equal(Json(2_000, 'b'), SpoolRecordFormat.Unpack(payload, unpacked).ToArray());
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out payload, out _, out _));
+        Assert.Equal(Json(1_000, 'c'), SpoolRecordFormat.Unpack(payload, unpacked).ToArray());
+        Assert.Equal(SpoolRecordFormat.ReadStatus.End, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _, out _));
+    }
+
+    /// <summary>A record's length as damaged in the tests: shorter, longer, past any file, above the most a record holds, negative.</summary>
+    internal static int Damaged(int length, string damage) => damage switch
+    {
+        "shorter" => length - 7,
+        "longer" => length + 40,
+        "huge" => 100_000_000,
+        "above the most" => int.MaxValue,
+        _ => -5,
+    };
+
+    [Fact]
+    public void TryRead_LengthAndPayloadDamagedMidSegment_DamagedUncounted_TheRecordsAfterItReadWhole()
+    {
+        var bytes = Records(Json(3_000, 'a'), Json(2_000, 'b'));
+        BinaryPrimitives.WriteInt32LittleEndian(bytes, BinaryPrimitives.ReadInt32LittleEndian(bytes) - 7);
+        bytes[SpoolRecordFormat.HeaderSize + 5] ^= 0x55;
+        using var stream = new MemoryStream(bytes);
+        using var unpacked = new MemoryStream();
+        byte[] buffer = [];
+
+        Assert.Equal(SpoolRecordFormat.ReadStatus.DamagedUncounted, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out var lost, out _));
+        Assert.Equal(0, lost); // no checksum vouches for its count: unknown, not guessed
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out var payload, out _, out _));
+        Assert.Equal(Json(2_000, 'b'), SpoolRecordFormat.Unpack(payload, unpacked).ToArray());
+        Assert.Equal(SpoolRecordFormat.ReadStatus.End, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _, out _));
+    }
+
+    [Fact]
+    public void TryRead_EarlierVersionsRecordLengthDamaged_DamagedItsCountUnchecked()
+    {
+        var bytes = Records(Json(3_000, 'a'), Json(2_000, 'b'));
+        var length = BinaryPrimitives.ReadInt32LittleEndian(bytes);
+        AsAnEarlierVersionWroteIt(bytes.AsSpan(0, SpoolRecordFormat.HeaderSize + length));
+        BinaryPrimitives.WriteInt32LittleEndian(bytes, length + 40);
+        using var stream = new MemoryStream(bytes);
+        using var unpacked = new MemoryStream();
+        byte[] buffer = [];
+
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Damaged, SpoolRecordFormat.TryRead(stream, ref buffer, out var payload, out _, out var countChecked));
+        Assert.False(countChecked); // its checksum covers its payload alone: its JSON counts what is lost
+        Assert.Equal(Json(3_000, 'a'), SpoolRecordFormat.Unpack(payload, unpacked).ToArray());
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _, out _));
+        Assert.Equal(SpoolRecordFormat.ReadStatus.End, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _, out _));
+    }
+
+    [Theory]
+    [InlineData(false)] // its payload cut short
+    [InlineData(true)] // its header cut short
+    public void TryRead_LastRecordCutShort_TornAfterTheWholeOnes(bool inItsHeader)
+    {
+        // A crash mid-append: no whole record follows, so it stays torn, as before.
+        var bytes = Records(Json(3_000, 'a'), Json(2_000, 'b'), Json(1_000, 'c'));
+        var last = Records(Json(3_000, 'a'), Json(2_000, 'b')).Length;
+        using var stream = new MemoryStream(bytes[..(inItsHeader ? last + 5 : bytes.Length - 5)]);
+        byte[] buffer = [];
+
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _, out _));
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _, out _));
         Assert.Equal(SpoolRecordFormat.ReadStatus.Torn, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out var lost, out _));
-        Assert.Equal(Json(3_000, 'a').Length % 7, lost); // what its header says, as for a record cut short
+        Assert.Equal(inItsHeader ? 0 : Json(1_000, 'c').Length % 7, lost);
     }
 
     [Fact]
