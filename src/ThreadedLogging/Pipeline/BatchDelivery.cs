@@ -250,6 +250,7 @@ internal sealed class BatchDelivery
                 isolating = true;
                 failsOnContent = true;
                 result = result with { Outcome = SendOutcome.Rejected };
+                _ = _backoff.MarkFailure(); // still a failure in a row toward the circuit, as the 500s retried before it (no wait: split at once)
             }
 
             // A refusal is said once per streak (Reject), a content refusal once per round (ContentRefusals), a part of the
@@ -332,8 +333,8 @@ internal sealed class BatchDelivery
 
     /// <summary>
     /// Sends a spooled envelope as stored, when the sink takes envelopes; true when it was delivered (its events are
-    /// settled as sent). False — nothing settled — when the sink cannot, or the receiver did not take it: the caller then
-    /// delivers its events with <see cref="DeliverAsync(List{LogEvent}, int, int, string?, LogIdentity, bool, Action{LogEvent}?, CancellationToken)"/>, under the same batch id.
+    /// settled as sent). False — nothing settled — when the sink cannot, or the receiver did not take it (after the backoff,
+    /// when it failed as a batch's retry waits: <see cref="WaitAfterEnvelopeFailedAsync"/>): the caller then delivers its events with <see cref="DeliverAsync(List{LogEvent}, int, int, string?, LogIdentity, bool, Action{LogEvent}?, CancellationToken)"/>, under the same batch id.
     /// </summary>
     public async Task<bool> TrySendEnvelopeAsync(SpooledEnvelope envelope, int userEvents, LogIdentity identity, CancellationToken token)
     {
@@ -354,8 +355,7 @@ internal sealed class BatchDelivery
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            CountFailedAttempt(userEvents, $"{e.GetType().Name}: {e.Message}", say: false); // its events are sent the ordinary way next, which says what it meets
-            return false;
+            result = new SendResult(SinkFailure.IsTransient(e) ? SendOutcome.Transient : SendOutcome.Rejected, Error: $"{e.GetType().Name}: {e.Message}");
         }
         finally
         {
@@ -364,7 +364,9 @@ internal sealed class BatchDelivery
 
         if (result.Outcome != SendOutcome.Sent)
         {
-            CountFailedAttempt(userEvents, result.Error ?? result.Outcome.ToString(), say: false);
+            var error = result.Error ?? result.Outcome.ToString();
+            CountFailedAttempt(userEvents, error, say: false); // its events are sent the ordinary way next, which says what it meets
+            await WaitAfterEnvelopeFailedAsync(result.Outcome, result.RetryAfter, error, token).ConfigureAwait(false);
             return false;
         }
 
@@ -374,6 +376,27 @@ internal sealed class BatchDelivery
         Interlocked.Exchange(ref _refusedAloneStreak, 0);
         _ledger.SettleSpooled(userEvents);
         return true;
+    }
+
+    /// <summary>
+    /// A stored envelope the receiver did not take: an answer after which a batch's send waits the backoff (an outage, a
+    /// refusal whatever it carries) counts toward the circuit and waits it here too, so that the events' resend the ordinary
+    /// way is the next attempt, as a batch's retry is: <see cref="CircuitOpen"/> and the probes' cadence are the same with
+    /// and without the spool (it counted in <see cref="Failed"/> only, and the resend followed at once). A refusal of the
+    /// content, or a sink that throws on it, goes on at once: the events are split to find the ones refused.
+    /// </summary>
+    private async Task WaitAfterEnvelopeFailedAsync(SendOutcome outcome, TimeSpan? retryAfter, string error, CancellationToken token)
+    {
+        switch (outcome)
+        {
+            case SendOutcome.Unauthorized or SendOutcome.Refused:
+                _hold.Refused(outcome, error, _ledger.Spooled); // on disk, held: the resend is retried as an outage's is
+                goto case SendOutcome.Transient;
+            case SendOutcome.Transient:
+                Interlocked.Increment(ref _retried);
+                await _waitBeforeRetry(_backoff.MarkFailure(retryAfter), token).ConfigureAwait(false);
+                break;
+        }
     }
 
     /// <summary>
