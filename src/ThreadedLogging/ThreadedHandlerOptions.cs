@@ -50,8 +50,7 @@ public class ThreadedHandlerOptions
     /// call with two short properties, so about two million such events), allocated in segments as it fills and
     /// kept for the next burst. A call that a record cannot hold (one with an exception, or a property value of
     /// a type other than string, number, bool, date, time span or guid) is kept as an object and charged with its
-    /// estimated size; at most 65,536 such objects are queued at once (past that a call is dropped and counted, or
-    /// waits in <see cref="QueueFullMode.Wait"/>).
+    /// estimated size (64 bytes to 4 KiB), so these bytes bound such calls too.
     /// </remarks>
     public long MaxQueueBytes { get; set; } = 128L * 1024 * 1024;
 

@@ -243,7 +243,7 @@ internal sealed class EventQueue : IDisposable
 
     /// <summary>
     /// <see cref="CountRefused"/> for a call the table of calls kept as objects had no slot for: a full queue's drop told
-    /// apart in the notice (<see cref="QueueDrops.AddObjectTableFull"/>), since MaxQueueBytes does not raise that table.
+    /// apart in the notice (<see cref="QueueDrops.AddObjectTableFull"/>).
     /// </summary>
     private void CountObjectTableRefused(LogLevel level)
     {
@@ -258,8 +258,8 @@ internal sealed class EventQueue : IDisposable
     }
 
     /// <summary>
-    /// The call had to be kept as an object and the table of those (<see cref="RecordQueue"/>'s 65,536 slots) is full
-    /// (for a held call: a quarter of it, the start hold's budget): in <see cref="QueueFullMode.Wait"/> wait for the
+    /// The call had to be kept as an object and the table of those (<see cref="ObjectSlots"/>, sized past the queue's
+    /// bytes) had no free slot (for a held call: a quarter of it, the start hold's budget): in <see cref="QueueFullMode.Wait"/> wait for the
     /// worker to free a slot, as for a full queue (never a held call); otherwise (or when the wait ends without one) count
     /// the call as refused. Returns whether the event is parked now.
     /// </summary>

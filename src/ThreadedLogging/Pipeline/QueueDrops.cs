@@ -16,7 +16,7 @@ internal sealed class QueueDrops(TimeProvider time, SelfLog selfLog)
     private long _count; // log calls refused because the queue was full: the only counter a drop adds to
     private long _afterShutdown; // log calls refused because the disposal had begun (the queue closed)
     private long _heldRefused; // calls below the level that the start's hold refused past its budget: no drops
-    private long _objects; // of _count: calls refused because the table of calls kept as objects was full, not the bytes
+    private long _objects; // of _count: calls refused because the table of calls kept as objects had no free slot, not the bytes
     private long _reported; // worker only: how many of those the drop notices covered so far
     private long _reportedObjects; // worker only: how many of _objects the drop notices covered so far
     private long _firstTicks;
@@ -97,8 +97,9 @@ internal sealed class QueueDrops(TimeProvider time, SelfLog selfLog)
     }
 
     /// <summary>
-    /// A log call that had to be kept as an object found the table of those full (<c>RecordQueue</c>'s 65,536 slots): a
-    /// full queue's drop, told apart in the notice, since <see cref="ThreadedHandlerOptions.MaxQueueBytes"/> does not raise it.
+    /// A log call that had to be kept as an object found no free slot in the table of those (<see cref="ObjectSlots"/>,
+    /// whose index space outlasts <see cref="ThreadedHandlerOptions.MaxQueueBytes"/>: a rare race, not a limit): a full
+    /// queue's drop, told apart in the notice.
     /// </summary>
     public void AddObjectTableFull()
     {
@@ -122,7 +123,7 @@ internal sealed class QueueDrops(TimeProvider time, SelfLog selfLog)
         _reportedObjects = objectsDropped;
         var why = objects == 0
             ? "the queue was full"
-            : $"the queue was full; {objects} of them {Counted.Agree(objects, "was a call", "were calls")} kept as objects (with an exception, or a value other than text, a number, bool, date, time span or guid, such as {{@Order}}), past the 65,536 the queue holds at once whatever MaxQueueBytes (FullMode Wait waits for room instead)";
+            : $"the queue was full; {objects} of them {Counted.Agree(objects, "was a call", "were calls")} kept as objects (with an exception, or a value other than text, a number, bool, date, time span or guid, such as {{@Order}}), that found no free slot in the table of those";
         var lastTicks = Volatile.Read(ref _lastTicks);
         var firstTicks = Interlocked.Exchange(ref _firstTicks, 0);
         var first = new DateTimeOffset(firstTicks != 0 ? Math.Min(firstTicks, lastTicks) : lastTicks, TimeSpan.Zero);

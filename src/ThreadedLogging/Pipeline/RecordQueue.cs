@@ -13,10 +13,16 @@ internal sealed class RecordQueue : IDisposable
 {
     /// <summary>The largest segment: big enough that padding at segment ends wastes little, small enough to reuse.</summary>
     private const int MaxSegmentBytes = SegmentMemory.HugePageBytes;
-    private const int ObjectSlotCount = 64 * 1024;
+
+    /// <summary>
+    /// The least an object record charges the queue's bytes (more with its estimated size, up to 4 KiB): with the
+    /// table's index space twice the records the ring's bytes hold at that charge, the bytes are full before the table is.
+    /// </summary>
+    private const int MinObjectCharge = 64;
 
     private readonly RecordRing _ring;
-    private readonly ObjectSlots _objects = new(ObjectSlotCount);
+    private readonly ObjectSlots _objects;
+    private readonly int _minObjectCharge;
     private readonly long _capacity;
     private PaddedLong _enqueued;
     private PaddedLong _dequeued; // published by Release, a batch at a time: callers read it, the worker writes it rarely
@@ -29,6 +35,10 @@ internal sealed class RecordQueue : IDisposable
         var segment = (int)Math.Clamp(System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, maxBytes / 8)), 256, MaxSegmentBytes);
         _ring = new RecordRing(maxBytes, segment);
         _capacity = capacity;
+
+        // The table's index space stays within 2^30 slots: past a 32 GiB queue an object record charges more.
+        _minObjectCharge = (int)Math.Min(Math.Max(MinObjectCharge, _ring.Capacity >> 29), _ring.SegmentBytes);
+        _objects = new ObjectSlots(2 * (_ring.Capacity / _minObjectCharge));
     }
 
     /// <summary>Gets how many events were ever added.</summary>
@@ -65,7 +75,8 @@ internal sealed class RecordQueue : IDisposable
 
     /// <summary>
     /// Encodes a call into the caller's <see cref="RecordWriter"/> (or parks it as an object); false when it had to
-    /// be parked and the object table is full. Then <see cref="TryCommit"/> adds it, or <see cref="Abandon"/> gives up.
+    /// be parked and the object table had no slot (its index space outlasts the queue's bytes: only when a call holds a
+    /// slot unqueued for a whole lap, or a held call past its budget). Then <see cref="TryCommit"/> adds it, or <see cref="Abandon"/> gives up.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryEncode<TState>(CallerThread caller, string category, LogLevel level, EventId eventId, in TState state, Exception? exception, Func<TState, Exception?, string> formatter, ScopeReader? scopes, DateTimeOffset timestamp)
@@ -203,7 +214,8 @@ internal sealed class RecordQueue : IDisposable
 
     private bool TryPark(RecordWriter writer, LogEvent logEvent)
     {
-        // The start hold's budget holds for the table of objects too: a quarter of its slots (LevelHold).
+        // The start hold's budget holds for the table of objects too: a quarter of its slots (LevelHold; the queue's
+        // bytes, a quarter of which it lets in, are full first).
         var slot = LevelHold.IsMarked(logEvent.Level) && _objects.InUse >= _objects.Size / LevelHold.BudgetShare ? -1 : _objects.TryAdd(logEvent);
         if (slot < 0)
         {
@@ -213,8 +225,8 @@ internal sealed class RecordQueue : IDisposable
 
         writer.Unparked = null;
 
-        // The record charges the queue's bytes with the object's estimated size (up to 4 KiB).
-        writer.ObjectRecord(slot, Math.Clamp(logEvent.EstimatedBytes, 16, Math.Min(4096, _ring.SegmentBytes)));
+        // The record charges the queue's bytes with the object's estimated size (64 B to 4 KiB): the bytes bound the table.
+        writer.ObjectRecord(slot, Math.Clamp(logEvent.EstimatedBytes, _minObjectCharge, Math.Max(_minObjectCharge, Math.Min(4096, _ring.SegmentBytes))));
         return true;
     }
 }

@@ -1,0 +1,132 @@
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Tests.Support;
+
+namespace ThreadedLogging.Tests.Pipeline;
+
+/// <summary>
+/// Calls a record cannot hold (an exception, <c>{@Order}</c>) wait as objects in a table whose size follows the queue's
+/// bytes: it was a fixed 65,536 slots, and a burst of 300,000 <c>{@Order}</c> calls at the defaults lost about a
+/// third of them with <see cref="ThreadedHandlerOptions.MaxQueueBytes"/> far from full (seen adopting the client). All
+/// while the transport holds its first batch, so the queue fills whatever the machine's speed.
+/// </summary>
+public sealed class ObjectCallBurstTests
+{
+    private const int OldTableSlots = 64 * 1024;
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Log_MoreObjectCallsThanTheOldTableUnderMaxQueueBytes_NoneDroppedAllDeliveredInOrder(bool order)
+    {
+        const int calls = OldTableSlots + 10_000;
+        var sink = new CollectingSink();
+        await using var handler = new ThreadedHandler(sink, Options(QueueFullMode.DropNewest, 1024L * 1024 * 1024));
+        var logger = handler.CreateLogger("App");
+        await HoldFirstBatchAsync(logger, sink);
+
+        LogObjects(logger, calls, order); // never blocks
+        Assert.Equal(0, handler.Statistics.Dropped);
+        Assert.Equal(1 + calls, handler.Statistics.Enqueued);
+
+        sink.Open();
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(60)));
+        AssertDeliveredInOrder(sink.Delivered, calls);
+        Assert.Equal(0, handler.Statistics.Dropped);
+        Assert.Empty(sink.Notices);
+    }
+
+    [Fact]
+    public async Task Log_ObjectCallsPastMaxQueueBytes_TheRestAreDroppedAndCountedAsAFullQueue()
+    {
+        const long maxQueueBytes = 32L * 1024 * 1024; // some 150,000 of these objects (charged ~220 B each): past 65,536
+        const int calls = 400_000;
+        var sink = new CollectingSink();
+        await using var handler = new ThreadedHandler(sink, Options(QueueFullMode.DropNewest, maxQueueBytes));
+        var logger = handler.CreateLogger("App");
+        await HoldFirstBatchAsync(logger, sink);
+
+        LogObjects(logger, calls, order: false); // never blocks
+        var held = handler.Statistics;
+        Assert.Equal(1 + calls, held.Enqueued + held.Dropped);
+        Assert.InRange(held.Enqueued, OldTableSlots + 2, calls - 1); // the bytes filled, not a table of 65,536
+        Assert.InRange(handler.Queue.Bytes, maxQueueBytes - (64 * 1024), maxQueueBytes);
+
+        sink.Open();
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(60)));
+        var delivered = sink.Delivered;
+        Assert.Equal(held.Enqueued, delivered.Count);
+        Assert.Equal(held.Dropped, handler.Statistics.Dropped);
+        AssertDeliveredInOrder(delivered, delivered.Count - 1); // the first calls, in order; the rest dropped
+
+        var notice = Assert.Single(sink.Notices);
+        Assert.Equal(held.Dropped, notice.Properties.Single(p => p.Key == "DroppedCount").Value);
+        Assert.EndsWith(": the queue was full", notice.Message, StringComparison.Ordinal); // its bytes, not a table of objects
+    }
+
+    [Fact]
+    public async Task Log_ObjectCallsPastMaxQueueBytesInWaitMode_CallerWaitsThenEveryEventIsDeliveredInOrder()
+    {
+        const int calls = 20_000; // 1 MiB holds at most 16,384 object records (64 B each at least)
+        var sink = new CollectingSink();
+        await using var handler = new ThreadedHandler(sink, Options(QueueFullMode.Wait, 1024 * 1024));
+        var logger = handler.CreateLogger("App");
+        await HoldFirstBatchAsync(logger, sink);
+
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        handler.Queue.WaitingForRoom = () => waiting.TrySetResult();
+        var writer = Task.Run(() => LogObjects(logger, calls, order: false));
+        await Task.WhenAny(waiting.Task, writer).WaitAsync(TimeSpan.FromSeconds(60)); // a bound on a hang, not a timing
+        Assert.False(writer.IsCompleted); // the queue's bytes are full while the transport holds: the writer waits
+        Assert.True(waiting.Task.IsCompleted);
+        Assert.Equal(0, handler.Statistics.Dropped);
+
+        sink.Open();
+        await writer.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(60)));
+        AssertDeliveredInOrder(sink.Delivered, calls);
+        Assert.Equal(0, handler.Statistics.Dropped);
+    }
+
+    private static ThreadedHandlerOptions Options(QueueFullMode mode, long maxQueueBytes) => new()
+    {
+        CaptureUnhandledExceptions = false,
+        Interval = TimeSpan.FromHours(1), // only explicit triggers
+        BatchSize = 1, // the worker takes one event and holds it in the transport: no other is taken off the queue
+        FullMode = mode,
+        MaxQueueBytes = maxQueueBytes,
+    };
+
+    private static async Task HoldFirstBatchAsync(ILogger logger, CollectingSink sink)
+    {
+        logger.LogInformation("first");
+        await sink.SendStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private static void LogObjects(ILogger logger, int count, bool order)
+    {
+        var error = new InvalidOperationException("kept as an object");
+        for (var i = 0; i < count; i++)
+        {
+            if (order)
+            {
+                logger.LogInformation("placed {N} {@Order}", i, new Order(i, "alice"));
+            }
+            else
+            {
+                logger.LogError(error, "failed {N}", i);
+            }
+        }
+    }
+
+    /// <summary>The first event is the one the transport held; then calls 0..<paramref name="calls"/>-1 in call order.</summary>
+    private static void AssertDeliveredInOrder(IReadOnlyList<LogEvent> delivered, int calls)
+    {
+        Assert.Equal(1 + calls, delivered.Count);
+        for (var i = 0; i < calls; i++)
+        {
+            Assert.Equal(i, delivered[i + 1].Properties.Single(p => p.Key == "N").Value);
+        }
+    }
+
+    private sealed record Order(int Id, string Customer);
+}
