@@ -9,7 +9,8 @@ namespace ThreadedLogging.Benchmarks;
 /// runs each candidate in this process for N bursts of <see cref="BenchConfig.CallsPerInvoke"/> calls
 /// (drained, untimed, between bursts) and prints the median and fastest burst in ns per call, the
 /// caller's bytes per call and the GC counts. Same call and candidates as <see cref="LogCallBenchmarks"/>;
-/// the published numbers still come from BenchmarkDotNet.
+/// the published numbers still come from BenchmarkDotNet. <c>--order</c> makes each call <c>{@Order}</c> with a small
+/// object instead: a call a record cannot hold, kept as an object (<c>ObjectSlots</c>).
 /// </summary>
 internal static class QuickRun
 {
@@ -35,6 +36,7 @@ internal static class QuickRun
         var names = new List<string>();
         var trace = false;
         var perBurst = false;
+        var order = false;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--iterations")
@@ -48,6 +50,10 @@ internal static class QuickRun
             else if (args[i] == "--per-burst")
             {
                 perBurst = true;
+            }
+            else if (args[i] == "--order")
+            {
+                order = true;
             }
             else if (args[i] != "--quick")
             {
@@ -67,8 +73,9 @@ internal static class QuickRun
             using var candidate = Candidates[name]();
             using var gcTrace = trace ? new GcTrace() : null;
             var logger = candidate.Logger;
+            Action<ILogger> burst = order ? OrderBurst : Burst;
             // Warm up until tiered compilation has promoted everything the path and its worker run.
-            var rounds = WarmUp.UntilJitQuiet(() => Burst(logger), candidate.Drain);
+            var rounds = WarmUp.UntilJitQuiet(() => burst(logger), candidate.Drain);
             Console.WriteLine($"// {name}: warmed up in {rounds} rounds of 5 bursts");
 
             var times = new double[iterations];
@@ -86,7 +93,7 @@ internal static class QuickRun
                 var (_, waitBefore) = SchedStat();
                 var pauseBefore = GC.GetTotalPauseDuration();
                 var started = Stopwatch.GetTimestamp();
-                Burst(logger);
+                burst(logger);
                 times[i] = Stopwatch.GetElapsedTime(started).TotalNanoseconds / BenchConfig.CallsPerInvoke;
                 bytes += GC.GetAllocatedBytesForCurrentThread() - before;
                 collections[i] = GC.CollectionCount(0) - collected;
@@ -119,6 +126,15 @@ internal static class QuickRun
         }
     }
 
+    private static void OrderBurst(ILogger logger)
+    {
+        var order = new BenchOrder(42, "alice", 1200m);
+        for (var i = 0; i < BenchConfig.CallsPerInvoke; i++)
+        {
+            logger.LogInformation("Placed {@Order}", order);
+        }
+    }
+
     /// <summary>
     /// The calling thread's time on a CPU and waiting for one, in ns (Linux <c>/proc/thread-self/schedstat</c>):
     /// a burst's wait time is what other threads (the worker, Kestrel) took from it. Zeros elsewhere.
@@ -139,3 +155,6 @@ internal static class QuickRun
     private static string GCSettingsInfo() =>
         Environment.GetEnvironmentVariable("DOTNET_GCgen0size") is { } size ? "gen0size " + size : "default";
 }
+
+/// <summary>What <c>--order</c> logs as <c>{@Order}</c>.</summary>
+internal sealed record BenchOrder(int Id, string Customer, decimal Total);
