@@ -52,6 +52,63 @@ public sealed class BurstTests
     }
 
     [Fact]
+    public async Task Burst_OrderCallsPastTheOldObjectTableWhileTheReceiverIsHeld_NoneDroppedEachDeliveredOnceInOrder()
+    {
+        // Calls kept as objects ({@Order}) were refused past 65,536 queued at once whatever MaxQueueBytes: a burst of
+        // 300,000 to a collector on the same machine lost 86,262 and 107,282 at the defaults (seen adopting the client).
+        const int calls = 200_000;
+        var received = new int[calls];
+        var outOfOrder = 0;
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstSend = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await LoopbackServer.StartAsync();
+        server.KeepRequests = false;
+        server.Respond = async request =>
+        {
+            firstSend.TrySetResult();
+            await gate.Task;
+            using var document = JsonDocument.Parse(request.Body);
+            var previous = -1;
+            foreach (var item in document.RootElement.GetProperty("events").EnumerateArray())
+            {
+                if (item.TryGetProperty("properties", out var properties) && properties.TryGetProperty("N", out var n) && n.GetInt32() is var number and >= 0 and < calls)
+                {
+                    Interlocked.Increment(ref received[number]);
+                    if (number <= previous)
+                    {
+                        Interlocked.Increment(ref outOfOrder);
+                    }
+
+                    previous = number;
+                }
+            }
+
+            return Results.Ok();
+        };
+
+        // Defaults but for the place to send to and the collector's own format: MaxQueueBytes 128 MiB.
+        using var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions { CaptureUnhandledExceptions = false, Host = server.Host, Url = "/burst", Format = HttpLogFormat.JsonBatch });
+        var logger = handler.CreateLogger("Burst");
+        logger.LogInformation("first");
+        _ = handler.FlushAsync(); // the worker sends it and waits on the gate
+        await firstSend.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        for (var i = 0; i < calls; i++)
+        {
+            logger.LogInformation("Placed {N} {@Order}", i, new BurstOrder(i, "alice", 12.5m));
+        }
+
+        Assert.Equal(0, handler.Statistics.Dropped); // every call queued while the receiver held the first send
+
+        gate.SetResult();
+        Assert.True(handler.Flush(TimeSpan.FromMinutes(5)));
+        Assert.Equal(0, handler.Statistics.Dropped);
+        Assert.Equal(1 + calls, handler.Statistics.Sent);
+        Assert.Empty(Enumerable.Range(0, calls).Where(n => received[n] != 1).Take(10));
+        Assert.Equal(0, outOfOrder); // each batch in call order
+    }
+
+    [Fact]
     public async Task Spool_MillionEventBurstWhileServerRefuses_FitsDefaultMaxBufferBytesThenDeliveredOnce()
     {
         var received = new int[Events];
@@ -95,4 +152,6 @@ public sealed class BurstTests
         Assert.Equal(Events, handler.Statistics.Sent);
         Assert.Empty(Enumerable.Range(0, Events).Where(n => received[n] != 1).Take(10));
     }
+
+    private sealed record BurstOrder(int Id, string Customer, decimal Total);
 }
