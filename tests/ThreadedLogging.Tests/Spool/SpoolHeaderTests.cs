@@ -31,11 +31,9 @@ public sealed class SpoolHeaderTests
         // 10 events settled, 99,989 pending) or Sent 100,039 for 50 sent; fewer made its other events sent uncounted; a
         // negative count was a garbage header, the rest of the segment skipped, and its events neither sent nor counted.
         using var directory = new TempDirectory();
-        await LeaveFiftyOnDiskAsync(directory.Path);
-        var segment = Assert.Single(Segments(directory));
-        var bytes = await File.ReadAllBytesAsync(segment);
-        var records = Records(bytes);
-        Assert.True(records.Count >= 3, $"{records.Count} records");
+        var segment = await LeaveFiftyInOneSegmentAsync(directory);
+        var bytes = segment.Bytes;
+        var records = segment.Records;
         var (second, lost) = records[1];
         var before = records[0].Count;
         var damaged = damage switch
@@ -46,12 +44,11 @@ public sealed class SpoolHeaderTests
             _ => 0,
         };
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan((int)second + 8), damaged);
-        await File.WriteAllBytesAsync(segment, bytes);
+        await segment.SaveAsync();
 
         var (statistics, delivered, selfLog) = await AdoptAsync(directory.Path, envelopes);
 
-        var expected = Enumerable.Range(0, Logged).Where(i => i < before || i >= before + lost).Select(i => $"event {i}");
-        Assert.Equal([.. expected, "after"], delivered); // each once, in order; none of the damaged record
+        Assert.Equal(DeliveredWithout(before, lost), delivered); // each once, in order; none of the damaged record
         Assert.Equal((Logged, Logged - lost + 1L, (long)lost, 0L), (statistics.Adopted, statistics.Sent, statistics.Dropped, statistics.Pending));
         Assert.Contains(selfLog, m => m.Contains($"says it holds {damaged} events; its JSON holds {Events(lost)}, which are counted (its header is damaged)", StringComparison.Ordinal));
         Assert.Contains(selfLog, m => m.Contains($"(its checksum does not match): skipped, {Events(lost)} dropped", StringComparison.Ordinal));
@@ -63,20 +60,18 @@ public sealed class SpoolHeaderTests
         // Neither its header nor its JSON says how many events were lost: 99,999 in a record of a few hundred bytes is
         // garbage, not 99,999 dropped (before: believed, Adopted 100,039 and Dropped 99,999 for 10 lost).
         using var directory = new TempDirectory();
-        await LeaveFiftyOnDiskAsync(directory.Path);
-        var segment = Assert.Single(Segments(directory));
-        var bytes = await File.ReadAllBytesAsync(segment);
-        var records = Records(bytes);
+        var segment = await LeaveFiftyInOneSegmentAsync(directory);
+        var bytes = segment.Bytes;
+        var records = segment.Records;
         var (second, lost) = records[1];
         var before = records[0].Count;
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan((int)second + 8), 99_999);
         bytes[second + SpoolRecordFormat.HeaderSize] = 0; // its gzip's first byte: not gzip, and not JSON either
-        await File.WriteAllBytesAsync(segment, bytes);
+        await segment.SaveAsync();
 
         var (statistics, delivered, selfLog) = await AdoptAsync(directory.Path, envelopes: true);
 
-        var expected = Enumerable.Range(0, Logged).Where(i => i < before || i >= before + lost).Select(i => $"event {i}");
-        Assert.Equal([.. expected, "after"], delivered);
+        Assert.Equal(DeliveredWithout(before, lost), delivered);
         Assert.Equal((Logged - lost, Logged - lost + 1L, 0L, 0L), (statistics.Adopted, statistics.Sent, statistics.Dropped, statistics.Pending));
         Assert.Contains(selfLog, m => m.Contains("says it holds 99999 events, a count its", StringComparison.Ordinal) && m.Contains("its events are not counted", StringComparison.Ordinal));
     }
@@ -95,21 +90,18 @@ public sealed class SpoolHeaderTests
         // Bit rot in a length, in a spool adopted after a crash: before, the record was torn and the rest of the segment
         // neither sent nor counted (Adopted 50 + 1, Sent 11, Dropped 10: 30 events lost silently).
         using var directory = new TempDirectory();
-        await LeaveFiftyOnDiskAsync(directory.Path);
-        var segment = Assert.Single(Segments(directory));
-        var bytes = await File.ReadAllBytesAsync(segment);
-        var records = Records(bytes);
-        Assert.True(records.Count >= 3, $"{records.Count} records");
+        var segment = await LeaveFiftyInOneSegmentAsync(directory);
+        var bytes = segment.Bytes;
+        var records = segment.Records;
         var (second, lost) = records[1];
         var before = records[0].Count;
         var length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan((int)second));
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan((int)second), SpoolRecordFormatTests.Damaged(length, damage));
-        await File.WriteAllBytesAsync(segment, bytes);
+        await segment.SaveAsync();
 
         var (statistics, delivered, selfLog) = await AdoptAsync(directory.Path, envelopes);
 
-        var expected = Enumerable.Range(0, Logged).Where(i => i < before || i >= before + lost).Select(i => $"event {i}");
-        Assert.Equal([.. expected, "after"], delivered); // each once, in order; none of the damaged record
+        Assert.Equal(DeliveredWithout(before, lost), delivered); // each once, in order; none of the damaged record
         Assert.Equal((Logged, Logged - lost + 1L, (long)lost, 0L), (statistics.Adopted, statistics.Sent, statistics.Dropped, statistics.Pending));
         Assert.Contains(selfLog, m => m.Contains($"Damaged record at byte {second} of", StringComparison.Ordinal) && m.Contains($"found at byte {records[2].Start}): skipped, {Events(lost)} dropped", StringComparison.Ordinal));
     }
@@ -119,21 +111,19 @@ public sealed class SpoolHeaderTests
     {
         // No checksum vouches for the bytes skipped: how many events they held is not guessed, it is said.
         using var directory = new TempDirectory();
-        await LeaveFiftyOnDiskAsync(directory.Path);
-        var segment = Assert.Single(Segments(directory));
-        var bytes = await File.ReadAllBytesAsync(segment);
-        var records = Records(bytes);
+        var segment = await LeaveFiftyInOneSegmentAsync(directory);
+        var bytes = segment.Bytes;
+        var records = segment.Records;
         var (second, lost) = records[1];
         var before = records[0].Count;
         var length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan((int)second));
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan((int)second), length + 40);
         bytes[second + SpoolRecordFormat.HeaderSize + 5] ^= 0x55;
-        await File.WriteAllBytesAsync(segment, bytes);
+        await segment.SaveAsync();
 
         var (statistics, delivered, selfLog) = await AdoptAsync(directory.Path, envelopes: true);
 
-        var expected = Enumerable.Range(0, Logged).Where(i => i < before || i >= before + lost).Select(i => $"event {i}");
-        Assert.Equal([.. expected, "after"], delivered);
+        Assert.Equal(DeliveredWithout(before, lost), delivered);
         Assert.Equal((Logged - lost, Logged - lost + 1L, 0L, 0L), (statistics.Adopted, statistics.Sent, statistics.Dropped, statistics.Pending));
         Assert.Contains(selfLog, m => m.Contains($"Damaged record at byte {second} of", StringComparison.Ordinal) && m.Contains("its events are unknown and not counted", StringComparison.Ordinal));
     }
@@ -145,11 +135,10 @@ public sealed class SpoolHeaderTests
     {
         // A crash mid-append: no whole record follows it, so nothing is skipped to; it is torn, counted by its header.
         using var directory = new TempDirectory();
-        await LeaveFiftyOnDiskAsync(directory.Path);
-        var segment = Assert.Single(Segments(directory));
-        var bytes = await File.ReadAllBytesAsync(segment);
-        var (last, lost) = Records(bytes)[^1];
-        await File.WriteAllBytesAsync(segment, bytes[..^5]);
+        var segment = await LeaveFiftyInOneSegmentAsync(directory);
+        var bytes = segment.Bytes;
+        var (last, lost) = segment.Records[^1];
+        await File.WriteAllBytesAsync(segment.Path, bytes[..^5]);
 
         var (statistics, delivered, selfLog) = await AdoptAsync(directory.Path, envelopes);
 
@@ -166,16 +155,15 @@ public sealed class SpoolHeaderTests
     {
         // An app upgraded with undelivered events on disk: records framed as before (checksum over the payload alone).
         using var directory = new TempDirectory();
-        await LeaveFiftyOnDiskAsync(directory.Path);
-        var segment = Assert.Single(Segments(directory));
-        var bytes = await File.ReadAllBytesAsync(segment);
-        foreach (var (start, _) in Records(bytes))
+        var segment = await LeaveFiftyInOneSegmentAsync(directory);
+        var bytes = segment.Bytes;
+        foreach (var (start, _) in segment.Records)
         {
             var length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan((int)start));
             SpoolRecordFormatTests.AsAnEarlierVersionWroteIt(bytes.AsSpan((int)start, SpoolRecordFormat.HeaderSize + length));
         }
 
-        await File.WriteAllBytesAsync(segment, bytes);
+        await segment.SaveAsync();
 
         var (statistics, delivered, selfLog) = await AdoptAsync(directory.Path, envelopes);
 
@@ -195,11 +183,9 @@ public sealed class SpoolHeaderTests
         // sent, not dropped, and counted as many as it holds (before: Adopted 100,039 and Flush false, or the rest of the
         // segment skipped at a negative count).
         using var directory = new TempDirectory();
-        await LeaveFiftyOnDiskAsync(directory.Path);
-        var segment = Assert.Single(Segments(directory));
-        var bytes = await File.ReadAllBytesAsync(segment);
-        var records = Records(bytes);
-        Assert.True(records.Count >= 3, $"{records.Count} records");
+        var segment = await LeaveFiftyInOneSegmentAsync(directory);
+        var bytes = segment.Bytes;
+        var records = segment.Records;
         var held = records[1].Count;
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan((int)records[1].Start + 8), damaged);
         foreach (var (start, _) in records)
@@ -208,7 +194,7 @@ public sealed class SpoolHeaderTests
             SpoolRecordFormatTests.AsAnEarlierVersionWroteIt(bytes.AsSpan((int)start, SpoolRecordFormat.HeaderSize + length));
         }
 
-        await File.WriteAllBytesAsync(segment, bytes);
+        await segment.SaveAsync();
 
         var (statistics, delivered, selfLog) = await AdoptAsync(directory.Path, envelopes);
 
@@ -216,6 +202,21 @@ public sealed class SpoolHeaderTests
         Assert.Equal((Logged, Logged + 1L, 0L, 0L), (statistics.Adopted, statistics.Sent, statistics.Dropped, statistics.Pending));
         Assert.Contains(selfLog, m => m.Contains($"says it holds {damaged} events; its JSON holds {Events(held)}, which are counted", StringComparison.Ordinal));
     }
+
+    /// <summary>The one segment <see cref="LeaveFiftyOnDiskAsync"/> leaves (five records or more): its bytes to damage and write back.</summary>
+    private static async Task<SpooledSegment> LeaveFiftyInOneSegmentAsync(TempDirectory directory)
+    {
+        await LeaveFiftyOnDiskAsync(directory.Path);
+        var path = Assert.Single(Segments(directory));
+        var bytes = await File.ReadAllBytesAsync(path);
+        var records = Records(bytes);
+        Assert.True(records.Count >= 3, $"{records.Count} records");
+        return new SpooledSegment(path, bytes, records);
+    }
+
+    /// <summary>What the receiver gets when the events <paramref name="before"/>..+<paramref name="lost"/> are dropped: the others once, in order, then the adopting handler's own "after".</summary>
+    private static List<string> DeliveredWithout(int before, int lost) =>
+        [.. Enumerable.Range(0, Logged).Where(i => i < before || i >= before + lost).Select(i => $"event {i}"), "after"];
 
     /// <summary>
     /// Logs 50 events in batches of at most 10 into a handler whose sink fails them all: they stay on disk, in records of
@@ -227,7 +228,7 @@ public sealed class SpoolHeaderTests
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         ThreadedHandler? first = null;
         var down = new CollectingSink { Decide = _ => new SendResult(SendOutcome.Transient, Error: "down") }.Open();
-        await using (first = new ThreadedHandler(down, Options(directory, o =>
+        await using (first = new ThreadedHandler(down, SpoolTests.Options(directory, o =>
         {
             o.BatchSize = 10;
             o.SelfLog = m =>
@@ -302,7 +303,7 @@ public sealed class SpoolHeaderTests
         }
 
         var sink = new CollectingSink().Open();
-        await using var next = new ThreadedHandler(sink, Options(directory, o => o.SelfLog = Say));
+        await using var next = new ThreadedHandler(sink, SpoolTests.Options(directory, o => o.SelfLog = Say));
         next.CreateLogger("App").LogInformation("after");
         Assert.True(next.Flush(Safety));
         return (next.Statistics, [.. sink.Delivered.Select(e => e.Message!)], Said());
@@ -324,18 +325,8 @@ public sealed class SpoolHeaderTests
 
     private static IEnumerable<string> Segments(TempDirectory directory) => Directory.EnumerateFiles(directory.Path, "*.seg", SearchOption.AllDirectories);
 
-    private static ThreadedHandlerOptions Options(string directory, Action<ThreadedHandlerOptions>? configure = null)
+    private sealed record SpooledSegment(string Path, byte[] Bytes, List<(long Start, int Count)> Records)
     {
-        var options = new ThreadedHandlerOptions
-        {
-            CaptureUnhandledExceptions = false,
-            BufferDirectory = directory,
-            Interval = TimeSpan.FromHours(1),
-            MinRetryDelay = TimeSpan.FromMilliseconds(1),
-            MaxRetryDelay = TimeSpan.FromMilliseconds(20),
-            ShutdownTimeout = TimeSpan.FromMilliseconds(300),
-        };
-        configure?.Invoke(options);
-        return options;
+        public Task SaveAsync() => File.WriteAllBytesAsync(Path, Bytes);
     }
 }

@@ -6,7 +6,8 @@ namespace ThreadedLogging.Tests.Spool;
 
 public sealed class SpoolTests
 {
-    private static ThreadedHandlerOptions Options(string directory, Action<ThreadedHandlerOptions>? configure = null)
+    /// <summary>A spool in <paramref name="directory"/>, no timer flush, fast retries, a short shutdown.</summary>
+    internal static ThreadedHandlerOptions Options(string directory, Action<ThreadedHandlerOptions>? configure = null)
     {
         var options = new ThreadedHandlerOptions
         {
