@@ -38,7 +38,7 @@ public sealed class ObjectCallBurstTests
     [Fact]
     public async Task Log_ObjectCallsPastMaxQueueBytes_TheRestAreDroppedAndCountedAsAFullQueue()
     {
-        const long maxQueueBytes = 32L * 1024 * 1024; // some 150,000 of these objects (charged ~220 B each): past 65,536
+        const long maxQueueBytes = 256L * 1024 * 1024; // some 200,000 of these objects (charged ~1.3 KiB each): past 65,536
         const int calls = 400_000;
         var sink = new CollectingSink();
         await using var handler = new ThreadedHandler(sink, Options(QueueFullMode.DropNewest, maxQueueBytes));
@@ -66,7 +66,7 @@ public sealed class ObjectCallBurstTests
     [Fact]
     public async Task Log_ObjectCallsPastMaxQueueBytesInWaitMode_CallerWaitsThenEveryEventIsDeliveredInOrder()
     {
-        const int calls = 20_000; // 1 MiB holds at most 16,384 object records (64 B each at least)
+        const int calls = 20_000; // 1 MiB holds some 800 of these object records (~1.3 KiB each)
         var sink = new CollectingSink();
         await using var handler = new ThreadedHandler(sink, Options(QueueFullMode.Wait, 1024 * 1024));
         var logger = handler.CreateLogger("App");
@@ -85,6 +85,27 @@ public sealed class ObjectCallBurstTests
         Assert.True(handler.Flush(TimeSpan.FromSeconds(60)));
         AssertDeliveredInOrder(sink.Delivered, calls);
         Assert.Equal(0, handler.Statistics.Dropped);
+    }
+
+    [Theory]
+    [InlineData(false, EventCapture.ExceptionBytes)]
+    [InlineData(true, EventCapture.ObjectTreeBytes)]
+    public async Task Log_ObjectCall_ChargesTheQueueAboutTheHeapItHolds(bool order, int atLeast)
+    {
+        // MaxQueueBytes is the bound of what a queue holds, objects too: charged 240 B (an exception) and 320 B
+        // ({@Order}) where they held 1,097 and 2,990 B of heap (measured by the review of 6ea8669), 150,000 such calls
+        // at the default 128 MiB held 0.6-1.2 GB.
+        var sink = new CollectingSink();
+        await using var handler = new ThreadedHandler(sink, Options(QueueFullMode.DropNewest, 1024L * 1024 * 1024));
+        var logger = handler.CreateLogger("App");
+        await HoldFirstBatchAsync(logger, sink);
+        var before = handler.Queue.Bytes;
+
+        LogObjects(logger, 100, order);
+
+        Assert.Equal(0, handler.Statistics.Dropped);
+        Assert.InRange((handler.Queue.Bytes - before) / 100, atLeast, 4096);
+        sink.Open();
     }
 
     private static ThreadedHandlerOptions Options(QueueFullMode mode, long maxQueueBytes) => new()
