@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -91,10 +92,10 @@ internal static class ProviderRegistration
         {
             handler = create(options);
         }
-        catch (ArgumentException e) when (DaysNotSeconds(services.GetRequiredService<ILoggerProviderConfiguration<THandler>>().Configuration, typeof(TOptions), Alias<THandler>()) is { } hint)
+        catch (ArgumentException e) when (DaysNotSeconds(services.GetRequiredService<ILoggerProviderConfiguration<THandler>>().Configuration, typeof(TOptions), Alias<THandler>(), e) is { } hint)
         {
-            throw e is ArgumentOutOfRangeException
-                ? new ArgumentOutOfRangeException(e.ParamName, $"{Reason(e)} {hint}")
+            throw e is ArgumentOutOfRangeException range
+                ? new ArgumentOutOfRangeException(e.ParamName, range.ActualValue, $"{Reason(e)} {hint}")
                 : new ArgumentException($"{Reason(e)} {hint}", e.ParamName, e);
         }
 
@@ -196,12 +197,15 @@ internal static class ProviderRegistration
     /// <summary>
     /// What the app most likely meant by the option refused, when the section gives a time span as a bare number: .NET reads
     /// <c>"ShutdownTimeout": "5"</c> as 5 days, so the refusal said "(was 5.00:00:00)" of a value written as 5, or (a
-    /// <c>MinRetryDelay</c> of "1") named only another option. Null when no time span of the section is a bare number.
+    /// <c>MinRetryDelay</c> of "1") named only another option. Null when no time span the refusal is about is a bare number.
     /// </summary>
-    private static string? DaysNotSeconds(IConfiguration section, Type options, string alias)
+    private static string? DaysNotSeconds(IConfiguration section, Type options, string alias, ArgumentException refusal)
     {
+        // Only the options the refusal is about (its parameter, or named in its reason: MaxRetryDelay's names
+        // MinRetryDelay): a bare number elsewhere may be meant as days ("MaxBufferAge": "7").
         var bare = options.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => (Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType) == typeof(TimeSpan))
+            .Where(p => p.Name == refusal.ParamName || Regex.IsMatch(Reason(refusal), $@"\b{p.Name}\b", RegexOptions.CultureInvariant))
             .Select(p => (p.Name, Number: int.TryParse(section[p.Name], NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0))
             .Where(o => o.Number > 0) // "0" is zero in any unit
             .Select(o => $"Logging:{alias}:{o.Name} is '{o.Number}', which .NET reads as {o.Number} {(o.Number == 1 ? "day" : "days")}: write {TimeSpan.FromSeconds(o.Number):c} for {o.Number} {(o.Number == 1 ? "second" : "seconds")}.")

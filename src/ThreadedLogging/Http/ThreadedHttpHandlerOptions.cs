@@ -144,7 +144,7 @@ public sealed class ThreadedHttpHandlerOptions : ThreadedHandlerOptions
         if (Credentials is { UserName: { } user } && user.Contains(':', StringComparison.Ordinal))
         {
             // Basic authentication ends the user name at the first colon (RFC 7617): the rest went into the password, and every request was refused.
-            throw new ArgumentException($"Credentials.UserName must not contain ':' (was '{Shown(user)}'): Basic authentication ends the user name at the first colon.", nameof(Credentials));
+            throw new ArgumentException($"Credentials.UserName must not contain ':' (was '{Shown(user[..(user.IndexOf(':', StringComparison.Ordinal) + 1)])}***', the rest not shown: it may be a password): Basic authentication ends the user name at the first colon.", nameof(Credentials));
         }
     }
 

@@ -268,9 +268,11 @@ internal static class SpoolRecordFormat
         var length = BinaryPrimitives.ReadInt32LittleEndian(header);
         var checksum = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
         eventCount = BinaryPrimitives.ReadInt32LittleEndian(header[CountOffset..]);
-        if (length is < 0 or > MaxPayload)
+        if (length is < 1 or > MaxPayload)
         {
-            eventCount = 0; // the header itself is garbage: how many events it held is unknown
+            // Garbage (no record of any version is empty: twelve zero bytes, a zero-filled tail after a crash, passed as an
+            // earlier version's empty record, whose checksum is 0): how many events it held is unknown.
+            eventCount = 0;
             return ReadStatus.Torn;
         }
 

@@ -36,8 +36,9 @@ public sealed class OptionsFromConfigurationTests
     [InlineData("ThreadedHttp", "RequestTimeout", "100.00:00:00", "100.00:00:00")]
     // Threw the timer's "dueTime ('8640000000') must be less than or equal to '4294967294'", naming no option.
     [InlineData("ThreadedHttp", "LevelPollInterval", "100.00:00:00", "100.00:00:00")]
-    // Basic authentication ends the user name at the first colon (RFC 7617): the rest went into the password.
-    [InlineData("ThreadedHttp", "Credentials:UserName", "ops:team", "'ops:team'")]
+    // Basic authentication ends the user name at the first colon (RFC 7617): the rest went into the password, and is
+    // not shown (a password typed into the user name: 'ops:s3cret' was shown whole).
+    [InlineData("ThreadedHttp", "Credentials:UserName", "ops:s3cret", "'ops:***', the rest not shown")]
     [InlineData("ThreadedHttp", "BufferDirectory", "spool", "'spool'")]
     // A time span written as a number of seconds is read as days: the refusal said "(was 5.00:00:00)" of a value written as 5.
     [InlineData("ThreadedHttp", "ShutdownTimeout", "5", "Logging:ThreadedHttp:ShutdownTimeout is '5', which .NET reads as 5 days: write 00:00:05 for 5 seconds.")]
@@ -72,6 +73,17 @@ public sealed class OptionsFromConfigurationTests
         Assert.Equal("Credentials", error.ParamName);
         Assert.StartsWith("Logging:ThreadedHttp:Credentials is a group of settings: give Credentials:Password and Credentials:UserName (a JSON object), not one value", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddThreaded_ABareNumberInAnOptionNotRefused_NoHintOfDays()
+    {
+        // A week of spool written as "7" is right: the hint told the app to write 00:00:07 when BatchSize was refused,
+        // which would drop everything on disk older than 7 seconds.
+        var error = Assert.ThrowsAny<ArgumentException>(() => Build("ThreadedHttp", new() { ["MaxBufferAge"] = "7", ["BatchSize"] = "0" }));
+
+        Assert.StartsWith("BatchSize must be between 1 and 100000 (was 0).", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("MaxBufferAge", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -54,6 +54,20 @@ public sealed class SpoolRecordFormatTests
     }
 
     [Fact]
+    public void TryRead_ZeroFilledTailAfterARecord_TornWithNoEventsCounted()
+    {
+        // A crash may leave a file's end zero-filled: twelve zero bytes passed as an earlier version's empty record (its
+        // checksum, of nothing, is 0), so a 4 KiB tail read as 341 records, each an unreadable record in the self-log.
+        var bytes = Records(Json(3_000, 'a'));
+        using var stream = new MemoryStream([.. bytes, .. new byte[4096]]);
+        byte[] buffer = [];
+
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _, out _));
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Torn, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out var lost, out _));
+        Assert.Equal(0, lost);
+    }
+
+    [Fact]
     public void TryRead_ChecksumWrongInARecordAfterALargerOne_Corrupt()
     {
         // The buffer still holds the larger record's bytes: the checksum is over this record's payload only.
