@@ -45,7 +45,8 @@ public sealed class WebhookTlsTests : IDisposable
     [InlineData("other-ca", $"is trusted by none of the system's CAs nor of the 1 in {WebhookCertificateTrust.SettingName}: ")]
     // The CA trusted, the certificate expired an hour ago: the trusted root does not vouch for its dates (diff review).
     [InlineData("expired", "NotTimeValid")]
-    // (A certificate for TLS clients only cannot be tested here: Kestrel refuses to serve one.)
+    // (A certificate for TLS clients only is refused too, NotValidForUsage, by the chain policy's server-auth EKU: the
+    // diff review's probe with this receiver; not a row here.)
     public async Task Evaluate_HttpsWebhookNotTrusted_NothingDeliveredAndTheLogSaysWhy(string setup, string why)
     {
         var anHourAgo = DateTimeOffset.UtcNow.AddHours(-1);
