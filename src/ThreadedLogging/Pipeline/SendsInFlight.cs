@@ -28,11 +28,11 @@ internal sealed class SendsInFlight(TimeProvider time)
     /// <summary>A send begins now; give the ticket to <see cref="End"/> when it has its answer (or failed, or was cancelled).</summary>
     public long Begin()
     {
-        var since = time.GetUtcNow();
         lock (_gate)
         {
+            // The clock read inside the lock: two sends beginning together are listed in the order of their times.
             var ticket = ++_nextTicket;
-            _sends.Add((ticket, since));
+            _sends.Add((ticket, time.GetUtcNow()));
             return ticket;
         }
     }
