@@ -177,8 +177,22 @@ internal static class SpoolRecordFormat
             return ReadStatus.Torn;
         }
 
+        var corruptPayload = payload;
+        var corruptCount = eventCount;
+        var skipped = Skipped(new ArraySegment<byte>(rest, 0, next), out payload, out eventCount, out countChecked);
+        if (skipped == ReadStatus.DamagedUncounted && claimedEnd >= 0 && claimedEnd - start < next && StartsAsARecord(rest.AsSpan((int)(claimedEnd - start))))
+        {
+            // No checksum vouches for the bytes up to the next whole record, but the failed record's length ends before it
+            // at a believable header: the record after it is damaged too (a bad sector across several). This one alone is
+            // corrupt, counted as one is, and the next read starts where its length says (diff review: both were skipped
+            // together, uncounted). A length that ends in garbage was itself damaged: the bytes stay uncounted.
+            (payload, eventCount, countChecked) = (corruptPayload, corruptCount, false);
+            stream.Position = claimedEnd;
+            return ReadStatus.Corrupt;
+        }
+
         stream.Position = start + next;
-        return Skipped(new ArraySegment<byte>(rest, 0, next), out payload, out eventCount, out countChecked);
+        return skipped;
     }
 
     /// <summary>
@@ -214,6 +228,24 @@ internal static class SpoolRecordFormat
         return ReadStatus.DamagedUncounted;
     }
 
+    /// <summary>Whether <paramref name="record"/> starts with a believable header: a length that fits in it, a payload that starts as gzip or JSON does.</summary>
+    private static bool StartsAsARecord(ReadOnlySpan<byte> record)
+    {
+        if (record.Length < HeaderSize)
+        {
+            return false;
+        }
+
+        var length = BinaryPrimitives.ReadInt32LittleEndian(record);
+        if (length < 1 || length > record.Length - HeaderSize)
+        {
+            return false;
+        }
+
+        var payload = record.Slice(HeaderSize, length);
+        return IsGzip(payload) || payload[0] == (byte)'{';
+    }
+
     /// <summary>
     /// The first offset after the start of <paramref name="bytes"/> (a segment from a failed record to its end) where a whole
     /// record lies: a believable header (a length that fits in what is left, a payload that starts as gzip or JSON does)
@@ -226,18 +258,13 @@ internal static class SpoolRecordFormat
         for (var at = 1; at <= bytes.Length - HeaderSize; at++)
         {
             var record = bytes[at..];
+            if (!StartsAsARecord(record))
+            {
+                continue;
+            }
+
             var length = BinaryPrimitives.ReadInt32LittleEndian(record);
-            if (length < 1 || length > record.Length - HeaderSize)
-            {
-                continue;
-            }
-
             var payload = record.Slice(HeaderSize, length);
-            if (!IsGzip(payload) && payload[0] != (byte)'{')
-            {
-                continue;
-            }
-
             var checksum = BinaryPrimitives.ReadUInt32LittleEndian(record[4..]);
             if (Crc32.HashToUInt32(record.Slice(CountOffset, HeaderSize - CountOffset + length)) == checksum || Crc32.HashToUInt32(payload) == checksum)
             {

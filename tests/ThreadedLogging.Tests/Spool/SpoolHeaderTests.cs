@@ -106,6 +106,28 @@ public sealed class SpoolHeaderTests
         Assert.Contains(selfLog, m => m.Contains($"Damaged record at byte {second} of", StringComparison.Ordinal) && m.Contains($"found at byte {records[2].Start}): skipped, {Events(lost)} dropped", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task TwoRecordsPayloadsDamagedSideBySide_EachDroppedAndCounted_TheRestSentOnce(bool envelopes)
+    {
+        // A bad sector across two records: both were skipped together uncounted (Adopted 50 less theirs, no notice).
+        using var directory = new TempDirectory();
+        var segment = await LeaveFiftyInOneSegmentAsync(directory);
+        var records = segment.Records;
+        Assert.True(records.Count >= 4, $"{records.Count} records");
+        var before = records[0].Count;
+        var lost = records[1].Count + records[2].Count;
+        segment.Bytes[records[1].Start + SpoolRecordFormat.HeaderSize + 5] ^= 0x55;
+        segment.Bytes[records[2].Start + SpoolRecordFormat.HeaderSize + 5] ^= 0x55;
+        await segment.SaveAsync();
+
+        var (statistics, delivered, _) = await AdoptAsync(directory.Path, envelopes);
+
+        Assert.Equal(DeliveredWithout(before, lost), delivered);
+        Assert.Equal((Logged, Logged - lost + 1L, (long)lost, 0L), (statistics.Adopted, statistics.Sent, statistics.Dropped, statistics.Pending));
+    }
+
     [Fact]
     public async Task RecordsLengthAndPayloadDamaged_ItsEventsUnknown_SaidAndNotCounted_TheRecordsAfterItSentOnce()
     {

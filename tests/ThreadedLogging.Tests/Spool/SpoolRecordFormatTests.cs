@@ -82,6 +82,27 @@ public sealed class SpoolRecordFormatTests
     }
 
     [Fact]
+    public void TryRead_TwoPayloadsDamagedSideBySide_EachCorruptAndCountedThenTheNextRecordReadWhole()
+    {
+        // A bad sector across two records: no checksum vouched for the bytes up to the third, so both were skipped
+        // together as DamagedUncounted (0 events), though the first one's length said where the second began.
+        var bytes = Records(Json(3_000, 'a'), Json(2_000, 'b'), Json(1_000, 'c'));
+        var second = SpoolRecordFormat.HeaderSize + BinaryPrimitives.ReadInt32LittleEndian(bytes);
+        bytes[SpoolRecordFormat.HeaderSize + 5] ^= 0x55;
+        bytes[second + SpoolRecordFormat.HeaderSize + 5] ^= 0x55;
+        using var stream = new MemoryStream(bytes);
+        byte[] buffer = [];
+
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Corrupt, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out var first, out _));
+        Assert.Equal(Json(3_000, 'a').Length % 7, first);
+        Assert.Equal(second, stream.Position);
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Corrupt, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out var next, out _));
+        Assert.Equal(Json(2_000, 'b').Length % 7, next);
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _, out _));
+        Assert.Equal(SpoolRecordFormat.ReadStatus.End, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _, out _));
+    }
+
+    [Fact]
     public void TryRead_PayloadDamagedBeforeAWholeRecord_CorruptThenTheNextRecordReadWhole()
     {
         var bytes = Records(Json(3_000, 'a'), Json(2_000, 'b'), Json(1_000, 'c'));
