@@ -147,6 +147,27 @@ internal sealed partial class DurableSpool
         return counted;
     }
 
+    /// <summary>
+    /// The events of the records of <paramref name="segment"/> (one of our own) from <paramref name="offset"/> to its end, as
+    /// the reader will count them; damaged bytes after them count none (a next skip counts them by the same difference).
+    /// Read only after damaged bytes, into a buffer of its own; the reader's position is kept.
+    /// </summary>
+    private int EventsAfter(SpoolSegment segment, long offset)
+    {
+        var position = _reader!.Position;
+        _reader.Position = offset;
+        byte[] buffer = [];
+        var events = 0;
+        SpoolRecordFormat.ReadStatus status;
+        while ((status = SpoolRecordFormat.TryRead(_reader, ref buffer, out var payload, out var count, out var countChecked)) is not (SpoolRecordFormat.ReadStatus.End or SpoolRecordFormat.ReadStatus.Torn))
+        {
+            events += status == SpoolRecordFormat.ReadStatus.DamagedUncounted ? 0 : countChecked ? count : EventsIn(segment, offset, payload, count, say: false);
+        }
+
+        _reader.Position = position;
+        return events;
+    }
+
     private void DropExpired()
     {
         var limit = _time.GetUtcNow() - _maxAge;

@@ -242,12 +242,17 @@ internal sealed partial class DurableSpool : IDisposable
             {
                 // A record whose length does not lead to the next one (damaged): the bytes up to the next whole record are
                 // dropped, counted when a checksum vouches for them, else said to be uncounted; the records after are sent.
+                // In a segment of our own, bytes no checksum vouches for held what this process wrote there less the
+                // records after them (diff review: said uncounted, they stayed pending — counted torn when the segment
+                // ended, or never, and Flush false); in an adopted one they are unknown, and were not counted adopted.
                 var next = _reader.Position;
                 var known = status == SpoolRecordFormat.ReadStatus.Damaged;
-                var dropped = known ? count - segment.FirstSettledCounted : 0;
+                var dropped = known ? count - segment.FirstSettledCounted : segment.Adopted ? 0 : Math.Max(0, segment.PendingEvents - EventsAfter(segment, next));
                 Report?.Invoke(known
                     ? $"Damaged record at byte {segment.Delivered} of {segment.Path} (its length does not lead to the next record, found at byte {next}): skipped, {Counted.Events(dropped)} dropped; the records after it are sent."
-                    : $"Damaged record at byte {segment.Delivered} of {segment.Path} (its length does not lead to the next record, found at byte {next}, and no checksum matches the {next - segment.Delivered} bytes before it): skipped, its events are unknown and not counted; the records after it are sent.");
+                    : segment.Adopted
+                    ? $"Damaged record at byte {segment.Delivered} of {segment.Path} (its length does not lead to the next record, found at byte {next}, and no checksum matches the {next - segment.Delivered} bytes before it): skipped, its events are unknown and not counted; the records after it are sent."
+                    : $"Damaged record at byte {segment.Delivered} of {segment.Path} (its length does not lead to the next record, found at byte {next}, and no checksum matches the {next - segment.Delivered} bytes before it): skipped, {Counted.Events(dropped)} dropped (what this process wrote there, less the records after it); the records after it are sent.");
                 SkipRecord(segment, dropped, SpoolDropReason.Torn);
                 continue;
             }

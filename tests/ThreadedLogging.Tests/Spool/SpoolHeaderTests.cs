@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using ThreadedLogging.Tests.Support;
 
@@ -225,6 +226,141 @@ public sealed class SpoolHeaderTests
         Assert.Contains(selfLog, m => m.Contains($"says it holds {damaged} events; its JSON holds {Events(held)}, which are counted", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("shorter", true, false)]
+    [InlineData("shorter", false, true)]
+    [InlineData("longer", true, true)]
+    [InlineData("longer", false, false)]
+    [InlineData("huge", true, false)]
+    [InlineData("negative", false, true)]
+    public async Task SpoolOfAnEarlierVersion_ARecordsLengthDamaged_ItAloneDroppedCountedByItsJson_TheRecordsAfterItSentOnce(string damage, bool envelopes, bool uncompressed)
+    {
+        // An earlier version's record (its checksum over the payload alone, gzip or the plain JSON of versions before it)
+        // whose length is damaged: found again by its checksum over the bytes up to the next whole record, its events
+        // counted in its JSON at adoption and by the reader alike (Adopted = Sent + Dropped), the records after it sent.
+        using var directory = new TempDirectory();
+        var segment = await LeaveFiftyInOneSegmentAsync(directory);
+        if (uncompressed)
+        {
+            segment = segment.Uncompressed();
+        }
+
+        var bytes = segment.Bytes;
+        foreach (var (start, _) in segment.Records)
+        {
+            var length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan((int)start));
+            SpoolRecordFormatTests.AsAnEarlierVersionWroteIt(bytes.AsSpan((int)start, SpoolRecordFormat.HeaderSize + length));
+        }
+
+        var records = segment.Records;
+        var (second, lost) = records[1];
+        var before = records[0].Count;
+        var secondLength = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan((int)second));
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan((int)second), SpoolRecordFormatTests.Damaged(secondLength, damage));
+        await segment.SaveAsync();
+
+        var (statistics, delivered, selfLog) = await AdoptAsync(directory.Path, envelopes);
+
+        Assert.Equal(DeliveredWithout(before, lost), delivered);
+        Assert.Equal((Logged, Logged - lost + 1L, (long)lost, 0L), (statistics.Adopted, statistics.Sent, statistics.Dropped, statistics.Pending));
+        Assert.Contains(selfLog, m => m.Contains($"Damaged record at byte {second} of", StringComparison.Ordinal) && m.Contains($"found at byte {records[2].Start}): skipped, {Events(lost)} dropped", StringComparison.Ordinal));
+        Assert.DoesNotContain(selfLog, m => m.Contains("says it holds", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task OwnSegmentsRecordLengthAndPayloadDamaged_WhatThisProcessWroteThereCountedDroppedOnceAndSaid_FlushTrue()
+    {
+        // Damaged bytes no checksum vouches for, in a segment of this process (still being written): it knows how many
+        // events it wrote there. Before, the self-log said they were not counted while they stayed pending: Flush false
+        // until the segment ended, and then counted torn (Remove), or, the segment done, dropped from it uncounted.
+        using var directory = new TempDirectory();
+        await using var server = await LoopbackServer.StartAsync();
+        var up = false;
+        var delivered = new List<string>();
+        server.Respond = request =>
+        {
+            if (!Volatile.Read(ref up))
+            {
+                return Task.FromResult(Results.StatusCode(StatusCodes.Status503ServiceUnavailable));
+            }
+
+            lock (delivered)
+            {
+                delivered.AddRange(JsonDocument.Parse(request.Body).RootElement.GetProperty("events").EnumerateArray()
+                    .Where(e => e.GetProperty("category").GetString() != "ThreadedLogging")
+                    .Select(e => string.Join(' ', e.GetProperty("message").GetString()!.Split(' ').Take(2))));
+            }
+
+            return Task.FromResult(Results.Ok());
+        };
+        var selfLog = new List<string>();
+        var allOnDisk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ThreadedHttpHandler? handler = null;
+        await using (handler = new ThreadedHttpHandler(Http.ThreadedHttpHandlerTests.Options(server, o =>
+        {
+            o.BufferDirectory = directory.Path;
+            o.BatchSize = 10;
+            o.SelfLog = m =>
+            {
+                lock (selfLog)
+                {
+                    selfLog.Add(m);
+                }
+
+                // Written on the worker at each failed send: checked there, where the queue moves to disk.
+                if (Volatile.Read(ref handler) is { Statistics.Spooled: Logged })
+                {
+                    allOnDisk.TrySetResult();
+                }
+            };
+        })))
+        {
+            // Events of 2 KB that do not compress: each record larger than the reader's file buffer (4 KiB), so that the
+            // second is read from the file after the first is sent, not from what reading the first brought in with it.
+            var logger = handler.CreateLogger("App");
+            for (var i = 0; i < Logged; i++)
+            {
+                logger.LogInformation("event {N} {Noise}", i, string.Concat(Enumerable.Range(0, 60).Select(_ => Guid.NewGuid().ToString("N"))));
+            }
+
+            _ = handler.FlushAsync();
+            await allOnDisk.Task.WaitAsync(Safety);
+
+            // The reader is held at the first record (refused); the second is read from the file once the receiver is up.
+            var path = Assert.Single(Segments(directory));
+            var bytes = await File.ReadAllBytesAsync(path);
+            var records = Records(bytes);
+            Assert.True(records.Count >= 3, $"{records.Count} records");
+            var (second, lost) = records[1];
+            var before = records[0].Count;
+            var length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan((int)second));
+            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan((int)second), length + 40);
+            bytes[second + SpoolRecordFormat.HeaderSize + 5] ^= 0x55;
+            using (var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+            {
+                file.Position = second;
+                file.Write(bytes.AsSpan((int)second, SpoolRecordFormat.HeaderSize + 6));
+            }
+
+            Volatile.Write(ref up, true);
+            logger.LogInformation("after");
+            Assert.True(handler.Flush(Safety));
+
+            lock (delivered)
+            {
+                Assert.Equal(DeliveredWithout(before, lost), delivered);
+            }
+
+            var statistics = handler.Statistics;
+            Assert.Equal((Logged - lost + 1L, (long)lost, 0L), (statistics.Sent, statistics.Dropped, statistics.Pending));
+            lock (selfLog)
+            {
+                Assert.Contains(selfLog, m => m.Contains($"Damaged record at byte {second} of", StringComparison.Ordinal) && m.Contains($"skipped, {Events(lost)} dropped (what this process wrote there", StringComparison.Ordinal));
+                Assert.DoesNotContain(selfLog, m => m.Contains("not counted", StringComparison.Ordinal));
+            }
+        }
+    }
+
     /// <summary>The one segment <see cref="LeaveFiftyOnDiskAsync"/> leaves (five records or more): its bytes to damage and write back.</summary>
     private static async Task<SpooledSegment> LeaveFiftyInOneSegmentAsync(TempDirectory directory)
     {
@@ -350,5 +486,24 @@ public sealed class SpoolHeaderTests
     private sealed record SpooledSegment(string Path, byte[] Bytes, List<(long Start, int Count)> Records)
     {
         public Task SaveAsync() => File.WriteAllBytesAsync(Path, Bytes);
+
+        /// <summary>The same records framed as versions before gzip wrote them: their plain JSON (checksum still this version's).</summary>
+        public SpooledSegment Uncompressed()
+        {
+            using var unpacked = new MemoryStream();
+            var bytes = new List<byte>();
+            foreach (var (start, count) in Records)
+            {
+                var length = BinaryPrimitives.ReadInt32LittleEndian(Bytes.AsSpan((int)start));
+                var json = SpoolRecordFormat.Unpack(new ArraySegment<byte>(Bytes, (int)start + SpoolRecordFormat.HeaderSize, length), unpacked).ToArray();
+                var record = new byte[SpoolRecordFormat.HeaderSize + json.Length];
+                json.CopyTo(record, SpoolRecordFormat.HeaderSize);
+                SpoolRecordFormat.WriteHeader(record, count);
+                bytes.AddRange(record);
+            }
+
+            var all = bytes.ToArray();
+            return new SpooledSegment(Path, all, SpoolHeaderTests.Records(all));
+        }
     }
 }
