@@ -102,7 +102,8 @@ internal sealed class CollectorOptions
 
     /// <summary>
     /// Gets or sets the address users reach the support page at (<c>https://logs.example.com/</c>): alert notifications
-    /// link to it. Null: no link. The default value is null.
+    /// link to it, and behind a TLS-terminating proxy its origin is the collector's own for the console's sign-in and changes (an
+    /// https one makes the session cookie Secure). Null: no link. The default value is null.
     /// </summary>
     public string? PublicUrl { get; set; }
 

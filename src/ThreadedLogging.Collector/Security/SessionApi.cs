@@ -7,7 +7,7 @@ namespace ThreadedLogging.Collector.Security;
 
 /// <summary>
 /// Sign-in for the support page when <c>Collector:ReadApiKey</c> or <c>Collector:AdminApiKey</c> is set: the
-/// page posts a key once and gets a session cookie (HttpOnly, SameSite=Strict, Secure under https, with an
+/// page posts a key once and gets a session cookie (HttpOnly, SameSite=Strict, Secure under https or an https Collector:PublicUrl, with an
 /// expiry); the key is never in a URL or in the page's storage. The read key gives a session that reads; the
 /// admin key one that also changes level rules (issue 13). Both POSTs are CSRF-safe: a browser's cross-origin
 /// request is refused by its Origin, and the cookie is never sent cross-site (SameSite=Strict).
@@ -110,7 +110,7 @@ internal static class SessionApi
         {
             HttpOnly = true,
             SameSite = SameSiteMode.Strict,
-            Secure = context.Request.IsHttps,
+            Secure = SameOrigin.IsHttps(context.Request),
             Path = "/",
             Expires = expires,
             IsEssential = true,
@@ -131,7 +131,7 @@ internal static class SessionApi
         {
             HttpOnly = true,
             SameSite = SameSiteMode.Strict,
-            Secure = context.Request.IsHttps,
+            Secure = SameOrigin.IsHttps(context.Request),
             Path = "/",
         });
         return TypedResults.NoContent();

@@ -1,0 +1,92 @@
+using System.Net;
+using System.Text;
+using ThreadedLogging.Collector.Tests.Support;
+
+namespace ThreadedLogging.Collector.Tests.Security;
+
+/// <summary>
+/// The support page behind a TLS-terminating proxy (README, TLS): the browser is at <c>https://logs.example.com</c>, the
+/// collector listens on plain http on loopback and reads no <c>X-Forwarded-*</c>. With <c>Collector:PublicUrl</c> set to
+/// the browser's address, that origin is the collector's own: sign-in and the admin session's changes are taken (they
+/// were refused as cross-origin, so no one could sign in behind the proxy README recommends), and the session cookie
+/// is <c>Secure</c>. Any other origin is still refused, and the refusal says which setting makes an origin the collector's.
+/// </summary>
+public sealed class PublicUrlSessionTests : IAsyncLifetime
+{
+    private const string PublicOrigin = "https://logs.example.com";
+
+    private CollectorFixture _collector = null!;
+    private HttpClient _browser = null!;
+
+    public async Task InitializeAsync()
+    {
+        _collector = await CollectorFixture.StartAsync(
+            "--Collector:IngestApiKeys:0=ingest-key", "--Collector:ReadApiKey=read-key", "--Collector:AdminApiKey=admin-key", "--Collector:PublicUrl=" + PublicOrigin + "/");
+        _browser = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = _collector.BaseAddress };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _browser.Dispose();
+        await _collector.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task SignIn_OriginOfPublicUrlThroughTlsProxy_SecureCookieThatReads()
+    {
+        using var signIn = await SignInAsync("read-key", PublicOrigin);
+
+        Assert.True(signIn.StatusCode == HttpStatusCode.NoContent, await signIn.Content.ReadAsStringAsync());
+        var setCookie = Assert.Single(signIn.Headers.GetValues("Set-Cookie"));
+        Assert.Contains("secure", setCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("httponly", setCookie, StringComparison.OrdinalIgnoreCase);
+        using var events = new HttpRequestMessage(HttpMethod.Get, new Uri("api/events", UriKind.Relative));
+        events.Headers.Add("Cookie", setCookie.Split(';')[0]);
+        using var read = await _browser.SendAsync(events);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+    }
+
+    [Fact]
+    public async Task AdminSession_ChangeFromOriginOfPublicUrl_Taken()
+    {
+        using var signIn = await SignInAsync("admin-key", PublicOrigin);
+        Assert.Equal(HttpStatusCode.NoContent, signIn.StatusCode);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("api/levels", UriKind.Relative))
+        {
+            Content = new StringContent("""{"user":"alice","level":"Debug","duration":"00:30:00"}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Origin", PublicOrigin);
+        request.Headers.Add("X-Requested-With", "ThreadedLogging.Console");
+        request.Headers.Add("Cookie", signIn.Headers.GetValues("Set-Cookie").Single().Split(';')[0]);
+
+        using var created = await _browser.SendAsync(request);
+
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("https://evil.example")]
+    [InlineData("http://logs.example.com")]
+    [InlineData("https://logs.example.com:8443")]
+    public async Task SignIn_OriginNeitherOwnNorPublicUrl_403NamingTheSetting(string origin)
+    {
+        using var response = await SignInAsync("read-key", origin);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+        var error = Http.Error(await response.Content.ReadAsStringAsync());
+        Assert.Contains($"Origin {origin}", error, StringComparison.Ordinal);
+        Assert.Contains("Collector:PublicUrl", error, StringComparison.Ordinal);
+    }
+
+    private async Task<HttpResponseMessage> SignInAsync(string key, string origin)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("auth/sign-in", UriKind.Relative))
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = key }),
+        };
+        request.Headers.Add("Origin", origin);
+        request.Headers.Add("Sec-Fetch-Site", "same-origin");
+        return await _browser.SendAsync(request);
+    }
+}
