@@ -26,8 +26,12 @@ export async function showDetail(state) {
   }
 }
 
+/**
+ * A heading and what it heads. A part that is null (no inner exceptions, no pairs) is left out: DOM append writes null as
+ * the text "null" (shown under every exception without inner ones).
+ */
 function section(title, ...content) {
-  return [el("h3", {}, title), ...content];
+  return [el("h3", {}, title), ...content.filter((part) => part != null)];
 }
 
 function pairs(entries) {

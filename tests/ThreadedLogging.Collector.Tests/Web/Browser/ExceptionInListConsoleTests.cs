@@ -116,6 +116,61 @@ public sealed class ExceptionInListConsoleTests(ChromiumFixture chromium) : ICla
         Assert.Empty(dialogs);
     }
 
+    /// <summary>
+    /// An exception without inner ones, sent with its text (a .NET ToString) or as type, message and stack: the detail
+    /// wrote "null" under it (the missing inner list appended as text), on every such error support opened.
+    /// </summary>
+    [Fact]
+    public async Task Detail_ExceptionWithoutInnerOnes_NothingButItsTextUnderTheHeading()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        var body = JsonSerializer.Serialize(new
+        {
+            app = "Shop",
+            events = new object[]
+            {
+                new
+                {
+                    timestamp = now.AddMinutes(-2), level = "Critical", message = "app closing",
+                    exception = new { type = "System.NullReferenceException", message = "Object reference not set to an instance of an object.", text = "System.NullReferenceException: Object reference not set to an instance of an object.\n   at Shop.Report.Render()", inner = Array.Empty<object>() },
+                },
+                new
+                {
+                    timestamp = now.AddMinutes(-1), level = "Error", message = "render failed",
+                    exception = new { type = "System.FormatException", message = "bad input", stackTrace = "   at Shop.Report.Parse()" },
+                },
+            },
+        });
+        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/erin", Http.Utf8(body), "application/json");
+        Assert.True(status == HttpStatusCode.OK, text);
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+
+        await page.GotoAsync(collector.BaseAddress + "?user=erin");
+        var rows = page.Locator("#events-table tbody tr");
+        await Expect(rows).ToHaveCountAsync(2);
+        // What lies between the Exception heading and the next one: the exception's text alone, no stray text node.
+        const string UnderExceptionHeading = """
+            () => {
+              const nodes = [...document.getElementById('detail-body').childNodes];
+              const from = nodes.findIndex(n => n.nodeName === 'H3' && n.textContent === 'Exception');
+              const to = nodes.findIndex((n, i) => i > from && n.nodeName === 'H3');
+              return nodes.slice(from + 1, to).map(n => n.nodeType === Node.TEXT_NODE ? 'text: ' + n.textContent : n.nodeName + '.' + n.className);
+            }
+            """;
+        foreach (var (row, shows) in new[] { (1, "at Shop.Report.Render()"), (0, "at Shop.Report.Parse()") })
+        {
+            await rows.Nth(row).Locator("td a").ClickAsync();
+            await Expect(page.Locator("#detail-body pre.exception")).ToContainTextAsync(shows);
+            Assert.Equal(["PRE.exception"], await page.EvaluateAsync<string[]>(UnderExceptionHeading));
+            await Expect(page.Locator("#detail-body")).Not.ToContainTextAsync("null");
+        }
+
+        await ChromiumFixture.ScreenshotAsync(page, "88-exception-without-inner");
+        Assert.Empty(dialogs);
+    }
+
     /// <summary>The context list (the events around one) marked no exception, where the timeline's rows show its line.</summary>
     [Fact]
     public async Task ContextList_RowWithAnException_ShowsItsLineUnderTheMessage()
