@@ -1,7 +1,7 @@
 // Event detail: everything an event holds, as text (pre-formatted JSON for nested values), and its context.
 import { getJson, toJson, numberText } from "./api.js";
 import { $, el, clear, text, status, timeCell, localTime, excerpt, exceptionLine } from "./dom.js";
-import { change, timelineOf, readState, conditionText, kindOf, toUrl } from "./state.js";
+import { change, timelineOf, readState, conditionText, kindOf, toUrl, range } from "./state.js";
 import { captureControls } from "./levels.js";
 
 let current = null;
@@ -66,6 +66,22 @@ function innerList(x) {
   return el("div", { className: "inner" }, el("strong", {}, `Inner exceptions (${x.inner.length})`), list(x.inner));
 }
 
+const PRESETS = { "15m": "the last 15 min", "1h": "the last hour", "24h": "the last 24 hours", "7d": "the last 7 days" };
+
+/**
+ * Why the open event is not in the list for its time, or "": a link sent with a preset range ("1 h" counts back from
+ * whenever it is opened) or with dates showed, a day later, the event open beside a list that had it not, nor anything
+ * before it ("No events for bob in this time range."), and nothing said why.
+ */
+function outsideRange(e, state) {
+  const at = Date.parse(e.timestamp);
+  const { from, to } = range(state);
+  if (isNaN(at) || !(from && at < Date.parse(from)) && !(to && at > Date.parse(to))) return "";
+  const span = PRESETS[state.range] && !state.from && !state.to ? PRESETS[state.range]
+    : [state.from ? "from " + localTime(state.from) : "", state.to ? "to " + localTime(state.to) : ""].filter(Boolean).join(" ");
+  return `Not in the list: it is ${from && at < Date.parse(from) ? "older" : "newer"} than the list's time range (${span}).`;
+}
+
 function render(e, state) {
   const ctx = e.context && typeof e.context === "object" ? e.context : {};
   const props = e.properties && typeof e.properties === "object" ? e.properties : {};
@@ -77,6 +93,11 @@ function render(e, state) {
   if (state.levels.length && !state.levels.includes(e.level)) {
     body.append(el("p", { className: "note filtered-out", role: "note" },
       `Not in the list: its level, ${e.level}, is hidden by the level filter (showing ${state.levels.join(", ")}).`));
+  }
+  const outside = outsideRange(e, state);
+  if (outside) {
+    body.append(el("p", { className: "note out-of-range", role: "note" }, outside, " ",
+      el("button", { type: "button", className: "list-up-to", dataset: { upTo: String(e.id) } }, "List the events up to it")));
   }
   body.append(el("div", { className: "message" }, e.message ?? ""));
   const kind = kindOf(e);
@@ -236,6 +257,8 @@ export function wireDetail() {
       else change(timelineOf({ all: "1", range: "24h", template: kind.dataset.kind }));
       return;
     }
+    const upTo = event.target.closest("button[data-up-to]");
+    if (upTo) { change({ range: "", from: "", to: "", at: upTo.dataset.upTo, event: upTo.dataset.upTo, ctx: "", live: "" }); return; }
     const around = event.target.closest("button[data-around]");
     if (around) {
       const at = new Date(around.dataset.at).getTime();
