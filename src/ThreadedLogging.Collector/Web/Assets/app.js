@@ -21,6 +21,7 @@ async function render() {
   if (onAlerts) $("alerts-link").setAttribute("aria-current", "page"); else $("alerts-link").removeAttribute("aria-current");
   crumbs(state);
   document.title = (onAlerts ? "Alerts · " : onTimeline ? visible(subject(state)) + " · " : "") + "Support console";
+  if (onTimeline) text($("timeline-title"), "Events of " + subject(state));
   const levels = showLevels(state);
   if (!onAlerts) leaveAlerts();
   if (onTimeline) await Promise.all([showTimeline(state), showDetail(state), levels]);
