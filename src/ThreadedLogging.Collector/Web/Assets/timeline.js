@@ -83,6 +83,7 @@ export function showTimeline(state) {
   for (const b of document.querySelectorAll("[data-range]")) b.setAttribute("aria-pressed", String(!custom && (state.range || "all") === b.dataset.range));
   for (const [id, end] of [["timeline-from", "from"], ["timeline-to", "to"]]) {
     $(id).value = boxText(state[end]);
+    fitBox($(id));
     $(id).removeAttribute("aria-invalid");
   }
   text($("range-error"), "");
@@ -93,6 +94,15 @@ export function showTimeline(state) {
   live(state);
   if (listKey(state) === listed) { markSelected(state.event); return Promise.resolve(); }
   return load(state, false);
+}
+
+/**
+ * A time box wide enough for its text in a browser without CSS field-sizing (app.css; Firefox, Chromium before 123,
+ * Safari before 26), where the box kept its default 20 characters and cut "2026-12-04 15:10:07.123 UTC+01:00" to
+ * "2026-12-04 15:10:07.123": a time read without its offset. Where field-sizing works it sizes the box and this is ignored.
+ */
+function fitBox(box) {
+  box.size = Math.max(20, box.value.length + 2);
 }
 
 function listKey(state) {
@@ -371,6 +381,7 @@ export function wireTimeline() {
   // the hour that repeats when daylight saving ends, reads as the first of the two). A text that is no date and time
   // is said beside the boxes, the range unchanged.
   for (const [id, end, label] of [["timeline-from", "from", "From"], ["timeline-to", "to", "To"]]) {
+    $(id).addEventListener("input", () => fitBox($(id)));
     $(id).addEventListener("change", () => {
       const value = readBox($(id).value);
       if (value == null) {

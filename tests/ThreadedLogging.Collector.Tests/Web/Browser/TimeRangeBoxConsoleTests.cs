@@ -64,4 +64,36 @@ public sealed class TimeRangeBoxConsoleTests(ChromiumFixture chromium) : IClassF
         await Expect(rows).ToHaveCountAsync(2);
         Assert.Empty(dialogs);
     }
+
+    /// <summary>
+    /// A browser without CSS field-sizing (Firefox, Chromium before 123, Safari before 26; made here by setting the
+    /// boxes' field-sizing back to fixed) kept each box at its default 20 characters: in Berlin "2026-10-24 08:00:00.125
+    /// UTC+02:00" showed as "2026-10-24 08:00:00.125", a time read without its offset. Each box is as wide as its text.
+    /// </summary>
+    [Fact]
+    public async Task TimeRange_BrowserWithoutFieldSizing_NoBoxCutsItsTime()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:Retention:MaxAge=3650.00:00:00");
+        await Http.PostStoredAsync(collector.Client, "log/zoe", Http.Envelope(null,
+            new { level = "Information", message = "morning", timestamp = "2026-10-24T06:00:00.125Z", sequence = 1 }));
+        await using var context = await chromium.Browser.NewContextAsync(new() { TimezoneId = "Europe/Berlin", Locale = "en-US" });
+        var page = await context.NewPageAsync();
+        const string Cut = """
+            () => ['timeline-from', 'timeline-to'].map(id => document.getElementById(id)).filter(i => i.scrollWidth > i.clientWidth)
+              .map(i => `${i.id}: ${i.value} needs ${i.scrollWidth} of ${i.clientWidth} px`)
+            """;
+
+        await page.GotoAsync(collector.BaseAddress + "?user=zoe&from=2026-10-24T06%3A00%3A00.125Z&to=2026-10-24T23%3A59%3A59.999Z");
+        await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#timeline-from")).ToHaveValueAsync("2026-10-24 08:00:00.125 UTC+02:00");
+        Assert.Empty(await page.EvaluateAsync<string[]>(Cut));
+        // Scripts may set a style under the page's CSP (style-src 'self' forbids only inline style sheets and attributes).
+        await page.EvaluateAsync("() => document.querySelectorAll('input.time-box').forEach(i => i.style.setProperty('field-sizing', 'fixed', 'important'))");
+        Assert.Empty(await page.EvaluateAsync<string[]>(Cut));
+
+        // Typed longer than it was: the box grows as the text does.
+        await page.Locator("#timeline-to").FillAsync("2026-10-25 01:59:59.999 UTC+02:00");
+        Assert.Empty(await page.EvaluateAsync<string[]>(Cut));
+        await ChromiumFixture.ScreenshotAsync(page, "89-time-boxes-without-field-sizing");
+    }
 }
