@@ -10,12 +10,17 @@ namespace ThreadedLogging.Collector.Ingest.Formats;
 /// </summary>
 /// <remarks>
 /// The layout is the runtime's: <c>Type: message</c>, then <c> ---&gt; </c> and the inner exception's own text,
-/// closed by <c>   --- End of inner exception stack trace ---</c>, then the outer stack (<c>   at …</c> lines).
+/// closed by <c>   --- End of inner exception stack trace ---</c>, then the outer stack (<c>   at …</c> lines). An
+/// <c>ExternalException</c> — every <c>DbException</c>: SqliteException, NpgsqlException, SqlException — writes its
+/// HResult after the type (<c>Npgsql.PostgresException (0x80004005): 42P01: …</c>); an <c>AggregateException</c>
+/// writes its inner exceptions after the first at the end, each <c> ---&gt; (Inner Exception #1) </c>…<c>&lt;---</c>.
 /// </remarks>
 internal static partial class DotNetExceptionText
 {
     private const string InnerStart = " ---> ";
     private const string InnerEnd = "--- End of inner exception stack trace ---";
+    private const string AggregateInnerStart = "\n ---> (Inner Exception #";
+    private const string AggregateInnerEnd = "<---";
 
     /// <summary>
     /// Gets a value indicating whether <paramref name="text"/> reads as a .NET exception: a first line
@@ -43,7 +48,12 @@ internal static partial class DotNetExceptionText
         }
 
         json.WriteString("type", head.Groups[1].Value);
-        var rest = text[head.Groups[1].Length..];
+        var rest = text[head.Length..];
+
+        // An AggregateException's inner exceptions after the first: at the very end, after its own stack.
+        var othersAt = rest.IndexOf(AggregateInnerStart, StringComparison.Ordinal);
+        var others = othersAt >= 0 ? rest[othersAt..] : null;
+        rest = othersAt >= 0 ? rest[..othersAt] : rest;
         var innerAt = rest.IndexOf(InnerStart, StringComparison.Ordinal);
         var stackAt = rest.IndexOf("\n   at ", StringComparison.Ordinal);
         string message;
@@ -80,17 +90,46 @@ internal static partial class DotNetExceptionText
         }
 
         json.WriteString("text", text);
-        if (inner is not null)
+        if (inner is not null || others is not null)
         {
             json.WriteStartArray("inner");
-            Write(json, inner, depth + 1);
+            if (inner is not null)
+            {
+                Write(json, inner, depth + 1);
+            }
+
+            foreach (var other in AggregateInners(others))
+            {
+                Write(json, other, depth + 1);
+            }
+
             json.WriteEndArray();
         }
 
         json.WriteEndObject();
     }
 
-    /// <summary>A type name at the very start: dotted identifiers (generic arity, nested <c>+</c>), then <c>:</c> or the end of the line.</summary>
-    [GeneratedRegex(@"^([A-Za-z_][\w`+]*(?:\.[A-Za-z_][\w`+]*)*)(?=:|\r?\n|$)")]
+    /// <summary>The texts of an AggregateException's inner exceptions after the first: <c>\n ---&gt; (Inner Exception #1) text&lt;---</c>, one after another.</summary>
+    private static IEnumerable<string> AggregateInners(string? others)
+    {
+        if (others is null)
+        {
+            yield break;
+        }
+
+        foreach (var part in others.Split(AggregateInnerStart, StringSplitOptions.RemoveEmptyEntries))
+        {
+            // "1) System.ArgumentException: second\n   at E.F()<---\n"
+            var close = part.IndexOf(") ", StringComparison.Ordinal);
+            var other = (close >= 0 ? part[(close + 2)..] : part).TrimEnd();
+            yield return other.EndsWith(AggregateInnerEnd, StringComparison.Ordinal) ? other[..^AggregateInnerEnd.Length] : other;
+        }
+    }
+
+    /// <summary>
+    /// A type name at the very start: dotted identifiers (generic arity, nested <c>+</c>), an <c>ExternalException</c>'s
+    /// HResult (<c> (0x80004005)</c>), then <c>:</c> or the end of the line.
+    /// </summary>
+    [GeneratedRegex(@"^([A-Za-z_][\w`+]*(?:\.[A-Za-z_][\w`+]*)*)(?: \(0x[0-9A-Fa-f]{8}\))?(?=:|\r?\n|$)")]
     private static partial Regex Head();
 }

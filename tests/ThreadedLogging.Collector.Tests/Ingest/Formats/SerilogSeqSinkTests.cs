@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
@@ -73,6 +74,38 @@ public sealed class SerilogSeqSinkTests
     }
 
     [Fact]
+    public async Task SeqSink_DatabaseAndAggregateExceptions_TypeMessageAndEveryInnerKept()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var log = new LoggerConfiguration().Enrich.WithProperty("Application", "Orders").WriteTo.Seq(collector.BaseAddress.ToString()).CreateLogger();
+        var database = DatabaseFailure();
+        var both = Task.WhenAll(FailAsync(new InvalidOperationException("first")), FailAsync(new ArgumentException("second")));
+        await ((Task)both).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+
+        // Every DbException writes its HResult after the type: "Microsoft.Data.Sqlite.SqliteException (0x80004005): SQLite Error 1: …".
+        log.Error(database, "Loading order {OrderId} failed", 7);
+        log.Error(both.Exception!, "Payments failed");
+        await log.DisposeAsync();
+
+        var loading = Assert.Single(await collector.EventsAsync("template=Loading%20order%20%7BOrderId%7D%20failed")).GetProperty("exception");
+        Assert.Equal("System.InvalidOperationException", loading.GetProperty("type").GetString());
+        var sqlite = loading.GetProperty("inner")[0];
+        Assert.Equal(typeof(SqliteException).FullName, sqlite.GetProperty("type").GetString());
+        Assert.Equal(database.InnerException!.Message, sqlite.GetProperty("message").GetString());
+        Assert.Contains("at Microsoft.Data.Sqlite.", sqlite.GetProperty("stackTrace").GetString(), StringComparison.Ordinal);
+
+        var payments = Assert.Single(await collector.EventsAsync("template=Payments%20failed")).GetProperty("exception");
+        Assert.Equal("System.AggregateException", payments.GetProperty("type").GetString());
+        Assert.Equal(both.Exception!.Message, payments.GetProperty("message").GetString());
+        Assert.False(payments.TryGetProperty("stackTrace", out _), "never thrown itself: Task.WhenAll's exception has no stack of its own");
+        var inner = payments.GetProperty("inner");
+        Assert.Equal(["System.InvalidOperationException: first", "System.ArgumentException: second"],
+            inner.EnumerateArray().Select(e => e.GetProperty("type").GetString() + ": " + e.GetProperty("message").GetString()));
+        Assert.Contains(nameof(FailAsync), inner[1].GetProperty("stackTrace").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("<---", inner[1].GetProperty("text").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SeqSink_SpanEvent_TraceIdsInContextSpanFieldsKeptAsPropertiesFindable()
     {
         await using var collector = await CollectorFixture.StartAsync();
@@ -138,6 +171,36 @@ public sealed class SerilogSeqSinkTests
 
         var messages = (await collector.EventsAsync()).Select(e => e.GetProperty("message").GetString()).ToList();
         Assert.Equal(["second", "first"], messages);
+    }
+
+    private static InvalidOperationException DatabaseFailure()
+    {
+        using var connection = new SqliteConnection("Data Source=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT * FROM orders";
+        try
+        {
+            command.ExecuteReader().Dispose();
+            throw new InvalidOperationException("the query did not fail");
+        }
+        catch (SqliteException e)
+        {
+            try
+            {
+                throw new InvalidOperationException("loading failed", e);
+            }
+            catch (InvalidOperationException outer)
+            {
+                return outer;
+            }
+        }
+    }
+
+    private static async Task FailAsync(Exception exception)
+    {
+        await Task.Yield();
+        throw exception;
     }
 
     private sealed record Order(int Id, Line[] Lines);
