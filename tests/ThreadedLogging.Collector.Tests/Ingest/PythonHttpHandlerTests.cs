@@ -61,6 +61,54 @@ public sealed class PythonHttpHandlerTests
         Assert.Equal("done", events[0].GetProperty("message").GetString());
     }
 
+    /// <summary>docs/WIRE-FORMAT.md §2's handler that sends the traceback; the error's message has lines of its own, as a database's does.</summary>
+    private const string TracebackScript = """
+        import logging, logging.handlers, sys
+
+        class TracebackHTTPHandler(logging.handlers.HTTPHandler):
+            def mapLogRecord(self, record):
+                if record.exc_info and not record.exc_text:
+                    record.exc_text = logging.Formatter().formatException(record.exc_info)
+                return super().mapLogRecord(record)
+
+        class QueryError(Exception):
+            pass
+
+        handler = TracebackHTTPHandler(sys.argv[1], '/log/' + sys.argv[2], method='POST')
+        log = logging.getLogger('orders')
+        log.propagate = False
+        log.addHandler(handler)
+        try:
+            try:
+                {}['orders']
+            except KeyError as e:
+                raise QueryError('relation "orders" does not exist\nLINE 1: SELECT * FROM orders\n                      ^') from e
+        except QueryError:
+            log.exception('Loading order %d failed', 7)
+        try:
+            raise ValueError('amount is negative\nsecond line')
+        except ValueError as e:
+            log.error('Payment failed', exc_info=e.with_traceback(None))
+        """;
+
+    [Fact]
+    public async Task HttpHandler_TracebackOfAMessageOfSeveralLines_TypeAndWholeMessageKept()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+
+        await PythonProcess.RunAsync(TracebackScript, collector.BaseAddress.Authority, "frank");
+
+        var events = await collector.EventsAsync("user=frank");
+        var loading = events.Single(e => e.GetProperty("message").GetString() == "Loading order 7 failed").GetProperty("exception");
+        Assert.Equal("QueryError", loading.GetProperty("type").GetString());
+        Assert.Equal("relation \"orders\" does not exist\nLINE 1: SELECT * FROM orders\n                      ^", loading.GetProperty("message").GetString());
+        Assert.Contains("KeyError: 'orders'", loading.GetProperty("text").GetString(), StringComparison.Ordinal);
+
+        var payment = events.Single(e => e.GetProperty("message").GetString() == "Payment failed").GetProperty("exception");
+        Assert.Equal("ValueError", payment.GetProperty("type").GetString());
+        Assert.Equal("amount is negative\nsecond line", payment.GetProperty("message").GetString());
+    }
+
     [Fact]
     public async Task HttpHandler_CredentialsAsIngestKey_Accepted()
     {

@@ -143,20 +143,29 @@ internal static partial class PythonRecordMapper
 
         string? type = null;
         string? message = null;
+
+        // "(<class 'KeyError'>, KeyError('missing'), <traceback object at 0x...>)"
+        var info = excInfo is null ? null : ExcInfoType().Match(excInfo) is { Success: true } match ? match : null;
         if (excText is not null)
         {
-            // The last line of a formatted traceback: "ValueError: bad value".
-            var last = excText.TrimEnd().Split('\n')[^1].Trim();
-            var colon = last.IndexOf(": ", StringComparison.Ordinal);
-            type = colon > 0 ? last[..colon] : last;
-            message = colon > 0 ? last[(colon + 2)..] : null;
+            // A formatted traceback ends with "ValueError: bad value", and a message of several lines goes on after it.
+            var lines = excText.TrimEnd().Split('\n');
+            var start = PythonTraceback.ExceptionLine(lines, info?.Groups[1].Value);
+            var first = lines[start].Trim();
+            var colon = first.IndexOf(": ", StringComparison.Ordinal);
+            type = colon > 0 ? first[..colon] : first;
+            message = colon > 0 ? first[(colon + 2)..] : null;
+            if (start < lines.Length - 1)
+            {
+                var more = lines[(start + 1)..].Select(line => line.TrimEnd('\r'));
+                message = string.Join('\n', message is null ? more : more.Prepend(message));
+            }
         }
 
-        if (type is null && excInfo is not null && ExcInfoType().Match(excInfo) is { Success: true } match)
+        if (type is null && info is not null)
         {
-            // "(<class 'KeyError'>, KeyError('missing'), <traceback object at 0x...>)"
-            type = match.Groups[1].Value;
-            message = match.Groups[3].Success ? match.Groups[3].Value : null;
+            type = info.Groups[1].Value;
+            message = info.Groups[3].Success ? info.Groups[3].Value : null;
         }
 
         // CPython sends exc_text only when a formatter ran (docs/WIRE-FORMAT.md §2): without it the text shown is
