@@ -52,6 +52,9 @@ internal sealed class EventQueue : IDisposable
     /// <summary>Gets how many events were ever enqueued.</summary>
     public long Enqueued => _records.Enqueued;
 
+    /// <summary>Gets the table of calls kept as objects (tests).</summary>
+    internal ObjectSlots Objects => _records.Objects;
+
     /// <summary>Gets how many events are queued now.</summary>
     public long Count => _records.Count;
 

@@ -54,6 +54,9 @@ internal sealed class RecordQueue : IDisposable
     /// <summary>Gets how many bytes the queued records take now.</summary>
     public long Bytes => _ring.UsedBytes;
 
+    /// <summary>Gets the table of calls kept as objects (tests).</summary>
+    internal ObjectSlots Objects => _objects;
+
     /// <summary>Whether a batch is worth sending now: <paramref name="batchSize"/> events, or half the batch bytes or half the queue in bytes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool HasFullBatch(int batchSize, int maxBatchBytes) =>
