@@ -92,11 +92,11 @@ internal static class ProviderRegistration
         {
             handler = create(options);
         }
-        catch (ArgumentException e) when (DaysNotSeconds(services.GetRequiredService<ILoggerProviderConfiguration<THandler>>().Configuration, typeof(TOptions), Alias<THandler>(), e) is { } hint)
+        catch (ArgumentException e) when (FromConfiguration(services.GetRequiredService<ILoggerProviderConfiguration<THandler>>().Configuration, options, Alias<THandler>(), e) is { } reason)
         {
             throw e is ArgumentOutOfRangeException range
-                ? new ArgumentOutOfRangeException(e.ParamName, range.ActualValue, $"{Reason(e)} {hint}")
-                : new ArgumentException($"{Reason(e)} {hint}", e.ParamName, e);
+                ? new ArgumentOutOfRangeException(e.ParamName, range.ActualValue, reason)
+                : new ArgumentException(reason, e.ParamName, e);
         }
 
         handler.Subscribe(monitor.OnChange((reloaded, changed) =>
@@ -191,6 +191,53 @@ internal static class ProviderRegistration
                     $"Logging:{Alias<TProvider>()}:{property.Name} is a list: give its items as {property.Name}:0, {property.Name}:1 … (a JSON array), not one value ('{value}' was not applied).",
                     property.Name);
             }
+        }
+    }
+
+    /// <summary>
+    /// The refusal of an option as the app wrote it, or null when it reads as it should: an option whose value is the
+    /// provider's section's is named by its full key, as the binder's refusals and the unknown keys' are
+    /// (<c>Logging:ThreadedHttp:BatchSize must be between 1 and 100000 (was 0).</c>: it said <c>BatchSize</c>, which the
+    /// app's appsettings.json does not hold at its top), and a time span written as a bare number gets the hint of
+    /// <see cref="DaysNotSeconds"/>. A value the <c>Add…</c> call's delegate set over the section's keeps its bare name.
+    /// </summary>
+    private static string? FromConfiguration(IConfiguration section, object options, string alias, ArgumentException refusal)
+    {
+        var reason = Reason(refusal);
+        var named = false;
+        if (refusal.ParamName is { } name && options.GetType().GetProperty(name, BindingFlags.Public | BindingFlags.Instance) is { } property
+            && section.GetSection(property.Name) is var key && key.Exists() && InForce(key, property, options))
+        {
+            // "Credentials.UserName must not contain ':'" names a key of a group: Logging:ThreadedHttp:Credentials:UserName.
+            var full = $"Logging:{alias}:{property.Name}";
+            reason = reason.StartsWith(property.Name, StringComparison.Ordinal)
+                ? full + (reason.Length > property.Name.Length && reason[property.Name.Length] == '.' ? ":" + reason[(property.Name.Length + 1)..] : reason[property.Name.Length..])
+                : $"{full}: {reason}";
+            named = true;
+        }
+
+        var hint = DaysNotSeconds(section, options.GetType(), alias, refusal);
+        return hint is null ? (named ? reason : null) : $"{reason} {hint}";
+    }
+
+    /// <summary>
+    /// Whether the section's value of <paramref name="property"/> is the one in force: a value of its own (a number, a
+    /// text, a time span) equal to the option's, or a list or group of settings the section gives (it binds them).
+    /// </summary>
+    private static bool InForce(IConfigurationSection key, PropertyInfo property, object options)
+    {
+        if (key.Value is null)
+        {
+            return true; // items or keys of a group: bound into the option
+        }
+
+        try
+        {
+            return Equals(key.Get(property.PropertyType), property.GetValue(options));
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // not of the option's type: the binder refused it before, so this refusal is not about it
         }
     }
 

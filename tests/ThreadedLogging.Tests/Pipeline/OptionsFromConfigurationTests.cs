@@ -49,8 +49,30 @@ public sealed class OptionsFromConfigurationTests
 
         var option = key.Split(':')[0];
         Assert.Equal(option, error.ParamName);
-        Assert.StartsWith(option, error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"Logging:{alias}:{option}", error.Message, StringComparison.Ordinal); // the key as written, not its bare name
         Assert.Contains(shown, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddThreadedHttp_OutOfRangeInConfiguration_RefusalNamesTheFullKeyAsOtherRefusalsDo()
+    {
+        // "BatchSize must be between 1 and 100000 (was 0)." where a misspelt key, a bad enum and a value the binder
+        // cannot convert are each named Logging:ThreadedHttp:…: an app looks for the key at the top of its appsettings.json.
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Build("ThreadedHttp", new() { ["BatchSize"] = "0" }));
+
+        Assert.Equal(("BatchSize", (object?)0), (error.ParamName, error.ActualValue));
+        Assert.StartsWith("Logging:ThreadedHttp:BatchSize must be between 1 and 100000 (was 0).", error.Message, StringComparison.Ordinal);
+        var group = Assert.ThrowsAny<ArgumentException>(() => Build("ThreadedHttp", new() { ["Credentials:UserName"] = "ops:s3cret", ["Credentials:Password"] = "x" }));
+        Assert.StartsWith("Logging:ThreadedHttp:Credentials:UserName must not contain ':'", group.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddThreadedHttp_OutOfRangeSetInCodeOverConfiguration_RefusalKeepsTheOptionsName()
+    {
+        // The value refused is the delegate's, not the section's: naming the section's key would send the app to a value that is fine.
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Build("ThreadedHttp", new() { ["BatchSize"] = "500" }, o => o.BatchSize = 0));
+
+        Assert.StartsWith("BatchSize must be between 1 and 100000 (was 0).", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -82,7 +104,7 @@ public sealed class OptionsFromConfigurationTests
         // which would drop everything on disk older than 7 seconds.
         var error = Assert.ThrowsAny<ArgumentException>(() => Build("ThreadedHttp", new() { ["MaxBufferAge"] = "7", ["BatchSize"] = "0" }));
 
-        Assert.StartsWith("BatchSize must be between 1 and 100000 (was 0).", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Logging:ThreadedHttp:BatchSize must be between 1 and 100000 (was 0).", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("MaxBufferAge", error.Message, StringComparison.Ordinal);
     }
 
@@ -92,7 +114,7 @@ public sealed class OptionsFromConfigurationTests
         // "0" is zero in any unit, "00:00:05" is written as a TimeSpan: neither is said to be days when another option is refused.
         var error = Assert.ThrowsAny<ArgumentException>(() => Build("ThreadedHttp", new() { ["LevelPollInterval"] = "0", ["ShutdownTimeout"] = "00:00:05", ["BatchSize"] = "0" }));
 
-        Assert.StartsWith("BatchSize must be between 1 and 100000 (was 0).", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Logging:ThreadedHttp:BatchSize must be between 1 and 100000 (was 0).", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("days", error.Message, StringComparison.Ordinal);
     }
 
@@ -166,7 +188,7 @@ public sealed class OptionsFromConfigurationTests
     }
 
     /// <summary>Makes the logger factory of an app whose configuration holds <paramref name="values"/> under <c>Logging:{alias}</c>; returns its handler.</summary>
-    private static ThreadedHandler Build(string alias, Dictionary<string, string?> values)
+    private static ThreadedHandler Build(string alias, Dictionary<string, string?> values, Action<ThreadedHttpHandlerOptions>? configure = null)
     {
         var settings = values.ToDictionary(e => $"Logging:{alias}:{e.Key}", e => e.Value);
         if (alias == "ThreadedHttp")
@@ -185,7 +207,7 @@ public sealed class OptionsFromConfigurationTests
             }
             else
             {
-                b.AddThreadedHttp();
+                b.AddThreadedHttp(configure);
             }
         });
         var provider = services.BuildServiceProvider();
