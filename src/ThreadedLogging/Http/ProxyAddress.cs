@@ -14,20 +14,44 @@ internal static class ProxyAddress
     /// <paramref name="address"/> as an error shows it: its credentials, if any, replaced by <c>***</c> — everything
     /// between <c>://</c> (or the start) and the last <c>@</c>, the user name too, as some proxies take a token as the
     /// user name (<c>http://APIKEY:@proxy…</c>, <c>http://TOKEN@proxy…</c>) — so that a value whose scheme is misspelt
-    /// (<c>http:/ops:secret@…</c>, <c>ops:secret@…</c>) shows none either.
+    /// (<c>http:/ops:secret@…</c>, <c>ops:secret@…</c>) shows none either. Control characters are written as
+    /// <c>\u000d</c>: a setting with a line break printed raw into the log line that quotes it (log forging: a second,
+    /// made-up line).
     /// </summary>
     public static string Masked(string address)
     {
         var at = address.LastIndexOf('@');
-        if (at < 0)
+        if (at >= 0)
         {
-            return address;
+            var scheme = address.IndexOf("://", StringComparison.Ordinal);
+            var start = scheme >= 0 && scheme < at ? scheme + 3 : 0;
+            address = address[..start] + "***" + address[at..];
         }
 
-        var scheme = address.IndexOf("://", StringComparison.Ordinal);
-        var start = scheme >= 0 && scheme < at ? scheme + 3 : 0;
-        return address[..start] + "***" + address[at..];
+        return Escaped(address);
     }
+
+    /// <summary>
+    /// <paramref name="text"/> with each control character (C0, DEL, C1: U+0085 is a line break too) and the Unicode line
+    /// and paragraph separators written as <c>\uXXXX</c>, as the client's options show theirs.
+    /// </summary>
+    private static string Escaped(string text)
+    {
+        if (!text.Any(BreaksALine))
+        {
+            return text;
+        }
+
+        var escaped = new System.Text.StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            _ = BreaksALine(c) ? escaped.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)c:x4}") : escaped.Append(c);
+        }
+
+        return escaped.ToString();
+    }
+
+    private static bool BreaksALine(char c) => char.IsControl(c) || c is '\u2028' or '\u2029';
 
     /// <summary>The address of <paramref name="proxy"/> without its user part: what the handler connects to and messages quote.</summary>
     public static Uri WithoutUserInfo(Uri proxy) => new UriBuilder(proxy) { UserName = string.Empty, Password = string.Empty }.Uri;

@@ -139,6 +139,8 @@ public sealed class ProxyTests
     [InlineData("http://s3cret@proxy corp:3128", "'http://***@proxy corp:3128'")]          // a token as the user name, no password
     [InlineData("http://s3cret:@proxy corp:3128", "'http://***@proxy corp:3128'")]         // user:, the password empty
     [InlineData("direct", "'direct'")]
+    // A line break printed raw: the refusal, written to a log, made a second line of the setting's choosing (log forging).
+    [InlineData("http://proxy.corp:3128/\r\n2026-12-05 ERROR forged", "'http://proxy.corp:3128/\\u000d\\u000a2026-12-05 ERROR forged'")]
     public void Validate_ProxyNotNoneNorAProxyUrl_ThrowsNamingProxyAndHidingItsCredentials(string proxy, string shown)
     {
         var options = new ThreadedHttpHandlerOptions { Host = "collector.corp:5080", Proxy = proxy };
@@ -148,6 +150,17 @@ public sealed class ProxyTests
         Assert.Equal("Proxy", error.ParamName);
         Assert.Contains(shown, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(error.Message, char.IsControl);
+    }
+
+    [Theory]
+    [InlineData("http://ops:s3cret@proxy.corp:3128/\r\nINFO forged", "http://***@proxy.corp:3128/\\u000d\\u000aINFO forged")]
+    [InlineData("http://proxy.corp:3128/\u0085\u2028\t\u007f", "http://proxy.corp:3128/\\u0085\\u2028\\u0009\\u007f")]
+    [InlineData("http://proxy.corp:3128/", "http://proxy.corp:3128/")]
+    public void Masked_ControlCharactersInTheSetting_EscapedAsTheOptionsShowThem(string address, string shown)
+    {
+        // Shared with the collector's Collector:Alerts:WebhookProxy (the file is linked into it): a fix for both.
+        Assert.Equal(shown, ProxyAddress.Masked(address));
     }
 
     [Theory]
