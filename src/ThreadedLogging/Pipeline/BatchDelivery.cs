@@ -36,6 +36,7 @@ internal sealed class BatchDelivery
     private readonly CapDrops _refused;
     private readonly RefusalHold _hold;
     private readonly SendsInFlight _inFlight;
+    private string? _envelopeServerFault; // the batch id of the stored envelope last answered 500: its events' resend counts that answer
     private volatile bool _refusing; // a streak is going: read without the lock at every success
     private SendOutcome _refusedOutcome; // under _refusals
     private string _refusedError = string.Empty; // under _refusals
@@ -181,10 +182,12 @@ internal sealed class BatchDelivery
     /// <param name="token">Cancelled when the shutdown deadline passes.</param>
     private async Task DeliverAsync(List<LogEvent> events, int start, int count, string? batchId, LogIdentity identity, bool spooled, bool isolating, ContentRefusals round, LogEvent? next, Action<LogEvent?>? settledUpTo, CancellationToken token)
     {
+        // The stored envelope of these events answered 500 just before (TrySendEnvelopeAsync): that answer is the first of
+        // the ServerFaultsBeforeIsolating, so a spooled batch is split after as many answers as one from memory (it got 6).
+        var serverFaults = batchId is not null && batchId == Interlocked.Exchange(ref _envelopeServerFault, null) ? 1 : 0;
         batchId ??= NewBatchId();
         var cuts = 0;
         var throws = 0;
-        var serverFaults = 0;
         while (count > 0)
         {
             var slice = start == 0 && count == events.Count ? events : events.GetRange(start, count);
@@ -193,6 +196,7 @@ internal sealed class BatchDelivery
             try
             {
                 (result, threw) = await SendOnceAsync(new LogBatch(batchId, slice, identity), token).ConfigureAwait(false);
+                threw |= result.ThrewOnContent; // a sink that delivered the events before the one it threw on (a wrapped provider)
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -364,6 +368,7 @@ internal sealed class BatchDelivery
 
         if (result.Outcome != SendOutcome.Sent)
         {
+            Volatile.Write(ref _envelopeServerFault, result.ServerFault ? envelope.BatchId : null);
             var error = result.Error ?? result.Outcome.ToString();
             CountFailedAttempt(userEvents, error, say: false); // its events are sent the ordinary way next, which says what it meets
             await WaitAfterEnvelopeFailedAsync(result.Outcome, result.RetryAfter, error, token).ConfigureAwait(false);

@@ -24,4 +24,11 @@ public readonly record struct SendResult(SendOutcome Outcome, int Completed = 0,
     /// event the receiver fails on, which is dropped alone: one such event held back everything logged after it.
     /// </summary>
     internal bool ServerFault { get; init; }
+
+    /// <summary>
+    /// Gets whether the sink delivered the <see cref="Completed"/> events and then threw on the next one, not on the way to
+    /// the receiver (<see cref="SinkFailure"/>: a wrapped provider's logger that throws on a value): counted as a send that
+    /// threw, toward <see cref="SinkFailure.AttemptsBeforeIsolating"/>, as a throw that escapes the sink is.
+    /// </summary>
+    internal bool ThrewOnContent { get; init; }
 }

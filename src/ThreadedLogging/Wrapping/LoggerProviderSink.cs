@@ -68,8 +68,10 @@ internal sealed class LoggerProviderSink : ILogBatchSink, IDisposable
             {
                 // Events before i went through; the rest is retried later, in order, starting with the one that threw: then
                 // its exception reaches the pipeline, which retries a failed disk or network and isolates an event the
-                // wrapped provider always throws on (SinkFailure).
-                return new SendResult(SendOutcome.Transient, i, Error: $"{e.GetType().Name}: {e.Message}");
+                // wrapped provider always throws on (SinkFailure). This throw counts as the first of those (ThrewOnContent):
+                // it was not counted, and the event was sent 4 times before the split where a batch it heads is sent 3.
+                var transient = SinkFailure.IsTransient(e);
+                return new SendResult(SendOutcome.Transient, i, Error: $"{(transient ? null : "the sink threw ")}{e.GetType().Name}: {e.Message}") { ThrewOnContent = !transient };
             }
         }
 

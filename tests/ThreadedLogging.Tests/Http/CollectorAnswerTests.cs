@@ -208,6 +208,32 @@ public sealed class CollectorAnswerTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Answer500ToOneEventForever_FromMemoryOrTheSpool_SplitAfterTheSameNumberOfAnswers(bool spool)
+    {
+        // From the spool the stored envelope's 500 came first, then the events' own 5: split after 6 answers, not 5.
+        using var directory = new ThreadedLogging.Testing.TempDirectory();
+        await using var server = await LoopbackServer.StartAsync();
+        server.Respond = request => Task.FromResult(request.BodyText.Contains("poison", StringComparison.Ordinal)
+            ? Results.Text("NullReferenceException in the store", statusCode: 500)
+            : Results.Ok());
+        await using var handler = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o => o.BufferDirectory = spool ? directory.Path : null));
+        var logger = handler.CreateLogger("Payroll");
+        for (var i = 0; i < 20; i++)
+        {
+            logger.LogInformation("event {N} {Kind}", i, i == 7 ? "poison" : "fine");
+        }
+
+        Assert.True(handler.Flush(Safety));
+
+        Assert.Equal((19L, 1L), (handler.Statistics.Sent, handler.Statistics.Dropped));
+        var poisoned = server.Requests.Where(r => r.BodyText.Contains("poison", StringComparison.Ordinal)).Select(EventsIn).ToList();
+        Assert.Equal(BatchDelivery.ServerFaultsBeforeIsolating, poisoned.TakeWhile(n => n == poisoned[0]).Count()); // then split
+        Assert.Equal(BatchDelivery.ServerFaultsBeforeIsolating, poisoned.Count(n => n == 1)); // and as many alone before its drop
+    }
+
     [Fact]
     public async Task Answer500FourTimesThenStored_RetriedWholeNothingDropped()
     {
