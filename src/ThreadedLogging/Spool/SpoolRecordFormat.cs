@@ -158,11 +158,22 @@ internal static class SpoolRecordFormat
         var claimedEnd = status == ReadStatus.Corrupt ? stream.Position : -1;
         var tornCount = status == ReadStatus.Corrupt ? Believable(eventCount, payload.Count) : eventCount;
 
-        // A scan into an array of its own (a failed record is rare), bounded by the segment: the corrupt payload stays readable.
+        // A scan into an array of its own (a failed record is rare): the corrupt payload stays readable. It reads from the
+        // failed record as far as the next whole record, in a window that doubles (or grows to a candidate's end) until it
+        // holds one, bounded by the segment: before, the rest of the segment for each failed record, at adoption and again
+        // in the reader (measured, Release, a 4 MiB segment of 1,704 records, 20 lengths damaged: 46 MB read in 72 ms, now 5.5 MB in 0.7 ms).
+        var available = stream.Length - start;
+        var rest = new byte[(int)Math.Min(available, ScanWindow)];
         stream.Position = start;
-        var rest = new byte[stream.Length - start];
         stream.ReadExactly(rest);
-        var next = FindWholeRecord(rest);
+        int next;
+        while ((next = FindWholeRecord(rest, available, out var needed)) < 0 && needed > 0)
+        {
+            var read = rest.Length;
+            Array.Resize(ref rest, (int)Math.Min(available, Math.Max(needed, read * 2L)));
+            stream.ReadExactly(rest.AsSpan(read));
+        }
+
         if (claimedEnd >= 0 && (next == claimedEnd - start || (next < 0 && claimedEnd == stream.Length)))
         {
             stream.Position = claimedEnd;
@@ -180,7 +191,7 @@ internal static class SpoolRecordFormat
         var corruptPayload = payload;
         var corruptCount = eventCount;
         var skipped = Skipped(new ArraySegment<byte>(rest, 0, next), out payload, out eventCount, out countChecked);
-        if (skipped == ReadStatus.DamagedUncounted && claimedEnd >= 0 && claimedEnd - start < next && StartsAsARecord(rest.AsSpan((int)(claimedEnd - start))))
+        if (skipped == ReadStatus.DamagedUncounted && claimedEnd >= 0 && claimedEnd - start < next && StartsAsARecord(rest.AsSpan((int)(claimedEnd - start)), available - (claimedEnd - start)))
         {
             // No checksum vouches for the bytes up to the next whole record, but the failed record's length ends before it
             // at a believable header: the record after it is damaged too (a bad sector across several). This one alone is
@@ -228,22 +239,30 @@ internal static class SpoolRecordFormat
         return ReadStatus.DamagedUncounted;
     }
 
-    /// <summary>Whether <paramref name="record"/> starts with a believable header: a length that fits in it, a payload that starts as gzip or JSON does.</summary>
-    private static bool StartsAsARecord(ReadOnlySpan<byte> record)
+    /// <summary>The first bytes of a segment read after a failed record to find the next whole one (<see cref="TryRead"/>): more only when it is not in them.</summary>
+    private const int ScanWindow = 64 * 1024;
+
+    /// <summary>
+    /// Whether <paramref name="record"/> (its first bytes read) starts with a believable header: a length that fits in the
+    /// <paramref name="room"/> bytes left in the segment from there, a payload that starts as gzip or JSON does.
+    /// </summary>
+    private static bool StartsAsARecord(ReadOnlySpan<byte> record, long room)
     {
-        if (record.Length < HeaderSize)
+        if (record.Length <= HeaderSize)
         {
             return false;
         }
 
         var length = BinaryPrimitives.ReadInt32LittleEndian(record);
-        if (length < 1 || length > record.Length - HeaderSize)
+        if (length < 1 || length > room - HeaderSize)
         {
             return false;
         }
 
-        var payload = record.Slice(HeaderSize, length);
-        return IsGzip(payload) || payload[0] == (byte)'{';
+        // gzip's magic and its method (deflate, the only one), or an envelope's JSON (its batchId first): few offsets of
+        // gzip data pass (1 in 16 million, and 1 in 65,536), so few false candidates make the scan read far.
+        var payload = record.Slice(HeaderSize, Math.Min(length, record.Length - HeaderSize));
+        return payload.StartsWith((ReadOnlySpan<byte>)[0x1f, 0x8b, 8]) || payload.StartsWith("{\""u8);
     }
 
     /// <summary>
@@ -251,19 +270,33 @@ internal static class SpoolRecordFormat
     /// record lies: a believable header (a length that fits in what is left, a payload that starts as gzip or JSON does)
     /// whose checksum — this version's coverage or an earlier one's — matches; -1 when there is none. The header test
     /// leaves few offsets to checksum: in gzip data, a length that fits a 4 MiB segment is about one in 1,000, and a
-    /// payload that starts as gzip (1 in 65,536) or JSON (1 in 256) does.
+    /// payload that starts as gzip (1 in 16 million) or as an envelope's JSON (1 in 65,536) does. <paramref name="bytes"/> may be the first of the
+    /// <paramref name="available"/> bytes left: when what decides is past them, -1 and <paramref name="needed"/> how many to read.
     /// </summary>
-    private static int FindWholeRecord(ReadOnlySpan<byte> bytes)
+    private static int FindWholeRecord(ReadOnlySpan<byte> bytes, long available, out long needed)
     {
-        for (var at = 1; at <= bytes.Length - HeaderSize; at++)
+        needed = 0;
+        for (var at = 1; at <= available - HeaderSize; at++)
         {
+            if (bytes.Length < available && at + HeaderSize + 3 > bytes.Length)
+            {
+                needed = bytes.Length * 2L; // a header (and its payload's first bytes) past what was read
+                return -1;
+            }
+
             var record = bytes[at..];
-            if (!StartsAsARecord(record))
+            if (!StartsAsARecord(record, available - at))
             {
                 continue;
             }
 
             var length = BinaryPrimitives.ReadInt32LittleEndian(record);
+            if (HeaderSize + length > record.Length)
+            {
+                needed = at + HeaderSize + (long)length; // a believable header whose payload ends past what was read
+                return -1;
+            }
+
             var payload = record.Slice(HeaderSize, length);
             var checksum = BinaryPrimitives.ReadUInt32LittleEndian(record[4..]);
             if (Crc32.HashToUInt32(record.Slice(CountOffset, HeaderSize - CountOffset + length)) == checksum || Crc32.HashToUInt32(payload) == checksum)

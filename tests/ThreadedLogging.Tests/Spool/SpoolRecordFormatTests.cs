@@ -145,6 +145,86 @@ public sealed class SpoolRecordFormatTests
         Assert.Equal(SpoolRecordFormat.ReadStatus.End, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _, out _));
     }
 
+    [Fact]
+    public void TryRead_ManyLengthsDamagedInALargeSegment_EachFoundAgainReadingUpToTheNextRecord_NotTheRestOfTheSegment()
+    {
+        // Before, each failed record read (and allocated) the whole rest of its segment to find the next whole record, at
+        // adoption and again in the reader: 20 damaged lengths in a 4 MiB segment read it about 10 times over (58 ms,
+        // against 1 ms for the segment whole, Release). Records of 4 KB of gzip, and of 150 KB after some damaged ones
+        // (the window read grows to a candidate's end).
+        var random = new Random(14);
+        byte[] Noise(int length) => Encoding.UTF8.GetBytes("{\"batchId\":\"b\",\"x\":\"" + string.Concat(Enumerable.Range(0, length).Select(_ => (char)('a' + random.Next(26)))) + "\"}");
+        var jsons = Enumerable.Range(0, 300).Select(i => Noise(i % 30 == 1 ? 250_000 : 6_500)).ToArray();
+        var bytes = Records(jsons);
+        var starts = new List<int>();
+        for (var at = 0; at < bytes.Length; at += SpoolRecordFormat.HeaderSize + BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(at)))
+        {
+            starts.Add(at);
+        }
+
+        var damaged = Enumerable.Range(0, 300).Where(i => i % 15 == 0).ToHashSet(); // 20, two before each large record
+        foreach (var i in damaged)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(starts[i]), BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(starts[i])) + 40);
+        }
+
+        using var stream = new ReadCountingStream(bytes);
+        using var unpacked = new MemoryStream();
+        byte[] buffer = [];
+        for (var i = 0; i < jsons.Length; i++)
+        {
+            Assert.Equal(damaged.Contains(i) ? SpoolRecordFormat.ReadStatus.Damaged : SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out var payload, out _, out _));
+            Assert.Equal(jsons[i], SpoolRecordFormat.Unpack(payload, unpacked).ToArray());
+        }
+
+        Assert.Equal(SpoolRecordFormat.ReadStatus.End, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _, out _));
+        Assert.True(stream.BytesRead < 2L * bytes.Length, $"{stream.BytesRead} bytes read for a segment of {bytes.Length}");
+    }
+
+    /// <summary>A segment in memory that counts the bytes read from it (a wrapper: a MemoryStream subclass reads a span through its array overload, counted twice).</summary>
+    private sealed class ReadCountingStream(byte[] bytes) : Stream
+    {
+        private readonly MemoryStream _inner = new(bytes, writable: false);
+
+        public long BytesRead { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => true;
+
+        public override bool CanWrite => false;
+
+        public override long Length => _inner.Length;
+
+        public override long Position { get => _inner.Position; set => _inner.Position = value; }
+
+        public override int Read(byte[] buffer, int offset, int count) => Counted(_inner.Read(buffer, offset, count));
+
+        public override int Read(Span<byte> buffer) => Counted(_inner.Read(buffer));
+
+        public override long Seek(long offset, SeekOrigin origin) => _inner.Seek(offset, origin);
+
+        public override void Flush()
+        {
+        }
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            _inner.Dispose();
+            base.Dispose(disposing);
+        }
+
+        private int Counted(int read)
+        {
+            BytesRead += read;
+            return read;
+        }
+    }
+
     /// <summary>A record's length as damaged in the tests: shorter, longer, past any file, above the most a record holds, negative.</summary>
     internal static int Damaged(int length, string damage) => damage switch
     {
