@@ -110,6 +110,30 @@ public sealed class PythonHttpHandlerTests
     }
 
     [Fact]
+    public async Task HttpHandler_ExceptionWithoutTraceback_MessageAsPythonShowsIt()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        const string script = """
+            import logging, logging.handlers, sys
+            log = logging.getLogger('files')
+            log.propagate = False
+            log.addHandler(logging.handlers.HTTPHandler(sys.argv[1], '/log/' + sys.argv[2], method='POST'))
+            try:
+                raise ValueError('cannot read C:\\temp\\new.txt\nit\'s "locked" ü\t€')
+            except ValueError:
+                log.exception('Import failed')
+            """;
+
+        await PythonProcess.RunAsync(script, collector.BaseAddress.Authority, "gina");
+
+        // CPython's HTTPHandler sends the exception only as the repr of exc_info: its message is a string literal there.
+        var exception = Assert.Single(await collector.EventsAsync("user=gina")).GetProperty("exception");
+        Assert.Equal("ValueError", exception.GetProperty("type").GetString());
+        Assert.Equal("cannot read C:\\temp\\new.txt\nit's \"locked\" ü\t€", exception.GetProperty("message").GetString());
+        Assert.Equal("ValueError: cannot read C:\\temp\\new.txt\nit's \"locked\" ü\t€", exception.GetProperty("text").GetString());
+    }
+
+    [Fact]
     public async Task HttpHandler_CredentialsAsIngestKey_Accepted()
     {
         await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=ingest-secret");

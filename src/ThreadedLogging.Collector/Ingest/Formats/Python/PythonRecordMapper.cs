@@ -165,7 +165,7 @@ internal static partial class PythonRecordMapper
         if (type is null && info is not null)
         {
             type = info.Groups[1].Value;
-            message = info.Groups[3].Success ? info.Groups[3].Value : null;
+            message = info.Groups[3].Success ? ReprText(info.Groups[2].Value, info.Groups[3].Value) : null;
         }
 
         // CPython sends exc_text only when a formatter ran (docs/WIRE-FORMAT.md §2): without it the text shown is
@@ -182,6 +182,13 @@ internal static partial class PythonRecordMapper
             json.WriteEndObject();
         });
     }
+
+    /// <summary>
+    /// The text of the message's string literal in the exception's repr (<c>ValueError('it\'s\nC:\\temp')</c> is
+    /// <c>it's</c>, a new line, <c>C:\temp</c>), as <c>str()</c> shows it; the literal as it stands when it does not read as one.
+    /// </summary>
+    private static string ReprText(string quote, string literal) =>
+        PythonLiteralParser.TryParse(quote + literal + quote, out var value) && value.Kind == PyKind.Str ? value.Text! : literal;
 
     private static string Truncate(string value) => value.Length <= 40 ? value : value[..40] + "...";
 
