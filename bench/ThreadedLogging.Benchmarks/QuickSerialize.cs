@@ -115,7 +115,7 @@ internal static class QuickSerialize
             {
                 var state = new PaidState("alice", 1200m + i);
                 queue.TryEncode(caller, "Payroll", LogLevel.Information, default, in state, null, static (s, _) => s.ToString(), null, now);
-                queue.TryCommit(caller);
+                queue.TryCommit(caller, held: false);
             }
 
             while (queue.TryPeekBytes(out _))

@@ -122,6 +122,22 @@ public partial class ThreadedHandler
     }
 
     /// <summary>
+    /// <see cref="ThreadedHandlerStatistics.Enqueued"/>, a count that never goes back, and how many held calls the worker has
+    /// not decided yet (<see cref="LevelHold"/>). The calls at their logger's level count at the call; a call the start's
+    /// hold let in below it counts once the release's level keeps it (<see cref="DeliveryLedger.KeepHeld"/>), never when it
+    /// is left out: counted at the call and taken off at the release, the count went down (found adopting the client).
+    /// Undecided, a held call is neither enqueued nor pending. Once the books are frozen (a worker abandoned at shutdown)
+    /// the undecided ones are counted lost with the rest of the queue: enqueued then, as dropped.
+    /// </summary>
+    private (long Enqueued, long Undecided) EnqueuedAndUndecided()
+    {
+        var kept = _ledger.HeldKept;
+        var undecided = Math.Max(0, _queue.Held - kept - _ledger.Withheld);
+        var enqueued = _queue.EnqueuedAtLevel + kept;
+        return _ledger.IsFrozen ? (enqueued + undecided, 0) : (enqueued, undecided);
+    }
+
+    /// <summary>
     /// The events the process's exit reported lost (the handler not disposed, <see cref="ProcessExitFlush"/>) that are
     /// still queued or in flight: counted dropped (not pending) in <see cref="Statistics"/>, since the process may end
     /// at any moment; fewer once some are delivered after all, none once a disposal counted its own losses.

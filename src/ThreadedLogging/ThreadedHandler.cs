@@ -114,9 +114,10 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
             var error = _failures.Last;
             var delivery = _worker.Delivery;
             var lostAtExit = LostAtExit();
+            var (enqueued, undecided) = EnqueuedAndUndecided();
             return new ThreadedHandlerStatistics
             {
-                Enqueued = _queue.Enqueued - _ledger.Withheld,
+                Enqueued = enqueued,
                 Sent = _ledger.Sent,
                 Dropped = _ledger.Dropped + _queue.Drops.Count + lostAtExit,
                 RefusedAfterShutdown = _queue.Drops.AfterShutdown,
@@ -125,7 +126,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
                 Failed = delivery.Failed,
                 Spooled = _ledger.Spooled,
                 Adopted = _ledger.Adopted,
-                Pending = Math.Max(0, _ledger.Pending(_queue.Count) - lostAtExit),
+                Pending = Math.Max(0, _ledger.Pending(_queue.Count) - lostAtExit - undecided),
                 Capacity = _queue.Capacity,
                 CircuitOpen = delivery.CircuitOpen,
                 SendingSince = delivery.SendingSince,

@@ -6,8 +6,10 @@ namespace ThreadedLogging;
 public sealed record ThreadedHandlerStatistics
 {
     /// <summary>
-    /// Gets the number of events accepted into the queue, less those a <see cref="ThreadedHttpHandler"/>'s start hold let in
-    /// that the level the collector's first answer gave then left out (neither sent nor dropped: README, levels raised by support).
+    /// Gets the number of events accepted into the queue: a count that never goes down. A call below the level that a
+    /// <see cref="ThreadedHttpHandler"/>'s start hold let in counts once the level the collector's first answer gave keeps
+    /// it, and never when that level leaves it out (neither sent nor dropped: README, levels raised by support); until
+    /// then it is not <see cref="Pending"/> either.
     /// </summary>
     public long Enqueued { get; init; }
 

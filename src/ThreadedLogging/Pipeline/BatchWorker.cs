@@ -330,6 +330,7 @@ internal sealed class BatchWorker : IDisposable
         long bytes = 0;
         var unreadable = 0;
         var withheld = 0;
+        var heldKept = 0;
         Exception? unreadableError = null;
         try
         {
@@ -344,15 +345,22 @@ internal sealed class BatchWorker : IDisposable
                 var reuse = _poolsEvents ? (_reusable.TryPop(out var reused) ? reused : NewPooledEvent()) : null;
                 var next = _queue.Dequeue(reuse, out var error);
                 bytes += 2 * size;
-                if (next is not null && LevelHold.TakeMark(next) && !_levelHold.Ships(next.Category, next.Level))
+                if (next is not null && LevelHold.TakeMark(next))
                 {
-                    withheld++; // logged in the start's hold, below the level its release found
-                    if (reuse is not null)
+                    if (_levelHold.Ships(next.Category, next.Level))
                     {
-                        Reuse(reuse); // decoded into, or unused (a parked object's event was taken instead)
+                        heldKept++; // logged in the start's hold, at a level its release found: enqueued from now on
                     }
+                    else
+                    {
+                        withheld++; // logged in the start's hold, below the level its release found
+                        if (reuse is not null)
+                        {
+                            Reuse(reuse); // decoded into, or unused (a parked object's event was taken instead)
+                        }
 
-                    continue;
+                        continue;
+                    }
                 }
 
                 if (next is null)
@@ -382,6 +390,7 @@ internal sealed class BatchWorker : IDisposable
             _queue.Release();
             _ledger.TakeOff(batch.Count + unreadable + withheld);
             _ledger.WithholdInFlight(withheld);
+            _ledger.KeepHeld(heldKept);
             if (unreadable > 0)
             {
                 _ledger.DropInFlight(unreadable);

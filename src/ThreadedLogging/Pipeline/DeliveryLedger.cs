@@ -25,6 +25,7 @@ internal sealed class DeliveryLedger
     private long _dropped;
     private long _adopted;
     private long _withheld;
+    private long _heldKept;
 
     /// <summary>Gets the events sent.</summary>
     public long Sent => Interlocked.Read(ref _sent);
@@ -34,6 +35,9 @@ internal sealed class DeliveryLedger
 
     /// <summary>Gets the events the start's hold let in that the level known at its release left out (<see cref="LevelHold"/>): settled, neither sent nor dropped, and no longer counted enqueued.</summary>
     public long Withheld => Interlocked.Read(ref _withheld);
+
+    /// <summary>Gets the events the start's hold let in that the level known at its release kept (<see cref="LevelHold"/>): from then on counted enqueued.</summary>
+    public long HeldKept => Interlocked.Read(ref _heldKept);
 
     /// <summary>Gets the events sent or dropped for good (and those withheld by the start's hold).</summary>
     public long Settled => Interlocked.Read(ref _settled);
@@ -121,6 +125,18 @@ internal sealed class DeliveryLedger
         if (count != 0)
         {
             End(ref _withheld, ref _inFlight, count);
+        }
+    }
+
+    /// <summary>
+    /// The worker took <paramref name="count"/> events off the queue that the start's hold let in and the level known at
+    /// its release keeps: they go on as any other, and count as enqueued from now (<see cref="ThreadedHandler.Statistics"/>).
+    /// </summary>
+    public void KeepHeld(int count)
+    {
+        if (count != 0)
+        {
+            Interlocked.Add(ref _heldKept, count);
         }
     }
 

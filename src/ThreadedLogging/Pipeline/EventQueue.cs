@@ -49,8 +49,14 @@ internal sealed class EventQueue : IDisposable
     /// <summary>Gets the most events the queue holds.</summary>
     public int Capacity { get; }
 
-    /// <summary>Gets how many events were ever enqueued.</summary>
+    /// <summary>Gets how many events were ever enqueued, held ones too.</summary>
     public long Enqueued => _records.Enqueued;
+
+    /// <summary>Gets how many events were ever enqueued at their logger's level (<see cref="RecordQueue.EnqueuedAtLevel"/>).</summary>
+    public long EnqueuedAtLevel => _records.EnqueuedAtLevel;
+
+    /// <summary>Gets how many calls below their logger's level the start's hold let in (<see cref="RecordQueue.Held"/>).</summary>
+    public long Held => _records.Held;
 
     /// <summary>Gets the table of calls kept as objects (tests).</summary>
     internal ObjectSlots Objects => _records.Objects;
@@ -199,7 +205,7 @@ internal sealed class EventQueue : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Commit(CallerThread caller, LogLevel level)
     {
-        if (Volatile.Read(ref _closed) != 0 || !_records.TryCommit(caller))
+        if (Volatile.Read(ref _closed) != 0 || !_records.TryCommit(caller, LevelHold.IsMarked(level)))
         {
             if (_fullMode != QueueFullMode.Wait || Volatile.Read(ref _closed) != 0 || LevelHold.IsMarked(level) || !WaitForRoom(caller))
             {
@@ -296,7 +302,7 @@ internal sealed class EventQueue : IDisposable
         {
             lock (_roomLock)
             {
-                while (!(forObjectSlot ? _records.TryParkAgain(caller) : _records.TryCommit(caller)))
+                while (!(forObjectSlot ? _records.TryParkAgain(caller) : _records.TryCommit(caller, held: false))) // a held call never waits
                 {
                     if (Volatile.Read(ref _closed) != 0)
                     {

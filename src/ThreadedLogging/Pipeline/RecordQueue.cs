@@ -24,7 +24,8 @@ internal sealed class RecordQueue : IDisposable
     private readonly ObjectSlots _objects;
     private readonly int _minObjectCharge;
     private readonly long _capacity;
-    private PaddedLong _enqueued;
+    private PaddedLong _enqueued; // calls at their logger's level
+    private PaddedLong _held; // calls below it, let in by the start's hold (LevelHold): written during the hold only
     private PaddedLong _dequeued; // published by Release, a batch at a time: callers read it, the worker writes it rarely
     private PaddedLong _taken; // the worker's own count, written per record: on its own line, away from what every call reads
 
@@ -41,14 +42,20 @@ internal sealed class RecordQueue : IDisposable
         _objects = new ObjectSlots(2 * (_ring.Capacity / _minObjectCharge));
     }
 
-    /// <summary>Gets how many events were ever added.</summary>
-    public long Enqueued => Volatile.Read(ref _enqueued.Value);
+    /// <summary>Gets how many events were ever added, held ones too.</summary>
+    public long Enqueued => Volatile.Read(ref _enqueued.Value) + Volatile.Read(ref _held.Value);
+
+    /// <summary>Gets how many events were ever added at their logger's level: a count that only grows, held calls apart.</summary>
+    public long EnqueuedAtLevel => Volatile.Read(ref _enqueued.Value);
+
+    /// <summary>Gets how many calls below their logger's level the start's hold let in (<see cref="LevelHold"/>): the worker decides each at the release.</summary>
+    public long Held => Volatile.Read(ref _held.Value);
 
     /// <summary>Gets how many events are queued now (never negative).</summary>
     public long Count
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Math.Max(0, Volatile.Read(ref _enqueued.Value) - Volatile.Read(ref _dequeued.Value));
+        get => Math.Max(0, Volatile.Read(ref _enqueued.Value) + Volatile.Read(ref _held.Value) - Volatile.Read(ref _dequeued.Value));
     }
 
     /// <summary>Gets how many bytes the queued records take now.</summary>
@@ -107,15 +114,18 @@ internal sealed class RecordQueue : IDisposable
     public static void ForgetUnparked(CallerThread caller) => caller.Writer.Unparked = null;
 
     /// <summary>Adds the record the caller's writer holds; false when the queue is full (nothing is added).</summary>
+    /// <param name="caller">The calling thread's writer, holding the record.</param>
+    /// <param name="held">Whether the call is below its logger's level, let in by the start's hold: counted apart.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryCommit(CallerThread caller)
+    public bool TryCommit(CallerThread caller, bool held)
     {
         if (Count >= _capacity || !_ring.TryWrite(caller.Writer.Record))
         {
             return false;
         }
 
-        Interlocked.Increment(ref _enqueued.Value);
+        // One counter per call, so that a count read from either never goes back (Statistics.Enqueued).
+        Interlocked.Increment(ref held ? ref _held.Value : ref _enqueued.Value);
         return true;
     }
 
@@ -207,7 +217,7 @@ internal sealed class RecordQueue : IDisposable
         var left = Count;
         _ring.Dispose();
         _objects.Clear();
-        _taken.Value = Volatile.Read(ref _enqueued.Value);
+        _taken.Value = Enqueued;
         Volatile.Write(ref _dequeued.Value, _taken.Value);
         return left;
     }

@@ -54,6 +54,33 @@ public sealed class StartLevelHoldTests
         Assert.Equal(0, handler.Statistics.Pending);
     }
 
+    [Theory]
+    [InlineData(LoopbackServer.NoLevels, 1L)]       // the held Debug calls left out at the release
+    [InlineData(DebugForEveryCategory, 3L)]        // kept: counted once the release keeps them
+    public async Task Statistics_ReadInTheHoldAndAfterTheRelease_EnqueuedNeverGoesDownAndTheBooksBalance(string answer, long enqueued)
+    {
+        // Read at the start, log, read again (adopting the client): Enqueued counted the held Debug calls at the call and
+        // took them off at the release, so it went down, 3 then 1.
+        await using var server = await LoopbackServer.StartAsync();
+        var (_, gate) = GateLevelAnswers(server, answer);
+        await using var handler = new ThreadedHttpHandler(Options(server, o => o.TimeProvider = new FakeTimeProvider(DateTimeOffset.UtcNow)));
+        var logger = handler.CreateLogger("Payroll");
+        var reads = new List<ThreadedHandlerStatistics> { handler.Statistics };
+
+        logger.LogDebug("debug {N}", 1); // held: the answer is not given yet
+        logger.LogInformation("information {N}", 2);
+        logger.LogDebug("debug {N}", 3);
+        reads.Add(handler.Statistics);
+        gate.SetResult();
+        await handler.LevelHoldReleased.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        reads.Add(handler.Statistics);
+
+        Assert.Equal([0L, 1L, enqueued], reads.Select(r => r.Enqueued));
+        Assert.All(reads, r => Assert.Equal(r.Enqueued + r.Adopted, r.Sent + r.Dropped + r.Pending));
+        Assert.Equal((enqueued, 0L), (reads[^1].Sent, reads[^1].Pending));
+    }
+
     [Fact]
     public async Task Start_CollectorRefusingAtStart_CallsGoOnHeldDebugFilteredInformationDeliveredLater()
     {
