@@ -51,6 +51,21 @@ public abstract partial class EventStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Append_EmptyMessages_StoredAsEmptyText()
+    {
+        // Every other message has no characters: text, not NULL (the column is NOT NULL), alone and in SQLite's
+        // 32-row statements alike (40 events: one multi-row statement and eight single ones).
+        var events = Enumerable.Range(1, 40).Select(i => Event(i, message: i % 2 == 0 ? string.Empty : null)).ToList();
+
+        var result = await Store.AppendAsync(new EventBatch(null, events), CancellationToken.None);
+
+        Assert.Equal(40, result.Stored);
+        var stored = await QueryAsync(new EventQuery());
+        Assert.Equal(40, stored.Count);
+        Assert.All(stored, e => Assert.Equal(e.Sequence % 2 == 0 ? string.Empty : $"event {e.Sequence}", e.Message));
+    }
+
+    [Fact]
     public async Task Append_ConcurrentRequests_SameKeyOnceAndAFailingOneAlone()
     {
         // Concurrent requests may be committed together; each still succeeds or fails on its own.
