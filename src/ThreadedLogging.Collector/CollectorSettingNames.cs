@@ -73,6 +73,14 @@ internal static class CollectorSettingNames
             return; // its keys are the user's (a header's name), not settings
         }
 
+        if (child.Value is null && (valueType == typeof(string) || Scalar(valueType) is not null) && child.GetChildren().FirstOrDefault() is { } given)
+        {
+            // A text given as a list (two read keys, ReadApiKey:0=…) made the binder throw "Cannot create instance of type
+            // 'System.String'", naming nothing; a duration or number given as a section (Retention:MaxAge:days=7) was skipped.
+            errors.Add($"{child.Path} takes one value, not a list or a section ({given.Path} was given): write {child.Path}=….");
+            return;
+        }
+
         var isList = valueType.IsGenericType && valueType.GetGenericTypeDefinition() == typeof(List<>);
         var isTextList = isList && valueType.GetGenericArguments()[0] == typeof(string); // read as comma-separated where bound
         if (!string.IsNullOrEmpty(child.Value) && !isTextList && (isList || (valueType.IsClass && valueType != typeof(string))))

@@ -66,6 +66,12 @@ public sealed class CollectorOptionsStartupTests
     [InlineData("Collector:ReadApiKey has a control or non-ASCII character at index 4", "--Collector:ReadApiKey=s3cr\n" + Secret)]
     [InlineData("Collector:AdminApiKey has a control or non-ASCII character at index 0", "--Collector:AdminApiKey=\u00e9" + Secret)]
     [InlineData("Collector:ReadApiKey must not be empty or blank", "--Collector:ReadApiKey=  ")]
+    // One read key given as a list (to rotate it, as ingest keys are): the binder's "Cannot create instance of type 'System.String'", no setting named.
+    [InlineData("Collector:ReadApiKey takes one value, not a list or a section (Collector:ReadApiKey:0 was given)", "--Collector:ReadApiKey:0=" + Secret, "--Collector:ReadApiKey:1=" + Secret + "-2")]
+    [InlineData("Collector:Retention:MaxAge takes one value, not a list or a section (Collector:Retention:MaxAge:days was given)", "--Collector:Retention:MaxAge:days=7")]
+    // A libpq URL (DATABASE_URL): Npgsql's "Format of the initialization string does not conform to specification starting at index 0".
+    [InlineData("ConnectionStrings:Events is a URL (postgresql://…), which Npgsql does not read: write it as keywords", "--Collector:Store=postgres", "--ConnectionStrings:Events=postgresql://collector:" + Secret + "@127.0.0.1:5432/logs")]
+    [InlineData("ConnectionStrings:Events is a URL (postgresql://…)", "--Collector:Store=postgres", "--ConnectionStrings:Events= postgres://collector:" + Secret + "@db/logs?sslmode=require")]
     [InlineData("Collector:IngestApiKeys:0 and Collector:ReadApiKey are the same key: each role needs its own", "--Collector:IngestApiKeys:0=" + Secret, "--Collector:ReadApiKey=" + Secret)]
     [InlineData("Collector:ReadApiKey and Collector:AdminApiKey are the same key", "--Collector:ReadApiKey=" + Secret, "--Collector:AdminApiKey=" + Secret)]
     public async Task Start_BadSetting_RefusedNamingItNeverTheSecret(string reason, params string[] args)

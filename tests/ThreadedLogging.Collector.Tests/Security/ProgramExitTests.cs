@@ -90,6 +90,51 @@ public sealed class ProgramExitTests
     }
 
     [Fact]
+    public async Task Main_ListenAddressNotOnThisMachine_Exits3InOneLineNamingTheAddress()
+    {
+        using var data = new TempDirectory();
+        const string url = "http://192.0.2.1:0"; // TEST-NET-1 (RFC 5737): on no interface of this machine
+
+        var (exitCode, stdout, stderr) = await RunCollectorAsync(
+            "--urls", url, "--data", data.Path, "--Collector:IngestApiKeys:0=ingest-key-0123456789", "--Collector:ReadApiKey=read-key-0123456789");
+
+        Assert.Equal(3, exitCode); // was an unhandled SocketException: its stack trace and SIGABRT, 134
+        Assert.Contains($"Cannot listen on {url}", stderr, StringComparison.Ordinal);
+        Assert.Contains("Cannot assign requested address", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("no certificate")]
+    [InlineData("missing file")]
+    [InlineData("not a certificate")]
+    public async Task Main_HttpsWithoutALoadableCertificate_Exits2InOneLineNamingTheSetting(string mistake)
+    {
+        // README's TLS setup with its likeliest mistakes: each was an unhandled exception (stack trace, SIGABRT, 134).
+        using var data = new TempDirectory();
+        const string url = "https://127.0.0.1:0";
+        var certificate = Path.Combine(data.Path, "collector.crt");
+        if (mistake == "not a certificate")
+        {
+            await File.WriteAllTextAsync(certificate, "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n");
+            await File.WriteAllTextAsync(Path.Combine(data.Path, "collector.key"), "not a key");
+        }
+
+        string[] tls = mistake == "no certificate"
+            ? ["--urls", url]
+            : ["--Kestrel:Endpoints:Https:Url=" + url, "--Kestrel:Endpoints:Https:Certificate:Path=" + certificate, "--Kestrel:Endpoints:Https:Certificate:KeyPath=" + Path.Combine(data.Path, "collector.key")];
+
+        var (exitCode, stdout, stderr) = await RunCollectorAsync([.. tls, "--data", Path.Combine(data.Path, "data")]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains($"Cannot serve https on {url}", stderr, StringComparison.Ordinal);
+        Assert.Contains("Kestrel:Endpoints:<name>:Certificate:Path", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Main_PostgresReadReplicaWrongPassword_ExitsNamingTheSettingWithoutThePassword()
     {
         await using var database = PostgresDatabase.Create();

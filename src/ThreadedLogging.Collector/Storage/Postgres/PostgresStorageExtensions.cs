@@ -48,6 +48,15 @@ internal static class PostgresStorageExtensions
     {
         // Npgsql's reasons name the keyword, never its value (a typo'd "Pasword=..." says "Couldn't set pasword"). It takes
         // any Port, and a port out of range (70000) was a bare ArgumentOutOfRangeException at the first open, unnamed.
+        // A libpq URL (an app's DATABASE_URL) it refuses as "Format of the initialization string does not conform to
+        // specification starting at index 0": said here with the form it reads, the URL (and its password) not shown.
+        if (connectionString.TrimStart().StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
+            || connectionString.TrimStart().StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new CollectorConfigurationException(
+                $"{key} is a URL (postgresql://…), which Npgsql does not read: write it as keywords, e.g. Host=db;Port=5432;Database=logs;Username=collector;Password=… (README, Many collectors on one PostgreSQL).");
+        }
+
         try
         {
             var builder = new NpgsqlDataSourceBuilder(connectionString);
