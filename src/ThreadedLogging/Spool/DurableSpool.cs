@@ -201,13 +201,20 @@ internal sealed partial class DurableSpool : IDisposable
             var count = 0;
             var countChecked = false;
             var status = segment.Torn ? SpoolRecordFormat.ReadStatus.Torn : SpoolRecordFormat.TryRead(_reader, ref _payload, out payload, out count, out countChecked);
-            if ((status is SpoolRecordFormat.ReadStatus.Record or SpoolRecordFormat.ReadStatus.Corrupt or SpoolRecordFormat.ReadStatus.Damaged) && !countChecked)
+            if ((status is SpoolRecordFormat.ReadStatus.Record or SpoolRecordFormat.ReadStatus.Recovered or SpoolRecordFormat.ReadStatus.Corrupt) && !countChecked)
             {
                 // Its header's count is not vouched for (an earlier version's record, or a corrupt one): counted as adopted.
                 count = EventsIn(segment, segment.Delivered, payload, count, say: !segment.Adopted);
             }
 
-            if (status == SpoolRecordFormat.ReadStatus.Record)
+            if (status == SpoolRecordFormat.ReadStatus.Recovered)
+            {
+                // Its header is damaged, its payload vouched for (its checksum over the bytes up to the next record, or its
+                // gzip's own): sent, once, as the record it is, and counted as adopted (before: dropped, whole).
+                Report?.Invoke($"Damaged header in the record at byte {segment.Delivered} of {segment.Path} (its checksum or its length does not match it): its payload's own check vouches for it, so its {Counted.Events(count - segment.FirstSettledCounted)} are sent.");
+            }
+
+            if (status is SpoolRecordFormat.ReadStatus.Record or SpoolRecordFormat.ReadStatus.Recovered)
             {
                 try
                 {
@@ -238,19 +245,16 @@ internal sealed partial class DurableSpool : IDisposable
                 continue;
             }
 
-            if (status is SpoolRecordFormat.ReadStatus.Damaged or SpoolRecordFormat.ReadStatus.DamagedUncounted)
+            if (status == SpoolRecordFormat.ReadStatus.DamagedUncounted)
             {
-                // A record whose length does not lead to the next one (damaged): the bytes up to the next whole record are
-                // dropped, counted when a checksum vouches for them, else said to be uncounted; the records after are sent.
+                // A record whose length does not lead to the next one (damaged), no check vouching for the bytes up to the
+                // next whole record (else it is Recovered): they are dropped; the records after them are sent.
                 // In a segment of our own, bytes no checksum vouches for held what this process wrote there less the
                 // records after them (diff review: said uncounted, they stayed pending — counted torn when the segment
                 // ended, or never, and Flush false); in an adopted one they are unknown, and were not counted adopted.
                 var next = _reader.Position;
-                var known = status == SpoolRecordFormat.ReadStatus.Damaged;
-                var dropped = known ? count - segment.FirstSettledCounted : segment.Adopted ? 0 : Math.Max(0, segment.PendingEvents - EventsAfter(segment, next));
-                Report?.Invoke(known
-                    ? $"Damaged record at byte {segment.Delivered} of {segment.Path} (its length does not lead to the next record, found at byte {next}): skipped, {Counted.Events(dropped)} dropped; the records after it are sent."
-                    : segment.Adopted
+                var dropped = segment.Adopted ? 0 : Math.Max(0, segment.PendingEvents - EventsAfter(segment, next));
+                Report?.Invoke(segment.Adopted
                     ? $"Damaged record at byte {segment.Delivered} of {segment.Path} (its length does not lead to the next record, found at byte {next}, and no checksum matches the {next - segment.Delivered} bytes before it): skipped, its events are unknown and not counted; the records after it are sent."
                     : $"Damaged record at byte {segment.Delivered} of {segment.Path} (its length does not lead to the next record, found at byte {next}, and no checksum matches the {next - segment.Delivered} bytes before it): skipped, {Counted.Events(dropped)} dropped (what this process wrote there, less the records after it); the records after it are sent.");
                 SkipRecord(segment, dropped, SpoolDropReason.Torn);

@@ -36,16 +36,18 @@ internal static class SpoolRecordFormat
         Corrupt,
 
         /// <summary>
-        /// Bytes from here to the next whole record found after them (a believable header whose checksum matches a whole
-        /// record): the record here failed and its length does not lead there (a damaged length), so they are skipped
-        /// together, and the stream is at that next record. Its events are known when its checksum matches the bytes up
-        /// to there (<c>countChecked</c>: its header's count; else, an earlier version's coverage, what its JSON holds).
+        /// A record whose header failed — its checksum does not match, or its length does not lead to the next whole
+        /// record — but whose payload a check vouches for: its checksum over the bytes up to the next whole record (only its
+        /// length was damaged; <c>countChecked</c> for this version's coverage), or its gzip's own trailer, the CRC-32 and
+        /// length of what it holds, at its end (only its header was: <see cref="GzipVouches"/>). Read as a
+        /// <see cref="Record"/> is, and sent once; the stream is after it. Before, it was dropped, its payload whole.
         /// </summary>
-        Damaged,
+        Recovered,
 
         /// <summary>
-        /// As <see cref="Damaged"/>, but the skipped bytes match no checksum: how many events they held is unknown, and
-        /// none are counted (never a guess); the stream is at the next whole record.
+        /// Bytes from here to the next whole record found after them (a believable header whose checksum matches a whole
+        /// record), the record here failed and its length not leading there, that no check matches: how many events they
+        /// held is unknown, and none are counted (never a guess); the stream is at the next whole record.
         /// </summary>
         DamagedUncounted,
     }
@@ -131,8 +133,8 @@ internal static class SpoolRecordFormat
     /// could hold that many (<see cref="Believable"/>; 0 when the header itself is cut short or garbage); on
     /// <see cref="ReadStatus.Corrupt"/> only this record is, its <paramref name="payload"/> is read (what its JSON says, if
     /// it can be read, is the best count of what is lost), and the records after it are read on; on
-    /// <see cref="ReadStatus.Damaged"/> the bytes up to the next whole record are skipped, <paramref name="payload"/> what
-    /// lies after their header (in an array of its own), and <paramref name="eventCount"/> as for a record; on
+    /// <see cref="ReadStatus.Recovered"/> the record is read as a record is (its payload perhaps in an array of its own), its
+    /// header damaged but its payload vouched for; on
     /// <see cref="ReadStatus.DamagedUncounted"/> they are skipped, and their events are unknown.
     /// </summary>
     /// <remarks>
@@ -140,7 +142,8 @@ internal static class SpoolRecordFormat
     /// length, and the stream after it is then inside a record. Only then — never on the normal path — the rest of the
     /// segment is scanned, offset by offset, for the next whole record (<see cref="FindWholeRecord"/>): when it starts
     /// where the failed record's length says, that record is <see cref="ReadStatus.Corrupt"/> (it alone lost; so too when
-    /// that length ends the file exactly); when it starts elsewhere, the bytes before it are <see cref="ReadStatus.Damaged"/>
+    /// that length ends the file exactly), or <see cref="ReadStatus.Recovered"/> when its gzip vouches for its payload;
+    /// when it starts elsewhere, the bytes before it are <see cref="ReadStatus.Recovered"/> when a check vouches for them
     /// (or <see cref="ReadStatus.DamagedUncounted"/>) and the records after them are read on (before, a damaged length
     /// lost the rest of the segment, neither sent nor counted); when there is none, it is <see cref="ReadStatus.Torn"/>:
     /// a tail cut short.
@@ -176,8 +179,9 @@ internal static class SpoolRecordFormat
 
         if (claimedEnd >= 0 && (next == claimedEnd - start || (next < 0 && claimedEnd == stream.Length)))
         {
+            // Its length leads to the next record: its count or its checksum is damaged, or its payload.
             stream.Position = claimedEnd;
-            return ReadStatus.Corrupt;
+            return GzipVouches(payload) ? ReadStatus.Recovered : ReadStatus.Corrupt;
         }
 
         if (next < 0)
@@ -199,7 +203,7 @@ internal static class SpoolRecordFormat
             // together, uncounted). A length that ends in garbage was itself damaged: the bytes stay uncounted.
             (payload, eventCount, countChecked) = (corruptPayload, corruptCount, false);
             stream.Position = claimedEnd;
-            return ReadStatus.Corrupt;
+            return GzipVouches(payload) ? ReadStatus.Recovered : ReadStatus.Corrupt;
         }
 
         stream.Position = start + next;
@@ -207,8 +211,9 @@ internal static class SpoolRecordFormat
     }
 
     /// <summary>
-    /// What the bytes before the next whole record held: the failed record's header and what follows it up to there. Its
-    /// events are known when its checksum matches them (only its length was damaged), else unknown.
+    /// What the bytes before the next whole record held: the failed record's header and what follows it up to there. It is
+    /// recovered when its checksum matches them (only its length was damaged), or its gzip's own trailer vouches for them
+    /// (its length and count or checksum damaged); else its events are unknown.
     /// </summary>
     private static ReadStatus Skipped(ArraySegment<byte> bytes, out ArraySegment<byte> payload, out int eventCount, out bool countChecked)
     {
@@ -226,17 +231,47 @@ internal static class SpoolRecordFormat
         if (Crc32.HashToUInt32(bytes.AsSpan(CountOffset)) == checksum)
         {
             (payload, eventCount, countChecked) = (after, count, true);
-            return ReadStatus.Damaged;
+            return ReadStatus.Recovered;
         }
 
-        if (Crc32.HashToUInt32(after) == checksum)
+        if (Crc32.HashToUInt32(after) == checksum || GzipVouches(after))
         {
-            // An earlier version's record (its checksum over the payload alone): its count is the caller's to check in its JSON.
+            // An earlier version's record (its checksum over the payload alone), or one whose gzip vouches for it: its
+            // count is the caller's to check in its JSON.
             (payload, eventCount) = (after, count);
-            return ReadStatus.Damaged;
+            return ReadStatus.Recovered;
         }
 
         return ReadStatus.DamagedUncounted;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="payload"/> is gzip whose own trailer — the CRC-32 and the length of what it holds, its last 8
+    /// bytes — matches what it decompresses to: its data and its end are as written, whatever its record's header says.
+    /// As strong a check as the header's checksum (CRC-32 too), over the JSON rather than the bytes stored: a damaged byte
+    /// that changes no event (gzip's time stamp) passes, as it should. Plain JSON (an earlier version's) has no such check
+    /// (a damaged letter in a message still parses) and never vouches. Called only for a record that failed.
+    /// </summary>
+    private static bool GzipVouches(ArraySegment<byte> payload)
+    {
+        if (!IsGzip(payload) || payload.Count < 18)
+        {
+            return false;
+        }
+
+        using var json = new MemoryStream();
+        try
+        {
+            Unpack(payload, json);
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
+
+        var trailer = payload.AsSpan(payload.Count - 8);
+        return Crc32.HashToUInt32(json.GetBuffer().AsSpan(0, (int)json.Length)) == BinaryPrimitives.ReadUInt32LittleEndian(trailer)
+            && (uint)json.Length == BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]);
     }
 
     /// <summary>The first bytes of a segment read after a failed record to find the next whole one (<see cref="TryRead"/>): more only when it is not in them.</summary>

@@ -26,11 +26,12 @@ public sealed class SpoolHeaderTests
     [InlineData("negative", true)]
     [InlineData("negative", false)]
     [InlineData("zero", true)]
-    public async Task RecordsCountDamaged_ItAloneDroppedCountedByItsJson_TheRestSentOnce_FlushTrue(string damage, bool envelopes)
+    public async Task RecordsCountDamaged_ItsGzipVouchesForItsPayload_SentOnceCountedByItsJson_FlushTrue(string damage, bool envelopes)
     {
         // Before, 99,999 in the second record's count was believed: Adopted 100,039, and Flush false for ever (the record's
         // 10 events settled, 99,989 pending) or Sent 100,039 for 50 sent; fewer made its other events sent uncounted; a
         // negative count was a garbage header, the rest of the segment skipped, and its events neither sent nor counted.
+        // Then the record was dropped, counted by its JSON, its payload whole: its gzip's own CRC-32 vouches for it.
         using var directory = new TempDirectory();
         var segment = await LeaveFiftyInOneSegmentAsync(directory);
         var bytes = segment.Bytes;
@@ -49,10 +50,10 @@ public sealed class SpoolHeaderTests
 
         var (statistics, delivered, selfLog) = await AdoptAsync(directory.Path, envelopes);
 
-        Assert.Equal(DeliveredWithout(before, lost), delivered); // each once, in order; none of the damaged record
-        Assert.Equal((Logged, Logged - lost + 1L, (long)lost, 0L), (statistics.Adopted, statistics.Sent, statistics.Dropped, statistics.Pending));
+        Assert.Equal(DeliveredWithout(before, 0), delivered); // each once, in order, the damaged record's too
+        Assert.Equal((Logged, Logged + 1L, 0L, 0L), (statistics.Adopted, statistics.Sent, statistics.Dropped, statistics.Pending));
         Assert.Contains(selfLog, m => m.Contains($"says it holds {damaged} events; its JSON holds {Events(lost)}, which are counted (its header is damaged)", StringComparison.Ordinal));
-        Assert.Contains(selfLog, m => m.Contains($"(its checksum does not match): skipped, {Events(lost)} dropped", StringComparison.Ordinal));
+        Assert.Contains(selfLog, m => m.Contains($"Damaged header in the record at byte {second} of", StringComparison.Ordinal) && m.Contains($"so its {Events(lost)} are sent", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -86,10 +87,11 @@ public sealed class SpoolHeaderTests
     [InlineData("above the most", false)]
     [InlineData("negative", true)]
     [InlineData("negative", false)]
-    public async Task RecordsLengthDamaged_ItAloneDroppedCountedByItsChecksum_TheRecordsAfterItSentOnce_FlushTrue(string damage, bool envelopes)
+    public async Task RecordsLengthDamaged_ItsChecksumVouchesForTheRest_SentOnceWithTheRecordsAfterIt_FlushTrue(string damage, bool envelopes)
     {
         // Bit rot in a length, in a spool adopted after a crash: before, the record was torn and the rest of the segment
-        // neither sent nor counted (Adopted 50 + 1, Sent 11, Dropped 10: 30 events lost silently).
+        // neither sent nor counted (Adopted 50 + 1, Sent 11, Dropped 10: 30 events lost silently); then it was dropped,
+        // counted, though its checksum matched the bytes up to the next record: only its length was damaged.
         using var directory = new TempDirectory();
         var segment = await LeaveFiftyInOneSegmentAsync(directory);
         var bytes = segment.Bytes;
@@ -102,9 +104,9 @@ public sealed class SpoolHeaderTests
 
         var (statistics, delivered, selfLog) = await AdoptAsync(directory.Path, envelopes);
 
-        Assert.Equal(DeliveredWithout(before, lost), delivered); // each once, in order; none of the damaged record
-        Assert.Equal((Logged, Logged - lost + 1L, (long)lost, 0L), (statistics.Adopted, statistics.Sent, statistics.Dropped, statistics.Pending));
-        Assert.Contains(selfLog, m => m.Contains($"Damaged record at byte {second} of", StringComparison.Ordinal) && m.Contains($"found at byte {records[2].Start}): skipped, {Events(lost)} dropped", StringComparison.Ordinal));
+        Assert.Equal(DeliveredWithout(before, 0), delivered); // each once, in order, the damaged record's too
+        Assert.Equal((Logged, Logged + 1L, 0L, 0L), (statistics.Adopted, statistics.Sent, statistics.Dropped, statistics.Pending));
+        Assert.Contains(selfLog, m => m.Contains($"Damaged header in the record at byte {second} of", StringComparison.Ordinal) && m.Contains($"so its {Events(lost)} are sent", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -119,8 +121,8 @@ public sealed class SpoolHeaderTests
         Assert.True(records.Count >= 4, $"{records.Count} records");
         var before = records[0].Count;
         var lost = records[1].Count + records[2].Count;
-        segment.Bytes[records[1].Start + SpoolRecordFormat.HeaderSize + 5] ^= 0x55;
-        segment.Bytes[records[2].Start + SpoolRecordFormat.HeaderSize + 5] ^= 0x55;
+        SpoolRecordFormatTests.DamagePayload(segment.Bytes, records[1].Start);
+        SpoolRecordFormatTests.DamagePayload(segment.Bytes, records[2].Start);
         await segment.SaveAsync();
 
         var (statistics, delivered, _) = await AdoptAsync(directory.Path, envelopes);
@@ -140,8 +142,8 @@ public sealed class SpoolHeaderTests
         var (second, lost) = records[1];
         var before = records[0].Count;
         var length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan((int)second));
+        SpoolRecordFormatTests.DamagePayload(bytes, second);
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan((int)second), length + 40);
-        bytes[second + SpoolRecordFormat.HeaderSize + 5] ^= 0x55;
         await segment.SaveAsync();
 
         var (statistics, delivered, selfLog) = await AdoptAsync(directory.Path, envelopes: true);
@@ -233,11 +235,12 @@ public sealed class SpoolHeaderTests
     [InlineData("longer", false, false)]
     [InlineData("huge", true, false)]
     [InlineData("negative", false, true)]
-    public async Task SpoolOfAnEarlierVersion_ARecordsLengthDamaged_ItAloneDroppedCountedByItsJson_TheRecordsAfterItSentOnce(string damage, bool envelopes, bool uncompressed)
+    public async Task SpoolOfAnEarlierVersion_ARecordsLengthDamaged_ItsChecksumVouchesForIt_SentOnceWithTheRecordsAfterIt(string damage, bool envelopes, bool uncompressed)
     {
         // An earlier version's record (its checksum over the payload alone, gzip or the plain JSON of versions before it)
-        // whose length is damaged: found again by its checksum over the bytes up to the next whole record, its events
-        // counted in its JSON at adoption and by the reader alike (Adopted = Sent + Dropped), the records after it sent.
+        // whose length is damaged: found again by its checksum over the bytes up to the next whole record, which vouches
+        // for its payload: sent, its events counted in its JSON at adoption and by the reader alike, the records after it
+        // sent (dropped, counted, before).
         using var directory = new TempDirectory();
         var segment = await LeaveFiftyInOneSegmentAsync(directory);
         if (uncompressed)
@@ -261,9 +264,9 @@ public sealed class SpoolHeaderTests
 
         var (statistics, delivered, selfLog) = await AdoptAsync(directory.Path, envelopes);
 
-        Assert.Equal(DeliveredWithout(before, lost), delivered);
-        Assert.Equal((Logged, Logged - lost + 1L, (long)lost, 0L), (statistics.Adopted, statistics.Sent, statistics.Dropped, statistics.Pending));
-        Assert.Contains(selfLog, m => m.Contains($"Damaged record at byte {second} of", StringComparison.Ordinal) && m.Contains($"found at byte {records[2].Start}): skipped, {Events(lost)} dropped", StringComparison.Ordinal));
+        Assert.Equal(DeliveredWithout(before, 0), delivered);
+        Assert.Equal((Logged, Logged + 1L, 0L, 0L), (statistics.Adopted, statistics.Sent, statistics.Dropped, statistics.Pending));
+        Assert.Contains(selfLog, m => m.Contains($"Damaged header in the record at byte {second} of", StringComparison.Ordinal) && m.Contains($"so its {Events(lost)} are sent", StringComparison.Ordinal));
         Assert.DoesNotContain(selfLog, m => m.Contains("says it holds", StringComparison.Ordinal));
     }
 
@@ -334,12 +337,12 @@ public sealed class SpoolHeaderTests
             var (second, lost) = records[1];
             var before = records[0].Count;
             var length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan((int)second));
+            SpoolRecordFormatTests.DamagePayload(bytes, second);
             BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan((int)second), length + 40);
-            bytes[second + SpoolRecordFormat.HeaderSize + 5] ^= 0x55;
             using (var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
             {
                 file.Position = second;
-                file.Write(bytes.AsSpan((int)second, SpoolRecordFormat.HeaderSize + 6));
+                file.Write(bytes.AsSpan((int)second, SpoolRecordFormat.HeaderSize + length));
             }
 
             Volatile.Write(ref up, true);

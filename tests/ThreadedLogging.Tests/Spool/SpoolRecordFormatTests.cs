@@ -88,8 +88,8 @@ public sealed class SpoolRecordFormatTests
         // together as DamagedUncounted (0 events), though the first one's length said where the second began.
         var bytes = Records(Json(3_000, 'a'), Json(2_000, 'b'), Json(1_000, 'c'));
         var second = SpoolRecordFormat.HeaderSize + BinaryPrimitives.ReadInt32LittleEndian(bytes);
-        bytes[SpoolRecordFormat.HeaderSize + 5] ^= 0x55;
-        bytes[second + SpoolRecordFormat.HeaderSize + 5] ^= 0x55;
+        DamagePayload(bytes, 0);
+        DamagePayload(bytes, second);
         using var stream = new MemoryStream(bytes);
         byte[] buffer = [];
 
@@ -106,7 +106,7 @@ public sealed class SpoolRecordFormatTests
     public void TryRead_PayloadDamagedBeforeAWholeRecord_CorruptThenTheNextRecordReadWhole()
     {
         var bytes = Records(Json(3_000, 'a'), Json(2_000, 'b'), Json(1_000, 'c'));
-        bytes[SpoolRecordFormat.HeaderSize + 5] ^= 0x55; // inside the first record's payload
+        DamagePayload(bytes, 0);
         using var stream = new MemoryStream(bytes);
         using var unpacked = new MemoryStream();
         byte[] buffer = [];
@@ -125,7 +125,7 @@ public sealed class SpoolRecordFormatTests
     [InlineData("huge")] // past the file's end: read as cut short
     [InlineData("above the most")] // more than a record may hold: a garbage header
     [InlineData("negative")]
-    public void TryRead_LengthFieldDamagedMidSegment_DamagedCountedByItsChecksum_TheRecordsAfterItReadWhole(string damage)
+    public void TryRead_LengthFieldDamagedMidSegment_RecoveredItsChecksumVouchingForTheRest_TheRecordsAfterItReadWhole(string damage)
     {
         // Before: torn, the rest of the segment neither sent nor counted (only a record cut short at the end is torn).
         var bytes = Records(Json(3_000, 'a'), Json(2_000, 'b'), Json(1_000, 'c'));
@@ -135,7 +135,7 @@ public sealed class SpoolRecordFormatTests
         using var unpacked = new MemoryStream();
         byte[] buffer = [];
 
-        Assert.Equal(SpoolRecordFormat.ReadStatus.Damaged, SpoolRecordFormat.TryRead(stream, ref buffer, out var payload, out var lost, out var countChecked));
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Recovered, SpoolRecordFormat.TryRead(stream, ref buffer, out var payload, out var lost, out var countChecked));
         Assert.Equal((Json(3_000, 'a').Length % 7, true), (lost, countChecked)); // only its length was damaged: its checksum vouches for the rest
         Assert.Equal(Json(3_000, 'a'), SpoolRecordFormat.Unpack(payload, unpacked).ToArray());
         Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out payload, out _, out _));
@@ -173,7 +173,7 @@ public sealed class SpoolRecordFormatTests
         byte[] buffer = [];
         for (var i = 0; i < jsons.Length; i++)
         {
-            Assert.Equal(damaged.Contains(i) ? SpoolRecordFormat.ReadStatus.Damaged : SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out var payload, out _, out _));
+            Assert.Equal(damaged.Contains(i) ? SpoolRecordFormat.ReadStatus.Recovered : SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out var payload, out _, out _));
             Assert.Equal(jsons[i], SpoolRecordFormat.Unpack(payload, unpacked).ToArray());
         }
 
@@ -239,8 +239,8 @@ public sealed class SpoolRecordFormatTests
     public void TryRead_LengthAndPayloadDamagedMidSegment_DamagedUncounted_TheRecordsAfterItReadWhole()
     {
         var bytes = Records(Json(3_000, 'a'), Json(2_000, 'b'));
+        DamagePayload(bytes, 0);
         BinaryPrimitives.WriteInt32LittleEndian(bytes, BinaryPrimitives.ReadInt32LittleEndian(bytes) - 7);
-        bytes[SpoolRecordFormat.HeaderSize + 5] ^= 0x55;
         using var stream = new MemoryStream(bytes);
         using var unpacked = new MemoryStream();
         byte[] buffer = [];
@@ -253,7 +253,7 @@ public sealed class SpoolRecordFormatTests
     }
 
     [Fact]
-    public void TryRead_EarlierVersionsRecordLengthDamaged_DamagedItsCountUnchecked()
+    public void TryRead_EarlierVersionsRecordLengthDamaged_RecoveredItsCountUnchecked()
     {
         var bytes = Records(Json(3_000, 'a'), Json(2_000, 'b'));
         var length = BinaryPrimitives.ReadInt32LittleEndian(bytes);
@@ -263,8 +263,8 @@ public sealed class SpoolRecordFormatTests
         using var unpacked = new MemoryStream();
         byte[] buffer = [];
 
-        Assert.Equal(SpoolRecordFormat.ReadStatus.Damaged, SpoolRecordFormat.TryRead(stream, ref buffer, out var payload, out _, out var countChecked));
-        Assert.False(countChecked); // its checksum covers its payload alone: its JSON counts what is lost
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Recovered, SpoolRecordFormat.TryRead(stream, ref buffer, out var payload, out _, out var countChecked));
+        Assert.False(countChecked); // its checksum covers its payload alone: its JSON counts its events
         Assert.Equal(Json(3_000, 'a'), SpoolRecordFormat.Unpack(payload, unpacked).ToArray());
         Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _, out _));
         Assert.Equal(SpoolRecordFormat.ReadStatus.End, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _, out _));
@@ -306,6 +306,62 @@ public sealed class SpoolRecordFormatTests
         Assert.Equal(json, SpoolRecordFormat.Unpack(payload, unpacked).ToArray());
     }
 
+    /// <summary>Damages a byte of the gzip CRC-32 at the end of the record at <paramref name="start"/>: no check vouches for its payload.</summary>
+    internal static void DamagePayload(byte[] bytes, long start) =>
+        bytes[start + SpoolRecordFormat.HeaderSize + BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan((int)start)) - 6] ^= 0x55;
+
+    [Theory]
+    [InlineData("checksum")] // its header's CRC-32
+    [InlineData("count and length")] // and its length too: the bytes up to the next record are its payload, gzip vouching
+    [InlineData("gzip time stamp")] // a byte of its payload that changes no event: the spool's CRC fails, gzip's holds
+    public void TryRead_HeaderDamagedGzipWhole_RecoveredWithItsPayload_TheNextRecordRead(string damage)
+    {
+        var bytes = Records(Json(3_000, 'a'), Json(2_000, 'b'));
+        var length = BinaryPrimitives.ReadInt32LittleEndian(bytes);
+        switch (damage)
+        {
+            case "checksum":
+                bytes[5] ^= 0x55;
+                break;
+            case "count and length":
+                BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8), 99_999);
+                BinaryPrimitives.WriteInt32LittleEndian(bytes, length + 40);
+                break;
+            default:
+                bytes[SpoolRecordFormat.HeaderSize + 5] ^= 0x55;
+                break;
+        }
+
+        using var stream = new MemoryStream(bytes);
+        using var unpacked = new MemoryStream();
+        byte[] buffer = [];
+
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Recovered, SpoolRecordFormat.TryRead(stream, ref buffer, out var payload, out _, out var countChecked));
+        Assert.False(countChecked);
+        Assert.Equal(Json(3_000, 'a'), SpoolRecordFormat.Unpack(payload, unpacked).ToArray());
+        Assert.Equal(SpoolRecordFormat.HeaderSize + length, stream.Position);
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _, out _));
+        Assert.Equal(SpoolRecordFormat.ReadStatus.End, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _, out _));
+    }
+
+    [Fact]
+    public void TryRead_PlainJsonRecordsChecksumDamaged_CorruptNotRecovered()
+    {
+        // An earlier version's uncompressed record has no check of its own: JSON that parses vouches for nothing (a
+        // damaged letter in a message still parses), so it stays corrupt, dropped and counted.
+        var json = Json(1_000, 'p');
+        var record = new byte[SpoolRecordFormat.HeaderSize + json.Length];
+        json.CopyTo(record, SpoolRecordFormat.HeaderSize);
+        SpoolRecordFormat.WriteHeader(record, eventCount: 3);
+        AsAnEarlierVersionWroteIt(record);
+        record[5] ^= 0x55;
+        using var stream = new MemoryStream([.. record, .. Records(Json(2_000, 'b'))]);
+        byte[] buffer = [];
+
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Corrupt, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _, out _));
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out _, out _, out _));
+    }
+
     /// <summary>Re-frames a record as versions before the checked count did: its checksum over the payload alone.</summary>
     internal static void AsAnEarlierVersionWroteIt(Span<byte> record) =>
         BinaryPrimitives.WriteUInt32LittleEndian(record[4..], Crc32.HashToUInt32(record[SpoolRecordFormat.HeaderSize..]));
@@ -315,18 +371,19 @@ public sealed class SpoolRecordFormatTests
     [InlineData(3)] // fewer
     [InlineData(-5)] // negative: read as a garbage header, the rest of the segment skipped uncounted
     [InlineData(0)]
-    public void TryRead_EventCountDamaged_CorruptItsPayloadStillReadAndTheNextRecordRead(int damaged)
+    public void TryRead_EventCountDamaged_RecoveredItsGzipVouchingForItsPayload_TheNextRecordRead(int damaged)
     {
         // The checksum covered the payload only: a damaged count was read as a whole record holding that many events.
+        // Then it was Corrupt, dropped with its payload whole; its gzip's own CRC-32 and length vouch for it.
         var bytes = Records(Json(3_000, 'a'), Json(2_000, 'b'));
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8), damaged);
         using var stream = new MemoryStream(bytes);
         using var unpacked = new MemoryStream();
         byte[] buffer = [];
 
-        Assert.Equal(SpoolRecordFormat.ReadStatus.Corrupt, SpoolRecordFormat.TryRead(stream, ref buffer, out var payload, out var count, out var countChecked));
-        Assert.Equal((damaged, false), (count, countChecked));
-        Assert.Equal(Json(3_000, 'a'), SpoolRecordFormat.Unpack(payload, unpacked).ToArray()); // left readable by the look past it: its JSON counts what is lost
+        Assert.Equal(SpoolRecordFormat.ReadStatus.Recovered, SpoolRecordFormat.TryRead(stream, ref buffer, out var payload, out var count, out var countChecked));
+        Assert.Equal((damaged, false), (count, countChecked)); // unchecked: its JSON counts its events
+        Assert.Equal(Json(3_000, 'a'), SpoolRecordFormat.Unpack(payload, unpacked).ToArray()); // left readable by the look past it
         Assert.Equal(SpoolRecordFormat.ReadStatus.Record, SpoolRecordFormat.TryRead(stream, ref buffer, out payload, out _, out countChecked));
         Assert.True(countChecked);
         Assert.Equal(Json(2_000, 'b'), SpoolRecordFormat.Unpack(payload, unpacked).ToArray());

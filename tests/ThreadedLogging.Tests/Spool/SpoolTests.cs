@@ -383,7 +383,7 @@ public sealed class SpoolTests
         var second = SpoolRecordFormat.HeaderSize + BinaryPrimitives.ReadInt32LittleEndian(bytes);
         var lost = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(second + 8));
         Assert.True(before + lost < logged, $"records of {before} and {lost}: none after them");
-        bytes[second + SpoolRecordFormat.HeaderSize + 5] ^= 0x55; // inside the second record's payload
+        SpoolRecordFormatTests.DamagePayload(bytes, second); // inside the second record's payload
         await File.WriteAllBytesAsync(segment, bytes);
 
         var selfLog = new List<string>();
