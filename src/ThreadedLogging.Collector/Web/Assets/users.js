@@ -118,7 +118,10 @@ function link(className, content, href) {
 function latestErrorCell(user) {
   const e = user.latestError;
   if (!e) return el("td", {}, "");
-  const text = (e.exceptionType ? e.exceptionType + ": " : "") + e.message;
+  // The event's message, then its exception's type: "Type: message" read as the exception's own message ("System.
+  // NullReferenceException: Unhandled exception, the app is closing", where the exception said "Object reference not set").
+  const message = e.message ?? "";
+  const text = e.exceptionType ? (message ? `${message} (${e.exceptionType})` : e.exceptionType) : message;
   // Two lines at most (app.css: a URL or a base64 blob ran to eight); the text in the title, all of it in the detail a click opens.
   // Bidi overrides and zero-width characters shown as [U+XXXX], as in the cell (a tooltip must not read otherwise).
   const title = clip(text, TITLE_CHARS) + "\nOpen this error (" + e.timestamp + ")"; // el() shows invisible characters in a title too
