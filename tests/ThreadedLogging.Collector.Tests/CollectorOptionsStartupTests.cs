@@ -57,6 +57,9 @@ public sealed class CollectorOptionsStartupTests
     [InlineData("Collector:Sqs:Queues:0:Region must be an AWS region name such as eu-west-1", "--Collector:Sqs:Queues:0:Name=logs", "--Collector:Sqs:Queues:0:Region=eu west 1")]
     // Kestrel threw "Parameter 'port'" at start.
     [InlineData("the listen address 'http://127.0.0.1:70000' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) has the port 70000", "--urls=http://127.0.0.1:70000")]
+    // Kestrel threw "A path base can only be configured using IApplicationBuilder.UsePathBase()" unhandled (134); a ',' list was refused as one address off loopback without keys.
+    [InlineData("the listen address 'http://127.0.0.1:0/logs' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) has a path ('/logs')", "--urls=http://127.0.0.1:0/logs")]
+    [InlineData("the listen address 'http://127.0.0.1:0,http://[::1]:0' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) holds a ',': separate several addresses with ';'", "--urls=http://127.0.0.1:0,http://[::1]:0")]
     [InlineData("Collector:OtlpGrpcPort must be a port from 1 to 65535 (was '-1')", "--Collector:OtlpGrpcPort=-1")]
     // Npgsql threw a bare ArgumentOutOfRangeException from Build.
     [InlineData("ConnectionStrings:Events is not a valid PostgreSQL connection string", "--Collector:Store=postgres", "--ConnectionStrings:Events=Host=127.0.0.1;Port=70000;Username=u;Password=" + Secret)]

@@ -44,12 +44,20 @@ internal static class ListenAddresses
     /// <summary>
     /// Refuses an address Kestrel cannot listen on (a port beyond 0-65535, no port number): it threw a bare
     /// <c>ArgumentOutOfRangeException</c> ("Parameter 'port'") at start, naming neither the address nor the setting.
+    /// Also a path (<c>http://127.0.0.1:5080/logs</c>, Kestrel's unhandled "A path base can only be configured using
+    /// IApplicationBuilder.UsePathBase()") and addresses separated by ',' (read as one address, refused as one that is
+    /// not loopback and has no keys).
     /// </summary>
     /// <exception cref="CollectorConfigurationException">An address is not one Kestrel can listen on.</exception>
     public static void Check(IEnumerable<string> urls)
     {
         foreach (var url in urls)
         {
+            if (url.Contains(',', StringComparison.Ordinal))
+            {
+                throw new CollectorConfigurationException($"Invalid collector configuration: the listen address '{url}' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) holds a ',': separate several addresses with ';' (--urls \"http://127.0.0.1:5080;http://[::1]:5080\").");
+            }
+
             BindingAddress address;
             try
             {
@@ -63,6 +71,11 @@ internal static class ListenAddresses
             if (!address.IsNamedPipe && !address.IsUnixPipe && address.Port is < 0 or > 65535)
             {
                 throw new CollectorConfigurationException($"Invalid collector configuration: the listen address '{url}' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) has the port {address.Port}: a port is 0 to 65535.");
+            }
+
+            if (!address.IsNamedPipe && !address.IsUnixPipe && !string.IsNullOrEmpty(address.PathBase))
+            {
+                throw new CollectorConfigurationException($"Invalid collector configuration: the listen address '{url}' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) has a path ('{address.PathBase}'): the collector serves at the root of its address; a proxy in front must too (README, TLS).");
             }
         }
     }
