@@ -40,13 +40,13 @@ internal sealed class IngestEndpoint(
         }
         catch (IngestRejectedException e)
         {
-            CollectorLog.IngestRejected(logger, LoggedText.Of(path), e.StatusCode, LoggedText.Of(e.Message, 1000));
+            CollectorLog.IngestRejected(logger, LoggedText.Of(path.Length > 0 ? path : context.Request.Path.Value ?? string.Empty), e.StatusCode, LoggedText.Of(e.Message, 1000));
             metrics.IngestRefused("unknown", e.StatusCode);
             return error(e.StatusCode, e.Message);
         }
 
         var key = context.Request.Headers[IdempotencyKeyHeader] is { Count: > 0 } header && !string.IsNullOrWhiteSpace(header[0]) ? header[0]!.Trim() : null;
-        var outcome = await RunAsync(decoder, path, key, cancellation => ReceiveAsync(context, cancellation), context.RequestAborted, storedStatus);
+        var outcome = await RunAsync(decoder, path, key, cancellation => ReceiveAsync(context, cancellation), context.RequestAborted, storedStatus, context.Request.Path.Value);
         if (outcome.Decoded is { } decoded)
         {
             return stored(outcome.Result, decoded);
@@ -62,7 +62,9 @@ internal sealed class IngestEndpoint(
 
     /// <summary>
     /// One request of any transport: <paramref name="receive"/> gets the body (before admission: waiting for bytes holds
-    /// no slot), then it is gunzipped within the cap, decoded and stored in one transaction.
+    /// no slot), then it is gunzipped within the cap, decoded and stored in one transaction. The collector's log names the
+    /// request by its <paramref name="path"/> (<c>/log/{path}</c>'s), or when it has none (Seq, OTLP) by
+    /// <paramref name="endpoint"/> (<c>/api/events/raw</c>, <c>/v1/logs</c>, the gRPC method).
     /// </summary>
     public async Task<IngestOutcome> RunAsync(
         IEventDecoder decoder,
@@ -70,9 +72,11 @@ internal sealed class IngestEndpoint(
         string? batchKey,
         Func<CancellationToken, Task<ReceivedBody>> receive,
         CancellationToken aborted,
-        int storedStatus = StatusCodes.Status200OK)
+        int storedStatus = StatusCodes.Status200OK,
+        string? endpoint = null)
     {
         long? admittedAt = null;
+        var shown = LoggedText.Of(path.Length > 0 ? path : endpoint ?? decoder.Name);
         var outcome = await AnswerAsync();
         metrics.IngestAnswered(decoder.Name, outcome.Decoded is null ? outcome : outcome with { StatusCode = storedStatus }, time, admittedAt);
         return outcome;
@@ -114,14 +118,14 @@ internal sealed class IngestEndpoint(
                 }
                 else
                 {
-                    CollectorLog.BatchStored(logger, result.Stored, result.Accepted, decoder.Name, LoggedText.Of(path), LoggedText.Of(batch.BatchKey));
+                    CollectorLog.BatchStored(logger, result.Stored, result.Accepted, decoder.Name, shown, LoggedText.Of(batch.BatchKey));
                 }
 
                 return IngestOutcome.Stored(decoded, result);
             }
             catch (IngestRejectedException e)
             {
-                CollectorLog.IngestRejected(logger, LoggedText.Of(path), e.StatusCode, LoggedText.Of(e.Message, 1000));
+                CollectorLog.IngestRejected(logger, shown, e.StatusCode, LoggedText.Of(e.Message, 1000));
                 return new IngestOutcome(e.StatusCode, e.Message, e.RetryAfterSeconds);
             }
             catch (EventStoreUnavailableException e)
@@ -135,12 +139,12 @@ internal sealed class IngestEndpoint(
             }
             catch (Exception e) when (e is IOException || (e is OperationCanceledException && aborted.IsCancellationRequested))
             {
-                CollectorLog.ClientDisconnected(logger, LoggedText.Of(path), e.Message);
+                CollectorLog.ClientDisconnected(logger, shown, e.Message);
                 return new IngestOutcome(StatusCodes.Status400BadRequest, "request aborted");
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                CollectorLog.IngestFailed(logger, e, decoder.Name, LoggedText.Of(path));
+                CollectorLog.IngestFailed(logger, e, decoder.Name, shown);
                 return new IngestOutcome(StatusCodes.Status500InternalServerError, "internal error while ingesting; the request was not stored");
             }
             finally

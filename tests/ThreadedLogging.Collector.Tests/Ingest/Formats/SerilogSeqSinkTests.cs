@@ -106,6 +106,22 @@ public sealed class SerilogSeqSinkTests
     }
 
     [Fact]
+    public async Task SeqSink_EventOverTheCollectorsLimit_RefusalLoggedWithTheEndpoint()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Logging:LogLevel:Default=Information");
+        var collectorLog = CollectingLoggerProvider.AttachTo(collector, Microsoft.Extensions.Logging.LogLevel.Information);
+        var log = new LoggerConfiguration().WriteTo.Seq(collector.BaseAddress.ToString(), eventBodyLimitBytes: 1_000_000).CreateLogger();
+
+        // The sink's own limit raised above the collector's Collector:MaxEventBytes (256 KiB): the collector answers 413.
+        log.Information("Upload {Body}", new string('x', 300_000));
+        await log.DisposeAsync();
+
+        // The operator's one clue to which client is refused: the endpoint (a Seq request has no /log/{path} of its own).
+        var line = collectorLog.Entries.First(e => e.Message.StartsWith("Rejected ingest request", StringComparison.Ordinal)).Message;
+        Assert.StartsWith("Rejected ingest request to /api/events/raw with 413: line 1: event is ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SeqSink_SpanEvent_TraceIdsInContextSpanFieldsKeptAsPropertiesFindable()
     {
         await using var collector = await CollectorFixture.StartAsync();

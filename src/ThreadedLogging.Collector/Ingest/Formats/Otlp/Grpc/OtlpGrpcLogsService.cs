@@ -33,7 +33,7 @@ internal sealed class OtlpGrpcLogsService(IngestEndpoint endpoint, OtlpProtobufD
         }
 
         var outcome = await endpoint.RunAsync(decoder, string.Empty, batchKey: null,
-            _ => Task.FromResult(new ReceivedBody(request, Gzip: false)), context.CancellationToken);
+            _ => Task.FromResult(new ReceivedBody(request, Gzip: false)), context.CancellationToken, endpoint: context.Method);
         if (outcome.Decoded is { } decoded)
         {
             var response = new ExportLogsServiceResponse();
