@@ -25,7 +25,8 @@ internal static class CommandLineHelp
           appsettings.json (and appsettings.<ASPNETCORE_ENVIRONMENT>.json) next to the executable;
           the JSON file given by --config <file> (yours: a publish does not overwrite it);
           environment variables, sections joined by two underscores: {CollectorOptions.SectionName}__IngestApiKeys=key1,key2,
-            ConnectionStrings__Events=..., ASPNETCORE_URLS=...;
+            ConnectionStrings__Events=... (ASPNETCORE_* variables such as ASPNETCORE_URLS are read before any file, so a file's
+            setting wins over them: give --urls instead);
           the command line: --{CollectorOptions.SectionName}:ReadApiKey=..., --{CollectorOptions.SectionName}:Store=postgres, --Logging:LogLevel:Default=Warning.
           An unknown {CollectorOptions.SectionName}:... setting, a misspelt section (Colector:...), a switch it does not have
             (--dta) or a value that does not convert stops the start naming it (exit code 2).
