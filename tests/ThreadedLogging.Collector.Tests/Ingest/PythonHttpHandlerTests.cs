@@ -134,6 +134,39 @@ public sealed class PythonHttpHandlerTests
     }
 
     [Fact]
+    public async Task HttpHandler_ExceptionOfSeveralArguments_MessageAsPythonsStr()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        // Each exception's str() is printed by CPython itself, one a line, in the order they are logged.
+        const string script = """
+            import errno, logging, logging.handlers, os, socket, sys
+            log = logging.getLogger('files')
+            log.propagate = False
+            log.addHandler(logging.handlers.HTTPHandler(sys.argv[1], '/log/' + sys.argv[2], method='POST'))
+            errors = [FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT)), socket.gaierror(-2, 'Name or service not known'),
+                      ValueError('a', 1), KeyError('k', None), ValueError(5)]
+            for i, error in enumerate(errors):
+                try:
+                    raise error
+                except Exception as e:
+                    log.exception('Failure %d', i)
+                    print(str(e))
+            """;
+
+        var shown = (await PythonProcess.RunAsync(script, collector.BaseAddress.Authority, "hana")).TrimEnd('\n').Split('\n');
+
+        Assert.Equal(["[Errno 2] No such file or directory", "[Errno -2] Name or service not known", "('a', 1)", "('k', None)", "5"], shown);
+        var events = await collector.EventsAsync("user=hana");
+        Assert.Equal(shown.Length, events.Count);
+        for (var i = 0; i < shown.Length; i++)
+        {
+            var exception = events.Single(e => e.GetProperty("message").GetString() == $"Failure {i}").GetProperty("exception");
+            Assert.Equal(shown[i], exception.GetProperty("message").GetString());
+            Assert.Equal($"{exception.GetProperty("type").GetString()}: {shown[i]}", exception.GetProperty("text").GetString());
+        }
+    }
+
+    [Fact]
     public async Task HttpHandler_CredentialsAsIngestKey_Accepted()
     {
         await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=ingest-secret");

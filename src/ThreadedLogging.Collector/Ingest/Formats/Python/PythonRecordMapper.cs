@@ -12,6 +12,15 @@ namespace ThreadedLogging.Collector.Ingest.Formats.Python;
 /// </summary>
 internal static partial class PythonRecordMapper
 {
+    /// <summary>OSError and the subclasses of it that keep its <c>str()</c> (not <c>ssl.SSLError</c>, which has its own).</summary>
+    private static readonly HashSet<string> OsErrorTypes =
+    [
+        "OSError", "BlockingIOError", "ChildProcessError", "ConnectionError", "BrokenPipeError", "ConnectionAbortedError",
+        "ConnectionRefusedError", "ConnectionResetError", "FileExistsError", "FileNotFoundError", "InterruptedError",
+        "IsADirectoryError", "NotADirectoryError", "PermissionError", "ProcessLookupError", "TimeoutError",
+        "socket.gaierror", "socket.herror",
+    ];
+
     public static NewEvent Map(Dictionary<string, string> fields, string path, IngestLimits limits)
     {
         const int Index = 0;
@@ -165,7 +174,7 @@ internal static partial class PythonRecordMapper
         if (type is null && info is not null)
         {
             type = info.Groups[1].Value;
-            message = info.Groups[3].Success ? ReprText(info.Groups[2].Value, info.Groups[3].Value) : null;
+            message = info.Groups[2].Success ? ExceptionStr(type, info.Groups[2].Value) : null;
         }
 
         // CPython sends exc_text only when a formatter ran (docs/WIRE-FORMAT.md §2): without it the text shown is
@@ -184,14 +193,32 @@ internal static partial class PythonRecordMapper
     }
 
     /// <summary>
-    /// The text of the message's string literal in the exception's repr (<c>ValueError('it\'s\nC:\\temp')</c> is
-    /// <c>it's</c>, a new line, <c>C:\temp</c>), as <c>str()</c> shows it; the literal as it stands when it does not read as one.
+    /// The exception's <c>str()</c> from the arguments in its repr, as CPython shows it: one argument's own <c>str()</c>
+    /// (<c>ValueError('it\'s\nC:\\temp')</c> is <c>it's</c>, a new line, <c>C:\temp</c>; a <c>KeyError</c>'s key without
+    /// its quotes, as the traceback's last line has it), an OS error's <c>[Errno 2] No such file or directory</c>, else the
+    /// tuple of the arguments, <c>('a', 1)</c>. An OS error's file name is not in its repr, so not in the message.
+    /// Null when the arguments do not read as Python literals (an object's repr) or there are none.
     /// </summary>
-    private static string ReprText(string quote, string literal) =>
-        PythonLiteralParser.TryParse(quote + literal + quote, out var value) && value.Kind == PyKind.Str ? value.Text! : literal;
+    private static string? ExceptionStr(string type, string arguments)
+    {
+        if (!PythonLiteralParser.TryParse("(" + arguments + ",)", out var tuple) || tuple.Kind != PyKind.Tuple)
+        {
+            return null;
+        }
+
+        var args = tuple.Items;
+        return args.Count switch
+        {
+            1 => args[0].Str,
+            // OSError.__str__ when it was given 2 to 5 arguments; the filename ones are not kept in args.
+            >= 2 and <= 5 when OsErrorTypes.Contains(type) => $"[Errno {args[0].Str}] {args[1].Str}",
+            _ => "(" + arguments + ")",
+        };
+    }
 
     private static string Truncate(string value) => value.Length <= 40 ? value : value[..40] + "...";
 
-    [GeneratedRegex(@"^\(<class '([^']{1,200})'>(?:, [\w.]{1,200}\((['""])(.{0,2000}?)\2\),)?")]
+    // "(<class 'T'>, T(args), <traceback object at 0x…>)", or None for the traceback (an exception raised elsewhere).
+    [GeneratedRegex(@"^\(<class '([^']{1,200})'>(?:, [\w.]{1,200}\((.{0,2000}?)\), (?:<traceback object at 0x[0-9a-fA-F]{1,32}>|None)\)$)?")]
     private static partial Regex ExcInfoType();
 }
