@@ -153,6 +153,27 @@ public sealed class OtlpIngestTests
     }
 
     [Fact]
+    public async Task Otlp_OnlyExceptionAttributes_StoredWithNoProperties()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var record = Record("payment failed");
+        foreach (var (key, value) in new[] { ("exception.type", "PaymentError"), ("exception.message", "card declined") })
+        {
+            record.Attributes.Add(new KeyValue { Key = key, Value = new AnyValue { StringValue = value } });
+        }
+
+        var (status, _) = await Http.SendAsync(collector.Client, HttpMethod.Post, "v1/logs", Request(record), "application/x-protobuf");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var stored = Assert.Single(await collector.EventsAsync());
+        Assert.Equal("PaymentError: card declined", stored.GetProperty("exception").GetProperty("text").GetString());
+        // The exception.* attributes are the exception, not properties: none is left, so none is stored (not "{}").
+        Assert.True(
+            !stored.TryGetProperty("properties", out var properties) || properties.ValueKind == JsonValueKind.Null,
+            $"properties: {properties}");
+    }
+
+    [Fact]
     public async Task Otlp_WrongKey_401()
     {
         await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=k1");

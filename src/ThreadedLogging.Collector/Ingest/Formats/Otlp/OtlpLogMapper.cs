@@ -98,10 +98,13 @@ internal sealed class OtlpLogMapper(IdentityPropertyOptions identity)
         };
     }
 
-    /// <summary>The record's attributes, then the resource's that no field of the event holds (<see cref="OtlpResource.WriteProperties"/>).</summary>
+    /// <summary>
+    /// The record's attributes, then the resource's that no field of the event holds (<see cref="OtlpResource.WriteProperties"/>);
+    /// none (not <c>{}</c>) when its only attributes are the exception's or the template's.
+    /// </summary>
     private static string? PropertiesJson(LogRecord record, OtlpResource resource, in OtlpIdentity identity)
     {
-        if (record.Attributes.Count == 0 && resource.AddsNoProperties(identity))
+        if (!OtlpValues.AnyRecordProperty(record.Attributes) && resource.AddsNoProperties(identity))
         {
             return null;
         }

@@ -71,7 +71,7 @@ internal static class OtlpValues
         for (var i = 0; i < values.Count; i++)
         {
             var pair = values[i];
-            if (recordAttributes && (pair.Key.StartsWith("exception.", StringComparison.Ordinal) || pair.Key == MessageTemplateText || pair.Key == OriginalFormat))
+            if (recordAttributes && !IsRecordProperty(pair.Key))
             {
                 continue;
             }
@@ -79,6 +79,20 @@ internal static class OtlpValues
             json.WritePropertyName(pair.Key);
             Write(json, pair.Value);
         }
+    }
+
+    /// <summary>Whether any of a record's <paramref name="attributes"/> is kept as a property (<see cref="IsRecordProperty"/>).</summary>
+    public static bool AnyRecordProperty(RepeatedField<KeyValue> attributes)
+    {
+        for (var i = 0; i < attributes.Count; i++)
+        {
+            if (IsRecordProperty(attributes[i].Key))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A value as a message or identity field shows it: strings as they are, others as JSON.</summary>
@@ -105,4 +119,8 @@ internal static class OtlpValues
 
         return null;
     }
+
+    /// <summary>Whether a record's attribute is a property: not <c>exception.*</c> (the exception) nor a template's.</summary>
+    private static bool IsRecordProperty(string key) =>
+        !key.StartsWith("exception.", StringComparison.Ordinal) && key != MessageTemplateText && key != OriginalFormat;
 }
