@@ -38,7 +38,7 @@ function summary(body) {
   const every = spanText(body.interval);
   return body.evaluating
     ? `This collector evaluates the rules every ${every}. What each notified is kept across restarts; its last count and any failure are shown from this run only.`
-    : `This collector has not evaluated the rules: not yet (every ${every}), or another collector sharing the PostgreSQL database does, and its console shows what they did.`;
+    : `This collector has not evaluated the rules yet (every ${every}). Where several collectors share one database, one of them evaluates the rules and its console shows what they did.`;
 }
 
 function row(a, index) {

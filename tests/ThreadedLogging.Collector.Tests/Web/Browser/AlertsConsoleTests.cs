@@ -109,6 +109,25 @@ public sealed class AlertsConsoleTests(ChromiumFixture chromium) : IClassFixture
         static string ConsoleLinkOf(JsonElement alerts) => alerts.GetProperty("alerts")[0].GetProperty("eventsLink").GetString()!;
     }
 
+    /// <summary>
+    /// Before its first evaluation a SQLite collector's note said "or another collector sharing the PostgreSQL database
+    /// does": no other collector shares a SQLite store. The note says only what is true on every store.
+    /// </summary>
+    [Fact]
+    public async Task AlertsView_SqliteNotYetEvaluated_NoteSaysNotYetAndNamesNoOtherStore()
+    {
+        await using var scenario = await AlertScenario.StartAsync("payroll-errors", []);
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+
+        await page.GotoAsync(scenario.Collector.BaseAddress + "?alerts=1");
+
+        await Expect(page.Locator("#alerts-table tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#alerts-summary")).ToContainTextAsync("This collector has not evaluated the rules yet (every 1 h).");
+        await Expect(page.Locator("#alerts-summary")).Not.ToContainTextAsync("PostgreSQL");
+        Assert.Empty(dialogs);
+    }
+
     [Fact]
     public async Task AlertsView_NoRules_SaysHowToAddOne()
     {
