@@ -113,9 +113,14 @@ export function timeCell(stored, href = null) {
   return el("td", { className: "time", title: "UTC " + utc + "\nstored " + String(stored) }, content);
 }
 
-/** A count with its noun: "1 event", "2 events", "200+ events" (more to load). */
+/** A count in this browser's locale: "50,000" (en-US), "50.000" (de-DE). */
+export function number(n) {
+  return Number(n).toLocaleString();
+}
+
+/** A count with its noun: "1 event", "2 events", "200+ events" (more to load), the number in this browser's locale. */
 export function counted(n, noun, more = false) {
-  return n + (more ? "+" : "") + " " + noun + (n === 1 && !more ? "" : "s");
+  return number(n) + (more ? "+" : "") + " " + noun + (n === 1 && !more ? "" : "s");
 }
 
 /** Lines and characters of a message a list row shows at most (the detail shows all of it). */

@@ -2,7 +2,7 @@
 // time, errors and warnings apart, as GET /api/events/histogram counts them (summary.js asks for them with the top
 // values, in one request). A click on a bar narrows the range to that slice.
 // Everything shown is numbers and times formatted here (text nodes and attributes, never markup from the server).
-import { $, clear, text, counted, localTime, localParts } from "./dom.js";
+import { $, clear, text, counted, number, localTime, localParts } from "./dom.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const BarWidth = 10;
@@ -72,7 +72,7 @@ export function drawHistogram(body) {
   });
   drawAxis(body);
   const busiest = body.buckets.reduce((a, b) => (b.total > a.total ? b : a));
-  bars.setAttribute("aria-label", `${counted(body.total, "event")} in bars of ${widthText(seconds)}; the most, ${busiest.total}, from ${localTime(busiest.start)}`);
+  bars.setAttribute("aria-label", `${counted(body.total, "event")} in bars of ${widthText(seconds)}; the most, ${number(busiest.total)}, from ${localTime(busiest.start)}`);
   text($("histogram-caption"), `${counted(body.total, "event")} · bars of ${widthText(seconds)} · click a bar for its events`);
 }
 

@@ -1,6 +1,6 @@
 // A timeline (one user's, the events without a user, one trace's across users and apps, or everyone's): newest first, level toggles, time range, full text, property conditions, latest error, live tail, download.
 import { getJson, parseJson, session } from "./api.js";
-import { $, el, clear, text, status, timeCell, excerpt, exceptionLine, zoneName, counted, shortVersion } from "./dom.js";
+import { $, el, clear, text, status, timeCell, excerpt, exceptionLine, zoneName, counted, number, shortVersion } from "./dom.js";
 import { readState, change, range, forSubject, acrossUsers, badRange, conditionText, toUrl, SOURCE_FILTERS } from "./state.js";
 import { hideHistogram, wireHistogram } from "./histogram.js";
 import { recountOnArrival, stopRecounting, arrived } from "./recount.js";
@@ -183,7 +183,7 @@ async function load(state, append) {
     text($("events-empty"), `No events ${forSubject(state)}` + SOURCE_FILTERS.filter(([key]) => state[key]).map(([key, label]) => ` of ${label.toLowerCase()} “${state[key]}”`).join("") + (state.q ? ` matching “${state.q}”` : "") + (state.template ? ` of the kind “${state.template}”` : "") + (state.property.length ? " with " + state.property.map(conditionText).join(", ") : "") + (state.levels.length ? " at " + state.levels.join(", ") : "") + (from || to ? " in this time range." : ", at any time."));
     // With more to load, the count is of the rows, not of the range (the bars count that): "the newest 200".
     const upTo = state.at ? " up to the selected event" : "";
-    status(next ? `The newest ${tbody.rows.length} events${upTo} shown, older below` : counted(tbody.rows.length, "event") + upTo);
+    status(next ? `The newest ${number(tbody.rows.length)} events${upTo} shown, older below` : counted(tbody.rows.length, "event") + upTo);
     markSelected(state.event);
   } catch (err) {
     if (err.name === "AbortError") return;

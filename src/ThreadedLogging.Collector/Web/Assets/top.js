@@ -4,7 +4,7 @@
 // machine narrows the list to its events ("the most common errors", then one of them; "this version's spike"); a user
 // opens that user's timeline with the same levels, search, kind, app, machine, instance, path, property conditions and
 // range: "which users hit this error" is one click away.
-import { $, el, clear, counted, excerpt, shortVersion } from "./dom.js";
+import { $, el, clear, counted, number, excerpt, shortVersion } from "./dom.js";
 import { change, timelineOf, acrossUsers, MaxTemplate, SOURCE_FILTERS } from "./state.js";
 
 export const Shown = 5;
@@ -43,7 +43,7 @@ function group(f, body, state) {
   const items = body.values.map((v) => {
     const name = v.value ?? f.none;
     const title = counted(v.count, "event") + (v.errors ? ", " + counted(v.errors, "error") : "");
-    const count = el("span", { className: "count" + (v.errors ? " hot" : "") }, String(v.count));
+    const count = el("span", { className: "count" + (v.errors ? " hot" : "") }, number(v.count));
     if (f.field === "template") {
       if (name.length > MaxTemplate) return el("span", { className: "value kind", title: title + " (too long to filter on: search its words)" }, el("span", { className: "kind-text" }, excerpt(name)), " ", count);
       const only = el("button", { type: "button", className: "value kind", title: "Only these events: " + title, "aria-label": "Only the events of " + name }, el("span", { className: "kind-text" }, excerpt(name)), " ", count);

@@ -1,6 +1,6 @@
 // Users list: who has logged, with counts over a window, machines, versions and the latest error.
 import { getJson } from "./api.js";
-import { $, el, clear, text, status, ago, excerpt, clip, counted, versionText, visible } from "./dom.js";
+import { $, el, clear, text, status, ago, excerpt, clip, counted, number, versionText, visible } from "./dom.js";
 import { readState, change, span, timelineOf, badWindow, toUrl } from "./state.js";
 
 const LEVELS = ["Trace", "Debug", "Information", "Warning", "Error", "Critical"];
@@ -83,7 +83,7 @@ function row(user) {
     el("td", {}, (user.versions || []).flatMap((v, i) => (i ? [", ", versionText(v)] : [versionText(v)]))),
     LEVELS.map((level) => {
       const n = user.windowLevels?.[level] ?? 0;
-      return el("td", { className: "num" + (hot(level, n) ? " hot" : "") }, n || "");
+      return el("td", { className: "num" + (hot(level, n) ? " hot" : "") }, n ? number(n) : "");
     }),
     levelsCell(user),
     latestErrorCell(user));
@@ -98,7 +98,7 @@ const hot = (level, n) => n > 0 && (level === "Error" || level === "Critical");
  */
 function levelsCell(user) {
   const counts = LEVELS.map((level) => [level, user.windowLevels?.[level] ?? 0]).filter(([, n]) => n > 0)
-    .map(([level, n]) => el("span", { className: "level-count" + (hot(level, n) ? " hot" : ""), title: level }, level[0] + " " + n));
+    .map(([level, n]) => el("span", { className: "level-count" + (hot(level, n) ? " hot" : ""), title: level }, level[0] + " " + number(n)));
   return el("td", { className: "levels-compact" }, counts.flatMap((c, i) => (i ? [" ", c] : [c])));
 }
 
