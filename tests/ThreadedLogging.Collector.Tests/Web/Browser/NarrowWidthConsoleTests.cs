@@ -11,7 +11,7 @@ namespace ThreadedLogging.Collector.Tests.Web.Browser;
 public sealed class NarrowWidthConsoleTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     /// <summary>Each visible box whose placeholder is wider than the room inside it: "id: text needs N of M px".</summary>
-    private const string CutPlaceholders = """
+    internal const string CutPlaceholders = """
         () => [...document.querySelectorAll('input[placeholder]')].filter(i => i.offsetParent).flatMap(i => {
           const s = getComputedStyle(i);
           const canvas = document.createElement('canvas').getContext('2d');
