@@ -79,7 +79,7 @@ internal sealed partial class DurableSpool
                 // (unknown: the reader says so when it skips them).
                 while ((status = SpoolRecordFormat.TryRead(stream, ref _payload, out var payload, out count, out var countChecked)) is not (SpoolRecordFormat.ReadStatus.End or SpoolRecordFormat.ReadStatus.Torn))
                 {
-                    count = status == SpoolRecordFormat.ReadStatus.DamagedUncounted ? 0 : countChecked ? count : EventsIn(segment, start, payload, count, say: true);
+                    count = status == SpoolRecordFormat.ReadStatus.DamagedUncounted ? 0 : countChecked ? count : EventsIn(segment, start, payload, count, say: true, out _);
                     records.Add((start, count));
                     segment.PendingEvents += count;
                     start = stream.Position;
@@ -120,18 +120,22 @@ internal sealed partial class DurableSpool
     /// its header's count if its payload could hold that many, else 0 (unknown). Adoption and the reader count the same
     /// record the same way (the file does not change meanwhile): what was adopted is what is sent or dropped. A header that
     /// disagrees with its JSON is said when <paramref name="say"/> (once a record: at adoption, or by the reader of our own).
+    /// <paramref name="readable"/> is false when its JSON cannot be read: in a segment of our own the reader then counts
+    /// it by what this process wrote there instead (an unvouched header's count may be damaged too).
     /// </summary>
-    private int EventsIn(SpoolSegment segment, long start, ArraySegment<byte> payload, int headerCount, bool say)
+    private int EventsIn(SpoolSegment segment, long start, ArraySegment<byte> payload, int headerCount, bool say, out bool readable)
     {
         int counted;
+        readable = true;
         try
         {
             counted = SpoolSerializer.CountAppEvents(SpoolRecordFormat.Unpack(payload, _unpacked).Span);
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException)
         {
+            readable = false;
             var believed = SpoolRecordFormat.Believable(headerCount, payload.Count);
-            if (say && believed != headerCount)
+            if (say && segment.Adopted && believed != headerCount)
             {
                 Report?.Invoke($"The spool record at byte {start} of {segment.Path} says it holds {headerCount} events, a count its {payload.Count} bytes could not hold, and its JSON cannot be read ({e.Message}): its events are not counted.");
             }
@@ -161,7 +165,7 @@ internal sealed partial class DurableSpool
         SpoolRecordFormat.ReadStatus status;
         while ((status = SpoolRecordFormat.TryRead(_reader, ref buffer, out var payload, out var count, out var countChecked)) is not (SpoolRecordFormat.ReadStatus.End or SpoolRecordFormat.ReadStatus.Torn))
         {
-            events += status == SpoolRecordFormat.ReadStatus.DamagedUncounted ? 0 : countChecked ? count : EventsIn(segment, offset, payload, count, say: false);
+            events += status == SpoolRecordFormat.ReadStatus.DamagedUncounted ? 0 : countChecked ? count : EventsIn(segment, offset, payload, count, say: false, out _);
         }
 
         _reader.Position = position;

@@ -200,11 +200,12 @@ internal sealed partial class DurableSpool : IDisposable
             var payload = ArraySegment<byte>.Empty;
             var count = 0;
             var countChecked = false;
+            var readable = true;
             var status = segment.Torn ? SpoolRecordFormat.ReadStatus.Torn : SpoolRecordFormat.TryRead(_reader, ref _payload, out payload, out count, out countChecked);
             if ((status is SpoolRecordFormat.ReadStatus.Record or SpoolRecordFormat.ReadStatus.Recovered or SpoolRecordFormat.ReadStatus.Corrupt) && !countChecked)
             {
                 // Its header's count is not vouched for (an earlier version's record, or a corrupt one): counted as adopted.
-                count = EventsIn(segment, segment.Delivered, payload, count, say: !segment.Adopted);
+                count = EventsIn(segment, segment.Delivered, payload, count, say: !segment.Adopted, out readable);
             }
 
             if (status == SpoolRecordFormat.ReadStatus.Recovered)
@@ -239,8 +240,14 @@ internal sealed partial class DurableSpool : IDisposable
             if (status == SpoolRecordFormat.ReadStatus.Corrupt)
             {
                 // A whole record whose checksum does not match: it alone is dropped, counted; the records after it are read on.
-                var dropped = count - segment.FirstSettledCounted;
-                Report?.Invoke($"Corrupt record at byte {segment.Delivered} of {segment.Path} (its checksum does not match): skipped, {Counted.Events(dropped)} dropped; the records after it are sent.");
+                // In a segment of our own whose record's JSON cannot be read, its header's count is not vouched for (a
+                // damaged one was 0, its events left pending and then lost uncounted; diff review): it held what this
+                // process wrote there less the records after it, as damaged bytes are counted below.
+                var byDifference = !readable && !segment.Adopted;
+                var dropped = byDifference ? Math.Max(0, segment.PendingEvents - EventsAfter(segment, _reader.Position)) : count - segment.FirstSettledCounted;
+                Report?.Invoke(byDifference
+                    ? $"Corrupt record at byte {segment.Delivered} of {segment.Path} (its checksum does not match, its JSON cannot be read): skipped, {Counted.Events(dropped)} dropped (what this process wrote there, less the records after it); the records after it are sent."
+                    : $"Corrupt record at byte {segment.Delivered} of {segment.Path} (its checksum does not match): skipped, {Counted.Events(dropped)} dropped; the records after it are sent.");
                 SkipRecord(segment, dropped, SpoolDropReason.Torn);
                 continue;
             }

@@ -270,12 +270,16 @@ public sealed class SpoolHeaderTests
         Assert.DoesNotContain(selfLog, m => m.Contains("says it holds", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task OwnSegmentsRecordLengthAndPayloadDamaged_WhatThisProcessWroteThereCountedDroppedOnceAndSaid_FlushTrue()
+    [Theory]
+    [InlineData("length")]
+    [InlineData("count")]
+    public async Task OwnSegmentsRecordLengthOrCountAndPayloadDamaged_WhatThisProcessWroteThereCountedDroppedOnceAndSaid_FlushTrue(string damage)
     {
         // Damaged bytes no checksum vouches for, in a segment of this process (still being written): it knows how many
         // events it wrote there. Before, the self-log said they were not counted while they stayed pending: Flush false
         // until the segment ended, and then counted torn (Remove), or, the segment done, dropped from it uncounted.
+        // "count": its length whole, its count above what it could hold and its JSON unreadable (its gzip header and
+        // first deflate bytes flipped) — a corrupt record counted 0 ("skipped, 0 events dropped"), its events left pending.
         using var directory = new TempDirectory();
         await using var server = await LoopbackServer.StartAsync();
         var up = false;
@@ -337,8 +341,20 @@ public sealed class SpoolHeaderTests
             var (second, lost) = records[1];
             var before = records[0].Count;
             var length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan((int)second));
-            SpoolRecordFormatTests.DamagePayload(bytes, second);
-            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan((int)second), length + 40);
+            if (damage == "length")
+            {
+                SpoolRecordFormatTests.DamagePayload(bytes, second);
+                BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan((int)second), length + 40);
+            }
+            else
+            {
+                BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan((int)second + 8), int.MaxValue);
+                for (var i = 0; i < 20; i++)
+                {
+                    bytes[second + SpoolRecordFormat.HeaderSize + i] ^= 0x55;
+                }
+            }
+
             using (var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
             {
                 file.Position = second;
@@ -358,7 +374,7 @@ public sealed class SpoolHeaderTests
             Assert.Equal((Logged - lost + 1L, (long)lost, 0L), (statistics.Sent, statistics.Dropped, statistics.Pending));
             lock (selfLog)
             {
-                Assert.Contains(selfLog, m => m.Contains($"Damaged record at byte {second} of", StringComparison.Ordinal) && m.Contains($"skipped, {Events(lost)} dropped (what this process wrote there", StringComparison.Ordinal));
+                Assert.Contains(selfLog, m => m.Contains($"{(damage == "length" ? "Damaged" : "Corrupt")} record at byte {second} of", StringComparison.Ordinal) && m.Contains($"skipped, {Events(lost)} dropped (what this process wrote there", StringComparison.Ordinal));
                 Assert.DoesNotContain(selfLog, m => m.Contains("not counted", StringComparison.Ordinal));
             }
         }
