@@ -214,7 +214,12 @@ internal sealed class CollectorOptions
             errors.Add($"Collector:MaxLevelRuleDuration must be between 00:01:00 and 30.00:00:00 (was {MaxLevelRuleDuration}).");
         }
 
-        if (PublicUrl is not null
+        if (PublicUrl is not null && Uri.TryCreate(PublicUrl, UriKind.Absolute, out var withUser) && withUser.UserInfo.Length > 0)
+        {
+            // Shown in alert links and in the console's refusals: the value is not repeated here either.
+            errors.Add("Collector:PublicUrl must not hold a user name or password (it is shown in alert links and answers).");
+        }
+        else if (PublicUrl is not null
             && (!Uri.TryCreate(PublicUrl, UriKind.Absolute, out var publicUrl) || (publicUrl.Scheme != Uri.UriSchemeHttp && publicUrl.Scheme != Uri.UriSchemeHttps) || publicUrl.Query.Length > 0 || publicUrl.Fragment.Length > 0))
         {
             errors.Add($"Collector:PublicUrl must be an absolute http or https address without a query, where the support page is reached (was '{PublicUrl}').");

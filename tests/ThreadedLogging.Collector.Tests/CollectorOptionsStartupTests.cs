@@ -77,6 +77,8 @@ public sealed class CollectorOptionsStartupTests
     [InlineData("ConnectionStrings:Events is a URL (postgresql://…)", "--Collector:Store=postgres", "--ConnectionStrings:Events= postgres://collector:" + Secret + "@db/logs?sslmode=require")]
     [InlineData("Collector:IngestApiKeys:0 and Collector:ReadApiKey are the same key: each role needs its own", "--Collector:IngestApiKeys:0=" + Secret, "--Collector:ReadApiKey=" + Secret)]
     [InlineData("Collector:ReadApiKey and Collector:AdminApiKey are the same key", "--Collector:ReadApiKey=" + Secret, "--Collector:AdminApiKey=" + Secret)]
+    // Shown in every cross-origin refusal's answer and in alert links.
+    [InlineData("Collector:PublicUrl must not hold a user name or password", "--Collector:PublicUrl=https://ops:" + Secret + "@logs.example.com/")]
     public async Task Start_BadSetting_RefusedNamingItNeverTheSecret(string reason, params string[] args)
     {
         var error = await Assert.ThrowsAsync<CollectorConfigurationException>(async () =>

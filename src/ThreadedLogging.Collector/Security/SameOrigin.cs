@@ -26,11 +26,35 @@ internal static class SameOrigin
         return site is "" or "same-origin" or "none" ? null : $"cross-site request refused (Sec-Fetch-Site {site})";
     }
 
-    /// <summary>Whether the browser reached the collector over https: the request itself, or <c>Collector:PublicUrl</c> (a TLS-terminating proxy).</summary>
-    public static bool IsHttps(HttpRequest request) =>
-        request.IsHttps || request.HttpContext.RequestServices.GetService<CollectorOptions>()?.PublicUri?.Scheme == Uri.UriSchemeHttps;
+    /// <summary>
+    /// Whether the browser reached the collector over https: the request itself, or through a TLS-terminating proxy — the
+    /// request comes from the origin of an https <c>Collector:PublicUrl</c>. A browser that reaches the collector directly
+    /// over http (its own origin is still taken) would drop a <c>Secure</c> cookie: signed in, then not.
+    /// </summary>
+    public static bool IsHttps(HttpRequest request)
+    {
+        if (request.IsHttps)
+        {
+            return true;
+        }
 
-    /// <summary><c>Collector:PublicUrl</c>'s origin as a browser writes it (<c>https://logs.example.com</c>, no default port), or null.</summary>
+        var publicUri = request.HttpContext.RequestServices.GetService<CollectorOptions>()?.PublicUri;
+        return publicUri?.Scheme == Uri.UriSchemeHttps
+            && string.Equals(request.Headers.Origin.ToString(), Origin(publicUri), StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary><c>Collector:PublicUrl</c>'s origin as a browser writes it, or null.</summary>
     private static string? PublicOrigin(HttpRequest request) =>
-        request.HttpContext.RequestServices.GetService<CollectorOptions>()?.PublicUri?.GetLeftPart(UriPartial.Authority);
+        request.HttpContext.RequestServices.GetService<CollectorOptions>()?.PublicUri is { } uri ? Origin(uri) : null;
+
+    /// <summary>
+    /// An address's origin as a browser sends it: scheme, host in its ASCII (punycode) form, IPv6 in brackets, the port
+    /// unless the scheme's default — never the user name or password an address may carry (<c>GetLeftPart</c> keeps them,
+    /// and a refusal shows the origin to whoever asked).
+    /// </summary>
+    private static string Origin(Uri uri)
+    {
+        var host = uri.HostNameType == UriHostNameType.IPv6 ? $"[{uri.IdnHost}]" : uri.IdnHost;
+        return uri.IsDefaultPort ? $"{uri.Scheme}://{host}" : $"{uri.Scheme}://{host}:{uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+    }
 }

@@ -79,7 +79,37 @@ public sealed class PublicUrlSessionTests : IAsyncLifetime
         Assert.Contains("Collector:PublicUrl", error, StringComparison.Ordinal);
     }
 
-    private async Task<HttpResponseMessage> SignInAsync(string key, string origin)
+    [Fact]
+    public async Task SignIn_OwnHttpOriginWithHttpsPublicUrl_CookieNotSecure()
+    {
+        // A browser at the collector's own http address (on the LAN, past the proxy) drops a Secure cookie sent over
+        // http: the sign-in answered 204 and the session never stuck.
+        var own = _collector.BaseAddress.GetLeftPart(UriPartial.Authority);
+
+        using var signIn = await SignInAsync("read-key", own);
+
+        Assert.True(signIn.StatusCode == HttpStatusCode.NoContent, await signIn.Content.ReadAsStringAsync());
+        var setCookie = Assert.Single(signIn.Headers.GetValues("Set-Cookie"));
+        Assert.DoesNotContain("secure", setCookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task SignIn_PublicUrlWithAnInternationalHost_ItsPunycodeOriginTaken()
+    {
+        // Browsers send a host name's ASCII form; the Unicode one never matched, so sign-in behind the proxy was 403.
+        await using var collector = await CollectorFixture.StartAsync(
+            "--Collector:IngestApiKeys:0=ingest-key", "--Collector:ReadApiKey=read-key", "--Collector:PublicUrl=https://b\u00fccher.example/");
+        using var browser = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = collector.BaseAddress };
+
+        using var signIn = await SignInAsync(browser, "read-key", "https://xn--bcher-kva.example");
+
+        Assert.True(signIn.StatusCode == HttpStatusCode.NoContent, await signIn.Content.ReadAsStringAsync());
+        Assert.Contains("secure", Assert.Single(signIn.Headers.GetValues("Set-Cookie")), StringComparison.OrdinalIgnoreCase);
+    }
+
+    private Task<HttpResponseMessage> SignInAsync(string key, string origin) => SignInAsync(_browser, key, origin);
+
+    private static async Task<HttpResponseMessage> SignInAsync(HttpClient browser, string key, string origin)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("auth/sign-in", UriKind.Relative))
         {
@@ -87,6 +117,6 @@ public sealed class PublicUrlSessionTests : IAsyncLifetime
         };
         request.Headers.Add("Origin", origin);
         request.Headers.Add("Sec-Fetch-Site", "same-origin");
-        return await _browser.SendAsync(request);
+        return await browser.SendAsync(request);
     }
 }
