@@ -47,11 +47,13 @@ internal static partial class DotNetExceptionText
             return;
         }
 
-        json.WriteString("type", head.Groups[1].Value);
+        var type = head.Groups[1].Value;
+        json.WriteString("type", type);
         var rest = text[head.Length..];
 
-        // An AggregateException's inner exceptions after the first: at the very end, after its own stack.
-        var othersAt = rest.IndexOf(AggregateInnerStart, StringComparison.Ordinal);
+        // An AggregateException's inner exceptions after the first: at the very end, after its own stack. Only at the
+        // aggregate's own level: an outer exception wrapping it has them inside its inner text, read by the recursion.
+        var othersAt = type.EndsWith("AggregateException", StringComparison.Ordinal) ? rest.IndexOf(AggregateInnerStart, StringComparison.Ordinal) : -1;
         var others = othersAt >= 0 ? rest[othersAt..] : null;
         rest = othersAt >= 0 ? rest[..othersAt] : rest;
         var innerAt = rest.IndexOf(InnerStart, StringComparison.Ordinal);

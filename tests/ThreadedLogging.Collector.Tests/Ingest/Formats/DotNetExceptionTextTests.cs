@@ -1,0 +1,53 @@
+using System.Text.Json;
+using ThreadedLogging.Collector.Ingest.Formats;
+
+namespace ThreadedLogging.Collector.Tests.Ingest.Formats;
+
+/// <summary>The text of a real .NET exception read back into the exception object (CLEF's <c>@x</c>, OTLP's stacktrace).</summary>
+public sealed class DotNetExceptionTextTests
+{
+    [Fact]
+    public void ToJson_AggregateWrappedInAnotherException_AggregateKeepsItsStackAndEveryInner()
+    {
+        var outer = WrappedAggregate();
+
+        using var parsed = JsonDocument.Parse(DotNetExceptionText.ToJson(outer.ToString()));
+
+        var exception = parsed.RootElement;
+        Assert.Equal("System.InvalidOperationException", exception.GetProperty("type").GetString());
+        Assert.Equal("payments failed", exception.GetProperty("message").GetString());
+        Assert.Contains(nameof(WrappedAggregate), exception.GetProperty("stackTrace").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("WaitAll", exception.GetProperty("stackTrace").GetString(), StringComparison.Ordinal);
+        var aggregate = Assert.Single(exception.GetProperty("inner").EnumerateArray());
+        Assert.Equal("System.AggregateException", aggregate.GetProperty("type").GetString());
+        Assert.Equal(outer.InnerException!.Message, aggregate.GetProperty("message").GetString());
+        Assert.Contains("WaitAll", aggregate.GetProperty("stackTrace").GetString(), StringComparison.Ordinal);
+        var inner = aggregate.GetProperty("inner");
+        Assert.Equal(["System.InvalidOperationException: first", "System.ArgumentException: second"],
+            inner.EnumerateArray().Select(e => e.GetProperty("type").GetString() + ": " + e.GetProperty("message").GetString()));
+        Assert.Contains(nameof(Fail), inner[1].GetProperty("stackTrace").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("<---", inner[1].GetProperty("text").GetString(), StringComparison.Ordinal);
+    }
+
+    private static InvalidOperationException WrappedAggregate()
+    {
+        try
+        {
+            try
+            {
+                Task.WaitAll(Task.Run(() => Fail(new InvalidOperationException("first"))), Task.Run(() => Fail(new ArgumentException("second"))));
+                throw new InvalidOperationException("the tasks did not fail");
+            }
+            catch (AggregateException e)
+            {
+                throw new InvalidOperationException("payments failed", e);
+            }
+        }
+        catch (InvalidOperationException outer)
+        {
+            return outer;
+        }
+    }
+
+    private static void Fail(Exception exception) => throw exception;
+}
