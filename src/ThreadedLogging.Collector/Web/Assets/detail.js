@@ -66,7 +66,7 @@ function innerList(x) {
   return el("div", { className: "inner" }, el("strong", {}, `Inner exceptions (${x.inner.length})`), list(x.inner));
 }
 
-const PRESETS = { "15m": "the last 15 min", "1h": "the last hour", "24h": "the last 24 hours", "7d": "the last 7 days" };
+const PRESETS = { "15m": "the last 15 min", "1h": "the last hour", "24h": "the last 24 hours", "7d": "the last 7 days", "30d": "the last 30 days" };
 
 /**
  * Why the open event is not in the list for its time, or "": a link sent with a preset range ("1 h" counts back from

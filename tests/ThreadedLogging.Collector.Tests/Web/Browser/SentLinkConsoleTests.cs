@@ -69,4 +69,35 @@ public sealed class SentLinkConsoleTests(ChromiumFixture chromium) : IClassFixtu
         Assert.Equal(0, await page.Locator("year").CountAsync());
         Assert.Empty(dialogs);
     }
+
+    /// <summary>A link with the 30-day range (state.js takes it) said "older than the list's time range ()".</summary>
+    [Fact]
+    public async Task EventOlderThanALinksThirtyDays_DetailNamesTheRange()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:Retention:MaxAge=90.00:00:00");
+        var now = DateTimeOffset.UtcNow;
+        var body = JsonSerializer.Serialize(new
+        {
+            app = "Payroll",
+            user = "bob",
+            events = new object[]
+            {
+                new { timestamp = now.AddDays(-40), level = "Critical", message = "app closing" },
+                new { timestamp = now.AddMinutes(-5), level = "Information", message = "signed in again" },
+            },
+        });
+        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/bob", Http.Utf8(body), "application/json");
+        Assert.True(status == HttpStatusCode.OK, text);
+        var (found, events) = await Http.SendAsync(collector.Client, HttpMethod.Get, "api/events?user=bob&levels=Critical", null, null);
+        Assert.True(found == HttpStatusCode.OK, events);
+        var crash = JsonDocument.Parse(events).RootElement.GetProperty("events")[0].GetProperty("id").ToString();
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+
+        await page.GotoAsync(collector.BaseAddress + "?user=bob&range=30d&event=" + crash);
+
+        await Expect(page.Locator("#detail .message")).ToHaveTextAsync("app closing");
+        await Expect(page.Locator("#detail-body .note.out-of-range")).ToContainTextAsync("Not in the list: it is older than the list's time range (the last 30 days).");
+        Assert.Empty(dialogs);
+    }
 }
