@@ -74,4 +74,36 @@ public sealed class ExceptionInPythonFormTests
         Assert.Equal("inner bad (Parameter 'amount')", exception.GetProperty("inner")[0].GetProperty("message").GetString());
         Assert.Contains(nameof(ThrownExceptions.OuterWithInner), exception.GetProperty("stackTrace").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task CPythonHttpHandler_ExceptionGroupWithTraceback_TypeAndMessageOfTheGroup()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        const string GroupScript = """
+            import logging, logging.handlers, sys
+            host, path = sys.argv[1], sys.argv[2]
+
+            class TracebackHTTPHandler(logging.handlers.HTTPHandler):
+                def mapLogRecord(self, record):
+                    if record.exc_info and not record.exc_text:
+                        record.exc_text = logging.Formatter().formatException(record.exc_info)
+                    return super().mapLogRecord(record)
+
+            log = logging.getLogger('group')
+            log.propagate = False
+            log.addHandler(TracebackHTTPHandler(host, path, method='POST'))
+            try:
+                raise ExceptionGroup('many', [ValueError('a'), TypeError('b')])
+            except ExceptionGroup:
+                log.error('Batch failed', exc_info=True)
+            """;
+
+        await PythonProcess.RunAsync(GroupScript, collector.BaseAddress.Authority, "/log/py");
+
+        // Python 3.11+ draws a group's traceback: "  + Exception Group Traceback …", "  | ExceptionGroup: many (2 sub-exceptions)".
+        var exception = Assert.Single(await collector.EventsAsync()).GetProperty("exception");
+        Assert.Equal("ExceptionGroup", exception.GetProperty("type").GetString());
+        Assert.Equal("many (2 sub-exceptions)", exception.GetProperty("message").GetString());
+        Assert.Contains("| TypeError: b", exception.GetProperty("text").GetString(), StringComparison.Ordinal);
+    }
 }

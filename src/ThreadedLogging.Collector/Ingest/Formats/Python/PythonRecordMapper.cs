@@ -160,11 +160,11 @@ internal static partial class PythonRecordMapper
             // A formatted traceback ends with "ValueError: bad value", and a message of several lines goes on after it.
             var lines = excText.TrimEnd().Split('\n');
             var start = PythonTraceback.ExceptionLine(lines, info?.Groups[1].Value);
-            var first = lines[start].Trim();
+            var first = PythonTraceback.Unmarked(lines[start]).Trim();
             var colon = first.IndexOf(": ", StringComparison.Ordinal);
             type = colon > 0 ? first[..colon] : first;
             message = colon > 0 ? first[(colon + 2)..] : null;
-            if (start < lines.Length - 1)
+            if (start < lines.Length - 1 && PythonTraceback.Unmarked(lines[start]) == lines[start])
             {
                 var more = lines[(start + 1)..].Select(line => line.TrimEnd('\r'));
                 message = string.Join('\n', message is null ? more : more.Prepend(message));

@@ -21,7 +21,7 @@ internal static class PythonTraceback
             type = type.StartsWith(MainModule, StringComparison.Ordinal) ? type[MainModule.Length..] : type;
             for (var i = lines.Length - 1; i >= 0; i--)
             {
-                var line = lines[i].TrimEnd('\r');
+                var line = Unmarked(lines[i].TrimEnd('\r'));
                 if (line == type || line.StartsWith(type + ": ", StringComparison.Ordinal))
                 {
                     return i;
@@ -44,5 +44,15 @@ internal static class PythonTraceback
         }
 
         return 0; // an exception never raised has no traceback: "ValueError: bad value" alone
+    }
+
+    /// <summary>
+    /// <paramref name="line"/> without an exception group's drawing (Python 3.11+): <c>  | ExceptionGroup: many</c> and
+    /// <c>  + Exception Group Traceback …</c> read as <c>ExceptionGroup: many</c> and <c>Exception Group Traceback …</c>.
+    /// </summary>
+    public static string Unmarked(string line)
+    {
+        var text = line.TrimStart(' ');
+        return text.StartsWith("| ", StringComparison.Ordinal) || text.StartsWith("+ ", StringComparison.Ordinal) ? text[2..] : line;
     }
 }
