@@ -152,6 +152,13 @@ internal sealed partial class DurableSpool
     }
 
     /// <summary>
+    /// The events this process wrote into <paramref name="segment"/> (one of our own) before <paramref name="next"/> and has
+    /// not settled: its pending events less those of the records from <paramref name="next"/> on. How bytes no count vouches
+    /// for (a damaged length, a corrupt record whose count and JSON cannot be read) are counted when they are dropped.
+    /// </summary>
+    private int PendingBefore(SpoolSegment segment, long next) => Math.Max(0, segment.PendingEvents - EventsAfter(segment, next));
+
+    /// <summary>
     /// The events of the records of <paramref name="segment"/> (one of our own) from <paramref name="offset"/> to its end, as
     /// the reader will count them; damaged bytes after them count none (a next skip counts them by the same difference).
     /// Read only after damaged bytes, into a buffer of its own; the reader's position is kept.

@@ -244,7 +244,7 @@ internal sealed partial class DurableSpool : IDisposable
                 // damaged one was 0, its events left pending and then lost uncounted; diff review): it held what this
                 // process wrote there less the records after it, as damaged bytes are counted below.
                 var byDifference = !readable && !segment.Adopted;
-                var dropped = byDifference ? Math.Max(0, segment.PendingEvents - EventsAfter(segment, _reader.Position)) : count - segment.FirstSettledCounted;
+                var dropped = byDifference ? PendingBefore(segment, _reader.Position) : count - segment.FirstSettledCounted;
                 Report?.Invoke(byDifference
                     ? $"Corrupt record at byte {segment.Delivered} of {segment.Path} (its checksum does not match, its JSON cannot be read): skipped, {Counted.Events(dropped)} dropped (what this process wrote there, less the records after it); the records after it are sent."
                     : $"Corrupt record at byte {segment.Delivered} of {segment.Path} (its checksum does not match): skipped, {Counted.Events(dropped)} dropped; the records after it are sent.");
@@ -260,7 +260,7 @@ internal sealed partial class DurableSpool : IDisposable
                 // records after them (diff review: said uncounted, they stayed pending — counted torn when the segment
                 // ended, or never, and Flush false); in an adopted one they are unknown, and were not counted adopted.
                 var next = _reader.Position;
-                var dropped = segment.Adopted ? 0 : Math.Max(0, segment.PendingEvents - EventsAfter(segment, next));
+                var dropped = segment.Adopted ? 0 : PendingBefore(segment, next);
                 Report?.Invoke(segment.Adopted
                     ? $"Damaged record at byte {segment.Delivered} of {segment.Path} (its length does not lead to the next record, found at byte {next}, and no checksum matches the {next - segment.Delivered} bytes before it): skipped, its events are unknown and not counted; the records after it are sent."
                     : $"Damaged record at byte {segment.Delivered} of {segment.Path} (its length does not lead to the next record, found at byte {next}, and no checksum matches the {next - segment.Delivered} bytes before it): skipped, {Counted.Events(dropped)} dropped (what this process wrote there, less the records after it); the records after it are sent.");
