@@ -30,11 +30,7 @@ public sealed class SentLinkConsoleTests(ChromiumFixture chromium) : IClassFixtu
                 new { timestamp = now.AddMinutes(-5), level = "Information", message = "signed in again" },
             },
         });
-        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/bob", Http.Utf8(body), "application/json");
-        Assert.True(status == HttpStatusCode.OK, text);
-        var (found, events) = await Http.SendAsync(collector.Client, HttpMethod.Get, "api/events?user=bob&levels=Critical", null, null);
-        Assert.True(found == HttpStatusCode.OK, events);
-        var crash = JsonDocument.Parse(events).RootElement.GetProperty("events")[0].GetProperty("id").ToString();
+        var crash = await PostForBobAndFindTheCrashAsync(collector, body);
         var (context, page, dialogs) = await chromium.NewPageAsync();
         await using var _ = context;
 
@@ -86,11 +82,7 @@ public sealed class SentLinkConsoleTests(ChromiumFixture chromium) : IClassFixtu
                 new { timestamp = now.AddMinutes(-5), level = "Information", message = "signed in again" },
             },
         });
-        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/bob", Http.Utf8(body), "application/json");
-        Assert.True(status == HttpStatusCode.OK, text);
-        var (found, events) = await Http.SendAsync(collector.Client, HttpMethod.Get, "api/events?user=bob&levels=Critical", null, null);
-        Assert.True(found == HttpStatusCode.OK, events);
-        var crash = JsonDocument.Parse(events).RootElement.GetProperty("events")[0].GetProperty("id").ToString();
+        var crash = await PostForBobAndFindTheCrashAsync(collector, body);
         var (context, page, dialogs) = await chromium.NewPageAsync();
         await using var _ = context;
 
@@ -99,5 +91,15 @@ public sealed class SentLinkConsoleTests(ChromiumFixture chromium) : IClassFixtu
         await Expect(page.Locator("#detail .message")).ToHaveTextAsync("app closing");
         await Expect(page.Locator("#detail-body .note.out-of-range")).ToContainTextAsync("Not in the list: it is older than the list's time range (the last 30 days).");
         Assert.Empty(dialogs);
+    }
+
+    /// <summary>Posts bob's events and returns the id of the Critical one (the crash the link opens).</summary>
+    private static async Task<string> PostForBobAndFindTheCrashAsync(CollectorFixture collector, string body)
+    {
+        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/bob", Http.Utf8(body), "application/json");
+        Assert.True(status == HttpStatusCode.OK, text);
+        var (found, events) = await Http.SendAsync(collector.Client, HttpMethod.Get, "api/events?user=bob&levels=Critical", null, null);
+        Assert.True(found == HttpStatusCode.OK, events);
+        return JsonDocument.Parse(events).RootElement.GetProperty("events")[0].GetProperty("id").ToString();
     }
 }
