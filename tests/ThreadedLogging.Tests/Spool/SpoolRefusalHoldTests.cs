@@ -72,13 +72,15 @@ public sealed class SpoolRefusalHoldTests
     public async Task Spooled_ReceiverStillRefusesAtDisposal_EventsStayOnDiskNextStartSendsEachOnce()
     {
         // The key is fixed only after the app ended: the disposal returns (the hold's retries end at its deadline), says
-        // the hold ended with the events kept, counts none dropped, and the next start sends every one once.
-        var keyFixed = false;
+        // the hold ended with the events kept, counts none dropped, and the next start sends every one once. The receiver
+        // refuses by the key each request carries, not by when it arrives: a retry the disposal gave up on may still reach
+        // the server later, and it carries the old key.
+        const string FixedKey = "fixed-key";
         var taken = new List<int>();
         await using var receiver = await LoopbackServer.StartAsync();
         receiver.Respond = request =>
         {
-            if (!Volatile.Read(ref keyFixed))
+            if (!request.Headers.TryGetValue("X-Api-Key", out var key) || key != FixedKey)
             {
                 return Task.FromResult(Results.Text("refused", statusCode: 401));
             }
@@ -98,6 +100,7 @@ public sealed class SpoolRefusalHoldTests
         {
             o.BufferDirectory = directory.Path;
             o.BatchSize = 10;
+            o.ApiKey = "wrong-key";
             o.SelfLog = line =>
             {
                 Collect(selfLog)(line);
@@ -117,8 +120,11 @@ public sealed class SpoolRefusalHoldTests
         Assert.Single(lines, line => line.Contains("The receiver still refused at the handler's disposal", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, line => line.Contains("dropped", StringComparison.Ordinal) || line.Contains("lost", StringComparison.Ordinal));
 
-        Volatile.Write(ref keyFixed, true);
-        await using (var next = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(receiver, o => o.BufferDirectory = directory.Path)))
+        await using (var next = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(receiver, o =>
+        {
+            o.BufferDirectory = directory.Path;
+            o.ApiKey = FixedKey;
+        })))
         {
             Assert.True(next.Flush(Safety));
             Assert.Equal((30L, 0L), (next.Statistics.Sent, next.Statistics.Dropped));
