@@ -132,12 +132,15 @@ internal static class RequestBodyReader
     /// </summary>
     private static async Task<BodyBuffer> ReadLimitedAsync(Stream source, long limit, bool decompressed, long? expected, BodyBudget? budget, CancellationToken cancellationToken)
     {
-        // A known length sizes the buffer; a Content-Length only up to 1 MiB, past that the buffer grows as the bytes come,
+        // A known length sizes the buffer; a Content-Length only below 1 MiB, past that the buffer grows as the bytes come,
         // so a length announced and not sent takes at most 1 MiB of the budget (a client's batch is under 1 MiB: one buffer).
+        // A buffer that will grow starts at a power of two, the pool's own size: 1 MiB + the spare byte was a 2 MiB array.
         long? known = expected is { } length and >= 0 && length <= limit ? length : null;
         long? announced = decompressed ? null : known;
-        var first = decompressed ? known ?? Math.Min(limit, 64 * 1024) : Math.Min(known ?? Math.Min(limit, 64 * 1024), UpFrontBytes);
-        var body = BodyBuffer.Rent((int)(first + 1), budget);
+        var first = known is { } whole && (decompressed || whole < UpFrontBytes) ? whole + 1
+            : known is not null ? UpFrontBytes
+            : Math.Min(limit + 1, 64 * 1024);
+        var body = BodyBuffer.Rent((int)first, budget);
         try
         {
             while (true)

@@ -17,18 +17,19 @@ public sealed class ReceivingBudgetTests
     [Fact]
     public async Task Ingest_BodiesBeingReceivedFillTheBudget_NextLargeBody429RetryAfterSmallOneServedAllStoredOnceDone()
     {
+        // 4 MiB for the four held bodies and 64 KiB to spare, where a small body fits and a fifth large one does not.
         await using var collector = await CollectorFixture.StartAsync(
-            "--Collector:MaxRequestBodyBytes=1048576", "--Collector:MaxReceivingBytes=4194304", "--Collector:MinRequestBodyBytesPerSecond=0");
+            "--Collector:MaxRequestBodyBytes=1048576", "--Collector:MaxReceivingBytes=4259840", "--Collector:MinRequestBodyBytesPerSecond=0");
         var held = new List<RawHttp>();
         try
         {
-            // Four bodies of 1,000,000 bytes announced and being read (the 100 Continue says so): 4,000,004 bytes taken.
+            // Four bodies of 1,000,000 bytes announced and being read (the 100 Continue says so): four arrays of 1 MiB taken.
             for (var i = 0; i < 4; i++)
             {
                 held.Add(await StartBodyAsync(collector, "held-" + i));
             }
 
-            Assert.Equal(4L * (BodyBytes + 1), collector.Services.GetRequiredService<BodyBudget>().InUse);
+            Assert.Equal(4L * 1024 * 1024, collector.Services.GetRequiredService<BodyBudget>().InUse);
 
             // A fifth does not fit: refused before a byte of it is read.
             using (var refused = await RawHttp.ConnectAsync(collector.BaseAddress))
@@ -78,7 +79,45 @@ public sealed class ReceivingBudgetTests
             "Content-Type: application/x-ndjson", "Content-Length: 10000000", "Expect: 100-continue"));
 
         Assert.Equal(100, (await raw.ReadResponseAsync()).Status);
-        Assert.Equal((1024 * 1024) + 1, collector.Services.GetRequiredService<BodyBudget>().InUse);
+        Assert.Equal(1024 * 1024, collector.Services.GetRequiredService<BodyBudget>().InUse);
+    }
+
+    /// <summary>
+    /// Security review: the budget counted the capacity each body asked for, but the pool hands out arrays of a power of two
+    /// (600,001 bytes: 1 MiB), so seven such bodies fit a 4 MiB budget while holding 7 MiB. A body is now counted at the size of
+    /// its array: four fill the budget and a fifth is refused before a byte of it is read.
+    /// </summary>
+    [Fact]
+    public async Task Ingest_BodiesWhoseArraysAreLargerThanAsked_CountedAtTheArraysSizeFifthRefused429()
+    {
+        const int announced = 600_000;
+        await using var collector = await CollectorFixture.StartAsync(
+            "--Collector:MaxRequestBodyBytes=1048576", "--Collector:MaxReceivingBytes=4194304", "--Collector:MinRequestBodyBytesPerSecond=0");
+        var held = new List<RawHttp>();
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                held.Add(await StartBodyAsync(collector, "held-" + i, announced));
+            }
+
+            Assert.Equal(4L * 1024 * 1024, collector.Services.GetRequiredService<BodyBudget>().InUse);
+
+            using var fifth = await RawHttp.ConnectAsync(collector.BaseAddress);
+            await fifth.SendAsync(RawHttp.Head("POST", "/log/fifth", collector.BaseAddress,
+                "Content-Type: application/x-ndjson", "Content-Length: " + announced, "Expect: 100-continue"));
+            var (status, head, body) = await fifth.ReadResponseAsync();
+            Assert.True(status == 429, head + body);
+            Assert.Contains("Collector:MaxReceivingBytes", Http.Error(body), StringComparison.Ordinal);
+
+            await held[0].SendAsync(Lines(announced));
+            Assert.Equal(200, (await held[0].ReadResponseAsync()).Status);
+            Assert.Equal(3L * 1024 * 1024, collector.Services.GetRequiredService<BodyBudget>().InUse);
+        }
+        finally
+        {
+            held.ForEach(h => h.Dispose());
+        }
     }
 
     [Fact]
@@ -92,12 +131,12 @@ public sealed class ReceivingBudgetTests
         Assert.Contains("Collector:MaxRequestBodyBytes", error, StringComparison.Ordinal);
     }
 
-    /// <summary>Sends a head announcing <see cref="BodyBytes"/> and waits for the 100 Continue: the collector is reading the body.</summary>
-    private static async Task<RawHttp> StartBodyAsync(CollectorFixture collector, string user)
+    /// <summary>Sends a head announcing <paramref name="bytes"/> (<see cref="BodyBytes"/>) and waits for the 100 Continue: the collector is reading the body.</summary>
+    private static async Task<RawHttp> StartBodyAsync(CollectorFixture collector, string user, int bytes = BodyBytes)
     {
         var raw = await RawHttp.ConnectAsync(collector.BaseAddress);
         await raw.SendAsync(RawHttp.Head("POST", "/log/" + user, collector.BaseAddress,
-            "Content-Type: application/x-ndjson", "Content-Length: " + BodyBytes, "Expect: 100-continue"));
+            "Content-Type: application/x-ndjson", "Content-Length: " + bytes, "Expect: 100-continue"));
         Assert.Equal(100, (await raw.ReadResponseAsync()).Status);
         return raw;
     }
