@@ -77,9 +77,13 @@ function outsideRange(e, state) {
   const at = Date.parse(e.timestamp);
   const { from, to } = range(state);
   if (isNaN(at) || !(from && at < Date.parse(from)) && !(to && at > Date.parse(to))) return "";
-  const span = PRESETS[state.range] && !state.from && !state.to ? PRESETS[state.range]
-    : [state.from ? "from " + localTime(state.from) : "", state.to ? "to " + localTime(state.to) : ""].filter(Boolean).join(" ");
-  return `Not in the list: it is ${from && at < Date.parse(from) ? "older" : "newer"} than the list's time range (${span}).`;
+  return `Not in the list: it is ${from && at < Date.parse(from) ? "older" : "newer"} than the list's time range (${rangeText(state)}).`;
+}
+
+/** The list's time range in words: "the last 7 days", "from … to …", "at any time". */
+function rangeText(state) {
+  if (state.from || state.to) return [state.from ? "from " + localTime(state.from) : "", state.to ? "to " + localTime(state.to) : ""].filter(Boolean).join(" ");
+  return PRESETS[state.range] ?? "at any time";
 }
 
 function render(e, state) {
@@ -102,11 +106,12 @@ function render(e, state) {
   body.append(el("div", { className: "message" }, e.message ?? ""));
   const kind = kindOf(e);
   if (kind != null) {
-    // Its kind (template): the same kind in this list, or everyone's events of it in the last 24 hours ("who else hit
-    // this"), as everyone's timeline opens: its histogram and top values read every event of the range.
+    // Its kind (template): the same kind in this list, or everyone's events of it in the list's time range ("who else
+    // hit this"; it was the last 24 hours whatever the list showed, so a week's list lost six days of them), as
+    // everyone's timeline opens: its histogram and top values read every event of the range.
     body.append(el("div", { className: "kind-actions" },
       el("button", { type: "button", className: "kind-filter", title: "Only the events of this kind in the list: " + kind, dataset: { kind, scope: "list" } }, "Only this kind"),
-      el("button", { type: "button", className: "kind-filter", title: "Every user's events of this kind, the last 24 hours: " + kind, dataset: { kind, scope: "everyone" } }, "Everyone with this kind")));
+      el("button", { type: "button", className: "kind-filter", title: `Every user's events of this kind, ${rangeText(state)}: ${kind}`, dataset: { kind, scope: "everyone" } }, "Everyone with this kind")));
   }
   // What else happened then, whoever logged it (support's "what happened at 14:05"): everyone's events 5 minutes either
   // side, with this one open.
@@ -254,7 +259,10 @@ export function wireDetail() {
     const kind = event.target.closest("button[data-kind]");
     if (kind) {
       if (kind.dataset.scope === "list") change({ template: kind.dataset.kind, at: "" });
-      else change(timelineOf({ all: "1", range: "24h", template: kind.dataset.kind }));
+      else {
+        const { range: preset, from, to } = readState();
+        change(timelineOf({ all: "1", range: preset, from, to, template: kind.dataset.kind }));
+      }
       return;
     }
     const upTo = event.target.closest("button[data-up-to]");

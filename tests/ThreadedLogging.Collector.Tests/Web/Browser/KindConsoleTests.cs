@@ -71,11 +71,11 @@ public sealed class KindConsoleTests(ChromiumFixture chromium) : IClassFixture<C
         await using var _ = context;
         var rows = page.Locator("#events-table tbody tr");
 
-        await page.GotoAsync(collector.BaseAddress + "?user=alice");
+        await page.GotoAsync(collector.BaseAddress + "?user=alice&range=24h");
         await rows.Filter(new() { HasText = "Payment of 3 declined" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Everyone with this kind", Exact = true }).ClickAsync();
 
-        // Every user's events of the kind in the last 24 hours, newest first; not carol's other kind; 7 days one click.
+        // Every user's events of the kind in the list's range (24 hours), newest first; not carol's other kind; 7 days one click.
         await Expect(rows.Locator("td.msg")).ToHaveTextAsync(["Payment of 3 declined", "Payment of 2 declined"]);
         await Expect(rows.Locator("td.col-user")).ToHaveTextAsync(["alice", "bob"]);
         await Expect(page.Locator("[data-range='24h']")).ToHaveAttributeAsync("aria-pressed", "true");
@@ -98,6 +98,43 @@ public sealed class KindConsoleTests(ChromiumFixture chromium) : IClassFixture<C
         await Expect(rows.Locator("td.msg")).ToHaveTextAsync(["Payment of 2 declined", "Payment of 1 declined"]);
         await Expect(page.Locator("#crumbs")).ToContainTextAsync("bob");
         await Expect(page.Locator("#property-chips .chip")).ToHaveTextAsync(["Message: " + Declined + "×"]);
+        Assert.Empty(dialogs);
+    }
+
+    [Fact]
+    public async Task Detail_EveryoneWithThisKind_FollowsTheListsRange_AndSaysIt()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        await PostAsync(collector, "bob", now.AddDays(-3), "Error", Declined, "Payment of 1 declined");
+        await PostAsync(collector, "bob", now.AddMinutes(-9), "Error", Declined, "Payment of 2 declined");
+        await PostAsync(collector, "alice", now.AddDays(-2), "Error", Declined, "Payment of 3 declined");
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        var rows = page.Locator("#events-table tbody tr");
+        var everyone = page.GetByRole(AriaRole.Button, new() { Name = "Everyone with this kind", Exact = true });
+
+        // A week's list: everyone's events of the kind in that week, not in the last 24 hours only.
+        await page.GotoAsync(collector.BaseAddress + "?user=alice&range=7d");
+        await rows.Filter(new() { HasText = "Payment of 3 declined" }).ClickAsync();
+        await everyone.ClickAsync();
+        await Expect(rows.Locator("td.msg")).ToHaveTextAsync(["Payment of 2 declined", "Payment of 3 declined", "Payment of 1 declined"]);
+        await Expect(page.Locator("[data-range='7d']")).ToHaveAttributeAsync("aria-pressed", "true");
+        await page.GoBackAsync();
+        await Expect(everyone).ToHaveAttributeAsync("title", "Every user's events of this kind, the last 7 days: " + Declined);
+
+        // A list of dates: everyone's events of the kind between the same dates.
+        var from = now.AddDays(-4).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+        var to = now.AddDays(-1).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+        await page.GotoAsync(collector.BaseAddress + $"?user=alice&from={from}&to={to}");
+        await rows.Filter(new() { HasText = "Payment of 3 declined" }).ClickAsync();
+        await everyone.ClickAsync();
+        await Expect(rows.Locator("td.msg")).ToHaveTextAsync(["Payment of 3 declined", "Payment of 1 declined"]);
+        Assert.Contains("from=" + Uri.EscapeDataString(from), page.Url, StringComparison.Ordinal);
+        Assert.Contains("to=" + Uri.EscapeDataString(to), page.Url, StringComparison.Ordinal);
+        Assert.Contains("all=1", page.Url, StringComparison.Ordinal);
+        await page.GoBackAsync();
+        await Expect(everyone).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex("^Every user's events of this kind, from .+ to .+: "));
         Assert.Empty(dialogs);
     }
 
