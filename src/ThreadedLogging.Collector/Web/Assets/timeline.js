@@ -1,7 +1,7 @@
 // A timeline (one user's, the events without a user, one trace's across users and apps, or everyone's): newest first, level toggles, time range, full text, property conditions, latest error, live tail, download.
 import { getJson, parseJson, session } from "./api.js";
 import { $, el, clear, text, status, timeCell, excerpt, exceptionLine, zoneName, counted, number, shortVersion } from "./dom.js";
-import { readState, change, range, forSubject, acrossUsers, badRange, conditionText, toUrl, SOURCE_FILTERS } from "./state.js";
+import { readState, change, range, forSubject, acrossUsers, badRange, conditionText, toUrl, throughMillisecond, SOURCE_FILTERS } from "./state.js";
 import { hideHistogram, wireHistogram } from "./histogram.js";
 import { recountOnArrival, stopRecounting, arrived } from "./recount.js";
 import { showSummary } from "./summary.js";
@@ -149,7 +149,7 @@ async function load(state, append) {
   if (!append) loadedRange = range(state);
   const { from, to } = loadedRange;
   if (from) p.set("from", from);
-  if (to) p.set("to", to);
+  if (to) p.set("to", throughMillisecond(to));
   if (state.at) p.set("before", String(BigInt(state.at) + 1n));
   if (!append) {
     downloads(p);
@@ -346,7 +346,7 @@ function live(state) {
 function streamFilters(state) {
   const p = filters(state);
   if (state.from) p.set("from", state.from);
-  if (state.to) p.set("to", state.to);
+  if (state.to) p.set("to", throughMillisecond(state.to));
   return p;
 }
 

@@ -66,6 +66,39 @@ public sealed class TimeRangeBoxConsoleTests(ChromiumFixture chromium) : IClassF
     }
 
     /// <summary>
+    /// The To box is inclusive (its title says so), as the API's <c>to</c>: a time copied from a row into it lists that
+    /// row's event. Events are stored to the tick (here 06:00:00.1254321, as a .NET client sends it) while the row and
+    /// the box show milliseconds: the console asked for <c>to=…06:00:00.125Z</c> and the row's own event was left out.
+    /// </summary>
+    [Fact]
+    public async Task TimeRange_ToCopiedFromARow_ListsThatRowsEvent()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:Retention:MaxAge=3650.00:00:00");
+        await Http.PostStoredAsync(collector.Client, "log/zoe", Http.Envelope(null,
+            new { level = "Information", message = "morning", timestamp = "2026-10-24T06:00:00.1254321Z", sequence = 1 },
+            new { level = "Information", message = "afternoon", timestamp = "2026-10-24T13:00:00.000Z", sequence = 2 }));
+        await using var context = await chromium.Browser.NewContextAsync(new() { TimezoneId = "Europe/Berlin", Locale = "en-US" });
+        var page = await context.NewPageAsync();
+        var dialogs = new List<string>();
+        page.Dialog += (_, dialog) => dialogs.Add(dialog.Message);
+        var messages = page.Locator("#events-table tbody tr td.msg");
+
+        await page.GotoAsync(collector.BaseAddress + "?user=zoe");
+        await Expect(messages).ToHaveTextAsync(["afternoon", "morning"]);
+        var listed = await page.Locator("#events-table tbody tr").Last.Locator("td.time").InnerTextAsync();
+        Assert.Equal("2026-10-24 08:00:00.125 UTC+02:00", listed);
+
+        await page.Locator("#timeline-to").FillAsync(listed);
+        await page.Locator("#timeline-to").PressAsync("Enter");
+
+        await Expect(page).ToHaveURLAsync(new Regex("to=2026-10-24T06%3A00%3A00.125Z"));
+        await Expect(messages).ToHaveTextAsync(["morning"]);
+        await Expect(page.Locator("#timeline-to")).ToHaveValueAsync(listed);
+        await Expect(page.Locator("#timeline-to")).ToHaveAttributeAsync("title", new Regex("Inclusive: events at this time are listed, to its millisecond$"));
+        Assert.Empty(dialogs);
+    }
+
+    /// <summary>
     /// A browser without CSS field-sizing (Firefox, Chromium before 123, Safari before 26; made here by setting the
     /// boxes' field-sizing back to fixed) kept each box at its default 20 characters: in Berlin "2026-10-24 08:00:00.125
     /// UTC+02:00" showed as "2026-10-24 08:00:00.125", a time read without its offset. Each box is as wide as its text.
