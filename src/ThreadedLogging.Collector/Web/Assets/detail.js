@@ -117,8 +117,10 @@ function render(e, state) {
   // side, with this one open.
   body.append(el("div", { className: "kind-actions" },
     el("button", { type: "button", className: "around-filter", title: "Every user's events from 5 minutes before this one to 5 minutes after it", dataset: { around: String(e.id), at: e.timestamp } }, "Everyone around this time")));
-  // The exception first: it is what support opens an error for.
+  // The exception first: it is what support opens an error for. Its context (the events around it) right under it, so
+  // that both are read together: at the end of the detail, the context scrolled the exception out of view.
   if (e.exception) body.append(...section("Exception", el("pre", { className: "exception" }, exceptionText(e.exception)), innerList(e.exception)));
+  body.append(el("div", { className: "context-slot" }));
   body.append(
     ...section("Event", pairs([
       ["time (local)", localTime(e.timestamp)], ["time (UTC)", new Date(e.timestamp).toISOString()],
@@ -142,7 +144,6 @@ function render(e, state) {
     e.app || e.version ? captureControls("for " + [e.app, e.version].filter(Boolean).join(" "), { app: e.app ?? undefined, version: e.version ?? undefined }) : null,
   ].filter(Boolean);
   if (capture.length) body.append(...section("Capture more", el("div", { className: "captures" }, capture)));
-  body.append(el("div", { className: "context-slot" }));
 }
 
 /**
@@ -203,7 +204,8 @@ async function context(e, signal) {
   const body = await getJson(`/api/events/${encodeURIComponent(e.id)}/context`, new URLSearchParams({ count: "20" }), signal);
   const table = el("table", { className: "grid events context-list" }, el("tbody", {},
     body.before.map((b) => contextRow(b, false)), contextRow(body.event, true), body.after.map((a) => contextRow(a, false))));
-  clear(slot).append(...section(`Context: instance ${e.instanceId}, ${body.before.length} before, ${body.after.length} after`, table));
+  const box = el("div", { className: "context-scroll" }, table);
+  clear(slot).append(...section(`Context: instance ${e.instanceId}, ${body.before.length} before, ${body.after.length} after`, box));
   table.addEventListener("click", (event) => {
     const tr = event.target.closest("tr");
     if (!tr) return;
@@ -213,13 +215,30 @@ async function context(e, signal) {
     }
     if (tr.dataset.id !== String(e.id)) change({ event: tr.dataset.id, ctx: "1", at: "" });
   });
-  table.querySelector("tr.selected")?.scrollIntoView({ block: "nearest" });
+  keepInView(slot, box, table.querySelector("tr.selected"));
+}
+
+/**
+ * The context opened with the event still in view and marked: its row in the middle of the context's own scroll box,
+ * and the detail scrolled only as far as shows that box without hiding the exception (or message) above it. The row's
+ * scrollIntoView scrolled the whole detail down to it, the exception out of view.
+ */
+function keepInView(slot, box, row) {
+  if (row) box.scrollTop = row.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop - (box.clientHeight - row.offsetHeight) / 2;
+  const panel = $("detail");
+  const offset = (node) => node.getBoundingClientRect().top - panel.getBoundingClientRect().top + panel.scrollTop;
+  const bar = panel.querySelector(".detail-bar")?.offsetHeight ?? 0;
+  const first = $("detail-body").querySelector("pre.exception")?.previousElementSibling ?? $("detail-body").querySelector(".message");
+  let top = panel.scrollTop;
+  top = Math.max(top, offset(slot) + slot.offsetHeight - panel.clientHeight);
+  if (first) top = Math.min(top, offset(first) - bar);
+  panel.scrollTop = Math.max(0, top);
 }
 
 /** A row of the context list: as the timeline's, its time a link that opens it and its exception's line under the message. */
 function contextRow(e, selected) {
   const href = selected ? null : toUrl({ ...readState(), event: String(e.id), ctx: "1", at: "" });
-  return el("tr", { className: "lvl-" + e.level + (selected ? " selected" : ""), dataset: { id: String(e.id) } },
+  return el("tr", { className: "lvl-" + e.level + (selected ? " selected" : ""), "aria-current": selected ? "true" : null, dataset: { id: String(e.id) } },
     timeCell(e.timestamp, href), el("td", { className: "num" }, e.sequence), el("td", { className: "level" }, e.level),
     el("td", { className: "msg" }, excerpt(e.message), exceptionLine(e.exception)));
 }

@@ -153,7 +153,8 @@ public sealed class ExceptionInListConsoleTests(ChromiumFixture chromium) : ICla
         // What lies between the Exception heading and the next one: the exception's text alone, no stray text node.
         const string UnderExceptionHeading = """
             () => {
-              const nodes = [...document.getElementById('detail-body').childNodes];
+              // The context's place under the exception (empty until "Context" opens it) is no part of it.
+              const nodes = [...document.getElementById('detail-body').childNodes].filter(n => !n.classList?.contains('context-slot'));
               const from = nodes.findIndex(n => n.nodeName === 'H3' && n.textContent === 'Exception');
               const to = nodes.findIndex((n, i) => i > from && n.nodeName === 'H3');
               return nodes.slice(from + 1, to).map(n => n.nodeType === Node.TEXT_NODE ? 'text: ' + n.textContent : n.nodeName + '.' + n.className);

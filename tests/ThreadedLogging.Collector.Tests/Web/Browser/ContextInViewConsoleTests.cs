@@ -1,0 +1,46 @@
+using ThreadedLogging.Collector.Tests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace ThreadedLogging.Collector.Tests.Web.Browser;
+
+/// <summary>
+/// In a real Chromium: "Context" (the 20 events of its process before and after an event) opens with the event still
+/// in view. Under the detail's other sections, the context's selected row was scrolled into view, which scrolled the
+/// detail's exception out of it: support lost what they opened the event for.
+/// </summary>
+public sealed class ContextInViewConsoleTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
+{
+    [Fact]
+    public async Task Context_Opened_TheExceptionAndTheEventsMarkedRowStayInView()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var start = DateTimeOffset.UtcNow.AddHours(-1);
+        var events = Enumerable.Range(1, 41).Select(i => i == 21
+            ? (object)new
+            {
+                timestamp = start.AddSeconds(i),
+                level = "Error",
+                message = "Import failed",
+                sequence = i,
+                exception = new { type = "System.InvalidOperationException", message = "Ledger closed", stackTrace = "   at Ledger.Post()\n   at Import.Run()\n   at Import.Main()" },
+            }
+            : new { timestamp = start.AddSeconds(i), level = "Information", message = $"Step {i} of the import", sequence = i });
+        await Http.PostStoredAsync(collector.Client, "log/ivy", Http.Envelope(null, [.. events]));
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+
+        await page.GotoAsync(collector.BaseAddress + "?user=ivy");
+        await page.Locator("#events-table tbody tr", new() { HasText = "Import failed" }).ClickAsync();
+        await Expect(page.Locator("#detail pre.exception")).ToBeInViewportAsync();
+        await page.Locator("#detail-context").ClickAsync();
+
+        var selected = page.Locator("#detail .context-list tr.selected");
+        await Expect(page.Locator("#detail .context-list tr")).ToHaveCountAsync(41);
+        await Expect(selected.Locator("td.msg")).ToContainTextAsync("Import failed");
+        await Expect(selected).ToBeInViewportAsync();
+        await Expect(page.Locator("#detail pre.exception")).ToBeInViewportAsync();
+        await Expect(selected).ToHaveAttributeAsync("aria-current", "true");
+        await ChromiumFixture.ScreenshotAsync(page, "95-context-in-view");
+        Assert.Empty(dialogs);
+    }
+}
