@@ -50,7 +50,8 @@ async function load(state, append) {
   try {
     const body = await getJson("/api/users", p, controller.signal);
     if (!append) clear(tbody);
-    for (const user of body.users) tbody.appendChild(row(user));
+    const none = "none in " + WINDOWS[state.window || "24h"];
+    for (const user of body.users) tbody.appendChild(row(user, none));
     next = body.next;
     $("users-more").hidden = !next;
     const empty = tbody.rows.length === 0;
@@ -74,18 +75,29 @@ async function load(state, append) {
   }
 }
 
-function row(user) {
+/** The users window in words, as "none in …" says it. */
+const WINDOWS = { "1h": "the last hour", "24h": "the last 24 hours", "7d": "the last 7 days", "30d": "the last 30 days" };
+
+/**
+ * A user's row. One last seen before the window (<paramref name="none"/>: "none in the last 24 hours") had blank
+ * machines, versions, counts and latest error, as if nothing were known: its last machine is shown, said to be its last,
+ * and its counts say none in the window; a user without any error says so in the latest error's column.
+ */
+function row(user, none) {
+  const quiet = !LEVELS.some((level) => (user.windowLevels?.[level] ?? 0) > 0);
   // The events without a user are a row too: it opens their timeline (nouser=1), never a user named "(no user)".
-  const tr = el("tr", { dataset: user.user == null ? { nouser: "1" } : { user: user.user }, tabindex: "-1" },
+  const tr = el("tr", { className: quiet ? "quiet" : null, dataset: user.user == null ? { nouser: "1" } : { user: user.user }, tabindex: "-1" },
     el("td", { className: "user" }, link("open-user", user.user ?? "(no user)", userTarget(user, null))),
-    el("td", { className: "time", title: "UTC " + user.lastSeen }, ago(user.lastSeen)),
-    el("td", {}, (user.machines || []).join(", ")),
+    el("td", { className: "time", title: "UTC " + user.lastSeen }, ago(user.lastSeen), quiet ? el("span", { className: "status none-in-window" }, " · " + none) : null),
+    quiet && user.lastMachine
+      ? el("td", { className: "status", title: "The machine it was last seen on (" + none + ")" }, user.lastMachine + " (last)")
+      : el("td", {}, (user.machines || []).join(", ")),
     el("td", {}, (user.versions || []).flatMap((v, i) => (i ? [", ", versionText(v)] : [versionText(v)]))),
     LEVELS.map((level) => {
       const n = user.windowLevels?.[level] ?? 0;
-      return el("td", { className: "num" + (hot(level, n) ? " hot" : "") }, n ? number(n) : "");
+      return el("td", { className: "num" + (hot(level, n) ? " hot" : ""), title: quiet ? none : null }, n ? number(n) : quiet ? "–" : "");
     }),
-    levelsCell(user),
+    levelsCell(user, quiet ? none : ""),
     latestErrorCell(user));
   return tr;
 }
@@ -96,10 +108,10 @@ const hot = (level, n) => n > 0 && (level === "Error" || level === "Critical");
  * The six counts in one cell, "T 3 D 12 W 1", shown only where the page is too narrow for their columns (app.css): at
  * 390 px the T, D and I columns were hidden with no way to see them. Levels without events are left out.
  */
-function levelsCell(user) {
+function levelsCell(user, none) {
   const counts = LEVELS.map((level) => [level, user.windowLevels?.[level] ?? 0]).filter(([, n]) => n > 0)
     .map(([level, n]) => el("span", { className: "level-count" + (hot(level, n) ? " hot" : ""), title: level }, level[0] + " " + number(n)));
-  return el("td", { className: "levels-compact" }, counts.flatMap((c, i) => (i ? [" ", c] : [c])));
+  return el("td", { className: "levels-compact" }, counts.length ? counts.flatMap((c, i) => (i ? [" ", c] : [c])) : none);
 }
 
 /** The address openUser goes to: the user's timeline, or with one event open (the latest error) and listed up to it. */
@@ -117,7 +129,7 @@ function link(className, content, href) {
 
 function latestErrorCell(user) {
   const e = user.latestError;
-  if (!e) return el("td", {}, "");
+  if (!e) return el("td", { className: "status no-error", title: "No Error or Critical event of this user is stored" }, "none");
   // The event's message, then its exception's type: "Type: message" read as the exception's own message ("System.
   // NullReferenceException: Unhandled exception, the app is closing", where the exception said "Object reference not set").
   const message = e.message ?? "";

@@ -1,0 +1,45 @@
+using ThreadedLogging.Collector.Tests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace ThreadedLogging.Collector.Tests.Web.Browser;
+
+/// <summary>
+/// In a real Chromium: a user last seen before the users list's counts window showed blank machines, counts and (with no
+/// error ever) latest error, as if nothing were known of them. The row says what is known (last seen, the last
+/// machine) and that there are none in the window.
+/// </summary>
+public sealed class UsersOutsideWindowConsoleTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
+{
+    [Fact]
+    public async Task UsersList_UserLastSeenBeforeTheWindow_LastMachineAndNoneInTheWindow_NotBlanks()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        await Http.PostStoredAsync(collector.Client, "log/old", Http.Envelope(null,
+            new { level = "Information", message = "signed in", timestamp = now.AddDays(-3), user = "olga", sequence = 1 },
+            new { level = "Information", message = "today", timestamp = now.AddMinutes(-5), user = "nina", sequence = 2 }));
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+
+        await page.GotoAsync(collector.BaseAddress.ToString());
+        var olga = page.Locator("#users-table tbody tr[data-user=olga]");
+        await Expect(olga.Locator("td.time")).ToHaveTextAsync("3 d ago · none in the last 24 hours");
+        await Expect(olga.Locator("td").Nth(2)).ToHaveTextAsync("PC-042 (last)");
+        await Expect(olga.Locator("td.num")).ToHaveTextAsync(["–", "–", "–", "–", "–", "–"]);
+        await Expect(olga.Locator("td.levels-compact")).ToHaveTextAsync("none in the last 24 hours");
+        await Expect(olga.Locator("td").Last).ToHaveTextAsync("none");
+
+        // A user with events in the window: its counts as before, blanks for levels without any.
+        var nina = page.Locator("#users-table tbody tr[data-user=nina]");
+        await Expect(nina.Locator("td.time")).ToHaveTextAsync("5 min ago");
+        await Expect(nina.Locator("td.num")).ToHaveTextAsync(["", "", "1", "", "", ""]);
+        await Expect(nina.Locator("td").Nth(2)).ToHaveTextAsync("PC-042");
+
+        // Another window says its own span.
+        await page.Locator("#users-window").SelectOptionAsync("7d");
+        await Expect(olga.Locator("td.num")).ToHaveTextAsync(["", "", "1", "", "", ""]);
+        await page.Locator("#users-window").SelectOptionAsync("1h");
+        await Expect(olga.Locator("td.time")).ToHaveTextAsync("3 d ago · none in the last hour");
+        Assert.Empty(dialogs);
+    }
+}
