@@ -16,7 +16,7 @@ internal static class HistogramApi
     public const int MaxBuckets = 500;
 
     /// <summary>The filters of <c>/api/events</c> (not its paging: <c>limit</c>, <c>before</c>) and <c>buckets</c>.</summary>
-    public static readonly string[] Known = [.. EventQueryParser.Known.Where(name => name is not ("limit" or "before")), "buckets"];
+    public static readonly string[] Known = [.. EventQueryParser.Known.Where(name => name is not ("limit" or "before")), "buckets", "span"];
 
     /// <summary>The body for a range without events (no range given and no match, or a <c>from</c> after every match and now).</summary>
     public static readonly HistogramResponse Empty = new(null, null, 0, 0, []);
@@ -30,12 +30,13 @@ internal static class HistogramApi
         }
 
         var maxBuckets = DefaultBuckets;
-        if (!QueryStringRules.TryCount(request.Query, "buckets", MaxBuckets, ref maxBuckets, out error))
+        if (!QueryStringRules.TryCount(request.Query, "buckets", MaxBuckets, ref maxBuckets, out error)
+            || !TrySpan(request.Query, out var ofMatches, out error))
         {
             return ErrorResults.Create(StatusCodes.Status400BadRequest, error);
         }
 
-        if (await RangeAsync(store, query, time, cancellationToken) is not var (from, to))
+        if (await RangeAsync(store, query, ofMatches, time, cancellationToken) is not var (from, to))
         {
             return TypedResults.Ok(Empty);
         }
@@ -46,10 +47,24 @@ internal static class HistogramApi
     }
 
     /// <summary>
-    /// The range the bars cover: the query's, or where it gives no end, up to now (or the newest match, if later) and from
-    /// the oldest match. Null when there is nothing to count: no range given and no match, or a <c>from</c> after both.
+    /// Reads <c>span</c>: absent, or <c>matches</c> (<paramref name="ofMatches"/>): a query without <c>from</c> and
+    /// <c>to</c> counted from its oldest match to its newest, not to now (the console's "All": a short burst days ago
+    /// was one bar of a range that ran on to now).
     /// </summary>
-    public static async Task<(DateTimeOffset From, DateTimeOffset To)?> RangeAsync(IEventStore store, EventQuery query, TimeProvider time, CancellationToken cancellationToken)
+    public static bool TrySpan(IQueryCollection query, out bool ofMatches, out string error)
+    {
+        var text = QueryStringRules.Get(query, "span");
+        ofMatches = text == "matches";
+        error = text is null || ofMatches ? string.Empty : $"parameter 'span' must be 'matches' or absent (was '{QueryStringRules.Excerpt(text)}')";
+        return error.Length == 0;
+    }
+
+    /// <summary>
+    /// The range the bars cover: the query's, or where it gives no end, up to now (or the newest match, if later) and from
+    /// the oldest match; with <paramref name="ofMatches"/> and neither end given, the oldest match to the newest. Null
+    /// when there is nothing to count: no range given and no match, or a <c>from</c> after both.
+    /// </summary>
+    public static async Task<(DateTimeOffset From, DateTimeOffset To)?> RangeAsync(IEventStore store, EventQuery query, bool ofMatches, TimeProvider time, CancellationToken cancellationToken)
     {
         var from = query.From;
         var to = query.To;
@@ -60,7 +75,7 @@ internal static class HistogramApi
             // the span of the matches after now (an id range past the newest event, usually empty), not a read of every
             // match from `from` on (the console's last 24 hours: 283,199 rows of 2,000,000 read twice, bench/README.md).
             var span = await store.GetTimeSpanAsync(from is { } start ? query with { From = start > now ? start : now.AddTicks(1) } : query, cancellationToken);
-            to ??= span is { Last: var last } && last > now ? last : now;
+            to ??= span is { Last: var last } && (last > now || (ofMatches && from is null)) ? last : now;
             from ??= span?.First;
             if (from is null || from > to)
             {

@@ -42,6 +42,7 @@ internal static class QueryParameterLengths
         ["before"] = Short,
         ["count"] = Short,
         ["buckets"] = Short,
+        ["span"] = Short,
         ["field"] = Short,
         // The summary's fields: the six names, once each, are 41 characters with their commas.
         ["top"] = Short,

@@ -26,12 +26,13 @@ internal static class SummaryApi
         var count = TopValuesApi.DefaultCount;
         if (!QueryStringRules.TryCount(request.Query, "buckets", HistogramApi.MaxBuckets, ref maxBuckets, out error)
             || !QueryStringRules.TryCount(request.Query, "count", TopValuesApi.MaxCount, ref count, out error)
-            || !TryParseFields(QueryStringRules.Get(request.Query, "top"), out var fields, out error))
+            || !TryParseFields(QueryStringRules.Get(request.Query, "top"), out var fields, out error)
+            || !HistogramApi.TrySpan(request.Query, out var ofMatches, out error))
         {
             return ErrorResults.Create(StatusCodes.Status400BadRequest, error);
         }
 
-        if (await HistogramApi.RangeAsync(store, query, time, cancellationToken) is not var (from, to))
+        if (await HistogramApi.RangeAsync(store, query, ofMatches, time, cancellationToken) is not var (from, to))
         {
             return TypedResults.Ok(new SummaryResponse(HistogramApi.Empty, [.. fields.Select(f => TopValuesApi.ToResponse(f, ValueCounts.None))]));
         }

@@ -40,6 +40,7 @@ public sealed class QueryParameterLengthTests : IAsyncLifetime
         ["before"] = 64,
         ["format"] = 64,
         ["buckets"] = 64,
+        ["span"] = 64,
         ["field"] = 64,
         // The summary's fields: all six, once each, take 41.
         ["top"] = 64,

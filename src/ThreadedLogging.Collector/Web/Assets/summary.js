@@ -10,6 +10,8 @@ import { drawTop, topFailed, topFields, hideTop, Shown } from "./top.js";
 export async function showSummary(params, state, signal) {
   const p = new URLSearchParams(params);
   p.set("buckets", String(histogramBuckets()));
+  // "All" (no from, no to): bars over the matches' own span, first to last, not first to now (a burst days ago was one bar).
+  if (!p.has("from") && !p.has("to")) p.set("span", "matches");
   p.set("top", topFields(state).map((f) => f.field).join(","));
   p.set("count", String(Shown));
   let body;

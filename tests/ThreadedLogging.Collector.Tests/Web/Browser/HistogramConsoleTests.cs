@@ -11,6 +11,30 @@ public sealed class HistogramConsoleTests(ChromiumFixture chromium) : IClassFixt
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
 
+    /// <summary>
+    /// "All" (no from, no to): the bars span the events themselves, first to last. They ran from the first to now, so
+    /// a half-hour burst three days ago was one bar of an hour beside three days of empty ones.
+    /// </summary>
+    [Fact]
+    public async Task Timeline_All_ShortBurstDaysAgo_BarsOverTheBurstNotUpToNow()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var burst = DateTimeOffset.UtcNow.AddDays(-3);
+        burst = new DateTimeOffset(burst.Year, burst.Month, burst.Day, burst.Hour, 0, 0, TimeSpan.Zero);
+        await Http.PostStoredAsync(collector.Client, "log/hana", Http.Envelope(null, [.. Enumerable.Range(0, 30).Select(i =>
+            new { level = "Information", message = "step " + i, timestamp = burst.AddMinutes(i), sequence = i })]));
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+
+        await page.GotoAsync(collector.BaseAddress + "?user=hana");
+
+        await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(30);
+        await Expect(page.Locator("#histogram-caption")).ToContainTextAsync("30 events · bars of");
+        // Each minute's event a bar of its own (bars of at most a minute), not one bar holding all 30.
+        await Expect(page.Locator("#histogram-bars g.bucket:not([data-total='0'])")).ToHaveCountAsync(30);
+        Assert.Empty(dialogs);
+    }
+
     [Fact]
     public async Task Timeline_Hour_BarsCountTheListAndAClickListsThatSlice()
     {
