@@ -159,7 +159,7 @@ function propertyTable(props) {
       : el("button", { type: "button", className: "property-filter", title: "Only the events with this value", "aria-label": "Filter on " + conditionText(condition), dataset: { condition } }, "filter");
     return el("tr", {}, el("th", {}, name), el("td", {}, typeof value === "string" ? value : JSON.stringify(value, null, 2)), el("td", { className: "filter-cell" }, button));
   });
-  return el("table", { className: "props" }, el("tbody", {}, rows));
+  return el("table", { className: "props" }, el("caption", { className: "visually-hidden" }, "Properties"), el("tbody", {}, rows));
 }
 
 /** A value the list can filter on (app=, version=, machine=, instance=: exact, as the API's) with a button that does, or null when none. */
@@ -202,7 +202,7 @@ async function context(e, signal) {
   const slot = $("detail-body").querySelector(".context-slot");
   if (!e.instanceId || e.sequence == null) { clear(slot).append(...section("Context", el("p", { className: "empty" }, "This event has no process instance and sequence: no context."))); return; }
   const body = await getJson(`/api/events/${encodeURIComponent(e.id)}/context`, new URLSearchParams({ count: "20" }), signal);
-  const table = el("table", { className: "grid events context-list" }, el("tbody", {},
+  const table = el("table", { className: "grid events context-list" }, el("caption", { className: "visually-hidden" }, "Events around this one, in the order its process logged them"), el("tbody", {},
     body.before.map((b) => contextRow(b, false)), contextRow(body.event, true), body.after.map((a) => contextRow(a, false))));
   const box = el("div", { className: "context-scroll" }, table);
   clear(slot).append(...section(`Context: instance ${e.instanceId}, ${body.before.length} before, ${body.after.length} after`, box));
