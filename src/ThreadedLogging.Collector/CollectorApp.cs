@@ -91,6 +91,7 @@ internal static class CollectorApp
         var app = builder.Build();
         _ = app.Services.GetRequiredService<CollectorMetrics>(); // its observable instruments exist from the start, not from the first ingest
         StartupSecurityCheck.Warn(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ThreadedLogging.Collector.Security"), urls, options);
+        app.UseServedPath(options);
         app.UseNoStoreNoSniff();
         app.UseUnservedRequests();
         if (KeylessRequestGuard.AppliesTo(options))
@@ -112,7 +113,7 @@ internal static class CollectorApp
         app.MapAlerts();
         app.MapSession();
         app.MapSupportUi();
-        app.Lifetime.ApplicationStarted.Register(() => LogSupportPage(app));
+        app.Lifetime.ApplicationStarted.Register(() => LogSupportPage(app, options.ServedPath));
         return app;
     }
 
@@ -135,7 +136,7 @@ internal static class CollectorApp
     }
 
     /// <summary>Says where the support page is, once Kestrel knows its real addresses (port 0 included).</summary>
-    private static void LogSupportPage(WebApplication app)
+    private static void LogSupportPage(WebApplication app, PathString pathBase)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ThreadedLogging.Collector");
         var grpc = app.Services.GetService<OtlpGrpcOptions>();
@@ -146,7 +147,7 @@ internal static class CollectorApp
                 continue; // OTLP/gRPC only
             }
 
-            Diagnostics.CollectorLog.SupportPageAt(logger, url.TrimEnd('/') + "/");
+            Diagnostics.CollectorLog.SupportPageAt(logger, url.TrimEnd('/') + pathBase + "/");
         }
     }
 

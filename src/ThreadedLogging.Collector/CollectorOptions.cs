@@ -110,6 +110,18 @@ internal sealed class CollectorOptions
     /// <summary>Gets the parsed <see cref="PublicUrl"/> (valid once <see cref="Validate"/> found no problem), or null.</summary>
     public Uri? PublicUri => PublicUrl is null ? null : new Uri(PublicUrl, UriKind.Absolute);
 
+    /// <summary>
+    /// Gets or sets the path every address of the collector is under (<c>/logs</c>): the console, its files, the query API,
+    /// sign-in, ingest, <c>/health</c> and <c>/metrics</c> answer at <c>/logs/…</c>, and nothing answers without it (404),
+    /// for a proxy that passes its prefix on. A proxy that strips its prefix needs none: the console builds every address
+    /// from where it was loaded. OTLP/gRPC (<c>Collector:OtlpGrpcPort</c>) stays at its port's root. Null: the root. The
+    /// default value is null.
+    /// </summary>
+    public string? PathBase { get; set; }
+
+    /// <summary>Gets <see cref="PathBase"/> without its trailing '/' (empty for the root; valid once <see cref="Validate"/> found no problem).</summary>
+    public PathString ServedPath => PathBase is null || PathBase.TrimEnd('/').Length == 0 ? PathString.Empty : new PathString(PathBase.TrimEnd('/'));
+
     /// <summary>Returns the problems of these options, each naming the option and its value.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -223,6 +235,11 @@ internal sealed class CollectorOptions
             && (!Uri.TryCreate(PublicUrl, UriKind.Absolute, out var publicUrl) || (publicUrl.Scheme != Uri.UriSchemeHttp && publicUrl.Scheme != Uri.UriSchemeHttps) || publicUrl.Query.Length > 0 || publicUrl.Fragment.Length > 0))
         {
             errors.Add($"Collector:PublicUrl must be an absolute http or https address without a query, where the support page is reached (was '{PublicUrl}').");
+        }
+
+        if (PathBase is not null && ServedPaths.Problem(PathBase) is { } pathProblem)
+        {
+            errors.Add($"Collector:PathBase {pathProblem} (was '{PathBase}'); write it as /logs.");
         }
 
         Retention.Validate(errors);

@@ -58,9 +58,14 @@ public sealed class CollectorOptionsStartupTests
     // Kestrel threw "Parameter 'port'" at start.
     [InlineData("the listen address 'http://127.0.0.1:70000' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) has the port 70000", "--urls=http://127.0.0.1:70000")]
     // Kestrel threw "A path base can only be configured using IApplicationBuilder.UsePathBase()" unhandled (134); a ',' list was refused as one address off loopback without keys.
-    [InlineData("the listen address 'http://127.0.0.1:0/logs' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) has a path ('/logs')", "--urls=http://127.0.0.1:0/logs")]
+    [InlineData("the listen address 'http://127.0.0.1:0/logs' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) has a path ('/logs'): listen at the root of an address and set Collector:PathBase=/logs to serve under it", "--urls=http://127.0.0.1:0/logs")]
     [InlineData("the listen address 'http://127.0.0.1:0,http://[::1]:0' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) holds a ',': separate several addresses with ';'", "--urls=http://127.0.0.1:0,http://[::1]:0")]
     [InlineData("Collector:OtlpGrpcPort must be a port from 1 to 65535 (was '-1')", "--Collector:OtlpGrpcPort=-1")]
+    // The console and API under a proxy's prefix: a path only, from the root.
+    [InlineData("Collector:PathBase must start with '/' (was 'logs')", "--Collector:PathBase=logs")]
+    [InlineData("Collector:PathBase is a path only, without a query or fragment (was '/logs?x=1')", "--Collector:PathBase=/logs?x=1")]
+    [InlineData("Collector:PathBase must be segments of letters, digits, '-', '_', '.' and '~' separated by single '/' (was '/a//b')", "--Collector:PathBase=/a//b")]
+    [InlineData("Collector:PathBase must be segments of letters, digits, '-', '_', '.' and '~' separated by single '/' (was '/logs/../admin')", "--Collector:PathBase=/logs/../admin")]
     // Npgsql threw a bare ArgumentOutOfRangeException from Build.
     [InlineData("ConnectionStrings:Events is not a valid PostgreSQL connection string", "--Collector:Store=postgres", "--ConnectionStrings:Events=Host=127.0.0.1;Port=70000;Username=u;Password=" + Secret)]
     [InlineData("ConnectionStrings:Events is not a valid PostgreSQL connection string: Couldn't set pasword", "--Collector:Store=postgres", "--ConnectionStrings:Events=Host=127.0.0.1;Username=u;Pasword=" + Secret)]

@@ -71,7 +71,7 @@ internal static class AlertsApi
         }
 
         CollectorLog.AlertRuleChanged(logger, stored.Id, "created", by, Describe(stored));
-        return TypedResults.Created($"/api/alerts/{stored.Id}", ToDto(stored, options, now));
+        return TypedResults.Created($"{context.Request.PathBase}/api/alerts/{stored.Id}", ToDto(stored, options, now));
     }
 
     private static async Task<Results<Ok<AlertStatusDto>, JsonHttpResult<ErrorResponse>>> ChangeAsync(

@@ -52,7 +52,7 @@ internal static class LevelsApi
         var stored = await store.AddAsync(rule, withId => json = JsonSerializer.Serialize(LevelRuleDto.From(withId), CollectorJsonContext.Default.LevelRuleDto), cancellationToken);
         cache.Invalidate();
         CollectorLog.LevelRuleChanged(logger, stored.Id, "created", by, json);
-        return TypedResults.Created($"/api/levels/{stored.Id}", LevelRuleDto.From(stored));
+        return TypedResults.Created($"{context.Request.PathBase}/api/levels/{stored.Id}", LevelRuleDto.From(stored));
     }
 
     private static async Task<Results<NoContent, JsonHttpResult<ErrorResponse>>> RevokeAsync(

@@ -75,7 +75,7 @@ internal static class ListenAddresses
 
             if (!address.IsNamedPipe && !address.IsUnixPipe && !string.IsNullOrEmpty(address.PathBase))
             {
-                throw new CollectorConfigurationException($"Invalid collector configuration: the listen address '{url}' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) has a path ('{address.PathBase}'): the collector serves at the root of its address; a proxy in front must too (README, TLS).");
+                throw new CollectorConfigurationException($"Invalid collector configuration: the listen address '{url}' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) has a path ('{address.PathBase}'): listen at the root of an address and set Collector:PathBase={address.PathBase} to serve under it (README, TLS).");
             }
         }
     }

@@ -38,9 +38,22 @@ internal static class SameOrigin
             return true;
         }
 
+        return FromPublicUrl(request) is { Scheme: "https" };
+    }
+
+    /// <summary>
+    /// The console's folder as the browser sees it, the session cookie's <c>Path</c>: <c>Collector:PublicUrl</c>'s path when
+    /// the request comes from its origin (<c>/logs/</c>, whether the proxy strips that prefix or passes it on), else the
+    /// path the collector serves under (<c>Collector:PathBase</c>, the root by default).
+    /// </summary>
+    public static string ConsolePath(HttpRequest request) =>
+        (FromPublicUrl(request)?.AbsolutePath ?? request.PathBase.Value ?? string.Empty).TrimEnd('/') + "/";
+
+    /// <summary><c>Collector:PublicUrl</c> when the request's <c>Origin</c> is its origin (the browser came through it), else null.</summary>
+    private static Uri? FromPublicUrl(HttpRequest request)
+    {
         var publicUri = request.HttpContext.RequestServices.GetService<CollectorOptions>()?.PublicUri;
-        return publicUri?.Scheme == Uri.UriSchemeHttps
-            && string.Equals(request.Headers.Origin.ToString(), Origin(publicUri), StringComparison.OrdinalIgnoreCase);
+        return publicUri is not null && string.Equals(request.Headers.Origin.ToString(), Origin(publicUri), StringComparison.OrdinalIgnoreCase) ? publicUri : null;
     }
 
     /// <summary><c>Collector:PublicUrl</c>'s origin as a browser writes it, or null.</summary>

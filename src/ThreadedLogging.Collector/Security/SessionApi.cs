@@ -111,7 +111,7 @@ internal static class SessionApi
             HttpOnly = true,
             SameSite = SameSiteMode.Strict,
             Secure = SameOrigin.IsHttps(context.Request),
-            Path = "/",
+            Path = SameOrigin.ConsolePath(context.Request),
             Expires = expires,
             IsEssential = true,
         });
@@ -132,7 +132,7 @@ internal static class SessionApi
             HttpOnly = true,
             SameSite = SameSiteMode.Strict,
             Secure = SameOrigin.IsHttps(context.Request),
-            Path = "/",
+            Path = SameOrigin.ConsolePath(context.Request),
         });
         return TypedResults.NoContent();
     }

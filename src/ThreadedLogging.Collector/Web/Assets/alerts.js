@@ -2,7 +2,7 @@
 // what it counts and what it did last; for an admin session, a form that makes one (POST /api/alerts) and a Delete
 // button on each made that way (configured rules are read-only), and the audit of those changes.
 // The links to a rule's events are the API's (ConsoleLink on the server, the one home of that mapping), not built here.
-import { getJson, sendJson } from "./api.js";
+import { getJson, sendJson, fromRoot } from "./api.js";
 import { $, el, clear, text, status, localTime, counted, auditRows } from "./dom.js";
 import { mayChange } from "./levels.js";
 import { open } from "./state.js";
@@ -115,7 +115,7 @@ function webhookState(a) {
 /** A link to a rule's events; one to its window ending now (window: the rule's index) is asked for again when followed. */
 function link(href, label, window) {
   const a = el("a", { className: "alert-link", dataset: window == null ? {} : { window: String(window) } }, label);
-  a.href = href;
+  a.href = fromRoot(href);
   return a;
 }
 
@@ -126,7 +126,7 @@ function link(href, label, window) {
 async function windowLink(a) {
   try {
     const rule = (await getJson("/api/alerts", null)).alerts[Number(a.dataset.window)];
-    if (rule && rule.name === a.closest("tr").querySelector(".alert-name").dataset.name) return rule.eventsLink; // the text shows invisible characters as [U+…]
+    if (rule && rule.name === a.closest("tr").querySelector(".alert-name").dataset.name) return fromRoot(rule.eventsLink); // the text shows invisible characters as [U+…]
   } catch {
     // the loaded link, then
   }

@@ -1,5 +1,18 @@
 // The collector's read API (docs/QUERY.md). Cookies ride along (same origin); a 401 means "sign in".
 
+// The folder the page was loaded from: "/" at a host's root, "/logs/" under a proxy's prefix (one that strips it or one
+// that passes it on to a collector with Collector:PathBase). This module is served beside the page, so its address says.
+const root = new URL(".", import.meta.url);
+
+/**
+ * A collector address written from its root ("/api/events", "/?user=alice") under the folder the page was loaded from
+ * ("/logs/api/events", "/logs/?user=alice"): every address the console fetches, links to or shows goes through here.
+ */
+export function fromRoot(path) {
+  const url = new URL(path.replace(/^\//, ""), root);
+  return url.pathname + url.search;
+}
+
 // The JSON text of each number of a parsed object, by the object and its key (numberText).
 const numberSources = new WeakMap();
 
@@ -38,7 +51,7 @@ export class ApiError extends Error {
 /** GET a JSON body; throws ApiError with the server's reason on a non-2xx answer. */
 export async function getJson(path, params, signal) {
   const query = params ? "?" + params.toString() : "";
-  return request(path + query, { headers: { Accept: "application/json" }, credentials: "same-origin", signal });
+  return request(fromRoot(path + query), { headers: { Accept: "application/json" }, credentials: "same-origin", signal });
 }
 
 /**
@@ -48,7 +61,7 @@ export async function getJson(path, params, signal) {
 export async function sendJson(method, path, body) {
   const headers = { Accept: "application/json", "X-Requested-With": "ThreadedLogging.Console" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  return request(path, { method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body) });
+  return request(fromRoot(path), { method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body) });
 }
 
 async function request(url, init) {
@@ -75,7 +88,7 @@ export async function session() {
 
 /** Posts the key once as a form; the answer sets an HttpOnly session cookie (the page never holds it). */
 export async function signIn(key) {
-  const response = await fetch("/auth/sign-in", {
+  const response = await fetch(fromRoot("/auth/sign-in"), {
     method: "POST",
     credentials: "same-origin",
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
@@ -88,5 +101,5 @@ export async function signIn(key) {
 }
 
 export async function signOut() {
-  await fetch("/auth/sign-out", { method: "POST", credentials: "same-origin" });
+  await fetch(fromRoot("/auth/sign-out"), { method: "POST", credentials: "same-origin" });
 }

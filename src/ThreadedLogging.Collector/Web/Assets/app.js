@@ -1,6 +1,6 @@
 // The support console: plain ES modules, no build step, nothing loaded from elsewhere (CSP: 'self').
 // Every value from the server is shown as text (dom.js), never parsed as HTML.
-import { session, signIn, signOut } from "./api.js";
+import { session, signIn, signOut, fromRoot } from "./api.js";
 import { $, el, clear, text, status, visible } from "./dom.js";
 import { readState, change, go, timelineOf, onTimeline as timelineShown, subject } from "./state.js";
 import { showUsers, wireUsers, select as selectUser, openUser } from "./users.js";
@@ -34,7 +34,7 @@ function crumbs(state) {
   // The Alerts view has none: its link beside them is the current page's (bold), and "Users › Alerts" said it twice.
   if (!timelineShown(state)) return;
   const back = el("a", { dataset: { nav: "users" } }, "Users");
-  back.href = "/";
+  back.href = fromRoot("/");
   nav.append(back, " › ", el("strong", {}, subject(state)));
 }
 

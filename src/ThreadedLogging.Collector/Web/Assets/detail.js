@@ -1,5 +1,5 @@
 // Event detail: everything an event holds, as text (pre-formatted JSON for nested values), and its context.
-import { getJson, toJson, numberText } from "./api.js";
+import { getJson, toJson, numberText, fromRoot } from "./api.js";
 import { $, el, clear, text, status, timeCell, localTime, excerpt, exceptionLine } from "./dom.js";
 import { change, timelineOf, readState, conditionText, kindOf, toUrl, range } from "./state.js";
 import { captureControls } from "./levels.js";
@@ -194,7 +194,7 @@ function traceLink(traceId, eventId) {
   if (typeof traceId !== "string" || !/^[0-9a-fA-F]{32}$/.test(traceId) || /^0+$/.test(traceId)) return traceId;
   const trace = traceId.toLowerCase();
   const link = el("a", { className: "trace-link", title: "Every event of this trace, whoever logged it", dataset: { trace } }, traceId);
-  link.href = "/?" + new URLSearchParams({ trace, event: String(eventId) }).toString();
+  link.href = fromRoot("/?" + new URLSearchParams({ trace, event: String(eventId) }).toString());
   return link;
 }
 

@@ -4,6 +4,8 @@
 // repeated, one a condition; template= is one kind of event (the API's: a message template, or the message of an event
 // without one). app=, version=, machine=, instance= and path= are the API's filters of the same names (exact; path a prefix).
 
+import { fromRoot } from "./api.js";
+
 const KEYS = ["user", "nouser", "trace", "all", "app", "version", "machine", "instance", "path", "levels", "range", "from", "to", "q", "template", "property", "event", "at", "ctx", "live", "search", "sort", "window", "alerts"];
 
 export function readState() {
@@ -52,7 +54,7 @@ export function toUrl(state) {
     if (value != null && value !== "") p.set(key, String(value));
   }
   const query = p.toString();
-  return "/" + (query ? "?" + query : "");
+  return fromRoot("/" + (query ? "?" + query : ""));
 }
 
 /** Changes the URL: push for a navigation (back returns here), replace for typing and toggles. */
@@ -64,7 +66,7 @@ export function go(state, push = true) {
   window.dispatchEvent(new Event("statechange"));
 }
 
-/** Opens a console address ("/?all=1&…", one the API gave) as a navigation: back returns here. */
+/** Opens a console address (a link's href: "/logs/?all=1&…", one the API gave through fromRoot) as a navigation: back returns here. */
 export function open(url) {
   history.pushState(null, "", url);
   window.dispatchEvent(new Event("statechange"));

@@ -1,5 +1,5 @@
 // A timeline (one user's, the events without a user, one trace's across users and apps, or everyone's): newest first, level toggles, time range, full text, property conditions, latest error, live tail, download.
-import { getJson, parseJson, session } from "./api.js";
+import { getJson, parseJson, session, fromRoot } from "./api.js";
 import { $, el, clear, text, status, timeCell, excerpt, exceptionLine, zoneName, counted, number, shortVersion } from "./dom.js";
 import { readState, change, range, forSubject, acrossUsers, badRange, conditionText, toUrl, throughMillisecond, SOURCE_FILTERS } from "./state.js";
 import { hideHistogram, wireHistogram } from "./histogram.js";
@@ -227,7 +227,7 @@ function downloads(params) {
   for (const a of document.querySelectorAll("[data-export]")) {
     const p = new URLSearchParams(params);
     p.set("format", a.dataset.export);
-    a.href = "/api/events/export?" + p.toString();
+    a.href = fromRoot("/api/events/export?" + p.toString());
   }
 }
 
@@ -306,7 +306,7 @@ export function markSelected(id) {
  * dates chosen (from/to) applies to it too: a range of the past gets only late arrivals of that time, not every new event.
  */
 function live(state) {
-  const wanted = state.live === "1" && !state.at ? "/api/events/stream?" + streamFilters(state).toString() : "";
+  const wanted = state.live === "1" && !state.at ? fromRoot("/api/events/stream?" + streamFilters(state).toString()) : "";
   $("live-pause").hidden = !wanted;
   if (wanted === sourceKey) return;
   source?.close();
