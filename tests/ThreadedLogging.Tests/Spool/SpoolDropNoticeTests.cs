@@ -97,13 +97,17 @@ public sealed class SpoolDropNoticeTests
     {
         // 50 events left on disk while the receiver was down, found by the next start 8 days later (the options' clock):
         // the age cap drops them, and the collector hears of it with the next batches, not only the app's self-log.
+        // Down for the first process by the key its requests carry, not by when they arrive: a send its disposal gave up on
+        // at its deadline may still reach the server after the receiver below listens, and must not be counted taken.
         const int logged = 50;
+        const string UpKey = "up-key";
         await using var server = await LoopbackServer.StartAsync();
-        server.Refusing = true; // 503: down
+        server.Respond = _ => Task.FromResult(Results.StatusCode(StatusCodes.Status503ServiceUnavailable)); // down
         using var directory = new TempDirectory();
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using (var first = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o =>
         {
+            o.ApiKey = "down-key";
             o.BufferDirectory = directory.Path;
             o.ShutdownTimeout = TimeSpan.FromSeconds(1); // the receiver stays down: what is spooled stays on disk
             o.SelfLog = m =>
@@ -129,11 +133,11 @@ public sealed class SpoolDropNoticeTests
         // The spool closed (said when the worker stops: after DisposeAsync returned when a loaded machine made the
         // handler abandon it), releasing the directory for the next start.
         await closed.Task.WaitAsync(Safety);
-        server.Refusing = false;
-        var receiver = NoticeReceiver.Listen(server);
+        var receiver = NoticeReceiver.Listen(server, UpKey);
         var eightDaysLater = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(8));
         await using (var next = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o =>
         {
+            o.ApiKey = UpKey;
             o.BufferDirectory = directory.Path;
             o.TimeProvider = eightDaysLater;
             o.ShutdownTimeout = Safety;
@@ -198,7 +202,10 @@ public sealed class SpoolDropNoticeTests
         Assert.Equal(1, receiver.Taken); // "after"; the large batch never went out
     }
 
-    /// <summary>The receiver's side: the handler's notices (category <c>ThreadedLogging</c>) apart from the app's events, all answered 200.</summary>
+    /// <summary>
+    /// The receiver's side: the handler's notices (category <c>ThreadedLogging</c>) apart from the app's events, all answered
+    /// 200; with <c>onlyKey</c>, a request without that API key is answered 503 and not counted.
+    /// </summary>
     private sealed class NoticeReceiver
     {
         private int _notices;
@@ -210,11 +217,16 @@ public sealed class SpoolDropNoticeTests
 
         public int Taken => Volatile.Read(ref _taken);
 
-        public static NoticeReceiver Listen(LoopbackServer server)
+        public static NoticeReceiver Listen(LoopbackServer server, string? onlyKey = null)
         {
             var receiver = new NoticeReceiver();
             server.Respond = request =>
             {
+                if (onlyKey is not null && (!request.Headers.TryGetValue("X-Api-Key", out var key) || key != onlyKey))
+                {
+                    return Task.FromResult(Results.StatusCode(StatusCodes.Status503ServiceUnavailable));
+                }
+
                 foreach (var e in JsonDocument.Parse(request.Body).RootElement.GetProperty("events").EnumerateArray())
                 {
                     if (e.GetProperty("category").GetString() == "ThreadedLogging")

@@ -11,16 +11,25 @@ namespace ThreadedLogging.Tests.Spool;
 /// </summary>
 public sealed class SpooledEnvelopeTests
 {
+    private static readonly TimeSpan Safety = TimeSpan.FromSeconds(30);
+
     [Fact]
     public async Task Spool_ReceiverRefusesStoredBatchesAsTooLarge_SplitAndEachEventDeliveredOnce()
     {
         const int Events = 200;
+        // The receiver is down for the first process by the key each request carries, not by when it arrives: a send the
+        // first process's disposal gave up on at its deadline may still reach the server after the second one started.
+        const string UpKey = "up-key";
         var received = new int[Events];
         await using var server = await LoopbackServer.StartAsync();
         server.KeepRequests = false;
-        server.Refusing = true;
         server.Respond = request =>
         {
+            if (!request.Headers.TryGetValue("X-Api-Key", out var key) || key != UpKey)
+            {
+                return Task.FromResult(Results.StatusCode(StatusCodes.Status503ServiceUnavailable));
+            }
+
             using var document = JsonDocument.Parse(request.Body);
             var events = document.RootElement.GetProperty("events");
             if (events.GetArrayLength() > 8)
@@ -37,10 +46,12 @@ public sealed class SpooledEnvelopeTests
         };
 
         using var spool = new TempDirectory();
-        ThreadedHttpHandlerOptions Options() => new()
+        ThreadedHttpHandlerOptions Options(string apiKey, Action<string>? selfLog = null) => new()
         {
+            SelfLog = selfLog,
             CaptureUnhandledExceptions = false,
             Host = server.Host,
+            ApiKey = apiKey,
             Url = "/spooled",
             Format = HttpLogFormat.JsonBatch,
             BufferDirectory = spool.Path,
@@ -50,8 +61,26 @@ public sealed class SpooledEnvelopeTests
             ShutdownTimeout = TimeSpan.FromSeconds(1),
         };
 
-        // The first process's batches stay on disk (the receiver refuses them); the next start reads them from there.
-        await using (var first = new ThreadedHttpHandler(Options()))
+        // The first process's batches stay on disk (the receiver refuses them); the next start reads them from there. Its
+        // disposal waits for the signals, not for a second: every event on disk (a loaded machine's worker may not have
+        // spooled them all within a flush of 1 s and a shutdown of 1 s), then the spool closed with all of them in it.
+        var allOnDisk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ThreadedHttpHandler? first = null;
+        first = new ThreadedHttpHandler(Options("down-key", line =>
+        {
+            // Written on the worker at each failed send, while the queue moves to disk.
+            if (Volatile.Read(ref first) is { Statistics.Spooled: Events })
+            {
+                allOnDisk.TrySetResult();
+            }
+
+            if (line.Contains($"{Events} events remain in the spool", StringComparison.Ordinal))
+            {
+                closed.TrySetResult();
+            }
+        }));
+        await using (first)
         {
             var logger = first.CreateLogger("Spooled");
             for (var i = 0; i < Events; i++)
@@ -59,11 +88,12 @@ public sealed class SpooledEnvelopeTests
                 logger.LogInformation("Spooled event {N}", i);
             }
 
-            Assert.False(first.Flush(TimeSpan.FromSeconds(1)));
+            _ = first.FlushAsync();
+            await allOnDisk.Task.WaitAsync(Safety);
         }
 
-        server.Refusing = false;
-        await using var second = new ThreadedHttpHandler(Options());
+        await closed.Task.WaitAsync(Safety); // said when the worker stops, which may be after a loaded machine's disposal returned
+        await using var second = new ThreadedHttpHandler(Options(UpKey));
         Assert.True(second.Flush(TimeSpan.FromMinutes(2)));
 
         Assert.Equal(Events, second.Statistics.Adopted);
