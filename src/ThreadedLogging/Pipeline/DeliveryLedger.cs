@@ -18,6 +18,7 @@ internal sealed class DeliveryLedger
     private readonly Lock _books = new(); // a batch's move and Freeze: a batch is either booked before the freeze or counted lost by it
     private int _waiterCount;
     private volatile bool _frozen;
+    private bool _released; // ReleaseWaiters ran: a flush no longer waits
     private long _inFlight;
     private long _spooled;
     private long _settled;
@@ -238,8 +239,16 @@ internal sealed class DeliveryLedger
         return lost;
     }
 
-    /// <summary>Shutdown, last: completes every waiting flush, with <see langword="false"/> unless its target was reached.</summary>
-    public void ReleaseWaiters() => CompleteWaiters(force: true);
+    /// <summary>
+    /// Shutdown, last: completes every waiting flush, with <see langword="false"/> unless its target was reached, and every
+    /// later one at once. A worker abandoned at the deadline still runs, but its books are frozen: a flush that waited
+    /// for them to move waited until its own timeout, not "at once" as a flush after the disposal answers.
+    /// </summary>
+    public void ReleaseWaiters()
+    {
+        Volatile.Write(ref _released, true);
+        CompleteWaiters(force: true);
+    }
 
     /// <summary>What a flush must wait for: the events enqueued before it and those adopted from dead processes.</summary>
     public long FlushTarget(long enqueued) => enqueued + Adopted;
@@ -262,7 +271,7 @@ internal sealed class DeliveryLedger
             _waiterCount = _waiters.Count;
         }
 
-        CompleteWaiters(); // settled may have reached the target before the waiter was added
+        CompleteWaiters(force: Volatile.Read(ref _released)); // settled may have reached the target before the waiter was added, or the books closed
         return WaitAsync(waiter, cancellationToken);
     }
 

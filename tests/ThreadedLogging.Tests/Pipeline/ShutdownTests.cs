@@ -91,4 +91,47 @@ public sealed class ShutdownTests
         var statistics = handler.Statistics;
         Assert.Equal((1L, 1L, 3L, 3L, 0L), (statistics.Enqueued, statistics.Sent, statistics.Dropped, statistics.RefusedAfterShutdown, statistics.Pending));
     }
+
+    [Fact]
+    public async Task Flush_AfterADisposalThatAbandonedTheWorker_AnswersFalseAtOnce()
+    {
+        // The worker outlives the disposal (a send that ignores cancellation, or a loaded machine's worker that does not get
+        // the CPU in the grace): a flush after the disposal waited for books that no longer move, until its own timeout
+        // (ProcessExitFlushTests.Exit_AfterADisposalThatLostEvents_… timed out so, under load, at its exit budget of 2 min).
+        var sink = new DeafSink();
+        var handler = new ThreadedHandler(sink, Options(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(200)));
+        handler.CreateLogger("App").LogInformation("lost at the disposal");
+        _ = handler.FlushAsync(); // the send begins (Interval 1 h); this flush is released by the disposal
+        await sink.SendStarted.Task.WaitAsync(Safety);
+        await handler.DisposeAsync(); // abandons the worker: its send never returns before the test releases it
+        try
+        {
+            var flushed = handler.FlushAsync();
+
+            Assert.True(flushed.IsCompleted); // not a wait for the worker
+            Assert.False(await flushed);
+            Assert.Equal((1L, 0L, 1L), (handler.Statistics.Enqueued, handler.Statistics.Sent, handler.Statistics.Dropped));
+        }
+        finally
+        {
+            sink.Release();
+        }
+    }
+
+    /// <summary>A sink whose send ignores cancellation until released: the disposal abandons the worker.</summary>
+    private sealed class DeafSink : ILogBatchSink
+    {
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource SendStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => _release.TrySetResult();
+
+        public async ValueTask<SendResult> SendAsync(LogBatch batch, CancellationToken cancellationToken)
+        {
+            SendStarted.TrySetResult();
+            await _release.Task;
+            return new SendResult(SendOutcome.Transient, Error: "released");
+        }
+    }
 }
