@@ -53,7 +53,9 @@ internal static partial class DotNetExceptionText
 
         // An AggregateException's inner exceptions after the first: at the very end, after its own stack. Only at the
         // aggregate's own level: an outer exception wrapping it has them inside its inner text, read by the recursion.
-        var othersAt = type.EndsWith("AggregateException", StringComparison.Ordinal) ? rest.IndexOf(AggregateInnerStart, StringComparison.Ordinal) : -1;
+        // Its first inner exception's text may hold inner exceptions of its own (an aggregate in an aggregate): the
+        // first "(Inner Exception #" outside every inner text is the aggregate's.
+        var othersAt = type.EndsWith("AggregateException", StringComparison.Ordinal) ? TopLevelOthers(rest).FirstOrDefault(-1) : -1;
         var others = othersAt >= 0 ? rest[othersAt..] : null;
         rest = othersAt >= 0 ? rest[..othersAt] : rest;
         var innerAt = rest.IndexOf(InnerStart, StringComparison.Ordinal);
@@ -111,7 +113,10 @@ internal static partial class DotNetExceptionText
         json.WriteEndObject();
     }
 
-    /// <summary>The texts of an AggregateException's inner exceptions after the first: <c>\n ---&gt; (Inner Exception #1) text&lt;---</c>, one after another.</summary>
+    /// <summary>
+    /// The texts of an AggregateException's inner exceptions after the first: <c>\n ---&gt; (Inner Exception #1) text&lt;---</c>,
+    /// one after another; each split off at its own start only (an inner aggregate's text holds such starts too).
+    /// </summary>
     private static IEnumerable<string> AggregateInners(string? others)
     {
         if (others is null)
@@ -119,12 +124,47 @@ internal static partial class DotNetExceptionText
             yield break;
         }
 
-        foreach (var part in others.Split(AggregateInnerStart, StringSplitOptions.RemoveEmptyEntries))
+        var starts = TopLevelOthers(others).Append(others.Length).ToList();
+        for (var i = 0; i + 1 < starts.Count; i++)
         {
+            var part = others[(starts[i] + AggregateInnerStart.Length)..starts[i + 1]];
             // "1) System.ArgumentException: second\n   at E.F()<---\n"
             var close = part.IndexOf(") ", StringComparison.Ordinal);
             var other = (close >= 0 ? part[(close + 2)..] : part).TrimEnd();
             yield return other.EndsWith(AggregateInnerEnd, StringComparison.Ordinal) ? other[..^AggregateInnerEnd.Length] : other;
+        }
+    }
+
+    /// <summary>
+    /// Where in <paramref name="text"/> an aggregate's inner exceptions after the first start, outside every inner text:
+    /// <c> ---&gt; </c> opens an inner text that <c>--- End of inner exception stack trace ---</c> closes, and
+    /// <c>\n ---&gt; (Inner Exception #</c> one that <c>&lt;---</c> closes (the runtime writes both in pairs).
+    /// </summary>
+    private static IEnumerable<int> TopLevelOthers(string text)
+    {
+        var depth = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (string.CompareOrdinal(text, i, AggregateInnerStart, 0, AggregateInnerStart.Length) == 0)
+            {
+                if (depth == 0)
+                {
+                    yield return i;
+                }
+
+                depth++;
+                i += AggregateInnerStart.Length - 1;
+            }
+            else if (string.CompareOrdinal(text, i, InnerStart, 0, InnerStart.Length) == 0)
+            {
+                depth++;
+                i += InnerStart.Length - 1;
+            }
+            else if (depth > 0
+                && (string.CompareOrdinal(text, i, InnerEnd, 0, InnerEnd.Length) == 0 || string.CompareOrdinal(text, i, AggregateInnerEnd, 0, AggregateInnerEnd.Length) == 0))
+            {
+                depth--;
+            }
         }
     }
 

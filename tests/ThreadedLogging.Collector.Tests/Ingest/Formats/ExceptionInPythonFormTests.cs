@@ -106,4 +106,83 @@ public sealed class ExceptionInPythonFormTests
         Assert.Equal("many (2 sub-exceptions)", exception.GetProperty("message").GetString());
         Assert.Contains("| TypeError: b", exception.GetProperty("text").GetString(), StringComparison.Ordinal);
     }
+    [Fact]
+    public async Task CPythonHttpHandler_ChainedExceptions_RaisedOutermostEarlierOnesInner()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        const string ChainScript = """
+            import logging, logging.handlers, sys
+            host, path = sys.argv[1], sys.argv[2]
+
+            class TracebackHTTPHandler(logging.handlers.HTTPHandler):
+                def mapLogRecord(self, record):
+                    if record.exc_info and not record.exc_text:
+                        record.exc_text = logging.Formatter().formatException(record.exc_info)
+                    return super().mapLogRecord(record)
+
+            log = logging.getLogger('chain')
+            log.propagate = False
+            log.addHandler(TracebackHTTPHandler(host, path, method='POST'))
+            try:
+                try:
+                    try:
+                        {}['order']
+                    except KeyError as e:
+                        raise ValueError('no order\nin the cart') from e
+                except ValueError:
+                    raise RuntimeError('checkout failed')
+            except RuntimeError:
+                log.error('Checkout failed', exc_info=True)
+            """;
+
+        await PythonProcess.RunAsync(ChainScript, collector.BaseAddress.Authority, "/log/py");
+
+        // "KeyError: 'order'", "The above exception was the direct cause …", "ValueError: …", "During handling …", "RuntimeError: …".
+        var raised = Assert.Single(await collector.EventsAsync()).GetProperty("exception");
+        Assert.Equal("RuntimeError", raised.GetProperty("type").GetString());
+        Assert.Equal("checkout failed", raised.GetProperty("message").GetString());
+        Assert.StartsWith("Traceback (most recent call last):", raised.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Contains("During handling of the above exception, another exception occurred:", raised.GetProperty("text").GetString(), StringComparison.Ordinal);
+        var cause = Assert.Single(raised.GetProperty("inner").EnumerateArray());
+        Assert.Equal("ValueError", cause.GetProperty("type").GetString());
+        Assert.Equal("no order\nin the cart", cause.GetProperty("message").GetString());
+        Assert.EndsWith("ValueError: no order\nin the cart", cause.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("The above exception was the direct cause of the following exception:", cause.GetProperty("text").GetString(), StringComparison.Ordinal);
+        var first = Assert.Single(cause.GetProperty("inner").EnumerateArray());
+        Assert.Equal("KeyError", first.GetProperty("type").GetString());
+        Assert.Equal("'order'", first.GetProperty("message").GetString());
+        Assert.False(first.TryGetProperty("inner", out _));
+    }
+
+    [Fact]
+    public async Task CPythonHttpHandler_ExceptionGroupInAGroup_TypeAndMessageOfTheOuterGroup()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        const string NestedGroupScript = """
+            import logging, logging.handlers, sys
+            host, path = sys.argv[1], sys.argv[2]
+
+            class TracebackHTTPHandler(logging.handlers.HTTPHandler):
+                def mapLogRecord(self, record):
+                    if record.exc_info and not record.exc_text:
+                        record.exc_text = logging.Formatter().formatException(record.exc_info)
+                    return super().mapLogRecord(record)
+
+            log = logging.getLogger('groups')
+            log.propagate = False
+            log.addHandler(TracebackHTTPHandler(host, path, method='POST'))
+            try:
+                raise ExceptionGroup('sync failed', [ExceptionGroup('shard 1', [TypeError('t')]), ValueError('v')])
+            except ExceptionGroup:
+                log.error('Sync failed', exc_info=True)
+            """;
+
+        await PythonProcess.RunAsync(NestedGroupScript, collector.BaseAddress.Authority, "/log/py");
+
+        // "  | ExceptionGroup: sync failed (2 sub-exceptions)", then, indented, "    | ExceptionGroup: shard 1 (1 sub-exception)".
+        var exception = Assert.Single(await collector.EventsAsync()).GetProperty("exception");
+        Assert.Equal("ExceptionGroup", exception.GetProperty("type").GetString());
+        Assert.Equal("sync failed (2 sub-exceptions)", exception.GetProperty("message").GetString());
+        Assert.Contains("| ExceptionGroup: shard 1 (1 sub-exception)", exception.GetProperty("text").GetString(), StringComparison.Ordinal);
+    }
 }

@@ -21,6 +21,9 @@ internal static partial class PythonRecordMapper
         "socket.gaierror", "socket.herror",
     ];
 
+    /// <summary>How many exceptions of a chain are kept before the one raised (the whole traceback stays its text), as .NET's inner exceptions are read.</summary>
+    private const int MaxInnerDepth = 16;
+
     public static NewEvent Map(Dictionary<string, string> fields, string path, IngestLimits limits)
     {
         const int Index = 0;
@@ -152,23 +155,16 @@ internal static partial class PythonRecordMapper
 
         string? type = null;
         string? message = null;
+        List<TracedException> chain = [];
 
         // "(<class 'KeyError'>, KeyError('missing'), <traceback object at 0x...>)"
         var info = excInfo is null ? null : ExcInfoType().Match(excInfo) is { Success: true } match ? match : null;
         if (excText is not null)
         {
-            // A formatted traceback ends with "ValueError: bad value", and a message of several lines goes on after it.
-            var lines = excText.TrimEnd().Split('\n');
-            var start = PythonTraceback.ExceptionLine(lines, info?.Groups[1].Value);
-            var first = PythonTraceback.Unmarked(lines[start]).Trim();
-            var colon = first.IndexOf(": ", StringComparison.Ordinal);
-            type = colon > 0 ? first[..colon] : first;
-            message = colon > 0 ? first[(colon + 2)..] : null;
-            if (start < lines.Length - 1 && PythonTraceback.Unmarked(lines[start]) == lines[start])
-            {
-                var more = lines[(start + 1)..].Select(line => line.TrimEnd('\r'));
-                message = string.Join('\n', message is null ? more : more.Prepend(message));
-            }
+            // A formatted traceback ends with "ValueError: bad value", and a message of several lines goes on after it;
+            // a chain's earlier exceptions come first, each the inner exception of the one after it.
+            chain = PythonTraceback.Chain(excText, info?.Groups[1].Value);
+            (type, message) = (chain[^1].Type, chain[^1].Message);
         }
 
         if (type is null && info is not null)
@@ -181,13 +177,30 @@ internal static partial class PythonRecordMapper
         // the traceback's last line, "ZeroDivisionError: division by zero", not the repr of the exc_info tuple.
         excText ??= type is null ? null : message is null ? type : $"{type}: {message}";
 
-        return JsonText.Write((type, message, excText, excInfo), static (json, e) =>
+        return JsonText.Write((type, message, excText, excInfo, chain), static (json, e) =>
         {
             json.WriteStartObject();
             json.WriteString("type", e.type);
             json.WriteString("message", e.message);
             json.WriteString("text", e.excText);
             json.WriteString("excInfo", e.excInfo);
+            // The raised exception outermost, as .NET's inner exceptions: "inner":[{the one before, "inner":[…]}].
+            var inner = Math.Max(0, e.chain.Count - 1 - MaxInnerDepth);
+            for (var i = e.chain.Count - 2; i >= inner; i--)
+            {
+                json.WriteStartArray("inner");
+                json.WriteStartObject();
+                json.WriteString("type", e.chain[i].Type);
+                json.WriteString("message", e.chain[i].Message);
+                json.WriteString("text", e.chain[i].Text);
+            }
+
+            for (var i = e.chain.Count - 2; i >= inner; i--)
+            {
+                json.WriteEndObject();
+                json.WriteEndArray();
+            }
+
             json.WriteEndObject();
         });
     }

@@ -1,19 +1,98 @@
 namespace ThreadedLogging.Collector.Ingest.Formats.Python;
 
-/// <summary>Where the exception itself starts in a traceback that Python's <c>logging.Formatter.formatException</c> wrote.</summary>
+/// <summary>The exceptions in a traceback that Python's <c>logging.Formatter.formatException</c> wrote.</summary>
 /// <remarks>
-/// The last lines are the exception: <c>Type: message</c>, and the rest of a message of several lines after it (a
-/// database error's <c>LINE 1: …</c> and its caret), which are not the type. The type is known from
-/// <c>exc_info</c> (<c>&lt;class 'module.Type'&gt;</c>, as the traceback names it but for <c>__main__.</c>); without it, the exception starts at
-/// the first unindented line after the last traceback's frames.
+/// A chain (<c>raise … from e</c>, or an exception raised while handling another) is written oldest first, each part
+/// after an unindented line saying how it follows the one before: <see cref="Cause"/> or <see cref="Context"/>.
+/// In each part the last lines are the exception: <c>Type: message</c>, and the rest of a message of several lines after
+/// it (a database error's <c>LINE 1: …</c> and its caret), which are not the type. The raised exception's type is known
+/// from <c>exc_info</c> (<c>&lt;class 'module.Type'&gt;</c>, as the traceback names it but for <c>__main__.</c>); without
+/// it, the exception starts at the first unindented line after the last traceback's frames. An exception group
+/// (Python 3.11+) is drawn: <c>  + Exception Group Traceback …</c>, its frames and its own line after <c>  | </c>, then
+/// its sub-exceptions, indented further; its type and message are those of its own line.
 /// </remarks>
 internal static class PythonTraceback
 {
+    /// <summary>The line between an exception and the one raised <c>from</c> it.</summary>
+    public const string Cause = "The above exception was the direct cause of the following exception:";
+
+    /// <summary>The line between an exception and one raised while handling it.</summary>
+    public const string Context = "During handling of the above exception, another exception occurred:";
+
     private const string Header = "Traceback (most recent call last):";
+    private const string GroupHeader = "Exception Group Traceback (most recent call last):";
     private const string MainModule = "__main__.";
 
+    /// <summary>
+    /// The exceptions of <paramref name="text"/>'s chain, the first raised first and the one logged (<paramref name="type"/>,
+    /// from <c>exc_info</c>, when known) last; one when there is no chain.
+    /// </summary>
+    public static List<TracedException> Chain(string text, string? type)
+    {
+        var lines = text.TrimEnd().Split('\n');
+        var parts = new List<TracedException>();
+        var start = 0;
+        for (var i = 0; i <= lines.Length; i++)
+        {
+            if (i == lines.Length || lines[i].TrimEnd('\r') is Cause or Context)
+            {
+                var part = Trimmed(lines[start..i]);
+                if (part.Length > 0)
+                {
+                    parts.Add(Read(part, i == lines.Length ? type : null));
+                }
+
+                start = i + 1;
+            }
+        }
+
+        return parts.Count > 0 ? parts : [Read(lines, type)];
+    }
+
+    /// <summary>
+    /// <paramref name="line"/> without an exception group's drawing (Python 3.11+): <c>  | ExceptionGroup: many</c> and
+    /// <c>  + Exception Group Traceback …</c> read as <c>ExceptionGroup: many</c> and <c>Exception Group Traceback …</c>.
+    /// </summary>
+    public static string Unmarked(string line)
+    {
+        var text = line.TrimStart(' ');
+        return text.StartsWith("| ", StringComparison.Ordinal) || text.StartsWith("+ ", StringComparison.Ordinal) ? text[2..] : line;
+    }
+
+    /// <summary>One exception of the chain: its type, message and own part of the traceback.</summary>
+    private static TracedException Read(string[] lines, string? type)
+    {
+        var group = Unmarked(lines[0].TrimEnd('\r')) == GroupHeader;
+        var at = group ? GroupLine(lines) : ExceptionLine(lines, type);
+        var first = Unmarked(lines[at].TrimEnd('\r')).Trim();
+        var colon = first.IndexOf(": ", StringComparison.Ordinal);
+        var message = colon > 0 ? first[(colon + 2)..] : null;
+        if (!group && at < lines.Length - 1)
+        {
+            var more = lines[(at + 1)..].Select(line => line.TrimEnd('\r'));
+            message = string.Join('\n', message is null ? more : more.Prepend(message));
+        }
+
+        return new TracedException(colon > 0 ? first[..colon] : first, message, string.Join('\n', lines).TrimEnd());
+    }
+
+    /// <summary>A group's own line: the first of its drawing's level (<c>  | </c> then no further indent) after its header.</summary>
+    private static int GroupLine(string[] lines)
+    {
+        var level = lines[0][..lines[0].IndexOf('+', StringComparison.Ordinal)] + "| ";
+        for (var i = 1; i < lines.Length; i++)
+        {
+            if (lines[i].StartsWith(level, StringComparison.Ordinal) && lines[i].Length > level.Length && lines[i][level.Length] != ' ')
+            {
+                return i;
+            }
+        }
+
+        return 0;
+    }
+
     /// <summary>The index of the exception's first line in <paramref name="lines"/>: the first line when there is no traceback, the last when its frames go on to the end.</summary>
-    public static int ExceptionLine(string[] lines, string? type)
+    private static int ExceptionLine(string[] lines, string? type)
     {
         if (type is not null)
         {
@@ -21,7 +100,7 @@ internal static class PythonTraceback
             type = type.StartsWith(MainModule, StringComparison.Ordinal) ? type[MainModule.Length..] : type;
             for (var i = lines.Length - 1; i >= 0; i--)
             {
-                var line = Unmarked(lines[i].TrimEnd('\r'));
+                var line = lines[i].TrimEnd('\r');
                 if (line == type || line.StartsWith(type + ": ", StringComparison.Ordinal))
                 {
                     return i;
@@ -46,13 +125,21 @@ internal static class PythonTraceback
         return 0; // an exception never raised has no traceback: "ValueError: bad value" alone
     }
 
-    /// <summary>
-    /// <paramref name="line"/> without an exception group's drawing (Python 3.11+): <c>  | ExceptionGroup: many</c> and
-    /// <c>  + Exception Group Traceback …</c> read as <c>ExceptionGroup: many</c> and <c>Exception Group Traceback …</c>.
-    /// </summary>
-    public static string Unmarked(string line)
+    /// <summary><paramref name="lines"/> without the empty lines around a part of the chain.</summary>
+    private static string[] Trimmed(string[] lines)
     {
-        var text = line.TrimStart(' ');
-        return text.StartsWith("| ", StringComparison.Ordinal) || text.StartsWith("+ ", StringComparison.Ordinal) ? text[2..] : line;
+        var from = 0;
+        var to = lines.Length;
+        while (from < to && lines[from].TrimEnd('\r').Length == 0)
+        {
+            from++;
+        }
+
+        while (to > from && lines[to - 1].TrimEnd('\r').Length == 0)
+        {
+            to--;
+        }
+
+        return lines[from..to];
     }
 }
