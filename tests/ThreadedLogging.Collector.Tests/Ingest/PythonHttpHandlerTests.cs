@@ -44,6 +44,7 @@ public sealed class PythonHttpHandlerTests
         var properties = info.GetProperty("properties");
         Assert.Equal(["pathname", "lineno", "funcName"], properties.EnumerateObject().Select(p => p.Name)); // the record's bookkeeping and None values left out
         Assert.Equal("<module>", properties.GetProperty("funcName").GetString());
+        Assert.Equal(9, properties.GetProperty("lineno").GetInt32()); // a number, as the LogRecord has it (not "9"): the script's log.info line
         Assert.True(info.GetProperty("context").GetProperty("processId").GetInt64() > 0);
         Assert.True(info.GetProperty("timestamp").GetDateTimeOffset() > DateTimeOffset.UnixEpoch);
 

@@ -68,7 +68,7 @@ public sealed class PythonRecordMapperTests
             Limits);
 
         Assert.Equal("Paid A-1", stored.Message);
-        Assert.Equal("""{"pathname":"/srv/shop/pay.py","lineno":"42","funcName":"charge","order":"A-1"}""", stored.PropertiesJson);
+        Assert.Equal("""{"pathname":"/srv/shop/pay.py","lineno":42,"funcName":"charge","order":"A-1"}""", stored.PropertiesJson);
         Assert.Equal("""{"processId":29950}""", stored.ContextJson);
     }
 

@@ -5,8 +5,8 @@ namespace ThreadedLogging.Collector.Ingest.Formats.Python;
 
 /// <summary>
 /// What of a <c>record.__dict__</c> an event keeps besides its own columns: the app's fields (<c>extra=</c>), where it
-/// was logged (<c>pathname</c>, <c>lineno</c>, <c>funcName</c>: an event has no place of its own for a source location)
-/// and <c>stack_info</c> when sent, as properties; <c>process</c> as the context's <c>processId</c>. Not the LogRecord's
+/// was logged (<c>pathname</c>, <c>lineno</c> as a number, <c>funcName</c>: an event has no place of its own for a source
+/// location) and <c>stack_info</c> when sent, as properties; <c>process</c> as the context's <c>processId</c>. Not the LogRecord's
 /// bookkeeping (<c>msecs</c>, <c>relativeCreated</c>, <c>thread</c>, …: 330 → 94 bytes of properties for a CPython
 /// record with two <c>extra=</c> fields) nor a value that is Python's <c>None</c> (docs/WIRE-FORMAT.md §2).
 /// </summary>
@@ -36,6 +36,9 @@ internal static class PythonRecordContext
     /// </summary>
     private static readonly HashSet<string> DotNetLocation = new(StringComparer.Ordinal) { "pathname", "lineno", "funcName" };
 
+    /// <summary>The LogRecord's <c>lineno</c>: kept as a number.</summary>
+    private const string LineNumber = "lineno";
+
     public static bool FromDotNetClient(Dictionary<string, string> fields) => fields.ContainsKey("instanceId");
 
     /// <param name="fields">The record.</param>
@@ -54,7 +57,17 @@ internal static class PythonRecordContext
 
             foreach (var (key, value) in state.fields)
             {
-                if (value != "None" && !Mapped.Contains(key) && !Bookkeeping.Contains(key) && !(state.dotNet && DotNetLocation.Contains(key)))
+                if (value == "None" || Mapped.Contains(key) || Bookkeeping.Contains(key) || (state.dotNet && DotNetLocation.Contains(key)))
+                {
+                    continue;
+                }
+
+                // The LogRecord's line number is an int; an extra= field's str() does not say whether it was one ('42' or 42).
+                if (key == LineNumber && long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var line))
+                {
+                    json.WriteNumber(key, line);
+                }
+                else
                 {
                     json.WriteString(key, value);
                 }
