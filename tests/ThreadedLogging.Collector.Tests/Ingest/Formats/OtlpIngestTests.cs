@@ -184,6 +184,57 @@ public sealed class OtlpIngestTests
         Assert.Empty(await collector.EventsAsync());
     }
 
+    [Theory]
+    [InlineData("application/x-protobuf", false)]
+    [InlineData("application/json", false)]
+    [InlineData("application/x-protobuf", true)]
+    [InlineData("application/json", true)]
+    public async Task Otlp_RefusedByKeyOrSize_StatusInTheRequestsEncoding(string contentType, bool tooLarge)
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=k1", "--Collector:MaxRequestBodyBytes=1024", "--Collector:MaxEventBytes=512");
+        var request = Request(Record(tooLarge ? new string('x', 2000) : "hello"));
+        var body = contentType == "application/json" ? Http.Utf8(JsonFormatter.Default.Format(ExportLogsServiceRequest.Parser.ParseFrom(request))) : request;
+        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri("v1/logs", UriKind.Relative)) { Content = new ByteArrayContent(body) };
+        message.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        message.Headers.Add("X-Api-Key", tooLarge ? "k1" : "k2");
+
+        using var response = await collector.Client.SendAsync(message);
+
+        // The OTLP specification: a refusal's body is a google.rpc.Status, encoded as the request was (a key's 401 too).
+        Assert.Equal(tooLarge ? HttpStatusCode.RequestEntityTooLarge : HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(contentType, response.Content.Headers.ContentType?.MediaType);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        var status = contentType == "application/json" ? JsonParser.Default.Parse<Status>(System.Text.Encoding.UTF8.GetString(bytes)) : Status.Parser.ParseFrom(bytes);
+        Assert.Equal(tooLarge ? 3 : 16, status.Code); // INVALID_ARGUMENT, UNAUTHENTICATED
+        if (tooLarge)
+        {
+            Assert.Contains("the limit is 1024", status.Message, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal("invalid API key", status.Message);
+        }
+        Assert.Empty(await collector.EventsAsync());
+    }
+
+    [Fact]
+    public async Task Otlp_BytesAttribute_Base64AsOtlpJsonMapsBytes()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var record = Record("Checksum {Digest}");
+        record.Attributes.Add(new KeyValue { Key = "Digest", Value = new AnyValue { BytesValue = ByteString.CopyFrom(1, 2, 3) } });
+        var bodyOfBytes = Record();
+        bodyOfBytes.Body = new AnyValue { BytesValue = ByteString.CopyFrom(0xFF, 0xFE) };
+
+        var (status, _) = await Http.SendAsync(collector.Client, HttpMethod.Post, "v1/logs", Request(record, bodyOfBytes), "application/x-protobuf");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        // A bytes value reads as OTLP/JSON writes it, base64 (before: a message or identity had it in JSON quotes, "AQID").
+        var messages = (await collector.EventsAsync()).ToDictionary(e => e.GetProperty("message").GetString()!, StringComparer.Ordinal);
+        Assert.Equal(["//4=", "Checksum AQID"], messages.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("AQID", messages["Checksum AQID"].GetProperty("properties").GetProperty("Digest").GetString());
+    }
+
     internal static LogRecord Record(string body = "hello", byte[]? traceId = null, byte[]? spanId = null) => new()
     {
         TimeUnixNano = Nanos,

@@ -1,7 +1,9 @@
 using Google.Protobuf;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using ThreadedLogging.Collector.Diagnostics;
 using ThreadedLogging.Collector.Ingest.Formats.Otlp.Proto;
+using ThreadedLogging.Collector.Responses;
 using ThreadedLogging.Collector.Security;
 
 namespace ThreadedLogging.Collector.Ingest.Formats.Otlp;
@@ -9,7 +11,7 @@ namespace ThreadedLogging.Collector.Ingest.Formats.Otlp;
 /// <summary>
 /// OTLP/HTTP logs: <c>POST /v1/logs</c>, protobuf or JSON (gzip and chunked bodies as any ingest). Answers as the
 /// specification says, in the request's encoding: 200 with an <c>ExportLogsServiceResponse</c> (its partial success
-/// counting records left out), or a <c>google.rpc.Status</c> with 400/413/415 (not retryable), 429/503 with
+/// counting records left out), or a <c>google.rpc.Status</c> with 400/401/413/415 (not retryable), 429/503 with
 /// <c>Retry-After</c> (retryable).
 /// </summary>
 internal static class OtlpIngestApi
@@ -23,8 +25,20 @@ internal static class OtlpIngestApi
             return endpoint.HandleAsync(context, request => Choose(request, protobuf, json), string.Empty,
                 (_, decoded) => Success(decoded, binary),
                 (status, reason) => Error(status, reason, binary));
-        }).RequireApiKey(ApiKeyRole.Ingest);
+        }).AddEndpointFilter(RefusalInOtlpEncoding).RequireApiKey(ApiKeyRole.Ingest); // the filter added first wraps the key's
         return routes;
+    }
+
+    /// <summary>
+    /// A refusal made before the endpoint runs (a missing or wrong key: 401) answered as the endpoint's own, a
+    /// <c>google.rpc.Status</c> in the request's encoding, not the collector's <c>{"error": …}</c>.
+    /// </summary>
+    private static async ValueTask<object?> RefusalInOtlpEncoding(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        var result = await next(invocation);
+        return result is JsonHttpResult<ErrorResponse> { StatusCode: { } status, Value: { } refusal }
+            ? Error(status, refusal.Error, !IsJson(invocation.HttpContext.Request))
+            : result;
     }
 
     private static bool IsJson(HttpRequest request) =>

@@ -95,11 +95,15 @@ internal static class OtlpValues
         return false;
     }
 
-    /// <summary>A value as a message or identity field shows it: strings as they are, others as JSON.</summary>
+    /// <summary>
+    /// A value as a message or identity field shows it: strings as they are, bytes as base64 (OTLP/JSON's mapping of
+    /// them, as properties keep them), others as JSON.
+    /// </summary>
     public static string? Text(AnyValue? value) => value?.ValueCase switch
     {
         null or AnyValue.ValueOneofCase.None => null,
         AnyValue.ValueOneofCase.StringValue => value.StringValue,
+        AnyValue.ValueOneofCase.BytesValue => Convert.ToBase64String(value.BytesValue.Span),
         AnyValue.ValueOneofCase.BoolValue => value.BoolValue ? "True" : "False",
         AnyValue.ValueOneofCase.IntValue => value.IntValue.ToString(CultureInfo.InvariantCulture),
         AnyValue.ValueOneofCase.DoubleValue => value.DoubleValue.ToString(CultureInfo.InvariantCulture),
