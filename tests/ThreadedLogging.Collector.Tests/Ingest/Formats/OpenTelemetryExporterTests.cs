@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Resources;
@@ -60,6 +61,10 @@ public sealed class OpenTelemetryExporterTests
             {
                 exporter.Endpoint = new Uri(collector.BaseAddress, "v1/logs");
                 exporter.Protocol = OtlpExportProtocol.HttpProtobuf;
+                // Each record sent within its log call, its answer awaited: a batch left for the provider's disposal
+                // is dropped when its export outlasts the disposal's wait (a loaded machine).
+                exporter.ExportProcessorType = ExportProcessorType.Simple;
+                exporter.TimeoutMilliseconds = 120_000;
             });
         })))
         {
@@ -166,5 +171,48 @@ public sealed class OpenTelemetryExporterTests
         Assert.Contains(nameof(ThrownExceptions.OuterWithInner), exception.GetProperty("stackTrace").GetString(), StringComparison.Ordinal);
         Assert.Equal("System.ArgumentException", exception.GetProperty("inner")[0].GetProperty("type").GetString());
         Assert.False(error.GetProperty("properties").TryGetProperty("exception.type", out _));
+    }
+    [Fact]
+    public async Task OtlpExporter_RecordIdentityUnderALaterName_RecordWinsOverTheResource()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        using (var factory = LoggerFactory.Create(builder => builder.AddOpenTelemetry(otel =>
+        {
+            // The resource names each field by an earlier name of its list (enduser.id before user.id, Application before
+            // service.name, Version before service.version, MachineName before host.name); the record by a later one.
+            otel.SetResourceBuilder(ResourceBuilder.CreateEmpty().AddAttributes(
+                [new("enduser.id", "alice"), new("Application", "Payroll"), new("Version", "2.3.1"), new("MachineName", "PC-042")]));
+            otel.IncludeScopes = true;
+            otel.AddOtlpExporter(exporter =>
+            {
+                exporter.Endpoint = new Uri(collector.BaseAddress, "v1/logs");
+                exporter.Protocol = OtlpExportProtocol.HttpProtobuf;
+                // Each record sent within its log call, its answer awaited: a batch left for the provider's disposal
+                // is dropped when its export outlasts the disposal's wait (a loaded machine).
+                exporter.ExportProcessorType = ExportProcessorType.Simple;
+                exporter.TimeoutMilliseconds = 120_000;
+            });
+        })))
+        {
+            var logger = factory.CreateLogger("Payroll.Run");
+            logger.LogInformation("Run started");
+            using (logger.BeginScope(new Dictionary<string, object>
+            {
+                ["user.id"] = "bob",
+                ["service.name"] = "Payroll.Worker",
+                ["service.version"] = "2.4.0",
+                ["host.name"] = "PC-099",
+            }))
+            {
+                logger.LogInformation("Refund approved");
+            }
+        }
+
+        var events = (await collector.EventsAsync()).ToDictionary(e => e.GetProperty("message").GetString()!, StringComparer.Ordinal);
+        var own = events["Refund approved"];
+        Assert.Equal(["bob", "Payroll.Worker", "2.4.0", "PC-099"], new[] { "user", "app", "version", "machine" }.Select(f => own.GetProperty(f).GetString()));
+        Assert.Equal("alice", own.GetProperty("properties").GetProperty("enduser.id").GetString()); // the resource's, kept
+        var plain = events["Run started"];
+        Assert.Equal(["alice", "Payroll", "2.3.1", "PC-042"], new[] { "user", "app", "version", "machine" }.Select(f => plain.GetProperty(f).GetString()));
     }
 }

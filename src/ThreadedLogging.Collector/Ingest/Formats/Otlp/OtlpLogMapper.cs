@@ -150,11 +150,18 @@ internal sealed class OtlpLogMapper(IdentityPropertyOptions identity)
             : (body, OtlpValues.Text(OtlpValues.Find(record.Attributes, OtlpValues.MessageTemplateText)));
     }
 
-    private static string? First(RepeatedField<KeyValue> own, RepeatedField<KeyValue> resource, IReadOnlyList<string> names)
+    /// <summary>
+    /// The first of <paramref name="names"/> with a value among the record's own attributes, else among the resource's:
+    /// the record's is the more specific (a record's <c>user.id</c> is its user, not the resource's <c>enduser.id</c>).
+    /// </summary>
+    private static string? First(RepeatedField<KeyValue> own, RepeatedField<KeyValue> resource, IReadOnlyList<string> names) =>
+        FirstOf(own, names) ?? FirstOf(resource, names);
+
+    private static string? FirstOf(RepeatedField<KeyValue> attributes, IReadOnlyList<string> names)
     {
         for (var i = 0; i < names.Count; i++)
         {
-            if (OtlpValues.Text(OtlpValues.Find(own, names[i]) ?? OtlpValues.Find(resource, names[i])) is { Length: > 0 } value)
+            if (OtlpValues.Text(OtlpValues.Find(attributes, names[i])) is { Length: > 0 } value)
             {
                 return value;
             }
