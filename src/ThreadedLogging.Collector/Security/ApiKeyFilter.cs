@@ -41,6 +41,13 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false, 
             return failures.TooMany(http, wait);
         }
 
+        if (role != ApiKeyRole.Admin && key is not null && IsBasic(request) && SameOrigin.Refuses(request) is { } crossSite)
+        {
+            // A browser given a key at the Basic prompt sends it by itself to every request, another site's (an image, an
+            // EventSource, a link to an export) too: such a request is refused as changes are (security review).
+            return ErrorResults.Create(StatusCodes.Status403Forbidden, $"{crossSite}: Basic credentials a browser holds are sent by it on its own");
+        }
+
         if (role == ApiKeyRole.Admin)
         {
             var refused = AdminRefuses(request, ring, sessions, key, cookie);
@@ -139,6 +146,11 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false, 
 
         return ErrorResults.Create(StatusCodes.Status401Unauthorized, key is null ? "missing API key" : "invalid API key");
     }
+
+    /// <summary>Whether the key came as the Basic password (<see cref="ApiKeyReader"/> reads the headers a page cannot send first).</summary>
+    private static bool IsBasic(HttpRequest request) =>
+        request.Headers[ApiKeyReader.HeaderName].Count == 0 && request.Headers[ApiKeyReader.SeqHeaderName].Count == 0
+        && request.Headers.Authorization.ToString().StartsWith("Basic ", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A loopback peer that is no proxy passing on another machine's request (as far as its headers say).</summary>
     public static bool IsFromThisMachine(HttpContext http) =>

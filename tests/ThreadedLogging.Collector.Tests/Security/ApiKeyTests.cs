@@ -69,6 +69,33 @@ public sealed class ApiKeyTests : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Security review: a browser that was given the read key at the Basic prompt (an API address opened directly) sends it
+    /// by itself with every request to the collector, another site's too (an image, a link, an EventSource: exports and live
+    /// streams started from any page the support engineer visits). Basic credentials on a request a browser says comes from
+    /// another site are refused; the same request from the collector's own page, or typed in the address bar, is served.
+    /// </summary>
+    [Theory]
+    [InlineData("cross-site", HttpStatusCode.Forbidden)]
+    [InlineData("same-site", HttpStatusCode.Forbidden)]
+    [InlineData("same-origin", HttpStatusCode.OK)]
+    [InlineData("none", HttpStatusCode.OK)]
+    public async Task Read_BasicCredentialsFromAnotherSite_Refused(string secFetchSite, HttpStatusCode expected)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("api/events/export?format=csv", UriKind.Relative));
+        Authenticate(request, "basic", "read-key");
+        request.Headers.Add("Sec-Fetch-Site", secFetchSite);
+
+        using var response = await _collector.Client.SendAsync(request);
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode}: {body}");
+        if (expected == HttpStatusCode.Forbidden)
+        {
+            Assert.Contains("Basic", Http.Error(body), StringComparison.Ordinal);
+        }
+    }
+
     private static void Authenticate(HttpRequestMessage request, string form, string? key)
     {
         switch (form)
