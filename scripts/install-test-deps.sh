@@ -8,6 +8,9 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 need_apt=()
 command -v python3 >/dev/null || need_apt+=(python3)
+# A strict OpenMetrics parser (Python's prometheus_client, Debian's package) checks GET /metrics in OpenMetrics, which
+# promtool check metrics cannot read (it parses only the text format 0.0.4).
+/usr/bin/python3 -c 'import prometheus_client.openmetrics.parser' 2>/dev/null || need_apt+=(python3-prometheus-client)
 # npm installs the SQS emulator below (the Node it runs on comes from npm too).
 command -v npm >/dev/null || need_apt+=(npm)
 # The support console's browser tests drive Debian's Chromium through Playwright (never a downloaded browser).

@@ -154,6 +154,33 @@ public sealed class PrometheusEndpointTests
         Assert.EndsWith("# EOF\n", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Both formats a scraper may ask for, each checked by a parser of its own format: the text format by the real
+    /// <c>promtool check metrics</c>, OpenMetrics (what Prometheus asks for first) by a strict OpenMetrics parser.
+    /// promtool refuses any OpenMetrics exposition (<c>unknown metric type "info"</c> at <c>target_info</c>, then every
+    /// counter, whose family drops <c>_total</c>): it parses only the text format, so it cannot be the check of OpenMetrics.
+    /// </summary>
+    [Fact]
+    public async Task Scrape_BothFormats_TextPassesPromtoolAndOpenMetricsAStrictParser()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        Assert.Equal(HttpStatusCode.OK, (await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", Http.Utf8(Http.Envelope("p-5", Event("one"))), "application/json")).Status);
+
+        var (_, _, text) = await ScrapeAsync(collector, null);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "metrics");
+        request.Headers.TryAddWithoutValidation("Accept", "application/openmetrics-text;version=1.0.0");
+        using var response = await collector.Client.SendAsync(request);
+        var openMetrics = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal("application/openmetrics-text", response.Content.Headers.ContentType?.MediaType);
+        var (textExit, promtoolSaid) = await Promtool.CheckMetricsAsync(text);
+        Assert.True(textExit == 0, $"promtool check metrics exited {textExit}: {promtoolSaid}");
+        var (openMetricsExit, families) = await OpenMetricsParser.ParseAsync(openMetrics);
+        Assert.True(openMetricsExit == 0, $"OpenMetrics parser exited {openMetricsExit}: {families}");
+        Assert.Contains("target info 1", families.Split('\n'));
+        Assert.Contains("threadedlogging_collector_ingest_events counter 2", families.Split('\n')); // _total and _created
+    }
+
     [Fact]
     public async Task Scrape_PrometheusTurnedOff_NotServed()
     {

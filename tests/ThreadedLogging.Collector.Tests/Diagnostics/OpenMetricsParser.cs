@@ -1,0 +1,47 @@
+using System.Diagnostics;
+
+namespace ThreadedLogging.Collector.Tests.Diagnostics;
+
+/// <summary>
+/// A strict OpenMetrics 1.0 parser: Python's <c>prometheus_client.openmetrics.parser</c> (Debian's python3-prometheus-client,
+/// installed by scripts/install-test-deps.sh). <c>promtool check metrics</c> parses only the text format 0.0.4 and
+/// refuses any OpenMetrics exposition at its first <c>info</c> family (prometheus/prometheus issue 8932).
+/// </summary>
+internal static class OpenMetricsParser
+{
+    // Every family as "name type samples" on a line of its own; a parse error on stderr with exit code 1.
+    private const string Script = """
+        import sys
+        from prometheus_client.openmetrics.parser import text_string_to_metric_families
+        try:
+            for family in text_string_to_metric_families(sys.stdin.read()):
+                print(family.name, family.type, len(family.samples))
+        except Exception as error:
+            print("openmetrics parse error:", error, file=sys.stderr)
+            sys.exit(1)
+        """;
+
+    /// <summary>Parses an exposition; returns the exit code, and the families read (or what was wrong).</summary>
+    public static async Task<(int ExitCode, string Output)> ParseAsync(string exposition)
+    {
+        // The system's Python, where Debian's package is (a pyenv shim earlier on PATH would not have it).
+        var start = new ProcessStartInfo("/usr/bin/python3")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(Script);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("python3 did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.WriteAsync(exposition);
+        process.StandardInput.Close();
+        // A bound on a hung child, not a timing assertion.
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(cancel.Token);
+        return (process.ExitCode, await stderr + await stdout);
+    }
+}
