@@ -65,6 +65,7 @@ internal static class CollectorApp
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new ApiKeyRing(options));
+        builder.Services.AddHostedService<ApiKeyReload>();
         builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<FailedSignIns>();
         builder.Services.AddSingleton<LiveStreamLimiter>();
@@ -99,6 +100,9 @@ internal static class CollectorApp
             app.UseMiddleware<KeylessRequestGuard>(urls.All(ListenAddresses.IsLoopback));
         }
 
+        // After the guard: a keyless collector on loopback refuses a proxied request by its X-Forwarded-For, which this consumes.
+        app.UseTrustedProxies(options.TrustedProxies);
+
         app.UseStoreUnavailableAnswers();
 
         app.MapHealth();
@@ -120,6 +124,10 @@ internal static class CollectorApp
     /// <summary>The collector's options as <see cref="Build"/> reads them (files, environment, command line), for a command that runs without the server.</summary>
     /// <exception cref="CollectorConfigurationException">The configuration is invalid.</exception>
     public static CollectorOptions ReadOptions(string[] args) => BindOptions(CreateBuilder(args).Configuration);
+
+    /// <summary>The collector's options as they are now in <paramref name="configuration"/>, checked as at start (<see cref="ApiKeyReload"/>).</summary>
+    /// <exception cref="CollectorConfigurationException">The configuration is invalid.</exception>
+    public static CollectorOptions ReadOptions(IConfiguration configuration) => BindOptions(configuration);
 
     private static WebApplicationBuilder CreateBuilder(string[] args)
     {
@@ -175,6 +183,21 @@ internal static class CollectorApp
         if (section[nameof(CollectorOptions.IngestApiKeys)] is { Length: > 0 } list)
         {
             options.IngestApiKeys = [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        }
+
+        if (section[nameof(CollectorOptions.ReadApiKeys)] is { Length: > 0 } readKeys)
+        {
+            options.ReadApiKeys = [.. readKeys.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        }
+
+        if (section[nameof(CollectorOptions.AdminApiKeys)] is { Length: > 0 } adminKeys)
+        {
+            options.AdminApiKeys = [.. adminKeys.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        }
+
+        if (section[nameof(CollectorOptions.TrustedProxies)] is { Length: > 0 } proxies)
+        {
+            options.TrustedProxies = [.. proxies.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
         }
 
         if (section["Alerts:WebhookAllowedHosts"] is { Length: > 0 } hosts)

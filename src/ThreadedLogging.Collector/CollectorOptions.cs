@@ -43,11 +43,32 @@ internal sealed class CollectorOptions
     /// <summary>Gets or sets the keys accepted for ingest. Empty: ingest is open (loopback only, or <see cref="AllowUnauthenticated"/>).</summary>
     public List<string> IngestApiKeys { get; set; } = [];
 
-    /// <summary>Gets or sets the key for the query API and the support page. Null: reading is open.</summary>
+    /// <summary>Gets or sets the key for the query API and the support page. Null: reading is open (unless <see cref="ReadApiKeys"/> has one).</summary>
     public string? ReadApiKey { get; set; }
+
+    /// <summary>Gets or sets more read keys, each as good as <see cref="ReadApiKey"/> (a rotation's old and new key). The default value is empty.</summary>
+    public List<string> ReadApiKeys { get; set; } = [];
 
     /// <summary>Gets or sets the key that changes level rules (<c>/api/levels</c>). Null: rules are open only while no other key is configured.</summary>
     public string? AdminApiKey { get; set; }
+
+    /// <summary>Gets or sets more admin keys, each as good as <see cref="AdminApiKey"/>. The default value is empty.</summary>
+    public List<string> AdminApiKeys { get; set; } = [];
+
+    /// <summary>Gets every read key: <see cref="ReadApiKey"/> and <see cref="ReadApiKeys"/>.</summary>
+    internal IEnumerable<string> AllReadApiKeys => ReadApiKey is null ? ReadApiKeys : ReadApiKeys.Prepend(ReadApiKey);
+
+    /// <summary>Gets every admin key: <see cref="AdminApiKey"/> and <see cref="AdminApiKeys"/>.</summary>
+    internal IEnumerable<string> AllAdminApiKeys => AdminApiKey is null ? AdminApiKeys : AdminApiKeys.Prepend(AdminApiKey);
+
+    /// <summary>Gets a value indicating whether reading needs a key (<see cref="ReadApiKey"/> or <see cref="ReadApiKeys"/>).</summary>
+    internal bool HasReadKey => ReadApiKey is not null || ReadApiKeys.Count > 0;
+
+    /// <summary>
+    /// Gets or sets the reverse proxies (IP addresses, CIDR networks) whose <c>X-Forwarded-For</c> names the client, for the
+    /// wrong-key throttle and the log (<see cref="Security.TrustedProxies"/>). Empty: the connection's address is the client's. The default value is empty.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
 
     /// <summary>Gets or sets the longest a level rule may live. The default value is 24 hours.</summary>
     public TimeSpan MaxLevelRuleDuration { get; set; } = TimeSpan.FromHours(24);
@@ -220,6 +241,7 @@ internal sealed class CollectorOptions
         }
 
         CheckKeys(errors);
+        Security.TrustedProxies.Validate(TrustedProxies, errors);
 
         if (MaxLevelRuleDuration < TimeSpan.FromMinutes(1) || MaxLevelRuleDuration > TimeSpan.FromDays(30))
         {
@@ -278,8 +300,8 @@ internal sealed class CollectorOptions
         {
             for (var j = i + 1; j < roles.Count; j++)
             {
-                // Two ingest keys alike are harmless; one key in two roles is not.
-                var sameRole = roles[i].Name.StartsWith("Collector:IngestApiKeys", StringComparison.Ordinal) && roles[j].Name.StartsWith("Collector:IngestApiKeys", StringComparison.Ordinal);
+                // Two keys alike in one role are harmless; one key in two roles is not.
+                var sameRole = Role(roles[i].Name) == Role(roles[j].Name);
                 if (!sameRole && !string.IsNullOrWhiteSpace(roles[i].Key) && string.Equals(roles[i].Key, roles[j].Key, StringComparison.Ordinal))
                 {
                     errors.Add($"{roles[i].Name} and {roles[j].Name} are the same key: each role needs its own.");
@@ -301,9 +323,22 @@ internal sealed class CollectorOptions
             yield return ("Collector:ReadApiKey", read);
         }
 
+        for (var i = 0; i < ReadApiKeys.Count; i++)
+        {
+            yield return ($"Collector:ReadApiKeys:{i}", ReadApiKeys[i]);
+        }
+
         if (AdminApiKey is { } admin)
         {
             yield return ("Collector:AdminApiKey", admin);
         }
+
+        for (var i = 0; i < AdminApiKeys.Count; i++)
+        {
+            yield return ($"Collector:AdminApiKeys:{i}", AdminApiKeys[i]);
+        }
     }
+
+    /// <summary>A key setting's role, from its name (Collector:ReadApiKey and Collector:ReadApiKeys:0 are one role).</summary>
+    private static string Role(string setting) => setting["Collector:".Length..].Split(':')[0].TrimEnd('s');
 }

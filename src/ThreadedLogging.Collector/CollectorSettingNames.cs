@@ -77,7 +77,8 @@ internal static class CollectorSettingNames
         {
             // A text given as a list (two read keys, ReadApiKey:0=…) made the binder throw "Cannot create instance of type
             // 'System.String'", naming nothing; a duration or number given as a section (Retention:MaxAge:days=7) was skipped.
-            errors.Add($"{child.Path} takes one value, not a list or a section ({given.Path} was given): write {child.Path}=….");
+            var plural = type.GetProperty(property.Name + "s", BindingFlags.Public | BindingFlags.Instance) is not null ? $" (several: {child.Path}s:0=…, {child.Path}s:1=…)" : string.Empty;
+            errors.Add($"{child.Path} takes one value, not a list or a section ({given.Path} was given): write {child.Path}=…{plural}.");
             return;
         }
 

@@ -6,7 +6,9 @@ namespace ThreadedLogging.Collector;
 /// <c>--config &lt;file&gt;</c>: a JSON settings file of the operator's, where a service keeps its settings (say
 /// <c>/etc/threadedlogging/collector.json</c>). The appsettings files beside the program are overwritten by every
 /// publish, and were the only files read. It is read after them and before the environment and the command line, which
-/// still win; a file that is not there or not JSON stops the start (exit code 2), naming it.
+/// still win; a file that is not there or not JSON stops the start (exit code 2), naming it. It is read again when it
+/// changes: new keys take effect without a restart (<see cref="Security.ApiKeyReload"/>); a later read that fails
+/// (<see cref="LoadError"/>) stops nothing.
 /// </summary>
 internal static class ConfigFile
 {
@@ -41,7 +43,7 @@ internal static class ConfigFile
             }
         }
 
-        var source = new JsonConfigurationSource { Path = full, Optional = false, ReloadOnChange = false };
+        var source = new CheckedJsonSource { Path = full, FullPath = full, Optional = false, ReloadOnChange = true };
         source.ResolveFileProvider();
         try
         {
@@ -51,7 +53,16 @@ internal static class ConfigFile
         {
             throw new CollectorConfigurationException($"Invalid collector configuration: the settings file '{full}' ({Switch}) is not a JSON object of settings: {e.GetBaseException().Message}", e);
         }
+
+        // Read once: a later read that fails (a half-written file) must not throw on the file watcher's thread.
+        source.OnLoadException = failed => failed.Ignore = true;
     }
+
+    /// <summary>Why the <see cref="Switch"/> file could not be read the last time it changed, or null (read, or none given).</summary>
+    public static string? LoadError(IConfiguration configuration) =>
+        configuration is IConfigurationRoot root
+            ? root.Providers.OfType<FileConfigurationProvider>().Select(p => p.Source).OfType<CheckedJsonSource>().Select(s => s.LoadError).FirstOrDefault(e => e is not null)
+            : null;
 
     /// <summary>
     /// The file, read as the command line's provider reads the switch (any case, <c>--config x</c>, <c>--config=x</c>,

@@ -11,4 +11,10 @@ internal static partial class CollectorLog
 
     [LoggerMessage(702, LogLevel.Warning, "Sign-in from {RemoteAddress}: {Failures} wrong keys within {Window}; its sign-ins are answered 429 until that window ends")]
     public static partial void SignInThrottled(ILogger logger, string remoteAddress, int failures, TimeSpan window);
+
+    [LoggerMessage(710, LogLevel.Information, "API keys reloaded: {Ingest} ingest, {Read} read, {Admin} admin keys in force")]
+    public static partial void KeysReloaded(ILogger logger, int ingest, int read, int admin);
+
+    [LoggerMessage(711, LogLevel.Warning, "API keys not reloaded, the keys in force stay: {Reason}")]
+    public static partial void KeysNotReloaded(ILogger logger, string reason);
 }

@@ -14,7 +14,9 @@ namespace ThreadedLogging.Collector.Security;
 /// <see cref="MaxAddresses"/> addresses, those whose window ended are forgotten, and if none has, new ones share
 /// <see cref="OverflowKey"/>'s count (many addresses guessing at once are limited together).
 /// </summary>
-/// <remarks>Behind a proxy every browser has the proxy's address: they share one count (the collector reads no forwarded-for header, which anyone can write).</remarks>
+/// <remarks>Behind a proxy every browser has the proxy's address and they share one count, unless the proxy is listed in
+/// <c>Collector:TrustedProxies</c> (<see cref="TrustedProxies"/>): then its <c>X-Forwarded-For</c> is the address counted.
+/// Nobody else's is read (anyone can write the header).</remarks>
 internal sealed class FailedSignIns(CollectorOptions options, TimeProvider time, ILogger<FailedSignIns> logger)
 {
     /// <summary>The most addresses remembered.</summary>

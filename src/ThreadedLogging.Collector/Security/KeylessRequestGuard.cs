@@ -22,7 +22,7 @@ internal sealed class KeylessRequestGuard(RequestDelegate next, bool loopbackOnl
         ["Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Server", "X-Real-IP", "Via"];
 
     /// <summary>Gets a value indicating whether the guard applies: a role (ingest or read) without a key.</summary>
-    public static bool AppliesTo(CollectorOptions options) => options.IngestApiKeys.Count == 0 || options.ReadApiKey is null;
+    public static bool AppliesTo(CollectorOptions options) => options.IngestApiKeys.Count == 0 || !options.HasReadKey;
 
     public Task InvokeAsync(HttpContext context)
     {

@@ -30,7 +30,7 @@ internal static class StartupSecurityCheck
             missing.Add("Collector:IngestApiKeys");
         }
 
-        if (options.ReadApiKey is null)
+        if (!options.HasReadKey)
         {
             missing.Add("Collector:ReadApiKey");
         }
@@ -71,7 +71,8 @@ internal static class StartupSecurityCheck
     }
 
     /// <summary>The sample's keys are public: a collector started with one is open to anyone who read the sample.</summary>
-    private static void RefusePlaceholders(CollectorOptions options)
+    /// <exception cref="CollectorConfigurationException">A key is the sample's placeholder.</exception>
+    public static void RefusePlaceholders(CollectorOptions options)
     {
         foreach (var (setting, key) in options.KeySettings())
         {

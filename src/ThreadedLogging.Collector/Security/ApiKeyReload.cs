@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Primitives;
+using ThreadedLogging.Collector.Diagnostics;
+
+namespace ThreadedLogging.Collector.Security;
+
+/// <summary>
+/// Key rotation without a restart: when the configuration changes (the <c>--config</c> file or appsettings.json, read
+/// again on change), the keys are read and checked as at start, all settings with them, and replace the ring's
+/// (<see cref="ApiKeyRing.Replace"/>). A configuration that does not pass (a file that is not JSON, a key no client can
+/// send, one key in two roles, a role left without keys or given its first) keeps the keys in force and logs why: a
+/// rotation's mistake never opens the collector or locks everyone out. Other settings still take a restart.
+/// </summary>
+internal sealed class ApiKeyReload(IConfiguration configuration, ApiKeyRing ring, ILogger<ApiKeyReload> logger) : IHostedService, IDisposable
+{
+    private readonly Lock _gate = new();
+    private IDisposable? _watch;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _watch = ChangeToken.OnChange(configuration.GetReloadToken, Reload);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _watch?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _watch?.Dispose();
+
+    private void Reload()
+    {
+        lock (_gate)
+        {
+            CollectorOptions next;
+            try
+            {
+                if (ConfigFile.LoadError(configuration) is { } unreadable)
+                {
+                    CollectorLog.KeysNotReloaded(logger, unreadable);
+                    return;
+                }
+
+                next = CollectorApp.ReadOptions(configuration);
+                StartupSecurityCheck.RefusePlaceholders(next);
+            }
+            catch (CollectorConfigurationException e)
+            {
+                CollectorLog.KeysNotReloaded(logger, e.Message);
+                return;
+            }
+
+            if (!ring.Differs(next))
+            {
+                return;
+            }
+
+            if (ring.Replace(next) is { } refused)
+            {
+                CollectorLog.KeysNotReloaded(logger, refused);
+                return;
+            }
+
+            var (ingest, read, admin) = ring.Counts;
+            CollectorLog.KeysReloaded(logger, ingest, read, admin);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Collector.Security;
+using ThreadedLogging.Collector.Tests.Support;
+using ThreadedLogging.Testing;
+
+namespace ThreadedLogging.Collector.Tests.Security;
+
+/// <summary>
+/// Key rotation: every key change took a restart (the ring was built once) and reading and changes took one key each.
+/// Each role now takes several keys, and a change of the <c>--config</c> file replaces them in the running collector;
+/// a file that does not pass keeps the keys in force. Each step waits for the collector's line about the reload.
+/// </summary>
+public sealed class KeyRotationTests : IAsyncLifetime
+{
+    private readonly TempDirectory _folder = new();
+    private readonly LogSignal _reloads = new(typeof(ApiKeyReload).FullName!);
+    private CollectorFixture _collector = null!;
+    private string _file = null!;
+
+    public async Task InitializeAsync()
+    {
+        _file = Path.Combine(_folder.Path, "collector.json");
+        Write(ingest: ["ingest-key-1"], read: ["old-read-key"], admin: ["old-admin-key"]);
+        _collector = await CollectorFixture.StartAsync(
+            services => services.AddSingleton<ILoggerProvider>(_reloads),
+            "--config", _file, $"--Logging:LogLevel:{typeof(ApiKeyReload).FullName}=Information");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _collector.DisposeAsync();
+        _reloads.Dispose();
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public async Task ConfigFileChanged_OldAndNewKeysDuringTheOverlap_OldRefusedOnceDropped_NoRestart()
+    {
+        Assert.Equal(HttpStatusCode.OK, await ReadAsync("old-read-key"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await ReadAsync("new-read-key"));
+
+        Write(ingest: ["ingest-key-1", "ingest-key-2"], read: ["old-read-key", "new-read-key"], admin: ["old-admin-key", "new-admin-key"]);
+        Assert.StartsWith("API keys reloaded: 2 ingest, 2 read, 2 admin", await NextReloadAsync(), StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.OK, await ReadAsync("old-read-key"));
+        Assert.Equal(HttpStatusCode.OK, await ReadAsync("new-read-key"));
+        Assert.Equal(HttpStatusCode.OK, await ReadAsync("new-admin-key"));
+        Assert.Equal(HttpStatusCode.OK, await IngestAsync("ingest-key-2"));
+
+        Write(ingest: ["ingest-key-2"], read: ["new-read-key"], admin: ["new-admin-key"]);
+        Assert.StartsWith("API keys reloaded: 1 ingest, 1 read, 1 admin", await NextReloadAsync(), StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await ReadAsync("old-read-key"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await ReadAsync("old-admin-key"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await IngestAsync("ingest-key-1"));
+        Assert.Equal(HttpStatusCode.OK, await ReadAsync("new-read-key"));
+        Assert.Equal(HttpStatusCode.OK, await IngestAsync("ingest-key-2"));
+    }
+
+    [Theory]
+    [InlineData("{ \"Collector\": { \"ReadApiKeys\": [\"new-read-key\"", "is not a JSON object of settings")]
+    [InlineData("""{ "Collector": { "IngestApiKeys": ["ingest-key-1"], "ReadApiKeys": ["new-read-key "], "AdminApiKeys": ["old-admin-key"] } }""", "Collector:ReadApiKeys:0 starts or ends with white space")]
+    [InlineData("""{ "Collector": { "IngestApiKeys": ["ingest-key-1"], "ReadApiKeys": ["ingest-key-1"], "AdminApiKeys": ["old-admin-key"] } }""", "are the same key")]
+    [InlineData("""{ "Collector": { "IngestApiKeys": ["ingest-key-1"], "AdminApiKeys": ["old-admin-key"] } }""", "Collector:ReadApiKey(s) would have no key left")]
+    [InlineData("""{ "Collector": { "IngestApiKeys": ["ingest-key-1"], "ReadApiKeys": ["new-read-key"], "AdminApiKeys": ["old-admin-key"], "MaxQueryLimit": 0 } }""", "Collector:MaxQueryLimit must be between")]
+    public async Task ConfigFileChanged_BadNewValue_OldKeysKeptAndWhyLogged(string file, string reason)
+    {
+        Replace(file);
+
+        var line = await NextReloadAsync();
+
+        Assert.StartsWith("API keys not reloaded, the keys in force stay:", line, StringComparison.Ordinal);
+        Assert.Contains(reason, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("new-read-key", line, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await ReadAsync("old-read-key"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await ReadAsync("new-read-key"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await ReadAsync(null));
+    }
+
+    // A bound on a collector that never reloads (the file watcher's own delay is a quarter second), not a timing.
+    private Task<string> NextReloadAsync() => _reloads.NextAsync().WaitAsync(TimeSpan.FromMinutes(1));
+
+    private void Write(string[] ingest, string[] read, string[] admin) =>
+        Replace(JsonSerializer.Serialize(new { Collector = new { IngestApiKeys = ingest, ReadApiKeys = read, AdminApiKeys = admin } }));
+
+    /// <summary>Replaces the file whole (written beside it, then renamed over it), as an editor or a deployment does: the watcher never reads half of it.</summary>
+    private void Replace(string text)
+    {
+        var next = _file + ".next";
+        File.WriteAllText(next, text);
+        File.Move(next, _file, overwrite: true);
+    }
+
+    private async Task<HttpStatusCode> ReadAsync(string? key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/events");
+        if (key is not null)
+        {
+            request.Headers.Add(ApiKeyReader.HeaderName, key);
+        }
+
+        using var response = await _collector.Client.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    private async Task<HttpStatusCode> IngestAsync(string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/events")
+        {
+            Content = new StringContent(Http.Envelope(null, new { message = "m" }), System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add(ApiKeyReader.HeaderName, key);
+        using var response = await _collector.Client.SendAsync(request);
+        return response.StatusCode;
+    }
+}
