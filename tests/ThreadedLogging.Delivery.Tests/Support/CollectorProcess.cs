@@ -16,6 +16,11 @@ public sealed class CollectorProcess : IAsyncDisposable
     private const string UnobservedTaskExceptionCategory = "System.Threading.Tasks.TaskScheduler.UnobservedTaskException";
     private const string Listening = "Now listening on: ";
 
+    // A bound against a hang, not a speed check: the test classes start their collectors at once, and on a machine shared
+    // by several test runs (2 cores, load 55) a start took longer than the 60 s a line is waited for by default
+    // (ForeignFrameworkTests' and MultiCollectorTests' collectors, "No line with 'Now listening on: '").
+    private static readonly TimeSpan StartBound = TimeSpan.FromMinutes(4);
+
     /// <summary>How many starts on a port found taken before giving up (each is a process start, not a wait).</summary>
     private const int StartsOnATakenPort = 10;
 
@@ -49,7 +54,7 @@ public sealed class CollectorProcess : IAsyncDisposable
             _process = ChildProcess.Start("src/ThreadedLogging.Collector", "ThreadedLogging.Collector", ["--urls", $"http://127.0.0.1:{_port}", "--data", DataDirectory, .. _settings]);
             try
             {
-                var line = await _process.WaitForLineAsync(Listening);
+                var line = await _process.WaitForLineAsync(Listening, StartBound);
                 if (_port == 0)
                 {
                     _port = new Uri(line[(line.IndexOf(Listening, StringComparison.Ordinal) + Listening.Length)..].Trim()).Port;
