@@ -89,12 +89,13 @@ export function range(state) {
  * The `to` the API is asked for a range's end: the end of its millisecond. The To box, the links and every time the page
  * shows stop at milliseconds, while events are stored to the tick (100 ns, as .NET clients send them): a range to
  * 14:30:00.123, typed from a row's time, left out that row's event stored at 14:30:00.1234567. A `to` that is no RFC
- * 3339 time with a zone (one edited into a link) is sent as it is, for the API's 400.
+ * 3339 time with a zone (one edited into a link), or one before `from`, is sent as it is, for the API's 400 to quote
+ * what the link says.
  */
-export function throughMillisecond(to) {
+export function throughMillisecond(to, from = "") {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(to ?? "")) return to;
   const end = new Date(to);
-  return isNaN(end) ? to : end.toISOString().slice(0, -1) + "9999Z";
+  return isNaN(end) || (from && Date.parse(from) > end.getTime()) ? to : end.toISOString().slice(0, -1) + "9999Z";
 }
 
 export function span(name) {

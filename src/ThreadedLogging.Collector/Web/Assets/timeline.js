@@ -149,7 +149,7 @@ async function load(state, append) {
   if (!append) loadedRange = range(state);
   const { from, to } = loadedRange;
   if (from) p.set("from", from);
-  if (to) p.set("to", throughMillisecond(to));
+  if (to) p.set("to", throughMillisecond(to, from));
   if (state.at) p.set("before", String(BigInt(state.at) + 1n));
   if (!append) {
     downloads(p);
@@ -346,7 +346,7 @@ function live(state) {
 function streamFilters(state) {
   const p = filters(state);
   if (state.from) p.set("from", state.from);
-  if (state.to) p.set("to", throughMillisecond(state.to));
+  if (state.to) p.set("to", throughMillisecond(state.to, state.from));
   return p;
 }
 
