@@ -30,6 +30,26 @@ public sealed class ExceptionInPythonFormTests
                 log.error('Division failed', exc_info=True)
         """;
 
+    /// <summary>
+    /// The start of a script that logs through a <c>TracebackHTTPHandler</c> as <c>log</c> (the handler
+    /// docs/WIRE-FORMAT.md §2 tells a Python app to add); a test appends what it raises and logs.
+    /// </summary>
+    private const string TracedLog = """
+        import logging, logging.handlers, sys
+        host, path = sys.argv[1], sys.argv[2]
+
+        class TracebackHTTPHandler(logging.handlers.HTTPHandler):
+            def mapLogRecord(self, record):
+                if record.exc_info and not record.exc_text:
+                    record.exc_text = logging.Formatter().formatException(record.exc_info)
+                return super().mapLogRecord(record)
+
+        log = logging.getLogger('traced')
+        log.propagate = False
+        log.addHandler(TracebackHTTPHandler(host, path, method='POST'))
+
+        """;
+
     [Fact]
     public async Task CPythonHttpHandler_ExcInfoWithAndWithoutExcText_TypeMessageAndTracebackWhenSent()
     {
@@ -80,25 +100,13 @@ public sealed class ExceptionInPythonFormTests
     {
         await using var collector = await CollectorFixture.StartAsync();
         const string GroupScript = """
-            import logging, logging.handlers, sys
-            host, path = sys.argv[1], sys.argv[2]
-
-            class TracebackHTTPHandler(logging.handlers.HTTPHandler):
-                def mapLogRecord(self, record):
-                    if record.exc_info and not record.exc_text:
-                        record.exc_text = logging.Formatter().formatException(record.exc_info)
-                    return super().mapLogRecord(record)
-
-            log = logging.getLogger('group')
-            log.propagate = False
-            log.addHandler(TracebackHTTPHandler(host, path, method='POST'))
             try:
                 raise ExceptionGroup('many', [ValueError('a'), TypeError('b')])
             except ExceptionGroup:
                 log.error('Batch failed', exc_info=True)
             """;
 
-        await PythonProcess.RunAsync(GroupScript, collector.BaseAddress.Authority, "/log/py");
+        await LogTracedAsync(collector, GroupScript);
 
         // Python 3.11+ draws a group's traceback: "  + Exception Group Traceback …", "  | ExceptionGroup: many (2 sub-exceptions)".
         var exception = Assert.Single(await collector.EventsAsync()).GetProperty("exception");
@@ -106,23 +114,12 @@ public sealed class ExceptionInPythonFormTests
         Assert.Equal("many (2 sub-exceptions)", exception.GetProperty("message").GetString());
         Assert.Contains("| TypeError: b", exception.GetProperty("text").GetString(), StringComparison.Ordinal);
     }
+
     [Fact]
     public async Task CPythonHttpHandler_ChainedExceptions_RaisedOutermostEarlierOnesInner()
     {
         await using var collector = await CollectorFixture.StartAsync();
         const string ChainScript = """
-            import logging, logging.handlers, sys
-            host, path = sys.argv[1], sys.argv[2]
-
-            class TracebackHTTPHandler(logging.handlers.HTTPHandler):
-                def mapLogRecord(self, record):
-                    if record.exc_info and not record.exc_text:
-                        record.exc_text = logging.Formatter().formatException(record.exc_info)
-                    return super().mapLogRecord(record)
-
-            log = logging.getLogger('chain')
-            log.propagate = False
-            log.addHandler(TracebackHTTPHandler(host, path, method='POST'))
             try:
                 try:
                     try:
@@ -135,7 +132,7 @@ public sealed class ExceptionInPythonFormTests
                 log.error('Checkout failed', exc_info=True)
             """;
 
-        await PythonProcess.RunAsync(ChainScript, collector.BaseAddress.Authority, "/log/py");
+        await LogTracedAsync(collector, ChainScript);
 
         // "KeyError: 'order'", "The above exception was the direct cause …", "ValueError: …", "During handling …", "RuntimeError: …".
         var raised = Assert.Single(await collector.EventsAsync()).GetProperty("exception");
@@ -159,25 +156,13 @@ public sealed class ExceptionInPythonFormTests
     {
         await using var collector = await CollectorFixture.StartAsync();
         const string NestedGroupScript = """
-            import logging, logging.handlers, sys
-            host, path = sys.argv[1], sys.argv[2]
-
-            class TracebackHTTPHandler(logging.handlers.HTTPHandler):
-                def mapLogRecord(self, record):
-                    if record.exc_info and not record.exc_text:
-                        record.exc_text = logging.Formatter().formatException(record.exc_info)
-                    return super().mapLogRecord(record)
-
-            log = logging.getLogger('groups')
-            log.propagate = False
-            log.addHandler(TracebackHTTPHandler(host, path, method='POST'))
             try:
                 raise ExceptionGroup('sync failed', [ExceptionGroup('shard 1', [TypeError('t')]), ValueError('v')])
             except ExceptionGroup:
                 log.error('Sync failed', exc_info=True)
             """;
 
-        await PythonProcess.RunAsync(NestedGroupScript, collector.BaseAddress.Authority, "/log/py");
+        await LogTracedAsync(collector, NestedGroupScript);
 
         // "  | ExceptionGroup: sync failed (2 sub-exceptions)", then, indented, "    | ExceptionGroup: shard 1 (1 sub-exception)".
         var exception = Assert.Single(await collector.EventsAsync()).GetProperty("exception");
@@ -185,4 +170,7 @@ public sealed class ExceptionInPythonFormTests
         Assert.Equal("sync failed (2 sub-exceptions)", exception.GetProperty("message").GetString());
         Assert.Contains("| ExceptionGroup: shard 1 (1 sub-exception)", exception.GetProperty("text").GetString(), StringComparison.Ordinal);
     }
+
+    private static Task<string> LogTracedAsync(CollectorFixture collector, string raiseAndLog) =>
+        PythonProcess.RunAsync(TracedLog + raiseAndLog, collector.BaseAddress.Authority, "/log/py");
 }
