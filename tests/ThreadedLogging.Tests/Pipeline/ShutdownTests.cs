@@ -117,21 +117,4 @@ public sealed class ShutdownTests
             sink.Release();
         }
     }
-
-    /// <summary>A sink whose send ignores cancellation until released: the disposal abandons the worker.</summary>
-    private sealed class DeafSink : ILogBatchSink
-    {
-        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public TaskCompletionSource SendStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void Release() => _release.TrySetResult();
-
-        public async ValueTask<SendResult> SendAsync(LogBatch batch, CancellationToken cancellationToken)
-        {
-            SendStarted.TrySetResult();
-            await _release.Task;
-            return new SendResult(SendOutcome.Transient, Error: "released");
-        }
-    }
 }

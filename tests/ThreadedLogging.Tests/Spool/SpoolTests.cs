@@ -166,23 +166,6 @@ public sealed class SpoolTests
     private static (long Enqueued, long Sent, long Dropped, long Spooled, long Pending) Counts(ThreadedHandlerStatistics s) =>
         (s.Enqueued, s.Sent, s.Dropped, s.Spooled, s.Pending);
 
-    /// <summary>A transport that hangs and ignores cancellation until released, then fails (so what it held stays spooled).</summary>
-    private sealed class DeafSink : ILogBatchSink
-    {
-        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public TaskCompletionSource SendStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void Release() => _release.TrySetResult();
-
-        public async ValueTask<SendResult> SendAsync(LogBatch batch, CancellationToken cancellationToken)
-        {
-            SendStarted.TrySetResult();
-            await _release.Task;
-            return new SendResult(SendOutcome.Transient, Error: "released");
-        }
-    }
-
     [Fact]
     public async Task Spool_OlderThanMaxBufferAge_IsDroppedAndCounted()
     {
