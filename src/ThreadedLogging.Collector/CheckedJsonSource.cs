@@ -1,11 +1,15 @@
 using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.Primitives;
 
 namespace ThreadedLogging.Collector;
 
 /// <summary>
 /// The <c>--config</c> file's source, read again when it changes (<see cref="Security.ApiKeyReload"/> takes new keys
-/// from it). A reload that cannot read the file (not JSON, half written) leaves the provider empty rather than stopping
-/// the collector; <see cref="LoadError"/> says so, and the keys in force stay.
+/// from it). A read that fails (not JSON, half written, or the file missing for a moment: many editors and deployments
+/// write a new file and rename it over the old one) keeps the settings last read. The framework's own reload would
+/// empty them, and Kestrel, logging and every other reader of the configuration would lose the file's settings (an
+/// endpoint configured in it would stop). <see cref="LoadError"/> says why; the reload token still fires, so
+/// <see cref="Security.ApiKeyReload"/> logs the failure once.
 /// </summary>
 internal sealed class CheckedJsonSource : JsonConfigurationSource
 {
@@ -15,7 +19,7 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
     public required string FullPath { get; init; }
 
     /// <summary>Gets why the last read of the file failed (not JSON, or not there), or null when it was read.</summary>
-    public string? LoadError => _error ?? (File.Exists(FullPath) ? null : $"the settings file '{FullPath}' ({ConfigFile.Switch}) does not exist");
+    public string? LoadError => _error;
 
     public override IConfigurationProvider Build(IConfigurationBuilder builder)
     {
@@ -23,19 +27,81 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
         return new Provider(this);
     }
 
-    private sealed class Provider(CheckedJsonSource source) : JsonConfigurationProvider(source)
+    /// <summary>
+    /// Reads the file as the framework's provider does, but watches it itself (the source's <c>ReloadOnChange</c> is
+    /// off): after a change it parses the file, and the new settings replace the old only when it was read whole.
+    /// </summary>
+    private sealed class Provider : JsonConfigurationProvider
     {
+        private readonly CheckedJsonSource _source;
+        private readonly Lock _gate = new();
+        private readonly IDisposable? _watch;
+        private int _pending;
+
+        public Provider(CheckedJsonSource source)
+            : base(source)
+        {
+            _source = source;
+            if (source.FileProvider is { } files && source.Path is { } path)
+            {
+                _watch = ChangeToken.OnChange(() => files.Watch(path), Changed);
+            }
+        }
+
         public override void Load(Stream stream)
         {
             try
             {
-                base.Load(stream);
-                source._error = null;
+                base.Load(stream); // replaces Data only once the whole file is parsed
+                _source._error = null;
             }
             catch (Exception e)
             {
-                source._error = $"the settings file '{source.FullPath}' ({ConfigFile.Switch}) is not a JSON object of settings: {e.GetBaseException().Message}";
+                _source._error = $"the settings file '{_source.FullPath}' ({ConfigFile.Switch}) is not a JSON object of settings: {e.GetBaseException().Message}";
                 throw;
+            }
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            _watch?.Dispose();
+            base.Dispose(disposing);
+        }
+
+        /// <summary>One read per burst of changes (a rename is several): the ones during the wait are read with it.</summary>
+        private void Changed()
+        {
+            if (Interlocked.Exchange(ref _pending, 1) == 0)
+            {
+                _ = RereadAsync();
+            }
+        }
+
+        private async Task RereadAsync()
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(_source.ReloadDelay), TimeProvider.System).ConfigureAwait(false); // as the framework: lets the writer finish
+            Volatile.Write(ref _pending, 0);
+            lock (_gate)
+            {
+                try
+                {
+                    using var stream = new FileStream(_source.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                    Load(stream);
+                }
+                catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+                {
+                    _source._error = $"the settings file '{_source.FullPath}' ({ConfigFile.Switch}) does not exist";
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    _source._error = $"the settings file '{_source.FullPath}' ({ConfigFile.Switch}) could not be read: {e.Message}";
+                }
+                catch (FormatException)
+                {
+                    // Load said why (LoadError); the settings last read stay
+                }
+
+                OnReload();
             }
         }
     }

@@ -8,7 +8,7 @@ namespace ThreadedLogging.Collector;
 /// publish, and were the only files read. It is read after them and before the environment and the command line, which
 /// still win; a file that is not there or not JSON stops the start (exit code 2), naming it. It is read again when it
 /// changes: new keys take effect without a restart (<see cref="Security.ApiKeyReload"/>); a later read that fails
-/// (<see cref="LoadError"/>) stops nothing.
+/// (<see cref="LoadError"/>) stops nothing and keeps the settings last read (<see cref="CheckedJsonSource"/>).
 /// </summary>
 internal static class ConfigFile
 {
@@ -43,7 +43,8 @@ internal static class ConfigFile
             }
         }
 
-        var source = new CheckedJsonSource { Path = full, FullPath = full, Optional = false, ReloadOnChange = true };
+        // ReloadOnChange off: the framework's reload empties the settings when a read fails; the source watches the file itself.
+        var source = new CheckedJsonSource { Path = full, FullPath = full, Optional = false, ReloadOnChange = false };
         source.ResolveFileProvider();
         try
         {
@@ -54,7 +55,7 @@ internal static class ConfigFile
             throw new CollectorConfigurationException($"Invalid collector configuration: the settings file '{full}' ({Switch}) is not a JSON object of settings: {e.GetBaseException().Message}", e);
         }
 
-        // Read once: a later read that fails (a half-written file) must not throw on the file watcher's thread.
+        // Read once: a later read that fails (IConfigurationRoot.Reload of a half-written file) must not throw.
         source.OnLoadException = failed => failed.Ignore = true;
     }
 

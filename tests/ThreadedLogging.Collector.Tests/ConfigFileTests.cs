@@ -1,4 +1,10 @@
 using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Collector.Security;
 using ThreadedLogging.Collector.Tests.Support;
 using ThreadedLogging.Testing;
 
@@ -69,6 +75,82 @@ public sealed class ConfigFileTests
         var options = CollectorApp.ReadOptions([spelling, file]);
 
         Assert.Equal(77, options.MaxQueryLimit);
+    }
+
+    /// <summary>
+    /// A re-read of the file that fails (an editor's half-written file; the file missing for a moment, as a
+    /// write-new-then-rename leaves it) kept the keys but emptied every other setting the file gave: Kestrel stopped an
+    /// endpoint configured in it, logging levels fell back. The settings last read now stay until a read succeeds.
+    /// </summary>
+    [Theory]
+    [InlineData(false, "is not a JSON object of settings")]
+    [InlineData(true, "does not exist")]
+    public async Task Reread_FileHalfWrittenOrGone_SettingsKept_EndpointAndKeysStillWork_NextGoodFileTaken(bool delete, string reason)
+    {
+        using var folder = new TempDirectory();
+        using var reloads = new LogSignal(typeof(ApiKeyReload).FullName!);
+        var file = Path.Combine(folder.Path, "collector.json");
+        var url = "http://127.0.0.1:" + FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Replace(file, Settings(url, "read-key-1"));
+        await using var collector = await CollectorFixture.StartAsync(
+            services => services.AddSingleton<ILoggerProvider>(reloads),
+            "--config", file, $"--Logging:LogLevel:{typeof(ApiKeyReload).FullName}=Information", "--Logging:LogLevel:Microsoft.AspNetCore.Server.Kestrel=Information");
+        Assert.Equal(new Uri(url + "/"), collector.BaseAddress);
+
+        if (delete)
+        {
+            File.Delete(file);
+        }
+        else
+        {
+            Replace(file, """{"Coll""");
+        }
+
+        var line = await NextReloadAsync(reloads);
+        Assert.StartsWith("API keys not reloaded, the keys in force stay:", line, StringComparison.Ordinal);
+        Assert.Contains(reason, line, StringComparison.Ordinal);
+        Assert.Equal(url, collector.Services.GetRequiredService<IConfiguration>()["Kestrel:Endpoints:FromFile:Url"]);
+        Assert.Equal(HttpStatusCode.OK, await ReadAsync(collector, "read-key-1"));
+
+        Replace(file, Settings(url, "read-key-2"));
+        Assert.StartsWith("API keys reloaded: 1 ingest, 1 read, 1 admin", await NextReloadAsync(reloads), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await ReadAsync(collector, "read-key-2"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await ReadAsync(collector, "read-key-1"));
+
+        // Kestrel handles each reload within it (the failed one before the good one's line): it never stopped the endpoint.
+        Assert.DoesNotContain("Stopping the following endpoints", collector.Log.Text(), StringComparison.Ordinal);
+    }
+
+    // A bound on a collector that never reloads (the file watcher's own delay is a quarter second), not a timing.
+    private static Task<string> NextReloadAsync(LogSignal reloads) => reloads.NextAsync().WaitAsync(TimeSpan.FromMinutes(1));
+
+    private static string Settings(string url, string readKey) => JsonSerializer.Serialize(new
+    {
+        Kestrel = new { Endpoints = new { FromFile = new { Url = url } } },
+        Collector = new { IngestApiKeys = new[] { "ingest-key" }, ReadApiKeys = new[] { readKey }, AdminApiKeys = new[] { "admin-key" } },
+    });
+
+    /// <summary>Replaces the file whole (written beside it, then renamed over it), as an editor or a deployment does.</summary>
+    private static void Replace(string file, string text)
+    {
+        var next = file + ".next";
+        File.WriteAllText(next, text);
+        File.Move(next, file, overwrite: true);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<HttpStatusCode> ReadAsync(CollectorFixture collector, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/events");
+        request.Headers.Add(ApiKeyReader.HeaderName, key);
+        using var response = await collector.Client.SendAsync(request);
+        return response.StatusCode;
     }
 
     private static string Write(TempDirectory folder, string json)
