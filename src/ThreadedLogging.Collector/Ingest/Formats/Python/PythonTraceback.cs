@@ -76,13 +76,25 @@ internal static class PythonTraceback
         return new TracedException(colon > 0 ? first[..colon] : first, message, string.Join('\n', lines).TrimEnd());
     }
 
-    /// <summary>A group's own line: the first of its drawing's level (<c>  | </c> then no further indent) after its header.</summary>
+    /// <summary>
+    /// A group's own line: the first of its drawing's level (<c>  | </c> then no further indent) after its header. The level
+    /// is the header's leading spaces and <c>| </c>, so a header without CPython's <c>+</c> (<c>    | Exception Group …</c>,
+    /// a sub-exception's part on its own, or a bare one) is read too; without any drawing it is the first unindented line.
+    /// </summary>
     private static int GroupLine(string[] lines)
     {
-        var level = lines[0][..lines[0].IndexOf('+', StringComparison.Ordinal)] + "| ";
+        var level = lines[0][..(lines[0].Length - lines[0].TrimStart(' ').Length)] + "| ";
         for (var i = 1; i < lines.Length; i++)
         {
             if (lines[i].StartsWith(level, StringComparison.Ordinal) && lines[i].Length > level.Length && lines[i][level.Length] != ' ')
+            {
+                return i;
+            }
+        }
+
+        for (var i = 1; i < lines.Length; i++)
+        {
+            if (lines[i].TrimEnd('\r').Length > 0 && lines[i][0] is not (' ' or '|' or '+'))
             {
                 return i;
             }
