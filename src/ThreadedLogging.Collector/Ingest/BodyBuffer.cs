@@ -43,24 +43,33 @@ internal sealed class BodyBuffer : IDisposable
     public Span<byte> Span => Array.AsSpan(0, Length);
 
     /// <summary>
-    /// An empty buffer of at least <paramref name="capacity"/> bytes (pooled when small enough), the size of the array it
+    /// An empty buffer of at least <paramref name="capacity"/> bytes (pooled when small enough), the length of the array it
     /// holds taken from <paramref name="budget"/> until it is disposed: the pool hands out a power of two (a 1 MiB + 1 byte
     /// buffer is a 2 MiB array), and counting the capacity asked for let bodies being received hold up to twice
-    /// <see cref="CollectorOptions.MaxReceivingBytes"/> (security review).
+    /// <see cref="CollectorOptions.MaxReceivingBytes"/> (security review). The array is rented first and its own length
+    /// counted: a pool whose bucket is empty hands out the next larger size, which a predicted size did not count.
     /// </summary>
-    /// <exception cref="IngestRejectedException">The budget is spent (429).</exception>
+    /// <exception cref="IngestRejectedException">The budget is spent (429); the array is given back.</exception>
     public static BodyBuffer Rent(int capacity, BodyBudget? budget = null)
     {
-        var size = ArraySize(capacity);
-        budget?.Take(size);
-        return capacity <= MaxPooledLength
-            ? new BodyBuffer(Pool.Rent(capacity), 0, rented: true, budget) { _taken = size }
-            : new BodyBuffer(new byte[capacity], 0, rented: false, budget) { _taken = size };
-    }
+        var rented = capacity <= MaxPooledLength;
+        var array = rented ? Pool.Rent(capacity) : new byte[capacity];
+        try
+        {
+            budget?.Take(array.Length);
+        }
+        catch
+        {
+            if (rented)
+            {
+                Pool.Return(array);
+            }
 
-    /// <summary>The length of the array <see cref="Rent"/> holds for <paramref name="capacity"/>: the pool's power of two (16 at least), else the capacity.</summary>
-    public static int ArraySize(int capacity) =>
-        capacity <= MaxPooledLength ? Math.Max(16, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity)) : capacity;
+            throw;
+        }
+
+        return new BodyBuffer(array, 0, rented, budget) { _taken = array.Length };
+    }
 
     /// <summary>A body that is already an array of its own (a query string, an SQS message, a gRPC message).</summary>
     public static BodyBuffer Of(byte[] bytes) => new(bytes, bytes.Length, rented: false);
