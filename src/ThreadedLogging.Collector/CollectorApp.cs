@@ -100,8 +100,9 @@ internal static class CollectorApp
             app.UseMiddleware<KeylessRequestGuard>(urls.All(ListenAddresses.IsLoopback));
         }
 
-        // After the guard: a keyless collector on loopback refuses a proxied request by its X-Forwarded-For, which this consumes.
-        app.UseTrustedProxies(options.TrustedProxies);
+        // After the guard: a keyless collector on loopback refuses a proxied request by its X-Forwarded-For, which this consumes
+        // (and only with keys: a keyless one has nothing it serves, TrustedProxies).
+        app.UseTrustedProxies(options);
 
         app.UseStoreUnavailableAnswers();
 

@@ -12,6 +12,9 @@ internal static partial class CollectorLog
     [LoggerMessage(702, LogLevel.Warning, "Sign-in from {RemoteAddress}: {Failures} wrong keys within {Window}; its sign-ins are answered 429 until that window ends")]
     public static partial void SignInThrottled(ILogger logger, string remoteAddress, int failures, TimeSpan window);
 
+    [LoggerMessage(703, LogLevel.Warning, "Collector:TrustedProxies is not read: no key is set, so there is no throttle or 401 line for it to serve, and a forwarded request is never one from this machine (README)")]
+    public static partial void TrustedProxiesIgnored(ILogger logger);
+
     [LoggerMessage(710, LogLevel.Information, "API keys reloaded: {Ingest} ingest, {Read} read, {Admin} admin keys in force")]
     public static partial void KeysReloaded(ILogger logger, int ingest, int read, int admin);
 

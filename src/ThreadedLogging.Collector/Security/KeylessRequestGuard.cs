@@ -19,7 +19,9 @@ namespace ThreadedLogging.Collector.Security;
 internal sealed class KeylessRequestGuard(RequestDelegate next, bool loopbackOnly)
 {
     private static readonly string[] ProxyHeaders =
-        ["Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Server", "X-Real-IP", "Via"];
+        ["Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Server", "X-Real-IP", "Via",
+            // Where ForwardedHeadersMiddleware (Collector:TrustedProxies) moves the X-Forwarded-For it read (security review of 23dec90).
+            "X-Original-For"];
 
     /// <summary>Gets a value indicating whether the guard applies: a role (ingest or read) without a key.</summary>
     public static bool AppliesTo(CollectorOptions options) => options.IngestApiKeys.Count == 0 || !options.HasReadKey;

@@ -68,6 +68,11 @@ internal static class StartupSecurityCheck
         {
             CollectorLog.KeysInClearText(logger, string.Join(", ", clear));
         }
+
+        if (TrustedProxies.Ignored(options))
+        {
+            CollectorLog.TrustedProxiesIgnored(logger);
+        }
     }
 
     /// <summary>The sample's keys are public: a collector started with one is open to anyone who read the sample.</summary>

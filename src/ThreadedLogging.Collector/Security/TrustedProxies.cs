@@ -10,6 +10,8 @@ namespace ThreadedLogging.Collector.Security;
 /// 401 line (<see cref="IngestKeyRefusals"/>) named the proxy. ASP.NET Core's <see cref="ForwardedHeadersMiddleware"/>
 /// replaces the connection's remote address with the forwarded one, walking the header from the right while each hop is
 /// listed; a request from any other address keeps its own, whatever header it forged. Empty (the default): no header is read.
+/// Not read either without any key (security review of 23dec90): there is then no throttle or 401 line to serve, and a
+/// forwarded <c>127.0.0.1</c> would have made another machine's request "from this machine", which keyless changes must be.
 /// </summary>
 internal static class TrustedProxies
 {
@@ -29,10 +31,14 @@ internal static class TrustedProxies
         }
     }
 
-    /// <summary>Makes the pipeline read <c>X-Forwarded-For</c> from the listed proxies only; nothing when none is listed.</summary>
-    public static void UseTrustedProxies(this WebApplication app, IReadOnlyList<string> entries)
+    /// <summary>Gets a value indicating whether the listed proxies are left unread: some are listed, but no key is set.</summary>
+    public static bool Ignored(CollectorOptions options) => options.TrustedProxies.Count > 0 && !options.KeySettings().Any();
+
+    /// <summary>Makes the pipeline read <c>X-Forwarded-For</c> from the listed proxies only; nothing when none is listed or no key is set.</summary>
+    public static void UseTrustedProxies(this WebApplication app, CollectorOptions options)
     {
-        if (entries.Count == 0)
+        var entries = options.TrustedProxies;
+        if (entries.Count == 0 || Ignored(options))
         {
             return;
         }

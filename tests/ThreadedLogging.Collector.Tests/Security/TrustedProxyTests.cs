@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.Extensions.Logging;
 using ThreadedLogging.Collector.Security;
 using ThreadedLogging.Collector.Tests.Support;
@@ -71,6 +72,24 @@ public sealed class TrustedProxyTests
         Assert.StartsWith("Refused ingest from 127.0.0.2 to /api/events with 401: invalid API key", lines[1], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task KeylessAdminChange_ForwardedForLoopbackFromAListedProxy_RefusedAsFromAnotherMachine()
+    {
+        // Security review of 23dec90: without keys, changes are open to this machine only. On an address off loopback
+        // (AllowUnauthenticated) a listed proxy's X-Forwarded-For: 127.0.0.1 became the remote address and the header
+        // moved to X-Original-For, so any host in a listed network made keyless admin changes.
+        await using var collector = await CollectorFixture.StartAsync(
+            "--urls", "http://0.0.0.0:0", "--Collector:AllowUnauthenticated=true", "--Collector:TrustedProxies:0=127.0.0.2");
+        using var proxy = LocalAddressClient.From(IPAddress.Parse("127.0.0.2"), new Uri($"http://127.0.0.1:{collector.BaseAddress.Port}/"));
+
+        var (status, body) = await PostLevelAsync(proxy, forwardedFor: "127.0.0.1");
+
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Contains("from another machine needs the admin key", body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, (await PostLevelAsync(proxy, forwardedFor: null)).Status); // 127.0.0.2 itself is this machine
+        Assert.Contains(collector.Log.Entries, e => e.Level == LogLevel.Warning && e.Message.StartsWith("Collector:TrustedProxies is not read: no key is set", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("proxy.example.com")]
     [InlineData("10.0.0.1/33")]
@@ -92,6 +111,21 @@ public sealed class TrustedProxyTests
         request.Headers.Add("X-Forwarded-For", forwardedFor);
         using var response = await client.SendAsync(request);
         return response.StatusCode;
+    }
+
+    private static async Task<(HttpStatusCode Status, string Body)> PostLevelAsync(HttpClient client, string? forwardedFor)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/levels")
+        {
+            Content = JsonContent.Create(new { user = "alice", level = "Debug", duration = "00:10:00" }),
+        };
+        if (forwardedFor is not null)
+        {
+            request.Headers.Add("X-Forwarded-For", forwardedFor);
+        }
+
+        using var response = await client.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     private static async Task<HttpStatusCode> IngestAsync(HttpClient client, string key, string forwardedFor)
