@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace ThreadedLogging.Collector.Tests.Diagnostics;
 
 /// <summary>
@@ -22,26 +20,7 @@ internal static class OpenMetricsParser
         """;
 
     /// <summary>Parses an exposition; returns the exit code, and the families read (or what was wrong).</summary>
-    public static async Task<(int ExitCode, string Output)> ParseAsync(string exposition)
-    {
+    public static Task<(int ExitCode, string Output)> ParseAsync(string exposition) =>
         // The system's Python, where Debian's package is (a pyenv shim earlier on PATH would not have it).
-        var start = new ProcessStartInfo("/usr/bin/python3")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(Script);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("python3 did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.StandardInput.WriteAsync(exposition);
-        process.StandardInput.Close();
-        // A bound on a hung child, not a timing assertion.
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(cancel.Token);
-        return (process.ExitCode, await stderr + await stdout);
-    }
+        PipedProcess.RunAsync("/usr/bin/python3", exposition, "-c", Script);
 }
