@@ -139,10 +139,11 @@ public partial class ThreadedHandler
 
     /// <summary>
     /// The events the process's exit reported lost (the handler not disposed, <see cref="ProcessExitFlush"/>) that are
-    /// still queued or in flight: counted dropped (not pending) in <see cref="Statistics"/>, since the process may end
-    /// at any moment; fewer once some are delivered after all, none once a disposal counted its own losses.
+    /// still queued or in flight: <see cref="ThreadedHandlerStatistics.UndeliveredAtExit"/>, part of Pending, never of
+    /// Dropped (a count that never goes down: these may yet be delivered, and a disposal counts those it loses); fewer
+    /// once some are delivered after all, none once a disposal counted its own losses.
     /// </summary>
-    private long LostAtExit() => _exitFlush.ReportedLost is > 0 and var reported ? Math.Min(reported, _ledger.InMemory(() => _queue.Enqueued)) : 0;
+    private long UndeliveredAtExit() => _exitFlush.ReportedLost is > 0 and var reported ? Math.Min(reported, _ledger.InMemory(() => _queue.Enqueued)) : 0;
 
     /// <summary>
     /// Reports the events the shutdown lost, each once: what the process's exit reported lost already

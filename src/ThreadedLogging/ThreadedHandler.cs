@@ -113,20 +113,20 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         {
             var error = _failures.Last;
             var delivery = _worker.Delivery;
-            var lostAtExit = LostAtExit();
             var (enqueued, undecided) = EnqueuedAndUndecided();
             return new ThreadedHandlerStatistics
             {
                 Enqueued = enqueued,
                 Sent = _ledger.Sent,
-                Dropped = _ledger.Dropped + _queue.Drops.Count + lostAtExit,
+                Dropped = _ledger.Dropped + _queue.Drops.Count,
                 RefusedAfterShutdown = _queue.Drops.AfterShutdown,
                 RefusedInStartHold = _queue.Drops.HeldRefused,
                 Retried = delivery.Retried,
                 Failed = delivery.Failed,
                 Spooled = _ledger.Spooled,
                 Adopted = _ledger.Adopted,
-                Pending = Math.Max(0, _ledger.Pending(_queue.Count) - lostAtExit - undecided),
+                Pending = Math.Max(0, _ledger.Pending(_queue.Count) - undecided),
+                UndeliveredAtExit = UndeliveredAtExit(),
                 Capacity = _queue.Capacity,
                 CircuitOpen = delivery.CircuitOpen,
                 SendingSince = delivery.SendingSince,

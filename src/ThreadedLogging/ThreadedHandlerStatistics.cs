@@ -19,7 +19,7 @@ public sealed record ThreadedHandlerStatistics
     /// <summary>Gets the number of events delivered (including adopted ones).</summary>
     public long Sent { get; init; }
 
-    /// <summary>Gets the number of the app's events lost: queue full, rejected by the receiver, unreadable on the worker (a bug of ours), left at shutdown, or logged after the disposal began (<see cref="RefusedAfterShutdown"/>); the handler's own notice of drops is not counted, even when it is lost too.</summary>
+    /// <summary>Gets the number of the app's events lost: queue full, rejected by the receiver, unreadable on the worker (a bug of ours), left at the disposal's deadline, or logged after the disposal began (<see cref="RefusedAfterShutdown"/>); the handler's own notice of drops is not counted, even when it is lost too. A count that never goes down: what the exit of a process that did not dispose the handler left undelivered is <see cref="UndeliveredAtExit"/>, not counted here (it may yet be delivered).</summary>
     public long Dropped { get; init; }
 
     /// <summary>
@@ -50,6 +50,17 @@ public sealed record ThreadedHandlerStatistics
 
     /// <summary>Gets the number of events queued, in flight or spooled; after a disposal that abandoned the worker, the spooled ones (left for the next start), frozen with the other counts: <see cref="Sent"/> + <see cref="Dropped"/> (less the refused calls) + <see cref="Pending"/> = <see cref="Enqueued"/> + <see cref="Adopted"/>.</summary>
     public long Pending { get; init; }
+
+    /// <summary>
+    /// Gets the number of events that the exit of a process that did not dispose the handler (a return from <c>Main</c>,
+    /// <see cref="Environment.Exit"/>, an unhandled exception) could not deliver within its budget
+    /// (<see cref="ThreadedHandlerOptions.ShutdownTimeout"/>) and that are still queued or in flight: lost if the process
+    /// ends now, as the self-log and the EventSource's <c>EventsLostAtShutdown</c> said, delivered if it goes on (a host that
+    /// disposes the handler later). Counted in <see cref="Pending"/>, not in <see cref="Dropped"/>, which never goes down;
+    /// fewer as they are delivered, 0 before the exit and once a disposal counted what it lost in <see cref="Dropped"/>.
+    /// The spooled ones stay on disk for the next start, and are not counted here.
+    /// </summary>
+    public long UndeliveredAtExit { get; init; }
 
     /// <summary>Gets the capacity of the queue in events.</summary>
     public int Capacity { get; init; }

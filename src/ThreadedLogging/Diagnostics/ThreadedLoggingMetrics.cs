@@ -10,9 +10,8 @@ namespace ThreadedLogging;
 /// open circuits. Observable instruments: each reads <see cref="ThreadedHandler.Statistics"/> when a listener collects,
 /// so a log call pays nothing for them. One series per handler type (tag <c>threadedlogging.handler</c>:
 /// <c>ThreadedHttpHandler</c>, <c>ThreadedAwsHandler</c>, …, see <see cref="SeriesOf"/>), summed over its live handlers and those disposed before,
-/// and a counter reports the highest value it has reported (a handler's <c>Dropped</c> can fall back while the process
-/// ends, when a late disposal delivers what the exit counted lost; a collection racing a disposal can see a handler both
-/// live and retired), so that it never goes back; a disposed handler's counts are its totals at its disposal.
+/// and a counter reports the highest value it has reported (a collection racing a disposal can see a handler both live
+/// and retired), so that it never goes back; a disposed handler's counts are its totals at its disposal.
 /// </summary>
 internal static class ThreadedLoggingMetrics
 {

@@ -32,7 +32,7 @@ public sealed class ProcessExitFlushTests
     }
 
     [Fact]
-    public async Task Exit_BudgetSpentWithEventsInMemory_OneLineAndCountedDroppedUntilDeliveredAfterAll()
+    public async Task Exit_BudgetSpentWithEventsInMemory_OneLineAndCountedUndeliveredNotDroppedUntilDeliveredAfterAll()
     {
         var selfLog = new ConcurrentQueue<string>();
         var sink = new CollectingSink(); // its gate holds every send: nothing is delivered until the test opens it
@@ -50,14 +50,15 @@ public sealed class ProcessExitFlushTests
 
         var line = Assert.Single(selfLog, l => l.Contains("within the exit budget", StringComparison.Ordinal));
         Assert.Contains("The process is exiting without disposing the handler: 30 events were not delivered within the exit budget (ShutdownTimeout, 120000 ms; waited ", line, StringComparison.Ordinal);
-        var atExit = handler.Statistics; // the process may end now: they are lost, not pending
-        Assert.Equal((30L, 0L, 30L, 0L), (atExit.Enqueued, atExit.Sent, atExit.Dropped, atExit.Pending));
+        var atExit = handler.Statistics; // lost if the process ends now, but not yet: undelivered and pending, not dropped
+        Assert.Equal((30L, 0L, 0L, 30L, 30L), (atExit.Enqueued, atExit.Sent, atExit.Dropped, atExit.Pending, atExit.UndeliveredAtExit));
 
-        // The process did not end after all (a host disposes later): the worker delivers them, and they are no longer counted lost.
+        // The process did not end after all (a host disposes later): the worker delivers them. Dropped, read around that
+        // delivery, does not go down (before: 30 dropped at the exit, then 0).
         sink.Open();
         Assert.True(await handler.FlushAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token));
         var delivered = handler.Statistics;
-        Assert.Equal((30L, 30L, 0L, 0L), (delivered.Enqueued, delivered.Sent, delivered.Dropped, delivered.Pending));
+        Assert.Equal((30L, 30L, 0L, 0L, 0L), (delivered.Enqueued, delivered.Sent, delivered.Dropped, delivered.Pending, delivered.UndeliveredAtExit));
 
         await handler.DisposeAsync();
         Assert.Single(selfLog, l => l.Contains("30 events reported lost while the process exited were delivered after all", StringComparison.Ordinal));
@@ -149,7 +150,7 @@ public sealed class ProcessExitFlushTests
 
         var atExit = handler.Statistics;
         Assert.Equal((long)total, atExit.Enqueued);
-        Assert.Equal((0L, (long)total, 0L), (atExit.Sent, atExit.Dropped, atExit.Pending)); // nothing delivered yet: all lost if the process ended now
+        Assert.Equal((0L, 0L, (long)total, (long)total), (atExit.Sent, atExit.Dropped, atExit.Pending, atExit.UndeliveredAtExit)); // nothing delivered yet: all lost if the process ended now, none lost yet
         Assert.Equal(total, listener.Lost - listener.DeliveredAfterAll);
 
         // A host disposes the handler: its first batch (1 to 3 events, as the worker took them) is delivered and settled
@@ -162,7 +163,7 @@ public sealed class ProcessExitFlushTests
         Assert.InRange(delivered, 1, 3);
         var lost = total - delivered;
         var end = handler.Statistics;
-        Assert.Equal(((long)delivered, (long)lost, 0L), (end.Sent, end.Dropped, end.Pending));
+        Assert.Equal(((long)delivered, (long)lost, 0L, 0L), (end.Sent, end.Dropped, end.Pending, end.UndeliveredAtExit)); // Dropped went 0, then lost: never down (before: total, then lost)
         Assert.Equal(lost, listener.Lost - listener.DeliveredAfterAll);
         var lostSaid = lost == 1 ? "1 event was" : $"{lost} events were"; // 1 when 4 threads lose all but 3
         var deliveredSaid = delivered == 1 ? "1 event reported lost while the process exited was" : $"{delivered} events reported lost while the process exited were";
