@@ -8,32 +8,90 @@ namespace ThreadedLogging.Collector.Ingest;
 /// no slot; without this budget, connections that announce or trickle large bodies would each hold up to
 /// <see cref="CollectorOptions.MaxRequestBodyBytes"/> while they wait. Past the budget a request is answered 429 with Retry-After,
 /// which clients retry.
+/// <para>
+/// One sender (a remote address, <see cref="Security.RemoteAddressKey"/>) holds at most half of it (<see cref="SenderShare"/>,
+/// security review): Kestrel's MinRequestBodyDataRate (1 KiB/s) lets a body trickle for the whole RequestBodyTimeout holding
+/// its buffer (up to 1 MiB), so 256 connections sending 1 KiB/s each can hold the 256 MiB, and every other sender got 429. Half leaves the other half to
+/// everyone else, and is still at least two of the largest bodies (the budget is at least four), the two requests a client
+/// has in flight; a share for each of N senders would shut out the N+1th or cap every sender by a guess at N.
+/// </para>
 /// </summary>
 internal sealed class BodyBudget(CollectorOptions options)
 {
     private readonly string _retryAfter = ((int)Math.Ceiling(options.OverloadRetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, long> _bySender = new(StringComparer.Ordinal);
     private long _inUse;
 
     /// <summary>Gets the bytes that request bodies hold now.</summary>
     public long InUse => Volatile.Read(ref _inUse);
 
-    /// <summary>Takes <paramref name="bytes"/> from the budget, or refuses the request (429) when they do not fit.</summary>
-    /// <exception cref="IngestRejectedException">The budget is spent.</exception>
-    public void Take(long bytes)
-    {
-        if (Interlocked.Add(ref _inUse, bytes) <= options.MaxReceivingBytes)
-        {
-            return;
-        }
+    /// <summary>Gets the most that the bodies of one sender hold at once: half of <see cref="CollectorOptions.MaxReceivingBytes"/>.</summary>
+    public long SenderShare => options.MaxReceivingBytes / 2;
 
-        var held = Interlocked.Add(ref _inUse, -bytes);
-        throw new IngestRejectedException(StatusCodes.Status429TooManyRequests,
-            $"collector overloaded (request bodies hold {held} bytes, Collector:MaxReceivingBytes is {options.MaxReceivingBytes}); retry after {_retryAfter} s")
+    /// <summary>Gets the bytes that <paramref name="sender"/>'s bodies hold now.</summary>
+    public long HeldBy(string sender)
+    {
+        lock (_gate)
         {
-            RetryAfterSeconds = _retryAfter,
-        };
+            return _bySender.GetValueOrDefault(sender);
+        }
+    }
+
+    /// <summary>
+    /// Takes <paramref name="bytes"/> from the budget, and from <paramref name="sender"/>'s share when there is one, or refuses
+    /// the request (429) when they do not fit.
+    /// </summary>
+    /// <exception cref="IngestRejectedException">The budget or the sender's share is spent.</exception>
+    public void Take(long bytes, string? sender = null)
+    {
+        lock (_gate)
+        {
+            var held = sender is null ? 0 : _bySender.GetValueOrDefault(sender);
+            if (sender is not null && held + bytes > SenderShare)
+            {
+                throw Overloaded($"request bodies from {sender} hold {held} bytes, one sender's share is half of Collector:MaxReceivingBytes, {SenderShare}");
+            }
+
+            if (_inUse + bytes > options.MaxReceivingBytes)
+            {
+                throw Overloaded($"request bodies hold {_inUse} bytes, Collector:MaxReceivingBytes is {options.MaxReceivingBytes}");
+            }
+
+            if (sender is not null)
+            {
+                _bySender[sender] = held + bytes;
+            }
+
+            Volatile.Write(ref _inUse, _inUse + bytes);
+        }
     }
 
     /// <summary>Gives back what <see cref="Take"/> took.</summary>
-    public void Give(long bytes) => Interlocked.Add(ref _inUse, -bytes);
+    public void Give(long bytes, string? sender = null)
+    {
+        lock (_gate)
+        {
+            if (sender is not null)
+            {
+                var left = _bySender.GetValueOrDefault(sender) - bytes;
+                if (left > 0)
+                {
+                    _bySender[sender] = left;
+                }
+                else
+                {
+                    _bySender.Remove(sender);
+                }
+            }
+
+            Volatile.Write(ref _inUse, _inUse - bytes);
+        }
+    }
+
+    private IngestRejectedException Overloaded(string why) =>
+        new(StatusCodes.Status429TooManyRequests, $"collector overloaded ({why}); retry after {_retryAfter} s")
+        {
+            RetryAfterSeconds = _retryAfter,
+        };
 }

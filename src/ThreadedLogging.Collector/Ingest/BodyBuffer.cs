@@ -19,15 +19,17 @@ internal sealed class BodyBuffer : IDisposable
 
     private readonly bool _rented;
     private readonly BodyBudget? _budget;
+    private readonly string? _sender;
     private byte[]? _array;
     private int _taken;
 
-    private BodyBuffer(byte[] array, int length, bool rented, BodyBudget? budget = null)
+    private BodyBuffer(byte[] array, int length, bool rented, BodyBudget? budget = null, string? sender = null)
     {
         _array = array;
         Length = length;
         _rented = rented;
         _budget = budget;
+        _sender = sender;
     }
 
     /// <summary>Gets the array; its first <see cref="Length"/> bytes are the body.</summary>
@@ -47,16 +49,17 @@ internal sealed class BodyBuffer : IDisposable
     /// holds taken from <paramref name="budget"/> until it is disposed: the pool hands out a power of two (a 1 MiB + 1 byte
     /// buffer is a 2 MiB array), and counting the capacity asked for let bodies being received hold up to twice
     /// <see cref="CollectorOptions.MaxReceivingBytes"/> (security review). The array is rented first and its own length
-    /// counted: a pool whose bucket is empty hands out the next larger size, which a predicted size did not count.
+    /// counted: a pool whose bucket is empty hands out the next larger size, which a predicted size did not count. With a
+    /// <paramref name="sender"/> (<see cref="Security.RemoteAddressKey"/>) it is also taken from that sender's share.
     /// </summary>
-    /// <exception cref="IngestRejectedException">The budget is spent (429); the array is given back.</exception>
-    public static BodyBuffer Rent(int capacity, BodyBudget? budget = null)
+    /// <exception cref="IngestRejectedException">The budget or the sender's share is spent (429); the array is given back.</exception>
+    public static BodyBuffer Rent(int capacity, BodyBudget? budget = null, string? sender = null)
     {
         var rented = capacity <= MaxPooledLength;
         var array = rented ? Pool.Rent(capacity) : new byte[capacity];
         try
         {
-            budget?.Take(array.Length);
+            budget?.Take(array.Length, sender);
         }
         catch
         {
@@ -68,7 +71,7 @@ internal sealed class BodyBuffer : IDisposable
             throw;
         }
 
-        return new BodyBuffer(array, 0, rented, budget) { _taken = array.Length };
+        return new BodyBuffer(array, 0, rented, budget, sender) { _taken = array.Length };
     }
 
     /// <summary>A body that is already an array of its own (a query string, an SQS message, a gRPC message).</summary>
@@ -78,7 +81,7 @@ internal sealed class BodyBuffer : IDisposable
     /// <exception cref="IngestRejectedException">The budget this buffer was taken from is spent (429); this buffer is kept.</exception>
     public BodyBuffer Grow(int capacity)
     {
-        var larger = Rent(capacity, _budget);
+        var larger = Rent(capacity, _budget, _sender);
         Span.CopyTo(larger.Array);
         larger.Length = Length;
         Dispose();
@@ -93,7 +96,7 @@ internal sealed class BodyBuffer : IDisposable
             return;
         }
 
-        _budget?.Give(_taken);
+        _budget?.Give(_taken, _sender);
         if (_rented)
         {
             Pool.Return(array);

@@ -25,7 +25,8 @@ internal static class RequestBodyReader
     /// Receives an ingest request's body within <see cref="CollectorOptions.MaxRequestBodyBytes"/> and
     /// <see cref="CollectorOptions.RequestBodyTimeout"/> (issue 15 §1: then 408 and the connection closes).
     /// Called before admission, so waiting for bytes holds no slot; it holds only the bytes the client has
-    /// sent, and those bytes are taken from <paramref name="budget"/> (a body that would not fit is refused with 429). Decompressing
+    /// sent, and those bytes are taken from <paramref name="budget"/> and from the remote address's share of it (a body that would
+    /// not fit is refused with 429; <see cref="BodyBudget.SenderShare"/>, the address a listed proxy forwards). Decompressing
     /// (which multiplies memory) is <see cref="Decode"/>'s, after admission.
     /// </summary>
     public static async Task<ReceivedBody> ReceiveAsync(HttpContext context, CollectorOptions options, TimeProvider time, BodyBudget budget, CancellationToken cancellationToken)
@@ -54,7 +55,8 @@ internal static class RequestBodyReader
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            return new ReceivedBody(await ReadLimitedAsync(request.Body, limit, decompressed: false, request.ContentLength, budget, linked.Token), gzip);
+            var sender = Security.RemoteAddressKey.Of(context.Connection.RemoteIpAddress);
+            return new ReceivedBody(await ReadLimitedAsync(request.Body, limit, decompressed: false, request.ContentLength, budget, sender, linked.Token), gzip);
         }
         catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -76,7 +78,8 @@ internal static class RequestBodyReader
     /// <summary>
     /// The body's content: gunzipped (one complete stream, at most <paramref name="limit"/> bytes) and, when <paramref name="text"/>,
     /// valid UTF-8. The result is <paramref name="body"/>'s own buffer, or a new one for a gzip body; the caller disposes both
-    /// (<see cref="BodyBuffer.Dispose"/> may be called twice). A gunzipped body's bytes are taken from <paramref name="budget"/> when one is given.
+    /// (<see cref="BodyBuffer.Dispose"/> may be called twice). A gunzipped body's bytes are taken from <paramref name="budget"/> when one is given
+    /// (not from the sender's share: gunzipping is admitted work, bounded by MaxPendingIngests, and over within the request).
     /// </summary>
     public static BodyBuffer Decode(ReceivedBody body, long limit, bool text, BodyBudget? budget = null)
     {
@@ -106,7 +109,7 @@ internal static class RequestBodyReader
         {
             using var gzip = new GZipStream(new MemoryStream(compressed.Array, 0, compressed.Length, writable: false), CompressionMode.Decompress);
             // The trailer's length sizes the buffer (a false one only costs a resize, never more than the limit).
-            data = ReadLimitedAsync(gzip, limit, decompressed: true, claimed, budget, CancellationToken.None).GetAwaiter().GetResult();
+            data = ReadLimitedAsync(gzip, limit, decompressed: true, claimed, budget, sender: null, CancellationToken.None).GetAwaiter().GetResult();
         }
         catch (InvalidDataException e)
         {
@@ -130,7 +133,7 @@ internal static class RequestBodyReader
     /// (Content-Length, the gzip trailer), with a byte to spare to see the end: no doubling and no final copy. The buffer's size
     /// is taken from <paramref name="budget"/> while it lives (a size announced but not sent yet included).
     /// </summary>
-    private static async Task<BodyBuffer> ReadLimitedAsync(Stream source, long limit, bool decompressed, long? expected, BodyBudget? budget, CancellationToken cancellationToken)
+    private static async Task<BodyBuffer> ReadLimitedAsync(Stream source, long limit, bool decompressed, long? expected, BodyBudget? budget, string? sender, CancellationToken cancellationToken)
     {
         // A known length sizes the buffer; a Content-Length only below 1 MiB, past that the buffer grows as the bytes come,
         // so a length announced and not sent takes at most 1 MiB of the budget (a client's batch is under 1 MiB: one buffer).
@@ -140,7 +143,7 @@ internal static class RequestBodyReader
         var first = known is { } whole && (decompressed || whole < UpFrontBytes) ? whole + 1
             : known is not null ? UpFrontBytes
             : Math.Min(limit + 1, 64 * 1024);
-        var body = BodyBuffer.Rent((int)first, budget);
+        var body = BodyBuffer.Rent((int)first, budget, sender);
         try
         {
             while (true)

@@ -43,7 +43,7 @@ internal sealed class FailedSignIns(CollectorOptions options, TimeProvider time,
         var now = time.GetTimestamp();
         lock (_gate)
         {
-            var key = Key(address);
+            var key = RemoteAddressKey.Of(address);
             var entry = _entries.Find(ref key, now, forgetAged: false);
             var elapsed = entry is null ? Window : time.GetElapsedTime(entry.Since, now);
             return entry is not null && entry.Count >= _maxFailures && elapsed < Window ? Window - elapsed : null;
@@ -68,7 +68,7 @@ internal sealed class FailedSignIns(CollectorOptions options, TimeProvider time,
         }
 
         var now = time.GetTimestamp();
-        var key = Key(address);
+        var key = RemoteAddressKey.Of(address);
         int count;
         lock (_gate)
         {
@@ -86,29 +86,6 @@ internal sealed class FailedSignIns(CollectorOptions options, TimeProvider time,
         {
             CollectorLog.SignInThrottled(logger, key, _maxFailures, Window);
         }
-    }
-
-    /// <summary>The address as counted: IPv4 (a mapped one too), or an IPv6 address's /64.</summary>
-    internal static string Key(IPAddress? address)
-    {
-        if (address is null)
-        {
-            return "unknown";
-        }
-
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6 || IPAddress.IsLoopback(address))
-        {
-            return address.ToString();
-        }
-
-        var bytes = address.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes) + "/64";
     }
 
     /// <summary>An address's first wrong key of its window (<see cref="RecentEntry.Since"/>) and how many it sent.</summary>

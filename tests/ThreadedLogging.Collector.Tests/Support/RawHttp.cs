@@ -17,9 +17,15 @@ internal sealed class RawHttp : IDisposable
         _socket = socket;
     }
 
-    public static async Task<RawHttp> ConnectAsync(Uri baseAddress)
+    /// <summary>A connection to the collector on 127.0.0.1, from <paramref name="from"/> (127.0.0.2: another remote address) when given.</summary>
+    public static async Task<RawHttp> ConnectAsync(Uri baseAddress, IPAddress? from = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (from is not null)
+        {
+            socket.Bind(new IPEndPoint(from, 0));
+        }
+
         await socket.ConnectAsync(IPAddress.Loopback, baseAddress.Port);
         return new RawHttp(socket);
     }
