@@ -21,9 +21,11 @@ const Pattern = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(
  * What a box holds as an ISO instant: "" for an empty box, null for a text that is no date and time. Year-month-day,
  * then hours and minutes (24 h; seconds and milliseconds optional, "T" or a space before them): in the browser's zone,
  * or at the offset written after it ("Z", "UTC", "UTC+01:00", "+01:00"), so a time copied from the list reads back as
- * the same instant.
+ * the same instant. With `end` (the To box, inclusive) the last millisecond of what was typed: "14:30" is up to and
+ * including 14:30:59.999, "14:30:05" to 14:30:05.999, a date alone to its 23:59:59.999; a support person's "until
+ * 14:30" means the whole minute, and the box then shows the instant it stops at.
  */
-export function readBox(value) {
+export function readBox(value, end = false) {
   const textValue = value.trim();
   if (!textValue) return "";
   const m = Pattern.exec(textValue);
@@ -34,10 +36,12 @@ export function readBox(value) {
   const noon = new Date(Date.UTC(year, month - 1, day, 12));
   if (noon.getUTCFullYear() !== year || noon.getUTCMonth() !== month - 1 || noon.getUTCDate() !== day) return null;
   const offset = m[9] ? (m[9] === "-" ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11])) : null;
+  // Inclusive to the precision typed: the start of the next day, minute or second, less a millisecond.
+  const next = !end || m[7] != null ? [0, 0, 0, 0] : m[6] != null ? [0, 0, 0, 1000] : m[5] != null ? [0, 0, 1, 0] : [1, 0, 0, 0];
+  const parts = [year, month - 1, day + next[0], hours + next[1], minutes + next[2], seconds, ms + next[3]];
   // Without an offset, the browser's zone (a time a daylight saving change skips, 02:30 on its night, is moved on an hour, as the browser does).
-  const date = m[8] || offset != null
-    ? new Date(Date.UTC(year, month - 1, day, hours, minutes, seconds, ms) - (offset ?? 0) * 60000)
-    : new Date(year, month - 1, day, hours, minutes, seconds, ms);
+  let date = m[8] || offset != null ? new Date(Date.UTC(...parts) - (offset ?? 0) * 60000) : new Date(...parts);
+  if (next.some(Boolean)) date = new Date(date.getTime() - 1);
   if (isNaN(date)) return null;
   return date.toISOString();
 }

@@ -383,7 +383,7 @@ export function wireTimeline() {
   for (const [id, end, label] of [["timeline-from", "from", "From"], ["timeline-to", "to", "To"]]) {
     $(id).addEventListener("input", () => fitBox($(id)));
     $(id).addEventListener("change", () => {
-      const value = readBox($(id).value);
+      const value = readBox($(id).value, end === "to");
       if (value == null) {
         $(id).setAttribute("aria-invalid", "true");
         text($("range-error"), `${label}: “${$(id).value.trim()}” is no date and time; write year-month-day and 24-hour time, as 2026-12-05 14:30 (${zoneName()}), or add an offset: 2026-12-05 14:30 UTC`);

@@ -33,12 +33,13 @@ public sealed class TimeRangeBoxConsoleTests(ChromiumFixture chromium) : IClassF
         Assert.Equal("text", await page.Locator("#timeline-from").GetAttributeAsync("type") ?? "text");
         await ChromiumFixture.ScreenshotAsync(page, "88-time-range-boxes");
 
-        // Typed without an offset: the browser's zone (14:00 in Berlin that day is 12:00Z); shown back with its offset.
+        // Typed without an offset: the browser's zone (14:00 in Berlin that day is 12:00Z), to the end of the minute typed
+        // (the To box is inclusive); shown back with its offset.
         await page.Locator("#timeline-to").FillAsync("2026-10-24 14:00");
         await page.Locator("#timeline-to").PressAsync("Enter");
-        await Expect(page).ToHaveURLAsync(new Regex("to=2026-10-24T12%3A00%3A00.000Z"));
+        await Expect(page).ToHaveURLAsync(new Regex("to=2026-10-24T12%3A00%3A59.999Z"));
         await Expect(rows).ToHaveCountAsync(1);
-        await Expect(page.Locator("#timeline-to")).ToHaveValueAsync("2026-10-24 14:00 UTC+02:00");
+        await Expect(page.Locator("#timeline-to")).ToHaveValueAsync("2026-10-24 14:00:59.999 UTC+02:00");
 
         // A time copied from the list (its own offset) reads back as that instant.
         var listed = await rows.First.Locator("td.time").InnerTextAsync();
@@ -94,7 +95,73 @@ public sealed class TimeRangeBoxConsoleTests(ChromiumFixture chromium) : IClassF
         await Expect(page).ToHaveURLAsync(new Regex("to=2026-10-24T06%3A00%3A00.125Z"));
         await Expect(messages).ToHaveTextAsync(["morning"]);
         await Expect(page.Locator("#timeline-to")).ToHaveValueAsync(listed);
-        await Expect(page.Locator("#timeline-to")).ToHaveAttributeAsync("title", new Regex("Inclusive: events at this time are listed, to its millisecond$"));
+        await Expect(page.Locator("#timeline-to")).ToHaveAttributeAsync("title", new Regex("Inclusive, to the precision typed: .* a time to its millisecond that millisecond$"));
+        Assert.Empty(dialogs);
+    }
+
+    /// <summary>
+    /// The To box is inclusive to the precision typed: "14:30" is up to and including 14:30:59.999 (the whole minute, as
+    /// support means "until 14:30"), "14:30:00" the whole second, a date alone its whole day; the box then shows the
+    /// instant it stops at. From stays at the start of what was typed. Before, "14:30" stopped at 14:30:00.000 and an
+    /// event at 14:30:40 was left out of a range "to 14:30".
+    /// </summary>
+    [Fact]
+    public async Task TimeRange_ToTypedToTheMinuteSecondOrDay_InclusiveToWhatWasTyped()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:Retention:MaxAge=3650.00:00:00");
+        // Berlin is UTC+02:00 on 2026-10-24: 14:30 there is 12:30Z.
+        await Http.PostStoredAsync(collector.Client, "log/zoe", Http.Envelope(null,
+            new { level = "Information", message = "a minute before", timestamp = "2026-10-24T12:29:59.900Z", sequence = 1 },
+            new { level = "Information", message = "on the minute", timestamp = "2026-10-24T12:30:00.000Z", sequence = 2 },
+            new { level = "Information", message = "in the second", timestamp = "2026-10-24T12:30:00.8765432Z", sequence = 3 },
+            new { level = "Error", message = "the crash", timestamp = "2026-10-24T12:30:40.000Z", sequence = 4 },
+            new { level = "Information", message = "the minute's last tick", timestamp = "2026-10-24T12:30:59.9999999Z", sequence = 5 },
+            new { level = "Information", message = "the next minute", timestamp = "2026-10-24T12:31:00.000Z", sequence = 6 },
+            new { level = "Information", message = "next day", timestamp = "2026-10-24T22:00:00.000Z", sequence = 7 }));
+        await using var context = await chromium.Browser.NewContextAsync(new() { TimezoneId = "Europe/Berlin", Locale = "en-US" });
+        var page = await context.NewPageAsync();
+        var dialogs = new List<string>();
+        page.Dialog += (_, dialog) => dialogs.Add(dialog.Message);
+        var messages = page.Locator("#events-table tbody tr td.msg");
+        var to = page.Locator("#timeline-to");
+        var from = page.Locator("#timeline-from");
+
+        await page.GotoAsync(collector.BaseAddress + "?user=zoe");
+        await Expect(messages).ToHaveCountAsync(7);
+
+        // To the minute: the whole minute (before: to=12:30:00.000Z, only "on the minute" and "a minute before").
+        await to.FillAsync("2026-10-24 14:30");
+        await to.PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new Regex("to=2026-10-24T12%3A30%3A59.999Z"));
+        await Expect(messages).ToHaveTextAsync(["the minute's last tick", "the crash", "in the second", "on the minute", "a minute before"]);
+        await Expect(to).ToHaveValueAsync("2026-10-24 14:30:59.999 UTC+02:00");
+
+        // To the second: that whole second. From typed to the minute stays at its start.
+        await to.FillAsync("2026-10-24 14:30:00");
+        await to.PressAsync("Enter");
+        await Expect(messages).ToHaveTextAsync(["in the second", "on the minute", "a minute before"]);
+        await from.FillAsync("2026-10-24 14:30");
+        await from.PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new Regex("from=2026-10-24T12%3A30%3A00.000Z"));
+        await Expect(messages).ToHaveTextAsync(["in the second", "on the minute"]);
+        await Expect(to).ToHaveValueAsync("2026-10-24 14:30:00.999 UTC+02:00");
+
+        // To the millisecond: that millisecond, to its last tick (as before).
+        await to.FillAsync("2026-10-24 14:30:00.000");
+        await to.PressAsync("Enter");
+        await Expect(messages).ToHaveTextAsync(["on the minute"]);
+
+        // A date alone: its whole day in the browser's zone (to 2026-10-24 23:59:59.999 in Berlin, 21:59:59.999Z).
+        await to.FillAsync("2026-10-24");
+        await to.PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new Regex("to=2026-10-24T21%3A59%3A59.999Z"));
+        await Expect(messages).ToHaveTextAsync(["the next minute", "the minute's last tick", "the crash", "in the second", "on the minute"]);
+
+        // With its offset: the minute at that offset.
+        await to.FillAsync("2026-10-24 12:30 UTC");
+        await to.PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new Regex("to=2026-10-24T12%3A30%3A59.999Z"));
+        await Expect(messages).ToHaveTextAsync(["the minute's last tick", "the crash", "in the second", "on the minute"]);
         Assert.Empty(dialogs);
     }
 
