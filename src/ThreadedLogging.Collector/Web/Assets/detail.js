@@ -53,6 +53,35 @@ function exceptionText(x, depth = 0) {
   return out;
 }
 
+/** The lines of an exception shown before its box scrolls (app.css `pre.exception.capped`, in lines: `lh`). */
+const ShownLines = 8;
+
+/**
+ * An exception's text, and when longer than ShownLines a button that shows all of it. A long one (a 200-frame stack,
+ * a recursion) is a box of its own that scrolls, as a cell in Kibana's Discover stops at a height (truncate:maxHeight,
+ * 115 px by default): its first lines (type, message, the inner exceptions' messages in a .NET text, the frames where it
+ * was thrown) read at once, and the context under it (the events around the event) in view with its marked row when
+ * opened, not thousands of pixels down. No frame is left out of the text: find in page and copy still have every line.
+ */
+function exceptionBlock(x) {
+  const shown = exceptionText(x);
+  const pre = el("pre", { className: "exception" }, shown);
+  const lines = shown.split("\n").length;
+  if (lines <= ShownLines) return [pre, null];
+  pre.classList.add("capped");
+  // A box that scrolls takes the keyboard's focus, so it scrolls without a mouse too.
+  pre.tabIndex = 0;
+  pre.setAttribute("aria-label", `Exception, ${lines} lines`);
+  const label = (open) => (open ? `Show the first ${ShownLines} lines` : `Show all ${lines} lines`);
+  const toggle = el("button", { type: "button", className: "exception-toggle", "aria-expanded": "false" }, label(false));
+  toggle.addEventListener("click", () => {
+    const open = !pre.classList.toggle("capped");
+    toggle.setAttribute("aria-expanded", String(open));
+    text(toggle, label(open));
+  });
+  return [pre, toggle];
+}
+
 /**
  * The inner exceptions of one shown as its text, each "type: message" and its own inner ones nested, or null: the
  * text alone (a .NET ToString) hid them when it leaves them out (an AggregateException's after the first, a type
@@ -119,7 +148,7 @@ function render(e, state) {
     el("button", { type: "button", className: "around-filter", title: "Every user's events from 5 minutes before this one to 5 minutes after it", dataset: { around: String(e.id), at: e.timestamp } }, "Everyone around this time")));
   // The exception first: it is what support opens an error for. Its context (the events around it) right under it, so
   // that both are read together: at the end of the detail, the context scrolled the exception out of view.
-  if (e.exception) body.append(...section("Exception", el("pre", { className: "exception" }, exceptionText(e.exception)), innerList(e.exception)));
+  if (e.exception) body.append(...section("Exception", ...exceptionBlock(e.exception), innerList(e.exception)));
   body.append(el("div", { className: "context-slot" }));
   body.append(
     ...section("Event", pairs([

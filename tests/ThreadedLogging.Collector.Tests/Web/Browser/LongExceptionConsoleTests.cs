@@ -1,0 +1,63 @@
+using ThreadedLogging.Collector.Tests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace ThreadedLogging.Collector.Tests.Web.Browser;
+
+/// <summary>
+/// In a real Chromium: an event whose exception has a 200-frame stack (a recursion, a deep framework call). Its text
+/// filled the detail, about 3,000 px, and "Context" (the events around it) opened under it, below the fold: the detail
+/// was scrolled only as far as kept the exception's heading in view, so the context's marked row was never shown. A long
+/// exception now scrolls in a box of its own, its first lines shown, with a button that shows all of it.
+/// </summary>
+public sealed class LongExceptionConsoleTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
+{
+    [Fact]
+    public async Task Detail_ExceptionWith200Frames_ContextOpensInViewAndShowAllShowsEveryFrame()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var start = DateTimeOffset.UtcNow.AddHours(-1);
+        var stack = string.Join("\n", Enumerable.Range(1, 200).Select(i => $"   at Shop.Cart.Recalculate(Int32 depth) in /src/Shop/Cart.cs:line {i}"));
+        var events = Enumerable.Range(1, 41).Select(i => i == 21
+            ? (object)new
+            {
+                timestamp = start.AddSeconds(i),
+                level = "Error",
+                message = "Checkout crashed",
+                sequence = i,
+                exception = new { type = "System.StackOverflowException", message = "Cart recursion too deep", stackTrace = stack },
+            }
+            : new { timestamp = start.AddSeconds(i), level = "Information", message = $"Step {i} of the checkout", sequence = i });
+        await Http.PostStoredAsync(collector.Client, "log/ivy", Http.Envelope(null, [.. events]));
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        var exception = page.Locator("#detail pre.exception");
+        var toggle = page.Locator("#detail .exception-toggle");
+
+        await page.GotoAsync(collector.BaseAddress + "?user=ivy");
+        await page.Locator("#events-table tbody tr", new() { HasText = "Checkout crashed" }).ClickAsync();
+        await Expect(exception).ToContainTextAsync("System.StackOverflowException: Cart recursion too deep");
+        // Every frame is in the text (find in page, copy), the box shows its first lines.
+        await Expect(exception).ToContainTextAsync("Cart.cs:line 200");
+        await page.Locator("#detail-context").ClickAsync();
+
+        var selected = page.Locator("#detail .context-list tr.selected");
+        await Expect(page.Locator("#detail .context-list tr")).ToHaveCountAsync(41);
+        await Expect(selected.Locator("td.msg")).ToContainTextAsync("Checkout crashed");
+        await Expect(selected).ToBeInViewportAsync(new() { Ratio = 1 });
+        // The exception's first line (type and message) still shown, under the detail's bar.
+        Assert.True(await exception.EvaluateAsync<bool>("pre => pre.getBoundingClientRect().top >= document.querySelector('#detail .detail-bar').getBoundingClientRect().bottom"), "the exception's first line is scrolled out of view");
+        await Expect(exception).ToBeInViewportAsync();
+        await ChromiumFixture.ScreenshotAsync(page, "96-long-exception-context-in-view");
+
+        // "Show all": the whole stack, no box of its own to scroll; and back.
+        await Expect(toggle).ToHaveTextAsync("Show all 201 lines");
+        await toggle.ClickAsync();
+        await Expect(toggle).ToHaveTextAsync("Show the first 8 lines");
+        await Expect(toggle).ToHaveAttributeAsync("aria-expanded", "true");
+        Assert.True(await exception.EvaluateAsync<bool>("pre => pre.scrollHeight <= pre.clientHeight"), "the whole exception is shown");
+        await toggle.ClickAsync();
+        await Expect(toggle).ToHaveAttributeAsync("aria-expanded", "false");
+        Assert.True(await exception.EvaluateAsync<bool>("pre => pre.scrollHeight > pre.clientHeight"), "the exception scrolls in its box");
+        Assert.Empty(dialogs);
+    }
+}
