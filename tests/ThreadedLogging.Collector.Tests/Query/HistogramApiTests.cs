@@ -143,6 +143,11 @@ public sealed class HistogramApiTests : IAsyncLifetime
     [InlineData("before=1", "unknown parameter 'before'")]
     [InlineData("level=Loud", "parameter 'level' must be")]
     [InlineData("from=2026-11-24T09:00:00Z&to=2026-11-24T08:00:00Z", "'from'")]
+    [InlineData("span=all", "parameter 'span' must be 'matches' or absent (was 'all')")]
+    [InlineData("span=MATCHES", "parameter 'span' must be 'matches' or absent (was 'MATCHES')")]
+    [InlineData("span=matches%20", "parameter 'span' must be 'matches' or absent (was 'matches ')")]
+    [InlineData("span=24h", "parameter 'span' must be 'matches' or absent (was '24h')")]
+    [InlineData("span=matches&span=matches", "parameter 'span' is given more than once")]
     public async Task Histogram_BadParameter_400WithTheReason(string query, string reason)
     {
         var (status, text) = await Http.SendAsync(_collector.Client, HttpMethod.Get, "api/events/histogram?" + query, null, null);

@@ -89,6 +89,9 @@ public sealed class SummaryApiTests : IAsyncLifetime
     [InlineData("top=user&limit=5", "unknown parameter 'limit'")]
     [InlineData("top=user&top=app", "parameter 'top' is given more than once")]
     [InlineData("top=user&from=2026-11-24T09:00:00Z&to=2026-11-24T08:00:00Z", "parameter 'from' must not be after 'to'")]
+    [InlineData("top=user&span=all", "parameter 'span' must be 'matches' or absent (was 'all')")]
+    [InlineData("span=Matches", "parameter 'span' must be 'matches' or absent (was 'Matches')")]
+    [InlineData("span=matches&span=all", "parameter 'span' is given more than once")]
     public async Task Summary_BadParameter_400WithTheReason(string query, string reason)
     {
         var (status, text) = await Http.SendAsync(_collector.Client, HttpMethod.Get, "api/events/summary?" + query, null, null);
