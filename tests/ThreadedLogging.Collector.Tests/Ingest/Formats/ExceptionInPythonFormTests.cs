@@ -171,6 +171,75 @@ public sealed class ExceptionInPythonFormTests
         Assert.Contains("| ExceptionGroup: shard 1 (1 sub-exception)", exception.GetProperty("text").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CPythonHttpHandler_ExceptionGroups_SubExceptionsInnerInOrderNestedGroupsAtTheirLevel()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        const string GroupsScript = """
+            def shard(n):
+                try:
+                    {}['shard%d' % n]
+                except KeyError as e:
+                    raise ValueError('shard %d failed' % n) from e
+            failed = []
+            for n in (1, 2):
+                try:
+                    shard(n)
+                except ValueError as e:
+                    failed.append(e)
+            try:
+                raise ExceptionGroup('sync failed', [failed[0], ExceptionGroup('retries', [TimeoutError('t1'), failed[1]]), KeyError('k')])
+            except ExceptionGroup:
+                log.error('Sync failed', exc_info=True)
+            try:
+                raise ExceptionGroup('wide', [ValueError(str(n)) for n in range(20)])
+            except ExceptionGroup:
+                log.error('Wide', exc_info=True)
+            deep = ValueError('bottom')
+            for n in range(12):
+                deep = ExceptionGroup('level %d' % n, [deep])
+            try:
+                raise deep
+            except ExceptionGroup:
+                log.error('Deep', exc_info=True)
+            """;
+
+        await LogTracedAsync(collector, GroupsScript);
+
+        var events = await collector.EventsAsync();
+        var sync = events.Single(e => e.GetProperty("message").GetString() == "Sync failed").GetProperty("exception");
+        Assert.Equal("sync failed (3 sub-exceptions)", sync.GetProperty("message").GetString());
+        var subs = sync.GetProperty("inner").EnumerateArray().ToArray();
+        Assert.Equal(["ValueError", "ExceptionGroup", "KeyError"], subs.Select(s => s.GetProperty("type").GetString()));
+        Assert.Equal(["shard 1 failed", "retries (2 sub-exceptions)", "'k'"], subs.Select(s => s.GetProperty("message").GetString()));
+        // A sub-exception raised from another keeps that one as its inner; its text is its own traceback, undrawn.
+        Assert.Equal("'shard1'", Assert.Single(subs[0].GetProperty("inner").EnumerateArray()).GetProperty("message").GetString());
+        Assert.StartsWith("Traceback (most recent call last):", subs[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith("\nValueError: shard 1 failed", subs[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("| ", subs[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+        // The nested group at its own level: its sub-exceptions its inner ones, not the outer group's.
+        var retries = subs[1].GetProperty("inner").EnumerateArray().ToArray();
+        Assert.Equal(["TimeoutError", "ValueError"], retries.Select(s => s.GetProperty("type").GetString()));
+        Assert.Equal("shard 2 failed", retries[1].GetProperty("message").GetString());
+        Assert.Equal("KeyError", Assert.Single(retries[1].GetProperty("inner").EnumerateArray()).GetProperty("type").GetString());
+        Assert.False(subs[2].TryGetProperty("inner", out _));
+
+        // CPython draws 15 sub-exceptions and "and 5 more exceptions": the 15 drawn are kept.
+        var wide = events.Single(e => e.GetProperty("message").GetString() == "Wide").GetProperty("exception");
+        Assert.Equal(Enumerable.Range(0, 15).Select(n => $"{n}"), wide.GetProperty("inner").EnumerateArray().Select(s => s.GetProperty("message").GetString()));
+
+        // And 10 levels of groups, then "... (max_group_depth is 10)": groups down to the tenth, nothing read from the dots.
+        var level = events.Single(e => e.GetProperty("message").GetString() == "Deep").GetProperty("exception");
+        var messages = new List<string?>();
+        while (level.TryGetProperty("inner", out var inner))
+        {
+            level = Assert.Single(inner.EnumerateArray());
+            messages.Add(level.GetProperty("message").GetString());
+        }
+
+        Assert.Equal(Enumerable.Range(2, 9).Reverse().Select(n => $"level {n} (1 sub-exception)"), messages);
+    }
+
     private static Task<string> LogTracedAsync(CollectorFixture collector, string raiseAndLog) =>
         PythonProcess.RunAsync(TracedLog + raiseAndLog, collector.BaseAddress.Authority, "/log/py");
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using ThreadedLogging.Collector.Storage;
@@ -21,7 +22,7 @@ internal static partial class PythonRecordMapper
         "socket.gaierror", "socket.herror",
     ];
 
-    /// <summary>How many exceptions of a chain are kept before the one raised (the whole traceback stays its text), as .NET's inner exceptions are read.</summary>
+    /// <summary>How many levels of inner exceptions (a chain's earlier ones, a group's sub-exceptions) are kept (the whole traceback stays the text), as .NET's inner exceptions are read.</summary>
     private const int MaxInnerDepth = 16;
 
     public static NewEvent Map(Dictionary<string, string> fields, string path, IngestLimits limits)
@@ -177,32 +178,46 @@ internal static partial class PythonRecordMapper
         // the traceback's last line, "ZeroDivisionError: division by zero", not the repr of the exc_info tuple.
         excText ??= type is null ? null : message is null ? type : $"{type}: {message}";
 
-        return JsonText.Write((type, message, excText, excInfo, chain), static (json, e) =>
+        return JsonText.Write((type, message, excText, excInfo, raised: chain.Count > 0 ? chain[^1] : null), static (json, e) =>
         {
             json.WriteStartObject();
             json.WriteString("type", e.type);
             json.WriteString("message", e.message);
             json.WriteString("text", e.excText);
             json.WriteString("excInfo", e.excInfo);
-            // The raised exception outermost, as .NET's inner exceptions: "inner":[{the one before, "inner":[…]}].
-            var inner = Math.Max(0, e.chain.Count - 1 - MaxInnerDepth);
-            for (var i = e.chain.Count - 2; i >= inner; i--)
+            if (e.raised is not null)
             {
-                json.WriteStartArray("inner");
-                json.WriteStartObject();
-                json.WriteString("type", e.chain[i].Type);
-                json.WriteString("message", e.chain[i].Message);
-                json.WriteString("text", e.chain[i].Text);
-            }
-
-            for (var i = e.chain.Count - 2; i >= inner; i--)
-            {
-                json.WriteEndObject();
-                json.WriteEndArray();
+                WriteInner(json, e.raised, 0);
             }
 
             json.WriteEndObject();
         });
+    }
+
+    /// <summary>
+    /// The exceptions inside <paramref name="exception"/>, as .NET's inner exceptions are written: an exception group's
+    /// sub-exceptions in order (an <c>AggregateException</c>'s), then the exception of the chain before it (the one it was
+    /// raised <c>from</c> or while handling), each with its own inner ones, up to <see cref="MaxInnerDepth"/> levels.
+    /// </summary>
+    private static void WriteInner(Utf8JsonWriter json, TracedException exception, int depth)
+    {
+        if (depth >= MaxInnerDepth || (exception.SubExceptions.Count == 0 && exception.Before is null))
+        {
+            return;
+        }
+
+        json.WriteStartArray("inner");
+        foreach (var inner in exception.Before is null ? exception.SubExceptions : [.. exception.SubExceptions, exception.Before])
+        {
+            json.WriteStartObject();
+            json.WriteString("type", inner.Type);
+            json.WriteString("message", inner.Message);
+            json.WriteString("text", inner.Text);
+            WriteInner(json, inner, depth + 1);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     /// <summary>

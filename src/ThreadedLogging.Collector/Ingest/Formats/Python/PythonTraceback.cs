@@ -9,7 +9,9 @@ namespace ThreadedLogging.Collector.Ingest.Formats.Python;
 /// from <c>exc_info</c> (<c>&lt;class 'module.Type'&gt;</c>, as the traceback names it but for <c>__main__.</c>); without
 /// it, the exception starts at the first unindented line after the last traceback's frames. An exception group
 /// (Python 3.11+) is drawn: <c>  + Exception Group Traceback …</c>, its frames and its own line after <c>  | </c>, then
-/// its sub-exceptions, indented further; its type and message are those of its own line.
+/// its sub-exceptions, indented further; its type and message are those of its own line, and each sub-exception
+/// (between <c>+---------------- N ----------------</c> lines, two columns further in) is read as a traceback of its own:
+/// <see cref="TracedException.SubExceptions"/>, a group among them with its own, up to <see cref="MaxDepth"/> levels deep.
 /// </remarks>
 internal static class PythonTraceback
 {
@@ -23,11 +25,16 @@ internal static class PythonTraceback
     private const string GroupHeader = "Exception Group Traceback (most recent call last):";
     private const string MainModule = "__main__.";
 
+    /// <summary>How deep sub-exceptions are read, and how many of one group's (CPython draws 15 and "and N more").</summary>
+    private const int MaxDepth = 16;
+
     /// <summary>
     /// The exceptions of <paramref name="text"/>'s chain, the first raised first and the one logged (<paramref name="type"/>,
     /// from <c>exc_info</c>, when known) last; one when there is no chain.
     /// </summary>
-    public static List<TracedException> Chain(string text, string? type)
+    public static List<TracedException> Chain(string text, string? type) => Chain(text, type, 0);
+
+    private static List<TracedException> Chain(string text, string? type, int depth)
     {
         var lines = text.TrimEnd().Split('\n');
         var parts = new List<TracedException>();
@@ -39,14 +46,14 @@ internal static class PythonTraceback
                 var part = Trimmed(lines[start..i]);
                 if (part.Length > 0)
                 {
-                    parts.Add(Read(part, i == lines.Length ? type : null));
+                    parts.Add(Read(part, i == lines.Length ? type : null, depth) with { Before = parts.Count > 0 ? parts[^1] : null });
                 }
 
                 start = i + 1;
             }
         }
 
-        return parts.Count > 0 ? parts : [Read(lines, type)];
+        return parts.Count > 0 ? parts : [Read(lines, type, depth)];
     }
 
     /// <summary>
@@ -60,7 +67,7 @@ internal static class PythonTraceback
     }
 
     /// <summary>One exception of the chain: its type, message and own part of the traceback.</summary>
-    private static TracedException Read(string[] lines, string? type)
+    private static TracedException Read(string[] lines, string? type, int depth)
     {
         var group = Unmarked(lines[0].TrimEnd('\r')) == GroupHeader;
         var at = group ? GroupLine(lines) : ExceptionLine(lines, type);
@@ -73,8 +80,79 @@ internal static class PythonTraceback
             message = string.Join('\n', message is null ? more : more.Prepend(message));
         }
 
-        return new TracedException(colon > 0 ? first[..colon] : first, message, string.Join('\n', lines).TrimEnd());
+        return new TracedException(colon > 0 ? first[..colon] : first, message, string.Join('\n', lines).TrimEnd())
+        {
+            SubExceptions = group || Unmarked(lines[0]) != lines[0] ? SubExceptions(lines, Margin(lines[0]), depth + 1) : [],
+        };
     }
+
+    /// <summary>
+    /// The sub-exceptions drawn after a group's own lines at <paramref name="margin"/>: each between a separator of that
+    /// level (<c>+-+---- 1 ----</c> at the margin, <c>+---- N ----</c> and the closing <c>+-----</c> two columns in), its
+    /// lines two columns further in. CPython's <c>+---- ... ----</c> (<c>and N more exceptions</c>) and
+    /// <c>... (max_group_depth is 10)</c> stand for exceptions it did not draw: no sub-exception is read from them.
+    /// </summary>
+    private static List<TracedException> SubExceptions(string[] lines, int margin, int depth)
+    {
+        List<TracedException> subs = [];
+        if (depth > MaxDepth)
+        {
+            return subs;
+        }
+
+        var start = -1;
+        var drawn = false;
+        for (var i = 0; i <= lines.Length && subs.Count < MaxDepth; i++)
+        {
+            if (i < lines.Length && !IsSeparator(lines[i], margin))
+            {
+                continue;
+            }
+
+            if (start >= 0 && drawn && i > start && ReadSub(lines[start..i], margin + 2, depth) is { } sub)
+            {
+                subs.Add(sub);
+            }
+
+            start = i + 1;
+            drawn = i < lines.Length && !lines[i].Contains(" ... ", StringComparison.Ordinal);
+        }
+
+        return subs;
+    }
+
+    /// <summary>One sub-exception drawn at <paramref name="margin"/>: its own lines (a chain, maybe) then its own sub-exceptions.</summary>
+    private static TracedException? ReadSub(string[] lines, int margin, int depth)
+    {
+        var at = 0;
+        while (at < lines.Length && !IsSeparator(lines[at], margin))
+        {
+            at++;
+        }
+
+        var own = string.Join('\n', lines[..at].Select(line => Undrawn(line.TrimEnd('\r'), margin))).Trim('\n');
+        if (own.Length == 0 || own.StartsWith("... (max_group_depth", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var raised = Chain(own, null, depth)[^1];
+        return raised with { SubExceptions = SubExceptions(lines[at..], margin, depth + 1) };
+    }
+
+    /// <summary>Whether <paramref name="line"/> begins or ends a sub-exception of a group drawn at <paramref name="margin"/>.</summary>
+    private static bool IsSeparator(string line, int margin) =>
+        (line.Length > margin + 2 && line.AsSpan(0, margin).IsWhiteSpace() && line.AsSpan(margin).StartsWith("+-+", StringComparison.Ordinal))
+        || (line.Length > margin + 4 && line.AsSpan(0, margin + 2).IsWhiteSpace() && line.AsSpan(margin + 2).StartsWith("+--", StringComparison.Ordinal));
+
+    /// <summary><paramref name="line"/> without its drawing at <paramref name="margin"/> (<c>| </c> or <c>+ </c>).</summary>
+    private static string Undrawn(string line, int margin) =>
+        line.Length > margin && line.AsSpan(0, margin).IsWhiteSpace() && line[margin] is '|' or '+'
+            ? line[Math.Min(margin + 2, line.Length)..]
+            : line;
+
+    /// <summary>The spaces before a drawn line's <c>|</c> or <c>+</c>.</summary>
+    private static int Margin(string line) => line.Length - line.TrimStart(' ').Length;
 
     /// <summary>
     /// A group's own line: the first of its drawing's level (<c>  | </c> then no further indent) after its header. The level
