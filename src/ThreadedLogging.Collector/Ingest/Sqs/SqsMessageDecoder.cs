@@ -18,7 +18,12 @@ internal sealed class SqsMessageDecoder(IngestDecoders decoders)
     public EventBatch Decode(Message message, string queueLabel, IngestLimits limits)
     {
         var body = message.Body ?? string.Empty;
-        var format = Attribute(message, SqsWire.FormatAttribute) ?? Sniff(body);
+        var format = Attribute(message, SqsWire.FormatAttribute);
+        if (format is null)
+        {
+            (format, body) = Sniff(body);
+        }
+
         var key = limits.Field(Attribute(message, SqsWire.DedupeIdAttribute) ?? $"sqs:{queueLabel}:{message.MessageId}", "batchId", -1);
         var gzip = format.EndsWith(IngestDecoders.GzipSuffix, StringComparison.Ordinal);
         var decoder = decoders.ForName(gzip ? format[..^IngestDecoders.GzipSuffix.Length] : format)
@@ -42,25 +47,57 @@ internal sealed class SqsMessageDecoder(IngestDecoders decoders)
             ? value.StringValue
             : null;
 
-    /// <summary>A message from a producer that sets no attributes: an envelope has <c>events</c>, a record <c>msg</c>.</summary>
-    private static string Sniff(string body)
+    /// <summary>
+    /// A message from a producer that sets no attributes: an envelope has <c>events</c>, a record <c>msg</c>. The seed's
+    /// <c>ThreadedAwsHandler</c> wrote its record through boto's <c>Message</c>, which sends the body as base64: such a
+    /// body is read as the JSON it decodes to.
+    /// </summary>
+    private static (string Format, string Body) Sniff(string body)
+    {
+        if (JsonFormat(body) is { } format)
+        {
+            return (format, body);
+        }
+
+        var bytes = new byte[body.Length / 4 * 3];
+        if (body.Length > 0 && Convert.TryFromBase64String(body, bytes, out var written))
+        {
+            try
+            {
+                var decoded = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes, 0, written);
+                if (JsonFormat(decoded) is { } decodedFormat)
+                {
+                    return (decodedFormat, decoded);
+                }
+            }
+            catch (DecoderFallbackException)
+            {
+                // not UTF-8 text: not a record
+            }
+        }
+
+        return ("(none)", body);
+    }
+
+    /// <summary>The format of a body that is a JSON object with <c>events</c> or <c>msg</c>; null for any other body.</summary>
+    private static string? JsonFormat(string body)
     {
         if (!body.AsSpan().TrimStart().StartsWith("{", StringComparison.Ordinal))
         {
-            return "(none)";
+            return null;
         }
 
         try
         {
             using var document = JsonDocument.Parse(body);
-            return document.RootElement.ValueKind != JsonValueKind.Object ? "(none)"
+            return document.RootElement.ValueKind != JsonValueKind.Object ? null
                 : document.RootElement.TryGetProperty("events", out _) ? SqsWire.JsonBatch
                 : document.RootElement.TryGetProperty("msg", out _) ? SqsWire.SeedRecord
-                : "(none)";
+                : null;
         }
         catch (JsonException)
         {
-            return "(none)";
+            return null;
         }
     }
 

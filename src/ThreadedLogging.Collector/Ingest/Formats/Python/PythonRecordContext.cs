@@ -44,10 +44,11 @@ internal static class PythonRecordContext
     /// <param name="fields">The record.</param>
     /// <param name="unrenderedArgs"><c>args</c> when <c>msg % args</c> could not be rendered (kept to read it by), else null.</param>
     /// <param name="recordUser">The record's <c>user</c> when the path's user was stored instead, else null.</param>
-    public static string PropertiesJson(Dictionary<string, string> fields, string? unrenderedArgs, string? recordUser)
+    /// <param name="typed">The JSON of fields that were numbers, booleans, lists or dicts (a JSON record), written as that JSON.</param>
+    public static string PropertiesJson(Dictionary<string, string> fields, string? unrenderedArgs, string? recordUser, IReadOnlyDictionary<string, string>? typed = null)
     {
         var dotNet = FromDotNetClient(fields);
-        return JsonText.Write((fields, unrenderedArgs, recordUser, dotNet), static (json, state) =>
+        return JsonText.Write((fields, unrenderedArgs, recordUser, dotNet, typed), static (json, state) =>
         {
             json.WriteStartObject();
             if (state.unrenderedArgs is not null)
@@ -62,8 +63,14 @@ internal static class PythonRecordContext
                     continue;
                 }
 
-                // The LogRecord's line number is an int; an extra= field's str() does not say whether it was one ('42' or 42).
-                if (key == LineNumber && long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var line))
+                // A JSON record's own value; else the LogRecord's line number is an int, but an extra= field's str() does not
+                // say whether it was one ('42' or 42).
+                if (state.typed is not null && state.typed.TryGetValue(key, out var raw))
+                {
+                    json.WritePropertyName(key);
+                    json.WriteRawValue(raw);
+                }
+                else if (key == LineNumber && long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var line))
                 {
                     json.WriteNumber(key, line);
                 }

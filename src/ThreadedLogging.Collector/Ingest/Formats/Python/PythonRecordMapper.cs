@@ -25,7 +25,13 @@ internal static partial class PythonRecordMapper
     /// <summary>How many levels of inner exceptions (a chain's earlier ones, a group's sub-exceptions) are kept (the whole traceback stays the text), as .NET's inner exceptions are read.</summary>
     private const int MaxInnerDepth = 16;
 
-    public static NewEvent Map(Dictionary<string, string> fields, string path, IngestLimits limits)
+    /// <param name="fields">The record's fields, each as Python's <c>str()</c> of it.</param>
+    /// <param name="path">Where it was sent (the user's segment), or <c>sqs:{queue}</c>.</param>
+    /// <param name="limits">The request's limits.</param>
+    /// <param name="typed">
+    /// The JSON of the fields that were not text, when the record said (the seed's SQS record); their properties keep it.
+    /// </param>
+    public static NewEvent Map(Dictionary<string, string> fields, string path, IngestLimits limits, IReadOnlyDictionary<string, string>? typed = null)
     {
         const int Index = 0;
         long size = 0;
@@ -92,7 +98,7 @@ internal static partial class PythonRecordMapper
             Message = message,
             Template = msg,
             ExceptionJson = ExceptionJson(Get(fields, "exc_text"), Get(fields, "exc_info")),
-            PropertiesJson = time.WithClientTime(PythonRecordContext.PropertiesJson(fields, unrenderedArgs, recordUserAsProperty)),
+            PropertiesJson = time.WithClientTime(PythonRecordContext.PropertiesJson(fields, unrenderedArgs, recordUserAsProperty, typed)),
             ContextJson = PythonRecordContext.ContextJson(fields),
             App = limits.Field(Get(fields, "app"), "app", Index),
             Version = limits.Field(Get(fields, "revision") ?? Get(fields, "version"), "revision", Index),

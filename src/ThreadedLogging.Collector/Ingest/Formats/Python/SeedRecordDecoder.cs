@@ -5,7 +5,9 @@ namespace ThreadedLogging.Collector.Ingest.Formats.Python;
 
 /// <summary>
 /// The seed's SQS record (docs/WIRE-FORMAT.md §3, <c>seed-record</c>): the JSON of a <c>LogRecord.__dict__</c>, read with
-/// each value as Python's <c>str()</c> gives it, so it maps exactly as HTTP form ingest does.
+/// each value as Python's <c>str()</c> gives it, so it maps exactly as HTTP form ingest does; <c>args</c> (a JSON array, or
+/// an object for a mapping) as the <c>repr()</c> of the tuple or dict the record had. Unlike the form, JSON says which
+/// values were numbers, booleans, lists or dicts: the app's fields (<c>extra=</c>) are kept as those, not as their text.
 /// </summary>
 internal sealed class SeedRecordDecoder : IEventDecoder
 {
@@ -13,10 +15,13 @@ internal sealed class SeedRecordDecoder : IEventDecoder
 
     public bool IsText => true;
 
-    public DecodedBatch Decode(IngestRequest request, IngestLimits limits) =>
-        new(new EventBatch(request.BatchKey, [PythonRecordMapper.Map(RecordFields(request.Body), request.Path, limits)]));
+    public DecodedBatch Decode(IngestRequest request, IngestLimits limits)
+    {
+        var (fields, typed) = RecordFields(request.Body);
+        return new(new EventBatch(request.BatchKey, [PythonRecordMapper.Map(fields, request.Path, limits, typed)]));
+    }
 
-    private static Dictionary<string, string> RecordFields(ReadOnlyMemory<byte> body)
+    private static (Dictionary<string, string> Fields, Dictionary<string, string> Typed) RecordFields(ReadOnlyMemory<byte> body)
     {
         try
         {
@@ -27,19 +32,26 @@ internal sealed class SeedRecordDecoder : IEventDecoder
             }
 
             var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+            var typed = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var property in document.RootElement.EnumerateObject())
             {
-                fields[property.Name] = property.Value.ValueKind switch
+                var value = property.Value;
+                fields[property.Name] = value.ValueKind switch
                 {
-                    JsonValueKind.String => property.Value.GetString()!,
+                    JsonValueKind.String => value.GetString()!,
                     JsonValueKind.Null => "None",
                     JsonValueKind.True => "True",
                     JsonValueKind.False => "False",
-                    _ => property.Value.GetRawText(),
+                    JsonValueKind.Array or JsonValueKind.Object when property.NameEquals("args") => PythonRepr.Of(value, asTuple: true),
+                    _ => value.GetRawText(),
                 };
+                if (value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+                {
+                    typed[property.Name] = JsonText.Write(value, static (json, v) => v.WriteTo(json)); // compact, as the store keeps JSON
+                }
             }
 
-            return fields;
+            return (fields, typed);
         }
         catch (JsonException e)
         {
