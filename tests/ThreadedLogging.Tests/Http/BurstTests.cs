@@ -119,7 +119,7 @@ public sealed class BurstTests
         var received = new int[Events];
         await using var server = await LoopbackServer.StartAsync();
         server.KeepRequests = false;
-        server.Refusing = true;
+        server.Refuse = LoopbackServer.Everything;
         server.Respond = request =>
         {
             using var document = JsonDocument.Parse(request.Body);
@@ -151,7 +151,7 @@ public sealed class BurstTests
         }
 
         Assert.False(handler.Flush(TimeSpan.FromSeconds(1))); // the server refuses everything so far
-        server.Refusing = false;
+        server.Refuse = null;
         Assert.True(handler.Flush(Hang));
         Assert.Equal(0, handler.Statistics.Dropped);
         Assert.Equal(Events, handler.Statistics.Sent);

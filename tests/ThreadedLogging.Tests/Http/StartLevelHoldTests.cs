@@ -85,7 +85,7 @@ public sealed class StartLevelHoldTests
     public async Task Start_CollectorRefusingAtStart_CallsGoOnHeldDebugFilteredInformationDeliveredLater()
     {
         await using var server = await LoopbackServer.StartAsync();
-        server.Refusing = true; // ingest answers 503, as a collector whose store is down
+        server.Refuse = LoopbackServer.Everything; // ingest answers 503, as a collector whose store is down
         server.AnswerLevels = () => Task.FromResult(Results.StatusCode(StatusCodes.Status503ServiceUnavailable));
         await using var handler = new ThreadedHttpHandler(Options(server));
         var logger = handler.CreateLogger("Payroll");
@@ -95,7 +95,7 @@ public sealed class StartLevelHoldTests
         await handler.LevelHoldReleased.WaitAsync(TimeSpan.FromSeconds(30)); // released by the failed answer
         Assert.False(handler.Flush(TimeSpan.Zero));
         await server.WaitForRequestsAsync(1); // the information is sent, and refused
-        server.Refusing = false;
+        server.Refuse = null;
 
         Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
         Assert.Equal(["information 2"], Messages(server).Distinct());

@@ -22,7 +22,7 @@ public sealed class SpoolDropNoticeTests
         // Before, the spool's drops were in Statistics, the self-log and the EventSource only: support saw a gap and no reason.
         const int logged = 300;
         await using var server = await LoopbackServer.StartAsync();
-        server.Refusing = true; // 503: down
+        server.Refuse = LoopbackServer.Everything; // 503: down (the test's only handler)
         var notice = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
         var notices = 0;
         var taken = 0;
@@ -74,7 +74,7 @@ public sealed class SpoolDropNoticeTests
             await allOnDisk.Task.WaitAsync(Safety); // every event on disk or dropped by the cap, the receiver still down
             Assert.Equal(0, Volatile.Read(ref notices)); // held while the spool drops: a notice spooled then was the next record dropped
 
-            server.Refusing = false;
+            server.Refuse = null;
             Assert.True(handler.Flush(Safety));
             var warning = await notice.Task.WaitAsync(Safety);
 
@@ -102,7 +102,7 @@ public sealed class SpoolDropNoticeTests
         const int logged = 50;
         const string UpKey = "up-key";
         await using var server = await LoopbackServer.StartAsync();
-        server.Respond = _ => Task.FromResult(Results.StatusCode(StatusCodes.Status503ServiceUnavailable)); // down
+        server.Refuse = request => !LoopbackServer.WithKey(request, UpKey); // down for the first process, whenever its sends arrive
         using var directory = new TempDirectory();
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using (var first = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o =>
@@ -133,7 +133,7 @@ public sealed class SpoolDropNoticeTests
         // The spool closed (said when the worker stops: after DisposeAsync returned when a loaded machine made the
         // handler abandon it), releasing the directory for the next start.
         await closed.Task.WaitAsync(Safety);
-        var receiver = NoticeReceiver.Listen(server, UpKey);
+        var receiver = NoticeReceiver.Listen(server);
         var eightDaysLater = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(8));
         await using (var next = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o =>
         {
@@ -217,16 +217,11 @@ public sealed class SpoolDropNoticeTests
 
         public int Taken => Volatile.Read(ref _taken);
 
-        public static NoticeReceiver Listen(LoopbackServer server, string? onlyKey = null)
+        public static NoticeReceiver Listen(LoopbackServer server)
         {
             var receiver = new NoticeReceiver();
             server.Respond = request =>
             {
-                if (onlyKey is not null && (!request.Headers.TryGetValue("X-Api-Key", out var key) || key != onlyKey))
-                {
-                    return Task.FromResult(Results.StatusCode(StatusCodes.Status503ServiceUnavailable));
-                }
-
                 foreach (var e in JsonDocument.Parse(request.Body).RootElement.GetProperty("events").EnumerateArray())
                 {
                     if (e.GetProperty("category").GetString() == "ThreadedLogging")

@@ -27,7 +27,7 @@ public sealed class LoopbackServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly SemaphoreSlim _arrived = new(0);
-    private bool _refusing;
+    private Func<RecordedRequest, bool>? _refuse;
     private int _levelPolls;
 
     private LoopbackServer(WebApplication app)
@@ -46,12 +46,26 @@ public sealed class LoopbackServer : IAsyncDisposable
     /// <summary>The collector's answer to a level poll when no rule applies.</summary>
     public const string NoLevels = """{"levels":[]}""";
 
-    /// <summary>Gets or sets whether every request is answered 503 (an outage), before <see cref="Respond"/> is asked.</summary>
-    public bool Refusing
+    /// <summary>
+    /// Gets or sets which requests are answered 503 (an outage) before <see cref="Respond"/> is asked; <see langword="null"/>
+    /// (the default) refuses none. Decided by each request's content, not by when it arrives: a test with two handlers
+    /// refuses one handler's sends by its key (<see cref="WithKey"/>), and a send that the first handler's disposal gave
+    /// up on at its deadline is still refused when it arrives after the second one started. (A flag shared by both, read
+    /// at arrival, let such a late send through and counted it as the second one's.) <see cref="Everything"/> is an
+    /// outage of the only handler, ended by setting this back to <see langword="null"/>.
+    /// </summary>
+    public Func<RecordedRequest, bool>? Refuse
     {
-        get => Volatile.Read(ref _refusing);
-        set => Volatile.Write(ref _refusing, value);
+        get => Volatile.Read(ref _refuse);
+        set => Volatile.Write(ref _refuse, value);
     }
+
+    /// <summary>Refuses every request: an outage of a test's only handler.</summary>
+    public static Func<RecordedRequest, bool> Everything { get; } = static _ => true;
+
+    /// <summary>Whether <paramref name="request"/> carries <paramref name="key"/> in <c>X-Api-Key</c>: whose handler sent it.</summary>
+    public static bool WithKey(RecordedRequest request, string key) =>
+        request.Headers.TryGetValue("X-Api-Key", out var sent) && string.Equals(sent, key, StringComparison.Ordinal);
 
     /// <summary>Gets or sets whether requests are kept for <see cref="Requests"/>; off for a test that sends a million events.</summary>
     public bool KeepRequests { get; set; } = true;
@@ -107,7 +121,7 @@ public sealed class LoopbackServer : IAsyncDisposable
             _arrived.Release();
         }
 
-        return Refusing ? Results.StatusCode(StatusCodes.Status503ServiceUnavailable) : await Respond(request);
+        return Refuse?.Invoke(request) == true ? Results.StatusCode(StatusCodes.Status503ServiceUnavailable) : await Respond(request);
     }
 
     public async ValueTask DisposeAsync()
