@@ -24,17 +24,32 @@ internal sealed class ObjectSlots
 
     private readonly LogEvent?[]?[] _chunks;
     private readonly int _maxMask;
-    private int _mask = ChunkSlots - 1; // the part drawn from: one chunk, doubled as it fills
+    private int _mask; // the part drawn from: one chunk, doubled as it fills
     private int _next;
     private int _inUse;
 
     /// <param name="size">The most slots (rounded up to a power of two, at least one chunk, at most 2^30).</param>
     public ObjectSlots(long size)
+        : this((long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)Math.Clamp(size, ChunkSlots, 1L << 30)), ChunkSlots - 1)
     {
-        size = (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)Math.Clamp(size, ChunkSlots, 1L << 30));
-        _chunks = new LogEvent?[]?[size >> ChunkShift];
-        _maxMask = (int)(size - 1);
     }
+
+    private ObjectSlots(long size, int mask)
+    {
+        _chunks = new LogEvent?[]?[Math.Max(1, size >> ChunkShift)];
+        _maxMask = (int)(size - 1);
+        _mask = mask;
+    }
+
+    /// <summary>
+    /// Tests: a table of <paramref name="slots"/> slots (a power of two, under one chunk), all drawn from at once and never
+    /// grown, so that threads drawing together come round to the same slot all the time and only the slot's
+    /// compare-and-swap keeps it from being handed out twice.
+    /// </summary>
+    internal static ObjectSlots Small(int slots) =>
+        slots > 0 && slots < ChunkSlots && (slots & (slots - 1)) == 0
+            ? new ObjectSlots(slots, slots - 1)
+            : throw new ArgumentOutOfRangeException(nameof(slots), slots, "A power of two under one chunk.");
 
     /// <summary>Gets how many slots hold an event now (the start hold's budget: <see cref="LevelHold"/>).</summary>
     public int InUse => Volatile.Read(ref _inUse);

@@ -7,7 +7,7 @@ namespace ThreadedLogging.Tests.Pipeline;
 /// The table of calls kept as objects (<see cref="ObjectSlots"/>) under many caller threads at once: each slot is taken
 /// with one compare-and-swap and the table grows by chunks as they draw, so a slot handed to two calls would lose one
 /// event and deliver another twice. Its tests were single-threaded; the threads here start together on a barrier and
-/// the table grows across chunks while they draw.
+/// the table grows across chunks while they draw, or all draw one slot (where the compare-and-swap alone decides).
 /// </summary>
 public sealed class ObjectSlotsConcurrencyTests
 {
@@ -61,6 +61,57 @@ public sealed class ObjectSlotsConcurrencyTests
             Assert.Same(logEvent, table.Take(slot));
         }
 
+        Assert.Equal(0, table.InUse);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    [InlineData(16)]
+    public async Task TryAdd_ManyThreadsDrawingOneSlot_EachThreadTakesBackItsOwnEventEachTime(int threads)
+    {
+        // Every draw of a table of one slot is that slot: only its compare-and-swap keeps two threads from both taking
+        // it, the second's event written over the first's (a table of 64 Ki slots and more draws the same slot twice at
+        // once only when a draw is held up for a whole lap, too rarely for a test to see: 95adeab, whose tests all passed
+        // with the compare-and-swap made a read then a write). Each thread parks its numbered events one by one, without
+        // allocating (so that the draws, not the rest, fill the time), and takes each back at once: it must get its own
+        // event, every time (a slot written over gives another thread's event, or none: Take throws).
+        const int PerThread = 1_000_000;
+        var table = ObjectSlots.Small(1);
+        var taken = new int[threads];
+        var refused = new int[threads];
+        var start = new Barrier(threads);
+        var workers = Enumerable.Range(0, threads).Select(t => Task.Factory.StartNew(
+            () =>
+            {
+                var mine = Enumerable.Range(0, 16).Select(n => LogEvent.Create(DateTimeOffset.UnixEpoch, LogLevel.Information, "T", "e", new("T", t), new("N", n))).ToArray();
+                start.SignalAndWait();
+                for (var n = 0; n < PerThread; n++)
+                {
+                    var logEvent = mine[n & 15];
+                    var slot = table.TryAdd(logEvent);
+                    if (slot == -1)
+                    {
+                        refused[t]++; // another thread held the slot for all eight draws (a log call would count a drop)
+                        continue;
+                    }
+
+                    var back = table.Take(slot);
+                    if (!ReferenceEquals(logEvent, back))
+                    {
+                        Assert.Fail($"thread {t} parked its event {n & 15} and took back thread {back.Properties[0].Value}'s event {back.Properties[1].Value}: the slot was handed out twice");
+                    }
+
+                    taken[t]++;
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default)).ToArray();
+        await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(120)); // a bound on a hang, not a timing
+
+        Assert.Equal(threads * PerThread, taken.Sum() + refused.Sum());
+        Assert.True(taken.Sum() >= PerThread, $"{refused.Sum()} of {threads * PerThread} draws found the slot held: the threads hardly raced for it");
         Assert.Equal(0, table.InUse);
     }
 
