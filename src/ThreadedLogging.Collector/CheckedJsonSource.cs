@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Primitives;
 
 namespace ThreadedLogging.Collector;
 
 /// <summary>
-/// The <c>--config</c> file's source, read again when it changes (<see cref="Security.ApiKeyReload"/> takes new keys
-/// from it). A read that fails (not JSON, half written, or the file missing for a moment: many editors and deployments
+/// The source of a JSON settings file read again when it changes: the <c>--config</c> file's, and the appsettings files
+/// beside the program (<see cref="CheckRereads"/>); <see cref="Security.ApiKeyReload"/> takes new keys from them. A read that fails (not JSON, half written, or the file missing for a moment: many editors and deployments
 /// write a new file and rename it over the old one) keeps the settings last read. The framework's own reload would
 /// empty them, and Kestrel, logging and every other reader of the configuration would lose the file's settings (an
 /// endpoint configured in it would stop). <see cref="LoadError"/> says why; the reload token still fires, so
@@ -18,14 +19,52 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
     /// <summary>Gets the file's full path, for messages.</summary>
     public required string FullPath { get; init; }
 
+    /// <summary>Gets the switch that named the file (<c>--config</c>), for messages; null for the appsettings files beside the program.</summary>
+    public string? Switch { get; init; }
+
     /// <summary>Gets why the last read of the file failed (not JSON, or not there), or null when it was read.</summary>
     public string? LoadError => _error;
+
+    /// <summary>
+    /// Makes the JSON files the framework reads again on change (appsettings.json and appsettings.{Environment}.json
+    /// beside the program) sources of this kind: a re-read that fails (an editor's half-written file) emptied their
+    /// settings without a word, and the next reload of any source (another file's change) took them away from Kestrel,
+    /// logging and the API keys. Their settings last read now stay and the failure is logged once.
+    /// </summary>
+    /// <exception cref="CollectorConfigurationException">A file is not JSON now (read again as it is replaced).</exception>
+    public static void CheckRereads(ConfigurationManager configuration)
+    {
+        var sources = configuration.Sources;
+        for (var i = 0; i < sources.Count; i++)
+        {
+            if (sources[i] is not JsonConfigurationSource { ReloadOnChange: true, Path: { } path, FileProvider: PhysicalFileProvider files } json || json is CheckedJsonSource)
+            {
+                continue;
+            }
+
+            var full = System.IO.Path.Combine(files.Root, path);
+            var source = new CheckedJsonSource { Path = path, FileProvider = files, FullPath = full, Optional = json.Optional, ReloadOnChange = false, ReloadDelay = json.ReloadDelay };
+            try
+            {
+                sources[i] = source;
+            }
+            catch (InvalidDataException e)
+            {
+                throw new CollectorConfigurationException($"Invalid collector configuration: {source.Describe()} is not a JSON object of settings: {e.GetBaseException().Message}", e);
+            }
+
+            source.OnLoadException = failed => failed.Ignore = true; // read once: a later read that fails must not throw
+        }
+    }
 
     public override IConfigurationProvider Build(IConfigurationBuilder builder)
     {
         EnsureDefaults(builder);
         return new Provider(this);
     }
+
+    /// <summary>"the settings file '/etc/threadedlogging/collector.json' (--config)", for messages.</summary>
+    private string Describe() => Switch is null ? $"the settings file '{FullPath}'" : $"the settings file '{FullPath}' ({Switch})";
 
     /// <summary>
     /// Reads the file as the framework's provider does, but watches it itself (the source's <c>ReloadOnChange</c> is
@@ -57,7 +96,7 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
             }
             catch (Exception e)
             {
-                _source._error = $"the settings file '{_source.FullPath}' ({ConfigFile.Switch}) is not a JSON object of settings: {e.GetBaseException().Message}";
+                _source._error = $"{_source.Describe()} is not a JSON object of settings: {e.GetBaseException().Message}";
                 throw;
             }
         }
@@ -90,11 +129,11 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
                 }
                 catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
                 {
-                    _source._error = $"the settings file '{_source.FullPath}' ({ConfigFile.Switch}) does not exist";
+                    _source._error = $"{_source.Describe()} does not exist";
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    _source._error = $"the settings file '{_source.FullPath}' ({ConfigFile.Switch}) could not be read: {e.Message}";
+                    _source._error = $"{_source.Describe()} could not be read: {e.Message}";
                 }
                 catch (FormatException)
                 {

@@ -134,7 +134,18 @@ internal static class CollectorApp
     {
         // appsettings.json is read from the build output, so `dotnet run` from any folder finds it;
         // relative paths (--data) still resolve against the current directory.
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        WebApplicationBuilder builder;
+        try
+        {
+            builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        }
+        catch (InvalidDataException e)
+        {
+            // An appsettings file beside the program that is not JSON: was .NET's unhandled exception, its stack and SIGABRT (134).
+            throw new CollectorConfigurationException($"Invalid collector configuration: {e.Message} {e.GetBaseException().Message}", e);
+        }
+
+        CheckedJsonSource.CheckRereads(builder.Configuration);
         ConfigFile.Add(builder.Configuration, args);
         builder.Configuration.AddCommandLine(args, SwitchMappings);
         // The host logs a start that failed with its whole stack trace (~60 lines) before Program says why in one line

@@ -44,7 +44,7 @@ internal static class ConfigFile
         }
 
         // ReloadOnChange off: the framework's reload empties the settings when a read fails; the source watches the file itself.
-        var source = new CheckedJsonSource { Path = full, FullPath = full, Optional = false, ReloadOnChange = false };
+        var source = new CheckedJsonSource { Path = full, FullPath = full, Switch = Switch, Optional = false, ReloadOnChange = false };
         source.ResolveFileProvider();
         try
         {

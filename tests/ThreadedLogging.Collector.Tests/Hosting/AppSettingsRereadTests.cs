@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using ThreadedLogging.Collector.Security;
+using ThreadedLogging.Testing;
+
+namespace ThreadedLogging.Collector.Tests.Hosting;
+
+/// <summary>
+/// The appsettings.json beside the program, edited while the collector runs, in a real collector process (a copy of the
+/// build output, so that its appsettings.json is the test's own). A half-written file was read again by the framework,
+/// which emptied its settings without a word: the next reload of any file (here appsettings.Production.json) took its
+/// keys away from the API keys (and its Kestrel endpoints, its logging levels). At start it was .NET's unhandled
+/// exception, its stack and SIGABRT (134). Now it behaves as the <c>--config</c> file: the settings last read stay, one
+/// warning says why, and a start with a broken file exits 2 naming it.
+/// </summary>
+public sealed class AppSettingsRereadTests
+{
+    private const string IngestKey = "ingest-7f3c9a1e5b2d4c8f";
+    private const string ReadKey = "read-2b8e6d4a9c1f7e3b";
+    private const string SecondReadKey = "read-second-5d1a8c3e9f2b";
+    private const string AdminKey = "admin-9e4b2f7a1c6d3e8a";
+    private const string Listening = "Now listening on: ";
+    private const string ReloadCategory = "ThreadedLogging.Collector.Security.ApiKeyReload";
+
+    // Bounds on a hung or silent child, not timings: a start on a loaded machine, the file watcher's own delay.
+    private static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
+
+    [Fact]
+    public async Task Reread_AppSettingsHalfWritten_KeepsServingWithItsSettingsAndWarns_NextGoodFileTaken()
+    {
+        using var folder = new TempDirectory();
+        var app = CopyOfTheProgram(folder.Path);
+        var settings = Path.Combine(app, "appsettings.json");
+        var good = Settings(await File.ReadAllTextAsync(settings), ReadKey);
+        await File.WriteAllTextAsync(settings, good);
+        await using var collector = Start(app, "--data", Path.Combine(folder.Path, "data"), $"--Logging:LogLevel:{ReloadCategory}=Information", "--Logging:LogLevel:Microsoft.AspNetCore.Server.Kestrel=Information");
+        var listening = await collector.NextLineAsync(Listening);
+        using var http = new HttpClient { BaseAddress = new Uri(listening[(listening.IndexOf(Listening, StringComparison.Ordinal) + Listening.Length)..].Trim()) };
+
+        // Half written, as an editor or a copy leaves it for a moment (replaced whole, so that it is one change).
+        Replace(settings, good[..(good.Length / 2)]);
+
+        var warning = await collector.NextLineAsync("API keys not reloaded");
+        Assert.Contains($"the settings file '{settings}' is not a JSON object of settings", warning, StringComparison.Ordinal);
+        Assert.Contains($"warn: {ReloadCategory}[711]", collector.Output, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await ReadAsync(http, ReadKey));
+
+        // Another file's change reloads every source: appsettings.json's settings (its endpoint, its keys) stay, still unreadable.
+        Replace(Path.Combine(app, "appsettings.Production.json"), """{ "Collector": { "MaxQueryLimit": 77 } }""");
+        Assert.Contains($"the settings file '{settings}' is not a JSON object of settings", await collector.NextLineAsync("API keys"), StringComparison.Ordinal);
+
+        Replace(settings, Settings(good, ReadKey, SecondReadKey));
+
+        Assert.Contains("API keys reloaded: 1 ingest, 2 read, 1 admin", await collector.NextLineAsync("API keys"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await ReadAsync(http, SecondReadKey)); // the endpoint appsettings.json gave was never stopped
+        Assert.Equal(HttpStatusCode.OK, await ReadAsync(http, ReadKey));
+        Assert.Equal(2, collector.Output.Split('\n').Count(line => line.Contains("API keys not reloaded", StringComparison.Ordinal))); // one per change
+        Assert.DoesNotContain("Stopping the following endpoints", collector.Output, StringComparison.Ordinal);
+        Assert.False(collector.HasExited);
+    }
+
+    [Fact]
+    public async Task Start_AppSettingsNotJson_Exits2InOneLineNamingTheFile()
+    {
+        using var folder = new TempDirectory();
+        var app = CopyOfTheProgram(folder.Path);
+        var settings = Path.Combine(app, "appsettings.json");
+        await File.WriteAllTextAsync(settings, """{ "Collector": { "DataDirectory": "da""");
+        await using var collector = Start(app, "--urls", "http://127.0.0.1:0", "--data", Path.Combine(folder.Path, "data"));
+
+        var (exitCode, output) = await collector.ExitAsync();
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains($"Invalid collector configuration: Failed to load configuration from file '{settings}'.", output, StringComparison.Ordinal);
+        Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    /// <summary>The program's appsettings.json with its keys and a Kestrel endpoint (port 0: the system's choice, read from its line).</summary>
+    private static string Settings(string appSettings, params string[] readKeys)
+    {
+        var node = JsonNode.Parse(appSettings)!.AsObject();
+        node["Kestrel"] = new JsonObject { ["Endpoints"] = new JsonObject { ["FromFile"] = new JsonObject { ["Url"] = "http://127.0.0.1:0" } } };
+        var collector = node["Collector"]!.AsObject();
+        collector["IngestApiKeys"] = new JsonArray(IngestKey);
+        collector["ReadApiKeys"] = new JsonArray([.. readKeys.Select(k => JsonValue.Create(k))]);
+        collector["AdminApiKeys"] = new JsonArray(AdminKey);
+        return node.ToJsonString();
+    }
+
+    /// <summary>
+    /// The program's folder: the program itself copied (the host takes the folder of its real path as the content root,
+    /// where appsettings.json is read), appsettings.json copied, every other file a link to the build output's.
+    /// </summary>
+    private static string CopyOfTheProgram(string folder)
+    {
+        var built = Path.GetDirectoryName(typeof(CollectorApp).Assembly.Location)!;
+        var app = Directory.CreateDirectory(Path.Combine(folder, "app")).FullName;
+        foreach (var entry in Directory.EnumerateFileSystemEntries(built))
+        {
+            var name = Path.GetFileName(entry);
+            var target = Path.Combine(app, name);
+            if (name.StartsWith("ThreadedLogging.Collector.", StringComparison.Ordinal) || name.StartsWith("appsettings", StringComparison.Ordinal))
+            {
+                File.Copy(entry, target);
+            }
+            else
+            {
+                File.CreateSymbolicLink(target, entry);
+            }
+        }
+
+        return app;
+    }
+
+    private static CollectorCopy Start(string app, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production"; // appsettings.Production.json is the second file read
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.ArgumentList.Add(Path.Combine(app, "ThreadedLogging.Collector.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return new CollectorCopy(Process.Start(start)!);
+    }
+
+    /// <summary>Replaces the file whole (written beside it, then renamed over it), as an editor or a deployment does.</summary>
+    private static void Replace(string file, string text)
+    {
+        var next = file + ".next";
+        File.WriteAllText(next, text);
+        File.Move(next, file, overwrite: true);
+    }
+
+    private static async Task<HttpStatusCode> ReadAsync(HttpClient http, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/events");
+        request.Headers.Add(ApiKeyReader.HeaderName, key);
+        using var response = await http.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    /// <summary>The collector process: its output (both streams) line by line, waited for by what a line holds.</summary>
+    private sealed class CollectorCopy : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
+        private readonly List<string> _read = [];
+        private readonly Task _pumps;
+
+        public CollectorCopy(Process process)
+        {
+            _process = process;
+            _pumps = Task.WhenAll(PumpAsync(process.StandardOutput), PumpAsync(process.StandardError))
+                .ContinueWith(_ => _lines.Writer.TryComplete(), TaskScheduler.Default);
+        }
+
+        public bool HasExited => _process.HasExited;
+
+        /// <summary>The next line holding <paramref name="text"/> (the lines before it are passed over); fails with the output when the process ends first.</summary>
+        public async Task<string> NextLineAsync(string text)
+        {
+            using var bound = new CancellationTokenSource(Bound);
+            try
+            {
+                await foreach (var line in _lines.Reader.ReadAllAsync(bound.Token))
+                {
+                    if (line.Contains(text, StringComparison.Ordinal))
+                    {
+                        return line;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (bound.IsCancellationRequested)
+            {
+                // the bound: said below
+            }
+
+            throw new InvalidOperationException($"No line with '{text}' (exited: {_process.HasExited}). Output:\n{Output}");
+        }
+
+        /// <summary>Waits for the process to end: its exit code and everything it wrote.</summary>
+        public async Task<(int ExitCode, string Output)> ExitAsync()
+        {
+            using var bound = new CancellationTokenSource(Bound);
+            await _process.WaitForExitAsync(bound.Token);
+            await _pumps;
+            return (_process.ExitCode, Output);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+
+            await _process.WaitForExitAsync();
+            await _pumps;
+            _process.Dispose();
+        }
+
+        /// <summary>Gets every line read so far.</summary>
+        public string Output
+        {
+            get
+            {
+                lock (_read)
+                {
+                    return string.Join('\n', _read);
+                }
+            }
+        }
+
+        private async Task PumpAsync(StreamReader reader)
+        {
+            while (await reader.ReadLineAsync() is { } line)
+            {
+                lock (_read)
+                {
+                    _read.Add(line);
+                }
+
+                _lines.Writer.TryWrite(line);
+            }
+        }
+    }
+}
