@@ -28,9 +28,14 @@ internal static class IngestApi
             ErrorResults.Create);
     }
 
-    /// <summary>Issue 13: the effective levels of the identity just received (a JsonBatch has one; else the last event's).</summary>
-    private static IReadOnlyList<EffectiveLevel> EffectiveLevels(IReadOnlyList<LevelRule> rules, EventBatch batch, TimeProvider time)
+    /// <summary>Issue 13: the effective levels of the identity just received (a JsonBatch has one; else the last event's); null without rules read.</summary>
+    private static IReadOnlyList<EffectiveLevel>? EffectiveLevels(IReadOnlyList<LevelRule>? rules, EventBatch batch, TimeProvider time)
     {
+        if (rules is null)
+        {
+            return null;
+        }
+
         if (batch.Events.Count == 0)
         {
             return [];

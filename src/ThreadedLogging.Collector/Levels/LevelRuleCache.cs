@@ -5,17 +5,26 @@ namespace ThreadedLogging.Collector.Levels;
 /// <summary>
 /// The live rules in memory, so that answering an ingest request with its effective level costs no query: reloaded
 /// at most every <see cref="RefreshInterval"/> (what another collector on the same database changed shows within it),
-/// and at once after this collector changed a rule. A store that fails keeps the last rules and is asked again next time.
+/// and at once after this collector changed a rule. A store that fails keeps the last rules read, is asked again after
+/// <see cref="RefreshInterval"/> (one log line each time, not one per request), and while no rules could be read since
+/// the start (<see cref="Unreadable"/>) there are none to give: no level is sent rather than "no rules", which a client
+/// would take as the end of the rules it has.
 /// </summary>
 internal sealed class LevelRuleCache(ILevelRuleStore store, TimeProvider time, ILogger<LevelRuleCache> logger)
 {
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
 
     private readonly SemaphoreSlim _loading = new(1, 1);
-    private volatile Snapshot _snapshot = new([], DateTimeOffset.MinValue);
+    private volatile Snapshot _snapshot = new(null, DateTimeOffset.MinValue, null);
 
-    /// <summary>Returns the live rules, reloading them when they are older than <see cref="RefreshInterval"/>.</summary>
-    public async ValueTask<IReadOnlyList<LevelRule>> GetAsync(CancellationToken cancellationToken)
+    /// <summary>Gets why the rules could not be read, while none could since the start; null once they were.</summary>
+    public string? Unreadable => _snapshot is { Rules: null, Failure: { } failure } ? failure : null;
+
+    /// <summary>
+    /// Returns the live rules, reloading them when they are older than <see cref="RefreshInterval"/>; the last ones
+    /// read when the store fails; null when none could be read since the start (<see cref="Unreadable"/> says why).
+    /// </summary>
+    public async ValueTask<IReadOnlyList<LevelRule>?> GetAsync(CancellationToken cancellationToken)
     {
         var snapshot = _snapshot;
         var now = time.GetUtcNow();
@@ -36,12 +45,13 @@ internal sealed class LevelRuleCache(ILevelRuleStore store, TimeProvider time, I
             try
             {
                 var rules = await store.ListLiveAsync(now, cancellationToken);
-                _snapshot = new Snapshot(rules, now);
+                _snapshot = new Snapshot(rules, now, null);
                 return rules;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 Diagnostics.CollectorLog.LevelRulesUnavailable(logger, e.Message);
+                _snapshot = snapshot with { Loaded = now, Failure = e.Message };
                 return snapshot.Rules;
             }
         }
@@ -54,5 +64,5 @@ internal sealed class LevelRuleCache(ILevelRuleStore store, TimeProvider time, I
     /// <summary>Makes the next <see cref="GetAsync"/> reload (this collector changed a rule).</summary>
     public void Invalidate() => _snapshot = _snapshot with { Loaded = DateTimeOffset.MinValue };
 
-    private sealed record Snapshot(IReadOnlyList<LevelRule> Rules, DateTimeOffset Loaded);
+    private sealed record Snapshot(IReadOnlyList<LevelRule>? Rules, DateTimeOffset Loaded, string? Failure);
 }

@@ -78,10 +78,19 @@ internal static class LevelsApi
             [.. audit.Select(c => new LevelRuleChangeDto(c.RuleId, c.Action, c.By, c.At, c.Rule))]));
     }
 
-    private static async Task<Ok<EffectiveLevelsResponse>> GetEffectiveAsync(
-        string? app, string? version, string? user, string? machine, LevelRuleCache cache, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>
+    /// A client's levels. While no rules could be read since the start (a data folder's file unreadable, PostgreSQL
+    /// down), 503 with the reason and <c>Retry-After</c>: a client keeps the rules it has (an empty list would end them).
+    /// </summary>
+    private static async Task<Results<Ok<EffectiveLevelsResponse>, JsonHttpResult<ErrorResponse>>> GetEffectiveAsync(
+        HttpContext context, string? app, string? version, string? user, string? machine, LevelRuleCache cache, TimeProvider time, CancellationToken cancellationToken)
     {
-        var rules = await cache.GetAsync(cancellationToken);
+        if (await cache.GetAsync(cancellationToken) is not { } rules)
+        {
+            context.Response.Headers.RetryAfter = Ingest.IngestEndpoint.StoreRetryAfterSeconds;
+            return ErrorResults.Create(StatusCodes.Status503ServiceUnavailable, $"the level rules cannot be read now ({cache.Unreadable}); a client keeps the rules it has");
+        }
+
         return TypedResults.Ok(new EffectiveLevelsResponse(LevelResolver.Resolve(rules, app, version, user, machine, time.GetUtcNow())));
     }
 }

@@ -21,12 +21,12 @@ internal static class SeqIngestApi
         // the answer can carry the level of the identity just received.
         group.MapPost("/api/events/raw", async (HttpContext context, IngestEndpoint endpoint, ClefDecoder clef, SeqJsonDecoder seqJson, ClefOptions options, LevelRuleCache levels, TimeProvider time) =>
         {
-            var rules = await levels.GetAsync(context.RequestAborted);
+            var rules = await levels.GetAsync(context.RequestAborted) ?? []; // none read: the configured level
             return await endpoint.HandleAsync(context, request => IsClef(request) ? clef : seqJson, string.Empty, (_, decoded) => Created(options, rules, decoded.Batch, time), Error, StatusCodes.Status201Created);
         });
         group.MapPost("/ingest/clef", async (HttpContext context, IngestEndpoint endpoint, ClefDecoder clef, ClefOptions options, LevelRuleCache levels, TimeProvider time) =>
         {
-            var rules = await levels.GetAsync(context.RequestAborted);
+            var rules = await levels.GetAsync(context.RequestAborted) ?? []; // none read: the configured level
             return await endpoint.HandleAsync(context, _ => clef, string.Empty, (_, decoded) => Created(options, rules, decoded.Batch, time), Error, StatusCodes.Status201Created);
         });
         return routes;
