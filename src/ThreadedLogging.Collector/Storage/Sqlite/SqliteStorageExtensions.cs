@@ -3,7 +3,8 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// <summary>Registers the SQLite stores and opens the event store before the server starts listening.</summary>
 internal static class SqliteStorageExtensions
 {
-    /// <exception cref="CollectorConfigurationException">The data folder cannot be made or written, or another collector holds it.</exception>
+    /// <exception cref="CollectorConfigurationException">The data folder cannot be made or written.</exception>
+    /// <exception cref="CollectorUnavailableException">Another process holds the folder (DataDirectoryLock).</exception>
     public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string dataDirectory, RetentionOptions retention)
     {
         CheckWritable(dataDirectory);
