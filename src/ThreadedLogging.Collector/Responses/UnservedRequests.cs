@@ -16,7 +16,7 @@ internal static class UnservedRequests
         await next(context);
         var response = context.Response;
         var method = context.Request.Method;
-        var path = context.Request.Path.Value ?? string.Empty;
+        var path = (context.Request.PathBase + context.Request.Path).Value ?? string.Empty; // as asked: under Collector:PathBase, with it
         if (response.StatusCode == StatusCodes.Status404NotFound && context.GetEndpoint() is null)
         {
             if (HttpMethods.IsPost(method) || HttpMethods.IsPut(method))

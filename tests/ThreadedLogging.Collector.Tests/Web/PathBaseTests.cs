@@ -34,6 +34,21 @@ public sealed class PathBaseTests
         Assert.Equal($"no endpoint at /{path.Split('?')[0]}: this collector serves under /logs/ (Collector:PathBase)", Http.Error(unprefixedText));
     }
 
+    /// <summary>A wrong path under the prefix: the 404 names the path asked for, prefix included (it said /api/nothing).</summary>
+    [Theory]
+    [InlineData("GET", "api/nothing", "no endpoint at /logs/api/nothing")]
+    [InlineData("DELETE", "health", "DELETE is not served at /logs/health;")]
+    public async Task WrongPathUnderThePrefix_TheReasonNamesThePathAsAsked(string method, string path, string reason)
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:PathBase=/logs");
+        using var prefixed = new HttpClient { BaseAddress = new Uri(collector.BaseAddress, "logs/") };
+
+        var (status, text) = await Http.SendAsync(prefixed, new HttpMethod(method), path);
+
+        Assert.True(status is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed, text);
+        Assert.StartsWith(reason, Http.Error(text) + ";", StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Prefix_WithoutItsSlash_RedirectedToTheFolderKeepingTheQuery()
     {

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Text.Json;
 using Microsoft.Playwright;
+using ThreadedLogging.Collector.Tests.Alerts;
 using ThreadedLogging.Collector.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 
@@ -39,6 +41,49 @@ public sealed class PathBaseConsoleTests(ChromiumFixture chromium) : IClassFixtu
         await WalkAsync(proxy.Address, proxy.Address);
 
         Assert.All(proxy.Asked, path => Assert.StartsWith("/logs/", path, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The Alerts view under <c>Collector:PathBase</c>: the header's link, a fired rule's "Events it notified" (the API's
+    /// link, from the collector's root) and its window's link (asked for again when followed) open under the prefix.
+    /// </summary>
+    [Fact]
+    public async Task AlertsView_ServedUnderPathBase_ItsLinksOpenTheEventsUnderThePrefix()
+    {
+        await using var scenario = await AlertScenario.StartAsync("payroll-errors", ["--Collector:PathBase=/logs"]);
+        var console = new Uri(scenario.Collector.BaseAddress, "logs/");
+        using var prefixed = new HttpClient { BaseAddress = console };
+        await Http.PostStoredAsync(prefixed, "log/alice", Http.Envelope(null,
+            new { level = "Error", message = "payment 1 failed", timestamp = AlertScenario.T0, sequence = 1 },
+            new { level = "Error", message = "payment 2 failed", timestamp = AlertScenario.T0.AddSeconds(1), sequence = 2 }));
+        await scenario.EvaluateAtAsync(TimeSpan.FromMinutes(5));
+        var (_, alertsText) = await Http.SendAsync(prefixed, HttpMethod.Get, "api/alerts");
+        var notifiedLink = JsonDocument.Parse(alertsText).RootElement.GetProperty("alerts")[0].GetProperty("lastFiredLink").GetString()!;
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        var requested = new ConcurrentQueue<string>();
+        page.Request += (_, request) => requested.Enqueue(request.Url);
+
+        await page.GotoAsync(console.AbsoluteUri);
+        await Expect(page.Locator("#users-view")).ToBeVisibleAsync();
+        await page.Locator("#alerts-link").ClickAsync();
+        var rows = page.Locator("#alerts-table tbody tr");
+        await Expect(rows).ToHaveCountAsync(1);
+        Assert.Equal(console.AbsoluteUri + "?alerts=1", page.Url);
+        await Expect(rows.Locator(".alert-webhook")).ToHaveTextAsync("127.0.0.1: delivered");
+
+        await rows.GetByRole(AriaRole.Link, new() { Name = "Events it notified" }).ClickAsync();
+        await Expect(page.Locator("#events-table tbody tr td.msg", new() { HasText = "failed" })).ToHaveCountAsync(2);
+        Assert.Equal(console.AbsoluteUri + notifiedLink.TrimStart('/'), page.Url);
+
+        await page.GoBackAsync();
+        await Expect(rows).ToHaveCountAsync(1);
+        await rows.GetByRole(AriaRole.Link, new() { Name = "Events in the last 1 h" }).ClickAsync();
+        await Expect(page.Locator("#timeline-view")).ToBeVisibleAsync();
+        Assert.StartsWith(console.AbsoluteUri + "?all=1&", page.Url, StringComparison.Ordinal);
+
+        Assert.All(requested.Where(url => new Uri(url).AbsolutePath != "/favicon.ico"), url => Assert.StartsWith(console.AbsoluteUri, url, StringComparison.Ordinal));
+        Assert.Empty(dialogs);
     }
 
     private static async Task PostEventsAsync(Uri ingest, string? key)
