@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -8,8 +9,9 @@ namespace ThreadedLogging.Collector.Alerts;
 /// Where notifications may go: <c>Collector:Alerts:WebhookAllowedHosts</c>, host names and IP ranges (CIDR, or one
 /// address). A webhook is allowed when its host is a listed name (whatever it resolves to), or when the address it is sent
 /// to is in a listed range; an empty list allows any host. Whatever the list, link-local addresses (169.254.0.0/16,
-/// fe80::/10, where cloud metadata services answer; AWS's fd00:ec2::254; IPv4-mapped and NAT64 forms of them too) are
-/// always refused. Checked twice: on the address's text when a rule is made (<see cref="CheckHost"/>), and on each
+/// fe80::/10, where most cloud metadata services answer), the clouds' instance services outside them
+/// (<see cref="InstanceServices"/>; IPv4-mapped and NAT64 forms of all of them too) and the metadata services' own names
+/// (<see cref="InstanceServiceNames"/>, which matter through a proxy: it resolves them) are always refused. Checked twice: on the address's text when a rule is made (<see cref="CheckHost"/>), and on each
 /// address the host resolves to when a notification is sent (<see cref="Allows"/>, by <see cref="WebhookConnector"/>),
 /// so a name that resolves to 169.254.169.254, or is made to between the check and the connection, is refused too.
 /// Through a proxy (<c>Collector:Alerts:WebhookProxy</c>, <see cref="ThroughProxy"/>) the proxy resolves the name and the
@@ -21,12 +23,34 @@ internal sealed class WebhookDestinations
     /// <summary>The setting's name, as errors and refusals name it.</summary>
     public const string SettingName = "Collector:Alerts:WebhookAllowedHosts";
 
-    private static readonly IPNetwork[] AlwaysRefused =
+    private static readonly IPNetwork[] LinkLocal =
     [
         IPNetwork.Parse("169.254.0.0/16"),
         IPNetwork.Parse("fe80::/10"),
-        IPNetwork.Parse("fd00:ec2::254/128"),
     ];
+
+    /// <summary>
+    /// Instance services outside link-local (security review): each hands a machine's credentials or secrets to whatever
+    /// on it asks, so a webhook (a POST the collector makes) must never reach one.
+    /// </summary>
+    private static readonly IPNetwork[] InstanceServices =
+    [
+        IPNetwork.Parse("100.100.100.200/32"), // Alibaba Cloud's metadata service (in 100.64.0.0/10, shared address space)
+        IPNetwork.Parse("168.63.129.16/32"), // Azure's WireServer (goal state, extensions' settings; IMDS itself is 169.254.169.254)
+        IPNetwork.Parse("192.0.0.192/32"), // Oracle Cloud Classic's metadata service
+        IPNetwork.Parse("fd00:ec2::/32"), // AWS's IPv6 instance services: IMDS fd00:ec2::254, EKS Pod Identity fd00:ec2::23, DNS, NTP
+        IPNetwork.Parse("fd20:ce::254/128"), // Google Cloud's metadata server over IPv6
+        IPNetwork.Parse("fd00:c1::a9fe:a9fe/128"), // Oracle Cloud Infrastructure's IMDS over IPv6
+        IPNetwork.Parse("fd00:42::42/128"), // Scaleway's metadata over IPv6
+        IPNetwork.Parse("fd00:a9fe:a9fe::1/128"), // Akamai (Linode) metadata over IPv6
+    ];
+
+    /// <summary>
+    /// Names of metadata services (Google Cloud's, AWS's in a VPC's DNS, Tencent Cloud's): refused as written, since through a
+    /// proxy the collector never sees the link-local address they resolve to.
+    /// </summary>
+    private static readonly FrozenSet<string> InstanceServiceNames = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
+        "metadata.google.internal", "metadata.goog", "metadata", "instance-data", "instance-data.ec2.internal", "metadata.tencentyun.com");
 
     private static readonly IPNetwork Nat64 = IPNetwork.Parse("64:ff9b::/96");
 
@@ -71,14 +95,22 @@ internal sealed class WebhookDestinations
                 {
                     errors.Add($"{at} '{entry}' is not a CIDR range: {problem}.");
                 }
-                else if (IsAlwaysRefused(range.BaseAddress))
+                else if (IsLinkLocal(range.BaseAddress))
                 {
                     errors.Add($"{at} '{entry}' is a link-local range (169.254.0.0/16, fe80::/10, where cloud metadata services answer): a webhook there is always refused.");
+                }
+                else if (IsAlwaysRefused(range.BaseAddress))
+                {
+                    errors.Add($"{at} '{entry}' is a cloud instance service's address (a metadata service, Azure's WireServer): a webhook there is always refused.");
                 }
                 else
                 {
                     ranges.Add(range);
                 }
+            }
+            else if (Uri.CheckHostName(entry) == UriHostNameType.Dns && InstanceServiceNames.Contains(entry.TrimEnd('.')))
+            {
+                errors.Add($"{at} '{entry}' is a cloud metadata service's name: a webhook there is always refused.");
             }
             else if (Uri.CheckHostName(entry) == UriHostNameType.Dns)
             {
@@ -104,12 +136,22 @@ internal sealed class WebhookDestinations
         // An address with a trailing dot (169.254.169.254.) is a name to Uri, an address to a proxy that resolves it.
         if (IPAddress.TryParse(webhook.IdnHost.TrimEnd('.'), out var address))
         {
-            if (IsAlwaysRefused(address))
+            if (IsLinkLocal(address))
             {
                 return $"is a link-local address ({webhook.Host}: 169.254.0.0/16, fe80::/10, where cloud metadata services answer): refused";
             }
 
+            if (IsAlwaysRefused(address))
+            {
+                return $"is a cloud instance service's address ({webhook.Host}: a metadata service, Azure's WireServer): refused";
+            }
+
             return Entries.Count == 0 || InRange(address) ? null : NotAllowed(webhook);
+        }
+
+        if (InstanceServiceNames.Contains(webhook.IdnHost.TrimEnd('.')))
+        {
+            return $"is a cloud metadata service's name ({webhook.Host}): refused";
         }
 
         if (Entries.Count == 0 || _names.Contains(webhook.IdnHost.TrimEnd('.')))
@@ -135,17 +177,25 @@ internal sealed class WebhookDestinations
         return !IsAlwaysRefused(address) && (Entries.Count == 0 || _names.Contains(host.TrimEnd('.')) || InRange(address));
     }
 
-    /// <summary>Whether <paramref name="address"/> is link-local or a metadata service's, in any of its forms.</summary>
+    /// <summary>Whether <paramref name="address"/> is link-local or a cloud instance service's, in any of its forms.</summary>
     public static bool IsAlwaysRefused(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        var a = Normal(address);
-        if (a.AddressFamily == AddressFamily.InterNetworkV6 && Nat64.Contains(a))
-        {
-            a = new IPAddress(a.GetAddressBytes()[12..]); // 64:ff9b::a9fe:a9fe is 169.254.169.254 through a NAT64 gateway
-        }
+        var a = Unwrapped(address);
+        return LinkLocal.Any(range => range.Contains(a)) || InstanceServices.Any(range => range.Contains(a));
+    }
 
-        return AlwaysRefused.Any(range => range.Contains(a));
+    private static bool IsLinkLocal(IPAddress address)
+    {
+        var a = Unwrapped(address);
+        return LinkLocal.Any(range => range.Contains(a));
+    }
+
+    /// <summary>The address an IPv4-mapped or NAT64 one stands for (64:ff9b::a9fe:a9fe is 169.254.169.254 through a NAT64 gateway).</summary>
+    private static IPAddress Unwrapped(IPAddress address)
+    {
+        var a = Normal(address);
+        return a.AddressFamily == AddressFamily.InterNetworkV6 && Nat64.Contains(a) ? new IPAddress(a.GetAddressBytes()[12..]) : a;
     }
 
     private static IPAddress Normal(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;

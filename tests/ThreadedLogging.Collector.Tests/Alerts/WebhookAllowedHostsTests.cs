@@ -64,6 +64,9 @@ public sealed class WebhookAllowedHostsTests
     [InlineData("hooks.example.com", "https://other.example.com/h", "'webhook' host other.example.com is not in Collector:Alerts:WebhookAllowedHosts.")]
     [InlineData("10.0.0.0/8,hooks.example.com", "http://[::1]:9/h", "'webhook' host [::1] is not in Collector:Alerts:WebhookAllowedHosts.")]
     [InlineData("0.0.0.0/0", "http://169.254.169.254/h", "'webhook' is a link-local address (169.254.169.254: 169.254.0.0/16, fe80::/10, where cloud metadata services answer): refused.")]
+    [InlineData("0.0.0.0/0", "http://100.100.100.200/latest/meta-data/", "'webhook' is a cloud instance service's address (100.100.100.200: a metadata service, Azure's WireServer): refused.")]
+    [InlineData("0.0.0.0/0", "http://168.63.129.16/machine?comp=goalstate", "'webhook' is a cloud instance service's address (168.63.129.16: a metadata service, Azure's WireServer): refused.")]
+    [InlineData("::/0", "http://[fd20:ce::254]/computeMetadata/v1/", "'webhook' is a cloud instance service's address ([fd20:ce::254]: a metadata service, Azure's WireServer): refused.")]
     public async Task PostAndPut_WebhookNotAllowed_400NamingWebhookAndTheSettingNothingChanged(string allowed, string webhook, string reason)
     {
         await using var collector = await CollectorFixture.StartAsync($"--Collector:Alerts:WebhookAllowedHosts={allowed}");
@@ -111,6 +114,8 @@ public sealed class WebhookAllowedHostsTests
     [InlineData("*.example.com", "Collector:Alerts:WebhookAllowedHosts:0 must be a host name")]
     [InlineData("169.254.0.0/16", "Collector:Alerts:WebhookAllowedHosts:0 '169.254.0.0/16' is a link-local range (169.254.0.0/16, fe80::/10, where cloud metadata services answer): a webhook there is always refused.")]
     [InlineData("::ffff:169.254.169.254", "Collector:Alerts:WebhookAllowedHosts:0 '::ffff:169.254.169.254' is a link-local range")]
+    [InlineData("168.63.129.16", "Collector:Alerts:WebhookAllowedHosts:0 '168.63.129.16' is a cloud instance service's address (a metadata service, Azure's WireServer): a webhook there is always refused.")]
+    [InlineData("metadata.google.internal", "Collector:Alerts:WebhookAllowedHosts:0 'metadata.google.internal' is a cloud metadata service's name: a webhook there is always refused.")]
     public async Task Main_BadAllowedHost_ExitCode2NamingTheOption(string entry, string reason)
     {
         using var data = new TempDirectory();

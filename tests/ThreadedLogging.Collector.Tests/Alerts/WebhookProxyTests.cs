@@ -63,6 +63,7 @@ public sealed class WebhookProxyTests
     [InlineData("hooks.example.com", "http://127.0.0.1:9/h", "'webhook' host 127.0.0.1 is not in Collector:Alerts:WebhookAllowedHosts.")]
     [InlineData("", "http://169.254.169.254/h", "'webhook' is a link-local address (169.254.169.254: 169.254.0.0/16, fe80::/10, where cloud metadata services answer): refused.")]
     [InlineData("", "http://169.254.169.254./h", "'webhook' is a link-local address (169.254.169.254.: 169.254.0.0/16, fe80::/10, where cloud metadata services answer): refused.")]
+    [InlineData("", "http://metadata.google.internal/computeMetadata/v1/", "'webhook' is a cloud metadata service's name (metadata.google.internal): refused.")] // the proxy would resolve it to 169.254.169.254
     public async Task Post_HostNotAllowedThroughAProxy_400NamingTheSetting(string allowed, string webhook, string reason)
     {
         await using var proxy = await TinyProxy.StartAsync();
