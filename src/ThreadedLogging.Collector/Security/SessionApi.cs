@@ -105,7 +105,7 @@ internal static class SessionApi
 
         // Signing in again replaces this browser's session (read → admin).
         sessions.Remove(context.Request.Cookies[SessionStore.CookieName]);
-        var (token, expires) = sessions.Create(admin);
+        var (token, expires) = sessions.Create(key, admin);
         context.Response.Cookies.Append(SessionStore.CookieName, token, new CookieOptions
         {
             HttpOnly = true,

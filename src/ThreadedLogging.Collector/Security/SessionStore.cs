@@ -7,39 +7,39 @@ namespace ThreadedLogging.Collector.Security;
 /// Support page sign-ins: a random token per sign-in, kept (as its SHA-256) in memory with its role until it
 /// expires or is signed out; the browser holds it in an HttpOnly cookie. A restart signs everybody out. A
 /// session made with the read key reads; one made with the admin key also changes level rules (issue 13).
+/// <para>
+/// Past <see cref="MaxSessions"/> the oldest sessions of the key that holds the most are dropped (security review): dropping
+/// the oldest of all let a read-key holder who signed in 10,000 times end the admin's session. Each key's sign-ins now
+/// push out only that key's own sessions while it holds the most (those who share a key can already sign in as each other).
+/// </para>
 /// </summary>
 internal sealed class SessionStore(CollectorOptions options, TimeProvider time)
 {
     public const string CookieName = "tl_session";
 
-    /// <summary>The most sessions kept; the oldest are dropped beyond it (each needs the read key to make).</summary>
+    /// <summary>The most sessions kept; beyond it the oldest of the key that made the most are dropped (each needs a key to make).</summary>
     public const int MaxSessions = 10_000;
 
     private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
+    private readonly Lock _evicting = new();
 
     public TimeSpan Lifetime => options.SessionLifetime;
 
     /// <summary>Starts a session: returns the token for the cookie and when it expires.</summary>
+    /// <param name="key">The key it was made with (kept only as its hash: whose sessions make room for it when full).</param>
     /// <param name="admin">Whether the session was made with the admin key (it may change level rules).</param>
-    public (string Token, DateTimeOffset Expires) Create(bool admin = false)
+    public (string Token, DateTimeOffset Expires) Create(string key, bool admin = false)
     {
+        ArgumentNullException.ThrowIfNull(key);
         var now = time.GetUtcNow();
         if (_sessions.Count >= MaxSessions)
         {
-            foreach (var (key, _) in _sessions.Where(s => s.Value.Expires <= now).ToList())
-            {
-                _sessions.TryRemove(key, out _);
-            }
-
-            foreach (var (key, _) in _sessions.OrderBy(s => s.Value.Expires).Take(Math.Max(0, _sessions.Count - MaxSessions + 1)).ToList())
-            {
-                _sessions.TryRemove(key, out _);
-            }
+            MakeRoom(now);
         }
 
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var expires = now + options.SessionLifetime;
-        _sessions[Hash(token)] = new Session(expires, admin);
+        _sessions[Hash(token)] = new Session(expires, admin, Hash(key));
         return (token, expires);
     }
 
@@ -72,7 +72,32 @@ internal sealed class SessionStore(CollectorOptions options, TimeProvider time)
         return null;
     }
 
+    /// <summary>Drops the expired sessions, then, while still full, the oldest of the key that holds the most.</summary>
+    private void MakeRoom(DateTimeOffset now)
+    {
+        lock (_evicting)
+        {
+            foreach (var (token, _) in _sessions.Where(s => s.Value.Expires <= now).ToList())
+            {
+                _sessions.TryRemove(token, out _);
+            }
+
+            var excess = _sessions.Count - MaxSessions + 1;
+            if (excess <= 0)
+            {
+                return;
+            }
+
+            var largest = _sessions.GroupBy(s => s.Value.Key, StringComparer.Ordinal).MaxBy(g => g.Count())!;
+            foreach (var (token, _) in largest.OrderBy(s => s.Value.Expires).Take(excess).ToList())
+            {
+                _sessions.TryRemove(token, out _);
+            }
+        }
+    }
+
     private static string Hash(string token) => Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)));
 
-    private sealed record Session(DateTimeOffset Expires, bool Admin);
+    /// <summary>A live session: when it ends, whether it may change, and the hash of the key that made it.</summary>
+    private sealed record Session(DateTimeOffset Expires, bool Admin, string Key);
 }
