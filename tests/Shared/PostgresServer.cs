@@ -37,6 +37,9 @@ public sealed class PostgresServer
 
     public int Port { get; }
 
+    /// <summary>Gets the folder of the server's programs, and of its client tools (<c>pg_dump</c>, <c>pg_restore</c>).</summary>
+    public string BinDirectory => _bin;
+
     /// <summary>Gets the data directory (tests that stop and start the server).</summary>
     public string DataDirectory => Path.Combine(_root, "data");
 

@@ -16,7 +16,7 @@ namespace ThreadedLogging.Collector.Storage.Postgres;
 /// </remarks>
 internal static class PostgresSchema
 {
-    public const int Version = 12;
+    public const int Version = 13;
 
     /// <summary>Any 64-bit number the collectors agree on: the lock held while the schema is upgraded.</summary>
     public const long SchemaLock = 0x544C_5343_4845_4D41; // "TLSCHEMA"
@@ -348,7 +348,22 @@ internal static class PostgresSchema
         )
         """;
 
-    private static readonly string[] Steps = [Version1, Version2, Version3, Version4, Version5, Version6, Version7, Version8, Version9, Version10, Version11, Version12];
+    /// <summary>
+    /// Version 13: <c>tl_search_text</c> and <c>tl_words</c> (version 9) get SQL-standard bodies, the same expressions.
+    /// Their bodies were text, resolved by name at each use: <c>pg_dump</c> (README's backup) sets an empty search path,
+    /// so <c>pg_restore</c> could not find <c>tl_fold_diacritics</c> when it made <c>events</c>' search column, and a
+    /// restored database had no events table. A body parsed at creation refers to the functions it calls themselves
+    /// (the dump qualifies them and orders them first) and is still inlined into the queries. No data changes.
+    /// </summary>
+    private const string Version13 = """
+        CREATE OR REPLACE FUNCTION tl_search_text(doc text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+            RETURN regexp_replace(regexp_replace(tl_fold_diacritics(doc), '[^[:alnum:]]+', ' ', 'g'),
+                '([[:alnum:]]{255}[[:alnum:]]{255}[[:alnum:]])[[:alnum:]]+', '\1', 'g');
+        CREATE OR REPLACE FUNCTION tl_words(doc text) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE
+            RETURN to_tsvector('simple'::regconfig, tl_search_text(coalesce(doc, '')));
+        """;
+
+    private static readonly string[] Steps = [Version1, Version2, Version3, Version4, Version5, Version6, Version7, Version8, Version9, Version10, Version11, Version12, Version13];
 
     /// <summary>Creates or upgrades the schema; safe when several collectors run it at once.</summary>
     /// <exception cref="InvalidOperationException">The database's schema is newer than this collector.</exception>
