@@ -65,4 +65,50 @@ public sealed class SerilogOpenTelemetrySinkTests
         Assert.Equal("System.InvalidOperationException", failed.GetProperty("exception").GetProperty("type").GetString());
         Assert.Equal("boom", failed.GetProperty("exception").GetProperty("message").GetString());
     }
+
+    [Fact]
+    public async Task SerilogOpenTelemetrySink_EveryLevelThrownExceptionAndSpan_StoredAsSerilogHadThem()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=" + Key);
+        using var activity = new Activity("checkout").SetIdFormat(ActivityIdFormat.W3C).Start();
+        using (var log = new LoggerConfiguration().MinimumLevel.Verbose()
+            .WriteTo.OpenTelemetry(sink =>
+            {
+                sink.Endpoint = new Uri(collector.BaseAddress, "v1/logs").ToString();
+                sink.Protocol = OtlpProtocol.HttpProtobuf;
+                sink.Headers = new Dictionary<string, string> { ["x-api-key"] = Key };
+                sink.ResourceAttributes = new Dictionary<string, object> { ["service.name"] = "Payroll" };
+            }).CreateLogger())
+        {
+            log.Verbose("Level {Level}", "verbose");
+            log.Debug("Level {Level}", "debug");
+            log.Information("Level {Level} {Amount:F1} {$Kind}", "information", 3, new[] { 1 });
+            log.Warning("Level {Level}", "warning");
+            log.Error("Level {Level}", "error");
+            log.Fatal(ThrownExceptions.OuterWithInner(), "Level {Level}", "fatal");
+        }
+
+        var events = await collector.EventsAsync();
+        Assert.Equal(
+            [("Trace", "verbose"), ("Debug", "debug"), ("Information", "information"), ("Warning", "warning"), ("Error", "error"), ("Critical", "fatal")],
+            events.Select(e => (e.GetProperty("level").GetString(), e.GetProperty("properties").GetProperty("Level").GetString()))
+                .OrderBy(e => e.Item1 switch { "Trace" => 0, "Debug" => 1, "Information" => 2, "Warning" => 3, "Error" => 4, _ => 5 }));
+        Assert.All(events, e => Assert.Equal(activity.SpanId.ToHexString(), e.GetProperty("context").GetProperty("spanId").GetString()));
+
+        // Serilog's own rendering: the format applied, a stringified value as its text.
+        var information = events.Single(e => e.GetProperty("level").GetString() == "Information");
+        Assert.Equal("Level information 3.0 System.Int32[]", information.GetProperty("message").GetString());
+        Assert.Equal("Level {Level} {Amount:F1} {$Kind}", information.GetProperty("template").GetString());
+        Assert.Equal(3, information.GetProperty("properties").GetProperty("Amount").GetInt32());
+        Assert.Equal("System.Int32[]", information.GetProperty("properties").GetProperty("Kind").GetString());
+
+        // A thrown exception: its stack, and the inner exception read from the exception.stacktrace Serilog sends.
+        var exception = events.Single(e => e.GetProperty("level").GetString() == "Critical").GetProperty("exception");
+        Assert.Equal("System.InvalidOperationException", exception.GetProperty("type").GetString());
+        Assert.Equal("outer failed", exception.GetProperty("message").GetString());
+        Assert.Contains(nameof(ThrownExceptions.OuterWithInner), exception.GetProperty("stackTrace").GetString(), StringComparison.Ordinal);
+        var inner = Assert.Single(exception.GetProperty("inner").EnumerateArray());
+        Assert.Equal("System.ArgumentException", inner.GetProperty("type").GetString());
+        Assert.Equal("inner bad (Parameter 'amount')", inner.GetProperty("message").GetString());
+    }
 }
