@@ -21,9 +21,13 @@ internal static class PropertyEncoder<TState>
     /// <c>SerilogLogValues</c>, whose formatter is Serilog's own rendering (what <c>LogEvent.RenderMessage()</c> and its
     /// console show: <c>"ann"</c> quoted, a sequence <c>[1, 2]</c>, a dictionary <c>[("a": 1)]</c>), where MEL's
     /// rendering of the same values reads <c>ann</c>, <c>1, 2</c>. Rendered at the call, as Serilog's sinks render it.
+    /// So also for NLog's: an app that logs through NLog's <c>MicrosoftILoggerTarget</c> (NLog.Extensions.Logging) hands
+    /// each call's <c>LogState</c>, whose formatter is the target's <c>Layout</c> rendered (NLog's own <c>${message}</c>,
+    /// and whatever else the layout adds: <c>${message} (${logger})</c>), where MEL's rendering of its template loses it.
     /// A field of this class, whose statics the call reads already for <see cref="Encode"/>: no cost for other states.
     /// </summary>
-    public static readonly bool KeepsFormatterText = typeof(TState).FullName == "Serilog.Extensions.Logging.SerilogLogValues";
+    public static readonly bool KeepsFormatterText = typeof(TState).FullName
+        is "Serilog.Extensions.Logging.SerilogLogValues" or "NLog.Extensions.Logging.MicrosoftILoggerTarget+LogState";
 
     private static PropertyEncoderDelegate<TState>? Create()
     {
