@@ -10,7 +10,11 @@ namespace ThreadedLogging.Collector.Levels;
 /// the start (<see cref="Unreadable"/>) there are none to give: no level is sent rather than "no rules", which a client
 /// would take as the end of the rules it has.
 /// </summary>
-internal sealed class LevelRuleCache(ILevelRuleStore store, TimeProvider time, ILogger<LevelRuleCache> logger)
+/// <param name="store">Where the rules are.</param>
+/// <param name="availability">Which failures are the store's being unreachable, in words an answer may carry (others are said in the log only).</param>
+/// <param name="time">The clock of the refresh.</param>
+/// <param name="logger">Where a failed read is said.</param>
+internal sealed class LevelRuleCache(ILevelRuleStore store, IStoreAvailability availability, TimeProvider time, ILogger<LevelRuleCache> logger)
 {
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
 
@@ -51,7 +55,7 @@ internal sealed class LevelRuleCache(ILevelRuleStore store, TimeProvider time, I
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 Diagnostics.CollectorLog.LevelRulesUnavailable(logger, e.Message);
-                _snapshot = snapshot with { Loaded = now, Failure = e.Message };
+                _snapshot = snapshot with { Loaded = now, Failure = availability.Unavailable(e) ?? "the collector's log says why (id 300)" };
                 return snapshot.Rules;
             }
         }
