@@ -5,13 +5,19 @@
 // repeats when daylight saving ends.
 import { localParts } from "./dom.js";
 
-/** An instant (ISO, as links carry it) as a box shows it: seconds and milliseconds only when not zero; "" for none. */
-export function boxText(iso) {
+/**
+ * An instant (ISO, as links carry it) as a box shows it, so that it reads back (readBox) as the same instant; "" for none.
+ * From: seconds and milliseconds only when not zero. To (`end`, inclusive to the precision typed): the last millisecond
+ * of a minute as that minute, of a second as that second, any other with its milliseconds. A To of 10:15:00.000 (a
+ * link's, "Everyone around this time") shown "10:15" read as the whole minute while the list stopped at its start.
+ */
+export function boxText(iso, end = false) {
   if (!iso) return "";
   const date = new Date(iso);
   if (isNaN(date)) return "";
   const { day, time, ms, zone } = localParts(date);
-  const shown = ms !== "000" ? `${time}.${ms}` : time.endsWith(":00") ? time.slice(0, 5) : time;
+  const [whole, last] = end ? ["999", ":59"] : ["000", ":00"];
+  const shown = ms !== whole ? `${time}.${ms}` : time.endsWith(last) ? time.slice(0, 5) : time;
   return `${day} ${shown} ${zone}`;
 }
 
@@ -22,8 +28,8 @@ const Pattern = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(
  * then hours and minutes (24 h; seconds and milliseconds optional, "T" or a space before them): in the browser's zone,
  * or at the offset written after it ("Z", "UTC", "UTC+01:00", "+01:00"), so a time copied from the list reads back as
  * the same instant. With `end` (the To box, inclusive) the last millisecond of what was typed: "14:30" is up to and
- * including 14:30:59.999, "14:30:05" to 14:30:05.999, a date alone to its 23:59:59.999; a support person's "until
- * 14:30" means the whole minute, and the box then shows the instant it stops at.
+ * including 14:30:59.999, "14:30:05" to 14:30:05.999, a date alone to its 23:59:59.999: a support person's "until
+ * 14:30" means the whole minute.
  */
 export function readBox(value, end = false) {
   const textValue = value.trim();

@@ -82,7 +82,7 @@ export function showTimeline(state) {
   const custom = Boolean(state.from || state.to);
   for (const b of document.querySelectorAll("[data-range]")) b.setAttribute("aria-pressed", String(!custom && (state.range || "all") === b.dataset.range));
   for (const [id, end] of [["timeline-from", "from"], ["timeline-to", "to"]]) {
-    $(id).value = boxText(state[end]);
+    $(id).value = boxText(state[end], end === "to");
     fitBox($(id));
     $(id).removeAttribute("aria-invalid");
   }

@@ -29,7 +29,8 @@ public sealed class TimeRangeBoxConsoleTests(ChromiumFixture chromium) : IClassF
         await Expect(rows).ToHaveCountAsync(2);
         // Before: "10/24/2026, 02:00:00 AM" in a datetime-local box.
         await Expect(page.Locator("#timeline-from")).ToHaveValueAsync("2026-10-24 02:00 UTC+02:00");
-        await Expect(page.Locator("#timeline-to")).ToHaveValueAsync("2026-10-25 01:59:59.999 UTC+02:00");
+        // To, inclusive to the precision shown: the last millisecond of a minute shown as that minute.
+        await Expect(page.Locator("#timeline-to")).ToHaveValueAsync("2026-10-25 01:59 UTC+02:00");
         Assert.Equal("text", await page.Locator("#timeline-from").GetAttributeAsync("type") ?? "text");
         await ChromiumFixture.ScreenshotAsync(page, "88-time-range-boxes");
 
@@ -39,7 +40,7 @@ public sealed class TimeRangeBoxConsoleTests(ChromiumFixture chromium) : IClassF
         await page.Locator("#timeline-to").PressAsync("Enter");
         await Expect(page).ToHaveURLAsync(new Regex("to=2026-10-24T12%3A00%3A59.999Z"));
         await Expect(rows).ToHaveCountAsync(1);
-        await Expect(page.Locator("#timeline-to")).ToHaveValueAsync("2026-10-24 14:00:59.999 UTC+02:00");
+        await Expect(page.Locator("#timeline-to")).ToHaveValueAsync("2026-10-24 14:00 UTC+02:00");
 
         // A time copied from the list (its own offset) reads back as that instant.
         var listed = await rows.First.Locator("td.time").InnerTextAsync();
@@ -134,7 +135,7 @@ public sealed class TimeRangeBoxConsoleTests(ChromiumFixture chromium) : IClassF
         await to.PressAsync("Enter");
         await Expect(page).ToHaveURLAsync(new Regex("to=2026-10-24T12%3A30%3A59.999Z"));
         await Expect(messages).ToHaveTextAsync(["the minute's last tick", "the crash", "in the second", "on the minute", "a minute before"]);
-        await Expect(to).ToHaveValueAsync("2026-10-24 14:30:59.999 UTC+02:00");
+        await Expect(to).ToHaveValueAsync("2026-10-24 14:30 UTC+02:00");
 
         // To the second: that whole second. From typed to the minute stays at its start.
         await to.FillAsync("2026-10-24 14:30:00");
@@ -144,7 +145,7 @@ public sealed class TimeRangeBoxConsoleTests(ChromiumFixture chromium) : IClassF
         await from.PressAsync("Enter");
         await Expect(page).ToHaveURLAsync(new Regex("from=2026-10-24T12%3A30%3A00.000Z"));
         await Expect(messages).ToHaveTextAsync(["in the second", "on the minute"]);
-        await Expect(to).ToHaveValueAsync("2026-10-24 14:30:00.999 UTC+02:00");
+        await Expect(to).ToHaveValueAsync("2026-10-24 14:30:00 UTC+02:00");
 
         // To the millisecond: that millisecond, to its last tick (as before).
         await to.FillAsync("2026-10-24 14:30:00.000");
@@ -163,6 +164,43 @@ public sealed class TimeRangeBoxConsoleTests(ChromiumFixture chromium) : IClassF
         await Expect(page).ToHaveURLAsync(new Regex("to=2026-10-24T12%3A30%3A59.999Z"));
         await Expect(messages).ToHaveTextAsync(["the minute's last tick", "the crash", "in the second", "on the minute"]);
         Assert.Empty(dialogs);
+    }
+
+    /// <summary>
+    /// The To box shows its instant as it reads back under the inclusive rule. A link's <c>to</c> at a minute's start
+    /// (12:30:00.000Z, as "Everyone around this time" and edited links make) showed "14:30", which typed means up to
+    /// 14:30:59.999, while the list stopped at 14:30:00.000: it shows "14:30:00.000" now, and the end of a minute or a
+    /// second as that minute or second.
+    /// </summary>
+    [Fact]
+    public async Task TimeRange_ToFromALink_ShownAsItReadsBack()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:Retention:MaxAge=3650.00:00:00");
+        await Http.PostStoredAsync(collector.Client, "log/zoe", Http.Envelope(null,
+            new { level = "Information", message = "on the minute", timestamp = "2026-10-24T12:30:00.000Z", sequence = 1 },
+            new { level = "Error", message = "the crash", timestamp = "2026-10-24T12:30:40.000Z", sequence = 2 }));
+        await using var context = await chromium.Browser.NewContextAsync(new() { TimezoneId = "Europe/Berlin", Locale = "en-US" });
+        var page = await context.NewPageAsync();
+        var messages = page.Locator("#events-table tbody tr td.msg");
+        var to = page.Locator("#timeline-to");
+
+        await page.GotoAsync(collector.BaseAddress + "?user=zoe&to=2026-10-24T12%3A30%3A00.000Z");
+        await Expect(messages).ToHaveTextAsync(["on the minute"]);
+        await Expect(to).ToHaveValueAsync("2026-10-24 14:30:00.000 UTC+02:00");
+
+        await page.GotoAsync(collector.BaseAddress + "?user=zoe&to=2026-10-24T12%3A30%3A40.999Z");
+        await Expect(messages).ToHaveTextAsync(["the crash", "on the minute"]);
+        await Expect(to).ToHaveValueAsync("2026-10-24 14:30:40 UTC+02:00");
+
+        await page.GotoAsync(collector.BaseAddress + "?user=zoe&to=2026-10-24T12%3A30%3A39.999Z");
+        await Expect(messages).ToHaveTextAsync(["on the minute"]);
+        await Expect(to).ToHaveValueAsync("2026-10-24 14:30:39 UTC+02:00");
+
+        // What the box shows, typed back (a space added and taken away: a change), asks for the same instant.
+        await to.FillAsync("2026-10-24 14:30:39 UTC+02:00 ");
+        await to.PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new Regex("to=2026-10-24T12%3A30%3A39.999Z"));
+        await Expect(messages).ToHaveTextAsync(["on the minute"]);
     }
 
     /// <summary>
