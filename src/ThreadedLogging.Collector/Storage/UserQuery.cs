@@ -6,6 +6,12 @@ internal sealed record UserQuery
     /// <summary>Gets a part of the user's name (case-insensitive, ASCII letters); null: every user.</summary>
     public string? Search { get; init; }
 
+    /// <summary>
+    /// Gets the words of <see cref="Search"/> (split at white space): a user matches when its name holds every one, in any
+    /// order, so "Anna Schmidt", as a caller gives a name, finds anna.schmidt. One word is a part of the name, as before.
+    /// </summary>
+    public string[] SearchWords => Search?.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries) ?? [];
+
     public UserSort Sort { get; init; } = UserSort.LastSeen;
 
     /// <summary>Gets the window's start, inclusive: <see cref="UserSummary.Window"/> counts events from here.</summary>

@@ -72,6 +72,20 @@ public abstract partial class EventStoreContractTests
     }
 
     [Fact]
+    public async Task Users_SearchOfSeveralWords_UsersWhoseNameHoldsEveryWord()
+    {
+        await Store.AppendAsync(new EventBatch(null, [With(Event(1), user: "anna.schmidt"), With(Event(2), user: "anna.berg"), With(Event(3), user: "bob.schmidt")]), CancellationToken.None);
+        var window = new UserQuery { Limit = 10, Sort = UserSort.Name, WindowFrom = T0.AddDays(-1), WindowTo = T0.AddDays(1) };
+        async Task<string[]> Users(string search) => [.. (await Store.GetUsersAsync(window with { Search = search }, CancellationToken.None)).Users.Select(u => u.User ?? "(no user)")];
+
+        Assert.Equal(["anna.schmidt"], await Users("Anna Schmidt"));
+        Assert.Equal(["anna.schmidt"], await Users("  schmidt\tANNA "));
+        Assert.Equal(["anna.berg", "anna.schmidt"], await Users("anna"));
+        Assert.Equal(["anna.schmidt", "bob.schmidt"], await Users("SCHMIDT"));
+        Assert.Empty(await Users("anna meyer"));
+    }
+
+    [Fact]
     public async Task Query_NulInTextFilters_FindsTheEventStoredWithIt()
     {
         // PostgreSQL answered 500 to a NUL in a filter (text cannot hold one); ingest stores it as U+FFFD there.

@@ -58,10 +58,11 @@ internal sealed partial class PostgresEventStore
         };
         await using var command = new NpgsqlCommand { Connection = connection };
         var where = new List<string>();
-        if (query.Search is { Length: > 0 } search)
+        var words = query.SearchWords;
+        for (var i = 0; i < words.Length; i++)
         {
-            where.Add("lower(user_name) LIKE @search");
-            command.Parameters.AddWithValue("search", "%" + PostgresQueryBuilder.EscapeLike(PostgresText.WithoutNul(search).ToLowerInvariant()) + "%");
+            where.Add($"lower(user_name) LIKE @search{i}");
+            command.Parameters.AddWithValue($"search{i}", "%" + PostgresQueryBuilder.EscapeLike(PostgresText.WithoutNul(words[i]).ToLowerInvariant()) + "%");
         }
 
         if (query.After is { } after)

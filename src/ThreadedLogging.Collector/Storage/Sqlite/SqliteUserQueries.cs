@@ -24,12 +24,13 @@ internal static class SqliteUserQueries
         };
         var order = query.Sort == UserSort.Name ? "user" : $"{key} DESC, user DESC";
         var where = new List<string>();
-        if (query.Search is { Length: > 0 } search)
+        // Each word a literal substring, ASCII case folded (lower() folds ASCII only, as LIKE did). Not LIKE: its pattern
+        // ends at a NUL, so a search with one matched every user; instr and lower compare the text's full length.
+        var words = query.SearchWords;
+        for (var i = 0; i < words.Length; i++)
         {
-            // A literal substring, ASCII case folded (lower() folds ASCII only, as LIKE did). Not LIKE: its pattern ends at a
-            // NUL, so a search with one matched every user; instr and lower compare the text's full length.
-            where.Add("instr(lower(user), lower($search)) > 0");
-            command.Parameters.AddWithValue("$search", search);
+            where.Add($"instr(lower(user), lower($search{i})) > 0");
+            command.Parameters.AddWithValue($"$search{i}", words[i]);
         }
 
         if (query.After is { } after)
