@@ -69,7 +69,7 @@ internal static class EventStreamApi
         }
 
         var sessions = context.RequestServices.GetRequiredService<SessionStore>();
-        var cookie = context.Request.Cookies[SessionStore.CookieName];
+        var cookie = SessionStore.TokenOf(context.Request);
         return () => sessions.IsValid(cookie);
     }
 

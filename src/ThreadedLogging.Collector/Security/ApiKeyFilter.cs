@@ -34,7 +34,7 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false, 
         var request = http.Request;
         var key = ApiKeyReader.Read(request, seqCompatible);
         var sessions = http.RequestServices.GetRequiredService<SessionStore>();
-        var cookie = request.Cookies[SessionStore.CookieName];
+        var cookie = SessionStore.TokenOf(request);
         var failures = http.RequestServices.GetRequiredService<FailedSignIns>();
         if (role != ApiKeyRole.Ingest && key is not null && failures.RetryAfter(http.Connection.RemoteIpAddress) is { } wait)
         {

@@ -41,7 +41,7 @@ internal static class SessionApi
     private static Ok<SessionResponse> GetSession(HttpContext context, ApiKeyRing ring, SessionStore sessions)
     {
         context.Response.Headers.CacheControl = "no-store";
-        var cookie = context.Request.Cookies[SessionStore.CookieName];
+        var cookie = SessionStore.TokenOf(context.Request);
         var canChange = (!ring.AdminRequiresKey && ApiKeyFilter.IsFromThisMachine(context)) || sessions.IsAdmin(cookie);
         return TypedResults.Ok(new SessionResponse(
             ring.ReadRequiresKey, !ring.ReadRequiresKey || sessions.IsValid(cookie), canChange, ring.HasAdminKey && !canChange, sessions.IsValid(cookie)));
@@ -104,9 +104,9 @@ internal static class SessionApi
         }
 
         // Signing in again replaces this browser's session (read → admin).
-        sessions.Remove(context.Request.Cookies[SessionStore.CookieName]);
+        sessions.Remove(SessionStore.TokenOf(context.Request));
         var (token, expires) = sessions.Create(key, admin);
-        context.Response.Cookies.Append(SessionStore.CookieName, token, new CookieOptions
+        context.Response.Cookies.Append(SessionStore.CookieNameFor(context.Request), token, new CookieOptions
         {
             HttpOnly = true,
             SameSite = SameSiteMode.Strict,
@@ -126,8 +126,8 @@ internal static class SessionApi
             return ErrorResults.Create(StatusCodes.Status403Forbidden, refused);
         }
 
-        sessions.Remove(context.Request.Cookies[SessionStore.CookieName]);
-        context.Response.Cookies.Delete(SessionStore.CookieName, new CookieOptions
+        sessions.Remove(SessionStore.TokenOf(context.Request));
+        context.Response.Cookies.Delete(SessionStore.CookieNameFor(context.Request), new CookieOptions
         {
             HttpOnly = true,
             SameSite = SameSiteMode.Strict,

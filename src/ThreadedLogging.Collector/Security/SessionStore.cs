@@ -15,7 +15,15 @@ namespace ThreadedLogging.Collector.Security;
 /// </summary>
 internal sealed class SessionStore(CollectorOptions options, TimeProvider time)
 {
+    /// <summary>The cookie's name where it cannot be host-only: plain http, or under a path prefix.</summary>
     public const string CookieName = "tl_session";
+
+    /// <summary>
+    /// The cookie's name over https at the root (<c>Secure</c>, <c>Path=/</c>, no <c>Domain</c>): a browser keeps a
+    /// <c>__Host-</c> cookie only when this host set it so, so a sibling subdomain or a plain-http answer cannot plant or
+    /// replace it (security review).
+    /// </summary>
+    public const string HostCookieName = "__Host-" + CookieName;
 
     /// <summary>The most sessions kept; beyond it the oldest of the key that made the most are dropped (each needs a key to make).</summary>
     public const int MaxSessions = 10_000;
@@ -42,6 +50,18 @@ internal sealed class SessionStore(CollectorOptions options, TimeProvider time)
         _sessions[Hash(token)] = new Session(expires, admin, Hash(key));
         return (token, expires);
     }
+
+    /// <summary>The name sign-in gives the cookie: <see cref="HostCookieName"/> when it is <c>Secure</c> with <c>Path=/</c>, else <see cref="CookieName"/>.</summary>
+    public static string CookieNameFor(HttpRequest request) =>
+        SameOrigin.IsHttps(request) && SameOrigin.ConsolePath(request) == "/" ? HostCookieName : CookieName;
+
+    /// <summary>
+    /// The session token a request carries: its <see cref="HostCookieName"/> cookie, or the plain one only where sign-in
+    /// gives the plain name (an old or planted <c>tl_session</c> does not count over https at the root). A GET through a
+    /// TLS proxy carries no <c>Origin</c> to say so, and reads with either.
+    /// </summary>
+    public static string? TokenOf(HttpRequest request) =>
+        request.Cookies[HostCookieName] ?? (CookieNameFor(request) == CookieName ? request.Cookies[CookieName] : null);
 
     public bool IsValid(string? token) => Find(token) is not null;
 

@@ -38,6 +38,9 @@ public sealed class PublicUrlSessionTests : IAsyncLifetime
 
         Assert.True(signIn.StatusCode == HttpStatusCode.NoContent, await signIn.Content.ReadAsStringAsync());
         var setCookie = Assert.Single(signIn.Headers.GetValues("Set-Cookie"));
+        Assert.StartsWith("__Host-tl_session=", setCookie, StringComparison.Ordinal); // https at the root: host-only
+        Assert.Contains("; path=/;", setCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("domain=", setCookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("secure", setCookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("httponly", setCookie, StringComparison.OrdinalIgnoreCase);
         using var events = new HttpRequestMessage(HttpMethod.Get, new Uri("api/events", UriKind.Relative));
@@ -62,6 +65,23 @@ public sealed class PublicUrlSessionTests : IAsyncLifetime
         using var created = await _browser.SendAsync(request);
 
         Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>
+    /// Security review: over https at the root the session is a <c>__Host-</c> cookie, which no sibling subdomain or
+    /// plain-http answer can set; a <c>tl_session</c> cookie there (planted, or from before) does not count, even with a live token.
+    /// </summary>
+    [Fact]
+    public async Task AdminSession_PlainCookieNameOverHttpsAtTheRoot_DoesNotCount()
+    {
+        using var signIn = await SignInAsync("admin-key", PublicOrigin);
+        var token = Assert.Single(signIn.Headers.GetValues("Set-Cookie")).Split(';')[0].Split('=', 2)[1];
+
+        using var plain = await CreateRuleAsync("tl_session=" + token);
+        using var host = await CreateRuleAsync("__Host-tl_session=" + token);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, plain.StatusCode);
+        Assert.True(host.StatusCode == HttpStatusCode.Created, await host.Content.ReadAsStringAsync());
     }
 
     [Theory]
@@ -91,6 +111,7 @@ public sealed class PublicUrlSessionTests : IAsyncLifetime
         Assert.True(signIn.StatusCode == HttpStatusCode.NoContent, await signIn.Content.ReadAsStringAsync());
         var setCookie = Assert.Single(signIn.Headers.GetValues("Set-Cookie"));
         Assert.DoesNotContain("secure", setCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith("tl_session=", setCookie, StringComparison.Ordinal); // not Secure: no __Host- prefix
     }
 
     [Fact]
@@ -108,6 +129,18 @@ public sealed class PublicUrlSessionTests : IAsyncLifetime
     }
 
     private Task<HttpResponseMessage> SignInAsync(string key, string origin) => SignInAsync(_browser, key, origin);
+
+    private async Task<HttpResponseMessage> CreateRuleAsync(string cookie)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("api/levels", UriKind.Relative))
+        {
+            Content = new StringContent("""{"user":"alice","level":"Debug","duration":"00:30:00"}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Origin", PublicOrigin);
+        request.Headers.Add("X-Requested-With", "ThreadedLogging.Console");
+        request.Headers.Add("Cookie", cookie);
+        return await _browser.SendAsync(request);
+    }
 
     private static async Task<HttpResponseMessage> SignInAsync(HttpClient browser, string key, string origin)
     {
