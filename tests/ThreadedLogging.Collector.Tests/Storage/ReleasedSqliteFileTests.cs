@@ -72,7 +72,7 @@ public sealed class ReleasedSqliteFileTests : IDisposable
     }
 
     /// <summary>The counts and users of the fixtures' mix (scripts: README in the fixtures' folder), read from this version's store of it.</summary>
-    private static async Task AssertAnswersAsync(CollectorFixture collector)
+    internal static async Task AssertAnswersAsync(CollectorFixture collector)
     {
         foreach (var (query, count) in ((string, int)[])[
             (string.Empty, 131), ("q=timeout", 40), ("q=ZeroDivisionError", 1), ("q=48151605", 1), ("q=zo%C3%AB", 48), ("q=slow+disk", 5),
