@@ -304,7 +304,7 @@ public sealed class ConsoleEdgeCaseTests(ChromiumFixture chromium) : IClassFixtu
         await page.Locator("#timeline-to").FillAsync("2026-10-25 03:30"); // CET only: 02:30Z
         await page.Locator("#timeline-to").PressAsync("Enter");
 
-        await Expect(page).ToHaveURLAsync(new Regex("to=2026-10-25T02%3A30%3A00.000Z"));
+        await Expect(page).ToHaveURLAsync(new Regex("to=2026-10-25T02%3A30%3A59.999Z"));
         Assert.Contains("from=2026-10-25T01%3A10%3A00.000Z", page.Url, StringComparison.Ordinal);
         await Expect(rows).ToHaveCountAsync(2);
         await Expect(rows.Last.Locator("td.msg")).ToHaveTextAsync("at 80 min UTC");
