@@ -207,6 +207,29 @@ public sealed partial class PostgresEventStoreTests : EventStoreContractTests
     }
 
     [Fact]
+    public async Task Initialize_OnNewerSchema_RefusedAsAConfigurationNamingBothVersionsAndLeftAsItWas()
+    {
+        // An older build on a database a newer one upgraded: an InvalidOperationException, which the collector's start
+        // did not catch (a stack trace and exit code 134 instead of one line and exit code 2, as SQLite's folder gets).
+        await using var database = PostgresDatabase.Create();
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString());
+        var newer = PostgresSchema.Version + 1;
+        await using (var connection = await dataSource.OpenConnectionAsync())
+        {
+            await PostgresSchema.EnsureAsync(connection, CancellationToken.None);
+            await using var raise = new NpgsqlCommand($"UPDATE tl_schema SET version = {newer}", connection);
+            await raise.ExecuteNonQueryAsync();
+        }
+
+        await using var store = new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
+        var refused = await Assert.ThrowsAsync<CollectorConfigurationException>(() => store.InitializeAsync(CancellationToken.None));
+
+        Assert.Contains($"schema version {newer}; this collector knows up to {PostgresSchema.Version}", refused.Message, StringComparison.Ordinal);
+        await using var version = dataSource.CreateCommand("SELECT max(version) FROM tl_schema");
+        Assert.Equal(newer, await version.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task Initialize_UpgradeWaitsLongerThanTheCommandTimeout_Completes()
     {
         await using var database = PostgresDatabase.Create();

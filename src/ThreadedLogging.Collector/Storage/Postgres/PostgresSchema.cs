@@ -366,7 +366,7 @@ internal static class PostgresSchema
     private static readonly string[] Steps = [Version1, Version2, Version3, Version4, Version5, Version6, Version7, Version8, Version9, Version10, Version11, Version12, Version13];
 
     /// <summary>Creates or upgrades the schema; safe when several collectors run it at once.</summary>
-    /// <exception cref="InvalidOperationException">The database's schema is newer than this collector.</exception>
+    /// <exception cref="CollectorConfigurationException">The database's schema is newer than this collector (exit code 2).</exception>
     public static Task<int> EnsureAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
         EnsureAsync(connection, Version, cancellationToken);
 
@@ -385,7 +385,9 @@ internal static class PostgresSchema
             var current = (int)(await read.ExecuteScalarAsync(cancellationToken))!;
             if (current > Version)
             {
-                throw new InvalidOperationException($"The database's schema is version {current}; this collector knows up to {Version}. Upgrade the collector.");
+                // Before any step: an older build on a database a newer one upgraded (a rollback, or two versions sharing it).
+                throw new CollectorConfigurationException(
+                    $"The PostgreSQL database has schema version {current}; this collector knows up to {Version}. Upgrade the collector (or restore a backup made by this version).");
             }
 
             for (var step = current; step < target; step++)
