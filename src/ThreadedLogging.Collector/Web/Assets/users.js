@@ -1,6 +1,6 @@
 // Users list: who has logged, with counts over a window, machines, versions and the latest error.
 import { getJson } from "./api.js";
-import { $, el, clear, text, status, ago, excerpt, clip, counted, number, versionText, visible } from "./dom.js";
+import { $, el, clear, text, status, ago, localTime, excerpt, clip, counted, number, versionText, visible } from "./dom.js";
 import { readState, change, span, timelineOf, badWindow, toUrl } from "./state.js";
 
 const LEVELS = ["Trace", "Debug", "Information", "Warning", "Error", "Critical"];
@@ -88,7 +88,7 @@ function row(user, none) {
   // The events without a user are a row too: it opens their timeline (nouser=1), never a user named "(no user)".
   const tr = el("tr", { className: quiet ? "quiet" : null, dataset: user.user == null ? { nouser: "1" } : { user: user.user }, tabindex: "-1" },
     el("td", { className: "user" }, link("open-user", user.user ?? "(no user)", userTarget(user, null))),
-    el("td", { className: "time", title: "UTC " + user.lastSeen }, ago(user.lastSeen), quiet ? el("span", { className: "status none-in-window" }, " · " + none) : null),
+    el("td", { className: "time", title: localTime(user.lastSeen) }, ago(user.lastSeen), quiet ? el("span", { className: "status none-in-window" }, " · " + none) : null),
     quiet && user.lastMachine
       ? el("td", { className: "status", title: "The machine it was last seen on (" + none + ")" }, user.lastMachine + " (last)")
       : el("td", {}, (user.machines || []).join(", ")),
@@ -136,7 +136,7 @@ function latestErrorCell(user) {
   const text = e.exceptionType ? (message ? `${message} (${e.exceptionType})` : e.exceptionType) : message;
   // Two lines at most (app.css: a URL or a base64 blob ran to eight); the text in the title, all of it in the detail a click opens.
   // Bidi overrides and zero-width characters shown as [U+XXXX], as in the cell (a tooltip must not read otherwise).
-  const title = clip(text, TITLE_CHARS) + "\nOpen this error (" + e.timestamp + ")"; // el() shows invisible characters in a title too
+  const title = clip(text, TITLE_CHARS) + "\nOpen this error (" + localTime(e.timestamp) + ")"; // el() shows invisible characters in a title too
   return el("td", { className: "msg error-cell", title, dataset: { event: String(e.id) } },
     link("latest-error", excerpt(text), userTarget(user, String(e.id))), el("span", { className: "status" }, " · " + ago(e.timestamp)));
 }
