@@ -21,6 +21,13 @@ internal static class UserQueryParser
         error = string.Empty;
         string? Get(string name) => QueryStringRules.Get(query, name);
 
+        // White space alone has no word (UserQuery.SearchWords): it matched every user, as if it had found them all.
+        if (Get("search") is { } searchText && string.IsNullOrWhiteSpace(searchText))
+        {
+            error = $"parameter 'search' has no word to find (was '{QueryStringRules.Excerpt(searchText)}')";
+            return false;
+        }
+
         var sort = UserSort.LastSeen;
         if (Get("sort") is { } sortText && !TrySort(sortText, out sort))
         {

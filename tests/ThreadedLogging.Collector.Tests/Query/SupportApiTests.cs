@@ -71,6 +71,8 @@ public sealed class SupportApiTests : IAsyncLifetime
     [InlineData("after=%25%25", "'after'")]
     [InlineData("from=2026-11-25T00:00:00Z&to=2026-11-24T00:00:00Z", "'from'")]
     [InlineData("who=me", "unknown parameter 'who'")]
+    [InlineData("search=%20%20", "parameter 'search' has no word to find (was '  ')")] // every user, as if searched for
+    [InlineData("search=%09", "parameter 'search' has no word to find (was '\t')")]
     public async Task Users_BadParameter_400WithReason(string query, string reason)
     {
         using var response = await _collector.Client.GetAsync(new Uri("api/users?" + query, UriKind.Relative));
