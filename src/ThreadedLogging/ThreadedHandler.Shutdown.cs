@@ -143,7 +143,7 @@ public partial class ThreadedHandler
     /// Dropped (a count that never goes down: these may yet be delivered, and a disposal counts those it loses); fewer
     /// once some are delivered after all, none once a disposal counted its own losses.
     /// </summary>
-    private long UndeliveredAtExit() => _exitFlush.ReportedLost is > 0 and var reported ? Math.Min(reported, _ledger.InMemory(() => _queue.Enqueued)) : 0;
+    private long UndeliveredAtExit() => _exitFlush.ReportedLost is > 0 and var reported ? Math.Min(reported, _ledger.InMemory(() => _queue.EnqueuedAtLevel)) : 0;
 
     /// <summary>
     /// Reports the events the shutdown lost, each once: what the process's exit reported lost already

@@ -105,14 +105,18 @@ internal sealed class DeliveryLedger
     /// The app's events accepted and neither settled nor spooled: queued or in flight, so lost if the process ended now
     /// (the spooled ones stay on disk for the next start). Accepted less sent, dropped and spooled, read under the books'
     /// lock: a batch between the queue and the flight, or moving to the spool, is counted once (the queue's count plus
-    /// <see cref="InFlight"/> is not, while the worker runs). <paramref name="enqueued"/> is read inside the lock.
+    /// <see cref="InFlight"/> is not, while the worker runs). <paramref name="enqueuedAtLevel"/> is read inside the lock.
+    /// Accepted as <see cref="ThreadedHandlerStatistics.Pending"/> counts it: the calls at their logger's level and the
+    /// held ones the release kept (<see cref="HeldKept"/>), not the held calls the worker has not decided yet (before: the
+    /// queue's whole count, so the exit's "lost" count and <see cref="ThreadedHandlerStatistics.UndeliveredAtExit"/>
+    /// counted Debug calls the release would leave out, more than Pending).
     /// </summary>
-    /// <param name="enqueued">Reads what the queue accepted.</param>
-    public long InMemory(Func<long> enqueued)
+    /// <param name="enqueuedAtLevel">Reads what the queue accepted at its logger's level (<see cref="EventQueue.EnqueuedAtLevel"/>).</param>
+    public long InMemory(Func<long> enqueuedAtLevel)
     {
         lock (_books)
         {
-            return Math.Max(0, enqueued() + Adopted - Sent - Dropped - Withheld - Interlocked.Read(ref _spooled));
+            return Math.Max(0, enqueuedAtLevel() + HeldKept + Adopted - Sent - Dropped - Interlocked.Read(ref _spooled));
         }
     }
 

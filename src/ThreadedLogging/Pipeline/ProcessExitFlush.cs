@@ -15,7 +15,8 @@ namespace ThreadedLogging;
 /// (<see cref="EventQueue.BeginExit"/>) until the exit budget is spent. A host that disposes its handlers later (the
 /// service provider's disposal) still drains what is left.</para>
 /// <para>The process may end as soon as the flush or a late call returns, so what they leave undelivered is reported
-/// then (self-log, EventSource <c>EventsLostAtShutdown</c>) and counted dropped in the handler's statistics, by count,
+/// then (self-log, EventSource <c>EventsLostAtShutdown</c>) and counted in the handler's
+/// <see cref="ThreadedHandlerStatistics.UndeliveredAtExit"/> (part of Pending, not of Dropped), by count,
 /// not by event: each report makes the net count reported lost (lost less "delivered after all") what is in memory and
 /// unsettled at that moment (<see cref="DeliveryLedger.InMemory"/>, read under the report's lock), and a later disposal
 /// sets it to what the disposal lost (<see cref="Reconcile"/>). So the net count is exact at every report and at the
@@ -206,7 +207,7 @@ internal sealed class ProcessExitFlush : IDisposable
                 return _reportedLost;
             }
 
-            now = _ledger.InMemory(() => _queue.Enqueued);
+            now = _ledger.InMemory(() => _queue.EnqueuedAtLevel);
             change = now - _reportedLost;
             _reportedLost = now;
         }

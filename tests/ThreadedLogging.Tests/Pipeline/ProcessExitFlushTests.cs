@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Tracing;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using ThreadedLogging.Testing;
+using ThreadedLogging.Tests.Http;
 using ThreadedLogging.Tests.Support;
 
 namespace ThreadedLogging.Tests.Pipeline;
@@ -64,6 +66,59 @@ public sealed class ProcessExitFlushTests
         Assert.Single(selfLog, l => l.Contains("30 events reported lost while the process exited were delivered after all", StringComparison.Ordinal));
         Assert.DoesNotContain(selfLog, l => l.Contains("before the shutdown deadline", StringComparison.Ordinal));
         Assert.Equal((30L, 0L, 0L), (handler.Statistics.Sent, handler.Statistics.Dropped, handler.Statistics.Pending));
+    }
+
+    /// <summary>
+    /// The start's level hold let Debug calls in that the worker has not decided yet (the release leaves them out at
+    /// Information): neither enqueued nor pending, so not undelivered either (before: 13 undelivered, 3 pending).
+    /// </summary>
+    [Fact]
+    public async Task Exit_HeldCallsNotYetDecided_UndeliveredAtExitCountsOnlyWhatPendingCounts()
+    {
+        var selfLog = new ConcurrentQueue<string>();
+        await using var server = await LoopbackServer.StartAsync();
+        var (polled, levelGate) = StartLevelHoldTests.GateLevelAnswers(server, LoopbackServer.NoLevels);
+        var sendStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ingestGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.Respond = async _ =>
+        {
+            sendStarted.TrySetResult();
+            await ingestGate.Task;
+            return Results.Ok();
+        };
+        var handler = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o =>
+        {
+            o.Level = LogLevel.Information;
+            o.BatchSize = 1;
+            o.RequestTimeout = TimeSpan.FromMinutes(10);
+            o.SelfLog = selfLog.Enqueue;
+        }));
+        var logger = handler.CreateLogger("Payroll");
+        await polled.Task.WaitAsync(TimeSpan.FromSeconds(30)); // the hold is on until the test opens the level gate
+        for (var i = 0; i < 3; i++)
+        {
+            logger.LogInformation("information {N}", i);
+        }
+
+        for (var i = 0; i < 10; i++)
+        {
+            logger.LogDebug("debug {N}", i);
+        }
+
+        var exit = handler.ExitFlush.ExitAsync(Unreached);
+        await sendStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        handler.ExitFlush.SpendExitBudget();
+        await exit.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var atExit = handler.Statistics;
+        Assert.Equal((3L, 3L, 3L), (atExit.Enqueued, atExit.Pending, atExit.UndeliveredAtExit));
+        var line = Assert.Single(selfLog, l => l.Contains("within the exit budget", StringComparison.Ordinal));
+        Assert.Contains(": 3 events were not delivered within the exit budget", line, StringComparison.Ordinal);
+
+        ingestGate.SetResult();
+        levelGate.SetResult();
+        await handler.DisposeAsync();
+        Assert.Equal((3L, 3L, 0L, 0L), (handler.Statistics.Enqueued, handler.Statistics.Sent, handler.Statistics.Dropped, handler.Statistics.Pending));
     }
 
     [Fact]

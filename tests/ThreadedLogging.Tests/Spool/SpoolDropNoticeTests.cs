@@ -204,7 +204,7 @@ public sealed class SpoolDropNoticeTests
 
     /// <summary>
     /// The receiver's side: the handler's notices (category <c>ThreadedLogging</c>) apart from the app's events, all answered
-    /// 200; with <c>onlyKey</c>, a request without that API key is answered 503 and not counted.
+    /// 200.
     /// </summary>
     private sealed class NoticeReceiver
     {
