@@ -6,8 +6,9 @@ public partial class ThreadedHandler
     private Task? _disposal; // the first disposal's work, set once: later calls wait for it
 
     /// <summary>
-    /// Drains the queue within <see cref="ThreadedHandlerOptions.ShutdownTimeout"/>, then stops; returns by then whatever
-    /// the receiver does. A second call while the first drains waits for it (at most the same budget), as Serilog's
+    /// Drains the queue within <see cref="ThreadedHandlerOptions.ShutdownTimeout"/>, then stops and disposes the sink; returns
+    /// by then (plus 250 ms for a sink that ignores the deadline, then abandoned and disposed when its send ends, not waited
+    /// for; plus the sink's own disposal when it stopped in time) whatever the receiver does. A second call while the first drains waits for it (at most the same budget), as Serilog's
     /// <c>Log.CloseAndFlush</c>: code after either call can rely on what was delivered being delivered.
     /// </summary>
     /// <remarks>
@@ -21,8 +22,9 @@ public partial class ThreadedHandler
     }
 
     /// <summary>
-    /// Drains the queue within <see cref="ThreadedHandlerOptions.ShutdownTimeout"/>, then stops; returns by then whatever
-    /// the receiver does. A second call while the first drains waits for it (at most the same budget).
+    /// Drains the queue within <see cref="ThreadedHandlerOptions.ShutdownTimeout"/>, then stops and disposes the sink; returns
+    /// by then (plus 250 ms for a sink that ignores the deadline, then abandoned and disposed when its send ends, not waited
+    /// for; plus the sink's own disposal when it stopped in time) whatever the receiver does. A second call while the first drains waits for it (at most the same budget).
     /// </summary>
     /// <remarks>
     /// After it, <see cref="FlushAsync"/> answers whether the disposal delivered everything logged before it, and a log
@@ -117,7 +119,7 @@ public partial class ThreadedHandler
 
         _ledger.ReleaseWaiters();
         Levels.Dispose();
-        await _worker.DisposeSinkAsync().ConfigureAwait(false);
+        await _worker.DisposeSinkAsync(stopped).ConfigureAwait(false); // abandoned: once the worker stops, not waited for
         _worker.Dispose();
     }
 

@@ -70,8 +70,8 @@ public class ThreadedHandlerOptions
     /// Gets or sets how long <c>Dispose</c> may spend draining the queue, and how long the process's exit waits for an
     /// undisposed handler (its last flush): between 0 and 10 minutes. At the deadline the send in progress is cancelled;
     /// a sink that ignores that is given 250 ms more, then abandoned (what was still queued or in flight counted dropped,
-    /// its spool directory released when its worker stops), so <c>Dispose</c> returns within this plus 250 ms and the
-    /// sink's own disposal.
+    /// its spool directory released and its sink disposed when its worker stops, not waited for), so <c>Dispose</c> returns
+    /// within this plus 250 ms, plus the sink's own disposal only when the worker stopped in time.
     /// </summary>
     /// <value>The default value is 5 seconds.</value>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);

@@ -414,11 +414,28 @@ internal sealed class BatchDelivery
         _failures.SendFailed(events, error, say);
     }
 
-    /// <summary>Disposes the sink (at shutdown, after the worker stopped or was abandoned).</summary>
-    public async ValueTask DisposeSinkAsync()
+    /// <summary>
+    /// Disposes the sink at shutdown, after the worker stopped; when the worker was abandoned (<paramref name="abandonedWorker"/>),
+    /// once it stops, without waiting: a sink that ignores cancellation and whose disposal waits for its send held the
+    /// handler's disposal past its budget, without limit (as the spool, <see cref="BatchWorker.CloseSpoolWhenStopped"/>).
+    /// </summary>
+    /// <param name="abandonedWorker">The worker's task when it outlived the shutdown budget; <see langword="null"/> when it stopped.</param>
+    public ValueTask DisposeSinkAsync(Task? abandonedWorker)
     {
         EndRefusals("until the handler's disposal");
         _hold.End(disposed: true);
+        if (abandonedWorker is null)
+        {
+            return DisposeSinkNowAsync();
+        }
+
+        _ = abandonedWorker.ContinueWith(_ => DisposeSinkNowAsync().AsTask(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Disposes the sink, reporting (not throwing) what it throws.</summary>
+    private async ValueTask DisposeSinkNowAsync()
+    {
         try
         {
             switch (_sink)

@@ -41,7 +41,7 @@ internal sealed class BatchWorker : IDisposable
     private List<LogEvent>? _spareBatch; // the second batch's list, while none is in flight
 
     /// <param name="queue">Where the events come from.</param>
-    /// <param name="sink">Where batches go (owned: disposed by <see cref="DisposeSinkAsync"/>).</param>
+    /// <param name="sink">Where batches go (owned: disposed by <see cref="DisposeSinkAsync"/>, after the worker stops).</param>
     /// <param name="options">Batch size and bytes, redaction, retry delays, spool, interval, shutdown budget (validated).</param>
     /// <param name="identity">Whose events these are.</param>
     /// <param name="ledger">The books every batch is settled in.</param>
@@ -148,8 +148,12 @@ internal sealed class BatchWorker : IDisposable
         }
     }
 
-    /// <summary>Disposes the sink, reporting (not throwing) what it throws.</summary>
-    public ValueTask DisposeSinkAsync() => _delivery.DisposeSinkAsync();
+    /// <summary>
+    /// Disposes the sink, reporting (not throwing) what it throws; when the worker was abandoned (not <paramref name="stopped"/>),
+    /// once it stops, and returns at once.
+    /// </summary>
+    /// <param name="stopped">Whether the worker stopped within the shutdown budget.</param>
+    public ValueTask DisposeSinkAsync(bool stopped) => _delivery.DisposeSinkAsync(stopped ? null : _task);
 
     /// <inheritdoc />
     public void Dispose()

@@ -117,4 +117,54 @@ public sealed class ShutdownTests
             sink.Release();
         }
     }
+
+    [Fact]
+    public async Task Dispose_AbandonedSinkWhoseDisposalWaitsForItsSend_ReturnsAndDisposesTheSinkWhenItsSendEnds()
+    {
+        // A sink that ignores cancellation and whose DisposeAsync waits for its send: the disposal awaited the sink's own
+        // disposal after abandoning the worker, without limit (before: this DisposeAsync never returned).
+        var sink = new SinkDisposedAfterItsSend();
+        var handler = new ThreadedHandler(sink, Options(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(200)));
+        handler.CreateLogger("App").LogInformation("held by a sink that never hears the deadline");
+        _ = handler.FlushAsync(); // the send begins (Interval 1 h)
+        await sink.SendStarted.Task.WaitAsync(Safety);
+        try
+        {
+            await handler.DisposeAsync().AsTask().WaitAsync(Safety); // the send's gate is still closed
+
+            Assert.False(sink.DisposeStarted.Task.IsCompleted); // not while its worker still sends
+            Assert.Equal((1L, 0L, 1L), (handler.Statistics.Enqueued, handler.Statistics.Sent, handler.Statistics.Dropped));
+        }
+        finally
+        {
+            sink.Release();
+        }
+
+        await sink.DisposeStarted.Task.WaitAsync(Safety); // disposed once the abandoned worker stopped
+    }
+
+    /// <summary>A transport whose send ignores cancellation until released, and whose disposal waits for that send.</summary>
+    private sealed class SinkDisposedAfterItsSend : ILogBatchSink, IAsyncDisposable
+    {
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource SendStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource DisposeStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => _release.TrySetResult();
+
+        public async ValueTask<SendResult> SendAsync(LogBatch batch, CancellationToken cancellationToken)
+        {
+            SendStarted.TrySetResult();
+            await _release.Task;
+            return new SendResult(SendOutcome.Transient, Error: "released");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            DisposeStarted.TrySetResult();
+            await _release.Task;
+        }
+    }
 }
