@@ -249,8 +249,8 @@ async function context(e, signal) {
 
 /**
  * The context opened with the event still in view and marked: its row in the middle of the context's own scroll box,
- * and the detail scrolled only as far as shows that box without hiding the exception (or message) above it. The row's
- * scrollIntoView scrolled the whole detail down to it, the exception out of view.
+ * and the detail scrolled only as far as shows that box without hiding the exception (or message) above it, unless the
+ * row itself would be hidden. The row's scrollIntoView scrolled the whole detail down to it, the exception out of view.
  */
 function keepInView(slot, box, row) {
   if (row) box.scrollTop = row.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop - (box.clientHeight - row.offsetHeight) / 2;
@@ -261,6 +261,9 @@ function keepInView(slot, box, row) {
   let top = panel.scrollTop;
   top = Math.max(top, offset(slot) + slot.offsetHeight - panel.clientHeight);
   if (first) top = Math.min(top, offset(first) - bar);
+  // The marked row whole, even where that scrolls the exception's first lines away: a crash is its process's last event,
+  // its row at the very bottom of the box, which was cut off by the detail's edge (1280×800, 0 after).
+  if (row) top = Math.max(top, offset(row) + row.offsetHeight - panel.clientHeight);
   panel.scrollTop = Math.max(0, top);
 }
 

@@ -43,4 +43,41 @@ public sealed class ContextInViewConsoleTests(ChromiumFixture chromium) : IClass
         await ChromiumFixture.ScreenshotAsync(page, "95-context-in-view");
         Assert.Empty(dialogs);
     }
+
+    [Fact]
+    public async Task Context_CrashIsTheProcesssLastEvent_ItsRowWhollyInsideTheContextBox()
+    {
+        // A crash: the process logged nothing after it (20 before, 0 after). Its row was cut off at the box's bottom.
+        await using var collector = await CollectorFixture.StartAsync();
+        var start = DateTimeOffset.UtcNow.AddHours(-1);
+        var events = Enumerable.Range(1, 21).Select(i => i == 21
+            ? (object)new
+            {
+                timestamp = start.AddSeconds(i),
+                level = "Critical",
+                message = "Unhandled exception, the app is closing",
+                sequence = i,
+                exception = new { type = "System.NullReferenceException", message = "Object reference not set to an instance of an object.", stackTrace = string.Join('\n', Enumerable.Range(1, 14).Select(f => $"   at Import.Step{f}() in C:\\src\\Import.cs:line {f * 10}")) },
+            }
+            : new { timestamp = start.AddSeconds(i), level = "Information", message = $"Step {i} of the import", sequence = i });
+        await Http.PostStoredAsync(collector.Client, "log/ivy", Http.Envelope(null, [.. events]));
+        var (context, page, dialogs) = await chromium.NewPageAsync(width: 1280, height: 800);
+        await using var _ = context;
+
+        await page.GotoAsync(collector.BaseAddress + "?user=ivy");
+        await page.Locator("#events-table tbody tr", new() { HasText = "the app is closing" }).ClickAsync();
+        await page.Locator("#detail-context").ClickAsync();
+
+        var selected = page.Locator("#detail .context-list tr.selected");
+        await Expect(page.Locator("#detail .context-list tr")).ToHaveCountAsync(21);
+        await Expect(selected.Locator("td.msg")).ToContainTextAsync("the app is closing");
+        // All of it, inside the box's visible part (the viewport's check clips by the scrolling boxes around it).
+        await Expect(selected).ToBeInViewportAsync(new() { Ratio = 1 });
+        var hidden = await selected.EvaluateAsync<double>(
+            "row => { const box = row.closest('.context-scroll'); const top = box.getBoundingClientRect().top + box.clientTop; const r = row.getBoundingClientRect(); " +
+            "return Math.max(0, r.bottom - (top + box.clientHeight), top - r.top); }");
+        Assert.Equal(0, hidden);
+        await ChromiumFixture.ScreenshotAsync(page, "96-context-last-event-in-view");
+        Assert.Empty(dialogs);
+    }
 }
