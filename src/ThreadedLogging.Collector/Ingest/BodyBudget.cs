@@ -12,8 +12,14 @@ namespace ThreadedLogging.Collector.Ingest;
 /// One sender (a remote address, <see cref="Security.RemoteAddressKey"/>) holds at most half of it (<see cref="SenderShare"/>,
 /// security review): Kestrel's MinRequestBodyDataRate (1 KiB/s) lets a body trickle for the whole RequestBodyTimeout holding
 /// its buffer (up to 1 MiB), so 256 connections sending 1 KiB/s each can hold the 256 MiB, and every other sender got 429. Half leaves the other half to
-/// everyone else, and is still at least two of the largest bodies (the budget is at least four), the two requests a client
-/// has in flight; a share for each of N senders would shut out the N+1th or cap every sender by a guess at N.
+/// everyone else; a share for each of N senders would shut out the N+1th or cap every sender by a guess at N. The share is
+/// never less than what two of the largest bodies hold (the two requests a client has in flight), each at its array's size
+/// (<see cref="BodyBuffer.PooledLength"/>: a body of MaxRequestBodyBytes = 1 MiB grows into a 2 MiB array), nor more than
+/// the budget: at the smallest budget (4 × MaxRequestBodyBytes) that is all of it.
+/// </para>
+/// <para>
+/// The share protects the other senders from one slow client, not from a distributed attack: senders behind an unlisted
+/// proxy share one address, and a sender with two IPv4 addresses (or an IPv6 /48, many /64s) can still fill the budget.
 /// </para>
 /// </summary>
 internal sealed class BodyBudget(CollectorOptions options)
@@ -26,8 +32,14 @@ internal sealed class BodyBudget(CollectorOptions options)
     /// <summary>Gets the bytes that request bodies hold now.</summary>
     public long InUse => Volatile.Read(ref _inUse);
 
-    /// <summary>Gets the most that the bodies of one sender hold at once: half of <see cref="CollectorOptions.MaxReceivingBytes"/>.</summary>
-    public long SenderShare => options.MaxReceivingBytes / 2;
+    /// <summary>
+    /// Gets the most that the bodies of one sender hold at once: half of <see cref="CollectorOptions.MaxReceivingBytes"/>, but
+    /// at least two of the largest bodies' arrays (<see cref="BodyBuffer.PooledLength"/> of MaxRequestBodyBytes + the byte that
+    /// shows the end) and at most the whole budget.
+    /// </summary>
+    public long SenderShare => Math.Min(
+        options.MaxReceivingBytes,
+        Math.Max(options.MaxReceivingBytes / 2, 2 * BodyBuffer.PooledLength(options.MaxRequestBodyBytes + 1)));
 
     /// <summary>Gets the bytes that <paramref name="sender"/>'s bodies hold now.</summary>
     public long HeldBy(string sender)
@@ -50,7 +62,7 @@ internal sealed class BodyBudget(CollectorOptions options)
             var held = sender is null ? 0 : _bySender.GetValueOrDefault(sender);
             if (sender is not null && held + bytes > SenderShare)
             {
-                throw Overloaded($"request bodies from {sender} hold {held} bytes, one sender's share is half of Collector:MaxReceivingBytes, {SenderShare}");
+                throw Overloaded($"request bodies from {sender} hold {held} bytes, one sender's share of Collector:MaxReceivingBytes is {SenderShare}");
             }
 
             if (_inUse + bytes > options.MaxReceivingBytes)

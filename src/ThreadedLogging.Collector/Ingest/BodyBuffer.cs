@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 
 namespace ThreadedLogging.Collector.Ingest;
 
@@ -49,14 +50,13 @@ internal sealed class BodyBuffer : IDisposable
     /// holds taken from <paramref name="budget"/> until it is disposed: the pool hands out a power of two (a 1 MiB + 1 byte
     /// buffer is a 2 MiB array), and counting the capacity asked for let bodies being received hold up to twice
     /// <see cref="CollectorOptions.MaxReceivingBytes"/> (security review). The array is rented first and its own length
-    /// counted: a pool whose bucket is empty hands out the next larger size, which a predicted size did not count. With a
+    /// counted (<see cref="PooledLength"/>). With a
     /// <paramref name="sender"/> (<see cref="Security.RemoteAddressKey"/>) it is also taken from that sender's share.
     /// </summary>
     /// <exception cref="IngestRejectedException">The budget or the sender's share is spent (429); the array is given back.</exception>
     public static BodyBuffer Rent(int capacity, BodyBudget? budget = null, string? sender = null)
     {
-        var rented = capacity <= MaxPooledLength;
-        var array = rented ? Pool.Rent(capacity) : new byte[capacity];
+        var array = RentArray(capacity, out var rented);
         try
         {
             budget?.Take(array.Length, sender);
@@ -77,13 +77,68 @@ internal sealed class BodyBuffer : IDisposable
     /// <summary>A body that is already an array of its own (a query string, an SQS message, a gRPC message).</summary>
     public static BodyBuffer Of(byte[] bytes) => new(bytes, bytes.Length, rented: false);
 
-    /// <summary>Moves the body into a larger buffer of at least <paramref name="capacity"/> bytes, giving this one's back.</summary>
+    /// <summary>
+    /// The length of the array <see cref="Rent"/> hands out for <paramref name="capacity"/> bytes: a power of two up to
+    /// <see cref="MaxPooledLength"/>, past it the capacity itself.
+    /// </summary>
+    public static long PooledLength(long capacity) =>
+        capacity <= MaxPooledLength ? (long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(capacity, 16)) : capacity;
+
+    /// <summary>
+    /// An array of <see cref="PooledLength"/> bytes: when its bucket is empty the pool hands out an idle array of the next
+    /// larger size, which would count twice the bytes against the budget (a 1 MB body holding 2 MiB); that one goes back
+    /// and a new array of the right size is made (the pool keeps it when it is given back).
+    /// </summary>
+    private static byte[] RentArray(int capacity, out bool rented)
+    {
+        rented = capacity <= MaxPooledLength;
+        if (!rented)
+        {
+            return new byte[capacity];
+        }
+
+        var array = Pool.Rent(capacity);
+        if (array.Length > PooledLength(capacity))
+        {
+            Pool.Return(array);
+            array = new byte[PooledLength(capacity)];
+        }
+
+        return array;
+    }
+
+    /// <summary>
+    /// Moves the body into a larger buffer of at least <paramref name="capacity"/> bytes, giving this one's back. The budget
+    /// is charged only the difference (this buffer's bytes are handed over to the larger one): taking the larger buffer's
+    /// whole length before giving this one's back counted one body twice, so a single body of
+    /// <see cref="CollectorOptions.MaxRequestBodyBytes"/> (1 MiB held, growing to a 2 MiB array) was refused by a 2 MiB share.
+    /// </summary>
     /// <exception cref="IngestRejectedException">The budget this buffer was taken from is spent (429); this buffer is kept.</exception>
     public BodyBuffer Grow(int capacity)
     {
-        var larger = Rent(capacity, _budget, _sender);
-        Span.CopyTo(larger.Array);
-        larger.Length = Length;
+        var held = Array;
+        var array = RentArray(capacity, out var rented);
+        var more = array.Length - _taken;
+        try
+        {
+            if (more > 0)
+            {
+                _budget?.Take(more, _sender);
+            }
+        }
+        catch
+        {
+            if (rented)
+            {
+                Pool.Return(array);
+            }
+
+            throw;
+        }
+
+        held.AsSpan(0, Length).CopyTo(array);
+        var larger = new BodyBuffer(array, Length, rented, _budget, _sender) { _taken = Math.Max(array.Length, _taken) };
+        _taken = 0;
         Dispose();
         return larger;
     }
@@ -96,7 +151,11 @@ internal sealed class BodyBuffer : IDisposable
             return;
         }
 
-        _budget?.Give(_taken, _sender);
+        if (_taken > 0)
+        {
+            _budget?.Give(_taken, _sender);
+        }
+
         if (_rented)
         {
             Pool.Return(array);

@@ -130,15 +130,15 @@ public sealed class ReceivingBudgetTests
     [Fact]
     public async Task Ingest_OneAddressHoldsBodies_ItsShareIsHalfTheBudgetAnotherAddressStillServed()
     {
-        // 4 MiB + 64 KiB: one address's share (2 MiB + 32 KiB) holds two bodies of 1 MiB arrays, not three.
+        // 8 MiB + 64 KiB: one address's share (4 MiB + 32 KiB) holds four bodies of 1 MiB arrays, not five.
         await using var collector = await CollectorFixture.StartAsync(
-            "--Collector:MaxRequestBodyBytes=1048576", "--Collector:MaxReceivingBytes=4259840", "--Collector:MinRequestBodyBytesPerSecond=0");
+            "--Collector:MaxRequestBodyBytes=1048576", "--Collector:MaxReceivingBytes=8454144", "--Collector:MinRequestBodyBytesPerSecond=0");
         var budget = collector.Services.GetRequiredService<BodyBudget>();
         var held = new List<RawHttp>();
         try
         {
             var answers = new List<string>();
-            for (var i = 0; i < 4; i++)
+            for (var i = 0; i < 6; i++)
             {
                 var raw = await RawHttp.ConnectAsync(collector.BaseAddress, IPAddress.Parse("127.0.0.1"));
                 held.Add(raw);
@@ -148,10 +148,10 @@ public sealed class ReceivingBudgetTests
                 answers.Add(status == 100 ? "100" : $"{status} {Http.Error(body)} {(head.Contains("Retry-After: 2", StringComparison.OrdinalIgnoreCase) ? "retry-after" : head)}");
             }
 
-            const string share = "429 collector overloaded (request bodies from 127.0.0.1 hold 2097152 bytes, one sender's share is half of "
-                + "Collector:MaxReceivingBytes, 2129920); retry after 2 s retry-after";
-            Assert.Equal(["100", "100", share, share], answers);
-            Assert.Equal(2L * 1024 * 1024, budget.HeldBy("127.0.0.1"));
+            const string share = "429 collector overloaded (request bodies from 127.0.0.1 hold 4194304 bytes, one sender's share of "
+                + "Collector:MaxReceivingBytes is 4227072); retry after 2 s retry-after";
+            Assert.Equal(["100", "100", "100", "100", share, share], answers);
+            Assert.Equal(4L * 1024 * 1024, budget.HeldBy("127.0.0.1"));
 
             // Another address still gets in, twice over: the other half is everyone else's.
             for (var i = 0; i < 2; i++)
@@ -168,7 +168,7 @@ public sealed class ReceivingBudgetTests
             Assert.Equal(2 * BodyBytes / 1000, await StillServing.TotalOfUserAsync(collector, "other"));
 
             // The share is given back with the body: the first address's held bodies are stored, and it holds nothing.
-            for (var i = 0; i < 2; i++)
+            for (var i = 0; i < 4; i++)
             {
                 await held[i].SendAsync(Lines(BodyBytes));
                 Assert.Equal(200, (await held[i].ReadResponseAsync()).Status);
@@ -181,6 +181,62 @@ public sealed class ReceivingBudgetTests
         {
             held.ForEach(h => h.Dispose());
         }
+    }
+
+    /// <summary>
+    /// Diff review (after 129c6c2): at the smallest budget (4 × MaxRequestBodyBytes) one body of exactly MaxRequestBodyBytes was
+    /// refused 429 by its own sender's share: its buffer (1 MiB, the Content-Length's up-front size) grew to 1 MiB + 1 byte, a
+    /// 2 MiB array, taken before the 1 MiB was given back (3 MiB against a share of half, 2 MiB). Growing now takes only the
+    /// difference, and the share is at least two of the largest bodies' arrays (here the whole 4 MiB).
+    /// </summary>
+    [Fact]
+    public async Task Ingest_OneBodyOfExactlyMaxRequestBodyBytesAtTheSmallestBudget_Stored()
+    {
+        const int bytes = 1_048_576;
+        await using var collector = await CollectorFixture.StartAsync(
+            "--Collector:MaxRequestBodyBytes=1048576", "--Collector:MaxReceivingBytes=4194304", "--Collector:MinRequestBodyBytesPerSecond=0");
+        using var raw = await StartBodyAsync(collector, "largest", bytes);
+
+        await raw.SendAsync(Lines(bytes));
+        var (status, head, body) = await raw.ReadResponseAsync();
+
+        Assert.True(status == 200, head + body);
+        Assert.Equal((bytes / 1000) + 1, await StillServing.TotalOfUserAsync(collector, "largest"));
+        Assert.Equal(0, collector.Services.GetRequiredService<BodyBudget>().InUse);
+    }
+
+    /// <summary>
+    /// A 1 MiB buffer grown to 3 MiB (an array of its own) takes 2 MiB more: before, it took the 3 MiB while still holding the
+    /// 1 MiB, 4 MiB against a 3 MiB share, and was refused.
+    /// </summary>
+    [Fact]
+    public void Grow_TakesOnlyTheDifferenceFromTheBudgetAndTheSendersShare()
+    {
+        var budget = new BodyBudget(new CollectorOptions { MaxRequestBodyBytes = 1024, MaxReceivingBytes = 6 << 20 });
+        Assert.Equal(3L << 20, budget.SenderShare);
+        var buffer = BodyBuffer.Rent(1 << 20, budget, "127.0.0.1");
+        buffer.Length = 1 << 20;
+
+        buffer = buffer.Grow(3 << 20);
+
+        Assert.Equal(3L << 20, buffer.Array.Length);
+        Assert.Equal(3L << 20, budget.InUse);
+        Assert.Equal(3L << 20, budget.HeldBy("127.0.0.1"));
+        buffer.Dispose();
+        Assert.Equal(0, budget.InUse);
+        Assert.Equal(0, budget.HeldBy("127.0.0.1"));
+    }
+
+    [Theory]
+    [InlineData(1L << 20, 4L << 20, 4L << 20)] // half (2 MiB) is one 2 MiB array: the share is two, the whole budget
+    [InlineData(1L << 20, 16L << 20, 8L << 20)] // half
+    [InlineData(10L << 20, 40L << 20, (20L << 20) + 2)] // two bodies of 10 MiB + 1 byte (arrays of their own exactly that size)
+    [InlineData(10L << 20, 256L << 20, 128L << 20)] // the defaults: half
+    public void SenderShare_HalfTheBudgetAtLeastTwoOfTheLargestBodiesArraysAtMostAll(long maxRequestBodyBytes, long maxReceivingBytes, long share)
+    {
+        var budget = new BodyBudget(new CollectorOptions { MaxRequestBodyBytes = maxRequestBodyBytes, MaxReceivingBytes = maxReceivingBytes });
+
+        Assert.Equal(share, budget.SenderShare);
     }
 
     [Fact]
@@ -207,11 +263,14 @@ public sealed class ReceivingBudgetTests
     /// <summary>127.0.0.1, 127.0.0.2, …: different remote addresses to the collector, all loopback.</summary>
     private static IPAddress Address(int index) => new([127, 0, 0, (byte)(index + 1)]);
 
-    /// <summary>NDJSON of <paramref name="bytes"/> bytes: lines of 1,000 bytes, one event each.</summary>
-    private static byte[] Lines(int bytes)
+    /// <summary>NDJSON of <paramref name="bytes"/> bytes: lines of 1,000 bytes, one event each, and a shorter last one for the rest.</summary>
+    private static byte[] Lines(int bytes) =>
+        Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(Line(1000), bytes / 1000)) + (bytes % 1000 == 0 ? string.Empty : Line(bytes % 1000)));
+
+    /// <summary>One event's line of <paramref name="bytes"/> bytes (at least 22).</summary>
+    private static string Line(int bytes)
     {
         const string start = "{\"message\":\"padded\"";
-        var line = start + new string(' ', 1000 - start.Length - 2) + "}\n";
-        return Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(line, bytes / 1000)));
+        return start + new string(' ', bytes - start.Length - 2) + "}\n";
     }
 }
