@@ -203,6 +203,9 @@ public sealed class ProcessExitFlushTests
         handler.ExitFlush.SpendExitBudget();
         await Task.WhenAll(logging).WaitAsync(TimeSpan.FromSeconds(60));
 
+        // The worker holds its first batch in the gated send (one send at a time for a user's sink): nothing moves from the
+        // queue into flight while the counts are read one by one (a batch taken between two reads made Pending 398 of 400).
+        await sink.Sending.Task.WaitAsync(TimeSpan.FromSeconds(30));
         var atExit = handler.Statistics;
         Assert.Equal((long)total, atExit.Enqueued);
         Assert.Equal((0L, 0L, (long)total, (long)total), (atExit.Sent, atExit.Dropped, atExit.Pending, atExit.UndeliveredAtExit)); // nothing delivered yet: all lost if the process ended now, none lost yet
@@ -298,6 +301,9 @@ public sealed class ProcessExitFlushTests
 
         public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        /// <summary>Gets a task completed when the first send begins: the worker took its batch off the queue and waits in it.</summary>
+        public TaskCompletionSource Sending { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public int Delivered => Volatile.Read(ref _delivered);
 
         /// <summary>Gets a task completed when the second send begins (the worker settled the first before it).</summary>
@@ -305,6 +311,7 @@ public sealed class ProcessExitFlushTests
 
         public async ValueTask<SendResult> SendAsync(LogBatch batch, CancellationToken cancellationToken)
         {
+            Sending.TrySetResult();
             await Gate.Task.WaitAsync(cancellationToken);
             if (Interlocked.Increment(ref _sends) > 1)
             {
