@@ -6,15 +6,18 @@ namespace ThreadedLogging.Collector;
 
 /// <summary>
 /// The source of a JSON settings file read again when it changes: the <c>--config</c> file's, and the appsettings files
-/// beside the program (<see cref="CheckRereads"/>); <see cref="Security.ApiKeyReload"/> takes new keys from them. A read that fails (not JSON, half written, or the file missing for a moment: many editors and deployments
-/// write a new file and rename it over the old one) keeps the settings last read. The framework's own reload would
-/// empty them, and Kestrel, logging and every other reader of the configuration would lose the file's settings (an
-/// endpoint configured in it would stop). <see cref="LoadError"/> says why; the reload token still fires, so
-/// <see cref="Security.ApiKeyReload"/> logs the failure once.
+/// beside the program (<see cref="CheckRereads"/>); <see cref="Security.ApiKeyReload"/> takes new keys from them. A read that fails (not JSON, half written, or the required
+/// <c>--config</c> file missing for a moment: many editors and deployments write a new file and rename it over the old
+/// one) keeps the settings last read. The framework's own reload would empty them, and Kestrel, logging and every other
+/// reader of the configuration would lose the file's settings (an endpoint configured in it would stop).
+/// <see cref="LoadError"/> says why; the reload token still fires, so <see cref="Security.ApiKeyReload"/> logs the
+/// failure once. An optional file (appsettings.Production.json) deleted is no failure: its settings are gone, as the
+/// framework does, <see cref="TakeGone"/> says so once, and it is read again when it is back.
 /// </summary>
 internal sealed class CheckedJsonSource : JsonConfigurationSource
 {
     private volatile string? _error;
+    private string? _gone;
 
     /// <summary>Gets the file's full path, for messages.</summary>
     public required string FullPath { get; init; }
@@ -24,6 +27,9 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
 
     /// <summary>Gets why the last read of the file failed (not JSON, or not there), or null when it was read.</summary>
     public string? LoadError => _error;
+
+    /// <summary>"the settings file '…' is gone …" once after an optional file was found deleted, then null until it is deleted again.</summary>
+    public string? TakeGone() => Interlocked.Exchange(ref _gone, null);
 
     /// <summary>
     /// Makes the JSON files the framework reads again on change (appsettings.json and appsettings.{Environment}.json
@@ -76,6 +82,7 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
         private readonly Lock _gate = new();
         private readonly IDisposable? _watch;
         private int _pending;
+        private bool _absent;
 
         public Provider(CheckedJsonSource source)
             : base(source)
@@ -126,6 +133,11 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
                 {
                     using var stream = new FileStream(_source.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
                     Load(stream);
+                    _absent = false;
+                }
+                catch (Exception e) when ((e is FileNotFoundException or DirectoryNotFoundException) && _source.Optional)
+                {
+                    Gone();
                 }
                 catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
                 {
@@ -141,6 +153,18 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
                 }
 
                 OnReload();
+            }
+        }
+
+        /// <summary>An optional file deleted: its settings go, as the framework's provider drops them; no error (keys still reload).</summary>
+        private void Gone()
+        {
+            Data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            _source._error = null;
+            if (!_absent)
+            {
+                _absent = true;
+                Volatile.Write(ref _source._gone, $"{_source.Describe()} is gone: its settings are no longer read; it is read again when it is back");
             }
         }
     }

@@ -65,6 +65,12 @@ internal static class ConfigFile
             ? root.Providers.OfType<FileConfigurationProvider>().Select(p => p.Source).OfType<CheckedJsonSource>().Select(s => s.LoadError).FirstOrDefault(e => e is not null)
             : null;
 
+    /// <summary>Each optional settings file found deleted since the last call, said once (<see cref="CheckedJsonSource.TakeGone"/>).</summary>
+    public static IEnumerable<string> TakeGone(IConfiguration configuration) =>
+        configuration is IConfigurationRoot root
+            ? [.. root.Providers.OfType<FileConfigurationProvider>().Select(p => p.Source).OfType<CheckedJsonSource>().Select(s => s.TakeGone()).OfType<string>()]
+            : [];
+
     /// <summary>
     /// The file, read as the command line's provider reads the switch (any case, <c>--config x</c>, <c>--config=x</c>,
     /// <c>/config x</c>): a spelling it reads but this did not would be a file silently not read.

@@ -20,4 +20,7 @@ internal static partial class CollectorLog
 
     [LoggerMessage(711, LogLevel.Warning, "API keys not reloaded, the keys in force stay: {Reason}")]
     public static partial void KeysNotReloaded(ILogger logger, string reason);
+
+    [LoggerMessage(712, LogLevel.Information, "Settings changed: {What}")]
+    public static partial void SettingsFileGone(ILogger logger, string what);
 }

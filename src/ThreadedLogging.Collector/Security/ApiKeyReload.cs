@@ -34,6 +34,11 @@ internal sealed class ApiKeyReload(IConfiguration configuration, ApiKeyRing ring
         lock (_gate)
         {
             CollectorOptions next;
+            foreach (var gone in ConfigFile.TakeGone(configuration))
+            {
+                CollectorLog.SettingsFileGone(logger, gone);
+            }
+
             try
             {
                 if (ConfigFile.LoadError(configuration) is { } unreadable)

@@ -61,6 +61,40 @@ public sealed class AppSettingsRereadTests
         Assert.False(collector.HasExited);
     }
 
+    /// <summary>
+    /// An optional settings file deleted while the collector runs (appsettings.Production.json) was counted a failed read:
+    /// every later key change was refused until a restart, a leaked key's revocation too. Now its settings are gone, as
+    /// the framework drops them, one information line says so, and the next rotation in appsettings.json is taken.
+    /// </summary>
+    [Fact]
+    public async Task Reread_OptionalAppSettingsDeleted_ItsSettingsGo_SaidOnce_NextKeyRotationTaken()
+    {
+        using var folder = new TempDirectory();
+        var app = CopyOfTheProgram(folder.Path);
+        var settings = Path.Combine(app, "appsettings.json");
+        var production = Path.Combine(app, "appsettings.Production.json");
+        var good = Settings(await File.ReadAllTextAsync(settings), ReadKey);
+        await File.WriteAllTextAsync(settings, good);
+        await File.WriteAllTextAsync(production, """{ "Collector": { "MaxQueryLimit": 77 } }""");
+        await using var collector = Start(app, "--data", Path.Combine(folder.Path, "data"), $"--Logging:LogLevel:{ReloadCategory}=Information");
+        var listening = await collector.NextLineAsync(Listening);
+        using var http = new HttpClient { BaseAddress = new Uri(listening[(listening.IndexOf(Listening, StringComparison.Ordinal) + Listening.Length)..].Trim()) };
+
+        File.Delete(production);
+
+        Assert.Contains($"the settings file '{production}' is gone", await collector.NextLineAsync("Settings changed"), StringComparison.Ordinal);
+
+        // The leaked key revoked: ReadKey replaced by SecondReadKey.
+        Replace(settings, Settings(good, SecondReadKey));
+
+        Assert.Contains("API keys reloaded: 1 ingest, 1 read, 1 admin", await collector.NextLineAsync("API keys"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await ReadAsync(http, SecondReadKey));
+        Assert.Equal(HttpStatusCode.Unauthorized, await ReadAsync(http, ReadKey));
+        Assert.Single(collector.Output.Split('\n'), line => line.Contains("is gone", StringComparison.Ordinal));
+        Assert.DoesNotContain("API keys not reloaded", collector.Output, StringComparison.Ordinal);
+        Assert.False(collector.HasExited);
+    }
+
     [Fact]
     public async Task Start_AppSettingsNotJson_Exits2InOneLineNamingTheFile()
     {
