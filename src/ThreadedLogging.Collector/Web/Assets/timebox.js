@@ -28,8 +28,8 @@ const Pattern = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(
  * then hours and minutes (24 h; seconds and milliseconds optional, "T" or a space before them): in the browser's zone,
  * or at the offset written after it ("Z", "UTC", "UTC+01:00", "+01:00"), so a time copied from the list reads back as
  * the same instant. With `end` (the To box, inclusive) the last millisecond of what was typed: "14:30" is up to and
- * including 14:30:59.999, "14:30:05" to 14:30:05.999, a date alone to its 23:59:59.999: a support person's "until
- * 14:30" means the whole minute.
+ * including 14:30:59.999, "14:30:05" to 14:30:05.999, "14:30:05.1" to 14:30:05.199, a date alone to its 23:59:59.999:
+ * a support person's "until 14:30" means the whole minute.
  */
 export function readBox(value, end = false) {
   const textValue = value.trim();
@@ -42,12 +42,18 @@ export function readBox(value, end = false) {
   const noon = new Date(Date.UTC(year, month - 1, day, 12));
   if (noon.getUTCFullYear() !== year || noon.getUTCMonth() !== month - 1 || noon.getUTCDate() !== day) return null;
   const offset = m[9] ? (m[9] === "-" ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11])) : null;
-  // Inclusive to the precision typed: the start of the next day, minute or second, less a millisecond.
-  const next = !end || m[7] != null ? [0, 0, 0, 0] : m[6] != null ? [0, 0, 0, 1000] : m[5] != null ? [0, 0, 1, 0] : [1, 0, 0, 0];
-  const parts = [year, month - 1, day + next[0], hours + next[1], minutes + next[2], seconds, ms + next[3]];
-  // Without an offset, the browser's zone (a time a daylight saving change skips, 02:30 on its night, is moved on an hour, as the browser does).
-  let date = m[8] || offset != null ? new Date(Date.UTC(...parts) - (offset ?? 0) * 60000) : new Date(...parts);
-  if (next.some(Boolean)) date = new Date(date.getTime() - 1);
+  const zoned = (...parts) => (m[8] || offset != null ? new Date(Date.UTC(...parts) - (offset ?? 0) * 60000) : new Date(...parts));
+  if (end && m[4] == null) {
+    // A date alone, inclusive: the next day's midnight less a millisecond.
+    const next = zoned(year, month - 1, day + 1);
+    return isNaN(next) ? null : new Date(next.getTime() - 1).toISOString();
+  }
+  // Without an offset, the browser's zone (a time a daylight saving change skips, 02:30 on its night, is moved on an
+  // hour, as the browser does). The To box resolves the time typed as From does, then adds what was typed to (a
+  // minute, a second, or a fraction of n digits' 10^(3-n) ms) less a millisecond: adding first ended "02:59" on the
+  // night the clocks skip an hour early, and read "05.1" as 05.100 rather than up to 05.199.
+  let date = zoned(year, month - 1, day, hours, minutes, seconds, ms);
+  if (end) date = new Date(date.getTime() + (m[7] != null ? 10 ** (3 - m[7].length) : m[6] != null ? 1000 : 60000) - 1);
   if (isNaN(date)) return null;
   return date.toISOString();
 }

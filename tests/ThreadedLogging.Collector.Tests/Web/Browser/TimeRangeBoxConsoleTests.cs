@@ -167,6 +167,66 @@ public sealed class TimeRangeBoxConsoleTests(ChromiumFixture chromium) : IClassF
     }
 
     /// <summary>
+    /// The To box resolves the time typed as From does, then adds what was typed to (less a millisecond). In Berlin the
+    /// clocks skip 02:00–03:00 on 2026-03-29: "02:59" is moved on an hour, as the browser does, to 03:59 CEST (01:59Z).
+    /// The To box added the minute first (03:00, which is CEST, 01:00Z) and so ended an hour early, at 00:59:59.999Z,
+    /// before From's 01:59:00.000Z for the same text. A fraction is inclusive to its digits: "05.1" is up to 05.199
+    /// (before: 05.100, an event at 05.150 left out of a range "to 14:30:05.1").
+    /// </summary>
+    [Fact]
+    public async Task TimeRange_ToInTheSkippedHourOrWithAShortFraction_InclusiveToWhatWasTyped()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:Retention:MaxAge=3650.00:00:00");
+        await Http.PostStoredAsync(collector.Client, "log/zoe", Http.Envelope(null,
+            new { level = "Information", message = "a minute before", timestamp = "2026-03-29T01:58:30.000Z", sequence = 1 },
+            new { level = "Error", message = "in the minute", timestamp = "2026-03-29T01:59:30.000Z", sequence = 2 },
+            new { level = "Information", message = "the next minute", timestamp = "2026-03-29T02:00:00.000Z", sequence = 3 },
+            new { level = "Information", message = "the tenth's start", timestamp = "2026-10-24T12:30:05.100Z", sequence = 4 },
+            new { level = "Error", message = "in the tenth", timestamp = "2026-10-24T12:30:05.150Z", sequence = 5 },
+            new { level = "Information", message = "the next tenth", timestamp = "2026-10-24T12:30:05.200Z", sequence = 6 }));
+        await using var context = await chromium.Browser.NewContextAsync(new() { TimezoneId = "Europe/Berlin", Locale = "en-US" });
+        var page = await context.NewPageAsync();
+        var dialogs = new List<string>();
+        page.Dialog += (_, dialog) => dialogs.Add(dialog.Message);
+        var messages = page.Locator("#events-table tbody tr td.msg");
+        var to = page.Locator("#timeline-to");
+        var from = page.Locator("#timeline-from");
+
+        await page.GotoAsync(collector.BaseAddress + "?user=zoe");
+        await Expect(messages).ToHaveCountAsync(6);
+
+        // From = To = the last minute before the skipped hour: that whole minute (before: to=00:59:59.999Z, from after to).
+        await from.FillAsync("2026-03-29 02:59");
+        await from.PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new Regex("from=2026-03-29T01%3A59%3A00.000Z"));
+        await to.FillAsync("2026-03-29 02:59");
+        await to.PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new Regex("to=2026-03-29T01%3A59%3A59.999Z"));
+        await Expect(messages).ToHaveTextAsync(["in the minute"]);
+        await Expect(page.Locator("#range-error")).ToBeHiddenAsync();
+
+        // A fraction of one digit: its tenth of a second, to .199 (Berlin is UTC+02:00 on 2026-10-24).
+        await from.FillAsync("2026-10-24 14:30:05");
+        await from.PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new Regex("from=2026-10-24T12%3A30%3A05.000Z"));
+        await to.FillAsync("2026-10-24 14:30:05.1");
+        await to.PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new Regex("to=2026-10-24T12%3A30%3A05.199Z"));
+        await Expect(messages).ToHaveTextAsync(["in the tenth", "the tenth's start"]);
+
+        // Two digits: its hundredth, to .159; three: that millisecond.
+        await to.FillAsync("2026-10-24 14:30:05.15");
+        await to.PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new Regex("to=2026-10-24T12%3A30%3A05.159Z"));
+        await Expect(messages).ToHaveTextAsync(["in the tenth", "the tenth's start"]);
+        await to.FillAsync("2026-10-24 14:30:05.149");
+        await to.PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new Regex("to=2026-10-24T12%3A30%3A05.149Z"));
+        await Expect(messages).ToHaveTextAsync(["the tenth's start"]);
+        Assert.Empty(dialogs);
+    }
+
+    /// <summary>
     /// The To box shows its instant as it reads back under the inclusive rule. A link's <c>to</c> at a minute's start
     /// (12:30:00.000Z, as "Everyone around this time" and edited links make) showed "14:30", which typed means up to
     /// 14:30:59.999, while the list stopped at 14:30:00.000: it shows "14:30:00.000" now, and the end of a minute or a
