@@ -57,28 +57,42 @@ function exceptionText(x, depth = 0) {
 const ShownLines = 8;
 
 /**
- * An exception's text, and when longer than ShownLines a button that shows all of it. A long one (a 200-frame stack,
- * a recursion) is a box of its own that scrolls, as a cell in Kibana's Discover stops at a height (truncate:maxHeight,
- * 115 px by default): its first lines (type, message, the inner exceptions' messages in a .NET text, the frames where it
- * was thrown) read at once, and the context under it (the events around the event) in view with its marked row when
- * opened, not thousands of pixels down. No frame is left out of the text: find in page and copy still have every line.
+ * An exception's text in a box of ShownLines lines, and when it holds more a button that shows all of it. A long one
+ * (a 200-frame stack, a recursion) is a box of its own that scrolls, as a cell in Kibana's Discover stops at a height
+ * (truncate:maxHeight, 115 px by default): its first lines (type, message, the inner exceptions' messages in a .NET
+ * text, the frames where it was thrown) read at once, and the context under it (the events around the event) in view
+ * with its marked row when opened, not thousands of pixels down. No frame is left out of the text: find in page and
+ * copy still have every line. Capped by its height in the page, not by its "\n"s: a one-line exception whose message
+ * is a minified payload wraps to hundreds of lines; the button is shown only while the box has more than it shows (a
+ * ResizeObserver: once it is laid out in the page, and again when the page's width rewraps it).
  */
 function exceptionBlock(x) {
   const shown = exceptionText(x);
-  const pre = el("pre", { className: "exception" }, shown);
+  const pre = el("pre", { className: "exception capped" }, shown);
   const lines = shown.split("\n").length;
-  if (lines <= ShownLines) return [pre, null];
-  pre.classList.add("capped");
-  // A box that scrolls takes the keyboard's focus, so it scrolls without a mouse too.
-  pre.tabIndex = 0;
-  pre.setAttribute("aria-label", `Exception, ${lines} lines`);
-  const label = (open) => (open ? `Show the first ${ShownLines} lines` : `Show all ${lines} lines`);
+  const label = (open) => (open ? `Show the first ${ShownLines} lines` : lines > 1 ? `Show all ${lines} lines` : "Show all of it");
   const toggle = el("button", { type: "button", className: "exception-toggle", "aria-expanded": "false" }, label(false));
+  toggle.hidden = true;
   toggle.addEventListener("click", () => {
     const open = !pre.classList.toggle("capped");
     toggle.setAttribute("aria-expanded", String(open));
     text(toggle, label(open));
   });
+  const observer = new ResizeObserver(() => {
+    if (!pre.isConnected) { observer.disconnect(); return; }
+    if (!pre.classList.contains("capped")) return;
+    const scrolls = pre.scrollHeight > pre.clientHeight;
+    toggle.hidden = !scrolls;
+    // A box that scrolls takes the keyboard's focus, so it scrolls without a mouse too.
+    if (scrolls) {
+      pre.tabIndex = 0;
+      pre.setAttribute("aria-label", lines > 1 ? `Exception, ${lines} lines` : "Exception");
+    } else {
+      pre.removeAttribute("tabindex");
+      pre.removeAttribute("aria-label");
+    }
+  });
+  observer.observe(pre);
   return [pre, toggle];
 }
 

@@ -60,4 +60,59 @@ public sealed class LongExceptionConsoleTests(ChromiumFixture chromium) : IClass
         Assert.True(await exception.EvaluateAsync<bool>("pre => pre.scrollHeight > pre.clientHeight"), "the exception scrolls in its box");
         Assert.Empty(dialogs);
     }
+
+    /// <summary>
+    /// An exception of one line whose message is a minified payload (20,000 characters, no "\n") wraps to hundreds of
+    /// lines. The cap counted "\n"s, so it was never capped: the detail was thousands of pixels of it and the context
+    /// under it out of view. The box is capped by its height in the page, and its button shown only when it has more
+    /// than it shows: a short one-line exception has none.
+    /// </summary>
+    [Fact]
+    public async Task Detail_OneLineExceptionOf20000Characters_CappedWithShowAll()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var start = DateTimeOffset.UtcNow.AddHours(-1);
+        var payload = string.Concat(Enumerable.Range(1, 1000).Select(i => $"{{\"id\":{i:D5},\"sku\":\"A\"}},"))[..20_000];
+        await Http.PostStoredAsync(collector.Client, "log/ivy", Http.Envelope(null,
+            new
+            {
+                timestamp = start,
+                level = "Error",
+                message = "Import failed",
+                sequence = 1,
+                exception = new { type = "System.Text.Json.JsonException", message = payload },
+            },
+            new
+            {
+                timestamp = start.AddSeconds(1),
+                level = "Error",
+                message = "Short failure",
+                sequence = 2,
+                exception = new { type = "System.InvalidOperationException", message = "Cart is empty" },
+            }));
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        var exception = page.Locator("#detail pre.exception");
+        var toggle = page.Locator("#detail .exception-toggle");
+
+        await page.GotoAsync(collector.BaseAddress + "?user=ivy");
+        await page.Locator("#events-table tbody tr", new() { HasText = "Import failed" }).ClickAsync();
+        await Expect(exception).ToContainTextAsync("System.Text.Json.JsonException: {\"id\":00001");
+        Assert.Equal(1, await exception.EvaluateAsync<int>("pre => pre.textContent.split('\\n').length"));
+        // Before: no button, the whole payload shown (its box as high as its text).
+        await Expect(toggle).ToBeVisibleAsync();
+        await Expect(toggle).ToHaveTextAsync("Show all of it");
+        Assert.True(await exception.EvaluateAsync<bool>("pre => pre.scrollHeight > 4 * pre.clientHeight"), "the payload scrolls in its box");
+
+        await toggle.ClickAsync();
+        await Expect(toggle).ToHaveAttributeAsync("aria-expanded", "true");
+        Assert.True(await exception.EvaluateAsync<bool>("pre => pre.scrollHeight <= pre.clientHeight"), "the whole payload is shown");
+
+        // A short one: its line, no button.
+        await page.Locator("#events-table tbody tr", new() { HasText = "Short failure" }).ClickAsync();
+        await Expect(exception).ToContainTextAsync("System.InvalidOperationException: Cart is empty");
+        Assert.True(await exception.EvaluateAsync<bool>("pre => pre.scrollHeight <= pre.clientHeight"), "a short exception fits its box");
+        await Expect(toggle).ToBeHiddenAsync();
+        Assert.Empty(dialogs);
+    }
 }
