@@ -203,7 +203,7 @@ public sealed class DeliveryFaultTests
         Assert.Contains("Adopted = 200", done, StringComparison.Ordinal);
         Assert.Equal(0, await second.WaitForExitAsync());
         Assert.Equal(Range(0, 250), await collector.EventNumbersAsync("killed"));
-        Assert.Empty(Directory.EnumerateFiles(spool, "*.seg", SearchOption.AllDirectories));
+        Assert.Empty(Directory.EnumerateFiles(spool, "*.seg*", SearchOption.AllDirectories));
     }
 
     [Fact]

@@ -16,7 +16,7 @@ internal sealed partial class DurableSpool
     private void StartSegment()
     {
         _writer?.Dispose();
-        var path = Path.Combine(_directory, $"{_nextSegment++:D10}{SegmentExtension}");
+        var path = Path.Combine(_directory, SpoolSegmentName.Of(_nextSegment++));
         // Unbuffered: a record is one write, and one the file system refuses (a full disk) leaves no bytes in a buffer to
         // be written later (by the next record or the close) while its batch goes from memory; the next start counted
         // them again.
@@ -58,8 +58,31 @@ internal sealed partial class DurableSpool
             return; // alive: another process of the app is using it
         }
 
+        var files = new List<string>();
+        var newer = new List<(string File, int Version)>();
+        foreach (var file in Directory.GetFiles(directory, SpoolSegmentName.SearchPattern).Order(StringComparer.Ordinal))
+        {
+            if (SpoolSegmentName.TryReadVersion(Path.GetFileName(file), out var version))
+            {
+                if (version > SpoolSegmentName.Version)
+                {
+                    newer.Add((file, version));
+                }
+                else
+                {
+                    files.Add(file);
+                }
+            }
+        }
+
+        if (newer.Count > 0)
+        {
+            LeaveNewer(newer, files.Count);
+            lockFile.Dispose();
+            return;
+        }
+
         var owner = new AdoptedDirectory(directory, lockFile);
-        var files = Directory.GetFiles(directory, "*" + SegmentExtension).Order(StringComparer.Ordinal).ToList();
         var mark = ReadBookmark(owner, files);
         foreach (var file in files)
         {
@@ -111,6 +134,20 @@ internal sealed partial class DurableSpool
         else
         {
             Report?.Invoke($"Adopted the spool of a previous process: {directory} ({Counted.Of(owner.Segments, "segment", "segments")}).");
+        }
+    }
+
+    /// <summary>
+    /// A dead process's directory that holds segments of a newer format than this client's (the app rolled back to an
+    /// older build): none of its files is read, sent, counted or deleted, its bookmark and lock file neither, so the client
+    /// of that version sends it once it runs again. Said once a start, one line for each such segment.
+    /// </summary>
+    private void LeaveNewer(List<(string File, int Version)> newer, int others)
+    {
+        foreach (var (file, version) in newer)
+        {
+            var also = others > 0 ? $" (and the {Counted.Of(others, "older segment", "older segments")} beside it)" : "";
+            Report?.Invoke($"Left the spool segment {file}{also} on disk, unread: it is of spool format v{version}, newer than this client's v{SpoolSegmentName.Version} (an older build of the app runs now). A client that reads v{version} sends its events when it starts.");
         }
     }
 

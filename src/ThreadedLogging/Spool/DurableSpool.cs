@@ -15,7 +15,6 @@ namespace ThreadedLogging;
 internal sealed partial class DurableSpool : IDisposable
 {
     private const string LockFileName = "lock";
-    private const string SegmentExtension = ".seg";
     private readonly string _root;
     private readonly string _directory;
     private readonly long _maxBytes;

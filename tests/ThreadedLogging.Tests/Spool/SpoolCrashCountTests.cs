@@ -257,7 +257,7 @@ public sealed class SpoolCrashCountTests
         using var directory = new TempDirectory();
         await StopAfterTwoOfFiveAsync(receiver, directory.Path);
         var bookmark = Directory.EnumerateFiles(directory.Path, SpoolBookmark.FileName, SearchOption.AllDirectories).Single();
-        var segment = Directory.EnumerateFiles(directory.Path, "*.seg", SearchOption.AllDirectories).Single();
+        var segment = Directory.EnumerateFiles(directory.Path, "*.seg*", SearchOption.AllDirectories).Single();
         var bytes = await File.ReadAllBytesAsync(bookmark);
         if (fault == "corrupt")
         {
@@ -287,8 +287,8 @@ public sealed class SpoolCrashCountTests
         await using var receiver = await Receiver.StartAsync();
         using var directory = new TempDirectory();
         await StopAfterTwoOfFiveAsync(receiver, directory.Path);
-        var segment = Directory.EnumerateFiles(directory.Path, "*.seg", SearchOption.AllDirectories).Single();
-        File.Move(segment, Path.Combine(Path.GetDirectoryName(segment)!, "0000000001.seg")); // the bookmark's 0000000000.seg is gone
+        var segment = Directory.EnumerateFiles(directory.Path, "*.seg*", SearchOption.AllDirectories).Single();
+        File.Move(segment, Path.Combine(Path.GetDirectoryName(segment)!, "0000000001.seg.v2")); // the bookmark's 0000000000.seg.v2 is gone
 
         var selfLog = new List<string>();
         await using var second = Handler(receiver.Server, directory.Path, o => o.SelfLog = Collect(selfLog));

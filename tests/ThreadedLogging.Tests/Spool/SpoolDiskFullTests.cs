@@ -30,7 +30,7 @@ public sealed class SpoolDiskFullTests
         var drops = new QueueDrops(TimeProvider.System, first.Log);
         drops.Add();
         Assert.True(first.Spool.TrySpool([drops.TakeNotice()!]));
-        Assert.Equal(2, Directory.GetFiles(first.Spool.DirectoryPath, "*.seg").Length);
+        Assert.Equal(2, Directory.GetFiles(first.Spool.DirectoryPath, "*.seg*").Length);
         first.Spool.Close();
 
         var next = new Stage(directory.Path);
@@ -50,7 +50,7 @@ public sealed class SpoolDiskFullTests
         using var directory = new TempDirectory();
         var first = new Stage(directory.Path);
         Assert.True(first.TrySpool(0, 5));
-        var segment = Path.Combine(first.Spool.DirectoryPath, "0000000000.seg");
+        var segment = Path.Combine(first.Spool.DirectoryPath, "0000000000.seg.v2");
         using (FileSizeLimit.Lower(new FileInfo(segment).Length))
         {
             Assert.False(first.TrySpool(5, 5)); // refused: the caller sends it from memory
@@ -71,7 +71,7 @@ public sealed class SpoolDiskFullTests
     /// <summary>Spools batches of 5 events until the first segment is full, and delivers them all: it stays the segment being written.</summary>
     private static async Task<int> FillAndDeliverFirstSegmentAsync(Stage stage)
     {
-        var segment = Path.Combine(stage.Spool.DirectoryPath, "0000000000.seg");
+        var segment = Path.Combine(stage.Spool.DirectoryPath, "0000000000.seg.v2");
         var spooled = 0;
         while (!File.Exists(segment) || new FileInfo(segment).Length < SegmentBytes)
         {

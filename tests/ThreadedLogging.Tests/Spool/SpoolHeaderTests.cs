@@ -500,7 +500,7 @@ public sealed class SpoolHeaderTests
 
     private static string Events(int count) => count == 1 ? "1 event" : $"{count} events";
 
-    private static IEnumerable<string> Segments(TempDirectory directory) => Directory.EnumerateFiles(directory.Path, "*.seg", SearchOption.AllDirectories);
+    private static IEnumerable<string> Segments(TempDirectory directory) => Directory.EnumerateFiles(directory.Path, "*.seg*", SearchOption.AllDirectories);
 
     private sealed record SpooledSegment(string Path, byte[] Bytes, List<(long Start, int Count)> Records)
     {

@@ -43,7 +43,7 @@ public sealed class SpoolTests
     /// grace, else when the abandoned worker stops, after DisposeAsync returned (a loaded machine). The close releases
     /// the directory's lock and the segment, which the caller's next handler adopts or the test edits.
     /// </summary>
-    private static async Task<ThreadedHandler> LeaveFiftyInSpoolAsync(string directory)
+    internal static async Task<ThreadedHandler> LeaveFiftyInSpoolAsync(string directory)
     {
         var stuck = new CollectingSink(); // gate never opened
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -454,7 +454,7 @@ public sealed class SpoolTests
                 }
             };
         }));
-        Directory.CreateDirectory(Path.Combine(directory.Path, handler.Identity.InstanceId, "0000000001.seg"));
+        Directory.CreateDirectory(Path.Combine(directory.Path, handler.Identity.InstanceId, "0000000001.seg.v2"));
         var logger = handler.CreateLogger("App");
         for (var i = 0; i < 5000 && !failed.Task.IsCompleted; i++)
         {
@@ -627,7 +627,7 @@ public sealed class SpoolTests
         }
     }
 
-    private static IEnumerable<string> Segments(TempDirectory directory) => Directory.EnumerateFiles(directory.Path, "*.seg", SearchOption.AllDirectories);
+    private static IEnumerable<string> Segments(TempDirectory directory) => Directory.EnumerateFiles(directory.Path, "*.seg*", SearchOption.AllDirectories);
 
     /// <summary>Bytes in segment files now; files the worker deletes meanwhile count as empty.</summary>
     private static long SegmentBytes(TempDirectory directory) => Segments(directory).Sum(f =>
