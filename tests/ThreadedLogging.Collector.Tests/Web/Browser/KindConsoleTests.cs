@@ -157,6 +157,45 @@ public sealed class KindConsoleTests(ChromiumFixture chromium) : IClassFixture<C
         Assert.Empty(dialogs);
     }
 
+    /// <summary>
+    /// "Is it only this user?" with the list at the last 15 minutes: the button keeps the list's range (nobody else in it),
+    /// and beside it the users who had the kind in the last 7 days, a link to everyone's events of it then.
+    /// </summary>
+    [Fact]
+    public async Task Detail_NarrowRange_SaysHowManyUsersHadTheKindInTheLast7Days_ALinkListsThem()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        await PostAsync(collector, "dave", now.AddDays(-10), "Error", Declined, "Payment of 1 declined");
+        await PostAsync(collector, "carol", now.AddDays(-3), "Error", Declined, "Payment of 2 declined");
+        await PostAsync(collector, "bob", now.AddHours(-20), "Error", Declined, "Payment of 3 declined");
+        await PostAsync(collector, "bob", now.AddHours(-19), "Error", Declined, "Payment of 4 declined");
+        await PostAsync(collector, "alice", now.AddMinutes(-6), "Information", Paid, "Order 7 paid");
+        await PostAsync(collector, "alice", now.AddMinutes(-5), "Error", Declined, "Payment of 5 declined");
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        var rows = page.Locator("#events-table tbody tr");
+        var reach = page.Locator("#detail-body .kind-reach");
+
+        await page.GotoAsync(collector.BaseAddress + "?user=alice&range=15m");
+        await rows.Filter(new() { HasText = "Order 7 paid" }).ClickAsync();
+        await Expect(reach).ToHaveTextAsync("· only this user in the last 7 days (1 event)");
+        await rows.Filter(new() { HasText = "Payment of 5 declined" }).ClickAsync();
+        await Expect(reach).ToHaveTextAsync("· 3 users in the last 7 days (4 events)");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Everyone with this kind", Exact = true }))
+            .ToHaveAttributeAsync("title", "Every user's events of this kind, the last 15 min: " + Declined);
+
+        await reach.Locator("a").ClickAsync();
+
+        await Expect(rows.Locator("td.msg")).ToHaveTextAsync(["Payment of 5 declined", "Payment of 4 declined", "Payment of 3 declined", "Payment of 2 declined"]);
+        await Expect(page.Locator("[data-range='7d']")).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(page.Locator("#property-chips .chip")).ToHaveTextAsync(["Message: " + Declined + "×"]);
+        Assert.Contains("all=1", page.Url, StringComparison.Ordinal);
+        await page.GoBackAsync();
+        await Expect(reach).ToHaveTextAsync("· 3 users in the last 7 days (4 events)");
+        Assert.Empty(dialogs);
+    }
+
     private static async Task PostAsync(CollectorFixture collector, string user, DateTimeOffset at, string level, string? template, string message)
     {
         var body = JsonSerializer.Serialize(new { app = "Shop", machine = "PC", user, events = new object[] { new { timestamp = at, level, template, message } } });
