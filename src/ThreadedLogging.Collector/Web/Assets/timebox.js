@@ -3,7 +3,7 @@
 // not a datetime-local box, which shows and reads the browser locale's order ("12/05/2026, 02:30 PM" in one,
 // "05/12/2026, 14:30" in another: support and user read different days). The offset also tells apart the hour that
 // repeats when daylight saving ends.
-import { localParts } from "./dom.js";
+import { localParts, zoneName } from "./dom.js";
 
 /**
  * An instant (ISO, as links carry it) as a box shows it, so that it reads back (readBox) as the same instant; "" for none.
@@ -21,6 +21,14 @@ export function boxText(iso, end = false) {
   return `${day} ${shown} ${zone}`;
 }
 
+/**
+ * The first year a box takes: ingest refuses an event time before 1970 (IngestLimits), so an earlier year is a slip of
+ * the keyboard. JavaScript's Date reads years 0–99 as 1900–1999 ("0099-01-01" was 1999's day, and refused as "no date"
+ * only because that day then was not the one typed), and years long past in a zone's local mean time (Berlin's
+ * UTC+00:53:28), which no box shows back as typed.
+ */
+const FirstYear = 1970;
+
 const Pattern = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?(?:\s*(Z|UTC)?(?:([+-])(\d{2}):?(\d{2}))?)?$/i;
 
 /**
@@ -37,6 +45,7 @@ export function readBox(value, end = false) {
   const m = Pattern.exec(textValue);
   if (!m) return null;
   const [year, month, day, hours, minutes, seconds, ms] = m.slice(1, 8).map((v, i) => (i === 6 ? Number((v ?? "0").padEnd(3, "0")) : Number(v ?? 0)));
+  if (year < FirstYear) return null;
   if (hours > 23 || minutes > 59 || seconds > 59) return null;
   // 2026-02-30 would roll over into March: no day the user meant.
   const noon = new Date(Date.UTC(year, month - 1, day, 12));
@@ -56,4 +65,15 @@ export function readBox(value, end = false) {
   if (end) date = new Date(date.getTime() + (m[7] != null ? 10 ** (3 - m[7].length) : m[6] != null ? 1000 : 60000) - 1);
   if (isNaN(date)) return null;
   return date.toISOString();
+}
+
+/**
+ * Why a box's text (one readBox refused) cannot be read, after "From: “…” ": a year not written in full ("0099-01-01",
+ * "99-1-1") or before 1970 said as such, anything else as no date and time, with how to write one.
+ */
+export function whyNotRead(value) {
+  const year = /^\s*(\d{1,4})-\d{1,2}-\d{1,2}(?:$|[ T\s])/.exec(value)?.[1];
+  if (year != null && Number(year) < 1000) return `has the year ${year}: write the year in full, as 2026-12-05 14:30 (${FirstYear} or later: no event is older)`;
+  if (year != null && Number(year) < FirstYear) return `is before ${FirstYear}: no event is older; write a year from ${FirstYear} on, as 2026-12-05 14:30`;
+  return `is no date and time; write year-month-day and 24-hour time, as 2026-12-05 14:30 (${zoneName()}), or add an offset: 2026-12-05 14:30 UTC`;
 }

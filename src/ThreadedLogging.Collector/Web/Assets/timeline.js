@@ -5,7 +5,7 @@ import { readState, change, range, forSubject, acrossUsers, badRange, conditionT
 import { hideHistogram, wireHistogram } from "./histogram.js";
 import { recountOnArrival, stopRecounting, arrived } from "./recount.js";
 import { showSummary } from "./summary.js";
-import { boxText, readBox } from "./timebox.js";
+import { boxText, readBox, whyNotRead } from "./timebox.js";
 import { hideTop } from "./top.js";
 
 /** The live view keeps at most this many rows. */
@@ -386,7 +386,7 @@ export function wireTimeline() {
       const value = readBox($(id).value, end === "to");
       if (value == null) {
         $(id).setAttribute("aria-invalid", "true");
-        text($("range-error"), `${label}: “${$(id).value.trim()}” is no date and time; write year-month-day and 24-hour time, as 2026-12-05 14:30 (${zoneName()}), or add an offset: 2026-12-05 14:30 UTC`);
+        text($("range-error"), `${label}: “${$(id).value.trim()}” ${whyNotRead($(id).value)}`);
         return;
       }
       $(id).removeAttribute("aria-invalid");

@@ -264,6 +264,44 @@ public sealed class TimeRangeBoxConsoleTests(ChromiumFixture chromium) : IClassF
     }
 
     /// <summary>
+    /// A year not written in full: JavaScript's Date reads years 0–99 as 1900–1999, and "0099-01-01" was refused as "no date
+    /// and time" (the day check saw 1999's), which it is in the very form the message asks for; "99-1-1" the same. Each box
+    /// says the year is the trouble, From and To alike, and a year before 1970 (no event is older) likewise; the range as
+    /// it was.
+    /// </summary>
+    [Fact]
+    public async Task TimeRange_YearNotInFullOrBefore1970_SaidForFromAndTo_RangeUnchanged()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:Retention:MaxAge=3650.00:00:00");
+        await Http.PostStoredAsync(collector.Client, "log/zoe", Http.Envelope(null,
+            new { level = "Information", message = "morning", timestamp = "2026-10-24T06:00:00.125Z", sequence = 1 }));
+        await using var context = await chromium.Browser.NewContextAsync(new() { TimezoneId = "Europe/Berlin", Locale = "en-US" });
+        var page = await context.NewPageAsync();
+        var error = page.Locator("#range-error");
+        await page.GotoAsync(collector.BaseAddress + "?user=zoe&from=2026-10-24T00%3A00%3A00.000Z");
+        await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(1);
+        var url = page.Url;
+
+        foreach (var (box, label, typed, reason) in new[]
+        {
+            ("#timeline-from", "From", "0099-01-01", "has the year 0099: write the year in full, as 2026-12-05 14:30 (1970 or later: no event is older)"),
+            ("#timeline-to", "To", "0099-01-01 10:00", "has the year 0099: write the year in full, as 2026-12-05 14:30 (1970 or later: no event is older)"),
+            ("#timeline-from", "From", "99-1-1", "has the year 99: write the year in full, as 2026-12-05 14:30 (1970 or later: no event is older)"),
+            ("#timeline-to", "To", "99-1-1", "has the year 99: write the year in full, as 2026-12-05 14:30 (1970 or later: no event is older)"),
+            ("#timeline-to", "To", "1969-12-31 23:00", "is before 1970: no event is older; write a year from 1970 on, as 2026-12-05 14:30"),
+        })
+        {
+            await page.Locator(box).FillAsync(typed);
+            await page.Locator(box).PressAsync("Enter");
+            await Expect(error).ToHaveTextAsync($"{label}: “{typed}” {reason}");
+            await Expect(page.Locator(box)).ToHaveAttributeAsync("aria-invalid", "true");
+            Assert.Equal(url, page.Url);
+        }
+
+        await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(1);
+    }
+
+    /// <summary>
     /// A browser without CSS field-sizing (Firefox, Chromium before 123, Safari before 26; made here by setting the
     /// boxes' field-sizing back to fixed) kept each box at its default 20 characters: in Berlin "2026-10-24 08:00:00.125
     /// UTC+02:00" showed as "2026-10-24 08:00:00.125", a time read without its offset. Each box is as wide as its text.
