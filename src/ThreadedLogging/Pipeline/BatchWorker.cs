@@ -172,7 +172,7 @@ internal sealed class BatchWorker : IDisposable
         var elapsed = false;
         try
         {
-            _spool?.Open();
+            _spool?.Open(token);
         }
         finally
         {

@@ -91,11 +91,19 @@ internal sealed class DeliveryLedger
         MovedToSpool?.Invoke(spooled);
     }
 
-    /// <summary>The spool held <paramref name="count"/> events of a process that died: they are logged before anything now.</summary>
+    /// <summary>
+    /// The spool held <paramref name="count"/> events of a process that died: they are logged before anything now. Not once
+    /// the books are frozen (the worker abandoned while it adopted): they stay on disk for the next start.
+    /// </summary>
     public void Adopt(long count)
     {
         lock (_books)
         {
+            if (_frozen)
+            {
+                return;
+            }
+
             Interlocked.Add(ref _adopted, count);
             Interlocked.Add(ref _spooled, count);
         }

@@ -27,12 +27,24 @@ internal static class AbandonedSpools
             TaskScheduler.Default);
     }
 
-    /// <summary>Waits (at most <see cref="MaxWait"/>) until an abandoned worker of this process released <paramref name="directory"/>, if one holds it.</summary>
-    public static void WaitForRelease(string directory)
+    /// <summary>
+    /// Waits (at most <see cref="MaxWait"/>) until an abandoned worker of this process released <paramref name="directory"/>,
+    /// if one holds it; false when <paramref name="stop"/> (the waiting handler's shutdown) ended the wait first.
+    /// </summary>
+    public static bool WaitForRelease(string directory, CancellationToken stop)
     {
         if (Releases.TryGetValue(Path.GetFullPath(directory), out var released))
         {
-            released.Wait(MaxWait);
+            try
+            {
+                released.Wait(MaxWait, stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return false;
+            }
         }
+
+        return !stop.IsCancellationRequested;
     }
 }

@@ -86,10 +86,13 @@ internal sealed partial class DurableSpool : IDisposable
     /// <summary>Gets whether records just written are also kept in memory (their batches are held until read back).</summary>
     public bool KeepsRecent => _maxRecentEvents > 0;
 
-    /// <summary>Creates and locks this instance's directory and adopts the spools of dead processes.</summary>
+    /// <summary>
+    /// Creates and locks this instance's directory and adopts the spools of dead processes, but none once <paramref name="stop"/>
+    /// (the handler's shutdown) is signalled: those are left for the next start.
+    /// </summary>
     /// <exception cref="IOException">The directory cannot be created or locked.</exception>
     /// <exception cref="UnauthorizedAccessException">The directory is not writable.</exception>
-    public void Open()
+    public void Open(CancellationToken stop = default)
     {
         // Owner-only (0700) on Unix: the segments hold the app's logs, and the usual umask left them readable by every
         // local user (security review). The BufferDirectory above it is the app's to choose.
@@ -107,7 +110,16 @@ internal sealed partial class DurableSpool : IDisposable
         {
             if (!string.Equals(Path.GetFullPath(directory), Path.GetFullPath(_directory), StringComparison.Ordinal))
             {
-                AbandonedSpools.WaitForRelease(directory);
+                if (!AbandonedSpools.WaitForRelease(directory, stop))
+                {
+                    // Disposed meanwhile — typically while it waited (up to MaxWait) for a worker of this process abandoned
+                    // at its own shutdown (a sink that hangs): a spool adopted now would go into books the disposal closed
+                    // (before: Adopted and Pending grew after it, the events neither sent nor counted lost, and the
+                    // directory held until this worker stopped). Left on disk, whole, for the next start.
+                    Report?.Invoke($"The handler was disposed before it adopted the spool {directory}: that spool and those after it are left for the next start.");
+                    return;
+                }
+
                 TryAdopt(directory);
             }
         }

@@ -81,12 +81,15 @@ internal sealed class SpoolStage
     /// </summary>
     public int TakeDropNotices(List<LogEvent> batch) => _active && _spool.CapsDropping ? 0 : _drops.TakeNotices(batch);
 
-    /// <summary>Opens the spool (on the worker, never on the caller's thread); a failure leaves the handler in memory-only mode.</summary>
-    public void Open()
+    /// <summary>
+    /// Opens the spool (on the worker, never on the caller's thread); a failure leaves the handler in memory-only mode. No
+    /// dead process's spool is adopted once <paramref name="stop"/> (the shutdown's deadline) is signalled.
+    /// </summary>
+    public void Open(CancellationToken stop = default)
     {
         try
         {
-            _spool.Open();
+            _spool.Open(stop);
             _active = true;
 
             // What a dead process left behind was logged before anything now: Flush waits for it too.
