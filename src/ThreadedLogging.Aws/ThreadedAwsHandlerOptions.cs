@@ -51,6 +51,16 @@ public sealed class ThreadedAwsHandlerOptions : ThreadedHandlerOptions
     public SqsMessageFormat MessageFormat { get; set; } = SqsMessageFormat.JsonBatch;
 
     /// <summary>Gets or sets whether a JsonBatch body is gzip-compressed (and base64-encoded) when that makes it smaller.</summary>
+    /// <remarks>
+    /// A <see langword="bool"/>, not <see cref="ThreadedHttpHandlerOptions.Compress"/>'s <see langword="bool"/>? whose
+    /// <see langword="null"/> sends plain JSON to a loopback host: there the receiver is the collector on the same machine,
+    /// sharing its CPU, and bytes cost nothing. Here what gzip saves is not bandwidth to the endpoint but room in the
+    /// message, wherever the queue is (a local emulator included): a message is capped at <see cref="MaxMessageBytes"/>
+    /// (and the queue's <c>MaximumMessageSize</c>) and SQS bills each 64 KiB of a message as a request, so a compressed
+    /// body carries several times the events per message and per request; and the collector reads the queue from
+    /// wherever it runs, not from the endpoint's machine. A body under 1 KiB of JSON, or one gzip and base64 would not make
+    /// smaller, is sent as it is either way.
+    /// </remarks>
     /// <value>The default value is <see langword="true"/>.</value>
     public bool Compress { get; set; } = true;
 
