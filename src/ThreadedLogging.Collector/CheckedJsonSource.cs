@@ -6,17 +6,19 @@ namespace ThreadedLogging.Collector;
 
 /// <summary>
 /// The source of a JSON settings file read again when it changes: the <c>--config</c> file's, and the appsettings files
-/// beside the program (<see cref="CheckRereads"/>); <see cref="Security.ApiKeyReload"/> takes new keys from them. A read that fails (not JSON, half written, or the required
-/// <c>--config</c> file missing for a moment: many editors and deployments write a new file and rename it over the old
-/// one) keeps the settings last read. The framework's own reload would empty them, and Kestrel, logging and every other
+/// beside the program (<see cref="CheckRereads"/>); <see cref="Security.ApiKeyReload"/> takes new keys from them. A read that fails (not JSON, half written, or the
+/// file missing for a moment: many editors and deployments delete or rename the old file, then write the new one, some in
+/// pieces) keeps the settings last read. The framework's own reload would empty them, and Kestrel, logging and every other
 /// reader of the configuration would lose the file's settings (an endpoint configured in it would stop).
-/// <see cref="LoadError"/> says why; the reload token still fires, so <see cref="Security.ApiKeyReload"/> logs the
-/// failure once. An optional file (appsettings.Production.json) deleted is no failure: its settings are gone, as the
-/// framework does, <see cref="TakeGone"/> says so once, and it is read again when it is back.
+/// <see cref="TakeLoadError"/> says why, once per failed read; the reload token still fires, so
+/// <see cref="Security.ApiKeyReload"/> logs it once and still takes the other files' changes. The <c>--config</c> file and
+/// appsettings.json (the base every publish ships: <see cref="KeptWhenMissing"/>) missing is such a failure. An
+/// environment's file (appsettings.Production.json) deleted is no failure: its settings are gone, as the framework does,
+/// <see cref="TakeGone"/> says so once, and it is read again when it is back.
 /// </summary>
 internal sealed class CheckedJsonSource : JsonConfigurationSource
 {
-    private volatile string? _error;
+    private string? _error;
     private string? _gone;
 
     /// <summary>Gets the file's full path, for messages.</summary>
@@ -25,8 +27,14 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
     /// <summary>Gets the switch that named the file (<c>--config</c>), for messages; null for the appsettings files beside the program.</summary>
     public string? Switch { get; init; }
 
-    /// <summary>Gets why the last read of the file failed (not JSON, or not there), or null when it was read.</summary>
-    public string? LoadError => _error;
+    /// <summary>
+    /// Gets a value indicating whether the settings last read stay while the file is missing, although it is optional at
+    /// start: appsettings.json, whose endpoints, keys and levels a delete-then-rewrite would otherwise take away.
+    /// </summary>
+    public bool KeptWhenMissing { get; init; }
+
+    /// <summary>Why the last read of the file failed (not JSON, or not there), once after each failed read; then null until the next.</summary>
+    public string? TakeLoadError() => Interlocked.Exchange(ref _error, null);
 
     /// <summary>"the settings file '…' is gone …" once after an optional file was found deleted, then null until it is deleted again.</summary>
     public string? TakeGone() => Interlocked.Exchange(ref _gone, null);
@@ -49,7 +57,16 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
             }
 
             var full = System.IO.Path.Combine(files.Root, path);
-            var source = new CheckedJsonSource { Path = path, FileProvider = files, FullPath = full, Optional = json.Optional, ReloadOnChange = false, ReloadDelay = json.ReloadDelay };
+            var source = new CheckedJsonSource
+            {
+                Path = path,
+                FileProvider = files,
+                FullPath = full,
+                Optional = json.Optional,
+                KeptWhenMissing = string.Equals(path, "appsettings.json", StringComparison.OrdinalIgnoreCase),
+                ReloadOnChange = false,
+                ReloadDelay = json.ReloadDelay,
+            };
             try
             {
                 sources[i] = source;
@@ -99,11 +116,10 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
             try
             {
                 base.Load(stream); // replaces Data only once the whole file is parsed
-                _source._error = null;
             }
             catch (Exception e)
             {
-                _source._error = $"{_source.Describe()} is not a JSON object of settings: {e.GetBaseException().Message}";
+                Failed($"{_source.Describe()} is not a JSON object of settings: {e.GetBaseException().Message}");
                 throw;
             }
         }
@@ -135,32 +151,34 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
                     Load(stream);
                     _absent = false;
                 }
-                catch (Exception e) when ((e is FileNotFoundException or DirectoryNotFoundException) && _source.Optional)
+                catch (Exception e) when ((e is FileNotFoundException or DirectoryNotFoundException) && _source.Optional && !_source.KeptWhenMissing)
                 {
                     Gone();
                 }
                 catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
                 {
-                    _source._error = $"{_source.Describe()} does not exist";
+                    Failed($"{_source.Describe()} does not exist");
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    _source._error = $"{_source.Describe()} could not be read: {e.Message}";
+                    Failed($"{_source.Describe()} could not be read: {e.Message}");
                 }
                 catch (FormatException)
                 {
-                    // Load said why (LoadError); the settings last read stay
+                    // Load said why (TakeLoadError); the settings last read stay
                 }
 
                 OnReload();
             }
         }
 
-        /// <summary>An optional file deleted: its settings go, as the framework's provider drops them; no error (keys still reload).</summary>
+        /// <summary>A read that failed: said once (<see cref="TakeLoadError"/>); the settings last read stay.</summary>
+        private void Failed(string why) => Volatile.Write(ref _source._error, why);
+
+        /// <summary>An optional file deleted: its settings go, as the framework's provider drops them; no error.</summary>
         private void Gone()
         {
             Data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-            _source._error = null;
             if (!_absent)
             {
                 _absent = true;

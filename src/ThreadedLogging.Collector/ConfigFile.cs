@@ -8,7 +8,7 @@ namespace ThreadedLogging.Collector;
 /// publish, and were the only files read. It is read after them and before the environment and the command line, which
 /// still win; a file that is not there or not JSON stops the start (exit code 2), naming it. It is read again when it
 /// changes: new keys take effect without a restart (<see cref="Security.ApiKeyReload"/>); a later read that fails
-/// (<see cref="LoadError"/>) stops nothing and keeps the settings last read (<see cref="CheckedJsonSource"/>).
+/// (<see cref="TakeLoadErrors"/>) stops nothing and keeps the settings last read (<see cref="CheckedJsonSource"/>).
 /// </summary>
 internal static class ConfigFile
 {
@@ -59,11 +59,11 @@ internal static class ConfigFile
         source.OnLoadException = failed => failed.Ignore = true;
     }
 
-    /// <summary>Why the <see cref="Switch"/> file could not be read the last time it changed, or null (read, or none given).</summary>
-    public static string? LoadError(IConfiguration configuration) =>
+    /// <summary>Why each settings file could not be read since the last call, said once per failed read (<see cref="CheckedJsonSource.TakeLoadError"/>).</summary>
+    public static IEnumerable<string> TakeLoadErrors(IConfiguration configuration) =>
         configuration is IConfigurationRoot root
-            ? root.Providers.OfType<FileConfigurationProvider>().Select(p => p.Source).OfType<CheckedJsonSource>().Select(s => s.LoadError).FirstOrDefault(e => e is not null)
-            : null;
+            ? [.. root.Providers.OfType<FileConfigurationProvider>().Select(p => p.Source).OfType<CheckedJsonSource>().Select(s => s.TakeLoadError()).OfType<string>()]
+            : [];
 
     /// <summary>Each optional settings file found deleted since the last call, said once (<see cref="CheckedJsonSource.TakeGone"/>).</summary>
     public static IEnumerable<string> TakeGone(IConfiguration configuration) =>

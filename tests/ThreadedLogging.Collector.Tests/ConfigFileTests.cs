@@ -107,7 +107,7 @@ public sealed class ConfigFileTests
         }
 
         var line = await NextReloadAsync(reloads);
-        Assert.StartsWith("API keys not reloaded, the keys in force stay:", line, StringComparison.Ordinal);
+        Assert.StartsWith("Settings file not read, the settings last read from it stay until it is read whole:", line, StringComparison.Ordinal);
         Assert.Contains(reason, line, StringComparison.Ordinal);
         Assert.Equal(url, collector.Services.GetRequiredService<IConfiguration>()["Kestrel:Endpoints:FromFile:Url"]);
         Assert.Equal(HttpStatusCode.OK, await ReadAsync(collector, "read-key-1"));

@@ -23,4 +23,7 @@ internal static partial class CollectorLog
 
     [LoggerMessage(712, LogLevel.Information, "Settings changed: {What}")]
     public static partial void SettingsFileGone(ILogger logger, string what);
+
+    [LoggerMessage(713, LogLevel.Warning, "Settings file not read, the settings last read from it stay until it is read whole: {Reason}")]
+    public static partial void SettingsFileNotRead(ILogger logger, string reason);
 }

@@ -6,9 +6,12 @@ namespace ThreadedLogging.Collector.Security;
 /// <summary>
 /// Key rotation without a restart: when the configuration changes (the <c>--config</c> file or appsettings.json, read
 /// again on change), the keys are read and checked as at start, all settings with them, and replace the ring's
-/// (<see cref="ApiKeyRing.Replace"/>). A configuration that does not pass (a file that is not JSON, a key no client can
-/// send, one key in two roles, a role left without keys or given its first) keeps the keys in force and logs why: a
-/// rotation's mistake never opens the collector or locks everyone out. Other settings still take a restart.
+/// (<see cref="ApiKeyRing.Replace"/>). A configuration that does not pass (a key no client can send, one key in two roles,
+/// a role left without keys or given its first) keeps the keys in force and logs why: a rotation's mistake never opens the
+/// collector or locks everyone out. A settings file that cannot be read (half written, not JSON, missing for a moment) is
+/// logged once per failed read and keeps the settings last read from it (<see cref="CheckedJsonSource"/>), so its
+/// half-written keys are never applied, while a rotation in another file still is: a leaked key can be revoked while a
+/// deployment is rewriting appsettings.json. Other settings still take a restart.
 /// </summary>
 internal sealed class ApiKeyReload(IConfiguration configuration, ApiKeyRing ring, ILogger<ApiKeyReload> logger) : IHostedService, IDisposable
 {
@@ -39,14 +42,13 @@ internal sealed class ApiKeyReload(IConfiguration configuration, ApiKeyRing ring
                 CollectorLog.SettingsFileGone(logger, gone);
             }
 
+            foreach (var unreadable in ConfigFile.TakeLoadErrors(configuration))
+            {
+                CollectorLog.SettingsFileNotRead(logger, unreadable);
+            }
+
             try
             {
-                if (ConfigFile.LoadError(configuration) is { } unreadable)
-                {
-                    CollectorLog.KeysNotReloaded(logger, unreadable);
-                    return;
-                }
-
                 next = CollectorApp.ReadOptions(configuration);
                 StartupSecurityCheck.RefusePlaceholders(next);
             }

@@ -23,6 +23,7 @@ public sealed class AppSettingsRereadTests
     private const string AdminKey = "admin-9e4b2f7a1c6d3e8a";
     private const string Listening = "Now listening on: ";
     private const string ReloadCategory = "ThreadedLogging.Collector.Security.ApiKeyReload";
+    private const string NotRead = "Settings file not read";
 
     // Bounds on a hung or silent child, not timings: a start on a loaded machine, the file watcher's own delay.
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
@@ -42,22 +43,93 @@ public sealed class AppSettingsRereadTests
         // Half written, as an editor or a copy leaves it for a moment (replaced whole, so that it is one change).
         Replace(settings, good[..(good.Length / 2)]);
 
-        var warning = await collector.NextLineAsync("API keys not reloaded");
+        var warning = await collector.NextLineAsync(NotRead);
         Assert.Contains($"the settings file '{settings}' is not a JSON object of settings", warning, StringComparison.Ordinal);
-        Assert.Contains($"warn: {ReloadCategory}[711]", collector.Output, StringComparison.Ordinal);
+        Assert.Contains($"warn: {ReloadCategory}[713]", collector.Output, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, await ReadAsync(http, ReadKey));
-
-        // Another file's change reloads every source: appsettings.json's settings (its endpoint, its keys) stay, still unreadable.
-        Replace(Path.Combine(app, "appsettings.Production.json"), """{ "Collector": { "MaxQueryLimit": 77 } }""");
-        Assert.Contains($"the settings file '{settings}' is not a JSON object of settings", await collector.NextLineAsync("API keys"), StringComparison.Ordinal);
 
         Replace(settings, Settings(good, ReadKey, SecondReadKey));
 
         Assert.Contains("API keys reloaded: 1 ingest, 2 read, 1 admin", await collector.NextLineAsync("API keys"), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, await ReadAsync(http, SecondReadKey)); // the endpoint appsettings.json gave was never stopped
         Assert.Equal(HttpStatusCode.OK, await ReadAsync(http, ReadKey));
-        Assert.Equal(2, collector.Output.Split('\n').Count(line => line.Contains("API keys not reloaded", StringComparison.Ordinal))); // one per change
+        Assert.Single(collector.Output.Split('\n'), line => line.Contains(NotRead, StringComparison.Ordinal)); // one per failed read
+        Assert.DoesNotContain("API keys not reloaded", collector.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Stopping the following endpoints", collector.Output, StringComparison.Ordinal);
+        Assert.False(collector.HasExited);
+    }
+
+    /// <summary>
+    /// appsettings.json deleted, then written again in pieces (a configuration tool that removes and recreates it, a
+    /// deployment that copies it in parts): it is optional at start, so its deletion dropped its settings as the framework
+    /// does: Kestrel stopped the endpoint it gave and every request on it failed until the whole file was back. The
+    /// settings last read from it now stay while it is missing and while it is half there, one warning per read says so,
+    /// and the complete file is taken.
+    /// </summary>
+    [Fact]
+    public async Task Reread_AppSettingsDeletedThenWrittenInPieces_EndpointAndKeysStay_CompleteFileTaken()
+    {
+        using var folder = new TempDirectory();
+        var app = CopyOfTheProgram(folder.Path);
+        var settings = Path.Combine(app, "appsettings.json");
+        var good = Settings(await File.ReadAllTextAsync(settings), ReadKey);
+        await File.WriteAllTextAsync(settings, good);
+        await using var collector = Start(app, "--data", Path.Combine(folder.Path, "data"), $"--Logging:LogLevel:{ReloadCategory}=Information", "--Logging:LogLevel:Microsoft.AspNetCore.Server.Kestrel=Information");
+        var listening = await collector.NextLineAsync(Listening);
+        using var http = new HttpClient { BaseAddress = new Uri(listening[(listening.IndexOf(Listening, StringComparison.Ordinal) + Listening.Length)..].Trim()) };
+
+        File.Delete(settings);
+
+        var missing = await collector.NextLineAsync($"'{settings}'");
+        Assert.Contains($"{NotRead}, the settings last read from it stay until it is read whole: the settings file '{settings}' does not exist", missing, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await ReadAsync(http, ReadKey)); // on the endpoint appsettings.json gave
+        Assert.Equal(HttpStatusCode.Unauthorized, await ReadAsync(http, null));
+
+        // Its first piece, written in place (the rest follows once the collector has read this part).
+        var rotated = Settings(good, SecondReadKey);
+        await File.WriteAllTextAsync(settings, rotated[..(rotated.Length / 2)]);
+
+        Assert.Contains($"the settings file '{settings}' is not a JSON object of settings", await collector.NextLineAsync(NotRead), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await ReadAsync(http, ReadKey));
+
+        await File.AppendAllTextAsync(settings, rotated[(rotated.Length / 2)..]);
+
+        Assert.Contains("API keys reloaded: 1 ingest, 1 read, 1 admin", await collector.NextLineAsync("API keys"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await ReadAsync(http, SecondReadKey));
+        Assert.Equal(HttpStatusCode.Unauthorized, await ReadAsync(http, ReadKey));
+        Assert.DoesNotContain("Stopping the following endpoints", collector.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("is gone", collector.Output, StringComparison.Ordinal);
+        Assert.False(collector.HasExited);
+    }
+
+    /// <summary>
+    /// A key rotation in the <c>--config</c> file while appsettings.json is half written (a deployment still copying it):
+    /// every key change was refused while any settings file could not be read, so a leaked key stayed valid until the
+    /// other file was whole. The rotation is now taken; the half-written file's settings stay as last read.
+    /// </summary>
+    [Fact]
+    public async Task Reread_KeyRevokedInConfigFileWhileAppSettingsHalfWritten_RevokedKeyRefused()
+    {
+        using var folder = new TempDirectory();
+        var app = CopyOfTheProgram(folder.Path);
+        var settings = Path.Combine(app, "appsettings.json");
+        var good = Settings(await File.ReadAllTextAsync(settings));
+        await File.WriteAllTextAsync(settings, good);
+        var config = Path.Combine(folder.Path, "collector.json");
+        await File.WriteAllTextAsync(config, Keys(ReadKey));
+        await using var collector = Start(app, "--data", Path.Combine(folder.Path, "data"), "--config", config, $"--Logging:LogLevel:{ReloadCategory}=Information");
+        var listening = await collector.NextLineAsync(Listening);
+        using var http = new HttpClient { BaseAddress = new Uri(listening[(listening.IndexOf(Listening, StringComparison.Ordinal) + Listening.Length)..].Trim()) };
+        Replace(settings, good[..(good.Length / 2)]);
+        Assert.Contains($"the settings file '{settings}' is not a JSON object of settings", await collector.NextLineAsync($"'{settings}'"), StringComparison.Ordinal);
+
+        // The leaked ReadKey revoked, SecondReadKey in its place.
+        Replace(config, Keys(SecondReadKey));
+
+        Assert.Contains("API keys reloaded: 1 ingest, 1 read, 1 admin", await collector.NextLineAsync("API keys"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, await ReadAsync(http, ReadKey));
+        Assert.Equal(HttpStatusCode.OK, await ReadAsync(http, SecondReadKey)); // on the endpoint the half-written file gave
+        Assert.DoesNotContain("API keys not reloaded", collector.Output, StringComparison.Ordinal);
         Assert.False(collector.HasExited);
     }
 
@@ -111,17 +183,25 @@ public sealed class AppSettingsRereadTests
         Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
-    /// <summary>The program's appsettings.json with its keys and a Kestrel endpoint (port 0: the system's choice, read from its line).</summary>
+    /// <summary>The program's appsettings.json with a Kestrel endpoint (port 0: the system's choice, read from its line) and its keys, if any.</summary>
     private static string Settings(string appSettings, params string[] readKeys)
     {
         var node = JsonNode.Parse(appSettings)!.AsObject();
         node["Kestrel"] = new JsonObject { ["Endpoints"] = new JsonObject { ["FromFile"] = new JsonObject { ["Url"] = "http://127.0.0.1:0" } } };
-        var collector = node["Collector"]!.AsObject();
-        collector["IngestApiKeys"] = new JsonArray(IngestKey);
-        collector["ReadApiKeys"] = new JsonArray([.. readKeys.Select(k => JsonValue.Create(k))]);
-        collector["AdminApiKeys"] = new JsonArray(AdminKey);
+        if (readKeys.Length > 0)
+        {
+            var collector = node["Collector"]!.AsObject();
+            collector["IngestApiKeys"] = new JsonArray(IngestKey);
+            collector["ReadApiKeys"] = new JsonArray([.. readKeys.Select(k => JsonValue.Create(k))]);
+            collector["AdminApiKeys"] = new JsonArray(AdminKey);
+        }
+
         return node.ToJsonString();
     }
+
+    /// <summary>A <c>--config</c> file with the keys only.</summary>
+    private static string Keys(string readKey) =>
+        new JsonObject { ["Collector"] = new JsonObject { ["IngestApiKeys"] = new JsonArray(IngestKey), ["ReadApiKeys"] = new JsonArray(readKey), ["AdminApiKeys"] = new JsonArray(AdminKey) } }.ToJsonString();
 
     /// <summary>
     /// The program's folder: the program itself copied (the host takes the folder of its real path as the content root,
@@ -170,10 +250,14 @@ public sealed class AppSettingsRereadTests
         File.Move(next, file, overwrite: true);
     }
 
-    private static async Task<HttpStatusCode> ReadAsync(HttpClient http, string key)
+    private static async Task<HttpStatusCode> ReadAsync(HttpClient http, string? key)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "api/events");
-        request.Headers.Add(ApiKeyReader.HeaderName, key);
+        if (key is not null)
+        {
+            request.Headers.Add(ApiKeyReader.HeaderName, key);
+        }
+
         using var response = await http.SendAsync(request);
         return response.StatusCode;
     }

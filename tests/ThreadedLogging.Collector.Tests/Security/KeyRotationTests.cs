@@ -15,6 +15,9 @@ namespace ThreadedLogging.Collector.Tests.Security;
 /// </summary>
 public sealed class KeyRotationTests : IAsyncLifetime
 {
+    private const string NotReloaded = "API keys not reloaded, the keys in force stay:";
+    private const string NotRead = "Settings file not read, the settings last read from it stay until it is read whole:";
+
     private readonly TempDirectory _folder = new();
     private readonly LogSignal _reloads = new(typeof(ApiKeyReload).FullName!);
     private CollectorFixture _collector = null!;
@@ -61,18 +64,18 @@ public sealed class KeyRotationTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("{ \"Collector\": { \"ReadApiKeys\": [\"new-read-key\"", "is not a JSON object of settings")]
-    [InlineData("""{ "Collector": { "IngestApiKeys": ["ingest-key-1"], "ReadApiKeys": ["new-read-key "], "AdminApiKeys": ["old-admin-key"] } }""", "Collector:ReadApiKeys:0 starts or ends with white space")]
-    [InlineData("""{ "Collector": { "IngestApiKeys": ["ingest-key-1"], "ReadApiKeys": ["ingest-key-1"], "AdminApiKeys": ["old-admin-key"] } }""", "are the same key")]
-    [InlineData("""{ "Collector": { "IngestApiKeys": ["ingest-key-1"], "AdminApiKeys": ["old-admin-key"] } }""", "Collector:ReadApiKey(s) would have no key left")]
-    [InlineData("""{ "Collector": { "IngestApiKeys": ["ingest-key-1"], "ReadApiKeys": ["new-read-key"], "AdminApiKeys": ["old-admin-key"], "MaxQueryLimit": 0 } }""", "Collector:MaxQueryLimit must be between")]
-    public async Task ConfigFileChanged_BadNewValue_OldKeysKeptAndWhyLogged(string file, string reason)
+    [InlineData("{ \"Collector\": { \"ReadApiKeys\": [\"new-read-key\"", "is not a JSON object of settings", NotRead)]
+    [InlineData("""{ "Collector": { "IngestApiKeys": ["ingest-key-1"], "ReadApiKeys": ["new-read-key "], "AdminApiKeys": ["old-admin-key"] } }""", "Collector:ReadApiKeys:0 starts or ends with white space", NotReloaded)]
+    [InlineData("""{ "Collector": { "IngestApiKeys": ["ingest-key-1"], "ReadApiKeys": ["ingest-key-1"], "AdminApiKeys": ["old-admin-key"] } }""", "are the same key", NotReloaded)]
+    [InlineData("""{ "Collector": { "IngestApiKeys": ["ingest-key-1"], "AdminApiKeys": ["old-admin-key"] } }""", "Collector:ReadApiKey(s) would have no key left", NotReloaded)]
+    [InlineData("""{ "Collector": { "IngestApiKeys": ["ingest-key-1"], "ReadApiKeys": ["new-read-key"], "AdminApiKeys": ["old-admin-key"], "MaxQueryLimit": 0 } }""", "Collector:MaxQueryLimit must be between", NotReloaded)]
+    public async Task ConfigFileChanged_BadNewValue_OldKeysKeptAndWhyLogged(string file, string reason, string said)
     {
         Replace(file);
 
         var line = await NextReloadAsync();
 
-        Assert.StartsWith("API keys not reloaded, the keys in force stay:", line, StringComparison.Ordinal);
+        Assert.StartsWith(said, line, StringComparison.Ordinal);
         Assert.Contains(reason, line, StringComparison.Ordinal);
         Assert.DoesNotContain("new-read-key", line, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, await ReadAsync("old-read-key"));
