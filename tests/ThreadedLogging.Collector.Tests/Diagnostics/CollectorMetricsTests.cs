@@ -42,7 +42,8 @@ public sealed class CollectorMetricsTests
 
         var clef = Http.Utf8("{\"@t\":\"2026-12-04T10:00:00Z\",\"@mt\":\"Hello {Name}\",\"Name\":\"alice\"}\n");
         Assert.Equal(HttpStatusCode.Created, (await Http.SendAsync(collector.Client, HttpMethod.Post, "ingest/clef", clef, "application/vnd.serilog.clef")).Status);
-        Assert.Equal(HttpStatusCode.Created, (await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events/raw?clef", clef, "application/json")).Status);
+        var other = Http.Utf8("{\"@t\":\"2026-12-04T10:00:00Z\",\"@mt\":\"Hello {Name}\",\"Name\":\"bob\"}\n"); // the same body again is a resend
+        Assert.Equal(HttpStatusCode.Created, (await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events/raw?clef", other, "application/json")).Status);
 
         Assert.Equal(2, metrics.Sum(Requests, ("format", "clef"), ("outcome", "stored"), ("http.response.status_code", 201)));
         Assert.Equal(0, metrics.Sum(Requests, ("http.response.status_code", 200))); // was counted as 200 while the client got 201

@@ -23,6 +23,7 @@ public sealed class IngestSweepTests(ITestOutputHelper output) : IAsyncLifetime
     /// <summary>Positions per body and damage: cuts spread evenly over it, flips at seeded places.</summary>
     private const int Positions = 40;
 
+    private readonly HashSet<string> _bodyKeys = [];
     private CollectorFixture _collector = null!;
     private SqliteConnection _database = null!;
 
@@ -122,7 +123,7 @@ public sealed class IngestSweepTests(ITestOutputHelper output) : IAsyncLifetime
         var now = DateTimeOffset.UtcNow;
         var type = contentType == string.Empty ? format.ContentType : contentType;
         var (status, mediaType, answer) = await HttpFuzzTests.PostAsync(_collector.Client, format.Url!, body, type, gzip ? "gzip" : null);
-        var problem = HttpFuzzTests.Judge(format, body, gzip, now, status, mediaType, answer, HttpFuzzTests.StoredEvents(_database) - before);
+        var problem = HttpFuzzTests.Judge(format, body, gzip, now, status, mediaType, answer, HttpFuzzTests.StoredEvents(_database) - before, _bodyKeys);
         if (problem is not null)
         {
             problems.Add($"{format.Name}{(gzip ? " (gzip)" : string.Empty)}, {what}: {problem}");

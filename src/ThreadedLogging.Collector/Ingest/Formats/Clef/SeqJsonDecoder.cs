@@ -45,7 +45,7 @@ internal sealed class SeqJsonDecoder(IdentityPropertyOptions identity) : IEventD
             }
         }
 
-        return new DecodedBatch(new EventBatch(request.BatchKey, events));
+        return new DecodedBatch(new EventBatch(ClefBodyKey.Of(request), events));
     }
 
     private static void SeqEventAsClef(Utf8JsonWriter json, JsonElement e)
