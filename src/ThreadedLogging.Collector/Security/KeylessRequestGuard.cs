@@ -51,6 +51,14 @@ internal sealed class KeylessRequestGuard(RequestDelegate next, bool loopbackOnl
                 : $"{reason}: a collector without API keys (Collector:AllowUnauthenticated) takes no cross-site browser requests");
         }
 
+        if (WithoutIngestKey(context) && BrowserSimpleSeqPost(request) is { } contentType)
+        {
+            return RefuseAsync(context,
+                $"Content-Type {contentType} is one any web page can send to another site: without an ingest key (Collector:IngestApiKeys), " +
+                $"Seq's endpoints take {Ingest.Formats.Clef.ClefDecoder.MediaType} (Serilog.Sinks.Seq's) or application/json only",
+                StatusCodes.Status415UnsupportedMediaType);
+        }
+
         return next(context);
     }
 
@@ -74,6 +82,32 @@ internal sealed class KeylessRequestGuard(RequestDelegate next, bool loopbackOnl
         return site is "cross-site" or "same-site" ? $"Sec-Fetch-Site is '{site}'" : null;
     }
 
+    /// <summary>
+    /// Seq's endpoints read CLEF whatever the Content-Type (as Seq does), so a page could post events with one a browser
+    /// sends without asking the server first (a form's, <c>text/plain</c>, or none: a <c>no-cors</c> fetch of a Blob), and a
+    /// browser that marks no <c>Origin</c> (older ones on a form post) is not told apart by the check above. The
+    /// Content-Type said, or <c>(none)</c>, of such a POST to <c>/ingest/clef</c> or <c>/api/events/raw</c>; else null.
+    /// The other ingest endpoints refuse these types already but for Python's form on <c>/log</c>, which is HTTPHandler's own.
+    /// </summary>
+    private static string? BrowserSimpleSeqPost(HttpRequest request)
+    {
+        if (!HttpMethods.IsPost(request.Method) || !(request.Path.StartsWithSegments("/ingest/clef") || request.Path.StartsWithSegments("/api/events/raw")))
+        {
+            return null;
+        }
+
+        if (string.IsNullOrWhiteSpace(request.ContentType))
+        {
+            return "(none)";
+        }
+
+        var type = Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed.MediaType.Value ?? string.Empty : request.ContentType;
+        return type.ToLowerInvariant() is "text/plain" or "application/x-www-form-urlencoded" or "multipart/form-data" ? $"'{LoggedText.Of(type)}'" : null;
+    }
+
+    /// <summary>Whether ingest takes requests without a key now (keys may come with a reload of the --config file).</summary>
+    private static bool WithoutIngestKey(HttpContext context) => !context.RequestServices.GetRequiredService<ApiKeyRing>().IngestRequiresKey;
+
     private static bool IsLoopbackName(string host)
     {
         host = host.EndsWith('.') ? host[..^1] : host; // a fully qualified `localhost.`, as the client treats it
@@ -87,6 +121,6 @@ internal sealed class KeylessRequestGuard(RequestDelegate next, bool loopbackOnl
         return IPAddress.TryParse(address, out var ip) && IPAddress.IsLoopback(ip);
     }
 
-    private static Task RefuseAsync(HttpContext context, string reason) =>
-        ErrorResults.Create(StatusCodes.Status403Forbidden, reason).ExecuteAsync(context);
+    private static Task RefuseAsync(HttpContext context, string reason, int status = StatusCodes.Status403Forbidden) =>
+        ErrorResults.Create(status, reason).ExecuteAsync(context);
 }
