@@ -89,7 +89,8 @@ internal sealed class SqsMessageDecoder(IngestDecoders decoders)
 
         try
         {
-            using var document = JsonDocument.Parse(body);
+            // A Python record with a float that is not finite (json.dumps's NaN) is still a record: SeedRecordDecoder reads it.
+            using var document = JsonDocument.Parse(Formats.Python.PythonJsonFloats.Replaced(Encoding.UTF8.GetBytes(body)).Json);
             return document.RootElement.ValueKind != JsonValueKind.Object ? null
                 : document.RootElement.TryGetProperty("events", out _) ? SqsWire.JsonBatch
                 : document.RootElement.TryGetProperty("msg", out _) ? SqsWire.SeedRecord

@@ -61,7 +61,7 @@ internal static class PythonRepr
                 text.Append('}');
                 break;
             default:
-                text.Append(value.GetRawText()); // a number: json.dumps wrote Python's own repr of it
+                text.Append(PythonJsonFloats.PythonText(value) ?? value.GetRawText()); // a number: json.dumps wrote Python's own repr of it
                 break;
         }
     }

@@ -8,6 +8,8 @@ namespace ThreadedLogging.Collector.Ingest.Formats.Python;
 /// each value as Python's <c>str()</c> gives it, so it maps exactly as HTTP form ingest does; <c>args</c> (a JSON array, or
 /// an object for a mapping) as the <c>repr()</c> of the tuple or dict the record had. Unlike the form, JSON says which
 /// values were numbers, booleans, lists or dicts: the app's fields (<c>extra=</c>) are kept as those, not as their text.
+/// A float that is not finite (<c>json.dumps</c>'s <c>NaN</c>, <c>Infinity</c>, <c>-Infinity</c>) is stored as Python's
+/// text of it, <c>nan</c>, <c>inf</c>, <c>-inf</c>, as the form carries it (<see cref="PythonJsonFloats"/>).
 /// </summary>
 internal sealed class SeedRecordDecoder : IEventDecoder
 {
@@ -25,7 +27,9 @@ internal sealed class SeedRecordDecoder : IEventDecoder
     {
         try
         {
-            using var document = JsonDocument.Parse(JsonSurrogateEscapes.Replaced(body)); // lone surrogates → U+FFFD, as over HTTP
+            // Lone surrogates → U+FFFD, as over HTTP; json.dumps's NaN, Infinity and -Infinity read as the floats they are.
+            var (json, floats) = PythonJsonFloats.Replaced(JsonSurrogateEscapes.Replaced(body));
+            using var document = JsonDocument.Parse(json);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 throw IngestRejectedException.BadRequest("seed-record body is not a JSON object");
@@ -43,11 +47,12 @@ internal sealed class SeedRecordDecoder : IEventDecoder
                     JsonValueKind.True => "True",
                     JsonValueKind.False => "False",
                     JsonValueKind.Array or JsonValueKind.Object when property.NameEquals("args") => PythonRepr.Of(value, asTuple: true),
-                    _ => value.GetRawText(),
+                    _ when PythonJsonFloats.PythonText(value) is { } python => python,
+                    _ => floats ? JsonText.Write(value, PythonJsonFloats.WriteTo) : value.GetRawText(),
                 };
                 if (value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
                 {
-                    typed[property.Name] = JsonText.Write(value, static (json, v) => v.WriteTo(json)); // compact, as the store keeps JSON
+                    typed[property.Name] = JsonText.Write(value, PythonJsonFloats.WriteTo); // compact, as the store keeps JSON; a NaN as "nan"
                 }
             }
 
