@@ -113,7 +113,12 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         {
             var error = _failures.Last;
             var delivery = _worker.Delivery;
-            var (enqueued, undecided) = EnqueuedAndUndecided();
+            // One read that no batch's move overlapped: the queue's count and the flight's (and the spool's) add up.
+            var (enqueued, pending) = _ledger.ReadUnmoved(() =>
+            {
+                var (accepted, undecided) = EnqueuedAndUndecided();
+                return (accepted, Math.Max(0, _ledger.Pending(_queue.Count) - undecided));
+            });
             return new ThreadedHandlerStatistics
             {
                 Enqueued = enqueued,
@@ -125,7 +130,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
                 Failed = delivery.Failed,
                 Spooled = _ledger.Spooled,
                 Adopted = _ledger.Adopted,
-                Pending = Math.Max(0, _ledger.Pending(_queue.Count) - undecided),
+                Pending = pending,
                 UndeliveredAtExit = UndeliveredAtExit(),
                 Capacity = _queue.Capacity,
                 CircuitOpen = delivery.CircuitOpen,

@@ -48,7 +48,7 @@ public sealed record ThreadedHandlerStatistics
     /// <summary>Gets the number of events written to the durable spool and not yet delivered.</summary>
     public long Spooled { get; init; }
 
-    /// <summary>Gets the number of events queued, in flight or spooled; after a disposal that abandoned the worker, the spooled ones (left for the next start), frozen with the other counts: <see cref="Sent"/> + <see cref="Dropped"/> (less the refused calls) + <see cref="Pending"/> = <see cref="Enqueued"/> + <see cref="Adopted"/> once logging and delivery are quiet (after a <see cref="ThreadedHandler.Flush"/> with no call meanwhile, or a disposal), not at every moment: the counters are read one after the other, so a snapshot taken while events move may be off by those in motion.</summary>
+    /// <summary>Gets the number of events queued, in flight or spooled; after a disposal that abandoned the worker, the spooled ones (left for the next start), frozen with the other counts: <see cref="Sent"/> + <see cref="Dropped"/> (less the refused calls) + <see cref="Pending"/> = <see cref="Enqueued"/> + <see cref="Adopted"/> once logging and delivery are quiet (after a <see cref="ThreadedHandler.Flush"/> with no call meanwhile, or a disposal), not at every moment: this count is read at once (an event moving from the queue into flight or to the spool is counted once, never twice or not at all, so with no call meanwhile it only goes down), but the other counters are read one after it, so a snapshot taken while events are sent or dropped may be off by those settled in between.</summary>
     public long Pending { get; init; }
 
     /// <summary>

@@ -390,14 +390,28 @@ internal sealed class BatchWorker : IDisposable
         finally
         {
             // Off the queue is in flight, whatever was thrown: a batch the worker's catch-all settles as lost is counted
-            // there once, not below zero (which InFlight's clamp hid, and shutdown then counted too few lost).
-            _queue.Release();
-            _ledger.TakeOff(batch.Count + unreadable + withheld);
-            _ledger.WithholdInFlight(withheld);
-            _ledger.KeepHeld(heldKept);
+            // there once, not below zero (which InFlight's clamp hid, and shutdown then counted too few lost). One move
+            // for Statistics.Pending: a read between the queue's count and the flight's reads again (before: a batch in
+            // neither, or both, and Pending went down then up with no call).
+            _ledger.BeginMove();
+            try
+            {
+                _queue.Release();
+                _ledger.TakeOff(batch.Count + unreadable + withheld);
+                _ledger.WithholdInFlight(withheld);
+                _ledger.KeepHeld(heldKept);
+                if (unreadable > 0)
+                {
+                    _ledger.DropInFlight(unreadable);
+                }
+            }
+            finally
+            {
+                _ledger.EndMove();
+            }
+
             if (unreadable > 0)
             {
-                _ledger.DropInFlight(unreadable);
                 _failures.EventsUnreadable(unreadable, unreadableError!);
             }
         }

@@ -27,6 +27,8 @@ internal sealed class DeliveryLedger
     private long _adopted;
     private long _withheld;
     private long _heldKept;
+    private int _moving; // moves between the queue, the flight and the spool under way (BeginMove)
+    private long _moves; // moves ended: a read that saw it change reads again (ReadUnmoved)
 
     /// <summary>Gets the events sent.</summary>
     public long Sent => Interlocked.Read(ref _sent);
@@ -61,6 +63,41 @@ internal sealed class DeliveryLedger
     /// <param name="queued">What the queue holds now.</param>
     public long Pending(long queued) => _frozen ? Spooled : Math.Max(0, queued) + InFlight + Spooled;
 
+    /// <summary>
+    /// Reads <paramref name="read"/> (what counts as pending: the queue's count, <see cref="InFlight"/>, <see cref="Spooled"/>)
+    /// when no batch is between two of them: again when a move began or ended meanwhile (<see cref="BeginMove"/>), so a
+    /// batch that leaves the queue for the flight, or the flight for the spool, is counted once, never in both or neither.
+    /// A seqlock kept by the worker's side alone: the log call adds to the queue's count only, which a read sees or not.
+    /// </summary>
+    /// <typeparam name="T">What is read.</typeparam>
+    /// <param name="read">Reads the counters.</param>
+    /// <returns>What <paramref name="read"/> returned on a read that no move overlapped.</returns>
+    public T ReadUnmoved<T>(Func<T> read)
+    {
+        var spin = default(SpinWait);
+        while (true)
+        {
+            var moves = Interlocked.Read(ref _moves);
+            var value = read();
+            if (Volatile.Read(ref _moving) == 0 && Interlocked.Read(ref _moves) == moves)
+            {
+                return value;
+            }
+
+            spin.SpinOnce();
+        }
+    }
+
+    /// <summary>A batch starts to move between the queue, the flight and the spool (the worker's side); <see cref="EndMove"/> in a <c>finally</c>.</summary>
+    public void BeginMove() => Interlocked.Increment(ref _moving);
+
+    /// <summary>The move <see cref="BeginMove"/> began is over: a read that overlapped it reads again (<see cref="ReadUnmoved"/>).</summary>
+    public void EndMove()
+    {
+        Interlocked.Increment(ref _moves);
+        Interlocked.Decrement(ref _moving);
+    }
+
     /// <summary>Gets whether the books were frozen at shutdown.</summary>
     public bool IsFrozen => _frozen;
 
@@ -84,8 +121,10 @@ internal sealed class DeliveryLedger
                 return; // still in flight: shutdown counted it lost (the next start may yet find it on disk)
             }
 
+            BeginMove();
             Interlocked.Add(ref _inFlight, -userEvents);
             spooled = Interlocked.Add(ref _spooled, userEvents);
+            EndMove();
         }
 
         MovedToSpool?.Invoke(spooled);
