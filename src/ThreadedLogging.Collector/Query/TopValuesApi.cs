@@ -63,7 +63,7 @@ internal static class TopValuesApi
         Fields.First(f => f.Value == field).Key,
         counts.Total,
         counts.Distinct,
-        [.. counts.Values.Select(v => new TopValueDto(v.Value, v.Count, v.Errors, v.Newest, v.App, v.Version))]);
+        [.. counts.Values.Select(v => new TopValueDto(v.Value, v.Count, v.Errors, v.Newest, v.Oldest, v.App, v.Version))]);
 }
 
 /// <summary>
@@ -73,8 +73,8 @@ internal static class TopValuesApi
 internal sealed record TopValuesResponse(string Field, long Total, long Distinct, IReadOnlyList<TopValueDto> Values);
 
 /// <summary>
-/// One value (null: the events without one), its events, how many of them are Error or Critical, and the newest one's
-/// time. A version's value is a label ("Shop 2.4.1"); its <c>app</c> and <c>version</c> apart are what the filters of
+/// One value (null: the events without one), its events, how many of them are Error or Critical, and the newest and the
+/// oldest one's time (a version's oldest: since when the selected events occur in it, "since which version"). A version's value is a label ("Shop 2.4.1"); its <c>app</c> and <c>version</c> apart are what the filters of
 /// those names take (each left out when the events have none, and on every other field).
 /// </summary>
 internal sealed record TopValueDto(
@@ -82,5 +82,6 @@ internal sealed record TopValueDto(
     long Count,
     long Errors,
     DateTimeOffset Newest,
+    DateTimeOffset Oldest,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? App = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Version = null);

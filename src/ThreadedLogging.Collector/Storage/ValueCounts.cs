@@ -10,13 +10,13 @@ internal sealed record ValueCounts(IReadOnlyList<ValueCount> Values, long Distin
 }
 
 /// <summary>
-/// One value (null: the events without one), its events, how many of them are Error or Critical, and the newest one's
-/// time; for <see cref="EventField.Version"/>, whose value is a label (<see cref="VersionLabel"/>), also the app and the
+/// One value (null: the events without one), its events, how many of them are Error or Critical, and the newest and
+/// the oldest one's time; for <see cref="EventField.Version"/>, whose value is a label (<see cref="VersionLabel"/>), also the app and the
 /// version apart (null when the events have none), what the <c>app</c> and <c>version</c> filters take.
 /// </summary>
-internal sealed record ValueCount(string? Value, long Count, long Errors, DateTimeOffset Newest, string? App = null, string? Version = null)
+internal sealed record ValueCount(string? Value, long Count, long Errors, DateTimeOffset Newest, DateTimeOffset Oldest, string? App = null, string? Version = null)
 {
     /// <summary>A version's count: its label as <see cref="Value"/>, its app and version apart.</summary>
-    public static ValueCount OfVersion(string? app, string? version, long count, long errors, DateTimeOffset newest) =>
-        new(VersionLabel.Of(app, version), count, errors, newest, app, version);
+    public static ValueCount OfVersion(string? app, string? version, long count, long errors, DateTimeOffset newest, DateTimeOffset oldest) =>
+        new(VersionLabel.Of(app, version), count, errors, newest, oldest, app, version);
 }

@@ -27,12 +27,42 @@ public abstract partial class EventStoreContractTests
         Assert.Equal(5, users.Distinct);
         // "Alice" before "alice" (ordinal: upper case first), no user (null) before both.
         Assert.Equal(
-            [new("carol", 3, 0, T0.AddSeconds(7)), new("bob", 2, 1, T0.AddSeconds(2)), new(null, 1, 0, T0.AddSeconds(8)), new("Alice", 1, 0, T0.AddSeconds(4)), new("alice", 1, 1, T0.AddSeconds(3))],
+            [new("carol", 3, 0, T0.AddSeconds(7), T0.AddSeconds(5)), new("bob", 2, 1, T0.AddSeconds(2), T0.AddSeconds(1)), new(null, 1, 0, T0.AddSeconds(8), T0.AddSeconds(8)), new("Alice", 1, 0, T0.AddSeconds(4), T0.AddSeconds(4)), new("alice", 1, 1, T0.AddSeconds(3), T0.AddSeconds(3))],
             users.Values);
 
         var top2 = await Store.CountByValueAsync(new EventQuery { Words = ["declined"] }, EventField.User, 2, CancellationToken.None);
         Assert.Equal(["carol", "bob"], top2.Values.Select(v => v.Value));
         Assert.Equal((8L, 5L), (top2.Total, top2.Distinct));
+    }
+
+    /// <summary>
+    /// "Since which version does this error occur?": each version's oldest and newest event of a kind, by the top values and
+    /// by the summary alike (the console's detail reads the summary), the events of other kinds and of the range's outside left out.
+    /// </summary>
+    [Fact]
+    public async Task CountByValueAndSummary_VersionsOfAKind_TheOldestAndNewestEventOfEach()
+    {
+        NewEvent Declined(long second, string version, string message = "Payment declined") =>
+            With(Event(second, message: message, level: LogLevel.Error), user: "u" + second, app: "Shop", version: version);
+        await Store.AppendAsync(new EventBatch(null, [
+            Declined(1, "2.4.0", "Payment accepted"),
+            Declined(2, "2.4.1"),
+            Declined(3, "2.5.0"),
+            Declined(5, "2.4.1"),
+            Declined(7, "2.5.0"),
+            Declined(9, "2.5.0"),
+            Declined(11, "2.6.0"),
+        ]), CancellationToken.None);
+        var query = new EventQuery { Template = "Payment declined", To = T0.AddSeconds(10) };
+
+        var top = await Store.CountByValueAsync(query, EventField.Version, 10, CancellationToken.None);
+        var summary = await Store.SummarizeAsync(query, new TimeBuckets(T0, TimeSpan.FromSeconds(20), 1), [EventField.User, EventField.Version], 10, CancellationToken.None);
+
+        Assert.Equal(
+            [("Shop 2.5.0", 3L, T0.AddSeconds(3), T0.AddSeconds(9)), ("Shop 2.4.1", 2L, T0.AddSeconds(2), T0.AddSeconds(5))],
+            top.Values.Select(v => (v.Value, v.Count, v.Oldest, v.Newest)));
+        Assert.Equal(top.Values, summary.Values[1].Values);
+        Assert.Equal([T0.AddSeconds(2), T0.AddSeconds(3), T0.AddSeconds(5), T0.AddSeconds(7), T0.AddSeconds(9)], summary.Values[0].Values.Select(v => v.Oldest).Order());
     }
 
     [Fact]

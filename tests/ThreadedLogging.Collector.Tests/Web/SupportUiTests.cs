@@ -37,6 +37,7 @@ public sealed class SupportUiTests
     [InlineData("timeline.js")]
     [InlineData("detail.js")]
     [InlineData("levels.js")]
+    [InlineData("reach.js")]
     public async Task Script_UsesTextContentOnly(string module)
     {
         await using var collector = await CollectorFixture.StartAsync();

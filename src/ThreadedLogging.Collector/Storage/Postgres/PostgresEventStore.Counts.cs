@@ -52,10 +52,10 @@ internal sealed partial class PostgresEventStore
         PostgresQueryBuilder.BuildSummary(command, query, buckets, fields, top);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var counts = new List<BucketCount>();
-        var values = fields.Select(field => new ValueCountReader(field)).ToList();
+        var values = fields.Select(field => new ValueCountReader(field, oldestColumn: 10)).ToList();
         while (await reader.ReadAsync(cancellationToken))
         {
-            // Columns 0-6 the top values' (ValueCountReader), then the set, the bucket and the level.
+            // Columns 0-6 the top values' (ValueCountReader), then the set, the bucket, the level and the oldest ticks.
             var set = reader.GetInt32(7);
             if (set < 0)
             {

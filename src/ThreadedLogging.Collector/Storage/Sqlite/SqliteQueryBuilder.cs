@@ -94,7 +94,7 @@ internal static class SqliteQueryBuilder
     /// <summary>
     /// The events the query selects (its limit and cursor ignored) counted by the value of <paramref name="field"/>:
     /// rows of (value, app — for <see cref="EventField.Version"/> —, events, errors, newest ticks, distinct values,
-    /// events in all), the <paramref name="top"/> most frequent first. Parameters as <see cref="Build"/>'s.
+    /// events in all, oldest ticks), the <paramref name="top"/> most frequent first. Parameters as <see cref="Build"/>'s.
     /// </summary>
     public static void BuildTopValues(SqliteCommand command, EventQuery query, EventField field, int top, long? rarestWordDocuments = null, long? filterRows = null, long spillMilliseconds = 0, IReadOnlyList<long>? userKeys = null)
     {
@@ -121,7 +121,7 @@ internal static class SqliteQueryBuilder
             // into the grouping), so only such rows are read for it: grouped directly, SQLite put the text columns of
             // every row into its sort, read each row for them (a user's events from their index: a row lookup each) and
             // sorted the messages (a heavy user's top kinds 141 -> 50 ms, bench/README.md).
-            grouped = "SELECT k1, k2, count(*) AS n, sum(level >= 4) AS errors, max(ts) AS newest FROM ("
+            grouped = "SELECT k1, k2, count(*) AS n, sum(level >= 4) AS errors, max(ts) AS newest, min(ts) AS oldest FROM ("
                 + Aggregate(command, $"{key} AS k1, {second} AS k2, e.level AS level, e.ts AS ts", query with { Before = null }, rarestWordDocuments, filterRows, spillMilliseconds, userKeys)
                 + " LIMIT -1) GROUP BY k1, k2";
         }
@@ -129,12 +129,12 @@ internal static class SqliteQueryBuilder
         {
             var columns = second is null ? $"{key} AS k1" : $"{key} AS k1, {second} AS k2";
             var groupBy = second is null ? key : $"{key}, {second}";
-            grouped = Aggregate(command, columns + ", count(*) AS n, sum(e.level >= 4) AS errors, max(e.ts) AS newest", query with { Before = null }, rarestWordDocuments, filterRows, spillMilliseconds, userKeys)
+            grouped = Aggregate(command, columns + ", count(*) AS n, sum(e.level >= 4) AS errors, max(e.ts) AS newest, min(e.ts) AS oldest", query with { Before = null }, rarestWordDocuments, filterRows, spillMilliseconds, userKeys)
                 + " GROUP BY " + groupBy;
         }
         command.Parameters.AddWithValue("$top", top);
-        command.CommandText = "SELECT value, app, n, errors, newest, count(*) OVER () AS distinct_values, sum(n) OVER () AS total FROM ("
-            + $"SELECT {value} AS value, {app} AS app, sum(t.n) AS n, sum(t.errors) AS errors, max(t.newest) AS newest FROM ({grouped}) t GROUP BY 1, 2"
+        command.CommandText = "SELECT value, app, n, errors, newest, count(*) OVER () AS distinct_values, sum(n) OVER () AS total, oldest FROM ("
+            + $"SELECT {value} AS value, {app} AS app, sum(t.n) AS n, sum(t.errors) AS errors, max(t.newest) AS newest, min(t.oldest) AS oldest FROM ({grouped}) t GROUP BY 1, 2"
             + ") ORDER BY n DESC, app NULLS FIRST, value NULLS FIRST LIMIT $top";
     }
 

@@ -122,8 +122,8 @@ internal sealed class SqliteSummaryReader
             .ThenBy(v => v.Key.Value, SqliteBinaryOrder.Instance)
             .Take(top)
             .Select(v => field == EventField.Version
-                ? ValueCount.OfVersion(v.Key.App, v.Key.Value, v.Value.Count, v.Value.Errors, new DateTimeOffset(v.Value.Newest, TimeSpan.Zero))
-                : new ValueCount(v.Key.Value, v.Value.Count, v.Value.Errors, new DateTimeOffset(v.Value.Newest, TimeSpan.Zero)))
+                ? ValueCount.OfVersion(v.Key.App, v.Key.Value, v.Value.Count, v.Value.Errors, new DateTimeOffset(v.Value.Newest, TimeSpan.Zero), new DateTimeOffset(v.Value.Oldest, TimeSpan.Zero))
+                : new ValueCount(v.Key.Value, v.Value.Count, v.Value.Errors, new DateTimeOffset(v.Value.Newest, TimeSpan.Zero), new DateTimeOffset(v.Value.Oldest, TimeSpan.Zero)))
             .ToList();
         return new ValueCounts(values, named.Count, named.Values.Sum(t => t.Count));
     }
@@ -131,18 +131,23 @@ internal sealed class SqliteSummaryReader
     /// <summary>A group of a field: its key (and the app's, for a version), or the text of a row without a key.</summary>
     private readonly record struct Group(long Key, long Second, string? Text);
 
-    /// <summary>A group's events, those of them Error or Critical, and the newest one's ticks (timestamps are never negative).</summary>
+    /// <summary>
+    /// A group's events, those of them Error or Critical, and the newest and oldest one's ticks (timestamps are never
+    /// negative, and after 1970: an Oldest of 0 is a group with no event yet).
+    /// </summary>
     private struct Tally
     {
         public long Count;
         public long Errors;
         public long Newest;
+        public long Oldest;
 
         public void Add(bool error, long ticks)
         {
             Count++;
             Errors += error ? 1 : 0;
             Newest = Math.Max(Newest, ticks);
+            Oldest = Oldest == 0 ? ticks : Math.Min(Oldest, ticks);
         }
 
         public void Add(Tally other)
@@ -150,6 +155,7 @@ internal sealed class SqliteSummaryReader
             Count += other.Count;
             Errors += other.Errors;
             Newest = Math.Max(Newest, other.Newest);
+            Oldest = Oldest == 0 ? other.Oldest : other.Oldest == 0 ? Oldest : Math.Min(Oldest, other.Oldest);
         }
     }
 

@@ -1,8 +1,9 @@
 // Event detail: everything an event holds, as text (pre-formatted JSON for nested values), and its context.
 import { getJson, toJson, numberText, fromRoot } from "./api.js";
-import { $, el, clear, text, status, timeCell, localTime, excerpt, exceptionLine, counted } from "./dom.js";
+import { $, el, clear, text, status, timeCell, localTime, excerpt, exceptionLine } from "./dom.js";
 import { change, open, timelineOf, readState, conditionText, kindOf, toUrl, range } from "./state.js";
 import { captureControls } from "./levels.js";
+import { reachSlots, showReach } from "./reach.js";
 
 let current = null;
 let loading = null;
@@ -19,7 +20,7 @@ export async function showDetail(state) {
     const e = current && String(current.id) === state.event ? current : await getJson("/api/events/" + encodeURIComponent(state.event), null, controller.signal);
     current = e;
     render(e, state);
-    const others = reach(e, controller.signal);
+    const others = showReach(e, body, controller.signal);
     if (state.ctx === "1") await context(e, controller.signal);
     await others;
   } catch (err) {
@@ -150,6 +151,7 @@ function render(e, state) {
   }
   body.append(el("div", { className: "message" }, e.message ?? ""));
   const kind = kindOf(e);
+  const reach = reachSlots();
   if (kind != null) {
     // Its kind (template): the same kind in this list, or everyone's events of it in the list's time range ("who else
     // hit this"; it was the last 24 hours whatever the list showed, so a week's list lost six days of them), as
@@ -157,7 +159,7 @@ function render(e, state) {
     body.append(el("div", { className: "kind-actions" },
       el("button", { type: "button", className: "kind-filter", title: "Only the events of this kind in the list: " + kind, dataset: { kind, scope: "list" } }, "Only this kind"),
       el("button", { type: "button", className: "kind-filter", title: `Every user's events of this kind, ${rangeText(state)}: ${kind}`, dataset: { kind, scope: "everyone" } }, "Everyone with this kind"),
-      el("span", { className: "kind-reach" })));
+      reach.users), reach.versions);
   }
   // What else happened then, whoever logged it (support's "what happened at 14:05"): everyone's events 5 minutes either
   // side, with this one open.
@@ -242,50 +244,6 @@ function traceLink(traceId, eventId) {
   const link = el("a", { className: "trace-link", title: "Every event of this trace, whoever logged it", dataset: { trace } }, traceId);
   link.href = fromRoot("/?" + new URLSearchParams({ trace, event: String(eventId) }).toString());
   return link;
-}
-
-/** How far back "who else had this kind" counts, whatever the list's range: a week, as the range button "7 d" reads. */
-const ReachRange = "7d";
-const ReachDays = 7;
-
-// Each kind's count of users, kept a minute: stepping through a list of one kind (j/k) asks once, not per event.
-const reachCounts = new Map();
-
-/**
- * Beside "Everyone with this kind" (the list's range): how many users had this kind in the last 7 days, a link to
- * everyone's events of it then. Support asks "is it only this user?" with the list at the last 15 minutes, where the
- * button found nobody else though many had it the day before; Sentry's issue page likewise counts its users over a fixed
- * recent period beside the chosen range. One read of the top values (`field=user`, its `distinct`).
- */
-async function reach(e, signal) {
-  const kind = kindOf(e);
-  const slot = $("detail-body").querySelector(".kind-reach");
-  if (kind == null || !slot) return;
-  let cached = reachCounts.get(kind);
-  if (!cached || Date.now() - cached.at > 60e3) {
-    if (reachCounts.size >= 100) reachCounts.clear();
-    const from = new Date(Date.now() - ReachDays * 86400e3).toISOString();
-    // Not aborted with the event: another event of the kind may be waiting for the same answer.
-    cached = { at: Date.now(), answer: getJson("/api/events/top", new URLSearchParams({ template: kind, from, field: "user", count: "2" })) };
-    reachCounts.set(kind, cached);
-  }
-  let body;
-  try {
-    body = await cached.answer;
-  } catch (err) {
-    reachCounts.delete(kind);
-    if (signal.aborted || err.name === "AbortError") return;
-    slot.replaceChildren("· users in the last 7 days: not counted (" + err.message + ")");
-    return;
-  }
-  if (signal.aborted || !slot.isConnected) return;
-  const only = body.distinct === 1 && body.values[0]?.value === (e.user ?? null);
-  const words = body.distinct === 0 ? "nobody in the last 7 days"
-    : only ? `only ${e.user == null ? "events without a user" : "this user"} in the last 7 days (${counted(body.total, "event")})`
-    : `${counted(body.distinct, "user")} in the last 7 days (${counted(body.total, "event")})`;
-  const link = el("a", { className: "kind-reach-link", title: `Every user's events of this kind, the last 7 days: ${kind}` }, words);
-  link.href = toUrl(timelineOf({ all: "1", range: ReachRange, template: kind }));
-  slot.replaceChildren("· ", link);
 }
 
 async function context(e, signal) {

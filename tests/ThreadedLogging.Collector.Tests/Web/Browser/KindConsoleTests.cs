@@ -196,9 +196,41 @@ public sealed class KindConsoleTests(ChromiumFixture chromium) : IClassFixture<C
         Assert.Empty(dialogs);
     }
 
-    private static async Task PostAsync(CollectorFixture collector, string user, DateTimeOffset at, string level, string? template, string message)
+    /// <summary>
+    /// "Since which version does this error occur?": under an event's kind buttons, the version its kind was first seen in
+    /// over the last 7 days and the one it was last seen in, with their times in the browser's zone; a kind of one version
+    /// says "only". The version of 10 days ago is outside the week and not named.
+    /// </summary>
+    [Fact]
+    public async Task Detail_KindInSeveralVersions_SaysTheFirstAndLastVersionOfTheLast7DaysWithTheirTimes()
     {
-        var body = JsonSerializer.Serialize(new { app = "Shop", machine = "PC", user, events = new object[] { new { timestamp = at, level, template, message } } });
+        await using var collector = await CollectorFixture.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        now = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+        var (first, last, paid) = (now.AddDays(-3), now.AddMinutes(-5), now.AddMinutes(-6));
+        await PostAsync(collector, "dave", now.AddDays(-10), "Error", Declined, "Payment of 1 declined", "2.3.0");
+        await PostAsync(collector, "carol", first, "Error", Declined, "Payment of 2 declined", "2.4.1");
+        await PostAsync(collector, "bob", now.AddHours(-20), "Error", Declined, "Payment of 3 declined", "2.4.1");
+        await PostAsync(collector, "bob", now.AddHours(-19), "Error", Declined, "Payment of 4 declined", "2.5.0");
+        await PostAsync(collector, "alice", paid, "Information", Paid, "Order 7 paid", "2.6.0");
+        await PostAsync(collector, "alice", last, "Error", Declined, "Payment of 5 declined", "2.5.0");
+        await using var context = await chromium.Browser.NewContextAsync(new() { TimezoneId = "Asia/Tokyo", Locale = "en-US" });
+        var page = await context.NewPageAsync();
+        var rows = page.Locator("#events-table tbody tr");
+        var versions = page.Locator("#detail-body .kind-versions");
+        static string Tokyo(DateTimeOffset at) => at.ToOffset(TimeSpan.FromHours(9)).ToString("yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture) + " UTC+09:00";
+
+        await page.GotoAsync(collector.BaseAddress + "?user=alice&range=15m");
+        await rows.Filter(new() { HasText = "Payment of 5 declined" }).ClickAsync();
+        await Expect(versions).ToHaveTextAsync($"Versions in the last 7 days: first Shop 2.4.1 at {Tokyo(first)}, last Shop 2.5.0 at {Tokyo(last)} (2 versions)");
+
+        await rows.Filter(new() { HasText = "Order 7 paid" }).ClickAsync();
+        await Expect(versions).ToHaveTextAsync($"Versions in the last 7 days: only Shop 2.6.0, from {Tokyo(paid)} to {Tokyo(paid)}");
+    }
+
+    private static async Task PostAsync(CollectorFixture collector, string user, DateTimeOffset at, string level, string? template, string message, string? version = null)
+    {
+        var body = JsonSerializer.Serialize(new { app = "Shop", version, machine = "PC", user, events = new object[] { new { timestamp = at, level, template, message } } });
         var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/" + user, Http.Utf8(body), "application/json");
         Assert.True(status == HttpStatusCode.OK, text);
     }

@@ -1,0 +1,75 @@
+// An event's kind beyond the list's range: who else had it and in which versions, over the last 7 days (detail.js).
+import { getJson } from "./api.js";
+import { el, counted, localTime } from "./dom.js";
+import { timelineOf, toUrl, kindOf } from "./state.js";
+
+/** How far back the kind is counted, whatever the list's range: a week, as the range button "7 d" reads. */
+const ReachRange = "7d";
+const ReachDays = 7;
+/** The versions asked for: the most the top values return. The first and last are of these (said when there are more). */
+const Versions = 100;
+
+// Each kind's answer, kept a minute: stepping through a list of one kind (j/k) asks once, not per event.
+const answers = new Map();
+
+/** The slots render() puts under an event's kind buttons, filled by showReach: the users beside them, the versions under. */
+export function reachSlots() {
+  return { users: el("span", { className: "kind-reach" }), versions: el("p", { className: "kind-versions" }) };
+}
+
+/**
+ * Beside "Everyone with this kind" (the list's range): how many users had this kind in the last 7 days, a link to
+ * everyone's events of it then; under it, the version it was first seen in then and the version it was last seen in,
+ * with their times ("since which version does this error occur?"). Support asks "is it only this user?" with the list
+ * at the last 15 minutes, where the button found nobody else though many had it the day before; Sentry's issue page
+ * likewise counts users over a fixed recent period beside the chosen range and names the first and last release seen.
+ * One summary read (the top users, for `distinct`, and the top versions with each one's oldest and newest event).
+ */
+export async function showReach(e, body, signal) {
+  const kind = kindOf(e);
+  const users = body.querySelector(".kind-reach");
+  const versions = body.querySelector(".kind-versions");
+  if (kind == null || !users || !versions) return;
+  let cached = answers.get(kind);
+  if (!cached || Date.now() - cached.at > 60e3) {
+    if (answers.size >= 100) answers.clear();
+    const from = new Date(Date.now() - ReachDays * 86400e3).toISOString();
+    const params = new URLSearchParams({ template: kind, from, top: "user,version", count: String(Versions), buckets: "1" });
+    // Not aborted with the event: another event of the kind may be waiting for the same answer.
+    cached = { at: Date.now(), answer: getJson("/api/events/summary", params) };
+    answers.set(kind, cached);
+  }
+  let answer;
+  try {
+    answer = await cached.answer;
+  } catch (err) {
+    answers.delete(kind);
+    if (signal.aborted || err.name === "AbortError") return;
+    users.replaceChildren("· users in the last 7 days: not counted (" + err.message + ")");
+    return;
+  }
+  if (signal.aborted || !users.isConnected) return;
+  const [who, where] = answer.top;
+  const only = who.distinct === 1 && who.values[0]?.value === (e.user ?? null);
+  const words = who.distinct === 0 ? "nobody in the last 7 days"
+    : only ? `only ${e.user == null ? "events without a user" : "this user"} in the last 7 days (${counted(who.total, "event")})`
+    : `${counted(who.distinct, "user")} in the last 7 days (${counted(who.total, "event")})`;
+  const link = el("a", { className: "kind-reach-link", title: `Every user's events of this kind, the last 7 days: ${kind}` }, words);
+  link.href = toUrl(timelineOf({ all: "1", range: ReachRange, template: kind }));
+  users.replaceChildren("· ", link);
+  versions.replaceChildren(...versionText(where));
+}
+
+/** "Versions in the last 7 days: first Shop 2.4.1 at …, last Shop 2.5.0 at … (3 versions)", or nothing without versions. */
+function versionText(where) {
+  const known = where.values.filter((v) => v.version != null);
+  if (known.length === 0) return [];
+  const name = (v) => el("strong", {}, v.value);
+  const when = (at) => el("span", { className: "kind-version-time" }, localTime(at));
+  if (where.distinct === 1) return ["Versions in the last 7 days: only ", name(known[0]), ", from ", when(known[0].oldest), " to ", when(known[0].newest)];
+  const first = known.reduce((a, b) => (Date.parse(b.oldest) < Date.parse(a.oldest) ? b : a));
+  const last = known.reduce((a, b) => (Date.parse(b.newest) > Date.parse(a.newest) ? b : a));
+  const more = where.distinct > where.values.length ? `, of the ${where.values.length} with most events` : "";
+  return ["Versions in the last 7 days: first ", name(first), " at ", when(first.oldest), ", last ", name(last), " at ", when(last.newest),
+    ` (${counted(where.distinct, "version")}${more})`];
+}
