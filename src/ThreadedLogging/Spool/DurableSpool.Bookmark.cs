@@ -72,7 +72,7 @@ internal sealed partial class DurableSpool
         string? unusable;
         try
         {
-            if (!SpoolBookmark.TryRead(owner.Path, out mark, out unusable))
+            if (!SpoolBookmark.TryRead(owner.Path, owner.SegmentVersion, out mark, out unusable))
             {
                 if (unusable is not null)
                 {

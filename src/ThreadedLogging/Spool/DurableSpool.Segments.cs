@@ -60,6 +60,7 @@ internal sealed partial class DurableSpool
 
         var files = new List<string>();
         var newer = new List<(string File, int Version)>();
+        var oldestVersion = SpoolSegmentName.Version; // of the oldest segment, which the bookmark names: its name says whose it is
         foreach (var file in Directory.GetFiles(directory, SpoolSegmentName.SearchPattern).Order(StringComparer.Ordinal))
         {
             if (SpoolSegmentName.TryReadVersion(Path.GetFileName(file), out var version))
@@ -70,6 +71,7 @@ internal sealed partial class DurableSpool
                 }
                 else
                 {
+                    oldestVersion = files.Count == 0 ? version : oldestVersion;
                     files.Add(file);
                 }
             }
@@ -82,7 +84,7 @@ internal sealed partial class DurableSpool
             return;
         }
 
-        var owner = new AdoptedDirectory(directory, lockFile);
+        var owner = new AdoptedDirectory(directory, lockFile, oldestVersion);
         var mark = ReadBookmark(owner, files);
         foreach (var file in files)
         {
@@ -128,6 +130,7 @@ internal sealed partial class DurableSpool
         {
             owner.Dispose();
             TryDelete(owner.Bookmark.Path);
+            TryDelete(Path.Combine(directory, SpoolBookmark.FileNameOf(1))); // an earlier client's, its segments all gone
             TryDelete(Path.Combine(directory, LockFileName));
             TryDeleteDirectory(directory);
         }

@@ -52,7 +52,7 @@ internal sealed partial class DurableSpool : IDisposable
         _maxRecentEvents = maxRecentEvents;
         _root = root;
         _directory = Path.Combine(root, instanceId);
-        _bookmark = new SpoolBookmark(_directory);
+        _bookmark = new SpoolBookmark(_directory, SpoolSegmentName.Version);
         _maxBytes = maxBytes;
         _maxAge = maxAge;
         _segmentBytes = Math.Clamp(maxBytes / 8, 4 * 1024, 4 * 1024 * 1024);

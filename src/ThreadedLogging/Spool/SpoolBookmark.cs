@@ -7,7 +7,7 @@ namespace ThreadedLogging;
 
 /// <summary>
 /// Where a spool directory's delivery stands, so that a next start does not send (and count) again what was settled:
-/// the file <c>bookmark</c> beside the segments, one fixed-size record overwritten in place (<see cref="Size"/> bytes,
+/// the file <c>bookmark.v2</c> beside the segments (<see cref="FileNameOf"/>), one fixed-size record overwritten in place (<see cref="Size"/> bytes,
 /// one write, within a disk sector) and checked by a CRC-32: <c>["TLBM"][offset:int64][settled events:int32][of them
 /// the app's:int32][name length:uint8][segment name, UTF-8, padded][CRC-32 of the bytes before it:uint32]</c>,
 /// little-endian. It names the directory's oldest segment, the offset of its first record not yet acknowledged, and
@@ -16,9 +16,10 @@ namespace ThreadedLogging;
 /// loses neither (the page cache has them); a power cut may lose the last writes, and then a batch or a few are sent
 /// again, which the collector stores once (batch id, instance and sequence).
 /// </summary>
-internal sealed class SpoolBookmark(string directory) : IDisposable
+/// <param name="directory">The spool directory.</param>
+/// <param name="segmentVersion">The format version of its segments (<see cref="SpoolSegmentName"/>), which names the file.</param>
+internal sealed class SpoolBookmark(string directory, int segmentVersion) : IDisposable
 {
-    public const string FileName = "bookmark";
     public const int Size = 64;
     private const int NameOffset = 21;
     private const int MaxName = Size - 4 - NameOffset;
@@ -27,7 +28,16 @@ internal sealed class SpoolBookmark(string directory) : IDisposable
     private readonly byte[] _record = new byte[Size];
     private SafeFileHandle? _file;
 
-    public string Path { get; } = System.IO.Path.Combine(directory, FileName);
+    public string Path { get; } = System.IO.Path.Combine(directory, FileNameOf(segmentVersion));
+
+    /// <summary>
+    /// The name of the bookmark of a directory whose segments are of format <paramref name="segmentVersion"/>: <c>bookmark</c>
+    /// beside version 1's (<c>.seg</c>), as every earlier client named it, so that such a client rolled back to still reads
+    /// it; <c>bookmark.v{version}</c> beside a later version's. The clients of 2026-12-04 and 12-05 see no segment in a
+    /// directory of <c>.seg.v2</c> ones, take it for empty and delete its <c>bookmark</c> and <c>lock</c>: a bookmark of
+    /// that name was lost on a rollback, and the upgraded client sent its delivered records again.
+    /// </summary>
+    public static string FileNameOf(int segmentVersion) => segmentVersion == 1 ? "bookmark" : $"bookmark.v{segmentVersion}";
 
     /// <summary>Records that the segment <paramref name="segmentName"/> is delivered up to <paramref name="offset"/>, and <paramref name="settled"/> first events of the record there.</summary>
     /// <exception cref="IOException">The file cannot be written.</exception>
@@ -39,15 +49,15 @@ internal sealed class SpoolBookmark(string directory) : IDisposable
         RandomAccess.Write(_file, _record, 0);
     }
 
-    /// <summary>Reads the bookmark of <paramref name="directory"/>: false when there is none (<paramref name="unusable"/> null) or it cannot be used (<paramref name="unusable"/> says why).</summary>
+    /// <summary>Reads the bookmark of <paramref name="directory"/>, whose segments are of format <paramref name="segmentVersion"/>: false when there is none (<paramref name="unusable"/> null) or it cannot be used (<paramref name="unusable"/> says why).</summary>
     /// <exception cref="IOException">The file exists but cannot be read.</exception>
     /// <exception cref="UnauthorizedAccessException">The file is not readable.</exception>
-    public static bool TryRead(string directory, out Mark mark, out string? unusable)
+    public static bool TryRead(string directory, int segmentVersion, out Mark mark, out string? unusable)
     {
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(System.IO.Path.Combine(directory, FileName));
+            bytes = File.ReadAllBytes(System.IO.Path.Combine(directory, FileNameOf(segmentVersion)));
         }
         catch (FileNotFoundException)
         {

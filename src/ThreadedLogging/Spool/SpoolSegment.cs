@@ -35,15 +35,18 @@ internal sealed class SpoolSegment(string path, bool adopted, DateTimeOffset cre
     public AdoptedDirectory? Owner { get; set; }
 }
 
-/// <summary>A dead process's spool directory, locked by us while we deliver its segments.</summary>
-internal sealed class AdoptedDirectory(string path, FileStream lockFile) : IDisposable
+/// <summary>A dead process's spool directory, locked by us while we deliver its segments (of format <paramref name="segmentVersion"/>).</summary>
+internal sealed class AdoptedDirectory(string path, FileStream lockFile, int segmentVersion) : IDisposable
 {
     public string Path { get; } = path;
+
+    /// <summary>Gets the format version of its segments, which names its bookmark (<see cref="SpoolBookmark.FileNameOf"/>).</summary>
+    public int SegmentVersion { get; } = segmentVersion;
 
     public int Segments { get; set; }
 
     /// <summary>Gets where its delivery stands, for a next start if this process dies too.</summary>
-    public SpoolBookmark Bookmark { get; } = new(path);
+    public SpoolBookmark Bookmark { get; } = new(path, segmentVersion);
 
     public void Dispose()
     {

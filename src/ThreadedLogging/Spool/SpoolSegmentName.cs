@@ -13,8 +13,10 @@ namespace ThreadedLogging;
 /// The mark is in the name, not in the file, and not matched by <c>*.seg</c>: the clients released before it enumerate
 /// <c>*.seg</c> and take a record they cannot check for torn (a client of 2026-12-05 checks a payload's checksum only, and
 /// dropped every record of the count's checksum unsent). Such a client sees no segment of this version and leaves the
-/// files. A version whose records these clients could read would still be named so; a change of format only raises
-/// <see cref="Version"/>.
+/// segments; those of 2026-12-04 and 12-05 then take the directory for empty and delete its <c>lock</c> and its
+/// <c>bookmark</c>, so the bookmark of this version's segments has a name of its own (<see cref="SpoolBookmark.FileNameOf"/>:
+/// <c>bookmark.v2</c>), which they leave too. A version whose records these clients could read would still be named so;
+/// a change of format only raises <see cref="Version"/>.
 /// </remarks>
 internal static class SpoolSegmentName
 {

@@ -232,7 +232,7 @@ public sealed class SpoolCrashCountTests
         LogNumbered(first, 0, 3);
         await retryWait.WaitAsync(Safety); // the first taken, the others wait to be retried
 
-        Assert.True(SpoolBookmark.TryRead(Path.Combine(directory.Path, first.Identity.InstanceId), out var mark, out _));
+        Assert.True(SpoolBookmark.TryRead(Path.Combine(directory.Path, first.Identity.InstanceId), SpoolSegmentName.Version, out var mark, out _));
         Assert.Equal((1, 1), (mark.Settled, mark.SettledCounted));
         await first.DisposeAsync(); // its deadline ends the wait
         Assert.Equal((1L, 0L, 2L), (first.Statistics.Sent, first.Statistics.Dropped, first.Statistics.Spooled));
@@ -248,6 +248,31 @@ public sealed class SpoolCrashCountTests
         }
     }
 
+    [Fact]
+    public async Task SpoolStoppedAfterTwoOfFive_AClientOfBeforeTheFormatMarkStartedInBetween_NextHandlerSendsOnlyTheOtherThree()
+    {
+        // An app rolled back to a build of 2026-12-04 or 12-05 and upgraded again. That build lists *.seg, finds none in a
+        // directory of .seg.v2 segments, takes it for empty and deletes its bookmark and lock file: before, the bookmark
+        // was the file "bookmark", so the upgraded client read the segment from its start, sent the 20 delivered events
+        // again (a receiver that does not dedupe by batch id stores them twice) and counted them adopted and sent again.
+        await using var receiver = await Receiver.StartAsync();
+        using var directory = new TempDirectory();
+        var first = await StopAfterTwoOfFiveAsync(receiver, directory.Path);
+        var spool = Path.Combine(directory.Path, first.Identity.InstanceId);
+        var segment = Assert.Single(Directory.GetFiles(spool, "*.seg*"));
+
+        StartAsAClientOfBeforeTheFormatMark(directory.Path);
+        Assert.True(File.Exists(segment)); // it left the segment, as it cannot see it
+
+        var selfLog = new List<string>();
+        await using var second = Handler(receiver.Server, directory.Path, o => o.SelfLog = Collect(selfLog));
+        Assert.True(second.Flush(Safety));
+
+        Assert.Equal((30L, 30L, 0L), (second.Statistics.Adopted, second.Statistics.Sent, second.Statistics.Dropped));
+        Assert.Equal(Enumerable.Range(0, 50), receiver.Taken); // each once, in order
+        Assert.DoesNotContain(selfLog, line => line.Contains(BookmarkLine, StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("corrupt", "checksum wrong")]
     [InlineData("past the end", "is not where one of its 5 records starts")]
@@ -256,7 +281,7 @@ public sealed class SpoolCrashCountTests
         await using var receiver = await Receiver.StartAsync();
         using var directory = new TempDirectory();
         await StopAfterTwoOfFiveAsync(receiver, directory.Path);
-        var bookmark = Directory.EnumerateFiles(directory.Path, SpoolBookmark.FileName, SearchOption.AllDirectories).Single();
+        var bookmark = Directory.EnumerateFiles(directory.Path, SpoolBookmark.FileNameOf(SpoolSegmentName.Version), SearchOption.AllDirectories).Single();
         var segment = Directory.EnumerateFiles(directory.Path, "*.seg*", SearchOption.AllDirectories).Single();
         var bytes = await File.ReadAllBytesAsync(bookmark);
         if (fault == "corrupt")
@@ -302,18 +327,19 @@ public sealed class SpoolCrashCountTests
     public void SpoolBookmark_WrittenThenRead_SameMarkAndATornOneRefused()
     {
         using var directory = new TempDirectory();
-        using (var bookmark = new SpoolBookmark(directory.Path))
+        using (var bookmark = new SpoolBookmark(directory.Path, 1))
         {
             bookmark.Write("0000000003.seg", 123_456, 7, 5);
             bookmark.Write("0000000004.seg", 42, 0, 0); // overwritten in place
         }
 
-        Assert.True(SpoolBookmark.TryRead(directory.Path, out var mark, out _));
+        var file = Path.Combine(directory.Path, "bookmark"); // beside .seg segments, as the earlier clients named it
+        Assert.True(SpoolBookmark.TryRead(directory.Path, 1, out var mark, out _));
         Assert.Equal(new SpoolBookmark.Mark("0000000004.seg", 42, 0, 0), mark);
-        Assert.Equal(SpoolBookmark.Size, new FileInfo(Path.Combine(directory.Path, SpoolBookmark.FileName)).Length);
+        Assert.Equal(SpoolBookmark.Size, new FileInfo(file).Length);
 
-        File.WriteAllBytes(Path.Combine(directory.Path, SpoolBookmark.FileName), File.ReadAllBytes(Path.Combine(directory.Path, SpoolBookmark.FileName))[..40]);
-        Assert.False(SpoolBookmark.TryRead(directory.Path, out _, out var unusable));
+        File.WriteAllBytes(file, File.ReadAllBytes(file)[..40]);
+        Assert.False(SpoolBookmark.TryRead(directory.Path, 1, out _, out var unusable));
         Assert.Equal($"40 bytes, not {SpoolBookmark.Size}", unusable);
     }
 
@@ -332,6 +358,29 @@ public sealed class SpoolCrashCountTests
         await handler.DisposeAsync();
         receiver.Release.TrySetResult();
         return handler;
+    }
+
+    /// <summary>
+    /// What the start of a client of 2026-12-04 or 12-05 (bookmarks, no format mark: 746b2c0 to 50879d9) does to each dead
+    /// process's directory under <paramref name="root"/>, as its <c>DurableSpool.TryAdopt</c> did: takes the lock file,
+    /// lists <c>*.seg</c> (a .seg.v2 segment is not one), and a directory without any loses its lock and bookmark (by
+    /// those names) and goes if it is then empty.
+    /// </summary>
+    private static void StartAsAClientOfBeforeTheFormatMark(string root)
+    {
+        foreach (var directory in Directory.GetDirectories(root))
+        {
+            new FileStream(Path.Combine(directory, "lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None).Dispose();
+            if (Directory.GetFiles(directory, "*.seg").Length == 0)
+            {
+                File.Delete(Path.Combine(directory, "bookmark"));
+                File.Delete(Path.Combine(directory, "lock"));
+                if (!Directory.EnumerateFileSystemEntries(directory).Any())
+                {
+                    Directory.Delete(directory);
+                }
+            }
+        }
     }
 
     /// <summary>The numbers (property N) of the events of a JsonBatch request.</summary>
