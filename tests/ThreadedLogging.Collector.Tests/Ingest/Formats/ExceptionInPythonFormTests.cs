@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using ThreadedLogging.Collector.Tests.Support;
 
@@ -238,6 +239,47 @@ public sealed class ExceptionInPythonFormTests
         }
 
         Assert.Equal(Enumerable.Range(2, 9).Reverse().Select(n => $"level {n} (1 sub-exception)"), messages);
+    }
+
+    [Fact]
+    public async Task CPythonHttpHandler_GroupRaisedFromAnError_TheCauseMarkedAfterTheSubExceptionsAsAloneOne()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        const string FromScript = """
+            try:
+                try:
+                    {}['order']
+                except KeyError as err:
+                    raise ExceptionGroup('sync failed', [ValueError('a'), TypeError('b')]) from err
+            except ExceptionGroup:
+                log.error('Sync failed', exc_info=True)
+            try:
+                try:
+                    {}['cart']
+                except KeyError as err:
+                    raise ValueError('no cart') from err
+            except ValueError:
+                try:
+                    raise RuntimeError('checkout failed')
+                except RuntimeError:
+                    log.error('Checkout failed', exc_info=True)
+            """;
+
+        await LogTracedAsync(collector, FromScript);
+
+        var events = await collector.EventsAsync();
+        // Before: the KeyError appended after the sub-exceptions as if it were a third one, nothing saying it is the cause.
+        var sync = events.Single(e => e.GetProperty("message").GetString() == "Sync failed").GetProperty("exception");
+        var inner = sync.GetProperty("inner").EnumerateArray().ToArray();
+        Assert.Equal(["ValueError: a: ", "TypeError: b: ", "KeyError: 'order': cause"], inner.Select(Shown));
+        // A single exception's chain is marked the same way: "from" a cause, "during handling of" a context.
+        var checkout = events.Single(e => e.GetProperty("message").GetString() == "Checkout failed").GetProperty("exception");
+        var noCart = Assert.Single(checkout.GetProperty("inner").EnumerateArray());
+        Assert.Equal("ValueError: no cart: context", Shown(noCart));
+        Assert.Equal("KeyError: 'cart': cause", Shown(Assert.Single(noCart.GetProperty("inner").EnumerateArray())));
+
+        static string Shown(JsonElement e) =>
+            $"{e.GetProperty("type").GetString()}: {e.GetProperty("message").GetString()}: {(e.TryGetProperty("chain", out var chain) ? chain.GetString() : string.Empty)}";
     }
 
     private static Task<string> LogTracedAsync(CollectorFixture collector, string raiseAndLog) =>

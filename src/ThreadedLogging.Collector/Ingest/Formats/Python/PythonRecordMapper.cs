@@ -203,7 +203,8 @@ internal static partial class PythonRecordMapper
     /// <summary>
     /// The exceptions inside <paramref name="exception"/>, as .NET's inner exceptions are written: an exception group's
     /// sub-exceptions in order (an <c>AggregateException</c>'s), then the exception of the chain before it (the one it was
-    /// raised <c>from</c> or while handling), each with its own inner ones, up to <see cref="MaxInnerDepth"/> levels.
+    /// raised <c>from</c> or while handling, marked <c>"chain": "cause"</c> or <c>"context"</c>), each with its own inner
+    /// ones, up to <see cref="MaxInnerDepth"/> levels.
     /// </summary>
     private static void WriteInner(Utf8JsonWriter json, TracedException exception, int depth)
     {
@@ -219,6 +220,12 @@ internal static partial class PythonRecordMapper
             json.WriteString("type", inner.Type);
             json.WriteString("message", inner.Message);
             json.WriteString("text", inner.Text);
+            if (ReferenceEquals(inner, exception.Before) && exception.BeforeIs is { } link)
+            {
+                // After a group's sub-exceptions the chain's exception is told apart by this, alone as well.
+                json.WriteString("chain", link);
+            }
+
             WriteInner(json, inner, depth + 1);
             json.WriteEndObject();
         }

@@ -21,6 +21,12 @@ internal static class PythonTraceback
     /// <summary>The line between an exception and one raised while handling it.</summary>
     public const string Context = "During handling of the above exception, another exception occurred:";
 
+    /// <summary>What <see cref="TracedException.BeforeIs"/> says after <see cref="Cause"/>.</summary>
+    public const string CauseLink = "cause";
+
+    /// <summary>What <see cref="TracedException.BeforeIs"/> says after <see cref="Context"/>.</summary>
+    public const string ContextLink = "context";
+
     private const string Header = "Traceback (most recent call last):";
     private const string GroupHeader = "Exception Group Traceback (most recent call last):";
     private const string MainModule = "__main__.";
@@ -39,16 +45,20 @@ internal static class PythonTraceback
         var lines = text.TrimEnd().Split('\n');
         var parts = new List<TracedException>();
         var start = 0;
+        string? link = null;
         for (var i = 0; i <= lines.Length; i++)
         {
-            if (i == lines.Length || lines[i].TrimEnd('\r') is Cause or Context)
+            var line = i < lines.Length ? lines[i].TrimEnd('\r') : null;
+            if (line is null or Cause or Context)
             {
                 var part = Trimmed(lines[start..i]);
                 if (part.Length > 0)
                 {
-                    parts.Add(Read(part, i == lines.Length ? type : null, depth) with { Before = parts.Count > 0 ? parts[^1] : null });
+                    var before = parts.Count > 0 ? parts[^1] : null;
+                    parts.Add(Read(part, i == lines.Length ? type : null, depth) with { Before = before, BeforeIs = before is null ? null : link });
                 }
 
+                link = line == Cause ? CauseLink : ContextLink;
                 start = i + 1;
             }
         }

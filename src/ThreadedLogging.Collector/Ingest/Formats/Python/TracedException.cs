@@ -11,4 +11,10 @@ internal sealed record TracedException(string Type, string? Message, string Text
 
     /// <summary>The exception of its chain before it: the one it was raised <c>from</c>, or while handling.</summary>
     public TracedException? Before { get; init; }
+
+    /// <summary>
+    /// How it follows <see cref="Before"/>: <c>cause</c> (raised <c>from</c> it, <c>__cause__</c>) or <c>context</c> (raised
+    /// while handling it, <c>__context__</c>); null without one.
+    /// </summary>
+    public string? BeforeIs { get; init; }
 }
