@@ -58,7 +58,9 @@ internal sealed class SessionStore(CollectorOptions options, TimeProvider time)
     /// <summary>
     /// The session token a request carries: its <see cref="HostCookieName"/> cookie, or the plain one only where sign-in
     /// gives the plain name (an old or planted <c>tl_session</c> does not count over https at the root). A GET through a
-    /// TLS proxy carries no <c>Origin</c> to say so, and reads with either.
+    /// TLS proxy carries no <c>Origin</c>: it is https when the proxy passes on PublicUrl's <c>Host</c>, or is listed in
+    /// <c>Collector:TrustedProxies</c> and says <c>X-Forwarded-Proto: https</c> (<see cref="SameOrigin.IsHttps"/>); a proxy
+    /// that does neither looks like a browser at the collector's own http address, whose sign-in gives the plain name.
     /// </summary>
     public static string? TokenOf(HttpRequest request) =>
         request.Cookies[HostCookieName] ?? (CookieNameFor(request) == CookieName ? request.Cookies[CookieName] : null);

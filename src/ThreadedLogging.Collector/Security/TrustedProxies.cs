@@ -5,7 +5,9 @@ namespace ThreadedLogging.Collector.Security;
 
 /// <summary>
 /// <c>Collector:TrustedProxies</c>: the reverse proxies (addresses, or CIDR networks such as <c>10.0.0.0/8</c>) whose
-/// <c>X-Forwarded-For</c> names the client. Behind a proxy every request came from the proxy's address, so the failed
+/// <c>X-Forwarded-For</c> names the client and whose <c>X-Forwarded-Proto</c> the scheme the browser used: an https one
+/// makes the request https (<see cref="SameOrigin.IsHttps"/>), so a plain <c>tl_session</c> cookie, which a sibling
+/// subdomain or a plain-http answer can plant, never signs a browser in through it (only <c>__Host-tl_session</c> does). Behind a proxy every request came from the proxy's address, so the failed
 /// sign-in throttle (<see cref="FailedSignIns"/>) counted every user as one (one guesser locked everyone out) and the ingest
 /// 401 line (<see cref="IngestKeyRefusals"/>) named the proxy. ASP.NET Core's <see cref="ForwardedHeadersMiddleware"/>
 /// replaces the connection's remote address with the forwarded one, walking the header from the right while each hop is
@@ -34,7 +36,7 @@ internal static class TrustedProxies
     /// <summary>Gets a value indicating whether the listed proxies are left unread: some are listed, but no key is set.</summary>
     public static bool Ignored(CollectorOptions options) => options.TrustedProxies.Count > 0 && !options.KeySettings().Any();
 
-    /// <summary>Makes the pipeline read <c>X-Forwarded-For</c> from the listed proxies only; nothing when none is listed or no key is set.</summary>
+    /// <summary>Makes the pipeline read <c>X-Forwarded-For</c> and <c>-Proto</c> from the listed proxies only; nothing when none is listed or no key is set.</summary>
     public static void UseTrustedProxies(this WebApplication app, CollectorOptions options)
     {
         var entries = options.TrustedProxies;
@@ -45,7 +47,7 @@ internal static class TrustedProxies
 
         var forwarded = new ForwardedHeadersOptions
         {
-            ForwardedHeaders = ForwardedHeaders.XForwardedFor,
+            ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto,
             // Every hop of a chain of listed proxies (a load balancer before nginx): the client is the first address,
             // from the right, that is not a listed proxy.
             ForwardLimit = null,
