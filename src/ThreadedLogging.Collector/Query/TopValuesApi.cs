@@ -63,14 +63,16 @@ internal static class TopValuesApi
         Fields.First(f => f.Value == field).Key,
         counts.Total,
         counts.Distinct,
+        counts.WithoutValue,
         [.. counts.Values.Select(v => new TopValueDto(v.Value, v.Count, v.Errors, v.Newest, v.Oldest, v.App, v.Version))]);
 }
 
 /// <summary>
-/// Body of <c>GET /api/events/top</c>: the field, the events the filters select, how many distinct values they have,
-/// and the most frequent values, most events first.
+/// Body of <c>GET /api/events/top</c>: the field, the events the filters select, how many distinct values they have
+/// (the events without a value, if any, one of them), how many events have no value (0 when every event has one; the
+/// null value's count also when it is not among the values returned), and the most frequent values, most events first.
 /// </summary>
-internal sealed record TopValuesResponse(string Field, long Total, long Distinct, IReadOnlyList<TopValueDto> Values);
+internal sealed record TopValuesResponse(string Field, long Total, long Distinct, long WithoutValue, IReadOnlyList<TopValueDto> Values);
 
 /// <summary>
 /// One value (null: the events without one), its events, how many of them are Error or Critical, and the newest and the

@@ -4,14 +4,16 @@ namespace ThreadedLogging.Collector.Storage;
 
 /// <summary>
 /// Takes the rows of a top-values statement, as both engines write them: (value, app, events, errors, newest ticks,
-/// distinct values, events in all), most events first, and the oldest ticks in column <paramref name="oldestColumn"/>
-/// (after the columns a summary adds). The engine's reader moves; this reads the current row.
+/// distinct values, events in all), most events first, then the oldest ticks in column <paramref name="oldestColumn"/>
+/// (after the columns a summary adds) and the events without a value (all rows alike) in the column after it. The
+/// engine's reader moves; this reads the current row.
 /// </summary>
 internal sealed class ValueCountReader(EventField field, int oldestColumn = 7)
 {
     private readonly List<ValueCount> _values = [];
     private long _distinct;
     private long _total;
+    private long _withoutValue;
 
     /// <summary>Reads the reader's current row.</summary>
     public void Add(DbDataReader reader)
@@ -25,7 +27,8 @@ internal sealed class ValueCountReader(EventField field, int oldestColumn = 7)
             : new ValueCount(value, count, errors, newest, oldest));
         _distinct = reader.GetInt64(5);
         _total = reader.GetInt64(6);
+        _withoutValue = reader.GetInt64(oldestColumn + 1);
     }
 
-    public ValueCounts Result() => _values.Count == 0 ? ValueCounts.None : new ValueCounts(_values, _distinct, _total);
+    public ValueCounts Result() => _values.Count == 0 ? ValueCounts.None : new ValueCounts(_values, _distinct, _total, _withoutValue);
 }

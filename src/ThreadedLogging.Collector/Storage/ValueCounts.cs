@@ -2,11 +2,12 @@ namespace ThreadedLogging.Collector.Storage;
 
 /// <summary>
 /// The most frequent values of one <see cref="EventField"/> among the events a query selects, most events first (ties
-/// by value, ordinal, null first), with how many distinct values and events there are in all.
+/// by value, ordinal, null first), with how many distinct values and events there are in all, and how many events have
+/// no value (the null value's count, also when it is not among the top values; 0 when every event has one).
 /// </summary>
-internal sealed record ValueCounts(IReadOnlyList<ValueCount> Values, long Distinct, long Total)
+internal sealed record ValueCounts(IReadOnlyList<ValueCount> Values, long Distinct, long Total, long WithoutValue)
 {
-    public static readonly ValueCounts None = new([], 0, 0);
+    public static readonly ValueCounts None = new([], 0, 0, 0);
 }
 
 /// <summary>

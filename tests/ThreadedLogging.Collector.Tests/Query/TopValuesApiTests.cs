@@ -29,6 +29,7 @@ public sealed class TopValuesApiTests : IAsyncLifetime
         Assert.Equal("user", body.GetProperty("field").GetString());
         Assert.Equal(4, body.GetProperty("total").GetInt64());
         Assert.Equal(2, body.GetProperty("distinct").GetInt64());
+        Assert.Equal(0, body.GetProperty("withoutValue").GetInt64());
         var values = body.GetProperty("values").EnumerateArray().ToList();
         Assert.Equal(["bob", "alice"], values.Select(v => v.GetProperty("value").GetString()));
         Assert.Equal([3L, 1L], values.Select(v => v.GetProperty("count").GetInt64()));

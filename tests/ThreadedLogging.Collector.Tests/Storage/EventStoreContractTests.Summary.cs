@@ -40,7 +40,7 @@ public abstract partial class EventStoreContractTests
                 for (var i = 0; i < fields.Length; i++)
                 {
                     var alone = await Store.CountByValueAsync(query, fields[i], top, CancellationToken.None);
-                    Assert.Equal((alone.Total, alone.Distinct), (summary.Values[i].Total, summary.Values[i].Distinct));
+                    Assert.Equal((alone.Total, alone.Distinct, alone.WithoutValue), (summary.Values[i].Total, summary.Values[i].Distinct, summary.Values[i].WithoutValue));
                     Assert.Equal(alone.Values, summary.Values[i].Values);
                 }
             }

@@ -32,7 +32,11 @@ public abstract partial class EventStoreContractTests
 
         var top2 = await Store.CountByValueAsync(new EventQuery { Words = ["declined"] }, EventField.User, 2, CancellationToken.None);
         Assert.Equal(["carol", "bob"], top2.Values.Select(v => v.Value));
-        Assert.Equal((8L, 5L), (top2.Total, top2.Distinct));
+        // The event without a user is one of the distinct values, and said apart also when it is not among the top ones.
+        Assert.Equal((8L, 5L, 1L), (top2.Total, top2.Distinct, top2.WithoutValue));
+        Assert.Equal(1L, users.WithoutValue);
+        var named = await Store.CountByValueAsync(new EventQuery { Words = ["login"] }, EventField.User, 1, CancellationToken.None);
+        Assert.Equal((1L, 1L, 0L), (named.Total, named.Distinct, named.WithoutValue));
     }
 
     /// <summary>
@@ -88,7 +92,11 @@ public abstract partial class EventStoreContractTests
         Assert.Equal([("PC-2", 2, 1)], await Top(EventField.Machine, new EventQuery { App = "Shop", From = T0.AddSeconds(2), To = T0.AddSeconds(4) }));
         Assert.Empty(await Top(EventField.User, new EventQuery { User = "nobody" }));
         var none = await Store.CountByValueAsync(new EventQuery { Words = ["printer"] }, EventField.App, 10, CancellationToken.None);
-        Assert.Equal((0L, 0L), (none.Total, none.Distinct));
+        Assert.Equal((0L, 0L, 0L), (none.Total, none.Distinct, none.WithoutValue));
+        // A version without an app is a value ("2.5.0"); only the events with neither are without one.
+        async Task<long> Without(EventField field) => (await Store.CountByValueAsync(new EventQuery(), field, 1, CancellationToken.None)).WithoutValue;
+        long[] without = [await Without(EventField.App), await Without(EventField.Version), await Without(EventField.Machine), await Without(EventField.Category), await Without(EventField.Template)];
+        Assert.Equal([1L, 1L, 1L, 1L, 0L], without);
     }
 
     [Fact]

@@ -55,7 +55,7 @@ internal sealed partial class PostgresEventStore
         var values = fields.Select(field => new ValueCountReader(field, oldestColumn: 10)).ToList();
         while (await reader.ReadAsync(cancellationToken))
         {
-            // Columns 0-6 the top values' (ValueCountReader), then the set, the bucket, the level and the oldest ticks.
+            // Columns 0-6 the top values' (ValueCountReader), then the set, the bucket, the level, the oldest ticks and the events without a value.
             var set = reader.GetInt32(7);
             if (set < 0)
             {

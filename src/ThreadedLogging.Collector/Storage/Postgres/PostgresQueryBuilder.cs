@@ -124,7 +124,7 @@ internal static class PostgresQueryBuilder
     /// <summary>
     /// The events the query selects (its limit and cursor ignored) counted by the value of <paramref name="field"/>:
     /// rows of (value, app — for <see cref="EventField.Version"/> —, events, errors, newest ticks, distinct values,
-    /// events in all, oldest ticks), the <paramref name="top"/> most frequent first, ties in byte order (as SQLite's).
+    /// events in all, oldest ticks, events without a value), the <paramref name="top"/> most frequent first, ties in byte order (as SQLite's).
     /// </summary>
     public static void BuildTopValues(NpgsqlCommand command, EventQuery query, EventField field, int top)
     {
@@ -133,7 +133,8 @@ internal static class PostgresQueryBuilder
         var (value, app) = TopValueColumns(field);
         var grouped = $"SELECT {value} AS value, {app} AS app, count(*) AS n, count(*) FILTER (WHERE e.level >= 4) AS errors, max(e.ts) AS newest, min(e.ts) AS oldest"
             + From(command, query with { Before = null }, default) + " GROUP BY 1, 2";
-        command.CommandText = $"SELECT t.value, t.app, t.n, t.errors, t.newest, count(*) OVER (), sum(t.n) OVER ()::bigint, t.oldest FROM ({grouped}) t "
+        command.CommandText = $"SELECT t.value, t.app, t.n, t.errors, t.newest, count(*) OVER (), sum(t.n) OVER ()::bigint, t.oldest, "
+            + $"coalesce(sum(t.n) FILTER (WHERE t.value IS NULL AND t.app IS NULL) OVER (), 0)::bigint FROM ({grouped}) t "
             + $"ORDER BY t.n DESC, t.app COLLATE \"C\" NULLS FIRST, t.value COLLATE \"C\" NULLS FIRST LIMIT {Parameter(command, top)}";
     }
 
@@ -141,7 +142,7 @@ internal static class PostgresQueryBuilder
     /// The events the query selects (its limit and cursor ignored) counted as <see cref="BuildCounts"/> and, for each of
     /// <paramref name="fields"/>, as <see cref="BuildTopValues"/>, in one statement that reads them once (grouping sets,
     /// hashed side by side). Rows of (value, app, events, errors, newest ticks, distinct values, events in all: the top
-    /// values' columns, null for a bucket) then (set: -1 for the buckets, else the field's index; bucket; level; oldest ticks): the
+    /// values' columns, null for a bucket) then (set: -1 for the buckets, else the field's index; bucket; level; oldest ticks; events without a value): the
     /// buckets' counts (only events within the buckets), then each field's <paramref name="top"/> values in their order.
     /// </summary>
     public static void BuildSummary(NpgsqlCommand command, EventQuery query, TimeBuckets buckets, IReadOnlyList<EventField> fields, int top)
@@ -177,8 +178,10 @@ internal static class PostgresQueryBuilder
             + "count(*) AS n, count(*) FILTER (WHERE r.lv >= 4) AS errors, max(r.ts) AS newest, min(r.ts) AS oldest "
             + $"FROM ({rows}) r GROUP BY GROUPING SETS ({sets})";
         var ranked = "SELECT g.*, row_number() OVER (PARTITION BY g.s ORDER BY g.n DESC, g.app COLLATE \"C\" NULLS FIRST, g.value COLLATE \"C\" NULLS FIRST) AS rank, "
-            + $"count(*) OVER (PARTITION BY g.s) AS distinct_values, sum(g.n) OVER (PARTITION BY g.s)::bigint AS total FROM ({grouping}) g";
-        command.CommandText = "SELECT t.value, t.app, t.n, t.errors, t.newest, t.distinct_values, t.total, t.s, t.b, t.lv, t.oldest "
+            + "count(*) OVER (PARTITION BY g.s) AS distinct_values, sum(g.n) OVER (PARTITION BY g.s)::bigint AS total, "
+            + "coalesce(sum(g.n) FILTER (WHERE g.value IS NULL AND g.app IS NULL) OVER (PARTITION BY g.s), 0)::bigint AS without_value "
+            + $"FROM ({grouping}) g";
+        command.CommandText = "SELECT t.value, t.app, t.n, t.errors, t.newest, t.distinct_values, t.total, t.s, t.b, t.lv, t.oldest, t.without_value "
             + $"FROM ({ranked}) t WHERE (t.s = -1 AND t.b IS NOT NULL) OR (t.s >= 0 AND t.rank <= {Parameter(command, top)}) ORDER BY t.s, t.rank";
     }
 

@@ -94,7 +94,7 @@ internal static class SqliteQueryBuilder
     /// <summary>
     /// The events the query selects (its limit and cursor ignored) counted by the value of <paramref name="field"/>:
     /// rows of (value, app — for <see cref="EventField.Version"/> —, events, errors, newest ticks, distinct values,
-    /// events in all, oldest ticks), the <paramref name="top"/> most frequent first. Parameters as <see cref="Build"/>'s.
+    /// events in all, oldest ticks, events without a value), the <paramref name="top"/> most frequent first. Parameters as <see cref="Build"/>'s.
     /// </summary>
     public static void BuildTopValues(SqliteCommand command, EventQuery query, EventField field, int top, long? rarestWordDocuments = null, long? filterRows = null, long spillMilliseconds = 0, IReadOnlyList<long>? userKeys = null)
     {
@@ -133,7 +133,8 @@ internal static class SqliteQueryBuilder
                 + " GROUP BY " + groupBy;
         }
         command.Parameters.AddWithValue("$top", top);
-        command.CommandText = "SELECT value, app, n, errors, newest, count(*) OVER () AS distinct_values, sum(n) OVER () AS total, oldest FROM ("
+        command.CommandText = "SELECT value, app, n, errors, newest, count(*) OVER () AS distinct_values, sum(n) OVER () AS total, oldest, "
+            + "coalesce(sum(CASE WHEN value IS NULL AND app IS NULL THEN n END) OVER (), 0) AS without_value FROM ("
             + $"SELECT {value} AS value, {app} AS app, sum(t.n) AS n, sum(t.errors) AS errors, max(t.newest) AS newest, min(t.oldest) AS oldest FROM ({grouped}) t GROUP BY 1, 2"
             + ") ORDER BY n DESC, app NULLS FIRST, value NULLS FIRST LIMIT $top";
     }

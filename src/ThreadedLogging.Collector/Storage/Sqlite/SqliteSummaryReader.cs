@@ -125,7 +125,7 @@ internal sealed class SqliteSummaryReader
                 ? ValueCount.OfVersion(v.Key.App, v.Key.Value, v.Value.Count, v.Value.Errors, new DateTimeOffset(v.Value.Newest, TimeSpan.Zero), new DateTimeOffset(v.Value.Oldest, TimeSpan.Zero))
                 : new ValueCount(v.Key.Value, v.Value.Count, v.Value.Errors, new DateTimeOffset(v.Value.Newest, TimeSpan.Zero), new DateTimeOffset(v.Value.Oldest, TimeSpan.Zero)))
             .ToList();
-        return new ValueCounts(values, named.Count, named.Values.Sum(t => t.Count));
+        return new ValueCounts(values, named.Count, named.Values.Sum(t => t.Count), named.GetValueOrDefault((null, null)).Count);
     }
 
     /// <summary>A group of a field: its key (and the app's, for a version), or the text of a row without a key.</summary>

@@ -23,7 +23,7 @@ export function reachSlots() {
  * with their times ("since which version does this error occur?"). Support asks "is it only this user?" with the list
  * at the last 15 minutes, where the button found nobody else though many had it the day before; Sentry's issue page
  * likewise counts users over a fixed recent period beside the chosen range and names the first and last release seen.
- * One summary read (the top users, for `distinct`, and the top versions with each one's oldest and newest event).
+ * One summary read (the top users, for `distinct` and `withoutValue`, and the top versions with each one's oldest and newest event).
  */
 export async function showReach(e, body, signal) {
   const kind = kindOf(e);
@@ -50,14 +50,23 @@ export async function showReach(e, body, signal) {
   }
   if (signal.aborted || !users.isConnected) return;
   const [who, where] = answer.top;
-  const only = who.distinct === 1 && who.values[0]?.value === (e.user ?? null);
-  const words = who.distinct === 0 ? "nobody in the last 7 days"
-    : only ? `only ${e.user == null ? "events without a user" : "this user"} in the last 7 days (${counted(who.total, "event")})`
-    : `${counted(who.distinct, "user")} in the last 7 days (${counted(who.total, "event")})`;
-  const link = el("a", { className: "kind-reach-link", title: `Every user's events of this kind, the last 7 days: ${kind}` }, words);
+  const link = el("a", { className: "kind-reach-link", title: `Every user's events of this kind, the last 7 days: ${kind}` }, userText(e, who));
   link.href = toUrl(timelineOf({ all: "1", range: ReachRange, template: kind }));
   users.replaceChildren("· ", link);
   versions.replaceChildren(...versionText(where));
+}
+
+/**
+ * "3 users in the last 7 days (4 events)": the events without a user (`withoutValue`, one of `distinct`) said apart,
+ * never counted as one more user — "2 users … (2 events; +1 event without a user)".
+ */
+function userText(e, who) {
+  const anonymous = who.withoutValue ?? 0;
+  const named = who.distinct - (anonymous > 0 ? 1 : 0);
+  const events = counted(who.total - anonymous, "event") + (anonymous > 0 ? `; +${counted(anonymous, "event")} without a user` : "");
+  if (named === 0) return anonymous === 0 ? "nobody in the last 7 days" : `only events without a user in the last 7 days (${counted(anonymous, "event")})`;
+  const only = named === 1 && e.user != null && who.values.some((v) => v.value === e.user);
+  return only ? `only this user in the last 7 days (${events})` : `${counted(named, "user")} in the last 7 days (${events})`;
 }
 
 /** "Versions in the last 7 days: first Shop 2.4.1 at …, last Shop 2.5.0 at … (3 versions)", or nothing without versions. */

@@ -228,10 +228,42 @@ public sealed class KindConsoleTests(ChromiumFixture chromium) : IClassFixture<C
         await Expect(versions).ToHaveTextAsync($"Versions in the last 7 days: only Shop 2.6.0, from {Tokyo(paid)} to {Tokyo(paid)}");
     }
 
-    private static async Task PostAsync(CollectorFixture collector, string user, DateTimeOffset at, string level, string? template, string message, string? version = null)
+    /// <summary>
+    /// The events without a user are nobody's: not one more user beside the kind, said apart. Bob's and x's events of a
+    /// kind and one without a user read "2 users", not 3; bob's alone beside two without a user "only this user".
+    /// </summary>
+    [Fact]
+    public async Task Detail_KindAlsoLoggedWithoutAUser_ThoseEventsSaidApart_NotCountedAsAUser()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        await PostAsync(collector, "bob", now.AddMinutes(-9), "Error", Declined, "Payment of 1 declined");
+        await PostAsync(collector, "x", now.AddMinutes(-8), "Error", Declined, "Payment of 2 declined");
+        await PostAsync(collector, null, now.AddMinutes(-7), "Error", Declined, "Payment of 3 declined");
+        await PostAsync(collector, "bob", now.AddMinutes(-6), "Error", Paid, "Order 4 paid");
+        await PostAsync(collector, null, now.AddMinutes(-5), "Error", Paid, "Order 5 paid");
+        await PostAsync(collector, null, now.AddMinutes(-4), "Error", Paid, "Order 6 paid");
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        var rows = page.Locator("#events-table tbody tr");
+        var reach = page.Locator("#detail-body .kind-reach");
+
+        await page.GotoAsync(collector.BaseAddress + "?user=bob");
+        await rows.Filter(new() { HasText = "Payment of 1 declined" }).ClickAsync();
+        await Expect(reach).ToHaveTextAsync("· 2 users in the last 7 days (2 events; +1 event without a user)");
+        await rows.Filter(new() { HasText = "Order 4 paid" }).ClickAsync();
+        await Expect(reach).ToHaveTextAsync("· only this user in the last 7 days (1 event; +2 events without a user)");
+
+        await page.GotoAsync(collector.BaseAddress + "?nouser=1");
+        await rows.Filter(new() { HasText = "Order 6 paid" }).ClickAsync();
+        await Expect(reach).ToHaveTextAsync("· 1 user in the last 7 days (1 event; +2 events without a user)");
+        Assert.Empty(dialogs);
+    }
+
+    private static async Task PostAsync(CollectorFixture collector, string? user, DateTimeOffset at, string level, string? template, string message, string? version = null)
     {
         var body = JsonSerializer.Serialize(new { app = "Shop", version, machine = "PC", user, events = new object[] { new { timestamp = at, level, template, message } } });
-        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/" + user, Http.Utf8(body), "application/json");
+        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, user is null ? "log" : "log/" + user, Http.Utf8(body), "application/json");
         Assert.True(status == HttpStatusCode.OK, text);
     }
 }
