@@ -79,7 +79,7 @@ internal sealed partial class DurableSpool
 
         if (newer.Count > 0)
         {
-            LeaveNewer(newer, files.Count);
+            LeaveNewer(directory, newer, files.Count);
             lockFile.Dispose();
             return;
         }
@@ -143,15 +143,16 @@ internal sealed partial class DurableSpool
     /// <summary>
     /// A dead process's directory that holds segments of a newer format than this client's (the app rolled back to an
     /// older build): none of its files is read, sent, counted or deleted, its bookmark and lock file neither, so the client
-    /// of that version sends it once it runs again. Said once a start, one line for each such segment.
+    /// of that version sends it once it runs again. Said once a start, one line for the directory (a full spool has dozens
+    /// of segments): its first such segment, how many, their version and this client's.
     /// </summary>
-    private void LeaveNewer(List<(string File, int Version)> newer, int others)
+    private void LeaveNewer(string directory, List<(string File, int Version)> newer, int others)
     {
-        foreach (var (file, version) in newer)
-        {
-            var also = others > 0 ? $" (and the {Counted.Of(others, "older segment", "older segments")} beside it)" : "";
-            Report?.Invoke($"Left the spool segment {file}{also} on disk, unread: it is of spool format v{version}, newer than this client's v{SpoolSegmentName.Version} (an older build of the app runs now). A client that reads v{version} sends its events when it starts.");
-        }
+        var (lowest, highest) = (newer.Min(n => n.Version), newer.Max(n => n.Version));
+        var versions = lowest == highest ? $"v{lowest}" : $"v{lowest} to v{highest}";
+        var also = others > 0 ? $" (and the {Counted.Of(others, "older segment", "older segments")} beside {(newer.Count > 1 ? "them" : "it")})" : "";
+        var which = newer.Count > 1 ? $"its {newer.Count} segments from {newer[0].File} on{also} are" : $"its segment {newer[0].File}{also} is";
+        Report?.Invoke($"Left the spool of a previous process {directory} on disk, unread: {which} of spool format {versions}, newer than this client's v{SpoolSegmentName.Version} (an older build of the app runs now). A client that reads v{highest} sends their events when it starts.");
     }
 
     /// <summary>

@@ -71,6 +71,38 @@ public sealed class SpoolFormatVersionTests
         Assert.Equal(50, resent.Batches.Sum(b => b.Events.Count));
     }
 
+    [Fact]
+    public async Task Start_OnTwoSpoolsOfThreeNewerSegmentsEach_OneLinePerSpool_NamingItsFirstSegmentHowManyAndBothVersions()
+    {
+        // Before, one line per segment on every start: 6 here, 64 for one full spool.
+        using var directory = new TempDirectory();
+        using var other = new TempDirectory(); // apart: a second handler on the same root would adopt the first one's spool
+        await SpoolTests.LeaveFiftyInSpoolAsync(directory.Path);
+        await SpoolTests.LeaveFiftyInSpoolAsync(other.Path);
+        var otherSpool = Assert.Single(Directory.GetDirectories(other.Path));
+        Directory.Move(otherSpool, Path.Combine(directory.Path, Path.GetFileName(otherSpool)));
+        var firsts = new List<string>();
+        foreach (var written in Directory.GetFiles(directory.Path, "*.seg*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var spool = Path.GetDirectoryName(written)!;
+            firsts.Add(Path.Combine(spool, "0000000000.seg.v3"));
+            File.Move(written, firsts[^1]);
+            File.Copy(firsts[^1], Path.Combine(spool, "0000000001.seg.v3"));
+            File.Copy(firsts[^1], Path.Combine(spool, "0000000002.seg.v3"));
+        }
+
+        var (statistics, _, selfLog) = await StartAsync(directory.Path);
+
+        Assert.Equal((0L, 0L), (statistics.Adopted, statistics.Pending));
+        var lines = selfLog.Where(m => m.Contains("spool format", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, lines.Count);
+        foreach (var first in firsts)
+        {
+            var line = Assert.Single(lines, m => m.Contains(Path.GetDirectoryName(first)!, StringComparison.Ordinal));
+            Assert.Contains($"its 3 segments from {first} on are of spool format v3, newer than this client's v2", line, StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>Renames the one segment the dead process left to its number and <paramref name="mark"/>; returns its path.</summary>
     private static string Rename(TempDirectory directory, string mark)
     {
