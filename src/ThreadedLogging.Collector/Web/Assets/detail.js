@@ -10,9 +10,10 @@ let loading = null;
 
 export async function showDetail(state) {
   const panel = $("detail");
-  if (!state.event) { panel.hidden = true; current = null; return; }
-  panel.hidden = false;
+  // Leaving an event (another opened, the detail closed) aborts what it still reads: its context, its kind's count.
   loading?.abort();
+  if (!state.event) { panel.hidden = true; current = null; loading = null; return; }
+  panel.hidden = false;
   const controller = new AbortController();
   loading = controller;
   const body = $("detail-body");
