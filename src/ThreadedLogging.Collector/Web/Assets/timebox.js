@@ -22,12 +22,15 @@ export function boxText(iso, end = false) {
 }
 
 /**
- * The first year a box takes: ingest refuses an event time before 1970 (IngestLimits), so an earlier year is a slip of
- * the keyboard. JavaScript's Date reads years 0–99 as 1900–1999 ("0099-01-01" was 1999's day, and refused as "no date"
- * only because that day then was not the one typed), and years long past in a zone's local mean time (Berlin's
+ * Ingest refuses an event time before 1970 (IngestLimits), so a box refuses an instant before 1970-01-01T00:00Z: the
+ * instant resolved, not the year as typed ("1969-12-31 20:00" in New York is 1970-01-01T01:00Z, and taken; "1970-01-01
+ * 00:30 UTC+01:00" is 1969, and refused). Years long past would read in a zone's local mean time (Berlin's
  * UTC+00:53:28), which no box shows back as typed.
  */
 const FirstYear = 1970;
+
+/** JavaScript's Date reads years 0–99 as 1900–1999 ("0099-01-01" was 1999's day): a year below this is not in full. */
+const FirstFullYear = 1000;
 
 const Pattern = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?(?:\s*(Z|UTC)?(?:([+-])(\d{2}):?(\d{2}))?)?$/i;
 
@@ -42,10 +45,16 @@ const Pattern = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(
 export function readBox(value, end = false) {
   const textValue = value.trim();
   if (!textValue) return "";
+  const date = resolve(textValue, end);
+  return date == null || date.getTime() < 0 ? null : date.toISOString();
+}
+
+/** The instant a box's text (trimmed, not empty) resolves to, before 1970 too; null for no date and time. */
+function resolve(textValue, end) {
   const m = Pattern.exec(textValue);
   if (!m) return null;
   const [year, month, day, hours, minutes, seconds, ms] = m.slice(1, 8).map((v, i) => (i === 6 ? Number((v ?? "0").padEnd(3, "0")) : Number(v ?? 0)));
-  if (year < FirstYear) return null;
+  if (year < FirstFullYear) return null;
   if (hours > 23 || minutes > 59 || seconds > 59) return null;
   // 2026-02-30 would roll over into March: no day the user meant.
   const noon = new Date(Date.UTC(year, month - 1, day, 12));
@@ -55,7 +64,7 @@ export function readBox(value, end = false) {
   if (end && m[4] == null) {
     // A date alone, inclusive: the next day's midnight less a millisecond.
     const next = zoned(year, month - 1, day + 1);
-    return isNaN(next) ? null : new Date(next.getTime() - 1).toISOString();
+    return isNaN(next) ? null : new Date(next.getTime() - 1);
   }
   // Without an offset, the browser's zone (a time a daylight saving change skips, 02:30 on its night, is moved on an
   // hour, as the browser does). The To box resolves the time typed as From does, then adds what was typed to (a
@@ -63,17 +72,17 @@ export function readBox(value, end = false) {
   // night the clocks skip an hour early, and read "05.1" as 05.100 rather than up to 05.199.
   let date = zoned(year, month - 1, day, hours, minutes, seconds, ms);
   if (end) date = new Date(date.getTime() + (m[7] != null ? 10 ** (3 - m[7].length) : m[6] != null ? 1000 : 60000) - 1);
-  if (isNaN(date)) return null;
-  return date.toISOString();
+  return isNaN(date) ? null : date;
 }
 
 /**
- * Why a box's text (one readBox refused) cannot be read, after "From: “…” ": a year not written in full ("0099-01-01",
- * "99-1-1") or before 1970 said as such, anything else as no date and time, with how to write one.
+ * Why a box's text (one readBox refused; `end` as it was read) cannot be read, after "From: “…” ": a year not written in
+ * full ("0099-01-01", "99-1-1") or an instant before 1970 said as such, anything else as no date and time, with how to
+ * write one.
  */
-export function whyNotRead(value) {
+export function whyNotRead(value, end = false) {
   const year = /^\s*(\d{1,4})-\d{1,2}-\d{1,2}(?:$|[ T\s])/.exec(value)?.[1];
-  if (year != null && Number(year) < 1000) return `has the year ${year}: write the year in full, as 2026-12-05 14:30 (${FirstYear} or later: no event is older)`;
-  if (year != null && Number(year) < FirstYear) return `is before ${FirstYear}: no event is older; write a year from ${FirstYear} on, as 2026-12-05 14:30`;
+  if (year != null && Number(year) < FirstFullYear) return `has the year ${year}: write the year in full, as 2026-12-05 14:30 (${FirstYear} or later: no event is older)`;
+  if ((resolve(value.trim(), end)?.getTime() ?? 0) < 0) return `is before ${FirstYear}-01-01 00:00 UTC: no event is older; write a later time, as 2026-12-05 14:30`;
   return `is no date and time; write year-month-day and 24-hour time, as 2026-12-05 14:30 (${zoneName()}), or add an offset: 2026-12-05 14:30 UTC`;
 }

@@ -386,7 +386,7 @@ export function wireTimeline() {
       const value = readBox($(id).value, end === "to");
       if (value == null) {
         $(id).setAttribute("aria-invalid", "true");
-        text($("range-error"), `${label}: “${$(id).value.trim()}” ${whyNotRead($(id).value)}`);
+        text($("range-error"), `${label}: “${$(id).value.trim()}” ${whyNotRead($(id).value, end === "to")}`);
         return;
       }
       $(id).removeAttribute("aria-invalid");

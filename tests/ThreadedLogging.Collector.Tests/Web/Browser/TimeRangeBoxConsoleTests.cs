@@ -288,7 +288,7 @@ public sealed class TimeRangeBoxConsoleTests(ChromiumFixture chromium) : IClassF
             ("#timeline-to", "To", "0099-01-01 10:00", "has the year 0099: write the year in full, as 2026-12-05 14:30 (1970 or later: no event is older)"),
             ("#timeline-from", "From", "99-1-1", "has the year 99: write the year in full, as 2026-12-05 14:30 (1970 or later: no event is older)"),
             ("#timeline-to", "To", "99-1-1", "has the year 99: write the year in full, as 2026-12-05 14:30 (1970 or later: no event is older)"),
-            ("#timeline-to", "To", "1969-12-31 23:00", "is before 1970: no event is older; write a year from 1970 on, as 2026-12-05 14:30"),
+            ("#timeline-to", "To", "1969-12-31 23:00", "is before 1970-01-01 00:00 UTC: no event is older; write a later time, as 2026-12-05 14:30"),
         })
         {
             await page.Locator(box).FillAsync(typed);
@@ -299,6 +299,38 @@ public sealed class TimeRangeBoxConsoleTests(ChromiumFixture chromium) : IClassF
         }
 
         await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(1);
+    }
+
+    /// <summary>
+    /// "Before 1970" is the instant's, not the year's as typed: in New York "1969-12-31 20:00" is 1970-01-01T01:00Z (an
+    /// event can be then) and is taken; "1970-01-01 00:30 UTC+01:00" is 1969-12-31T23:30Z and is refused, said so.
+    /// </summary>
+    [Fact]
+    public async Task TimeRange_Before1970_DecidedOnTheInstantNotTheYearTyped()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:Retention:MaxAge=3650.00:00:00");
+        await Http.PostStoredAsync(collector.Client, "log/zoe", Http.Envelope(null,
+            new { level = "Information", message = "morning", timestamp = "2026-10-24T06:00:00.125Z", sequence = 1 }));
+        await using var context = await chromium.Browser.NewContextAsync(new() { TimezoneId = "America/New_York", Locale = "en-US" });
+        var page = await context.NewPageAsync();
+        var (from, error) = (page.Locator("#timeline-from"), page.Locator("#range-error"));
+        await page.GotoAsync(collector.BaseAddress + "?user=zoe&from=2026-10-24T00%3A00%3A00.000Z");
+        await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(1);
+
+        await from.FillAsync("1969-12-31 20:00");
+        await from.PressAsync("Enter");
+
+        await Expect(page).ToHaveURLAsync(new Regex("from=1970-01-01T01%3A00%3A00.000Z"));
+        await Expect(from).Not.ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(error).ToBeEmptyAsync();
+        var url = page.Url;
+
+        await from.FillAsync("1970-01-01 00:30 UTC+01:00");
+        await from.PressAsync("Enter");
+
+        await Expect(error).ToHaveTextAsync("From: “1970-01-01 00:30 UTC+01:00” is before 1970-01-01 00:00 UTC: no event is older; write a later time, as 2026-12-05 14:30");
+        await Expect(from).ToHaveAttributeAsync("aria-invalid", "true");
+        Assert.Equal(url, page.Url);
     }
 
     /// <summary>
