@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using ThreadedLogging.Collector.Security;
 using ThreadedLogging.Testing;
 
@@ -21,24 +19,16 @@ public sealed class AppSettingsRereadTests
     private const string ReadKey = "read-2b8e6d4a9c1f7e3b";
     private const string SecondReadKey = "read-second-5d1a8c3e9f2b";
     private const string AdminKey = "admin-9e4b2f7a1c6d3e8a";
-    private const string Listening = "Now listening on: ";
     private const string ReloadCategory = "ThreadedLogging.Collector.Security.ApiKeyReload";
     private const string NotRead = "Settings file not read";
-
-    // Bounds on a hung or silent child, not timings: a start on a loaded machine, the file watcher's own delay.
-    private static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
 
     [Fact]
     public async Task Reread_AppSettingsHalfWritten_KeepsServingWithItsSettingsAndWarns_NextGoodFileTaken()
     {
         using var folder = new TempDirectory();
-        var app = CopyOfTheProgram(folder.Path);
-        var settings = Path.Combine(app, "appsettings.json");
-        var good = Settings(await File.ReadAllTextAsync(settings), ReadKey);
-        await File.WriteAllTextAsync(settings, good);
-        await using var collector = Start(app, "--data", Path.Combine(folder.Path, "data"), $"--Logging:LogLevel:{ReloadCategory}=Information", "--Logging:LogLevel:Microsoft.AspNetCore.Server.Kestrel=Information");
-        var listening = await collector.NextLineAsync(Listening);
-        using var http = new HttpClient { BaseAddress = new Uri(listening[(listening.IndexOf(Listening, StringComparison.Ordinal) + Listening.Length)..].Trim()) };
+        var (app, settings, good) = await CopyWithSettingsAsync(folder, ReadKey);
+        await using var collector = StartLogged(folder, app, "--Logging:LogLevel:Microsoft.AspNetCore.Server.Kestrel=Information");
+        using var http = await collector.ClientAsync();
 
         // Half written, as an editor or a copy leaves it for a moment (replaced whole, so that it is one change).
         Replace(settings, good[..(good.Length / 2)]);
@@ -70,13 +60,9 @@ public sealed class AppSettingsRereadTests
     public async Task Reread_AppSettingsDeletedThenWrittenInPieces_EndpointAndKeysStay_CompleteFileTaken()
     {
         using var folder = new TempDirectory();
-        var app = CopyOfTheProgram(folder.Path);
-        var settings = Path.Combine(app, "appsettings.json");
-        var good = Settings(await File.ReadAllTextAsync(settings), ReadKey);
-        await File.WriteAllTextAsync(settings, good);
-        await using var collector = Start(app, "--data", Path.Combine(folder.Path, "data"), $"--Logging:LogLevel:{ReloadCategory}=Information", "--Logging:LogLevel:Microsoft.AspNetCore.Server.Kestrel=Information");
-        var listening = await collector.NextLineAsync(Listening);
-        using var http = new HttpClient { BaseAddress = new Uri(listening[(listening.IndexOf(Listening, StringComparison.Ordinal) + Listening.Length)..].Trim()) };
+        var (app, settings, good) = await CopyWithSettingsAsync(folder, ReadKey);
+        await using var collector = StartLogged(folder, app, "--Logging:LogLevel:Microsoft.AspNetCore.Server.Kestrel=Information");
+        using var http = await collector.ClientAsync();
 
         File.Delete(settings);
 
@@ -111,15 +97,11 @@ public sealed class AppSettingsRereadTests
     public async Task Reread_KeyRevokedInConfigFileWhileAppSettingsHalfWritten_RevokedKeyRefused()
     {
         using var folder = new TempDirectory();
-        var app = CopyOfTheProgram(folder.Path);
-        var settings = Path.Combine(app, "appsettings.json");
-        var good = Settings(await File.ReadAllTextAsync(settings));
-        await File.WriteAllTextAsync(settings, good);
+        var (app, settings, good) = await CopyWithSettingsAsync(folder);
         var config = Path.Combine(folder.Path, "collector.json");
         await File.WriteAllTextAsync(config, Keys(ReadKey));
-        await using var collector = Start(app, "--data", Path.Combine(folder.Path, "data"), "--config", config, $"--Logging:LogLevel:{ReloadCategory}=Information");
-        var listening = await collector.NextLineAsync(Listening);
-        using var http = new HttpClient { BaseAddress = new Uri(listening[(listening.IndexOf(Listening, StringComparison.Ordinal) + Listening.Length)..].Trim()) };
+        await using var collector = StartLogged(folder, app, "--config", config);
+        using var http = await collector.ClientAsync();
         Replace(settings, good[..(good.Length / 2)]);
         Assert.Contains($"the settings file '{settings}' is not a JSON object of settings", await collector.NextLineAsync($"'{settings}'"), StringComparison.Ordinal);
 
@@ -142,15 +124,11 @@ public sealed class AppSettingsRereadTests
     public async Task Reread_OptionalAppSettingsDeleted_ItsSettingsGo_SaidOnce_NextKeyRotationTaken()
     {
         using var folder = new TempDirectory();
-        var app = CopyOfTheProgram(folder.Path);
-        var settings = Path.Combine(app, "appsettings.json");
+        var (app, settings, good) = await CopyWithSettingsAsync(folder, ReadKey);
         var production = Path.Combine(app, "appsettings.Production.json");
-        var good = Settings(await File.ReadAllTextAsync(settings), ReadKey);
-        await File.WriteAllTextAsync(settings, good);
         await File.WriteAllTextAsync(production, """{ "Collector": { "MaxQueryLimit": 77 } }""");
-        await using var collector = Start(app, "--data", Path.Combine(folder.Path, "data"), $"--Logging:LogLevel:{ReloadCategory}=Information");
-        var listening = await collector.NextLineAsync(Listening);
-        using var http = new HttpClient { BaseAddress = new Uri(listening[(listening.IndexOf(Listening, StringComparison.Ordinal) + Listening.Length)..].Trim()) };
+        await using var collector = StartLogged(folder, app);
+        using var http = await collector.ClientAsync();
 
         File.Delete(production);
 
@@ -171,10 +149,10 @@ public sealed class AppSettingsRereadTests
     public async Task Start_AppSettingsNotJson_Exits2InOneLineNamingTheFile()
     {
         using var folder = new TempDirectory();
-        var app = CopyOfTheProgram(folder.Path);
+        var app = CollectorCopy.CopyOfTheProgram(folder.Path);
         var settings = Path.Combine(app, "appsettings.json");
         await File.WriteAllTextAsync(settings, """{ "Collector": { "DataDirectory": "da""");
-        await using var collector = Start(app, "--urls", "http://127.0.0.1:0", "--data", Path.Combine(folder.Path, "data"));
+        await using var collector = CollectorCopy.Start(app, "--urls", "http://127.0.0.1:0", "--data", Path.Combine(folder.Path, "data"));
 
         var (exitCode, output) = await collector.ExitAsync();
 
@@ -182,6 +160,20 @@ public sealed class AppSettingsRereadTests
         Assert.Contains($"Invalid collector configuration: Failed to load configuration from file '{settings}'.", output, StringComparison.Ordinal);
         Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
+
+    /// <summary>A <see cref="CollectorCopy.CopyOfTheProgram"/> whose appsettings.json is <see cref="Settings"/> of the shipped one: the folder, the file and its text.</summary>
+    private static async Task<(string App, string Settings, string Good)> CopyWithSettingsAsync(TempDirectory folder, params string[] readKeys)
+    {
+        var app = CollectorCopy.CopyOfTheProgram(folder.Path);
+        var settings = Path.Combine(app, "appsettings.json");
+        var good = Settings(await File.ReadAllTextAsync(settings), readKeys);
+        await File.WriteAllTextAsync(settings, good);
+        return (app, settings, good);
+    }
+
+    /// <summary>Starts the copy with its data in <paramref name="folder"/> and the reload's lines logged (Information).</summary>
+    private static CollectorCopy StartLogged(TempDirectory folder, string app, params string[] args) =>
+        CollectorCopy.Start(app, ["--data", Path.Combine(folder.Path, "data"), $"--Logging:LogLevel:{ReloadCategory}=Information", .. args]);
 
     /// <summary>The program's appsettings.json with a Kestrel endpoint (port 0: the system's choice, read from its line) and its keys, if any.</summary>
     private static string Settings(string appSettings, params string[] readKeys)
@@ -203,45 +195,6 @@ public sealed class AppSettingsRereadTests
     private static string Keys(string readKey) =>
         new JsonObject { ["Collector"] = new JsonObject { ["IngestApiKeys"] = new JsonArray(IngestKey), ["ReadApiKeys"] = new JsonArray(readKey), ["AdminApiKeys"] = new JsonArray(AdminKey) } }.ToJsonString();
 
-    /// <summary>
-    /// The program's folder: the program itself copied (the host takes the folder of its real path as the content root,
-    /// where appsettings.json is read), appsettings.json copied, every other file a link to the build output's.
-    /// </summary>
-    private static string CopyOfTheProgram(string folder)
-    {
-        var built = Path.GetDirectoryName(typeof(CollectorApp).Assembly.Location)!;
-        var app = Directory.CreateDirectory(Path.Combine(folder, "app")).FullName;
-        foreach (var entry in Directory.EnumerateFileSystemEntries(built))
-        {
-            var name = Path.GetFileName(entry);
-            var target = Path.Combine(app, name);
-            if (name.StartsWith("ThreadedLogging.Collector.", StringComparison.Ordinal) || name.StartsWith("appsettings", StringComparison.Ordinal))
-            {
-                File.Copy(entry, target);
-            }
-            else
-            {
-                File.CreateSymbolicLink(target, entry);
-            }
-        }
-
-        return app;
-    }
-
-    private static CollectorCopy Start(string app, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production"; // appsettings.Production.json is the second file read
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.ArgumentList.Add(Path.Combine(app, "ThreadedLogging.Collector.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return new CollectorCopy(Process.Start(start)!);
-    }
-
     /// <summary>Replaces the file whole (written beside it, then renamed over it), as an editor or a deployment does.</summary>
     private static void Replace(string file, string text)
     {
@@ -260,91 +213,5 @@ public sealed class AppSettingsRereadTests
 
         using var response = await http.SendAsync(request);
         return response.StatusCode;
-    }
-
-    /// <summary>The collector process: its output (both streams) line by line, waited for by what a line holds.</summary>
-    private sealed class CollectorCopy : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
-        private readonly List<string> _read = [];
-        private readonly Task _pumps;
-
-        public CollectorCopy(Process process)
-        {
-            _process = process;
-            _pumps = Task.WhenAll(PumpAsync(process.StandardOutput), PumpAsync(process.StandardError))
-                .ContinueWith(_ => _lines.Writer.TryComplete(), TaskScheduler.Default);
-        }
-
-        public bool HasExited => _process.HasExited;
-
-        /// <summary>The next line holding <paramref name="text"/> (the lines before it are passed over); fails with the output when the process ends first.</summary>
-        public async Task<string> NextLineAsync(string text)
-        {
-            using var bound = new CancellationTokenSource(Bound);
-            try
-            {
-                await foreach (var line in _lines.Reader.ReadAllAsync(bound.Token))
-                {
-                    if (line.Contains(text, StringComparison.Ordinal))
-                    {
-                        return line;
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (bound.IsCancellationRequested)
-            {
-                // the bound: said below
-            }
-
-            throw new InvalidOperationException($"No line with '{text}' (exited: {_process.HasExited}). Output:\n{Output}");
-        }
-
-        /// <summary>Waits for the process to end: its exit code and everything it wrote.</summary>
-        public async Task<(int ExitCode, string Output)> ExitAsync()
-        {
-            using var bound = new CancellationTokenSource(Bound);
-            await _process.WaitForExitAsync(bound.Token);
-            await _pumps;
-            return (_process.ExitCode, Output);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            await _process.WaitForExitAsync();
-            await _pumps;
-            _process.Dispose();
-        }
-
-        /// <summary>Gets every line read so far.</summary>
-        public string Output
-        {
-            get
-            {
-                lock (_read)
-                {
-                    return string.Join('\n', _read);
-                }
-            }
-        }
-
-        private async Task PumpAsync(StreamReader reader)
-        {
-            while (await reader.ReadLineAsync() is { } line)
-            {
-                lock (_read)
-                {
-                    _read.Add(line);
-                }
-
-                _lines.Writer.TryWrite(line);
-            }
-        }
     }
 }
