@@ -80,12 +80,17 @@ export function localTime(stored) {
   return `${day} ${time}.${ms} ${zone}`;
 }
 
-/** A date's parts in the browser's zone, zero-padded: day "2026-11-24", time "17:00:00", ms "000", zone "UTC+09:00". */
+/**
+ * A date's parts in the browser's zone, zero-padded: day "2026-11-24", time "17:00:00", ms "000", zone "UTC+09:00". The
+ * year in at least four digits, as ISO 8601 writes it: year 999 (a link's from=0999-…, which the API takes) is "0999",
+ * not "999-01-02", a date in no form the time boxes read (timebox.js) or any other time on the page has.
+ */
 export function localParts(date) {
   const pad = (n, width = 2) => String(n).padStart(width, "0");
   const offset = -date.getTimezoneOffset();
+  const year = date.getFullYear();
   return {
-    day: `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`,
+    day: `${year < 0 ? "-" : ""}${pad(Math.abs(year), 4)}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`,
     time: `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`,
     ms: pad(date.getMilliseconds(), 3),
     zone: offset === 0 ? "UTC" : "UTC" + (offset > 0 ? "+" : "-") + pad(Math.floor(Math.abs(offset) / 60)) + ":" + pad(Math.abs(offset) % 60),

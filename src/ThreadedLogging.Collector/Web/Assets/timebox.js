@@ -77,12 +77,13 @@ function resolve(textValue, end) {
 
 /**
  * Why a box's text (one readBox refused; `end` as it was read) cannot be read, after "From: “…” ": a year not written in
- * full ("0099-01-01", "99-1-1") or an instant before 1970 said as such, anything else as no date and time, with how to
+ * full ("99-1-1") or an instant before 1970 said as such — a year below 1000 in its four digits ("0999-01-02", as
+ * boxText shows one: dom.js localParts) is in full, and before 1970 —, anything else as no date and time, with how to
  * write one.
  */
 export function whyNotRead(value, end = false) {
   const year = /^\s*(\d{1,4})-\d{1,2}-\d{1,2}(?:$|[ T\s])/.exec(value)?.[1];
-  if (year != null && Number(year) < FirstFullYear) return `has the year ${year}: write the year in full, as 2026-12-05 14:30 (${FirstYear} or later: no event is older)`;
-  if ((resolve(value.trim(), end)?.getTime() ?? 0) < 0) return `is before ${FirstYear}-01-01 00:00 UTC: no event is older; write a later time, as 2026-12-05 14:30`;
+  if (year != null && year.length < 4) return `has the year ${year}: write the year in full, as 2026-12-05 14:30 (${FirstYear} or later: no event is older)`;
+  if ((year != null && Number(year) < FirstFullYear) || (resolve(value.trim(), end)?.getTime() ?? 0) < 0) return `is before ${FirstYear}-01-01 00:00 UTC: no event is older; write a later time, as 2026-12-05 14:30`;
   return `is no date and time; write year-month-day and 24-hour time, as 2026-12-05 14:30 (${zoneName()}), or add an offset: 2026-12-05 14:30 UTC`;
 }
