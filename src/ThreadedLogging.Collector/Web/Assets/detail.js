@@ -104,13 +104,32 @@ function exceptionBlock(x) {
  * The inner exceptions of one shown as its text, each "type: message" and its own inner ones nested, or null: the
  * text alone (a .NET ToString) hid them when it leaves them out (an AggregateException's after the first, a type
  * whose ToString is its own, a text cut short), though the event carries them. Without a text, exceptionText shows them.
+ * A Python chain's exception says how the one above it follows it (chainMark); a .NET inner exception has no chain.
  */
 function innerList(x) {
   if (!x || typeof x !== "object" || !x.text || !Array.isArray(x.inner) || x.inner.length === 0) return null;
   const list = (inner) => el("ul", { className: "inner-exceptions" }, inner.filter((i) => i && typeof i === "object").map((i) =>
-    el("li", {}, el("span", { className: "inner-exception" }, [i.type, i.message].filter((v) => typeof v === "string" && v !== "").join(": ")),
+    el("li", {}, chainMark(i.chain), el("span", { className: "inner-exception" }, [i.type, i.message].filter((v) => typeof v === "string" && v !== "").join(": ")),
       Array.isArray(i.inner) && i.inner.length ? list(i.inner) : null)));
   return el("div", { className: "inner" }, el("strong", {}, `Inner exceptions (${x.inner.length})`), list(x.inner));
+}
+
+/**
+ * Python's two chains (the collector's "chain", docs/WIRE-FORMAT.md §2), in Python's words turned to this list's order,
+ * where the exception that followed is above: `raise … from err` ("The above exception was the direct cause of the
+ * following exception") and an exception raised while handling another ("During handling of the above exception,
+ * another exception occurred"). Support reads from them whether the code meant to wrap the error or failed again in its
+ * handler. After a group's sub-exceptions, the mark also tells the chain's exception apart from them. Any other value
+ * is shown as it is; none, nothing.
+ */
+function chainMark(chain) {
+  if (chain == null || chain === "") return null;
+  const [words, title] = chain === "cause"
+    ? ["the direct cause of the above:", "raise … from: Python's traceback says “The above exception was the direct cause of the following exception”"]
+    : chain === "context"
+      ? ["the above occurred during handling of:", "raised while handling it: Python's traceback says “During handling of the above exception, another exception occurred”"]
+      : ["chain " + String(chain) + ":", null];
+  return el("span", { className: "inner-chain", title }, words, " ");
 }
 
 const PRESETS = { "15m": "the last 15 min", "1h": "the last hour", "24h": "the last 24 hours", "7d": "the last 7 days", "30d": "the last 30 days" };

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using ThreadedLogging.Collector.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 
@@ -11,6 +12,42 @@ namespace ThreadedLogging.Collector.Tests.Web.Browser;
 /// </summary>
 public sealed class ExceptionInListConsoleTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
+    /// <summary>
+    /// CPython's HTTPHandler (with the traceback as docs/WIRE-FORMAT.md §2 tells an app to send it) logging a group raised
+    /// from a KeyError, and a RuntimeError raised while handling a ValueError raised from a KeyError.
+    /// </summary>
+    private const string ChainScript = """
+        import logging, logging.handlers, sys
+        host, path = sys.argv[1], sys.argv[2]
+
+        class TracebackHTTPHandler(logging.handlers.HTTPHandler):
+            def mapLogRecord(self, record):
+                if record.exc_info and not record.exc_text:
+                    record.exc_text = logging.Formatter().formatException(record.exc_info)
+                return super().mapLogRecord(record)
+
+        log = logging.getLogger('shop')
+        log.propagate = False
+        log.addHandler(TracebackHTTPHandler(host, path, method='POST'))
+        try:
+            try:
+                {}['order']
+            except KeyError as err:
+                raise ExceptionGroup('sync failed', [ValueError('a'), TypeError('b')]) from err
+        except ExceptionGroup:
+            log.error('Sync failed', exc_info=True)
+        try:
+            try:
+                {}['cart']
+            except KeyError as err:
+                raise ValueError('no <b>cart</b>') from err
+        except ValueError:
+            try:
+                raise RuntimeError('checkout failed')
+            except RuntimeError:
+                log.error('Checkout failed', exc_info=True)
+        """;
+
     [Fact]
     public async Task TimelineRow_WithAnException_ShowsItsTypeAndMessageUnderTheMessage()
     {
@@ -111,7 +148,51 @@ public sealed class ExceptionInListConsoleTests(ChromiumFixture chromium) : ICla
             ["System.InvalidOperationException: Card declined", "System.IO.IOException: socket <b>closed</b>", "System.TimeoutException: gateway slow"]);
         // Nested as sent: the IOException is the first inner one's.
         await Expect(page.Locator("#detail-body .inner > ul > li").First.Locator("ul .inner-exception")).ToHaveTextAsync("System.IO.IOException: socket <b>closed</b>");
+        // No chain: a .NET inner exception is no Python chain's (the words are for those alone).
+        await Expect(page.Locator("#detail-body .inner-chain")).ToHaveCountAsync(0);
         await ChromiumFixture.ScreenshotAsync(page, "86-inner-exceptions");
+        Assert.Equal(0, await page.Locator("#detail-body b").CountAsync());
+        Assert.Empty(dialogs);
+    }
+
+    /// <summary>
+    /// A Python exception raised <c>from</c> another (<c>__cause__</c>) or while handling one (<c>__context__</c>), sent by
+    /// CPython's HTTPHandler: the collector marks each chained exception (<c>"chain"</c>), but the detail's list showed
+    /// "type: message" alone, so support could not tell Python's "The above exception was the direct cause of the
+    /// following exception" from "During handling of the above exception, another exception occurred", nor, in a group
+    /// raised from an error, that error from one more sub-exception. Each chained one now says it, as text; a group's
+    /// sub-exceptions say nothing.
+    /// </summary>
+    [Fact]
+    public async Task Detail_PythonExceptionChain_EachChainedOneSaysHowTheOneAboveFollowedIt()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        await PythonProcess.RunAsync(ChainScript, collector.BaseAddress.Authority, "/log/erin");
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        var rows = page.Locator("#events-table tbody tr");
+        // Each inner exception in the page's order: its chain's words, then its type and message.
+        const string Listed = """
+            () => [...document.querySelectorAll('#detail-body .inner li')].map(li =>
+              (li.querySelector(':scope > .inner-chain')?.textContent ?? '') + '|' + li.querySelector(':scope > .inner-exception').textContent)
+            """;
+
+        await page.GotoAsync(collector.BaseAddress + "?user=erin");
+        await rows.Filter(new() { HasText = "Checkout failed" }).ClickAsync();
+
+        await Expect(page.Locator("#detail-body .inner > strong")).ToHaveTextAsync("Inner exceptions (1)");
+        // The RuntimeError above was raised while handling the ValueError, which was raised from the KeyError.
+        Assert.Equal(
+            ["the above occurred during handling of: |ValueError: no <b>cart</b>", "the direct cause of the above: |KeyError: 'cart'"],
+            await page.EvaluateAsync<string[]>(Listed));
+        await Expect(page.Locator("#detail-body .inner > ul > li")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#detail-body .inner-chain").First).ToHaveAttributeAsync("title", new Regex("During handling of the above exception, another exception occurred"));
+        await Expect(page.Locator("#detail-body .inner-chain").Last).ToHaveAttributeAsync("title", new Regex("The above exception was the direct cause of the following exception"));
+        await ChromiumFixture.ScreenshotAsync(page, "89-python-exception-chain");
+
+        await rows.Filter(new() { HasText = "Sync failed" }).ClickAsync();
+        await Expect(page.Locator("#detail-body .inner > strong")).ToHaveTextAsync("Inner exceptions (3)");
+        Assert.Equal(["|ValueError: a", "|TypeError: b", "the direct cause of the above: |KeyError: 'order'"], await page.EvaluateAsync<string[]>(Listed));
         Assert.Equal(0, await page.Locator("#detail-body b").CountAsync());
         Assert.Empty(dialogs);
     }
