@@ -86,8 +86,8 @@ internal sealed class CollectorOptions
     public int MaxPendingIngests { get; set; } = 64;
 
     /// <summary>
-    /// Gets or sets the most memory that ingest request bodies hold at once, received or gunzipped (at least 4 × <see cref="MaxRequestBodyBytes"/>);
-    /// beyond it a request is answered 429 with Retry-After. The default value is 256 MiB.
+    /// Gets or sets the most memory that ingest request bodies (HTTP bodies and OTLP/gRPC messages) hold at once, received or gunzipped
+    /// (at least 4 × <see cref="MaxRequestBodyBytes"/>); beyond it a request is answered 429 with Retry-After (gRPC: RESOURCE_EXHAUSTED with a RetryInfo). The default value is 256 MiB.
     /// </summary>
     public long MaxReceivingBytes { get; set; } = 256L * 1024 * 1024;
 

@@ -251,7 +251,7 @@ public sealed class ReceivingBudgetTests
     }
 
     /// <summary>Sends a head announcing <paramref name="bytes"/> (<see cref="BodyBytes"/>) and waits for the 100 Continue: the collector is reading the body.</summary>
-    private static async Task<RawHttp> StartBodyAsync(CollectorFixture collector, string user, int bytes = BodyBytes, IPAddress? from = null)
+    internal static async Task<RawHttp> StartBodyAsync(CollectorFixture collector, string user, int bytes = BodyBytes, IPAddress? from = null)
     {
         var raw = await RawHttp.ConnectAsync(collector.BaseAddress, from);
         await raw.SendAsync(RawHttp.Head("POST", "/log/" + user, collector.BaseAddress,
@@ -261,10 +261,10 @@ public sealed class ReceivingBudgetTests
     }
 
     /// <summary>127.0.0.1, 127.0.0.2, …: different remote addresses to the collector, all loopback.</summary>
-    private static IPAddress Address(int index) => new([127, 0, 0, (byte)(index + 1)]);
+    internal static IPAddress Address(int index) => new([127, 0, 0, (byte)(index + 1)]);
 
     /// <summary>NDJSON of <paramref name="bytes"/> bytes: lines of 1,000 bytes, one event each, and a shorter last one for the rest.</summary>
-    private static byte[] Lines(int bytes) =>
+    internal static byte[] Lines(int bytes) =>
         Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(Line(1000), bytes / 1000)) + (bytes % 1000 == 0 ? string.Empty : Line(bytes % 1000)));
 
     /// <summary>One event's line of <paramref name="bytes"/> bytes (at least 22).</summary>

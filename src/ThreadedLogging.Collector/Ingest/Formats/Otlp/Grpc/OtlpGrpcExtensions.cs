@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using ThreadedLogging.Collector.Diagnostics;
 using ThreadedLogging.Collector.Security;
 
 namespace ThreadedLogging.Collector.Ingest.Formats.Otlp.Grpc;
@@ -59,15 +61,19 @@ internal static class OtlpGrpcExtensions
 
         var refusals = app.Services.GetRequiredService<IngestKeyRefusals>();
         var format = app.Services.GetRequiredService<OtlpProtobufDecoder>().Name;
+        var budget = app.Services.GetRequiredService<BodyBudget>();
+        var metrics = app.Services.GetRequiredService<CollectorMetrics>();
+        var time = app.Services.GetRequiredService<TimeProvider>();
+        var logger = app.Services.GetRequiredService<ILogger<OtlpGrpcLogsService>>();
         app.Use((context, next) =>
         {
             // The gRPC method's endpoint (routing ran: its host rule matches the Host's port, which a request to another
             // port of ours can name), and anything else on the gRPC port.
-            var grpcCall = context.GetEndpoint()?.Metadata.GetMetadata<global::Grpc.AspNetCore.Server.GrpcMethodMetadata>() is not null
-                || context.Connection.LocalPort == grpc.Port;
+            var method = context.GetEndpoint()?.Metadata.GetMetadata<global::Grpc.AspNetCore.Server.GrpcMethodMetadata>() is not null;
+            var grpcCall = method || context.Connection.LocalPort == grpc.Port;
             if (!grpcCall || !refusals.RefusesKeyOf(context, format))
             {
-                return next(context);
+                return method ? BudgetedAsync(context, next) : next(context);
             }
 
             // A trailers-only answer: the status in the headers, no message, the request's body never read.
@@ -77,6 +83,28 @@ internal static class OtlpGrpcExtensions
             return Task.CompletedTask;
         });
         app.MapGrpcService<OtlpGrpcLogsService>().RequireHost($"*:{grpc.Port}");
+
+        // The message's bytes count against Collector:MaxReceivingBytes (and the sender's share) while received and held, as an
+        // HTTP body's do: the framework reads it whole before the service runs, so a check there came after the memory was held.
+        async Task BudgetedAsync(HttpContext context, RequestDelegate next)
+        {
+            var reader = new BudgetedBodyReader(context.Request.BodyReader, budget, RemoteAddressKey.Of(context.Connection.RemoteIpAddress));
+            context.Features.Set<IRequestBodyPipeFeature>(reader);
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                reader.Release();
+                if (reader.Refusal is { } refusal)
+                {
+                    // Refused inside the framework's read, before the service (and IngestEndpoint.RunAsync) ran: logged and counted as it would.
+                    CollectorLog.IngestRejected(logger, LoggedText.Of(context.Request.Path.Value ?? string.Empty), refusal.StatusCode, LoggedText.Of(refusal.Message, 1000));
+                    metrics.IngestAnswered(format, new IngestOutcome(refusal.StatusCode, refusal.Message, refusal.RetryAfterSeconds), time, admittedAt: null);
+                }
+            }
+        }
     }
 
     /// <summary><paramref name="url"/>'s scheme and host with <paramref name="port"/>: <c>http://127.0.0.1:5080</c> → <c>http://127.0.0.1:4317</c>.</summary>

@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Microsoft.AspNetCore.Http.Features;
 using ThreadedLogging.Collector.Ingest.Formats.Otlp.Proto;
 using ThreadedLogging.Collector.Security;
 using GrpcStatus = Grpc.Core.Status;
@@ -13,7 +14,8 @@ namespace ThreadedLogging.Collector.Ingest.Formats.Otlp.Grpc;
 /// Bound with a bytes marshaller (<see cref="LogsServiceBytesBase"/>), so the request goes through the same runner and decoder as
 /// <c>POST /v1/logs</c> (<see cref="OtlpProtobufDecoder"/>): a malformed message is INVALID_ARGUMENT, not the framework's
 /// own error. Status codes as the OTLP specification says: INVALID_ARGUMENT (not retryable) for bad data,
-/// RESOURCE_EXHAUSTED (admission full) and UNAVAILABLE (store down) with a <c>RetryInfo</c>, UNAUTHENTICATED without a key
+/// RESOURCE_EXHAUSTED (admission full, or <c>Collector:MaxReceivingBytes</c> spent while the message was received:
+/// <see cref="BudgetedBodyReader"/>) and UNAVAILABLE (store down) with a <c>RetryInfo</c>, UNAUTHENTICATED without a key
 /// (answered before the message is read: <see cref="OtlpGrpcExtensions.MapOtlpGrpc"/>).
 /// </summary>
 internal sealed class OtlpGrpcLogsService(IngestEndpoint endpoint, OtlpProtobufDecoder decoder, IngestKeyRefusals refusals) : LogsServiceBytesBase
@@ -32,8 +34,17 @@ internal sealed class OtlpGrpcLogsService(IngestEndpoint endpoint, OtlpProtobufD
             throw new RpcException(new GrpcStatus(StatusCode.Unauthenticated, MissingKey));
         }
 
+        // The message's bytes were taken from Collector:MaxReceivingBytes as they were read (BudgetedBodyReader, put there by
+        // OtlpGrpcExtensions.MapOtlpGrpc); one that grpc-encoding: gzip inflated takes its larger size now, or is refused 429.
+        var received = context.GetHttpContext().Features.Get<IRequestBodyPipeFeature>() as BudgetedBodyReader;
         var outcome = await endpoint.RunAsync(decoder, string.Empty, batchKey: null,
-            _ => Task.FromResult(new ReceivedBody(request, Gzip: false)), context.CancellationToken, endpoint: context.Method);
+            _ =>
+            {
+                received?.HoldMessage(request.Length);
+                return Task.FromResult(new ReceivedBody(request, Gzip: false));
+            },
+            context.CancellationToken,
+            endpoint: context.Method);
         if (outcome.Decoded is { } decoded)
         {
             var response = new ExportLogsServiceResponse();
@@ -48,7 +59,8 @@ internal sealed class OtlpGrpcLogsService(IngestEndpoint endpoint, OtlpProtobufD
         throw Refused(outcome);
     }
 
-    private static RpcException Refused(IngestOutcome outcome)
+    /// <summary>The RpcException that answers a refused <paramref name="outcome"/>: 429 with a Retry-After is RESOURCE_EXHAUSTED with a RetryInfo.</summary>
+    public static RpcException Refused(IngestOutcome outcome)
     {
         var code = outcome.StatusCode switch
         {

@@ -1,0 +1,114 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace ThreadedLogging.Collector.Ingest.Formats.Otlp.Grpc;
+
+/// <summary>
+/// An OTLP/gRPC call's request body, its bytes taken from <see cref="BodyBudget"/> (<c>Collector:MaxReceivingBytes</c>) and
+/// from the sender's share of it as they are read, as an HTTP ingest body's are (<see cref="RequestBodyReader"/>), and given
+/// back when the call ends (<see cref="Release"/>). The gRPC framework reads the whole message before the service runs: it
+/// examines what has arrived without consuming it until the message is complete (Kestrel's HTTP/2 flow control opens the
+/// window for what was examined), so what it holds is every byte received so far, and the <c>byte[]</c> it then hands to
+/// <see cref="OtlpGrpcLogsService"/> is the same message; every byte received is therefore kept taken until the call ends,
+/// and a message inflated by <c>grpc-encoding: gzip</c> takes its larger size (<see cref="HoldMessage"/>). Past the budget
+/// the read fails with RESOURCE_EXHAUSTED and a <c>RetryInfo</c>, which the framework answers (its trailers merged), before
+/// the rest of the message is held.
+/// </summary>
+internal sealed class BudgetedBodyReader(PipeReader inner, BodyBudget budget, string sender) : PipeReader, IRequestBodyPipeFeature
+{
+    private readonly Lock _gate = new();
+    private ReadOnlySequence<byte> _buffer;
+    private long _consumed;
+    private long _taken;
+    private bool _released;
+
+    /// <summary>Gets the refusal a read met (the budget or the sender's share was spent), or null.</summary>
+    public IngestRejectedException? Refusal { get; private set; }
+
+    /// <inheritdoc/>
+    PipeReader IRequestBodyPipeFeature.Reader => this;
+
+    /// <summary>
+    /// Takes what the message (<paramref name="length"/> bytes, gunzipped when it came compressed) holds beyond the bytes
+    /// received, so that the call holds the larger of the two until it ends.
+    /// </summary>
+    /// <exception cref="IngestRejectedException">The budget or the sender's share is spent (429).</exception>
+    public void HoldMessage(long length) => TakeUpTo(length);
+
+    /// <summary>Gives back everything taken; later reads take nothing.</summary>
+    public void Release()
+    {
+        lock (_gate)
+        {
+            if (!_released && _taken > 0)
+            {
+                budget.Give(_taken, sender);
+            }
+
+            _released = true;
+            _taken = 0;
+        }
+    }
+
+    public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default) =>
+        Charged(await inner.ReadAsync(cancellationToken).ConfigureAwait(false));
+
+    public override bool TryRead(out ReadResult result)
+    {
+        if (!inner.TryRead(out result))
+        {
+            return false;
+        }
+
+        result = Charged(result);
+        return true;
+    }
+
+    public override void AdvanceTo(SequencePosition consumed) => AdvanceTo(consumed, consumed);
+
+    public override void AdvanceTo(SequencePosition consumed, SequencePosition examined)
+    {
+        _consumed += _buffer.Slice(_buffer.Start, consumed).Length;
+        _buffer = default;
+        inner.AdvanceTo(consumed, examined);
+    }
+
+    public override void CancelPendingRead() => inner.CancelPendingRead();
+
+    public override void Complete(Exception? exception = null) => inner.Complete(exception);
+
+    public override ValueTask CompleteAsync(Exception? exception = null) => inner.CompleteAsync(exception);
+
+    /// <summary>Takes the bytes received since the last read; refused, the read is given back to the pipe and fails.</summary>
+    private ReadResult Charged(ReadResult result)
+    {
+        _buffer = result.Buffer;
+        try
+        {
+            TakeUpTo(_consumed + result.Buffer.Length);
+        }
+        catch (IngestRejectedException e)
+        {
+            // Nobody advances past a read that threw; Kestrel's end of the request reads the pipe again.
+            _buffer = default;
+            inner.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+            Refusal = e;
+            throw OtlpGrpcLogsService.Refused(new IngestOutcome(e.StatusCode, e.Message, e.RetryAfterSeconds));
+        }
+
+        return result;
+    }
+
+    private void TakeUpTo(long bytes)
+    {
+        lock (_gate)
+        {
+            if (!_released && bytes > _taken)
+            {
+                budget.Take(bytes - _taken, sender);
+                _taken = bytes;
+            }
+        }
+    }
+}
