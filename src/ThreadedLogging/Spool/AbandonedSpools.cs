@@ -6,7 +6,8 @@ namespace ThreadedLogging;
 /// Spool directories of this process whose handler was disposed while its worker was still running (a sink
 /// that outlived the shutdown budget): the directory stays locked until that worker stops. A handler started
 /// in the same process meanwhile (a host that rebuilds its logging) waits, boundedly, for that release before
-/// it looks at the directory, instead of taking it for a live process's and never adopting what it holds.
+/// it looks at the directory, instead of taking it for a live process's; if the wait ends first, it adopts the
+/// directory once released (<see cref="DurableSpool.AdoptReleased"/>).
 /// </summary>
 internal static class AbandonedSpools
 {
@@ -27,17 +28,26 @@ internal static class AbandonedSpools
             TaskScheduler.Default);
     }
 
+    /// <summary>What completes when the abandoned worker of this process that holds <paramref name="directory"/> lets go of it; null when none does.</summary>
+    public static Task? ReleaseOf(string directory) => Releases.TryGetValue(Path.GetFullPath(directory), out var released) ? released : null;
+
     /// <summary>
-    /// Waits (at most <see cref="MaxWait"/>) until an abandoned worker of this process released <paramref name="directory"/>,
-    /// if one holds it; false when <paramref name="stop"/> (the waiting handler's shutdown) ended the wait first.
+    /// Waits (at most <see cref="MaxWait"/> on <paramref name="time"/>, the handler's clock) until <paramref name="released"/>
+    /// (<see cref="ReleaseOf"/>) completes, if there is one; false when <paramref name="stop"/> (the waiting handler's
+    /// shutdown) ended the wait first.
     /// </summary>
-    public static bool WaitForRelease(string directory, CancellationToken stop)
+    public static bool WaitForRelease(Task? released, TimeProvider time, CancellationToken stop)
     {
-        if (Releases.TryGetValue(Path.GetFullPath(directory), out var released))
+        if (released is { IsCompleted: false })
         {
             try
             {
-                released.Wait(MaxWait, stop);
+                // WhenAny: completes when the release does, faulted or not (the close's own failure is the abandoned worker's to say).
+                Task.WhenAny(released).WaitAsync(MaxWait, time, stop).GetAwaiter().GetResult();
+            }
+            catch (TimeoutException)
+            {
+                // Still held: the caller adopts it once released.
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {

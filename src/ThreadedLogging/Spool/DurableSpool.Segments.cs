@@ -45,17 +45,25 @@ internal sealed partial class DurableSpool
         }
     }
 
-    /// <summary>Takes over a dead process's spool: its lock is free, so nobody else writes or reads it.</summary>
-    private void TryAdopt(string directory)
+    /// <summary>
+    /// Takes over a dead process's spool: its lock is free, so nobody else writes or reads it. False when its lock is held
+    /// (alive: another process of the app, or another handler of this one, is using it); true when it was adopted, left
+    /// (of a newer format), or found empty or gone.
+    /// </summary>
+    private bool TryAdopt(string directory)
     {
         FileStream lockFile;
         try
         {
             lockFile = new FileStream(Path.Combine(directory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
+        catch (DirectoryNotFoundException)
+        {
+            return true; // gone: its owner deleted it, nothing left in it
+        }
         catch (IOException)
         {
-            return; // alive: another process of the app is using it
+            return false; // alive: another process of the app is using it
         }
 
         var files = new List<string>();
@@ -81,7 +89,7 @@ internal sealed partial class DurableSpool
         {
             LeaveNewer(directory, newer, files.Count);
             lockFile.Dispose();
-            return;
+            return true;
         }
 
         var owner = new AdoptedDirectory(directory, lockFile, oldestVersion);
@@ -138,6 +146,8 @@ internal sealed partial class DurableSpool
         {
             Report?.Invoke($"Adopted the spool of a previous process: {directory} ({Counted.Of(owner.Segments, "segment", "segments")}).");
         }
+
+        return true;
     }
 
     /// <summary>

@@ -88,7 +88,9 @@ internal sealed partial class DurableSpool : IDisposable
 
     /// <summary>
     /// Creates and locks this instance's directory and adopts the spools of dead processes, but none once <paramref name="stop"/>
-    /// (the handler's shutdown) is signalled: those are left for the next start.
+    /// (the handler's shutdown) is signalled: those are left for the next start. A spool whose lock is held (a live
+    /// process's, or an abandoned worker's of this process still held after <see cref="AbandonedSpools.MaxWait"/>) is
+    /// adopted later, once free (<see cref="AdoptReleased"/>).
     /// </summary>
     /// <exception cref="IOException">The directory cannot be created or locked.</exception>
     /// <exception cref="UnauthorizedAccessException">The directory is not writable.</exception>
@@ -110,7 +112,8 @@ internal sealed partial class DurableSpool : IDisposable
         {
             if (!string.Equals(Path.GetFullPath(directory), Path.GetFullPath(_directory), StringComparison.Ordinal))
             {
-                if (!AbandonedSpools.WaitForRelease(directory, stop))
+                var released = AbandonedSpools.ReleaseOf(directory);
+                if (!AbandonedSpools.WaitForRelease(released, _time, stop))
                 {
                     // Disposed meanwhile — typically while it waited (up to MaxWait) for a worker of this process abandoned
                     // at its own shutdown (a sink that hangs): a spool adopted now would go into books the disposal closed
@@ -120,7 +123,10 @@ internal sealed partial class DurableSpool : IDisposable
                     return;
                 }
 
-                TryAdopt(directory);
+                if (!TryAdopt(directory))
+                {
+                    Hold(directory, released); // adopted on a later pass once free (AdoptReleased)
+                }
             }
         }
     }

@@ -57,6 +57,7 @@ internal sealed class SpoolStage
                 ledger.DropSpooled(count);
             },
             Report = selfLog.Write,
+            HeldReleased = timer.Wake, // a spool found held is free: adopted on the pass this wakes
         };
         _identity = identity;
         _ledger = ledger;
@@ -161,6 +162,7 @@ internal sealed class SpoolStage
     /// </summary>
     public async Task DeliverSpooledAsync(BatchDelivery delivery, CancellationToken token)
     {
+        AdoptReleased(token);
         while (_active)
         {
             SpoolEntry entry;
@@ -236,6 +238,36 @@ internal sealed class SpoolStage
             // A backlog can take minutes to send: keep moving full batches from memory to disk meanwhile,
             // so the spool, not the memory queue, buffers what is logged until the backlog is sent.
             MoveQueueToSpool(drainAll: false, token);
+        }
+    }
+
+    /// <summary>
+    /// Adopts the spools found held at <see cref="Open"/> that are free now and due to be tried (<see cref="DurableSpool.AdoptReleased"/>),
+    /// before the spool is read, no record being sent: their events are counted adopted, and sent first. None once the
+    /// shutdown's deadline passed or the books are frozen: those stay for the next start.
+    /// </summary>
+    private void AdoptReleased(CancellationToken token)
+    {
+        if (!_active || !_spool.HasHeld || token.IsCancellationRequested || _ledger.IsFrozen)
+        {
+            return;
+        }
+
+        var before = _spool.PendingEvents;
+        try
+        {
+            _spool.AdoptReleased();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Another process's spool that cannot be read: ours works on; that one is left for the next start.
+            _selfLog.Write($"Could not adopt a spool found held at the start, now free: {e.Message}. It is left for the next start.");
+        }
+
+        // What it adopted before a failure too: those segments are the spool's now, sent and counted with the others.
+        if (_spool.PendingEvents - before is > 0 and var adopted)
+        {
+            _ledger.Adopt(adopted);
         }
     }
 

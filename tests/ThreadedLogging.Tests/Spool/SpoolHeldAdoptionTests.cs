@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Tests.Support;
+
+namespace ThreadedLogging.Tests.Spool;
+
+/// <summary>
+/// A spool whose lock is held when a handler opens its own (a live process's, or one a worker of this process abandoned at
+/// its handler's disposal still holds after <c>AbandonedSpools.MaxWait</c>) is adopted on a later pass of the worker once
+/// it is free, not left until the next start of the app: sent once, counted adopted. Real spools, real handlers, the real
+/// lock file; the handler's clock is a fake one (<see cref="WatchedTime"/>) so that the wait and the back-off end on cue.
+/// </summary>
+public sealed class SpoolHeldAdoptionTests
+{
+    private static readonly TimeSpan Safety = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Start_AbandonedWorkerHoldsASpoolPastTheWait_AdoptedOnceItLetsGo_SentExactlyOnce()
+    {
+        // Before, the wait timed out and the directory was taken for a live process's: the 50 stayed on disk after the
+        // first's worker let go, until the next start of the app (WaitForBatchesAsync timed out).
+        using var directory = new TempDirectory();
+        var deaf = new DeafSink();
+        var first = new ThreadedHandler(deaf, SpoolTests.Options(directory.Path));
+        var firstLogger = first.CreateLogger("App");
+        for (var i = 0; i < 50; i++)
+        {
+            firstLogger.LogInformation("event {N}", i);
+        }
+
+        _ = first.FlushAsync();
+        await deaf.SendStarted.Task.WaitAsync(Safety); // spooled, then stuck in a send that ignores cancellation
+        await first.DisposeAsync(); // abandoned at its budget: its worker, and the lock on its directory, live on
+
+        var time = new WatchedTime(DateTimeOffset.UtcNow);
+        var waiting = time.Armed(AbandonedSpools.MaxWait);
+        var selfLog = new ConcurrentQueue<string>();
+        var sink = new CollectingSink().Open();
+        var second = new ThreadedHandler(sink, SpoolTests.Options(directory.Path, o =>
+        {
+            (o.TimeProvider, o.ShutdownTimeout, o.SelfLog) = (time, TimeSpan.FromMinutes(2), selfLog.Enqueue);
+        }));
+        await using (second)
+        {
+            await waiting.WaitAsync(Safety); // its worker waits for the first's directory
+            time.Advance(AbandonedSpools.MaxWait); // the wait ends, the directory still held
+            second.CreateLogger("App").LogInformation("mine");
+            Assert.True(second.Flush(Safety));
+            Assert.Equal((0L, 1L), (second.Statistics.Adopted, second.Statistics.Sent));
+            Assert.Contains(selfLog, m => m.Contains("is still held, after 10 s, by a worker of this process", StringComparison.Ordinal));
+
+            deaf.Release(); // the first's worker ends and lets go of its directory: the second's worker is woken, no clock moved
+            await sink.WaitForBatchesAsync(2);
+            Assert.True(second.Flush(Safety));
+            var s = second.Statistics;
+            Assert.Equal((50L, 51L, 0L, 0L), (s.Adopted, s.Sent, s.Dropped, s.Pending));
+        }
+
+        Assert.Equal(["mine", .. Enumerable.Range(0, 50).Select(i => $"event {i}")], sink.Delivered.Select(e => e.Message));
+        Assert.Empty(Directory.GetFiles(directory.Path, "*.seg*", SearchOption.AllDirectories)); // nothing left to send again
+        Assert.Contains(selfLog, m => m.Contains("Adopted the spool of a previous process", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Start_SpoolLockedByAnotherProcess_AdoptedAfterTheBackoffOnceFree_SentExactlyOnce()
+    {
+        // Before, a spool locked at the start was never looked at again by this process: Adopted stayed 0.
+        using var directory = new TempDirectory();
+        await SpoolTests.LeaveFiftyInSpoolAsync(directory.Path);
+        var other = Assert.Single(Directory.GetDirectories(directory.Path));
+        var otherLock = new FileStream(Path.Combine(other, "lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); // held, as by its live process
+
+        var time = new WatchedTime(DateTimeOffset.UtcNow);
+        var sink = new CollectingSink().Open();
+        await using (var handler = new ThreadedHandler(sink, SpoolTests.Options(directory.Path, o => (o.TimeProvider, o.ShutdownTimeout) = (time, TimeSpan.FromMinutes(2)))))
+        {
+            var logger = handler.CreateLogger("App");
+            logger.LogInformation("while held");
+            Assert.True(handler.Flush(Safety));
+            Assert.Equal(0L, handler.Statistics.Adopted);
+
+            otherLock.Dispose(); // that process ends
+            logger.LogInformation("free, within the back-off");
+            Assert.True(handler.Flush(Safety)); // a pass: its lock is not tried again yet
+            Assert.Equal(0L, handler.Statistics.Adopted);
+
+            time.Advance(DurableSpool.FirstAdoptionRetry);
+            logger.LogInformation("after the back-off");
+            Assert.True(handler.Flush(Safety)); // the pass that adopts it: the adopted events are sent first
+            Assert.True(handler.Flush(Safety)); // and these count them: settled too
+            var s = handler.Statistics;
+            Assert.Equal((50L, 53L, 0L, 0L), (s.Adopted, s.Sent, s.Dropped, s.Pending));
+        }
+
+        Assert.Equal(
+            ["while held", "free, within the back-off", .. Enumerable.Range(0, 50).Select(i => $"event {i}"), "after the back-off"],
+            sink.Delivered.Select(e => e.Message));
+        Assert.Empty(Directory.GetFiles(directory.Path, "*.seg*", SearchOption.AllDirectories));
+    }
+}
