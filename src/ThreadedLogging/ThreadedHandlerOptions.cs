@@ -98,7 +98,10 @@ public class ThreadedHandlerOptions
     /// <value>The default value is <see langword="null"/>: events are kept in memory only.</value>
     public string? BufferDirectory { get; set; }
 
-    /// <summary>Gets or sets the most bytes the spool may hold, at least 65,536; the oldest segment is dropped (and counted) beyond it.</summary>
+    /// <summary>
+    /// Gets or sets the most bytes the spool may hold, at least 65,536; the oldest segment is dropped (and counted) beyond it.
+    /// Segments of a newer spool format that a newer build of the app left in <see cref="BufferDirectory"/> count against it too (never dropped: that build sends them).
+    /// </summary>
     /// <value>The default value is 256 MiB.</value>
     public long MaxBufferBytes { get; set; } = 256L * 1024 * 1024;
 

@@ -13,6 +13,9 @@ internal sealed record SpooledEnvelope(ReadOnlyMemory<byte> Json, ReadOnlyMemory
 
 internal sealed partial class DurableSpool
 {
+    private readonly List<(string File, long Length)> _newer = []; // segments of a newer format left on disk (LeaveNewer), under the size cap
+    private long _newerBytes;
+
     private void StartSegment()
     {
         _writer?.Dispose();
@@ -154,7 +157,8 @@ internal sealed partial class DurableSpool
     /// A dead process's directory that holds segments of a newer format than this client's (the app rolled back to an
     /// older build): none of its files is read, sent, counted or deleted, its bookmark and lock file neither, so the client
     /// of that version sends it once it runs again. Said once a start, one line for the directory (a full spool has dozens
-    /// of segments): its first such segment, how many, their version and this client's.
+    /// of segments): its first such segment, how many, their version and this client's. Their bytes count against the size
+    /// cap (<see cref="Over"/>), which the same line says.
     /// </summary>
     private void LeaveNewer(string directory, List<(string File, int Version)> newer, int others)
     {
@@ -162,7 +166,70 @@ internal sealed partial class DurableSpool
         var versions = lowest == highest ? $"v{lowest}" : $"v{lowest} to v{highest}";
         var also = others > 0 ? $" (and the {Counted.Of(others, "older segment", "older segments")} beside {(newer.Count > 1 ? "them" : "it")})" : "";
         var which = newer.Count > 1 ? $"its {newer.Count} segments from {newer[0].File} on{also} are" : $"its segment {newer[0].File}{also} is";
-        Report?.Invoke($"Left the spool of a previous process {directory} on disk, unread: {which} of spool format {versions}, newer than this client's v{SpoolSegmentName.Version} (an older build of the app runs now). A client that reads v{highest} sends their events when it starts.");
+        var bytes = 0L;
+        foreach (var (file, _) in newer)
+        {
+            var length = LengthOf(file);
+            _newer.Add((file, length));
+            bytes += length;
+        }
+
+        _newerBytes = _newer.Sum(n => n.Length);
+        var room = _maxBytes - _newerBytes;
+        var counted = room > 0
+            ? $"which leaves this client {room} bytes for its own while they are on disk"
+            : "which they fill: while they are on disk, each batch this client spools drops the unsent ones before it";
+        Report?.Invoke($"Left the spool of a previous process {directory} on disk, unread: {which} of spool format {versions}, newer than this client's v{SpoolSegmentName.Version} (an older build of the app runs now). A client that reads v{highest} sends their events when it starts. Their {bytes} bytes count against MaxBufferBytes ({_maxBytes} bytes), {counted}.");
+    }
+
+    /// <summary>
+    /// Whether a record of <paramref name="length"/> bytes would take the spool past <see cref="ThreadedHandlerOptions.MaxBufferBytes"/>:
+    /// its segments, and the segments of a newer format left on disk (<see cref="LeaveNewer"/>), which a rolled-back client
+    /// never deletes but which are on the same disk, under the same bound (before, outside it: a spool of newer segments
+    /// beside a full one of this client's held up to twice the bound). Those are measured again when they decide: a client
+    /// of their version, started meanwhile, may have sent and deleted them.
+    /// </summary>
+    private bool Over(long length)
+    {
+        var ours = _segments.Sum(s => s.Length) + length;
+        if (ours + _newerBytes <= _maxBytes)
+        {
+            return false;
+        }
+
+        if (_newer.Count > 0 && ours <= _maxBytes)
+        {
+            for (var i = _newer.Count - 1; i >= 0; i--)
+            {
+                var now = LengthOf(_newer[i].File);
+                if (now == 0)
+                {
+                    _newer.RemoveAt(i);
+                }
+                else
+                {
+                    _newer[i] = (_newer[i].File, now);
+                }
+            }
+
+            _newerBytes = _newer.Sum(n => n.Length);
+        }
+
+        return ours + _newerBytes > _maxBytes;
+    }
+
+    /// <summary>A file's length; 0 when it is gone or cannot be read.</summary>
+    private static long LengthOf(string file)
+    {
+        try
+        {
+            var info = new FileInfo(file);
+            return info.Exists ? info.Length : 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
     }
 
     /// <summary>

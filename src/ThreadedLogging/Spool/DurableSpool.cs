@@ -152,7 +152,7 @@ internal sealed partial class DurableSpool : IDisposable
         }
 
         DropExpired();
-        if (_writing is not null && _segments.Sum(s => s.Length) + record.Length > _maxBytes)
+        if (_writing is not null && Over(record.Length))
         {
             // Close the segment being written, so that it too can go if it is the oldest.
             _writer?.Dispose();
@@ -160,7 +160,7 @@ internal sealed partial class DurableSpool : IDisposable
             _writing = null;
         }
 
-        while (_segments.Sum(s => s.Length) + record.Length > _maxBytes && OldestDroppable() is { } oldest)
+        while (Over(record.Length) && OldestDroppable() is { } oldest)
         {
             DropForRoom(oldest);
         }

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 using ThreadedLogging.Tests.Support;
 
 namespace ThreadedLogging.Tests.Spool;
@@ -102,6 +104,68 @@ public sealed class SpoolFormatVersionTests
             Assert.Contains($"its 3 segments from {first} on are of spool format v3, newer than this client's v2", line, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task Spool_BesideNewerSegmentsLeftOnDisk_TheyCountAgainstMaxBufferBytes_NeverDeleted()
+    {
+        // Before, the cap counted this client's segments only: beside 48 KiB of v3 segments a full 64 KiB spool of its own
+        // held ~100 KiB on disk, past the bound the app set.
+        using var directory = new TempDirectory();
+        var dead = Path.Combine(directory.Path, "0123456789abcdef0123456789abcdef");
+        Directory.CreateDirectory(dead);
+        File.WriteAllBytes(Path.Combine(dead, "lock"), []);
+        File.WriteAllBytes(Path.Combine(dead, "0000000000.seg.v3"), System.Security.Cryptography.RandomNumberGenerator.GetBytes(48 * 1024)); // never read
+        var left = Snapshot(directory);
+
+        const int logged = 300;
+        var lines = new ConcurrentQueue<string>();
+        var allOnDisk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ThreadedHandler? handler = null;
+        var down = new CollectingSink { Decide = _ => new SendResult(SendOutcome.Transient, Error: "down") }.Open();
+        handler = new ThreadedHandler(down, SpoolTests.Options(directory.Path, o =>
+        {
+            (o.MaxBufferBytes, o.BatchSize) = (64 * 1024, 5);
+            o.SelfLog = m =>
+            {
+                lines.Enqueue(m);
+
+                // Written on the worker at each failed send: checked there, where the queue moves to disk.
+                if (Volatile.Read(ref handler) is { Statistics: { } s } && s.Spooled + s.Dropped == logged)
+                {
+                    allOnDisk.TrySetResult();
+                }
+            };
+        }));
+        var logger = handler.CreateLogger("App");
+        for (var i = 0; i < logged; i++)
+        {
+            logger.LogInformation("event {N} {Payload}", i, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(750)));
+        }
+
+        _ = handler.FlushAsync();
+        await allOnDisk.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var onDisk = SegmentBytes(directory);
+        await handler.DisposeAsync();
+
+        Assert.True(onDisk <= (64 + 16) * 1024, $"{onDisk} bytes of segments on disk"); // the bound, and one batch being sent or written past it
+        Assert.True(handler.Statistics.Dropped >= 280, $"the cap dropped {handler.Statistics.Dropped}"); // 16 KiB of room: 2 or 3 of its batches of ~5.6 KiB (64 KiB: ~10)
+        Assert.Equal(left, Snapshot(directory).Where(f => f.Path.StartsWith(dead, StringComparison.Ordinal))); // untouched
+        var line = Assert.Single(lines, m => m.Contains("spool format v3", StringComparison.Ordinal));
+        Assert.EndsWith("Their 49152 bytes count against MaxBufferBytes (65536 bytes), which leaves this client 16384 bytes for its own while they are on disk.", line, StringComparison.Ordinal);
+    }
+
+    /// <summary>Bytes in segment files now, of every spool under the root; files the worker deletes meanwhile count as empty.</summary>
+    private static long SegmentBytes(TempDirectory directory) => Directory.EnumerateFiles(directory.Path, "*.seg*", SearchOption.AllDirectories).Sum(f =>
+    {
+        try
+        {
+            return new FileInfo(f).Length;
+        }
+        catch (FileNotFoundException)
+        {
+            return 0;
+        }
+    });
 
     /// <summary>Renames the one segment the dead process left to its number and <paramref name="mark"/>; returns its path.</summary>
     private static string Rename(TempDirectory directory, string mark)
