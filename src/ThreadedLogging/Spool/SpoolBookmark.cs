@@ -70,13 +70,6 @@ internal sealed class SpoolBookmark(string directory, int segmentVersion) : IDis
         return read;
     }
 
-    /// <summary>Closes the file and deletes it (the directory's segments are all gone).</summary>
-    public void Delete()
-    {
-        Dispose();
-        File.Delete(Path);
-    }
-
     public void Dispose()
     {
         _file?.Dispose();
