@@ -13,8 +13,11 @@ namespace ThreadedLogging.Collector;
 /// <see cref="TakeLoadError"/> says why, once per failed read; the reload token still fires, so
 /// <see cref="Security.ApiKeyReload"/> logs it once and still takes the other files' changes. The <c>--config</c> file and
 /// appsettings.json (the base every publish ships: <see cref="KeptWhenMissing"/>) missing is such a failure. An
-/// environment's file (appsettings.Production.json) deleted is no failure: its settings are gone, as the framework does,
-/// <see cref="TakeGone"/> says so once, and it is read again when it is back.
+/// environment's file (appsettings.Production.json) deleted is one too for <see cref="RemovedAfter"/>
+/// (<c>Collector:SettingsFileRemovedAfter</c>): a deployment that empties the program's folder and copies the publish in
+/// has it back by then. Still missing then, it was meant: unlike appsettings.json, deleting it is how an operator drops an
+/// environment's overrides (a restart would otherwise be the only way, besides writing <c>{}</c> into it), so its settings
+/// go, as the framework drops them, <see cref="TakeGone"/> says so once, and it is read again when it is back.
 /// </summary>
 internal sealed class CheckedJsonSource : JsonConfigurationSource
 {
@@ -32,6 +35,12 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
     /// start: appsettings.json, whose endpoints, keys and levels a delete-then-rewrite would otherwise take away.
     /// </summary>
     public bool KeptWhenMissing { get; init; }
+
+    /// <summary>
+    /// Gets or sets how long an optional file (not <see cref="KeptWhenMissing"/>) found deleted keeps its settings; still
+    /// missing then, they go. Set once the options are read (<see cref="RemoveAfter"/>); zero: at once.
+    /// </summary>
+    public TimeSpan RemovedAfter { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Why the last read of the file failed (not JSON, or not there), once after each failed read; then null until the next.</summary>
     public string? TakeLoadError() => Interlocked.Exchange(ref _error, null);
@@ -80,6 +89,18 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
         }
     }
 
+    /// <summary>Sets <see cref="RemovedAfter"/> of every such source in <paramref name="configuration"/> (<c>Collector:SettingsFileRemovedAfter</c>, read with the options).</summary>
+    public static void RemoveAfter(IConfiguration configuration, TimeSpan wait)
+    {
+        if (configuration is IConfigurationRoot root)
+        {
+            foreach (var source in root.Providers.OfType<FileConfigurationProvider>().Select(p => p.Source).OfType<CheckedJsonSource>())
+            {
+                source.RemovedAfter = wait;
+            }
+        }
+    }
+
     public override IConfigurationProvider Build(IConfigurationBuilder builder)
     {
         EnsureDefaults(builder);
@@ -98,8 +119,11 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
         private readonly CheckedJsonSource _source;
         private readonly Lock _gate = new();
         private readonly IDisposable? _watch;
+        private readonly CancellationTokenSource _disposed = new();
         private int _pending;
         private bool _absent;
+        private int _reads; // whole reads so far: a wait for a deleted file started before one of them is moot
+        private int _waitingSince = -1; // the value of _reads when the running wait began; -1: none runs
 
         public Provider(CheckedJsonSource source)
             : base(source)
@@ -127,6 +151,8 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
         protected override void Dispose(bool disposing)
         {
             _watch?.Dispose();
+            _disposed.Cancel();
+            _disposed.Dispose();
             base.Dispose(disposing);
         }
 
@@ -150,10 +176,11 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
                     using var stream = new FileStream(_source.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
                     Load(stream);
                     _absent = false;
+                    _reads++;
                 }
                 catch (Exception e) when ((e is FileNotFoundException or DirectoryNotFoundException) && _source.Optional && !_source.KeptWhenMissing)
                 {
-                    Gone();
+                    Missing();
                 }
                 catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
                 {
@@ -175,14 +202,68 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
         /// <summary>A read that failed: said once (<see cref="TakeLoadError"/>); the settings last read stay.</summary>
         private void Failed(string why) => Volatile.Write(ref _source._error, why);
 
-        /// <summary>An optional file deleted: its settings go, as the framework's provider drops them; no error.</summary>
-        private void Gone()
+        /// <summary>
+        /// An optional file found deleted (under <see cref="_gate"/>): its settings stay, said as a failed read, until
+        /// <see cref="RemovedAfter"/> has passed with the file still missing (<see cref="RemoveIfNotBackAsync"/>).
+        /// </summary>
+        private void Missing()
+        {
+            var wait = _source.RemovedAfter;
+            if (_absent || wait <= TimeSpan.Zero)
+            {
+                Gone(wait);
+                return;
+            }
+
+            Failed($"{_source.Describe()} does not exist; if it is still missing in {wait}, it is taken as removed and its settings go (Collector:SettingsFileRemovedAfter)");
+            if (_waitingSince != _reads)
+            {
+                _waitingSince = _reads;
+                _ = RemoveIfNotBackAsync(wait, _reads);
+            }
+        }
+
+        /// <summary>
+        /// After <paramref name="wait"/>: the settings go if the file is still missing and was not read whole meanwhile.
+        /// A file back but half written keeps them: the reads of its changes decide, as for appsettings.json.
+        /// </summary>
+        private async Task RemoveIfNotBackAsync(TimeSpan wait, int reads)
+        {
+            try
+            {
+                await Task.Delay(wait, TimeProvider.System, _disposed.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            {
+                return; // the configuration was disposed
+            }
+
+            lock (_gate)
+            {
+                if (_waitingSince == reads)
+                {
+                    _waitingSince = -1;
+                }
+
+                if (_reads != reads || File.Exists(_source.FullPath))
+                {
+                    return;
+                }
+
+                Gone(wait);
+                OnReload();
+            }
+        }
+
+        /// <summary>An optional file deleted and not back (<see cref="Missing"/>): its settings go, as the framework's provider drops them; no error.</summary>
+        private void Gone(TimeSpan waited)
         {
             Data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
             if (!_absent)
             {
                 _absent = true;
-                Volatile.Write(ref _source._gone, $"{_source.Describe()} is gone: its settings are no longer read; it is read again when it is back");
+                var after = waited > TimeSpan.Zero ? $", still missing {waited} after it was deleted (Collector:SettingsFileRemovedAfter)" : "";
+                Volatile.Write(ref _source._gone, $"{_source.Describe()} is gone{after}: its settings are no longer read; it is read again when it is back");
             }
         }
     }

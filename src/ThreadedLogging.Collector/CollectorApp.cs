@@ -33,6 +33,7 @@ internal static class CollectorApp
     {
         var builder = CreateBuilder(args);
         var options = BindOptions(builder.Configuration);
+        CheckedJsonSource.RemoveAfter(builder.Configuration, options.SettingsFileRemovedAfter);
         var urls = ListenAddresses.Resolve(builder.Configuration);
         if (urls.Count == 0)
         {

@@ -112,6 +112,15 @@ internal sealed class CollectorOptions
     /// <summary>Gets or sets how long a support page sign-in lasts (the session cookie's expiry). The default value is 12 hours.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
 
+    /// <summary>
+    /// Gets or sets how long an environment's settings file (<c>appsettings.Production.json</c>) found deleted while the
+    /// collector runs keeps its settings: a deployment that empties the program's folder and copies the publish in, or a
+    /// tool that removes and recreates the file, has it back within this; still missing then, it is taken as removed and
+    /// its settings go (<see cref="CheckedJsonSource"/>). 0: they go at once. appsettings.json and the <c>--config</c> file
+    /// keep theirs while missing, whatever this is. The default value is 30 seconds.
+    /// </summary>
+    public TimeSpan SettingsFileRemovedAfter { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Gets or sets how long events are kept (<c>Collector:Retention</c>).</summary>
     public RetentionOptions Retention { get; set; } = new();
 
@@ -238,6 +247,11 @@ internal sealed class CollectorOptions
         if (SessionLifetime < TimeSpan.FromMinutes(1) || SessionLifetime > TimeSpan.FromDays(30))
         {
             errors.Add($"Collector:SessionLifetime must be between 00:01:00 and 30.00:00:00 (was {SessionLifetime}).");
+        }
+
+        if (SettingsFileRemovedAfter < TimeSpan.Zero || SettingsFileRemovedAfter > TimeSpan.FromDays(1))
+        {
+            errors.Add($"Collector:SettingsFileRemovedAfter must be between 00:00:00 (at once) and 1.00:00:00 (was {SettingsFileRemovedAfter}).");
         }
 
         CheckKeys(errors);

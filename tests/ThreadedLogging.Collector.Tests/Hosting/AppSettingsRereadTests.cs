@@ -18,6 +18,7 @@ public sealed class AppSettingsRereadTests
     private const string IngestKey = "ingest-7f3c9a1e5b2d4c8f";
     private const string ReadKey = "read-2b8e6d4a9c1f7e3b";
     private const string SecondReadKey = "read-second-5d1a8c3e9f2b";
+    private const string ProductionReadKey = "read-production-8c2e5a9d1f4b";
     private const string AdminKey = "admin-9e4b2f7a1c6d3e8a";
     private const string ReloadCategory = "ThreadedLogging.Collector.Security.ApiKeyReload";
     private const string NotRead = "Settings file not read";
@@ -54,14 +55,18 @@ public sealed class AppSettingsRereadTests
     /// deployment that copies it in parts): it is optional at start, so its deletion dropped its settings as the framework
     /// does: Kestrel stopped the endpoint it gave and every request on it failed until the whole file was back. The
     /// settings last read from it now stay while it is missing and while it is half there, one warning per read says so,
-    /// and the complete file is taken.
+    /// and the complete file is taken. The environment's file (appsettings.Production.json) the same: its deletion dropped
+    /// its endpoint and keys at once (a deployment that empties the folder, then copies the publish in, stopped the
+    /// endpoint it gave); they now stay for <c>Collector:SettingsFileRemovedAfter</c> (a day here), as long as it is missing.
     /// </summary>
-    [Fact]
-    public async Task Reread_AppSettingsDeletedThenWrittenInPieces_EndpointAndKeysStay_CompleteFileTaken()
+    [Theory]
+    [InlineData("appsettings.json")]
+    [InlineData("appsettings.Production.json")]
+    public async Task Reread_SettingsFileDeletedThenWrittenInPieces_EndpointAndKeysStay_CompleteFileTaken(string file)
     {
         using var folder = new TempDirectory();
-        var (app, settings, good) = await CopyWithSettingsAsync(folder, ReadKey);
-        await using var collector = StartLogged(folder, app, "--Logging:LogLevel:Microsoft.AspNetCore.Server.Kestrel=Information");
+        var (app, settings, good) = await CopyWithSettingsInAsync(folder, file, ReadKey);
+        await using var collector = StartLogged(folder, app, "--Logging:LogLevel:Microsoft.AspNetCore.Server.Kestrel=Information", "--Collector:SettingsFileRemovedAfter=1.00:00:00");
         using var http = await collector.ClientAsync();
 
         File.Delete(settings);
@@ -117,22 +122,29 @@ public sealed class AppSettingsRereadTests
 
     /// <summary>
     /// An optional settings file deleted while the collector runs (appsettings.Production.json) was counted a failed read:
-    /// every later key change was refused until a restart, a leaked key's revocation too. Now its settings are gone, as
-    /// the framework drops them, one information line says so, and the next rotation in appsettings.json is taken.
+    /// every later key change was refused until a restart, a leaked key's revocation too. Now, still missing after
+    /// <c>Collector:SettingsFileRemovedAfter</c> (a second here), it is taken as removed: its settings go (its read key
+    /// with them, appsettings.json's in force again), one information line says so, and the next rotation in
+    /// appsettings.json is taken.
     /// </summary>
     [Fact]
-    public async Task Reread_OptionalAppSettingsDeleted_ItsSettingsGo_SaidOnce_NextKeyRotationTaken()
+    public async Task Reread_EnvironmentFileDeletedAndNotBack_ItsSettingsGoAfterTheWait_SaidOnce_NextKeyRotationTaken()
     {
         using var folder = new TempDirectory();
         var (app, settings, good) = await CopyWithSettingsAsync(folder, ReadKey);
         var production = Path.Combine(app, "appsettings.Production.json");
-        await File.WriteAllTextAsync(production, """{ "Collector": { "MaxQueryLimit": 77 } }""");
-        await using var collector = StartLogged(folder, app);
+        await File.WriteAllTextAsync(production, Keys(ProductionReadKey));
+        await using var collector = StartLogged(folder, app, "--Collector:SettingsFileRemovedAfter=00:00:01");
         using var http = await collector.ClientAsync();
+        Assert.Equal(HttpStatusCode.OK, await ReadAsync(http, ProductionReadKey));
 
         File.Delete(production);
 
+        Assert.Contains($"the settings file '{production}' does not exist", await collector.NextLineAsync($"'{production}'"), StringComparison.Ordinal);
         Assert.Contains($"the settings file '{production}' is gone", await collector.NextLineAsync("Settings changed"), StringComparison.Ordinal);
+        Assert.Contains("API keys reloaded: 1 ingest, 1 read, 1 admin", await collector.NextLineAsync("API keys"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await ReadAsync(http, ReadKey));
+        Assert.Equal(HttpStatusCode.Unauthorized, await ReadAsync(http, ProductionReadKey));
 
         // The leaked key revoked: ReadKey replaced by SecondReadKey.
         Replace(settings, Settings(good, SecondReadKey));
@@ -162,11 +174,15 @@ public sealed class AppSettingsRereadTests
     }
 
     /// <summary>A <see cref="CollectorCopy.CopyOfTheProgram"/> whose appsettings.json is <see cref="Settings"/> of the shipped one: the folder, the file and its text.</summary>
-    private static async Task<(string App, string Settings, string Good)> CopyWithSettingsAsync(TempDirectory folder, params string[] readKeys)
+    private static Task<(string App, string Settings, string Good)> CopyWithSettingsAsync(TempDirectory folder, params string[] readKeys) =>
+        CopyWithSettingsInAsync(folder, "appsettings.json", readKeys);
+
+    /// <summary>The same, written to <paramref name="file"/> beside the program (appsettings.Production.json: the shipped settings again, with the endpoint and keys).</summary>
+    private static async Task<(string App, string Settings, string Good)> CopyWithSettingsInAsync(TempDirectory folder, string file, params string[] readKeys)
     {
         var app = CollectorCopy.CopyOfTheProgram(folder.Path);
-        var settings = Path.Combine(app, "appsettings.json");
-        var good = Settings(await File.ReadAllTextAsync(settings), readKeys);
+        var settings = Path.Combine(app, file);
+        var good = Settings(await File.ReadAllTextAsync(Path.Combine(app, "appsettings.json")), readKeys);
         await File.WriteAllTextAsync(settings, good);
         return (app, settings, good);
     }
@@ -191,7 +207,7 @@ public sealed class AppSettingsRereadTests
         return node.ToJsonString();
     }
 
-    /// <summary>A <c>--config</c> file with the keys only.</summary>
+    /// <summary>A <c>--config</c> file (or appsettings.Production.json) with the keys only.</summary>
     private static string Keys(string readKey) =>
         new JsonObject { ["Collector"] = new JsonObject { ["IngestApiKeys"] = new JsonArray(IngestKey), ["ReadApiKeys"] = new JsonArray(readKey), ["AdminApiKeys"] = new JsonArray(AdminKey) } }.ToJsonString();
 
