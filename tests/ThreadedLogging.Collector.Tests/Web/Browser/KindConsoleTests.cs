@@ -21,20 +21,18 @@ public sealed class KindConsoleTests(ChromiumFixture chromium) : IClassFixture<C
     [Fact]
     public async Task TopMessages_OneClickListsThatKind_TheChipRemovesIt()
     {
-        await using var collector = await CollectorFixture.StartAsync();
         var now = DateTimeOffset.UtcNow;
-        await PostAsync(collector, "alice", now.AddMinutes(-9), "Information", Paid, "Order 1 paid");
-        await PostAsync(collector, "alice", now.AddMinutes(-8), "Error", Declined, "Payment of 5 declined");
-        await PostAsync(collector, "alice", now.AddMinutes(-7), "Information", Paid, "Order 2 paid");
-        await PostAsync(collector, "alice", now.AddMinutes(-6), "Error", Declined, "Payment of 7 declined");
-        await PostAsync(collector, "alice", now.AddMinutes(-5), "Information", Paid, "Order 3 paid");
-        await PostAsync(collector, "alice", now.AddMinutes(-4), "Warning", null, "printer offline");
-        var (context, page, dialogs) = await chromium.NewPageAsync();
-        await using var _ = context;
-        var rows = page.Locator("#events-table tbody tr td.msg");
+        await using var shop = await OpenAsync(
+            new("alice", now.AddMinutes(-9), "Information", Paid, "Order 1 paid"),
+            new("alice", now.AddMinutes(-8), "Error", Declined, "Payment of 5 declined"),
+            new("alice", now.AddMinutes(-7), "Information", Paid, "Order 2 paid"),
+            new("alice", now.AddMinutes(-6), "Error", Declined, "Payment of 7 declined"),
+            new("alice", now.AddMinutes(-5), "Information", Paid, "Order 3 paid"),
+            new("alice", now.AddMinutes(-4), "Warning", null, "printer offline"));
+        var (page, rows) = (shop.Page, shop.Rows.Locator("td.msg"));
         var kinds = page.Locator("#top-values [aria-label='Messages'] .value");
 
-        await page.GotoAsync(collector.BaseAddress + "?user=alice");
+        await shop.GotoAsync("?user=alice");
         await Expect(kinds).ToHaveTextAsync([Paid + " 3", Declined + " 2", "printer offline 1"]);
         await Expect(kinds.Nth(1).Locator(".count")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("hot"));
         await ChromiumFixture.ScreenshotAsync(page, "41-top-messages");
@@ -55,24 +53,22 @@ public sealed class KindConsoleTests(ChromiumFixture chromium) : IClassFixture<C
 
         await page.GoBackAsync();
         await Expect(rows).ToHaveTextAsync(["Payment of 7 declined", "Payment of 5 declined"]);
-        Assert.Empty(dialogs);
+        Assert.Empty(shop.Dialogs);
     }
 
     [Fact]
     public async Task Detail_EveryoneWithThisKind_WhoElseHitIt_AUserKeepsTheKind_LiveTailKeepsToIt()
     {
-        await using var collector = await CollectorFixture.StartAsync();
         var now = DateTimeOffset.UtcNow;
-        await PostAsync(collector, "bob", now.AddHours(-30), "Error", Declined, "Payment of 1 declined");
-        await PostAsync(collector, "bob", now.AddMinutes(-9), "Error", Declined, "Payment of 2 declined");
-        await PostAsync(collector, "carol", now.AddMinutes(-8), "Information", Paid, "Order 9 paid");
-        await PostAsync(collector, "alice", now.AddMinutes(-7), "Error", Declined, "Payment of 3 declined");
-        var (context, page, dialogs) = await chromium.NewPageAsync();
-        await using var _ = context;
-        var rows = page.Locator("#events-table tbody tr");
+        await using var shop = await OpenAsync(
+            new("bob", now.AddHours(-30), "Error", Declined, "Payment of 1 declined"),
+            new("bob", now.AddMinutes(-9), "Error", Declined, "Payment of 2 declined"),
+            new("carol", now.AddMinutes(-8), "Information", Paid, "Order 9 paid"),
+            new("alice", now.AddMinutes(-7), "Error", Declined, "Payment of 3 declined"));
+        var (page, rows) = (shop.Page, shop.Rows);
 
-        await page.GotoAsync(collector.BaseAddress + "?user=alice&range=24h");
-        await rows.Filter(new() { HasText = "Payment of 3 declined" }).ClickAsync();
+        await shop.GotoAsync("?user=alice&range=24h");
+        await shop.OpenEventAsync("Payment of 3 declined");
         await page.GetByRole(AriaRole.Button, new() { Name = "Everyone with this kind", Exact = true }).ClickAsync();
 
         // Every user's events of the kind in the list's range (24 hours), newest first; not carol's other kind; 7 days one click.
@@ -87,8 +83,8 @@ public sealed class KindConsoleTests(ChromiumFixture chromium) : IClassFixture<C
         // The live tail of everyone keeps to the kind.
         await page.Locator("#live").CheckAsync();
         await Expect(page.Locator("#live-state")).ToHaveTextAsync("connected");
-        await PostAsync(collector, "erin", DateTimeOffset.UtcNow, "Information", Paid, "Order 10 paid");
-        await PostAsync(collector, "erin", DateTimeOffset.UtcNow, "Error", Declined, "Payment of 4 declined");
+        await shop.PostAsync(new("erin", DateTimeOffset.UtcNow, "Information", Paid, "Order 10 paid"));
+        await shop.PostAsync(new("erin", DateTimeOffset.UtcNow, "Error", Declined, "Payment of 4 declined"));
         await Expect(rows.First.Locator("td.msg")).ToHaveTextAsync("Payment of 4 declined");
         await Expect(rows.Locator("td.msg")).ToHaveTextAsync(["Payment of 4 declined", "Payment of 3 declined", "Payment of 2 declined", "Payment of 1 declined"]);
         await page.Locator("#live").UncheckAsync();
@@ -98,25 +94,23 @@ public sealed class KindConsoleTests(ChromiumFixture chromium) : IClassFixture<C
         await Expect(rows.Locator("td.msg")).ToHaveTextAsync(["Payment of 2 declined", "Payment of 1 declined"]);
         await Expect(page.Locator("#crumbs")).ToContainTextAsync("bob");
         await Expect(page.Locator("#property-chips .chip")).ToHaveTextAsync(["Message: " + Declined + "×"]);
-        Assert.Empty(dialogs);
+        Assert.Empty(shop.Dialogs);
     }
 
     [Fact]
     public async Task Detail_EveryoneWithThisKind_FollowsTheListsRange_AndSaysIt()
     {
-        await using var collector = await CollectorFixture.StartAsync();
         var now = DateTimeOffset.UtcNow;
-        await PostAsync(collector, "bob", now.AddDays(-3), "Error", Declined, "Payment of 1 declined");
-        await PostAsync(collector, "bob", now.AddMinutes(-9), "Error", Declined, "Payment of 2 declined");
-        await PostAsync(collector, "alice", now.AddDays(-2), "Error", Declined, "Payment of 3 declined");
-        var (context, page, dialogs) = await chromium.NewPageAsync();
-        await using var _ = context;
-        var rows = page.Locator("#events-table tbody tr");
+        await using var shop = await OpenAsync(
+            new("bob", now.AddDays(-3), "Error", Declined, "Payment of 1 declined"),
+            new("bob", now.AddMinutes(-9), "Error", Declined, "Payment of 2 declined"),
+            new("alice", now.AddDays(-2), "Error", Declined, "Payment of 3 declined"));
+        var (page, rows) = (shop.Page, shop.Rows);
         var everyone = page.GetByRole(AriaRole.Button, new() { Name = "Everyone with this kind", Exact = true });
 
         // A week's list: everyone's events of the kind in that week, not in the last 24 hours only.
-        await page.GotoAsync(collector.BaseAddress + "?user=alice&range=7d");
-        await rows.Filter(new() { HasText = "Payment of 3 declined" }).ClickAsync();
+        await shop.GotoAsync("?user=alice&range=7d");
+        await shop.OpenEventAsync("Payment of 3 declined");
         await everyone.ClickAsync();
         await Expect(rows.Locator("td.msg")).ToHaveTextAsync(["Payment of 2 declined", "Payment of 3 declined", "Payment of 1 declined"]);
         await Expect(page.Locator("[data-range='7d']")).ToHaveAttributeAsync("aria-pressed", "true");
@@ -126,8 +120,8 @@ public sealed class KindConsoleTests(ChromiumFixture chromium) : IClassFixture<C
         // A list of dates: everyone's events of the kind between the same dates.
         var from = now.AddDays(-4).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
         var to = now.AddDays(-1).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
-        await page.GotoAsync(collector.BaseAddress + $"?user=alice&from={from}&to={to}");
-        await rows.Filter(new() { HasText = "Payment of 3 declined" }).ClickAsync();
+        await shop.GotoAsync($"?user=alice&from={from}&to={to}");
+        await shop.OpenEventAsync("Payment of 3 declined");
         await everyone.ClickAsync();
         await Expect(rows.Locator("td.msg")).ToHaveTextAsync(["Payment of 3 declined", "Payment of 1 declined"]);
         Assert.Contains("from=" + Uri.EscapeDataString(from), page.Url, StringComparison.Ordinal);
@@ -135,18 +129,16 @@ public sealed class KindConsoleTests(ChromiumFixture chromium) : IClassFixture<C
         Assert.Contains("all=1", page.Url, StringComparison.Ordinal);
         await page.GoBackAsync();
         await Expect(everyone).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex("^Every user's events of this kind, from .+ to .+: "));
-        Assert.Empty(dialogs);
+        Assert.Empty(shop.Dialogs);
     }
 
     [Fact]
     public async Task KindWithMarkup_ShownAsTextInTheTopValuesTheChipAndTheEmptyList()
     {
-        await using var collector = await CollectorFixture.StartAsync();
-        await PostAsync(collector, "alice", DateTimeOffset.UtcNow.AddMinutes(-1), "Information", Script, "<script>alert(1)</script> 1");
-        var (context, page, dialogs) = await chromium.NewPageAsync();
-        await using var _ = context;
+        await using var shop = await OpenAsync(new Sent("alice", DateTimeOffset.UtcNow.AddMinutes(-1), "Information", Script, "<script>alert(1)</script> 1"));
+        var page = shop.Page;
 
-        await page.GotoAsync(collector.BaseAddress + "?user=alice");
+        await shop.GotoAsync("?user=alice");
         await Expect(page.Locator("#top-values [aria-label='Messages'] .kind-text")).ToHaveTextAsync([Script]);
         await page.GetByRole(AriaRole.Button, new() { Name = "Only the events of " + Script, Exact = true }).ClickAsync();
 
@@ -154,7 +146,7 @@ public sealed class KindConsoleTests(ChromiumFixture chromium) : IClassFixture<C
         await page.Locator("[data-level='Error']").ClickAsync();
         await Expect(page.Locator("#events-empty")).ToHaveTextAsync($"No events for alice of the kind “{Script}” at Error, at any time.");
         Assert.Equal(0, await page.Locator("#property-chips script, #top-values script, #events-empty script").CountAsync());
-        Assert.Empty(dialogs);
+        Assert.Empty(shop.Dialogs);
     }
 
     /// <summary>
@@ -164,23 +156,20 @@ public sealed class KindConsoleTests(ChromiumFixture chromium) : IClassFixture<C
     [Fact]
     public async Task Detail_NarrowRange_SaysHowManyUsersHadTheKindInTheLast7Days_ALinkListsThem()
     {
-        await using var collector = await CollectorFixture.StartAsync();
         var now = DateTimeOffset.UtcNow;
-        await PostAsync(collector, "dave", now.AddDays(-10), "Error", Declined, "Payment of 1 declined");
-        await PostAsync(collector, "carol", now.AddDays(-3), "Error", Declined, "Payment of 2 declined");
-        await PostAsync(collector, "bob", now.AddHours(-20), "Error", Declined, "Payment of 3 declined");
-        await PostAsync(collector, "bob", now.AddHours(-19), "Error", Declined, "Payment of 4 declined");
-        await PostAsync(collector, "alice", now.AddMinutes(-6), "Information", Paid, "Order 7 paid");
-        await PostAsync(collector, "alice", now.AddMinutes(-5), "Error", Declined, "Payment of 5 declined");
-        var (context, page, dialogs) = await chromium.NewPageAsync();
-        await using var _ = context;
-        var rows = page.Locator("#events-table tbody tr");
-        var reach = page.Locator("#detail-body .kind-reach");
+        await using var shop = await OpenAsync(
+            new("dave", now.AddDays(-10), "Error", Declined, "Payment of 1 declined"),
+            new("carol", now.AddDays(-3), "Error", Declined, "Payment of 2 declined"),
+            new("bob", now.AddHours(-20), "Error", Declined, "Payment of 3 declined"),
+            new("bob", now.AddHours(-19), "Error", Declined, "Payment of 4 declined"),
+            new("alice", now.AddMinutes(-6), "Information", Paid, "Order 7 paid"),
+            new("alice", now.AddMinutes(-5), "Error", Declined, "Payment of 5 declined"));
+        var (page, rows, reach) = (shop.Page, shop.Rows, shop.Reach);
 
-        await page.GotoAsync(collector.BaseAddress + "?user=alice&range=15m");
-        await rows.Filter(new() { HasText = "Order 7 paid" }).ClickAsync();
+        await shop.GotoAsync("?user=alice&range=15m");
+        await shop.OpenEventAsync("Order 7 paid");
         await Expect(reach).ToHaveTextAsync("· only this user in the last 7 days (1 event)");
-        await rows.Filter(new() { HasText = "Payment of 5 declined" }).ClickAsync();
+        await shop.OpenEventAsync("Payment of 5 declined");
         await Expect(reach).ToHaveTextAsync("· 3 users in the last 7 days (4 events)");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Everyone with this kind", Exact = true }))
             .ToHaveAttributeAsync("title", "Every user's events of this kind, the last 15 min: " + Declined);
@@ -193,7 +182,7 @@ public sealed class KindConsoleTests(ChromiumFixture chromium) : IClassFixture<C
         Assert.Contains("all=1", page.Url, StringComparison.Ordinal);
         await page.GoBackAsync();
         await Expect(reach).ToHaveTextAsync("· 3 users in the last 7 days (4 events)");
-        Assert.Empty(dialogs);
+        Assert.Empty(shop.Dialogs);
     }
 
     /// <summary>
@@ -204,27 +193,25 @@ public sealed class KindConsoleTests(ChromiumFixture chromium) : IClassFixture<C
     [Fact]
     public async Task Detail_KindInSeveralVersions_SaysTheFirstAndLastVersionOfTheLast7DaysWithTheirTimes()
     {
-        await using var collector = await CollectorFixture.StartAsync();
         var now = DateTimeOffset.UtcNow;
         now = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
         var (first, last, paid) = (now.AddDays(-3), now.AddMinutes(-5), now.AddMinutes(-6));
-        await PostAsync(collector, "dave", now.AddDays(-10), "Error", Declined, "Payment of 1 declined", "2.3.0");
-        await PostAsync(collector, "carol", first, "Error", Declined, "Payment of 2 declined", "2.4.1");
-        await PostAsync(collector, "bob", now.AddHours(-20), "Error", Declined, "Payment of 3 declined", "2.4.1");
-        await PostAsync(collector, "bob", now.AddHours(-19), "Error", Declined, "Payment of 4 declined", "2.5.0");
-        await PostAsync(collector, "alice", paid, "Information", Paid, "Order 7 paid", "2.6.0");
-        await PostAsync(collector, "alice", last, "Error", Declined, "Payment of 5 declined", "2.5.0");
-        await using var context = await chromium.Browser.NewContextAsync(new() { TimezoneId = "Asia/Tokyo", Locale = "en-US" });
-        var page = await context.NewPageAsync();
-        var rows = page.Locator("#events-table tbody tr");
-        var versions = page.Locator("#detail-body .kind-versions");
+        await using var shop = await OpenInContextAsync(
+            new BrowserNewContextOptions { TimezoneId = "Asia/Tokyo", Locale = "en-US" },
+            new("dave", now.AddDays(-10), "Error", Declined, "Payment of 1 declined", "2.3.0"),
+            new("carol", first, "Error", Declined, "Payment of 2 declined", "2.4.1"),
+            new("bob", now.AddHours(-20), "Error", Declined, "Payment of 3 declined", "2.4.1"),
+            new("bob", now.AddHours(-19), "Error", Declined, "Payment of 4 declined", "2.5.0"),
+            new("alice", paid, "Information", Paid, "Order 7 paid", "2.6.0"),
+            new("alice", last, "Error", Declined, "Payment of 5 declined", "2.5.0"));
+        var versions = shop.Page.Locator("#detail-body .kind-versions");
         static string Tokyo(DateTimeOffset at) => at.ToOffset(TimeSpan.FromHours(9)).ToString("yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture) + " UTC+09:00";
 
-        await page.GotoAsync(collector.BaseAddress + "?user=alice&range=15m");
-        await rows.Filter(new() { HasText = "Payment of 5 declined" }).ClickAsync();
+        await shop.GotoAsync("?user=alice&range=15m");
+        await shop.OpenEventAsync("Payment of 5 declined");
         await Expect(versions).ToHaveTextAsync($"Versions in the last 7 days: first Shop 2.4.1 at {Tokyo(first)}, last Shop 2.5.0 at {Tokyo(last)} (2 versions)");
 
-        await rows.Filter(new() { HasText = "Order 7 paid" }).ClickAsync();
+        await shop.OpenEventAsync("Order 7 paid");
         await Expect(versions).ToHaveTextAsync($"Versions in the last 7 days: only Shop 2.6.0, from {Tokyo(paid)} to {Tokyo(paid)}");
     }
 
@@ -235,29 +222,25 @@ public sealed class KindConsoleTests(ChromiumFixture chromium) : IClassFixture<C
     [Fact]
     public async Task Detail_KindAlsoLoggedWithoutAUser_ThoseEventsSaidApart_NotCountedAsAUser()
     {
-        await using var collector = await CollectorFixture.StartAsync();
         var now = DateTimeOffset.UtcNow;
-        await PostAsync(collector, "bob", now.AddMinutes(-9), "Error", Declined, "Payment of 1 declined");
-        await PostAsync(collector, "x", now.AddMinutes(-8), "Error", Declined, "Payment of 2 declined");
-        await PostAsync(collector, null, now.AddMinutes(-7), "Error", Declined, "Payment of 3 declined");
-        await PostAsync(collector, "bob", now.AddMinutes(-6), "Error", Paid, "Order 4 paid");
-        await PostAsync(collector, null, now.AddMinutes(-5), "Error", Paid, "Order 5 paid");
-        await PostAsync(collector, null, now.AddMinutes(-4), "Error", Paid, "Order 6 paid");
-        var (context, page, dialogs) = await chromium.NewPageAsync();
-        await using var _ = context;
-        var rows = page.Locator("#events-table tbody tr");
-        var reach = page.Locator("#detail-body .kind-reach");
+        await using var shop = await OpenAsync(
+            new("bob", now.AddMinutes(-9), "Error", Declined, "Payment of 1 declined"),
+            new("x", now.AddMinutes(-8), "Error", Declined, "Payment of 2 declined"),
+            new(null, now.AddMinutes(-7), "Error", Declined, "Payment of 3 declined"),
+            new("bob", now.AddMinutes(-6), "Error", Paid, "Order 4 paid"),
+            new(null, now.AddMinutes(-5), "Error", Paid, "Order 5 paid"),
+            new(null, now.AddMinutes(-4), "Error", Paid, "Order 6 paid"));
 
-        await page.GotoAsync(collector.BaseAddress + "?user=bob");
-        await rows.Filter(new() { HasText = "Payment of 1 declined" }).ClickAsync();
-        await Expect(reach).ToHaveTextAsync("· 2 users in the last 7 days (2 events; +1 event without a user)");
-        await rows.Filter(new() { HasText = "Order 4 paid" }).ClickAsync();
-        await Expect(reach).ToHaveTextAsync("· only this user in the last 7 days (1 event; +2 events without a user)");
+        await shop.GotoAsync("?user=bob");
+        await shop.OpenEventAsync("Payment of 1 declined");
+        await Expect(shop.Reach).ToHaveTextAsync("· 2 users in the last 7 days (2 events; +1 event without a user)");
+        await shop.OpenEventAsync("Order 4 paid");
+        await Expect(shop.Reach).ToHaveTextAsync("· only this user in the last 7 days (1 event; +2 events without a user)");
 
-        await page.GotoAsync(collector.BaseAddress + "?nouser=1");
-        await rows.Filter(new() { HasText = "Order 6 paid" }).ClickAsync();
-        await Expect(reach).ToHaveTextAsync("· 1 user in the last 7 days (1 event; +2 events without a user)");
-        Assert.Empty(dialogs);
+        await shop.GotoAsync("?nouser=1");
+        await shop.OpenEventAsync("Order 6 paid");
+        await Expect(shop.Reach).ToHaveTextAsync("· 1 user in the last 7 days (1 event; +2 events without a user)");
+        Assert.Empty(shop.Dialogs);
     }
 
     /// <summary>
@@ -269,51 +252,17 @@ public sealed class KindConsoleTests(ChromiumFixture chromium) : IClassFixture<C
     [Fact]
     public async Task Detail_AnotherEventOpenedWhileItsKindIsCounted_TheCountIsAborted_AndAskedAgainLater()
     {
-        await using var collector = await CollectorFixture.StartAsync();
-        var now = DateTimeOffset.UtcNow;
-        await PostAsync(collector, "alice", now.AddMinutes(-6), "Information", Paid, "Order 7 paid");
-        await PostAsync(collector, "alice", now.AddMinutes(-5), "Error", Declined, "Payment of 5 declined");
-        var (context, page, dialogs) = await chromium.NewPageAsync();
-        await using var _ = context;
-        var rows = page.Locator("#events-table tbody tr");
-        var reach = page.Locator("#detail-body .kind-reach");
-        static bool IsCountOf(string url, string kind) =>
-            new Uri(url).AbsolutePath == "/api/events/summary" && System.Web.HttpUtility.ParseQueryString(new Uri(url).Query) is var query
-            && query["top"] == "user,version" && query["template"] == kind;
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await page.RouteAsync(url => IsCountOf(url, Paid), async route =>
-        {
-            await release.Task;
-            try
-            {
-                await route.ContinueAsync();
-            }
-            catch (PlaywrightException)
-            {
-                // The request was aborted while held: nothing to continue.
-            }
-        });
-        var aborted = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        page.RequestFailed += (_, request) =>
-        {
-            if (IsCountOf(request.Url, Paid))
-            {
-                aborted.TrySetResult(request.Failure);
-            }
-        };
+        var (shop, held) = await OpenOrder7WhileItsCountIsHeldAsync();
+        await using var _ = shop;
 
-        await page.GotoAsync(collector.BaseAddress + "?user=alice");
-        var asked = page.WaitForRequestAsync(request => IsCountOf(request.Url, Paid));
-        await rows.Filter(new() { HasText = "Order 7 paid" }).ClickAsync();
-        await asked;
-        await rows.Filter(new() { HasText = "Payment of 5 declined" }).ClickAsync();
+        await shop.OpenEventAsync("Payment of 5 declined");
 
-        await Expect(reach).ToHaveTextAsync("· only this user in the last 7 days (1 event)");
-        Assert.Equal("net::ERR_ABORTED", await aborted.Task.WaitAsync(TimeSpan.FromSeconds(30)));
-        release.TrySetResult();
-        await rows.Filter(new() { HasText = "Order 7 paid" }).ClickAsync();
-        await Expect(reach).ToHaveTextAsync("· only this user in the last 7 days (1 event)");
-        Assert.Empty(dialogs);
+        await Expect(shop.Reach).ToHaveTextAsync("· only this user in the last 7 days (1 event)");
+        Assert.Equal("net::ERR_ABORTED", await held.FirstFailure.WaitAsync(TimeSpan.FromSeconds(30)));
+        held.Release();
+        await shop.OpenEventAsync("Order 7 paid");
+        await Expect(shop.Reach).ToHaveTextAsync("· only this user in the last 7 days (1 event)");
+        Assert.Empty(shop.Dialogs);
     }
 
     /// <summary>
@@ -327,77 +276,201 @@ public sealed class KindConsoleTests(ChromiumFixture chromium) : IClassFixture<C
     [Fact]
     public async Task Detail_SameEventRenderedAgainWhileItsKindIsCounted_TheCountGoesOn_AskedOnce()
     {
-        await using var collector = await CollectorFixture.StartAsync();
-        var now = DateTimeOffset.UtcNow;
-        await PostAsync(collector, "alice", now.AddMinutes(-6), "Information", Paid, "Order 7 paid");
-        await PostAsync(collector, "alice", now.AddMinutes(-5), "Error", Declined, "Payment of 5 declined");
-        var (context, page, dialogs) = await chromium.NewPageAsync();
-        await using var _ = context;
-        var rows = page.Locator("#events-table tbody tr");
-        var reach = page.Locator("#detail-body .kind-reach");
-        static bool IsCountOf(string url, string kind) =>
-            new Uri(url).AbsolutePath == "/api/events/summary" && System.Web.HttpUtility.ParseQueryString(new Uri(url).Query) is var query
-            && query["top"] == "user,version" && query["template"] == kind;
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await page.RouteAsync(url => IsCountOf(url, Paid), async route =>
-        {
-            await release.Task;
-            try
-            {
-                await route.ContinueAsync();
-            }
-            catch (PlaywrightException)
-            {
-                // The request was aborted while held: nothing to continue.
-            }
-        });
-        var (asks, failures) = (0, new List<string?>());
-        page.Request += (_, request) =>
-        {
-            if (IsCountOf(request.Url, Paid))
-            {
-                Interlocked.Increment(ref asks);
-            }
-        };
-        page.RequestFailed += (_, request) =>
-        {
-            if (IsCountOf(request.Url, Paid))
-            {
-                lock (failures)
-                {
-                    failures.Add(request.Failure);
-                }
-            }
-        };
+        var (shop, held) = await OpenOrder7WhileItsCountIsHeldAsync();
+        await using var _ = shop;
 
-        await page.GotoAsync(collector.BaseAddress + "?user=alice");
-        var asked = page.WaitForRequestAsync(request => IsCountOf(request.Url, Paid));
-        await rows.Filter(new() { HasText = "Order 7 paid" }).ClickAsync();
-        await asked;
         // Rendered again twice: its context opened (its note shown: the second render ran), then its row clicked again
         // (the note gone: the third).
-        var noContext = page.Locator("#detail-body .context-slot .empty");
-        await page.Locator("#detail-context").ClickAsync();
+        var noContext = shop.Page.Locator("#detail-body .context-slot .empty");
+        await shop.Page.Locator("#detail-context").ClickAsync();
         await Expect(noContext).ToHaveTextAsync("This event has no process instance and sequence: no context.");
-        await rows.Filter(new() { HasText = "Order 7 paid" }).ClickAsync();
+        await shop.OpenEventAsync("Order 7 paid");
         await Expect(noContext).ToHaveCountAsync(0);
-        release.TrySetResult();
+        held.Release();
 
-        await Expect(reach).ToHaveTextAsync("· only this user in the last 7 days (1 event)");
+        await Expect(shop.Reach).ToHaveTextAsync("· only this user in the last 7 days (1 event)");
         // Before: the first count aborted (net::ERR_ABORTED) at the second render, and asked again.
-        lock (failures)
-        {
-            Assert.Empty(failures);
-        }
-
-        Assert.Equal(1, Volatile.Read(ref asks));
-        Assert.Empty(dialogs);
+        Assert.Empty(held.Failures);
+        Assert.Equal(1, held.Asks);
+        Assert.Empty(shop.Dialogs);
     }
 
-    private static async Task PostAsync(CollectorFixture collector, string? user, DateTimeOffset at, string level, string? template, string message, string? version = null)
+    /// <summary>A collector holding <paramref name="events"/> and a page on it (1280×800, its dialogs kept).</summary>
+    private Task<ShopPage> OpenAsync(params Sent[] events) => StartAsync(() => chromium.NewPageAsync(), events);
+
+    /// <summary>A collector holding <paramref name="events"/> and a page on it in a context made with <paramref name="options"/>.</summary>
+    private Task<ShopPage> OpenInContextAsync(BrowserNewContextOptions options, params Sent[] events) => StartAsync(
+        async () =>
+        {
+            var context = await chromium.Browser.NewContextAsync(options);
+            return (context, await context.NewPageAsync(), new List<string>());
+        },
+        events);
+
+    private static async Task<ShopPage> StartAsync(Func<Task<(IBrowserContext Context, IPage Page, List<string> Dialogs)>> newPage, Sent[] events)
     {
+        var collector = await CollectorFixture.StartAsync();
+        try
+        {
+            foreach (var sent in events)
+            {
+                await PostAsync(collector, sent);
+            }
+
+            var (context, page, dialogs) = await newPage();
+            return new ShopPage(collector, context, page, dialogs);
+        }
+        catch
+        {
+            await collector.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// alice's "Order 7 paid" (of the kind Paid) and "Payment of 5 declined" (Declined), her timeline open and the first
+    /// opened, its kind's count asked and held (in flight).
+    /// </summary>
+    private async Task<(ShopPage Shop, HeldCount Held)> OpenOrder7WhileItsCountIsHeldAsync()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var shop = await OpenAsync(
+            new("alice", now.AddMinutes(-6), "Information", Paid, "Order 7 paid"),
+            new("alice", now.AddMinutes(-5), "Error", Declined, "Payment of 5 declined"));
+        try
+        {
+            var held = await HeldCount.HoldAsync(shop.Page, Paid);
+            await shop.GotoAsync("?user=alice");
+            var asked = held.NextAskAsync();
+            await shop.OpenEventAsync("Order 7 paid");
+            await asked;
+            return (shop, held);
+        }
+        catch
+        {
+            await shop.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>One event of the app Shop on the machine PC, sent alone as its user's (none: to <c>/log</c>).</summary>
+    private static async Task PostAsync(CollectorFixture collector, Sent sent)
+    {
+        var (user, at, level, template, message, version) = sent;
         var body = JsonSerializer.Serialize(new { app = "Shop", version, machine = "PC", user, events = new object[] { new { timestamp = at, level, template, message } } });
         var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, user is null ? "log" : "log/" + user, Http.Utf8(body), "application/json");
         Assert.True(status == HttpStatusCode.OK, text);
+    }
+
+    /// <summary>An event as a test sends it (PostAsync).</summary>
+    private sealed record Sent(string? User, DateTimeOffset At, string Level, string? Template, string Message, string? Version = null);
+
+    /// <summary>The collector and the page on it, disposed together (the browser context first).</summary>
+    private sealed class ShopPage(CollectorFixture collector, IBrowserContext context, IPage page, List<string> dialogs) : IAsyncDisposable
+    {
+        public IPage Page => page;
+
+        public List<string> Dialogs => dialogs;
+
+        /// <summary>The timeline's rows.</summary>
+        public ILocator Rows => page.Locator("#events-table tbody tr");
+
+        /// <summary>Beside "Everyone with this kind": its users in the last 7 days.</summary>
+        public ILocator Reach => page.Locator("#detail-body .kind-reach");
+
+        /// <summary>The console at <paramref name="query"/> ("?user=alice").</summary>
+        public Task GotoAsync(string query) => page.GotoAsync(collector.BaseAddress + query);
+
+        /// <summary>Opens the timeline's event whose row has <paramref name="text"/>.</summary>
+        public Task OpenEventAsync(string text) => Rows.Filter(new() { HasText = text }).ClickAsync();
+
+        public Task PostAsync(Sent sent) => KindConsoleTests.PostAsync(collector, sent);
+
+        public async ValueTask DisposeAsync()
+        {
+            await context.DisposeAsync();
+            await collector.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// The 7-day count of a kind (its summary read) held at Playwright's route until <see cref="Release"/> (a fault: a
+    /// read slower than the steps, so it is certainly in flight while they run), its requests and failures counted.
+    /// </summary>
+    private sealed class HeldCount
+    {
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<string?> _firstFailure = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly List<string?> _failures = [];
+        private readonly IPage _page;
+        private readonly string _kind;
+        private int _asks;
+
+        private HeldCount(IPage page, string kind) => (_page, _kind) = (page, kind);
+
+        /// <summary>How many times the count was asked.</summary>
+        public int Asks => Volatile.Read(ref _asks);
+
+        /// <summary>Why each request of the count failed (net::ERR_ABORTED: aborted by the page).</summary>
+        public string?[] Failures
+        {
+            get
+            {
+                lock (_failures)
+                {
+                    return [.. _failures];
+                }
+            }
+        }
+
+        /// <summary>Why the first request of the count that failed did.</summary>
+        public Task<string?> FirstFailure => _firstFailure.Task;
+
+        public static async Task<HeldCount> HoldAsync(IPage page, string kind)
+        {
+            var held = new HeldCount(page, kind);
+            await page.RouteAsync(held.IsCount, async route =>
+            {
+                await held._release.Task;
+                try
+                {
+                    await route.ContinueAsync();
+                }
+                catch (PlaywrightException)
+                {
+                    // The request was aborted while held: nothing to continue.
+                }
+            });
+            page.Request += (_, request) =>
+            {
+                if (held.IsCount(request.Url))
+                {
+                    Interlocked.Increment(ref held._asks);
+                }
+            };
+            page.RequestFailed += (_, request) =>
+            {
+                if (held.IsCount(request.Url))
+                {
+                    lock (held._failures)
+                    {
+                        held._failures.Add(request.Failure);
+                    }
+
+                    held._firstFailure.TrySetResult(request.Failure);
+                }
+            };
+            return held;
+        }
+
+        /// <summary>The next request of the count, once sent (held).</summary>
+        public Task<IRequest> NextAskAsync() => _page.WaitForRequestAsync(request => IsCount(request.Url));
+
+        /// <summary>Lets the held requests (and those to come) go on.</summary>
+        public void Release() => _release.TrySetResult();
+
+        private bool IsCount(string url) =>
+            new Uri(url).AbsolutePath == "/api/events/summary" && System.Web.HttpUtility.ParseQueryString(new Uri(url).Query) is var query
+            && query["top"] == "user,version" && query["template"] == _kind;
     }
 }
