@@ -17,8 +17,8 @@ namespace ThreadedLogging;
 /// length of 0 is "not written yet", so the consumer stops there and takes records in position order.</para>
 /// <para>Segments are opened on demand (zeroed memory) by the first producer that needs one and given back by
 /// the consumer once it has passed them (zeroed again and kept for reuse, up to <see cref="SpareSegments"/>).
-/// The slot table has one more entry than the capacity has segments, so a producer can reach a slot again only
-/// after the consumer recycled it (see the bound above).</para>
+/// The slot table has more entries than the capacity has segments (the next power of two above it), so a producer can
+/// reach a slot again only after the consumer recycled it (see the bound above).</para>
 /// </remarks>
 internal sealed unsafe class RecordRing : IDisposable
 {
@@ -30,6 +30,7 @@ internal sealed unsafe class RecordRing : IDisposable
     private readonly Stack<nint> _spare = new();
     private readonly int _segmentShift;
     private readonly long _segmentMask;
+    private readonly long _slotMask;
     private readonly long _capacity;
     private PaddedLong _tail;
     private PaddedLong _head;
@@ -51,7 +52,9 @@ internal sealed unsafe class RecordRing : IDisposable
         _segmentMask = segmentBytes - 1;
         var segments = Math.Max(2, capacityBytes / segmentBytes);
         _capacity = segments * segmentBytes;
-        _segments = new nint[segments + 1];
+        // More slots than segments, a power of two so that a slot is a mask, not a 64-bit division on every log call.
+        _segments = new nint[System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)segments + 1)];
+        _slotMask = _segments.Length - 1;
     }
 
     /// <summary>Gets the size of a segment: no record is larger.</summary>
@@ -219,7 +222,8 @@ internal sealed unsafe class RecordRing : IDisposable
         }
     }
 
-    private int Slot(long segment) => (int)(segment % _segments.Length);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Slot(long segment) => (int)(segment & _slotMask);
 
     /// <summary>The segment's memory; opened (spare or new, zeroed) by the first producer that needs it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
