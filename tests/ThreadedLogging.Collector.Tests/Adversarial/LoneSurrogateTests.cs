@@ -42,6 +42,23 @@ public sealed class LoneSurrogateTests : IAsyncLifetime
         await StillServing.AssertAsync(_collector);
     }
 
+    /// <summary>
+    /// A lone surrogate in a property's name, and a high one before an escape that is no low one (é): replaced alike, in our
+    /// format and in CLEF (its template's hole too); never a 500.
+    /// </summary>
+    [Theory]
+    [InlineData("log/names", "application/json", """{"events":[{"message":"names a\ud800\u00e9b","properties":{"k\udfffey":"v\ud800\u00e9"}}]}""", 200)]
+    [InlineData("ingest/clef", "application/vnd.serilog.clef", """{"@t":"2026-11-24T10:00:00Z","@mt":"names a\ud800\u00e9b {k\udfffey}","k\udfffey":"v\ud800\u00e9"}""", 201)]
+    public async Task Ingest_LoneSurrogateInPropertyNameOrBeforeAnotherEscape_StoredAsReplacementCharacter(string url, string contentType, string body, int expected)
+    {
+        var (status, text) = await Http.SendAsync(_collector.Client, HttpMethod.Post, url, Http.Utf8(body), contentType);
+
+        Assert.True((int)status == expected, text);
+        var stored = Assert.Single(await _collector.EventsAsync("q=names"), e => e.GetProperty("message").GetString()!.StartsWith("names a\uFFFD\u00e9b", StringComparison.Ordinal));
+        Assert.Equal("v\uFFFD\u00e9", StillServing.Property(stored, "k\uFFFDey"));
+        await StillServing.AssertAsync(_collector);
+    }
+
     [Theory]
     [InlineData("/ingest/clef", "application/vnd.serilog.clef")]
     [InlineData("/api/events/raw?clef", "application/json")]
