@@ -33,6 +33,9 @@ public class LogCallBenchmarks
     [GlobalSetup(Target = nameof(ThreadedHttp))]
     public void SetupThreadedHttp() => Setup(nameof(ThreadedHttp), new ThreadedHttpCandidate(queueFull: false));
 
+    [GlobalSetup(Target = nameof(ThreadedHttpCoarse))]
+    public void SetupThreadedHttpCoarse() => Setup(nameof(ThreadedHttpCoarse), new ThreadedHttpCandidate(queueFull: false, coarseTimestamps: true));
+
     [GlobalSetup(Target = nameof(ThreadedHttpQueueFull))]
     public void SetupThreadedHttpQueueFull() => Setup(nameof(ThreadedHttpQueueFull), new ThreadedHttpCandidate(queueFull: true));
 
@@ -65,6 +68,9 @@ public class LogCallBenchmarks
 
     [Benchmark(OperationsPerInvoke = BenchConfig.CallsPerInvoke, Description = "ThreadedHttpHandler (JsonBatch, loopback)")]
     public void ThreadedHttp() => Run();
+
+    [Benchmark(OperationsPerInvoke = BenchConfig.CallsPerInvoke, Description = "ThreadedHttpHandler, CoarseTimestamps")]
+    public void ThreadedHttpCoarse() => Run();
 
     [Benchmark(OperationsPerInvoke = BenchConfig.CallsPerInvoke, Description = "ThreadedHttpHandler, queue full (drop path)")]
     public void ThreadedHttpQueueFull() => Run();

@@ -19,6 +19,7 @@ internal static class QuickRun
         ["null"] = () => new NullCandidate(),
         ["clock"] = () => new ClockCandidate(),
         ["threaded"] = () => new ThreadedHttpCandidate(queueFull: false),
+        ["threaded-coarse"] = () => new ThreadedHttpCandidate(queueFull: false, coarseTimestamps: true),
         ["discard"] = () => new DiscardCandidate(),
         ["stage-level"] = () => new DiscardCandidate(Stage.LevelCheck),
         ["stage-capture"] = () => new DiscardCandidate(Stage.Capture),

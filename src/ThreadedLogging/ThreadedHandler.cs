@@ -27,6 +27,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
     private readonly DeliveryLedger _ledger = new();
     private readonly FailureReporter _failures;
     private readonly bool _systemTime;
+    private readonly bool _coarseTime;
     private readonly SelfLog _selfLog;
     private readonly string[] _excludedCategories;
     private readonly bool _includeScopes;
@@ -52,6 +53,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         options.Validate();
         Time = options.TimeProvider;
         _systemTime = ReferenceEquals(Time, TimeProvider.System);
+        _coarseTime = _systemTime && options.CoarseTimestamps; // a TimeProvider of the app's (a test's fake clock) is read as it is
         Identity = LogIdentity.From(options);
         _includeScopes = options.IncludeScopes;
         _level = (int)options.Level;
@@ -146,8 +148,11 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
 
     internal TimeProvider Time { get; }
 
-    /// <summary>The time of a log call: the system clock read directly (no virtual call) unless the options set another <see cref="TimeProvider"/>.</summary>
-    internal DateTimeOffset CallTime() => _systemTime ? TimeProvider.System.GetUtcNow() : Time.GetUtcNow(); // the first devirtualized (a static readonly of a sealed type)
+    /// <summary>
+    /// The time of a log call: the system clock read directly (no virtual call), or once per coarse tick
+    /// (<see cref="ThreadedHandlerOptions.CoarseTimestamps"/>), unless the options set another <see cref="TimeProvider"/>.
+    /// </summary>
+    internal DateTimeOffset CallTime() => _systemTime ? (_coarseTime ? CoarseClock.UtcNow() : TimeProvider.System.GetUtcNow()) : Time.GetUtcNow(); // devirtualized: a static readonly of a sealed type
 
     /// <summary>Gets the collector's level rules for this handler (issue 13).</summary>
     internal LevelRules Levels { get; }

@@ -119,6 +119,16 @@ public class ThreadedHandlerOptions
     /// <value>The default value is <see cref="ThreadPriority.BelowNormal"/>.</value>
     public ThreadPriority WorkerPriority { get; set; } = ThreadPriority.BelowNormal;
 
+    /// <summary>
+    /// Gets or sets whether a log call's time is read from the coarse clock: each thread reads the precise clock once per
+    /// tick of <see cref="Environment.TickCount64"/> (4 ms steps on Linux as measured here, about 16 ms on Windows) and
+    /// stamps its calls within that tick with it, as NLog's default <c>FastLocal</c> time source does. Saves the precise
+    /// read on nearly every call (~30 ns on a VM, a quarter of the call); events keep their order (per thread, and
+    /// by their sequence), but their times show the tick's steps.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>: every call reads the precise clock, as Serilog and OpenTelemetry do.</value>
+    public bool CoarseTimestamps { get; set; }
+
     /// <summary>Gets or sets whether the scopes active at the log call are captured.</summary>
     /// <value>The default value is <see langword="true"/>.</value>
     public bool IncludeScopes { get; set; } = true;

@@ -13,7 +13,7 @@ internal sealed class ThreadedHttpCandidate : Candidate
     private readonly ThreadedHttpHandler _handler;
     private readonly ILoggerFactory _factory;
 
-    public ThreadedHttpCandidate(bool queueFull)
+    public ThreadedHttpCandidate(bool queueFull, bool coarseTimestamps = false)
     {
         _server = ReceiverProcess.Start();
         var options = new ThreadedHttpHandlerOptions
@@ -25,6 +25,7 @@ internal sealed class ThreadedHttpCandidate : Candidate
             // Room for many iterations (32k calls each) even if the worker sent nothing meanwhile.
             QueueCapacity = 1_000_000,
             MaxQueueBytes = 1L << 31,
+            CoarseTimestamps = coarseTimestamps,
         };
         if (queueFull)
         {
