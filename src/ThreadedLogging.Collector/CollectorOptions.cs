@@ -91,7 +91,7 @@ internal sealed class CollectorOptions
     /// </summary>
     public long MaxReceivingBytes { get; set; } = 256L * 1024 * 1024;
 
-    /// <summary>Gets or sets how long a request body may take to arrive; then the answer is 408 and the connection is closed. The default value is 1 minute.</summary>
+    /// <summary>Gets or sets how long a request body may take to arrive; then the answer is 408 and the connection is closed (an OTLP/gRPC message: DEADLINE_EXCEEDED). The default value is 1 minute.</summary>
     public TimeSpan RequestBodyTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Gets or sets the slowest a request body may arrive, after a 5-second grace period (Kestrel's <c>MinRequestBodyDataRate</c>; 0 turns it off). The default value is 1024.</summary>

@@ -120,6 +120,36 @@ public sealed class GrpcReceivingBudgetTests
         }
     }
 
+    /// <summary>
+    /// Collector:RequestBodyTimeout bounded HTTP bodies only: a gRPC message could trickle in at Kestrel's minimum rate for as
+    /// long as that took (1 MiB at 1 KiB/s: 17 minutes), holding its bytes of the budget, or with no minimum rate forever.
+    /// </summary>
+    [Fact]
+    public async Task OtlpGrpc_MessageNotReceivedWithinRequestBodyTimeout_DeadlineExceededNamingTheSetting_BudgetGivenBack()
+    {
+        await using var collector = await CollectorFixture.StartWithOtlpGrpcAsync("--Collector:RequestBodyTimeout=00:00:01", "--Collector:MinRequestBodyBytesPerSecond=0");
+        using var http = new HttpClient(new SocketsHttpHandler());
+        byte[] start = [0, 0, 0, 0x03, 0xE8, .. new byte[100]]; // a gRPC frame announcing 1,000 bytes, 100 of them, then nothing
+        using var body = new RefusalAnswersTests.HeldContent(start);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{collector.OtlpGrpcPort}/opentelemetry.proto.collector.logs.v1.LogsService/Export")
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = body,
+        };
+        request.Content.Headers.ContentType = new("application/grpc");
+        request.Headers.TryAddWithoutValidation("te", "trailers");
+
+        // A bound on a collector that never answers, not a timing: the answer comes once the second has passed.
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(((int)StatusCode.DeadlineExceeded).ToString(System.Globalization.CultureInfo.InvariantCulture), response.Headers.GetValues("grpc-status").Single());
+        Assert.Contains("request body not received within 00:00:01 (Collector:RequestBodyTimeout)", Uri.UnescapeDataString(response.Headers.GetValues("grpc-message").Single()), StringComparison.Ordinal);
+        Assert.Equal(0, collector.Services.GetRequiredService<BodyBudget>().InUse);
+        body.Release();
+        await StillServing.AssertAsync(collector);
+    }
+
     /// <summary>An export of one record whose body is <paramref name="word"/> and 60,000 bytes of padding.</summary>
     private static byte[] Request(string word) => OtlpIngestTests.Request(OtlpIngestTests.Record(word + " " + new string('x', 60_000)));
 

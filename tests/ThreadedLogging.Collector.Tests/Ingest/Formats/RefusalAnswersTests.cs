@@ -217,7 +217,7 @@ public sealed class RefusalAnswersTests
     /// only once their body is sent or cancelled, which raced with the server's RST_STREAM under load (the test waited a
     /// minute for an answer already received); a content of our own is duplex, as gRPC's client's is.
     /// </summary>
-    private sealed class HeldContent(byte[] first) : HttpContent
+    internal sealed class HeldContent(byte[] first) : HttpContent
     {
         private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

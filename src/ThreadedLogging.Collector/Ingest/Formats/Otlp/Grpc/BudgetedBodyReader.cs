@@ -14,8 +14,13 @@ namespace ThreadedLogging.Collector.Ingest.Formats.Otlp.Grpc;
 /// and a message inflated by <c>grpc-encoding: gzip</c> takes its larger size (<see cref="HoldMessage"/>). Past the budget
 /// the read fails with RESOURCE_EXHAUSTED and a <c>RetryInfo</c>, which the framework answers (its trailers merged), before
 /// the rest of the message is held.
+/// <para>
+/// The message must arrive within <see cref="CollectorOptions.RequestBodyTimeout"/> from the call's start, as an HTTP body must
+/// (<paramref name="deadline"/> is cancelled then): Kestrel's minimum data rate alone let a message of 1 MiB trickle in at
+/// 1 KiB/s for 17 minutes, holding its share of the budget all that time. A read past it fails with DEADLINE_EXCEEDED.
+/// </para>
 /// </summary>
-internal sealed class BudgetedBodyReader(PipeReader inner, BodyBudget budget, string sender) : PipeReader, IRequestBodyPipeFeature
+internal sealed class BudgetedBodyReader(PipeReader inner, BodyBudget budget, string sender, TimeSpan timeout, CancellationToken deadline) : PipeReader, IRequestBodyPipeFeature
 {
     private readonly Lock _gate = new();
     private ReadOnlySequence<byte> _buffer;
@@ -51,8 +56,26 @@ internal sealed class BudgetedBodyReader(PipeReader inner, BodyBudget budget, st
         }
     }
 
-    public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default) =>
-        Charged(await inner.ReadAsync(cancellationToken).ConfigureAwait(false));
+    public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        ReadResult result;
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline))
+        {
+            try
+            {
+                result = await inner.ReadAsync(linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException e) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                var late = new IngestRejectedException(StatusCodes.Status408RequestTimeout,
+                    $"request body not received within {timeout} (Collector:RequestBodyTimeout)", e);
+                Refusal = late;
+                throw OtlpGrpcLogsService.Refused(new IngestOutcome(late.StatusCode, late.Message));
+            }
+        }
+
+        return Charged(result);
+    }
 
     public override bool TryRead(out ReadResult result)
     {

@@ -61,6 +61,7 @@ internal static class OtlpGrpcExtensions
 
         var refusals = app.Services.GetRequiredService<IngestKeyRefusals>();
         var format = app.Services.GetRequiredService<OtlpProtobufDecoder>().Name;
+        var collector = app.Services.GetRequiredService<CollectorOptions>();
         var budget = app.Services.GetRequiredService<BodyBudget>();
         var metrics = app.Services.GetRequiredService<CollectorMetrics>();
         var time = app.Services.GetRequiredService<TimeProvider>();
@@ -84,11 +85,14 @@ internal static class OtlpGrpcExtensions
         });
         app.MapGrpcService<OtlpGrpcLogsService>().RequireHost($"*:{grpc.Port}");
 
-        // The message's bytes count against Collector:MaxReceivingBytes (and the sender's share) while received and held, as an
-        // HTTP body's do: the framework reads it whole before the service runs, so a check there came after the memory was held.
+        // The message's bytes count against Collector:MaxReceivingBytes (and the sender's share) while received and held, and it
+        // must arrive within Collector:RequestBodyTimeout, as an HTTP body: the framework reads it whole before the service
+        // runs, so a check there came after the memory was held.
         async Task BudgetedAsync(HttpContext context, RequestDelegate next)
         {
-            var reader = new BudgetedBodyReader(context.Request.BodyReader, budget, RemoteAddressKey.Of(context.Connection.RemoteIpAddress));
+            using var late = new CancellationTokenSource(collector.RequestBodyTimeout, time);
+            var reader = new BudgetedBodyReader(
+                context.Request.BodyReader, budget, RemoteAddressKey.Of(context.Connection.RemoteIpAddress), collector.RequestBodyTimeout, late.Token);
             context.Features.Set<IRequestBodyPipeFeature>(reader);
             try
             {

@@ -66,6 +66,7 @@ internal sealed class OtlpGrpcLogsService(IngestEndpoint endpoint, OtlpProtobufD
         {
             StatusCodes.Status429TooManyRequests => StatusCode.ResourceExhausted,
             StatusCodes.Status503ServiceUnavailable => StatusCode.Unavailable,
+            StatusCodes.Status408RequestTimeout => StatusCode.DeadlineExceeded,
             StatusCodes.Status500InternalServerError => StatusCode.Internal,
             _ => StatusCode.InvalidArgument,
         };
