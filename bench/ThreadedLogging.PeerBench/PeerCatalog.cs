@@ -17,7 +17,7 @@ internal static class PeerCatalog
     public const string OpenTelemetryBig = "otel-big";
 
     public static readonly IReadOnlyList<string> Names =
-        [Floor, "threaded", "threaded-big", "threaded-spool", "threaded-gzip", "threaded-plain", "threaded-batch500", "threaded-normal", "threaded-coarse", "otel", OpenTelemetryBig, "serilog-seq", "serilog-seq-big"];
+        [Floor, "threaded", "threaded-big", "threaded-spool", "threaded-gzip", "threaded-plain", "threaded-batch500", "threaded-coarse", "otel", OpenTelemetryBig, "serilog-seq", "serilog-seq-big"];
 
     public static IReadOnlyList<string> Check(IReadOnlyList<string> names)
     {
@@ -46,7 +46,6 @@ internal static class PeerCatalog
         "threaded-plain" => Threaded(options, o => o.Compress = false),
         "threaded-batch500" => Threaded(options, o => o.BatchSize = 500),
         "threaded-coarse" => Threaded(options, o => o.CoarseTimestamps = true),
-        "threaded-normal" => Threaded(options, o => o.WorkerPriority = ThreadPriority.Normal), // the worker's CPU work on the pool, as before its lane
 
         "otel" => OpenTelemetry(options, queue: null),
         OpenTelemetryBig => OpenTelemetry(options, queue: options.Events),

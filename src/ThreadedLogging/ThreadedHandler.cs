@@ -192,9 +192,6 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         }
     }
 
-    /// <summary>Gets the worker's lane (<see cref="ThreadedHandlerOptions.WorkerPriority"/>; tests): <see langword="null"/> at normal priority.</summary>
-    internal WorkerLane? WorkerLane => _worker.Lane;
-
     /// <summary>Gets the queue: all a log call touches after the level check and the capture.</summary>
     internal EventQueue Queue => _queue;
 

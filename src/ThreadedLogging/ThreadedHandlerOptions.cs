@@ -110,16 +110,6 @@ public class ThreadedHandlerOptions
     public TimeSpan MaxBufferAge { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>
-    /// Gets or sets the priority of the handler's worker thread, which reads queued records back into events and writes
-    /// and compresses each batch: <see cref="ThreadPriority.BelowNormal"/> or <see cref="ThreadPriority.Lowest"/> let the
-    /// app's threads come first on a busy machine (on Linux the thread's nice value, 10 or 19; elsewhere
-    /// <see cref="Thread.Priority"/>); <see cref="ThreadPriority.Normal"/> runs that work on the thread pool, as the sends.
-    /// Never above normal: logging must not outrank the app.
-    /// </summary>
-    /// <value>The default value is <see cref="ThreadPriority.BelowNormal"/>.</value>
-    public ThreadPriority WorkerPriority { get; set; } = ThreadPriority.BelowNormal;
-
-    /// <summary>
     /// Gets or sets whether a log call's time is read from the coarse clock: each thread reads the precise clock once per
     /// tick of <see cref="Environment.TickCount64"/> (4 ms steps on Linux as measured here, about 16 ms on Windows) and
     /// stamps its calls within that tick with it, as NLog's default <c>FastLocal</c> time source does. Saves the precise
@@ -217,7 +207,6 @@ public class ThreadedHandlerOptions
         Check(Enum.IsDefined(FullMode), nameof(FullMode), "DropNewest or Wait", FullMode);
         Check(Enum.IsDefined(Level), nameof(Level), "a LogLevel", Level);
         Check(Enum.IsDefined(FlushLevel), nameof(FlushLevel), "a LogLevel", FlushLevel);
-        Check(WorkerPriority is ThreadPriority.Normal or ThreadPriority.BelowNormal or ThreadPriority.Lowest, nameof(WorkerPriority), "Normal, BelowNormal or Lowest (logging must not outrank the app)", WorkerPriority);
         Check(ShutdownTimeout >= TimeSpan.Zero && ShutdownTimeout <= TimeSpan.FromMinutes(10), nameof(ShutdownTimeout), "between 0 and 10 minutes", ShutdownTimeout);
         Check(MinRetryDelay > TimeSpan.Zero && MinRetryDelay <= MaxDelay, nameof(MinRetryDelay), "positive and at most 1 day", MinRetryDelay);
         Check(MaxRetryDelay <= MaxDelay, nameof(MaxRetryDelay), "at most 1 day", MaxRetryDelay);

@@ -14,7 +14,7 @@ namespace ThreadedLogging;
 /// refused it alone with a sender fault about the request (a 400 that is no throttling, key, KMS, queue or size
 /// matter: see <see cref="Classify"/>), drops that event alone as <see cref="SendOutcome.Rejected"/>, never retrying it.
 /// </summary>
-internal sealed partial class SqsBatchSink : ILogBatchSink, ICopiesEvents, IRunsOnWorkerLane, IDisposable
+internal sealed partial class SqsBatchSink : ILogBatchSink, ICopiesEvents, IDisposable
 {
     private readonly IAmazonSQS _client;
     private readonly bool _ownsClient;
@@ -39,12 +39,6 @@ internal sealed partial class SqsBatchSink : ILogBatchSink, ICopiesEvents, IRuns
         _packer = new SqsMessagePacker(options.MessageFormat, options.Compress, options.Revision);
     }
 
-    /// <summary>The batch packed into messages (JSON, compressed): CPU work, run on the worker's lane.</summary>
-    private static readonly Func<(SqsMessagePacker Packer, LogBatch Batch, int MaxMessageBytes), SqsPackResult> PackStep = static s => s.Packer.Pack(s.Batch, s.MaxMessageBytes);
-
-    /// <inheritdoc />
-    public WorkerLane? Lane { get; set; }
-
     /// <summary>The queue, for error texts.</summary>
     private string QueueLabel => _queueName ?? _queueUrl ?? "?";
 
@@ -55,7 +49,7 @@ internal sealed partial class SqsBatchSink : ILogBatchSink, ICopiesEvents, IRuns
         try
         {
             var target = _target ?? await ResolveAsync(cancellationToken).ConfigureAwait(false);
-            var packed = WorkerLane.Run(Lane, PackStep, (Packer: _packer, Batch: batch, target.MaxMessageBytes));
+            var packed = _packer.Pack(batch, target.MaxMessageBytes);
             var messages = packed.Messages;
             for (var first = 0; first < messages.Count;)
             {

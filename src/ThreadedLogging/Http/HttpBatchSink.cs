@@ -11,7 +11,7 @@ namespace ThreadedLogging;
 /// Sends batches over HTTP in one of the <see cref="HttpLogFormat"/>s and classifies the answer for
 /// the pipeline's retry policy. Called by the worker, with at most two JsonBatch sends in flight at once.
 /// </summary>
-internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelopes, ISendsConcurrently, IRunsOnWorkerLane, IDisposable
+internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelopes, ISendsConcurrently, IDisposable
 {
     /// <summary>The longest answer read for level rules: the collector's are a few hundred bytes.</summary>
     private const int MaxLevelsBytes = 64 * 1024;
@@ -55,9 +55,6 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         }
     }
 
-    /// <inheritdoc />
-    public WorkerLane? Lane { get; set; }
-
     /// <summary>Gets or sets who receives the collector's level rules when an answer carries them (issue 13).</summary>
     public Action<IReadOnlyList<LevelRule>>? LevelsReceived { get; set; }
 
@@ -75,7 +72,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
             var body = RentBody();
             try
             {
-                return await SendRequestAsync(() => WorkerLane.Run(Lane, JsonRequestStep, (Sink: this, Batch: batch, Body: body)), cancellationToken).ConfigureAwait(false);
+                return await SendRequestAsync(() => JsonRequest(batch, body), cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -168,9 +165,6 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         return request;
     }
 
-    private static readonly Func<(HttpBatchSink Sink, LogBatch Batch, RequestBody Body), HttpRequestMessage> JsonRequestStep = static s => s.Sink.JsonRequest(s.Batch, s.Body);
-
-    /// <summary>The batch as JSON, compressed unless on loopback: CPU work on the sink's own buffers, run on the worker's lane.</summary>
     private HttpRequestMessage JsonRequest(LogBatch batch, RequestBody body)
     {
         body.Json.ResetWrittenCount();

@@ -31,10 +31,6 @@ internal sealed class BatchWorker : IDisposable
     private readonly int _maxBatchBytes;
     private readonly TimeSpan _shutdownTimeout;
     private readonly LevelHold _levelHold;
-    private readonly WorkerLane? _lane;
-
-    /// <summary><see cref="FillBatch"/> as a step for the lane, without a closure per batch.</summary>
-    private static readonly Func<(BatchWorker Worker, List<LogEvent> Batch, bool DrainAll), bool> FillBatchStep = static s => s.Worker.FillBatch(s.Batch, s.DrainAll);
     private readonly CancellationTokenSource _deadline = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _stopping;
@@ -67,12 +63,6 @@ internal sealed class BatchWorker : IDisposable
         _maxBatchBytes = options.MaxBatchBytes;
         _shutdownTimeout = options.ShutdownTimeout;
         _redactor = new Redactor(options.RedactedProperties);
-        _lane = WorkerLane.Start(options.WorkerPriority, "ThreadedLogging worker");
-        if (sink is IRunsOnWorkerLane onLane)
-        {
-            onLane.Lane = _lane; // the batch's JSON and compression run there too
-        }
-
         _spool = options.BufferDirectory is { } directory
             ? new SpoolStage(directory, options, identity, ledger, failures, selfLog, timer, FillBatch, keepRecent: sink is not ISendsEnvelopes, recycle: Recycle)
             : null;
@@ -88,9 +78,6 @@ internal sealed class BatchWorker : IDisposable
         // Not with a spool: a send waiting out a retry moves the queue to disk meanwhile, which only the worker may do.
         _concurrentSink = _spool is null ? sink as ISendsConcurrently : null;
     }
-
-    /// <summary>Gets the worker's lane (tests); <see langword="null"/> at <see cref="ThreadPriority.Normal"/>.</summary>
-    internal WorkerLane? Lane => _lane;
 
     /// <summary>Gets the sends: retried and failed counts, the circuit.</summary>
     public BatchDelivery Delivery => _delivery;
@@ -171,7 +158,6 @@ internal sealed class BatchWorker : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        _lane?.Dispose();
         if (_task.IsCompleted)
         {
             _deadline.Dispose(); // an abandoned worker still reads its token: that one is left to the GC
@@ -206,7 +192,7 @@ internal sealed class BatchWorker : IDisposable
                     await _spool.DeliverCarriedAsync(_delivery, token).ConfigureAwait(false);
                 }
 
-                while (!token.IsCancellationRequested && WorkerLane.Run(_lane, FillBatchStep, (Worker: this, Batch: batch, DrainAll: drainAll)))
+                while (!token.IsCancellationRequested && FillBatch(batch, drainAll))
                 {
                     if (_spool is null || !_spool.TrySpool(batch))
                     {

@@ -32,8 +32,6 @@ public sealed class OptionsFromConfigurationTests
     [InlineData("Threaded", "App", " Payroll", "' Payroll'")]
     [InlineData("Threaded", "Machine", "PC-042\t", "'PC-042\\u0009'")]
     [InlineData("Threaded", "Version", "1.2.0\r\n", "'1.2.0\\u000d\\u000a'")]
-    // The worker's thread must not outrank the app's: above normal is refused, naming the option.
-    [InlineData("Threaded", "WorkerPriority", "AboveNormal", "AboveNormal")]
     // HttpClient's CancelAfter threw at every send: each batch dropped ("the sink threw ArgumentOutOfRangeException ... 'delay'").
     [InlineData("ThreadedHttp", "RequestTimeout", "100.00:00:00", "100.00:00:00")]
     // Threw the timer's "dueTime ('8640000000') must be less than or equal to '4294967294'", naming no option.
