@@ -72,7 +72,9 @@ function move(step) {
   const tbody = rows();
   const all = [...tbody.rows];
   if (all.length === 0) return;
-  const at = all.findIndex((r) => r.classList.contains("selected"));
+  // From the open row or, the detail closed, the row that was open last (timeline.js markSelected); else the first.
+  let at = all.findIndex((r) => r.classList.contains("selected"));
+  if (at < 0) at = all.findIndex((r) => r.classList.contains("last-open"));
   const next = all[Math.max(0, Math.min(all.length - 1, at < 0 ? 0 : at + step))];
   if (timelineShown(readState())) change({ event: next.dataset.id, ctx: "" }, false);
   else selectUser(next);
@@ -95,7 +97,8 @@ function keyboard(event) {
   } else if (event.key === "j") move(1);
   else if (event.key === "k") move(-1);
   else if (event.key === "Enter") {
-    const selected = rows().querySelector("tr.selected");
+    // The open row, or the one last open once the detail is closed (Esc, then Enter: open again).
+    const selected = rows().querySelector("tr.selected") ?? (timelineShown(readState()) ? rows().querySelector("tr.last-open") : null);
     if (!selected) return;
     if (timelineShown(readState())) change({ event: selected.dataset.id, ctx: "" });
     else openUser(selected, null);

@@ -33,6 +33,8 @@ let reloading = false;
 // The range the rows were loaded in. A preset ("1 h") counts back from the moment the list loads; "Older events" goes on
 // in that same range: counted again from a later now it left out what lay between and said there was nothing older.
 let loadedRange = { from: "", to: "" };
+// The id of the event last open in the detail: its row, once the detail closes, is where j and k go on from.
+let lastOpen = null;
 const shown = new Set();
 // The user filter ignores case (docs/QUERY.md): the timeline of "alice" also lists the events of "Alice". A row whose
 // name is spelt otherwise than the list's user shows the User column, or its events would read as alice's.
@@ -124,6 +126,7 @@ export function leaveTimeline() {
   trimmedFrom = null;
   otherSpelling = false;
   listed = "";
+  lastOpen = null;
 }
 
 async function load(state, append) {
@@ -296,9 +299,13 @@ function olderCursor() {
 
 export function markSelected(id) {
   const tbody = $("events-table").tBodies[0];
-  for (const r of tbody.querySelectorAll("tr.selected")) r.classList.remove("selected");
+  for (const r of tbody.querySelectorAll("tr.selected, tr.last-open")) r.classList.remove("selected", "last-open");
+  if (id) lastOpen = String(id);
   const tr = id ? tbody.querySelector(`tr[data-id="${CSS.escape(String(id))}"]`) : null;
   if (tr) { tr.classList.add("selected"); tr.scrollIntoView({ block: "nearest" }); }
+  // The detail closed: the row last open keeps a mark (class last-open), where j and k go on from (app.js move). Esc
+  // took the selection away, and j opened the newest row: support reading down a list lost their place at each close.
+  else if (!id && lastOpen) tbody.querySelector(`tr[data-id="${CSS.escape(lastOpen)}"]`)?.classList.add("last-open");
 }
 
 /**

@@ -118,4 +118,51 @@ public sealed class KeyboardConsoleTests(ChromiumFixture chromium) : IClassFixtu
         Assert.Contains("ctx=1", page.Url, StringComparison.Ordinal);
         Assert.Empty(dialogs);
     }
+
+    /// <summary>
+    /// Reading down a user's events with j, Esc to see the list whole, then j again: Esc took the selection away, and j
+    /// opened the newest row, support's place lost at each close. The row last open keeps a mark (last-open) and j and k
+    /// go on from it, Enter opens it again.
+    /// </summary>
+    [Fact]
+    public async Task Timeline_DetailClosedWithEscape_JKAndEnterGoOnFromTheRowLastOpen()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        await Http.PostStoredAsync(collector.Client, "log/mo", Http.Envelope(null,
+            new { level = "Information", message = "cart opened", timestamp = now.AddMinutes(-4), sequence = 1 },
+            new { level = "Information", message = "card entered", timestamp = now.AddMinutes(-3), sequence = 2 },
+            new { level = "Error", message = "payment failed", timestamp = now.AddMinutes(-2), sequence = 3 },
+            new { level = "Information", message = "cart closed", timestamp = now.AddMinutes(-1), sequence = 4 }));
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        var (rows, message, detail) = (page.Locator("#events-table tbody tr"), page.Locator("#detail-body .message"), page.Locator("#detail"));
+        await page.GotoAsync(collector.BaseAddress + "?user=mo");
+        await Expect(rows).ToHaveCountAsync(4);
+        await page.Locator("body").FocusAsync();
+
+        await page.Keyboard.PressAsync("j");
+        await Expect(message).ToHaveTextAsync("cart closed");
+        await page.Keyboard.PressAsync("j");
+        await Expect(message).ToHaveTextAsync("payment failed");
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(detail).ToBeHiddenAsync();
+
+        // Before: "cart closed", the newest row, again.
+        await page.Keyboard.PressAsync("j");
+        await Expect(message).ToHaveTextAsync("card entered");
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(detail).ToBeHiddenAsync();
+        await Expect(rows.Nth(2)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\blast-open\b"));
+        await Expect(page.Locator("#events-table tbody tr.selected")).ToHaveCountAsync(0);
+        await page.Keyboard.PressAsync("k");
+        await Expect(message).ToHaveTextAsync("payment failed");
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(detail).ToBeHiddenAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(message).ToHaveTextAsync("payment failed");
+        await Expect(rows.Nth(1)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bselected\b"));
+        await Expect(page.Locator("#events-table tbody tr.last-open")).ToHaveCountAsync(0);
+        Assert.Empty(dialogs);
+    }
 }
