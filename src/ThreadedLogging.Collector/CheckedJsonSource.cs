@@ -108,7 +108,7 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
     }
 
     /// <summary>"the settings file '/etc/threadedlogging/collector.json' (--config)", for messages.</summary>
-    private string Describe() => Switch is null ? $"the settings file '{FullPath}'" : $"the settings file '{FullPath}' ({Switch})";
+    internal string Describe() => Switch is null ? $"the settings file '{FullPath}'" : $"the settings file '{FullPath}' ({Switch})";
 
     /// <summary>
     /// Reads the file as the framework's provider does, but watches it itself (the source's <c>ReloadOnChange</c> is

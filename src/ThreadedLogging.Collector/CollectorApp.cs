@@ -92,7 +92,9 @@ internal static class CollectorApp
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         _ = app.Services.GetRequiredService<CollectorMetrics>(); // its observable instruments exist from the start, not from the first ingest
-        StartupSecurityCheck.Warn(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ThreadedLogging.Collector.Security"), urls, options);
+        var security = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ThreadedLogging.Collector.Security");
+        StartupSecurityCheck.Warn(security, urls, options);
+        KeySources.Log(security, builder.Configuration, options, urls);
         app.UseServedPath(options);
         app.UseNoStoreNoSniff();
         app.UseUnservedRequests();

@@ -15,6 +15,9 @@ internal static partial class CollectorLog
     [LoggerMessage(703, LogLevel.Warning, "Collector:TrustedProxies is not read: no key is set, so there is no throttle or 401 line for it to serve, and a forwarded request is never one from this machine (README)")]
     public static partial void TrustedProxiesIgnored(ILogger logger);
 
+    [LoggerMessage(704, LogLevel.Information, "{Role} keys: {Sources}")]
+    public static partial void KeysFrom(ILogger logger, string role, string sources);
+
     [LoggerMessage(710, LogLevel.Information, "API keys reloaded: {Ingest} ingest, {Read} read, {Admin} admin keys in force")]
     public static partial void KeysReloaded(ILogger logger, int ingest, int read, int admin);
 

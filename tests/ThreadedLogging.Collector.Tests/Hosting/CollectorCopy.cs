@@ -42,9 +42,17 @@ internal sealed class CollectorCopy : IAsyncDisposable
     }
 
     /// <summary>Starts the program in <paramref name="app"/> (a <see cref="CopyOfTheProgram"/>) in the environment Production.</summary>
-    public static CollectorCopy Start(string app, params string[] args)
+    public static CollectorCopy Start(string app, params string[] args) => Start(app, new Dictionary<string, string>(), args);
+
+    /// <summary>The same with more variables in its environment.</summary>
+    public static CollectorCopy Start(string app, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.Environment["DOTNET_ENVIRONMENT"] = "Production"; // appsettings.Production.json is the second file read
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.ArgumentList.Add(Path.Combine(app, "ThreadedLogging.Collector.dll"));
