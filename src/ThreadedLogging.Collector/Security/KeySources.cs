@@ -56,6 +56,7 @@ internal static class KeySources
     {
         var keys = count == 1 ? string.Empty : $" ({count} keys)";
         var provider = root?.Providers.LastOrDefault(p => p.TryGet(path, out _));
+        path = provider is null ? path : AsWritten(provider, path);
         return provider switch
         {
             FileConfigurationProvider { Source: CheckedJsonSource file } => $"{path}{keys} from {file.Describe()}",
@@ -65,6 +66,22 @@ internal static class KeySources
             null => $"{path}{keys}",
             _ => $"{path}{keys} from {provider.GetType().Name}",
         };
+    }
+
+    /// <summary>
+    /// The setting's name in the case its source wrote it (the configuration's names ignore case): a variable
+    /// COLLECTOR__INGESTAPIKEYS said as Collector__IngestApiKeys is not found by <c>env | grep</c> on Linux.
+    /// </summary>
+    private static string AsWritten(IConfigurationProvider provider, string path)
+    {
+        string? written = null;
+        foreach (var segment in path.Split(':'))
+        {
+            var child = provider.GetChildKeys([], written).FirstOrDefault(c => string.Equals(c, segment, StringComparison.OrdinalIgnoreCase)) ?? segment;
+            written = written is null ? child : $"{written}:{child}";
+        }
+
+        return written ?? path;
     }
 
     /// <summary>The prefix of the variables a provider reads ("DOTNET_"), from its ToString ("EnvironmentVariablesConfigurationProvider Prefix: 'DOTNET_'"), as it exposes no other.</summary>

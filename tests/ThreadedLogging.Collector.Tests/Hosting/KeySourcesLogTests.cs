@@ -15,7 +15,7 @@ public sealed class KeySourcesLogTests
     private const string AdminKey = "Pf7nLy2sDa9hRo4iVx6c";
 
     [Fact]
-    public async Task Start_KeysFromTheEnvironmentTheConfigFileAndTheCommandLine_EachRoleSaysItsSourceNeverAKey()
+    public async Task Start_KeysFromTheEnvironmentTheConfigFileAndTheCommandLine_EachRoleSaysItsSourceAsWrittenNeverAKey()
     {
         using var folder = new TempDirectory();
         var app = CollectorCopy.CopyOfTheProgram(folder.Path);
@@ -23,7 +23,7 @@ public sealed class KeySourcesLogTests
         await File.WriteAllTextAsync(config, new JsonObject { ["Collector"] = new JsonObject { ["ReadApiKeys"] = new JsonArray(ReadKey) } }.ToJsonString());
         await using var collector = CollectorCopy.Start(
             app,
-            new Dictionary<string, string> { ["Collector__IngestApiKeys"] = IngestKeys },
+            new Dictionary<string, string> { ["COLLECTOR__INGESTAPIKEYS"] = IngestKeys }, // any case: named as written
             "--urls", "http://127.0.0.1:0", "--data", Path.Combine(folder.Path, "data"), "--config", config, $"--Collector:AdminApiKey={AdminKey}");
 
         var ingest = await collector.NextLineAsync("Ingest keys:");
@@ -31,7 +31,7 @@ public sealed class KeySourcesLogTests
         var admin = await collector.NextLineAsync("Admin keys:");
         using var http = await collector.ClientAsync(); // started: every start line is out
 
-        Assert.EndsWith("Ingest keys: Collector__IngestApiKeys (2 keys) from the environment", ingest, StringComparison.Ordinal);
+        Assert.EndsWith("Ingest keys: COLLECTOR__INGESTAPIKEYS (2 keys) from the environment", ingest, StringComparison.Ordinal);
         Assert.EndsWith($"Read keys: Collector:ReadApiKeys:0 from the settings file '{config}' (--config)", read, StringComparison.Ordinal);
         Assert.EndsWith("Admin keys: --Collector:AdminApiKey from the command line", admin, StringComparison.Ordinal);
         Assert.Contains("info: ThreadedLogging.Collector.Security[704]", collector.Output, StringComparison.Ordinal);
