@@ -26,10 +26,11 @@ internal sealed class IngestDecoders
     private readonly ClefDecoder _clef;
     private readonly Dictionary<string, IEventDecoder> _byName;
 
-    public IngestDecoders(ClefDecoder clef, SeqJsonDecoder seqJson, OtlpProtobufDecoder otlpProtobuf, OtlpJsonDecoder otlpJson)
+    /// <summary>The built-in decoders, and <paramref name="more"/>: decoders registered as <see cref="IEventDecoder"/> (none in the app; a test adds one with a defect), named by an SQS message's <c>tl-format</c>.</summary>
+    public IngestDecoders(ClefDecoder clef, SeqJsonDecoder seqJson, OtlpProtobufDecoder otlpProtobuf, OtlpJsonDecoder otlpJson, IEnumerable<IEventDecoder> more)
     {
         _clef = clef;
-        IEventDecoder[] all = [_envelope, _lines, new SeedRecordDecoder(), _pythonForm, clef, seqJson, otlpProtobuf, otlpJson];
+        IEventDecoder[] all = [_envelope, _lines, new SeedRecordDecoder(), _pythonForm, clef, seqJson, otlpProtobuf, otlpJson, .. more];
         _byName = all.ToDictionary(decoder => decoder.Name, StringComparer.Ordinal);
     }
 
@@ -40,7 +41,7 @@ internal sealed class IngestDecoders
     public static IngestDecoders Create(IdentityPropertyOptions identity)
     {
         var otlp = new OtlpLogMapper(identity);
-        return new IngestDecoders(new ClefDecoder(identity), new SeqJsonDecoder(identity), new OtlpProtobufDecoder(otlp), new OtlpJsonDecoder(otlp));
+        return new IngestDecoders(new ClefDecoder(identity), new SeqJsonDecoder(identity), new OtlpProtobufDecoder(otlp), new OtlpJsonDecoder(otlp), []);
     }
 
     /// <summary>The decoder named <paramref name="name"/> (an SQS <c>tl-format</c> without <see cref="GzipSuffix"/>), or null when unknown.</summary>

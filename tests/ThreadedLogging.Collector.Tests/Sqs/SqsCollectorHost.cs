@@ -31,7 +31,7 @@ internal sealed class SqsCollectorHost : IAsyncDisposable
     /// <summary>Starts a collector on <paramref name="dataDirectory"/> that drains <paramref name="queueName"/> on the emulator.</summary>
     internal static async Task<SqsCollectorHost> StartAsync(
         SqsEmulatorFixture sqs, string dataDirectory, string queueName, Dictionary<string, string>? settings = null,
-        Func<IReadOnlyList<Amazon.SQS.Model.Message>, CancellationToken, Task>? beforeDelete = null)
+        Func<IReadOnlyList<Amazon.SQS.Model.Message>, CancellationToken, Task>? beforeDelete = null, Action<IServiceCollection>? configureServices = null)
     {
         var all = new Dictionary<string, string>
         {
@@ -50,7 +50,7 @@ internal sealed class SqsCollectorHost : IAsyncDisposable
 
         var args = new List<string> { "--urls", "http://127.0.0.1:0", "--data", dataDirectory };
         args.AddRange(all.Select(kv => $"--{kv.Key}={kv.Value}"));
-        var app = CollectorApp.Build([.. args]);
+        var app = CollectorApp.Build([.. args], configureServices);
         app.Services.GetRequiredService<SqsIngestService>().BeforeDelete = beforeDelete;
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

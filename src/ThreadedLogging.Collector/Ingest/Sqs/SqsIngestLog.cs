@@ -23,4 +23,7 @@ internal static partial class SqsIngestLog
 
     [LoggerMessage(106, LogLevel.Information, "{Count} SQS messages from {Queue} reached their visibility timeout before they were handled; left for redelivery")]
     public static partial void Expired(ILogger logger, int count, string queue);
+
+    [LoggerMessage(107, LogLevel.Error, "Decoding SQS message {MessageId} from {Queue} as {Format} failed (receive {ReceiveCount}): a defect; it stays in the queue")]
+    public static partial void DecodeFailed(ILogger logger, string messageId, string queue, string format, int receiveCount, Exception exception);
 }

@@ -142,6 +142,17 @@ internal sealed class SqsQueueConsumer(
         {
             return await SetAsideAsync(message, receiveCount, e.Message, stopping);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A decoder's defect (HTTP answers it 500): it went up to the receive loop, so neither this message nor the ones
+            // received with it were deleted, and this one came back forever. It is now one message's failure, as a store's
+            // error is: left in the queue, set aside once received MaxReceiveCount times; the others are handled as usual.
+            var format = Attribute(message, SqsWire.FormatAttribute) ?? "(sniffed)";
+            statistics.Error($"decode: {e.GetType().Name}: {e.Message}");
+            SqsIngestLog.DecodeFailed(logger, message.MessageId, queue.Label, format, receiveCount, e);
+            return receiveCount >= options.MaxReceiveCount
+                && await SetAsideAsync(message, receiveCount, $"not decoded after {receiveCount} receives: internal error ({e.GetType().Name}) decoding {format}", stopping);
+        }
 
         try
         {
