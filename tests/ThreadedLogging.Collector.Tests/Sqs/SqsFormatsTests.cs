@@ -125,6 +125,34 @@ public sealed class SqsFormatsTests(SqsEmulatorFixture sqs) : IClassFixture<SqsE
         Assert.Equal(0, collector.Statistics.Snapshot().Poison);
     }
 
+    /// <summary>
+    /// A message without attributes whose body is neither an envelope nor a Python record (nor base64 of one) was set aside as
+    /// "unknown message format '(none)' (expected json-batch, …)": a format it never named. The reason now says what was looked for.
+    /// </summary>
+    [Fact]
+    public async Task Ingest_NoAttributesAndNoRecordOrEnvelope_SetAsideSayingWhatWasLookedFor()
+    {
+        using var data = new TempDirectory();
+        var (name, url) = await sqs.CreateQueueAsync("unsniffed");
+        using var client = sqs.CreateClient();
+        string[] bodies = ["plain text, not JSON", """{"message":"neither events nor msg"}""", "[1,2]", Convert.ToBase64String(Encoding.UTF8.GetBytes("[1,2]"))];
+        foreach (var body in bodies)
+        {
+            await client.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = body });
+        }
+
+        await using var collector = await SqsCollectorHost.StartAsync(sqs, data.Path, name);
+        await collector.Statistics.WaitAsync(s => s.Poison + s.Stored >= bodies.Length, new CancellationTokenSource(Budget).Token);
+
+        using var http = new HttpClient { BaseAddress = new Uri(collector.BaseUrl) };
+        using var poison = JsonDocument.Parse(await http.GetStringAsync("/api/ingest/sqs/poison"));
+        var reasons = poison.RootElement.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("reason").GetString()).ToList();
+        const string Reason = "no tl-format attribute, and the body is not a JSON object with \"events\" (json-batch) or \"msg\" (seed-record), "
+            + "nor base64 of one: set tl-format to one of json-batch, json-lines, seed-record, python-form, clef, seq-json, otlp-protobuf, otlp-json, each optionally +gzip";
+        Assert.Equal(Enumerable.Repeat(Reason, bodies.Length), reasons);
+        Assert.Empty(await collector.AllEventsAsync());
+    }
+
     private static SendMessageRequest Message(string url, string format, string body, string dedupeId) => new()
     {
         QueueUrl = url,

@@ -21,7 +21,10 @@ internal sealed class SqsMessageDecoder(IngestDecoders decoders)
         var format = Attribute(message, SqsWire.FormatAttribute);
         if (format is null)
         {
-            (format, body) = Sniff(body);
+            (format, body) = Sniff(body)
+                ?? throw IngestRejectedException.BadRequest(
+                    $"no {SqsWire.FormatAttribute} attribute, and the body is not a JSON object with \"events\" ({SqsWire.JsonBatch}) or \"msg\" ({SqsWire.SeedRecord}), "
+                    + $"nor base64 of one: set {SqsWire.FormatAttribute} to one of {string.Join(", ", decoders.Names)}, each optionally {IngestDecoders.GzipSuffix}");
         }
 
         var key = limits.Field(Attribute(message, SqsWire.DedupeIdAttribute) ?? $"sqs:{queueLabel}:{message.MessageId}", "batchId", -1);
@@ -50,9 +53,9 @@ internal sealed class SqsMessageDecoder(IngestDecoders decoders)
     /// <summary>
     /// A message from a producer that sets no attributes: an envelope has <c>events</c>, a record <c>msg</c>. The seed's
     /// <c>ThreadedAwsHandler</c> wrote its record through boto's <c>Message</c>, which sends the body as base64: such a
-    /// body is read as the JSON it decodes to.
+    /// body is read as the JSON it decodes to. Null for any other body.
     /// </summary>
-    private static (string Format, string Body) Sniff(string body)
+    private static (string Format, string Body)? Sniff(string body)
     {
         if (JsonFormat(body) is { } format)
         {
@@ -76,7 +79,7 @@ internal sealed class SqsMessageDecoder(IngestDecoders decoders)
             }
         }
 
-        return ("(none)", body);
+        return null;
     }
 
     /// <summary>The format of a body that is a JSON object with <c>events</c> or <c>msg</c>; null for any other body.</summary>
