@@ -17,12 +17,15 @@ namespace ThreadedLogging.Collector;
 /// (<c>Collector:SettingsFileRemovedAfter</c>): a deployment that empties the program's folder and copies the publish in
 /// has it back by then. Still missing then, it was meant: unlike appsettings.json, deleting it is how an operator drops an
 /// environment's overrides (a restart would otherwise be the only way, besides writing <c>{}</c> into it), so its settings
-/// go, as the framework drops them, <see cref="TakeGone"/> says so once, and it is read again when it is back.
+/// go, as the framework drops them, <see cref="TakeGone"/> says so once, and it is read again when it is back. Missing at
+/// start (none is shipped), it has no settings to keep or lose: a change that finds it still missing says nothing above
+/// Debug (<see cref="TakeStillMissing"/>).
 /// </summary>
 internal sealed class CheckedJsonSource : JsonConfigurationSource
 {
     private string? _error;
     private string? _gone;
+    private string? _stillMissing;
 
     /// <summary>Gets the file's full path, for messages.</summary>
     public required string FullPath { get; init; }
@@ -47,6 +50,12 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
 
     /// <summary>"the settings file '…' is gone …" once after an optional file was found deleted, then null until it is deleted again.</summary>
     public string? TakeGone() => Interlocked.Exchange(ref _gone, null);
+
+    /// <summary>
+    /// "the settings file '…' is still missing …" once after a change found an optional file missing that was already
+    /// (since the start, or taken as removed): nothing to read, nothing changed; logged at Debug only.
+    /// </summary>
+    public string? TakeStillMissing() => Interlocked.Exchange(ref _stillMissing, null);
 
     /// <summary>
     /// Makes the JSON files the framework reads again on change (appsettings.json and appsettings.{Environment}.json
@@ -121,7 +130,8 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
         private readonly IDisposable? _watch;
         private readonly CancellationTokenSource _disposed = new();
         private int _pending;
-        private bool _absent;
+        private bool _absent; // missing and its settings gone (or never read: missing at start); nothing more to say of it
+        private bool _readWhole;
         private int _reads; // whole reads so far: a wait for a deleted file started before one of them is moot
         private int _waitingSince = -1; // the value of _reads when the running wait began; -1: none runs
 
@@ -135,8 +145,20 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
             }
         }
 
+        /// <summary>The first read (and any <c>IConfigurationRoot.Reload</c>): an optional file missing then has no settings to keep or lose.</summary>
+        public override void Load()
+        {
+            lock (_gate)
+            {
+                _readWhole = false;
+                base.Load();
+                _absent = !_readWhole && _source.Optional && !_source.KeptWhenMissing;
+            }
+        }
+
         public override void Load(Stream stream)
         {
+            _readWhole = true; // the file is there (a parse that fails throws)
             try
             {
                 base.Load(stream); // replaces Data only once the whole file is parsed
@@ -259,7 +281,11 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
         private void Gone(TimeSpan waited)
         {
             Data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-            if (!_absent)
+            if (_absent)
+            {
+                Volatile.Write(ref _source._stillMissing, $"{_source.Describe()} does not exist, as before this change: nothing to read; it is read when it is there");
+            }
+            else
             {
                 _absent = true;
                 var after = waited > TimeSpan.Zero ? $", still missing {waited} after it was deleted (Collector:SettingsFileRemovedAfter)" : "";

@@ -71,6 +71,12 @@ internal static class ConfigFile
             ? [.. root.Providers.OfType<FileConfigurationProvider>().Select(p => p.Source).OfType<CheckedJsonSource>().Select(s => s.TakeGone()).OfType<string>()]
             : [];
 
+    /// <summary>Each optional settings file a change found still missing since the last call (<see cref="CheckedJsonSource.TakeStillMissing"/>).</summary>
+    public static IEnumerable<string> TakeStillMissing(IConfiguration configuration) =>
+        configuration is IConfigurationRoot root
+            ? [.. root.Providers.OfType<FileConfigurationProvider>().Select(p => p.Source).OfType<CheckedJsonSource>().Select(s => s.TakeStillMissing()).OfType<string>()]
+            : [];
+
     /// <summary>
     /// The file, read as the command line's provider reads the switch (any case, <c>--config x</c>, <c>--config=x</c>,
     /// <c>/config x</c>): a spelling it reads but this did not would be a file silently not read.

@@ -29,4 +29,7 @@ internal static partial class CollectorLog
 
     [LoggerMessage(713, LogLevel.Warning, "Settings file not read, the settings last read from it stay until it is read whole: {Reason}")]
     public static partial void SettingsFileNotRead(ILogger logger, string reason);
+
+    [LoggerMessage(714, LogLevel.Debug, "Settings file still missing: {What}")]
+    public static partial void SettingsFileStillMissing(ILogger logger, string what);
 }

@@ -42,6 +42,11 @@ internal sealed class ApiKeyReload(IConfiguration configuration, ApiKeyRing ring
                 CollectorLog.SettingsFileGone(logger, gone);
             }
 
+            foreach (var missing in ConfigFile.TakeStillMissing(configuration))
+            {
+                CollectorLog.SettingsFileStillMissing(logger, missing);
+            }
+
             foreach (var unreadable in ConfigFile.TakeLoadErrors(configuration))
             {
                 CollectorLog.SettingsFileNotRead(logger, unreadable);

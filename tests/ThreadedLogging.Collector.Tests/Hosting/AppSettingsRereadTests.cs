@@ -157,6 +157,38 @@ public sealed class AppSettingsRereadTests
         Assert.False(collector.HasExited);
     }
 
+    /// <summary>
+    /// No appsettings.Production.json at start (none is shipped), then a change to it that leaves it missing (here a link
+    /// to a file not written yet, as a configuration tool may make the link before its target): it was taken as deleted,
+    /// warning 713 said its settings last read stay, and <c>Collector:SettingsFileRemovedAfter</c> later "… is gone …",
+    /// for settings never read. A file missing from the start now says nothing above Debug until it is there, then is read.
+    /// </summary>
+    [Fact]
+    public async Task Reread_EnvironmentFileMissingFromTheStart_ChangedStillMissing_NothingSaidUntilItIsThere()
+    {
+        using var folder = new TempDirectory();
+        var (app, _, _) = await CopyWithSettingsAsync(folder, ReadKey);
+        var production = Path.Combine(app, "appsettings.Production.json");
+        Assert.False(File.Exists(production));
+        await using var collector = CollectorCopy.Start(app, "--data", Path.Combine(folder.Path, "data"), $"--Logging:LogLevel:{ReloadCategory}=Debug");
+        using var http = await collector.ClientAsync();
+
+        File.CreateSymbolicLink(production, Path.Combine(folder.Path, "etc", "collector.Production.json"));
+
+        Assert.Contains($"the settings file '{production}' does not exist, as before this change", await collector.NextLineAsync("Settings file still missing"), StringComparison.Ordinal);
+        Assert.DoesNotContain(NotRead, collector.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Settings changed", collector.Output, StringComparison.Ordinal);
+
+        Replace(production, Keys(ProductionReadKey)); // the link replaced by the file
+
+        Assert.Contains("API keys reloaded: 1 ingest, 1 read, 1 admin", await collector.NextLineAsync("API keys"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await ReadAsync(http, ProductionReadKey));
+        Assert.Equal(HttpStatusCode.Unauthorized, await ReadAsync(http, ReadKey));
+        Assert.DoesNotContain(NotRead, collector.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Settings changed", collector.Output, StringComparison.Ordinal);
+        Assert.False(collector.HasExited);
+    }
+
     [Fact]
     public async Task Start_AppSettingsNotJson_Exits2InOneLineNamingTheFile()
     {
