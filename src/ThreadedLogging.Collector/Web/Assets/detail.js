@@ -13,12 +13,17 @@ let loading = null;
 // changed with it open) aborted the count with the render's reads and asked it again 300 ms later: a scan of the week
 // (about 2 s on a store of a million events) thrown away at each change, never shown while they came quicker.
 let shown = null;
+// What "Copy as JSON" said in the status line ({ id, said, before }): it is that event's, so it gives the line back to
+// what it said before (the list's count) once another event opens or the detail closes. It stayed through both, as if
+// the event then shown had been copied, until a reload of the list replaced it.
+let copied = null;
 
 export async function showDetail(state) {
   const panel = $("detail");
   // Leaving an event (another opened, the detail closed) aborts what it still reads: its context, its kind's count.
   loading?.abort();
   if (shown && shown.id !== state.event) { shown.controller.abort(); shown = null; }
+  if (copied && copied.id !== state.event) forgetCopy();
   if (!state.event) { panel.hidden = true; current = null; loading = null; return; }
   panel.hidden = false;
   const controller = new AbortController();
@@ -327,19 +332,31 @@ function contextRow(e, selected) {
 
 async function copy() {
   if (!current) return;
-  const json = toJson(current);
+  const event = current;
+  const json = toJson(event);
+  let ok = true;
   try {
     await navigator.clipboard.writeText(json);
-    status("Copied the event as JSON");
   } catch {
     const area = el("textarea");
     area.value = json;
     document.body.appendChild(area);
     area.select();
-    const ok = document.execCommand("copy");
+    ok = document.execCommand("copy");
     area.remove();
-    status(ok ? "Copied the event as JSON" : "Copy failed: the browser refused the clipboard", !ok);
   }
+  if (current !== event) return; // left while the clipboard answered: the line is no longer this event's
+  const line = $("status");
+  const before = copied ? copied.before : { text: line.textContent, error: line.classList.contains("error") };
+  const said = ok ? "Copied the event as JSON" : "Copy failed: the browser refused the clipboard";
+  status(said, !ok);
+  copied = { id: String(event.id), said, before };
+}
+
+/** The copy's line given back to what the status said before it, unless something else has said more since. */
+function forgetCopy() {
+  if ($("status").textContent === copied.said) status(copied.before.text, copied.before.error);
+  copied = null;
 }
 
 export function wireDetail() {

@@ -96,6 +96,50 @@ public sealed class TimelineConsoleTests(ChromiumFixture chromium) : IClassFixtu
         }
     }
 
+    /// <summary>
+    /// "Copied the event as JSON" stayed in the status line after the detail closed and while other events were opened,
+    /// as if they had been copied, until a reload of the list replaced it. It is the copied event's: opening another one
+    /// or closing the detail gives the line back to the list's count.
+    /// </summary>
+    [Fact]
+    public async Task Timeline_CopyAsJson_ConfirmationGoesWhenAnotherEventOpensOrTheDetailCloses()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        var body = Http.Envelope(null,
+            new { level = "Warning", message = "disk slow", timestamp = now.AddMinutes(-2), sequence = 1 },
+            new { level = "Error", message = "disk full", timestamp = now.AddMinutes(-1), sequence = 2 });
+        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/iris", Http.Utf8(body), "application/json");
+        Assert.True(status == HttpStatusCode.OK, text);
+        var (context, page, dialogs) = await chromium.NewPageAsync(width: 1200, height: 800);
+        await using var _ = context;
+        await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = collector.BaseAddress.GetLeftPart(UriPartial.Authority) });
+        await page.GotoAsync(collector.BaseAddress + "?user=iris");
+        var rows = page.Locator("#events-table tbody tr");
+        var line = page.Locator("#status");
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(line).ToHaveTextAsync(new Regex("^2 events"));
+        var count = await line.TextContentAsync();
+
+        await rows.Nth(0).Locator("a.open-event").ClickAsync();
+        await Expect(page.Locator("#detail-body")).ToContainTextAsync("disk full");
+        await page.Locator("#detail-copy").ClickAsync();
+        await Expect(line).ToHaveTextAsync("Copied the event as JSON");
+
+        await rows.Nth(1).Locator("a.open-event").ClickAsync();
+
+        await Expect(page.Locator("#detail-body")).ToContainTextAsync("disk slow");
+        await Expect(line).ToHaveTextAsync(count!);
+
+        await page.Locator("#detail-copy").ClickAsync();
+        await Expect(line).ToHaveTextAsync("Copied the event as JSON");
+        await page.Locator("#detail-close").ClickAsync();
+
+        await Expect(page.Locator("#detail")).ToBeHiddenAsync();
+        await Expect(line).ToHaveTextAsync(count!);
+        Assert.Empty(dialogs);
+    }
+
     [Fact]
     public async Task Timeline_LevelClickedWhileTheSearchIsBeingTyped_BothAppliedAndTheTextKept()
     {
