@@ -18,8 +18,8 @@ namespace ThreadedLogging.Collector;
 /// has it back by then. Still missing then, it was meant: unlike appsettings.json, deleting it is how an operator drops an
 /// environment's overrides (a restart would otherwise be the only way, besides writing <c>{}</c> into it), so its settings
 /// go, as the framework drops them, <see cref="TakeGone"/> says so once, and it is read again when it is back. Missing at
-/// start (none is shipped), it has no settings to keep or lose: a change that finds it still missing says nothing above
-/// Debug (<see cref="TakeStillMissing"/>).
+/// start (none is shipped; or appsettings.json, removed from the folder), a file has no settings to keep or lose: a change
+/// that finds it still missing says nothing above Debug (<see cref="TakeStillMissing"/>).
 /// </summary>
 internal sealed class CheckedJsonSource : JsonConfigurationSource
 {
@@ -130,7 +130,7 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
         private readonly IDisposable? _watch;
         private readonly CancellationTokenSource _disposed = new();
         private int _pending;
-        private bool _absent; // missing and its settings gone (or never read: missing at start); nothing more to say of it
+        private bool _absent; // missing and its settings gone (or never read: missing at start, appsettings.json too); nothing more to say of it
         private bool _readWhole;
         private int _reads; // whole reads so far: a wait for a deleted file started before one of them is moot
         private int _waitingSince = -1; // the value of _reads when the running wait began; -1: none runs
@@ -152,7 +152,7 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
             {
                 _readWhole = false;
                 base.Load();
-                _absent = !_readWhole && _source.Optional && !_source.KeptWhenMissing;
+                _absent = !_readWhole && _source.Optional; // appsettings.json too: missing at start, it has no settings to keep
             }
         }
 
@@ -203,6 +203,10 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
                 catch (Exception e) when ((e is FileNotFoundException or DirectoryNotFoundException) && _source.Optional && !_source.KeptWhenMissing)
                 {
                     Missing();
+                }
+                catch (Exception e) when ((e is FileNotFoundException or DirectoryNotFoundException) && _absent)
+                {
+                    StillMissing(); // appsettings.json missing since the start: no settings were read to stay
                 }
                 catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
                 {
@@ -277,13 +281,17 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
             }
         }
 
+        /// <summary>A change found the file missing, as it was (since the start, or taken as removed): said at Debug only (<see cref="TakeStillMissing"/>).</summary>
+        private void StillMissing() =>
+            Volatile.Write(ref _source._stillMissing, $"{_source.Describe()} does not exist, as before this change: nothing to read; it is read when it is there");
+
         /// <summary>An optional file deleted and not back (<see cref="Missing"/>): its settings go, as the framework's provider drops them; no error.</summary>
         private void Gone(TimeSpan waited)
         {
             Data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
             if (_absent)
             {
-                Volatile.Write(ref _source._stillMissing, $"{_source.Describe()} does not exist, as before this change: nothing to read; it is read when it is there");
+                StillMissing();
             }
             else
             {

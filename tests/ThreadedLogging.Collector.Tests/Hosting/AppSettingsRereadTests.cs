@@ -189,6 +189,39 @@ public sealed class AppSettingsRereadTests
         Assert.False(collector.HasExited);
     }
 
+    /// <summary>
+    /// No appsettings.json at start (removed from the program's folder; the settings here in appsettings.Production.json),
+    /// then a change to it that leaves it missing (a link to a file not written yet): warning 713 said "the settings last
+    /// read from it stay … does not exist", for settings never read. It now says nothing above Debug until it is there,
+    /// then is read (its second read key, not overridden by the environment's one-key list, taken).
+    /// </summary>
+    [Fact]
+    public async Task Reread_AppSettingsMissingFromTheStart_ChangedStillMissing_NothingSaidUntilItIsThere()
+    {
+        using var folder = new TempDirectory();
+        var (app, _, _) = await CopyWithSettingsInAsync(folder, "appsettings.Production.json", ReadKey);
+        var appSettings = Path.Combine(app, "appsettings.json");
+        File.Delete(appSettings);
+        await using var collector = CollectorCopy.Start(app, "--data", Path.Combine(folder.Path, "data"), $"--Logging:LogLevel:{ReloadCategory}=Debug");
+        using var http = await collector.ClientAsync();
+
+        File.CreateSymbolicLink(appSettings, Path.Combine(folder.Path, "etc", "appsettings.json"));
+
+        Assert.Contains($"Settings file still missing: the settings file '{appSettings}' does not exist, as before this change", await collector.NextLineAsync($"'{appSettings}'"), StringComparison.Ordinal);
+        Assert.DoesNotContain(NotRead, collector.Output, StringComparison.Ordinal);
+
+        // Lists merge by index: the first read key is the environment's, the second this file's.
+        var collectorKeys = new JsonObject { ["ReadApiKeys"] = new JsonArray("read-overridden", SecondReadKey) };
+        Replace(appSettings, new JsonObject { ["Collector"] = collectorKeys }.ToJsonString()); // the link replaced by the file
+
+        Assert.Contains("API keys reloaded: 1 ingest, 2 read, 1 admin", await collector.NextLineAsync("API keys"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await ReadAsync(http, SecondReadKey));
+        Assert.Equal(HttpStatusCode.OK, await ReadAsync(http, ReadKey));
+        Assert.DoesNotContain(NotRead, collector.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Settings changed", collector.Output, StringComparison.Ordinal);
+        Assert.False(collector.HasExited);
+    }
+
     [Fact]
     public async Task Start_AppSettingsNotJson_Exits2InOneLineNamingTheFile()
     {
