@@ -121,6 +121,28 @@ public sealed class GrpcReceivingBudgetTests
     }
 
     /// <summary>
+    /// A message longer than Collector:MaxRequestBodyBytes was refused by the gRPC framework's own check, "Received message
+    /// exceeds the maximum configured message size.", which names neither the setting nor its value (an HTTP body's 413 says
+    /// the limit). It is now refused RESOURCE_EXHAUSTED naming both, without a RetryInfo (sent again, it is refused again),
+    /// its bytes given back; the next export is taken.
+    /// </summary>
+    [Fact]
+    public async Task OtlpGrpc_MessageOverMaxRequestBodyBytes_ResourceExhaustedNamingTheSettingAndItsValue()
+    {
+        await using var collector = await CollectorFixture.StartWithOtlpGrpcAsync("--Collector:MaxRequestBodyBytes=1048576");
+        var large = OtlpIngestTests.Request(OtlpIngestTests.Record("large " + new string('x', 1_100_000)));
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => ExportAsync(collector, large, IPAddress.Loopback));
+
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        Assert.Equal($"message is {large.Length} bytes; the limit is 1048576 (Collector:MaxRequestBodyBytes)", refused.Status.Detail);
+        Assert.Null(refused.Trailers.GetValueBytes("grpc-status-details-bin"));
+        Assert.Equal(0, collector.Services.GetRequiredService<BodyBudget>().InUse);
+        await ExportAsync(collector, Request("exported"), IPAddress.Loopback);
+        Assert.Equal(["exported"], await ExportedAsync(collector));
+    }
+
+    /// <summary>
     /// Collector:RequestBodyTimeout bounded HTTP bodies only: a gRPC message could trickle in at Kestrel's minimum rate for as
     /// long as that took (1 MiB at 1 KiB/s: 17 minutes), holding its bytes of the budget, or with no minimum rate forever.
     /// </summary>

@@ -1,6 +1,9 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.IO.Pipelines;
+using Grpc.Core;
 using Microsoft.AspNetCore.Http.Features;
+using GrpcStatus = Grpc.Core.Status;
 
 namespace ThreadedLogging.Collector.Ingest.Formats.Otlp.Grpc;
 
@@ -15,18 +18,26 @@ namespace ThreadedLogging.Collector.Ingest.Formats.Otlp.Grpc;
 /// the read fails with RESOURCE_EXHAUSTED and a <c>RetryInfo</c>, which the framework answers (its trailers merged), before
 /// the rest of the message is held.
 /// <para>
+/// A message longer than <c>Collector:MaxRequestBodyBytes</c> (<paramref name="limit"/>; its length is in the gRPC frame's
+/// first 5 bytes) is refused RESOURCE_EXHAUSTED (without a <c>RetryInfo</c>: not retryable), naming the setting and its
+/// value, as an HTTP body's 413 names the limit, and logged and counted as that 413; the framework's own check (its
+/// <c>MaxReceiveMessageSize</c>, left as a backstop) answers "Received message exceeds the maximum configured message
+/// size.", which names neither.
+/// </para>
+/// <para>
 /// The message must arrive within <see cref="CollectorOptions.RequestBodyTimeout"/> from the call's start, as an HTTP body must
 /// (<paramref name="deadline"/> is cancelled then): Kestrel's minimum data rate alone let a message of 1 MiB trickle in at
 /// 1 KiB/s for 17 minutes, holding its share of the budget all that time. A read past it fails with DEADLINE_EXCEEDED.
 /// </para>
 /// </summary>
-internal sealed class BudgetedBodyReader(PipeReader inner, BodyBudget budget, string sender, TimeSpan timeout, CancellationToken deadline) : PipeReader, IRequestBodyPipeFeature
+internal sealed class BudgetedBodyReader(PipeReader inner, BodyBudget budget, string sender, long limit, TimeSpan timeout, CancellationToken deadline) : PipeReader, IRequestBodyPipeFeature
 {
     private readonly Lock _gate = new();
     private ReadOnlySequence<byte> _buffer;
     private long _consumed;
     private long _taken;
     private bool _released;
+    private bool _sized; // the message's length, in its frame's first 5 bytes, was checked against the limit
 
     /// <summary>Gets the refusal a read met (the budget or the sender's share was spent), or null.</summary>
     public IngestRejectedException? Refusal { get; private set; }
@@ -109,6 +120,7 @@ internal sealed class BudgetedBodyReader(PipeReader inner, BodyBudget budget, st
         _buffer = result.Buffer;
         try
         {
+            CheckLength(result.Buffer);
             TakeUpTo(_consumed + result.Buffer.Length);
         }
         catch (IngestRejectedException e)
@@ -117,10 +129,30 @@ internal sealed class BudgetedBodyReader(PipeReader inner, BodyBudget budget, st
             _buffer = default;
             inner.AdvanceTo(result.Buffer.Start, result.Buffer.End);
             Refusal = e;
-            throw OtlpGrpcLogsService.Refused(new IngestOutcome(e.StatusCode, e.Message, e.RetryAfterSeconds));
+            throw e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? new RpcException(new GrpcStatus(StatusCode.ResourceExhausted, e.Message)) // not retryable: no RetryInfo
+                : OtlpGrpcLogsService.Refused(new IngestOutcome(e.StatusCode, e.Message, e.RetryAfterSeconds));
         }
 
         return result;
+    }
+
+    /// <summary>Once the frame's header (a compressed flag, then the message's length, big-endian) has arrived: refuses a message longer than the limit (413).</summary>
+    private void CheckLength(ReadOnlySequence<byte> buffer)
+    {
+        if (_sized || _consumed > 0 || buffer.Length < 5)
+        {
+            return;
+        }
+
+        _sized = true;
+        Span<byte> header = stackalloc byte[5];
+        buffer.Slice(0, 5).CopyTo(header);
+        var length = BinaryPrimitives.ReadUInt32BigEndian(header[1..]);
+        if (length > limit)
+        {
+            throw IngestRejectedException.TooLarge($"message is {length} bytes; the limit is {limit} (Collector:MaxRequestBodyBytes)");
+        }
     }
 
     private void TakeUpTo(long bytes)

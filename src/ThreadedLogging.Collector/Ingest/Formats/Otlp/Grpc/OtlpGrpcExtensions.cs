@@ -41,7 +41,7 @@ internal static class OtlpGrpcExtensions
         builder.Services.AddSingleton(grpc);
         builder.Services.AddGrpc(options =>
         {
-            options.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, collector.MaxRequestBodyBytes);
+            options.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, collector.MaxRequestBodyBytes); // a backstop: BudgetedBodyReader refuses first, naming the setting
             options.CompressionProviders = [new CappedGzipProvider(collector.MaxRequestBodyBytes)];
         });
         return all;
@@ -92,7 +92,7 @@ internal static class OtlpGrpcExtensions
         {
             using var late = new CancellationTokenSource(collector.RequestBodyTimeout, time);
             var reader = new BudgetedBodyReader(
-                context.Request.BodyReader, budget, RemoteAddressKey.Of(context.Connection.RemoteIpAddress), collector.RequestBodyTimeout, late.Token);
+                context.Request.BodyReader, budget, RemoteAddressKey.Of(context.Connection.RemoteIpAddress), collector.MaxRequestBodyBytes, collector.RequestBodyTimeout, late.Token);
             context.Features.Set<IRequestBodyPipeFeature>(reader);
             try
             {
