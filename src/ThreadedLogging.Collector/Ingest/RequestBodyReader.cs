@@ -35,7 +35,7 @@ internal static class RequestBodyReader
         var limit = options.MaxRequestBodyBytes;
         if (request.ContentLength > limit)
         {
-            throw IngestRejectedException.TooLarge($"request body is {request.ContentLength} bytes; the limit is {limit}");
+            throw IngestRejectedException.TooLarge($"request body is {request.ContentLength} bytes; the limit is {limit} (Collector:MaxRequestBodyBytes)");
         }
 
         var encoding = request.Headers.ContentEncoding.ToString().Trim();
@@ -66,7 +66,7 @@ internal static class RequestBodyReader
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            throw new IngestRejectedException(StatusCodes.Status413PayloadTooLarge, $"request body exceeds {limit} bytes", e);
+            throw new IngestRejectedException(StatusCodes.Status413PayloadTooLarge, $"request body exceeds {limit} bytes (Collector:MaxRequestBodyBytes)", e);
         }
         catch (BadHttpRequestException e)
         {
@@ -151,8 +151,8 @@ internal static class RequestBodyReader
                 if (body.Length > limit)
                 {
                     throw IngestRejectedException.TooLarge(decompressed
-                        ? $"decompressed body exceeds {limit} bytes"
-                        : $"request body exceeds {limit} bytes");
+                        ? $"decompressed body exceeds {limit} bytes (Collector:MaxRequestBodyBytes)"
+                        : $"request body exceeds {limit} bytes (Collector:MaxRequestBodyBytes)");
                 }
 
                 if (body.Length == body.Array.Length)
