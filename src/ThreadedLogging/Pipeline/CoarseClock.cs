@@ -18,7 +18,7 @@ internal static class CoarseClock
     /// <summary>The time for a call at <paramref name="tick"/>: <paramref name="last"/>'s when the tick has not moved, else <paramref name="precise"/> read now and kept.</summary>
     internal static DateTimeOffset Read(ref Reading last, long tick, Func<DateTimeOffset> precise)
     {
-        if (!last.Taken || last.Tick != tick)
+        if (last.Time == default || last.Tick != tick) // default: none taken yet on this thread (no clock reads year 1)
         {
             last = new Reading(tick, precise());
         }
@@ -32,7 +32,5 @@ internal static class CoarseClock
         public long Tick { get; } = tick;
 
         public DateTimeOffset Time { get; } = time;
-
-        public bool Taken { get; } = true;
     }
 }
