@@ -14,7 +14,6 @@ internal sealed record SpooledEnvelope(ReadOnlyMemory<byte> Json, ReadOnlyMemory
 internal sealed partial class DurableSpool
 {
     private readonly List<(string File, long Length)> _newer = []; // segments of a newer format left on disk (LeaveNewer), under the size cap
-    private long _newerBytes;
 
     private void StartSegment()
     {
@@ -174,8 +173,7 @@ internal sealed partial class DurableSpool
             bytes += length;
         }
 
-        _newerBytes = _newer.Sum(n => n.Length);
-        var room = _maxBytes - _newerBytes;
+        var room = _maxBytes - NewerBytes;
         var counted = room > 0
             ? $"which leaves this client {room} bytes for its own while they are on disk"
             : "which they fill: while they are on disk, each batch this client spools drops the unsent ones before it";
@@ -192,7 +190,7 @@ internal sealed partial class DurableSpool
     private bool Over(long length)
     {
         var ours = _segments.Sum(s => s.Length) + length;
-        if (ours + _newerBytes <= _maxBytes)
+        if (ours + NewerBytes <= _maxBytes)
         {
             return false;
         }
@@ -211,12 +209,13 @@ internal sealed partial class DurableSpool
                     _newer[i] = (_newer[i].File, now);
                 }
             }
-
-            _newerBytes = _newer.Sum(n => n.Length);
         }
 
-        return ours + _newerBytes > _maxBytes;
+        return ours + NewerBytes > _maxBytes;
     }
+
+    /// <summary>The bytes of the newer segments left on disk, as last measured.</summary>
+    private long NewerBytes => _newer.Sum(n => n.Length);
 
     /// <summary>A file's length; 0 when it is gone or cannot be read.</summary>
     private static long LengthOf(string file)
