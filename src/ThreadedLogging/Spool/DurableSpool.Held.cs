@@ -35,8 +35,7 @@ internal sealed partial class DurableSpool
     /// again after twice the wait. Not to be called while a record is being sent (between <see cref="TryReadNext"/> and
     /// <see cref="Acknowledge"/>). The events adopted are those <see cref="PendingEvents"/> gains.
     /// </summary>
-    /// <exception cref="IOException">A free spool cannot be read: it is not tried again.</exception>
-    /// <exception cref="UnauthorizedAccessException">A free spool is not readable: it is not tried again.</exception>
+    /// <remarks>A free spool that cannot be read is said once (<see cref="CouldNotAdopt"/>), left as it was, and tried again after its back-off too.</remarks>
     public void AdoptReleased()
     {
         foreach (var held in _held.ToList())
@@ -47,10 +46,11 @@ internal sealed partial class DurableSpool
                 continue;
             }
 
-            _held.Remove(held); // also when reading it throws: one that cannot be read is left for the next start
-            if (!TryAdopt(held.Directory))
+            _held.Remove(held);
+            if (TryAdopt(held.Directory) != Adoption.Done)
             {
-                // Still held: a live process's (or the released worker's close failed before its lock went): tried again later.
+                // Still held: a live process's (or the released worker's close failed before its lock went); or it cannot
+                // be read (a fault that may pass: a folder made unreadable, an I/O error): tried again later.
                 _held.Add(held with { Released = null, Since = _time.GetTimestamp(), Wait = held.Released is null ? Min(held.Wait * 2, MaxAdoptionRetry) : FirstAdoptionRetry });
             }
         }

@@ -14,6 +14,20 @@ internal sealed record SpooledEnvelope(ReadOnlyMemory<byte> Json, ReadOnlyMemory
 internal sealed partial class DurableSpool
 {
     private readonly List<(string File, long Length)> _newer = []; // segments of a newer format left on disk (LeaveNewer), under the size cap
+    private readonly HashSet<string> _unadoptable = new(StringComparer.Ordinal); // dead processes' spools that could not be read, said once (CouldNotAdopt)
+
+    /// <summary>What <see cref="TryAdopt"/> did with a spool directory.</summary>
+    private enum Adoption
+    {
+        /// <summary>Adopted, left on disk (of a newer format), or found empty or gone.</summary>
+        Done,
+
+        /// <summary>Its lock is held: another process of the app, or another handler of this one, is using it.</summary>
+        Held,
+
+        /// <summary>Its lock was free but it could not be read: left as it was, unlocked, to be tried again.</summary>
+        Failed,
+    }
 
     private void StartSegment()
     {
@@ -48,11 +62,12 @@ internal sealed partial class DurableSpool
     }
 
     /// <summary>
-    /// Takes over a dead process's spool: its lock is free, so nobody else writes or reads it. False when its lock is held
-    /// (alive: another process of the app, or another handler of this one, is using it); true when it was adopted, left
-    /// (of a newer format), or found empty or gone.
+    /// Takes over a dead process's spool: its lock is free, so nobody else writes or reads it. <see cref="Adoption.Held"/>
+    /// when its lock is held (alive: another process of the app, or another handler of this one); <see cref="Adoption.Failed"/>
+    /// when it cannot be read (said once a directory: <see cref="CouldNotAdopt"/>), then left as it was, unlocked, for a
+    /// later try; else it was adopted, left (of a newer format), or found empty or gone.
     /// </summary>
-    private bool TryAdopt(string directory)
+    private Adoption TryAdopt(string directory)
     {
         FileStream lockFile;
         try
@@ -61,79 +76,76 @@ internal sealed partial class DurableSpool
         }
         catch (DirectoryNotFoundException)
         {
-            return true; // gone: its owner deleted it, nothing left in it
+            return Adoption.Done; // gone: its owner deleted it, nothing left in it
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            CouldNotAdopt(directory, e); // another user's, or a folder made read-only: thrown on, it stopped this process's own spool
+            return Adoption.Failed;
         }
         catch (IOException)
         {
-            return false; // alive: another process of the app is using it
+            return Adoption.Held; // alive: another process of the app is using it
         }
 
-        var files = new List<string>();
-        var newer = new List<(string File, int Version)>();
-        var oldestVersion = SpoolSegmentName.Version; // of the oldest segment, which the bookmark names: its name says whose it is
-        foreach (var file in Directory.GetFiles(directory, SpoolSegmentName.SearchPattern).Order(StringComparer.Ordinal))
+        // From here on the lock is ours: whatever fails (the folder removed or made unreadable meanwhile, a segment that
+        // cannot be opened, an I/O error) releases it and takes back what was adopted of it. Before, the exception left
+        // the lock held for the life of the process (neither a later pass nor another process could adopt the spool) and,
+        // at the start, stopped this process's own spool.
+        AdoptedDirectory? owner = null;
+        try
         {
-            if (SpoolSegmentName.TryReadVersion(Path.GetFileName(file), out var version))
+            var files = new List<string>();
+            var newer = new List<(string File, int Version)>();
+            var oldestVersion = SpoolSegmentName.Version; // of the oldest segment, which the bookmark names: its name says whose it is
+            foreach (var file in Directory.GetFiles(directory, SpoolSegmentName.SearchPattern).Order(StringComparer.Ordinal))
             {
-                if (version > SpoolSegmentName.Version)
+                if (SpoolSegmentName.TryReadVersion(Path.GetFileName(file), out var version))
                 {
-                    newer.Add((file, version));
-                }
-                else
-                {
-                    oldestVersion = files.Count == 0 ? version : oldestVersion;
-                    files.Add(file);
+                    if (version > SpoolSegmentName.Version)
+                    {
+                        newer.Add((file, version));
+                    }
+                    else
+                    {
+                        oldestVersion = files.Count == 0 ? version : oldestVersion;
+                        files.Add(file);
+                    }
                 }
             }
+
+            if (newer.Count > 0)
+            {
+                LeaveNewer(directory, newer, files.Count);
+                lockFile.Dispose();
+                return Adoption.Done;
+            }
+
+            owner = new AdoptedDirectory(directory, lockFile, oldestVersion);
+            var mark = ReadBookmark(owner, files);
+            var adopted = new List<SpoolSegment>(files.Count);
+            foreach (var file in files)
+            {
+                adopted.Add(ReadAdopted(file, owner, mark is { } at && file == files[0] ? at : null));
+            }
+
+            // Into the spool only once every segment was read: a failure above leaves nothing of this directory in it.
+            owner.Segments = adopted.Count;
+            _segments.InsertRange(_segments.Count(s => s.Adopted), adopted);
         }
-
-        if (newer.Count > 0)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            LeaveNewer(directory, newer, files.Count);
-            lockFile.Dispose();
-            return true;
-        }
-
-        var owner = new AdoptedDirectory(directory, lockFile, oldestVersion);
-        var mark = ReadBookmark(owner, files);
-        foreach (var file in files)
-        {
-            var segment = new SpoolSegment(file, adopted: true, new DateTimeOffset(File.GetLastWriteTimeUtc(file), TimeSpan.Zero)) { Owner = owner };
-            var records = new List<(long Start, int Count)>();
-            var start = 0L;
-            int torn;
-            using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            if (owner is null)
             {
-                segment.Length = stream.Length;
-                SpoolRecordFormat.ReadStatus status;
-                int count;
-                // A corrupt record (a whole one whose checksum does not match), or damaged bytes up to the next whole record
-                // (a damaged length), is counted as pending like the others: the reader drops it, counted, and reads on;
-                // the valid records after it were neither sent nor counted. Its count, and an earlier version's record's,
-                // is what its JSON holds (EventsIn): the reader counts the same; damaged bytes no checksum matches count 0
-                // (unknown: the reader says so when it skips them).
-                while ((status = SpoolRecordFormat.TryRead(stream, ref _payload, out var payload, out count, out var countChecked)) is not (SpoolRecordFormat.ReadStatus.End or SpoolRecordFormat.ReadStatus.Torn))
-                {
-                    count = status == SpoolRecordFormat.ReadStatus.DamagedUncounted ? 0 : countChecked ? count : EventsIn(segment, start, payload, count, say: true, out _);
-                    records.Add((start, count));
-                    segment.PendingEvents += count;
-                    start = stream.Position;
-                }
-
-                // A record cut short or corrupt (a crash while writing): its events are pending until the reader reaches it
-                // and drops the rest of the segment, counted (Dropped), by what its header says it held.
-                torn = status == SpoolRecordFormat.ReadStatus.Torn ? count : 0;
+                lockFile.Dispose();
+            }
+            else
+            {
+                owner.Dispose(); // its lock too
             }
 
-            if (mark is { } at && file == files[0])
-            {
-                StartAtBookmark(segment, records, start, at, owner.Bookmark.Path);
-            }
-
-            segment.PendingEvents += torn;
-
-            owner.Segments++;
-            _segments.Insert(_segments.Count(s => s.Adopted), segment);
+            CouldNotAdopt(directory, e);
+            return Adoption.Failed;
         }
 
         if (owner.Segments == 0)
@@ -146,10 +158,62 @@ internal sealed partial class DurableSpool
         }
         else
         {
+            _unadoptable.Remove(directory);
             Report?.Invoke($"Adopted the spool of a previous process: {directory} ({Counted.Of(owner.Segments, "segment", "segments")}).");
         }
 
-        return true;
+        return Adoption.Done;
+    }
+
+    /// <summary>Reads an adopted segment's records: what of it is pending, from <paramref name="mark"/> (its directory's bookmark) when it names this one.</summary>
+    private SpoolSegment ReadAdopted(string file, AdoptedDirectory owner, SpoolBookmark.Mark? mark)
+    {
+        var segment = new SpoolSegment(file, adopted: true, new DateTimeOffset(File.GetLastWriteTimeUtc(file), TimeSpan.Zero)) { Owner = owner };
+        var records = new List<(long Start, int Count)>();
+        var start = 0L;
+        int torn;
+        using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        {
+            segment.Length = stream.Length;
+            SpoolRecordFormat.ReadStatus status;
+            int count;
+            // A corrupt record (a whole one whose checksum does not match), or damaged bytes up to the next whole record
+            // (a damaged length), is counted as pending like the others: the reader drops it, counted, and reads on;
+            // the valid records after it were neither sent nor counted. Its count, and an earlier version's record's,
+            // is what its JSON holds (EventsIn): the reader counts the same; damaged bytes no checksum matches count 0
+            // (unknown: the reader says so when it skips them).
+            while ((status = SpoolRecordFormat.TryRead(stream, ref _payload, out var payload, out count, out var countChecked)) is not (SpoolRecordFormat.ReadStatus.End or SpoolRecordFormat.ReadStatus.Torn))
+            {
+                count = status == SpoolRecordFormat.ReadStatus.DamagedUncounted ? 0 : countChecked ? count : EventsIn(segment, start, payload, count, say: true, out _);
+                records.Add((start, count));
+                segment.PendingEvents += count;
+                start = stream.Position;
+            }
+
+            // A record cut short or corrupt (a crash while writing): its events are pending until the reader reaches it
+            // and drops the rest of the segment, counted (Dropped), by what its header says it held.
+            torn = status == SpoolRecordFormat.ReadStatus.Torn ? count : 0;
+        }
+
+        if (mark is { } at)
+        {
+            StartAtBookmark(segment, records, start, at, owner.Bookmark.Path);
+        }
+
+        segment.PendingEvents += torn;
+        return segment;
+    }
+
+    /// <summary>
+    /// A spool whose lock was free could not be read: said once a directory (it is tried again on later passes, and may
+    /// fail as long as its fault lasts); the spool of this process and the worker go on.
+    /// </summary>
+    private void CouldNotAdopt(string directory, Exception e)
+    {
+        if (_unadoptable.Add(directory))
+        {
+            Report?.Invoke($"Could not adopt the spool of a previous process {directory} ({e.GetType().Name}: {e.Message}): it is left as it was, unlocked, and tried again later.");
+        }
     }
 
     /// <summary>

@@ -123,9 +123,10 @@ internal sealed partial class DurableSpool : IDisposable
                     return;
                 }
 
-                if (!TryAdopt(directory))
+                if (TryAdopt(directory) is var adoption and not Adoption.Done)
                 {
-                    Hold(directory, released); // adopted on a later pass once free (AdoptReleased)
+                    // Adopted on a later pass once free (AdoptReleased); one that could not be read, once it can be.
+                    Hold(directory, adoption == Adoption.Held ? released : null);
                 }
             }
         }

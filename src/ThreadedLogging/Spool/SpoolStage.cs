@@ -253,18 +253,9 @@ internal sealed class SpoolStage
             return;
         }
 
+        // A spool that cannot be read is said by the spool, left as it was and tried again: nothing of it is adopted.
         var before = _spool.PendingEvents;
-        try
-        {
-            _spool.AdoptReleased();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Another process's spool that cannot be read: ours works on; that one is left for the next start.
-            _selfLog.Write($"Could not adopt a spool found held at the start, now free: {e.Message}. It is left for the next start.");
-        }
-
-        // What it adopted before a failure too: those segments are the spool's now, sent and counted with the others.
+        _spool.AdoptReleased();
         if (_spool.PendingEvents - before is > 0 and var adopted)
         {
             _ledger.Adopt(adopted);

@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Tests.Support;
+
+namespace ThreadedLogging.Tests.Spool;
+
+/// <summary>
+/// A dead process's spool whose lock is free but which cannot be read whole (here a segment that cannot be opened: a
+/// name in the folder whose file is gone, a dangling link — a real fault that holds for root too, unlike a chmod): its
+/// lock is released and nothing of it adopted, said once; this process's own spool and worker go on; it is tried again
+/// after the held-spool back-off, and adopted whole, each event sent once, when it can be read. Real spools, real
+/// handlers, the real lock file; the handler's clock is a fake one (<see cref="WatchedTime"/>) for the back-off.
+/// </summary>
+public sealed class SpoolAdoptionFailureTests
+{
+    private static readonly TimeSpan Safety = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Start_ADeadSpoolsSegmentCannotBeOpened_LockReleasedSaidOnceOwnSpoolWorks_AdoptedOnceOnceItCanBe()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // a symbolic link needs a privilege there
+        }
+
+        // Before, the FileNotFoundException left TryAdopt with the dead spool's lock file open: held by this process for
+        // its life (the FileStream below threw "The process cannot access the file … because it is being used by another
+        // process"), and, at the start, the exception stopped this handler's own spool (memory only).
+        using var directory = new TempDirectory();
+        await SpoolTests.LeaveFiftyInSpoolAsync(directory.Path);
+        var dead = Assert.Single(Directory.GetDirectories(directory.Path));
+        var segment = Assert.Single(Directory.GetFiles(dead, "*.seg*"));
+        var unopenable = Path.Combine(dead, "0000000001.seg.v2"); // read after the first segment: that one taken back too
+        File.CreateSymbolicLink(unopenable, Path.Combine(directory.Path, "gone"));
+
+        var time = new WatchedTime(DateTimeOffset.UtcNow);
+        var selfLog = new ConcurrentQueue<string>();
+        var sink = new CollectingSink().Open();
+        var handler = new ThreadedHandler(sink, SpoolTests.Options(directory.Path, o =>
+        {
+            (o.TimeProvider, o.ShutdownTimeout, o.SelfLog) = (time, TimeSpan.FromMinutes(2), selfLog.Enqueue);
+        }));
+        await using (handler)
+        {
+            var logger = handler.CreateLogger("App");
+            logger.LogInformation("mine");
+            Assert.True(handler.Flush(Safety));
+            using (new FileStream(Path.Combine(dead, "lock"), FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+            {
+                // free: another process (or a later pass) can adopt it
+            }
+
+            Assert.Equal((0L, 1L, 0L), (handler.Statistics.Adopted, handler.Statistics.Sent, handler.Statistics.Pending));
+            Assert.True(File.Exists(segment)); // left as it was
+            Assert.DoesNotContain(selfLog, m => m.Contains("The spool at", StringComparison.Ordinal)); // its own spool still works
+
+            time.Advance(DurableSpool.FirstAdoptionRetry);
+            logger.LogInformation("tried again, still unreadable");
+            Assert.True(handler.Flush(Safety));
+            Assert.Equal(0L, handler.Statistics.Adopted);
+            Assert.Single(selfLog, m => m.Contains($"Could not adopt the spool of a previous process {dead} (FileNotFoundException", StringComparison.Ordinal));
+            using (new FileStream(Path.Combine(dead, "lock"), FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+            {
+                // released again after the second try
+            }
+
+            File.Delete(unopenable); // the fault ends
+            time.Advance(DurableSpool.FirstAdoptionRetry * 2); // the back-off doubled
+            logger.LogInformation("readable");
+            Assert.True(handler.Flush(Safety)); // the pass that adopts it: the adopted events are sent first
+            Assert.True(handler.Flush(Safety)); // and this one counts them settled too
+            var s = handler.Statistics;
+            Assert.Equal((50L, 53L, 0L, 0L), (s.Adopted, s.Sent, s.Dropped, s.Pending));
+        }
+
+        Assert.Equal(
+            ["mine", "tried again, still unreadable", .. Enumerable.Range(0, 50).Select(i => $"event {i}"), "readable"],
+            sink.Delivered.Select(e => e.Message));
+        Assert.Empty(Directory.GetFiles(directory.Path, "*.seg*", SearchOption.AllDirectories)); // nothing left to send again
+        Assert.Single(selfLog, m => m.Contains("Could not adopt", StringComparison.Ordinal));
+    }
+}
