@@ -7,8 +7,9 @@ namespace ThreadedLogging.Benchmarks;
 /// <summary>
 /// A fast before/after loop without BenchmarkDotNet: <c>--quick [candidate ...] [--iterations N]</c>
 /// runs each candidate in this process for N bursts of <see cref="BenchConfig.CallsPerInvoke"/> calls
-/// (drained, untimed, between bursts) and prints the median and fastest burst in ns per call, the
-/// caller's bytes per call and the GC counts. Same call and candidates as <see cref="LogCallBenchmarks"/>;
+/// (drained, untimed, between bursts) and prints the median and fastest burst in ns per call, the median
+/// on-CPU time per call (a burst's time less the caller's run-queue wait: steady when other processes load the
+/// machine), the caller's bytes per call and the GC counts. Same call and candidates as <see cref="LogCallBenchmarks"/>;
 /// the published numbers still come from BenchmarkDotNet. <c>--order</c> makes each call <c>{@Order}</c> with a small
 /// object instead: a call a record cannot hold, kept as an object (<c>ObjectSlots</c>).
 /// </summary>
@@ -67,8 +68,8 @@ internal static class QuickRun
             names.AddRange(Candidates.Keys);
         }
 
-        Console.WriteLine($"| candidate | median ns/call | min ns/call | p25 / p75 | caller B/call | gen0 | gen1 | gen2 | ({iterations} bursts of {BenchConfig.CallsPerInvoke}, GC {(GCSettingsInfo())}) |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| candidate | median ns/call | min ns/call | p25 / p75 | on-CPU median | caller B/call | gen0 | gen1 | gen2 | ({iterations} bursts of {BenchConfig.CallsPerInvoke}, GC {(GCSettingsInfo())}) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var name in names)
         {
             using var candidate = Candidates[name]();
@@ -82,6 +83,7 @@ internal static class QuickRun
             var times = new double[iterations];
             var collections = new int[iterations];
             var waited = new double[iterations];
+            var onCpu = new double[iterations];
             var paused = new double[iterations];
             long bytes = 0;
             var gc0 = GC.CollectionCount(0);
@@ -100,6 +102,7 @@ internal static class QuickRun
                 collections[i] = GC.CollectionCount(0) - collected;
                 paused[i] = (GC.GetTotalPauseDuration() - pauseBefore).TotalNanoseconds / BenchConfig.CallsPerInvoke;
                 waited[i] = (SchedStat().WaitNs - waitBefore) / (double)BenchConfig.CallsPerInvoke;
+                onCpu[i] = times[i] - waited[i]; // not runAfter - runBefore: a running thread's run time is brought up to date only at the scheduler's tick
                 candidate.Drain();
             }
 
@@ -110,9 +113,10 @@ internal static class QuickRun
             }
 
             Array.Sort(times);
+            Array.Sort(onCpu);
             var calls = (double)iterations * BenchConfig.CallsPerInvoke;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {times[iterations / 2]:F0} | {times[0]:F0} | {times[iterations / 4]:F0} / {times[iterations * 3 / 4]:F0} | {bytes / calls:F0} | {GC.CollectionCount(0) - gc0} | {GC.CollectionCount(1) - gc1} | {GC.CollectionCount(2) - gc2} |"));
+                $"| {name} | {times[iterations / 2]:F0} | {times[0]:F0} | {times[iterations / 4]:F0} / {times[iterations * 3 / 4]:F0} | {onCpu[iterations / 2]:F0} | {bytes / calls:F0} | {GC.CollectionCount(0) - gc0} | {GC.CollectionCount(1) - gc1} | {GC.CollectionCount(2) - gc2} |"));
             gcTrace?.Print();
         }
 
