@@ -213,7 +213,7 @@ internal sealed class BatchWorker : IDisposable
                 if (_spool is not null)
                 {
                     _spool.Sync();
-                    await _spool.DeliverSpooledAsync(_delivery, token).ConfigureAwait(false);
+                    await _spool.DeliverSpooledAsync(_delivery, token, _stopping).ConfigureAwait(false);
                 }
 
                 if (_stopping && _queue.Count == 0)

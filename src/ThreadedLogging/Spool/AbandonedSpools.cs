@@ -7,7 +7,7 @@ namespace ThreadedLogging;
 /// that outlived the shutdown budget): the directory stays locked until that worker stops. A handler started
 /// in the same process meanwhile (a host that rebuilds its logging) waits, boundedly, for that release before
 /// it looks at the directory, instead of taking it for a live process's; if the wait ends first, it adopts the
-/// directory once released (<see cref="DurableSpool.AdoptReleased"/>).
+/// directory once released (<see cref="DurableSpool.AdoptAbandoned"/>).
 /// </summary>
 internal static class AbandonedSpools
 {

@@ -1,77 +1,143 @@
 namespace ThreadedLogging;
 
 /// <summary>
-/// Spools of other processes, or of other handlers of this process, whose lock was held when this one opened: a live
-/// process's, or one a worker of this process abandoned at its shutdown that did not let go within
-/// <see cref="AbandonedSpools.MaxWait"/>. Before, they were skipped until the next start of the app, so what such a
-/// handler or process left when it died or was disposed later stayed on disk meanwhile. The worker looks again on a later
-/// pass (<see cref="AdoptReleased"/>): an abandoned worker's directory as soon as it lets go (<see cref="HeldReleased"/>
-/// wakes the worker), another's after a back-off (<see cref="FirstAdoptionRetry"/>, doubled up to
-/// <see cref="MaxAdoptionRetry"/>): one failed lock attempt each time, not a wait, so neither the log call nor the
-/// worker's sending waits for it.
+/// Spools of other processes, or of other handlers of this process, that end after this one opened its own. At
+/// <see cref="Open"/> the dead ones are adopted; before, that was the only look, so what a process of the app that
+/// started after this one (or was running then) left when it crashed stayed on disk until the app's next start — days,
+/// for a service. The worker looks again on a later pass (<see cref="AdoptAbandoned"/>): a directory a worker of this
+/// process abandoned at its shutdown (held past <see cref="AbandonedSpools.MaxWait"/> at the start) as soon as it lets
+/// go (<see cref="HeldReleased"/> wakes the worker); every other directory in the spool's root at each look, after a
+/// back-off (<see cref="FirstAdoptionRetry"/>, doubled up to <see cref="MaxAdoptionRetry"/> while a look adopts nothing,
+/// back to the first after one that does): one listing of the root, and one lock attempt per directory not known to be
+/// ours, never a wait, so neither the log call nor the worker's sending waits for it.
 /// </summary>
+/// <remarks>
+/// Not at once when a flush is asked: a flush waits for what was logged (and adopted) before it, and an app that flushes
+/// after each event would list the directory for each; nor while the handler stops (<see cref="SpoolStage"/>): what is
+/// found then is the next start's, as at a disposal during <see cref="Open"/>.
+/// </remarks>
 internal sealed partial class DurableSpool
 {
-    /// <summary>How long after a spool was found held its lock is tried again.</summary>
+    /// <summary>How long after the start, or after a look that adopted a spool, the spool's root is looked at again.</summary>
     internal static readonly TimeSpan FirstAdoptionRetry = TimeSpan.FromSeconds(30);
 
-    /// <summary>The longest wait between two tries of a spool still held (a live process's, which may run for days).</summary>
+    /// <summary>The longest wait between two looks (the others' spools are often live processes', which may run for days).</summary>
     internal static readonly TimeSpan MaxAdoptionRetry = TimeSpan.FromMinutes(10);
 
-    private readonly List<HeldSpool> _held = [];
+    private readonly List<(string Directory, Task Released)> _held = []; // held at Open by an abandoned worker of this process
+    private readonly HashSet<string> _leftAlone = new(StringComparer.Ordinal); // found with nothing to adopt (of a newer format, or empty and not deletable): not tried again
+    private long _lastLook; // the clock's timestamp of the start or the last look
+    private TimeSpan _lookWait = FirstAdoptionRetry;
 
     /// <summary>
     /// Called, on any thread, when an abandoned worker of this process let go of a spool this one found held: the worker
-    /// should make a pass (<see cref="AdoptReleased"/>) without waiting for its interval.
+    /// should make a pass (<see cref="AdoptAbandoned"/>) without waiting for its interval.
     /// </summary>
     public Action? HeldReleased { get; set; }
 
-    /// <summary>Gets whether spools found held by another process or handler are still to be adopted.</summary>
-    public bool HasHeld => _held.Count > 0;
+    /// <summary>Whether <see cref="AdoptAbandoned"/> has something to do: a held spool released, or a look due (if <paramref name="look"/>).</summary>
+    public bool AdoptionDue(bool look) => _held.Exists(h => h.Released.IsCompleted) || (look && LookDue);
+
+    private bool LookDue => _time.GetElapsedTime(_lastLook) >= _lookWait;
 
     /// <summary>
-    /// Tries again the spools found held whose turn it is (an abandoned worker's once released, another's after its
-    /// back-off) and adopts those now free, their segments sent before this process's own; a spool still held is tried
-    /// again after twice the wait. Not to be called while a record is being sent (between <see cref="TryReadNext"/> and
+    /// Adopts the spools of this process's abandoned workers that let go, and, when a look is due, those of the processes
+    /// (and handlers) that ended since the last look, their segments sent before this process's own, exactly as at the
+    /// start (their bookmark: what was settled is not sent or counted again). A spool still held is a live one's: looked at
+    /// again at the next look. Not to be called while a record is being sent (between <see cref="TryReadNext"/> and
     /// <see cref="Acknowledge"/>). The events adopted are those <see cref="PendingEvents"/> gains.
     /// </summary>
-    /// <remarks>A free spool that cannot be read is said once (<see cref="CouldNotAdopt"/>), left as it was, and tried again after its back-off too.</remarks>
-    public void AdoptReleased()
+    /// <param name="look">Whether to look for other spools if a look is due (not while the handler stops).</param>
+    /// <remarks>A free spool that cannot be read is said once (<see cref="CouldNotAdopt"/>), left as it was, and tried again at the next look.</remarks>
+    public void AdoptAbandoned(bool look = true)
     {
-        foreach (var held in _held.ToList())
+        foreach (var held in _held.Where(h => h.Released.IsCompleted).ToList())
         {
-            var due = held.Released is { } released ? released.IsCompleted : _time.GetElapsedTime(held.Since) >= held.Wait;
-            if (!due)
+            _held.Remove(held);
+            TryAdopt(held.Directory); // still held (its close failed before its lock went), or unreadable: the next look's
+        }
+
+        if (look && LookDue)
+        {
+            var adopted = Look();
+            _lastLook = _time.GetTimestamp();
+            _lookWait = adopted ? FirstAdoptionRetry : Min(_lookWait * 2, MaxAdoptionRetry);
+        }
+    }
+
+    /// <summary>
+    /// One look at the spool's root: every directory that is not this process's, not adopted already, not held by an
+    /// abandoned worker of this process and not left alone before is tried (<see cref="TryAdopt"/>); true when one was adopted.
+    /// </summary>
+    private bool Look()
+    {
+        string[] directories;
+        try
+        {
+            directories = Directory.GetDirectories(_root);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            if (_unadoptable.Add(_root))
+            {
+                Report?.Invoke($"Could not list the spool's folder {_root} to look for spools that other processes left ({e.GetType().Name}: {e.Message}): it is looked at again later.");
+            }
+
+            return false;
+        }
+
+        Array.Sort(directories, StringComparer.Ordinal);
+        _leftAlone.IntersectWith(directories); // those gone meanwhile (a newer client sent them) are forgotten
+        var ownPath = Path.GetFullPath(_directory);
+        var adopted = false;
+        foreach (var directory in directories)
+        {
+            if (_leftAlone.Contains(directory)
+                || string.Equals(Path.GetFullPath(directory), ownPath, StringComparison.Ordinal)
+                || _segments.Exists(s => s.Owner?.Path == directory)
+                || _held.Exists(h => h.Directory == directory)
+                || AbandonedSpools.ReleaseOf(directory) is { IsCompleted: false })
             {
                 continue;
             }
 
-            _held.Remove(held);
-            if (TryAdopt(held.Directory) != Adoption.Done)
+            if (!File.Exists(Path.Combine(directory, LockFileName)) && !HasSegments(directory))
             {
-                // Still held: a live process's (or the released worker's close failed before its lock went); or it cannot
-                // be read (a fault that may pass: a folder made unreadable, an I/O error): tried again later.
-                _held.Add(held with { Released = null, Since = _time.GetTimestamp(), Wait = held.Released is null ? Min(held.Wait * 2, MaxAdoptionRetry) : FirstAdoptionRetry });
+                // No lock file and nothing to send: a process creating its directory right now (its lock file comes next;
+                // one made here would take its lock from it), or one emptied and left.
+                continue;
             }
+
+            var pending = PendingEvents;
+            if (TryAdopt(directory) == Adoption.Done && PendingEvents > pending)
+            {
+                adopted = true;
+            }
+        }
+
+        return adopted;
+    }
+
+    /// <summary>Whether a directory holds a segment file of any version; false when it cannot be listed.</summary>
+    private static bool HasSegments(string directory)
+    {
+        try
+        {
+            return Directory.EnumerateFiles(directory, SpoolSegmentName.SearchPattern).Any();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 
-    /// <summary>A spool whose lock was held at <see cref="Open"/>: tried again once <paramref name="released"/> completes (an abandoned worker's) or after the back-off.</summary>
-    private void Hold(string directory, Task? released)
+    /// <summary>A spool held at <see cref="Open"/> by an abandoned worker of this process: adopted once <paramref name="released"/> completes.</summary>
+    private void Hold(string directory, Task released)
     {
-        _held.Add(new HeldSpool(directory, released, _time.GetTimestamp(), FirstAdoptionRetry));
-        if (released is not null)
-        {
-            Report?.Invoke($"The spool {directory} is still held, after {AbandonedSpools.MaxWait.TotalSeconds:0} s, by a worker of this process that outlived its handler's disposal: it is adopted once that worker lets go of it.");
-            released.ContinueWith(_ => HeldReleased?.Invoke(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
+        _held.Add((directory, released));
+        Report?.Invoke($"The spool {directory} is still held, after {AbandonedSpools.MaxWait.TotalSeconds:0} s, by a worker of this process that outlived its handler's disposal: it is adopted once that worker lets go of it.");
+        released.ContinueWith(_ => HeldReleased?.Invoke(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-
-    /// <param name="Directory">The spool directory.</param>
-    /// <param name="Released">Completes when the abandoned worker of this process holding it lets go; null for another holder.</param>
-    /// <param name="Since">When it was last found held (the clock's timestamp).</param>
-    /// <param name="Wait">How long after <paramref name="Since"/> it is tried again, unless <paramref name="Released"/> says.</param>
-    private sealed record HeldSpool(string Directory, Task? Released, long Since, TimeSpan Wait);
 }

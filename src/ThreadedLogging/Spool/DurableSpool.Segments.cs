@@ -118,6 +118,7 @@ internal sealed partial class DurableSpool
             {
                 LeaveNewer(directory, newer, files.Count);
                 lockFile.Dispose();
+                _leftAlone.Add(directory); // for a client of their version: not said, nor counted against the cap, again
                 return Adoption.Done;
             }
 
@@ -155,6 +156,10 @@ internal sealed partial class DurableSpool
             TryDelete(Path.Combine(directory, SpoolBookmark.FileNameOf(1))); // an earlier client's, its segments all gone
             TryDelete(Path.Combine(directory, LockFileName));
             TryDeleteDirectory(directory);
+            if (Directory.Exists(directory))
+            {
+                _leftAlone.Add(directory); // a file of another kind left in it: nothing to send, not tried (nor said) again
+            }
         }
         else
         {

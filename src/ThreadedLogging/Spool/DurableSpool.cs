@@ -90,7 +90,7 @@ internal sealed partial class DurableSpool : IDisposable
     /// Creates and locks this instance's directory and adopts the spools of dead processes, but none once <paramref name="stop"/>
     /// (the handler's shutdown) is signalled: those are left for the next start. A spool whose lock is held (a live
     /// process's, or an abandoned worker's of this process still held after <see cref="AbandonedSpools.MaxWait"/>) is
-    /// adopted later, once free (<see cref="AdoptReleased"/>).
+    /// adopted later, once free (<see cref="AdoptAbandoned"/>), and so is one whose process ends after this one started.
     /// </summary>
     /// <exception cref="IOException">The directory cannot be created or locked.</exception>
     /// <exception cref="UnauthorizedAccessException">The directory is not writable.</exception>
@@ -108,6 +108,7 @@ internal sealed partial class DurableSpool : IDisposable
         }
 
         _lock = new FileStream(Path.Combine(_directory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        _lastLook = _time.GetTimestamp(); // the first look of the worker's (AdoptAbandoned) comes a back-off after this one
         foreach (var directory in Directory.GetDirectories(_root).Order(StringComparer.Ordinal))
         {
             if (!string.Equals(Path.GetFullPath(directory), Path.GetFullPath(_directory), StringComparison.Ordinal))
@@ -123,11 +124,12 @@ internal sealed partial class DurableSpool : IDisposable
                     return;
                 }
 
-                if (TryAdopt(directory) is var adoption and not Adoption.Done)
+                if (TryAdopt(directory) == Adoption.Held && released is not null)
                 {
-                    // Adopted on a later pass once free (AdoptReleased); one that could not be read, once it can be.
-                    Hold(directory, adoption == Adoption.Held ? released : null);
+                    Hold(directory, released); // adopted on the pass after that worker lets go (AdoptAbandoned)
                 }
+
+                // Another held (a live process's) or unreadable one is tried again at the worker's next look (AdoptAbandoned).
             }
         }
     }

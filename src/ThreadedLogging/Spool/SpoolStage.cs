@@ -158,11 +158,13 @@ internal sealed class SpoolStage
 
     /// <summary>
     /// Sends what the spool holds, oldest first; while each is sent (however long a hung receiver takes), moves what is
-    /// logged from memory to disk at every interval, and at once when woken (a flush, the shutdown).
+    /// logged from memory to disk at every interval, and at once when woken (a flush, the shutdown). First, when one is
+    /// due, looks for spools other processes or handlers left (<see cref="DurableSpool.AdoptAbandoned"/>), unless
+    /// <paramref name="stopping"/>.
     /// </summary>
-    public async Task DeliverSpooledAsync(BatchDelivery delivery, CancellationToken token)
+    public async Task DeliverSpooledAsync(BatchDelivery delivery, CancellationToken token, bool stopping = false)
     {
-        AdoptReleased(token);
+        AdoptAbandoned(look: !stopping, token);
         while (_active)
         {
             SpoolEntry entry;
@@ -242,20 +244,21 @@ internal sealed class SpoolStage
     }
 
     /// <summary>
-    /// Adopts the spools found held at <see cref="Open"/> that are free now and due to be tried (<see cref="DurableSpool.AdoptReleased"/>),
+    /// Adopts the spools found held at <see cref="Open"/> by an abandoned worker of this process that let go, and, when a
+    /// look is due and <paramref name="look"/>, those of processes or handlers that ended since (<see cref="DurableSpool.AdoptAbandoned"/>),
     /// before the spool is read, no record being sent: their events are counted adopted, and sent first. None once the
-    /// shutdown's deadline passed or the books are frozen: those stay for the next start.
+    /// shutdown's deadline passed or the books are frozen, and no look while the handler stops: those stay for the next start.
     /// </summary>
-    private void AdoptReleased(CancellationToken token)
+    private void AdoptAbandoned(bool look, CancellationToken token)
     {
-        if (!_active || !_spool.HasHeld || token.IsCancellationRequested || _ledger.IsFrozen)
+        if (!_active || !_spool.AdoptionDue(look) || token.IsCancellationRequested || _ledger.IsFrozen)
         {
             return;
         }
 
         // A spool that cannot be read is said by the spool, left as it was and tried again: nothing of it is adopted.
         var before = _spool.PendingEvents;
-        _spool.AdoptReleased();
+        _spool.AdoptAbandoned(look);
         if (_spool.PendingEvents - before is > 0 and var adopted)
         {
             _ledger.Adopt(adopted);

@@ -6,9 +6,10 @@ namespace ThreadedLogging.Tests.Spool;
 
 /// <summary>
 /// A spool whose lock is held when a handler opens its own (a live process's, or one a worker of this process abandoned at
-/// its handler's disposal still holds after <c>AbandonedSpools.MaxWait</c>) is adopted on a later pass of the worker once
-/// it is free, not left until the next start of the app: sent once, counted adopted. Real spools, real handlers, the real
-/// lock file; the handler's clock is a fake one (<see cref="WatchedTime"/>) so that the wait and the back-off end on cue.
+/// its handler's disposal still holds after <c>AbandonedSpools.MaxWait</c>), or one that a process or handler started
+/// later leaves when it ends, is adopted on a later pass of the worker once it is free, not left until the next start of
+/// the app: sent once, counted adopted. Real spools, real handlers, the real lock file; the handler's clock is a fake one
+/// (<see cref="WatchedTime"/>) so that the wait and the back-off end on cue.
 /// </summary>
 public sealed class SpoolHeldAdoptionTests
 {
@@ -96,5 +97,129 @@ public sealed class SpoolHeldAdoptionTests
             ["while held", "free, within the back-off", .. Enumerable.Range(0, 50).Select(i => $"event {i}"), "after the back-off"],
             sink.Delivered.Select(e => e.Message));
         Assert.Empty(Directory.GetFiles(directory.Path, "*.seg*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task Running_AHandlerStartedLaterEndsWithEventsSpooled_AdoptedAtTheNextLook_EachSentOnceFromItsBookmark()
+    {
+        // Before, other spools were looked for at the start only (and those held then retried): the 50 that a handler
+        // started after this one left on disk stayed there until the app's next start (Adopted stayed 0).
+        using var directory = new TempDirectory();
+        var time = new WatchedTime(DateTimeOffset.UtcNow);
+        var sink = new CollectingSink().Open();
+        await using (var handler = new ThreadedHandler(sink, SpoolTests.Options(directory.Path, o => (o.TimeProvider, o.ShutdownTimeout) = (time, TimeSpan.FromMinutes(2)))))
+        {
+            var logger = handler.CreateLogger("App");
+            logger.LogInformation("started");
+            Assert.True(handler.Flush(Safety)); // its spool open, alone in the folder
+            time.Advance(DurableSpool.FirstAdoptionRetry);
+            logger.LogInformation("first look");
+            Assert.True(handler.Flush(Safety)); // a look that finds nothing: the next one twice as far
+
+            var laterSink = await LeaveFiftyAfterTenSentAsync(directory.Path); // started after this one: 10 sent, 50 left, its bookmark past the 10
+
+            time.Advance(DurableSpool.FirstAdoptionRetry);
+            logger.LogInformation("before the next look");
+            Assert.True(handler.Flush(Safety));
+            Assert.Equal(0L, handler.Statistics.Adopted);
+
+            time.Advance(DurableSpool.FirstAdoptionRetry);
+            logger.LogInformation("second look");
+            Assert.True(handler.Flush(Safety)); // the pass that adopts it: the adopted events are sent first
+            Assert.True(handler.Flush(Safety)); // and these count them: settled too
+            var s = handler.Statistics;
+            Assert.Equal((50L, 54L, 0L, 0L), (s.Adopted, s.Sent, s.Dropped, s.Pending));
+            Assert.Equal(Enumerable.Range(0, 10).Select(i => $"early {i}"), laterSink.Delivered.Select(e => e.Message));
+        }
+
+        Assert.Equal(
+            ["started", "first look", "before the next look", .. Enumerable.Range(0, 50).Select(i => $"event {i}"), "second look"],
+            sink.Delivered.Select(e => e.Message)); // none of the 10 the other sent: its bookmark
+        Assert.Empty(Directory.GetFiles(directory.Path, "*.seg*", SearchOption.AllDirectories)); // nothing left to send again
+    }
+
+    [Fact]
+    public async Task Running_ASpoolOfANewerFormatFoundAtTheStart_LaterLooksLeaveItAlone_SaidOnceCountedOnce()
+    {
+        // A guard of the looks themselves (main, which never looked again, passes it): without the directories left
+        // alone, each look left it again, said it again (3 lines) and counted its bytes against MaxBufferBytes again.
+        using var directory = new TempDirectory();
+        await SpoolTests.LeaveFiftyInSpoolAsync(directory.Path);
+        var written = Assert.Single(Directory.GetFiles(directory.Path, "*.seg*", SearchOption.AllDirectories));
+        var newer = Path.Combine(Path.GetDirectoryName(written)!, "0000000000.seg.v3");
+        File.Move(written, newer);
+        var bytes = new FileInfo(newer).Length;
+
+        var time = new WatchedTime(DateTimeOffset.UtcNow);
+        var selfLog = new ConcurrentQueue<string>();
+        var sink = new CollectingSink().Open();
+        await using (var handler = new ThreadedHandler(sink, SpoolTests.Options(directory.Path, o =>
+        {
+            (o.TimeProvider, o.ShutdownTimeout, o.SelfLog) = (time, TimeSpan.FromMinutes(2), selfLog.Enqueue);
+        })))
+        {
+            var logger = handler.CreateLogger("App");
+            foreach (var wait in new[] { TimeSpan.Zero, DurableSpool.FirstAdoptionRetry, DurableSpool.FirstAdoptionRetry * 2 })
+            {
+                time.Advance(wait);
+                logger.LogInformation("after {Wait}", wait);
+                Assert.True(handler.Flush(Safety)); // the start's pass, then two looks
+            }
+
+            Assert.Equal((0L, 3L), (handler.Statistics.Adopted, handler.Statistics.Sent));
+        }
+
+        var line = Assert.Single(selfLog, m => m.Contains(newer, StringComparison.Ordinal));
+        Assert.Contains($"Their {bytes} bytes count against MaxBufferBytes", line, StringComparison.Ordinal);
+        Assert.True(File.Exists(newer)); // for a client of its version
+    }
+
+    /// <summary>
+    /// A handler on <paramref name="directory"/> that sends 10 events, then spools 50 its receiver refuses (503) until its
+    /// disposal, which leaves them on disk, its lock free, as a process that died would: what the next start adopts.
+    /// </summary>
+    private static async Task<CollectingSink> LeaveFiftyAfterTenSentAsync(string directory)
+    {
+        var sends = 0;
+        var retried = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sink = new CollectingSink
+        {
+            Decide = _ =>
+            {
+                if (Interlocked.Increment(ref sends) == 1)
+                {
+                    return SendResult.Success;
+                }
+
+                retried.TrySetResult();
+                return new SendResult(SendOutcome.Transient, Error: "503");
+            },
+        }.Open();
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = new ThreadedHandler(sink, SpoolTests.Options(directory, o => o.SelfLog = m =>
+        {
+            if (m.Contains("50 events remain in the spool", StringComparison.Ordinal))
+            {
+                closed.TrySetResult();
+            }
+        }));
+        var logger = handler.CreateLogger("App");
+        for (var i = 0; i < 10; i++)
+        {
+            logger.LogInformation("early {N}", i);
+        }
+
+        Assert.True(handler.Flush(Safety));
+        for (var i = 0; i < 50; i++)
+        {
+            logger.LogInformation("event {N}", i);
+        }
+
+        _ = handler.FlushAsync();
+        await retried.Task.WaitAsync(Safety); // spooled, then refused
+        Assert.Equal(50, handler.Statistics.Spooled);
+        await handler.DisposeAsync();
+        await closed.Task.WaitAsync(Safety);
+        return sink;
     }
 }
