@@ -159,6 +159,9 @@ public class ThreadedHandlerOptions
     /// <summary>Gets or sets where identity values the app does not set come from; <see langword="null"/>: this process (tests give their own).</summary>
     internal EnvironmentIdentity? IdentityEnvironment { get; set; }
 
+    /// <summary>Gets or sets a fault injected between the making of the spool's own directory and its lock (tests: <see cref="DurableSpool.BeforeLock"/>).</summary>
+    internal Action<string>? SpoolBeforeLock { get; set; }
+
     /// <summary>
     /// Gets the patterns of property names whose values are replaced by <c>***</c> before they leave the
     /// process. A name matches when, lower-cased and without punctuation, it contains a pattern.

@@ -101,10 +101,14 @@ internal sealed partial class DurableSpool
                 continue;
             }
 
-            if (!File.Exists(Path.Combine(directory, LockFileName)) && !HasSegments(directory))
+            if (!HasSegments(directory))
             {
-                // No lock file and nothing to send: a process creating its directory right now (its lock file comes next;
-                // one made here would take its lock from it), or one emptied and left.
+                // Nothing to send, lock file or not: maybe a process creating its directory right now, which has made it (and
+                // maybe its lock file: on Unix FileShare.None is an open, then a lock) but not locked it yet. A look that
+                // locked it then took it from that process (which ran memory-only for its life; it now tries another
+                // directory, LockOwnDirectory), and one that found it empty, let go and deleted its lock file and directory
+                // could leave that process holding a lock on a deleted file. An empty spool a crash left (nothing in it to
+                // send) is deleted at the next start, as before the looks.
                 continue;
             }
 

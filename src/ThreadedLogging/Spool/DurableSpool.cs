@@ -15,8 +15,13 @@ namespace ThreadedLogging;
 internal sealed partial class DurableSpool : IDisposable
 {
     private const string LockFileName = "lock";
+
+    /// <summary>How many directories a start tries for its own spool, each lost to another process's lock before it locked it (<see cref="LockOwnDirectory"/>).</summary>
+    internal const int MaxOwnDirectoryTries = 4;
+
     private readonly string _root;
-    private readonly string _directory;
+    private readonly string _instanceId;
+    private string _directory; // root/instanceId, or root/instanceId-N when another process locked the ones before first (LockOwnDirectory)
     private readonly long _maxBytes;
     private readonly long _segmentBytes;
     private readonly TimeSpan _maxAge;
@@ -39,10 +44,10 @@ internal sealed partial class DurableSpool : IDisposable
     private readonly CapDrops _ageDrops;
     private SpoolEntry? _sending; // read and not yet acknowledged: its delivery, not a cap, settles its events
     private int _sendingSettled; // of _sending's EventCount, the app's events settled before it is acknowledged (a held or split record's first ones)
-    private readonly SpoolBookmark _bookmark; // this instance's directory's
+    private SpoolBookmark _bookmark; // this instance's directory's
 
     /// <param name="root">The spool's root directory: this process's spool is a directory in it, beside dead processes' spools.</param>
-    /// <param name="instanceId">This process's instance id, the name of its directory.</param>
+    /// <param name="instanceId">This process's instance id, the name of its directory (then <c>-2</c>, … after it when another process locked that one first).</param>
     /// <param name="maxBytes">The most bytes the spool keeps on disk (<see cref="ThreadedHandlerOptions.MaxBufferBytes"/>).</param>
     /// <param name="maxAge">How long a record is kept before it is dropped (<see cref="ThreadedHandlerOptions.MaxBufferAge"/>).</param>
     /// <param name="time">The clock of the age cap.</param>
@@ -51,6 +56,7 @@ internal sealed partial class DurableSpool : IDisposable
     {
         _maxRecentEvents = maxRecentEvents;
         _root = root;
+        _instanceId = instanceId;
         _directory = Path.Combine(root, instanceId);
         _bookmark = new SpoolBookmark(_directory, SpoolSegmentName.Version);
         _maxBytes = maxBytes;
@@ -78,6 +84,12 @@ internal sealed partial class DurableSpool : IDisposable
     public string DirectoryPath => _directory;
 
     /// <summary>
+    /// Called (tests) with the path of this instance's lock file after its directory is made and before it is locked: the
+    /// window in which another process may lock it first (on Unix <see cref="FileShare.None"/> is an open, then a lock).
+    /// </summary>
+    internal Action<string>? BeforeLock { get; set; }
+
+    /// <summary>
     /// Gets whether a cap (size or age) is dropping: from its first drop until a record leaves the spool (a delivery) or it
     /// closes. A record written meanwhile is likely dropped by the same cap before it is sent.
     /// </summary>
@@ -96,18 +108,7 @@ internal sealed partial class DurableSpool : IDisposable
     /// <exception cref="UnauthorizedAccessException">The directory is not writable.</exception>
     public void Open(CancellationToken stop = default)
     {
-        // Owner-only (0700) on Unix: the segments hold the app's logs, and the usual umask left them readable by every
-        // local user (security review). The BufferDirectory above it is the app's to choose.
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(_directory);
-        }
-        else
-        {
-            Directory.CreateDirectory(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        _lock = new FileStream(Path.Combine(_directory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        _lock = LockOwnDirectory();
         _lastLook = _time.GetTimestamp(); // the first look of the worker's (AdoptAbandoned) comes a back-off after this one
         foreach (var directory in Directory.GetDirectories(_root).Order(StringComparer.Ordinal))
         {
@@ -130,6 +131,47 @@ internal sealed partial class DurableSpool : IDisposable
                 }
 
                 // Another held (a live process's) or unreadable one is tried again at the worker's next look (AdoptAbandoned).
+            }
+        }
+    }
+
+    /// <summary>
+    /// Makes and locks this instance's directory. Another process may lock it first: making a directory, its lock file and
+    /// taking the lock are separate steps (on Unix <see cref="FileShare.None"/> is an open, then a lock), and in between a
+    /// process starting at the same moment, or a client of an earlier version looking for dead spools while it runs, takes
+    /// the new directory for a dead one and locks it. Before, the exception left <see cref="Open"/> and the handler ran
+    /// memory-only for its whole life (its events not durable); now it makes a directory of another name (the instance id
+    /// and <c>-2</c>, <c>-3</c>, …) and tries again, up to <see cref="MaxOwnDirectoryTries"/> directories. The one it lost
+    /// holds nothing: whoever locked it deletes it, or the start's adoption below does.
+    /// </summary>
+    private FileStream LockOwnDirectory()
+    {
+        for (var tries = 1; ; tries++)
+        {
+            // Owner-only (0700) on Unix: the segments hold the app's logs, and the usual umask left them readable by every
+            // local user (security review). The BufferDirectory above it is the app's to choose.
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(_directory);
+            }
+            else
+            {
+                Directory.CreateDirectory(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
+            var path = Path.Combine(_directory, LockFileName);
+            BeforeLock?.Invoke(path);
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException e) when (tries < MaxOwnDirectoryTries)
+            {
+                // Held by another process, or the directory deleted by one that locked it, found it empty and let go.
+                var lost = _directory;
+                _directory = Path.Combine(_root, $"{_instanceId}-{tries + 1}");
+                _bookmark = new SpoolBookmark(_directory, SpoolSegmentName.Version); // not opened yet: nothing to dispose
+                Report?.Invoke($"The spool's directory {lost} was locked by another process before this one locked it ({e.GetType().Name}: {e.Message}): this process spools in {_directory} instead.");
             }
         }
     }

@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Tests.Support;
+
+namespace ThreadedLogging.Tests.Spool;
+
+/// <summary>
+/// A handler's start makes its spool's directory, then its lock file, then locks it: separate steps (on Unix
+/// <c>FileShare.None</c> is an open, then a lock), between which another process (one starting at the same moment, a
+/// client of an earlier version, or, before, any running process's look for dead spools) may lock the new directory
+/// first. The starter must keep a spool of its own: its events on disk, sent once. The window cannot be timed for real
+/// without sleeps, so the test takes it through a fault hook (<c>ThreadedHandlerOptions.SpoolBeforeLock</c>, called
+/// between the two steps); the lock taken there is a real one (a <see cref="FileStream"/> with <see cref="FileShare.None"/>),
+/// and the look a real handler's, on a fake clock (<see cref="WatchedTime"/>).
+/// </summary>
+public sealed class SpoolStartRaceTests
+{
+    private static readonly TimeSpan Safety = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Start_AnotherProcessLocksTheNewDirectoryFirst_SpoolsInAnother_EventsOnDiskSentOnce()
+    {
+        // Before, the lock's IOException left DurableSpool.Open and the handler ran memory-only for its whole life:
+        // Spooled 0, its events lost at a crash.
+        using var directory = new TempDirectory();
+        FileStream? taken = null;
+        var selfLog = new ConcurrentQueue<string>();
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stuck = new CollectingSink(); // gate never opened: the events stay in the spool
+        var starter = new ThreadedHandler(stuck, SpoolTests.Options(directory.Path, o =>
+        {
+            // Another process locks the new directory between its making and its lock (once: that process holds one).
+            o.SpoolBeforeLock = path => taken ??= new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            o.SelfLog = m =>
+            {
+                selfLog.Enqueue(m);
+                if (m.Contains("50 events remain in the spool", StringComparison.Ordinal))
+                {
+                    closed.TrySetResult();
+                }
+            };
+        }));
+        var logger = starter.CreateLogger("App");
+        for (var i = 0; i < 50; i++)
+        {
+            logger.LogInformation("event {N}", i);
+        }
+
+        _ = starter.FlushAsync();
+        await stuck.SendStarted.Task.WaitAsync(Safety);
+        Assert.Equal(50, starter.Statistics.Spooled);
+        var own = Path.Combine(directory.Path, starter.Identity.InstanceId);
+        Assert.NotEmpty(Directory.GetFiles(own + "-2", "*.seg*"));
+        Assert.Single(selfLog, m => m.Contains($"The spool's directory {own} was locked by another process before this one locked it", StringComparison.Ordinal));
+        await starter.DisposeAsync();
+        await closed.Task.WaitAsync(Safety); // the 50 on disk, its lock free: as a process that died
+
+        taken!.Dispose(); // the other process lets go of the directory it took (empty)
+        var sink = new CollectingSink().Open();
+        await using (var next = new ThreadedHandler(sink, SpoolTests.Options(directory.Path)))
+        {
+            Assert.True(next.Flush(Safety));
+            Assert.Equal((50L, 50L, 0L), (next.Statistics.Adopted, next.Statistics.Sent, next.Statistics.Dropped));
+        }
+
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"event {i}"), sink.Delivered.Select(e => e.Message));
+        Assert.Empty(stuck.Delivered);
+        Assert.Empty(Directory.GetFileSystemEntries(directory.Path)); // the lost directory too: the next start found it empty
+    }
+
+    [Fact]
+    public async Task Running_ALookWhileAnotherHandlerMakesItsDirectory_LeavesItAlone_ItSpoolsThereAndTheLookAdoptsItLater()
+    {
+        // Before, the look took the new directory (its lock file made, not locked yet) for a dead, empty spool: it locked
+        // it, let go and deleted its lock file and the directory, and the starter's lock then failed (DirectoryNotFound):
+        // memory-only for its whole life, Spooled 0.
+        using var directory = new TempDirectory();
+        var time = new WatchedTime(DateTimeOffset.UtcNow);
+        var lookerSink = new CollectingSink().Open();
+        await using var looker = new ThreadedHandler(lookerSink, SpoolTests.Options(directory.Path, o => (o.TimeProvider, o.ShutdownTimeout) = (time, TimeSpan.FromMinutes(2))));
+        var lookerLogger = looker.CreateLogger("Looker");
+        lookerLogger.LogInformation("started");
+        Assert.True(looker.Flush(Safety)); // its spool open: its first look 30 s on
+
+        var looked = false;
+        var selfLog = new ConcurrentQueue<string>();
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stuck = new CollectingSink();
+        var starter = new ThreadedHandler(stuck, SpoolTests.Options(directory.Path, o =>
+        {
+            o.SpoolBeforeLock = path =>
+            {
+                if (!looked)
+                {
+                    looked = true;
+                    File.WriteAllBytes(path, []); // the starter's open of its lock file: made, not locked yet
+                    time.Advance(DurableSpool.FirstAdoptionRetry);
+                    lookerLogger.LogInformation("looks");
+                    Assert.True(looker.Flush(Safety)); // the pass that looks, in the window
+                }
+            };
+            o.SelfLog = m =>
+            {
+                selfLog.Enqueue(m);
+                if (m.Contains("50 events remain in the spool", StringComparison.Ordinal))
+                {
+                    closed.TrySetResult();
+                }
+            };
+        }));
+        var logger = starter.CreateLogger("App");
+        for (var i = 0; i < 50; i++)
+        {
+            logger.LogInformation("event {N}", i);
+        }
+
+        _ = starter.FlushAsync();
+        await stuck.SendStarted.Task.WaitAsync(Safety);
+        Assert.True(looked);
+        Assert.Equal(50, starter.Statistics.Spooled);
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(directory.Path, starter.Identity.InstanceId), "*.seg*")); // its own, not another
+        Assert.DoesNotContain(selfLog, m => m.Contains("was locked by another process", StringComparison.Ordinal));
+        await starter.DisposeAsync();
+        await closed.Task.WaitAsync(Safety);
+
+        time.Advance(DurableSpool.FirstAdoptionRetry * 2); // the look that found nothing doubled the wait
+        lookerLogger.LogInformation("adopts");
+        Assert.True(looker.Flush(Safety)); // the pass that adopts it: the adopted events are sent first
+        Assert.True(looker.Flush(Safety)); // and this one counts them settled too
+        var s = looker.Statistics;
+        Assert.Equal((50L, 53L, 0L), (s.Adopted, s.Sent, s.Dropped));
+        Assert.Equal(
+            ["started", "looks", .. Enumerable.Range(0, 50).Select(i => $"event {i}"), "adopts"],
+            lookerSink.Delivered.Select(e => e.Message));
+    }
+}
