@@ -68,7 +68,7 @@ internal sealed class CollectorMetrics
             "Alert notifications the webhook did not take (refused connection, non-2xx, timeout), by rule; sent again at the next evaluation.");
         meter.CreateObservableCounter(
             "threadedlogging.collector.sqs.messages", () => SqsMessages(sqs.Snapshot()), "{message}",
-            "SQS messages by what happened to them: received, stored, duplicate, poison, deleted, expired; errors counts failed calls.");
+            "SQS messages by what happened to them: received, stored, duplicate, poison, deleted, expired, overloaded (left in the queue: Collector:MaxReceivingBytes spent); errors counts failed calls.");
     }
 
     /// <summary>Counts one ingest request's answer; <paramref name="admittedAt"/> (a <see cref="TimeProvider"/> timestamp) when it was admitted.</summary>
@@ -163,6 +163,7 @@ internal sealed class CollectorMetrics
         new(s.Poison, new KeyValuePair<string, object?>("outcome", "poison")),
         new(s.Deleted, new KeyValuePair<string, object?>("outcome", "deleted")),
         new(s.Expired, new KeyValuePair<string, object?>("outcome", "expired")),
+        new(s.Overloaded, new KeyValuePair<string, object?>("outcome", "overloaded")),
         new(s.Errors, new KeyValuePair<string, object?>("outcome", "error")),
     ];
 }

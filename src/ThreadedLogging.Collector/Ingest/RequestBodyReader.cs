@@ -79,11 +79,12 @@ internal static class RequestBodyReader
     /// The body's content: gunzipped (one complete stream, at most <paramref name="limit"/> bytes) and, when <paramref name="text"/>,
     /// valid UTF-8. The result is <paramref name="body"/>'s own buffer, or a new one for a gzip body; the caller disposes both
     /// (<see cref="BodyBuffer.Dispose"/> may be called twice). A gunzipped body's bytes are taken from <paramref name="budget"/> when one is given
-    /// (not from the sender's share: gunzipping is admitted work, bounded by MaxPendingIngests, and over within the request).
+    /// (not from an HTTP sender's share: gunzipping is admitted work, bounded by MaxPendingIngests, and over within the request;
+    /// an SQS message's from its queue's, <paramref name="sender"/>).
     /// </summary>
-    public static BodyBuffer Decode(ReceivedBody body, long limit, bool text, BodyBudget? budget = null)
+    public static BodyBuffer Decode(ReceivedBody body, long limit, bool text, BodyBudget? budget = null, string? sender = null)
     {
-        var content = body.Gzip ? Gunzip(body.Bytes, limit, budget) : body.Bytes;
+        var content = body.Gzip ? Gunzip(body.Bytes, limit, budget, sender) : body.Bytes;
         if (text && !Utf8.IsValid(content.Span))
         {
             content.Dispose();
@@ -94,7 +95,7 @@ internal static class RequestBodyReader
     }
 
     /// <summary>Decompresses one complete gzip stream, or refuses the body (400) whatever of it could be read.</summary>
-    private static BodyBuffer Gunzip(BodyBuffer compressed, long limit, BodyBudget? budget)
+    private static BodyBuffer Gunzip(BodyBuffer compressed, long limit, BodyBudget? budget, string? sender)
     {
         if (compressed.Length < SmallestGzip)
         {
@@ -109,7 +110,7 @@ internal static class RequestBodyReader
         {
             using var gzip = new GZipStream(new MemoryStream(compressed.Array, 0, compressed.Length, writable: false), CompressionMode.Decompress);
             // The trailer's length sizes the buffer (a false one only costs a resize, never more than the limit).
-            data = ReadLimitedAsync(gzip, limit, decompressed: true, claimed, budget, sender: null, CancellationToken.None).GetAwaiter().GetResult();
+            data = ReadLimitedAsync(gzip, limit, decompressed: true, claimed, budget, sender, CancellationToken.None).GetAwaiter().GetResult();
         }
         catch (InvalidDataException e)
         {

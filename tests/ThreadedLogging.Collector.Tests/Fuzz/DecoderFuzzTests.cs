@@ -69,7 +69,12 @@ public sealed class DecoderFuzzTests(ITestOutputHelper output)
             var seed = First + n;
             var message = SqsMessage(new Random(seed));
             failures.Add(seed, Encoding.UTF8.GetBytes(message.Body), false,
-                FuzzHarness.Judge(() => decoder.Decode(message, "fuzz-queue", FuzzHarness.Limits(FuzzHarness.Now)).Events),
+                FuzzHarness.Judge(() =>
+                {
+                    var (batch, held) = decoder.Decode(message, "fuzz-queue", FuzzHarness.Limits(FuzzHarness.Now));
+                    held.Dispose();
+                    return batch.Events;
+                }),
                 $" (tl-format {message.MessageAttributes.GetValueOrDefault(SqsWire.FormatAttribute)?.StringValue ?? "none"})");
         }
 

@@ -26,4 +26,7 @@ internal static partial class SqsIngestLog
 
     [LoggerMessage(107, LogLevel.Error, "Decoding SQS message {MessageId} from {Queue} as {Format} failed (receive {ReceiveCount}): a defect; it stays in the queue")]
     public static partial void DecodeFailed(ILogger logger, string messageId, string queue, string format, int receiveCount, Exception exception);
+
+    [LoggerMessage(108, LogLevel.Warning, "{Count} SQS messages from {Queue} left in the queue for {Seconds} s: {Reason} ({Suppressed} more receives left so since the last such line, at most one a minute)")]
+    public static partial void Overloaded(ILogger logger, int count, string queue, int seconds, string reason, long suppressed);
 }

@@ -14,6 +14,7 @@ internal sealed class SqsIngestService(
     SqsMessageDecoder decoder,
     TimeProvider time,
     StoreWriteState writes,
+    BodyBudget budget,
     ILogger<SqsIngestService> logger) : BackgroundService
 {
     private readonly List<IAmazonSQS> _clients = [];
@@ -28,7 +29,7 @@ internal sealed class SqsIngestService(
         {
             var client = SqsClientFactory.Create(queue);
             _clients.Add(client);
-            var consumer = new SqsQueueConsumer(queue, options, client, store, poison, statistics, collector, decoder, time, logger, BeforeDelete, writes);
+            var consumer = new SqsQueueConsumer(queue, options, client, store, poison, statistics, collector, decoder, time, logger, BeforeDelete, writes, budget);
             consumers.Add(consumer.RunAsync(stoppingToken));
         }
 

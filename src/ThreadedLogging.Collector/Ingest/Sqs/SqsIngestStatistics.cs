@@ -9,6 +9,7 @@ internal sealed record SqsIngestSnapshot(
     long Poison,
     long Deleted,
     long Expired,
+    long Overloaded,
     long Errors,
     string? LastError);
 
@@ -24,6 +25,7 @@ internal sealed class SqsIngestStatistics
     private long _poison;
     private long _deleted;
     private long _expired;
+    private long _overloaded;
     private long _errors;
     private string? _lastError;
 
@@ -56,6 +58,9 @@ internal sealed class SqsIngestStatistics
 
     public void Expired(int messages) => Update(() => _expired += messages);
 
+    /// <summary>Counts a message left in the queue because its bytes did not fit <c>Collector:MaxReceivingBytes</c>.</summary>
+    public void Overloaded() => Update(() => _overloaded++);
+
     public void Error(string error) => Update(() =>
     {
         _errors++;
@@ -79,7 +84,7 @@ internal sealed class SqsIngestStatistics
         return done.Task.WaitAsync(cancellationToken);
     }
 
-    private SqsIngestSnapshot Current() => new(_received, _stored, _eventsStored, _duplicates, _poison, _deleted, _expired, _errors, _lastError);
+    private SqsIngestSnapshot Current() => new(_received, _stored, _eventsStored, _duplicates, _poison, _deleted, _expired, _overloaded, _errors, _lastError);
 
     private void Update(Action change)
     {

@@ -14,8 +14,13 @@ namespace ThreadedLogging.Collector.Ingest.Sqs;
 /// </summary>
 internal sealed class SqsMessageDecoder(IngestDecoders decoders)
 {
-    /// <summary>Decodes <paramref name="message"/>; throws <see cref="IngestRejectedException"/> for a poison message.</summary>
-    public EventBatch Decode(Message message, string queueLabel, IngestLimits limits)
+    /// <summary>
+    /// Decodes <paramref name="message"/>; throws <see cref="IngestRejectedException"/> for a poison message, or with status 429
+    /// when its bytes do not fit <paramref name="budget"/> (<see cref="CollectorOptions.MaxReceivingBytes"/>) or
+    /// <paramref name="sender"/>'s share of it. The bytes the decoder read (gunzipped for <c>+gzip</c>) come back as
+    /// <c>Held</c>, still taken from the budget: the caller disposes it once the batch is committed or refused.
+    /// </summary>
+    public (EventBatch Batch, BodyBuffer Held) Decode(Message message, string queueLabel, IngestLimits limits, BodyBudget? budget = null, string? sender = null)
     {
         var body = message.Body ?? string.Empty;
         var format = Attribute(message, SqsWire.FormatAttribute);
@@ -32,17 +37,44 @@ internal sealed class SqsMessageDecoder(IngestDecoders decoders)
         var decoder = decoders.ForName(gzip ? format[..^IngestDecoders.GzipSuffix.Length] : format)
             ?? throw IngestRejectedException.BadRequest($"unknown message format '{format}' (expected {string.Join(", ", decoders.Names)}, each optionally {IngestDecoders.GzipSuffix})");
 
-        // The same capped gunzip and UTF-8 check as an HTTP body with Content-Encoding: gzip.
-        using var received = gzip || !decoder.IsText ? new ReceivedBody(Base64(body, format), gzip) : new ReceivedBody(Encoding.UTF8.GetBytes(body), Gzip: false);
-        using var content = RequestBodyReader.Decode(received, limits.Options.MaxRequestBodyBytes, decoder.IsText);
-        var decoded = decoder.Decode(new IngestRequest(content.Memory, $"sqs:{queueLabel}", key), limits);
-        if (decoded.Rejected > 0)
+        // The same capped gunzip and UTF-8 check as an HTTP body with Content-Encoding: gzip, and the same budget: the message's
+        // bytes and what they inflate to are taken from it as an HTTP body's are (a receive of 10 messages each inflating to
+        // MaxRequestBodyBytes was held outside it), the message's bytes capped at MaxRequestBodyBytes as a body's are, so a
+        // message always fits its queue's share when nothing else holds it.
+        var limit = limits.Options.MaxRequestBodyBytes;
+        var raw = gzip || !decoder.IsText ? Base64(body, format, limit, budget, sender) : Utf8(body, limit, budget, sender);
+        BodyBuffer content;
+        try
         {
-            // A message is kept or set aside whole: records over a limit make it poison, as a 4xx would over HTTP.
-            throw IngestRejectedException.BadRequest($"{decoded.Rejected} record(s) refused: {decoded.Rejection}");
+            content = RequestBodyReader.Decode(new ReceivedBody(raw, gzip), limit, decoder.IsText, budget, sender);
+        }
+        catch
+        {
+            raw.Dispose();
+            throw;
         }
 
-        return decoded.Batch;
+        if (!ReferenceEquals(content, raw))
+        {
+            raw.Dispose();
+        }
+
+        try
+        {
+            var decoded = decoder.Decode(new IngestRequest(content.Memory, $"sqs:{queueLabel}", key), limits);
+            if (decoded.Rejected > 0)
+            {
+                // A message is kept or set aside whole: records over a limit make it poison, as a 4xx would over HTTP.
+                throw IngestRejectedException.BadRequest($"{decoded.Rejected} record(s) refused: {decoded.Rejection}");
+            }
+
+            return (decoded.Batch, content);
+        }
+        catch
+        {
+            content.Dispose();
+            throw;
+        }
     }
 
     private static string? Attribute(Message message, string name) =>
@@ -105,17 +137,52 @@ internal sealed class SqsMessageDecoder(IngestDecoders decoders)
         }
     }
 
-    private static byte[] Base64(string body, string format)
+    /// <summary>A base64 body's bytes, in a buffer taken from <paramref name="budget"/>.</summary>
+    private static BodyBuffer Base64(string body, string format, long limit, BodyBudget? budget, string? sender)
     {
-        try
+        // 3 bytes per 4 characters of data (not white space or padding): the buffer is sized, and the cap checked, before decoding.
+        var data = body.Length;
+        foreach (var c in body)
         {
-            return Convert.FromBase64String(body);
+            if (c is '=' or ' ' or '\t' or '\r' or '\n')
+            {
+                data--;
+            }
         }
-        catch (FormatException e)
+
+        var length = data * 3L / 4;
+        if (length > limit)
         {
-            throw new IngestRejectedException(StatusCodes.Status400BadRequest, $"{format} body is not base64", e);
+            throw TooLarge(length, limit);
         }
+
+        var bytes = BodyBuffer.Rent((int)length, budget, sender);
+        if (!Convert.TryFromBase64String(body, bytes.Array, out var written))
+        {
+            bytes.Dispose();
+            throw IngestRejectedException.BadRequest($"{format} body is not base64");
+        }
+
+        bytes.Length = written;
+        return bytes;
     }
+
+    /// <summary>A text body's UTF-8 bytes, in a buffer taken from <paramref name="budget"/>.</summary>
+    private static BodyBuffer Utf8(string body, long limit, BodyBudget? budget, string? sender)
+    {
+        var length = Encoding.UTF8.GetByteCount(body);
+        if (length > limit)
+        {
+            throw TooLarge(length, limit);
+        }
+
+        var bytes = BodyBuffer.Rent(length, budget, sender);
+        bytes.Length = Encoding.UTF8.GetBytes(body, bytes.Array);
+        return bytes;
+    }
+
+    private static IngestRejectedException TooLarge(long length, long limit) =>
+        IngestRejectedException.TooLarge($"message is {length} bytes; the limit is {limit} (Collector:MaxRequestBodyBytes)");
 
     /// <summary>How many times SQS has handed this message out, or 1 when the server does not say.</summary>
     public static int ReceiveCount(Message message) =>

@@ -1,5 +1,6 @@
 using Amazon.SQS;
 using Amazon.SQS.Model;
+using ThreadedLogging.Collector.Diagnostics;
 using ThreadedLogging.Collector.Storage;
 
 namespace ThreadedLogging.Collector.Ingest.Sqs;
@@ -9,7 +10,9 @@ namespace ThreadedLogging.Collector.Ingest.Sqs;
 /// (a redelivered message is recognised by its batch key and stored once), then deleted. What cannot be
 /// decoded is set aside at once; what cannot be stored stays in the queue until its receive count reaches
 /// <see cref="SqsIngestOptions.MaxReceiveCount"/>, then is set aside too. A message whose visibility timeout
-/// ran out before its turn is left for the next receive instead of being handled twice at once.
+/// ran out before its turn is left for the next receive instead of being handled twice at once. A message's bytes, and what
+/// they inflate to, are taken from the receiving budget (<see cref="BodyBudget"/>, the queue a sender of its own) until its
+/// commit; one that does not fit is left in the queue for <see cref="CollectorOptions.OverloadRetryAfter"/>, not set aside.
 /// </summary>
 internal sealed class SqsQueueConsumer(
     SqsQueueOptions queue,
@@ -23,12 +26,33 @@ internal sealed class SqsQueueConsumer(
     TimeProvider time,
     ILogger logger,
     Func<IReadOnlyList<Message>, CancellationToken, Task>? beforeDelete = null,
-    StoreWriteState? writes = null)
+    StoreWriteState? writes = null,
+    BodyBudget? budget = null)
 {
     /// <summary>What is left of the visibility timeout when a receiver stops starting new messages of a receive.</summary>
     private static readonly TimeSpan MaxVisibilityMargin = TimeSpan.FromSeconds(2);
 
+    /// <summary>The shortest time between two lines about messages left for the budget.</summary>
+    private static readonly TimeSpan OverloadLogInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>The queue as a sender of the budget (<see cref="BodyBudget.SenderShare"/>): never a remote address's key.</summary>
+    private readonly string _sender = $"sqs:{queue.Label}";
+    private readonly SqsBudgetDeferrals _deferrals = new(time);
+    private readonly LogRateLimiter _overloadLines = new(OverloadLogInterval, time);
     private string? _url = queue.Url;
+
+    /// <summary>What became of one message of a receive.</summary>
+    private enum Handled
+    {
+        /// <summary>Stored or set aside: delete it.</summary>
+        Delete,
+
+        /// <summary>Left in the queue until its visibility timeout (a store or decoder failure).</summary>
+        Leave,
+
+        /// <summary>Its bytes did not fit the receiving budget: left, visible again after OverloadRetryAfter.</summary>
+        Overloaded,
+    }
 
     public Task RunAsync(CancellationToken stopping)
     {
@@ -100,6 +124,8 @@ internal sealed class SqsQueueConsumer(
         var timeout = TimeSpan.FromSeconds(options.VisibilityTimeoutSeconds);
         var visibility = timeout - TimeSpan.FromTicks(Math.Min(MaxVisibilityMargin.Ticks, timeout.Ticks / 5));
         var handled = new List<Message>(messages.Count);
+        var overloaded = new List<Message>();
+        IngestRejectedException? overload = null;
         for (var i = 0; i < messages.Count; i++)
         {
             if (time.GetElapsedTime(receivedAt) >= visibility)
@@ -110,37 +136,89 @@ internal sealed class SqsQueueConsumer(
                 break;
             }
 
-            if (await HandleAsync(messages[i], stopping))
+            switch (await HandleAsync(messages[i], stopping))
             {
-                handled.Add(messages[i]);
+                case (Handled.Delete, _):
+                    handled.Add(messages[i]);
+                    break;
+                case (Handled.Overloaded, var refusal):
+                    overloaded.Add(messages[i]);
+                    overload = refusal;
+                    break;
             }
         }
 
-        if (handled.Count == 0)
+        if (handled.Count > 0)
         {
-            return;
+            if (beforeDelete is not null)
+            {
+                await beforeDelete(handled, stopping);
+            }
+
+            await DeleteAsync(url, handled);
         }
 
-        if (beforeDelete is not null)
+        if (overload is not null)
         {
-            await beforeDelete(handled, stopping);
+            await LeaveForBudgetAsync(url, overloaded, overload, stopping);
         }
-
-        await DeleteAsync(url, handled);
     }
 
-    /// <summary>Stores or sets aside one message; true when it may be deleted.</summary>
-    private async Task<bool> HandleAsync(Message message, CancellationToken stopping)
+    /// <summary>
+    /// Messages whose bytes did not fit the budget: visible again after OverloadRetryAfter (the Retry-After of HTTP's 429) rather than
+    /// the receive's visibility timeout (a minute by default, the events that long late once the budget frees), said once a minute,
+    /// and this receiver pauses as long before its next receive, as a client honours the 429's Retry-After: receiving on meanwhile
+    /// would pull every message of a backlog only to leave it, each receive an SQS request.
+    /// </summary>
+    private async Task LeaveForBudgetAsync(string url, List<Message> overloaded, IngestRejectedException refusal, CancellationToken stopping)
     {
-        var receiveCount = SqsMessageDecoder.ReceiveCount(message);
-        EventBatch batch;
+        var retry = collector.OverloadRetryAfter;
+        var seconds = (int)Math.Ceiling(retry.TotalSeconds);
+        var key = queue.Label;
+        if (_overloadLines.TryAcquire(ref key, out var suppressed))
+        {
+            SqsIngestLog.Overloaded(logger, overloaded.Count, queue.Label, seconds, refusal.Message, suppressed);
+        }
+
         try
         {
-            batch = decoder.Decode(message, queue.Label, new IngestLimits(collector, time.GetUtcNow()));
+            var entries = overloaded.Select((m, i) => new ChangeMessageVisibilityBatchRequestEntry(i.ToString(System.Globalization.CultureInfo.InvariantCulture), m.ReceiptHandle) { VisibilityTimeout = seconds }).ToList();
+            var response = await client.ChangeMessageVisibilityBatchAsync(new ChangeMessageVisibilityBatchRequest { QueueUrl = url, Entries = entries }, stopping);
+            if (response.Failed is { Count: > 0 } failed)
+            {
+                statistics.Error($"change visibility: {failed[0].Message ?? failed[0].Code}");
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Nothing lost: the receive's visibility timeout runs out instead.
+            statistics.Error($"change visibility: {e.GetType().Name}: {e.Message}");
+        }
+
+        await Task.Delay(retry, time, stopping);
+    }
+
+    /// <summary>Stores or sets aside one message (then it may be deleted), or leaves it in the queue; with the budget's refusal when that left it.</summary>
+    private async Task<(Handled, IngestRejectedException?)> HandleAsync(Message message, CancellationToken stopping)
+    {
+        // The receives that were tries: those that left it for the budget are not failures, and must not bring it to MaxReceiveCount.
+        var receiveCount = _deferrals.Tries(message.MessageId, SqsMessageDecoder.ReceiveCount(message));
+        EventBatch batch;
+        BodyBuffer held;
+        try
+        {
+            (batch, held) = decoder.Decode(message, queue.Label, new IngestLimits(collector, time.GetUtcNow()), budget, _sender);
+        }
+        catch (IngestRejectedException e) when (e.StatusCode == StatusCodes.Status429TooManyRequests)
+        {
+            // Not poison: the message is good and is tried again once the budget has room (it always fits an empty share).
+            statistics.Overloaded();
+            _deferrals.Left(message.MessageId);
+            return (Handled.Overloaded, e);
         }
         catch (IngestRejectedException e)
         {
-            return await SetAsideAsync(message, receiveCount, e.Message, stopping);
+            return (await SetAsideAsync(message, receiveCount, e.Message, stopping), null);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -150,10 +228,20 @@ internal sealed class SqsQueueConsumer(
             var format = Attribute(message, SqsWire.FormatAttribute) ?? "(sniffed)";
             statistics.Error($"decode: {e.GetType().Name}: {e.Message}");
             SqsIngestLog.DecodeFailed(logger, message.MessageId, queue.Label, format, receiveCount, e);
-            return receiveCount >= options.MaxReceiveCount
-                && await SetAsideAsync(message, receiveCount, $"not decoded after {receiveCount} receives: internal error ({e.GetType().Name}) decoding {format}", stopping);
+            return (receiveCount >= options.MaxReceiveCount
+                ? await SetAsideAsync(message, receiveCount, $"not decoded after {receiveCount} receives: internal error ({e.GetType().Name}) decoding {format}", stopping)
+                : Handled.Leave, null);
         }
 
+        // The decoded bytes stay taken from the budget until the batch is committed or refused: the events hold as much.
+        using (held)
+        {
+            return (await StoreAsync(message, batch, receiveCount, stopping), null);
+        }
+    }
+
+    private async Task<Handled> StoreAsync(Message message, EventBatch batch, int receiveCount, CancellationToken stopping)
+    {
         try
         {
             // Not the stopping token: once started, a batch is committed whole.
@@ -165,7 +253,8 @@ internal sealed class SqsQueueConsumer(
                 SqsIngestLog.Duplicate(logger, message.MessageId, queue.Label);
             }
 
-            return true;
+            _deferrals.Forget(message.MessageId);
+            return Handled.Delete;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -181,16 +270,17 @@ internal sealed class SqsQueueConsumer(
                     SqsIngestLog.StoreFailed(logger, message.MessageId, queue.Label, receiveCount, e);
                 }
 
-                return false;
+                return Handled.Leave;
             }
 
             SqsIngestLog.StoreFailed(logger, message.MessageId, queue.Label, receiveCount, e);
             return receiveCount >= options.MaxReceiveCount
-                && await SetAsideAsync(message, receiveCount, $"not stored after {receiveCount} receives: {e.Message}", stopping);
+                ? await SetAsideAsync(message, receiveCount, $"not stored after {receiveCount} receives: {e.Message}", stopping)
+                : Handled.Leave;
         }
     }
 
-    private async Task<bool> SetAsideAsync(Message message, int receiveCount, string reason, CancellationToken stopping)
+    private async Task<Handled> SetAsideAsync(Message message, int receiveCount, string reason, CancellationToken stopping)
     {
         try
         {
@@ -211,12 +301,13 @@ internal sealed class SqsQueueConsumer(
         {
             // Not kept: leave it in the queue rather than lose it.
             statistics.Error($"poison table: {e.GetType().Name}: {e.Message}");
-            return false;
+            return Handled.Leave;
         }
 
         statistics.Poisoned();
         SqsIngestLog.Poisoned(logger, message.MessageId, queue.Label, reason);
-        return true;
+        _deferrals.Forget(message.MessageId);
+        return Handled.Delete;
     }
 
     private async Task DeleteAsync(string url, List<Message> handled)
