@@ -76,7 +76,7 @@ internal sealed partial class DurableSpool
             {
                 if (unusable is not null)
                 {
-                    Report?.Invoke($"Ignored the spool's bookmark {owner.Bookmark.Path} ({unusable}): its segments are sent from their start.");
+                    SayOfAdopted($"Ignored the spool's bookmark {owner.Bookmark.Path} ({unusable}): its segments are sent from their start.");
                 }
 
                 return null;
@@ -84,7 +84,7 @@ internal sealed partial class DurableSpool
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Report?.Invoke($"Ignored the spool's bookmark {owner.Bookmark.Path} ({e.Message}): its segments are sent from their start.");
+            SayOfAdopted($"Ignored the spool's bookmark {owner.Bookmark.Path} ({e.Message}): its segments are sent from their start.");
             return null;
         }
 
@@ -95,7 +95,7 @@ internal sealed partial class DurableSpool
 
         if (Path.GetFileName(files[0]) != mark.SegmentName)
         {
-            Report?.Invoke($"Ignored the spool's bookmark {owner.Bookmark.Path} (it names {mark.SegmentName}, not the oldest segment {Path.GetFileName(files[0])}): its segments are sent from their start.");
+            SayOfAdopted($"Ignored the spool's bookmark {owner.Bookmark.Path} (it names {mark.SegmentName}, not the oldest segment {Path.GetFileName(files[0])}): its segments are sent from their start.");
             return null;
         }
 
@@ -111,7 +111,7 @@ internal sealed partial class DurableSpool
         var index = mark.Offset == recordsEnd && mark.Settled == 0 ? records.Count : records.FindIndex(r => r.Start == mark.Offset);
         if (index < 0 || (index < records.Count && mark.SettledCounted > records[index].Count))
         {
-            Report?.Invoke($"Ignored the spool's bookmark {bookmarkPath} (byte {mark.Offset} of {mark.SegmentName} is not where one of its {Counted.Of(records.Count, "record", "records")} starts): its segments are sent from their start.");
+            SayOfAdopted($"Ignored the spool's bookmark {bookmarkPath} (byte {mark.Offset} of {mark.SegmentName} is not where one of its {Counted.Of(records.Count, "record", "records")} starts): its segments are sent from their start.");
             return;
         }
 

@@ -88,6 +88,10 @@ internal sealed partial class DurableSpool
 
         Array.Sort(directories, StringComparer.Ordinal);
         _leftAlone.IntersectWith(directories); // those gone meanwhile (a newer client sent them) are forgotten
+        foreach (var gone in _saidOfUnadopted.Keys.Except(directories, StringComparer.Ordinal).ToList())
+        {
+            _saidOfUnadopted.Remove(gone);
+        }
         var ownPath = Path.GetFullPath(_directory);
         var adopted = false;
         foreach (var directory in directories)

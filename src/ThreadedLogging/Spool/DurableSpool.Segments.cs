@@ -15,6 +15,8 @@ internal sealed partial class DurableSpool
 {
     private readonly List<(string File, long Length)> _newer = []; // segments of a newer format left on disk (LeaveNewer), under the size cap
     private readonly HashSet<string> _unadoptable = new(StringComparer.Ordinal); // dead processes' spools that could not be read, said once (CouldNotAdopt)
+    private readonly Dictionary<string, HashSet<string>> _saidOfUnadopted = new(StringComparer.Ordinal); // what reading each of those said (SayOfAdopted)
+    private HashSet<string>? _saying; // of the directory TryAdopt reads: the lines said of it at its failed tries
 
     /// <summary>What <see cref="TryAdopt"/> did with a spool directory.</summary>
     private enum Adoption
@@ -93,6 +95,7 @@ internal sealed partial class DurableSpool
         // the lock held for the life of the process (neither a later pass nor another process could adopt the spool) and,
         // at the start, stopped this process's own spool.
         AdoptedDirectory? owner = null;
+        _saying = _saidOfUnadopted.GetValueOrDefault(directory) ?? new HashSet<string>(StringComparer.Ordinal);
         try
         {
             var files = new List<string>();
@@ -116,6 +119,7 @@ internal sealed partial class DurableSpool
 
             if (newer.Count > 0)
             {
+                _saidOfUnadopted.Remove(directory);
                 LeaveNewer(directory, newer, files.Count);
                 lockFile.Dispose();
                 _leftAlone.Add(directory); // for a client of their version: not said, nor counted against the cap, again
@@ -145,10 +149,16 @@ internal sealed partial class DurableSpool
                 owner.Dispose(); // its lock too
             }
 
+            _saidOfUnadopted[directory] = _saying;
             CouldNotAdopt(directory, e);
             return Adoption.Failed;
         }
+        finally
+        {
+            _saying = null;
+        }
 
+        _saidOfUnadopted.Remove(directory);
         if (owner.Segments == 0)
         {
             owner.Dispose();
@@ -218,6 +228,19 @@ internal sealed partial class DurableSpool
         if (_unadoptable.Add(directory))
         {
             Report?.Invoke($"Could not adopt the spool of a previous process {directory} ({e.GetType().Name}: {e.Message}): it is left as it was, unlocked, and tried again later.");
+        }
+    }
+
+    /// <summary>
+    /// Says a line about a spool that <see cref="TryAdopt"/> reads (its bookmark ignored, a record's damaged header): once a
+    /// directory while its adoption fails and is tried again (at each look), as the failure itself (<see cref="CouldNotAdopt"/>);
+    /// before, each try said them again. A line that changes is said again; outside an adoption, always.
+    /// </summary>
+    private void SayOfAdopted(string message)
+    {
+        if (_saying?.Add(message) != false)
+        {
+            Report?.Invoke(message);
         }
     }
 
@@ -323,7 +346,7 @@ internal sealed partial class DurableSpool
             var believed = SpoolRecordFormat.Believable(headerCount, payload.Count);
             if (say && segment.Adopted && believed != headerCount)
             {
-                Report?.Invoke($"The spool record at byte {start} of {segment.Path} says it holds {headerCount} events, a count its {payload.Count} bytes could not hold, and its JSON cannot be read ({e.Message}): its events are not counted.");
+                SayOfAdopted($"The spool record at byte {start} of {segment.Path} says it holds {headerCount} events, a count its {payload.Count} bytes could not hold, and its JSON cannot be read ({e.Message}): its events are not counted.");
             }
 
             return believed;
@@ -331,7 +354,7 @@ internal sealed partial class DurableSpool
 
         if (say && counted != headerCount)
         {
-            Report?.Invoke($"The spool record at byte {start} of {segment.Path} says it holds {headerCount} events; its JSON holds {Counted.Events(counted)}, which are counted (its header is damaged).");
+            SayOfAdopted($"The spool record at byte {start} of {segment.Path} says it holds {headerCount} events; its JSON holds {Counted.Events(counted)}, which are counted (its header is damaged).");
         }
 
         return counted;

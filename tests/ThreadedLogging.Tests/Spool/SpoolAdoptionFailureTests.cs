@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using ThreadedLogging.Tests.Support;
@@ -78,5 +79,61 @@ public sealed class SpoolAdoptionFailureTests
             sink.Delivered.Select(e => e.Message));
         Assert.Empty(Directory.GetFiles(directory.Path, "*.seg*", SearchOption.AllDirectories)); // nothing left to send again
         Assert.Single(selfLog, m => m.Contains("Could not adopt", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Running_ADeadSpoolFailsAtEachLook_ItsBookmarkAndDamagedHeaderLinesSaidOnce_AsItsFailure()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // a symbolic link needs a privilege there
+        }
+
+        // Before, the failure line was said once, but what reading the spool said before it failed (its bookmark ignored,
+        // its first record's damaged header) was said again at each try: 4 lines each after the start and three looks.
+        using var directory = new TempDirectory();
+        await SpoolTests.LeaveFiftyInSpoolAsync(directory.Path);
+        var dead = Assert.Single(Directory.GetDirectories(directory.Path));
+        var segment = Assert.Single(Directory.GetFiles(dead, "*.seg*"));
+        var bytes = await File.ReadAllBytesAsync(segment);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8), 99_999); // the first record's count: its gzip vouches for its payload
+        await File.WriteAllBytesAsync(segment, bytes);
+        await File.WriteAllBytesAsync(Path.Combine(dead, SpoolBookmark.FileNameOf(SpoolSegmentName.Version)), "bad"u8.ToArray());
+        var unopenable = Path.Combine(dead, "0000000001.seg.v2");
+        File.CreateSymbolicLink(unopenable, Path.Combine(directory.Path, "gone"));
+
+        var time = new WatchedTime(DateTimeOffset.UtcNow);
+        var selfLog = new ConcurrentQueue<string>();
+        var sink = new CollectingSink().Open();
+        var handler = new ThreadedHandler(sink, SpoolTests.Options(directory.Path, o =>
+        {
+            (o.TimeProvider, o.ShutdownTimeout, o.SelfLog) = (time, TimeSpan.FromMinutes(2), selfLog.Enqueue);
+        }));
+        await using (handler)
+        {
+            var logger = handler.CreateLogger("App");
+            foreach (var wait in new[] { TimeSpan.Zero, DurableSpool.FirstAdoptionRetry, DurableSpool.FirstAdoptionRetry * 2, DurableSpool.FirstAdoptionRetry * 4 })
+            {
+                time.Advance(wait);
+                logger.LogInformation("try");
+                Assert.True(handler.Flush(Safety)); // the start's try, then three looks, each failing
+            }
+
+            Assert.Equal(0L, handler.Statistics.Adopted);
+            File.Delete(unopenable); // the fault ends
+            time.Advance(DurableSpool.FirstAdoptionRetry * 8);
+            logger.LogInformation("readable");
+            Assert.True(handler.Flush(Safety)); // the pass that adopts it: the adopted events are sent first
+            Assert.True(handler.Flush(Safety)); // and this one counts them settled too
+            var s = handler.Statistics;
+            Assert.Equal((50L, 55L, 0L, 0L), (s.Adopted, s.Sent, s.Dropped, s.Pending));
+        }
+
+        Assert.Equal([.. Enumerable.Repeat("try", 4), .. Enumerable.Range(0, 50).Select(i => $"event {i}"), "readable"], sink.Delivered.Select(e => e.Message));
+        Assert.Equal(
+            (1, 1, 1),
+            (selfLog.Count(m => m.Contains($"Ignored the spool's bookmark {dead}", StringComparison.Ordinal)),
+                selfLog.Count(m => m.Contains($"of {segment} says it holds 99999 events; its JSON holds", StringComparison.Ordinal)),
+                selfLog.Count(m => m.Contains($"Could not adopt the spool of a previous process {dead}", StringComparison.Ordinal))));
     }
 }
