@@ -165,9 +165,10 @@ internal sealed partial class DurableSpool : IDisposable
             {
                 return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-            catch (IOException e) when (tries < MaxOwnDirectoryTries)
+            catch (IOException e) when (tries < MaxOwnDirectoryTries && (e is DirectoryNotFoundException || File.Exists(path)))
             {
-                // Held by another process, or the directory deleted by one that locked it, found it empty and let go.
+                // Held by another process, or the directory deleted by one that locked it, found it empty and let go. Not a
+                // lock file that could not be made (a full disk): that is thrown, as before, not said to be another's lock.
                 var lost = _directory;
                 _directory = Path.Combine(_root, $"{_instanceId}-{tries + 1}");
                 _bookmark = new SpoolBookmark(_directory, SpoolSegmentName.Version); // not opened yet: nothing to dispose
