@@ -64,6 +64,82 @@ public sealed class SqsQueueConsumerTests(SqsEmulatorFixture sqs) : IClassFixtur
         Assert.Equal(0, (await poison.ListAsync(10, CancellationToken.None)).Count); // before: set aside as poison at its second receive
     }
 
+    /// <summary>
+    /// SQS's receive count counts the receives that found the store unable to take writes: after a full disk for three receives,
+    /// the message's first failed write was its fourth receive, and it was set aside at once (MaxReceiveCount 2). Only tries count.
+    /// </summary>
+    [Fact]
+    public async Task Run_StoreUnavailableThenOneFailedWrite_NotSetAsideTheReceivesThatFoundNoStoreAreNotTries()
+    {
+        using var data = new TempDirectory();
+        var (name, url) = await sqs.CreateQueueAsync("diskfullthenfail");
+        using var client = sqs.CreateClient();
+        await client.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = """{"msg":"kept","levelno":20}""" });
+        var options = new SqsIngestOptions { ReceiversPerQueue = 1, WaitTimeSeconds = 1, VisibilityTimeoutSeconds = 1, MaxReceiveCount = 2 };
+        var queue = new SqsQueueOptions { Name = name, ServiceUrl = sqs.ServiceUrl, AccessKey = "test", SecretAccessKey = "test" };
+        var statistics = new SqsIngestStatistics();
+        var poison = new SqliteSqsPoisonStore(data.Path);
+        var store = new FailingEventStore(attempt => attempt switch
+        {
+            <= 3 => new EventStoreUnavailableException("full") { FailureReason = "disk full" },
+            4 => new IOException("a write failed"),
+            _ => null,
+        });
+        var consumer = new SqsQueueConsumer(queue, options, client, store, poison, statistics, new CollectorOptions(), new SqsMessageDecoder(IngestDecoders.Create(new())), TimeProvider.System, NullLogger.Instance);
+
+        using var stop = new CancellationTokenSource();
+        var running = consumer.RunAsync(stop.Token);
+        await statistics.WaitAsync(s => s.Deleted >= 1, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        await stop.CancelAsync();
+        await running;
+
+        Assert.Equal((1L, 0L), (statistics.Snapshot().Stored, statistics.Snapshot().Poison));
+        Assert.Equal(5, store.Attempts);
+    }
+
+    /// <summary>
+    /// A message whose receive's visibility timeout ran out before its turn was not tried, yet that receive counted toward
+    /// MaxReceiveCount: its first failed write (MaxReceiveCount 2) set it aside at once. It is tried again, and stored.
+    /// </summary>
+    [Fact]
+    public async Task Run_LeftUntriedByAnExpiredReceiveThenOneFailedWrite_NotSetAside()
+    {
+        using var data = new TempDirectory();
+        var (name, url) = await sqs.CreateQueueAsync("expiredthenfail");
+        using var client = sqs.CreateClient();
+        await client.SendMessageBatchAsync(new SendMessageBatchRequest
+        {
+            QueueUrl = url,
+            Entries = [new() { Id = "0", MessageBody = """{"msg":"first","levelno":20}""" }, new() { Id = "1", MessageBody = """{"msg":"second","levelno":20}""" }],
+        });
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = new SqsIngestOptions { ReceiversPerQueue = 1, WaitTimeSeconds = 1, VisibilityTimeoutSeconds = 1, MaxReceiveCount = 2 };
+        var queue = new SqsQueueOptions { Name = name, ServiceUrl = sqs.ServiceUrl, AccessKey = "test", SecretAccessKey = "test" };
+        var statistics = new SqsIngestStatistics();
+        var poison = new SqliteSqsPoisonStore(data.Path);
+
+        // The first write takes "ten minutes" (the other message's receive is long gone after it), the second fails.
+        var store = new FailingEventStore(attempt =>
+        {
+            if (attempt == 1)
+            {
+                time.Advance(TimeSpan.FromMinutes(10));
+            }
+
+            return attempt == 2 ? new IOException("a write failed") : null;
+        });
+        var consumer = new SqsQueueConsumer(queue, options, client, store, poison, statistics, new CollectorOptions(), new SqsMessageDecoder(IngestDecoders.Create(new())), time, NullLogger.Instance);
+
+        using var stop = new CancellationTokenSource();
+        var running = consumer.RunAsync(stop.Token);
+        await statistics.WaitAsync(s => s.Expired >= 1 && s.Deleted >= 2, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        await stop.CancelAsync();
+        await running;
+
+        Assert.Equal((2L, 0L), (statistics.Snapshot().Stored, statistics.Snapshot().Poison));
+        Assert.Equal(3, store.Attempts);
+    }
+
     [Fact]
     public async Task Run_VisibilityTimeoutRunsOutMidReceive_RestLeftForRedeliveryAndStoredOnce()
     {

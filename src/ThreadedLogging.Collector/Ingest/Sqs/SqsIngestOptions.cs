@@ -25,8 +25,9 @@ internal sealed class SqsIngestOptions
     public int VisibilityTimeoutSeconds { get; set; } = 60;
 
     /// <summary>
-    /// Gets or sets how many receives a message whose events cannot be stored gets before it is set aside (not counting those
-    /// that left it in the queue because <c>Collector:MaxReceivingBytes</c> was spent). Unparseable messages are set aside at once.
+    /// Gets or sets how many receives a message whose events cannot be stored gets before it is set aside (tries: not counting
+    /// those that left it untried, <c>Collector:MaxReceivingBytes</c> spent, the store unable to take writes, or its visibility
+    /// timeout out before its turn). Unparseable messages are set aside at once.
     /// The default value is 5.
     /// </summary>
     public int MaxReceiveCount { get; set; } = 5;

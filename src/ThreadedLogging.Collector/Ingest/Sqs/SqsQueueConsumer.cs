@@ -37,7 +37,7 @@ internal sealed class SqsQueueConsumer(
 
     /// <summary>The queue as a sender of the budget (<see cref="BodyBudget.SenderShare"/>): never a remote address's key.</summary>
     private readonly string _sender = $"sqs:{queue.Label}";
-    private readonly SqsBudgetDeferrals _deferrals = new(time);
+    private readonly SqsUntriedReceives _untried = new(time);
     private readonly LogRateLimiter _overloadLines = new(OverloadLogInterval, time);
     private string? _url = queue.Url;
 
@@ -133,6 +133,11 @@ internal sealed class SqsQueueConsumer(
                 // Another receiver may hold these now: let it have them rather than handle them twice at once.
                 statistics.Expired(messages.Count - i);
                 SqsIngestLog.Expired(logger, messages.Count - i, queue.Label);
+                foreach (var untried in messages.Skip(i))
+                {
+                    _untried.Untried(untried.MessageId);
+                }
+
                 break;
             }
 
@@ -201,8 +206,9 @@ internal sealed class SqsQueueConsumer(
     /// <summary>Stores or sets aside one message (then it may be deleted), or leaves it in the queue; with the budget's refusal when that left it.</summary>
     private async Task<(Handled, IngestRejectedException?)> HandleAsync(Message message, CancellationToken stopping)
     {
-        // The receives that were tries: those that left it for the budget are not failures, and must not bring it to MaxReceiveCount.
-        var receiveCount = _deferrals.Tries(message.MessageId, SqsMessageDecoder.ReceiveCount(message));
+        // The receives that were tries: those that left it untried (the budget, the store unavailable, its turn too late) are not
+        // failures, and must not bring it to MaxReceiveCount.
+        var receiveCount = _untried.Tries(message.MessageId, SqsMessageDecoder.ReceiveCount(message));
         EventBatch batch;
         BodyBuffer held;
         try
@@ -213,7 +219,7 @@ internal sealed class SqsQueueConsumer(
         {
             // Not poison: the message is good and is tried again once the budget has room (it always fits an empty share).
             statistics.Overloaded();
-            _deferrals.Left(message.MessageId);
+            _untried.Untried(message.MessageId);
             return (Handled.Overloaded, e);
         }
         catch (IngestRejectedException e)
@@ -253,7 +259,7 @@ internal sealed class SqsQueueConsumer(
                 SqsIngestLog.Duplicate(logger, message.MessageId, queue.Label);
             }
 
-            _deferrals.Forget(message.MessageId);
+            _untried.Forget(message.MessageId);
             return Handled.Delete;
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -265,6 +271,7 @@ internal sealed class SqsQueueConsumer(
                 // after its visibility timeout however often it was received, never set aside as poison. A failing
                 // write is said once by the write state, not per message.
                 writes?.Failed(unavailable);
+                _untried.Untried(message.MessageId);
                 if (unavailable.FailureReason is null)
                 {
                     SqsIngestLog.StoreFailed(logger, message.MessageId, queue.Label, receiveCount, e);
@@ -306,7 +313,7 @@ internal sealed class SqsQueueConsumer(
 
         statistics.Poisoned();
         SqsIngestLog.Poisoned(logger, message.MessageId, queue.Label, reason);
-        _deferrals.Forget(message.MessageId);
+        _untried.Forget(message.MessageId);
         return Handled.Delete;
     }
 

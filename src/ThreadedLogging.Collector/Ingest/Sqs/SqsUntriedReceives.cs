@@ -1,15 +1,16 @@
 namespace ThreadedLogging.Collector.Ingest.Sqs;
 
 /// <summary>
-/// How many receives of each message a consumer left in the queue because its bytes did not fit the receiving budget
-/// (<c>Collector:MaxReceivingBytes</c>). SQS's <c>ApproximateReceiveCount</c> counts those receives too, and
-/// <see cref="SqsIngestOptions.MaxReceiveCount"/> is a number of tries: a message left five times while the budget was spent
-/// and then failing once to store was set aside at that first failure. <see cref="Tries"/> is the receive count less these.
+/// How many receives of each message a consumer left in the queue without trying it: its bytes did not fit the receiving
+/// budget (<c>Collector:MaxReceivingBytes</c>), the store could not take writes (a full disk), or its receive's visibility
+/// timeout ran out before its turn. SQS's <c>ApproximateReceiveCount</c> counts those receives too, and
+/// <see cref="SqsIngestOptions.MaxReceiveCount"/> is a number of tries: a message left five times and then failing once
+/// to store was set aside at that first failure. <see cref="Tries"/> is the receive count less these.
 /// In memory, per consumer: a restart or another collector draining the same queue does not know them, and counts them as
 /// SQS does (the worst case is the rule as it was). Bounded: past <see cref="MaxMessages"/> messages, those not left for
 /// <see cref="Forgotten"/> are forgotten (handled by another collector, or gone); when none is, a new one is not counted.
 /// </summary>
-internal sealed class SqsBudgetDeferrals(TimeProvider time)
+internal sealed class SqsUntriedReceives(TimeProvider time)
 {
     /// <summary>The most messages remembered.</summary>
     public const int MaxMessages = 10_000;
@@ -29,8 +30,8 @@ internal sealed class SqsBudgetDeferrals(TimeProvider time)
         }
     }
 
-    /// <summary>Counts one more receive of <paramref name="messageId"/> left for the budget.</summary>
-    public void Left(string? messageId)
+    /// <summary>Counts one more receive of <paramref name="messageId"/> that left it untried.</summary>
+    public void Untried(string? messageId)
     {
         if (messageId is null)
         {
