@@ -166,7 +166,8 @@ public partial class ThreadedHandler
 
         if (lost > 0)
         {
-            _selfLog.Write($"{Counted.Events(lost)} {Counted.Agree(lost, "was", "were")} not delivered before the shutdown deadline ({_shutdownTimeout.TotalMilliseconds} ms) and {Counted.Agree(lost, "is", "are")} lost.");
+            _selfLog.Write($"{Counted.Events(lost)} {Counted.Agree(lost, "was", "were")} not delivered before the shutdown deadline ({_shutdownTimeout.TotalMilliseconds} ms) and {Counted.Agree(lost, "is", "are")} lost."
+                + (_spools ? string.Empty : " Set BufferDirectory to keep what a disposal cannot deliver on disk for the next start."));
         }
 
         if (deliveredAfterAll > 0)

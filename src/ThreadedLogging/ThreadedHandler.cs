@@ -32,6 +32,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
     private readonly string[] _excludedCategories;
     private readonly bool _includeScopes;
     private readonly TimeSpan _shutdownTimeout;
+    private readonly bool _spools; // BufferDirectory set: what a disposal leaves stays on disk, so its loss line says nothing of it
     private readonly ProcessExitFlush _exitFlush;
     private readonly UnhandledExceptionLog? _unhandledExceptions;
     private readonly bool _capturesUnhandled; // set before the crash's loggers are made: their level reads it
@@ -61,6 +62,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         Levels = new LevelRules(Time, LevelRulesChanged);
         _levelHold = LevelPoller.PollsAtStart(sink, options) ? LevelHold.Holding() : LevelHold.None();
         _shutdownTimeout = options.ShutdownTimeout;
+        _spools = options.BufferDirectory is not null;
         _excludedCategories = [.. options.ExcludedCategories];
         _capturesUnhandled = options.CaptureUnhandledExceptions;
         _selfLog = new SelfLog(options.SelfLog, Time);

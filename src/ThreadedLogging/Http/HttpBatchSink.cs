@@ -238,7 +238,8 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
                 return result;
             }
 
-            return await AnswerReason.AddToAsync(result, response, cancellationToken).ConfigureAwait(false);
+            result = await AnswerReason.AddToAsync(result, response, cancellationToken).ConfigureAwait(false);
+            return response.StatusCode == HttpStatusCode.Unauthorized ? result with { Error = result.Error + KeyHint() } : result;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -317,6 +318,19 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         {
             ArrayPool<byte>.Shared.Return(body);
         }
+    }
+
+    /// <summary>
+    /// What a 401 asks of the app: "invalid API key" named no option, and an app without a key (the quick start's first
+    /// step) was not told that it sends none.
+    /// </summary>
+    private string KeyHint()
+    {
+        // Some proxies (tinyproxy) refuse their credentials with 401, not 407.
+        var proxy = _options.Proxy is { Length: > 0 } p && !p.Equals("none", StringComparison.OrdinalIgnoreCase) ? ", or the credentials in Proxy" : string.Empty;
+        return _options.ApiKey is { Length: > 0 }
+            ? $" (check the handler's ApiKey, sent in {_options.ApiKeyHeader}: the collector takes one of its Collector:IngestApiKeys{proxy})"
+            : $" (the handler sends no key: set its ApiKey to one of the collector's Collector:IngestApiKeys{proxy})";
     }
 
     /// <summary>

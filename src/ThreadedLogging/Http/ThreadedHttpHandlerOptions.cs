@@ -93,13 +93,41 @@ public sealed class ThreadedHttpHandlerOptions : ThreadedHandlerOptions
     /// <value>The default value is 60 seconds.</value>
     public TimeSpan LevelPollInterval { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// What to write instead of a <see cref="Host"/> given as a URL (the likeliest mistake: <c>http://127.0.0.1:5080</c>, a
+    /// trailing <c>/</c>, the path), so that the refusal says how to split it into Host, <see cref="Secure"/> and <see cref="Url"/>.
+    /// </summary>
+    private static string HostHint(string? host)
+    {
+        if (string.IsNullOrWhiteSpace(host))
+        {
+            return string.Empty;
+        }
+
+        var https = host.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+        var http = host.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
+        var rest = https ? host["https://".Length..] : http ? host["http://".Length..] : host;
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        var name = slash < 0 ? rest : rest[..slash];
+        var path = slash < 0 ? string.Empty : rest[slash..].TrimEnd('/');
+        if (name.Length == 0 || name.Contains("://", StringComparison.Ordinal) || !Uri.TryCreate($"http://{name}", UriKind.Absolute, out _))
+        {
+            return string.Empty;
+        }
+
+        return $": write Host '{name}'"
+            + (https ? " and Secure true" : string.Empty)
+            + (path.Length > 0 ? $", the path in Url ('{path}')" : string.Empty)
+            + (http ? " (no scheme: Secure true for https)" : string.Empty);
+    }
+
     /// <inheritdoc />
     public override void Validate()
     {
         base.Validate();
         if (string.IsNullOrWhiteSpace(Host) || Host.Contains('/', StringComparison.Ordinal) || !Uri.TryCreate($"http://{Host}", UriKind.Absolute, out _))
         {
-            throw new ArgumentException($"Host must be 'name' or 'name:port' (was '{Host}').", nameof(Host));
+            throw new ArgumentException($"Host must be 'name' or 'name:port' (was '{Host}'){HostHint(Host)}.", nameof(Host));
         }
 
         if (string.IsNullOrEmpty(Url) || Url[0] != '/')

@@ -152,6 +152,24 @@ public sealed class ThreadedHttpHandlerTests
         Assert.Contains("401", handler.Statistics.LastError, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("wrong", "HTTP 401 Unauthorized: {\"error\":\"invalid API key\"} (check the handler's ApiKey, sent in X-Api-Key: the collector takes one of its Collector:IngestApiKeys)")]
+    [InlineData(null, "HTTP 401 Unauthorized: {\"error\":\"missing API key\"} (the handler sends no key: set its ApiKey to one of the collector's Collector:IngestApiKeys)")]
+    public async Task JsonBatch_Unauthorized_SelfLogNamesTheApiKeyOption(string? apiKey, string expected)
+    {
+        // The collector's answers to a wrong and to no key. Its reason named no option: an app set up from the quick start
+        // (no ApiKey) against a collector with keys was told "missing API key" and nothing of what to set.
+        await using var server = await LoopbackServer.StartAsync();
+        server.Respond = _ => Task.FromResult<IResult>(Results.Json(new { error = apiKey is null ? "missing API key" : "invalid API key" }, statusCode: 401));
+        var said = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var handler = new ThreadedHttpHandler(Options(server, o => (o.ApiKey, o.SelfLog) = (apiKey, said.Enqueue)));
+        handler.CreateLogger("App").LogInformation("hello");
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal(expected, handler.Statistics.LastError);
+        Assert.Contains(said, line => line.Contains(expected, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Dispose_BlackHoleServer_ReturnsWithinBudgetAndCountsLoss()
     {
@@ -381,6 +399,19 @@ public sealed class ThreadedHttpHandlerTests
         options.Validate();
         var uri = HttpBatchSink.BuildUri(options, LogIdentity.From(options));
         Assert.Equal(url.Replace("{user}", user, StringComparison.Ordinal), uri.AbsolutePath);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5080", "write Host '127.0.0.1:5080' (no scheme: Secure true for https)")]
+    [InlineData("https://logs.example.com", "write Host 'logs.example.com' and Secure true")]
+    [InlineData("https://logs.example.com:8443/log/{user}", "write Host 'logs.example.com:8443' and Secure true, the path in Url ('/log/{user}')")]
+    [InlineData("127.0.0.1:5080/", "write Host '127.0.0.1:5080'.")]
+    public void Options_HostWrittenAsAUrl_RefusalSaysWhatToWrite(string host, string hint)
+    {
+        // README's collector address is a URL (http://127.0.0.1:5080); Host takes its name and port only.
+        var error = Assert.Throws<ArgumentException>(new ThreadedHttpHandlerOptions { Host = host, Url = "/log/{user}" }.Validate);
+        Assert.Equal("Host", error.ParamName);
+        Assert.StartsWith($"Host must be 'name' or 'name:port' (was '{host}'): {hint}", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -544,8 +544,8 @@ public sealed class ThreadedHandlerTests
     }
 
     [Theory]
-    [InlineData(10, "10 events were not delivered before the shutdown deadline (200 ms) and are lost.")]
-    [InlineData(1, "1 event was not delivered before the shutdown deadline (200 ms) and is lost.")]
+    [InlineData(10, "10 events were not delivered before the shutdown deadline (200 ms) and are lost. Set BufferDirectory to keep what a disposal cannot deliver on disk for the next start.")]
+    [InlineData(1, "1 event was not delivered before the shutdown deadline (200 ms) and is lost. Set BufferDirectory to keep what a disposal cannot deliver on disk for the next start.")]
     public async Task Dispose_SinkNeverAnswers_ReturnsAndCountsTheLoss(int logged, string said)
     {
         var sink = new CollectingSink(); // the gate is never opened
