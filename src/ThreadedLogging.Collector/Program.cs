@@ -44,6 +44,10 @@ catch (CollectorUnavailableException e)
 catch (IOException e) when (e.GetBaseException() is SocketException)
 {
     // Kestrel's bind (an address in use or not on this machine): "Failed to bind to address http://127.0.0.1:5080: address already in use."
-    await Console.Error.WriteLineAsync($"Cannot listen: {e.Message} ({e.GetBaseException().Message})");
+    // In use, the likeliest at a first start (another collector, another app on 5080): say how to take another port.
+    var inUse = e.GetBaseException() is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }
+        ? "; another process listens there: stop it, or give this one another address, --urls http://127.0.0.1:5081 (after -- with dotnet run)"
+        : string.Empty;
+    await Console.Error.WriteLineAsync($"Cannot listen: {e.Message} ({e.GetBaseException().Message}){inUse}");
     return 3;
 }

@@ -85,6 +85,7 @@ public sealed class ProgramExitTests
         Assert.Equal(3, exitCode); // was an unhandled IOException: SIGABRT, 134
         Assert.Contains($"http://127.0.0.1:{port}", stderr, StringComparison.Ordinal);
         Assert.Contains("address already in use", stderr, StringComparison.Ordinal);
+        Assert.Contains("give this one another address, --urls http://127.0.0.1:5081 (after -- with dotnet run)", stderr, StringComparison.Ordinal); // README's first command, 5080 taken
         Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
     }
