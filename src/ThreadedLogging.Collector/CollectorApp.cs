@@ -76,6 +76,7 @@ internal static class CollectorApp
         builder.Services.AddSingleton<BodyBudget>();
         builder.Services.AddSingleton<CollectorMetrics>();
         builder.Services.AddSingleton<IngestKeyRefusals>();
+        builder.Services.AddSingleton<IngestRefusals>();
         builder.Services.AddMetricsExport(options.Metrics);
         builder.Services.AddPrometheusMetrics(options.Metrics);
         builder.Services.AddSingleton<IngestEndpoint>();

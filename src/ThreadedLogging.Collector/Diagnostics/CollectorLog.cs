@@ -12,14 +12,14 @@ internal static partial class CollectorLog
     [LoggerMessage(3, LogLevel.Debug, "Batch {BatchKey} was stored before; acknowledged without storing it again")]
     public static partial void DuplicateBatch(ILogger logger, string? batchKey);
 
-    [LoggerMessage(4, LogLevel.Information, "Rejected ingest request to {Path} with {StatusCode}: {Reason}")]
-    public static partial void IngestRejected(ILogger logger, string path, int statusCode, string reason);
+    [LoggerMessage(4, LogLevel.Information, "Rejected ingest request from {RemoteAddress} to {Path} with {StatusCode}: {Reason} ({Suppressed} more refusals of this address with this status since the last such line, at most one a minute)")]
+    public static partial void IngestRejected(ILogger logger, string remoteAddress, string path, int statusCode, string reason, long suppressed);
 
     [LoggerMessage(5, LogLevel.Warning, "The event store cannot take writes; answered 503, the client retries: {Reason}")]
     public static partial void StoreUnavailable(ILogger logger, string reason);
 
-    [LoggerMessage(6, LogLevel.Warning, "Ingest overloaded ({Pending} requests in progress): answered 429")]
-    public static partial void IngestOverloaded(ILogger logger, int pending);
+    [LoggerMessage(6, LogLevel.Warning, "Ingest overloaded ({Pending} requests in progress): answered 429 ({Suppressed} more such answers since the last such line, at most one a minute)")]
+    public static partial void IngestOverloaded(ILogger logger, int pending, long suppressed);
 
     [LoggerMessage(7, LogLevel.Error, "Writing the full-text index failed (attempt {Attempt}); retrying, the events themselves are stored")]
     public static partial void FullTextIndexFailed(ILogger logger, Exception exception, int attempt);

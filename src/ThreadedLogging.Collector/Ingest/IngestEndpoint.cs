@@ -11,7 +11,7 @@ namespace ThreadedLogging.Collector.Ingest;
 /// only when the store cannot take writes; a defect is a 500 logged once with the format.
 /// </summary>
 internal sealed class IngestEndpoint(
-    IEventStore store, CollectorOptions options, TimeProvider time, IngestAdmission admission, BodyBudget budget, CollectorMetrics metrics, StoreWriteState writes, ILogger<IngestEndpoint> logger)
+    IEventStore store, CollectorOptions options, TimeProvider time, IngestAdmission admission, BodyBudget budget, CollectorMetrics metrics, StoreWriteState writes, IngestRefusals refusals, ILogger<IngestEndpoint> logger)
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
@@ -33,6 +33,7 @@ internal sealed class IngestEndpoint(
         Func<int, string, IResult> error,
         int storedStatus = StatusCodes.Status200OK)
     {
+        var sender = Security.RemoteAddressKey.Of(context.Connection.RemoteIpAddress);
         IEventDecoder decoder;
         try
         {
@@ -40,13 +41,13 @@ internal sealed class IngestEndpoint(
         }
         catch (IngestRejectedException e)
         {
-            CollectorLog.IngestRejected(logger, LoggedText.Of(path.Length > 0 ? path : context.Request.Path.Value ?? string.Empty), e.StatusCode, LoggedText.Of(e.Message, 1000));
+            refusals.Rejected(sender, LoggedText.Of(path.Length > 0 ? path : context.Request.Path.Value ?? string.Empty), e.StatusCode, e.Message);
             metrics.IngestRefused("unknown", e.StatusCode);
             return error(e.StatusCode, e.Message);
         }
 
         var key = context.Request.Headers[IdempotencyKeyHeader] is { Count: > 0 } header && !string.IsNullOrWhiteSpace(header[0]) ? header[0]!.Trim() : null;
-        var outcome = await RunAsync(decoder, path, key, cancellation => ReceiveAsync(context, cancellation), context.RequestAborted, storedStatus, context.Request.Path.Value);
+        var outcome = await RunAsync(decoder, path, key, cancellation => ReceiveAsync(context, cancellation), context.RequestAborted, storedStatus, context.Request.Path.Value, sender);
         if (outcome.Decoded is { } decoded)
         {
             return stored(outcome.Result, decoded);
@@ -64,7 +65,8 @@ internal sealed class IngestEndpoint(
     /// One request of any transport: <paramref name="receive"/> gets the body (before admission: waiting for bytes holds
     /// no slot), then it is gunzipped within the cap, decoded and stored in one transaction. The collector's log names the
     /// request by its <paramref name="path"/> (<c>/log/{path}</c>'s), or when it has none (Seq, OTLP) by
-    /// <paramref name="endpoint"/> (<c>/api/events/raw</c>, <c>/v1/logs</c>, the gRPC method).
+    /// <paramref name="endpoint"/> (<c>/api/events/raw</c>, <c>/v1/logs</c>, the gRPC method), and its refusals by
+    /// <paramref name="sender"/> (its remote address, <see cref="Security.RemoteAddressKey"/>; <c>unknown</c> without one).
     /// </summary>
     public async Task<IngestOutcome> RunAsync(
         IEventDecoder decoder,
@@ -73,7 +75,8 @@ internal sealed class IngestEndpoint(
         Func<CancellationToken, Task<ReceivedBody>> receive,
         CancellationToken aborted,
         int storedStatus = StatusCodes.Status200OK,
-        string? endpoint = null)
+        string? endpoint = null,
+        string? sender = null)
     {
         long? admittedAt = null;
         var shown = LoggedText.Of(path.Length > 0 ? path : endpoint ?? decoder.Name);
@@ -95,7 +98,7 @@ internal sealed class IngestEndpoint(
                 {
                     if (!admission.TryEnter())
                     {
-                        CollectorLog.IngestOverloaded(logger, admission.Pending);
+                        refusals.Overloaded(admission.Pending);
                         return new IngestOutcome(StatusCodes.Status429TooManyRequests,
                             $"collector overloaded ({admission.Pending} requests in progress); retry after {_overloadRetryAfter} s", _overloadRetryAfter);
                     }
@@ -125,7 +128,8 @@ internal sealed class IngestEndpoint(
             }
             catch (IngestRejectedException e)
             {
-                CollectorLog.IngestRejected(logger, shown, e.StatusCode, LoggedText.Of(e.Message, 1000));
+                // At most a line a minute per sender and status (IngestRefusals); counted per request by IngestAnswered.
+                refusals.Rejected(sender ?? "unknown", shown, e.StatusCode, e.Message);
                 return new IngestOutcome(e.StatusCode, e.Message, e.RetryAfterSeconds);
             }
             catch (EventStoreUnavailableException e)

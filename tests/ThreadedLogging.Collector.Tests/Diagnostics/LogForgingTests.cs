@@ -20,9 +20,9 @@ public sealed class LogForgingTests
         var (status, _) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/alice%0Ainfo: Admin signed in", Http.Utf8("x"), "text/plain");
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);
-        var line = Assert.Single(log.Entries, e => e.Message.StartsWith("Rejected ingest request to", StringComparison.Ordinal)).Message;
+        var line = Assert.Single(log.Entries, e => e.Message.StartsWith("Rejected ingest request from", StringComparison.Ordinal)).Message;
         Assert.DoesNotContain('\n', line);
-        Assert.StartsWith("Rejected ingest request to alice\\ninfo: Admin signed in with 415: ", line, StringComparison.Ordinal);
+        Assert.StartsWith("Rejected ingest request from 127.0.0.1 to alice\\ninfo: Admin signed in with 415: ", line, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class LogForgingTests
         var reason = Http.Error(body);
         Assert.StartsWith($"unsupported Content-Type '{contentType[..LoggedText.MaxLength]}…' (", reason, StringComparison.Ordinal);
         Assert.InRange(reason.Length, 0, 400);
-        var line = Assert.Single(log.Entries, e => e.Message.StartsWith("Rejected ingest request to", StringComparison.Ordinal)).Message;
+        var line = Assert.Single(log.Entries, e => e.Message.StartsWith("Rejected ingest request from", StringComparison.Ordinal)).Message;
         Assert.Contains(reason, line, StringComparison.Ordinal);
         Assert.InRange(line.Length, 0, 500);
     }

@@ -122,7 +122,7 @@ public sealed class SerilogSeqSinkTests
 
         // The operator's one clue to which client is refused: the endpoint (a Seq request has no /log/{path} of its own).
         var line = collectorLog.Entries.First(e => e.Message.StartsWith("Rejected ingest request", StringComparison.Ordinal)).Message;
-        Assert.StartsWith("Rejected ingest request to /api/events/raw with 413: line 1: event is ", line, StringComparison.Ordinal);
+        Assert.StartsWith("Rejected ingest request from 127.0.0.1 to /api/events/raw with 413: line 1: event is ", line, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -65,7 +65,7 @@ internal static class OtlpGrpcExtensions
         var budget = app.Services.GetRequiredService<BodyBudget>();
         var metrics = app.Services.GetRequiredService<CollectorMetrics>();
         var time = app.Services.GetRequiredService<TimeProvider>();
-        var logger = app.Services.GetRequiredService<ILogger<OtlpGrpcLogsService>>();
+        var ingestRefusals = app.Services.GetRequiredService<IngestRefusals>();
         app.Use((context, next) =>
         {
             // The gRPC method's endpoint (routing ran: its host rule matches the Host's port, which a request to another
@@ -104,7 +104,7 @@ internal static class OtlpGrpcExtensions
                 if (reader.Refusal is { } refusal)
                 {
                     // Refused inside the framework's read, before the service (and IngestEndpoint.RunAsync) ran: logged and counted as it would.
-                    CollectorLog.IngestRejected(logger, LoggedText.Of(context.Request.Path.Value ?? string.Empty), refusal.StatusCode, LoggedText.Of(refusal.Message, 1000));
+                    ingestRefusals.Rejected(RemoteAddressKey.Of(context.Connection.RemoteIpAddress), LoggedText.Of(context.Request.Path.Value ?? string.Empty), refusal.StatusCode, refusal.Message);
                     metrics.IngestAnswered(format, new IngestOutcome(refusal.StatusCode, refusal.Message, refusal.RetryAfterSeconds), time, admittedAt: null);
                 }
             }

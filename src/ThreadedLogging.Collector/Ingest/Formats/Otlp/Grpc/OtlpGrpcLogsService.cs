@@ -44,7 +44,8 @@ internal sealed class OtlpGrpcLogsService(IngestEndpoint endpoint, OtlpProtobufD
                 return Task.FromResult(new ReceivedBody(request, Gzip: false));
             },
             context.CancellationToken,
-            endpoint: context.Method);
+            endpoint: context.Method,
+            sender: RemoteAddressKey.Of(context.GetHttpContext().Connection.RemoteIpAddress));
         if (outcome.Decoded is { } decoded)
         {
             var response = new ExportLogsServiceResponse();

@@ -1,0 +1,41 @@
+using ThreadedLogging.Collector.Diagnostics;
+
+namespace ThreadedLogging.Collector.Ingest;
+
+/// <summary>
+/// The collector's log lines about refused ingest requests (400, 413, 415, 429, …; a missing or wrong key is
+/// <see cref="Security.IngestKeyRefusals"/>'s): at most one line a minute per sender (its remote address,
+/// <see cref="Security.RemoteAddressKey"/>) and status, and one a minute of admission's 429s for all, each with how many
+/// were left out since the last (<see cref="LogRateLimiter"/>). A line per request filled the log exactly when the
+/// collector was busiest (every client's 429 and retry) or a client resent the same bad batch, and the one useful line
+/// drowned; the first refusal of another status from the same sender is still said. The metrics count every request.
+/// </summary>
+internal sealed class IngestRefusals(TimeProvider time, ILogger<IngestEndpoint> logger)
+{
+    /// <summary>The shortest time between two lines of one sender and status.</summary>
+    public static readonly TimeSpan LogInterval = TimeSpan.FromMinutes(1);
+
+    private const string OverloadedKey = "overloaded";
+
+    private readonly LogRateLimiter _lines = new(LogInterval, time);
+
+    /// <summary>Says (rate-limited) that <paramref name="sender"/>'s request to <paramref name="path"/> was refused.</summary>
+    public void Rejected(string sender, string path, int statusCode, string reason)
+    {
+        var key = $"{sender} {statusCode}";
+        if (_lines.TryAcquire(ref key, out var suppressed))
+        {
+            CollectorLog.IngestRejected(logger, LoggedText.Of(sender), path, statusCode, LoggedText.Of(reason, 1000), suppressed);
+        }
+    }
+
+    /// <summary>Says (rate-limited, for all senders: the state is the collector's) that admission answered 429.</summary>
+    public void Overloaded(int pending)
+    {
+        var key = OverloadedKey;
+        if (_lines.TryAcquire(ref key, out var suppressed))
+        {
+            CollectorLog.IngestOverloaded(logger, pending, suppressed);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using System.Net;
+using Grpc.Core;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using ThreadedLogging.Collector.Ingest;
+using ThreadedLogging.Collector.Storage.Sqlite;
+using ThreadedLogging.Collector.Tests.Diagnostics;
+using ThreadedLogging.Collector.Tests.Ingest.Formats;
+using ThreadedLogging.Collector.Tests.Support;
+
+namespace ThreadedLogging.Collector.Tests.Ingest;
+
+/// <summary>
+/// Every refused ingest request (400, 413, 415, 429, …) was a line of the collector's log: a client resending the same
+/// bad batch, or every client's retry while the collector is overloaded, filled the log exactly when it was busiest. At
+/// most one line a minute per remote address and status (admission's 429s: one a minute for all), the next saying how
+/// many were left out; another status or address is still said at once; the metrics count every request. Real Kestrel;
+/// a fake clock.
+/// </summary>
+public sealed class IngestRefusalLogTests
+{
+    private const string Requests = "threadedlogging_collector_ingest_requests_total";
+
+    [Fact]
+    public async Task Ingest_TwentyMalformedFromOneAddress_OneLineThenOneSayingNineteenLeftOut_AnotherStatusOrAddressStillSaid()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var collector = await CollectorFixture.StartAsync(services => services.AddSingleton<TimeProvider>(clock), "--Logging:LogLevel:Default=Information");
+        var log = CollectingLoggerProvider.AttachTo(collector, LogLevel.Information);
+        using var otherAddress = LocalAddressClient.From(IPAddress.Parse("127.0.0.2"), collector.BaseAddress);
+
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, await MalformedAsync(collector.Client));
+            if (i == 9)
+            {
+                var (status, _) = await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", Http.Utf8("x"), "text/plain");
+                Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);
+                Assert.Equal(HttpStatusCode.BadRequest, await MalformedAsync(otherAddress));
+            }
+        }
+
+        var first = Rejections(log);
+        Assert.True(first.Count == 3, log.Text()); // before: 22, a line per request
+        Assert.StartsWith("Rejected ingest request from 127.0.0.1 to /api/events with 400: ", first[0], StringComparison.Ordinal);
+        Assert.EndsWith("(0 more refusals of this address with this status since the last such line, at most one a minute)", first[0], StringComparison.Ordinal);
+        Assert.StartsWith("Rejected ingest request from 127.0.0.1 to /api/events with 415: unsupported Content-Type", first[1], StringComparison.Ordinal);
+        Assert.StartsWith("Rejected ingest request from 127.0.0.2 to /api/events with 400: ", first[2], StringComparison.Ordinal);
+
+        clock.Advance(IngestRefusals.LogInterval);
+        Assert.Equal(HttpStatusCode.BadRequest, await MalformedAsync(collector.Client));
+
+        var all = Rejections(log);
+        Assert.Equal(4, all.Count);
+        Assert.StartsWith("Rejected ingest request from 127.0.0.1 to /api/events with 400: ", all[3], StringComparison.Ordinal);
+        Assert.Contains("(19 more refusals of this address with this status since", all[3], StringComparison.Ordinal);
+
+        var (scraped, metrics) = await Http.SendAsync(collector.Client, HttpMethod.Get, "metrics");
+        Assert.Equal(HttpStatusCode.OK, scraped);
+        Assert.Equal(22, new PrometheusExposition(metrics).Value(Requests, ("format", "json-batch"), ("outcome", "rejected"), ("http_response_status_code", "400")));
+    }
+
+    [Fact]
+    public async Task Ingest_AdmissionFull_TwentyTurnedAway_OneLineThenOneSayingNineteenLeftOut()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var collector = await CollectorFixture.StartAsync(services => services.AddSingleton<TimeProvider>(clock), "--Collector:MaxPendingIngests=1");
+        var log = CollectingLoggerProvider.AttachTo(collector);
+
+        // A real fault: another connection holds SQLite's write lock, so the one admitted request waits in the writer.
+        await using var blocker = new SqliteConnection($"Data Source={Path.Combine(collector.DataDirectory, SqliteEventStore.FileName)};Pooling=False");
+        await blocker.OpenAsync();
+        await ExecuteAsync(blocker, "BEGIN IMMEDIATE");
+        var admission = collector.Services.GetRequiredService<IngestAdmission>();
+        var atWork = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        admission.Admitted = () => atWork.TrySetResult();
+        var held = Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", Http.Utf8("""{"events":[{"message":"held"}]}"""), "application/json");
+        await atWork.Task.WaitAsync(TimeSpan.FromMinutes(1)); // a bound on a collector that never admits it, not a timing
+
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, (await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", Http.Utf8("""{"events":[{"message":"turned away"}]}"""), "application/json")).Status);
+        }
+
+        Assert.True(Overloaded(log).Count == 1, log.Text()); // before: 20, a line per request
+        Assert.EndsWith("answered 429 (0 more such answers since the last such line, at most one a minute)", Overloaded(log)[0], StringComparison.Ordinal);
+
+        clock.Advance(IngestRefusals.LogInterval);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", Http.Utf8("""{"events":[{"message":"turned away"}]}"""), "application/json")).Status);
+        Assert.Equal(2, Overloaded(log).Count);
+        Assert.Contains("answered 429 (19 more such answers since", Overloaded(log)[1], StringComparison.Ordinal);
+
+        await ExecuteAsync(blocker, "ROLLBACK");
+        Assert.Equal(HttpStatusCode.OK, (await held).Status);
+    }
+
+    [Fact]
+    public async Task OtlpGrpc_MalformedMessagesFromOneAddress_OneLine()
+    {
+        await using var collector = await CollectorFixture.StartWithOtlpGrpcAsync("--Logging:LogLevel:Default=Information");
+        var log = CollectingLoggerProvider.AttachTo(collector, LogLevel.Information);
+
+        for (var i = 0; i < 3; i++)
+        {
+            var garbage = await Assert.ThrowsAsync<RpcException>(() => RefusalAnswersTests.ExportAsync(collector.OtlpGrpcPort, [0, 1, 2, 3, 4, 5, 6, 7]));
+            Assert.Equal(StatusCode.InvalidArgument, garbage.StatusCode);
+        }
+
+        var line = Assert.Single(Rejections(log)); // before: 3
+        Assert.StartsWith("Rejected ingest request from 127.0.0.1 to /opentelemetry.proto.collector.logs.v1.LogsService/Export with 400: malformed OTLP protobuf body", line, StringComparison.Ordinal);
+    }
+
+    private static async Task<HttpStatusCode> MalformedAsync(HttpClient client) =>
+        (await Http.SendAsync(client, HttpMethod.Post, "api/events", Http.Utf8("""{"events":[{"message":"cut"""), "application/json")).Status;
+
+    private static List<string> Rejections(CollectingLoggerProvider log) =>
+        [.. log.Entries.Where(e => e.Message.StartsWith("Rejected ingest request", StringComparison.Ordinal)).Select(e => e.Message)];
+
+    private static List<string> Overloaded(CollectingLoggerProvider log) =>
+        [.. log.Entries.Where(e => e.Level == LogLevel.Warning && e.Message.StartsWith("Ingest overloaded", StringComparison.Ordinal)).Select(e => e.Message)];
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+}
