@@ -66,7 +66,7 @@ internal static class CollectorApp
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new ApiKeyRing(options));
-        builder.Services.AddHostedService<ApiKeyReload>();
+        builder.Services.AddHostedService(services => ActivatorUtilities.CreateInstance<ApiKeyReload>(services, urls));
         builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<FailedSignIns>();
         builder.Services.AddSingleton<LiveStreamLimiter>();

@@ -121,6 +121,41 @@ public sealed class ConfigFileTests
         Assert.DoesNotContain("Stopping the following endpoints", collector.Log.Text(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The reload's line (710) gave counts only ("API keys reloaded: 2 ingest, 1 read, 1 admin keys in force"), while the
+    /// start (704) says per role where its keys are set: after a rotation in the file, a key set on the command line (or
+    /// in the environment) still wins, and nothing said so. The reload now names each setting and its source as the start
+    /// does, never a key nor any part of one.
+    /// </summary>
+    [Fact]
+    public async Task Reread_KeysRotatedInTheFile_ReloadLineSaysWhereEachRolesKeysAreSetNeverAKey()
+    {
+        string[] keys = ["Vb6qNw1zKe8rTy3uPa5m", "Jc2xLo7sGd4hQf9iWn0t", "Rk5mEa8pZu1vYb6cXs3w", "Hd9tFq2nMw7jLo4gSe1y"];
+        using var folder = new TempDirectory();
+        using var reloads = new LogSignal(typeof(ApiKeyReload).FullName!);
+        var file = Path.Combine(folder.Path, "collector.json");
+        Replace(file, JsonSerializer.Serialize(new { Collector = new { IngestApiKeys = new[] { keys[0] }, ReadApiKeys = new[] { keys[1] } } }));
+        await using var collector = await CollectorFixture.StartAsync(
+            services => services.AddSingleton<ILoggerProvider>(reloads),
+            "--config", file, $"--Collector:AdminApiKey={keys[3]}", $"--Logging:LogLevel:{typeof(ApiKeyReload).FullName}=Information");
+
+        Replace(file, JsonSerializer.Serialize(new { Collector = new { IngestApiKeys = new[] { keys[0], keys[2] }, ReadApiKeys = new[] { keys[1] } } }));
+        var line = await NextReloadAsync(reloads);
+
+        var inFile = $"from the settings file '{file}' (--config)";
+        Assert.Equal(
+            $"API keys reloaded: 2 ingest, 1 read, 1 admin keys in force. Ingest keys: Collector:IngestApiKeys:0 {inFile}; Collector:IngestApiKeys:1 {inFile}. " +
+            $"Read keys: Collector:ReadApiKeys:0 {inFile}. Admin keys: --Collector:AdminApiKey from the command line",
+            line);
+        foreach (var key in keys)
+        {
+            // Not the key, nor any 6 characters of it.
+            Assert.All(Enumerable.Range(0, key.Length - 5), at => Assert.DoesNotContain(key.Substring(at, 6), line, StringComparison.Ordinal));
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await ReadAsync(collector, keys[1]));
+    }
+
     // A bound on a collector that never reloads (the file watcher's own delay is a quarter second), not a timing.
     private static Task<string> NextReloadAsync(LogSignal reloads) => reloads.NextAsync().WaitAsync(TimeSpan.FromMinutes(1));
 

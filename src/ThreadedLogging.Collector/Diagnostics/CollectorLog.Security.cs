@@ -18,8 +18,8 @@ internal static partial class CollectorLog
     [LoggerMessage(704, LogLevel.Information, "{Role} keys: {Sources}")]
     public static partial void KeysFrom(ILogger logger, string role, string sources);
 
-    [LoggerMessage(710, LogLevel.Information, "API keys reloaded: {Ingest} ingest, {Read} read, {Admin} admin keys in force")]
-    public static partial void KeysReloaded(ILogger logger, int ingest, int read, int admin);
+    [LoggerMessage(710, LogLevel.Information, "API keys reloaded: {Ingest} ingest, {Read} read, {Admin} admin keys in force. Ingest keys: {IngestSources}. Read keys: {ReadSources}. Admin keys: {AdminSources}")]
+    public static partial void KeysReloaded(ILogger logger, int ingest, int read, int admin, string ingestSources, string readSources, string adminSources);
 
     [LoggerMessage(711, LogLevel.Warning, "API keys not reloaded, the keys in force stay: {Reason}")]
     public static partial void KeysNotReloaded(ILogger logger, string reason);

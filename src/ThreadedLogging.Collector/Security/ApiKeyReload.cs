@@ -11,9 +11,12 @@ namespace ThreadedLogging.Collector.Security;
 /// collector or locks everyone out. A settings file that cannot be read (half written, not JSON, missing for a moment) is
 /// logged once per failed read and keeps the settings last read from it (<see cref="CheckedJsonSource"/>), so its
 /// half-written keys are never applied, while a rotation in another file still is: a leaked key can be revoked while a
-/// deployment is rewriting appsettings.json. Other settings still take a restart.
+/// deployment is rewriting appsettings.json. Other settings still take a restart. A reload says where each role's keys
+/// in force are now set, as the start does (<see cref="KeySources"/>): a key rotated in the file under one set in the
+/// environment or on the command line changes nothing, and the line shows which one is in force.
 /// </summary>
-internal sealed class ApiKeyReload(IConfiguration configuration, ApiKeyRing ring, ILogger<ApiKeyReload> logger) : IHostedService, IDisposable
+/// <param name="urls">Where the collector listens (what a role without keys is open to, as at start).</param>
+internal sealed class ApiKeyReload(IConfiguration configuration, ApiKeyRing ring, IReadOnlyList<string> urls, ILogger<ApiKeyReload> logger) : IHostedService, IDisposable
 {
     private readonly Lock _gate = new();
     private IDisposable? _watch;
@@ -75,7 +78,8 @@ internal sealed class ApiKeyReload(IConfiguration configuration, ApiKeyRing ring
             }
 
             var (ingest, read, admin) = ring.Counts;
-            CollectorLog.KeysReloaded(logger, ingest, read, admin);
+            var sources = KeySources.Describe(configuration, next, urls);
+            CollectorLog.KeysReloaded(logger, ingest, read, admin, sources.Ingest, sources.Read, sources.Admin);
         }
     }
 }

@@ -9,28 +9,41 @@ namespace ThreadedLogging.Collector.Security;
 /// the <c>--config</c> file, the environment (systemd's keys file) or the command line, the later winning, and a key
 /// rotated in a file under one set in the environment changes nothing (README, Security); without this line an operator
 /// could not tell which of them is in force. It names each setting and its source, never a key nor any part of one;
-/// a role without keys is said with what is open then.
+/// a role without keys is said with what is open then. A reload of the keys (<see cref="ApiKeyReload"/>) says the same.
 /// </summary>
 internal static class KeySources
 {
     /// <summary>Logs one line per role (ingest, read, admin), as the configuration is at start.</summary>
     public static void Log(ILogger logger, IConfiguration configuration, CollectorOptions options, IReadOnlyList<string> urls)
     {
+        var (ingest, read, admin) = Describe(configuration, options, urls);
+        CollectorLog.KeysFrom(logger, "Ingest", ingest);
+        CollectorLog.KeysFrom(logger, "Read", read);
+        CollectorLog.KeysFrom(logger, "Admin", admin);
+    }
+
+    /// <summary>
+    /// Where each role's keys are set in <paramref name="configuration"/> as it is now (<paramref name="options"/> read
+    /// from it), or what is open to whom when a role has none (<paramref name="urls"/>: where the collector listens).
+    /// </summary>
+    public static (string Ingest, string Read, string Admin) Describe(IConfiguration configuration, CollectorOptions options, IReadOnlyList<string> urls)
+    {
         var root = configuration as IConfigurationRoot;
         var loopbackOnly = urls.All(ListenAddresses.IsLoopback);
         var open = loopbackOnly
             ? "clients on this machine only (listening on loopback)"
             : $"every client that reaches {string.Join(", ", urls.Where(u => !ListenAddresses.IsLoopback(u)))} (Collector:AllowUnauthenticated)";
-        CollectorLog.KeysFrom(logger, "Ingest", Describe(root, configuration, ["IngestApiKeys"]) ?? $"none, ingest is open to {open}");
-        CollectorLog.KeysFrom(logger, "Read", Describe(root, configuration, ["ReadApiKey", "ReadApiKeys"]) ?? $"none, reading (the query API, the support console) is open to {open}");
         var anyKey = options.IngestApiKeys.Count > 0 || options.HasReadKey;
-        CollectorLog.KeysFrom(logger, "Admin", Describe(root, configuration, ["AdminApiKey", "AdminApiKeys"]) ?? (anyKey
-            ? $"none, changes ({ApiKeyFilter.AdminChanges}) are refused to every key and session: set Collector:AdminApiKey"
-            : $"none, changes ({ApiKeyFilter.AdminChanges}) are open to clients on this machine only"));
+        return (
+            Sources(root, configuration, ["IngestApiKeys"]) ?? $"none, ingest is open to {open}",
+            Sources(root, configuration, ["ReadApiKey", "ReadApiKeys"]) ?? $"none, reading (the query API, the support console) is open to {open}",
+            Sources(root, configuration, ["AdminApiKey", "AdminApiKeys"]) ?? (anyKey
+                ? $"none, changes ({ApiKeyFilter.AdminChanges}) are refused to every key and session: set Collector:AdminApiKey"
+                : $"none, changes ({ApiKeyFilter.AdminChanges}) are open to clients on this machine only"));
     }
 
     /// <summary>"Collector__IngestApiKeys (2 keys) from the environment; Collector:IngestApiKeys:2 from the settings file '…'", or null when none is set.</summary>
-    private static string? Describe(IConfigurationRoot? root, IConfiguration configuration, string[] names)
+    private static string? Sources(IConfigurationRoot? root, IConfiguration configuration, string[] names)
     {
         var found = new List<string>();
         foreach (var name in names)
