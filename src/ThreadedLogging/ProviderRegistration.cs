@@ -92,7 +92,7 @@ internal static class ProviderRegistration
         {
             handler = create(options);
         }
-        catch (ArgumentException e) when (FromConfiguration(services.GetRequiredService<ILoggerProviderConfiguration<THandler>>().Configuration, options, Alias<THandler>(), e) is { } reason)
+        catch (ArgumentException e) when (FromConfiguration(services.GetRequiredService<ILoggerProviderConfiguration<THandler>>().Configuration, services.GetService<IConfiguration>(), options, Alias<THandler>(), e) is { } reason)
         {
             throw e is ArgumentOutOfRangeException range
                 ? new ArgumentOutOfRangeException(e.ParamName, range.ActualValue, reason)
@@ -199,9 +199,11 @@ internal static class ProviderRegistration
     /// provider's section's is named by its full key, as the binder's refusals and the unknown keys' are
     /// (<c>Logging:ThreadedHttp:BatchSize must be between 1 and 100000 (was 0).</c>: it said <c>BatchSize</c>, which the
     /// app's appsettings.json does not hold at its top), and a time span written as a bare number gets the hint of
-    /// <see cref="DaysNotSeconds"/>. A value the <c>Add…</c> call's delegate set over the section's keeps its bare name.
+    /// <see cref="DaysNotSeconds"/>; an option refused for being unset, where it was looked for (<see cref="UnsetOption"/>:
+    /// the app's root configuration, <paramref name="root"/>, shows a misspelt section). A value the <c>Add…</c> call's
+    /// delegate set over the section's keeps its bare name.
     /// </summary>
-    private static string? FromConfiguration(IConfiguration section, object options, string alias, ArgumentException refusal)
+    private static string? FromConfiguration(IConfiguration section, IConfiguration? root, object options, string alias, ArgumentException refusal)
     {
         var reason = Reason(refusal);
         var named = false;
@@ -216,7 +218,7 @@ internal static class ProviderRegistration
             named = true;
         }
 
-        var hint = DaysNotSeconds(section, options.GetType(), alias, refusal);
+        var hint = DaysNotSeconds(section, options.GetType(), alias, refusal) ?? UnsetOption.Hint(section, root, options, alias, refusal);
         return hint is null ? (named ? reason : null) : $"{reason} {hint}";
     }
 

@@ -53,6 +53,30 @@ public sealed class OptionsFromConfigurationTests
         Assert.Contains(shown, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    // The section's name misspelt: every option written there was ignored, and the refusal read as if Host had never been written.
+    [InlineData("ThreadedHtpp", "Host must be 'name' or 'name:port' (was ''). Logging:ThreadedHttp:Host is not set: the configuration has no section Logging:ThreadedHttp (Logging:ThreadedHtpp is one: misspelt?).")]
+    [InlineData("Console", "Host must be 'name' or 'name:port' (was ''). Logging:ThreadedHttp:Host is not set: the configuration has no section Logging:ThreadedHttp.")]
+    [InlineData("ThreadedHttp", "Host must be 'name' or 'name:port' (was ''). Logging:ThreadedHttp:Host is not set.")]
+    public void AddThreadedHttp_HostNotSetWhereItIsRead_RefusalSaysWhereItWasLookedFor(string section, string expected)
+    {
+        // As the generic host registers them: the app's configuration a service, its Logging section MEL's.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"Logging:{section}:Url"] = "/log/{user}",
+            [$"Logging:{section}:Format"] = "JsonBatch",
+        }).Build();
+        using var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")).AddThreadedHttp())
+            .BuildServiceProvider();
+
+        var error = Assert.Throws<ArgumentException>(() => services.GetRequiredService<ILoggerFactory>());
+
+        Assert.Equal("Host", error.ParamName);
+        Assert.Equal($"{expected} (Parameter 'Host')", error.Message);
+    }
+
     [Fact]
     public void AddThreadedHttp_OutOfRangeInConfiguration_RefusalNamesTheFullKeyAsOtherRefusalsDo()
     {
