@@ -3,7 +3,7 @@ using ThreadedLogging.Collector.Diagnostics;
 namespace ThreadedLogging.Collector.Ingest;
 
 /// <summary>
-/// The collector's log lines about refused ingest requests (400, 413, 415, 429, …; a missing or wrong key is
+/// The collector's log lines about refused ingest requests (400, 404, 413, 415, 429, …; a missing or wrong key is
 /// <see cref="Security.IngestKeyRefusals"/>'s): at most one line a minute per sender (its remote address,
 /// <see cref="Security.RemoteAddressKey"/>) and status, and one a minute of admission's 429s for all, each with how many
 /// were left out since the last (<see cref="LogRateLimiter"/>). A line per request filled the log exactly when the
@@ -26,6 +26,19 @@ internal sealed class IngestRefusals(TimeProvider time, ILogger<IngestEndpoint> 
         if (_lines.TryAcquire(ref key, out var suppressed))
         {
             CollectorLog.IngestRejected(logger, LoggedText.Of(sender), path, statusCode, LoggedText.Of(reason, 1000), suppressed);
+        }
+    }
+
+    /// <summary>
+    /// Says (rate-limited as <see cref="Rejected"/>, status 404) that <paramref name="sender"/> posted to a path no endpoint serves:
+    /// a client pointed at a wrong URL (issue 11) sends every batch there, and retries it.
+    /// </summary>
+    public void PathNotFound(string sender, string method, string path)
+    {
+        var key = $"{sender} {StatusCodes.Status404NotFound}";
+        if (_lines.TryAcquire(ref key, out var suppressed))
+        {
+            CollectorLog.IngestPathNotFound(logger, method, path, LoggedText.Of(sender), suppressed);
         }
     }
 

@@ -21,8 +21,8 @@ internal static class UnservedRequests
         {
             if (HttpMethods.IsPost(method) || HttpMethods.IsPut(method))
             {
-                var logger = context.RequestServices.GetRequiredService<ILogger<IngestEndpoint>>();
-                CollectorLog.IngestPathNotFound(logger, LoggedText.Of(method), LoggedText.Of(path));
+                context.RequestServices.GetRequiredService<IngestRefusals>().PathNotFound(
+                    Security.RemoteAddressKey.Of(context.Connection.RemoteIpAddress), LoggedText.Of(method), LoggedText.Of(path));
             }
 
             await AnswerAsync(context, $"no endpoint at {LoggedText.Of(path)}");

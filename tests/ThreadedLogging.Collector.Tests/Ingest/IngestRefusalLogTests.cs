@@ -97,6 +97,28 @@ public sealed class IngestRefusalLogTests
     }
 
     [Fact]
+    public async Task Ingest_FivePostsToAPathNoEndpointServes_OneLineThenOneSayingFourLeftOut_AnotherStatusStillSaid()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var collector = await CollectorFixture.StartAsync(services => services.AddSingleton<TimeProvider>(clock), "--Logging:LogLevel:Default=Information");
+        var log = CollectingLoggerProvider.AttachTo(collector, LogLevel.Information);
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await Http.SendAsync(collector.Client, HttpMethod.Post, "v1/traces", Http.Utf8("{}"), "application/json")).Status);
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, await MalformedAsync(collector.Client));
+        Assert.True(NotFound(log).Count == 1, log.Text()); // before: 5, a line per request
+        Assert.Single(Rejections(log));
+
+        clock.Advance(IngestRefusals.LogInterval);
+        Assert.Equal(HttpStatusCode.NotFound, (await Http.SendAsync(collector.Client, HttpMethod.Post, "v1/traces", Http.Utf8("{}"), "application/json")).Status);
+        Assert.Equal(2, NotFound(log).Count);
+        Assert.Equal("No ingest endpoint at POST /v1/traces: answered 404 to 127.0.0.1 (4 more of this address since the last such line, at most one a minute)", NotFound(log)[1]);
+    }
+
+    [Fact]
     public async Task OtlpGrpc_MalformedMessagesFromOneAddress_OneLine()
     {
         await using var collector = await CollectorFixture.StartWithOtlpGrpcAsync("--Logging:LogLevel:Default=Information");
@@ -117,6 +139,9 @@ public sealed class IngestRefusalLogTests
 
     private static List<string> Rejections(CollectingLoggerProvider log) =>
         [.. log.Entries.Where(e => e.Message.StartsWith("Rejected ingest request", StringComparison.Ordinal)).Select(e => e.Message)];
+
+    private static List<string> NotFound(CollectingLoggerProvider log) =>
+        [.. log.Entries.Where(e => e.Level == LogLevel.Warning && e.Message.StartsWith("No ingest endpoint", StringComparison.Ordinal)).Select(e => e.Message)];
 
     private static List<string> Overloaded(CollectingLoggerProvider log) =>
         [.. log.Entries.Where(e => e.Level == LogLevel.Warning && e.Message.StartsWith("Ingest overloaded", StringComparison.Ordinal)).Select(e => e.Message)];
