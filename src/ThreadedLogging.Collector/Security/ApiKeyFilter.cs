@@ -70,7 +70,7 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false, 
             http.RequestServices.GetRequiredService<IngestKeyRefusals>().Refused(http, "unknown", keyGiven: key is not null);
         }
 
-        var unauthorized = Unauthorized(request, key);
+        var unauthorized = Unauthorized(request, key, role);
         if (role != ApiKeyRole.Ingest)
         {
             CountWrongKey(http, failures, unauthorized, key);
@@ -131,10 +131,10 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false, 
                 : $"this change ({AdminChanges}) needs the admin key, and none is configured: set Collector:AdminApiKey");
         }
 
-        return Unauthorized(request, key);
+        return Unauthorized(request, key, ApiKeyRole.Admin);
     }
 
-    private static object Unauthorized(HttpRequest request, string? key)
+    private static object Unauthorized(HttpRequest request, string? key, ApiKeyRole role)
     {
         // Basic lets a client (curl, a script) know how to send the key; the support page's own requests
         // (fetch: Sec-Fetch-Mode cors/same-origin) get no challenge, so the browser shows no prompt:
@@ -144,7 +144,17 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false, 
             request.HttpContext.Response.Headers.WWWAuthenticate = "Basic realm=\"ThreadedLogging collector\", charset=\"UTF-8\"";
         }
 
-        return ErrorResults.Create(StatusCodes.Status401Unauthorized, key is null ? "missing API key" : "invalid API key");
+        // Which keys, and where a missing one goes: "missing API key" alone told a newcomer's curl or app neither (the
+        // settings' names are no secret; a wrong key learns nothing of the right one).
+        var keys = role switch
+        {
+            ApiKeyRole.Ingest => "the ingest keys (Collector:IngestApiKeys)",
+            ApiKeyRole.Read => "the read or admin keys (Collector:ReadApiKey(s), Collector:AdminApiKey(s))",
+            _ => "the admin keys (Collector:AdminApiKey(s))",
+        };
+        return ErrorResults.Create(StatusCodes.Status401Unauthorized, key is null
+            ? $"missing API key: send one of {keys} in X-Api-Key or Authorization: Bearer"
+            : $"invalid API key: not one of {keys}");
     }
 
     /// <summary>Whether the key came as the Basic password (<see cref="ApiKeyReader"/> reads the headers a page cannot send first).</summary>

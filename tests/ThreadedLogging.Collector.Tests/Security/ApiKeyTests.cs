@@ -37,6 +37,26 @@ public sealed class ApiKeyTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("log/keyed", null, "missing API key: send one of the ingest keys (Collector:IngestApiKeys) in X-Api-Key or Authorization: Bearer")]
+    [InlineData("log/keyed", "read-key", "invalid API key: not one of the ingest keys (Collector:IngestApiKeys)")]
+    [InlineData("api/events?user=alice", null, "missing API key: send one of the read or admin keys (Collector:ReadApiKey(s), Collector:AdminApiKey(s)) in X-Api-Key or Authorization: Bearer")]
+    [InlineData("api/events?user=alice", "ingest-one", "invalid API key: not one of the read or admin keys (Collector:ReadApiKey(s), Collector:AdminApiKey(s))")]
+    public async Task Refused_Key_ReasonNamesTheKeysAndWhereToSendThem(string url, string? key, string reason)
+    {
+        // "missing API key" alone told a newcomer's curl (README's read API) or app neither which key nor where it goes.
+        using var request = new HttpRequestMessage(url.StartsWith("log/", StringComparison.Ordinal) ? HttpMethod.Post : HttpMethod.Get, new Uri(url, UriKind.Relative))
+        {
+            Content = url.StartsWith("log/", StringComparison.Ordinal) ? new StringContent("{\"events\":[{\"message\":\"m\"}]}", Encoding.UTF8, "application/json") : null,
+        };
+        Authenticate(request, key is null ? "none" : "x-api-key", key);
+
+        using var response = await _collector.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal($"{{\"error\":\"{reason}\"}}", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
     [InlineData("api/events", "none", null, HttpStatusCode.Unauthorized)]
     [InlineData("api/events", "x-api-key", "ingest-one", HttpStatusCode.Unauthorized)]
     [InlineData("api/events", "x-api-key", "read-key", HttpStatusCode.OK)]

@@ -212,7 +212,7 @@ public sealed class OtlpIngestTests
         }
         else
         {
-            Assert.Equal("invalid API key", status.Message);
+            Assert.Equal("invalid API key: not one of the ingest keys (Collector:IngestApiKeys)", status.Message);
         }
         Assert.Empty(await collector.EventsAsync());
     }
