@@ -261,7 +261,7 @@ internal sealed class BatchDelivery
             // batch too large as a whole once per round (ContentRefusals.SaidTooLarge).
             var sayTooLarge = result.Outcome == SendOutcome.TooLarge && count > 1 && !round.SaidTooLarge;
             round.SaidTooLarge |= sayTooLarge;
-            CountFailedAttempt(count, result.Error ?? result.Outcome.ToString(), say: sayTooLarge || (!IsRefusal(result.Outcome) && !refusedContent));
+            CountFailedAttempt(count, result.Error ?? result.Outcome.ToString(), say: sayTooLarge || (!IsRefusal(result.Outcome) && !refusedContent), retried: result.Outcome == SendOutcome.Transient);
             if (count == 0)
             {
                 return;
@@ -408,10 +408,10 @@ internal sealed class BatchDelivery
     /// A send that failed, a batch's or a stored envelope's: counted in <see cref="Failed"/>, and on the EventSource's
     /// <c>SendFailed</c> and as the last error; in the self-log when <paramref name="say"/>.
     /// </summary>
-    private void CountFailedAttempt(int events, string error, bool say)
+    private void CountFailedAttempt(int events, string error, bool say, bool retried = false)
     {
         Interlocked.Increment(ref _failed);
-        _failures.SendFailed(events, error, say);
+        _failures.SendFailed(events, error, say, retried);
     }
 
     /// <summary>

@@ -15,13 +15,15 @@ internal sealed class FailureReporter(SelfLog selfLog, TimeProvider time)
     /// <param name="count">The events in it.</param>
     /// <param name="error">What failed.</param>
     /// <param name="say">Whether the self-log says it too (not when the caller says it once for a streak of them).</param>
-    public void SendFailed(int count, string error, bool say = true)
+    /// <param name="retried">Whether the events are sent again after the backoff (an outage): the self-log says so, since
+    /// "failed" alone left an app's developer asking whether they were lost.</param>
+    public void SendFailed(int count, string error, bool say = true, bool retried = false)
     {
         Remember(error);
         ThreadedLoggingEventSource.Log.SendFailed(count, error);
         if (say)
         {
-            selfLog.Write($"Sending {Counted.Events(count)} failed: {error}");
+            selfLog.Write($"Sending {Counted.Events(count)} failed: {error}" + (retried ? $"; {Counted.Agree(count, "it is", "they are")} kept and sent again after the backoff" : string.Empty));
         }
     }
 

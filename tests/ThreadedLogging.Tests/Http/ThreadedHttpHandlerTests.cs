@@ -118,6 +118,24 @@ public sealed class ThreadedHttpHandlerTests
         Assert.Equal(2, handler.Statistics.Retried);
     }
 
+    [Fact]
+    public async Task JsonBatch_ServerDownThenUp_SelfLogSaysTheEventsAreKeptAndSentAgain()
+    {
+        // "Sending 2 events failed: HTTP 503 Service Unavailable" alone left an app's developer asking whether they were lost.
+        await using var server = await LoopbackServer.StartAsync();
+        var answers = new Queue<IResult>([Results.StatusCode(503), Results.Ok()]);
+        server.Respond = _ => Task.FromResult(answers.TryDequeue(out var answer) ? answer : Results.Ok());
+        var said = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var handler = new ThreadedHttpHandler(Options(server, o => o.SelfLog = said.Enqueue));
+        var logger = handler.CreateLogger("App");
+        logger.LogInformation("one");
+        logger.LogInformation("two");
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal(2, handler.Statistics.Sent);
+        Assert.Contains(said, line => line.EndsWith("Sending 2 events failed: HTTP 503 Service Unavailable; they are kept and sent again after the backoff", StringComparison.Ordinal));
+    }
+
     /// <summary>
     /// A 200 is the collector's commit; the level rules in its body are extra. A body that stops coming (a proxy; here
     /// until the request's timeout) or is cut off made the sent batch a failure: it was sent again and again, every resend
