@@ -9,8 +9,8 @@ internal static partial class SqsIngestLog
     [LoggerMessage(101, LogLevel.Warning, "Receiving from SQS queue {Queue} failed; retrying in {Delay}: {Error}")]
     public static partial void ReceiveFailed(ILogger logger, string queue, TimeSpan delay, string error);
 
-    [LoggerMessage(102, LogLevel.Warning, "SQS message {MessageId} from {Queue} set aside as poison: {Reason}")]
-    public static partial void Poisoned(ILogger logger, string messageId, string queue, string reason);
+    [LoggerMessage(102, LogLevel.Warning, "SQS message {MessageId} from {Queue} set aside as poison: {Reason} ({Suppressed} more set aside for this kind of reason since the last such line, at most one a minute; each in GET /api/ingest/sqs/poison)")]
+    public static partial void Poisoned(ILogger logger, string messageId, string queue, string reason, long suppressed);
 
     [LoggerMessage(103, LogLevel.Error, "Storing SQS message {MessageId} from {Queue} failed (receive {ReceiveCount}); it stays in the queue")]
     public static partial void StoreFailed(ILogger logger, string messageId, string queue, int receiveCount, Exception exception);

@@ -39,6 +39,10 @@ internal sealed class SqsQueueConsumer(
     private readonly string _sender = $"sqs:{queue.Label}";
     private readonly SqsUntriedReceives _untried = new(time);
     private readonly LogRateLimiter _overloadLines = new(OverloadLogInterval, time);
+
+    // Messages set aside, said at most once a minute per kind of reason (a refusal's status, a defect, a failing store): a producer
+    // sending nothing but bad messages made a line each; every one is kept in the poison table (GET /api/ingest/sqs/poison).
+    private readonly LogRateLimiter _poisonLines = new(OverloadLogInterval, time);
     private string? _url = queue.Url;
 
     /// <summary>What became of one message of a receive.</summary>
@@ -224,7 +228,7 @@ internal sealed class SqsQueueConsumer(
         }
         catch (IngestRejectedException e)
         {
-            return (await SetAsideAsync(message, receiveCount, e.Message, stopping), null);
+            return (await SetAsideAsync(message, receiveCount, e.Message, e.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture), stopping), null);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -235,7 +239,7 @@ internal sealed class SqsQueueConsumer(
             statistics.Error($"decode: {e.GetType().Name}: {e.Message}");
             SqsIngestLog.DecodeFailed(logger, message.MessageId, queue.Label, format, receiveCount, e);
             return (receiveCount >= options.MaxReceiveCount
-                ? await SetAsideAsync(message, receiveCount, $"not decoded after {receiveCount} receives: internal error ({e.GetType().Name}) decoding {format}", stopping)
+                ? await SetAsideAsync(message, receiveCount, $"not decoded after {receiveCount} receives: internal error ({e.GetType().Name}) decoding {format}", "defect", stopping)
                 : Handled.Leave, null);
         }
 
@@ -282,12 +286,13 @@ internal sealed class SqsQueueConsumer(
 
             SqsIngestLog.StoreFailed(logger, message.MessageId, queue.Label, receiveCount, e);
             return receiveCount >= options.MaxReceiveCount
-                ? await SetAsideAsync(message, receiveCount, $"not stored after {receiveCount} receives: {e.Message}", stopping)
+                ? await SetAsideAsync(message, receiveCount, $"not stored after {receiveCount} receives: {e.Message}", "store", stopping)
                 : Handled.Leave;
         }
     }
 
-    private async Task<Handled> SetAsideAsync(Message message, int receiveCount, string reason, CancellationToken stopping)
+    /// <summary>Keeps <paramref name="message"/> in the poison table (then it may be deleted); said once a minute per <paramref name="kind"/> of reason.</summary>
+    private async Task<Handled> SetAsideAsync(Message message, int receiveCount, string reason, string kind, CancellationToken stopping)
     {
         try
         {
@@ -312,7 +317,11 @@ internal sealed class SqsQueueConsumer(
         }
 
         statistics.Poisoned();
-        SqsIngestLog.Poisoned(logger, message.MessageId, queue.Label, reason);
+        if (_poisonLines.TryAcquire(ref kind, out var suppressed))
+        {
+            SqsIngestLog.Poisoned(logger, message.MessageId, queue.Label, reason, suppressed);
+        }
+
         _untried.Forget(message.MessageId);
         return Handled.Delete;
     }

@@ -1,0 +1,68 @@
+using Amazon.SQS.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using ThreadedLogging.Collector.Ingest;
+using ThreadedLogging.Collector.Ingest.Sqs;
+using ThreadedLogging.Collector.Storage.Sqlite;
+using ThreadedLogging.Collector.Tests.Support;
+using ThreadedLogging.Testing;
+
+namespace ThreadedLogging.Collector.Tests.Sqs;
+
+/// <summary>
+/// Each SQS message set aside as poison was a Warning of its own: a producer sending nothing but bad messages (a wrong
+/// format, an old version) made a line per message. At most one a minute per queue and kind of reason (a refusal's status,
+/// a defect, a failing store), the next saying how many were left out; each message is still kept in the poison table.
+/// fauxqs; a fake clock.
+/// </summary>
+public sealed class SqsPoisonLogTests(SqsEmulatorFixture sqs) : IClassFixture<SqsEmulatorFixture>
+{
+    [Fact]
+    public async Task Run_TenMalformedMessages_OneLineThenOneSayingNineLeftOut_ATooLargeOneStillSaid()
+    {
+        using var data = new TempDirectory();
+        var (name, url) = await sqs.CreateQueueAsync("poisonlines");
+        using var client = sqs.CreateClient();
+        await client.SendMessageBatchAsync(new SendMessageBatchRequest
+        {
+            QueueUrl = url,
+            Entries = [.. Enumerable.Range(0, 10).Select(i => new SendMessageBatchRequestEntry(i.ToString(System.Globalization.CultureInfo.InvariantCulture), """{"msg":"cut"""))],
+        });
+        await client.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = $$"""{"msg":"{{new string('x', 2000)}}","levelno":20}""" });
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = new SqsIngestOptions { ReceiversPerQueue = 1, WaitTimeSeconds = 1, VisibilityTimeoutSeconds = 30, MaxReceiveCount = 2 };
+        var queue = new SqsQueueOptions { Name = name, ServiceUrl = sqs.ServiceUrl, AccessKey = "test", SecretAccessKey = "test" };
+        var statistics = new SqsIngestStatistics();
+        var poison = new SqliteSqsPoisonStore(data.Path);
+        await using var store = new SqliteEventStore(data.Path, TimeProvider.System, NullLogger<SqliteEventStore>.Instance); // nothing reaches it: every message is refused
+        await store.InitializeAsync(CancellationToken.None);
+        var log = new CollectingLoggerProvider(LogLevel.Information);
+        var collector = new CollectorOptions { MaxRequestBodyBytes = 1024 };
+        var consumer = new SqsQueueConsumer(queue, options, client, store, poison, statistics, collector, new SqsMessageDecoder(IngestDecoders.Create(new())), time, log.CreateLogger("sqs"));
+
+        using var stop = new CancellationTokenSource();
+        var running = consumer.RunAsync(stop.Token);
+        await statistics.WaitAsync(s => s.Poison >= 11, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+
+        var first = Lines(log);
+        Assert.True(first.Count == 2, log.Text()); // before: 11, a line per message
+        Assert.All(first, l => Assert.EndsWith("(0 more set aside for this kind of reason since the last such line, at most one a minute; each in GET /api/ingest/sqs/poison)", l, StringComparison.Ordinal));
+        Assert.Single(first, l => l.Contains("the limit is 1024 (Collector:MaxRequestBodyBytes)", StringComparison.Ordinal));
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        await client.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = """{"msg":"cut""" });
+        await statistics.WaitAsync(s => s.Poison >= 12, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        await stop.CancelAsync();
+        await running;
+
+        var all = Lines(log);
+        Assert.Equal(3, all.Count);
+        Assert.DoesNotContain("the limit is", all[2], StringComparison.Ordinal);
+        Assert.Contains("(9 more set aside for this kind of reason since", all[2], StringComparison.Ordinal);
+        Assert.Equal(12, (await poison.ListAsync(100, CancellationToken.None)).Count);
+    }
+
+    private static List<string> Lines(CollectingLoggerProvider log) =>
+        [.. log.Entries.Where(e => e.Message.Contains("set aside as poison", StringComparison.Ordinal)).Select(e => e.Message)];
+}
