@@ -19,11 +19,14 @@ namespace ThreadedLogging.Collector;
 /// environment's overrides (a restart would otherwise be the only way, besides writing <c>{}</c> into it), so its settings
 /// go, as the framework drops them, <see cref="TakeGone"/> says so once, and it is read again when it is back. Missing at
 /// start (none is shipped; or appsettings.json, removed from the folder), a file has no settings to keep or lose: a change
-/// that finds it still missing says nothing above Debug (<see cref="TakeStillMissing"/>).
+/// that finds it still missing says nothing above Debug (<see cref="TakeStillMissing"/>), and one that finds it there but
+/// not whole (half written) says that none of its settings are in force until it is (<see cref="TakeNotInForce"/>), as
+/// it does for a file whose settings went with it.
 /// </summary>
 internal sealed class CheckedJsonSource : JsonConfigurationSource
 {
     private string? _error;
+    private string? _notInForce;
     private string? _gone;
     private string? _stillMissing;
 
@@ -47,6 +50,12 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
 
     /// <summary>Why the last read of the file failed (not JSON, or not there), once after each failed read; then null until the next.</summary>
     public string? TakeLoadError() => Interlocked.Exchange(ref _error, null);
+
+    /// <summary>
+    /// Why the last read of the file failed when none of its settings are in force (it was missing since the start, or
+    /// taken as removed): nothing read from it stays. Once after each such failed read; then null until the next.
+    /// </summary>
+    public string? TakeNotInForce() => Interlocked.Exchange(ref _notInForce, null);
 
     /// <summary>"the settings file '…' is gone …" once after an optional file was found deleted, then null until it is deleted again.</summary>
     public string? TakeGone() => Interlocked.Exchange(ref _gone, null);
@@ -218,15 +227,19 @@ internal sealed class CheckedJsonSource : JsonConfigurationSource
                 }
                 catch (FormatException)
                 {
-                    // Load said why (TakeLoadError); the settings last read stay
+                    // Load said why (TakeLoadError, or TakeNotInForce when nothing read from it is in force)
                 }
 
                 OnReload();
             }
         }
 
-        /// <summary>A read that failed: said once (<see cref="TakeLoadError"/>); the settings last read stay.</summary>
-        private void Failed(string why) => Volatile.Write(ref _source._error, why);
+        /// <summary>
+        /// A read that failed (under <see cref="_gate"/>, or the first read's): said once. The settings last read stay
+        /// (<see cref="TakeLoadError"/>), or, missing since the start or taken as removed, there are none to stay
+        /// (<see cref="TakeNotInForce"/>: a file that appears half written).
+        /// </summary>
+        private void Failed(string why) => Volatile.Write(ref _absent ? ref _source._notInForce : ref _source._error, why);
 
         /// <summary>
         /// An optional file found deleted (under <see cref="_gate"/>): its settings stay, said as a failed read, until

@@ -65,6 +65,12 @@ internal static class ConfigFile
             ? [.. root.Providers.OfType<FileConfigurationProvider>().Select(p => p.Source).OfType<CheckedJsonSource>().Select(s => s.TakeLoadError()).OfType<string>()]
             : [];
 
+    /// <summary>Why each settings file none of whose settings are in force could not be read since the last call (<see cref="CheckedJsonSource.TakeNotInForce"/>).</summary>
+    public static IEnumerable<string> TakeNotInForce(IConfiguration configuration) =>
+        configuration is IConfigurationRoot root
+            ? [.. root.Providers.OfType<FileConfigurationProvider>().Select(p => p.Source).OfType<CheckedJsonSource>().Select(s => s.TakeNotInForce()).OfType<string>()]
+            : [];
+
     /// <summary>Each optional settings file found deleted since the last call, said once (<see cref="CheckedJsonSource.TakeGone"/>).</summary>
     public static IEnumerable<string> TakeGone(IConfiguration configuration) =>
         configuration is IConfigurationRoot root

@@ -32,4 +32,7 @@ internal static partial class CollectorLog
 
     [LoggerMessage(714, LogLevel.Debug, "Settings file still missing: {What}")]
     public static partial void SettingsFileStillMissing(ILogger logger, string what);
+
+    [LoggerMessage(715, LogLevel.Warning, "Settings file not read, none of its settings are in force until it is read whole: {Reason}")]
+    public static partial void SettingsFileNotReadNoneInForce(ILogger logger, string reason);
 }

@@ -55,6 +55,11 @@ internal sealed class ApiKeyReload(IConfiguration configuration, ApiKeyRing ring
                 CollectorLog.SettingsFileNotRead(logger, unreadable);
             }
 
+            foreach (var unreadable in ConfigFile.TakeNotInForce(configuration))
+            {
+                CollectorLog.SettingsFileNotReadNoneInForce(logger, unreadable);
+            }
+
             try
             {
                 next = CollectorApp.ReadOptions(configuration);

@@ -222,6 +222,40 @@ public sealed class AppSettingsRereadTests
         Assert.False(collector.HasExited);
     }
 
+    /// <summary>
+    /// A settings file missing at start (appsettings.json removed from the program's folder, the settings in
+    /// appsettings.Production.json; or no appsettings.Production.json, none is shipped) that first appears half written
+    /// logged warning 713 "Settings file not read, the settings last read from it stay until it is read whole", although
+    /// nothing had been read from it. It now says that none of its settings are in force until it is read whole (715),
+    /// and the whole file is read as before.
+    /// </summary>
+    [Theory]
+    [InlineData("appsettings.json")]
+    [InlineData("appsettings.Production.json")]
+    public async Task Reread_FileMissingFromTheStart_AppearsHalfWritten_SaysNoneOfItsSettingsAreInForce_WholeFileTaken(string name)
+    {
+        using var folder = new TempDirectory();
+        var missing = name == "appsettings.json";
+        var (app, _, _) = await CopyWithSettingsInAsync(folder, missing ? "appsettings.Production.json" : "appsettings.json", ReadKey);
+        var file = Path.Combine(app, name);
+        File.Delete(file);
+        await using var collector = StartLogged(folder, app);
+        using var http = await collector.ClientAsync();
+
+        Replace(file, """{"Coll""");
+
+        var line = await collector.NextLineAsync($"'{file}'");
+        Assert.Contains($"Settings file not read, none of its settings are in force until it is read whole: the settings file '{file}' is not a JSON object of settings", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("last read", collector.Output, StringComparison.Ordinal);
+
+        // Lists merge by index: two read keys either way, the second this file's alone.
+        Replace(file, new JsonObject { ["Collector"] = new JsonObject { ["ReadApiKeys"] = new JsonArray("read-overridden", SecondReadKey) } }.ToJsonString());
+
+        Assert.Contains("API keys reloaded: 1 ingest, 2 read, 1 admin", await collector.NextLineAsync("API keys"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await ReadAsync(http, SecondReadKey));
+        Assert.False(collector.HasExited);
+    }
+
     [Fact]
     public async Task Start_AppSettingsNotJson_Exits2InOneLineNamingTheFile()
     {
