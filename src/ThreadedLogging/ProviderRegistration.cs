@@ -133,7 +133,7 @@ internal static class ProviderRegistration
             if (!options.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
             {
                 throw new ArgumentException(
-                    $"Logging:{alias}:{child.Key} is not an option of {typeof(TOptions).Name} (a misspelt name is not applied); the options are {string.Join(", ", options.Order(StringComparer.Ordinal))}.",
+                    $"Logging:{alias}:{child.Key} is not an option of {typeof(TOptions).Name} (a misspelt name is not applied){MeantAndOptions(child.Key, options)}.",
                     child.Key);
             }
 
@@ -145,11 +145,22 @@ internal static class ProviderRegistration
                 foreach (var key in child.GetChildren().Select(c => c.Key).Where(k => !names.Contains(k, StringComparer.OrdinalIgnoreCase)))
                 {
                     throw new ArgumentException(
-                        $"Logging:{alias}:{child.Key}:{key} is not an option of {type.Name} (a misspelt name is not applied); the options are {string.Join(", ", names.Order(StringComparer.Ordinal))}.",
+                        $"Logging:{alias}:{child.Key}:{key} is not an option of {type.Name} (a misspelt name is not applied){MeantAndOptions(key, names)}.",
                         child.Key);
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The end of the refusal of an unknown key: the option one or two edits away first (<see cref="NearName"/>: "…: did you
+    /// mean BatchSize? The options are …"), since the list alone (every option) left the app's developer comparing
+    /// <c>BatchSzie</c> with each name; then every option.
+    /// </summary>
+    private static string MeantAndOptions(string key, IEnumerable<string> options)
+    {
+        var list = string.Join(", ", options.Order(StringComparer.Ordinal));
+        return NearName.Closest(key, options) is { } meant ? $": did you mean {meant}? The options are {list}" : $"; the options are {list}";
     }
 
     /// <summary>

@@ -33,37 +33,7 @@ internal static class UnsetOption
 
         var near = root?.GetSection("Logging").GetChildren()
             .Select(c => c.Key)
-            .FirstOrDefault(k => !k.Equals(alias, StringComparison.OrdinalIgnoreCase) && Distance(k.ToUpperInvariant(), alias.ToUpperInvariant()) <= 2);
+            .FirstOrDefault(k => !k.Equals(alias, StringComparison.OrdinalIgnoreCase) && NearName.Distance(k.ToUpperInvariant(), alias.ToUpperInvariant()) <= 2);
         return $"{unset}: the configuration has no section Logging:{alias}" + (near is null ? "." : $" (Logging:{near} is one: misspelt?).");
-    }
-
-    /// <summary>Levenshtein distance, with a transposition as one edit (optimal string alignment).</summary>
-    internal static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
-        for (var j = 0; j <= b.Length; j++)
-        {
-            d[0, j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                {
-                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
-                }
-            }
-        }
-
-        return d[a.Length, b.Length];
     }
 }

@@ -331,6 +331,33 @@ public sealed class ThreadedHttpHandlerTests
         Assert.DoesNotContain("TimeProvider", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("BatchSzie", "BatchSzie is not an option of ThreadedHttpHandlerOptions", "BatchSize")] // two letters swapped: one edit
+    [InlineData("batchsize2", "batchsize2 is not an option of ThreadedHttpHandlerOptions", "BatchSize")] // any case
+    [InlineData("MaxRetryDelays", "MaxRetryDelays is not an option of ThreadedHttpHandlerOptions", "MaxRetryDelay")]
+    [InlineData("BufferDirctroy", "BufferDirctroy is not an option of ThreadedHttpHandlerOptions", "BufferDirectory")] // two edits in a long name
+    [InlineData("Uesr", "Uesr is not an option of ThreadedHttpHandlerOptions", "User")]
+    [InlineData("Lvl", "Lvl is not an option of ThreadedHttpHandlerOptions", null)] // two edits in a short name: most short words would look alike
+    [InlineData("Flavour", "Flavour is not an option of ThreadedHttpHandlerOptions", null)]
+    [InlineData("Credentials:Pasword", "Credentials:Pasword is not an option of HttpCredentials", "Password")]
+    public void AddThreadedHttp_OptionNameAnEditOrTwoFromAnOption_RefusalSaysWhichWasMeant(string key, string start, string? meant)
+    {
+        // "Logging:ThreadedHttp:BatchSzie is not an option …; the options are App, BatchSize, …" (every option): the app's
+        // developer had to find BatchSize in the list and compare it letter by letter.
+        var e = Assert.Throws<ArgumentException>(() => FactoryWith(key, "1"));
+
+        Assert.StartsWith($"Logging:ThreadedHttp:{start} (a misspelt name is not applied)", e.Message, StringComparison.Ordinal);
+        if (meant is null)
+        {
+            Assert.DoesNotContain("did you mean", e.Message, StringComparison.Ordinal);
+            Assert.Contains("; the options are ", e.Message, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains($"(a misspelt name is not applied): did you mean {meant}? The options are ", e.Message, StringComparison.Ordinal);
+        }
+    }
+
     private static ILoggerFactory FactoryWith(string key, string value)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
