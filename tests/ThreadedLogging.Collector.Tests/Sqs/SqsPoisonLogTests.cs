@@ -63,6 +63,40 @@ public sealed class SqsPoisonLogTests(SqsEmulatorFixture sqs) : IClassFixture<Sq
         Assert.Equal(12, (await poison.ListAsync(100, CancellationToken.None)).Count);
     }
 
+    [Fact]
+    public async Task Run_AFormatAttributeWithANewline_ThePoisonLineKeepsItEscapedOnOneLine()
+    {
+        // The reason quotes the producer's tl-format attribute ("unknown message format '…'"): written raw, a newline in it
+        // began a line of the collector's log that the producer wrote (log forging), as a request path once did (LoggedText).
+        using var data = new TempDirectory();
+        var (name, url) = await sqs.CreateQueueAsync("poisonforged");
+        using var client = sqs.CreateClient();
+        await client.SendMessageAsync(new SendMessageRequest
+        {
+            QueueUrl = url,
+            MessageBody = """{"msg":"hello","levelno":20}""",
+            MessageAttributes = new() { [SqsMessageAttributes.Format] = new MessageAttributeValue { DataType = "String", StringValue = "json\ncrit: FORGED collector line" } },
+        });
+        var options = new SqsIngestOptions { ReceiversPerQueue = 1, WaitTimeSeconds = 1, VisibilityTimeoutSeconds = 30, MaxReceiveCount = 2 };
+        var queue = new SqsQueueOptions { Name = name, ServiceUrl = sqs.ServiceUrl, AccessKey = "test", SecretAccessKey = "test" };
+        var statistics = new SqsIngestStatistics();
+        var poison = new SqliteSqsPoisonStore(data.Path);
+        await using var store = new SqliteEventStore(data.Path, TimeProvider.System, NullLogger<SqliteEventStore>.Instance);
+        await store.InitializeAsync(CancellationToken.None);
+        var log = new CollectingLoggerProvider(LogLevel.Information);
+        var consumer = new SqsQueueConsumer(queue, options, client, store, poison, statistics, new CollectorOptions(), new SqsMessageDecoder(IngestDecoders.Create(new())), TimeProvider.System, log.CreateLogger("sqs"));
+
+        using var stop = new CancellationTokenSource();
+        var running = consumer.RunAsync(stop.Token);
+        await statistics.WaitAsync(s => s.Poison >= 1, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        await stop.CancelAsync();
+        await running;
+
+        var line = Assert.Single(Lines(log));
+        Assert.DoesNotContain('\n', line); // before: the attribute's newline, raw
+        Assert.Contains("json\\ncrit: FORGED collector line", line, StringComparison.Ordinal);
+    }
+
     private static List<string> Lines(CollectingLoggerProvider log) =>
         [.. log.Entries.Where(e => e.Message.Contains("set aside as poison", StringComparison.Ordinal)).Select(e => e.Message)];
 }

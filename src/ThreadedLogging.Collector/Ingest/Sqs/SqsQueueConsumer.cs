@@ -235,7 +235,7 @@ internal sealed class SqsQueueConsumer(
             // A decoder's defect (HTTP answers it 500): it went up to the receive loop, so neither this message nor the ones
             // received with it were deleted, and this one came back forever. It is now one message's failure, as a store's
             // error is: left in the queue, set aside once received MaxReceiveCount times; the others are handled as usual.
-            var format = Attribute(message, SqsWire.FormatAttribute) ?? "(sniffed)";
+            var format = LoggedText.Of(Attribute(message, SqsWire.FormatAttribute) ?? "(sniffed)"); // the producer chose it: kept on its line
             statistics.Error($"decode: {e.GetType().Name}: {e.Message}");
             SqsIngestLog.DecodeFailed(logger, message.MessageId, queue.Label, format, receiveCount, e);
             return (receiveCount >= options.MaxReceiveCount
@@ -319,7 +319,7 @@ internal sealed class SqsQueueConsumer(
         statistics.Poisoned();
         if (_poisonLines.TryAcquire(ref kind, out var suppressed))
         {
-            SqsIngestLog.Poisoned(logger, message.MessageId, queue.Label, reason, suppressed);
+            SqsIngestLog.Poisoned(logger, message.MessageId, queue.Label, LoggedText.Of(reason, 1000), suppressed); // it may quote what the producer chose (tl-format)
         }
 
         _untried.Forget(message.MessageId);
