@@ -40,7 +40,7 @@ public sealed class DecoderDefectTests(SqsEmulatorFixture sqs) : IClassFixture<S
         Assert.Equal(["received beside a defect"], (await collector.AllEventsAsync()).Select(e => e.Message));
         var (count, poison) = await collector.Services.GetRequiredService<ISqsPoisonStore>().ListAsync(10, CancellationToken.None);
         Assert.Equal(1, count);
-        Assert.Equal("not decoded after 1 receives: internal error (NullReferenceException) decoding defective-format", Assert.Single(poison).Reason);
+        Assert.Equal("not decoded after 1 try: internal error (NullReferenceException) decoding defective-format", Assert.Single(poison).Reason);
         Assert.Equal("{}", poison[0].Body);
         Assert.Equal((2, 1, 1), (collector.Statistics.Snapshot().Deleted, collector.Statistics.Snapshot().Stored, collector.Statistics.Snapshot().Errors));
     }

@@ -35,7 +35,7 @@ public sealed class SqsQueueConsumerTests(SqsEmulatorFixture sqs) : IClassFixtur
         Assert.Equal(2, store.Attempts);
         var (count, newest) = await poison.ListAsync(10, CancellationToken.None);
         Assert.Equal(1, count);
-        Assert.Contains("not stored after 2 receives", newest[0].Reason, StringComparison.Ordinal);
+        Assert.Contains("not stored after 2 tries", newest[0].Reason, StringComparison.Ordinal);
         Assert.Equal("""{"msg":"kept aside","levelno":20}""", newest[0].Body);
     }
 

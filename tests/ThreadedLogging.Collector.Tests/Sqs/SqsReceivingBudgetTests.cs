@@ -129,7 +129,7 @@ public sealed class SqsReceivingBudgetTests(SqsEmulatorFixture sqs) : IClassFixt
             Assert.Equal(2, collector.Statistics.Snapshot().Errors); // decoded twice: left once after its first failure
             var (count, poison) = await collector.Services.GetRequiredService<ISqsPoisonStore>().ListAsync(10, CancellationToken.None);
             Assert.Equal(1, count);
-            Assert.Equal("not decoded after 2 receives: internal error (NullReferenceException) decoding defective-format", Assert.Single(poison).Reason);
+            Assert.Equal("not decoded after 2 tries: internal error (NullReferenceException) decoding defective-format", Assert.Single(poison).Reason);
         }
         finally
         {

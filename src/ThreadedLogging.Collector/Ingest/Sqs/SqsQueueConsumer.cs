@@ -212,7 +212,7 @@ internal sealed class SqsQueueConsumer(
     {
         // The receives that were tries: those that left it untried (the budget, the store unavailable, its turn too late) are not
         // failures, and must not bring it to MaxReceiveCount.
-        var receiveCount = _untried.Tries(message.MessageId, SqsMessageDecoder.ReceiveCount(message));
+        var tries = _untried.Tries(message.MessageId, SqsMessageDecoder.ReceiveCount(message));
         EventBatch batch;
         BodyBuffer held;
         try
@@ -228,7 +228,7 @@ internal sealed class SqsQueueConsumer(
         }
         catch (IngestRejectedException e)
         {
-            return (await SetAsideAsync(message, receiveCount, e.Message, e.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture), stopping), null);
+            return (await SetAsideAsync(message, tries, e.Message, e.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture), stopping), null);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -237,20 +237,20 @@ internal sealed class SqsQueueConsumer(
             // error is: left in the queue, set aside once received MaxReceiveCount times; the others are handled as usual.
             var format = LoggedText.Of(Attribute(message, SqsWire.FormatAttribute) ?? "(sniffed)"); // the producer chose it: kept on its line
             statistics.Error($"decode: {e.GetType().Name}: {e.Message}");
-            SqsIngestLog.DecodeFailed(logger, message.MessageId, queue.Label, format, receiveCount, e);
-            return (receiveCount >= options.MaxReceiveCount
-                ? await SetAsideAsync(message, receiveCount, $"not decoded after {receiveCount} receives: internal error ({e.GetType().Name}) decoding {format}", "defect", stopping)
+            SqsIngestLog.DecodeFailed(logger, message.MessageId, queue.Label, format, tries, e);
+            return (tries >= options.MaxReceiveCount
+                ? await SetAsideAsync(message, tries, $"not decoded after {Tries(tries)}: internal error ({e.GetType().Name}) decoding {format}", "defect", stopping)
                 : Handled.Leave, null);
         }
 
         // The decoded bytes stay taken from the budget until the batch is committed or refused: the events hold as much.
         using (held)
         {
-            return (await StoreAsync(message, batch, receiveCount, stopping), null);
+            return (await StoreAsync(message, batch, tries, stopping), null);
         }
     }
 
-    private async Task<Handled> StoreAsync(Message message, EventBatch batch, int receiveCount, CancellationToken stopping)
+    private async Task<Handled> StoreAsync(Message message, EventBatch batch, int tries, CancellationToken stopping)
     {
         try
         {
@@ -278,21 +278,24 @@ internal sealed class SqsQueueConsumer(
                 _untried.Untried(message.MessageId);
                 if (unavailable.FailureReason is null)
                 {
-                    SqsIngestLog.StoreFailed(logger, message.MessageId, queue.Label, receiveCount, e);
+                    SqsIngestLog.StoreFailed(logger, message.MessageId, queue.Label, tries, e);
                 }
 
                 return Handled.Leave;
             }
 
-            SqsIngestLog.StoreFailed(logger, message.MessageId, queue.Label, receiveCount, e);
-            return receiveCount >= options.MaxReceiveCount
-                ? await SetAsideAsync(message, receiveCount, $"not stored after {receiveCount} receives: {e.Message}", "store", stopping)
+            SqsIngestLog.StoreFailed(logger, message.MessageId, queue.Label, tries, e);
+            return tries >= options.MaxReceiveCount
+                ? await SetAsideAsync(message, tries, $"not stored after {Tries(tries)}: {e.Message}", "store", stopping)
                 : Handled.Leave;
         }
     }
 
+    /// <summary>A poison reason's count: tries, not SQS's receives (those that left the message untried are not failures).</summary>
+    private static string Tries(int tries) => tries == 1 ? "1 try" : $"{tries} tries";
+
     /// <summary>Keeps <paramref name="message"/> in the poison table (then it may be deleted); said once a minute per <paramref name="kind"/> of reason.</summary>
-    private async Task<Handled> SetAsideAsync(Message message, int receiveCount, string reason, string kind, CancellationToken stopping)
+    private async Task<Handled> SetAsideAsync(Message message, int tries, string reason, string kind, CancellationToken stopping)
     {
         try
         {
@@ -303,7 +306,7 @@ internal sealed class SqsQueueConsumer(
                     message.MessageId,
                     Attribute(message, SqsWire.DedupeIdAttribute),
                     Attribute(message, SqsWire.FormatAttribute),
-                    receiveCount,
+                    tries,
                     reason,
                     time.GetUtcNow(),
                     message.Body ?? string.Empty),
