@@ -273,10 +273,12 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
             return false;
         }
 
-        var target = _ledger.FlushTarget(_queue.Enqueued);
-        if (_ledger.Settled >= target)
+        // What was logged before this call, and what was adopted: before it, and while it waits (sent first, so the
+        // ledger adds those to its target: their settling must not stand for this flush's own events).
+        var settled = _ledger.WaitForFlushAsync(_queue.Enqueued, cancellationToken);
+        if (settled.IsCompleted)
         {
-            return true;
+            return await settled.ConfigureAwait(false);
         }
 
         if (_worker.IsStopped)
@@ -284,7 +286,6 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
             return false;
         }
 
-        var settled = _ledger.WaitUntilSettledAsync(target, cancellationToken);
         _queue.RequestDrain();
         return await settled.ConfigureAwait(false);
     }

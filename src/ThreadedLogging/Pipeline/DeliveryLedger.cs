@@ -145,6 +145,22 @@ internal sealed class DeliveryLedger
 
             Interlocked.Add(ref _adopted, count);
             Interlocked.Add(ref _spooled, count);
+
+            // They are sent before anything spooled or queued now, and count toward the same settled total: a flush
+            // waiting now waits for them too (its target was fixed before they were adopted), else their settling would
+            // reach its target while its own events still wait. Under the books' lock, as a flush's target is fixed and
+            // registered (WaitForFlushAsync), and as settled moves: none is missed, and one already reached is left.
+            lock (_waiters)
+            {
+                var settled = Settled;
+                foreach (var waiter in _waiters)
+                {
+                    if (!waiter.FixedTarget && settled < waiter.Target)
+                    {
+                        waiter.Target += count;
+                    }
+                }
+            }
         }
     }
 
@@ -301,12 +317,37 @@ internal sealed class DeliveryLedger
         CompleteWaiters(force: true);
     }
 
-    /// <summary>What a flush must wait for: the events enqueued before it and those adopted from dead processes.</summary>
-    public long FlushTarget(long enqueued) => enqueued + Adopted;
+    /// <summary>
+    /// What a flush waits for: until the events enqueued before it (<paramref name="enqueued"/>) and those adopted from
+    /// other spools (before it, and while it waits: they are sent first, see <see cref="Adopt"/>) are settled. Completes
+    /// with <see langword="true"/> then, with <see langword="false"/> when <paramref name="cancellationToken"/> fires or
+    /// the books close first. The target is fixed and the flush registered under the books' lock, as <see cref="Adopt"/>
+    /// runs: an adoption is counted in the target or added to it, never missed.
+    /// </summary>
+    /// <param name="enqueued">The events the queue accepted before the flush.</param>
+    /// <param name="cancellationToken">Stops the wait.</param>
+    public Task<bool> WaitForFlushAsync(long enqueued, CancellationToken cancellationToken)
+    {
+        FlushWaiter waiter;
+        lock (_books)
+        {
+            var target = enqueued + Adopted;
+            if (Settled >= target)
+            {
+                return Task.FromResult(true);
+            }
+
+            waiter = Register(target);
+        }
+
+        CompleteWaiters(force: Volatile.Read(ref _released)); // the books may have closed before the waiter was added
+        return WaitAsync(waiter, cancellationToken);
+    }
 
     /// <summary>
     /// Completes with <see langword="true"/> when <paramref name="target"/> events are settled, with
-    /// <see langword="false"/> when <paramref name="cancellationToken"/> fires or the books close first.
+    /// <see langword="false"/> when <paramref name="cancellationToken"/> fires or the books close first. A fixed target,
+    /// not moved by adoptions (tests wait on it for events to settle); a flush waits with <see cref="WaitForFlushAsync"/>.
     /// </summary>
     public Task<bool> WaitUntilSettledAsync(long target, CancellationToken cancellationToken)
     {
@@ -315,7 +356,7 @@ internal sealed class DeliveryLedger
             return Task.FromResult(true);
         }
 
-        var waiter = new FlushWaiter(target);
+        var waiter = new FlushWaiter(target, fixedTarget: true);
         lock (_waiters)
         {
             _waiters.Add(waiter);
@@ -324,6 +365,18 @@ internal sealed class DeliveryLedger
 
         CompleteWaiters(force: Volatile.Read(ref _released)); // settled may have reached the target before the waiter was added, or the books closed
         return WaitAsync(waiter, cancellationToken);
+    }
+
+    private FlushWaiter Register(long target)
+    {
+        var waiter = new FlushWaiter(target, fixedTarget: false);
+        lock (_waiters)
+        {
+            _waiters.Add(waiter);
+            _waiterCount = _waiters.Count;
+        }
+
+        return waiter;
     }
 
     private static async Task<bool> WaitAsync(FlushWaiter waiter, CancellationToken cancellationToken)
@@ -382,9 +435,13 @@ internal sealed class DeliveryLedger
         }
     }
 
-    private sealed class FlushWaiter(long target)
+    private sealed class FlushWaiter(long target, bool fixedTarget)
     {
-        public long Target { get; } = target;
+        /// <summary>Gets or sets the settled count awaited; a flush's grows with what is adopted while it waits (under both locks).</summary>
+        public long Target { get; set; } = target;
+
+        /// <summary>Gets whether adoptions leave <see cref="Target"/> as it is (a test's wait for a count, not a flush).</summary>
+        public bool FixedTarget { get; } = fixedTarget;
 
         public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

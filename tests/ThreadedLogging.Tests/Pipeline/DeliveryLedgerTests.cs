@@ -102,12 +102,12 @@ public sealed class DeliveryLedgerTests
     }
 
     [Fact]
-    public async Task WaitUntilSettledAsync_TargetReachedLater_CompletesTrueOnlyThen()
+    public async Task WaitForFlushAsync_TargetReachedLater_CompletesTrueOnlyThen()
     {
         var ledger = new DeliveryLedger();
         var batch = Events(3);
         ledger.TakeOff(batch.Count);
-        var wait = ledger.WaitUntilSettledAsync(ledger.FlushTarget(enqueued: 3), CancellationToken.None);
+        var wait = ledger.WaitForFlushAsync(enqueued: 3, CancellationToken.None);
 
         ledger.Settle(batch, 0, 2, delivered: true, spooled: false);
         Assert.False(wait.IsCompleted);
@@ -117,11 +117,11 @@ public sealed class DeliveryLedgerTests
     }
 
     [Fact]
-    public async Task WaitUntilSettledAsync_AdoptedEvents_AreWaitedForToo()
+    public async Task WaitForFlushAsync_AdoptedEvents_AreWaitedForToo()
     {
         var ledger = new DeliveryLedger();
         ledger.Adopt(2);
-        var wait = ledger.WaitUntilSettledAsync(ledger.FlushTarget(enqueued: 0), CancellationToken.None);
+        var wait = ledger.WaitForFlushAsync(enqueued: 0, CancellationToken.None);
         Assert.False(wait.IsCompleted);
 
         ledger.Settle(Events(2), 0, 2, delivered: true, spooled: true);
@@ -130,13 +130,32 @@ public sealed class DeliveryLedgerTests
     }
 
     [Fact]
-    public async Task WaitUntilSettledAsync_AlreadySettled_CompletesTrueAtOnce()
+    public async Task WaitForFlushAsync_EventsAdoptedWhileItWaits_WaitedForToo_NotInPlaceOfItsOwn()
+    {
+        // Before, a flush's target was fixed when it was called: the 2 adopted while it waited, sent first, settled and
+        // reached it (true) with its own event unsent.
+        var ledger = new DeliveryLedger();
+        ledger.TakeOff(1);
+        var wait = ledger.WaitForFlushAsync(enqueued: 1, CancellationToken.None);
+        var count = ledger.WaitUntilSettledAsync(1, CancellationToken.None); // a fixed count: adoptions leave it
+
+        ledger.Adopt(2);
+        ledger.Settle(Events(2), 0, 2, delivered: true, spooled: true);
+        Assert.True(await count);
+        Assert.False(wait.IsCompleted);
+        ledger.Settle(Events(1), 0, 1, delivered: true, spooled: false);
+
+        Assert.True(await wait);
+    }
+
+    [Fact]
+    public async Task WaitForFlushAsync_AlreadySettled_CompletesTrueAtOnce()
     {
         var ledger = new DeliveryLedger();
         ledger.TakeOff(1);
         ledger.Settle(Events(1), 0, 1, delivered: true, spooled: false);
 
-        Assert.True(await ledger.WaitUntilSettledAsync(ledger.FlushTarget(enqueued: 1), CancellationToken.None));
+        Assert.True(await ledger.WaitForFlushAsync(enqueued: 1, CancellationToken.None));
     }
 
     [Fact]
@@ -156,7 +175,7 @@ public sealed class DeliveryLedgerTests
     {
         var ledger = new DeliveryLedger();
         ledger.TakeOff(3);
-        var wait = ledger.WaitUntilSettledAsync(ledger.FlushTarget(enqueued: 5), CancellationToken.None);
+        var wait = ledger.WaitForFlushAsync(enqueued: 5, CancellationToken.None);
 
         var lost = ledger.CountLost(queued: 2);
         ledger.ReleaseWaiters();

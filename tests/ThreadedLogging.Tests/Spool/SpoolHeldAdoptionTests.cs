@@ -14,6 +14,7 @@ namespace ThreadedLogging.Tests.Spool;
 public sealed class SpoolHeldAdoptionTests
 {
     private static readonly TimeSpan Safety = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
 
     [Fact]
     public async Task Start_AbandonedWorkerHoldsASpoolPastTheWait_AdoptedOnceItLetsGo_SentExactlyOnce()
@@ -136,6 +137,45 @@ public sealed class SpoolHeldAdoptionTests
             ["started", "first look", "before the next look", .. Enumerable.Range(0, 50).Select(i => $"event {i}"), "second look"],
             sink.Delivered.Select(e => e.Message)); // none of the 10 the other sent: its bookmark
         Assert.Empty(Directory.GetFiles(directory.Path, "*.seg*", SearchOption.AllDirectories)); // nothing left to send again
+    }
+
+    [Fact]
+    public async Task Flush_ALookAdoptsASpoolWhileItWaits_TrueOnlyOnceItsOwnEventsAreSent()
+    {
+        // Before, a flush's target was fixed when it was called (what was logged and adopted until then): the 50 a look
+        // adopted while it waited were sent first and their settling reached it, so it answered true with its own 10
+        // refused (503) and unsent.
+        using var directory = new TempDirectory();
+        var time = new WatchedTime(DateTimeOffset.UtcNow);
+        var sink = new CollectingSink
+        {
+            Decide = b => b.Events.Any(e => e.Message.StartsWith("mine", StringComparison.Ordinal))
+                ? new SendResult(SendOutcome.Transient, RetryAfter: RetryAfter, Error: "503")
+                : SendResult.Success,
+        }.Open();
+        await using var handler = new ThreadedHandler(sink, SpoolTests.Options(directory.Path, o => o.TimeProvider = time)); // its disposal leaves the 10 on disk after 300 ms
+        var logger = handler.CreateLogger("App");
+        logger.LogInformation("started");
+        Assert.True(handler.Flush(Safety)); // its spool open, alone in the folder
+        await LeaveFiftyAfterTenSentAsync(directory.Path); // a dead spool of 50, left after the start
+        time.Advance(DurableSpool.FirstAdoptionRetry); // a look is due: at the worker's next pass, which the flush wakes
+
+        for (var i = 0; i < 10; i++)
+        {
+            logger.LogInformation("mine {N}", i);
+        }
+
+        using var cancel = new CancellationTokenSource();
+        var flush = handler.FlushAsync(cancel.Token);
+        var adoptedSent = handler.Ledger.WaitUntilSettledAsync(51, CancellationToken.None); // "started" and the 50 the look adopts as the flush waits: registered after the flush, so completed after it
+        Assert.True(await adoptedSent.WaitAsync(Safety));
+
+        Assert.False(flush.IsCompleted, "the flush answered with its own 10 unsent");
+        Assert.DoesNotContain(sink.Delivered, e => e.Message.StartsWith("mine", StringComparison.Ordinal));
+        var s = handler.Statistics;
+        Assert.Equal((50L, 51L, 10L), (s.Adopted, s.Sent, s.Pending));
+        await cancel.CancelAsync();
+        Assert.False(await flush); // its own 10 still refused: not settled
     }
 
     [Fact]
