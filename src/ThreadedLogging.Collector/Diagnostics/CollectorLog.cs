@@ -12,8 +12,8 @@ internal static partial class CollectorLog
     [LoggerMessage(3, LogLevel.Debug, "Batch {BatchKey} was stored before; acknowledged without storing it again")]
     public static partial void DuplicateBatch(ILogger logger, string? batchKey);
 
-    [LoggerMessage(4, LogLevel.Information, "Rejected ingest request from {RemoteAddress} to {Path} with {StatusCode}: {Reason} ({Suppressed} more refusals of this address with this status since the last such line, at most one a minute)")]
-    public static partial void IngestRejected(ILogger logger, string remoteAddress, string path, int statusCode, string reason, long suppressed);
+    [LoggerMessage(4, LogLevel.Information, "Rejected ingest request from {RemoteAddress} to {Path} with {StatusCode}: {Reason} ({Suppressed} more refusals {Whose} since the last such line, at most one a minute)")]
+    public static partial void IngestRejected(ILogger logger, string remoteAddress, string path, int statusCode, string reason, long suppressed, string whose);
 
     [LoggerMessage(5, LogLevel.Warning, "The event store cannot take writes; answered 503, the client retries: {Reason}")]
     public static partial void StoreUnavailable(ILogger logger, string reason);

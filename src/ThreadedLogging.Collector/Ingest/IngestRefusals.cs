@@ -17,6 +17,12 @@ internal sealed class IngestRefusals(TimeProvider time, ILogger<IngestEndpoint> 
 
     private const string OverloadedKey = "overloaded";
 
+    /// <summary>
+    /// Whose refusals a line counts once the limiter holds <see cref="LogRateLimiter.MaxKeys"/> recent keys: every new address
+    /// and status then shares <see cref="LogRateLimiter.OverflowKey"/>'s line, which cannot speak for the one address it names.
+    /// </summary>
+    private const string ManyAddresses = "of many addresses and statuses (more than 10000 at once share one line)";
+
     private readonly LogRateLimiter _lines = new(LogInterval, time);
 
     /// <summary>Says (rate-limited) that <paramref name="sender"/>'s request to <paramref name="path"/> was refused.</summary>
@@ -25,20 +31,23 @@ internal sealed class IngestRefusals(TimeProvider time, ILogger<IngestEndpoint> 
         var key = $"{sender} {statusCode}";
         if (_lines.TryAcquire(ref key, out var suppressed))
         {
-            CollectorLog.IngestRejected(logger, LoggedText.Of(sender), path, statusCode, LoggedText.Of(reason, 1000), suppressed);
+            var whose = key == LogRateLimiter.OverflowKey ? ManyAddresses : "of this address with this status";
+            CollectorLog.IngestRejected(logger, LoggedText.Of(sender), path, statusCode, LoggedText.Of(reason, 1000), suppressed, whose);
         }
     }
 
     /// <summary>
-    /// Says (rate-limited as <see cref="Rejected"/>, status 404) that <paramref name="sender"/> posted to a path no endpoint serves:
+    /// Says (rate-limited as <see cref="Rejected"/>, a status of its own) that <paramref name="sender"/> posted to a path no endpoint serves:
     /// a client pointed at a wrong URL (issue 11) sends every batch there, and retries it.
     /// </summary>
     public void PathNotFound(string sender, string method, string path)
     {
-        var key = $"{sender} {StatusCodes.Status404NotFound}";
+        // A key of its own: a refusal answered 404 by an endpoint (Rejected) must not hold back the line of a wrong URL.
+        var key = $"{sender} no endpoint";
         if (_lines.TryAcquire(ref key, out var suppressed))
         {
-            CollectorLog.IngestPathNotFound(logger, method, path, LoggedText.Of(sender), suppressed);
+            var whose = key == LogRateLimiter.OverflowKey ? $"refusals {ManyAddresses}" : "of this address";
+            CollectorLog.IngestPathNotFound(logger, method, path, LoggedText.Of(sender), suppressed, whose);
         }
     }
 

@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using ThreadedLogging.Collector.Diagnostics;
 using ThreadedLogging.Collector.Ingest;
 using ThreadedLogging.Collector.Storage.Sqlite;
 using ThreadedLogging.Collector.Tests.Diagnostics;
@@ -116,6 +117,44 @@ public sealed class IngestRefusalLogTests
         Assert.Equal(HttpStatusCode.NotFound, (await Http.SendAsync(collector.Client, HttpMethod.Post, "v1/traces", Http.Utf8("{}"), "application/json")).Status);
         Assert.Equal(2, NotFound(log).Count);
         Assert.Equal("No ingest endpoint at POST /v1/traces: answered 404 to 127.0.0.1 (4 more of this address since the last such line, at most one a minute)", NotFound(log)[1]);
+    }
+
+    [Fact]
+    public void Rejected_MoreAddressesThanTheLimiterKeeps_TheSharedLineSaysManyAddresses()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var log = new CollectingLoggerProvider(LogLevel.Information);
+        using var factory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Information).AddProvider(log));
+        var refusals = new IngestRefusals(clock, factory.CreateLogger<IngestEndpoint>());
+        for (var i = 0; i < LogRateLimiter.MaxKeys; i++)
+        {
+            refusals.Rejected($"10.0.{i / 256}.{i % 256}", "/api/events", 400, "malformed");
+        }
+
+        // Past the limiter's bound every new address and status shares one allowance: its line cannot speak for one address.
+        refusals.Rejected("10.1.0.1", "/api/events", 413, "too large");
+        refusals.Rejected("10.1.0.2", "/api/events", 400, "malformed");
+        refusals.PathNotFound("10.1.0.3", "POST", "/v1/traces");
+
+        var shared = Rejections(log)[LogRateLimiter.MaxKeys];
+        Assert.StartsWith("Rejected ingest request from 10.1.0.1 to /api/events with 413: too large (0 more refusals of many addresses", shared, StringComparison.Ordinal); // before: "of this address with this status"
+        Assert.Equal(LogRateLimiter.MaxKeys + 1, Rejections(log).Count);
+        Assert.Empty(NotFound(log));
+    }
+
+    [Fact]
+    public void PathNotFound_AfterARefusalWithStatus404FromTheSameAddress_StillSaid()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var log = new CollectingLoggerProvider(LogLevel.Information);
+        using var factory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Information).AddProvider(log));
+        var refusals = new IngestRefusals(clock, factory.CreateLogger<IngestEndpoint>());
+
+        refusals.Rejected("127.0.0.1", "/api/events/alice", 404, "no such user");
+        refusals.PathNotFound("127.0.0.1", "POST", "/v1/traces");
+
+        Assert.Single(Rejections(log));
+        Assert.True(NotFound(log).Count == 1, log.Text()); // before: 0, the 404 refusal's key held it back
     }
 
     [Fact]
