@@ -162,6 +162,9 @@ public class ThreadedHandlerOptions
     /// <summary>Gets or sets a fault injected between the making of the spool's own directory and its lock (tests: <see cref="DurableSpool.BeforeLock"/>).</summary>
     internal Action<string>? SpoolBeforeLock { get; set; }
 
+    /// <summary>Gets or sets a fault injected once the spool's own lock file is locked, before it is checked (tests: <see cref="DurableSpool.AfterLock"/>).</summary>
+    internal Action<string>? SpoolAfterLock { get; set; }
+
     /// <summary>
     /// Gets the patterns of property names whose values are replaced by <c>***</c> before they leave the
     /// process. A name matches when, lower-cased and without punctuation, it contains a pattern.

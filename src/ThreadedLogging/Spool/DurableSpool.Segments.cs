@@ -161,11 +161,7 @@ internal sealed partial class DurableSpool
         _saidOfUnadopted.Remove(directory);
         if (owner.Segments == 0)
         {
-            owner.Dispose();
-            TryDelete(owner.Bookmark.Path);
-            TryDelete(Path.Combine(directory, SpoolBookmark.FileNameOf(1))); // an earlier client's, its segments all gone
-            TryDelete(Path.Combine(directory, LockFileName));
-            TryDeleteDirectory(directory);
+            DeleteAdoptedDirectory(owner, Path.Combine(directory, SpoolBookmark.FileNameOf(1))); // an earlier client's bookmark too, its segments all gone
             if (Directory.Exists(directory))
             {
                 _leftAlone.Add(directory); // a file of another kind left in it: nothing to send, not tried (nor said) again
@@ -501,11 +497,39 @@ internal sealed partial class DurableSpool
         TryDelete(segment.Path);
         if (segment.Owner is { } owner && --owner.Segments == 0)
         {
-            owner.Dispose();
-            TryDelete(owner.Bookmark.Path);
-            TryDelete(Path.Combine(owner.Path, LockFileName));
-            TryDeleteDirectory(owner.Path);
+            DeleteAdoptedDirectory(owner);
         }
+    }
+
+    /// <summary>
+    /// Lets go of an adopted directory with nothing left to send and deletes it. On Unix its lock file is unlinked while it
+    /// is still locked: a process that made this directory (a brand-new one found empty at a start) and locks it in the
+    /// window between its open and its lock then finds the file gone once it holds the lock, and takes another name
+    /// (<see cref="LockOwnDirectory"/>); unlinked after the release, it could be locked first and deleted after, the
+    /// starter left with a lock on nothing. On Windows a file held without <see cref="FileShare.Delete"/> cannot be
+    /// deleted, and the lock is taken with the open (no window): released first, as before.
+    /// </summary>
+    private void DeleteAdoptedDirectory(AdoptedDirectory owner, string? earlierBookmark = null)
+    {
+        var lockFile = Path.Combine(owner.Path, LockFileName);
+        if (!OperatingSystem.IsWindows())
+        {
+            TryDelete(lockFile);
+        }
+
+        owner.Dispose();
+        TryDelete(owner.Bookmark.Path);
+        if (earlierBookmark is not null)
+        {
+            TryDelete(earlierBookmark);
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            TryDelete(lockFile);
+        }
+
+        TryDeleteDirectory(owner.Path);
     }
 
     /// <summary>Deletes a file; false (and said) when it cannot.</summary>

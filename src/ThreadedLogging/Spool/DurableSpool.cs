@@ -90,6 +90,12 @@ internal sealed partial class DurableSpool : IDisposable
     internal Action<string>? BeforeLock { get; set; }
 
     /// <summary>
+    /// Called (tests) with the path of this instance's lock file once it is locked, before the lock is checked to still be
+    /// that path's file: where a fault stands for a process that locked it first, let go and deleted it (see <see cref="LockOwnDirectory"/>).
+    /// </summary>
+    internal Action<string>? AfterLock { get; set; }
+
+    /// <summary>
     /// Gets whether a cap (size or age) is dropping: from its first drop until a record leaves the spool (a delivery) or it
     /// closes. A record written meanwhile is likely dropped by the same cap before it is sent.
     /// </summary>
@@ -161,19 +167,40 @@ internal sealed partial class DurableSpool : IDisposable
 
             var path = Path.Combine(_directory, LockFileName);
             BeforeLock?.Invoke(path);
+            string why;
             try
             {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                var locked = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                AfterLock?.Invoke(path);
+
+                // Locked, but maybe a file already unlinked: another process locked it in this process's open-to-lock
+                // window, found the directory empty, and deleted the lock file (which deleters unlink before they let go,
+                // see DeleteAdoptedDirectory) — the directory goes next, and with it this spool. Before, the handler went
+                // on with a lock on nothing and ran memory-only. Its name still naming a file means no deleter got it.
+                if (File.Exists(path))
+                {
+                    return locked;
+                }
+
+                locked.Dispose();
+                if (tries >= MaxOwnDirectoryTries)
+                {
+                    throw new IOException($"The spool's lock file {path} was deleted by another process as this one locked it, in {MaxOwnDirectoryTries} directories.");
+                }
+
+                why = "its lock file deleted as this one locked it";
             }
             catch (IOException e) when (tries < MaxOwnDirectoryTries && (e is DirectoryNotFoundException || File.Exists(path)))
             {
                 // Held by another process, or the directory deleted by one that locked it, found it empty and let go. Not a
                 // lock file that could not be made (a full disk): that is thrown, as before, not said to be another's lock.
-                var lost = _directory;
-                _directory = Path.Combine(_root, $"{_instanceId}-{tries + 1}");
-                _bookmark = new SpoolBookmark(_directory, SpoolSegmentName.Version); // not opened yet: nothing to dispose
-                Report?.Invoke($"The spool's directory {lost} was locked by another process before this one locked it ({e.GetType().Name}: {e.Message}): this process spools in {_directory} instead.");
+                why = $"{e.GetType().Name}: {e.Message}";
             }
+
+            var lost = _directory;
+            _directory = Path.Combine(_root, $"{_instanceId}-{tries + 1}");
+            _bookmark = new SpoolBookmark(_directory, SpoolSegmentName.Version); // not opened yet: nothing to dispose
+            Report?.Invoke($"The spool's directory {lost} was locked by another process before this one locked it ({why}): this process spools in {_directory} instead.");
         }
     }
 

@@ -59,6 +59,7 @@ internal sealed class SpoolStage
             Report = selfLog.Write,
             HeldReleased = timer.Wake, // a spool found held is free: adopted on the pass this wakes
             BeforeLock = options.SpoolBeforeLock,
+            AfterLock = options.SpoolAfterLock,
         };
         _identity = identity;
         _ledger = ledger;

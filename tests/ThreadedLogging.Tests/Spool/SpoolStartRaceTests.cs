@@ -18,6 +18,64 @@ public sealed class SpoolStartRaceTests
     private static readonly TimeSpan Safety = TimeSpan.FromSeconds(30);
 
     [Fact]
+    public async Task Start_LockFileDeletedByAnotherProcessAsItIsLocked_SpoolsInAnother_EventsOnDiskSentOnce()
+    {
+        // Another process's start locked the brand-new directory in this one's open-to-lock window, found it empty, let go
+        // and deleted its lock file and the directory: this one then holds a lock on a deleted file. Before, it went on
+        // with it and ran memory-only (Spooled 0: its segments could not be made in a directory that was gone). The
+        // interleaving (open, the other's lock-read-release, the flock, the other's deletion) cannot be made without
+        // sleeps: the fault hook after the lock does the deletion.
+        using var directory = new TempDirectory();
+        var deleted = false;
+        var selfLog = new ConcurrentQueue<string>();
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stuck = new CollectingSink(); // gate never opened: the events stay in the spool
+        var starter = new ThreadedHandler(stuck, SpoolTests.Options(directory.Path, o =>
+        {
+            o.SpoolAfterLock = path =>
+            {
+                if (!deleted)
+                {
+                    deleted = true;
+                    File.Delete(path);
+                    Directory.Delete(Path.GetDirectoryName(path)!);
+                }
+            };
+            o.SelfLog = m =>
+            {
+                selfLog.Enqueue(m);
+                if (m.Contains("50 events remain in the spool", StringComparison.Ordinal))
+                {
+                    closed.TrySetResult();
+                }
+            };
+        }));
+        var logger = starter.CreateLogger("App");
+        for (var i = 0; i < 50; i++)
+        {
+            logger.LogInformation("event {N}", i);
+        }
+
+        _ = starter.FlushAsync();
+        await stuck.SendStarted.Task.WaitAsync(Safety);
+        Assert.Equal(50, starter.Statistics.Spooled);
+        var own = Path.Combine(directory.Path, starter.Identity.InstanceId);
+        Assert.NotEmpty(Directory.GetFiles(own + "-2", "*.seg*"));
+        Assert.Single(selfLog, m => m.Contains($"The spool's directory {own} was locked by another process before this one locked it (its lock file deleted as this one locked it)", StringComparison.Ordinal));
+        await starter.DisposeAsync();
+        await closed.Task.WaitAsync(Safety); // the 50 on disk, its lock free: as a process that died
+
+        var sink = new CollectingSink().Open();
+        await using (var next = new ThreadedHandler(sink, SpoolTests.Options(directory.Path)))
+        {
+            Assert.True(next.Flush(Safety));
+            Assert.Equal((50L, 50L, 0L), (next.Statistics.Adopted, next.Statistics.Sent, next.Statistics.Dropped));
+        }
+
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"event {i}"), sink.Delivered.Select(e => e.Message));
+    }
+
+    [Fact]
     public async Task Start_AnotherProcessLocksTheNewDirectoryFirst_SpoolsInAnother_EventsOnDiskSentOnce()
     {
         // Before, the lock's IOException left DurableSpool.Open and the handler ran memory-only for its whole life:
