@@ -190,10 +190,12 @@ internal sealed partial class DurableSpool : IDisposable
 
                 why = "its lock file deleted as this one locked it";
             }
-            catch (IOException e) when (tries < MaxOwnDirectoryTries && (e is DirectoryNotFoundException || File.Exists(path)))
+            catch (IOException e) when (tries < MaxOwnDirectoryTries && (e is DirectoryNotFoundException || IsLockConflict(e)))
             {
-                // Held by another process, or the directory deleted by one that locked it, found it empty and let go. Not a
-                // lock file that could not be made (a full disk): that is thrown, as before, not said to be another's lock.
+                // Held by another process, or the directory deleted by one that locked it, found it empty and let go: told
+                // by the exception itself, not by the file's state read after it (which another process may have changed
+                // meanwhile: a lock file that exists does not make a full disk's failure another's lock). Not a lock file
+                // that could not be made (a full disk): that is thrown, as before, not said to be another's lock.
                 why = $"{e.GetType().Name}: {e.Message}";
             }
 
@@ -203,6 +205,16 @@ internal sealed partial class DurableSpool : IDisposable
             Report?.Invoke($"The spool's directory {lost} was locked by another process before this one locked it ({why}): this process spools in {_directory} instead.");
         }
     }
+
+    /// <summary>
+    /// Whether opening a lock file with <see cref="FileShare.None"/> failed because another process holds it: on Unix .NET's
+    /// <c>flock</c> failing with <c>EWOULDBLOCK</c> (its errno is the exception's HResult: 11 on Linux, 35 on macOS and the
+    /// BSDs), on Windows a sharing violation (<c>ERROR_SHARING_VIOLATION</c>, 0x80070020) or a lock violation (0x80070021).
+    /// </summary>
+    internal static bool IsLockConflict(IOException e) =>
+        OperatingSystem.IsWindows() ? e.HResult is unchecked((int)0x80070020) or unchecked((int)0x80070021)
+        : OperatingSystem.IsLinux() ? e.HResult == 11
+        : e.HResult == 35;
 
     /// <summary>
     /// Appends a batch as one record, handed to the operating system before it returns (so it survives
