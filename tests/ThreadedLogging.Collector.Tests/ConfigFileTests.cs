@@ -156,6 +156,37 @@ public sealed class ConfigFileTests
         Assert.Equal(HttpStatusCode.OK, await ReadAsync(collector, keys[1]));
     }
 
+    /// <summary>
+    /// A key rotated in the --config file under one set on the command line (or in the environment) leaves the keys in
+    /// force as they were: the reload said nothing, and the rotation looked done. It now says the keys are unchanged and
+    /// where each role's are set, never a key.
+    /// </summary>
+    [Fact]
+    public async Task Reread_KeyRotatedInTheFileUnderOneOnTheCommandLine_LineSaysUnchangedAndWhereTheyAreSet()
+    {
+        string[] keys = ["Pq4wEr7tYu1iOp3aSd6f", "Gh8jKl2zXc5vBn9mQw0e", "Rt6yUi3oPa8sDf1gHj4k", "Lz7xCv2bNm5qWe9rTy0u"];
+        using var folder = new TempDirectory();
+        using var reloads = new LogSignal(typeof(ApiKeyReload).FullName!);
+        var file = Path.Combine(folder.Path, "collector.json");
+        Replace(file, JsonSerializer.Serialize(new { Collector = new { IngestApiKeys = new[] { keys[0] }, ReadApiKeys = new[] { keys[1] } } }));
+        await using var collector = await CollectorFixture.StartAsync(
+            services => services.AddSingleton<ILoggerProvider>(reloads),
+            "--config", file, $"--Collector:IngestApiKeys:0={keys[2]}", $"--Collector:AdminApiKey={keys[3]}", $"--Logging:LogLevel:{typeof(ApiKeyReload).FullName}=Information");
+
+        Replace(file, JsonSerializer.Serialize(new { Collector = new { IngestApiKeys = new[] { keys[1] + "x" }, ReadApiKeys = new[] { keys[1] } } }));
+        var line = await NextReloadAsync(reloads); // before: none came
+
+        Assert.Equal(
+            "API keys unchanged: a key setting changed in a settings file, but the 1 ingest, 1 read, 1 admin keys in force are set elsewhere too and stay. " +
+            $"Ingest keys: --Collector:IngestApiKeys:0 from the command line. Read keys: Collector:ReadApiKeys:0 from the settings file '{file}' (--config). " +
+            "Admin keys: --Collector:AdminApiKey from the command line",
+            line);
+        foreach (var key in keys)
+        {
+            Assert.All(Enumerable.Range(0, key.Length - 5), at => Assert.DoesNotContain(key.Substring(at, 6), line, StringComparison.Ordinal));
+        }
+    }
+
     // A bound on a collector that never reloads (the file watcher's own delay is a quarter second), not a timing.
     private static Task<string> NextReloadAsync(LogSignal reloads) => reloads.NextAsync().WaitAsync(TimeSpan.FromMinutes(1));
 

@@ -21,8 +21,12 @@ internal sealed class ApiKeyReload(IConfiguration configuration, ApiKeyRing ring
     private readonly Lock _gate = new();
     private IDisposable? _watch;
 
+    /// <summary>A hash of the key settings as each source writes them: a change that leaves the keys in force is still said.</summary>
+    private byte[] _written = [];
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        _written = WrittenKeys(configuration);
         _watch = ChangeToken.OnChange(configuration.GetReloadToken, Reload);
         return Task.CompletedTask;
     }
@@ -71,8 +75,19 @@ internal sealed class ApiKeyReload(IConfiguration configuration, ApiKeyRing ring
                 return;
             }
 
+            var written = WrittenKeys(configuration);
+            var rewritten = !written.AsSpan().SequenceEqual(_written);
+            _written = written;
             if (!ring.Differs(next))
             {
+                if (rewritten)
+                {
+                    // A rotation under a key set in the environment or on the command line changes nothing: say where they are set.
+                    var (i, r, a) = ring.Counts;
+                    var shadowed = KeySources.Describe(configuration, next, urls);
+                    CollectorLog.KeysShadowed(logger, i, r, a, shadowed.Ingest, shadowed.Read, shadowed.Admin);
+                }
+
                 return;
             }
 
@@ -86,5 +101,31 @@ internal sealed class ApiKeyReload(IConfiguration configuration, ApiKeyRing ring
             var sources = KeySources.Describe(configuration, next, urls);
             CollectorLog.KeysReloaded(logger, ingest, read, admin, sources.Ingest, sources.Read, sources.Admin);
         }
+    }
+
+    /// <summary>A hash of every source's key settings (not the values in force): whether a source rewrote one, never a key kept.</summary>
+    private static byte[] WrittenKeys(IConfiguration configuration)
+    {
+        if (configuration is not IConfigurationRoot root)
+        {
+            return [];
+        }
+
+        var text = new System.Text.StringBuilder();
+        foreach (var provider in root.Providers)
+        {
+            foreach (var name in (string[])["IngestApiKeys", "ReadApiKey", "ReadApiKeys", "AdminApiKey", "AdminApiKeys"])
+            {
+                var path = $"{CollectorOptions.SectionName}:{name}";
+                foreach (var key in provider.GetChildKeys([], path).Distinct(StringComparer.OrdinalIgnoreCase).Select(c => $"{path}:{c}").Prepend(path))
+                {
+                    text.Append(provider.TryGet(key, out var value) ? $"{key}={value}\n" : $"{key}\n");
+                }
+            }
+
+            text.Append('\0');
+        }
+
+        return System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString()));
     }
 }
