@@ -26,6 +26,13 @@ internal sealed class SqsMessageDecoder(IngestDecoders decoders)
         var format = Attribute(message, SqsWire.FormatAttribute);
         if (format is null)
         {
+            // Sniffing parses, base64-decodes and copies the body outside the budget: a body that cannot decode to anything
+            // under the cap (base64, the smallest it can, is 3 bytes per 4 characters) is refused before, as too large.
+            if (body.Length * 3L / 4 > limits.Options.MaxRequestBodyBytes)
+            {
+                throw TooLarge(Encoding.UTF8.GetByteCount(body), limits.Options.MaxRequestBodyBytes);
+            }
+
             (format, body) = Sniff(body)
                 ?? throw IngestRejectedException.BadRequest(
                     $"no {SqsWire.FormatAttribute} attribute, and the body is not a JSON object with \"events\" ({SqsWire.JsonBatch}) or \"msg\" ({SqsWire.SeedRecord}), "
