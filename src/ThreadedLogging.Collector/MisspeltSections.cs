@@ -86,7 +86,7 @@ internal static class MisspeltSections
         {
             // Two edits in a long name; one in a short one, where two would make most short words look alike.
             var allowed = known.Length >= 6 ? 2 : 1;
-            var distance = Distance(key.ToUpperInvariant(), known.TrimStart('-').ToUpperInvariant());
+            var distance = NearName.Distance(key.ToUpperInvariant(), known.TrimStart('-').ToUpperInvariant());
             if (distance <= allowed && distance < bestDistance)
             {
                 (best, bestDistance) = (known, distance);
@@ -104,34 +104,4 @@ internal static class MisspeltSections
 
     private static bool IsKnown(string key, bool commandLine) =>
         Known.Contains(key, StringComparer.OrdinalIgnoreCase) || (commandLine && Switches.Contains(key, StringComparer.OrdinalIgnoreCase));
-
-    /// <summary>Edits (insert, delete, replace, swap two neighbours) between two words: optimal string alignment distance.</summary>
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
-        for (var j = 0; j <= b.Length; j++)
-        {
-            d[0, j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                {
-                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
-                }
-            }
-        }
-
-        return d[a.Length, b.Length];
-    }
 }

@@ -2,8 +2,8 @@ namespace ThreadedLogging;
 
 /// <summary>
 /// The name a misspelt one was meant to be (<c>BatchSzie</c>: <c>BatchSize</c>), for the refusals of configuration keys.
-/// The collector's <c>MisspeltSections</c> has the same rule and its own copy of the distance: sharing it would make one
-/// product depend on the other for a method of 30 lines.
+/// Also compiled into the collector (a linked file, as <c>ProxyAddress</c>), whose <c>MisspeltSections</c> uses the same
+/// distance for misspelt sections and settings: one copy, and no dependency between the two products.
 /// </summary>
 internal static class NearName
 {
