@@ -276,9 +276,9 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         // What was logged before this call, and what was adopted: before it, and while it waits (sent first, so the
         // ledger adds those to its target: their settling must not stand for this flush's own events).
         var settled = _ledger.WaitForFlushAsync(_queue.Enqueued, cancellationToken);
-        if (settled.IsCompleted)
+        if (settled.IsCompletedSuccessfully && settled.Result)
         {
-            return await settled.ConfigureAwait(false);
+            return true;
         }
 
         if (_worker.IsStopped)
