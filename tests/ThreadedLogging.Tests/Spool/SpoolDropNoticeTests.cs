@@ -46,6 +46,14 @@ public sealed class SpoolDropNoticeTests
         using var directory = new TempDirectory();
         var allOnDisk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         ThreadedHttpHandler? handler = null;
+        using var failures = new SendFailures(() =>
+        {
+            // Said on the worker at each failed send: checked there, where the queue moves to disk.
+            if (Volatile.Read(ref handler) is { Statistics: { } s } && s.Spooled + s.Dropped == logged)
+            {
+                allOnDisk.TrySetResult();
+            }
+        });
         handler = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o =>
         {
             o.BufferDirectory = directory.Path;
@@ -53,14 +61,6 @@ public sealed class SpoolDropNoticeTests
             o.BatchSize = 10;
             o.Interval = TimeSpan.FromMilliseconds(50); // the queue moves to disk while the first record's retries go on
             o.ShutdownTimeout = TimeSpan.FromSeconds(10);
-            o.SelfLog = _ =>
-            {
-                // Written on the worker at each failed send: checked there, where the queue moves to disk.
-                if (Volatile.Read(ref handler) is { Statistics: { } s } && s.Spooled + s.Dropped == logged)
-                {
-                    allOnDisk.TrySetResult();
-                }
-            };
         }));
         await using (handler)
         {

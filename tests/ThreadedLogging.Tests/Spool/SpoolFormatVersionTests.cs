@@ -121,20 +121,19 @@ public sealed class SpoolFormatVersionTests
         var lines = new ConcurrentQueue<string>();
         var allOnDisk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         ThreadedHandler? handler = null;
+        using var failures = new SendFailures(() =>
+        {
+            // Said on the worker at each failed send: checked there, where the queue moves to disk.
+            if (Volatile.Read(ref handler) is { Statistics: { } s } && s.Spooled + s.Dropped == logged)
+            {
+                allOnDisk.TrySetResult();
+            }
+        });
         var down = new CollectingSink { Decide = _ => new SendResult(SendOutcome.Transient, Error: "down") }.Open();
         handler = new ThreadedHandler(down, SpoolTests.Options(directory.Path, o =>
         {
             (o.MaxBufferBytes, o.BatchSize) = (64 * 1024, 5);
-            o.SelfLog = m =>
-            {
-                lines.Enqueue(m);
-
-                // Written on the worker at each failed send: checked there, where the queue moves to disk.
-                if (Volatile.Read(ref handler) is { Statistics: { } s } && s.Spooled + s.Dropped == logged)
-                {
-                    allOnDisk.TrySetResult();
-                }
-            };
+            o.SelfLog = lines.Enqueue;
         }));
         var logger = handler.CreateLogger("App");
         for (var i = 0; i < logged; i++)

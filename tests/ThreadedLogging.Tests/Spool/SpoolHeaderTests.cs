@@ -303,6 +303,14 @@ public sealed class SpoolHeaderTests
         var selfLog = new List<string>();
         var allOnDisk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         ThreadedHttpHandler? handler = null;
+        using var failures = new SendFailures(() =>
+        {
+            // Said on the worker at each failed send: checked there, where the queue moves to disk.
+            if (Volatile.Read(ref handler) is { Statistics.Spooled: Logged })
+            {
+                allOnDisk.TrySetResult();
+            }
+        });
         await using (handler = new ThreadedHttpHandler(Http.ThreadedHttpHandlerTests.Options(server, o =>
         {
             o.BufferDirectory = directory.Path;
@@ -312,12 +320,6 @@ public sealed class SpoolHeaderTests
                 lock (selfLog)
                 {
                     selfLog.Add(m);
-                }
-
-                // Written on the worker at each failed send: checked there, where the queue moves to disk.
-                if (Volatile.Read(ref handler) is { Statistics.Spooled: Logged })
-                {
-                    allOnDisk.TrySetResult();
                 }
             };
         })))
@@ -404,18 +406,20 @@ public sealed class SpoolHeaderTests
         var allOnDisk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         ThreadedHandler? first = null;
+        using var failures = new SendFailures(() =>
+        {
+            // Said on the worker at each failed send: checked there, where the queue moves to disk.
+            if (Volatile.Read(ref first) is { Statistics.Spooled: Logged })
+            {
+                allOnDisk.TrySetResult();
+            }
+        });
         var down = new CollectingSink { Decide = _ => new SendResult(SendOutcome.Transient, Error: "down") }.Open();
         await using (first = new ThreadedHandler(down, SpoolTests.Options(directory, o =>
         {
             o.BatchSize = 10;
             o.SelfLog = m =>
             {
-                // Written on the worker at each failed send: checked there, where the queue moves to disk.
-                if (Volatile.Read(ref first) is { Statistics.Spooled: Logged })
-                {
-                    allOnDisk.TrySetResult();
-                }
-
                 if (m.Contains($"{Logged} events remain in the spool", StringComparison.Ordinal))
                 {
                     closed.TrySetResult();

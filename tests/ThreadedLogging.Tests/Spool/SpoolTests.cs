@@ -201,19 +201,16 @@ public sealed class SpoolTests
         const int logged = 40;
         var allOnDisk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         ThreadedHandler? first = null;
-        var down = new CollectingSink { Decide = _ => new SendResult(SendOutcome.Transient, Error: "down") }.Open();
-        first = new ThreadedHandler(down, Options(directory.Path, o =>
+        using var failures = new SendFailures(() =>
         {
-            (o.MaxBufferBytes, o.BatchSize) = (64 * 1024, 5);
-            o.SelfLog = _ =>
+            // Said on the worker at each failed send: checked there, where the queue moves to disk.
+            if (Volatile.Read(ref first) is { Statistics.Spooled: logged })
             {
-                // Written on the worker at each failed send: checked there, where the queue moves to disk.
-                if (Volatile.Read(ref first) is { Statistics.Spooled: logged })
-                {
-                    allOnDisk.TrySetResult();
-                }
-            };
-        }));
+                allOnDisk.TrySetResult();
+            }
+        });
+        var down = new CollectingSink { Decide = _ => new SendResult(SendOutcome.Transient, Error: "down") }.Open();
+        first = new ThreadedHandler(down, Options(directory.Path, o => (o.MaxBufferBytes, o.BatchSize) = (64 * 1024, 5)));
         LogIncompressible(first.CreateLogger("App"), 0, logged);
         _ = first.FlushAsync();
         await allOnDisk.Task.WaitAsync(TimeSpan.FromSeconds(30));
@@ -334,18 +331,20 @@ public sealed class SpoolTests
         var allOnDisk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         ThreadedHandler? first = null;
+        using var failures = new SendFailures(() =>
+        {
+            // Said on the worker at each failed send: checked there, where the queue moves to disk.
+            if (Volatile.Read(ref first) is { Statistics.Spooled: logged })
+            {
+                allOnDisk.TrySetResult();
+            }
+        });
         var down = new CollectingSink { Decide = _ => new SendResult(SendOutcome.Transient, Error: "down") }.Open();
         await using (first = new ThreadedHandler(down, Options(directory.Path, o =>
         {
             o.BatchSize = 10;
             o.SelfLog = m =>
             {
-                // Written on the worker at each failed send: checked there, where the queue moves to disk.
-                if (Volatile.Read(ref first) is { Statistics.Spooled: logged })
-                {
-                    allOnDisk.TrySetResult();
-                }
-
                 if (m.Contains($"{logged} events remain in the spool", StringComparison.Ordinal))
                 {
                     closed.TrySetResult(); // the spool closed: its segment is whole and free to edit (LeaveFiftyInSpoolAsync)
@@ -527,6 +526,14 @@ public sealed class SpoolTests
         var allOnDisk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var totalSaid = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         ThreadedHandler? handler = null;
+        using var failures = new SendFailures(() =>
+        {
+            // Said on the worker at each failed send: checked there, where the queue moves to disk.
+            if (Volatile.Read(ref handler) is { Statistics: { } s } && s.Spooled + s.Dropped == logged)
+            {
+                allOnDisk.TrySetResult();
+            }
+        });
         var sink = new CollectingSink { Decide = _ => new SendResult(SendOutcome.Transient, Error: "down") }.Open();
         handler = new ThreadedHandler(sink, Options(directory.Path, o =>
         {
@@ -542,12 +549,6 @@ public sealed class SpoolTests
                 if (m.Contains("while it was full", StringComparison.Ordinal))
                 {
                     totalSaid.TrySetResult();
-                }
-
-                // Written on the worker at each failed send: checked there, where the queue moves to disk.
-                if (Volatile.Read(ref handler) is { Statistics: { } s } && s.Spooled + s.Dropped == logged)
-                {
-                    allOnDisk.TrySetResult();
                 }
             };
         }));

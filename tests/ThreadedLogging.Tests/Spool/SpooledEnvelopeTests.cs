@@ -67,14 +67,16 @@ public sealed class SpooledEnvelopeTests
         var allOnDisk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         ThreadedHttpHandler? first = null;
-        first = new ThreadedHttpHandler(Options("down-key", line =>
+        using var failures = new SendFailures(() =>
         {
-            // Written on the worker at each failed send, while the queue moves to disk.
+            // Said on the worker at each failed send, while the queue moves to disk.
             if (Volatile.Read(ref first) is { Statistics.Spooled: Events })
             {
                 allOnDisk.TrySetResult();
             }
-
+        });
+        first = new ThreadedHttpHandler(Options("down-key", line =>
+        {
             if (line.Contains($"{Events} events remain in the spool", StringComparison.Ordinal))
             {
                 closed.TrySetResult();
