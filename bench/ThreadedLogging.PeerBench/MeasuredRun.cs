@@ -17,6 +17,9 @@ internal sealed record MeasuredRun(
 {
     public bool IsFloor => Peer == PeerCatalog.Floor;
 
+    /// <summary>Gets the round the run belongs to (its name is <c>round-peer</c>).</summary>
+    public string Round => Run[..Run.IndexOf('-', StringComparison.Ordinal)];
+
     /// <summary>Gets the events that did not reach the server (the floor sends nothing, so it has none).</summary>
     public long? Dropped => IsFloor || Result is null ? null : Result.Events - (Delivered ?? 0);
 

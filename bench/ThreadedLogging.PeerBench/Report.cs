@@ -15,16 +15,16 @@ internal static class Report
         var otel = ok.Where(r => r.Peer == PeerCatalog.OpenTelemetryBig).ToList();
         var otelRate = Median(otel.Select(r => r.DeliveredPerSecond));
         var otelCpu = Median(otel.Select(r => r.ClientCpuMicrosecondsPerEvent));
-        text.AppendLine(c, $"{options.Events:N0} calls of `LogInformation(\"User {{UserId}} did {{Action}}\", i, \"x\")` per run on one thread, one fresh process per run, server {options.Server}; {options.Rounds} rounds in shuffled order (seed {options.Seed}); medians over the rounds. × floor: caller median / MEL no-op's; × OTel: against `{PeerCatalog.OpenTelemetryBig}` (OTLP, queue big enough to keep all).");
+        text.AppendLine(c, $"{options.Events:N0} calls of `LogInformation(\"User {{UserId}} did {{Action}}\", i, \"x\")` per run on one thread, one fresh process per run, server {options.Server}; {options.Rounds} rounds in shuffled order (seed {options.Seed}); medians over the rounds. × floor: caller median / MEL no-op's; same round: the median over the rounds of each round's caller median / that round's floor (the floor moves with the machine's slow phases: a ratio of neighbours in time is the fairer one); × OTel: against `{PeerCatalog.OpenTelemetryBig}` (OTLP, queue big enough to keep all).");
         text.AppendLine();
-        text.AppendLine("| peer | runs | caller ns/call median (p90 / p99 of 1k-call blocks) | × floor | caller mean ns/call (whole burst) | caller B/call | GCs in burst gen0/1/2 | delivered (min–max) | dropped | delivered/s | × OTel | client CPU µs/event | × OTel | of it JIT ms (in burst) | server CPU µs/event | peak RSS MB | drain s | Dispose ms |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| peer | runs | caller ns/call median (p90 / p99 of 1k-call blocks) | × floor | × floor, same round | caller mean ns/call (whole burst) | caller B/call | GCs in burst gen0/1/2 | delivered (min–max) | dropped | delivered/s | × OTel | client CPU µs/event | × OTel | of it JIT ms (in burst) | server CPU µs/event | peak RSS MB | drain s | Dispose ms |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var peer in options.Peers)
         {
             var mine = ok.Where(r => r.Peer == peer).ToList();
             if (mine.Count == 0)
             {
-                text.AppendLine(c, $"| {peer} | 0 (failed) | | | | | | | | | | | | | | | | |");
+                text.AppendLine(c, $"| {peer} | 0 (failed) | | | | | | | | | | | | | | | | | |");
                 continue;
             }
 
@@ -32,7 +32,7 @@ internal static class Report
             var rate = Median(mine.Select(r => r.DeliveredPerSecond));
             var cpu = Median(mine.Select(r => r.ClientCpuMicrosecondsPerEvent));
             var delivered = mine.Select(r => r.Delivered).OfType<long>().ToList();
-            text.Append(c, $"| {peer} | {mine.Count} | {ns:N0} ({Median(mine.Select(r => r.Result!.CallerNsP90)):N0} / {Median(mine.Select(r => r.Result!.CallerNsP99)):N0}) | {Ratio(ns, floorNs)} ");
+            text.Append(c, $"| {peer} | {mine.Count} | {ns:N0} ({Median(mine.Select(r => r.Result!.CallerNsP90)):N0} / {Median(mine.Select(r => r.Result!.CallerNsP99)):N0}) | {Ratio(ns, floorNs)} | {SameRound(mine, ok)} ");
             text.Append(c, $"| {Median(mine.Select(r => r.Result!.CallerNsMean)):N0} | {Median(mine.Select(r => r.Result!.CallerBytesPerCall)):N0} | {Gcs(mine)} ");
             text.Append(c, $"| {(mine[0].IsFloor || delivered.Count == 0 ? "—" : $"{Median(delivered.Select(d => (double?)d)):N0} ({delivered.Min():N0}–{delivered.Max():N0})")} ");
             text.Append(c, $"| {(mine[0].IsFloor ? "—" : Median(mine.Select(r => (double?)r.Dropped)).ToString("N0", c))} ");
@@ -41,6 +41,14 @@ internal static class Report
         }
 
         return text.ToString();
+    }
+
+    /// <summary>The median over the rounds of a run's caller median / the floor's in the same round.</summary>
+    private static string SameRound(List<MeasuredRun> mine, List<MeasuredRun> all)
+    {
+        var floors = all.Where(r => r.IsFloor).ToDictionary(r => r.Round, r => r.Result!.CallerNsMedian);
+        var ratio = Median(mine.Where(r => floors.ContainsKey(r.Round)).Select(r => r.Result!.CallerNsMedian / floors[r.Round]));
+        return Format(ratio, "F2");
     }
 
     private static string Jit(List<MeasuredRun> runs) =>
