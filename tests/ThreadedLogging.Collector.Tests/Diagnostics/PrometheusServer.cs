@@ -10,7 +10,8 @@ namespace ThreadedLogging.Collector.Tests.Diagnostics;
 
 /// <summary>
 /// A real Prometheus server (Debian's prometheus package, installed by scripts/install-test-deps.sh) scraping one
-/// target every second with a bearer key: on 127.0.0.1, on the port it took (port 0, read from its log), with a temp
+/// target every second with a bearer key: on 127.0.0.1, on the port it took (port 0, read from its log, whichever of
+/// the port's and the readiness's lines comes first), with a temp
 /// config and data directory, killed and deleted on dispose.
 /// </summary>
 internal sealed partial class PrometheusServer : IAsyncDisposable
@@ -47,8 +48,12 @@ internal sealed partial class PrometheusServer : IAsyncDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException("prometheus did not start");
         process.OutputDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
-        // Its log on standard error: the port it took ("Listening on" address=127.0.0.1:40123) and then its readiness.
+        // Its log on standard error says the port it took ("Listening on" address=127.0.0.1:40123, logged by the web
+        // goroutine once bound; not "Start listening for connections" address=127.0.0.1:0, logged before) and its
+        // readiness ("Server is ready…", logged by main once the TSDB and config are loaded). The two goroutines race: on
+        // one CPU the ready line comes first in most starts (21 of 30 with taskset -c 0), so either order is waited for.
         int? port = null;
+        var ready = false;
         var seen = new List<string>();
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(1)); // a bound on a server that never gets there, not a timing
         try
@@ -60,10 +65,15 @@ internal sealed partial class PrometheusServer : IAsyncDisposable
                 {
                     port = int.Parse(listening.Groups[1].Value, CultureInfo.InvariantCulture);
                 }
-                else if (line.Contains("Server is ready to receive web requests.", StringComparison.Ordinal) && port is { } ready)
+                else if (line.Contains("Server is ready to receive web requests.", StringComparison.Ordinal))
+                {
+                    ready = true;
+                }
+
+                if (ready && port is { } taken)
                 {
                     _ = process.StandardError.ReadToEndAsync(); // its log from now on: read, so that it never blocks on a full pipe
-                    return new PrometheusServer(process, directory, new Uri($"http://127.0.0.1:{ready.ToString(CultureInfo.InvariantCulture)}/"));
+                    return new PrometheusServer(process, directory, new Uri($"http://127.0.0.1:{taken.ToString(CultureInfo.InvariantCulture)}/"));
                 }
             }
         }
