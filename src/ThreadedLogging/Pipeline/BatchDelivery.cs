@@ -210,6 +210,7 @@ internal sealed class BatchDelivery
             if (completed > 0)
             {
                 EndRefusals("before it took a batch again"); // said before the settle: a flush it completes may read the self-log
+                _failures.SendWorked();
                 _hold.End(disposed: false);
             }
 
@@ -377,6 +378,7 @@ internal sealed class BatchDelivery
 
         _backoff.MarkSuccess();
         EndRefusals("before it took a batch again");
+        _failures.SendWorked();
         _hold.End(disposed: false);
         Interlocked.Exchange(ref _refusedAloneStreak, 0);
         _ledger.SettleSpooled(userEvents);

@@ -6,6 +6,7 @@ namespace ThreadedLogging;
 /// </summary>
 internal sealed class FailureReporter(SelfLog selfLog, TimeProvider time)
 {
+    private readonly OutageLog _outage = new();
     private ErrorRecord? _last;
 
     /// <summary>Gets the last error reported, or <see langword="null"/>.</summary>
@@ -16,14 +17,41 @@ internal sealed class FailureReporter(SelfLog selfLog, TimeProvider time)
     /// <param name="error">What failed.</param>
     /// <param name="say">Whether the self-log says it too (not when the caller says it once for a streak of them).</param>
     /// <param name="retried">Whether the events are sent again after the backoff (an outage): the self-log says so, since
-    /// "failed" alone left an app's developer asking whether they were lost.</param>
+    /// "failed" alone left an app's developer asking whether they were lost; and says the outage's repeats of a reason
+    /// summed up, not one line each (<see cref="OutageLog"/>).</param>
     public void SendFailed(int count, string error, bool say = true, bool retried = false)
     {
         Remember(error);
         ThreadedLoggingEventSource.Log.SendFailed(count, error);
-        if (say)
+        if (!say)
         {
-            selfLog.Write($"Sending {Counted.Events(count)} failed: {error}" + (retried ? $"; {Counted.Agree(count, "it is", "they are")} kept and sent again after the backoff" : string.Empty));
+            return;
+        }
+
+        if (!retried)
+        {
+            selfLog.Write($"Sending {Counted.Events(count)} failed: {error}");
+        }
+        else if (_outage.Failed(error, time.GetUtcNow(), out var summary))
+        {
+            selfLog.Write($"Sending {Counted.Events(count)} failed: {error}; {Counted.Agree(count, "it is", "they are")} kept and sent again after the backoff");
+        }
+        else if (summary is not null)
+        {
+            selfLog.Write(summary);
+        }
+    }
+
+    /// <summary>
+    /// A send was taken (some of its events at least): after failures that were retried, the self-log says that sending
+    /// works again, how many attempts failed and since when (<see cref="OutageLog"/>). Said before the events are settled:
+    /// a flush they complete may read the self-log.
+    /// </summary>
+    public void SendWorked()
+    {
+        if (_outage.Worked() is { } line)
+        {
+            selfLog.Write(line);
         }
     }
 

@@ -1,0 +1,80 @@
+namespace ThreadedLogging;
+
+/// <summary>
+/// What the self-log says of an outage, the failed sends that are retried (<see cref="FailureReporter.SendFailed"/>): the
+/// first failure as it is, a failure for another reason than the last one said as it is, repeats of the same reason summed
+/// up in at most one line every <see cref="SummaryInterval"/>, and one line when a send is taken again
+/// (<see cref="FailureReporter.SendWorked"/>). A line per retry gave an app whose collector was down for an hour a line at
+/// every probe, and none when it came back. Ten minutes, not one: the circuit's probes are up to <see cref="ThreadedHandlerOptions.MaxRetryDelay"/>
+/// apart (2 minutes by default), so a line a minute would sum up nothing in a long outage; a change of reason (a 503
+/// becoming "connection refused") is said at once, so the summary only repeats what was said. Any thread may report (two
+/// sends at most at once): under a lock, taken on failures and on the first success after them only.
+/// </summary>
+internal sealed class OutageLog
+{
+    /// <summary>At most one line this often while the reason stays the same.</summary>
+    public static readonly TimeSpan SummaryInterval = TimeSpan.FromMinutes(10);
+
+    private readonly Lock _lock = new();
+    private bool _down;
+    private DateTimeOffset _began;
+    private long _failedAttempts;
+    private string? _said; // the reason of the last line said in this outage
+    private DateTimeOffset _saidAt;
+    private long _notSaid; // failed attempts of that reason since that line
+    private string _lastError = string.Empty;
+
+    /// <summary>
+    /// A send failed and its events are retried. True when the caller says the failure as it is (the outage's first, or
+    /// another reason than the last said); else <paramref name="summary"/> is the line to say instead, or null for none.
+    /// </summary>
+    public bool Failed(string error, DateTimeOffset now, out string? summary)
+    {
+        summary = null;
+        lock (_lock)
+        {
+            if (!_down)
+            {
+                (_began, _failedAttempts, _said) = (now, 0, null);
+                Volatile.Write(ref _down, true);
+            }
+
+            _failedAttempts++;
+            _lastError = error;
+            if (!string.Equals(error, _said, StringComparison.Ordinal))
+            {
+                (_said, _saidAt, _notSaid) = (error, now, 0);
+                return true;
+            }
+
+            _notSaid++;
+            if (now - _saidAt >= SummaryInterval)
+            {
+                summary = $"Sending still fails: {error} ({Counted.Of(_notSaid, "more failed attempt", "more failed attempts")} since the line at {_saidAt:O}; at most one such line every 10 minutes while the reason stays the same); the events are kept and sent again after the backoff";
+                (_saidAt, _notSaid) = (now, 0);
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>A send was taken: the line that ends the outage, or null when there was none (the cheap, usual case).</summary>
+    public string? Worked()
+    {
+        if (!Volatile.Read(ref _down))
+        {
+            return null;
+        }
+
+        lock (_lock)
+        {
+            if (!_down)
+            {
+                return null;
+            }
+
+            Volatile.Write(ref _down, false);
+            return $"Sending works again after {Counted.Of(_failedAttempts, "failed attempt", "failed attempts")} since {_began:O} (the last: {_lastError}); the events kept meanwhile are sent now";
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Testing;
+using ThreadedLogging.Tests.Support;
+
+namespace ThreadedLogging.Tests.Http;
+
+/// <summary>
+/// What the self-log says of an outage: a real Kestrel on loopback answers 503 (and once 429) with a Retry-After, so the
+/// backoff is exactly that, on a fake clock (<see cref="WatchedTime"/>) advanced once the handler waits on it.
+/// </summary>
+public sealed class OutageSelfLogTests
+{
+    private static readonly TimeSpan Safety = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(50); // each refusal's Retry-After
+    private static readonly DateTimeOffset Began = new(2026, 12, 6, 10, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task JsonBatch_SixteenFailedAttemptsThenTaken_FirstSaidRepeatsSummedUpChangesSaid_OneLineWhenItWorksAgain()
+    {
+        // The collector stopped for an hour gave a "Sending … failed" line at every retry, and none when it took the events
+        // again. Here: 503 at 0, 50 … 600 s (13), 429 at 650 s, 503 at 700 and 750 s, 200 at 800 s.
+        var answers = new Queue<int>();
+        foreach (var _ in Enumerable.Range(0, 13))
+        {
+            answers.Enqueue(503);
+        }
+
+        answers.Enqueue(429);
+        answers.Enqueue(503);
+        answers.Enqueue(503);
+        var failures = answers.Count;
+        await using var server = await LoopbackServer.StartAsync();
+        server.Respond = _ => Task.FromResult<IResult>(answers.TryDequeue(out var answer) ? new RetryAfterResult(answer, Wait) : Results.Ok());
+        var time = new WatchedTime(Began);
+        var said = new ConcurrentQueue<string>();
+        await using var handler = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o => (o.TimeProvider, o.SelfLog) = (time, said.Enqueue)));
+        var logger = handler.CreateLogger("App");
+        logger.LogInformation("one");
+        logger.LogInformation("two");
+
+        using var safety = new CancellationTokenSource(Safety);
+        var armed = time.Armed(Wait);
+        var flushed = handler.FlushAsync(safety.Token);
+        for (var i = 0; i < failures; i++)
+        {
+            await armed.WaitAsync(safety.Token); // the handler waits out the Retry-After
+            armed = time.Armed(Wait);
+            time.Advance(Wait);
+        }
+
+        Assert.True(await flushed);
+        Assert.Equal(2, handler.Statistics.Sent);
+        Assert.Equal(failures + 1, server.Requests.Count);
+        var lines = said.Where(line => line.Contains("Sending", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            [
+                "Sending 2 events failed: HTTP 503 Service Unavailable; they are kept and sent again after the backoff",
+                "Sending still fails: HTTP 503 Service Unavailable (12 more failed attempts since the line at 2026-12-06T10:00:00.0000000+00:00; at most one such line every 10 minutes while the reason stays the same); the events are kept and sent again after the backoff",
+                "Sending 2 events failed: HTTP 429 Too Many Requests; they are kept and sent again after the backoff",
+                "Sending 2 events failed: HTTP 503 Service Unavailable; they are kept and sent again after the backoff",
+                "Sending works again after 16 failed attempts since 2026-12-06T10:00:00.0000000+00:00 (the last: HTTP 503 Service Unavailable); the events kept meanwhile are sent now",
+            ],
+            lines.Select(line => line[(line.IndexOf("Sending", StringComparison.Ordinal))..]));
+    }
+
+    private sealed class RetryAfterResult(int status, TimeSpan retryAfter) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = status;
+            httpContext.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Task.CompletedTask;
+        }
+    }
+}
