@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Reflection;
-using System.Runtime.Loader;
 using ThreadedLogging.Delivery.Tests.Support;
 
 namespace ThreadedLogging.Delivery.Tests;
@@ -18,7 +17,7 @@ public sealed class ReadmeOptionsTests
         var tables = ReadTables(File.ReadAllText(Path.Combine(ChildProcess.RepositoryRoot, "README.md")));
         var problems = new List<string>();
         var declared = new HashSet<(string Table, string Option)>();
-        foreach (var type in new[] { typeof(ThreadedHandlerOptions), typeof(ThreadedHttpHandlerOptions), AwsOptionsType() })
+        foreach (var type in new[] { typeof(ThreadedHandlerOptions), typeof(ThreadedHttpHandlerOptions), typeof(ThreadedAwsHandlerOptions) })
         {
             var defaults = Activator.CreateInstance(type)!;
             foreach (var option in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
@@ -52,13 +51,6 @@ public sealed class ReadmeOptionsTests
         }
 
         Assert.True(problems.Count == 0, string.Join('\n', problems.Distinct()));
-    }
-
-    /// <summary>ThreadedAwsHandlerOptions, from ThreadedLogging.Aws as this run built it (the project builds it, not references it).</summary>
-    private static Type AwsOptionsType()
-    {
-        var assembly = Path.Combine(ChildProcess.RepositoryRoot, "src", "ThreadedLogging.Aws", "bin", ChildProcess.Configuration, "net10.0", "ThreadedLogging.Aws.dll");
-        return AssemblyLoadContext.Default.LoadFromAssemblyPath(assembly).GetType("ThreadedLogging.ThreadedAwsHandlerOptions", throwOnError: true)!;
     }
 
     /// <summary>A default as appsettings.json writes it; null when the option is unset (null, or an empty text).</summary>

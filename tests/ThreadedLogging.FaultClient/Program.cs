@@ -12,8 +12,9 @@
 // returns once delivered), so that it tests what arrives, not how fast. "--stats-at-exit" adds a ProcessExit handler of
 // the app's own (after the handler's exit flush) that prints "at-exit <statistics>". "--crash-threads <n>" makes --crash
 // throw on n threads at once; "--no-crash-capture" sets CaptureUnhandledExceptions = false. With --sigterm it prints
-// "waiting" after logging and waits to be sent SIGTERM; "--exit-on-sigterm" first registers README's SIGTERM line
-// (PosixSignalRegistration for SIGTERM calling Environment.Exit), without which .NET 10 ends at the signal at once.
+// "waiting" after logging and waits to be sent SIGTERM; "--exit-on-sigterm" first registers README's signal lines
+// (PosixSignalRegistration for SIGTERM, SIGINT, SIGHUP calling Environment.Exit), without which .NET 10 ends at the signal at once.
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using ThreadedLogging;
 
@@ -78,9 +79,16 @@ if (end is "--late" or "--late-dispose")
 if (end == "--sigterm")
 {
     // README, "Ctrl+C and SIGTERM": .NET 10 raises no ProcessExit at a termination signal unless the app asks for it.
-    using var onSigterm = args.Contains("--exit-on-sigterm")
-        ? System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => Environment.Exit(0))
-        : null;
+    if (args.Contains("--exit-on-sigterm"))
+    {
+        // README's lines, as written there (ReadmeCodeTests checks that they are).
+        using var onSigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Environment.Exit(0));
+        using var onCtrlC = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => Environment.Exit(130));
+        using var onHangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, _ => Environment.Exit(129)); // a closed terminal or console window (Windows' CTRL_CLOSE_EVENT)
+        Console.WriteLine("waiting");
+        Thread.Sleep(Timeout.Infinite);
+    }
+
     Console.WriteLine("waiting");
     Thread.Sleep(Timeout.Infinite);
 }
