@@ -14,7 +14,7 @@ internal sealed record SpooledEnvelope(ReadOnlyMemory<byte> Json, ReadOnlyMemory
 internal sealed partial class DurableSpool
 {
     private readonly List<(string File, long Length)> _newer = []; // segments of a newer format left on disk (LeaveNewer), under the size cap
-    private readonly HashSet<string> _unadoptable = new(StringComparer.Ordinal); // dead processes' spools that could not be read, said once (CouldNotAdopt)
+    private readonly HashSet<string> _unadoptable = new(StringComparer.Ordinal); // dead processes' spools that could not be read, said once (CouldNotAdopt); forgotten once gone (Look)
     private readonly Dictionary<string, HashSet<string>> _saidOfUnadopted = new(StringComparer.Ordinal); // what reading each of those said (SayOfAdopted)
     private HashSet<string>? _saying; // of the directory TryAdopt reads: the lines said of it at its failed tries
 

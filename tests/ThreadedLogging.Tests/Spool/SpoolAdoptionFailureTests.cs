@@ -136,4 +136,51 @@ public sealed class SpoolAdoptionFailureTests
                 selfLog.Count(m => m.Contains($"of {segment} says it holds 99999 events; its JSON holds", StringComparison.Ordinal)),
                 selfLog.Count(m => m.Contains($"Could not adopt the spool of a previous process {dead}", StringComparison.Ordinal))));
     }
+
+    [Fact]
+    public async Task Running_AnUnreadableDeadSpoolGoneAtALook_Forgotten_SaidAgainWhenAFolderOfItsNameFails()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // a symbolic link needs a privilege there
+        }
+
+        // The folders that could not be adopted were kept for the life of the process, gone or not: a long-lived process
+        // whose root saw such folders come and go kept every name. A look forgets those gone, as it forgets the folders
+        // left alone; so one that comes back and fails is said again (before: once, 1 line here).
+        using var directory = new TempDirectory();
+        using var aside = new TempDirectory();
+        await SpoolTests.LeaveFiftyInSpoolAsync(directory.Path);
+        var dead = Assert.Single(Directory.GetDirectories(directory.Path));
+        File.CreateSymbolicLink(Path.Combine(dead, "0000000001.seg.v2"), Path.Combine(directory.Path, "gone"));
+        var parked = Path.Combine(aside.Path, "parked");
+
+        var time = new WatchedTime(DateTimeOffset.UtcNow);
+        var selfLog = new ConcurrentQueue<string>();
+        var sink = new CollectingSink().Open();
+        var handler = new ThreadedHandler(sink, SpoolTests.Options(directory.Path, o =>
+        {
+            (o.TimeProvider, o.ShutdownTimeout, o.SelfLog) = (time, TimeSpan.FromMinutes(2), selfLog.Enqueue);
+        }));
+        await using (handler)
+        {
+            var logger = handler.CreateLogger("App");
+            logger.LogInformation("start");
+            Assert.True(handler.Flush(Safety)); // the start's try: it cannot be read
+
+            Directory.Move(dead, parked); // gone: sent by a newer client, or removed by hand
+            time.Advance(DurableSpool.FirstAdoptionRetry);
+            logger.LogInformation("gone");
+            Assert.True(handler.Flush(Safety)); // a look without it
+
+            Directory.Move(parked, dead); // a folder of that name, unreadable
+            time.Advance(DurableSpool.FirstAdoptionRetry * 2); // the back-off doubled
+            logger.LogInformation("back");
+            Assert.True(handler.Flush(Safety)); // a look that fails on it
+            Assert.Equal(0L, handler.Statistics.Adopted);
+        }
+
+        Assert.Equal(["start", "gone", "back"], sink.Delivered.Select(e => e.Message));
+        Assert.Equal(2, selfLog.Count(m => m.Contains($"Could not adopt the spool of a previous process {dead} (FileNotFoundException", StringComparison.Ordinal)));
+    }
 }
