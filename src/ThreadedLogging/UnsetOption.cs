@@ -12,8 +12,8 @@ internal static class UnsetOption
 {
     /// <summary>
     /// The sentence added to <paramref name="refusal"/> of an option that holds no value and that <paramref name="section"/>
-    /// does not give: its key, and when the section is missing a sibling of it under <c>Logging</c> one or two edits away;
-    /// null for any other refusal.
+    /// does not give: its key, and when the section is missing the sibling of it under <c>Logging</c> nearest to its name
+    /// (<see cref="NearName.Closest"/>); null for any other refusal.
     /// </summary>
     public static string? Hint(IConfiguration section, IConfiguration? root, object options, string alias, ArgumentException refusal)
     {
@@ -31,9 +31,11 @@ internal static class UnsetOption
             return unset + ".";
         }
 
-        var near = root?.GetSection("Logging").GetChildren()
+        // The nearest, by the rule of a misspelt option's name (NearName): before, the first within two edits at any length,
+        // which named a farther section when a nearer one came after it.
+        var near = root is null ? null : NearName.Closest(alias, root.GetSection("Logging").GetChildren()
             .Select(c => c.Key)
-            .FirstOrDefault(k => !k.Equals(alias, StringComparison.OrdinalIgnoreCase) && NearName.Distance(k.ToUpperInvariant(), alias.ToUpperInvariant()) <= 2);
+            .Where(k => !k.Equals(alias, StringComparison.OrdinalIgnoreCase)));
         return $"{unset}: the configuration has no section Logging:{alias}" + (near is null ? "." : $" (Logging:{near} is one: misspelt?).");
     }
 }

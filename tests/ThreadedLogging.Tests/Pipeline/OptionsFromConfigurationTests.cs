@@ -78,6 +78,26 @@ public sealed class OptionsFromConfigurationTests
     }
 
     [Fact]
+    public void AddThreadedHttp_HostNotSetTwoSectionsNearItsName_RefusalNamesTheNearest()
+    {
+        // The section's name was matched by its own rule (the first sibling at most two edits away, in the configuration's
+        // order): ThreadedHppp (two edits) came before ThreadedHtpp (one). NearName's rule now, as for a misspelt option: the nearest.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:ThreadedHppp:Url"] = "/log/{user}",
+            ["Logging:ThreadedHtpp:Url"] = "/log/{user}",
+        }).Build();
+        using var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")).AddThreadedHttp())
+            .BuildServiceProvider();
+
+        var error = Assert.Throws<ArgumentException>(() => services.GetRequiredService<ILoggerFactory>());
+
+        Assert.EndsWith("the configuration has no section Logging:ThreadedHttp (Logging:ThreadedHtpp is one: misspelt?). (Parameter 'Host')", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AddThreadedHttp_OutOfRangeInConfiguration_RefusalNamesTheFullKeyAsOtherRefusalsDo()
     {
         // "BatchSize must be between 1 and 100000 (was 0)." where a misspelt key, a bad enum and a value the binder
