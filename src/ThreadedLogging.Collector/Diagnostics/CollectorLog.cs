@@ -48,6 +48,6 @@ internal static partial class CollectorLog
     [LoggerMessage(17, LogLevel.Warning, "The event store is unavailable; answered 503 to {Method} {Path}: {Reason} ({Suppressed} more 503 answers since the last such line, at most one every {Interval})")]
     public static partial void StoreUnavailableAnswered(ILogger logger, string method, string path, string reason, long suppressed, TimeSpan interval);
 
-    [LoggerMessage(18, LogLevel.Warning, "Refused ingest from {RemoteAddress} to {Path} with 401: {Reason} ({Suppressed} more refusals of this address since the last such line, at most one a minute)")]
-    public static partial void IngestKeyRefused(ILogger logger, string remoteAddress, string path, string reason, long suppressed);
+    [LoggerMessage(18, LogLevel.Warning, "Refused ingest from {RemoteAddress} to {Path} with 401: {Reason} ({Suppressed} more refusals {Whose} since the last such line, at most one a minute)")]
+    public static partial void IngestKeyRefused(ILogger logger, string remoteAddress, string path, string reason, long suppressed, string whose);
 }

@@ -13,6 +13,12 @@ internal sealed class IngestKeyRefusals(ApiKeyRing keys, CollectorMetrics metric
     /// <summary>The shortest time between two lines about one remote address.</summary>
     public static readonly TimeSpan LogInterval = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Whose refusals a line counts once the limiter holds <see cref="LogRateLimiter.MaxKeys"/> recent addresses: every new
+    /// address then shares <see cref="LogRateLimiter.OverflowKey"/>'s line, which cannot speak for the one address it names.
+    /// </summary>
+    private const string ManyAddresses = "of many addresses (more than 10000 at once share one line)";
+
     private readonly LogRateLimiter _lines = new(LogInterval, time);
 
     /// <summary>
@@ -36,9 +42,12 @@ internal sealed class IngestKeyRefusals(ApiKeyRing keys, CollectorMetrics metric
     {
         metrics.IngestRefused(format, StatusCodes.Status401Unauthorized);
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (_lines.TryAcquire(ref address, out var suppressed))
+        var key = address;
+        if (_lines.TryAcquire(ref key, out var suppressed))
         {
-            CollectorLog.IngestKeyRefused(logger, address, LoggedText.Of(context.Request.Path.Value), keyGiven ? "invalid API key" : "missing API key", suppressed);
+            // Past LogRateLimiter.MaxKeys recent addresses a new one shares OverflowKey's line, whose count is of many (IngestRefusals' rule).
+            var whose = key == LogRateLimiter.OverflowKey ? ManyAddresses : "of this address";
+            CollectorLog.IngestKeyRefused(logger, address, LoggedText.Of(context.Request.Path.Value), keyGiven ? "invalid API key" : "missing API key", suppressed, whose);
         }
     }
 }

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
 using Grpc.Core;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using ThreadedLogging.Collector.Diagnostics;
 using ThreadedLogging.Collector.Security;
 using ThreadedLogging.Collector.Tests.Diagnostics;
 using ThreadedLogging.Collector.Tests.Ingest.Formats;
@@ -77,6 +79,31 @@ public sealed class IngestKeyRefusalTests
         var metrics = await ScrapeAsync(collector);
         Assert.Equal(2, metrics.Value(Requests, ("format", "otlp-protobuf"), ("outcome", "rejected"), ("http_response_status_code", "401")));
         Assert.Contains("Refused ingest from 127.0.0.1 to /opentelemetry.proto.collector.logs.v1.LogsService/Export with 401: invalid API key", Assert.Single(Refusals(log)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Refused_MoreAddressesThanTheLimiterKeeps_TheSharedLineSaysManyAddresses()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow); // the 10,000 lines all within one interval, however long they take
+        await using var collector = await CollectorFixture.StartAsync(
+            services => services.AddSingleton<TimeProvider>(clock),
+            "--Collector:IngestApiKeys:0=ingest-key", "--Collector:ReadApiKey=read-key");
+        var log = CollectingLoggerProvider.AttachTo(collector);
+        var refusals = collector.Services.GetRequiredService<IngestKeyRefusals>();
+        for (var i = 0; i <= LogRateLimiter.MaxKeys; i++)
+        {
+            var request = new DefaultHttpContext();
+            request.Connection.RemoteIpAddress = new IPAddress([10, (byte)(i >> 16), (byte)(i >> 8), (byte)i]);
+            request.Request.Path = "/api/events";
+            refusals.Refused(request, "json-batch", keyGiven: true);
+        }
+
+        // Past the limiter's bound every new address shares one allowance: its line cannot speak for the one address it names.
+        var all = Refusals(log);
+        Assert.Equal(LogRateLimiter.MaxKeys + 1, all.Count);
+        Assert.EndsWith("(0 more refusals of this address since the last such line, at most one a minute)", all[0], StringComparison.Ordinal);
+        Assert.StartsWith("Refused ingest from 10.0.39.16 to /api/events with 401: invalid API key (0 more refusals of many addresses", all[^1], StringComparison.Ordinal); // before: "of this address", and "from (others)"
+        Assert.Equal(LogRateLimiter.MaxKeys + 1, (await ScrapeAsync(collector)).Value(Requests, ("format", "json-batch"), ("outcome", "rejected"), ("http_response_status_code", "401")));
     }
 
     private static List<string> Refusals(CollectingLoggerProvider log) =>
