@@ -33,8 +33,8 @@ internal static partial class CollectorLog
     [LoggerMessage(10, LogLevel.Information, "Support page: {Url}  (ingest at {Url}log/{{user}}, query API at {Url}api/events)")]
     public static partial void SupportPageAt(ILogger logger, string url);
 
-    [LoggerMessage(11, LogLevel.Error, "Ingest of a {Format} request to {Path} failed unexpectedly; answered 500, nothing stored")]
-    public static partial void IngestFailed(ILogger logger, Exception exception, string format, string path);
+    [LoggerMessage(11, LogLevel.Error, "Ingest of a {Format} request from {RemoteAddress} to {Path} failed unexpectedly; answered 500, nothing stored ({Suppressed} more failures {Whose} since the last such line, at most one a minute)")]
+    public static partial void IngestFailed(ILogger logger, Exception exception, string format, string remoteAddress, string path, long suppressed, string whose);
 
     [LoggerMessage(12, LogLevel.Debug, "The client went away during a request to {Path}: {Reason}")]
     public static partial void ClientDisconnected(ILogger logger, string path, string reason);

@@ -148,7 +148,8 @@ internal sealed class IngestEndpoint(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                CollectorLog.IngestFailed(logger, e, decoder.Name, shown);
+                // At most a line a minute per sender and kind of failure (IngestRefusals); counted per request by IngestAnswered.
+                refusals.Failed(sender ?? "unknown", decoder.Name, shown, e);
                 return new IngestOutcome(StatusCodes.Status500InternalServerError, "internal error while ingesting; the request was not stored");
             }
             finally

@@ -8,7 +8,8 @@ namespace ThreadedLogging.Collector.Ingest;
 /// <see cref="Security.RemoteAddressKey"/>) and status, and one a minute of admission's 429s for all, each with how many
 /// were left out since the last (<see cref="LogRateLimiter"/>). A line per request filled the log exactly when the
 /// collector was busiest (every client's 429 and retry) or a client resent the same bad batch, and the one useful line
-/// drowned; the first refusal of another status from the same sender is still said. The metrics count every request.
+/// drowned; the first refusal of another status from the same sender is still said. A request that failed unexpectedly
+/// (500, <see cref="Failed"/>) is said so too, per sender and kind of failure. The metrics count every request.
 /// </summary>
 internal sealed class IngestRefusals(TimeProvider time, ILogger<IngestEndpoint> logger)
 {
@@ -48,6 +49,21 @@ internal sealed class IngestRefusals(TimeProvider time, ILogger<IngestEndpoint> 
         {
             var whose = key == LogRateLimiter.OverflowKey ? $"refusals {ManyAddresses}" : "of this address";
             CollectorLog.IngestPathNotFound(logger, method, path, LoggedText.Of(sender), suppressed, whose);
+        }
+    }
+
+    /// <summary>
+    /// Says (rate-limited as <see cref="Rejected"/>: per sender and kind of failure, the format and the exception's type) that
+    /// ingesting <paramref name="sender"/>'s request failed unexpectedly (500): a store failing in a way it does not call
+    /// unavailable fails every request of every client the same way, and each was a line with its stack trace.
+    /// </summary>
+    public void Failed(string sender, string format, string path, Exception exception)
+    {
+        var key = $"{sender} 500 {format} {exception.GetType().FullName}";
+        if (_lines.TryAcquire(ref key, out var suppressed))
+        {
+            var whose = key == LogRateLimiter.OverflowKey ? ManyAddresses : "of this address with this error";
+            CollectorLog.IngestFailed(logger, exception, format, LoggedText.Of(sender), path, suppressed, whose);
         }
     }
 

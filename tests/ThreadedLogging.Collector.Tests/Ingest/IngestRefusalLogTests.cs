@@ -173,6 +173,52 @@ public sealed class IngestRefusalLogTests
         Assert.StartsWith("Rejected ingest request from 127.0.0.1 to /opentelemetry.proto.collector.logs.v1.LogsService/Export with 400: malformed OTLP protobuf body", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Ingest_StoreFailsEveryRequest_OneLineAMinutePerAddressSayingHowManyLeftOut_EachCounted()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var collector = await CollectorFixture.StartAsync(services => services.AddSingleton<TimeProvider>(clock));
+        var log = CollectingLoggerProvider.AttachTo(collector);
+        using var otherAddress = LocalAddressClient.From(IPAddress.Parse("127.0.0.2"), collector.BaseAddress);
+
+        // A real fault: the store's own SQLite refuses every insert with an error it takes for a defect (a constraint), not
+        // for unavailability (503): each request is answered 500.
+        await using (var other = new SqliteConnection($"Data Source={Path.Combine(collector.DataDirectory, SqliteEventStore.FileName)};Pooling=False"))
+        {
+            await other.OpenAsync();
+            await ExecuteAsync(other, "CREATE TRIGGER refuse_events BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END");
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.InternalServerError, await StoredAsync(collector.Client));
+        }
+
+        Assert.Equal(HttpStatusCode.InternalServerError, await StoredAsync(otherAddress));
+
+        var first = Failures(log);
+        Assert.True(first.Count == 2, log.Text()); // before: 6, a line (and a stack trace) per request
+        Assert.StartsWith("Ingest of a json-batch request from 127.0.0.1 to /api/events failed unexpectedly; answered 500, nothing stored (0 more failures of this address with this error since the last such line, at most one a minute)", first[0], StringComparison.Ordinal);
+        Assert.StartsWith("Ingest of a json-batch request from 127.0.0.2 to /api/events failed unexpectedly", first[1], StringComparison.Ordinal);
+        Assert.All(log.Entries.Where(e => e.Message.StartsWith("Ingest of a", StringComparison.Ordinal)), e => Assert.IsType<SqliteException>(e.Exception)); // the stack trace stays on the line said
+
+        clock.Advance(IngestRefusals.LogInterval);
+        Assert.Equal(HttpStatusCode.InternalServerError, await StoredAsync(collector.Client));
+
+        var all = Failures(log);
+        Assert.Equal(3, all.Count);
+        Assert.Contains("(4 more failures of this address with this error since", all[2], StringComparison.Ordinal);
+        var (scraped, metrics) = await Http.SendAsync(collector.Client, HttpMethod.Get, "metrics");
+        Assert.Equal(HttpStatusCode.OK, scraped);
+        Assert.Equal(7, new PrometheusExposition(metrics).Value(Requests, ("format", "json-batch"), ("outcome", "failed"), ("http_response_status_code", "500")));
+    }
+
+    private static async Task<HttpStatusCode> StoredAsync(HttpClient client) =>
+        (await Http.SendAsync(client, HttpMethod.Post, "api/events", Http.Utf8(Http.Envelope(null, new { message = "m" })), "application/json")).Status;
+
+    private static List<string> Failures(CollectingLoggerProvider log) =>
+        [.. log.Entries.Where(e => e.Level == LogLevel.Error && e.Message.StartsWith("Ingest of a", StringComparison.Ordinal)).Select(e => e.Message)];
+
     private static async Task<HttpStatusCode> MalformedAsync(HttpClient client) =>
         (await Http.SendAsync(client, HttpMethod.Post, "api/events", Http.Utf8("""{"events":[{"message":"cut"""), "application/json")).Status;
 

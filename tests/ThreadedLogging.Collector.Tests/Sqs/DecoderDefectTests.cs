@@ -52,7 +52,8 @@ public sealed class DecoderDefectTests(SqsEmulatorFixture sqs) : IClassFixture<S
         MessageAttributes = new() { [SqsMessageAttributes.Format] = new MessageAttributeValue { DataType = "String", StringValue = format } },
     };
 
-    private sealed class DefectiveDecoder : IEventDecoder
+    /// <summary>A decoder with a bug: every message it is given throws (also SqsFailureLogTests').</summary>
+    internal sealed class DefectiveDecoder : IEventDecoder
     {
         public const string Format = "defective-format";
 

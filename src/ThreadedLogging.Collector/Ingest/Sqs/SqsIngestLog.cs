@@ -12,8 +12,8 @@ internal static partial class SqsIngestLog
     [LoggerMessage(102, LogLevel.Warning, "SQS message {MessageId} from {Queue} set aside as poison: {Reason} ({Suppressed} more set aside for this kind of reason since the last such line, at most one a minute; each in GET /api/ingest/sqs/poison)")]
     public static partial void Poisoned(ILogger logger, string messageId, string queue, string reason, long suppressed);
 
-    [LoggerMessage(103, LogLevel.Error, "Storing SQS message {MessageId} from {Queue} failed (try {Try}); it stays in the queue")]
-    public static partial void StoreFailed(ILogger logger, string messageId, string queue, int @try, Exception exception);
+    [LoggerMessage(103, LogLevel.Error, "Storing SQS message {MessageId} from {Queue} failed (try {Try}); it stays in the queue ({Suppressed} more of this queue's messages failed with this error since the last such line, at most one a minute)")]
+    public static partial void StoreFailed(ILogger logger, string messageId, string queue, int @try, long suppressed, Exception exception);
 
     [LoggerMessage(104, LogLevel.Debug, "SQS message {MessageId} from {Queue} was stored before; deleting it")]
     public static partial void Duplicate(ILogger logger, string messageId, string queue);
@@ -24,8 +24,8 @@ internal static partial class SqsIngestLog
     [LoggerMessage(106, LogLevel.Information, "{Count} SQS messages from {Queue} reached their visibility timeout before they were handled; left for redelivery")]
     public static partial void Expired(ILogger logger, int count, string queue);
 
-    [LoggerMessage(107, LogLevel.Error, "Decoding SQS message {MessageId} from {Queue} as {Format} failed (try {Try}): a defect; it stays in the queue")]
-    public static partial void DecodeFailed(ILogger logger, string messageId, string queue, string format, int @try, Exception exception);
+    [LoggerMessage(107, LogLevel.Error, "Decoding SQS message {MessageId} from {Queue} as {Format} failed (try {Try}): a defect; it stays in the queue ({Suppressed} more of this queue's messages failed with this error since the last such line, at most one a minute)")]
+    public static partial void DecodeFailed(ILogger logger, string messageId, string queue, string format, int @try, long suppressed, Exception exception);
 
     [LoggerMessage(108, LogLevel.Warning, "{Count} SQS messages from {Queue} left in the queue for {Seconds} s: {Reason} ({Suppressed} more receives left so since the last such line, at most one a minute)")]
     public static partial void Overloaded(ILogger logger, int count, string queue, int seconds, string reason, long suppressed);

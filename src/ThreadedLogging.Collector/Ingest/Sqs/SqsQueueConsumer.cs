@@ -43,6 +43,11 @@ internal sealed class SqsQueueConsumer(
     // Messages set aside, said at most once a minute per kind of reason (a refusal's status, a defect, a failing store): a producer
     // sending nothing but bad messages made a line each; every one is kept in the poison table (GET /api/ingest/sqs/poison).
     private readonly LogRateLimiter _poisonLines = new(OverloadLogInterval, time);
+
+    // A message's failed decode (107, a defect) or store (103), said at most once a minute per kind of failure (the step and the
+    // exception's type): while the store fails, every message of the queue fails the same way, and each was a line of its own.
+    // The statistics count every failure (statistics.Error).
+    private readonly LogRateLimiter _failureLines = new(OverloadLogInterval, time);
     private string? _url = queue.Url;
 
     /// <summary>What became of one message of a receive.</summary>
@@ -237,7 +242,12 @@ internal sealed class SqsQueueConsumer(
             // error is: left in the queue, set aside once received MaxReceiveCount times; the others are handled as usual.
             var format = LoggedText.Of(Attribute(message, SqsWire.FormatAttribute) ?? "(sniffed)"); // the producer chose it: kept on its line
             statistics.Error($"decode: {e.GetType().Name}: {e.Message}");
-            SqsIngestLog.DecodeFailed(logger, message.MessageId, queue.Label, format, tries, e);
+            var kind = FailureKind("decode", e);
+            if (_failureLines.TryAcquire(ref kind, out var suppressed))
+            {
+                SqsIngestLog.DecodeFailed(logger, message.MessageId, queue.Label, format, tries, suppressed, e);
+            }
+
             return (tries >= options.MaxReceiveCount
                 ? await SetAsideAsync(message, tries, $"not decoded after {Tries(tries)}: internal error ({e.GetType().Name}) decoding {format}", "defect", stopping)
                 : Handled.Leave, null);
@@ -278,18 +288,31 @@ internal sealed class SqsQueueConsumer(
                 _untried.Untried(message.MessageId);
                 if (unavailable.FailureReason is null)
                 {
-                    SqsIngestLog.StoreFailed(logger, message.MessageId, queue.Label, tries, e);
+                    StoreFailed(message, tries, e);
                 }
 
                 return Handled.Leave;
             }
 
-            SqsIngestLog.StoreFailed(logger, message.MessageId, queue.Label, tries, e);
+            StoreFailed(message, tries, e);
             return tries >= options.MaxReceiveCount
                 ? await SetAsideAsync(message, tries, $"not stored after {Tries(tries)}: {e.Message}", "store", stopping)
                 : Handled.Leave;
         }
     }
+
+    /// <summary>Says (at most once a minute per kind of failure, <see cref="_failureLines"/>) that storing <paramref name="message"/> failed.</summary>
+    private void StoreFailed(Message message, int tries, Exception e)
+    {
+        var kind = FailureKind("store", e);
+        if (_failureLines.TryAcquire(ref kind, out var suppressed))
+        {
+            SqsIngestLog.StoreFailed(logger, message.MessageId, queue.Label, tries, suppressed, e);
+        }
+    }
+
+    /// <summary>The key of a failure's line: the step that failed and the exception's type (a few per queue: never the limiter's overflow).</summary>
+    private static string FailureKind(string step, Exception e) => $"{step} {e.GetType().FullName}";
 
     /// <summary>A poison reason's count: tries, not SQS's receives (those that left the message untried are not failures).</summary>
     private static string Tries(int tries) => tries == 1 ? "1 try" : $"{tries} tries";
