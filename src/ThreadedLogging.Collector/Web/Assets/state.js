@@ -14,9 +14,23 @@ export function readState() {
   for (const key of KEYS) state[key] = p.get(key) ?? "";
   state.levels = state.levels ? state.levels.split(",").filter(Boolean) : [];
   state.property = p.getAll("property");
+  state.from = explicitUtc(state.from);
+  state.to = explicitUtc(state.to);
   // A start ("up to this event") is an event id; one edited into something else is ignored, not a broken page.
   if (!/^[0-9]{1,19}$/.test(state.at)) state.at = "";
   return state;
+}
+
+/**
+ * A link's time without a zone ("2026-12-05T14:30", "2026-12-05 14:30:05.5", a date alone), which the API reads as UTC
+ * (docs/QUERY.md), written as UTC ("2026-12-05T14:30Z", a date's midnight "2026-12-05T00:00Z"). Sent as it was, it was
+ * 14:30 UTC to the API while JavaScript's Date read it in the browser's zone, so the From and To boxes, the "Not in the
+ * list" check and the bars' range named another instant than the list's. Anything else is kept as written: a time with
+ * its zone, and one the API refuses, for its 400 to quote what the link says.
+ */
+function explicitUtc(value) {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?))?$/.exec(value);
+  return m ? `${m[1]}T${m[2] ?? "00:00"}Z` : value;
 }
 
 /** Whether the state shows a timeline (a user's, the events without a user, a trace, everyone's) rather than the users list. */

@@ -41,4 +41,28 @@ public sealed class TimeZoneConsoleTests(ChromiumFixture chromium) : IClassFixtu
         // The link still carries the instants it came with, in UTC: opened elsewhere it shows these two events again.
         await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape("from=2026-10-24T00%3A00%3A00.000Z&to=2026-10-27T00%3A00%3A00.000Z")));
     }
+
+    [Fact]
+    public async Task Timeline_LinkTimesWithoutAZone_ReadAsUtcAsTheApiReadsThem_BoxesShowThatInstantAndRequestsSayZ()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:Retention:MaxAge=3650.00:00:00");
+        await Http.PostStoredAsync(collector.Client, "log/zoe", Http.Envelope(null,
+            new { level = "Error", message = "at noon UTC", timestamp = "2026-10-26T12:00:00.250Z", sequence = 1 }));
+        await using var context = await chromium.Browser.NewContextAsync(new() { TimezoneId = "Asia/Tokyo", Locale = "en-GB" });
+        var page = await context.NewPageAsync();
+        var asked = new System.Collections.Concurrent.ConcurrentQueue<Uri>();
+        page.Request += (_, request) => asked.Enqueue(new Uri(request.Url));
+
+        // A link edited by hand, or written by a script, without a zone: the API reads these as UTC (docs/QUERY.md).
+        await page.GotoAsync(collector.BaseAddress + "?user=zoe&from=2026-10-26T11:00&to=2026-10-26 13:00");
+
+        await Expect(page.Locator("#events-table tbody tr td.time")).ToHaveTextAsync(["2026-10-26 21:00:00.250 UTC+09:00"]);
+        // Before: "2026-10-26 11:00 UTC+09:00" and "… 13:00:00.000 UTC+09:00", the browser's reading, nine hours from the list's range.
+        await Expect(page.Locator("#timeline-from")).ToHaveValueAsync("2026-10-26 20:00 UTC+09:00");
+        await Expect(page.Locator("#timeline-to")).ToHaveValueAsync("2026-10-26 22:00:00.000 UTC+09:00");
+        var list = asked.Last(u => u.AbsolutePath == "/api/events");
+        var query = System.Web.HttpUtility.ParseQueryString(list.Query);
+        Assert.Equal("2026-10-26T11:00Z", query["from"]); // before: "2026-10-26T11:00", the zone left to the API
+        Assert.Equal("2026-10-26T13:00:00.0009999Z", query["to"]); // the end of its millisecond, as a To with a zone
+    }
 }
