@@ -13,9 +13,7 @@ public sealed partial class ArchitectureMapTests
     private static readonly string Root = ChildProcess.RepositoryRoot;
 
     /// <summary>The repository's files, relative and with '/', without build outputs and installed packages.</summary>
-    private static readonly string[] Files = [.. Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories)
-        .Select(f => Path.GetRelativePath(Root, f).Replace('\\', '/'))
-        .Where(f => !f.Split('/').Any(part => part is "bin" or "obj" or "node_modules" or ".git" or "TestResults"))];
+    private static readonly string[] Files = [.. RepositoryFiles.Under()];
 
     private static readonly string[] Folders = [.. Files.SelectMany(Ancestors).Distinct(StringComparer.Ordinal)];
 

@@ -18,9 +18,9 @@ public sealed partial class ReadmeCodeTests
     public void Readme_EveryCSharpBlock_IsInACompiledFile(string readme)
     {
         var code = new[] { "samples", "tests" }
-            .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(Root, folder), "*.cs", SearchOption.AllDirectories))
-            .Where(file => !file.Replace('\\', '/').Split('/').Any(part => part is "bin" or "obj"))
-            .Select(file => Lines(File.ReadAllText(file)))
+            .SelectMany(folder => RepositoryFiles.Under(folder))
+            .Where(file => file.EndsWith(".cs", StringComparison.Ordinal))
+            .Select(file => Lines(File.ReadAllText(Path.Combine(Root, file))))
             .ToList();
         var blocks = CSharpBlock().Matches(File.ReadAllText(Path.Combine(Root, readme)).ReplaceLineEndings("\n"))
             .Select(m => m.Groups["code"].Value)
