@@ -371,7 +371,7 @@ internal sealed class BatchDelivery
         {
             Volatile.Write(ref _envelopeServerFault, result.ServerFault ? envelope.BatchId : null);
             var error = result.Error ?? result.Outcome.ToString();
-            CountFailedAttempt(userEvents, error, say: false); // its events are sent the ordinary way next, which says what it meets
+            CountFailedAttempt(userEvents, error, say: false, retried: result.Outcome == SendOutcome.Transient); // its events are sent the ordinary way next, which says what it meets; an outage's attempt all the same
             await WaitAfterEnvelopeFailedAsync(result.Outcome, result.RetryAfter, error, token).ConfigureAwait(false);
             return false;
         }

@@ -18,13 +18,18 @@ internal sealed class FailureReporter(SelfLog selfLog, TimeProvider time)
     /// <param name="say">Whether the self-log says it too (not when the caller says it once for a streak of them).</param>
     /// <param name="retried">Whether the events are sent again after the backoff (an outage): the self-log says so, since
     /// "failed" alone left an app's developer asking whether they were lost; and says the outage's repeats of a reason
-    /// summed up, not one line each (<see cref="OutageLog"/>).</param>
+    /// summed up, not one line each (<see cref="OutageLog"/>), which counts it when not said too.</param>
     public void SendFailed(int count, string error, bool say = true, bool retried = false)
     {
         Remember(error);
         ThreadedLoggingEventSource.Log.SendFailed(count, error);
         if (!say)
         {
+            if (retried)
+            {
+                _outage.FailedUnsaid(error, time.GetUtcNow());
+            }
+
             return;
         }
 

@@ -33,14 +33,7 @@ internal sealed class OutageLog
         summary = null;
         lock (_lock)
         {
-            if (!_down)
-            {
-                (_began, _failedAttempts, _said) = (now, 0, null);
-                Volatile.Write(ref _down, true);
-            }
-
-            _failedAttempts++;
-            _lastError = error;
+            Count(error, now);
             if (!string.Equals(error, _said, StringComparison.Ordinal))
             {
                 (_said, _saidAt, _notSaid) = (error, now, 0);
@@ -58,7 +51,27 @@ internal sealed class OutageLog
         }
     }
 
-    /// <summary>A send was taken: the line that ends the outage, or null when there was none (the cheap, usual case).</summary>
+    /// <summary>
+    /// A failed attempt that is retried but that its caller does not say: a stored envelope's, whose events go the ordinary
+    /// way next, which says what it meets. Counted in the outage (begun by it when it is the first), as
+    /// <see cref="ThreadedHandlerStatistics.Failed"/> and the EventSource count it.
+    /// </summary>
+    public void FailedUnsaid(string error, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            Count(error, now);
+            if (string.Equals(error, _said, StringComparison.Ordinal))
+            {
+                _notSaid++; // one of the attempts the next summary counts
+            }
+        }
+    }
+
+    /// <summary>
+    /// A send was taken: the line that ends the outage, or null when there was none (the cheap, usual case) or when none
+    /// of its failures was said (a stored envelope's alone, its events then taken the ordinary way).
+    /// </summary>
     public string? Worked()
     {
         if (!Volatile.Read(ref _down))
@@ -74,7 +87,19 @@ internal sealed class OutageLog
             }
 
             Volatile.Write(ref _down, false);
-            return $"Sending works again after {Counted.Of(_failedAttempts, "failed attempt", "failed attempts")} since {_began:O} (the last: {_lastError}); the events kept meanwhile are sent now";
+            return _said is null ? null : $"Sending works again after {Counted.Of(_failedAttempts, "failed attempt", "failed attempts")} since {_began:O} (the last: {_lastError}); the events kept meanwhile are sent now";
         }
+    }
+
+    private void Count(string error, DateTimeOffset now)
+    {
+        if (!_down)
+        {
+            (_began, _failedAttempts, _said) = (now, 0, null);
+            Volatile.Write(ref _down, true);
+        }
+
+        _failedAttempts++;
+        _lastError = error;
     }
 }

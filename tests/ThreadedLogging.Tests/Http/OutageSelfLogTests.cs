@@ -65,6 +65,70 @@ public sealed class OutageSelfLogTests
             lines.Select(line => line[(line.IndexOf("Sending", StringComparison.Ordinal))..]));
     }
 
+    [Fact]
+    public async Task JsonBatchFromTheSpool_StoredEnvelopeFailsFirst_CountedInTheLineWhenItWorksAgain()
+    {
+        // From BufferDirectory the stored envelope is tried first; its failure is not said (its events go the ordinary way
+        // next, which says what it meets), and the line that ends the outage left it out: "after 2 failed attempts since
+        // 10:00:50" where Statistics.Failed was 3 and the first failed at 10:00:00.
+        var answers = new Queue<int>([503, 503, 503]);
+        var failures = answers.Count;
+        await using var server = await LoopbackServer.StartAsync();
+        server.Respond = _ => Task.FromResult<IResult>(answers.TryDequeue(out var answer) ? new RetryAfterResult(answer, Wait) : Results.Ok());
+        using var spool = new TempDirectory();
+        var time = new WatchedTime(Began);
+        var said = new ConcurrentQueue<string>();
+        await using var handler = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o => (o.TimeProvider, o.SelfLog, o.BufferDirectory) = (time, said.Enqueue, spool.Path)));
+        var logger = handler.CreateLogger("App");
+        logger.LogInformation("one");
+        logger.LogInformation("two");
+
+        using var safety = new CancellationTokenSource(Safety);
+        var armed = time.Armed(Wait);
+        var flushed = handler.FlushAsync(safety.Token);
+        for (var i = 0; i < failures; i++)
+        {
+            await armed.WaitAsync(safety.Token); // the handler waits out the Retry-After
+            armed = time.Armed(Wait);
+            time.Advance(Wait);
+        }
+
+        Assert.True(await flushed);
+        Assert.Equal((2L, (long)failures), (handler.Statistics.Sent, handler.Statistics.Failed));
+        Assert.Equal(failures + 1, server.Requests.Count);
+        var lines = said.Where(line => line.Contains("Sending", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            [
+                "Sending 2 events failed: HTTP 503 Service Unavailable; they are kept and sent again after the backoff",
+                "Sending works again after 3 failed attempts since 2026-12-06T10:00:00.0000000+00:00 (the last: HTTP 503 Service Unavailable); the events kept meanwhile are sent now",
+            ],
+            lines.Select(line => line[(line.IndexOf("Sending", StringComparison.Ordinal))..]));
+    }
+
+    [Fact]
+    public async Task JsonBatchFromTheSpool_OnlyTheStoredEnvelopeFails_NothingSaidOfAnOutage()
+    {
+        // The envelope's failure is not said, and its events taken the ordinary way at once: no outage to say the end of.
+        var answers = new Queue<int>([503]);
+        await using var server = await LoopbackServer.StartAsync();
+        server.Respond = _ => Task.FromResult<IResult>(answers.TryDequeue(out var answer) ? new RetryAfterResult(answer, Wait) : Results.Ok());
+        using var spool = new TempDirectory();
+        var time = new WatchedTime(Began);
+        var said = new ConcurrentQueue<string>();
+        await using var handler = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o => (o.TimeProvider, o.SelfLog, o.BufferDirectory) = (time, said.Enqueue, spool.Path)));
+        handler.CreateLogger("App").LogInformation("one");
+
+        using var safety = new CancellationTokenSource(Safety);
+        var armed = time.Armed(Wait);
+        var flushed = handler.FlushAsync(safety.Token);
+        await armed.WaitAsync(safety.Token);
+        time.Advance(Wait);
+
+        Assert.True(await flushed);
+        Assert.Equal((1L, 1L, 2), (handler.Statistics.Sent, handler.Statistics.Failed, server.Requests.Count));
+        Assert.DoesNotContain(said, line => line.Contains("Sending", StringComparison.Ordinal));
+    }
+
     private sealed class RetryAfterResult(int status, TimeSpan retryAfter) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
