@@ -17,6 +17,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using ThreadedLogging;
+using ThreadedLogging.Testing;
 
 var (host, user, first, count) = (args[0], args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
 var spool = args.Length > 4 && !args[4].StartsWith("--", StringComparison.Ordinal) ? args[4] : null;
@@ -141,23 +142,3 @@ return flushed ? 0 : 1;
 
 [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
 static void Crash(int thread) => throw new InvalidOperationException($"the app crashed on thread {thread}", new FormatException("the inner cause"));
-
-/// <summary>Calls <c>failed</c> at each failed send the library reports (its EventSource's <c>SendFailed</c>), on the reporting thread.</summary>
-internal sealed class SendFailures(Action failed) : System.Diagnostics.Tracing.EventListener
-{
-    protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource eventSource)
-    {
-        if (eventSource.Name == "ThreadedLogging")
-        {
-            EnableEvents(eventSource, System.Diagnostics.Tracing.EventLevel.Warning);
-        }
-    }
-
-    protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs eventData)
-    {
-        if (eventData.EventName == "SendFailed")
-        {
-            failed();
-        }
-    }
-}
