@@ -47,8 +47,8 @@ export async function showDetail(state) {
 }
 
 /**
- * A heading and what it heads. A part that is null (no inner exceptions, no pairs) is left out: DOM append writes null as
- * the text "null" (shown under every exception without inner ones).
+ * A heading (text, or text and nodes) and what it heads. A part that is null (no inner exceptions, no pairs) is left
+ * out: DOM append writes null as the text "null" (shown under every exception without inner ones).
  */
 function section(title, ...content) {
   return [el("h3", {}, title), ...content.filter((part) => part != null)];
@@ -289,7 +289,10 @@ async function context(e, signal) {
   const table = el("table", { className: "grid events context-list" }, el("caption", { className: "visually-hidden" }, "Events around this one, in the order its process logged them"), el("tbody", {},
     body.before.map((b) => contextRow(b, false)), contextRow(body.event, true), body.after.map((a) => contextRow(a, false))));
   const box = el("div", { className: "context-scroll" }, table);
-  clear(slot).append(...section(`Context: instance ${e.instanceId}, ${body.before.length} before, ${body.after.length} after`, box));
+  // The instance id as stored, not in the headings' capitals (app.css): the instance filter is exact, and "6E1A82C3…"
+  // copied from the heading found nothing of process 6e1a82c3….
+  const heading = ["Context: instance ", el("span", { className: "verbatim" }, e.instanceId), `, ${body.before.length} before, ${body.after.length} after`];
+  clear(slot).append(...section(heading, box));
   table.addEventListener("click", (event) => {
     const tr = event.target.closest("tr");
     if (!tr) return;

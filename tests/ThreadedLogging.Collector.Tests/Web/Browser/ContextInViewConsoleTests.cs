@@ -80,4 +80,41 @@ public sealed class ContextInViewConsoleTests(ChromiumFixture chromium) : IClass
         await ChromiumFixture.ScreenshotAsync(page, "96-context-last-event-in-view");
         Assert.Empty(dialogs);
     }
+
+    /// <summary>
+    /// The context's heading names the process instance as it is stored: the detail's headings are set in capitals
+    /// (app.css), which made "6e1a82c379fe458d" read, and copy, as "6E1A82C379FE458D", an id the exact <c>instance=</c>
+    /// filter finds nothing of.
+    /// </summary>
+    [Fact]
+    public async Task Context_Heading_TheInstanceIdAsStoredNotInCapitals()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        const string Instance = "6e1a82c379fe458d";
+        var start = DateTimeOffset.UtcNow.AddMinutes(-5);
+        await Http.PostStoredAsync(collector.Client, "log/ivy", System.Text.Json.JsonSerializer.Serialize(new
+        {
+            app = "Payroll",
+            version = "2.4.0",
+            machine = "LT-IVY",
+            instanceId = Instance,
+            events = new object[]
+            {
+                new { timestamp = start, level = "Information", message = "Opened payslip 7", sequence = 1 },
+                new { timestamp = start.AddSeconds(1), level = "Critical", message = "Unhandled exception", sequence = 2 },
+            },
+        }));
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+
+        await page.GotoAsync(collector.BaseAddress + "?user=ivy");
+        await page.Locator("#events-table tbody tr", new() { HasText = "Unhandled exception" }).ClickAsync();
+        await page.Locator("#detail-context").ClickAsync();
+        await Expect(page.Locator("#detail .context-list tr")).ToHaveCountAsync(2);
+
+        // As shown (innerText applies text-transform; textContent does not): before, "CONTEXT: INSTANCE 6E1A82C379FE458D, …".
+        var heading = await page.Locator("#detail-body h3", new() { HasText = "Context: instance" }).InnerTextAsync();
+        Assert.Equal("CONTEXT: INSTANCE " + Instance + ", 1 BEFORE, 0 AFTER", heading);
+        Assert.Empty(dialogs);
+    }
 }
