@@ -32,11 +32,12 @@ const FirstYear = 1970;
 /** JavaScript's Date reads years 0–99 as 1900–1999 ("0099-01-01" was 1999's day): a year below this is not in full. */
 const FirstFullYear = 1000;
 
-const Pattern = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?(?:\s*(Z|UTC)?(?:([+-])(\d{2}):?(\d{2}))?)?$/i;
+const Pattern = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?(?:\s*(Z|UTC)?(?:([+-])(\d{2}):?(\d{2}))?)?$/i;
 
 /**
  * What a box holds as an ISO instant: "" for an empty box, null for a text that is no date and time. Year-month-day,
- * then hours and minutes (24 h; seconds and milliseconds optional, "T" or a space before them): in the browser's zone,
+ * then hours and minutes (24 h; seconds and milliseconds optional, "T" or a space before them; the month, the day and
+ * the hour may have one digit, "2026-12-5 9:40", as people write them, while minutes and seconds keep two): in the browser's zone,
  * or at the offset written after it ("Z", "UTC", "UTC+01:00", "+01:00"), so a time copied from the list reads back as
  * the same instant. With `end` (the To box, inclusive) the last millisecond of what was typed: "14:30" is up to and
  * including 14:30:59.999, "14:30:05" to 14:30:05.999, "14:30:05.1" to 14:30:05.199, a date alone to its 23:59:59.999:
@@ -86,4 +87,16 @@ export function whyNotRead(value, end = false) {
   if (year != null && year.length < 4) return `has the year ${year}: write the year in full, as 2026-12-05 14:30 (${FirstYear} or later: no event is older)`;
   if ((year != null && Number(year) < FirstFullYear) || (resolve(value.trim(), end)?.getTime() ?? 0) < 0) return `is before ${FirstYear}-01-01 00:00 UTC: no event is older; write a later time, as 2026-12-05 14:30`;
   return `is no date and time; write year-month-day and 24-hour time, as 2026-12-05 14:30 (${zoneName()}), or add an offset: 2026-12-05 14:30 UTC`;
+}
+
+/**
+ * Why a range of dates cannot hold an event, or "": its From after its To (both as the boxes show them, in the
+ * browser's zone). Typed so (a From moved past the To) or in a link, the API's refusal quoted both ends in UTC to the
+ * tick, "(from 2026-12-05T10:00:00.0000000Z, to 2026-12-05T09:00:59.9990000Z)", for boxes that read 11:00 and 10:00.
+ * An end that is no instant (a link edited by hand) is left to the API's 400, which quotes it.
+ */
+export function swappedRange(from, to) {
+  const [start, end] = [Date.parse(from ?? ""), Date.parse(to ?? "")];
+  if (isNaN(start) || isNaN(end) || start <= end) return "";
+  return `the range's From, ${boxText(from)}, is after its To, ${boxText(to, true)}: no event can be in it (change one of them)`;
 }

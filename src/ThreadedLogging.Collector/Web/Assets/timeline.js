@@ -5,7 +5,7 @@ import { readState, change, range, forSubject, acrossUsers, badRange, conditionT
 import { hideHistogram, wireHistogram } from "./histogram.js";
 import { recountOnArrival, stopRecounting, arrived } from "./recount.js";
 import { showSummary } from "./summary.js";
-import { boxText, readBox, whyNotRead } from "./timebox.js";
+import { boxText, readBox, whyNotRead, swappedRange } from "./timebox.js";
 import { hideTop } from "./top.js";
 
 /** The live view keeps at most this many rows. */
@@ -135,7 +135,7 @@ async function load(state, append) {
   loading = controller;
   if (!append) { listed = listKey(state); arrivedWhileLoading = []; }
   const tbody = $("events-table").tBodies[0];
-  const bad = badRange(state);
+  const bad = badRange(state) || swappedRange(state.from, state.to);
   if (bad) {
     clear(tbody); shown.clear(); next = null; trimmedFrom = null;
     $("events-more").hidden = true;

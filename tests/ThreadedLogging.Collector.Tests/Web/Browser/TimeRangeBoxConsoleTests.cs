@@ -405,4 +405,48 @@ public sealed class TimeRangeBoxConsoleTests(ChromiumFixture chromium) : IClassF
         Assert.Empty(await page.EvaluateAsync<string[]>(Cut));
         await ChromiumFixture.ScreenshotAsync(page, "89-time-boxes-without-field-sizing");
     }
+
+    /// <summary>
+    /// Support narrowing to "around 9 yesterday" types the hour as people write it, "2026-10-24 9:00", which the boxes
+    /// refused as no date and time (the month, the day and the hour may now have one digit). A To then typed before the
+    /// From was sent as it was, and the list said the API's refusal, both ends in UTC to the tick ("(from
+    /// 2026-10-24T07:00:00.0000000Z, to 2026-10-24T06:00:59.9990000Z)") for boxes reading 09:00 and 08:00: it now says
+    /// the two ends as the boxes show them, and asks nothing.
+    /// </summary>
+    [Fact]
+    public async Task TimeRange_HourOfOneDigit_Read_ToBeforeFrom_SaidInTheBoxesZone()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:Retention:MaxAge=3650.00:00:00");
+        await Http.PostStoredAsync(collector.Client, "log/zoe", Http.Envelope(null,
+            new { level = "Information", message = "morning", timestamp = "2026-10-24T06:00:00.125Z", sequence = 1 },
+            new { level = "Information", message = "afternoon", timestamp = "2026-10-24T13:00:00.000Z", sequence = 2 }));
+        await using var context = await chromium.Browser.NewContextAsync(new() { TimezoneId = "Europe/Berlin", Locale = "en-US" });
+        var page = await context.NewPageAsync();
+        var dialogs = new List<string>();
+        page.Dialog += (_, dialog) => dialogs.Add(dialog.Message);
+        var rows = page.Locator("#events-table tbody tr");
+        await page.GotoAsync(collector.BaseAddress + "?user=zoe&from=2026-10-24T00%3A00%3A00.000Z&to=2026-10-24T23%3A59%3A59.999Z");
+        await Expect(rows).ToHaveCountAsync(2);
+
+        await page.Locator("#timeline-from").FillAsync("2026-10-24 9:00");
+        await page.Locator("#timeline-from").PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new Regex("from=2026-10-24T07%3A00%3A00.000Z"));
+        await Expect(page.Locator("#timeline-from")).ToHaveValueAsync("2026-10-24 09:00 UTC+02:00");
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(page.Locator("#range-error")).ToBeHiddenAsync();
+
+        await page.Locator("#timeline-to").FillAsync("2026-10-24 8:00");
+        await page.Locator("#timeline-to").PressAsync("Enter");
+        await Expect(page.Locator("#events-error")).ToHaveTextAsync(
+            "Could not load events: the range's From, 2026-10-24 09:00 UTC+02:00, is after its To, 2026-10-24 08:00 UTC+02:00: no event can be in it (change one of them)");
+        await Expect(rows).ToHaveCountAsync(0);
+        await Expect(page.Locator("#histogram")).ToBeHiddenAsync();
+        Assert.Null(await page.Locator("#download-csv").GetAttributeAsync("href"));
+
+        await page.Locator("#timeline-to").FillAsync("2026-10-24 16:00");
+        await page.Locator("#timeline-to").PressAsync("Enter");
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(page.Locator("#events-error")).ToBeHiddenAsync();
+        Assert.Empty(dialogs);
+    }
 }

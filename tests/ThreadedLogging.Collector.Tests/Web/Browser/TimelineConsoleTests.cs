@@ -174,14 +174,17 @@ public sealed class TimelineConsoleTests(ChromiumFixture chromium) : IClassFixtu
         var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/ines", Http.Utf8(Http.Envelope(null,
             new { level = "Information", message = "in between", timestamp = DateTimeOffset.UtcNow.AddMinutes(-1), sequence = 1 })), "application/json");
         Assert.True(status == HttpStatusCode.OK, text);
-        var (context, page, dialogs) = await chromium.NewPageAsync();
-        await using var _ = context;
+        await using var context = await chromium.Browser.NewContextAsync(new() { TimezoneId = "Europe/Berlin" });
+        var page = await context.NewPageAsync();
+        var dialogs = new List<string>();
+        page.Dialog += (_, dialog) => dialogs.Add(dialog.Message);
 
-        // The ends swapped by hand in a link: once an empty list saying "No events … in this time range".
+        // The ends swapped by hand in a link: once an empty list saying "No events … in this time range"; then the
+        // API's refusal, in UTC to the tick; now both ends as the boxes show them, in the browser's zone.
         await page.GotoAsync(collector.BaseAddress + "?user=ines&from=2026-12-02T10%3A00%3A00.000Z&to=2026-12-01T10%3A00%3A00.000Z");
 
         await Expect(page.Locator("#events-error")).ToHaveTextAsync(
-            "Could not load events: parameter 'from' must not be after 'to' (from 2026-12-02T10:00:00.0000000Z, to 2026-12-01T10:00:00.0000000Z)");
+            "Could not load events: the range's From, 2026-12-02 11:00 UTC+01:00, is after its To, 2026-12-01 11:00:00.000 UTC+01:00: no event can be in it (change one of them)");
         Assert.Equal(0, await page.Locator("#events-error *").CountAsync());
         await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(0);
         Assert.Empty(dialogs);
