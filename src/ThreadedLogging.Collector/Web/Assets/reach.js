@@ -87,6 +87,8 @@ function versionText(where) {
   if (known.length === 0) return [];
   const name = (v) => el("strong", {}, v.value);
   const when = (at) => el("span", { className: "kind-version-time" }, localTime(at));
+  // One event (or several at one instant): its time once, not "from 10:35:20.822 to 10:35:20.822".
+  if (where.distinct === 1 && Date.parse(known[0].oldest) === Date.parse(known[0].newest)) return ["Versions in the last 7 days: only ", name(known[0]), ", at ", when(known[0].oldest)];
   if (where.distinct === 1) return ["Versions in the last 7 days: only ", name(known[0]), ", from ", when(known[0].oldest), " to ", when(known[0].newest)];
   const first = known.reduce((a, b) => (Date.parse(b.oldest) < Date.parse(a.oldest) ? b : a));
   const last = known.reduce((a, b) => (Date.parse(b.newest) > Date.parse(a.newest) ? b : a));

@@ -203,6 +203,8 @@ public sealed class KindConsoleTests(ChromiumFixture chromium) : IClassFixture<C
             new("bob", now.AddHours(-20), "Error", Declined, "Payment of 3 declined", "2.4.1"),
             new("bob", now.AddHours(-19), "Error", Declined, "Payment of 4 declined", "2.5.0"),
             new("alice", paid, "Information", Paid, "Order 7 paid", "2.6.0"),
+            new("alice", paid.AddMinutes(-2), "Warning", Script, "Slow 1", "2.6.0"),
+            new("alice", paid.AddMinutes(-1), "Warning", Script, "Slow 2", "2.6.0"),
             new("alice", last, "Error", Declined, "Payment of 5 declined", "2.5.0"));
         var versions = shop.Page.Locator("#detail-body .kind-versions");
         static string Tokyo(DateTimeOffset at) => at.ToOffset(TimeSpan.FromHours(9)).ToString("yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture) + " UTC+09:00";
@@ -211,8 +213,11 @@ public sealed class KindConsoleTests(ChromiumFixture chromium) : IClassFixture<C
         await shop.OpenEventAsync("Payment of 5 declined");
         await Expect(versions).ToHaveTextAsync($"Versions in the last 7 days: first Shop 2.4.1 at {Tokyo(first)}, last Shop 2.5.0 at {Tokyo(last)} (2 versions)");
 
+        // A kind of one event: its time once (it read "from 10:35:20.822 to 10:35:20.822").
         await shop.OpenEventAsync("Order 7 paid");
-        await Expect(versions).ToHaveTextAsync($"Versions in the last 7 days: only Shop 2.6.0, from {Tokyo(paid)} to {Tokyo(paid)}");
+        await Expect(versions).ToHaveTextAsync($"Versions in the last 7 days: only Shop 2.6.0, at {Tokyo(paid)}");
+        await shop.OpenEventAsync("Slow 2");
+        await Expect(versions).ToHaveTextAsync($"Versions in the last 7 days: only Shop 2.6.0, from {Tokyo(paid.AddMinutes(-2))} to {Tokyo(paid.AddMinutes(-1))}");
     }
 
     /// <summary>
