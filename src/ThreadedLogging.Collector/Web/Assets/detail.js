@@ -73,7 +73,7 @@ function exceptionText(x, depth = 0) {
   return out;
 }
 
-/** The lines of an exception shown before its box scrolls (app.css `pre.exception.capped`, in lines: `lh`). */
+/** The lines of an exception (or a message) shown before its box scrolls (app.css `.capped`, in lines: `lh`). */
 const ShownLines = 8;
 
 /**
@@ -88,32 +88,41 @@ const ShownLines = 8;
  */
 function exceptionBlock(x) {
   const shown = exceptionText(x);
-  const pre = el("pre", { className: "exception capped" }, shown);
+  return cappedBlock(el("pre", { className: "exception" }, shown), shown, "Exception", "exception-toggle");
+}
+
+/**
+ * A box (the exception's, the message's) capped at ShownLines lines and the button that shows all of it, shown only
+ * while the box has more than it shows. The message is capped as the exception is: a message of 8,000 characters (an
+ * import's rejected rows) filled the detail, and its exception, kind buttons and fields were pages down.
+ */
+function cappedBlock(box, shown, name, toggleClass) {
+  box.classList.add("capped");
   const lines = shown.split("\n").length;
   const label = (open) => (open ? `Show the first ${ShownLines} lines` : lines > 1 ? `Show all ${lines} lines` : "Show all of it");
-  const toggle = el("button", { type: "button", className: "exception-toggle", "aria-expanded": "false" }, label(false));
+  const toggle = el("button", { type: "button", className: toggleClass, "aria-expanded": "false" }, label(false));
   toggle.hidden = true;
   toggle.addEventListener("click", () => {
-    const open = !pre.classList.toggle("capped");
+    const open = !box.classList.toggle("capped");
     toggle.setAttribute("aria-expanded", String(open));
     text(toggle, label(open));
   });
   const observer = new ResizeObserver(() => {
-    if (!pre.isConnected) { observer.disconnect(); return; }
-    if (!pre.classList.contains("capped")) return;
-    const scrolls = pre.scrollHeight > pre.clientHeight;
+    if (!box.isConnected) { observer.disconnect(); return; }
+    if (!box.classList.contains("capped")) return;
+    const scrolls = box.scrollHeight > box.clientHeight;
     toggle.hidden = !scrolls;
     // A box that scrolls takes the keyboard's focus, so it scrolls without a mouse too.
     if (scrolls) {
-      pre.tabIndex = 0;
-      pre.setAttribute("aria-label", lines > 1 ? `Exception, ${lines} lines` : "Exception");
+      box.tabIndex = 0;
+      box.setAttribute("aria-label", lines > 1 ? `${name}, ${lines} lines` : name);
     } else {
-      pre.removeAttribute("tabindex");
-      pre.removeAttribute("aria-label");
+      box.removeAttribute("tabindex");
+      box.removeAttribute("aria-label");
     }
   });
-  observer.observe(pre);
-  return [pre, toggle];
+  observer.observe(box);
+  return [box, toggle];
 }
 
 /**
@@ -185,7 +194,7 @@ function render(e, state) {
     body.append(el("p", { className: "note out-of-range", role: "note" }, outside, " ",
       el("button", { type: "button", className: "list-up-to", dataset: { upTo: String(e.id) } }, "List the events up to it")));
   }
-  body.append(el("div", { className: "message" }, e.message ?? ""));
+  body.append(...cappedBlock(el("div", { className: "message" }, e.message ?? ""), e.message ?? "", "Message", "message-toggle"));
   const kind = kindOf(e);
   const reach = reachSlots();
   if (kind != null) {

@@ -115,4 +115,53 @@ public sealed class LongExceptionConsoleTests(ChromiumFixture chromium) : IClass
         await Expect(toggle).ToBeHiddenAsync();
         Assert.Empty(dialogs);
     }
+
+    /// <summary>
+    /// A message of 8,000 characters (an import's rejected rows, one line) filled the detail (3,250 px high at
+    /// 1280×800): its exception, "Everyone around this time" and its fields were below the fold, and support scrolled
+    /// past the whole text to reach them. The message is capped as a long exception is, with a button that shows all of
+    /// it; its text is whole (find, copy).
+    /// </summary>
+    [Fact]
+    public async Task Detail_MessageOf8000Characters_CappedLikeAnException_ItsExceptionInView_ShowAllShowsAllOfIt()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var rejected = "Import rejected rows: " + string.Join(";", Enumerable.Range(0, 200).Select(i => $"row {i}: bad IBAN DE{i:D20}"));
+        await Http.PostStoredAsync(collector.Client, "log/ivy", Http.Envelope(null, new
+        {
+            timestamp = DateTimeOffset.UtcNow.AddMinutes(-1),
+            level = "Error",
+            message = rejected,
+            sequence = 1,
+            exception = new { type = "System.FormatException", message = "IBAN check digits", stackTrace = "   at Import.Iban.Check(String iban)" },
+        }));
+        var (context, page, dialogs) = await chromium.NewPageAsync(width: 1280, height: 800);
+        await using var _ = context;
+        var message = page.Locator("#detail-body .message");
+        var toggle = page.Locator("#detail .message-toggle");
+
+        await page.GotoAsync(collector.BaseAddress + "?user=ivy");
+        await page.Locator("#events-table tbody tr").ClickAsync();
+        await Expect(message).ToHaveTextAsync(rejected);
+        await Expect(page.Locator("#detail pre.exception")).ToBeInViewportAsync();
+        await Expect(page.Locator("#detail-body button.around-filter")).ToBeInViewportAsync();
+        await ChromiumFixture.ScreenshotAsync(page, "97-long-message-capped");
+
+        await Expect(toggle).ToHaveTextAsync("Show all of it");
+        await toggle.ClickAsync();
+        await Expect(toggle).ToHaveTextAsync("Show the first 8 lines");
+        await Expect(toggle).ToHaveAttributeAsync("aria-expanded", "true");
+        Assert.True(await message.EvaluateAsync<bool>("m => m.scrollHeight <= m.clientHeight"), "the whole message is shown");
+        await toggle.ClickAsync();
+        Assert.True(await message.EvaluateAsync<bool>("m => m.scrollHeight > m.clientHeight"), "the message scrolls in its box");
+
+        // A short message: no button.
+        await Http.PostStoredAsync(collector.Client, "log/ivy", Http.Envelope(null,
+            new { timestamp = DateTimeOffset.UtcNow, level = "Information", message = "Import started", sequence = 2 }));
+        await page.GotoAsync(collector.BaseAddress + "?user=ivy");
+        await page.Locator("#events-table tbody tr", new() { HasText = "Import started" }).ClickAsync();
+        await Expect(message).ToHaveTextAsync("Import started");
+        await Expect(toggle).ToBeHiddenAsync();
+        Assert.Empty(dialogs);
+    }
 }
