@@ -1,7 +1,7 @@
 // Event detail: everything an event holds, as text (pre-formatted JSON for nested values), and its context.
 import { getJson, toJson, numberText, fromRoot } from "./api.js";
 import { $, el, clear, text, status, timeCell, localTime, excerpt, exceptionLine } from "./dom.js";
-import { change, open, timelineOf, readState, conditionText, kindOf, toUrl, range } from "./state.js";
+import { change, open, timelineOf, readState, conditionText, kindOf, toUrl, range, PRESETS } from "./state.js";
 import { captureControls } from "./levels.js";
 import { reachSlots, showReach } from "./reach.js";
 
@@ -156,8 +156,6 @@ function chainMark(chain) {
       : ["chain " + String(chain) + ":", null];
   return el("span", { className: "inner-chain", title }, words, " ");
 }
-
-const PRESETS = { "15m": "the last 15 min", "1h": "the last hour", "24h": "the last 24 hours", "7d": "the last 7 days", "30d": "the last 30 days" };
 
 /**
  * Why the open event is not in the list for its time, or "": a link sent with a preset range ("1 h" counts back from

@@ -112,6 +112,9 @@ export function throughMillisecond(to, from = "") {
   return isNaN(end) || (from && Date.parse(from) > end.getTime()) ? to : end.toISOString().slice(0, -1) + "9999Z";
 }
 
+/** A preset range in words: "the last 24 hours". */
+export const PRESETS = { "15m": "the last 15 min", "1h": "the last hour", "24h": "the last 24 hours", "7d": "the last 7 days", "30d": "the last 30 days" };
+
 export function span(name) {
   return SPANS[name];
 }

@@ -1,7 +1,7 @@
 // A timeline (one user's, the events without a user, one trace's across users and apps, or everyone's): newest first, level toggles, time range, full text, property conditions, latest error, live tail, download.
 import { getJson, parseJson, session, fromRoot } from "./api.js";
 import { $, el, clear, text, status, timeCell, excerpt, exceptionLine, zoneName, counted, number, shortVersion } from "./dom.js";
-import { readState, change, range, forSubject, acrossUsers, badRange, conditionText, toUrl, throughMillisecond, SOURCE_FILTERS } from "./state.js";
+import { readState, change, range, forSubject, acrossUsers, badRange, conditionText, toUrl, throughMillisecond, SOURCE_FILTERS, PRESETS } from "./state.js";
 import { hideHistogram, wireHistogram } from "./histogram.js";
 import { recountOnArrival, stopRecounting, arrived } from "./recount.js";
 import { showSummary } from "./summary.js";
@@ -183,7 +183,10 @@ async function load(state, append) {
     $("events-more").hidden = !olderCursor();
     const empty = tbody.rows.length === 0;
     $("events-empty").hidden = !empty;
-    text($("events-empty"), `No events ${forSubject(state)}` + SOURCE_FILTERS.filter(([key]) => state[key]).map(([key, label]) => ` of ${label.toLowerCase()} “${state[key]}”`).join("") + (state.q ? ` matching “${state.q}”` : "") + (state.template ? ` of the kind “${state.template}”` : "") + (state.property.length ? " with " + state.property.map(conditionText).join(", ") : "") + (state.levels.length ? " at " + state.levels.join(", ") : "") + (from || to ? " in this time range." : ", at any time."));
+    text($("events-empty"), `No events ${forSubject(state)}` + SOURCE_FILTERS.filter(([key]) => state[key]).map(([key, label]) => ` of ${label.toLowerCase()} “${state[key]}”`).join("") + (state.q ? ` matching “${state.q}”` : "") + (state.template ? ` of the kind “${state.template}”` : "") + (state.property.length ? " with " + state.property.map(conditionText).join(", ") : "") + (state.levels.length ? " at " + state.levels.join(", ") : "") + (!(from || to) ? ", at any time." : state.from || state.to ? " in this time range." : ` in ${PRESETS[state.range] ?? "this time range"}.`));
+    // Nothing in a range (everyone's search looks at the last 24 hours): one click looks at any time, the rest kept.
+    // Support searching on Monday for Friday's error read "No events … in this time range." and took it for none.
+    if (empty && (from || to)) $("events-empty").append(" ", el("button", { type: "button", className: "any-time" }, "Look at any time"));
     // With more to load, the count is of the rows, not of the range (the bars count that): "the newest 200".
     const upTo = state.at ? " up to the selected event" : "";
     status(next ? `The newest ${number(tbody.rows.length)} events${upTo} shown, older below` : counted(tbody.rows.length, "event") + upTo);
@@ -408,6 +411,9 @@ export function wireTimeline() {
   });
   $("timeline-form").addEventListener("submit", (e) => { e.preventDefault(); change({ ...typed(), at: "" }, false); });
   $("events-more").addEventListener("click", () => load(readState(), true));
+  $("events-empty").addEventListener("click", (event) => {
+    if (event.target.closest("button.any-time")) change({ ...typed(), range: "", from: "", to: "", at: "" });
+  });
   $("property-chips").addEventListener("click", (event) => {
     if (event.target.closest("button[data-template]")) { change({ ...typed(), template: "", at: "" }); return; }
     const source = event.target.closest("button[data-source]");

@@ -12,6 +12,35 @@ namespace ThreadedLogging.Collector.Tests.Web.Browser;
 /// </summary>
 public sealed class EveryoneConsoleTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
+    /// <summary>
+    /// Monday morning, Friday's error: everyone's search looks at the last 24 hours, found nothing and said "No events
+    /// from anyone matching … in this time range.", which support read as "there is none". It now names the range and
+    /// offers one click to look at any time, the search kept.
+    /// </summary>
+    [Fact]
+    public async Task UsersPage_SearchEveryone_NothingInTheLastDay_SaysSo_OneClickLooksAtAnyTime()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        await PostAsync(collector, "dave", DateTimeOffset.UtcNow.AddDays(-3), "Error", "\"can't open\" C:\\payslips\\dora.pdf");
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+
+        await page.GotoAsync(collector.BaseAddress.ToString());
+        await page.Locator("#everyone-q").FillAsync("\"can't open\"");
+        await page.Locator("#everyone-q").PressAsync("Enter");
+
+        var empty = page.Locator("#events-empty");
+        await Expect(empty).ToHaveTextAsync("No events from anyone matching “\"can't open\"” in the last 24 hours. Look at any time");
+        await empty.GetByRole(AriaRole.Button, new() { Name = "Look at any time" }).ClickAsync();
+
+        var rows = page.Locator("#events-table tbody tr");
+        await Expect(rows.Locator("td.msg")).ToHaveTextAsync(["\"can't open\" C:\\payslips\\dora.pdf"]);
+        await Expect(page.Locator("[data-range='all']")).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(page.Locator("#timeline-q")).ToHaveValueAsync("\"can't open\"");
+        await Expect(empty).ToBeHiddenAsync();
+        Assert.Empty(dialogs);
+    }
+
     [Fact]
     public async Task UsersPage_SearchEveryone_ListsEveryUsersMatchesOfTheLastDay_AllWidensIt()
     {
