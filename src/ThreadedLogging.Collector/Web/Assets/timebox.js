@@ -10,14 +10,16 @@ import { localParts, zoneName } from "./dom.js";
  * From: seconds and milliseconds only when not zero. To (`end`, inclusive to the precision typed): the last millisecond
  * of a minute as that minute, of a second as that second, any other with its milliseconds. A To of 10:15:00.000 (a
  * link's, "Everyone around this time") shown "10:15" read as the whole minute while the list stopped at its start.
+ * With `seconds` (the From box shows seconds) the end of a minute is shown as its last second, which reads back the
+ * same: a bar of 10 s clicked showed From "10:30:50" and To "10:30", a To that looked earlier than its From.
  */
-export function boxText(iso, end = false) {
+export function boxText(iso, end = false, seconds = false) {
   if (!iso) return "";
   const date = new Date(iso);
   if (isNaN(date)) return "";
   const { day, time, ms, zone } = localParts(date);
   const [whole, last] = end ? ["999", ":59"] : ["000", ":00"];
-  const shown = ms !== whole ? `${time}.${ms}` : time.endsWith(last) ? time.slice(0, 5) : time;
+  const shown = ms !== whole ? `${time}.${ms}` : time.endsWith(last) && !seconds ? time.slice(0, 5) : time;
   return `${day} ${shown} ${zone}`;
 }
 

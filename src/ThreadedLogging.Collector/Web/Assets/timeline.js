@@ -83,8 +83,9 @@ export function showTimeline(state) {
   for (const b of document.querySelectorAll("[data-level]")) b.setAttribute("aria-pressed", String(state.levels.includes(b.dataset.level)));
   const custom = Boolean(state.from || state.to);
   for (const b of document.querySelectorAll("[data-range]")) b.setAttribute("aria-pressed", String(!custom && (state.range || "all") === b.dataset.range));
+  const fromText = boxText(state.from);
   for (const [id, end] of [["timeline-from", "from"], ["timeline-to", "to"]]) {
-    $(id).value = boxText(state[end], end === "to");
+    $(id).value = end === "to" ? boxText(state.to, true, /\d:\d\d:\d\d/.test(fromText)) : fromText;
     fitBox($(id));
     $(id).removeAttribute("aria-invalid");
   }

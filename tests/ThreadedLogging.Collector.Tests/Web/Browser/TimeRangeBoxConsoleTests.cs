@@ -449,4 +449,37 @@ public sealed class TimeRangeBoxConsoleTests(ChromiumFixture chromium) : IClassF
         await Expect(page.Locator("#events-error")).ToBeHiddenAsync();
         Assert.Empty(dialogs);
     }
+
+    /// <summary>
+    /// A bar of 10 seconds clicked (or "Everyone around this time" narrowed) gives a range inside one minute,
+    /// 08:00:50 to 08:00:59.999: the To box showed the end of the minute as the minute, "08:00", beside a From of
+    /// "08:00:50", a To that read as earlier than its From. With the From showing seconds, the To shows its last second,
+    /// "08:00:59", which reads back as the same instant; a From to the minute keeps the To to the minute.
+    /// </summary>
+    [Fact]
+    public async Task TimeRange_FromWithSeconds_ToAtTheMinutesEndShownWithItsSeconds_ReadsBackTheSame()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:Retention:MaxAge=3650.00:00:00");
+        await Http.PostStoredAsync(collector.Client, "log/zoe", Http.Envelope(null,
+            new { level = "Error", message = "the crash", timestamp = "2026-10-24T06:00:55.000Z", sequence = 1 }));
+        await using var context = await chromium.Browser.NewContextAsync(new() { TimezoneId = "Europe/Berlin", Locale = "en-US" });
+        var page = await context.NewPageAsync();
+        var rows = page.Locator("#events-table tbody tr");
+        var to = page.Locator("#timeline-to");
+
+        await page.GotoAsync(collector.BaseAddress + "?user=zoe&from=2026-10-24T06%3A00%3A50.000Z&to=2026-10-24T06%3A00%3A59.999Z");
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(page.Locator("#timeline-from")).ToHaveValueAsync("2026-10-24 08:00:50 UTC+02:00");
+        await Expect(to).ToHaveValueAsync("2026-10-24 08:00:59 UTC+02:00");
+
+        // Typed back (a space added and taken away: a change), the same instant.
+        await to.FillAsync("2026-10-24 08:00:59 UTC+02:00 ");
+        await to.PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new Regex("to=2026-10-24T06%3A00%3A59.999Z"));
+        await Expect(rows).ToHaveCountAsync(1);
+
+        await page.GotoAsync(collector.BaseAddress + "?user=zoe&from=2026-10-24T06%3A00%3A00.000Z&to=2026-10-24T06%3A00%3A59.999Z");
+        await Expect(page.Locator("#timeline-from")).ToHaveValueAsync("2026-10-24 08:00 UTC+02:00");
+        await Expect(to).ToHaveValueAsync("2026-10-24 08:00 UTC+02:00");
+    }
 }
