@@ -36,7 +36,13 @@ public static class HttpLoggingBuilderExtensions
         return builder;
     }
 
-    /// <summary>Adds a <see cref="ThreadedHttpHandler"/> like the seed's <c>ThreadedHttpHandler(host, url, method)</c>.</summary>
+    /// <summary>
+    /// Adds a <see cref="ThreadedHttpHandler"/> like the seed's <c>ThreadedHttpHandler(host, url, method)</c>, speaking the
+    /// seed's wire format: <see cref="HttpLogFormat.PythonForm"/> (Python's <c>HTTPHandler</c>: one request per event, the
+    /// rendered message only), for receivers written for the seed. These four options are set in code, after
+    /// configuration; <see cref="AddThreadedHttp(ILoggingBuilder, Action{ThreadedHttpHandlerOptions})"/> sends
+    /// <see cref="HttpLogFormat.JsonBatch"/> by default.
+    /// </summary>
     /// <param name="builder">The logging builder.</param>
     /// <param name="host">The server, <c>name:port</c>.</param>
     /// <param name="url">The path; may contain <c>{user}</c>, <c>{machine}</c>, <c>{app}</c>.</param>
@@ -48,6 +54,7 @@ public static class HttpLoggingBuilderExtensions
             options.Host = host;
             options.Url = url;
             options.Method = method;
+            options.Format = HttpLogFormat.PythonForm;
         });
 
     /// <summary>Adds <see cref="FilterRuleLevel.CatchAll"/> once, however often <c>AddThreadedHttp</c> is called.</summary>

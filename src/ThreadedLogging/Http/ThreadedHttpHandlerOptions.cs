@@ -68,9 +68,14 @@ public sealed class ThreadedHttpHandlerOptions : ThreadedHandlerOptions
     /// <value>The default value is <see langword="null"/>: the system's proxy, as <see cref="HttpClient"/> uses, but for local hosts.</value>
     public string? Proxy { get; set; }
 
-    /// <summary>Gets or sets the wire format.</summary>
-    /// <value>The default value is <see cref="HttpLogFormat.PythonForm"/>, the seed's.</value>
-    public HttpLogFormat Format { get; set; } = HttpLogFormat.PythonForm;
+    /// <summary>
+    /// Gets or sets the wire format: <see cref="HttpLogFormat.JsonBatch"/>, each event with its template and properties in
+    /// batches, or <see cref="HttpLogFormat.PythonForm"/>, the seed's (Python's <c>HTTPHandler</c>: one request per event,
+    /// the rendered message only), for a receiver written for the seed. The seed's signatures,
+    /// <see cref="ThreadedHttpHandler(string, string, string)"/> and <c>AddThreadedHttp(host, url, method)</c>, set PythonForm.
+    /// </summary>
+    /// <value>The default value is <see cref="HttpLogFormat.JsonBatch"/>.</value>
+    public HttpLogFormat Format { get; set; } = HttpLogFormat.JsonBatch;
 
     /// <summary>
     /// Gets or sets whether <see cref="HttpLogFormat.JsonBatch"/> bodies are gzip-compressed (fastest level):

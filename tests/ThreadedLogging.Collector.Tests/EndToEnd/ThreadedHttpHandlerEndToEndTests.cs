@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ThreadedLogging.Collector.Tests.Support;
 
@@ -74,5 +76,39 @@ public sealed class ThreadedHttpHandlerEndToEndTests
                 .Single(u => u.GetProperty("user").GetString() == user).GetProperty("levels").GetProperty("Error").GetInt64();
             Assert.Equal(EventsPerUser / 10, errorCount);
         }
+    }
+
+    [Fact]
+    public async Task AddThreadedHttp_ConfigurationWithoutFormatOrUrl_CollectorStoresTemplatesAndProperties()
+    {
+        // Format defaulted to the seed's PythonForm: an app configured with Host alone had its events stored with the
+        // rendered message as their template and no property. Url is left to its default, /log/{user}, too.
+        await using var collector = await CollectorFixture.StartAsync();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:ThreadedHttp:Host"] = collector.BaseAddress.Authority,
+            ["Logging:ThreadedHttp:User"] = "defaults",
+            ["Logging:ThreadedHttp:CaptureUnhandledExceptions"] = "false", // counted events: another test's crash is not ours
+        }).Build();
+        await using (var services = new ServiceCollection()
+            .AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")).AddThreadedHttp())
+            .BuildServiceProvider())
+        {
+            var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("E2E.Payroll");
+            log.LogInformation("Paid {Employee} {Amount}", "ann", 1200);
+            log.LogWarning("Late {Employee}", "bob");
+            var handler = services.GetServices<ILoggerProvider>().OfType<ThreadedHttpHandler>().Single();
+            Assert.True(handler.Flush(TimeSpan.FromMinutes(1)), $"flush timed out: {handler.Statistics}"); // a bound for a broken build
+        }
+
+        var events = await collector.EventsAsync("user=defaults");
+        Assert.Equal(2, events.Count);
+        Assert.All(events, e => Assert.Equal("defaults", e.GetProperty("path").GetString()));
+        var paid = Assert.Single(events, e => e.GetProperty("message").GetString() == "Paid ann 1200");
+        Assert.Equal("Paid {Employee} {Amount}", paid.GetProperty("template").GetString());
+        Assert.Equal("ann", paid.GetProperty("properties").GetProperty("Employee").GetString());
+        Assert.Equal(1200, paid.GetProperty("properties").GetProperty("Amount").GetInt32());
+        var late = Assert.Single(events, e => e.GetProperty("message").GetString() == "Late bob");
+        Assert.Equal("Late {Employee}", late.GetProperty("template").GetString());
     }
 }

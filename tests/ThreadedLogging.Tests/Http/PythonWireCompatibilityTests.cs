@@ -97,12 +97,39 @@ public sealed class PythonWireCompatibilityTests
         Assert.Contains(nameof(ThreadedHttpHandler_Exception_SendsTracebackInExcText), fields["exc_text"], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task SeedSignatures_NoFormatGiven_SendThePythonFormOneRequestPerEvent()
+    {
+        // The options' Format defaults to JsonBatch; the seed's ThreadedHttpHandler(host, url, method) and
+        // AddThreadedHttp(host, url, method) keep the seed's wire format for receivers written for it.
+        await using var server = await LoopbackServer.StartAsync();
+        await using (var handler = new ThreadedHttpHandler(server.Host, "/log/{user}", "POST"))
+        {
+            handler.CreateLogger("Seed.Constructor").LogInformation("Paid {Employee}", "ann");
+            handler.CreateLogger("Seed.Constructor").LogInformation("Paid {Employee}", "bob");
+            Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        }
+
+        using (var factory = LoggerFactory.Create(b => b.AddThreadedHttp(server.Host, "/log/{user}", "POST")))
+        {
+            factory.CreateLogger("Seed.Extension").LogWarning("Late {Employee}", "cid");
+            factory.CreateLogger("Seed.Extension").LogWarning("Late {Employee}", "dan");
+        }
+
+        // Another test's unobserved task exception may be logged into these handlers too (crash capture is on): not counted.
+        var seed = server.Requests.Select(r => (Request: r, Fields: HttpUtility.ParseQueryString(r.BodyText)))
+            .Where(r => r.Fields["name"]?.StartsWith("Seed.", StringComparison.Ordinal) == true).ToList();
+        Assert.All(seed, r => Assert.Equal("application/x-www-form-urlencoded", r.Request.Headers["Content-Type"]));
+        Assert.Equal(["Paid ann", "Paid bob", "Late cid", "Late dan"], seed.Select(r => r.Fields["msg"]));
+    }
+
     /// <summary>
-    /// The seed's constructor's options (<c>ThreadedHttpHandler(host, "/log/{user}", method)</c>) but for crash capture: an
-    /// unobserved task exception of another test, logged into every live handler, would be one more request than the test's.
+    /// The seed's constructor's options (<c>ThreadedHttpHandler(host, "/log/{user}", method)</c>: PythonForm) but for crash
+    /// capture: an unobserved task exception of another test, logged into every live handler, would be one more request
+    /// than the test's.
     /// </summary>
     private static ThreadedHttpHandlerOptions SeedOptions(LoopbackServer server, string method) =>
-        new() { Host = server.Host, Url = "/log/{user}", Method = method, CaptureUnhandledExceptions = false };
+        new() { Host = server.Host, Url = "/log/{user}", Method = method, Format = HttpLogFormat.PythonForm, CaptureUnhandledExceptions = false };
 
     private static List<KeyValuePair<string, string>> RawFields(RecordedRequest request, string method)
     {

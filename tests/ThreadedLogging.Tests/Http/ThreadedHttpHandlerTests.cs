@@ -258,6 +258,45 @@ public sealed class ThreadedHttpHandlerTests
         await services.DisposeAsync();
     }
 
+    [Fact]
+    public async Task AddThreadedHttp_ConfigurationWithoutFormat_ShipsJsonBatchWithTemplatesAndProperties()
+    {
+        // Before: Format defaulted to the seed's PythonForm, so an app whose Logging:ThreadedHttp left "Format" out sent one
+        // request per event with the rendered message only: no template, no property. The other keys besides Host and
+        // ApiKey only make the requests countable (no timer, no level poll, no other test's crash logged into it).
+        await using var server = await LoopbackServer.StartAsync();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:ThreadedHttp:Host"] = server.Host,
+            ["Logging:ThreadedHttp:ApiKey"] = "ingest-key",
+            ["Logging:ThreadedHttp:Interval"] = "01:00:00",
+            ["Logging:ThreadedHttp:LevelPollInterval"] = "00:00:00",
+            ["Logging:ThreadedHttp:CaptureUnhandledExceptions"] = "false",
+        }).Build();
+        await using var services = new ServiceCollection()
+            .AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")).AddThreadedHttp())
+            .BuildServiceProvider();
+        var handler = Assert.IsType<ThreadedHttpHandler>(services.GetServices<ILoggerProvider>().Single());
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Payroll");
+
+        logger.LogInformation("Paid {Employee} {Amount}", "ann", 1200);
+        logger.LogInformation("Paid {Employee} {Amount}", "bob", 900);
+        logger.LogWarning("Late {Employee}", "cid");
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+
+        var request = Assert.Single(server.Requests);
+        Assert.Equal("POST", request.Method);
+        Assert.StartsWith("/log/", request.Path, StringComparison.Ordinal); // Url's default, served by the collector for every format
+        Assert.Equal("ingest-key", request.Headers["X-Api-Key"]);
+        using var json = JsonDocument.Parse(request.Body);
+        var events = json.RootElement.GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(["Paid {Employee} {Amount}", "Paid {Employee} {Amount}", "Late {Employee}"], events.Select(e => e.GetProperty("template").GetString()));
+        Assert.Equal(["Paid ann 1200", "Paid bob 900", "Late cid"], events.Select(e => e.GetProperty("message").GetString()));
+        Assert.Equal("ann", events[0].GetProperty("properties").GetProperty("Employee").GetString());
+        Assert.Equal(1200, events[0].GetProperty("properties").GetProperty("Amount").GetInt32());
+        Assert.Equal(HttpLogFormat.JsonBatch, handler.Format);
+    }
+
     [Theory]
     [InlineData("BufferDirectroy", "/var/spool/app")]
     [InlineData("Interval ", "00:00:05")]
