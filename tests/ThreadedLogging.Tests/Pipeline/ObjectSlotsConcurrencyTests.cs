@@ -111,7 +111,8 @@ public sealed class ObjectSlotsConcurrencyTests
         await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(120)); // a bound on a hang, not a timing
 
         Assert.Equal(threads * PerThread, taken.Sum() + refused.Sum());
-        Assert.True(taken.Sum() >= PerThread, $"{refused.Sum()} of {threads * PerThread} draws found the slot held: the threads hardly raced for it");
+        // Not vacuous: every thread had the slot (how often it found it held is the scheduler's, not a property of the table).
+        Assert.All(taken, (count, t) => Assert.True(count > 0, $"thread {t} never had the slot ({refused[t]} draws found it held)"));
         Assert.Equal(0, table.InUse);
     }
 
