@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging.Configuration;
 using Microsoft.Extensions.Options;
 using ThreadedLogging;
 
@@ -38,9 +39,10 @@ public static class HttpLoggingBuilderExtensions
 
     /// <summary>
     /// Adds a <see cref="ThreadedHttpHandler"/> like the seed's <c>ThreadedHttpHandler(host, url, method)</c>, speaking the
-    /// seed's wire format: <see cref="HttpLogFormat.PythonForm"/> (Python's <c>HTTPHandler</c>: one request per event, the
-    /// rendered message only), for receivers written for the seed. These four options are set in code, after
-    /// configuration; <see cref="AddThreadedHttp(ILoggingBuilder, Action{ThreadedHttpHandlerOptions})"/> sends
+    /// seed's wire format by default: <see cref="HttpLogFormat.PythonForm"/> (Python's <c>HTTPHandler</c>: one request per
+    /// event, the rendered message only), for receivers written for the seed; a <c>Format</c> in <c>Logging:ThreadedHttp</c>
+    /// wins over that default. Host, Url and Method are set in code, after configuration;
+    /// <see cref="AddThreadedHttp(ILoggingBuilder, Action{ThreadedHttpHandlerOptions})"/> sends
     /// <see cref="HttpLogFormat.JsonBatch"/> by default.
     /// </summary>
     /// <param name="builder">The logging builder.</param>
@@ -48,14 +50,26 @@ public static class HttpLoggingBuilderExtensions
     /// <param name="url">The path; may contain <c>{user}</c>, <c>{machine}</c>, <c>{app}</c>.</param>
     /// <param name="method"><c>GET</c> or <c>POST</c>.</param>
     /// <returns>The builder.</returns>
-    public static ILoggingBuilder AddThreadedHttp(this ILoggingBuilder builder, string host, string url, string method = "GET") =>
+    public static ILoggingBuilder AddThreadedHttp(this ILoggingBuilder builder, string host, string url, string method = "GET")
+    {
         builder.AddThreadedHttp(options =>
         {
             options.Host = host;
             options.Url = url;
             options.Method = method;
-            options.Format = HttpLogFormat.PythonForm;
         });
+
+        // PythonForm is this overload's default only: set after the binding, it overrode the app's "Format": "JsonBatch".
+        builder.Services.AddOptions<ThreadedHttpHandlerOptions>(Alias)
+            .Configure<ILoggerProviderConfiguration<ThreadedHttpHandler>>((options, provider) =>
+            {
+                if (string.IsNullOrEmpty(provider.Configuration[nameof(ThreadedHttpHandlerOptions.Format)]))
+                {
+                    options.Format = HttpLogFormat.PythonForm;
+                }
+            });
+        return builder;
+    }
 
     /// <summary>Adds <see cref="FilterRuleLevel.CatchAll"/> once, however often <c>AddThreadedHttp</c> is called.</summary>
     private sealed class CatchAllFilterRule : IConfigureOptions<LoggerFilterOptions>

@@ -298,6 +298,38 @@ public sealed class ThreadedHttpHandlerTests
     }
 
     [Theory]
+    [InlineData("JsonBatch", HttpLogFormat.JsonBatch)]
+    [InlineData(null, HttpLogFormat.PythonForm)]
+    public async Task AddThreadedHttpSeedSignature_FormatInConfiguration_Wins_WithoutIt_PythonForm(string? format, HttpLogFormat expected)
+    {
+        // Before: the seed's AddThreadedHttp(host, url, method) set PythonForm after the binding, so an app whose
+        // Logging:ThreadedHttp said "Format": "JsonBatch" silently sent the seed's form. PythonForm is now its default only.
+        await using var server = await LoopbackServer.StartAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Logging:ThreadedHttp:Interval"] = "01:00:00",
+            ["Logging:ThreadedHttp:LevelPollInterval"] = "00:00:00",
+            ["Logging:ThreadedHttp:CaptureUnhandledExceptions"] = "false",
+        };
+        if (format is not null)
+        {
+            settings["Logging:ThreadedHttp:Format"] = format;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        await using var services = new ServiceCollection()
+            .AddLogging(b => b.AddConfiguration(configuration.GetSection("Logging")).AddThreadedHttp(server.Host, "/log/{user}", "POST"))
+            .BuildServiceProvider();
+        var handler = Assert.IsType<ThreadedHttpHandler>(services.GetServices<ILoggerProvider>().Single());
+
+        Assert.Equal(expected, handler.Format);
+        services.GetRequiredService<ILoggerFactory>().CreateLogger("Payroll").LogInformation("Paid {Employee}", "ann");
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        var request = Assert.Single(server.Requests);
+        Assert.Equal(expected == HttpLogFormat.JsonBatch ? "application/json" : "application/x-www-form-urlencoded", request.Headers["Content-Type"].Split(';')[0]);
+    }
+
+    [Theory]
     [InlineData("BufferDirectroy", "/var/spool/app")]
     [InlineData("Interval ", "00:00:05")]
     [InlineData("ExcludeCategories:0", "Microsoft")]
