@@ -4,7 +4,7 @@ namespace ThreadedLogging;
 /// What the self-log says of an outage, the failed sends that are retried (<see cref="FailureReporter.SendFailed"/>): the
 /// first failure as it is, a failure for another reason than the last one said as it is, repeats of the same reason summed
 /// up in at most one line every <see cref="SummaryInterval"/>, and one line when a send is taken again
-/// (<see cref="FailureReporter.SendWorked"/>). A line per retry gave an app whose collector was down for an hour a line at
+/// (<see cref="FailureReporter.SendWorked"/>) after more than one failed attempt. A line per retry gave an app whose collector was down for an hour a line at
 /// every probe, and none when it came back. Ten minutes, not one: the circuit's probes are up to <see cref="ThreadedHandlerOptions.MaxRetryDelay"/>
 /// apart (2 minutes by default), so a line a minute would sum up nothing in a long outage; a change of reason (a 503
 /// becoming "connection refused") is said at once, so the summary only repeats what was said. Any thread may report (two
@@ -69,8 +69,9 @@ internal sealed class OutageLog
     }
 
     /// <summary>
-    /// A send was taken: the line that ends the outage, or null when there was none (the cheap, usual case) or when none
-    /// of its failures was said (a stored envelope's alone, its events then taken the ordinary way).
+    /// A send was taken: the line that ends the outage, or null when there was none (the cheap, usual case), when none
+    /// of its failures was said (a stored envelope's alone, its events then taken the ordinary way), or when its one failed
+    /// attempt was said as it is (nothing left unsaid: the next attempt worked).
     /// </summary>
     public string? Worked()
     {
@@ -87,7 +88,10 @@ internal sealed class OutageLog
             }
 
             Volatile.Write(ref _down, false);
-            return _said is null ? null : $"Sending works again after {Counted.Of(_failedAttempts, "failed attempt", "failed attempts")} since {_began:O} (the last: {_lastError}); the events kept meanwhile are sent now";
+
+            // One failed attempt, said as it is, then taken: its line already said the events are sent again, and a
+            // collector answering some sends 429 doubled the self-log with a "works again" after each.
+            return _said is null || _failedAttempts <= 1 ? null : $"Sending works again after {Counted.Of(_failedAttempts, "failed attempt", "failed attempts")} since {_began:O} (the last: {_lastError}); the events kept meanwhile are sent now";
         }
     }
 

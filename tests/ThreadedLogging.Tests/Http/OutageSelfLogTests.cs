@@ -129,6 +129,36 @@ public sealed class OutageSelfLogTests
         Assert.DoesNotContain(said, line => line.Contains("Sending", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task JsonBatch_EverySecondSendRefused429_OneLinePerRefusal_NoWorksAgainAfterASingleFailure()
+    {
+        // A collector answering some sends 429 (Retry-After) gave two lines per refusal: "Sending … failed" and "Sending
+        // works again after 1 failed attempt", the second saying nothing the first had not (the events are sent again).
+        var sends = 0;
+        await using var server = await LoopbackServer.StartAsync();
+        server.Respond = _ => Task.FromResult<IResult>(Interlocked.Increment(ref sends) % 2 == 1 ? new RetryAfterResult(429, Wait) : Results.Ok());
+        var time = new WatchedTime(Began);
+        var said = new ConcurrentQueue<string>();
+        await using var handler = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o => (o.TimeProvider, o.SelfLog) = (time, said.Enqueue)));
+        var logger = handler.CreateLogger("App");
+        using var safety = new CancellationTokenSource(Safety);
+        for (var batch = 0; batch < 3; batch++)
+        {
+            logger.LogInformation("batch {Batch}", batch);
+            var armed = time.Armed(Wait);
+            var flushed = handler.FlushAsync(safety.Token);
+            await armed.WaitAsync(safety.Token); // the handler waits out the Retry-After
+            time.Advance(Wait);
+            Assert.True(await flushed);
+        }
+
+        Assert.Equal((3L, 6), (handler.Statistics.Sent, server.Requests.Count));
+        var lines = said.Where(line => line.Contains("Sending", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            Enumerable.Repeat("Sending 1 event failed: HTTP 429 Too Many Requests; it is kept and sent again after the backoff", 3),
+            lines.Select(line => line[(line.IndexOf("Sending", StringComparison.Ordinal))..]));
+    }
+
     private sealed class RetryAfterResult(int status, TimeSpan retryAfter) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
