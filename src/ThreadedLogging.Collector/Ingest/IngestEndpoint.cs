@@ -86,6 +86,7 @@ internal sealed class IngestEndpoint(
 
         async Task<IngestOutcome> AnswerAsync()
         {
+            var storing = false; // whether a failure is the store's (one line for all senders) or this request's
             try
             {
                 var limits = new IngestLimits(options, time.GetUtcNow());
@@ -113,7 +114,9 @@ internal sealed class IngestEndpoint(
                 var batch = decoded.Batch;
 
                 // Not the request's token: once decoded, the batch is stored whole even if the client goes away.
+                storing = true;
                 var result = await store.AppendAsync(batch, CancellationToken.None);
+                storing = false;
                 writes.Succeeded();
                 if (result.Duplicate)
                 {
@@ -148,8 +151,8 @@ internal sealed class IngestEndpoint(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // At most a line a minute per sender and kind of failure (IngestRefusals); counted per request by IngestAnswered.
-                refusals.Failed(sender ?? "unknown", decoder.Name, shown, e);
+                // At most a line a minute per kind of failure (and sender, but for the store's) (IngestRefusals); counted per request by IngestAnswered.
+                refusals.Failed(sender ?? "unknown", decoder.Name, shown, e, storing);
                 return new IngestOutcome(StatusCodes.Status500InternalServerError, "internal error while ingesting; the request was not stored");
             }
             finally

@@ -9,7 +9,9 @@ namespace ThreadedLogging.Collector.Ingest;
 /// were left out since the last (<see cref="LogRateLimiter"/>). A line per request filled the log exactly when the
 /// collector was busiest (every client's 429 and retry) or a client resent the same bad batch, and the one useful line
 /// drowned; the first refusal of another status from the same sender is still said. A request that failed unexpectedly
-/// (500, <see cref="Failed"/>) is said so too, per sender and kind of failure. The metrics count every request.
+/// (500, <see cref="Failed"/>) is said so too, per kind of failure (and per sender unless the store failed). Admission's
+/// 429s and the 500s have limiters of their own: past <see cref="LogRateLimiter.MaxKeys"/> recent senders of 400s and 429s,
+/// their lines would have shared the overflow key's allowance and been hidden by those. The metrics count every request.
 /// </summary>
 internal sealed class IngestRefusals(TimeProvider time, ILogger<IngestEndpoint> logger)
 {
@@ -25,6 +27,12 @@ internal sealed class IngestRefusals(TimeProvider time, ILogger<IngestEndpoint> 
     private const string ManyAddresses = "of many addresses and statuses (more than 10000 at once share one line)";
 
     private readonly LogRateLimiter _lines = new(LogInterval, time);
+
+    /// <summary>The 500s' lines: their own keys, never held back by a flood of refusals' keys in <see cref="_lines"/>.</summary>
+    private readonly LogRateLimiter _failureLines = new(LogInterval, time);
+
+    /// <summary>Admission's 429s' line (one key): never held back by a flood of refusals' keys in <see cref="_lines"/>.</summary>
+    private readonly LogRateLimiter _overloadedLines = new(LogInterval, time);
 
     /// <summary>Says (rate-limited) that <paramref name="sender"/>'s request to <paramref name="path"/> was refused.</summary>
     public void Rejected(string sender, string path, int statusCode, string reason)
@@ -53,16 +61,18 @@ internal sealed class IngestRefusals(TimeProvider time, ILogger<IngestEndpoint> 
     }
 
     /// <summary>
-    /// Says (rate-limited as <see cref="Rejected"/>: per sender and kind of failure, the format and the exception's type) that
-    /// ingesting <paramref name="sender"/>'s request failed unexpectedly (500): a store failing in a way it does not call
-    /// unavailable fails every request of every client the same way, and each was a line with its stack trace.
+    /// Says (at most a line a minute per kind of failure, <see cref="FailureKind"/>: the exception's type and database error
+    /// code; per sender and format too unless <paramref name="storing"/>) that ingesting <paramref name="sender"/>'s request
+    /// failed unexpectedly (500): a store failing in a way it does not call unavailable fails every request of every client
+    /// the same way, and each was a line with its stack trace; the store is the collector's, so is its line.
     /// </summary>
-    public void Failed(string sender, string format, string path, Exception exception)
+    public void Failed(string sender, string format, string path, Exception exception, bool storing)
     {
-        var key = $"{sender} 500 {format} {exception.GetType().FullName}";
-        if (_lines.TryAcquire(ref key, out var suppressed))
+        var key = storing ? $"store {FailureKind.Of(exception)}" : $"{sender} {format} {FailureKind.Of(exception)}";
+        if (_failureLines.TryAcquire(ref key, out var suppressed))
         {
-            var whose = key == LogRateLimiter.OverflowKey ? ManyAddresses : "of this address with this error";
+            var whose = key == LogRateLimiter.OverflowKey ? ManyAddresses
+                : storing ? "of the store with this error from any address" : "of this address with this error";
             CollectorLog.IngestFailed(logger, exception, format, LoggedText.Of(sender), path, suppressed, whose);
         }
     }
@@ -71,7 +81,7 @@ internal sealed class IngestRefusals(TimeProvider time, ILogger<IngestEndpoint> 
     public void Overloaded(int pending)
     {
         var key = OverloadedKey;
-        if (_lines.TryAcquire(ref key, out var suppressed))
+        if (_overloadedLines.TryAcquire(ref key, out var suppressed))
         {
             CollectorLog.IngestOverloaded(logger, pending, suppressed);
         }

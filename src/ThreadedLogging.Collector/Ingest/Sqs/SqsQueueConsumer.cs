@@ -242,7 +242,7 @@ internal sealed class SqsQueueConsumer(
             // error is: left in the queue, set aside once received MaxReceiveCount times; the others are handled as usual.
             var format = LoggedText.Of(Attribute(message, SqsWire.FormatAttribute) ?? "(sniffed)"); // the producer chose it: kept on its line
             statistics.Error($"decode: {e.GetType().Name}: {e.Message}");
-            var kind = FailureKind("decode", e);
+            var kind = FailureKey("decode", e);
             if (_failureLines.TryAcquire(ref kind, out var suppressed))
             {
                 SqsIngestLog.DecodeFailed(logger, message.MessageId, queue.Label, format, tries, suppressed, e);
@@ -304,15 +304,18 @@ internal sealed class SqsQueueConsumer(
     /// <summary>Says (at most once a minute per kind of failure, <see cref="_failureLines"/>) that storing <paramref name="message"/> failed.</summary>
     private void StoreFailed(Message message, int tries, Exception e)
     {
-        var kind = FailureKind("store", e);
+        var kind = FailureKey("store", e);
         if (_failureLines.TryAcquire(ref kind, out var suppressed))
         {
             SqsIngestLog.StoreFailed(logger, message.MessageId, queue.Label, tries, suppressed, e);
         }
     }
 
-    /// <summary>The key of a failure's line: the step that failed and the exception's type (a few per queue: never the limiter's overflow).</summary>
-    private static string FailureKind(string step, Exception e) => $"{step} {e.GetType().FullName}";
+    /// <summary>
+    /// The key of a failure's line: the step that failed and the kind of failure (<see cref="FailureKind"/>: the exception's
+    /// type and database error code, not its message; a few per queue: never the limiter's overflow).
+    /// </summary>
+    private static string FailureKey(string step, Exception e) => $"{step} {FailureKind.Of(e)}";
 
     /// <summary>A poison reason's count: tries, not SQS's receives (those that left the message untried are not failures).</summary>
     private static string Tries(int tries) => tries == 1 ? "1 try" : $"{tries} tries";
