@@ -21,21 +21,20 @@ public sealed class ClefResendTests
         using var handler = new AnswerLosingHandler();
         var log = new LoggerConfiguration()
             .Enrich.WithProperty("Application", "Payroll")
-            // A period the three calls below cannot straddle: Serilog's batching tops a failed batch up with what was logged
-            // since before it retries, so a first batch of one event (a 50 ms period on a loaded machine: CI saw it) is
-            // resent as a different body of three, which no body hash can tell from a new batch (stored 1, 1, 2, 3).
-            .WriteTo.Seq(collector.BaseAddress.ToString(), messageHandler: handler, period: TimeSpan.FromSeconds(1))
+            // One event: Serilog's batching sends the first event at once (EagerlyEmitFirstEvent, whatever the period) and
+            // tops a failed batch up with what was logged since before it retries, so with more events the first body could
+            // hold event 1 alone and be resent as a different body, which no body hash can tell from a new batch (CI saw
+            // 1, 1, 2, 3 stored). The resend of the same body is what this test is about: the handler tells it only then.
+            .WriteTo.Seq(collector.BaseAddress.ToString(), messageHandler: handler)
             .CreateLogger();
 
         log.Information("Paid {Amount}", 1);
-        log.Information("Paid {Amount}", 2);
-        log.Information("Paid {Amount}", 3);
         var resent = await handler.Resent.Task.WaitAsync(TimeSpan.FromMinutes(1));
         await log.DisposeAsync();
 
         Assert.Equal(HttpStatusCode.Created, resent);
-        var amounts = (await collector.EventsAsync("app=Payroll")).Select(e => e.GetProperty("properties").GetProperty("Amount").GetInt32()).Order();
-        Assert.Equal([1, 2, 3], amounts);
+        var amounts = (await collector.EventsAsync("app=Payroll")).Select(e => e.GetProperty("properties").GetProperty("Amount").GetInt32());
+        Assert.Equal([1], amounts); // stored once: the resent body (its answer lost the first time) is the same batch
     }
 
     [Fact]
