@@ -67,18 +67,23 @@ internal sealed partial class DurableSpool
     /// Takes over a dead process's spool: its lock is free, so nobody else writes or reads it. <see cref="Adoption.Held"/>
     /// when its lock is held (alive: another process of the app, or another handler of this one); <see cref="Adoption.Failed"/>
     /// when it cannot be read (said once a directory: <see cref="CouldNotAdopt"/>), then left as it was, unlocked, for a
-    /// later try; else it was adopted, left (of a newer format), or found empty or gone.
+    /// later try; else it was adopted, left (of a newer format), found empty or gone, or skipped for having neither lock
+    /// file nor segment (<see cref="OpenLockToAdopt"/>: its maker's, not locked yet, or one a deleter unlinked).
     /// </summary>
     private Adoption TryAdopt(string directory)
     {
         FileStream lockFile;
         try
         {
-            lockFile = new FileStream(Path.Combine(directory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            lockFile = OpenLockToAdopt(directory);
         }
         catch (DirectoryNotFoundException)
         {
             return Adoption.Done; // gone: its owner deleted it, nothing left in it
+        }
+        catch (FileNotFoundException)
+        {
+            return Adoption.Done; // no lock file nor segment: its maker's, not locked yet, or one a deleter is deleting; not ours to make
         }
         catch (UnauthorizedAccessException e)
         {
@@ -174,6 +179,30 @@ internal sealed partial class DurableSpool
         }
 
         return Adoption.Done;
+    }
+
+    /// <summary>
+    /// Opens and locks a directory's lock file to adopt it, never creating one for a directory without segments: only a
+    /// directory's maker makes its lock file (<see cref="LockOwnDirectory"/>). Before, it was opened with
+    /// <see cref="FileMode.OpenOrCreate"/>, which made the lock file of a directory made an instant before by a process
+    /// starting at the same moment (which lost it: an empty directory is deleted here), and made again one a deleter had
+    /// just unlinked, so that a maker holding the unlinked one found the path still naming a file and kept a spool an
+    /// adoption then deleted. Segments without a lock file are neither (a maker makes it before any segment, a deleter
+    /// deletes the segments first): an earlier client's start (before the format mark) deleted it, seeing no segment it
+    /// knew; made again, as before.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">No lock file, and no segment in the directory.</exception>
+    private static FileStream OpenLockToAdopt(string directory)
+    {
+        var path = Path.Combine(directory, LockFileName);
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (FileNotFoundException) when (HasSegments(directory))
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
     }
 
     /// <summary>Reads an adopted segment's records: what of it is pending, from <paramref name="mark"/> (its directory's bookmark) when it names this one.</summary>

@@ -176,7 +176,8 @@ internal sealed partial class DurableSpool : IDisposable
                 // Locked, but maybe a file already unlinked: another process locked it in this process's open-to-lock
                 // window, found the directory empty, and deleted the lock file (which deleters unlink before they let go,
                 // see DeleteAdoptedDirectory) — the directory goes next, and with it this spool. Before, the handler went
-                // on with a lock on nothing and ran memory-only. Its name still naming a file means no deleter got it.
+                // on with a lock on nothing and ran memory-only. Its name still naming a file means no deleter got it:
+                // nobody else makes this lock file (an adoption makes none in a directory without segments, OpenLockToAdopt).
                 if (File.Exists(path))
                 {
                     return locked;

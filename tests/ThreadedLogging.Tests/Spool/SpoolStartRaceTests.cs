@@ -127,6 +127,70 @@ public sealed class SpoolStartRaceTests
     }
 
     [Fact]
+    public async Task Start_AnotherStartAdoptsBeforeTheLockFileIsMade_MakesNoLockFile_TheStarterKeepsItsDirectory_EventsSentOnce()
+    {
+        // Before, the other start's adoption (DurableSpool.TryAdopt) opened each directory's lock file with OpenOrCreate: it
+        // made the lock file of the starter's brand-new directory, locked it, found it empty, deleted it with the directory,
+        // and the starter lost its directory (DirectoryNotFound: it spooled in another, <id>-2). The same open made again a
+        // lock file a deleter had just unlinked, so that a starter holding the unlinked one found the path naming a file and
+        // kept a spool that adoption then deleted. An adoption now never makes a lock file: only the directory's maker does.
+        using var directory = new TempDirectory();
+        var otherSink = new CollectingSink().Open();
+        ThreadedHandler? other = null;
+        var selfLog = new ConcurrentQueue<string>();
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stuck = new CollectingSink(); // gate never opened: the events stay in the spool
+        var starter = new ThreadedHandler(stuck, SpoolTests.Options(directory.Path, o =>
+        {
+            // Another handler starts (and adopts) between the making of the starter's directory and of its lock file.
+            o.SpoolBeforeLock = _ =>
+            {
+                if (other is null)
+                {
+                    other = new ThreadedHandler(otherSink, SpoolTests.Options(directory.Path));
+                    other.CreateLogger("Other").LogInformation("other started");
+                    Assert.True(other.Flush(Safety)); // its start done, adoption included
+                }
+            };
+            o.SelfLog = m =>
+            {
+                selfLog.Enqueue(m);
+                if (m.Contains("50 events remain in the spool", StringComparison.Ordinal))
+                {
+                    closed.TrySetResult();
+                }
+            };
+        }));
+        var logger = starter.CreateLogger("App");
+        for (var i = 0; i < 50; i++)
+        {
+            logger.LogInformation("event {N}", i);
+        }
+
+        _ = starter.FlushAsync();
+        await stuck.SendStarted.Task.WaitAsync(Safety);
+        Assert.NotNull(other);
+        Assert.Equal(50, starter.Statistics.Spooled);
+        var own = Path.Combine(directory.Path, starter.Identity.InstanceId);
+        Assert.NotEmpty(Directory.GetFiles(own, "*.seg*")); // its own directory, not another
+        Assert.DoesNotContain(selfLog, m => m.Contains("was locked by another process", StringComparison.Ordinal));
+        await starter.DisposeAsync();
+        await closed.Task.WaitAsync(Safety); // the 50 on disk, its lock free: as a process that died
+        await other.DisposeAsync();
+        Assert.Equal((0L, 1L), (other.Statistics.Adopted, other.Statistics.Sent));
+
+        var sink = new CollectingSink().Open();
+        await using (var next = new ThreadedHandler(sink, SpoolTests.Options(directory.Path)))
+        {
+            Assert.True(next.Flush(Safety));
+            Assert.Equal((50L, 50L, 0L), (next.Statistics.Adopted, next.Statistics.Sent, next.Statistics.Dropped));
+        }
+
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"event {i}"), sink.Delivered.Select(e => e.Message));
+        Assert.Empty(stuck.Delivered);
+    }
+
+    [Fact]
     public async Task Running_ALookWhileAnotherHandlerMakesItsDirectory_LeavesItAlone_ItSpoolsThereAndTheLookAdoptsItLater()
     {
         // Before, the look took the new directory (its lock file made, not locked yet) for a dead, empty spool: it locked
