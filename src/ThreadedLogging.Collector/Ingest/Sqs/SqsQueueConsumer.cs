@@ -345,11 +345,13 @@ internal sealed class SqsQueueConsumer(
             return Handled.Leave;
         }
 
-        statistics.Poisoned();
         if (_poisonLines.TryAcquire(ref kind, out var suppressed))
         {
             SqsIngestLog.Poisoned(logger, message.MessageId, queue.Label, LoggedText.Of(reason, 1000), suppressed); // it may quote what the producer chose (tl-format)
         }
+
+        // Counted once said: a reader of the count (status, a test waiting for it) finds its line written.
+        statistics.Poisoned();
 
         _untried.Forget(message.MessageId);
         return Handled.Delete;
