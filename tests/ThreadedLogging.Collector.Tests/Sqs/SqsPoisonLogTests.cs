@@ -97,6 +97,46 @@ public sealed class SqsPoisonLogTests(SqsEmulatorFixture sqs) : IClassFixture<Sq
         Assert.Contains("json\\ncrit: FORGED collector line", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Run_TwoDifferent400ReasonsWithinAMinute_TwoLines_TheSameReasonWithOtherValuesOne()
+    {
+        // b8f0892 keyed the poison lines by status only: every 400 shared one line, whatever its reason. The key is now the
+        // status and the reason's kind (its template): a malformed body and an unknown format are two lines.
+        using var data = new TempDirectory();
+        var (name, url) = await sqs.CreateQueueAsync("poisonreasons");
+        using var client = sqs.CreateClient();
+        await client.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = """{"msg":"cut""" });
+        foreach (var format in new[] { "yaml", "toml" })
+        {
+            await client.SendMessageAsync(new SendMessageRequest
+            {
+                QueueUrl = url,
+                MessageBody = """{"msg":"hello","levelno":20}""",
+                MessageAttributes = new() { [SqsMessageAttributes.Format] = new MessageAttributeValue { DataType = "String", StringValue = format } },
+            });
+        }
+
+        var options = new SqsIngestOptions { ReceiversPerQueue = 1, WaitTimeSeconds = 1, VisibilityTimeoutSeconds = 30, MaxReceiveCount = 2 };
+        var queue = new SqsQueueOptions { Name = name, ServiceUrl = sqs.ServiceUrl, AccessKey = "test", SecretAccessKey = "test" };
+        var statistics = new SqsIngestStatistics();
+        var poison = new SqliteSqsPoisonStore(data.Path);
+        await using var store = new SqliteEventStore(data.Path, TimeProvider.System, NullLogger<SqliteEventStore>.Instance);
+        await store.InitializeAsync(CancellationToken.None);
+        var log = new CollectingLoggerProvider(LogLevel.Information);
+        var consumer = new SqsQueueConsumer(queue, options, client, store, poison, statistics, new CollectorOptions(), new SqsMessageDecoder(IngestDecoders.Create(new())), new FakeTimeProvider(DateTimeOffset.UtcNow), log.CreateLogger("sqs"));
+
+        using var stop = new CancellationTokenSource();
+        var running = consumer.RunAsync(stop.Token);
+        await statistics.WaitAsync(s => s.Poison >= 3, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        await stop.CancelAsync();
+        await running;
+
+        var lines = Lines(log);
+        Assert.True(lines.Count == 2, log.Text()); // before: 1, the 400s shared a line
+        Assert.Single(lines, l => l.Contains("unknown message format", StringComparison.Ordinal)); // 'yaml' and 'toml': one kind
+        Assert.Single(lines, l => !l.Contains("unknown message format", StringComparison.Ordinal));
+    }
+
     private static List<string> Lines(CollectingLoggerProvider log) =>
         [.. log.Entries.Where(e => e.Message.Contains("set aside as poison", StringComparison.Ordinal)).Select(e => e.Message)];
 }

@@ -40,7 +40,8 @@ internal sealed class SqsQueueConsumer(
     private readonly SqsUntriedReceives _untried = new(time);
     private readonly LogRateLimiter _overloadLines = new(OverloadLogInterval, time);
 
-    // Messages set aside, said at most once a minute per kind of reason (a refusal's status, a defect, a failing store): a producer
+    // Messages set aside, said at most once a minute per kind of reason (a refusal's status and template, SqsPoisonReasonKind; a
+    // defect; a failing store): a producer
     // sending nothing but bad messages made a line each; every one is kept in the poison table (GET /api/ingest/sqs/poison).
     private readonly LogRateLimiter _poisonLines = new(OverloadLogInterval, time);
 
@@ -233,7 +234,9 @@ internal sealed class SqsQueueConsumer(
         }
         catch (IngestRejectedException e)
         {
-            return (await SetAsideAsync(message, tries, e.Message, e.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture), stopping), null);
+            // Said once a minute per status and kind of reason (its template): another refusal with the same status is still said.
+            var kind = $"{e.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)} {SqsPoisonReasonKind.Of(e.Message)}";
+            return (await SetAsideAsync(message, tries, e.Message, kind, stopping), null);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
