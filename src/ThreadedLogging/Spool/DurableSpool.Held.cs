@@ -93,9 +93,10 @@ internal sealed partial class DurableSpool
             _saidOfUnadopted.Remove(gone);
         }
 
-        // Those that could not be read and are gone too (the root's own entry, a failed listing, stays): kept, the set grew
-        // with every such folder for the life of the process, and one that came back was not said.
-        _unadoptable.RemoveWhere(d => !string.Equals(d, _root, StringComparison.Ordinal) && Array.BinarySearch(directories, d, StringComparer.Ordinal) < 0);
+        // Those that could not be read and are gone too: kept, the set grew with every such folder for the life of the
+        // process, and one that came back was not said. The root's own entry (a failed listing) goes with them, this
+        // listing having worked: kept, a later failure to list the root was never said.
+        _unadoptable.RemoveWhere(d => Array.BinarySearch(directories, d, StringComparer.Ordinal) < 0);
         var ownPath = Path.GetFullPath(_directory);
         var adopted = false;
         foreach (var directory in directories)

@@ -17,6 +17,48 @@ public sealed class SpoolAdoptionFailureTests
     private static readonly TimeSpan Safety = TimeSpan.FromSeconds(30);
 
     [Fact]
+    public async Task Look_RootListingFailsThenWorksThenFailsAgain_EachFailureSaid()
+    {
+        // Before, a failed listing of the spool's root was said once for the life of the process: the root's own entry in
+        // the set of what was said was never forgotten, so a later failure, after listings that worked, was not said. The
+        // root is moved away (the listing: DirectoryNotFound) and back; passes come from the interval (no events, nothing
+        // written), each one the worker's wait on the fake clock: looks at 30 s (fails), 90 s (works) and 210 s (fails).
+        using var directory = new TempDirectory();
+        var root = Path.Combine(directory.Path, "spool");
+        var away = Path.Combine(directory.Path, "away");
+        var interval = DurableSpool.FirstAdoptionRetry;
+        var time = new WatchedTime(DateTimeOffset.UtcNow);
+        var selfLog = new ConcurrentQueue<string>();
+        var armed = time.Armed(interval);
+        await using var handler = new ThreadedHandler(new CollectingSink().Open(), SpoolTests.Options(root, o => (o.TimeProvider, o.Interval, o.SelfLog) = (time, interval, selfLog.Enqueue)));
+        await armed.WaitAsync(Safety); // its spool open (the start's look), waiting for the interval
+
+        async Task PassAsync()
+        {
+            var next = time.Armed(interval);
+            time.Advance(interval);
+            await next.WaitAsync(Safety); // the pass, and its look if one was due, done: waiting again
+        }
+
+        int Said() => selfLog.Count(m => m.Contains("Could not list the spool's folder", StringComparison.Ordinal));
+
+        Directory.Move(root, away);
+        await PassAsync(); // 30 s: the look fails
+        Assert.Equal(1, Said());
+        Directory.Move(away, root);
+        await PassAsync(); // 60 s
+        await PassAsync(); // 90 s: the look works (the next one 120 s on)
+        Directory.Move(root, away);
+        for (var i = 0; i < 4; i++)
+        {
+            await PassAsync(); // 120 … 210 s: the look at 210 s fails
+        }
+
+        Directory.Move(away, root);
+        Assert.Equal(2, Said());
+    }
+
+    [Fact]
     public async Task Start_ADeadSpoolsSegmentCannotBeOpened_LockReleasedSaidOnceOwnSpoolWorks_AdoptedOnceOnceItCanBe()
     {
         if (OperatingSystem.IsWindows())
