@@ -177,7 +177,7 @@ public sealed class ConfigFileTests
         var line = await NextReloadAsync(reloads); // before: none came
 
         Assert.Equal(
-            "API keys unchanged: a key setting changed in a settings file, but the 1 ingest, 1 read, 1 admin keys in force are set elsewhere too and stay. " +
+            "API keys unchanged: a key setting changed in a settings file, but none of the 1 ingest, 1 read, 1 admin keys in force did. " + // the read key is only in the file
             $"Ingest keys: --Collector:IngestApiKeys:0 from the command line. Read keys: Collector:ReadApiKeys:0 from the settings file '{file}' (--config). " +
             "Admin keys: --Collector:AdminApiKey from the command line",
             line);

@@ -21,7 +21,7 @@ internal static partial class CollectorLog
     [LoggerMessage(710, LogLevel.Information, "API keys reloaded: {Ingest} ingest, {Read} read, {Admin} admin keys in force. Ingest keys: {IngestSources}. Read keys: {ReadSources}. Admin keys: {AdminSources}")]
     public static partial void KeysReloaded(ILogger logger, int ingest, int read, int admin, string ingestSources, string readSources, string adminSources);
 
-    [LoggerMessage(716, LogLevel.Information, "API keys unchanged: a key setting changed in a settings file, but the {Ingest} ingest, {Read} read, {Admin} admin keys in force are set elsewhere too and stay. Ingest keys: {IngestSources}. Read keys: {ReadSources}. Admin keys: {AdminSources}")]
+    [LoggerMessage(716, LogLevel.Information, "API keys unchanged: a key setting changed in a settings file, but none of the {Ingest} ingest, {Read} read, {Admin} admin keys in force did. Ingest keys: {IngestSources}. Read keys: {ReadSources}. Admin keys: {AdminSources}")]
     public static partial void KeysShadowed(ILogger logger, int ingest, int read, int admin, string ingestSources, string readSources, string adminSources);
 
     [LoggerMessage(711, LogLevel.Warning, "API keys not reloaded, the keys in force stay: {Reason}")]
