@@ -337,7 +337,7 @@ internal sealed class DeliveryLedger
                 return Task.FromResult(true);
             }
 
-            waiter = Register(target);
+            waiter = Register(target, fixedTarget: false);
         }
 
         CompleteWaiters(force: Volatile.Read(ref _released)); // the books may have closed before the waiter was added
@@ -356,20 +356,14 @@ internal sealed class DeliveryLedger
             return Task.FromResult(true);
         }
 
-        var waiter = new FlushWaiter(target, fixedTarget: true);
-        lock (_waiters)
-        {
-            _waiters.Add(waiter);
-            _waiterCount = _waiters.Count;
-        }
-
+        var waiter = Register(target, fixedTarget: true);
         CompleteWaiters(force: Volatile.Read(ref _released)); // settled may have reached the target before the waiter was added, or the books closed
         return WaitAsync(waiter, cancellationToken);
     }
 
-    private FlushWaiter Register(long target)
+    private FlushWaiter Register(long target, bool fixedTarget)
     {
-        var waiter = new FlushWaiter(target, fixedTarget: false);
+        var waiter = new FlushWaiter(target, fixedTarget);
         lock (_waiters)
         {
             _waiters.Add(waiter);

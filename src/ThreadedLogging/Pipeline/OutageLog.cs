@@ -43,7 +43,7 @@ internal sealed class OutageLog
             _notSaid++;
             if (now - _saidAt >= SummaryInterval)
             {
-                summary = $"Sending still fails: {error} ({Counted.Of(_notSaid, "more failed attempt", "more failed attempts")} since the line at {_saidAt:O}; at most one such line every 10 minutes while the reason stays the same); the events are kept and sent again after the backoff";
+                summary = $"Sending still fails: {error} ({Counted.Of(_notSaid, "more failed attempt", "more failed attempts")} since the line at {_saidAt:O}; at most one such line every {SummaryInterval.TotalMinutes:0} minutes while the reason stays the same); the events are kept and sent again after the backoff";
                 (_saidAt, _notSaid) = (now, 0);
             }
 
