@@ -114,7 +114,7 @@ internal sealed class ApiKeyReload(IConfiguration configuration, ApiKeyRing ring
         var text = new System.Text.StringBuilder();
         foreach (var provider in root.Providers)
         {
-            foreach (var name in (string[])["IngestApiKeys", "ReadApiKey", "ReadApiKeys", "AdminApiKey", "AdminApiKeys"])
+            foreach (var name in KeySources.Settings)
             {
                 var path = $"{CollectorOptions.SectionName}:{name}";
                 foreach (var key in provider.GetChildKeys([], path).Distinct(StringComparer.OrdinalIgnoreCase).Select(c => $"{path}:{c}").Prepend(path))

@@ -13,6 +13,18 @@ namespace ThreadedLogging.Collector.Security;
 /// </summary>
 internal static class KeySources
 {
+    /// <summary>The settings that hold ingest keys.</summary>
+    private static readonly string[] IngestSettings = [nameof(CollectorOptions.IngestApiKeys)];
+
+    /// <summary>The settings that hold read keys.</summary>
+    private static readonly string[] ReadSettings = [nameof(CollectorOptions.ReadApiKey), nameof(CollectorOptions.ReadApiKeys)];
+
+    /// <summary>The settings that hold admin keys.</summary>
+    private static readonly string[] AdminSettings = [nameof(CollectorOptions.AdminApiKey), nameof(CollectorOptions.AdminApiKeys)];
+
+    /// <summary>Gets every setting that holds keys, of every role (under <see cref="CollectorOptions.SectionName"/>).</summary>
+    public static IReadOnlyList<string> Settings { get; } = [.. IngestSettings, .. ReadSettings, .. AdminSettings];
+
     /// <summary>Logs one line per role (ingest, read, admin), as the configuration is at start.</summary>
     public static void Log(ILogger logger, IConfiguration configuration, CollectorOptions options, IReadOnlyList<string> urls)
     {
@@ -35,9 +47,9 @@ internal static class KeySources
             : $"every client that reaches {string.Join(", ", urls.Where(u => !ListenAddresses.IsLoopback(u)))} (Collector:AllowUnauthenticated)";
         var anyKey = options.IngestApiKeys.Count > 0 || options.HasReadKey;
         return (
-            Sources(root, configuration, ["IngestApiKeys"]) ?? $"none, ingest is open to {open}",
-            Sources(root, configuration, ["ReadApiKey", "ReadApiKeys"]) ?? $"none, reading (the query API, the support console) is open to {open}",
-            Sources(root, configuration, ["AdminApiKey", "AdminApiKeys"]) ?? (anyKey
+            Sources(root, configuration, IngestSettings) ?? $"none, ingest is open to {open}",
+            Sources(root, configuration, ReadSettings) ?? $"none, reading (the query API, the support console) is open to {open}",
+            Sources(root, configuration, AdminSettings) ?? (anyKey
                 ? $"none, changes ({ApiKeyFilter.AdminChanges}) are refused to every key and session: set Collector:AdminApiKey"
                 : $"none, changes ({ApiKeyFilter.AdminChanges}) are open to clients on this machine only"));
     }
