@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging.Configuration;
 using Microsoft.Extensions.Options;
 using ThreadedLogging;
 
@@ -40,8 +39,9 @@ public static class HttpLoggingBuilderExtensions
     /// <summary>
     /// Adds a <see cref="ThreadedHttpHandler"/> like the seed's <c>ThreadedHttpHandler(host, url, method)</c>, speaking the
     /// seed's wire format by default: <see cref="HttpLogFormat.PythonForm"/> (Python's <c>HTTPHandler</c>: one request per
-    /// event, the rendered message only), for receivers written for the seed; a <c>Format</c> in <c>Logging:ThreadedHttp</c>
-    /// wins over that default. Host, Url and Method are set in code, after configuration;
+    /// event, the rendered message only), for receivers written for the seed. That is a default only: a <c>Format</c> in
+    /// <c>Logging:ThreadedHttp</c> or set by any <c>configure</c> delegate (another <c>AddThreadedHttp(o => o.Format = …)</c>,
+    /// before or after this call) wins over it. Host, Url and Method are set in code, after configuration;
     /// <see cref="AddThreadedHttp(ILoggingBuilder, Action{ThreadedHttpHandlerOptions})"/> sends
     /// <see cref="HttpLogFormat.JsonBatch"/> by default.
     /// </summary>
@@ -59,15 +59,21 @@ public static class HttpLoggingBuilderExtensions
             options.Method = method;
         });
 
-        // PythonForm is this overload's default only: set after the binding, it overrode the app's "Format": "JsonBatch".
-        builder.Services.AddOptions<ThreadedHttpHandlerOptions>(Alias)
-            .Configure<ILoggerProviderConfiguration<ThreadedHttpHandler>>((options, provider) =>
-            {
-                if (string.IsNullOrEmpty(provider.Configuration[nameof(ThreadedHttpHandlerOptions.Format)]))
-                {
-                    options.Format = HttpLogFormat.PythonForm;
-                }
-            });
+        // PythonForm is this overload's default only: a Format from configuration or from any configure delegate wins, in
+        // whichever order the Add… calls came. Set after the binding (e794dc6: when the section had no Format), it still
+        // overrode an app's AddThreadedHttp(o => o.Format = JsonBatch) registered before this call, since configure
+        // delegates run in the order they were registered. So it runs first, before the binding and every delegate, as
+        // a property's initial value would: its IConfigureOptions goes before the first of this options type.
+        var defaultFormat = ServiceDescriptor.Singleton<IConfigureOptions<ThreadedHttpHandlerOptions>>(
+            new ConfigureNamedOptions<ThreadedHttpHandlerOptions>(Alias, options => options.Format = HttpLogFormat.PythonForm));
+        var services = builder.Services;
+        var first = 0;
+        while (first < services.Count && services[first].ServiceType != typeof(IConfigureOptions<ThreadedHttpHandlerOptions>))
+        {
+            first++;
+        }
+
+        services.Insert(first, defaultFormat);
         return builder;
     }
 

@@ -72,7 +72,8 @@ public sealed class ThreadedHttpHandlerOptions : ThreadedHandlerOptions
     /// Gets or sets the wire format: <see cref="HttpLogFormat.JsonBatch"/>, each event with its template and properties in
     /// batches, or <see cref="HttpLogFormat.PythonForm"/>, the seed's (Python's <c>HTTPHandler</c>: one request per event,
     /// the rendered message only), for a receiver written for the seed. The seed's signatures,
-    /// <see cref="ThreadedHttpHandler(string, string, string)"/> and <c>AddThreadedHttp(host, url, method)</c>, set PythonForm.
+    /// <see cref="ThreadedHttpHandler(string, string, string)"/> and <c>AddThreadedHttp(host, url, method)</c>, set PythonForm;
+    /// the latter as a default only, which a Format from configuration or any <c>configure</c> delegate overrides.
     /// </summary>
     /// <value>The default value is <see cref="HttpLogFormat.JsonBatch"/>.</value>
     public HttpLogFormat Format { get; set; } = HttpLogFormat.JsonBatch;

@@ -330,6 +330,56 @@ public sealed class ThreadedHttpHandlerTests
     }
 
     [Theory]
+    [InlineData(true, true, HttpLogFormat.JsonBatch)]
+    [InlineData(false, true, HttpLogFormat.JsonBatch)]
+    [InlineData(true, false, HttpLogFormat.PythonForm)]
+    [InlineData(false, false, HttpLogFormat.PythonForm)]
+    public async Task AddThreadedHttpSeedSignature_FormatSetByAnotherConfigure_WinsInEitherOrder_WithoutIt_PythonForm(bool seedFirst, bool setsFormat, HttpLogFormat expected)
+    {
+        // Before: the seed overload's PythonForm default was a configure delegate registered at its call, after the
+        // binding, so an app's AddThreadedHttp(o => o.Format = JsonBatch) registered before it was overridden (the last
+        // registration won); registered after it, it won. The default now runs before the binding and every delegate.
+        await using var server = await LoopbackServer.StartAsync();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:ThreadedHttp:Interval"] = "01:00:00",
+            ["Logging:ThreadedHttp:LevelPollInterval"] = "00:00:00",
+            ["Logging:ThreadedHttp:CaptureUnhandledExceptions"] = "false",
+        }).Build();
+        void App(ThreadedHttpHandlerOptions o)
+        {
+            o.BatchSize = 50;
+            if (setsFormat)
+            {
+                o.Format = HttpLogFormat.JsonBatch;
+            }
+        }
+
+        await using var services = new ServiceCollection()
+            .AddLogging(b =>
+            {
+                b.AddConfiguration(configuration.GetSection("Logging"));
+                if (seedFirst)
+                {
+                    b.AddThreadedHttp(server.Host, "/log/{user}", "POST").AddThreadedHttp(App);
+                }
+                else
+                {
+                    b.AddThreadedHttp(App).AddThreadedHttp(server.Host, "/log/{user}", "POST");
+                }
+            })
+            .BuildServiceProvider();
+        var handler = Assert.IsType<ThreadedHttpHandler>(services.GetServices<ILoggerProvider>().Single());
+
+        Assert.Equal(expected, handler.Format);
+        services.GetRequiredService<ILoggerFactory>().CreateLogger("Payroll").LogInformation("Paid {Employee}", "ann");
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        var request = Assert.Single(server.Requests);
+        Assert.Equal(expected == HttpLogFormat.JsonBatch ? "application/json" : "application/x-www-form-urlencoded", request.Headers["Content-Type"].Split(';')[0]);
+        Assert.StartsWith("/log/", request.Path, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("BufferDirectroy", "/var/spool/app")]
     [InlineData("Interval ", "00:00:05")]
     [InlineData("ExcludeCategories:0", "Microsoft")]
