@@ -132,8 +132,9 @@ internal static partial class PythonRecordMapper
     }
 
     /// <summary>
-    /// ThreadedLogging's and Camelot's ThreadedHttpHandler send their identity with every record: <c>machine</c> and
-    /// <c>app</c> (ThreadedLogging's also <c>instanceId</c>, as does the seed record over SQS); CPython's LogRecord has none of them.
+    /// ThreadedLogging's ThreadedHttpHandler sends its identity with every record: <c>machine</c> and <c>app</c> (its seed
+    /// record over SQS also <c>instanceId</c>); CPython's LogRecord has none of them, nor does Camelot's Python
+    /// ThreadedHttpHandler (an HTTPHandler that sends from a thread: <c>record.__dict__</c> as it is).
     /// </summary>
     private static bool CarriesClientIdentity(Dictionary<string, string> fields) =>
         fields.ContainsKey("instanceId") || (fields.ContainsKey("machine") && fields.ContainsKey("app"));
