@@ -95,6 +95,8 @@ internal sealed partial class DurableSpool
             return Adoption.Held; // alive: another process of the app is using it
         }
 
+        AdoptLocked?.Invoke(directory);
+
         // From here on the lock is ours: whatever fails (the folder removed or made unreadable meanwhile, a segment that
         // cannot be opened, an I/O error) releases it and takes back what was adopted of it. Before, the exception left
         // the lock held for the life of the process (neither a later pass nor another process could adopt the spool) and,

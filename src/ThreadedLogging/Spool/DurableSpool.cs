@@ -96,6 +96,13 @@ internal sealed partial class DurableSpool : IDisposable
     internal Action<string>? AfterLock { get; set; }
 
     /// <summary>
+    /// Called (tests) with the directory whose lock file an adoption (<c>TryAdopt</c>, at a start or a look) has just locked,
+    /// before it reads it and, found empty, deletes it: where a test holds that adoption, standing for another process's,
+    /// while a starting process checks its own lock.
+    /// </summary>
+    internal Action<string>? AdoptLocked { get; set; }
+
+    /// <summary>
     /// Gets whether a cap (size or age) is dropping: from its first drop until a record leaves the spool (a delivery) or it
     /// closes. A record written meanwhile is likely dropped by the same cap before it is sent.
     /// </summary>

@@ -191,6 +191,72 @@ public sealed class SpoolStartRaceTests
     }
 
     [Fact]
+    public async Task Start_ADeleterUnlinkedTheLockFileAsItWasLocked_AnotherStartsAdoptionMakesItNotAgain_TheStarterSpoolsInAnother_EventsSentOnce()
+    {
+        // The reviewer's three processes (dbf2e62): a starter opened its new directory's lock file; a deleter locked it in the
+        // starter's open-to-lock window, found the directory empty, unlinked the lock file and let go; the starter's lock then
+        // held the unlinked file. Another process's start, adopting, opened the lock file's path with OpenOrCreate: it made it
+        // again and locked that, so the starter's check (the path still naming a file) kept the directory, and the adoption,
+        // finding it empty, deleted it: the starter spooled nothing (its first segment: DirectoryNotFound). Spool instances
+        // stand for the processes, their files and locks real; the deleter's unlink is done in the starter's AfterLock hook
+        // (its lock-read-release in the open-to-lock window cannot be made without sleeps), and the adoption is held in
+        // TryAdopt's AdoptLocked hook, between its lock and its deletion, until the starter's check is done.
+        using var directory = new TempDirectory();
+        var reports = new ConcurrentQueue<string>();
+        var starter = new DurableSpool(directory.Path, "starter", 1 << 20, TimeSpan.FromDays(1), TimeProvider.System) { Report = reports.Enqueue };
+        var adopter = new DurableSpool(directory.Path, "adopter", 1 << 20, TimeSpan.FromDays(1), TimeProvider.System);
+        var starterDirectory = Path.Combine(directory.Path, "starter");
+        var adoptionLocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var resume = new ManualResetEventSlim();
+        adopter.AdoptLocked = locked =>
+        {
+            if (locked == starterDirectory)
+            {
+                adoptionLocked.TrySetResult();
+                Assert.True(resume.Wait(Safety)); // held between its lock and its deletion while the starter checks its own
+            }
+        };
+        Task? adopting = null;
+        starter.AfterLock = path =>
+        {
+            if (adopting is null)
+            {
+                File.Delete(path); // the deleter's unlink: the starter holds a lock on a file no path names
+                adopting = Task.Run(() => adopter.Open());
+                Task.WaitAny([adoptionLocked.Task, adopting], Safety); // the adoption holds the starter's directory, or is done
+            }
+        };
+
+        await Task.Run(() => starter.Open()).WaitAsync(Safety); // its check done (and its own adoption: the adopter's held)
+        resume.Set();
+        await adopting!.WaitAsync(Safety);
+
+        Assert.True(Directory.Exists(starter.DirectoryPath), $"the starter's directory {starter.DirectoryPath} was deleted by the adoption");
+        Assert.False(adoptionLocked.Task.IsCompleted, "the adoption locked a lock file of the starter's directory it made again");
+        Assert.Equal(starterDirectory + "-2", starter.DirectoryPath);
+        Assert.Single(reports, m => m.Contains($"The spool's directory {starterDirectory} was locked by another process before this one locked it (its lock file deleted as this one locked it)", StringComparison.Ordinal));
+        var identity = new LogIdentity { App = "App", Version = "1.0", User = "ann", Machine = "m", ProcessId = 7, InstanceId = "starter" };
+        var events = Enumerable.Range(0, 3)
+            .Select(i => new LogEvent(DateTimeOffset.UtcNow, LogLevel.Information, "App", default, "event {N}", $"event {i}", [new("N", i)], null, null))
+            .ToArray();
+        starter.Append(new LogBatch("b1", events, identity), events.Length);
+        starter.Sync();
+        Assert.NotEmpty(Directory.GetFiles(starter.DirectoryPath, "*.seg*"));
+        Assert.Equal(0, adopter.PendingEvents);
+        adopter.Dispose();
+        starter.Dispose(); // the 3 on disk, its lock free: as a process that died
+
+        var sink = new CollectingSink().Open();
+        await using (var next = new ThreadedHandler(sink, SpoolTests.Options(directory.Path)))
+        {
+            Assert.True(next.Flush(Safety));
+            Assert.Equal((3L, 3L, 0L), (next.Statistics.Adopted, next.Statistics.Sent, next.Statistics.Dropped));
+        }
+
+        Assert.Equal(["event 0", "event 1", "event 2"], sink.Delivered.Select(e => e.Message));
+    }
+
+    [Fact]
     public async Task Running_ALookWhileAnotherHandlerMakesItsDirectory_LeavesItAlone_ItSpoolsThereAndTheLookAdoptsItLater()
     {
         // Before, the look took the new directory (its lock file made, not locked yet) for a dead, empty spool: it locked
