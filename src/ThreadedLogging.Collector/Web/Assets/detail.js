@@ -73,6 +73,12 @@ function exceptionText(x, depth = 0) {
   return out;
 }
 
+/**
+ * The fields of a CPython LogRecord that say where it was logged, stored as properties (docs/WIRE-FORMAT.md §2): shown
+ * in the Python section, not again under Properties.
+ */
+const PythonFields = ["pathname", "lineno", "funcName", "module", "threadName", "process"];
+
 /** The lines of an exception (or a message) shown before its box scrolls (app.css `.capped`, in lines: `lh`). */
 const ShownLines = 8;
 
@@ -179,7 +185,12 @@ function render(e, state) {
   const ctx = e.context && typeof e.context === "object" ? e.context : {};
   const props = e.properties && typeof e.properties === "object" ? e.properties : {};
   text($("detail-title"), e.level + " · " + localTime(e.timestamp));
-  const python = pairs([["pathname", props.pathname], ["lineno", props.lineno], ["funcName", props.funcName], ["module", props.module], ["threadName", props.threadName], ["process", props.process]]);
+  // A Python record's place and stack_info are shown once, in sections of their own: the Properties table listed them again.
+  const pythonNames = PythonFields.filter((name) => props[name] != null && props[name] !== "");
+  const python = pairs(pythonNames.map((name) => [name, propertyValue(props, name)]));
+  const stackInfo = typeof props.stack_info === "string" && props.stack_info !== "None" ? props.stack_info : null;
+  const apart = new Set(stackInfo ? [...pythonNames, "stack_info"] : pythonNames);
+  const listed = Object.keys(props).filter((name) => !apart.has(name));
   const body = clear($("detail-body"));
   // Kept open when the level toggles hide its row (support reading it still has it), but said: j/k and the list no
   // longer show where it is.
@@ -224,9 +235,9 @@ function render(e, state) {
       ["instance", filterable("instance", e.instanceId)], ["sequence", e.sequence], ["path", e.path],
     ])));
   if (python) body.append(...section("Python", python));
-  if (props.stack_info && props.stack_info !== "None") body.append(...section("stack_info", el("pre", {}, props.stack_info)));
+  if (stackInfo) body.append(...section("stack_info", el("pre", {}, stackInfo)));
   if (Array.isArray(ctx.scopes) && ctx.scopes.length) body.append(...section("Scopes", el("pre", {}, JSON.stringify(ctx.scopes, null, 2))));
-  if (Object.keys(props).length) body.append(...section("Properties", propertyTable(props), el("details", {}, el("summary", {}, "as JSON"), el("pre", { className: "properties" }, JSON.stringify(props, null, 2)))));
+  if (listed.length) body.append(...section("Properties", propertyTable(props, listed), el("details", {}, el("summary", {}, "as JSON"), el("pre", { className: "properties" }, JSON.stringify(props, null, 2)))));
   const rest = Object.fromEntries(Object.entries(ctx).filter(([k]) => !["eventId", "eventName", "traceId", "spanId", "threadId", "threadName", "processId", "scopes"].includes(k)));
   if (Object.keys(rest).length) body.append(...section("Context", el("pre", {}, JSON.stringify(rest, null, 2))));
   const capture = [
@@ -243,14 +254,29 @@ function render(e, state) {
  * docs/QUERY.md). Objects and arrays never match one, so they have none; nor a name or a value the API would refuse
  * (a value over 1000 characters: q finds such a text by a phrase of it).
  */
-function propertyTable(props) {
-  const rows = Object.entries(props).map(([name, value]) => {
-    const condition = conditionOf(props, name, value);
-    const button = condition == null ? null
-      : el("button", { type: "button", className: "property-filter", title: "Only the events with this value", "aria-label": "Filter on " + conditionText(condition), dataset: { condition } }, "filter");
-    return el("tr", {}, el("th", {}, name), el("td", {}, typeof value === "string" ? value : JSON.stringify(value, null, 2)), el("td", { className: "filter-cell" }, button));
+function propertyTable(props, names) {
+  const rows = names.map((name) => {
+    const value = props[name];
+    return el("tr", {}, el("th", {}, name), el("td", {}, valueText(value)), el("td", { className: "filter-cell" }, propertyFilter(props, name)));
   });
   return el("table", { className: "props" }, el("caption", { className: "visually-hidden" }, "Properties"), el("tbody", {}, rows));
+}
+
+/** A property's value as the page shows it: a string as it is, anything else as JSON. */
+function valueText(value) {
+  return typeof value === "string" ? value : JSON.stringify(value, null, 2);
+}
+
+/** The button that adds "name=value" to the list's property conditions, or null when the API has none for it (conditionOf). */
+function propertyFilter(props, name) {
+  const condition = conditionOf(props, name, props[name]);
+  return condition == null ? null
+    : el("button", { type: "button", className: "property-filter", title: "Only the events with this value", "aria-label": "Filter on " + conditionText(condition), dataset: { condition } }, "filter");
+}
+
+/** A property shown outside the Properties table (a Python record's place): its value and its filter button. */
+function propertyValue(props, name) {
+  return el("span", {}, valueText(props[name]), " ", propertyFilter(props, name));
 }
 
 /** A value the list can filter on (app=, version=, machine=, instance=: exact, as the API's) with a button that does, or null when none. */
