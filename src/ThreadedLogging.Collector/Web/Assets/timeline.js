@@ -77,6 +77,19 @@ function chips(state) {
   });
 }
 
+/**
+ * The levels after a click on a level's toggle. "Error" turns Critical on and off with it: support who picks Error to
+ * see what went wrong expects the crashes too (Seq's "Errors" signal holds Fatal as well), and Error alone hid them.
+ * Both buttons show pressed, so "Crit" takes the crashes off again (Error alone), or alone lists only them; a link that
+ * names its levels (levels=Error) lists exactly those.
+ */
+function toggled(levels, level) {
+  const set = new Set(levels);
+  const on = !set.has(level);
+  for (const l of level === "Error" ? ["Error", "Critical"] : [level]) if (on) set.add(l); else set.delete(l);
+  return ["Trace", "Debug", "Information", "Warning", "Error", "Critical"].filter((l) => set.has(l));
+}
+
 export function showTimeline(state) {
   // A trace and everyone's timeline cross users: their rows say whose each event is.
   $("events-table").classList.toggle("with-user", acrossUsers(state) || otherSpelling);
@@ -378,11 +391,7 @@ export function wireTimeline() {
     change({ event: tr.dataset.id, ctx: "" });
   });
   for (const b of document.querySelectorAll("[data-level]")) {
-    b.addEventListener("click", () => {
-      const levels = new Set(readState().levels);
-      if (levels.has(b.dataset.level)) levels.delete(b.dataset.level); else levels.add(b.dataset.level);
-      change({ ...typed(), levels: ["Trace", "Debug", "Information", "Warning", "Error", "Critical"].filter((l) => levels.has(l)), at: "" });
-    });
+    b.addEventListener("click", () => change({ ...typed(), levels: toggled(readState().levels, b.dataset.level), at: "" }));
   }
   for (const b of document.querySelectorAll("[data-range]")) {
     b.addEventListener("click", () => change({ ...typed(), range: b.dataset.range === "all" ? "" : b.dataset.range, from: "", to: "", at: "" }));

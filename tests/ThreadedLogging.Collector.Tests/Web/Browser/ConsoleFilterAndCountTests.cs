@@ -47,7 +47,7 @@ public sealed class ConsoleFilterAndCountTests(ChromiumFixture chromium) : IClas
         await Expect(rows).ToHaveCountAsync(1);
         await Expect(page.Locator("#detail")).ToBeVisibleAsync();
         await Expect(page.Locator("#detail-body .message")).ToHaveTextAsync("the detail being read");
-        await Expect(page.Locator("#detail-body .filtered-out")).ToHaveTextAsync("Not in the list: its level, Debug, is hidden by the level filter (showing Error).");
+        await Expect(page.Locator("#detail-body .filtered-out")).ToHaveTextAsync("Not in the list: its level, Debug, is hidden by the level filter (showing Error, Critical).");
 
         await page.Locator("[data-level=Debug]").ClickAsync();
 

@@ -144,7 +144,7 @@ public sealed class KindConsoleTests(ChromiumFixture chromium) : IClassFixture<C
 
         await Expect(page.Locator("#property-chips .chip > span")).ToHaveTextAsync(["Message: " + Script]);
         await page.Locator("[data-level='Error']").ClickAsync();
-        await Expect(page.Locator("#events-empty")).ToHaveTextAsync($"No events for alice of the kind “{Script}” at Error, at any time.");
+        await Expect(page.Locator("#events-empty")).ToHaveTextAsync($"No events for alice of the kind “{Script}” at Error, Critical, at any time.");
         Assert.Equal(0, await page.Locator("#property-chips script, #top-values script, #events-empty script").CountAsync());
         Assert.Empty(shop.Dialogs);
     }
