@@ -94,7 +94,23 @@ const ShownLines = 8;
  */
 function exceptionBlock(x) {
   const shown = exceptionText(x);
-  return cappedBlock(el("pre", { className: "exception" }, shown), shown, "Exception", "exception-toggle");
+  return [exceptionHead(x), ...cappedBlock(el("pre", { className: "exception" }, shown), shown, "Exception", "exception-toggle")];
+}
+
+/**
+ * The exception's type and message above its text when the text's first line does not say them, else null: OTLP's
+ * exception.stacktrace from a Go SDK is frames alone, a Python traceback begins "Traceback (most recent call last):"
+ * and says them on its last line, cut off by the box. The list's row showed them (exceptionLine), the detail did not;
+ * Sentry heads a stack the same way. A .NET ToString() begins with them and is not given them twice.
+ */
+function exceptionHead(x) {
+  if (!x || typeof x !== "object" || !x.text) return null;
+  const said = (v) => typeof v === "string" && v !== "";
+  const line = [x.type, x.message].filter(said).join(": ");
+  if (!line) return null;
+  const first = String(x.text).split("\n").find((l) => l.trim() !== "") ?? "";
+  if (first.includes(said(x.message) ? x.message.split("\n")[0] : x.type)) return null;
+  return el("p", { className: "exception-head" }, line);
 }
 
 /**
@@ -348,7 +364,7 @@ function keepInView(slot, box, row) {
   const panel = $("detail");
   const offset = (node) => node.getBoundingClientRect().top - panel.getBoundingClientRect().top + panel.scrollTop;
   const bar = panel.querySelector(".detail-bar")?.offsetHeight ?? 0;
-  const first = $("detail-body").querySelector("pre.exception")?.previousElementSibling ?? $("detail-body").querySelector(".message");
+  const first = $("detail-body").querySelector(".exception-head, pre.exception")?.previousElementSibling ?? $("detail-body").querySelector(".message");
   let top = panel.scrollTop;
   top = Math.max(top, offset(slot) + slot.offsetHeight - panel.clientHeight);
   if (first) top = Math.min(top, offset(first) - bar);
