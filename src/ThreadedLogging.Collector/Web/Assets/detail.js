@@ -1,6 +1,6 @@
 // Event detail: everything an event holds, as text (pre-formatted JSON for nested values), and its context.
 import { getJson, toJson, numberText, fromRoot } from "./api.js";
-import { $, el, clear, text, status, timeCell, localTime, excerpt, exceptionLine } from "./dom.js";
+import { $, el, clear, text, status, timeCell, localTime, excerpt, exceptionLine, shortVersion } from "./dom.js";
 import { change, open, timelineOf, readState, conditionText, kindOf, toUrl, range, PRESETS } from "./state.js";
 import { captureControls } from "./levels.js";
 import { reachSlots, showReach } from "./reach.js";
@@ -197,6 +197,20 @@ function rangeText(state) {
   return PRESETS[state.range] ?? "at any time";
 }
 
+/**
+ * Where the event comes from, at the detail's top: "App Shop 2.4.1 · Machine PC-7 · Category Shop.Checkout". With the
+ * detail open the list hides those columns (app.css: room for the message), and they were said only in the Event and
+ * Identity sections, below the exception, out of view. Null when the event has none of them.
+ */
+function origin(e) {
+  const version = shortVersion(e.version);
+  const parts = [["App", [e.app, version].filter(Boolean).join(" "), version !== e.version ? e.version : null], ["Machine", e.machine], ["Category", e.category]]
+    .filter(([, value]) => value != null && value !== "");
+  if (parts.length === 0) return null;
+  return el("p", { className: "origin" }, parts.flatMap(([label, value, title], i) => [i ? " · " : "", el("span", { className: "origin-label" }, label), " ",
+    el("span", { className: "origin-value", title: title ?? null }, value)]));
+}
+
 function render(e, state) {
   const ctx = e.context && typeof e.context === "object" ? e.context : {};
   const props = e.properties && typeof e.properties === "object" ? e.properties : {};
@@ -219,6 +233,8 @@ function render(e, state) {
     body.append(el("p", { className: "note out-of-range", role: "note" }, outside, " ",
       el("button", { type: "button", className: "list-up-to", dataset: { upTo: String(e.id) } }, "List the events up to it")));
   }
+  const where = origin(e);
+  if (where) body.append(where);
   body.append(...cappedBlock(el("div", { className: "message" }, e.message ?? ""), e.message ?? "", "Message", "message-toggle"));
   const kind = kindOf(e);
   const reach = reachSlots();
@@ -369,8 +385,9 @@ function keepInView(slot, box, row) {
   top = Math.max(top, offset(slot) + slot.offsetHeight - panel.clientHeight);
   if (first) top = Math.min(top, offset(first) - bar);
   // The marked row whole, even where that scrolls the exception's first lines away: a crash is its process's last event,
-  // its row at the very bottom of the box, which was cut off by the detail's edge (1280×800, 0 after).
-  if (row) top = Math.max(top, offset(row) + row.offsetHeight - panel.clientHeight);
+  // its row at the very bottom of the box, which was cut off by the detail's edge (1280×800, 0 after). To the whole pixel
+  // above its fractional bottom: the scroll position rounds, and a row 0.8 px over the edge is cut off.
+  if (row) top = Math.max(top, Math.ceil(offset(row) + row.getBoundingClientRect().height - panel.clientHeight));
   panel.scrollTop = Math.max(0, top);
 }
 
