@@ -6,8 +6,8 @@ internal static partial class SqsIngestLog
     [LoggerMessage(100, LogLevel.Information, "Draining SQS queue {Queue} with {Receivers} receivers")]
     public static partial void Started(ILogger logger, string queue, int receivers);
 
-    [LoggerMessage(101, LogLevel.Warning, "Receiving from SQS queue {Queue} failed; retrying in {Delay}: {Error}")]
-    public static partial void ReceiveFailed(ILogger logger, string queue, TimeSpan delay, string error);
+    [LoggerMessage(101, LogLevel.Warning, "Receiving from SQS queue {Queue} failed; retrying in {Delay}: {Error} ({Suppressed} more receives failed so since the last such line, at most one a minute)")]
+    public static partial void ReceiveFailed(ILogger logger, string queue, TimeSpan delay, string error, long suppressed);
 
     [LoggerMessage(102, LogLevel.Warning, "SQS message {MessageId} from {Queue} set aside as poison: {Reason} ({Suppressed} more set aside for this kind of reason since the last such line, at most one a minute; each in GET /api/ingest/sqs/poison)")]
     public static partial void Poisoned(ILogger logger, string messageId, string queue, string reason, long suppressed);
@@ -29,4 +29,7 @@ internal static partial class SqsIngestLog
 
     [LoggerMessage(108, LogLevel.Warning, "{Count} SQS messages from {Queue} left in the queue for {Seconds} s: {Reason} ({Suppressed} more receives left so since the last such line, at most one a minute)")]
     public static partial void Overloaded(ILogger logger, int count, string queue, int seconds, string reason, long suppressed);
+
+    [LoggerMessage(109, LogLevel.Information, "Receiving from SQS queue {Queue} works again after {Failures} failed receives since {Since:O}")]
+    public static partial void ReceiveWorks(ILogger logger, string queue, long failures, DateTimeOffset since);
 }

@@ -49,6 +49,9 @@ internal sealed class SqsQueueConsumer(
     // exception's type): while the store fails, every message of the queue fails the same way, and each was a line of its own.
     // The statistics count every failure (statistics.Error).
     private readonly LogRateLimiter _failureLines = new(OverloadLogInterval, time);
+
+    // Failed receives (101), said at most once a minute per kind of failure; the receive that works after them says so (109).
+    private readonly SqsReceiveFailures _receiveFailures = new(time);
     private string? _url = queue.Url;
 
     /// <summary>What became of one message of a receive.</summary>
@@ -97,7 +100,11 @@ internal sealed class SqsQueueConsumer(
 
                 var error = $"{e.GetType().Name}: {e.Message}";
                 statistics.Error(error);
-                SqsIngestLog.ReceiveFailed(logger, queue.Label, options.RetryDelay, error);
+                if (_receiveFailures.Failed(e, out var suppressed))
+                {
+                    SqsIngestLog.ReceiveFailed(logger, queue.Label, options.RetryDelay, error, suppressed);
+                }
+
                 try
                 {
                     await Task.Delay(options.RetryDelay, time, stopping);
@@ -125,6 +132,11 @@ internal sealed class SqsQueueConsumer(
             },
             stopping);
         var receivedAt = time.GetTimestamp();
+        if (_receiveFailures.Worked(out var failures, out var since))
+        {
+            SqsIngestLog.ReceiveWorks(logger, queue.Label, failures, since);
+        }
+
         if (response.Messages is not { Count: > 0 } messages)
         {
             return;

@@ -1,0 +1,68 @@
+using Amazon.Runtime;
+using ThreadedLogging.Collector.Diagnostics;
+
+namespace ThreadedLogging.Collector.Ingest.Sqs;
+
+/// <summary>
+/// A queue's failed receives, shared by its receivers: each was a line (event 101) every <c>RetryDelay</c> per receiver for as
+/// long as the failure lasted (a queue that does not exist, AWS keys refused or missing: 24 lines a minute of up to 7 lines
+/// each). A failure is said at most once a minute per kind (<see cref="Kind"/>), its line saying how many were left out since
+/// the last; a new kind is said at once, and so is the first failure after a receive that worked. The first receive that works
+/// after more than one failure says so (event 109): the lines a minute apart no longer tell when the failure ended, and a
+/// single failure's line already said it is retried.
+/// </summary>
+internal sealed class SqsReceiveFailures(TimeProvider time)
+{
+    private static readonly TimeSpan LineInterval = TimeSpan.FromMinutes(1);
+
+    private readonly LogRateLimiter _lines = new(LineInterval, time);
+    private readonly Lock _gate = new();
+    private long _failures;
+    private long _outage;
+    private DateTimeOffset _since;
+
+    /// <summary>Counts a failed receive: true when its line is to be written, with how many of its kind were left out since the last.</summary>
+    public bool Failed(Exception exception, out long suppressed)
+    {
+        long outage;
+        lock (_gate)
+        {
+            if (_failures++ == 0)
+            {
+                _since = time.GetUtcNow();
+            }
+
+            outage = _outage;
+        }
+
+        // Keyed by the outage too: the first failure after a receive that worked is news, whatever was said a minute before.
+        var key = $"{outage} {Kind(exception)}";
+        return _lines.TryAcquire(ref key, out suppressed);
+    }
+
+    /// <summary>A receive worked: true when more than one failed before it, with how many and when the first of them did.</summary>
+    public bool Worked(out long failures, out DateTimeOffset since)
+    {
+        lock (_gate)
+        {
+            failures = _failures;
+            since = _since;
+            if (failures == 0)
+            {
+                return false;
+            }
+
+            _failures = 0;
+            _outage++;
+        }
+
+        return failures > 1;
+    }
+
+    /// <summary>
+    /// The kind of a receive's failure: <see cref="FailureKind"/>, and for an answer of AWS its error code (a refused signature
+    /// and a queue that does not exist are two kinds), never the message, which may name a key id or an address.
+    /// </summary>
+    internal static string Kind(Exception exception) =>
+        exception is AmazonServiceException { ErrorCode: { Length: > 0 } code } ? $"{FailureKind.Of(exception)} {code}" : FailureKind.Of(exception);
+}
