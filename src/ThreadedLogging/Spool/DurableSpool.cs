@@ -183,9 +183,19 @@ internal sealed partial class DurableSpool : IDisposable
                 // Locked, but maybe a file already unlinked: another process locked it in this process's open-to-lock
                 // window, found the directory empty, and deleted the lock file (which deleters unlink before they let go,
                 // see DeleteAdoptedDirectory) — the directory goes next, and with it this spool. Before, the handler went
-                // on with a lock on nothing and ran memory-only. Its name still naming a file means no deleter got it:
-                // nobody else makes this lock file (an adoption makes none in a directory without segments, OpenLockToAdopt).
-                if (File.Exists(path))
+                // on with a lock on nothing and ran memory-only. Its name still naming the file held means no deleter got it.
+                bool named;
+                try
+                {
+                    named = NamesHeldLock(locked, path);
+                }
+                catch
+                {
+                    locked.Dispose();
+                    throw;
+                }
+
+                if (named)
                 {
                     return locked;
                 }
@@ -212,6 +222,25 @@ internal sealed partial class DurableSpool : IDisposable
             _bookmark = new SpoolBookmark(_directory, SpoolSegmentName.Version); // not opened yet: nothing to dispose
             Report?.Invoke($"The spool's directory {lost} was locked by another process before this one locked it ({why}): this process spools in {_directory} instead.");
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="path"/> names the lock file <paramref name="locked"/> holds, not one made again at its name
+    /// after it was unlinked. An adoption of this version makes none in a directory without segments (<see cref="OpenLockToAdopt"/>),
+    /// but an earlier build's adoption (its <see cref="FileMode.OpenOrCreate"/>) did, and held it while this process
+    /// checked: a check of the name alone (<see cref="File.Exists(string)"/>) then kept a directory that adoption, finding
+    /// it empty, deleted next (the spool's first segment: DirectoryNotFound, memory-only for the handler's life). So the
+    /// file held is marked with what it holds (this directory's name; no one else writes into a lock file, a lock file made
+    /// again is empty) and the name's file must have that length.
+    /// </summary>
+    private bool NamesHeldLock(FileStream locked, string path)
+    {
+        var mark = System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(_directory) + "\n");
+        locked.SetLength(0);
+        locked.Write(mark);
+        locked.Flush();
+        var named = new FileInfo(path);
+        return named.Exists && named.Length == mark.Length;
     }
 
     /// <summary>

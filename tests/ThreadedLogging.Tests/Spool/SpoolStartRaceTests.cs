@@ -257,6 +257,66 @@ public sealed class SpoolStartRaceTests
     }
 
     [Fact]
+    public async Task Start_ADeleterUnlinkedTheLockFileAndAnEarlierBuildsAdoptionMadeItAgain_TheStarterSpoolsInAnother_EventsSentOnce()
+    {
+        // The same three processes with the adoption an earlier build's (of before dbf2e62, whose TryAdopt opened the lock
+        // file with OpenOrCreate, as an app running two builds side by side during an upgrade has): it made the lock file
+        // again and held it while the starter checked; that check, the name naming a file, kept the directory the
+        // adoption then found empty and deleted: the starter's spool failed at its first segment (DirectoryNotFound). An
+        // earlier build cannot run here: its adoption is what its code did, with a real FileStream and real files.
+        using var directory = new TempDirectory();
+        var reports = new ConcurrentQueue<string>();
+        var starter = new DurableSpool(directory.Path, "starter", 1 << 20, TimeSpan.FromDays(1), TimeProvider.System) { Report = reports.Enqueue };
+        var starterDirectory = Path.Combine(directory.Path, "starter");
+        var lockFile = Path.Combine(starterDirectory, "lock");
+        FileStream? earlierAdoption = null;
+        starter.AfterLock = path =>
+        {
+            if (earlierAdoption is null)
+            {
+                File.Delete(path); // the deleter's unlink: the starter holds a lock on a file no path names
+                earlierAdoption = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); // made again, locked
+            }
+        };
+
+        await Task.Run(() => starter.Open()).WaitAsync(Safety); // its check done while the earlier build's adoption holds the lock file
+
+        // That adoption finds no segment and deletes the directory as those builds did: the lock file unlinked, let go,
+        // then the directory if empty.
+        Assert.NotNull(earlierAdoption);
+        if (Directory.GetFiles(starterDirectory, "*.seg*").Length == 0)
+        {
+            File.Delete(lockFile);
+            earlierAdoption.Dispose();
+            if (!Directory.EnumerateFileSystemEntries(starterDirectory).Any())
+            {
+                Directory.Delete(starterDirectory);
+            }
+        }
+
+        Assert.True(Directory.Exists(starter.DirectoryPath), $"the starter's directory {starter.DirectoryPath} was deleted by the adoption");
+        Assert.Equal(starterDirectory + "-2", starter.DirectoryPath);
+        Assert.Single(reports, m => m.Contains($"The spool's directory {starterDirectory} was locked by another process before this one locked it (its lock file deleted as this one locked it)", StringComparison.Ordinal));
+        var identity = new LogIdentity { App = "App", Version = "1.0", User = "ann", Machine = "m", ProcessId = 7, InstanceId = "starter" };
+        var events = Enumerable.Range(0, 3)
+            .Select(i => new LogEvent(DateTimeOffset.UtcNow, LogLevel.Information, "App", default, "event {N}", $"event {i}", [new("N", i)], null, null))
+            .ToArray();
+        starter.Append(new LogBatch("b1", events, identity), events.Length);
+        starter.Sync();
+        Assert.NotEmpty(Directory.GetFiles(starter.DirectoryPath, "*.seg*"));
+        starter.Dispose(); // the 3 on disk, its lock free: as a process that died
+
+        var sink = new CollectingSink().Open();
+        await using (var next = new ThreadedHandler(sink, SpoolTests.Options(directory.Path)))
+        {
+            Assert.True(next.Flush(Safety));
+            Assert.Equal((3L, 3L, 0L), (next.Statistics.Adopted, next.Statistics.Sent, next.Statistics.Dropped));
+        }
+
+        Assert.Equal(["event 0", "event 1", "event 2"], sink.Delivered.Select(e => e.Message));
+    }
+
+    [Fact]
     public async Task Running_ALookWhileAnotherHandlerMakesItsDirectory_LeavesItAlone_ItSpoolsThereAndTheLookAdoptsItLater()
     {
         // Before, the look took the new directory (its lock file made, not locked yet) for a dead, empty spool: it locked
