@@ -4,6 +4,11 @@ import { $, el, clear, text, status, ago, localTime, excerpt, clip, counted, num
 import { readState, change, span, timelineOf, badWindow, toUrl } from "./state.js";
 
 const LEVELS = ["Trace", "Debug", "Information", "Warning", "Error", "Critical"];
+/**
+ * The counts window when the link names none: a week. The last 24 hours left Friday's users without counts on a
+ * Monday morning ("none in the last 24 hours" beside Friday's crash); a link's window= (1h, 24h, 30d) still wins.
+ */
+export const DefaultWindow = "7d";
 // The latest error's title (tooltip) holds this much of its text; the detail holds all of it.
 const TITLE_CHARS = 2000;
 let next = null;
@@ -19,7 +24,7 @@ let openWhenLoaded = false;
 export function showUsers(state) {
   $("users-search").value = state.search;
   $("users-sort").value = state.sort || "lastSeen";
-  $("users-window").value = state.window || "24h";
+  $("users-window").value = state.window || DefaultWindow;
   return load(state, false);
 }
 
@@ -41,7 +46,7 @@ async function load(state, append) {
   const p = new URLSearchParams();
   if (state.search) p.set("search", state.search);
   if (state.sort) p.set("sort", state.sort);
-  if (!append) windowFrom = new Date(Date.now() - span(state.window || "24h")).toISOString();
+  if (!append) windowFrom = new Date(Date.now() - span(state.window || DefaultWindow)).toISOString();
   p.set("from", windowFrom);
   p.set("limit", "50");
   if (append && next) p.set("after", next);
@@ -50,14 +55,17 @@ async function load(state, append) {
   try {
     const body = await getJson("/api/users", p, controller.signal);
     if (!append) clear(tbody);
-    const none = "none in " + WINDOWS[state.window || "24h"];
+    const window = WINDOWS[state.window || DefaultWindow];
+    const none = "none in " + window;
     for (const user of body.users) tbody.appendChild(row(user, none));
     next = body.next;
     $("users-more").hidden = !next;
     const empty = tbody.rows.length === 0;
     $("users-empty").hidden = !empty;
     text($("users-empty"), state.search ? `No user matches “${state.search}”.` : "No events yet: nobody has logged to this collector.");
-    status(counted(tbody.rows.length, "user", Boolean(next)));
+    // The window said beside the count (and in the table's caption and level headings): the counts are of it alone.
+    status(counted(tbody.rows.length, "user", Boolean(next)) + " · counts over " + window);
+    sayWindow(window);
     if (!append) {
       select(tbody.rows[0]);
       shownSearch = state.search;
@@ -77,6 +85,13 @@ async function load(state, append) {
 
 /** The users window in words, as "none in …" says it. */
 const WINDOWS = { "1h": "the last hour", "24h": "the last 24 hours", "7d": "the last 7 days", "30d": "the last 30 days" };
+
+/** Names the window in the table's caption and in the titles of its level counts' headings ("… in the last 7 days"). */
+function sayWindow(window) {
+  const table = $("users-table");
+  text(table.caption, "Users, with their events in " + window);
+  for (const th of table.tHead.querySelectorAll("th[data-counts]")) th.title = th.dataset.counts + " in " + window;
+}
 
 /**
  * A user's row. One last seen before the window (<paramref name="none"/>: "none in the last 24 hours") had blank
@@ -185,7 +200,7 @@ export function wireUsers() {
     change({ search }, false);
   });
   $("users-sort").addEventListener("change", () => change({ sort: $("users-sort").value === "lastSeen" ? "" : $("users-sort").value }));
-  $("users-window").addEventListener("change", () => change({ window: $("users-window").value === "24h" ? "" : $("users-window").value }));
+  $("users-window").addEventListener("change", () => change({ window: $("users-window").value === DefaultWindow ? "" : $("users-window").value }));
   $("users-more").addEventListener("click", () => load(readState(), true));
   // Everyone's timeline, searched or not: the last 24 hours first (every event of a big store is a slow histogram).
   $("everyone-form").addEventListener("submit", (e) => {

@@ -17,7 +17,7 @@ public sealed class ConsoleFilterAndCountTests(ChromiumFixture chromium) : IClas
 
         await page.GotoAsync(collector.BaseAddress.ToString());
         // Before: "1 users", then "1 events".
-        await Expect(page.Locator("#status")).ToHaveTextAsync("1 user");
+        await Expect(page.Locator("#status")).ToHaveTextAsync("1 user · counts over the last 7 days");
         await page.Locator("#users-table tbody tr[data-user=una] td.user").ClickAsync();
 
         await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(1);

@@ -21,7 +21,7 @@ public sealed class UsersListClockTests(ChromiumFixture chromium) : IClassFixtur
         // Before: "-17999 s ago" in both.
         await Expect(row.Locator("td.time")).ToHaveTextAsync("5 h ahead");
         await Expect(row.Locator("td.error-cell")).ToHaveTextAsync("clock runs fast · 5 h ahead");
-        // Counted in the window (the last 24 hours) where it arrived: before, the E column was empty beside its latest error.
+        // Counted in the window (the last 7 days) where it arrived: before, the E column was empty beside its latest error.
         await Expect(row.Locator("td.num.hot")).ToHaveTextAsync("1");
         Assert.Empty(dialogs);
     }
