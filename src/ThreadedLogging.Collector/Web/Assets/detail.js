@@ -1,6 +1,6 @@
 // Event detail: everything an event holds, as text (pre-formatted JSON for nested values), and its context.
 import { getJson, toJson, numberText, fromRoot } from "./api.js";
-import { $, el, clear, text, status, timeCell, localTime, excerpt, exceptionLine, shortVersion } from "./dom.js";
+import { $, el, clear, text, status, timeCell, localTime, excerpt, exceptionLine, shortVersion, copyText } from "./dom.js";
 import { change, open, timelineOf, readState, conditionText, kindOf, toUrl, range, PRESETS } from "./state.js";
 import { captureControls } from "./levels.js";
 import { reachSlots, showReach } from "./reach.js";
@@ -402,18 +402,7 @@ function contextRow(e, selected) {
 async function copy() {
   if (!current) return;
   const event = current;
-  const json = toJson(event);
-  let ok = true;
-  try {
-    await navigator.clipboard.writeText(json);
-  } catch {
-    const area = el("textarea");
-    area.value = json;
-    document.body.appendChild(area);
-    area.select();
-    ok = document.execCommand("copy");
-    area.remove();
-  }
+  const ok = await copyText(toJson(event));
   if (current !== event) return; // left while the clipboard answered: the line is no longer this event's
   const line = $("status");
   const before = copied ? copied.before : { text: line.textContent, error: line.classList.contains("error") };

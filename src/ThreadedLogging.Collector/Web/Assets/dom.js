@@ -118,6 +118,25 @@ export function timeCell(stored, href = null) {
   return el("td", { className: "time", title: "UTC " + utc + "\nstored " + String(stored) }, content);
 }
 
+/**
+ * Puts a text on the clipboard; false when the browser refuses (no permission, not a secure context): then through a
+ * selected textarea and the older copy command, which works on a page served over plain http.
+ */
+export async function copyText(value) {
+  try {
+    await navigator.clipboard.writeText(value);
+    return true;
+  } catch {
+    const area = el("textarea");
+    area.value = value;
+    document.body.appendChild(area);
+    area.select();
+    const ok = document.execCommand("copy");
+    area.remove();
+    return ok;
+  }
+}
+
 /** A count in this browser's locale: "50,000" (en-US), "50.000" (de-DE). */
 export function number(n) {
   return Number(n).toLocaleString();

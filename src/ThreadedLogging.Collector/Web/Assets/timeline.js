@@ -1,7 +1,7 @@
 // A timeline (one user's, the events without a user, one trace's across users and apps, or everyone's): newest first, level toggles, time range, full text, property conditions, latest error, live tail, download.
 import { getJson, parseJson, session, fromRoot } from "./api.js";
-import { $, el, clear, text, status, timeCell, excerpt, exceptionLine, zoneName, counted, number, shortVersion } from "./dom.js";
-import { readState, change, range, forSubject, acrossUsers, badRange, conditionText, toUrl, throughMillisecond, SOURCE_FILTERS, PRESETS } from "./state.js";
+import { $, el, clear, text, status, timeCell, excerpt, exceptionLine, zoneName, counted, number, shortVersion, copyText, localTime } from "./dom.js";
+import { readState, change, range, forSubject, acrossUsers, badRange, conditionText, toUrl, throughMillisecond, span, SOURCE_FILTERS, PRESETS } from "./state.js";
 import { hideHistogram, wireHistogram } from "./histogram.js";
 import { recountOnArrival, stopRecounting, arrived } from "./recount.js";
 import { showSummary } from "./summary.js";
@@ -33,6 +33,8 @@ let reloading = false;
 // The range the rows were loaded in. A preset ("1 h") counts back from the moment the list loads; "Older events" goes on
 // in that same range: counted again from a later now it left out what lay between and said there was nothing older.
 let loadedRange = { from: "", to: "" };
+// When the rows were loaded (ISO): the end of a preset range's window, as "Copy link" pins it.
+let loadedAt = "";
 // The id of the event last open in the detail: its row, once the detail closes, is where j and k go on from.
 let lastOpen = null;
 const shown = new Set();
@@ -163,7 +165,7 @@ async function load(state, append) {
   }
   reloading = !append;
   const p = filters(state);
-  if (!append) loadedRange = range(state);
+  if (!append) { loadedAt = new Date().toISOString(); loadedRange = range(state); }
   const { from, to } = loadedRange;
   if (from) p.set("from", from);
   if (to) p.set("to", throughMillisecond(to, from));
@@ -249,6 +251,35 @@ function downloads(params) {
     p.set("format", a.dataset.export);
     a.href = fromRoot("/api/events/export?" + p.toString());
   }
+}
+
+/**
+ * The address of this view to send someone, its range pinned: a preset ("1 h", "7 d", All) or a From without a To
+ * becomes the instants the list shows, from and to, so that the link lists the same events whenever it is opened (a
+ * link with range=7d showed a developer another week the day after). Grafana's share link does the same ("Lock time
+ * range", on by default); the address bar keeps the preset, so a reload still shows the latest. The end is when the
+ * list was loaded, or now with the live tail on (its rows came since), which the link leaves off: a pinned range has
+ * nothing live to show. Null while the list's range is one the console cannot use (the list says why).
+ */
+function pinnedLink(state) {
+  if (badRange(state) || swappedRange(state.from, state.to)) return null;
+  const pinned = { ...state };
+  if (!state.to) {
+    // A preset's end is its start and span (the list's "1 h" is an hour long), else the moment the list was loaded.
+    const end = state.live === "1" || !loadedAt ? new Date().toISOString()
+      : !state.from && span(state.range) && loadedRange.from ? new Date(Date.parse(loadedRange.from) + span(state.range)).toISOString() : loadedAt;
+    Object.assign(pinned, { from: state.from || loadedRange.from, to: end, range: "", live: "" });
+  }
+  return { url: new URL(toUrl(pinned), location.href).href, from: pinned.from, to: pinned.to };
+}
+
+async function copyLink() {
+  const link = pinnedLink(readState());
+  if (!link) { status("Nothing to link to: the list's range cannot be used", true); return; }
+  const ok = await copyText(link.url);
+  status(ok
+    ? `Copied a link to these events, pinned ${link.from ? "from " + localTime(link.from) + " " : ""}to ${localTime(link.to)}: it lists them whenever it is opened`
+    : "Copy failed: the browser refused the clipboard", !ok);
 }
 
 function row(e) {
@@ -421,6 +452,7 @@ export function wireTimeline() {
   });
   $("timeline-form").addEventListener("submit", (e) => { e.preventDefault(); change({ ...typed(), at: "" }, false); });
   $("events-more").addEventListener("click", () => load(readState(), true));
+  $("copy-link").addEventListener("click", copyLink);
   $("events-empty").addEventListener("click", (event) => {
     if (event.target.closest("button.any-time")) change({ ...typed(), range: "", from: "", to: "", at: "" });
   });
