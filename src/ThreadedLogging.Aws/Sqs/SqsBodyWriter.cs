@@ -29,7 +29,7 @@ internal static partial class SqsBodyWriter
     /// <summary>
     /// Writes the seed's record: the JSON of the Python <c>LogRecord</c>'s <c>__dict__</c> (numbers as numbers,
     /// <c>None</c> as null) with <c>user</c> and the integer <c>revision</c> added as the seed did, plus
-    /// <c>machine</c>, <c>app</c>, and <c>instanceId</c> + <c>sequence</c> so that a consumer stores it once.
+    /// <c>machine</c>, <c>app</c>, <c>version</c> (the identity's), and <c>instanceId</c> + <c>sequence</c> so that a consumer stores it once.
     /// </summary>
     public static void WriteSeedRecord(LogEvent logEvent, LogIdentity identity, int revision, IBufferWriter<byte> output)
     {
@@ -58,6 +58,7 @@ internal static partial class SqsBodyWriter
         }
 
         json.WriteNumber("revision", revision);
+        json.WriteString("version", identity.Version); // the version whatever the revision (a revision of 0 is none, for the collector too)
         json.WriteString("instanceId", identity.InstanceId);
         json.WriteNumber("sequence", logEvent.Sequence);
         json.WriteEndObject();

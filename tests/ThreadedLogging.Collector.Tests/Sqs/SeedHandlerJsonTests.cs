@@ -94,4 +94,30 @@ public sealed class SeedHandlerJsonTests(SqsEmulatorFixture sqs) : IClassFixture
         Assert.Equal("division by zero", exception.RootElement.GetProperty("message").GetString());
         Assert.StartsWith("Traceback (most recent call last):", exception.RootElement.GetProperty("text").GetString(), StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// The seed's <c>ThreadedAwsHandler(access_key, secret_access_key, queue_name)</c> without a revision sends its default,
+    /// <c>revision=0</c>: no revision, as the .NET client's <c>Revision</c> 0 is. It was stored as the version "0", so every
+    /// user's events read "only 0" in the console's "since which version".
+    /// </summary>
+    [Fact]
+    public async Task Ingest_SeedHandlersDefaultRevision0FromCPython_StoredWithoutAVersion()
+    {
+        using var data = new TempDirectory();
+        var (name, url) = await sqs.CreateQueueAsync("seedrev0");
+        using var client = sqs.CreateClient();
+        var bodies = (await PythonProcess.RunAsync(SeedScript.Replace("revision=42", "revision=0", StringComparison.Ordinal))).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(3, bodies.Length);
+        foreach (var body in bodies)
+        {
+            await client.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = body });
+        }
+
+        await using var collector = await SqsCollectorHost.StartAsync(sqs, data.Path, name);
+        await collector.Statistics.WaitAsync(s => s.EventsStored + s.Poison >= 3, new CancellationTokenSource(Budget).Token);
+
+        var stored = await collector.AllEventsAsync();
+        Assert.Equal(3, stored.Count);
+        Assert.All(stored, e => Assert.Equal(("bob", (string?)null), (e.User, e.Version))); // before: "0"
+    }
 }

@@ -56,6 +56,40 @@ public sealed class SqsIngestTests(SqsEmulatorFixture sqs) : IClassFixture<SqsEm
         Assert.All(events, e => Assert.Equal($"sqs:{name}", e.Path));
     }
 
+    /// <summary>
+    /// A seed record carries the seed's integer <c>revision</c>, 0 unless the app gives one; the collector took it for the
+    /// version, so a .NET app sending seed records without a revision had every event stored as version "0", its own
+    /// version (<c>Version</c>, else the entry assembly's) lost. The record now carries <c>version</c> too, and a revision
+    /// of 0 is none.
+    /// </summary>
+    [Fact]
+    public async Task Ingest_SeedRecordsWithoutARevision_StoredWithTheHandlersVersion_ARevisionStillWins()
+    {
+        using var data = new TempDirectory();
+        var (name, _) = await sqs.CreateQueueAsync("seedversion");
+        await using var collector = await SqsCollectorHost.StartAsync(sqs, data.Path, name);
+
+        string unrevised, revised;
+        var options = sqs.Options(name);
+        options.MessageFormat = SqsMessageFormat.SeedRecord;
+        options.Version = "2.4.0";
+        await using (var plain = new ThreadedAwsHandler(options))
+        await using (var seed = new ThreadedAwsHandler("test", "test", name, revision: 12, options))
+        {
+            unrevised = plain.Identity.InstanceId;
+            revised = seed.Identity.InstanceId;
+            plain.CreateLogger("Payroll").LogInformation("paid {Number}", 1);
+            seed.CreateLogger("Payroll").LogInformation("paid {Number}", 2);
+            Assert.True(await plain.FlushAsync(new CancellationTokenSource(Budget).Token));
+            Assert.True(await seed.FlushAsync(new CancellationTokenSource(Budget).Token));
+        }
+
+        await collector.Statistics.WaitAsync(s => s.EventsStored >= 2, new CancellationTokenSource(Budget).Token);
+        var events = await collector.AllEventsAsync();
+        Assert.Equal("2.4.0", events.Single(e => e.InstanceId == unrevised).Version); // before: "0"
+        Assert.Equal("12", events.Single(e => e.InstanceId == revised).Version);
+    }
+
     [Fact]
     public async Task Ingest_ConsumerKilledBetweenCommitAndDelete_RedeliveredMessageStoredOnce()
     {

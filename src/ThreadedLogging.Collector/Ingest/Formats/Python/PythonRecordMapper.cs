@@ -101,7 +101,7 @@ internal static partial class PythonRecordMapper
             PropertiesJson = time.WithClientTime(PythonRecordContext.PropertiesJson(fields, unrenderedArgs, recordUserAsProperty, typed)),
             ContextJson = PythonRecordContext.ContextJson(fields),
             App = limits.Field(Get(fields, "app"), "app", Index),
-            Version = limits.Field(Get(fields, "revision") ?? Get(fields, "version"), "revision", Index),
+            Version = limits.Field(Revision(fields) ?? Get(fields, "version"), "revision", Index),
             User = limits.Field(user, "user", Index),
             Machine = limits.Field(Get(fields, "machine"), "machine", Index),
             Path = path,
@@ -138,6 +138,13 @@ internal static partial class PythonRecordMapper
     /// </summary>
     private static bool CarriesClientIdentity(Dictionary<string, string> fields) =>
         fields.ContainsKey("instanceId") || (fields.ContainsKey("machine") && fields.ContainsKey("app"));
+
+    /// <summary>
+    /// The seed's <c>revision</c>, none when it is 0: the default of the seed's <c>ThreadedAwsHandler</c> and of the .NET
+    /// client's <c>Revision</c> (which sends its version as <c>version</c> beside it), which stored every event of an app
+    /// without a revision as version "0".
+    /// </summary>
+    private static string? Revision(Dictionary<string, string> fields) => Get(fields, "revision") is { } revision && revision != "0" ? revision : null;
 
     /// <summary>Python sends <c>str(None)</c> for absent values.</summary>
     private static string? Get(Dictionary<string, string> fields, string name) =>
