@@ -9,12 +9,15 @@ internal sealed class IdentityPropertyOptions
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Collector:Identity";
 
-    private static readonly string[] DefaultUser = ["UserName", "User", "enduser.id", "user.name", "EnvironmentUserName", "user.id"];
+    // The names an app gives its user (Serilog's, Seq's `UserId`, OpenTelemetry's) before EnvironmentUserName, the
+    // process's OS account that Serilog.Enrichers.Environment puts on every event (`vm\root`, `IIS APPPOOL\Shop`): it
+    // stands in only for an event whose app names no user.
+    private static readonly string[] DefaultUser = ["UserName", "User", "UserId", "enduser.id", "user.name", "user.id", "EnvironmentUserName"];
     private static readonly string[] DefaultApp = ["Application", "service.name"];
     private static readonly string[] DefaultVersion = ["Version", "AppVersion", "service.version"];
     private static readonly string[] DefaultMachine = ["MachineName", "host.name"];
 
-    /// <summary>Gets or sets the names that carry the user. The default value is <c>UserName, User, enduser.id, user.name, EnvironmentUserName, user.id</c> (Serilog.Enrichers.Environment, OpenTelemetry).</summary>
+    /// <summary>Gets or sets the names that carry the user. The default value is <c>UserName, User, UserId, enduser.id, user.name, user.id, EnvironmentUserName</c> (Serilog, OpenTelemetry, and last the process's account from Serilog.Enrichers.Environment).</summary>
     public List<string> User { get; set; } = [];
 
     /// <summary>Gets or sets the names that carry the app. The default value is <c>Application, service.name</c>.</summary>

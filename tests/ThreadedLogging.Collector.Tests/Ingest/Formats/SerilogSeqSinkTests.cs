@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Serilog;
+using Serilog.Context;
 using Serilog.Core;
 using Serilog.Events;
 using ThreadedLogging.Collector.Tests.Support;
@@ -144,6 +145,38 @@ public sealed class SerilogSeqSinkTests
         Assert.Equal(new DateTimeOffset(start), properties.GetProperty("@st").GetDateTimeOffset());
         Assert.Equal(7, properties.GetProperty("OrderId").GetInt32());
         Assert.Single(await collector.EventsAsync("traceId=" + activity.TraceId.ToHexString()));
+    }
+
+    /// <summary>
+    /// A Serilog app tags each request's user in the LogContext (<c>UserId</c>, as Seq's examples do, or OpenTelemetry's
+    /// <c>user.id</c>) and, as most do, runs Serilog.Enrichers.Environment's <c>WithEnvironmentUserName()</c>: the
+    /// process's OS account (<c>vm\root</c>, <c>IIS APPPOOL\Shop</c>) on every event. The user the app named is the
+    /// event's user; the account only stands in when the app names none.
+    /// </summary>
+    [Theory]
+    [InlineData("UserId")]
+    public async Task SeqSink_UserInLogContextBesideEnvironmentUserName_TheLogContextsUserIsTheUser(string property)
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=" + Key);
+        var log = new LoggerConfiguration()
+            .Enrich.FromLogContext()
+            .Enrich.WithProperty("EnvironmentUserName", "vm\\root") // what WithEnvironmentUserName() adds
+            .Enrich.WithProperty("Application", "Shop")
+            .WriteTo.Seq(collector.BaseAddress.ToString(), apiKey: Key)
+            .CreateLogger();
+
+        log.Information("Shop started");
+        using (LogContext.PushProperty(property, "bob"))
+        {
+            log.Warning("Cart of {Items} items abandoned", 3);
+        }
+
+        await log.DisposeAsync();
+
+        var users = (await collector.EventsAsync("app=Shop")).ToDictionary(e => e.GetProperty("template").GetString()!, e => e.GetProperty("user").GetString(), StringComparer.Ordinal);
+        Assert.Equal("bob", users["Cart of {Items} items abandoned"]);
+        Assert.Equal("vm\\root", users["Shop started"]);
+        Assert.Single(await collector.EventsAsync("user=bob"));
     }
 
     [Fact]
