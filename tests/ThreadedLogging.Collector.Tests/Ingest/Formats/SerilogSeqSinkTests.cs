@@ -155,6 +155,7 @@ public sealed class SerilogSeqSinkTests
     /// </summary>
     [Theory]
     [InlineData("UserId")]
+    [InlineData("user.id")] // sent by the sink as {"user":{"id":"bob"}}
     public async Task SeqSink_UserInLogContextBesideEnvironmentUserName_TheLogContextsUserIsTheUser(string property)
     {
         await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=" + Key);
@@ -177,6 +178,35 @@ public sealed class SerilogSeqSinkTests
         Assert.Equal("bob", users["Cart of {Items} items abandoned"]);
         Assert.Equal("vm\\root", users["Shop started"]);
         Assert.Single(await collector.EventsAsync("user=bob"));
+    }
+
+    /// <summary>
+    /// A Serilog app that names its identity as OpenTelemetry does: Serilog.Sinks.Seq (9.x) sends each dotted name as
+    /// nested objects (<c>{"service":{"name":"shop","version":"3.1.0"},"host":{"name":"web-03"}}</c>), as Seq reads them.
+    /// </summary>
+    [Fact]
+    public async Task SeqSink_OpenTelemetryNamesNestedByTheSink_AppVersionMachineAndUserRead()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=" + Key);
+        var log = new LoggerConfiguration()
+            .Enrich.FromLogContext()
+            .Enrich.WithProperty("service.name", "shop")
+            .Enrich.WithProperty("service.version", "3.1.0")
+            .Enrich.WithProperty("host.name", "web-03")
+            .WriteTo.Seq(collector.BaseAddress.ToString(), apiKey: Key)
+            .CreateLogger();
+
+        using (LogContext.PushProperty("enduser.id", "carol"))
+        {
+            log.Error(ThrownExceptions.OuterWithInner(), "Payment of order {OrderId} failed", 48151623);
+        }
+
+        await log.DisposeAsync();
+
+        var stored = Assert.Single(await collector.EventsAsync());
+        Assert.Equal("web-03", stored.GetProperty("properties").GetProperty("host").GetProperty("name").GetString()); // nested, as sent
+        Assert.Equal(["shop", "3.1.0", "web-03", "carol"], new[] { "app", "version", "machine", "user" }.Select(f => stored.GetProperty(f).GetString()));
+        Assert.Single(await collector.EventsAsync("user=carol&app=shop"));
     }
 
     [Fact]

@@ -38,6 +38,17 @@ internal struct ClefEventFields
     /// <summary>Keeps <paramref name="value"/> as an identity when <paramref name="name"/> outranks what was found so far.</summary>
     public void OfferIdentity(ReadOnlySpan<byte> name, JsonElement value, byte[][][] names)
     {
+        if (value.ValueKind == JsonValueKind.Object)
+        {
+            // Serilog.Sinks.Seq (9.x) sends a dotted name as nested objects, as Seq reads it (`user.id` as
+            // {"user":{"id":…}}): OpenTelemetry's names (`user.id`, `service.name`, `host.name`) arrive so from a Serilog app.
+            OfferNested(ref User, ref _userRank, name, value, names[IdentityPropertyOptions.UserKind]);
+            OfferNested(ref App, ref _appRank, name, value, names[IdentityPropertyOptions.AppKind]);
+            OfferNested(ref Version, ref _versionRank, name, value, names[IdentityPropertyOptions.VersionKind]);
+            OfferNested(ref Machine, ref _machineRank, name, value, names[IdentityPropertyOptions.MachineKind]);
+            return;
+        }
+
         if (value.ValueKind is not (JsonValueKind.String or JsonValueKind.Number))
         {
             return; // only a string or a number names an identity; the next name is tried
@@ -69,6 +80,52 @@ internal struct ClefEventFields
             case (byte)'t' when name[2] == (byte)'r': TraceId = value; return true;
             case (byte)'s' when name.Length == 3 && name[2] == (byte)'p': SpanId = value; return true;
             default: return false;
+        }
+    }
+
+    /// <summary>
+    /// Keeps the member of the object <paramref name="value"/> that a dotted candidate names past <paramref name="name"/>
+    /// (`user.id` in the property `user`: its member `id`; every dot a step, as a query's property path), when it is a
+    /// string or a number and the candidate outranks what was found so far.
+    /// </summary>
+    private static void OfferNested(ref JsonElement chosen, ref int rank, ReadOnlySpan<byte> name, JsonElement value, byte[][] candidates)
+    {
+        var limit = rank == 0 ? candidates.Length : rank;
+        for (var n = 0; n < limit; n++)
+        {
+            var candidate = candidates[n];
+            if (candidate.Length <= name.Length + 1 || !candidate.AsSpan().StartsWith(name) || candidate[name.Length] != (byte)'.')
+            {
+                continue;
+            }
+
+            if (Member(value, candidate.AsSpan(name.Length + 1)) is { ValueKind: JsonValueKind.String or JsonValueKind.Number } member)
+            {
+                rank = n + 1;
+                chosen = member;
+                return;
+            }
+        }
+    }
+
+    /// <summary>The member at the dotted <paramref name="path"/> of an object; null when a step finds none.</summary>
+    private static JsonElement? Member(JsonElement value, ReadOnlySpan<byte> path)
+    {
+        while (true)
+        {
+            var dot = path.IndexOf((byte)'.');
+            var step = dot < 0 ? path : path[..dot];
+            if (value.ValueKind != JsonValueKind.Object || step.IsEmpty || !value.TryGetProperty(step, out value))
+            {
+                return null;
+            }
+
+            if (dot < 0)
+            {
+                return value;
+            }
+
+            path = path[(dot + 1)..];
         }
     }
 
