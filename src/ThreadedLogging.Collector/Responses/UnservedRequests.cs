@@ -7,7 +7,7 @@ namespace ThreadedLogging.Collector.Responses;
 /// Requests no endpoint serves: routing's own 404 (no such path) and 405 (no such method on a path) get a reason
 /// like every other refusal, <c>{"error": "…"}</c>, instead of an empty body; and a client posting to a path no
 /// endpoint serves is said in the collector's log (issue 11: a Seq or OTLP client pointed at a wrong URL got a
-/// silent 404 and dropped its batches).
+/// silent 404 and dropped its batches), and so is a Python HTTPHandler's GET of one.
 /// </summary>
 internal static class UnservedRequests
 {
@@ -19,7 +19,7 @@ internal static class UnservedRequests
         var path = (context.Request.PathBase + context.Request.Path).Value ?? string.Empty; // as asked: under Collector:PathBase, with it
         if (response.StatusCode == StatusCodes.Status404NotFound && context.GetEndpoint() is null)
         {
-            if (HttpMethods.IsPost(method) || HttpMethods.IsPut(method))
+            if (HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || PythonRecordGet(context.Request))
             {
                 context.RequestServices.GetRequiredService<IngestRefusals>().PathNotFound(
                     Security.RemoteAddressKey.Of(context.Connection.RemoteIpAddress), LoggedText.Of(method), LoggedText.Of(path));
@@ -33,6 +33,16 @@ internal static class UnservedRequests
             await AnswerAsync(context, $"{method} is not served at {path}" + (allowed.Length > 0 ? $"; allowed: {allowed}" : string.Empty));
         }
     });
+
+    /// <summary>
+    /// A GET whose query is a Python record (<c>msg</c> and <c>levelno</c> or <c>levelname</c>): Python's HTTPHandler sends so by
+    /// default, and the seed's own example URL was <c>/my_logs/</c>, so an app moved to the collector with its old URL sent every
+    /// record to a 404 no line said. The line names the path only: the query is the record.
+    /// </summary>
+    private static bool PythonRecordGet(HttpRequest request) =>
+        HttpMethods.IsGet(request.Method)
+        && request.Query.ContainsKey("msg")
+        && (request.Query.ContainsKey("levelno") || request.Query.ContainsKey("levelname"));
 
     private static Task AnswerAsync(HttpContext context, string reason) =>
         context.Response.HasStarted || HttpMethods.IsHead(context.Request.Method)

@@ -1,5 +1,6 @@
 using System.Net;
 using ThreadedLogging.Collector.Tests.Support;
+using ThreadedLogging.Testing;
 
 namespace ThreadedLogging.Collector.Tests.Ingest.Formats;
 
@@ -64,6 +65,34 @@ public sealed class PathAndFormatDefectTests
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, line.Level);
         Assert.Equal($"No ingest endpoint at POST {loggedPath}: answered 404 to 127.0.0.1 (0 more of this address since the last such line, at most one a minute)", line.Message);
         Assert.DoesNotContain("secret", line.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The seed's documented example, <c>ThreadedHttpHandler('www.example.com:80', '/my_logs/')</c>, is Python's HTTPHandler with
+    /// its default method, GET: the record in the query. A POST to a path no endpoint serves was said (issue 11), a GET never, so
+    /// a Camelot app moved to the collector with its old URL lost every record without a line anywhere. A GET whose query is a
+    /// Python record is said now, its path without the query (the record's text); any other GET of a missing page is not.
+    /// </summary>
+    [Fact]
+    public async Task UnknownPath_PythonHttpHandlersGet_LoggedWithoutTheRecord_OtherGetsNot()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var log = CollectingLoggerProvider.AttachTo(collector);
+        const string Script = """
+            import logging, logging.handlers, sys
+            log = logging.getLogger('camelot.view')
+            log.propagate = False
+            log.addHandler(logging.handlers.HTTPHandler(sys.argv[1], sys.argv[2]))
+            log.warning('Order %s failed', 'A-7 secret-ish')
+            """;
+
+        var (status, _) = await Http.SendAsync(collector.Client, HttpMethod.Get, "my_page/?q=x");
+        await PythonProcess.RunAsync(Script, collector.BaseAddress.Authority, "/my_logs/");
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        var line = Assert.Single(log.Entries, e => e.Message.Contains("No ingest endpoint", StringComparison.Ordinal)); // before: none
+        Assert.Equal("No ingest endpoint at GET /my_logs/: answered 404 to 127.0.0.1 (0 more of this address since the last such line, at most one a minute)", line.Message);
+        Assert.Empty(await collector.EventsAsync());
     }
 
     [Theory]
