@@ -110,6 +110,41 @@ public sealed class PythonHttpHandlerTests
         Assert.Equal("amount is negative\nsecond line", payment.GetProperty("message").GetString());
     }
 
+    /// <summary>
+    /// An app's own level (<c>logging.addLevelName(25, 'NOTICE')</c>, verboselogs' SUCCESS) is stored at the MEL level below
+    /// it, and its name was dropped with the other mapped fields: support searching "NOTICE" found nothing. The name is kept
+    /// as the property <c>levelname</c> (as CLEF keeps an unknown <c>@l</c>); Python's own names and its "Level 27" for a
+    /// number without a name are not kept.
+    /// </summary>
+    [Fact]
+    public async Task HttpHandler_AppsOwnLevelName_KeptAsAPropertyAndFound_PythonsOwnNamesNot()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        const string script = """
+            import logging, logging.handlers, sys
+            logging.addLevelName(25, 'NOTICE')
+            log = logging.getLogger('mail')
+            log.propagate = False
+            log.setLevel(1)
+            log.addHandler(logging.handlers.HTTPHandler(sys.argv[1], '/log/' + sys.argv[2], method='POST'))
+            log.log(25, 'Mailbox %s almost full', 'ann')
+            log.log(27, 'unnamed level')
+            log.info('plain info')
+            log.warning('plain warning')
+            """;
+
+        await PythonProcess.RunAsync(script, collector.BaseAddress.Authority, "hana");
+
+        var events = await collector.EventsAsync("user=hana");
+        Assert.Equal(4, events.Count);
+        var notice = events.Single(e => e.GetProperty("message").GetString() == "Mailbox ann almost full");
+        Assert.Equal("Information", notice.GetProperty("level").GetString());
+        Assert.Equal("NOTICE", notice.GetProperty("properties").GetProperty("levelname").GetString()); // before: no such property
+        Assert.All(events.Where(e => e.GetProperty("message").GetString() != "Mailbox ann almost full"),
+            e => Assert.False(e.GetProperty("properties").TryGetProperty("levelname", out _), e.GetProperty("message").GetString()));
+        Assert.Equal("Mailbox ann almost full", Assert.Single(await collector.EventsAsync("user=hana&q=NOTICE")).GetProperty("message").GetString());
+    }
+
     [Fact]
     public async Task HttpHandler_ExceptionWithoutTraceback_MessageAsPythonShowsIt()
     {

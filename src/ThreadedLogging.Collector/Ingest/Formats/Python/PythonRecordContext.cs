@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ThreadedLogging.Collector.Storage;
 
 namespace ThreadedLogging.Collector.Ingest.Formats.Python;
 
@@ -39,7 +40,19 @@ internal static class PythonRecordContext
     /// <summary>The LogRecord's <c>lineno</c>: kept as a number.</summary>
     private const string LineNumber = "lineno";
 
+    /// <summary>The LogRecord's <c>levelname</c>: a property only when it is the app's own (<see cref="AppsOwnLevelName"/>).</summary>
+    private const string LevelName = "levelname";
+
     public static bool FromDotNetClient(Dictionary<string, string> fields) => fields.ContainsKey("instanceId");
+
+    /// <summary>
+    /// A level name of the app's own (<c>logging.addLevelName(25, 'NOTICE')</c>, verboselogs' SUCCESS): the event's level is
+    /// the one at or below its number, so its name is kept as a property (as CLEF keeps an <c>@l</c> it does not know) for
+    /// support to find; Python's own names, and its <c>Level 27</c> for a number without a name, say nothing the level does not.
+    /// </summary>
+    private static bool AppsOwnLevelName(string name, Dictionary<string, string> fields) =>
+        !LevelNames.TryParse(name, out _) && name != "NOTSET"
+        && !(fields.TryGetValue("levelno", out var number) && name == $"Level {number}");
 
     /// <param name="fields">The record.</param>
     /// <param name="unrenderedArgs"><c>args</c> when <c>msg % args</c> could not be rendered (kept to read it by), else null.</param>
@@ -58,7 +71,8 @@ internal static class PythonRecordContext
 
             foreach (var (key, value) in state.fields)
             {
-                if (value == "None" || Mapped.Contains(key) || Bookkeeping.Contains(key) || (state.dotNet && DotNetLocation.Contains(key)))
+                if (value == "None" || (Mapped.Contains(key) && !(key == LevelName && AppsOwnLevelName(value, state.fields)))
+                    || Bookkeeping.Contains(key) || (state.dotNet && DotNetLocation.Contains(key)))
                 {
                     continue;
                 }
