@@ -45,6 +45,14 @@ internal static class ConsoleLink
 
         state.Add(new("from", from.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
         state.Add(new("to", to.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
+        foreach (var (flag, key) in (ReadOnlySpan<(bool, string)>)[(query.NoApp, "noapp"), (query.NoVersion, "noversion"), (query.NoMachine, "nomachine")])
+        {
+            if (flag)
+            {
+                state.Add(new(key, "1"));
+            }
+        }
+
         foreach (var name in (string[])["app", "version", "machine", "instance", "path", "q", "template", "property"])
         {
             // The console takes these as the API does: the rule's own text.

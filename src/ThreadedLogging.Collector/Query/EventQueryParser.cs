@@ -10,7 +10,7 @@ internal static class EventQueryParser
     public const int DefaultLimit = 100;
 
     /// <summary>The parameters of <c>GET /api/events</c>: the filters, <c>limit</c> and <c>before</c>.</summary>
-    public static readonly string[] Known = ["app", "user", "noUser", "machine", "instance", "version", "traceId", "path", "level", "levels", "from", "to", "q", "template", PropertyFilterParser.Parameter, "limit", "before"];
+    public static readonly string[] Known = ["app", "user", "noUser", "noApp", "noVersion", "noMachine", "machine", "instance", "version", "traceId", "path", "level", "levels", "from", "to", "q", "template", PropertyFilterParser.Parameter, "limit", "before"];
 
     /// <summary>Reads the parameters of <c>GET /api/events</c> (the names were checked by <see cref="QueryParameterFilter"/>).</summary>
     public static bool TryParse(IQueryCollection query, int maxLimit, out EventQuery result, out string error)
@@ -92,6 +92,27 @@ internal static class EventQueryParser
             }
         }
 
+        // The events without an app, version or machine (the console's "(none)" in the top values), as noUser: each
+        // excludes the filter of its field.
+        var absent = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var (flag, field) in (ReadOnlySpan<(string, string)>)[("noApp", "app"), ("noVersion", "version"), ("noMachine", "machine")])
+        {
+            var none = false;
+            if (Get(flag) is { } noneText && !bool.TryParse(noneText, out none))
+            {
+                error = $"parameter '{flag}' must be true or false (was '{noneText}')";
+                return false;
+            }
+
+            if (none && Get(field) is not null)
+            {
+                error = $"parameters '{field}' and '{flag}=true' exclude each other: an event has a {field} or has none";
+                return false;
+            }
+
+            absent[flag] = none;
+        }
+
         string? traceId = null;
         if (Get("traceId") is { } traceText && (traceId = TraceIds.Normalize(traceText)) is null)
         {
@@ -128,10 +149,13 @@ internal static class EventQueryParser
         result = new EventQuery
         {
             App = Get("app"),
+            NoApp = absent["noApp"],
             Version = version,
+            NoVersion = absent["noVersion"],
             User = Get("user"),
             NoUser = noUser,
             Machine = Get("machine"),
+            NoMachine = absent["noMachine"],
             InstanceId = Get("instance"),
             TraceId = traceId,
             Levels = [.. levels.Distinct()],

@@ -8,6 +8,18 @@ internal sealed record EventQuery
     public string? App { get; init; }
 
     /// <summary>
+    /// Gets a value indicating whether only the events sent without an app are wanted (the top values' "(none)"); never
+    /// together with <see cref="App"/>. <see cref="NoVersion"/> and <see cref="NoMachine"/> likewise.
+    /// </summary>
+    public bool NoApp { get; init; }
+
+    /// <summary>Gets a value indicating whether only the events sent without a version are wanted; never together with <see cref="Version"/>.</summary>
+    public bool NoVersion { get; init; }
+
+    /// <summary>Gets a value indicating whether only the events sent without a machine are wanted; never together with <see cref="Machine"/>.</summary>
+    public bool NoMachine { get; init; }
+
+    /// <summary>
     /// Gets the app's version (exact, case-sensitive), SemVer's build metadata ignored when this has none: <c>1.0.0</c>
     /// also matches <c>1.0.0+3f2a9c1</c> (the .NET SDK's default version of a git checkout), <c>1.0.0+3f2a9c1</c> only
     /// itself — as a level rule's version selects (<see cref="LevelRule"/>), but for case.

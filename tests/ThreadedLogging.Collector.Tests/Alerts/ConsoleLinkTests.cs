@@ -18,4 +18,18 @@ public sealed class ConsoleLinkTests
 
         Assert.Contains("&app=Shop&version=2.1.0%2Babc&machine=PC-1", path, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Path_RuleOnEventsWithoutAMachineOrVersion_LinkCarriesTheConsolesNoneFilters()
+    {
+        var errors = new List<string>();
+        var rule = AlertRule.Create(new AlertRuleOptions { Name = "r", Query = "level=Error&app=Shop&noVersion=true&noMachine=true", Webhook = "http://127.0.0.1:9/hook" }, f => f, TimeSpan.FromMinutes(1), new CollectorOptions(), errors);
+        Assert.Empty(errors);
+
+        var path = ConsoleLink.Path(rule!, From, From.AddHours(1));
+
+        // The console's own keys (state.js): without them the view listed Shop's events of every version and machine.
+        Assert.Contains("&noversion=1&nomachine=1&app=Shop", path, StringComparison.Ordinal);
+        Assert.DoesNotContain("noApp", path, StringComparison.OrdinalIgnoreCase);
+    }
 }

@@ -73,6 +73,10 @@ public sealed class QueryApiTests : IAsyncLifetime
     [InlineData("levels=Trace&user=Alice", 10)]
     [InlineData("instance=seed&levels=Debug", 10)]
     [InlineData("instance=other", 0)]
+    [InlineData("noVersion=true", 60)]
+    [InlineData("app=Ledger&noVersion=true", 30)]
+    [InlineData("noApp=true", 0)]
+    [InlineData("noMachine=true&noVersion=false", 0)]
     public async Task Events_Filter_ReturnsMatching(string query, int expected)
     {
         var events = await _collector.EventsAsync(query);
@@ -129,6 +133,8 @@ public sealed class QueryApiTests : IAsyncLifetime
     [InlineData("q=ab*c", "must end")]
     [InlineData("q=*", "must follow a word")]
     [InlineData("levels=Error,Loud", "'levels'")]
+    [InlineData("noApp=maybe", "parameter 'noApp' must be true or false (was 'maybe')")]
+    [InlineData("machine=PC-1&noMachine=true", "parameters 'machine' and 'noMachine=true' exclude each other")]
     public async Task Events_BadParameter_400WithReason(string query, string reason)
     {
         using var response = await _collector.Client.GetAsync(new Uri("api/events?" + query, UriKind.Relative));

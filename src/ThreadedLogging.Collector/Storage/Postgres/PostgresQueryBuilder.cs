@@ -224,6 +224,23 @@ internal static class PostgresQueryBuilder
                 : $"e.version = {Parameter(version)}");
         }
 
+        // The events sent without an app, version or machine, as the top values count them: no index, checked on the
+        // rows the other filters leave.
+        if (query.NoApp)
+        {
+            where.Add("e.app IS NULL");
+        }
+
+        if (query.NoVersion)
+        {
+            where.Add("e.version IS NULL");
+        }
+
+        if (query.NoMachine)
+        {
+            where.Add("e.machine IS NULL");
+        }
+
         if (query.NoUser)
         {
             // The users list's "(no user)": ingest stores an empty name as none (schema version 8), ix_events_no_user.

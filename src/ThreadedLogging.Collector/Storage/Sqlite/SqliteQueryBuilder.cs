@@ -229,6 +229,22 @@ internal static class SqliteQueryBuilder
             }
         }
 
+        // The events sent without an app, version or machine: no key (an empty name sent is a name, as the top values count it).
+        if (query.NoApp)
+        {
+            where.Add("e.app_key IS NULL");
+        }
+
+        if (query.NoVersion)
+        {
+            where.Add("e.version_key IS NULL");
+        }
+
+        if (query.NoMachine)
+        {
+            where.Add("e.machine_key IS NULL");
+        }
+
         if (query.NoUser)
         {
             // One IS NULL range of ix_events_user, in id order: ingest stores an empty name as none (schema version 8).

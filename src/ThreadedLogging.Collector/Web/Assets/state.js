@@ -2,11 +2,12 @@
 // and, for the users list, ?search=&sort=&window=; ?alerts=1 is the Alerts view. A timeline is one user's (user=), the events without a user's
 // (nouser=1), one trace's, whoever logged it (trace=), or everyone's (all=1). property= ("Name=value", the API's) is
 // repeated, one a condition; template= is one kind of event (the API's: a message template, or the message of an event
-// without one). app=, version=, machine=, instance= and path= are the API's filters of the same names (exact; path a prefix).
+// without one). app=, version=, machine=, instance= and path= are the API's filters of the same names (exact; path a prefix);
+// noapp=1, noversion=1 and nomachine=1 its noApp=, noVersion=, noMachine=true: the events sent without one (the top values' "(none)").
 
 import { fromRoot } from "./api.js";
 
-const KEYS = ["user", "nouser", "trace", "all", "app", "version", "machine", "instance", "path", "levels", "range", "from", "to", "q", "template", "property", "event", "at", "ctx", "live", "search", "sort", "window", "alerts"];
+const KEYS = ["user", "nouser", "trace", "all", "app", "version", "machine", "instance", "path", "noapp", "noversion", "nomachine", "levels", "range", "from", "to", "q", "template", "property", "event", "at", "ctx", "live", "search", "sort", "window", "alerts"];
 
 export function readState() {
   const p = new URLSearchParams(location.search);
@@ -57,7 +58,7 @@ export function forSubject(state) {
 
 /** A state that opens the timeline of one subject ({ user }, { nouser: "1" } or { trace }), every other filter cleared. */
 export function timelineOf(subjectPatch) {
-  return { user: "", nouser: "", trace: "", all: "", app: "", version: "", machine: "", instance: "", path: "", levels: [], range: "", from: "", to: "", q: "", template: "", property: [], event: "", at: "", ctx: "", live: "", search: "", sort: "", window: "", alerts: "", ...subjectPatch };
+  return { user: "", nouser: "", trace: "", all: "", app: "", version: "", machine: "", instance: "", path: "", noapp: "", noversion: "", nomachine: "", levels: [], range: "", from: "", to: "", q: "", template: "", property: [], event: "", at: "", ctx: "", live: "", search: "", sort: "", window: "", alerts: "", ...subjectPatch };
 }
 
 export function toUrl(state) {
@@ -130,6 +131,23 @@ export function badRange(state) {
 
 /** The filters on where an event came from, as the URL, the API and the chips name them: [key, label]. */
 export const SOURCE_FILTERS = [["app", "App"], ["version", "Version"], ["machine", "Machine"], ["instance", "Instance"], ["path", "Path"]];
+
+/**
+ * The filters on an identity the events were sent without, as the URL, the API and the chips name them: [key, the
+ * API's parameter, label, "without …" in words]. Each excludes its field's own filter (the API refuses both).
+ */
+export const NONE_FILTERS = [["noapp", "noApp", "App", "an app"], ["noversion", "noVersion", "Version", "a version"], ["nomachine", "noMachine", "Machine", "a machine"]];
+
+/** A patch of the source filters with each field's other form cleared: app= clears noapp=, noapp=1 clears app=. */
+export function sourcePatch(patch) {
+  const out = { ...patch };
+  for (const [none] of NONE_FILTERS) {
+    const field = none.slice(2);
+    if (patch[field]) out[none] = "";
+    if (patch[none]) out[field] = "";
+  }
+  return out;
+}
 
 /** A property condition ("Name=value") as the page shows it: "Name = value". */
 export function conditionText(condition) {

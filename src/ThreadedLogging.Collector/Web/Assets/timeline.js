@@ -1,7 +1,7 @@
 // A timeline (one user's, the events without a user, one trace's across users and apps, or everyone's): newest first, level toggles, time range, full text, property conditions, latest error, live tail, download.
 import { getJson, parseJson, session, fromRoot } from "./api.js";
 import { $, el, clear, text, status, timeCell, excerpt, exceptionLine, zoneName, counted, number, shortVersion, copyText, localTime } from "./dom.js";
-import { readState, change, range, forSubject, acrossUsers, badRange, conditionText, toUrl, throughMillisecond, span, SOURCE_FILTERS, PRESETS } from "./state.js";
+import { readState, change, range, forSubject, acrossUsers, badRange, conditionText, toUrl, throughMillisecond, span, SOURCE_FILTERS, NONE_FILTERS, PRESETS } from "./state.js";
 import { hideHistogram, wireHistogram } from "./histogram.js";
 import { recountOnArrival, stopRecounting, arrived } from "./recount.js";
 import { showSummary } from "./summary.js";
@@ -49,6 +49,7 @@ export function filters(state) {
   if (state.nouser) p.set("noUser", "true");
   if (state.trace) p.set("traceId", state.trace);
   for (const [key] of SOURCE_FILTERS) if (state[key]) p.set(key, state[key]);
+  for (const [key, parameter] of NONE_FILTERS) if (state[key]) p.set(parameter, "true");
   if (state.levels.length) p.set("levels", state.levels.join(","));
   if (state.q) p.set("q", state.q);
   if (state.template) p.set("template", state.template);
@@ -63,10 +64,15 @@ export function filters(state) {
 function chips(state) {
   const box = clear($("property-chips"));
   const sources = SOURCE_FILTERS.filter(([key]) => state[key]);
-  box.hidden = state.property.length === 0 && !state.template && sources.length === 0;
+  const nones = NONE_FILTERS.filter(([key]) => state[key]);
+  box.hidden = state.property.length === 0 && !state.template && sources.length === 0 && nones.length === 0;
   for (const [key, label] of sources) {
     const remove = el("button", { type: "button", className: "chip-remove", "aria-label": `Remove filter ${key} ${state[key]}`, dataset: { source: key } }, "×");
     box.append(el("span", { className: "chip", role: "listitem" }, el("span", {}, `${label}: ${state[key]}`), remove));
+  }
+  for (const [key, , label] of nones) {
+    const remove = el("button", { type: "button", className: "chip-remove", "aria-label": `Remove filter ${label.toLowerCase()} (none)`, dataset: { source: key } }, "×");
+    box.append(el("span", { className: "chip", role: "listitem" }, el("span", {}, `${label}: (none)`), remove));
   }
   if (state.template) {
     const remove = el("button", { type: "button", className: "chip-remove", "aria-label": "Remove filter message " + state.template, dataset: { template: "1" } }, "×");
@@ -124,7 +130,7 @@ function fitBox(box) {
 }
 
 function listKey(state) {
-  return JSON.stringify([state.user, state.nouser, state.trace, state.all, ...SOURCE_FILTERS.map(([key]) => state[key]), state.levels, state.q, state.template, state.property, state.range, state.from, state.to, state.at, state.live]);
+  return JSON.stringify([state.user, state.nouser, state.trace, state.all, ...SOURCE_FILTERS.map(([key]) => state[key]), ...NONE_FILTERS.map(([key]) => state[key]), state.levels, state.q, state.template, state.property, state.range, state.from, state.to, state.at, state.live]);
 }
 
 /** Leaves the timeline: closes the live stream and empties the rows (no query). */
@@ -199,7 +205,7 @@ async function load(state, append) {
     $("events-more").hidden = !olderCursor();
     const empty = tbody.rows.length === 0;
     $("events-empty").hidden = !empty;
-    text($("events-empty"), `No events ${forSubject(state)}` + SOURCE_FILTERS.filter(([key]) => state[key]).map(([key, label]) => ` of ${label.toLowerCase()} “${state[key]}”`).join("") + (state.q ? ` matching “${state.q}”` : "") + (state.template ? ` of the kind “${state.template}”` : "") + (state.property.length ? " with " + state.property.map(conditionText).join(", ") : "") + (state.levels.length ? " at " + state.levels.join(", ") : "") + (!(from || to) ? ", at any time." : state.from || state.to ? " in this time range." : ` in ${PRESETS[state.range] ?? "this time range"}.`));
+    text($("events-empty"), `No events ${forSubject(state)}` + SOURCE_FILTERS.filter(([key]) => state[key]).map(([key, label]) => ` of ${label.toLowerCase()} “${state[key]}”`).join("") + NONE_FILTERS.filter(([key]) => state[key]).map(([, , , words]) => ` without ${words}`).join("") + (state.q ? ` matching “${state.q}”` : "") + (state.template ? ` of the kind “${state.template}”` : "") + (state.property.length ? " with " + state.property.map(conditionText).join(", ") : "") + (state.levels.length ? " at " + state.levels.join(", ") : "") + (!(from || to) ? ", at any time." : state.from || state.to ? " in this time range." : ` in ${PRESETS[state.range] ?? "this time range"}.`));
     // Nothing in a range (everyone's search looks at the last 24 hours): one click looks at any time, the rest kept.
     // Support searching on Monday for Friday's error read "No events … in this time range." and took it for none.
     if (empty && (from || to)) $("events-empty").append(" ", el("button", { type: "button", className: "any-time" }, "Look at any time"));

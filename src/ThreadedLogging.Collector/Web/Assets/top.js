@@ -5,7 +5,7 @@
 // opens that user's timeline with the same levels, search, kind, app, machine, instance, path, property conditions and
 // range: "which users hit this error" is one click away.
 import { $, el, clear, counted, number, excerpt, shortVersion } from "./dom.js";
-import { change, timelineOf, acrossUsers, MaxTemplate, SOURCE_FILTERS } from "./state.js";
+import { change, timelineOf, acrossUsers, sourcePatch, MaxTemplate, SOURCE_FILTERS, NONE_FILTERS } from "./state.js";
 
 export const Shown = 5;
 const FIELDS = [
@@ -50,16 +50,21 @@ function group(f, body, state) {
       only.addEventListener("click", () => change({ template: v.value, at: "" }));
       return only;
     }
-    // A version filters on its app and version (the API gives them apart from the label), a machine on itself. Events
-    // without one — or without an app, or with an empty one — have no filter that finds only them ("app=" and "version="
-    // empty are no filter: the list would hold every app's), so they stay labels.
-    if (f.field === "version" && v.version && v.app) return filterButton(name, shortVersion(name), title, count, { app: v.app, version: v.version });
-    if (f.field === "machine" && v.value) return filterButton(name, name, title, count, { machine: v.value });
+    // A version filters on its app and version (the API gives them apart from the label), a machine on itself; one sent
+    // without (the API leaves it out: null) on noApp=, noVersion=, noMachine= (the label "(none)", or "Admin" for an app
+    // without a version). An empty one ("") has no filter that finds only it ("app=" and "version=" empty are no filter:
+    // the list would hold every app's), so it stays a label.
+    if (f.field === "version" && v.version !== "" && v.app !== "") {
+      const patch = { ...(v.app == null ? { noapp: "1" } : { app: v.app }), ...(v.version == null ? { noversion: "1" } : { version: v.version }) };
+      const which = v.app == null && v.version == null ? "without an app and a version" : v.app == null ? `of version ${v.version} without an app` : v.version == null ? `of ${v.app} without a version` : "of " + name;
+      return filterButton(which, shortVersion(name), title, count, patch);
+    }
+    if (f.field === "machine" && v.value !== "") return filterButton(v.value == null ? "without a machine" : "of " + name, name, title, count, v.value == null ? { nomachine: "1" } : { machine: v.value });
     if (f.field === "version" && shortVersion(name) !== name) return el("span", { className: "value", title: name + ": " + title }, shortVersion(name), " ", count);
     if (f.field !== "user") return el("span", { className: "value", title }, name, " ", count);
     const open = el("button", { type: "button", className: "value", title: "Open " + name + "'s events: " + title }, name, " ", count);
     // Everything that selects the events counted goes along (source filters too: "this app's errors, for this user").
-    const sources = Object.fromEntries(SOURCE_FILTERS.map(([key]) => [key, state[key]]));
+    const sources = Object.fromEntries([...SOURCE_FILTERS, ...NONE_FILTERS].map(([key]) => [key, state[key]]));
     open.addEventListener("click", () => change({
       ...timelineOf(v.value == null ? { nouser: "1" } : { user: v.value }), ...sources,
       levels: state.levels, q: state.q, template: state.template, property: state.property, range: state.range, from: state.from, to: state.to,
@@ -82,8 +87,8 @@ function errorShare(v) {
 }
 
 /** A value as a button that narrows the list to its events: the patch sets page filters (in the URL, removable chips), the list read again from its start. */
-function filterButton(what, shown, title, count, patch) {
-  const button = el("button", { type: "button", className: "value", title: "Only the events of " + what + ": " + title, "aria-label": "Only the events of " + what }, shown, " ", count);
-  button.addEventListener("click", () => change({ ...patch, at: "" }));
+function filterButton(which, shown, title, count, patch) {
+  const button = el("button", { type: "button", className: "value", title: "Only the events " + which + ": " + title, "aria-label": "Only the events " + which }, shown, " ", count);
+  button.addEventListener("click", () => change(sourcePatch({ ...patch, at: "" })));
   return button;
 }

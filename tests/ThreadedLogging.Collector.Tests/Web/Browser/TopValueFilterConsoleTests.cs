@@ -9,7 +9,8 @@ namespace ThreadedLogging.Collector.Tests.Web.Browser;
 /// <summary>
 /// In a real Chromium: the top Versions and Machines under the histogram filter the list when clicked, as a kind does —
 /// a version sets <c>app=</c> and <c>version=</c> (the top values API gives them apart from the label "Shop 2.4.1"), a
-/// machine <c>machine=</c>: in the URL, removable chips, names shown as text. The events without one stay a label.
+/// machine <c>machine=</c>: in the URL, removable chips, names shown as text. "(none)", the events sent without one, sets
+/// <c>noapp=</c>, <c>noversion=</c> or <c>nomachine=</c> (the API's <c>noApp=true</c>, …); an empty one ("") stays a label.
 /// </summary>
 public sealed class TopValueFilterConsoleTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
@@ -33,7 +34,7 @@ public sealed class TopValueFilterConsoleTests(ChromiumFixture chromium) : IClas
         await Expect(rows).ToHaveCountAsync(5);
         await Expect(versions.Locator(".value")).ToHaveTextAsync([Markup + " 2.4.1 2", Markup + " 2.5.0 1", "Admin 1", "Admin 2.4.1 1"]);
         await Expect(versions.Locator("b")).ToHaveCountAsync(0); // the app's markup is text
-        await Expect(versions.Locator("span.value", new() { HasText = "Admin 1" })).ToHaveCountAsync(1); // no version: no filter finds only those
+        await Expect(versions.GetByRole(AriaRole.Button, new() { Name = "Only the events of Admin without a version", Exact = true })).ToHaveTextAsync("Admin 1");
 
         await versions.GetByRole(AriaRole.Button, new() { Name = "Only the events of " + Markup + " 2.4.1", Exact = true }).ClickAsync();
 
@@ -63,7 +64,7 @@ public sealed class TopValueFilterConsoleTests(ChromiumFixture chromium) : IClas
         await page.GotoAsync(collector.BaseAddress + "?user=alice");
         await Expect(rows).ToHaveCountAsync(4);
         await Expect(machines.Locator(".value")).ToHaveTextAsync([Machine + " 2", "(none) 1", "PC-1 1"]);
-        await Expect(machines.Locator("span.value", new() { HasText = "(none)" })).ToHaveCountAsync(1);
+        await Expect(machines.GetByRole(AriaRole.Button, new() { Name = "Only the events without a machine", Exact = true })).ToHaveTextAsync("(none) 1");
 
         await machines.GetByRole(AriaRole.Button, new() { Name = "Only the events of " + Machine, Exact = true }).ClickAsync();
 
@@ -76,10 +77,10 @@ public sealed class TopValueFilterConsoleTests(ChromiumFixture chromium) : IClas
     }
 
     [Fact]
-    public async Task TopVersionWithoutApp_AndEmptyMachine_StayLabels()
+    public async Task TopVersionWithoutApp_AFilter_EmptyVersionAndMachine_StayLabels()
     {
-        // No filter finds only these events: "version=2.4.1" alone lists every app's 2.4.1, and "machine=" empty is no
-        // filter at all (diff review: both were buttons, and a click listed more events than the entry counted).
+        // No filter finds only the empty ones: "version=" and "machine=" empty are no filter at all (diff review: they were
+        // buttons, and a click listed more events than the entry counted). A version without an app is noApp=true&version=.
         await using var collector = await CollectorFixture.StartAsync();
         await PostAsync(collector, null, "2.4.1", string.Empty, "no app, empty machine");
         await PostAsync(collector, "Shop", "2.4.1", "PC-1", "shop on one");
@@ -93,8 +94,61 @@ public sealed class TopValueFilterConsoleTests(ChromiumFixture chromium) : IClas
         await Expect(versions.Locator(".value")).ToHaveCountAsync(3);
         await Expect(machines.Locator(".value")).ToHaveCountAsync(2);
 
-        await Expect(versions.GetByRole(AriaRole.Button)).ToHaveTextAsync(["Shop 2.4.1 1"]);
+        await Expect(versions.GetByRole(AriaRole.Button)).ToHaveTextAsync(["2.4.1 1", "Shop 2.4.1 1"]);
+        await Expect(versions.GetByRole(AriaRole.Button, new() { Name = "Only the events of version 2.4.1 without an app", Exact = true })).ToHaveCountAsync(1);
         await Expect(machines.GetByRole(AriaRole.Button)).ToHaveTextAsync(["PC-1 2"]);
+        Assert.Empty(dialogs);
+    }
+
+    /// <summary>
+    /// Support walkthrough: "(none)" among the top values could not be clicked, there was no filter for the events sent
+    /// without an app, a version or a machine. Now each is one (the API's noApp=, noVersion=, noMachine=true): a chip
+    /// "Machine: (none)" that the other filters combine with, removed by its ×.
+    /// </summary>
+    [Fact]
+    public async Task TopNone_Click_ListsTheEventsSentWithoutOne_ChipsCombineWithTheOtherFilters()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        await PostAsync(collector, "Shop", "2.4.1", "PC-1", "shop on one");
+        await PostAsync(collector, "Admin", null, "PC-1", "admin without a version");
+        await PostAsync(collector, null, null, null, "<b>bare</b>");
+        await PostAsync(collector, "Shop", "2.4.1", null, "shop without a machine");
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        var rows = page.Locator("#events-table tbody tr td.msg");
+        var versions = page.Locator("#top-values [role=group][aria-label='Versions']");
+        var machines = page.Locator("#top-values [role=group][aria-label='Machines']");
+        var chips = page.Locator("#property-chips .chip");
+
+        await page.GotoAsync(collector.BaseAddress + "?user=alice");
+        await Expect(rows).ToHaveCountAsync(4);
+
+        // Before: a label, no button.
+        await versions.GetByRole(AriaRole.Button, new() { Name = "Only the events without an app and a version", Exact = true }).ClickAsync();
+
+        await Expect(rows).ToHaveTextAsync(["<b>bare</b>"]);
+        await Expect(chips).ToHaveTextAsync(["App: (none)×", "Version: (none)×"]);
+        Assert.Contains("noapp=1", page.Url, StringComparison.Ordinal);
+        Assert.Contains("noversion=1", page.Url, StringComparison.Ordinal);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remove filter app (none)", Exact = true }).ClickAsync();
+        await Expect(rows).ToHaveTextAsync(["<b>bare</b>", "admin without a version"]);
+
+        await page.GotoAsync(collector.BaseAddress + "?user=alice");
+        await machines.GetByRole(AriaRole.Button, new() { Name = "Only the events without a machine", Exact = true }).ClickAsync();
+        await Expect(rows).ToHaveTextAsync(["shop without a machine", "<b>bare</b>"]);
+        await Expect(chips).ToHaveTextAsync(["Machine: (none)×"]);
+
+        // With another field's filter: Shop 2.4.1's events without a machine.
+        await versions.GetByRole(AriaRole.Button, new() { Name = "Only the events of Shop 2.4.1", Exact = true }).ClickAsync();
+        await Expect(rows).ToHaveTextAsync(["shop without a machine"]);
+        await Expect(chips).ToHaveTextAsync(["App: Shop×", "Version: 2.4.1×", "Machine: (none)×"]);
+
+        // A machine's own filter replaces "(none)": the API takes one or the other.
+        await page.GotoAsync(collector.BaseAddress + "?user=alice&nomachine=1");
+        await Expect(rows).ToHaveCountAsync(2);
+        await page.GotoAsync(collector.BaseAddress + "?user=alice&nomachine=1&machine=PC-1");
+        await Expect(page.Locator("#events-error")).ToContainTextAsync("parameters 'machine' and 'noMachine=true' exclude each other");
+        Assert.Equal(0, await page.Locator("#events-table b").CountAsync());
         Assert.Empty(dialogs);
     }
 
