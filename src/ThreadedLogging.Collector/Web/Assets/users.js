@@ -8,7 +8,7 @@ const LEVELS = ["Trace", "Debug", "Information", "Warning", "Error", "Critical"]
  * The counts window when the link names none: a week. The last 24 hours left Friday's users without counts on a
  * Monday morning ("none in the last 24 hours" beside Friday's crash); a link's window= (1h, 24h, 30d) still wins.
  */
-export const DefaultWindow = "7d";
+const DefaultWindow = "7d";
 // The latest error's title (tooltip) holds this much of its text; the detail holds all of it.
 const TITLE_CHARS = 2000;
 let next = null;
@@ -55,8 +55,8 @@ async function load(state, append) {
   try {
     const body = await getJson("/api/users", p, controller.signal);
     if (!append) clear(tbody);
-    const window = WINDOWS[state.window || DefaultWindow];
-    const none = "none in " + window;
+    const inWords = WINDOWS[state.window || DefaultWindow];
+    const none = "none in " + inWords;
     for (const user of body.users) tbody.appendChild(row(user, none));
     next = body.next;
     $("users-more").hidden = !next;
@@ -64,8 +64,8 @@ async function load(state, append) {
     $("users-empty").hidden = !empty;
     text($("users-empty"), state.search ? `No user matches “${state.search}”.` : "No events yet: nobody has logged to this collector.");
     // The window said beside the count (and in the table's caption and level headings): the counts are of it alone.
-    status(counted(tbody.rows.length, "user", Boolean(next)) + " · counts over " + window);
-    sayWindow(window);
+    status(counted(tbody.rows.length, "user", Boolean(next)) + " · counts over " + inWords);
+    sayWindow(inWords);
     if (!append) {
       select(tbody.rows[0]);
       shownSearch = state.search;
@@ -87,10 +87,10 @@ async function load(state, append) {
 const WINDOWS = { "1h": "the last hour", "24h": "the last 24 hours", "7d": "the last 7 days", "30d": "the last 30 days" };
 
 /** Names the window in the table's caption and in the titles of its level counts' headings ("… in the last 7 days"). */
-function sayWindow(window) {
+function sayWindow(inWords) {
   const table = $("users-table");
-  text(table.caption, "Users, with their events in " + window);
-  for (const th of table.tHead.querySelectorAll("th[data-counts]")) th.title = th.dataset.counts + " in " + window;
+  text(table.caption, "Users, with their events in " + inWords);
+  for (const th of table.tHead.querySelectorAll("th[data-counts]")) th.title = th.dataset.counts + " in " + inWords;
 }
 
 /**
