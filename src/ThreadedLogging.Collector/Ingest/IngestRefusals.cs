@@ -46,17 +46,20 @@ internal sealed class IngestRefusals(TimeProvider time, ILogger<IngestEndpoint> 
     }
 
     /// <summary>
-    /// Says (rate-limited as <see cref="Rejected"/>, a status of its own) that <paramref name="sender"/> posted to a path no endpoint serves:
-    /// a client pointed at a wrong URL (issue 11) sends every batch there, and retries it.
+    /// Says (rate-limited as <see cref="Rejected"/>, a status of its own) that <paramref name="sender"/> posted to a path no endpoint serves
+    /// (404, or 405 where only reading is served: OpenTelemetry .NET's exporter posts to its endpoint as set in code, so
+    /// <c>http://collector:5080</c> is a POST to <c>/</c>, the console's page): a client pointed at a wrong URL (issue 11)
+    /// sends every batch there, and retries it; the line says where logs go, under <paramref name="pathBase"/>.
     /// </summary>
-    public void PathNotFound(string sender, string method, string path)
+    public void PathNotFound(string sender, string method, string path, int statusCode, string pathBase)
     {
         // A key of its own: a refusal answered 404 by an endpoint (Rejected) must not hold back the line of a wrong URL.
         var key = $"{sender} no endpoint";
         if (_lines.TryAcquire(ref key, out var suppressed))
         {
             var whose = key == LogRateLimiter.OverflowKey ? $"refusals {ManyAddresses}" : "of this address";
-            CollectorLog.IngestPathNotFound(logger, method, path, LoggedText.Of(sender), suppressed, whose);
+            CollectorLog.IngestPathNotFound(logger, method, path, statusCode, LoggedText.Of(sender), suppressed, whose,
+                $"POST {pathBase}/v1/logs (OTLP over HTTP: the whole URL), {pathBase}/api/events/raw (Seq, CLEF) and {pathBase}/log/{{path}}");
         }
     }
 

@@ -19,20 +19,28 @@ internal static class UnservedRequests
         var path = (context.Request.PathBase + context.Request.Path).Value ?? string.Empty; // as asked: under Collector:PathBase, with it
         if (response.StatusCode == StatusCodes.Status404NotFound && context.GetEndpoint() is null)
         {
-            if (HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || PythonRecordGet(context.Request))
-            {
-                context.RequestServices.GetRequiredService<IngestRefusals>().PathNotFound(
-                    Security.RemoteAddressKey.Of(context.Connection.RemoteIpAddress), LoggedText.Of(method), LoggedText.Of(path));
-            }
-
+            SayNoIngestEndpoint(context, method, path);
             await AnswerAsync(context, $"no endpoint at {LoggedText.Of(path)}");
         }
         else if (response.StatusCode == StatusCodes.Status405MethodNotAllowed)
         {
+            // A POST where only reading is served (the console's page at /: an OTLP exporter given the collector's root)
+            // is a client's wrong URL as a 404 is, and was answered without a line.
+            SayNoIngestEndpoint(context, method, path);
             var allowed = response.Headers.Allow.ToString();
             await AnswerAsync(context, $"{method} is not served at {path}" + (allowed.Length > 0 ? $"; allowed: {allowed}" : string.Empty));
         }
     });
+
+    private static void SayNoIngestEndpoint(HttpContext context, string method, string path)
+    {
+        if (HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || PythonRecordGet(context.Request))
+        {
+            context.RequestServices.GetRequiredService<IngestRefusals>().PathNotFound(
+                Security.RemoteAddressKey.Of(context.Connection.RemoteIpAddress), LoggedText.Of(method), LoggedText.Of(path),
+                context.Response.StatusCode, context.Request.PathBase.Value ?? string.Empty);
+        }
+    }
 
     /// <summary>
     /// A GET whose query is a Python record (<c>msg</c> and <c>levelno</c> or <c>levelname</c>): Python's HTTPHandler sends so by

@@ -36,7 +36,7 @@ public sealed class LogForgingTests
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.Equal("no endpoint at /v1/x\\r\\nwarn: forged\\u001b[2J", Http.Error(body));
         var line = Assert.Single(log.Entries, e => e.Message.StartsWith("No ingest endpoint", StringComparison.Ordinal)).Message;
-        Assert.Equal("No ingest endpoint at POST /v1/x\\r\\nwarn: forged\\u001b[2J: answered 404 to 127.0.0.1 (0 more of this address since the last such line, at most one a minute)", line);
+        Assert.Equal("No ingest endpoint at POST /v1/x\\r\\nwarn: forged\\u001b[2J: answered 404 to 127.0.0.1 (0 more of this address since the last such line, at most one a minute); logs are taken at POST /v1/logs (OTLP over HTTP: the whole URL), /api/events/raw (Seq, CLEF) and /log/{path}", line);
     }
 
     [Fact]

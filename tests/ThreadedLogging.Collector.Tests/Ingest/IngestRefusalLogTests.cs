@@ -116,7 +116,7 @@ public sealed class IngestRefusalLogTests
         clock.Advance(IngestRefusals.LogInterval);
         Assert.Equal(HttpStatusCode.NotFound, (await Http.SendAsync(collector.Client, HttpMethod.Post, "v1/traces", Http.Utf8("{}"), "application/json")).Status);
         Assert.Equal(2, NotFound(log).Count);
-        Assert.Equal("No ingest endpoint at POST /v1/traces: answered 404 to 127.0.0.1 (4 more of this address since the last such line, at most one a minute)", NotFound(log)[1]);
+        Assert.Equal("No ingest endpoint at POST /v1/traces: answered 404 to 127.0.0.1 (4 more of this address since the last such line, at most one a minute); logs are taken at POST /v1/logs (OTLP over HTTP: the whole URL), /api/events/raw (Seq, CLEF) and /log/{path}", NotFound(log)[1]);
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class IngestRefusalLogTests
         // Past the limiter's bound every new address and status shares one allowance: its line cannot speak for one address.
         refusals.Rejected("10.1.0.1", "/api/events", 413, "too large");
         refusals.Rejected("10.1.0.2", "/api/events", 400, "malformed");
-        refusals.PathNotFound("10.1.0.3", "POST", "/v1/traces");
+        refusals.PathNotFound("10.1.0.3", "POST", "/v1/traces", 404, string.Empty);
 
         var shared = Rejections(log)[LogRateLimiter.MaxKeys];
         Assert.StartsWith("Rejected ingest request from 10.1.0.1 to /api/events with 413: too large (0 more refusals of many addresses", shared, StringComparison.Ordinal); // before: "of this address with this status"
@@ -196,7 +196,7 @@ public sealed class IngestRefusalLogTests
         var refusals = new IngestRefusals(clock, factory.CreateLogger<IngestEndpoint>());
 
         refusals.Rejected("127.0.0.1", "/api/events/alice", 404, "no such user");
-        refusals.PathNotFound("127.0.0.1", "POST", "/v1/traces");
+        refusals.PathNotFound("127.0.0.1", "POST", "/v1/traces", 404, string.Empty);
 
         Assert.Single(Rejections(log));
         Assert.True(NotFound(log).Count == 1, log.Text()); // before: 0, the 404 refusal's key held it back

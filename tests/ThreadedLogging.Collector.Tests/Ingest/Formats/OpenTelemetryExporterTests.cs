@@ -49,6 +49,33 @@ public sealed class OpenTelemetryExporterTests
         }
     }
 
+    /// <summary>
+    /// The exporter's endpoint set in code is the whole URL: given the collector's root over HTTP it posts to <c>/</c>, the
+    /// console's page, which serves GET only (405). Neither the app nor the collector said a word, and every record was lost.
+    /// </summary>
+    [Fact]
+    public async Task OtlpExporter_HttpEndpointSetInCodeWithoutV1Logs_CollectorLogSaysWhereLogsGo()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var log = CollectingLoggerProvider.AttachTo(collector);
+        using (var factory = LoggerFactory.Create(builder => builder.AddOpenTelemetry(otel => otel.AddOtlpExporter(exporter =>
+        {
+            exporter.Endpoint = collector.BaseAddress; // as OTEL_EXPORTER_OTLP_ENDPOINT is written, which the exporter completes itself
+            exporter.Protocol = OtlpExportProtocol.HttpProtobuf;
+            exporter.ExportProcessorType = ExportProcessorType.Simple; // sent within the log call, its answer awaited
+            exporter.TimeoutMilliseconds = 120_000;
+        }))))
+        {
+            factory.CreateLogger("Shop").LogError("Payment of order {OrderId} failed", 48151623);
+        }
+
+        Assert.Empty(await collector.EventsAsync());
+        var line = Assert.Single(log.Entries, e => e.Message.StartsWith("No ingest endpoint", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Warning, line.Level);
+        Assert.Equal("No ingest endpoint at POST /: answered 405 to 127.0.0.1 (0 more of this address since the last such line, at most one a minute); "
+            + "logs are taken at POST /v1/logs (OTLP over HTTP: the whole URL), /api/events/raw (Seq, CLEF) and /log/{path}", line.Message);
+    }
+
     [Fact]
     public async Task OtlpExporter_DefaultResourceWithEnvironmentAndCustomAttributes_KeptAsPropertiesInstanceFromServiceInstanceId()
     {

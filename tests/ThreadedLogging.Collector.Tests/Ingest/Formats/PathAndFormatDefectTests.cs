@@ -63,7 +63,7 @@ public sealed class PathAndFormatDefectTests
         Assert.Equal($"no endpoint at {loggedPath}", Http.Error(body));
         var line = Assert.Single(log.Entries, e => e.Message.Contains("No ingest endpoint", StringComparison.Ordinal));
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, line.Level);
-        Assert.Equal($"No ingest endpoint at POST {loggedPath}: answered 404 to 127.0.0.1 (0 more of this address since the last such line, at most one a minute)", line.Message);
+        Assert.Equal($"No ingest endpoint at POST {loggedPath}: answered 404 to 127.0.0.1 (0 more of this address since the last such line, at most one a minute); logs are taken at POST /v1/logs (OTLP over HTTP: the whole URL), /api/events/raw (Seq, CLEF) and /log/{{path}}", line.Message);
         Assert.DoesNotContain("secret", line.Message, StringComparison.Ordinal);
     }
 
@@ -91,7 +91,7 @@ public sealed class PathAndFormatDefectTests
 
         Assert.Equal(HttpStatusCode.NotFound, status);
         var line = Assert.Single(log.Entries, e => e.Message.Contains("No ingest endpoint", StringComparison.Ordinal)); // before: none
-        Assert.Equal("No ingest endpoint at GET /my_logs/: answered 404 to 127.0.0.1 (0 more of this address since the last such line, at most one a minute)", line.Message);
+        Assert.Equal("No ingest endpoint at GET /my_logs/: answered 404 to 127.0.0.1 (0 more of this address since the last such line, at most one a minute); logs are taken at POST /v1/logs (OTLP over HTTP: the whole URL), /api/events/raw (Seq, CLEF) and /log/{path}", line.Message);
         Assert.Empty(await collector.EventsAsync());
     }
 
