@@ -13,14 +13,15 @@ internal sealed class IdentityPropertyOptions
     // process's OS account that Serilog.Enrichers.Environment puts on every event (`vm\root`, `IIS APPPOOL\Shop`): it
     // stands in only for an event whose app names no user.
     private static readonly string[] DefaultUser = ["UserName", "User", "UserId", "enduser.id", "user.name", "user.id", "EnvironmentUserName"];
-    private static readonly string[] DefaultApp = ["Application", "service.name"];
+    // ApplicationName: ASP.NET Core apps on Serilog enrich with IHostEnvironment.ApplicationName under its own name.
+    private static readonly string[] DefaultApp = ["Application", "ApplicationName", "service.name"];
     private static readonly string[] DefaultVersion = ["Version", "AppVersion", "service.version"];
     private static readonly string[] DefaultMachine = ["MachineName", "host.name"];
 
     /// <summary>Gets or sets the names that carry the user. The default value is <c>UserName, User, UserId, enduser.id, user.name, user.id, EnvironmentUserName</c> (Serilog, OpenTelemetry, and last the process's account from Serilog.Enrichers.Environment).</summary>
     public List<string> User { get; set; } = [];
 
-    /// <summary>Gets or sets the names that carry the app. The default value is <c>Application, service.name</c>.</summary>
+    /// <summary>Gets or sets the names that carry the app. The default value is <c>Application, ApplicationName, service.name</c>.</summary>
     public List<string> App { get; set; } = [];
 
     /// <summary>Gets or sets the names that carry the app's version. The default value is <c>Version, AppVersion, service.version</c>.</summary>

@@ -209,6 +209,27 @@ public sealed class SerilogSeqSinkTests
         Assert.Single(await collector.EventsAsync("user=carol&app=shop"));
     }
 
+    /// <summary>
+    /// ASP.NET Core apps on Serilog name their app <c>ApplicationName</c>, as <c>IHostEnvironment.ApplicationName</c> is
+    /// called (<c>Enrich.WithProperty("ApplicationName", builder.Environment.ApplicationName)</c>), where Seq's examples say
+    /// <c>Application</c>.
+    /// </summary>
+    [Fact]
+    public async Task SeqSink_ApplicationNameEnriched_IsTheApp()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=" + Key);
+        var log = new LoggerConfiguration()
+            .Enrich.WithProperty("ApplicationName", "Shop.Api")
+            .WriteTo.Seq(collector.BaseAddress.ToString(), apiKey: Key)
+            .CreateLogger();
+
+        log.Error(ThrownExceptions.OuterWithInner(), "Payment of order {OrderId} failed", 48151623);
+        await log.DisposeAsync();
+
+        Assert.Equal("Shop.Api", Assert.Single(await collector.EventsAsync()).GetProperty("app").GetString());
+        Assert.Single(await collector.EventsAsync("app=Shop.Api"));
+    }
+
     [Fact]
     public async Task SeqSink_DurableBufferFile_EventsShipped()
     {
