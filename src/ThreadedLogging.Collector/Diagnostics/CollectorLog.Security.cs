@@ -3,7 +3,7 @@ namespace ThreadedLogging.Collector.Diagnostics;
 /// <summary>The collector's messages about its keys and their transport (ids 700+).</summary>
 internal static partial class CollectorLog
 {
-    [LoggerMessage(700, LogLevel.Warning, "{Setting} is {Length} characters long: a short key can be guessed. Use at least {Minimum} random characters, e.g. `openssl rand -base64 32`")]
+    [LoggerMessage(700, LogLevel.Warning, "{Setting} is {Length} characters long: a short key can be guessed. Use at least {Minimum} random characters, e.g. `openssl rand -hex 32`")]
     public static partial void ShortKey(ILogger logger, string setting, int length, int minimum);
 
     [LoggerMessage(701, LogLevel.Warning, "Listening on {Urls} over plain http with keys set: keys, session cookies and events cross the network in clear text. Serve https (Kestrel:Endpoints:Https) or put a TLS-terminating proxy in front (README, TLS)")]

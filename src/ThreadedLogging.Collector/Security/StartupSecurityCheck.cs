@@ -11,7 +11,7 @@ internal static class StartupSecurityCheck
     /// <summary>The start of every key in <c>samples/deploy/collector.env</c>: a copied file left unedited.</summary>
     public const string PlaceholderPrefix = "change-me";
 
-    /// <summary>A key shorter than this is warned about at start (<c>openssl rand -base64 32</c> makes 44 characters).</summary>
+    /// <summary>A key shorter than this is warned about at start (<c>openssl rand -hex 32</c> makes 64 characters).</summary>
     public const int ShortKeyLength = 16;
 
     /// <exception cref="CollectorConfigurationException">A key is the sample's placeholder, or an exposed address has no keys.</exception>
@@ -84,7 +84,7 @@ internal static class StartupSecurityCheck
             if (key.Trim().StartsWith(PlaceholderPrefix, StringComparison.OrdinalIgnoreCase))
             {
                 throw new CollectorConfigurationException(
-                    $"{setting} is the sample's placeholder ('{PlaceholderPrefix}…', samples/deploy/collector.env): set a key of your own, e.g. `openssl rand -base64 32`.");
+                    $"{setting} is the sample's placeholder ('{PlaceholderPrefix}…', samples/deploy/collector.env): set a key of your own, e.g. `openssl rand -hex 32`.");
             }
         }
     }

@@ -19,7 +19,7 @@ public sealed class StartupWarningTests
         Assert.Equal(2, warnings.Count);
         Assert.StartsWith("Collector:IngestApiKeys:1 is 12 characters long", warnings[0], StringComparison.Ordinal);
         Assert.StartsWith("Collector:ReadApiKey is 10 characters long", warnings[1], StringComparison.Ordinal);
-        Assert.All(warnings, w => Assert.Contains("openssl rand -base64 32", w, StringComparison.Ordinal));
+        Assert.All(warnings, w => Assert.Contains("openssl rand -hex 32", w, StringComparison.Ordinal));
         Assert.DoesNotContain(log, m => m.Contains("short-", StringComparison.Ordinal));
     }
 
