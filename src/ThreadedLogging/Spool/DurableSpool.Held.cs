@@ -24,6 +24,13 @@ internal sealed partial class DurableSpool
     /// <summary>The longest wait between two looks (the others' spools are often live processes', which may run for days).</summary>
     internal static readonly TimeSpan MaxAdoptionRetry = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long a directory must have been empty (no entry made or removed in it) before a start or a look deletes it
+    /// (<see cref="DeleteIfLeftEmpty"/>): a maker makes its directory and then its lock file an instant apart, and one
+    /// whose directory is deleted in between takes another name and says it lost it (<see cref="LockOwnDirectory"/>).
+    /// </summary>
+    internal static readonly TimeSpan LeftEmptyAge = TimeSpan.FromMinutes(1);
+
     private readonly List<(string Directory, Task Released)> _held = []; // held at Open by an abandoned worker of this process
     private readonly HashSet<string> _leftAlone = new(StringComparer.Ordinal); // found with nothing to adopt (of a newer format, or empty and not deletable): not tried again
     private long _lastLook; // the clock's timestamp of the start or the last look
@@ -110,14 +117,17 @@ internal sealed partial class DurableSpool
                 continue;
             }
 
-            if (!HasSegments(directory))
+            if (!HasSegments(directory) && !HasBookmark(directory))
             {
                 // Nothing to send, lock file or not: maybe a process creating its directory right now, which has made it (and
                 // maybe its lock file: on Unix FileShare.None is an open, then a lock) but not locked it yet. A look that
                 // locked it then took it from that process (which ran memory-only for its life; it now tries another
                 // directory, LockOwnDirectory), and one that found it empty, let go and deleted its lock file and directory
-                // could leave that process holding a lock on a deleted file. An empty spool a crash left (nothing in it to
-                // send) is deleted at the next start, as before the looks.
+                // could leave that process holding a lock on a deleted file. A directory a crash left empty (between its
+                // making and its lock file's, or during a deletion) is deleted once it has been so for LeftEmptyAge, here
+                // or at a start; one left with a bookmark alone (never a maker's: it writes one only once it holds its
+                // lock) is adopted and deleted below. Before, from dbf2e62 on, both stayed on disk for ever.
+                DeleteIfLeftEmpty(directory);
                 continue;
             }
 
@@ -141,6 +151,40 @@ internal sealed partial class DurableSpool
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return false;
+        }
+    }
+
+    /// <summary>Whether a directory holds a bookmark of any version (<see cref="SpoolBookmark.FileNameOf"/>); false when it cannot be listed.</summary>
+    private static bool HasBookmark(string directory)
+    {
+        try
+        {
+            return Directory.EnumerateFiles(directory, "bookmark*").Any();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Deletes a directory without lock file, segment or bookmark if it is empty and was left so <see cref="LeftEmptyAge"/>
+    /// ago: a crash between its making and its lock file's, or during a deletion, left it. Not one younger: its maker may be
+    /// about to make its lock file. The deletion is the directory's alone (never recursive), so one its maker has put its
+    /// lock file into since is not deleted; a maker that finds its directory gone takes another name.
+    /// </summary>
+    private void DeleteIfLeftEmpty(string directory)
+    {
+        try
+        {
+            if (_time.GetUtcNow() - Directory.GetLastWriteTimeUtc(directory) >= LeftEmptyAge)
+            {
+                Directory.Delete(directory);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Not empty (a file of another kind, or its maker's lock file made since), or gone already: left as it is.
         }
     }
 

@@ -68,7 +68,8 @@ internal sealed partial class DurableSpool
     /// when its lock is held (alive: another process of the app, or another handler of this one); <see cref="Adoption.Failed"/>
     /// when it cannot be read (said once a directory: <see cref="CouldNotAdopt"/>), then left as it was, unlocked, for a
     /// later try; else it was adopted, left (of a newer format), found empty or gone, or skipped for having neither lock
-    /// file nor segment (<see cref="OpenLockToAdopt"/>: its maker's, not locked yet, or one a deleter unlinked).
+    /// file, segment nor bookmark (<see cref="OpenLockToAdopt"/>: its maker's, not locked yet, or one a deleter unlinked),
+    /// deleted first if it is empty and was left so <see cref="LeftEmptyAge"/> ago (<see cref="DeleteIfLeftEmpty"/>).
     /// </summary>
     private Adoption TryAdopt(string directory)
     {
@@ -83,7 +84,10 @@ internal sealed partial class DurableSpool
         }
         catch (FileNotFoundException)
         {
-            return Adoption.Done; // no lock file nor segment: its maker's, not locked yet, or one a deleter is deleting; not ours to make
+            // No lock file, segment nor bookmark: its maker's, not locked yet, or one a deleter is deleting (not ours to
+            // make), or one a crash left empty long ago, which goes.
+            DeleteIfLeftEmpty(directory);
+            return Adoption.Done;
         }
         catch (UnauthorizedAccessException e)
         {
@@ -191,9 +195,11 @@ internal sealed partial class DurableSpool
     /// just unlinked, so that a maker holding the unlinked one found the path still naming a file and kept a spool an
     /// adoption then deleted. Segments without a lock file are neither (a maker makes it before any segment, a deleter
     /// deletes the segments first): an earlier client's start (before the format mark) deleted it, seeing no segment it
-    /// knew; made again, as before.
+    /// knew; made again, as before. Nor is a bookmark without a lock file (a maker writes its bookmark only once it holds
+    /// its lock, after its check): a crash during a deletion, or a disposal that could not delete the bookmark, left it;
+    /// made again, so that the directory is deleted (before, from dbf2e62 on, it stayed on disk for ever).
     /// </summary>
-    /// <exception cref="FileNotFoundException">No lock file, and no segment in the directory.</exception>
+    /// <exception cref="FileNotFoundException">No lock file, and no segment nor bookmark in the directory.</exception>
     private static FileStream OpenLockToAdopt(string directory)
     {
         var path = Path.Combine(directory, LockFileName);
@@ -201,7 +207,7 @@ internal sealed partial class DurableSpool
         {
             return new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
         }
-        catch (FileNotFoundException) when (HasSegments(directory))
+        catch (FileNotFoundException) when (HasSegments(directory) || HasBookmark(directory))
         {
             return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }

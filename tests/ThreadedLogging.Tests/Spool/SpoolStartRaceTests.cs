@@ -381,4 +381,68 @@ public sealed class SpoolStartRaceTests
             ["started", "looks", .. Enumerable.Range(0, 50).Select(i => $"event {i}"), "adopts"],
             lookerSink.Delivered.Select(e => e.Message));
     }
+
+    [Fact]
+    public async Task Start_FoldersACrashLeftWithoutLockFileOrSegment_EmptyOrABookmarkOnly_Deleted()
+    {
+        // A crash between the making of a folder and of its lock file leaves it empty; one during a deletion, or a
+        // disposal that could not delete the bookmark, leaves a bookmark alone. Neither holds anything to send. Before, a
+        // start's adoption skipped every folder without lock file or segment (taken for a maker's, not locked yet) and a
+        // look skipped folders without segments: they stayed on disk for ever, unsaid.
+        using var directory = new TempDirectory();
+        var empty = Directory.CreateDirectory(Path.Combine(directory.Path, "deadbeef")).FullName;
+        Directory.SetLastWriteTimeUtc(empty, DateTime.UtcNow.AddHours(-1)); // the crash an hour ago
+        var bookmarkOnly = Directory.CreateDirectory(Path.Combine(directory.Path, "deadbeef-2")).FullName;
+        var earlierBookmarkOnly = Directory.CreateDirectory(Path.Combine(directory.Path, "deadbeef-3")).FullName;
+        foreach (var (folder, version) in new[] { (bookmarkOnly, SpoolSegmentName.Version), (earlierBookmarkOnly, 1) })
+        {
+            using var bookmark = new SpoolBookmark(folder, version); // its segments all deleted
+            bookmark.Write(SpoolSegmentName.Of(0), 120, 0, 0);
+        }
+
+        var selfLog = new ConcurrentQueue<string>();
+        var sink = new CollectingSink().Open();
+        await using (var handler = new ThreadedHandler(sink, SpoolTests.Options(directory.Path, o => o.SelfLog = selfLog.Enqueue)))
+        {
+            handler.CreateLogger("App").LogInformation("started");
+            Assert.True(handler.Flush(Safety));
+            Assert.Equal((0L, 1L), (handler.Statistics.Adopted, handler.Statistics.Sent));
+        }
+
+        Assert.Empty(Directory.GetFileSystemEntries(directory.Path).Select(Path.GetFileName)); // the handler's own too: nothing left in it
+        Assert.DoesNotContain(selfLog, m => m.Contains("Adopted", StringComparison.Ordinal) || m.Contains("Could not", StringComparison.Ordinal) || m.Contains("Ignored", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Running_ALookAfterOthersCrashedLeavingFoldersWithoutLockFileOrSegment_DeletesThemButAYoungEmptyOne()
+    {
+        // Left by processes that crashed after this one started: a look deletes them, as a start does. Before, looks skipped
+        // every folder without segments. An empty folder made less than LeftEmptyAge ago may be a maker's, about to make its
+        // lock file: left.
+        using var directory = new TempDirectory();
+        var time = new WatchedTime(DateTimeOffset.UtcNow);
+        var sink = new CollectingSink().Open();
+        var selfLog = new ConcurrentQueue<string>();
+        await using var handler = new ThreadedHandler(sink, SpoolTests.Options(directory.Path, o => (o.TimeProvider, o.SelfLog) = (time, selfLog.Enqueue)));
+        var logger = handler.CreateLogger("App");
+        logger.LogInformation("started");
+        Assert.True(handler.Flush(Safety)); // its spool open: its first look 30 s on
+
+        var empty = Directory.CreateDirectory(Path.Combine(directory.Path, "deadbeef")).FullName;
+        Directory.SetLastWriteTimeUtc(empty, DateTime.UtcNow.AddHours(-1));
+        var young = Directory.CreateDirectory(Path.Combine(directory.Path, "deadbeef-2")).FullName;
+        Directory.SetLastWriteTimeUtc(young, time.GetUtcNow().UtcDateTime);
+        var bookmarkOnly = Directory.CreateDirectory(Path.Combine(directory.Path, "deadbeef-3")).FullName;
+        using (var bookmark = new SpoolBookmark(bookmarkOnly, SpoolSegmentName.Version))
+        {
+            bookmark.Write(SpoolSegmentName.Of(0), 120, 0, 0);
+        }
+
+        time.Advance(DurableSpool.FirstAdoptionRetry);
+        logger.LogInformation("looks");
+        Assert.True(handler.Flush(Safety)); // the pass that looks
+        Assert.Equal(new[] { young, Path.Combine(directory.Path, handler.Identity.InstanceId) }.Order(StringComparer.Ordinal), Directory.GetDirectories(directory.Path).Order(StringComparer.Ordinal));
+        Assert.Equal((0L, 2L), (handler.Statistics.Adopted, handler.Statistics.Sent));
+        Assert.DoesNotContain(selfLog, m => m.Contains("Adopted", StringComparison.Ordinal) || m.Contains("Could not", StringComparison.Ordinal) || m.Contains("Ignored", StringComparison.Ordinal));
+    }
 }
