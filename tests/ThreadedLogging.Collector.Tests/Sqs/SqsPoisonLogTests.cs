@@ -137,6 +137,45 @@ public sealed class SqsPoisonLogTests(SqsEmulatorFixture sqs) : IClassFixture<Sq
         Assert.Single(lines, l => !l.Contains("unknown message format", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Run_BodiesThatAreInvalidJsonLiteralsWithAnApostrophe_OneKindOneLine()
+    {
+        // System.Text.Json quotes the rest of the body after an invalid literal: "'tru's order for ann failed' is an invalid
+        // JSON literal". The kind masked a quote up to the next apostrophe, so the text after "tru's" stayed in the key:
+        // each such body was a kind, and a line, of its own.
+        using var data = new TempDirectory();
+        var (name, url) = await sqs.CreateQueueAsync("poisonapostrophe");
+        using var client = sqs.CreateClient();
+        foreach (var who in new[] { "ann", "bob", "cy" })
+        {
+            await client.SendMessageAsync(new SendMessageRequest
+            {
+                QueueUrl = url,
+                MessageBody = $"tru's order for {who} failed]}}",
+                MessageAttributes = new() { [SqsMessageAttributes.Format] = new MessageAttributeValue { DataType = "String", StringValue = SqsMessageAttributes.SeedRecordFormat } },
+            });
+        }
+
+        var options = new SqsIngestOptions { ReceiversPerQueue = 1, WaitTimeSeconds = 1, VisibilityTimeoutSeconds = 30, MaxReceiveCount = 2 };
+        var queue = new SqsQueueOptions { Name = name, ServiceUrl = sqs.ServiceUrl, AccessKey = "test", SecretAccessKey = "test" };
+        var statistics = new SqsIngestStatistics();
+        var poison = new SqliteSqsPoisonStore(data.Path);
+        await using var store = new SqliteEventStore(data.Path, TimeProvider.System, NullLogger<SqliteEventStore>.Instance);
+        await store.InitializeAsync(CancellationToken.None);
+        var log = new CollectingLoggerProvider(LogLevel.Information);
+        var consumer = new SqsQueueConsumer(queue, options, client, store, poison, statistics, new CollectorOptions(), new SqsMessageDecoder(IngestDecoders.Create(new())), new FakeTimeProvider(DateTimeOffset.UtcNow), log.CreateLogger("sqs"));
+
+        using var stop = new CancellationTokenSource();
+        var running = consumer.RunAsync(stop.Token);
+        await statistics.WaitAsync(s => s.Poison >= 3, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        await stop.CancelAsync();
+        await running;
+
+        var line = Assert.Single(Lines(log)); // before: 3, a line per body
+        Assert.Contains("is an invalid JSON literal", line, StringComparison.Ordinal);
+        Assert.Equal(3, (await poison.ListAsync(100, CancellationToken.None)).Count);
+    }
+
     private static List<string> Lines(CollectingLoggerProvider log) =>
         [.. log.Entries.Where(e => e.Message.Contains("set aside as poison", StringComparison.Ordinal)).Select(e => e.Message)];
 }
