@@ -7,9 +7,11 @@ namespace ThreadedLogging.Collector.Ingest.Sqs;
 /// A queue's failed receives, shared by its receivers: each was a line (event 101) every <c>RetryDelay</c> per receiver for as
 /// long as the failure lasted (a queue that does not exist, AWS keys refused or missing: 24 lines a minute of up to 7 lines
 /// each). A failure is said at most once a minute per kind (<see cref="Kind"/>), its line saying how many were left out since
-/// the last; a new kind is said at once, and so is the first failure after a receive that worked. The first receive that works
-/// after more than one failure says so (event 109): the lines a minute apart no longer tell when the failure ended, and a
-/// single failure's line already said it is retried.
+/// the last; a new kind is said at once, and so is the first failure after a receive that worked when its kind's last line is
+/// older than the minute (otherwise it is counted in the next line: with several receivers and errors now and then, receives
+/// that fail and work by turns made every failure a line of its own while the key carried the outage). The first receive that
+/// works after more than one failure says so (event 109): the lines a minute apart no longer tell when the failure ended, and
+/// a single failure's line already said it is retried.
 /// </summary>
 internal sealed class SqsReceiveFailures(TimeProvider time)
 {
@@ -18,25 +20,22 @@ internal sealed class SqsReceiveFailures(TimeProvider time)
     private readonly LogRateLimiter _lines = new(LineInterval, time);
     private readonly Lock _gate = new();
     private long _failures;
-    private long _outage;
     private DateTimeOffset _since;
 
     /// <summary>Counts a failed receive: true when its line is to be written, with how many of its kind were left out since the last.</summary>
     public bool Failed(Exception exception, out long suppressed)
     {
-        long outage;
         lock (_gate)
         {
             if (_failures++ == 0)
             {
                 _since = time.GetUtcNow();
             }
-
-            outage = _outage;
         }
 
-        // Keyed by the outage too: the first failure after a receive that worked is news, whatever was said a minute before.
-        var key = $"{outage} {Kind(exception)}";
+        // Keyed by the kind only, not the outage: a receive that worked between two failures (another receiver's, or errors
+        // now and then) does not make the second news when its kind was said less than a minute ago.
+        var key = Kind(exception);
         return _lines.TryAcquire(ref key, out suppressed);
     }
 
@@ -53,7 +52,6 @@ internal sealed class SqsReceiveFailures(TimeProvider time)
             }
 
             _failures = 0;
-            _outage++;
         }
 
         return failures > 1;
