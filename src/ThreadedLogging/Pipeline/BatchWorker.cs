@@ -64,7 +64,7 @@ internal sealed class BatchWorker : IDisposable
         _shutdownTimeout = options.ShutdownTimeout;
         _redactor = new Redactor(options.RedactedProperties);
         _spool = options.BufferDirectory is { } directory
-            ? new SpoolStage(directory, options, identity, ledger, failures, selfLog, timer, FillBatch, keepRecent: sink is not ISendsEnvelopes, recycle: Recycle)
+            ? new SpoolStage(directory, options, identity, ledger, failures, selfLog, timer, FillBatch, keepRecent: sink is not ISendsEnvelopes, recycle: Recycle, endShutdownOnDisk: EndShutdownIfAllOnDisk)
             : null;
         _delivery = new BatchDelivery(
             sink,
@@ -131,6 +131,24 @@ internal sealed class BatchWorker : IDisposable
         // that whatever the worker still does, it stops at its next await that observes the token.
         _deadline.Cancel();
         return false;
+    }
+
+    /// <summary>
+    /// A spooled batch's send just failed (it is about to wait the backoff) and everything the app logged is on disk
+    /// (<see cref="SpoolStage"/> asks, under its gate, with the spool synced): when the handler is stopping, the shutdown
+    /// ends now, as at its deadline, rather than waiting out the backoff for a receiver that just failed: what it would
+    /// retry is on disk already and sent by the next start (under the same batch ids, so a copy the receiver kept after
+    /// all is stored once). Returns whether it ended (the worker's token is then cancelled).
+    /// </summary>
+    private bool EndShutdownIfAllOnDisk()
+    {
+        if (!_stopping || _queue.Count > 0 || _ledger.InMemory(() => _queue.EnqueuedAtLevel) > 0)
+        {
+            return false;
+        }
+
+        _deadline.Cancel();
+        return true;
     }
 
     /// <summary>After the worker stopped: closes the spool, whose content stays on disk for the next start.</summary>

@@ -30,6 +30,7 @@ internal sealed class SpoolStage
 
     private readonly Func<List<LogEvent>, bool, bool> _fillBatch;
     private readonly Action<List<LogEvent>> _recycle;
+    private readonly Func<bool> _endShutdownOnDisk;
     private readonly List<LogEvent> _moving = []; // MoveQueueToSpool's batch, reused call after call
     private readonly List<LogEvent> _carried = [];
     private readonly Lock _gate = new(); // the ticker's moves against the send's settling (SettledUpTo) and retry waits
@@ -46,8 +47,14 @@ internal sealed class SpoolStage
     /// <param name="fillBatch">Takes the next batch off the memory queue (the worker's): (batch, drainAll) → whether it took any.</param>
     /// <param name="keepRecent">Whether the spool also keeps its newest events in memory (<see cref="DurableSpool"/>'s <c>maxRecentEvents</c>).</param>
     /// <param name="recycle">Empties a batch the spool wrote, for the next (the worker's: pooled events go back to its pool); by default, and always when <paramref name="keepRecent"/>, only cleared.</param>
-    public SpoolStage(string directory, ThreadedHandlerOptions options, LogIdentity identity, DeliveryLedger ledger, FailureReporter failures, SelfLog selfLog, ThreadedTimer timer, Func<List<LogEvent>, bool, bool> fillBatch, bool keepRecent = true, Action<List<LogEvent>>? recycle = null)
+    /// <param name="endShutdownOnDisk">
+    /// Asked when a spooled batch's send failed, before its retry waits, with everything the spool wrote synced: ends a
+    /// shutdown in progress when nothing the app logged is left in memory (the worker's; true when it ended: the token is
+    /// then cancelled). By default, never.
+    /// </param>
+    public SpoolStage(string directory, ThreadedHandlerOptions options, LogIdentity identity, DeliveryLedger ledger, FailureReporter failures, SelfLog selfLog, ThreadedTimer timer, Func<List<LogEvent>, bool, bool> fillBatch, bool keepRecent = true, Action<List<LogEvent>>? recycle = null, Func<bool>? endShutdownOnDisk = null)
     {
+        _endShutdownOnDisk = endShutdownOnDisk ?? (static () => false);
         _drops = new SpoolDrops(options.TimeProvider);
         _spool = new DurableSpool(ThreadedHandlerOptions.ResolveBufferDirectory(directory), identity.InstanceId, options.MaxBufferBytes, options.MaxBufferAge, options.TimeProvider, maxRecentEvents: keepRecent ? Math.Min(options.QueueCapacity, MaxRecentEvents) : 0)
         {
@@ -280,10 +287,17 @@ internal sealed class SpoolStage
 
     /// <summary>
     /// Waits out a retry delay. While the spool works, the memory queue moves to disk at each tick
-    /// meanwhile, so a long outage fills the disk (bounded) rather than dropping from memory.
+    /// meanwhile, so a long outage fills the disk (bounded) rather than dropping from memory. A spooled batch's retry while
+    /// the handler stops, with everything logged on disk, is not waited for: the shutdown ends there (the worker's
+    /// <c>endShutdownOnDisk</c>), and throws <see cref="OperationCanceledException"/> as at its deadline.
     /// </summary>
     public async Task WaitBeforeRetryAsync(TimeSpan delay, CancellationToken token)
     {
+        if (_active && _ticking && EndShutdownOnDisk())
+        {
+            token.ThrowIfCancellationRequested();
+        }
+
         if (!_active || _ticking)
         {
             // A spooled batch's retry: the ticker of its send moves the queue (one waiter on the timer's wake).
@@ -298,6 +312,26 @@ internal sealed class SpoolStage
             await _timer.DelayAsync(left < _interval ? left : _interval, token).ConfigureAwait(false);
             MoveQueueToSpool(drainAll: true, token);
         }
+    }
+
+    /// <summary>
+    /// Whether the shutdown ended because every event is on disk. Only while the spool works and carries nothing: what it
+    /// refused is carried in memory (<see cref="_carried"/>) and deserves the whole budget. A move of the queue to disk
+    /// under way on the ticker (taken off the queue, not yet written) is in memory for the worker's books, so the shutdown
+    /// does not end then; one written and not yet synced syncs before the ticker returns, which the worker's stop awaits.
+    /// The worker's cancellation runs outside <see cref="_gate"/>: its callbacks may resume the ticker on this thread.
+    /// </summary>
+    private bool EndShutdownOnDisk()
+    {
+        using (_gate.EnterScope())
+        {
+            if (!_active || _carried.Count > 0)
+            {
+                return false;
+            }
+        }
+
+        return _endShutdownOnDisk();
     }
 
     /// <summary>
