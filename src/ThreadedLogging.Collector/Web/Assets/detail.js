@@ -75,9 +75,19 @@ function exceptionText(x, depth = 0) {
 
 /**
  * The fields of a CPython LogRecord that say where it was logged, stored as properties (docs/WIRE-FORMAT.md §2): shown
- * in the Python section, not again under Properties.
+ * in the Python section, not again under Properties. Only in a Python record (pythonRecord): a Serilog or OTLP event
+ * with a property named module, process, threadName or lineno keeps it under Properties.
  */
 const PythonFields = ["pathname", "lineno", "funcName", "module", "threadName", "process"];
+
+/**
+ * Whether an event's properties are a Python record's: the collector stores no mark of the form it came in, but every
+ * LogRecord has pathname, lineno and funcName, and it keeps all three as properties (a record of our .NET client, with
+ * instanceId, has them in its context instead). An event of another form has all three only if the app named them so.
+ */
+function pythonRecord(props) {
+  return ["pathname", "lineno", "funcName"].every((name) => props[name] != null && props[name] !== "");
+}
 
 /** The lines of an exception (or a message) shown before its box scrolls (app.css `.capped`, in lines: `lh`). */
 const ShownLines = 8;
@@ -216,9 +226,10 @@ function render(e, state) {
   const props = e.properties && typeof e.properties === "object" ? e.properties : {};
   text($("detail-title"), e.level + " · " + localTime(e.timestamp));
   // A Python record's place and stack_info are shown once, in sections of their own: the Properties table listed them again.
-  const pythonNames = PythonFields.filter((name) => props[name] != null && props[name] !== "");
+  const fromPython = pythonRecord(props);
+  const pythonNames = fromPython ? PythonFields.filter((name) => props[name] != null && props[name] !== "") : [];
   const python = pairs(pythonNames.map((name) => [name, propertyValue(props, name)]));
-  const stackInfo = typeof props.stack_info === "string" && props.stack_info !== "None" ? props.stack_info : null;
+  const stackInfo = fromPython && typeof props.stack_info === "string" && props.stack_info !== "None" ? props.stack_info : null;
   const apart = new Set(stackInfo ? [...pythonNames, "stack_info"] : pythonNames);
   const listed = Object.keys(props).filter((name) => !apart.has(name));
   const body = clear($("detail-body"));

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text.Json;
 using Microsoft.Playwright;
 using ThreadedLogging.Collector.Tests.Support;
 using static Microsoft.Playwright.Assertions;
@@ -7,7 +9,8 @@ namespace ThreadedLogging.Collector.Tests.Web.Browser;
 /// <summary>
 /// In a real Chromium, a record sent by CPython's logging.handlers.HTTPHandler: where it was logged (pathname, lineno,
 /// funcName) and its stack_info are shown once, in their own sections, not again under Properties (support walkthrough:
-/// each was listed twice); the place keeps the filter button the Properties table gave it.
+/// each was listed twice); the place keeps the filter button the Properties table gave it. An event of another form (CLEF)
+/// with properties of those names keeps them under Properties, with no Python section.
 /// </summary>
 public sealed class PythonDetailConsoleTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
@@ -58,6 +61,38 @@ public sealed class PythonDetailConsoleTests(ChromiumFixture chromium) : IClassF
         await Expect(rows).ToHaveCountAsync(1);
         Assert.Contains("property=funcName%3Dcheckout", page.Url, StringComparison.Ordinal);
         Assert.Equal(0, await page.Locator("#detail b").CountAsync());
+        Assert.Empty(dialogs);
+    }
+
+    [Fact]
+    public async Task Detail_ClefEventWithPropertiesNamedAsPythonsFields_ListedUnderProperties_NoPythonSection()
+    {
+        // A Serilog app's event whose template holes and enrichers happen to bear a LogRecord's names.
+        await using var collector = await CollectorFixture.StartAsync();
+        var clef = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["@t"] = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["@mt"] = "Module {module} loaded by process {process} at line {lineno}",
+            ["module"] = "billing",
+            ["process"] = "import-job",
+            ["lineno"] = 12,
+            ["threadName"] = "worker-3",
+            ["UserName"] = "cleo",
+        });
+        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events/raw", Http.Utf8(clef + "\n"), "application/vnd.serilog.clef");
+        Assert.True(status == HttpStatusCode.Created || status == HttpStatusCode.OK, text);
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        var rows = page.Locator("#events-table tbody tr");
+
+        await page.GotoAsync(collector.BaseAddress + "?user=cleo");
+        await Expect(rows).ToHaveCountAsync(1);
+        await rows.First.ClickAsync();
+        var detail = page.Locator("#detail-body");
+
+        // Before: module, process, threadName and lineno moved out of Properties into a section headed "Python".
+        await Expect(detail.Locator("table.props th")).ToHaveTextAsync(["module", "process", "lineno", "threadName", "UserName"]);
+        await Expect(detail.Locator("h3", new() { HasText = "Python" })).ToHaveCountAsync(0);
         Assert.Empty(dialogs);
     }
 }
