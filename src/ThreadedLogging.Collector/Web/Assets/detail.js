@@ -118,8 +118,10 @@ function exceptionHead(x) {
   const said = (v) => typeof v === "string" && v !== "";
   const line = [x.type, x.message].filter(said).join(": ");
   if (!line) return null;
+  // Left out only when the first line begins with the type or holds the whole line: a short message found anywhere in it
+  // ("failed" in "main.failedHandler(…)") or one beginning with a newline (the empty string, found in every line) hid it.
   const first = String(x.text).split("\n").find((l) => l.trim() !== "") ?? "";
-  if (first.includes(said(x.message) ? x.message.split("\n")[0] : x.type)) return null;
+  if ((said(x.type) && first.trimStart().startsWith(x.type)) || first.includes(line)) return null;
   return el("p", { className: "exception-head" }, line);
 }
 
