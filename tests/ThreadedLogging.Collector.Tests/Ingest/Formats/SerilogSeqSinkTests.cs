@@ -210,6 +210,27 @@ public sealed class SerilogSeqSinkTests
     }
 
     /// <summary>
+    /// An object destructured into a template hole (<c>{@service}</c>, <c>{@user}</c>) is the message's content, not the
+    /// event's identity: the nested reading of dotted names (service.name, user.id, host.name) is for what the sink nests.
+    /// </summary>
+    [Fact]
+    public async Task SeqSink_ObjectsDestructuredIntoTemplateHoles_NotReadAsAppUserOrMachine()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=" + Key);
+        var log = new LoggerConfiguration()
+            .WriteTo.Seq(collector.BaseAddress.ToString(), apiKey: Key)
+            .CreateLogger();
+
+        log.Information("Deploy of {@service} to {@host} by {@user} started", new { name = "payments", version = "9.9.9" }, new { name = "db-1" }, new { id = "ann" });
+        await log.DisposeAsync();
+
+        var stored = Assert.Single(await collector.EventsAsync());
+        Assert.Equal("payments", stored.GetProperty("properties").GetProperty("service").GetProperty("name").GetString()); // kept as sent
+        string? Field(string f) => stored.TryGetProperty(f, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        Assert.Equal([null, null, null, null], new[] { "app", "version", "machine", "user" }.Select(Field)); // before: payments, 9.9.9, db-1, ann
+    }
+
+    /// <summary>
     /// ASP.NET Core apps on Serilog name their app <c>ApplicationName</c>, as <c>IHostEnvironment.ApplicationName</c> is
     /// called (<c>Enrich.WithProperty("ApplicationName", builder.Environment.ApplicationName)</c>), where Seq's examples say
     /// <c>Application</c>.

@@ -36,12 +36,23 @@ internal struct ClefEventFields
             || name.SequenceEqual("@sp"u8));
 
     /// <summary>Keeps <paramref name="value"/> as an identity when <paramref name="name"/> outranks what was found so far.</summary>
-    public void OfferIdentity(ReadOnlySpan<byte> name, JsonElement value, byte[][][] names)
+    /// <param name="name">The property's name.</param>
+    /// <param name="value">Its value.</param>
+    /// <param name="names">The identity names by kind, UTF-8.</param>
+    /// <param name="e">The event: its <c>@mt</c> read when an object is offered before it was found.</param>
+    public void OfferIdentity(ReadOnlySpan<byte> name, JsonElement value, byte[][][] names, JsonElement e)
     {
         if (value.ValueKind == JsonValueKind.Object)
         {
             // Serilog.Sinks.Seq (9.x) sends a dotted name as nested objects, as Seq reads it (`user.id` as
             // {"user":{"id":…}}): OpenTelemetry's names (`user.id`, `service.name`, `host.name`) arrive so from a Serilog app.
+            // Not a destructured value: one with "$type" (a class's, which the sink's nesting never writes) or a hole of the
+            // template ("Deploy of {@service}" with {name:"payments"} is the message's content, not the app).
+            if (value.TryGetProperty("$type"u8, out _) || IsTemplateHole(name, e))
+            {
+                return;
+            }
+
             OfferNested(ref User, ref _userRank, name, value, names[IdentityPropertyOptions.UserKind]);
             OfferNested(ref App, ref _appRank, name, value, names[IdentityPropertyOptions.AppKind]);
             OfferNested(ref Version, ref _versionRank, name, value, names[IdentityPropertyOptions.VersionKind]);
@@ -81,6 +92,34 @@ internal struct ClefEventFields
             case (byte)'s' when name.Length == 3 && name[2] == (byte)'p': SpanId = value; return true;
             default: return false;
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="name"/> is a hole of the event's <c>@mt</c>: <c>{name}</c>, <c>{@name}</c> or
+    /// <c>{$name}</c>, with or without an alignment or a format (<c>{name,-10}</c>, <c>{name:l}</c>).
+    /// </summary>
+    private readonly bool IsTemplateHole(ReadOnlySpan<byte> name, JsonElement e)
+    {
+        var template = Template.ValueKind == JsonValueKind.String ? Template
+            : e.TryGetProperty("@mt"u8, out var mt) && mt.ValueKind == JsonValueKind.String ? mt : default;
+        if (template.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        var text = template.GetString().AsSpan();
+        var hole = System.Text.Encoding.UTF8.GetString(name).AsSpan();
+        for (var at = text.IndexOf('{'); at >= 0; at = text.IndexOf('{'))
+        {
+            text = text[(at + 1)..];
+            var inner = text.Length > 0 && text[0] is '@' or '$' ? text[1..] : text;
+            if (inner.StartsWith(hole, StringComparison.Ordinal) && inner.Length > hole.Length && inner[hole.Length] is '}' or ',' or ':')
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -43,7 +43,7 @@ internal static class ClefEventMapper
                 fields.SourceContext = property.Value;
             }
 
-            fields.OfferIdentity(name, property.Value, identity.Utf8Names);
+            fields.OfferIdentity(name, property.Value, identity.Utf8Names, e);
         }
 
         if (!IsText(fields.Time, "@t"))
