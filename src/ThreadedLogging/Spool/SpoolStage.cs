@@ -36,6 +36,7 @@ internal sealed class SpoolStage
     private readonly Lock _gate = new(); // the ticker's moves against the send's settling (SettledUpTo) and retry waits
     private volatile bool _active; // the ticker's move may end it (Failed) while the send reads it on another thread (WaitBeforeRetryAsync)
     private volatile bool _ticking; // a spooled batch is being sent: MoveQueueWhileSendingAsync moves the queue meanwhile
+    private volatile bool _retryWaiting; // that send waits out a retry delay (a send failed): the ticker may end a shutdown then
 
     /// <param name="directory">The spool's root directory (environment variables expanded).</param>
     /// <param name="options">The spool's caps, the interval and the clock.</param>
@@ -289,19 +290,36 @@ internal sealed class SpoolStage
     /// Waits out a retry delay. While the spool works, the memory queue moves to disk at each tick
     /// meanwhile, so a long outage fills the disk (bounded) rather than dropping from memory. A spooled batch's retry while
     /// the handler stops, with everything logged on disk, is not waited for: the shutdown ends there (the worker's
-    /// <c>endShutdownOnDisk</c>), and throws <see cref="OperationCanceledException"/> as at its deadline.
+    /// <c>endShutdownOnDisk</c>), and throws <see cref="OperationCanceledException"/> as at its deadline; so does a wait
+    /// under way when the shutdown begins, once its send's ticker has moved the queue to disk.
     /// </summary>
     public async Task WaitBeforeRetryAsync(TimeSpan delay, CancellationToken token)
     {
-        if (_active && _ticking && EndShutdownOnDisk())
-        {
-            token.ThrowIfCancellationRequested();
-        }
-
         if (!_active || _ticking)
         {
-            // A spooled batch's retry: the ticker of its send moves the queue (one waiter on the timer's wake).
-            await _timer.DelayAsync(delay, token).ConfigureAwait(false);
+            // A spooled batch's retry: the ticker of its send moves the queue (one waiter on the timer's wake), and ends
+            // the shutdown when it begins during this wait (MoveQueueWhileSendingAsync). Said before the check below,
+            // with a full fence: a shutdown that begins between the two is then seen by one of them.
+            if (_active)
+            {
+                _retryWaiting = true;
+                Interlocked.MemoryBarrier();
+            }
+
+            try
+            {
+                if (_active && EndShutdownOnDisk())
+                {
+                    token.ThrowIfCancellationRequested();
+                }
+
+                await _timer.DelayAsync(delay, token).ConfigureAwait(false);
+            }
+            finally
+            {
+                _retryWaiting = false;
+            }
+
             return;
         }
 
@@ -352,6 +370,14 @@ internal sealed class SpoolStage
                 if (!send.IsCompleted)
                 {
                     MoveQueueToSpool(drainAll: true, token);
+
+                    // The shutdown began while the send waits out a retry (sending already failing: an app offline for a
+                    // while that quits): once the queue is on disk, it ends here, as it does when a retry's wait begins
+                    // during the shutdown (WaitBeforeRetryAsync); the wait sees the cancelled token.
+                    if (_retryWaiting)
+                    {
+                        EndShutdownOnDisk();
+                    }
                 }
             }
         }

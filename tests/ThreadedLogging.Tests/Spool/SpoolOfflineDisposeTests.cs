@@ -11,7 +11,9 @@ namespace ThreadedLogging.Tests.Spool;
 /// A desktop app with <c>BufferDirectory</c> that quits offline: its disposal returns once everything logged is on disk
 /// and a send has just failed, not after the whole <c>ShutdownTimeout</c> of retries (5 s by default, 10 min here: a
 /// disposal that waits it out is failed by the test's own timeout, no duration is measured), and the next start sends
-/// every event once. Against a real Kestrel on loopback answering 503, and a closed port (connection refused).
+/// every event once. Against a real Kestrel on loopback answering 503, and a closed port (connection refused); the
+/// disposal beginning as the first send fails, or with sending failing already (the worker waiting out a backoff: an app
+/// offline for a while that quits).
 /// </summary>
 public sealed class SpoolOfflineDisposeTests
 {
@@ -19,9 +21,11 @@ public sealed class SpoolOfflineDisposeTests
     private static readonly TimeSpan Safety = TimeSpan.FromSeconds(30);
 
     [Theory(Timeout = 120_000)]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Dispose_CollectorDownWithASpool_ReturnsWithoutWaitingOutTheBudget_NextStartSendsEachEventOnce(bool closedPort)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public async Task Dispose_CollectorDownWithASpool_ReturnsWithoutWaitingOutTheBudget_NextStartSendsEachEventOnce(bool closedPort, bool failingAlready)
     {
         var received = new int[Events];
         var others = 0;
@@ -49,20 +53,37 @@ public sealed class SpoolOfflineDisposeTests
         server.Refuse = closedPort ? null : LoopbackServer.Everything;
         using var directory = new TempDirectory();
         var selfLog = new ConcurrentQueue<string>();
-        var offline = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o =>
+        ThreadedHttpHandler? offline = null;
+        var failedWithAllOnDisk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var failures = new SendFailures(() =>
+        {
+            // Said on the worker at each failed send, just before it waits the backoff: checked there, its own handler only.
+            if (Volatile.Read(ref offline) is { Statistics: { Failed: > 0 } s } && s.Spooled == Events)
+            {
+                failedWithAllOnDisk.TrySetResult();
+            }
+        });
+        offline = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o =>
         {
             o.Host = closedPort ? $"127.0.0.1:{FreeTcpPort.Next()}" : server.Host;
             o.BufferDirectory = directory.Path;
             o.BatchSize = 10;
             o.ShutdownTimeout = TimeSpan.FromMinutes(10); // before: the disposal retried until then, and the test's timeout failed it
-            o.MinRetryDelay = TimeSpan.FromMinutes(1);
-            o.MaxRetryDelay = TimeSpan.FromMinutes(2);
+            o.MinRetryDelay = TimeSpan.FromMinutes(5); // the first backoff 2.5 to 5 min: longer than the test's timeout
+            o.MaxRetryDelay = TimeSpan.FromMinutes(10);
             o.SelfLog = selfLog.Enqueue;
         }));
         var logger = offline.CreateLogger("App");
         for (var i = 0; i < Events; i++)
         {
             logger.LogInformation("quitting {N}", i);
+        }
+
+        if (failingAlready)
+        {
+            // Before: the disposal waited out that backoff (minutes here, MaxRetryDelay's 2 min at the defaults) or the budget.
+            _ = offline.FlushAsync(); // sends now; never completes while the collector is down
+            await failedWithAllOnDisk.Task.WaitAsync(Safety);
         }
 
         await offline.DisposeAsync();
