@@ -181,6 +181,41 @@ public sealed class SerilogSeqSinkTests
     }
 
     /// <summary>
+    /// In CLEF every template hole is a property, and <c>{UserId}</c> is a common one: an admin's "Deleted account
+    /// {UserId}" names the account deleted, not who the event is about. A hole ranks after the names the app set otherwise
+    /// (EnvironmentUserName, the process's account, included), and is the user only when the event names none.
+    /// </summary>
+    [Fact]
+    public async Task SeqSink_UserIdAsATemplateHole_RanksAfterEnvironmentUserName_StillTheUserWithoutOne()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=" + Key);
+        var admin = new LoggerConfiguration()
+            .Enrich.FromLogContext()
+            .Enrich.WithProperty("EnvironmentUserName", "vm\\root") // what WithEnvironmentUserName() adds
+            .Enrich.WithProperty("Application", "Admin")
+            .WriteTo.Seq(collector.BaseAddress.ToString(), apiKey: Key)
+            .CreateLogger();
+        admin.Information("Deleted account {UserId}", "u-991");
+        using (LogContext.PushProperty("UserId", "bob"))
+        {
+            admin.Information("Cart of {Items} items abandoned", 3);
+        }
+
+        await admin.DisposeAsync();
+        var bare = new LoggerConfiguration()
+            .Enrich.WithProperty("Application", "Batch")
+            .WriteTo.Seq(collector.BaseAddress.ToString(), apiKey: Key)
+            .CreateLogger();
+        bare.Information("Deleted account {UserId}", "u-992");
+        await bare.DisposeAsync();
+
+        var users = (await collector.EventsAsync()).ToDictionary(e => e.GetProperty("app").GetString() + " " + e.GetProperty("template").GetString(), e => e.GetProperty("user").GetString(), StringComparer.Ordinal);
+        Assert.Equal("vm\\root", users["Admin Deleted account {UserId}"]); // before: u-991
+        Assert.Equal("bob", users["Admin Cart of {Items} items abandoned"]);
+        Assert.Equal("u-992", users["Batch Deleted account {UserId}"]);
+    }
+
+    /// <summary>
     /// A Serilog app that names its identity as OpenTelemetry does: Serilog.Sinks.Seq (9.x) sends each dotted name as
     /// nested objects (<c>{"service":{"name":"shop","version":"3.1.0"},"host":{"name":"web-03"}}</c>), as Seq reads them.
     /// </summary>

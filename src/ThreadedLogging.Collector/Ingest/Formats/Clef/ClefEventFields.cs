@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace ThreadedLogging.Collector.Ingest.Formats.Clef;
@@ -23,7 +24,7 @@ internal struct ClefEventFields
     public JsonElement Version;
     public JsonElement Machine;
 
-    // The 1-based rank among its names of the identity property kept (0: none yet).
+    // The 1-based rank among its names of the identity property kept (0: none yet; past the names' count: a template hole's).
     private int _userRank;
     private int _appRank;
     private int _versionRank;
@@ -65,10 +66,13 @@ internal struct ClefEventFields
             return; // only a string or a number names an identity; the next name is tried
         }
 
-        Offer(ref User, ref _userRank, name, value, names[IdentityPropertyOptions.UserKind]);
-        Offer(ref App, ref _appRank, name, value, names[IdentityPropertyOptions.AppKind]);
-        Offer(ref Version, ref _versionRank, name, value, names[IdentityPropertyOptions.VersionKind]);
-        Offer(ref Machine, ref _machineRank, name, value, names[IdentityPropertyOptions.MachineKind]);
+        // A hole of the template is the message's content ("Deleted account {UserId}", logged by an admin): it ranks after
+        // every name the app set otherwise (enrichers, LogContext), EnvironmentUserName too, and is kept only without one.
+        var hole = -1;
+        Offer(ref User, ref _userRank, name, value, names[IdentityPropertyOptions.UserKind], e, ref hole);
+        Offer(ref App, ref _appRank, name, value, names[IdentityPropertyOptions.AppKind], e, ref hole);
+        Offer(ref Version, ref _versionRank, name, value, names[IdentityPropertyOptions.VersionKind], e, ref hole);
+        Offer(ref Machine, ref _machineRank, name, value, names[IdentityPropertyOptions.MachineKind], e, ref hole);
     }
 
     /// <summary>Keeps <paramref name="value"/> when <paramref name="name"/> is a reified field; false for a property.</summary>
@@ -107,13 +111,14 @@ internal struct ClefEventFields
             return false;
         }
 
-        var text = template.GetString().AsSpan();
-        var hole = System.Text.Encoding.UTF8.GetString(name).AsSpan();
-        for (var at = text.IndexOf('{'); at >= 0; at = text.IndexOf('{'))
+        // The template's UTF-8 as sent (no string per event); one with an escape is read as text first.
+        var raw = JsonMarshal.GetRawUtf8Value(template);
+        var text = raw.Contains((byte)'\\') ? System.Text.Encoding.UTF8.GetBytes(template.GetString()!) : raw;
+        for (var at = text.IndexOf((byte)'{'); at >= 0; at = text.IndexOf((byte)'{'))
         {
             text = text[(at + 1)..];
-            var inner = text.Length > 0 && text[0] is '@' or '$' ? text[1..] : text;
-            if (inner.StartsWith(hole, StringComparison.Ordinal) && inner.Length > hole.Length && inner[hole.Length] is '}' or ',' or ':')
+            var inner = text.Length > 0 && text[0] is (byte)'@' or (byte)'$' ? text[1..] : text;
+            if (inner.StartsWith(name) && inner.Length > name.Length && inner[name.Length] is (byte)'}' or (byte)',' or (byte)':')
             {
                 return true;
             }
@@ -129,7 +134,7 @@ internal struct ClefEventFields
     /// </summary>
     private static void OfferNested(ref JsonElement chosen, ref int rank, ReadOnlySpan<byte> name, JsonElement value, byte[][] candidates)
     {
-        var limit = rank == 0 ? candidates.Length : rank;
+        var limit = rank == 0 ? candidates.Length : Math.Min(rank, candidates.Length); // a hole's rank is past the candidates
         for (var n = 0; n < limit; n++)
         {
             var candidate = candidates[n];
@@ -168,18 +173,33 @@ internal struct ClefEventFields
         }
     }
 
-    private static void Offer(ref JsonElement chosen, ref int rank, ReadOnlySpan<byte> name, JsonElement value, byte[][] candidates)
+    /// <summary>
+    /// Keeps <paramref name="value"/> when <paramref name="name"/> is a candidate ranked as the one kept or better (the same
+    /// name repeated: its last value, as TryGetProperty). A hole of the template ranks after every candidate that is not:
+    /// its rank is past <paramref name="candidates"/>' length. <paramref name="hole"/>: -1 until asked, then 0 or 1.
+    /// </summary>
+    private readonly void Offer(ref JsonElement chosen, ref int rank, ReadOnlySpan<byte> name, JsonElement value, byte[][] candidates, JsonElement e, ref int hole)
     {
-        // A name ranked as the one kept or better replaces it (the same name repeated: its last value, as TryGetProperty).
-        var limit = rank == 0 ? candidates.Length : rank;
-        for (var n = 0; n < limit; n++)
+        for (var n = 0; n < candidates.Length; n++)
         {
-            if (name.SequenceEqual(candidates[n]))
+            if (!name.SequenceEqual(candidates[n]))
             {
-                rank = n + 1;
-                chosen = value;
-                return;
+                continue;
             }
+
+            if (hole < 0)
+            {
+                hole = IsTemplateHole(name, e) ? 1 : 0;
+            }
+
+            var candidateRank = n + 1 + (hole * candidates.Length);
+            if (rank == 0 || candidateRank <= rank)
+            {
+                rank = candidateRank;
+                chosen = value;
+            }
+
+            return;
         }
     }
 }
