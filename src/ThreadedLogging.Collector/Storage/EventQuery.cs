@@ -19,6 +19,10 @@ internal sealed record EventQuery
     /// <summary>Gets a value indicating whether only the events sent without a machine are wanted; never together with <see cref="Machine"/>.</summary>
     public bool NoMachine { get; init; }
 
+    /// <summary>Gets the fields (<c>app</c>, <c>version</c>, <c>machine</c>) that the events wanted were sent without (<see cref="NoApp"/> and the others), for the stores' columns.</summary>
+    public IEnumerable<string> AbsentFields =>
+        new[] { (NoApp, "app"), (NoVersion, "version"), (NoMachine, "machine") }.Where(f => f.Item1).Select(f => f.Item2);
+
     /// <summary>
     /// Gets the app's version (exact, case-sensitive), SemVer's build metadata ignored when this has none: <c>1.0.0</c>
     /// also matches <c>1.0.0+3f2a9c1</c> (the .NET SDK's default version of a git checkout), <c>1.0.0+3f2a9c1</c> only

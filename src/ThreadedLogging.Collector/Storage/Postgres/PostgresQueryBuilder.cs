@@ -226,19 +226,9 @@ internal static class PostgresQueryBuilder
 
         // The events sent without an app, version or machine, as the top values count them: no index, checked on the
         // rows the other filters leave.
-        if (query.NoApp)
+        foreach (var field in query.AbsentFields)
         {
-            where.Add("e.app IS NULL");
-        }
-
-        if (query.NoVersion)
-        {
-            where.Add("e.version IS NULL");
-        }
-
-        if (query.NoMachine)
-        {
-            where.Add("e.machine IS NULL");
+            where.Add($"e.{field} IS NULL");
         }
 
         if (query.NoUser)

@@ -230,19 +230,9 @@ internal static class SqliteQueryBuilder
         }
 
         // The events sent without an app, version or machine: no key (an empty name sent is a name, as the top values count it).
-        if (query.NoApp)
+        foreach (var field in query.AbsentFields)
         {
-            where.Add("e.app_key IS NULL");
-        }
-
-        if (query.NoVersion)
-        {
-            where.Add("e.version_key IS NULL");
-        }
-
-        if (query.NoMachine)
-        {
-            where.Add("e.machine_key IS NULL");
+            where.Add($"e.{field}_key IS NULL");
         }
 
         if (query.NoUser)
