@@ -45,12 +45,9 @@ internal static class ConsoleLink
 
         state.Add(new("from", from.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
         state.Add(new("to", to.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
-        foreach (var (flag, key) in (ReadOnlySpan<(bool, string)>)[(query.NoApp, "noapp"), (query.NoVersion, "noversion"), (query.NoMachine, "nomachine")])
+        foreach (var field in query.AbsentFields)
         {
-            if (flag)
-            {
-                state.Add(new(key, "1"));
-            }
+            state.Add(new("no" + field, "1")); // the console's noapp=1, noversion=1, nomachine=1
         }
 
         foreach (var name in (string[])["app", "version", "machine", "instance", "path", "q", "template", "property"])
