@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace ThreadedLogging.Testing;
 
 /// <summary>
-/// A real HTTP forward proxy: Debian's tinyproxy (installed by scripts/install-test-deps.sh), started in the foreground on
+/// A real HTTP forward proxy (or a reverse one, <see cref="StartReverseAsync"/>): Debian's tinyproxy (installed by scripts/install-test-deps.sh), started in the foreground on
 /// 127.0.0.1 with a config of its own, answering only this machine, optionally asking for Basic credentials. It adds a
 /// <c>Via</c> header naming itself to what it forwards, which is how a test sees that a request went through it; a
 /// <c>CONNECT</c> tunnel (https) carries no such header, and is seen in its log instead (<see cref="LineAsync"/>).
@@ -48,11 +48,20 @@ public sealed class TinyProxy : IAsyncDisposable
     /// tinyproxy cannot be told port 0 (it requires a port), so it is given a free one (<see cref="FreeTcpPort"/>): when another
     /// process took that port first, tinyproxy exits saying it could not listen, and is started again on another.
     /// </summary>
-    public static async Task<TinyProxy> StartAsync(string? user = null, string? password = null)
+    public static Task<TinyProxy> StartAsync(string? user = null, string? password = null) => StartCoreAsync(user, password, null);
+
+    /// <summary>
+    /// Starts tinyproxy as a reverse proxy in front of <paramref name="upstream"/> (<c>ReversePath "/"</c>, <c>ReverseOnly</c>):
+    /// a request to its port is passed on to the same path there, with the Host rewritten to the upstream's, a <c>Via</c>
+    /// header naming tinyproxy and <c>X-Tinyproxy</c> naming the client's address, as a reverse proxy on the same machine does.
+    /// </summary>
+    public static Task<TinyProxy> StartReverseAsync(Uri upstream) => StartCoreAsync(null, null, upstream);
+
+    private static async Task<TinyProxy> StartCoreAsync(string? user, string? password, Uri? reverseTo)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var (proxy, failure, portTaken) = await TryStartAsync(user, password);
+            var (proxy, failure, portTaken) = await TryStartAsync(user, password, reverseTo);
             if (proxy is not null)
             {
                 return proxy;
@@ -65,7 +74,7 @@ public sealed class TinyProxy : IAsyncDisposable
         }
     }
 
-    private static async Task<(TinyProxy? Proxy, string Failure, bool PortTaken)> TryStartAsync(string? user, string? password)
+    private static async Task<(TinyProxy? Proxy, string Failure, bool PortTaken)> TryStartAsync(string? user, string? password, Uri? reverseTo)
     {
         var directory = Directory.CreateTempSubdirectory("tl-proxy-").FullName;
         var port = FreeTcpPort.Next();
@@ -78,6 +87,7 @@ public sealed class TinyProxy : IAsyncDisposable
             MaxClients 20
             LogLevel Info
             {(user is null ? "" : $"BasicAuth {user} {password}")}
+            {(reverseTo is null ? "" : $"ReversePath \"/\" \"{reverseTo.GetLeftPart(UriPartial.Authority)}/\"\nReverseOnly Yes\nXTinyproxy Yes")}
             """);
         // -d: in the foreground, its log on standard output; stdbuf makes that line-buffered, so "Accepting connections" arrives when it is said.
         var start = new ProcessStartInfo("stdbuf", ["-oL", "tinyproxy", "-d", "-c", config]) { RedirectStandardError = true, RedirectStandardOutput = true };

@@ -12,6 +12,9 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false, 
     /// <summary>What the admin key guards, as each refusal names it: every endpoint of <see cref="ApiKeyRole.Admin"/>.</summary>
     public const string AdminChanges = "level rules, erasure, alert rules";
 
+    /// <summary>Gets which key the endpoint needs (its metadata too: <see cref="KeylessRequestGuard"/> steps aside for a role with keys).</summary>
+    public ApiKeyRole Role => role;
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;

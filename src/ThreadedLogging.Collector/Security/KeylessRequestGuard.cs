@@ -12,7 +12,11 @@ namespace ThreadedLogging.Collector.Security;
 /// on any address (<c>Collector:AllowUnauthenticated</c> too). On loopback, every request must also name a loopback
 /// host (<c>localhost</c>, <c>*.localhost</c>, a loopback address) and must not come through a proxy
 /// (<c>Forwarded</c>, <c>X-Forwarded-*</c>, <c>X-Real-IP</c>): a local reverse proxy would open the keyless collector
-/// to the network. With keys the keys decide, and no CORS header is ever sent (README).
+/// to the network. With keys the keys decide, and no CORS header is ever sent (README). The guard is for the roles without a
+/// key: an endpoint whose role has keys (ingest with <c>Collector:IngestApiKeys</c> while reading has none, or the reverse; the
+/// admin's changes whenever any key is set) is judged by its key alone, as on a collector with every key, so an app sending
+/// through a local reverse proxy with its ingest key is taken while a keyless read through it is still refused. The page,
+/// <c>/health</c>, the sign-in and any path no endpoint serves belong to no role and stay guarded.
 /// </summary>
 /// <param name="next">The rest of the pipeline.</param>
 /// <param name="loopbackOnly">Whether every listen address is a loopback one (the Host and proxy checks apply).</param>
@@ -28,6 +32,11 @@ internal sealed class KeylessRequestGuard(RequestDelegate next, bool loopbackOnl
 
     public Task InvokeAsync(HttpContext context)
     {
+        if (JudgedByKey(context))
+        {
+            return next(context);
+        }
+
         var request = context.Request;
         var host = request.Host.Host;
         if (loopbackOnly && host.Length > 0 && !IsLoopbackName(host))
@@ -103,6 +112,33 @@ internal sealed class KeylessRequestGuard(RequestDelegate next, bool loopbackOnl
 
         var type = Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed.MediaType.Value ?? string.Empty : request.ContentType;
         return type.ToLowerInvariant() is "text/plain" or "application/x-www-form-urlencoded" or "multipart/form-data" ? $"'{LoggedText.Of(type)}'" : null;
+    }
+
+    /// <summary>
+    /// Whether the request's endpoint (routing ran before the guard: WebApplication's own, or <see cref="ServedPaths"/>' under a
+    /// path base) needs a key its role has: its <see cref="ApiKeyFilter"/>, or an OTLP/gRPC method, whose ingest key
+    /// <c>MapOtlpGrpc</c>'s check reads. That key answers for it (401 without it), whatever the Host or a proxy's headers say:
+    /// a page that rebinds a name, or a proxy that passes the request on, gets nothing without the key.
+    /// </summary>
+    private static bool JudgedByKey(HttpContext context)
+    {
+        if (context.GetEndpoint()?.Metadata is not { } metadata)
+        {
+            return false;
+        }
+
+        var keys = context.RequestServices.GetRequiredService<ApiKeyRing>();
+        if (metadata.GetMetadata<ApiKeyFilter>() is { } filter)
+        {
+            return filter.Role switch
+            {
+                ApiKeyRole.Ingest => keys.IngestRequiresKey,
+                ApiKeyRole.Read => keys.ReadRequiresKey,
+                _ => keys.AdminRequiresKey,
+            };
+        }
+
+        return keys.IngestRequiresKey && metadata.GetMetadata<global::Grpc.AspNetCore.Server.GrpcMethodMetadata>() is not null;
     }
 
     /// <summary>Whether ingest takes requests without a key now (keys may come with a reload of the --config file).</summary>
