@@ -25,6 +25,7 @@ export function showUsers(state) {
   $("users-search").value = state.search;
   $("users-sort").value = state.sort || "lastSeen";
   $("users-window").value = state.window || DefaultWindow;
+  sayEveryoneWindow(everyoneWindow(state));
   return load(state, false);
 }
 
@@ -91,6 +92,23 @@ function sayWindow(inWords) {
   const table = $("users-table");
   text(table.caption, "Users, with their events in " + inWords);
   for (const th of table.tHead.querySelectorAll("th[data-counts]")) th.title = th.dataset.counts + " in " + inWords;
+}
+
+/**
+ * The range everyone's search lists: the window the users list counts over, so that the events it finds are those the
+ * counts beside it are of (it looked at the last 24 hours while the list counted 7 days: Friday's crash counted on a
+ * Monday, everyone's search for it "No events … in the last 24 hours"). A window the list cannot read: the default.
+ */
+function everyoneWindow(state) {
+  return WINDOWS[state.window] ? state.window : DefaultWindow;
+}
+
+/** Names the range everyone's search lists in its box's placeholder and its button's title. */
+function sayEveryoneWindow(name) {
+  const inWords = WINDOWS[name];
+  // Short, as the timeline's range buttons say it ("7 d"): at 390 px the box has room for "(last 24 h)" and no more.
+  $("everyone-q").placeholder = `words, "a phrase", prefix*  (last ${name.replace(/^(\d+)/, "$1 ")})`;
+  $("everyone-form").querySelector("button[type=submit]").title = `Every user's events of ${inWords}: all of them, or those the search finds`;
 }
 
 /**
@@ -202,9 +220,9 @@ export function wireUsers() {
   $("users-sort").addEventListener("change", () => change({ sort: $("users-sort").value === "lastSeen" ? "" : $("users-sort").value }));
   $("users-window").addEventListener("change", () => change({ window: $("users-window").value === DefaultWindow ? "" : $("users-window").value }));
   $("users-more").addEventListener("click", () => load(readState(), true));
-  // Everyone's timeline, searched or not: the last 24 hours first (every event of a big store is a slow histogram).
+  // Everyone's timeline, searched or not: over the users list's window (every event of a big store is a slow histogram).
   $("everyone-form").addEventListener("submit", (e) => {
     e.preventDefault();
-    change(timelineOf({ all: "1", range: "24h", q: $("everyone-q").value.trim() }));
+    change(timelineOf({ all: "1", range: everyoneWindow(readState()), q: $("everyone-q").value.trim() }));
   });
 }
