@@ -176,6 +176,60 @@ public sealed class SqsPoisonLogTests(SqsEmulatorFixture sqs) : IClassFixture<Sq
         Assert.Equal(3, (await poison.ListAsync(100, CancellationToken.None)).Count);
     }
 
+    [Fact]
+    public async Task Run_TwoReasonsThatBeginWithAQuotedName_TwoKindsTwoLines()
+    {
+        // cf515cb ended a reason's kind at its first quote, so reasons that differ only after a quoted name shared a kind:
+        // "line 1: '@t' (the event's time) is missing" and "line 1: '@r' must be an array of strings" were both
+        // "line #: '…'", and the second reason's first line was never said (within the minute).
+        using var data = new TempDirectory();
+        var (name, url) = await sqs.CreateQueueAsync("poisonquotedname");
+        using var client = sqs.CreateClient();
+        foreach (var body in new[] { """{"@mt":"no time"}""", """{"@t":"2026-12-06T10:00:00Z","@mt":"bad {X}","@r":5}""", """{"@mt":"no time either"}""" })
+        {
+            await client.SendMessageAsync(new SendMessageRequest
+            {
+                QueueUrl = url,
+                MessageBody = body,
+                MessageAttributes = new() { [SqsMessageAttributes.Format] = new MessageAttributeValue { DataType = "String", StringValue = "clef" } },
+            });
+        }
+
+        var options = new SqsIngestOptions { ReceiversPerQueue = 1, WaitTimeSeconds = 1, VisibilityTimeoutSeconds = 30, MaxReceiveCount = 2 };
+        var queue = new SqsQueueOptions { Name = name, ServiceUrl = sqs.ServiceUrl, AccessKey = "test", SecretAccessKey = "test" };
+        var statistics = new SqsIngestStatistics();
+        var poison = new SqliteSqsPoisonStore(data.Path);
+        await using var store = new SqliteEventStore(data.Path, TimeProvider.System, NullLogger<SqliteEventStore>.Instance);
+        await store.InitializeAsync(CancellationToken.None);
+        var log = new CollectingLoggerProvider(LogLevel.Information);
+        var consumer = new SqsQueueConsumer(queue, options, client, store, poison, statistics, new CollectorOptions(), new SqsMessageDecoder(IngestDecoders.Create(new())), new FakeTimeProvider(DateTimeOffset.UtcNow), log.CreateLogger("sqs"));
+
+        using var stop = new CancellationTokenSource();
+        var running = consumer.RunAsync(stop.Token);
+        await statistics.WaitAsync(s => s.Poison >= 3, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        await stop.CancelAsync();
+        await running;
+
+        var lines = Lines(log);
+        Assert.True(lines.Count == 2, log.Text()); // before: 1, the '@r' reason never said
+        Assert.Single(lines, l => l.Contains("'@t' (the event's time) is missing", StringComparison.Ordinal));
+        Assert.Single(lines, l => l.Contains("'@r' must be an array of strings", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Kind_QuotedNamesMasked_TheQuotedRestOfABodyCut_TextAfterItsClosingQuoteKept()
+    {
+        Assert.Equal(SqsPoisonReasonKind.Of("line 1: '@t' (the event's time) is missing"), SqsPoisonReasonKind.Of("line 7: '@t' (the event's time) is missing"));
+        Assert.NotEqual(SqsPoisonReasonKind.Of("line 1: '@t' (the event's time) is missing"), SqsPoisonReasonKind.Of("line 1: '@r' must be an array of strings"));
+        Assert.NotEqual(SqsPoisonReasonKind.Of("event 0: 'level' must be Trace, Debug"), SqsPoisonReasonKind.Of("event 0: 'exception' must be an object, a string or null"));
+        Assert.Equal(SqsPoisonReasonKind.Of("unknown message format 'yaml' (expected clef)"), SqsPoisonReasonKind.Of("unknown message format 'toml' (expected clef)"));
+        var literal = SqsPoisonReasonKind.Of("body: malformed JSON: 'tru's order for ann failed]}' is an invalid JSON literal. Expected the literal 'true'. LineNumber: 0 | BytePositionInLine: 3.");
+        Assert.Equal(literal, SqsPoisonReasonKind.Of("body: malformed JSON: 'tru's order for bob failed]}' is an invalid JSON literal. Expected the literal 'true'. LineNumber: 0 | BytePositionInLine: 3."));
+        Assert.Equal(literal, SqsPoisonReasonKind.Of("body: malformed JSON: 'tru's bill' is an invalid JSON literal. Expected the literal 'true'. LineNumber: 0 | BytePositionInLine: 3."));
+        Assert.DoesNotContain("ann", literal, StringComparison.Ordinal);
+        Assert.Contains("is an invalid JSON literal", literal, StringComparison.Ordinal);
+    }
+
     private static List<string> Lines(CollectingLoggerProvider log) =>
         [.. log.Entries.Where(e => e.Message.Contains("set aside as poison", StringComparison.Ordinal)).Select(e => e.Message)];
 }

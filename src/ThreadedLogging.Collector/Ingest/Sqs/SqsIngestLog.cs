@@ -30,6 +30,6 @@ internal static partial class SqsIngestLog
     [LoggerMessage(108, LogLevel.Warning, "{Count} SQS messages from {Queue} left in the queue for {Seconds} s: {Reason} ({Suppressed} more receives left so since the last such line, at most one a minute)")]
     public static partial void Overloaded(ILogger logger, int count, string queue, int seconds, string reason, long suppressed);
 
-    [LoggerMessage(109, LogLevel.Information, "Receiving from SQS queue {Queue} works again after {Failures} failed receives since {Since:O}")]
-    public static partial void ReceiveWorks(ILogger logger, string queue, long failures, DateTimeOffset since);
+    [LoggerMessage(109, LogLevel.Information, "Receiving from SQS queue {Queue} works again after {Failures} failed receives since {Since:O} ({LeftOut} more times it worked again so since the last such line, at most one a minute)")]
+    public static partial void ReceiveWorks(ILogger logger, string queue, long failures, DateTimeOffset since, long leftOut);
 }

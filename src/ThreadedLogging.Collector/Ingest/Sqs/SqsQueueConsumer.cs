@@ -50,7 +50,7 @@ internal sealed class SqsQueueConsumer(
     // The statistics count every failure (statistics.Error).
     private readonly LogRateLimiter _failureLines = new(OverloadLogInterval, time);
 
-    // Failed receives (101), said at most once a minute per kind of failure; the receive that works after them says so (109).
+    // Failed receives (101), said at most once a minute per kind of failure; the receive that works after them says so (109), at once after a 101, else at most once a minute.
     private readonly SqsReceiveFailures _receiveFailures = new(time);
     private string? _url = queue.Url;
 
@@ -132,9 +132,9 @@ internal sealed class SqsQueueConsumer(
             },
             stopping);
         var receivedAt = time.GetTimestamp();
-        if (_receiveFailures.Worked(out var failures, out var since))
+        if (_receiveFailures.Worked(out var failures, out var since, out var leftOut))
         {
-            SqsIngestLog.ReceiveWorks(logger, queue.Label, failures, since);
+            SqsIngestLog.ReceiveWorks(logger, queue.Label, failures, since, leftOut);
         }
 
         if (response.Messages is not { Count: > 0 } messages)

@@ -11,7 +11,9 @@ namespace ThreadedLogging.Collector.Ingest.Sqs;
 /// older than the minute (otherwise it is counted in the next line: with several receivers and errors now and then, receives
 /// that fail and work by turns made every failure a line of its own while the key carried the outage). The first receive that
 /// works after more than one failure says so (event 109): the lines a minute apart no longer tell when the failure ended, and
-/// a single failure's line already said it is retried.
+/// a single failure's line already said it is retried. That line follows the same rule: always after a failure's line (the
+/// end of what a line said is news), otherwise at most one a minute, saying how many recoveries it left out since the last:
+/// a queue failing and working by turns (errors now and then, several receivers) wrote a 109 at each recovery.
 /// </summary>
 internal sealed class SqsReceiveFailures(TimeProvider time)
 {
@@ -21,6 +23,9 @@ internal sealed class SqsReceiveFailures(TimeProvider time)
     private readonly Lock _gate = new();
     private long _failures;
     private DateTimeOffset _since;
+    private bool _failureSaid; // a failure's line written since the last recovery that ended what it said
+    private long? _workedLineAt; // the last 109's timestamp
+    private long _recoveriesLeftOut; // recoveries after more than one failure not said since the last 109
 
     /// <summary>Counts a failed receive: true when its line is to be written, with how many of its kind were left out since the last.</summary>
     public bool Failed(Exception exception, out long suppressed)
@@ -36,12 +41,22 @@ internal sealed class SqsReceiveFailures(TimeProvider time)
         // Keyed by the kind only, not the outage: a receive that worked between two failures (another receiver's, or errors
         // now and then) does not make the second news when its kind was said less than a minute ago.
         var key = Kind(exception);
-        return _lines.TryAcquire(ref key, out suppressed);
+        lock (_gate)
+        {
+            var said = _lines.TryAcquire(ref key, out suppressed);
+            _failureSaid |= said;
+            return said;
+        }
     }
 
-    /// <summary>A receive worked: true when more than one failed before it, with how many and when the first of them did.</summary>
-    public bool Worked(out long failures, out DateTimeOffset since)
+    /// <summary>
+    /// A receive worked: true when its line is to be written (more than one failed before it, and a failure's line was
+    /// written since the last recovery or the last such line is a minute old), with how many failed and when the first of
+    /// them did, and how many recoveries were left out since the last such line.
+    /// </summary>
+    public bool Worked(out long failures, out DateTimeOffset since, out long leftOut)
     {
+        leftOut = 0;
         lock (_gate)
         {
             failures = _failures;
@@ -52,9 +67,25 @@ internal sealed class SqsReceiveFailures(TimeProvider time)
             }
 
             _failures = 0;
-        }
+            var failureSaid = _failureSaid;
+            _failureSaid = false;
+            if (failures == 1)
+            {
+                return false; // its line, if written, said it is retried
+            }
 
-        return failures > 1;
+            var now = time.GetTimestamp();
+            if (!failureSaid && _workedLineAt is { } last && time.GetElapsedTime(last, now) < LineInterval)
+            {
+                _recoveriesLeftOut++;
+                return false;
+            }
+
+            _workedLineAt = now;
+            leftOut = _recoveriesLeftOut;
+            _recoveriesLeftOut = 0;
+            return true;
+        }
     }
 
     /// <summary>
