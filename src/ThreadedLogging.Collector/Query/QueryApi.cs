@@ -70,7 +70,8 @@ internal static class QueryApi
         }
 
         return TypedResults.Ok(new EventContextResponse(
-            [.. context.Before.Select(EventMapper.ToDto)], EventMapper.ToDto(context.Event), [.. context.After.Select(EventMapper.ToDto)]));
+            [.. context.Before.Select(EventMapper.ToDto)], EventMapper.ToDto(context.Event), [.. context.After.Select(EventMapper.ToDto)],
+            context.ByTime ? "time" : "sequence", context.Same, context.WindowFrom, context.WindowTo));
     }
 
     private static async Task<Results<Ok<UsersResponse>, JsonHttpResult<ErrorResponse>>> GetUsersAsync(

@@ -32,7 +32,8 @@ internal interface IEventStore : IAsyncDisposable
 
     /// <summary>
     /// Returns the event and up to <paramref name="count"/> events of the same instance on each side by
-    /// sequence (oldest first), or null when there is no such event.
+    /// sequence (oldest first) — for an event without an instance and a sequence, of the same app, machine and user by
+    /// time (<see cref="EventContext.ByTime"/>) —, or null when there is no such event.
     /// </summary>
     Task<EventContext?> GetContextAsync(long id, int count, CancellationToken cancellationToken);
 

@@ -34,6 +34,8 @@ public sealed class SupportApiTests : IAsyncLifetime
         Assert.Equal(["step 3", "step 4"], context.GetProperty("before").EnumerateArray().Select(e => e.GetProperty("message").GetString()));
         Assert.Equal("step 5", context.GetProperty("event").GetProperty("message").GetString());
         Assert.Equal(["step 6", "step 7"], context.GetProperty("after").EnumerateArray().Select(e => e.GetProperty("message").GetString()));
+        Assert.Equal("sequence", context.GetProperty("by").GetString());
+        Assert.False(context.TryGetProperty("same", out _));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badCount.StatusCode);
     }

@@ -61,6 +61,64 @@ public abstract partial class EventStoreContractTests
         Assert.Null(await Store.GetContextAsync(target.Id + 12345, 3, CancellationToken.None));
     }
 
+    /// <summary>
+    /// An event without an instance and a sequence (Serilog's CLEF, OTLP, Python's HTTPHandler) had no context: empty
+    /// lists. Its context is now by time: the events of its app and machine, and user when it has one, nearest it within
+    /// an hour either side, oldest first; an app or machine it was sent without matches the events sent without one.
+    /// </summary>
+    [Fact]
+    public async Task GetContext_EventWithoutInstanceAndSequence_SameAppMachineAndUserByTimeWithinAnHour()
+    {
+        static NewEvent Clef(string message, TimeSpan offset, string? user = "ann", string? app = "Shop", string? machine = "PC-7", string? instance = null) => new()
+        {
+            Timestamp = T0 + offset,
+            Level = LogLevel.Information,
+            Message = message,
+            App = app,
+            User = user,
+            Machine = machine,
+            Path = "clef",
+            InstanceId = instance,
+        };
+
+        await Store.AppendAsync(new EventBatch(null, [
+            Clef("two hours before", TimeSpan.FromHours(-2)),
+            Clef("50 min before", TimeSpan.FromMinutes(-50)),
+            Clef("10 min before", TimeSpan.FromMinutes(-10)),
+            Clef("bob's, 5 min before", TimeSpan.FromMinutes(-5), user: "bob"),
+            Clef("other machine", TimeSpan.FromMinutes(-5), machine: "PC-8"),
+            Clef("other app", TimeSpan.FromMinutes(-4), app: "Admin"),
+            Clef("no app", TimeSpan.FromMinutes(-4), app: null),
+            Clef("1 s before", TimeSpan.FromSeconds(-1)),
+            Clef("target", TimeSpan.Zero),
+            Clef("30 s after", TimeSpan.FromSeconds(30)),
+            Clef("59 min after", TimeSpan.FromMinutes(59)),
+            Clef("61 min after", TimeSpan.FromMinutes(61)),
+            Clef("OTLP, no sequence", TimeSpan.FromHours(5), user: null, instance: "otel-1"),
+            Clef("bob's, 5 h", TimeSpan.FromHours(5) + TimeSpan.FromMinutes(-1), user: "bob"),
+            Clef("other instance, 5 h", TimeSpan.FromHours(5) + TimeSpan.FromMinutes(2), user: null, instance: "otel-2"),
+            Clef("python", TimeSpan.FromHours(9), user: "priya", app: null, machine: null),
+            Clef("python before", TimeSpan.FromHours(9) + TimeSpan.FromMinutes(-3), user: "priya", app: null, machine: null),
+            Clef("priya on PC-7", TimeSpan.FromHours(9) + TimeSpan.FromMinutes(-2), user: "priya"),
+        ]), CancellationToken.None);
+        var all = await QueryAsync(new EventQuery());
+        // "before, … | after, …", the event itself checked.
+        async Task<string> ContextOf(string message, int count)
+        {
+            var context = (await Store.GetContextAsync(all.Single(e => e.Message == message).Id, count, CancellationToken.None))!;
+            Assert.Equal(message, context.Event.Message);
+            return string.Join(", ", context.Before.Select(e => e.Message)) + " | " + string.Join(", ", context.After.Select(e => e.Message));
+        }
+
+        // Before: " | " for each.
+        Assert.Equal("10 min before, 1 s before | 30 s after, 59 min after", await ContextOf("target", 2));
+        Assert.Equal("50 min before, 10 min before, 1 s before | 30 s after, 59 min after", await ContextOf("target", 10));
+        // Without a user: every user's events of that app and machine (an OTLP record's instance is no sequence).
+        Assert.Equal("bob's, 5 h | other instance, 5 h", await ContextOf("OTLP, no sequence", 10));
+        // CPython's HTTPHandler: no app, no machine; its user's events sent without them too.
+        Assert.Equal("python before | ", await ContextOf("python", 10));
+    }
+
     [Fact]
     public async Task Query_UserAnyCase_MatchesUser()
     {

@@ -26,7 +26,7 @@ internal sealed partial class PostgresEventStore
 
         if (stored.InstanceId is not { } instance || stored.Sequence is not { } sequence)
         {
-            return new EventContext([], stored, []);
+            return await ContextByTimeAsync(connection, stored, count, cancellationToken);
         }
 
         async Task<List<StoredEvent>> SideAsync(string comparison, string order)
@@ -42,6 +42,49 @@ internal sealed partial class PostgresEventStore
         var before = await SideAsync("<", "DESC");
         before.Reverse();
         return new EventContext(before, stored, await SideAsync(">", "ASC"));
+    }
+
+    /// <summary>
+    /// The context of an event without an instance and a sequence (<see cref="EventContext.ByTime"/>): the events of its
+    /// app and machine (and user, when it has one) nearest it by (day, id), the list's order, within the window's days
+    /// and ids: a range of ix_events_user, ix_events_machine or ix_events_app (name, id) in those partitions.
+    /// </summary>
+    private static async Task<EventContext> ContextByTimeAsync(NpgsqlConnection connection, StoredEvent stored, int count, CancellationToken cancellationToken)
+    {
+        var (from, to) = EventContext.TimeBounds(stored);
+        async Task<List<StoredEvent>> SideAsync(string comparison, string bound, long boundId, string order)
+        {
+            await using var command = new NpgsqlCommand { Connection = connection };
+            var where = new List<string>(8);
+            foreach (var (column, value) in (ReadOnlySpan<(string, string?)>)[("app", stored.App), ("machine", stored.Machine)])
+            {
+                where.Add(value is null ? $"e.{column} IS NULL" : $"e.{column} = @{column}");
+                if (value is not null)
+                {
+                    command.Parameters.AddWithValue(column, value);
+                }
+            }
+
+            if (stored.User is { } user)
+            {
+                where.Add("e.user_name = @user");
+                command.Parameters.AddWithValue("user", user);
+            }
+
+            var (first, last) = comparison == "<" ? (boundId, stored.Id) : (stored.Id, boundId);
+            where.Add($"e.id {comparison} @id AND e.id {bound} @bound AND e.day >= @first_day AND e.day <= @last_day");
+            command.Parameters.AddWithValue("id", stored.Id);
+            command.Parameters.AddWithValue("bound", boundId);
+            command.Parameters.AddWithValue("first_day", PostgresPartitions.Day(first >> SqliteEventIds.CounterBits));
+            command.Parameters.AddWithValue("last_day", PostgresPartitions.Day(last >> SqliteEventIds.CounterBits));
+            command.Parameters.AddWithValue("count", count);
+            command.CommandText = SelectEvents + $"WHERE {string.Join(" AND ", where)} ORDER BY e.day {order}, e.id {order} LIMIT @count";
+            return await ReadAllAsync(command, cancellationToken);
+        }
+
+        var before = await SideAsync("<", ">=", from, "DESC");
+        before.Reverse();
+        return new EventContext(before, stored, await SideAsync(">", "<", to, "ASC"), ByTime: true);
     }
 
     public async Task<UserPage> GetUsersAsync(UserQuery query, CancellationToken cancellationToken)

@@ -112,7 +112,7 @@ internal sealed partial class SqliteEventStore
 
         if (stored.InstanceId is not { } instance || stored.Sequence is not { } sequence)
         {
-            return Task.FromResult<EventContext?>(new EventContext([], stored, []));
+            return Task.FromResult<EventContext?>(ContextByTime(connection, stored, count));
         }
 
         // ux_events_instance_key_sequence serves both sides: a range of one instance's sequences.
@@ -129,6 +129,54 @@ internal sealed partial class SqliteEventStore
         var before = Side("<", "DESC");
         before.Reverse();
         return Task.FromResult<EventContext?>(new EventContext(before, stored, Side(">", "ASC")));
+    }
+
+    /// <summary>
+    /// The context of an event without an instance and a sequence (<see cref="EventContext.ByTime"/>): the events of its
+    /// app and machine (and user, when it has one) nearest it by id, within the window. Its own keys, each an equality
+    /// (or IS NULL) on an indexed key: a user's range of ix_events_user, which holds app_key and machine_key too, or a
+    /// machine's or app's range of its index (key, id), bounded by the window's ids.
+    /// </summary>
+    private EventContext ContextByTime(SqliteConnection connection, StoredEvent stored, int count)
+    {
+        var where = new List<string>(3);
+        using (var keys = connection.CreateCommand())
+        {
+            keys.CommandText = "SELECT app_key, machine_key, user_key FROM events WHERE id = $id";
+            keys.Parameters.AddWithValue("$id", stored.Id);
+            using var reader = keys.ExecuteReader();
+            if (!reader.Read())
+            {
+                return new EventContext([], stored, [], ByTime: true); // deleted since it was read (retention, erasure)
+            }
+
+            for (var i = 0; i < 2; i++)
+            {
+                var column = i == 0 ? "app_key" : "machine_key";
+                where.Add(reader.IsDBNull(i) ? $"e.{column} IS NULL" : FormattableString.Invariant($"e.{column} = {reader.GetInt64(i)}"));
+            }
+
+            if (!reader.IsDBNull(2))
+            {
+                where.Add(FormattableString.Invariant($"e.user_key = {reader.GetInt64(2)}"));
+            }
+        }
+
+        var (from, to) = EventContext.TimeBounds(stored);
+        List<StoredEvent> Side(string comparison, string bound, long boundId, string order)
+        {
+            using var command = connection.CreateCommand();
+            // Keys are numbers read from the file: written into the text, so that the planner sees each equality.
+            command.CommandText = $"SELECT {SqliteSchema.SelectColumns} FROM events e WHERE {string.Join(" AND ", where)} AND e.id {comparison} $id AND e.id {bound} $bound ORDER BY e.id {order} LIMIT $count";
+            command.Parameters.AddWithValue("$id", stored.Id);
+            command.Parameters.AddWithValue("$bound", boundId);
+            command.Parameters.AddWithValue("$count", count);
+            return ReadAll(command);
+        }
+
+        var before = Side("<", ">=", from, "DESC");
+        before.Reverse();
+        return new EventContext(before, stored, Side(">", "<", to, "ASC"), ByTime: true);
     }
 
     public Task<UserPage> GetUsersAsync(UserQuery query, CancellationToken cancellationToken)

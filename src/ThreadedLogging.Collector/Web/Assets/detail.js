@@ -360,17 +360,29 @@ function traceLink(traceId, eventId) {
   return link;
 }
 
+/**
+ * The events around the event: its process's by sequence (the ThreadedLogging client's events), or for an event without
+ * an instance and a sequence (Serilog, OTLP, Python: no sequence) those of the same app and machine, and user when it
+ * has one, by time within an hour either side (the API's by: "time"), which the heading says: their order is the clocks',
+ * not the order of the calls, and another process of the app on that machine is among them.
+ */
 async function context(e, signal) {
   const slot = $("detail-body").querySelector(".context-slot");
-  if (!e.instanceId || e.sequence == null) { clear(slot).append(...section("Context", el("p", { className: "empty" }, "This event has no process instance and sequence: no context."))); return; }
   const body = await getJson(`/api/events/${encodeURIComponent(e.id)}/context`, new URLSearchParams({ count: "20" }), signal);
-  const table = el("table", { className: "grid events context-list" }, el("caption", { className: "visually-hidden" }, "Events around this one, in the order its process logged them"), el("tbody", {},
+  const byTime = body.by === "time";
+  const same = byTime ? sameWords(body.same ?? []) : "";
+  const caption = byTime ? `Events of the same ${same} around this one, by time` : "Events around this one, in the order its process logged them";
+  const table = el("table", { className: "grid events context-list" }, el("caption", { className: "visually-hidden" }, caption), el("tbody", {},
     body.before.map((b) => contextRow(b, false)), contextRow(body.event, true), body.after.map((a) => contextRow(a, false))));
   const box = el("div", { className: "context-scroll" }, table);
+  const counts = `, ${body.before.length} before, ${body.after.length} after`;
   // The instance id as stored, not in the headings' capitals (app.css): the instance filter is exact, and "6E1A82C3…"
   // copied from the heading found nothing of process 6e1a82c3….
-  const heading = ["Context: instance ", el("span", { className: "verbatim" }, e.instanceId), `, ${body.before.length} before, ${body.after.length} after`];
-  clear(slot).append(...section(heading, box));
+  const heading = byTime ? [`Context: same ${same}, by time` + counts] : ["Context: instance ", el("span", { className: "verbatim" }, e.instanceId), counts];
+  const note = byTime
+    ? el("p", { className: "status context-note" }, `This event has no process sequence: the events of the same ${same} within an hour either side, in the order of their times (another process of the app on that machine among them).`)
+    : null;
+  clear(slot).append(...section(heading, note, box));
   table.addEventListener("click", (event) => {
     const tr = event.target.closest("tr");
     if (!tr) return;
@@ -381,6 +393,11 @@ async function context(e, signal) {
     if (tr.dataset.id !== String(e.id)) change({ event: tr.dataset.id, ctx: "1", at: "" });
   });
   keepInView(slot, box, table.querySelector("tr.selected"));
+}
+
+/** The fields a context by time shares with the event, in words: "app and machine", "app, machine and user". */
+function sameWords(fields) {
+  return fields.length > 1 ? fields.slice(0, -1).join(", ") + " and " + fields[fields.length - 1] : fields.join("");
 }
 
 /**
