@@ -27,46 +27,57 @@ internal static class ProviderRegistration
     /// </summary>
     private static readonly ConditionalWeakTable<object, Exception> BindErrors = [];
 
-    /// <summary>Registers the options named <paramref name="name"/>: configuration of <typeparamref name="TProvider"/>, then <paramref name="configure"/>.</summary>
+    /// <summary>
+    /// Registers the options named <paramref name="name"/>: configuration of <typeparamref name="TProvider"/>, then
+    /// <paramref name="configure"/>. Called again for the same name (<c>AddThreadedHttp</c> twice: a library's registration
+    /// and the app's), only the delegate is added: the section is bound once, before every delegate, as MEL's own
+    /// providers register their <c>IConfigureOptions</c> with <c>TryAddEnumerable</c>. Bound at each call, a list option got
+    /// each item of the section once per call, and the second binding undid what the first call's delegate set.
+    /// </summary>
     public static void AddOptions<TOptions, TProvider>(ILoggingBuilder builder, string name, Action<TOptions>? configure)
         where TOptions : class
     {
         builder.AddConfiguration();
-        builder.Services.AddOptions<TOptions>(name)
-            .Configure<ILoggerProviderConfiguration<TProvider>>((options, provider) =>
-            {
-                try
-                {
-                    RefuseUnknownKeys<TOptions, TProvider>(provider.Configuration);
-                    RefuseMisshapenValues<TOptions, TProvider>(provider.Configuration);
-                    try
-                    {
-                        provider.Configuration.Bind(options);
-                    }
-                    catch (InvalidOperationException e)
-                    {
-                        // The binder's "Failed to convert configuration value 'x' at 'Level'" names neither the section nor what is allowed.
-                        throw new InvalidOperationException($"Logging:{Alias<TProvider>()}: {e.Message}", e);
-                    }
-                }
-                catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-                {
-                    BindErrors.AddOrUpdate(options, e);
-                }
-            });
+
+        // Once per name: the binding, and the reload of the options named `name` when the provider's section reloads, as
+        // MEL's LoggerProviderOptionsChangeTokenSource does for unnamed options. By name, not by type as TryAddEnumerable
+        // would: AddThreaded registers the same types under a name per call, each bound for its own handler.
+        var registered = new RegisteredOptions(typeof(TOptions), name);
+        if (!builder.Services.Any(d => d.ServiceType == typeof(RegisteredOptions) && registered.Equals(d.ImplementationInstance)))
+        {
+            builder.Services.AddSingleton(registered);
+            builder.Services.AddOptions<TOptions>(name).Configure<ILoggerProviderConfiguration<TProvider>>(Bind<TOptions, TProvider>);
+            builder.Services.AddSingleton<IOptionsChangeTokenSource<TOptions>>(services =>
+                new ConfigurationChangeTokenSource<TOptions>(name, services.GetRequiredService<ILoggerProviderConfiguration<TProvider>>().Configuration));
+        }
+
         if (configure is not null)
         {
             builder.Services.Configure(name, configure);
         }
+    }
 
-        // Once per name (AddThreadedHttp may be called twice): the options named `name` are computed again when the
-        // provider's section reloads, as MEL's LoggerProviderOptionsChangeTokenSource does for unnamed options.
-        var reload = new ReloadedOptions(typeof(TOptions), name);
-        if (!builder.Services.Any(d => d.ServiceType == typeof(ReloadedOptions) && reload.Equals(d.ImplementationInstance)))
+    /// <summary>Binds the provider's section (<c>Logging:{alias}</c>) into the options; what it refuses is kept for the handler's start (<see cref="BindErrors"/>).</summary>
+    private static void Bind<TOptions, TProvider>(TOptions options, ILoggerProviderConfiguration<TProvider> provider)
+        where TOptions : class
+    {
+        try
         {
-            builder.Services.AddSingleton(reload);
-            builder.Services.AddSingleton<IOptionsChangeTokenSource<TOptions>>(services =>
-                new ConfigurationChangeTokenSource<TOptions>(name, services.GetRequiredService<ILoggerProviderConfiguration<TProvider>>().Configuration));
+            RefuseUnknownKeys<TOptions, TProvider>(provider.Configuration);
+            RefuseMisshapenValues<TOptions, TProvider>(provider.Configuration);
+            try
+            {
+                provider.Configuration.Bind(options);
+            }
+            catch (InvalidOperationException e)
+            {
+                // The binder's "Failed to convert configuration value 'x' at 'Level'" names neither the section nor what is allowed.
+                throw new InvalidOperationException($"Logging:{Alias<TProvider>()}: {e.Message}", e);
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            BindErrors.AddOrUpdate(options, e);
         }
     }
 
@@ -290,6 +301,6 @@ internal static class ProviderRegistration
     private static bool IsSettingsGroup(Type type) =>
         type.IsClass && type != typeof(string) && type.Namespace == typeof(ThreadedHandlerOptions).Namespace && !typeof(System.Collections.IEnumerable).IsAssignableFrom(type);
 
-    /// <summary>Marks the options whose reload is registered.</summary>
-    private sealed record ReloadedOptions(Type Options, string Name);
+    /// <summary>Marks the options whose binding and reload are registered.</summary>
+    private sealed record RegisteredOptions(Type Options, string Name);
 }
