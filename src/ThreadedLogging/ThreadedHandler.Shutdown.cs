@@ -61,23 +61,36 @@ public partial class ThreadedHandler
     /// The process's exit flush (<see cref="ProcessExitFlush"/>): <see cref="FlushAsync"/>, or, when the host disposes the
     /// handler meanwhile (<c>ProcessExit</c> racing the host's disposal), the wait for that disposal within the exit's
     /// budget: the disposal drains the queue and reports what it loses, so the exit neither drains a second time nor
-    /// reports those events lost again. True when everything was settled, or the disposal ended in time.
+    /// reports those events lost again. With a spool it also ends, <see cref="ProcessExitFlush.Outcome.OnDisk"/>, once a
+    /// send has just failed with everything logged on disk, as a disposal does (<see cref="BatchWorker.AllOnDiskAfterFailedSend"/>):
+    /// before, an app offline that ended without disposing waited its whole budget, retrying what the next start sends.
     /// </summary>
-    private async Task<bool> FlushAtExitAsync(CancellationToken cancellationToken)
+    private async Task<ProcessExitFlush.Outcome> FlushAtExitAsync(CancellationToken cancellationToken)
     {
         ReleaseLevelHold(); // the process is ending: no waiting for the collector's first answer
-        if (await FlushAsync(cancellationToken).ConfigureAwait(false))
+        var onDisk = _worker.AllOnDiskAfterFailedSend(); // before the flush wakes the worker
+        var flush = FlushAsync(cancellationToken);
+        if (onDisk is not null)
         {
-            return true;
+            await Task.WhenAny(flush, onDisk).ConfigureAwait(false);
+            if (!flush.IsCompleted)
+            {
+                return ProcessExitFlush.Outcome.OnDisk;
+            }
+        }
+
+        if (await flush.ConfigureAwait(false))
+        {
+            return ProcessExitFlush.Outcome.Delivered;
         }
 
         if (Volatile.Read(ref _disposal) is not { } disposal)
         {
-            return false;
+            return ProcessExitFlush.Outcome.NotDelivered;
         }
 
         await disposal.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        return disposal.IsCompletedSuccessfully;
+        return disposal.IsCompletedSuccessfully ? ProcessExitFlush.Outcome.Delivered : ProcessExitFlush.Outcome.NotDelivered;
     }
 
     /// <summary>The first disposal: stops the pipeline, counts and reports what it could not deliver, disposes the sink.</summary>

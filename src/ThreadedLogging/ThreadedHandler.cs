@@ -73,7 +73,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         _worker = new BatchWorker(_queue, sink, options, Identity, _ledger, _failures, _selfLog, timer, PoolsEvents, _levelHold);
 
         _worker.Start();
-        _exitFlush = new ProcessExitFlush(FlushAtExitAsync, _shutdownTimeout, _queue, _ledger, _selfLog.Write);
+        _exitFlush = new ProcessExitFlush(FlushAtExitAsync, _shutdownTimeout, _queue, _ledger, _selfLog.Write, () => _failures.Last?.Message);
         _unhandledExceptions = options.CaptureUnhandledExceptions ? new UnhandledExceptionLog(CreateLogger) : null;
         ReportLevel();
         ThreadedLoggingMetrics.Register(this);

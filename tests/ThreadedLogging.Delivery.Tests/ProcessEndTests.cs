@@ -115,6 +115,65 @@ public sealed class ProcessEndTests
     }
 
     /// <summary>
+    /// An app with <c>BufferDirectory</c> that ends without disposing its handler (<c>Environment.Exit</c>) while the
+    /// collector cannot be reached: the exit returns once everything logged is on disk and a send has just failed, not
+    /// after the whole exit budget of retries (<c>ShutdownTimeout</c>, 10 min here: an exit that waits it out is failed by
+    /// the test's own timeout; no duration is measured), and the next start sends every event once. Nothing listening
+    /// (connection refused), or 429 for every request; the end beginning with the worker idle (it spools and sends then),
+    /// or with sending failing already (the worker waiting out a 5-minute backoff: an app offline for a while); and an app
+    /// whose own ProcessExit handler logs 5 more after the exit flush (<c>--late</c>): each such call returns once its
+    /// event is on disk too, and the next start sends all 55.
+    /// </summary>
+    [Theory(Timeout = 150_000)]
+    [InlineData(true, false, "--exit")]
+    [InlineData(false, false, "--exit")]
+    [InlineData(true, true, "--exit")]
+    [InlineData(false, true, "--exit")]
+    [InlineData(true, false, "--late")]
+    public async Task ProcessExit_CollectorDownWithASpool_EndsWithoutWaitingOutTheBudget_NextStartSendsEachEventOnce(bool refused, bool failingAlready, string end)
+    {
+        var user = $"exit-offline-{refused}-{failingAlready}{end}";
+        var logged = end == "--late" ? 55 : 50;
+        var spool = Path.Combine(Path.GetTempPath(), "tl-spool-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using (var down = await FaultProxy.StartAsync(Nowhere))
+            {
+                down.Decide = _ => Fault.TooManyRequests;
+                string[] args = [refused ? Nowhere : down.Host, user, "0", "50", spool, end, "--budget", "600", .. failingAlready ? ["--failing-first", "--retry-delay", "300"] : Array.Empty<string>()];
+                await using var first = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", args);
+                if (failingAlready)
+                {
+                    await first.WaitForLineAsync("failing");
+                }
+
+                // Before: the exit flush retried until its budget was spent (10 min); the test's Timeout failed it.
+                Assert.Equal(3, await first.WaitForExitAsync(TimeSpan.FromMinutes(15)));
+                var report = Assert.Single(first.Output, line => line.Contains("The process is exiting without disposing the handler", StringComparison.Ordinal));
+                Assert.Contains("50 events were not delivered: sending failed (", report, StringComparison.Ordinal);
+                Assert.Contains("they stay in the spool (BufferDirectory) for the next start", report, StringComparison.Ordinal);
+                Assert.DoesNotContain(first.Output, line => line.Contains("lost unless", StringComparison.Ordinal) || line.Contains("could not be delivered", StringComparison.Ordinal));
+            }
+
+            await using var collector = new CollectorProcess();
+            await collector.StartAsync();
+            await using var next = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", collector.Host, user, "100", "0", spool);
+            var done = await next.WaitForLineAsync("done");
+            Assert.Contains("flushed=True", done, StringComparison.Ordinal);
+            Assert.Contains($"Adopted = {logged},", done, StringComparison.Ordinal);
+            Assert.Equal(0, await next.WaitForExitAsync());
+            AssertStored(Enumerable.Range(0, logged), await collector.EventNumbersAsync(user), next);
+        }
+        finally
+        {
+            if (Directory.Exists(spool))
+            {
+                Directory.Delete(spool, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>
     /// Where nothing listens, for the whole test: the discard port. A free port that nothing was started on (a
     /// <see cref="CollectorProcess"/> never started) is free for anyone: in the full parallel run another test's server
     /// bound to port 0 may be handed it while the child retries, and takes its events (the disposal then read "Sent = …"

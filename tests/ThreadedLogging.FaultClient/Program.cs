@@ -14,6 +14,9 @@
 // throw on n threads at once; "--no-crash-capture" sets CaptureUnhandledExceptions = false. With --sigterm it prints
 // "waiting" after logging and waits to be sent SIGTERM; "--exit-on-sigterm" first registers README's signal lines
 // (PosixSignalRegistration for SIGTERM, SIGINT, SIGHUP calling Environment.Exit), without which .NET 10 ends at the signal at once.
+// "--retry-delay <seconds>" sets MinRetryDelay (and MaxRetryDelay to twice it; default 20 and 200 ms). "--failing-first"
+// (with a spool and an end) asks for a flush after logging and ends only once a send failed with every event on disk
+// (checked at each failed send, as "spooled" is), printing "failing": the worker then waits out its backoff as the end begins.
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using ThreadedLogging;
@@ -24,6 +27,7 @@ var spool = args.Length > 4 && !args[4].StartsWith("--", StringComparison.Ordina
 var hang = args.Contains("--hang");
 var end = args.FirstOrDefault(a => a is "--exit" or "--crash" or "--late" or "--late-dispose" or "--sigterm");
 var crashThreads = args.SkipWhile(a => a != "--crash-threads").Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault(1);
+var retryDelay = args.SkipWhile(a => a != "--retry-delay").Skip(1).Select(a => TimeSpan.FromSeconds(double.Parse(a, System.Globalization.CultureInfo.InvariantCulture))).FirstOrDefault(TimeSpan.FromMilliseconds(20));
 var budget = args.SkipWhile(a => a != "--budget").Skip(1).Select(a => TimeSpan.FromSeconds(double.Parse(a, System.Globalization.CultureInfo.InvariantCulture))).FirstOrDefault(TimeSpan.FromSeconds(5));
 
 var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
@@ -36,8 +40,8 @@ var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
     BufferDirectory = spool,
     BatchSize = 25,
     Interval = end is null && !(hang && spool is not null) ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromHours(1),
-    MinRetryDelay = TimeSpan.FromMilliseconds(20),
-    MaxRetryDelay = TimeSpan.FromMilliseconds(200),
+    MinRetryDelay = retryDelay,
+    MaxRetryDelay = retryDelay == TimeSpan.FromMilliseconds(20) ? TimeSpan.FromMilliseconds(200) : 2 * retryDelay,
     RequestTimeout = TimeSpan.FromSeconds(2),
     ShutdownTimeout = budget,
     SelfLog = Console.Error.WriteLine,
@@ -52,6 +56,23 @@ if (args.Contains("--stats-at-exit"))
 for (var i = first; i < first + count; i++)
 {
     logger.LogInformation("event {N}", i);
+}
+
+if (spool is not null && end is not null && args.Contains("--failing-first"))
+{
+    // An app offline for a while before it ends: a send failed with everything on disk, the worker waits out its backoff.
+    using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+    var failing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    using var sendFailures = new SendFailures(() =>
+    {
+        if (handler.Statistics is { Failed: > 0 } s && s.Spooled >= count)
+        {
+            failing.TrySetResult();
+        }
+    });
+    _ = handler.FlushAsync(deadline.Token); // wakes the worker: it spools the queue and sends; never completes offline
+    await Task.WhenAny(failing.Task, Task.Delay(Timeout.Infinite, deadline.Token)).ConfigureAwait(false);
+    Console.WriteLine("failing");
 }
 
 if (end is "--late" or "--late-dispose")

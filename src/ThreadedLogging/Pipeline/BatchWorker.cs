@@ -34,6 +34,7 @@ internal sealed class BatchWorker : IDisposable
     private readonly CancellationTokenSource _deadline = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _stopping;
+    private TaskCompletionSource? _allOnDisk; // the process's exit flushes waiting for everything on disk after a failed send
     private long _sequence;
     private long _pooledEventsMade;
     private Task _task = Task.CompletedTask;
@@ -134,15 +135,54 @@ internal sealed class BatchWorker : IDisposable
     }
 
     /// <summary>
+    /// With a spool: a task that completes the next time a spooled batch's send has just failed (or, under way, waits out
+    /// its backoff) with everything the app logged on disk, synced (<see cref="EndShutdownIfAllOnDisk"/>). The process's
+    /// exit flush (<see cref="ProcessExitFlush"/>) waits for it beside its flush: the worker goes on (a log call of the
+    /// exit, a later disposal), but what it would retry is on disk and the next start sends it. Registered before the
+    /// flush wakes the worker, so the check that answers it reads the books after the flush's events were logged. Null
+    /// without a spool: there an exit still waits for the delivery, within its budget.
+    /// </summary>
+    public Task? AllOnDiskAfterFailedSend()
+    {
+        if (_spool is null)
+        {
+            return null;
+        }
+
+        var waiting = Volatile.Read(ref _allOnDisk);
+        while (waiting is null)
+        {
+            var made = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            waiting = Interlocked.CompareExchange(ref _allOnDisk, made, null) ?? made;
+        }
+
+        return waiting.Task;
+    }
+
+    /// <summary>
     /// A spooled batch's send just failed (it is about to wait the backoff) and everything the app logged is on disk
     /// (<see cref="SpoolStage"/> asks, under its gate, with the spool synced): when the handler is stopping, the shutdown
     /// ends now, as at its deadline, rather than waiting out the backoff for a receiver that just failed: what it would
     /// retry is on disk already and sent by the next start (under the same batch ids, so a copy the receiver kept after
-    /// all is stored once). Returns whether it ended (the worker's token is then cancelled).
+    /// all is stored once). The process's exit flushes waiting meanwhile (<see cref="AllOnDiskAfterFailedSend"/>) are
+    /// answered the same way, without stopping the worker. Returns whether the shutdown ended (the worker's token is then
+    /// cancelled).
     /// </summary>
     private bool EndShutdownIfAllOnDisk()
     {
-        if (!_stopping || _queue.Count > 0 || _ledger.InMemory(() => _queue.EnqueuedAtLevel) > 0)
+        var exiting = Volatile.Read(ref _allOnDisk); // read before the books: a waiter registered since is answered by a later check
+        if ((!_stopping && exiting is null) || _queue.Count > 0 || _ledger.InMemory(() => _queue.EnqueuedAtLevel) > 0)
+        {
+            return false;
+        }
+
+        if (exiting is not null)
+        {
+            Interlocked.CompareExchange(ref _allOnDisk, null, exiting);
+            exiting.TrySetResult();
+        }
+
+        if (!_stopping)
         {
             return false;
         }

@@ -21,6 +21,9 @@ namespace ThreadedLogging;
 /// unsettled at that moment (<see cref="DeliveryLedger.InMemory"/>, read under the report's lock), and a later disposal
 /// sets it to what the disposal lost (<see cref="Reconcile"/>). So the net count is exact at every report and at the
 /// disposal, whichever threads log and in whatever order the events are delivered.</para>
+/// <para>With a spool (<see cref="ThreadedHandlerOptions.BufferDirectory"/>), the flush and each late call also end once a
+/// send has just failed with everything logged on disk (<see cref="Outcome.OnDisk"/>), as a disposal does: nothing is lost
+/// then, the next start sends it, and an app offline no longer waits out its whole budget at its end.</para>
 /// </remarks>
 internal sealed class ProcessExitFlush : IDisposable
 {
@@ -28,7 +31,8 @@ internal sealed class ProcessExitFlush : IDisposable
     private static readonly HashSet<ProcessExitFlush> Live = [];
     private static bool s_subscribed;
 
-    private readonly Func<CancellationToken, Task<bool>> _flush;
+    private readonly Func<CancellationToken, Task<Outcome>> _flush;
+    private readonly Func<string?> _lastError;
     private readonly TimeSpan _budget;
     private readonly EventQueue _queue;
     private readonly DeliveryLedger _ledger;
@@ -46,9 +50,11 @@ internal sealed class ProcessExitFlush : IDisposable
     /// <param name="queue">The handler's queue, whose calls wait for their delivery once the process is exiting.</param>
     /// <param name="ledger">The handler's books: what is queued or in flight and unsettled is lost if the process ends now (<see cref="DeliveryLedger.InMemory"/>).</param>
     /// <param name="report">Where what the exit could not deliver is reported (the self-log).</param>
-    public ProcessExitFlush(Func<CancellationToken, Task<bool>> flush, TimeSpan budget, EventQueue queue, DeliveryLedger ledger, Action<string> report)
+    /// <param name="lastError">The handler's last failure (<see cref="ThreadedHandlerStatistics.LastError"/>): why what stays on disk was not sent.</param>
+    public ProcessExitFlush(Func<CancellationToken, Task<Outcome>> flush, TimeSpan budget, EventQueue queue, DeliveryLedger ledger, Action<string> report, Func<string?> lastError)
     {
         _flush = flush;
+        _lastError = lastError;
         _budget = budget;
         _queue = queue;
         _ledger = ledger;
@@ -71,6 +77,19 @@ internal sealed class ProcessExitFlush : IDisposable
 
             Live.Add(this);
         }
+    }
+
+    /// <summary>How the handler's flush at the exit ended.</summary>
+    internal enum Outcome
+    {
+        /// <summary>Not everything was delivered: the budget was spent (or a disposal meanwhile lost events).</summary>
+        NotDelivered,
+
+        /// <summary>Everything logged before it was delivered (or dropped for good).</summary>
+        Delivered,
+
+        /// <summary>With a spool: a send just failed with everything logged on disk, where the next start sends it.</summary>
+        OnDisk,
     }
 
     /// <summary>Gets the events reported lost while the process exited and not reported delivered since (net); 0 before the exit.</summary>
@@ -158,7 +177,7 @@ internal sealed class ProcessExitFlush : IDisposable
     {
         var budget = Volatile.Read(ref _exitBudget).Token;
         var left = Volatile.Read(ref _deadline) - Environment.TickCount64;
-        var delivered = false;
+        var outcome = Outcome.NotDelivered;
         if (left > 0 && !budget.IsCancellationRequested)
         {
             try
@@ -167,7 +186,7 @@ internal sealed class ProcessExitFlush : IDisposable
                 // calls may not give in time (nor the timer that cancels the budget); the deadline holds even then.
                 var flush = _flush(budget);
                 LateCallWaiting?.Invoke();
-                delivered = flush.Wait(TimeSpan.FromMilliseconds(left), budget) && flush.Result;
+                outcome = flush.Wait(TimeSpan.FromMilliseconds(left), budget) ? flush.Result : Outcome.NotDelivered;
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -175,7 +194,12 @@ internal sealed class ProcessExitFlush : IDisposable
             }
         }
 
-        if (delivered)
+        if (outcome == Outcome.OnDisk)
+        {
+            return; // this call's event is on disk with the rest, for the next start: nothing lost, nothing to report
+        }
+
+        if (outcome == Outcome.Delivered)
         {
             if (ReportedLost > 0)
             {
@@ -228,17 +252,22 @@ internal sealed class ProcessExitFlush : IDisposable
     private async Task FlushAsync()
     {
         var started = Environment.TickCount64;
-        var delivered = false;
+        var outcome = Outcome.NotDelivered;
         try
         {
-            delivered = await _flush(Volatile.Read(ref _exitBudget).Token).ConfigureAwait(false);
+            outcome = await _flush(Volatile.Read(ref _exitBudget).Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // The process is ending: nothing may be thrown into its exit.
         }
 
-        if (!delivered)
+        if (outcome == Outcome.OnDisk)
+        {
+            var spooled = _ledger.Spooled;
+            _report($"The process is exiting without disposing the handler: {Counted.Events(spooled)} {Counted.Agree(spooled, "was", "were")} not delivered: sending failed ({_lastError() ?? "no reason given"}); {Counted.Agree(spooled, "it stays", "they stay")} in the spool (BufferDirectory) for the next start, which sends {Counted.Agree(spooled, "it", "them")} (the exit did not wait out the rest of its budget, ShutdownTimeout, {_exitBudgetMs} ms; waited {Environment.TickCount64 - started} ms).");
+        }
+        else if (outcome == Outcome.NotDelivered)
         {
             var waited = Environment.TickCount64 - started;
             var lost = ReportInMemory();
