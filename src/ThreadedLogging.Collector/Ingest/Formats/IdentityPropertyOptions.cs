@@ -1,7 +1,8 @@
 namespace ThreadedLogging.Collector.Ingest.Formats;
 
 /// <summary>
-/// Which event properties (CLEF) or resource attributes (OTLP) give an event's identity, first present wins.
+/// Which event properties (CLEF) or resource attributes (OTLP) give an event's identity, first present wins. Each name
+/// matches in any ASCII case (<c>userId</c> for <c>UserId</c>), the case written winning over another case of the same name.
 /// Bound from <c>Collector:Identity</c>; a list left empty keeps its default.
 /// </summary>
 internal sealed class IdentityPropertyOptions

@@ -249,4 +249,43 @@ public sealed class OpenTelemetryExporterTests
         var plain = events["Run started"];
         Assert.Equal(["alice", "Payroll", "2.3.1", "PC-042"], new[] { "user", "app", "version", "machine" }.Select(f => plain.GetProperty(f).GetString()));
     }
+
+    /// <summary>
+    /// The identity names match an attribute in any ASCII case, the resource's and the record's: an app whose resource says
+    /// <c>applicationName</c> and <c>machineName</c>, and whose scope says <c>userId</c>, was filed under none of them. The
+    /// name as written wins over another case of it.
+    /// </summary>
+    [Fact]
+    public async Task OtlpExporter_IdentityAttributesInAnotherCase_ReadAsTheNames_TheCaseWrittenWinsOverAnother()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        using (var factory = LoggerFactory.Create(builder => builder.AddOpenTelemetry(otel =>
+        {
+            otel.SetResourceBuilder(ResourceBuilder.CreateEmpty().AddAttributes([new("applicationName", "Payroll"), new("machineName", "PC-042")]));
+            otel.IncludeScopes = true;
+            otel.AddOtlpExporter(exporter =>
+            {
+                exporter.Endpoint = new Uri(collector.BaseAddress, "v1/logs");
+                exporter.Protocol = OtlpExportProtocol.HttpProtobuf;
+                exporter.ExportProcessorType = ExportProcessorType.Simple; // each record sent within its log call (see above)
+                exporter.TimeoutMilliseconds = 120_000;
+            });
+        })))
+        {
+            var logger = factory.CreateLogger("Payroll.Run");
+            using (logger.BeginScope(new Dictionary<string, object> { ["userId"] = "bob" }))
+            {
+                logger.LogInformation("Refund approved");
+            }
+
+            using (logger.BeginScope(new Dictionary<string, object> { ["userName"] = "not-carol", ["UserName"] = "carol" }))
+            {
+                logger.LogInformation("Payslip sent");
+            }
+        }
+
+        var events = (await collector.EventsAsync()).ToDictionary(e => e.GetProperty("message").GetString()!, StringComparer.Ordinal);
+        Assert.Equal(["bob", "Payroll", "PC-042"], new[] { "user", "app", "machine" }.Select(f => events["Refund approved"].GetProperty(f).GetString()));
+        Assert.Equal("carol", events["Payslip sent"].GetProperty("user").GetString());
+    }
 }

@@ -286,6 +286,46 @@ public sealed class SerilogSeqSinkTests
         Assert.Single(await collector.EventsAsync("app=Shop.Api"));
     }
 
+    /// <summary>
+    /// The identity names match in any ASCII case: a Serilog app that enriches with <c>applicationName</c> and
+    /// <c>MACHINENAME</c>, nests <c>Service.Version</c>, or pushes <c>userId</c> was filed under no app, version, machine or
+    /// user. The name as written wins over another case of it, and a hole of the template still ranks after every name that
+    /// is not one, in whatever case.
+    /// </summary>
+    [Fact]
+    public async Task SeqSink_IdentityNamesInAnotherCase_ReadAsTheNames_TheCaseWrittenWinsOverAnother()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=" + Key);
+        var log = new LoggerConfiguration()
+            .Enrich.FromLogContext()
+            .Enrich.WithProperty("EnvironmentUserName", "vm\\root") // what WithEnvironmentUserName() adds
+            .Enrich.WithProperty("applicationName", "Shop.Api")
+            .Enrich.WithProperty("Service.Version", "3.1.0") // sent by the sink as {"Service":{"Version":"3.1.0"}}
+            .Enrich.WithProperty("MACHINENAME", "web-03")
+            .WriteTo.Seq(collector.BaseAddress.ToString(), apiKey: Key)
+            .CreateLogger();
+
+        using (LogContext.PushProperty("userId", "ann"))
+        {
+            log.Warning("Cart of {Items} items abandoned", 3);
+        }
+
+        using (LogContext.PushProperty("userId", "not-bob"))
+        using (LogContext.PushProperty("UserId", "bob"))
+        {
+            log.Information("Refund of {Amount} approved", 5);
+        }
+
+        log.Information("Deleted account {userId}", "u-991");
+        await log.DisposeAsync();
+
+        var events = (await collector.EventsAsync()).ToDictionary(e => e.GetProperty("template").GetString()!, StringComparer.Ordinal);
+        Assert.Equal(["ann", "Shop.Api", "3.1.0", "web-03"], new[] { "user", "app", "version", "machine" }.Select(f => events["Cart of {Items} items abandoned"].GetProperty(f).GetString()));
+        Assert.Equal("bob", events["Refund of {Amount} approved"].GetProperty("user").GetString()); // UserId as written over userId
+        Assert.Equal("vm\\root", events["Deleted account {userId}"].GetProperty("user").GetString()); // a hole, after EnvironmentUserName
+        Assert.Single(await collector.EventsAsync("user=ann&app=Shop.Api"));
+    }
+
     [Fact]
     public async Task SeqSink_DurableBufferFile_EventsShipped()
     {

@@ -24,7 +24,9 @@ internal struct ClefEventFields
     public JsonElement Version;
     public JsonElement Machine;
 
-    // The 1-based rank among its names of the identity property kept (0: none yet; past the names' count: a template hole's).
+    // The rank of the identity property kept (0: none yet): each name has two, 2n + 1 as written and 2n + 2 in another ASCII
+    // case (`userId` for UserId: the names match in any case, the case written first); past 2 × the names' count, a template
+    // hole's (IdentityRank).
     private int _userRank;
     private int _appRank;
     private int _versionRank;
@@ -134,55 +136,104 @@ internal struct ClefEventFields
     /// </summary>
     private static void OfferNested(ref JsonElement chosen, ref int rank, ReadOnlySpan<byte> name, JsonElement value, byte[][] candidates)
     {
-        var limit = rank == 0 ? candidates.Length : Math.Min(rank, candidates.Length); // a hole's rank is past the candidates
-        for (var n = 0; n < limit; n++)
+        for (var n = 0; n < candidates.Length; n++)
         {
             var candidate = candidates[n];
-            if (candidate.Length <= name.Length + 1 || !candidate.AsSpan().StartsWith(name) || candidate[name.Length] != (byte)'.')
+            if (candidate.Length <= name.Length + 1 || candidate[name.Length] != (byte)'.' || !SameName(candidate.AsSpan(0, name.Length), name, out var exact))
             {
                 continue;
             }
 
-            if (Member(value, candidate.AsSpan(name.Length + 1)) is { ValueKind: JsonValueKind.String or JsonValueKind.Number } member)
+            if (Member(value, candidate.AsSpan(name.Length + 1), ref exact) is { ValueKind: JsonValueKind.String or JsonValueKind.Number } member)
             {
-                rank = n + 1;
-                chosen = member;
-                return;
+                var candidateRank = IdentityRank(n, exact, hole: false, candidates.Length);
+                if (rank == 0 || candidateRank <= rank)
+                {
+                    rank = candidateRank;
+                    chosen = member;
+                }
+
+                return; // the names come best first: a later one ranks lower
             }
         }
     }
 
-    /// <summary>The member at the dotted <paramref name="path"/> of an object; null when a step finds none.</summary>
-    private static JsonElement? Member(JsonElement value, ReadOnlySpan<byte> path)
+    /// <summary>
+    /// The member at the dotted <paramref name="path"/> of an object, each step as written or else in another ASCII case
+    /// (<paramref name="exact"/> then false); null when a step finds none.
+    /// </summary>
+    private static JsonElement? Member(JsonElement value, ReadOnlySpan<byte> path, ref bool exact)
     {
         while (true)
         {
             var dot = path.IndexOf((byte)'.');
             var step = dot < 0 ? path : path[..dot];
-            if (value.ValueKind != JsonValueKind.Object || step.IsEmpty || !value.TryGetProperty(step, out value))
+            if (value.ValueKind != JsonValueKind.Object || step.IsEmpty)
             {
                 return null;
             }
 
-            if (dot < 0)
+            if (!value.TryGetProperty(step, out var member))
             {
-                return value;
+                if (MemberInAnyCase(value, step) is not { } other)
+                {
+                    return null;
+                }
+
+                member = other;
+                exact = false;
             }
 
+            if (dot < 0)
+            {
+                return member;
+            }
+
+            value = member;
             path = path[(dot + 1)..];
         }
     }
 
+    /// <summary>The first member of <paramref name="value"/> named <paramref name="step"/> in another ASCII case, or null.</summary>
+    private static JsonElement? MemberInAnyCase(JsonElement value, ReadOnlySpan<byte> step)
+    {
+        foreach (var member in value.EnumerateObject())
+        {
+            if (System.Text.Ascii.EqualsIgnoreCase(JsonMarshal.GetRawUtf8PropertyName(member), step))
+            {
+                return member.Value;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>
-    /// Keeps <paramref name="value"/> when <paramref name="name"/> is a candidate ranked as the one kept or better (the same
-    /// name repeated: its last value, as TryGetProperty). A hole of the template ranks after every candidate that is not:
-    /// its rank is past <paramref name="candidates"/>' length. <paramref name="hole"/>: -1 until asked, then 0 or 1.
+    /// Whether <paramref name="name"/> is <paramref name="candidate"/>, as written (<paramref name="exact"/>) or in another
+    /// ASCII case: an app's <c>userId</c> or <c>USERNAME</c> names its user as <c>UserId</c> and <c>UserName</c> do.
+    /// </summary>
+    private static bool SameName(ReadOnlySpan<byte> candidate, ReadOnlySpan<byte> name, out bool exact)
+    {
+        exact = name.SequenceEqual(candidate);
+        return exact || System.Text.Ascii.EqualsIgnoreCase(name, candidate);
+    }
+
+    /// <summary>
+    /// The rank of the <paramref name="n"/>th of <paramref name="count"/> names: the order of the names first, then the case
+    /// written before another, and a template hole after every name that is not one.
+    /// </summary>
+    private static int IdentityRank(int n, bool exact, bool hole, int count) => (2 * n) + (exact ? 1 : 2) + (hole ? 2 * count : 0);
+
+    /// <summary>
+    /// Keeps <paramref name="value"/> when <paramref name="name"/> is a candidate, in any ASCII case, ranked as the one kept or
+    /// better (<see cref="IdentityRank"/>; the same name repeated: its last value, as TryGetProperty). A hole of the template
+    /// ranks after every candidate that is not. <paramref name="hole"/>: -1 until asked, then 0 or 1.
     /// </summary>
     private readonly void Offer(ref JsonElement chosen, ref int rank, ReadOnlySpan<byte> name, JsonElement value, byte[][] candidates, JsonElement e, ref int hole)
     {
         for (var n = 0; n < candidates.Length; n++)
         {
-            if (!name.SequenceEqual(candidates[n]))
+            if (!SameName(candidates[n], name, out var exact))
             {
                 continue;
             }
@@ -192,14 +243,14 @@ internal struct ClefEventFields
                 hole = IsTemplateHole(name, e) ? 1 : 0;
             }
 
-            var candidateRank = n + 1 + (hole * candidates.Length);
+            var candidateRank = IdentityRank(n, exact, hole == 1, candidates.Length);
             if (rank == 0 || candidateRank <= rank)
             {
                 rank = candidateRank;
                 chosen = value;
             }
 
-            return;
+            return; // the names come best first: a later one ranks lower, even as written
         }
     }
 }

@@ -151,8 +151,9 @@ internal sealed class OtlpLogMapper(IdentityPropertyOptions identity)
     }
 
     /// <summary>
-    /// The first of <paramref name="names"/> with a value among the record's own attributes, else among the resource's:
-    /// the record's is the more specific (a record's <c>user.id</c> is its user, not the resource's <c>enduser.id</c>).
+    /// The first of <paramref name="names"/> with a value (in any ASCII case, the case written first:
+    /// <see cref="OtlpValues.FindIdentity"/>) among the record's own attributes, else among the resource's: the record's is
+    /// the more specific (a record's <c>user.id</c> is its user, not the resource's <c>enduser.id</c>).
     /// </summary>
     private static string? First(RepeatedField<KeyValue> own, RepeatedField<KeyValue> resource, IReadOnlyList<string> names) =>
         FirstOf(own, names) ?? FirstOf(resource, names);
@@ -161,9 +162,9 @@ internal sealed class OtlpLogMapper(IdentityPropertyOptions identity)
     {
         for (var i = 0; i < names.Count; i++)
         {
-            if (OtlpValues.Text(OtlpValues.Find(attributes, names[i])) is { Length: > 0 } value)
+            if (OtlpValues.FindIdentity(attributes, names[i]) is { } found)
             {
-                return value;
+                return found.Text;
             }
         }
 

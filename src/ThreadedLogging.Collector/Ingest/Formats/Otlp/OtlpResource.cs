@@ -138,22 +138,14 @@ internal sealed class OtlpResource
         return false;
     }
 
-    /// <summary>The first name with a value that is not empty, as <see cref="OtlpLogMapper"/> reads identity.</summary>
+    /// <summary>The first name with a value that is not empty (in any ASCII case, the case written first), as <see cref="OtlpLogMapper"/> reads identity.</summary>
     private static Choice? Choose(RepeatedField<KeyValue> attributes, IReadOnlyList<string> names)
     {
         for (var n = 0; n < names.Count; n++)
         {
-            for (var i = 0; i < attributes.Count; i++)
+            if (OtlpValues.FindIdentity(attributes, names[n]) is { } found)
             {
-                if (attributes[i].Key == names[n])
-                {
-                    if (OtlpValues.Text(attributes[i].Value) is { Length: > 0 } value)
-                    {
-                        return new Choice(attributes[i], value);
-                    }
-
-                    break; // the first of a name is the one Find reads
-                }
+                return new Choice(found.Attribute, found.Text);
             }
         }
 

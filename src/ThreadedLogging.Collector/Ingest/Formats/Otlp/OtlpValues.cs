@@ -110,6 +110,33 @@ internal static class OtlpValues
         _ => JsonText.Write(value, static (json, v) => Write(json, v)),
     };
 
+    /// <summary>
+    /// The attribute an identity name (<see cref="IdentityPropertyOptions"/>) reads, with its text: the first of
+    /// <paramref name="key"/> as written, else the first in another ASCII case (an app's <c>userId</c> for <c>UserId</c>),
+    /// whichever has a text that is not empty; null when none has.
+    /// </summary>
+    public static (KeyValue Attribute, string Text)? FindIdentity(RepeatedField<KeyValue> values, string key)
+    {
+        KeyValue? exact = null;
+        KeyValue? other = null;
+        for (var i = 0; i < values.Count && exact is null; i++)
+        {
+            var name = values[i].Key;
+            if (string.Equals(name, key, StringComparison.Ordinal))
+            {
+                exact = values[i];
+            }
+            else if (other is null && name.Length == key.Length && System.Text.Ascii.EqualsIgnoreCase(name, key))
+            {
+                other = values[i];
+            }
+        }
+
+        return Text(exact?.Value) is { Length: > 0 } text ? (exact!, text)
+            : Text(other?.Value) is { Length: > 0 } otherText ? (other!, otherText)
+            : null;
+    }
+
     /// <summary>The value of <paramref name="key"/>, or null. By index: a <c>foreach</c> over a <see cref="RepeatedField{T}"/> boxes its enumerator, and a record is searched a dozen times.</summary>
     public static AnyValue? Find(RepeatedField<KeyValue> values, ReadOnlySpan<char> key)
     {
