@@ -56,6 +56,11 @@ internal static class ConsoleLink
             state.AddRange(rule.Parameters[name].Where(v => !string.IsNullOrEmpty(v)).Select(v => new KeyValuePair<string, string?>(name, v)));
         }
 
+        if (query.ExactVersion)
+        {
+            state.Add(new("exactversion", "1")); // the version alone, not its builds
+        }
+
         return QueryHelpers.AddQueryString("/", state);
     }
 

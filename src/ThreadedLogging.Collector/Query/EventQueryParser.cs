@@ -10,7 +10,7 @@ internal static class EventQueryParser
     public const int DefaultLimit = 100;
 
     /// <summary>The parameters of <c>GET /api/events</c>: the filters, <c>limit</c> and <c>before</c>.</summary>
-    public static readonly string[] Known = ["app", "user", "noUser", "noApp", "noVersion", "noMachine", "machine", "instance", "version", "traceId", "path", "level", "levels", "from", "to", "q", "template", PropertyFilterParser.Parameter, "limit", "before"];
+    public static readonly string[] Known = ["app", "user", "noUser", "noApp", "noVersion", "noMachine", "machine", "instance", "version", "exactVersion", "traceId", "path", "level", "levels", "from", "to", "q", "template", PropertyFilterParser.Parameter, "limit", "before"];
 
     /// <summary>Reads the parameters of <c>GET /api/events</c> (the names were checked by <see cref="QueryParameterFilter"/>).</summary>
     public static bool TryParse(IQueryCollection query, int maxLimit, out EventQuery result, out string error)
@@ -141,6 +141,20 @@ internal static class EventQueryParser
             return false;
         }
 
+        // A top version's count is of that version exactly: its button asks for it so (1.0.0, not its builds 1.0.0+…).
+        var exactVersion = false;
+        if (Get("exactVersion") is { } exactText && !bool.TryParse(exactText, out exactVersion))
+        {
+            error = $"parameter 'exactVersion' must be true or false (was '{exactText}')";
+            return false;
+        }
+
+        if (exactVersion && version is null)
+        {
+            error = "parameter 'exactVersion=true' needs 'version': it says that version matches only itself, not its builds";
+            return false;
+        }
+
         if (!PropertyFilterParser.TryParse(query, out var properties, out error))
         {
             return false;
@@ -151,6 +165,7 @@ internal static class EventQueryParser
             App = Get("app"),
             NoApp = absent["noApp"],
             Version = version,
+            ExactVersion = exactVersion,
             NoVersion = absent["noVersion"],
             User = Get("user"),
             NoUser = noUser,

@@ -36,6 +36,7 @@ internal static class QueryParameterLengths
         ["noUser"] = Short,
         ["noApp"] = Short,
         ["noVersion"] = Short,
+        ["exactVersion"] = Short,
         ["noMachine"] = Short,
         ["traceId"] = Short,
         ["level"] = Short,

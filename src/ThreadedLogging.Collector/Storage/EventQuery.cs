@@ -31,10 +31,16 @@ internal sealed record EventQuery
     public string? Version { get; init; }
 
     /// <summary>
-    /// Gets the start of the versions <see cref="Version"/> also matches (<c>1.0.0+</c>: any build of it), or null when it
-    /// has build metadata of its own and matches only itself.
+    /// Gets a value indicating whether <see cref="Version"/> matches only itself, not its builds (<c>exactVersion=true</c>):
+    /// <c>1.0.0</c> without <c>1.0.0+3f2a9c1</c>, the events a top version's count is of.
     /// </summary>
-    public string? VersionBuilds => Version is { } version && !version.Contains('+', StringComparison.Ordinal) ? version + "+" : null;
+    public bool ExactVersion { get; init; }
+
+    /// <summary>
+    /// Gets the start of the versions <see cref="Version"/> also matches (<c>1.0.0+</c>: any build of it), or null when it
+    /// has build metadata of its own, or <see cref="ExactVersion"/> is set, and matches only itself.
+    /// </summary>
+    public string? VersionBuilds => Version is { } version && !ExactVersion && !version.Contains('+', StringComparison.Ordinal) ? version + "+" : null;
 
     /// <summary>Gets the user, compared case-insensitively (ASCII letters).</summary>
     public string? User { get; init; }

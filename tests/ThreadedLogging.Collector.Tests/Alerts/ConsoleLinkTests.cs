@@ -32,4 +32,17 @@ public sealed class ConsoleLinkTests
         Assert.Contains("&noversion=1&nomachine=1&app=Shop", path, StringComparison.Ordinal);
         Assert.DoesNotContain("noApp", path, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public void Path_RuleOnOneVersionExactly_LinkCarriesTheConsolesExactVersion()
+    {
+        var errors = new List<string>();
+        var rule = AlertRule.Create(new AlertRuleOptions { Name = "r", Query = "level=Error&version=2.4.1&exactVersion=true", Webhook = "http://127.0.0.1:9/hook" }, f => f, TimeSpan.FromMinutes(1), new CollectorOptions(), errors);
+        Assert.Empty(errors);
+
+        var path = ConsoleLink.Path(rule!, From, From.AddHours(1));
+
+        // Without it the view listed 2.4.1's builds too (2.4.1+3f2a9c1), which the rule did not count.
+        Assert.Contains("&version=2.4.1&exactversion=1", path, StringComparison.Ordinal);
+    }
 }

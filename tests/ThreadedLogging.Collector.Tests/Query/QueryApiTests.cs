@@ -135,6 +135,8 @@ public sealed class QueryApiTests : IAsyncLifetime
     [InlineData("levels=Error,Loud", "'levels'")]
     [InlineData("noApp=maybe", "parameter 'noApp' must be true or false (was 'maybe')")]
     [InlineData("machine=PC-1&noMachine=true", "parameters 'machine' and 'noMachine=true' exclude each other")]
+    [InlineData("version=2.4.1&exactVersion=yes", "parameter 'exactVersion' must be true or false (was 'yes')")]
+    [InlineData("exactVersion=true", "parameter 'exactVersion=true' needs 'version'")]
     public async Task Events_BadParameter_400WithReason(string query, string reason)
     {
         using var response = await _collector.Client.GetAsync(new Uri("api/events?" + query, UriKind.Relative));

@@ -34,6 +34,7 @@ public sealed class QueryParameterLengthTests : IAsyncLifetime
         ["noUser"] = 64,
         ["noApp"] = 64,
         ["noVersion"] = 64,
+        ["exactVersion"] = 64,
         ["noMachine"] = 64,
         ["traceId"] = 64,
         ["level"] = 64,

@@ -44,6 +44,23 @@ public abstract partial class EventStoreContractTests
         Assert.Equal(expected, found.Select(e => e.Sequence!.Value).Order());
     }
 
+    /// <summary>exactVersion=true: the version alone, its builds not (a top version's button: the events its count is of).</summary>
+    [Theory]
+    [InlineData("1.0.0", null, new long[] { 1, 5 })]
+    [InlineData("1.0.0", "Shop", new long[] { 1 })]
+    [InlineData("1.0.0+3f2a9c1", null, new long[] { 2 })] // exact already
+    [InlineData("1.0.0-BETA", null, new long[0])]
+    public async Task Query_ExactVersion_ItselfOnly(string version, string? app, long[] expected)
+    {
+        await AppendVersionEventsAsync();
+
+        var found = await QueryAsync(new EventQuery { Version = version, App = app, ExactVersion = true });
+        var counted = await Store.CountByTimeAsync(new EventQuery { Version = version, App = app, ExactVersion = true }, new TimeBuckets(T0, TimeSpan.FromSeconds(20), 1), CancellationToken.None);
+
+        Assert.Equal(expected, found.Select(e => e.Sequence!.Value).Order());
+        Assert.Equal(expected.Length, counted.Sum(c => c.Count));
+    }
+
     [Fact]
     public async Task CountsAndTopValues_Version_OnlyItsEvents()
     {

@@ -1,7 +1,7 @@
 // Event detail: everything an event holds, as text (pre-formatted JSON for nested values), and its context.
 import { getJson, toJson, numberText, fromRoot } from "./api.js";
 import { $, el, clear, text, status, timeCell, localTime, excerpt, exceptionLine, shortVersion, copyText } from "./dom.js";
-import { change, open, timelineOf, readState, conditionText, kindOf, toUrl, range, sourcePatch, PRESETS } from "./state.js";
+import { change, open, timelineOf, readState, conditionText, kindOf, toUrl, range, sourcePatch, versionFilter, PRESETS } from "./state.js";
 import { captureControls } from "./levels.js";
 import { reachSlots, showReach } from "./reach.js";
 
@@ -461,7 +461,11 @@ export function wireDetail() {
       return;
     }
     const source = event.target.closest("button[data-source]");
-    if (source) { change(sourcePatch({ [source.dataset.source]: source.dataset.value, at: "" })); return; }
+    if (source) {
+      const { source: key, value } = source.dataset;
+      change(sourcePatch({ ...(key === "version" ? versionFilter(value) : { [key]: value }), at: "" }));
+      return;
+    }
     const kind = event.target.closest("button[data-kind]");
     if (kind) {
       if (kind.dataset.scope === "list") change({ template: kind.dataset.kind, at: "" });

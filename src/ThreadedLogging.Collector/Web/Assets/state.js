@@ -7,7 +7,7 @@
 
 import { fromRoot } from "./api.js";
 
-const KEYS = ["user", "nouser", "trace", "all", "app", "version", "machine", "instance", "path", "noapp", "noversion", "nomachine", "levels", "range", "from", "to", "q", "template", "property", "event", "at", "ctx", "live", "search", "sort", "window", "alerts"];
+const KEYS = ["user", "nouser", "trace", "all", "app", "version", "machine", "instance", "path", "noapp", "noversion", "nomachine", "exactversion", "levels", "range", "from", "to", "q", "template", "property", "event", "at", "ctx", "live", "search", "sort", "window", "alerts"];
 
 export function readState() {
   const p = new URLSearchParams(location.search);
@@ -58,7 +58,7 @@ export function forSubject(state) {
 
 /** A state that opens the timeline of one subject ({ user }, { nouser: "1" } or { trace }), every other filter cleared. */
 export function timelineOf(subjectPatch) {
-  return { user: "", nouser: "", trace: "", all: "", app: "", version: "", machine: "", instance: "", path: "", noapp: "", noversion: "", nomachine: "", levels: [], range: "", from: "", to: "", q: "", template: "", property: [], event: "", at: "", ctx: "", live: "", search: "", sort: "", window: "", alerts: "", ...subjectPatch };
+  return { user: "", nouser: "", trace: "", all: "", app: "", version: "", machine: "", instance: "", path: "", noapp: "", noversion: "", nomachine: "", exactversion: "", levels: [], range: "", from: "", to: "", q: "", template: "", property: [], event: "", at: "", ctx: "", live: "", search: "", sort: "", window: "", alerts: "", ...subjectPatch };
 }
 
 export function toUrl(state) {
@@ -138,7 +138,10 @@ export const SOURCE_FILTERS = [["app", "App"], ["version", "Version"], ["machine
  */
 export const NONE_FILTERS = [["noapp", "noApp", "App", "an app"], ["noversion", "noVersion", "Version", "a version"], ["nomachine", "noMachine", "Machine", "a machine"]];
 
-/** A patch of the source filters with each field's other form cleared: app= clears noapp=, noapp=1 clears app=. */
+/**
+ * A patch of the source filters with each field's other form cleared: app= clears noapp=, noapp=1 clears app=; a version
+ * set or cleared (or noversion=1) clears exactversion= unless the patch sets it (versionFilter).
+ */
 export function sourcePatch(patch) {
   const out = { ...patch };
   for (const [none] of NONE_FILTERS) {
@@ -146,7 +149,18 @@ export function sourcePatch(patch) {
     if (patch[field]) out[none] = "";
     if (patch[none]) out[field] = "";
   }
+  if (("version" in patch || patch.noversion) && !("exactversion" in patch)) out.exactversion = "";
   return out;
+}
+
+/**
+ * The filter of a version a value stands for (a top version, the detail's "filter"): that version only. version=2.4.1
+ * alone (a link's) also finds its builds, 2.4.1+3f2a9c1 (docs/QUERY.md), while the top values count 2.4.1's events
+ * alone: the click listed more than its count said. exactversion=1 (the API's exactVersion=true) keeps it to itself; a
+ * version with build metadata matches only itself already.
+ */
+export function versionFilter(version) {
+  return { version, exactversion: version.includes("+") ? "" : "1" };
 }
 
 /** A property condition ("Name=value") as the page shows it: "Name = value". */

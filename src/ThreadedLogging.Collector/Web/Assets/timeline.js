@@ -1,7 +1,7 @@
 // A timeline (one user's, the events without a user, one trace's across users and apps, or everyone's): newest first, level toggles, time range, full text, property conditions, latest error, live tail, download.
 import { getJson, parseJson, session, fromRoot } from "./api.js";
 import { $, el, clear, text, status, timeCell, excerpt, exceptionLine, zoneName, counted, number, shortVersion, copyText, localTime } from "./dom.js";
-import { readState, change, range, forSubject, acrossUsers, badRange, conditionText, toUrl, throughMillisecond, span, SOURCE_FILTERS, NONE_FILTERS, PRESETS } from "./state.js";
+import { readState, change, range, forSubject, acrossUsers, badRange, conditionText, toUrl, throughMillisecond, span, sourcePatch, SOURCE_FILTERS, NONE_FILTERS, PRESETS } from "./state.js";
 import { hideHistogram, wireHistogram } from "./histogram.js";
 import { recountOnArrival, stopRecounting, arrived } from "./recount.js";
 import { showSummary } from "./summary.js";
@@ -50,6 +50,7 @@ export function filters(state) {
   if (state.trace) p.set("traceId", state.trace);
   for (const [key] of SOURCE_FILTERS) if (state[key]) p.set(key, state[key]);
   for (const [key, parameter] of NONE_FILTERS) if (state[key]) p.set(parameter, "true");
+  if (state.version && state.exactversion) p.set("exactVersion", "true");
   if (state.levels.length) p.set("levels", state.levels.join(","));
   if (state.q) p.set("q", state.q);
   if (state.template) p.set("template", state.template);
@@ -68,7 +69,10 @@ function chips(state) {
   box.hidden = state.property.length === 0 && !state.template && sources.length === 0 && nones.length === 0;
   for (const [key, label] of sources) {
     const remove = el("button", { type: "button", className: "chip-remove", "aria-label": `Remove filter ${key} ${state[key]}`, dataset: { source: key } }, "×");
-    box.append(el("span", { className: "chip", role: "listitem" }, el("span", {}, `${label}: ${state[key]}`), remove));
+    // A top version's filter (exactversion=1) is that version alone; a link's version=2.4.1 also its builds.
+    const exact = key === "version" && state.exactversion;
+    const title = exact ? `${state[key]} only, not its builds (${state[key]}+…)` : null;
+    box.append(el("span", { className: "chip", role: "listitem", title }, el("span", {}, `${label}: ${state[key]}` + (exact ? " (exactly)" : "")), remove));
   }
   for (const [key, , label] of nones) {
     const remove = el("button", { type: "button", className: "chip-remove", "aria-label": `Remove filter ${label.toLowerCase()} (none)`, dataset: { source: key } }, "×");
@@ -130,7 +134,7 @@ function fitBox(box) {
 }
 
 function listKey(state) {
-  return JSON.stringify([state.user, state.nouser, state.trace, state.all, ...SOURCE_FILTERS.map(([key]) => state[key]), ...NONE_FILTERS.map(([key]) => state[key]), state.levels, state.q, state.template, state.property, state.range, state.from, state.to, state.at, state.live]);
+  return JSON.stringify([state.user, state.nouser, state.trace, state.all, ...SOURCE_FILTERS.map(([key]) => state[key]), ...NONE_FILTERS.map(([key]) => state[key]), state.exactversion, state.levels, state.q, state.template, state.property, state.range, state.from, state.to, state.at, state.live]);
 }
 
 /** Leaves the timeline: closes the live stream and empties the rows (no query). */
@@ -465,7 +469,7 @@ export function wireTimeline() {
   $("property-chips").addEventListener("click", (event) => {
     if (event.target.closest("button[data-template]")) { change({ ...typed(), template: "", at: "" }); return; }
     const source = event.target.closest("button[data-source]");
-    if (source) { change({ ...typed(), [source.dataset.source]: "", at: "" }); return; }
+    if (source) { change({ ...typed(), ...sourcePatch({ [source.dataset.source]: "" }), at: "" }); return; }
     const button = event.target.closest("button[data-index]");
     if (!button) return;
     const property = readState().property.filter((_, i) => String(i) !== button.dataset.index);

@@ -5,7 +5,7 @@
 // opens that user's timeline with the same levels, search, kind, app, machine, instance, path, property conditions and
 // range: "which users hit this error" is one click away.
 import { $, el, clear, counted, number, excerpt, shortVersion } from "./dom.js";
-import { change, timelineOf, acrossUsers, sourcePatch, MaxTemplate, SOURCE_FILTERS, NONE_FILTERS } from "./state.js";
+import { change, timelineOf, acrossUsers, sourcePatch, versionFilter, MaxTemplate, SOURCE_FILTERS, NONE_FILTERS } from "./state.js";
 
 export const Shown = 5;
 const FIELDS = [
@@ -53,9 +53,10 @@ function group(f, body, state) {
     // A version filters on its app and version (the API gives them apart from the label), a machine on itself; one sent
     // without (the API leaves it out: null) on noApp=, noVersion=, noMachine= (the label "(none)", or "Admin" for an app
     // without a version). An empty one ("") has no filter that finds only it ("app=" and "version=" empty are no filter:
-    // the list would hold every app's), so it stays a label.
+    // the list would hold every app's), so it stays a label. Its count is of that version alone, and so is its filter:
+    // 2.4.1 exactly (versionFilter), not with its builds (2.4.1+…), which a link's version=2.4.1 also finds.
     if (f.field === "version" && v.version !== "" && v.app !== "") {
-      const patch = { ...(v.app == null ? { noapp: "1" } : { app: v.app }), ...(v.version == null ? { noversion: "1" } : { version: v.version }) };
+      const patch = { ...(v.app == null ? { noapp: "1" } : { app: v.app }), ...(v.version == null ? { noversion: "1" } : versionFilter(v.version)) };
       const which = v.app == null && v.version == null ? "without an app and a version" : v.app == null ? `of version ${v.version} without an app` : v.version == null ? `of ${v.app} without a version` : "of " + name;
       return filterButton(which, shortVersion(name), title, count, patch);
     }
@@ -64,7 +65,7 @@ function group(f, body, state) {
     if (f.field !== "user") return el("span", { className: "value", title }, name, " ", count);
     const open = el("button", { type: "button", className: "value", title: "Open " + name + "'s events: " + title }, name, " ", count);
     // Everything that selects the events counted goes along (source filters too: "this app's errors, for this user").
-    const sources = Object.fromEntries([...SOURCE_FILTERS, ...NONE_FILTERS].map(([key]) => [key, state[key]]));
+    const sources = Object.fromEntries([...SOURCE_FILTERS, ...NONE_FILTERS, ["exactversion"]].map(([key]) => [key, state[key]]));
     open.addEventListener("click", () => change({
       ...timelineOf(v.value == null ? { nouser: "1" } : { user: v.value }), ...sources,
       levels: state.levels, q: state.q, template: state.template, property: state.property, range: state.range, from: state.from, to: state.to,

@@ -39,11 +39,63 @@ public sealed class TopValueFilterConsoleTests(ChromiumFixture chromium) : IClas
         await versions.GetByRole(AriaRole.Button, new() { Name = "Only the events of " + Markup + " 2.4.1", Exact = true }).ClickAsync();
 
         await Expect(rows).ToHaveTextAsync(["shop 2.4.1 refunded", "shop 2.4.1 paid"]); // not Admin's 2.4.1
-        await Expect(page.Locator("#property-chips .chip")).ToHaveTextAsync(["App: " + Markup + "×", "Version: 2.4.1×"]);
+        await Expect(page.Locator("#property-chips .chip")).ToHaveTextAsync(["App: " + Markup + "×", "Version: 2.4.1 (exactly)×"]);
         Assert.Contains("app=%3Cb%3EShop%3C%2Fb%3E", page.Url, StringComparison.Ordinal);
-        Assert.Contains("version=2.4.1", page.Url, StringComparison.Ordinal);
+        Assert.Contains("version=2.4.1&exactversion=1", page.Url, StringComparison.Ordinal);
         await page.GoBackAsync();
         await Expect(rows).ToHaveCountAsync(5);
+        Assert.Empty(dialogs);
+    }
+
+    /// <summary>
+    /// A top version's count is of that version exactly, and its button filtered on version=2.4.1, which also finds its
+    /// builds (2.4.1+3f2a9c1, as a level rule selects): "2.4.1 2" listed 3 events. The count stays the exact version's
+    /// (each build is a value of its own beside it: summed, they would count the builds twice), and the click asks for
+    /// that version alone (exactversion=1, the API's exactVersion=true), as the detail's "filter" on its version does; a
+    /// link's version=2.4.1 still finds the builds.
+    /// </summary>
+    [Fact]
+    public async Task TopVersion_BesideItsBuilds_ClickListsAsManyEventsAsItsCount()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        await PostAsync(collector, "Shop", "2.4.1", "PC-1", "release paid");
+        await PostAsync(collector, "Shop", "2.4.1", "PC-1", "release refunded");
+        await PostAsync(collector, "Shop", "2.4.1+3f2a9c1", "PC-1", "build paid");
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        var rows = page.Locator("#events-table tbody tr td.msg");
+        var versions = page.Locator("#top-values [role=group][aria-label='Versions']");
+        var chips = page.Locator("#property-chips .chip");
+
+        await page.GotoAsync(collector.BaseAddress + "?user=alice");
+        await Expect(versions.Locator(".value")).ToHaveTextAsync(["Shop 2.4.1 2", "Shop 2.4.1+3f2a9c1 1"]);
+        await versions.GetByRole(AriaRole.Button, new() { Name = "Only the events of Shop 2.4.1", Exact = true }).ClickAsync();
+
+        // Before: the build's event too, 3 rows under "2 events".
+        await Expect(rows).ToHaveTextAsync(["release refunded", "release paid"]);
+        await Expect(chips).ToHaveTextAsync(["App: Shop×", "Version: 2.4.1 (exactly)×"]);
+        await Expect(chips.Nth(1)).ToHaveAttributeAsync("title", "2.4.1 only, not its builds (2.4.1+…)");
+        Assert.Contains("exactversion=1", page.Url, StringComparison.Ordinal);
+        var download = await page.Locator("#download-ndjson").GetAttributeAsync("href") ?? string.Empty;
+        Assert.Contains("version=2.4.1&exactVersion=true", download, StringComparison.Ordinal);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remove filter version 2.4.1", Exact = true }).ClickAsync();
+        await Expect(rows).ToHaveTextAsync(["build paid", "release refunded", "release paid"]);
+        Assert.DoesNotContain("exactversion", page.Url, StringComparison.Ordinal);
+
+        await versions.GetByRole(AriaRole.Button, new() { Name = "Only the events of Shop 2.4.1+3f2a9c1", Exact = true }).ClickAsync();
+        await Expect(rows).ToHaveTextAsync(["build paid"]);
+        await Expect(chips).ToHaveTextAsync(["App: Shop×", "Version: 2.4.1+3f2a9c1×"]);
+
+        // The detail's "filter" on a version keeps the events of that version, as the top value's button does.
+        await page.GotoAsync(collector.BaseAddress + "?user=alice");
+        await page.Locator("#events-table tbody tr", new() { HasText = "release paid" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter on version 2.4.1", Exact = true }).ClickAsync();
+        await Expect(rows).ToHaveTextAsync(["release refunded", "release paid"]);
+
+        // A link's version=2.4.1 is the version and its builds (docs/QUERY.md).
+        await page.GotoAsync(collector.BaseAddress + "?user=alice&version=2.4.1");
+        await Expect(rows).ToHaveCountAsync(3);
+        await Expect(chips).ToHaveTextAsync(["Version: 2.4.1×"]);
         Assert.Empty(dialogs);
     }
 
@@ -141,7 +193,7 @@ public sealed class TopValueFilterConsoleTests(ChromiumFixture chromium) : IClas
         // With another field's filter: Shop 2.4.1's events without a machine.
         await versions.GetByRole(AriaRole.Button, new() { Name = "Only the events of Shop 2.4.1", Exact = true }).ClickAsync();
         await Expect(rows).ToHaveTextAsync(["shop without a machine"]);
-        await Expect(chips).ToHaveTextAsync(["App: Shop×", "Version: 2.4.1×", "Machine: (none)×"]);
+        await Expect(chips).ToHaveTextAsync(["App: Shop×", "Version: 2.4.1 (exactly)×", "Machine: (none)×"]);
 
         // A machine's own filter replaces "(none)": the API takes one or the other.
         await page.GotoAsync(collector.BaseAddress + "?user=alice&nomachine=1");
