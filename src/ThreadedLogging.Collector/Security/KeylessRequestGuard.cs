@@ -15,8 +15,9 @@ namespace ThreadedLogging.Collector.Security;
 /// to the network. With keys the keys decide, and no CORS header is ever sent (README). The guard is for the roles without a
 /// key: an endpoint whose role has keys (ingest with <c>Collector:IngestApiKeys</c> while reading has none, or the reverse; the
 /// admin's changes whenever any key is set) is judged by its key alone, as on a collector with every key, so an app sending
-/// through a local reverse proxy with its ingest key is taken while a keyless read through it is still refused. The page,
-/// <c>/health</c>, the sign-in and any path no endpoint serves belong to no role and stay guarded.
+/// through a local reverse proxy with its ingest key is taken while a keyless read through it is still refused.
+/// <c>/health</c> and any path no endpoint serves belong to no role and stay guarded; the page, its files and its sign-in
+/// (<see cref="ReadKeyShell"/>) go with the read key.
 /// </summary>
 /// <param name="next">The rest of the pipeline.</param>
 /// <param name="loopbackOnly">Whether every listen address is a loopback one (the Host and proxy checks apply).</param>
@@ -118,7 +119,8 @@ internal sealed class KeylessRequestGuard(RequestDelegate next, bool loopbackOnl
     /// Whether the request's endpoint (routing ran before the guard: WebApplication's own, or <see cref="ServedPaths"/>' under a
     /// path base) needs a key its role has: its <see cref="ApiKeyFilter"/>, or an OTLP/gRPC method, whose ingest key
     /// <c>MapOtlpGrpc</c>'s check reads. That key answers for it (401 without it), whatever the Host or a proxy's headers say:
-    /// a page that rebinds a name, or a proxy that passes the request on, gets nothing without the key.
+    /// a page that rebinds a name, or a proxy that passes the request on, gets nothing without the key. The console's shell
+    /// (<see cref="ReadKeyShell"/>) goes with the read key: its sign-in takes that key, and the page shows nothing without it.
     /// </summary>
     private static bool JudgedByKey(HttpContext context)
     {
@@ -136,6 +138,11 @@ internal sealed class KeylessRequestGuard(RequestDelegate next, bool loopbackOnl
                 ApiKeyRole.Read => keys.ReadRequiresKey,
                 _ => keys.AdminRequiresKey,
             };
+        }
+
+        if (metadata.GetMetadata<ReadKeyShell>() is not null)
+        {
+            return keys.ReadRequiresKey; // the page and the sign-in: nothing to read without the key's session
         }
 
         return keys.IngestRequiresKey && metadata.GetMetadata<global::Grpc.AspNetCore.Server.GrpcMethodMetadata>() is not null;

@@ -31,7 +31,7 @@ internal static class SessionApi
 
     public static IEndpointRouteBuilder MapSession(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/auth");
+        var group = routes.MapGroup("/auth").WithMetadata(ReadKeyShell.Instance);
         group.MapGet("/session", GetSession);
         group.MapPost("/sign-in", SignInAsync).DisableAntiforgery();
         group.MapPost("/sign-out", SignOut).DisableAntiforgery();

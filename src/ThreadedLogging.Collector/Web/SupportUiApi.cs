@@ -26,7 +26,7 @@ internal static class SupportUiApi
     public static IEndpointRouteBuilder MapSupportUi(this IEndpointRouteBuilder routes)
     {
         // Open even when reading needs a key: the page holds no data (it fetches it) and shows the sign-in form.
-        var group = routes.MapGroup(string.Empty);
+        var group = routes.MapGroup(string.Empty).WithMetadata(ReadKeyShell.Instance);
         // Every embedded file of Web/Assets: index.html at /, the ES modules and the style sheet by name.
         foreach (var name in Assembly.GetExecutingAssembly().GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)))
         {

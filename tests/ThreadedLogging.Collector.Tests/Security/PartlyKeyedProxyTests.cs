@@ -72,7 +72,7 @@ public sealed class PartlyKeyedProxyTests
     }
 
     [Fact]
-    public async Task ReadKeyOnly_ThroughALocalReverseProxy_ReadsWithTheKeyServed_KeylessIngestStillRefused()
+    public async Task ReadKeyOnly_ThroughALocalReverseProxy_ReadsWithTheKeyAndTheConsoleServed_KeylessIngestStillRefused()
     {
         await using var collector = await CollectorFixture.StartAsync("--Collector:ReadApiKey=" + ReadKey);
         await using var proxy = await TinyProxy.StartReverseAsync(collector.BaseAddress);
@@ -86,7 +86,23 @@ public sealed class PartlyKeyedProxyTests
         Assert.True(read == 200, readBody);
         var (unsigned, _, _) = await SendAsync(proxied, "GET", "/api/users");
         Assert.Equal(401, unsigned);
+
+        // The console through the proxy: the page and its sign-in go with the read key (they hold no events), so support
+        // signs in with it and reads with the session; a wrong key is the sign-in's own 401.
+        var (page, _, pageBody) = await SendAsync(proxied, "GET", "/");
+        Assert.True(page == 200, pageBody);
+        Assert.Contains("<html", pageBody, StringComparison.OrdinalIgnoreCase);
+        var (wrongKey, _, _) = await SendAsync(proxied, "POST", "/auth/sign-in", Form("key=not-the-key"));
+        Assert.Equal(401, wrongKey);
+        var (signIn, signInHead, signInBody) = await SendAsync(proxied, "POST", "/auth/sign-in", Form("key=" + ReadKey));
+        Assert.True(signIn == 204, signInBody);
+        var cookie = signInHead.Split("\r\n").Single(line => line.StartsWith("Set-Cookie:", StringComparison.OrdinalIgnoreCase))["Set-Cookie:".Length..].Split(';')[0].Trim();
+        var (session, _, sessionBody) = await SendAsync(proxied, "GET", "/api/users", "Cookie: " + cookie, "X-Requested-With: ThreadedLogging.Console");
+        Assert.True(session == 200, sessionBody);
     }
+
+    /// <summary>A form body for <see cref="SendAsync"/>.</summary>
+    private static string Form(string body) => "Body: " + body;
 
     /// <summary>One request over a raw connection to <paramref name="to"/>; a POST carries one Python-form event.</summary>
     private static async Task<(int Status, string Head, string Body)> SendAsync(Uri to, string method, string target, params string[] headers)
@@ -94,7 +110,8 @@ public sealed class PartlyKeyedProxyTests
         using var raw = await RawHttp.ConnectAsync(to);
         if (method == "POST")
         {
-            var form = "name=web&msg=hello&levelno=20"u8.ToArray();
+            var form = System.Text.Encoding.UTF8.GetBytes(headers.FirstOrDefault(h => h.StartsWith("Body: ", StringComparison.Ordinal))?["Body: ".Length..] ?? "name=web&msg=hello&levelno=20");
+            headers = [.. headers.Where(h => !h.StartsWith("Body: ", StringComparison.Ordinal))];
             await raw.SendAsync(RawHttp.Head("POST", target, to,
                 [.. headers, "Content-Type: application/x-www-form-urlencoded", $"Content-Length: {form.Length}", "Connection: close"]));
             await raw.SendAsync(form);
