@@ -73,7 +73,9 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         _worker = new BatchWorker(_queue, sink, options, Identity, _ledger, _failures, _selfLog, timer, PoolsEvents, _levelHold);
 
         _worker.Start();
-        _exitFlush = new ProcessExitFlush(FlushAtExitAsync, _shutdownTimeout, _queue, _ledger, _selfLog.Write, () => _failures.Last?.Message);
+        // Why what stays on disk at the exit was not sent: a connect that stalls (no failure yet), else the last failure.
+        var connects = options.BufferDirectory is null ? null : sink as IReportsStalledConnects;
+        _exitFlush = new ProcessExitFlush(FlushAtExitAsync, _shutdownTimeout, _queue, _ledger, _selfLog.Write, () => connects?.StalledConnect is { } to ? $"connecting to {to} has not completed within {HttpBatchSink.StalledAfter.TotalSeconds:0} s" : _failures.Last?.Message);
         _unhandledExceptions = options.CaptureUnhandledExceptions ? new UnhandledExceptionLog(CreateLogger) : null;
         ReportLevel();
         ThreadedLoggingMetrics.Register(this);

@@ -1,3 +1,4 @@
+using ThreadedLogging.Testing;
 using ThreadedLogging.Delivery.Tests.Support;
 
 namespace ThreadedLogging.Delivery.Tests;
@@ -171,6 +172,42 @@ public sealed class ProcessEndTests
                 Directory.Delete(spool, recursive: true);
             }
         }
+    }
+
+    /// <summary>
+    /// An app with <c>BufferDirectory</c> that ends without disposing its handler on a network that silently drops the
+    /// connection attempt (<see cref="SynDroppingPort"/>: a listener whose accept queue is full, the kernel dropping each
+    /// SYN): the exit returns once everything logged is on disk and the only send in flight stalls connecting, and says
+    /// so; before, it waited for the connect's timeout (10 s; the request's own is 10 min here), then ended on the failed
+    /// send ("sending failed (… ConnectTimeout …)"). Its ShutdownTimeout is 10 min: an exit that waits it out is failed by
+    /// the test's own timeout; no duration is measured. With <c>--late</c> each of the 5 calls of the app's own ProcessExit
+    /// handler returns once its event is on disk too. The next start sends every event once.
+    /// </summary>
+    [Theory(Timeout = 150_000)]
+    [InlineData("--exit")]
+    [InlineData("--late")]
+    public async Task ProcessExit_ConnectStallsWithASpool_EndsWithoutWaitingForTheConnect_NextStartSendsEachEventOnce(string end)
+    {
+        var user = $"exit-stalled{end}";
+        var logged = end == "--late" ? 55 : 50;
+        using var spool = new TempDirectory();
+        using (var dropping = new SynDroppingPort())
+        {
+            await using var first = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", dropping.Host, user, "0", "50", spool.Path, end, "--budget", "600", "--request-timeout", "600");
+            Assert.Equal(3, await first.WaitForExitAsync(TimeSpan.FromMinutes(15)));
+            var report = Assert.Single(first.Output, line => line.Contains("The process is exiting without disposing the handler", StringComparison.Ordinal));
+            Assert.Contains($"50 events were not delivered: sending failed (connecting to {dropping.Host} has not completed within 1 s); they stay in the spool (BufferDirectory) for the next start", report, StringComparison.Ordinal);
+            Assert.DoesNotContain(first.Output, line => line.Contains("lost unless", StringComparison.Ordinal) || line.Contains("could not be delivered", StringComparison.Ordinal));
+        }
+
+        await using var collector = new CollectorProcess();
+        await collector.StartAsync();
+        await using var next = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", collector.Host, user, "100", "0", spool.Path);
+        var done = await next.WaitForLineAsync("done");
+        Assert.Contains("flushed=True", done, StringComparison.Ordinal);
+        Assert.Contains($"Adopted = {logged},", done, StringComparison.Ordinal);
+        Assert.Equal(0, await next.WaitForExitAsync());
+        AssertStored(Enumerable.Range(0, logged), await collector.EventNumbersAsync(user), next);
     }
 
     /// <summary>

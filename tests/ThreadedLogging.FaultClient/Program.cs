@@ -17,6 +17,7 @@
 // "--retry-delay <seconds>" sets MinRetryDelay (and MaxRetryDelay to twice it; default 20 and 200 ms). "--failing-first"
 // (with a spool and an end) asks for a flush after logging and ends only once a send failed with every event on disk
 // (checked at each failed send, as "spooled" is), printing "failing": the worker then waits out its backoff as the end begins.
+// "--request-timeout <seconds>" sets RequestTimeout (default 2 s): longer, a connect that hangs fails only at its own timeout.
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using ThreadedLogging;
@@ -28,6 +29,7 @@ var hang = args.Contains("--hang");
 var end = args.FirstOrDefault(a => a is "--exit" or "--crash" or "--late" or "--late-dispose" or "--sigterm");
 var crashThreads = args.SkipWhile(a => a != "--crash-threads").Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault(1);
 var retryDelay = args.SkipWhile(a => a != "--retry-delay").Skip(1).Select(a => TimeSpan.FromSeconds(double.Parse(a, System.Globalization.CultureInfo.InvariantCulture))).FirstOrDefault(TimeSpan.FromMilliseconds(20));
+var requestTimeout = args.SkipWhile(a => a != "--request-timeout").Skip(1).Select(a => TimeSpan.FromSeconds(double.Parse(a, System.Globalization.CultureInfo.InvariantCulture))).FirstOrDefault(TimeSpan.FromSeconds(2));
 var budget = args.SkipWhile(a => a != "--budget").Skip(1).Select(a => TimeSpan.FromSeconds(double.Parse(a, System.Globalization.CultureInfo.InvariantCulture))).FirstOrDefault(TimeSpan.FromSeconds(5));
 
 var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
@@ -42,7 +44,7 @@ var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
     Interval = end is null && !(hang && spool is not null) ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromHours(1),
     MinRetryDelay = retryDelay,
     MaxRetryDelay = retryDelay == TimeSpan.FromMilliseconds(20) ? TimeSpan.FromMilliseconds(200) : 2 * retryDelay,
-    RequestTimeout = TimeSpan.FromSeconds(2),
+    RequestTimeout = requestTimeout,
     ShutdownTimeout = budget,
     SelfLog = Console.Error.WriteLine,
     CaptureUnhandledExceptions = !args.Contains("--no-crash-capture"),

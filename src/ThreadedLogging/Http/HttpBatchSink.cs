@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
@@ -11,8 +12,16 @@ namespace ThreadedLogging;
 /// Sends batches over HTTP in one of the <see cref="HttpLogFormat"/>s and classifies the answer for
 /// the pipeline's retry policy. Called by the worker, with at most two JsonBatch sends in flight at once.
 /// </summary>
-internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelopes, ISendsConcurrently, IDisposable
+internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelopes, ISendsConcurrently, IReportsStalledConnects, IDisposable
 {
+    /// <summary>
+    /// How long a connection attempt (DNS lookup and TCP connect) runs before it counts as stalled
+    /// (<see cref="IReportsStalledConnects"/>): a SYN unanswered for 1 s was lost, the initial retransmission timeout of
+    /// RFC 6298 (2.1) that Linux, Windows and macOS use; a connect that works, even across an ocean, takes a few hundred
+    /// milliseconds at most, and a DNS lookup that works as long.
+    /// </summary>
+    internal static readonly TimeSpan StalledAfter = TimeSpan.FromSeconds(1);
+
     /// <summary>The longest answer read for level rules: the collector's are a few hundred bytes.</summary>
     private const int MaxLevelsBytes = 64 * 1024;
 
@@ -23,6 +32,8 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
     private readonly Stack<RequestBody> _bodies = new(2);
     private Uri? _uri;
     private volatile int _format;
+    private int _stalledConnects; // connection attempts under way for longer than StalledAfter
+    private volatile string? _stalledTo;
 
     public HttpBatchSink(ThreadedHttpHandlerOptions options)
     {
@@ -37,6 +48,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
             ConnectTimeout = TimeSpan.FromSeconds(10),
             AutomaticDecompression = DecompressionMethods.None,
             AllowAutoRedirect = false, // a 301/302/303 was followed as a GET without the body, and its 200 counted the events sent
+            ConnectCallback = ConnectAsync, // the default connect, watched for a stall (per connection, not per send)
         };
         HttpProxySetting.Apply(handler, options.Proxy, options.Host);
         _client = new HttpClient(handler)
@@ -112,6 +124,12 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         return await SendRequestAsync(() => EnvelopeRequest(gzip ? gzipped : json, gzip, batchId), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
+    public string? StalledConnect => Volatile.Read(ref _stalledConnects) > 0 ? _stalledTo : null;
+
+    /// <inheritdoc />
+    public Action? ConnectStalled { get; set; }
+
     public void Dispose() => _client.Dispose();
 
     /// <summary>The seed's <c>host</c> + <c>url</c>, with <c>{user}</c>, <c>{machine}</c>, <c>{app}</c> filled in.</summary>
@@ -143,6 +161,47 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
 
     /// <summary>The host of <c>name[:port]</c> as a URI gives it (an IPv6 address without brackets, a name in punycode), or <paramref name="host"/> itself.</summary>
     internal static string HostName(string host) => Uri.TryCreate("http://" + host, UriKind.Absolute, out var uri) ? uri.IdnHost : host;
+
+    /// <summary>
+    /// The handler's connect (its default's: a dual-mode socket without Nagle, to the host or the proxy, each of the
+    /// name's addresses in turn), which says when it has run for <see cref="StalledAfter"/> and is still under way
+    /// (<see cref="StalledConnect"/>, <see cref="ConnectStalled"/>) until it ends, connected or not.
+    /// </summary>
+    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var stalled = false;
+        try
+        {
+            var connect = socket.ConnectAsync(context.DnsEndPoint, cancellationToken).AsTask();
+            try
+            {
+                await connect.WaitAsync(StalledAfter).ConfigureAwait(false); // the connect itself ends at the token: observed either way
+            }
+            catch (TimeoutException)
+            {
+                _stalledTo = $"{context.DnsEndPoint.Host}:{context.DnsEndPoint.Port}";
+                Interlocked.Increment(ref _stalledConnects); // a full fence before ConnectStalled reads who waits for it
+                stalled = true;
+                ConnectStalled?.Invoke();
+                await connect.ConfigureAwait(false);
+            }
+
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        finally
+        {
+            if (stalled)
+            {
+                Interlocked.Decrement(ref _stalledConnects);
+            }
+        }
+    }
 
     private HttpRequestMessage FormRequest(string fields, string idempotencyKey)
     {

@@ -65,7 +65,7 @@ internal sealed class BatchWorker : IDisposable
         _shutdownTimeout = options.ShutdownTimeout;
         _redactor = new Redactor(options.RedactedProperties);
         _spool = options.BufferDirectory is { } directory
-            ? new SpoolStage(directory, options, identity, ledger, failures, selfLog, timer, FillBatch, keepRecent: sink is not ISendsEnvelopes, recycle: Recycle, endShutdownOnDisk: EndShutdownIfAllOnDisk)
+            ? new SpoolStage(directory, options, identity, ledger, failures, selfLog, timer, FillBatch, keepRecent: sink is not ISendsEnvelopes, recycle: Recycle, allOnDiskAtShutdown: AllOnDiskAtShutdown, endShutdown: _deadline.Cancel, connects: sink as IReportsStalledConnects)
             : null;
         _delivery = new BatchDelivery(
             sink,
@@ -136,7 +136,7 @@ internal sealed class BatchWorker : IDisposable
 
     /// <summary>
     /// With a spool: a task that completes the next time a spooled batch's send has just failed (or, under way, waits out
-    /// its backoff) with everything the app logged on disk, synced (<see cref="EndShutdownIfAllOnDisk"/>). The process's
+    /// its backoff) with everything the app logged on disk, synced (<see cref="AllOnDiskAtShutdown"/>). The process's
     /// exit flush (<see cref="ProcessExitFlush"/>) waits for it beside its flush: the worker goes on (a log call of the
     /// exit, a later disposal), but what it would retry is on disk and the next start sends it. Registered before the
     /// flush wakes the worker, so the check that answers it reads the books after the flush's events were logged. Null
@@ -160,15 +160,16 @@ internal sealed class BatchWorker : IDisposable
     }
 
     /// <summary>
-    /// A spooled batch's send just failed (it is about to wait the backoff) and everything the app logged is on disk
-    /// (<see cref="SpoolStage"/> asks, under its gate, with the spool synced): when the handler is stopping, the shutdown
-    /// ends now, as at its deadline, rather than waiting out the backoff for a receiver that just failed: what it would
-    /// retry is on disk already and sent by the next start (under the same batch ids, so a copy the receiver kept after
-    /// all is stored once). The process's exit flushes waiting meanwhile (<see cref="AllOnDiskAfterFailedSend"/>) are
-    /// answered the same way, without stopping the worker. Returns whether the shutdown ended (the worker's token is then
-    /// cancelled).
+    /// A spooled batch's send just failed (it is about to wait the backoff), or stalls connecting, and everything the app
+    /// logged is on disk (<see cref="SpoolStage"/> asks, under its gate, with the spool synced): when the handler is
+    /// stopping, the shutdown is to end now, as at its deadline (the stage cancels the worker's token once it let go of its
+    /// gate), rather than waiting out the backoff for a receiver that just failed, or a connect no answer can follow in
+    /// time: what it would retry is on disk already and sent by the next start (under the same batch ids, so a copy the
+    /// receiver kept after all is stored once). The process's exit flushes waiting meanwhile
+    /// (<see cref="AllOnDiskAfterFailedSend"/>) are answered the same way, without stopping the worker. Returns whether
+    /// the shutdown is to end.
     /// </summary>
-    private bool EndShutdownIfAllOnDisk()
+    private bool AllOnDiskAtShutdown()
     {
         var exiting = Volatile.Read(ref _allOnDisk); // read before the books: a waiter registered since is answered by a later check
         if ((!_stopping && exiting is null) || _queue.Count > 0 || _ledger.InMemory(() => _queue.EnqueuedAtLevel) > 0)
@@ -179,16 +180,10 @@ internal sealed class BatchWorker : IDisposable
         if (exiting is not null)
         {
             Interlocked.CompareExchange(ref _allOnDisk, null, exiting);
-            exiting.TrySetResult();
+            exiting.TrySetResult(); // its continuations run elsewhere (RunContinuationsAsynchronously): safe under the gate
         }
 
-        if (!_stopping)
-        {
-            return false;
-        }
-
-        _deadline.Cancel();
-        return true;
+        return _stopping;
     }
 
     /// <summary>After the worker stopped: closes the spool, whose content stays on disk for the next start.</summary>

@@ -30,7 +30,9 @@ internal sealed class SpoolStage
 
     private readonly Func<List<LogEvent>, bool, bool> _fillBatch;
     private readonly Action<List<LogEvent>> _recycle;
-    private readonly Func<bool> _endShutdownOnDisk;
+    private readonly Func<bool> _allOnDiskAtShutdown;
+    private readonly Action _endShutdown;
+    private readonly IReportsStalledConnects? _connects;
     private readonly List<LogEvent> _moving = []; // MoveQueueToSpool's batch, reused call after call
     private readonly List<LogEvent> _carried = [];
     private readonly Lock _gate = new(); // the ticker's moves against the send's settling (SettledUpTo) and retry waits
@@ -48,14 +50,23 @@ internal sealed class SpoolStage
     /// <param name="fillBatch">Takes the next batch off the memory queue (the worker's): (batch, drainAll) → whether it took any.</param>
     /// <param name="keepRecent">Whether the spool also keeps its newest events in memory (<see cref="DurableSpool"/>'s <c>maxRecentEvents</c>).</param>
     /// <param name="recycle">Empties a batch the spool wrote, for the next (the worker's: pooled events go back to its pool); by default, and always when <paramref name="keepRecent"/>, only cleared.</param>
-    /// <param name="endShutdownOnDisk">
-    /// Asked when a spooled batch's send failed, before its retry waits, with everything the spool wrote synced: ends a
-    /// shutdown in progress when nothing the app logged is left in memory (the worker's; true when it ended: the token is
-    /// then cancelled). By default, never.
+    /// <param name="allOnDiskAtShutdown">
+    /// Asked, under the stage's gate (everything the spool wrote synced), when a spooled batch's send failed, before its
+    /// retry waits, or stalls connecting: whether a shutdown in progress is to end, nothing the app logged being left in
+    /// memory (the worker's). By default, never.
     /// </param>
-    public SpoolStage(string directory, ThreadedHandlerOptions options, LogIdentity identity, DeliveryLedger ledger, FailureReporter failures, SelfLog selfLog, ThreadedTimer timer, Func<List<LogEvent>, bool, bool> fillBatch, bool keepRecent = true, Action<List<LogEvent>>? recycle = null, Func<bool>? endShutdownOnDisk = null)
+    /// <param name="endShutdown">Ends the shutdown when <paramref name="allOnDiskAtShutdown"/> said so, outside the gate (the worker's: cancels its token).</param>
+    /// <param name="connects">The sink, when it says that its connection attempt stalls (<see cref="IReportsStalledConnects"/>).</param>
+    public SpoolStage(string directory, ThreadedHandlerOptions options, LogIdentity identity, DeliveryLedger ledger, FailureReporter failures, SelfLog selfLog, ThreadedTimer timer, Func<List<LogEvent>, bool, bool> fillBatch, bool keepRecent = true, Action<List<LogEvent>>? recycle = null, Func<bool>? allOnDiskAtShutdown = null, Action? endShutdown = null, IReportsStalledConnects? connects = null)
     {
-        _endShutdownOnDisk = endShutdownOnDisk ?? (static () => false);
+        _allOnDiskAtShutdown = allOnDiskAtShutdown ?? (static () => false);
+        _endShutdown = endShutdown ?? (static () => { });
+        _connects = connects;
+        if (connects is not null)
+        {
+            connects.ConnectStalled = ConnectStalled;
+        }
+
         _drops = new SpoolDrops(options.TimeProvider);
         _spool = new DurableSpool(ThreadedHandlerOptions.ResolveBufferDirectory(directory), identity.InstanceId, options.MaxBufferBytes, options.MaxBufferAge, options.TimeProvider, maxRecentEvents: keepRecent ? Math.Min(options.QueueCapacity, MaxRecentEvents) : 0)
         {
@@ -290,7 +301,7 @@ internal sealed class SpoolStage
     /// Waits out a retry delay. While the spool works, the memory queue moves to disk at each tick
     /// meanwhile, so a long outage fills the disk (bounded) rather than dropping from memory. A spooled batch's retry while
     /// the handler stops, with everything logged on disk, is not waited for: the shutdown ends there (the worker's
-    /// <c>endShutdownOnDisk</c>), and throws <see cref="OperationCanceledException"/> as at its deadline; so does a wait
+    /// <c>allOnDiskAtShutdown</c>), and throws <see cref="OperationCanceledException"/> as at its deadline; so does a wait
     /// under way when the shutdown begins, once its send's ticker has moved the queue to disk.
     /// </summary>
     public async Task WaitBeforeRetryAsync(TimeSpan delay, CancellationToken token)
@@ -334,22 +345,38 @@ internal sealed class SpoolStage
 
     /// <summary>
     /// Whether the shutdown ended because every event is on disk. Only while the spool works and carries nothing: what it
-    /// refused is carried in memory (<see cref="_carried"/>) and deserves the whole budget. A move of the queue to disk
-    /// under way on the ticker (taken off the queue, not yet written) is in memory for the worker's books, so the shutdown
-    /// does not end then; one written and not yet synced syncs before the ticker returns, which the worker's stop awaits.
-    /// The worker's cancellation runs outside <see cref="_gate"/>: its callbacks may resume the ticker on this thread.
+    /// refused is carried in memory (<see cref="_carried"/>) and deserves the whole budget. Asked under <see cref="_gate"/>,
+    /// which a move of the queue to disk on the ticker holds from taking events off the queue to the fsync of what it wrote
+    /// (the books count them spooled once written): so the check never passes between that write and its fsync, when an
+    /// exit it answers could end the process with the batch not yet durable. The worker's cancellation runs outside the
+    /// gate: its callbacks may resume the ticker on this thread.
     /// </summary>
     private bool EndShutdownOnDisk()
     {
         using (_gate.EnterScope())
         {
-            if (!_active || _carried.Count > 0)
+            if (!_active || _carried.Count > 0 || !_allOnDiskAtShutdown())
             {
                 return false;
             }
         }
 
-        return _endShutdownOnDisk();
+        _endShutdown();
+        return true;
+    }
+
+    /// <summary>
+    /// The sink's connection attempt stalled (<see cref="IReportsStalledConnects"/>): while a spooled batch is sent, wakes
+    /// its ticker, which ends a shutdown in progress once everything is on disk (<see cref="MoveQueueWhileSendingAsync"/>).
+    /// Read after the sink's count of stalled attempts rose (a full fence), as the ticker reads that count after
+    /// <see cref="_ticking"/> (another): one of the two sees the other.
+    /// </summary>
+    private void ConnectStalled()
+    {
+        if (_ticking)
+        {
+            _timer.Wake();
+        }
     }
 
     /// <summary>
@@ -362,8 +389,15 @@ internal sealed class SpoolStage
     {
         var woken = false;
         _ticking = true;
+        Interlocked.MemoryBarrier(); // before the stall's check: a stall said since then wakes this ticker (ConnectStalled)
         try
         {
+            // The send stalls connecting already (a connect of an earlier send still under way): see below.
+            if (_connects?.StalledConnect is not null)
+            {
+                EndShutdownOnDisk();
+            }
+
             while (!send.IsCompleted)
             {
                 woken |= await _timer.WaitForWakeAsync(send, _interval, token).ConfigureAwait(false);
@@ -373,8 +407,11 @@ internal sealed class SpoolStage
 
                     // The shutdown began while the send waits out a retry (sending already failing: an app offline for a
                     // while that quits): once the queue is on disk, it ends here, as it does when a retry's wait begins
-                    // during the shutdown (WaitBeforeRetryAsync); the wait sees the cancelled token.
-                    if (_retryWaiting)
+                    // during the shutdown (WaitBeforeRetryAsync); the wait sees the cancelled token. So it does while the
+                    // send stalls connecting (a DNS lookup or a SYN nobody answers: a network without internet, a firewall
+                    // that drops it), woken by the stall or by the shutdown: no byte of it went out, no answer can come in
+                    // time to matter, and the next start sends the batch (a request already sent is awaited, within the budget).
+                    if (_retryWaiting || _connects?.StalledConnect is not null)
                     {
                         EndShutdownOnDisk();
                     }
