@@ -120,6 +120,45 @@ public abstract partial class EventStoreContractTests
     }
 
     [Fact]
+    public async Task GetContext_EventWithoutInstanceAndSequence_UserInAnotherCase_SameUserAsTheUserFilterSays()
+    {
+        // One person whose apps send the name in different cases (a Serilog enricher's "ANN", OTLP's "ann"): the user=
+        // filter finds both, so the context by time, which is of the same user, has both too; another user's stays out.
+        static NewEvent Clef(string message, TimeSpan offset, string user) => new()
+        {
+            Timestamp = T0 + offset,
+            Level = LogLevel.Information,
+            Message = message,
+            App = "Shop",
+            User = user,
+            Machine = "PC-7",
+            Path = "clef",
+        };
+
+        await Store.AppendAsync(new EventBatch(null, [
+            Clef("Ann's, 3 min before", TimeSpan.FromMinutes(-3), "Ann"),
+            Clef("ANN's, 2 min before", TimeSpan.FromMinutes(-2), "ANN"),
+            Clef("anne's, 1 min before", TimeSpan.FromMinutes(-1), "anne"),
+            Clef("target", TimeSpan.Zero, "ann"),
+            Clef("ann's, 1 min after", TimeSpan.FromMinutes(1), "ann"),
+            Clef("Ann's, 2 min after", TimeSpan.FromMinutes(2), "Ann"),
+            Clef("ANN's, 3 min after", TimeSpan.FromMinutes(3), "ANN"),
+        ]), CancellationToken.None);
+        var all = await QueryAsync(new EventQuery());
+        async Task<string> ContextOf(string message, int count)
+        {
+            var context = (await Store.GetContextAsync(all.Single(e => e.Message == message).Id, count, CancellationToken.None))!;
+            return string.Join(", ", context.Before.Select(e => e.Message)) + " | " + string.Join(", ", context.After.Select(e => e.Message));
+        }
+
+        Assert.Equal(6, (await QueryAsync(new EventQuery { User = "ann" })).Count); // the filter's view: target and 5 others
+        Assert.Equal("Ann's, 3 min before, ANN's, 2 min before | ann's, 1 min after, Ann's, 2 min after, ANN's, 3 min after", await ContextOf("target", 10));
+        // The nearest ones across the cases, count on each side.
+        Assert.Equal("Ann's, 3 min before, ANN's, 2 min before | ann's, 1 min after, Ann's, 2 min after", await ContextOf("target", 2));
+        Assert.Equal("ANN's, 2 min before | ann's, 1 min after", await ContextOf("target", 1));
+    }
+
+    [Fact]
     public async Task Query_UserAnyCase_MatchesUser()
     {
         await Store.AppendAsync(new EventBatch(null, [With(Event(1), user: "Alice.Smith"), With(Event(2), user: "bob")]), CancellationToken.None);

@@ -47,7 +47,8 @@ internal sealed partial class PostgresEventStore
     /// <summary>
     /// The context of an event without an instance and a sequence (<see cref="EventContext.ByTime"/>): the events of its
     /// app and machine (and user, when it has one) nearest it by (day, id), the list's order, within the window's days
-    /// and ids: a range of ix_events_user, ix_events_machine or ix_events_app (name, id) in those partitions.
+    /// and ids: a range of ix_events_user_lower (lower(user_name), day, id), ix_events_machine or ix_events_app (name, day, id) in
+    /// those partitions.
     /// </summary>
     private static async Task<EventContext> ContextByTimeAsync(NpgsqlConnection connection, StoredEvent stored, int count, CancellationToken cancellationToken)
     {
@@ -67,7 +68,8 @@ internal sealed partial class PostgresEventStore
 
             if (stored.User is { } user)
             {
-                where.Add("e.user_name = @user");
+                // In any case, as the user= filter matches (PostgresQueryBuilder): a range of ix_events_user_lower.
+                where.Add("lower(e.user_name) = lower(@user)");
                 command.Parameters.AddWithValue("user", user);
             }
 

@@ -134,15 +134,16 @@ internal sealed partial class SqliteEventStore
     /// <summary>
     /// The context of an event without an instance and a sequence (<see cref="EventContext.ByTime"/>): the events of its
     /// app and machine (and user, when it has one) nearest it by id, within the window. Its own keys, each an equality
-    /// (or IS NULL) on an indexed key: a user's range of ix_events_user, which holds app_key and machine_key too, or a
-    /// machine's or app's range of its index (key, id), bounded by the window's ids.
+    /// (or IS NULL) on an indexed key: a user's range of ix_events_user, which holds app_key and machine_key too, or
+    /// without a user a machine's or app's range of its index (key, id), bounded by the window's ids. The user is
+    /// matched as the user= filter matches it, in any (ASCII) case: one range per name of theirs in user_names.
     /// </summary>
     private EventContext ContextByTime(SqliteConnection connection, StoredEvent stored, int count)
     {
         var where = new List<string>(3);
         using (var keys = connection.CreateCommand())
         {
-            keys.CommandText = "SELECT app_key, machine_key, user_key FROM events WHERE id = $id";
+            keys.CommandText = "SELECT app_key, machine_key FROM events WHERE id = $id";
             keys.Parameters.AddWithValue("$id", stored.Id);
             using var reader = keys.ExecuteReader();
             if (!reader.Read())
@@ -155,28 +156,53 @@ internal sealed partial class SqliteEventStore
                 var column = i == 0 ? "app_key" : "machine_key";
                 where.Add(reader.IsDBNull(i) ? $"e.{column} IS NULL" : FormattableString.Invariant($"e.{column} = {reader.GetInt64(i)}"));
             }
+        }
 
-            if (!reader.IsDBNull(2))
-            {
-                where.Add(FormattableString.Invariant($"e.user_key = {reader.GetInt64(2)}"));
-            }
+        // "Ann", "ann", "ANN": the names the user= filter finds (the event's own among them). Null: no user, every user's.
+        List<long?> userKeys = stored.User is { } user ? [.. UserKeys(connection, user).Select(k => (long?)k)] : [null];
+        if (userKeys.Count == 0)
+        {
+            return new EventContext([], stored, [], ByTime: true); // the user erased since the event was read
         }
 
         var (from, to) = EventContext.TimeBounds(stored);
-        List<StoredEvent> Side(string comparison, string bound, long boundId, string order)
+        List<StoredEvent> Side(long? userKey, string comparison, string bound, long boundId, string order)
         {
             using var command = connection.CreateCommand();
-            // Keys are numbers read from the file: written into the text, so that the planner sees each equality.
-            command.CommandText = $"SELECT {SqliteSchema.SelectColumns} FROM events e WHERE {string.Join(" AND ", where)} AND e.id {comparison} $id AND e.id {bound} $bound ORDER BY e.id {order} LIMIT $count";
+            // Keys are numbers read from the file: written into the text, so that the planner sees each equality. A user's
+            // range is named: without statistics the planner took ix_events_machine_key's range of the machine and read
+            // every user's rows in it (an hour of a terminal server's events when the user had no other).
+            var user = userKey is { } key ? FormattableString.Invariant($" AND e.user_key = {key}") : "";
+            var index = userKey is null ? "" : " INDEXED BY ix_events_user";
+            command.CommandText = $"SELECT {SqliteSchema.SelectColumns} FROM events e{index} WHERE {string.Join(" AND ", where)}{user} AND e.id {comparison} $id AND e.id {bound} $bound ORDER BY e.id {order} LIMIT $count";
             command.Parameters.AddWithValue("$id", stored.Id);
             command.Parameters.AddWithValue("$bound", boundId);
             command.Parameters.AddWithValue("$count", count);
             return ReadAll(command);
         }
 
-        var before = Side("<", ">=", from, "DESC");
+        // Each name's range in id order, nearest first; with several names, the nearest count of them all. (One query with
+        // user_key IN (…) would sort every row of theirs in the window.)
+        List<StoredEvent> Nearest(string comparison, string bound, long boundId, string order)
+        {
+            var side = Side(userKeys[0], comparison, bound, boundId, order);
+            foreach (var key in userKeys.Skip(1))
+            {
+                side.AddRange(Side(key, comparison, bound, boundId, order));
+            }
+
+            if (userKeys.Count > 1)
+            {
+                side.Sort((a, b) => order == "ASC" ? a.Id.CompareTo(b.Id) : b.Id.CompareTo(a.Id));
+                side.RemoveRange(Math.Min(count, side.Count), Math.Max(0, side.Count - count));
+            }
+
+            return side;
+        }
+
+        var before = Nearest("<", ">=", from, "DESC");
         before.Reverse();
-        return new EventContext(before, stored, Side(">", "<", to, "ASC"), ByTime: true);
+        return new EventContext(before, stored, Nearest(">", "<", to, "ASC"), ByTime: true);
     }
 
     public Task<UserPage> GetUsersAsync(UserQuery query, CancellationToken cancellationToken)
