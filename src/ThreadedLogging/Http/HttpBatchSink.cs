@@ -22,6 +22,9 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
     /// </summary>
     internal static readonly TimeSpan StalledAfter = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a connection attempt (DNS lookup, TCP connect, TLS handshake) may take before the send fails.</summary>
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>The longest answer read for level rules: the collector's are a few hundred bytes.</summary>
     private const int MaxLevelsBytes = 64 * 1024;
 
@@ -45,7 +48,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         var handler = new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            ConnectTimeout = TimeSpan.FromSeconds(10),
+            ConnectTimeout = ConnectTimeout,
             AutomaticDecompression = DecompressionMethods.None,
             AllowAutoRedirect = false, // a 301/302/303 was followed as a GET without the body, and its 200 counted the events sent
             ConnectCallback = ConnectAsync, // the default connect, watched for a stall (per connection, not per send)
@@ -302,7 +305,11 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new SendResult(SendOutcome.Transient, Error: $"No answer within {_options.RequestTimeout.TotalSeconds} s");
+            // Not the request's timeout: the handler's ConnectTimeout, which SocketsHttpHandler throws as a cancellation too
+            // (it was said "No answer within 600 s" after 10 s, when no request had gone out).
+            return new SendResult(SendOutcome.Transient, Error: timeout.IsCancellationRequested
+                ? $"No answer within {_options.RequestTimeout.TotalSeconds} s"
+                : $"No connection to {_stalledTo ?? _options.Host} within {ConnectTimeout.TotalSeconds} s (the network did not answer the connection attempt or its DNS lookup)");
         }
         catch (HttpRequestException e) when (e is { HttpRequestError: HttpRequestError.ProxyTunnelError, StatusCode: HttpStatusCode.ProxyAuthenticationRequired or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden })
         {
