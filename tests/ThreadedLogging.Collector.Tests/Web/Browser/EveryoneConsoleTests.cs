@@ -121,7 +121,15 @@ public sealed class EveryoneConsoleTests(ChromiumFixture chromium) : IClassFixtu
         await page.Locator("#everyone-q").FillAsync("export failed");
         await page.Locator("#everyone-q").PressAsync("Enter");
         await Expect(rows.Locator("td.col-user")).ToHaveTextAsync(["bob", "ann", "cy"]);
-        Assert.Contains("range=30d", page.Url, StringComparison.Ordinal); // no button of its own: none pressed
+        Assert.Contains("range=30d", page.Url, StringComparison.Ordinal);
+        // The range chosen is shown chosen, as every other (before: no button of its own, none pressed).
+        await Expect(page.Locator("[data-range][aria-pressed=true]")).ToHaveTextAsync(["30 d"]);
+        await page.Locator("[data-range='7d']").ClickAsync();
+        await Expect(rows.Locator("td.col-user")).ToHaveTextAsync(["bob", "ann"]);
+        await page.Locator("[data-range='30d']").ClickAsync();
+        await Expect(rows.Locator("td.col-user")).ToHaveTextAsync(["bob", "ann", "cy"]);
+        await Expect(page.Locator("[data-range][aria-pressed=true]")).ToHaveTextAsync(["30 d"]);
+        Assert.Contains("range=30d", page.Url, StringComparison.Ordinal);
 
         await page.GotoAsync(collector.BaseAddress + "?window=1h");
         await Expect(page.Locator("#everyone-q")).ToHaveAttributeAsync("placeholder", "words, \"a phrase\", prefix*  (last 1 h)");
