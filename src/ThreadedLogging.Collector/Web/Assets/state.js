@@ -91,7 +91,8 @@ export function change(patch, push = true) {
   go({ ...readState(), ...patch }, push);
 }
 
-const SPANS = { "15m": 15 * 60e3, "1h": 3600e3, "24h": 86400e3, "7d": 7 * 86400e3, "30d": 30 * 86400e3 };
+// Lookup tables a link's value indexes: without a prototype, so that "constructor" or "__proto__" is no known name.
+const SPANS = { __proto__: null, "15m": 15 * 60e3, "1h": 3600e3, "24h": 86400e3, "7d": 7 * 86400e3, "30d": 30 * 86400e3 };
 
 /** The time range of the state as ISO strings (a preset counts back from now; "all" has none). */
 export function range(state) {
@@ -114,7 +115,7 @@ export function throughMillisecond(to, from = "") {
 }
 
 /** A preset range in words: "the last 24 hours". */
-export const PRESETS = { "15m": "the last 15 min", "1h": "the last hour", "24h": "the last 24 hours", "7d": "the last 7 days", "30d": "the last 30 days" };
+export const PRESETS = { __proto__: null, "15m": "the last 15 min", "1h": "the last hour", "24h": "the last 24 hours", "7d": "the last 7 days", "30d": "the last 30 days" };
 
 export function span(name) {
   return SPANS[name];

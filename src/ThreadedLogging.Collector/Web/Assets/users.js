@@ -84,8 +84,8 @@ async function load(state, append) {
   }
 }
 
-/** The users window in words, as "none in …" says it. */
-const WINDOWS = { "1h": "the last hour", "24h": "the last 24 hours", "7d": "the last 7 days", "30d": "the last 30 days" };
+/** The users window in words, as "none in …" says it (no prototype: a link's window= indexes it). */
+const WINDOWS = { __proto__: null, "1h": "the last hour", "24h": "the last 24 hours", "7d": "the last 7 days", "30d": "the last 30 days" };
 
 /** Names the window in the table's caption and in the titles of its level counts' headings ("… in the last 7 days"). */
 function sayWindow(inWords) {

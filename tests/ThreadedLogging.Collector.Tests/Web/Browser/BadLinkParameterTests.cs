@@ -10,8 +10,11 @@ namespace ThreadedLogging.Collector.Tests.Web.Browser;
 /// </summary>
 public sealed class BadLinkParameterTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
-    [Fact]
-    public async Task Timeline_LinkWithUnknownRange_StatusSaysWhichAndNoRows()
+    [Theory]
+    [InlineData("99y")]
+    [InlineData("constructor")] // a name every plain object has: read as a known range, the page broke (RangeError)
+    [InlineData("__proto__")]
+    public async Task Timeline_LinkWithUnknownRange_StatusSaysWhichAndNoRows(string range)
     {
         await using var collector = await CollectorFixture.StartAsync();
         await Http.PostStoredAsync(collector.Client, "log/sam", Http.Envelope(null,
@@ -19,10 +22,10 @@ public sealed class BadLinkParameterTests(ChromiumFixture chromium) : IClassFixt
         var (context, page, dialogs) = await chromium.NewPageAsync();
         await using var _ = context;
 
-        await page.GotoAsync(collector.BaseAddress + "?user=sam&range=99y");
+        await page.GotoAsync(collector.BaseAddress + "?user=sam&range=" + range);
 
         // Before: read as "all", the event of two days ago listed under a range no button shows. Said above the list.
-        await Expect(page.Locator("#events-error")).ToHaveTextAsync("Could not load events: the link's range '99y' is none of 15m, 1h, 24h, 7d, 30d or all");
+        await Expect(page.Locator("#events-error")).ToHaveTextAsync($"Could not load events: the link's range '{range}' is none of 15m, 1h, 24h, 7d, 30d or all");
         await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(0);
         Assert.Null(await page.Locator("#download-csv").GetAttributeAsync("href"));
 
@@ -33,8 +36,11 @@ public sealed class BadLinkParameterTests(ChromiumFixture chromium) : IClassFixt
         Assert.Empty(dialogs);
     }
 
-    [Fact]
-    public async Task UsersList_LinkWithUnknownWindow_StatusSaysWhichNotThatTheCollectorIsUnreachable()
+    [Theory]
+    [InlineData("99y")]
+    [InlineData("constructor")] // read as a known window: "(last constructor)", then a RangeError instead of the notice
+    [InlineData("toString")]
+    public async Task UsersList_LinkWithUnknownWindow_StatusSaysWhichNotThatTheCollectorIsUnreachable(string window)
     {
         await using var collector = await CollectorFixture.StartAsync();
         await Http.PostStoredAsync(collector.Client, "log/sam", Http.Envelope(null,
@@ -42,10 +48,10 @@ public sealed class BadLinkParameterTests(ChromiumFixture chromium) : IClassFixt
         var (context, page, dialogs) = await chromium.NewPageAsync();
         await using var _ = context;
 
-        await page.GotoAsync(collector.BaseAddress + "?window=99y");
+        await page.GotoAsync(collector.BaseAddress + "?window=" + window);
 
         // Before: "The collector cannot be reached: Invalid time value", and no list.
-        await Expect(page.Locator("#status")).ToHaveTextAsync("Could not load users: the link's window '99y' is none of 1h, 24h, 7d or 30d");
+        await Expect(page.Locator("#status")).ToHaveTextAsync($"Could not load users: the link's window '{window}' is none of 1h, 24h, 7d or 30d");
         await Expect(page.Locator("#status")).ToHaveClassAsync(new Regex(@"\berror\b"));
 
         await page.Locator("#users-window").SelectOptionAsync("7d");
