@@ -252,6 +252,59 @@ public sealed class DeliveryFaultTests
         Assert.Empty(Directory.EnumerateFiles(spool, "*", SearchOption.AllDirectories));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SpoolFullOffline_AppDisposedBeforeTheCollectorIsBack_NextStartDeliversTheDropNoticeOnce(bool killedBetweenSendingAndRecording)
+    {
+        // An app offline whose spool hit MaxBufferBytes quit before the collector was back: the notice of what the cap
+        // dropped was held in memory (written to a full spool it would be the next record dropped) and went with the
+        // process, so the collector never heard of the drops. Now it stays in the spool's folder and the next start sends
+        // it; killed after the collector stored it and before it recorded that, the start after sends it again under the
+        // same batch id, stored once.
+        const int logged = 300;
+        var user = killedBetweenSendingAndRecording ? "notice-killed" : "notice";
+        await using var collector = new CollectorProcess();
+        await collector.StartAsync();
+        await using var proxy = await FaultProxy.StartAsync(collector.Host);
+        proxy.Down = true;
+        var spool = Path.Combine(Path.GetTempPath(), "tl-spool-" + Guid.NewGuid().ToString("N"));
+        string disposed;
+        await using (var first = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", proxy.Host, user, "0", $"{logged}", spool, "--dispose-offline", "--max-buffer-bytes", "65536", "--payload", "750"))
+        {
+            disposed = await first.WaitForLineAsync("disposed");
+            Assert.Equal(0, await first.WaitForExitAsync());
+        }
+
+        var dropped = long.Parse(System.Text.RegularExpressions.Regex.Match(disposed, @"Dropped = (\d+),").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(dropped > 0, disposed);
+        proxy.Down = false;
+        if (killedBetweenSendingAndRecording)
+        {
+            proxy.WithholdAnswersTo = "ThreadedLogging dropped";
+            await using var second = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", proxy.Host, user, $"{logged}", "0", spool, "--budget", "600");
+            await proxy.AnswerWithheld.WaitAsync(TimeSpan.FromSeconds(60)); // the collector stored the notice; the client never heard
+            await second.KillAsync();
+            proxy.WithholdAnswersTo = null;
+        }
+
+        await using var next = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", proxy.Host, user, $"{logged}", "0", spool);
+        var done = await next.WaitForLineAsync("done");
+        Assert.Contains("flushed=True", done, StringComparison.Ordinal);
+        Assert.Equal(0, await next.WaitForExitAsync());
+
+        var events = await collector.EventsAsync(user);
+        var notices = events.Where(e => e.GetProperty("category").GetString() == "ThreadedLogging").ToList();
+        var why = $"{disposed}\n{done}\nrequests: {proxy.Seen}";
+        Assert.True(notices.Count == 1, $"{notices.Count} notices; {why}");
+        Assert.Equal(dropped, notices[0].GetProperty("properties").GetProperty("DroppedCount").GetInt64());
+        Assert.Matches($"^ThreadedLogging dropped {dropped} events between .+ and .+: the spool was full \\(MaxBufferBytes\\)$", notices[0].GetProperty("message").GetString());
+        var numbers = await collector.EventNumbersAsync(user);
+        Assert.Equal(logged - dropped, numbers.Count); // what is missing is what the notice says was dropped
+        Assert.Equal(numbers.Count, numbers.Distinct().Count());
+        Assert.Empty(Directory.EnumerateFiles(spool, "*", SearchOption.AllDirectories));
+    }
+
     [Fact]
     public async Task NoSpoolAndQueueOverflow_WhatIsMissingEqualsWhatWasReportedDropped()
     {

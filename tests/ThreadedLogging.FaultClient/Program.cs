@@ -18,6 +18,9 @@
 // (with a spool and an end) asks for a flush after logging and ends only once a send failed with every event on disk
 // (checked at each failed send, as "spooled" is), printing "failing": the worker then waits out its backoff as the end begins.
 // "--request-timeout <seconds>" sets RequestTimeout (default 2 s): longer, a connect that hangs fails only at its own timeout.
+// "--dispose-offline" (with a spool) waits until every event is on disk or dropped by the spool's caps (checked at each
+// failed send), prints "spooled", disposes the handler and prints "disposed <statistics>": an app that quits offline.
+// "--max-buffer-bytes <n>" sets MaxBufferBytes; "--payload <n>" logs each event with n random bytes (base64) beside N.
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using ThreadedLogging;
@@ -31,6 +34,8 @@ var crashThreads = args.SkipWhile(a => a != "--crash-threads").Skip(1).Select(a 
 var retryDelay = args.SkipWhile(a => a != "--retry-delay").Skip(1).Select(a => TimeSpan.FromSeconds(double.Parse(a, System.Globalization.CultureInfo.InvariantCulture))).FirstOrDefault(TimeSpan.FromMilliseconds(20));
 var requestTimeout = args.SkipWhile(a => a != "--request-timeout").Skip(1).Select(a => TimeSpan.FromSeconds(double.Parse(a, System.Globalization.CultureInfo.InvariantCulture))).FirstOrDefault(TimeSpan.FromSeconds(2));
 var budget = args.SkipWhile(a => a != "--budget").Skip(1).Select(a => TimeSpan.FromSeconds(double.Parse(a, System.Globalization.CultureInfo.InvariantCulture))).FirstOrDefault(TimeSpan.FromSeconds(5));
+var maxBufferBytes = args.SkipWhile(a => a != "--max-buffer-bytes").Skip(1).Select(a => long.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault(256L * 1024 * 1024); // the default
+var payload = args.SkipWhile(a => a != "--payload").Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault(0);
 
 var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
 {
@@ -40,6 +45,7 @@ var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
     User = user,
     App = "FaultClient",
     BufferDirectory = spool,
+    MaxBufferBytes = maxBufferBytes,
     BatchSize = 25,
     Interval = end is null && !(hang && spool is not null) ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromHours(1),
     MinRetryDelay = retryDelay,
@@ -57,7 +63,33 @@ if (args.Contains("--stats-at-exit"))
 
 for (var i = first; i < first + count; i++)
 {
-    logger.LogInformation("event {N}", i);
+    if (payload > 0)
+    {
+        logger.LogInformation("event {N} {Payload}", i, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(payload)));
+    }
+    else
+    {
+        logger.LogInformation("event {N}", i);
+    }
+}
+
+if (spool is not null && args.Contains("--dispose-offline"))
+{
+    using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+    var onDisk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    using var sendFailures = new SendFailures(() =>
+    {
+        if (handler.Statistics is { } s && s.Spooled + s.Dropped >= count)
+        {
+            onDisk.TrySetResult();
+        }
+    });
+    _ = handler.FlushAsync(deadline.Token); // wakes the worker: it spools the queue and sends; never completes offline
+    await Task.WhenAny(onDisk.Task, Task.Delay(Timeout.Infinite, deadline.Token)).ConfigureAwait(false);
+    Console.WriteLine("spooled");
+    await handler.DisposeAsync().ConfigureAwait(false);
+    Console.WriteLine($"disposed {handler.Statistics}");
+    return 0;
 }
 
 if (spool is not null && end is not null && args.Contains("--failing-first"))

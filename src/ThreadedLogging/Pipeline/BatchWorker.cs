@@ -65,7 +65,7 @@ internal sealed class BatchWorker : IDisposable
         _shutdownTimeout = options.ShutdownTimeout;
         _redactor = new Redactor(options.RedactedProperties);
         _spool = options.BufferDirectory is { } directory
-            ? new SpoolStage(directory, options, identity, ledger, failures, selfLog, timer, FillBatch, keepRecent: sink is not ISendsEnvelopes, recycle: Recycle, allOnDiskAtShutdown: AllOnDiskAtShutdown, endShutdown: _deadline.Cancel, connects: sink as IReportsStalledConnects)
+            ? new SpoolStage(directory, options, identity, ledger, failures, selfLog, timer, FillBatch, keepRecent: sink is not ISendsEnvelopes, recycle: Recycle, allOnDiskAtShutdown: AllOnDiskAtShutdown, endShutdown: _deadline.Cancel, connects: sink as IReportsStalledConnects, nextSequence: () => ++_sequence)
             : null;
         _delivery = new BatchDelivery(
             sink,

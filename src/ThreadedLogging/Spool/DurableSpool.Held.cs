@@ -117,7 +117,7 @@ internal sealed partial class DurableSpool
                 continue;
             }
 
-            if (!HasSegments(directory) && !HasBookmark(directory))
+            if (!HasSegments(directory) && !HasBookmark(directory) && !DropNoticeFile.IsIn(directory))
             {
                 // Nothing to send, lock file or not: maybe a process creating its directory right now, which has made it (and
                 // maybe its lock file: on Unix FileShare.None is an open, then a lock) but not locked it yet. A look that

@@ -170,6 +170,7 @@ internal sealed partial class DurableSpool
         }
 
         _saidOfUnadopted.Remove(directory);
+        AdoptNotice(directory);
         if (owner.Segments == 0)
         {
             DeleteAdoptedDirectory(owner, Path.Combine(directory, SpoolBookmark.FileNameOf(1))); // an earlier client's bookmark too, its segments all gone
@@ -185,6 +186,36 @@ internal sealed partial class DurableSpool
         }
 
         return Adoption.Done;
+    }
+
+    /// <summary>
+    /// The drop notice a dead process kept in <paramref name="directory"/> (<see cref="DropNoticeFile"/>): written as a
+    /// record of this spool (<see cref="AdoptDropNotice"/>), then its file deleted. A crash between the two leaves both,
+    /// under one batch id: the collector stores it once. A damaged one is said and deleted; one that cannot be written
+    /// here (a disk fault) stays, said, and the directory with it.
+    /// </summary>
+    private void AdoptNotice(string directory)
+    {
+        try
+        {
+            if (DropNoticeFile.Read(directory, out var why) is { } notice)
+            {
+                if (notice.Drops.Count > 0)
+                {
+                    AdoptDropNotice?.Invoke(notice);
+                }
+            }
+            else if (why is not null)
+            {
+                Report?.Invoke($"Could not read the drop notice {Path.Combine(directory, DropNoticeFile.Name)} a previous process kept ({why}): deleted; the collector does not hear of those drops.");
+            }
+
+            DropNoticeFile.Delete(directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Report?.Invoke($"Could not take over the drop notice {Path.Combine(directory, DropNoticeFile.Name)} a previous process kept ({e.GetType().Name}: {e.Message}): left there.");
+        }
     }
 
     /// <summary>
@@ -207,7 +238,7 @@ internal sealed partial class DurableSpool
         {
             return new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
         }
-        catch (FileNotFoundException) when (HasSegments(directory) || HasBookmark(directory))
+        catch (FileNotFoundException) when (HasSegments(directory) || HasBookmark(directory) || DropNoticeFile.IsIn(directory))
         {
             return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }

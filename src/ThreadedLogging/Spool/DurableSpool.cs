@@ -77,6 +77,12 @@ internal sealed partial class DurableSpool : IDisposable
     /// <summary>Called with a message for the self-log.</summary>
     public Action<string>? Report { get; set; }
 
+    /// <summary>
+    /// Called with the drop notice a dead process kept in a directory being adopted (<see cref="DropNoticeFile"/>), once that
+    /// directory's segments are in this spool: writes it as a record of this spool; its file is deleted after.
+    /// </summary>
+    public Action<DropNoticeFile.Content>? AdoptDropNotice { get; set; }
+
     /// <summary>Gets the number of events in the spool not yet delivered.</summary>
     public long PendingEvents => _segments.Sum(s => (long)s.PendingEvents);
 
@@ -259,32 +265,27 @@ internal sealed partial class DurableSpool : IDisposable
     /// </summary>
     /// <param name="batch">The batch.</param>
     /// <param name="countedEvents">How many of its events count (the app's, not the handler's own notices): what a drop reports.</param>
-    public void Append(LogBatch batch, int countedEvents)
+    /// <param name="uncapped">
+    /// Written whatever the caps say (an adopted drop notice, a few hundred bytes): appended to a spool the adopted segments
+    /// fill, it made the size cap drop the oldest of them, events of the app for the notice of others.
+    /// </param>
+    public void Append(LogBatch batch, int countedEvents, bool uncapped = false)
     {
         // Buffers reused for every record: the JSON envelope, then header + its gzip, framed in place (no per-record arrays).
         _buffer.ResetWrittenCount();
         JsonBatchWriter.WriteEnvelope(_buffer, batch);
         var record = SpoolRecordFormat.Pack(_buffer.WrittenSpan, _packed);
         SpoolRecordFormat.WriteHeader(record, countedEvents);
-        if (record.Length > _maxBytes)
+        if (record.Length > _maxBytes && !uncapped)
         {
             Dropped?.Invoke(countedEvents, SpoolDropReason.TooLarge);
             Report?.Invoke($"A batch of {record.Length} bytes is larger than the spool ({_maxBytes} bytes) and was dropped.");
             return;
         }
 
-        DropExpired();
-        if (_writing is not null && Over(record.Length))
+        if (!uncapped)
         {
-            // Close the segment being written, so that it too can go if it is the oldest.
-            _writer?.Dispose();
-            _writer = null;
-            _writing = null;
-        }
-
-        while (Over(record.Length) && OldestDroppable() is { } oldest)
-        {
-            DropForRoom(oldest);
+            MakeRoom(record.Length);
         }
 
         if (_writing is null || _writing.Length >= _segmentBytes)
@@ -306,6 +307,24 @@ internal sealed partial class DurableSpool : IDisposable
         _writing.Length += record.Length;
         _writing.PendingEvents += countedEvents;
         Remember(new RecentRecord(_writing, start, _writing.Length, batch, countedEvents));
+    }
+
+    /// <summary>The caps before a record of <paramref name="length"/> bytes is written: what aged out, and the oldest segments while it would not fit.</summary>
+    private void MakeRoom(long length)
+    {
+        DropExpired();
+        if (_writing is not null && Over(length))
+        {
+            // Close the segment being written, so that it too can go if it is the oldest.
+            _writer?.Dispose();
+            _writer = null;
+            _writing = null;
+        }
+
+        while (Over(length) && OldestDroppable() is { } oldest)
+        {
+            DropForRoom(oldest);
+        }
     }
 
     /// <summary>Forces what was appended onto the disk (fsync); the worker calls it once per round, not per record.</summary>
@@ -483,7 +502,11 @@ internal sealed partial class DurableSpool : IDisposable
         // written: a delivered segment stays on disk while it is (acknowledged, not deleted), and the next record may have
         // started another, empty since (a drop notice alone, or a write the disk refused). Left behind without its bookmark,
         // the next start sent it again from its start and counted its events adopted and sent again.
-        var empty = _segments.All(s => s.Adopted || s.PendingEvents == 0);
+        // A record of the handler's own not yet sent (a drop notice: no event of the app, PendingEvents 0) is not nothing:
+        // deleted, an adopted notice (SpoolStage.SpoolAdoptedNotice) was lost when the app quit offline again. Nor is a
+        // notice still held (DropNoticeFile): the directory stays for the next start, which adopts and sends it.
+        var empty = !DropNoticeFile.IsIn(_directory)
+            && _segments.All(s => s.Adopted || (s.PendingEvents == 0 && (s.Torn || s.Delivered >= s.Length)));
         var left = false;
         if (empty)
         {

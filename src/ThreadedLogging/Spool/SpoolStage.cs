@@ -33,6 +33,7 @@ internal sealed class SpoolStage
     private readonly Func<bool> _allOnDiskAtShutdown;
     private readonly Action _endShutdown;
     private readonly IReportsStalledConnects? _connects;
+    private readonly Func<long> _nextSequence;
     private readonly List<LogEvent> _moving = []; // MoveQueueToSpool's batch, reused call after call
     private readonly List<LogEvent> _carried = [];
     private readonly Lock _gate = new(); // the ticker's moves against the send's settling (SettledUpTo) and retry waits
@@ -57,8 +58,10 @@ internal sealed class SpoolStage
     /// </param>
     /// <param name="endShutdown">Ends the shutdown when <paramref name="allOnDiskAtShutdown"/> said so, outside the gate (the worker's: cancels its token).</param>
     /// <param name="connects">The sink, when it says that its connection attempt stalls (<see cref="IReportsStalledConnects"/>).</param>
-    public SpoolStage(string directory, ThreadedHandlerOptions options, LogIdentity identity, DeliveryLedger ledger, FailureReporter failures, SelfLog selfLog, ThreadedTimer timer, Func<List<LogEvent>, bool, bool> fillBatch, bool keepRecent = true, Action<List<LogEvent>>? recycle = null, Func<bool>? allOnDiskAtShutdown = null, Action? endShutdown = null, IReportsStalledConnects? connects = null)
+    /// <param name="nextSequence">Numbers an event the spool stage adds itself (an adopted drop notice): the worker's sequence.</param>
+    public SpoolStage(string directory, ThreadedHandlerOptions options, LogIdentity identity, DeliveryLedger ledger, FailureReporter failures, SelfLog selfLog, ThreadedTimer timer, Func<List<LogEvent>, bool, bool> fillBatch, bool keepRecent = true, Action<List<LogEvent>>? recycle = null, Func<bool>? allOnDiskAtShutdown = null, Action? endShutdown = null, IReportsStalledConnects? connects = null, Func<long>? nextSequence = null)
     {
+        _nextSequence = nextSequence ?? (static () => 0);
         _allOnDiskAtShutdown = allOnDiskAtShutdown ?? (static () => false);
         _endShutdown = endShutdown ?? (static () => { });
         _connects = connects;
@@ -77,6 +80,7 @@ internal sealed class SpoolStage
             },
             Report = selfLog.Write,
             HeldReleased = timer.Wake, // a spool found held is free: adopted on the pass this wakes
+            AdoptDropNotice = SpoolAdoptedNotice,
             BeforeLock = options.SpoolBeforeLock,
             AfterLock = options.SpoolAfterLock,
         };
@@ -111,8 +115,10 @@ internal sealed class SpoolStage
     {
         try
         {
+            _drops.KeepIn(() => _spool.DirectoryPath); // before the adoptions: a cap may drop as an adopted notice is written
             _spool.Open(stop);
             _active = true;
+            _drops.Persist(_selfLog.Write);
 
             // What a dead process left behind was logged before anything now: Flush waits for it too.
             _ledger.Adopt(_spool.PendingEvents);
@@ -126,6 +132,7 @@ internal sealed class SpoolStage
     /// <summary>Writes a batch to the spool; false when the spool is not working and the batch must go from memory.</summary>
     public bool TrySpool(List<LogEvent> batch)
     {
+        var batchId = _drops.TakeBatchId() ?? BatchDelivery.NewBatchId(); // a drop notice's batch: the id its file has
         if (!_active)
         {
             return false;
@@ -141,7 +148,7 @@ internal sealed class SpoolStage
         {
             // A copy when the spool keeps the batch in memory until it is sent (the worker reuses its list); else the
             // spool only writes it, and a copy per batch was garbage.
-            _spool.Append(new LogBatch(BatchDelivery.NewBatchId(), _spool.KeepsRecent ? new List<LogEvent>(batch) : batch, _identity), userEvents);
+            _spool.Append(new LogBatch(batchId, _spool.KeepsRecent ? new List<LogEvent>(batch) : batch, _identity), userEvents);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -154,11 +161,30 @@ internal sealed class SpoolStage
             // (and a poison event is found and dropped alone); the spool goes on. Thrown on, it left the worker with a
             // batch off the queue that nothing settled, and a batch half delivered that the worker's catch-all counted again.
             _failures.InternalError(e);
+            _drops.Persist(_selfLog.Write); // a notice it carries goes from memory: its file is no longer the only copy
             return false;
         }
 
         _ledger.MoveToSpool(userEvents);
+        _drops.Persist(_selfLog.Write); // what the write dropped for room, or a notice now in its record
         return true;
+    }
+
+    /// <summary>
+    /// A notice a previous process kept (<see cref="DropNoticeFile"/>) in a directory being adopted: written as a record of
+    /// this spool under the notice's batch id (then its file is deleted), sent after the adopted records as any record.
+    /// </summary>
+    private void SpoolAdoptedNotice(DropNoticeFile.Content adopted)
+    {
+        var batch = new List<LogEvent>(adopted.Drops.Count);
+        _drops.AddAdopted(adopted, batch);
+        foreach (var notice in batch)
+        {
+            notice.Sequence = _nextSequence();
+        }
+
+        _spool.Append(new LogBatch(adopted.BatchId, batch, _identity), countedEvents: 0, uncapped: true); // drops nothing for its room
+        _spool.Sync();
     }
 
     /// <summary>Makes what was written durable (one fsync for the batches of a round).</summary>
@@ -191,7 +217,9 @@ internal sealed class SpoolStage
             SpoolEntry entry;
             try
             {
-                if (!_spool.TryReadNext(out entry))
+                var read = _spool.TryReadNext(out entry);
+                _drops.Persist(_selfLog.Write); // what the age cap or a torn record dropped
+                if (!read)
                 {
                     return;
                 }
@@ -437,6 +465,11 @@ internal sealed class SpoolStage
     /// <summary>At shutdown, after the worker stopped: says what stays on disk for the next start, and closes the spool.</summary>
     public void Close()
     {
+        if (_active)
+        {
+            _drops.Persist(_selfLog.Write); // a notice still held (a cap was dropping) stays for the next start
+        }
+
         var left = _spool.PendingEvents;
         if (left > 0)
         {

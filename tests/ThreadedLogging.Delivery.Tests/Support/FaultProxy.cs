@@ -39,6 +39,7 @@ public sealed class FaultProxy : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly HttpClient[] _upstreams;
     private readonly TaskCompletionSource _responseLost = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _answerWithheld = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<string, int> _batches = [];
     private readonly List<string> _seen = [];
     private int _requests;
@@ -84,6 +85,16 @@ public sealed class FaultProxy : IAsyncDisposable
 
     /// <summary>Gets a task completed once a <see cref="Fault.LoseResponse"/> answer has been dropped (its batch committed).</summary>
     public Task FirstResponseLost => _responseLost.Task;
+
+    /// <summary>
+    /// Gets or sets, when not null, a text whose requests (their body as sent, or unzipped) are forwarded and their answer
+    /// withheld until the client goes away: the collector commits them, the client never hears of it (a test kills it
+    /// then: killed between the send and its recording). Every such request, retries too.
+    /// </summary>
+    public string? WithholdAnswersTo { get; set; }
+
+    /// <summary>Gets a task completed once the collector has answered a request <see cref="WithholdAnswersTo"/> withholds the answer of.</summary>
+    public Task AnswerWithheld => _answerWithheld.Task;
 
     public string Host { get; private set; } = "";
 
@@ -178,6 +189,13 @@ public sealed class FaultProxy : IAsyncDisposable
             }
         }
 
+        if (WithholdAnswersTo is { } withheld && Holds(body.ToArray(), context.Request.Headers.ContentEncoding.ToString(), withheld))
+        {
+            _answerWithheld.TrySetResult(); // committed upstream; the client waits for its answer until it goes
+            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            return;
+        }
+
         if (fault == Fault.LoseResponse)
         {
             context.Abort(); // committed upstream; the client never hears of it
@@ -187,6 +205,22 @@ public sealed class FaultProxy : IAsyncDisposable
 
         context.Response.StatusCode = (int)response.StatusCode;
         await response.Content.CopyToAsync(context.Response.Body);
+    }
+
+    private static bool Holds(byte[] body, string encoding, string text)
+    {
+        if (encoding.Contains("gzip", StringComparison.OrdinalIgnoreCase))
+        {
+            using var unzipped = new MemoryStream();
+            using (var gzip = new System.IO.Compression.GZipStream(new MemoryStream(body), System.IO.Compression.CompressionMode.Decompress))
+            {
+                gzip.CopyTo(unzipped);
+            }
+
+            body = unzipped.ToArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(body).Contains(text, StringComparison.Ordinal);
     }
 
     private int BatchNumber(HttpRequest request)

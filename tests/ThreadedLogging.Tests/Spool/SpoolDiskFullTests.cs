@@ -7,7 +7,7 @@ namespace ThreadedLogging.Tests.Spool;
 
 /// <summary>
 /// What a spool leaves on disk when a write fails (a full disk; here a real write fault of the kernel's,
-/// <see cref="FileSizeLimit"/>) or its segment being written is empty at the close: the next start sends and counts
+/// <see cref="FileSizeLimit"/>) or its segment being written holds no event of the app at the close: the next start sends and counts
 /// exactly what was not settled. At the stage (<see cref="SpoolStage"/>), with the real spool, ledger and delivery, to
 /// write at the moment the test chooses.
 /// </summary>
@@ -33,9 +33,14 @@ public sealed class SpoolDiskFullTests
         Assert.Equal(2, Directory.GetFiles(first.Spool.DirectoryPath, "*.seg*").Length);
         first.Spool.Close();
 
+        // The notice, not sent, is kept for the next start (deleted at the close, it was lost when the app quit offline),
+        // which sends it alone.
         var next = new Stage(directory.Path);
         Assert.Equal(0, next.Ledger.Adopted); // was the first segment's events, delivered already
+        var sink = new CollectingSink().Open();
+        await next.DeliverAsync(sink);
         next.Spool.Close();
+        Assert.Equal((0, 1), (sink.Delivered.Count, sink.Notices.Count));
         Assert.Empty(Directory.EnumerateFileSystemEntries(directory.Path)); // nothing left for a third start either
         Assert.Equal(spooled, first.Ledger.Sent);
     }

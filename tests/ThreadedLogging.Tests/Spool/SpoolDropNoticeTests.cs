@@ -93,6 +93,83 @@ public sealed class SpoolDropNoticeTests
     }
 
     [Fact]
+    public async Task SpoolFullWhileTheReceiverIsDown_AppDisposedBeforeItIsUp_NextStartSendsTheNoticeOnce()
+    {
+        // The cap's notice is held while the cap drops; the app quit offline, and the notice went with its memory: the next
+        // start sent the events left on disk and said nothing of those dropped (only the first run's self-log and Statistics did).
+        const int logged = 300;
+        const string UpKey = "up-key";
+        await using var server = await LoopbackServer.StartAsync();
+        server.Refuse = request => !LoopbackServer.WithKey(request, UpKey); // down for the first process, whenever its sends arrive
+        using var directory = new TempDirectory();
+        var allOnDisk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ThreadedHttpHandler? first = null;
+        using var failures = new SendFailures(() =>
+        {
+            if (Volatile.Read(ref first) is { Statistics: { } s } && s.Spooled + s.Dropped == logged)
+            {
+                allOnDisk.TrySetResult();
+            }
+        });
+        first = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o =>
+        {
+            o.ApiKey = "down-key";
+            o.BufferDirectory = directory.Path;
+            o.MaxBufferBytes = 64 * 1024; // segments of 8 KiB
+            o.BatchSize = 10;
+            o.Interval = TimeSpan.FromMilliseconds(50);
+            o.ShutdownTimeout = Safety;
+            o.SelfLog = m =>
+            {
+                if (m.Contains("remain in the spool", StringComparison.Ordinal))
+                {
+                    closed.TrySetResult();
+                }
+            };
+        }));
+        long dropped;
+        await using (first)
+        {
+            var logger = first.CreateLogger("App");
+            for (var i = 0; i < logged; i++)
+            {
+                logger.LogInformation("event {N} {Payload}", i, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(750)));
+            }
+
+            _ = first.FlushAsync();
+            await allOnDisk.Task.WaitAsync(Safety);
+            dropped = first.Statistics.Dropped;
+            Assert.True(dropped > 0, "the cap dropped nothing");
+        }
+
+        await closed.Task.WaitAsync(Safety); // the spool closed: its directory is free for the next start
+        Assert.Equal(dropped, first.Statistics.Dropped);
+        var receiver = NoticeReceiver.Listen(server);
+        await using (var next = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o =>
+        {
+            o.ApiKey = UpKey;
+            o.BufferDirectory = directory.Path;
+            o.MaxBufferBytes = 64 * 1024;
+            o.ShutdownTimeout = Safety;
+        })))
+        {
+            Assert.True(next.Flush(Safety));
+            var warning = await receiver.Notice.Task.WaitAsync(Safety);
+
+            Assert.Equal(logged - dropped, next.Statistics.Adopted);
+            var properties = warning.GetProperty("properties");
+            Assert.Equal(dropped, properties.GetProperty("DroppedCount").GetInt64());
+            Assert.True(properties.GetProperty("FirstDrop").GetDateTimeOffset() <= properties.GetProperty("LastDrop").GetDateTimeOffset());
+            Assert.Matches($"^ThreadedLogging dropped {dropped} events between .+ and .+: the spool was full \\(MaxBufferBytes\\)$", warning.GetProperty("message").GetString());
+        }
+
+        Assert.Equal(1, receiver.Notices);
+        Assert.Equal(logged - dropped, receiver.Taken);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(directory.Path, "*", SearchOption.AllDirectories)); // the notice's file too
+    }
+
+    [Fact]
     public async Task SpoolOlderThanMaxBufferAge_OneNoticeWithTheExactCountAtTheOptionsClocksTime()
     {
         // 50 events left on disk while the receiver was down, found by the next start 8 days later (the options' clock):
