@@ -216,6 +216,32 @@ public sealed class SerilogSeqSinkTests
     }
 
     /// <summary>
+    /// <c>{{</c> and <c>}}</c> are a literal brace in a Serilog template: <c>"Use {{UserId}} placeholders"</c> has no hole,
+    /// so a <c>UserId</c> from LogContext keeps its rank before <c>EnvironmentUserName</c>.
+    /// </summary>
+    [Fact]
+    public async Task SeqSink_EscapedBracesAroundAName_NotAHole_LogContextUserIdRanksBeforeEnvironmentUserName()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=" + Key);
+        var log = new LoggerConfiguration()
+            .Enrich.FromLogContext()
+            .Enrich.WithProperty("EnvironmentUserName", "vm\\root") // what WithEnvironmentUserName() adds
+            .WriteTo.Seq(collector.BaseAddress.ToString(), apiKey: Key)
+            .CreateLogger();
+        using (LogContext.PushProperty("UserId", "bob"))
+        {
+            log.Information("Use {{UserId}} placeholders");
+            log.Information("Use {{{UserId}}} as written", "u-991"); // an escaped brace, then the hole
+        }
+
+        await log.DisposeAsync();
+
+        var users = (await collector.EventsAsync()).ToDictionary(e => e.GetProperty("template").GetString()!, e => e.GetProperty("user").GetString(), StringComparer.Ordinal);
+        Assert.Equal("bob", users["Use {{UserId}} placeholders"]); // before: vm\root
+        Assert.Equal("vm\\root", users["Use {{{UserId}}} as written"]);
+    }
+
+    /// <summary>
     /// A Serilog app that names its identity as OpenTelemetry does: Serilog.Sinks.Seq (9.x) sends each dotted name as
     /// nested objects (<c>{"service":{"name":"shop","version":"3.1.0"},"host":{"name":"web-03"}}</c>), as Seq reads them.
     /// </summary>

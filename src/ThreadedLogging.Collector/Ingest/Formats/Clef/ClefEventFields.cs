@@ -100,10 +100,7 @@ internal struct ClefEventFields
         }
     }
 
-    /// <summary>
-    /// Whether <paramref name="name"/> is a hole of the event's <c>@mt</c>: <c>{name}</c>, <c>{@name}</c> or
-    /// <c>{$name}</c>, with or without an alignment or a format (<c>{name,-10}</c>, <c>{name:l}</c>).
-    /// </summary>
+    /// <summary>Whether <paramref name="name"/> is a hole of the event's <c>@mt</c> (<see cref="TemplateHoles.Contains"/>).</summary>
     private readonly bool IsTemplateHole(ReadOnlySpan<byte> name, JsonElement e)
     {
         var template = Template.ValueKind == JsonValueKind.String ? Template
@@ -115,18 +112,7 @@ internal struct ClefEventFields
 
         // The template's UTF-8 as sent (no string per event); one with an escape is read as text first.
         var raw = JsonMarshal.GetRawUtf8Value(template);
-        var text = raw.Contains((byte)'\\') ? System.Text.Encoding.UTF8.GetBytes(template.GetString()!) : raw;
-        for (var at = text.IndexOf((byte)'{'); at >= 0; at = text.IndexOf((byte)'{'))
-        {
-            text = text[(at + 1)..];
-            var inner = text.Length > 0 && text[0] is (byte)'@' or (byte)'$' ? text[1..] : text;
-            if (inner.StartsWith(name) && inner.Length > name.Length && inner[name.Length] is (byte)'}' or (byte)',' or (byte)':')
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return TemplateHoles.Contains(raw.Contains((byte)'\\') ? System.Text.Encoding.UTF8.GetBytes(template.GetString()!) : raw, name);
     }
 
     /// <summary>
