@@ -5,7 +5,7 @@ namespace ThreadedLogging.Collector.Ingest.Formats;
 /// <summary>
 /// Reads a message template's holes, Serilog's (CLEF <c>@mt</c>, <c>message_template.text</c>) and Microsoft.Extensions.Logging's
 /// (<c>{OriginalFormat}</c>) alike: a hole of the template is the message's content, not the event's identity
-/// (<c>"Deleted account {UserId}"</c>, logged by an admin), so CLEF ranks it after every identity name that is not one.
+/// (<c>"Deleted account {UserId}"</c>, logged by an admin), so CLEF and OTLP rank it after every identity name that is not one.
 /// </summary>
 internal static class TemplateHoles
 {

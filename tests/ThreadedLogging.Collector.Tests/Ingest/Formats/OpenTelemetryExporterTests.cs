@@ -251,6 +251,53 @@ public sealed class OpenTelemetryExporterTests
     }
 
     /// <summary>
+    /// OpenTelemetry .NET sends every hole of a template as an attribute of the record, and a record's attributes rank before
+    /// the resource's: "Restarting {ApplicationName} {version} on {machineName}" filed the event under the app, version and
+    /// machine restarted, not the resource's service.name, service.version and host.name. A hole now ranks after the
+    /// resource's and the record's other attributes (a scope's), as in CLEF, and is still the identity without one. The
+    /// template is the body, or <c>{OriginalFormat}</c> with <c>IncludeFormattedMessage</c>.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task OtlpExporter_IdentityNamesAsTemplateHoles_RankAfterTheResourceAndTheScope_StillTheIdentityWithoutThem(bool includeFormattedMessage)
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        using (var factory = LoggerFactory.Create(builder => builder.AddOpenTelemetry(otel =>
+        {
+            otel.SetResourceBuilder(ResourceBuilder.CreateEmpty().AddService("ops-console", serviceVersion: "1.0.0", autoGenerateServiceInstanceId: false)
+                .AddAttributes([new("host.name", "ops-vm")]));
+            otel.IncludeScopes = true;
+            otel.IncludeFormattedMessage = includeFormattedMessage;
+            otel.AddOtlpExporter(exporter =>
+            {
+                exporter.Endpoint = new Uri(collector.BaseAddress, "v1/logs");
+                exporter.Protocol = OtlpExportProtocol.HttpProtobuf;
+                exporter.ExportProcessorType = ExportProcessorType.Simple; // each record sent within its log call (see above)
+                exporter.TimeoutMilliseconds = 120_000;
+            });
+        })))
+        {
+            var logger = factory.CreateLogger("Ops");
+            logger.LogInformation("Restarting {ApplicationName} {version} on {machineName}", "billing", "2.0", "db-01");
+            using (logger.BeginScope(new Dictionary<string, object> { ["user.id"] = "admin" }))
+            {
+                logger.LogInformation("Deleted account {UserId}", "u-991");
+            }
+
+            logger.LogInformation("Locked account {UserId}", "u-992");
+        }
+
+        var events = (await collector.EventsAsync()).ToDictionary(e => e.GetProperty("template").GetString()!, StringComparer.Ordinal);
+        var restart = events["Restarting {ApplicationName} {version} on {machineName}"];
+        Assert.Equal("Restarting billing 2.0 on db-01", restart.GetProperty("message").GetString());
+        Assert.Equal(["ops-console", "1.0.0", "ops-vm"], new[] { "app", "version", "machine" }.Select(f => restart.GetProperty(f).GetString())); // before: billing, 2.0, db-01
+        Assert.Equal("billing", restart.GetProperty("properties").GetProperty("ApplicationName").GetString()); // the hole, kept as a property
+        Assert.Equal("admin", events["Deleted account {UserId}"].GetProperty("user").GetString()); // before: u-991
+        Assert.Equal("u-992", events["Locked account {UserId}"].GetProperty("user").GetString());
+    }
+
+    /// <summary>
     /// The identity names match an attribute in any ASCII case, the resource's and the record's: an app whose resource says
     /// <c>applicationName</c> and <c>machineName</c>, and whose scope says <c>userId</c>, was filed under none of them. The
     /// name as written wins over another case of it.

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Serilog;
+using Serilog.Context;
 using Serilog.Sinks.OpenTelemetry;
 using ThreadedLogging.Collector.Tests.Support;
 using ThreadedLogging.Testing;
@@ -110,5 +111,39 @@ public sealed class SerilogOpenTelemetrySinkTests
         var inner = Assert.Single(exception.GetProperty("inner").EnumerateArray());
         Assert.Equal("System.ArgumentException", inner.GetProperty("type").GetString());
         Assert.Equal("inner bad (Parameter 'amount')", inner.GetProperty("message").GetString());
+    }
+
+    /// <summary>
+    /// Serilog's sink sends every property, the template's holes too, as an attribute of the record, and the template in
+    /// <c>message_template.text</c>: a hole ranks after the resource's attributes and the record's other properties (an
+    /// enricher's, LogContext's), as in CLEF, and is still the identity without one.
+    /// </summary>
+    [Fact]
+    public async Task SerilogOpenTelemetrySink_IdentityNamesAsTemplateHoles_RankAfterTheResourceAndLogContext_StillTheIdentityWithoutThem()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=" + Key);
+        using (var log = new LoggerConfiguration().Enrich.FromLogContext()
+            .WriteTo.OpenTelemetry(sink =>
+            {
+                sink.Endpoint = new Uri(collector.BaseAddress, "v1/logs").ToString();
+                sink.Protocol = OtlpProtocol.HttpProtobuf;
+                sink.Headers = new Dictionary<string, string> { ["x-api-key"] = Key };
+                sink.ResourceAttributes = new Dictionary<string, object> { ["service.name"] = "ops-console", ["service.version"] = "1.0.0", ["host.name"] = "ops-vm" };
+            }).CreateLogger())
+        {
+            log.Information("Restarting {ApplicationName} {version} on {machineName}", "billing", "2.0", "db-01");
+            using (LogContext.PushProperty("user.id", "admin"))
+            {
+                log.Information("Deleted account {UserId}", "u-991");
+            }
+
+            log.Information("Locked account {UserId}", "u-992");
+        }
+
+        var events = (await collector.EventsAsync()).ToDictionary(e => e.GetProperty("template").GetString()!, StringComparer.Ordinal);
+        var restart = events["Restarting {ApplicationName} {version} on {machineName}"];
+        Assert.Equal(["ops-console", "1.0.0", "ops-vm"], new[] { "app", "version", "machine" }.Select(f => restart.GetProperty(f).GetString())); // before: billing, 2.0, db-01
+        Assert.Equal("admin", events["Deleted account {UserId}"].GetProperty("user").GetString()); // before: u-991
+        Assert.Equal("u-992", events["Locked account {UserId}"].GetProperty("user").GetString());
     }
 }

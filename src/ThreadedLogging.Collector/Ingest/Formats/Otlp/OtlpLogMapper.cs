@@ -10,7 +10,7 @@ namespace ThreadedLogging.Collector.Ingest.Formats.Otlp;
 /// <summary>
 /// Maps an OTLP logs export to events: resource attributes → identity (<see cref="IdentityPropertyOptions"/>:
 /// <c>service.name</c>, <c>service.version</c>, <c>host.name</c>, <c>enduser.id</c>/<c>user.name</c>/<c>user.id</c>; a record's own
-/// attribute wins), <c>service.instance.id</c> → instance, <c>process.pid</c>, the other resource attributes →
+/// attribute wins unless it is a hole of the record's template), <c>service.instance.id</c> → instance, <c>process.pid</c>, the other resource attributes →
 /// properties (<see cref="OtlpResource"/>), scope name → category, severity number (else text) → level, body →
 /// message (a template whose holes name attributes is rendered from them, as MEL would), <c>message_template.text</c>
 /// → template (Serilog's OpenTelemetry sink), <c>{OriginalFormat}</c> → template (OpenTelemetry .NET's
@@ -74,10 +74,10 @@ internal sealed class OtlpLogMapper(IdentityPropertyOptions identity)
         var (message, template) = Message(record, limits.Options.MaxEventBytes);
         var time = limits.Timestamp(timestamp, NoIndex);
         var ids = default(OtlpIdentity);
-        ids[IdentityPropertyOptions.UserKind] = First(record.Attributes, resource.Attributes, identity.UserNames);
-        ids[IdentityPropertyOptions.AppKind] = First(record.Attributes, resource.Attributes, identity.AppNames);
-        ids[IdentityPropertyOptions.VersionKind] = First(record.Attributes, resource.Attributes, identity.VersionNames);
-        ids[IdentityPropertyOptions.MachineKind] = First(record.Attributes, resource.Attributes, identity.MachineNames);
+        ids[IdentityPropertyOptions.UserKind] = First(record.Attributes, resource.Attributes, identity.UserNames, template);
+        ids[IdentityPropertyOptions.AppKind] = First(record.Attributes, resource.Attributes, identity.AppNames, template);
+        ids[IdentityPropertyOptions.VersionKind] = First(record.Attributes, resource.Attributes, identity.VersionNames, template);
+        ids[IdentityPropertyOptions.MachineKind] = First(record.Attributes, resource.Attributes, identity.MachineNames, template);
         return new NewEvent
         {
             Timestamp = time.Stored,
@@ -153,16 +153,19 @@ internal sealed class OtlpLogMapper(IdentityPropertyOptions identity)
     /// <summary>
     /// The first of <paramref name="names"/> with a value (in any ASCII case, the case written first:
     /// <see cref="OtlpValues.FindIdentity"/>) among the record's own attributes, else among the resource's: the record's is
-    /// the more specific (a record's <c>user.id</c> is its user, not the resource's <c>enduser.id</c>).
+    /// the more specific (a record's <c>user.id</c> is its user, not the resource's <c>enduser.id</c>). A record attribute
+    /// that is a hole of its <paramref name="template"/> comes last, as in CLEF: OpenTelemetry .NET and Serilog's sink send
+    /// every hole as an attribute, and "Restarting {ApplicationName} on {machineName}" names what the message is about, not
+    /// the app or the machine that logged it (the resource's <c>service.name</c> and <c>host.name</c>).
     /// </summary>
-    private static string? First(RepeatedField<KeyValue> own, RepeatedField<KeyValue> resource, IReadOnlyList<string> names) =>
-        FirstOf(own, names) ?? FirstOf(resource, names);
+    private static string? First(RepeatedField<KeyValue> own, RepeatedField<KeyValue> resource, IReadOnlyList<string> names, string? template) =>
+        FirstOf(own, names, template, holes: false) ?? FirstOf(resource, names, null, holes: false) ?? FirstOf(own, names, template, holes: true);
 
-    private static string? FirstOf(RepeatedField<KeyValue> attributes, IReadOnlyList<string> names)
+    private static string? FirstOf(RepeatedField<KeyValue> attributes, IReadOnlyList<string> names, string? template, bool holes)
     {
         for (var i = 0; i < names.Count; i++)
         {
-            if (OtlpValues.FindIdentity(attributes, names[i]) is { } found)
+            if (OtlpValues.FindIdentity(attributes, names[i], template, holes) is { } found)
             {
                 return found.Text;
             }

@@ -113,20 +113,37 @@ internal static class OtlpValues
     /// <summary>
     /// The attribute an identity name (<see cref="IdentityPropertyOptions"/>) reads, with its text: the first of
     /// <paramref name="key"/> as written, else the first in another ASCII case (an app's <c>userId</c> for <c>UserId</c>),
-    /// whichever has a text that is not empty; null when none has.
+    /// whichever has a text that is not empty; null when none has. With a <paramref name="template"/>, only the attributes
+    /// that are holes of it (<paramref name="holes"/>) or only those that are not (<see cref="TemplateHoles.Contains"/>).
     /// </summary>
-    public static (KeyValue Attribute, string Text)? FindIdentity(RepeatedField<KeyValue> values, string key)
+    public static (KeyValue Attribute, string Text)? FindIdentity(RepeatedField<KeyValue> values, string key, string? template = null, bool holes = false)
     {
+        if (holes && template is null)
+        {
+            return null; // no template, no hole
+        }
+
         KeyValue? exact = null;
         KeyValue? other = null;
         for (var i = 0; i < values.Count && exact is null; i++)
         {
             var name = values[i].Key;
-            if (string.Equals(name, key, StringComparison.Ordinal))
+            var same = string.Equals(name, key, StringComparison.Ordinal);
+            if (!same && (other is not null || name.Length != key.Length || !System.Text.Ascii.EqualsIgnoreCase(name, key)))
+            {
+                continue;
+            }
+
+            if (template is not null && TemplateHoles.Contains(template.AsSpan(), name.AsSpan()) != holes)
+            {
+                continue;
+            }
+
+            if (same)
             {
                 exact = values[i];
             }
-            else if (other is null && name.Length == key.Length && System.Text.Ascii.EqualsIgnoreCase(name, key))
+            else
             {
                 other = values[i];
             }
