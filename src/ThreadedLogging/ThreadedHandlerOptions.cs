@@ -166,6 +166,12 @@ public class ThreadedHandlerOptions
     internal Action<string>? SpoolAfterLock { get; set; }
 
     /// <summary>
+    /// Gets or sets a hook called by the shutdown's check on disk after it read the books and found everything on disk,
+    /// before it answers the exit flushes waiting (tests: a late call registering then; <see cref="BatchWorker"/>).
+    /// </summary>
+    internal Action? AllOnDiskBooksRead { get; set; }
+
+    /// <summary>
     /// Gets the patterns of property names whose values are replaced by <c>***</c> before they leave the
     /// process. A name matches when, lower-cased and without punctuation, it contains a pattern.
     /// </summary>

@@ -31,6 +31,7 @@ internal sealed class BatchWorker : IDisposable
     private readonly int _maxBatchBytes;
     private readonly TimeSpan _shutdownTimeout;
     private readonly LevelHold _levelHold;
+    private readonly Action? _booksRead; // tests: after the check on disk read the books (ThreadedHandlerOptions.AllOnDiskBooksRead)
     private readonly CancellationTokenSource _deadline = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _stopping;
@@ -54,6 +55,7 @@ internal sealed class BatchWorker : IDisposable
     public BatchWorker(EventQueue queue, ILogBatchSink sink, ThreadedHandlerOptions options, LogIdentity identity, DeliveryLedger ledger, FailureReporter failures, SelfLog selfLog, ThreadedTimer timer, bool poolsEvents, LevelHold levelHold)
     {
         _levelHold = levelHold;
+        _booksRead = options.AllOnDiskBooksRead;
         _queue = queue;
         _ledger = ledger;
         _failures = failures;
@@ -139,7 +141,8 @@ internal sealed class BatchWorker : IDisposable
     /// its backoff) with everything the app logged on disk, synced (<see cref="AllOnDiskAtShutdown"/>). The process's
     /// exit flush (<see cref="ProcessExitFlush"/>) waits for it beside its flush: the worker goes on (a log call of the
     /// exit, a later disposal), but what it would retry is on disk and the next start sends it. Registered before the
-    /// flush wakes the worker, so the check that answers it reads the books after the flush's events were logged. Null
+    /// flush wakes the worker, so the check that answers it reads the books after the flush's events were logged: a check
+    /// takes the waiter before it reads the books, so one registered after that is a new one, left to a later check. Null
     /// without a spool: there an exit still waits for the delivery, within its budget.
     /// </summary>
     public Task? AllOnDiskAfterFailedSend()
@@ -171,19 +174,34 @@ internal sealed class BatchWorker : IDisposable
     /// </summary>
     private bool AllOnDiskAtShutdown()
     {
-        var exiting = Volatile.Read(ref _allOnDisk); // read before the books: a waiter registered since is answered by a later check
+        // Taken before the books are read: a waiter registered from here on (a late call whose event these books may not
+        // count yet) is a new one, answered by a later check, never by this one.
+        var exiting = Interlocked.Exchange(ref _allOnDisk, null);
         if ((!_stopping && exiting is null) || _queue.Count > 0 || _ledger.InMemory(() => _queue.EnqueuedAtLevel) > 0)
         {
+            if (exiting is not null)
+            {
+                WaitOnDiskAgain(exiting);
+            }
+
             return false;
         }
 
-        if (exiting is not null)
-        {
-            Interlocked.CompareExchange(ref _allOnDisk, null, exiting);
-            exiting.TrySetResult(); // its continuations run elsewhere (RunContinuationsAsynchronously): safe under the gate
-        }
-
+        _booksRead?.Invoke();
+        exiting?.TrySetResult(); // its continuations run elsewhere (RunContinuationsAsynchronously): safe under the gate
         return _stopping;
+    }
+
+    /// <summary>
+    /// A check took <paramref name="exiting"/> with events still in memory: it goes back for a later check; or, when a
+    /// newer waiter was registered meanwhile, it is answered with that one, by a check that began after both registered.
+    /// </summary>
+    private void WaitOnDiskAgain(TaskCompletionSource exiting)
+    {
+        if (Interlocked.CompareExchange(ref _allOnDisk, exiting, null) is { } newer)
+        {
+            newer.Task.ContinueWith(static (_, waiting) => ((TaskCompletionSource)waiting!).TrySetResult(), exiting, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
     }
 
     /// <summary>After the worker stopped: closes the spool, whose content stays on disk for the next start.</summary>

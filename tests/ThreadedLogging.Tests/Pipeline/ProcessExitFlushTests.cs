@@ -156,6 +156,76 @@ public sealed class ProcessExitFlushTests
     }
 
     /// <summary>
+    /// With a spool, a call logged while the process exits returns once its event is on disk (<see cref="ProcessExitFlush.Outcome.OnDisk"/>),
+    /// never on the answer of a check that read the books before its event was queued. The late call registers its wait
+    /// (<see cref="BatchWorker.AllOnDiskAfterFailedSend"/>) just after such a check read the books, all on disk, and before
+    /// it answered the exit's wait (the hook <see cref="ThreadedHandlerOptions.AllOnDiskBooksRead"/>, on the worker): before,
+    /// the registration was handed that same wait, answered at once, and the call returned with its event still in memory,
+    /// where a process ending then loses it unreported. Against a real Kestrel answering 503.
+    /// </summary>
+    [Fact]
+    public async Task Exit_LateCallRegistersAsACheckAnswers_ReturnsOnlyOnceItsEventIsOnDisk()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        server.KeepRequests = false;
+        server.Refuse = LoopbackServer.Everything; // the collector down: every spooled batch's send fails
+        using var directory = new TempDirectory();
+        var selfLog = new ConcurrentQueue<string>();
+        ILogger? logger = null;
+        Task? late = null;
+        var registered = 0; // 1 once the late call waits, registered
+        var checksAfter = 0; // checks that read the books after the late call registered, before any answered it
+        using var lateWaiting = new ManualResetEventSlim();
+        var handler = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o =>
+        {
+            o.BufferDirectory = directory.Path;
+            o.ShutdownTimeout = TimeSpan.FromMinutes(10);
+            o.SelfLog = selfLog.Enqueue;
+            o.AllOnDiskBooksRead = () =>
+            {
+                if (Volatile.Read(ref registered) == 1)
+                {
+                    Interlocked.Increment(ref checksAfter);
+                    return;
+                }
+
+                if (Volatile.Read(ref late) is null)
+                {
+                    // The first check that found everything on disk with the exit's wait registered: the late call queues
+                    // its event and registers now, between this check's books and its answer. On a thread of the app's, not
+                    // of the worker's flow (whose calls never wait for the worker).
+                    using (ExecutionContext.SuppressFlow())
+                    {
+                        Volatile.Write(ref late, Task.Factory.StartNew(() => logger!.LogInformation("late"), TaskCreationOptions.LongRunning));
+                    }
+
+                    Assert.True(lateWaiting.Wait(TimeSpan.FromSeconds(30))); // a bound on a hang, not a timing
+                    Volatile.Write(ref registered, 1);
+                }
+            };
+        }));
+        handler.ExitFlush.LateCallWaiting = lateWaiting.Set;
+        logger = handler.CreateLogger("App");
+        for (var i = 0; i < 5; i++)
+        {
+            logger.LogInformation("event {N}", i);
+        }
+
+        await handler.ExitFlush.ExitAsync(Unreached).WaitAsync(TimeSpan.FromSeconds(30)); // answered by the check that runs the hook
+        await Volatile.Read(ref late)!.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The late call returned: a check that read the books after it registered found its event on disk.
+        Assert.True(Volatile.Read(ref checksAfter) >= 1, "the late call returned on the answer of a check that read the books before its event was queued");
+        var atExit = handler.Statistics;
+        Assert.Equal((6L, 0L, 0L, 6L, 6L, 0L), (atExit.Enqueued, atExit.Sent, atExit.Dropped, atExit.Spooled, atExit.Pending, atExit.UndeliveredAtExit));
+        Assert.DoesNotContain(selfLog, l => l.Contains("could not be delivered within the exit budget", StringComparison.Ordinal));
+
+        await handler.DisposeAsync();
+        Assert.Contains(selfLog, l => l.Contains("6 events remain in the spool", StringComparison.Ordinal));
+        Assert.Equal((0L, 0L, 6L), (handler.Statistics.Sent, handler.Statistics.Dropped, handler.Statistics.Pending));
+    }
+
+    /// <summary>
     /// Several threads log while the process exits (the app's own ProcessExit work, its other threads). Each call waits
     /// for its delivery, gives up when the budget is spent and reports; a host disposes the handler later, which delivers
     /// the first batch and loses the rest. The counts must be exact: the EventSource's lost less delivered-after-all is
