@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
@@ -25,6 +26,12 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
     /// <summary>How long a connection attempt (DNS lookup, TCP connect, TLS handshake) may take before the send fails.</summary>
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Marks a batch's request (<see cref="SendRequestAsync"/>): only a connect made for one counts as stalled, and only
+    /// while that send waits; the level poll's does not (<see cref="StalledConnect"/>).
+    /// </summary>
+    private static readonly HttpRequestOptionsKey<BatchSend> BatchSendKey = new("ThreadedLogging.BatchSend");
+
     /// <summary>The longest answer read for level rules: the collector's are a few hundred bytes.</summary>
     private const int MaxLevelsBytes = 64 * 1024;
 
@@ -33,9 +40,10 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
     private readonly bool _post;
     private readonly bool _compress;
     private readonly Stack<RequestBody> _bodies = new(2);
+    private readonly ConcurrentDictionary<object, (BatchSend Send, string To)> _stalled = new(); // batch sends' stalled connection attempts, by attempt
     private Uri? _uri;
     private volatile int _format;
-    private int _stalledConnects; // connection attempts under way for longer than StalledAfter
+    private int _stalledConnects; // batch sends' connection attempts under way for longer than StalledAfter
     private volatile string? _stalledTo;
 
     public HttpBatchSink(ThreadedHttpHandlerOptions options)
@@ -51,7 +59,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
             ConnectTimeout = ConnectTimeout,
             AutomaticDecompression = DecompressionMethods.None,
             AllowAutoRedirect = false, // a 301/302/303 was followed as a GET without the body, and its 200 counted the events sent
-            ConnectCallback = ConnectAsync, // the default connect, watched for a stall (per connection, not per send)
+            ConnectCallback = ConnectAsync, // the default connect, watched for a stall when a batch's request made it
         };
         HttpProxySetting.Apply(handler, options.Proxy, options.Host);
         _client = new HttpClient(handler)
@@ -128,7 +136,31 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
     }
 
     /// <inheritdoc />
-    public string? StalledConnect => Volatile.Read(ref _stalledConnects) > 0 ? _stalledTo : null;
+    /// <remarks>
+    /// Only an attempt made for a batch's request whose send still waits: the level poll's attempt (the same client) and an
+    /// attempt that outlived its send (.NET keeps a connect running after its request went out on another connection) say
+    /// nothing about the send in flight, which may be on an established connection, its request out.
+    /// </remarks>
+    public string? StalledConnect
+    {
+        get
+        {
+            if (Volatile.Read(ref _stalledConnects) == 0)
+            {
+                return null;
+            }
+
+            foreach (var (_, stall) in _stalled)
+            {
+                if (!stall.Send.Over)
+                {
+                    return stall.To;
+                }
+            }
+
+            return null;
+        }
+    }
 
     /// <inheritdoc />
     public Action? ConnectStalled { get; set; }
@@ -173,19 +205,24 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        var stalled = false;
+        var stalled = new object(); // this attempt, in _stalled once it stalls
+        var counted = false;
+        context.InitialRequestMessage.Options.TryGetValue(BatchSendKey, out var send); // null: the level poll's
         try
         {
             var connect = socket.ConnectAsync(context.DnsEndPoint, cancellationToken).AsTask();
             try
             {
-                await connect.WaitAsync(StalledAfter).ConfigureAwait(false); // the connect itself ends at the token: observed either way
+                // The connect itself ends at the token: observed either way.
+                await connect.WaitAsync(send is null ? Timeout.InfiniteTimeSpan : StalledAfter).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
-                _stalledTo = $"{context.DnsEndPoint.Host}:{context.DnsEndPoint.Port}";
+                var to = $"{context.DnsEndPoint.Host}:{context.DnsEndPoint.Port}";
+                _stalledTo = to;
+                _stalled[stalled] = (send!, to);
                 Interlocked.Increment(ref _stalledConnects); // a full fence before ConnectStalled reads who waits for it
-                stalled = true;
+                counted = true;
                 ConnectStalled?.Invoke();
                 await connect.ConfigureAwait(false);
             }
@@ -199,8 +236,9 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         }
         finally
         {
-            if (stalled)
+            if (counted)
             {
+                _stalled.TryRemove(stalled, out _);
                 Interlocked.Decrement(ref _stalledConnects);
             }
         }
@@ -283,9 +321,11 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.RequestTimeout);
+        var send = new BatchSend();
         try
         {
             using var request = createRequest();
+            request.Options.Set(BatchSendKey, send); // its connect, if it makes one, may say that it stalls
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             var result = Classify(response, _options.TimeProvider.GetUtcNow());
             if (result.Outcome == SendOutcome.Sent)
@@ -321,6 +361,10 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         {
             // The message of a proxy's failure names the proxy's URI, with the credentials of HTTPS_PROXY if it holds them.
             return new SendResult(SendOutcome.Transient, Error: HttpProxySetting.WithoutCredentials(e.Message));
+        }
+        finally
+        {
+            send.Over = true; // a connect still running for it says nothing about the next send
         }
     }
 
@@ -449,5 +493,18 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         public ArrayBufferWriter<byte> Json { get; } = new(16 * 1024);
 
         public MemoryStream Compressed { get; } = new();
+    }
+
+    /// <summary>A batch's send, as its request's connect sees it (<see cref="BatchSendKey"/>).</summary>
+    private sealed class BatchSend
+    {
+        private volatile bool _over;
+
+        /// <summary>Gets or sets whether the send has ended (answered, failed or cancelled).</summary>
+        public bool Over
+        {
+            get => _over;
+            set => _over = value;
+        }
     }
 }
