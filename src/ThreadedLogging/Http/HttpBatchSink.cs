@@ -32,6 +32,12 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
     /// </summary>
     private static readonly HttpRequestOptionsKey<BatchSend> BatchSendKey = new("ThreadedLogging.BatchSend");
 
+    /// <summary>
+    /// The send of a proxy's CONNECT (https through a proxy): SocketsHttpHandler makes that request itself, unmarked, for a
+    /// batch's request or the level poll's alike; its connect is watched as every connect was (a send never over).
+    /// </summary>
+    private static readonly BatchSend Tunnel = new();
+
     /// <summary>The longest answer read for level rules: the collector's are a few hundred bytes.</summary>
     private const int MaxLevelsBytes = 64 * 1024;
 
@@ -207,7 +213,11 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         var stalled = new object(); // this attempt, in _stalled once it stalls
         var counted = false;
-        context.InitialRequestMessage.Options.TryGetValue(BatchSendKey, out var send); // null: the level poll's
+        if (!context.InitialRequestMessage.Options.TryGetValue(BatchSendKey, out var send) && context.InitialRequestMessage.Method == HttpMethod.Connect)
+        {
+            send = Tunnel; // https through a proxy: SocketsHttpHandler's own CONNECT carries no mark, whoever's send made it
+        }
+
         try
         {
             var connect = socket.ConnectAsync(context.DnsEndPoint, cancellationToken).AsTask();
