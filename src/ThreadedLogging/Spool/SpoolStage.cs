@@ -235,7 +235,7 @@ internal sealed class SpoolStage
             // From disk, to a sink that takes envelopes: the stored bytes go as they are (no parse, no new JSON);
             // a batch the receiver does not take at once is parsed and goes the ordinary way (retry, split, poison). A record
             // whose first events were settled before a crash (held for content refusals) goes without them.
-            if (entry.Envelope is not { } envelope || entry.Skip > 0 || !await MoveQueueWhileSendingAsync(delivery.TrySendEnvelopeAsync(envelope, entry.EventCount, _identity, token), token).ConfigureAwait(false))
+            if (entry.Envelope is not { } envelope || entry.Skip > 0 || !await MoveQueueWhileSendingAsync(() => delivery.TrySendEnvelopeAsync(envelope, entry.EventCount, _identity, token), token).ConfigureAwait(false))
             {
                 if (_spool.ReadBatch(entry) is not { } batch)
                 {
@@ -272,7 +272,7 @@ internal sealed class SpoolStage
                     }
                 }
 
-                await MoveQueueWhileSendingAsync(DeliverAsync(), token).ConfigureAwait(false);
+                await MoveQueueWhileSendingAsync(DeliverAsync, token).ConfigureAwait(false);
 
                 async Task<bool> DeliverAsync()
                 {
@@ -413,13 +413,22 @@ internal sealed class SpoolStage
     /// accepts and never answers holds a send for the request timeout, and what was logged meanwhile must not wait for it
     /// in memory (the shutdown deadline lost it). A wake consumed here is given back to the worker after the send.
     /// </summary>
-    private async Task<bool> MoveQueueWhileSendingAsync(Task<bool> send, CancellationToken token)
+    /// <remarks>
+    /// The send starts after <see cref="_ticking"/> is set: its first retry's wait may begin before its task returns here (a
+    /// 503 answered at once, its continuation on another thread), and must find the ticker there to end a shutdown
+    /// (<see cref="WaitBeforeRetryAsync"/>); it found none, waited out the backoff moving the queue, and the disposal the
+    /// whole budget.
+    /// </remarks>
+    private async Task<bool> MoveQueueWhileSendingAsync(Func<Task<bool>> startSend, CancellationToken token)
     {
         var woken = false;
+        var send = Task.FromResult(false);
         _ticking = true;
         Interlocked.MemoryBarrier(); // before the stall's check: a stall said since then wakes this ticker (ConnectStalled)
         try
         {
+            send = startSend();
+
             // The send stalls connecting already (a connect of an earlier send still under way): see below.
             if (_connects?.StalledConnect is not null)
             {
