@@ -42,12 +42,12 @@ internal sealed class KeylessRequestGuard(RequestDelegate next, bool loopbackOnl
         var host = request.Host.Host;
         if (loopbackOnly && host.Length > 0 && !IsLoopbackName(host))
         {
-            return RefuseAsync(context, $"Host '{host}' is not a loopback name: a collector on loopback without API keys answers only localhost or 127.0.0.1 (DNS rebinding)");
+            return RefuseAsync(context, $"Host '{host}' is not a loopback name: a collector on loopback {Without(context)} answers only localhost or 127.0.0.1 (DNS rebinding)");
         }
 
         if (loopbackOnly && ProxyHeader(request) is { } proxied)
         {
-            return RefuseAsync(context, $"the request came through a proxy ({proxied}): a collector on loopback without API keys answers only this machine's own clients; " +
+            return RefuseAsync(context, $"the request came through a proxy ({proxied}): a collector on loopback {Without(context)} answers only this machine's own clients; " +
                 "to serve it through a proxy, set Collector:IngestApiKeys and Collector:ReadApiKey");
         }
 
@@ -57,8 +57,8 @@ internal sealed class KeylessRequestGuard(RequestDelegate next, bool loopbackOnl
         if (checks && ForeignBrowserRequest(request) is { } reason)
         {
             return RefuseAsync(context, loopbackOnly
-                ? $"{reason}: a collector on loopback without API keys takes no cross-site browser requests"
-                : $"{reason}: a collector without API keys (Collector:AllowUnauthenticated) takes no cross-site browser requests");
+                ? $"{reason}: a collector on loopback {Without(context)} takes no cross-site browser requests"
+                : $"{reason}: a collector {Without(context)} (Collector:AllowUnauthenticated) takes no cross-site browser requests");
         }
 
         if (WithoutIngestKey(context) && BrowserSimpleSeqPost(request) is { } contentType)
@@ -146,6 +146,18 @@ internal sealed class KeylessRequestGuard(RequestDelegate next, bool loopbackOnl
         }
 
         return keys.IngestRequiresKey && metadata.GetMetadata<global::Grpc.AspNetCore.Server.GrpcMethodMetadata>() is not null;
+    }
+
+    /// <summary>
+    /// What a refusal says is missing: no key at all ("without API keys"), or, with keys for one role only, a key for this
+    /// request (the keyless role's endpoint, or one of no role: the keyed role's are judged by their key).
+    /// </summary>
+    private static string Without(HttpContext context)
+    {
+        var keys = context.RequestServices.GetRequiredService<ApiKeyRing>();
+        return keys.IngestRequiresKey == keys.ReadRequiresKey
+            ? "without API keys"
+            : $"without a key for this request (keys are set for {(keys.IngestRequiresKey ? "ingest" : "reading")} only)";
     }
 
     /// <summary>Whether ingest takes requests without a key now (keys may come with a reload of the --config file).</summary>

@@ -65,6 +65,7 @@ public sealed class PartlyKeyedProxyTests
             var (status, _, body) = await SendAsync(proxied, "GET", target, headers);
             Assert.True(status == 403, $"{target}: {status} {body}");
             Assert.Contains("came through a proxy", Http.Error(body), StringComparison.Ordinal);
+            Assert.Contains("without a key for this request (keys are set for ingest only)", Http.Error(body), StringComparison.Ordinal);
         }
 
         // Directly, on loopback, reading still needs no key.
@@ -81,6 +82,7 @@ public sealed class PartlyKeyedProxyTests
         var (ingest, _, ingestBody) = await SendAsync(proxied, "POST", "/log/eve");
         Assert.Equal(403, ingest);
         Assert.Contains("came through a proxy", Http.Error(ingestBody), StringComparison.Ordinal);
+        Assert.Contains("without a key for this request (keys are set for reading only)", Http.Error(ingestBody), StringComparison.Ordinal);
 
         var (read, _, readBody) = await SendAsync(proxied, "GET", "/api/users", "X-Api-Key: " + ReadKey);
         Assert.True(read == 200, readBody);
