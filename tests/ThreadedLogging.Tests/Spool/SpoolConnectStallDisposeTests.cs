@@ -1,8 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text.Json;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
-using ThreadedLogging.Tests.Http;
 using ThreadedLogging.Tests.Support;
 
 namespace ThreadedLogging.Tests.Spool;
@@ -16,9 +11,6 @@ namespace ThreadedLogging.Tests.Spool;
 /// </summary>
 public sealed class SpoolConnectStallDisposeTests
 {
-    private const int Events = 25;
-    private static readonly TimeSpan Safety = TimeSpan.FromSeconds(30);
-
     /// <summary>
     /// Rows: the disposal beginning with the worker idle (it spools and sends then, the connect beginning during the
     /// shutdown), or with a flush's send already under way; and without the level poll at start, whose connect is
@@ -32,51 +24,16 @@ public sealed class SpoolConnectStallDisposeTests
     [InlineData(false, false)]
     public async Task Dispose_ConnectStallsWithASpool_ReturnsWithoutWaitingForTheConnect_NextStartSendsEachEventOnce(bool flushFirst, bool levelPoll)
     {
-        var received = new int[Events];
-        var others = 0;
-        await using var server = await LoopbackServer.StartAsync();
-        server.KeepRequests = false;
-        server.Respond = request =>
-        {
-            using var document = JsonDocument.Parse(request.Body);
-            foreach (var item in document.RootElement.GetProperty("events").EnumerateArray())
-            {
-                if (item.GetProperty("properties").TryGetProperty("N", out var n))
-                {
-                    Interlocked.Increment(ref received[n.GetInt32()]);
-                }
-                else
-                {
-                    Interlocked.Increment(ref others);
-                }
-            }
-
-            return Task.FromResult(Results.Ok());
-        };
-
-        using var directory = new TempDirectory();
-        var selfLog = new ConcurrentQueue<string>();
+        await using var quit = await SpooledQuit.StartAsync();
         ThreadedHttpHandler offline;
         using (var dropping = new SynDroppingPort())
         {
-            offline = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o =>
+            offline = quit.Handler(dropping.Host, o =>
             {
-                o.Host = dropping.Host;
-                o.BufferDirectory = directory.Path;
-                o.BatchSize = 10;
                 o.LevelPollInterval = levelPoll ? TimeSpan.FromMinutes(1) : TimeSpan.Zero;
                 o.RequestTimeout = TimeSpan.FromMinutes(10); // the connect's own timeout (10 s) is the only one before the budget
-                o.ShutdownTimeout = TimeSpan.FromMinutes(10); // the test's timeout fails a disposal that waits it out
-                o.MinRetryDelay = TimeSpan.FromMinutes(5); // a failed send's backoff: longer than the test's timeout
-                o.MaxRetryDelay = TimeSpan.FromMinutes(10);
-                o.SelfLog = selfLog.Enqueue;
-            }));
-            var logger = offline.CreateLogger("App");
-            for (var i = 0; i < Events; i++)
-            {
-                logger.LogInformation("quitting {N}", i);
-            }
-
+            });
+            SpooledQuit.LogEvents(offline);
             if (flushFirst)
             {
                 _ = offline.FlushAsync(); // the worker spools and sends now; never completes while the connect hangs
@@ -90,16 +47,7 @@ public sealed class SpoolConnectStallDisposeTests
         Assert.Null(statistics.LastError);
         Assert.Equal(0, statistics.Sent);
         Assert.Equal(0, statistics.Dropped); // nothing lost: all of it on disk
-        Assert.Contains(selfLog, line => line.Contains($" {Events} events remain in the spool at ", StringComparison.Ordinal));
-        Assert.DoesNotContain(selfLog, line => line.Contains("failed", StringComparison.Ordinal) || line.Contains("not delivered before the shutdown deadline", StringComparison.Ordinal));
-
-        await using (var next = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o => o.BufferDirectory = directory.Path)))
-        {
-            Assert.True(next.Flush(Safety));
-            Assert.Equal(Events, next.Statistics.Adopted);
-        }
-
-        Assert.All(received, count => Assert.Equal(1, count));
-        Assert.Equal(0, Volatile.Read(ref others));
+        Assert.DoesNotContain(quit.SelfLog, line => line.Contains("failed", StringComparison.Ordinal) || line.Contains("not delivered before the shutdown deadline", StringComparison.Ordinal));
+        await quit.AssertNextStartSendsEachEventOnceAsync();
     }
 }

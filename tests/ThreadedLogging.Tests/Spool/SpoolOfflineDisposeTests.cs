@@ -1,8 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text.Json;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
-using ThreadedLogging.Tests.Http;
 using ThreadedLogging.Tests.Support;
 
 namespace ThreadedLogging.Tests.Spool;
@@ -17,7 +12,6 @@ namespace ThreadedLogging.Tests.Spool;
 /// </summary>
 public sealed class SpoolOfflineDisposeTests
 {
-    private const int Events = 25;
     private static readonly TimeSpan Safety = TimeSpan.FromSeconds(30);
 
     [Theory(Timeout = 120_000)]
@@ -27,58 +21,21 @@ public sealed class SpoolOfflineDisposeTests
     [InlineData(true, true)]
     public async Task Dispose_CollectorDownWithASpool_ReturnsWithoutWaitingOutTheBudget_NextStartSendsEachEventOnce(bool closedPort, bool failingAlready)
     {
-        var received = new int[Events];
-        var others = 0;
-        await using var server = await LoopbackServer.StartAsync();
-        server.KeepRequests = false;
-        server.Respond = request =>
-        {
-            using var document = JsonDocument.Parse(request.Body);
-            foreach (var item in document.RootElement.GetProperty("events").EnumerateArray())
-            {
-                if (item.GetProperty("properties").TryGetProperty("N", out var n))
-                {
-                    Interlocked.Increment(ref received[n.GetInt32()]);
-                }
-                else
-                {
-                    Interlocked.Increment(ref others);
-                }
-            }
-
-            return Task.FromResult(Results.Ok());
-        };
-
         // Down: every ingest request answered 503 (the first handler's only), or nothing listening on its port at all.
-        server.Refuse = closedPort ? null : LoopbackServer.Everything;
-        using var directory = new TempDirectory();
-        var selfLog = new ConcurrentQueue<string>();
+        await using var quit = await SpooledQuit.StartAsync();
+        quit.Server.Refuse = closedPort ? null : LoopbackServer.Everything;
         ThreadedHttpHandler? offline = null;
         var failedWithAllOnDisk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var failures = new SendFailures(() =>
         {
             // Said on the worker at each failed send, just before it waits the backoff: checked there, its own handler only.
-            if (Volatile.Read(ref offline) is { Statistics: { Failed: > 0 } s } && s.Spooled == Events)
+            if (Volatile.Read(ref offline) is { Statistics: { Failed: > 0 } s } && s.Spooled == SpooledQuit.Events)
             {
                 failedWithAllOnDisk.TrySetResult();
             }
         });
-        offline = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o =>
-        {
-            o.Host = closedPort ? $"127.0.0.1:{FreeTcpPort.Next()}" : server.Host;
-            o.BufferDirectory = directory.Path;
-            o.BatchSize = 10;
-            o.ShutdownTimeout = TimeSpan.FromMinutes(10); // before: the disposal retried until then, and the test's timeout failed it
-            o.MinRetryDelay = TimeSpan.FromMinutes(5); // the first backoff 2.5 to 5 min: longer than the test's timeout
-            o.MaxRetryDelay = TimeSpan.FromMinutes(10);
-            o.SelfLog = selfLog.Enqueue;
-        }));
-        var logger = offline.CreateLogger("App");
-        for (var i = 0; i < Events; i++)
-        {
-            logger.LogInformation("quitting {N}", i);
-        }
-
+        offline = quit.Handler(closedPort ? $"127.0.0.1:{FreeTcpPort.Next()}" : quit.Server.Host);
+        SpooledQuit.LogEvents(offline);
         if (failingAlready)
         {
             // Before: the disposal waited out that backoff (minutes here, MaxRetryDelay's 2 min at the defaults) or the budget.
@@ -91,17 +48,7 @@ public sealed class SpoolOfflineDisposeTests
         var statistics = offline.Statistics;
         Assert.Equal(0, statistics.Sent);
         Assert.Equal(0, statistics.Dropped); // nothing lost: all of it on disk
-        Assert.Contains(selfLog, line => line.Contains($" {Events} events remain in the spool at ", StringComparison.Ordinal));
-        Assert.DoesNotContain(selfLog, line => line.Contains("not delivered before the shutdown deadline", StringComparison.Ordinal));
-
-        server.Refuse = null;
-        await using (var next = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o => o.BufferDirectory = directory.Path)))
-        {
-            Assert.True(next.Flush(Safety));
-            Assert.Equal(Events, next.Statistics.Adopted);
-        }
-
-        Assert.All(received, count => Assert.Equal(1, count));
-        Assert.Equal(0, Volatile.Read(ref others));
+        Assert.DoesNotContain(quit.SelfLog, line => line.Contains("not delivered before the shutdown deadline", StringComparison.Ordinal));
+        await quit.AssertNextStartSendsEachEventOnceAsync();
     }
 }
