@@ -99,7 +99,7 @@ internal static class DropNoticeFile
                 if (count > 0)
                 {
                     drops.Add(new Entry(
-                        Enum.Parse<SpoolDropReason>(entry.GetProperty("reason").GetString()!),
+                        Enum.TryParse<SpoolDropReason>(entry.GetProperty("reason").GetString(), out var reason) && Enum.IsDefined(reason) ? reason : SpoolDropReason.Other, // another version's: its count kept
                         count,
                         entry.GetProperty("first").GetDateTimeOffset(),
                         entry.GetProperty("last").GetDateTimeOffset()));

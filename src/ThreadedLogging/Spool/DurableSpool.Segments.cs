@@ -529,6 +529,7 @@ internal sealed partial class DurableSpool
             Report?.Invoke($"Could not cut {segment.Path}: {e.Message}");
         }
 
+        FoldNotices(segment, sending.End, 0);
         var dropped = DroppableEvents(segment);
         segment.Length = sending.End;
         segment.PendingEvents = sending.EventCount - _sendingSettled;
@@ -541,9 +542,13 @@ internal sealed partial class DurableSpool
     /// <summary>Removes a segment: delivered (<paramref name="dropped"/> null), or dropped for that reason, its pending events counted.</summary>
     private void Remove(SpoolSegment segment, SpoolDropReason? dropped)
     {
-        if (dropped is { } reason && segment.PendingEvents > 0)
+        if (dropped is { } reason)
         {
-            Dropped?.Invoke(segment.PendingEvents, reason);
+            FoldNotices(segment, segment.Delivered, segment.FirstSettled);
+            if (segment.PendingEvents > 0)
+            {
+                Dropped?.Invoke(segment.PendingEvents, reason);
+            }
         }
 
         segment.PendingEvents = 0;
@@ -568,6 +573,59 @@ internal sealed partial class DurableSpool
             DeleteAdoptedDirectory(owner);
         }
     }
+
+    /// <summary>
+    /// Hands the records of <paramref name="segment"/> from <paramref name="from"/> on (the first with its first
+    /// <paramref name="skip"/> events delivered), which a cap drops, to <see cref="NoticesDropped"/> when they hold drop
+    /// notices: before, a notice went with its segment uncounted (it counts no event), an adopted one too, and the
+    /// collector never heard of the drops it told. Only a segment that may hold one is read (<see cref="SpoolSegment.MayHoldNotices"/>),
+    /// and only a record whose JSON names the notices' category is handed on; into buffers of its own (the reader's may
+    /// hold the envelope being sent). A record that cannot be read is passed over: its events are counted as the drop counts them.
+    /// </summary>
+    private void FoldNotices(SpoolSegment segment, long from, int skip)
+    {
+        if (!segment.MayHoldNotices || NoticesDropped is null || from >= segment.Length)
+        {
+            return;
+        }
+
+        try
+        {
+            using var stream = new FileStream(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            stream.Position = from;
+            byte[] buffer = [];
+            using var unpacked = new MemoryStream();
+            SpoolRecordFormat.ReadStatus status;
+            while (stream.Position < segment.Length
+                && (status = SpoolRecordFormat.TryRead(stream, ref buffer, out var payload, out _, out _)) is not (SpoolRecordFormat.ReadStatus.End or SpoolRecordFormat.ReadStatus.Torn))
+            {
+                if (status is SpoolRecordFormat.ReadStatus.Record or SpoolRecordFormat.ReadStatus.Recovered)
+                {
+                    try
+                    {
+                        var json = SpoolRecordFormat.Unpack(payload, unpacked);
+                        if (json.Span.IndexOf(NoticeCategory) >= 0)
+                        {
+                            NoticesDropped(json, skip);
+                        }
+                    }
+                    catch (InvalidDataException)
+                    {
+                        // Not gzip after all: nothing of it can be read.
+                    }
+                }
+
+                skip = 0;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Report?.Invoke($"Could not read the drop notices in {segment.Path} before dropping it ({e.GetType().Name}: {e.Message}): the collector does not hear of the drops they told.");
+        }
+    }
+
+    /// <summary>The notices' category as it appears in a record's JSON (<see cref="QueueDrops.OwnCategory"/>).</summary>
+    private static ReadOnlySpan<byte> NoticeCategory => "\"ThreadedLogging\""u8;
 
     /// <summary>
     /// Lets go of an adopted directory with nothing left to send and deletes it. On Unix its lock file is unlinked while it

@@ -74,6 +74,14 @@ internal sealed partial class DurableSpool : IDisposable
     /// <summary>Called with the number of events the size or age cap removed, or a torn segment cut short, and why.</summary>
     public Action<int, SpoolDropReason>? Dropped { get; set; }
 
+    /// <summary>
+    /// Called, before the drop is counted (<see cref="Dropped"/>), with the JSON of each record a cap drops, or of a batch too
+    /// large for the spool, that holds the handler's own drop notices, and how many of its first events were delivered
+    /// before: a notice counts no event, so the drop that takes it counts nothing of what it told, and the collector never
+    /// heard of those drops (<see cref="SpoolDrops.Fold"/> takes them back into the pending notice).
+    /// </summary>
+    public Action<ReadOnlyMemory<byte>, int>? NoticesDropped { get; set; }
+
     /// <summary>Called with a message for the self-log.</summary>
     public Action<string>? Report { get; set; }
 
@@ -276,8 +284,14 @@ internal sealed partial class DurableSpool : IDisposable
         JsonBatchWriter.WriteEnvelope(_buffer, batch);
         var record = SpoolRecordFormat.Pack(_buffer.WrittenSpan, _packed);
         SpoolRecordFormat.WriteHeader(record, countedEvents);
+        var holdsNotices = countedEvents < batch.Events.Count;
         if (record.Length > _maxBytes && !uncapped)
         {
+            if (holdsNotices)
+            {
+                NoticesDropped?.Invoke(_buffer.WrittenMemory, 0);
+            }
+
             Dropped?.Invoke(countedEvents, SpoolDropReason.TooLarge);
             Report?.Invoke($"A batch of {record.Length} bytes is larger than the spool ({_maxBytes} bytes) and was dropped.");
             return;
@@ -306,6 +320,7 @@ internal sealed partial class DurableSpool : IDisposable
 
         _writing.Length += record.Length;
         _writing.PendingEvents += countedEvents;
+        _writing.MayHoldNotices |= holdsNotices;
         Remember(new RecentRecord(_writing, start, _writing.Length, batch, countedEvents));
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
 namespace ThreadedLogging;
@@ -22,6 +23,15 @@ internal enum SpoolDropReason
 
     /// <summary>A record passed its checksum but could not be read (written by an incompatible version).</summary>
     Unreadable,
+
+    /// <summary>
+    /// The memory queue was full: its notice (<see cref="QueueDrops"/>) was spooled, then dropped by a cap, and taken back
+    /// into the spool's pending notice (<see cref="SpoolDrops.Fold"/>).
+    /// </summary>
+    QueueFull,
+
+    /// <summary>A notice whose reason this version does not know (another version's wording) was dropped by a cap and taken back.</summary>
+    Other,
 }
 
 /// <summary>
@@ -135,6 +145,84 @@ internal sealed class SpoolDrops(TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// Takes back into what is pending the drop notices of a record (its JSON) a cap dropped, or of a batch too large for the
+    /// spool, after its first <paramref name="skip"/> events (delivered before): by reason, the counts added, the first and
+    /// last drop's times kept. A notice counts no event, so the drop that took it counted nothing of what it told (an
+    /// adopted one, of a first offline run, dropped in a second: the collector never heard of the first run's drops); now
+    /// the next notice tells the sum, under the pending notice's batch id, kept in <see cref="DropNoticeFile"/> as any.
+    /// </summary>
+    public void Fold(ReadOnlyMemory<byte> json, int skip)
+    {
+        var found = new List<(SpoolDropReason Reason, Pending Drops)>();
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var index = 0;
+            foreach (var item in document.RootElement.GetProperty(JsonBatchFields.Events).EnumerateArray())
+            {
+                if (index++ >= skip
+                    && item.TryGetProperty(JsonBatchFields.Category, out var category) && category.ValueEquals(QueueDrops.OwnCategory)
+                    && item.TryGetProperty(JsonBatchFields.Properties, out var properties)
+                    && properties.TryGetProperty("DroppedCount", out var count) && count.TryGetInt64(out var dropped) && dropped > 0
+                    && properties.TryGetProperty("FirstDrop", out var first) && first.TryGetDateTimeOffset(out var firstDrop)
+                    && properties.TryGetProperty("LastDrop", out var last) && last.TryGetDateTimeOffset(out var lastDrop))
+                {
+                    var message = item.TryGetProperty(JsonBatchFields.Message, out var text) ? text.GetString() : null;
+                    found.Add((ReasonOf(message), new Pending(dropped, firstDrop, lastDrop)));
+                }
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException)
+        {
+            // Not an envelope this version reads: nothing of it is known, and its app events are counted as the drop counts them.
+        }
+
+        if (found.Count == 0)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            foreach (var (reason, drops) in found)
+            {
+                var pending = _pending[(int)reason];
+                _pending[(int)reason] = pending is null
+                    ? drops
+                    : new Pending(pending.Count + drops.Count, Min(pending.First, drops.First), Max(pending.Last, drops.Last));
+            }
+
+            _batchId ??= BatchDelivery.NewBatchId();
+            _dirty = true;
+        }
+    }
+
+    /// <summary>The reason a notice's message gives (<see cref="Why"/>, after the drops' times): <see cref="SpoolDropReason.Other"/> when this version does not know it.</summary>
+    private static SpoolDropReason ReasonOf(string? message)
+    {
+        var at = message?.IndexOf(": ", StringComparison.Ordinal) ?? -1; // the times (ISO 8601, "O") hold no ": "
+        if (at < 0)
+        {
+            return SpoolDropReason.Other;
+        }
+
+        var why = message.AsSpan(at + 2);
+        foreach (var reason in Enum.GetValues<SpoolDropReason>())
+        {
+            if (reason == SpoolDropReason.QueueFull ? why.StartsWith(Why(reason), StringComparison.Ordinal) : why.SequenceEqual(Why(reason)))
+            {
+                return reason; // the queue's may go on (a call kept as an object that found no slot): its count is what matters
+            }
+        }
+
+        return SpoolDropReason.Other;
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a <= b ? a : b;
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a >= b ? a : b;
+
     /// <summary>Adds to <paramref name="batch"/> the warning events of a notice a previous process kept (<see cref="DropNoticeFile"/>).</summary>
     public void AddAdopted(DropNoticeFile.Content adopted, List<LogEvent> batch)
     {
@@ -172,16 +260,21 @@ internal sealed class SpoolDrops(TimeProvider time)
         return added;
     }
 
+    /// <summary>What a notice says of why: the end of its message.</summary>
+    private static string Why(SpoolDropReason reason) => reason switch
+    {
+        SpoolDropReason.Full => "the spool was full (MaxBufferBytes)",
+        SpoolDropReason.TooLarge => "a batch was larger than the whole spool (MaxBufferBytes)",
+        SpoolDropReason.Aged => "they were older than MaxBufferAge in the spool",
+        SpoolDropReason.Torn => "a spool record was torn",
+        SpoolDropReason.Unreadable => "a spool record could not be read",
+        SpoolDropReason.QueueFull => "the queue was full",
+        _ => "their notice, spooled, was dropped by the spool's caps (its reason unknown to this version)",
+    };
+
     private LogEvent Notice(Pending pending, SpoolDropReason reason)
     {
-        var why = reason switch
-        {
-            SpoolDropReason.Full => "the spool was full (MaxBufferBytes)",
-            SpoolDropReason.TooLarge => "a batch was larger than the whole spool (MaxBufferBytes)",
-            SpoolDropReason.Aged => "they were older than MaxBufferAge in the spool",
-            SpoolDropReason.Torn => "a spool record was torn",
-            _ => "a spool record could not be read",
-        };
+        var why = Why(reason);
         var notice = LogEvent.Create(
             time.GetUtcNow(),
             LogLevel.Warning,

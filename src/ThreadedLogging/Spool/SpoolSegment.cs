@@ -31,6 +31,13 @@ internal sealed class SpoolSegment(string path, bool adopted, DateTimeOffset cre
     /// <summary>Gets or sets whether a torn or corrupt record was found: nothing after it is read.</summary>
     public bool Torn { get; set; }
 
+    /// <summary>
+    /// Gets or sets whether a record of the segment may hold the handler's own drop notices: one of ours a batch with a
+    /// notice was written into, or an adopted one (its records' headers do not say). A cap that drops it reads those first
+    /// (<see cref="DurableSpool.NoticesDropped"/>).
+    /// </summary>
+    public bool MayHoldNotices { get; set; } = adopted;
+
     /// <summary>Gets or sets the directory lock that must be released when the last adopted segment of a directory is gone.</summary>
     public AdoptedDirectory? Owner { get; set; }
 }

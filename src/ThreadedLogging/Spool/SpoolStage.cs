@@ -81,6 +81,7 @@ internal sealed class SpoolStage
             Report = selfLog.Write,
             HeldReleased = timer.Wake, // a spool found held is free: adopted on the pass this wakes
             AdoptDropNotice = SpoolAdoptedNotice,
+            NoticesDropped = _drops.Fold, // before the drop's count, as Dropped: a flush it completes finds them pending
             BeforeLock = options.SpoolBeforeLock,
             AfterLock = options.SpoolAfterLock,
         };

@@ -170,6 +170,98 @@ public sealed class SpoolDropNoticeTests
     }
 
     [Fact]
+    public async Task SpoolFullInTwoOfflineRuns_TheFirstRunsAdoptedNoticeDroppedByTheSecond_NextStartSendsOneNoticeWithTheSum()
+    {
+        // The second run adopts the first run's notice (drops.json) as a record of its own spool, then, offline too, its size
+        // cap drops that record with its segment. A notice counts no event: before, that drop counted nothing of it, and the
+        // third start told the collector of the second run's drops only.
+        const int logged = 300;
+        const string UpKey = "up-key";
+        await using var server = await LoopbackServer.StartAsync();
+        server.Refuse = request => !LoopbackServer.WithKey(request, UpKey); // down for the offline runs, whenever their sends arrive
+        using var directory = new TempDirectory();
+        var droppedInRun = new long[2];
+        var startOfRun = new DateTimeOffset[2];
+        for (var run = 0; run < 2; run++)
+        {
+            var allOnDisk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            ThreadedHttpHandler? offline = null;
+            using var failures = new SendFailures(() =>
+            {
+                // Every event logged on disk or dropped (the adopted ones too): checked on the worker at each failed send.
+                if (Volatile.Read(ref offline) is { Statistics: { } s } && s.Enqueued == logged && s.Spooled + s.Dropped == logged + s.Adopted)
+                {
+                    allOnDisk.TrySetResult();
+                }
+            });
+            startOfRun[run] = DateTimeOffset.UtcNow;
+            offline = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o =>
+            {
+                o.ApiKey = "down-key";
+                o.BufferDirectory = directory.Path;
+                o.MaxBufferBytes = 64 * 1024; // segments of 8 KiB
+                o.BatchSize = 10;
+                o.Interval = TimeSpan.FromMilliseconds(50);
+                o.ShutdownTimeout = Safety;
+                o.SelfLog = m =>
+                {
+                    if (m.Contains("remain in the spool", StringComparison.Ordinal))
+                    {
+                        closed.TrySetResult();
+                    }
+                };
+            }));
+            await using (offline)
+            {
+                var logger = offline.CreateLogger("App");
+                for (var i = 0; i < logged; i++)
+                {
+                    logger.LogInformation("run {Run} event {N} {Payload}", run, i, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(750)));
+                }
+
+                _ = offline.FlushAsync();
+                await allOnDisk.Task.WaitAsync(Safety);
+                droppedInRun[run] = offline.Statistics.Dropped;
+                Assert.True(droppedInRun[run] > 0, $"run {run}: the cap dropped nothing");
+            }
+
+            await closed.Task.WaitAsync(Safety); // the spool closed: its directory is free for the next start
+            Assert.Equal(droppedInRun[run], offline.Statistics.Dropped);
+            if (run == 0)
+            {
+                Assert.Single(Directory.EnumerateFiles(directory.Path, "drops.json", SearchOption.AllDirectories)); // the first run's notice, for the next start
+            }
+        }
+
+        var receiver = NoticeReceiver.Listen(server);
+        await using (var next = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o =>
+        {
+            o.ApiKey = UpKey;
+            o.BufferDirectory = directory.Path;
+            o.MaxBufferBytes = 64 * 1024;
+            o.ShutdownTimeout = Safety;
+        })))
+        {
+            Assert.True(next.Flush(Safety));
+            var warning = await receiver.Notice.Task.WaitAsync(Safety);
+
+            var dropped = droppedInRun[0] + droppedInRun[1]; // the second run's count holds the first run's events it dropped
+            Assert.Equal((2 * logged) - dropped, next.Statistics.Adopted);
+            var properties = warning.GetProperty("properties");
+            Assert.Equal(dropped, properties.GetProperty("DroppedCount").GetInt64());
+            var firstDrop = properties.GetProperty("FirstDrop").GetDateTimeOffset();
+            Assert.InRange(firstDrop, startOfRun[0], startOfRun[1]); // the first run's first drop, kept
+            Assert.True(properties.GetProperty("FirstDrop").GetDateTimeOffset() <= properties.GetProperty("LastDrop").GetDateTimeOffset());
+            Assert.Matches($"^ThreadedLogging dropped {dropped} events between .+ and .+: the spool was full \\(MaxBufferBytes\\)$", warning.GetProperty("message").GetString());
+        }
+
+        Assert.Equal(1, receiver.Notices); // one notice, the sum, under one batch id
+        Assert.Equal((2 * logged) - (droppedInRun[0] + droppedInRun[1]), receiver.Taken);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(directory.Path, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public async Task SpoolOlderThanMaxBufferAge_OneNoticeWithTheExactCountAtTheOptionsClocksTime()
     {
         // 50 events left on disk while the receiver was down, found by the next start 8 days later (the options' clock):
