@@ -25,22 +25,39 @@ public sealed class SpoolOfflineDisposeTests
         await using var quit = await SpooledQuit.StartAsync();
         quit.Server.Refuse = closedPort ? null : LoopbackServer.Everything;
         ThreadedHttpHandler? offline = null;
-        var failedWithAllOnDisk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var failures = new SendFailures(() =>
+        var waitingWithAllOnDisk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var retryWaiting = 0;
+        void Armed(TimeSpan due)
         {
-            // Said on the worker at each failed send, just before it waits the backoff: checked there, its own handler only.
-            if (Volatile.Read(ref offline) is { Statistics: { Failed: > 0 } s } && s.Spooled == SpooledQuit.Events)
+            // The first retry's wait has begun once the timer of its backoff (2.5 to 5 min; no other timer of the handler is
+            // due within that) is armed, after the wait's own check of a shutdown in progress. Every event on disk is
+            // checked there and at each timer armed after it: the ticker's, once it has moved the rest of the queue.
+            if (due >= SpooledQuit.MinRetryDelay / 2 && due <= SpooledQuit.MinRetryDelay)
             {
-                failedWithAllOnDisk.TrySetResult();
+                Volatile.Write(ref retryWaiting, 1);
+            }
+
+            if (Volatile.Read(ref retryWaiting) == 1 && Volatile.Read(ref offline) is { Statistics: { Failed: > 0 } s } && s.Spooled == SpooledQuit.Events)
+            {
+                waitingWithAllOnDisk.TrySetResult();
+            }
+        }
+
+        offline = quit.Handler(closedPort ? $"127.0.0.1:{FreeTcpPort.Next()}" : quit.Server.Host, o =>
+        {
+            if (failingAlready)
+            {
+                o.TimeProvider = new ArmingClock(Armed); // the system's clock, watched
             }
         });
-        offline = quit.Handler(closedPort ? $"127.0.0.1:{FreeTcpPort.Next()}" : quit.Server.Host);
         SpooledQuit.LogEvents(offline);
         if (failingAlready)
         {
             // Before: the disposal waited out that backoff (minutes here, MaxRetryDelay's 2 min at the defaults) or the budget.
+            // It begins once the wait is under way: a disposal begun before, as the send failed (a6d7913's gate was the
+            // failure's SendFailed), was also ended by the wait's check as it began, without a6d7913.
             _ = offline.FlushAsync(); // sends now; never completes while the collector is down
-            await failedWithAllOnDisk.Task.WaitAsync(Safety);
+            await waitingWithAllOnDisk.Task.WaitAsync(Safety);
         }
 
         await offline.DisposeAsync();

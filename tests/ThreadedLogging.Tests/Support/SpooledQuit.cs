@@ -18,6 +18,9 @@ internal sealed class SpooledQuit : IAsyncDisposable
     /// <summary>How many events the app logs before it quits (<see cref="LogEvents"/>).</summary>
     public const int Events = 25;
 
+    /// <summary>The quitting handler's <c>MinRetryDelay</c>: its first backoff is 2.5 to 5 min.</summary>
+    public static readonly TimeSpan MinRetryDelay = TimeSpan.FromMinutes(5);
+
     private static readonly TimeSpan Safety = TimeSpan.FromSeconds(30);
     private readonly int[] _received = new int[Events];
     private int _others;
@@ -68,7 +71,7 @@ internal sealed class SpooledQuit : IAsyncDisposable
             o.BufferDirectory = Directory.Path;
             o.BatchSize = 10;
             o.ShutdownTimeout = TimeSpan.FromMinutes(10);
-            o.MinRetryDelay = TimeSpan.FromMinutes(5);
+            o.MinRetryDelay = MinRetryDelay;
             o.MaxRetryDelay = TimeSpan.FromMinutes(10);
             o.SelfLog = SelfLog.Enqueue;
             configure?.Invoke(o);
