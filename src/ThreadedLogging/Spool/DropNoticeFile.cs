@@ -77,7 +77,13 @@ internal static class DropNoticeFile
         File.Delete(Path.Combine(directory, TemporaryName));
     }
 
-    /// <summary>Reads the notice of <paramref name="directory"/>: null when there is none, or it cannot be read (damaged: said in <paramref name="why"/>).</summary>
+    /// <summary>
+    /// Reads the notice of <paramref name="directory"/>: null when there is none, or it cannot be read (damaged: said in
+    /// <paramref name="why"/>). A notice whose batch id is not one <see cref="BatchDelivery.NewBatchId"/> makes (another
+    /// version's, a hand edit, damage that still parses) is read under a new id, said in <paramref name="why"/> too: the id
+    /// becomes the request's <c>Idempotency-Key</c>, and one .NET refuses as a header (not ASCII) failed every send, retried
+    /// for ever as a transient failure, with every record behind it waiting.
+    /// </summary>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static Content? Read(string directory, out string? why)
     {
@@ -106,7 +112,14 @@ internal static class DropNoticeFile
                 }
             }
 
-            return new Content(root.GetProperty("batchId").GetString() ?? throw new FormatException("batchId is null."), drops);
+            var batchId = root.GetProperty("batchId").GetString() ?? throw new FormatException("batchId is null.");
+            if (!IsBatchId(batchId))
+            {
+                why = "its batch id is not one this version makes (32 hexadecimal digits): its drops go under a new batch id";
+                batchId = BatchDelivery.NewBatchId();
+            }
+
+            return new Content(batchId, drops);
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException)
         {
@@ -114,4 +127,7 @@ internal static class DropNoticeFile
             return null;
         }
     }
+
+    /// <summary>Whether <paramref name="id"/> has the form <see cref="BatchDelivery.NewBatchId"/> gives: 32 lowercase hexadecimal digits.</summary>
+    private static bool IsBatchId(string id) => id.Length == 32 && id.AsSpan().IndexOfAnyExcept("0123456789abcdef") < 0;
 }

@@ -200,6 +200,11 @@ internal sealed partial class DurableSpool
         {
             if (DropNoticeFile.Read(directory, out var why) is { } notice)
             {
+                if (why is not null)
+                {
+                    Report?.Invoke($"The drop notice {Path.Combine(directory, DropNoticeFile.Name)} a previous process kept was read, but {why}.");
+                }
+
                 if (notice.Drops.Count > 0)
                 {
                     AdoptDropNotice?.Invoke(notice);

@@ -262,6 +262,43 @@ public sealed class SpoolDropNoticeTests
     }
 
     [Fact]
+    public async Task LeftoverNoticeWithABatchIdThisVersionNeverMakes_SentOnceUnderANewId_WithItsCount()
+    {
+        // A drops.json whose batchId is no id NewBatchId makes (another version's, a hand edit, damage that still parses):
+        // before, it went as it was into the Idempotency-Key header, every send threw ("Request headers must contain only
+        // ASCII characters"), was retried for ever as a transient failure, and Flush never returned true.
+        await using var server = await LoopbackServer.StartAsync();
+        var receiver = NoticeReceiver.Listen(server);
+        using var directory = new TempDirectory();
+        var dead = Directory.CreateDirectory(Path.Combine(directory.Path, Guid.NewGuid().ToString("N"))).FullName;
+        var first = new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
+        File.WriteAllText(Path.Combine(dead, "drops.json"), $$"""{"batchId": "é", "drops": [{"reason": "Full", "count": 250, "first": "{{first:O}}", "last": "{{first.AddMinutes(5):O}}"}]}""");
+        var selfLog = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using (var handler = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o =>
+        {
+            o.BufferDirectory = directory.Path;
+            o.ShutdownTimeout = Safety;
+            o.SelfLog = selfLog.Enqueue;
+        })))
+        {
+            handler.CreateLogger("App").LogInformation("after"); // behind the adopted notice's record: sent once that one is
+            Assert.True(handler.Flush(Safety));
+            var warning = await receiver.Notice.Task.WaitAsync(Safety);
+
+            var properties = warning.GetProperty("properties");
+            Assert.Equal(250, properties.GetProperty("DroppedCount").GetInt64());
+            Assert.Equal(first, properties.GetProperty("FirstDrop").GetDateTimeOffset());
+            Assert.Equal((0L, 0L), (handler.Statistics.Failed, handler.Statistics.Dropped));
+        }
+
+        Assert.Equal((1, 1), (receiver.Notices, receiver.Taken));
+        var sent = Assert.Single(server.Requests, r => r.BodyText.Contains("\"DroppedCount\"", StringComparison.Ordinal));
+        Assert.Matches("^[0-9a-f]{32}$", sent.Headers["Idempotency-Key"]);
+        Assert.Contains(selfLog, line => line.Contains("drops.json", StringComparison.Ordinal) && line.Contains("a new batch id", StringComparison.Ordinal));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(directory.Path, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public async Task SpoolOlderThanMaxBufferAge_OneNoticeWithTheExactCountAtTheOptionsClocksTime()
     {
         // 50 events left on disk while the receiver was down, found by the next start 8 days later (the options' clock):
