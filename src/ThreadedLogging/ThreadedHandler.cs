@@ -75,7 +75,7 @@ public partial class ThreadedHandler : ILoggerProvider, ISupportExternalScope, I
         _worker.Start();
         // Why what stays on disk at the exit was not sent: a connect that stalls (no failure yet), else the last failure.
         var connects = options.BufferDirectory is null ? null : sink as IReportsStalledConnects;
-        _exitFlush = new ProcessExitFlush(FlushAtExitAsync, _shutdownTimeout, _queue, _ledger, _selfLog.Write, () => connects?.StalledConnect is { } to ? $"connecting to {to} has not completed within {HttpBatchSink.StalledAfter.TotalSeconds:0} s" : _failures.Last?.Message);
+        _exitFlush = new ProcessExitFlush(FlushAtExitAsync, _shutdownTimeout, _queue, _ledger, _selfLog.Write, () => connects?.StalledConnect is { } what ? $"{what} has not completed within {HttpBatchSink.StalledAfter.TotalSeconds:0} s" : _failures.Last?.Message);
         _unhandledExceptions = options.CaptureUnhandledExceptions ? new UnhandledExceptionLog(CreateLogger) : null;
         ReportLevel();
         ThreadedLoggingMetrics.Register(this);

@@ -183,20 +183,29 @@ public sealed class ProcessEndTests
     /// the test's own timeout; no duration is measured. With <c>--late</c> each of the 5 calls of the app's own ProcessExit
     /// handler returns once its event is on disk too. The next start sends every event once.
     /// </summary>
+    /// <remarks>
+    /// With <c>tls</c> the connect works and the TLS handshake is never answered (<see cref="SilentPort"/>: it accepts and
+    /// never writes, no ServerHello): the same end, its line naming the handshake. Before, it waited for the connect's
+    /// timeout (10 s, which covers the handshake) and ended on the failed send.
+    /// </remarks>
     [Theory(Timeout = 150_000)]
-    [InlineData("--exit")]
-    [InlineData("--late")]
-    public async Task ProcessExit_ConnectStallsWithASpool_EndsWithoutWaitingForTheConnect_NextStartSendsEachEventOnce(string end)
+    [InlineData("--exit", false)]
+    [InlineData("--late", false)]
+    [InlineData("--exit", true)]
+    public async Task ProcessExit_ConnectStallsWithASpool_EndsWithoutWaitingForTheConnect_NextStartSendsEachEventOnce(string end, bool tls)
     {
-        var user = $"exit-stalled{end}";
+        var user = $"exit-stalled{end}{(tls ? "-tls" : "")}";
         var logged = end == "--late" ? 55 : 50;
         using var spool = new TempDirectory();
         using (var dropping = new SynDroppingPort())
+        using (var silent = new SilentPort())
         {
-            await using var first = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", dropping.Host, user, "0", "50", spool.Path, end, "--budget", "600", "--request-timeout", "600");
+            var host = tls ? silent.Host : dropping.Host;
+            await using var first = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", [host, user, "0", "50", spool.Path, end, "--budget", "600", "--request-timeout", "600", .. tls ? ["--secure"] : Array.Empty<string>()]);
             Assert.Equal(3, await first.WaitForExitAsync(TimeSpan.FromMinutes(15)));
             var report = Assert.Single(first.Output, line => line.Contains("The process is exiting without disposing the handler", StringComparison.Ordinal));
-            Assert.Contains($"50 events were not delivered: sending failed (connecting to {dropping.Host} has not completed within 1 s); they stay in the spool (BufferDirectory) for the next start", report, StringComparison.Ordinal);
+            var stalled = tls ? $"the TLS handshake with {host}" : $"connecting to {host}";
+            Assert.Contains($"50 events were not delivered: sending failed ({stalled} has not completed within 1 s); they stay in the spool (BufferDirectory) for the next start", report, StringComparison.Ordinal);
             Assert.DoesNotContain(first.Output, line => line.Contains("lost unless", StringComparison.Ordinal) || line.Contains("could not be delivered", StringComparison.Ordinal));
         }
 

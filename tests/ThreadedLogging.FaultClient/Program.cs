@@ -21,6 +21,7 @@
 // "--dispose-offline" (with a spool) waits until every event is on disk or dropped by the spool's caps (checked at each
 // failed send), prints "spooled", disposes the handler and prints "disposed <statistics>": an app that quits offline.
 // "--max-buffer-bytes <n>" sets MaxBufferBytes; "--payload <n>" logs each event with n random bytes (base64) beside N.
+// "--secure" sends over https (Secure); "--proxy <url>" through that proxy (Proxy).
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using ThreadedLogging;
@@ -40,6 +41,8 @@ var payload = args.SkipWhile(a => a != "--payload").Skip(1).Select(a => int.Pars
 var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
 {
     Host = host,
+    Secure = args.Contains("--secure"),
+    Proxy = args.SkipWhile(a => a != "--proxy").Skip(1).FirstOrDefault(),
     Url = "/log/{user}",
     Format = HttpLogFormat.JsonBatch,
     User = user,

@@ -46,11 +46,11 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
     private readonly bool _post;
     private readonly bool _compress;
     private readonly Stack<RequestBody> _bodies = new(2);
-    private readonly ConcurrentDictionary<object, (BatchSend Send, string To)> _stalled = new(); // batch sends' stalled connection attempts, by attempt
+    private readonly ConcurrentDictionary<object, Stall> _stalled = new(); // batch sends' stalled connection attempts, by attempt
     private Uri? _uri;
     private volatile int _format;
     private int _stalledConnects; // batch sends' connection attempts under way for longer than StalledAfter
-    private volatile string? _stalledTo;
+    private volatile Stall? _lastStall; // what the connect's timeout, when it ends a send, says it waited for
 
     public HttpBatchSink(ThreadedHttpHandlerOptions options)
     {
@@ -160,7 +160,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
             {
                 if (!stall.Send.Over)
                 {
-                    return stall.To;
+                    return stall.What;
                 }
             }
 
@@ -206,18 +206,22 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
     /// <summary>
     /// The handler's connect (its default's: a dual-mode socket without Nagle, to the host or the proxy, each of the
     /// name's addresses in turn), which says when it has run for <see cref="StalledAfter"/> and is still under way
-    /// (<see cref="StalledConnect"/>, <see cref="ConnectStalled"/>) until it ends, connected or not.
+    /// (<see cref="StalledConnect"/>, <see cref="ConnectStalled"/>) until it ends, connected or not; then, for https or a
+    /// proxy's CONNECT, the handshakes SocketsHttpHandler runs on the stream returned here before any byte of the request
+    /// goes out (<see cref="HandshakeWatch"/>), each said stalled the same way while its answer is <see cref="StalledAfter"/> late.
     /// </summary>
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         var stalled = new object(); // this attempt, in _stalled once it stalls
-        var counted = false;
-        if (!context.InitialRequestMessage.Options.TryGetValue(BatchSendKey, out var send) && context.InitialRequestMessage.Method == HttpMethod.Connect)
+        var request = context.InitialRequestMessage;
+        var tunnel = request.Method == HttpMethod.Connect;
+        if (!request.Options.TryGetValue(BatchSendKey, out var send) && tunnel)
         {
             send = Tunnel; // https through a proxy: SocketsHttpHandler's own CONNECT carries no mark, whoever's send made it
         }
 
+        var to = $"{context.DnsEndPoint.Host}:{context.DnsEndPoint.Port}";
         try
         {
             var connect = socket.ConnectAsync(context.DnsEndPoint, cancellationToken).AsTask();
@@ -228,16 +232,9 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
             }
             catch (TimeoutException)
             {
-                var to = $"{context.DnsEndPoint.Host}:{context.DnsEndPoint.Port}";
-                _stalledTo = to;
-                _stalled[stalled] = (send!, to);
-                Interlocked.Increment(ref _stalledConnects); // a full fence before ConnectStalled reads who waits for it
-                counted = true;
-                ConnectStalled?.Invoke();
+                BeginStall(stalled, new Stall(send!, to, $"connecting to {to}", "the network did not answer the connection attempt or its DNS lookup"));
                 await connect.ConfigureAwait(false);
             }
-
-            return new NetworkStream(socket, ownsSocket: true);
         }
         catch
         {
@@ -246,11 +243,49 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         }
         finally
         {
-            if (counted)
-            {
-                _stalled.TryRemove(stalled, out _);
-                Interlocked.Decrement(ref _stalledConnects);
-            }
+            EndStall(stalled);
+        }
+
+        var stream = new NetworkStream(socket, ownsSocket: true);
+        if (send is null || !(tunnel || _options.Secure))
+        {
+            return stream; // plain http: the request is the first write; the level poll's connection is awaited unwatched
+        }
+
+        // The exchanges before the request: the proxy's CONNECT, then (https) the TLS handshake through its tunnel; or the
+        // TLS handshake with the host.
+        var target = tunnel ? request.Headers.Host ?? to : to;
+        Stall[] handshakes = tunnel
+            ? _options.Secure
+                ? [new(send, to, $"the CONNECT to {target} through the proxy {to}", "the proxy did not answer the CONNECT"), new(send, to, $"the TLS handshake with {target} through the proxy {to}", "the server did not answer the TLS handshake")]
+                : [new(send, to, $"the CONNECT to {target} through the proxy {to}", "the proxy did not answer the CONNECT")]
+            : [new(send, to, $"the TLS handshake with {to}", "the server did not answer the TLS handshake")];
+        var watched = new object(); // the handshakes' attempt, in _stalled while one stalls
+        return new HandshakeWatch(stream, handshakes.Length, exchange => BeginStall(watched, handshakes[exchange]), () => EndStall(watched));
+    }
+
+    /// <summary>A batch send's connection attempt stalled: said (<see cref="StalledConnect"/>) until <see cref="EndStall"/>.</summary>
+    private void BeginStall(object attempt, Stall stall)
+    {
+        _lastStall = stall;
+        if (_stalled.TryAdd(attempt, stall))
+        {
+            Interlocked.Increment(ref _stalledConnects); // a full fence before ConnectStalled reads who waits for it
+        }
+        else
+        {
+            _stalled[attempt] = stall;
+        }
+
+        ConnectStalled?.Invoke();
+    }
+
+    /// <summary>The attempt is over (connected, answered, failed or cancelled), or never stalled.</summary>
+    private void EndStall(object attempt)
+    {
+        if (_stalled.TryRemove(attempt, out _))
+        {
+            Interlocked.Decrement(ref _stalledConnects);
         }
     }
 
@@ -359,7 +394,9 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
             // (it was said "No answer within 600 s" after 10 s, when no request had gone out).
             return new SendResult(SendOutcome.Transient, Error: timeout.IsCancellationRequested
                 ? $"No answer within {_options.RequestTimeout.TotalSeconds} s"
-                : $"No connection to {_stalledTo ?? _options.Host} within {ConnectTimeout.TotalSeconds} s (the network did not answer the connection attempt or its DNS lookup)");
+                : _lastStall is { } stall
+                    ? $"No connection to {stall.To} within {ConnectTimeout.TotalSeconds} s ({stall.Why})"
+                    : $"No connection to {_options.Host} within {ConnectTimeout.TotalSeconds} s (the network did not answer the connection attempt or its DNS lookup)");
         }
         catch (HttpRequestException e) when (e is { HttpRequestError: HttpRequestError.ProxyTunnelError, StatusCode: HttpStatusCode.ProxyAuthenticationRequired or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden })
         {
@@ -504,6 +541,13 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
 
         public MemoryStream Compressed { get; } = new();
     }
+
+    /// <summary>
+    /// A batch send's stalled connection attempt: whose send, to where (the host, or the proxy), what has not completed
+    /// (the subject of "… has not completed within 1 s": connecting, a proxy's CONNECT, a TLS handshake) and why the
+    /// connect's timeout, if it ends the send, says there was no connection.
+    /// </summary>
+    private sealed record Stall(BatchSend Send, string To, string What, string Why);
 
     /// <summary>A batch's send, as its request's connect sees it (<see cref="BatchSendKey"/>).</summary>
     private sealed class BatchSend
