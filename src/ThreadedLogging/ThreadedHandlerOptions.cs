@@ -165,6 +165,9 @@ public class ThreadedHandlerOptions
     /// <summary>Gets or sets a fault injected once the spool's own lock file is locked, before it is checked (tests: <see cref="DurableSpool.AfterLock"/>).</summary>
     internal Action<string>? SpoolAfterLock { get; set; }
 
+    /// <summary>Gets or sets a fault injected before each record the spool writes (tests: a full disk, <see cref="DurableSpool.BeforeWrite"/>).</summary>
+    internal Action<string>? SpoolBeforeWrite { get; set; }
+
     /// <summary>
     /// Gets or sets a hook called by the shutdown's check on disk after it read the books and found everything on disk,
     /// before it answers the exit flushes waiting (tests: a late call registering then; <see cref="BatchWorker"/>).

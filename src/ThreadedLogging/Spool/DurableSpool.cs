@@ -117,6 +117,12 @@ internal sealed partial class DurableSpool : IDisposable
     internal Action<string>? AdoptLocked { get; set; }
 
     /// <summary>
+    /// Called (tests) with the path of the segment a record is about to be written into, before the write: where a test
+    /// stands a full disk's <see cref="IOException"/> (<c>ENOSPC</c>), which no process can make without root.
+    /// </summary>
+    internal Action<string>? BeforeWrite { get; set; }
+
+    /// <summary>
     /// Gets whether a cap (size or age) is dropping: from its first drop until a record leaves the spool (a delivery) or it
     /// closes. A record written meanwhile is likely dropped by the same cap before it is sent.
     /// </summary>
@@ -310,6 +316,7 @@ internal sealed partial class DurableSpool : IDisposable
         var start = _writing!.Length;
         try
         {
+            BeforeWrite?.Invoke(_writing.Path);
             _writer!.Write(record); // unbuffered (StartSegment): with the operating system when it returns
         }
         catch

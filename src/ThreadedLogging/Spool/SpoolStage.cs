@@ -38,6 +38,7 @@ internal sealed class SpoolStage
     private readonly List<LogEvent> _carried = [];
     private readonly Lock _gate = new(); // the ticker's moves against the send's settling (SettledUpTo) and retry waits
     private volatile bool _active; // the ticker's move may end it (Failed) while the send reads it on another thread (WaitBeforeRetryAsync)
+    private bool _opened; // the spool's directory was locked: its drops.json is ours to keep right, after a failure too
     private volatile bool _ticking; // a spooled batch is being sent: MoveQueueWhileSendingAsync moves the queue meanwhile
     private volatile bool _retryWaiting; // that send waits out a retry delay (a send failed): the ticker may end a shutdown then
 
@@ -84,6 +85,7 @@ internal sealed class SpoolStage
             NoticesDropped = _drops.Fold, // before the drop's count, as Dropped: a flush it completes finds them pending
             BeforeLock = options.SpoolBeforeLock,
             AfterLock = options.SpoolAfterLock,
+            BeforeWrite = options.SpoolBeforeWrite,
         };
         _identity = identity;
         _ledger = ledger;
@@ -118,7 +120,7 @@ internal sealed class SpoolStage
         {
             _drops.KeepIn(() => _spool.DirectoryPath); // before the adoptions: a cap may drop as an adopted notice is written
             _spool.Open(stop);
-            _active = true;
+            _active = _opened = true;
             _drops.Persist(_selfLog.Write);
 
             // What a dead process left behind was logged before anything now: Flush waits for it too.
@@ -136,6 +138,7 @@ internal sealed class SpoolStage
         var batchId = _drops.TakeBatchId() ?? BatchDelivery.NewBatchId(); // a drop notice's batch: the id its file has
         if (!_active)
         {
+            KeepDropNotice(); // the spool broke earlier: a notice this batch carries goes from memory
             return false;
         }
 
@@ -154,6 +157,7 @@ internal sealed class SpoolStage
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Failed(e);
+            KeepDropNotice(); // a notice it carries goes from memory (deleting the file works on a full disk)
             return false;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -169,6 +173,20 @@ internal sealed class SpoolStage
         _ledger.MoveToSpool(userEvents);
         _drops.Persist(_selfLog.Write); // what the write dropped for room, or a notice now in its record
         return true;
+    }
+
+    /// <summary>
+    /// Keeps <see cref="DropNoticeFile"/> right once the spool has stopped (a disk failure), while its directory is still
+    /// ours: a notice taken into a batch that goes from memory is deleted from the file, since that batch goes under a new
+    /// id. Before, the file kept it, the close kept the folder for it, and the next start sent it again under the file's
+    /// id: the collector counted those drops twice.
+    /// </summary>
+    private void KeepDropNotice()
+    {
+        if (_opened)
+        {
+            _drops.Persist(_selfLog.Write);
+        }
     }
 
     /// <summary>
@@ -475,10 +493,7 @@ internal sealed class SpoolStage
     /// <summary>At shutdown, after the worker stopped: says what stays on disk for the next start, and closes the spool.</summary>
     public void Close()
     {
-        if (_active)
-        {
-            _drops.Persist(_selfLog.Write); // a notice still held (a cap was dropping) stays for the next start
-        }
+        KeepDropNotice(); // a notice still held (a cap was dropping) stays for the next start; one sent from memory does not
 
         var left = _spool.PendingEvents;
         if (left > 0)

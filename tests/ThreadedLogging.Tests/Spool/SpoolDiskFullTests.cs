@@ -73,6 +73,59 @@ public sealed class SpoolDiskFullTests
         Assert.Contains(first.SelfLog, line => line.Contains("Specified file length was too large", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task DiskFailsWithADropNoticeKept_TheNoticeGoesFromMemory_NextStartDoesNotSendItAgain(bool failsOnTheNoticesBatch)
+    {
+        // The size cap dropped (the notice kept in drops.json); then the disk failed, on the batch that carries the notice
+        // (true) or on one before it, the notice taken into a later batch once the spool had stopped (false). The notice
+        // went from memory under the batch's new id, drops.json still held it (the failure's catch and the close persisted
+        // nothing once the spool stopped), the close kept the folder for it, and the next start sent it again under the
+        // file's id: the collector counted the drops twice.
+        using var directory = new TempDirectory();
+        var diskFull = false;
+        var first = new Stage(directory.Path, beforeWrite: _ =>
+        {
+            if (diskFull)
+            {
+                throw new IOException("No space left on device");
+            }
+        });
+        for (var n = 0; first.Ledger.Dropped == 0; n += 5)
+        {
+            Assert.True(first.TrySpool(n, 5)); // 64 KiB: the oldest segment goes, its notice pending
+        }
+
+        var dropped = first.Ledger.Dropped;
+        Assert.Single(Directory.GetFiles(first.Spool.DirectoryPath, "drops.json"));
+        var sink = new CollectingSink().Open();
+        var fromMemory = new List<LogEvent>();
+        if (failsOnTheNoticesBatch)
+        {
+            await first.DeliverAsync(sink); // a record left the spool: the cap no longer drops, the notice goes with the next batch
+        }
+        else
+        {
+            diskFull = true;
+            Assert.False(first.TrySpool(1000, 5, fromMemory)); // the cap still drops: the notice waits; the batch goes from memory
+            Assert.DoesNotContain(fromMemory, e => e.IsExtra);
+        }
+
+        diskFull = true;
+        Assert.False(first.TrySpool(2000, 5, fromMemory));
+        Assert.Single(fromMemory, e => e.IsExtra); // the notice, from memory
+        await first.SendFromMemoryAsync(fromMemory, sink);
+        first.Spool.Close();
+        Assert.Equal(dropped, Assert.Single(sink.Notices).Properties.Single(p => p.Key == "DroppedCount").Value);
+
+        var next = new Stage(directory.Path);
+        await next.DeliverAsync(sink);
+        next.Spool.Close();
+        Assert.Single(sink.Notices); // was 2: the file's copy again, under its own batch id
+        Assert.Empty(Directory.GetFiles(directory.Path, "drops.json", SearchOption.AllDirectories));
+    }
+
     /// <summary>Spools batches of 5 events until the first segment is full, and delivers them all: it stays the segment being written.</summary>
     private static async Task<int> FillAndDeliverFirstSegmentAsync(Stage stage)
     {
@@ -93,12 +146,13 @@ public sealed class SpoolDiskFullTests
     /// <summary>A spool stage on <c>directory</c>, opened, with its own instance id, ledger and self-log.</summary>
     private sealed class Stage
     {
-        public Stage(string directory)
+        public Stage(string directory, Action<string>? beforeWrite = null)
         {
-            var options = new ThreadedHandlerOptions { CaptureUnhandledExceptions = false, MaxBufferBytes = 64 * 1024, SelfLog = SelfLog.Enqueue };
+            var options = new ThreadedHandlerOptions { CaptureUnhandledExceptions = false, MaxBufferBytes = 64 * 1024, SelfLog = SelfLog.Enqueue, SpoolBeforeWrite = beforeWrite };
             var log = new ThreadedLogging.SelfLog(SelfLog.Enqueue, TimeProvider.System);
             Failures = new FailureReporter(log, TimeProvider.System);
-            Spool = new SpoolStage(directory, options, LogIdentity.From(options), Ledger, Failures, log, new ThreadedTimer(options.Interval, TimeProvider.System), static (_, _) => false);
+            Identity = LogIdentity.From(options);
+            Spool = new SpoolStage(directory, options, Identity, Ledger, Failures, log, new ThreadedTimer(options.Interval, TimeProvider.System), static (_, _) => false);
             Log = log;
             Spool.Open();
         }
@@ -109,17 +163,37 @@ public sealed class SpoolDiskFullTests
 
         public SpoolStage Spool { get; }
 
+        public LogIdentity Identity { get; }
+
         private FailureReporter Failures { get; }
 
         public ThreadedLogging.SelfLog Log { get; }
 
-        /// <summary>Spools events <paramref name="from"/>… (<paramref name="count"/>, each with 600 random hex digits: they gzip poorly) as one batch taken off the queue.</summary>
-        public bool TrySpool(int from, int count)
+        /// <summary>
+        /// Spools events <paramref name="from"/>… (<paramref name="count"/>, each with 600 random hex digits: they gzip poorly)
+        /// as one batch taken off the queue, with the spool's drop notices when it adds them; a batch it refuses, to go from
+        /// memory, is added to <paramref name="refused"/>.
+        /// </summary>
+        public bool TrySpool(int from, int count, List<LogEvent>? refused = null)
         {
             List<LogEvent> batch = [.. Enumerable.Range(from, count).Select(n => LogEvent.Create(
                 DateTimeOffset.UnixEpoch, LogLevel.Information, "App", $"event {n} {Convert.ToHexString(RandomNumberGenerator.GetBytes(300))}", new KeyValuePair<string, object?>("N", n)))];
             Ledger.TakeOff(count);
-            return Spool.TrySpool(batch);
+            Spool.TakeDropNotices(batch);
+            var spooled = Spool.TrySpool(batch);
+            if (!spooled)
+            {
+                refused?.AddRange(batch);
+            }
+
+            return spooled;
+        }
+
+        /// <summary>Sends from memory, as the worker does, what the spool refused.</summary>
+        public Task SendFromMemoryAsync(List<LogEvent> events, CollectingSink sink)
+        {
+            var delivery = new BatchDelivery(sink, new Backoff(TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(1)), Ledger, Failures, Log, Spool.WaitBeforeRetryAsync);
+            return delivery.DeliverAsync(events, 0, events.Count, null, Identity, spooled: false, settledUpTo: null, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         }
 
         /// <summary>Sends what the spool holds to a sink that takes everything.</summary>
