@@ -304,7 +304,7 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
             SqliteFtsIndexer? fts = null;
             try
             {
-                fts = new SqliteFtsIndexer(FullTextPath, _logger, FullTextBusyTimeoutSeconds, FullTextStopTimeout, FullTextLingerTime, WalBytes);
+                fts = new SqliteFtsIndexer(FullTextPath, DatabasePath, _logger, FullTextBusyTimeoutSeconds, FullTextStopTimeout, FullTextLingerTime, WalBytes);
                 return (fts, RepairFullText(connection, fts));
             }
             catch (SqliteException e) when (attempt == 0 && e.SqliteErrorCode is SqliteNotADatabase or SqliteCorrupt)

@@ -54,6 +54,10 @@ internal sealed class SqliteFtsIndexer : IDisposable
     private readonly PropertyText _propertyText = new();
     private byte[] _message = new byte[1024];
     private readonly SqliteCommand _setState;
+    private readonly SqliteCommand _purgedBelow;
+    private readonly string _eventsPath;
+    private SqliteConnection? _events;
+    private SqliteCommand? _eventExists;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -65,14 +69,16 @@ internal sealed class SqliteFtsIndexer : IDisposable
     private Task? _loop;
 
     /// <param name="path">The index file.</param>
+    /// <param name="eventsPath">The events' file (<c>collector.db</c>), read for the events below retention's mark.</param>
     /// <param name="logger">Where write failures are reported.</param>
     /// <param name="busyTimeoutSeconds">How long a write waits for another connection's lock (SQLite's busy timeout).</param>
     /// <param name="stopTimeout">How long stopping waits for a failing write before <see cref="Abort"/>.</param>
     /// <param name="lingerTime">How long the indexer waits for more groups (<see cref="DefaultLingerTime"/>).</param>
     /// <param name="walBytes">The WAL bytes after which it checkpoints (<see cref="SqliteCommands.WalBytesFor"/>).</param>
-    public SqliteFtsIndexer(string path, ILogger logger, int busyTimeoutSeconds, TimeSpan stopTimeout, TimeSpan lingerTime, long walBytes = SqliteCommands.CheckpointWalBytes)
+    public SqliteFtsIndexer(string path, string eventsPath, ILogger logger, int busyTimeoutSeconds, TimeSpan stopTimeout, TimeSpan lingerTime, long walBytes = SqliteCommands.CheckpointWalBytes)
     {
         _logger = logger;
+        _eventsPath = eventsPath;
         StopTimeout = stopTimeout;
         LingerTime = lingerTime;
         OwnerOnlyFiles.CreateFile(path);
@@ -101,6 +107,7 @@ internal sealed class SqliteFtsIndexer : IDisposable
         SqliteCommands.CheckpointEvery(_connection, walBytes);
         _insert = new RawStatement(_connection, "INSERT INTO events_fts (rowid, message, exception, properties) VALUES (?1, ?2, ?3, ?4)");
         _setState = SqliteCommands.Prepare(_connection, "INSERT OR REPLACE INTO fts_state (id, indexed_seq) VALUES (0, $seq)", "$seq");
+        _purgedBelow = SqliteCommands.Prepare(_connection, "SELECT coalesce(max(purged_below), 0) FROM fts_purge");
         using var state = _connection.CreateCommand();
         state.CommandText = "SELECT indexed_seq FROM fts_state WHERE id = 0";
         StoredSeq = state.ExecuteScalar() is long seq ? seq : null;
@@ -174,12 +181,27 @@ internal sealed class SqliteFtsIndexer : IDisposable
     /// Indexes now, on the caller's thread (start-up repair and rebuild, before <see cref="Start"/>), and
     /// records <paramref name="seq"/> as indexed in the same transaction (not when null: a rebuild's chunks).
     /// </summary>
+    /// <remarks>
+    /// Retention may have deleted events of a group before the group is indexed here (their index entries were not there
+    /// to delete: <see cref="SqliteRetention"/> purges a chunk's range once its events' commit is done). Their entries
+    /// would stay for good, so an event below retention's mark (<c>fts_purge</c>) is indexed only when it is still
+    /// stored (a late event with an old time, stored after the run, is). The mark is read in this transaction, which
+    /// holds the index's write lock (<c>BEGIN IMMEDIATE</c>): a purge committed before it comes after its events' commit,
+    /// which the lookup then sees; one committed after it deletes what this transaction added.
+    /// </remarks>
     public void IndexNow(IEnumerable<FtsText> texts, long? seq)
     {
         using var transaction = _connection.BeginTransaction();
         _setState.Transaction = transaction;
+        _purgedBelow.Transaction = transaction;
+        var purgedBelow = (long)_purgedBelow.ExecuteScalar()!;
         foreach (var text in texts)
         {
+            if (text.Id < purgedBelow && !EventStored(text.Id))
+            {
+                continue;
+            }
+
             Insert(text);
         }
 
@@ -264,6 +286,9 @@ internal sealed class SqliteFtsIndexer : IDisposable
         Complete();
         _insert.Dispose();
         _setState.Dispose();
+        _purgedBelow.Dispose();
+        _eventExists?.Dispose();
+        _events?.Dispose();
         _connection.Dispose();
         _stop.Dispose();
     }
@@ -370,6 +395,25 @@ internal sealed class SqliteFtsIndexer : IDisposable
 
         await timeout.CancelAsync().ConfigureAwait(false); // takes back a wait left pending by a hurry
         return seq;
+    }
+
+    /// <summary>Whether the events' file holds the event (a connection of its own, opened at the first event below the mark).</summary>
+    private bool EventStored(long id)
+    {
+        if (_eventExists is null)
+        {
+            _events = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = _eventsPath,
+                Mode = SqliteOpenMode.ReadOnly,
+                Pooling = false,
+            }.ToString());
+            _events.Open();
+            _eventExists = SqliteCommands.Prepare(_events, "SELECT count(*) FROM events WHERE id = $id", "$id");
+        }
+
+        _eventExists.Parameters[0].Value = id;
+        return (long)_eventExists.ExecuteScalar()! > 0;
     }
 
     private void Insert(FtsText text)

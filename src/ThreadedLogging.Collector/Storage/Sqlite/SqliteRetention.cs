@@ -13,7 +13,8 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// between the two commits leaves index entries without events (never shown: full-text queries join the
 /// events); the next open or run deletes every index entry below the main file's mark. The index table is
 /// created with <c>contentless_delete = 1</c>, so deleting an entry needs only its rowid, and deleting one
-/// that is not (yet) indexed does nothing.
+/// that is not (yet) indexed does nothing: the indexer, when it comes to it, indexes an event below the mark only if it
+/// is still stored (<see cref="SqliteFtsIndexer.IndexNow"/>), so a deleted event's entry is never added after its purge.
 /// </remarks>
 internal sealed class SqliteRetention(string databasePath, string fullTextPath)
 {
