@@ -1,10 +1,6 @@
 using Amazon.SQS.Model;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using ThreadedLogging.Collector.Ingest;
 using ThreadedLogging.Collector.Ingest.Sqs;
-using ThreadedLogging.Collector.Storage.Sqlite;
 using ThreadedLogging.Collector.Tests.Support;
 using ThreadedLogging.Testing;
 
@@ -31,36 +27,24 @@ public sealed class SqsPoisonLogTests(SqsEmulatorFixture sqs) : IClassFixture<Sq
         });
         await client.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = $$"""{"msg":"{{new string('x', 2000)}}","levelno":20}""" });
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var options = new SqsIngestOptions { ReceiversPerQueue = 1, WaitTimeSeconds = 1, VisibilityTimeoutSeconds = 30, MaxReceiveCount = 2 };
-        var queue = new SqsQueueOptions { Name = name, ServiceUrl = sqs.ServiceUrl, AccessKey = "test", SecretAccessKey = "test" };
-        var statistics = new SqsIngestStatistics();
-        var poison = new SqliteSqsPoisonStore(data.Path);
-        await using var store = new SqliteEventStore(data.Path, TimeProvider.System, NullLogger<SqliteEventStore>.Instance); // nothing reaches it: every message is refused
-        await store.InitializeAsync(CancellationToken.None);
-        var log = new CollectingLoggerProvider(LogLevel.Information);
-        var collector = new CollectorOptions { MaxRequestBodyBytes = 1024 };
-        var consumer = new SqsQueueConsumer(queue, options, client, store, poison, statistics, collector, new SqsMessageDecoder(IngestDecoders.Create(new())), time, log.CreateLogger("sqs"));
+        await using var run = await SqsConsumerRun.StartAsync(sqs, client, name, data.Path, time, collector: new CollectorOptions { MaxRequestBodyBytes = 1024 }); // nothing reaches its store: every message is refused
+        await run.WaitAsync(s => s.Poison >= 11);
 
-        using var stop = new CancellationTokenSource();
-        var running = consumer.RunAsync(stop.Token);
-        await statistics.WaitAsync(s => s.Poison >= 11, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
-
-        var first = Lines(log);
-        Assert.True(first.Count == 2, log.Text()); // before: 11, a line per message
+        var first = Lines(run.Log);
+        Assert.True(first.Count == 2, run.Log.Text()); // before: 11, a line per message
         Assert.All(first, l => Assert.EndsWith("(0 more set aside for this kind of reason since the last such line, at most one a minute; each in GET /api/ingest/sqs/poison)", l, StringComparison.Ordinal));
         Assert.Single(first, l => l.Contains("the limit is 1024 (Collector:MaxRequestBodyBytes)", StringComparison.Ordinal));
 
         time.Advance(TimeSpan.FromMinutes(1));
         await client.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = """{"msg":"cut""" });
-        await statistics.WaitAsync(s => s.Poison >= 12, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
-        await stop.CancelAsync();
-        await running;
+        await run.WaitAsync(s => s.Poison >= 12);
+        await run.StopAsync();
 
-        var all = Lines(log);
+        var all = Lines(run.Log);
         Assert.Equal(3, all.Count);
         Assert.DoesNotContain("the limit is", all[2], StringComparison.Ordinal);
         Assert.Contains("(9 more set aside for this kind of reason since", all[2], StringComparison.Ordinal);
-        Assert.Equal(12, (await poison.ListAsync(100, CancellationToken.None)).Count);
+        Assert.Equal(12, (await run.Poison.ListAsync(100, CancellationToken.None)).Count);
     }
 
     [Fact]
@@ -77,22 +61,11 @@ public sealed class SqsPoisonLogTests(SqsEmulatorFixture sqs) : IClassFixture<Sq
             MessageBody = """{"msg":"hello","levelno":20}""",
             MessageAttributes = new() { [SqsMessageAttributes.Format] = new MessageAttributeValue { DataType = "String", StringValue = "json\ncrit: FORGED collector line" } },
         });
-        var options = new SqsIngestOptions { ReceiversPerQueue = 1, WaitTimeSeconds = 1, VisibilityTimeoutSeconds = 30, MaxReceiveCount = 2 };
-        var queue = new SqsQueueOptions { Name = name, ServiceUrl = sqs.ServiceUrl, AccessKey = "test", SecretAccessKey = "test" };
-        var statistics = new SqsIngestStatistics();
-        var poison = new SqliteSqsPoisonStore(data.Path);
-        await using var store = new SqliteEventStore(data.Path, TimeProvider.System, NullLogger<SqliteEventStore>.Instance);
-        await store.InitializeAsync(CancellationToken.None);
-        var log = new CollectingLoggerProvider(LogLevel.Information);
-        var consumer = new SqsQueueConsumer(queue, options, client, store, poison, statistics, new CollectorOptions(), new SqsMessageDecoder(IngestDecoders.Create(new())), TimeProvider.System, log.CreateLogger("sqs"));
+        await using var run = await SqsConsumerRun.StartAsync(sqs, client, name, data.Path, TimeProvider.System);
+        await run.WaitAsync(s => s.Poison >= 1);
+        await run.StopAsync();
 
-        using var stop = new CancellationTokenSource();
-        var running = consumer.RunAsync(stop.Token);
-        await statistics.WaitAsync(s => s.Poison >= 1, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
-        await stop.CancelAsync();
-        await running;
-
-        var line = Assert.Single(Lines(log));
+        var line = Assert.Single(Lines(run.Log));
         Assert.DoesNotContain('\n', line); // before: the attribute's newline, raw
         Assert.Contains("json\\ncrit: FORGED collector line", line, StringComparison.Ordinal);
     }
@@ -116,23 +89,12 @@ public sealed class SqsPoisonLogTests(SqsEmulatorFixture sqs) : IClassFixture<Sq
             });
         }
 
-        var options = new SqsIngestOptions { ReceiversPerQueue = 1, WaitTimeSeconds = 1, VisibilityTimeoutSeconds = 30, MaxReceiveCount = 2 };
-        var queue = new SqsQueueOptions { Name = name, ServiceUrl = sqs.ServiceUrl, AccessKey = "test", SecretAccessKey = "test" };
-        var statistics = new SqsIngestStatistics();
-        var poison = new SqliteSqsPoisonStore(data.Path);
-        await using var store = new SqliteEventStore(data.Path, TimeProvider.System, NullLogger<SqliteEventStore>.Instance);
-        await store.InitializeAsync(CancellationToken.None);
-        var log = new CollectingLoggerProvider(LogLevel.Information);
-        var consumer = new SqsQueueConsumer(queue, options, client, store, poison, statistics, new CollectorOptions(), new SqsMessageDecoder(IngestDecoders.Create(new())), new FakeTimeProvider(DateTimeOffset.UtcNow), log.CreateLogger("sqs"));
+        await using var run = await SqsConsumerRun.StartAsync(sqs, client, name, data.Path, new FakeTimeProvider(DateTimeOffset.UtcNow));
+        await run.WaitAsync(s => s.Poison >= 3);
+        await run.StopAsync();
 
-        using var stop = new CancellationTokenSource();
-        var running = consumer.RunAsync(stop.Token);
-        await statistics.WaitAsync(s => s.Poison >= 3, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
-        await stop.CancelAsync();
-        await running;
-
-        var lines = Lines(log);
-        Assert.True(lines.Count == 2, log.Text()); // before: 1, the 400s shared a line
+        var lines = Lines(run.Log);
+        Assert.True(lines.Count == 2, run.Log.Text()); // before: 1, the 400s shared a line
         Assert.Single(lines, l => l.Contains("unknown message format", StringComparison.Ordinal)); // 'yaml' and 'toml': one kind
         Assert.Single(lines, l => !l.Contains("unknown message format", StringComparison.Ordinal));
     }
@@ -156,24 +118,13 @@ public sealed class SqsPoisonLogTests(SqsEmulatorFixture sqs) : IClassFixture<Sq
             });
         }
 
-        var options = new SqsIngestOptions { ReceiversPerQueue = 1, WaitTimeSeconds = 1, VisibilityTimeoutSeconds = 30, MaxReceiveCount = 2 };
-        var queue = new SqsQueueOptions { Name = name, ServiceUrl = sqs.ServiceUrl, AccessKey = "test", SecretAccessKey = "test" };
-        var statistics = new SqsIngestStatistics();
-        var poison = new SqliteSqsPoisonStore(data.Path);
-        await using var store = new SqliteEventStore(data.Path, TimeProvider.System, NullLogger<SqliteEventStore>.Instance);
-        await store.InitializeAsync(CancellationToken.None);
-        var log = new CollectingLoggerProvider(LogLevel.Information);
-        var consumer = new SqsQueueConsumer(queue, options, client, store, poison, statistics, new CollectorOptions(), new SqsMessageDecoder(IngestDecoders.Create(new())), new FakeTimeProvider(DateTimeOffset.UtcNow), log.CreateLogger("sqs"));
+        await using var run = await SqsConsumerRun.StartAsync(sqs, client, name, data.Path, new FakeTimeProvider(DateTimeOffset.UtcNow));
+        await run.WaitAsync(s => s.Poison >= 3);
+        await run.StopAsync();
 
-        using var stop = new CancellationTokenSource();
-        var running = consumer.RunAsync(stop.Token);
-        await statistics.WaitAsync(s => s.Poison >= 3, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
-        await stop.CancelAsync();
-        await running;
-
-        var line = Assert.Single(Lines(log)); // before: 3, a line per body
+        var line = Assert.Single(Lines(run.Log)); // before: 3, a line per body
         Assert.Contains("is an invalid JSON literal", line, StringComparison.Ordinal);
-        Assert.Equal(3, (await poison.ListAsync(100, CancellationToken.None)).Count);
+        Assert.Equal(3, (await run.Poison.ListAsync(100, CancellationToken.None)).Count);
     }
 
     [Fact]
@@ -195,23 +146,12 @@ public sealed class SqsPoisonLogTests(SqsEmulatorFixture sqs) : IClassFixture<Sq
             });
         }
 
-        var options = new SqsIngestOptions { ReceiversPerQueue = 1, WaitTimeSeconds = 1, VisibilityTimeoutSeconds = 30, MaxReceiveCount = 2 };
-        var queue = new SqsQueueOptions { Name = name, ServiceUrl = sqs.ServiceUrl, AccessKey = "test", SecretAccessKey = "test" };
-        var statistics = new SqsIngestStatistics();
-        var poison = new SqliteSqsPoisonStore(data.Path);
-        await using var store = new SqliteEventStore(data.Path, TimeProvider.System, NullLogger<SqliteEventStore>.Instance);
-        await store.InitializeAsync(CancellationToken.None);
-        var log = new CollectingLoggerProvider(LogLevel.Information);
-        var consumer = new SqsQueueConsumer(queue, options, client, store, poison, statistics, new CollectorOptions(), new SqsMessageDecoder(IngestDecoders.Create(new())), new FakeTimeProvider(DateTimeOffset.UtcNow), log.CreateLogger("sqs"));
+        await using var run = await SqsConsumerRun.StartAsync(sqs, client, name, data.Path, new FakeTimeProvider(DateTimeOffset.UtcNow));
+        await run.WaitAsync(s => s.Poison >= 3);
+        await run.StopAsync();
 
-        using var stop = new CancellationTokenSource();
-        var running = consumer.RunAsync(stop.Token);
-        await statistics.WaitAsync(s => s.Poison >= 3, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
-        await stop.CancelAsync();
-        await running;
-
-        var lines = Lines(log);
-        Assert.True(lines.Count == 2, log.Text()); // before: 1, the '@r' reason never said
+        var lines = Lines(run.Log);
+        Assert.True(lines.Count == 2, run.Log.Text()); // before: 1, the '@r' reason never said
         Assert.Single(lines, l => l.Contains("'@t' (the event's time) is missing", StringComparison.Ordinal));
         Assert.Single(lines, l => l.Contains("'@r' must be an array of strings", StringComparison.Ordinal));
     }
