@@ -45,14 +45,19 @@ public sealed class ChildProcess : IAsyncDisposable
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
     /// <summary>Starts <c>dotnet exec</c> on a project's built assembly (found next to this test's own build output).</summary>
-    public static ChildProcess Start(string project, string assemblyName, params string[] args)
+    public static ChildProcess Start(string project, string assemblyName, params string[] args) => Start(new Dictionary<string, string>(), project, assemblyName, args);
+
+    /// <summary>As <see cref="Start(string, string, string[])"/>, with <paramref name="environment"/> set in the child's environment.</summary>
+    public static ChildProcess Start(IReadOnlyDictionary<string, string> environment, string project, string assemblyName, params string[] args)
     {
         var dll = Path.Combine(RepositoryRoot, project, "bin", Configuration, "net10.0", assemblyName + ".dll");
-        return StartDotnet(Path.GetDirectoryName(dll)!, ["exec", dll, .. args]);
+        return StartDotnet(Path.GetDirectoryName(dll)!, environment, ["exec", dll, .. args]);
     }
 
     /// <summary>Starts the <c>dotnet</c> command with <paramref name="args"/> (<c>build</c>, <c>pack</c>, an app's .dll) in <paramref name="workingDirectory"/>.</summary>
-    public static ChildProcess StartDotnet(string workingDirectory, params string[] args)
+    public static ChildProcess StartDotnet(string workingDirectory, params string[] args) => StartDotnet(workingDirectory, new Dictionary<string, string>(), args);
+
+    private static ChildProcess StartDotnet(string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] args)
     {
         var start = new ProcessStartInfo("dotnet", args)
         {
@@ -62,6 +67,10 @@ public sealed class ChildProcess : IAsyncDisposable
             WorkingDirectory = workingDirectory,
         };
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         var process = new Process { StartInfo = start };
         var child = new ChildProcess(process);
         process.OutputDataReceived += (_, e) => child.OnLine(e.Data);
