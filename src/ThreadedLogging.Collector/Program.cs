@@ -19,15 +19,7 @@ try
     }
 
     await using var app = CollectorApp.Build(args);
-    try
-    {
-        await app.StartAsync();
-    }
-    catch (Exception e) when (StartFailure.Describe(e, app.Configuration) is { } failure)
-    {
-        throw failure; // an address not on this machine, an https endpoint without a certificate: one line, exit 3 or 2
-    }
-
+    await StartFailure.StartAsync(app); // a start that fails: an address not on this machine, an https endpoint without a certificate: one line, exit 3 or 2
     await app.WaitForShutdownAsync();
     return 0;
 }
