@@ -1,12 +1,9 @@
-using ThreadedLogging.Collector.Ingest;
 using Amazon.SQS.Model;
-using Microsoft.Extensions.Logging.Abstractions;
 using ThreadedLogging.Collector.Tests.Support;
 using ThreadedLogging.Testing;
 using ThreadedLogging.Collector;
 using ThreadedLogging.Collector.Ingest.Sqs;
 using ThreadedLogging.Collector.Storage;
-using ThreadedLogging.Collector.Storage.Sqlite;
 
 namespace ThreadedLogging.Collector.Tests.Sqs;
 
@@ -20,20 +17,13 @@ public sealed class SqsQueueConsumerTests(SqsEmulatorFixture sqs) : IClassFixtur
         using var client = sqs.CreateClient();
         await client.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = """{"msg":"kept aside","levelno":20}""" });
         var options = new SqsIngestOptions { ReceiversPerQueue = 1, WaitTimeSeconds = 1, VisibilityTimeoutSeconds = 1, MaxReceiveCount = 2 };
-        var queue = new SqsQueueOptions { Name = name, ServiceUrl = sqs.ServiceUrl, AccessKey = "test", SecretAccessKey = "test" };
-        var statistics = new SqsIngestStatistics();
-        var poison = new SqliteSqsPoisonStore(data.Path);
         var store = new FailingEventStore();
-        var consumer = new SqsQueueConsumer(queue, options, client, store, poison, statistics, new CollectorOptions(), new SqsMessageDecoder(IngestDecoders.Create(new())), TimeProvider.System, NullLogger.Instance);
-
-        using var stop = new CancellationTokenSource();
-        var running = consumer.RunAsync(stop.Token);
-        await statistics.WaitAsync(s => s.Poison >= 1 && s.Deleted >= 1, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
-        await stop.CancelAsync();
-        await running;
+        await using var run = await SqsConsumerRun.StartAsync(sqs, client, name, data.Path, TimeProvider.System, store, options: options);
+        await run.WaitAsync(s => s.Poison >= 1 && s.Deleted >= 1);
+        await run.StopAsync();
 
         Assert.Equal(2, store.Attempts);
-        var (count, newest) = await poison.ListAsync(10, CancellationToken.None);
+        var (count, newest) = await run.Poison.ListAsync(10, CancellationToken.None);
         Assert.Equal(1, count);
         Assert.Contains("not stored after 2 tries", newest[0].Reason, StringComparison.Ordinal);
         Assert.Equal("""{"msg":"kept aside","levelno":20}""", newest[0].Body);
@@ -47,21 +37,14 @@ public sealed class SqsQueueConsumerTests(SqsEmulatorFixture sqs) : IClassFixtur
         using var client = sqs.CreateClient();
         await client.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = """{"msg":"kept","levelno":20}""" });
         var options = new SqsIngestOptions { ReceiversPerQueue = 1, WaitTimeSeconds = 1, VisibilityTimeoutSeconds = 1, MaxReceiveCount = 2 };
-        var queue = new SqsQueueOptions { Name = name, ServiceUrl = sqs.ServiceUrl, AccessKey = "test", SecretAccessKey = "test" };
-        var statistics = new SqsIngestStatistics();
-        var poison = new SqliteSqsPoisonStore(data.Path);
         // A full disk for the first four receives (twice MaxReceiveCount), then room again.
         var store = new FailingEventStore(attempt => attempt <= 4 ? new EventStoreUnavailableException("full") { FailureReason = "disk full" } : null);
-        var consumer = new SqsQueueConsumer(queue, options, client, store, poison, statistics, new CollectorOptions(), new SqsMessageDecoder(IngestDecoders.Create(new())), TimeProvider.System, NullLogger.Instance);
-
-        using var stop = new CancellationTokenSource();
-        var running = consumer.RunAsync(stop.Token);
-        await statistics.WaitAsync(s => s.Stored >= 1 && s.Deleted >= 1, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
-        await stop.CancelAsync();
-        await running;
+        await using var run = await SqsConsumerRun.StartAsync(sqs, client, name, data.Path, TimeProvider.System, store, options: options);
+        await run.WaitAsync(s => s.Stored >= 1 && s.Deleted >= 1);
+        await run.StopAsync();
 
         Assert.Equal(5, store.Attempts);
-        Assert.Equal(0, (await poison.ListAsync(10, CancellationToken.None)).Count); // before: set aside as poison at its second receive
+        Assert.Equal(0, (await run.Poison.ListAsync(10, CancellationToken.None)).Count); // before: set aside as poison at its second receive
     }
 
     /// <summary>
@@ -76,24 +59,17 @@ public sealed class SqsQueueConsumerTests(SqsEmulatorFixture sqs) : IClassFixtur
         using var client = sqs.CreateClient();
         await client.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = """{"msg":"kept","levelno":20}""" });
         var options = new SqsIngestOptions { ReceiversPerQueue = 1, WaitTimeSeconds = 1, VisibilityTimeoutSeconds = 1, MaxReceiveCount = 2 };
-        var queue = new SqsQueueOptions { Name = name, ServiceUrl = sqs.ServiceUrl, AccessKey = "test", SecretAccessKey = "test" };
-        var statistics = new SqsIngestStatistics();
-        var poison = new SqliteSqsPoisonStore(data.Path);
         var store = new FailingEventStore(attempt => attempt switch
         {
             <= 3 => new EventStoreUnavailableException("full") { FailureReason = "disk full" },
             4 => new IOException("a write failed"),
             _ => null,
         });
-        var consumer = new SqsQueueConsumer(queue, options, client, store, poison, statistics, new CollectorOptions(), new SqsMessageDecoder(IngestDecoders.Create(new())), TimeProvider.System, NullLogger.Instance);
+        await using var run = await SqsConsumerRun.StartAsync(sqs, client, name, data.Path, TimeProvider.System, store, options: options);
+        await run.WaitAsync(s => s.Deleted >= 1);
+        await run.StopAsync();
 
-        using var stop = new CancellationTokenSource();
-        var running = consumer.RunAsync(stop.Token);
-        await statistics.WaitAsync(s => s.Deleted >= 1, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
-        await stop.CancelAsync();
-        await running;
-
-        Assert.Equal((1L, 0L), (statistics.Snapshot().Stored, statistics.Snapshot().Poison));
+        Assert.Equal((1L, 0L), (run.Statistics.Snapshot().Stored, run.Statistics.Snapshot().Poison));
         Assert.Equal(5, store.Attempts);
     }
 
@@ -114,9 +90,6 @@ public sealed class SqsQueueConsumerTests(SqsEmulatorFixture sqs) : IClassFixtur
         });
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         var options = new SqsIngestOptions { ReceiversPerQueue = 1, WaitTimeSeconds = 1, VisibilityTimeoutSeconds = 1, MaxReceiveCount = 2 };
-        var queue = new SqsQueueOptions { Name = name, ServiceUrl = sqs.ServiceUrl, AccessKey = "test", SecretAccessKey = "test" };
-        var statistics = new SqsIngestStatistics();
-        var poison = new SqliteSqsPoisonStore(data.Path);
 
         // The first write takes "ten minutes" (the other message's receive is long gone after it), the second fails.
         var store = new FailingEventStore(attempt =>
@@ -128,15 +101,11 @@ public sealed class SqsQueueConsumerTests(SqsEmulatorFixture sqs) : IClassFixtur
 
             return attempt == 2 ? new IOException("a write failed") : null;
         });
-        var consumer = new SqsQueueConsumer(queue, options, client, store, poison, statistics, new CollectorOptions(), new SqsMessageDecoder(IngestDecoders.Create(new())), time, NullLogger.Instance);
+        await using var run = await SqsConsumerRun.StartAsync(sqs, client, name, data.Path, time, store, options: options);
+        await run.WaitAsync(s => s.Expired >= 1 && s.Deleted >= 2);
+        await run.StopAsync();
 
-        using var stop = new CancellationTokenSource();
-        var running = consumer.RunAsync(stop.Token);
-        await statistics.WaitAsync(s => s.Expired >= 1 && s.Deleted >= 2, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
-        await stop.CancelAsync();
-        await running;
-
-        Assert.Equal((2L, 0L), (statistics.Snapshot().Stored, statistics.Snapshot().Poison));
+        Assert.Equal((2L, 0L), (run.Statistics.Snapshot().Stored, run.Statistics.Snapshot().Poison));
         Assert.Equal(3, store.Attempts);
     }
 
@@ -150,17 +119,11 @@ public sealed class SqsQueueConsumerTests(SqsEmulatorFixture sqs) : IClassFixtur
         await client.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = """{"msg":"second","levelno":20}""" });
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         var options = new SqsIngestOptions { ReceiversPerQueue = 1, WaitTimeSeconds = 1, VisibilityTimeoutSeconds = 1 };
-        var queue = new SqsQueueOptions { Name = name, ServiceUrl = sqs.ServiceUrl, AccessKey = "test", SecretAccessKey = "test" };
-        var statistics = new SqsIngestStatistics();
         // The first message takes "ten minutes" to store: the receive's visibility timeout is long gone after it.
         var store = new RecordingEventStore(onFirstAppend: () => time.Advance(TimeSpan.FromMinutes(10)));
-        var consumer = new SqsQueueConsumer(queue, options, client, store, new SqliteSqsPoisonStore(data.Path), statistics, new CollectorOptions(), new SqsMessageDecoder(IngestDecoders.Create(new())), time, NullLogger.Instance);
-
-        using var stop = new CancellationTokenSource();
-        var running = consumer.RunAsync(stop.Token);
-        await statistics.WaitAsync(s => s.Expired >= 1 && s.Stored >= 2 && s.Deleted >= 2, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
-        await stop.CancelAsync();
-        await running;
+        await using var run = await SqsConsumerRun.StartAsync(sqs, client, name, data.Path, time, store, options: options);
+        await run.WaitAsync(s => s.Expired >= 1 && s.Stored >= 2 && s.Deleted >= 2);
+        await run.StopAsync();
 
         Assert.Equal(["first", "second"], store.Messages.Order());
     }
