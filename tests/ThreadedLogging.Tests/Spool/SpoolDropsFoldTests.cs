@@ -1,0 +1,90 @@
+using System.Buffers;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ThreadedLogging.Tests.Spool;
+
+/// <summary>
+/// A drop notice a spool cap drops with its record is taken back into the pending notice (<see cref="SpoolDrops.Fold"/>)
+/// by the reason its wording gives: each notice as the handler writes it (the spool's, for every reason, and the memory
+/// queue's, <see cref="QueueDrops"/>, with and without its calls kept as objects), through the envelope as the spool
+/// stores it, comes back with its reason, its count and its times; a wording this version does not know keeps its count.
+/// </summary>
+public sealed class SpoolDropsFoldTests
+{
+    private static readonly LogIdentity Identity = new() { App = "App", Version = "1.0", User = "ann", Machine = "m", ProcessId = 7, InstanceId = "dead" };
+
+    [Theory]
+    [InlineData("Full")]
+    [InlineData("TooLarge")]
+    [InlineData("Aged")]
+    [InlineData("Torn")]
+    [InlineData("Unreadable")]
+    public void Fold_SpoolsOwnNotice_SameReasonCountAndTimes(string why)
+    {
+        var reason = Enum.Parse<SpoolDropReason>(why); // internal: named in the row
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 10, 0, 0, TimeSpan.Zero));
+        var written = new SpoolDrops(time);
+        written.Add(250, reason);
+        time.Advance(TimeSpan.FromMinutes(3));
+        written.Add(50, reason);
+        var spooled = new List<LogEvent>();
+        Assert.Equal(1, written.TakeNotices(spooled));
+
+        var taken = FoldAndTake(spooled, time);
+
+        var notice = Assert.Single(taken);
+        Assert.Equal(spooled[0].Message, notice.Message); // same count, times and reason: "…dropped 300 events between 10:00 and 10:03: …"
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Fold_MemoryQueuesNotice_TheQueueWasFullWithItsCount(bool objectTableFull)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 10, 0, 0, TimeSpan.Zero));
+        var queue = new QueueDrops(time, new SelfLog(null, time));
+        for (var i = 0; i < 12; i++)
+        {
+            queue.Add();
+        }
+
+        if (objectTableFull)
+        {
+            queue.AddObjectTableFull();
+        }
+
+        var spooled = new List<LogEvent> { queue.TakeNotice()! };
+
+        var notice = Assert.Single(FoldAndTake(spooled, time));
+
+        var count = objectTableFull ? 13 : 12;
+        Assert.Equal((long)count, notice.Properties.Single(p => p.Key == "DroppedCount").Value);
+        Assert.Matches($"^ThreadedLogging dropped {count} events between .+ and .+: the queue was full$", notice.Message);
+    }
+
+    [Fact]
+    public void Fold_NoticeOfAnotherWording_ItsCountKept()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 10, 0, 0, TimeSpan.Zero));
+        var first = time.GetUtcNow();
+        var foreign = LogEvent.Create(first, Microsoft.Extensions.Logging.LogLevel.Warning, QueueDrops.OwnCategory, $"ThreadedLogging dropped 7 events between {first:O} and {first:O}: a reason of a later version", new("DroppedCount", 7L), new("FirstDrop", first), new("LastDrop", first));
+
+        var notice = Assert.Single(FoldAndTake([foreign], time));
+
+        Assert.Equal(7L, notice.Properties.Single(p => p.Key == "DroppedCount").Value);
+        Assert.EndsWith("(its reason unknown to this version)", notice.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The notices as the spool stores them (a JsonBatch envelope, after an app event), folded into a new process's pending notice, then taken.</summary>
+    private static List<LogEvent> FoldAndTake(List<LogEvent> notices, TimeProvider time)
+    {
+        var app = LogEvent.Create(time.GetUtcNow(), Microsoft.Extensions.Logging.LogLevel.Information, "App", "\"ThreadedLogging\" in an app's text");
+        var json = new ArrayBufferWriter<byte>();
+        JsonBatchWriter.WriteEnvelope(json, new LogBatch(BatchDelivery.NewBatchId(), [app, .. notices], Identity));
+        var folded = new SpoolDrops(time);
+        folded.Fold(json.WrittenMemory, skip: 0);
+        var taken = new List<LogEvent>();
+        folded.TakeNotices(taken);
+        return taken;
+    }
+}
