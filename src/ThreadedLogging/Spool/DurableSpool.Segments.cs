@@ -255,6 +255,7 @@ internal sealed partial class DurableSpool
         var segment = new SpoolSegment(file, adopted: true, new DateTimeOffset(File.GetLastWriteTimeUtc(file), TimeSpan.Zero)) { Owner = owner };
         var records = new List<(long Start, int Count)>();
         var start = 0L;
+        var mayHoldNotices = false; // a record marked as holding notices, or an earlier version's (unmarked): the caps read them
         int torn;
         using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
         {
@@ -269,6 +270,7 @@ internal sealed partial class DurableSpool
             while ((status = SpoolRecordFormat.TryRead(stream, ref _payload, out var payload, out count, out var countChecked)) is not (SpoolRecordFormat.ReadStatus.End or SpoolRecordFormat.ReadStatus.Torn))
             {
                 count = status == SpoolRecordFormat.ReadStatus.DamagedUncounted ? 0 : countChecked ? count : EventsIn(segment, start, payload, count, say: true, out _);
+                mayHoldNotices |= status == SpoolRecordFormat.ReadStatus.Recovered || (status == SpoolRecordFormat.ReadStatus.Record && SpoolRecordFormat.HoldsNotices(payload));
                 records.Add((start, count));
                 segment.PendingEvents += count;
                 start = stream.Position;
@@ -285,6 +287,7 @@ internal sealed partial class DurableSpool
         }
 
         segment.PendingEvents += torn;
+        segment.MayHoldNotices = mayHoldNotices;
         return segment;
     }
 
@@ -604,7 +607,7 @@ internal sealed partial class DurableSpool
             while (stream.Position < segment.Length
                 && (status = SpoolRecordFormat.TryRead(stream, ref buffer, out var payload, out _, out _)) is not (SpoolRecordFormat.ReadStatus.End or SpoolRecordFormat.ReadStatus.Torn))
             {
-                if (status is SpoolRecordFormat.ReadStatus.Record or SpoolRecordFormat.ReadStatus.Recovered)
+                if (status == SpoolRecordFormat.ReadStatus.Recovered || (status == SpoolRecordFormat.ReadStatus.Record && SpoolRecordFormat.HoldsNotices(payload)))
                 {
                     try
                     {

@@ -97,6 +97,9 @@ internal sealed partial class DurableSpool : IDisposable
     /// <summary>Gets this instance's spool directory.</summary>
     public string DirectoryPath => _directory;
 
+    /// <summary>Gets the segments, adopted ones first, oldest first (tests).</summary>
+    internal IReadOnlyList<SpoolSegment> Segments => _segments;
+
     /// <summary>
     /// Called (tests) with the path of this instance's lock file after its directory is made and before it is locked: the
     /// window in which another process may lock it first (on Unix <see cref="FileShare.None"/> is an open, then a lock).
@@ -288,9 +291,9 @@ internal sealed partial class DurableSpool : IDisposable
         // Buffers reused for every record: the JSON envelope, then header + its gzip, framed in place (no per-record arrays).
         _buffer.ResetWrittenCount();
         JsonBatchWriter.WriteEnvelope(_buffer, batch);
-        var record = SpoolRecordFormat.Pack(_buffer.WrittenSpan, _packed);
-        SpoolRecordFormat.WriteHeader(record, countedEvents);
         var holdsNotices = countedEvents < batch.Events.Count;
+        var record = SpoolRecordFormat.Pack(_buffer.WrittenSpan, _packed, holdsNotices);
+        SpoolRecordFormat.WriteHeader(record, countedEvents);
         if (record.Length > _maxBytes && !uncapped)
         {
             if (holdsNotices)

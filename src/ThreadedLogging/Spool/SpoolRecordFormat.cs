@@ -52,8 +52,12 @@ internal static class SpoolRecordFormat
         DamagedUncounted,
     }
 
-    /// <summary>Compresses <paramref name="json"/> into <paramref name="output"/> after room for the header; returns the whole record (header not yet filled).</summary>
-    public static Span<byte> Pack(ReadOnlySpan<byte> json, MemoryStream output)
+    /// <summary>
+    /// Compresses <paramref name="json"/> into <paramref name="output"/> after room for the header, its gzip header marked
+    /// with whether it holds the handler's own drop notices (<see cref="HoldsNotices"/>); returns the whole record (header
+    /// not yet filled).
+    /// </summary>
+    public static Span<byte> Pack(ReadOnlySpan<byte> json, MemoryStream output, bool holdsNotices)
     {
         output.SetLength(HeaderSize);
         output.Position = HeaderSize;
@@ -62,8 +66,31 @@ internal static class SpoolRecordFormat
             gzip.Write(json);
         }
 
-        return output.GetBuffer().AsSpan(0, (int)output.Length);
+        var record = output.GetBuffer().AsSpan(0, (int)output.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(record[(HeaderSize + GzipMtimeOffset)..], holdsNotices ? WithNotices : WithoutNotices);
+        return record;
     }
+
+    /// <summary>Where a gzip member's MTIME field starts (RFC 1952 §2.3: ID1 ID2 CM FLG, then MTIME, 4 bytes little-endian).</summary>
+    private const int GzipMtimeOffset = 4;
+
+    /// <summary>The MTIME of a record that holds none of the handler's drop notices: 1 (1970-01-01T00:00:01Z), never a file's time.</summary>
+    private const uint WithoutNotices = 1;
+
+    /// <summary>The MTIME of a record that holds one or more of the handler's drop notices: 2.</summary>
+    private const uint WithNotices = 2;
+
+    /// <summary>
+    /// Whether a record's payload may hold the handler's own drop notices: false only for a gzip payload whose MTIME says
+    /// it holds none (<see cref="Pack"/>). The mark is in the gzip header, not the record's: the record's header has no
+    /// field a reader of the released format would pass over (a flag in its count or length is believed, or tears the
+    /// record), while every gzip reader (that one's, the collector's, which takes the stored bytes as they are) ignores
+    /// MTIME; .NET writes 0 there, so a record of an earlier version is unmarked, and may hold them. The payload must be
+    /// vouched for by the record's checksum (a <see cref="ReadStatus.Record"/>): a recovered one's gzip trailer vouches for
+    /// what it holds, not for its header.
+    /// </summary>
+    public static bool HoldsNotices(ReadOnlySpan<byte> payload) =>
+        !IsGzip(payload) || payload.Length < GzipMtimeOffset + 4 || BinaryPrimitives.ReadUInt32LittleEndian(payload[GzipMtimeOffset..]) != WithoutNotices;
 
     /// <summary>Whether a payload is gzip (records of earlier versions were plain JSON, starting with <c>{</c>).</summary>
     public static bool IsGzip(ReadOnlySpan<byte> payload) => payload.Length >= 2 && payload[0] == 0x1f && payload[1] == 0x8b;

@@ -33,8 +33,9 @@ internal sealed class SpoolSegment(string path, bool adopted, DateTimeOffset cre
 
     /// <summary>
     /// Gets or sets whether a record of the segment may hold the handler's own drop notices: one of ours a batch with a
-    /// notice was written into, or an adopted one (its records' headers do not say). A cap that drops it reads those first
-    /// (<see cref="DurableSpool.NoticesDropped"/>).
+    /// notice was written into, or an adopted one with a record marked so, or unmarked (an earlier version's, whose records
+    /// do not say: <see cref="SpoolRecordFormat.HoldsNotices"/>), found as the adoption reads it. A cap that drops it reads
+    /// those first (<see cref="DurableSpool.NoticesDropped"/>).
     /// </summary>
     public bool MayHoldNotices { get; set; } = adopted;
 

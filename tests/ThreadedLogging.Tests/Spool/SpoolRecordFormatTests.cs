@@ -17,7 +17,7 @@ public sealed class SpoolRecordFormatTests
         using var packed = new MemoryStream();
         foreach (var json in jsons)
         {
-            var record = SpoolRecordFormat.Pack(json, packed);
+            var record = SpoolRecordFormat.Pack(json, packed, holdsNotices: false);
             SpoolRecordFormat.WriteHeader(record, eventCount: json.Length % 7);
             file.Write(record);
         }
