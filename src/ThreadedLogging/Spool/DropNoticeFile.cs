@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace ThreadedLogging;
@@ -11,7 +12,7 @@ namespace ThreadedLogging;
 /// the directory writes its notices as a record of its own spool under <see cref="Content.BatchId"/>, then deletes the
 /// file: a crash between the two sends the notice twice under one batch id, which the collector stores once.
 /// </summary>
-internal static class DropNoticeFile
+internal static partial class DropNoticeFile
 {
     /// <summary>The file's name in a spool directory.</summary>
     public const string Name = "drops.json";
@@ -67,7 +68,61 @@ internal static class DropNoticeFile
         }
 
         File.Move(temporary, Path.Combine(directory, Name), overwrite: true);
+        SyncDirectory(directory); // the rename itself is durable only once the directory is
     }
+
+    /// <summary>
+    /// Forces the entries of <paramref name="directory"/> (a rename into it) onto the disk: on Linux and macOS an
+    /// <c>fsync</c> of the directory, which .NET cannot open as a file; elsewhere nothing (NTFS journals its metadata).
+    /// A directory that cannot be opened is passed over (the rename is done: only its durability across a power cut is
+    /// not vouched for), and so is a file system that cannot sync one (<c>EINVAL</c>).
+    /// </summary>
+    /// <exception cref="IOException">The sync failed.</exception>
+    private static void SyncDirectory(string directory)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            return;
+        }
+
+        int descriptor;
+        try
+        {
+            descriptor = OpenReadOnly(directory, 0); // O_RDONLY
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return;
+        }
+
+        if (descriptor < 0)
+        {
+            return;
+        }
+
+        try
+        {
+            if (Fsync(descriptor) != 0 && Marshal.GetLastPInvokeError() is var error && error != EInval)
+            {
+                throw new IOException($"Could not sync the directory {directory} (errno {error}).");
+            }
+        }
+        finally
+        {
+            _ = Close(descriptor);
+        }
+    }
+
+    private const int EInval = 22;
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int OpenReadOnly(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int Fsync(int descriptor);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int descriptor);
 
     /// <summary>Deletes the notice of <paramref name="directory"/> and a temporary one a crash left.</summary>
     /// <exception cref="IOException">A file cannot be deleted.</exception>

@@ -50,6 +50,7 @@ internal sealed class SpoolDrops(TimeProvider time)
     private Func<string>? _directory; // where the pending notice is kept: the spool's directory (named once it is locked)
     private volatile bool _dirty; // what is pending changed since it was last kept
     private bool _failed; // under _lock: the last write of the file failed (said once until one works)
+    private bool _unsynced; // under _lock: the record carrying the file's notice is written, not yet fsynced: the file keeps it until then
 
     /// <summary>The spool dropped <paramref name="count"/> of the app's events for <paramref name="reason"/>.</summary>
     public void Add(int count, SpoolDropReason reason)
@@ -106,9 +107,9 @@ internal sealed class SpoolDrops(TimeProvider time)
 
         lock (_lock)
         {
-            if (!_dirty || _directory is null || _takenBatchId is not null)
+            if (!_dirty || _directory is null || _takenBatchId is not null || _unsynced)
             {
-                return; // a notice taken, its batch not written yet: the file keeps it until then
+                return; // a notice taken, its batch not written yet, or not fsynced: the file keeps it until then
             }
 
             try
@@ -143,6 +144,29 @@ internal sealed class SpoolDrops(TimeProvider time)
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The batch carrying the notices taken last (<see cref="TakeBatchId"/>) is written, not yet fsynced: the file keeps
+    /// them until <see cref="Synced"/> (deleted at once, a power cut could lose the record and keep the deletion).
+    /// </summary>
+    public void NoticeWritten()
+    {
+        lock (_lock)
+        {
+            _unsynced = true;
+        }
+    }
+
+    /// <summary>What was written is fsynced (<see cref="NoticeWritten"/>): what is pending is kept from now on (<see cref="Persist"/>).</summary>
+    public void Synced(Action<string>? report)
+    {
+        lock (_lock)
+        {
+            _unsynced = false;
+        }
+
+        Persist(report);
     }
 
     /// <summary>

@@ -135,7 +135,8 @@ internal sealed class SpoolStage
     /// <summary>Writes a batch to the spool; false when the spool is not working and the batch must go from memory.</summary>
     public bool TrySpool(List<LogEvent> batch)
     {
-        var batchId = _drops.TakeBatchId() ?? BatchDelivery.NewBatchId(); // a drop notice's batch: the id its file has
+        var noticeId = _drops.TakeBatchId();
+        var batchId = noticeId ?? BatchDelivery.NewBatchId(); // a drop notice's batch: the id its file has
         if (!_active)
         {
             KeepDropNotice(); // the spool broke earlier: a notice this batch carries goes from memory
@@ -171,7 +172,12 @@ internal sealed class SpoolStage
         }
 
         _ledger.MoveToSpool(userEvents);
-        _drops.Persist(_selfLog.Write); // what the write dropped for room, or a notice now in its record
+        if (noticeId is not null)
+        {
+            _drops.NoticeWritten(); // its file goes once the record is fsynced (Sync): a power cut could lose the record first
+        }
+
+        _drops.Persist(_selfLog.Write); // what the write dropped for room
         return true;
     }
 
@@ -217,8 +223,11 @@ internal sealed class SpoolStage
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Failed(e);
+                Failed(e); // a notice written since the last sync stays in its file too: the next start sends it under the record's id
+                return;
             }
+
+            _drops.Synced(_selfLog.Write); // a notice's record is durable: its file goes now
         }
     }
 
