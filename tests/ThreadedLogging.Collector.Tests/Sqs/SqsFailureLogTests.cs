@@ -1,6 +1,5 @@
 using Amazon.SQS.Model;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using ThreadedLogging.Collector.Ingest;
@@ -83,26 +82,19 @@ public sealed class SqsFailureLogTests(SqsEmulatorFixture sqs) : IClassFixture<S
             Entries = [.. Enumerable.Range(0, 10).Select(i => Entry(i.ToString(System.Globalization.CultureInfo.InvariantCulture), format))],
         });
         var options = new SqsIngestOptions { ReceiversPerQueue = 1, WaitTimeSeconds = 1, VisibilityTimeoutSeconds = 30, MaxReceiveCount = 1 };
-        var queue = new SqsQueueOptions { Name = name, ServiceUrl = sqs.ServiceUrl, AccessKey = "test", SecretAccessKey = "test" };
-        var statistics = new SqsIngestStatistics();
-        var log = new CollectingLoggerProvider(LogLevel.Information);
-        var consumer = new SqsQueueConsumer(queue, options, client, store, new SqliteSqsPoisonStore(dataPath), statistics, new CollectorOptions(), decoder, time, log.CreateLogger("sqs"));
-
-        using var stop = new CancellationTokenSource();
-        var running = consumer.RunAsync(stop.Token);
-        await statistics.WaitAsync(s => s.Poison >= 10, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
-        var first = Lines(log, prefix);
+        await using var run = await SqsConsumerRun.StartAsync(sqs, client, name, dataPath, time, store, options: options, decoder: decoder);
+        await run.WaitAsync(s => s.Poison >= 10);
+        var first = Lines(run.Log, prefix);
 
         time.Advance(TimeSpan.FromMinutes(1));
         await client.SendMessageBatchAsync(new SendMessageBatchRequest { QueueUrl = url, Entries = [Entry("10", format)] });
-        await statistics.WaitAsync(s => s.Poison >= 11, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
-        await stop.CancelAsync();
-        await running;
+        await run.WaitAsync(s => s.Poison >= 11);
+        await run.StopAsync();
 
-        var all = Lines(log, prefix);
-        Assert.True(all.Count == first.Count + 1, log.Text());
-        Assert.Equal(11, statistics.Snapshot().Errors); // each failure still counted
-        Assert.All(log.Entries.Where(e => e.Message.StartsWith(prefix, StringComparison.Ordinal)), e => Assert.NotNull(e.Exception));
+        var all = Lines(run.Log, prefix);
+        Assert.True(all.Count == first.Count + 1, run.Log.Text());
+        Assert.Equal(11, run.Statistics.Snapshot().Errors); // each failure still counted
+        Assert.All(run.Log.Entries.Where(e => e.Message.StartsWith(prefix, StringComparison.Ordinal)), e => Assert.NotNull(e.Exception));
         return (first, all[^1]);
     }
 
