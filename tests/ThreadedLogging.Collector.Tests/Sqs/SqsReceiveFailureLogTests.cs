@@ -1,9 +1,5 @@
 using Amazon.SQS.Model;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using ThreadedLogging.Collector.Ingest;
 using ThreadedLogging.Collector.Ingest.Sqs;
-using ThreadedLogging.Collector.Storage.Sqlite;
 using ThreadedLogging.Collector.Tests.Support;
 using ThreadedLogging.Testing;
 
@@ -27,18 +23,11 @@ public sealed class SqsReceiveFailureLogTests(SqsEmulatorFixture sqs) : IClassFi
         using var client = sqs.CreateClient();
         var name = $"missing-{Guid.NewGuid():N}";
         var time = new WatchedTime(DateTimeOffset.UtcNow);
-        await using var store = new SqliteEventStore(data.Path, TimeProvider.System, NullLogger<SqliteEventStore>.Instance);
-        await store.InitializeAsync(CancellationToken.None);
         var options = new SqsIngestOptions { ReceiversPerQueue = 1, WaitTimeSeconds = 1, VisibilityTimeoutSeconds = 30, RetryDelay = RetryDelay };
-        var queue = new SqsQueueOptions { Name = name, ServiceUrl = sqs.ServiceUrl, AccessKey = "test", SecretAccessKey = "test" };
-        var statistics = new SqsIngestStatistics();
-        var log = new CollectingLoggerProvider(LogLevel.Information);
-        var consumer = new SqsQueueConsumer(queue, options, client, store, new SqliteSqsPoisonStore(data.Path), statistics, new CollectorOptions(), new SqsMessageDecoder(IngestDecoders.Create(new())), time, log.CreateLogger("sqs"));
-        using var stop = new CancellationTokenSource();
 
         // 20 failed receives within 19 s: each waits RetryDelay, armed after its line, before the next.
         var armed = time.Armed(RetryDelay);
-        var running = consumer.RunAsync(stop.Token);
+        await using var run = await SqsConsumerRun.StartAsync(sqs, client, name, data.Path, time, options: options);
         await armed.WaitAsync(TimeSpan.FromSeconds(60));
         for (var i = 1; i < 20; i++)
         {
@@ -47,30 +36,29 @@ public sealed class SqsReceiveFailureLogTests(SqsEmulatorFixture sqs) : IClassFi
             await armed.WaitAsync(TimeSpan.FromSeconds(60));
         }
 
-        var first = Lines(log, "Receiving from SQS queue");
-        Assert.True(first.Count == 1, log.Text()); // before: 20, a line per receive
+        var first = Lines(run.Log, "Receiving from SQS queue");
+        Assert.True(first.Count == 1, run.Log.Text()); // before: 20, a line per receive
         Assert.StartsWith($"Receiving from SQS queue {name} failed; retrying in 00:00:01: QueueDoesNotExistException", first[0], StringComparison.Ordinal);
         Assert.EndsWith("(0 more receives failed so since the last such line, at most one a minute)", first[0], StringComparison.Ordinal);
-        Assert.Equal(20, statistics.Snapshot().Errors); // each still counted
+        Assert.Equal(20, run.Statistics.Snapshot().Errors); // each still counted
 
         // A minute on, the 21st failure is said with the 19 left out.
         armed = time.Armed(RetryDelay);
         time.Advance(TimeSpan.FromMinutes(1));
         await armed.WaitAsync(TimeSpan.FromSeconds(60));
-        var second = Lines(log, "Receiving from SQS queue");
-        Assert.True(second.Count == 2, log.Text());
+        var second = Lines(run.Log, "Receiving from SQS queue");
+        Assert.True(second.Count == 2, run.Log.Text());
         Assert.EndsWith("(19 more receives failed so since the last such line, at most one a minute)", second[1], StringComparison.Ordinal);
 
         // The queue made, the next receive works and says so; the message sent meanwhile is stored.
         var url = (await client.CreateQueueAsync(new CreateQueueRequest { QueueName = name })).QueueUrl;
         await client.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = """{"msg":"back","levelno":20}""" });
         time.Advance(RetryDelay);
-        await statistics.WaitAsync(s => s.Stored >= 1, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
-        await stop.CancelAsync();
-        await running;
+        await run.WaitAsync(s => s.Stored >= 1);
+        await run.StopAsync();
 
-        var worked = Lines(log, "Receiving from SQS queue").Skip(2).ToList();
-        Assert.True(worked.Count == 1, log.Text());
+        var worked = Lines(run.Log, "Receiving from SQS queue").Skip(2).ToList();
+        Assert.True(worked.Count == 1, run.Log.Text());
         Assert.StartsWith($"Receiving from SQS queue {name} works again after 21 failed receives since ", worked[0], StringComparison.Ordinal);
     }
 
