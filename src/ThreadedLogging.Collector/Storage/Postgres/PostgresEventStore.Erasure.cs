@@ -13,6 +13,8 @@ namespace ThreadedLogging.Collector.Storage.Postgres;
 /// The last chunk (fewer events than asked) also deletes the user's <c>users</c> rows. Every chunk first locks those rows
 /// (in name order, as ingest does): an ingest of the user that committed before the lock has its events seen and deleted
 /// by the chunk; one that had not waits for the chunk's commit to add its tally, so its events keep a row of their own.
+/// An ingest under a name no row was locked for (a new one, another case) that commits after the chunk's find leaves
+/// events the chunk did not see: the rows are kept and another chunk follows.
 /// </remarks>
 internal sealed partial class PostgresEventStore
 {
@@ -85,9 +87,16 @@ internal sealed partial class PostgresEventStore
         var last = ids.Count < limit;
         if (last)
         {
-            await using var users = new NpgsqlCommand($"DELETE FROM users WHERE {ByUser}", connection, transaction);
+            // One snapshot for both: an ingest of the user whose users row was not there to lock (a new name, or another
+            // case of it) may have committed after the find, and its events would be left without their row. Then the
+            // rows stay, and this chunk was not the last: the next one erases those events.
+            await using var users = new NpgsqlCommand($"""
+                WITH remaining AS (SELECT EXISTS (SELECT 1 FROM events WHERE {ByUser}) AS found),
+                gone AS (DELETE FROM users WHERE {ByUser} AND NOT (SELECT found FROM remaining) RETURNING 1)
+                SELECT found FROM remaining
+                """, connection, transaction);
             users.Parameters.AddWithValue("user", user);
-            await users.ExecuteNonQueryAsync(cancellationToken);
+            last = !(bool)(await users.ExecuteScalarAsync(cancellationToken))!;
         }
 
         await transaction.CommitAsync(cancellationToken);
