@@ -27,10 +27,7 @@ public sealed class SpoolStartRaceTests
         // sleeps: the fault hook after the lock does the deletion.
         using var directory = new TempDirectory();
         var deleted = false;
-        var selfLog = new ConcurrentQueue<string>();
-        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var stuck = new CollectingSink(); // gate never opened: the events stay in the spool
-        var starter = new ThreadedHandler(stuck, SpoolTests.Options(directory.Path, o =>
+        var starter = Starter.Start(directory.Path, o =>
         {
             o.SpoolAfterLock = path =>
             {
@@ -41,38 +38,15 @@ public sealed class SpoolStartRaceTests
                     Directory.Delete(Path.GetDirectoryName(path)!);
                 }
             };
-            o.SelfLog = m =>
-            {
-                selfLog.Enqueue(m);
-                if (m.Contains("50 events remain in the spool", StringComparison.Ordinal))
-                {
-                    closed.TrySetResult();
-                }
-            };
-        }));
-        var logger = starter.CreateLogger("App");
-        for (var i = 0; i < 50; i++)
-        {
-            logger.LogInformation("event {N}", i);
-        }
-
-        _ = starter.FlushAsync();
-        await stuck.SendStarted.Task.WaitAsync(Safety);
-        Assert.Equal(50, starter.Statistics.Spooled);
-        var own = Path.Combine(directory.Path, starter.Identity.InstanceId);
+        });
+        await starter.Sending.WaitAsync(Safety);
+        Assert.Equal(50, starter.Handler.Statistics.Spooled);
+        var own = Path.Combine(directory.Path, starter.Handler.Identity.InstanceId);
         Assert.NotEmpty(Directory.GetFiles(own + "-2", "*.seg*"));
-        Assert.Single(selfLog, m => m.Contains($"The spool's directory {own} was locked by another process before this one locked it (its lock file deleted as this one locked it)", StringComparison.Ordinal));
-        await starter.DisposeAsync();
-        await closed.Task.WaitAsync(Safety); // the 50 on disk, its lock free: as a process that died
+        Assert.Single(starter.SelfLog, m => m.Contains($"The spool's directory {own} was locked by another process before this one locked it (its lock file deleted as this one locked it)", StringComparison.Ordinal));
+        await starter.QuitAsync(); // the 50 on disk, its lock free: as a process that died
 
-        var sink = new CollectingSink().Open();
-        await using (var next = new ThreadedHandler(sink, SpoolTests.Options(directory.Path)))
-        {
-            Assert.True(next.Flush(Safety));
-            Assert.Equal((50L, 50L, 0L), (next.Statistics.Adopted, next.Statistics.Sent, next.Statistics.Dropped));
-        }
-
-        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"event {i}"), sink.Delivered.Select(e => e.Message));
+        await AssertNextStartSendsEachOnceAsync(directory.Path, Starter.Events);
     }
 
     [Fact]
@@ -82,47 +56,21 @@ public sealed class SpoolStartRaceTests
         // Spooled 0, its events lost at a crash.
         using var directory = new TempDirectory();
         FileStream? taken = null;
-        var selfLog = new ConcurrentQueue<string>();
-        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var stuck = new CollectingSink(); // gate never opened: the events stay in the spool
-        var starter = new ThreadedHandler(stuck, SpoolTests.Options(directory.Path, o =>
+        var starter = Starter.Start(directory.Path, o =>
         {
             // Another process locks the new directory between its making and its lock (once: that process holds one).
             o.SpoolBeforeLock = path => taken ??= new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            o.SelfLog = m =>
-            {
-                selfLog.Enqueue(m);
-                if (m.Contains("50 events remain in the spool", StringComparison.Ordinal))
-                {
-                    closed.TrySetResult();
-                }
-            };
-        }));
-        var logger = starter.CreateLogger("App");
-        for (var i = 0; i < 50; i++)
-        {
-            logger.LogInformation("event {N}", i);
-        }
-
-        _ = starter.FlushAsync();
-        await stuck.SendStarted.Task.WaitAsync(Safety);
-        Assert.Equal(50, starter.Statistics.Spooled);
-        var own = Path.Combine(directory.Path, starter.Identity.InstanceId);
+        });
+        await starter.Sending.WaitAsync(Safety);
+        Assert.Equal(50, starter.Handler.Statistics.Spooled);
+        var own = Path.Combine(directory.Path, starter.Handler.Identity.InstanceId);
         Assert.NotEmpty(Directory.GetFiles(own + "-2", "*.seg*"));
-        Assert.Single(selfLog, m => m.Contains($"The spool's directory {own} was locked by another process before this one locked it", StringComparison.Ordinal));
-        await starter.DisposeAsync();
-        await closed.Task.WaitAsync(Safety); // the 50 on disk, its lock free: as a process that died
+        Assert.Single(starter.SelfLog, m => m.Contains($"The spool's directory {own} was locked by another process before this one locked it", StringComparison.Ordinal));
+        await starter.QuitAsync(); // the 50 on disk, its lock free: as a process that died
 
         taken!.Dispose(); // the other process lets go of the directory it took (empty)
-        var sink = new CollectingSink().Open();
-        await using (var next = new ThreadedHandler(sink, SpoolTests.Options(directory.Path)))
-        {
-            Assert.True(next.Flush(Safety));
-            Assert.Equal((50L, 50L, 0L), (next.Statistics.Adopted, next.Statistics.Sent, next.Statistics.Dropped));
-        }
-
-        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"event {i}"), sink.Delivered.Select(e => e.Message));
-        Assert.Empty(stuck.Delivered);
+        await AssertNextStartSendsEachOnceAsync(directory.Path, Starter.Events);
+        Assert.Empty(starter.Stuck.Delivered);
         Assert.Empty(Directory.GetFileSystemEntries(directory.Path)); // the lost directory too: the next start found it empty
     }
 
@@ -137,10 +85,7 @@ public sealed class SpoolStartRaceTests
         using var directory = new TempDirectory();
         var otherSink = new CollectingSink().Open();
         ThreadedHandler? other = null;
-        var selfLog = new ConcurrentQueue<string>();
-        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var stuck = new CollectingSink(); // gate never opened: the events stay in the spool
-        var starter = new ThreadedHandler(stuck, SpoolTests.Options(directory.Path, o =>
+        var starter = Starter.Start(directory.Path, o =>
         {
             // Another handler starts (and adopts) between the making of the starter's directory and of its lock file.
             o.SpoolBeforeLock = _ =>
@@ -152,42 +97,19 @@ public sealed class SpoolStartRaceTests
                     Assert.True(other.Flush(Safety)); // its start done, adoption included
                 }
             };
-            o.SelfLog = m =>
-            {
-                selfLog.Enqueue(m);
-                if (m.Contains("50 events remain in the spool", StringComparison.Ordinal))
-                {
-                    closed.TrySetResult();
-                }
-            };
-        }));
-        var logger = starter.CreateLogger("App");
-        for (var i = 0; i < 50; i++)
-        {
-            logger.LogInformation("event {N}", i);
-        }
-
-        _ = starter.FlushAsync();
-        await stuck.SendStarted.Task.WaitAsync(Safety);
+        });
+        await starter.Sending.WaitAsync(Safety);
         Assert.NotNull(other);
-        Assert.Equal(50, starter.Statistics.Spooled);
-        var own = Path.Combine(directory.Path, starter.Identity.InstanceId);
+        Assert.Equal(50, starter.Handler.Statistics.Spooled);
+        var own = Path.Combine(directory.Path, starter.Handler.Identity.InstanceId);
         Assert.NotEmpty(Directory.GetFiles(own, "*.seg*")); // its own directory, not another
-        Assert.DoesNotContain(selfLog, m => m.Contains("was locked by another process", StringComparison.Ordinal));
-        await starter.DisposeAsync();
-        await closed.Task.WaitAsync(Safety); // the 50 on disk, its lock free: as a process that died
+        Assert.DoesNotContain(starter.SelfLog, m => m.Contains("was locked by another process", StringComparison.Ordinal));
+        await starter.QuitAsync(); // the 50 on disk, its lock free: as a process that died
         await other.DisposeAsync();
         Assert.Equal((0L, 1L), (other.Statistics.Adopted, other.Statistics.Sent));
 
-        var sink = new CollectingSink().Open();
-        await using (var next = new ThreadedHandler(sink, SpoolTests.Options(directory.Path)))
-        {
-            Assert.True(next.Flush(Safety));
-            Assert.Equal((50L, 50L, 0L), (next.Statistics.Adopted, next.Statistics.Sent, next.Statistics.Dropped));
-        }
-
-        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"event {i}"), sink.Delivered.Select(e => e.Message));
-        Assert.Empty(stuck.Delivered);
+        await AssertNextStartSendsEachOnceAsync(directory.Path, Starter.Events);
+        Assert.Empty(starter.Stuck.Delivered);
     }
 
     [Fact]
@@ -235,25 +157,13 @@ public sealed class SpoolStartRaceTests
         Assert.False(adoptionLocked.Task.IsCompleted, "the adoption locked a lock file of the starter's directory it made again");
         Assert.Equal(starterDirectory + "-2", starter.DirectoryPath);
         Assert.Single(reports, m => m.Contains($"The spool's directory {starterDirectory} was locked by another process before this one locked it (its lock file deleted as this one locked it)", StringComparison.Ordinal));
-        var identity = new LogIdentity { App = "App", Version = "1.0", User = "ann", Machine = "m", ProcessId = 7, InstanceId = "starter" };
-        var events = Enumerable.Range(0, 3)
-            .Select(i => new LogEvent(DateTimeOffset.UtcNow, LogLevel.Information, "App", default, "event {N}", $"event {i}", [new("N", i)], null, null))
-            .ToArray();
-        starter.Append(new LogBatch("b1", events, identity), events.Length);
-        starter.Sync();
+        AppendThreeEvents(starter);
         Assert.NotEmpty(Directory.GetFiles(starter.DirectoryPath, "*.seg*"));
         Assert.Equal(0, adopter.PendingEvents);
         adopter.Dispose();
         starter.Dispose(); // the 3 on disk, its lock free: as a process that died
 
-        var sink = new CollectingSink().Open();
-        await using (var next = new ThreadedHandler(sink, SpoolTests.Options(directory.Path)))
-        {
-            Assert.True(next.Flush(Safety));
-            Assert.Equal((3L, 3L, 0L), (next.Statistics.Adopted, next.Statistics.Sent, next.Statistics.Dropped));
-        }
-
-        Assert.Equal(["event 0", "event 1", "event 2"], sink.Delivered.Select(e => e.Message));
+        await AssertNextStartSendsEachOnceAsync(directory.Path, 3);
     }
 
     [Fact]
@@ -297,23 +207,11 @@ public sealed class SpoolStartRaceTests
         Assert.True(Directory.Exists(starter.DirectoryPath), $"the starter's directory {starter.DirectoryPath} was deleted by the adoption");
         Assert.Equal(starterDirectory + "-2", starter.DirectoryPath);
         Assert.Single(reports, m => m.Contains($"The spool's directory {starterDirectory} was locked by another process before this one locked it (its lock file deleted as this one locked it)", StringComparison.Ordinal));
-        var identity = new LogIdentity { App = "App", Version = "1.0", User = "ann", Machine = "m", ProcessId = 7, InstanceId = "starter" };
-        var events = Enumerable.Range(0, 3)
-            .Select(i => new LogEvent(DateTimeOffset.UtcNow, LogLevel.Information, "App", default, "event {N}", $"event {i}", [new("N", i)], null, null))
-            .ToArray();
-        starter.Append(new LogBatch("b1", events, identity), events.Length);
-        starter.Sync();
+        AppendThreeEvents(starter);
         Assert.NotEmpty(Directory.GetFiles(starter.DirectoryPath, "*.seg*"));
         starter.Dispose(); // the 3 on disk, its lock free: as a process that died
 
-        var sink = new CollectingSink().Open();
-        await using (var next = new ThreadedHandler(sink, SpoolTests.Options(directory.Path)))
-        {
-            Assert.True(next.Flush(Safety));
-            Assert.Equal((3L, 3L, 0L), (next.Statistics.Adopted, next.Statistics.Sent, next.Statistics.Dropped));
-        }
-
-        Assert.Equal(["event 0", "event 1", "event 2"], sink.Delivered.Select(e => e.Message));
+        await AssertNextStartSendsEachOnceAsync(directory.Path, 3);
     }
 
     [Fact]
@@ -331,10 +229,7 @@ public sealed class SpoolStartRaceTests
         Assert.True(looker.Flush(Safety)); // its spool open: its first look 30 s on
 
         var looked = false;
-        var selfLog = new ConcurrentQueue<string>();
-        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var stuck = new CollectingSink();
-        var starter = new ThreadedHandler(stuck, SpoolTests.Options(directory.Path, o =>
+        var starter = Starter.Start(directory.Path, o =>
         {
             o.SpoolBeforeLock = path =>
             {
@@ -347,29 +242,13 @@ public sealed class SpoolStartRaceTests
                     Assert.True(looker.Flush(Safety)); // the pass that looks, in the window
                 }
             };
-            o.SelfLog = m =>
-            {
-                selfLog.Enqueue(m);
-                if (m.Contains("50 events remain in the spool", StringComparison.Ordinal))
-                {
-                    closed.TrySetResult();
-                }
-            };
-        }));
-        var logger = starter.CreateLogger("App");
-        for (var i = 0; i < 50; i++)
-        {
-            logger.LogInformation("event {N}", i);
-        }
-
-        _ = starter.FlushAsync();
-        await stuck.SendStarted.Task.WaitAsync(Safety);
+        });
+        await starter.Sending.WaitAsync(Safety);
         Assert.True(looked);
-        Assert.Equal(50, starter.Statistics.Spooled);
-        Assert.NotEmpty(Directory.GetFiles(Path.Combine(directory.Path, starter.Identity.InstanceId), "*.seg*")); // its own, not another
-        Assert.DoesNotContain(selfLog, m => m.Contains("was locked by another process", StringComparison.Ordinal));
-        await starter.DisposeAsync();
-        await closed.Task.WaitAsync(Safety);
+        Assert.Equal(50, starter.Handler.Statistics.Spooled);
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(directory.Path, starter.Handler.Identity.InstanceId), "*.seg*")); // its own, not another
+        Assert.DoesNotContain(starter.SelfLog, m => m.Contains("was locked by another process", StringComparison.Ordinal));
+        await starter.QuitAsync();
 
         time.Advance(DurableSpool.FirstAdoptionRetry * 2); // the look that found nothing doubled the wait
         lookerLogger.LogInformation("adopts");
@@ -444,5 +323,87 @@ public sealed class SpoolStartRaceTests
         Assert.Equal(new[] { young, Path.Combine(directory.Path, handler.Identity.InstanceId) }.Order(StringComparer.Ordinal), Directory.GetDirectories(directory.Path).Order(StringComparer.Ordinal));
         Assert.Equal((0L, 2L), (handler.Statistics.Adopted, handler.Statistics.Sent));
         Assert.DoesNotContain(selfLog, m => m.Contains("Adopted", StringComparison.Ordinal) || m.Contains("Could not", StringComparison.Ordinal) || m.Contains("Ignored", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The next start, on <paramref name="directory"/>, after the starter's end (as a process that died): adopts the
+    /// <paramref name="count"/> events left on disk and sends each once, in order (<c>event 0</c>, <c>event 1</c>, …).
+    /// </summary>
+    private static async Task AssertNextStartSendsEachOnceAsync(string directory, int count)
+    {
+        var sink = new CollectingSink().Open();
+        await using (var next = new ThreadedHandler(sink, SpoolTests.Options(directory)))
+        {
+            Assert.True(next.Flush(Safety));
+            Assert.Equal(((long)count, (long)count, 0L), (next.Statistics.Adopted, next.Statistics.Sent, next.Statistics.Dropped));
+        }
+
+        Assert.Equal(Enumerable.Range(0, count).Select(i => $"event {i}"), sink.Delivered.Select(e => e.Message));
+    }
+
+    /// <summary>Writes three events (<c>event 0</c> to <c>event 2</c>) to a spool of the <c>starter</c> instance, synced.</summary>
+    private static void AppendThreeEvents(DurableSpool starter)
+    {
+        var identity = new LogIdentity { App = "App", Version = "1.0", User = "ann", Machine = "m", ProcessId = 7, InstanceId = "starter" };
+        var events = Enumerable.Range(0, 3)
+            .Select(i => new LogEvent(DateTimeOffset.UtcNow, LogLevel.Information, "App", default, "event {N}", $"event {i}", [new("N", i)], null, null))
+            .ToArray();
+        starter.Append(new LogBatch("b1", events, identity), events.Length);
+        starter.Sync();
+    }
+
+    /// <summary>
+    /// A handler whose spool's start the test disturbs (<c>SpoolBeforeLock</c>, <c>SpoolAfterLock</c>), which logs
+    /// <see cref="Events"/> events its sink never takes (its gate never opened): they stay in the spool. <see cref="Sending"/>
+    /// completes once the worker sends the first spooled batch (every event on disk by then); <see cref="QuitAsync"/>
+    /// disposes it and waits until it said that the events remain in its spool, its lock free: as a process that died.
+    /// </summary>
+    private sealed class Starter
+    {
+        public const int Events = 50;
+        private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        private Starter(string directory, Action<ThreadedHandlerOptions> hooks)
+        {
+            Handler = new ThreadedHandler(Stuck, SpoolTests.Options(directory, o =>
+            {
+                hooks(o);
+                o.SelfLog = m =>
+                {
+                    SelfLog.Enqueue(m);
+                    if (m.Contains($"{Events} events remain in the spool", StringComparison.Ordinal))
+                    {
+                        _closed.TrySetResult();
+                    }
+                };
+            }));
+        }
+
+        public CollectingSink Stuck { get; } = new();
+
+        public ConcurrentQueue<string> SelfLog { get; } = new();
+
+        public ThreadedHandler Handler { get; }
+
+        public Task Sending => Stuck.SendStarted.Task;
+
+        public static Starter Start(string directory, Action<ThreadedHandlerOptions> hooks)
+        {
+            var starter = new Starter(directory, hooks);
+            var logger = starter.Handler.CreateLogger("App");
+            for (var i = 0; i < Events; i++)
+            {
+                logger.LogInformation("event {N}", i);
+            }
+
+            _ = starter.Handler.FlushAsync();
+            return starter;
+        }
+
+        public async Task QuitAsync()
+        {
+            await Handler.DisposeAsync();
+            await _closed.Task.WaitAsync(Safety);
+        }
     }
 }
