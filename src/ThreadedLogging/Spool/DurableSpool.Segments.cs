@@ -170,7 +170,7 @@ internal sealed partial class DurableSpool
         }
 
         _saidOfUnadopted.Remove(directory);
-        AdoptNotice(directory);
+        AdoptNotice(directory, owner.NoticeBatchIds);
         if (owner.Segments == 0)
         {
             DeleteAdoptedDirectory(owner, Path.Combine(directory, SpoolBookmark.FileNameOf(1))); // an earlier client's bookmark too, its segments all gone
@@ -191,10 +191,12 @@ internal sealed partial class DurableSpool
     /// <summary>
     /// The drop notice a dead process kept in <paramref name="directory"/> (<see cref="DropNoticeFile"/>): written as a
     /// record of this spool (<see cref="AdoptDropNotice"/>), then its file deleted. A crash between the two leaves both,
-    /// under one batch id: the collector stores it once. A damaged one is said and deleted; one that cannot be written
-    /// here (a disk fault) stays, said, and the directory with it.
+    /// under one batch id: the collector stores it once. Its copy in the file is not adopted then, when that record is
+    /// among the directory's (<paramref name="inRecords"/>): a cap that drops it folds it back into the pending notice, under
+    /// that notice's id, and the file's copy, under its own, was counted twice. A damaged one is said and deleted; one that
+    /// cannot be written here (a disk fault) stays, said, and the directory with it.
     /// </summary>
-    private void AdoptNotice(string directory)
+    private void AdoptNotice(string directory, HashSet<string> inRecords)
     {
         try
         {
@@ -205,7 +207,7 @@ internal sealed partial class DurableSpool
                     Report?.Invoke($"The drop notice {Path.Combine(directory, DropNoticeFile.Name)} a previous process kept was read, but {why}.");
                 }
 
-                if (notice.Drops.Count > 0)
+                if (notice.Drops.Count > 0 && !inRecords.Contains(notice.BatchId))
                 {
                     AdoptDropNotice?.Invoke(notice);
                 }
@@ -271,6 +273,11 @@ internal sealed partial class DurableSpool
             {
                 count = status == SpoolRecordFormat.ReadStatus.DamagedUncounted ? 0 : countChecked ? count : EventsIn(segment, start, payload, count, say: true, out _);
                 mayHoldNotices |= status == SpoolRecordFormat.ReadStatus.Recovered || (status == SpoolRecordFormat.ReadStatus.Record && SpoolRecordFormat.HoldsNotices(payload));
+                if (status == SpoolRecordFormat.ReadStatus.Record && SpoolRecordFormat.MarkedWithNotices(payload) && SpoolRecordFormat.BatchIdOf(payload) is { } noticeBatch)
+                {
+                    owner.NoticeBatchIds.Add(noticeBatch);
+                }
+
                 records.Add((start, count));
                 segment.PendingEvents += count;
                 start = stream.Position;

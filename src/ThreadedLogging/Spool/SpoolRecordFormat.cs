@@ -92,6 +92,29 @@ internal static class SpoolRecordFormat
     public static bool HoldsNotices(ReadOnlySpan<byte> payload) =>
         !IsGzip(payload) || payload.Length < GzipMtimeOffset + 4 || BinaryPrimitives.ReadUInt32LittleEndian(payload[GzipMtimeOffset..]) != WithoutNotices;
 
+    /// <summary>Whether a record's payload is marked as holding drop notices (<see cref="Pack"/>; an unmarked one may too: <see cref="HoldsNotices"/>).</summary>
+    public static bool MarkedWithNotices(ReadOnlySpan<byte> payload) =>
+        IsGzip(payload) && payload.Length >= GzipMtimeOffset + 4 && BinaryPrimitives.ReadUInt32LittleEndian(payload[GzipMtimeOffset..]) == WithNotices;
+
+    /// <summary>
+    /// The batch id of a gzip payload (its envelope's first member), unzipping only its first bytes; null when it cannot
+    /// be read.
+    /// </summary>
+    public static string? BatchIdOf(ArraySegment<byte> payload)
+    {
+        try
+        {
+            using var input = new MemoryStream(payload.Array!, payload.Offset, payload.Count, writable: false);
+            using var gzip = new GZipStream(input, CompressionMode.Decompress);
+            Span<byte> start = stackalloc byte[128]; // {"batchId":"<32 hex digits>" and more
+            return SpoolSerializer.ReadBatchId(start[..gzip.ReadAtLeast(start, start.Length, throwOnEndOfStream: false)]);
+        }
+        catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Whether a payload is gzip (records of earlier versions were plain JSON, starting with <c>{</c>).</summary>
     public static bool IsGzip(ReadOnlySpan<byte> payload) => payload.Length >= 2 && payload[0] == 0x1f && payload[1] == 0x8b;
 

@@ -56,6 +56,12 @@ internal sealed class AdoptedDirectory(string path, FileStream lockFile, int seg
     /// <summary>Gets where its delivery stands, for a next start if this process dies too.</summary>
     public SpoolBookmark Bookmark { get; } = new(path, segmentVersion);
 
+    /// <summary>
+    /// Gets the batch ids of its records marked as holding drop notices: a kept notice (<see cref="DropNoticeFile"/>) under
+    /// one of them is in a record already (a crash between that record's write and the file's deletion).
+    /// </summary>
+    public HashSet<string> NoticeBatchIds { get; } = new(StringComparer.Ordinal);
+
     public void Dispose()
     {
         Bookmark.Dispose();

@@ -299,6 +299,55 @@ public sealed class SpoolDropNoticeTests
     }
 
     [Fact]
+    public async Task CrashBetweenTheNoticesRecordAndItsFilesDeletion_ACapDropsThatRecord_NoticeSentOnce()
+    {
+        // A dead process wrote the record carrying its notice and was killed before it deleted drops.json: both under one
+        // batch id. The next start's age cap dropped that record and folded its notice back into the pending one (a new
+        // id), while the file's copy was adopted under the old id: the collector counted those drops twice.
+        await using var server = await LoopbackServer.StartAsync();
+        var receiver = NoticeReceiver.Listen(server);
+        using var directory = new TempDirectory();
+        var identity = LogIdentity.From(new ThreadedHandlerOptions());
+        using (var dead = new DurableSpool(directory.Path, Guid.NewGuid().ToString("N"), 256 * 1024, TimeSpan.FromDays(7), TimeProvider.System))
+        {
+            dead.Open();
+            var drops = new SpoolDrops(TimeProvider.System); // as the stage keeps them
+            drops.KeepIn(() => dead.DirectoryPath);
+            drops.Add(5, SpoolDropReason.Full);
+            drops.Persist(report: null); // drops.json
+            List<LogEvent> batch = [LogEvent.Create(DateTimeOffset.UtcNow, LogLevel.Information, "App", "before the crash")];
+            Assert.Equal(1, drops.TakeNotices(batch));
+            dead.Append(new LogBatch(drops.TakeBatchId()!, batch, identity), countedEvents: 1);
+            dead.Sync(); // then killed: drops.json not deleted
+        }
+
+        Assert.Single(Directory.GetFiles(directory.Path, "drops.json", SearchOption.AllDirectories));
+        var eightDaysLater = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(8));
+        await using (var next = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o =>
+        {
+            o.BufferDirectory = directory.Path;
+            o.TimeProvider = eightDaysLater;
+            o.ShutdownTimeout = Safety;
+        })))
+        {
+            // The age cap drops the adopted record (its notice folded back, its event counted Aged); the pending notice goes
+            // once a record leaves the spool again ("after"), with the next batch ("later").
+            next.CreateLogger("App").LogInformation("after");
+            Assert.True(next.Flush(Safety));
+            next.CreateLogger("App").LogInformation("later");
+            Assert.True(next.Flush(Safety));
+            await receiver.Notice.Task.WaitAsync(Safety);
+        }
+
+        var full = server.Requests.SelectMany(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("events").EnumerateArray())
+            .Where(e => e.GetProperty("category").GetString() == "ThreadedLogging" && e.GetProperty("message").GetString()!.EndsWith("the spool was full (MaxBufferBytes)", StringComparison.Ordinal))
+            .Select(e => e.GetProperty("properties").GetProperty("DroppedCount").GetInt64()).ToList();
+        Assert.Equal([5L], full); // was [5, 5]: the file's copy and the folded one
+        Assert.Equal(2, receiver.Notices); // that one and the age cap's (the adopted event)
+        Assert.Empty(Directory.EnumerateFileSystemEntries(directory.Path, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public async Task SpoolOlderThanMaxBufferAge_OneNoticeWithTheExactCountAtTheOptionsClocksTime()
     {
         // 50 events left on disk while the receiver was down, found by the next start 8 days later (the options' clock):
