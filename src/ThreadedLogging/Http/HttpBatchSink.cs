@@ -143,9 +143,10 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
 
     /// <inheritdoc />
     /// <remarks>
-    /// Only an attempt made for a batch's request whose send still waits: the level poll's attempt (the same client) and an
-    /// attempt that outlived its send (.NET keeps a connect running after its request went out on another connection) say
-    /// nothing about the send in flight, which may be on an established connection, its request out.
+    /// Only an attempt made for a batch's request whose send still waits for a connection: the level poll's attempt (the
+    /// same client), an attempt that outlived its send, and one whose request went out on another connection meanwhile
+    /// (.NET hands a waiting request to whichever connection frees up first, the level poll's once its answer is read, and
+    /// keeps the request's own connect running) say nothing about the send in flight, which may yet be answered.
     /// </remarks>
     public string? StalledConnect
     {
@@ -158,7 +159,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
 
             foreach (var (_, stall) in _stalled)
             {
-                if (!stall.Send.Over)
+                if (stall.Send.Waits)
                 {
                     return stall.What;
                 }
@@ -295,7 +296,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         if (_post)
         {
             // Exactly Python's header: no charset parameter (the body is ASCII after encoding).
-            var content = new ByteArrayContent(Encoding.ASCII.GetBytes(fields));
+            var content = new BatchContent(Encoding.ASCII.GetBytes(fields));
             content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
             request = new HttpRequestMessage(HttpMethod.Post, _uri) { Content = content };
         }
@@ -350,7 +351,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
 
     private HttpRequestMessage EnvelopeRequest(ReadOnlyMemory<byte> body, bool gzip, string batchId)
     {
-        var content = new ReadOnlyMemoryContent(body);
+        var content = new BatchContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         if (gzip)
         {
@@ -371,6 +372,11 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         {
             using var request = createRequest();
             request.Options.Set(BatchSendKey, send); // its connect, if it makes one, may say that it stalls
+            if (request.Content is BatchContent content)
+            {
+                content.Send = send; // says when the request goes out, on whichever connection
+            }
+
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             var result = Classify(response, _options.TimeProvider.GetUtcNow());
             if (result.Outcome == SendOutcome.Sent)
@@ -553,12 +559,65 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
     private sealed class BatchSend
     {
         private volatile bool _over;
+        private volatile bool _requestOut;
 
         /// <summary>Gets or sets whether the send has ended (answered, failed or cancelled).</summary>
         public bool Over
         {
             get => _over;
             set => _over = value;
+        }
+
+        /// <summary>
+        /// Gets or sets whether the request's body began to be written on a connection (<see cref="BatchContent"/>): the
+        /// request is out, whatever its own connect still does. A request without a body (PythonForm's GET) never says so.
+        /// </summary>
+        public bool RequestOut
+        {
+            get => _requestOut;
+            set => _requestOut = value;
+        }
+
+        /// <summary>Gets whether the send still waits for a connection: neither ended nor its request out.</summary>
+        public bool Waits => !_over && !_requestOut;
+    }
+
+    /// <summary>
+    /// A batch request's body, which says when SocketsHttpHandler writes it (after the request's headers, on the connection
+    /// the request got): from then on the request is out, and a connect still running for it stalls nothing the send waits for.
+    /// </summary>
+    private sealed class BatchContent(ReadOnlyMemory<byte> body) : HttpContent
+    {
+        /// <summary>Gets or sets the send whose request this is the body of, once it is sent.</summary>
+        public BatchSend? Send { get; set; }
+
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+            SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+        {
+            Out();
+            return stream.WriteAsync(body, cancellationToken).AsTask();
+        }
+
+        protected override void SerializeToStream(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+        {
+            Out();
+            stream.Write(body.Span);
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = body.Length;
+            return true;
+        }
+
+        private void Out()
+        {
+            if (Send is { } send)
+            {
+                send.RequestOut = true;
+            }
         }
     }
 }

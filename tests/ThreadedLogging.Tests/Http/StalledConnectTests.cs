@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace ThreadedLogging.Tests.Http;
+
+/// <summary>
+/// What the HTTP sink says of a stalled connect (<see cref="IReportsStalledConnects"/>) while a batch's request is out on
+/// another connection: a real listener, whose accept queue is full once the level poll's connection is accepted, so the
+/// batch's own connect loses its SYN (as <see cref="SynDroppingPort"/>), and the poll's kept-alive connection, freed when
+/// its answer is read, takes the waiting batch request.
+/// </summary>
+public sealed class StalledConnectTests
+{
+    /// <summary>
+    /// Before, the batch's own connect, still running after its request went out on the poll's connection, said the send
+    /// stalled: a disposal or an exit with a spool ended while the request was out, its line saying "connecting to … has
+    /// not completed within 1 s".
+    /// </summary>
+    [Fact(Timeout = 60_000)]
+    public async Task StalledConnect_RequestWentOutOnTheLevelPollsConnection_SaysNone()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(0); // Linux keeps backlog + 1: one connection not accepted fills the queue
+        var host = $"127.0.0.1:{((IPEndPoint)listener.LocalEndPoint!).Port}";
+        var options = new ThreadedHttpHandlerOptions
+        {
+            CaptureUnhandledExceptions = false,
+            Host = host,
+            Url = "/log/{user}",
+            Format = HttpLogFormat.JsonBatch,
+            User = "alice",
+            App = "Payroll",
+            RequestTimeout = TimeSpan.FromMinutes(1),
+        };
+        var identity = LogIdentity.From(options);
+        using var sink = new HttpBatchSink(options);
+        var stalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        sink.ConnectStalled = () => stalled.TrySetResult();
+
+        // The level poll's request, on a connection of its own: accepted, its answer held.
+        var poll = sink.PollLevelsAsync(identity, CancellationToken.None);
+        using var connection = await listener.AcceptAsync();
+        await using var stream = new NetworkStream(connection);
+        var reader = new RequestReader(stream);
+        Assert.StartsWith("GET /api/levels/effective", await reader.ReadAsync(), StringComparison.Ordinal);
+        using var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await filler.ConnectAsync(listener.LocalEndPoint!); // the queue's one place, never accepted: each further SYN dropped
+
+        // The batch's send finds no free connection: its own connect starts, and stalls.
+        var envelope = "{\"events\":[]}"u8.ToArray();
+        var send = sink.SendEnvelopeAsync(envelope, ReadOnlyMemory<byte>.Empty, "0123456789abcdef0123456789abcdef", identity, CancellationToken.None).AsTask();
+        await stalled.Task;
+        Assert.Equal($"connecting to {host}", sink.StalledConnect);
+
+        // The poll's answer read, its connection takes the batch's request, whose own connect still runs.
+        await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"u8.ToArray());
+        await poll;
+        var request = await reader.ReadAsync();
+        Assert.StartsWith("POST /log/alice", request, StringComparison.Ordinal);
+        Assert.EndsWith("{\"events\":[]}", request, StringComparison.Ordinal);
+
+        Assert.Null(sink.StalledConnect);
+
+        await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"u8.ToArray());
+        Assert.Equal(SendOutcome.Sent, (await send).Outcome);
+    }
+
+    /// <summary>Reads HTTP/1.1 requests off one connection: the head, then a body of its Content-Length.</summary>
+    private sealed class RequestReader(Stream stream)
+    {
+        private readonly List<byte> _buffered = [];
+
+        public async Task<string> ReadAsync()
+        {
+            var headEnd = -1;
+            while ((headEnd = IndexOfHeadEnd()) < 0)
+            {
+                await FillAsync();
+            }
+
+            var head = Encoding.ASCII.GetString(_buffered.GetRange(0, headEnd).ToArray());
+            var lengthLine = head.Split("\r\n").FirstOrDefault(line => line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
+            var length = lengthLine is null ? 0 : int.Parse(lengthLine["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            while (_buffered.Count < headEnd + length)
+            {
+                await FillAsync();
+            }
+
+            var request = Encoding.ASCII.GetString(_buffered.GetRange(0, headEnd + length).ToArray());
+            _buffered.RemoveRange(0, headEnd + length);
+            return request;
+        }
+
+        private int IndexOfHeadEnd()
+        {
+            for (var i = 3; i < _buffered.Count; i++)
+            {
+                if (_buffered[i - 3] == '\r' && _buffered[i - 2] == '\n' && _buffered[i - 1] == '\r' && _buffered[i] == '\n')
+                {
+                    return i + 1;
+                }
+            }
+
+            return -1;
+        }
+
+        private async Task FillAsync()
+        {
+            var chunk = new byte[4096];
+            var read = await stream.ReadAsync(chunk);
+            Assert.True(read > 0, "the connection closed before a whole request came");
+            _buffered.AddRange(chunk.AsSpan(0, read));
+        }
+    }
+}
