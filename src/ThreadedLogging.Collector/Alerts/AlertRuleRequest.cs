@@ -59,7 +59,7 @@ internal sealed record AlertRuleRequest(
             Window = Span(Window, "Window", errors) ?? TimeSpan.FromMinutes(5),
             Cooldown = Span(Cooldown, "Cooldown", errors),
             Webhook = Webhook ?? existing?.Webhook,
-            Headers = new Dictionary<string, string>(Headers ?? KeptHeaders(existing, Webhook) ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase),
+            Headers = HeadersOf(Headers ?? KeptHeaders(existing, Webhook), errors),
         };
         foreach (var (field, value) in (ReadOnlySpan<(string, string?)>)[("Query", settings.Query), ("Webhook", settings.Webhook)])
         {
@@ -101,6 +101,25 @@ internal sealed record AlertRuleRequest(
             Changed = now,
         };
         return true;
+    }
+
+    /// <summary>
+    /// The headers by name in any case, as HTTP reads them. The body's JSON object may hold one name in two cases
+    /// (<c>X-Token</c> and <c>x-token</c>): which value the notification should send is not known, so it is refused, naming both.
+    /// </summary>
+    private static Dictionary<string, string> HeadersOf(IReadOnlyDictionary<string, string>? given, List<string> errors)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in given ?? new Dictionary<string, string>())
+        {
+            if (!headers.TryAdd(name, value))
+            {
+                var first = headers.Keys.First(k => k.Equals(name, StringComparison.OrdinalIgnoreCase));
+                errors.Add($"{FieldName("Headers")} names one header twice, '{first}' and '{name}' (header names ignore case).");
+            }
+        }
+
+        return headers;
     }
 
     private static TimeSpan? Span(string? text, string field, List<string> errors)
