@@ -18,6 +18,21 @@ internal sealed class IngestLimits(CollectorOptions options, DateTimeOffset now)
         return value;
     }
 
+    /// <summary>
+    /// A batch's key as the client wrote it (<c>batchId</c>, <c>Idempotency-Key</c>): <see cref="Field"/>'s length, and no
+    /// U+0000, which PostgreSQL text cannot hold (its insert failed: a 500). Replaced by U+FFFD there as other texts are
+    /// (PostgresText), two keys would become one and the second batch would be answered as a resend of the first, not stored.
+    /// </summary>
+    public string? BatchKey(string? value, string name)
+    {
+        if (Field(value, name, -1) is { } key && key.Contains('\0', StringComparison.Ordinal))
+        {
+            throw IngestRejectedException.BadRequest($"field '{name}' contains a NUL character (U+0000), which no batch id may hold");
+        }
+
+        return value;
+    }
+
     public void EventSize(long bytes, int index)
     {
         if (bytes > Options.MaxEventBytes)

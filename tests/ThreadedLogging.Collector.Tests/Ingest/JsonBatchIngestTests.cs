@@ -83,6 +83,22 @@ public sealed class JsonBatchIngestTests
         Assert.Equal(2, (await collector.EventsAsync()).Count);
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Envelope_BatchIdWithNul_400NamingItNothingStored_ThenTheSameEventsStoredUnderAnotherId(string store)
+    {
+        await using var collector = await CollectorFixture.StartOnAsync(store == "postgres" ? TestStore.Postgres : TestStore.Sqlite);
+
+        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", Http.Utf8("""{"batchId":"b\u0000","events":[{"message":"Paid"}]}"""), "application/json");
+
+        Assert.Equal((HttpStatusCode.BadRequest, "field 'batchId' contains a NUL character (U+0000), which no batch id may hold"), (status, Http.Error(text)));
+        Assert.Empty(await collector.EventsAsync());
+        // Not taken for a resend of a batch keyed b\uFFFD (what PostgreSQL keeps of other texts with a NUL).
+        Assert.Equal(HttpStatusCode.OK, (await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", Http.Utf8("""{"batchId":"b\uFFFD","events":[{"message":"Paid"}]}"""), "application/json")).Status);
+        Assert.Single(await collector.EventsAsync());
+    }
+
     [Fact]
     public async Task SameInstanceAndSequence_InAnotherBatch_StoredOnce()
     {

@@ -73,8 +73,8 @@ internal static class JsonBatchParser
         limits.EventCount(pass.Count);
         var envelope = JsonBatchIdentity.From(root, body, path, limits);
         var batchKey = idempotencyKey is not null
-            ? limits.Field(idempotencyKey, IngestEndpoint.IdempotencyKeyHeader, -1)
-            : limits.Field(body.Text(root.BatchId, JsonBatchFields.BatchId, -1), JsonBatchFields.BatchId, -1);
+            ? limits.BatchKey(idempotencyKey, IngestEndpoint.IdempotencyKeyHeader)
+            : limits.BatchKey(body.Text(root.BatchId, JsonBatchFields.BatchId, -1), JsonBatchFields.BatchId);
         if (!JsonBatchIdentity.SameFields(pass.Envelope, root))
         {
             // An identity field after 'events' (or a second one): the events again, with the envelope's final identity.
@@ -141,7 +141,7 @@ internal static class JsonBatchParser
             parsed.Add(isObject ? mapper.Map(fields, size, null, parsed.Count) : throw NotAnObject(parsed.Count));
         }
 
-        return new EventBatch(limits.Field(idempotencyKey, "Idempotency-Key", -1), parsed);
+        return new EventBatch(limits.BatchKey(idempotencyKey, IngestEndpoint.IdempotencyKeyHeader), parsed);
     }
 
     /// <summary>After the root value: the end of the input, or the reader's refusal of what follows it.</summary>
