@@ -4,14 +4,14 @@ namespace ThreadedLogging;
 /// A connection's stream while its handshakes run, before any byte of a request goes out on it: a proxy's <c>CONNECT</c>
 /// (https through a proxy) and the TLS handshake, each an exchange the client opens with a write (the CONNECT, the
 /// ClientHello) and the peer answers with its first bytes. An exchange whose write has had no answer for
-/// <see cref="HttpBatchSink.StalledAfter"/> calls <c>stalled</c> with its index, until the answer comes (or the stream
-/// fails or is disposed: <c>answered</c>), as a TCP connect that long without its SYN-ACK does (<see cref="IReportsStalledConnects"/>).
+/// <see cref="HttpBatchSink.StalledAfter"/> calls <c>stalled</c> with its index, until the answer comes (<c>ended</c>
+/// with true) or the stream fails or is disposed (<c>ended</c> with false), as a TCP connect that long without its SYN-ACK does (<see cref="IReportsStalledConnects"/>).
 /// SocketsHttpHandler does the TLS handshake and the tunnel on the stream its <c>ConnectCallback</c> returns, so this is
 /// where they can be seen: the callback returns before them, and <c>ConnectTimeout</c> (10 s) covers them. Once every
 /// exchange was answered the stream only passes bytes on; a plain-http connection, whose first write is the request, is
 /// not wrapped.
 /// </summary>
-internal sealed class HandshakeWatch(Stream inner, int exchanges, Action<int> stalled, Action answered) : Stream
+internal sealed class HandshakeWatch(Stream inner, int exchanges, Action<int> stalled, Action<bool> ended) : Stream
 {
     private readonly Lock _lock = new();
     private int _exchange; // under _lock: the exchange under way, or the next
@@ -189,7 +189,7 @@ internal sealed class HandshakeWatch(Stream inner, int exchanges, Action<int> st
             _awaiting = false;
             _timer?.Dispose();
             _timer = null;
-            answered();
+            ended(true);
             _done = ++_exchange >= exchanges;
         }
     }
@@ -209,7 +209,7 @@ internal sealed class HandshakeWatch(Stream inner, int exchanges, Action<int> st
             if (_awaiting)
             {
                 _awaiting = false;
-                answered();
+                ended(false);
             }
 
             _done = true;

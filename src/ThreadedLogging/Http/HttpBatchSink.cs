@@ -50,7 +50,6 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
     private Uri? _uri;
     private volatile int _format;
     private int _stalledConnects; // batch sends' connection attempts under way for longer than StalledAfter
-    private volatile Stall? _lastStall; // what the connect's timeout, when it ends a send, says it waited for
 
     public HttpBatchSink(ThreadedHttpHandlerOptions options)
     {
@@ -223,6 +222,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         }
 
         var to = $"{context.DnsEndPoint.Host}:{context.DnsEndPoint.Port}";
+        var connected = false;
         try
         {
             var connect = socket.ConnectAsync(context.DnsEndPoint, cancellationToken).AsTask();
@@ -236,6 +236,8 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
                 BeginStall(stalled, new Stall(send!, to, $"connecting to {to}", "the network did not answer the connection attempt or its DNS lookup"));
                 await connect.ConfigureAwait(false);
             }
+
+            connected = true;
         }
         catch
         {
@@ -244,7 +246,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         }
         finally
         {
-            EndStall(stalled);
+            EndStall(stalled, connected);
         }
 
         var stream = new NetworkStream(socket, ownsSocket: true);
@@ -262,13 +264,13 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
                 : [new(send, to, $"the CONNECT to {target} through the proxy {to}", "the proxy did not answer the CONNECT")]
             : [new(send, to, $"the TLS handshake with {to}", "the server did not answer the TLS handshake")];
         var watched = new object(); // the handshakes' attempt, in _stalled while one stalls
-        return new HandshakeWatch(stream, handshakes.Length, exchange => BeginStall(watched, handshakes[exchange]), () => EndStall(watched));
+        return new HandshakeWatch(stream, handshakes.Length, exchange => BeginStall(watched, handshakes[exchange]), answered => EndStall(watched, answered));
     }
 
     /// <summary>A batch send's connection attempt stalled: said (<see cref="StalledConnect"/>) until <see cref="EndStall"/>.</summary>
     private void BeginStall(object attempt, Stall stall)
     {
-        _lastStall = stall;
+        stall.Send.LastStall = stall;
         if (_stalled.TryAdd(attempt, stall))
         {
             Interlocked.Increment(ref _stalledConnects); // a full fence before ConnectStalled reads who waits for it
@@ -281,12 +283,20 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         ConnectStalled?.Invoke();
     }
 
-    /// <summary>The attempt is over (connected, answered, failed or cancelled), or never stalled.</summary>
-    private void EndStall(object attempt)
+    /// <summary>
+    /// The attempt is over (connected or answered: <paramref name="completed"/>; failed or cancelled), or never stalled.
+    /// A stall that completed is no reason for a later failure of its send: its send forgets it. One that failed is kept,
+    /// for the send's error when the connect's timeout ends it.
+    /// </summary>
+    private void EndStall(object attempt, bool completed)
     {
-        if (_stalled.TryRemove(attempt, out _))
+        if (_stalled.TryRemove(attempt, out var stall))
         {
             Interlocked.Decrement(ref _stalledConnects);
+            if (completed)
+            {
+                stall.Send.Forget(stall);
+            }
         }
     }
 
@@ -400,7 +410,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
             // (it was said "No answer within 600 s" after 10 s, when no request had gone out).
             return new SendResult(SendOutcome.Transient, Error: timeout.IsCancellationRequested
                 ? $"No answer within {_options.RequestTimeout.TotalSeconds} s"
-                : _lastStall is { } stall
+                : (send.LastStall ?? Tunnel.LastStall) is { } stall // its own connect's, else a proxy's CONNECT's (whose is not known)
                     ? $"No connection to {stall.To} within {ConnectTimeout.TotalSeconds} s ({stall.Why})"
                     : $"No connection to {_options.Host} within {ConnectTimeout.TotalSeconds} s (the network did not answer the connection attempt or its DNS lookup)");
         }
@@ -560,6 +570,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
     {
         private volatile bool _over;
         private volatile bool _requestOut;
+        private Stall? _lastStall;
 
         /// <summary>Gets or sets whether the send has ended (answered, failed or cancelled).</summary>
         public bool Over
@@ -580,6 +591,19 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
 
         /// <summary>Gets whether the send still waits for a connection: neither ended nor its request out.</summary>
         public bool Waits => !_over && !_requestOut;
+
+        /// <summary>
+        /// Gets or sets the last stall of a connect made for this send and not completed since: what the connect's timeout,
+        /// when it ends the send, says it waited for. Kept per send: one kept for the sink named an old stall's address.
+        /// </summary>
+        public Stall? LastStall
+        {
+            get => Volatile.Read(ref _lastStall);
+            set => Volatile.Write(ref _lastStall, value);
+        }
+
+        /// <summary>Forgets <paramref name="stall"/>, which completed, unless a later one took its place.</summary>
+        public void Forget(Stall stall) => Interlocked.CompareExchange(ref _lastStall, null, stall);
     }
 
     /// <summary>
