@@ -31,28 +31,10 @@ public sealed class OutageSelfLogTests
         answers.Enqueue(503);
         answers.Enqueue(503);
         var failures = answers.Count;
-        await using var server = await LoopbackServer.StartAsync();
-        server.Respond = _ => Task.FromResult<IResult>(answers.TryDequeue(out var answer) ? new RetryAfterResult(answer, Wait) : Results.Ok());
-        var time = new WatchedTime(Began);
-        var said = new ConcurrentQueue<string>();
-        await using var handler = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o => (o.TimeProvider, o.SelfLog) = (time, said.Enqueue)));
-        var logger = handler.CreateLogger("App");
-        logger.LogInformation("one");
-        logger.LogInformation("two");
+        var (statistics, requests, said) = await FlushThroughAsync(answers, spooled: false, "one", "two");
 
-        using var safety = new CancellationTokenSource(Safety);
-        var armed = time.Armed(Wait);
-        var flushed = handler.FlushAsync(safety.Token);
-        for (var i = 0; i < failures; i++)
-        {
-            await armed.WaitAsync(safety.Token); // the handler waits out the Retry-After
-            armed = time.Armed(Wait);
-            time.Advance(Wait);
-        }
-
-        Assert.True(await flushed);
-        Assert.Equal(2, handler.Statistics.Sent);
-        Assert.Equal(failures + 1, server.Requests.Count);
+        Assert.Equal(2, statistics.Sent);
+        Assert.Equal(failures + 1, requests);
         var lines = said.Where(line => line.Contains("Sending", StringComparison.Ordinal)).ToList();
         Assert.Equal(
             [
@@ -73,29 +55,10 @@ public sealed class OutageSelfLogTests
         // 10:00:50" where Statistics.Failed was 3 and the first failed at 10:00:00.
         var answers = new Queue<int>([503, 503, 503]);
         var failures = answers.Count;
-        await using var server = await LoopbackServer.StartAsync();
-        server.Respond = _ => Task.FromResult<IResult>(answers.TryDequeue(out var answer) ? new RetryAfterResult(answer, Wait) : Results.Ok());
-        using var spool = new TempDirectory();
-        var time = new WatchedTime(Began);
-        var said = new ConcurrentQueue<string>();
-        await using var handler = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o => (o.TimeProvider, o.SelfLog, o.BufferDirectory) = (time, said.Enqueue, spool.Path)));
-        var logger = handler.CreateLogger("App");
-        logger.LogInformation("one");
-        logger.LogInformation("two");
+        var (statistics, requests, said) = await FlushThroughAsync(answers, spooled: true, "one", "two");
 
-        using var safety = new CancellationTokenSource(Safety);
-        var armed = time.Armed(Wait);
-        var flushed = handler.FlushAsync(safety.Token);
-        for (var i = 0; i < failures; i++)
-        {
-            await armed.WaitAsync(safety.Token); // the handler waits out the Retry-After
-            armed = time.Armed(Wait);
-            time.Advance(Wait);
-        }
-
-        Assert.True(await flushed);
-        Assert.Equal((2L, (long)failures), (handler.Statistics.Sent, handler.Statistics.Failed));
-        Assert.Equal(failures + 1, server.Requests.Count);
+        Assert.Equal((2L, (long)failures), (statistics.Sent, statistics.Failed));
+        Assert.Equal(failures + 1, requests);
         var lines = said.Where(line => line.Contains("Sending", StringComparison.Ordinal)).ToList();
         Assert.Equal(
             [
@@ -110,22 +73,9 @@ public sealed class OutageSelfLogTests
     {
         // The envelope's failure is not said, and its events taken the ordinary way at once: no outage to say the end of.
         var answers = new Queue<int>([503]);
-        await using var server = await LoopbackServer.StartAsync();
-        server.Respond = _ => Task.FromResult<IResult>(answers.TryDequeue(out var answer) ? new RetryAfterResult(answer, Wait) : Results.Ok());
-        using var spool = new TempDirectory();
-        var time = new WatchedTime(Began);
-        var said = new ConcurrentQueue<string>();
-        await using var handler = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o => (o.TimeProvider, o.SelfLog, o.BufferDirectory) = (time, said.Enqueue, spool.Path)));
-        handler.CreateLogger("App").LogInformation("one");
+        var (statistics, requests, said) = await FlushThroughAsync(answers, spooled: true, "one");
 
-        using var safety = new CancellationTokenSource(Safety);
-        var armed = time.Armed(Wait);
-        var flushed = handler.FlushAsync(safety.Token);
-        await armed.WaitAsync(safety.Token);
-        time.Advance(Wait);
-
-        Assert.True(await flushed);
-        Assert.Equal((1L, 1L, 2), (handler.Statistics.Sent, handler.Statistics.Failed, server.Requests.Count));
+        Assert.Equal((1L, 1L, 2), (statistics.Sent, statistics.Failed, requests));
         Assert.DoesNotContain(said, line => line.Contains("Sending", StringComparison.Ordinal));
     }
 
@@ -157,6 +107,45 @@ public sealed class OutageSelfLogTests
         Assert.Equal(
             Enumerable.Repeat("Sending 1 event failed: HTTP 429 Too Many Requests; it is kept and sent again after the backoff", 3),
             lines.Select(line => line[(line.IndexOf("Sending", StringComparison.Ordinal))..]));
+    }
+
+    /// <summary>
+    /// A real Kestrel answers each send with the next of <paramref name="answers"/> (a Retry-After of <see cref="Wait"/>),
+    /// 200 once they ran out; the handler, on a fake clock from <see cref="Began"/> (with a spool when
+    /// <paramref name="spooled"/>), logs <paramref name="messages"/> and flushes through every refusal, the clock advanced
+    /// once it waits. Returns its statistics after the flush, the requests the server took, and the self-log.
+    /// </summary>
+    private static async Task<(ThreadedHandlerStatistics Statistics, int Requests, ConcurrentQueue<string> Said)> FlushThroughAsync(Queue<int> answers, bool spooled, params string[] messages)
+    {
+        var failures = answers.Count;
+        await using var server = await LoopbackServer.StartAsync();
+        server.Respond = _ => Task.FromResult<IResult>(answers.TryDequeue(out var answer) ? new RetryAfterResult(answer, Wait) : Results.Ok());
+        using var spool = new TempDirectory();
+        var time = new WatchedTime(Began);
+        var said = new ConcurrentQueue<string>();
+        await using var handler = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o =>
+        {
+            (o.TimeProvider, o.SelfLog) = (time, said.Enqueue);
+            o.BufferDirectory = spooled ? spool.Path : null;
+        }));
+        var logger = handler.CreateLogger("App");
+        foreach (var message in messages)
+        {
+            logger.LogInformation(message);
+        }
+
+        using var safety = new CancellationTokenSource(Safety);
+        var armed = time.Armed(Wait);
+        var flushed = handler.FlushAsync(safety.Token);
+        for (var i = 0; i < failures; i++)
+        {
+            await armed.WaitAsync(safety.Token); // the handler waits out the Retry-After
+            armed = time.Armed(Wait);
+            time.Advance(Wait);
+        }
+
+        Assert.True(await flushed);
+        return (handler.Statistics, server.Requests.Count, said);
     }
 
     private sealed class RetryAfterResult(int status, TimeSpan retryAfter) : IResult
