@@ -534,6 +534,8 @@ internal sealed partial class DurableSpool
             _writing = null;
         }
 
+        // Read before the cut: after it, nothing follows the record being sent.
+        FoldNotices(segment, sending.End, 0);
         try
         {
             using var file = new FileStream(segment.Path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
@@ -544,7 +546,6 @@ internal sealed partial class DurableSpool
             Report?.Invoke($"Could not cut {segment.Path}: {e.Message}");
         }
 
-        FoldNotices(segment, sending.End, 0);
         var dropped = DroppableEvents(segment);
         segment.Length = sending.End;
         segment.PendingEvents = sending.EventCount - _sendingSettled;

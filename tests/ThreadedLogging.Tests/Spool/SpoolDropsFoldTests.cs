@@ -36,6 +36,36 @@ public sealed class SpoolDropsFoldTests
         Assert.Equal(spooled[0].Message, notice.Message); // same count, times and reason: "…dropped 300 events between 10:00 and 10:03: …"
     }
 
+    [Fact]
+    public void SizeCap_CutsTheSegmentBeingSent_NoticeAfterTheSentRecordIsHandedOn()
+    {
+        // d1d19a0 folded the notices of a segment the size cap cuts after the record being sent, but read them from the
+        // cut's end once the file was cut: nothing was left to read there, and the notice went uncounted.
+        using var directory = new TempDirectory();
+        using var spool = new DurableSpool(directory.Path, "cut", 64 * 1024, TimeSpan.FromDays(7), TimeProvider.System);
+        var handedOn = new List<string>();
+        spool.NoticesDropped = (json, _) => handedOn.Add(System.Text.Encoding.UTF8.GetString(json.Span));
+        spool.Open();
+        spool.Append(new LogBatch(BatchDelivery.NewBatchId(), [Event("App", "being sent")], Identity), 1);
+        Assert.True(spool.TryReadNext(out _)); // its delivery under way: the cap cuts the segment after it, not whole
+        var notice = Event("ThreadedLogging", "ThreadedLogging dropped 5 events between 2026-12-06T10:00:00.0000000+00:00 and 2026-12-06T10:00:01.0000000+00:00: the spool was full (MaxBufferBytes)");
+        notice.IsExtra = true;
+        spool.Append(new LogBatch(BatchDelivery.NewBatchId(), [Event("App", "beside the notice"), notice], Identity), 1);
+        var first = spool.Segments[0];
+        var cut = 0;
+        spool.Dropped = (_, reason) => cut += reason == SpoolDropReason.Full ? 1 : 0;
+        for (var n = 0; cut == 0; n++)
+        {
+            spool.Append(new LogBatch(BatchDelivery.NewBatchId(), [Event("App", $"filler {n} {Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(300))}")], Identity), 1);
+        }
+
+        Assert.Same(first, spool.Segments[0]); // cut, not removed: the record being sent stays
+        var json = Assert.Single(handedOn); // was empty
+        Assert.Contains("the spool was full (MaxBufferBytes)", json, StringComparison.Ordinal);
+
+        static LogEvent Event(string category, string message) => LogEvent.Create(DateTimeOffset.UtcNow, Microsoft.Extensions.Logging.LogLevel.Information, category, message);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
