@@ -14,36 +14,11 @@ public sealed class ConnectTimeoutTests
     [Fact(Timeout = 120_000)]
     public async Task Send_ConnectNeverAnswered_FailsAtTheConnectTimeout_ErrorSaysNoConnection()
     {
-        await using var server = await LoopbackServer.StartAsync();
         using var dropping = new SynDroppingPort();
-        ThreadedHttpHandler? handler = null;
-        var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var failures = new SendFailures(() =>
-        {
-            if (Volatile.Read(ref handler) is { Statistics.Failed: > 0 })
-            {
-                failed.TrySetResult();
-            }
-        });
-        handler = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o =>
-        {
-            o.Host = dropping.Host;
-            o.LevelPollInterval = TimeSpan.Zero;
-            o.RequestTimeout = TimeSpan.FromMinutes(10); // the connect's timeout (10 s) ends the send first
-            o.MinRetryDelay = TimeSpan.FromMinutes(10);
-            o.MaxRetryDelay = TimeSpan.FromMinutes(20);
-            o.ShutdownTimeout = TimeSpan.Zero;
-        }));
-        await using (handler)
-        {
-            handler.CreateLogger("App").LogInformation("unreachable");
-            _ = handler.FlushAsync();
-            await failed.Task;
+        var error = await FirstFailureAsync(dropping.Host, secure: false, "unreachable");
 
-            var error = handler.Statistics.LastError;
-            Assert.DoesNotContain("No answer within", error, StringComparison.Ordinal);
-            Assert.Equal($"No connection to {dropping.Host} within 10 s (the network did not answer the connection attempt or its DNS lookup)", error);
-        }
+        Assert.DoesNotContain("No answer within", error, StringComparison.Ordinal);
+        Assert.Equal($"No connection to {dropping.Host} within 10 s (the network did not answer the connection attempt or its DNS lookup)", error);
     }
 
     /// <summary>
@@ -53,8 +28,20 @@ public sealed class ConnectTimeoutTests
     [Fact(Timeout = 120_000)]
     public async Task Send_TlsHandshakeNeverAnswered_FailsAtTheConnectTimeout_ErrorSaysTheHandshake()
     {
-        await using var server = await LoopbackServer.StartAsync();
         using var silent = new SilentPort();
+        var error = await FirstFailureAsync(silent.Host, secure: true, "unanswered");
+
+        Assert.Equal($"No connection to {silent.Host} within 10 s (the server did not answer the TLS handshake)", error);
+    }
+
+    /// <summary>
+    /// A handler sending to <paramref name="host"/> (over https when <paramref name="secure"/>), no level poll, a request
+    /// timeout and a backoff of minutes (the connect's own timeout, 10 s, ends the send first), logs
+    /// <paramref name="message"/> and flushes: its <c>LastError</c> once the send failed (said on the worker, SendFailed).
+    /// </summary>
+    private static async Task<string?> FirstFailureAsync(string host, bool secure, string message)
+    {
+        await using var server = await LoopbackServer.StartAsync();
         ThreadedHttpHandler? handler = null;
         var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var failures = new SendFailures(() =>
@@ -66,8 +53,8 @@ public sealed class ConnectTimeoutTests
         });
         handler = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o =>
         {
-            o.Host = silent.Host;
-            o.Secure = true;
+            o.Host = host;
+            o.Secure = secure;
             o.LevelPollInterval = TimeSpan.Zero;
             o.RequestTimeout = TimeSpan.FromMinutes(10); // the connect's timeout (10 s) ends the send first
             o.MinRetryDelay = TimeSpan.FromMinutes(10);
@@ -76,11 +63,10 @@ public sealed class ConnectTimeoutTests
         }));
         await using (handler)
         {
-            handler.CreateLogger("App").LogInformation("unanswered");
+            handler.CreateLogger("App").LogInformation(message);
             _ = handler.FlushAsync();
             await failed.Task;
-
-            Assert.Equal($"No connection to {silent.Host} within 10 s (the server did not answer the TLS handshake)", handler.Statistics.LastError);
+            return handler.Statistics.LastError;
         }
     }
 }
