@@ -70,19 +70,12 @@ public sealed class SpoolAdoptionFailureTests
         // its life (the FileStream below threw "The process cannot access the file … because it is being used by another
         // process"), and, at the start, the exception stopped this handler's own spool (memory only).
         using var directory = new TempDirectory();
-        await SpoolTests.LeaveFiftyInSpoolAsync(directory.Path);
-        var dead = Assert.Single(Directory.GetDirectories(directory.Path));
-        var segment = Assert.Single(Directory.GetFiles(dead, "*.seg*"));
-        var unopenable = Path.Combine(dead, "0000000001.seg.v2"); // read after the first segment: that one taken back too
-        File.CreateSymbolicLink(unopenable, Path.Combine(directory.Path, "gone"));
+        var (dead, segment, unopenable) = await LeaveUnopenableDeadSpoolAsync(directory.Path);
 
         var time = new WatchedTime(DateTimeOffset.UtcNow);
         var selfLog = new ConcurrentQueue<string>();
         var sink = new CollectingSink().Open();
-        var handler = new ThreadedHandler(sink, SpoolTests.Options(directory.Path, o =>
-        {
-            (o.TimeProvider, o.ShutdownTimeout, o.SelfLog) = (time, TimeSpan.FromMinutes(2), selfLog.Enqueue);
-        }));
+        var handler = Adopter(directory.Path, time, sink, selfLog);
         await using (handler)
         {
             var logger = handler.CreateLogger("App");
@@ -134,23 +127,16 @@ public sealed class SpoolAdoptionFailureTests
         // Before, the failure line was said once, but what reading the spool said before it failed (its bookmark ignored,
         // its first record's damaged header) was said again at each try: 4 lines each after the start and three looks.
         using var directory = new TempDirectory();
-        await SpoolTests.LeaveFiftyInSpoolAsync(directory.Path);
-        var dead = Assert.Single(Directory.GetDirectories(directory.Path));
-        var segment = Assert.Single(Directory.GetFiles(dead, "*.seg*"));
+        var (dead, segment, unopenable) = await LeaveUnopenableDeadSpoolAsync(directory.Path);
         var bytes = await File.ReadAllBytesAsync(segment);
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8), 99_999); // the first record's count: its gzip vouches for its payload
         await File.WriteAllBytesAsync(segment, bytes);
         await File.WriteAllBytesAsync(Path.Combine(dead, SpoolBookmark.FileNameOf(SpoolSegmentName.Version)), "bad"u8.ToArray());
-        var unopenable = Path.Combine(dead, "0000000001.seg.v2");
-        File.CreateSymbolicLink(unopenable, Path.Combine(directory.Path, "gone"));
 
         var time = new WatchedTime(DateTimeOffset.UtcNow);
         var selfLog = new ConcurrentQueue<string>();
         var sink = new CollectingSink().Open();
-        var handler = new ThreadedHandler(sink, SpoolTests.Options(directory.Path, o =>
-        {
-            (o.TimeProvider, o.ShutdownTimeout, o.SelfLog) = (time, TimeSpan.FromMinutes(2), selfLog.Enqueue);
-        }));
+        var handler = Adopter(directory.Path, time, sink, selfLog);
         await using (handler)
         {
             var logger = handler.CreateLogger("App");
@@ -192,18 +178,13 @@ public sealed class SpoolAdoptionFailureTests
         // left alone; so one that comes back and fails is said again (before: once, 1 line here).
         using var directory = new TempDirectory();
         using var aside = new TempDirectory();
-        await SpoolTests.LeaveFiftyInSpoolAsync(directory.Path);
-        var dead = Assert.Single(Directory.GetDirectories(directory.Path));
-        File.CreateSymbolicLink(Path.Combine(dead, "0000000001.seg.v2"), Path.Combine(directory.Path, "gone"));
+        var (dead, _, _) = await LeaveUnopenableDeadSpoolAsync(directory.Path);
         var parked = Path.Combine(aside.Path, "parked");
 
         var time = new WatchedTime(DateTimeOffset.UtcNow);
         var selfLog = new ConcurrentQueue<string>();
         var sink = new CollectingSink().Open();
-        var handler = new ThreadedHandler(sink, SpoolTests.Options(directory.Path, o =>
-        {
-            (o.TimeProvider, o.ShutdownTimeout, o.SelfLog) = (time, TimeSpan.FromMinutes(2), selfLog.Enqueue);
-        }));
+        var handler = Adopter(directory.Path, time, sink, selfLog);
         await using (handler)
         {
             var logger = handler.CreateLogger("App");
@@ -225,4 +206,22 @@ public sealed class SpoolAdoptionFailureTests
         Assert.Equal(["start", "gone", "back"], sink.Delivered.Select(e => e.Message));
         Assert.Equal(2, selfLog.Count(m => m.Contains($"Could not adopt the spool of a previous process {dead} (FileNotFoundException", StringComparison.Ordinal)));
     }
+
+    /// <summary>
+    /// A dead process's spool of 50 events in <paramref name="root"/> with a second segment that cannot be opened (a link
+    /// to nothing, read after the first: that one taken back too): adopting it fails until the link is deleted.
+    /// </summary>
+    private static async Task<(string Dead, string Segment, string Unopenable)> LeaveUnopenableDeadSpoolAsync(string root)
+    {
+        await SpoolTests.LeaveFiftyInSpoolAsync(root);
+        var dead = Assert.Single(Directory.GetDirectories(root));
+        var segment = Assert.Single(Directory.GetFiles(dead, "*.seg*"));
+        var unopenable = Path.Combine(dead, "0000000001.seg.v2");
+        File.CreateSymbolicLink(unopenable, Path.Combine(root, "gone"));
+        return (dead, segment, unopenable);
+    }
+
+    /// <summary>The handler that finds such a spool in <paramref name="root"/>: on <paramref name="time"/>, a ShutdownTimeout of 2 min, its self-log kept.</summary>
+    private static ThreadedHandler Adopter(string root, WatchedTime time, CollectingSink sink, ConcurrentQueue<string> selfLog) =>
+        new(sink, SpoolTests.Options(root, o => (o.TimeProvider, o.ShutdownTimeout, o.SelfLog) = (time, TimeSpan.FromMinutes(2), selfLog.Enqueue)));
 }
