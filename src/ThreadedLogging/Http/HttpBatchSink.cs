@@ -32,12 +32,6 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
     /// </summary>
     private static readonly HttpRequestOptionsKey<BatchSend> BatchSendKey = new("ThreadedLogging.BatchSend");
 
-    /// <summary>
-    /// The send of a proxy's CONNECT (https through a proxy): SocketsHttpHandler makes that request itself, unmarked, for a
-    /// batch's request or the level poll's alike; its connect is watched as every connect was (a send never over).
-    /// </summary>
-    private static readonly BatchSend Tunnel = new();
-
     /// <summary>The longest answer read for level rules: the collector's are a few hundred bytes.</summary>
     private const int MaxLevelsBytes = 64 * 1024;
 
@@ -47,6 +41,8 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
     private readonly bool _compress;
     private readonly Stack<RequestBody> _bodies = new(2);
     private readonly ConcurrentDictionary<object, Stall> _stalled = new(); // batch sends' stalled connection attempts, by attempt
+    private readonly ConcurrentDictionary<BatchSend, byte> _sending = new(); // the batch sends in flight (two at most)
+    private readonly BatchSend _tunnel = new(); // a proxy's CONNECT's (https): SocketsHttpHandler makes it unmarked, whoever's request needs it
     private Uri? _uri;
     private volatile int _format;
     private int _stalledConnects; // batch sends' connection attempts under way for longer than StalledAfter
@@ -145,7 +141,8 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
     /// Only an attempt made for a batch's request whose send still waits for a connection: the level poll's attempt (the
     /// same client), an attempt that outlived its send, and one whose request went out on another connection meanwhile
     /// (.NET hands a waiting request to whichever connection frees up first, the level poll's once its answer is read, and
-    /// keeps the request's own connect running) say nothing about the send in flight, which may yet be answered.
+    /// keeps the request's own connect running) say nothing about the send in flight, which may yet be answered. A proxy's
+    /// CONNECT, whose request is not known, counts while any batch send waits for a connection (<see cref="AnySendWaits"/>).
     /// </remarks>
     public string? StalledConnect
     {
@@ -158,7 +155,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
 
             foreach (var (_, stall) in _stalled)
             {
-                if (stall.Send.Waits)
+                if (stall.Send == _tunnel ? AnySendWaits() : stall.Send.Waits)
                 {
                     return stall.What;
                 }
@@ -170,6 +167,23 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
 
     /// <inheritdoc />
     public Action? ConnectStalled { get; set; }
+
+    /// <summary>
+    /// Whether a batch send in flight still waits for a connection: a proxy's CONNECT that stalls then may be its own, and
+    /// is through the proxy its own needs; otherwise it is the level poll's, or outlived the send that made it.
+    /// </summary>
+    private bool AnySendWaits()
+    {
+        foreach (var (send, _) in _sending)
+        {
+            if (send.Waits)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public void Dispose() => _client.Dispose();
 
@@ -218,7 +232,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         var tunnel = request.Method == HttpMethod.Connect;
         if (!request.Options.TryGetValue(BatchSendKey, out var send) && tunnel)
         {
-            send = Tunnel; // https through a proxy: SocketsHttpHandler's own CONNECT carries no mark, whoever's send made it
+            send = _tunnel; // https through a proxy: SocketsHttpHandler's own CONNECT carries no mark, whoever's send made it
         }
 
         var to = $"{context.DnsEndPoint.Host}:{context.DnsEndPoint.Port}";
@@ -378,6 +392,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.RequestTimeout);
         var send = new BatchSend();
+        _sending[send] = 0;
         try
         {
             using var request = createRequest();
@@ -410,7 +425,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
             // (it was said "No answer within 600 s" after 10 s, when no request had gone out).
             return new SendResult(SendOutcome.Transient, Error: timeout.IsCancellationRequested
                 ? $"No answer within {_options.RequestTimeout.TotalSeconds} s"
-                : (send.LastStall ?? Tunnel.LastStall) is { } stall // its own connect's, else a proxy's CONNECT's (whose is not known)
+                : (send.LastStall ?? _tunnel.LastStall) is { } stall // its own connect's, else a proxy's CONNECT's (whose is not known)
                     ? $"No connection to {stall.To} within {ConnectTimeout.TotalSeconds} s ({stall.Why})"
                     : $"No connection to {_options.Host} within {ConnectTimeout.TotalSeconds} s (the network did not answer the connection attempt or its DNS lookup)");
         }
@@ -428,6 +443,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         finally
         {
             send.Over = true; // a connect still running for it says nothing about the next send
+            _sending.TryRemove(send, out _);
         }
     }
 

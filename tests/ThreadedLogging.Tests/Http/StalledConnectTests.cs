@@ -67,6 +67,47 @@ public sealed class StalledConnectTests
         Assert.Equal(SendOutcome.Sent, (await send).Outcome);
     }
 
+    /// <summary>
+    /// https through a proxy that takes the connection and never answers its CONNECT (<see cref="SilentPort"/>): the level
+    /// poll's CONNECT, which SocketsHttpHandler makes itself, unmarked, counts only while a batch send waits for a
+    /// connection. Before, it counted whenever it stalled, and a disposal or an exit with a spool ended while the batch's
+    /// request was out on another connection.
+    /// </summary>
+    [Fact(Timeout = 60_000)]
+    public async Task StalledConnect_LevelPollsConnectThroughAProxyStalls_SaysItOnlyWhileABatchSendWaits()
+    {
+        using var silent = new SilentPort();
+        var options = new ThreadedHttpHandlerOptions
+        {
+            CaptureUnhandledExceptions = false,
+            Host = "127.0.0.1:9",
+            Secure = true,
+            Proxy = $"http://{silent.Host}",
+            Url = "/log/{user}",
+            Format = HttpLogFormat.JsonBatch,
+            User = "alice",
+            App = "Payroll",
+            RequestTimeout = TimeSpan.FromMinutes(1),
+        };
+        var identity = LogIdentity.From(options);
+        using var sink = new HttpBatchSink(options);
+        var stalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        sink.ConnectStalled = () => stalled.TrySetResult();
+        using var stop = new CancellationTokenSource();
+
+        var poll = sink.PollLevelsAsync(identity, stop.Token);
+        await stalled.Task;
+        Assert.Null(sink.StalledConnect); // no batch send in flight: the poll's CONNECT says nothing of one
+
+        var envelope = "{\"events\":[]}"u8.ToArray();
+        var send = sink.SendEnvelopeAsync(envelope, ReadOnlyMemory<byte>.Empty, "0123456789abcdef0123456789abcdef", identity, stop.Token).AsTask();
+        Assert.Equal($"the CONNECT to 127.0.0.1:9 through the proxy {silent.Host}", sink.StalledConnect); // the send waits for a connection through it
+
+        await stop.CancelAsync(); // as a disposal's end cancels the send
+        await poll;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
+    }
+
     /// <summary>Reads HTTP/1.1 requests off one connection: the head, then a body of its Content-Length.</summary>
     private sealed class RequestReader(Stream stream)
     {
