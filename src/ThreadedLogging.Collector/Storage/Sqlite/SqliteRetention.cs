@@ -83,6 +83,11 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
 
         var (byFreeSpace, unmet) = reserve is null ? (0, null) : KeepFreeSpace(main, fts, reserve, removed, cancellationToken);
 
+        if (bySize + byFreeSpace > 0)
+        {
+            RemoveUsersWithoutEvents(main);
+        }
+
         // Instances only when the mark moved: those below an older mark went in an earlier run.
         var instances = byAge + bySize + byFreeSpace > 0 ? RemoveInstances(main, cancellationToken) : 0;
         return new RetentionResult(cutoff, byAge, bySize, [], instances, byFreeSpace, unmet);
@@ -231,6 +236,27 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
         {
             cancellationToken.ThrowIfCancellationRequested();
         }
+    }
+
+    /// <summary>
+    /// Deletes the users rows whose events the size cap or the free-space reserve removed, all of them: those chunks go by
+    /// id, not by the age <c>users.last_seen</c> is compared with, so a user whose last event went would stay listed with
+    /// no event until <see cref="RetentionOptions.MaxAge"/>. Candidates are the users last seen before the millisecond of
+    /// the oldest event left (an id is never before its own millisecond, so every removed event was before it); each is
+    /// deleted only when no event of its name is left, in the same statement, so an ingest of the user that commits first
+    /// keeps its row, and one that commits after adds a row of its own.
+    /// </summary>
+    private static void RemoveUsersWithoutEvents(SqliteConnection main)
+    {
+        var oldest = Scalar(main, "SELECT coalesce((SELECT id FROM events ORDER BY id LIMIT 1), -1)");
+        var before = oldest < 0
+            ? long.MaxValue
+            : DateTimeOffset.UnixEpoch.UtcTicks + (((oldest >> SqliteEventIds.CounterBits) + 1) * TimeSpan.TicksPerMillisecond);
+        Execute(main, """
+            DELETE FROM users WHERE last_seen < $ticks AND NOT CASE WHEN user = ''
+                THEN EXISTS (SELECT 1 FROM events WHERE user_key IS NULL)
+                ELSE EXISTS (SELECT 1 FROM events e JOIN user_names n ON e.user_key = n.id WHERE n.name = users.user) END
+            """, before);
     }
 
     /// <summary>
