@@ -43,6 +43,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
     private readonly ConcurrentDictionary<object, Stall> _stalled = new(); // batch sends' stalled connection attempts, by attempt
     private readonly ConcurrentDictionary<BatchSend, byte> _sending = new(); // the batch sends in flight (two at most)
     private readonly BatchSend _tunnel = new(); // a proxy's CONNECT's (https): SocketsHttpHandler makes it unmarked, whoever's request needs it
+    private readonly SocketsHttpHandler _handler;
     private Uri? _uri;
     private volatile int _format;
     private int _stalledConnects; // batch sends' connection attempts under way for longer than StalledAfter
@@ -63,6 +64,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
             ConnectCallback = ConnectAsync, // the default connect, watched for a stall when a batch's request made it
         };
         HttpProxySetting.Apply(handler, options.Proxy, options.Host);
+        _handler = handler;
         _client = new HttpClient(handler)
         {
             Timeout = Timeout.InfiniteTimeSpan, // per request, below, so shutdown can cancel too
@@ -264,6 +266,18 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         }
 
         var stream = new NetworkStream(socket, ownsSocket: true);
+        var proxy = send is null ? null : ProxyScheme();
+        if (proxy is "socks4" or "socks4a" or "socks5" || (tunnel && proxy == Uri.UriSchemeHttps))
+        {
+            // The proxy's own exchange comes first (the SOCKS greeting, or TLS with an https proxy): only that one is watched,
+            // what follows it (the SOCKS request, a CONNECT inside TLS, the host's TLS) is bounded by ConnectTimeout.
+            var first = proxy == Uri.UriSchemeHttps
+                ? new Stall(send!, to, $"the TLS handshake with the proxy {to}", "the proxy did not answer the TLS handshake")
+                : new Stall(send!, to, $"the SOCKS handshake with the proxy {to}", "the proxy did not answer the SOCKS handshake");
+            var greeting = new object();
+            return new HandshakeWatch(stream, 1, _ => BeginStall(greeting, first), answered => EndStall(greeting, answered));
+        }
+
         if (send is null || !(tunnel || _options.Secure))
         {
             return stream; // plain http: the request is the first write; the level poll's connection is awaited unwatched
@@ -279,6 +293,14 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
             : [new(send, to, $"the TLS handshake with {to}", "the server did not answer the TLS handshake")];
         var watched = new object(); // the handshakes' attempt, in _stalled while one stalls
         return new HandshakeWatch(stream, handshakes.Length, exchange => BeginStall(watched, handshakes[exchange]), answered => EndStall(watched, answered));
+    }
+
+    /// <summary>The scheme of the proxy the sink's requests go through (<c>http</c>, <c>https</c>, <c>socks5</c> …), or null when they go direct.</summary>
+    private string? ProxyScheme()
+    {
+        var proxy = _handler.UseProxy ? _handler.Proxy ?? HttpClient.DefaultProxy : null;
+        var target = new Uri((_options.Secure ? "https://" : "http://") + _options.Host + "/");
+        return proxy is null || proxy.IsBypassed(target) ? null : proxy.GetProxy(target)?.Scheme;
     }
 
     /// <summary>A batch send's connection attempt stalled: said (<see cref="StalledConnect"/>) until <see cref="EndStall"/>.</summary>

@@ -108,6 +108,47 @@ public sealed class StalledConnectTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
     }
 
+    /// <summary>
+    /// Through a SOCKS proxy, or an https one, the proxy's own exchange comes first (the SOCKS greeting, TLS with the
+    /// proxy), and a proxy that takes the connection and never answers it (<see cref="SilentPort"/>) stalls there. Before,
+    /// that exchange was watched as the host's TLS handshake, or as the CONNECT ("the TLS handshake with" the proxy's
+    /// address), and through SOCKS over plain http not at all.
+    /// </summary>
+    [Theory(Timeout = 60_000)]
+    [InlineData("socks5", true, "the SOCKS handshake with the proxy {0}")]
+    [InlineData("socks5", false, "the SOCKS handshake with the proxy {0}")]
+    [InlineData("socks4", true, "the SOCKS handshake with the proxy {0}")]
+    [InlineData("https", true, "the TLS handshake with the proxy {0}")]
+    public async Task StalledConnect_SilentSocksOrHttpsProxy_NamesTheProxysOwnHandshake(string scheme, bool secure, string expected)
+    {
+        using var silent = new SilentPort();
+        var options = new ThreadedHttpHandlerOptions
+        {
+            CaptureUnhandledExceptions = false,
+            Host = "127.0.0.1:9",
+            Secure = secure,
+            Proxy = $"{scheme}://{silent.Host}",
+            Url = "/log/{user}",
+            Format = HttpLogFormat.JsonBatch,
+            User = "alice",
+            App = "Payroll",
+            RequestTimeout = TimeSpan.FromMinutes(1),
+        };
+        var identity = LogIdentity.From(options);
+        using var sink = new HttpBatchSink(options);
+        var stalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        sink.ConnectStalled = () => stalled.TrySetResult();
+        using var stop = new CancellationTokenSource();
+
+        var envelope = "{\"events\":[]}"u8.ToArray();
+        var send = sink.SendEnvelopeAsync(envelope, ReadOnlyMemory<byte>.Empty, "0123456789abcdef0123456789abcdef", identity, stop.Token).AsTask();
+        await stalled.Task; // before, with plain http through SOCKS: never
+        Assert.Equal(string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, silent.Host), sink.StalledConnect);
+
+        await stop.CancelAsync(); // as a disposal's end cancels the send
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
+    }
+
     /// <summary>Reads HTTP/1.1 requests off one connection: the head, then a body of its Content-Length.</summary>
     private sealed class RequestReader(Stream stream)
     {
