@@ -127,10 +127,37 @@ public sealed class ThreadedHttpHandlerOptions : ThreadedHandlerOptions
             + (http ? " (no scheme: Secure true for https)" : string.Empty);
     }
 
+    /// <summary>
+    /// A <see cref="Host"/> that carries a user name or password (<c>ann:secret@logs.corp</c>, or a URL
+    /// <c>https://ann:secret@logs.corp/</c>): as a refusal shows it (<c>***@logs.corp</c>) and without them; else null.
+    /// </summary>
+    private static (string Shown, string Bare)? WithoutUserInfo(string? host)
+    {
+        if (string.IsNullOrEmpty(host))
+        {
+            return null;
+        }
+
+        var scheme = host.IndexOf("://", StringComparison.Ordinal);
+        var start = scheme < 0 ? 0 : scheme + 3;
+        var slash = host.IndexOf('/', start);
+        var end = slash < 0 ? host.Length : slash;
+        var at = end > start ? host.LastIndexOf('@', end - 1, end - start) : -1;
+        return at < 0 ? null : (host[..start] + "***" + host[at..], host[..start] + host[(at + 1)..]);
+    }
+
     /// <inheritdoc />
     public override void Validate()
     {
         base.Validate();
+        if (WithoutUserInfo(Host) is var (shown, bare))
+        {
+            // HttpClient sends no credentials from an address's user name and password, and the refusal (an exception the app's
+            // crash log keeps) must not show them: masked, as a proxy's are (ProxyAddress.Masked).
+            throw new ArgumentException(
+                $"Host must be 'name' or 'name:port' (was '{shown}'){HostHint(bare)}; a user name and password go in Credentials, a key in ApiKey, never in Host.", nameof(Host));
+        }
+
         if (string.IsNullOrWhiteSpace(Host) || Host.Contains('/', StringComparison.Ordinal) || !Uri.TryCreate($"http://{Host}", UriKind.Absolute, out _))
         {
             throw new ArgumentException($"Host must be 'name' or 'name:port' (was '{Host}'){HostHint(Host)}.", nameof(Host));
