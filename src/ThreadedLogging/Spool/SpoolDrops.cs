@@ -47,6 +47,7 @@ internal sealed class SpoolDrops(TimeProvider time)
     private readonly Pending?[] _pending = new Pending?[Enum.GetValues<SpoolDropReason>().Length]; // under _lock
     private string? _batchId; // under _lock: the pending notice's, kept in its file: the batch that carries it goes under it
     private string? _takenBatchId; // under _lock: of the notices taken into a batch not yet spooled
+    private Pending?[]? _taken; // under _lock: the notices taken last, until their batch is written (ReturnTaken)
     private Func<string>? _directory; // where the pending notice is kept: the spool's directory (named once it is locked)
     private volatile bool _dirty; // what is pending changed since it was last kept
     private bool _failed; // under _lock: the last write of the file failed (said once until one works)
@@ -155,7 +156,46 @@ internal sealed class SpoolDrops(TimeProvider time)
         lock (_lock)
         {
             _unsynced = true;
+            _taken = null;
         }
+    }
+
+    /// <summary>
+    /// The batch carrying the notices taken last, under <paramref name="batchId"/> (<see cref="TakeBatchId"/>), will not be
+    /// written nor sent (the books were frozen as it was being spooled: a worker abandoned at shutdown): they are pending
+    /// again, under that id, which no record has, and kept in their file (<see cref="Persist"/>) for the next start. Before,
+    /// the id was taken and the notices with it, and the close's <see cref="Persist"/>, finding nothing pending, deleted the file.
+    /// </summary>
+    public void ReturnTaken(string batchId)
+    {
+        lock (_lock)
+        {
+            if (_taken is not { } taken)
+            {
+                return;
+            }
+
+            _taken = null;
+            for (var reason = 0; reason < taken.Length; reason++)
+            {
+                if (taken[reason] is { } drops)
+                {
+                    Merge(reason, drops);
+                }
+            }
+
+            _batchId = batchId; // one a drop since made (Add) is in no file a record could carry
+            _dirty = true;
+        }
+    }
+
+    /// <summary>Adds <paramref name="drops"/> to what is pending for <paramref name="reason"/>: counts added, the first and last drop kept. Under <see cref="_lock"/>.</summary>
+    private void Merge(int reason, Pending drops)
+    {
+        var pending = _pending[reason];
+        _pending[reason] = pending is null
+            ? drops
+            : new Pending(pending.Count + drops.Count, Min(pending.First, drops.First), Max(pending.Last, drops.Last));
     }
 
     /// <summary>What was written is fsynced (<see cref="NoticeWritten"/>): what is pending is kept from now on (<see cref="Persist"/>).</summary>
@@ -211,10 +251,7 @@ internal sealed class SpoolDrops(TimeProvider time)
         {
             foreach (var (reason, drops) in found)
             {
-                var pending = _pending[(int)reason];
-                _pending[(int)reason] = pending is null
-                    ? drops
-                    : new Pending(pending.Count + drops.Count, Min(pending.First, drops.First), Max(pending.Last, drops.Last));
+                Merge((int)reason, drops);
             }
 
             _batchId ??= BatchDelivery.NewBatchId();
@@ -262,11 +299,13 @@ internal sealed class SpoolDrops(TimeProvider time)
         var added = 0;
         lock (_lock)
         {
+            var taken = new Pending?[_pending.Length];
             for (var reason = 0; reason < _pending.Length; reason++)
             {
                 if (_pending[reason] is { } pending)
                 {
                     _pending[reason] = null;
+                    taken[reason] = pending;
                     batch.Add(Notice(pending, (SpoolDropReason)reason));
                     added++;
                 }
@@ -275,6 +314,7 @@ internal sealed class SpoolDrops(TimeProvider time)
             if (added > 0)
             {
                 // Spooled with the batch it is added to, under the file's id; the file goes once that record is written.
+                _taken = taken;
                 _takenBatchId = _batchId;
                 _batchId = null;
                 _dirty = true;

@@ -145,7 +145,14 @@ internal sealed class SpoolStage
 
         if (_ledger.IsFrozen)
         {
-            return true; // counted as lost at shutdown already; write nothing more
+            // Counted as lost at shutdown already; write nothing more. A notice it carries is pending again, kept in its
+            // file for the next start (the close persists it): before, it went with the batch, and the close deleted the file.
+            if (noticeId is not null)
+            {
+                _drops.ReturnTaken(noticeId);
+            }
+
+            return true;
         }
 
         var userEvents = batch.Count(e => !e.IsExtra);

@@ -126,6 +126,36 @@ public sealed class SpoolDiskFullTests
         Assert.Empty(Directory.GetFiles(directory.Path, "drops.json", SearchOption.AllDirectories));
     }
 
+    [Fact]
+    public async Task BooksFrozenBetweenTheNoticesTakingAndItsBatchsSpooling_NextStartSendsTheNoticeOnce()
+    {
+        // A worker abandoned at shutdown (its sink ignored the deadline) that had taken the pending notice into a batch when
+        // the disposal froze the books: TrySpool writes nothing more then, and took the notice's batch id all the same; the
+        // close's Persist found nothing pending and no notice taken, and deleted drops.json: the drops were told to no one.
+        using var directory = new TempDirectory();
+        var first = new Stage(directory.Path);
+        for (var n = 0; first.Ledger.Dropped == 0; n += 5)
+        {
+            Assert.True(first.TrySpool(n, 5)); // 64 KiB: the oldest segment goes, its notice pending
+        }
+
+        var dropped = first.Ledger.Dropped;
+        await first.DeliverAsync(); // a record left the spool: the cap no longer drops, the notice goes with the next batch
+        List<LogEvent> batch = [LogEvent.Create(DateTimeOffset.UnixEpoch, LogLevel.Information, "App", "late", new KeyValuePair<string, object?>("N", 1000))];
+        first.Ledger.TakeOff(1);
+        Assert.Equal(1, first.Spool.TakeDropNotices(batch));
+        first.Ledger.Freeze(); // the disposal's, as the worker goes on to spool that batch
+        Assert.True(first.Spool.TrySpool(batch)); // nothing written: counted lost by the shutdown
+        first.Spool.Close();
+
+        var next = new Stage(directory.Path);
+        var sink = new CollectingSink().Open();
+        await next.DeliverAsync(sink);
+        next.Spool.Close();
+        Assert.Equal(dropped, Assert.Single(sink.Notices).Properties.Single(p => p.Key == "DroppedCount").Value); // was none
+        Assert.Empty(Directory.EnumerateFileSystemEntries(directory.Path)); // the notice's file went with its record
+    }
+
     /// <summary>Spools batches of 5 events until the first segment is full, and delivers them all: it stays the segment being written.</summary>
     private static async Task<int> FillAndDeliverFirstSegmentAsync(Stage stage)
     {
