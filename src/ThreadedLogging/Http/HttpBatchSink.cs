@@ -62,6 +62,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
             AutomaticDecompression = DecompressionMethods.None,
             AllowAutoRedirect = false, // a 301/302/303 was followed as a GET without the body, and its 200 counted the events sent
             ConnectCallback = ConnectAsync, // the default connect, watched for a stall when a batch's request made it
+            RequestHeaderEncodingSelector = HeaderWritten, // a batch's request is out once its headers are written on a connection
         };
         HttpProxySetting.Apply(handler, options.Proxy, options.Host);
         _handler = handler;
@@ -336,13 +337,32 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         }
     }
 
+    /// <summary>
+    /// SocketsHttpHandler asks, for each header of a request, as it writes the request's headers on the connection the
+    /// request got (HTTP/1.1 and HTTP/2 alike), which encoding that header's value takes: the one point where it hands the
+    /// request itself to us once it is going out, on whichever connection (.NET hands a waiting request to the first
+    /// connection that frees up, the level poll's once its answer is read, and keeps the request's own connect running).
+    /// A batch's request (every one carries its <c>Idempotency-Key</c>) is out from then on: its connect, still running,
+    /// stalls nothing its send waits for (<see cref="StalledConnect"/>). Before, its body said so as it was written, and the
+    /// Python form's GET, which has none, never did. Chooses no encoding: null, the default.
+    /// </summary>
+    private static Encoding? HeaderWritten(string header, HttpRequestMessage request)
+    {
+        if (string.Equals(header, "Idempotency-Key", StringComparison.OrdinalIgnoreCase) && request.Options.TryGetValue(BatchSendKey, out var send))
+        {
+            send.RequestOut = true;
+        }
+
+        return null;
+    }
+
     private HttpRequestMessage FormRequest(string fields, string idempotencyKey)
     {
         HttpRequestMessage request;
         if (_post)
         {
             // Exactly Python's header: no charset parameter (the body is ASCII after encoding).
-            var content = new BatchContent(Encoding.ASCII.GetBytes(fields));
+            var content = new ReadOnlyMemoryContent(Encoding.ASCII.GetBytes(fields));
             content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
             request = new HttpRequestMessage(HttpMethod.Post, _uri) { Content = content };
         }
@@ -397,7 +417,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
 
     private HttpRequestMessage EnvelopeRequest(ReadOnlyMemory<byte> body, bool gzip, string batchId)
     {
-        var content = new BatchContent(body);
+        var content = new ReadOnlyMemoryContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         if (gzip)
         {
@@ -418,11 +438,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         try
         {
             using var request = createRequest();
-            request.Options.Set(BatchSendKey, send); // its connect, if it makes one, may say that it stalls
-            if (request.Content is BatchContent content)
-            {
-                content.Send = send; // says when the request goes out, on whichever connection
-            }
+            request.Options.Set(BatchSendKey, send); // its connect, if it makes one, may say that it stalls; its headers' writing, that it is out
 
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             var result = Classify(response, _options.TimeProvider.GetUtcNow());
@@ -618,8 +634,8 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         }
 
         /// <summary>
-        /// Gets or sets whether the request's body began to be written on a connection (<see cref="BatchContent"/>): the
-        /// request is out, whatever its own connect still does. A request without a body (PythonForm's GET) never says so.
+        /// Gets or sets whether the request's headers began to be written on a connection (<see cref="HeaderWritten"/>): the
+        /// request is out, whatever its own connect still does.
         /// </summary>
         public bool RequestOut
         {
@@ -642,44 +658,5 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
 
         /// <summary>Forgets <paramref name="stall"/>, which completed, unless a later one took its place.</summary>
         public void Forget(Stall stall) => Interlocked.CompareExchange(ref _lastStall, null, stall);
-    }
-
-    /// <summary>
-    /// A batch request's body, which says when SocketsHttpHandler writes it (after the request's headers, on the connection
-    /// the request got): from then on the request is out, and a connect still running for it stalls nothing the send waits for.
-    /// </summary>
-    private sealed class BatchContent(ReadOnlyMemory<byte> body) : HttpContent
-    {
-        /// <summary>Gets or sets the send whose request this is the body of, once it is sent.</summary>
-        public BatchSend? Send { get; set; }
-
-        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
-            SerializeToStreamAsync(stream, context, CancellationToken.None);
-
-        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
-        {
-            Out();
-            return stream.WriteAsync(body, cancellationToken).AsTask();
-        }
-
-        protected override void SerializeToStream(Stream stream, TransportContext? context, CancellationToken cancellationToken)
-        {
-            Out();
-            stream.Write(body.Span);
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = body.Length;
-            return true;
-        }
-
-        private void Out()
-        {
-            if (Send is { } send)
-            {
-                send.RequestOut = true;
-            }
-        }
     }
 }
