@@ -35,7 +35,7 @@ internal sealed partial class PostgresEventStore
         long erased = 0;
         while (true)
         {
-            var (events, last) = await EraseChunkAsync(user, chunking.Events, cancellationToken);
+            var (events, last) = await EraseChunkRetriedAsync(user, chunking.Events, cancellationToken);
             erased += events;
             if (last)
             {
@@ -45,6 +45,24 @@ internal sealed partial class PostgresEventStore
             if (chunking.BetweenChunks is { } between)
             {
                 await between();
+            }
+        }
+    }
+
+    /// <summary>
+    /// A chunk, run again when its transaction lost to a concurrent one (<see cref="IsLostToAnother"/>): an ingest of the
+    /// user, another erasure of them. It committed nothing, so the next attempt finds the same events or fewer.
+    /// </summary>
+    private async Task<(int Events, bool Last)> EraseChunkRetriedAsync(string user, int limit, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await EraseChunkAsync(user, limit, cancellationToken);
+            }
+            catch (PostgresException e) when (attempt < MaxAttempts && IsLostToAnother(e))
+            {
             }
         }
     }

@@ -269,14 +269,21 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
         return Enumerable.Range(today, PostgresPartitions.DaysAhead + 1);
     }
 
-    /// <summary>Failures that a second attempt on this collector resolves.</summary>
+    /// <summary>Failures of an append that a second attempt on this collector resolves.</summary>
     private static bool IsRetriedHere(PostgresException e) => e.SqlState switch
     {
         PostgresErrorCodes.CheckViolation => e.MessageText.Contains("no partition", StringComparison.Ordinal),
         PostgresErrorCodes.UniqueViolation => e.ConstraintName?.EndsWith("_pkey", StringComparison.Ordinal) == true,
-        PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure => true,
-        _ => false,
+        _ => IsLostToAnother(e),
     };
+
+    /// <summary>
+    /// The transaction was chosen to end so that a concurrent one goes on (a deadlock, a serialization failure): nothing
+    /// of it was committed and running it again resolves it. Every write of the store that can meet another one retries
+    /// on it (an append, a chunk of an erasure), up to <see cref="MaxAttempts"/>.
+    /// </summary>
+    private static bool IsLostToAnother(PostgresException e) =>
+        e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure;
 
     /// <summary>The database cannot take writes now (down, restarting, unreachable, out of connections or disk): the client retries later.</summary>
     internal static bool IsUnavailable(NpgsqlException e) =>
