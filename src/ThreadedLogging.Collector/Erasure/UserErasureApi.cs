@@ -39,7 +39,9 @@ internal static class UserErasureApi
 
         var erased = await erasure.EraseUserAsync(name, cancellationToken);
         metrics.UserErased(erased);
-        CollectorLog.UserErased(logger, name, erased, AdminActor.Of(keys, context.Request));
+        // The record of the request: a name is any text a client logged under (a newline too), erased as it is but written on
+        // one line (LoggedText), whole up to the longest name stored, so that it cannot add the record of another erasure.
+        CollectorLog.UserErased(logger, LoggedText.Of(name, options.MaxFieldLength), erased, AdminActor.Of(keys, context.Request));
         return TypedResults.Ok(new UserErasureResponse(name, erased));
     }
 }

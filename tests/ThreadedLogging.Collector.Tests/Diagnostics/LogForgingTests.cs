@@ -40,6 +40,21 @@ public sealed class LogForgingTests
     }
 
     [Fact]
+    public async Task UserErased_NewlineInTheName_TheRecordOnOneLineEscaped_TheNameErasedAsSent()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Logging:LogLevel:Default=Information");
+        var log = CollectingLoggerProvider.AttachTo(collector, LogLevel.Information);
+
+        // The erasure's line is the record of the request: a name with a newline must not add a record of another erasure.
+        var (status, body) = await Http.SendAsync(collector.Client, HttpMethod.Delete, "api/users/eve%0AErased the data of user alice: 12 events, by AdminApiKey");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("eve\nErased the data of user alice: 12 events, by AdminApiKey", System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("user").GetString());
+        var line = Assert.Single(log.Entries, e => e.Message.StartsWith("Erased the data of user", StringComparison.Ordinal)).Message;
+        Assert.Equal("Erased the data of user eve\\nErased the data of user alice: 12 events, by AdminApiKey: 0 events, by open (loopback, no keys)", line);
+    }
+
+    [Fact]
     public async Task UnsupportedContentType_5000Characters_AnswerAndLogHoldTheFirst200()
     {
         await using var collector = await CollectorFixture.StartAsync("--Logging:LogLevel:Default=Information");
