@@ -574,7 +574,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         }
 
         var error = $"HTTP {status} {response.ReasonPhrase}";
-        return status switch
+        var result = status switch
         {
             500 => new SendResult(SendOutcome.Transient, RetryAfter: RetryAfter(response, now), Error: error) { ServerFault = true },
             408 or 429 or >= 500 => new SendResult(SendOutcome.Transient, RetryAfter: RetryAfter(response, now), Error: error),
@@ -584,6 +584,10 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
             >= 300 and < 400 => new SendResult(SendOutcome.Refused, Error: $"{error} to {response.Headers.Location?.OriginalString ?? "no Location"} (not followed: set Host and Url to where it points)"),
             _ => new SendResult(SendOutcome.Refused, Error: error),
         };
+
+        // The status is what failed; the reason phrase and the body (AnswerReason) are the receiver's words, which may
+        // differ from answer to answer: compared, they made each attempt of an outage a new reason, a self-log line each.
+        return result with { Cause = $"HTTP {status}" };
     }
 
     /// <summary><c>Retry-After</c> as seconds or as an HTTP date.</summary>

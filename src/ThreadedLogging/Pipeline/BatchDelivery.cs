@@ -262,7 +262,7 @@ internal sealed class BatchDelivery
             // batch too large as a whole once per round (ContentRefusals.SaidTooLarge).
             var sayTooLarge = result.Outcome == SendOutcome.TooLarge && count > 1 && !round.SaidTooLarge;
             round.SaidTooLarge |= sayTooLarge;
-            CountFailedAttempt(count, result.Error ?? result.Outcome.ToString(), say: sayTooLarge || (!IsRefusal(result.Outcome) && !refusedContent), retried: result.Outcome == SendOutcome.Transient);
+            CountFailedAttempt(count, result.Error ?? result.Outcome.ToString(), result.Cause, say: sayTooLarge || (!IsRefusal(result.Outcome) && !refusedContent), retried: result.Outcome == SendOutcome.Transient);
             if (count == 0)
             {
                 return;
@@ -371,7 +371,7 @@ internal sealed class BatchDelivery
         {
             Volatile.Write(ref _envelopeServerFault, result.ServerFault ? envelope.BatchId : null);
             var error = result.Error ?? result.Outcome.ToString();
-            CountFailedAttempt(userEvents, error, say: false, retried: result.Outcome == SendOutcome.Transient); // its events are sent the ordinary way next, which says what it meets; an outage's attempt all the same
+            CountFailedAttempt(userEvents, error, result.Cause, say: false, retried: result.Outcome == SendOutcome.Transient); // its events are sent the ordinary way next, which says what it meets; an outage's attempt all the same
             await WaitAfterEnvelopeFailedAsync(result.Outcome, result.RetryAfter, error, token).ConfigureAwait(false);
             return false;
         }
@@ -408,12 +408,13 @@ internal sealed class BatchDelivery
 
     /// <summary>
     /// A send that failed, a batch's or a stored envelope's: counted in <see cref="Failed"/>, and on the EventSource's
-    /// <c>SendFailed</c> and as the last error; in the self-log when <paramref name="say"/>.
+    /// <c>SendFailed</c> and as the last error; in the self-log when <paramref name="say"/>. <paramref name="cause"/>: what
+    /// failed, when the error also holds the receiver's words (<see cref="SendResult.Cause"/>).
     /// </summary>
-    private void CountFailedAttempt(int events, string error, bool say, bool retried = false)
+    private void CountFailedAttempt(int events, string error, string? cause, bool say, bool retried = false)
     {
         Interlocked.Increment(ref _failed);
-        _failures.SendFailed(events, error, say, retried);
+        _failures.SendFailed(events, error, say, retried, cause);
     }
 
     /// <summary>

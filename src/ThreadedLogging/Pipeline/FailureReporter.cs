@@ -19,7 +19,9 @@ internal sealed class FailureReporter(SelfLog selfLog, TimeProvider time)
     /// <param name="retried">Whether the events are sent again after the backoff (an outage): the self-log says so, since
     /// "failed" alone left an app's developer asking whether they were lost; and says the outage's repeats of a reason
     /// summed up, not one line each (<see cref="OutageLog"/>), which counts it when not said too.</param>
-    public void SendFailed(int count, string error, bool say = true, bool retried = false)
+    /// <param name="cause">What failed when <paramref name="error"/> also holds the receiver's words (<see cref="SendResult.Cause"/>):
+    /// the outage's repeats are those of one cause; null when the error is the cause.</param>
+    public void SendFailed(int count, string error, bool say = true, bool retried = false, string? cause = null)
     {
         Remember(error);
         ThreadedLoggingEventSource.Log.SendFailed(count, error);
@@ -27,7 +29,7 @@ internal sealed class FailureReporter(SelfLog selfLog, TimeProvider time)
         {
             if (retried)
             {
-                _outage.FailedUnsaid(error, time.GetUtcNow());
+                _outage.FailedUnsaid(error, cause ?? error, time.GetUtcNow());
             }
 
             return;
@@ -37,7 +39,7 @@ internal sealed class FailureReporter(SelfLog selfLog, TimeProvider time)
         {
             selfLog.Write($"Sending {Counted.Events(count)} failed: {error}");
         }
-        else if (_outage.Failed(error, time.GetUtcNow(), out var summary))
+        else if (_outage.Failed(error, cause ?? error, time.GetUtcNow(), out var summary))
         {
             selfLog.Write($"Sending {Counted.Events(count)} failed: {error}; {Counted.Agree(count, "it is", "they are")} kept and sent again after the backoff");
         }

@@ -3,7 +3,8 @@ namespace ThreadedLogging;
 /// <summary>
 /// What the self-log says of an outage, the failed sends that are retried (<see cref="FailureReporter.SendFailed"/>): the
 /// first failure as it is, a failure for another reason than the last one said as it is, repeats of the same reason summed
-/// up in at most one line every <see cref="SummaryInterval"/>, and one line when a send is taken again
+/// up in at most one line every <see cref="SummaryInterval"/> (a reason is its cause, <see cref="SendResult.Cause"/>: an answer's status,
+/// whatever words the receiver gave with it, which may differ each time, a count of requests in progress or a request id), and one line when a send is taken again
 /// (<see cref="FailureReporter.SendWorked"/>) after more than one failed attempt. A line per retry gave an app whose collector was down for an hour a line at
 /// every probe, and none when it came back. Ten minutes, not one: the circuit's probes are up to <see cref="ThreadedHandlerOptions.MaxRetryDelay"/>
 /// apart (2 minutes by default), so a line a minute would sum up nothing in a long outage; a change of reason (a 503
@@ -19,24 +20,26 @@ internal sealed class OutageLog
     private bool _down;
     private DateTimeOffset _began;
     private long _failedAttempts;
-    private string? _said; // the reason of the last line said in this outage
+    private string? _said; // the cause of the last line said in this outage
     private DateTimeOffset _saidAt;
     private long _notSaid; // failed attempts of that reason since that line
     private string _lastError = string.Empty;
 
     /// <summary>
-    /// A send failed and its events are retried. True when the caller says the failure as it is (the outage's first, or
-    /// another reason than the last said); else <paramref name="summary"/> is the line to say instead, or null for none.
+    /// A send failed and its events are retried: <paramref name="error"/> as it is said (with the receiver's words),
+    /// <paramref name="cause"/> what failed, the same for every repeat of it (<see cref="SendResult.Cause"/>, else the error).
+    /// True when the caller says the failure as it is (the outage's first, or
+    /// another cause than the last said); else <paramref name="summary"/> is the line to say instead, or null for none.
     /// </summary>
-    public bool Failed(string error, DateTimeOffset now, out string? summary)
+    public bool Failed(string error, string cause, DateTimeOffset now, out string? summary)
     {
         summary = null;
         lock (_lock)
         {
             Count(error, now);
-            if (!string.Equals(error, _said, StringComparison.Ordinal))
+            if (!string.Equals(cause, _said, StringComparison.Ordinal))
             {
-                (_said, _saidAt, _notSaid) = (error, now, 0);
+                (_said, _saidAt, _notSaid) = (cause, now, 0);
                 return true;
             }
 
@@ -56,12 +59,12 @@ internal sealed class OutageLog
     /// way next, which says what it meets. Counted in the outage (begun by it when it is the first), as
     /// <see cref="ThreadedHandlerStatistics.Failed"/> and the EventSource count it.
     /// </summary>
-    public void FailedUnsaid(string error, DateTimeOffset now)
+    public void FailedUnsaid(string error, string cause, DateTimeOffset now)
     {
         lock (_lock)
         {
             Count(error, now);
-            if (string.Equals(error, _said, StringComparison.Ordinal))
+            if (string.Equals(cause, _said, StringComparison.Ordinal))
             {
                 _notSaid++; // one of the attempts the next summary counts
             }

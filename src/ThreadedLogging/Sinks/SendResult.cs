@@ -31,4 +31,12 @@ public readonly record struct SendResult(SendOutcome Outcome, int Completed = 0,
     /// threw, toward <see cref="SinkFailure.AttemptsBeforeIsolating"/>, as a throw that escapes the sink is.
     /// </summary>
     internal bool ThrewOnContent { get; init; }
+
+    /// <summary>
+    /// Gets what failed when <see cref="Error"/> also carries the receiver's own words, which may differ from one answer to
+    /// the next (a count of requests in progress, a request id): an answer's status, <c>HTTP 429</c>. An outage's repeats
+    /// of one cause are said summed up (<see cref="OutageLog"/>), however their words differ; <see langword="null"/>: the
+    /// <see cref="Error"/> is the cause.
+    /// </summary>
+    internal string? Cause { get; init; }
 }

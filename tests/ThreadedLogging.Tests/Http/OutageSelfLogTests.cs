@@ -109,17 +109,43 @@ public sealed class OutageSelfLogTests
             lines.Select(line => line[(line.IndexOf("Sending", StringComparison.Ordinal))..]));
     }
 
+    [Fact]
+    public async Task JsonBatch_RefusalsWhoseReasonDiffersEachTime_OneLineForTheFirst_NotOnePerAttempt()
+    {
+        // The collector's 429 says how many requests are in progress ("collector overloaded (37 requests in progress)"), a
+        // proxy's 502 page a request id: each answer's reason differed from the last, so each was said as a new reason, a
+        // line per attempt for as long as the overload lasted. The status is what failed; the reason read with it is shown.
+        var answers = new Queue<int>([429, 429, 429, 429, 429]);
+        var failures = answers.Count;
+        var (statistics, requests, said) = await FlushThroughAsync(answers, spooled: false, attempt => $"collector overloaded ({attempt + 30} requests in progress); retry after 50 s", "one", "two");
+
+        Assert.Equal(2, statistics.Sent);
+        Assert.Equal(failures + 1, requests);
+        var lines = said.Where(line => line.Contains("Sending", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            [
+                "Sending 2 events failed: HTTP 429 Too Many Requests: collector overloaded (30 requests in progress); retry after 50 s; they are kept and sent again after the backoff",
+                "Sending works again after 5 failed attempts since 2026-12-06T10:00:00.0000000+00:00 (the last: HTTP 429 Too Many Requests: collector overloaded (34 requests in progress); retry after 50 s); the events kept meanwhile are sent now",
+            ],
+            lines.Select(line => line[(line.IndexOf("Sending", StringComparison.Ordinal))..]));
+    }
+
     /// <summary>
     /// A real Kestrel answers each send with the next of <paramref name="answers"/> (a Retry-After of <see cref="Wait"/>),
     /// 200 once they ran out; the handler, on a fake clock from <see cref="Began"/> (with a spool when
     /// <paramref name="spooled"/>), logs <paramref name="messages"/> and flushes through every refusal, the clock advanced
     /// once it waits. Returns its statistics after the flush, the requests the server took, and the self-log.
     /// </summary>
-    private static async Task<(ThreadedHandlerStatistics Statistics, int Requests, ConcurrentQueue<string> Said)> FlushThroughAsync(Queue<int> answers, bool spooled, params string[] messages)
+    private static Task<(ThreadedHandlerStatistics Statistics, int Requests, ConcurrentQueue<string> Said)> FlushThroughAsync(Queue<int> answers, bool spooled, params string[] messages) =>
+        FlushThroughAsync(answers, spooled, reason: null, messages);
+
+    /// <summary>As above, each refusal with a body: the text <paramref name="reason"/> gives for the attempt (0 the first).</summary>
+    private static async Task<(ThreadedHandlerStatistics Statistics, int Requests, ConcurrentQueue<string> Said)> FlushThroughAsync(Queue<int> answers, bool spooled, Func<int, string>? reason, params string[] messages)
     {
         var failures = answers.Count;
+        var attempt = 0;
         await using var server = await LoopbackServer.StartAsync();
-        server.Respond = _ => Task.FromResult<IResult>(answers.TryDequeue(out var answer) ? new RetryAfterResult(answer, Wait) : Results.Ok());
+        server.Respond = _ => Task.FromResult<IResult>(answers.TryDequeue(out var answer) ? new RetryAfterResult(answer, Wait, reason?.Invoke(attempt++)) : Results.Ok());
         using var spool = new TempDirectory();
         var time = new WatchedTime(Began);
         var said = new ConcurrentQueue<string>();
@@ -148,13 +174,13 @@ public sealed class OutageSelfLogTests
         return (handler.Statistics, server.Requests.Count, said);
     }
 
-    private sealed class RetryAfterResult(int status, TimeSpan retryAfter) : IResult
+    private sealed class RetryAfterResult(int status, TimeSpan retryAfter, string? reason = null) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
             httpContext.Response.StatusCode = status;
             httpContext.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Task.CompletedTask;
+            return reason is null ? Task.CompletedTask : httpContext.Response.WriteAsync(reason);
         }
     }
 }
