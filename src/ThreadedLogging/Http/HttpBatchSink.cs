@@ -268,7 +268,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
 
         var stream = new NetworkStream(socket, ownsSocket: true);
         var proxy = send is null ? null : ProxyScheme();
-        if (proxy is "socks4" or "socks4a" or "socks5" || (tunnel && proxy == Uri.UriSchemeHttps))
+        if (proxy is "socks4" or "socks4a" or "socks5" || proxy == Uri.UriSchemeHttps)
         {
             // The proxy's own exchange comes first (the SOCKS greeting, or TLS with an https proxy): only that one is watched,
             // what follows it (the SOCKS request, a CONNECT inside TLS, the host's TLS) is bounded by ConnectTimeout.
@@ -297,11 +297,25 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
     }
 
     /// <summary>The scheme of the proxy the sink's requests go through (<c>http</c>, <c>https</c>, <c>socks5</c> …), or null when they go direct.</summary>
-    private string? ProxyScheme()
+    private string? ProxyScheme() => ProxySchemeOf(
+        _handler.UseProxy ? _handler.Proxy ?? HttpClient.DefaultProxy : null,
+        new Uri((_options.Secure ? "https://" : "http://") + _options.Host + "/"));
+
+    /// <summary>
+    /// The scheme of the proxy <paramref name="proxy"/> gives for <paramref name="target"/>, or null when none does. A proxy
+    /// that throws (an app's <see cref="HttpClient.DefaultProxy"/> whose PAC lookup fails) is none, as SocketsHttpHandler
+    /// takes it (it then connects directly): before, the throw ended every batch send's connect.
+    /// </summary>
+    internal static string? ProxySchemeOf(IWebProxy? proxy, Uri target)
     {
-        var proxy = _handler.UseProxy ? _handler.Proxy ?? HttpClient.DefaultProxy : null;
-        var target = new Uri((_options.Secure ? "https://" : "http://") + _options.Host + "/");
-        return proxy is null || proxy.IsBypassed(target) ? null : proxy.GetProxy(target)?.Scheme;
+        try
+        {
+            return proxy is null || proxy.IsBypassed(target) ? null : proxy.GetProxy(target)?.Scheme;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A batch send's connection attempt stalled: said (<see cref="StalledConnect"/>) until <see cref="EndStall"/>.</summary>

@@ -181,4 +181,28 @@ public sealed class ProxyTests
         using var response = new HttpResponseMessage(HttpStatusCode.ProxyAuthenticationRequired);
         Assert.Equal(SendOutcome.Unauthorized, HttpBatchSink.Classify(response, DateTimeOffset.UnixEpoch).Outcome);
     }
+
+    /// <summary>
+    /// A proxy that throws when asked (an app's <see cref="HttpClient.DefaultProxy"/> whose PAC lookup fails) is no proxy,
+    /// as SocketsHttpHandler takes it (it then connects directly). Before, the sink's connect asked it unguarded and threw:
+    /// every batch send that needed a connection failed, for as long as the app ran.
+    /// </summary>
+    [Fact]
+    public void ProxySchemeOf_AProxyThatThrows_IsNone()
+    {
+        var target = new Uri("https://collector.corp:5080/");
+        Assert.Null(HttpBatchSink.ProxySchemeOf(new ThrowingProxy(bypassed: false), target));
+        Assert.Null(HttpBatchSink.ProxySchemeOf(new ThrowingProxy(bypassed: null), target));
+        Assert.Equal("socks5", HttpBatchSink.ProxySchemeOf(new WebProxy("socks5://127.0.0.1:1080"), target));
+    }
+
+    /// <summary>Throws from <see cref="GetProxy"/>, or from <see cref="IsBypassed"/> when <c>bypassed</c> is null.</summary>
+    private sealed class ThrowingProxy(bool? bypassed) : IWebProxy
+    {
+        public ICredentials? Credentials { get; set; }
+
+        public Uri GetProxy(Uri destination) => throw new InvalidOperationException("PAC failed");
+
+        public bool IsBypassed(Uri host) => bypassed ?? throw new InvalidOperationException("PAC failed");
+    }
 }

@@ -132,6 +132,7 @@ public sealed class StalledConnectTests
     [InlineData("socks5", false, "the SOCKS handshake with the proxy {0}")]
     [InlineData("socks4", true, "the SOCKS handshake with the proxy {0}")]
     [InlineData("https", true, "the TLS handshake with the proxy {0}")]
+    [InlineData("https", false, "the TLS handshake with the proxy {0}")] // no CONNECT: the request goes to the proxy over TLS
     public async Task StalledConnect_SilentSocksOrHttpsProxy_NamesTheProxysOwnHandshake(string scheme, bool secure, string expected)
     {
         using var silent = new SilentPort();
