@@ -5,7 +5,7 @@ namespace ThreadedLogging.Collector.Ingest;
 
 /// <summary>
 /// The one ingest runner, the same for every endpoint (<c>/log</c>, <c>/api/events</c>, Seq, OTLP/HTTP, OTLP/gRPC): the
-/// body (size cap, RequestBodyTimeout), admission, one capped gunzip, a decoder, one transaction. Each endpoint only
+/// body (size cap, RequestBodyTimeout), admission, one capped decompression (gzip, br, deflate), a decoder, one transaction. Each endpoint only
 /// picks the decoder and says how its protocol answers the <see cref="IngestOutcome"/>. The status of every outcome
 /// (issue 15 §4): a 4xx stores nothing; 429 + <c>Retry-After</c> when admission is full; 503 + <c>Retry-After</c>
 /// only when the store cannot take writes; a defect is a 500 logged once with the format.
@@ -63,7 +63,7 @@ internal sealed class IngestEndpoint(
 
     /// <summary>
     /// One request of any transport: <paramref name="receive"/> gets the body (before admission: waiting for bytes holds
-    /// no slot), then it is gunzipped within the cap, decoded and stored in one transaction. The collector's log names the
+    /// no slot), then it is decompressed within the cap, decoded and stored in one transaction. The collector's log names the
     /// request by its <paramref name="path"/> (<c>/log/{path}</c>'s), or when it has none (Seq, OTLP) by
     /// <paramref name="endpoint"/> (<c>/api/events/raw</c>, <c>/v1/logs</c>, the gRPC method), and its refusals by
     /// <paramref name="sender"/> (its remote address, <see cref="Security.RemoteAddressKey"/>; <c>unknown</c> without one).
@@ -179,6 +179,6 @@ internal sealed class IngestEndpoint(
             throw IngestRejectedException.TooLarge("query string too long");
         }
 
-        return Task.FromResult(new ReceivedBody(System.Text.Encoding.UTF8.GetBytes(query), Gzip: false));
+        return Task.FromResult(new ReceivedBody(System.Text.Encoding.UTF8.GetBytes(query), ContentCoding.Identity));
     }
 }

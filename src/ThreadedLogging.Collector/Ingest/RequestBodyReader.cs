@@ -7,11 +7,12 @@ using Microsoft.AspNetCore.Http.Features;
 namespace ThreadedLogging.Collector.Ingest;
 
 /// <summary>
-/// Reads a request body whole, gunzipping it when <c>Content-Encoding: gzip</c>, and never holds
-/// more than <see cref="CollectorOptions.MaxRequestBodyBytes"/> decompressed bytes (a gzip bomb stops there).
-/// A gzip body must be exactly one complete gzip stream: <see cref="GZipStream"/> checks the CRC-32 only
-/// when it reaches the trailer, and silently ends early on a truncated stream or ignores bytes after it,
-/// so the trailer (the body's last 8 bytes: CRC-32 and length of the data) is checked here (issue 15 §6).
+/// Reads a request body whole, decompressing it when <c>Content-Encoding</c> is <c>gzip</c>, <c>br</c> or <c>deflate</c>
+/// (<see cref="ContentCoding"/>), and never holds more than <see cref="CollectorOptions.MaxRequestBodyBytes"/> decompressed
+/// bytes (a gzip or Brotli bomb stops there). A compressed body must be exactly one complete stream: <see cref="GZipStream"/>
+/// and <see cref="ZLibStream"/> check their checksum only when they reach the trailer, and silently end early on a truncated
+/// stream or ignore bytes after it, so the trailer (gzip: the body's last 8 bytes, CRC-32 and length of the data; zlib: its
+/// last 4, the Adler-32 of the data) is checked here (issue 15 §6); Brotli has none, <see cref="WholeBrotliStream"/> tells.
 /// </summary>
 internal static class RequestBodyReader
 {
@@ -38,17 +39,7 @@ internal static class RequestBodyReader
             throw IngestRejectedException.TooLarge($"request body is {request.ContentLength} bytes; the limit is {limit} (Collector:MaxRequestBodyBytes)");
         }
 
-        var encoding = request.Headers.ContentEncoding.ToString().Trim();
-        var gzip = false;
-        if (encoding.Length > 0 && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
-        {
-            if (!encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new IngestRejectedException(StatusCodes.Status415UnsupportedMediaType, $"unsupported Content-Encoding '{encoding}' (gzip or none)");
-            }
-
-            gzip = true;
-        }
+        var coding = Coding(request.Headers.ContentEncoding.ToString().Trim());
 
         AllowBody(context, limit);
         using var timeout = new CancellationTokenSource(options.RequestBodyTimeout, time);
@@ -56,7 +47,7 @@ internal static class RequestBodyReader
         try
         {
             var sender = Security.RemoteAddressKey.Of(context.Connection.RemoteIpAddress);
-            return new ReceivedBody(await ReadLimitedAsync(request.Body, limit, decompressed: false, request.ContentLength, budget, sender, linked.Token), gzip);
+            return new ReceivedBody(await ReadLimitedAsync(request.Body, limit, decompressed: false, request.ContentLength, budget, sender, linked.Token), coding);
         }
         catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -76,15 +67,36 @@ internal static class RequestBodyReader
     }
 
     /// <summary>
-    /// The body's content: gunzipped (one complete stream, at most <paramref name="limit"/> bytes) and, when <paramref name="text"/>,
-    /// valid UTF-8. The result is <paramref name="body"/>'s own buffer, or a new one for a gzip body; the caller disposes both
-    /// (<see cref="BodyBuffer.Dispose"/> may be called twice). A gunzipped body's bytes are taken from <paramref name="budget"/> when one is given
-    /// (not from an HTTP sender's share: gunzipping is admitted work, bounded by MaxPendingIngests, and over within the request;
+    /// The coding a <c>Content-Encoding</c> names: one of <c>gzip</c> (or <c>x-gzip</c>), <c>br</c>, <c>deflate</c>, or none
+    /// (<c>identity</c>); any other, or more than one, is refused 415 naming those.
+    /// </summary>
+    /// <exception cref="IngestRejectedException">415: another coding.</exception>
+    public static ContentCoding Coding(string encoding) => encoding.ToLowerInvariant() switch
+    {
+        "" or "identity" => ContentCoding.Identity,
+        "gzip" or "x-gzip" => ContentCoding.Gzip,
+        "br" => ContentCoding.Brotli,
+        "deflate" => ContentCoding.Deflate,
+        _ => throw new IngestRejectedException(StatusCodes.Status415UnsupportedMediaType,
+            $"unsupported Content-Encoding '{Diagnostics.LoggedText.Of(encoding)}' (gzip, br, deflate or none)"),
+    };
+
+    /// <summary>
+    /// The body's content: decompressed (one complete stream, at most <paramref name="limit"/> bytes) and, when <paramref name="text"/>,
+    /// valid UTF-8. The result is <paramref name="body"/>'s own buffer, or a new one for a compressed body; the caller disposes both
+    /// (<see cref="BodyBuffer.Dispose"/> may be called twice). A decompressed body's bytes are taken from <paramref name="budget"/> when one is given
+    /// (not from an HTTP sender's share: decompressing is admitted work, bounded by MaxPendingIngests, and over within the request;
     /// an SQS message's from its queue's, <paramref name="sender"/>).
     /// </summary>
     public static BodyBuffer Decode(ReceivedBody body, long limit, bool text, BodyBudget? budget = null, string? sender = null)
     {
-        var content = body.Gzip ? Gunzip(body.Bytes, limit, budget, sender) : body.Bytes;
+        var content = body.Coding switch
+        {
+            ContentCoding.Gzip => Gunzip(body.Bytes, limit, budget, sender),
+            ContentCoding.Brotli => Unbrotli(body.Bytes, limit, budget, sender),
+            ContentCoding.Deflate => Inflate(body.Bytes, limit, budget, sender),
+            _ => body.Bytes,
+        };
         if (text && !Utf8.IsValid(content.Span))
         {
             content.Dispose();
@@ -126,8 +138,87 @@ internal static class RequestBodyReader
         return data;
     }
 
-    private static IngestRejectedException MalformedGzip(string reason, Exception? inner = null) =>
-        new(StatusCodes.Status400BadRequest, $"malformed gzip body: {reason}", inner);
+    private static IngestRejectedException MalformedGzip(string reason, Exception? inner = null) => Malformed("gzip", reason, inner);
+
+    /// <summary>Decompresses one complete Brotli stream, or refuses the body (400) whatever of it could be read.</summary>
+    private static BodyBuffer Unbrotli(BodyBuffer compressed, long limit, BodyBudget? budget, string? sender)
+    {
+        if (compressed.Length == 0)
+        {
+            throw Malformed("Brotli", "an empty body is no Brotli stream");
+        }
+
+        try
+        {
+            using var brotli = new WholeBrotliStream(compressed.Array, compressed.Length);
+            return ReadLimitedAsync(brotli, limit, decompressed: true, null, budget, sender, CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (InvalidDataException e)
+        {
+            throw Malformed("Brotli", e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// Decompresses one complete zlib stream (RFC 1950: HTTP's <c>deflate</c>, what Python's <c>zlib.compress</c> and
+    /// OpenTelemetry's exporters send), or refuses the body (400). A raw deflate stream without the zlib header is refused:
+    /// RFC 9110 names the zlib format, and only it carries a checksum. <see cref="ZLibStream"/> does not say where the stream
+    /// ended, so bytes after it are found by the body's last 4 not being the Adler-32 of the data: only bytes that end with
+    /// that very checksum (the same stream sent twice over) would pass, and they add nothing to what is stored.
+    /// </summary>
+    private static BodyBuffer Inflate(BodyBuffer compressed, long limit, BodyBudget? budget, string? sender)
+    {
+        // The zlib header (2 bytes), the smallest deflate stream (2) and the Adler-32 (4).
+        if (compressed.Length < 8)
+        {
+            throw Malformed("deflate", $"{compressed.Length} bytes is shorter than any zlib stream");
+        }
+
+        var adler = BinaryPrimitives.ReadUInt32BigEndian(compressed.Span[^4..]);
+        BodyBuffer data;
+        try
+        {
+            using var zlib = new ZLibStream(new MemoryStream(compressed.Array, 0, compressed.Length, writable: false), CompressionMode.Decompress);
+            data = ReadLimitedAsync(zlib, limit, decompressed: true, null, budget, sender, CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (InvalidDataException e)
+        {
+            throw Malformed("deflate", "not a zlib stream (RFC 1950), or its data does not match its Adler-32", e);
+        }
+
+        if (adler != Adler32(data.Span))
+        {
+            data.Dispose();
+            throw Malformed("deflate", "the stream is cut short or followed by other data (its last 4 bytes are not the Adler-32 of its data)");
+        }
+
+        return data;
+    }
+
+    /// <summary>RFC 1950's checksum (zlib's trailer), in blocks of 5552 bytes: the most before the sums can overflow 32 bits.</summary>
+    private static uint Adler32(ReadOnlySpan<byte> data)
+    {
+        const uint Modulus = 65521;
+        uint a = 1, b = 0;
+        while (!data.IsEmpty)
+        {
+            var block = data[..Math.Min(data.Length, 5552)];
+            foreach (var value in block)
+            {
+                a += value;
+                b += a;
+            }
+
+            a %= Modulus;
+            b %= Modulus;
+            data = data[block.Length..];
+        }
+
+        return (b << 16) | a;
+    }
+
+    private static IngestRejectedException Malformed(string coding, string reason, Exception? inner = null) =>
+        new(StatusCodes.Status400BadRequest, $"malformed {coding} body: {reason}", inner);
 
     /// <summary>
     /// Reads to the end into one buffer (<see cref="BodyBuffer"/>: pooled up to 2 MiB), sized up front when the length is known

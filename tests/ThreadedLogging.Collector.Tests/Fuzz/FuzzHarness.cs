@@ -31,7 +31,7 @@ internal static class FuzzHarness
     public static DecodedBatch Decode(string format, byte[] body, bool gzip, string path, DateTimeOffset now)
     {
         var decoder = Decoders.ForName(format)!;
-        using var received = new ReceivedBody(body, gzip);
+        using var received = new ReceivedBody(body, gzip ? ContentCoding.Gzip : ContentCoding.Identity);
         using var content = RequestBodyReader.Decode(received, Options.MaxRequestBodyBytes, decoder.IsText);
         return decoder.Decode(new IngestRequest(content.Memory, path, null), Limits(now));
     }

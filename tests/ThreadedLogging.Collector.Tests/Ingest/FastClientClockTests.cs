@@ -126,7 +126,7 @@ public sealed class FastClientClockTests
                 foreach (var (message, time) in new[] { ("good 1", Good), ("fast", Fast), ("good 2", Good) })
                 {
                     var record = Http.Utf8($$"""{"name":"app","msg":"{{message}}","levelno":20,"created":{{time.ToUnixTimeSeconds()}}.0}""");
-                    var outcome = await endpoint.RunAsync(decoder, "alice", null, _ => Task.FromResult(new ReceivedBody(record, Gzip: false)), CancellationToken.None);
+                    var outcome = await endpoint.RunAsync(decoder, "alice", null, _ => Task.FromResult(new ReceivedBody(record, ContentCoding.Identity)), CancellationToken.None);
                     Assert.Equal(200, outcome.StatusCode);
                 }
 

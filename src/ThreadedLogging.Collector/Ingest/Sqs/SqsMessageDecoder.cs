@@ -53,7 +53,7 @@ internal sealed class SqsMessageDecoder(IngestDecoders decoders)
         BodyBuffer content;
         try
         {
-            content = RequestBodyReader.Decode(new ReceivedBody(raw, gzip), limit, decoder.IsText, budget, sender);
+            content = RequestBodyReader.Decode(new ReceivedBody(raw, gzip ? ContentCoding.Gzip : ContentCoding.Identity), limit, decoder.IsText, budget, sender);
         }
         catch
         {

@@ -146,7 +146,7 @@ public sealed class RefusalAnswersTests
 
         // A fake only for a fault nothing real can make: a decoder with a bug.
         var outcome = await endpoint.RunAsync(new DefectiveDecoder(), "victim", null,
-            _ => Task.FromResult(new ReceivedBody(Http.Utf8("{}"), Gzip: false)), CancellationToken.None);
+            _ => Task.FromResult(new ReceivedBody(Http.Utf8("{}"), ContentCoding.Identity)), CancellationToken.None);
 
         Assert.Equal(500, outcome.StatusCode);
         Assert.Null(outcome.RetryAfterSeconds);

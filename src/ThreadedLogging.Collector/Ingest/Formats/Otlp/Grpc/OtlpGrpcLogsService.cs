@@ -41,7 +41,7 @@ internal sealed class OtlpGrpcLogsService(IngestEndpoint endpoint, OtlpProtobufD
             _ =>
             {
                 received?.HoldMessage(request.Length);
-                return Task.FromResult(new ReceivedBody(request, Gzip: false));
+                return Task.FromResult(new ReceivedBody(request, ContentCoding.Identity));
             },
             context.CancellationToken,
             endpoint: context.Method,
