@@ -489,8 +489,9 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         }
         catch (HttpRequestException e)
         {
-            // The message of a proxy's failure names the proxy's URI, with the credentials of HTTPS_PROXY if it holds them.
-            return new SendResult(SendOutcome.Transient, Error: HttpProxySetting.WithoutCredentials(e.Message));
+            // The message of a proxy's failure names the proxy's URI, with the credentials of HTTPS_PROXY if it holds them;
+            // why it failed (a certificate, a reset, a response cut off) is in its inner exceptions.
+            return new SendResult(SendOutcome.Transient, Error: HttpProxySetting.WithoutCredentials(TransportError.Describe(e)));
         }
         finally
         {

@@ -1,0 +1,184 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Tests.Support;
+
+namespace ThreadedLogging.Tests.Http;
+
+/// <summary>
+/// What the self-log and <c>LastError</c> say of a request that got no answer, against a real server on loopback that
+/// fails it in one exact way: a raw socket (what Kestrel cannot be made to send), TLS by <see cref="SslStream"/> with a
+/// certificate made here. .NET's own message is only the kind of failure; why is in its inner exceptions.
+/// </summary>
+public sealed class TransportFailureTests
+{
+    public static TheoryData<string, string> Faults() => new()
+    {
+        // Before: "The SSL connection could not be established, see inner exception." for all three certificates.
+        { "a certificate for another name", "RemoteCertificateNameMismatch" },
+        { "a certificate no one trusts", "UntrustedRoot" },
+        { "a certificate that expired", "NotTimeValid" },
+
+        // Before: "An error occurred while sending the request."
+        { "an answer cut off in its headers", "The response ended prematurely" },
+    };
+
+    [Theory(Timeout = 60_000)]
+    [MemberData(nameof(Faults))]
+    public async Task Send_ServerFailsTheRequest_ErrorSaysWhy(string fault, string why)
+    {
+        using var server = new RawServer(fault);
+        var said = new ConcurrentQueue<string>();
+        var error = await FirstFailureAsync(server, said);
+
+        Assert.Contains(why, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("see inner exception", error, StringComparison.Ordinal);
+        Assert.Contains(said, line => line.Contains($"Sending 1 event failed: {error}; it is kept", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A handler sending to <paramref name="server"/> (https when it speaks TLS), no level poll, a backoff of minutes,
+    /// logs one event and flushes: its <c>LastError</c> once the send failed (said on the worker, SendFailed).
+    /// </summary>
+    private static async Task<string> FirstFailureAsync(RawServer server, ConcurrentQueue<string> said)
+    {
+        ThreadedHttpHandler? handler = null;
+        var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var failures = new SendFailures(() =>
+        {
+            if (Volatile.Read(ref handler) is { Statistics.Failed: > 0 })
+            {
+                failed.TrySetResult();
+            }
+        });
+        await using var loopback = await LoopbackServer.StartAsync();
+        handler = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(loopback, o =>
+        {
+            o.Host = server.Host;
+            o.Secure = server.Tls;
+            o.LevelPollInterval = TimeSpan.Zero;
+            o.MinRetryDelay = TimeSpan.FromMinutes(10);
+            o.MaxRetryDelay = TimeSpan.FromMinutes(20);
+            o.ShutdownTimeout = TimeSpan.Zero;
+            o.SelfLog = said.Enqueue;
+        }));
+        await using (handler)
+        {
+            handler.CreateLogger("App").LogInformation("one");
+            _ = handler.FlushAsync();
+            await failed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            return handler.Statistics.LastError!;
+        }
+    }
+
+    /// <summary>A TCP listener on 127.0.0.1 that fails each connection as <c>fault</c> says.</summary>
+    private sealed class RawServer : IDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly X509Certificate2? _certificate;
+
+        public RawServer(string fault)
+        {
+            _certificate = fault switch
+            {
+                "a certificate for another name" => Certificate("other.example", expired: false),
+                "a certificate no one trusts" => Certificate(null, expired: false),
+                "a certificate that expired" => Certificate(null, expired: true),
+                _ => null,
+            };
+            _listener.Start();
+            _ = AcceptAsync();
+        }
+
+        public string Host => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+
+        public bool Tls => _certificate is not null;
+
+        public void Dispose()
+        {
+            _listener.Stop();
+            _certificate?.Dispose();
+        }
+
+        /// <summary>Self-signed, for 127.0.0.1 unless <paramref name="name"/> names another host.</summary>
+        private static X509Certificate2 Certificate(string? name, bool expired)
+        {
+            using var key = RSA.Create(2048);
+            var request = new CertificateRequest($"CN={name ?? "127.0.0.1"}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            var names = new SubjectAlternativeNameBuilder();
+            if (name is null)
+            {
+                names.AddIpAddress(IPAddress.Loopback);
+            }
+            else
+            {
+                names.AddDnsName(name);
+            }
+
+            request.CertificateExtensions.Add(names.Build());
+            var now = DateTimeOffset.UtcNow;
+            using var made = expired ? request.CreateSelfSigned(now.AddDays(-30), now.AddDays(-1)) : request.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
+            return X509CertificateLoader.LoadPkcs12(made.Export(X509ContentType.Pfx), null);
+        }
+
+        private async Task AcceptAsync()
+        {
+            while (true)
+            {
+                Socket socket;
+                try
+                {
+                    socket = await _listener.AcceptSocketAsync();
+                }
+                catch (Exception e) when (e is SocketException or ObjectDisposedException)
+                {
+                    return; // stopped
+                }
+
+                _ = ServeAsync(socket);
+            }
+        }
+
+        private async Task ServeAsync(Socket socket)
+        {
+            try
+            {
+                await using var stream = new NetworkStream(socket, ownsSocket: true);
+                if (_certificate is not null)
+                {
+                    await using var tls = new SslStream(stream);
+                    await tls.AuthenticateAsServerAsync(_certificate); // the client refuses the certificate
+                    return;
+                }
+
+                var head = await ReadHeadAsync(stream);
+                var length = head.Split("\r\n").FirstOrDefault(line => line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase)) is { } header
+                    ? int.Parse(header["Content-Length:".Length..], System.Globalization.CultureInfo.InvariantCulture)
+                    : 0;
+                await stream.ReadExactlyAsync(new byte[length]);
+                await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Le"u8.ToArray()); // then the connection ends
+            }
+            catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException or SocketException)
+            {
+                // What the client does to the connection then is its business.
+            }
+        }
+
+        private static async Task<string> ReadHeadAsync(NetworkStream stream)
+        {
+            var head = new StringBuilder();
+            var one = new byte[1];
+            while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await stream.ReadAsync(one) == 1)
+            {
+                head.Append((char)one[0]);
+            }
+
+            return head.ToString();
+        }
+    }
+}
