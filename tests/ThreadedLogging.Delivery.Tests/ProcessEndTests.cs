@@ -141,6 +141,13 @@ public sealed class ProcessEndTests
             await using (var down = await FaultProxy.StartAsync(Nowhere))
             {
                 down.Decide = _ => Fault.TooManyRequests;
+                if (failingAlready)
+                {
+                    // The client waits what the 429 asks, the backoff's 5 minutes here: with 1 s, the next failed send's wait
+                    // ended the exit as it began, and the row passed without the ticker's end of a wait under way (a6d7913).
+                    down.RetryAfter = 300;
+                }
+
                 string[] args = [refused ? Nowhere : down.Host, user, "0", "50", spool, end, "--budget", "600", .. failingAlready ? ["--failing-first", "--retry-delay", "300"] : Array.Empty<string>()];
                 await using var first = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", args);
                 if (failingAlready)

@@ -15,8 +15,11 @@
 // "waiting" after logging and waits to be sent SIGTERM; "--exit-on-sigterm" first registers README's signal lines
 // (PosixSignalRegistration for SIGTERM, SIGINT, SIGHUP calling Environment.Exit), without which .NET 10 ends at the signal at once.
 // "--retry-delay <seconds>" sets MinRetryDelay (and MaxRetryDelay to twice it; default 20 and 200 ms). "--failing-first"
-// (with a spool and an end) asks for a flush after logging and ends only once a send failed with every event on disk
-// (checked at each failed send, as "spooled" is), printing "failing": the worker then waits out its backoff as the end begins.
+// (with a spool and an end) asks for a flush after logging and ends only once the worker waits out the backoff after a
+// failed send, with every event on disk, printing "failing": the handler's clock is ArmingClock, and the wait has begun
+// once a timer due within the first backoff (MinRetryDelay / 2 to MinRetryDelay, or a Retry-After there) is armed, after
+// the wait's own check of an end in progress; every event on disk is checked there and at each timer armed after it.
+// (At the failed send's SendFailed, said before the wait's check, an end begun between the two was ended by that check.)
 // "--request-timeout <seconds>" sets RequestTimeout (default 2 s): longer, a connect that hangs fails only at its own timeout.
 // "--dispose-offline" (with a spool) waits until every event is on disk or dropped by the spool's caps (checked at each
 // failed send), prints "spooled", disposes the handler and prints "disposed <statistics>": an app that quits offline.
@@ -37,6 +40,24 @@ var requestTimeout = args.SkipWhile(a => a != "--request-timeout").Skip(1).Selec
 var budget = args.SkipWhile(a => a != "--budget").Skip(1).Select(a => TimeSpan.FromSeconds(double.Parse(a, System.Globalization.CultureInfo.InvariantCulture))).FirstOrDefault(TimeSpan.FromSeconds(5));
 var maxBufferBytes = args.SkipWhile(a => a != "--max-buffer-bytes").Skip(1).Select(a => long.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault(256L * 1024 * 1024); // the default
 var payload = args.SkipWhile(a => a != "--payload").Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault(0);
+var failingFirst = spool is not null && end is not null && args.Contains("--failing-first");
+
+// --failing-first: the first backoff's wait under way (its timer armed), every event on disk.
+var failing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+ThreadedHttpHandler? armedFor = null;
+var retryWaiting = 0;
+void Armed(TimeSpan due)
+{
+    if (due >= retryDelay / 2 && due <= retryDelay)
+    {
+        Volatile.Write(ref retryWaiting, 1); // no other timer of the handler is due within that window (its Interval is an hour)
+    }
+
+    if (Volatile.Read(ref retryWaiting) == 1 && Volatile.Read(ref armedFor) is { Statistics: { Failed: > 0 } s } && s.Spooled >= count)
+    {
+        failing.TrySetResult();
+    }
+}
 
 var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
 {
@@ -57,7 +78,9 @@ var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
     ShutdownTimeout = budget,
     SelfLog = Console.Error.WriteLine,
     CaptureUnhandledExceptions = !args.Contains("--no-crash-capture"),
+    TimeProvider = failingFirst ? new ArmingClock(Armed) : TimeProvider.System, // the system's clock, watched
 });
+Volatile.Write(ref armedFor, handler);
 var logger = handler.CreateLogger("FaultClient");
 if (args.Contains("--stats-at-exit"))
 {
@@ -95,18 +118,10 @@ if (spool is not null && args.Contains("--dispose-offline"))
     return 0;
 }
 
-if (spool is not null && end is not null && args.Contains("--failing-first"))
+if (failingFirst)
 {
     // An app offline for a while before it ends: a send failed with everything on disk, the worker waits out its backoff.
     using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-    var failing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-    using var sendFailures = new SendFailures(() =>
-    {
-        if (handler.Statistics is { Failed: > 0 } s && s.Spooled >= count)
-        {
-            failing.TrySetResult();
-        }
-    });
     _ = handler.FlushAsync(deadline.Token); // wakes the worker: it spools the queue and sends; never completes offline
     await Task.WhenAny(failing.Task, Task.Delay(Timeout.Infinite, deadline.Token)).ConfigureAwait(false);
     Console.WriteLine("failing");

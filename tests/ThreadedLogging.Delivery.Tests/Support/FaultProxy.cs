@@ -17,7 +17,7 @@ public enum Fault
     /// <summary>Answer 500 without forwarding.</summary>
     ServerError,
 
-    /// <summary>Answer 429 with <c>Retry-After: 1</c> without forwarding.</summary>
+    /// <summary>Answer 429 with <c>Retry-After</c> (<see cref="FaultProxy.RetryAfter"/>, 1 s unless set) without forwarding.</summary>
     TooManyRequests,
 
     /// <summary>Forward (the collector commits), then drop the connection: the answer is lost.</summary>
@@ -51,6 +51,9 @@ public sealed class FaultProxy : IAsyncDisposable
     }
 
     public Func<int, Fault> Decide { get; set; } = _ => Fault.None;
+
+    /// <summary>Gets or sets the <c>Retry-After</c> of a <see cref="Fault.TooManyRequests"/> answer, in seconds.</summary>
+    public int RetryAfter { get; set; } = 1;
 
     /// <summary>
     /// Gets or sets, when not null, what picks the fault instead of <see cref="Decide"/>: by the request's batch, numbered
@@ -148,7 +151,7 @@ public sealed class FaultProxy : IAsyncDisposable
                 return;
             case Fault.TooManyRequests:
                 context.Response.StatusCode = 429;
-                context.Response.Headers.RetryAfter = "1";
+                context.Response.Headers.RetryAfter = RetryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return;
             case Fault.BlackHole:
                 await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
