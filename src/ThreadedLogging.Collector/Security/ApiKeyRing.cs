@@ -35,6 +35,20 @@ internal sealed class ApiKeyRing(CollectorOptions options)
     public bool IsAdminKey(string? candidate) => Matches(candidate, _keys.Admin);
 
     /// <summary>
+    /// Whether the key whose SHA-256 is <paramref name="hash"/> (<see cref="HashOf"/>) is still in force: an admin key for an
+    /// admin session, a read or admin key for a reading one. A console session ends with the key it was signed in with
+    /// (<see cref="SessionStore"/>): a leaked key removed from the settings must not read on through a session it made.
+    /// </summary>
+    public bool InForce(byte[] hash, bool admin)
+    {
+        var keys = _keys;
+        return Matches(hash, keys.Admin) | (!admin && Matches(hash, keys.Read));
+    }
+
+    /// <summary>The SHA-256 a key is kept as, compared in constant time.</summary>
+    public static byte[] HashOf(string key) => Hash(key);
+
+    /// <summary>
     /// Takes the keys of <paramref name="next"/> (already checked) unless a role would gain its first key or lose its
     /// last: that changes what is open to whom, which only a restart does (<see cref="StartupSecurityCheck"/>).
     /// </summary>
@@ -89,7 +103,11 @@ internal sealed class ApiKeyRing(CollectorOptions options)
             return false;
         }
 
-        var hash = Hash(candidate);
+        return Matches(Hash(candidate), keys);
+    }
+
+    private static bool Matches(byte[] hash, byte[][] keys)
+    {
         var match = false;
         foreach (var key in keys)
         {

@@ -12,8 +12,12 @@ namespace ThreadedLogging.Collector.Security;
 /// the oldest of all let a read-key holder who signed in 10,000 times end the admin's session. Each key's sign-ins now
 /// push out only that key's own sessions while it holds the most (those who share a key can already sign in as each other).
 /// </para>
+/// <para>
+/// A session lasts while the key it was signed in with is in force (<see cref="ApiKeyRing.InForce"/>): removed from the
+/// settings (a rotation, a leaked key revoked), its sessions end at their next request, the live tail's at its next check.
+/// </para>
 /// </summary>
-internal sealed class SessionStore(CollectorOptions options, TimeProvider time)
+internal sealed class SessionStore(CollectorOptions options, ApiKeyRing keys, TimeProvider time)
 {
     /// <summary>The cookie's name where it cannot be host-only: plain http, or under a path prefix.</summary>
     public const string CookieName = "tl_session";
@@ -34,7 +38,7 @@ internal sealed class SessionStore(CollectorOptions options, TimeProvider time)
     public TimeSpan Lifetime => options.SessionLifetime;
 
     /// <summary>Starts a session: returns the token for the cookie and when it expires.</summary>
-    /// <param name="key">The key it was made with (kept only as its hash: whose sessions make room for it when full).</param>
+    /// <param name="key">The key it was made with (kept only as its hash: whether it is still in force, and whose sessions make room for it when full).</param>
     /// <param name="admin">Whether the session was made with the admin key (it may change level rules).</param>
     public (string Token, DateTimeOffset Expires) Create(string key, bool admin = false)
     {
@@ -47,7 +51,7 @@ internal sealed class SessionStore(CollectorOptions options, TimeProvider time)
 
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var expires = now + options.SessionLifetime;
-        _sessions[Hash(token)] = new Session(expires, admin, Hash(key));
+        _sessions[Hash(token)] = new Session(expires, admin, ApiKeyRing.HashOf(key));
         return (token, expires);
     }
 
@@ -85,7 +89,7 @@ internal sealed class SessionStore(CollectorOptions options, TimeProvider time)
             return null;
         }
 
-        if (session.Expires > time.GetUtcNow())
+        if (session.Expires > time.GetUtcNow() && keys.InForce(session.Key, session.Admin))
         {
             return session;
         }
@@ -110,7 +114,7 @@ internal sealed class SessionStore(CollectorOptions options, TimeProvider time)
                 return;
             }
 
-            var largest = _sessions.GroupBy(s => s.Value.Key, StringComparer.Ordinal).MaxBy(g => g.Count())!;
+            var largest = _sessions.GroupBy(s => Convert.ToHexString(s.Value.Key), StringComparer.Ordinal).MaxBy(g => g.Count())!;
             foreach (var (token, _) in largest.OrderBy(s => s.Value.Expires).Take(excess).ToList())
             {
                 _sessions.TryRemove(token, out _);
@@ -120,6 +124,6 @@ internal sealed class SessionStore(CollectorOptions options, TimeProvider time)
 
     private static string Hash(string token) => Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)));
 
-    /// <summary>A live session: when it ends, whether it may change, and the hash of the key that made it.</summary>
-    private sealed record Session(DateTimeOffset Expires, bool Admin, string Key);
+    /// <summary>A live session: when it ends, whether it may change, and the hash of the key that made it (<see cref="ApiKeyRing.HashOf"/>).</summary>
+    private sealed record Session(DateTimeOffset Expires, bool Admin, byte[] Key);
 }

@@ -63,6 +63,30 @@ public sealed class KeyRotationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, await IngestAsync("ingest-key-2"));
     }
 
+    [Fact]
+    public async Task ConfigFileChanged_KeyRemoved_ConsoleSessionsSignedInWithItEnd_OthersStay()
+    {
+        // A leaked key is revoked by removing it: a session signed in with it (the leaker's) read on for Collector:SessionLifetime, 12 h.
+        // Cookies by hand (the fixture's client keeps them): each session is sent alone.
+        using var browser = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = _collector.BaseAddress };
+        var oldRead = await SignInAsync(browser, "old-read-key");
+        var oldAdmin = await SignInAsync(browser, "old-admin-key");
+        Assert.Empty(await SignInAsync(browser, "new-read-key", expected: HttpStatusCode.Unauthorized));
+        Write(ingest: ["ingest-key-1"], read: ["old-read-key", "new-read-key"], admin: ["old-admin-key", "new-admin-key"]);
+        Assert.StartsWith("API keys reloaded: 1 ingest, 2 read, 2 admin", await NextReloadAsync(), StringComparison.Ordinal);
+        var newRead = await SignInAsync(browser, "new-read-key");
+        var newAdmin = await SignInAsync(browser, "new-admin-key");
+        Assert.Equal(HttpStatusCode.OK, await ReadWithSessionAsync(browser, oldRead));
+
+        Write(ingest: ["ingest-key-1"], read: ["new-read-key"], admin: ["new-admin-key"]);
+        Assert.StartsWith("API keys reloaded: 1 ingest, 1 read, 1 admin", await NextReloadAsync(), StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await ReadWithSessionAsync(browser, oldRead));
+        Assert.Equal(HttpStatusCode.Unauthorized, await ReadWithSessionAsync(browser, oldAdmin));
+        Assert.Equal(HttpStatusCode.OK, await ReadWithSessionAsync(browser, newRead));
+        Assert.Equal(HttpStatusCode.OK, await ReadWithSessionAsync(browser, newAdmin));
+    }
+
     [Theory]
     [InlineData("{ \"Collector\": { \"ReadApiKeys\": [\"new-read-key\"", "is not a JSON object of settings", NotRead)]
     [InlineData("""{ "Collector": { "IngestApiKeys": ["ingest-key-1"], "ReadApiKeys": ["new-read-key "], "AdminApiKeys": ["old-admin-key"] } }""", "Collector:ReadApiKeys:0 starts or ends with white space", NotReloaded)]
@@ -106,6 +130,22 @@ public sealed class KeyRotationTests : IAsyncLifetime
         }
 
         using var response = await _collector.Client.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    /// <summary>Signs in at the console's form; returns the session's cookie (name=value) when <paramref name="expected"/> is 204.</summary>
+    private static async Task<string> SignInAsync(HttpClient browser, string key, HttpStatusCode expected = HttpStatusCode.NoContent)
+    {
+        using var response = await browser.PostAsync(new Uri("auth/sign-in", UriKind.Relative), new FormUrlEncodedContent([new("key", key)]));
+        Assert.Equal(expected, response.StatusCode);
+        return expected == HttpStatusCode.NoContent ? response.Headers.GetValues("Set-Cookie").Single().Split(';')[0] : string.Empty;
+    }
+
+    private static async Task<HttpStatusCode> ReadWithSessionAsync(HttpClient browser, string cookie)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/events");
+        request.Headers.Add("Cookie", cookie);
+        using var response = await browser.SendAsync(request);
         return response.StatusCode;
     }
 
