@@ -83,9 +83,9 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
 
         var (byFreeSpace, unmet) = reserve is null ? (0, null) : KeepFreeSpace(main, fts, reserve, removed, cancellationToken);
 
-        if (bySize + byFreeSpace > 0)
+        if (options.MaxBytes is not null || reserve is not null)
         {
-            RemoveUsersWithoutEvents(main);
+            RemoveUsersWithoutEvents(main); // every run: one stopped past a chunk (cancelled, a failure) skipped it
         }
 
         // Instances only when the mark moved: those below an older mark went in an earlier run.
@@ -244,7 +244,9 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
     /// no event until <see cref="RetentionOptions.MaxAge"/>. Candidates are the users last seen before the millisecond of
     /// the oldest event left (an id is never before its own millisecond, so every removed event was before it); each is
     /// deleted only when no event of its name is left, in the same statement, so an ingest of the user that commits first
-    /// keeps its row, and one that commits after adds a row of its own.
+    /// keeps its row, and one that commits after adds a row of its own. Run by every run with a cap or a reserve, not only
+    /// by one that removed events for them: a run stopped after a chunk (cancelled, or a failure) leaves it to the next.
+    /// Cheap when there is nothing to do: the oldest event by id, and the users last seen before it by their index.
     /// </summary>
     private static void RemoveUsersWithoutEvents(SqliteConnection main)
     {
