@@ -49,6 +49,13 @@ internal static class AnswerReason
         return reason.Length == 0 ? result : result with { Error = $"{result.Error}: {reason}" };
     }
 
+    /// <summary>
+    /// A text of the answer's head (its reason phrase, its <c>Location</c>) as a reason: its first <see cref="MaxBytes"/>
+    /// characters, one line (<see cref="Clean"/>), or null for none.
+    /// </summary>
+    internal static string? Bounded(string? text) =>
+        text is null ? null : Clean(text.Length > MaxBytes ? text[..MaxBytes] : text, cut: text.Length > MaxBytes);
+
     /// <summary>One line: control characters (line breaks) as spaces, runs of white space as one, an ellipsis where it was cut.</summary>
     internal static string Clean(string text, bool cut)
     {

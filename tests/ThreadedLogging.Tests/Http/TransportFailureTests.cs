@@ -11,9 +11,10 @@ using ThreadedLogging.Tests.Support;
 namespace ThreadedLogging.Tests.Http;
 
 /// <summary>
-/// What the self-log and <c>LastError</c> say of a request that got no answer, against a real server on loopback that
-/// fails it in one exact way: a raw socket (what Kestrel cannot be made to send), TLS by <see cref="SslStream"/> with a
-/// certificate made here. .NET's own message is only the kind of failure; why is in its inner exceptions.
+/// What the self-log and <c>LastError</c> say of a request that failed, against a real server on loopback that fails it
+/// in one exact way: a raw socket (what Kestrel cannot be made to send), TLS by <see cref="SslStream"/> with a
+/// certificate made here. Without an answer .NET's own message is only the kind of failure; why is in its inner
+/// exceptions. With one, what the receiver wrote in it is cut short.
 /// </summary>
 public sealed class TransportFailureTests
 {
@@ -41,23 +42,34 @@ public sealed class TransportFailureTests
         Assert.Contains(said, line => line.Contains($"Sending 1 event failed: {error}; it is kept", StringComparison.Ordinal));
     }
 
+    [Theory(Timeout = 60_000)]
+    [InlineData("a 503 with a reason phrase of 20,000 characters", "HTTP 503 zzz")]
+    [InlineData("a 308 with a Location of 30,000 characters", "HTTP 308 Permanent Redirect to http://x.example/aaa")]
+    public async Task Send_AnswerWithALongReasonPhraseOrLocation_ErrorCutShort(string fault, string begins)
+    {
+        // Both went whole into the error: a self-log line of 20 or 30 KB, three of them for a redirect (the refusal, its
+        // end), where the body's reason is cut at 512 bytes.
+        using var server = new RawServer(fault);
+        var said = new ConcurrentQueue<string>();
+        var error = await FirstFailureAsync(server, said);
+
+        Assert.StartsWith(begins, error, StringComparison.Ordinal);
+        Assert.InRange(error.Length, 1, 700);
+        Assert.Contains("…", error, StringComparison.Ordinal);
+        Assert.NotEmpty(said);
+        Assert.All(said, line => Assert.InRange(line.Length, 1, 1500));
+    }
+
     /// <summary>
     /// A handler sending to <paramref name="server"/> (https when it speaks TLS), no level poll, a backoff of minutes,
-    /// logs one event and flushes: its <c>LastError</c> once the send failed (said on the worker, SendFailed).
+    /// logs one event and flushes: its <c>LastError</c> once the self-log said the send failed (after the error is kept;
+    /// the EventSource's SendFailed comes before the self-log's line, which the tests read too), then disposed.
     /// </summary>
     private static async Task<string> FirstFailureAsync(RawServer server, ConcurrentQueue<string> said)
     {
-        ThreadedHttpHandler? handler = null;
         var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var failures = new SendFailures(() =>
-        {
-            if (Volatile.Read(ref handler) is { Statistics.Failed: > 0 })
-            {
-                failed.TrySetResult();
-            }
-        });
         await using var loopback = await LoopbackServer.StartAsync();
-        handler = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(loopback, o =>
+        var handler = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(loopback, o =>
         {
             o.Host = server.Host;
             o.Secure = server.Tls;
@@ -65,7 +77,14 @@ public sealed class TransportFailureTests
             o.MinRetryDelay = TimeSpan.FromMinutes(10);
             o.MaxRetryDelay = TimeSpan.FromMinutes(20);
             o.ShutdownTimeout = TimeSpan.Zero;
-            o.SelfLog = said.Enqueue;
+            o.SelfLog = line =>
+            {
+                said.Enqueue(line);
+                if (line.Contains(" failed: ", StringComparison.Ordinal) || line.Contains(" refused by the receiver ", StringComparison.Ordinal))
+                {
+                    failed.TrySetResult();
+                }
+            };
         }));
         await using (handler)
         {
@@ -81,6 +100,7 @@ public sealed class TransportFailureTests
     {
         private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
         private readonly X509Certificate2? _certificate;
+        private readonly byte[] _answer;
 
         public RawServer(string fault)
         {
@@ -91,6 +111,12 @@ public sealed class TransportFailureTests
                 "a certificate that expired" => Certificate(null, expired: true),
                 _ => null,
             };
+            _answer = Encoding.ASCII.GetBytes(fault switch
+            {
+                "a 503 with a reason phrase of 20,000 characters" => $"HTTP/1.1 503 {new string('z', 20_000)}\r\nContent-Length: 0\r\n\r\n",
+                "a 308 with a Location of 30,000 characters" => $"HTTP/1.1 308 Permanent Redirect\r\nLocation: http://x.example/{new string('a', 30_000)}\r\nContent-Length: 0\r\n\r\n",
+                _ => "HTTP/1.1 200 OK\r\nContent-Le", // an answer cut off in its headers: then the connection ends
+            });
             _listener.Start();
             _ = AcceptAsync();
         }
@@ -161,7 +187,7 @@ public sealed class TransportFailureTests
                     ? int.Parse(header["Content-Length:".Length..], System.Globalization.CultureInfo.InvariantCulture)
                     : 0;
                 await stream.ReadExactlyAsync(new byte[length]);
-                await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Le"u8.ToArray()); // then the connection ends
+                await stream.WriteAsync(_answer);
             }
             catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException or SocketException)
             {
