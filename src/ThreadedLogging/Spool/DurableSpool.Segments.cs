@@ -613,7 +613,7 @@ internal sealed partial class DurableSpool
             using var unpacked = new MemoryStream();
             SpoolRecordFormat.ReadStatus status;
             while (stream.Position < segment.Length
-                && (status = SpoolRecordFormat.TryRead(stream, ref buffer, out var payload, out _, out _)) is not (SpoolRecordFormat.ReadStatus.End or SpoolRecordFormat.ReadStatus.Torn))
+                && (status = SpoolRecordFormat.TryRead(stream, ref buffer, out var payload, out var count, out var countChecked)) is not (SpoolRecordFormat.ReadStatus.End or SpoolRecordFormat.ReadStatus.Torn))
             {
                 if (status == SpoolRecordFormat.ReadStatus.Recovered || (status == SpoolRecordFormat.ReadStatus.Record && SpoolRecordFormat.HoldsNotices(payload)))
                 {
@@ -622,7 +622,11 @@ internal sealed partial class DurableSpool
                         var json = SpoolRecordFormat.Unpack(payload, unpacked);
                         if (json.Span.IndexOf(NoticeCategory) >= 0)
                         {
-                            NoticesDropped(json, skip);
+                            // This version writes a batch's notices after its app events, and their count in the header:
+                            // checked by the CRC, and marked (MTIME 2), the notices are known by their place, not by what
+                            // an app could log too (the category and property names).
+                            var marked = status == SpoolRecordFormat.ReadStatus.Record && countChecked && SpoolRecordFormat.MarkedWithNotices(payload);
+                            NoticesDropped(json, skip, marked ? count : null);
                         }
                     }
                     catch (InvalidDataException)

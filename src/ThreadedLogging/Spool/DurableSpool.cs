@@ -78,9 +78,11 @@ internal sealed partial class DurableSpool : IDisposable
     /// Called, before the drop is counted (<see cref="Dropped"/>), with the JSON of each record a cap drops, or of a batch too
     /// large for the spool, that holds the handler's own drop notices, and how many of its first events were delivered
     /// before: a notice counts no event, so the drop that takes it counts nothing of what it told, and the collector never
-    /// heard of those drops (<see cref="SpoolDrops.Fold"/> takes them back into the pending notice).
+    /// heard of those drops (<see cref="SpoolDrops.Fold"/> takes them back into the pending notice). The third argument is
+    /// how many of the app's events come first, when the record says so (this version's mark, its count checked): its
+    /// notices are the events after them; null for a record that does not (an earlier version's, a recovered one).
     /// </summary>
-    public Action<ReadOnlyMemory<byte>, int>? NoticesDropped { get; set; }
+    public Action<ReadOnlyMemory<byte>, int, int?>? NoticesDropped { get; set; }
 
     /// <summary>Called with a message for the self-log.</summary>
     public Action<string>? Report { get; set; }
@@ -298,7 +300,7 @@ internal sealed partial class DurableSpool : IDisposable
         {
             if (holdsNotices)
             {
-                NoticesDropped?.Invoke(_buffer.WrittenMemory, 0);
+                NoticesDropped?.Invoke(_buffer.WrittenMemory, 0, countedEvents);
             }
 
             Dropped?.Invoke(countedEvents, SpoolDropReason.TooLarge);

@@ -216,24 +216,35 @@ internal sealed class SpoolDrops(TimeProvider time)
     /// adopted one, of a first offline run, dropped in a second: the collector never heard of the first run's drops); now
     /// the next notice tells the sum, under the pending notice's batch id, kept in <see cref="DropNoticeFile"/> as any.
     /// </summary>
-    public void Fold(ReadOnlyMemory<byte> json, int skip)
+    /// <param name="json">The record's JSON envelope.</param>
+    /// <param name="skip">How many of its first events were delivered before.</param>
+    /// <param name="appEvents">
+    /// How many of the app's events come first, when the record says so (its header's count, checked, in a record of this
+    /// version: <see cref="DurableSpool.NoticesDropped"/>): the notices are the events after them, whatever the app logged
+    /// before them. Null for a record of an earlier version: the notices are then known by their category and property names,
+    /// which an app logging under category <c>ThreadedLogging</c> with those names would make too (its own count then added).
+    /// </param>
+    public void Fold(ReadOnlyMemory<byte> json, int skip, int? appEvents = null)
     {
         var found = new List<(SpoolDropReason Reason, Pending Drops)>();
         try
         {
             using var document = JsonDocument.Parse(json);
             var index = 0;
+            var from = Math.Max(skip, appEvents ?? 0);
             foreach (var item in document.RootElement.GetProperty(JsonBatchFields.Events).EnumerateArray())
             {
-                if (index++ >= skip
-                    && item.TryGetProperty(JsonBatchFields.Category, out var category) && category.ValueEquals(QueueDrops.OwnCategory)
+                if (index++ >= from
+                    && (appEvents is not null || (item.TryGetProperty(JsonBatchFields.Category, out var category) && category.ValueEquals(QueueDrops.OwnCategory)))
                     && item.TryGetProperty(JsonBatchFields.Properties, out var properties)
                     && properties.TryGetProperty("DroppedCount", out var count) && count.TryGetInt64(out var dropped) && dropped > 0
                     && properties.TryGetProperty("FirstDrop", out var first) && first.TryGetDateTimeOffset(out var firstDrop)
                     && properties.TryGetProperty("LastDrop", out var last) && last.TryGetDateTimeOffset(out var lastDrop))
                 {
-                    var message = item.TryGetProperty(JsonBatchFields.Message, out var text) ? text.GetString() : null;
-                    found.Add((ReasonOf(message), new Pending(dropped, firstDrop, lastDrop)));
+                    var reason = properties.TryGetProperty(ReasonProperty, out var named) && named.ValueKind == JsonValueKind.String && ReasonNamed(named.GetString()) is { } known
+                        ? known
+                        : ReasonOf(item.TryGetProperty(JsonBatchFields.Message, out var text) ? text.GetString() : null); // a notice of an earlier version: its wording
+                    found.Add((reason, new Pending(dropped, firstDrop, lastDrop)));
                 }
             }
         }
@@ -257,6 +268,23 @@ internal sealed class SpoolDrops(TimeProvider time)
             _batchId ??= BatchDelivery.NewBatchId();
             _dirty = true;
         }
+    }
+
+    /// <summary>The property of the spool's notices that names their reason (<see cref="SpoolDropReason"/>'s name): a notice read back is not read by its wording.</summary>
+    internal const string ReasonProperty = "Reason";
+
+    /// <summary>The reason a notice's <see cref="ReasonProperty"/> names, or null when this version does not know it (a later version's).</summary>
+    private static SpoolDropReason? ReasonNamed(string? name)
+    {
+        foreach (var reason in Enum.GetValues<SpoolDropReason>())
+        {
+            if (string.Equals(name, reason.ToString(), StringComparison.Ordinal))
+            {
+                return reason;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The reason a notice's message gives (<see cref="Why"/>, after the drops' times): <see cref="SpoolDropReason.Other"/> when this version does not know it.</summary>
@@ -346,7 +374,8 @@ internal sealed class SpoolDrops(TimeProvider time)
             $"ThreadedLogging dropped {Counted.Events(pending.Count)} between {pending.First:O} and {pending.Last:O}: {why}",
             new("DroppedCount", pending.Count),
             new("FirstDrop", pending.First),
-            new("LastDrop", pending.Last));
+            new("LastDrop", pending.Last),
+            new(ReasonProperty, reason.ToString()));
         notice.IsExtra = true;
         return notice;
     }

@@ -44,7 +44,7 @@ public sealed class SpoolDropsFoldTests
         using var directory = new TempDirectory();
         using var spool = new DurableSpool(directory.Path, "cut", 64 * 1024, TimeSpan.FromDays(7), TimeProvider.System);
         var handedOn = new List<string>();
-        spool.NoticesDropped = (json, _) => handedOn.Add(System.Text.Encoding.UTF8.GetString(json.Span));
+        spool.NoticesDropped = (json, _, _) => handedOn.Add(System.Text.Encoding.UTF8.GetString(json.Span));
         spool.Open();
         spool.Append(new LogBatch(BatchDelivery.NewBatchId(), [Event("App", "being sent")], Identity), 1);
         Assert.True(spool.TryReadNext(out _)); // its delivery under way: the cap cuts the segment after it, not whole
@@ -64,6 +64,44 @@ public sealed class SpoolDropsFoldTests
         Assert.Contains("the spool was full (MaxBufferBytes)", json, StringComparison.Ordinal);
 
         static LogEvent Event(string category, string message) => LogEvent.Create(DateTimeOffset.UtcNow, Microsoft.Extensions.Logging.LogLevel.Information, category, message);
+    }
+
+    [Fact]
+    public void SizeCap_DropsARecordWhereTheAppLoggedAsANotice_OnlyTheSpoolsNoticeFolded()
+    {
+        // An app's event under category ThreadedLogging with DroppedCount, FirstDrop and LastDrop (logged on purpose, or an
+        // app's own drop report), in a batch that also carries the spool's notice: a cap dropping that record took the app's
+        // event for a notice too (by its category and property names, its reason by its wording) and added its count to the
+        // drops the next notice tells. The record's header says how many of its events are the app's: the notices follow.
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 10, 0, 0, TimeSpan.Zero));
+        using var directory = new TempDirectory();
+        var writer = new SpoolDrops(time); // the process that wrote the record
+        writer.Add(5, SpoolDropReason.Aged);
+        var spooled = new List<LogEvent>();
+        Assert.Equal(1, writer.TakeNotices(spooled));
+        var at = time.GetUtcNow();
+        var apps = LogEvent.Create(at, Microsoft.Extensions.Logging.LogLevel.Warning, QueueDrops.OwnCategory, $"ThreadedLogging dropped 1000 events between {at:O} and {at:O}: they were older than MaxBufferAge in the spool", new("DroppedCount", 1000L), new("FirstDrop", at), new("LastDrop", at));
+
+        var drops = new SpoolDrops(time);
+        using var spool = new DurableSpool(directory.Path, "app", 64 * 1024, TimeSpan.FromDays(7), time) { NoticesDropped = drops.Fold };
+        var full = 0;
+        spool.Dropped = (count, reason) =>
+        {
+            drops.Add(count, reason);
+            full += reason == SpoolDropReason.Full ? 1 : 0;
+        };
+        spool.Open();
+        spool.Append(new LogBatch(BatchDelivery.NewBatchId(), [apps, .. spooled], Identity), countedEvents: 1);
+        for (var n = 0; full == 0; n++)
+        {
+            spool.Append(new LogBatch(BatchDelivery.NewBatchId(), [LogEvent.Create(at, Microsoft.Extensions.Logging.LogLevel.Information, "App", $"filler {n} {Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(300))}")], Identity), 1);
+        }
+
+        var taken = new List<LogEvent>();
+        drops.TakeNotices(taken);
+        var aged = Assert.Single(taken, n => n.Message.EndsWith("older than MaxBufferAge in the spool", StringComparison.Ordinal));
+        Assert.Equal(5L, aged.Properties.Single(p => p.Key == "DroppedCount").Value); // was 1005
+        Assert.Equal("Aged", aged.Properties.Single(p => p.Key == SpoolDrops.ReasonProperty).Value);
     }
 
     [Theory]
