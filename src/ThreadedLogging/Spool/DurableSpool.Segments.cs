@@ -9,7 +9,7 @@ namespace ThreadedLogging;
 internal readonly record struct SpoolEntry(SpoolSegment Segment, long Start, long End, LogBatch? Batch, SpooledEnvelope? Envelope, int EventCount, int Skip = 0, int SkippedCounted = 0);
 
 /// <summary>A spooled batch's JsonBatch envelope as read from disk: its JSON and its gzip when stored so (both valid until the next read: the spool's buffers are reused), and its id.</summary>
-internal sealed record SpooledEnvelope(ReadOnlyMemory<byte> Json, ReadOnlyMemory<byte> Gzipped, string BatchId);
+internal sealed record SpooledEnvelope(ReadOnlyMemory<byte> Json, ReadOnlyMemory<byte> Gzipped, string BatchId, int? AppEvents = null);
 
 internal sealed partial class DurableSpool
 {

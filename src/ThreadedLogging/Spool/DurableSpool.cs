@@ -408,7 +408,10 @@ internal sealed partial class DurableSpool : IDisposable
                     var json = SpoolRecordFormat.Unpack(payload, _unpacked);
                     var batchId = SpoolSerializer.ReadBatchId(json.Span) ?? throw new InvalidDataException("The envelope has no batchId first.");
                     var gzipped = SpoolRecordFormat.IsGzip(payload) ? payload : ReadOnlyMemory<byte>.Empty;
-                    entry = new SpoolEntry(segment, segment.Delivered, _reader.Position, null, new SpooledEnvelope(json, gzipped, batchId), count - segment.FirstSettledCounted, segment.FirstSettled, segment.FirstSettledCounted);
+                    // How many of its first events are the app's, when the record says so (this version's mark, its count
+                    // checked): the rest are notices, whatever category the app's are (ReadBatch).
+                    var appEvents = status == SpoolRecordFormat.ReadStatus.Record && countChecked && SpoolRecordFormat.Marked(payload) ? count : (int?)null;
+                    entry = new SpoolEntry(segment, segment.Delivered, _reader.Position, null, new SpooledEnvelope(json, gzipped, batchId, appEvents), count - segment.FirstSettledCounted, segment.FirstSettled, segment.FirstSettledCounted);
                     _sending = entry;
                     _sendingSettled = 0;
                     return true;
@@ -488,7 +491,7 @@ internal sealed partial class DurableSpool : IDisposable
 
         try
         {
-            return SpoolSerializer.Deserialize(entry.Envelope!.Json);
+            return SpoolSerializer.Deserialize(entry.Envelope!.Json, entry.Envelope.AppEvents);
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException)
         {

@@ -92,6 +92,13 @@ internal static class SpoolRecordFormat
     public static bool HoldsNotices(ReadOnlySpan<byte> payload) =>
         !IsGzip(payload) || payload.Length < GzipMtimeOffset + 4 || BinaryPrimitives.ReadUInt32LittleEndian(payload[GzipMtimeOffset..]) != WithoutNotices;
 
+    /// <summary>
+    /// Whether a record's payload carries this version's mark (MTIME 1 or 2, <see cref="Pack"/>): its batch's notices follow
+    /// its app events, whose count its header holds; an earlier version's (MTIME 0) is unmarked.
+    /// </summary>
+    public static bool Marked(ReadOnlySpan<byte> payload) =>
+        IsGzip(payload) && payload.Length >= GzipMtimeOffset + 4 && BinaryPrimitives.ReadUInt32LittleEndian(payload[GzipMtimeOffset..]) is WithoutNotices or WithNotices;
+
     /// <summary>Whether a record's payload is marked as holding drop notices (<see cref="Pack"/>; an unmarked one may too: <see cref="HoldsNotices"/>).</summary>
     public static bool MarkedWithNotices(ReadOnlySpan<byte> payload) =>
         IsGzip(payload) && payload.Length >= GzipMtimeOffset + 4 && BinaryPrimitives.ReadUInt32LittleEndian(payload[GzipMtimeOffset..]) == WithNotices;

@@ -82,7 +82,13 @@ internal static class SpoolSerializer
         throw new JsonException("The envelope has no events.");
     }
 
-    public static LogBatch Deserialize(ReadOnlyMemory<byte> payload)
+    /// <summary>
+    /// Reads an envelope back into a batch; its drop notices are marked as not the app's (<see cref="LogEvent.IsExtra"/>):
+    /// the events after its first <paramref name="appEvents"/> when the record says how many are the app's (this version's),
+    /// else, for a record of an earlier version, those of category <see cref="QueueDrops.OwnCategory"/> (an app's event of
+    /// that category too: before, for every record, and its settling counted one fewer than its record, pending for ever).
+    /// </summary>
+    public static LogBatch Deserialize(ReadOnlyMemory<byte> payload, int? appEvents = null)
     {
         using var document = JsonDocument.Parse(payload);
         var root = document.RootElement;
@@ -101,7 +107,7 @@ internal static class SpoolSerializer
         foreach (var item in array.EnumerateArray())
         {
             var logEvent = ReadEvent(item, previous);
-            logEvent.IsExtra = logEvent.Category == QueueDrops.OwnCategory; // a drop notice stays uncounted
+            logEvent.IsExtra = appEvents is { } app ? events.Count >= app : logEvent.Category == QueueDrops.OwnCategory; // a drop notice stays uncounted
             events.Add(logEvent);
         }
 

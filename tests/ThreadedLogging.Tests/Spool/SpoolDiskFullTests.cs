@@ -156,6 +156,29 @@ public sealed class SpoolDiskFullTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(directory.Path)); // the notice's file went with its record
     }
 
+    [Fact]
+    public async Task AppLogsUnderTheNoticesCategory_ReadBackFromTheSpool_CountedAndSentAsTheApps()
+    {
+        // An app's event of category ThreadedLogging (CreateLogger("ThreadedLogging")), read back from a record (a next start,
+        // a sink that takes no stored envelope, or an envelope refused and resent the ordinary way) was taken for a drop
+        // notice by its category: not the app's, so its settling counted one fewer than its record did, and the adopted
+        // event stayed pending for ever (a flush never true). The record's header says how many of its events are the app's.
+        using var directory = new TempDirectory();
+        var first = new Stage(directory.Path);
+        List<LogEvent> batch = [LogEvent.Create(DateTimeOffset.UnixEpoch, LogLevel.Information, "App", "a"), LogEvent.Create(DateTimeOffset.UnixEpoch, LogLevel.Information, "ThreadedLogging", "the app's own")];
+        first.Ledger.TakeOff(2);
+        Assert.True(first.Spool.TrySpool(batch));
+        first.Spool.Close();
+
+        var next = new Stage(directory.Path);
+        Assert.Equal(2, next.Ledger.Adopted);
+        var sink = new CollectingSink().Open();
+        await next.DeliverAsync(sink);
+        next.Spool.Close();
+        Assert.Equal((2L, 0L), (next.Ledger.Sent, next.Ledger.Spooled)); // was (1, 1)
+        Assert.Equal(2, Assert.Single(sink.Batches).Events.Count);
+    }
+
     /// <summary>Spools batches of 5 events until the first segment is full, and delivers them all: it stays the segment being written.</summary>
     private static async Task<int> FillAndDeliverFirstSegmentAsync(Stage stage)
     {
