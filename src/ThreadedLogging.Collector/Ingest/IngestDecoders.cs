@@ -66,7 +66,9 @@ internal sealed class IngestDecoders
 
         return mediaType.ToLowerInvariant() switch
         {
-            "application/x-www-form-urlencoded" => _pythonForm,
+            "application/x-www-form-urlencoded" => BodyCharset.IsUtf8(BodyCharset.Of(request.ContentType)) ? _pythonForm
+                : throw new IngestRejectedException(StatusCodes.Status415UnsupportedMediaType,
+                    $"unsupported charset '{LoggedText.Of(BodyCharset.Of(request.ContentType))}' for a form body: its fields are percent-encoded UTF-8, as Python's urlencode writes them (no charset, or charset=utf-8)"),
             "application/json" => _envelope,
             "application/x-ndjson" or "application/jsonl" or "application/jsonlines" => _lines,
             ClefDecoder.MediaType => _clef,

@@ -47,7 +47,7 @@ internal static class RequestBodyReader
         try
         {
             var sender = Security.RemoteAddressKey.Of(context.Connection.RemoteIpAddress);
-            return new ReceivedBody(await ReadLimitedAsync(request.Body, limit, decompressed: false, request.ContentLength, budget, sender, linked.Token), coding);
+            return new ReceivedBody(await ReadLimitedAsync(request.Body, limit, decompressed: false, request.ContentLength, budget, sender, linked.Token), coding, BodyCharset.Of(request.ContentType));
         }
         catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -83,7 +83,8 @@ internal static class RequestBodyReader
 
     /// <summary>
     /// The body's content: decompressed (one complete stream, at most <paramref name="limit"/> bytes) and, when <paramref name="text"/>,
-    /// valid UTF-8. The result is <paramref name="body"/>'s own buffer, or a new one for a compressed body; the caller disposes both
+    /// decoded from its declared charset (<see cref="BodyCharset"/>) and valid UTF-8. The result is <paramref name="body"/>'s own
+    /// buffer, or a new one for a compressed or transcoded body; the caller disposes both
     /// (<see cref="BodyBuffer.Dispose"/> may be called twice). A decompressed body's bytes are taken from <paramref name="budget"/> when one is given
     /// (not from an HTTP sender's share: decompressing is admitted work, bounded by MaxPendingIngests, and over within the request;
     /// an SQS message's from its queue's, <paramref name="sender"/>).
@@ -97,6 +98,31 @@ internal static class RequestBodyReader
             ContentCoding.Deflate => Inflate(body.Bytes, limit, budget, sender),
             _ => body.Bytes,
         };
+        if (text && !BodyCharset.IsUtf8(body.Charset))
+        {
+            BodyBuffer utf8;
+            try
+            {
+                utf8 = BodyCharset.ToUtf8(content, body.Charset, limit, budget, sender);
+            }
+            catch
+            {
+                if (!ReferenceEquals(content, body.Bytes))
+                {
+                    content.Dispose();
+                }
+
+                throw;
+            }
+
+            if (!ReferenceEquals(utf8, content) && !ReferenceEquals(content, body.Bytes))
+            {
+                content.Dispose();
+            }
+
+            content = utf8;
+        }
+
         if (text && !Utf8.IsValid(content.Span))
         {
             content.Dispose();
