@@ -60,6 +60,21 @@ public sealed class TransportFailureTests
         Assert.All(said, line => Assert.InRange(line.Length, 1, 1500));
     }
 
+    [Theory(Timeout = 60_000)]
+    [InlineData("a 503 whose body is gzip", "HTTP 503 Service Unavailable: upstream connect error or disconnect/reset before headers")]
+    [InlineData("a 503 whose body is br", "HTTP 503 Service Unavailable: upstream connect error or disconnect/reset before headers")]
+    [InlineData("a 503 whose body is deflate", "HTTP 503 Service Unavailable: upstream connect error or disconnect/reset before headers")]
+    [InlineData("a 503 whose body claims gzip and is not", "HTTP 503 Service Unavailable")]
+    public async Task Send_AnswerWithACompressedBody_ReasonIsItsText(string fault, string error)
+    {
+        // The handler asks for no encoding, but a proxy may send its error page compressed all the same: its bytes were read
+        // as text, a reason of '\uFFFD' and stray letters in the self-log.
+        using var server = new RawServer(fault);
+        var said = new ConcurrentQueue<string>();
+
+        Assert.Equal(error, await FirstFailureAsync(server, said));
+    }
+
     /// <summary>
     /// A handler sending to <paramref name="server"/> (https when it speaks TLS), no level poll, a backoff of minutes,
     /// logs one event and flushes: its <c>LastError</c> once the self-log said the send failed (after the error is kept;
@@ -111,12 +126,16 @@ public sealed class TransportFailureTests
                 "a certificate that expired" => Certificate(null, expired: true),
                 _ => null,
             };
-            _answer = Encoding.ASCII.GetBytes(fault switch
+            _answer = fault switch
             {
-                "a 503 with a reason phrase of 20,000 characters" => $"HTTP/1.1 503 {new string('z', 20_000)}\r\nContent-Length: 0\r\n\r\n",
-                "a 308 with a Location of 30,000 characters" => $"HTTP/1.1 308 Permanent Redirect\r\nLocation: http://x.example/{new string('a', 30_000)}\r\nContent-Length: 0\r\n\r\n",
-                _ => "HTTP/1.1 200 OK\r\nContent-Le", // an answer cut off in its headers: then the connection ends
-            });
+                "a 503 with a reason phrase of 20,000 characters" => Encoding.ASCII.GetBytes($"HTTP/1.1 503 {new string('z', 20_000)}\r\nContent-Length: 0\r\n\r\n"),
+                "a 308 with a Location of 30,000 characters" => Encoding.ASCII.GetBytes($"HTTP/1.1 308 Permanent Redirect\r\nLocation: http://x.example/{new string('a', 30_000)}\r\nContent-Length: 0\r\n\r\n"),
+                "a 503 whose body is gzip" => Compressed(503, "gzip", "upstream connect error or disconnect/reset before headers"),
+                "a 503 whose body is br" => Compressed(503, "br", "upstream connect error or disconnect/reset before headers"),
+                "a 503 whose body is deflate" => Compressed(503, "deflate", "upstream connect error or disconnect/reset before headers"),
+                "a 503 whose body claims gzip and is not" => [.. Encoding.ASCII.GetBytes("HTTP/1.1 503 Service Unavailable\r\nContent-Encoding: gzip\r\nContent-Length: 8\r\n\r\n"), 0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe, 0x01, 0x02],
+                _ => "HTTP/1.1 200 OK\r\nContent-Le"u8.ToArray(), // an answer cut off in its headers: then the connection ends
+            };
             _listener.Start();
             _ = AcceptAsync();
         }
@@ -129,6 +148,23 @@ public sealed class TransportFailureTests
         {
             _listener.Stop();
             _certificate?.Dispose();
+        }
+
+        /// <summary>An answer of <paramref name="status"/> whose body is <paramref name="text"/> in <paramref name="encoding"/>.</summary>
+        private static byte[] Compressed(int status, string encoding, string text)
+        {
+            using var body = new MemoryStream();
+            using (Stream compressor = encoding switch
+            {
+                "gzip" => new System.IO.Compression.GZipStream(body, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true),
+                "br" => new System.IO.Compression.BrotliStream(body, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true),
+                _ => new System.IO.Compression.ZLibStream(body, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true),
+            })
+            {
+                compressor.Write(Encoding.UTF8.GetBytes(text));
+            }
+
+            return [.. Encoding.ASCII.GetBytes($"HTTP/1.1 {status} Service Unavailable\r\nContent-Encoding: {encoding}\r\nContent-Length: {body.Length}\r\n\r\n"), .. body.ToArray()];
         }
 
         /// <summary>Self-signed, for 127.0.0.1 unless <paramref name="name"/> names another host.</summary>
