@@ -56,16 +56,22 @@ internal static class EventStreamApi
 
     /// <summary>
     /// A stream let in by a session of the support page (no key) ends with that session: signed out in another tab,
-    /// or past its lifetime, it gets no more events (the browser's reconnection then meets the 401). Checked at every
-    /// commit and heartbeat.
+    /// or past its lifetime, it gets no more events (the browser's reconnection then meets the 401). One let in by a key
+    /// ends once that key is no longer in force (removed by a reload of the settings: a leaked key revoked), as a request
+    /// with it would be refused. Checked at every commit and heartbeat.
     /// </summary>
     private static Func<bool> StillAllowed(HttpContext context)
     {
         var ring = context.RequestServices.GetRequiredService<ApiKeyRing>();
-        var key = ApiKeyReader.Read(context.Request);
-        if (!ring.ReadRequiresKey || ring.IsReadKey(key) || ring.IsAdminKey(key))
+        if (!ring.ReadRequiresKey)
         {
             return static () => true;
+        }
+
+        var key = ApiKeyReader.Read(context.Request);
+        if (ring.IsReadKey(key) || ring.IsAdminKey(key))
+        {
+            return () => ring.IsReadKey(key) || ring.IsAdminKey(key);
         }
 
         var sessions = context.RequestServices.GetRequiredService<SessionStore>();

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.ServerSentEvents;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -85,6 +86,34 @@ public sealed class KeyRotationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, await ReadWithSessionAsync(browser, oldAdmin));
         Assert.Equal(HttpStatusCode.OK, await ReadWithSessionAsync(browser, newRead));
         Assert.Equal(HttpStatusCode.OK, await ReadWithSessionAsync(browser, newAdmin));
+    }
+
+    [Fact]
+    public async Task ConfigFileChanged_KeyRemoved_LiveTailOpenedWithItEnds_NothingSentAfter()
+    {
+        // A live tail opened with a key (curl, a script) was checked once: it streamed every new event for as long as it stayed open.
+        using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/events/stream");
+        request.Headers.Add(ApiKeyReader.HeaderName, "old-read-key");
+        using var response = await _collector.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, bound.Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var items = SseParser.Create(await response.Content.ReadAsStreamAsync(bound.Token)).EnumerateAsync(bound.Token).GetAsyncEnumerator(bound.Token);
+        await using var _ = items;
+        Assert.True(await items.MoveNextAsync());
+        Assert.Equal("ready", items.Current.EventType);
+
+        Write(ingest: ["ingest-key-1"], read: ["new-read-key"], admin: ["old-admin-key"]);
+        Assert.StartsWith("API keys reloaded: 1 ingest, 1 read, 1 admin", await NextReloadAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await IngestAsync("ingest-key-1"));
+
+        // The stream ends (at the commit, or at a heartbeat before it) instead of sending the event.
+        string? sent = null;
+        while (sent is null && await items.MoveNextAsync())
+        {
+            sent = items.Current.EventType == "ping" ? null : items.Current.EventType + ": " + items.Current.Data;
+        }
+
+        Assert.Null(sent);
     }
 
     [Theory]
