@@ -93,6 +93,8 @@ public sealed class ThreadedAwsHandlerOptions : ThreadedHandlerOptions
     public override void Validate()
     {
         base.Validate();
+        CheckNoUserInfo(QueueUrl, nameof(QueueUrl));
+        CheckNoUserInfo(ServiceUrl, nameof(ServiceUrl));
         if (QueueUrl is null)
         {
             SqsQueueName.Validate(QueueName, nameof(QueueName));
@@ -103,7 +105,7 @@ public sealed class ThreadedAwsHandlerOptions : ThreadedHandlerOptions
             if (QueueName is not null && !string.Equals(QueueName, named, StringComparison.Ordinal))
             {
                 // QueueUrl wins: events went to another queue than the one named, and errors spoke of QueueName's.
-                throw new ArgumentException($"QueueName and QueueUrl name different queues ('{QueueName}' and '{named}' of '{QueueUrl}'); set one of them.", nameof(QueueName));
+                throw new ArgumentException($"QueueName and QueueUrl name different queues ('{QueueName}' and '{named}' of '{ShownUrl(QueueUrl)}'); set one of them.", nameof(QueueName));
             }
         }
 
@@ -132,7 +134,7 @@ public sealed class ThreadedAwsHandlerOptions : ThreadedHandlerOptions
         if (ServiceUrl is not null && !IsHttpUrl(ServiceUrl, out _))
         {
             // 'localhost:4566' is an absolute URI of the scheme 'localhost': every send threw NotSupportedException and its events were dropped.
-            throw new ArgumentException($"ServiceUrl must be an http or https URL, e.g. http://127.0.0.1:4566 (was '{Shown(ServiceUrl)}').", nameof(ServiceUrl));
+            throw new ArgumentException($"ServiceUrl must be an http or https URL, e.g. http://127.0.0.1:4566 (was '{ShownUrl(ServiceUrl)}').", nameof(ServiceUrl));
         }
 
         Check(Enum.IsDefined(MessageFormat), nameof(MessageFormat), "JsonBatch or SeedRecord", MessageFormat);
@@ -151,7 +153,7 @@ public sealed class ThreadedAwsHandlerOptions : ThreadedHandlerOptions
         if (!IsHttpUrl(queueUrl, out var url) || url.Segments.Length < 2)
         {
             // '/tmp/q' (a file URI on Unix) or 'queue:logs' was accepted, and every send was answered "does not exist" for ever.
-            throw new ArgumentException($"QueueUrl must be the queue's http or https URL, e.g. https://sqs.eu-west-1.amazonaws.com/123456789012/logs (was '{Shown(queueUrl)}').", nameof(QueueUrl));
+            throw new ArgumentException($"QueueUrl must be the queue's http or https URL, e.g. https://sqs.eu-west-1.amazonaws.com/123456789012/logs (was '{ShownUrl(queueUrl)}').", nameof(QueueUrl));
         }
 
         var name = Uri.UnescapeDataString(url.Segments[^1].TrimEnd('/'));
@@ -161,11 +163,26 @@ public sealed class ThreadedAwsHandlerOptions : ThreadedHandlerOptions
         }
         catch (ArgumentException e)
         {
-            throw new ArgumentException($"QueueUrl must end in the queue's name: 1 to 80 ASCII letters, digits, '-' and '_', with '.fifo' at the end for a FIFO queue (was '{queueUrl}').", nameof(QueueUrl), e);
+            throw new ArgumentException($"QueueUrl must end in the queue's name: 1 to 80 ASCII letters, digits, '-' and '_', with '.fifo' at the end for a FIFO queue (was '{ShownUrl(queueUrl)}').", nameof(QueueUrl), e);
         }
 
         return name;
     }
+
+    /// <summary>
+    /// Refuses a URL with a user name or password (<c>https://ann:secret@sqs…</c>): the SDK sends nothing of them (requests
+    /// are signed with the keys), and an address that holds them ends up in messages and logs. The refusal masks them.
+    /// </summary>
+    private static void CheckNoUserInfo(string? url, string name)
+    {
+        if (url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0)
+        {
+            throw new ArgumentException($"{name} must not carry a user name or password (was '{ShownUrl(url)}'): requests to SQS are signed with AccessKey and SecretAccessKey, or the standard AWS credential chain's.", name);
+        }
+    }
+
+    /// <summary>A URL as a refusal shows it: control characters escaped, a user name and password masked (<c>***@</c>).</summary>
+    private static string ShownUrl(string url) => HttpProxySetting.WithoutCredentials(Shown(url));
 
     private static bool IsHttpUrl(string value, out Uri url) =>
         Uri.TryCreate(value, UriKind.Absolute, out url!) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps) && url.Host.Length > 0;

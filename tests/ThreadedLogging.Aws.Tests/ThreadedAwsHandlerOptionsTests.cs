@@ -62,6 +62,27 @@ public sealed class ThreadedAwsHandlerOptionsTests
         Assert.Equal("MaxMessageBytes", e.ParamName);
     }
 
+    /// <summary>
+    /// A user name and password in an address: refused, and never shown. Before, a valid URL with them was taken (the SDK
+    /// sends nothing of them) and an invalid one was refused with the password in the message, which a crash log keeps.
+    /// </summary>
+    [Theory]
+    [InlineData(null, "http://ann:s3cret@127.0.0.1:4566", "ServiceUrl")]
+    [InlineData(null, "ftp://ann:s3cret@127.0.0.1:4566", "ServiceUrl")]
+    [InlineData("https://ann:s3cret@sqs.eu-west-1.amazonaws.com/123456789012/logs", null, "QueueUrl")]
+    [InlineData("https://ann:s3cret@sqs.eu-west-1.amazonaws.com/123456789012/bad%20name", null, "QueueUrl")]
+    [InlineData("ftp://ann:s3cret@sqs.eu-west-1.amazonaws.com/123456789012/logs", null, "QueueUrl")]
+    public void Validate_UrlWithUserNameOrPassword_RefusedWithoutShowingThem(string? queueUrl, string? serviceUrl, string param)
+    {
+        var options = new ThreadedAwsHandlerOptions { QueueName = queueUrl is null ? "logs" : null, QueueUrl = queueUrl, ServiceUrl = serviceUrl };
+
+        var e = Assert.Throws<ArgumentException>(options.Validate);
+
+        Assert.Equal(param, e.ParamName);
+        Assert.DoesNotContain("s3cret", e.Message, StringComparison.Ordinal);
+        Assert.Contains("***@", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Validate_QueueUrlInsteadOfName_Passes()
     {
