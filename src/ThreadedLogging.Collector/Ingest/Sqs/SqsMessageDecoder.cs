@@ -26,14 +26,14 @@ internal sealed class SqsMessageDecoder(IngestDecoders decoders)
         var format = Attribute(message, SqsWire.FormatAttribute);
         if (format is null)
         {
-            // Sniffing parses, base64-decodes and copies the body outside the budget: a body that cannot decode to anything
-            // under the cap (base64, the smallest it can, is 3 bytes per 4 characters) is refused before, as too large.
+            // Sniffing reads the body outside the budget: a body that cannot decode to anything under the cap (base64, the
+            // smallest it can, is 3 bytes per 4 characters) is refused before, as too large; Sniff holds each form to the cap.
             if (body.Length * 3L / 4 > limits.Options.MaxRequestBodyBytes)
             {
                 throw TooLarge(Encoding.UTF8.GetByteCount(body), limits.Options.MaxRequestBodyBytes);
             }
 
-            (format, body) = Sniff(body)
+            (format, body) = Sniff(body, limits.Options.MaxRequestBodyBytes)
                 ?? throw IngestRejectedException.BadRequest(
                     $"no {SqsWire.FormatAttribute} attribute, and the body is not a JSON object with \"events\" ({SqsWire.JsonBatch}) or \"msg\" ({SqsWire.SeedRecord}), "
                     + $"nor base64 of one: set {SqsWire.FormatAttribute} to one of {string.Join(", ", decoders.Names)}, each optionally {IngestDecoders.GzipSuffix}");
@@ -93,55 +93,84 @@ internal sealed class SqsMessageDecoder(IngestDecoders decoders)
     /// A message from a producer that sets no attributes: an envelope has <c>events</c>, a record <c>msg</c>. The seed's
     /// <c>ThreadedAwsHandler</c> wrote its record through boto's <c>Message</c>, which sends the body as base64: such a
     /// body is read as the JSON it decodes to. Null for any other body.
+    /// <para>
+    /// Sniffing runs before the body is taken from the budget (the format decides whether it is base64), so it holds the
+    /// body to <paramref name="limit"/> in the form it reads before copying it: a JSON body's UTF-8 (up to 3 bytes a character,
+    /// where the check before it allows 4/3 of the limit in characters, the base64 slack: up to 4 × the limit), a base64 body's
+    /// decoded bytes (at most the limit). It then holds one copy of at most the limit (and a base64 record's text), and reads
+    /// only the top level's names with a <see cref="Utf8JsonReader"/>. Before, a JSON body was copied and parsed into a
+    /// <see cref="JsonDocument"/> (12 bytes a token) whatever its UTF-8 length, and refused as too large only after.
+    /// </para>
     /// </summary>
-    private static (string Format, string Body)? Sniff(string body)
+    private static (string Format, string Body)? Sniff(string body, long limit)
     {
-        if (JsonFormat(body) is { } format)
+        if (body.AsSpan().TrimStart().StartsWith("{", StringComparison.Ordinal))
         {
-            return (format, body);
+            var length = Encoding.UTF8.GetByteCount(body);
+            if (length > limit)
+            {
+                throw TooLarge(length, limit);
+            }
+
+            return JsonFormat(Encoding.UTF8.GetBytes(body)) is { } format ? (format, body) : null;
         }
 
         var bytes = new byte[body.Length / 4 * 3];
-        if (body.Length > 0 && Convert.TryFromBase64String(body, bytes, out var written))
+        if (body.Length > 0 && Convert.TryFromBase64String(body, bytes, out var written) && System.Text.Unicode.Utf8.IsValid(bytes.AsSpan(0, written))
+            && JsonFormat(bytes.AsMemory(0, written)) is { } decodedFormat)
         {
-            try
-            {
-                var decoded = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes, 0, written);
-                if (JsonFormat(decoded) is { } decodedFormat)
-                {
-                    return (decodedFormat, decoded);
-                }
-            }
-            catch (DecoderFallbackException)
-            {
-                // not UTF-8 text: not a record
-            }
+            return (decodedFormat, Encoding.UTF8.GetString(bytes, 0, written));
         }
 
         return null;
     }
 
-    /// <summary>The format of a body that is a JSON object with <c>events</c> or <c>msg</c>; null for any other body.</summary>
-    private static string? JsonFormat(string body)
+    /// <summary>
+    /// The format of a body that is a JSON object with <c>events</c> or <c>msg</c> at its top level; null for any other body
+    /// (not JSON, another value, or neither name). A Python record with a float that is not finite (json.dumps's NaN) is still
+    /// a record: SeedRecordDecoder reads it; such a body is read again with those floats rewritten.
+    /// </summary>
+    private static string? JsonFormat(ReadOnlyMemory<byte> json)
     {
-        if (!body.AsSpan().TrimStart().StartsWith("{", StringComparison.Ordinal))
+        try
+        {
+            return TopLevelFormat(json.Span);
+        }
+        catch (JsonException)
+        {
+            var (replaced, rewritten) = Formats.Python.PythonJsonFloats.Replaced(json);
+            try
+            {
+                return rewritten ? TopLevelFormat(replaced.Span) : null;
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+    }
+
+    /// <summary>The top level's names read, every value skipped (and so checked as JSON, as a whole parse does): no document.</summary>
+    private static string? TopLevelFormat(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             return null;
         }
 
-        try
+        bool events = false, msg = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            // A Python record with a float that is not finite (json.dumps's NaN) is still a record: SeedRecordDecoder reads it.
-            using var document = JsonDocument.Parse(Formats.Python.PythonJsonFloats.Replaced(Encoding.UTF8.GetBytes(body)).Json);
-            return document.RootElement.ValueKind != JsonValueKind.Object ? null
-                : document.RootElement.TryGetProperty("events", out _) ? SqsWire.JsonBatch
-                : document.RootElement.TryGetProperty("msg", out _) ? SqsWire.SeedRecord
-                : null;
+            events |= reader.ValueTextEquals("events"u8);
+            msg |= reader.ValueTextEquals("msg"u8);
+            reader.Read();
+            reader.Skip();
         }
-        catch (JsonException)
-        {
-            return null;
-        }
+
+        // The object's end: anything after it but white space throws, as JsonDocument.Parse did.
+        _ = reader.Read();
+        return events ? SqsWire.JsonBatch : msg ? SqsWire.SeedRecord : null;
     }
 
     /// <summary>A base64 body's bytes, in a buffer taken from <paramref name="budget"/>.</summary>
