@@ -147,7 +147,14 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
             try
             {
                 await _partitions.EnsureAsync(rows.Select(r => r.Day), cancellationToken);
-                return await AppendOnceAsync(batch, rows, cancellationToken);
+                if (await AppendOnceAsync(batch, rows, cancellationToken) is { } result)
+                {
+                    return result;
+                }
+
+                // The batch key it met was removed (by retention: past MaxAge) before its answer was read: the batch is new
+                // again, as it would have been a moment later, and the next attempt claims it. A key claimed now is not
+                // retention's to remove, so this happens once.
             }
             catch (PostgresException e) when (attempt < MaxAttempts && IsRetriedHere(e))
             {
@@ -170,7 +177,8 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
         _ => "PostgreSQL cannot be reached",
     };
 
-    private async Task<AppendResult> AppendOnceAsync(EventBatch batch, (long Ms, int Day)[] rows, CancellationToken cancellationToken)
+    /// <summary>One attempt in one transaction; null when the batch key it met was gone before its answer was read.</summary>
+    private async Task<AppendResult?> AppendOnceAsync(EventBatch batch, (long Ms, int Day)[] rows, CancellationToken cancellationToken)
     {
         var received = time.GetUtcNow().UtcTicks;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -185,8 +193,10 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
             {
                 await using var find = new NpgsqlCommand("SELECT accepted FROM batches WHERE batch_key = @key", connection, transaction);
                 find.Parameters.AddWithValue("key", key);
-                var accepted = (int)(await find.ExecuteScalarAsync(CancellationToken.None))!;
-                return new AppendResult(accepted, 0, Duplicate: true);
+                // Another statement, another snapshot: retention may have deleted the key since the claim met it.
+                return await find.ExecuteScalarAsync(CancellationToken.None) is int accepted
+                    ? new AppendResult(accepted, 0, Duplicate: true)
+                    : null;
             }
         }
 
