@@ -37,34 +37,37 @@ public sealed partial class PostgresEventStoreTests
     [Fact]
     public async Task EraseUser_ChunkDeadlocksWithAnotherTransaction_ChunkRunAgainAndEverythingErased()
     {
-        // One event on each of two days: the chunk's delete takes the first day's row, then the second's (partitions in order).
-        await Store.AppendAsync(new EventBatch(null, [With(Event(1, at: T0), user: "Ann"), With(Event(2, at: T0.AddDays(1)), user: "Ann")]), CancellationToken.None);
+        // Two users rows of the name, which the chunk locks in name order: "ANN", then "Ann".
+        await Store.AppendAsync(new EventBatch(null, [With(Event(1), user: "ANN"), With(Event(2), user: "Ann")]), CancellationToken.None);
         await using var first = await _dataSource!.OpenConnectionAsync();
         await using var holdFirst = await first.BeginTransactionAsync();
-        await LockRowsAsync(first, holdFirst, "SELECT id FROM events WHERE sequence = 1 FOR UPDATE");
+        await LockRowsAsync(first, holdFirst, "SELECT 1 FROM users WHERE user_name = 'Ann' FOR UPDATE");
         await using var second = await _dataSource.OpenConnectionAsync();
         await using var holdSecond = await second.BeginTransactionAsync();
-        await LockRowsAsync(second, holdSecond, "SELECT id FROM events WHERE sequence = 2 FOR UPDATE");
+        await LockRowsAsync(second, holdSecond, "SELECT id FROM events WHERE sequence = 1 FOR UPDATE");
 
-        // The chunk locks Ann's users row, then waits in its delete for the first day's row.
+        // The chunk locks "ANN" and waits for "Ann", which the first transaction holds.
         var erasureWaits = LockWaitAsync(_database!.Name);
         var erasure = Erasure.EraseUserAsync("ann", CancellationToken.None);
         await erasureWaits;
-        // The second transaction waits for the users row. Its one deadlock check (at deadlock_timeout, when it is logged)
-        // finds no cycle: the chunk waits for the first transaction, which waits for nothing.
+        // The second transaction, which holds one of the user's events, asks for the users table whole, which the chunk (and
+        // the first) hold a share of. Its one deadlock check (at deadlock_timeout, when it is logged) finds no cycle: the
+        // chunk waits for the first transaction, which waits for nothing. A table's lock, not a row's: the lock manager hands
+        // it to the second as the chunk ends, before the chunk's next attempt can ask for the users rows again.
         var secondWaits = LockWaitAsync(_database.Name);
-        var usersRow = LockRowsAsync(second, holdSecond, "SELECT 1 FROM users WHERE user_name = 'Ann' FOR UPDATE");
+        var usersTable = LockRowsAsync(second, holdSecond, "LOCK TABLE users IN EXCLUSIVE MODE");
         await secondWaits;
-        // The first lets go: the chunk takes the first row and waits for the second's, closing the cycle. Its own check, the
-        // only one left to run, finds it: the chunk is the victim (40P01), the second transaction gets the users row.
+        // The first lets go: the chunk takes "Ann", finds the events and waits in its delete for the second's, closing the
+        // cycle. Its own check, the only one left to run, finds it: the chunk is the victim (40P01), the second gets the
+        // table, and the chunk's next attempt waits for it.
         await holdFirst.RollbackAsync();
-        await usersRow;
+        await usersTable;
         await holdSecond.RollbackAsync();
         var erased = await erasure;
 
         Assert.Equal(2, erased);
         Assert.Empty((await Store.QueryAsync(new EventQuery(), CancellationToken.None)).Events);
-        Assert.Empty((await Store.GetUsersAsync(new UserQuery { Limit = 100, WindowFrom = T0.AddDays(-1), WindowTo = T0.AddDays(2) }, CancellationToken.None)).Users);
+        Assert.Empty((await Store.GetUsersAsync(new UserQuery { Limit = 100, WindowFrom = T0.AddDays(-1), WindowTo = T0.AddDays(1) }, CancellationToken.None)).Users);
     }
 
     private static async Task LockRowsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql)
