@@ -1,12 +1,15 @@
+using System.Data;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using ThreadedLogging.Collector.Ingest;
 using ThreadedLogging.Collector.Storage;
 using ThreadedLogging.Collector.Storage.Postgres;
 using ThreadedLogging.Collector.Tests.Support;
 
 namespace ThreadedLogging.Collector.Tests.Storage;
 
-/// <summary>Ingest on PostgreSQL while retention removes what it meets.</summary>
+/// <summary>Ingest on PostgreSQL while retention removes what it meets: a batch key, a day.</summary>
 public sealed partial class PostgresEventStoreTests
 {
     [Fact]
@@ -28,5 +31,35 @@ public sealed partial class PostgresEventStoreTests
         Assert.False(result.Duplicate);
         Assert.Equal(1, result.Stored);
         Assert.Equal(1L, Assert.Single((await Store.QueryAsync(new EventQuery(), CancellationToken.None)).Events).Sequence);
+    }
+
+    [Fact]
+    public async Task Append_LateEventForADayRetentionIsDetaching_Refused503NamingTheDay_StoredOnceTheDayIsGone()
+    {
+        var now = T0.AddDays(40);
+        await Store.AppendAsync(new EventBatch(null, [Event(1, at: T0), Event(2, at: now)]), CancellationToken.None);
+        // An old snapshot makes the detach of T0's day wait in its second transaction: the day is "detach pending" meanwhile.
+        await using var blocker = await _dataSource!.OpenConnectionAsync();
+        await using var snapshot = await blocker.BeginTransactionAsync(IsolationLevel.RepeatableRead);
+        await using (var read = new NpgsqlCommand("SELECT count(*) FROM events", blocker, snapshot))
+        {
+            await read.ExecuteScalarAsync();
+        }
+
+        var waiting = LockWaitAsync(_database!.Name);
+        var run = Retention.RemoveExpiredAsync(new RetentionOptions(), now, CancellationToken.None);
+        await waiting;
+        var late = new EventBatch(null, [Event(3, at: T0.AddHours(1)), Event(4, at: now)]);
+
+        var refused = await Assert.ThrowsAsync<IngestRejectedException>(() => Store.AppendAsync(late, CancellationToken.None));
+        await snapshot.RollbackAsync();
+        await run;
+        var stored = await Store.AppendAsync(late, CancellationToken.None);
+
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, refused.StatusCode);
+        Assert.Equal(IngestEndpoint.StoreRetryAfterSeconds, refused.RetryAfterSeconds);
+        Assert.Equal("events of 2026-11-24 (UTC) cannot be stored while retention removes that day; retry later", refused.Message);
+        Assert.Equal(2, stored.Stored);
+        Assert.Equal([2L, 3L, 4L], (await Store.QueryAsync(new EventQuery(), CancellationToken.None)).Events.Select(e => e.Sequence!.Value).Order());
     }
 }

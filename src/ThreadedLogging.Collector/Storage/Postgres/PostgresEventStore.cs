@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using ThreadedLogging.Collector.Diagnostics;
+using ThreadedLogging.Collector.Ingest;
 using ThreadedLogging.Collector.Storage.Sqlite;
 
 namespace ThreadedLogging.Collector.Storage.Postgres;
@@ -160,6 +161,18 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
             {
                 // A partition dropped by another collector's retention, two ids alike, or a deadlock: nothing
                 // was committed; try again (with partitions looked up afresh and new counters).
+                if (IsNoPartition(e) && await _partitions.DetachingAsync(rows.Select(r => r.Day), cancellationToken) is { } day)
+                {
+                    // Retention is detaching that day (CONCURRENTLY: it waits for older transactions, for as long as they
+                    // run). Until it is dropped no row can go into it, nor can it be made again: asking again now would
+                    // fail the same way. The client sends the batch again later, when the day is made anew.
+                    throw new IngestRejectedException(
+                        StatusCodes.Status503ServiceUnavailable,
+                        $"events of {PostgresPartitions.Date(day):yyyy-MM-dd} (UTC) cannot be stored while retention removes that day; retry later",
+                        e)
+                    { RetryAfterSeconds = IngestEndpoint.StoreRetryAfterSeconds };
+                }
+
                 _partitions.Forget();
             }
             catch (NpgsqlException e) when (IsUnavailable(e))
@@ -282,10 +295,14 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
     /// <summary>Failures of an append that a second attempt on this collector resolves.</summary>
     private static bool IsRetriedHere(PostgresException e) => e.SqlState switch
     {
-        PostgresErrorCodes.CheckViolation => e.MessageText.Contains("no partition", StringComparison.Ordinal),
+        PostgresErrorCodes.CheckViolation => IsNoPartition(e),
         PostgresErrorCodes.UniqueViolation => e.ConstraintName?.EndsWith("_pkey", StringComparison.Ordinal) == true,
         _ => IsLostToAnother(e),
     };
+
+    /// <summary>A row of a day that has no partition (attached and not being detached) now.</summary>
+    private static bool IsNoPartition(PostgresException e) =>
+        e.SqlState == PostgresErrorCodes.CheckViolation && e.MessageText.Contains("no partition", StringComparison.Ordinal);
 
     /// <summary>
     /// The transaction was chosen to end so that a concurrent one goes on (a deadlock, a serialization failure): nothing

@@ -25,7 +25,10 @@ internal sealed class PostgresPartitions(NpgsqlDataSource dataSource)
     /// <summary>The day (since 1970, UTC) of an id's millisecond, which the ids clamp to their range.</summary>
     public static int Day(long milliseconds) => (int)(Math.Clamp(milliseconds, 0, SqliteEventIds.MaxMilliseconds) / MillisecondsPerDay);
 
-    public static string Name(int day) => Prefix + Epoch.AddDays(day).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+    public static string Name(int day) => Prefix + Date(day).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+
+    /// <summary>The UTC date of a day.</summary>
+    public static DateOnly Date(int day) => Epoch.AddDays(day);
 
     /// <summary>The day of a partition's name, or null for a table that is not one.</summary>
     public static int? DayOf(string name) =>
@@ -77,6 +80,20 @@ internal sealed class PostgresPartitions(NpgsqlDataSource dataSource)
         {
             _known[day] = true;
         }
+    }
+
+    /// <summary>
+    /// The first of <paramref name="days"/> whose partition retention is detaching (<c>DETACH … CONCURRENTLY</c>, waiting for
+    /// older transactions): no row goes into it, and it cannot be made again until it is dropped. Null when none is.
+    /// </summary>
+    public async Task<int?> DetachingAsync(IEnumerable<int> days, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'events'::regclass AND i.inhdetachpending AND c.relname = ANY(@names) ORDER BY 1 LIMIT 1",
+            connection);
+        command.Parameters.AddWithValue("names", days.Distinct().Select(Name).ToArray());
+        return await command.ExecuteScalarAsync(cancellationToken) is string name ? DayOf(name) : null;
     }
 
     /// <summary>Forgets what is known: another collector may have dropped a partition.</summary>
