@@ -157,7 +157,7 @@ public sealed class FullTextIndexTests : IDisposable
     }
 
     [Fact]
-    public async Task Restart_WithAnIndexFileThatIsNotADatabase_RebuildsIt()
+    public async Task Restart_WithAnIndexFileThatIsNotADatabase_RebuildsItAndLeavesTheDamagedOneClosed()
     {
         await using (var store = await OpenAsync())
         {
@@ -170,6 +170,22 @@ public sealed class FullTextIndexTests : IDisposable
 
         await using var reopened = await OpenAsync();
         Assert.Equal(12, await CountAsync(reopened, "alpha"));
+        // The damaged file was deleted and made anew: no descriptor of this process still holds the deleted one.
+        var deleted = Path.Combine(_data.Path, SqliteFtsIndexer.FileName) + " (deleted)";
+        Assert.DoesNotContain(deleted, Directory.GetFiles("/proc/self/fd").Select(LinkTarget));
+    }
+
+    /// <summary>What a descriptor in <c>/proc/self/fd</c> points at; null when it was closed meanwhile.</summary>
+    private static string? LinkTarget(string descriptor)
+    {
+        try
+        {
+            return new FileInfo(descriptor).LinkTarget;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     [Fact]

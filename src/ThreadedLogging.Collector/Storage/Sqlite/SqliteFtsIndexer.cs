@@ -89,29 +89,43 @@ internal sealed class SqliteFtsIndexer : IDisposable
             Pooling = false,
             DefaultTimeout = busyTimeoutSeconds,
         }.ToString());
-        _connection.Open();
-        using (var existing = _connection.CreateCommand())
+        try
         {
-            existing.CommandText = "SELECT sql FROM sqlite_master WHERE name = 'events_fts'";
-            // An index of an older shape (no deletes by rowid, no exception or properties column) is dropped and rebuilt from the events.
-            if (existing.ExecuteScalar() is string sql
-                && (!sql.Contains("contentless_delete", StringComparison.Ordinal) || !sql.Contains("exception", StringComparison.Ordinal)
-                    || !sql.Contains("properties", StringComparison.Ordinal)))
+            _connection.Open();
+            using (var existing = _connection.CreateCommand())
             {
-                Execute(DropOldIndex);
+                existing.CommandText = "SELECT sql FROM sqlite_master WHERE name = 'events_fts'";
+                // An index of an older shape (no deletes by rowid, no exception or properties column) is dropped and rebuilt from the events.
+                if (existing.ExecuteScalar() is string sql
+                    && (!sql.Contains("contentless_delete", StringComparison.Ordinal) || !sql.Contains("exception", StringComparison.Ordinal)
+                        || !sql.Contains("properties", StringComparison.Ordinal)))
+                {
+                    Execute(DropOldIndex);
+                }
             }
-        }
 
-        Execute(Schema);
-        Execute("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;");
-        SqliteCommands.CheckpointEvery(_connection, walBytes);
-        _insert = new RawStatement(_connection, "INSERT INTO events_fts (rowid, message, exception, properties) VALUES (?1, ?2, ?3, ?4)");
-        _setState = SqliteCommands.Prepare(_connection, "INSERT OR REPLACE INTO fts_state (id, indexed_seq) VALUES (0, $seq)", "$seq");
-        _purgedBelow = SqliteCommands.Prepare(_connection, "SELECT coalesce(max(purged_below), 0) FROM fts_purge");
-        using var state = _connection.CreateCommand();
-        state.CommandText = "SELECT indexed_seq FROM fts_state WHERE id = 0";
-        StoredSeq = state.ExecuteScalar() is long seq ? seq : null;
-        _indexedSeq = StoredSeq ?? 0;
+            Execute(Schema);
+            Execute("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;");
+            SqliteCommands.CheckpointEvery(_connection, walBytes);
+            _insert = new RawStatement(_connection, "INSERT INTO events_fts (rowid, message, exception, properties) VALUES (?1, ?2, ?3, ?4)");
+            _setState = SqliteCommands.Prepare(_connection, "INSERT OR REPLACE INTO fts_state (id, indexed_seq) VALUES (0, $seq)", "$seq");
+            _purgedBelow = SqliteCommands.Prepare(_connection, "SELECT coalesce(max(purged_below), 0) FROM fts_purge");
+            using var state = _connection.CreateCommand();
+            state.CommandText = "SELECT indexed_seq FROM fts_state WHERE id = 0";
+            StoredSeq = state.ExecuteScalar() is long seq ? seq : null;
+            _indexedSeq = StoredSeq ?? 0;
+        }
+        catch
+        {
+            // Thrown out of the constructor, nothing disposes this: the file (a damaged one, which the store deletes and
+            // rebuilds) would stay open until a finalizer ran.
+            _insert?.Dispose();
+            _setState?.Dispose();
+            _purgedBelow?.Dispose();
+            _connection.Dispose();
+            _stop.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The indexed group at open; <see langword="null"/> for a new (or lost) index, which must be rebuilt.</summary>
@@ -402,14 +416,24 @@ internal sealed class SqliteFtsIndexer : IDisposable
     {
         if (_eventExists is null)
         {
-            _events = new SqliteConnection(new SqliteConnectionStringBuilder
+            var events = new SqliteConnection(new SqliteConnectionStringBuilder
             {
                 DataSource = _eventsPath,
                 Mode = SqliteOpenMode.ReadOnly,
                 Pooling = false,
             }.ToString());
-            _events.Open();
-            _eventExists = SqliteCommands.Prepare(_events, "SELECT count(*) FROM events WHERE id = $id", "$id");
+            try
+            {
+                events.Open();
+                _eventExists = SqliteCommands.Prepare(events, "SELECT count(*) FROM events WHERE id = $id", "$id");
+                _events = events;
+            }
+            catch
+            {
+                // Not kept: the next event opens another, and this one would stay open until a finalizer ran.
+                events.Dispose();
+                throw;
+            }
         }
 
         _eventExists.Parameters[0].Value = id;
