@@ -175,14 +175,15 @@ public sealed class ThreadedAwsHandlerOptions : ThreadedHandlerOptions
     /// </summary>
     private static void CheckNoUserInfo(string? url, string name)
     {
-        if (url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0)
+        if (url?.Contains('@', StringComparison.Ordinal) == true)
         {
+            // Any '@': a password may hold a '/' or an '@', which Uri does not parse as a user part (neither has a queue URL).
             throw new ArgumentException($"{name} must not carry a user name or password (was '{ShownUrl(url)}'): requests to SQS are signed with AccessKey and SecretAccessKey, or the standard AWS credential chain's.", name);
         }
     }
 
     /// <summary>A URL as a refusal shows it: control characters escaped, a user name and password masked (<c>***@</c>).</summary>
-    private static string ShownUrl(string url) => HttpProxySetting.WithoutCredentials(Shown(url));
+    private static string ShownUrl(string url) => ProxyAddress.Masked(url);
 
     private static bool IsHttpUrl(string value, out Uri url) =>
         Uri.TryCreate(value, UriKind.Absolute, out url!) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps) && url.Host.Length > 0;

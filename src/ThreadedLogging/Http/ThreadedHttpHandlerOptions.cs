@@ -138,12 +138,12 @@ public sealed class ThreadedHttpHandlerOptions : ThreadedHandlerOptions
             return null;
         }
 
+        // The last '@' of the whole value, not of its part before a '/': a password may hold a '/' (and a Host with an '@'
+        // anywhere is refused anyway, so a path's is masked too, which costs nothing in a refusal).
         var scheme = host.IndexOf("://", StringComparison.Ordinal);
         var start = scheme < 0 ? 0 : scheme + 3;
-        var slash = host.IndexOf('/', start);
-        var end = slash < 0 ? host.Length : slash;
-        var at = end > start ? host.LastIndexOf('@', end - 1, end - start) : -1;
-        return at < 0 ? null : (host[..start] + "***" + host[at..], host[..start] + host[(at + 1)..]);
+        var at = host.LastIndexOf('@');
+        return at < start ? null : (host[..start] + "***" + host[at..], host[..start] + host[(at + 1)..]);
     }
 
     /// <inheritdoc />

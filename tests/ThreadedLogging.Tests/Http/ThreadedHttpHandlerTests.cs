@@ -585,6 +585,8 @@ public sealed class ThreadedHttpHandlerTests
     [InlineData("ann@logs.example.com", "(was '***@logs.example.com'): write Host 'logs.example.com'")]
     [InlineData("https://ann:s3cret@logs.example.com/log/{user}", "(was 'https://***@logs.example.com/log/{user}'): write Host 'logs.example.com' and Secure true, the path in Url ('/log/{user}')")]
     [InlineData("http://ann:s3cret@127.0.0.1:5080", "(was 'http://***@127.0.0.1:5080'): write Host '127.0.0.1:5080' (no scheme: Secure true for https)")]
+    [InlineData("ann:s3c/ret@logs.example.com:5080", "(was '***@logs.example.com:5080'): write Host 'logs.example.com:5080'")] // a '/' in the password
+    [InlineData("https://ann:s3c/ret@logs.example.com/log/{user}", "(was 'https://***@logs.example.com/log/{user}'): write Host 'logs.example.com' and Secure true, the path in Url ('/log/{user}')")]
     public void Options_HostWithUserNameOrPassword_RefusedWithoutShowingThem(string host, string said)
     {
         // "ann:s3cret@host" was taken as a Host (HttpClient sends no credentials from it), and a URL's refusal said the password twice:
@@ -593,7 +595,7 @@ public sealed class ThreadedHttpHandlerTests
         Assert.Equal("Host", error.ParamName);
         Assert.StartsWith($"Host must be 'name' or 'name:port' {said}", error.Message, StringComparison.Ordinal);
         Assert.Contains("a user name and password go in Credentials", error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("s3cret", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3c", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("ann", error.Message, StringComparison.Ordinal);
     }
 
