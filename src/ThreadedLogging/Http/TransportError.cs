@@ -22,7 +22,9 @@ internal static class TransportError
             }
         }
 
-        return AnswerReason.Clean(text, cut: false);
+        // .NET quotes what the server sent in some (an invalid status or header line, up to 64 KiB): cut as a reason phrase is.
+        var cut = text.Length > AnswerReason.MaxBytes;
+        return AnswerReason.Clean(cut ? text[..AnswerReason.MaxBytes] : text, cut);
     }
 
     /// <summary>The message without .NET's pointer to what follows here (", see inner exception.").</summary>
