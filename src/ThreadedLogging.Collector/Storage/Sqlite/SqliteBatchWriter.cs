@@ -46,11 +46,16 @@ internal sealed class SqliteBatchWriter : IDisposable
     /// <summary>Gets how many milliseconds after its own an event's id may lie (see <see cref="SqliteEventIds"/>); it only grows.</summary>
     public long SpillMilliseconds => _rows.SpillMilliseconds;
 
+    /// <summary>Gets or sets a step run before each request of a group is stored (tests: a fault nothing real makes on demand).</summary>
+    internal Action<EventBatch>? BeforeAppend { get; set; }
+
     /// <summary>
     /// Stores a group of requests in one transaction (group commit), each inside its own savepoint so
-    /// that a request that fails is undone alone. Results are in the order of <paramref name="group"/>:
-    /// an <see cref="AppendResult"/> or the exception of that request. If the commit itself fails,
-    /// every request of the group fails with it.
+    /// that a request that fails with SQLite's error is undone alone. A request that fails otherwise (an
+    /// exception nothing expects, after which the writer's state is not trusted) rolls the whole group back,
+    /// and each request is then stored alone, in its own transaction, so only that one fails. Results are
+    /// in the order of <paramref name="group"/>: each request's completion gets its <see cref="AppendResult"/>
+    /// or its exception. If the commit itself fails, every request of the group fails with it (thrown).
     /// </summary>
     public void AppendGroup(IReadOnlyList<PendingAppend> group, long receivedTicks)
     {
@@ -60,6 +65,24 @@ internal sealed class SqliteBatchWriter : IDisposable
         try
         {
             (results, failures, seq) = Commit(group, receivedTicks);
+        }
+        catch (RequestFailedException)
+        {
+            // Nothing of the group was committed: each request again, alone; only the one that fails gets its exception.
+            _rows.ForgetKeys();
+            foreach (var pending in group)
+            {
+                try
+                {
+                    AppendGroup([pending], receivedTicks);
+                }
+                catch (Exception e)
+                {
+                    pending.Completion.TrySetException(e);
+                }
+            }
+
+            return;
         }
         catch
         {
@@ -127,6 +150,7 @@ internal sealed class SqliteBatchWriter : IDisposable
 
             try
             {
+                BeforeAppend?.Invoke(group[i].Batch);
                 results[i] = Append(group[i].Batch, receivedTicks);
                 if (!single)
                 {
@@ -140,6 +164,12 @@ internal sealed class SqliteBatchWriter : IDisposable
                 _texts.RemoveRange(textsBefore, _texts.Count - textsBefore);
                 _rows.ForgetKeys();
                 failures[i] = e;
+            }
+            catch (Exception e) when (!single)
+            {
+                // Any other exception: the transaction is rolled back (disposed uncommitted) and AppendGroup stores
+                // the requests one by one, so this one's fault is not given to the others.
+                throw new RequestFailedException(e);
             }
         }
 
@@ -276,6 +306,9 @@ internal sealed class SqliteBatchWriter : IDisposable
         tally.Total++;
         tally.Counts[Math.Clamp((int)e.Level, 0, LevelCount - 1)]++;
     }
+
+    /// <summary>A request of a group failed with an exception other than SQLite's own: the group is stored again request by request.</summary>
+    private sealed class RequestFailedException(Exception inner) : Exception(inner.Message, inner);
 
     private sealed class UserTally
     {

@@ -80,6 +80,9 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
     /// </summary>
     internal long WalBytes { get; init; } = SqliteCommands.CheckpointWalBytes;
 
+    /// <summary>Gets a step the writer runs before storing each request (tests: inject a fault, hold the writer).</summary>
+    internal Action<EventBatch>? BeforeAppend { get; init; }
+
     /// <summary>The full-text index's file, beside <see cref="DatabasePath"/>; rebuilt from the events when missing.</summary>
     public string FullTextPath { get; }
 
@@ -141,7 +144,7 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
                     Retention.CatchUpFullText(); // a stop in the middle of a retention run
                     CatchUpErasures(); // a stop in the middle of an erasure
                     _fts = fts;
-                    var writer = new SqliteBatchWriter(connection, fts, committedSeq, Commits);
+                    var writer = new SqliteBatchWriter(connection, fts, committedSeq, Commits) { BeforeAppend = BeforeAppend };
                     fts.Start();
                     _writeLoop = Task.Factory.StartNew(() => WriteLoop(writer), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
                     Volatile.Write(ref _writer, writer);
@@ -236,7 +239,8 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
             }
             catch (Exception e)
             {
-                // Nothing of the group was committed; each request reports the failure (503, retried).
+                // Nothing of the group was committed: its commit failed (SQLite's error, a 503 when the file or the
+                // machine refuses, retried), or the group was one request and this is its own failure.
                 foreach (var pending in group)
                 {
                     pending.Completion.TrySetException(e);
