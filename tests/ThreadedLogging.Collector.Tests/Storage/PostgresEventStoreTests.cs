@@ -119,7 +119,7 @@ public sealed partial class PostgresEventStoreTests : EventStoreContractTests
     /// call it before what is to wait. The bound is on a session that never waits, not a timing: past it the log is no
     /// longer watched and the test fails saying what it waited for.
     /// </summary>
-    private static async Task<int> LockWaitAsync(string database)
+    internal static async Task<int> LockWaitAsync(string database)
     {
         using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         string line;

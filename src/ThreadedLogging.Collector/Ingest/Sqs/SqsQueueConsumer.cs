@@ -12,7 +12,9 @@ namespace ThreadedLogging.Collector.Ingest.Sqs;
 /// <see cref="SqsIngestOptions.MaxReceiveCount"/>, then is set aside too. A message whose visibility timeout
 /// ran out before its turn is left for the next receive instead of being handled twice at once. A message's bytes, and what
 /// they inflate to, are taken from the receiving budget (<see cref="BodyBudget"/>, the queue a sender of its own) until its
-/// commit; one that does not fit is left in the queue for <see cref="CollectorOptions.OverloadRetryAfter"/>, not set aside.
+/// commit; one that does not fit is left in the queue for <see cref="CollectorOptions.OverloadRetryAfter"/>, not set aside. One the
+/// store cannot take now (unavailable, or its "retry later", <see cref="IngestRejectedException.IsRetryLater"/>) is left too, not
+/// counted as a try.
 /// </summary>
 internal sealed class SqsQueueConsumer(
     SqsQueueOptions queue,
@@ -65,6 +67,9 @@ internal sealed class SqsQueueConsumer(
 
         /// <summary>Its bytes did not fit the receiving budget: left, visible again after OverloadRetryAfter.</summary>
         Overloaded,
+
+        /// <summary>The store's "retry later" (a day retention is removing): left, visible again after its Retry-After.</summary>
+        RetryLater,
     }
 
     public Task RunAsync(CancellationToken stopping)
@@ -148,6 +153,8 @@ internal sealed class SqsQueueConsumer(
         var handled = new List<Message>(messages.Count);
         var overloaded = new List<Message>();
         IngestRejectedException? overload = null;
+        var later = new List<Message>();
+        var laterSeconds = 0;
         for (var i = 0; i < messages.Count; i++)
         {
             if (time.GetElapsedTime(receivedAt) >= visibility)
@@ -172,6 +179,10 @@ internal sealed class SqsQueueConsumer(
                     overloaded.Add(messages[i]);
                     overload = refusal;
                     break;
+                case (Handled.RetryLater, var refusal):
+                    later.Add(messages[i]);
+                    laterSeconds = Math.Max(laterSeconds, RetryAfter(refusal!));
+                    break;
             }
         }
 
@@ -183,6 +194,12 @@ internal sealed class SqsQueueConsumer(
             }
 
             await DeleteAsync(url, handled);
+        }
+
+        if (later.Count > 0)
+        {
+            // Not the stopping token: left at shutdown, it comes back after the Retry-After rather than the visibility timeout.
+            await ChangeVisibilityAsync(url, later, laterSeconds, CancellationToken.None);
         }
 
         if (overload is not null)
@@ -207,9 +224,16 @@ internal sealed class SqsQueueConsumer(
             SqsIngestLog.Overloaded(logger, overloaded.Count, queue.Label, seconds, refusal.Message, suppressed);
         }
 
+        await ChangeVisibilityAsync(url, overloaded, seconds, stopping);
+        await Task.Delay(retry, time, stopping);
+    }
+
+    /// <summary>Makes <paramref name="messages"/> visible again after <paramref name="seconds"/> rather than the receive's visibility timeout.</summary>
+    private async Task ChangeVisibilityAsync(string url, List<Message> messages, int seconds, CancellationToken stopping)
+    {
         try
         {
-            var entries = overloaded.Select((m, i) => new ChangeMessageVisibilityBatchRequestEntry(i.ToString(System.Globalization.CultureInfo.InvariantCulture), m.ReceiptHandle) { VisibilityTimeout = seconds }).ToList();
+            var entries = messages.Select((m, i) => new ChangeMessageVisibilityBatchRequestEntry(i.ToString(System.Globalization.CultureInfo.InvariantCulture), m.ReceiptHandle) { VisibilityTimeout = seconds }).ToList();
             var response = await client.ChangeMessageVisibilityBatchAsync(new ChangeMessageVisibilityBatchRequest { QueueUrl = url, Entries = entries }, stopping);
             if (response.Failed is { Count: > 0 } failed)
             {
@@ -221,9 +245,11 @@ internal sealed class SqsQueueConsumer(
             // Nothing lost: the receive's visibility timeout runs out instead.
             statistics.Error($"change visibility: {e.GetType().Name}: {e.Message}");
         }
-
-        await Task.Delay(retry, time, stopping);
     }
+
+    /// <summary>A "retry later" refusal's Retry-After in seconds (the store's, <see cref="IngestEndpoint.StoreRetryAfterSeconds"/>, when it gives none).</summary>
+    private static int RetryAfter(IngestRejectedException refusal) =>
+        int.Parse(refusal.RetryAfterSeconds ?? IngestEndpoint.StoreRetryAfterSeconds, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Stores or sets aside one message (then it may be deleted), or leaves it in the queue; with the budget's refusal when that left it.</summary>
     private async Task<(Handled, IngestRejectedException?)> HandleAsync(Message message, CancellationToken stopping)
@@ -271,11 +297,12 @@ internal sealed class SqsQueueConsumer(
         // The decoded bytes stay taken from the budget until the batch is committed or refused: the events hold as much.
         using (held)
         {
-            return (await StoreAsync(message, batch, tries, stopping), null);
+            return await StoreAsync(message, batch, tries, stopping);
         }
     }
 
-    private async Task<Handled> StoreAsync(Message message, EventBatch batch, int tries, CancellationToken stopping)
+    /// <summary>Stores <paramref name="message"/>'s batch, or leaves it; with the store's "retry later" refusal when that left it.</summary>
+    private async Task<(Handled, IngestRejectedException?)> StoreAsync(Message message, EventBatch batch, int tries, CancellationToken stopping)
     {
         try
         {
@@ -289,11 +316,21 @@ internal sealed class SqsQueueConsumer(
             }
 
             _untried.Forget(message.MessageId);
-            return Handled.Delete;
+            return (Handled.Delete, null);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             statistics.Error($"store: {e.GetType().Name}: {e.Message}");
+            if (e is IngestRejectedException { IsRetryLater: true } later)
+            {
+                // The store cannot take this batch now, for a reason that passes (PostgreSQL: a day of it that retention is
+                // detaching, for as long as older transactions run): as when it is unavailable, the message is good and must not
+                // reach MaxReceiveCount meanwhile, however long that lasts. Its writes work: the write state is not told.
+                _untried.Untried(message.MessageId);
+                StoreFailed(message, tries, e);
+                return (Handled.RetryLater, later);
+            }
+
             if (e is EventStoreUnavailableException unavailable)
             {
                 // The store cannot take writes now (a full disk, starting, closing): the message is good and comes back
@@ -306,13 +343,13 @@ internal sealed class SqsQueueConsumer(
                     StoreFailed(message, tries, e);
                 }
 
-                return Handled.Leave;
+                return (Handled.Leave, null);
             }
 
             StoreFailed(message, tries, e);
-            return tries >= options.MaxReceiveCount
+            return (tries >= options.MaxReceiveCount
                 ? await SetAsideAsync(message, tries, $"not stored after {Tries(tries)}: {e.Message}", "store", stopping)
-                : Handled.Leave;
+                : Handled.Leave, null);
         }
     }
 

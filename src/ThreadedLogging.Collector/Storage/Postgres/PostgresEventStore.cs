@@ -166,11 +166,9 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
                     // Retention is detaching that day (CONCURRENTLY: it waits for older transactions, for as long as they
                     // run). Until it is dropped no row can go into it, nor can it be made again: asking again now would
                     // fail the same way. The client sends the batch again later, when the day is made anew.
-                    throw new IngestRejectedException(
-                        StatusCodes.Status503ServiceUnavailable,
+                    throw IngestRejectedException.RetryLater(
                         $"events of {PostgresPartitions.Date(day):yyyy-MM-dd} (UTC) cannot be stored while retention removes that day; retry later",
-                        e)
-                    { RetryAfterSeconds = IngestEndpoint.StoreRetryAfterSeconds };
+                        e);
                 }
 
                 _partitions.Forget();
