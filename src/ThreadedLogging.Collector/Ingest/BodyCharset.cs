@@ -30,7 +30,8 @@ internal static class BodyCharset
     /// (and <paramref name="body"/>).
     /// </summary>
     /// <exception cref="IngestRejectedException">415: a charset .NET does not decode; 400: bytes that are not text in it;
-    /// 413: more than <paramref name="limit"/> bytes once written as UTF-8.</exception>
+    /// 413: more than <paramref name="limit"/> bytes once written as UTF-8 (found as it is written, read no further);
+    /// 429: the buffer does not fit in <paramref name="budget"/>.</exception>
     public static BodyBuffer ToUtf8(BodyBuffer body, string? charset, long limit, BodyBudget? budget, string? sender)
     {
         if (IsUtf8(charset))
@@ -44,27 +45,23 @@ internal static class BodyCharset
             return body;
         }
 
-        var bytes = body.Span;
-        (encoding, var bom) = ByteOrderMark(encoding, bytes);
-        string text;
+        (encoding, var bom) = ByteOrderMark(encoding, body.Span);
         try
         {
-            text = encoding.GetString(bytes[bom..]);
+            // Transcoded as a stream into a budgeted buffer, never the whole body as a .NET string (two bytes a character,
+            // outside the budget): past the limit it stops there, as a decompressed body does.
+            using var utf8 = Encoding.CreateTranscodingStream(new MemoryStream(body.Array, bom, body.Length - bom, writable: false), encoding, Encoding.UTF8);
+            return RequestBodyReader.ReadLimitedAsync(utf8, limit, decompressed: true, body.Length - bom, budget, sender, CancellationToken.None).GetAwaiter().GetResult();
         }
         catch (DecoderFallbackException)
         {
             throw IngestRejectedException.BadRequest($"body is not valid {encoding.WebName} (Content-Type charset '{LoggedText.Of(charset)}')");
         }
-
-        var length = Encoding.UTF8.GetByteCount(text);
-        if (length > limit)
+        catch (IngestRejectedException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            throw IngestRejectedException.TooLarge($"body is {length} bytes once decoded from {encoding.WebName} to UTF-8; the limit is {limit} (Collector:MaxRequestBodyBytes)");
+            throw new IngestRejectedException(StatusCodes.Status413PayloadTooLarge,
+                $"body exceeds {limit} bytes once decoded from {encoding.WebName} to UTF-8 (Collector:MaxRequestBodyBytes)", e);
         }
-
-        var utf8 = BodyBuffer.Rent(length, budget, sender);
-        utf8.Length = Encoding.UTF8.GetBytes(text, utf8.Array);
-        return utf8;
     }
 
     /// <summary>The strict encoding <paramref name="charset"/> names (a byte it cannot decode throws), or 415.</summary>

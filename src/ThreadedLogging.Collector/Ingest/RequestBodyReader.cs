@@ -251,7 +251,7 @@ internal static class RequestBodyReader
     /// (Content-Length, the gzip trailer), with a byte to spare to see the end: no doubling and no final copy. The buffer's size
     /// is taken from <paramref name="budget"/> while it lives (a size announced but not sent yet included).
     /// </summary>
-    private static async Task<BodyBuffer> ReadLimitedAsync(Stream source, long limit, bool decompressed, long? expected, BodyBudget? budget, string? sender, CancellationToken cancellationToken)
+    internal static async Task<BodyBuffer> ReadLimitedAsync(Stream source, long limit, bool decompressed, long? expected, BodyBudget? budget, string? sender, CancellationToken cancellationToken)
     {
         // A known length sizes the buffer; a Content-Length only below 1 MiB, past that the buffer grows as the bytes come,
         // so a length announced and not sent takes at most 1 MiB of the budget (a client's batch is under 1 MiB: one buffer).

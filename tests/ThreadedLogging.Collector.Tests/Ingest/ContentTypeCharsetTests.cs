@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using ThreadedLogging.Collector.Ingest;
 using ThreadedLogging.Collector.Tests.Support;
 
 namespace ThreadedLogging.Collector.Tests.Ingest;
@@ -88,6 +89,33 @@ public sealed class ContentTypeCharsetTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal(reason, Http.Error(text));
         Assert.Empty(await _collector.EventsAsync("path=victim"));
+    }
+
+    [Fact]
+    public void Decode_Latin1BodyOverTheLimitOnceUtf8_Refused413WithoutHoldingItAsAString()
+    {
+        // 1 MiB of latin-1 'é' (0xE9) is 2 MiB of UTF-8: within the limit as received, over it once decoded.
+        const int Limit = 1024 * 1024;
+        var latin1 = new byte[Limit];
+        Array.Fill(latin1, (byte)0xE9);
+        var budget = new BodyBudget(new CollectorOptions { MaxRequestBodyBytes = Limit, MaxReceivingBytes = 16 << 20 });
+        void Decode()
+        {
+            using var received = new ReceivedBody(latin1, ContentCoding.Identity, "iso-8859-1");
+            using var decoded = RequestBodyReader.Decode(received, Limit, text: true, budget);
+        }
+
+        // Once first, so that the pool's arrays and the transcoder's types are there before counting.
+        Assert.Throws<IngestRejectedException>(Decode);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var refused = Assert.Throws<IngestRejectedException>(Decode);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(413, refused.StatusCode);
+        Assert.Equal($"body exceeds {Limit} bytes once decoded from iso-8859-1 to UTF-8 (Collector:MaxRequestBodyBytes)", refused.Message);
+        // Before: the whole body as a .NET string (2 bytes a character, 2 MiB, outside the budget) before the check.
+        Assert.True(allocated < Limit / 4, $"{allocated} bytes allocated to refuse a body of {Limit}");
+        Assert.Equal(0, budget.InUse);
     }
 
     private static (string Url, string MediaType, string Body) Body(string format, string message)
