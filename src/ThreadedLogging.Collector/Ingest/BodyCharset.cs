@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Unicode;
 using Microsoft.Net.Http.Headers;
 using ThreadedLogging.Collector.Diagnostics;
 
@@ -8,7 +9,8 @@ namespace ThreadedLogging.Collector.Ingest;
 /// The <c>charset</c> of a text body's Content-Type. Decoders read UTF-8, so a body declared in another charset is decoded
 /// from it and written as UTF-8 before they see it: before, the charset was ignored and the bytes read as UTF-8, which
 /// refused a latin-1 <c>é</c> (0xE9) as invalid and stored latin-1 <c>Ã©</c> (0xC3 0xA9) as <c>é</c>, mojibake without a word.
-/// Every charset .NET decodes without a package is taken (UTF-8, US-ASCII, ISO-8859-1, UTF-16, UTF-32, and the code pages of
+/// Bytes that are valid UTF-8 are read as UTF-8 whatever the label (JSON's charset is UTF-8, RFC 8259 §11), unless it names
+/// UTF-16 or UTF-32. Every charset .NET decodes without a package is taken (UTF-8, US-ASCII, ISO-8859-1, UTF-16, UTF-32, and the code pages of
 /// <see cref="CodePagesEncodingProvider"/>, asked directly rather than registered for the whole process: windows-1252,
 /// shift_jis, …), strictly: a byte that is not text in it refuses the body (400), as invalid UTF-8 does. Any other is 415.
 /// </summary>
@@ -42,6 +44,16 @@ internal static class BodyCharset
         var encoding = Find(charset!);
         if (encoding.CodePage == Encoding.UTF8.CodePage)
         {
+            return body;
+        }
+
+        if (encoding.CodePage is not (1200 or 1201 or 12000 or 12001) && Utf8.IsValid(body.Span))
+        {
+            // JSON has no charset parameter ("adding one has no effect on compliant recipients", RFC 8259 §11) and OTLP/JSON
+            // is UTF-8 only: valid UTF-8 is read as UTF-8 whatever the label, so UTF-8 labelled iso-8859-1 is not garbled
+            // nor UTF-8 labelled us-ascii refused. Every text body that comes here is JSON (NDJSON, CLEF: JSON a line; a form
+            // body in another charset is 415 before). UTF-16 and UTF-32 are always read as labelled: JSON in them holds NUL
+            // bytes, valid UTF-8 that no JSON in UTF-8 holds.
             return body;
         }
 

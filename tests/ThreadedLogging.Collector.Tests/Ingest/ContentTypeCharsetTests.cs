@@ -8,7 +8,8 @@ namespace ThreadedLogging.Collector.Tests.Ingest;
 
 /// <summary>
 /// A text body's Content-Type charset is read: UTF-8 in any spelling as before, another charset .NET decodes turned into the
-/// same text, one it does not (or a form body's other than UTF-8) refused 415 naming it; never bytes read as UTF-8 that were not.
+/// same text, one it does not (or a form body's other than UTF-8) refused 415 naming it. A JSON body whose bytes are valid UTF-8
+/// is read as UTF-8 whatever its label (RFC 8259 §11); only bytes that are not are read in the charset named.
 /// </summary>
 public sealed class ContentTypeCharsetTests : IAsyncLifetime
 {
@@ -22,15 +23,15 @@ public sealed class ContentTypeCharsetTests : IAsyncLifetime
         { "json-batch", "charset=\"utf-8\"", "café Ã© 日本", false },
         { "json-batch", "charset=utf8", "café", false },
         { "json-batch", "charset=iso-8859-1", "café naïve", false },
-        { "json-batch", "charset=latin1", "Ã© Ã¼", false }, // as UTF-8, these bytes are 'é ü': mojibake stored without a word
+        { "json-batch", "charset=latin1", "Ã© Ã¼ ÿ", false }, // 0xFF is not UTF-8, so the whole body is latin-1: not 'é ü'
         { "json-batch", "charset=windows-1252", "5 € – Ã©", false },
         { "json-batch", "charset=utf-16", "café 日本 😀", true }, // Python's 'utf-16': a BOM, then little-endian
         { "json-batch", "charset=utf-16", "café 日本", false }, // .NET's StringContent with Encoding.Unicode: little-endian, no BOM
         { "json-batch", "charset=utf-16be", "café 日本", false },
-        { "json-lines", "charset=ISO-8859-1", "Ã© ndjson", false },
+        { "json-lines", "charset=ISO-8859-1", "Ã© ndjson é", false },
         { "clef", "charset=utf-16le", "café clef 日本", false },
         { "seq-json", "charset=windows-1252", "€ seq", false },
-        { "otlp-json", "charset=iso-8859-1", "Ã© otlp", false },
+        { "otlp-json", "charset=iso-8859-1", "Ã© otlp é", false },
         { "python-form", "charset=UTF-8", "café form", false },
     };
 
@@ -58,6 +59,24 @@ public sealed class ContentTypeCharsetTests : IAsyncLifetime
         Assert.True(status is HttpStatusCode.OK or HttpStatusCode.Created, $"{status}: {answer}");
         var stored = Assert.Single(await _collector.EventsAsync("q=" + marker));
         Assert.Equal($"{marker} {text}", stored.GetProperty("message").GetString());
+    }
+
+    [Theory]
+    [InlineData("json-batch", "iso-8859-1")]
+    [InlineData("json-batch", "us-ascii")]
+    [InlineData("clef", "windows-1252")]
+    [InlineData("otlp-json", "latin1")]
+    public async Task Ingest_Utf8BytesLabelledAnotherCharset_ReadAsUtf8(string format, string charset)
+    {
+        // RFC 8259 §11: JSON has no charset parameter, and adding one has no effect on compliant recipients.
+        var marker = "charset" + Guid.NewGuid().ToString("N");
+        var (url, mediaType, body) = Body(format, $"{marker} café Ã© 日本 😀");
+
+        var (status, answer) = await Http.SendAsync(_collector.Client, HttpMethod.Post, url, Http.Utf8(body), $"{mediaType}; charset={charset}");
+
+        Assert.True(status is HttpStatusCode.OK or HttpStatusCode.Created, $"{status}: {answer}");
+        var stored = Assert.Single(await _collector.EventsAsync("q=" + marker));
+        Assert.Equal($"{marker} café Ã© 日本 😀", stored.GetProperty("message").GetString());
     }
 
     [Theory]
