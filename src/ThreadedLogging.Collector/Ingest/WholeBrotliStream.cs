@@ -9,23 +9,11 @@ namespace ThreadedLogging.Collector.Ingest;
 /// <see cref="GZipStream"/> does, which the gzip trailer catches): <see cref="BrotliDecoder"/> tells both, and either throws
 /// <see cref="InvalidDataException"/> here, so that a body is stored whole or refused (400), never in part.
 /// </summary>
-internal sealed class WholeBrotliStream(byte[] compressed, int length) : Stream
+internal sealed class WholeBrotliStream(byte[] compressed, int length) : ReadOnlyStream
 {
     private BrotliDecoder _decoder;
     private int _consumed;
     private bool _done;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -55,18 +43,6 @@ internal sealed class WholeBrotliStream(byte[] compressed, int length) : Stream
     }
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer, offset, count));
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,0 +1,34 @@
+namespace ThreadedLogging.Collector.Ingest;
+
+/// <summary>
+/// The members every read-only, forward-only stream of ingest's decoding needs (<see cref="WholeBrotliStream"/>, gRPC's
+/// capped gzip): a subclass writes <see cref="Stream.Read(Span{byte})"/> and, if it reads asynchronously,
+/// <see cref="Stream.ReadAsync(Memory{byte}, CancellationToken)"/>; the array overloads go through them.
+/// </summary>
+internal abstract class ReadOnlyStream : Stream
+{
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
