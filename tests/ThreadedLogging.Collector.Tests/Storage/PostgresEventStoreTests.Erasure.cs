@@ -54,7 +54,8 @@ public sealed partial class PostgresEventStoreTests
         // the first) hold a share of. Its one deadlock check (at deadlock_timeout, when it is logged) finds no cycle: the
         // chunk waits for the first transaction, which waits for nothing. A table's lock, not a row's: the lock manager hands
         // it to the second as the chunk ends, before the chunk's next attempt can ask for the users rows again.
-        var secondWaits = LockWaitAsync(_database.Name);
+        // Its own line: the chunk's session may log "still waiting" again when woken, before the second has been checked.
+        var secondWaits = LockWaitAsync(_database.Name, second.ProcessID);
         var usersTable = LockRowsAsync(second, holdSecond, "LOCK TABLE users IN EXCLUSIVE MODE");
         await secondWaits;
         // The first lets go: the chunk takes "Ann", finds the events and waits in its delete for the second's, closing the

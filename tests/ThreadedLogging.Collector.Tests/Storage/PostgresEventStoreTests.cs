@@ -116,20 +116,23 @@ public sealed partial class PostgresEventStoreTests : EventStoreContractTests
     /// <summary>
     /// The process id of the first session of <paramref name="database"/> that waits for a lock longer than its
     /// <c>deadlock_timeout</c> from now on, as the server logs it ("[pid] database: LOG:  process pid still waiting for …");
-    /// call it before what is to wait. The bound is on a session that never waits, not a timing: past it the log is no
-    /// longer watched and the test fails saying what it waited for.
+    /// call it before what is to wait. With <paramref name="processId"/>, only that session's wait counts: the server logs
+    /// "still waiting" again each time a waiting session is woken without its lock, so another session's second line is
+    /// not a sign that this one has been checked for deadlocks. The bound is on a session that never waits, not a timing:
+    /// past it the log is no longer watched and the test fails saying what it waited for.
     /// </summary>
-    internal static async Task<int> LockWaitAsync(string database)
+    internal static async Task<int> LockWaitAsync(string database, int? processId = null)
     {
         using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var process = processId is { } id ? $"LOG:  process {id.ToString(System.Globalization.CultureInfo.InvariantCulture)} " : "LOG:  process ";
         string line;
         try
         {
-            line = await PostgresServer.Instance.NextLogLineAsync(l => l.Contains($"] {database}: LOG:  process ", StringComparison.Ordinal) && l.Contains(" still waiting for ", StringComparison.Ordinal), bound.Token);
+            line = await PostgresServer.Instance.NextLogLineAsync(l => l.Contains($"] {database}: {process}", StringComparison.Ordinal) && l.Contains(" still waiting for ", StringComparison.Ordinal), bound.Token);
         }
         catch (OperationCanceledException) when (bound.IsCancellationRequested)
         {
-            throw new TimeoutException($"No session of database {database} waited for a lock within a minute: the server logged no '… still waiting for …' line for it (log_lock_waits, past deadlock_timeout).");
+            throw new TimeoutException($"No session of database {database} ({(processId is null ? "any" : "process " + processId)}) waited for a lock within a minute: the server logged no '… still waiting for …' line for it (log_lock_waits, past deadlock_timeout).");
         }
 
         var start = line.IndexOf("LOG:  process ", StringComparison.Ordinal) + "LOG:  process ".Length;
