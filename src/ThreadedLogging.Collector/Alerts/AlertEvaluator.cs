@@ -283,7 +283,9 @@ internal sealed class AlertEvaluator : IDisposable
             }
             else if (_refusalsLogged.TryAdd((row.Id, row.Changed), true))
             {
-                CollectorLog.AlertRuleRefused(_logger, row.Id, row.Name, string.Join(' ', errors));
+                // The reasons quote the rule's values as the API took them (a query's %0A decoded): escaped, so that a rule
+                // another collector's settings took cannot write lines of this one's log.
+                CollectorLog.AlertRuleRefused(_logger, row.Id, LoggedText.Of(row.Name, AlertRule.MaxNameLength), LoggedText.Of(string.Join(' ', errors), 1000));
             }
         }
 

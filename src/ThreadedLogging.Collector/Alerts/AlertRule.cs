@@ -16,7 +16,8 @@ internal sealed class AlertRule
     /// <summary>The parameters a rule's query takes: the filters of <c>/api/events</c>.</summary>
     public static readonly string[] Known = [.. EventQueryParser.Known.Except(Refused)];
 
-    private const int MaxNameLength = 100;
+    /// <summary>The longest name of a rule.</summary>
+    public const int MaxNameLength = 100;
 
     /// <summary>The most headers a rule sends (each kept in the store and sent with every notification).</summary>
     private const int MaxHeaders = 20;

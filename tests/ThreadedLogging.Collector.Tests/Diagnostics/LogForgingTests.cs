@@ -55,6 +55,33 @@ public sealed class LogForgingTests
     }
 
     [Fact]
+    public async Task AlertRuleRefused_NewlineInTheStoredQuery_LoggedOnOneLineEscaped()
+    {
+        // One store, two collectors: the first takes the rule (its app filter within Collector:MaxFieldLength), the
+        // second refuses it and says so in a line that quotes the value, %0A decoded as the API took it.
+        using var data = new TempDirectory();
+        string[] hourly = ["--Collector:Alerts:Interval=01:00:00"];
+        await using (var first = await CollectorFixture.StartInAsync(data.Path, hourly))
+        {
+            var (created, _) = await Alerts.AlertRulesApiTests.SendAsync(first, HttpMethod.Post, "api/alerts", new
+            {
+                name = "payroll",
+                query = "app=Payroll%0Awarn: forged line",
+                threshold = 1,
+                window = "01:00:00",
+                webhook = "https://hooks.example.com/h",
+            });
+            Assert.Equal(HttpStatusCode.Created, created);
+        }
+
+        await using var second = await CollectorFixture.StartInAsync(data.Path, [.. hourly, "--Collector:MaxFieldLength=16"]);
+        await Alerts.AlertScenario.EvaluateAtAsync(second, TimeSpan.Zero);
+
+        var line = Assert.Single(second.Log.Entries, e => e.Message.StartsWith("Alert rule ", StringComparison.Ordinal)).Message;
+        Assert.Equal("Alert rule 1 'payroll' (made through the API) is not evaluated by this collector: 'query': parameter 'app' is longer than 16 characters (was 'Payroll\\nwarn: forged line', a value of 25 characters).", line);
+    }
+
+    [Fact]
     public async Task UnsupportedContentType_5000Characters_AnswerAndLogHoldTheFirst200()
     {
         await using var collector = await CollectorFixture.StartAsync("--Logging:LogLevel:Default=Information");
