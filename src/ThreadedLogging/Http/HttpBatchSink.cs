@@ -266,7 +266,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
             EndStall(stalled, connected);
         }
 
-        var stream = new NetworkStream(socket, ownsSocket: true);
+        var stream = new EarlyAnswerStream(socket); // a batch request's answer read when it came before the request was all written
         var proxy = send is null ? null : ProxyScheme();
         if (proxy is "socks4" or "socks4a" or "socks5" || proxy == Uri.UriSchemeHttps)
         {
@@ -453,8 +453,16 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         {
             using var request = createRequest();
             request.Options.Set(BatchSendKey, send); // its connect, if it makes one, may say that it stalls; its headers' writing, that it is out
+            BodyWrite.Current.Value = send.Body; // its writes, if the receiver answers and closes before they end (EarlyAnswerStream)
 
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            if (send.Body.CutBy is { } cut && (int)response.StatusCode < 400)
+            {
+                // The receiver answered before it had the whole body and closed the connection: a refusal (413, 401, 503 …)
+                // is its answer to this request; anything else (a 2xx for a body it never had whole) is the write's failure.
+                return new SendResult(SendOutcome.Transient, Error: $"Error while copying content to a stream: {TransportError.Describe(cut)}");
+            }
+
             var result = Classify(response, _options.TimeProvider.GetUtcNow());
             if (result.Outcome == SendOutcome.Sent)
             {
@@ -644,7 +652,6 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
     private sealed class BatchSend
     {
         private volatile bool _over;
-        private volatile bool _requestOut;
         private Stall? _lastStall;
 
         /// <summary>Gets or sets whether the send has ended (answered, failed or cancelled).</summary>
@@ -660,12 +667,15 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         /// </summary>
         public bool RequestOut
         {
-            get => _requestOut;
-            set => _requestOut = value;
+            get => Body.HeadersOut;
+            set => Body.HeadersOut = value;
         }
 
+        /// <summary>Gets its request as a connection's stream sees it written (<see cref="EarlyAnswerStream"/>).</summary>
+        public BodyWrite Body { get; } = new();
+
         /// <summary>Gets whether the send still waits for a connection: neither ended nor its request out.</summary>
-        public bool Waits => !_over && !_requestOut;
+        public bool Waits => !_over && !Body.HeadersOut;
 
         /// <summary>
         /// Gets or sets the last stall of a connect made for this send and not completed since: what the connect's timeout,

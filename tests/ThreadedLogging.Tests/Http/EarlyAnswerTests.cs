@@ -1,0 +1,189 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+
+namespace ThreadedLogging.Tests.Http;
+
+/// <summary>
+/// A receiver that answers before it has read the body and closes the connection (a proxy's or a server's body limit,
+/// judged from <c>Content-Length</c>), against a raw TCP server on loopback, which Kestrel cannot be made to be: the
+/// client is still writing the body when the connection is reset, and .NET reports the write's failure, not the answer.
+/// </summary>
+public sealed class EarlyAnswerTests
+{
+    /// <summary>Bodies over this are refused from their headers: 413, the connection closed unread.</summary>
+    private const int Limit = 1024 * 1024;
+
+    [Fact(Timeout = 120_000)]
+    public async Task JsonBatch_413BeforeTheBodyIsRead_SplitAsForA413_NotRetriedWhole()
+    {
+        // Before: 'Error while copying content to a stream: … Broken pipe', a transient failure: the batch of 8 MiB was
+        // retried whole after the backoff, refused the same way each time, for as long as the app ran.
+        using var server = new EarlyRefusalServer("413 Payload Too Large");
+        var said = new ConcurrentQueue<string>();
+        var (handler, flush, kept) = LogSixteen(server, said);
+        await using var disposeHandler = handler;
+        var first = await Task.WhenAny(flush, kept).WaitAsync(TimeSpan.FromSeconds(100));
+
+        Assert.True(first == flush, (first == kept ? await kept : "neither") + "\n" + string.Join("\n", said) + "\n" + string.Join("\n", server.Log));
+        Assert.True(await flush);
+        Assert.Equal((16L, 0L), (handler.Statistics.Sent, handler.Statistics.Dropped));
+        Assert.Equal(Enumerable.Range(0, 16), server.Stored.OrderBy(n => n));
+        Assert.True(server.RefusedUnread > 0); // the 8 MiB body was refused from its headers, not read and then refused
+        Assert.Contains(said, line => line.Contains("HTTP 413", StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task JsonBatch_200BeforeTheBodyIsRead_TheWriteFailureStands_NotCountedSent()
+    {
+        // Only a refusal is taken in place of the failed write: a 2xx for a body the receiver never had whole is no
+        // delivery, and its events are kept and sent again.
+        using var server = new EarlyRefusalServer("200 OK");
+        var said = new ConcurrentQueue<string>();
+        var (handler, flush, kept) = LogSixteen(server, said);
+        await using var disposeHandler = handler;
+        var line = await kept.WaitAsync(TimeSpan.FromSeconds(100));
+
+        Assert.Contains("Sending 16 events failed: Error while copying content to a stream", line, StringComparison.Ordinal);
+        Assert.Equal(0L, handler.Statistics.Sent);
+        Assert.False(flush.IsCompleted);
+    }
+
+    /// <summary>
+    /// A handler sending to <paramref name="server"/>, no level poll, a backoff of minutes, 16 events of 512 KiB logged in
+    /// one batch and flushed: the handler, the flush, and the first self-log line saying a send failed and is retried.
+    /// </summary>
+    private static (ThreadedHttpHandler Handler, Task<bool> Flush, Task<string> Kept) LogSixteen(EarlyRefusalServer server, ConcurrentQueue<string> said)
+    {
+        var kept = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var options = new ThreadedHttpHandlerOptions
+        {
+            CaptureUnhandledExceptions = false,
+            Host = server.Host,
+            Url = "/log/{user}",
+            Format = HttpLogFormat.JsonBatch,
+            Compress = false,
+            Interval = TimeSpan.FromHours(1),
+            BatchSize = 16,
+            MaxBatchBytes = 32 * 1024 * 1024,
+            LevelPollInterval = TimeSpan.Zero,
+            MinRetryDelay = TimeSpan.FromMinutes(10),
+            MaxRetryDelay = TimeSpan.FromMinutes(20),
+            ShutdownTimeout = TimeSpan.Zero,
+            SelfLog = line =>
+            {
+                said.Enqueue(line);
+                if (line.Contains("kept and sent again after the backoff", StringComparison.Ordinal))
+                {
+                    kept.TrySetResult(line);
+                }
+            },
+        };
+        var handler = new ThreadedHttpHandler(options);
+        var logger = handler.CreateLogger("App");
+        var text = new string('x', 256 * 1024);
+        for (var i = 0; i < 16; i++)
+        {
+            logger.LogInformation("{N} {Text}", i, text); // 16 events of 512 KiB (the text twice: message and property): a body of 8 MiB, over what loopback's buffers hold
+        }
+
+        return (handler, handler.FlushAsync(), kept.Task);
+    }
+
+    /// <summary>
+    /// A TCP listener on 127.0.0.1 with a small receive buffer: a body over <see cref="Limit"/> gets <c>early</c> (a status
+    /// and its reason) after its headers and the connection closed with the body unread (a reset); a smaller one is read
+    /// and its events' N stored, 200.
+    /// </summary>
+    private sealed class EarlyRefusalServer : IDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly byte[] _early;
+        private int _refusedUnread;
+
+        public EarlyRefusalServer(string early)
+        {
+            _early = Encoding.ASCII.GetBytes($"HTTP/1.1 {early}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            _listener.Server.ReceiveBufferSize = 4096; // inherited by each connection: the body's bytes wait in the client
+            _listener.Start();
+            _ = AcceptAsync();
+        }
+
+        public string Host => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+
+        public ConcurrentBag<int> Stored { get; } = [];
+
+        public ConcurrentQueue<string> Log { get; } = [];
+
+        public int RefusedUnread => Volatile.Read(ref _refusedUnread);
+
+        public void Dispose() => _listener.Stop();
+
+        private async Task AcceptAsync()
+        {
+            while (true)
+            {
+                Socket socket;
+                try
+                {
+                    socket = await _listener.AcceptSocketAsync();
+                }
+                catch (Exception e) when (e is SocketException or ObjectDisposedException)
+                {
+                    return; // stopped
+                }
+
+                _ = ServeAsync(socket);
+            }
+        }
+
+        private async Task ServeAsync(Socket socket)
+        {
+            try
+            {
+                await using var stream = new NetworkStream(socket, ownsSocket: true);
+                while (await ReadHeadAsync(stream) is { Length: > 0 } head)
+                {
+                    var length = head.Split("\r\n").FirstOrDefault(line => line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase)) is { } header
+                        ? int.Parse(header["Content-Length:".Length..], System.Globalization.CultureInfo.InvariantCulture)
+                        : 0;
+                    Log.Enqueue($"conn {socket.RemoteEndPoint} length {length}");
+                    if (length > Limit)
+                    {
+                        await stream.WriteAsync(_early);
+                        Interlocked.Increment(ref _refusedUnread);
+                        return; // closed with the body unread: the client's writes meet a reset
+                    }
+
+                    var body = new byte[length];
+                    await stream.ReadExactlyAsync(body);
+                    foreach (var logEvent in JsonDocument.Parse(body).RootElement.GetProperty("events").EnumerateArray())
+                    {
+                        Stored.Add(logEvent.GetProperty("properties").GetProperty("N").GetInt32());
+                    }
+
+                    await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"u8.ToArray());
+                }
+            }
+            catch (Exception e) when (e is IOException or SocketException)
+            {
+                // What the client does to the connection then is its business.
+            }
+        }
+
+        private static async Task<string> ReadHeadAsync(NetworkStream stream)
+        {
+            var head = new StringBuilder();
+            var one = new byte[1];
+            while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await stream.ReadAsync(one) == 1)
+            {
+                head.Append((char)one[0]);
+            }
+
+            return head.ToString();
+        }
+    }
+}
