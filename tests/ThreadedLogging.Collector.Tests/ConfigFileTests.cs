@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -90,11 +89,28 @@ public sealed class ConfigFileTests
         using var folder = new TempDirectory();
         using var reloads = new LogSignal(typeof(ApiKeyReload).FullName!);
         var file = Path.Combine(folder.Path, "collector.json");
-        var url = "http://127.0.0.1:" + FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        Replace(file, Settings(url, "read-key-1"));
-        await using var collector = await CollectorFixture.StartAsync(
-            services => services.AddSingleton<ILoggerProvider>(reloads),
-            "--config", file, $"--Logging:LogLevel:{typeof(ApiKeyReload).FullName}=Information", "--Logging:LogLevel:Microsoft.AspNetCore.Server.Kestrel=Information");
+        // The file's endpoint is on a port picked free and let go (it cannot be 0: its address is asserted): when another
+        // process took it before the collector bound it, the start fails with "address in use" and is tried on another.
+        string url;
+        CollectorFixture started;
+        for (var attempt = 1; ; attempt++)
+        {
+            url = "http://127.0.0.1:" + FreeTcpPort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Replace(file, Settings(url, "read-key-1"));
+            try
+            {
+                started = await CollectorFixture.StartAsync(
+                    services => services.AddSingleton<ILoggerProvider>(reloads),
+                    "--config", file, $"--Logging:LogLevel:{typeof(ApiKeyReload).FullName}=Information", "--Logging:LogLevel:Microsoft.AspNetCore.Server.Kestrel=Information");
+                break;
+            }
+            catch (IOException e) when (attempt < FreeTcpPort.Attempts && FreeTcpPort.IsAddressInUse(e))
+            {
+                // taken between FreeTcpPort and the bind: another port
+            }
+        }
+
+        await using var collector = started;
         Assert.Equal(new Uri(url + "/"), collector.BaseAddress);
 
         if (delete)
@@ -202,13 +218,6 @@ public sealed class ConfigFileTests
         var next = file + ".next";
         File.WriteAllText(next, text);
         File.Move(next, file, overwrite: true);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<HttpStatusCode> ReadAsync(CollectorFixture collector, string key)
