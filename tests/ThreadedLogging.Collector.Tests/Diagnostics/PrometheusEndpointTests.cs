@@ -70,27 +70,55 @@ public sealed class PrometheusEndpointTests
         await using var prometheus = await PrometheusServer.StartAsync(collector.BaseAddress, "read-key");
         Assert.Equal(HttpStatusCode.OK, (await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", Http.Utf8(Http.Envelope("p-3", Event("one"), Event("two"), Event("three"))), "application/json")).Status);
 
-        // The first scrape begun after the ingest saw it; the second's beginning says the first is stored (a bound on a
-        // Prometheus that never scrapes, not a timing).
-        await scrapes.ScrapesBegunAsync(2).WaitAsync(TimeSpan.FromMinutes(1));
-        var three = await prometheus.QueryAsync(Events);
+        var afterThree = await StoredWholeAsync(scrapes, prometheus);
+        var three = await prometheus.QueryAsync(Events, afterThree.At);
         Assert.True(three is [{ Value: 3 }], $"after 3 events: {string.Join(", ", three.Select(s => s.Value))}");
         Assert.Equal(HttpStatusCode.OK, (await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", Http.Utf8(Http.Envelope("p-4", Event("four"), Event("five"))), "application/json")).Status);
 
-        await scrapes.ScrapesBegunAsync(2).WaitAsync(TimeSpan.FromMinutes(1));
-        var five = await prometheus.QueryAsync(Events);
+        var afterFive = await StoredWholeAsync(scrapes, prometheus);
+        var five = await prometheus.QueryAsync(Events, afterFive.At);
         Assert.True(five is [{ Value: 5 }], $"after 5 events: {string.Join(", ", five.Select(s => s.Value))}");
-        var increase = await prometheus.QueryAsync($"increase({Events}{{format=\"json-batch\"}}[1m])");
-        var rate = await prometheus.QueryAsync($"rate({Requests}{{outcome=\"stored\"}}[1m])");
+        // The range holds both scrapes read above, however many failed between them (the waits are bounded by minutes).
+        var increase = await prometheus.QueryAsync($"increase({Events}{{format=\"json-batch\"}}[10m])", afterFive.At);
+        var rate = await prometheus.QueryAsync($"rate({Requests}{{outcome=\"stored\"}}[10m])", afterFive.At);
         var metadata = await prometheus.MetadataAsync();
 
         Assert.True(increase is [{ Value: > 0 }], $"increase: {string.Join(", ", increase.Select(s => s.Value))}");
         Assert.True(rate is [{ Value: > 0 }], $"rate: {string.Join(", ", rate.Select(s => s.Value))}");
-        Assert.Equal(("up", string.Empty), await prometheus.TargetAsync());
+        Assert.Equal(("up", string.Empty), (afterFive.Health, afterFive.LastError));
         Assert.Equal("counter", metadata["threadedlogging_collector_ingest_requests"]);
         Assert.Equal("counter", metadata["threadedlogging_collector_ingest_events"]);
         Assert.Equal("histogram", metadata["threadedlogging_collector_ingest_duration_seconds"]);
         Assert.Equal("gauge", metadata["threadedlogging_collector_ingest_active"]);
+    }
+
+    /// <summary>
+    /// A scrape begun after now that Prometheus stored whole: PromQL reads what it stored at its start (<c>At</c>). A scrape
+    /// that outlasts Prometheus's scrape timeout (1 s, at most its interval; the collector or Prometheus slow on a loaded
+    /// machine) is stored as failed, every series stale from then on, so a query "now" may find nothing: the scrapes are
+    /// followed until one is stored whole. Each step waits for the next scrape to begin, which says the one before has been
+    /// stored and reported (a target's scrapes run one after another). The bound is on a Prometheus that never stores one
+    /// (a refused key, an exposition it cannot parse), not a timing.
+    /// </summary>
+    private static async Task<(string Health, string LastError, string At)> StoredWholeAsync(ScrapeWatch scrapes, PrometheusServer prometheus)
+    {
+        using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        (string Health, string LastError, string At) target = ("none", "no scrape reported", string.Empty);
+        try
+        {
+            await scrapes.ScrapesBegunAsync(1).WaitAsync(bound.Token); // begun after now: it sees what was counted before
+            while (target.Health != "up")
+            {
+                await scrapes.ScrapesBegunAsync(1).WaitAsync(bound.Token);
+                target = await prometheus.TargetAsync();
+            }
+
+            return target;
+        }
+        catch (OperationCanceledException) when (bound.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Prometheus stored no scrape whole within 2 minutes; the last: {target}");
+        }
     }
 
     [Fact]

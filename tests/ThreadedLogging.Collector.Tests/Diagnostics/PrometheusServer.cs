@@ -86,10 +86,10 @@ internal sealed partial class PrometheusServer : IAsyncDisposable
         throw new InvalidOperationException("prometheus did not become ready:\n" + string.Join('\n', seen));
     }
 
-    /// <summary>The instant vector of a PromQL query: each series' labels and value.</summary>
-    public async Task<List<(JsonElement Labels, double Value)>> QueryAsync(string promQl)
+    /// <summary>The instant vector of a PromQL query evaluated <paramref name="at"/> (RFC 3339; now when null): each series' labels and value.</summary>
+    public async Task<List<(JsonElement Labels, double Value)>> QueryAsync(string promQl, string? at = null)
     {
-        var answer = await _client.GetFromJsonAsync<JsonElement>("api/v1/query?query=" + Uri.EscapeDataString(promQl));
+        var answer = await _client.GetFromJsonAsync<JsonElement>("api/v1/query?query=" + Uri.EscapeDataString(promQl) + (at is null ? string.Empty : "&time=" + Uri.EscapeDataString(at)));
         Assert.Equal("success", answer.GetProperty("status").GetString());
         return [.. answer.GetProperty("data").GetProperty("result").EnumerateArray()
             .Select(r => (r.GetProperty("metric"), double.Parse(r.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture)))];
@@ -102,12 +102,12 @@ internal sealed partial class PrometheusServer : IAsyncDisposable
         return answer.GetProperty("data").EnumerateObject().ToDictionary(m => m.Name, m => m.Value[0].GetProperty("type").GetString()!);
     }
 
-    /// <summary>The health and last scrape error of the target.</summary>
-    public async Task<(string Health, string LastError)> TargetAsync()
+    /// <summary>The health, error and start (RFC 3339, the time of the samples it stored) of the target's last scrape.</summary>
+    public async Task<(string Health, string LastError, string LastScrape)> TargetAsync()
     {
         var answer = await _client.GetFromJsonAsync<JsonElement>("api/v1/targets");
         var target = answer.GetProperty("data").GetProperty("activeTargets").EnumerateArray().Single();
-        return (target.GetProperty("health").GetString()!, target.GetProperty("lastError").GetString()!);
+        return (target.GetProperty("health").GetString()!, target.GetProperty("lastError").GetString()!, target.GetProperty("lastScrape").GetString()!);
     }
 
     [GeneratedRegex(@"msg=""Listening on"".*address=\S*:(\d+)")]
