@@ -37,6 +37,8 @@ let loadedRange = { from: "", to: "" };
 let loadedAt = "";
 // The id of the event last open in the detail: its row, once the detail closes, is where j and k go on from.
 let lastOpen = null;
+// The count the status last said of the rows (sayCount).
+let countSaid = null;
 const shown = new Set();
 // The user filter ignores case (docs/QUERY.md): the timeline of "alice" also lists the events of "Alice". A row whose
 // name is spelt otherwise than the list's user shows the User column, or its events would read as alice's.
@@ -213,9 +215,7 @@ async function load(state, append) {
     // Nothing in a range (everyone's search looks at the last 24 hours): one click looks at any time, the rest kept.
     // Support searching on Monday for Friday's error read "No events … in this time range." and took it for none.
     if (empty && (from || to)) $("events-empty").append(" ", el("button", { type: "button", className: "any-time" }, "Look at any time"));
-    // With more to load, the count is of the rows, not of the range (the bars count that): "the newest 200".
-    const upTo = state.at ? " up to the selected event" : "";
-    status(next ? `The newest ${number(tbody.rows.length)} events${upTo} shown, older below` : counted(tbody.rows.length, "event") + upTo);
+    sayCount(state);
     markSelected(state.event);
   } catch (err) {
     if (err.name === "AbortError") return;
@@ -228,6 +228,25 @@ async function load(state, append) {
   } finally {
     if (loading === controller) { $("timeline-view").removeAttribute("aria-busy"); reloading = false; }
   }
+}
+
+/**
+ * Says in the status how many rows the list shows. With more to load, the count is of the rows, not of the range (the
+ * bars count that): "the newest 200".
+ */
+function sayCount(state) {
+  const rows = $("events-table").tBodies[0].rows.length;
+  const upTo = state.at ? " up to the selected event" : "";
+  countSaid = olderCursor() ? `The newest ${number(rows)} events${upTo} shown, older below` : counted(rows, "event") + upTo;
+  status(countSaid);
+}
+
+/**
+ * The count said again after the live tail added rows, if the status still says the list's count (not a copy's line,
+ * an error, "No error for …"): it said "2 events" above the 5 rows the tail had brought and the bars' "5 events".
+ */
+function recountRows() {
+  if (countSaid != null && $("status").textContent === countSaid) sayCount(readState());
 }
 
 /**
@@ -397,6 +416,7 @@ function live(state) {
     }
     if (reloading) { arrivedWhileLoading.push(e); if (arrivedWhileLoading.length > MaxRows) arrivedWhileLoading.shift(); }
     add(e, true);
+    recountRows();
     arrived();
   });
   const opened = source;
@@ -479,7 +499,7 @@ export function wireTimeline() {
   $("live-pause").addEventListener("click", () => {
     paused = !paused;
     if (!paused && overflowed) load(readState(), false);
-    else if (!paused) for (const e of buffered) add(e, true);
+    else if (!paused) { for (const e of buffered) add(e, true); recountRows(); }
     buffered = [];
     overflowed = false;
     arrivedWhilePaused = 0;
