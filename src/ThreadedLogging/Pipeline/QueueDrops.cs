@@ -12,6 +12,12 @@ internal sealed class QueueDrops(TimeProvider time, SelfLog selfLog)
     /// <summary>The category of the events the pipeline writes about itself (drop notices).</summary>
     internal const string OwnCategory = "ThreadedLogging";
 
+    /// <summary>
+    /// The property of every drop notice, the queue's and the spool's, that names its reason (<see cref="SpoolDropReason"/>'s
+    /// name: the queue's is <see cref="SpoolDropReason.QueueFull"/>): a notice is read by it, not by its wording.
+    /// </summary>
+    internal const string ReasonProperty = "Reason";
+
     private readonly bool _systemClock = ReferenceEquals(time, TimeProvider.System);
     private long _count; // log calls refused because the queue was full: the only counter a drop adds to
     private long _afterShutdown; // log calls refused because the disposal had begun (the queue closed)
@@ -138,7 +144,8 @@ internal sealed class QueueDrops(TimeProvider time, SelfLog selfLog)
             message,
             new("DroppedCount", count),
             new("FirstDrop", first),
-            new("LastDrop", last));
+            new("LastDrop", last),
+            new(ReasonProperty, nameof(SpoolDropReason.QueueFull)));
         notice.IsExtra = true;
         return notice;
     }

@@ -241,7 +241,7 @@ internal sealed class SpoolDrops(TimeProvider time)
                     && properties.TryGetProperty("FirstDrop", out var first) && first.TryGetDateTimeOffset(out var firstDrop)
                     && properties.TryGetProperty("LastDrop", out var last) && last.TryGetDateTimeOffset(out var lastDrop))
                 {
-                    var reason = properties.TryGetProperty(ReasonProperty, out var named) && named.ValueKind == JsonValueKind.String && ReasonNamed(named.GetString()) is { } known
+                    var reason = properties.TryGetProperty(QueueDrops.ReasonProperty, out var named) && named.ValueKind == JsonValueKind.String && ReasonNamed(named.GetString()) is { } known
                         ? known
                         : ReasonOf(item.TryGetProperty(JsonBatchFields.Message, out var text) ? text.GetString() : null); // a notice of an earlier version: its wording
                     found.Add((reason, new Pending(dropped, firstDrop, lastDrop)));
@@ -270,10 +270,7 @@ internal sealed class SpoolDrops(TimeProvider time)
         }
     }
 
-    /// <summary>The property of the spool's notices that names their reason (<see cref="SpoolDropReason"/>'s name): a notice read back is not read by its wording.</summary>
-    internal const string ReasonProperty = "Reason";
-
-    /// <summary>The reason a notice's <see cref="ReasonProperty"/> names, or null when this version does not know it (a later version's).</summary>
+    /// <summary>The reason a notice's <see cref="QueueDrops.ReasonProperty"/> names, or null when this version does not know it (a later version's).</summary>
     private static SpoolDropReason? ReasonNamed(string? name)
     {
         foreach (var reason in Enum.GetValues<SpoolDropReason>())
@@ -375,7 +372,7 @@ internal sealed class SpoolDrops(TimeProvider time)
             new("DroppedCount", pending.Count),
             new("FirstDrop", pending.First),
             new("LastDrop", pending.Last),
-            new(ReasonProperty, reason.ToString()));
+            new(QueueDrops.ReasonProperty, reason.ToString()));
         notice.IsExtra = true;
         return notice;
     }

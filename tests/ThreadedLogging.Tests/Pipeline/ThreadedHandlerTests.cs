@@ -83,6 +83,21 @@ public sealed class ThreadedHandlerTests
     }
 
     [Fact]
+    public async Task Log_QueueFull_DropNoticeNamesItsReason_AsTheSpoolsNoticesDo()
+    {
+        // The spool's notices name their reason in a Reason property (read back by it, not by their wording); the queue's
+        // had none: its reason was known only from its message's wording.
+        var (sink, handler, logger) = await FullQueueAsync(null);
+        await using (handler)
+        {
+            logger.LogInformation("dropped");
+            await NoticeAsync(sink, handler);
+
+            Assert.Equal("QueueFull", Assert.Single(sink.Notices).Properties.SingleOrDefault(p => p.Key == "Reason").Value);
+        }
+    }
+
+    [Fact]
     public async Task Log_QueueFullWithSystemClock_DropNoticeTimesLieWithinTheDrops()
     {
         // The system clock is read at most once per coarse tick for drops: the times may lag the last drop by a

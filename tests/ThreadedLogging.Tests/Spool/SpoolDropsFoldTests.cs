@@ -101,7 +101,7 @@ public sealed class SpoolDropsFoldTests
         drops.TakeNotices(taken);
         var aged = Assert.Single(taken, n => n.Message.EndsWith("older than MaxBufferAge in the spool", StringComparison.Ordinal));
         Assert.Equal(5L, aged.Properties.Single(p => p.Key == "DroppedCount").Value); // was 1005
-        Assert.Equal("Aged", aged.Properties.Single(p => p.Key == SpoolDrops.ReasonProperty).Value);
+        Assert.Equal("Aged", aged.Properties.Single(p => p.Key == QueueDrops.ReasonProperty).Value);
     }
 
     [Theory]
