@@ -296,6 +296,14 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         return new HandshakeWatch(stream, handshakes.Length, exchange => BeginStall(watched, handshakes[exchange]), answered => EndStall(watched, answered));
     }
 
+    /// <summary>
+    /// The last stall of a proxy's CONNECT (<see cref="_tunnel"/>, kept when it failed) if it is not <paramref name="before"/>,
+    /// the one kept when a send began: a stall begun during that send. Before, a CONNECT that stalled and failed in an
+    /// earlier attempt was named by a later send the connect's timeout ended for another reason ("the proxy did not answer
+    /// the CONNECT" when it had).
+    /// </summary>
+    private Stall? TunnelStallSince(Stall? before) => _tunnel.LastStall is { } stall && !ReferenceEquals(stall, before) ? stall : null;
+
     /// <summary>The scheme of the proxy the sink's requests go through (<c>http</c>, <c>https</c>, <c>socks5</c> …), or null when they go direct.</summary>
     private string? ProxyScheme() => ProxySchemeOf(
         _handler.UseProxy ? _handler.Proxy ?? HttpClient.DefaultProxy : null,
@@ -448,6 +456,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.RequestTimeout);
         var send = new BatchSend();
+        var tunnelStallBefore = _tunnel.LastStall; // a proxy's CONNECT stall of an earlier attempt, which this one's error must not name
         _sending[send] = 0;
         try
         {
@@ -485,9 +494,11 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
             // (it was said "No answer within 600 s" after 10 s, when no request had gone out).
             return new SendResult(SendOutcome.Transient, Error: timeout.IsCancellationRequested
                 ? $"No answer within {_options.RequestTimeout.TotalSeconds} s"
-                : (send.LastStall ?? _tunnel.LastStall) is { } stall // its own connect's, else a proxy's CONNECT's (whose is not known)
+                : (send.LastStall ?? TunnelStallSince(tunnelStallBefore)) is { } stall // its own connect's, else a proxy's CONNECT's (whose is not known) begun since it started
                     ? $"No connection to {stall.To} within {ConnectTimeout.TotalSeconds} s ({stall.Why})"
-                    : $"No connection to {_options.Host} within {ConnectTimeout.TotalSeconds} s (the network did not answer the connection attempt or its DNS lookup)");
+                    : ProxyScheme() is null
+                        ? $"No connection to {_options.Host} within {ConnectTimeout.TotalSeconds} s (the network did not answer the connection attempt or its DNS lookup)"
+                        : $"No connection to {_options.Host} within {ConnectTimeout.TotalSeconds} s (the connection through the proxy was not set up)");
         }
         catch (HttpRequestException e) when (e is { HttpRequestError: HttpRequestError.ProxyTunnelError, StatusCode: HttpStatusCode.ProxyAuthenticationRequired or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden })
         {

@@ -35,6 +35,108 @@ public sealed class ConnectTimeoutTests
     }
 
     /// <summary>
+    /// https through a proxy whose first connection never answers the CONNECT (a stall, said), then answers the next one's
+    /// only in part ("HTTP/1.1 200" and nothing more: no stall, its first byte came): the second send, ended by the connect's
+    /// timeout, named the first attempt's stall, kept by the sink, "the proxy did not answer the CONNECT", when it had.
+    /// </summary>
+    [Fact(Timeout = 120_000)]
+    public async Task Send_ProxyStalledAConnectBefore_ALaterTimeoutDoesNotNameThatStall()
+    {
+        using var proxy = new HalfAnsweringProxy();
+        await using var server = await LoopbackServer.StartAsync();
+        ThreadedHttpHandler? handler = null;
+        var failedTwice = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var errors = new List<string?>();
+        using var failures = new SendFailures(() =>
+        {
+            if (Volatile.Read(ref handler) is { } h)
+            {
+                lock (errors)
+                {
+                    errors.Add(h.Statistics.LastError);
+                    if (errors.Count == 2)
+                    {
+                        failedTwice.TrySetResult();
+                    }
+                }
+            }
+        });
+        handler = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o =>
+        {
+            o.Host = "127.0.0.1:9"; // never reached: the tunnel is never set up
+            o.Secure = true;
+            o.Proxy = $"http://{proxy.Host}";
+            o.LevelPollInterval = TimeSpan.Zero;
+            o.RequestTimeout = TimeSpan.FromMinutes(10);
+            o.MinRetryDelay = TimeSpan.FromMilliseconds(1);
+            o.MaxRetryDelay = TimeSpan.FromMilliseconds(1);
+            o.ShutdownTimeout = TimeSpan.Zero;
+        }));
+        await using (handler)
+        {
+            handler.CreateLogger("App").LogInformation("through the proxy");
+            _ = handler.FlushAsync();
+            await failedTwice.Task;
+        }
+
+        Assert.Equal($"No connection to {proxy.Host} within 10 s (the proxy did not answer the CONNECT)", errors[0]);
+        Assert.Equal("No connection to 127.0.0.1:9 within 10 s (the connection through the proxy was not set up)", errors[1]);
+    }
+
+    /// <summary>
+    /// A proxy on loopback that takes every connection: the first it never answers; each later one gets the first line of a
+    /// CONNECT's answer, cut short, and nothing more. The connections stay open until it is disposed.
+    /// </summary>
+    private sealed class HalfAnsweringProxy : IDisposable
+    {
+        private readonly System.Net.Sockets.TcpListener _listener = new(System.Net.IPAddress.Loopback, 0);
+        private readonly List<System.Net.Sockets.Socket> _accepted = [];
+
+        public HalfAnsweringProxy()
+        {
+            _listener.Start();
+            _ = AcceptAsync();
+        }
+
+        public string Host => $"127.0.0.1:{((System.Net.IPEndPoint)_listener.LocalEndpoint).Port}";
+
+        public void Dispose()
+        {
+            _listener.Stop();
+            lock (_accepted)
+            {
+                _accepted.ForEach(socket => socket.Dispose());
+            }
+        }
+
+        private async Task AcceptAsync()
+        {
+            try
+            {
+                while (true)
+                {
+                    var socket = await _listener.AcceptSocketAsync();
+                    int count;
+                    lock (_accepted)
+                    {
+                        _accepted.Add(socket);
+                        count = _accepted.Count;
+                    }
+
+                    if (count > 1)
+                    {
+                        await socket.SendAsync("HTTP/1.1 200"u8.ToArray()); // the rest never comes
+                    }
+                }
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException)
+            {
+                // Stopped, or the client went.
+            }
+        }
+    }
+
+    /// <summary>
     /// A handler sending to <paramref name="host"/> (over https when <paramref name="secure"/>), no level poll, a request
     /// timeout and a backoff of minutes (the connect's own timeout, 10 s, ends the send first), logs
     /// <paramref name="message"/> and flushes: its <c>LastError</c> once the send failed (said on the worker, SendFailed).
