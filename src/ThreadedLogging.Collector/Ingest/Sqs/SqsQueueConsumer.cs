@@ -52,6 +52,9 @@ internal sealed class SqsQueueConsumer(
     // The statistics count every failure (statistics.Error).
     private readonly LogRateLimiter _failureLines = new(OverloadLogInterval, time);
 
+    // Messages the store asked to retry later (110), each said once, at most once a minute per queue.
+    private readonly LogRateLimiter _retryLaterLines = new(OverloadLogInterval, time);
+
     // Failed receives (101), said at most once a minute per kind of failure; the receive that works after them says so (109), at once after a 101, else at most once a minute.
     private readonly SqsReceiveFailures _receiveFailures = new(time);
     private string? _url = queue.Url;
@@ -326,8 +329,14 @@ internal sealed class SqsQueueConsumer(
                 // The store cannot take this batch now, for a reason that passes (PostgreSQL: a day of it that retention is
                 // detaching, for as long as older transactions run): as when it is unavailable, the message is good and must not
                 // reach MaxReceiveCount meanwhile, however long that lasts. Its writes work: the write state is not told.
-                _untried.Untried(message.MessageId);
-                StoreFailed(message, tries, e);
+                // Said once per message (its first such receive; it comes back every Retry-After while the day is detached),
+                // at most once a minute per queue: a normal race, not a failure of the store (103).
+                var key = queue.Label;
+                if (_untried.Untried(message.MessageId) && _retryLaterLines.TryAcquire(ref key, out var suppressed))
+                {
+                    SqsIngestLog.RetryLater(logger, message.MessageId ?? string.Empty, queue.Label, RetryAfter(later), later.Message, suppressed);
+                }
+
                 return (Handled.RetryLater, later);
             }
 

@@ -30,12 +30,12 @@ internal sealed class SqsUntriedReceives(TimeProvider time)
         }
     }
 
-    /// <summary>Counts one more receive of <paramref name="messageId"/> that left it untried.</summary>
-    public void Untried(string? messageId)
+    /// <summary>Counts one more receive of <paramref name="messageId"/> that left it untried; true when it is the first counted (or not counted: too many remembered).</summary>
+    public bool Untried(string? messageId)
     {
         if (messageId is null)
         {
-            return;
+            return true;
         }
 
         var now = time.GetTimestamp();
@@ -44,7 +44,7 @@ internal sealed class SqsUntriedReceives(TimeProvider time)
             if (_left.TryGetValue(messageId, out var left))
             {
                 _left[messageId] = (left.Count + 1, now);
-                return;
+                return false;
             }
 
             if (_left.Count >= MaxMessages)
@@ -59,11 +59,12 @@ internal sealed class SqsUntriedReceives(TimeProvider time)
 
                 if (_left.Count >= MaxMessages)
                 {
-                    return;
+                    return true;
                 }
             }
 
             _left[messageId] = (1, now);
+            return true;
         }
     }
 
