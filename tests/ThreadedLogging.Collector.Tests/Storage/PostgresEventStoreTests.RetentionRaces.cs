@@ -34,6 +34,51 @@ public sealed partial class PostgresEventStoreTests
     }
 
     [Fact]
+    public async Task Append_BatchKeyGoneAtEachRead_RefusedRetryLaterAfterMaxAttempts()
+    {
+        // The race above at every attempt: the claim meets the key, the read of its answer finds none. Nothing real repeats it
+        // on demand; a row-level security policy of the real server does (the key's row, received long ago, hidden from reads
+        // but not from the claim's conflict), for a role that is not a superuser (a superuser bypasses row security).
+        var role = $"tl_rls_{Guid.NewGuid():N}";
+        var database = PostgresDatabase.Create();
+        try
+        {
+            await using (var admin = NpgsqlDataSource.Create(database.ConnectionString()))
+            {
+                await using var create = admin.CreateCommand($"CREATE ROLE {role} LOGIN PASSWORD '{PostgresServer.Password}'; ALTER DATABASE {database.Name} OWNER TO {role}");
+                await create.ExecuteNonQueryAsync();
+            }
+
+            await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(database.ConnectionString()) { Username = role }.ConnectionString);
+            await using var store = new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
+            await store.InitializeAsync(CancellationToken.None);
+            await store.AppendAsync(new EventBatch("k", [Event(1)]), CancellationToken.None);
+            await using (var hide = dataSource.CreateCommand(
+                "UPDATE batches SET received = 0; ALTER TABLE batches ENABLE ROW LEVEL SECURITY; ALTER TABLE batches FORCE ROW LEVEL SECURITY; "
+                + "CREATE POLICY claims ON batches FOR INSERT WITH CHECK (true); CREATE POLICY recent ON batches FOR SELECT USING (received > 0)"))
+            {
+                await hide.ExecuteNonQueryAsync();
+            }
+
+            // The bound is on a hang: before, the append claimed the key and read it again for ever.
+            var refused = await Assert.ThrowsAsync<IngestRejectedException>(
+                () => store.AppendAsync(new EventBatch("k", [Event(1)]), CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(1)));
+
+            Assert.Equal((StatusCodes.Status503ServiceUnavailable, true), (refused.StatusCode, refused.IsRetryLater));
+            Assert.Equal(IngestEndpoint.StoreRetryAfterSeconds, refused.RetryAfterSeconds);
+            Assert.Equal("the batch key was removed by retention as its answer was read, at each of 5 attempts; retry later", refused.Message);
+            Assert.Single((await store.QueryAsync(new EventQuery(), CancellationToken.None)).Events);
+        }
+        finally
+        {
+            await database.DisposeAsync();
+            await using var server = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(database.ConnectionString()) { Database = "postgres" }.ConnectionString);
+            await using var drop = server.CreateCommand($"DROP ROLE IF EXISTS {role}");
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+
+    [Fact]
     public async Task Append_LateEventForADayRetentionIsDetaching_Refused503NamingTheDay_StoredOnceTheDayIsGone()
     {
         var now = T0.AddDays(40);

@@ -155,7 +155,12 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
 
                 // The batch key it met was removed (by retention: past MaxAge) before its answer was read: the batch is new
                 // again, as it would have been a moment later, and the next attempt claims it. A key claimed now is not
-                // retention's to remove, so this happens once.
+                // retention's to remove (unless a collector that claims it has a clock behind by more than MaxAge): bounded
+                // as the other races are; after that the client sends the batch again later (503).
+                if (attempt >= MaxAttempts)
+                {
+                    throw IngestRejectedException.RetryLater($"the batch key was removed by retention as its answer was read, at each of {MaxAttempts} attempts; retry later");
+                }
             }
             catch (PostgresException e) when (attempt < MaxAttempts && IsRetriedHere(e))
             {
