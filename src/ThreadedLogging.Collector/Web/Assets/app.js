@@ -39,11 +39,16 @@ function crumbs(state) {
 }
 
 let signedIn = false;
+// The sign-in form stands in for the page (signed out, or the session ended): nothing is shown or asked for until it is
+// used. Back and forward after "Sign out" rendered the views they went to, and every request of theirs was refused
+// (401), said beside the form as "Your session has ended" and "Could not load users: missing API key: …".
+let awaitingSignIn = false;
 
 /** Shows the sign-in form (required: there is no other way in; optional: an admin sign-in the user may cancel). */
 function showSignIn(shown, optional = false) {
   // Signed out (or the session ended): the hidden page must not go on receiving events. Signing in renders again.
   if (shown && !optional) leaveTimeline();
+  awaitingSignIn = shown && !optional;
   $("sign-in").hidden = !shown;
   $("main").hidden = shown;
   $("sign-in-cancel").hidden = !optional;
@@ -81,6 +86,8 @@ function move(step) {
 }
 
 function keyboard(event) {
+  // The sign-in form's keys are its own: j, k and Enter walked and opened the hidden list's rows.
+  if (awaitingSignIn) return;
   const typing = event.target.closest("input, select, textarea");
   if (event.key === "Escape") {
     if (typing) { event.target.blur(); return; }
@@ -111,8 +118,10 @@ function wire() {
   wireDetail();
   wireLevels();
   wireAlerts();
-  window.addEventListener("popstate", render);
-  window.addEventListener("statechange", render);
+  // Signed out, the address still follows back and forward; signing in shows the view it names then (start).
+  const shownUnlessSignedOut = () => (awaitingSignIn ? undefined : render());
+  window.addEventListener("popstate", shownUnlessSignedOut);
+  window.addEventListener("statechange", shownUnlessSignedOut);
   document.addEventListener("keydown", keyboard);
   document.addEventListener("click", (event) => {
     const link = event.target.closest("a[data-nav]");

@@ -1,0 +1,56 @@
+using ThreadedLogging.Collector.Tests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace ThreadedLogging.Collector.Tests.Web.Browser;
+
+/// <summary>
+/// Signed out, back and forward only move the address: nothing is asked of the API (every request would be refused), and
+/// the form says nothing of a session that ended. Signing in then shows the view the address names.
+/// </summary>
+public sealed class SignedOutNavigationConsoleTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
+{
+    [Fact]
+    public async Task BackAndForward_AfterSignOut_NoRefusedRequestsNoSessionEndedAndSignInShowsTheView()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:ReadApiKey=read-secret-key-0123");
+        await Http.PostStoredAsync(collector.Client, "log/bob", Http.Envelope(null,
+            new { level = "Error", message = "card declined", timestamp = DateTimeOffset.UtcNow.AddMinutes(-5), sequence = 1 }));
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        var refused = new List<string>();
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                lock (refused)
+                {
+                    refused.Add(response.Status + " " + response.Url);
+                }
+            }
+        };
+        await page.GotoAsync(collector.BaseAddress.ToString());
+        await page.Locator("#sign-in-key").FillAsync("read-secret-key-0123");
+        await page.Locator("#sign-in-key").PressAsync("Enter");
+        await page.Locator("#users-table tbody tr a.open-user", new() { HasText = "bob" }).ClickAsync();
+        await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(1);
+        await page.Locator("#sign-out").ClickAsync();
+        await Expect(page.Locator("#sign-in")).ToBeVisibleAsync();
+        await Expect(page.Locator("#status")).ToHaveTextAsync("Signed out");
+
+        await page.GoBackAsync();
+        await Expect(page).ToHaveURLAsync(collector.BaseAddress.ToString());
+        await page.GoForwardAsync();
+        await Expect(page).ToHaveURLAsync(collector.BaseAddress + "?user=bob");
+        // A request made meanwhile would have been sent by now: the sign-in's own round trip goes after any of them.
+        await page.Locator("#sign-in-key").FillAsync("read-secret-key-0123");
+        await page.Locator("#sign-in-key").PressAsync("Enter");
+        await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#crumbs")).ToHaveTextAsync("Users › bob");
+
+        // Before: the users list's and then bob's requests were refused (401), the form said "Your session has ended: sign
+        // in again…" after a sign-out, and the status "Could not load users: missing API key: …".
+        Assert.Empty(refused);
+        await Expect(page.Locator("#sign-in-error")).ToHaveTextAsync("");
+        Assert.Empty(dialogs);
+    }
+}
