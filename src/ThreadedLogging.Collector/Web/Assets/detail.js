@@ -1,7 +1,7 @@
 // Event detail: everything an event holds, as text (pre-formatted JSON for nested values), and its context.
 import { getJson, toJson, numberText, fromRoot } from "./api.js";
 import { $, el, clear, text, status, timeCell, localTime, excerpt, exceptionLine, shortVersion, copyText } from "./dom.js";
-import { change, open, timelineOf, readState, conditionText, kindOf, toUrl, range, sourcePatch, versionFilter, PRESETS } from "./state.js";
+import { change, open, timelineOf, readState, conditionText, kindOf, toUrl, range, sourcePatch, versionFilter, badEvent, PRESETS } from "./state.js";
 import { captureControls } from "./levels.js";
 import { reachSlots, showReach } from "./reach.js";
 
@@ -26,6 +26,14 @@ export async function showDetail(state) {
   if (copied && copied.id !== state.event) forgetCopy();
   if (!state.event) { panel.hidden = true; current = null; loading = null; return; }
   panel.hidden = false;
+  const bad = badEvent(state);
+  if (bad) {
+    current = null;
+    loading = null;
+    text($("detail-title"), "Event");
+    clear($("detail-body")).appendChild(el("p", { className: "error", role: "alert" }, `Could not load event ${state.event}: ${bad}`));
+    return;
+  }
   const controller = new AbortController();
   loading = controller;
   shown ??= { id: state.event, controller: new AbortController() };

@@ -179,6 +179,18 @@ export function kindOf(e) {
   return kind.length > 0 && kind.length <= MaxTemplate ? kind : null;
 }
 
+/** The largest event id: a signed 64-bit number, as the API's /api/events/{id} takes it. */
+const MaxEventId = 9223372036854775807n;
+
+/**
+ * Why the link's open event (event=) is no event id, or "" when it is one (or none): a link pasted in parentheses
+ * carried "1883…825)" and the detail said "no endpoint at /api/events/1883…825)", as if the collector lacked the API.
+ */
+export function badEvent(state) {
+  if (!state.event || (/^[0-9]{1,19}$/.test(state.event) && BigInt(state.event) <= MaxEventId)) return "";
+  return `the link's event '${state.event}' is no event id (digits only, up to ${MaxEventId})`;
+}
+
 /** Why the link's users window (window=) cannot be used, or "" when it can (not "the collector cannot be reached"). */
 export function badWindow(state) {
   if (!state.window || (SPANS[state.window] && state.window !== "15m")) return "";

@@ -58,4 +58,42 @@ public sealed class BadLinkParameterTests(ChromiumFixture chromium) : IClassFixt
         await Expect(page.Locator("#users-table tbody tr")).ToHaveCountAsync(1);
         Assert.Empty(dialogs);
     }
+
+    [Theory]
+    [InlineData(")")] // a link pasted inside parentheses: the closing one taken into the address
+    [InlineData(".")]
+    [InlineData("0")] // 20 digits: past the largest id
+    public async Task Detail_LinkWithEventIdCutOrEdited_SaysWhichWithoutAskingTheApi(string added)
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        await Http.PostStoredAsync(collector.Client, "log/sam", Http.Envelope(null,
+            new { level = "Error", message = "card declined", timestamp = DateTimeOffset.UtcNow.AddMinutes(-5), sequence = 1 }));
+        var id = (await collector.EventsAsync("user=sam")).Single().GetProperty("id").GetRawText();
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        var refused = new List<string>();
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                lock (refused)
+                {
+                    refused.Add(response.Status + " " + response.Url);
+                }
+            }
+        };
+
+        await page.GotoAsync(collector.BaseAddress + "?user=sam&event=" + id + Uri.EscapeDataString(added));
+
+        // Before: "Could not load event 1883…): no endpoint at /api/events/1883…)", as if the collector lacked the API (a 404).
+        await Expect(page.Locator("#detail-body")).ToHaveTextAsync($"Could not load event {id}{added}: the link's event '{id}{added}' is no event id (digits only, up to 9223372036854775807)");
+        await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#status")).ToHaveTextAsync("1 event");
+        Assert.Empty(refused);
+
+        // The row's own link opens it.
+        await page.Locator("#events-table tbody tr a.open-event").ClickAsync();
+        await Expect(page.Locator("#detail-title")).ToContainTextAsync("Error · ");
+        Assert.Empty(dialogs);
+    }
 }
