@@ -48,7 +48,9 @@ public sealed class SqsPostgresRetentionTests(SqsEmulatorFixture sqs) : IClassFi
         using var data = new TempDirectory();
         var (name, url) = await sqs.CreateQueueAsync("detaching");
         using var client = sqs.CreateClient();
-        var created = old.AddHours(1).ToUnixTimeMilliseconds() / 1000m;
+        // Late, of the day being detached: event 1's instant, that day whatever the hour (an hour after it was the next day
+        // from 23:00 UTC on, a day with no partition: stored at once, never refused).
+        var created = old.ToUnixTimeMilliseconds() / 1000m;
         await client.SendMessageAsync(new SendMessageRequest { QueueUrl = url, MessageBody = $$"""{"msg":"late","levelno":20,"created":{{created.ToString(CultureInfo.InvariantCulture)}}}""" });
         var options = new SqsIngestOptions { ReceiversPerQueue = 1, WaitTimeSeconds = 1, VisibilityTimeoutSeconds = 30, MaxReceiveCount = 1 };
         await using var run = await SqsConsumerRun.StartAsync(sqs, client, name, data.Path, TimeProvider.System, store, options: options);
