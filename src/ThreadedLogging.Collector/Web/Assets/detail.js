@@ -339,8 +339,13 @@ function filterable(key, value) {
   return el("span", {}, String(value), " ", button);
 }
 
+/**
+ * The API's condition ("Name=value") for a property, or null when it has none: a name the API refuses, or one holding
+ * '=' (the API ends a name at its first '=', so "header=x-trace" = "on" read as "header" = "x-trace=on": the button
+ * listed no event, not even the one it was pressed on).
+ */
 function conditionOf(props, name, value) {
-  if (name.length === 0 || name.length > 200 || /[\u0000-\u001f\u007f-\u009f]/.test(name)) return null;
+  if (name.length === 0 || name.length > 200 || name.includes("=") || /[\u0000-\u001f\u007f-\u009f]/.test(name)) return null;
   if (typeof value === "string") return value.length <= 1000 ? name + "=" + value : null;
   if (typeof value === "number") return name + "=" + numberText(props, name);
   if (typeof value === "boolean" || value === null) return name + "=" + String(value);

@@ -122,4 +122,35 @@ public sealed class PropertyFilterConsoleTests(ChromiumFixture chromium) : IClas
         var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/alice", Http.Utf8(body), "application/json");
         Assert.True(status == HttpStatusCode.OK, text);
     }
+
+    [Fact]
+    public async Task Detail_PropertyNameWithAnEqualsSign_HasNoFilterButton()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var clef = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["@t"] = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O"),
+            ["@mt"] = "Header {Name} seen",
+            ["Name"] = "x-trace",
+            ["header=x-trace"] = "on",
+            ["UserName"] = "ines",
+        });
+        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events/raw", Http.Utf8(clef + "\n"), "application/vnd.serilog.clef");
+        Assert.True(status == HttpStatusCode.Created || status == HttpStatusCode.OK, text);
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        var rows = page.Locator("#events-table tbody tr");
+        await page.GotoAsync(collector.BaseAddress + "?user=ines");
+        await Expect(rows).ToHaveCountAsync(1);
+        await rows.First.ClickAsync();
+
+        var props = page.Locator("#detail-body table.props tr");
+        ILocator Row(string name) => props.Filter(new() { Has = page.Locator("th").GetByText(name, new() { Exact = true }) });
+        await Expect(Row("Name").Locator("button.property-filter")).ToHaveCountAsync(1);
+        // Before: a "filter" button that listed "header = x-trace=on", which the API reads as the property "header" equal to
+        // "x-trace=on" (a name ends at the first '='): "No events for ines with header = x-trace=on" beside the event itself.
+        await Expect(Row("header=x-trace")).ToHaveCountAsync(1);
+        await Expect(Row("header=x-trace").Locator("button.property-filter")).ToHaveCountAsync(0);
+        Assert.Empty(dialogs);
+    }
 }
