@@ -70,7 +70,7 @@ public sealed class SqsPostgresRetentionTests(SqsEmulatorFixture sqs) : IClassFi
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Information, said.Level);
         Assert.StartsWith("SQS message ", said.Message, StringComparison.Ordinal);
         Assert.Contains(
-            $" left in the queue, to be stored when received again in 5 s (not a try): events of {old.AddHours(1):yyyy-MM-dd} (UTC) cannot be stored while retention removes that day; retry later (0 more messages left so",
+            $" left in the queue, to be stored when received again in 5 s (not a try): events of {old:yyyy-MM-dd} (UTC) cannot be stored while retention removes that day; retry later (0 more messages left so",
             said.Message,
             StringComparison.Ordinal);
     }
