@@ -4,13 +4,16 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using ThreadedLogging.Collector.Diagnostics;
+using ThreadedLogging.Collector.Ingest;
 using ThreadedLogging.Collector.Ingest.Formats;
 
 namespace ThreadedLogging.Collector.Responses;
 
 /// <summary>
 /// Reads the JSON body of a change (a level rule, an alert rule); a body that is not one gets its reason: the framework's
-/// own binding answered 400 or 415 with an empty body.
+/// own binding answered 400 or 415 with an empty body. A body labelled with another charset than UTF-8 is read as ingest
+/// reads one (<see cref="BodyCharset"/>): the framework's reader took the label alone, so UTF-8 labelled iso-8859-1 was
+/// stored garbled, windows-1252 refused, and a byte that is not text in the charset stored as '?'.
 /// </summary>
 internal static class JsonRequestBody
 {
@@ -26,18 +29,28 @@ internal static class JsonRequestBody
             return (null, ErrorResults.Create(StatusCodes.Status415UnsupportedMediaType, $"unsupported Content-Type '{LoggedText.Of(request.ContentType)}' (application/json)"));
         }
 
-        var json = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var services = request.HttpContext.RequestServices;
+        var type = (JsonTypeInfo<T>)services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions.GetTypeInfo(typeof(T));
+        var charset = BodyCharset.Of(request.ContentType);
         try
         {
-            return (await request.ReadFromJsonAsync((JsonTypeInfo<T>)json.GetTypeInfo(typeof(T)), cancellationToken), null);
+            if (BodyCharset.IsUtf8(charset))
+            {
+                return (await request.ReadFromJsonAsync(type, cancellationToken), null);
+            }
+
+            var limit = services.GetRequiredService<CollectorOptions>().MaxRequestBodyBytes;
+            using var received = await RequestBodyReader.ReadLimitedAsync(request.Body, limit, decompressed: false, request.ContentLength, budget: null, sender: null, cancellationToken);
+            using var utf8 = BodyCharset.ToUtf8(received, charset, limit, budget: null, sender: null);
+            return (JsonSerializer.Deserialize(utf8.Span, type), null);
         }
         catch (JsonException e)
         {
             return (null, ErrorResults.Create(StatusCodes.Status400BadRequest, $"the body is not {what}: {JsonErrorText.Of(e)}"));
         }
-        catch (InvalidOperationException e)
+        catch (IngestRejectedException e)
         {
-            return (null, ErrorResults.Create(StatusCodes.Status415UnsupportedMediaType, e.Message)); // a charset it cannot read
+            return (null, ErrorResults.Create(e.StatusCode, e.Message)); // 415 an unknown charset, 400 a byte not text in it, 413
         }
         catch (BadHttpRequestException e)
         {

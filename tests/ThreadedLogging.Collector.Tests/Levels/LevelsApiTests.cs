@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using ThreadedLogging.Collector.Tests.Support;
 
@@ -135,6 +136,39 @@ public sealed class LevelsApiTests
 
         Assert.Equal(expected, status);
         Assert.Contains(reason, Http.Error(text), StringComparison.Ordinal);
+        Assert.Empty((await collector.GetJsonAsync("api/levels")).GetProperty("rules").EnumerateArray());
+    }
+
+    /// <summary>
+    /// A body in another charset is read as ingest reads one (BodyCharset): valid UTF-8 as UTF-8 whatever the label, another
+    /// charset .NET decodes strictly. Before, the framework's reader took the label alone: UTF-8 labelled iso-8859-1 was stored
+    /// garbled ('cafÃ©'), windows-1252 refused 415, a byte that is not us-ascii stored as '?'.
+    /// </summary>
+    [Theory]
+    [InlineData("iso-8859-1", "utf-8", "café 日本")] // UTF-8 bytes, labelled otherwise
+    [InlineData("windows-1252", "windows-1252", "café €")] // 0xE9 0x80
+    [InlineData("iso-8859-1", "iso-8859-1", "café")] // 0xE9: not UTF-8
+    public async Task Post_BodyInAnotherCharset_ReadAsIngestReadsIt(string label, string bytesIn, string user)
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var body = CodePagesEncodingProvider.Instance.GetEncoding(bytesIn) ?? Encoding.GetEncoding(bytesIn);
+
+        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "api/levels", body.GetBytes($$"""{"user":"{{user}}","level":"Debug","duration":"01:00:00"}"""), $"application/json; charset={label}");
+
+        Assert.Equal((HttpStatusCode.Created, user), (status, JsonDocument.Parse(text).RootElement.GetProperty("user").GetString()));
+    }
+
+    [Theory]
+    [InlineData("us-ascii", HttpStatusCode.BadRequest, "body is not valid us-ascii (Content-Type charset 'us-ascii')")]
+    [InlineData("x-nope", HttpStatusCode.UnsupportedMediaType, "unsupported charset 'x-nope' in Content-Type (utf-8, or one .NET decodes: iso-8859-1, windows-1252, utf-16, …)")]
+    public async Task Post_BodyNotTextInItsCharset_4xxAsIngest(string label, HttpStatusCode expected, string reason)
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var body = Encoding.Latin1.GetBytes("""{"user":"café","level":"Debug","duration":"01:00:00"}"""); // 0xE9: neither UTF-8 nor us-ascii
+
+        var (status, text) = await Http.SendAsync(collector.Client, HttpMethod.Post, "api/levels", body, $"application/json; charset={label}");
+
+        Assert.Equal((expected, reason), (status, Http.Error(text)));
         Assert.Empty((await collector.GetJsonAsync("api/levels")).GetProperty("rules").EnumerateArray());
     }
 
