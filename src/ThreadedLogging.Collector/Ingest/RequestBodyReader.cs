@@ -212,35 +212,13 @@ internal static class RequestBodyReader
             throw Malformed("deflate", "not a zlib stream (RFC 1950), or its data does not match its Adler-32", e);
         }
 
-        if (adler != Adler32(data.Span))
+        if (adler != Adler32.Of(data.Span))
         {
             data.Dispose();
             throw Malformed("deflate", "the stream is cut short or followed by other data (its last 4 bytes are not the Adler-32 of its data)");
         }
 
         return data;
-    }
-
-    /// <summary>RFC 1950's checksum (zlib's trailer), in blocks of 5552 bytes: the most before the sums can overflow 32 bits.</summary>
-    private static uint Adler32(ReadOnlySpan<byte> data)
-    {
-        const uint Modulus = 65521;
-        uint a = 1, b = 0;
-        while (!data.IsEmpty)
-        {
-            var block = data[..Math.Min(data.Length, 5552)];
-            foreach (var value in block)
-            {
-                a += value;
-                b += a;
-            }
-
-            a %= Modulus;
-            b %= Modulus;
-            data = data[block.Length..];
-        }
-
-        return (b << 16) | a;
     }
 
     private static IngestRejectedException Malformed(string coding, string reason, Exception? inner = null) =>

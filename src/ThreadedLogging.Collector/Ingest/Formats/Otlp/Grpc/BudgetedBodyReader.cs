@@ -14,7 +14,7 @@ namespace ThreadedLogging.Collector.Ingest.Formats.Otlp.Grpc;
 /// examines what has arrived without consuming it until the message is complete (Kestrel's HTTP/2 flow control opens the
 /// window for what was examined), so what it holds is every byte received so far, and the <c>byte[]</c> it then hands to
 /// <see cref="OtlpGrpcLogsService"/> is the same message; every byte received is therefore kept taken until the call ends,
-/// and a message inflated by <c>grpc-encoding: gzip</c> takes its larger size (<see cref="HoldMessage"/>). Past the budget
+/// and a message inflated by <c>grpc-encoding</c> <c>gzip</c> or <c>deflate</c> takes its larger size (<see cref="HoldMessage"/>). Past the budget
 /// the read fails with RESOURCE_EXHAUSTED and a <c>RetryInfo</c>, which the framework answers (its trailers merged), before
 /// the rest of the message is held.
 /// <para>

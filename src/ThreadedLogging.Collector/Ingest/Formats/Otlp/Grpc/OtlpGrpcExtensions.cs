@@ -42,7 +42,7 @@ internal static class OtlpGrpcExtensions
         builder.Services.AddGrpc(options =>
         {
             options.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, collector.MaxRequestBodyBytes); // a backstop: BudgetedBodyReader refuses first, naming the setting
-            options.CompressionProviders = [new CappedGzipProvider(collector.MaxRequestBodyBytes)];
+            options.CompressionProviders = [CappedCompressionProvider.Gzip(collector.MaxRequestBodyBytes), CappedCompressionProvider.Deflate(collector.MaxRequestBodyBytes)];
         });
         return all;
     }

@@ -35,7 +35,7 @@ internal sealed class OtlpGrpcLogsService(IngestEndpoint endpoint, OtlpProtobufD
         }
 
         // The message's bytes were taken from Collector:MaxReceivingBytes as they were read (BudgetedBodyReader, put there by
-        // OtlpGrpcExtensions.MapOtlpGrpc); one that grpc-encoding: gzip inflated takes its larger size now, or is refused 429.
+        // OtlpGrpcExtensions.MapOtlpGrpc); one that grpc-encoding gzip or deflate inflated takes its larger size now, or is refused 429.
         var received = context.GetHttpContext().Features.Get<IRequestBodyPipeFeature>() as BudgetedBodyReader;
         var outcome = await endpoint.RunAsync(decoder, string.Empty, batchKey: null,
             _ =>
