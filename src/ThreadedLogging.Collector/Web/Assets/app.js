@@ -47,13 +47,31 @@ let awaitingSignIn = false;
 /** Shows the sign-in form (required: there is no other way in; optional: an admin sign-in the user may cancel). */
 function showSignIn(shown, optional = false) {
   // Signed out (or the session ended): the hidden page must not go on receiving events. Signing in renders again.
-  if (shown && !optional) leaveTimeline();
+  if (shown && !optional) { leaveTimeline(); forgetShown(); }
   awaitingSignIn = shown && !optional;
   $("sign-in").hidden = !shown;
   $("main").hidden = shown;
   $("sign-in-cancel").hidden = !optional;
   $("sign-out").hidden = shown || !signedIn;
   if (shown) $("sign-in-key").focus();
+}
+
+/**
+ * Signed out (or the session ended): what the views showed leaves the page, not only the view. Hidden, the users list,
+ * the open event's detail, the timeline's top values, the level rules and the alerts stayed in the page (its source, the developer tools of a
+ * shared machine) after "Sign out". Signing in asks for them again.
+ */
+function forgetShown() {
+  clear($("users-table").tBodies[0]);
+  $("users-empty").hidden = true;
+  $("users-more").hidden = true;
+  $("detail").hidden = true;
+  text($("detail-title"), "Event");
+  clear($("detail-body"));
+  for (const id of ["rules-table", "audit-table", "alerts-table", "alerts-audit-table"]) clear($(id).tBodies[0]);
+  // The timeline's own rows went with leaveTimeline; what it counted beside them (hidden there) goes too.
+  for (const id of ["top-values", "histogram-bars", "histogram-axis", "property-chips"]) clear($(id));
+  for (const id of ["histogram-caption", "events-empty"]) text($(id), "");
 }
 
 async function start() {

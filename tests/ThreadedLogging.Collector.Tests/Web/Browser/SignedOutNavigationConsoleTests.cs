@@ -53,4 +53,34 @@ public sealed class SignedOutNavigationConsoleTests(ChromiumFixture chromium) : 
         await Expect(page.Locator("#sign-in-error")).ToHaveTextAsync("");
         Assert.Empty(dialogs);
     }
+
+    [Fact]
+    public async Task SignOut_WithAnEventOpen_NothingOfTheEventsLeftInThePage()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:ReadApiKey=read-secret-key-0123");
+        await Http.PostStoredAsync(collector.Client, "log/bob", Http.Envelope(null,
+            new { level = "Error", message = "card 4111 declined", timestamp = DateTimeOffset.UtcNow.AddMinutes(-5), sequence = 1 }));
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        await page.GotoAsync(collector.BaseAddress.ToString());
+        await page.Locator("#sign-in-key").FillAsync("read-secret-key-0123");
+        await page.Locator("#sign-in-key").PressAsync("Enter");
+        await page.Locator("#users-table tbody tr a.open-user", new() { HasText = "bob" }).ClickAsync();
+        await page.Locator("#events-table tbody tr").First.ClickAsync();
+        await Expect(page.Locator("#detail-body .message")).ToHaveTextAsync("card 4111 declined");
+
+        await page.Locator("#sign-out").ClickAsync();
+        await Expect(page.Locator("#sign-in")).ToBeVisibleAsync();
+
+        // Before: hidden, but still in the page (its source, the developer tools of a shared machine): the open event's
+        // detail and the users list read before.
+        Assert.DoesNotContain("4111", await page.EvaluateAsync<string>("() => document.body.textContent"), StringComparison.Ordinal);
+        await Expect(page.Locator("#users-table tbody tr")).ToHaveCountAsync(0);
+
+        // Signing in again shows the event where it was.
+        await page.Locator("#sign-in-key").FillAsync("read-secret-key-0123");
+        await page.Locator("#sign-in-key").PressAsync("Enter");
+        await Expect(page.Locator("#detail-body .message")).ToHaveTextAsync("card 4111 declined");
+        Assert.Empty(dialogs);
+    }
 }
