@@ -47,13 +47,15 @@ internal static class BodyCharset
             return body;
         }
 
-        if (encoding.CodePage is not (1200 or 1201 or 12000 or 12001) && Utf8.IsValid(body.Span))
+        if (encoding.CodePage is not (1200 or 1201 or 12000 or 12001) && !Ascii.IsValid(body.Span) && Utf8.IsValid(body.Span))
         {
             // JSON has no charset parameter ("adding one has no effect on compliant recipients", RFC 8259 §11) and OTLP/JSON
             // is UTF-8 only: valid UTF-8 is read as UTF-8 whatever the label, so UTF-8 labelled iso-8859-1 is not garbled
             // nor UTF-8 labelled us-ascii refused. Every text body that comes here is JSON (NDJSON, CLEF: JSON a line; a form
             // body in another charset is 415 before). UTF-16 and UTF-32 are always read as labelled: JSON in them holds NUL
-            // bytes, valid UTF-8 that no JSON in UTF-8 holds.
+            // bytes, valid UTF-8 that no JSON in UTF-8 holds. Only UTF-8 with a byte past ASCII says it is UTF-8: bytes that
+            // are all ASCII are decoded as labelled, the same text in an ASCII-compatible charset, and the only reading of a
+            // 7-bit one (iso-2022-jp, hz-gb-2312: escape sequences in ASCII bytes, valid UTF-8 too).
             return body;
         }
 
