@@ -42,8 +42,6 @@ internal sealed class WholeBrotliStream(byte[] compressed, int length) : ReadOnl
         }
     }
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
-
     protected override void Dispose(bool disposing)
     {
         if (disposing)
