@@ -107,4 +107,29 @@ public sealed partial class PostgresEventStoreTests
         Assert.Equal(2, stored.Stored);
         Assert.Equal([2L, 3L, 4L], (await Store.QueryAsync(new EventQuery(), CancellationToken.None)).Events.Select(e => e.Sequence!.Value).Order());
     }
+
+    [Fact]
+    public async Task Append_ConnectionLostWhileAskingWhetherTheDayIsDetaching_StoreUnavailable()
+    {
+        // A store whose question "is that day being detached?" (asked after an insert found no partition) is held back.
+        var gate = new StatementGate(PostgresServer.Instance.Port, "i.inhdetachpending AND c.relname = ANY");
+        await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(_database!.ConnectionString()) { Port = gate.Port, Pooling = false }.ConnectionString);
+        await using var store = new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
+        await store.InitializeAsync(CancellationToken.None);
+        await store.AppendAsync(new EventBatch(null, [Event(1, at: T0)]), CancellationToken.None);
+        // Another collector's retention dropped the day this store has made: its insert finds no partition.
+        await using (var drop = _dataSource!.CreateCommand("DROP TABLE events_p20261124"))
+        {
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        var append = store.AppendAsync(new EventBatch(null, [Event(2, at: T0)]), CancellationToken.None);
+        await gate.Reached.WaitAsync(TimeSpan.FromMinutes(1)); // a bound on a hang, not a timing
+        await gate.CutAsync(); // the connection is lost while the question is asked, which PostgreSQL never gets
+        var failed = await Record.ExceptionAsync(() => append);
+
+        // Before: the raw NpgsqlException (a 500 "internal error", a try for SQS), thrown from inside the catch that asked.
+        var unavailable = Assert.IsType<EventStoreUnavailableException>(failed);
+        Assert.Equal("PostgreSQL cannot be reached", unavailable.FailureReason);
+    }
 }

@@ -40,9 +40,18 @@ internal sealed class StatementGate : IAsyncDisposable
     /// <summary>Passes the held statement on, and everything after it.</summary>
     public void Release() => _released.TrySetResult();
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Cuts every connection where it is, the held statement never passed on: as if the server went away then.</summary>
+    public ValueTask CutAsync() => StopAsync(release: false);
+
+    public ValueTask DisposeAsync() => StopAsync(release: true);
+
+    private async ValueTask StopAsync(bool release)
     {
-        Release();
+        if (release)
+        {
+            Release();
+        }
+
         await _stop.CancelAsync();
         _listener.Stop();
         lock (_connections)

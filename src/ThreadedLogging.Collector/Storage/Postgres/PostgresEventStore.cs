@@ -166,7 +166,7 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
             {
                 // A partition dropped by another collector's retention, two ids alike, or a deadlock: nothing
                 // was committed; try again (with partitions looked up afresh and new counters).
-                if (IsNoPartition(e) && await _partitions.DetachingAsync(rows.Select(r => r.Day), cancellationToken) is { } day)
+                if (IsNoPartition(e) && await DetachingDayAsync(rows, cancellationToken) is { } day)
                 {
                     // Retention is detaching that day (CONCURRENTLY: it waits for older transactions, for as long as they
                     // run). Until it is dropped no row can go into it, nor can it be made again: asking again now would
@@ -180,10 +180,29 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
             }
             catch (NpgsqlException e) when (IsUnavailable(e))
             {
-                throw new EventStoreUnavailableException($"PostgreSQL is unavailable: {e.Message}", e) { FailureReason = FailureReason(e) };
+                throw Unavailable(e);
             }
         }
     }
+
+    /// <summary>
+    /// The day of <paramref name="rows"/> that retention is detaching, if any: asked from a catch of the attempt, whose
+    /// sibling catch does not see what this throws, so a lost connection is made "unavailable" here.
+    /// </summary>
+    private async Task<int?> DetachingDayAsync((long Ms, int Day)[] rows, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _partitions.DetachingAsync(rows.Select(r => r.Day), cancellationToken);
+        }
+        catch (NpgsqlException e) when (IsUnavailable(e))
+        {
+            throw Unavailable(e);
+        }
+    }
+
+    private static EventStoreUnavailableException Unavailable(NpgsqlException e) =>
+        new($"PostgreSQL is unavailable: {e.Message}", e) { FailureReason = FailureReason(e) };
 
     /// <summary>What <c>/health</c>, open to anyone, says of a refused write: the SQLSTATE, never the server's address or message.</summary>
     private static string FailureReason(NpgsqlException e) => e switch
