@@ -11,6 +11,8 @@ public sealed class ChromiumFixture : IAsyncLifetime
 {
     public const string ExecutablePath = "/usr/bin/chromium";
 
+    private static readonly Lock PageErrorsLock = new();
+
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = null!;
@@ -26,6 +28,9 @@ public sealed class ChromiumFixture : IAsyncLifetime
         }
 
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        // Expect(…) retries until its condition holds, for 5 s by default: a time limit, which a page on a loaded 2-core CI
+        // machine can pass. A minute is a bound on a hang; an assertion that holds still passes as soon as it does.
+        Assertions.SetDefaultExpectTimeout(60_000);
         Directory.CreateDirectory(ScreenshotDirectory);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -40,18 +45,27 @@ public sealed class ChromiumFixture : IAsyncLifetime
         });
     }
 
+    /// <summary>Appends to page-errors.log, one page at a time: pages of parallel test classes write at once.</summary>
+    private static void LogPageError(string text)
+    {
+        lock (PageErrorsLock)
+        {
+            File.AppendAllText(Path.Combine(ScreenshotDirectory, "page-errors.log"), text + Environment.NewLine);
+        }
+    }
+
     /// <summary>A fresh context (own cookies and storage) at 1280×800, with every dialog recorded (an XSS would open one).</summary>
     public async Task<(IBrowserContext Context, IPage Page, List<string> Dialogs)> NewPageAsync(int width = 1280, int height = 800)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
         var page = await context.NewPageAsync();
         var dialogs = new List<string>();
-        page.PageError += (_, error) => File.AppendAllText(Path.Combine(ScreenshotDirectory, "page-errors.log"), error + Environment.NewLine);
+        page.PageError += (_, error) => LogPageError(error);
         page.Console += (_, message) =>
         {
             if (message.Type == "error")
             {
-                File.AppendAllText(Path.Combine(ScreenshotDirectory, "page-errors.log"), message.Text + Environment.NewLine);
+                LogPageError(message.Text);
             }
         };
         page.Dialog += async (_, dialog) =>
