@@ -36,7 +36,9 @@ internal static class JsonRequestBody
         {
             if (BodyCharset.IsUtf8(charset))
             {
-                return (await request.ReadFromJsonAsync(type, cancellationToken), null);
+                // Not ReadFromJsonAsync: it reads the label again itself, and 'utf8' or a quoted "utf-8" (UTF-8 to
+                // BodyCharset, as to ingest) threw there, a 500.
+                return (await JsonSerializer.DeserializeAsync(request.Body, type, cancellationToken), null);
             }
 
             var limit = services.GetRequiredService<CollectorOptions>().MaxRequestBodyBytes;

@@ -148,6 +148,8 @@ public sealed class LevelsApiTests
     [InlineData("iso-8859-1", "utf-8", "café 日本")] // UTF-8 bytes, labelled otherwise
     [InlineData("windows-1252", "windows-1252", "café €")] // 0xE9 0x80
     [InlineData("iso-8859-1", "iso-8859-1", "café")] // 0xE9: not UTF-8
+    [InlineData("utf8", "utf-8", "café utf8")] // UTF-8 to ingest; the framework's reader threw on the label: a 500
+    [InlineData("\"utf-8\"", "utf-8", "café quoted")]
     public async Task Post_BodyInAnotherCharset_ReadAsIngestReadsIt(string label, string bytesIn, string user)
     {
         await using var collector = await CollectorFixture.StartAsync();
