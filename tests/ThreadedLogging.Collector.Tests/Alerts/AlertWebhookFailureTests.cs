@@ -97,16 +97,40 @@ public sealed class AlertWebhookFailureTests
         Assert.DoesNotContain("secret", string.Join('\n', lines), StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task Evaluate_WebhookAnswersAReasonPhraseWithControlCharacters_LoggedEscaped()
+    {
+        // .NET keeps a reason phrase's control characters (only CR and LF end it): a receiver's ESC sequences and BEL went
+        // raw into the collector's log line 501, clearing an operator's terminal or recolouring the log.
+        using var receiver = new BannerListener("HTTP/1.1 500 bad\u001b[2J\u001b[31mFAKE\u0007 line\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", readRequestFirst: true);
+        await using var hooks = await WebhookReceiver.StartAsync();
+        await using var collector = await CollectorFixture.StartAsync(
+        [
+            .. AlertScenario.RuleArgs(hooks, "payroll-errors"),
+            $"--Collector:Alerts:Rules:0:Webhook=http://127.0.0.1:{receiver.Port}/hook",
+        ]);
+        var log = CollectingLoggerProvider.AttachTo(collector);
+        await AlertScenario.PostTwoErrorsAsync(collector);
+
+        await AlertScenario.EvaluateAtAsync(collector, Minute);
+
+        var line = Assert.Single(log.Entries, e => e.Message.Contains("webhook failed", StringComparison.Ordinal)).Message;
+        Assert.Contains($"(HTTP 500: 127.0.0.1:{receiver.Port} answered 500 bad\\u001b[2J\\u001b[31mFAKE\\u0007 line)", line, StringComparison.Ordinal);
+    }
+
     /// <summary>A TCP listener on loopback that writes a line and closes each connection: a service that speaks no HTTP.</summary>
     private sealed class BannerListener : IDisposable
     {
         private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
         private readonly CancellationTokenSource _stop = new();
 
-        public BannerListener(string banner)
+        /// <param name="banner">What is written.</param>
+        /// <param name="readRequestFirst">Whether an HTTP request (its headers and Content-Length's body) is read first: an
+        /// answer written before would race the request's write (a close with bytes unread resets the connection).</param>
+        public BannerListener(string banner, bool readRequestFirst = false)
         {
             _listener.Start();
-            _ = AcceptAsync(Encoding.ASCII.GetBytes(banner));
+            _ = AcceptAsync(Encoding.ASCII.GetBytes(banner), readRequestFirst);
         }
 
         public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
@@ -118,19 +142,54 @@ public sealed class AlertWebhookFailureTests
             _stop.Dispose();
         }
 
-        private async Task AcceptAsync(byte[] banner)
+        private async Task AcceptAsync(byte[] banner, bool readRequestFirst)
         {
             try
             {
                 while (true)
                 {
                     using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                    if (readRequestFirst)
+                    {
+                        await ReadRequestAsync(client.GetStream());
+                    }
+
                     await client.GetStream().WriteAsync(banner, _stop.Token);
                 }
             }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
             {
                 // stopped
+            }
+        }
+
+        private async Task ReadRequestAsync(NetworkStream stream)
+        {
+            var received = new List<byte>();
+            var buffer = new byte[4096];
+            int end;
+            while ((end = Encoding.ASCII.GetString([.. received]).IndexOf("\r\n\r\n", StringComparison.Ordinal)) < 0)
+            {
+                var read = await stream.ReadAsync(buffer, _stop.Token);
+                if (read == 0)
+                {
+                    return;
+                }
+
+                received.AddRange(buffer.AsSpan(0, read));
+            }
+
+            var headers = Encoding.ASCII.GetString([.. received], 0, end);
+            var length = headers.Split("\r\n").Select(h => h.Split(':', 2)).Where(h => h.Length == 2 && h[0].Trim().Equals("Content-Length", StringComparison.OrdinalIgnoreCase)).Select(h => int.Parse(h[1].Trim(), System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
+            for (var left = length - (received.Count - end - 4); left > 0;)
+            {
+                var read = await stream.ReadAsync(buffer.AsMemory(0, Math.Min(left, buffer.Length)), _stop.Token);
+                if (read == 0)
+                {
+                    return;
+                }
+
+                left -= read;
             }
         }
     }
