@@ -336,20 +336,26 @@ function keepArrivedWhileLoading() {
   arrivedWhileLoading = [];
 }
 
-/** Adds an event: at the end (a page), or on top (live), once per id; the live view keeps MaxRows. */
+/**
+ * Adds an event: at the end (a page), or live, once per id, where the list's order (newest first, by id: an id holds its
+ * event's time) puts it: on top, or lower for a late arrival (a client's spool sent after an outage); one older than
+ * every row while older events are still to load is left to "Older events". The live view keeps MaxRows.
+ */
 function add(e, onTop) {
   const id = String(e.id);
   if (shown.has(id)) return;
+  const tbody = $("events-table").tBodies[0];
+  const before = onTop ? [...tbody.rows].find((r) => BigInt(r.dataset.id) < BigInt(id)) ?? null : null;
+  if (onTop && !before && tbody.rows.length > 0 && olderCursor() != null) return;
   shown.add(id);
   if (listUser && e.user !== listUser && !otherSpelling) {
     otherSpelling = true;
     $("events-table").classList.add("with-user");
   }
-  const tbody = $("events-table").tBodies[0];
   const tr = row(e);
   if (onTop) {
     tr.classList.add("live-new");
-    tbody.insertBefore(tr, tbody.firstChild);
+    tbody.insertBefore(tr, before);
     while (tbody.rows.length > MaxRows) {
       const last = tbody.rows[tbody.rows.length - 1];
       shown.delete(last.dataset.id);
