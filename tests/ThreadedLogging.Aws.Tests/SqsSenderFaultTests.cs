@@ -92,6 +92,34 @@ public sealed class SqsSenderFaultTests(SqsEmulatorFixture sqs) : IClassFixture<
         Assert.Equal(10, events.Select(e => e.Sequence).Distinct().Count());
     }
 
+    [Fact]
+    public async Task Send_OutageWhoseMessageDiffersEachTime_OneSelfLogLineNotOneATry()
+    {
+        // AWS's words may differ at each refusal of one cause (a signature expired says its times): compared whole, each try of
+        // the outage was a new reason, a self-log line each (as 1d2ff00 found for HTTP). Injected: the emulator's texts are
+        // fixed. Five calls refused, each with other times, then SQS takes them.
+        var (name, _) = await sqs.CreateQueueAsync("varying");
+        var options = sqs.Options(name);
+        options.CaptureUnhandledExceptions = false;
+        var selfLog = new ConcurrentQueue<string>();
+        options.SelfLog = selfLog.Enqueue;
+        using var client = new RecordingSqsClient(sqs.ClientConfig())
+        {
+            FailBatchCall = call => call <= 5
+                ? new AmazonSQSException($"Signature expired: 20261207T0424{call:00}Z is now earlier than 20261207T0425{call:00}Z (20261207T0430{call:00}Z - 5 min.)", Amazon.Runtime.ErrorType.Sender, "SignatureDoesNotMatch", "req", System.Net.HttpStatusCode.Forbidden)
+                : null,
+        };
+        await using (var handler = new ThreadedAwsHandler(options, client))
+        {
+            var statistics = await LogTenAndFlushAsync(handler);
+            Assert.Equal((10L, 5L), (statistics.Sent, statistics.Failed));
+        }
+
+        // Before: five lines, 'Sending 10 events failed: SQS (or a proxy on the way) refused the credentials: SignatureDoesNotMatch (403): Signature expired: …01Z …', …02Z …
+        Assert.Single(selfLog, line => line.Contains("Sending 10 events failed: SQS (or a proxy on the way) refused the credentials: SignatureDoesNotMatch (403): Signature expired", StringComparison.Ordinal));
+        Assert.Single(selfLog, line => line.Contains("Sending works again after 5 failed attempts", StringComparison.Ordinal));
+    }
+
     /// <summary>Logs "event 0" … "event 9", flushes within the budget, and returns the handler's counts.</summary>
     private static async Task<ThreadedHandlerStatistics> LogTenAndFlushAsync(ThreadedAwsHandler handler)
     {

@@ -74,7 +74,10 @@ internal sealed partial class SqsBatchSink
             case BatchRequestTooLongException e:
                 return new SendResult(SendOutcome.TooLarge, Error: $"SQS: {e.Message}");
             case AmazonServiceException e:
-                return ClassifyService(e, alone);
+                // The code and status are what failed; the message is AWS's words, which may differ from one refusal of the
+                // same cause to the next (a signature expired says its times): compared, they made each try of an outage a new
+                // reason, a self-log line each (as the HTTP sink's status, 1d2ff00).
+                return ClassifyService(e, alone) with { Cause = string.Create(CultureInfo.InvariantCulture, $"SQS {e.ErrorCode} ({(int)e.StatusCode})") };
             case AmazonClientException e:
                 // The first line says it (e.g. "Failed to resolve AWS credentials."); the rest lists every provider tried.
                 return Transient($"SQS client error: {e.Message.Split('\n', 2)[0].Trim()}");
