@@ -156,7 +156,7 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false, 
             _ => "the admin keys (Collector:AdminApiKey(s))",
         };
         return ErrorResults.Create(StatusCodes.Status401Unauthorized, key is null
-            ? $"missing API key: send one of {keys} in X-Api-Key or Authorization: Bearer"
+            ? $"missing API key: send one of {keys} in X-Api-Key, Authorization: Bearer or the Basic password"
             : $"invalid API key: not one of {keys}");
     }
 

@@ -37,9 +37,9 @@ public sealed class ApiKeyTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("log/keyed", null, "missing API key: send one of the ingest keys (Collector:IngestApiKeys) in X-Api-Key or Authorization: Bearer")]
+    [InlineData("log/keyed", null, "missing API key: send one of the ingest keys (Collector:IngestApiKeys) in X-Api-Key, Authorization: Bearer or the Basic password")]
     [InlineData("log/keyed", "read-key", "invalid API key: not one of the ingest keys (Collector:IngestApiKeys)")]
-    [InlineData("api/events?user=alice", null, "missing API key: send one of the read or admin keys (Collector:ReadApiKey(s), Collector:AdminApiKey(s)) in X-Api-Key or Authorization: Bearer")]
+    [InlineData("api/events?user=alice", null, "missing API key: send one of the read or admin keys (Collector:ReadApiKey(s), Collector:AdminApiKey(s)) in X-Api-Key, Authorization: Bearer or the Basic password")]
     [InlineData("api/events?user=alice", "ingest-one", "invalid API key: not one of the read or admin keys (Collector:ReadApiKey(s), Collector:AdminApiKey(s))")]
     public async Task Refused_Key_ReasonNamesTheKeysAndWhereToSendThem(string url, string? key, string reason)
     {
