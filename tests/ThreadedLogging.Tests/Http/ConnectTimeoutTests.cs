@@ -96,50 +96,26 @@ public sealed class ConnectTimeoutTests
     /// </summary>
     private sealed class HalfAnsweringProxy : IDisposable
     {
-        private readonly System.Net.Sockets.TcpListener _listener = new(System.Net.IPAddress.Loopback, 0);
-        private readonly List<System.Net.Sockets.Socket> _accepted = [];
+        private readonly RawTcpServer _server;
+        private int _accepted;
 
         public HalfAnsweringProxy()
         {
-            _listener.Start();
-            _ = AcceptAsync();
+            _server = new RawTcpServer(ServeAsync);
         }
 
-        public string Host => $"127.0.0.1:{((System.Net.IPEndPoint)_listener.LocalEndpoint).Port}";
+        public string Host => _server.Host;
 
-        public void Dispose()
+        public void Dispose() => _server.Dispose();
+
+        private async Task ServeAsync(System.Net.Sockets.NetworkStream stream)
         {
-            _listener.Stop();
-            lock (_accepted)
+            if (Interlocked.Increment(ref _accepted) > 1)
             {
-                _accepted.ForEach(socket => socket.Dispose());
+                await stream.WriteAsync("HTTP/1.1 200"u8.ToArray()); // the rest never comes
             }
-        }
 
-        private async Task AcceptAsync()
-        {
-            try
-            {
-                while (true)
-                {
-                    var socket = await _listener.AcceptSocketAsync();
-                    int count;
-                    lock (_accepted)
-                    {
-                        _accepted.Add(socket);
-                        count = _accepted.Count;
-                    }
-
-                    if (count > 1)
-                    {
-                        await socket.SendAsync("HTTP/1.1 200"u8.ToArray()); // the rest never comes
-                    }
-                }
-            }
-            catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException)
-            {
-                // Stopped, or the client went.
-            }
+            await Task.Delay(Timeout.Infinite, _server.Stopped); // held open until the proxy is disposed
         }
     }
 

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using ThreadedLogging.Tests.Support;
 
 namespace ThreadedLogging.Tests.Http;
 
@@ -94,25 +94,23 @@ public sealed class EarlyAnswerTests
     }
 
     /// <summary>
-    /// A TCP listener on 127.0.0.1 with a small receive buffer: a body over <see cref="Limit"/> gets <c>early</c> (a status
+    /// A raw server on 127.0.0.1 with a small receive buffer: a body over <see cref="Limit"/> gets <c>early</c> (a status
     /// and its reason) after its headers and the connection closed with the body unread (a reset); a smaller one is read
     /// and its events' N stored, 200.
     /// </summary>
     private sealed class EarlyRefusalServer : IDisposable
     {
-        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly RawTcpServer _server;
         private readonly byte[] _early;
         private int _refusedUnread;
 
         public EarlyRefusalServer(string early)
         {
             _early = Encoding.ASCII.GetBytes($"HTTP/1.1 {early}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-            _listener.Server.ReceiveBufferSize = 4096; // inherited by each connection: the body's bytes wait in the client
-            _listener.Start();
-            _ = AcceptAsync();
+            _server = new RawTcpServer(ServeAsync, receiveBufferSize: 4096); // the body's bytes wait in the client
         }
 
-        public string Host => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+        public string Host => _server.Host;
 
         public ConcurrentBag<int> Stored { get; } = [];
 
@@ -120,70 +118,30 @@ public sealed class EarlyAnswerTests
 
         public int RefusedUnread => Volatile.Read(ref _refusedUnread);
 
-        public void Dispose() => _listener.Stop();
+        public void Dispose() => _server.Dispose();
 
-        private async Task AcceptAsync()
+        private async Task ServeAsync(NetworkStream stream)
         {
-            while (true)
+            while (await RawTcpServer.ReadHeadAsync(stream) is { Length: > 0 } head)
             {
-                Socket socket;
-                try
+                var length = RawTcpServer.ContentLength(head);
+                Log.Enqueue($"conn {stream.Socket.RemoteEndPoint} length {length}");
+                if (length > Limit)
                 {
-                    socket = await _listener.AcceptSocketAsync();
+                    await stream.WriteAsync(_early);
+                    Interlocked.Increment(ref _refusedUnread);
+                    return; // closed with the body unread: the client's writes meet a reset
                 }
-                catch (Exception e) when (e is SocketException or ObjectDisposedException)
+
+                var body = new byte[length];
+                await stream.ReadExactlyAsync(body);
+                foreach (var logEvent in JsonDocument.Parse(body).RootElement.GetProperty("events").EnumerateArray())
                 {
-                    return; // stopped
+                    Stored.Add(logEvent.GetProperty("properties").GetProperty("N").GetInt32());
                 }
 
-                _ = ServeAsync(socket);
+                await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"u8.ToArray());
             }
-        }
-
-        private async Task ServeAsync(Socket socket)
-        {
-            try
-            {
-                await using var stream = new NetworkStream(socket, ownsSocket: true);
-                while (await ReadHeadAsync(stream) is { Length: > 0 } head)
-                {
-                    var length = head.Split("\r\n").FirstOrDefault(line => line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase)) is { } header
-                        ? int.Parse(header["Content-Length:".Length..], System.Globalization.CultureInfo.InvariantCulture)
-                        : 0;
-                    Log.Enqueue($"conn {socket.RemoteEndPoint} length {length}");
-                    if (length > Limit)
-                    {
-                        await stream.WriteAsync(_early);
-                        Interlocked.Increment(ref _refusedUnread);
-                        return; // closed with the body unread: the client's writes meet a reset
-                    }
-
-                    var body = new byte[length];
-                    await stream.ReadExactlyAsync(body);
-                    foreach (var logEvent in JsonDocument.Parse(body).RootElement.GetProperty("events").EnumerateArray())
-                    {
-                        Stored.Add(logEvent.GetProperty("properties").GetProperty("N").GetInt32());
-                    }
-
-                    await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"u8.ToArray());
-                }
-            }
-            catch (Exception e) when (e is IOException or SocketException)
-            {
-                // What the client does to the connection then is its business.
-            }
-        }
-
-        private static async Task<string> ReadHeadAsync(NetworkStream stream)
-        {
-            var head = new StringBuilder();
-            var one = new byte[1];
-            while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await stream.ReadAsync(one) == 1)
-            {
-                head.Append((char)one[0]);
-            }
-
-            return head.ToString();
         }
     }
 }

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -111,10 +109,10 @@ public sealed class TransportFailureTests
         }
     }
 
-    /// <summary>A TCP listener on 127.0.0.1 that fails each connection as <c>fault</c> says.</summary>
+    /// <summary>A raw server on 127.0.0.1 that fails each connection as <c>fault</c> says.</summary>
     private sealed class RawServer : IDisposable
     {
-        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly RawTcpServer _server;
         private readonly X509Certificate2? _certificate;
         private readonly byte[] _answer;
 
@@ -122,9 +120,9 @@ public sealed class TransportFailureTests
         {
             _certificate = fault switch
             {
-                "a certificate for another name" => Certificate("other.example", expired: false),
-                "a certificate no one trusts" => Certificate(null, expired: false),
-                "a certificate that expired" => Certificate(null, expired: true),
+                "a certificate for another name" => TestCertificate.SelfSigned("other.example"),
+                "a certificate no one trusts" => TestCertificate.SelfSigned(),
+                "a certificate that expired" => TestCertificate.SelfSigned(expired: true),
                 _ => null,
             };
             _answer = fault switch
@@ -138,17 +136,16 @@ public sealed class TransportFailureTests
                 "a 503 whose body claims gzip and is not" => [.. Encoding.ASCII.GetBytes("HTTP/1.1 503 Service Unavailable\r\nContent-Encoding: gzip\r\nContent-Length: 8\r\n\r\n"), 0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe, 0x01, 0x02],
                 _ => "HTTP/1.1 200 OK\r\nContent-Le"u8.ToArray(), // an answer cut off in its headers: then the connection ends
             };
-            _listener.Start();
-            _ = AcceptAsync();
+            _server = new RawTcpServer(ServeAsync);
         }
 
-        public string Host => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+        public string Host => _server.Host;
 
         public bool Tls => _certificate is not null;
 
         public void Dispose()
         {
-            _listener.Stop();
+            _server.Dispose();
             _certificate?.Dispose();
         }
 
@@ -169,80 +166,18 @@ public sealed class TransportFailureTests
             return [.. Encoding.ASCII.GetBytes($"HTTP/1.1 {status} Service Unavailable\r\nContent-Encoding: {encoding}\r\nContent-Length: {body.Length}\r\n\r\n"), .. body.ToArray()];
         }
 
-        /// <summary>Self-signed, for 127.0.0.1 unless <paramref name="name"/> names another host.</summary>
-        private static X509Certificate2 Certificate(string? name, bool expired)
+        private async Task ServeAsync(NetworkStream stream)
         {
-            using var key = RSA.Create(2048);
-            var request = new CertificateRequest($"CN={name ?? "127.0.0.1"}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            var names = new SubjectAlternativeNameBuilder();
-            if (name is null)
+            if (_certificate is not null)
             {
-                names.AddIpAddress(IPAddress.Loopback);
-            }
-            else
-            {
-                names.AddDnsName(name);
+                await using var tls = new SslStream(stream);
+                await tls.AuthenticateAsServerAsync(_certificate); // the client refuses the certificate
+                return;
             }
 
-            request.CertificateExtensions.Add(names.Build());
-            var now = DateTimeOffset.UtcNow;
-            using var made = expired ? request.CreateSelfSigned(now.AddDays(-30), now.AddDays(-1)) : request.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
-            return X509CertificateLoader.LoadPkcs12(made.Export(X509ContentType.Pfx), null);
-        }
-
-        private async Task AcceptAsync()
-        {
-            while (true)
-            {
-                Socket socket;
-                try
-                {
-                    socket = await _listener.AcceptSocketAsync();
-                }
-                catch (Exception e) when (e is SocketException or ObjectDisposedException)
-                {
-                    return; // stopped
-                }
-
-                _ = ServeAsync(socket);
-            }
-        }
-
-        private async Task ServeAsync(Socket socket)
-        {
-            try
-            {
-                await using var stream = new NetworkStream(socket, ownsSocket: true);
-                if (_certificate is not null)
-                {
-                    await using var tls = new SslStream(stream);
-                    await tls.AuthenticateAsServerAsync(_certificate); // the client refuses the certificate
-                    return;
-                }
-
-                var head = await ReadHeadAsync(stream);
-                var length = head.Split("\r\n").FirstOrDefault(line => line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase)) is { } header
-                    ? int.Parse(header["Content-Length:".Length..], System.Globalization.CultureInfo.InvariantCulture)
-                    : 0;
-                await stream.ReadExactlyAsync(new byte[length]);
-                await stream.WriteAsync(_answer);
-            }
-            catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException or SocketException)
-            {
-                // What the client does to the connection then is its business.
-            }
-        }
-
-        private static async Task<string> ReadHeadAsync(NetworkStream stream)
-        {
-            var head = new StringBuilder();
-            var one = new byte[1];
-            while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await stream.ReadAsync(one) == 1)
-            {
-                head.Append((char)one[0]);
-            }
-
-            return head.ToString();
+            var head = await RawTcpServer.ReadHeadAsync(stream);
+            await stream.ReadExactlyAsync(new byte[RawTcpServer.ContentLength(head)]);
+            await stream.WriteAsync(_answer);
         }
     }
 }
