@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
@@ -81,6 +82,9 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
             _client.DefaultRequestHeaders.TryAddWithoutValidation(options.ApiKeyHeader, apiKey);
         }
     }
+
+    /// <summary>Gets the TLS options of the sink's connections (https): a test's server is trusted through them.</summary>
+    internal SslClientAuthenticationOptions SslOptions => _handler.SslOptions;
 
     /// <summary>Gets or sets who receives the collector's level rules when an answer carries them (issue 13).</summary>
     public Action<IReadOnlyList<LevelRule>>? LevelsReceived { get; set; }
@@ -469,7 +473,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
             {
                 // The receiver answered before it had the whole body and closed the connection: a refusal (413, 401, 503 …)
                 // is its answer to this request; anything else (a 2xx for a body it never had whole) is the write's failure.
-                return new SendResult(SendOutcome.Transient, Error: $"Error while copying content to a stream: {TransportError.Describe(cut)}");
+                return WriteFailed(cut);
             }
 
             var result = Classify(response, _options.TimeProvider.GetUtcNow());
@@ -506,6 +510,13 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
             // a refused key, not an outage to retry for as long as the app runs (plain http gets these as an answer: Classify).
             return new SendResult(SendOutcome.Unauthorized, Error: HttpProxySetting.WithoutCredentials(e.Message));
         }
+        catch (HttpRequestException) when (send.Body.CutBy is { } cut)
+        {
+            // The write failed with bytes of the receiver waiting, but they were no answer: over TLS, the handshake's and a
+            // TLS 1.3 session ticket, which come on their own. The answer's read then failed on the reset ("The response
+            // ended prematurely"), which said nothing of why: the write's failure is what happened.
+            return WriteFailed(cut);
+        }
         catch (HttpRequestException e)
         {
             // The message of a proxy's failure names the proxy's URI, with the credentials of HTTPS_PROXY if it holds them;
@@ -518,6 +529,13 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
             _sending.TryRemove(send, out _);
         }
     }
+
+    /// <summary>
+    /// A request whose body's write failed (<see cref="BodyWrite.CutBy"/>) and whose answer, read in its place, was no
+    /// refusal: the write's failure, as .NET says it when it reads no answer.
+    /// </summary>
+    private static SendResult WriteFailed(IOException cut) =>
+        new(SendOutcome.Transient, Error: $"Error while copying content to a stream: {TransportError.Describe(cut)}");
 
     /// <summary>Asks the collector for this identity's levels (<c>GET /api/levels/effective</c>); failures are ignored: the next answer or poll will do.</summary>
     public async Task PollLevelsAsync(LogIdentity identity, CancellationToken cancellationToken)

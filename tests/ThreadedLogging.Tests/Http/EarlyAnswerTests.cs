@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
@@ -50,6 +51,39 @@ public sealed class EarlyAnswerTests
         Assert.Contains("Sending 16 events failed: Error while copying content to a stream", line, StringComparison.Ordinal);
         Assert.Equal(0L, handler.Statistics.Sent);
         Assert.False(flush.IsCompleted);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Send_TlsReceiverResetsWhileTheBodyIsWrittenWithoutAnswering_TheWriteFailureIsSaid()
+    {
+        // Before: 'The response ended prematurely': the TLS handshake's bytes, which came after the request's first write (the
+        // ClientHello), were taken for an answer waiting when the body's write met the reset, and the answer read in place
+        // of the write's failure was none. Still retried; the self-log and LastError named the wrong failure.
+        using var certificate = TestCertificate.SelfSigned();
+        var read = 0L;
+        using var server = new RawTcpServer(
+            async stream =>
+            {
+                await using var tls = new SslStream(stream);
+                await tls.AuthenticateAsServerAsync(certificate);
+                var head = await RawTcpServer.ReadHeadAsync(tls);
+                await tls.ReadExactlyAsync(new byte[64 * 1024]); // a part of the 8 MiB body
+                Volatile.Write(ref read, RawTcpServer.ContentLength(head));
+                stream.Socket.LingerState = new LingerOption(true, 0); // closed, unanswered: a reset while the client writes
+            },
+            receiveBufferSize: 4096);
+        var options = new ThreadedHttpHandlerOptions { CaptureUnhandledExceptions = false, Host = server.Host, Secure = true, Format = HttpLogFormat.JsonBatch, Compress = false };
+        using var sink = new HttpBatchSink(options);
+        sink.SslOptions.RemoteCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString() == certificate.GetCertHashString();
+        var body = new byte[8 * 1024 * 1024];
+        Array.Fill(body, (byte)' ');
+
+        var result = await sink.SendEnvelopeAsync(body, ReadOnlyMemory<byte>.Empty, "0123456789abcdef0123456789abcdef", LogIdentity.From(options), CancellationToken.None);
+
+        Assert.Equal(body.Length, Volatile.Read(ref read)); // the request reached the server over TLS
+        Assert.Equal(SendOutcome.Transient, result.Outcome);
+        Assert.True(result.Error?.StartsWith("Error while copying content to a stream: ", StringComparison.Ordinal), result.Error);
+        Assert.Matches("Connection reset by peer|Broken pipe", result.Error);
     }
 
     /// <summary>
