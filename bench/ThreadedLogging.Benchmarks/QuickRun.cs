@@ -9,7 +9,7 @@ namespace ThreadedLogging.Benchmarks;
 /// runs each candidate in this process for N bursts of <see cref="BenchConfig.CallsPerInvoke"/> calls
 /// (drained, untimed, between bursts) and prints the median and fastest burst in ns per call, the median
 /// on-CPU time per call (a burst's time less the caller's run-queue wait: steady when other processes load the
-/// machine), the caller's bytes per call and the GC counts. Same call and candidates as <see cref="LogCallBenchmarks"/>;
+/// machine), the same less the GC pauses, the mean run-queue wait and GC pause per call, the caller's bytes per call and the GC counts. Same call and candidates as <see cref="LogCallBenchmarks"/>;
 /// the published numbers still come from BenchmarkDotNet. <c>--order</c> makes each call <c>{@Order}</c> with a small
 /// object instead: a call a record cannot hold, kept as an object (<c>ObjectSlots</c>).
 /// </summary>
@@ -26,6 +26,7 @@ internal static class QuickRun
         ["stage-capture"] = () => new DiscardCandidate(Stage.Capture),
         ["stage-clock"] = () => new DiscardCandidate(Stage.CaptureClockScopes),
         ["stage-enqueue"] = () => new DiscardCandidate(Stage.CaptureEnqueue),
+        ["stage-logger"] = () => new DiscardCandidate(direct: true),
         ["dropping"] = () => new ThreadedHttpCandidate(queueFull: true),
         ["serilog"] = () => new SerilogCandidate(),
         ["nlog"] = () => new NLogCandidate(),
@@ -68,8 +69,8 @@ internal static class QuickRun
             names.AddRange(Candidates.Keys);
         }
 
-        Console.WriteLine($"| candidate | median ns/call | min ns/call | p25 / p75 | on-CPU median | caller B/call | gen0 | gen1 | gen2 | ({iterations} bursts of {BenchConfig.CallsPerInvoke}, GC {(GCSettingsInfo())}) |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| candidate | median ns/call | min ns/call | p25 / p75 | on-CPU median | less GC pauses | runq mean | GC pause mean | caller B/call | gen0 | gen1 | gen2 | ({iterations} bursts of {BenchConfig.CallsPerInvoke}, GC {(GCSettingsInfo())}) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var name in names)
         {
             using var candidate = Candidates[name]();
@@ -112,11 +113,14 @@ internal static class QuickRun
                 Console.WriteLine(string.Join(' ', times.Select((t, i) => string.Create(CultureInfo.InvariantCulture, $"{t:F0}{(collections[i] > 0 ? "*" + collections[i] + "/" + paused[i].ToString("F0", CultureInfo.InvariantCulture) : "")}{(waited[i] >= 1 ? "~" + waited[i].ToString("F0", CultureInfo.InvariantCulture) : "")}"))));
             }
 
+            var waitMean = waited.Average();
+            var pauseMean = paused.Average();
+            var running = onCpu.Select((t, i) => t - paused[i]).Order().ToArray();
             Array.Sort(times);
             Array.Sort(onCpu);
             var calls = (double)iterations * BenchConfig.CallsPerInvoke;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {times[iterations / 2]:F0} | {times[0]:F0} | {times[iterations / 4]:F0} / {times[iterations * 3 / 4]:F0} | {onCpu[iterations / 2]:F0} | {bytes / calls:F0} | {GC.CollectionCount(0) - gc0} | {GC.CollectionCount(1) - gc1} | {GC.CollectionCount(2) - gc2} |"));
+                $"| {name} | {times[iterations / 2]:F0} | {times[0]:F0} | {times[iterations / 4]:F0} / {times[iterations * 3 / 4]:F0} | {onCpu[iterations / 2]:F0} | {running[iterations / 2]:F0} | {waitMean:F0} | {pauseMean:F0} | {bytes / calls:F0} | {GC.CollectionCount(0) - gc0} | {GC.CollectionCount(1) - gc1} | {GC.CollectionCount(2) - gc2} |"));
             gcTrace?.Print();
         }
 

@@ -9,11 +9,13 @@ internal sealed class DiscardCandidate : Candidate
     private readonly ThreadedHandler _handler;
     private readonly ILoggerFactory _factory;
 
-    public DiscardCandidate(Stage? stage = null)
+    /// <param name="stage">One stage of the call only (<see cref="StageProbeLogger"/>), or the whole call.</param>
+    /// <param name="direct">The handler's own logger, not through <see cref="LoggerFactory"/>: the call without MEL's wrapper.</param>
+    public DiscardCandidate(Stage? stage = null, bool direct = false)
     {
         _handler = new ThreadedHandler(_sink, new ThreadedHandlerOptions { QueueCapacity = 1_000_000, MaxQueueBytes = 1L << 31 });
         _factory = LoggerFactory.Create(b => b.AddProvider(_handler));
-        Logger = stage is { } probe ? new StageProbeLogger(_handler, probe) : _factory.CreateLogger("Payroll");
+        Logger = stage is { } probe ? new StageProbeLogger(_handler, probe) : direct ? _handler.CreateLogger("Payroll") : _factory.CreateLogger("Payroll");
     }
 
     public override ILogger Logger { get; }
