@@ -83,6 +83,7 @@ public sealed partial class SqliteRetentionTests
         await store.AppendAsync(new EventBatch(null, [.. Enumerable.Range(0, 1999).Select(i => WithUser(Event(i, T0.AddSeconds(i), $"payload {filler} {i}"), "early"))]), CancellationToken.None);
         var t1 = T0.AddDays(1);
         await store.AppendAsync(new EventBatch(null, [WithUser(Event(2000, t1, "late first"), "late"), WithUser(Event(2001, t1, "keep only"), "keep"), .. Enumerable.Range(2002, 1000).Select(i => WithUser(Event(i, t1.AddSeconds(i), $"late {i}"), "late"))]), CancellationToken.None);
+        await store.WaitForFullTextAsync(CancellationToken.None); // the indexer is not reading while the cap measures
     }
 
     private static async Task<string[]> ListedAsync(SqliteEventStore store) =>

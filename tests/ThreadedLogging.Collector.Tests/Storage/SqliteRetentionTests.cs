@@ -88,9 +88,9 @@ public sealed partial class SqliteRetentionTests
     [Fact]
     public async Task Run_WalHeldByAReaderOverMaxBytes_CountsTheWalAndRemovesOldest()
     {
-        // A reader's snapshot keeps the WAL from being reset: the pages in it take the disk as much as the files'.
+        // A reader's snapshot that outlasts the wait keeps the WAL from being reset: its pages take the disk as much as the files'.
         using var data = new TempDirectory();
-        await using var store = Open(data.Path, crashAfterEventsChunk: false);
+        await using var store = Open(data.Path, crashAfterEventsChunk: false, readerWait: TimeSpan.Zero);
         await store.InitializeAsync(CancellationToken.None);
         using var reader = new SqliteConnection($"Data Source={store.DatabasePath};Mode=ReadOnly;Pooling=False");
         reader.Open();
@@ -117,7 +117,41 @@ public sealed partial class SqliteRetentionTests
         Assert.InRange(result.BySize, 1, 9_999); // counted without the WAL, the store was under the cap
     }
 
-    private static SqliteEventStore Open(string directory, bool crashAfterEventsChunk, int batchKeysPerChunk = 5000, long? maxBytes = null) =>
+    [Fact]
+    public async Task Run_OverMaxBytes_WalHeldByASnapshotThatEnds_OneChunkNotEverything()
+    {
+        // Stop 52's CI: the indexer looking up an event held a snapshot while the cap measured; the WAL of the 8 MB just
+        // written counted, and after the one chunk the cap needed, the store still looked over it: every event went.
+        using var data = new TempDirectory();
+        SqliteTransaction? snapshot = null;
+        var held = 0;
+        await using var store = Open(data.Path, crashAfterEventsChunk: false, checkpointHeld: () =>
+        {
+            held++;
+            snapshot?.Commit(); // the reader's snapshot ends while the checkpoint waits
+            snapshot = null;
+        });
+        await store.InitializeAsync(CancellationToken.None);
+        var filler = new string('x', 4000);
+        await store.AppendAsync(new EventBatch(null, [.. Enumerable.Range(0, 1999).Select(i => Event(i, T0.AddSeconds(i), $"big {filler} {i}"))]), CancellationToken.None);
+        await store.AppendAsync(new EventBatch(null, [.. Enumerable.Range(1999, 1001).Select(i => Event(i, T0.AddDays(1).AddSeconds(i), $"small {i}"))]), CancellationToken.None);
+        await store.WaitForFullTextAsync(CancellationToken.None);
+        using var reader = new SqliteConnection($"Data Source={store.DatabasePath};Mode=ReadOnly;Pooling=False");
+        reader.Open();
+        snapshot = reader.BeginTransaction();
+        using (var read = reader.CreateCommand())
+        {
+            read.CommandText = "SELECT count(*) FROM events";
+            read.ExecuteScalar();
+        }
+
+        var result = await store.RemoveExpiredAsync(new RetentionOptions { MaxBytes = 2 * 1024 * 1024 }, T0.AddDays(2), CancellationToken.None);
+
+        Assert.Equal(2000, result.BySize); // the 1,999 big events and the first small one: what is left is far under the cap
+        Assert.True(held > 0, "the checkpoint found the WAL held");
+    }
+
+    private static SqliteEventStore Open(string directory, bool crashAfterEventsChunk, int batchKeysPerChunk = 5000, long? maxBytes = null, Action? checkpointHeld = null, TimeSpan? readerWait = null) =>
         new(directory, TimeProvider.System, NullLogger<SqliteEventStore>.Instance)
         {
             WalBytes = SqliteCommands.WalBytesFor(maxBytes),
@@ -125,6 +159,8 @@ public sealed partial class SqliteRetentionTests
             {
                 AfterEventsChunk = crashAfterEventsChunk ? () => throw new IOException("stopped between the two commits") : null,
                 BatchKeysPerChunk = batchKeysPerChunk,
+                CheckpointHeld = checkpointHeld,
+                ReaderWait = readerWait ?? TimeSpan.FromSeconds(2),
             },
         };
 

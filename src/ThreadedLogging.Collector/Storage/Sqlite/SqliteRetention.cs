@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 
 namespace ThreadedLogging.Collector.Storage.Sqlite;
@@ -32,11 +33,24 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
     /// </summary>
     private const int ChunkInstances = 5_000;
 
+    /// <summary>How long a checkpoint held by a snapshot waits before it tries again.</summary>
+    private static readonly TimeSpan HeldRetryDelay = TimeSpan.FromMilliseconds(20);
+
     /// <summary>Gets how many idempotency keys one transaction deletes (tests set a small one).</summary>
     internal int BatchKeysPerChunk { get; init; } = 5000;
 
     /// <summary>Gets a step run after a chunk's events are committed and before its index entries are (tests: a crash there).</summary>
     internal Action? AfterEventsChunk { get; init; }
+
+    /// <summary>
+    /// Gets how long a checkpoint tries again while a reader's snapshot holds the WAL (a query, the indexer looking up an
+    /// event, a writer's transaction) before the WAL is counted as it is: a snapshot that ends within it frees its WAL,
+    /// which the size cap must not pay for with events.
+    /// </summary>
+    internal TimeSpan ReaderWait { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Gets a step run each time a checkpoint found the WAL held, before it tries again (tests: the reader ends).</summary>
+    internal Action? CheckpointHeld { get; init; }
 
     /// <summary>Runs retention: age, then the size cap, then the free-space reserve.</summary>
     /// <param name="options">What to keep.</param>
@@ -64,14 +78,15 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
         Execute(main, "DELETE FROM users WHERE last_seen < $ticks", cutoff.UtcTicks);
 
         long bySize = 0;
+        var wait = new ReaderWaitLeft(ReaderWait, cancellationToken);
         if (options.MaxBytes is { } maxBytes)
         {
-            for (var bytes = StoreBytes(main, fts); bytes > maxBytes;)
+            for (var bytes = StoreBytes(main, fts, wait); bytes > maxBytes;)
             {
                 var chunk = RemoveChunk(main, fts, long.MaxValue, ChunkEvents, RetentionReason.Size, removed);
                 bySize += chunk;
                 cancellationToken.ThrowIfCancellationRequested();
-                var after = StoreBytes(main, fts);
+                var after = StoreBytes(main, fts, wait);
                 if (chunk == 0 || after >= bytes)
                 {
                     break; // what is left over the cap is WAL that a reader's snapshot holds: fewer events would not shrink it
@@ -81,7 +96,7 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
             }
         }
 
-        var (byFreeSpace, unmet) = reserve is null ? (0, null) : KeepFreeSpace(main, fts, reserve, removed, cancellationToken);
+        var (byFreeSpace, unmet) = reserve is null ? (0, null) : KeepFreeSpace(main, fts, reserve, removed, wait, cancellationToken);
 
         if (options.MaxBytes is not null || reserve is not null)
         {
@@ -105,14 +120,14 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
     /// (time, level, user, full text) empty later than the events' own, so a chunk may free more or less than the
     /// average so far; a chunk that freed nothing measurable makes the next one as large as <see cref="ChunkEvents"/>.
     /// </remarks>
-    private (long Removed, ReserveShortfall? Unmet) KeepFreeSpace(SqliteConnection main, SqliteConnection fts, DiskReserve reserve, Action<RetentionReason, long>? onRemoved, CancellationToken cancellationToken)
+    private (long Removed, ReserveShortfall? Unmet) KeepFreeSpace(SqliteConnection main, SqliteConnection fts, DiskReserve reserve, Action<RetentionReason, long>? onRemoved, ReaderWaitLeft wait, CancellationToken cancellationToken)
     {
         long removed = 0;
         long? firstHeadroom = null;
         while (true)
         {
-            Checkpoint(main);
-            Checkpoint(fts);
+            Checkpoint(main, wait);
+            Checkpoint(fts, wait);
             if (reserve.FreeBytes() is not { } free)
             {
                 return (removed, null);
@@ -310,26 +325,45 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
     /// WAL checkpointed and cut to nothing first (a reader's snapshot may keep part of it: what is left counts). Without the
     /// WAL, a 20 MB cap on a 64 MB disk never removed anything while the WAL filled the disk.
     /// </summary>
-    private long StoreBytes(SqliteConnection main, SqliteConnection fts)
+    private long StoreBytes(SqliteConnection main, SqliteConnection fts, ReaderWaitLeft wait)
     {
-        Checkpoint(main);
-        Checkpoint(fts);
+        Checkpoint(main, wait);
+        Checkpoint(fts, wait);
         return UsedBytes(main) + UsedBytes(fts) + WalBytes(databasePath) + WalBytes(fullTextPath);
     }
 
     /// <summary>
-    /// Moves the WAL into the file and cuts it to nothing. Not finishing is no error: a reader's snapshot keeps the rest
-    /// (the pragma answers 1), and on a full disk the file cannot grow to take the pages (SQLITE_FULL): then the WAL is
-    /// counted as it is, and the deletes that follow reuse the space in it.
+    /// Moves the WAL into the file and cuts it to nothing. A snapshot of another connection keeps the WAL (the pragma
+    /// answers 1, busy): tried again every <see cref="HeldRetryDelay"/> for at most <see cref="ReaderWait"/> in a run, as readers
+    /// and the writers' transactions are short; one that lasts longer keeps its WAL counted. Not finishing is no error:
+    /// on a full disk the file cannot grow to take the pages (SQLITE_FULL): then the WAL is counted as it is, and the
+    /// deletes that follow reuse the space in it.
     /// </summary>
-    private static void Checkpoint(SqliteConnection connection)
+    /// <remarks>
+    /// Counted while a snapshot held it, the WAL of a 2 MiB cap's store (8 MB of events just written, the indexer looking
+    /// up an event) made the cap remove every event where one chunk was enough (stop 52's CI).
+    /// </remarks>
+    private void Checkpoint(SqliteConnection connection, ReaderWaitLeft wait)
+    {
+        while (CheckpointHeldByAnother(connection) && wait.Left > TimeSpan.Zero)
+        {
+            CheckpointHeld?.Invoke();
+            var started = Stopwatch.GetTimestamp();
+            wait.Stop.WaitHandle.WaitOne(HeldRetryDelay); // SQLite tells no snapshot's end: the run's stop ends the wait
+            wait.Stop.ThrowIfCancellationRequested();
+            wait.Left -= Stopwatch.GetElapsedTime(started);
+        }
+    }
+
+    private static bool CheckpointHeldByAnother(SqliteConnection connection)
     {
         try
         {
-            Scalar(connection, "PRAGMA wal_checkpoint(TRUNCATE)");
+            return Scalar(connection, "PRAGMA wal_checkpoint(TRUNCATE)") != 0;
         }
         catch (SqliteException e) when (e.SqliteErrorCode == SQLitePCL.raw.SQLITE_FULL)
         {
+            return false;
         }
     }
 
@@ -356,5 +390,13 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
         command.CommandText = sql;
         command.Parameters.AddWithValue("$ticks", ticks);
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>What is left of a run's <see cref="ReaderWait"/>: a snapshot that outlasts it is waited for once, not at every measure.</summary>
+    private sealed class ReaderWaitLeft(TimeSpan left, CancellationToken stop)
+    {
+        public TimeSpan Left { get; set; } = left;
+
+        public CancellationToken Stop => stop;
     }
 }
