@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.WebUtilities;
+using ThreadedLogging.Collector.Diagnostics;
 using ThreadedLogging.Collector.Query;
 using ThreadedLogging.Collector.Storage;
 
@@ -117,9 +118,11 @@ internal sealed class AlertRule
     {
         var count = errors.Count;
         var name = options.Name?.Trim() ?? string.Empty;
-        if (name.Length == 0 || name.Length > MaxNameLength || name.Any(char.IsControl))
+        // Shown on one line: the notification's text (Slack's and Teams' one line), the console, the log. U+2028 and U+2029 are
+        // no control characters to char.IsControl, but end a line as much as one.
+        if (name.Length == 0 || name.Length > MaxNameLength || name.Any(LoggedText.IsControl))
         {
-            errors.Add($"{field("Name")} must be 1 to {MaxNameLength} characters without control characters (was '{QueryStringRules.Excerpt(options.Name ?? string.Empty)}').");
+            errors.Add($"{field("Name")} must be 1 to {MaxNameLength} characters without control characters or line separators (was '{LoggedText.Of(QueryStringRules.Excerpt(options.Name ?? string.Empty), QueryStringRules.ExcerptLength + 1)}').");
         }
 
         var queryText = options.Query.Trim().TrimStart('?');

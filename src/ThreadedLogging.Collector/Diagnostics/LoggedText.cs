@@ -59,6 +59,10 @@ internal static class LoggedText
         return false;
     }
 
-    /// <summary>C0, DEL and C1 controls, and the Unicode line and paragraph separators (a new line to some log viewers).</summary>
-    private static bool IsControl(char c) => char.IsControl(c) || c is '\u2028' or '\u2029';
+    /// <summary>
+    /// C0, DEL and C1 controls, and the Unicode line and paragraph separators (U+2028, U+2029: the only characters of their
+    /// categories; a new line to some log viewers, to JavaScript and to a chat's one-line text): what a value of the log's
+    /// is written without, and what a name shown on one line (an alert rule's) must not hold.
+    /// </summary>
+    public static bool IsControl(char c) => char.IsControl(c) || c is '\u2028' or '\u2029';
 }

@@ -160,6 +160,8 @@ public sealed class AlertRulesApiTests
     [InlineData("""{"name":"r","threshold":0,"webhook":"http://127.0.0.1:9/h"}""", "'threshold' must be between 1 and 1000000 (was 0)")]
     [InlineData("""{"webhook":"http://127.0.0.1:9/h"}""", "'name' must be 1 to 100 characters")]
     [InlineData("""{"name":"a\u0007b","webhook":"http://127.0.0.1:9/h"}""", "'name' must be 1 to 100 characters without control characters")]
+    [InlineData("""{"name":"a\u2028b","webhook":"http://127.0.0.1:9/h"}""", "'name' must be 1 to 100 characters without control characters or line separators")]
+    [InlineData("""{"name":"a\u2029b","webhook":"http://127.0.0.1:9/h"}""", "'name' must be 1 to 100 characters without control characters or line separators")]
     [InlineData("""{"name":"r"}""", "'webhook' must be an absolute http or https address (it is not set)")]
     [InlineData("""{"name":"r","webhook":"ftp://127.0.0.1/h"}""", "'webhook' must be an absolute http or https address")]
     [InlineData("""{"name":"r","webhook":"http://u:p@127.0.0.1/h"}""", "put them in 'headers' (Authorization)")]
