@@ -42,11 +42,11 @@ internal sealed class SqsConsumerRun : IAsyncDisposable
     /// Starts the consumer on <paramref name="queueName"/>, through <paramref name="client"/>, its clock
     /// <paramref name="time"/>; its events to <paramref name="store"/>, or (null) to a SQLite store of its own in
     /// <paramref name="dataPath"/>, where the poison table is too; its messages read by <paramref name="decoder"/>, or
-    /// (null) by the collector's decoders.
+    /// (null) by the collector's decoders; their bytes taken from <paramref name="budget"/> when one is given.
     /// </summary>
     public static async Task<SqsConsumerRun> StartAsync(
         SqsEmulatorFixture sqs, IAmazonSQS client, string queueName, string dataPath, TimeProvider time,
-        IEventStore? store = null, CollectorOptions? collector = null, SqsIngestOptions? options = null, SqsMessageDecoder? decoder = null)
+        IEventStore? store = null, CollectorOptions? collector = null, SqsIngestOptions? options = null, SqsMessageDecoder? decoder = null, BodyBudget? budget = null)
     {
         SqliteEventStore? own = null;
         if (store is null)
@@ -58,7 +58,7 @@ internal sealed class SqsConsumerRun : IAsyncDisposable
         var run = new SqsConsumerRun(dataPath, own);
         options ??= new SqsIngestOptions { ReceiversPerQueue = 1, WaitTimeSeconds = 1, VisibilityTimeoutSeconds = 30, MaxReceiveCount = 2 };
         var queue = new SqsQueueOptions { Name = queueName, ServiceUrl = sqs.ServiceUrl, AccessKey = "test", SecretAccessKey = "test" };
-        var consumer = new SqsQueueConsumer(queue, options, client, store ?? own!, run.Poison, run.Statistics, collector ?? new CollectorOptions(), decoder ?? new SqsMessageDecoder(IngestDecoders.Create(new())), time, run.Log.CreateLogger("sqs"));
+        var consumer = new SqsQueueConsumer(queue, options, client, store ?? own!, run.Poison, run.Statistics, collector ?? new CollectorOptions(), decoder ?? new SqsMessageDecoder(IngestDecoders.Create(new())), time, run.Log.CreateLogger("sqs"), budget: budget);
         run._running = consumer.RunAsync(run._stop.Token);
         return run;
     }

@@ -19,7 +19,7 @@ internal sealed class SqsUntriedReceives(TimeProvider time)
     public static readonly TimeSpan Forgotten = TimeSpan.FromHours(1);
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, (int Count, long Last)> _left = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int Count, long Last, bool RetryLaterSaid)> _left = new(StringComparer.Ordinal);
 
     /// <summary>The receives of <paramref name="messageId"/> that were tries: <paramref name="receiveCount"/> less those it was left, at least 1.</summary>
     public int Tries(string? messageId, int receiveCount)
@@ -30,8 +30,17 @@ internal sealed class SqsUntriedReceives(TimeProvider time)
         }
     }
 
-    /// <summary>Counts one more receive of <paramref name="messageId"/> that left it untried; true when it is the first counted (or not counted: too many remembered).</summary>
-    public bool Untried(string? messageId)
+    /// <summary>Counts one more receive of <paramref name="messageId"/> that left it untried.</summary>
+    public void Untried(string? messageId) => CountLeft(messageId, retryLater: false);
+
+    /// <summary>
+    /// Counts one more receive of <paramref name="messageId"/> that left it untried for the store's "retry later"; true at
+    /// the first such receive of the message (or when it is not counted: too many remembered), whatever left it before (the
+    /// budget, the store unavailable, its turn too late), which is when the consumer says why it waits (110).
+    /// </summary>
+    public bool RetryLater(string? messageId) => CountLeft(messageId, retryLater: true);
+
+    private bool CountLeft(string? messageId, bool retryLater)
     {
         if (messageId is null)
         {
@@ -43,8 +52,8 @@ internal sealed class SqsUntriedReceives(TimeProvider time)
         {
             if (_left.TryGetValue(messageId, out var left))
             {
-                _left[messageId] = (left.Count + 1, now);
-                return false;
+                _left[messageId] = (left.Count + 1, now, left.RetryLaterSaid || retryLater);
+                return !left.RetryLaterSaid;
             }
 
             if (_left.Count >= MaxMessages)
@@ -63,7 +72,7 @@ internal sealed class SqsUntriedReceives(TimeProvider time)
                 }
             }
 
-            _left[messageId] = (1, now);
+            _left[messageId] = (1, now, retryLater);
             return true;
         }
     }
