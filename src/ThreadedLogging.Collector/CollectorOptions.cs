@@ -270,7 +270,8 @@ internal sealed class CollectorOptions
         else if (PublicUrl is not null
             && (!Uri.TryCreate(PublicUrl, UriKind.Absolute, out var publicUrl) || (publicUrl.Scheme != Uri.UriSchemeHttp && publicUrl.Scheme != Uri.UriSchemeHttps) || publicUrl.Query.Length > 0 || publicUrl.Fragment.Length > 0))
         {
-            errors.Add($"Collector:PublicUrl must be an absolute http or https address without a query, where the support page is reached (was '{PublicUrl}').");
+            // Quoted masked: a user part that Uri does not parse (a password holding a '/') is not refused above.
+            errors.Add($"Collector:PublicUrl must be an absolute http or https address without a query, where the support page is reached (was '{ProxyAddress.Masked(PublicUrl)}').");
         }
 
         if (PathBase is not null && ServedPaths.Problem(PathBase) is { } pathProblem)

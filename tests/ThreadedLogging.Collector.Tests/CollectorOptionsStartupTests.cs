@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using ThreadedLogging.Collector.Storage.Postgres;
 using ThreadedLogging.Collector.Tests.Security;
 using ThreadedLogging.Collector.Tests.Support;
 using ThreadedLogging.Testing;
@@ -50,6 +53,9 @@ public sealed class CollectorOptionsStartupTests
     // Not http(s): every receive failed, retried for ever.
     [InlineData("Collector:Sqs:Queues:0:Url must be an absolute http or https URL (was '/123456789012/logs')", "--Collector:Sqs:Queues:0:Url=/123456789012/logs")]
     [InlineData("Collector:Sqs:Queues:0:ServiceUrl must be an absolute http or https URL (was 'localhost:9324')", "--Collector:Sqs:Queues:0:Name=logs", "--Collector:Sqs:Queues:0:ServiceUrl=localhost:9324")]
+    // A password holding a '/' (no URL for Uri, so refused) was quoted whole in the refusal; masked as a proxy's is.
+    [InlineData("Collector:Sqs:Queues:0:ServiceUrl must be an absolute http or https URL (was 'http://***@localhost:9324')", "--Collector:Sqs:Queues:0:Name=logs", "--Collector:Sqs:Queues:0:ServiceUrl=http://ops:" + Secret + "/x@localhost:9324")]
+    [InlineData("Collector:Sqs:Queues:0:Url must be an absolute http or https URL (was 'https://***@sqs.eu-west-1.amazonaws.com/123456789012/logs')", "--Collector:Sqs:Queues:0:Url=https://ops:" + Secret + "/x@sqs.eu-west-1.amazonaws.com/123456789012/logs")]
     // The client's SQS checks, missing here: a token without keys was ignored (the default chain ran), a pasted space or
     // line break made a key AWS does not know, a region that is none.
     [InlineData("Collector:Sqs:Queues:0:SessionToken must come with AccessKey and SecretAccessKey", "--Collector:Sqs:Queues:0:Name=logs", "--Collector:Sqs:Queues:0:SessionToken=" + Secret)]
@@ -84,6 +90,9 @@ public sealed class CollectorOptionsStartupTests
     [InlineData("Collector:ReadApiKey and Collector:AdminApiKey are the same key", "--Collector:ReadApiKey=" + Secret, "--Collector:AdminApiKey=" + Secret)]
     // Shown in every cross-origin refusal's answer and in alert links.
     [InlineData("Collector:PublicUrl must not hold a user name or password", "--Collector:PublicUrl=https://ops:" + Secret + "@logs.example.com/")]
+    [InlineData("Collector:PublicUrl must be an absolute http or https address without a query, where the support page is reached (was 'https://***@logs.example.com/')", "--Collector:PublicUrl=https://ops:" + Secret + "/x@logs.example.com/")]
+    // Npgsql's FormatException ("The input string 's3cret…@127.0.0.1' was not in a correct format") escaped the check, the password in it.
+    [InlineData("ConnectionStrings:Events is not a valid PostgreSQL connection string: a value is not in its keyword's form", "--Collector:Store=postgres", "--ConnectionStrings:Events=Host=ops:" + Secret + "@127.0.0.1;Username=u")]
     public async Task Start_BadSetting_RefusedNamingItNeverTheSecret(string reason, params string[] args)
     {
         var error = await Assert.ThrowsAsync<CollectorConfigurationException>(async () =>
@@ -92,6 +101,24 @@ public sealed class CollectorOptionsStartupTests
         });
 
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Where the collector says its PostgreSQL store is (postgresql://user@host:port/database: the start's refusal, the log,
+    /// /health) quoted the Host whole, a password put in it too (ops:secret@db, a pasted URL's user part): masked as a
+    /// proxy's address is, also when the password holds "://" (taken for the scheme's end, the text before it shown).
+    /// </summary>
+    [Fact]
+    public async Task Start_PostgresHostHoldingAPassword_WhereItIsShownWithoutIt()
+    {
+        await using var dataSource = NpgsqlDataSource.Create("Host=ops:" + Secret + "://x@127.0.0.1;Username=u;Database=logs");
+        await using var store = new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
+
+        var error = await Assert.ThrowsAsync<CollectorUnavailableException>(() => store.InitializeAsync(CancellationToken.None));
+
+        Assert.Equal("postgresql://u@***@127.0.0.1:5432/logs", store.Target);
+        Assert.StartsWith("PostgreSQL (postgresql://u@***@127.0.0.1:5432/logs, ConnectionStrings:Events) cannot be reached now", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, error.Message, StringComparison.Ordinal);
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 
 namespace ThreadedLogging;
@@ -10,6 +11,9 @@ namespace ThreadedLogging;
 /// </summary>
 internal static class ProxyAddress
 {
+    /// <summary>What a scheme's name holds after its first letter (RFC 3986, 3.1).</summary>
+    private static readonly SearchValues<char> SchemeCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+
     /// <summary>
     /// <paramref name="address"/> as an error shows it: its credentials, if any, replaced by <c>***</c> — everything
     /// between <c>://</c> (or the start) and the last <c>@</c>, the user name too, as some proxies take a token as the
@@ -23,12 +27,23 @@ internal static class ProxyAddress
         var at = address.LastIndexOf('@');
         if (at >= 0)
         {
-            var scheme = address.IndexOf("://", StringComparison.Ordinal);
-            var start = scheme >= 0 && scheme < at ? scheme + 3 : 0;
-            address = address[..start] + "***" + address[at..];
+            var start = AuthorityStart(address);
+            address = address[..(start < at ? start : 0)] + "***" + address[at..];
         }
 
         return Escaped(address);
+    }
+
+    /// <summary>
+    /// Where <paramref name="address"/>'s part after its scheme starts: after the first <c>://</c> when what precedes it is a
+    /// scheme's name (RFC 3986: a letter, then letters, digits, '+', '-' or '.'), else 0. A password may hold <c>://</c>
+    /// (<c>ops:pa://ss@proxy…</c>, with no scheme or one misspelt): taken for the scheme's end, the user name and the
+    /// password's start were shown.
+    /// </summary>
+    private static int AuthorityStart(string address)
+    {
+        var end = address.IndexOf("://", StringComparison.Ordinal);
+        return end > 0 && char.IsAsciiLetter(address[0]) && !address.AsSpan(1, end - 1).ContainsAnyExcept(SchemeCharacters) ? end + 3 : 0;
     }
 
     /// <summary>

@@ -118,6 +118,7 @@ public sealed class WebhookProxyTests
     [InlineData("proxy.corp", "Collector:Alerts:WebhookProxy 'proxy.corp' is not an absolute address")]
     [InlineData("http://ops:" + Password + "@proxy.corp:3128/x", "Collector:Alerts:WebhookProxy 'http://***@proxy.corp:3128/x' has a path")] // never its password
     [InlineData("https://" + Password + "@proxy.corp:3128", "Collector:Alerts:WebhookProxy 'https://***@proxy.corp:3128' has the scheme 'https'")] // nor a token as the user name
+    [InlineData("ops:" + Password + "://x@proxy.corp:3128", "Collector:Alerts:WebhookProxy '***@proxy.corp:3128' is not an absolute address")] // a password's "://" is no scheme's end
     public async Task Main_BadWebhookProxy_ExitCode2NamingTheSettingNeverThePassword(string proxy, string reason)
     {
         using var data = new TempDirectory();

@@ -49,14 +49,15 @@ internal sealed class SqsIngestOptions
 
             // http or https only: "/123/q" is an absolute (file) URI on Unix and "localhost:9324" one of scheme
             // "localhost"; both were accepted, and every receive failed, retried every RetryDelay for ever.
+            // Quoted masked: a user part (which Uri does not parse when its password holds a '/') may hold a secret.
             if (queue.Url is { } url && !IsHttp(url))
             {
-                errors.Add($"{SectionName}:Queues:{i}:Url must be an absolute http or https URL (was '{url}').");
+                errors.Add($"{SectionName}:Queues:{i}:Url must be an absolute http or https URL (was '{ProxyAddress.Masked(url)}').");
             }
 
             if (queue.ServiceUrl is { } service && !IsHttp(service))
             {
-                errors.Add($"{SectionName}:Queues:{i}:ServiceUrl must be an absolute http or https URL (was '{service}').");
+                errors.Add($"{SectionName}:Queues:{i}:ServiceUrl must be an absolute http or https URL (was '{ProxyAddress.Masked(service)}').");
             }
 
             if (string.IsNullOrEmpty(queue.AccessKey) != string.IsNullOrEmpty(queue.SecretAccessKey))

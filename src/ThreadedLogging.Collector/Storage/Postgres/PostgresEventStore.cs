@@ -300,11 +300,15 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
         }
     }
 
-    /// <summary>Where a data source points, without the password: <c>postgresql://user@host:port/database</c>.</summary>
+    /// <summary>
+    /// Where a data source points, without the password: <c>postgresql://user@host:port/database</c>. A Host holding a user
+    /// part (<c>ops:secret@db</c>, pasted from a URL: Npgsql takes it for a name, which does not resolve) is shown masked
+    /// as a proxy's address is (<c>***@db</c>).
+    /// </summary>
     internal static string TargetOf(NpgsqlDataSource source)
     {
         var target = new NpgsqlConnectionStringBuilder(source.ConnectionString);
-        return $"postgresql://{target.Username}@{target.Host}:{target.Port}/{target.Database}";
+        return $"postgresql://{target.Username}@{ProxyAddress.Masked(target.Host ?? string.Empty)}:{target.Port}/{target.Database}";
     }
 
     /// <summary>Today and the days ahead of it.</summary>

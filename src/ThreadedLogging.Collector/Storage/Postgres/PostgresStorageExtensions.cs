@@ -72,5 +72,12 @@ internal static class PostgresStorageExtensions
         {
             throw new CollectorConfigurationException($"{key} is not a valid PostgreSQL connection string: {e.Message}", e);
         }
+        catch (FormatException)
+        {
+            // Npgsql's FormatException quotes the value, which may be a password put in Host (Host=ops:secret@db: "secret@db"
+            // read as the port); it escaped this check, a crash with the password in its message. Not kept as the inner exception.
+            throw new CollectorConfigurationException(
+                $"{key} is not a valid PostgreSQL connection string: a value is not in its keyword's form (Host=name or name:port, Port a number; a user name and password go in Username and Password, never in Host; the value is not shown).");
+        }
     }
 }
