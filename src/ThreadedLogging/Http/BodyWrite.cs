@@ -2,11 +2,16 @@ namespace ThreadedLogging;
 
 /// <summary>
 /// A batch request as its connection's stream (<see cref="EarlyAnswerStream"/>) sees it being written: SocketsHttpHandler
-/// writes a request, headers and body, in the flow of the send that made it, where <see cref="Current"/> names it.
+/// writes a request, headers and body, in one flow once the request got its connection, where <see cref="Current"/> names
+/// it from its headers on.
 /// </summary>
 internal sealed class BodyWrite
 {
-    /// <summary>The batch request written on this flow (set by the sink around its send), or null: the level poll's, or none.</summary>
+    /// <summary>
+    /// The batch request written on this flow, set as its headers are written on the connection it got (the sink's
+    /// <c>HeaderWritten</c>), or null: the level poll's, a connection's handshake (even one .NET opened for the request,
+    /// which runs in the request's flow but may not carry it), or none.
+    /// </summary>
     public static readonly AsyncLocal<BodyWrite?> Current = new();
 
     private volatile bool _headersOut;

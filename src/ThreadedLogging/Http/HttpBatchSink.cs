@@ -371,12 +371,20 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
     /// A batch's request (every one carries its <c>Idempotency-Key</c>) is out from then on: its connect, still running,
     /// stalls nothing its send waits for (<see cref="StalledConnect"/>). Before, its body said so as it was written, and the
     /// Python form's GET, which has none, never did. Chooses no encoding: null, the default.
+    /// <para>
+    /// From here the flow writes the request on that connection, headers and body (SocketsHttpHandler's HTTP/1.1 send, an
+    /// async method whose flow this value lives in until it returns): its writes, and only they, are the request's
+    /// (<see cref="BodyWrite.Current"/>, for <see cref="EarlyAnswerStream"/>). Set by the send itself, the value flowed
+    /// into the connect .NET opened for the waiting request, whose handshake, reset after the request had gone out on
+    /// another connection, marked the request cut: its 2xx was said a failed write.
+    /// </para>
     /// </summary>
     private static Encoding? HeaderWritten(string header, HttpRequestMessage request)
     {
         if (string.Equals(header, "Idempotency-Key", StringComparison.OrdinalIgnoreCase) && request.Options.TryGetValue(BatchSendKey, out var send))
         {
             send.RequestOut = true;
+            BodyWrite.Current.Value = send.Body;
         }
 
         return null;
@@ -465,8 +473,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         try
         {
             using var request = createRequest();
-            request.Options.Set(BatchSendKey, send); // its connect, if it makes one, may say that it stalls; its headers' writing, that it is out
-            BodyWrite.Current.Value = send.Body; // its writes, if the receiver answers and closes before they end (EarlyAnswerStream)
+            request.Options.Set(BatchSendKey, send); // its connect, if it makes one, may say that it stalls; its headers' writing, that it is out, and which writes are its own
 
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             if (send.Body.CutBy is { } cut && (int)response.StatusCode < 400)

@@ -86,6 +86,102 @@ public sealed class EarlyAnswerTests
         Assert.Matches("Connection reset by peer|Broken pipe", result.Error);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task Send_ItsOwnConnectResetInItsHandshakeAfterItWentOutOnAnother_ItsAnswerStands()
+    {
+        // Before: 'Error while copying content to a stream: … Connection reset by peer' for a batch its receiver answered 200.
+        // A connect .NET opens for a waiting request runs in that request's flow, and the request goes out on whichever
+        // connection frees first (here the level poll's, through a SOCKS5 proxy): the connect's handshake, reset once the
+        // proxy had answered its greeting, failed a write of that flow after the request's headers were out elsewhere, was
+        // taken for an early answer, and marked the request's body cut.
+        var accepted = 0;
+        var pollArrived = Signal();
+        var answerPoll = Signal();
+        var ownConnectGreeted = Signal();
+        var resetOwnConnect = Signal();
+        var sendArrived = Signal();
+        var answerSend = Signal();
+        var laterConnect = Signal();
+        using var proxy = new RawTcpServer(async stream =>
+        {
+            var n = Interlocked.Increment(ref accepted);
+            await ReadSocksGreetingAsync(stream);
+            if (n == 2)
+            {
+                // The batch send's own connect: its greeting held until the send went out on the poll's connection, then
+                // answered, and the connection reset before the SOCKS request it brings.
+                ownConnectGreeted.TrySetResult();
+                await resetOwnConnect.Task;
+                stream.Socket.Send([5, 0]);
+                stream.Socket.Close(0); // the reset right behind the answer, so that the client's next write meets it
+                return;
+            }
+
+            if (n > 2)
+            {
+                laterConnect.TrySetResult();
+            }
+
+            await stream.WriteAsync(new byte[] { 5, 0 });
+            await ReadSocksRequestAsync(stream);
+            await stream.WriteAsync(new byte[] { 5, 0, 0, 1, 127, 0, 0, 1, 0, 9 });
+            for (var request = 0; await RawTcpServer.ReadHeadAsync(stream) is { Length: > 0 } head; request++)
+            {
+                await stream.ReadExactlyAsync(new byte[RawTcpServer.ContentLength(head)]);
+                if (n == 1)
+                {
+                    (request == 0 ? pollArrived : sendArrived).TrySetResult();
+                    await (request == 0 ? answerPoll : answerSend).Task;
+                }
+
+                await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"u8.ToArray());
+            }
+        });
+        var options = new ThreadedHttpHandlerOptions { CaptureUnhandledExceptions = false, Host = "127.0.0.1:9", Proxy = $"socks5://{proxy.Host}", Format = HttpLogFormat.JsonBatch };
+        var identity = LogIdentity.From(options);
+        using var sink = new HttpBatchSink(options);
+        var body = "{\"events\":[]}"u8.ToArray();
+
+        var poll = sink.PollLevelsAsync(identity, CancellationToken.None);
+        await pollArrived.Task; // the poll's connection is busy: the send's request waits, and .NET opens one for it
+        var send = sink.SendEnvelopeAsync(body, ReadOnlyMemory<byte>.Empty, "0123456789abcdef0123456789abcdef", identity, CancellationToken.None).AsTask();
+        await ownConnectGreeted.Task;
+        answerPoll.TrySetResult(); // the poll's connection, free, takes the waiting request
+        await poll;
+        await sendArrived.Task;
+        var second = sink.SendEnvelopeAsync(body, ReadOnlyMemory<byte>.Empty, "fedcba9876543210fedcba9876543210", identity, CancellationToken.None).AsTask();
+        resetOwnConnect.TrySetResult(); // the greeting answered, then a reset: the connect's next write fails
+        await Task.WhenAny(second, laterConnect.Task); // that connect failed: its failure went to the second send, or a new connect began for it
+        answerSend.TrySetResult();
+        var result = await send;
+
+        Assert.True(result.Outcome == SendOutcome.Sent, result.Error);
+    }
+
+    private static TaskCompletionSource Signal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Reads a SOCKS5 greeting: the version, the number of methods, the methods.</summary>
+    private static async Task ReadSocksGreetingAsync(Stream stream)
+    {
+        var head = new byte[2];
+        await stream.ReadExactlyAsync(head);
+        await stream.ReadExactlyAsync(new byte[head[1]]);
+    }
+
+    /// <summary>Reads a SOCKS5 request: version, command, reserved, the address (IPv4, a name, IPv6) and the port.</summary>
+    private static async Task ReadSocksRequestAsync(Stream stream)
+    {
+        var head = new byte[4];
+        await stream.ReadExactlyAsync(head);
+        var length = head[3] switch
+        {
+            1 => 4,
+            4 => 16,
+            _ => stream.ReadByte(),
+        };
+        await stream.ReadExactlyAsync(new byte[length + 2]);
+    }
+
     /// <summary>
     /// A handler sending to <paramref name="server"/>, no level poll, a backoff of minutes, 16 events of 512 KiB logged in
     /// one batch and flushed: the handler, the flush, and the first self-log line saying a send failed and is retried.
