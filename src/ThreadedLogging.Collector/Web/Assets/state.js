@@ -13,8 +13,11 @@ export function readState() {
   const p = new URLSearchParams(location.search);
   const state = {};
   for (const key of KEYS) state[key] = p.get(key) ?? "";
-  state.levels = state.levels ? state.levels.split(",").filter(Boolean) : [];
+  // A level in any case is that level ("error", as the API reads it), so that its button shows pressed.
+  state.levels = state.levels ? state.levels.split(",").filter(Boolean).map((l) => LEVELS.find((n) => n.toLowerCase() === l.trim().toLowerCase()) ?? l) : [];
   state.property = p.getAll("property");
+  // As the link has them, for badFilter to quote (explicitUtc writes a date without a zone as UTC).
+  state.linkTimes = { from: state.from, to: state.to };
   state.from = explicitUtc(state.from);
   state.to = explicitUtc(state.to);
   // A start ("up to this event") is an event id; one edited into something else is ignored, not a broken page.
@@ -32,6 +35,38 @@ export function readState() {
 function explicitUtc(value) {
   const m = /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?))?$/.exec(value);
   return m ? `${m[1]}T${m[2] ?? "00:00"}Z` : value;
+}
+
+/** The six levels, as the level buttons, the API's answers and every link the console writes name them. */
+export const LEVELS = ["Trace", "Debug", "Information", "Warning", "Error", "Critical"];
+
+/** A link's time as the API reads it (after explicitUtc): RFC 3339 with its zone, a real day and time. */
+const LinkTime = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,7})?)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
+
+function isLinkTime(value) {
+  const m = LinkTime.exec(value);
+  if (!m) return false;
+  const [year, month, day, hours, minutes, seconds, offsetHours, offsetMinutes] = m.slice(1).map((v) => Number(v ?? 0));
+  const noon = new Date(Date.UTC(year, month - 1, day, 12));
+  return noon.getUTCMonth() === month - 1 && noon.getUTCDate() === day && hours <= 23 && minutes <= 59 && seconds <= 59 && offsetHours <= 14 && offsetMinutes <= 59;
+}
+
+/**
+ * Why the link's levels, from or to cannot be asked for, or "": a value edited by hand (levels=Eror, from=yesterday) is
+ * said above the list without asking the API, whose refusals (the list's, the summary's and the live tail's, each a 400
+ * in the browser's console) said it again; the value quoted as the link has it.
+ */
+export function badFilter(state) {
+  const level = state.levels.find((l) => !LEVELS.includes(l));
+  if (level != null) return `the link's levels name '${level}', which is none of ${LEVELS.join(", ")}`;
+  for (const end of ["from", "to"]) {
+    if (!state[end] || isLinkTime(state[end])) continue;
+    const written = state.linkTimes?.[end] ?? state[end];
+    // An offset's '+' in an address arrives as a space (form encoding): the usual cause, said as the API says it.
+    const plus = /\d{2}:\d{2} \d{2}:\d{2}$/.test(written) ? "; a '+' in a link means a space: write the offset's + as %2B, or the time in UTC with Z" : "";
+    return `the link's ${end} '${written}' is no date and time; write it as 2026-12-05T14:30Z (UTC) or 2026-12-05T14:30+01:00${plus}`;
+  }
+  return "";
 }
 
 /** Whether the state shows a timeline (a user's, the events without a user, a trace, everyone's) rather than the users list. */

@@ -19,8 +19,8 @@ export async function showSummary(params, state, signal) {
     body = await getJson("/api/events/summary", p, signal);
   } catch (err) {
     if (err.name === "AbortError") return;
-    // The list refused too (the same filters: a search with a quote not closed, the collector gone) says why above
-    // itself; the bars and top values say their own failure only when the list loaded.
+    // Asked once the list loaded (timeline.js): a list that failed since ("Older events") says why above itself; the
+    // bars and top values say their own failure only when it did not.
     if (!$("events-error").hidden) { hideHistogram(); hideTop(); return; }
     histogramFailed(err);
     topFailed(err);

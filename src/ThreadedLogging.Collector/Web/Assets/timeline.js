@@ -1,7 +1,7 @@
 // A timeline (one user's, the events without a user, one trace's across users and apps, or everyone's): newest first, level toggles, time range, full text, property conditions, latest error, live tail, download.
 import { getJson, parseJson, session, fromRoot } from "./api.js";
 import { $, el, clear, text, status, timeCell, excerpt, exceptionLine, zoneName, counted, number, shortVersion, copyText, localTime } from "./dom.js";
-import { readState, change, range, forSubject, acrossUsers, badRange, conditionText, toUrl, throughMillisecond, span, sourcePatch, SOURCE_FILTERS, NONE_FILTERS, PRESETS } from "./state.js";
+import { readState, change, range, forSubject, acrossUsers, badRange, badFilter, conditionText, LEVELS, toUrl, throughMillisecond, span, sourcePatch, SOURCE_FILTERS, NONE_FILTERS, PRESETS } from "./state.js";
 import { hideHistogram, wireHistogram } from "./histogram.js";
 import { recountOnArrival, stopRecounting, arrived } from "./recount.js";
 import { showSummary } from "./summary.js";
@@ -16,6 +16,8 @@ let next = null;
 // as a cursor), or the next page would start below them and leave a gap no one sees.
 let trimmedFrom = null;
 let loading = null;
+// The summary's request (the bars, the top values) of the list shown: its own, so that "Older events" does not abort it.
+let counting = null;
 // What the rows show (the list's own filters, range, start and live tail): opening an event, its context or walking with j/k
 // changes none of it, so the rows (pages added with "Older events" too) stay as they are.
 let listed = "";
@@ -101,7 +103,7 @@ function toggled(levels, level) {
   const set = new Set(levels);
   const on = !set.has(level);
   for (const l of level === "Error" ? ["Error", "Critical"] : [level]) if (on) set.add(l); else set.delete(l);
-  return ["Trace", "Debug", "Information", "Warning", "Error", "Critical"].filter((l) => set.has(l));
+  return LEVELS.filter((l) => set.has(l));
 }
 
 export function showTimeline(state) {
@@ -142,6 +144,7 @@ function listKey(state) {
 /** Leaves the timeline: closes the live stream and empties the rows (no query). */
 export function leaveTimeline() {
   loading?.abort();
+  counting?.abort();
   stopRecounting();
   hideHistogram();
   hideTop();
@@ -163,12 +166,13 @@ async function load(state, append) {
   loading = controller;
   if (!append) { listed = listKey(state); arrivedWhileLoading = []; }
   const tbody = $("events-table").tBodies[0];
-  const bad = badRange(state) || swappedRange(state.from, state.to);
+  const bad = badRange(state) || badFilter(state) || swappedRange(state.from, state.to);
   if (bad) {
     clear(tbody); shown.clear(); next = null; trimmedFrom = null;
     $("events-more").hidden = true;
     $("events-empty").hidden = true;
     for (const a of document.querySelectorAll("[data-export]")) a.removeAttribute("href");
+    counting?.abort();
     stopRecounting();
     hideHistogram();
     hideTop();
@@ -182,14 +186,11 @@ async function load(state, append) {
   if (from) p.set("from", from);
   if (to) p.set("to", throughMillisecond(to, from));
   if (state.at) p.set("before", String(BigInt(state.at) + 1n));
-  if (!append) {
-    downloads(p);
-    // The bar and the top values count the whole range, also for a list up to a selected event (before).
-    const whole = new URLSearchParams(p);
-    whole.delete("before");
-    showSummary(whole, state, controller.signal);
-    recountOnArrival((signal) => showSummary(whole, state, signal));
-  }
+  // The bar and the top values count the whole range, also for a list up to a selected event (before).
+  const whole = new URLSearchParams(p);
+  whole.delete("before");
+  if (!append) downloads(p);
+  if (!append) { counting?.abort(); stopRecounting(); } // the rows shown before: their counts not asked for again
   p.set("limit", "200");
   const older = append ? olderCursor() : null;
   if (older) { p.set("before", older); trimmedFrom = null; }
@@ -207,7 +208,14 @@ async function load(state, append) {
     for (const e of body.events) add(e, false);
     if (!append || body.indexBehind) searchBehind(body);
     next = body.next;
-    if (!append) keepArrivedWhileLoading();
+    if (!append) {
+      keepArrivedWhileLoading();
+      // Asked once the list is answered: a refusal (a search the API cannot read, the store down) was said by both
+      // requests, two 400s in the browser's console for one message in the page; the list's rows come first anyway.
+      counting = new AbortController();
+      showSummary(whole, state, counting.signal);
+      recountOnArrival((signal) => showSummary(whole, state, signal));
+    }
     $("events-more").hidden = !olderCursor();
     const empty = tbody.rows.length === 0;
     $("events-empty").hidden = !empty;
@@ -222,8 +230,8 @@ async function load(state, append) {
     if (!append) { listed = ""; arrivedWhileLoading = []; } // shown again, it is asked for again
     else if (older && older !== next) trimmed(BigInt(older)); // still to ask for
     for (const r of tbody.rows) r.classList.add("stale");
-    // The bars and top values of this list were refused for the same reason (or are of a list no longer shown).
-    if (!append) { hideHistogram(); hideTop(); }
+    // The bars and top values of a list no longer shown: not counted, nor counted again.
+    if (!append) { stopRecounting(); hideHistogram(); hideTop(); }
     listError("Could not load events: " + err.message);
   } finally {
     if (loading === controller) { $("timeline-view").removeAttribute("aria-busy"); reloading = false; }
@@ -396,7 +404,7 @@ export function markSelected(id) {
  * dates chosen (from/to) applies to it too: a range of the past gets only late arrivals of that time, not every new event.
  */
 function live(state) {
-  const wanted = state.live === "1" && !state.at ? fromRoot("/api/events/stream?" + streamFilters(state).toString()) : "";
+  const wanted = state.live === "1" && !state.at && !badFilter(state) ? fromRoot("/api/events/stream?" + streamFilters(state).toString()) : "";
   $("live-pause").hidden = !wanted;
   if (wanted === sourceKey) return;
   source?.close();

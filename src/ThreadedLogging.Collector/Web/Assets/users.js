@@ -1,9 +1,8 @@
 // Users list: who has logged, with counts over a window, machines, versions and the latest error.
 import { getJson } from "./api.js";
 import { $, el, clear, text, status, ago, localTime, excerpt, clip, counted, number, versionText, visible } from "./dom.js";
-import { readState, change, span, timelineOf, badWindow, toUrl } from "./state.js";
+import { readState, change, span, timelineOf, badWindow, toUrl, LEVELS } from "./state.js";
 
-const LEVELS = ["Trace", "Debug", "Information", "Warning", "Error", "Critical"];
 /**
  * The counts window when the link names none: a week. The last 24 hours left Friday's users without counts on a
  * Monday morning ("none in the last 24 hours" beside Friday's crash); a link's window= (1h, 24h, 30d) still wins.
