@@ -47,13 +47,25 @@ let awaitingSignIn = false;
 /** Shows the sign-in form (required: there is no other way in; optional: an admin sign-in the user may cancel). */
 function showSignIn(shown, optional = false) {
   // Signed out (or the session ended): the hidden page must not go on receiving events. Signing in renders again.
-  if (shown && !optional) { leaveTimeline(); forgetShown(); }
+  if (shown && !optional) { leaveTimeline(); forgetShown(); signInShown(); }
   awaitingSignIn = shown && !optional;
   $("sign-in").hidden = !shown;
   $("main").hidden = shown;
   $("sign-in-cancel").hidden = !optional;
   $("sign-out").hidden = shown || !signedIn;
   if (shown) $("sign-in-key").focus();
+}
+
+/**
+ * The tab and the header name the sign-in form, not the view it stands in for: after "Sign out" (or the session's end)
+ * the tab's title still said "alice · Support console" and the header "Users › alice", on a shared machine's taskbar
+ * and beside the form. The status goes too ("Loading events…" of a list the form stopped); sign-out then says so.
+ */
+function signInShown() {
+  document.title = "Sign in · Support console";
+  clear($("crumbs"));
+  text($("timeline-title"), "Events");
+  status("");
 }
 
 /**

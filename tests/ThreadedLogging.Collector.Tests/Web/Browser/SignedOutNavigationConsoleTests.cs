@@ -83,4 +83,50 @@ public sealed class SignedOutNavigationConsoleTests(ChromiumFixture chromium) : 
         await Expect(page.Locator("#detail-body .message")).ToHaveTextAsync("card 4111 declined");
         Assert.Empty(dialogs);
     }
+
+    /// <summary>
+    /// The sign-in form is what the tab and the header name: after "Sign out", and after a session that ended (signed out
+    /// in another tab), the tab's title said "bob · Support console" and the header "Users › bob" beside the form, on a
+    /// shared machine. Signing in names the view again.
+    /// </summary>
+    [Fact]
+    public async Task SignOutAndSessionEnd_TitleAndHeaderNameTheSignInNotTheUser()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:ReadApiKey=read-secret-key-0123");
+        await Http.PostStoredAsync(collector.Client, "log/bob", Http.Envelope(null,
+            new { level = "Error", message = "card declined", timestamp = DateTimeOffset.UtcNow.AddMinutes(-5), sequence = 1 }));
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        await page.GotoAsync(collector.BaseAddress + "?user=bob");
+        await Expect(page).ToHaveTitleAsync("Sign in · Support console");
+        await SignInAsync(page);
+        await Expect(page).ToHaveTitleAsync("bob · Support console");
+        await Expect(page.Locator("#crumbs")).ToHaveTextAsync("Users › bob");
+
+        await page.Locator("#sign-out").ClickAsync();
+        await Expect(page.Locator("#status")).ToHaveTextAsync("Signed out");
+
+        // Before: "bob · Support console" and "Users › bob" (and "Events of bob" in the page's source).
+        await Expect(page).ToHaveTitleAsync("Sign in · Support console");
+        await Expect(page.Locator("#crumbs")).ToHaveTextAsync(string.Empty);
+        Assert.DoesNotContain("bob", await page.EvaluateAsync<string>("() => document.body.textContent"), StringComparison.Ordinal);
+
+        await SignInAsync(page);
+        await Expect(page).ToHaveTitleAsync("bob · Support console");
+        await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(1);
+
+        // The session ends elsewhere (another tab signs out); the next request meets the 401.
+        await page.EvaluateAsync("() => fetch('auth/sign-out', { method: 'POST' })");
+        await page.Locator("[data-level=Error]").ClickAsync();
+        await Expect(page.Locator("#sign-in-error")).ToHaveTextAsync("Your session has ended: sign in again to go on where you were.");
+        await Expect(page).ToHaveTitleAsync("Sign in · Support console");
+        await Expect(page.Locator("#crumbs")).ToHaveTextAsync(string.Empty);
+        Assert.Empty(dialogs);
+    }
+
+    private static async Task SignInAsync(Microsoft.Playwright.IPage page)
+    {
+        await page.Locator("#sign-in-key").FillAsync("read-secret-key-0123");
+        await page.Locator("#sign-in-key").PressAsync("Enter");
+    }
 }
