@@ -201,7 +201,8 @@ internal sealed class SqliteFtsIndexer : IDisposable
     /// would stay for good, so an event below retention's mark (<c>fts_purge</c>) is indexed only when it is still
     /// stored (a late event with an old time, stored after the run, is). The mark is read in this transaction, which
     /// holds the index's write lock (<c>BEGIN IMMEDIATE</c>): a purge committed before it comes after its events' commit,
-    /// which the lookup then sees; one committed after it deletes what this transaction added.
+    /// which the lookup then sees; one committed after it keeps what this transaction added for a stored event (it reads
+    /// the events stored in its range under the same lock).
     /// </remarks>
     public void IndexNow(IEnumerable<FtsText> texts, long? seq)
     {

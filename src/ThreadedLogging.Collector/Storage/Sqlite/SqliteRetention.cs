@@ -9,10 +9,11 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// </summary>
 /// <remarks>
 /// Crash safety, like <c>fts_queue</c> for inserts: each chunk of events is deleted in one transaction of the
-/// main file that also raises <c>retention_state.purged_below</c> (ids sort like time); the same ids are then
-/// deleted from the full-text file in one transaction that raises its <c>fts_purge.purged_below</c>. A stop
-/// between the two commits leaves index entries without events (never shown: full-text queries join the
-/// events); the next open or run deletes every index entry below the main file's mark. The index table is
+/// main file that also raises <c>retention_state.purged_below</c> (ids sort like time); the same id range is then
+/// deleted from the full-text file, but for the events stored in it by then (late ones, stored after the first commit),
+/// in one transaction that raises its <c>fts_purge.purged_below</c>. A stop between the two commits leaves index entries
+/// without events (never shown: full-text queries join the events); the next open or run deletes every index entry below
+/// the main file's mark but those of stored events. The index table is
 /// created with <c>contentless_delete = 1</c>, so deleting an entry needs only its rowid, and deleting one
 /// that is not (yet) indexed does nothing: the indexer, when it comes to it, indexes an event below the mark only if it
 /// is still stored (<see cref="SqliteFtsIndexer.IndexNow"/>), so a deleted event's entry is never added after its purge.
@@ -188,7 +189,7 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
         var mark = Scalar(main, "SELECT coalesce(max(purged_below), 0) FROM retention_state");
         if (Scalar(fts, "SELECT coalesce(max(purged_below), 0) FROM fts_purge") < mark)
         {
-            PurgeFullText(fts, 0, mark);
+            PurgeFullText(main, fts, 0, mark);
         }
     }
 
@@ -233,7 +234,7 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
 
         onRemoved?.Invoke(reason, count);
         AfterEventsChunk?.Invoke();
-        PurgeFullText(fts, first, last + 1);
+        PurgeFullText(main, fts, first, last + 1);
         return count;
     }
 
@@ -305,19 +306,64 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
         return removed;
     }
 
-    private static void PurgeFullText(SqliteConnection fts, long fromId, long belowId)
+    /// <summary>
+    /// Deletes the index entries of the ids from <paramref name="fromId"/> to below <paramref name="belowId"/>, but those of
+    /// events stored there now, and raises the index's mark. A late event (an old time: a client's spool sent after an
+    /// outage) stored and indexed after the events' commit lost its entry to the range's delete, found by full text no more.
+    /// The stored ids are read under the index's write lock (<c>BEGIN IMMEDIATE</c>), which the indexer takes too: an event
+    /// indexed before was committed before, and is seen; one indexed after finds the mark raised and is indexed if it is
+    /// stored (<see cref="SqliteFtsIndexer.IndexNow"/>).
+    /// </summary>
+    private static void PurgeFullText(SqliteConnection main, SqliteConnection fts, long fromId, long belowId)
     {
         using var transaction = fts.BeginTransaction();
-        using var command = fts.CreateCommand();
-        command.CommandText = """
-            DELETE FROM events_fts WHERE rowid >= $from AND rowid < $below;
+        using var delete = fts.CreateCommand();
+        delete.CommandText = "DELETE FROM events_fts WHERE rowid >= $from AND rowid < $below";
+        var from = delete.Parameters.Add("$from", SqliteType.Integer);
+        var below = delete.Parameters.Add("$below", SqliteType.Integer);
+        var start = fromId;
+        foreach (var stored in StoredIds(main, fromId, belowId))
+        {
+            if (start < stored)
+            {
+                (from.Value, below.Value) = (start, stored);
+                delete.ExecuteNonQuery();
+            }
+
+            start = stored + 1;
+        }
+
+        if (start < belowId)
+        {
+            (from.Value, below.Value) = (start, belowId);
+            delete.ExecuteNonQuery();
+        }
+
+        using var mark = fts.CreateCommand();
+        mark.CommandText = """
             INSERT INTO fts_purge (id, purged_below) VALUES (0, $below)
                 ON CONFLICT (id) DO UPDATE SET purged_below = max(purged_below, excluded.purged_below);
             """;
+        mark.Parameters.AddWithValue("$below", belowId);
+        mark.ExecuteNonQuery();
+        transaction.Commit();
+    }
+
+    /// <summary>The ids of the events stored from <paramref name="fromId"/> to below <paramref name="belowId"/>, in order (after a purge of the range: the late ones, most often none).</summary>
+    private static List<long> StoredIds(SqliteConnection main, long fromId, long belowId)
+    {
+        using var command = main.CreateCommand();
+        command.CommandText = "SELECT id FROM events WHERE id >= $from AND id < $below ORDER BY id";
         command.Parameters.AddWithValue("$from", fromId);
         command.Parameters.AddWithValue("$below", belowId);
-        command.ExecuteNonQuery();
-        transaction.Commit();
+        var ids = new List<long>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return ids;
     }
 
     /// <summary>
