@@ -1,4 +1,3 @@
-using ThreadedLogging.Collector.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 
 namespace ThreadedLogging.Collector.Tests.Web.Browser;
@@ -12,30 +11,20 @@ public sealed class LiveTailCountConsoleTests(ChromiumFixture chromium) : IClass
     [Fact]
     public async Task LiveTail_EventsArrive_StatusCountsTheRowsShown()
     {
-        await using var collector = await CollectorFixture.StartAsync();
-        var now = DateTimeOffset.UtcNow;
-        await Http.PostStoredAsync(collector.Client, "log/lena", Http.Envelope(null,
-            new { level = "Information", message = "old 1", timestamp = now.AddMinutes(-10), sequence = 1 },
-            new { level = "Information", message = "old 2", timestamp = now.AddMinutes(-9), sequence = 2 }));
-        var (context, page, dialogs) = await chromium.NewPageAsync();
-        await using var _ = context;
-        await page.GotoAsync(collector.BaseAddress + "?user=lena&live=1");
-        var rows = page.Locator("#events-table tbody tr");
-        await Expect(rows).ToHaveCountAsync(2);
+        await using var live = await LiveTailPage.OpenAsync(chromium);
+        var (page, rows, now) = (live.Page, live.Rows, live.Now);
         await Expect(page.Locator("#status")).ToHaveTextAsync("2 events");
-        await Expect(page.Locator("#live-state")).ToHaveTextAsync("connected");
 
-        await Http.PostStoredAsync(collector.Client, "log/lena", Http.Envelope(null,
+        await live.PostAsync(
             new { level = "Error", message = "live 1", timestamp = now.AddSeconds(-2), sequence = 3 },
-            new { level = "Error", message = "live 2", timestamp = now.AddSeconds(-1), sequence = 4 }));
+            new { level = "Error", message = "live 2", timestamp = now.AddSeconds(-1), sequence = 4 });
         await Expect(rows).ToHaveCountAsync(4);
         // Before: "2 events" above the 4 rows (and the bars' "4 events"), until the list was loaded again.
         await Expect(page.Locator("#status")).ToHaveTextAsync("4 events");
 
         // Paused, the rows wait; resumed, they are shown and counted.
         await page.Locator("#live-pause").ClickAsync();
-        await Http.PostStoredAsync(collector.Client, "log/lena", Http.Envelope(null,
-            new { level = "Information", message = "while paused", timestamp = now, sequence = 5 }));
+        await live.PostAsync(new { level = "Information", message = "while paused", timestamp = now, sequence = 5 });
         await Expect(page.Locator("#live-pause")).ToHaveTextAsync("Resume (1 new)");
         await Expect(page.Locator("#status")).ToHaveTextAsync("4 events");
         await page.Locator("#live-pause").ClickAsync();
@@ -43,14 +32,13 @@ public sealed class LiveTailCountConsoleTests(ChromiumFixture chromium) : IClass
         await Expect(page.Locator("#status")).ToHaveTextAsync("5 events");
 
         // A line that is not the count stays: the copied event's.
-        await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = collector.BaseAddress.GetLeftPart(UriPartial.Authority) });
+        await live.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = live.Collector.BaseAddress.GetLeftPart(UriPartial.Authority) });
         await rows.First.ClickAsync();
         await page.Locator("#detail-copy").ClickAsync();
         await Expect(page.Locator("#status")).ToHaveTextAsync("Copied the event as JSON");
-        await Http.PostStoredAsync(collector.Client, "log/lena", Http.Envelope(null,
-            new { level = "Information", message = "after the copy", timestamp = now.AddSeconds(1), sequence = 6 }));
+        await live.PostAsync(new { level = "Information", message = "after the copy", timestamp = now.AddSeconds(1), sequence = 6 });
         await Expect(rows).ToHaveCountAsync(6);
         await Expect(page.Locator("#status")).ToHaveTextAsync("Copied the event as JSON");
-        Assert.Empty(dialogs);
+        Assert.Empty(live.Dialogs);
     }
 }
