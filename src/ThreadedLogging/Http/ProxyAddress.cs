@@ -40,7 +40,7 @@ internal static class ProxyAddress
     /// (<c>ops:pa://ss@proxy…</c>, with no scheme or one misspelt): taken for the scheme's end, the user name and the
     /// password's start were shown.
     /// </summary>
-    private static int AuthorityStart(string address)
+    public static int AuthorityStart(string address)
     {
         var end = address.IndexOf("://", StringComparison.Ordinal);
         return end > 0 && char.IsAsciiLetter(address[0]) && !address.AsSpan(1, end - 1).ContainsAnyExcept(SchemeCharacters) ? end + 3 : 0;

@@ -139,9 +139,9 @@ public sealed class ThreadedHttpHandlerOptions : ThreadedHandlerOptions
         }
 
         // The last '@' of the whole value, not of its part before a '/': a password may hold a '/' (and a Host with an '@'
-        // anywhere is refused anyway, so a path's is masked too, which costs nothing in a refusal).
-        var scheme = host.IndexOf("://", StringComparison.Ordinal);
-        var start = scheme < 0 ? 0 : scheme + 3;
+        // anywhere is refused anyway, so a path's is masked too, which costs nothing in a refusal). The scheme's end as a
+        // proxy's address has it: a "://" in the password ('ann:s3c://ret@…') is none.
+        var start = ProxyAddress.AuthorityStart(host);
         var at = host.LastIndexOf('@');
         return at < start ? null : (host[..start] + "***" + host[at..], host[..start] + host[(at + 1)..]);
     }

@@ -586,6 +586,7 @@ public sealed class ThreadedHttpHandlerTests
     [InlineData("https://ann:s3cret@logs.example.com/log/{user}", "(was 'https://***@logs.example.com/log/{user}'): write Host 'logs.example.com' and Secure true, the path in Url ('/log/{user}')")]
     [InlineData("http://ann:s3cret@127.0.0.1:5080", "(was 'http://***@127.0.0.1:5080'): write Host '127.0.0.1:5080' (no scheme: Secure true for https)")]
     [InlineData("ann:s3c/ret@logs.example.com:5080", "(was '***@logs.example.com:5080'): write Host 'logs.example.com:5080'")] // a '/' in the password
+    [InlineData("ann:s3c://ret@logs.example.com:5080", "(was '***@logs.example.com:5080'): write Host 'logs.example.com:5080'")] // a "://" in the password: no scheme's end
     [InlineData("https://ann:s3c/ret@logs.example.com/log/{user}", "(was 'https://***@logs.example.com/log/{user}'): write Host 'logs.example.com' and Secure true, the path in Url ('/log/{user}')")]
     public void Options_HostWithUserNameOrPassword_RefusedWithoutShowingThem(string host, string said)
     {
