@@ -171,7 +171,7 @@ async function load(state, append) {
     clear(tbody); shown.clear(); next = null; trimmedFrom = null;
     $("events-more").hidden = true;
     $("events-empty").hidden = true;
-    for (const a of document.querySelectorAll("[data-export]")) a.removeAttribute("href");
+    noDownloads();
     counting?.abort();
     stopRecounting();
     hideHistogram();
@@ -230,8 +230,9 @@ async function load(state, append) {
     if (!append) { listed = ""; arrivedWhileLoading = []; } // shown again, it is asked for again
     else if (older && older !== next) trimmed(BigInt(older)); // still to ask for
     for (const r of tbody.rows) r.classList.add("stale");
-    // The bars and top values of a list no longer shown: not counted, nor counted again.
-    if (!append) { stopRecounting(); hideHistogram(); hideTop(); }
+    // The bars and top values of a list no longer shown: not counted, nor counted again; nor its download, which the
+    // export would refuse or fail as the list was (a click gave a failed download with no reason).
+    if (!append) { stopRecounting(); hideHistogram(); hideTop(); noDownloads(); }
     listError("Could not load events: " + err.message);
   } finally {
     if (loading === controller) { $("timeline-view").removeAttribute("aria-busy"); reloading = false; }
@@ -288,6 +289,11 @@ function downloads(params) {
     p.set("format", a.dataset.export);
     a.href = fromRoot("/api/events/export?" + p.toString());
   }
+}
+
+/** The Download links lead nowhere while the list cannot be loaded (the list says why). */
+function noDownloads() {
+  for (const a of document.querySelectorAll("[data-export]")) a.removeAttribute("href");
 }
 
 /**
