@@ -59,6 +59,69 @@ public sealed partial class SqliteRetentionTests
         Assert.Equal(100, chunks[0]); // the probe that measures the bytes per event
     }
 
+    /// <summary>
+    /// fc3d702's wait for a snapshot that ends, at the reserve's measure (its test took the size cap's): the reserve on a
+    /// disk that holds only the data folder (free bytes: a capacity less the folder's files, the one fake), short of it by
+    /// less than the WAL a checkpoint cuts. A snapshot at the first measure (a search, the reserve's watch, the indexer's
+    /// look-ups: any moment) kept the WAL, and the run removed the probe chunk, which the disk did not need.
+    /// </summary>
+    [Fact]
+    public async Task Run_UnderTheReserveByLessThanTheWal_SnapshotEndingAtTheMeasure_RemovesNothing()
+    {
+        using var data = new TempDirectory();
+        const long Reserve = 4L * 1024 * 1024;
+        long capacity = long.MaxValue / 2;
+        SqliteTransaction? snapshot = null;
+        var held = 0;
+        await using var store = new SqliteEventStore(data.Path, TimeProvider.System, NullLogger<SqliteEventStore>.Instance)
+        {
+            Reserve = new DiskReserve(Reserve, new DataFolderSpace(d => Volatile.Read(ref capacity) - FolderBytes(d)), data.Path, new RetentionTrigger(), TimeProvider.System),
+            Retention = new SqliteRetention(Path.Combine(data.Path, SqliteEventStore.FileName), Path.Combine(data.Path, SqliteFtsIndexer.FileName))
+            {
+                CheckpointHeld = () =>
+                {
+                    held++;
+                    snapshot?.Commit(); // the reader's snapshot ends while the checkpoint waits
+                    snapshot = null;
+                },
+            },
+        };
+        await store.InitializeAsync(CancellationToken.None);
+        for (var b = 0; b < 15; b++)
+        {
+            await store.AppendAsync(new EventBatch(null, [.. Enumerable.Range(b * 200, 200).Select(i => Event(i, T0.AddSeconds(i), $"ev{i:D5} {new string('x', 4096)}"))]), CancellationToken.None);
+        }
+
+        await store.WaitForFullTextAsync(CancellationToken.None);
+        using var reader = new SqliteConnection($"Data Source={store.DatabasePath};Mode=ReadOnly;Pooling=False");
+        reader.Open();
+        snapshot = reader.BeginTransaction();
+        using (var read = reader.CreateCommand())
+        {
+            read.CommandText = "SELECT count(*) FROM events";
+            read.ExecuteScalar();
+        }
+
+        foreach (var file in (string[])[store.DatabasePath, store.FullTextPath])
+        {
+            using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+            connection.Open();
+            using var passive = connection.CreateCommand();
+            passive.CommandText = "PRAGMA wal_checkpoint(PASSIVE)"; // the pages go into the files now: the run's checkpoint only cuts the WAL
+            passive.ExecuteNonQuery();
+        }
+
+        var wal = new FileInfo(store.DatabasePath + "-wal").Length;
+        Volatile.Write(ref capacity, FolderBytes(data.Path) + Reserve - (wal / 2)); // short by half the WAL
+
+        var result = await store.RemoveExpiredAsync(new RetentionOptions(), T0.AddDays(1), CancellationToken.None);
+
+        Assert.True(wal > Reserve, $"the WAL ({wal} bytes) holds the events");
+        Assert.True(held > 0, "the checkpoint found the WAL held");
+        Assert.Equal(0, result.ByFreeSpace); // before: 100, the probe chunk
+        Assert.Null(result.ReserveUnmet);
+    }
+
     [Fact]
     public async Task Run_UnderTheReserveWithNothingToRemove_SaysWhatRoomIsLeft()
     {
@@ -111,6 +174,8 @@ public sealed partial class SqliteRetentionTests
         await store.InitializeAsync(CancellationToken.None);
         return [.. log.Entries];
     }
+
+    private static long FolderBytes(string folder) => Directory.GetFiles(folder).Sum(f => new FileInfo(f).Length);
 
     private static long FreeListBytes(string path)
     {
