@@ -26,9 +26,13 @@ export async function showDetail(state) {
   if (copied && copied.id !== state.event) forgetCopy();
   if (!state.event) { panel.hidden = true; current = null; loading = null; return; }
   panel.hidden = false;
+  // "Copy as JSON" copies the event loaded: until the one opened is (or when it cannot be), the button is disabled. Shown
+  // enabled while the event was still being read, a click did nothing and said nothing (current was not yet set).
+  $("detail-copy").disabled = !(current && String(current.id) === state.event);
   const bad = badEvent(state);
   if (bad) {
     current = null;
+    $("detail-copy").disabled = true;
     loading = null;
     text($("detail-title"), "Event");
     clear($("detail-body")).appendChild(el("p", { className: "error", role: "alert" }, `Could not load event ${state.event}: ${bad}`));
@@ -42,6 +46,7 @@ export async function showDetail(state) {
   try {
     const e = current && String(current.id) === state.event ? current : await getJson("/api/events/" + encodeURIComponent(state.event), null, controller.signal);
     current = e;
+    $("detail-copy").disabled = false;
     render(e, state);
     // The count goes on across renders of this event: the render before's showReach finds its slots gone and drops the
     // answer, this one's finds the kind's answer in flight (reach.js `answers`) and shows it.

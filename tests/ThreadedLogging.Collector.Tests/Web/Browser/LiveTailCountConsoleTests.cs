@@ -34,6 +34,8 @@ public sealed class LiveTailCountConsoleTests(ChromiumFixture chromium) : IClass
         // A line that is not the count stays: the copied event's.
         await live.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = live.Collector.BaseAddress.GetLeftPart(UriPartial.Authority) });
         await rows.First.ClickAsync();
+        // The event shown first: "Copy as JSON" clicked while it was still being read did nothing (a 60 s wait under load).
+        await Expect(page.Locator("#detail-body")).ToContainTextAsync("while paused");
         await page.Locator("#detail-copy").ClickAsync();
         await Expect(page.Locator("#status")).ToHaveTextAsync("Copied the event as JSON");
         await live.PostAsync(new { level = "Information", message = "after the copy", timestamp = now.AddSeconds(1), sequence = 6 });
