@@ -14,7 +14,7 @@ export function readState() {
   const state = {};
   for (const key of KEYS) state[key] = p.get(key) ?? "";
   // A level in any case is that level ("error", as the API reads it), so that its button shows pressed.
-  state.levels = state.levels ? state.levels.split(",").filter(Boolean).map((l) => LEVELS.find((n) => n.toLowerCase() === l.trim().toLowerCase()) ?? l) : [];
+  state.levels = state.levels ? state.levels.split(",").filter(Boolean).map(levelName) : [];
   state.property = p.getAll("property");
   // As the link has them, for badFilter to quote (explicitUtc writes a date without a zone as UTC).
   state.linkTimes = { from: state.from, to: state.to };
@@ -39,6 +39,22 @@ function explicitUtc(value) {
 
 /** The six levels, as the level buttons, the API's answers and every link the console writes name them. */
 export const LEVELS = ["Trace", "Debug", "Information", "Warning", "Error", "Critical"];
+
+/** Every spelling of a level the API takes (LevelNames.TryParse: MEL's and Python's names, Serilog's short ones, 0 to 5), any case: its index in LEVELS. */
+const LEVEL_SPELLINGS = {
+  trace: 0, trc: 0, verbose: 0, 0: 0,
+  debug: 1, dbg: 1, 1: 1,
+  information: 2, info: 2, inf: 2, 2: 2,
+  warning: 3, warn: 3, wrn: 3, 3: 3,
+  error: 4, err: 4, fail: 4, 4: 4,
+  critical: 5, crit: 5, crt: 5, fatal: 5, 5: 5,
+};
+
+/** A link's level as the buttons name it, or as written when the API would refuse it too (said by badFilter). */
+function levelName(written) {
+  const key = written.trim().toLowerCase();
+  return Object.hasOwn(LEVEL_SPELLINGS, key) ? LEVELS[LEVEL_SPELLINGS[key]] : written;
+}
 
 /** A link's time as the API reads it (after explicitUtc): RFC 3339 with its zone, a real day and time. */
 const LinkTime = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,7})?)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;

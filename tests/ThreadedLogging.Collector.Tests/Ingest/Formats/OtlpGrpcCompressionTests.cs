@@ -35,6 +35,28 @@ public sealed class OtlpGrpcCompressionTests
         Assert.Equal(["second", "first"], (await collector.EventsAsync()).Select(e => e.GetProperty("message").GetString()));
     }
 
+    /// <summary>Before, UNKNOWN "Exception was thrown by handler." and an Error line with InvalidDataException's stack trace each time.</summary>
+    [Theory]
+    [InlineData("gzip", true, "the CRC-32 and length of its data")]
+    [InlineData("deflate", true, "the Adler-32 of its data")]
+    [InlineData("gzip", false, "the CRC-32 and length of its data")]
+    [InlineData("deflate", false, "the Adler-32 of its data")]
+    public async Task Export_ChecksumWrongOrNotCompressed_InvalidArgumentNothingStored(string encoding, bool compressed, string checksum)
+    {
+        await using var collector = await CollectorFixture.StartWithOtlpGrpcAsync();
+        var body = OtlpIngestTests.Request(OtlpIngestTests.Record("damaged"));
+        if (compressed)
+        {
+            body = CompressedTwoRecords(encoding, "damaged", "too").Whole;
+            body[encoding == "gzip" ? ^8 : ^1] ^= 0xFF; // gzip: the CRC-32's first byte; zlib: the Adler-32's last
+        }
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => ExportAsync(collector, new Precompressed(encoding, body)));
+
+        Assert.Equal((StatusCode.InvalidArgument, $"malformed {encoding} message: not a {encoding} stream, or its data does not match {checksum}"), (refused.StatusCode, refused.Status.Detail));
+        Assert.Empty(await collector.EventsAsync());
+    }
+
     /// <summary>Before, UNIMPLEMENTED "Unsupported grpc-encoding value 'deflate'. Supported encodings: identity, gzip".</summary>
     [Fact]
     public async Task Export_DeflateFromGrpcNetClient_Stored()

@@ -140,11 +140,30 @@ internal sealed class CappedCompressionProvider : ICompressionProvider
 
         public override long Position { get => _read; set => throw new NotSupportedException(); }
 
-        public override int Read(Span<byte> buffer) => Count(buffer, inner.Read(buffer));
+        public override int Read(Span<byte> buffer)
+        {
+            try
+            {
+                return Count(buffer, inner.Read(buffer));
+            }
+            catch (InvalidDataException)
+            {
+                throw Malformed();
+            }
+        }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            int read;
+            try
+            {
+                read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidDataException)
+            {
+                throw Malformed();
+            }
+
             return Count(buffer.Span, read);
         }
 
@@ -157,6 +176,13 @@ internal sealed class CappedCompressionProvider : ICompressionProvider
 
             base.Dispose(disposing);
         }
+
+        /// <summary>
+        /// zlib's refusal (not a gzip or zlib stream, a damaged block, a checksum that does not match): INVALID_ARGUMENT, as
+        /// HTTP's 400. Left to the framework it was UNKNOWN and an Error line with a stack trace for each such message.
+        /// </summary>
+        private RpcException Malformed() => new(new Status(StatusCode.InvalidArgument,
+            $"malformed {encoding} message: not a {encoding} stream, or its data does not match {trailer.Holds}"));
 
         private int Count(Span<byte> buffer, int read)
         {
