@@ -41,6 +41,7 @@ public sealed class RawTcpServer : IDisposable
     {
         _stopped.Cancel();
         _listener.Stop();
+        _stopped.Dispose(); // a serve that reads Stopped after this meets ObjectDisposedException, which ends it quietly
     }
 
     /// <summary>Reads a request's or an answer's head, up to and with its blank line (all that came when the connection ends first).</summary>
