@@ -175,7 +175,7 @@ internal sealed class AlertEvaluator : IDisposable
             var key = rule.Name;
             if (_failureLines.TryAcquire(ref key, out var suppressed))
             {
-                CollectorLog.AlertWebhookFailed(_logger, failure.Exception, rule.Name, count, failure.Reason, LoggedText.Of(failure.Detail, 1000), _interval, suppressed);
+                CollectorLog.AlertWebhookFailed(_logger, rule.Name, count, failure.Reason, LoggedText.Of(failure.Detail, 1000), _interval, suppressed);
             }
 
             await SaveAsync(rule, state).ConfigureAwait(false);

@@ -8,12 +8,13 @@ namespace ThreadedLogging.Collector.Alerts;
 /// for every failure before one. Diff review: distinct phrases for a timeout, a refused connection and a failed TLS
 /// handshake told a filtered port from a closed one from a listening one (<c>https://10.0.0.5:22/</c>: "TLS failed"), and
 /// "address not allowed" told which internal names resolve — a port scanner of the collector's network. What happened
-/// (the kind, host, port, exception) is <see cref="Detail"/> and <see cref="Exception"/>, for the collector's log only.
+/// (the kind, host, port, and the messages of the exception that ended the request) is <see cref="Detail"/>, for the
+/// collector's log only.
 /// </summary>
 /// <param name="Reason">The phrase shown as the rule's <c>lastFailureReason</c>.</param>
-/// <param name="Detail">What happened, with the webhook's host and port (never its path): for the collector's log.</param>
-/// <param name="Exception">The exception that ended the request, if one did: for the collector's log.</param>
-internal sealed record WebhookFailure(string Reason, string Detail, Exception? Exception = null)
+/// <param name="Detail">What happened, with the webhook's host and port (never its path): for the collector's log, where
+/// it is written escaped (<see cref="Diagnostics.LoggedText"/>): it quotes what the webhook sent.</param>
+internal sealed record WebhookFailure(string Reason, string Detail)
 {
     /// <summary>Every failure before an answer (timed out, refused, reset, not HTTP, TLS, an address not allowed): the log says which.</summary>
     public const string NoHttpAnswer = "no HTTP answer (the collector's log says why, id 501)";
@@ -43,7 +44,12 @@ internal sealed record WebhookFailure(string Reason, string Detail, Exception? E
             $"{webhook.Authority} answered {status} {response.ReasonPhrase}{to}");
     }
 
-    /// <summary>A failure for the exception that ended the request before an answer.</summary>
+    /// <summary>
+    /// A failure for the exception that ended the request before an answer: the detail has its message and its inner
+    /// exceptions' (a TLS refusal's reason is an inner one's). No exception goes to the log: its message quotes what the
+    /// webhook sent (an invalid status line, a certificate's names) and a console formatter writes an exception's text
+    /// unescaped, so a webhook's ESC sequences reached the operator's terminal (review11 #2); the stack is .NET's own.
+    /// </summary>
     public static WebhookFailure Failed(Uri webhook, HttpRequestException exception)
     {
         ArgumentNullException.ThrowIfNull(webhook);
@@ -51,7 +57,7 @@ internal sealed record WebhookFailure(string Reason, string Detail, Exception? E
         var kind = Find<WebhookAddressRefusedException>(exception) is not null ? AddressRefused
             : exception.HttpRequestError == HttpRequestError.SecureConnectionError || Find<AuthenticationException>(exception) is not null ? TlsFailed
             : ConnectionFailed;
-        return new(NoHttpAnswer, $"{kind}: {webhook.Authority}: {exception.Message}", exception);
+        return new(NoHttpAnswer, $"{kind}: {webhook.Authority}: {Messages(exception)}");
     }
 
     /// <summary>A failure for a webhook whose host, as written, is refused before any request (through a proxy: <see cref="WebhookDestinations.CheckHost"/>).</summary>
@@ -66,6 +72,21 @@ internal sealed record WebhookFailure(string Reason, string Detail, Exception? E
     {
         ArgumentNullException.ThrowIfNull(webhook);
         return new(NoHttpAnswer, $"{TimedOut}: {webhook.Authority} did not answer within {timeout.TotalSeconds:0.###} s");
+    }
+
+    /// <summary>The messages of <paramref name="exception"/> and its inner exceptions, each once, parted by "; ".</summary>
+    private static string Messages(Exception exception)
+    {
+        var text = new System.Text.StringBuilder(exception.Message);
+        for (var e = exception.InnerException; e is not null; e = e.InnerException)
+        {
+            if (!text.ToString().Contains(e.Message, StringComparison.Ordinal))
+            {
+                text.Append("; ").Append(e.Message);
+            }
+        }
+
+        return text.ToString();
     }
 
     private static T? Find<T>(Exception exception)

@@ -7,7 +7,7 @@ internal static partial class CollectorLog
     public static partial void AlertFired(ILogger logger, string alert, long count, DateTimeOffset from, DateTimeOffset to, string host);
 
     [LoggerMessage(501, LogLevel.Warning, "Alert '{Alert}' matched {Count} events but its webhook failed ({Reason}: {Detail}); the same events are sent again at the next evaluation, in {Interval} ({Suppressed} more failures of this rule since the last such line, at most one a minute)")]
-    public static partial void AlertWebhookFailed(ILogger logger, Exception? exception, string alert, long count, string reason, string detail, TimeSpan interval, long suppressed);
+    public static partial void AlertWebhookFailed(ILogger logger, string alert, long count, string reason, string detail, TimeSpan interval, long suppressed);
 
     [LoggerMessage(502, LogLevel.Error, "Alert '{Alert}' could not be evaluated; it is evaluated again in {Interval}")]
     public static partial void AlertEvaluationFailed(ILogger logger, Exception exception, string alert, TimeSpan interval);
