@@ -71,8 +71,8 @@ public sealed partial class SqliteRetentionTests
         using var data = new TempDirectory();
         const long Reserve = 4L * 1024 * 1024;
         long capacity = long.MaxValue / 2;
-        SqliteTransaction? snapshot = null;
-        var held = 0;
+        HeldSnapshot? snapshot = null;
+        var heldCount = 0;
         await using var store = new SqliteEventStore(data.Path, TimeProvider.System, NullLogger<SqliteEventStore>.Instance)
         {
             Reserve = new DiskReserve(Reserve, new DataFolderSpace(d => Volatile.Read(ref capacity) - FolderBytes(d)), data.Path, new RetentionTrigger(), TimeProvider.System),
@@ -80,9 +80,8 @@ public sealed partial class SqliteRetentionTests
             {
                 CheckpointHeld = () =>
                 {
-                    held++;
-                    snapshot?.Commit(); // the reader's snapshot ends while the checkpoint waits
-                    snapshot = null;
+                    heldCount++;
+                    snapshot?.End(); // the reader's snapshot ends while the checkpoint waits
                 },
             },
         };
@@ -93,14 +92,8 @@ public sealed partial class SqliteRetentionTests
         }
 
         await store.WaitForFullTextAsync(CancellationToken.None);
-        using var reader = new SqliteConnection($"Data Source={store.DatabasePath};Mode=ReadOnly;Pooling=False");
-        reader.Open();
-        snapshot = reader.BeginTransaction();
-        using (var read = reader.CreateCommand())
-        {
-            read.CommandText = "SELECT count(*) FROM events";
-            read.ExecuteScalar();
-        }
+        using var held = new HeldSnapshot(store.DatabasePath);
+        snapshot = held;
 
         foreach (var file in (string[])[store.DatabasePath, store.FullTextPath])
         {
@@ -117,7 +110,7 @@ public sealed partial class SqliteRetentionTests
         var result = await store.RemoveExpiredAsync(new RetentionOptions(), T0.AddDays(1), CancellationToken.None);
 
         Assert.True(wal > Reserve, $"the WAL ({wal} bytes) holds the events");
-        Assert.True(held > 0, "the checkpoint found the WAL held");
+        Assert.True(heldCount > 0, "the checkpoint found the WAL held");
         Assert.Equal(0, result.ByFreeSpace); // before: 100, the probe chunk
         Assert.Null(result.ReserveUnmet);
     }

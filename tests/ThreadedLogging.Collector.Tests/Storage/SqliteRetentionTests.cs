@@ -133,14 +133,7 @@ public sealed partial class SqliteRetentionTests
         using var data = new TempDirectory();
         await using var store = Open(data.Path, crashAfterEventsChunk: false, readerWait: TimeSpan.Zero);
         await store.InitializeAsync(CancellationToken.None);
-        using var reader = new SqliteConnection($"Data Source={store.DatabasePath};Mode=ReadOnly;Pooling=False");
-        reader.Open();
-        using var snapshot = reader.BeginTransaction();
-        using (var read = reader.CreateCommand())
-        {
-            read.CommandText = "SELECT count(*) FROM events";
-            read.ExecuteScalar();
-        }
+        using var snapshot = new HeldSnapshot(store.DatabasePath);
 
         var filler = new string('x', 400);
         for (var b = 0; b < 10; b++)
@@ -164,32 +157,25 @@ public sealed partial class SqliteRetentionTests
         // Stop 52's CI: the indexer looking up an event held a snapshot while the cap measured; the WAL of the 8 MB just
         // written counted, and after the one chunk the cap needed, the store still looked over it: every event went.
         using var data = new TempDirectory();
-        SqliteTransaction? snapshot = null;
-        var held = 0;
+        HeldSnapshot? snapshot = null;
+        var heldCount = 0;
         await using var store = Open(data.Path, crashAfterEventsChunk: false, checkpointHeld: () =>
         {
-            held++;
-            snapshot?.Commit(); // the reader's snapshot ends while the checkpoint waits
-            snapshot = null;
+            heldCount++;
+            snapshot?.End(); // the reader's snapshot ends while the checkpoint waits
         });
         await store.InitializeAsync(CancellationToken.None);
         var filler = new string('x', 4000);
         await store.AppendAsync(new EventBatch(null, [.. Enumerable.Range(0, 1999).Select(i => Event(i, T0.AddSeconds(i), $"big {filler} {i}"))]), CancellationToken.None);
         await store.AppendAsync(new EventBatch(null, [.. Enumerable.Range(1999, 1001).Select(i => Event(i, T0.AddDays(1).AddSeconds(i), $"small {i}"))]), CancellationToken.None);
         await store.WaitForFullTextAsync(CancellationToken.None);
-        using var reader = new SqliteConnection($"Data Source={store.DatabasePath};Mode=ReadOnly;Pooling=False");
-        reader.Open();
-        snapshot = reader.BeginTransaction();
-        using (var read = reader.CreateCommand())
-        {
-            read.CommandText = "SELECT count(*) FROM events";
-            read.ExecuteScalar();
-        }
+        using var held = new HeldSnapshot(store.DatabasePath);
+        snapshot = held;
 
         var result = await store.RemoveExpiredAsync(new RetentionOptions { MaxBytes = 2 * 1024 * 1024 }, T0.AddDays(2), CancellationToken.None);
 
         Assert.Equal(2000, result.BySize); // the 1,999 big events and the first small one: what is left is far under the cap
-        Assert.True(held > 0, "the checkpoint found the WAL held");
+        Assert.True(heldCount > 0, "the checkpoint found the WAL held");
     }
 
     private static SqliteEventStore Open(string directory, bool crashAfterEventsChunk, int batchKeysPerChunk = 5000, long? maxBytes = null, Action? checkpointHeld = null, TimeSpan? readerWait = null) =>
