@@ -32,6 +32,21 @@ export function hideHistogram() {
   $("histogram").hidden = true;
 }
 
+/**
+ * The room of the bars of a list just shown, until they are counted: the figure at its height, its caption saying so.
+ * Hidden until the summary answered, the bars then pushed the list and the open event down under the pointer: a row or
+ * a button of the detail pressed as they came was released over something else, and the click was lost. Bars already
+ * shown (the list before's) keep their room until the new ones replace them.
+ */
+export function countingHistogram() {
+  const figure = $("histogram");
+  if (!figure.hidden) return;
+  clear($("histogram-bars")).setAttribute("aria-label", "Events over time: counting");
+  clear($("histogram-axis"));
+  text($("histogram-caption"), "Counting the events over time…");
+  figure.hidden = false;
+}
+
 /** A failure hides the bars and says why in the caption: the list itself does not depend on them. */
 export function histogramFailed(err) {
   clear($("histogram-bars"));

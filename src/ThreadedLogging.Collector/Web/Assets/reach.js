@@ -20,7 +20,7 @@ const answers = new Map();
 
 /** The slots render() puts under an event's kind buttons, filled by showReach: the users beside them, the versions under. */
 export function reachSlots() {
-  return { users: el("span", { className: "kind-reach" }), versions: el("p", { className: "kind-versions" }) };
+  return { users: el("span", { className: "kind-reach" }, "· counting the users of the last 7 days…"), versions: el("p", { className: "kind-versions" }, "Versions in the last 7 days: counting…") };
 }
 
 /**
@@ -58,6 +58,7 @@ export async function showReach(e, body, signal) {
     // The answer of an event opened before, of the same kind, aborted with it: asked again for this one.
     if (err.name === "AbortError") return showReach(e, body, signal);
     users.replaceChildren("· users in the last 7 days: not counted (" + err.message + ")");
+    versions.replaceChildren("Versions in the last 7 days: not counted");
     return;
   }
   if (signal.aborted || !users.isConnected) return;
@@ -66,6 +67,9 @@ export async function showReach(e, body, signal) {
   link.href = toUrl(timelineOf({ all: "1", range: ReachRange, template: kind }));
   users.replaceChildren("· ", link);
   versions.replaceChildren(...versionText(where));
+  // One line each, from the render on (app.css): the whole text in the title where the detail is too narrow for it.
+  users.title = users.textContent;
+  versions.title = versions.textContent;
 }
 
 /**
@@ -84,7 +88,7 @@ function userText(e, who) {
 /** "Versions in the last 7 days: first Shop 2.4.1 at …, last Shop 2.5.0 at … (3 versions)", or nothing without versions. */
 function versionText(where) {
   const known = where.values.filter((v) => v.version != null);
-  if (known.length === 0) return [];
+  if (known.length === 0) return ["Versions in the last 7 days: none (its events were sent without a version)"];
   const name = (v) => el("strong", {}, v.value);
   const when = (at) => el("span", { className: "kind-version-time" }, localTime(at));
   // One event (or several at one instant): its time once, not "from 10:35:20.822 to 10:35:20.822".

@@ -3,8 +3,8 @@
 // for all of them, where a request each read them five times over (docs/QUERY.md, bench/README.md).
 import { getJson } from "./api.js";
 import { $ } from "./dom.js";
-import { drawHistogram, histogramBuckets, histogramFailed, hideHistogram } from "./histogram.js";
-import { drawTop, topFailed, topFields, hideTop, Shown } from "./top.js";
+import { drawHistogram, histogramBuckets, histogramFailed, hideHistogram, countingHistogram } from "./histogram.js";
+import { drawTop, topFailed, topFields, hideTop, countingTop, Shown } from "./top.js";
 
 /** Counts and shows the bars and the top values for the list's query (as the list asked for it). */
 export async function showSummary(params, state, signal) {
@@ -28,4 +28,14 @@ export async function showSummary(params, state, signal) {
   }
   drawHistogram(body.histogram);
   drawTop(body.top, state);
+}
+
+/**
+ * Keeps the counts' room above a list just shown, in the same frame as its rows: the bars' and the top values' (the list
+ * and the open event beside it do not move when they come), or none for a list without rows (nothing to count).
+ */
+export function summaryRoom(empty) {
+  if (empty) { hideHistogram(); hideTop(); return; }
+  countingHistogram();
+  countingTop();
 }

@@ -4,7 +4,7 @@ import { $, el, clear, text, status, timeCell, excerpt, exceptionLine, zoneName,
 import { readState, change, range, forSubject, acrossUsers, badRange, badFilter, conditionText, LEVELS, toUrl, throughMillisecond, span, sourcePatch, SOURCE_FILTERS, NONE_FILTERS, PRESETS } from "./state.js";
 import { hideHistogram, wireHistogram } from "./histogram.js";
 import { recountOnArrival, stopRecounting, arrived } from "./recount.js";
-import { showSummary } from "./summary.js";
+import { showSummary, summaryRoom } from "./summary.js";
 import { boxText, readBox, whyNotRead, swappedRange } from "./timebox.js";
 import { hideTop } from "./top.js";
 
@@ -218,6 +218,7 @@ async function load(state, append) {
     }
     $("events-more").hidden = !olderCursor();
     const empty = tbody.rows.length === 0;
+    if (!append) summaryRoom(empty);
     $("events-empty").hidden = !empty;
     text($("events-empty"), `No events ${forSubject(state)}` + SOURCE_FILTERS.filter(([key]) => state[key]).map(([key, label]) => ` of ${label.toLowerCase()} “${state[key]}”`).join("") + NONE_FILTERS.filter(([key]) => state[key]).map(([, , , words]) => ` without ${words}`).join("") + (state.q ? ` matching “${state.q}”` : "") + (state.template ? ` of the kind “${state.template}”` : "") + (state.property.length ? " with " + state.property.map(conditionText).join(", ") : "") + (state.levels.length ? " at " + state.levels.join(", ") : "") + (!(from || to) ? ", at any time." : state.from || state.to ? " in this time range." : ` in ${PRESETS[state.range] ?? "this time range"}.`));
     // Nothing in a range (everyone's search looks at the last 24 hours): one click looks at any time, the rest kept.

@@ -35,6 +35,14 @@ export function topFailed(err) {
   panel.hidden = false;
 }
 
+/** The room of the top values of a list just shown, until they are counted (as countingHistogram): a line saying so. */
+export function countingTop() {
+  const panel = $("top-values");
+  if (!panel.hidden) return;
+  clear(panel).append(el("span", { className: "status" }, "Counting the top values…"));
+  panel.hidden = false;
+}
+
 export function hideTop() {
   $("top-values").hidden = true;
 }
