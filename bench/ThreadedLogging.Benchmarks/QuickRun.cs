@@ -9,7 +9,7 @@ namespace ThreadedLogging.Benchmarks;
 /// runs each candidate in this process for N bursts of <see cref="BenchConfig.CallsPerInvoke"/> calls
 /// (drained, untimed, between bursts) and prints the median and fastest burst in ns per call, the median
 /// on-CPU time per call (a burst's time less the caller's run-queue wait: steady when other processes load the
-/// machine), the same less the GC pauses, the mean run-queue wait and GC pause per call, the caller's bytes per call and the GC counts. Same call and candidates as <see cref="LogCallBenchmarks"/>;
+/// machine), the same less the GC pauses, the mean run-queue wait and GC pause per call, the caller's bytes per call, the other threads' bytes per call (the worker's share of the heap) and the GC counts. Same call and candidates as <see cref="LogCallBenchmarks"/>;
 /// the published numbers still come from BenchmarkDotNet. <c>--order</c> makes each call <c>{@Order}</c> with a small
 /// object instead: a call a record cannot hold, kept as an object (<c>ObjectSlots</c>).
 /// </summary>
@@ -69,8 +69,8 @@ internal static class QuickRun
             names.AddRange(Candidates.Keys);
         }
 
-        Console.WriteLine($"| candidate | median ns/call | min ns/call | p25 / p75 | on-CPU median | less GC pauses | runq mean | GC pause mean | caller B/call | gen0 | gen1 | gen2 | ({iterations} bursts of {BenchConfig.CallsPerInvoke}, GC {(GCSettingsInfo())}) |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| candidate | median ns/call | min ns/call | p25 / p75 | on-CPU median | less GC pauses | runq mean | GC pause mean | caller B/call | others B/call | gen0 | gen1 | gen2 | ({iterations} bursts of {BenchConfig.CallsPerInvoke}, GC {(GCSettingsInfo())}) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var name in names)
         {
             using var candidate = Candidates[name]();
@@ -87,6 +87,7 @@ internal static class QuickRun
             var onCpu = new double[iterations];
             var paused = new double[iterations];
             long bytes = 0;
+            var allBefore = GC.GetTotalAllocatedBytes(precise: true);
             var gc0 = GC.CollectionCount(0);
             var gc1 = GC.CollectionCount(1);
             var gc2 = GC.CollectionCount(2);
@@ -107,6 +108,9 @@ internal static class QuickRun
                 candidate.Drain();
             }
 
+            // Every other thread of the process (the worker, its HTTP sends, the thread pool; the receiver is a process of its
+            // own): what the pipeline puts on the app's heap for each call delivered, bursts and drains together.
+            var others = GC.GetTotalAllocatedBytes(precise: true) - allBefore - bytes;
             if (perBurst)
             {
                 // Each burst's time and the GCs that ran during it: are the slow bursts the ones with a GC?
@@ -120,7 +124,7 @@ internal static class QuickRun
             Array.Sort(onCpu);
             var calls = (double)iterations * BenchConfig.CallsPerInvoke;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {times[iterations / 2]:F0} | {times[0]:F0} | {times[iterations / 4]:F0} / {times[iterations * 3 / 4]:F0} | {onCpu[iterations / 2]:F0} | {running[iterations / 2]:F0} | {waitMean:F0} | {pauseMean:F0} | {bytes / calls:F0} | {GC.CollectionCount(0) - gc0} | {GC.CollectionCount(1) - gc1} | {GC.CollectionCount(2) - gc2} |"));
+                $"| {name} | {times[iterations / 2]:F0} | {times[0]:F0} | {times[iterations / 4]:F0} / {times[iterations * 3 / 4]:F0} | {onCpu[iterations / 2]:F0} | {running[iterations / 2]:F0} | {waitMean:F0} | {pauseMean:F0} | {bytes / calls:F0} | {others / calls:F0} | {GC.CollectionCount(0) - gc0} | {GC.CollectionCount(1) - gc1} | {GC.CollectionCount(2) - gc2} |"));
             gcTrace?.Print();
         }
 

@@ -15,6 +15,11 @@ internal sealed class GcTrace : EventListener
 
     public ConcurrentDictionary<string, int> LargeTypes { get; } = new();
 
+    /// <summary>Small-object allocation ticks (one per ~100 KB allocated) off the caller's thread, by type: what the worker allocates.</summary>
+    public ConcurrentDictionary<string, int> OtherThreadTypes { get; } = new();
+
+    private readonly long _callerThread = OsThreadId();
+
     private readonly List<double> _suspensions = [];
     private readonly List<double> _collections = [];
     private DateTime _suspendBegan;
@@ -59,6 +64,10 @@ internal sealed class GcTrace : EventListener
         {
             LargeTypes.AddOrUpdate($"{Value(e, "TypeName")} (kind {Value(e, "AllocationKind")})", 1, (_, n) => n + 1);
         }
+        else if (e.EventName.StartsWith("GCAllocationTick", StringComparison.Ordinal) && e.OSThreadId != _callerThread)
+        {
+            OtherThreadTypes.AddOrUpdate(Value(e, "TypeName") ?? "?", 1, (_, n) => n + 1);
+        }
     }
 
     public void Print()
@@ -73,6 +82,19 @@ internal sealed class GcTrace : EventListener
         {
             Console.WriteLine($"//   large/pinned allocation tick {key}: {count}");
         }
+
+        var ticks = OtherThreadTypes.Values.Sum();
+        foreach (var (key, count) in OtherThreadTypes.OrderByDescending(p => p.Value).Take(15))
+        {
+            Console.WriteLine(System.FormattableString.Invariant($"//   other threads' allocation tick {key}: {count} ({100.0 * count / ticks:F1} %)"));
+        }
+    }
+
+    /// <summary>The calling thread's id as the runtime's events give it (Linux: its task id); -1 elsewhere.</summary>
+    private static long OsThreadId()
+    {
+        var target = new DirectoryInfo("/proc/thread-self").LinkTarget; // "<pid>/task/<tid>"
+        return target is not null && long.TryParse(target[(target.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : -1;
     }
 
     private static string Summary(List<double> values)

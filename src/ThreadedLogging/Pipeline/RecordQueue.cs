@@ -22,6 +22,7 @@ internal sealed class RecordQueue : IDisposable
 
     private readonly RecordRing _ring;
     private readonly ObjectSlots _objects;
+    private readonly RepeatedTexts _texts = new(); // the consumer's: texts read off the queue that repeat
     private readonly int _minObjectCharge;
     private readonly long _capacity;
     private PaddedLong _enqueued; // calls at their logger's level
@@ -172,7 +173,7 @@ internal sealed class RecordQueue : IDisposable
         error = null;
         try
         {
-            var reader = new RecordReader(record);
+            var reader = new RecordReader(record, _texts);
             if (reader.Kind == RecordFormat.KindObject)
             {
                 logEvent = _objects.Take(reader.ObjectSlot);

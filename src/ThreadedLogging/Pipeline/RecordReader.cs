@@ -9,10 +9,12 @@ namespace ThreadedLogging;
 /// Turns a record (<see cref="RecordFormat"/>) back into a <see cref="LogEvent"/> on the worker, so that redaction,
 /// the sinks and the spool work on events as before. Into a reused event when the sink copies what it needs
 /// (values kept inline, see <see cref="InlineSlot"/>), else into a new one (values boxed) that the sink may keep.
+/// Short texts that repeat come from <see cref="RepeatedTexts"/>, not a new string each.
 /// </summary>
-internal ref struct RecordReader(ReadOnlySpan<byte> record)
+internal ref struct RecordReader(ReadOnlySpan<byte> record, RepeatedTexts texts)
 {
     private readonly ReadOnlySpan<byte> _record = record;
+    private readonly RepeatedTexts _texts = texts;
     private int _position = sizeof(int);
 
     /// <summary>Gets the record's kind (<see cref="RecordFormat.KindEncoded"/> or <see cref="RecordFormat.KindObject"/>).</summary>
@@ -156,7 +158,7 @@ internal ref struct RecordReader(ReadOnlySpan<byte> record)
     private string ReadText()
     {
         var length = ReadInt32();
-        var text = length == 0 ? string.Empty : new string(MemoryMarshal.Cast<byte, char>(_record.Slice(_position, 2 * length)));
+        var text = length == 0 ? string.Empty : _texts.Get(MemoryMarshal.Cast<byte, char>(_record.Slice(_position, 2 * length)));
         _position += 2 * length;
         return text;
     }

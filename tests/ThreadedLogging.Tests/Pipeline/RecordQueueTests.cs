@@ -77,4 +77,46 @@ public sealed class RecordQueueTests
         var scope = Assert.IsType<KeyValuePair<string, object?>[]>(Assert.Single(events[4].Scopes));
         Assert.Equal([new("Request", "r-1"), new("Try", 3)], scope);
     }
+
+    [Fact]
+    public void Dequeue_AShortTextThatRepeats_OneStringForEveryEventThatHasIt()
+    {
+        // Each call's value is a string of its own (as a request's data would be); read off the queue, the same
+        // text is the same string: a new one per event was most of what the worker allocated (issue 14).
+        var sink = new CollectingSink().Open();
+        using var handler = new ThreadedHandler(sink, new ThreadedHandlerOptions { CaptureUnhandledExceptions = false, Interval = TimeSpan.FromHours(1) });
+        var logger = handler.CreateLogger("Repeats");
+        for (var n = 0; n < 3; n++)
+        {
+            logger.LogInformation("User {User} did {Action}", new string('a', 5), string.Concat("sa", "ved"));
+        }
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        var events = sink.Delivered;
+        Assert.Equal(3, events.Count);
+        Assert.All(events, e => Assert.Equal([new("User", "aaaaa"), new("Action", "saved")], e.Properties));
+        Assert.Single(events.Select(e => e.Properties[0].Value).Distinct(ReferenceEqualityComparer.Instance));
+        Assert.Single(events.Select(e => e.Properties[1].Value).Distinct(ReferenceEqualityComparer.Instance));
+    }
+
+    [Fact]
+    public void Get_ManyTextsSharingSlots_EachReadAsItsOwnTextLongOnesNeverKept()
+    {
+        // 5,000 texts over 512 slots: most share a slot with others; whatever is kept, each reads back as itself.
+        var texts = new RepeatedTexts();
+        var values = Enumerable.Range(0, 5000).Select(n => $"value {n}").ToArray();
+        for (var round = 0; round < 2; round++)
+        {
+            foreach (var value in values)
+            {
+                Assert.Equal(value, texts.Get(value.AsSpan()));
+            }
+        }
+
+        var kept = texts.Get("value 4999".AsSpan());
+        Assert.Same(kept, texts.Get("value 4999".AsSpan()));
+        var longText = new string('z', RepeatedTexts.MaxLength + 1);
+        Assert.NotSame(texts.Get(longText.AsSpan()), texts.Get(longText.AsSpan()));
+        Assert.Equal(longText, texts.Get(longText.AsSpan()));
+    }
 }
