@@ -70,7 +70,8 @@ function signInShown() {
 
 /**
  * Signed out (or the session ended): what the views showed leaves the page, not only the view. Hidden, the users list,
- * the open event's detail, the timeline's top values, the level rules and the alerts stayed in the page (its source, the developer tools of a
+ * the open event's detail, the timeline's top values, the level rules, the alerts, the typed searches and the Download
+ * links (leaveTimeline) stayed in the page (its source, the developer tools of a
  * shared machine) after "Sign out". Signing in asks for them again.
  */
 function forgetShown() {
@@ -83,7 +84,10 @@ function forgetShown() {
   for (const id of ["rules-table", "audit-table", "alerts-table", "alerts-audit-table"]) clear($(id).tBodies[0]);
   // The timeline's own rows went with leaveTimeline; what it counted beside them (hidden there) goes too.
   for (const id of ["top-values", "histogram-bars", "histogram-axis", "property-chips"]) clear($(id));
-  for (const id of ["histogram-caption", "events-empty"]) text($(id), "");
+  for (const id of ["histogram-caption", "events-empty", "range-error"]) text($(id), "");
+  // And what was typed or chosen in the boxes: the searches (every user's, the users list's, the timeline's) and the
+  // range, which stayed in them after "Sign out" on a shared machine.
+  for (const id of ["timeline-q", "everyone-q", "users-search", "timeline-from", "timeline-to"]) $(id).value = "";
 }
 
 async function start() {

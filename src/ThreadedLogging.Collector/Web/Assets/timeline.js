@@ -141,9 +141,10 @@ function listKey(state) {
   return JSON.stringify([state.user, state.nouser, state.trace, state.all, ...SOURCE_FILTERS.map(([key]) => state[key]), ...NONE_FILTERS.map(([key]) => state[key]), state.exactversion, state.levels, state.q, state.template, state.property, state.range, state.from, state.to, state.at, state.live]);
 }
 
-/** Leaves the timeline: closes the live stream and empties the rows (no query). */
+/** Leaves the timeline: closes the live stream, empties the rows (no query) and points the Download links nowhere. */
 export function leaveTimeline() {
   loading?.abort();
+  noDownloads();
   counting?.abort();
   stopRecounting();
   hideHistogram();

@@ -85,6 +85,46 @@ public sealed class SignedOutNavigationConsoleTests(ChromiumFixture chromium) : 
     }
 
     /// <summary>
+    /// Sign-out leaves nothing of the last user's view in the boxes and links either: the searches typed (every user's,
+    /// the timeline's), the range and the Download links (the export of bob's list, his name in their address) stayed in
+    /// the page, hidden, for the next person at a shared machine.
+    /// </summary>
+    [Fact]
+    public async Task SignOut_TypedSearchesRangeAndDownloadLinks_LeaveThePage()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:ReadApiKey=read-secret-key-0123");
+        await Http.PostStoredAsync(collector.Client, "log/bob", Http.Envelope(null,
+            new { level = "Error", message = "card declined", timestamp = DateTimeOffset.UtcNow.AddMinutes(-5), sequence = 1 }));
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        await page.GotoAsync(collector.BaseAddress.ToString());
+        await SignInAsync(page);
+        await page.GotoAsync(collector.BaseAddress + "?user=bob&q=declined&from=2026-01-01T00:00Z");
+        await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(1);
+        Assert.Contains("user=bob", await page.Locator("#download-csv").GetAttributeAsync("href") ?? string.Empty, StringComparison.Ordinal);
+        await page.Locator("#everyone-q").EvaluateAsync("box => box.value = 'refund 4111'"); // typed on the users page, not sent
+
+        await page.Locator("#sign-out").ClickAsync();
+        await Expect(page.Locator("#status")).ToHaveTextAsync("Signed out");
+
+        // Before: "declined", "refund 4111" and the range still in their boxes; the links at /api/events/export?user=bob….
+        foreach (var box in new[] { "#timeline-q", "#everyone-q", "#users-search", "#timeline-from", "#timeline-to" })
+        {
+            await Expect(page.Locator(box)).ToHaveValueAsync(string.Empty);
+        }
+
+        Assert.Null(await page.Locator("#download-csv").GetAttributeAsync("href"));
+        Assert.Null(await page.Locator("#download-ndjson").GetAttributeAsync("href"));
+        Assert.DoesNotContain("bob", await page.EvaluateAsync<string>("() => document.body.innerHTML"), StringComparison.Ordinal);
+
+        await SignInAsync(page);
+        await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#timeline-q")).ToHaveValueAsync("declined");
+        Assert.Contains("user=bob", await page.Locator("#download-csv").GetAttributeAsync("href") ?? string.Empty, StringComparison.Ordinal);
+        Assert.Empty(dialogs);
+    }
+
+    /// <summary>
     /// The sign-in form is what the tab and the header name: after "Sign out", and after a session that ended (signed out
     /// in another tab), the tab's title said "bob · Support console" and the header "Users › bob" beside the form, on a
     /// shared machine. Signing in names the view again.
