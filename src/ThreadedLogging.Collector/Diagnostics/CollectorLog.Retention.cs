@@ -1,6 +1,6 @@
 namespace ThreadedLogging.Collector.Diagnostics;
 
-/// <summary>Retention's lines (ids 13, 14 and 820-829): what a run removed, its failures, the free-space reserve it cannot meet.</summary>
+/// <summary>Retention's lines (ids 13, 14 and 820-829): what a run removed, its failures, the free-space reserve it cannot meet, a WAL held.</summary>
 internal static partial class CollectorLog
 {
     [LoggerMessage(13, LogLevel.Information, "Retention removed {ByAge} events older than {Cutoff:O}, {BySize} events to stay under the size cap and {ByFreeSpace} to keep Retention:MinFreeBytes free on the disk; partitions dropped: [{Partitions}]; client instances removed: {Instances}")]
@@ -17,4 +17,7 @@ internal static partial class CollectorLog
 
     [LoggerMessage(822, LogLevel.Warning, "The data folder {Folder} has {FreeBytes} bytes free and {ReusableBytes} reusable in the store's files, under the free-space reserve of {MinFreeBytes} bytes: retention removes the oldest events now, until that much is free. To keep them, free space on the disk or set Collector:Retention:MinFreeBytes lower (0 turns the reserve off)")]
     public static partial void ReserveRemovesAtStart(ILogger logger, string folder, long freeBytes, long reusableBytes, long minFreeBytes);
+
+    [LoggerMessage(823, LogLevel.Warning, "Collector:Retention:MaxBytes does not count the {WalBytes} bytes of write-ahead log that a reader's snapshot has held past {Wait} (a backup, an export, a long query): removing events would not shrink it, their deletes go into it. It is cut back once the snapshot ends; meanwhile the free-space reserve (Collector:Retention:MinFreeBytes) guards the disk. Said once, until a run finds it cut back")]
+    public static partial void RetentionWalHeld(ILogger logger, long walBytes, TimeSpan wait);
 }

@@ -33,6 +33,7 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
     private SqliteFtsIndexer? _fts;
     private Task? _writeLoop;
     private bool _disposed;
+    private int _walHeldSaid;
 
     static SqliteEventStore() => SqliteLibrary.Configure(); // before the first connection of a store made without the app (benches, tests)
 
@@ -100,7 +101,27 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
             throw new InvalidOperationException("The event store is not initialized.");
         }
 
-        return Task.Run(() => Retention.Run(options, now, cancellationToken, Reserve, removed), cancellationToken);
+        return Task.Run(
+            () =>
+            {
+                var result = Retention.Run(options, now, cancellationToken, Reserve, removed);
+                SayIfWalHeld(result.WalHeldBytes);
+                return result;
+            },
+            cancellationToken);
+    }
+
+    /// <summary>Logs once that the size cap met a WAL held past the wait, until a run finds it no longer held.</summary>
+    private void SayIfWalHeld(long walHeldBytes)
+    {
+        if (walHeldBytes == 0)
+        {
+            Volatile.Write(ref _walHeldSaid, 0);
+        }
+        else if (Interlocked.Exchange(ref _walHeldSaid, 1) == 0)
+        {
+            CollectorLog.RetentionWalHeld(_logger, walHeldBytes, Retention.ReaderWait);
+        }
     }
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
