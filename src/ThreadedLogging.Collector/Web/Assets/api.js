@@ -70,7 +70,9 @@ async function request(url, init) {
     response = await fetch(url, init);
   } catch (err) {
     if (err && err.name === "AbortError") throw err;
-    throw new ApiError(0, "the collector cannot be reached (" + String(err && err.message || err) + ")");
+    // The browser's own words ("Failed to fetch", "NetworkError when attempting to fetch resource.") say nothing to
+    // support; the request went unanswered: the collector stopped, or the network or a proxy between is down.
+    throw new ApiError(0, "the collector did not answer (is it running, and can this computer reach it?)");
   }
   let body = null;
   try { body = parseJson(await response.text()); } catch (err) { if (err && err.name === "AbortError") throw err; }

@@ -99,7 +99,7 @@ async function start() {
     showSignIn(s.required && !s.signedIn);
     if (!s.required || s.signedIn) await render();
   } catch (err) {
-    status("The collector cannot be reached: " + err.message, true);
+    status("Could not open the console: " + err.message, true);
   }
 }
 

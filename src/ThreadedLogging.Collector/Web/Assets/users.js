@@ -19,6 +19,10 @@ let windowFrom = "";
 // shown, else when it has loaded (the box's 250 ms pause or its request may still be on the way).
 let shownSearch = null;
 let openWhenLoaded = false;
+// The query the rows shown answer (search, sort, window). A list of another one that fails (a search the API refuses,
+// the collector gone) empties them: faded, they still read as the answer to what the box now says.
+let rowsQuery = null;
+const queryOf = (state) => JSON.stringify([state.search, state.sort, state.window]);
 
 export function showUsers(state) {
   $("users-search").value = state.search;
@@ -36,6 +40,7 @@ async function load(state, append) {
   const bad = badWindow(state);
   if (bad) {
     clear(tbody);
+    rowsQuery = null;
     $("users-more").hidden = true;
     $("users-empty").hidden = true;
     status("Could not load users: " + bad, true);
@@ -54,7 +59,7 @@ async function load(state, append) {
   $("users-view").setAttribute("aria-busy", "true");
   try {
     const body = await getJson("/api/users", p, controller.signal);
-    if (!append) clear(tbody);
+    if (!append) { clear(tbody); rowsQuery = queryOf(state); }
     const inWords = WINDOWS[state.window || DefaultWindow];
     const none = "none in " + inWords;
     for (const user of body.users) tbody.appendChild(row(user, none));
@@ -76,7 +81,12 @@ async function load(state, append) {
   } catch (err) {
     if (err.name === "AbortError") return;
     openWhenLoaded = false;
-    for (const r of tbody.rows) r.classList.add("stale");
+    if (!append && queryOf(state) !== rowsQuery) {
+      clear(tbody);
+      rowsQuery = null;
+      $("users-more").hidden = true;
+      $("users-empty").hidden = true;
+    } else for (const r of tbody.rows) r.classList.add("stale"); // the same list's (again, or its next page): kept, faded
     status("Could not load users: " + err.message, true);
   } finally {
     if (loading === controller) $("users-view").removeAttribute("aria-busy");
@@ -123,8 +133,8 @@ function row(user, none) {
     el("td", { className: "time", title: localTime(user.lastSeen) }, ago(user.lastSeen), quiet ? el("span", { className: "status none-in-window" }, " · " + none) : null),
     quiet && user.lastMachine
       ? el("td", { className: "status", title: "The machine it was last seen on (" + none + ")" }, user.lastMachine + " (last)")
-      : el("td", {}, (user.machines || []).join(", ")),
-    el("td", {}, (user.versions || []).flatMap((v, i) => (i ? [", ", versionText(v)] : [versionText(v)]))),
+      : listCell(user.machines, "machine", quiet ? none : ""),
+    listCell(user.versions, "version", quiet ? none : "", versionText),
     LEVELS.map((level) => {
       const n = user.windowLevels?.[level] ?? 0;
       return el("td", { className: "num" + (hot(level, n) ? " hot" : ""), title: quiet ? none : null }, n ? number(n) : quiet ? "–" : "");
@@ -132,6 +142,15 @@ function row(user, none) {
     levelsCell(user, quiet ? none : ""),
     latestErrorCell(user));
   return tr;
+}
+
+/**
+ * The machines or versions of a user, or "none" (as the latest error's column says it) where there are none: an empty
+ * cell read as not loaded. The title says why: no event in the window, or its events sent without one.
+ */
+function listCell(values, name, none, shown = (v) => v) {
+  if (values?.length) return el("td", {}, values.flatMap((v, i) => (i ? [", ", shown(v)] : [shown(v)])));
+  return el("td", { className: "status no-" + name, title: none ? "No events " + none.replace(/^none /, "") : `Its events were sent without a ${name}` }, "none");
 }
 
 const hot = (level, n) => n > 0 && (level === "Error" || level === "Critical");
