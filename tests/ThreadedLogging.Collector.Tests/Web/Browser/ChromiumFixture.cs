@@ -58,7 +58,17 @@ public sealed class ChromiumFixture : IAsyncLifetime
     public async Task<(IBrowserContext Context, IPage Page, List<string> Dialogs)> NewPageAsync(int width = 1280, int height = 800)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
-        var page = await context.NewPageAsync();
+        IPage page;
+        try
+        {
+            page = await context.NewPageAsync();
+        }
+        catch
+        {
+            await context.DisposeAsync(); // the caller gets no context to dispose
+            throw;
+        }
+
         var dialogs = new List<string>();
         page.PageError += (_, error) => LogPageError(error);
         page.Console += (_, message) =>

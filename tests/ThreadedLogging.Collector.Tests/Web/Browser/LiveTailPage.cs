@@ -31,7 +31,20 @@ internal sealed class LiveTailPage : IAsyncDisposable
     public static async Task<LiveTailPage> OpenAsync(ChromiumFixture chromium)
     {
         var collector = await CollectorFixture.StartAsync();
-        var (context, page, dialogs) = await chromium.NewPageAsync();
+        IBrowserContext context;
+        IPage page;
+        List<string> dialogs;
+        try
+        {
+            (context, page, dialogs) = await chromium.NewPageAsync();
+        }
+        catch
+        {
+            // No page to hand the collector to: it was left running (its port, its data folder) for the test run's life.
+            await collector.DisposeAsync();
+            throw;
+        }
+
         var opened = new LiveTailPage(collector, context, page, dialogs, DateTimeOffset.UtcNow);
         try
         {
