@@ -66,6 +66,12 @@ public sealed class CollectorOptionsStartupTests
     // Kestrel threw "A path base can only be configured using IApplicationBuilder.UsePathBase()" unhandled (134); a ',' list was refused as one address off loopback without keys.
     [InlineData("the listen address 'http://127.0.0.1:0/logs' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) has a path ('/logs'): listen at the root of an address and set Collector:PathBase=/logs to serve under it", "--urls=http://127.0.0.1:0/logs")]
     [InlineData("the listen address 'http://127.0.0.1:0,http://[::1]:0' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) holds a ',': separate several addresses with ';'", "--urls=http://127.0.0.1:0,http://[::1]:0")]
+    // A user part: Kestrel took 'ops:<secret>@127.0.0.1' for the host, off loopback, and the keys' refusal quoted it whole;
+    // every refusal of a listen address quoted it whole (collleft5 leftover): masked as f06532c9 masks other addresses.
+    [InlineData("the listen address 'http://***@127.0.0.1:0' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) holds a user name or password: a listen address takes none", "--urls=http://ops:" + Secret + "@127.0.0.1:0")]
+    [InlineData("the listen address 'https://***@127.0.0.1:0' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) holds a user name or password", "--Kestrel:Endpoints:Main:Url=https://" + Secret + "@127.0.0.1:0")]
+    [InlineData("the listen address 'http://***@127.0.0.1:0,http://[::1]:0' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) holds a ','", "--urls=http://ops:" + Secret + "@127.0.0.1:0,http://[::1]:0")]
+    [InlineData("the listen address '***@127.0.0.1:0' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) is not a URL", "--urls=http:/ops:" + Secret + "@127.0.0.1:0")]
     [InlineData("Collector:OtlpGrpcPort must be a port from 1 to 65535 (was '-1')", "--Collector:OtlpGrpcPort=-1")]
     // The console and API under a proxy's prefix: a path only, from the root.
     [InlineData("Collector:PathBase must start with '/' (was 'logs')", "--Collector:PathBase=logs")]

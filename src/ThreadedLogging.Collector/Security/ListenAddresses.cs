@@ -45,17 +45,26 @@ internal static class ListenAddresses
     /// Refuses an address Kestrel cannot listen on (a port beyond 0-65535, no port number): it threw a bare
     /// <c>ArgumentOutOfRangeException</c> ("Parameter 'port'") at start, naming neither the address nor the setting.
     /// Also a path (<c>http://127.0.0.1:5080/logs</c>, Kestrel's unhandled "A path base can only be configured using
-    /// IApplicationBuilder.UsePathBase()") and addresses separated by ',' (read as one address, refused as one that is
-    /// not loopback and has no keys).
+    /// IApplicationBuilder.UsePathBase()"), addresses separated by ',' (read as one address, refused as one that is
+    /// not loopback and has no keys), and a user part (<c>http://ops:secret@127.0.0.1:5080</c>: Kestrel took
+    /// <c>ops:secret@127.0.0.1</c> for the host, not loopback, and the start's refusals quoted it, password and all).
+    /// Each refusal quotes the address masked (<see cref="ProxyAddress.Masked"/>, as f06532c9 does for other addresses).
     /// </summary>
     /// <exception cref="CollectorConfigurationException">An address is not one Kestrel can listen on.</exception>
     public static void Check(IEnumerable<string> urls)
     {
+        const string Settings = "(urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints)";
         foreach (var url in urls)
         {
+            var shown = ProxyAddress.Masked(url);
             if (url.Contains(',', StringComparison.Ordinal))
             {
-                throw new CollectorConfigurationException($"Invalid collector configuration: the listen address '{url}' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) holds a ',': separate several addresses with ';' (--urls \"http://127.0.0.1:5080;http://[::1]:5080\").");
+                throw new CollectorConfigurationException($"Invalid collector configuration: the listen address '{shown}' {Settings} holds a ',': separate several addresses with ';' (--urls \"http://127.0.0.1:5080;http://[::1]:5080\").");
+            }
+
+            if (HasUserPart(url))
+            {
+                throw new CollectorConfigurationException($"Invalid collector configuration: the listen address '{shown}' {Settings} holds a user name or password: a listen address takes none (keys are Collector:IngestApiKeys, Collector:ReadApiKey and Collector:AdminApiKey).");
             }
 
             BindingAddress address;
@@ -63,21 +72,30 @@ internal static class ListenAddresses
             {
                 address = BindingAddress.Parse(url);
             }
-            catch (FormatException e)
+            catch (FormatException)
             {
-                throw new CollectorConfigurationException($"Invalid collector configuration: the listen address '{url}' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) is not a URL: {e.Message}", e);
+                // Not its message: it quotes the address whole ("Invalid url: '…'").
+                throw new CollectorConfigurationException($"Invalid collector configuration: the listen address '{shown}' {Settings} is not a URL: write scheme://host:port (http://127.0.0.1:5080, https://*:5443).");
             }
 
             if (!address.IsNamedPipe && !address.IsUnixPipe && address.Port is < 0 or > 65535)
             {
-                throw new CollectorConfigurationException($"Invalid collector configuration: the listen address '{url}' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) has the port {address.Port}: a port is 0 to 65535.");
+                throw new CollectorConfigurationException($"Invalid collector configuration: the listen address '{shown}' {Settings} has the port {address.Port}: a port is 0 to 65535.");
             }
 
             if (!address.IsNamedPipe && !address.IsUnixPipe && !string.IsNullOrEmpty(address.PathBase))
             {
-                throw new CollectorConfigurationException($"Invalid collector configuration: the listen address '{url}' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) has a path ('{address.PathBase}'): listen at the root of an address and set Collector:PathBase={address.PathBase} to serve under it (README, TLS).");
+                throw new CollectorConfigurationException($"Invalid collector configuration: the listen address '{shown}' {Settings} has a path ('{ProxyAddress.Masked(address.PathBase)}'): listen at the root of an address and set Collector:PathBase={ProxyAddress.Masked(address.PathBase)} to serve under it (README, TLS).");
             }
         }
+    }
+
+    /// <summary>Whether the part of <paramref name="url"/> between its scheme (or its start) and the first '/' after it holds an '@'.</summary>
+    private static bool HasUserPart(string url)
+    {
+        var start = ProxyAddress.AuthorityStart(url);
+        var slash = url.IndexOf('/', start);
+        return url.AsSpan(start, (slash < 0 ? url.Length : slash) - start).Contains('@');
     }
 
     /// <summary>Returns true when the URL's host is a loopback address or <c>localhost</c>.</summary>
