@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using ThreadedLogging.Collector.Diagnostics;
 using ThreadedLogging.Collector.Storage;
 
 namespace ThreadedLogging.Collector.Query;
@@ -132,12 +133,14 @@ internal static class EventQueryParser
         }
 
         var version = Get("version");
-        if (query.ContainsKey("version") && (version is null || version.Any(char.IsControl)))
+        // LoggedText.IsControl: the line separators U+2028 and U+2029 too, as an alert rule's name (85496e7): a version is
+        // shown on one line (the top versions, the filter, an alert's one-line text).
+        if (query.ContainsKey("version") && (version is null || version.Any(LoggedText.IsControl)))
         {
             // Unlike app, an empty version is refused: "the events without a version" is not what it would find.
             error = version is null
                 ? "parameter 'version' is empty: give a version (1.0.0 also finds its builds, 1.0.0+<build>), or leave it out for every version"
-                : $"parameter 'version' holds a control character (was '{QueryStringRules.Excerpt(version)}')";
+                : $"parameter 'version' holds a control character or line separator (was '{QueryStringRules.Excerpt(version)}')";
             return false;
         }
 

@@ -1,3 +1,4 @@
+using ThreadedLogging.Collector.Diagnostics;
 using ThreadedLogging.Collector.Storage;
 
 namespace ThreadedLogging.Collector.Query;
@@ -43,7 +44,7 @@ internal static class PropertyFilterParser
             error = equals < 0 ? $"parameter '{Parameter}' must be Name=value (no '=' in '{text}')"
                 : name.Length == 0 ? $"parameter '{Parameter}' needs a property name before '=' (was '{text}')"
                 : name.Length > MaxNameLength ? $"parameter '{Parameter}': the name is longer than {MaxNameLength} characters (was '{QueryStringRules.Excerpt(text!)}', a name of {name.Length} characters)"
-                : name.Any(char.IsControl) ? $"parameter '{Parameter}': the name holds a control character (was '{text}')"
+                : name.Any(LoggedText.IsControl) ? $"parameter '{Parameter}': the name holds a control character or line separator (was '{text}')"
                 : text!.Length - equals - 1 > MaxValueLength
                     ? $"parameter '{Parameter}': the value is longer than {MaxValueLength} characters (was '{QueryStringRules.Excerpt(text)}', a value of {text.Length - equals - 1} characters)"
                 : string.Empty;
