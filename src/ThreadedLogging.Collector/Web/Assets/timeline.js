@@ -361,7 +361,7 @@ function add(e, onTop) {
   const id = String(e.id);
   if (shown.has(id)) return;
   const tbody = $("events-table").tBodies[0];
-  const before = onTop ? [...tbody.rows].find((r) => BigInt(r.dataset.id) < BigInt(id)) ?? null : null;
+  const before = onTop ? firstOlder(tbody, BigInt(id)) : null;
   if (onTop && !before && tbody.rows.length > 0 && olderCursor() != null) return;
   shown.add(id);
   if (listUser && e.user !== listUser && !otherSpelling) {
@@ -382,6 +382,16 @@ function add(e, onTop) {
   } else {
     tbody.appendChild(tr);
   }
+}
+
+/**
+ * The first row, from the top, of an event older than this id, or null: the top row for a new event, a late arrival's
+ * place a few rows down. Walked from the top, not a copy of every row (up to MaxRows, each id read again) per live event.
+ */
+function firstOlder(tbody, id) {
+  let row = tbody.firstElementChild;
+  while (row && BigInt(row.dataset.id) >= id) row = row.nextElementSibling;
+  return row;
 }
 
 /** Notes that the events below this cursor (an id + 1) are to be asked for again by "Older events". */
