@@ -23,6 +23,9 @@ let counting = null;
 let listed = "";
 let source = null;
 let sourceKey = "";
+// The stream the list shown wants (live), opened once that list is answered: a filter only the API judges (a search's
+// grammar, a property condition) is refused once, by the list, not again by the stream (a second 400, and "closed").
+let pendingStream = "";
 let paused = false;
 let buffered = [];
 // More came while paused than the view keeps: resuming reloads the list (the newest page, then "Older events"), since
@@ -177,6 +180,7 @@ async function load(state, append) {
     stopRecounting();
     hideHistogram();
     hideTop();
+    pendingStream = ""; sourceKey = ""; // no stream for a list that cannot be asked for; asked again when it can
     listError("Could not load events: " + bad);
     return;
   }
@@ -210,6 +214,8 @@ async function load(state, append) {
     if (!append || body.indexBehind) searchBehind(body);
     next = body.next;
     if (!append) {
+      if (pendingStream && pendingStream === sourceKey) openStream(pendingStream, state);
+      pendingStream = "";
       keepArrivedWhileLoading();
       // Asked once the list is answered: a refusal (a search the API cannot read, the store down) was said by both
       // requests, two 400s in the browser's console for one message in the page; the list's rows come first anyway.
@@ -230,6 +236,7 @@ async function load(state, append) {
   } catch (err) {
     if (err.name === "AbortError") return;
     if (!append) { listed = ""; arrivedWhileLoading = []; } // shown again, it is asked for again
+    if (!append && pendingStream) { pendingStream = ""; sourceKey = ""; } // nor its stream: the list says why, once
     else if (older && older !== next) trimmed(BigInt(older)); // still to ask for
     for (const r of tbody.rows) r.classList.add("stale");
     // The bars and top values of a list no longer shown: not counted, nor counted again; nor its download, which the
@@ -420,6 +427,7 @@ export function markSelected(id) {
 /**
  * Opens or closes the live stream to match the state (same filters as the list; new events go on top). A range of
  * dates chosen (from/to) applies to it too: a range of the past gets only late arrivals of that time, not every new event.
+ * A new stream waits for its list's answer (load, openStream): every change of what it streams changes the list too.
  */
 function live(state) {
   const wanted = state.live === "1" && !state.at && !badFilter(state) ? fromRoot("/api/events/stream?" + streamFilters(state).toString()) : "";
@@ -428,36 +436,67 @@ function live(state) {
   source?.close();
   source = null;
   sourceKey = wanted;
+  pendingStream = wanted;
   paused = false;
   buffered = [];
   overflowed = false;
   arrivedWhilePaused = 0;
   text($("live-pause"), "Pause");
   text($("live-state"), "");
-  if (!wanted) return;
-  source = new EventSource(wanted);
-  source.addEventListener("ready", () => text($("live-state"), "connected"));
-  source.addEventListener("message", (message) => {
-    const e = parseJson(message.data);
-    if (paused) {
-      arrivedWhilePaused++;
-      if (!overflowed) buffered.push(e);
-      if (buffered.length > MaxRows) { overflowed = true; buffered = []; }
-      text($("live-pause"), `Resume (${arrivedWhilePaused} new${overflowed ? ": reloads the list" : ""})`);
-      return;
-    }
-    if (reloading) { arrivedWhileLoading.push(e); if (arrivedWhileLoading.length > MaxRows) arrivedWhileLoading.shift(); }
-    add(e, true);
-    recountRows();
-    arrived();
+}
+
+/**
+ * Opens the stream of a list just answered. The events stored between the list's read and the stream's start would be
+ * in neither: once the stream is ready, the list's newest page is read again and what it has that the rows lack goes
+ * on top, as a live arrival (the rows' ids say what they hold).
+ */
+function openStream(url, state) {
+  const opened = new EventSource(url);
+  source = opened;
+  let caughtUp = false;
+  opened.addEventListener("ready", () => {
+    text($("live-state"), "connected");
+    if (!caughtUp) { caughtUp = true; catchUp(state, opened); }
   });
-  const opened = source;
+  opened.addEventListener("message", (message) => arrive(parseJson(message.data)));
   opened.addEventListener("error", () => {
     const closed = opened.readyState === EventSource.CLOSED;
     text($("live-state"), closed ? "closed" : "reconnecting…");
     // Closed for good: a 401 when reconnecting (the session ended, the collector ends its streams) says "sign in".
     if (closed) session().then((s) => { if (s.required && !s.signedIn) document.dispatchEvent(new CustomEvent("sign-in-required")); }, () => {});
   });
+}
+
+/** A live event: on top (or where its id puts it), or kept for Resume while paused. */
+function arrive(e) {
+  if (paused) {
+    arrivedWhilePaused++;
+    if (!overflowed) buffered.push(e);
+    if (buffered.length > MaxRows) { overflowed = true; buffered = []; }
+    text($("live-pause"), `Resume (${arrivedWhilePaused} new${overflowed ? ": reloads the list" : ""})`);
+    return;
+  }
+  if (reloading) { arrivedWhileLoading.push(e); if (arrivedWhileLoading.length > MaxRows) arrivedWhileLoading.shift(); }
+  add(e, true);
+  recountRows();
+  arrived();
+}
+
+/** The list's newest page read again once its stream is ready (openStream): the events neither had, as live arrivals. */
+async function catchUp(state, opened) {
+  const p = filters(state);
+  const { from, to } = loadedRange;
+  if (from) p.set("from", from);
+  if (to) p.set("to", throughMillisecond(to, from));
+  p.set("limit", "200");
+  let body;
+  try {
+    body = await getJson("/api/events", p);
+  } catch {
+    return; // the stream goes on; a failure of its own is said by its state
+  }
+  if (source !== opened) return;
+  for (const e of body.events.slice().reverse()) if (!shown.has(String(e.id))) arrive(e);
 }
 
 function streamFilters(state) {
