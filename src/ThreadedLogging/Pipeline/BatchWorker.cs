@@ -28,7 +28,6 @@ internal sealed class BatchWorker : IDisposable
     private readonly LogIdentity _identity;
     private readonly bool _poolsEvents;
     private readonly int _batchSize;
-    private readonly int _poolSize;
     private readonly int _maxBatchBytes;
     private readonly TimeSpan _shutdownTimeout;
     private readonly LevelHold _levelHold;
@@ -81,11 +80,6 @@ internal sealed class BatchWorker : IDisposable
 
         // Not with a spool: a send waiting out a retry moves the queue to disk meanwhile, which only the worker may do.
         _concurrentSink = _spool is null ? sink as ISendsConcurrently : null;
-
-        // Two batches in flight come back to the pool when the worker goes idle: kept both, so that the next burst reads
-        // into them. One batch's worth threw the other away, and the next burst made it again: objects that lived an HTTP
-        // round trip, survived gen0 and made the app's gen1 collections (issue 14, perf14's count: 408,000 made of 6,240,000).
-        _poolSize = _concurrentSink is null ? _batchSize : 2 * _batchSize;
     }
 
     /// <summary>Gets the sends: retried and failed counts, the circuit.</summary>
@@ -94,10 +88,7 @@ internal sealed class BatchWorker : IDisposable
     /// <summary>Gets a task that completes when the worker has opened the spool (and adopted what dead processes left).</summary>
     public Task Ready => _ready.Task;
 
-    /// <summary>
-    /// Gets how many events the worker made for its pool (<c>poolsEvents</c>): a batch's worth when the pool works (two
-    /// with a sink that <see cref="ISendsConcurrently"/>), one per event when a path forgets to give them back.
-    /// </summary>
+    /// <summary>Gets how many events the worker made for its pool (<c>poolsEvents</c>): a batch's worth when the pool works, one per event when a path forgets to give them back.</summary>
     public long PooledEventsMade => Interlocked.Read(ref _pooledEventsMade);
 
     /// <summary>Gets whether the worker has stopped.</summary>
@@ -558,10 +549,10 @@ internal sealed class BatchWorker : IDisposable
         return new LogEvent { IsPooled = true };
     }
 
-    /// <summary>Keeps a pooled event nothing holds any more (cleared) to read a next record into, while the pool has room (the batches that can be in flight).</summary>
+    /// <summary>Keeps a pooled event nothing holds any more (cleared) to read a next record into, while the pool has room.</summary>
     private void Reuse(LogEvent logEvent)
     {
-        if (logEvent.IsPooled && _reusable.Count < _poolSize)
+        if (logEvent.IsPooled && _reusable.Count < _batchSize)
         {
             logEvent.Clear();
             _reusable.Push(logEvent);
