@@ -73,7 +73,7 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false, 
             http.RequestServices.GetRequiredService<IngestKeyRefusals>().Refused(http, "unknown", keyGiven: key is not null);
         }
 
-        var unauthorized = Unauthorized(request, key, role);
+        var unauthorized = Unauthorized(request, key, role, seqCompatible);
         if (role != ApiKeyRole.Ingest)
         {
             CountWrongKey(http, failures, unauthorized, key);
@@ -137,7 +137,12 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false, 
         return Unauthorized(request, key, ApiKeyRole.Admin);
     }
 
-    private static object Unauthorized(HttpRequest request, string? key, ApiKeyRole role)
+    /// <param name="request">The refused request.</param>
+    /// <param name="key">The key it sent, if any.</param>
+    /// <param name="role">The key the endpoint needs.</param>
+    /// <param name="seqCompatible">Whether the endpoint also takes Seq's <c>X-Seq-ApiKey</c> and <c>?apiKey=</c>, which the
+    /// reason then names: a Seq client's user, told only of X-Api-Key, was not told where Seq's own setting puts the key.</param>
+    private static object Unauthorized(HttpRequest request, string? key, ApiKeyRole role, bool seqCompatible = false)
     {
         // Basic lets a client (curl, a script) know how to send the key; the support page's own requests
         // (fetch: Sec-Fetch-Mode cors/same-origin) get no challenge, so the browser shows no prompt:
@@ -156,7 +161,7 @@ internal sealed class ApiKeyFilter(ApiKeyRole role, bool seqCompatible = false, 
             _ => "the admin keys (Collector:AdminApiKey(s))",
         };
         return ErrorResults.Create(StatusCodes.Status401Unauthorized, key is null
-            ? $"missing API key: send one of {keys} in X-Api-Key, Authorization: Bearer or the Basic password"
+            ? $"missing API key: send one of {keys} in {(seqCompatible ? $"{ApiKeyReader.SeqHeaderName}, {ApiKeyReader.HeaderName}, ?apiKey=" : ApiKeyReader.HeaderName)}, Authorization: Bearer or the Basic password"
             : $"invalid API key: not one of {keys}");
     }
 

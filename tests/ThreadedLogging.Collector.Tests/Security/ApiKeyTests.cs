@@ -39,14 +39,18 @@ public sealed class ApiKeyTests : IAsyncLifetime
     [Theory]
     [InlineData("log/keyed", null, "missing API key: send one of the ingest keys (Collector:IngestApiKeys) in X-Api-Key, Authorization: Bearer or the Basic password")]
     [InlineData("log/keyed", "read-key", "invalid API key: not one of the ingest keys (Collector:IngestApiKeys)")]
+    // The Seq-compatible endpoints take Seq's header and query too; the reason named X-Api-Key only (review11 nit).
+    [InlineData("api/events/raw", null, "missing API key: send one of the ingest keys (Collector:IngestApiKeys) in X-Seq-ApiKey, X-Api-Key, ?apiKey=, Authorization: Bearer or the Basic password")]
+    [InlineData("ingest/clef", null, "missing API key: send one of the ingest keys (Collector:IngestApiKeys) in X-Seq-ApiKey, X-Api-Key, ?apiKey=, Authorization: Bearer or the Basic password")]
     [InlineData("api/events?user=alice", null, "missing API key: send one of the read or admin keys (Collector:ReadApiKey(s), Collector:AdminApiKey(s)) in X-Api-Key, Authorization: Bearer or the Basic password")]
     [InlineData("api/events?user=alice", "ingest-one", "invalid API key: not one of the read or admin keys (Collector:ReadApiKey(s), Collector:AdminApiKey(s))")]
     public async Task Refused_Key_ReasonNamesTheKeysAndWhereToSendThem(string url, string? key, string reason)
     {
         // "missing API key" alone told a newcomer's curl (README's read API) or app neither which key nor where it goes.
-        using var request = new HttpRequestMessage(url.StartsWith("log/", StringComparison.Ordinal) ? HttpMethod.Post : HttpMethod.Get, new Uri(url, UriKind.Relative))
+        var ingest = !url.StartsWith("api/events?", StringComparison.Ordinal);
+        using var request = new HttpRequestMessage(ingest ? HttpMethod.Post : HttpMethod.Get, new Uri(url, UriKind.Relative))
         {
-            Content = url.StartsWith("log/", StringComparison.Ordinal) ? new StringContent("{\"events\":[{\"message\":\"m\"}]}", Encoding.UTF8, "application/json") : null,
+            Content = ingest ? new StringContent("{\"events\":[{\"message\":\"m\"}]}", Encoding.UTF8, "application/json") : null,
         };
         Authenticate(request, key is null ? "none" : "x-api-key", key);
 
