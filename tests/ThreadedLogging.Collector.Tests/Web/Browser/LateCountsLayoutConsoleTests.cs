@@ -67,6 +67,34 @@ public sealed class LateCountsLayoutConsoleTests(ChromiumFixture chromium) : ICl
         Assert.Empty(dialogs);
     }
 
+    /// <summary>
+    /// On a phone (390 px) the kind's users and versions wrap, whole: kept to one line (above) they ended in "…", and a
+    /// phone has no pointer to hover the title that holds the rest.
+    /// </summary>
+    [Fact]
+    public async Task Phone_KindsUsersAndVersions_WrapWhole()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        await PostAsync(collector, "2.2.0", "paid", 7);
+        await PostAsync(collector, Stamped, "paid", 42);
+        var (context, page, dialogs) = await chromium.NewPageAsync(width: 390, height: 800);
+        await using var _ = context;
+
+        await page.GotoAsync(collector.BaseAddress + "?user=alice");
+        await page.Locator("#events-table tbody tr").First.ClickAsync();
+        var versions = page.Locator("#detail-body .kind-versions");
+        await Expect(versions).ToContainTextAsync("(2 versions)");
+        await Expect(page.Locator("#detail-body .kind-reach")).ToContainTextAsync("in the last 7 days");
+
+        // Before: one line, its end cut off ("…") at 390 px.
+        foreach (var line in new[] { versions, page.Locator("#detail-body .kind-reach") })
+        {
+            Assert.True(await line.EvaluateAsync<bool>("e => e.scrollWidth <= e.clientWidth"), await line.TextContentAsync());
+        }
+
+        Assert.Empty(dialogs);
+    }
+
     private static async Task PostAsync(CollectorFixture collector, string version, string message, int orderId)
     {
         var body = JsonSerializer.Serialize(new
