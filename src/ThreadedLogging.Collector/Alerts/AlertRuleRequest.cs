@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Globalization;
 using ThreadedLogging.Collector.Query;
 using ThreadedLogging.Collector.Storage;
@@ -10,6 +11,7 @@ namespace ThreadedLogging.Collector.Alerts;
 /// a <c>webhook</c> or <c>headers</c> it leaves out stay as they were: they are secrets, never shown, so a client that
 /// changes the threshold cannot send them back.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, never ignored
 internal sealed record AlertRuleRequest(
     string? Name, string? Query, int? Threshold, string? Window, string? Cooldown, string? Webhook, Dictionary<string, string>? Headers)
 {

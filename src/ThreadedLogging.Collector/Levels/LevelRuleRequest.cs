@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Globalization;
 using ThreadedLogging.Collector.Ingest.Formats;
 using ThreadedLogging.Collector.Storage;
@@ -5,6 +6,7 @@ using ThreadedLogging.Collector.Storage;
 namespace ThreadedLogging.Collector.Levels;
 
 /// <summary>The body of <c>POST /api/levels</c>: selectors (at least one), a level, and <c>duration</c> (<c>hh:mm:ss</c>) or <c>expires</c> (RFC 3339).</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] // a misspelt field is refused, never ignored
 internal sealed record LevelRuleRequest(
     string? App, string? Version, string? User, string? Machine, string? Category, string? Level, string? Duration, string? Expires)
 {

@@ -48,7 +48,7 @@ internal static class JsonRequestBody
         }
         catch (JsonException e)
         {
-            return (null, ErrorResults.Create(StatusCodes.Status400BadRequest, $"the body is not {what}: {JsonErrorText.Of(e)}"));
+            return (null, ErrorResults.Create(StatusCodes.Status400BadRequest, $"the body is not {what}: {Reason(e, type)}"));
         }
         catch (IngestRejectedException e)
         {
@@ -59,4 +59,54 @@ internal static class JsonRequestBody
             return (null, ErrorResults.Create(e.StatusCode, $"request body not received: {e.Message}"));
         }
     }
+
+    /// <summary>
+    /// The reason for <paramref name="e"/>, naming the field: a member the body's type does not have (its type refuses
+    /// them, <see cref="System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow"/>: a misspelt
+    /// <c>categroy</c> was ignored, a rule for every category) with the fields it takes, or one of the wrong JSON type
+    /// (<c>"duration":7200</c> was "could not be converted to …LevelRuleRequest"). JSON that does not parse keeps the
+    /// reader's own reason.
+    /// </summary>
+    private static string Reason(JsonException e, JsonTypeInfo type)
+    {
+        if (e.InnerException is JsonException || !TopMember(e.Path, out var name, out var rest))
+        {
+            return JsonErrorText.Of(e); // the reader's (JsonReaderException): not JSON, or not whole
+        }
+
+        var property = type.Properties.FirstOrDefault(p => string.Equals(p.Name, name, type.Options.PropertyNameCaseInsensitive ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal));
+        if (property is null)
+        {
+            return $"unknown field '{LoggedText.Of(name, JsonErrorText.MaxQuoted)}' (the fields: {string.Join(", ", type.Properties.Select(p => p.Name))})";
+        }
+
+        var expected = rest.Length == 0 ? property.PropertyType : property.PropertyType.GetGenericArguments().LastOrDefault() ?? typeof(object);
+        var field = rest.Length == 0 ? property.Name : $"{property.Name}.{LoggedText.Of(rest.TrimStart('.').Trim('[', ']', '\''), JsonErrorText.MaxQuoted)}";
+        return $"'{field}' must be {JsonKind(expected)}";
+    }
+
+    /// <summary>The body's member a path is in: <c>$.duration</c>, <c>$.headers.X-Token</c>, <c>$['a b']</c>.</summary>
+    private static bool TopMember(string? path, out string name, out string rest)
+    {
+        (name, rest) = (string.Empty, string.Empty);
+        if (path is ['$', '.', .. var dotted])
+        {
+            var end = dotted.IndexOfAny(['.', '[']);
+            (name, rest) = end < 0 ? (dotted, string.Empty) : (dotted[..end], dotted[end..]);
+        }
+        else if (path is ['$', '[', '\'', .. var quoted] && quoted.IndexOf("']", StringComparison.Ordinal) is var close and >= 0)
+        {
+            (name, rest) = (quoted[..close], quoted[(close + 2)..]);
+        }
+
+        return name.Length > 0;
+    }
+
+    private static string JsonKind(Type type) => (Nullable.GetUnderlyingType(type) ?? type) switch
+    {
+        var t when t == typeof(string) => "a string",
+        var t when t == typeof(int) || t == typeof(long) => "a whole number",
+        var t when t.IsAssignableTo(typeof(System.Collections.IDictionary)) => "an object of strings",
+        var t => $"a {t.Name}",
+    };
 }

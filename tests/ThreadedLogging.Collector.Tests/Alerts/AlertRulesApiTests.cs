@@ -173,6 +173,10 @@ public sealed class AlertRulesApiTests
     [InlineData("""{"name":"r","webhook":"http://127.0.0.1:9/h","headers":{"H0":"x","H1":"x","H2":"x","H3":"x","H4":"x","H5":"x","H6":"x","H7":"x","H8":"x","H9":"x","H10":"x","H11":"x","H12":"x","H13":"x","H14":"x","H15":"x","H16":"x","H17":"x","H18":"x","H19":"x","H20":"x"}}""", "'headers' has 21 headers: at most 20")]
     [InlineData("""{"name":"r","webhook":"http://127.0.0.1:9/h","headers":{"X-Token":"a","x-token":"b"}}""", "'headers' names one header twice, 'X-Token' and 'x-token' (header names ignore case).")]
     [InlineData("""{"name":1}""", "the body is not an alert rule")]
+    [InlineData("""{"name":"r","treshold":50,"webhook":"http://127.0.0.1:9/h"}""", "the body is not an alert rule (an object: name, query, threshold, window, cooldown, webhook, headers): unknown field 'treshold' (the fields: name, query, threshold, window, cooldown, webhook, headers)")]
+    [InlineData("""{"name":"r","webhok":"http://127.0.0.1:9/h"}""", "unknown field 'webhok'")]
+    [InlineData("""{"name":"r","threshold":"many","webhook":"http://127.0.0.1:9/h"}""", "'threshold' must be a whole number")]
+    [InlineData("""{"name":"r","webhook":"http://127.0.0.1:9/h","headers":{"X-Token":1}}""", "'headers.X-Token' must be a string")]
     [InlineData("""null""", "a JSON body is required")]
     public async Task Post_InvalidRule_400NamingTheFieldNothingStored(string body, string reason)
     {
