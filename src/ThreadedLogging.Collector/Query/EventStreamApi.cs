@@ -84,7 +84,14 @@ internal static class EventStreamApi
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var feed = store.Commits;
-        yield return new SseItem<string>(position.Format(feed.Epoch), "ready") { ReconnectionInterval = TimeSpan.FromSeconds(2) };
+        // "ready" and each "ping" carry the position as their SSE id too: an EventSource resends its last id when it
+        // reconnects, and one that had no matching event yet would otherwise send none and start again at "now",
+        // missing what was stored while it was away.
+        yield return new SseItem<string>(position.Format(feed.Epoch), "ready")
+        {
+            EventId = position.Format(feed.Epoch),
+            ReconnectionInterval = TimeSpan.FromSeconds(2),
+        };
         var commits = new List<(long Commit, long[] Ids)>();
         while (!cancellationToken.IsCancellationRequested && stillAllowed())
         {
@@ -107,7 +114,7 @@ internal static class EventStreamApi
             {
                 if (!await WaitAsync(feed, position.Commit, time, cancellationToken))
                 {
-                    yield return new SseItem<string>(string.Empty, "ping");
+                    yield return new SseItem<string>(string.Empty, "ping") { EventId = position.Format(feed.Epoch) };
                 }
 
                 continue;

@@ -170,6 +170,26 @@ public sealed class SupportApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stream_DroppedBeforeItsFirstEvent_ResumedAtReadysIdDeliversWhatCameMeanwhile()
+    {
+        // An EventSource resends the last id it saw; with none (ready had none) the stream started again at "now".
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60)); // a bound on a hang, not a timing assertion
+        string? readyId;
+        using (var stream = await OpenStreamAsync("user=away", null, bound.Token))
+        {
+            readyId = stream.ReadyId;
+            await PostAsync("elsewhere", [Event(1, "Error", "another user's")]); // a commit the stream reads and skips
+        }
+
+        Assert.NotNull(readyId);
+        await PostAsync("away", [Event(2, "Error", "stored while away")]);
+        using var resumed = await OpenStreamAsync("user=away", readyId, bound.Token);
+        var missed = await resumed.NextAsync(bound.Token);
+
+        Assert.Equal("stored while away", JsonDocument.Parse(missed.Data).RootElement.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task Stream_PropertyFilter_OnlyMatchingEventsDelivered()
     {
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60)); // a bound on a hang, not a timing assertion
@@ -245,12 +265,17 @@ public sealed class SupportApiTests : IAsyncLifetime
         var items = SseParser.Create(await response.Content.ReadAsStreamAsync(cancellationToken)).EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
         var stream = new SseStream(response, items);
         // The stream listens once "ready" is read: whatever is posted after it is delivered.
-        Assert.Equal("ready", (await stream.NextAsync(cancellationToken, skipPings: false)).EventType);
+        var ready = await stream.NextAsync(cancellationToken, skipPings: false);
+        Assert.Equal("ready", ready.EventType);
+        stream.ReadyId = ready.EventId;
         return stream;
     }
 
     private sealed class SseStream(HttpResponseMessage response, IAsyncEnumerator<SseItem<string>> items) : IDisposable
     {
+        /// <summary>Gets the SSE id of the stream's "ready" event: what an EventSource resends if it drops before any event.</summary>
+        public string? ReadyId { get; set; }
+
         public async Task<SseItem<string>> NextAsync(CancellationToken cancellationToken, bool skipPings = true)
         {
             while (await items.MoveNextAsync())
