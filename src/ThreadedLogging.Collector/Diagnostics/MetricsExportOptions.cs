@@ -51,10 +51,18 @@ internal sealed class MetricsExportOptions
     /// <summary>Adds the problems of these options to <paramref name="errors"/>, each naming the option and its value.</summary>
     public void Validate(List<string> errors)
     {
-        if (OtlpEndpoint is not null
-            && (!Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var endpoint) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)))
+        if (OtlpEndpoint is not null)
         {
-            errors.Add($"Collector:Metrics:OtlpEndpoint must be an absolute http or https address (was '{OtlpEndpoint}').");
+            if (!Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var endpoint) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
+            {
+                // Masked: a value without its scheme (ops:secret@otel:4318) was quoted whole, its password too.
+                errors.Add($"Collector:Metrics:OtlpEndpoint must be an absolute http or https address (was '{ProxyAddress.Masked(OtlpEndpoint)}').");
+            }
+            else if (endpoint.UserInfo.Length > 0)
+            {
+                // The exporter sends no credentials of an address: they were dropped silently.
+                errors.Add($"Collector:Metrics:OtlpEndpoint '{ProxyAddress.Masked(OtlpEndpoint)}' has a user part, which the exporter never sends: give the credentials in Collector:Metrics:OtlpHeaders (Authorization=Basic …).");
+            }
         }
 
         if (!Protocols.Contains(OtlpProtocol))
