@@ -131,6 +131,12 @@ internal sealed record AlertRuleRequest(
             return null;
         }
 
+        if (Responses.BareNumberSpan.Refusal(FieldName(field), text) is { } bare)
+        {
+            errors.Add(bare + ".");
+            return null;
+        }
+
         if (TimeSpan.TryParseExact(text.Trim(), "c", CultureInfo.InvariantCulture, out var span))
         {
             return span;

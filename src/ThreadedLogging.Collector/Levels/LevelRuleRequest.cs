@@ -40,9 +40,15 @@ internal sealed record LevelRuleRequest(
             }
         }
 
+        if (string.IsNullOrWhiteSpace(Level))
+        {
+            error = $"'level' is required: {LevelNames.Accepted}";
+            return false;
+        }
+
         if (!LevelNames.TryParse(Level, out var level))
         {
-            error = $"unknown level '{Level}' (Trace, Debug, Information, Warning, Error or Critical)";
+            error = $"unknown level '{Level}': {LevelNames.Accepted}";
             return false;
         }
 
@@ -80,6 +86,12 @@ internal sealed record LevelRuleRequest(
 
         if (Duration is not null)
         {
+            if (Responses.BareNumberSpan.Refusal("'duration'", Duration) is { } bare)
+            {
+                error = bare;
+                return false;
+            }
+
             if (!TimeSpan.TryParse(Duration, CultureInfo.InvariantCulture, out var duration) || duration <= TimeSpan.Zero)
             {
                 error = $"'duration' must be a positive hh:mm:ss (was '{Duration}')";

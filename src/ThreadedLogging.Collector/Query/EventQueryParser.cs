@@ -25,7 +25,7 @@ internal static class EventQueryParser
         {
             if (!LevelNames.TryParse(levelText, out var level))
             {
-                error = $"parameter 'level' must be Trace, Debug, Information, Warning, Error or Critical (was '{levelText}')";
+                error = $"parameter 'level' must be {LevelNames.Accepted} (was '{levelText}')";
                 return false;
             }
 
@@ -39,7 +39,7 @@ internal static class EventQueryParser
             {
                 if (!LevelNames.TryParse(name, out var level))
                 {
-                    error = $"parameter 'levels' is a comma-separated list of Trace, Debug, Information, Warning, Error, Critical (was '{name}')";
+                    error = $"parameter 'levels' is a comma-separated list of levels, each {LevelNames.Accepted} (was '{name}')";
                     return false;
                 }
 

@@ -11,7 +11,7 @@ public sealed class AlertRuleStartupTests
 
     [Theory]
     [InlineData("Collector:Alerts:Rules:0:Query: unknown parameter 'lvl' (app, user,", Name, Hook, "--Collector:Alerts:Rules:0:Query=lvl=Error")]
-    [InlineData("Collector:Alerts:Rules:0:Query: parameter 'level' must be Trace, Debug, Information, Warning, Error or Critical (was 'Eror')", Name, Hook, "--Collector:Alerts:Rules:0:Query=level=Eror")]
+    [InlineData("Collector:Alerts:Rules:0:Query: parameter 'level' must be Trace (or Verbose, TRC), Debug (DBG), Information (Info, INF), Warning (Warn, WRN), Error (Fail, ERR) or Critical (Crit, CRT, Fatal), in any case, or 0 to 5 (was 'Eror')", Name, Hook, "--Collector:Alerts:Rules:0:Query=level=Eror")]
     [InlineData("Collector:Alerts:Rules:0:Query: parameter 'from' is not taken by a rule", Name, Hook, "--Collector:Alerts:Rules:0:Query=level=Error&from=2026-12-01")]
     [InlineData("Collector:Alerts:Rules:0:Query: parameter 'limit' is not taken by a rule", Name, Hook, "--Collector:Alerts:Rules:0:Query=limit=5")]
     [InlineData("Collector:Alerts:Rules:0:Query: parameter 'q' has a quote that is not closed", Name, Hook, "--Collector:Alerts:Rules:0:Query=q=\"timeout")]

@@ -156,6 +156,8 @@ public sealed class AlertRulesApiTests
     [InlineData("""{"name":"r","window":"00:00:00","webhook":"http://127.0.0.1:9/h"}""", "'window' must be between Collector:Alerts:Interval (00:01:00) and 7.00:00:00")]
     [InlineData("""{"name":"r","window":"-01:00:00","webhook":"http://127.0.0.1:9/h"}""", "'window' must be between")]
     [InlineData("""{"name":"r","window":"5m","webhook":"http://127.0.0.1:9/h"}""", "'window' must be a time span, hh:mm:ss or d.hh:mm:ss (was '5m')")]
+    [InlineData("""{"name":"r","window":"1","webhook":"http://127.0.0.1:9/h"}""", "'window' is '1', which .NET reads as 1 day: write hh:mm:ss, 00:00:01 for 1 second.")]
+    [InlineData("""{"name":"r","cooldown":"600","webhook":"http://127.0.0.1:9/h"}""", "'cooldown' is '600', which .NET reads as 600 days: write hh:mm:ss, 00:10:00 for 600 seconds.")]
     [InlineData("""{"name":"r","cooldown":"31.00:00:00","webhook":"http://127.0.0.1:9/h"}""", "'cooldown' must be between 00:00:00 and 30.00:00:00")]
     [InlineData("""{"name":"r","threshold":0,"webhook":"http://127.0.0.1:9/h"}""", "'threshold' must be between 1 and 1000000 (was 0)")]
     [InlineData("""{"webhook":"http://127.0.0.1:9/h"}""", "'name' must be 1 to 100 characters")]
