@@ -17,6 +17,8 @@ public class ThreadedHandlerOptions
     /// </summary>
     private static readonly TimeSpan MaxDelay = TimeSpan.FromDays(1);
 
+    private static readonly TimeSpan DefaultMinRetryDelay = TimeSpan.FromSeconds(1);
+
     /// <summary>The longest request timeout (HTTP and SQS): longer ones threw from the sender (HttpClient) or the SDK's configuration.</summary>
     private static readonly TimeSpan MaxRequestTimeout = TimeSpan.FromHours(1);
 
@@ -78,7 +80,7 @@ public class ThreadedHandlerOptions
 
     /// <summary>Gets or sets the first delay after a failed send, positive; it doubles (with jitter) up to <see cref="MaxRetryDelay"/>.</summary>
     /// <value>The default value is 1 second.</value>
-    public TimeSpan MinRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan MinRetryDelay { get; set; } = DefaultMinRetryDelay;
 
     /// <summary>Gets or sets the longest delay between retries, also the probe interval of an open circuit; at most 1 day.</summary>
     /// <value>The default value is 2 minutes.</value>
@@ -226,8 +228,14 @@ public class ThreadedHandlerOptions
         Check(MinRetryDelay > TimeSpan.Zero && MinRetryDelay <= MaxDelay, nameof(MinRetryDelay), "positive and at most 1 day", MinRetryDelay);
         Check(MaxRetryDelay <= MaxDelay, nameof(MaxRetryDelay), "at most 1 day", MaxRetryDelay);
 
-        // Says MinRetryDelay's value: a MinRetryDelay of "1" (1 day) was refused as "MaxRetryDelay must be at least MinRetryDelay
-        // (was 00:02:00)", naming only the option the app had not set, and with the default's value.
+        // Named by the option the app moved from its default: a MinRetryDelay of 00:05:00 was refused as "MaxRetryDelay must
+        // be at least MinRetryDelay (00:05:00) (was 00:02:00)", about an option the app had not set, so a configuration's
+        // refusal could not name its key (Logging:Threaded:MinRetryDelay).
+        if (MinRetryDelay != DefaultMinRetryDelay)
+        {
+            Check(MinRetryDelay <= MaxRetryDelay, nameof(MinRetryDelay), $"at most MaxRetryDelay ({MaxRetryDelay})", MinRetryDelay);
+        }
+
         Check(MaxRetryDelay >= MinRetryDelay, nameof(MaxRetryDelay), $"at least MinRetryDelay ({MinRetryDelay})", MaxRetryDelay);
         Check(MaxBufferBytes >= 64 * 1024, nameof(MaxBufferBytes), "at least 65536", MaxBufferBytes);
         Check(MaxBufferAge > TimeSpan.Zero && MaxBufferAge <= MaxSpoolAge, nameof(MaxBufferAge), "positive and at most 3650 days", MaxBufferAge);

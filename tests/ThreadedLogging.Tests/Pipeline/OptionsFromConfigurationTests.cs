@@ -126,8 +126,28 @@ public sealed class OptionsFromConfigurationTests
         // about an option the app had not set, with no word of MinRetryDelay's value.
         var error = Assert.ThrowsAny<ArgumentException>(() => Build("Threaded", new() { ["MinRetryDelay"] = "1" }));
 
-        Assert.Contains("MaxRetryDelay must be at least MinRetryDelay (1.00:00:00) (was 00:02:00).", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Logging:Threaded:MinRetryDelay must be at most MaxRetryDelay (00:02:00) (was 1.00:00:00).", error.Message, StringComparison.Ordinal);
         Assert.Contains("Logging:Threaded:MinRetryDelay is '1', which .NET reads as 1 day: write 00:00:01 for 1 second.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddThreaded_MinRetryDelayAboveTheDefaultMaxInConfiguration_RefusalNamesTheKeyTheAppSet()
+    {
+        // It was refused as "MaxRetryDelay must be at least MinRetryDelay (00:05:00) (was 00:02:00).": the option the app
+        // had not set, without its section, so the app looked for a MaxRetryDelay its appsettings.json does not hold.
+        var error = Assert.ThrowsAny<ArgumentException>(() => Build("ThreadedHttp", new() { ["MinRetryDelay"] = "00:05:00" }));
+
+        Assert.Equal("MinRetryDelay", error.ParamName);
+        Assert.StartsWith("Logging:ThreadedHttp:MinRetryDelay must be at most MaxRetryDelay (00:02:00) (was 00:05:00).", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddThreaded_MaxRetryDelayBelowTheDefaultMinInConfiguration_RefusalStillNamesMaxRetryDelay()
+    {
+        var error = Assert.ThrowsAny<ArgumentException>(() => Build("ThreadedHttp", new() { ["MaxRetryDelay"] = "00:00:00.5" }));
+
+        Assert.Equal("MaxRetryDelay", error.ParamName);
+        Assert.StartsWith("Logging:ThreadedHttp:MaxRetryDelay must be at least MinRetryDelay (00:00:01) (was 00:00:00.5000000).", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
