@@ -4,7 +4,7 @@ using ThreadedLogging.Delivery.Tests.Support;
 namespace ThreadedLogging.Delivery.Tests;
 
 /// <summary>
-/// docs/ARCHITECTURE.md is the one-page map of the tree: every file and folder it names exists, every type or member it
+/// docs/ARCHITECTURE.md is the one-page map of the tree (a page's words at most): every file and folder it names exists, every type or member it
 /// names is in the code, and every folder of src/ that holds code is on it (a folder of other files may be mapped by a
 /// folder above it: Web/Assets' scripts, Otlp/Protos' .proto files).
 /// </summary>
@@ -63,6 +63,18 @@ public sealed partial class ArchitectureMapTests
 
         Assert.True(unmapped.Count == 0, "src/ folders not on docs/ARCHITECTURE.md's map: " + string.Join(", ", unmapped));
     }
+
+    [Fact]
+    public void Architecture_IsOnePage()
+    {
+        // It had grown to ~1,900 words, each folder's row a paragraph: the long form is docs/INTERNALS.md.
+        var words = File.ReadAllText(Path.Combine(Root, "docs", "ARCHITECTURE.md")).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+
+        Assert.True(words <= MaxWords, $"docs/ARCHITECTURE.md is {words} words, more than a page ({MaxWords}): move the detail to docs/INTERNALS.md");
+    }
+
+    /// <summary>About a printed page of this map's tables.</summary>
+    private const int MaxWords = 1000;
 
     /// <summary>A word that names a file or folder: a relative path, or a file name with its extension (a glob too).</summary>
     private static bool IsPath(string word) =>
