@@ -3,9 +3,9 @@
 import { session, signIn, signOut, fromRoot } from "./api.js";
 import { $, el, clear, text, status, visible } from "./dom.js";
 import { readState, change, go, timelineOf, onTimeline as timelineShown, subject } from "./state.js";
-import { showUsers, wireUsers, select as selectUser, openUser } from "./users.js";
+import { showUsers, wireUsers, select as selectUser, openUser, stopUserTyping } from "./users.js";
 import { showTimeline, wireTimeline, leaveTimeline } from "./timeline.js";
-import { showDetail, wireDetail } from "./detail.js";
+import { showDetail, wireDetail, leaveDetail } from "./detail.js";
 import { setPermissions, showLevels, wireLevels } from "./levels.js";
 import { showAlerts, wireAlerts, leaveAlerts } from "./alerts.js";
 
@@ -43,11 +43,13 @@ let signedIn = false;
 // used. Back and forward after "Sign out" rendered the views they went to, and every request of theirs was refused
 // (401), said beside the form as "Your session has ended" and "Could not load users: missing API key: …".
 let awaitingSignIn = false;
+// Signed out with "Sign out" (not a session that ended): the address names no view until someone signs in (leaveAddress).
+let signedOutHere = false;
 
 /** Shows the sign-in form (required: there is no other way in; optional: an admin sign-in the user may cancel). */
 function showSignIn(shown, optional = false) {
   // Signed out (or the session ended): the hidden page must not go on receiving events. Signing in renders again.
-  if (shown && !optional) { leaveTimeline(); forgetShown(); signInShown(); }
+  if (shown && !optional) { leaveTimeline(); leaveDetail(); forgetShown(); signInShown(); }
   awaitingSignIn = shown && !optional;
   $("sign-in").hidden = !shown;
   $("main").hidden = shown;
@@ -88,6 +90,17 @@ function forgetShown() {
   // And what was typed or chosen in the boxes: the searches (every user's, the users list's, the timeline's) and the
   // range, which stayed in them after "Sign out" on a shared machine.
   for (const id of ["timeline-q", "everyone-q", "users-search", "timeline-from", "timeline-to"]) $(id).value = "";
+}
+
+/**
+ * After "Sign out" the address leaves the view too: it kept ?user=bob&q=card 4111 (the last user searched) in the address
+ * bar of a shared screen, in a bookmark made then, and signing in again (anyone) opened that view. Back and forward
+ * while signed out clear the address of each entry they reach as well. A session that ended elsewhere keeps it ("sign
+ * in again to go on where you were").
+ */
+function leaveAddress() {
+  const root = fromRoot("/");
+  if (location.pathname + location.search + location.hash !== root) history.replaceState(null, "", root);
 }
 
 async function start() {
@@ -154,7 +167,10 @@ function wire() {
   wireAlerts();
   // Signed out, the address still follows back and forward; signing in shows the view it names then (start).
   const shownUnlessSignedOut = () => (awaitingSignIn ? undefined : render());
-  window.addEventListener("popstate", shownUnlessSignedOut);
+  window.addEventListener("popstate", () => {
+    if (awaitingSignIn && signedOutHere) leaveAddress();
+    shownUnlessSignedOut();
+  });
   window.addEventListener("statechange", shownUnlessSignedOut);
   document.addEventListener("keydown", keyboard);
   document.addEventListener("click", (event) => {
@@ -180,6 +196,7 @@ function wire() {
     text($("sign-in-error"), "");
     try {
       await signIn(key);
+      signedOutHere = false;
       $("sign-in-key").value = "";
       await start();
     } catch (err) {
@@ -187,8 +204,21 @@ function wire() {
     }
   });
   $("sign-out").addEventListener("click", async () => {
-    await signOut();
+    // Nothing of the view is asked for once the sign-out is on its way: a search still being typed (its box's pause not
+    // over) fired after it, into the cleared address and as a request of whoever signed in next; the open event's
+    // kind count (300 ms after it was shown) met the 401 and said "Your session has ended".
+    leaveTimeline();
+    leaveDetail();
+    stopUserTyping();
+    try {
+      await signOut();
+    } catch {
+      status("Sign-out failed: the collector did not answer", true);
+      await render();
+      return;
+    }
     await start();
+    if (awaitingSignIn) { signedOutHere = true; leaveAddress(); }
     status("Signed out");
   });
 }

@@ -3,7 +3,7 @@ import { getJson, toJson, numberText, fromRoot } from "./api.js";
 import { $, el, clear, text, status, timeCell, localTime, excerpt, exceptionLine, shortVersion, copyText } from "./dom.js";
 import { change, open, timelineOf, readState, conditionText, kindOf, toUrl, range, sourcePatch, versionFilter, badEvent, PRESETS } from "./state.js";
 import { captureControls } from "./levels.js";
-import { reachSlots, showReach } from "./reach.js";
+import { reachSlots, showReach, forgetReach } from "./reach.js";
 
 let current = null;
 // The reads of the last render (the event, its context), aborted by the next one, which asks again what it shows.
@@ -57,6 +57,19 @@ export async function showDetail(state) {
     if (err.name === "AbortError") return;
     clear(body).appendChild(el("p", { className: "error", role: "alert" }, "Could not load event " + state.event + ": " + err.message));
   }
+}
+
+/**
+ * Signed out (or the session ended): the open event's reads stop, and nothing read is kept. Its kind's count, asked
+ * 300 ms after the event was shown, was asked after "Sign out" (a 401) when the event had been opened just before.
+ */
+export function leaveDetail() {
+  loading?.abort();
+  loading = null;
+  shown?.controller.abort();
+  shown = null;
+  current = null;
+  forgetReach();
 }
 
 /**

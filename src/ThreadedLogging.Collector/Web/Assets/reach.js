@@ -18,6 +18,11 @@ const AskAfterMs = 300;
 // Each kind's answer, kept a minute: stepping through a list of one kind (j/k) asks once, not per event.
 const answers = new Map();
 
+/** Forgets every kind's answer (signed out: the next person's counts are asked for with their session). */
+export function forgetReach() {
+  answers.clear();
+}
+
 /** The slots render() puts under an event's kind buttons, filled by showReach: the users beside them, the versions under. */
 export function reachSlots() {
   return { users: el("span", { className: "kind-reach" }, "· counting the users of the last 7 days…"), versions: el("p", { className: "kind-versions" }, "Versions in the last 7 days: counting…") };

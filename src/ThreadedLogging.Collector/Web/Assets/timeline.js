@@ -49,6 +49,17 @@ const shown = new Set();
 // name is spelt otherwise than the list's user shows the User column, or its events would read as alice's.
 let listUser = "";
 let otherSpelling = false;
+// The search box's pause (300 ms) before its text goes into the address.
+let typing;
+
+/**
+ * Drops a search still being typed (its pause not over): it fired after "Sign out" (a refused request, or one made with
+ * the next person's session) and after leaving the timeline (its q= put into the users list's address).
+ */
+export function stopSearchTyping() {
+  clearTimeout(typing);
+  typing = undefined;
+}
 
 export function filters(state) {
   const p = new URLSearchParams();
@@ -146,6 +157,7 @@ function listKey(state) {
 
 /** Leaves the timeline: closes the live stream, empties the rows (no query) and points the Download links nowhere. */
 export function leaveTimeline() {
+  stopSearchTyping();
   loading?.abort();
   noDownloads();
   counting?.abort();
@@ -510,8 +522,7 @@ export function wireTimeline() {
   text($("range-zone"), zoneName());
   // A search still being typed (its 300 ms pause not over) goes with any other change, or re-rendering the old
   // state would put the old text back into the box.
-  let typing;
-  const typed = () => { clearTimeout(typing); return { q: $("timeline-q").value.trim() }; };
+  const typed = () => { stopSearchTyping(); return { q: $("timeline-q").value.trim() }; };
   $("events-table").tBodies[0].addEventListener("click", (event) => {
     const tr = event.target.closest("tr");
     if (!tr) return;

@@ -23,6 +23,14 @@ let openWhenLoaded = false;
 // the collector gone) empties them: faded, they still read as the answer to what the box now says.
 let rowsQuery = null;
 const queryOf = (state) => JSON.stringify([state.search, state.sort, state.window]);
+// The "Find user" box's pause (250 ms) before its search goes into the address.
+let typing;
+
+/** Drops a search still being typed in "Find user" (its pause not over): signed out, or another view opened. */
+export function stopUserTyping() {
+  clearTimeout(typing);
+  typing = undefined;
+}
 
 export function showUsers(state) {
   $("users-search").value = state.search;
@@ -202,6 +210,7 @@ export function select(tr) {
 
 export function openUser(tr, eventId) {
   openWhenLoaded = false;
+  stopUserTyping();
   if (!tr || (tr.dataset.user == null && tr.dataset.nouser !== "1")) return;
   const base = timelineOf(tr.dataset.nouser === "1" ? { nouser: "1" } : { user: tr.dataset.user });
   change(eventId ? { ...base, event: eventId, at: eventId, range: "all" } : base);
@@ -218,7 +227,6 @@ export function wireUsers() {
     const errorCell = event.target.closest("td[data-event]");
     openUser(tr, errorCell ? errorCell.dataset.event : null);
   });
-  let typing;
   $("users-search").addEventListener("input", () => {
     openWhenLoaded = false;
     clearTimeout(typing);

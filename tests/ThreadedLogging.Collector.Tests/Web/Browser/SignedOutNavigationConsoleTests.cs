@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using ThreadedLogging.Collector.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 
@@ -10,7 +11,7 @@ namespace ThreadedLogging.Collector.Tests.Web.Browser;
 public sealed class SignedOutNavigationConsoleTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     [Fact]
-    public async Task BackAndForward_AfterSignOut_NoRefusedRequestsNoSessionEndedAndSignInShowsTheView()
+    public async Task BackAndForward_AfterSignOut_AddressesClearedNoRefusedRequestsNoSessionEnded()
     {
         await using var collector = await CollectorFixture.StartAsync("--Collector:ReadApiKey=read-secret-key-0123");
         await Http.PostStoredAsync(collector.Client, "log/bob", Http.Envelope(null,
@@ -33,19 +34,26 @@ public sealed class SignedOutNavigationConsoleTests(ChromiumFixture chromium) : 
         await page.Locator("#sign-in-key").PressAsync("Enter");
         await page.Locator("#users-table tbody tr a.open-user", new() { HasText = "bob" }).ClickAsync();
         await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(1);
+        await page.Locator("#events-table tbody tr").First.ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex(@"\?user=bob&event=\d+$"));
         await page.Locator("#sign-out").ClickAsync();
         await Expect(page.Locator("#sign-in")).ToBeVisibleAsync();
         await Expect(page.Locator("#status")).ToHaveTextAsync("Signed out");
+        // Before: the address kept ?user=bob&event=… (a shared screen, a bookmark made then showed whom support looked at).
+        await Expect(page).ToHaveURLAsync(collector.BaseAddress.ToString());
 
+        // Back reaches bob's timeline's entry: its address is cleared too (before: ?user=bob), and nothing is asked for.
         await page.GoBackAsync();
         await Expect(page).ToHaveURLAsync(collector.BaseAddress.ToString());
         await page.GoForwardAsync();
-        await Expect(page).ToHaveURLAsync(collector.BaseAddress + "?user=bob");
+        await Expect(page).ToHaveURLAsync(collector.BaseAddress.ToString());
         // A request made meanwhile would have been sent by now: the sign-in's own round trip goes after any of them.
         await page.Locator("#sign-in-key").FillAsync("read-secret-key-0123");
         await page.Locator("#sign-in-key").PressAsync("Enter");
-        await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(1);
-        await Expect(page.Locator("#crumbs")).ToHaveTextAsync("Users › bob");
+        // Signing in shows the view the address names: the users list, none of bob's events.
+        await Expect(page.Locator("#users-table tbody tr a.open-user", new() { HasText = "bob" })).ToBeVisibleAsync();
+        await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#crumbs")).ToHaveTextAsync(string.Empty);
 
         // Before: the users list's and then bob's requests were refused (401), the form said "Your session has ended: sign
         // in again…" after a sign-out, and the status "Could not load users: missing API key: …".
@@ -77,10 +85,11 @@ public sealed class SignedOutNavigationConsoleTests(ChromiumFixture chromium) : 
         Assert.DoesNotContain("4111", await page.EvaluateAsync<string>("() => document.body.textContent"), StringComparison.Ordinal);
         await Expect(page.Locator("#users-table tbody tr")).ToHaveCountAsync(0);
 
-        // Signing in again shows the event where it was.
+        // Signing in again starts at the users list: the address no longer names the event.
         await page.Locator("#sign-in-key").FillAsync("read-secret-key-0123");
         await page.Locator("#sign-in-key").PressAsync("Enter");
-        await Expect(page.Locator("#detail-body .message")).ToHaveTextAsync("card 4111 declined");
+        await Expect(page.Locator("#users-table tbody tr a.open-user", new() { HasText = "bob" })).ToBeVisibleAsync();
+        await Expect(page.Locator("#detail")).ToBeHiddenAsync();
         Assert.Empty(dialogs);
     }
 
@@ -117,10 +126,67 @@ public sealed class SignedOutNavigationConsoleTests(ChromiumFixture chromium) : 
         Assert.Null(await page.Locator("#download-ndjson").GetAttributeAsync("href"));
         Assert.DoesNotContain("bob", await page.EvaluateAsync<string>("() => document.body.innerHTML"), StringComparison.Ordinal);
 
+        // Nor in the address (before: ?user=bob&q=declined&from=…, shown again to whoever signed in next).
+        await Expect(page).ToHaveURLAsync(collector.BaseAddress.ToString());
+        await SignInAsync(page);
+        await Expect(page.Locator("#users-table tbody tr a.open-user", new() { HasText = "bob" })).ToBeVisibleAsync();
+        await Expect(page.Locator("#timeline-q")).ToHaveValueAsync(string.Empty);
+        Assert.Null(await page.Locator("#download-csv").GetAttributeAsync("href"));
+        Assert.Empty(dialogs);
+    }
+
+    /// <summary>
+    /// A search still being typed when "Sign out" is clicked (the box's pause, 250 or 300 ms, not over) is dropped: it fired
+    /// after the sign-out, put its words into the cleared address, and was asked for with the session of whoever signed in
+    /// next. The page's clock is held, so the pause ends only when moved on, after the sign-out.
+    /// </summary>
+    [Fact]
+    public async Task SignOut_WhileASearchIsBeingTyped_TheSearchIsNeverSent()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:ReadApiKey=read-secret-key-0123");
+        await Http.PostStoredAsync(collector.Client, "log/bob", Http.Envelope(null,
+            new { level = "Error", message = "card declined", timestamp = DateTimeOffset.UtcNow.AddMinutes(-5), sequence = 1 }));
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        var asked = new List<string>();
+        page.Request += (_, request) =>
+        {
+            lock (asked)
+            {
+                asked.Add(request.Url);
+            }
+        };
+        await page.Clock.InstallAsync();
+        await page.GotoAsync(collector.BaseAddress + "?user=bob");
         await SignInAsync(page);
         await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(1);
-        await Expect(page.Locator("#timeline-q")).ToHaveValueAsync("declined");
-        Assert.Contains("user=bob", await page.Locator("#download-csv").GetAttributeAsync("href") ?? string.Empty, StringComparison.Ordinal);
+        await page.Clock.PauseAtAsync(DateTime.UtcNow.AddSeconds(1)); // no timer fires until moved on
+
+        // The timeline's search box, then the users list's "Find user".
+        foreach (var (box, words) in new[] { ("#timeline-q", "refund"), ("#users-search", "4111") })
+        {
+            if (box == "#users-search")
+            {
+                await SignInAsync(page);
+                await Expect(page.Locator("#users-table tbody tr a.open-user", new() { HasText = "bob" })).ToBeVisibleAsync();
+            }
+
+            await page.Locator(box).FillAsync(words);
+            await page.Locator("#sign-out").ClickAsync();
+            await Expect(page.Locator("#status")).ToHaveTextAsync("Signed out");
+            await page.Clock.FastForwardAsync("00:02");
+
+            // Before: the pause ended after the sign-out, and the address said ?q=refund (?search=4111).
+            await Expect(page).ToHaveURLAsync(collector.BaseAddress.ToString());
+        }
+
+        await SignInAsync(page);
+        await Expect(page.Locator("#users-table tbody tr a.open-user", new() { HasText = "bob" })).ToBeVisibleAsync();
+        lock (asked)
+        {
+            Assert.DoesNotContain(asked, url => url.Contains("refund", StringComparison.Ordinal) || url.Contains("4111", StringComparison.Ordinal));
+        }
+
         Assert.Empty(dialogs);
     }
 
@@ -152,6 +218,8 @@ public sealed class SignedOutNavigationConsoleTests(ChromiumFixture chromium) : 
         Assert.DoesNotContain("bob", await page.EvaluateAsync<string>("() => document.body.textContent"), StringComparison.Ordinal);
 
         await SignInAsync(page);
+        await Expect(page).ToHaveTitleAsync("Support console");
+        await page.Locator("#users-table tbody tr a.open-user", new() { HasText = "bob" }).ClickAsync();
         await Expect(page).ToHaveTitleAsync("bob · Support console");
         await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(1);
 
@@ -164,6 +232,8 @@ public sealed class SignedOutNavigationConsoleTests(ChromiumFixture chromium) : 
         await Expect(page.Locator("#sign-in-error")).ToHaveTextAsync("Your session has ended: sign in again to go on where you were.");
         await Expect(page).ToHaveTitleAsync("Sign in · Support console");
         await Expect(page.Locator("#crumbs")).ToHaveTextAsync(string.Empty);
+        // An ended session keeps the address: signing in again goes on where it was.
+        await Expect(page).ToHaveURLAsync(new Regex(@"\?user=bob(&|$)"));
         Assert.Empty(dialogs);
     }
 
