@@ -1,6 +1,6 @@
 // An event's kind beyond the list's range: who else had it and in which versions, over the last 7 days (detail.js).
 import { getJson } from "./api.js";
-import { el, counted, localTime } from "./dom.js";
+import { el, counted, localTime, versionText as shownVersion } from "./dom.js";
 import { timelineOf, toUrl, kindOf } from "./state.js";
 
 /** How far back the kind is counted, whatever the list's range: a week, as the range button "7 d" reads. */
@@ -94,7 +94,8 @@ function userText(e, who) {
 function versionText(where) {
   const known = where.values.filter((v) => v.version != null);
   if (known.length === 0) return ["Versions in the last 7 days: none (its events were sent without a version)"];
-  const name = (v) => el("strong", {}, v.value);
+  // As the lists show a version (dom.js shortVersion): a build id cut to 7 characters, the whole version in its title.
+  const name = (v) => shownVersion(v.value, "strong");
   const when = (at) => el("span", { className: "kind-version-time" }, localTime(at));
   // One event (or several at one instant): its time once, not "from 10:35:20.822 to 10:35:20.822".
   if (where.distinct === 1 && Date.parse(known[0].oldest) === Date.parse(known[0].newest)) return ["Versions in the last 7 days: only ", name(known[0]), ", at ", when(known[0].oldest)];

@@ -9,7 +9,7 @@ namespace ThreadedLogging.Collector.Tests.Web.Browser;
 /// <summary>
 /// In a real Chromium: a version stamped with its commit (<c>2.1.0+</c> and 40 hex digits, as the .NET SDK writes every
 /// assembly's informational version) is shown with the hash cut to 7 digits in the lists, the whole version in the
-/// element's title and in the event's detail, and filters keep the whole version (the detail's filter button; version= without a build also finds its builds). Other versions are shown as they are.
+/// element's title and in the event's detail (its kind's versions of the last 7 days short too), and filters keep the whole version (the detail's filter button; version= without a build also finds its builds). Other versions are shown as they are.
 /// </summary>
 public sealed class VersionDisplayTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
@@ -42,6 +42,10 @@ public sealed class VersionDisplayTests(ChromiumFixture chromium) : IClassFixtur
 
         await page.Locator("#events-table tbody tr").First.ClickAsync();
         await Expect(page.Locator("#detail-body")).ToContainTextAsync(Stamped);
+        // The kind's versions of the last 7 days, under its buttons, as the lists show them (before: the 40-digit hash).
+        var reachVersion = page.Locator("#detail-body .kind-versions strong");
+        await Expect(reachVersion).ToHaveTextAsync("Shop 2.1.0+0123456");
+        await Expect(reachVersion).ToHaveAttributeAsync("title", "Shop " + Stamped);
         Assert.Empty(dialogs);
     }
 
