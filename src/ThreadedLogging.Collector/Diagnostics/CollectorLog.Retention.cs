@@ -1,6 +1,6 @@
 namespace ThreadedLogging.Collector.Diagnostics;
 
-/// <summary>Retention's lines (ids 13, 14 and 820-829): what a run removed, its failures, the free-space reserve it cannot meet, a WAL held.</summary>
+/// <summary>Retention's lines (ids 13, 14 and 820-829): what a run removed, its failures, the free-space reserve it cannot meet, a WAL held, a late event of a day being removed.</summary>
 internal static partial class CollectorLog
 {
     [LoggerMessage(13, LogLevel.Information, "Retention removed {ByAge} events older than {Cutoff:O}, {BySize} events to stay under the size cap and {ByFreeSpace} to keep Retention:MinFreeBytes free on the disk; partitions dropped: [{Partitions}]; client instances removed: {Instances}")]
@@ -20,4 +20,7 @@ internal static partial class CollectorLog
 
     [LoggerMessage(823, LogLevel.Warning, "Collector:Retention:MaxBytes does not count the {WalBytes} bytes of write-ahead log that a reader's snapshot has held past {Wait} (a backup, an export, a long query): removing events would not shrink it, their deletes go into it. It is cut back once the snapshot ends; meanwhile the free-space reserve (Collector:Retention:MinFreeBytes) guards the disk. Said once, until a run finds it cut back")]
     public static partial void RetentionWalHeld(ILogger logger, long walBytes, TimeSpan wait);
+
+    [LoggerMessage(824, LogLevel.Information, "Left out {Removed} of the {Accepted} events of a batch, of {Days} (UTC): retention is removing those days (older than Collector:Retention:MaxAge); stored the rest, counted those as removed for age")]
+    public static partial void LateEventsRemovedForAge(ILogger logger, int removed, int accepted, string days);
 }

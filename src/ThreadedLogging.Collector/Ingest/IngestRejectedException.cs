@@ -35,7 +35,7 @@ internal sealed class IngestRejectedException : Exception
     public bool IsRetryLater { get; private init; }
 
     /// <summary>
-    /// The store cannot take this batch now, for a reason of its own that passes (a day retention is removing): 503 with
+    /// The store cannot take this batch now, for a reason of its own that passes (PostgreSQL: a batch key retention removed as its answer was read, at each attempt): 503 with
     /// <c>Retry-After</c> <see cref="IngestEndpoint.StoreRetryAfterSeconds"/>. Not <c>EventStoreUnavailableException</c>: the
     /// store's writes work, so <c>/health/ready</c> is not made 503.
     /// </summary>

@@ -78,11 +78,22 @@ public sealed partial class PostgresEventStoreTests
         }
     }
 
+    /// <summary>
+    /// Before: the whole batch was refused 503 "events of 2026-11-24 (UTC) cannot be stored while retention removes that day;
+    /// retry later", its current events too, for as long as the detach waited. The late event (past MaxAge, on a day being
+    /// removed) is left out and counted as removed for age; the rest is stored, the batch acknowledged once (its key claimed:
+    /// the same batch again is a duplicate); a batch of that day alone is acknowledged too, all of it counted removed.
+    /// </summary>
     [Fact]
-    public async Task Append_LateEventForADayRetentionIsDetaching_Refused503NamingTheDay_StoredOnceTheDayIsGone()
+    public async Task Append_LateEventForADayRetentionIsDetaching_LeftOutCountedRemovedForAgeTheRestStored()
     {
         var now = T0.AddDays(40);
         await Store.AppendAsync(new EventBatch(null, [Event(1, at: T0), Event(2, at: now)]), CancellationToken.None);
+        var removed = new List<(RetentionReason Reason, long Events)>();
+        var log = new CollectingLoggerProvider(Microsoft.Extensions.Logging.LogLevel.Information);
+        using var loggers = new Microsoft.Extensions.Logging.LoggerFactory([log]);
+        await using var store = new PostgresEventStore(_dataSource!, TimeProvider.System, new Microsoft.Extensions.Logging.Logger<PostgresEventStore>(loggers), removedForAge: (reason, events) => removed.Add((reason, events)));
+        await store.InitializeAsync(CancellationToken.None);
         // An old snapshot makes the detach of T0's day wait in its second transaction: the day is "detach pending" meanwhile.
         await using var blocker = await _dataSource!.OpenConnectionAsync();
         await using var snapshot = await blocker.BeginTransactionAsync(IsolationLevel.RepeatableRead);
@@ -94,18 +105,22 @@ public sealed partial class PostgresEventStoreTests
         var waiting = LockWaitAsync(_database!.Name);
         var run = Retention.RemoveExpiredAsync(new RetentionOptions(), now, CancellationToken.None);
         await waiting;
-        var late = new EventBatch(null, [Event(3, at: T0.AddHours(1)), Event(4, at: now)]);
+        var late = new EventBatch("late", [Event(3, at: T0.AddHours(1)), Event(4, at: now), Event(5, at: T0.AddHours(2))]);
 
-        var refused = await Assert.ThrowsAsync<IngestRejectedException>(() => Store.AppendAsync(late, CancellationToken.None));
+        var stored = await store.AppendAsync(late, CancellationToken.None);
+        var onlyLate = await store.AppendAsync(new EventBatch("only late", [Event(6, at: T0.AddHours(3))]), CancellationToken.None);
+        var again = await store.AppendAsync(late, CancellationToken.None);
         await snapshot.RollbackAsync();
         await run;
-        var stored = await Store.AppendAsync(late, CancellationToken.None);
 
-        Assert.Equal(StatusCodes.Status503ServiceUnavailable, refused.StatusCode);
-        Assert.Equal(IngestEndpoint.StoreRetryAfterSeconds, refused.RetryAfterSeconds);
-        Assert.Equal("events of 2026-11-24 (UTC) cannot be stored while retention removes that day; retry later", refused.Message);
-        Assert.Equal(2, stored.Stored);
-        Assert.Equal([2L, 3L, 4L], (await Store.QueryAsync(new EventQuery(), CancellationToken.None)).Events.Select(e => e.Sequence!.Value).Order());
+        Assert.Equal(new AppendResult(3, 1, Duplicate: false, RemovedForAge: 2), stored);
+        Assert.Equal(new AppendResult(1, 0, Duplicate: false, RemovedForAge: 1), onlyLate);
+        Assert.Equal(new AppendResult(3, 0, Duplicate: true), again);
+        Assert.Equal([(RetentionReason.Age, 2L), (RetentionReason.Age, 1L)], removed);
+        Assert.Equal([2L, 4L], (await Store.QueryAsync(new EventQuery(), CancellationToken.None)).Events.Select(e => e.Sequence!.Value).Order());
+        Assert.Contains(
+            "Left out 2 of the 3 events of a batch, of 2026-11-24 (UTC): retention is removing those days (older than Collector:Retention:MaxAge); stored the rest, counted those as removed for age",
+            log.Entries.Select(e => e.Message));
     }
 
     [Fact]

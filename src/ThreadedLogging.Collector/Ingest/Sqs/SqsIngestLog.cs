@@ -33,7 +33,7 @@ internal static partial class SqsIngestLog
     [LoggerMessage(109, LogLevel.Information, "Receiving from SQS queue {Queue} works again after {Failures} failed receives since {Since:O} ({LeftOut} more times it worked again so since the last such line, at most one a minute)")]
     public static partial void ReceiveWorks(ILogger logger, string queue, long failures, DateTimeOffset since, long leftOut);
 
-    // Information: a normal race (an event of a day retention is removing), over once the day is gone, that loses nothing and
+    // Information: a normal race (a batch key retention removes as its answer is read), over once it passes, that loses nothing and
     // asks nothing of an operator; 103 (an Error with its stack trace, "failed (try N)") said it as a failing store.
     [LoggerMessage(110, LogLevel.Information, "SQS message {MessageId} from {Queue} left in the queue, to be stored when received again in {Seconds} s (not a try): {Reason} ({Suppressed} more messages left so since the last such line, at most one a minute; each message said once)")]
     public static partial void RetryLater(ILogger logger, string messageId, string queue, int seconds, string reason, long suppressed);

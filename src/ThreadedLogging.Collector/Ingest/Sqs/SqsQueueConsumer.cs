@@ -326,12 +326,12 @@ internal sealed class SqsQueueConsumer(
             statistics.Error($"store: {e.GetType().Name}: {e.Message}");
             if (e is IngestRejectedException { IsRetryLater: true } later)
             {
-                // The store cannot take this batch now, for a reason that passes (PostgreSQL: a day of it that retention is
-                // detaching, for as long as older transactions run): as when it is unavailable, the message is good and must not
-                // reach MaxReceiveCount meanwhile, however long that lasts. Its writes work: the write state is not told.
+                // The store cannot take this batch now, for a reason that passes (PostgreSQL: its batch key removed by retention
+                // as its answer was read, at each attempt): as when it is unavailable, the message is good and must not reach
+                // MaxReceiveCount meanwhile, however long that lasts. Its writes work: the write state is not told.
                 // Said once per message (its first such receive, even when it was left before for another reason; it comes back
-                // every Retry-After while the day is detached), at most once a minute per queue: a normal race, not a failure
-                // of the store (103).
+                // every Retry-After while the race lasts), at most once a minute per queue: a normal race, not a failure of the
+                // store (103).
                 var key = queue.Label;
                 if (_untried.RetryLater(message.MessageId) && _retryLaterLines.TryAcquire(ref key, out var suppressed))
                 {

@@ -29,7 +29,9 @@ namespace ThreadedLogging.Collector.Storage.Postgres;
 /// <param name="time">The clock of ingest times and partitions.</param>
 /// <param name="logger">Where the store reports opening.</param>
 /// <param name="readSource">A replica of it that serves reads, or null to read where it writes.</param>
-internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, TimeProvider time, ILogger<PostgresEventStore> logger, NpgsqlDataSource? readSource = null)
+/// <param name="removedForAge">Told the events of a batch left out because retention is removing their day (<see cref="CollectorMetrics.Retained"/>).</param>
+internal sealed partial class PostgresEventStore(
+    NpgsqlDataSource dataSource, TimeProvider time, ILogger<PostgresEventStore> logger, NpgsqlDataSource? readSource = null, Action<RetentionReason, long>? removedForAge = null)
     : IEventStore, IEventRetention, IUserErasure
 {
     private const int MaxAttempts = 5;
@@ -136,10 +138,12 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
     {
         ArgumentNullException.ThrowIfNull(batch);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var rows = new (long Ms, int Day)[batch.Events.Count];
+        var events = batch.Events;
+        var leftOut = new SortedSet<int>(); // the days retention is detaching, whose rows are left out
+        var rows = new (long Ms, int Day)[events.Count];
         for (var i = 0; i < rows.Length; i++)
         {
-            var ms = Math.Clamp(SqliteEventIds.Milliseconds(batch.Events[i].Timestamp), 0, SqliteEventIds.MaxMilliseconds);
+            var ms = Math.Clamp(SqliteEventIds.Milliseconds(events[i].Timestamp), 0, SqliteEventIds.MaxMilliseconds);
             rows[i] = (ms, PostgresPartitions.Day(ms));
         }
 
@@ -148,8 +152,17 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
             try
             {
                 await _partitions.EnsureAsync(rows.Select(r => r.Day), cancellationToken);
-                if (await AppendOnceAsync(batch, rows, cancellationToken) is { } result)
+                if (await AppendOnceAsync(batch, events, rows, cancellationToken) is { } result)
                 {
+                    var removed = batch.Events.Count - events.Count;
+                    if (removed > 0 && !result.Duplicate)
+                    {
+                        // Counted once committed, as retention counts each committed deletion.
+                        removedForAge?.Invoke(RetentionReason.Age, removed);
+                        CollectorLog.LateEventsRemovedForAge(logger, removed, batch.Events.Count, string.Join(", ", leftOut.Select(d => $"{PostgresPartitions.Date(d):yyyy-MM-dd}")));
+                        return result with { RemovedForAge = removed };
+                    }
+
                     return result;
                 }
 
@@ -166,14 +179,18 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
             {
                 // A partition dropped by another collector's retention, two ids alike, or a deadlock: nothing
                 // was committed; try again (with partitions looked up afresh and new counters).
-                if (IsNoPartition(e) && await DetachingDayAsync(rows, cancellationToken) is { } day)
+                if (IsNoPartition(e) && await DetachingDaysAsync(rows, cancellationToken) is { Count: > 0 } detaching)
                 {
-                    // Retention is detaching that day (CONCURRENTLY: it waits for older transactions, for as long as they
-                    // run). Until it is dropped no row can go into it, nor can it be made again: asking again now would
-                    // fail the same way. The client sends the batch again later, when the day is made anew.
-                    throw IngestRejectedException.RetryLater(
-                        $"events of {PostgresPartitions.Date(day):yyyy-MM-dd} (UTC) cannot be stored while retention removes that day; retry later",
-                        e);
+                    // Retention is detaching those days (CONCURRENTLY: it waits for older transactions, for as long as they
+                    // run): they are past MaxAge. Until a day is dropped no row can go into it, nor can it be made again. Its
+                    // rows are left out, as retention would have removed them a moment later (counted as removed for age
+                    // once the rest is committed); the rest of the batch is stored, its key claimed as for any batch, so a
+                    // batch of those days alone is acknowledged too (a 503 held every event of the batch, current ones
+                    // included, for as long as the detach waited).
+                    leftOut.UnionWith(detaching);
+                    var kept = Enumerable.Range(0, rows.Length).Where(i => !detaching.Contains(rows[i].Day)).ToArray();
+                    events = [.. kept.Select(i => events[i])];
+                    rows = [.. kept.Select(i => rows[i])];
                 }
 
                 _partitions.Forget();
@@ -186,10 +203,10 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
     }
 
     /// <summary>
-    /// The day of <paramref name="rows"/> that retention is detaching, if any: asked from a catch of the attempt, whose
-    /// sibling catch does not see what this throws, so a lost connection is made "unavailable" here.
+    /// The days of <paramref name="rows"/> that retention is detaching: asked from a catch of the attempt, whose sibling catch
+    /// does not see what this throws, so a lost connection is made "unavailable" here.
     /// </summary>
-    private async Task<int?> DetachingDayAsync((long Ms, int Day)[] rows, CancellationToken cancellationToken)
+    private async Task<IReadOnlySet<int>> DetachingDaysAsync((long Ms, int Day)[] rows, CancellationToken cancellationToken)
     {
         try
         {
@@ -212,8 +229,11 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
         _ => "PostgreSQL cannot be reached",
     };
 
-    /// <summary>One attempt in one transaction; null when the batch key it met was gone before its answer was read.</summary>
-    private async Task<AppendResult?> AppendOnceAsync(EventBatch batch, (long Ms, int Day)[] rows, CancellationToken cancellationToken)
+    /// <summary>
+    /// One attempt in one transaction: <paramref name="batch"/>'s key claimed for all its events, <paramref name="events"/> (those
+    /// of it not left out) stored; null when the batch key it met was gone before its answer was read.
+    /// </summary>
+    private async Task<AppendResult?> AppendOnceAsync(EventBatch batch, IReadOnlyList<NewEvent> events, (long Ms, int Day)[] rows, CancellationToken cancellationToken)
     {
         var received = time.GetUtcNow().UtcTicks;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -244,7 +264,7 @@ internal sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Ti
         {
             for (var i = 0; i < rows.Length; i++)
             {
-                var e = batch.Events[i];
+                var e = events[i];
                 await writer.StartRowAsync(CancellationToken.None);
                 await writer.WriteAsync(rows[i].Ms, NpgsqlDbType.Bigint, CancellationToken.None);
                 await writer.WriteAsync(rows[i].Day, NpgsqlDbType.Integer, CancellationToken.None);

@@ -83,17 +83,27 @@ internal sealed class PostgresPartitions(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// The first of <paramref name="days"/> whose partition retention is detaching (<c>DETACH … CONCURRENTLY</c>, waiting for
-    /// older transactions): no row goes into it, and it cannot be made again until it is dropped. Null when none is.
+    /// The <paramref name="days"/> whose partition retention is detaching (<c>DETACH … CONCURRENTLY</c>, waiting for older
+    /// transactions): no row goes into them, and they cannot be made again until they are dropped.
     /// </summary>
-    public async Task<int?> DetachingAsync(IEnumerable<int> days, CancellationToken cancellationToken)
+    public async Task<IReadOnlySet<int>> DetachingAsync(IEnumerable<int> days, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
-            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'events'::regclass AND i.inhdetachpending AND c.relname = ANY(@names) ORDER BY 1 LIMIT 1",
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'events'::regclass AND i.inhdetachpending AND c.relname = ANY(@names)",
             connection);
         command.Parameters.AddWithValue("names", days.Distinct().Select(Name).ToArray());
-        return await command.ExecuteScalarAsync(cancellationToken) is string name ? DayOf(name) : null;
+        var detaching = new HashSet<int>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (DayOf(reader.GetString(0)) is { } day)
+            {
+                detaching.Add(day);
+            }
+        }
+
+        return detaching;
     }
 
     /// <summary>Forgets what is known: another collector may have dropped a partition.</summary>

@@ -1,4 +1,5 @@
 using Npgsql;
+using ThreadedLogging.Collector.Diagnostics;
 
 namespace ThreadedLogging.Collector.Storage.Postgres;
 
@@ -29,7 +30,8 @@ internal static class PostgresStorageExtensions
             writes,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<PostgresEventStore>>(),
-            reads));
+            reads,
+            sp.GetRequiredService<CollectorMetrics>().Retained));
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>());
         services.AddSingleton<IStoreStatus>(sp => sp.GetRequiredService<PostgresEventStore>());
         services.AddSingleton<IStoreAvailability>(sp => new PostgresAvailability(writes, reads, sp.GetRequiredService<TimeProvider>()));
