@@ -31,6 +31,11 @@ let buffered = [];
 // More came while paused than the view keeps: resuming reloads the list (the newest page, then "Older events"), since
 // putting back only the newest MaxRows would leave a gap between them and the rows from before the pause.
 let overflowed = false;
+// What "Resume (n new)" counts: events, once each. The catch-up's read (catchUp) and the stream both bring an event stored
+// just after the stream was ready, and it was counted twice. The ids are kept up to MaxPausedIds (a long pause on a busy
+// list): past them only the catch-up's could come again, and it comes at the stream's start.
+const pausedIds = new Set();
+const MaxPausedIds = 20 * MaxRows;
 let arrivedWhilePaused = 0;
 // Live events that came while the list was being (re)loaded: the loaded page replaces the rows, so they are put back on top.
 let arrivedWhileLoading = [];
@@ -453,6 +458,7 @@ function live(state) {
   buffered = [];
   overflowed = false;
   arrivedWhilePaused = 0;
+  pausedIds.clear();
   text($("live-pause"), "Pause");
   text($("live-state"), "");
 }
@@ -482,6 +488,9 @@ function openStream(url, state) {
 /** A live event: on top (or where its id puts it), or kept for Resume while paused. */
 function arrive(e) {
   if (paused) {
+    const id = String(e.id);
+    if (shown.has(id) || pausedIds.has(id)) return;
+    if (pausedIds.size < MaxPausedIds) pausedIds.add(id);
     arrivedWhilePaused++;
     if (!overflowed) buffered.push(e);
     if (buffered.length > MaxRows) { overflowed = true; buffered = []; }
@@ -494,21 +503,36 @@ function arrive(e) {
   arrived();
 }
 
-/** The list's newest page read again once its stream is ready (openStream): the events neither had, as live arrivals. */
+/**
+ * The list read again once its stream is ready (openStream): the events neither had, as live arrivals. Read page by page
+ * down to the list's newest row: its newest page alone (200) left a silent gap under it when more had been stored
+ * meanwhile. At most the rows the view keeps (MaxRows) are read: added on top, they take every older row off the bottom,
+ * and "Older events" asks for what lies below them (trimmed), so no gap is left either.
+ */
 async function catchUp(state, opened) {
+  // Called as the stream is ready, before any event of its own: the top row is the newest the list was read with.
+  const top = $("events-table").tBodies[0].rows[0];
+  const newest = top ? BigInt(top.dataset.id) : null;
   const p = filters(state);
   const { from, to } = loadedRange;
   if (from) p.set("from", from);
   if (to) p.set("to", throughMillisecond(to, from));
   p.set("limit", "200");
-  let body;
-  try {
-    body = await getJson("/api/events", p);
-  } catch {
-    return; // the stream goes on; a failure of its own is said by its state
+  const found = [];
+  for (;;) {
+    let body;
+    try {
+      body = await getJson("/api/events", p);
+    } catch {
+      return; // the stream goes on; a failure of its own is said by its state
+    }
+    if (source !== opened) return;
+    found.push(...body.events);
+    const last = body.events.at(-1);
+    if (!body.next || !last || (newest != null && BigInt(last.id) <= newest) || found.length >= MaxRows) break;
+    p.set("before", body.next);
   }
-  if (source !== opened) return;
-  for (const e of body.events.slice().reverse()) if (!shown.has(String(e.id))) arrive(e);
+  for (const e of found.reverse()) if (!shown.has(String(e.id))) arrive(e);
 }
 
 function streamFilters(state) {
@@ -585,6 +609,7 @@ export function wireTimeline() {
     buffered = [];
     overflowed = false;
     arrivedWhilePaused = 0;
+    pausedIds.clear();
     text($("live-pause"), paused ? "Resume" : "Pause");
   });
   $("latest-error").addEventListener("click", async () => {
