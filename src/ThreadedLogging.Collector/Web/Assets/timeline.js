@@ -255,7 +255,14 @@ async function load(state, append) {
     if (!append) { listed = ""; arrivedWhileLoading = []; } // shown again, it is asked for again
     if (!append && pendingStream) { pendingStream = ""; sourceKey = ""; } // nor its stream: the list says why, once
     else if (older && older !== next) trimmed(BigInt(older)); // still to ask for
-    for (const r of tbody.rows) r.classList.add("stale");
+    // Refused (a 4xx: a search the API cannot read): the rows shown answer the query before, and faded, as while loading,
+    // under the refusal they read as the refused one's, still coming. Emptied, the refusal above says why. Unanswered (the
+    // collector gone, a 5xx) they stay, faded: the last answer there is.
+    if (!append && err.status >= 400 && err.status < 500) {
+      clear(tbody); shown.clear(); next = null; trimmedFrom = null;
+      $("events-more").hidden = true;
+      $("events-empty").hidden = true;
+    } else for (const r of tbody.rows) r.classList.add("stale");
     // The bars and top values of a list no longer shown: not counted, nor counted again; nor its download, which the
     // export would refuse or fail as the list was (a click gave a failed download with no reason).
     if (!append) { stopRecounting(); hideHistogram(); hideTop(); noDownloads(); }

@@ -43,6 +43,39 @@ public sealed class ListErrorConsoleTests(ChromiumFixture chromium) : IClassFixt
     }
 
     /// <summary>
+    /// A search the API refuses, typed over a list: the rows of the search before stayed, faded as while loading, under the
+    /// refusal, where they read as its answer still coming. They go; the refusal says why. A collector that does not
+    /// answer keeps them faded (TimelineConsoleTests): they are still the last answer there is.
+    /// </summary>
+    [Fact]
+    public async Task Timeline_SearchRefusedOverAList_RowsEmptiedNotLeftFaded()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        await Http.PostStoredAsync(collector.Client, "log/tess", Http.Envelope(null,
+            new { level = "Error", message = "card declined", timestamp = DateTimeOffset.UtcNow.AddMinutes(-1), sequence = 1 }));
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        var rows = page.Locator("#events-table tbody tr");
+
+        await page.GotoAsync(collector.BaseAddress + "?user=tess");
+        await Expect(rows.Locator("td.msg")).ToHaveTextAsync(["card declined"]);
+        await page.Locator("#timeline-q").FillAsync("\"card");
+        await page.Locator("#timeline-q").PressAsync("Enter");
+
+        await Expect(page.Locator("#events-error")).ToHaveTextAsync("Could not load events: parameter 'q' has a quote that is not closed at position 1 (phrases are \"in quotes\")");
+        // Before: the row of the search before stayed, faded (tr.stale).
+        await Expect(rows).ToHaveCountAsync(0);
+        await Expect(page.Locator("#events-empty")).ToBeHiddenAsync();
+        await Expect(page.Locator("#events-more")).ToBeHiddenAsync();
+
+        await page.Locator("#timeline-q").FillAsync("\"card declined\"");
+        await page.Locator("#timeline-q").PressAsync("Enter");
+        await Expect(rows.Locator("td.msg")).ToHaveTextAsync(["card declined"]);
+        await Expect(page.Locator("#events-table tbody tr.stale")).ToHaveCountAsync(0);
+        Assert.Empty(dialogs);
+    }
+
+    /// <summary>
     /// A refused search said its reason in four places: above the list, in the header's status, in the bars' caption and
     /// in the top values. Once now, above the list (the status empty, the bars and top values hidden); the summary's own
     /// failure is still said when the list loaded.
