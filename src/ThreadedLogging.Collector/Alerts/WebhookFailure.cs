@@ -46,7 +46,8 @@ internal sealed record WebhookFailure(string Reason, string Detail)
 
     /// <summary>
     /// A failure for the exception that ended the request before an answer: the detail has its message and its inner
-    /// exceptions' (a TLS refusal's reason is an inner one's). No exception goes to the log: its message quotes what the
+    /// exceptions' (a TLS refusal's reason is an inner one's) as the client says them (<see cref="TransportError"/>: one line,
+    /// a status line .NET quotes cut at 512 characters). No exception goes to the log: its message quotes what the
     /// webhook sent (an invalid status line, a certificate's names) and a console formatter writes an exception's text
     /// unescaped, so a webhook's ESC sequences reached the operator's terminal (review11 #2); the stack is .NET's own.
     /// </summary>
@@ -57,7 +58,7 @@ internal sealed record WebhookFailure(string Reason, string Detail)
         var kind = Find<WebhookAddressRefusedException>(exception) is not null ? AddressRefused
             : exception.HttpRequestError == HttpRequestError.SecureConnectionError || Find<AuthenticationException>(exception) is not null ? TlsFailed
             : ConnectionFailed;
-        return new(NoHttpAnswer, $"{kind}: {webhook.Authority}: {Messages(exception)}");
+        return new(NoHttpAnswer, $"{kind}: {webhook.Authority}: {TransportError.Describe(exception)}");
     }
 
     /// <summary>A failure for a webhook whose host, as written, is refused before any request (through a proxy: <see cref="WebhookDestinations.CheckHost"/>).</summary>
@@ -72,21 +73,6 @@ internal sealed record WebhookFailure(string Reason, string Detail)
     {
         ArgumentNullException.ThrowIfNull(webhook);
         return new(NoHttpAnswer, $"{TimedOut}: {webhook.Authority} did not answer within {timeout.TotalSeconds:0.###} s");
-    }
-
-    /// <summary>The messages of <paramref name="exception"/> and its inner exceptions, each once, parted by "; ".</summary>
-    private static string Messages(Exception exception)
-    {
-        var text = new System.Text.StringBuilder(exception.Message);
-        for (var e = exception.InnerException; e is not null; e = e.InnerException)
-        {
-            if (!text.ToString().Contains(e.Message, StringComparison.Ordinal))
-            {
-                text.Append("; ").Append(e.Message);
-            }
-        }
-
-        return text.ToString();
     }
 
     private static T? Find<T>(Exception exception)

@@ -58,7 +58,7 @@ internal static class AnswerReason
             // What arrived is the reason, if anything did (a body that is not what its encoding says: what it decoded to).
         }
 
-        var reason = Clean(Encoding.UTF8.GetString(buffer, 0, length), cut: length == MaxBytes);
+        var reason = ReasonLine.Clean(Encoding.UTF8.GetString(buffer, 0, length), cut: length == MaxBytes);
         return reason.Length == 0 ? result : result with { Error = $"{result.Error}: {reason}" };
     }
 
@@ -71,32 +71,4 @@ internal static class AnswerReason
         "DEFLATE" => body => new ZLibStream(body, CompressionMode.Decompress, leaveOpen: true),
         _ => null,
     };
-
-    /// <summary>
-    /// A text of the answer's head (its reason phrase, its <c>Location</c>) as a reason: its first <see cref="MaxBytes"/>
-    /// characters, one line (<see cref="Clean"/>), or null for none.
-    /// </summary>
-    internal static string? Bounded(string? text) =>
-        text is null ? null : Clean(text.Length > MaxBytes ? text[..MaxBytes] : text, cut: text.Length > MaxBytes);
-
-    /// <summary>One line: control characters (line breaks) as spaces, runs of white space as one, an ellipsis where it was cut.</summary>
-    internal static string Clean(string text, bool cut)
-    {
-        var line = new StringBuilder(text.Length);
-        foreach (var c in text)
-        {
-            var blank = char.IsWhiteSpace(c) || char.IsControl(c);
-            if (!blank)
-            {
-                line.Append(c);
-            }
-            else if (line.Length > 0 && line[^1] != ' ')
-            {
-                line.Append(' ');
-            }
-        }
-
-        var reason = line.ToString().Trim();
-        return cut && reason.Length > 0 ? reason + "…" : reason;
-    }
 }

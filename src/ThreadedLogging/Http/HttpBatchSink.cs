@@ -634,7 +634,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
 
         // The reason phrase and Location are the receiver's words, of any length (a header may be 64 KiB): cut as its body's
         // reason is (AnswerReason), or one answer made self-log lines of that length.
-        var error = $"HTTP {status} {AnswerReason.Bounded(response.ReasonPhrase)}";
+        var error = $"HTTP {status} {ReasonLine.Bounded(response.ReasonPhrase)}";
         var result = status switch
         {
             500 => new SendResult(SendOutcome.Transient, RetryAfter: RetryAfter(response, now), Error: error) { ServerFault = true },
@@ -642,7 +642,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
             413 => new SendResult(SendOutcome.TooLarge, Error: error),
             401 or 403 or 407 => new SendResult(SendOutcome.Unauthorized, RetryAfter: RetryAfter(response, now), Error: error),
             400 or 414 or 422 => new SendResult(SendOutcome.Rejected, Error: error),
-            >= 300 and < 400 => new SendResult(SendOutcome.Refused, Error: $"{error} to {AnswerReason.Bounded(response.Headers.Location?.OriginalString) ?? "no Location"} (not followed: set Host and Url to where it points)"),
+            >= 300 and < 400 => new SendResult(SendOutcome.Refused, Error: $"{error} to {ReasonLine.Bounded(response.Headers.Location?.OriginalString) ?? "no Location"} (not followed: set Host and Url to where it points)"),
             _ => new SendResult(SendOutcome.Refused, Error: error),
         };
 

@@ -1,7 +1,8 @@
 namespace ThreadedLogging;
 
 /// <summary>
-/// What a request that got no answer says in the self-log and <see cref="ThreadedHandlerStatistics.LastError"/>:
+/// What a request that got no answer says in the self-log and <c>ThreadedHandlerStatistics.LastError</c> (and a webhook that
+/// gave none in the collector's log: linked into it):
 /// <see cref="HttpRequestException"/>'s own message is often only its kind ("The SSL connection could not be established,
 /// see inner exception.", "An error occurred while sending the request.", "Error while copying content to a stream."),
 /// and why is in its inner exceptions (a certificate for another name, a response cut off, a connection reset), which
@@ -23,8 +24,7 @@ internal static class TransportError
         }
 
         // .NET quotes what the server sent in some (an invalid status or header line, up to 64 KiB): cut as a reason phrase is.
-        var cut = text.Length > AnswerReason.MaxBytes;
-        return AnswerReason.Clean(cut ? text[..AnswerReason.MaxBytes] : text, cut);
+        return ReasonLine.Bounded(text)!;
     }
 
     /// <summary>The message without .NET's pointer to what follows here (", see inner exception.").</summary>

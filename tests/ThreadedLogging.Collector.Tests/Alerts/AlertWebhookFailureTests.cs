@@ -120,12 +120,15 @@ public sealed class AlertWebhookFailureTests
     }
 
     [Fact]
-    public async Task Evaluate_WebhookAnswersAnInvalidStatusLineWithControlCharacters_NoControlCharacterInAnyLoggedText()
+    public async Task Evaluate_WebhookAnswersALongInvalidStatusLineWithControlCharacters_OneLineCutNoControlCharacterInAnyLoggedText()
     {
         // review11 #2: .NET's HttpRequestException quotes an invalid status line raw ("Received an invalid status line:
         // '…'"); the detail escaped it, but the exception went with line 501, and the console formatter writes an
-        // exception's message as it is: a webhook's ESC sequences and BEL reached the operator's terminal.
-        using var receiver = new BannerListener("HTTP/1.1 500\u001b[2J\u001b[31mFAKE\u0007\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", readRequestFirst: true);
+        // exception's message as it is: a webhook's ESC sequences and BEL reached the operator's terminal. The detail is
+        // now what the client's send error says (TransportError, one home): one line, control characters as spaces, cut at
+        // 512 characters; before, the whole status line (.NET reads up to 64 KiB) was quoted, escaped.
+        var filler = new string('x', 10_000);
+        using var receiver = new BannerListener($"HTTP/1.1 500\u001b[2J\u001b[31mFAKE\u0007{filler}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", readRequestFirst: true);
         await using var hooks = await WebhookReceiver.StartAsync();
         await using var collector = await CollectorFixture.StartAsync(
         [
@@ -139,7 +142,9 @@ public sealed class AlertWebhookFailureTests
 
         var line = Assert.Single(log.Entries, e => e.Message.Contains("webhook failed", StringComparison.Ordinal)).Message;
         Assert.Contains($"({WebhookFailure.NoHttpAnswer}: connection failed: 127.0.0.1:{receiver.Port}: ", line, StringComparison.Ordinal);
-        Assert.Contains("HTTP/1.1 500\\u001b[2J\\u001b[31mFAKE\\u0007", line, StringComparison.Ordinal);
+        Assert.Contains("HTTP/1.1 500 [2J [31mFAKE xxx", line, StringComparison.Ordinal);
+        Assert.Contains("xxx…", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(new string('x', 512), line, StringComparison.Ordinal); // before: all 10,000
         var logged = log.Entries.Select(e => e.Message + e.Exception).ToList(); // what a formatter writes: the message, then the exception
         Assert.DoesNotContain(logged, text => text.Any(c => c is '\u001b' or '\u0007'));
     }
