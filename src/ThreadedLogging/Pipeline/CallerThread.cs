@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace ThreadedLogging;
@@ -14,6 +15,8 @@ internal sealed class CallerThread
     private static CallerThread? t_current;
 
     private ExecutionContext? _contextWithoutScopes;
+    private ExecutionContext? _activityContext;
+    private Activity? _activity;
     private ScopeReader? _readerWithoutScopes;
 
     private CallerThread()
@@ -46,6 +49,31 @@ internal sealed class CallerThread
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool KnowsNoScopes(ScopeReader reader, ExecutionContext context) =>
         ReferenceEquals(context, _contextWithoutScopes) && ReferenceEquals(reader, _readerWithoutScopes);
+
+    /// <summary>
+    /// <see cref="Activity.Current"/>, which lives in an async-local, that is in the <see cref="ExecutionContext"/>: an
+    /// immutable object that any change of an async-local replaces. So a call in the context of this thread's last call has
+    /// that call's activity, and skips the async-local's lookup (about 5 % of the caller's samples in a perf profile of a
+    /// burst). The context is kept until the thread's next call in another one, as <see cref="RememberNoScopes"/> keeps it.
+    /// </summary>
+    /// <param name="context">The calling thread's <see cref="ExecutionContext.Capture"/>; null (its flow suppressed): read as it is.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Activity? ActivityOf(ExecutionContext? context)
+    {
+        if (context is not null && ReferenceEquals(context, _activityContext))
+        {
+            return _activity;
+        }
+
+        var activity = Activity.Current;
+        if (context is not null)
+        {
+            _activityContext = context;
+            _activity = activity;
+        }
+
+        return activity;
+    }
 
     /// <summary>Remembers that <paramref name="reader"/> found no scope in <paramref name="context"/> (one context per thread is kept).</summary>
     public void RememberNoScopes(ScopeReader reader, ExecutionContext context)

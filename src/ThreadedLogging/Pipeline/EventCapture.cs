@@ -114,7 +114,7 @@ internal static class EventCapture
             target.Exception = exception;
         }
 
-        if (scopes?.Capture(caller) is { } captured)
+        if (scopes?.Capture(caller, ExecutionContext.Capture()) is { } captured)
         {
             target.ScopeArray = captured;
         }

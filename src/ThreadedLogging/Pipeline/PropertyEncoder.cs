@@ -29,6 +29,15 @@ internal static class PropertyEncoder<TState>
     public static readonly bool KeepsFormatterText = typeof(TState).FullName
         is "Serilog.Extensions.Logging.SerilogLogValues" or "NLog.Extensions.Logging.MicrosoftILoggerTarget+LogState";
 
+    /// <summary>
+    /// Whether the call may be encoded in place, into a range of the ring held for it (<see cref="RecordRing.TryReserve"/>):
+    /// only for MEL's own states (<c>FormattedLogValues</c>, <c>LoggerMessage.Define</c>'s), whose reading runs no code
+    /// of the app's. While the range is held the worker waits at it; the code of another state (its list, its formatter)
+    /// could block there, or log on the same thread (a second record into the same writer), so those are encoded into the
+    /// thread's buffer and copied.
+    /// </summary>
+    public static readonly bool InPlace = Encode is not null && typeof(TState).Assembly == typeof(Microsoft.Extensions.Logging.ILogger).Assembly && !KeepsFormatterText;
+
     private static PropertyEncoderDelegate<TState>? Create()
     {
         if (!typeof(TState).IsValueType || !typeof(IReadOnlyList<KeyValuePair<string, object?>>).IsAssignableFrom(typeof(TState)))
@@ -38,8 +47,10 @@ internal static class PropertyEncoder<TState>
 
         try
         {
-            var method = typeof(PropertyEncoder<TState>).GetMethod(nameof(Write), BindingFlags.NonPublic | BindingFlags.Static)!;
-            return method.MakeGenericMethod(typeof(TState)).CreateDelegate<PropertyEncoderDelegate<TState>>();
+            // Bound to an instance: a delegate of a static method is called through a shuffle thunk (seen in a perf profile).
+            var lists = typeof(ListEncoder<>).MakeGenericType(typeof(TState));
+            var method = lists.GetMethod(nameof(ListEncoder<List<KeyValuePair<string, object?>>>.Write))!;
+            return method.CreateDelegate<PropertyEncoderDelegate<TState>>(Activator.CreateInstance(lists));
         }
         catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException)
         {
@@ -47,7 +58,12 @@ internal static class PropertyEncoder<TState>
         }
     }
 
+}
+
+/// <summary>The target of <see cref="PropertyEncoder{TState}.Encode"/> for a struct list state.</summary>
+internal sealed class ListEncoder<TList>
+    where TList : IReadOnlyList<KeyValuePair<string, object?>>
+{
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static string? Write<TList>(RecordWriter writer, in TList list)
-        where TList : IReadOnlyList<KeyValuePair<string, object?>> => writer.WriteProperties(in list);
+    public string? Write(RecordWriter writer, in TList list) => writer.WriteProperties(in list);
 }

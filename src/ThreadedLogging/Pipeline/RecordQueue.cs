@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace ThreadedLogging;
 
 /// <summary>
-/// Events in flight as bytes: a log call is encoded into a record (<see cref="RecordWriter"/>) and copied into the
-/// <see cref="RecordRing"/>, bounded by bytes (and, loosely, by a count); the worker reads records back into
+/// Events in flight as bytes: a log call is encoded into a record (<see cref="RecordWriter"/>) in the
+/// <see cref="RecordRing"/> (in place, or copied there from the thread's buffer), bounded by bytes (and, loosely, by a count); the worker reads records back into
 /// <see cref="LogEvent"/>s a batch at a time (<see cref="RecordReader"/>). Calls a record cannot hold go as objects
 /// (<see cref="ObjectSlots"/>) in the same order. Many producers, one consumer.
 /// </summary>
@@ -92,8 +92,9 @@ internal sealed class RecordQueue : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryEncode<TState>(CallerThread caller, string category, LogLevel level, EventId eventId, in TState state, Exception? exception, Func<TState, Exception?, string> formatter, ScopeReader? scopes, DateTimeOffset timestamp)
     {
+        // Straight into the ring when the count has room (the bytes are the reservation's to check): the record is copied once.
         var writer = caller.Writer;
-        if (writer.TryEncode(caller, category, level, eventId, in state, exception, formatter, scopes, timestamp, _ring.SegmentBytes))
+        if (writer.TryEncode(caller, category, level, eventId, in state, exception, formatter, scopes, timestamp, _ring.SegmentBytes, Count < _capacity ? _ring : null))
         {
             return true;
         }
@@ -120,7 +121,12 @@ internal sealed class RecordQueue : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryCommit(CallerThread caller, bool held)
     {
-        if (Count >= _capacity || !_ring.TryWrite(caller.Writer.Record))
+        var writer = caller.Writer;
+        if (writer.InRing)
+        {
+            writer.Publish(); // its room was reserved, and the count checked, before it was written
+        }
+        else if (Count >= _capacity || !_ring.TryWrite(writer.Record))
         {
             return false;
         }
@@ -133,6 +139,11 @@ internal sealed class RecordQueue : IDisposable
     /// <summary>Gives up on the record the caller's writer holds (it was not committed): frees its object slot, if any.</summary>
     public void Abandon(CallerThread caller)
     {
+        if (caller.Writer.InRing)
+        {
+            caller.Writer.CancelReservation();
+        }
+
         if (caller.Writer.ParkedSlot is { } slot)
         {
             _objects.Remove(slot);

@@ -15,6 +15,11 @@ namespace ThreadedLogging;
 /// segments: one that would is placed at the next segment's start and the rest of the current one is marked
 /// as padding. The producer then copies its record and publishes it by writing its length last (release); a
 /// length of 0 is "not written yet", so the consumer stops there and takes records in position order.</para>
+/// <para>A producer may also reserve first and write its record in place (<see cref="TryReserve"/>): the log call
+/// encodes straight into the segment, one copy instead of two. A reservation sized by a guess is then trimmed to the
+/// record (<see cref="Publish"/>), grown while nobody reserved after it (<see cref="TryExtend"/>), or given up
+/// (<see cref="Cancel"/>): the tail moves back when it is still the reservation's end, and otherwise the bytes left
+/// over become a skip record (a length word of minus their size) that the consumer steps over.</para>
 /// <para>Segments are opened on demand (zeroed memory) by the first producer that needs one and given back by
 /// the consumer once it has passed them (zeroed again and kept for reuse, up to <see cref="SpareSegments"/>).
 /// The slot table has more entries than the capacity has segments (the next power of two above it), so a producer can
@@ -22,7 +27,7 @@ namespace ThreadedLogging;
 /// </remarks>
 internal sealed unsafe class RecordRing : IDisposable
 {
-    /// <summary>The length word of a padding record: skip to the next segment.</summary>
+    /// <summary>The length word of a padding record: skip to the next segment. Below it: skip that many bytes (a reservation's rest).</summary>
     private const int Padding = -1;
     private const int SpareSegments = 4;
 
@@ -119,6 +124,108 @@ internal sealed unsafe class RecordRing : IDisposable
         }
     }
 
+    /// <summary>
+    /// Reserves <paramref name="size"/> bytes (a multiple of 8, at most a segment) at the tail for a record written in
+    /// place: <see cref="Publish"/> or <see cref="Cancel"/> must follow, on every path (the consumer stops at it until
+    /// then). False, reserving nothing, when the ring has no room for it now or is disposed. Any thread.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryReserve(int size, out Reservation reservation)
+    {
+        if (size > SegmentBytes)
+        {
+            reservation = default; // a thread's last record, written into another handler's queue of larger segments
+            return false;
+        }
+
+        var tail = Volatile.Read(ref _tail.Value);
+        while (true)
+        {
+            var start = (tail & _segmentMask) + size > SegmentBytes ? (tail | _segmentMask) + 1 : tail;
+            var end = start + size;
+            if (end - Volatile.Read(ref _head.Value) > _capacity || Volatile.Read(ref _disposed) != 0)
+            {
+                reservation = default;
+                return false;
+            }
+
+            var segment = Open(start >> _segmentShift);
+            var seen = Interlocked.CompareExchange(ref _tail.Value, end, tail);
+            if (seen == tail)
+            {
+                if (start != tail)
+                {
+                    Volatile.Write(ref *(int*)(_segments[Slot(tail >> _segmentShift)] + (nint)(tail & _segmentMask)), Padding);
+                }
+
+                reservation = new Reservation(start, end, (byte*)segment + (start & _segmentMask));
+                return true;
+            }
+
+            tail = seen;
+        }
+    }
+
+    /// <summary>
+    /// Grows <paramref name="reservation"/> to <paramref name="size"/> bytes (a multiple of 8) when nobody reserved after
+    /// it, the segment has the room and the capacity allows; false, changing nothing, otherwise. The reserving thread only.
+    /// </summary>
+    public bool TryExtend(ref Reservation reservation, int size)
+    {
+        var end = reservation.Start + size;
+        if ((reservation.Start & _segmentMask) + size > SegmentBytes
+            || end - Volatile.Read(ref _head.Value) > _capacity
+            || Volatile.Read(ref _disposed) != 0
+            || Interlocked.CompareExchange(ref _tail.Value, end, reservation.End) != reservation.End)
+        {
+            return false;
+        }
+
+        reservation = new Reservation(reservation.Start, end, reservation.At);
+        return true;
+    }
+
+    /// <summary>
+    /// Publishes the record written at the reservation (its first four bytes are overwritten with
+    /// <paramref name="length"/>, which fits the reservation): its rest, if any, is given back or skipped. The reserving thread only.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Publish(in Reservation reservation, int length)
+    {
+        System.Diagnostics.Debug.Assert(length >= sizeof(int) && length <= reservation.Size, "A record fits its reservation.");
+        var used = reservation.Start + ((length + 7) & ~7L);
+        if (used != reservation.End)
+        {
+            Trim(reservation, used);
+        }
+
+        Volatile.Write(ref *(int*)reservation.At, length);
+    }
+
+    /// <summary>
+    /// Gives the reservation up: <paramref name="written"/> bytes of it were written (they are zeroed: a later record
+    /// may place its length word there). The reserving thread only.
+    /// </summary>
+    public void Cancel(in Reservation reservation, int written)
+    {
+        System.Diagnostics.Debug.Assert(written >= 0 && written <= reservation.Size, "What was written fits the reservation.");
+        NativeMemory.Clear(reservation.At, (nuint)written);
+        if (Interlocked.CompareExchange(ref _tail.Value, reservation.Start, reservation.End) != reservation.End)
+        {
+            Volatile.Write(ref *(int*)reservation.At, (int)(reservation.Start - reservation.End)); // skip it all
+        }
+    }
+
+    /// <summary>The record ends at <paramref name="used"/>, before the reservation does: move the tail back, or else mark the rest skipped.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Trim(in Reservation reservation, long used)
+    {
+        if (Interlocked.CompareExchange(ref _tail.Value, used, reservation.End) != reservation.End)
+        {
+            Volatile.Write(ref *(int*)(reservation.At + (used - reservation.Start)), (int)(used - reservation.End));
+        }
+    }
+
     /// <summary>The oldest record, if it has been written: a view valid until <see cref="Advance"/>. Consumer only.</summary>
     public bool TryPeek(out ReadOnlySpan<byte> record)
     {
@@ -140,7 +247,13 @@ internal sealed unsafe class RecordRing : IDisposable
                 continue;
             }
 
-            if (length <= 0)
+            if (length < Padding)
+            {
+                Advance(-length); // the rest of a reservation trimmed while another producer had reserved after it
+                continue;
+            }
+
+            if (length == 0)
             {
                 record = default;
                 return false;

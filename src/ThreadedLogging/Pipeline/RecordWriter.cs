@@ -6,23 +6,50 @@ using Microsoft.Extensions.Logging;
 namespace ThreadedLogging;
 
 /// <summary>
-/// Encodes one log call into a compact binary record (<see cref="RecordFormat"/>), on the caller's thread,
-/// into a buffer the thread keeps: strings that repeat become ids (<see cref="StringIds"/>), numbers, dates and
-/// guids are copied by value, text is copied as UTF-16. Nothing is formatted and nothing is allocated. A call the
-/// record cannot hold (an exception, a value of another type, very long text) is refused, and the caller keeps
-/// it as an object instead (<see cref="RecordFormat.KindObject"/>). Not thread-safe: one per thread.
+/// Encodes one log call into a compact binary record (<see cref="RecordFormat"/>), on the caller's thread: straight
+/// into the queue's ring when it is given one (a range reserved there, <see cref="RecordRing.TryReserve"/>), else into
+/// a buffer the thread keeps. Strings that repeat become ids (<see cref="StringIds"/>), numbers, dates and guids are
+/// copied by value, text is copied as UTF-16. Nothing is formatted and nothing is allocated. A call the record cannot
+/// hold (an exception, a value of another type, very long text) is refused, and the caller keeps it as an object
+/// instead (<see cref="RecordFormat.KindObject"/>). Not thread-safe: one per thread.
 /// </summary>
-internal sealed class RecordWriter
+/// <remarks>
+/// Writes go through a pointer checked against the end of the current target, once per step and once for the whole
+/// fixed header: the thread's buffer is pinned (the pinned object heap) and a ring segment is native memory. A record
+/// that outgrows its reservation grows it in place when nobody reserved after it, else moves to the thread's buffer
+/// and the reservation is given up: the record is then added with a copy, as before.
+/// </remarks>
+internal sealed unsafe class RecordWriter
 {
+    /// <summary>The fixed part of an encoded record: length, kind, level, flags, ticks, offset, thread id, event id.</summary>
+    private const int HeaderBytes = 25;
+
+    /// <summary>The least a reservation in the ring is: a header and a few names.</summary>
+    private const int MinReservation = 64;
+
     private readonly StringIds.Cache _ids = new();
-    private byte[] _buffer = new byte[512];
+    private byte[] _buffer = GC.AllocateUninitializedArray<byte>(512, pinned: true);
+    private byte* _base;
+    private int _limit;
     private int _position;
     private bool _failed;
+    private RecordRing? _ring; // set while a range of it is reserved for the record being written
+    private Reservation _reservation;
+    private int _lastSize = MinReservation; // this thread's last record, reserved again for the next one: a call site repeats its size
 
-    /// <summary>Gets the record written by the last successful <see cref="TryEncode"/>.</summary>
+    public RecordWriter() => UseBuffer();
+
+    /// <summary>Gets the record written by the last successful <see cref="TryEncode"/> into the thread's buffer (not the ring).</summary>
     public ReadOnlySpan<byte> Record => _buffer.AsSpan(0, _position);
 
-    /// <summary>Encodes the call; false when the record cannot hold it (see the class remarks) or exceeds <paramref name="maxBytes"/>.</summary>
+    /// <summary>Gets whether the record of the last successful <see cref="TryEncode"/> is in the ring, reserved and not yet published.</summary>
+    public bool InRing => _ring is not null;
+
+    /// <summary>
+    /// Encodes the call; false when the record cannot hold it (see the class remarks) or exceeds <paramref name="maxBytes"/>.
+    /// With <paramref name="ring"/>, the record is written into a range reserved there when it has room: then
+    /// <see cref="Publish"/> or <see cref="CancelReservation"/> must follow.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryEncode<TState>(
         CallerThread caller,
@@ -34,25 +61,108 @@ internal sealed class RecordWriter
         Func<TState, Exception?, string> formatter,
         ScopeReader? scopes,
         DateTimeOffset timestamp,
-        int maxBytes)
+        int maxBytes,
+        RecordRing? ring = null)
     {
         if (exception is not null)
         {
             return false;
         }
 
+        // What can run code of the app's (a scope's text) runs before a range of the ring is held for the record.
+        var context = ExecutionContext.Capture();
+        var captured = scopes?.Capture(caller, context);
+        var activity = caller.ActivityOf(context);
+        if (_ring is not null)
+        {
+            CancelReservation(); // left by a call that threw (it cannot be: the catch below), never held across calls
+        }
+
+        if (ring is null || !PropertyEncoder<TState>.InPlace || !ring.TryReserve(_lastSize, out _reservation))
+        {
+            UseBuffer();
+        }
+        else
+        {
+            _ring = ring;
+            _base = _reservation.At;
+            _limit = _reservation.Size;
+        }
+
+        try
+        {
+            var written = Encode(caller, category, level, eventId, in state, exception, formatter, timestamp, captured, activity) && _position <= maxBytes;
+            if (!written && _ring is not null)
+            {
+                CancelReservation();
+            }
+
+            return written;
+        }
+        catch
+        {
+            if (_ring is not null)
+            {
+                CancelReservation(); // the consumer must not wait for a record that never comes
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Publishes the record written into the ring (<see cref="InRing"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Publish()
+    {
+        var ring = _ring!;
+        _ring = null;
+        _lastSize = Math.Max(MinReservation, (_position + 7) & ~7);
+        ring.Publish(_reservation, _position);
+    }
+
+    /// <summary>Gives up the record's range of the ring (<see cref="InRing"/>), what it holds moved to the thread's buffer.</summary>
+    public void CancelReservation()
+    {
+        var ring = _ring!;
+        _ring = null;
+        var written = _position;
+        if (_buffer.Length < written)
+        {
+            _buffer = GC.AllocateUninitializedArray<byte>(written * 2, pinned: true);
+        }
+
+        new ReadOnlySpan<byte>(_base, written).CopyTo(_buffer);
+        ring.Cancel(_reservation, written);
+        UseBuffer();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Encode<TState>(
+        CallerThread caller,
+        string category,
+        LogLevel level,
+        EventId eventId,
+        in TState state,
+        Exception? exception,
+        Func<TState, Exception?, string> formatter,
+        DateTimeOffset timestamp,
+        object?[]? captured,
+        System.Diagnostics.Activity? activity)
+    {
         _position = 0;
         _failed = false;
         ParkedSlot = null;
-        WriteInt32(0); // the length, written by the ring
-        WriteByte(RecordFormat.KindEncoded);
-        WriteByte((byte)level);
-        var flagsAt = _position;
-        WriteByte(0);
-        WriteInt64(timestamp.UtcTicks);
-        WriteInt16((short)timestamp.Offset.TotalMinutes);
-        WriteInt32(caller.ManagedThreadId);
-        WriteInt32(eventId.Id);
+        Ensure(HeaderBytes);
+        var at = _base;
+        Unsafe.WriteUnaligned(at, 0); // the length, written by the ring
+        at[4] = RecordFormat.KindEncoded;
+        at[5] = (byte)level;
+        at[6] = 0; // the flags, below
+        Unsafe.WriteUnaligned(at + 7, timestamp.UtcTicks);
+        Unsafe.WriteUnaligned(at + 15, (short)timestamp.TotalOffsetMinutes);
+        Unsafe.WriteUnaligned(at + 17, caller.ManagedThreadId);
+        Unsafe.WriteUnaligned(at + 21, eventId.Id);
+        _position = HeaderBytes;
         WriteName(category);
 
         var flags = 0;
@@ -103,23 +213,23 @@ internal sealed class RecordWriter
             WriteName(threadName);
         }
 
-        if (Activity.Current is { } activity)
+        if (activity is not null)
         {
             flags |= RecordFormat.HasActivity;
             Ensure(24);
-            activity.TraceId.CopyTo(_buffer.AsSpan(_position, 16));
-            activity.SpanId.CopyTo(_buffer.AsSpan(_position + 16, 8));
+            activity.TraceId.CopyTo(new Span<byte>(_base + _position, 16));
+            activity.SpanId.CopyTo(new Span<byte>(_base + _position + 16, 8));
             _position += 24;
         }
 
-        if (scopes?.Capture(caller) is { } captured)
+        if (captured is not null)
         {
             flags |= RecordFormat.HasScopes;
             WriteScopes(captured);
         }
 
-        _buffer[flagsAt] = (byte)flags;
-        return !_failed && _position <= maxBytes;
+        _base[6] = (byte)flags;
+        return !_failed;
     }
 
     /// <summary>Gets or sets the event the object table refused last (<see cref="RecordQueue.TryParkAgain"/>); null once parked or given up.</summary>
@@ -131,6 +241,12 @@ internal sealed class RecordWriter
     /// <summary>Writes the record of a call kept as an object: its slot in <see cref="ObjectSlots"/>, padded to <paramref name="size"/> bytes.</summary>
     public void ObjectRecord(int slot, int size)
     {
+        if (_ring is not null)
+        {
+            CancelReservation();
+        }
+
+        UseBuffer();
         _position = 0;
         WriteInt32(0);
         WriteByte(RecordFormat.KindObject);
@@ -206,7 +322,7 @@ internal sealed class RecordWriter
             _failed = true;
         }
 
-        Unsafe.WriteUnaligned(ref _buffer[countAt], (ushort)written);
+        Unsafe.WriteUnaligned(_base + countAt, (ushort)written);
     }
 
     private void WriteScopes(object?[] scopes)
@@ -307,9 +423,9 @@ internal sealed class RecordWriter
         where T : unmanaged
     {
         Ensure(1 + Unsafe.SizeOf<T>());
-        ref var at = ref _buffer[_position];
-        at = tag;
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref at, 1), value);
+        var at = _base + _position;
+        *at = tag;
+        Unsafe.WriteUnaligned(at + 1, value);
         _position += 1 + Unsafe.SizeOf<T>();
     }
 
@@ -317,7 +433,7 @@ internal sealed class RecordWriter
     private void WriteByte(byte value)
     {
         Ensure(1);
-        _buffer[_position++] = value;
+        _base[_position++] = value;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -338,7 +454,7 @@ internal sealed class RecordWriter
         where T : unmanaged
     {
         Ensure(Unsafe.SizeOf<T>());
-        Unsafe.WriteUnaligned(ref _buffer[_position], value);
+        Unsafe.WriteUnaligned(_base + _position, value);
         _position += Unsafe.SizeOf<T>();
     }
 
@@ -346,20 +462,51 @@ internal sealed class RecordWriter
     private void WriteRaw(ReadOnlySpan<byte> bytes)
     {
         Ensure(bytes.Length);
-        bytes.CopyTo(_buffer.AsSpan(_position));
+        bytes.CopyTo(new Span<byte>(_base + _position, bytes.Length));
         _position += bytes.Length;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Ensure(int more)
     {
-        if (_position + more > _buffer.Length)
+        if (_position + more > _limit)
         {
             Grow(more);
         }
     }
 
-    /// <summary>The rare path of <see cref="Ensure"/>, out of line so that the steps inlined into the call stay small.</summary>
+    /// <summary>
+    /// The rare path of <see cref="Ensure"/>, out of line so that the steps inlined into the call stay small: a reservation
+    /// in the ring grows in place if it can, else the record moves to the thread's buffer, which grows as needed.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void Grow(int more) => Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _position + more));
+    private void Grow(int more)
+    {
+        var needed = _position + more;
+        if (_ring is not null)
+        {
+            if (_ring.TryExtend(ref _reservation, Math.Max(_limit * 2, (needed + 7) & ~7)) || _ring.TryExtend(ref _reservation, (needed + 7) & ~7))
+            {
+                _limit = _reservation.Size;
+                return;
+            }
+
+            CancelReservation();
+        }
+
+        if (needed > _buffer.Length)
+        {
+            var larger = GC.AllocateUninitializedArray<byte>(Math.Max(_buffer.Length * 2, needed), pinned: true);
+            _buffer.AsSpan(0, _position).CopyTo(larger);
+            _buffer = larger;
+            UseBuffer();
+        }
+    }
+
+    /// <summary>Writes into the thread's own buffer (pinned, so its address holds).</summary>
+    private void UseBuffer()
+    {
+        _base = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_buffer));
+        _limit = _buffer.Length;
+    }
 }

@@ -36,10 +36,12 @@ internal sealed class ScopeReader
     public IExternalScopeProvider Provider { get; }
 
     /// <summary>Returns the calling thread's active scopes, frozen, outermost first; <see langword="null"/> when there are none.</summary>
+    /// <param name="caller">The calling thread.</param>
+    /// <param name="context">The calling thread's <see cref="ExecutionContext.Capture"/>, taken once per call.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public object?[]? Capture(CallerThread caller)
+    public object?[]? Capture(CallerThread caller, ExecutionContext? context)
     {
-        var context = _scopesInExecutionContext ? ExecutionContext.Capture() : null;
+        context = _scopesInExecutionContext ? context : null;
         if (context is not null && caller.KnowsNoScopes(this, context))
         {
             return null;
