@@ -175,6 +175,24 @@ internal static class ProviderRegistration
     }
 
     /// <summary>
+    /// Throws for an option of one value (a text, a number, a time span, a level) given a list or a section: <c>"Host":
+    /// ["127.0.0.1:5191"]</c> was refused as "Host must be 'name' or 'name:port' (was '')", and <c>"ApiKey": {"a": 1}</c> as
+    /// the binder's "Cannot create instance of type 'System.String' …", naming no key. Says the key given, never a value
+    /// (it may be a secret), as the collector's settings do.
+    /// </summary>
+    private static void RefuseListForOneValue<TProvider>(PropertyInfo property, IConfigurationSection child)
+    {
+        var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+        if ((type == typeof(string) || type.IsValueType) && child.GetChildren().FirstOrDefault() is { } given)
+        {
+            var key = $"Logging:{Alias<TProvider>()}:{property.Name}";
+            throw new ArgumentException(
+                $"{key} takes one value, not a list or a section ({key}:{given.Key} was given; not applied): write \"{property.Name}\": \"…\".",
+                property.Name);
+        }
+    }
+
+    /// <summary>
     /// Throws for a value the binder would refuse with a bare message or skip without a word (adopter walk 4): an enum
     /// option set to a name it lacks (<c>Level=Verbose</c>: the message lists the names), and a list option given one
     /// value instead of items (<c>ExcludedCategories=Microsoft</c> bound nothing).
@@ -188,6 +206,7 @@ internal static class ProviderRegistration
             var child = section.GetSection(property.Name);
             if (child.Value is not { } value)
             {
+                RefuseListForOneValue<TProvider>(property, child);
                 continue;
             }
 

@@ -141,6 +141,20 @@ public sealed class OptionsFromConfigurationTests
         Assert.StartsWith("Logging:ThreadedHttp:MinRetryDelay must be at most MaxRetryDelay (00:02:00) (was 00:05:00).", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Host:0", "127.0.0.1:5191", "Host")] // "Host": ["127.0.0.1:5191"]: "Host must be 'name' or 'name:port' (was '')"
+    [InlineData("ApiKey:a", "1", "ApiKey")] // "ApiKey": {"a": 1}: the binder's "Cannot create instance of type 'System.String'"
+    [InlineData("BatchSize:value", "500", "BatchSize")] // a number as a section: skipped without a word
+    [InlineData("ShutdownTimeout:seconds", "5", "ShutdownTimeout")]
+    public void AddThreadedHttp_OneValueOptionGivenAListOrSection_RefusalNamesTheKeyNotTheValue(string key, string value, string option)
+    {
+        var error = Assert.ThrowsAny<ArgumentException>(() => Build("ThreadedHttp", new() { [key] = value }));
+
+        Assert.Equal(option, error.ParamName);
+        Assert.StartsWith($"Logging:ThreadedHttp:{option} takes one value, not a list or a section (Logging:ThreadedHttp:{key} was given; not applied): write \"{option}\": \"…\".", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("'" + value + "'", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AddThreaded_MaxRetryDelayBelowTheDefaultMinInConfiguration_RefusalStillNamesMaxRetryDelay()
     {
@@ -257,7 +271,10 @@ public sealed class OptionsFromConfigurationTests
         var settings = values.ToDictionary(e => $"Logging:{alias}:{e.Key}", e => e.Value);
         if (alias == "ThreadedHttp")
         {
-            settings.TryAdd("Logging:ThreadedHttp:Host", "127.0.0.1:9");
+            if (!values.Keys.Any(k => k.StartsWith("Host:", StringComparison.Ordinal)))
+            {
+                settings.TryAdd("Logging:ThreadedHttp:Host", "127.0.0.1:9");
+            }
             settings.TryAdd("Logging:ThreadedHttp:Format", "JsonBatch");
         }
 
