@@ -65,6 +65,9 @@ public sealed class CollectorOptionsStartupTests
     [InlineData("the listen address 'http://127.0.0.1:70000' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) has the port 70000", "--urls=http://127.0.0.1:70000")]
     // Kestrel threw "A path base can only be configured using IApplicationBuilder.UsePathBase()" unhandled (134); a ',' list was refused as one address off loopback without keys.
     [InlineData("the listen address 'http://127.0.0.1:0/logs' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) has a path ('/logs'): listen at the root of an address and set Collector:PathBase=/logs to serve under it", "--urls=http://127.0.0.1:0/logs")]
+    // A query was part of the path suggested: "set Collector:PathBase=/x?k=v", itself refused.
+    [InlineData("the listen address 'http://127.0.0.1:0/x?k=v' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) has a path ('/x?k=v'): listen at the root of an address and set Collector:PathBase=/x to serve under it (README, TLS).", "--urls=http://127.0.0.1:0/x?k=v")]
+    [InlineData("the listen address 'http://127.0.0.1:0/x!' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) has a path ('/x!'): listen at the root of an address and set Collector:PathBase to serve under a path (/logs) (README, TLS).", "--urls=http://127.0.0.1:0/x!")]
     [InlineData("the listen address 'http://127.0.0.1:0,http://[::1]:0' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) holds a ',': separate several addresses with ';'", "--urls=http://127.0.0.1:0,http://[::1]:0")]
     // A user part: Kestrel took 'ops:<secret>@127.0.0.1' for the host, off loopback, and the keys' refusal quoted it whole;
     // every refusal of a listen address quoted it whole (collleft5 leftover): masked as f06532c9 masks other addresses.

@@ -85,9 +85,21 @@ internal static class ListenAddresses
 
             if (!address.IsNamedPipe && !address.IsUnixPipe && !string.IsNullOrEmpty(address.PathBase))
             {
-                throw new CollectorConfigurationException($"Invalid collector configuration: the listen address '{shown}' {Settings} has a path ('{ProxyAddress.Masked(address.PathBase)}'): listen at the root of an address and set Collector:PathBase={ProxyAddress.Masked(address.PathBase)} to serve under it (README, TLS).");
+                throw new CollectorConfigurationException($"Invalid collector configuration: the listen address '{shown}' {Settings} has a path ('{ProxyAddress.Masked(address.PathBase)}'): listen at the root of an address{PathBaseHint(address.PathBase)} (README, TLS).");
             }
         }
+    }
+
+    /// <summary>
+    /// The <c>Collector:PathBase</c> to suggest for a listen address's path: the path, without a query or fragment, when
+    /// Collector:PathBase takes it; else the setting's form only (<c>/x?k=v</c> suggested itself, which is refused).
+    /// </summary>
+    private static string PathBaseHint(string path)
+    {
+        var bare = path.Split('?', '#')[0];
+        return bare.Trim('/').Length > 0 && ServedPaths.Problem(bare) is null
+            ? $" and set Collector:PathBase={ProxyAddress.Masked(bare)} to serve under it"
+            : " and set Collector:PathBase to serve under a path (/logs)";
     }
 
     /// <summary>Whether the part of <paramref name="url"/> between its scheme (or its start) and the first '/' after it holds an '@'.</summary>

@@ -55,6 +55,9 @@ internal sealed class CappedCompressionProvider : ICompressionProvider
         /// <summary>Gets what the trailer should be, for the refusal.</summary>
         public abstract string Holds { get; }
 
+        /// <summary>Gets the checksum's name, for the refusal of data that does not match it.</summary>
+        public abstract string Checksum { get; }
+
         public abstract void Append(ReadOnlySpan<byte> data);
 
         public abstract bool Matches(ReadOnlySpan<byte> trailer, long length);
@@ -67,6 +70,8 @@ internal sealed class CappedCompressionProvider : ICompressionProvider
         public override int Length => 8;
 
         public override string Holds => "the CRC-32 and length of its data";
+
+        public override string Checksum => "CRC-32";
 
         public override void Append(ReadOnlySpan<byte> data) => _crc.Append(data);
 
@@ -82,6 +87,8 @@ internal sealed class CappedCompressionProvider : ICompressionProvider
         public override int Length => 4;
 
         public override string Holds => "the Adler-32 of its data";
+
+        public override string Checksum => "Adler-32";
 
         public override void Append(ReadOnlySpan<byte> data) => _adler.Append(data);
 
@@ -182,7 +189,7 @@ internal sealed class CappedCompressionProvider : ICompressionProvider
         /// HTTP's 400. Left to the framework it was UNKNOWN and an Error line with a stack trace for each such message.
         /// </summary>
         private RpcException Malformed() => new(new Status(StatusCode.InvalidArgument,
-            $"malformed {encoding} message: not a {encoding} stream, or its data does not match {trailer.Holds}"));
+            $"malformed {encoding} message: not a {encoding} stream, or its data does not match its {trailer.Checksum}"));
 
         private int Count(Span<byte> buffer, int read)
         {
