@@ -8,4 +8,7 @@ internal static partial class CollectorLog
 
     [LoggerMessage(801, LogLevel.Information, "Full-text indexing resumed after {Seconds} s; {Events} events caught up")]
     public static partial void FullTextIndexResumed(ILogger logger, long seconds, long events);
+
+    [LoggerMessage(802, LogLevel.Warning, "The disk is full: the full-text index is behind ({Events} events; {Work} waits for room, retried in the background); searches may miss those events until then: {Reason}")]
+    public static partial void FullTextRepairDeferred(ILogger logger, long events, string work, string reason);
 }

@@ -18,6 +18,7 @@ public sealed class FullTextFailureTests : IDisposable
 {
     private const int FailedId = 7;
     private const int ResumedId = 801;
+    private const int DeferredId = 802;
     private readonly TempDirectory _data = new();
 
     public void Dispose()
@@ -92,6 +93,50 @@ public sealed class FullTextFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_RepairMeetsAFullDisk_StartsWithTheIndexBehindAndFailing_StoresEvents_AndCatchesUpOnceThereIsRoom()
+    {
+        // A stop while the index's writes failed: the next start must index these three (fts_queue names them).
+        var first = new SqliteEventStore(_data.Path, TimeProvider.System, new StoreLog()) { FullTextBusyTimeoutSeconds = 1, FullTextStopTimeout = TimeSpan.Zero };
+        await first.InitializeAsync(CancellationToken.None);
+        using (LockIndex())
+        {
+            await first.AppendAsync(Bulky(Batch("bravo", count: 3, first: 0)), CancellationToken.None);
+            await first.DisposeAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        var log = new StoreLog();
+        var full = true; // the index's file cannot grow (SQLITE_FULL) until there is room again
+        await using var store = new SqliteEventStore(_data.Path, TimeProvider.System, log)
+        {
+            BeforeFullTextWrite = connection =>
+            {
+                using var pragma = connection.CreateCommand();
+                pragma.CommandText = Volatile.Read(ref full) ? "PRAGMA max_page_count = 1" : "PRAGMA max_page_count = 1073741823";
+                pragma.ExecuteNonQuery();
+            },
+        };
+
+        await store.InitializeAsync(CancellationToken.None); // threw SqliteException "database or disk is full": a crash loop
+        var atStart = store.Read(); // what /health and /metrics say
+        await store.AppendAsync(Batch("charlie", count: 2, first: 3), CancellationToken.None);
+        Volatile.Write(ref full, false);
+        var hurry = SearchAsync(store, "bravo"); // hurries the indexer's next attempt
+        await log.Logged(ResumedId).WaitAsync(TimeSpan.FromMinutes(1));
+        await hurry;
+
+        Assert.Equal(3, atStart.IndexBehind);
+        Assert.NotNull(atStart.IndexFailingSince);
+        var warning = Assert.Single(log.Lines, l => l.Id == DeferredId);
+        Assert.Contains("the full-text index is behind (3 events;", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("searches may miss those events", warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(log.Lines, l => l.HasException);
+        Assert.Equal(3, (await SearchAsync(store, "bravo")).Events.Count);
+        Assert.Equal(2, (await SearchAsync(store, "charlie")).Events.Count);
+        Assert.Equal((0L, (DateTimeOffset?)null), (store.Read().IndexBehind, store.Read().IndexFailingSince));
+    }
+
+    [Fact]
     public void EventsResponse_IndexBehind_IsInTheJsonOnlyWhenTrue()
     {
         var partial = JsonSerializer.Serialize(new EventsResponse([], null, IndexBehind: true), CollectorJsonContext.Default.EventsResponse);
@@ -116,6 +161,18 @@ public sealed class FullTextFailureTests : IDisposable
         store.QueryAsync(new EventQuery { Words = [word], Limit = 1000 }, CancellationToken.None);
 
     private static EventBatch Batch(string word, int count, int first) => FullTextIndexTests.Batch(word, count, first);
+
+    /// <summary>The events with 2,000 distinct words each: their index needs new pages whatever the file's free list holds.</summary>
+    private static EventBatch Bulky(EventBatch batch) =>
+        new(null, [.. batch.Events.Select(e => new NewEvent
+        {
+            Timestamp = e.Timestamp,
+            Level = e.Level,
+            Message = e.Message + string.Concat(Enumerable.Range(0, 2000).Select(k => $" w{e.Sequence}x{k}")),
+            User = e.User,
+            InstanceId = e.InstanceId,
+            Sequence = e.Sequence,
+        })]);
 
     /// <summary>The store's log lines with their ids; <see cref="Logged"/> completes at the first line of an id.</summary>
     private sealed class StoreLog : ILogger<SqliteEventStore>

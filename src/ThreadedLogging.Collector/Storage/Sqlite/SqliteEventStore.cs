@@ -84,6 +84,9 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
     /// <summary>Gets a step the writer runs before storing each request (tests: inject a fault, hold the writer).</summary>
     internal Action<EventBatch>? BeforeAppend { get; init; }
 
+    /// <summary>Runs on the full-text index's connection before each of its writes (tests: a real SQLITE_FULL through <c>PRAGMA max_page_count</c>).</summary>
+    internal Action<SqliteConnection>? BeforeFullTextWrite { get; init; }
+
     /// <summary>The full-text index's file, beside <see cref="DatabasePath"/>; rebuilt from the events when missing.</summary>
     public string FullTextPath { get; }
 
@@ -162,7 +165,16 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
                 var (fts, committedSeq) = OpenFullText(connection);
                 try
                 {
-                    Retention.CatchUpFullText(); // a stop in the middle of a retention run
+                    try
+                    {
+                        Retention.CatchUpFullText(); // a stop in the middle of a retention run
+                    }
+                    catch (SqliteException e) when (IsDiskFull(e))
+                    {
+                        // Retention's next run catches up first; searches join the events, so stale entries match nothing.
+                        CollectorLog.FullTextRepairDeferred(_logger, 0, "deleting the entries of removed events", e.Message);
+                    }
+
                     CatchUpErasures(); // a stop in the middle of an erasure
                     _fts = fts;
                     var writer = new SqliteBatchWriter(connection, fts, committedSeq, Commits) { BeforeAppend = BeforeAppend };
@@ -329,8 +341,11 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
             SqliteFtsIndexer? fts = null;
             try
             {
-                fts = new SqliteFtsIndexer(FullTextPath, DatabasePath, _logger, FullTextBusyTimeoutSeconds, FullTextStopTimeout, FullTextLingerTime, WalBytes);
-                return (fts, RepairFullText(connection, fts));
+                fts = new SqliteFtsIndexer(FullTextPath, DatabasePath, _logger, FullTextBusyTimeoutSeconds, FullTextStopTimeout, FullTextLingerTime, WalBytes)
+                {
+                    BeforeWrite = BeforeFullTextWrite,
+                };
+                return (fts, RepairOrDefer(connection, fts));
             }
             catch (SqliteException e) when (attempt == 0 && e.SqliteErrorCode is SqliteNotADatabase or SqliteCorrupt)
             {
@@ -351,18 +366,89 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
     }
 
     /// <summary>
-    /// Brings the full-text file up to the events before the writer starts: rebuilds it from every stored
-    /// message when it is new (first start, a version-1 database, a deleted file), else indexes the groups
-    /// that <c>fts_queue</c> holds beyond what it committed (a stop between the two commits).
-    /// Returns the last group number, where the writer goes on.
+    /// Brings the full-text file up to the events before the writer starts (<see cref="RepairFullText"/>); returns the
+    /// last group number, where the writer goes on. A full disk (SQLITE_FULL, or SQLITE_IOERR from a write that found
+    /// no room) does not fail the start: the repair is left to the indexer's thread, which retries it until there is room
+    /// (a restart would meet the same disk, and a service manager would restart it forever).
     /// </summary>
-    private long RepairFullText(SqliteConnection connection, SqliteFtsIndexer fts)
+    private long RepairOrDefer(SqliteConnection connection, SqliteFtsIndexer fts)
+    {
+        var lastQueued = Scalar(connection, "SELECT coalesce(max(seq), 0) FROM fts_queue");
+        try
+        {
+            RepairFullText(connection, fts, lastQueued);
+        }
+        catch (SqliteException e) when (IsDiskFull(e))
+        {
+            var behind = fts.StoredSeq is { } indexed
+                ? Scalar(connection, $"SELECT coalesce(sum(length(ids)), 0) / 8 FROM fts_queue WHERE seq > {indexed}")
+                : Scalar(connection, "SELECT count(*) FROM events");
+            CollectorLog.FullTextRepairDeferred(_logger, behind, fts.StoredSeq is null ? "rebuilding it" : "indexing the last events", e.Message);
+            fts.DeferRepair(behind, () => RepairLater(fts, lastQueued));
+        }
+
+        return Math.Max(lastQueued, fts.StoredSeq ?? 0);
+    }
+
+    /// <summary>SQLite found no room for a write: SQLITE_FULL, or an I/O error from a write the filesystem refused.</summary>
+    internal static bool IsDiskFull(SqliteException e) =>
+        e.SqliteErrorCode is SQLitePCL.raw.SQLITE_FULL or SQLitePCL.raw.SQLITE_IOERR;
+
+    /// <summary>
+    /// The start-up repair on the indexer's thread, while the events' writer runs: in one read of the events (a snapshot),
+    /// it indexes what was committed up to group <paramref name="lastQueued"/>; the later groups are the indexer's queue.
+    /// </summary>
+    private void RepairLater(SqliteFtsIndexer fts, long lastQueued)
+    {
+        using var connection = new SqliteConnection(_readConnectionString);
+        connection.Open();
+        using (var begin = connection.CreateCommand())
+        {
+            begin.CommandText = "BEGIN";
+            begin.ExecuteNonQuery();
+        }
+
+        try
+        {
+            RepairFullText(connection, fts, lastQueued);
+        }
+        finally
+        {
+            using var end = connection.CreateCommand();
+            end.CommandText = "ROLLBACK"; // a read: nothing to commit
+            end.ExecuteNonQuery();
+        }
+    }
+
+    private static long Scalar(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT coalesce(max(seq), 0) FROM fts_queue";
-        var lastQueued = (long)command.ExecuteScalar()!;
+        command.CommandText = sql;
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>
+    /// Brings the full-text file up to group <paramref name="lastQueued"/>: rebuilds it from every stored message when it
+    /// is new (first start, a version-1 database, a deleted file), else indexes the groups that <c>fts_queue</c> holds
+    /// beyond what it committed (a stop between the two commits). Events of later groups (committed after the start,
+    /// when the repair was deferred) are left to the indexer's queue.
+    /// </summary>
+    private void RepairFullText(SqliteConnection connection, SqliteFtsIndexer fts, long lastQueued)
+    {
+        using var command = connection.CreateCommand();
         if (fts.StoredSeq is not { } indexed)
         {
+            command.CommandText = "SELECT ids FROM fts_queue WHERE seq > $last";
+            command.Parameters.AddWithValue("$last", lastQueued);
+            var later = new HashSet<long>();
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    later.UnionWith(SqliteFtsIndexer.UnpackIds((byte[])reader.GetValue(0)));
+                }
+            }
+
             fts.Clear();
             command.CommandText = "SELECT id, message, exception, properties, context FROM events";
             long count = 0;
@@ -371,6 +457,11 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
             {
                 while (reader.Read())
                 {
+                    if (later.Contains(reader.GetInt64(0)))
+                    {
+                        continue;
+                    }
+
                     chunk.Add(new FtsText(reader.GetInt64(0), reader.GetString(1), NullableText(reader, 2), NullableText(reader, 3), NullableText(reader, 4)));
                     if (chunk.Count == chunk.Capacity)
                     {
@@ -388,11 +479,12 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
                 CollectorLog.FullTextIndexRepaired(_logger, count, "rebuilt from the events");
             }
 
-            return lastQueued;
+            return;
         }
 
-        command.CommandText = "SELECT seq, ids FROM fts_queue WHERE seq > $indexed ORDER BY seq";
+        command.CommandText = "SELECT seq, ids FROM fts_queue WHERE seq > $indexed AND seq <= $last ORDER BY seq";
         command.Parameters.AddWithValue("$indexed", indexed);
+        command.Parameters.AddWithValue("$last", lastQueued);
         var groups = new List<(long Seq, long[] Ids)>();
         using (var reader = command.ExecuteReader())
         {
@@ -427,8 +519,6 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
         {
             CollectorLog.FullTextIndexRepaired(_logger, repaired, "committed events not yet indexed");
         }
-
-        return Math.Max(lastQueued, indexed);
     }
 
     private SqliteConnection OpenRead()

@@ -66,6 +66,9 @@ internal sealed class SqliteFtsIndexer : IDisposable
     private long _queuedEvents;
     private long _failingSinceTicks;
     private volatile bool _failing;
+    private Action? _repair;
+    private long _repairEvents;
+    private long _repairFailedAt;
     private Task? _loop;
 
     /// <param name="path">The index file.</param>
@@ -206,6 +209,7 @@ internal sealed class SqliteFtsIndexer : IDisposable
     /// </remarks>
     public void IndexNow(IEnumerable<FtsText> texts, long? seq)
     {
+        BeforeWrite?.Invoke(_connection);
         using var transaction = _connection.BeginTransaction();
         _setState.Transaction = transaction;
         _purgedBelow.Transaction = transaction;
@@ -234,7 +238,14 @@ internal sealed class SqliteFtsIndexer : IDisposable
     }
 
     /// <summary>Empties the index before a rebuild (a rebuild cut short leaves no state, so it starts again).</summary>
-    public void Clear() => Execute("INSERT INTO events_fts (events_fts) VALUES ('delete-all'); DELETE FROM fts_state;");
+    public void Clear()
+    {
+        BeforeWrite?.Invoke(_connection);
+        Execute("INSERT INTO events_fts (events_fts) VALUES ('delete-all'); DELETE FROM fts_state;");
+    }
+
+    /// <summary>Runs on the index's connection before each write, on the writing thread (tests: <c>PRAGMA max_page_count</c>, a real SQLITE_FULL).</summary>
+    internal Action<SqliteConnection>? BeforeWrite { get; set; }
 
     public void Start() => _loop = Task.Run(LoopAsync);
 
@@ -308,8 +319,30 @@ internal sealed class SqliteFtsIndexer : IDisposable
         _stop.Dispose();
     }
 
+    /// <summary>
+    /// Leaves the start-up repair to the indexer's thread (the disk was full at start): it runs first, retried like a
+    /// failed write, before the groups the events' writer hands over. Until it succeeds the index is failing, and
+    /// <paramref name="events"/> (the events it indexes) count as behind.
+    /// </summary>
+    public void DeferRepair(long events, Action repair)
+    {
+        _repair = repair;
+        _repairEvents = events;
+        _repairFailedAt = TimeProvider.System.GetTimestamp();
+        Interlocked.Add(ref _queuedEvents, events);
+        Volatile.Write(ref _failingSinceTicks, TimeProvider.System.GetUtcNow().UtcTicks);
+        _failing = true;
+    }
+
     private async Task LoopAsync()
     {
+        if (_repair is { } repair && !await WriteAsync(repair, _repairEvents, _repairFailedAt).ConfigureAwait(false))
+        {
+            return; // stopping: the next start repairs again
+        }
+
+        Interlocked.Exchange(ref _progress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
         var texts = new List<FtsText>();
         while (!_stop.IsCancellationRequested && await _work.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
@@ -321,50 +354,63 @@ internal sealed class SqliteFtsIndexer : IDisposable
                 seq = await LingerAsync(texts, seq).ConfigureAwait(false);
             }
 
-            long failedAt = 0;
-            for (var attempt = 1; ; attempt++)
+            if (!await WriteAsync(() => IndexNow(texts, seq), texts.Count, 0).ConfigureAwait(false))
             {
-                try
-                {
-                    IndexNow(texts, seq);
-                    break;
-                }
-                catch (SqliteException e)
-                {
-                    // Nothing was committed; the main file's fts_queue still names these events. Retry
-                    // (the events' writer waits once 64 groups are queued) rather than lose them. Said once with
-                    // the stack trace, then at attempts 2, 4, 8, ... (a full disk wrote 17 traces), and when it ends.
-                    if (attempt == 1)
-                    {
-                        failedAt = TimeProvider.System.GetTimestamp();
-                        Volatile.Write(ref _failingSinceTicks, TimeProvider.System.GetUtcNow().UtcTicks);
-                        _failing = true;
-                        CollectorLog.FullTextIndexFailed(_logger, e, attempt);
-                    }
-                    else if ((attempt & (attempt - 1)) == 0)
-                    {
-                        CollectorLog.FullTextIndexStillFailing(_logger, attempt, (long)TimeProvider.System.GetElapsedTime(failedAt).TotalSeconds, e.Message);
-                    }
-
-                    if (!await RetryDelayAsync(attempt).ConfigureAwait(false))
-                    {
-                        return; // stopping: the next start indexes these from fts_queue
-                    }
-                }
-            }
-
-            Interlocked.Add(ref _queuedEvents, -texts.Count);
-            if (failedAt != 0)
-            {
-                _failing = false;
-                Volatile.Write(ref _failingSinceTicks, 0);
-                CollectorLog.FullTextIndexResumed(_logger, (long)TimeProvider.System.GetElapsedTime(failedAt).TotalSeconds, texts.Count);
+                return; // stopping: the next start indexes these from fts_queue
             }
 
             // A fresh hurry before the progress: a waiter woken by it and still behind hurries the next commit.
             Interlocked.Exchange(ref _hurry, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
             Interlocked.Exchange(ref _progress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="write"/> until it succeeds; false when stopping first. <paramref name="failedAt"/> is when it
+    /// first failed (0: not yet; a deferred repair, whose failure the start said).
+    /// </summary>
+    private async Task<bool> WriteAsync(Action write, long events, long failedAt)
+    {
+        for (var attempt = failedAt == 0 ? 1 : 2; ; attempt++)
+        {
+            try
+            {
+                write();
+                break;
+            }
+            catch (SqliteException e)
+            {
+                // Nothing was committed; the main file's fts_queue still names these events. Retry
+                // (the events' writer waits once 64 groups are queued) rather than lose them. Said once with
+                // the stack trace, then at attempts 2, 4, 8, ... (a full disk wrote 17 traces), and when it ends.
+                if (attempt == 1)
+                {
+                    failedAt = TimeProvider.System.GetTimestamp();
+                    Volatile.Write(ref _failingSinceTicks, TimeProvider.System.GetUtcNow().UtcTicks);
+                    _failing = true;
+                    CollectorLog.FullTextIndexFailed(_logger, e, attempt);
+                }
+                else if ((attempt & (attempt - 1)) == 0)
+                {
+                    CollectorLog.FullTextIndexStillFailing(_logger, attempt, (long)TimeProvider.System.GetElapsedTime(failedAt).TotalSeconds, e.Message);
+                }
+
+                if (!await RetryDelayAsync(attempt).ConfigureAwait(false))
+                {
+                    return false;
+                }
+            }
+        }
+
+        Interlocked.Add(ref _queuedEvents, -events);
+        if (failedAt != 0)
+        {
+            _failing = false;
+            Volatile.Write(ref _failingSinceTicks, 0);
+            CollectorLog.FullTextIndexResumed(_logger, (long)TimeProvider.System.GetElapsedTime(failedAt).TotalSeconds, events);
+        }
+
+        return true;
     }
 
     /// <summary>Waits before attempt <paramref name="attempt"/> + 1, cut short by a search (<see cref="Hurry"/>); false when stopping.</summary>
