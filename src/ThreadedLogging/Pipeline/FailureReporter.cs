@@ -66,7 +66,7 @@ internal sealed class FailureReporter(SelfLog selfLog, TimeProvider time)
     /// <param name="directory">The spool's directory.</param>
     /// <param name="e">What failed.</param>
     /// <param name="opened">Whether the spool had been opened (it failed while in use) or could not be made or opened at start.</param>
-    /// <param name="eventsOnDisk">The events it holds, undelivered (at start: what earlier runs left that it had adopted).</param>
+    /// <param name="eventsOnDisk">The events it holds, undelivered (when it failed while in use).</param>
     public void SpoolFailed(string? directory, Exception e, bool opened, long eventsOnDisk)
     {
         Remember($"Spool unavailable: {e.Message}");
@@ -75,8 +75,7 @@ internal sealed class FailureReporter(SelfLog selfLog, TimeProvider time)
         selfLog.Write(opened
             ? $"The spool at {directory} failed while in use ({error}); events are kept in memory only from now on. "
                 + (eventsOnDisk > 0 ? $"{Counted.Events(eventsOnDisk)} it holds {Counted.Agree(eventsOnDisk, "stays", "stay")} on disk for the next start." : "It held no undelivered events.")
-            : $"The spool at {directory} could not be created or opened ({error}); events are kept in memory only."
-                + (eventsOnDisk > 0 ? $" {Counted.Events(eventsOnDisk)} that earlier runs left there {Counted.Agree(eventsOnDisk, "stays", "stay")} on disk for the next start." : string.Empty));
+            : $"The spool at {directory} could not be created or opened ({error}); events are kept in memory only until it can be: spools that earlier runs left are still sent, and it is tried again after them.");
     }
 
     /// <summary>A bug of ours: reported, never thrown into the app.</summary>

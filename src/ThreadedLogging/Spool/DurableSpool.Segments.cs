@@ -170,11 +170,11 @@ internal sealed partial class DurableSpool
         }
 
         _saidOfUnadopted.Remove(directory);
-        AdoptNotice(directory, owner.NoticeBatchIds);
+        var noticeTaken = AdoptNotice(directory, owner.NoticeBatchIds);
         if (owner.Segments == 0)
         {
             DeleteAdoptedDirectory(owner, Path.Combine(directory, SpoolBookmark.FileNameOf(1))); // an earlier client's bookmark too, its segments all gone
-            if (Directory.Exists(directory))
+            if (noticeTaken && Directory.Exists(directory))
             {
                 _leftAlone.Add(directory); // a file of another kind left in it: nothing to send, not tried (nor said) again
             }
@@ -196,7 +196,8 @@ internal sealed partial class DurableSpool
     /// that notice's id, and the file's copy, under its own, was counted twice. A damaged one is said and deleted; one that
     /// cannot be written here (a disk fault) stays, said, and the directory with it.
     /// </summary>
-    private void AdoptNotice(string directory, HashSet<string> inRecords)
+    /// <returns>False when a notice stays in its file, to be tried again at a later look.</returns>
+    private bool AdoptNotice(string directory, HashSet<string> inRecords)
     {
         try
         {
@@ -218,10 +219,12 @@ internal sealed partial class DurableSpool
             }
 
             DropNoticeFile.Delete(directory);
+            return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Report?.Invoke($"Could not take over the drop notice {Path.Combine(directory, DropNoticeFile.Name)} a previous process kept ({e.GetType().Name}: {e.Message}): left there.");
+            return false;
         }
     }
 

@@ -146,7 +146,38 @@ internal sealed partial class DurableSpool : IDisposable
     /// <exception cref="UnauthorizedAccessException">The directory is not writable.</exception>
     public void Open(CancellationToken stop = default)
     {
-        _lock = LockOwnDirectory();
+        OpenOwn();
+        AdoptAtStart(stop);
+    }
+
+    /// <summary>Gets whether this instance's own directory is made and locked (<see cref="OpenOwn"/>): only then is anything written.</summary>
+    public bool OwnOpen => _lock is not null;
+
+    /// <summary>
+    /// Makes and locks this instance's directory. One that cannot be (a full disk) is removed again when nothing else is
+    /// in it (before, each start on a full disk left an empty folder with a lock file behind); this may be called again.
+    /// </summary>
+    /// <exception cref="IOException">The directory cannot be created or locked.</exception>
+    /// <exception cref="UnauthorizedAccessException">The directory is not writable.</exception>
+    public void OpenOwn()
+    {
+        try
+        {
+            _lock = LockOwnDirectory();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            TryDeleteDirectory(_directory); // made for nothing (its lock file, if made, unlinked by LockOwnDirectory)
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Adopts the spools of dead processes at the start (<see cref="Open"/>), this instance's own directory open or not:
+    /// one that could not be made (a full disk) must not keep what earlier runs left from being sent, which frees the disk.
+    /// </summary>
+    public void AdoptAtStart(CancellationToken stop = default)
+    {
         _lastLook = _time.GetTimestamp(); // the first look of the worker's (AdoptAbandoned) comes a back-off after this one
         foreach (var directory in Directory.GetDirectories(_root).Order(StringComparer.Ordinal))
         {
@@ -203,7 +234,6 @@ internal sealed partial class DurableSpool : IDisposable
             try
             {
                 var locked = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-                AfterLock?.Invoke(path);
 
                 // Locked, but maybe a file already unlinked: another process locked it in this process's open-to-lock
                 // window, found the directory empty, and deleted the lock file (which deleters unlink before they let go,
@@ -212,11 +242,24 @@ internal sealed partial class DurableSpool : IDisposable
                 bool named;
                 try
                 {
+                    AfterLock?.Invoke(path);
                     named = NamesHeldLock(locked, path);
                 }
                 catch
                 {
+                    // Not marked (a full disk): the lock file, made for nothing, is unlinked while held, as a deleter does
+                    // (DeleteAdoptedDirectory); OpenOwn removes the directory. Before, an empty folder stayed behind.
+                    if (!OperatingSystem.IsWindows())
+                    {
+                        TryDelete(path);
+                    }
+
                     locked.Dispose();
+                    if (OperatingSystem.IsWindows())
+                    {
+                        TryDelete(path);
+                    }
+
                     throw;
                 }
 
@@ -290,6 +333,12 @@ internal sealed partial class DurableSpool : IDisposable
     /// </param>
     public void Append(LogBatch batch, int countedEvents, bool uncapped = false)
     {
+        if (_lock is null)
+        {
+            // Its own directory could not be made (OpenOwn): an adopted drop notice (AdoptDropNotice) stays in its file.
+            throw new IOException($"The spool's directory {_directory} is not open.");
+        }
+
         // Buffers reused for every record: the JSON envelope, then header + its gzip, framed in place (no per-record arrays).
         _buffer.ResetWrittenCount();
         JsonBatchWriter.WriteEnvelope(_buffer, batch);

@@ -41,6 +41,8 @@ internal sealed class SpoolStage
     private bool _opened; // the spool's directory was locked: its drops.json is ours to keep right, after a failure too
     private volatile bool _ticking; // a spooled batch is being sent: MoveQueueWhileSendingAsync moves the queue meanwhile
     private volatile bool _retryWaiting; // that send waits out a retry delay (a send failed): the ticker may end a shutdown then
+    private volatile bool _ownMissing; // Open could not make the handler's own spool: dead ones are still adopted and sent, and it is tried again (TryOpenOwn)
+    private bool _sentSinceTry; // while _ownMissing, a record was read since its last try: its spool may have room now
 
     /// <param name="directory">The spool's root directory (environment variables expanded).</param>
     /// <param name="options">The spool's caps, the interval and the clock.</param>
@@ -114,22 +116,65 @@ internal sealed class SpoolStage
     /// Opens the spool (on the worker, never on the caller's thread); a failure leaves the handler in memory-only mode. No
     /// dead process's spool is adopted once <paramref name="stop"/> (the shutdown's deadline) is signalled.
     /// </summary>
+    /// <remarks>
+    /// When the handler's own spool cannot be made (a full disk), the dead ones are still adopted and sent, oldest first
+    /// and once (their bookmarks), and deleted, which frees the disk; the handler's own spool is tried again once they
+    /// were sent and at each look (<see cref="TryOpenOwn"/>), its events in memory meanwhile. Before, nothing was adopted:
+    /// what earlier runs left was never sent and the disk stayed full, each start memory-only (review13).
+    /// </remarks>
     public void Open(CancellationToken stop = default)
     {
+        _drops.KeepIn(() => _spool.DirectoryPath); // before the adoptions: a cap may drop as an adopted notice is written
         try
         {
-            _drops.KeepIn(() => _spool.DirectoryPath); // before the adoptions: a cap may drop as an adopted notice is written
-            _spool.Open(stop);
+            _spool.OpenOwn();
             _active = _opened = true;
-            _drops.Persist(_selfLog.Write);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            Failed(e);
+            _ownMissing = true;
+        }
+
+        try
+        {
+            _spool.AdoptAtStart(stop);
+            if (_opened)
+            {
+                _drops.Persist(_selfLog.Write);
+            }
 
             // What a dead process left behind was logged before anything now: Flush waits for it too.
             _ledger.Adopt(_spool.PendingEvents);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
-            Failed(e);
+            if (!_ownMissing)
+            {
+                Failed(e); // the folder cannot be listed: when the handler's own spool failed too, that was said
+            }
         }
+    }
+
+    /// <summary>
+    /// Tries again to make the handler's own spool, which <see cref="Open"/> could not (a full disk): after adopted spools
+    /// were sent (deleted, they freed room) and at each look. Said when it works; a failure again was said at the start.
+    /// </summary>
+    private void TryOpenOwn()
+    {
+        try
+        {
+            _spool.OpenOwn();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            return;
+        }
+
+        _ownMissing = false;
+        _active = _opened = true;
+        _drops.Persist(_selfLog.Write);
+        _selfLog.Write($"The spool at {_spool.DirectoryPath} could be created now: events are spooled again.");
     }
 
     /// <summary>Writes a batch to the spool; false when the spool is not working and the batch must go from memory.</summary>
@@ -247,17 +292,25 @@ internal sealed class SpoolStage
     public async Task DeliverSpooledAsync(BatchDelivery delivery, CancellationToken token, bool stopping = false)
     {
         AdoptAbandoned(look: !stopping, token);
-        while (_active)
+        while (_active || _ownMissing)
         {
             SpoolEntry entry;
             try
             {
                 var read = _spool.TryReadNext(out entry);
-                _drops.Persist(_selfLog.Write); // what the age cap or a torn record dropped
+                KeepDropNotice(); // what the age cap or a torn record dropped
                 if (!read)
                 {
+                    if (_ownMissing && _sentSinceTry && !stopping && !token.IsCancellationRequested)
+                    {
+                        _sentSinceTry = false;
+                        TryOpenOwn(); // what was adopted is sent and deleted: there may be room now
+                    }
+
                     return;
                 }
+
+                _sentSinceTry |= _ownMissing;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -335,7 +388,7 @@ internal sealed class SpoolStage
     /// </summary>
     private void AdoptAbandoned(bool look, CancellationToken token)
     {
-        if (!_active || !_spool.AdoptionDue(look) || token.IsCancellationRequested || _ledger.IsFrozen)
+        if ((!_active && !_ownMissing) || !_spool.AdoptionDue(look) || token.IsCancellationRequested || _ledger.IsFrozen)
         {
             return;
         }
@@ -346,6 +399,11 @@ internal sealed class SpoolStage
         if (_spool.PendingEvents - before is > 0 and var adopted)
         {
             _ledger.Adopt(adopted);
+        }
+
+        if (_ownMissing && look)
+        {
+            TryOpenOwn();
         }
     }
 
@@ -567,8 +625,8 @@ internal sealed class SpoolStage
 
     private void Failed(Exception e)
     {
-        var opened = _active;
-        _active = false;
+        var opened = _active || _ownMissing; // sending adopted spools only: they stay on disk, and nothing more is tried
+        _active = _ownMissing = false;
         _failures.SpoolFailed(_spool.DirectoryPath, e, opened, _spool.PendingEvents);
     }
 }

@@ -427,7 +427,7 @@ public sealed class SpoolTests
             // It never held anything: the line says so, and promises nothing "for the next start".
             var line = Assert.Single(selfLog, m => m.Contains("/proc/threadedlogging-cannot-exist/spool", StringComparison.Ordinal));
             Assert.Contains("could not be created or opened", line, StringComparison.Ordinal);
-            Assert.EndsWith("events are kept in memory only.", line, StringComparison.Ordinal);
+            Assert.EndsWith("events are kept in memory only until it can be: spools that earlier runs left are still sent, and it is tried again after them.", line, StringComparison.Ordinal);
             Assert.DoesNotContain("on disk", line, StringComparison.Ordinal);
             Assert.DoesNotContain(selfLog, m => m.Contains("Could not delete", StringComparison.Ordinal)); // no lock file was ever made
         }

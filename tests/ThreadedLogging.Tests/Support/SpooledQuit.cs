@@ -106,6 +106,13 @@ internal sealed class SpooledQuit : IAsyncDisposable
         Assert.Equal(0, Volatile.Read(ref _others));
     }
 
+    /// <summary>Asserts that the collector received each of the <see cref="Events"/> events once, and nothing else.</summary>
+    public void AssertEachEventReceivedOnce()
+    {
+        Assert.All(_received, count => Assert.Equal(1, count));
+        Assert.Equal(0, Volatile.Read(ref _others));
+    }
+
     public async ValueTask DisposeAsync()
     {
         Directory.Dispose();
