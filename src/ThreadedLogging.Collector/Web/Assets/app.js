@@ -6,7 +6,7 @@ import { readState, change, go, timelineOf, onTimeline as timelineShown, subject
 import { showUsers, wireUsers, select as selectUser, openUser, stopUserTyping } from "./users.js";
 import { showTimeline, wireTimeline, leaveTimeline } from "./timeline.js";
 import { showDetail, wireDetail, leaveDetail } from "./detail.js";
-import { setPermissions, showLevels, wireLevels } from "./levels.js";
+import { setPermissions, showLevels, wireLevels, forgetLevels } from "./levels.js";
 import { showAlerts, wireAlerts, leaveAlerts } from "./alerts.js";
 
 let signInRequired = false;
@@ -83,6 +83,7 @@ function forgetShown() {
   $("detail").hidden = true;
   text($("detail-title"), "Event");
   clear($("detail-body"));
+  forgetLevels();
   for (const id of ["rules-table", "audit-table", "alerts-table", "alerts-audit-table"]) clear($(id).tBodies[0]);
   // The timeline's own rows went with leaveTimeline; what it counted beside them (hidden there) goes too.
   for (const id of ["top-values", "histogram-bars", "histogram-axis", "property-chips"]) clear($(id));

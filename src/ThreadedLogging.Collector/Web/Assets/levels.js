@@ -52,6 +52,16 @@ async function reload() {
   }
 }
 
+/**
+ * Signed out (or the session ended): the rules read for the session leave with it. The 15 s ticker went on after
+ * "Sign out", and when one rule expired it drew the others again into the hidden table from the rules kept here.
+ */
+export function forgetLevels() {
+  clearInterval(ticker);
+  ticker = null;
+  rules = [];
+}
+
 function describe(rule) {
   const parts = [];
   if (rule.user) parts.push("user " + rule.user);

@@ -191,6 +191,43 @@ public sealed class SignedOutNavigationConsoleTests(ChromiumFixture chromium) : 
     }
 
     /// <summary>
+    /// The level rules leave the page with the session: the rules' 15 s ticker went on after "Sign out", and when one rule
+    /// expired it drew the others again, from the rules the page kept, into the hidden table (the page's source on a
+    /// shared machine). The page's clock is held, then moved past the first rule's end.
+    /// </summary>
+    [Fact]
+    public async Task SignOut_ThenARuleExpires_NoRuleDrawnAgain()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:ReadApiKey=read-secret-key-0123", "--Collector:AdminApiKey=admin-secret-key-0123");
+        foreach (var (user, duration) in new[] { ("bob", "00:30:00"), ("carol", "02:00:00") })
+        {
+            using var create = new HttpRequestMessage(HttpMethod.Post, new Uri("api/levels", UriKind.Relative))
+            {
+                Content = new StringContent($$"""{"user":"{{user}}","level":"Debug","duration":"{{duration}}"}""", System.Text.Encoding.UTF8, "application/json"),
+            };
+            create.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "admin-secret-key-0123");
+            using var created = await collector.Client.SendAsync(create);
+            Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+        }
+
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        await page.Clock.InstallAsync();
+        await page.GotoAsync(collector.BaseAddress + "?user=bob");
+        await SignInAsync(page);
+        await Expect(page.Locator("#rules-table tbody tr")).ToHaveCountAsync(2);
+        await page.Locator("#sign-out").ClickAsync();
+        await Expect(page.Locator("#status")).ToHaveTextAsync("Signed out");
+        await Expect(page.Locator("#rules-table tbody tr")).ToHaveCountAsync(0);
+
+        await page.Clock.FastForwardAsync("31:00");
+
+        // Before: carol's rule was drawn again when bob's expired (1 row in the hidden table).
+        Assert.Equal(0, await page.Locator("#rules-table tbody tr").CountAsync());
+        Assert.Empty(dialogs);
+    }
+
+    /// <summary>
     /// The sign-in form is what the tab and the header name: after "Sign out", and after a session that ended (signed out
     /// in another tab), the tab's title said "bob · Support console" and the header "Users › bob" beside the form, on a
     /// shared machine. Signing in names the view again.
