@@ -110,13 +110,15 @@ public sealed class ThreadedHttpHandlerOptions : ThreadedHandlerOptions
             return string.Empty;
         }
 
+        // Any scheme's name ends before the host (a1://host gave "write Host 'a1:'", refused in turn); only https's means Secure.
+        var start = ProxyAddress.AuthorityStart(host);
         var https = host.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
-        var http = host.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
-        var rest = https ? host["https://".Length..] : http ? host["http://".Length..] : host;
+        var scheme = start > 0;
+        var rest = host[start..];
         var slash = rest.IndexOf('/', StringComparison.Ordinal);
         var name = slash < 0 ? rest : rest[..slash];
         var path = slash < 0 ? string.Empty : rest[slash..].TrimEnd('/');
-        if (name.Length == 0 || name.Contains("://", StringComparison.Ordinal) || !Uri.TryCreate($"http://{name}", UriKind.Absolute, out _))
+        if (name.Length == 0 || name.EndsWith(':') || name.Contains("://", StringComparison.Ordinal) || !Uri.TryCreate($"http://{name}", UriKind.Absolute, out _))
         {
             return string.Empty;
         }
@@ -124,7 +126,7 @@ public sealed class ThreadedHttpHandlerOptions : ThreadedHandlerOptions
         return $": write Host '{name}'"
             + (https ? " and Secure true" : string.Empty)
             + (path.Length > 0 ? $", the path in Url ('{path}')" : string.Empty)
-            + (http ? " (no scheme: Secure true for https)" : string.Empty);
+            + (scheme && !https ? " (no scheme: Secure true for https)" : string.Empty);
     }
 
     /// <summary>

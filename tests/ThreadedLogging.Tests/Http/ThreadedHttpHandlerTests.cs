@@ -588,6 +588,7 @@ public sealed class ThreadedHttpHandlerTests
     [InlineData("ann:s3c/ret@logs.example.com:5080", "(was '***@logs.example.com:5080'): write Host 'logs.example.com:5080'")] // a '/' in the password
     [InlineData("ann:s3c://ret@logs.example.com:5080", "(was '***@logs.example.com:5080'): write Host 'logs.example.com:5080'")] // a "://" in the password: no scheme's end
     [InlineData("https://ann:s3c/ret@logs.example.com/log/{user}", "(was 'https://***@logs.example.com/log/{user}'): write Host 'logs.example.com' and Secure true, the path in Url ('/log/{user}')")]
+    [InlineData("a1://ann:s3cret@logs.example.com", "(was 'a1://***@logs.example.com'): write Host 'logs.example.com' (no scheme: Secure true for https)")] // before: "write Host 'a1:'", refused in turn
     public void Options_HostWithUserNameOrPassword_RefusedWithoutShowingThem(string host, string said)
     {
         // "ann:s3cret@host" was taken as a Host (HttpClient sends no credentials from it), and a URL's refusal said the password twice:
