@@ -91,37 +91,15 @@ internal sealed unsafe class RecordRing : IDisposable
             throw new ArgumentOutOfRangeException(nameof(record), length, "A record has a length word and fits a segment.");
         }
 
-        var size = (length + 7) & ~7L;
-        var tail = Volatile.Read(ref _tail.Value);
-        long start;
-        while (true)
+        // The same reservation a record written in place takes (TryReserve), filled from the copy and published whole.
+        if (!TryReserve((length + 7) & ~7, out var reservation))
         {
-            start = (tail & _segmentMask) + size > SegmentBytes ? (tail | _segmentMask) + 1 : tail;
-            var end = start + size;
-            if (end - Volatile.Read(ref _head.Value) > _capacity || Volatile.Read(ref _disposed) != 0)
-            {
-                return false;
-            }
-
-            // Open the segment before taking the range: once taken, the record must be written, whatever happens.
-            var segment = Open(start >> _segmentShift);
-            var seen = Interlocked.CompareExchange(ref _tail.Value, end, tail);
-            if (seen == tail)
-            {
-                if (start != tail)
-                {
-                    // The rest of the previous segment is padding; that segment was opened by the record before.
-                    Volatile.Write(ref *(int*)(_segments[Slot(tail >> _segmentShift)] + (nint)(tail & _segmentMask)), Padding);
-                }
-
-                var target = (byte*)segment + (start & _segmentMask);
-                record[sizeof(int)..].CopyTo(new Span<byte>(target + sizeof(int), length - sizeof(int)));
-                Volatile.Write(ref *(int*)target, length);
-                return true;
-            }
-
-            tail = seen;
+            return false;
         }
+
+        record[sizeof(int)..].CopyTo(new Span<byte>(reservation.At + sizeof(int), length - sizeof(int)));
+        Volatile.Write(ref *(int*)reservation.At, length);
+        return true;
     }
 
     /// <summary>
