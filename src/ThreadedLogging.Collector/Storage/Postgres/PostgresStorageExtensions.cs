@@ -31,7 +31,10 @@ internal static class PostgresStorageExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<PostgresEventStore>>(),
             reads,
-            sp.GetRequiredService<CollectorMetrics>().Retained));
+
+            // Read when events are left out, not here: CollectorMetrics observes the store (IStoreStatus), so resolving it
+            // while the store is made went round that cycle, and a PostgreSQL collector never started.
+            (reason, count) => sp.GetRequiredService<CollectorMetrics>().Retained(reason, count)));
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>());
         services.AddSingleton<IStoreStatus>(sp => sp.GetRequiredService<PostgresEventStore>());
         services.AddSingleton<IStoreAvailability>(sp => new PostgresAvailability(writes, reads, sp.GetRequiredService<TimeProvider>()));
