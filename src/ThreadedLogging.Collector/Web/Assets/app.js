@@ -3,7 +3,7 @@
 import { session, signIn, signOut, fromRoot } from "./api.js";
 import { $, el, clear, text, status, visible } from "./dom.js";
 import { readState, change, go, timelineOf, onTimeline as timelineShown, subject } from "./state.js";
-import { showUsers, wireUsers, select as selectUser, openUser, stopUserTyping } from "./users.js";
+import { showUsers, wireUsers, select as selectUser, openUser, stopUserTyping, leaveUsers } from "./users.js";
 import { showTimeline, wireTimeline, leaveTimeline } from "./timeline.js";
 import { showDetail, wireDetail, leaveDetail } from "./detail.js";
 import { setPermissions, showLevels, wireLevels, forgetLevels } from "./levels.js";
@@ -24,9 +24,12 @@ async function render() {
   if (onTimeline) text($("timeline-title"), "Events of " + subject(state));
   const levels = showLevels(state);
   if (!onAlerts) leaveAlerts();
+  if (!onTimeline) leaveTimeline();
+  // The users list's request on its way answers nothing the page shows now: its "N users" went over the timeline's status.
+  if (onTimeline || onAlerts) leaveUsers();
   if (onTimeline) await Promise.all([showTimeline(state), showDetail(state), levels]);
-  else if (onAlerts) { leaveTimeline(); await Promise.all([showAlerts(), levels]); }
-  else { leaveTimeline(); await Promise.all([showUsers(state), levels]); }
+  else if (onAlerts) await Promise.all([showAlerts(), levels]);
+  else await Promise.all([showUsers(state), levels]);
 }
 
 function crumbs(state) {
@@ -49,7 +52,7 @@ let signedOutHere = false;
 /** Shows the sign-in form (required: there is no other way in; optional: an admin sign-in the user may cancel). */
 function showSignIn(shown, optional = false) {
   // Signed out (or the session ended): the hidden page must not go on receiving events. Signing in renders again.
-  if (shown && !optional) { leaveTimeline(); leaveDetail(); forgetShown(); signInShown(); }
+  if (shown && !optional) { leaveTimeline(); leaveDetail(); leaveUsers(); forgetShown(); signInShown(); }
   awaitingSignIn = shown && !optional;
   $("sign-in").hidden = !shown;
   $("main").hidden = shown;
@@ -207,9 +210,11 @@ function wire() {
   $("sign-out").addEventListener("click", async () => {
     // Nothing of the view is asked for once the sign-out is on its way: a search still being typed (its box's pause not
     // over) fired after it, into the cleared address and as a request of whoever signed in next; the open event's
-    // kind count (300 ms after it was shown) met the 401 and said "Your session has ended".
+    // kind count (300 ms after it was shown) met the 401 and said "Your session has ended"; the users list on its way
+    // drew its users into the hidden page (or its 401 said the session had ended, and "Could not load users").
     leaveTimeline();
     leaveDetail();
+    leaveUsers();
     stopUserTyping();
     try {
       await signOut();

@@ -32,6 +32,18 @@ export function stopUserTyping() {
   typing = undefined;
 }
 
+/**
+ * Drops the users list's request on its way (signed out, or another view shown): its answer came after "Sign out", the
+ * 401 of the session just ended, and said "Your session has ended" beside the sign-in form and "Could not load users: …"
+ * over "Signed out" (an answer with users would have drawn them into the hidden page). Showing the list asks again.
+ */
+export function leaveUsers() {
+  loading?.abort();
+  loading = null;
+  openWhenLoaded = false;
+  $("users-view").removeAttribute("aria-busy");
+}
+
 export function showUsers(state) {
   $("users-search").value = state.search;
   $("users-sort").value = state.sort || "lastSeen";

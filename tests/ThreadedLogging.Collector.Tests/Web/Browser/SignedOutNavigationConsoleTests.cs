@@ -228,6 +228,58 @@ public sealed class SignedOutNavigationConsoleTests(ChromiumFixture chromium) : 
     }
 
     /// <summary>
+    /// The users list asked for just before "Sign out" (a sort chosen, its answer held as a slow collector would) is dropped
+    /// at the sign-out: it went on, and its answer (the 401 of the session just ended) said "Your session has ended"
+    /// beside the form and "Could not load users" over "Signed out". The answer is let go once the page shows it signed out.
+    /// </summary>
+    [Fact]
+    public async Task SignOut_WithTheUsersListOnItsWay_NothingDrawnNoErrorShown()
+    {
+        await using var collector = await CollectorFixture.StartAsync("--Collector:ReadApiKey=read-secret-key-0123");
+        await Http.PostStoredAsync(collector.Client, "log/bob", Http.Envelope(null,
+            new { level = "Error", message = "card declined", timestamp = DateTimeOffset.UtcNow.AddMinutes(-5), sequence = 1 }));
+        var (context, page, dialogs) = await chromium.NewPageAsync();
+        await using var _ = context;
+        await page.GotoAsync(collector.BaseAddress.ToString());
+        await SignInAsync(page);
+        await Expect(page.Locator("#users-table tbody tr a.open-user", new() { HasText = "bob" })).ToBeVisibleAsync();
+        var held = new TaskCompletionSource<Microsoft.Playwright.IRequest>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync("**/api/users?**", async route =>
+        {
+            held.TrySetResult(route.Request);
+            await release.Task;
+            try
+            {
+                await route.ContinueAsync();
+            }
+            catch (Microsoft.Playwright.PlaywrightException)
+            {
+                // Aborted by the page while held: nothing to continue.
+            }
+        });
+        var settled = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        page.RequestFailed += (_, request) => { if (request.Url.Contains("/api/users?", StringComparison.Ordinal)) settled.TrySetResult("aborted"); };
+        page.RequestFinished += (_, request) => { if (request.Url.Contains("/api/users?", StringComparison.Ordinal)) settled.TrySetResult("answered"); };
+
+        await page.Locator("#users-sort").SelectOptionAsync("name");
+        await held.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await page.Locator("#sign-out").ClickAsync();
+        await Expect(page.Locator("#status")).ToHaveTextAsync("Signed out");
+        await Expect(page.Locator("#users-table tbody tr")).ToHaveCountAsync(0);
+        release.SetResult();
+
+        // Before: the held list went on after the sign-out and was answered (its 401: "Your session has ended: sign in
+        // again…" beside the form, "Could not load users: …" over "Signed out"). Dropped at the sign-out, it shows nothing.
+        Assert.Equal("aborted", await settled.Task.WaitAsync(TimeSpan.FromSeconds(60)));
+        await Expect(page.Locator("#status")).ToHaveTextAsync("Signed out");
+        await Expect(page.Locator("#sign-in-error")).ToHaveTextAsync(string.Empty);
+        Assert.Equal(0, await page.Locator("#users-table tbody tr").CountAsync());
+        Assert.DoesNotContain("bob", await page.EvaluateAsync<string>("() => document.body.textContent"), StringComparison.Ordinal);
+        Assert.Empty(dialogs);
+    }
+
+    /// <summary>
     /// The sign-in form is what the tab and the header name: after "Sign out", and after a session that ended (signed out
     /// in another tab), the tab's title said "bob · Support console" and the header "Users › bob" beside the form, on a
     /// shared machine. Signing in names the view again.
