@@ -205,7 +205,7 @@ public sealed partial class SqliteRetentionTests
     private static SqliteEventStore Open(string directory, bool crashAfterEventsChunk, int batchKeysPerChunk = 5000, long? maxBytes = null, Action? checkpointHeld = null, TimeSpan? readerWait = null, ILogger<SqliteEventStore>? logger = null) =>
         new(directory, TimeProvider.System, logger ?? NullLogger<SqliteEventStore>.Instance)
         {
-            WalBytes = SqliteCommands.WalBytesFor(maxBytes),
+            WalBytes = SqliteCommands.WalBytesFor(maxBytes, 0),
             Retention = new SqliteRetention(Path.Combine(directory, SqliteEventStore.FileName), Path.Combine(directory, SqliteFtsIndexer.FileName))
             {
                 AfterEventsChunk = crashAfterEventsChunk ? () => throw new IOException("stopped between the two commits") : null,

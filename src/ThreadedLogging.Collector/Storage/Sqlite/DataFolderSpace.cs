@@ -1,14 +1,15 @@
 namespace ThreadedLogging.Collector.Storage.Sqlite;
 
-/// <summary>The free space of the filesystem a folder is on, as an unprivileged process may use it (statvfs's <c>f_bavail</c>).</summary>
-/// <param name="read">Reads it instead of the filesystem (tests: nothing real fills a disk on demand); null for the real one.</param>
-internal sealed class DataFolderSpace(Func<string, long?>? read = null)
+/// <summary>The free space of the filesystem a folder is on, as an unprivileged process may use it (statvfs's <c>f_bavail</c>), and its size.</summary>
+/// <param name="read">Reads the free space instead of the filesystem (tests: nothing real fills a disk on demand); null for the real one.</param>
+/// <param name="size">Reads the filesystem's size instead (tests: the default reserve of a small disk); null for the real one.</param>
+internal sealed class DataFolderSpace(Func<string, long?>? read = null, Func<string, long?>? size = null)
 {
     /// <summary>Returns the bytes free for this process on <paramref name="folder"/>'s filesystem, or null when it cannot be read.</summary>
     public long? FreeBytes(string folder) => read is null ? Statvfs(folder) : read(folder);
 
     /// <summary>Returns the size of <paramref name="folder"/>'s filesystem, or null when it cannot be read.</summary>
-    public static long? TotalBytes(string folder) => Read(folder, drive => drive.TotalSize);
+    public long? TotalBytes(string folder) => size is null ? Read(folder, drive => drive.TotalSize) : size(folder);
 
     private static long? Statvfs(string folder) => Read(folder, drive => drive.AvailableFreeSpace);
 

@@ -12,11 +12,12 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// still fit (SQLITE_FULL would refuse them too).
 /// </summary>
 /// <param name="minFreeBytes">The reserve; 0 for none.</param>
+/// <param name="walBytes">The WAL bytes of each of the two files between checkpoints (<see cref="SqliteCommands.WalBytesFor"/>: a quarter of the reserve at most).</param>
 /// <param name="space">The filesystem's free bytes.</param>
 /// <param name="folder">The data folder.</param>
 /// <param name="trigger">Where a retention run is asked for.</param>
 /// <param name="time">The clock of <see cref="AskEvery"/>.</param>
-internal sealed class DiskReserve(long minFreeBytes, DataFolderSpace space, string folder, RetentionTrigger trigger, TimeProvider time)
+internal sealed class DiskReserve(long minFreeBytes, long walBytes, DataFolderSpace space, string folder, RetentionTrigger trigger, TimeProvider time)
 {
     /// <summary>The shortest time between two runs asked for: with nothing left to remove, a run per request would spin.</summary>
     public static readonly TimeSpan AskEvery = TimeSpan.FromSeconds(1);
@@ -28,6 +29,9 @@ internal sealed class DiskReserve(long minFreeBytes, DataFolderSpace space, stri
 
     /// <summary>Gets the reserve in bytes; 0 when off.</summary>
     public long MinFreeBytes => minFreeBytes;
+
+    /// <summary>Gets the WAL bytes of each of the store's two files between checkpoints.</summary>
+    public long WalBytes => walBytes;
 
     /// <summary>What <c>/health</c> and ingest's 503 say of a write the reserve refused: no numbers (<c>/health</c> needs no key; <c>/metrics</c> has them).</summary>
     public const string PublicRefusal = "disk nearly full: the data folder's free space is under half of Collector:Retention:MinFreeBytes, kept for retention's deletes";

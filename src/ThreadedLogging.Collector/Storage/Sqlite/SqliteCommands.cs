@@ -21,13 +21,33 @@ internal static class SqliteCommands
     /// <summary>The WAL bytes after which SQLite's automatic checkpoint runs in a store without a size cap (see <see cref="CheckpointEvery"/>).</summary>
     public const long CheckpointWalBytes = 128L * 1024 * 1024;
 
+    /// <summary>The fewest WAL bytes between two checkpoints (<see cref="WalBytesFor"/>): below, checkpoints would run every few pages.</summary>
+    public const long MinWalBytes = 64 * 1024;
+
     /// <summary>
-    /// The WAL bytes of a store capped at <paramref name="maxBytes"/> (<c>Retention:MaxBytes</c>): an eighth of the cap, at
-    /// most <see cref="CheckpointWalBytes"/>. Each of the two files has a WAL of its own, so together they stay within a
-    /// quarter of the cap (and a transaction): on a 64 MB disk with a 20 MB cap, checkpoints every 128 MiB let
-    /// <c>collector.db-wal</c> fill the disk (63 MB) while <c>collector.db</c> held 16 KB.
+    /// The WAL bytes of each of the store's two files (each has a WAL of its own) between two checkpoints: an eighth of
+    /// <paramref name="maxBytes"/> (<c>Retention:MaxBytes</c>), so that together they stay within a quarter of the cap (on
+    /// a 64 MB disk with a 20 MB cap, checkpoints every 128 MiB let <c>collector.db-wal</c> fill the disk, 63 MB, while
+    /// <c>collector.db</c> held 16 KB); and a quarter of <paramref name="reserveBytes"/> (<c>Retention:MinFreeBytes</c> in
+    /// force; 0: none), so that both stay within the half of the reserve that writes leave to retention's deletes (review13:
+    /// a 48 MB disk, a 480 KB reserve and 128 MiB WALs: the disk filled to 0 bytes). Between
+    /// <see cref="MinWalBytes"/> and <see cref="CheckpointWalBytes"/>.
     /// </summary>
-    public static long WalBytesFor(long? maxBytes) => maxBytes is { } cap ? Math.Clamp(cap / 8, 64 * 1024, CheckpointWalBytes) : CheckpointWalBytes;
+    public static long WalBytesFor(long? maxBytes, long reserveBytes)
+    {
+        var bytes = CheckpointWalBytes;
+        if (maxBytes is { } cap)
+        {
+            bytes = Math.Min(bytes, cap / 8);
+        }
+
+        if (reserveBytes > 0)
+        {
+            bytes = Math.Min(bytes, reserveBytes / 4);
+        }
+
+        return Math.Max(MinWalBytes, bytes);
+    }
 
     /// <summary>
     /// Makes SQLite's automatic checkpoint run every <paramref name="walBytes"/> of WAL and cut the WAL file back to that
@@ -46,9 +66,11 @@ internal static class SqliteCommands
 
     /// <summary>
     /// A read-write connection of its own to an existing file, beside the writer's (retention, erasure): unpooled, so that
-    /// nothing holds the file once it is disposed, and waiting up to 30 s for another connection's lock.
+    /// nothing holds the file once it is disposed, and waiting up to 30 s for another connection's lock. Its deletes
+    /// checkpoint every <paramref name="walBytes"/> of WAL, as the writers' do: SQLite's default, 1000 pages, let a
+    /// retention run's chunks grow the events' WAL (16 KiB pages) to 16 MiB, past the budget of a small disk's reserve.
     /// </summary>
-    public static SqliteConnection OpenReadWrite(string path)
+    public static SqliteConnection OpenReadWrite(string path, long walBytes)
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
@@ -58,6 +80,16 @@ internal static class SqliteCommands
             DefaultTimeout = 30,
         }.ToString());
         connection.Open();
+        try
+        {
+            CheckpointEvery(connection, walBytes);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
         return connection;
     }
 }

@@ -21,7 +21,7 @@ internal sealed partial class SqliteEventStore
     {
         ArgumentException.ThrowIfNullOrEmpty(user);
         var chunking = ErasureChunking;
-        using var erasure = await Task.Run(() => new SqliteUserErasure(DatabasePath, FullTextPath), cancellationToken);
+        using var erasure = await Task.Run(() => new SqliteUserErasure(DatabasePath, FullTextPath, WalBytes), cancellationToken);
         await Task.Run(erasure.PurgePending, cancellationToken); // what a stopped erasure left
         long erased = 0;
         while (true)
@@ -75,7 +75,7 @@ internal sealed partial class SqliteEventStore
     /// <summary>Deletes the full-text entries of events an erasure deleted before a stop (<c>fts_erase</c>).</summary>
     private void CatchUpErasures()
     {
-        using var erasure = new SqliteUserErasure(DatabasePath, FullTextPath);
+        using var erasure = new SqliteUserErasure(DatabasePath, FullTextPath, WalBytes);
         erasure.PurgePending();
     }
 }

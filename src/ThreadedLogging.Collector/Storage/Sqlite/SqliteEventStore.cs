@@ -107,7 +107,7 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
         return Task.Run(
             () =>
             {
-                var result = Retention.Run(options, now, cancellationToken, Reserve, removed);
+                var result = Retention.Run(options, now, cancellationToken, Reserve, removed, WalBytes);
                 SayIfWalHeld(result.WalHeldBytes);
                 return result;
             },
@@ -167,7 +167,7 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
                 {
                     try
                     {
-                        Retention.CatchUpFullText(); // a stop in the middle of a retention run
+                        Retention.CatchUpFullText(WalBytes); // a stop in the middle of a retention run
                     }
                     catch (SqliteException e) when (IsDiskFull(e))
                     {

@@ -59,11 +59,12 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
     /// <param name="cancellationToken">Stops the run between two transactions.</param>
     /// <param name="reserve">The free-space reserve, or null for none.</param>
     /// <param name="removed">Told of each chunk as its events' transaction commits.</param>
-    public RetentionResult Run(RetentionOptions options, DateTimeOffset now, CancellationToken cancellationToken, DiskReserve? reserve = null, Action<RetentionReason, long>? removed = null)
+    /// <param name="walBytes">The WAL bytes after which its deletes checkpoint (<see cref="SqliteCommands.WalBytesFor"/>).</param>
+    public RetentionResult Run(RetentionOptions options, DateTimeOffset now, CancellationToken cancellationToken, DiskReserve? reserve = null, Action<RetentionReason, long>? removed = null, long walBytes = SqliteCommands.CheckpointWalBytes)
     {
         var cutoff = now - options.MaxAge;
-        using var main = SqliteCommands.OpenReadWrite(databasePath);
-        using var fts = SqliteCommands.OpenReadWrite(fullTextPath);
+        using var main = SqliteCommands.OpenReadWrite(databasePath, walBytes);
+        using var fts = SqliteCommands.OpenReadWrite(fullTextPath, walBytes);
         CatchUpFullText(main, fts);
 
         long byAge = 0;
@@ -179,10 +180,10 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
         Scalar(connection, "SELECT f.freelist_count * s.page_size FROM pragma_freelist_count() f, pragma_page_size() s");
 
     /// <summary>Deletes from the index every entry below the main file's mark (after a stop between the two commits).</summary>
-    public void CatchUpFullText()
+    public void CatchUpFullText(long walBytes)
     {
-        using var main = SqliteCommands.OpenReadWrite(databasePath);
-        using var fts = SqliteCommands.OpenReadWrite(fullTextPath);
+        using var main = SqliteCommands.OpenReadWrite(databasePath, walBytes);
+        using var fts = SqliteCommands.OpenReadWrite(fullTextPath, walBytes);
         CatchUpFullText(main, fts);
     }
 

@@ -15,18 +15,25 @@ internal static class SqliteStorageExtensions
         services.AddSingleton(sp =>
         {
             sp.GetRequiredService<DataDirectoryLock>(); // resolved with the store, so that the container disposes it
+            var reserve = sp.GetService<DiskReserve>();
             return new SqliteEventStore(dataDirectory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SqliteEventStore>>())
             {
-                WalBytes = SqliteCommands.WalBytesFor(retention.MaxBytes),
+                WalBytes = reserve?.WalBytes ?? SqliteCommands.WalBytesFor(retention.MaxBytes, 0),
                 Space = sp.GetRequiredService<DataFolderSpace>(), // the last registered: a test's
-                Reserve = sp.GetService<DiskReserve>(),
+                Reserve = reserve,
             };
         });
-        var reserveBytes = retention.ReserveBytes(DataFolderSpace.TotalBytes(dataDirectory));
-        if (reserveBytes > 0)
+        if (retention.MinFreeBytes != 0)
         {
-            services.AddSingleton(sp => new DiskReserve(
-                reserveBytes, sp.GetRequiredService<DataFolderSpace>(), dataDirectory, sp.GetRequiredService<RetentionTrigger>(), sp.GetRequiredService<TimeProvider>()));
+            // The default reserve is the filesystem's (DataFolderSpace, the last registered: a test's small disk), and the
+            // WAL's budget the reserve's: both when the container makes them.
+            services.AddSingleton(sp =>
+            {
+                var space = sp.GetRequiredService<DataFolderSpace>();
+                var reserveBytes = retention.ReserveBytes(space.TotalBytes(dataDirectory));
+                return new DiskReserve(
+                    reserveBytes, SqliteCommands.WalBytesFor(retention.MaxBytes, reserveBytes), space, dataDirectory, sp.GetRequiredService<RetentionTrigger>(), sp.GetRequiredService<TimeProvider>());
+            });
             services.AddHostedService(sp => new DiskReserveWatch(sp.GetRequiredService<SqliteEventStore>(), sp.GetRequiredService<DiskReserve>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DiskReserveWatch>>()));
         }
 

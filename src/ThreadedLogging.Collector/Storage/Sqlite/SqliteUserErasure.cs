@@ -28,12 +28,15 @@ internal sealed class SqliteUserErasure : IDisposable
     private readonly HashSet<long> _paths = [];
     private readonly HashSet<long> _machines = [];
 
-    public SqliteUserErasure(string databasePath, string fullTextPath)
+    /// <param name="databasePath">The events' file.</param>
+    /// <param name="fullTextPath">The full-text index's file.</param>
+    /// <param name="walBytes">The WAL bytes after which its deletes checkpoint (<see cref="SqliteCommands.WalBytesFor"/>).</param>
+    public SqliteUserErasure(string databasePath, string fullTextPath, long walBytes)
     {
-        _main = Open(databasePath);
+        _main = Open(databasePath, walBytes);
         try
         {
-            _fts = Open(fullTextPath);
+            _fts = Open(fullTextPath, walBytes);
         }
         catch
         {
@@ -187,9 +190,9 @@ internal sealed class SqliteUserErasure : IDisposable
         }
     }
 
-    private static SqliteConnection Open(string path)
+    private static SqliteConnection Open(string path, long walBytes)
     {
-        var connection = SqliteCommands.OpenReadWrite(path);
+        var connection = SqliteCommands.OpenReadWrite(path, walBytes);
         using var secure = connection.CreateCommand();
         secure.CommandText = "PRAGMA secure_delete = ON";
         secure.ExecuteNonQuery();
