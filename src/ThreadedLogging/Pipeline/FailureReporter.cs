@@ -73,8 +73,8 @@ internal sealed class FailureReporter(SelfLog selfLog, TimeProvider time)
         ThreadedLoggingEventSource.Log.InternalError(e.ToString());
         var error = $"{e.GetType().Name}: {e.Message}";
         selfLog.Write(opened
-            ? $"The spool at {directory} failed while in use ({error}); events are kept in memory only from now on. "
-                + (eventsOnDisk > 0 ? $"{Counted.Events(eventsOnDisk)} it holds {Counted.Agree(eventsOnDisk, "stays", "stay")} on disk for the next start." : "It held no undelivered events.")
+            ? $"The spool at {directory} failed while in use ({error}); events are kept in memory only until it works again: "
+                + (eventsOnDisk > 0 ? $"the {Counted.Events(eventsOnDisk)} it holds {Counted.Agree(eventsOnDisk, "is", "are")} still sent from disk, then it is tried again (and at each look for other spools)." : "it held no undelivered events, and it is tried again at each look for other spools.")
             : $"The spool at {directory} could not be created or opened ({error}); events are kept in memory only until it can be: spools that earlier runs left are still sent, and it is tried again after them.");
     }
 

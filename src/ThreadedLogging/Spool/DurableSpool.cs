@@ -406,6 +406,26 @@ internal sealed partial class DurableSpool : IDisposable
     /// <summary>Forces what was appended onto the disk (fsync); the worker calls it once per round, not per record.</summary>
     public void Sync() => _writer?.Flush(flushToDisk: true);
 
+    /// <summary>
+    /// The disk failed while in use (<see cref="SpoolStage"/>): the segment being written is written no more, so the reader
+    /// reads it to its end and deletes it once sent, as any other (before, it stayed the one being written, its last records
+    /// never read); the next record, if any, starts a new segment. What the spool holds is still read, in order.
+    /// </summary>
+    public void StopWriting()
+    {
+        try
+        {
+            _writer?.Dispose(); // unbuffered (StartSegment): nothing left to write
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Closed all the same.
+        }
+
+        _writer = null;
+        _writing = null;
+    }
+
     /// <summary>Reads the oldest record not yet delivered; the caller calls <see cref="Acknowledge"/> after delivery.</summary>
     public bool TryReadNext(out SpoolEntry entry)
     {

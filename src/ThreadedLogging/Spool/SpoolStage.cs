@@ -41,8 +41,11 @@ internal sealed class SpoolStage
     private bool _opened; // the spool's directory was locked: its drops.json is ours to keep right, after a failure too
     private volatile bool _ticking; // a spooled batch is being sent: MoveQueueWhileSendingAsync moves the queue meanwhile
     private volatile bool _retryWaiting; // that send waits out a retry delay (a send failed): the ticker may end a shutdown then
-    private volatile bool _ownMissing; // Open could not make the handler's own spool: dead ones are still adopted and sent, and it is tried again (TryOpenOwn)
-    private bool _sentSinceTry; // while _ownMissing, a record was read since its last try: its spool may have room now
+    private volatile bool _down; // the spool takes no batch (its own directory could not be made, or the disk failed in use): what it holds is still sent, and it is tried again (TryAgain)
+    private bool _sentSinceTry; // while _down, a record was read since its last try, or was held at the failure: once all is sent, its spool may have room
+    private bool _probing; // tried again after a failure in use (TryAgain): the first batch written and synced says that it works again
+    private bool _probeWritten; // while _probing, a batch was written: said once Sync made it durable
+    private string? _saidFailure; // the last failure said (its type and message), until the spool works again: the same failure again is not said
 
     /// <param name="directory">The spool's root directory (environment variables expanded).</param>
     /// <param name="options">The spool's caps, the interval and the clock.</param>
@@ -119,7 +122,7 @@ internal sealed class SpoolStage
     /// <remarks>
     /// When the handler's own spool cannot be made (a full disk), the dead ones are still adopted and sent, oldest first
     /// and once (their bookmarks), and deleted, which frees the disk; the handler's own spool is tried again once they
-    /// were sent and at each look (<see cref="TryOpenOwn"/>), its events in memory meanwhile. Before, nothing was adopted:
+    /// were sent and at each look (<see cref="TryAgain"/>), its events in memory meanwhile. Before, nothing was adopted:
     /// what earlier runs left was never sent and the disk stayed full, each start memory-only (review13).
     /// </remarks>
     public void Open(CancellationToken stop = default)
@@ -132,8 +135,7 @@ internal sealed class SpoolStage
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
-            Failed(e);
-            _ownMissing = true;
+            Failed(e, inUse: false);
         }
 
         try
@@ -149,7 +151,7 @@ internal sealed class SpoolStage
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
-            if (!_ownMissing)
+            if (_active)
             {
                 Failed(e); // the folder cannot be listed: when the handler's own spool failed too, that was said
             }
@@ -157,24 +159,35 @@ internal sealed class SpoolStage
     }
 
     /// <summary>
-    /// Tries again to make the handler's own spool, which <see cref="Open"/> could not (a full disk): after adopted spools
-    /// were sent (deleted, they freed room) and at each look. Said when it works; a failure again was said at the start.
+    /// Tries the spool again after it failed (<see cref="Failed"/>): once what it held was sent (deleted, its segments freed
+    /// room) and at each look. The handler's own directory that <see cref="Open"/> could not make is made now, said when it
+    /// works. One that failed in use is written again: the next batch is the test (a probe of its own would be a write
+    /// too), said once it is written and synced (<see cref="Sync"/>); a failure again for the same reason is not said.
     /// </summary>
-    private void TryOpenOwn()
+    private void TryAgain()
     {
-        try
+        if (!_spool.OwnOpen)
         {
-            _spool.OpenOwn();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
-        {
+            try
+            {
+                _spool.OpenOwn();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+            {
+                Failed(e, inUse: false); // said only when it fails for another reason than before
+                return;
+            }
+
+            _down = false;
+            _active = _opened = true;
+            _saidFailure = null;
+            _drops.Persist(_selfLog.Write);
+            _selfLog.Write($"The spool at {_spool.DirectoryPath} could be created now: events are spooled again.");
             return;
         }
 
-        _ownMissing = false;
-        _active = _opened = true;
-        _drops.Persist(_selfLog.Write);
-        _selfLog.Write($"The spool at {_spool.DirectoryPath} could be created now: events are spooled again.");
+        _down = false;
+        _active = _probing = true;
     }
 
     /// <summary>Writes a batch to the spool; false when the spool is not working and the batch must go from memory.</summary>
@@ -224,6 +237,7 @@ internal sealed class SpoolStage
         }
 
         _ledger.MoveToSpool(userEvents);
+        _probeWritten |= _probing;
         if (noticeId is not null)
         {
             _drops.NoticeWritten(); // its file goes once the record is fsynced (Sync): a power cut could lose the record first
@@ -280,6 +294,12 @@ internal sealed class SpoolStage
             }
 
             _drops.Synced(_selfLog.Write); // a notice's record is durable: its file goes now
+            if (_probeWritten)
+            {
+                _probing = _probeWritten = false;
+                _saidFailure = null;
+                _selfLog.Write($"The spool at {_spool.DirectoryPath} works again: events are spooled again.");
+            }
         }
     }
 
@@ -292,7 +312,7 @@ internal sealed class SpoolStage
     public async Task DeliverSpooledAsync(BatchDelivery delivery, CancellationToken token, bool stopping = false)
     {
         AdoptAbandoned(look: !stopping, token);
-        while (_active || _ownMissing)
+        while (_active || _down)
         {
             SpoolEntry entry;
             try
@@ -301,16 +321,16 @@ internal sealed class SpoolStage
                 KeepDropNotice(); // what the age cap or a torn record dropped
                 if (!read)
                 {
-                    if (_ownMissing && _sentSinceTry && !stopping && !token.IsCancellationRequested)
+                    if (_down && _sentSinceTry && !stopping && !token.IsCancellationRequested)
                     {
                         _sentSinceTry = false;
-                        TryOpenOwn(); // what was adopted is sent and deleted: there may be room now
+                        TryAgain(); // what it held is sent and deleted: there may be room now
                     }
 
                     return;
                 }
 
-                _sentSinceTry |= _ownMissing;
+                _sentSinceTry |= _down;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -388,7 +408,7 @@ internal sealed class SpoolStage
     /// </summary>
     private void AdoptAbandoned(bool look, CancellationToken token)
     {
-        if ((!_active && !_ownMissing) || !_spool.AdoptionDue(look) || token.IsCancellationRequested || _ledger.IsFrozen)
+        if ((!_active && !_down) || !_spool.AdoptionDue(look) || token.IsCancellationRequested || _ledger.IsFrozen)
         {
             return;
         }
@@ -401,9 +421,9 @@ internal sealed class SpoolStage
             _ledger.Adopt(adopted);
         }
 
-        if (_ownMissing && look)
+        if (_down && look)
         {
-            TryOpenOwn();
+            TryAgain();
         }
     }
 
@@ -590,7 +610,10 @@ internal sealed class SpoolStage
         var moved = false;
         try
         {
-            while (!token.IsCancellationRequested && _fillBatch(batch, drainAll))
+            // Not while the spool is down (or once it failed here): the queue stays in the ring, bounded by MaxQueueBytes, its
+            // full mode deciding, as without a spool. Before, while a record held on disk was sent, each tick took the queue
+            // into _carried, in memory without bound, for as long as the receiver stayed down.
+            while (_active && !token.IsCancellationRequested && _fillBatch(batch, drainAll))
             {
                 if (TrySpool(batch))
                 {
@@ -623,10 +646,27 @@ internal sealed class SpoolStage
         }
     }
 
-    private void Failed(Exception e)
+    /// <summary>
+    /// The spool failed: <paramref name="inUse"/> (a write, a sync or a read), or its own directory could not be made. It
+    /// takes no batch from now on (they go from memory), and the segment being written is written no more; what it holds
+    /// is still sent, in order and once (its bookmarks), and deleted (<see cref="DeliverSpooledAsync"/>), and it is tried
+    /// again after that and at each look (<see cref="TryAgain"/>). Before, a failure in use left it memory-only until the
+    /// next start, what it held on disk (and filling it) unsent (review13). Said once for a reason, until it works again:
+    /// a disk that stays full is tried again quietly (the statistics' drops and spooled counts tell).
+    /// </summary>
+    private void Failed(Exception e, bool inUse = true)
     {
-        var opened = _active || _ownMissing; // sending adopted spools only: they stay on disk, and nothing more is tried
-        _active = _ownMissing = false;
-        _failures.SpoolFailed(_spool.DirectoryPath, e, opened, _spool.PendingEvents);
+        _active = _probing = _probeWritten = false;
+        _down = true;
+        _spool.StopWriting();
+        _sentSinceTry |= _spool.PendingEvents > 0; // what it holds (a record being sent among them) frees room once sent: tried again then
+        var reason = $"{e.GetType().Name}: {e.Message}";
+        if (reason == _saidFailure)
+        {
+            return;
+        }
+
+        _saidFailure = reason;
+        _failures.SpoolFailed(_spool.DirectoryPath, e, inUse, _spool.PendingEvents);
     }
 }

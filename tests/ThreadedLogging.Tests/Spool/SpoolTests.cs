@@ -437,7 +437,7 @@ public sealed class SpoolTests
     public async Task Spool_FailsWhileInUse_SelfLogSaysHowManyEventsStayOnDisk()
     {
         // The spool's second segment cannot be made (a directory stands at its path): the spool fails while it holds the
-        // first segment's events, undelivered (the receiver is down), which do stay on disk for the next start.
+        // first segment's events, undelivered (the receiver is down), which are still sent from disk once it answers.
         using var directory = new TempDirectory();
         var failed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var sink = new CollectingSink { Decide = _ => new SendResult(SendOutcome.Transient, Error: "down") }.Open();
@@ -470,7 +470,7 @@ public sealed class SpoolTests
 
         Assert.True(spooled > 0);
         Assert.Contains("failed while in use", line, StringComparison.Ordinal);
-        Assert.EndsWith($"; events are kept in memory only from now on. {spooled} events it holds stay on disk for the next start.", line, StringComparison.Ordinal);
+        Assert.EndsWith($"; events are kept in memory only until it works again: the {spooled} events it holds are still sent from disk, then it is tried again (and at each look for other spools).", line, StringComparison.Ordinal);
         Assert.DoesNotContain("could not be created", line, StringComparison.Ordinal);
     }
 
