@@ -9,8 +9,8 @@ internal static partial class CollectorLog
     [LoggerMessage(14, LogLevel.Error, "Retention failed; it runs again in {Delay} ({Suppressed} more failures of this kind since the last such line, at most one every {Interval}; what it removed before failing is counted)")]
     public static partial void RetentionFailed(ILogger logger, Exception exception, TimeSpan delay, long suppressed, TimeSpan interval);
 
-    [LoggerMessage(820, LogLevel.Warning, "The free-space reserve cannot be met: {FreeBytes} bytes free for the data folder and {ReusableBytes} reusable in the store's files, {MinFreeBytes} wanted (Collector:Retention:MinFreeBytes), and retention has nothing left to remove; ingest is refused under half of it. Retention tries again in {Delay} at the earliest, or as soon as room is back ({Suppressed} more such runs since the last such line, at most one every {Interval})")]
-    public static partial void ReserveUnmet(ILogger logger, long freeBytes, long reusableBytes, long minFreeBytes, TimeSpan delay, long suppressed, TimeSpan interval);
+    [LoggerMessage(820, LogLevel.Warning, "The free-space reserve cannot be met: {FreeBytes} bytes free for the data folder and {ReusableBytes} reusable in the store's files, {MinFreeBytes} wanted (Collector:Retention:MinFreeBytes), and {WalRoomBytes} of room on the filesystem for the write-ahead logs ({WalFileBytes} in their files now); retention has nothing left to remove that would help (deletes free pages inside the files, not the filesystem's bytes); ingest is refused under half of the reserve or the logs' room. Free space on the disk. Retention tries again in {Delay} at the earliest, or as soon as room is back ({Suppressed} more such runs since the last such line, at most one every {Interval})")]
+    public static partial void ReserveUnmet(ILogger logger, long freeBytes, long reusableBytes, long minFreeBytes, long walRoomBytes, long walFileBytes, TimeSpan delay, long suppressed, TimeSpan interval);
 
     [LoggerMessage(821, LogLevel.Information, "Retention ran again after {Failures} failed runs")]
     public static partial void RetentionResumed(ILogger logger, int failures);

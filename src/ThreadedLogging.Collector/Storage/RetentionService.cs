@@ -60,7 +60,7 @@ internal sealed class RetentionService(IEventRetention retention, CollectorOptio
                     var key = UnmetKey;
                     if (result.ReserveUnmet is { } shortfall && lines.TryAcquire(ref key, out var suppressed))
                     {
-                        CollectorLog.ReserveUnmet(logger, shortfall.FreeBytes, shortfall.ReusableBytes, shortfall.MinFreeBytes, backoff.Delay > TimeSpan.Zero ? backoff.Delay : RetentionBackoff.First, suppressed, LogEvery);
+                        CollectorLog.ReserveUnmet(logger, shortfall.FreeBytes, shortfall.ReusableBytes, shortfall.MinFreeBytes, shortfall.WalRoomBytes, shortfall.WalFileBytes, backoff.Delay > TimeSpan.Zero ? backoff.Delay : RetentionBackoff.First, suppressed, LogEvery);
                     }
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;
@@ -59,15 +60,53 @@ public sealed class DiskReserveTests
         }
 
         using var metrics = new MetricsRecorder(collector.Services);
-        Volatile.Write(ref _free, 1024 * 1024);
+        Volatile.Write(ref _free, 3 * 1024 * 1024); // over the 2 MiB both WALs may take (a quarter of the reserve each)
         var removed = await RemovedForFreeSpaceAsync(collector, metrics);
 
         Assert.InRange(removed, 1, Events - 1);
         Assert.Empty(await collector.EventsAsync($"q=ev{removed - 1:D5}")); // the oldest ones, in order
         Assert.Single(await collector.EventsAsync($"q=ev{removed:D5}"));
         Assert.Single(await collector.EventsAsync($"q=ev{Events - 1:D5}"));
-        Assert.Equal(HttpStatusCode.OK, (await PostAsync(collector, Events, 10)).Status); // the freed pages take it: still 1 MB free
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(collector, Events, 10)).Status); // the freed pages take it: still 3 MiB free
         Assert.Equal("ok", (await collector.GetJsonAsync("health")).GetProperty("status").GetString());
+    }
+
+    /// <summary>
+    /// review13: 0 bytes free on the disk and many pages reusable in the store's files (retention's deletes): the reserve
+    /// counted the pages and said ok (no warning, <c>/health</c> ok) while every write needed new WAL bytes on the
+    /// filesystem and failed with SQLITE_FULL. Writes are refused with the reserve's reason under the room both WALs may
+    /// take, whatever the pages, and retention says once that it cannot help.
+    /// </summary>
+    [Fact]
+    public async Task Ingest_NoBytesFreeAndManyReusablePages_503WithTheReservesReason_HealthDegraded_UnmetSaidOnce()
+    {
+        // A 4 MiB reserve: each WAL takes 1 MiB between checkpoints, both 2 MiB. Retention's interval is a day.
+        await using var collector = await StartAsync("--Collector:Retention:MinFreeBytes=4194304", "--Collector:Retention:Interval=1.00:00:00");
+        for (var first = 0; first < 3000; first += 200)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await PostAsync(collector, first, 200)).Status);
+        }
+
+        Volatile.Write(ref _free, 0); // another process fills the disk
+        await WaitAsync(_runEnded.Logged.Task, "retention removed nothing for the free space"); // until 4 MiB of pages are reusable
+        var reusable = collector.Services.GetRequiredService<SqliteEventStore>().ReusableBytes();
+        var (refused, body) = await PostAsync(collector, 3000, 1);
+        var health = await collector.GetJsonAsync("health");
+        await WaitAsync(_runEnded.Unmet.Task, "retention never said the reserve cannot be met");
+        var (refusedAgain, _) = await PostAsync(collector, 3001, 1);
+        Volatile.Write(ref _free, Plenty);
+        var (stored, _) = await PostAsync(collector, 3002, 1);
+
+        Assert.True(reusable >= 4 * 1024 * 1024, $"{reusable} bytes reusable");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused); // before: 200, the pages counted (SQLITE_FULL on a real disk)
+        Assert.Contains("disk nearly full: the data folder's free space is under half of Collector:Retention:MinFreeBytes", Http.Error(body), StringComparison.Ordinal);
+        Assert.Equal("degraded", health.GetProperty("status").GetString());
+        Assert.Contains("disk nearly full", Assert.Single(health.GetProperty("reasons").EnumerateArray()).GetString()!, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refusedAgain);
+        var unmet = Assert.Single(_runEnded.Lines, l => l.Id == 820).Message;
+        Assert.Contains("0 bytes free for the data folder", unmet, StringComparison.Ordinal);
+        Assert.Contains("2097152 of room on the filesystem for the write-ahead logs", unmet, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, stored);
     }
 
     [Theory]
@@ -97,14 +136,7 @@ public sealed class DiskReserveTests
     /// </summary>
     private async Task<long> RemovedForFreeSpaceAsync(CollectorFixture collector, MetricsRecorder metrics)
     {
-        try
-        {
-            await _runEnded.Logged.Task.WaitAsync(TimeSpan.FromMinutes(1)); // a bound on a run that never comes, not a timing assertion
-        }
-        catch (TimeoutException)
-        {
-            Assert.Fail("retention removed nothing for the free space within a minute");
-        }
+        await WaitAsync(_runEnded.Logged.Task, "retention removed nothing for the free space");
 
         var removed = (long)metrics.Sum(RemovedInstrument, ("reason", "free_space"));
 
@@ -113,6 +145,18 @@ public sealed class DiskReserveTests
         var (_, text) = await Http.SendAsync(collector.Client, HttpMethod.Get, "metrics");
         Assert.Equal(removed, new PrometheusExposition(text).Value(Removed, ("reason", "free_space")));
         return removed;
+    }
+
+    private static async Task WaitAsync(Task logged, string failure)
+    {
+        try
+        {
+            await logged.WaitAsync(TimeSpan.FromMinutes(1)); // a bound on a line that never comes, not a timing assertion
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail(failure + " within a minute");
+        }
     }
 
     private static async Task<(HttpStatusCode Status, string Body)> PostAsync(CollectorFixture collector, int first, int count)
@@ -128,10 +172,17 @@ public sealed class DiskReserveTests
         return await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", Http.Utf8(JsonSerializer.Serialize(new { app = "Payroll", instanceId = "inst-1", events })), "application/json");
     }
 
-    /// <summary>Completes <see cref="Logged"/> when retention logs what a run removed (id 13): the run has ended, each chunk counted.</summary>
+    /// <summary>
+    /// Completes <see cref="Logged"/> when retention logs what a run removed (id 13): the run has ended, each chunk counted;
+    /// <see cref="Unmet"/> when it says the reserve cannot be met (id 820). <see cref="Lines"/>: every line of both.
+    /// </summary>
     private sealed class RunEnded : ILoggerProvider
     {
         public TaskCompletionSource Logged { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Unmet { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ConcurrentQueue<(int Id, string Message)> Lines { get; } = new();
 
         public ILogger CreateLogger(string categoryName) => new Logger(this);
 
@@ -148,9 +199,10 @@ public sealed class DiskReserveTests
 
             public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
             {
-                if (eventId.Id == 13)
+                if (eventId.Id is 13 or 820)
                 {
-                    owner.Logged.TrySetResult();
+                    owner.Lines.Enqueue((eventId.Id, formatter(state, exception)));
+                    (eventId.Id == 13 ? owner.Logged : owner.Unmet).TrySetResult();
                 }
             }
         }

@@ -37,7 +37,7 @@ public sealed partial class SqliteRetentionTests
         const long Reserve = 4L * 1024 * 1024;
         await using var store = new SqliteEventStore(data.Path, TimeProvider.System, NullLogger<SqliteEventStore>.Instance)
         {
-            Reserve = new DiskReserve(Reserve, SqliteCommands.WalBytesFor(null, Reserve), new DataFolderSpace(_ => Volatile.Read(ref free)), data.Path, new RetentionTrigger(), TimeProvider.System),
+            Reserve = new DiskReserve(Reserve, SqliteCommands.MinWalBytes, new DataFolderSpace(_ => Volatile.Read(ref free)), data.Path, new RetentionTrigger(), TimeProvider.System),
         };
         await store.InitializeAsync(CancellationToken.None);
         for (var b = 0; b < 15; b++)
@@ -75,7 +75,7 @@ public sealed partial class SqliteRetentionTests
         var heldCount = 0;
         await using var store = new SqliteEventStore(data.Path, TimeProvider.System, NullLogger<SqliteEventStore>.Instance)
         {
-            Reserve = new DiskReserve(Reserve, SqliteCommands.WalBytesFor(null, Reserve), new DataFolderSpace(d => Volatile.Read(ref capacity) - FolderBytes(d)), data.Path, new RetentionTrigger(), TimeProvider.System),
+            Reserve = new DiskReserve(Reserve, SqliteCommands.MinWalBytes, new DataFolderSpace(d => Volatile.Read(ref capacity) - FolderBytes(d)), data.Path, new RetentionTrigger(), TimeProvider.System),
             Retention = new SqliteRetention(Path.Combine(data.Path, SqliteEventStore.FileName), Path.Combine(data.Path, SqliteFtsIndexer.FileName))
             {
                 CheckpointHeld = () =>
@@ -122,7 +122,7 @@ public sealed partial class SqliteRetentionTests
         const long Reserve = 4L * 1024 * 1024;
         await using var store = new SqliteEventStore(data.Path, TimeProvider.System, NullLogger<SqliteEventStore>.Instance)
         {
-            Reserve = new DiskReserve(Reserve, SqliteCommands.WalBytesFor(null, Reserve), new DataFolderSpace(_ => 1024 * 1024), data.Path, new RetentionTrigger(), TimeProvider.System),
+            Reserve = new DiskReserve(Reserve, SqliteCommands.MinWalBytes, new DataFolderSpace(_ => 1024 * 1024), data.Path, new RetentionTrigger(), TimeProvider.System),
         };
         await store.InitializeAsync(CancellationToken.None);
 
@@ -162,7 +162,7 @@ public sealed partial class SqliteRetentionTests
         using var factory = LoggerFactory.Create(b => b.AddProvider(log));
         await using var store = new SqliteEventStore(directory, TimeProvider.System, factory.CreateLogger<SqliteEventStore>())
         {
-            Reserve = new DiskReserve(reserve, SqliteCommands.WalBytesFor(null, reserve), new DataFolderSpace(_ => 1024 * 1024), directory, new RetentionTrigger(), TimeProvider.System),
+            Reserve = new DiskReserve(reserve, SqliteCommands.MinWalBytes, new DataFolderSpace(_ => 1024 * 1024), directory, new RetentionTrigger(), TimeProvider.System),
         };
         await store.InitializeAsync(CancellationToken.None);
         return [.. log.Entries];

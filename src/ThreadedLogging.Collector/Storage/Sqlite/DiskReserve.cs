@@ -9,7 +9,10 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// reserve, retention runs at once (<see cref="RetentionTrigger"/>) and removes the oldest events until the headroom is
 /// back over it; under half of it (retention could not help: nothing left to remove, or ingest outruns it) writes are
 /// refused with 503 until the headroom is over the whole reserve again, so that retention's own deletes and checkpoints
-/// still fit (SQLITE_FULL would refuse them too).
+/// still fit (SQLITE_FULL would refuse them too). Writes are refused too while the filesystem has less room than the
+/// two WALs may take between checkpoints (<see cref="WalRoomBytes"/>), whatever the reusable pages: in WAL mode each
+/// write goes to a WAL first, and a WAL grows on the filesystem (review13: 0 bytes free and the free pages counted, the
+/// reserve said ok — no warning, <c>/health</c> ok — while every write failed with SQLITE_FULL).
 /// </summary>
 /// <param name="minFreeBytes">The reserve; 0 for none.</param>
 /// <param name="walBytes">The WAL bytes of each of the two files between checkpoints (<see cref="SqliteCommands.WalBytesFor"/>: a quarter of the reserve at most).</param>
@@ -33,6 +36,9 @@ internal sealed class DiskReserve(long minFreeBytes, long walBytes, DataFolderSp
     /// <summary>Gets the WAL bytes of each of the store's two files between checkpoints.</summary>
     public long WalBytes => walBytes;
 
+    /// <summary>Gets the room both WALs may take between checkpoints: twice <see cref="WalBytes"/> (half the reserve at most).</summary>
+    public long WalRoomBytes => 2 * walBytes;
+
     /// <summary>What <c>/health</c> and ingest's 503 say of a write the reserve refused: no numbers (<c>/health</c> needs no key; <c>/metrics</c> has them).</summary>
     public const string PublicRefusal = "disk nearly full: the data folder's free space is under half of Collector:Retention:MinFreeBytes, kept for retention's deletes";
 
@@ -50,9 +56,9 @@ internal sealed class DiskReserve(long minFreeBytes, long walBytes, DataFolderSp
             return null;
         }
 
-        if (free >= minFreeBytes)
+        if (free >= minFreeBytes && free >= WalRoomBytes)
         {
-            _refusal = null; // the headroom is at least the free bytes
+            _refusal = null; // the headroom and the WALs' room are at least the free bytes
             return null;
         }
 
@@ -71,16 +77,17 @@ internal sealed class DiskReserve(long minFreeBytes, long walBytes, DataFolderSp
 
     /// <summary>
     /// Takes a measure: asks for retention when the headroom (<paramref name="free"/> + <paramref name="reusable"/>) is
-    /// under the reserve (at most once every <see cref="AskEvery"/>; not when retention itself measures,
-    /// <paramref name="askRetention"/> false), refuses writes under half of it, and lets them go again once it is over
-    /// the whole reserve (and tells retention that room is back: <see cref="RetentionTrigger.RoomBack"/>). Returns why
-    /// writes are refused, or null.
+    /// under the reserve or the WALs' room (<see cref="WalRoom"/>) under <see cref="WalRoomBytes"/> (at most once every
+    /// <see cref="AskEvery"/>; not when retention itself measures, <paramref name="askRetention"/> false), refuses writes
+    /// under half of the reserve or the WALs' room, and lets them go again once both are met (and tells retention that
+    /// room is back: <see cref="RetentionTrigger.RoomBack"/>). Returns why writes are refused, or null.
     /// </summary>
     public string? Evaluate(long free, long reusable, bool askRetention = true)
     {
         Volatile.Write(ref _reusable, reusable);
         var headroom = free + reusable;
-        if (headroom >= minFreeBytes)
+        var walRoom = WalRoom(free);
+        if (headroom >= minFreeBytes && walRoom >= WalRoomBytes)
         {
             _refusal = null;
             trigger.RoomBack();
@@ -92,15 +99,40 @@ internal sealed class DiskReserve(long minFreeBytes, long walBytes, DataFolderSp
             AskRetention();
         }
 
-        if (_refusal is null && headroom >= minFreeBytes / 2)
+        if (_refusal is null && headroom >= minFreeBytes / 2 && walRoom >= WalRoomBytes)
         {
             return null;
         }
 
-        _refusal = string.Create(
-            CultureInfo.InvariantCulture,
-            $"disk nearly full: {free} bytes free for the data folder and {reusable} reusable in the store's files, under half of Collector:Retention:MinFreeBytes ({minFreeBytes}), kept for retention's deletes; retention removes the oldest events while there are any");
+        _refusal = walRoom < WalRoomBytes
+            ? string.Create(
+                CultureInfo.InvariantCulture,
+                $"disk nearly full: {free} bytes free for the data folder and {walRoom - free} in the write-ahead logs' files, under the {WalRoomBytes} both may take between checkpoints (a quarter of Collector:Retention:MinFreeBytes, {minFreeBytes}, each); the {reusable} bytes reusable in the store's files do not help: every write goes to a write-ahead log first")
+            : string.Create(
+                CultureInfo.InvariantCulture,
+                $"disk nearly full: {free} bytes free for the data folder and {reusable} reusable in the store's files, under half of Collector:Retention:MinFreeBytes ({minFreeBytes}), kept for retention's deletes; retention removes the oldest events while there are any");
         return _refusal;
+    }
+
+    /// <summary>
+    /// The filesystem's room for the two WALs: its <paramref name="free"/> bytes and what their files hold already, each
+    /// up to <see cref="WalBytes"/> (after a checkpoint a WAL starts over in its own file, cut back to that size). A WAL
+    /// cut to nothing (retention's checkpoints) gives its bytes to the filesystem: the room stays the same.
+    /// </summary>
+    public long WalRoom(long free) =>
+        free + Math.Min(WalFileBytes(SqliteEventStore.FileName), walBytes) + Math.Min(WalFileBytes(SqliteFtsIndexer.FileName), walBytes);
+
+    private long WalFileBytes(string file)
+    {
+        var wal = new FileInfo(Path.Combine(folder, file + "-wal"));
+        try
+        {
+            return wal.Exists ? wal.Length : 0;
+        }
+        catch (FileNotFoundException)
+        {
+            return 0; // gone since (a checkpoint of the last connection)
+        }
     }
 
     private void AskRetention()

@@ -115,7 +115,7 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
     /// <summary>
     /// Removes the oldest events until the filesystem's free bytes and the pages free inside both files (reused by later
     /// writes) are at least the reserve (<see cref="DiskReserve"/>), or nothing is left; returns how many, and the room
-    /// last measured when nothing was left. Room is measured before each chunk (each measure checkpoints first: a WAL
+    /// last measured when nothing was left, or when the filesystem has too little room for the WALs (no delete helps). Room is measured before each chunk (each measure checkpoints first: a WAL
     /// cut back gives its bytes back to the filesystem), and each chunk is sized to what is missing at the bytes per
     /// event the chunks so far freed (the first, <see cref="ProbeEvents"/>, to learn it), at most <see cref="ChunkEvents"/>.
     /// </summary>
@@ -142,7 +142,9 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
             var headroom = free + reusable;
             if (headroom >= reserve.MinFreeBytes)
             {
-                return (removed, null);
+                // Met, but for the WALs' room maybe: no delete makes the filesystem room (the files do not shrink).
+                var walRoom = reserve.WalRoom(free);
+                return (removed, walRoom >= reserve.WalRoomBytes ? null : new ReserveShortfall(free, reusable, reserve.MinFreeBytes, walRoom - free, reserve.WalRoomBytes));
             }
 
             firstHeadroom ??= headroom;
@@ -151,7 +153,7 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
             if (chunk == 0)
             {
                 // Nothing left: ingest stays refused under half the reserve (DiskReserve), and the service holds off.
-                return (removed, new ReserveShortfall(free, reusable, reserve.MinFreeBytes));
+                return (removed, new ReserveShortfall(free, reusable, reserve.MinFreeBytes, reserve.WalRoom(free) - free, reserve.WalRoomBytes));
             }
 
             removed += chunk;
