@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using ThreadedLogging.Collector.Query;
 using ThreadedLogging.Collector.Storage;
 using ThreadedLogging.Collector.Storage.Sqlite;
@@ -64,6 +65,41 @@ public sealed class FullTextFailureTests : IDisposable
         Assert.Single(log.Lines, l => l.Id == FailedId && l.HasException); // the stack trace once, not per attempt
         Assert.DoesNotContain(log.Lines, l => l.Id != FailedId && l.HasException);
         Assert.Contains("2 events caught up", Assert.Single(log.Lines, l => l.Id == ResumedId).Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A search during the indexer's wait before it tries a failed write again cuts the wait short, as its doc says: it
+    /// completed a new hurry nobody awaited (the wait awaited the one it replaced), so the retry waited its delay. The
+    /// store's clock is a fake that never moves: the delay (1 s) never ends by itself.
+    /// </summary>
+    [Fact]
+    public async Task Search_DuringTheWaitBeforeARetry_TheRetryRunsAtOnce()
+    {
+        var log = new StoreLog();
+        var failing = 0;
+        await using var store = new SqliteEventStore(_data.Path, new FakeTimeProvider(DateTimeOffset.UtcNow), log)
+        {
+            BeforeFullTextWrite = _ =>
+            {
+                if (Volatile.Read(ref failing) == 1)
+                {
+                    throw new SqliteException("injected: database or disk is full", SQLitePCL.raw.SQLITE_FULL);
+                }
+            },
+        };
+        await store.InitializeAsync(CancellationToken.None);
+        Volatile.Write(ref failing, 1);
+        await store.AppendAsync(Batch("delta", count: 2, first: 0), CancellationToken.None);
+        await log.Logged(FailedId).WaitAsync(TimeSpan.FromMinutes(1));
+        Volatile.Write(ref failing, 0);
+
+        var behind = await SearchAsync(store, "delta"); // answers at once (the index fails) and hurries the retry
+        await log.Logged(ResumedId).WaitAsync(TimeSpan.FromMinutes(1)); // a bound, not a timing assertion: before, never
+        var after = await SearchAsync(store, "delta");
+
+        Assert.True(behind.IndexBehind);
+        Assert.False(after.IndexBehind);
+        Assert.Equal(2, after.Events.Count);
     }
 
     [Fact]

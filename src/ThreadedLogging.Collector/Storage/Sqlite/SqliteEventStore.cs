@@ -344,6 +344,7 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
                 fts = new SqliteFtsIndexer(FullTextPath, DatabasePath, _logger, FullTextBusyTimeoutSeconds, FullTextStopTimeout, FullTextLingerTime, WalBytes)
                 {
                     BeforeWrite = BeforeFullTextWrite,
+                    Time = _time,
                 };
                 return (fts, RepairOrDefer(connection, fts));
             }

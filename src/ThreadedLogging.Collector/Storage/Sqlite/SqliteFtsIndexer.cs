@@ -247,6 +247,9 @@ internal sealed class SqliteFtsIndexer : IDisposable
     /// <summary>Runs on the index's connection before each write, on the writing thread (tests: <c>PRAGMA max_page_count</c>, a real SQLITE_FULL).</summary>
     internal Action<SqliteConnection>? BeforeWrite { get; set; }
 
+    /// <summary>Gets the clock of the waits between attempts and of the failures' times (the store's).</summary>
+    internal TimeProvider Time { get; init; } = TimeProvider.System;
+
     public void Start() => _loop = Task.Run(LoopAsync);
 
     /// <summary>Queues a committed group for indexing; blocks the events' writer when the indexer is far behind.</summary>
@@ -328,9 +331,9 @@ internal sealed class SqliteFtsIndexer : IDisposable
     {
         _repair = repair;
         _repairEvents = events;
-        _repairFailedAt = TimeProvider.System.GetTimestamp();
+        _repairFailedAt = Time.GetTimestamp();
         Interlocked.Add(ref _queuedEvents, events);
-        Volatile.Write(ref _failingSinceTicks, TimeProvider.System.GetUtcNow().UtcTicks);
+        Volatile.Write(ref _failingSinceTicks, Time.GetUtcNow().UtcTicks);
         _failing = true;
     }
 
@@ -380,22 +383,24 @@ internal sealed class SqliteFtsIndexer : IDisposable
             }
             catch (SqliteException e)
             {
+                // Before the failure is said: a search from now on cuts the wait short, one before it does not (spent on this attempt).
+                var hurry = FreshHurry();
                 // Nothing was committed; the main file's fts_queue still names these events. Retry
                 // (the events' writer waits once 64 groups are queued) rather than lose them. Said once with
                 // the stack trace, then at attempts 2, 4, 8, ... (a full disk wrote 17 traces), and when it ends.
                 if (attempt == 1)
                 {
-                    failedAt = TimeProvider.System.GetTimestamp();
-                    Volatile.Write(ref _failingSinceTicks, TimeProvider.System.GetUtcNow().UtcTicks);
+                    failedAt = Time.GetTimestamp();
+                    Volatile.Write(ref _failingSinceTicks, Time.GetUtcNow().UtcTicks);
                     _failing = true;
                     CollectorLog.FullTextIndexFailed(_logger, e, attempt);
                 }
                 else if ((attempt & (attempt - 1)) == 0)
                 {
-                    CollectorLog.FullTextIndexStillFailing(_logger, attempt, (long)TimeProvider.System.GetElapsedTime(failedAt).TotalSeconds, e.Message);
+                    CollectorLog.FullTextIndexStillFailing(_logger, attempt, (long)Time.GetElapsedTime(failedAt).TotalSeconds, e.Message);
                 }
 
-                if (!await RetryDelayAsync(attempt).ConfigureAwait(false))
+                if (!await RetryDelayAsync(attempt, hurry).ConfigureAwait(false))
                 {
                     return false;
                 }
@@ -407,18 +412,29 @@ internal sealed class SqliteFtsIndexer : IDisposable
         {
             _failing = false;
             Volatile.Write(ref _failingSinceTicks, 0);
-            CollectorLog.FullTextIndexResumed(_logger, (long)TimeProvider.System.GetElapsedTime(failedAt).TotalSeconds, events);
+            CollectorLog.FullTextIndexResumed(_logger, (long)Time.GetElapsedTime(failedAt).TotalSeconds, events);
         }
 
         return true;
     }
 
-    /// <summary>Waits before attempt <paramref name="attempt"/> + 1, cut short by a search (<see cref="Hurry"/>); false when stopping.</summary>
-    private async Task<bool> RetryDelayAsync(int attempt)
+    /// <summary>A new hurry in place of the last one (<see cref="Hurry"/> completes it); returns its task.</summary>
+    private Task FreshHurry()
     {
-        var hurry = Interlocked.Exchange(ref _hurry, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        var hurry = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _hurry, hurry);
+        return hurry.Task;
+    }
+
+    /// <summary>
+    /// Waits before attempt <paramref name="attempt"/> + 1, cut short by <paramref name="hurry"/> (a search since the
+    /// attempt failed, <see cref="Hurry"/>); false when stopping. It awaited the hurry it replaced: a search during the
+    /// wait completed the new one, which nobody awaited, and cut short the next wait instead of this one.
+    /// </summary>
+    private async Task<bool> RetryDelayAsync(int attempt, Task hurry)
+    {
         using var delay = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-        var wait = Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, MaxRetryDelay.TotalSeconds)), TimeProvider.System, delay.Token);
+        var wait = Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, MaxRetryDelay.TotalSeconds)), Time, delay.Token);
         await Task.WhenAny(wait, hurry).ConfigureAwait(false);
         await delay.CancelAsync().ConfigureAwait(false);
         return !_stop.IsCancellationRequested;
