@@ -451,8 +451,12 @@ internal sealed class SpoolStage
         {
             // A spooled batch's retry: the ticker of its send moves the queue (one waiter on the timer's wake), and ends
             // the shutdown when it begins during this wait (MoveQueueWhileSendingAsync). Said before the check below,
-            // with a full fence: a shutdown that begins between the two is then seen by one of them.
-            if (_active)
+            // with a full fence: a shutdown that begins between the two is then seen by one of them. So while the spool is
+            // down (a dead process's record, or its own held since the failure, sent from disk): with nothing the app
+            // logged in memory, what the retry would send stays on disk for the next start. Before, only while the spool
+            // worked: a handler whose own spool could not be made, sending only adopted spools, waited out the whole budget.
+            var fromDisk = _ticking;
+            if (fromDisk)
             {
                 _retryWaiting = true;
                 Interlocked.MemoryBarrier();
@@ -460,7 +464,7 @@ internal sealed class SpoolStage
 
             try
             {
-                if (_active && EndShutdownOnDisk())
+                if (fromDisk && EndShutdownOnDisk())
                 {
                     token.ThrowIfCancellationRequested();
                 }
@@ -485,8 +489,9 @@ internal sealed class SpoolStage
     }
 
     /// <summary>
-    /// Whether the shutdown ended because every event is on disk. Only while the spool works and carries nothing: what it
-    /// refused is carried in memory (<see cref="_carried"/>) and deserves the whole budget. Asked under <see cref="_gate"/>,
+    /// Whether the shutdown ended because every event is on disk. Only while the spool works, or is down and sends what it
+    /// holds (<see cref="_down"/>: the app's events are then in memory, and the worker's check says so), and carries
+    /// nothing: what it refused is carried in memory (<see cref="_carried"/>) and deserves the whole budget. Asked under <see cref="_gate"/>,
     /// which a move of the queue to disk on the ticker holds from taking events off the queue to the fsync of what it wrote
     /// (the books count them spooled once written): so the check never passes between that write and its fsync, when an
     /// exit it answers could end the process with the batch not yet durable. The worker's cancellation runs outside the
@@ -496,7 +501,7 @@ internal sealed class SpoolStage
     {
         using (_gate.EnterScope())
         {
-            if (!_active || _carried.Count > 0 || !_allOnDiskAtShutdown())
+            if ((!_active && !_down) || _carried.Count > 0 || !_allOnDiskAtShutdown())
             {
                 return false;
             }
