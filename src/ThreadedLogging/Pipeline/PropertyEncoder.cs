@@ -47,6 +47,14 @@ internal static class PropertyEncoder<TState>
 
         try
         {
+            // MEL's FormattedLogValues: read from its fields, when this MEL has the ones read (else the indexer, below).
+            if (typeof(TState).FullName == "Microsoft.Extensions.Logging.FormattedLogValues"
+                && typeof(TState).Assembly == typeof(Microsoft.Extensions.Logging.ILogger).Assembly
+                && typeof(FormattedValuesEncoder<>).MakeGenericType(typeof(TState)).GetMethod(nameof(FormattedValuesEncoder<List<KeyValuePair<string, object?>>>.TryCreate))!.Invoke(null, [null]) is { } fields)
+            {
+                return fields.GetType().GetMethod(nameof(FormattedValuesEncoder<List<KeyValuePair<string, object?>>>.Write))!.CreateDelegate<PropertyEncoderDelegate<TState>>(fields);
+            }
+
             // Bound to an instance: a delegate of a static method is called through a shuffle thunk (seen in a perf profile).
             var lists = typeof(ListEncoder<>).MakeGenericType(typeof(TState));
             var method = lists.GetMethod(nameof(ListEncoder<List<KeyValuePair<string, object?>>>.Write))!;

@@ -279,6 +279,32 @@ internal sealed unsafe class RecordWriter
         return template;
     }
 
+    /// <summary>
+    /// Writes the properties of MEL's <c>FormattedLogValues</c> read from its fields (<see cref="FormattedValuesEncoder{TList}"/>):
+    /// the pairs its indexer gives, <paramref name="names"/> with <paramref name="values"/> in order, then <c>{OriginalFormat}</c>
+    /// (returned as the template). No names (a template without holes or a call without arguments): the template alone.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    internal string? WriteFormattedValues(List<string>? names, object?[]? values, string? template)
+    {
+        var countAt = _position;
+        WriteUInt16(0);
+        var written = 0;
+        if (names is not null)
+        {
+            var count = names.Count;
+            for (var i = 0; i < count && !_failed; i++)
+            {
+                WriteName(names[i]);
+                WriteValue(values![i]); // as the indexer: a template with more holes than values throws IndexOutOfRangeException
+                written++;
+            }
+        }
+
+        EndProperties(countAt, written);
+        return template;
+    }
+
     /// <summary>Writes the pairs of a state that is not a list (a dictionary), as <see cref="WriteProperties{TList}(in TList)"/> does.</summary>
     private string? WriteProperties(IEnumerable<KeyValuePair<string, object?>> pairs)
     {
