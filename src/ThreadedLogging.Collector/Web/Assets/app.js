@@ -8,6 +8,7 @@ import { showTimeline, wireTimeline, leaveTimeline } from "./timeline.js";
 import { showDetail, wireDetail, leaveDetail } from "./detail.js";
 import { setPermissions, showLevels, wireLevels, forgetLevels } from "./levels.js";
 import { showAlerts, wireAlerts, leaveAlerts } from "./alerts.js";
+import { wireTop } from "./top.js";
 
 let signInRequired = false;
 
@@ -89,7 +90,7 @@ function forgetShown() {
   forgetLevels();
   for (const id of ["rules-table", "audit-table", "alerts-table", "alerts-audit-table"]) clear($(id).tBodies[0]);
   // The timeline's own rows went with leaveTimeline; what it counted beside them (hidden there) goes too.
-  for (const id of ["top-values", "histogram-bars", "histogram-axis", "property-chips"]) clear($(id));
+  for (const id of ["top-line", "histogram-bars", "histogram-axis", "property-chips"]) clear($(id));
   for (const id of ["histogram-caption", "events-empty", "range-error"]) text($(id), "");
   // And what was typed or chosen in the boxes: the searches (every user's, the users list's, the timeline's) and the
   // range, which stayed in them after "Sign out" on a shared machine.
@@ -166,6 +167,7 @@ function keyboard(event) {
 function wire() {
   wireUsers();
   wireTimeline();
+  wireTop();
   wireDetail();
   wireLevels();
   wireAlerts();

@@ -4,7 +4,7 @@
 // machine narrows the list to its events ("the most common errors", then one of them; "this version's spike"); a user
 // opens that user's timeline with the same levels, search, kind, app, machine, instance, path, property conditions and
 // range: "which users hit this error" is one click away.
-import { $, el, clear, counted, number, excerpt, shortVersion } from "./dom.js";
+import { $, el, clear, text, counted, number, excerpt, shortVersion } from "./dom.js";
 import { change, timelineOf, acrossUsers, sourcePatch, versionFilter, MaxTemplate, SOURCE_FILTERS, NONE_FILTERS } from "./state.js";
 
 export const Shown = 5;
@@ -22,29 +22,105 @@ export function topFields(state) {
 
 /** Shows each field's top values (GET /api/events/top's bodies, in the order of topFields, as the summary carries them), or hides the panel when there are none. */
 export function drawTop(bodies, state) {
-  const panel = clear($("top-values"));
+  const line = clear($("top-line"));
   const fields = topFields(state);
-  bodies.forEach((body, i) => { if (body.values.length) panel.append(group(fields[i], body, state)); });
-  panel.hidden = panel.childElementCount === 0;
+  bodies.forEach((body, i) => { if (body.values.length) line.append(group(fields[i], body, state)); });
+  $("top-values").hidden = line.childElementCount === 0;
+  fit();
 }
 
-/** A failure says why in the panel: the list itself does not depend on it. */
+/** A failure says why in the panel (one line, the whole text in its title): the list itself does not depend on it. */
 export function topFailed(err) {
-  const panel = $("top-values");
-  clear(panel).append(el("span", { className: "status error" }, "Top values could not be counted: " + err.message));
-  panel.hidden = false;
+  const why = "Top values could not be counted: " + err.message;
+  clear($("top-line")).append(el("span", { className: "status error", title: why }, why));
+  $("top-values").hidden = false;
+  fit();
 }
 
 /** The room of the top values of a list just shown, until they are counted (as countingHistogram): a line saying so. */
 export function countingTop() {
   const panel = $("top-values");
   if (!panel.hidden) return;
-  clear(panel).append(el("span", { className: "status" }, "Counting the top values…"));
+  clear($("top-line")).append(el("span", { className: "status" }, "Counting the top values…"));
   panel.hidden = false;
+  fit();
 }
 
 export function hideTop() {
   $("top-values").hidden = true;
+  expanded = false; // the next list's values start on their one line
+}
+
+/**
+ * The strip is one line high from its "Counting…" on (app.css), whatever comes: values that wrapped to a second or
+ * third line pushed the list down under the pointer once they came, on a page's first list. What does not fit on the
+ * line is hidden behind "+N more" (a button: Tab, Enter; aria-expanded), which shows every value until the list is left.
+ * Hidden, never just clipped: a value cut off by the line would still take Tab and a click.
+ */
+let expanded = false;
+// The strip's width as fitted: a window made wider or narrower fits the line again (wireTop's observer).
+let fittedWidth = -1;
+
+function fit() {
+  const panel = $("top-values");
+  const line = $("top-line");
+  const more = $("top-more");
+  fittedWidth = panel.hidden ? -1 : panel.clientWidth;
+  panel.classList.remove("expanded");
+  const groups = [...line.querySelectorAll(".top-group")];
+  for (const node of line.querySelectorAll(".top-group, .top-group > *")) node.hidden = false;
+  more.hidden = true;
+  if (panel.hidden || fits(line)) return;
+  more.hidden = false;
+  // Each field keeps its first values longest: the fifth of every field goes first (the last field's first), then the
+  // fourth, …; a field's "and N more" before its values, its name with its last value.
+  const ranked = groups.flatMap((g) => [...g.children].filter((c) => c.matches(".value")).map((v, rank) => ({ g, v, rank: rank + 1 })));
+  const order = [
+    ...groups.flatMap((g) => [...g.children].filter((c) => !c.matches(".value, .top-label")).map((v) => ({ g, v, rank: 99 }))),
+    ...ranked,
+  ].sort((a, b) => b.rank - a.rank || groups.indexOf(b.g) - groups.indexOf(a.g));
+  let hidden = 0;
+  for (const { g, v } of order) {
+    if (fits(line)) break;
+    v.hidden = true;
+    if (v.matches(".value")) hidden++;
+    if (![...g.children].some((c) => c.matches(".value") && !c.hidden)) g.hidden = true;
+  }
+  more.dataset.hidden = String(hidden);
+  showExpanded();
+}
+
+/** Every shown value of the line inside its box: none wrapped below it or cut at its end. */
+function fits(line) {
+  const box = line.getBoundingClientRect();
+  return [...line.querySelectorAll(".top-group:not([hidden]) > :not([hidden]), .top-line > .status")].every((node) => {
+    const r = node.getBoundingClientRect();
+    return r.bottom <= box.bottom + 0.5 && r.right <= box.right + 0.5;
+  });
+}
+
+/** The toggle's state drawn: "+N more" (collapsed) or every value and "Fewer" (expanded). */
+function showExpanded() {
+  const more = $("top-more");
+  const panel = $("top-values");
+  panel.classList.toggle("expanded", expanded);
+  if (expanded) for (const node of $("top-line").querySelectorAll("[hidden]")) node.hidden = false;
+  more.setAttribute("aria-expanded", String(expanded));
+  text(more, expanded ? "Fewer" : `+${more.dataset.hidden} more`);
+  more.title = expanded ? "Show the top values on one line" : "Show every top value counted";
+}
+
+/** The toggle, and the line fitted again when the window's width changes. */
+export function wireTop() {
+  $("top-more").addEventListener("click", () => {
+    expanded = !expanded;
+    if (expanded) showExpanded();
+    else fit();
+  });
+  new ResizeObserver(() => {
+    const panel = $("top-values");
+    if (!panel.hidden && panel.clientWidth !== fittedWidth) fit();
+  }).observe($("top-values"));
 }
 
 function group(f, body, state) {
