@@ -437,7 +437,9 @@ function sameWords(fields) {
  * row itself would be hidden. The row's scrollIntoView scrolled the whole detail down to it, the exception out of view.
  */
 function keepInView(slot, box, row) {
-  if (row) box.scrollTop = row.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop - (box.clientHeight - row.offsetHeight) / 2;
+  // A row taller than the box (a phone's narrow message column, a long exception line) starts at the box's top: centred,
+  // its time, level and first words were above it, scrolled away.
+  if (row) box.scrollTop = row.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop - Math.max(0, (box.clientHeight - row.offsetHeight) / 2);
   const panel = $("detail");
   const offset = (node) => node.getBoundingClientRect().top - panel.getBoundingClientRect().top + panel.scrollTop;
   const bar = panel.querySelector(".detail-bar")?.offsetHeight ?? 0;

@@ -82,6 +82,47 @@ public sealed class ContextInViewConsoleTests(ChromiumFixture chromium) : IClass
     }
 
     /// <summary>
+    /// On a phone (390 px) the message column of the context is narrow, and the marked row of an error whose exception says
+    /// a long file path ran taller than the context's box: centred in it, its top (its time, its level, the start of its
+    /// message) was above the box, scrolled away. Its row now starts inside the box, its exception's line cut to three.
+    /// </summary>
+    [Fact]
+    public async Task Context_OnAPhone_ALongExceptionsMarkedRowStartsInsideTheBox()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var start = DateTimeOffset.UtcNow.AddHours(-1);
+        const string FilePath = @"C:\Users\bob\AppData\Local\Temp\INV-20931.pdf";
+        var events = Enumerable.Range(1, 41).Select(i => i == 21
+            ? (object)new
+            {
+                timestamp = start.AddSeconds(i),
+                level = "Error",
+                message = "Invoice export failed for INV-20931",
+                sequence = i,
+                exception = new { type = "System.IO.IOException", message = $"The process cannot access the file '{FilePath}' because it is being used by another process.", stackTrace = "   at Shop.Invoices.PdfWriter.Write(Stream s)" },
+            }
+            : new { timestamp = start.AddSeconds(i), level = "Information", message = $"Step {i} of the export", sequence = i });
+        await Http.PostStoredAsync(collector.Client, "log/bob", Http.Envelope(null, [.. events]));
+        var (context, page, dialogs) = await chromium.NewPageAsync(width: 390, height: 844);
+        await using var _ = context;
+
+        await page.GotoAsync(collector.BaseAddress + "?user=bob");
+        await page.Locator("#events-table tbody tr", new() { HasText = "Invoice export failed" }).ClickAsync();
+        await page.Locator("#detail-context").ClickAsync();
+
+        var selected = page.Locator("#detail .context-list tr.selected");
+        await Expect(page.Locator("#detail .context-list tr")).ToHaveCountAsync(41);
+        await Expect(selected.Locator("td.msg")).ToContainTextAsync("Invoice export failed");
+        await ChromiumFixture.ScreenshotAsync(page, "97-context-phone-long-exception");
+        // Before: its top 14 px above the box (the row taller than the box, centred in it).
+        var above = await selected.EvaluateAsync<double>(
+            "row => { const box = row.closest('.context-scroll'); return box.getBoundingClientRect().top + box.clientTop - row.getBoundingClientRect().top; }");
+        Assert.True(above <= 0, $"the marked row's top {above} px above the context's box");
+        await Expect(selected.Locator("td.time a, td.time").First).ToBeInViewportAsync();
+        Assert.Empty(dialogs);
+    }
+
+    /// <summary>
     /// The context's heading names the process instance as it is stored: the detail's headings are set in capitals
     /// (app.css), which made "6e1a82c379fe458d" read, and copy, as "6E1A82C379FE458D", an id the exact <c>instance=</c>
     /// filter finds nothing of.
