@@ -6,7 +6,8 @@ namespace ThreadedLogging.Collector.Levels;
 /// The live rules in memory, so that answering an ingest request with its effective level costs no query: reloaded
 /// at most every <see cref="RefreshInterval"/> (what another collector on the same database changed shows within it),
 /// and at once after this collector changed a rule. A store that fails keeps the last rules read, is asked again after
-/// <see cref="RefreshInterval"/> (one log line each time, not one per request), and while no rules could be read since
+/// <see cref="RefreshInterval"/> (said once when the reads start failing and once when one succeeds again, with how many
+/// failed: a line at each failed read was repeated every 5 s on a full disk), and while no rules could be read since
 /// the start (<see cref="Unreadable"/>) there are none to give: no level is sent rather than "no rules", which a client
 /// would take as the end of the rules it has.
 /// </summary>
@@ -20,6 +21,8 @@ internal sealed class LevelRuleCache(ILevelRuleStore store, IStoreAvailability a
 
     private readonly SemaphoreSlim _loading = new(1, 1);
     private volatile Snapshot _snapshot = new(null, DateTimeOffset.MinValue, null);
+    private long _failedReads; // since the last read that succeeded; under _loading
+    private DateTimeOffset _failingSince;
 
     /// <summary>Gets why the rules could not be read, while none could since the start; null once they were.</summary>
     public string? Unreadable => _snapshot is { Rules: null, Failure: { } failure } ? failure : null;
@@ -50,11 +53,22 @@ internal sealed class LevelRuleCache(ILevelRuleStore store, IStoreAvailability a
             {
                 var rules = await store.ListLiveAsync(now, cancellationToken);
                 _snapshot = new Snapshot(rules, now, null);
+                if (_failedReads > 0)
+                {
+                    Diagnostics.CollectorLog.LevelRulesReadAgain(logger, (long)(now - _failingSince).TotalSeconds, _failedReads);
+                    _failedReads = 0;
+                }
+
                 return rules;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                Diagnostics.CollectorLog.LevelRulesUnavailable(logger, e.Message);
+                if (_failedReads++ == 0)
+                {
+                    _failingSince = now;
+                    Diagnostics.CollectorLog.LevelRulesUnavailable(logger, e.Message);
+                }
+
                 _snapshot = snapshot with { Loaded = now, Failure = availability.Unavailable(e) ?? "the collector's log says why (id 300)" };
                 return snapshot.Rules;
             }

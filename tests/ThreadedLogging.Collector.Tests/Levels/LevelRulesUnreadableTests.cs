@@ -3,9 +3,13 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using ThreadedLogging.Collector.Levels;
 using ThreadedLogging.Collector.Storage;
 using ThreadedLogging.Collector.Storage.Sqlite;
 using ThreadedLogging.Collector.Tests.Support;
+using ThreadedLogging.Testing;
 
 namespace ThreadedLogging.Collector.Tests.Levels;
 
@@ -56,6 +60,40 @@ public sealed class LevelRulesUnreadableTests
         Assert.NotNull(created.Headers.RetryAfter);
         Assert.Contains("the data folder's disk is full (SQLite Error 13: 'database or disk is full'.)", Http.Error(await created.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, effective.StatusCode);
+    }
+
+    /// <summary>
+    /// review13: "Level rules could not be read" (300) was logged at each read the collector tried, every 5 s (12 lines in
+    /// 80 s while the disk was full). It is said once when the reads start failing and once when one succeeds again (302),
+    /// with how many failed meanwhile.
+    /// </summary>
+    [Fact]
+    public async Task Get_ReadsFailingThenReadAgain_SaidOnceWhenTheyStartOnceWhenTheyEndWithTheCount()
+    {
+        using var data = new TempDirectory();
+        var file = Path.Combine(data.Path, SqliteLevelRuleStore.FileName);
+        await File.WriteAllTextAsync(file, new string('x', 4096)); // a real fault: levels.db is no SQLite file
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var log = new CollectingLoggerProvider(LogLevel.Information);
+        using var loggers = new LoggerFactory([log]);
+        var cache = new LevelRuleCache(new SqliteLevelRuleStore(data.Path), new OpenFileAvailability(), clock, loggers.CreateLogger<LevelRuleCache>());
+
+        for (var read = 0; read < 12; read++)
+        {
+            Assert.Null(await cache.GetAsync(CancellationToken.None)); // none read since the start
+            clock.Advance(LevelRuleCache.RefreshInterval);
+        }
+
+        await File.WriteAllBytesAsync(file, []); // emptied in place (the file a pooled connection has open): a new database
+        var rules = await cache.GetAsync(CancellationToken.None);
+        clock.Advance(LevelRuleCache.RefreshInterval);
+        await cache.GetAsync(CancellationToken.None);
+
+        Assert.Equal([], rules);
+        Assert.Collection(
+            log.Entries,
+            e => Assert.Equal((LogLevel.Warning, "Level rules could not be read; the last known rules stay in force, and a read is tried again every 5 s (said once, then when they are read again, id 302): SQLite Error 26: 'file is not a database'."), (e.Level, e.Message)),
+            e => Assert.Equal((LogLevel.Information, "Level rules read again after 60 s; 12 reads failed meanwhile"), (e.Level, e.Message))); // before: 12 Warnings, nothing when they were read again
     }
 
     private sealed class FullDiskLevelRuleStore(ILevelRuleStore store) : ILevelRuleStore
