@@ -99,6 +99,9 @@ internal sealed partial class DurableSpool : IDisposable
     /// <summary>Gets this instance's spool directory.</summary>
     public string DirectoryPath => _directory;
 
+    /// <summary>Gets the spool's root directory (<see cref="ThreadedHandlerOptions.BufferDirectory"/>), where every process's spool is.</summary>
+    public string RootPath => _root;
+
     /// <summary>Gets the segments, adopted ones first, oldest first (tests).</summary>
     internal IReadOnlyList<SpoolSegment> Segments => _segments;
 

@@ -594,10 +594,13 @@ internal sealed class SpoolStage
     {
         KeepDropNotice(); // a notice still held (a cap was dropping) stays for the next start; one sent from memory does not
 
+        // Where they are: the handler's own directory, or, when that was never made (a full disk at the start), the spools
+        // earlier runs left, under the BufferDirectory. Before, the own directory was named, which did not exist.
         var left = _spool.PendingEvents;
         if (left > 0)
         {
-            _selfLog.Write($"{Counted.Events(left)} {Counted.Agree(left, "remains", "remain")} in the spool at {_spool.DirectoryPath}; the next start of the app sends {Counted.Agree(left, "it", "them")}.");
+            var where = _spool.OwnOpen ? _spool.DirectoryPath : $"{_spool.RootPath} (in the spools earlier runs left there: this run's own could not be made)";
+            _selfLog.Write($"{Counted.Events(left)} {Counted.Agree(left, "remains", "remain")} in the spool at {where}; the next start of the app sends {Counted.Agree(left, "it", "them")}.");
         }
 
         _spool.Dispose();

@@ -40,6 +40,11 @@ public sealed class SpoolAdoptedOnlyDisposeTests
         await next.DisposeAsync(); // before: waited out the 10 min budget
         Assert.Equal((0L, 0L), (next.Statistics.Sent, next.Statistics.Dropped));
         Assert.DoesNotContain(selfLog, line => line.Contains("not delivered before the shutdown deadline", StringComparison.Ordinal));
+
+        // Where they remain: in the spools under the BufferDirectory, not the handler's own folder, never made (before: named).
+        var remain = Assert.Single(selfLog, line => line.Contains("remain in the spool at", StringComparison.Ordinal));
+        Assert.Contains($" {SpooledQuit.Events} events remain in the spool at {quit.Directory.Path} (in the spools earlier runs left there: this run's own could not be made);", remain, StringComparison.Ordinal);
+        Assert.DoesNotContain(next.Identity.InstanceId, remain, StringComparison.Ordinal);
         await quit.AssertNextStartSendsEachEventOnceAsync();
     }
 }
