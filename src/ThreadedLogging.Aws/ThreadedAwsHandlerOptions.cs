@@ -125,10 +125,10 @@ public sealed class ThreadedAwsHandlerOptions : ThreadedHandlerOptions
         CheckSecret(AccessKey, nameof(AccessKey), spaces: false);
         CheckSecret(SecretAccessKey, nameof(SecretAccessKey), spaces: false);
         CheckSecret(SessionToken, nameof(SessionToken), spaces: false);
-        if (Region is not null && !IsRegionName(Region))
+        if (Region is not null && !AwsRegionName.IsValid(Region))
         {
             // The SDK threw its own words at start ("not a valid hostname component"), or signed for a region that is none.
-            throw new ArgumentException($"Region must be an AWS region name such as eu-west-1: letters, digits and single '-' between them (was '{Shown(Region)}').", nameof(Region));
+            throw new ArgumentException($"Region must be {AwsRegionName.Form} (was '{Shown(Region)}').", nameof(Region));
         }
 
         if (ServiceUrl is not null && !IsHttpUrl(ServiceUrl, out _))
@@ -187,26 +187,4 @@ public sealed class ThreadedAwsHandlerOptions : ThreadedHandlerOptions
 
     private static bool IsHttpUrl(string value, out Uri url) =>
         Uri.TryCreate(value, UriKind.Absolute, out url!) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps) && url.Host.Length > 0;
-
-    /// <summary>
-    /// An AWS region's form (<c>eu-west-1</c>, <c>us-gov-west-1</c>, <c>cn-north-1</c>): letters and digits between single
-    /// hyphens. Upper case is let through: the SDK looks <c>EU-WEST-1</c> up as <c>eu-west-1</c>.
-    /// </summary>
-    private static bool IsRegionName(string region)
-    {
-        if (region.Length is 0 or > 64 || region[0] == '-' || region[^1] == '-' || region.Contains("--", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        foreach (var c in region)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c == '-'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 }

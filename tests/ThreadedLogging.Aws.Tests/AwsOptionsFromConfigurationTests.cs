@@ -27,6 +27,9 @@ public sealed class AwsOptionsFromConfigurationTests(SqsEmulatorFixture sqs) : I
     // The SDK's own words at start ("not a valid hostname component"), naming no option.
     [InlineData("Region", "eu west 1", "'eu west 1'")]
     [InlineData("Region", "eu-west-1\n", "'eu-west-1\\u000a'")]
+    // No number: a region that is none, which the form's check let through.
+    [InlineData("Region", "eu-west", "with the region's number (eu-west-1, not eu-west) (was 'eu-west')")]
+    [InlineData("Region", "us-east", "(was 'us-east')")]
     // The SDK's "Specified argument was out of the range of valid values. (Parameter 'timeout')".
     [InlineData("RequestTimeout", "100.00:00:00", "100.00:00:00")]
     // Ignored without the keys: the standard chain ran instead ("Failed to resolve AWS credentials", retried for ever).

@@ -87,6 +87,16 @@ public sealed class ThreadedAwsHandlerOptionsTests
     }
 
     [Fact]
+    public void Validate_EveryRegionTheSdkKnowsAndNewerOnes_Passes()
+    {
+        string[] newer = ["us-gov-west-1", "cn-north-1", "eu-isoe-west-1", "ap-southeast-5", "EU-WEST-1"];
+        foreach (var region in Amazon.RegionEndpoint.EnumerableAllRegions.Select(r => r.SystemName).Concat(newer))
+        {
+            new ThreadedAwsHandlerOptions { QueueName = "logs", Region = region }.Validate();
+        }
+    }
+
+    [Fact]
     public void Validate_QueueUrlInsteadOfName_Passes()
     {
         new ThreadedAwsHandlerOptions { QueueUrl = "https://sqs.eu-west-1.amazonaws.com/123456789012/logs" }.Validate();

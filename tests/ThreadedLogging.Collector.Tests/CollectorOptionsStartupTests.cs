@@ -61,6 +61,7 @@ public sealed class CollectorOptionsStartupTests
     [InlineData("Collector:Sqs:Queues:0:SessionToken must come with AccessKey and SecretAccessKey", "--Collector:Sqs:Queues:0:Name=logs", "--Collector:Sqs:Queues:0:SessionToken=" + Secret)]
     [InlineData("Collector:Sqs:Queues:0:SecretAccessKey has white space, a control or a non-ASCII character at index 13", "--Collector:Sqs:Queues:0:Name=logs", "--Collector:Sqs:Queues:0:AccessKey=AKIA1", "--Collector:Sqs:Queues:0:SecretAccessKey=" + Secret + "\n")]
     [InlineData("Collector:Sqs:Queues:0:Region must be an AWS region name such as eu-west-1", "--Collector:Sqs:Queues:0:Name=logs", "--Collector:Sqs:Queues:0:Region=eu west 1")]
+    [InlineData("Collector:Sqs:Queues:0:Region must be an AWS region name such as eu-west-1: letters and digits between single '-', with the region's number (eu-west-1, not eu-west) (was 'us-east')", "--Collector:Sqs:Queues:0:Name=logs", "--Collector:Sqs:Queues:0:Region=us-east")]
     // Kestrel threw "Parameter 'port'" at start.
     [InlineData("the listen address 'http://127.0.0.1:70000' (urls, ASPNETCORE_URLS, HTTP_PORTS or Kestrel:Endpoints) has the port 70000", "--urls=http://127.0.0.1:70000")]
     // Kestrel threw "A path base can only be configured using IApplicationBuilder.UsePathBase()" unhandled (134); a ',' list was refused as one address off loopback without keys.

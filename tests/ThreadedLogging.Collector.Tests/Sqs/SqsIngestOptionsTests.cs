@@ -1,3 +1,4 @@
+using Amazon;
 using ThreadedLogging.Collector.Ingest.Sqs;
 
 namespace ThreadedLogging.Collector.Tests.Sqs;
@@ -35,6 +36,31 @@ public sealed class SqsIngestOptionsTests
         var options = new SqsIngestOptions { Queues = [new SqsQueueOptions { Name = "a", AccessKey = "k" }] };
 
         Assert.Contains(options.Validate(), e => e.Contains("SecretAccessKey", StringComparison.Ordinal));
+    }
+
+    /// <summary>A region without its number passed the check (letters, digits and single '-'), as it did the client's.</summary>
+    [Theory]
+    [InlineData("eu-west")]
+    [InlineData("us-east")]
+    [InlineData("euwest1")]
+    public void Validate_RegionWithoutItsNumber_ErrorNamesIt(string region)
+    {
+        var options = new SqsIngestOptions { Queues = [new SqsQueueOptions { Name = "a", Region = region }] };
+
+        Assert.Equal(
+            [$"Collector:Sqs:Queues:0:Region must be an AWS region name such as eu-west-1: letters and digits between single '-', with the region's number (eu-west-1, not eu-west) (was '{region}')."],
+            options.Validate());
+    }
+
+    [Fact]
+    public void Validate_EveryRegionTheSdkKnowsAndNewerOnes_NoErrors()
+    {
+        string[] newer = ["us-gov-west-1", "cn-north-1", "eu-isoe-west-1", "ap-southeast-5", "EU-WEST-1"];
+        var regions = RegionEndpoint.EnumerableAllRegions.Select(r => r.SystemName).Concat(newer).ToList();
+
+        var options = new SqsIngestOptions { Queues = [.. regions.Select(r => new SqsQueueOptions { Name = "a", Region = r })] };
+
+        Assert.Empty(options.Validate());
     }
 
     [Fact]

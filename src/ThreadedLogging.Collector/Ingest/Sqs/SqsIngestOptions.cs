@@ -122,15 +122,9 @@ internal sealed class SqsIngestOptions
             }
         }
 
-        if (queue.Region is { } region && !IsRegionName(region))
+        if (queue.Region is { } region && !AwsRegionName.IsValid(region))
         {
-            errors.Add($"{path}:Region must be an AWS region name such as eu-west-1: letters, digits and single '-' between them (was '{region}').");
+            errors.Add($"{path}:Region must be {AwsRegionName.Form} (was '{region}').");
         }
     }
-
-    private static bool IsRegionName(string region) =>
-        region.Length is > 0 and <= 64 && region[0] != '-' && region[^1] != '-' && !region.Contains("--", StringComparison.Ordinal)
-        && region.AsSpan().IndexOfAnyExcept(RegionChars) < 0;
-
-    private static readonly System.Buffers.SearchValues<char> RegionChars = System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
 }
