@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ThreadedLogging.Collector.Diagnostics;
+using ThreadedLogging.Collector.Ingest;
 using ThreadedLogging.Collector.Query;
 using ThreadedLogging.Collector.Responses;
 using ThreadedLogging.Collector.Security;
@@ -25,7 +26,7 @@ internal static class UserErasureApi
         string? user, HttpContext context, IUserErasure erasure, CollectorOptions options, ApiKeyRing keys, CollectorMetrics metrics,
         ILogger<UserErasureResponse> logger, CancellationToken cancellationToken)
     {
-        var name = user?.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+        var name = user is null ? null : Uri.UnescapeDataString(RawRouteValue.Of(context, user)); // a%252Fb is "a%2Fb", a%2Fb "a/b"
         if (string.IsNullOrEmpty(name))
         {
             return ErrorResults.Create(StatusCodes.Status400BadRequest, "a user name is required: DELETE /api/users/{user}");

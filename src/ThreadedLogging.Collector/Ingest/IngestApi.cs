@@ -12,7 +12,7 @@ internal static class IngestApi
     {
         var group = routes.MapGroup(string.Empty).RequireApiKey(ApiKeyRole.Ingest);
         group.MapMethods("/log/{**path}", [HttpMethods.Get, HttpMethods.Post], (HttpContext context, IngestEndpoint endpoint, IngestDecoders decoders, LevelRuleCache levels, TimeProvider time, string? path) =>
-            IngestAsync(context, endpoint, decoders, levels, time, path ?? string.Empty));
+            IngestAsync(context, endpoint, decoders, levels, time, RawRouteValue.Of(context, path ?? string.Empty)));
         group.MapPost("/api/events", (HttpContext context, IngestEndpoint endpoint, IngestDecoders decoders, LevelRuleCache levels, TimeProvider time) =>
             IngestAsync(context, endpoint, decoders, levels, time, string.Empty));
         return routes;

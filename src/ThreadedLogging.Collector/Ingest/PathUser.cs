@@ -4,13 +4,13 @@ namespace ThreadedLogging.Collector.Ingest;
 internal static class PathUser
 {
     /// <summary>
-    /// The seed puts the user's identity in the URL (<c>/log/{user}</c>): its first segment. The server decodes the
-    /// path except <c>%2F</c> (so that it cannot forge a segment): the segment is cut first, then its <c>%2F</c> decoded
-    /// (issue 11: <c>/log/%3Cb%3Emallory%3C%2Fb%3E</c> is the user <c>&lt;b&gt;mallory&lt;/b&gt;</c>).
+    /// The seed puts the user's identity in the URL (<c>/log/{user}</c>): its first segment, cut first, then decoded
+    /// (issue 11: <c>/log/%3Cb%3Emallory%3C%2Fb%3E</c> is the user <c>&lt;b&gt;mallory&lt;/b&gt;</c>). An ingest path is
+    /// <see cref="RawRouteValue.Of"/>'s: each segment decoded once with its <c>%</c> and <c>/</c> escaped again.
     /// </summary>
     public static string? From(string path)
     {
         var first = path.Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
-        return string.IsNullOrEmpty(first) ? null : first.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+        return string.IsNullOrEmpty(first) ? null : Uri.UnescapeDataString(first);
     }
 }

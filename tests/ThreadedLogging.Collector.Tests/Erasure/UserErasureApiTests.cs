@@ -56,6 +56,21 @@ public sealed class UserErasureApiTests
         Assert.Equal("plain", Assert.Single(await collector.EventsAsync()).GetProperty("message").GetString());
     }
 
+    [Fact]
+    public async Task Delete_NameWithAnEscapedPercent_ErasesThatUserNotTheSlashedOne()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        await Http.PostStoredAsync(collector.Client, "log/a%2Fb", Http.Envelope(null, new { message = "slashed" }));
+        await Http.PostStoredAsync(collector.Client, "log/a%252Fb", Http.Envelope(null, new { message = "percent" }));
+
+        var (status, body) = await Http.SendAsync(collector.Client, HttpMethod.Delete, "api/users/a%252Fb");
+
+        Assert.True(status == HttpStatusCode.OK, body);
+        Assert.Equal(("a%2Fb", 1L), (JsonDocument.Parse(body).RootElement.GetProperty("user").GetString(), JsonDocument.Parse(body).RootElement.GetProperty("erased").GetInt64()));
+        var left = Assert.Single(await collector.EventsAsync());
+        Assert.Equal(("slashed", "a/b"), (left.GetProperty("message").GetString(), left.GetProperty("user").GetString()));
+    }
+
     [Theory]
     [InlineData("api/users/", "a user name is required")]
     [InlineData("api/users/?user=alice", "user")]

@@ -38,6 +38,8 @@ public sealed class PathAndFormatDefectTests
     [InlineData("log/%3Cb%3Emallory%3C%2Fb%3E", "<b>mallory</b>")]
     [InlineData("log/J%C3%BCrgen%20M/app", "Jürgen M")]
     [InlineData("log/alice%2Fx/y", "alice/x")]
+    [InlineData("log/a%252Fb", "a%2Fb")] // review14: decoded twice, the user "a/b"
+    [InlineData("log/100%25/x", "100%")]
     public async Task UserPath_PercentEncoded_UserIsTheDecodedFirstSegment(string url, string user)
     {
         await using var collector = await CollectorFixture.StartAsync();
