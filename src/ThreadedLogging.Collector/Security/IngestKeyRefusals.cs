@@ -5,7 +5,7 @@ namespace ThreadedLogging.Collector.Security;
 /// <summary>
 /// An ingest request refused for a missing or wrong key (401, gRPC UNAUTHENTICATED) is counted as every other ingest
 /// answer (<c>threadedlogging.collector.ingest.requests</c>, outcome <c>rejected</c>, status 401) and logged, at most
-/// one line a minute per remote address with how many were left out (<see cref="LogRateLimiter"/>): a client shipping
+/// one line a minute per remote address (an IPv6 address's /64: <see cref="RemoteAddressKey"/>) with how many were left out (<see cref="LogRateLimiter"/>): a client shipping
 /// with a revoked key was invisible on the server, and a brute-forcer must not fill the log.
 /// </summary>
 internal sealed class IngestKeyRefusals(ApiKeyRing keys, CollectorMetrics metrics, TimeProvider time, ILogger<IngestKeyRefusals> logger)
@@ -42,7 +42,7 @@ internal sealed class IngestKeyRefusals(ApiKeyRing keys, CollectorMetrics metric
     {
         metrics.IngestRefused(format, StatusCodes.Status401Unauthorized);
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        var key = address;
+        var key = RemoteAddressKey.Of(context.Connection.RemoteIpAddress); // an IPv6 /64 as one sender (review14: one host, a line per address)
         if (_lines.TryAcquire(ref key, out var suppressed))
         {
             // Past LogRateLimiter.MaxKeys recent addresses a new one shares OverflowKey's line, whose count is of many (IngestRefusals' rule).

@@ -106,6 +106,33 @@ public sealed class IngestKeyRefusalTests
         Assert.Equal(LogRateLimiter.MaxKeys + 1, (await ScrapeAsync(collector)).Value(Requests, ("format", "json-batch"), ("outcome", "rejected"), ("http_response_status_code", "401")));
     }
 
+    [Fact]
+    public async Task Refused_ManyAddressesOfOneIPv6Network_OneLineAMinute()
+    {
+        // review14: the line was limited per address, and a host holds its /64 whole: one machine wrote a line per address.
+        await using var collector = await CollectorFixture.StartAsync(
+            "--Collector:IngestApiKeys:0=ingest-key", "--Collector:ReadApiKey=read-key", "--Collector:MaxWrongKeysPerMinute=0",
+            "--Collector:TrustedProxies:0=127.0.0.1");
+        var log = CollectingLoggerProvider.AttachTo(collector);
+
+        foreach (var address in new[] { "2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff::3", "2001:db8:1:3::1" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("log/u", UriKind.Relative))
+            {
+                Content = new StringContent(Http.Envelope(null, new { message = "m" }), System.Text.Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add(ApiKeyReader.HeaderName, "wrong");
+            request.Headers.Add("X-Forwarded-For", address);
+            using var response = await collector.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+
+        var lines = Refusals(log);
+        Assert.Equal(2, lines.Count); // 2001:db8:1:2::/64 once, 2001:db8:1:3::/64 once
+        Assert.Contains("Refused ingest from 2001:db8:1:2::1 to /log/u", lines[0], StringComparison.Ordinal);
+        Assert.Contains("Refused ingest from 2001:db8:1:3::1 to /log/u", lines[1], StringComparison.Ordinal);
+    }
+
     private static List<string> Refusals(CollectingLoggerProvider log) =>
         [.. log.Entries.Where(e => e.Level == LogLevel.Warning && e.Message.StartsWith("Refused ingest from", StringComparison.Ordinal)).Select(e => e.Message)];
 
