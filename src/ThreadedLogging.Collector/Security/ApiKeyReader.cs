@@ -4,7 +4,7 @@ using Microsoft.Net.Http.Headers;
 namespace ThreadedLogging.Collector.Security;
 
 /// <summary>
-/// Reads the key a client sent: <c>X-Api-Key</c>, <c>Authorization: Bearer</c>, or the Basic password (Python's
+/// Reads the key a client sent: <c>X-Api-Key</c>, <c>Authorization: Bearer</c>, or the Basic password (or, with none, the Basic user name: <c>curl -u KEY:</c>) (Python's
 /// HTTPHandler <c>credentials</c>); on the Seq-compatible endpoints also Seq's <c>X-Seq-ApiKey</c> and <c>?apiKey=</c>.
 /// </summary>
 internal static class ApiKeyReader
@@ -50,7 +50,13 @@ internal static class ApiKeyReader
 
             var text = Encoding.UTF8.GetString(buffer[..written]);
             var colon = text.IndexOf(':', StringComparison.Ordinal);
-            return colon >= 0 ? text[(colon + 1)..] : null;
+            if (colon < 0)
+            {
+                return null;
+            }
+
+            // The key as the user name with no password (curl -u KEY:, as many APIs take a token) was refused as a wrong guess.
+            return colon + 1 < text.Length ? text[(colon + 1)..] : colon > 0 ? text[..colon] : null;
         }
 
         return null;

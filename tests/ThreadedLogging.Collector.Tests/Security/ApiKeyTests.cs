@@ -23,6 +23,8 @@ public sealed class ApiKeyTests : IAsyncLifetime
     [InlineData("bearer", "ingest-two", HttpStatusCode.OK)]
     [InlineData("basic", "ingest-one", HttpStatusCode.OK)]
     [InlineData("basic", "ingest-on", HttpStatusCode.Unauthorized)]
+    [InlineData("basic-user", "ingest-one", HttpStatusCode.OK)] // curl -u KEY: (review14: refused, and counted a wrong guess)
+    [InlineData("basic-user", "ingest-on", HttpStatusCode.Unauthorized)]
     public async Task Ingest_Key_Enforced(string form, string? key, HttpStatusCode expected)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("log/keyed", UriKind.Relative))
@@ -132,6 +134,9 @@ public sealed class ApiKeyTests : IAsyncLifetime
                 break;
             case "basic":
                 request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("anyone:" + key)));
+                break;
+            case "basic-user":
+                request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(key + ":")));
                 break;
         }
     }
