@@ -19,8 +19,12 @@ internal sealed class CallerThread
     private Activity? _activity;
     private ScopeReader? _readerWithoutScopes;
 
-    private CallerThread()
+    private readonly bool _isNested;
+    private CallerThread? _nested;
+
+    private CallerThread(bool nested = false)
     {
+        _isNested = nested;
         Thread = Thread.CurrentThread;
         ManagedThreadId = Thread.ManagedThreadId;
     }
@@ -38,6 +42,30 @@ internal sealed class CallerThread
     private static CallerThread Create() => t_current = new CallerThread();
 
     public int ManagedThreadId { get; }
+
+    /// <summary>
+    /// Gets or sets whether a log call of this frame is under way (<see cref="EventQueue.Log{TState}"/>). App code runs
+    /// inside a call (a formatter, a scope's or a value's <c>ToString</c>), and when it logs on the same thread that call
+    /// must not reuse this frame's <see cref="Writer"/> and <see cref="Scopes"/>: it overwrote the outer record (an event
+    /// with an empty message, the inner one lost), and a scope whose <c>ToString</c> logs recursed without end.
+    /// </summary>
+    public bool InCall { get; set; }
+
+    /// <summary>
+    /// The frame for a call made while <see cref="InCall"/>: one nested frame of its own (its own writer and scopes), made
+    /// at the first such call; null when this is that nested frame and it is busy too (a third level: the call is dropped
+    /// and counted, which also ends a recursion).
+    /// </summary>
+    public CallerThread? Reentered()
+    {
+        if (_isNested)
+        {
+            return null;
+        }
+
+        var nested = _nested ??= new CallerThread(nested: true);
+        return nested.InCall ? null : nested;
+    }
 
     /// <summary>Encodes this thread's log calls into records (<see cref="RecordQueue"/>).</summary>
     public RecordWriter Writer { get; } = new();

@@ -117,12 +117,31 @@ internal sealed class EventQueue : IDisposable
     public void Log<TState>(string category, LogLevel level, EventId eventId, in TState state, Exception? exception, Func<TState, Exception?, string> formatter, ScopeReader? scopes, DateTimeOffset timestamp)
     {
         var caller = CallerThread.Current;
-        if (!_records.TryEncode(caller, category, level, eventId, in state, exception, formatter, scopes, timestamp) && !ParkAfterWait(caller, level))
+        if (caller.InCall)
         {
-            return;
+            if (caller.Reentered() is not { } nested)
+            {
+                Drops.Add(); // a third level on one thread (app code logging inside a call inside a call): dropped, counted
+                return;
+            }
+
+            caller = nested;
         }
 
-        Commit(caller, level);
+        caller.InCall = true;
+        try
+        {
+            if (!_records.TryEncode(caller, category, level, eventId, in state, exception, formatter, scopes, timestamp) && !ParkAfterWait(caller, level))
+            {
+                return;
+            }
+
+            Commit(caller, level);
+        }
+        finally
+        {
+            caller.InCall = false;
+        }
     }
 
     /// <summary>Adds an event captured before (tests, benchmarks): it travels as an object.</summary>

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Tests.Support;
+
+namespace ThreadedLogging.Tests.Pipeline;
+
+/// <summary>
+/// App code that runs inside a log call (a formatter, a scope's <c>ToString</c>) and logs on the same thread: the inner
+/// call reused the thread's one record writer, so the outer event arrived with an empty message and the inner was lost,
+/// and a scope whose <c>ToString</c> logs recursed without end. Each call is now recorded whole; a third level is dropped
+/// and counted.
+/// </summary>
+public sealed class ReentrantLogTests
+{
+    private static ThreadedHandlerOptions Options() => new() { Interval = TimeSpan.FromHours(1), CaptureUnhandledExceptions = false };
+
+    [Fact]
+    public async Task Formatter_LogsOnTheSameThread_BothEventsWhole()
+    {
+        var sink = new CollectingSink().Open();
+        await using var handler = new ThreadedHandler(sink, Options());
+        var logger = handler.CreateLogger("App");
+
+        logger.Log(LogLevel.Information, default, "outer", null, (state, _) =>
+        {
+            logger.LogInformation("inner {N}", 1);
+            return state;
+        });
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal(["inner 1", "outer"], sink.Delivered.Select(e => e.Message).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Scope_ToStringLogs_NoEndlessRecursion_OuterAndInnerWhole_ThirdLevelCounted()
+    {
+        var sink = new CollectingSink().Open();
+        await using var handler = new ThreadedHandler(sink, Options());
+        var provider = new LoggerExternalScopeProvider();
+        handler.SetScopeProvider(provider);
+        var logger = handler.CreateLogger("App");
+
+        using (provider.Push(new LoggingScope(logger)))
+        {
+            logger.LogInformation("outer");
+        }
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        var events = sink.Delivered.Where(e => e.Category == "App").OrderBy(e => e.Message, StringComparer.Ordinal).ToList();
+        Assert.Equal(["from the scope", "outer"], events.Select(e => e.Message));
+        Assert.All(events, e => Assert.Equal("the scope", Assert.Single(e.Scopes)?.ToString()));
+        Assert.Equal(1, handler.Statistics.Dropped);
+    }
+
+    private sealed class LoggingScope(ILogger logger)
+    {
+        public override string ToString()
+        {
+            logger.LogInformation("from the scope");
+            return "the scope";
+        }
+    }
+}
