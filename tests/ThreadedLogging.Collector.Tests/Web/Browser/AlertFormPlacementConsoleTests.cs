@@ -24,7 +24,7 @@ public sealed class AlertFormPlacementConsoleTests(ChromiumFixture chromium) : I
         await using var _ = context;
 
         await page.GotoAsync(collector.BaseAddress + "?alerts=1");
-        await LevelRulesConsoleTests.SignInAsync(page, "admin-secret");
+        await ConsoleSignIn.SignInAsync(page, "admin-secret");
         await Expect(page.Locator("#alerts-table tbody tr")).ToHaveCountAsync(30);
 
         await Expect(page.Locator("#alert-form")).ToBeInViewportAsync();

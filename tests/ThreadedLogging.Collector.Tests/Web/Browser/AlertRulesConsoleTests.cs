@@ -25,7 +25,7 @@ public sealed class AlertRulesConsoleTests(ChromiumFixture chromium) : IClassFix
         var (context, page, dialogs) = await chromium.NewPageAsync();
         await using var _ = context;
         await page.GotoAsync(collector.BaseAddress + "?alerts=1");
-        await LevelRulesConsoleTests.SignInAsync(page, "admin-secret");
+        await ConsoleSignIn.SignInAsync(page, "admin-secret");
         await Expect(page.Locator("#alert-form")).ToBeVisibleAsync();
 
         await page.Locator("#alert-name").FillAsync(MarkupName);
@@ -80,7 +80,7 @@ public sealed class AlertRulesConsoleTests(ChromiumFixture chromium) : IClassFix
         var (context, page, _) = await chromium.NewPageAsync();
         await using var __ = context;
         await page.GotoAsync(collector.BaseAddress + "?alerts=1");
-        await LevelRulesConsoleTests.SignInAsync(page, "read-secret");
+        await ConsoleSignIn.SignInAsync(page, "read-secret");
 
         await Expect(page.Locator("#alerts-table tbody tr .alert-made")).ToHaveTextAsync("by AdminApiKey");
         await Expect(page.Locator("#alert-form")).ToBeHiddenAsync();

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Playwright;
 using ThreadedLogging.Collector.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 
@@ -27,7 +26,7 @@ public sealed class LevelRulesConsoleTests(ChromiumFixture chromium) : IClassFix
         var (context, page, dialogs) = await chromium.NewPageAsync();
         await using var _ = context;
         await page.GotoAsync(collector.BaseAddress + "?user=alice");
-        await SignInAsync(page, "admin-secret");
+        await ConsoleSignIn.SignInAsync(page, "admin-secret");
 
         await Expect(page.Locator("#levels-capture")).ToContainTextAsync("Capture Debug for this user for");
         await page.Locator("#levels-capture button", new() { HasText = "30 min" }).ClickAsync();
@@ -82,7 +81,7 @@ public sealed class LevelRulesConsoleTests(ChromiumFixture chromium) : IClassFix
         var (context, page, _) = await chromium.NewPageAsync();
         await using var __ = context;
         await page.GotoAsync(collector.BaseAddress + "?user=alice");
-        await SignInAsync(page, "read-secret");
+        await ConsoleSignIn.SignInAsync(page, "read-secret");
 
         await Expect(page.Locator("#rules-table tbody tr td.selector")).ToHaveTextAsync("machine PC-alice");
         await Expect(page.Locator("#levels-admin-sign-in")).ToBeVisibleAsync();
@@ -99,14 +98,6 @@ public sealed class LevelRulesConsoleTests(ChromiumFixture chromium) : IClassFix
             """);
         Assert.Equal((int)HttpStatusCode.Forbidden, status);
         Assert.Single(await RulesAsync(collector));
-    }
-
-    /// <summary>Signs in with <paramref name="key"/> through the page's form (also the Alerts view's tests).</summary>
-    internal static async Task SignInAsync(IPage page, string key)
-    {
-        await page.Locator("#sign-in-key").FillAsync(key);
-        await page.Locator("#sign-in-form button[type=submit]").ClickAsync();
-        await Expect(page.Locator("#main")).ToBeVisibleAsync();
     }
 
     private static async Task<List<JsonElement>> RulesAsync(CollectorFixture collector)

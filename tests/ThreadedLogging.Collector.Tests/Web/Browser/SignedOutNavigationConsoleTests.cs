@@ -30,8 +30,7 @@ public sealed class SignedOutNavigationConsoleTests(ChromiumFixture chromium) : 
             }
         };
         await page.GotoAsync(collector.BaseAddress.ToString());
-        await page.Locator("#sign-in-key").FillAsync("read-secret-key-0123");
-        await page.Locator("#sign-in-key").PressAsync("Enter");
+        await SignInAsync(page);
         await page.Locator("#users-table tbody tr a.open-user", new() { HasText = "bob" }).ClickAsync();
         await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(1);
         await page.Locator("#events-table tbody tr").First.ClickAsync();
@@ -48,8 +47,7 @@ public sealed class SignedOutNavigationConsoleTests(ChromiumFixture chromium) : 
         await page.GoForwardAsync();
         await Expect(page).ToHaveURLAsync(collector.BaseAddress.ToString());
         // A request made meanwhile would have been sent by now: the sign-in's own round trip goes after any of them.
-        await page.Locator("#sign-in-key").FillAsync("read-secret-key-0123");
-        await page.Locator("#sign-in-key").PressAsync("Enter");
+        await SignInAsync(page);
         // Signing in shows the view the address names: the users list, none of bob's events.
         await Expect(page.Locator("#users-table tbody tr a.open-user", new() { HasText = "bob" })).ToBeVisibleAsync();
         await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(0);
@@ -71,8 +69,7 @@ public sealed class SignedOutNavigationConsoleTests(ChromiumFixture chromium) : 
         var (context, page, dialogs) = await chromium.NewPageAsync();
         await using var _ = context;
         await page.GotoAsync(collector.BaseAddress.ToString());
-        await page.Locator("#sign-in-key").FillAsync("read-secret-key-0123");
-        await page.Locator("#sign-in-key").PressAsync("Enter");
+        await SignInAsync(page);
         await page.Locator("#users-table tbody tr a.open-user", new() { HasText = "bob" }).ClickAsync();
         await page.Locator("#events-table tbody tr").First.ClickAsync();
         await Expect(page.Locator("#detail-body .message")).ToHaveTextAsync("card 4111 declined");
@@ -86,8 +83,7 @@ public sealed class SignedOutNavigationConsoleTests(ChromiumFixture chromium) : 
         await Expect(page.Locator("#users-table tbody tr")).ToHaveCountAsync(0);
 
         // Signing in again starts at the users list: the address no longer names the event.
-        await page.Locator("#sign-in-key").FillAsync("read-secret-key-0123");
-        await page.Locator("#sign-in-key").PressAsync("Enter");
+        await SignInAsync(page);
         await Expect(page.Locator("#users-table tbody tr a.open-user", new() { HasText = "bob" })).ToBeVisibleAsync();
         await Expect(page.Locator("#detail")).ToBeHiddenAsync();
         Assert.Empty(dialogs);
@@ -107,6 +103,8 @@ public sealed class SignedOutNavigationConsoleTests(ChromiumFixture chromium) : 
         var (context, page, dialogs) = await chromium.NewPageAsync();
         await using var _ = context;
         await page.GotoAsync(collector.BaseAddress.ToString());
+        // Navigated once the sign-in is answered (SignInAsync): before, at the key press, the navigation could cancel the
+        // sign-in on its way, and the page opened signed out (CI under load: no row for 60 s).
         await SignInAsync(page);
         await page.GotoAsync(collector.BaseAddress + "?user=bob&q=declined&from=2026-01-01T00:00Z");
         await Expect(page.Locator("#events-table tbody tr")).ToHaveCountAsync(1);
@@ -326,9 +324,5 @@ public sealed class SignedOutNavigationConsoleTests(ChromiumFixture chromium) : 
         Assert.Empty(dialogs);
     }
 
-    private static async Task SignInAsync(Microsoft.Playwright.IPage page)
-    {
-        await page.Locator("#sign-in-key").FillAsync("read-secret-key-0123");
-        await page.Locator("#sign-in-key").PressAsync("Enter");
-    }
+    private static Task SignInAsync(Microsoft.Playwright.IPage page) => ConsoleSignIn.SignInAsync(page, "read-secret-key-0123");
 }
