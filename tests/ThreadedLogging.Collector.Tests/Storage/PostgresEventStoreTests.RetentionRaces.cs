@@ -131,7 +131,6 @@ public sealed partial class PostgresEventStoreTests
     [Fact]
     public async Task Append_LateEventMetAtTheLastAttempt_LeftOutTheRestStoredNotAFailure()
     {
-        const int Cache = 64; // event_counter's CACHE (PostgresSchema): a session's first nextval takes the next 64 values
         const long Counter = 1000;
         var now = T0.AddDays(40);
         await Store.AppendAsync(new EventBatch(null, [Event(1, at: T0), Event(2, at: now)]), CancellationToken.None);
@@ -140,10 +139,11 @@ public sealed partial class PostgresEventStoreTests
         await using var store = new PostgresEventStore(unpooled, TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
         await store.InitializeAsync(CancellationToken.None);
         // Events of the same millisecond already hold the ids the batch's first four attempts take: each is refused by the
-        // primary key (two ids alike) and tried again with a new counter, as the store does; the fifth takes a free one.
+        // primary key (two ids alike) and tried again with a new counter, as the store does (its session's block and a
+        // stride further each time); the fifth takes a free one.
         for (var attempt = 0; attempt < 4; attempt++)
         {
-            await ScalarAsync($"SELECT setval('event_counter', {Counter + (attempt * Cache)}, false)");
+            await ScalarAsync($"SELECT setval('event_counter', {Counter + (attempt * (CounterCache + PostgresEventStore.CounterStride))}, false)");
             await store.AppendAsync(new EventBatch(null, [Event(10 + attempt, at: now)]), CancellationToken.None);
         }
 

@@ -19,8 +19,10 @@ namespace ThreadedLogging.Collector.Storage.Postgres;
 /// rolled back (the first collector died before its commit), it stores the batch itself.
 /// Ids are <c>(unix ms &lt;&lt; 20) | counter</c> as in SQLite (<see cref="SqliteEventIds"/>), the counter from a
 /// sequence shared by the collectors; two events get the same id only if their counters are 2^20 apart
-/// within one millisecond, and then the primary key refuses the batch and it is retried with new counters:
-/// ids never collide.
+/// within one millisecond, and then the primary key refuses the batch and it is retried with new counters, each attempt
+/// <see cref="CounterStride"/> further (a run of a millisecond's ids met once is not met again); after
+/// <see cref="MaxAttempts"/> the batch is refused 503, retry later: ids never collide, and two ids alike are never a
+/// duplicate (exactly once is the batch key's and (instance, sequence)'s), so nothing is skipped for them.
 /// Reads (queries, one event, its context, the users) go to <paramref name="readSource"/> when one is given
 /// (<c>ConnectionStrings:EventsRead</c>, a read replica); writes, the schema, retention and the live stream's
 /// lookups of just-committed ids stay on <paramref name="dataSource"/>.
@@ -36,6 +38,13 @@ internal sealed partial class PostgresEventStore(
 {
     private const int MaxAttempts = 5;
 
+    /// <summary>
+    /// How far apart in the counter's 2^20 values each attempt after two ids alike takes its counters (a fifth of them):
+    /// the ids a millisecond holds are runs of consecutive counters, and the next attempt's counters followed the last
+    /// ones, so a batch that met a long run met it again at each attempt (a 500 after the fifth).
+    /// </summary>
+    internal const int CounterStride = (1 << SqliteEventIds.CounterBits) / MaxAttempts;
+
     private const string Staging = """
         CREATE TEMP TABLE IF NOT EXISTS staging (
             ms bigint, day integer, ts bigint, level smallint, category text, message text, template text,
@@ -50,7 +59,7 @@ internal sealed partial class PostgresEventStore(
         WITH ins AS (
             INSERT INTO events (id, day, ts, level, category, message, template, exception, properties, context,
                                 app, version, user_name, machine, path, instance_id, sequence, received, trace_id)
-            SELECT (s.ms << 20) | (nextval('event_counter') & 1048575), s.day, s.ts, s.level, s.category, s.message,
+            SELECT (s.ms << 20) | ((nextval('event_counter') + @counter_offset) & 1048575), s.day, s.ts, s.level, s.category, s.message,
                    s.template, s.exception, s.properties, s.context, s.app, s.version, s.user_name, s.machine, s.path,
                    s.instance_id, s.sequence, @received, s.trace_id
             FROM staging s
@@ -147,12 +156,13 @@ internal sealed partial class PostgresEventStore(
             rows[i] = (ms, PostgresPartitions.Day(ms));
         }
 
+        var idsAlike = 0; // attempts refused by the primary key: each next one takes its counters a CounterStride further
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 await _partitions.EnsureAsync(rows.Select(r => r.Day), cancellationToken);
-                if (await AppendOnceAsync(batch, events, rows, cancellationToken) is { } result)
+                if (await AppendOnceAsync(batch, events, rows, idsAlike * CounterStride, cancellationToken) is { } result)
                 {
                     var removed = batch.Events.Count - events.Count;
                     if (removed > 0 && !result.Duplicate)
@@ -175,7 +185,7 @@ internal sealed partial class PostgresEventStore(
                     throw IngestRejectedException.RetryLater($"the batch key was removed by retention as its answer was read, at each of {MaxAttempts} attempts; retry later");
                 }
             }
-            catch (PostgresException e) when (IsRetriedHere(e) && (attempt < MaxAttempts || IsNoPartition(e)))
+            catch (PostgresException e) when (IsRetriedHere(e) && (attempt < MaxAttempts || IsNoPartition(e) || IsIdsAlike(e)))
             {
                 // A partition dropped by another collector's retention, two ids alike, or a deadlock: nothing
                 // was committed; try again (with partitions looked up afresh and new counters).
@@ -196,6 +206,17 @@ internal sealed partial class PostgresEventStore(
                     // most (each time its days are fewer); counted as one, a batch that met it at its last attempt was a
                     // 500 (the check violation escaped), and earlier ones left fewer attempts to the other races.
                     attempt--;
+                }
+                else if (IsIdsAlike(e))
+                {
+                    // Never a duplicate: an id is a counter, not the event's; exactly once is the batch key's and
+                    // (instance, sequence)'s. Tried again with fresh ids; after the last attempt, the batch is good and
+                    // the client sends it again later (before: the unique violation escaped, a 500).
+                    idsAlike++;
+                    if (attempt >= MaxAttempts)
+                    {
+                        throw IngestRejectedException.RetryLater($"the ids given to the batch's events were taken by events of the same millisecond at each of {MaxAttempts} attempts; retry later", e);
+                    }
                 }
                 else if (attempt >= MaxAttempts)
                 {
@@ -242,7 +263,7 @@ internal sealed partial class PostgresEventStore(
     /// One attempt in one transaction: <paramref name="batch"/>'s key claimed for all its events, <paramref name="events"/> (those
     /// of it not left out) stored; null when the batch key it met was gone before its answer was read.
     /// </summary>
-    private async Task<AppendResult?> AppendOnceAsync(EventBatch batch, IReadOnlyList<NewEvent> events, (long Ms, int Day)[] rows, CancellationToken cancellationToken)
+    private async Task<AppendResult?> AppendOnceAsync(EventBatch batch, IReadOnlyList<NewEvent> events, (long Ms, int Day)[] rows, int counterOffset, CancellationToken cancellationToken)
     {
         var received = time.GetUtcNow().UtcTicks;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -304,6 +325,7 @@ internal sealed partial class PostgresEventStore(
         await using (var move = new NpgsqlCommand(MoveStaged, connection, transaction))
         {
             move.Parameters.AddWithValue("received", received);
+            move.Parameters.AddWithValue("counter_offset", (long)counterOffset);
             await using var reader = await move.ExecuteReaderAsync(CancellationToken.None);
             await reader.ReadAsync(CancellationToken.None);
             stored = reader.GetInt32(0);
@@ -351,9 +373,13 @@ internal sealed partial class PostgresEventStore(
     private static bool IsRetriedHere(PostgresException e) => e.SqlState switch
     {
         PostgresErrorCodes.CheckViolation => IsNoPartition(e),
-        PostgresErrorCodes.UniqueViolation => e.ConstraintName?.EndsWith("_pkey", StringComparison.Ordinal) == true,
+        PostgresErrorCodes.UniqueViolation => IsIdsAlike(e),
         _ => IsLostToAnother(e),
     };
+
+    /// <summary>Two events of one millisecond given the same id: their counters 2^20 apart (the events' primary key; the other unique keys have ON CONFLICT).</summary>
+    private static bool IsIdsAlike(PostgresException e) =>
+        e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName?.EndsWith("_pkey", StringComparison.Ordinal) == true;
 
     /// <summary>A row of a day that has no partition (attached and not being detached) now.</summary>
     private static bool IsNoPartition(PostgresException e) =>
