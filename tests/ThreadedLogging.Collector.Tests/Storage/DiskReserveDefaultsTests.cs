@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ThreadedLogging.Collector.Storage;
@@ -100,6 +99,114 @@ public sealed class DiskReserveDefaultsTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.OK, resumed.Status);
     }
 
+    /// <summary>
+    /// Ten requests of 1,200 events (5 MB of text each) at once on a 48 MB disk at default settings (the reserve 8 MiB),
+    /// while the writer is held on the first: before, each was checked against the free bytes alone as it came, all were
+    /// queued, and one group commit took them past the disk. Now a request is admitted against its own disk bytes
+    /// beside those of the requests queued before it: those that do not fit get the reserve's 503 + Retry-After, and
+    /// every request acknowledged is stored.
+    /// </summary>
+    [Fact]
+    public async Task Ingest_TenLargeRequestsAtOnceOnA48MBDisk_AdmittedWithinTheReserveTheRest503_WithinTheDisk()
+    {
+        const long Disk = 48_000_000;
+        const int Requests = 10;
+        const int EventsEach = 1200;
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var release = new ManualResetEventSlim();
+        var settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waiting = 0; // the requests after the first queued behind the held writer or refused
+        void Settled()
+        {
+            if (Interlocked.Increment(ref waiting) == Requests - 1)
+            {
+                settled.TrySetResult();
+            }
+        }
+
+        await using var collector = await CollectorFixture.StartAsync(services =>
+        {
+            services.AddSingleton(new DataFolderSpace(folder => Disk - FolderBytes(folder), _ => Disk));
+            var made = services.Last(d => d.ServiceType == typeof(SqliteEventStore));
+            services.AddSingleton(sp =>
+            {
+                var store = (SqliteEventStore)made.ImplementationFactory!(sp);
+                store.BeforeAppend = _ =>
+                {
+                    if (held.TrySetResult())
+                    {
+                        release.Wait(); // the writer's own thread
+                    }
+                };
+                store.Queued = batch =>
+                {
+                    if (!batch.Events[0].Message.StartsWith("ev000000 ", StringComparison.Ordinal))
+                    {
+                        Settled(); // not the first
+                    }
+                };
+                return store;
+            });
+        });
+
+        var first = SendAsync(0);
+        Task<(HttpStatusCode Status, string? RetryAfter, string Body)>[] rest;
+        try
+        {
+            await held.Task.WaitAsync(TimeSpan.FromMinutes(1)); // a bound on a hang, not a timing
+            rest = [.. Enumerable.Range(1, Requests - 1).Select(async i =>
+            {
+                var answer = await SendAsync(i);
+                if (answer.Status != HttpStatusCode.OK)
+                {
+                    Settled();
+                }
+
+                return answer;
+            })];
+            await settled.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        }
+        finally
+        {
+            release.Set();
+        }
+
+        var answers = (IReadOnlyList<(HttpStatusCode Status, string? RetryAfter, string Body)>)[await first, .. await Task.WhenAll(rest)];
+        var files = FolderBytes(collector.DataDirectory);
+        var stored = await StoredEventsAsync(collector);
+        var accepted = answers.Count(a => a.Status == HttpStatusCode.OK);
+        output.WriteLine($"{accepted} of {Requests} requests stored, {stored} events; the files {files} bytes of the {Disk}");
+
+        Assert.True(files < Disk, $"the files took {files} bytes of the {Disk}"); // before: all ten stored, past the disk
+        Assert.InRange(accepted, 1, Requests - 1);
+        Assert.Equal(accepted * EventsEach, stored);
+        Assert.All(answers.Where(a => a.Status != HttpStatusCode.OK), a =>
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, a.Status);
+            Assert.Equal("5", a.RetryAfter);
+            Assert.Contains("disk nearly full", Http.Error(a.Body), StringComparison.Ordinal);
+        });
+
+        async Task<(HttpStatusCode Status, string? RetryAfter, string Body)> SendAsync(int request)
+        {
+            using var content = new ByteArrayContent(PaddedEvents.Body(request * EventsEach, EventsEach, TimeSpan.FromMilliseconds(1), "D6"));
+            content.Headers.ContentType = new("application/json");
+            using var response = await collector.Client.PostAsync("api/events", content);
+            return (response.StatusCode, response.Headers.RetryAfter?.ToString(), await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    /// <summary>The events in the store's file, counted by SQLite on a connection of its own.</summary>
+    private static async Task<long> StoredEventsAsync(CollectorFixture collector)
+    {
+        var store = collector.Services.GetRequiredService<SqliteEventStore>();
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={store.DatabasePath};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM events";
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     /// <summary>Every file under <paramref name="folder"/> (a file may go while they are counted: SQLite's, the start's write check).</summary>
     private static long FolderBytes(string folder)
     {
@@ -118,18 +225,8 @@ public sealed class DiskReserveDefaultsTests(ITestOutputHelper output)
         return bytes;
     }
 
-    private static async Task<(HttpStatusCode Status, string Body)> PostAsync(CollectorFixture collector, int first, int count)
-    {
-        var start = DateTimeOffset.UtcNow.AddHours(-1);
-        var events = Enumerable.Range(first, count).Select(i => new
-        {
-            timestamp = start.AddMilliseconds(i).ToString("O"),
-            level = "Information",
-            category = "App",
-            message = $"ev{i:D6} {new string('x', 4096)}",
-        }).ToArray();
-        return await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", Http.Utf8(JsonSerializer.Serialize(new { app = "Payroll", instanceId = "inst-1", events })), "application/json");
-    }
+    private static Task<(HttpStatusCode Status, string Body)> PostAsync(CollectorFixture collector, int first, int count) =>
+        PaddedEvents.PostAsync(collector, first, count, TimeSpan.FromMilliseconds(1), "D6");
 
     /// <summary>The store's retention, its runs held until <paramref name="release"/>; <see cref="Peak"/>: the data folder's bytes as each chunk committed.</summary>
     private sealed class HeldRetention(SqliteEventStore store, Task release) : IEventRetention

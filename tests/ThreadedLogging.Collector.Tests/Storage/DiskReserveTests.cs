@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ThreadedLogging.Collector.Storage;
@@ -159,18 +158,8 @@ public sealed class DiskReserveTests
         }
     }
 
-    private static async Task<(HttpStatusCode Status, string Body)> PostAsync(CollectorFixture collector, int first, int count)
-    {
-        var start = DateTimeOffset.UtcNow.AddHours(-1);
-        var events = Enumerable.Range(first, count).Select(i => new
-        {
-            timestamp = start.AddSeconds(i).ToString("O"),
-            level = "Information",
-            category = "App",
-            message = $"ev{i:D5} {new string('x', 4096)}",
-        }).ToArray();
-        return await Http.SendAsync(collector.Client, HttpMethod.Post, "api/events", Http.Utf8(JsonSerializer.Serialize(new { app = "Payroll", instanceId = "inst-1", events })), "application/json");
-    }
+    private static Task<(HttpStatusCode Status, string Body)> PostAsync(CollectorFixture collector, int first, int count) =>
+        PaddedEvents.PostAsync(collector, first, count, TimeSpan.FromSeconds(1), "D5");
 
     /// <summary>
     /// Completes <see cref="Logged"/> when retention logs what a run removed (id 13): the run has ended, each chunk counted;

@@ -12,7 +12,8 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// still fit (SQLITE_FULL would refuse them too). Writes are refused too while the filesystem has less room than the
 /// two WALs may take between checkpoints (<see cref="WalRoomBytes"/>), whatever the reusable pages: in WAL mode each
 /// write goes to a WAL first, and a WAL grows on the filesystem (review13: 0 bytes free and the free pages counted, the
-/// reserve said ok — no warning, <c>/health</c> ok — while every write failed with SQLITE_FULL).
+/// reserve said ok — no warning, <c>/health</c> ok — while every write failed with SQLITE_FULL). The requests queued
+/// together are committed together: each is admitted against its own size beside theirs (<see cref="Admit"/>).
 /// </summary>
 /// <param name="minFreeBytes">The reserve; 0 for none.</param>
 /// <param name="walBytes">The WAL bytes of each of the two files between checkpoints (<see cref="SqliteCommands.WalBytesFor"/>: a quarter of the reserve at most).</param>
@@ -28,6 +29,7 @@ internal sealed class DiskReserve(long minFreeBytes, long walBytes, DataFolderSp
     private readonly Lock _gate = new();
     private long _askedAt;
     private long _reusable = -1;
+    private long _admitted;
     private volatile string? _refusal;
 
     /// <summary>Gets the reserve in bytes; 0 when off.</summary>
@@ -45,30 +47,75 @@ internal sealed class DiskReserve(long minFreeBytes, long walBytes, DataFolderSp
     /// <summary>Reads the filesystem's free bytes now (a statvfs: a few microseconds), or null when it cannot be read or the reserve is off.</summary>
     public long? FreeBytes() => minFreeBytes > 0 ? space.FreeBytes(folder) : null;
 
+    /// <summary>Gets the disk bytes of the requests admitted and not yet committed (<see cref="Admit"/>).</summary>
+    public long AdmittedBytes => Volatile.Read(ref _admitted);
+
     /// <summary>
-    /// Checked before each write: the filesystem's free bytes now and the store's free pages as last measured
-    /// (<paramref name="measureReusable"/> measures them when never measured yet). Returns why the write is refused, or null.
+    /// Checked before each write is queued: the filesystem's free bytes now and the store's free pages as last measured
+    /// (<paramref name="measureReusable"/> measures them when never measured yet), then the request's own
+    /// <paramref name="bytes"/> (<see cref="PendingAppend.DiskBytes"/>) beside those of the requests admitted and not yet
+    /// committed: with any of those, together they must fit in the headroom above half of the reserve, as one group
+    /// commit may take them all (before, a check of the free bytes alone let many large requests in at once, past the
+    /// reserve and the disk).
+    /// Returns why the write is refused, or null; <paramref name="counted"/> is what <see cref="Committed"/> gives back.
     /// </summary>
-    public string? CheckWrite(Func<long> measureReusable)
+    public string? Admit(long bytes, Func<long> measureReusable, out long counted)
     {
+        counted = 0;
         if (FreeBytes() is not { } free)
         {
             return null;
         }
 
+        long reusable;
         if (free >= minFreeBytes && free >= WalRoomBytes)
         {
             _refusal = null; // the headroom and the WALs' room are at least the free bytes
-            return null;
+            reusable = Math.Max(0, Volatile.Read(ref _reusable));
         }
-
-        var reusable = Volatile.Read(ref _reusable);
-        if (reusable < 0)
+        else
         {
-            reusable = measureReusable();
+            reusable = Volatile.Read(ref _reusable);
+            if (reusable < 0)
+            {
+                reusable = measureReusable();
+            }
+
+            if (Evaluate(free, reusable) is { } refusal)
+            {
+                return refusal;
+            }
         }
 
-        return Evaluate(free, reusable);
+        lock (_gate)
+        {
+            // A request alone is checked as above only: were it refused for its size with the headroom over the reserve,
+            // retention would find nothing to remove and it would be refused for ever.
+            var room = free + reusable - (minFreeBytes / 2) - _admitted;
+            if (bytes > room && _admitted > 0)
+            {
+                return string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"disk nearly full: the request may take {bytes} bytes of disk (its events, their copy in the write-ahead log and the full-text index) and {_admitted} are taken by requests not yet committed, beyond the {free} bytes free for the data folder and {reusable} reusable in the store's files less half of Collector:Retention:MinFreeBytes ({minFreeBytes}), kept for retention's deletes");
+            }
+
+            _admitted += bytes;
+        }
+
+        counted = bytes;
+        return null;
+    }
+
+    /// <summary>Gives back what <see cref="Admit"/> counted once the request's group commit has ended (its bytes are in the files now, or nowhere).</summary>
+    public void Committed(long counted)
+    {
+        if (counted != 0)
+        {
+            lock (_gate)
+            {
+                _admitted -= counted;
+            }
+        }
     }
 
     /// <summary>Takes a fresh measure (the watch, every second): <see cref="Evaluate"/> with the store's free pages measured now when the filesystem is under the reserve.</summary>

@@ -18,7 +18,10 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
     private const int SqliteCorrupt = 11;
     private const int SqliteNotADatabase = 26;
 
-    /// <summary>The most events one group commit takes from the queue (a request is never split).</summary>
+    /// <summary>
+    /// The most events one group commit takes from the queue (a request is never split); it also stops taking requests
+    /// once their <see cref="PendingAppend.DiskBytes"/> reach <see cref="WalBytes"/>, so that a group's WAL stays near its budget.
+    /// </summary>
     private const int MaxGroupEvents = 10_000;
 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -81,8 +84,11 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
     /// </summary>
     internal long WalBytes { get; init; } = SqliteCommands.CheckpointWalBytes;
 
-    /// <summary>Gets a step the writer runs before storing each request (tests: inject a fault, hold the writer).</summary>
-    internal Action<EventBatch>? BeforeAppend { get; init; }
+    /// <summary>Gets or sets a step the writer runs before storing each request (tests: inject a fault, hold the writer); set before <see cref="InitializeAsync"/>.</summary>
+    internal Action<EventBatch>? BeforeAppend { get; set; }
+
+    /// <summary>Gets or sets a step run once a request is queued for the writer, past the reserve (tests: the signal that it waits for a held writer).</summary>
+    internal Action<EventBatch>? Queued { get; set; }
 
     /// <summary>Runs on the full-text index's connection before each of its writes (tests: a real SQLITE_FULL through <c>PRAGMA max_page_count</c>).</summary>
     internal Action<SqliteConnection>? BeforeFullTextWrite { get; init; }
@@ -213,9 +219,10 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
         }
 
         var pending = new PendingAppend(batch);
+        long admitted = 0;
         try
         {
-            if (Reserve?.CheckWrite(ReusableBytes) is { } refusal)
+            if (Reserve?.Admit(pending.DiskBytes, ReusableBytes, out admitted) is { } refusal)
             {
                 // Before SQLite fills the disk: what is left is for retention's deletes (SQLITE_FULL refuses them too).
                 // The numbers go to the log; /health is open, so its reason (and ingest's 503) says none.
@@ -225,6 +232,7 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
             // Cancellation only while waiting for room in the queue; once queued, the batch is written
             // whole or not at all, whatever the client does.
             await _queue.Writer.WriteAsync(pending, cancellationToken);
+            Queued?.Invoke(batch);
             return await pending.Completion.Task;
         }
         catch (ChannelClosedException e)
@@ -234,6 +242,10 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
         catch (SqliteException e) when (IsUnavailable(e))
         {
             throw new EventStoreUnavailableException($"SQLite cannot take writes: {e.Message}", e) { FailureReason = FailureReason(e) };
+        }
+        finally
+        {
+            Reserve?.Committed(admitted); // committed, failed, or never queued
         }
     }
 
@@ -257,10 +269,12 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
         {
             group.Clear();
             var events = 0;
-            while (events < MaxGroupEvents && _queue.Reader.TryRead(out var pending))
+            long bytes = 0;
+            while (events < MaxGroupEvents && bytes < WalBytes && _queue.Reader.TryRead(out var pending))
             {
                 group.Add(pending);
                 events += pending.Batch.Events.Count;
+                bytes += pending.DiskBytes;
             }
 
             try
