@@ -493,6 +493,12 @@ internal sealed class BatchWorker : IDisposable
             batch.Add(notice); // not in flight for the books: not an event of the app (a lost notice is no dropped event)
         }
 
+        if (_queue.Drops.TakeReentrantNotice() is { } reentrant)
+        {
+            reentrant.Sequence = ++_sequence;
+            batch.Add(reentrant);
+        }
+
         // What the spool dropped (its caps, a torn record) goes to the collector as the full queue's drops do.
         var before = batch.Count;
         if (_spool?.TakeDropNotices(batch) > 0)

@@ -121,7 +121,7 @@ internal sealed class EventQueue : IDisposable
         {
             if (caller.Reentered() is not { } nested)
             {
-                Drops.Add(); // a third level on one thread (app code logging inside a call inside a call): dropped, counted
+                Drops.AddReentrant(); // a third level on one thread (app code logging inside a call inside a call): dropped, counted apart from a full queue's
                 return;
             }
 

@@ -19,8 +19,12 @@ internal sealed class QueueDrops(TimeProvider time, SelfLog selfLog)
     internal const string ReasonProperty = "Reason";
 
     private readonly bool _systemClock = ReferenceEquals(time, TimeProvider.System);
-    private long _count; // log calls refused because the queue was full: the only counter a drop adds to
+    private long _count; // log calls refused because the queue was full
     private long _afterShutdown; // log calls refused because the disposal had begun (the queue closed)
+    private long _reentrant; // log calls made at a third level of log calls on one thread: dropped, not for lack of room
+    private long _reentrantReported; // worker only: how many of those the notices covered so far
+    private long _reentrantFirstTicks;
+    private long _reentrantLastTicks;
     private long _heldRefused; // calls below the level that the start's hold refused past its budget: no drops
     private long _objects; // of _count: calls refused because the table of calls kept as objects had no free slot, not the bytes
     private long _reported; // worker only: how many of those the drop notices covered so far
@@ -30,7 +34,7 @@ internal sealed class QueueDrops(TimeProvider time, SelfLog selfLog)
     private long _lastClockTick;
 
     /// <summary>Gets how many log calls were refused so far, for a full queue or after the disposal began.</summary>
-    public long Count => Volatile.Read(ref _count) + AfterShutdown;
+    public long Count => Volatile.Read(ref _count) + Volatile.Read(ref _reentrant) + AfterShutdown;
 
     /// <summary>Gets how many log calls were refused because the handler's disposal had begun.</summary>
     public long AfterShutdown => Volatile.Read(ref _afterShutdown);
@@ -75,6 +79,37 @@ internal sealed class QueueDrops(TimeProvider time, SelfLog selfLog)
             ThreadedLoggingEventSource.Log.EventsRefusedAfterShutdown(count);
             selfLog.Write($"{Counted.Of(count, "log call", "log calls")} made after the handler's disposal began {Counted.Agree(count, "was", "were")} refused (not sent).");
         }
+    }
+
+    /// <summary>
+    /// A log call made by app code inside a log call inside a log call on one thread (<see cref="CallerThread.Reentered"/>
+    /// had no frame left): dropped and counted apart from a full queue's drops, so that its notice names its own reason
+    /// (<see cref="SpoolDropReason.Reentrant"/>), not "the queue was full". Rare: the clock is read on each.
+    /// </summary>
+    public void AddReentrant()
+    {
+        var now = time.GetUtcNow().UtcTicks;
+        Interlocked.CompareExchange(ref _reentrantFirstTicks, now, 0);
+        Volatile.Write(ref _reentrantLastTicks, now);
+        Interlocked.Increment(ref _reentrant); // last: a notice that counts it has its times
+    }
+
+    /// <summary>When re-entrant calls were dropped since the last notice, one warning event saying how many and when. Worker only.</summary>
+    public LogEvent? TakeReentrantNotice()
+    {
+        var dropped = Volatile.Read(ref _reentrant);
+        var count = dropped - _reentrantReported;
+        if (count == 0)
+        {
+            return null;
+        }
+
+        _reentrantReported = dropped;
+        var lastTicks = Volatile.Read(ref _reentrantLastTicks);
+        var firstTicks = Interlocked.Exchange(ref _reentrantFirstTicks, 0);
+        var first = new DateTimeOffset(firstTicks != 0 ? Math.Min(firstTicks, lastTicks) : lastTicks, TimeSpan.Zero);
+        var last = new DateTimeOffset(lastTicks, TimeSpan.Zero);
+        return Notice(count, first, last, SpoolDrops.Why(SpoolDropReason.Reentrant), SpoolDropReason.Reentrant);
     }
 
     /// <summary>A log call found the queue full: count it, and remember when, for the drop notice.</summary>
@@ -134,6 +169,11 @@ internal sealed class QueueDrops(TimeProvider time, SelfLog selfLog)
         var firstTicks = Interlocked.Exchange(ref _firstTicks, 0);
         var first = new DateTimeOffset(firstTicks != 0 ? Math.Min(firstTicks, lastTicks) : lastTicks, TimeSpan.Zero);
         var last = new DateTimeOffset(lastTicks, TimeSpan.Zero);
+        return Notice(count, first, last, why, SpoolDropReason.QueueFull);
+    }
+
+    private LogEvent Notice(long count, DateTimeOffset first, DateTimeOffset last, string why, SpoolDropReason reason)
+    {
         ThreadedLoggingEventSource.Log.EventsDropped(count);
         selfLog.Write($"{Counted.Events(count)} dropped between {first:O} and {last:O}: {why}.");
         var message = $"ThreadedLogging dropped {Counted.Events(count)} between {first:O} and {last:O}: {why}";
@@ -145,7 +185,7 @@ internal sealed class QueueDrops(TimeProvider time, SelfLog selfLog)
             new("DroppedCount", count),
             new("FirstDrop", first),
             new("LastDrop", last),
-            new(ReasonProperty, nameof(SpoolDropReason.QueueFull)));
+            new(ReasonProperty, reason.ToString()));
         notice.IsExtra = true;
         return notice;
     }

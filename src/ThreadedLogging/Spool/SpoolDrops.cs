@@ -30,6 +30,13 @@ internal enum SpoolDropReason
     /// </summary>
     QueueFull,
 
+    /// <summary>
+    /// A log call made by app code running inside a log call inside a log call on one thread (a third level: a formatter or
+    /// a scope's <c>ToString</c> that logs, in one that logs): dropped by the queue (<see cref="QueueDrops.AddReentrant"/>),
+    /// not for lack of room.
+    /// </summary>
+    Reentrant,
+
     /// <summary>A notice whose reason this version does not know (another version's wording) was dropped by a cap and taken back.</summary>
     Other,
 }
@@ -350,7 +357,7 @@ internal sealed class SpoolDrops(TimeProvider time)
     }
 
     /// <summary>What a notice says of why: the end of its message.</summary>
-    private static string Why(SpoolDropReason reason) => reason switch
+    internal static string Why(SpoolDropReason reason) => reason switch
     {
         SpoolDropReason.Full => "the spool was full (MaxBufferBytes)",
         SpoolDropReason.TooLarge => "a batch was larger than the whole spool (MaxBufferBytes)",
@@ -358,6 +365,7 @@ internal sealed class SpoolDrops(TimeProvider time)
         SpoolDropReason.Torn => "a spool record was torn",
         SpoolDropReason.Unreadable => "a spool record could not be read",
         SpoolDropReason.QueueFull => "the queue was full",
+        SpoolDropReason.Reentrant => "a log call made inside a log call inside a log call on one thread (a formatter or a scope's ToString that logs, a third level) is not recorded",
         _ => "their notice, spooled, was dropped by the spool's caps (its reason unknown to this version)",
     };
 

@@ -51,6 +51,37 @@ public sealed class ReentrantLogTests
         Assert.Equal(1, handler.Statistics.Dropped);
     }
 
+    [Fact]
+    public async Task ThirdLevel_Dropped_NoticeNamesReentrant_NotAFullQueue()
+    {
+        var sink = new CollectingSink().Open();
+        var selfLog = new List<string>();
+        var options = Options();
+        options.SelfLog = line => { lock (selfLog) { selfLog.Add(line); } };
+        await using var handler = new ThreadedHandler(sink, options);
+        var provider = new LoggerExternalScopeProvider();
+        handler.SetScopeProvider(provider);
+        var logger = handler.CreateLogger("App");
+
+        using (provider.Push(new LoggingScope(logger)))
+        {
+            logger.LogInformation("outer");
+        }
+
+        Assert.True(handler.Flush(TimeSpan.FromSeconds(30)));
+        var notice = Assert.Single(sink.Notices);
+        Assert.Equal("Reentrant", notice.Properties.Single(p => p.Key == QueueDrops.ReasonProperty).Value);
+        Assert.Equal(1L, notice.Properties.Single(p => p.Key == "DroppedCount").Value);
+        Assert.DoesNotContain("the queue was full", notice.Message, StringComparison.Ordinal);
+        lock (selfLog)
+        {
+            Assert.Contains(selfLog, l => l.Contains("1 event dropped", StringComparison.Ordinal) && l.Contains("a third level", StringComparison.Ordinal));
+            Assert.DoesNotContain(selfLog, l => l.Contains("the queue was full", StringComparison.Ordinal));
+        }
+
+        Assert.Equal(1, handler.Statistics.Dropped);
+    }
+
     private sealed class LoggingScope(ILogger logger)
     {
         public override string ToString()
