@@ -29,10 +29,13 @@ export function drawTop(bodies, state) {
   fit();
 }
 
-/** A failure says why in the panel (one line, the whole text in its title): the list itself does not depend on it. */
+/**
+ * A failure says why in the panel, all of it and aloud (an alert): the list itself does not depend on it. It was one line
+ * cut with "…", the rest in its title, which a phone cannot hover and a screen reader did not say.
+ */
 export function topFailed(err) {
   const why = "Top values could not be counted: " + err.message;
-  clear($("top-line")).append(el("span", { className: "status error", title: why }, why));
+  clear($("top-line")).append(el("span", { className: "status error top-error", role: "alert" }, why));
   $("top-values").hidden = false;
   fit();
 }
