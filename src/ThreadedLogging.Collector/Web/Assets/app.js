@@ -1,7 +1,7 @@
 // The support console: plain ES modules, no build step, nothing loaded from elsewhere (CSP: 'self').
 // Every value from the server is shown as text (dom.js), never parsed as HTML.
 import { session, signIn, signOut, fromRoot } from "./api.js";
-import { $, el, clear, text, status, visible } from "./dom.js";
+import { $, el, clear, text, status, visible, nameText } from "./dom.js";
 import { readState, change, go, timelineOf, onTimeline as timelineShown, subject } from "./state.js";
 import { showUsers, wireUsers, select as selectUser, openUser, stopUserTyping, leaveUsers } from "./users.js";
 import { showTimeline, wireTimeline, leaveTimeline } from "./timeline.js";
@@ -39,7 +39,7 @@ function crumbs(state) {
   if (!timelineShown(state)) return;
   const back = el("a", { dataset: { nav: "users" } }, "Users");
   back.href = fromRoot("/");
-  nav.append(back, " › ", el("strong", {}, subject(state)));
+  nav.append(back, " › ", nameText(subject(state), "strong"));
 }
 
 let signedIn = false;

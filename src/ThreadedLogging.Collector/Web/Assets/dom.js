@@ -39,6 +39,18 @@ export function versionText(version, tag = "span") {
   return el(tag, { title: short === version ? null : version }, short);
 }
 
+/**
+ * A name (a user's) as an element that wraps only where the name breaks: after its dots, @, _, :, / and \ (a <wbr>
+ * there: no character added to what is copied or found), at its spaces and hyphens, never inside a word ("Oberbergm",
+ * "eister" on a phone's timeline). A run too long for its column ends in "…" and a name of many lines stops at its
+ * third (app.css .name): a name of 1,000 characters made the users table twelve screens wide. The whole name is in the
+ * title (and the detail, the user's timeline).
+ */
+export function nameText(name, tag = "span") {
+  const parts = String(name).split(/(?<=[.@_:/\\])/);
+  return el(tag, { className: "name", title: String(name) }, parts.flatMap((part, i) => (i ? [el("wbr"), part] : [part])));
+}
+
 export function text(node, value) {
   node.textContent = value == null ? "" : visible(String(value));
   return node;

@@ -1,6 +1,6 @@
 // A timeline (one user's, the events without a user, one trace's across users and apps, or everyone's): newest first, level toggles, time range, full text, property conditions, latest error, live tail, download.
 import { getJson, parseJson, session, fromRoot } from "./api.js";
-import { $, el, clear, text, status, timeCell, excerpt, exceptionLine, zoneName, counted, number, shortVersion, copyText, localTime } from "./dom.js";
+import { $, el, clear, text, status, timeCell, excerpt, exceptionLine, zoneName, counted, number, shortVersion, copyText, localTime, nameText } from "./dom.js";
 import { readState, change, range, forSubject, acrossUsers, badRange, badFilter, conditionText, LEVELS, toUrl, throughMillisecond, span, sourcePatch, SOURCE_FILTERS, NONE_FILTERS, PRESETS } from "./state.js";
 import { hideHistogram, wireHistogram } from "./histogram.js";
 import { recountOnArrival, stopRecounting, arrived } from "./recount.js";
@@ -363,7 +363,7 @@ function row(e) {
   return el("tr", { className: "lvl-" + e.level, dataset: { id: String(e.id) }, tabindex: "-1" },
     timeCell(e.timestamp, toUrl({ ...readState(), event: String(e.id), ctx: "" })),
     el("td", { className: "level" }, e.level),
-    el("td", { className: "col-user" }, e.user ?? "(no user)"),
+    el("td", { className: "col-user" }, nameText(e.user ?? "(no user)")),
     el("td", { className: "col-app", title: shortVersion(e.version) === e.version ? null : [e.app, e.version].filter(Boolean).join(" ") }, [e.app, shortVersion(e.version)].filter(Boolean).join(" ")),
     el("td", { className: "col-machine" }, e.machine ?? ""),
     el("td", { className: "col-category", title: e.category || null }, e.category ?? ""),

@@ -1,6 +1,6 @@
 // Users list: who has logged, with counts over a window, machines, versions and the latest error.
 import { getJson } from "./api.js";
-import { $, el, clear, text, status, ago, localTime, excerpt, clip, counted, number, versionText, visible } from "./dom.js";
+import { $, el, clear, text, status, ago, localTime, excerpt, clip, counted, number, versionText, visible, nameText } from "./dom.js";
 import { readState, change, span, timelineOf, badWindow, toUrl, LEVELS } from "./state.js";
 
 /**
@@ -149,7 +149,7 @@ function row(user, none) {
   const quiet = !LEVELS.some((level) => (user.windowLevels?.[level] ?? 0) > 0);
   // The events without a user are a row too: it opens their timeline (nouser=1), never a user named "(no user)".
   const tr = el("tr", { className: quiet ? "quiet" : null, dataset: user.user == null ? { nouser: "1" } : { user: user.user }, tabindex: "-1" },
-    el("td", { className: "user" }, link("open-user", user.user ?? "(no user)", userTarget(user, null))),
+    el("td", { className: "user" }, nameLink(user)),
     el("td", { className: "time", title: localTime(user.lastSeen) }, ago(user.lastSeen), quiet ? el("span", { className: "status none-in-window" }, " · " + none) : null),
     quiet && user.lastMachine
       ? el("td", { className: "status", title: "The machine it was last seen on (" + none + ")" }, user.lastMachine + " (last)")
@@ -189,6 +189,14 @@ function levelsCell(user, none) {
 function userTarget(user, eventId) {
   const base = timelineOf(user.user == null ? { nouser: "1" } : { user: user.user });
   return toUrl(eventId ? { ...base, event: eventId, at: eventId, range: "all" } : base);
+}
+
+/** The user's name as a link to its timeline (link), wrapped and cut as a name (nameText): the whole name in its title. */
+function nameLink(user) {
+  const a = nameText(user.user ?? "(no user)", "a");
+  a.classList.add("open-user");
+  a.href = userTarget(user, null);
+  return a;
 }
 
 /** A link a keyboard reaches (Tab) and follows (Enter), opened in the page by the list's click (a new tab with Ctrl). */
