@@ -349,13 +349,19 @@ function pinnedLink(state) {
   return { url: new URL(toUrl(pinned), location.href).href, from: pinned.from, to: pinned.to };
 }
 
-async function copyLink() {
+/**
+ * Copies the view's pinned link (pinnedLink): the toolbar's, or the detail's (ofEvent), which says it is the open event's.
+ * The address holds the open event either way; on a phone the detail covers the toolbar, and its own button is the one
+ * there is.
+ */
+async function copyLink(ofEvent) {
   const link = pinnedLink(readState());
   if (!link) { status("Nothing to link to: the list's range cannot be used", true); return; }
   const ok = await copyText(link.url);
-  status(ok
-    ? `Copied a link to these events, pinned ${link.from ? "from " + localTime(link.from) + " " : ""}to ${localTime(link.to)}: it lists them whenever it is opened`
-    : "Copy failed: the browser refused the clipboard", !ok);
+  const pinned = `pinned ${link.from ? "from " + localTime(link.from) + " " : ""}to ${localTime(link.to)}`;
+  status(!ok ? "Copy failed: the browser refused the clipboard"
+    : ofEvent ? `Copied a link to this event, open in its list ${pinned}`
+    : `Copied a link to these events, ${pinned}: it lists them whenever it is opened`, !ok);
 }
 
 function row(e) {
@@ -595,7 +601,8 @@ export function wireTimeline() {
   });
   $("timeline-form").addEventListener("submit", (e) => { e.preventDefault(); change({ ...typed(), at: "" }, false); });
   $("events-more").addEventListener("click", () => load(readState(), true));
-  $("copy-link").addEventListener("click", copyLink);
+  $("copy-link").addEventListener("click", () => copyLink(false));
+  $("detail-link").addEventListener("click", () => copyLink(true));
   $("events-empty").addEventListener("click", (event) => {
     if (event.target.closest("button.any-time")) change({ ...typed(), range: "", from: "", to: "", at: "" });
   });
