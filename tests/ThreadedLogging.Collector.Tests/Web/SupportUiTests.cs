@@ -38,6 +38,7 @@ public sealed class SupportUiTests
     [InlineData("detail.js")]
     [InlineData("levels.js")]
     [InlineData("reach.js")]
+    [InlineData("filters.js")]
     public async Task Script_UsesTextContentOnly(string module)
     {
         await using var collector = await CollectorFixture.StartAsync();

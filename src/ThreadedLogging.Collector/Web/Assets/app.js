@@ -9,6 +9,7 @@ import { showDetail, wireDetail, leaveDetail } from "./detail.js";
 import { setPermissions, showLevels, wireLevels, forgetLevels } from "./levels.js";
 import { showAlerts, wireAlerts, leaveAlerts } from "./alerts.js";
 import { wireTop } from "./top.js";
+import { openFilters } from "./filters.js";
 
 let signInRequired = false;
 
@@ -152,6 +153,8 @@ function keyboard(event) {
   if (event.key === "Enter" && event.target.closest("button, a[href], summary")) return;
   if (event.key === "/") {
     event.preventDefault();
+    // A phone's filters wait behind their button (filters.js): shown first, or the hidden box took no focus.
+    if (timelineShown(readState())) openFilters();
     (timelineShown(readState()) ? $("timeline-q") : $("users-search")).focus();
   } else if (event.key === "j") move(1);
   else if (event.key === "k") move(-1);

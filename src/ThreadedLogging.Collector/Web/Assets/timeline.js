@@ -7,6 +7,7 @@ import { recountOnArrival, stopRecounting, arrived } from "./recount.js";
 import { showSummary, summaryRoom } from "./summary.js";
 import { boxText, readBox, whyNotRead, swappedRange } from "./timebox.js";
 import { hideTop } from "./top.js";
+import { showFilterCount, wireFilters } from "./filters.js";
 
 /** The live view keeps at most this many rows. */
 export const MaxRows = 500;
@@ -142,6 +143,7 @@ export function showTimeline(state) {
   // No live tail while the list shows events up to a chosen one (at): the box says so rather than a stream that is not there.
   $("live").checked = state.live === "1" && !state.at;
   chips(state);
+  showFilterCount(state);
   live(state);
   if (listKey(state) === listed) { markSelected(state.event); return Promise.resolve(); }
   return load(state, false);
@@ -603,6 +605,7 @@ export function wireTimeline() {
   $("events-more").addEventListener("click", () => load(readState(), true));
   $("copy-link").addEventListener("click", () => copyLink(false));
   $("detail-link").addEventListener("click", () => copyLink(true));
+  wireFilters();
   $("events-empty").addEventListener("click", (event) => {
     if (event.target.closest("button.any-time")) change({ ...typed(), range: "", from: "", to: "", at: "" });
   });
