@@ -39,7 +39,19 @@ internal sealed partial class DurableSpool
         // be written later (by the next record or the close) while its batch goes from memory; the next start counted
         // them again.
         _writer = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0);
-        _writing = new SpoolSegment(path, adopted: false, _time.GetUtcNow());
+        FileStream kept;
+        try
+        {
+            kept = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch
+        {
+            _writer.Dispose();
+            _writer = null;
+            throw;
+        }
+
+        _writing = new SpoolSegment(path, adopted: false, _time.GetUtcNow()) { Kept = kept };
         _segments.Add(_writing);
     }
 
@@ -579,6 +591,9 @@ internal sealed partial class DurableSpool
             _reading = null;
         }
 
+        segment.Kept?.Dispose();
+        segment.Kept = null;
+
         if (_writing == segment)
         {
             _writer?.Dispose();
@@ -688,6 +703,10 @@ internal sealed partial class DurableSpool
         {
             File.Delete(path);
             return true;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return true; // its directory is gone (deleted while in use: KeepOwn), and it with it
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

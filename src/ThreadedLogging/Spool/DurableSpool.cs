@@ -45,6 +45,7 @@ internal sealed partial class DurableSpool : IDisposable
     private SpoolEntry? _sending; // read and not yet acknowledged: its delivery, not a cap, settles its events
     private int _sendingSettled; // of _sending's EventCount, the app's events settled before it is acknowledged (a held or split record's first ones)
     private SpoolBookmark _bookmark; // this instance's directory's
+    private bool _appended; // a record was written since the last Sync: its directory is checked there (KeepOwn)
 
     /// <param name="root">The spool's root directory: this process's spool is a directory in it, beside dead processes' spools.</param>
     /// <param name="instanceId">This process's instance id, the name of its directory (then <c>-2</c>, … after it when another process locked that one first).</param>
@@ -164,12 +165,16 @@ internal sealed partial class DurableSpool : IDisposable
     /// <exception cref="UnauthorizedAccessException">The directory is not writable.</exception>
     public void OpenOwn()
     {
+        FileStream? locked = null;
         try
         {
-            _lock = LockOwnDirectory();
+            locked = LockOwnDirectory();
+            RewriteOwn(); // after its directory was deleted in use (KeepOwn): what it held, from the handles still open
+            _lock = locked;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
+            locked?.Dispose();
             TryDeleteDirectory(_directory); // made for nothing (its lock file, if made, unlinked by LockOwnDirectory)
             throw;
         }
@@ -382,6 +387,7 @@ internal sealed partial class DurableSpool : IDisposable
             throw;
         }
 
+        _appended = true;
         _writing.Length += record.Length;
         _writing.PendingEvents += countedEvents;
         _writing.MayHoldNotices |= holdsNotices;
@@ -407,7 +413,17 @@ internal sealed partial class DurableSpool : IDisposable
     }
 
     /// <summary>Forces what was appended onto the disk (fsync); the worker calls it once per round, not per record.</summary>
-    public void Sync() => _writer?.Flush(flushToDisk: true);
+    /// <exception cref="IOException">The directory was deleted in use and could not be made again (<see cref="KeepOwn"/>).</exception>
+    public void Sync()
+    {
+        if (_appended)
+        {
+            KeepOwn(); // only after a write: a round that wrote nothing puts nothing at risk (the close checks too)
+            _appended = false;
+        }
+
+        _writer?.Flush(flushToDisk: true);
+    }
 
     /// <summary>
     /// The disk failed while in use (<see cref="SpoolStage"/>): the segment being written is written no more, so the reader
@@ -438,8 +454,13 @@ internal sealed partial class DurableSpool : IDisposable
             var segment = _segments[0];
             if (_reading != segment)
             {
-                _reader?.Dispose();
-                _reader = new FileStream(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                if (_reading?.Kept is null)
+                {
+                    _reader?.Dispose(); // an adopted segment's, opened here; a segment's own handle stays with it
+                }
+
+                // Our own segment is read through the handle it keeps (SpoolSegment.Kept), whatever happened to its path.
+                _reader = segment.Kept ?? new FileStream(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
                 _reading = segment;
             }
 
@@ -598,6 +619,11 @@ internal sealed partial class DurableSpool : IDisposable
         _recent.Clear();
         _reader?.Dispose();
         _writer?.Dispose();
+        foreach (var segment in _segments)
+        {
+            segment.Kept?.Dispose();
+        }
+
         _bookmark.Dispose();
 
         // Nothing of ours left to deliver: every segment of ours goes, before the bookmark does. Not only the one being

@@ -39,6 +39,9 @@ internal enum SpoolDropReason
 
     /// <summary>A notice whose reason this version does not know (another version's wording) was dropped by a cap and taken back.</summary>
     Other,
+
+    /// <summary>The spool's directory was deleted while the app ran, and its files could not be written again (<see cref="DurableSpool.KeepOwn"/>).</summary>
+    Deleted,
 }
 
 /// <summary>
@@ -366,6 +369,7 @@ internal sealed class SpoolDrops(TimeProvider time)
         SpoolDropReason.Unreadable => "a spool record could not be read",
         SpoolDropReason.QueueFull => "the queue was full",
         SpoolDropReason.Reentrant => "a log call made inside a log call inside a log call on one thread (a formatter or a scope's ToString that logs, a third level) is not recorded",
+        SpoolDropReason.Deleted => "the spool's directory was deleted while the app ran",
         _ => "their notice, spooled, was dropped by the spool's caps (its reason unknown to this version)",
     };
 

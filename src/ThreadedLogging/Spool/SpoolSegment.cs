@@ -3,7 +3,8 @@ namespace ThreadedLogging;
 /// <summary>One append-only segment file of a spool, and how far it has been delivered.</summary>
 internal sealed class SpoolSegment(string path, bool adopted, DateTimeOffset created)
 {
-    public string Path { get; } = path;
+    /// <summary>Gets or sets the file's path: set again when its directory was deleted in use and made again (<see cref="DurableSpool.KeepOwn"/>).</summary>
+    public string Path { get; set; } = path;
 
     /// <summary>Gets whether the segment comes from another (dead) process's spool.</summary>
     public bool Adopted { get; } = adopted;
@@ -39,6 +40,13 @@ internal sealed class SpoolSegment(string path, bool adopted, DateTimeOffset cre
     /// </summary>
     public bool MayHoldNotices { get; set; } = adopted;
 
+    /// <summary>
+    /// Gets or sets a read handle on the file, open from when the segment is made until it leaves the spool (one of this
+    /// process's own: an adopted one has none): the reader reads it, and the file can be written again from it when the
+    /// directory was deleted while in use (<see cref="DurableSpool.KeepOwn"/>).
+    /// </summary>
+    public FileStream? Kept { get; set; }
+
     /// <summary>Gets or sets the directory lock that must be released when the last adopted segment of a directory is gone.</summary>
     public AdoptedDirectory? Owner { get; set; }
 }
@@ -46,7 +54,8 @@ internal sealed class SpoolSegment(string path, bool adopted, DateTimeOffset cre
 /// <summary>A dead process's spool directory, locked by us while we deliver its segments (of format <paramref name="segmentVersion"/>).</summary>
 internal sealed class AdoptedDirectory(string path, FileStream lockFile, int segmentVersion) : IDisposable
 {
-    public string Path { get; } = path;
+    /// <summary>Gets or sets the file's path: set again when its directory was deleted in use and made again (<see cref="DurableSpool.KeepOwn"/>).</summary>
+    public string Path { get; set; } = path;
 
     /// <summary>Gets the format version of its segments, which names its bookmark (<see cref="SpoolBookmark.FileNameOf"/>).</summary>
     public int SegmentVersion { get; } = segmentVersion;

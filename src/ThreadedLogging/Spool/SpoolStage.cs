@@ -594,12 +594,32 @@ internal sealed class SpoolStage
     {
         KeepDropNotice(); // a notice still held (a cap was dropping) stays for the next start; one sent from memory does not
 
+        // Its directory deleted while the app ran (or since the last round): made again, what it held written there again
+        // from the files still open (DurableSpool.KeepOwn). When it cannot be, what it held is lost, counted and said:
+        // before, the line below said it remained, and the next start found nothing.
+        string? why = null;
+        try
+        {
+            _spool.KeepOwn();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            why = e.Message;
+        }
+
+        if (_spool.DropOwnGone() is > 0 and var lost)
+        {
+            _selfLog.Write($"{Counted.Events(lost)} {Counted.Agree(lost, "is", "are")} lost: the spool's directory {_spool.DirectoryPath} was deleted while the app ran and could not be made again{(why is null ? "" : $" ({why})")}, and the app quit before {Counted.Agree(lost, "it was", "they were")} sent.");
+        }
+
         // Where they are: the handler's own directory, or, when that was never made (a full disk at the start), the spools
         // earlier runs left, under the BufferDirectory. Before, the own directory was named, which did not exist.
         var left = _spool.PendingEvents;
         if (left > 0)
         {
-            var where = _spool.OwnOpen ? _spool.DirectoryPath : $"{_spool.RootPath} (in the spools earlier runs left there: this run's own could not be made)";
+            var where = _spool.OwnOpen ? _spool.DirectoryPath
+                : _spool.OwnDeleted ? $"{_spool.RootPath} (in the spools earlier runs left there)"
+                : $"{_spool.RootPath} (in the spools earlier runs left there: this run's own could not be made)";
             _selfLog.Write($"{Counted.Events(left)} {Counted.Agree(left, "remains", "remain")} in the spool at {where}; the next start of the app sends {Counted.Agree(left, "it", "them")}.");
         }
 
