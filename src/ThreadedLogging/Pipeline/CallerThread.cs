@@ -22,6 +22,16 @@ internal sealed class CallerThread
     private readonly bool _isNested;
     private CallerThread? _nested;
 
+    // The count slots of the queues this frame logged into last (CountSlotOf): the latest one first, then a few more,
+    // for a call that goes to several handlers (each provider of a logger gets it). Kept strongly, like the contexts
+    // above: a few small objects per thread.
+    private CallCounts? _lastCounts;
+    private CallCounts.Slot? _lastSlot;
+    private readonly (CallCounts? Counts, CallCounts.Slot? Slot)[] _otherSlots = new (CallCounts?, CallCounts.Slot?)[OtherSlots];
+    private int _nextOtherSlot;
+
+    private const int OtherSlots = 4;
+
     private CallerThread(bool nested = false)
     {
         _isNested = nested;
@@ -103,10 +113,43 @@ internal sealed class CallerThread
         return activity;
     }
 
+    /// <summary>This frame's slot in <paramref name="counts"/> (one queue's <see cref="CallCounts"/>): a field compare when it logged there last.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public CallCounts.Slot CountSlotOf(CallCounts counts) =>
+        ReferenceEquals(counts, _lastCounts) ? _lastSlot! : OtherCountSlotOf(counts);
+
     /// <summary>Remembers that <paramref name="reader"/> found no scope in <paramref name="context"/> (one context per thread is kept).</summary>
     public void RememberNoScopes(ScopeReader reader, ExecutionContext context)
     {
         _contextWithoutScopes = context;
         _readerWithoutScopes = reader;
+    }
+
+    /// <summary>The slot of a queue other than the last one: from the few kept (swapped with the last), else the queue's own.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private CallCounts.Slot OtherCountSlotOf(CallCounts counts)
+    {
+        var at = 0;
+        while (at < OtherSlots && !ReferenceEquals(_otherSlots[at].Counts, counts))
+        {
+            at++;
+        }
+
+        CallCounts.Slot slot;
+        if (at < OtherSlots)
+        {
+            slot = _otherSlots[at].Slot!;
+        }
+        else
+        {
+            slot = counts.SlotOf(this);
+            at = _nextOtherSlot;
+            _nextOtherSlot = (_nextOtherSlot + 1) % OtherSlots;
+        }
+
+        _otherSlots[at] = _lastCounts is null ? default : (_lastCounts, _lastSlot!);
+        _lastCounts = counts;
+        _lastSlot = slot;
+        return slot;
     }
 }

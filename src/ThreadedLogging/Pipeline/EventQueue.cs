@@ -64,6 +64,9 @@ internal sealed class EventQueue : IDisposable
     /// <summary>Gets how many events are queued now.</summary>
     public long Count => _records.Count;
 
+    /// <summary>Gets the counts of the calls added, per thread (tests: <see cref="CallCounts"/>).</summary>
+    internal CallCounts Counts => _records.Counts;
+
     /// <summary>Gets the bytes the queued records take now.</summary>
     public long Bytes => _records.Bytes;
 
@@ -242,7 +245,7 @@ internal sealed class EventQueue : IDisposable
                 deliver(); // the process is ending: only a call that waits gets its event out (the worker's own flow would wait for itself)
             }
         }
-        else if (HasFullBatch)
+        else if (!_signal.Woken && HasFullBatch) // the worker already woken: no need to look (the count is a sum over threads)
         {
             _signal.Wake();
         }

@@ -20,13 +20,20 @@ internal sealed class RecordQueue : IDisposable
     /// </summary>
     private const int MinObjectCharge = 64;
 
+    /// <summary>
+    /// The fewest bytes a record takes in the ring: an encoded record's fixed header, its category and its property count
+    /// (28), aligned to 8; an object record charges <see cref="MinObjectCharge"/>. So the queued records are at most the
+    /// ring's used bytes over this, and below <c>capacity ×</c> this many bytes the count cannot have reached the capacity.
+    /// </summary>
+    internal const int MinRecordBytes = 32;
+
     private readonly RecordRing _ring;
     private readonly ObjectSlots _objects;
     private readonly RepeatedTexts _texts = new(); // the consumer's: texts read off the queue that repeat
     private readonly int _minObjectCharge;
     private readonly long _capacity;
-    private PaddedLong _enqueued; // calls at their logger's level
-    private PaddedLong _held; // calls below it, let in by the start's hold (LevelHold): written during the hold only
+    private readonly CallCounts _counts = new(); // calls at their logger's level, and calls below it let in by the start's hold (LevelHold)
+    private readonly long _countBoundBytes; // the ring's used bytes below which the count is below the capacity for sure
     private PaddedLong _dequeued; // published by Release, a batch at a time: callers read it, the worker writes it rarely
     private PaddedLong _taken; // the worker's own count, written per record: on its own line, away from what every call reads
 
@@ -37,6 +44,7 @@ internal sealed class RecordQueue : IDisposable
         var segment = (int)Math.Clamp(System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, maxBytes / 8)), 256, MaxSegmentBytes);
         _ring = new RecordRing(maxBytes, segment);
         _capacity = capacity;
+        _countBoundBytes = capacity * (long)MinRecordBytes;
 
         // The table's index space stays within 2^30 slots: past a 32 GiB queue an object record charges more.
         _minObjectCharge = (int)Math.Min(Math.Max(MinObjectCharge, _ring.Capacity >> 29), _ring.SegmentBytes);
@@ -44,20 +52,19 @@ internal sealed class RecordQueue : IDisposable
     }
 
     /// <summary>Gets how many events were ever added, held ones too.</summary>
-    public long Enqueued => Volatile.Read(ref _enqueued.Value) + Volatile.Read(ref _held.Value);
+    public long Enqueued => _counts.Total;
 
     /// <summary>Gets how many events were ever added at their logger's level: a count that only grows, held calls apart.</summary>
-    public long EnqueuedAtLevel => Volatile.Read(ref _enqueued.Value);
+    public long EnqueuedAtLevel => _counts.AtLevel;
 
     /// <summary>Gets how many calls below their logger's level the start's hold let in (<see cref="LevelHold"/>): the worker decides each at the release.</summary>
-    public long Held => Volatile.Read(ref _held.Value);
+    public long Held => _counts.Held;
 
-    /// <summary>Gets how many events are queued now (never negative).</summary>
-    public long Count
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Math.Max(0, Volatile.Read(ref _enqueued.Value) + Volatile.Read(ref _held.Value) - Volatile.Read(ref _dequeued.Value));
-    }
+    /// <summary>Gets how many events are queued now (never negative): a sum over the threads' counts (<see cref="CallCounts"/>).</summary>
+    public long Count => Math.Max(0, Enqueued - Volatile.Read(ref _dequeued.Value));
+
+    /// <summary>Gets the counts of the calls added, per thread (tests).</summary>
+    internal CallCounts Counts => _counts;
 
     /// <summary>Gets how many bytes the queued records take now.</summary>
     public long Bytes => _ring.UsedBytes;
@@ -67,8 +74,11 @@ internal sealed class RecordQueue : IDisposable
 
     /// <summary>Whether a batch is worth sending now: <paramref name="batchSize"/> events, or half the batch bytes or half the queue in bytes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool HasFullBatch(int batchSize, int maxBatchBytes) =>
-        Count >= batchSize || _ring.UsedBytes >= Math.Min(maxBatchBytes / 2, _ring.Capacity / 2);
+    public bool HasFullBatch(int batchSize, int maxBatchBytes)
+    {
+        var used = _ring.UsedBytes;
+        return used >= Math.Min(maxBatchBytes / 2, _ring.Capacity / 2) || (used >= (long)batchSize * MinRecordBytes && Count >= batchSize);
+    }
 
     /// <summary>
     /// Gets whether the start hold's budget lets a held call in now (<see cref="LevelHold"/>): the queue, its bytes and its
@@ -81,8 +91,19 @@ internal sealed class RecordQueue : IDisposable
     public bool IsFull
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Count >= _capacity || _ring.UsedBytes >= _ring.Capacity;
+        get
+        {
+            var used = _ring.UsedBytes;
+            return used >= _ring.Capacity || !HasCountRoom(used);
+        }
     }
+
+    /// <summary>
+    /// Whether the count is below the capacity: summed (<see cref="Count"/>) only when the ring's used bytes could hold
+    /// that many records (<see cref="MinRecordBytes"/>): never at the defaults, whose capacity outnumbers what the bytes hold.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool HasCountRoom(long usedBytes) => usedBytes < _countBoundBytes || Count < _capacity;
 
     /// <summary>
     /// Encodes a call into the caller's <see cref="RecordWriter"/> (or parks it as an object); false when it had to
@@ -94,7 +115,7 @@ internal sealed class RecordQueue : IDisposable
     {
         // Straight into the ring when the count has room (the bytes are the reservation's to check): the record is copied once.
         var writer = caller.Writer;
-        if (writer.TryEncode(caller, category, level, eventId, in state, exception, formatter, scopes, timestamp, _ring.SegmentBytes, Count < _capacity ? _ring : null))
+        if (writer.TryEncode(caller, category, level, eventId, in state, exception, formatter, scopes, timestamp, _ring.SegmentBytes, HasCountRoom(_ring.UsedBytes) ? _ring : null))
         {
             return true;
         }
@@ -126,13 +147,13 @@ internal sealed class RecordQueue : IDisposable
         {
             writer.Publish(); // its room was reserved, and the count checked, before it was written
         }
-        else if (Count >= _capacity || !_ring.TryWrite(writer.Record))
+        else if (!HasCountRoom(_ring.UsedBytes) || !_ring.TryWrite(writer.Record))
         {
             return false;
         }
 
-        // One counter per call, so that a count read from either never goes back (Statistics.Enqueued).
-        Interlocked.Increment(ref held ? ref _held.Value : ref _enqueued.Value);
+        // The thread's own count, a plain write (CallCounts): a count read from it never goes back (Statistics.Enqueued).
+        _counts.Add(caller, held);
         return true;
     }
 
@@ -218,8 +239,9 @@ internal sealed class RecordQueue : IDisposable
     /// <summary>Gives the room of the records taken so far back to the callers, and opens spare segments ahead of them. Consumer only.</summary>
     public void Release()
     {
-        _ring.Release();
+        // The count first, then the bytes: the records counted stay within the used bytes (HasCountRoom's bound).
         Volatile.Write(ref _dequeued.Value, _taken.Value);
+        _ring.Release();
         _ring.PrepareSpares();
     }
 

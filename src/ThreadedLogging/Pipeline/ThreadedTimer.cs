@@ -37,6 +37,13 @@ internal sealed class ThreadedTimer
         }
     }
 
+    /// <summary>Gets whether the worker was woken and has not yet taken the wake: a call need not look for a full batch then.</summary>
+    public bool Woken
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Volatile.Read(ref _signalled) != 0;
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Signal()
     {
