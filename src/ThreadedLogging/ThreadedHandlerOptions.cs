@@ -150,7 +150,8 @@ public class ThreadedHandlerOptions
     /// <summary>Gets or sets the user name sent with every event.</summary>
     /// <value>
     /// The default value is <see langword="null"/>: <see cref="Environment.UserName"/>, cleaned (<see cref="LogIdentity.User"/>);
-    /// a value set here is refused at start when blank, padded or with a control character.
+    /// a value set here is refused at start when blank, padded, with a control character, or <c>.</c> or <c>..</c> (the
+    /// collector refuses those).
     /// </value>
     public string? User { get; set; }
 
@@ -253,6 +254,13 @@ public class ThreadedHandlerOptions
         CheckName(App, nameof(App));
         CheckName(Version, nameof(Version));
         CheckName(User, nameof(User));
+        if (User is "." or "..")
+        {
+            // The collector refuses such a user (400) whatever the format: every URL path reads it as a step, not a name, so
+            // /log/{user} would file the events elsewhere and no DELETE /api/users/{user} could name them.
+            throw new ArgumentException($"User must not be '.' or '..' (was '{User}'): the collector refuses them as user names, which a URL path reads as a step, not a name.", nameof(User));
+        }
+
         CheckName(Machine, nameof(Machine));
         if (BufferDirectory is { } directory)
         {

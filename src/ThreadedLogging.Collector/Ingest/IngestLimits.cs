@@ -1,8 +1,15 @@
+using System.Buffers;
+using ThreadedLogging.Collector.Diagnostics;
+
 namespace ThreadedLogging.Collector.Ingest;
 
 /// <summary>The per-request checks of issue 3: field lengths, event size, timestamps before 1970; a fast client clock (<see cref="EventTime"/>).</summary>
 internal sealed class IngestLimits(CollectorOptions options, DateTimeOffset now)
 {
+    /// <summary>The C0 controls and DEL, which no user name holds (the client's <c>ThreadedHandlerOptions.ControlChars</c>).</summary>
+    private static readonly SearchValues<char> ControlChars = SearchValues.Create(
+        "\0\u0001\u0002\u0003\u0004\u0005\u0006\a\b\t\n\v\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f\u007f");
+
     public CollectorOptions Options { get; } = options;
 
     public DateTimeOffset Now { get; } = now;
@@ -16,6 +23,35 @@ internal sealed class IngestLimits(CollectorOptions options, DateTimeOffset now)
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// A user name, wherever it came from (a format's field, the path's first segment): <see cref="Field"/>'s length, and
+    /// none that cannot travel as a segment of a URL path (review14): <c>.</c> and <c>..</c>, which Kestrel and every URL
+    /// parser resolve as steps, and a control character (C0, DEL: what the client's <c>User</c> option refuses), NUL among
+    /// them, which Kestrel refuses in a path. Such names were stored, and then no <c>DELETE /api/users/{user}</c> reached
+    /// them (<c>?user=</c> does, for those stored before).
+    /// </summary>
+    public string? User(string? value, string name, int index)
+    {
+        if (Field(value, name, index) is not { } user)
+        {
+            return null;
+        }
+
+        if (user is "." or "..")
+        {
+            throw IngestRejectedException.BadRequest(
+                $"{Where(index)}field '{name}' is '{user}', which is no user name: a URL path (/log/{{user}}, /api/users/{{user}}) reads it as a step, not a name");
+        }
+
+        if (user.AsSpan().IndexOfAny(ControlChars) is var at and >= 0)
+        {
+            throw IngestRejectedException.BadRequest(
+                $"{Where(index)}field '{name}' ('{LoggedText.Of(user)}') holds a control character (U+{(int)user[at]:X4} at index {at}), which no user name may hold");
+        }
+
+        return user;
     }
 
     /// <summary>

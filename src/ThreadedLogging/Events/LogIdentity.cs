@@ -18,7 +18,7 @@ public sealed record LogIdentity
     /// <summary>
     /// Gets the user running the application: <see cref="ThreadedHandlerOptions.User"/>, else the OS's user name with
     /// white space at its ends cut and control characters as spaces. Empty when the OS gives none (a Unix uid without a
-    /// passwd entry, as in many containers): the event is sent with no user.
+    /// passwd entry, as in many containers) or only <c>.</c> or <c>..</c>: the event is sent with no user.
     /// </summary>
     public required string User { get; init; }
 
@@ -38,10 +38,13 @@ public sealed record LogIdentity
         {
             App = options.App ?? NonEmpty(EnvironmentIdentity.Cleaned(environment.App)) ?? "unknown",
             Version = options.Version ?? NonEmpty(EnvironmentIdentity.Cleaned(environment.Version)) ?? "0",
-            User = options.User ?? EnvironmentIdentity.Cleaned(environment.User),
+            User = options.User ?? NoDotSegment(EnvironmentIdentity.Cleaned(environment.User)),
             Machine = options.Machine ?? EnvironmentIdentity.Cleaned(environment.Machine),
         };
     }
 
     private static string? NonEmpty(string value) => value.Length == 0 ? null : value;
+
+    /// <summary>An OS user named <c>.</c> or <c>..</c> is sent as no user: the collector refuses those names (<see cref="ThreadedHandlerOptions.User"/>).</summary>
+    private static string NoDotSegment(string user) => user is "." or ".." ? string.Empty : user;
 }

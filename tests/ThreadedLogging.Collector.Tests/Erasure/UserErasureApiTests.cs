@@ -1,11 +1,14 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ThreadedLogging.Collector.Storage;
 using ThreadedLogging.Collector.Tests.Support;
 using ThreadedLogging.Testing;
 
 namespace ThreadedLogging.Collector.Tests.Erasure;
 
-/// <summary><c>DELETE /api/users/{user}</c> on the real collector: events ingested over HTTP, erased, looked for everywhere a reader can.</summary>
+/// <summary><c>DELETE /api/users/{user}</c> (and <c>?user=</c>) on the real collector: events ingested over HTTP, erased, looked for everywhere a reader can.</summary>
 public sealed class UserErasureApiTests
 {
     [Fact]
@@ -72,8 +75,38 @@ public sealed class UserErasureApiTests
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Delete_UserInTheQuery_ErasesNamesNoPathSegmentCarries(bool onPostgres)
+    {
+        // review14: older versions stored these names; /api/users/.. is /api to Kestrel, /api/users/. is /api/users, and
+        // Kestrel refuses %00 in a path. Ingest refuses them now, so they are written to the store as those versions did.
+        await using var collector = await CollectorFixture.StartOnAsync(onPostgres ? TestStore.Postgres : TestStore.Sqlite);
+        var names = new[] { "..", ".", "a\0b", "a+b/c%2F", "bob" };
+        await collector.Services.GetRequiredService<IEventStore>().AppendAsync(
+            new EventBatch(null, [.. names.Select(name => new NewEvent { Timestamp = DateTimeOffset.UtcNow, Level = LogLevel.Information, Message = "by " + name, User = name })]),
+            CancellationToken.None);
+
+        var erased = new List<(string?, long)>();
+        foreach (var query in new[] { "user=..", "user=.", "user=a%00b", "user=a%2Bb%2Fc%252F" })
+        {
+            var (status, body) = await Http.SendAsync(collector.Client, HttpMethod.Delete, "api/users?" + query);
+            Assert.True(status == HttpStatusCode.OK, $"{query}: {status} {body}");
+            var answer = JsonDocument.Parse(body).RootElement;
+            erased.Add((answer.GetProperty("user").GetString(), answer.GetProperty("erased").GetInt64()));
+        }
+
+        // PostgreSQL text holds no NUL: that name was stored with U+FFFD in its place, and is looked for so.
+        Assert.Equal([("..", 1L), (".", 1L), ("a\0b", 1L), ("a+b/c%2F", 1L)], erased);
+        Assert.Equal([("bob", 1L)], await UsersAsync(collector));
+    }
+
+    [Theory]
     [InlineData("api/users/", "a user name is required")]
-    [InlineData("api/users/?user=alice", "user")]
+    [InlineData("api/users?user=", "a user name is required")]
+    [InlineData("api/users/?name=alice", "unknown parameter 'name' (user)")]
+    [InlineData("api/users/bob?user=alice", "give the user in the path or in ?user=, not both")]
+    [InlineData("api/users?user=alice&user=bob", "parameter 'user' is given more than once")]
     public async Task Delete_NoNameOrUnknownParameter_400WithReason(string url, string reason)
     {
         await using var collector = await CollectorFixture.StartAsync();

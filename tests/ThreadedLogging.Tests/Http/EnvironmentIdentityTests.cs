@@ -9,7 +9,7 @@ namespace ThreadedLogging.Tests.Http;
 /// Identity values the environment gives (the OS's user and machine names, the entry assembly's name and version) are
 /// not the app's to fix, so they are not refused at start: white space at the ends is cut, a control character becomes a
 /// space, and an empty user or machine (a Unix uid without a passwd entry gives an empty <c>Environment.UserName</c>) is
-/// sent as none. What a collector receives, through the real HTTP path into a real Kestrel.
+/// sent as none, as is a user <c>.</c> or <c>..</c>. What a collector receives, through the real HTTP path into a real Kestrel.
 /// </summary>
 public sealed class EnvironmentIdentityTests
 {
@@ -23,6 +23,8 @@ public sealed class EnvironmentIdentityTests
         { HttpLogFormat.JsonBatch, false, string.Empty, null },
         { HttpLogFormat.PythonForm, true, " \t\n", null },
         { HttpLogFormat.JsonBatch, true, " \t\n", null },
+        { HttpLogFormat.PythonForm, false, "..", null }, // a step of a path, which the collector refuses as a name
+        { HttpLogFormat.JsonBatch, false, " . ", null },
     };
 
     [Theory]

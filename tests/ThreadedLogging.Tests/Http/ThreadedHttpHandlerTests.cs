@@ -557,6 +557,19 @@ public sealed class ThreadedHttpHandlerTests
 
     [Theory]
     [InlineData("/log", "..")]
+    [InlineData("/api/events", ".")]
+    public void Options_UserDotSegmentWhateverTheUrl_RefusedNamingTheOption(string url, string user)
+    {
+        // The collector refuses '.' and '..' as user names in every format (400): the JsonBatch envelope's user too.
+        var error = Assert.Throws<ArgumentException>(new ThreadedHttpHandlerOptions { Host = "example.com:80", Url = url, User = user }.Validate);
+        Assert.Equal("User", error.ParamName);
+        Assert.StartsWith($"User must not be '.' or '..' (was '{user}')", error.Message, StringComparison.Ordinal);
+
+        var core = Assert.Throws<ArgumentException>(new ThreadedHandlerOptions { User = user }.Validate);
+        Assert.Equal(("User", error.Message), (core.ParamName, core.Message));
+    }
+
+    [Theory]
     [InlineData("/log/{user}", "...")]
     [InlineData("/log/{user}", "a..b")]
     public void Options_DotsThatAreNoPathStep_AcceptedAndKeptInTheUrl(string url, string user)

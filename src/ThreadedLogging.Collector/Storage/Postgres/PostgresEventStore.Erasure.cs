@@ -31,6 +31,9 @@ internal sealed partial class PostgresEventStore
             throw EventStoreUnavailableException.NotOpen(closing: _disposed);
         }
 
+        // A name with U+0000 (DELETE /api/users?user=a%00b) was stored with U+FFFD in its place, as every text is; sent as it
+        // is, PostgreSQL refused the parameter (22021) and the erasure was a 500.
+        user = PostgresText.WithoutNul(user);
         var chunking = ErasureChunking;
         long erased = 0;
         while (true)

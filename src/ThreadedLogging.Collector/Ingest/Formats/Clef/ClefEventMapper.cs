@@ -93,7 +93,7 @@ internal static class ClefEventMapper
             TraceId = TraceIds.Normalize(traceId),
             App = limits.Field(Scalar(fields.App, strings), "app", NoIndex),
             Version = limits.Field(Scalar(fields.Version, strings), "version", NoIndex),
-            User = limits.Field(Scalar(fields.User, strings) ?? PathUser.From(path), "user", NoIndex),
+            User = limits.User(Scalar(fields.User, strings) ?? PathUser.From(path), "user", NoIndex),
             Machine = limits.Field(Scalar(fields.Machine, strings), "machine", NoIndex),
             Path = path,
         };

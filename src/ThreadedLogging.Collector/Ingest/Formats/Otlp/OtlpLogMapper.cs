@@ -91,7 +91,7 @@ internal sealed class OtlpLogMapper(IdentityPropertyOptions identity)
             TraceId = traceId,
             App = limits.Field(ids[IdentityPropertyOptions.AppKind], "app", NoIndex),
             Version = limits.Field(ids[IdentityPropertyOptions.VersionKind], "version", NoIndex),
-            User = limits.Field(ids[IdentityPropertyOptions.UserKind] ?? PathUser.From(path), "user", NoIndex),
+            User = limits.User(ids[IdentityPropertyOptions.UserKind] ?? PathUser.From(path), "user", NoIndex),
             Machine = limits.Field(ids[IdentityPropertyOptions.MachineKind], "machine", NoIndex),
             Path = path,
             InstanceId = limits.Field(resource.InstanceId, OtlpResource.InstanceIdKey, NoIndex),

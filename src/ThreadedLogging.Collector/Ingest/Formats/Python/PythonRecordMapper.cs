@@ -102,7 +102,7 @@ internal static partial class PythonRecordMapper
             ContextJson = PythonRecordContext.ContextJson(fields),
             App = limits.Field(Get(fields, "app"), "app", Index),
             Version = limits.Field(Revision(fields) ?? Get(fields, "version"), "revision", Index),
-            User = limits.Field(user, "user", Index),
+            User = limits.User(user, "user", Index),
             Machine = limits.Field(Get(fields, "machine"), "machine", Index),
             Path = path,
             InstanceId = limits.Field(Get(fields, "instanceId"), "instanceId", Index),
