@@ -24,7 +24,7 @@ internal static class IngestApi
         // the answer can carry the effective levels of the identity just received.
         var rules = await levels.GetAsync(context.RequestAborted);
         return await endpoint.HandleAsync(context, decoders.ForLogRequest, path,
-            (result, decoded) => TypedResults.Ok(new IngestResponse(result.Accepted, result.Duplicate, EffectiveLevels(rules, decoded.Batch, time))),
+            (result, decoded) => TypedResults.Ok(new IngestResponse(result.Accepted, result.Duplicate, result.Duplicates, EffectiveLevels(rules, decoded.Batch, time))),
             ErrorResults.Create);
     }
 

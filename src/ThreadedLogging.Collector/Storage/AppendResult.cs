@@ -8,4 +8,11 @@ namespace ThreadedLogging.Collector.Storage;
 /// Events of the batch left out because retention was removing their day (PostgreSQL, a day being detached: past
 /// <see cref="RetentionOptions.MaxAge"/>), counted as removed by retention for age.
 /// </param>
-internal readonly record struct AppendResult(int Accepted, int Stored, bool Duplicate, int RemovedForAge = 0);
+internal readonly record struct AppendResult(int Accepted, int Stored, bool Duplicate, int RemovedForAge = 0)
+{
+    /// <summary>
+    /// Gets how many of <see cref="Accepted"/> were stored before this call: all of them for a duplicate batch, else those
+    /// whose (instance id, sequence) was known (a resend under a new batch key; an event twice in the batch).
+    /// </summary>
+    public int Duplicates => Duplicate ? Accepted : Accepted - Stored - RemovedForAge;
+}

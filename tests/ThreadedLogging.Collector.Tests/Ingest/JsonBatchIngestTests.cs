@@ -70,6 +70,32 @@ public sealed class JsonBatchIngestTests
         Assert.Equal(3, (await collector.EventsAsync()).Count);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ResentEvents_UnderANewBatchId_AnswerCountsThemAsDuplicates(bool onPostgres)
+    {
+        // review14: a batch of 3 whose first 2 were stored before by (instanceId, sequence) was answered {"accepted":3} alone.
+        await using var collector = await CollectorFixture.StartOnAsync(onPostgres ? TestStore.Postgres : TestStore.Sqlite);
+        var resent = Http.Utf8(Http.Envelope("second", Event(1), Event(2), Event(3)));
+
+        var first = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/alice", Http.Utf8(Http.Envelope("first", Event(1), Event(2))), "application/json");
+        var second = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/alice", resent, "application/json");
+        var again = await Http.SendAsync(collector.Client, HttpMethod.Post, "log/alice", resent, "application/json");
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK), (first.Status, second.Status, again.Status));
+        Assert.Equal((2, false, 0), Answer(first.Body));
+        Assert.Equal((3, false, 2), Answer(second.Body)); // all 3 held now, 2 of them from before
+        Assert.Equal((3, true, 3), Answer(again.Body)); // the batch id seen: a success like the first answer
+        Assert.Equal([1L, 2L, 3L], (await collector.EventsAsync()).Select(e => e.GetProperty("sequence").GetInt64()).Order());
+
+        static (int Accepted, bool Duplicate, int Duplicates) Answer(string body)
+        {
+            var root = JsonDocument.Parse(body).RootElement;
+            return (root.GetProperty("accepted").GetInt32(), root.GetProperty("duplicate").GetBoolean(), root.GetProperty("duplicates").GetInt32());
+        }
+    }
+
     [Fact]
     public async Task RetriedBatch_SameBatchIdInEnvelope_StoredOnce()
     {
