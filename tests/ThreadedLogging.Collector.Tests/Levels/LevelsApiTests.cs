@@ -110,6 +110,7 @@ public sealed class LevelsApiTests
     [InlineData("{\"user\":\"alice\",\"level\":\"Debug\",\"expires\":\"2001-01-01T00:00:00Z\"}", "in the future")]
     [InlineData("{\"user\":\"alice\",\"level\":\"Debug\",\"expires\":\"2026-12-31T00:00:00\"}", "'expires' must be an RFC 3339 time with an offset")]
     [InlineData("{\"user\":\"alice\",\"level\":\"Debug\",\"expires\":\"12/31/2026 10:00\"}", "'expires' must be an RFC 3339 time with an offset")]
+    [InlineData("{\"user\":\"alice\",\"level\":\"Debug\",\"expires\":\"9999-12-31T23:59:59-14:00\"}", "'expires' is out of range: 9999-12-31T23:59:59-14:00 is an RFC 3339 time")]
     [InlineData("{\"user\":\"alice\",\"level\":\"Debug\"}", "either 'duration'")]
     [InlineData("{\"user\":\"alice\",\"level\":\"Debug\",\"duration\":\"-01:00:00\"}", "positive hh:mm:ss")]
     public async Task Post_InvalidRule_400WithReason(string body, string reason)

@@ -26,6 +26,7 @@ public sealed class Rfc3339TimeTests
     [InlineData("2026-12-03T05:45:30-04:30", "2026-12-03T10:15:30.0000000Z")]
     [InlineData("2026-12-04T09:15:30+23:00", "2026-12-03T10:15:30.0000000Z")] // beyond .NET's ±14:00, still an instant
     [InlineData("2024-02-29T00:00:00Z", "2024-02-29T00:00:00.0000000Z")]
+    [InlineData("0000-12-31T23:00:00-14:00", "0001-01-01T13:00:00.0000000Z")] // RFC 3339's year 0000, an instant of year 1 in UTC
     public void TryParse_Rfc3339_TheInstantInUtc(string text, string expected)
     {
         Assert.True(Rfc3339Time.TryParse(text.AsSpan(), out var utf16));
