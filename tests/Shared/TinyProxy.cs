@@ -13,7 +13,7 @@ public sealed class TinyProxy : IAsyncDisposable
     private readonly Process _process;
     private readonly string _directory;
     private readonly List<string> _lines = [];
-    private readonly List<(string Text, TaskCompletionSource<string> Seen)> _awaited = [];
+    private readonly List<(string Text, int Nth, TaskCompletionSource<string> Seen)> _awaited = [];
 
     private TinyProxy(Process process, string directory, int port)
     {
@@ -28,17 +28,24 @@ public sealed class TinyProxy : IAsyncDisposable
     /// The first line of its log (since its start) that contains <paramref name="text"/>, when it has said it: for a
     /// tunnel, <c>Request (file descriptor 5): CONNECT localhost:443 HTTP/1.1</c>. Faults if it exits before.
     /// </summary>
-    public Task<string> LineAsync(string text)
+    public Task<string> LineAsync(string text) => LineAsync(text, 1);
+
+    /// <summary>
+    /// The <paramref name="nth"/> line of its log (since its start, 1-based) that contains <paramref name="text"/>, when it
+    /// has said it: e.g. its 25th <c>Request</c> line, the 25th request it took. Faults if it exits before.
+    /// </summary>
+    public Task<string> LineAsync(string text, int nth)
     {
         lock (_lines)
         {
-            if (_lines.Find(line => line.Contains(text, StringComparison.Ordinal)) is { } said)
+            var said = _lines.Where(line => line.Contains(text, StringComparison.Ordinal)).Skip(nth - 1).FirstOrDefault();
+            if (said is not null)
             {
                 return Task.FromResult(said);
             }
 
             var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _awaited.Add((text, seen));
+            _awaited.Add((text, nth, seen));
             return seen.Task;
         }
     }
@@ -129,7 +136,7 @@ public sealed class TinyProxy : IAsyncDisposable
 
         lock (_lines)
         {
-            foreach (var (text, seen) in _awaited)
+            foreach (var (text, _, seen) in _awaited)
             {
                 seen.TrySetException(new InvalidOperationException($"tinyproxy's log ended without a line containing '{text}'."));
             }
@@ -143,7 +150,7 @@ public sealed class TinyProxy : IAsyncDisposable
         lock (_lines)
         {
             _lines.Add(line);
-            foreach (var (_, seen) in _awaited.Where(a => line.Contains(a.Text, StringComparison.Ordinal)))
+            foreach (var (_, _, seen) in _awaited.Where(a => line.Contains(a.Text, StringComparison.Ordinal) && _lines.Count(l => l.Contains(a.Text, StringComparison.Ordinal)) >= a.Nth))
             {
                 seen.TrySetResult(line);
             }

@@ -483,7 +483,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
                 return WriteFailed(cut);
             }
 
-            var result = Classify(response, _options.TimeProvider.GetUtcNow());
+            var result = Classify(response, _options.TimeProvider.GetUtcNow(), collectorsWire: Format == HttpLogFormat.JsonBatch);
             if (result.Outcome == SendOutcome.Sent)
             {
                 if (Format == HttpLogFormat.JsonBatch)
@@ -623,13 +623,19 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
     /// Network, 408, 429 and 5xx are transient (a 500, the receiver failing on the request, split after a few in a row:
     /// <see cref="SendResult.ServerFault"/>); 413 splits; 401/403 refuse the key (407: the proxy's credentials); 400, 414 and 422 refuse the content
     /// (split to find the poison event); any other 4xx and a redirect (not followed) refuse the request whatever it carries.
+    /// With <paramref name="collectorsWire"/> (JsonBatch, which only our collector speaks) a 2xx is a delivery only when it is
+    /// the collector's answer (<see cref="IsCollectorsAnswer"/>): another (a captive portal's or a proxy's page, 200
+    /// text/html) is an outage, the batch kept and sent again; and a 500 is the receiver failing on the request only when
+    /// it is the collector's (JSON, <c>{"error": …}</c>): a proxy's 500 ("Unable to connect", text/html) while the collector
+    /// is down is an outage, never split nor dropped. PythonForm goes to any server, which may answer anything: any 2xx
+    /// is a delivery, as in Python's <c>HTTPHandler</c>, and any 500 the receiver's.
     /// </summary>
-    internal static SendResult Classify(HttpResponseMessage response, DateTimeOffset now)
+    internal static SendResult Classify(HttpResponseMessage response, DateTimeOffset now, bool collectorsWire = false)
     {
         var status = (int)response.StatusCode;
         if (status is >= 200 and < 300)
         {
-            return SendResult.Success;
+            return !collectorsWire || IsCollectorsAnswer(response.Content.Headers) ? SendResult.Success : NotTheCollectors(response, status);
         }
 
         // The reason phrase and Location are the receiver's words, of any length (a header may be 64 KiB): cut as its body's
@@ -637,6 +643,7 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         var error = $"HTTP {status} {ReasonLine.Bounded(response.ReasonPhrase)}";
         var result = status switch
         {
+            500 when collectorsWire && !IsJson(response.Content.Headers) => new SendResult(SendOutcome.Transient, RetryAfter: RetryAfter(response, now), Error: $"{error} (not the collector's answer ({MediaTypeOf(response.Content.Headers)}): a proxy's? taken as an outage)"),
             500 => new SendResult(SendOutcome.Transient, RetryAfter: RetryAfter(response, now), Error: error) { ServerFault = true },
             408 or 429 or >= 500 => new SendResult(SendOutcome.Transient, RetryAfter: RetryAfter(response, now), Error: error),
             413 => new SendResult(SendOutcome.TooLarge, Error: error),
@@ -649,6 +656,35 @@ internal sealed class HttpBatchSink : ILogBatchSink, ICopiesEvents, ISendsEnvelo
         // The status is what failed; the reason phrase and the body (AnswerReason) are the receiver's words, which may
         // differ from answer to answer: compared, they made each attempt of an outage a new reason, a self-log line each.
         return result with { Cause = $"HTTP {status}" };
+    }
+
+    /// <summary>
+    /// Whether a 2xx is the collector's answer: JSON (<c>{"accepted": n, …}</c>, read leniently: its fields may grow), or
+    /// nothing at all (no body, no type: a receiver of the user's own, a test's or a benchmark's, that says only its
+    /// status). A page (text/html from a captive portal or a proxy's block page) or any other typed body is not.
+    /// </summary>
+    internal static bool IsCollectorsAnswer(HttpContentHeaders headers) =>
+        IsJson(headers) || (headers.ContentType is null && headers.ContentLength is 0);
+
+    /// <summary>Whether the answer's body is JSON (<c>application/json</c>, or a type ending <c>+json</c>).</summary>
+    private static bool IsJson(HttpContentHeaders headers) =>
+        headers.ContentType?.MediaType is { } type
+        && (type.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+
+    private static string MediaTypeOf(HttpContentHeaders headers) =>
+        ReasonLine.Bounded(headers.ContentType?.MediaType) ?? (headers.ContentLength is 0 ? "no body" : "no Content-Type");
+
+    /// <summary>
+    /// A 2xx that is not the collector's answer: the batch was not stored. An outage (retried, held, spooled; never
+    /// dropped for it), its cause the status and the type, so the self-log says it once, not per attempt.
+    /// </summary>
+    private static SendResult NotTheCollectors(HttpResponseMessage response, int status)
+    {
+        var type = MediaTypeOf(response.Content.Headers);
+        return new SendResult(SendOutcome.Transient, Error: $"HTTP {status} {ReasonLine.Bounded(response.ReasonPhrase)}: the answer is not the collector's ({status} {type}): a captive portal or proxy? The batch is kept and sent again")
+        {
+            Cause = $"HTTP {status} {type}",
+        };
     }
 
     /// <summary><c>Retry-After</c> as seconds or as an HTTP date.</summary>

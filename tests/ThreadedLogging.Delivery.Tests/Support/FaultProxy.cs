@@ -25,6 +25,12 @@ public enum Fault
 
     /// <summary>Accept and never answer (until the client gives up).</summary>
     BlackHole,
+
+    /// <summary>
+    /// Answer as a captive portal (hotel Wi-Fi) or a proxy's block page does, without forwarding: 200 with a sign-in
+    /// page, text/html, whatever was asked.
+    /// </summary>
+    Portal,
 }
 
 /// <summary>
@@ -153,6 +159,11 @@ public sealed class FaultProxy : IAsyncDisposable
                 context.Response.StatusCode = 429;
                 context.Response.Headers.RetryAfter = RetryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return;
+            case Fault.Portal:
+                context.Response.StatusCode = 200;
+                context.Response.ContentType = "text/html; charset=utf-8";
+                await context.Response.WriteAsync("<!DOCTYPE html><html><head><title>Hotel Wi-Fi: sign in</title></head><body><form method=\"post\" action=\"/login\">Room number <input name=\"room\"></form></body></html>");
+                return;
             case Fault.BlackHole:
                 await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
                 return;
@@ -207,6 +218,7 @@ public sealed class FaultProxy : IAsyncDisposable
         }
 
         context.Response.StatusCode = (int)response.StatusCode;
+        context.Response.ContentType = response.Content.Headers.ContentType?.ToString(); // as a proxy passes it: the client reads whose answer it is by it
         await response.Content.CopyToAsync(context.Response.Body);
     }
 

@@ -116,14 +116,18 @@ public sealed class CircuitTests
     /// </summary>
     private sealed class CircuitHandler(ILogBatchSink sink, ThreadedHandlerOptions options) : ThreadedHandler(sink, options);
 
-    /// <summary>An answer with <c>Retry-After: 13</c>, so that the backoff's wait is one timer of a known length.</summary>
+    /// <summary>An answer with <c>Retry-After: 13</c>, so that the backoff's wait is one timer of a known length (a 500 with the collector's JSON body).</summary>
     private sealed class RetryAfterResult(int status) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
             httpContext.Response.StatusCode = status;
             httpContext.Response.Headers.RetryAfter = ((long)RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Task.CompletedTask;
+
+            // A 500 is the receiver failing on the request only when it is the collector's (JSON): a proxy's page is an outage.
+            return status == StatusCodes.Status500InternalServerError
+                ? httpContext.Response.WriteAsJsonAsync(new { error = "internal error while ingesting; the request was not stored" })
+                : Task.CompletedTask;
         }
     }
 }

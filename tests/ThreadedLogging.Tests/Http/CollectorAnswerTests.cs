@@ -175,7 +175,7 @@ public sealed class CollectorAnswerTests
         // A collector bug on one event: retried as it is, it held back every event logged after it until the disposal.
         await using var server = await LoopbackServer.StartAsync();
         server.Respond = request => Task.FromResult(request.BodyText.Contains("poison", StringComparison.Ordinal)
-            ? Results.Text("NullReferenceException in the store", statusCode: 500)
+            ? Results.Json(new { error = "NullReferenceException in the store" }, statusCode: 500)
             : Results.Ok());
         var selfLog = new List<string>();
         await using var handler = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o => o.SelfLog = line =>
@@ -217,7 +217,7 @@ public sealed class CollectorAnswerTests
         using var directory = new ThreadedLogging.Testing.TempDirectory();
         await using var server = await LoopbackServer.StartAsync();
         server.Respond = request => Task.FromResult(request.BodyText.Contains("poison", StringComparison.Ordinal)
-            ? Results.Text("NullReferenceException in the store", statusCode: 500)
+            ? Results.Json(new { error = "NullReferenceException in the store" }, statusCode: 500)
             : Results.Ok());
         await using var handler = new ThreadedHttpHandler(ThreadedHttpHandlerTests.Options(server, o => o.BufferDirectory = spool ? directory.Path : null));
         var logger = handler.CreateLogger("Payroll");

@@ -32,6 +32,24 @@ public sealed class ResponseClassificationTests
         Assert.Equal(expected, HttpBatchSink.Classify(response, Now).Outcome);
     }
 
+    [Theory]
+    [InlineData(200, "application/json", true, SendOutcome.Sent, false)] // the collector's answer
+    [InlineData(200, "application/problem+json", true, SendOutcome.Sent, false)]
+    [InlineData(200, null, true, SendOutcome.Sent, false)] // nothing at all: a receiver that says only its status
+    [InlineData(200, "text/html", true, SendOutcome.Transient, false)] // a captive portal's page: kept and sent again
+    [InlineData(204, "text/plain", true, SendOutcome.Transient, false)]
+    [InlineData(500, "application/json", true, SendOutcome.Transient, true)] // the collector failing on the request
+    [InlineData(500, "text/html", true, SendOutcome.Transient, false)] // a proxy's "Unable to connect": an outage
+    [InlineData(500, null, true, SendOutcome.Transient, false)]
+    [InlineData(200, "text/html", false, SendOutcome.Sent, false)] // PythonForm: any 2xx, as Python's HTTPHandler
+    [InlineData(500, "text/html", false, SendOutcome.Transient, true)]
+    public void Classify_AnswerNotTheCollectors_OnItsOwnWire_AnOutage(int status, string? type, bool collectorsWire, SendOutcome expected, bool serverFault)
+    {
+        using var response = new HttpResponseMessage((HttpStatusCode)status) { Content = type is null ? new ByteArrayContent([]) : new StringContent("<html/>", System.Text.Encoding.UTF8, type) };
+        var result = HttpBatchSink.Classify(response, Now, collectorsWire);
+        Assert.Equal((expected, serverFault), (result.Outcome, result.ServerFault));
+    }
+
     [Fact]
     public void Classify_RetryAfterSeconds_IsTheDelay()
     {
