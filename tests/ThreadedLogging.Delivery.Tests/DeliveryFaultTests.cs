@@ -207,6 +207,44 @@ public sealed class DeliveryFaultTests
     }
 
     [Fact]
+    public async Task ClientKilledWithSpoolOnAsItsRetryWaitBegins_WhatItLoggedWhileTheSendFailed_NextProcessDeliversIt()
+    {
+        // Issue 14's "nothing accepted is lost" (review15: a SIGKILL with the collector down lost 1,176 of 1,409 accepted
+        // events): the app logs 20 events, the worker spools and sends them to a port nobody listens on, and while that
+        // send fails the app logs 20 more; the app is killed once the retry's wait has begun. Before, those 20 stayed in
+        // memory until the worker's next round (an Interval, an hour here) and died with the process; the retry's wait now
+        // moves the memory queue to disk first, so the next start sends all 40.
+        var spool = Path.Combine(Path.GetTempPath(), "tl-spool-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            string waiting;
+            await using (var first = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", "127.0.0.1:9", "failing-killed", "0", "20", spool, "--log-while-failing", "20", "--retry-delay", "300"))
+            {
+                waiting = await first.WaitForLineAsync("waiting ");
+                await first.KillAsync(); // SIGKILL during the backoff: no Dispose, no flush
+            }
+
+            Assert.StartsWith("waiting 40 ", waiting, StringComparison.Ordinal); // accepted: every call returned before the kill
+            await using var collector = new CollectorProcess();
+            await collector.StartAsync();
+            await using var next = ChildProcess.Start("tests/ThreadedLogging.FaultClient", "ThreadedLogging.FaultClient", collector.Host, "failing-killed", "40", "0", spool);
+            var done = await next.WaitForLineAsync("done");
+            var why = $"first process: {waiting}\nnext: {done}";
+            Assert.True(done.Contains("flushed=True", StringComparison.Ordinal), why);
+            Assert.True(done.Contains("Adopted = 40,", StringComparison.Ordinal), why);
+            Assert.Equal(0, await next.WaitForExitAsync());
+            Assert.Equal(Range(0, 40), await collector.EventNumbersAsync("failing-killed"));
+        }
+        finally
+        {
+            if (Directory.Exists(spool))
+            {
+                Directory.Delete(spool, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
     public async Task ClientKilledWithSpoolOnAfterThreeBatchesDelivered_NextProcessSendsAndCountsOnlyTheRest()
     {
         // The spool's bookmark: the next process starts after the 3 batches delivered (75 events), not at the segment's

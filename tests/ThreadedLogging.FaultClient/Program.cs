@@ -25,6 +25,12 @@
 // failed send), prints "spooled", disposes the handler and prints "disposed <statistics>": an app that quits offline.
 // "--max-buffer-bytes <n>" sets MaxBufferBytes; "--payload <n>" logs each event with n random bytes (base64) beside N.
 // "--secure" sends over https (Secure); "--proxy <url>" through that proxy (Proxy).
+// "--log-while-failing <n>" (with a spool): an app that goes on logging while its sends fail, killed by the test as the
+// retry's wait begins. It logs its events (fewer than a batch: no full batch wakes the worker), asks for a flush (the worker
+// spools them and sends), and at the first failed send (the EventSource's SendFailed, on the thread reporting it, before
+// the wait) its main thread logs n more (the reporting thread waits for them); once the wait after that failure has begun
+// (the ArmingClock sees its timer armed within the first backoff, as --failing-first) it prints "waiting <accepted>"
+// and waits to be killed. The Interval is an hour: no round of the worker moves the queue to disk meanwhile.
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using ThreadedLogging;
@@ -41,6 +47,12 @@ var budget = args.SkipWhile(a => a != "--budget").Skip(1).Select(a => TimeSpan.F
 var maxBufferBytes = args.SkipWhile(a => a != "--max-buffer-bytes").Skip(1).Select(a => long.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault(256L * 1024 * 1024); // the default
 var payload = args.SkipWhile(a => a != "--payload").Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault(0);
 var failingFirst = spool is not null && end is not null && args.Contains("--failing-first");
+var logWhileFailing = spool is null ? 0 : args.SkipWhile(a => a != "--log-while-failing").Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault(0);
+
+// --log-while-failing: the first failed send reported (its thread waits for the app's n events), then its wait begun.
+var firstFailure = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+using var loggedWhileFailing = new ManualResetEventSlim();
+var waitBegun = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
 // --failing-first: the first backoff's wait under way (its timer armed), every event on disk.
 var failing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -57,6 +69,11 @@ void Armed(TimeSpan due)
     {
         failing.TrySetResult();
     }
+
+    if (due >= retryDelay / 2 && due <= retryDelay && loggedWhileFailing.IsSet)
+    {
+        waitBegun.TrySetResult(); // armed after the first failure's report returned: its wait
+    }
 }
 
 var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
@@ -71,14 +88,14 @@ var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
     BufferDirectory = spool,
     MaxBufferBytes = maxBufferBytes,
     BatchSize = 25,
-    Interval = end is null && !(hang && spool is not null) ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromHours(1),
+    Interval = end is null && !(hang && spool is not null) && logWhileFailing == 0 ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromHours(1),
     MinRetryDelay = retryDelay,
     MaxRetryDelay = retryDelay == TimeSpan.FromMilliseconds(20) ? TimeSpan.FromMilliseconds(200) : 2 * retryDelay,
     RequestTimeout = requestTimeout,
     ShutdownTimeout = budget,
     SelfLog = Console.Error.WriteLine,
     CaptureUnhandledExceptions = !args.Contains("--no-crash-capture"),
-    TimeProvider = failingFirst ? new ArmingClock(Armed) : TimeProvider.System, // the system's clock, watched
+    TimeProvider = failingFirst || logWhileFailing > 0 ? new ArmingClock(Armed) : TimeProvider.System, // the system's clock, watched
 });
 Volatile.Write(ref armedFor, handler);
 var logger = handler.CreateLogger("FaultClient");
@@ -97,6 +114,29 @@ for (var i = first; i < first + count; i++)
     {
         logger.LogInformation("event {N}", i);
     }
+}
+
+if (logWhileFailing > 0)
+{
+    using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+    using var sendFailures = new SendFailures(() =>
+    {
+        if (firstFailure.TrySetResult())
+        {
+            loggedWhileFailing.Wait(deadline.Token); // the send's thread, before its wait: the app logs meanwhile
+        }
+    });
+    _ = handler.FlushAsync(deadline.Token); // wakes the worker: it spools the queue and sends; never completes offline
+    await firstFailure.Task.WaitAsync(deadline.Token).ConfigureAwait(false);
+    for (var i = first + count; i < first + count + logWhileFailing; i++)
+    {
+        logger.LogInformation("event {N}", i);
+    }
+
+    loggedWhileFailing.Set();
+    await waitBegun.Task.WaitAsync(deadline.Token).ConfigureAwait(false);
+    Console.WriteLine($"waiting {count + logWhileFailing} {handler.Statistics}");
+    await Task.Delay(Timeout.Infinite).ConfigureAwait(false);
 }
 
 if (spool is not null && args.Contains("--dispose-offline"))
