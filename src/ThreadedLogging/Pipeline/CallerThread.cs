@@ -113,6 +113,28 @@ internal sealed class CallerThread
         return activity;
     }
 
+    /// <summary>
+    /// <see cref="ExecutionContext.Capture"/> for this frame's thread (the calling one), read from the thread's own field:
+    /// <c>Capture</c> finds the thread through a thread-static (a call into the C library, <c>__tls_get_addr</c>) that
+    /// <see cref="Current"/> has just paid for. The same object <c>Capture</c> returns (the default context for a thread
+    /// that never set an async-local, null when its flow is suppressed); <c>Capture</c> itself when this runtime's fields
+    /// are not the ones read (<see cref="ContextFields"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ExecutionContext? CaptureContext()
+    {
+        if (!ContextFields.Usable)
+        {
+            return ExecutionContext.Capture();
+        }
+
+        var context = ContextFields.Of(Thread);
+        return context is null ? ContextFields.Default : ContextFields.IsFlowSuppressed(context) ? null : context;
+    }
+
+    /// <summary>Gets whether <see cref="CaptureContext"/> reads the thread's fields (tests: false on a runtime whose fields differ).</summary>
+    internal static bool ReadsContextFields => ContextFields.Usable;
+
     /// <summary>This frame's slot in <paramref name="counts"/> (one queue's <see cref="CallCounts"/>): a field compare when it logged there last.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public CallCounts.Slot CountSlotOf(CallCounts counts) =>
@@ -151,5 +173,91 @@ internal sealed class CallerThread
         _lastCounts = counts;
         _lastSlot = slot;
         return slot;
+    }
+
+    /// <summary>
+    /// The fields <see cref="ExecutionContext.Capture"/> reads (.NET's <c>Thread._executionContext</c>,
+    /// <c>ExecutionContext.m_isFlowSuppressed</c> and <c>ExecutionContext.Default</c>), checked once against <c>Capture</c>
+    /// itself (<see cref="ContextAccess.Probe"/>): a runtime that renamed them gets <c>Capture</c>, as before.
+    /// </summary>
+    private static class ContextFields
+    {
+        public static readonly ExecutionContext? Default = ContextAccess.TryDefault();
+
+        public static readonly bool Usable = Default is not null && ContextAccess.Probe(Default);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static ExecutionContext? Of(Thread thread) => ContextAccess.Of(thread);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static bool IsFlowSuppressed(ExecutionContext context) => ContextAccess.IsFlowSuppressed(context);
+    }
+
+    /// <summary>The accessors of <see cref="ContextFields"/>, apart from its static state: the probe's thread calls them while that state is being initialized.</summary>
+    private static class ContextAccess
+    {
+        [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_executionContext")]
+        public static extern ref ExecutionContext? Of(Thread thread);
+
+        [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "m_isFlowSuppressed")]
+        public static extern ref readonly bool IsFlowSuppressed(ExecutionContext context);
+
+        public static ExecutionContext? TryDefault()
+        {
+            try
+            {
+                return DefaultOf(null);
+            }
+            catch (Exception e) when (e is MissingMemberException or TypeLoadException or NotSupportedException)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>Whether the fields give what <c>Capture</c> gives, on a thread of its own: with no context yet, with an async-local set, and with the flow suppressed.</summary>
+        public static bool Probe(ExecutionContext defaultContext)
+        {
+            try
+            {
+                var matches = false;
+                var thread = new Thread(() =>
+                {
+                    try
+                    {
+                        var current = Thread.CurrentThread;
+                        var fresh = Read(current, defaultContext) == ExecutionContext.Capture();
+                        var local = new AsyncLocal<object> { Value = new object() };
+                        var set = Read(current, defaultContext) == ExecutionContext.Capture() && ExecutionContext.Capture() != defaultContext;
+                        using (ExecutionContext.SuppressFlow())
+                        {
+                            matches = fresh && set && Read(current, defaultContext) is null && ExecutionContext.Capture() is null;
+                        }
+
+                        GC.KeepAlive(local);
+                    }
+                    catch (Exception)
+                    {
+                        matches = false; // a field this runtime does not have: Capture it is
+                    }
+                })
+                {
+                    IsBackground = true,
+                    Name = "ThreadedLogging context probe",
+                };
+                thread.Start();
+                thread.Join();
+                return matches;
+            }
+            catch (Exception e) when (e is MissingMemberException or TypeLoadException or NotSupportedException or InvalidProgramException or OutOfMemoryException)
+            {
+                return false;
+            }
+        }
+
+        [UnsafeAccessor(UnsafeAccessorKind.StaticField, Name = "Default")]
+        private static extern ref ExecutionContext DefaultOf(ExecutionContext? type);
+
+        private static ExecutionContext? Read(Thread thread, ExecutionContext defaultContext) =>
+            Of(thread) is not { } context ? defaultContext : IsFlowSuppressed(context) ? null : context;
     }
 }

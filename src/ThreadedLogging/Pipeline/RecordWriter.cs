@@ -70,8 +70,8 @@ internal sealed unsafe class RecordWriter
         }
 
         // What can run code of the app's (a scope's text) runs before a range of the ring is held for the record.
-        var context = ExecutionContext.Capture();
-        var captured = scopes?.Capture(caller, context);
+        var context = caller.CaptureContext();
+        var captured = scopes is null || scopes.KnownEmpty(caller, context) ? null : scopes.Capture(caller, context);
         var activity = caller.ActivityOf(context);
         if (_ring is not null)
         {
@@ -394,7 +394,7 @@ internal sealed unsafe class RecordWriter
         switch (value)
         {
             case null: WriteByte(RecordFormat.ValueNull); break;
-            case string text: WriteByte(RecordFormat.ValueString); WriteText(text); break;
+            case string text: WriteText(text, RecordFormat.ValueString); break;
             case int v: WriteUnmanaged(RecordFormat.ValueInt32, v); break;
             case long v: WriteUnmanaged(RecordFormat.ValueInt64, v); break;
             case double v: WriteUnmanaged(RecordFormat.ValueDouble, v); break;
@@ -421,13 +421,11 @@ internal sealed unsafe class RecordWriter
         var id = _ids.IdOf(name);
         if (id >= 0)
         {
-            WriteByte(RecordFormat.NameId);
-            WriteInt32(id);
+            WriteUnmanaged(RecordFormat.NameId, id); // the tag and the id after one bound check
         }
         else
         {
-            WriteByte(RecordFormat.NameText);
-            WriteText(name);
+            WriteText(name, RecordFormat.NameText);
         }
     }
 
@@ -440,8 +438,32 @@ internal sealed unsafe class RecordWriter
             return;
         }
 
-        WriteInt32(text.Length);
-        WriteRaw(MemoryMarshal.AsBytes(text.AsSpan()));
+        // The length and the characters after one bound check.
+        var bytes = MemoryMarshal.AsBytes(text.AsSpan());
+        Ensure(sizeof(int) + bytes.Length);
+        var at = _base + _position;
+        Unsafe.WriteUnaligned(at, text.Length);
+        bytes.CopyTo(new Span<byte>(at + sizeof(int), bytes.Length));
+        _position += sizeof(int) + bytes.Length;
+    }
+
+    /// <summary>A tag, then <see cref="WriteText(string)"/>'s length and characters, after one bound check.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void WriteText(string text, byte tag)
+    {
+        if (text.Length > RecordFormat.MaxTextChars)
+        {
+            _failed = true;
+            return;
+        }
+
+        var bytes = MemoryMarshal.AsBytes(text.AsSpan());
+        Ensure(1 + sizeof(int) + bytes.Length);
+        var at = _base + _position;
+        *at = tag;
+        Unsafe.WriteUnaligned(at + 1, text.Length);
+        bytes.CopyTo(new Span<byte>(at + 1 + sizeof(int), bytes.Length));
+        _position += 1 + sizeof(int) + bytes.Length;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -482,14 +504,6 @@ internal sealed unsafe class RecordWriter
         Ensure(Unsafe.SizeOf<T>());
         Unsafe.WriteUnaligned(_base + _position, value);
         _position += Unsafe.SizeOf<T>();
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void WriteRaw(ReadOnlySpan<byte> bytes)
-    {
-        Ensure(bytes.Length);
-        bytes.CopyTo(new Span<byte>(_base + _position, bytes.Length));
-        _position += bytes.Length;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -35,6 +35,15 @@ internal sealed class ScopeReader
     /// <summary>Gets the provider that scopes are pushed to and read from.</summary>
     public IExternalScopeProvider Provider { get; }
 
+    /// <summary>
+    /// Whether the calling thread's last call found no scope in this very execution context (see the remarks): then
+    /// <see cref="Capture"/> would return null. The check alone, inlined into the log call, which calls
+    /// <see cref="Capture"/> only when it fails.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool KnownEmpty(CallerThread caller, ExecutionContext? context) =>
+        _scopesInExecutionContext && context is not null && caller.KnowsNoScopes(this, context);
+
     /// <summary>Returns the calling thread's active scopes, frozen, outermost first; <see langword="null"/> when there are none.</summary>
     /// <param name="caller">The calling thread.</param>
     /// <param name="context">The calling thread's <see cref="ExecutionContext.Capture"/>, taken once per call.</param>
