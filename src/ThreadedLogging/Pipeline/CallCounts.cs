@@ -16,52 +16,13 @@ internal sealed class CallCounts
     private Snapshot _snapshot = new(0, 0, []);
 
     /// <summary>Gets how many calls at their logger's level were counted.</summary>
-    public long AtLevel
-    {
-        get
-        {
-            var snapshot = Volatile.Read(ref _snapshot);
-            var sum = snapshot.AtLevel;
-            foreach (var slot in snapshot.Slots)
-            {
-                sum += Volatile.Read(ref slot.Counts.AtLevel);
-            }
-
-            return sum;
-        }
-    }
+    public long AtLevel => Sum(atLevel: true, held: false);
 
     /// <summary>Gets how many calls were counted, held ones too: one pass over the slots.</summary>
-    public long Total
-    {
-        get
-        {
-            var snapshot = Volatile.Read(ref _snapshot);
-            var sum = snapshot.AtLevel + snapshot.Held;
-            foreach (var slot in snapshot.Slots)
-            {
-                sum += Volatile.Read(ref slot.Counts.AtLevel) + Volatile.Read(ref slot.Counts.Held);
-            }
-
-            return sum;
-        }
-    }
+    public long Total => Sum(atLevel: true, held: true);
 
     /// <summary>Gets how many held calls (below their logger's level, let in by the start's hold) were counted.</summary>
-    public long Held
-    {
-        get
-        {
-            var snapshot = Volatile.Read(ref _snapshot);
-            var sum = snapshot.Held;
-            foreach (var slot in snapshot.Slots)
-            {
-                sum += Volatile.Read(ref slot.Counts.Held);
-            }
-
-            return sum;
-        }
-    }
+    public long Held => Sum(atLevel: false, held: true);
 
     /// <summary>Gets how many slots the counts are summed over now (tests: threads that ended are folded away).</summary>
     internal int Slots => Volatile.Read(ref _snapshot).Slots.Length;
@@ -79,6 +40,19 @@ internal sealed class CallCounts
         {
             Volatile.Write(ref slot.Counts.AtLevel, slot.Counts.AtLevel + 1);
         }
+    }
+
+    /// <summary>The counts asked for, summed over the totals of the threads that ended and the live threads' slots (off the call's path).</summary>
+    private long Sum(bool atLevel, bool held)
+    {
+        var snapshot = Volatile.Read(ref _snapshot);
+        var sum = (atLevel ? snapshot.AtLevel : 0) + (held ? snapshot.Held : 0);
+        foreach (var slot in snapshot.Slots)
+        {
+            sum += (atLevel ? Volatile.Read(ref slot.Counts.AtLevel) : 0) + (held ? Volatile.Read(ref slot.Counts.Held) : 0);
+        }
+
+        return sum;
     }
 
     /// <summary>
