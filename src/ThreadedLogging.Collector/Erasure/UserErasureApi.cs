@@ -45,10 +45,10 @@ internal static class UserErasureApi
             return ErrorResults.Create(StatusCodes.Status400BadRequest, "a user name is required: DELETE /api/users/{user} or DELETE /api/users?user={user}");
         }
 
-        if (name.Length > options.MaxFieldLength)
+        // The path's name is checked as the query's is (QueryParameterFilter, before this runs): one limit, one reason.
+        if (!QueryStringRules.IsShortEnough("user", name, options.MaxFieldLength, out var tooLong))
         {
-            return ErrorResults.Create(StatusCodes.Status400BadRequest,
-                $"the user name is {name.Length} characters long; no stored name is longer than Collector:MaxFieldLength ({options.MaxFieldLength})");
+            return ErrorResults.Create(StatusCodes.Status400BadRequest, tooLong);
         }
 
         var erased = await erasure.EraseUserAsync(name, cancellationToken);

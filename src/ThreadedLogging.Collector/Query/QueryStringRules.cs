@@ -28,15 +28,28 @@ internal static partial class QueryStringRules
                 return false;
             }
 
-            var longest = QueryParameterLengths.Of(key, maxFieldLength);
-            if (values.FirstOrDefault(value => value?.Length > longest) is { } tooLong)
+            foreach (var value in values)
             {
-                error = TooLong(key, tooLong, longest);
-                return false;
+                if (!IsShortEnough(key, value, maxFieldLength, out error))
+                {
+                    return false;
+                }
             }
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="value"/> is no longer than parameter <paramref name="name"/> takes (<see cref="QueryParameterLengths"/>);
+    /// else <paramref name="error"/> says so (<see cref="TooLong"/>). Also the check of a value given in the path in its place
+    /// (<c>DELETE /api/users/{user}</c>), so that both forms have one reason.
+    /// </summary>
+    public static bool IsShortEnough(string name, string? value, int maxFieldLength, out string error)
+    {
+        var longest = QueryParameterLengths.Of(name, maxFieldLength);
+        error = value?.Length > longest ? TooLong(name, value, longest) : string.Empty;
+        return error.Length == 0;
     }
 
     /// <summary>The parameter's value, or null when absent or empty.</summary>

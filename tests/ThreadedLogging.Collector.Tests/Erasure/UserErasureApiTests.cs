@@ -117,15 +117,21 @@ public sealed class UserErasureApiTests
         Assert.Contains(reason, Http.Error(body), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Delete_NameLongerThanAnyStored_400WithReason()
+    [Theory]
+    [InlineData("api/users/")]
+    [InlineData("api/users?user=")]
+    public async Task Delete_NameLongerThanAnyStored_400WithOneReasonInEitherForm(string url)
     {
+        // The path's reason was its own ("the user name is 17 characters long; no stored name is longer than
+        // Collector:MaxFieldLength (16)"), the query's the one of every query parameter.
         await using var collector = await CollectorFixture.StartAsync("--Collector:MaxFieldLength=16");
 
-        var (status, body) = await Http.SendAsync(collector.Client, HttpMethod.Delete, "api/users/" + new string('a', 17));
+        var (status, body) = await Http.SendAsync(collector.Client, HttpMethod.Delete, url + new string('a', 17));
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Contains("Collector:MaxFieldLength (16)", Http.Error(body), StringComparison.Ordinal);
+        Assert.Equal(
+            "parameter 'user' is longer than 16 characters (was 'aaaaaaaaaaaaaaaaa', a value of 17 characters)",
+            Http.Error(body));
     }
 
     [Theory]
