@@ -26,6 +26,36 @@ internal sealed class IngestLimits(CollectorOptions options, DateTimeOffset now)
     }
 
     /// <summary>
+    /// A name an event is filed and found under (its app, version, machine, process instance): <see cref="Field"/>'s length,
+    /// and no control character (C0, DEL: what the client's <c>App</c>, <c>Version</c> and <c>Machine</c> refuse). U+0000 was
+    /// stored as sent by SQLite and as U+FFFD by PostgreSQL, whose text cannot hold it (two names became one there, and a
+    /// link or filter with the name found its events on one store only); a line break or a tab was stored on both, a name
+    /// apart from the one meant. <paramref name="what"/> is what the reason says no such name may hold.
+    /// </summary>
+    public string? Name(string? value, string name, int index, string what)
+    {
+        if (Field(value, name, index) is { } text && text.AsSpan().IndexOfAny(ControlChars) is var at and >= 0)
+        {
+            throw IngestRejectedException.BadRequest(
+                $"{Where(index)}field '{name}' ('{LoggedText.Of(text)}') holds a control character (U+{(int)text[at]:X4} at index {at}), which no {what} may hold");
+        }
+
+        return value;
+    }
+
+    /// <summary><see cref="Name"/> of an app.</summary>
+    public string? App(string? value, string name, int index) => Name(value, name, index, "app name");
+
+    /// <summary><see cref="Name"/> of a version.</summary>
+    public string? Version(string? value, string name, int index) => Name(value, name, index, "version");
+
+    /// <summary><see cref="Name"/> of a machine.</summary>
+    public string? Machine(string? value, string name, int index) => Name(value, name, index, "machine name");
+
+    /// <summary><see cref="Name"/> of a process instance, half of an event's identity with its sequence.</summary>
+    public string? Instance(string? value, string name, int index) => Name(value, name, index, "instance id");
+
+    /// <summary>
     /// A user name, wherever it came from (a format's field, the path's first segment): <see cref="Field"/>'s length, and
     /// none that cannot travel as a segment of a URL path (review14): <c>.</c> and <c>..</c>, which Kestrel and every URL
     /// parser resolve as steps, and a control character (C0, DEL: what the client's <c>User</c> option refuses), NUL among
@@ -45,13 +75,7 @@ internal sealed class IngestLimits(CollectorOptions options, DateTimeOffset now)
                 $"{Where(index)}field '{name}' is '{user}', which is no user name: a URL path (/log/{{user}}, /api/users/{{user}}) reads it as a step, not a name");
         }
 
-        if (user.AsSpan().IndexOfAny(ControlChars) is var at and >= 0)
-        {
-            throw IngestRejectedException.BadRequest(
-                $"{Where(index)}field '{name}' ('{LoggedText.Of(user)}') holds a control character (U+{(int)user[at]:X4} at index {at}), which no user name may hold");
-        }
-
-        return user;
+        return Name(user, name, index, "user name");
     }
 
     /// <summary>

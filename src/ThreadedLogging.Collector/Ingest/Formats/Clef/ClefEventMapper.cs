@@ -91,10 +91,10 @@ internal static class ClefEventMapper
             PropertiesJson = time.WithClientTime(hasProperties ? PropertiesJson(e, unknownLevel) : null),
             ContextJson = ContextJson(fields, limits, strings, out var traceId),
             TraceId = TraceIds.Normalize(traceId),
-            App = limits.Field(Scalar(fields.App, strings), "app", NoIndex),
-            Version = limits.Field(Scalar(fields.Version, strings), "version", NoIndex),
+            App = limits.App(Scalar(fields.App, strings), "app", NoIndex),
+            Version = limits.Version(Scalar(fields.Version, strings), "version", NoIndex),
             User = limits.User(Scalar(fields.User, strings) ?? PathUser.From(path), "user", NoIndex),
-            Machine = limits.Field(Scalar(fields.Machine, strings), "machine", NoIndex),
+            Machine = limits.Machine(Scalar(fields.Machine, strings), "machine", NoIndex),
             Path = path,
         };
     }

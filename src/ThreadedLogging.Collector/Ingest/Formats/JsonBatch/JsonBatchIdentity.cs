@@ -6,11 +6,11 @@ internal sealed record JsonBatchIdentity(string? App, string? Version, string? U
     /// <summary>The envelope's identity (<paramref name="root"/>'s fields), checked in this order: app, version, user, machine, instanceId.</summary>
     /// <exception cref="IngestRejectedException">400: a field is not a string, or too long; a user that is no name (<see cref="IngestLimits.User"/>).</exception>
     public static JsonBatchIdentity From(in JsonBatchEventFields root, JsonBatchBody body, string path, IngestLimits limits) => new(
-        limits.Field(body.Text(root.App, JsonBatchFields.App, -1), JsonBatchFields.App, -1),
-        limits.Field(body.Text(root.Version, JsonBatchFields.Version, -1), JsonBatchFields.Version, -1),
+        limits.App(body.Text(root.App, JsonBatchFields.App, -1), JsonBatchFields.App, -1),
+        limits.Version(body.Text(root.Version, JsonBatchFields.Version, -1), JsonBatchFields.Version, -1),
         limits.User(body.Text(root.User, JsonBatchFields.User, -1) ?? PathUser.From(path), JsonBatchFields.User, -1),
-        limits.Field(body.Text(root.Machine, JsonBatchFields.Machine, -1), JsonBatchFields.Machine, -1),
-        limits.Field(body.Text(root.InstanceId, JsonBatchFields.InstanceId, -1), JsonBatchFields.InstanceId, -1));
+        limits.Machine(body.Text(root.Machine, JsonBatchFields.Machine, -1), JsonBatchFields.Machine, -1),
+        limits.Instance(body.Text(root.InstanceId, JsonBatchFields.InstanceId, -1), JsonBatchFields.InstanceId, -1));
 
     /// <summary>An event's identity: its own fields, else the envelope's (<paramref name="fallback"/>), else the path's user.</summary>
     /// <exception cref="IngestRejectedException">400: a field is not a string, or too long; a user that is no name (<see cref="IngestLimits.User"/>).</exception>
@@ -23,11 +23,11 @@ internal sealed record JsonBatchIdentity(string? App, string? Version, string? U
         }
 
         return new JsonBatchIdentity(
-            limits.Field(body.Text(f.App, JsonBatchFields.App, index, strings), JsonBatchFields.App, index) ?? fallback?.App,
-            limits.Field(body.Text(f.Version, JsonBatchFields.Version, index, strings), JsonBatchFields.Version, index) ?? fallback?.Version,
+            limits.App(body.Text(f.App, JsonBatchFields.App, index, strings), JsonBatchFields.App, index) ?? fallback?.App,
+            limits.Version(body.Text(f.Version, JsonBatchFields.Version, index, strings), JsonBatchFields.Version, index) ?? fallback?.Version,
             limits.User(body.Text(f.User, JsonBatchFields.User, index, strings) ?? fallback?.User ?? PathUser.From(path), JsonBatchFields.User, index),
-            limits.Field(body.Text(f.Machine, JsonBatchFields.Machine, index, strings), JsonBatchFields.Machine, index) ?? fallback?.Machine,
-            limits.Field(body.Text(f.InstanceId, JsonBatchFields.InstanceId, index, strings), JsonBatchFields.InstanceId, index) ?? fallback?.InstanceId);
+            limits.Machine(body.Text(f.Machine, JsonBatchFields.Machine, index, strings), JsonBatchFields.Machine, index) ?? fallback?.Machine,
+            limits.Instance(body.Text(f.InstanceId, JsonBatchFields.InstanceId, index, strings), JsonBatchFields.InstanceId, index) ?? fallback?.InstanceId);
     }
 
     /// <summary>Whether two envelopes' identity fields are the same values of the body (the same bytes, so the same identity).</summary>

@@ -89,12 +89,12 @@ internal sealed class OtlpLogMapper(IdentityPropertyOptions identity)
             PropertiesJson = time.WithClientTime(PropertiesJson(record, resource, ids)),
             ContextJson = ContextJson(record, resource, limits, out var traceId),
             TraceId = traceId,
-            App = limits.Field(ids[IdentityPropertyOptions.AppKind], "app", NoIndex),
-            Version = limits.Field(ids[IdentityPropertyOptions.VersionKind], "version", NoIndex),
+            App = limits.App(ids[IdentityPropertyOptions.AppKind], "app", NoIndex),
+            Version = limits.Version(ids[IdentityPropertyOptions.VersionKind], "version", NoIndex),
             User = limits.User(ids[IdentityPropertyOptions.UserKind] ?? PathUser.From(path), "user", NoIndex),
-            Machine = limits.Field(ids[IdentityPropertyOptions.MachineKind], "machine", NoIndex),
+            Machine = limits.Machine(ids[IdentityPropertyOptions.MachineKind], "machine", NoIndex),
             Path = path,
-            InstanceId = limits.Field(resource.InstanceId, OtlpResource.InstanceIdKey, NoIndex),
+            InstanceId = limits.Instance(resource.InstanceId, OtlpResource.InstanceIdKey, NoIndex),
         };
     }
 

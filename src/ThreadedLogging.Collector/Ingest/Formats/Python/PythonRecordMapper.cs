@@ -100,12 +100,12 @@ internal static partial class PythonRecordMapper
             ExceptionJson = ExceptionJson(Get(fields, "exc_text"), Get(fields, "exc_info")),
             PropertiesJson = time.WithClientTime(PythonRecordContext.PropertiesJson(fields, unrenderedArgs, recordUserAsProperty, typed)),
             ContextJson = PythonRecordContext.ContextJson(fields),
-            App = limits.Field(Get(fields, "app"), "app", Index),
-            Version = limits.Field(Revision(fields) ?? Get(fields, "version"), "revision", Index),
+            App = limits.App(Get(fields, "app"), "app", Index),
+            Version = limits.Version(Revision(fields) ?? Get(fields, "version"), "revision", Index),
             User = limits.User(user, "user", Index),
-            Machine = limits.Field(Get(fields, "machine"), "machine", Index),
+            Machine = limits.Machine(Get(fields, "machine"), "machine", Index),
             Path = path,
-            InstanceId = limits.Field(Get(fields, "instanceId"), "instanceId", Index),
+            InstanceId = limits.Instance(Get(fields, "instanceId"), "instanceId", Index),
             Sequence = sequence,
         };
     }
