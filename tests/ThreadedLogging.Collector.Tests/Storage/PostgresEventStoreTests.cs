@@ -12,6 +12,8 @@ public sealed partial class PostgresEventStoreTests : EventStoreContractTests
     private PostgresDatabase? _database;
     private NpgsqlDataSource? _dataSource;
 
+    private protected override bool IdentityHoldsTheDay => true;
+
     [Fact]
     public async Task Initialize_TwoStoresAtOnce_SchemaCreatedOnceBothWork()
     {
