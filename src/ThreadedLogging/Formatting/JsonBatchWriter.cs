@@ -18,10 +18,11 @@ internal static class JsonBatchWriter
     /// <summary>No structure validation on each write: only this class writes, and the tests parse what it writes.</summary>
     internal static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
 
-    public static void WriteEnvelope(IBufferWriter<byte> destination, LogBatch batch)
+    /// <summary>Writes the envelope; with <paramref name="keepMessages"/> every event has its <c>message</c>, also one that is its template's text (the spool's records, which a client of an earlier version may read).</summary>
+    public static void WriteEnvelope(IBufferWriter<byte> destination, LogBatch batch, bool keepMessages = false)
     {
         using var json = new Utf8JsonWriter(destination, WriterOptions);
-        WriteEnvelope(json, batch, 0, batch.Events.Count);
+        WriteEnvelope(json, batch, 0, batch.Events.Count, keepMessages);
     }
 
     public static void WriteEnvelope(Stream destination, LogBatch batch)
@@ -32,7 +33,7 @@ internal static class JsonBatchWriter
 
     /// <summary>Writes the envelope of events [start, start+count) of the batch.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void WriteEnvelope(Utf8JsonWriter json, LogBatch batch, int start, int count)
+    public static void WriteEnvelope(Utf8JsonWriter json, LogBatch batch, int start, int count, bool keepMessages = false)
     {
         var identity = batch.Identity;
         json.WriteStartObject();
@@ -42,7 +43,7 @@ internal static class JsonBatchWriter
         var events = JsonEventWriter.Current;
         for (var i = start; i < start + count; i++)
         {
-            events.Write(json, batch.Events[i], null);
+            events.Write(json, batch.Events[i], null, keepMessages);
         }
 
         json.WriteEndArray();

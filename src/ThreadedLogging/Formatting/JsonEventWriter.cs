@@ -59,12 +59,17 @@ internal sealed partial class JsonEventWriter : IBufferWriter<byte>
     /// <summary>Gets this thread's writer.</summary>
     public static JsonEventWriter Current => t_current ??= new JsonEventWriter();
 
-    /// <summary>Writes <paramref name="logEvent"/> as the next value of <paramref name="json"/>; with <paramref name="identity"/> the event carries it (NDJSON).</summary>
+    /// <summary>
+    /// Writes <paramref name="logEvent"/> as the next value of <paramref name="json"/>; with <paramref name="identity"/> the
+    /// event carries it (NDJSON). A message that is its template's text is left out (the receiver reads an absent
+    /// <c>message</c> as the template, docs/WIRE-FORMAT.md), unless <paramref name="keepMessage"/> (the spool, which a
+    /// client of an earlier version may read).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Write(Utf8JsonWriter json, LogEvent logEvent, LogIdentity? identity)
+    public void Write(Utf8JsonWriter json, LogEvent logEvent, LogIdentity? identity, bool keepMessage = false)
     {
         _length = 0;
-        WriteFields(logEvent, identity);
+        WriteFields(logEvent, identity, keepMessage);
         json.WriteRawValue(_bytes.AsSpan(0, _length), skipInputValidation: true);
         if (_bytes.Length > KeptBytes)
         {
@@ -73,7 +78,7 @@ internal sealed partial class JsonEventWriter : IBufferWriter<byte>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void WriteFields(LogEvent logEvent, LogIdentity? identity)
+    private void WriteFields(LogEvent logEvent, LogIdentity? identity, bool keepMessage)
     {
         WriteTimestamp(logEvent.Timestamp.UtcDateTime);
         Raw(LevelFields[(uint)logEvent.Level < (uint)LevelFields.Length ? (int)logEvent.Level : LevelFields.Length - 1]);
@@ -97,8 +102,7 @@ internal sealed partial class JsonEventWriter : IBufferWriter<byte>
             Cached(template);
         }
 
-        Raw(MessagePrefix);
-        WriteMessage(logEvent);
+        WriteMessage(logEvent, keepMessage);
         if (logEvent.PropertyCount > 0)
         {
             Raw(PropertiesPrefix);
@@ -159,33 +163,54 @@ internal sealed partial class JsonEventWriter : IBufferWriter<byte>
         Raw("}"u8);
     }
 
-    /// <summary>The rendered message, as <see cref="JsonBatchWriter"/>'s message rules say, without making a string of it.</summary>
+    /// <summary>
+    /// The <c>message</c> field: the rendered message, as <see cref="JsonBatchWriter"/>'s message rules say, without making a
+    /// string of it; nothing when it is the template's text and <paramref name="keepMessage"/> is not set (a message
+    /// without holes was sent twice, a text of 10 MB as 20 MB, and refused as too large where 10 MB was taken).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void WriteMessage(LogEvent logEvent)
+    private void WriteMessage(LogEvent logEvent, bool keepMessage)
     {
+        var template = logEvent.Template;
         if (logEvent.KnownMessage is { } known)
         {
-            Text(known);
+            if (keepMessage || !string.Equals(known, template, StringComparison.Ordinal))
+            {
+                Raw(MessagePrefix);
+                Text(known);
+            }
         }
-        else if (logEvent.Template is not { Length: > 0 } template)
+        else if (template is not { Length: > 0 })
         {
-            Raw("\"\""u8);
+            if (keepMessage || template is null)
+            {
+                Raw(MessagePrefix);
+                Raw("\"\""u8);
+            }
         }
         else if (!MessageTemplate.HasHoles(template))
         {
-            Cached(template);
+            if (keepMessage)
+            {
+                Raw(MessagePrefix);
+                Cached(template);
+            }
         }
         else
         {
             var builder = MessageTemplate.RenderToBuilder(template, logEvent.PropertySpan, logEvent.InlineSpan);
-            var chunks = builder.GetChunks();
-            if (chunks.MoveNext() && chunks.Current.Length == builder.Length)
+            if (keepMessage || builder.Length != template.Length || !builder.Equals(template.AsSpan()))
             {
-                Text(chunks.Current.Span);
-            }
-            else
-            {
-                Text(builder.ToString());
+                Raw(MessagePrefix);
+                var chunks = builder.GetChunks();
+                if (chunks.MoveNext() && chunks.Current.Length == builder.Length)
+                {
+                    Text(chunks.Current.Span);
+                }
+                else
+                {
+                    Text(builder.ToString());
+                }
             }
 
             MessageTemplate.Release(builder);

@@ -349,7 +349,7 @@ internal sealed partial class DurableSpool : IDisposable
 
         // Buffers reused for every record: the JSON envelope, then header + its gzip, framed in place (no per-record arrays).
         _buffer.ResetWrittenCount();
-        JsonBatchWriter.WriteEnvelope(_buffer, batch);
+        JsonBatchWriter.WriteEnvelope(_buffer, batch, keepMessages: true); // readable by a client of an earlier version, which needs each event's message
         var holdsNotices = countedEvents < batch.Events.Count;
         var record = SpoolRecordFormat.Pack(_buffer.WrittenSpan, _packed, holdsNotices);
         SpoolRecordFormat.WriteHeader(record, countedEvents);

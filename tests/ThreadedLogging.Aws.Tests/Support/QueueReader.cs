@@ -46,7 +46,7 @@ public static class QueueReader
         return new ReceivedMessage(format, dedupe, json, System.Text.Encoding.UTF8.GetByteCount(message.Body));
     }
 
-    /// <summary>The events of JsonBatch messages: (instanceId, sequence, message).</summary>
+    /// <summary>The events of JsonBatch messages: (instanceId, sequence, message; the template when the event has no message).</summary>
     public static List<(string InstanceId, long Sequence, string Message)> Events(IEnumerable<ReceivedMessage> messages)
     {
         var events = new List<(string, long, string)>();
@@ -64,7 +64,8 @@ public static class QueueReader
             foreach (var e in root.GetProperty("events").EnumerateArray())
             {
                 var instance = e.TryGetProperty("instanceId", out var own) ? own.GetString() : envelopeInstance;
-                events.Add((instance!, e.GetProperty("sequence").GetInt64(), e.GetProperty("message").GetString()!));
+                var message = e.TryGetProperty("message", out var rendered) ? rendered : e.GetProperty("template"); // absent: the template's text, as the collector reads it
+                events.Add((instance!, e.GetProperty("sequence").GetInt64(), message.GetString()!));
             }
         }
 

@@ -79,6 +79,35 @@ public sealed class ThreadedHttpHandlerEndToEndTests
     }
 
     [Fact]
+    public async Task ThreadedHttpHandler_LargeMessageWithoutHoles_SentOnceAndStoredWhole()
+    {
+        // A message without holes is its own template: it was sent as both, so 200,000 characters were a 400 KB event,
+        // over the collector's 256 KiB (Collector:MaxEventBytes), refused and sent again cut to 16 Ki characters.
+        var bodies = new RequestBodyBytes();
+        await using var collector = await CollectorFixture.StartAsync(bodies.AddTo);
+        var text = "Report " + new string('x', 200_000);
+        await using (var handler = new ThreadedHttpHandler(new ThreadedHttpHandlerOptions
+        {
+            Host = collector.BaseAddress.Authority,
+            Format = HttpLogFormat.JsonBatch,
+            User = "ida",
+            LevelPollInterval = TimeSpan.Zero,
+            CaptureUnhandledExceptions = false, // counted events: another test's crash is not ours
+        }))
+        {
+            handler.CreateLogger("E2E.Reports").LogInformation(text);
+            Assert.True(handler.Flush(TimeSpan.FromMinutes(1)), $"flush timed out: {handler.Statistics}"); // a bound for a broken build
+            Assert.Equal((1, 0), (handler.Statistics.Sent, handler.Statistics.Dropped));
+        }
+
+        var stored = Assert.Single(await collector.EventsAsync("user=ida"));
+        Assert.Equal(text.Length, stored.GetProperty("message").GetString()!.Length);
+        Assert.Equal(text, stored.GetProperty("message").GetString());
+        Assert.Equal(text, stored.GetProperty("template").GetString());
+        Assert.InRange(bodies.Total, text.Length, text.Length + 1024); // the text once, and the envelope
+    }
+
+    [Fact]
     public async Task AddThreadedHttp_ConfigurationWithoutFormatOrUrl_CollectorStoresTemplatesAndProperties()
     {
         // Format defaulted to the seed's PythonForm: an app configured with Host alone had its events stored with the

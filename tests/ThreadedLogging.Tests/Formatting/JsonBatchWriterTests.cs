@@ -39,9 +39,48 @@ public sealed class JsonBatchWriterTests
 
         var written = Write(logEvent);
 
-        Assert.Equal(expected, written.GetProperty("message").GetString());
+        Assert.Equal(expected, MessageOf(written));
         Assert.Equal(template, written.GetProperty("template").GetString());
         Assert.Equal("Json.Category ünï", written.GetProperty("category").GetString());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Write_MessageThatIsItsTemplate_SentOnceAsTheTemplate(bool pooled)
+    {
+        // Sent as both, a text of 10 MB without holes was 20 MB on the wire, refused as too large where 10 MB was taken.
+        var plain = Capture(pooled, logger => logger.LogInformation("Report " + new string('x', 5000)), out var expected);
+        var withoutValues = "Price {Amount} of {Item}"; // holes without values stay as written
+        var unfilled = Capture(pooled, logger => logger.LogInformation(withoutValues), out var unfilledText);
+        var cut = Capture(pooled, logger => logger.LogInformation("Report " + new string('y', 20_000)), out _);
+        var step = 0;
+        Assert.True(OversizedEvent.TryCutFurther(cut, ref step)); // message and template cut to one text, two strings
+
+        var written = Write(plain);
+        Assert.False(written.TryGetProperty("message", out _));
+        Assert.Equal(expected, written.GetProperty("template").GetString());
+        Assert.Equal("Price {Amount} of {Item}", unfilledText);
+        Assert.False(Write(unfilled).TryGetProperty("message", out _));
+        Assert.Equal(unfilledText, MessageOf(Write(unfilled)));
+        Assert.False(Write(cut).TryGetProperty("message", out _));
+        Assert.StartsWith("Report yyy", Write(cut).GetProperty("template").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Paid 5", MessageOf(Write(Capture(pooled, logger => logger.LogInformation("Paid {N}", 5), out _))));
+    }
+
+    [Fact]
+    public void WriteEnvelope_KeepMessages_MessageThatIsItsTemplateWrittenAndReadBack()
+    {
+        // The spool's records: a client of an earlier version, which reads every event's "message", may adopt them.
+        var logEvent = Capture(pooled: false, logger => logger.LogInformation("no holes"), out _);
+        logEvent.Sequence = 1;
+        var identity = new LogIdentity { App = "a", Version = "1", User = "u", Machine = "m", ProcessId = 1, InstanceId = "i" };
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        JsonBatchWriter.WriteEnvelope(buffer, new LogBatch("b1", [logEvent], identity), keepMessages: true);
+
+        var written = JsonDocument.Parse(buffer.WrittenMemory).RootElement.GetProperty("events")[0];
+        Assert.Equal("no holes", written.GetProperty("message").GetString());
+        Assert.Equal("no holes", ThreadedLogging.SpoolSerializer.Deserialize(buffer.WrittenMemory).Events[0].Message);
     }
 
     [Fact]
@@ -163,6 +202,10 @@ public sealed class JsonBatchWriterTests
         Assert.Equal("[02.12.2026 16:51:07, 1] [1,5, a] [-3, 2,5]", expected);
         Assert.Equal(expected, Write(logEvent).GetProperty("message").GetString());
     }
+
+    /// <summary>The message as the collector reads it (docs/WIRE-FORMAT.md): <c>message</c>, or the template when it is absent.</summary>
+    private static string? MessageOf(JsonElement written) =>
+        written.TryGetProperty("message", out var message) ? message.GetString() : written.GetProperty("template").GetString();
 
     private static JsonElement Write(LogEvent logEvent)
     {

@@ -40,7 +40,11 @@ internal static class ReferenceEventJson
             json.WriteString(JsonBatchFields.Template, template);
         }
 
-        json.WriteString(JsonBatchFields.Message, logEvent.Message); // rendered the way the worker renders it
+        if (logEvent.Message != logEvent.Template) // rendered the way the worker renders it; left out when it is the template's text
+        {
+            json.WriteString(JsonBatchFields.Message, logEvent.Message);
+        }
+
         if (logEvent.PropertyCount > 0)
         {
             json.WritePropertyName(JsonBatchFields.Properties);
