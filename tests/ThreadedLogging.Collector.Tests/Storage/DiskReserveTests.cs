@@ -71,6 +71,37 @@ public sealed class DiskReserveTests
     }
 
     /// <summary>
+    /// review16: free bytes and the whole store under the reserve (a large disk nearly full at the defaults, a small
+    /// store), over half of it: 60 events answered 201 were all removed within 3 s, and ingest went on answering 201 for
+    /// events retention removed next (a black hole; real clients lost 648 acknowledged events, their retries never
+    /// engaged). Removing every event would not restore the reserve: retention keeps them, ingest answers 503 with why,
+    /// <c>/health</c> is degraded, and the events are taken again once there is room.
+    /// </summary>
+    [Fact]
+    public async Task Retention_ReserveBeyondTheWholeStore_KeepsTheAcceptedEvents_IngestAnswers503_HealthDegraded()
+    {
+        // A 64 MiB reserve and 40 MiB free: over half of it (admitted before), under it by more than the store holds.
+        await using var collector = await StartAsync("--Collector:Retention:MinFreeBytes=67108864", "--Collector:Retention:Interval=1.00:00:00");
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(collector, first: 0, count: 60)).Status);
+
+        Volatile.Write(ref _free, 40L * 1024 * 1024);
+        await WaitAsync(_runEnded.Unmet.Task, "retention never said the reserve cannot be met");
+        var kept = await collector.EventsAsync();
+        var (refused, body) = await PostAsync(collector, first: 60, count: 1);
+        var health = await collector.GetJsonAsync("health");
+        Volatile.Write(ref _free, Plenty);
+        var (stored, _) = await PostAsync(collector, first: 61, count: 1);
+
+        Assert.Equal(60, kept.Count); // before: 0, all removed for the reserve
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused); // before: 200, and removed at the next run
+        Assert.Contains("removing every event would not restore it", Http.Error(body), StringComparison.Ordinal);
+        Assert.Equal("degraded", health.GetProperty("status").GetString());
+        Assert.Contains("removing every event would not restore it", Assert.Single(health.GetProperty("reasons").EnumerateArray()).GetString()!, StringComparison.Ordinal);
+        Assert.DoesNotContain(_runEnded.Lines, l => l.Id == 13); // nothing removed
+        Assert.Equal(HttpStatusCode.OK, stored);
+    }
+
+    /// <summary>
     /// review13: 0 bytes free on the disk and many pages reusable in the store's files (retention's deletes): the reserve
     /// counted the pages and said ok (no warning, <c>/health</c> ok) while every write needed new WAL bytes on the
     /// filesystem and failed with SQLITE_FULL. Writes are refused with the reserve's reason under the room both WALs may

@@ -31,6 +31,7 @@ internal sealed class DiskReserve(long minFreeBytes, long walBytes, DataFolderSp
     private long _reusable = -1;
     private long _admitted;
     private volatile string? _refusal;
+    private volatile bool _beyondReach;
 
     /// <summary>Gets the reserve in bytes; 0 when off.</summary>
     public long MinFreeBytes => minFreeBytes;
@@ -43,6 +44,39 @@ internal sealed class DiskReserve(long minFreeBytes, long walBytes, DataFolderSp
 
     /// <summary>What <c>/health</c> and ingest's 503 say of a write the reserve refused: no numbers (<c>/health</c> needs no key; <c>/metrics</c> has them).</summary>
     public const string PublicRefusal = "disk nearly full: the data folder's free space is under half of Collector:Retention:MinFreeBytes, kept for retention's deletes";
+
+    /// <summary>
+    /// What <c>/health</c> and ingest's 503 say when the reserve is beyond the store's reach (<see cref="BeyondReach"/>):
+    /// retention keeps the events, writes wait for room.
+    /// </summary>
+    public const string PublicBeyondReach = "disk nearly full: the data folder's free space is under Collector:Retention:MinFreeBytes and removing every event would not restore it, so retention keeps the events and writes wait for room on the disk";
+
+    /// <summary>Gets the public reason of the refusal in force (<see cref="PublicRefusal"/> or <see cref="PublicBeyondReach"/>).</summary>
+    public string PublicReason => _beyondReach ? PublicBeyondReach : PublicRefusal;
+
+    /// <summary>
+    /// Gets a value indicating whether retention found the reserve beyond the store's reach: the filesystem's free bytes
+    /// and the whole of the store's two files (every page, as if every event were removed) under the reserve. Retention
+    /// then removes nothing (review16: 60 events answered 201 were all removed within 3 s for a reserve that removing them
+    /// could not meet, and ingest went on taking and removing events: a black hole), and writes are refused, over half of
+    /// the reserve too, until the headroom is over the reserve again (<see cref="Evaluate"/>) or a run finds it in reach.
+    /// </summary>
+    public bool BeyondReach => _beyondReach;
+
+    /// <summary>Says what retention found of the reserve's reach (<see cref="BeyondReach"/>); refuses writes at once when beyond it.</summary>
+    /// <param name="free">The filesystem's free bytes.</param>
+    /// <param name="storeBytes">The bytes of every page of the store's two files.</param>
+    public void Reach(long free, long storeBytes)
+    {
+        if (free + storeBytes >= minFreeBytes)
+        {
+            _beyondReach = false;
+            return;
+        }
+
+        _beyondReach = true;
+        _refusal = BeyondReachRefusal(free, storeBytes);
+    }
 
     /// <summary>Reads the filesystem's free bytes now (a statvfs: a few microseconds), or null when it cannot be read or the reserve is off.</summary>
     public long? FreeBytes() => minFreeBytes > 0 ? space.FreeBytes(folder) : null;
@@ -71,6 +105,7 @@ internal sealed class DiskReserve(long minFreeBytes, long walBytes, DataFolderSp
         if (free >= minFreeBytes && free >= WalRoomBytes)
         {
             _refusal = null; // the headroom and the WALs' room are at least the free bytes
+            _beyondReach = false;
             reusable = Math.Max(0, Volatile.Read(ref _reusable));
         }
         else
@@ -137,6 +172,7 @@ internal sealed class DiskReserve(long minFreeBytes, long walBytes, DataFolderSp
         if (headroom >= minFreeBytes && walRoom >= WalRoomBytes)
         {
             _refusal = null;
+            _beyondReach = false;
             trigger.RoomBack();
             return null;
         }
@@ -151,6 +187,12 @@ internal sealed class DiskReserve(long minFreeBytes, long walBytes, DataFolderSp
             return null;
         }
 
+        if (_beyondReach && headroom >= minFreeBytes / 2 && walRoom >= WalRoomBytes && _refusal is { } beyond)
+        {
+            return beyond; // retention's measure: the store's files, which this one does not read
+        }
+
+        _beyondReach = _beyondReach && headroom >= minFreeBytes / 2 && walRoom >= WalRoomBytes;
         _refusal = walRoom < WalRoomBytes
             ? string.Create(
                 CultureInfo.InvariantCulture,
@@ -160,6 +202,10 @@ internal sealed class DiskReserve(long minFreeBytes, long walBytes, DataFolderSp
                 $"disk nearly full: {free} bytes free for the data folder and {reusable} reusable in the store's files, under half of Collector:Retention:MinFreeBytes ({minFreeBytes}), kept for retention's deletes; retention removes the oldest events while there are any");
         return _refusal;
     }
+
+    private string BeyondReachRefusal(long free, long storeBytes) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"disk nearly full: {free} bytes free for the data folder and {storeBytes} in the store's files, under Collector:Retention:MinFreeBytes ({minFreeBytes}) even with every event removed: retention keeps the events and writes wait for room on the disk");
 
     /// <summary>
     /// The filesystem's room for the two WALs: its <paramref name="free"/> bytes and what their files hold already, each

@@ -226,7 +226,7 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
             {
                 // Before SQLite fills the disk: what is left is for retention's deletes (SQLITE_FULL refuses them too).
                 // The numbers go to the log; /health is open, so its reason (and ingest's 503) says none.
-                throw new EventStoreUnavailableException("The data folder's free space is under the reserve: " + refusal) { FailureReason = DiskReserve.PublicRefusal };
+                throw new EventStoreUnavailableException("The data folder's free space is under the reserve: " + refusal) { FailureReason = Reserve.PublicReason };
             }
 
             // Cancellation only while waiting for room in the queue; once queued, the batch is written

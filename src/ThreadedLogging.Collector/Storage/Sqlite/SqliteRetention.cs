@@ -114,7 +114,8 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
 
     /// <summary>
     /// Removes the oldest events until the filesystem's free bytes and the pages free inside both files (reused by later
-    /// writes) are at least the reserve (<see cref="DiskReserve"/>), or nothing is left; returns how many, and the room
+    /// writes) are at least the reserve (<see cref="DiskReserve"/>), or nothing is left, and none when removing every event
+    /// would not restore it (<see cref="DiskReserve.BeyondReach"/>: ingest is refused instead); returns how many, and the room
     /// last measured when nothing was left, or when the filesystem has too little room for the WALs (no delete helps). Room is measured before each chunk (each measure checkpoints first: a WAL
     /// cut back gives its bytes back to the filesystem), and each chunk is sized to what is missing at the bytes per
     /// event the chunks so far freed (the first, <see cref="ProbeEvents"/>, to learn it), at most <see cref="ChunkEvents"/>.
@@ -147,6 +148,14 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
                 return (removed, walRoom >= reserve.WalRoomBytes ? null : new ReserveShortfall(free, reusable, reserve.MinFreeBytes, walRoom - free, reserve.WalRoomBytes));
             }
 
+            // Beyond reach: removing every event would not restore the reserve (the filesystem's free bytes and every page
+            // of both files under it). Nothing goes: those events were accepted, and removing them helps no one.
+            reserve.Reach(free, FileBytes(main) + FileBytes(fts));
+            if (reserve.BeyondReach)
+            {
+                return (removed, new ReserveShortfall(free, reusable, reserve.MinFreeBytes, reserve.WalRoom(free) - free, reserve.WalRoomBytes));
+            }
+
             firstHeadroom ??= headroom;
             var size = ChunkSize(reserve.MinFreeBytes - headroom, headroom - firstHeadroom.Value, removed);
             var chunk = RemoveChunk(main, fts, long.MaxValue, size, RetentionReason.FreeSpace, onRemoved);
@@ -177,6 +186,9 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
         var events = Math.Ceiling(missing * (double)removed / gained);
         return (int)Math.Clamp(events, 1, ChunkEvents);
     }
+
+    private static long FileBytes(SqliteConnection connection) =>
+        Scalar(connection, "SELECT p.page_count * s.page_size FROM pragma_page_count() p, pragma_page_size() s");
 
     private static long FreeListBytes(SqliteConnection connection) =>
         Scalar(connection, "SELECT f.freelist_count * s.page_size FROM pragma_freelist_count() f, pragma_page_size() s");
