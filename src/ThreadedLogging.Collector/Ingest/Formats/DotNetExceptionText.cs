@@ -24,12 +24,16 @@ internal static partial class DotNetExceptionText
 
     /// <summary>
     /// Gets a value indicating whether <paramref name="text"/> reads as a .NET exception: a first line
-    /// <c>Namespace.Type: message</c> (or a stack of <c>   at </c> lines after a bare type name).
+    /// <c>Namespace.Type: message</c> (or a stack of <c>   at </c> lines after a bare type name). A JVM's stack
+    /// (<c>java.lang.IllegalStateException: bad state</c> and <c>\tat com.x.Y.z(Y.java:10)</c> frames, a tab before each
+    /// <c>at</c>) has the same first line, but is not: read as .NET, its frames were taken for the message.
     /// </summary>
     public static bool LooksLikeDotNet(string text)
     {
         var head = Head().Match(text);
-        return head.Success && (head.Groups[1].Value.Contains('.', StringComparison.Ordinal) || text.Contains("\n   at ", StringComparison.Ordinal));
+        return head.Success
+            && (text.Contains("\n   at ", StringComparison.Ordinal)
+                || (head.Groups[1].Value.Contains('.', StringComparison.Ordinal) && !text.Contains("\n\tat ", StringComparison.Ordinal)));
     }
 
     /// <summary>The exception object for <paramref name="text"/>; the type is null when the text does not read as .NET.</summary>

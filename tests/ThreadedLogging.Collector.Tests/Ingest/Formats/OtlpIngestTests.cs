@@ -174,6 +174,27 @@ public sealed class OtlpIngestTests
     }
 
     [Fact]
+    public async Task Otlp_JavaException_TypeMessageAndStackAsSent()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        const string Stack = "java.lang.IllegalStateException: bad state\n\tat com.x.Y.z(Y.java:10)\n\tat com.x.Main.main(Main.java:3)\n";
+        var record = Record("order failed");
+        foreach (var (key, value) in new[] { ("exception.type", "java.lang.IllegalStateException"), ("exception.message", "bad state"), ("exception.stacktrace", Stack) })
+        {
+            record.Attributes.Add(new KeyValue { Key = key, Value = new AnyValue { StringValue = value } });
+        }
+
+        var (status, _) = await Http.SendAsync(collector.Client, HttpMethod.Post, "v1/logs", Request(record), "application/x-protobuf");
+
+        // Its first line reads as a .NET exception's: before, it was read as one, and its message was every frame.
+        Assert.Equal(HttpStatusCode.OK, status);
+        var exception = Assert.Single(await collector.EventsAsync()).GetProperty("exception");
+        Assert.Equal("java.lang.IllegalStateException", exception.GetProperty("type").GetString());
+        Assert.Equal("bad state", exception.GetProperty("message").GetString());
+        Assert.Equal(Stack, exception.GetProperty("stackTrace").GetString());
+    }
+
+    [Fact]
     public async Task Otlp_WrongKey_401()
     {
         await using var collector = await CollectorFixture.StartAsync("--Collector:IngestApiKeys:0=k1");
