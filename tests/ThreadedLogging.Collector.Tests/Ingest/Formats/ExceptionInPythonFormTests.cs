@@ -72,6 +72,25 @@ public sealed class ExceptionInPythonFormTests
     }
 
     [Fact]
+    public async Task CPythonHttpHandler_ExcInfoFalseOrNoExceptionRaised_NoException()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+
+        // exc_info=False stays on the record as False ("False" on the wire); exc_info=True outside an except block is
+        // sys.exc_info()'s three Nones. Neither is an exception: before, "False" was stored as one with no type or text.
+        await PythonProcess.RunAsync(TracedLog + """
+            log.error('Given False', exc_info=False)
+            log.error('Given True outside except', exc_info=True)
+            """, collector.BaseAddress.Authority, "/log/py");
+
+        var events = await collector.EventsAsync();
+        Assert.Equal(2, events.Count);
+        Assert.All(events, e => Assert.True(
+            !e.TryGetProperty("exception", out var exception) || exception.ValueKind == JsonValueKind.Null,
+            $"{e.GetProperty("message")}: {e}"));
+    }
+
+    [Fact]
     public async Task ThreadedHttpHandlerPythonForm_DotNetException_TypeAndMessageOfTheException()
     {
         await using var collector = await CollectorFixture.StartAsync();

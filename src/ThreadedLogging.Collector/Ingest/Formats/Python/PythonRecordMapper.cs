@@ -152,8 +152,12 @@ internal static partial class PythonRecordMapper
 
     private static string? ExceptionJson(string? excText, string? excInfo)
     {
-        if (excInfo == "(None, None, None)")
+        // exc_info=True outside an except block gives sys.exc_info()'s three Nones; exc_info=False is kept on the record
+        // as it was given (logging only replaces a true value), so Python sends "False": neither is an exception.
+        // A formatter given the three Nones writes "NoneType: None" (logging's own output does): no exception either.
+        if (excInfo is "(None, None, None)" or "False")
         {
+            excText = excText is "NoneType: None" ? null : excText;
             excInfo = null;
         }
 
