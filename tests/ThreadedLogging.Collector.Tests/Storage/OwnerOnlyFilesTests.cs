@@ -36,11 +36,11 @@ public sealed class OwnerOnlyFilesTests
         string[] expected =
         [
             SqliteEventStore.FileName, SqliteEventStore.FileName + "-wal", SqliteEventStore.FileName + "-shm",
-            SqliteFtsIndexer.FileName, SqliteFtsIndexer.FileName + "-wal", SqliteLevelRuleStore.FileName,
+            SqliteFtsIndexer.FileName, SqliteFtsIndexer.FileName + "-wal", SqliteLevelRuleStore.FileName, DataDirectoryLock.FileName,
         ];
         var files = Directory.GetFiles(data).Select(Path.GetFileName).ToList();
         Assert.All(expected, name => Assert.Contains(name, files));
-        foreach (var name in files.Where(name => name != DataDirectoryLock.FileName))
+        foreach (var name in files)
         {
             Assert.Equal((name, OwnerFile), (name, File.GetUnixFileMode(Path.Combine(data, name!))));
         }

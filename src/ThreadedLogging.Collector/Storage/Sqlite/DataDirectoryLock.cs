@@ -28,7 +28,14 @@ internal sealed class DataDirectoryLock : IDisposable
         FileStream file;
         try
         {
-            file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            // Made 0600 as the folder's other files (OwnerOnlyFiles); an existing one keeps its mode.
+            var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = OwnerOnlyFiles.FileMode;
+            }
+
+            file = new FileStream(path, options);
         }
         catch (IOException e) when (HeldByAnother(e))
         {

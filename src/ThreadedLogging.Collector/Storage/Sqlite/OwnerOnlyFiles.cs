@@ -11,7 +11,8 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 internal static class OwnerOnlyFiles
 {
     private const UnixFileMode FolderMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    /// <summary>A file readable and writable by its owner only: 0600.</summary>
+    public const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     /// <summary>Makes <paramref name="path"/> 0700 unless it exists; missing parents are made as before (umask), holding only it.</summary>
     public static void CreateDirectory(string path)
