@@ -83,11 +83,13 @@ public sealed class ChildProcess : IAsyncDisposable
 
     /// <summary>
     /// Waits for an output line containing <paramref name="text"/> (a signal from the child, not a sleep); throws
-    /// <see cref="ChildExitedException"/> as soon as the child's output ends without one.
+    /// <see cref="ChildExitedException"/> as soon as the child's output ends without one. The default bound is a hang
+    /// guard, longer than any bound of the child's own (its 60 s flush, after its start on a loaded machine): the test
+    /// then fails with the child's own report, not on a guard that a slow machine reaches first.
     /// </summary>
     public async Task<string> WaitForLineAsync(string text, TimeSpan? timeout = null)
     {
-        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3));
         try
         {
             while (true)
