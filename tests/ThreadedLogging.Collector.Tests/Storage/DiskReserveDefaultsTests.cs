@@ -74,25 +74,31 @@ public sealed class DiskReserveDefaultsTests(ITestOutputHelper output)
         var store = collector.Services.GetRequiredService<SqliteEventStore>();
 
         var peak = 0L;
+        var atPeak = string.Empty;
         var posts = 0;
         HttpStatusCode status;
         string body;
         while ((status = (await PostAsync(collector, posts * 200, 200)).Status) == HttpStatusCode.OK)
         {
             Assert.True(++posts < 100, "never refused: 100 requests of 800 KB on a 48 MB disk");
-            peak = Math.Max(peak, FolderBytes(collector.DataDirectory));
+            if (FolderBytes(collector.DataDirectory) is var bytes && bytes > peak)
+            {
+                (peak, atPeak) = (bytes, Files(collector.DataDirectory));
+            }
         }
 
-        // Before: beyond the disk (SQLITE_FULL on a real one). Within it, not within a fixed margin: a request is admitted
-        // while half the reserve stays free (78014a5a), and the full-text index's WAL has no byte cap yet (it commits up to
-        // 5,000 messages at once), so how close the files come depends on the indexer's timing: 46.17 MB was seen in CI.
+        // Before: beyond the disk (SQLITE_FULL on a real one). Within it, not within a fixed margin: a request alone is
+        // admitted while half the reserve (4 MiB) stays free (78014a5a) and may take its ~2.6 MB then, and how full each WAL
+        // is at that moment is timing: 46.17 MB was seen in CI, 44.2 and 46.25 MB here. Not the index's WAL: these messages
+        // are one word repeated (at those peaks collector-fts.db-wal 1.93 MB, then 1.10 MB once capped; collector.db-wal
+        // 2.64 and 2.97 MB: a WAL reaches its checkpoint's mark plus the commit that passes it).
         Assert.True(peak < Disk, $"the files took {peak} bytes of the {Disk}");
         (_, body) = await PostAsync(collector, posts * 200, 1);
         release.SetResult();
         var removed = await runs.NextAsync().WaitAsync(TimeSpan.FromMinutes(1)); // a bound on a run that never comes, not a timing assertion
         var resumed = await PostAsync(collector, (posts + 1) * 200, 200);
         var retentionPeak = held!.Peak;
-        output.WriteLine($"{posts} requests stored; the files at most {peak} bytes, {FolderBytes(collector.DataDirectory)} after retention, at most {retentionPeak} during it (the events' WAL at most {held.WalPeak}); {removed}");
+        output.WriteLine($"{posts} requests stored; the files at most {peak} bytes ({atPeak}), {FolderBytes(collector.DataDirectory)} after retention, at most {retentionPeak} during it (the events' WAL at most {held.WalPeak}); {removed}");
 
         Assert.Equal((8 * MiB, 2 * MiB, 2 * MiB), (reserve.MinFreeBytes, reserve.WalBytes, store.WalBytes));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
@@ -227,6 +233,19 @@ public sealed class DiskReserveDefaultsTests(ITestOutputHelper output)
 
         return bytes;
     }
+
+    /// <summary>Each file under <paramref name="folder"/> and its bytes, for the test's output.</summary>
+    private static string Files(string folder) => string.Join(", ", new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).Select(file =>
+    {
+        try
+        {
+            return $"{file.Name} {file.Length}";
+        }
+        catch (FileNotFoundException)
+        {
+            return $"{file.Name} gone";
+        }
+    }));
 
     private static Task<(HttpStatusCode Status, string Body)> PostAsync(CollectorFixture collector, int first, int count) =>
         PaddedEvents.PostAsync(collector, first, count, TimeSpan.FromMilliseconds(1), "D6");

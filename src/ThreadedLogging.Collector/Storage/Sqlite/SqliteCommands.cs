@@ -55,13 +55,20 @@ internal static class SqliteCommands
     /// <c>wal_autocheckpoint</c> counts pages, and a new events file has 16 KiB pages (an older one, or the full-text
     /// file, 4 KiB): a fixed page count would let a new file's WAL grow four times as far before it restarts.
     /// </summary>
-    public static void CheckpointEvery(SqliteConnection connection, long walBytes = CheckpointWalBytes)
+    /// <remarks>
+    /// The checkpoint runs after the commit that took the WAL past its mark, so the WAL reaches the mark plus that commit.
+    /// A writer whose transactions stay under <paramref name="largestCommitBytes"/> (the full-text indexer's) checkpoints
+    /// that much earlier, and its WAL stays within <paramref name="walBytes"/> (while no reader holds it, which no
+    /// checkpoint can help). Returns the file's page size.
+    /// </remarks>
+    public static long CheckpointEvery(SqliteConnection connection, long walBytes = CheckpointWalBytes, long largestCommitBytes = 0)
     {
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA page_size";
-        var pageSize = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-        command.CommandText = $"PRAGMA wal_autocheckpoint = {Math.Max(1, walBytes / Math.Max(512, pageSize))}; PRAGMA journal_size_limit = {walBytes};";
+        var pageSize = Math.Max(512, Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+        command.CommandText = $"PRAGMA wal_autocheckpoint = {Math.Max(1, (walBytes - largestCommitBytes) / pageSize)}; PRAGMA journal_size_limit = {walBytes};";
         command.ExecuteNonQuery();
+        return pageSize;
     }
 
     /// <summary>

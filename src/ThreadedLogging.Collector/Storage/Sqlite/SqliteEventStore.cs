@@ -468,6 +468,7 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
             command.CommandText = "SELECT id, message, exception, properties, context FROM events";
             long count = 0;
             var chunk = new List<FtsText>(10_000);
+            long chunkBytes = 0;
             using (var reader = command.ExecuteReader())
             {
                 while (reader.Read())
@@ -477,17 +478,23 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
                         continue;
                     }
 
-                    chunk.Add(new FtsText(reader.GetInt64(0), reader.GetString(1), NullableText(reader, 2), NullableText(reader, 3), NullableText(reader, 4)));
-                    if (chunk.Count == chunk.Capacity)
+                    var text = new FtsText(reader.GetInt64(0), reader.GetString(1), NullableText(reader, 2), NullableText(reader, 3), NullableText(reader, 4));
+                    if (chunk.Count == chunk.Capacity || (chunk.Count > 0 && chunkBytes + text.IndexBytes > fts.CommitBytes))
                     {
                         fts.IndexNow(chunk, null);
+                        fts.Merge();
                         count += chunk.Count;
                         chunk.Clear();
+                        chunkBytes = 0;
                     }
+
+                    chunk.Add(text);
+                    chunkBytes += text.IndexBytes;
                 }
             }
 
             fts.IndexNow(chunk, lastQueued);
+            fts.Merge();
             count += chunk.Count;
             if (count > 0)
             {
@@ -527,6 +534,7 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
             }
 
             fts.IndexNow(texts, seq);
+            fts.Merge();
             repaired += texts.Count;
         }
 

@@ -17,6 +17,10 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// Groups are gathered into commits of up to <see cref="LingerTexts"/> messages, waiting at most
 /// <see cref="LingerTime"/> for more unless a query waits: FTS5 writes a segment per commit and merges the
 /// segments later, so fewer, larger commits cost ~30 % less CPU than one per 500-event group (bench/DELIVERY.md).
+/// A commit also stops at <see cref="CommitBytes"/> (half the WAL's budget, by <see cref="FtsText.IndexBytes"/>), and
+/// FTS5's merges run after it in transactions of their own of that size at most (<see cref="Merge"/>), so that the
+/// WAL stays within its budget as the disk reserve counts it (before, 4,000 messages of 2 KB of distinct words took it to
+/// 10.4 MB against 1 MiB: FullTextWalTests).
 /// </summary>
 internal sealed class SqliteFtsIndexer : IDisposable
 {
@@ -109,7 +113,9 @@ internal sealed class SqliteFtsIndexer : IDisposable
 
             Execute(Schema);
             Execute("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;");
-            SqliteCommands.CheckpointEvery(_connection, walBytes);
+            CommitBytes = Math.Max(1, walBytes / 2);
+            SqliteCommands.CheckpointEvery(_connection, walBytes, CommitBytes);
+            StopMergesInCommits();
             _insert = new RawStatement(_connection, "INSERT INTO events_fts (rowid, message, exception, properties) VALUES (?1, ?2, ?3, ?4)");
             _setState = SqliteCommands.Prepare(_connection, "INSERT OR REPLACE INTO fts_state (id, indexed_seq) VALUES (0, $seq)", "$seq");
             _purgedBelow = SqliteCommands.Prepare(_connection, "SELECT coalesce(max(purged_below), 0) FROM fts_purge");
@@ -142,6 +148,13 @@ internal sealed class SqliteFtsIndexer : IDisposable
 
     /// <summary>How many messages the indexer gathers before a commit, waiting for more groups (at most <see cref="LingerTime"/>).</summary>
     public const int LingerTexts = 5_000;
+
+    /// <summary>
+    /// Gets the most WAL bytes a commit takes (<see cref="FtsText.IndexBytes"/> of its messages; a group is not split, so
+    /// one larger alone goes alone): half the WAL's budget, and the WAL is checkpointed at the other half, so that it
+    /// stays within the budget (<see cref="SqliteCommands.CheckpointEvery"/>).
+    /// </summary>
+    public long CommitBytes { get; }
 
     /// <summary>
     /// How long the indexer waits for more groups when it has fewer than <see cref="LingerTexts"/> messages and no
@@ -234,6 +247,76 @@ internal sealed class SqliteFtsIndexer : IDisposable
         if (seq is { } done)
         {
             Volatile.Write(ref _indexedSeq, done);
+        }
+    }
+
+    /// <summary>
+    /// Runs FTS5's merges of the index's segments, which it no longer runs inside the commits that write them
+    /// (<see cref="StopMergesInCommits"/>): each in a transaction of its own that writes about <see cref="CommitBytes"/> / 2
+    /// at most, until there is nothing to merge (FTS5's rule: a level of 4 segments, or a merge begun). The same work as
+    /// before, in pieces: a commit of 256 KB of words that merged inside it wrote ~1 MB of WAL. A merge that fails (a full
+    /// disk) is left to the next commit's: the index is whole without it, its searches read more segments until then.
+    /// Run after each <see cref="IndexNow"/> (the indexer's after it tells the waiting queries).
+    /// </summary>
+    public void Merge() => Merge(_connection, BeforeWrite);
+
+    /// <summary>
+    /// <see cref="Merge()"/> on <paramref name="connection"/> to the index's file, whose WAL budget is its
+    /// <c>journal_size_limit</c> (<see cref="SqliteCommands.CheckpointEvery"/>): also run by retention after its deletes,
+    /// which FTS5 merged away inside them before (its merges of segments whose entries are mostly deleted).
+    /// </summary>
+    public static void Merge(SqliteConnection connection, Action<SqliteConnection>? beforeWrite = null)
+    {
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_size_limit";
+            var walBytes = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            command.CommandText = "PRAGMA page_size";
+            var pageSize = Math.Max(512, Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+            var pages = Math.Max(16, (walBytes > 0 ? walBytes : SqliteCommands.CheckpointWalBytes) / 4 / pageSize);
+            using var merge = connection.CreateCommand();
+            merge.CommandText = $"INSERT INTO events_fts (events_fts, rank) VALUES ('merge', {pages})";
+            command.CommandText = "SELECT total_changes()";
+            while (true)
+            {
+                beforeWrite?.Invoke(connection);
+                var before = (long)command.ExecuteScalar()!;
+                merge.ExecuteNonQuery();
+                if ((long)command.ExecuteScalar()! - before < 2)
+                {
+                    return; // FTS5's word for "nothing was merged"
+                }
+            }
+        }
+        catch (SqliteException)
+        {
+            // Left to the next commit's merges (above).
+        }
+    }
+
+    /// <summary>
+    /// Sets FTS5's <c>automerge</c> to 0 (kept in the file): its merges then run only in <see cref="Merge"/>, in
+    /// transactions of a bounded size. Not set on a full disk (the start goes on; the next one sets it).
+    /// </summary>
+    private void StopMergesInCommits()
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT v FROM events_fts_config WHERE k = 'automerge'";
+        if (command.ExecuteScalar() is 0L)
+        {
+            return;
+        }
+
+        try
+        {
+            BeforeWrite?.Invoke(_connection);
+            command.CommandText = "INSERT INTO events_fts (events_fts, rank) VALUES ('automerge', 0)";
+            command.ExecuteNonQuery();
+        }
+        catch (SqliteException e) when (SqliteEventStore.IsDiskFull(e))
+        {
+            // Merges stay in the commits until a start with room sets it.
         }
     }
 
@@ -346,17 +429,19 @@ internal sealed class SqliteFtsIndexer : IDisposable
 
         Interlocked.Exchange(ref _progress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
-        var texts = new List<FtsText>();
+        var gathered = new Gathered();
+        var texts = gathered.Texts;
         while (!_stop.IsCancellationRequested && await _work.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            // Everything queued goes in one transaction: the further behind, the larger the commits.
-            texts.Clear();
-            var seq = Drain(texts, 0);
-            if (texts.Count < LingerTexts)
+            // What is queued goes in one transaction, up to CommitBytes: the further behind, the larger the commits.
+            gathered.Clear();
+            Drain(gathered);
+            if (texts.Count < LingerTexts && !gathered.Full)
             {
-                seq = await LingerAsync(texts, seq).ConfigureAwait(false);
+                await LingerAsync(gathered).ConfigureAwait(false);
             }
 
+            var seq = gathered.Seq;
             if (!await WriteAsync(() => IndexNow(texts, seq), texts.Count, 0).ConfigureAwait(false))
             {
                 return; // stopping: the next start indexes these from fts_queue
@@ -365,6 +450,7 @@ internal sealed class SqliteFtsIndexer : IDisposable
             // A fresh hurry before the progress: a waiter woken by it and still behind hurries the next commit.
             Interlocked.Exchange(ref _hurry, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
             Interlocked.Exchange(ref _progress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            Merge();
         }
     }
 
@@ -440,25 +526,40 @@ internal sealed class SqliteFtsIndexer : IDisposable
         return !_stop.IsCancellationRequested;
     }
 
-    /// <summary>Moves the queued groups into <paramref name="texts"/> (up to 50,000 messages); returns the last group's number.</summary>
-    private long Drain(List<FtsText> texts, long seq)
+    /// <summary>
+    /// Moves the queued groups into <paramref name="gathered"/>: up to 50,000 messages, and while the next group fits in
+    /// <see cref="CommitBytes"/> (the first is taken whatever its size); sets <see cref="Gathered.Full"/> when the next does not fit.
+    /// </summary>
+    private void Drain(Gathered gathered)
     {
-        while (texts.Count < 50_000 && _work.Reader.TryRead(out var work))
+        while (gathered.Texts.Count < 50_000 && _work.Reader.TryPeek(out var work))
         {
-            texts.AddRange(work.Texts);
-            seq = work.Seq;
-        }
+            var bytes = 0L;
+            foreach (var text in work.Texts)
+            {
+                bytes += text.IndexBytes;
+            }
 
-        return seq;
+            if (gathered.Texts.Count > 0 && gathered.Bytes + bytes > CommitBytes)
+            {
+                gathered.Full = true;
+                return;
+            }
+
+            _work.Reader.TryRead(out _);
+            gathered.Texts.AddRange(work.Texts);
+            gathered.Bytes += bytes;
+            gathered.Seq = work.Seq;
+        }
     }
 
-    /// <summary>Waits for more groups until <see cref="LingerTexts"/>, <see cref="LingerTime"/>, a waiting query or the stop.</summary>
-    private async Task<long> LingerAsync(List<FtsText> texts, long seq)
+    /// <summary>Waits for more groups until <see cref="LingerTexts"/>, <see cref="CommitBytes"/>, <see cref="LingerTime"/>, a waiting query or the stop.</summary>
+    private async Task LingerAsync(Gathered gathered)
     {
         var hurry = Volatile.Read(ref _hurry).Task;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         timeout.CancelAfter(LingerTime);
-        while (texts.Count < LingerTexts && !hurry.IsCompleted)
+        while (gathered.Texts.Count < LingerTexts && !gathered.Full && !hurry.IsCompleted)
         {
             var more = _work.Reader.WaitToReadAsync(timeout.Token).AsTask();
             // more is complete when WhenAny returns it: canceled (time up, stop), false (completed) or true.
@@ -467,11 +568,10 @@ internal sealed class SqliteFtsIndexer : IDisposable
                 break; // a query waits, the time is up, or the queue is completed
             }
 
-            seq = Drain(texts, seq);
+            Drain(gathered);
         }
 
         await timeout.CancelAsync().ConfigureAwait(false); // takes back a wait left pending by a hurry
-        return seq;
     }
 
     /// <summary>Whether the events' file holds the event (a connection of its own, opened at the first event below the mark).</summary>
@@ -536,4 +636,23 @@ internal sealed class SqliteFtsIndexer : IDisposable
     }
 
     private readonly record struct FtsWork(long Seq, List<FtsText> Texts);
+
+    /// <summary>The groups gathered for the next commit: their messages, the last group's number, their <see cref="FtsText.IndexBytes"/>.</summary>
+    private sealed class Gathered
+    {
+        public List<FtsText> Texts { get; } = [];
+
+        public long Seq { get; set; }
+
+        public long Bytes { get; set; }
+
+        /// <summary>Gets or sets a value indicating whether the next group would take the commit past <see cref="CommitBytes"/>.</summary>
+        public bool Full { get; set; }
+
+        public void Clear()
+        {
+            Texts.Clear();
+            (Seq, Bytes, Full) = (0, 0, false);
+        }
+    }
 }

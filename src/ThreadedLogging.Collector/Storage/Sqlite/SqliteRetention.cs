@@ -364,6 +364,7 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
         mark.Parameters.AddWithValue("$below", belowId);
         mark.ExecuteNonQuery();
         transaction.Commit();
+        SqliteFtsIndexer.Merge(fts); // the deleted entries' space back (FTS5 no longer merges inside the deletes)
     }
 
     /// <summary>The ids of the events stored from <paramref name="fromId"/> to below <paramref name="belowId"/>, in order (after a purge of the range: the late ones, most often none).</summary>
