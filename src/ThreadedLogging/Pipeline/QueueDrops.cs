@@ -115,8 +115,6 @@ internal sealed class QueueDrops(TimeProvider time, SelfLog selfLog)
     /// <summary>A log call found the queue full: count it, and remember when, for the drop notice.</summary>
     public void Add()
     {
-        Interlocked.Increment(ref _count);
-
         // When: the precise clock costs as much as the rest of a drop (~40 ns of vDSO on a slow VM), and a queue
         // stays full for many calls. With the system clock it is read at most once per coarse tick
         // (Environment.TickCount64, 1–4 ms), so the notice's times are right to within a tick; an injected
@@ -126,6 +124,7 @@ internal sealed class QueueDrops(TimeProvider time, SelfLog selfLog)
             var tick = Environment.TickCount64;
             if (tick == Volatile.Read(ref _lastClockTick) && Volatile.Read(ref _firstTicks) != 0)
             {
+                Interlocked.Increment(ref _count);
                 return;
             }
 
@@ -135,6 +134,7 @@ internal sealed class QueueDrops(TimeProvider time, SelfLog selfLog)
         var now = time.GetUtcNow().UtcTicks;
         Interlocked.CompareExchange(ref _firstTicks, now, 0);
         Volatile.Write(ref _lastTicks, now);
+        Interlocked.Increment(ref _count); // last: a notice that counts it has its times
     }
 
     /// <summary>
