@@ -19,22 +19,16 @@ internal sealed class QueueDrops(TimeProvider time, SelfLog selfLog)
     internal const string ReasonProperty = "Reason";
 
     private readonly bool _systemClock = ReferenceEquals(time, TimeProvider.System);
-    private long _count; // log calls refused because the queue was full
+    private DropTally _full; // log calls refused because the queue was full
+    private DropTally _reentrant; // log calls made at a third level of log calls on one thread: dropped, not for lack of room
     private long _afterShutdown; // log calls refused because the disposal had begun (the queue closed)
-    private long _reentrant; // log calls made at a third level of log calls on one thread: dropped, not for lack of room
-    private long _reentrantReported; // worker only: how many of those the notices covered so far
-    private long _reentrantFirstTicks;
-    private long _reentrantLastTicks;
     private long _heldRefused; // calls below the level that the start's hold refused past its budget: no drops
-    private long _objects; // of _count: calls refused because the table of calls kept as objects had no free slot, not the bytes
-    private long _reported; // worker only: how many of those the drop notices covered so far
+    private long _objects; // of _full: calls refused because the table of calls kept as objects had no free slot, not the bytes
     private long _reportedObjects; // worker only: how many of _objects the drop notices covered so far
-    private long _firstTicks;
-    private long _lastTicks;
     private long _lastClockTick;
 
     /// <summary>Gets how many log calls were refused so far, for a full queue or after the disposal began.</summary>
-    public long Count => Volatile.Read(ref _count) + Volatile.Read(ref _reentrant) + AfterShutdown;
+    public long Count => _full.Count + _reentrant.Count + AfterShutdown;
 
     /// <summary>Gets how many log calls were refused because the handler's disposal had begun.</summary>
     public long AfterShutdown => Volatile.Read(ref _afterShutdown);
@@ -86,31 +80,13 @@ internal sealed class QueueDrops(TimeProvider time, SelfLog selfLog)
     /// had no frame left): dropped and counted apart from a full queue's drops, so that its notice names its own reason
     /// (<see cref="SpoolDropReason.Reentrant"/>), not "the queue was full". Rare: the clock is read on each.
     /// </summary>
-    public void AddReentrant()
-    {
-        var now = time.GetUtcNow().UtcTicks;
-        Interlocked.CompareExchange(ref _reentrantFirstTicks, now, 0);
-        Volatile.Write(ref _reentrantLastTicks, now);
-        Interlocked.Increment(ref _reentrant); // last: a notice that counts it has its times
-    }
+    public void AddReentrant() => _reentrant.Add(time.GetUtcNow().UtcTicks);
 
     /// <summary>When re-entrant calls were dropped since the last notice, one warning event saying how many and when. Worker only.</summary>
-    public LogEvent? TakeReentrantNotice()
-    {
-        var dropped = Volatile.Read(ref _reentrant);
-        var count = dropped - _reentrantReported;
-        if (count == 0)
-        {
-            return null;
-        }
-
-        _reentrantReported = dropped;
-        var lastTicks = Volatile.Read(ref _reentrantLastTicks);
-        var firstTicks = Interlocked.Exchange(ref _reentrantFirstTicks, 0);
-        var first = new DateTimeOffset(firstTicks != 0 ? Math.Min(firstTicks, lastTicks) : lastTicks, TimeSpan.Zero);
-        var last = new DateTimeOffset(lastTicks, TimeSpan.Zero);
-        return Notice(count, first, last, SpoolDrops.Why(SpoolDropReason.Reentrant), SpoolDropReason.Reentrant);
-    }
+    public LogEvent? TakeReentrantNotice() =>
+        _reentrant.TryTake(out var count, out var first, out var last)
+            ? Notice(count, first, last, SpoolDrops.Why(SpoolDropReason.Reentrant), SpoolDropReason.Reentrant)
+            : null;
 
     /// <summary>A log call found the queue full: count it, and remember when, for the drop notice.</summary>
     public void Add()
@@ -122,19 +98,16 @@ internal sealed class QueueDrops(TimeProvider time, SelfLog selfLog)
         if (_systemClock)
         {
             var tick = Environment.TickCount64;
-            if (tick == Volatile.Read(ref _lastClockTick) && Volatile.Read(ref _firstTicks) != 0)
+            if (tick == Volatile.Read(ref _lastClockTick) && _full.Stamped)
             {
-                Interlocked.Increment(ref _count);
+                _full.AddUnstamped();
                 return;
             }
 
             Volatile.Write(ref _lastClockTick, tick);
         }
 
-        var now = time.GetUtcNow().UtcTicks;
-        Interlocked.CompareExchange(ref _firstTicks, now, 0);
-        Volatile.Write(ref _lastTicks, now);
-        Interlocked.Increment(ref _count); // last: a notice that counts it has its times
+        _full.Add(time.GetUtcNow().UtcTicks);
     }
 
     /// <summary>
@@ -151,24 +124,17 @@ internal sealed class QueueDrops(TimeProvider time, SelfLog selfLog)
     /// <summary>When drops happened since the last notice, one warning event saying how many and when. Worker only.</summary>
     public LogEvent? TakeNotice()
     {
-        var objectsDropped = Volatile.Read(ref _objects); // first: each drop it counts is in _count already
-        var dropped = Volatile.Read(ref _count); // a full queue's drops only: a call after the disposal began is no such drop
-        var count = dropped - _reported;
-        if (count == 0)
+        var objectsDropped = Volatile.Read(ref _objects); // first: each drop it counts is in _full already
+        if (!_full.TryTake(out var count, out var first, out var last)) // a full queue's drops only: a call after the disposal began is no such drop
         {
             return null;
         }
 
-        _reported = dropped;
         var objects = objectsDropped - _reportedObjects;
         _reportedObjects = objectsDropped;
         var why = objects == 0
             ? "the queue was full"
             : $"the queue was full; {objects} of them {Counted.Agree(objects, "was a call", "were calls")} kept as objects (with an exception, or a value other than text, a number, bool, date, time span or guid, such as {{@Order}}), that found no free slot in the table of those";
-        var lastTicks = Volatile.Read(ref _lastTicks);
-        var firstTicks = Interlocked.Exchange(ref _firstTicks, 0);
-        var first = new DateTimeOffset(firstTicks != 0 ? Math.Min(firstTicks, lastTicks) : lastTicks, TimeSpan.Zero);
-        var last = new DateTimeOffset(lastTicks, TimeSpan.Zero);
         return Notice(count, first, last, why, SpoolDropReason.QueueFull);
     }
 
