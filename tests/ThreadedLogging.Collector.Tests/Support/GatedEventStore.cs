@@ -5,8 +5,9 @@ namespace ThreadedLogging.Collector.Tests.Support;
 
 /// <summary>
 /// The real store, with one query held until its cancellation token fires (shows that a reader stops its query
-/// when the client goes away), or failing as a store that lost its database (<paramref name="fail"/>): faults a
-/// real store cannot be made to show on cue. Everything else is forwarded.
+/// when the client goes away), or failing as a store that lost its database (<paramref name="fail"/>), or with a defect
+/// on the batches holding a given event (<see cref="Poisoned"/>): faults a real store cannot be made to show on cue.
+/// Everything else is forwarded.
 /// </summary>
 internal sealed class GatedEventStore(IEventStore inner, int heldQuery, bool fail = false) : IEventStore, IEventRetention
 {
@@ -19,6 +20,9 @@ internal sealed class GatedEventStore(IEventStore inner, int heldQuery, bool fai
     public TaskCompletionSource Cancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int Queries => Volatile.Read(ref _queries);
+
+    /// <summary>Gets or sets which events the store fails on, as with a defect (no unavailability): a batch holding one is refused whole.</summary>
+    public Func<NewEvent, bool>? Poisoned { get; set; }
 
     public bool IsReady => inner.IsReady;
 
@@ -61,7 +65,10 @@ internal sealed class GatedEventStore(IEventStore inner, int heldQuery, bool fai
 
     public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
 
-    public Task<AppendResult> AppendAsync(EventBatch batch, CancellationToken cancellationToken) => inner.AppendAsync(batch, cancellationToken);
+    public Task<AppendResult> AppendAsync(EventBatch batch, CancellationToken cancellationToken) =>
+        Poisoned is { } poisoned && batch.Events.Any(poisoned)
+            ? throw new InvalidOperationException("a defect in the store on this event (GatedEventStore)")
+            : inner.AppendAsync(batch, cancellationToken);
 
     public Task<StoredEvent?> GetEventAsync(long id, CancellationToken cancellationToken) => inner.GetEventAsync(id, cancellationToken);
 
