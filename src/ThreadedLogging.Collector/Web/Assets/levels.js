@@ -48,7 +48,7 @@ async function reload() {
   } catch (err) {
     if (err.name === "AbortError") return;
     for (const r of $("rules-table").tBodies[0].rows) r.classList.add("stale");
-    text($("rules-summary"), "Level rules: could not load (" + err.message + ")");
+    summary("Level rules: could not load (" + err.message + ")");
   }
 }
 
@@ -93,9 +93,18 @@ function renderRules() {
       el("td", {}, canChange ? el("button", { type: "button", dataset: { revoke: String(rule.id) } }, "Revoke") : null)));
   }
   $("rules-table").hidden = live.length === 0;
-  text($("rules-summary"), live.length ? `Level rules (${live.length} active)` : "Level rules: none active");
+  summary(live.length ? `Level rules (${live.length} active)` : "Level rules: none active");
   clearInterval(ticker);
   ticker = live.length ? setInterval(tick, 15000) : null;
+}
+
+/**
+ * The bar's summary, "Level rules (1 active)": its heading wider than a phone, and on one (app.css) the button that opens
+ * the rest — the capture controls, the admin sign-in, the audit and the rules took ~90 px above every list there.
+ */
+function summary(line) {
+  text($("rules-summary"), line);
+  text($("levels-toggle"), line);
 }
 
 function tick() {
@@ -137,6 +146,11 @@ async function revoke(id, button) {
 }
 
 export function wireLevels() {
+  $("levels-toggle").addEventListener("click", () => {
+    const open = $("levels-toggle").getAttribute("aria-expanded") !== "true";
+    $("levels").classList.toggle("levels-open", open);
+    $("levels-toggle").setAttribute("aria-expanded", String(open));
+  });
   // One listener for every capture button (levels bar and event detail) and every revoke button.
   document.addEventListener("click", (event) => {
     const captureButton = event.target.closest("button[data-capture]");
