@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using ThreadedLogging.Collector.Ingest;
-using ThreadedLogging.Collector.Ingest.Formats.Clef;
+using ThreadedLogging.Collector.Ingest.Formats;
 using ThreadedLogging.Collector.Ingest.Formats.Otlp.Proto;
 using ThreadedLogging.Collector.Storage.Sqlite;
 using ThreadedLogging.Collector.Tests.Ingest.Formats;
@@ -96,7 +96,7 @@ public sealed class HttpFuzzTests(ITestOutputHelper output) : IAsyncLifetime
 
     /// <summary>Null when the answer is right: 2xx with exactly the decoded events stored, or a 4xx with a reason and nothing stored.</summary>
     /// <param name="bodyKeys">
-    /// The keys of the CLEF and Seq JSON bodies this collector took (the body's hash: ClefBodyKey), which it acknowledges
+    /// The keys of the CLEF, Seq JSON and OTLP bodies this collector took (the body's hash: BodyKey), which it acknowledges
     /// again without storing anything.
     /// </param>
     internal static string? Judge(FuzzFormat fuzz, byte[] sent, bool gzip, DateTimeOffset now, int status, string? mediaType, byte[] answer, long storedNow, HashSet<string> bodyKeys)
@@ -127,7 +127,7 @@ public sealed class HttpFuzzTests(ITestOutputHelper output) : IAsyncLifetime
         var events = decoded.Batch.Events;
         var most = events.Count;
         var least = events.Count(e => e.InstanceId is null || e.Sequence is null); // (instance, sequence) seen before are stored once
-        if (decoded.Batch.BatchKey is { } key && key.StartsWith(ClefBodyKey.Prefix, StringComparison.Ordinal) && !bodyKeys.Add(key))
+        if (decoded.Batch.BatchKey is { } key && BodyKey.IsDerived(key) && !bodyKeys.Add(key))
         {
             (most, least) = (0, 0); // the same body again: a resend, acknowledged and not stored twice
         }

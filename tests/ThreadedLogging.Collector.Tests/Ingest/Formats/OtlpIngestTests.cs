@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Google.Protobuf;
+using Grpc.Net.Client;
 using ThreadedLogging.Collector.Ingest.Formats.Otlp.Proto;
 using ThreadedLogging.Collector.Tests.Support;
 
@@ -256,6 +257,65 @@ public sealed class OtlpIngestTests
         Assert.Equal("AQID", messages["Checksum AQID"].GetProperty("properties").GetProperty("Digest").GetString());
     }
 
+    public static TheoryData<string, string> ResentBodies() => new()
+    {
+        { "application/x-protobuf", Convert.ToBase64String(Request(Record("one"), Record("two"), Record("three"))) },
+        {
+            // Records with no time_unix_nano (0: only the observed time): the same bytes again are still a resend.
+            "application/json", Convert.ToBase64String(Http.Utf8("""
+                {"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"Billing"}}]},"scopeLogs":[{"logRecords":[
+                  {"timeUnixNano":"0","observedTimeUnixNano":"1764583200000000000","severityNumber":9,"body":{"stringValue":"one"}},
+                  {"timeUnixNano":"0","observedTimeUnixNano":"1764583200000000000","severityNumber":9,"body":{"stringValue":"two"}},
+                  {"timeUnixNano":"0","observedTimeUnixNano":"1764583200000000000","severityNumber":9,"body":{"stringValue":"three"}}]}]}]}
+                """))
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(ResentBodies))]
+    public async Task Otlp_SameBodyTwice_StoredOnceBothAnswered200Success(string contentType, string base64)
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+        var body = Convert.FromBase64String(base64);
+
+        var first = await ExportAsync(collector, body, contentType);
+        var second = await ExportAsync(collector, body, contentType); // an exporter's retry after a lost answer
+
+        Assert.Equal((HttpStatusCode.OK, contentType, null), first);
+        Assert.Equal((HttpStatusCode.OK, contentType, null), second);
+        Assert.Equal(["one", "three", "two"], (await collector.EventsAsync()).Select(e => e.GetProperty("message").GetString()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task OtlpGrpc_SameMessageTwice_StoredOnceBothOk()
+    {
+        await using var collector = await CollectorFixture.StartWithOtlpGrpcAsync();
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{collector.OtlpGrpcPort}");
+        var bytes = Grpc.Core.Marshallers.Create(b => b, b => b);
+        var export = new Grpc.Core.Method<byte[], byte[]>(Grpc.Core.MethodType.Unary, "opentelemetry.proto.collector.logs.v1.LogsService", "Export", bytes, bytes);
+        var message = Request(Record("one"), Record("two"));
+
+        var first = await channel.CreateCallInvoker().AsyncUnaryCall(export, null, default, message); // OK, or RpcException
+        var second = await channel.CreateCallInvoker().AsyncUnaryCall(export, null, default, message);
+
+        Assert.Null(ExportLogsServiceResponse.Parser.ParseFrom(first).PartialSuccess);
+        Assert.Null(ExportLogsServiceResponse.Parser.ParseFrom(second).PartialSuccess);
+        Assert.Equal(["one", "two"], (await collector.EventsAsync()).Select(e => e.GetProperty("message").GetString()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Otlp_TwoBodiesDifferingInOneRecord_BothStored()
+    {
+        await using var collector = await CollectorFixture.StartAsync();
+
+        var first = await ExportAsync(collector, Request(Record("one"), Record("two")), "application/x-protobuf");
+        var second = await ExportAsync(collector, Request(Record("one"), Record("two!")), "application/x-protobuf");
+
+        Assert.Equal((HttpStatusCode.OK, "application/x-protobuf", null), first);
+        Assert.Equal((HttpStatusCode.OK, "application/x-protobuf", null), second);
+        Assert.Equal(["one", "one", "two", "two!"], (await collector.EventsAsync()).Select(e => e.GetProperty("message").GetString()).Order(StringComparer.Ordinal));
+    }
+
     internal static LogRecord Record(string body = "hello", byte[]? traceId = null, byte[]? spanId = null) => new()
     {
         TimeUnixNano = Nanos,
@@ -275,6 +335,20 @@ public sealed class OtlpIngestTests
         var request = new ExportLogsServiceRequest();
         request.ResourceLogs.Add(resource);
         return request.ToByteArray();
+    }
+
+    /// <summary>The answer to an export: its status, media type and partial success (null when all was taken).</summary>
+    private static async Task<(HttpStatusCode Status, string? MediaType, ExportLogsPartialSuccess? PartialSuccess)> ExportAsync(CollectorFixture collector, byte[] body, string contentType)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        using var response = await collector.Client.PostAsync(new Uri("v1/logs", UriKind.Relative), content);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        var answer = mediaType == "application/json"
+            ? JsonParser.Default.Parse<ExportLogsServiceResponse>(System.Text.Encoding.UTF8.GetString(bytes))
+            : ExportLogsServiceResponse.Parser.ParseFrom(bytes);
+        return (response.StatusCode, mediaType, answer.PartialSuccess);
     }
 
     private static async Task<(HttpStatusCode Status, Status Message)> PostAsync(CollectorFixture collector, byte[] body, string contentType, bool gzip)

@@ -37,7 +37,7 @@ internal sealed class ClefDecoder(IdentityPropertyOptions identity) : IEventDeco
             }
         }
 
-        return new DecodedBatch(new EventBatch(ClefBodyKey.Of(request), events));
+        return new DecodedBatch(new EventBatch(BodyKey.Of(request, BodyKey.ClefPrefix), events));
     }
 
     /// <summary>Parses one line (or, for <paramref name="line"/> 0, the body); malformed JSON is a 400 saying where.</summary>

@@ -45,7 +45,7 @@ internal sealed class SeqJsonDecoder(IdentityPropertyOptions identity) : IEventD
             }
         }
 
-        return new DecodedBatch(new EventBatch(ClefBodyKey.Of(request), events));
+        return new DecodedBatch(new EventBatch(BodyKey.Of(request, BodyKey.ClefPrefix), events));
     }
 
     private static void SeqEventAsClef(Utf8JsonWriter json, JsonElement e)

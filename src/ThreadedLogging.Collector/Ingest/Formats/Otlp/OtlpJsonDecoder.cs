@@ -39,7 +39,7 @@ internal sealed class OtlpJsonDecoder(OtlpLogMapper mapper) : IEventDecoder
             }
         }
 
-        return mapper.Map(export, request.Path, request.BatchKey, limits);
+        return mapper.Map(export, request.Path, BodyKey.Of(request, BodyKey.OtlpPrefix), limits);
     }
 
     /// <summary>

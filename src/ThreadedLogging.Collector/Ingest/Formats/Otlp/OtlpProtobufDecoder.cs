@@ -24,6 +24,6 @@ internal sealed class OtlpProtobufDecoder(OtlpLogMapper mapper) : IEventDecoder
             throw new IngestRejectedException(StatusCodes.Status400BadRequest, $"malformed OTLP protobuf body: {e.Message}", e);
         }
 
-        return mapper.Map(export, request.Path, request.BatchKey, limits);
+        return mapper.Map(export, request.Path, BodyKey.Of(request, BodyKey.OtlpPrefix), limits);
     }
 }
