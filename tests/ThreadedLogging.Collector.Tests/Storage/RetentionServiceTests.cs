@@ -62,8 +62,10 @@ public sealed class RetentionServiceTests
     {
         // Diff review: another process keeps the room between half the reserve (ingest still taken) and the reserve; each
         // run removed what had arrived since the last, so it reset the hold, and the watch's request a second later ran it
-        // again: a run (and an Information line) every second, for as long as anything was ingested.
-        _free = 40L * 1024 * 1024;
+        // again: a run (and an Information line) every second, for as long as anything was ingested. One byte short of the
+        // reserve: removing events can restore it (the files' pages count), so retention removes them; with the room under
+        // the reserve by more than the whole store, it removes none and ingest is refused (DiskReserveTests).
+        _free = Reserve - 1;
         await using var collector = await StartAsync(_ => { });
 
         foreach (var seconds in (int[])[1, 2, 4])
