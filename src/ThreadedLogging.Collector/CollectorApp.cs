@@ -108,6 +108,8 @@ internal static class CollectorApp
         // (and only with keys: a keyless one has nothing it serves, TrustedProxies).
         app.UseTrustedProxies(options);
 
+        // Outside the store's 503s: what those do not answer, an ingest endpoint answers in its format (never Kestrel's empty 500).
+        app.UseIngestFailureAnswers();
         app.UseStoreUnavailableAnswers();
 
         app.MapHealth();

@@ -36,6 +36,9 @@ internal static partial class CollectorLog
     [LoggerMessage(11, LogLevel.Error, "Ingest of a {Format} request from {RemoteAddress} to {Path} failed unexpectedly; answered 500, nothing stored ({Suppressed} more failures {Whose} since the last such line, at most one a minute)")]
     public static partial void IngestFailed(ILogger logger, Exception exception, string format, string remoteAddress, string path, long suppressed, string whose);
 
+    [LoggerMessage(19, LogLevel.Error, "A {Format} ingest request from {RemoteAddress} to {Path} failed unexpectedly outside the ingest runner; answered 500 in its format, maybe stored ({Suppressed} more failures {Whose} since the last such line, at most one a minute)")]
+    public static partial void IngestEscaped(ILogger logger, Exception exception, string format, string remoteAddress, string path, long suppressed, string whose);
+
     [LoggerMessage(12, LogLevel.Debug, "The client went away during a request to {Path}: {Reason}")]
     public static partial void ClientDisconnected(ILogger logger, string path, string reason);
 

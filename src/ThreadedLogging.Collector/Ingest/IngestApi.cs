@@ -10,7 +10,7 @@ internal static class IngestApi
 {
     public static IEndpointRouteBuilder MapIngest(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup(string.Empty).RequireApiKey(ApiKeyRole.Ingest);
+        var group = routes.MapGroup(string.Empty).RequireApiKey(ApiKeyRole.Ingest).AnswersIngestFailures((_, status, reason) => ErrorResults.Create(status, reason));
         group.MapMethods("/log/{**path}", [HttpMethods.Get, HttpMethods.Post], (HttpContext context, IngestEndpoint endpoint, IngestDecoders decoders, LevelRuleCache levels, TimeProvider time, string? path) =>
             IngestAsync(context, endpoint, decoders, levels, time, RawRouteValue.Of(context, path ?? string.Empty)));
         group.MapPost("/api/events", (HttpContext context, IngestEndpoint endpoint, IngestDecoders decoders, LevelRuleCache levels, TimeProvider time) =>

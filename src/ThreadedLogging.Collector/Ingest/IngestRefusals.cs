@@ -80,6 +80,19 @@ internal sealed class IngestRefusals(TimeProvider time, ILogger<IngestEndpoint> 
         }
     }
 
+    /// <summary>
+    /// Says (rate-limited as <see cref="Failed"/>, per sender and kind of failure) that an exception escaped an ingest
+    /// endpoint (<see cref="IngestFailureAnswers"/>): whether the batch was stored before it is not known.
+    /// </summary>
+    public void Escaped(string sender, string format, string path, Exception exception)
+    {
+        var key = $"{sender} escaped {FailureKind.Of(exception)}";
+        if (_failureLines.TryAcquire(ref key, out var suppressed))
+        {
+            CollectorLog.IngestEscaped(logger, exception, format, LoggedText.Of(sender), path, suppressed, key == LogRateLimiter.OverflowKey ? ManyAddresses : "of this address with this error");
+        }
+    }
+
     /// <summary>Says (rate-limited, for all senders: the state is the collector's) that admission answered 429.</summary>
     public void Overloaded(int pending)
     {

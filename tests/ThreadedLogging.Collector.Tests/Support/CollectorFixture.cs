@@ -61,14 +61,17 @@ internal sealed class CollectorFixture : IAsyncDisposable
     /// port routes the gRPC service), so a free port is taken and released first: when another process took it in between,
     /// the start fails with "address in use" and is tried again on another port.
     /// </summary>
-    public static async Task<CollectorFixture> StartWithOtlpGrpcAsync(params string[] args)
+    public static Task<CollectorFixture> StartWithOtlpGrpcAsync(params string[] args) => StartWithOtlpGrpcAsync(null, args);
+
+    /// <summary>Starts with OTLP/gRPC (<see cref="StartWithOtlpGrpcAsync(string[])"/>) and last changes to the services.</summary>
+    public static async Task<CollectorFixture> StartWithOtlpGrpcAsync(Action<IServiceCollection>? configureServices, params string[] args)
     {
         for (var attempt = 1; ; attempt++)
         {
             var port = FreeTcpPort.Next();
             try
             {
-                var collector = await StartCoreAsync(null, [.. args, "--Collector:OtlpGrpcPort=" + port.ToString(System.Globalization.CultureInfo.InvariantCulture)], null, null);
+                var collector = await StartCoreAsync(null, [.. args, "--Collector:OtlpGrpcPort=" + port.ToString(System.Globalization.CultureInfo.InvariantCulture)], configureServices, null);
                 collector.OtlpGrpcPort = port;
                 return collector;
             }

@@ -24,6 +24,9 @@ internal sealed class GatedEventStore(IEventStore inner, int heldQuery, bool fai
     /// <summary>Gets or sets which events the store fails on, as with a defect (no unavailability): a batch holding one is refused whole.</summary>
     public Func<NewEvent, bool>? Poisoned { get; set; }
 
+    /// <summary>Gets or sets what the store throws on a <see cref="Poisoned"/> batch.</summary>
+    public Func<Exception> PoisonFault { get; set; } = () => new InvalidOperationException("a defect in the store on this event (GatedEventStore)");
+
     public bool IsReady => inner.IsReady;
 
     public EventCommitFeed Commits => inner.Commits;
@@ -67,7 +70,7 @@ internal sealed class GatedEventStore(IEventStore inner, int heldQuery, bool fai
 
     public Task<AppendResult> AppendAsync(EventBatch batch, CancellationToken cancellationToken) =>
         Poisoned is { } poisoned && batch.Events.Any(poisoned)
-            ? throw new InvalidOperationException("a defect in the store on this event (GatedEventStore)")
+            ? throw PoisonFault()
             : inner.AppendAsync(batch, cancellationToken);
 
     public Task<StoredEvent?> GetEventAsync(long id, CancellationToken cancellationToken) => inner.GetEventAsync(id, cancellationToken);

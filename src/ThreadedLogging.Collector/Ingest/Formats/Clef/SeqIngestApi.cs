@@ -16,7 +16,7 @@ internal static class SeqIngestApi
 {
     public static IEndpointRouteBuilder MapSeqIngest(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup(string.Empty).RequireApiKey(ApiKeyRole.Ingest, seqCompatible: true);
+        var group = routes.MapGroup(string.Empty).RequireApiKey(ApiKeyRole.Ingest, seqCompatible: true).AnswersIngestFailures((_, status, reason) => Error(status, reason));
         // Issue 13: the rules are read before the request (from memory, at most every few seconds from the store), so that
         // the answer can carry the level of the identity just received.
         group.MapPost("/api/events/raw", async (HttpContext context, IngestEndpoint endpoint, ClefDecoder clef, SeqJsonDecoder seqJson, ClefOptions options, LevelRuleCache levels, TimeProvider time) =>

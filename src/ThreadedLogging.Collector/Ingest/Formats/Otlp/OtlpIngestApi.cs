@@ -25,7 +25,8 @@ internal static class OtlpIngestApi
             return endpoint.HandleAsync(context, request => Choose(request, protobuf, json), string.Empty,
                 (_, decoded) => Success(decoded, binary),
                 (status, reason) => Error(status, reason, binary));
-        }).AddEndpointFilter(RefusalInOtlpEncoding).RequireApiKey(ApiKeyRole.Ingest); // the filter added first wraps the key's
+        }).AddEndpointFilter(RefusalInOtlpEncoding).RequireApiKey(ApiKeyRole.Ingest) // the filter added first wraps the key's
+            .AnswersIngestFailures((context, status, reason) => Error(status, reason, !IsJson(context.Request)));
         return routes;
     }
 

@@ -77,13 +77,11 @@ internal static class OtlpGrpcExtensions
                 return method ? BudgetedAsync(context, next) : next(context);
             }
 
-            // A trailers-only answer: the status in the headers, no message, the request's body never read.
-            context.Response.ContentType = "application/grpc";
-            context.Response.Headers["grpc-status"] = ((int)global::Grpc.Core.StatusCode.Unauthenticated).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            context.Response.Headers["grpc-message"] = OtlpGrpcLogsService.MissingKey;
-            return Task.CompletedTask;
+            // The request's body never read.
+            return TrailersOnly(context, global::Grpc.Core.StatusCode.Unauthenticated, OtlpGrpcLogsService.MissingKey);
         });
-        app.MapGrpcService<OtlpGrpcLogsService>().RequireHost($"*:{grpc.Port}");
+        app.MapGrpcService<OtlpGrpcLogsService>().RequireHost($"*:{grpc.Port}")
+            .AnswersIngestFailures((_, _, reason) => new TrailersOnlyResult(global::Grpc.Core.StatusCode.Internal, reason)); // what escapes the key check or the budget above
 
         // The message's bytes count against Collector:MaxReceivingBytes (and the sender's share) while received and held, and it
         // must arrive within Collector:RequestBodyTimeout, as an HTTP body: the framework reads it whole before the service
@@ -109,6 +107,20 @@ internal static class OtlpGrpcExtensions
                 }
             }
         }
+    }
+
+    /// <summary>A gRPC status answered before (or instead of) the service: trailers-only, the status in the headers, no message.</summary>
+    private static Task TrailersOnly(HttpContext context, global::Grpc.Core.StatusCode code, string message)
+    {
+        context.Response.ContentType = "application/grpc";
+        context.Response.Headers["grpc-status"] = ((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.Headers["grpc-message"] = message;
+        return Task.CompletedTask;
+    }
+
+    private sealed class TrailersOnlyResult(global::Grpc.Core.StatusCode code, string message) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext) => TrailersOnly(httpContext, code, message);
     }
 
     /// <summary><paramref name="url"/>'s scheme and host with <paramref name="port"/>: <c>http://127.0.0.1:5080</c> → <c>http://127.0.0.1:4317</c>.</summary>

@@ -27,6 +27,20 @@ internal sealed class OtlpGrpcLogsService(IngestEndpoint endpoint, OtlpProtobufD
     /// <exception cref="RpcException">The request was refused; nothing of it is stored.</exception>
     public override async Task<byte[]> Export(byte[] request, ServerCallContext context)
     {
+        try
+        {
+            return await ExportAsync(request, context);
+        }
+        catch (Exception e) when (e is not RpcException && !IngestFailureAnswers.ClientWentAway(e, context.CancellationToken))
+        {
+            // The framework would answer UNKNOWN ("Exception was thrown by handler"); INTERNAL, logged and counted as HTTP's (IngestFailureAnswers).
+            IngestFailureAnswers.Said(context.GetHttpContext(), e, decoder.Name);
+            throw new RpcException(new GrpcStatus(StatusCode.Internal, IngestFailureAnswers.Reason));
+        }
+    }
+
+    private async Task<byte[]> ExportAsync(byte[] request, ServerCallContext context)
+    {
         // The key (x-api-key or authorization: Bearer metadata) was checked before the message was read (OtlpGrpcExtensions.MapOtlpGrpc);
         // checked again here, so that no other way to the service skips it.
         if (refusals.RefusesKeyOf(context.GetHttpContext(), decoder.Name))
