@@ -17,6 +17,7 @@ internal static class ChildRun
     public static int Run(ChildOptions options)
     {
         using var process = Process.GetCurrentProcess();
+        using var gcLog = new GcLog();
         var peer = PeerCatalog.Create(options);
         var logger = peer.Logger;
         var blocks = new long[options.Events / BlockSize];
@@ -52,6 +53,8 @@ internal static class ChildRun
         var jitEnd = JitThreadTime.ReadMs();
         process.Refresh();
         var gcEnd = GcCounts();
+        var gcSeen = gcLog.WaitFor(gcEnd[0], TimeSpan.FromSeconds(10));
+        var survived = gcLog.Survived(gcBefore[0], gcBurst[0]);
         Array.Sort(blocks);
         var result = new RunResult
         {
@@ -69,6 +72,9 @@ internal static class ChildRun
             CallerSwitches = schedBurst.Slices,
             GcBurst = [gcBurst[0] - gcBefore[0], gcBurst[1] - gcBefore[1], gcBurst[2] - gcBefore[2]],
             GcTotal = [gcEnd[0] - gcBefore[0], gcEnd[1] - gcBefore[1], gcEnd[2] - gcBefore[2]],
+            GcBurstKinds = gcSeen ? gcLog.Count(gcBefore[0], gcBurst[0]) : null,
+            GcAfterKinds = gcSeen ? gcLog.Count(gcBurst[0], gcEnd[0]) : null,
+            GcBurstSurvivedKb = [survived.FromGen0 / 1024, survived.FromGen1 / 1024],
             BurstMs = Stopwatch.GetElapsedTime(burstStart, burstEnd).TotalMilliseconds,
             DrainMs = Stopwatch.GetElapsedTime(burstEnd, drainEnd).TotalMilliseconds,
             Drained = drained,

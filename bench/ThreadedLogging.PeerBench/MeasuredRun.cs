@@ -36,6 +36,10 @@ internal sealed record MeasuredRun(
     /// <summary>Gets the counting server's CPU per delivered event (the orchestrator's process while the run lasted).</summary>
     public double? ServerCpuMicrosecondsPerEvent => Delivered is > 0 ? ServerCpuMs * 1000 / Delivered.Value : null;
 
+    /// <summary>Collections by kind, e.g. <c>g0 AllocSmall 25, g1 AllocSmall 1</c>; <c>none</c>, or <c>?</c> when the runtime's events did not arrive.</summary>
+    public static string Kinds(SortedDictionary<string, int>? kinds) =>
+        kinds is null ? "?" : kinds.Count == 0 ? "none" : string.Join(", ", kinds.Select(k => string.Create(CultureInfo.InvariantCulture, $"{k.Key} {k.Value}")));
+
     public string Line()
     {
         if (Result is not { } r)
@@ -44,6 +48,6 @@ internal sealed record MeasuredRun(
         }
 
         var c = CultureInfo.InvariantCulture;
-        return string.Create(c, $"{Run,-22} ns/call p50 {r.CallerNsMedian,7:F0} p90 {r.CallerNsP90,7:F0} p99 {r.CallerNsP99,7:F0} max {r.CallerNsMax,8:F0} mean {r.CallerNsMean,7:F0} on-cpu {r.CallerOnCpuNsPerCall,6:F0} runq {r.CallerRunQueueNsPerCall,6:F0} slices {r.CallerSwitches} | B/call {r.CallerBytesPerCall,6:F0} | GC burst {r.GcBurst[0]}/{r.GcBurst[1]}/{r.GcBurst[2]} total {r.GcTotal[0]}/{r.GcTotal[1]}/{r.GcTotal[2]} | delivered {Delivered?.ToString("N0", c) ?? "-"} dup {Duplicates ?? 0} lib-dropped {r.LibraryDropped?.ToString("N0", c) ?? "-"} | {DeliveredPerSecond?.ToString("N0", c) ?? "-"}/s | cpu {ClientCpuMicrosecondsPerEvent:F2} µs/ev jit {r.JitBurstMs:F0}/{r.JitMs:F0} ms server {ServerCpuMicrosecondsPerEvent?.ToString("F2", c) ?? "-"} | RSS {r.PeakRssMb:F0} MB | drain {r.DrainMs:F0} ms ({(r.Drained?.ToString() ?? "n/a")}) Dispose {r.DisposeMs:F0} ms | load {LoadAverage}");
+        return string.Create(c, $"{Run,-22} ns/call p50 {r.CallerNsMedian,7:F0} p90 {r.CallerNsP90,7:F0} p99 {r.CallerNsP99,7:F0} max {r.CallerNsMax,8:F0} mean {r.CallerNsMean,7:F0} on-cpu {r.CallerOnCpuNsPerCall,6:F0} runq {r.CallerRunQueueNsPerCall,6:F0} slices {r.CallerSwitches} | B/call {r.CallerBytesPerCall,6:F0} | GC burst {r.GcBurst[0]}/{r.GcBurst[1]}/{r.GcBurst[2]} total {r.GcTotal[0]}/{r.GcTotal[1]}/{r.GcTotal[2]} [burst: {Kinds(r.GcBurstKinds)}; after: {Kinds(r.GcAfterKinds)}] survived {string.Join('/', r.GcBurstSurvivedKb)} KiB | delivered {Delivered?.ToString("N0", c) ?? "-"} dup {Duplicates ?? 0} lib-dropped {r.LibraryDropped?.ToString("N0", c) ?? "-"} | {DeliveredPerSecond?.ToString("N0", c) ?? "-"}/s | cpu {ClientCpuMicrosecondsPerEvent:F2} µs/ev jit {r.JitBurstMs:F0}/{r.JitMs:F0} ms server {ServerCpuMicrosecondsPerEvent?.ToString("F2", c) ?? "-"} | RSS {r.PeakRssMb:F0} MB | drain {r.DrainMs:F0} ms ({(r.Drained?.ToString() ?? "n/a")}) Dispose {r.DisposeMs:F0} ms | load {LoadAverage}");
     }
 }

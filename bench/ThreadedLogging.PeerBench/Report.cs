@@ -40,7 +40,36 @@ internal static class Report
             text.AppendLine(c, $"| {Median(mine.Select(r => r.Result!.PeakRssMb)):N0} | {Median(mine.Select(r => r.Result!.DrainMs)) / 1000:F1} | {Median(mine.Select(r => r.Result!.DisposeMs)):N0} |");
         }
 
+        text.AppendLine();
+        text.AppendLine("Collections of gen1 and gen2 in the bursts, summed over each peer's runs (why a gen1 or gen2 was raised above its budget's generation, from the runtime's condemn reasons; gen0 collections are in the table):");
+        text.AppendLine();
+        foreach (var peer in options.Peers)
+        {
+            var mine = ok.Where(r => r.Peer == peer).ToList();
+            if (mine.Count > 0)
+            {
+                text.AppendLine(c, $"- {peer} ({mine.Count} runs): {OlderCollections(mine)}");
+            }
+        }
+
         return text.ToString();
+    }
+
+    /// <summary>The gen1 and gen2 collections of the runs' bursts by kind, each with the runs it happened in.</summary>
+    private static string OlderCollections(List<MeasuredRun> runs)
+    {
+        if (runs.Any(r => r.Result!.GcBurstKinds is null))
+        {
+            return "? (the runtime's events did not arrive in every run)";
+        }
+
+        var kinds = runs
+            .SelectMany(r => r.Result!.GcBurstKinds!.Where(k => !k.Key.StartsWith("g0", StringComparison.Ordinal)).Select(k => (r.Round, k.Key, k.Value)))
+            .GroupBy(k => k.Key, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} ×{g.Sum(k => k.Value)} (round {string.Join(", ", g.Select(k => k.Round).Distinct())})"));
+        var text = string.Join("; ", kinds);
+        return text.Length == 0 ? "none" : text;
     }
 
     /// <summary>The median over the rounds of a run's caller median / the floor's in the same round.</summary>

@@ -45,6 +45,15 @@ internal sealed record RunResult
     /// <summary>Gets the gen0/gen1/gen2 collections from the burst's start to the end of Dispose.</summary>
     public int[] GcTotal { get; init; } = [];
 
+    /// <summary>Gets the burst's collections by generation, reason and type (<see cref="GcLog.Count"/>); null when the runtime's events did not arrive.</summary>
+    public SortedDictionary<string, int>? GcBurstKinds { get; init; }
+
+    /// <summary>Gets the collections from the burst's end to the end of Dispose, as <see cref="GcBurstKinds"/>.</summary>
+    public SortedDictionary<string, int>? GcAfterKinds { get; init; }
+
+    /// <summary>Gets the KiB the burst's collections kept of gen0 (promoted to gen1) and of gen1 (to gen2): what lived across a collection.</summary>
+    public long[] GcBurstSurvivedKb { get; init; } = [];
+
     public double BurstMs { get; init; }
 
     public double DrainMs { get; init; }
