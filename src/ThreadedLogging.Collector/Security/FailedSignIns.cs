@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ThreadedLogging.Collector.Responses;
 using ThreadedLogging.Collector.Diagnostics;
@@ -11,19 +12,25 @@ namespace ThreadedLogging.Collector.Security;
 /// <c>Collector:MaxWrongKeysPerMinute</c> (10) wrong keys from one remote address within <see cref="Window"/> (from its first), that address
 /// is answered 429 with <c>Retry-After</c> until the window ends, whatever key it sends (else the limit would not stop a
 /// guesser). An IPv6 address counts by its /64, which one machine usually holds whole. Memory is bounded: beyond
-/// <see cref="MaxAddresses"/> addresses, those whose window ended are forgotten, and if none has, new ones share
-/// <see cref="OverflowKey"/>'s count (many addresses guessing at once are limited together).
+/// <see cref="MaxAddresses"/> addresses, those whose window ended are forgotten, and if none has, a new one is counted in
+/// one of <see cref="SharedSlots"/> slots chosen by a hash of its address seeded at random per process.
 /// </summary>
-/// <remarks>Behind a proxy every browser has the proxy's address and they share one count, unless the proxy is listed in
+/// <remarks>
+/// <para>Review17: past <see cref="MaxAddresses"/> every new address shared one count, so one wrong key from each of 10,030
+/// addresses locked every new client out of reading, changes and sign-in, the right key too. A slot is shared only by the
+/// addresses its hash gives it: an address is refused for others' wrong keys only when one of the guessers that outnumber the
+/// table hashed to its slot, which a guesser can neither choose nor see; a guesser is still limited per address (per slot).</para>
+/// <para>Behind a proxy every browser has the proxy's address and they share one count, unless the proxy is listed in
 /// <c>Collector:TrustedProxies</c> (<see cref="TrustedProxies"/>): then its <c>X-Forwarded-For</c> is the address counted.
-/// Nobody else's is read (anyone can write the header).</remarks>
+/// Nobody else's is read (anyone can write the header).</para>
+/// </remarks>
 internal sealed class FailedSignIns(CollectorOptions options, TimeProvider time, ILogger<FailedSignIns> logger)
 {
     /// <summary>The most addresses remembered.</summary>
     public const int MaxAddresses = RecentKeys<Entry>.MaxKeys;
 
-    /// <summary>The key that stands for any new address while <see cref="MaxAddresses"/> recent ones are remembered.</summary>
-    public const string OverflowKey = RecentKeys<Entry>.OverflowKey;
+    /// <summary>How many counts the addresses beyond <see cref="MaxAddresses"/> are spread over (an array of 512 KiB made at the first, one small count per slot used).</summary>
+    public const int SharedSlots = 65_536;
 
     /// <summary>How long the wrong keys of one address are counted, from its first.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
@@ -31,6 +38,8 @@ internal sealed class FailedSignIns(CollectorOptions options, TimeProvider time,
     private readonly Lock _gate = new();
     private readonly RecentKeys<Entry> _entries = new(Window, time);
     private readonly int _maxFailures = options.MaxWrongKeysPerMinute;
+    private readonly int _seed = RandomNumberGenerator.GetInt32(int.MaxValue);
+    private Entry?[]? _shared;
 
     /// <summary>How long until <paramref name="address"/> may sign in again; <see langword="null"/> when it may now.</summary>
     public TimeSpan? RetryAfter(IPAddress? address)
@@ -44,7 +53,7 @@ internal sealed class FailedSignIns(CollectorOptions options, TimeProvider time,
         lock (_gate)
         {
             var key = RemoteAddressKey.Of(address);
-            var entry = _entries.Find(ref key, now, forgetAged: false);
+            var entry = Find(key, now);
             var elapsed = entry is null ? Window : time.GetElapsedTime(entry.Since, now);
             return entry is not null && entry.Count >= _maxFailures && elapsed < Window ? Window - elapsed : null;
         }
@@ -72,11 +81,25 @@ internal sealed class FailedSignIns(CollectorOptions options, TimeProvider time,
         int count;
         lock (_gate)
         {
-            var entry = _entries.Find(ref key, now, forgetAged: true);
+            var remembered = key;
+            var entry = _entries.Find(ref remembered, now, forgetAged: true);
+            var own = remembered == key;
+            if (!own)
+            {
+                entry = (_shared ??= new Entry?[SharedSlots])[SlotOf(key)];
+            }
+
             if (entry is null || _entries.Aged(entry, now))
             {
                 entry = new Entry(now);
-                _entries.Set(key, entry);
+                if (own)
+                {
+                    _entries.Set(key, entry);
+                }
+                else
+                {
+                    _shared![SlotOf(key)] = entry;
+                }
             }
 
             count = ++entry.Count;
@@ -86,6 +109,19 @@ internal sealed class FailedSignIns(CollectorOptions options, TimeProvider time,
         {
             CollectorLog.SignInThrottled(logger, key, _maxFailures, Window);
         }
+    }
+
+    /// <summary>The slot of the count an address shares when <see cref="MaxAddresses"/> recent ones are remembered.</summary>
+    internal int SlotOf(IPAddress? address) => SlotOf(RemoteAddressKey.Of(address));
+
+    private int SlotOf(string key) => (int)((uint)HashCode.Combine(_seed, key) % SharedSlots);
+
+    /// <summary>The count of <paramref name="key"/>: its own, or its slot's when the table is full (<see cref="SharedSlots"/>).</summary>
+    private Entry? Find(string key, long now)
+    {
+        var remembered = key;
+        var entry = _entries.Find(ref remembered, now, forgetAged: false);
+        return remembered == key ? entry : _shared?[SlotOf(key)];
     }
 
     /// <summary>An address's first wrong key of its window (<see cref="RecentEntry.Since"/>) and how many it sent.</summary>

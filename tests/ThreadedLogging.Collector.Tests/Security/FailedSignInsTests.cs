@@ -41,7 +41,7 @@ public sealed class FailedSignInsTests
     }
 
     [Fact]
-    public void Failed_MoreAddressesThanKept_NewOnesShareOneCountUntilOldOnesEnd()
+    public void Failed_MoreAddressesThanKept_NewOnesAreCountedApartStillEachLimited()
     {
         var table = new FailedSignIns(new CollectorOptions(), _clock, NullLogger<FailedSignIns>.Instance);
         for (var i = 0; i < FailedSignIns.MaxAddresses; i++)
@@ -49,20 +49,35 @@ public sealed class FailedSignInsTests
             table.Failed(Address(i));
         }
 
-        // Past the table's size, new addresses share one count: ten guesses from ten new addresses throttle all new ones.
-        for (var i = 0; i < MaxFailures; i++)
+        // Review17: past the table's size new addresses shared one count, so ten guesses from ten new addresses throttled
+        // every new one, whatever key it sent.
+        var oneGuessEach = Enumerable.Range(FailedSignIns.MaxAddresses, MaxFailures).Select(Address).ToList();
+        foreach (var address in oneGuessEach)
         {
-            table.Failed(Address(FailedSignIns.MaxAddresses + i));
+            table.Failed(address);
         }
 
-        Assert.NotNull(table.RetryAfter(Address(FailedSignIns.MaxAddresses + 100)));
+        // Two more new addresses whose slots (a hash seeded at random) none of those share.
+        var apart = Enumerable.Range(FailedSignIns.MaxAddresses + MaxFailures, 1000).Select(Address)
+            .Where(a => oneGuessEach.All(o => table.SlotOf(o) != table.SlotOf(a))).ToList();
+        var newcomer = apart[0];
+        var guesser = apart.First(a => table.SlotOf(a) != table.SlotOf(newcomer));
+        Assert.Null(table.RetryAfter(newcomer));
+
+        // One new address's own guesses are still limited.
+        for (var i = 0; i < MaxFailures; i++)
+        {
+            Assert.Null(table.RetryAfter(guesser));
+            table.Failed(guesser);
+        }
+
+        Assert.NotNull(table.RetryAfter(guesser));
         Assert.Null(table.RetryAfter(Address(0))); // one failure of its own: not throttled
 
         _clock.Advance(FailedSignIns.Window);
-        table.Failed(Address(FailedSignIns.MaxAddresses + 100));
+        table.Failed(guesser);
 
-        Assert.Null(table.RetryAfter(Address(FailedSignIns.MaxAddresses + 100)));
-        Assert.Null(table.RetryAfter(Address(FailedSignIns.MaxAddresses + 101)));
+        Assert.Null(table.RetryAfter(guesser));
     }
 
     private static IPAddress Address(int i) => new([10, (byte)(i >> 16), (byte)(i >> 8), (byte)i]);

@@ -108,6 +108,53 @@ public sealed class SignInThrottleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SignInAndApi_WrongKeysFromMoreAddressesThanKept_NewAddressWithTheRightKeyServedAWrongOneStillLimited()
+    {
+        // Review17 sent one wrong key from each of 10,030 loopback addresses; the table is filled here in-process (one
+        // wrong key each, as the filter counts them), the overflow then over HTTP from ten more addresses.
+        var failures = _collector.Services.GetRequiredService<FailedSignIns>();
+        for (var i = 0; i < FailedSignIns.MaxAddresses; i++)
+        {
+            failures.Failed(new IPAddress([10, (byte)(i >> 16), (byte)(i >> 8), (byte)i]));
+        }
+
+        var oneGuessEach = Enumerable.Range(1, MaxFailures).Select(i => IPAddress.Parse($"127.10.0.{i}")).ToList();
+        foreach (var address in oneGuessEach)
+        {
+            using var client = LocalAddressClient.From(address, _collector.BaseAddress);
+            using var wrong = await SignInAsync(client, "wrong-key");
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        // New addresses whose slots (a hash seeded at random) none of those ten share.
+        var apart = Enumerable.Range(1, 200).Select(i => IPAddress.Parse($"127.20.0.{i}"))
+            .Where(a => oneGuessEach.All(o => failures.SlotOf(o) != failures.SlotOf(a))).ToList();
+        using var newcomer = LocalAddressClient.From(apart[0], _collector.BaseAddress);
+        var guesserAddress = apart.First(a => failures.SlotOf(a) != failures.SlotOf(apart[0]));
+        using (var signedIn = await SignInAsync(newcomer, "read-key"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, signedIn.StatusCode);
+        }
+
+        using (var read = new HttpRequestMessage(HttpMethod.Get, new Uri("api/events", UriKind.Relative)))
+        {
+            read.Headers.Add("X-Api-Key", "read-key");
+            using var events = await newcomer.SendAsync(read);
+            Assert.Equal(HttpStatusCode.OK, events.StatusCode);
+        }
+
+        using var guesser = LocalAddressClient.From(guesserAddress, _collector.BaseAddress);
+        for (var i = 0; i < MaxFailures; i++)
+        {
+            using var wrong = await SignInAsync(guesser, "wrong-key");
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        using var refused = await SignInAsync(guesser, "read-key");
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task Api_MissingKeysOrWrongIngestKeys_NotCounted()
     {
         for (var i = 0; i < MaxFailures * 2; i++)
