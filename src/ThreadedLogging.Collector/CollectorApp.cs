@@ -96,6 +96,7 @@ internal static class CollectorApp
         var security = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ThreadedLogging.Collector.Security");
         StartupSecurityCheck.Warn(security, urls, options);
         KeySources.Log(security, builder.Configuration, options, urls);
+        SecretExposure.Warn(security, builder.Configuration);
         app.UseServedPath(options);
         app.UseNoStoreNoSniff();
         app.UseUnservedRequests();

@@ -18,6 +18,12 @@ internal static partial class CollectorLog
     [LoggerMessage(704, LogLevel.Information, "{Role} keys: {Sources}")]
     public static partial void KeysFrom(ILogger logger, string role, string sources);
 
+    [LoggerMessage(705, LogLevel.Warning, "Secrets on the command line ({Settings}): every user of this machine can read a process's arguments (/proc/PID/cmdline, ps). Keep keys and passwords in the --config file or the environment (systemd's EnvironmentFile), readable by the service's user only: chmod 600 (README, Security)")]
+    public static partial void SecretsOnCommandLine(ILogger logger, string settings);
+
+    [LoggerMessage(706, LogLevel.Warning, "Secrets readable by every user of this machine: {File} holds {What} at mode {Mode}; chmod 600 it, or 640 with a group of the service's own (README, Security)")]
+    public static partial void SecretsFileReadable(ILogger logger, string file, string what, string mode);
+
     [LoggerMessage(710, LogLevel.Information, "API keys reloaded: {Ingest} ingest, {Read} read, {Admin} admin keys in force. Ingest keys: {IngestSources}. Read keys: {ReadSources}. Admin keys: {AdminSources}")]
     public static partial void KeysReloaded(ILogger logger, int ingest, int read, int admin, string ingestSources, string readSources, string adminSources);
 
