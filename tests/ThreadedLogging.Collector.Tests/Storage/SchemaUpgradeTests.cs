@@ -70,6 +70,8 @@ public sealed class SchemaUpgradeTests : IDisposable
                 template = CASE WHEN template_key = 0 THEN message ELSE (SELECT name FROM templates WHERE id = template_key) END;
             CREATE INDEX ix_events_user_key ON events (user_key);
             DROP INDEX ix_events_user;
+            DROP INDEX ix_events_template_key;
+            DROP INDEX ix_events_category_key;
             ALTER TABLE events DROP COLUMN category_key;
             ALTER TABLE events DROP COLUMN template_key;
             DROP TABLE categories;
@@ -161,8 +163,8 @@ public sealed class SchemaUpgradeTests : IDisposable
             await store.AppendAsync(new EventBatch(null, [new NewEvent { Timestamp = T0, Level = LogLevel.Information, Message = "first", InstanceId = "i-1", Sequence = 1 }]), CancellationToken.None);
         }
 
-        Assert.Equal(10L, UserVersion(_current.Path));
-        Assert.Equal(10, SqliteSchema.Version);
+        Assert.Equal(11L, UserVersion(_current.Path));
+        Assert.Equal(11, SqliteSchema.Version);
         Assert.Equal(SqliteEventIds.Create(T0, SqliteEventIds.CounterMask), Scalar(_current.Path, "SELECT last_id FROM instances WHERE name = 'i-1'"));
     }
 

@@ -63,7 +63,7 @@ public sealed class SqliteCountsTests : IAsyncLifetime
 
         Assert.Equal(1L, Scalar("SELECT count(*) FROM sqlite_master WHERE name = 'ix_events_user'"));
         Assert.Equal(0L, Scalar("SELECT count(*) FROM sqlite_master WHERE name = 'ix_events_user_key'"));
-        Assert.Equal(10L, Scalar("PRAGMA user_version"));
+        Assert.Equal(11L, Scalar("PRAGMA user_version"));
         await AssertCountsAsListedAsync();
     }
 

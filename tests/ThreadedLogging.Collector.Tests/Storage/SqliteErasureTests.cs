@@ -92,6 +92,72 @@ public sealed class SqliteErasureTests
         Assert.Empty((await reopened.QueryAsync(new EventQuery { User = "alice" }, CancellationToken.None)).Events);
     }
 
+    /// <summary>
+    /// The texts of a template and a category that only the erased user's events had named them, and stayed in the file
+    /// (review16): "Login failed for erin.secret@example.com code {Code}", "Auth.erin-private-category". A template and a
+    /// category another user's events have too stay, and that user's event reads back with them.
+    /// </summary>
+    [Fact]
+    public async Task EraseUser_TemplateAndCategoryOnlyTheirEventsHad_GoneFromTheFile_SharedOnesKept()
+    {
+        using var data = new TempDirectory();
+        string databasePath;
+        await using (var store = Open(data.Path))
+        {
+            databasePath = store.DatabasePath;
+            await store.InitializeAsync(CancellationToken.None);
+            await store.AppendAsync(
+                new EventBatch(null, [
+                    SqliteRetentionTests.Named(Event(0, "erin", "Login failed for erin.secret@example.com code 7"), "Login failed for erin.secret@example.com code {Code}", "Auth.erin-private-category"),
+                    SqliteRetentionTests.Named(Event(1, "erin", "Paid 12"), "Paid {Amount}", "Billing"),
+                    SqliteRetentionTests.Named(Event(2, "bob", "Paid 30"), "Paid {Amount}", "Billing"),
+                    SqliteRetentionTests.Named(Event(3, "bob", "Shipped 4"), "Shipped {Order}", "Orders"),
+                ]),
+                CancellationToken.None);
+            await store.WaitForFullTextAsync(CancellationToken.None);
+
+            Assert.Equal(2, await store.EraseUserAsync("erin", CancellationToken.None));
+
+            Assert.Equal(["Paid {Amount}", "Shipped {Order}"], Names(store.DatabasePath, "SELECT name FROM templates WHERE name NOT LIKE char(1) || '%' ORDER BY id"));
+            Assert.Equal(["Billing", "Orders"], Names(store.DatabasePath, "SELECT name FROM categories WHERE name NOT LIKE char(1) || '%' ORDER BY id"));
+            var bobs = (await store.QueryAsync(new EventQuery { User = "bob" }, CancellationToken.None)).Events.OrderBy(e => e.Sequence).ToList();
+            Assert.Equal([(2L, "Paid {Amount}", "Billing"), (3L, "Shipped {Order}", "Orders")], bobs.Select(e => (e.Sequence!.Value, e.Template, e.Category)));
+        }
+
+        // The WAL moved into the file: secure_delete overwrote the deleted rows' bytes, in the names' tables and their indexes.
+        using (var connection = new SqliteConnection($"Data Source={databasePath};Pooling=False"))
+        {
+            connection.Open();
+            using var checkpoint = connection.CreateCommand();
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+            Assert.Equal(0L, checkpoint.ExecuteScalar()); // not busy: every page is in the file
+        }
+
+        var bytes = await File.ReadAllBytesAsync(databasePath);
+        Assert.Equal(-1, bytes.AsSpan().IndexOf("erin.secret@example.com"u8));
+        Assert.Equal(-1, bytes.AsSpan().IndexOf("erin-private-category"u8));
+        Assert.NotEqual(-1, bytes.AsSpan().IndexOf("Shipped {Order}"u8));
+    }
+
+    /// <summary>The template and category an erasure deleted, sent again by another user: stored under new keys, read back with their texts.</summary>
+    [Fact]
+    public async Task EraseUser_TheirTemplateSentAgainByAnother_StoredAndReadBackWithItsText()
+    {
+        using var data = new TempDirectory();
+        await using var store = Open(data.Path);
+        await store.InitializeAsync(CancellationToken.None);
+        await store.AppendAsync(
+            new EventBatch(null, [SqliteRetentionTests.Named(Event(0, "erin", "Opened 1"), "Opened {Door}", "Doors"), SqliteRetentionTests.Named(Event(1, "bob", "Closed 2"), "Closed {Door}", "Doors.Closing")]),
+            CancellationToken.None);
+
+        await store.EraseUserAsync("erin", CancellationToken.None);
+        await store.AppendAsync(new EventBatch(null, [SqliteRetentionTests.Named(Event(2, "carol", "Opened 3"), "Opened {Door}", "Doors")]), CancellationToken.None);
+
+        Assert.Equal(["Closed {Door}", "Opened {Door}"], Names(store.DatabasePath, "SELECT name FROM templates WHERE name NOT LIKE char(1) || '%' ORDER BY id"));
+        var carols = Assert.Single((await store.QueryAsync(new EventQuery { User = "carol" }, CancellationToken.None)).Events);
+        Assert.Equal(("Opened {Door}", "Doors"), (carols.Template, carols.Category));
+    }
+
     private static SqliteEventStore Open(string directory, bool crashAfterEventsChunk = false, TimeSpan? lingerTime = null) =>
         new(directory, TimeProvider.System, NullLogger<SqliteEventStore>.Instance)
         {
@@ -117,7 +183,8 @@ public sealed class SqliteErasureTests
         return ids;
     }
 
-    private static List<string> Names(string databasePath, string sql)
+    /// <summary>The values of the first column of <paramref name="sql"/>, read from the file itself.</summary>
+    internal static List<string> Names(string databasePath, string sql)
     {
         using var connection = new SqliteConnection($"Data Source={databasePath};Pooling=False");
         connection.Open();

@@ -4,7 +4,8 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// Erasure of a user (<see cref="IUserErasure"/>, <see cref="SqliteUserErasure"/>): each chunk runs between two group
 /// commits of the writer (<see cref="_writerGate"/>), so ingest waits at most one chunk and goes on between them, and
 /// the last chunk's deleted names and the writer's keys of names (<see cref="SqliteBatchWriter.ForgetNameKeys"/>) change
-/// together: the writer never stores an event under an erased user's key.
+/// together: the writer never stores an event under an erased user's key. Retention's chunks run the same way
+/// (<see cref="BetweenGroupCommits"/>), as they delete the names only their events had (<see cref="SqliteNamePrune"/>).
 /// </summary>
 internal sealed partial class SqliteEventStore
 {
@@ -59,16 +60,39 @@ internal sealed partial class SqliteEventStore
         lock (_writerGate)
         {
             var (events, last, names) = erasure.EraseChunk(user, limit);
-            if (names.Count > 0)
+            ForgetNames(writer, names);
+            return (events, last, writer.CommittedSeq);
+        }
+    }
+
+    /// <summary>
+    /// Runs a retention chunk's transaction between two group commits (<see cref="SqliteRetention.DeletedChunk"/>), and has the
+    /// writer forget the names it deleted: the writer never stores an event under a pruned template's or category's key.
+    /// </summary>
+    private SqliteRetention.DeletedChunk BetweenGroupCommits(Func<SqliteRetention.DeletedChunk> chunk)
+    {
+        lock (_writerGate)
+        {
+            var deleted = chunk();
+            if (Volatile.Read(ref _writer) is { } writer)
             {
-                writer.ForgetNameKeys();
-                foreach (var (table, key) in names)
-                {
-                    _names.Forget(table, key);
-                }
+                ForgetNames(writer, deleted.Names);
             }
 
-            return (events, last, writer.CommittedSeq);
+            return deleted;
+        }
+    }
+
+    /// <summary>Forgets deleted names: the writer's keys of every name (looked up again), and the readers' names of these keys.</summary>
+    private void ForgetNames(SqliteBatchWriter writer, List<(int Table, long Key)> names)
+    {
+        if (names.Count > 0)
+        {
+            writer.ForgetNameKeys();
+            foreach (var (table, key) in names)
+            {
+                _names.Forget(table, key);
+            }
         }
     }
 

@@ -113,7 +113,7 @@ internal sealed partial class SqliteEventStore : IEventStore, IEventRetention, I
         return Task.Run(
             () =>
             {
-                var result = Retention.Run(options, now, cancellationToken, Reserve, removed, WalBytes);
+                var result = Retention.Run(options, now, cancellationToken, Reserve, removed, WalBytes, BetweenGroupCommits);
                 SayIfWalHeld(result.WalHeldBytes);
                 return result;
             },

@@ -60,7 +60,11 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
     /// <param name="reserve">The free-space reserve, or null for none.</param>
     /// <param name="removed">Told of each chunk as its events' transaction commits.</param>
     /// <param name="walBytes">The WAL bytes after which its deletes checkpoint (<see cref="SqliteCommands.WalBytesFor"/>).</param>
-    public RetentionResult Run(RetentionOptions options, DateTimeOffset now, CancellationToken cancellationToken, DiskReserve? reserve = null, Action<RetentionReason, long>? removed = null, long walBytes = SqliteCommands.CheckpointWalBytes)
+    /// <param name="betweenCommits">
+    /// Runs a chunk's transaction between two group commits of the store's writer, which then forgets the names the chunk
+    /// deleted (<see cref="DeletedChunk.Names"/>), so that it stores no event under their keys; null: run directly.
+    /// </param>
+    public RetentionResult Run(RetentionOptions options, DateTimeOffset now, CancellationToken cancellationToken, DiskReserve? reserve = null, Action<RetentionReason, long>? removed = null, long walBytes = SqliteCommands.CheckpointWalBytes, Func<Func<DeletedChunk>, DeletedChunk>? betweenCommits = null)
     {
         var cutoff = now - options.MaxAge;
         using var main = SqliteCommands.OpenReadWrite(databasePath, walBytes);
@@ -69,7 +73,7 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
 
         long byAge = 0;
         var below = SqliteEventIds.First(cutoff);
-        for (int chunk; (chunk = RemoveChunk(main, fts, below, ChunkEvents, RetentionReason.Age, removed)) > 0;)
+        for (int chunk; (chunk = RemoveChunk(main, fts, below, ChunkEvents, RetentionReason.Age, removed, betweenCommits)) > 0;)
         {
             byAge += chunk;
             cancellationToken.ThrowIfCancellationRequested();
@@ -87,7 +91,7 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
             (var bytes, walHeld) = StoreBytes(main, fts, wait);
             while (bytes > maxBytes)
             {
-                var chunk = RemoveChunk(main, fts, long.MaxValue, ChunkEvents, RetentionReason.Size, removed);
+                var chunk = RemoveChunk(main, fts, long.MaxValue, ChunkEvents, RetentionReason.Size, removed, betweenCommits);
                 bySize += chunk;
                 cancellationToken.ThrowIfCancellationRequested();
                 (var after, walHeld) = StoreBytes(main, fts, wait);
@@ -100,7 +104,7 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
             }
         }
 
-        var (byFreeSpace, unmet) = reserve is null ? (0, null) : KeepFreeSpace(main, fts, reserve, removed, wait, cancellationToken);
+        var (byFreeSpace, unmet) = reserve is null ? (0, null) : KeepFreeSpace(main, fts, reserve, removed, wait, betweenCommits, cancellationToken);
 
         if (options.MaxBytes is not null || reserve is not null)
         {
@@ -125,7 +129,7 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
     /// (time, level, user, full text) empty later than the events' own, so a chunk may free more or less than the
     /// average so far; a chunk that freed nothing measurable makes the next one as large as <see cref="ChunkEvents"/>.
     /// </remarks>
-    private (long Removed, ReserveShortfall? Unmet) KeepFreeSpace(SqliteConnection main, SqliteConnection fts, DiskReserve reserve, Action<RetentionReason, long>? onRemoved, ReaderWaitLeft wait, CancellationToken cancellationToken)
+    private (long Removed, ReserveShortfall? Unmet) KeepFreeSpace(SqliteConnection main, SqliteConnection fts, DiskReserve reserve, Action<RetentionReason, long>? onRemoved, ReaderWaitLeft wait, Func<Func<DeletedChunk>, DeletedChunk>? betweenCommits, CancellationToken cancellationToken)
     {
         long removed = 0;
         long? firstHeadroom = null;
@@ -158,7 +162,7 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
 
             firstHeadroom ??= headroom;
             var size = ChunkSize(reserve.MinFreeBytes - headroom, headroom - firstHeadroom.Value, removed);
-            var chunk = RemoveChunk(main, fts, long.MaxValue, size, RetentionReason.FreeSpace, onRemoved);
+            var chunk = RemoveChunk(main, fts, long.MaxValue, size, RetentionReason.FreeSpace, onRemoved, betweenCommits);
             if (chunk == 0)
             {
                 // Nothing left: ingest stays refused under half the reserve (DiskReserve), and the service holds off.
@@ -214,45 +218,60 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
     /// Deletes the oldest events below <paramref name="belowId"/> (at most <paramref name="limit"/>) from both files; returns
     /// how many. <paramref name="onRemoved"/> is told as soon as the events' transaction commits.
     /// </summary>
-    private int RemoveChunk(SqliteConnection main, SqliteConnection fts, long belowId, int limit, RetentionReason reason, Action<RetentionReason, long>? onRemoved)
+    private int RemoveChunk(SqliteConnection main, SqliteConnection fts, long belowId, int limit, RetentionReason reason, Action<RetentionReason, long>? onRemoved, Func<Func<DeletedChunk>, DeletedChunk>? betweenCommits)
     {
-        long first, last;
-        int count;
-        using (var transaction = main.BeginTransaction())
+        var (count, first, last, _) = betweenCommits is { } between ? between(() => DeleteChunk(main, belowId, limit)) : DeleteChunk(main, belowId, limit);
+        if (count == 0)
         {
-            using var chunk = main.CreateCommand();
-            chunk.CommandText = "SELECT min(id), max(id), count(*) FROM (SELECT id FROM events WHERE id < $below ORDER BY id LIMIT $chunk)";
-            chunk.Parameters.AddWithValue("$below", belowId);
-            chunk.Parameters.AddWithValue("$chunk", limit);
-            using (var reader = chunk.ExecuteReader())
-            {
-                reader.Read();
-                count = reader.GetInt32(2);
-                if (count == 0)
-                {
-                    return 0;
-                }
-
-                (first, last) = (reader.GetInt64(0), reader.GetInt64(1));
-            }
-
-            using var delete = main.CreateCommand();
-            delete.CommandText = """
-                DELETE FROM events WHERE id BETWEEN $first AND $last;
-                INSERT INTO retention_state (id, purged_below) VALUES (0, $mark)
-                    ON CONFLICT (id) DO UPDATE SET purged_below = max(purged_below, excluded.purged_below);
-                """;
-            delete.Parameters.AddWithValue("$first", first);
-            delete.Parameters.AddWithValue("$last", last);
-            delete.Parameters.AddWithValue("$mark", last + 1);
-            delete.ExecuteNonQuery();
-            transaction.Commit();
+            return 0;
         }
 
         onRemoved?.Invoke(reason, count);
         AfterEventsChunk?.Invoke();
         PurgeFullText(main, fts, first, last + 1);
         return count;
+    }
+
+    /// <summary>
+    /// Deletes the oldest events below <paramref name="belowId"/> (at most <paramref name="limit"/>), and the names only they
+    /// had (<see cref="SqliteNamePrune"/>), in one transaction of the main file that also raises the mark.
+    /// </summary>
+    private static DeletedChunk DeleteChunk(SqliteConnection main, long belowId, int limit)
+    {
+        using var transaction = main.BeginTransaction();
+        using var chunk = main.CreateCommand();
+        chunk.CommandText = "SELECT min(id), max(id), count(*) FROM (SELECT id FROM events WHERE id < $below ORDER BY id LIMIT $chunk)";
+        chunk.Parameters.AddWithValue("$below", belowId);
+        chunk.Parameters.AddWithValue("$chunk", limit);
+        long first, last;
+        int count;
+        using (var reader = chunk.ExecuteReader())
+        {
+            reader.Read();
+            count = reader.GetInt32(2);
+            if (count == 0)
+            {
+                return new DeletedChunk(0, 0, 0, []);
+            }
+
+            (first, last) = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+
+        var prune = new SqliteNamePrune();
+        prune.AddRange(transaction, first, last);
+        using var delete = main.CreateCommand();
+        delete.CommandText = """
+            DELETE FROM events WHERE id BETWEEN $first AND $last;
+            INSERT INTO retention_state (id, purged_below) VALUES (0, $mark)
+                ON CONFLICT (id) DO UPDATE SET purged_below = max(purged_below, excluded.purged_below);
+            """;
+        delete.Parameters.AddWithValue("$first", first);
+        delete.Parameters.AddWithValue("$last", last);
+        delete.Parameters.AddWithValue("$mark", last + 1);
+        delete.ExecuteNonQuery();
+        var names = prune.Drop(transaction, overwriteLargest: false);
+        transaction.Commit();
+        return new DeletedChunk(count, first, last, names);
     }
 
     /// <summary>
@@ -471,4 +490,7 @@ internal sealed class SqliteRetention(string databasePath, string fullTextPath)
 
         public CancellationToken Stop => stop;
     }
+
+    /// <summary>A chunk's events deleted (how many, the first and last id) and the names deleted with them (<see cref="SqliteNameCache.Tables"/>' index, key).</summary>
+    internal readonly record struct DeletedChunk(int Count, long First, long Last, List<(int Table, long Key)> Names);
 }

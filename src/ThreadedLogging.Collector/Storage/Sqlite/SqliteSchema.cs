@@ -7,7 +7,7 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 10;
+    public const int Version = 11;
 
     /// <summary>
     /// The page size of a new database (an existing one keeps its own: changing it would take a VACUUM). 16 KiB
@@ -21,9 +21,11 @@ internal static class SqliteSchema
     /// Version 5: the repeated text of an event (app, version, user, machine, path, instance id) is stored once in a
     /// table of names each, and the event holds its integer key (<see cref="SqliteNameKeys"/> keeps the writer's
     /// keys in memory). The indexes hold integers instead of text: cheaper to compare (the user's NOCASE key was a
-    /// collation call per step of every seek), smaller rows and pages. Keys are never reused. A name stays when
-    /// retention removes the last event that had it, except a client instance (version 6): one per process start,
-    /// so that table grows with time, not with the fleet. <c>instances.last_id</c> is at least the id of every event
+    /// collation call per step of every seek), smaller rows and pages. Keys are never given to another name: the
+    /// largest key of a table is never deleted (SQLite gives a new row the largest + 1). Since version 11, a user, machine,
+    /// path, category or template goes with the last event that had it, when retention or an erasure deletes that event
+    /// (<see cref="SqliteNamePrune"/>); apps and versions stay (one per app and release). A client instance (version 6)
+    /// goes by its own mark: one per process start, so that table grows with time, not with the fleet. <c>instances.last_id</c> is at least the id of every event
     /// with that key (<see cref="SqliteInstanceKeys"/> raises it in the writer's transaction), and retention deletes
     /// the instances whose last_id is below its mark (<see cref="SqliteRetention"/>).
     /// </summary>
@@ -39,6 +41,15 @@ internal static class SqliteSchema
         CREATE TABLE IF NOT EXISTS templates  (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
         -- The user filter is case-insensitive (ASCII, issue 10): its names are found through a NOCASE index.
         CREATE INDEX IF NOT EXISTS ix_user_names_nocase ON user_names (name COLLATE NOCASE);
+        """;
+
+    /// <summary>
+    /// Version 11: whether any event is left with a template or a category, asked by retention and erasure for each key of
+    /// the events they delete (<see cref="SqliteNamePrune"/>): one seek each, where there was a scan of every event.
+    /// </summary>
+    public const string CreateNameKeyIndexes = """
+        CREATE INDEX IF NOT EXISTS ix_events_template_key ON events (template_key);
+        CREATE INDEX IF NOT EXISTS ix_events_category_key ON events (category_key);
         """;
 
     /// <summary>The columns of <c>events</c>: small ones first (a row's header and keys are read without its texts).</summary>
@@ -86,6 +97,7 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS ix_events_app_key ON events (app_key);
         CREATE INDEX IF NOT EXISTS ix_events_machine_key ON events (machine_key);
         CREATE INDEX IF NOT EXISTS ix_events_path_key ON events (path_key);
+        """ + CreateNameKeyIndexes + """
         -- Version 7: all events of a trace (the traceId filter), in id order; most events have none.
         CREATE INDEX IF NOT EXISTS ix_events_trace_id ON events (trace_id) WHERE trace_id IS NOT NULL;
         -- Exactly-once per event (issue 3, next issue): the insert's ON CONFLICT skips a known (instance, sequence).
@@ -144,7 +156,7 @@ internal static class SqliteSchema
             milliseconds INTEGER NOT NULL
         );
 
-        PRAGMA user_version = 10;
+        PRAGMA user_version = 11;
         """;
 
     /// <summary>

@@ -9,7 +9,8 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// versions 1–4 become integer keys (issue 14), and version 5's instances get their <c>last_id</c>, each in a
 /// transaction of its own, so a stop in the middle leaves the file as it was and the next start does it again;
 /// version 6's events get their <c>trace_id</c> (issue: trace correlation); version 7's events of the empty user name
-/// get none (<see cref="NormalizeNoUser"/>); version 8's events get category and template keys (<see cref="AddNameKeys"/>).
+/// get none (<see cref="NormalizeNoUser"/>); version 8's events get category and template keys (<see cref="AddNameKeys"/>);
+/// version 10 gets the indexes of those keys and loses the names no event has (<see cref="SqliteNamePrune"/>).
 /// </summary>
 internal static class SqliteSchemaUpgrade
 {
@@ -143,7 +144,7 @@ internal static class SqliteSchemaUpgrade
                    (SELECT user_version FROM pragma_user_version),
                    (SELECT count(*) FROM pragma_table_info('events') WHERE name = 'category_key')
             """;
-        bool addLatestErrors, convert, addLastIds, addTraceIds, normalizeNoUser, addNameKeys;
+        bool addLatestErrors, convert, addLastIds, addTraceIds, normalizeNoUser, addNameKeys, pruneNames;
         using (var reader = command.ExecuteReader())
         {
             reader.Read();
@@ -153,6 +154,7 @@ internal static class SqliteSchemaUpgrade
             addTraceIds = reader.GetInt64(5) > 0 && reader.GetInt64(6) == 0;
             normalizeNoUser = reader.GetInt64(5) > 0 && reader.GetInt64(7) < 8;
             addNameKeys = reader.GetInt64(5) > 0 && reader.GetInt64(8) == 0;
+            pruneNames = reader.GetInt64(5) > 0 && reader.GetInt64(7) < 11;
             if (reader.GetInt64(7) > SqliteSchema.Version)
             {
                 // Before anything is written: SqliteSchema.Create would set user_version back and serve a schema this
@@ -189,6 +191,12 @@ internal static class SqliteSchemaUpgrade
         if (normalizeNoUser)
         {
             RunInTransaction(command, NormalizeNoUser);
+        }
+
+        if (pruneNames)
+        {
+            // Version 11's indexes, and the names that retention and erasures left before (SqliteNamePrune), once.
+            RunInTransaction(command, SqliteSchema.CreateNames + SqliteSchema.CreateNameKeyIndexes + SqliteNamePrune.DropAllUnused);
         }
 
         if (addLatestErrors)

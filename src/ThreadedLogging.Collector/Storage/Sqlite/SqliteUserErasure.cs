@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace ThreadedLogging.Collector.Storage.Sqlite;
@@ -12,21 +11,18 @@ namespace ThreadedLogging.Collector.Storage.Sqlite;
 /// that also adds their ids to <c>fts_erase</c>; the same ids are then deleted from the full-text file, and only then from
 /// <c>fts_erase</c>. A stop between leaves index entries without events (never shown: full-text queries join the events);
 /// the next open, or the next erasure, deletes them (<see cref="PurgePending"/>). The last chunk (fewer events than asked)
-/// also deletes the user's <c>users</c> rows and the names no event refers to any more: the user's, and the paths and
-/// machines of the erased events (<c>/log/alice</c>). The largest key of a table is never deleted (SQLite would give it to
-/// the next new name, and a reader may hold the old name under it): its name is overwritten instead.
+/// also deletes the user's <c>users</c> rows and the names no event refers to any more (<see cref="SqliteNamePrune"/>): the
+/// user's, and the machines, paths, categories and templates of the erased events (<c>/log/alice</c>, a template
+/// "Login failed for alice@example.com"). The largest key of a table is never deleted (SQLite would give it to the next
+/// new name, and a reader may hold the old name under it): its name is overwritten instead.
 /// </remarks>
 internal sealed class SqliteUserErasure : IDisposable
 {
-    /// <summary>What an erased name becomes when its key is the largest of its table: no client sends it (a control character).</summary>
-    private const string ErasedName = "\u0001erased ";
-
     private const string UserKeys = "SELECT id FROM user_names WHERE name = $user COLLATE NOCASE";
 
     private readonly SqliteConnection _main;
     private readonly SqliteConnection _fts;
-    private readonly HashSet<long> _paths = [];
-    private readonly HashSet<long> _machines = [];
+    private readonly SqliteNamePrune _names = new();
 
     /// <param name="databasePath">The events' file.</param>
     /// <param name="fullTextPath">The full-text index's file.</param>
@@ -88,20 +84,19 @@ internal sealed class SqliteUserErasure : IDisposable
     {
         using var transaction = _main.BeginTransaction();
         var ids = new List<long>(limit);
-        using (var find = Command(transaction, $"SELECT id, path_key, machine_key FROM events WHERE user_key IN ({UserKeys}) LIMIT $limit", ("$user", user), ("$limit", limit)))
+        using (var find = Command(transaction, $"SELECT id, {SqliteNamePrune.KeyColumns} FROM events WHERE user_key IN ({UserKeys}) LIMIT $limit", ("$user", user), ("$limit", limit)))
         using (var reader = find.ExecuteReader())
         {
             while (reader.Read())
             {
                 ids.Add(reader.GetInt64(0));
-                AddKey(_paths, reader, 1);
-                AddKey(_machines, reader, 2);
+                _names.Add(reader, 1);
             }
         }
 
         ForEachId(transaction, "DELETE FROM events WHERE id = $id", ids);
         ForEachId(transaction, "INSERT OR IGNORE INTO fts_erase (id) VALUES ($id)", ids);
-        var names = new List<(int Table, long Key)>();
+        List<(int Table, long Key)> names = [];
         var last = ids.Count < limit;
         if (last)
         {
@@ -120,9 +115,8 @@ internal sealed class SqliteUserErasure : IDisposable
                 }
             }
 
-            DropNames(transaction, names, "user_names", "user_key", userKeys);
-            DropNames(transaction, names, "paths", "path_key", _paths);
-            DropNames(transaction, names, "machines", "machine_key", _machines);
+            _names.AddUserKeys(userKeys);
+            names = _names.Drop(transaction, overwriteLargest: true);
         }
 
         transaction.Commit();
@@ -133,28 +127,6 @@ internal sealed class SqliteUserErasure : IDisposable
     {
         _main.Dispose();
         _fts.Dispose();
-    }
-
-    /// <summary>Deletes (or, the largest key, overwrites) each name of <paramref name="keys"/> that no event refers to.</summary>
-    private static void DropNames(SqliteTransaction transaction, List<(int Table, long Key)> names, string table, string column, IEnumerable<long> keys)
-    {
-        var tableIndex = Array.IndexOf(SqliteNameCache.Tables, table);
-        var unused = $"id = $key AND NOT EXISTS (SELECT 1 FROM events WHERE {column} = $key)";
-        using var delete = Command(transaction, $"DELETE FROM {table} WHERE {unused} AND id < (SELECT max(id) FROM {table})");
-        using var overwrite = Command(transaction, $"UPDATE {table} SET name = $name WHERE {unused}");
-        foreach (var key in keys)
-        {
-            delete.Parameters.AddWithValue("$key", key);
-            overwrite.Parameters.AddWithValue("$key", key);
-            overwrite.Parameters.AddWithValue("$name", ErasedName + key.ToString(CultureInfo.InvariantCulture));
-            if (delete.ExecuteNonQuery() + overwrite.ExecuteNonQuery() > 0)
-            {
-                names.Add((tableIndex, key));
-            }
-
-            delete.Parameters.Clear();
-            overwrite.Parameters.Clear();
-        }
     }
 
     private static SqliteCommand Command(SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters)
@@ -179,14 +151,6 @@ internal sealed class SqliteUserErasure : IDisposable
         {
             id.Value = value;
             command.ExecuteNonQuery();
-        }
-    }
-
-    private static void AddKey(HashSet<long> keys, SqliteDataReader reader, int ordinal)
-    {
-        if (!reader.IsDBNull(ordinal))
-        {
-            keys.Add(reader.GetInt64(ordinal));
         }
     }
 
