@@ -16,6 +16,8 @@ namespace ThreadedLogging.Collector.Ingest;
 /// </summary>
 internal static class RequestBodyReader
 {
+    private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
     /// <summary>The most a known length reserves before its bytes arrive.</summary>
     private const int UpFrontBytes = 1024 * 1024;
 
@@ -127,6 +129,15 @@ internal static class RequestBodyReader
         {
             content.Dispose();
             throw IngestRejectedException.BadRequest("body is not valid UTF-8");
+        }
+
+        if (text && content.Span.StartsWith(Utf8ByteOrderMark))
+        {
+            // RFC 8259 §8.1: a parser may ignore a byte order mark, and .NET's StreamWriter(Encoding.UTF8), Windows
+            // PowerShell 5's files and Notepad write one; every JSON endpoint refused it as "'0xEF' is an invalid start of
+            // a value" (security review). A text body's content is only read from here on, so it moves in place.
+            content.Span[Utf8ByteOrderMark.Length..].CopyTo(content.Span);
+            content.Length -= Utf8ByteOrderMark.Length;
         }
 
         return content;

@@ -35,6 +35,11 @@ public sealed class ContentTypeCharsetTests : IAsyncLifetime
         { "python-form", "charset=UTF-8", "café form", false },
         { "json-batch", "charset=iso-2022-jp", "日本語のログ", false }, // 7-bit: escape sequences in ASCII bytes, valid UTF-8 too
         { "json-lines", "charset=hz-gb-2312", "中文日志", false },
+        { "json-batch", "charset=utf-8", "café bom", true }, // .NET's StreamWriter(Encoding.UTF8), Windows PowerShell 5: RFC 8259 §8.1 lets a parser ignore it
+        { "json-lines", "charset=utf-8", "café bom", true },
+        { "clef", "charset=utf-8", "café bom", true },
+        { "seq-json", "charset=utf-8", "café bom", true },
+        { "otlp-json", "charset=utf-8", "café bom", true },
     };
 
     public async Task InitializeAsync() => _collector = await CollectorFixture.StartAsync();
