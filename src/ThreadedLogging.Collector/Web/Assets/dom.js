@@ -57,12 +57,19 @@ export function text(node, value) {
 }
 
 /**
- * Bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), zero-width space, word joiner and BOM as
- * [U+XXXX]. Not the joiners U+200C/U+200D (emoji sequences, Persian) nor the marks U+200E/U+200F (RTL text uses them).
+ * Characters that reorder text or show nothing, as [U+XXXX], so that two names never look alike and none turns the text
+ * after it around: bidi embeddings, overrides and isolates (U+202A–E, U+2066–9), and the characters that show nothing or a
+ * blank (zero-width space, word joiner and invisible operators U+200B, U+2060–4, the soft hyphen, the combining grapheme
+ * joiner, Hangul and Khmer fillers, Mongolian selectors, the BOM, interlinear marks, shorthand format controls, the tag
+ * characters U+E0000–E0FFF): "spoof-alice" with one of the latter inside looked exactly like "spoof-alice" (security
+ * review). The joiners U+200C/D and the marks U+200E/F and U+061C only where no neighbour is past ASCII: in emoji
+ * sequences, Persian, Indic or right-to-left text they are its glue and shown as they are.
  */
 export function visible(value) {
-  return value.replace(/[\u202A-\u202E\u2066-\u2069\u200B\u2060\uFEFF]/g, (c) => "[U+" + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0") + "]");
+  return value.replace(HIDDEN, (c) => "[U+" + c.codePointAt(0).toString(16).toUpperCase().padStart(4, "0") + "]");
 }
+
+const HIDDEN = /[\u00AD\u034F\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0\uFFF0-\uFFFB\u{1BCA0}-\u{1BCA3}\u{E0000}-\u{E0FFF}]|(?<![^\x00-\x7F])[\u061C\u200C-\u200F](?![^\x00-\x7F])/gu;
 
 export function clear(node) {
   node.replaceChildren();

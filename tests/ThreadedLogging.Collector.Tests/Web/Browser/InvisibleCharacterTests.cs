@@ -17,7 +17,7 @@ public sealed class InvisibleCharacterTests(ChromiumFixture chromium) : IClassFi
     {
         await using var collector = await CollectorFixture.StartAsync();
         var now = DateTimeOffset.UtcNow;
-        string[] users = ["alice", "alice\u200B", "\u202Eecila", "\U0001F469\u200D\U0001F4BB dev", "\u05D3\u05E0\u05D4"];
+        string[] users = ["alice", "alice\u200B", "\u202Eecila", "\U0001F469\u200D\U0001F4BB dev", "\u05D3\u05E0\u05D4", .. Spoofs];
         for (var i = 0; i < users.Length; i++)
         {
             var body = JsonSerializer.Serialize(new { user = users[i], events = new object[] { new { timestamp = now.AddMinutes(i - 10), message = "event of user " + i } } });
@@ -63,6 +63,17 @@ public sealed class InvisibleCharacterTests(ChromiumFixture chromium) : IClassFi
         Assert.Empty(dialogs);
     }
 
-    /// <summary>The names as the page shows them: the override and the zero-width space visible, the emoji's joiner and Hebrew kept.</summary>
-    private static readonly string[] Shown = ["alice", "alice[U+200B]", "[U+202E]ecila", "\U0001F469\u200D\U0001F4BB dev", "\u05D3\u05E0\u05D4"];
+    /// <summary>The names as the page shows them: the override, the zero-width space and the spoofs' characters visible, the emoji's joiner and Hebrew kept.</summary>
+    private static readonly string[] Shown =
+    [
+        "alice", "alice[U+200B]", "[U+202E]ecila", "\U0001F469\u200D\U0001F4BB dev", "\u05D3\u05E0\u05D4",
+        "al[U+00AD]ice", "ali[U+2063]ce", "[U+061C]alice", "alice[U+E0041]", "[U+3164]alice", "al[U+200D]ice", "\u05D3\u05E0\u05D4\u200F 7",
+    ];
+
+    /// <summary>
+    /// Names that looked exactly like "alice" in Chromium before (security review): a soft hyphen, an invisible separator, an
+    /// Arabic letter mark, a tag character, a Hangul filler, a joiner between Latin letters; and a right-to-left mark in Hebrew
+    /// text, which is that text's own and stays as it is.
+    /// </summary>
+    private static readonly string[] Spoofs = ["al\u00ADice", "ali\u2063ce", "\u061Calice", "alice\U000E0041", "\u3164alice", "al\u200Dice", "\u05D3\u05E0\u05D4\u200F 7"];
 }
