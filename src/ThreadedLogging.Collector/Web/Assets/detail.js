@@ -1,6 +1,6 @@
 // Event detail: everything an event holds, as text (pre-formatted JSON for nested values), and its context.
 import { getJson, toJson, numberText, fromRoot } from "./api.js";
-import { $, el, clear, text, status, timeCell, localTime, excerpt, exceptionLine, shortVersion, copyText } from "./dom.js";
+import { $, el, clear, text, status, timeCell, localTime, excerpt, exceptionLine, shortVersion, copyText, codeText } from "./dom.js";
 import { change, open, timelineOf, readState, conditionText, kindOf, toUrl, range, sourcePatch, versionFilter, badEvent, PRESETS } from "./state.js";
 import { captureControls } from "./levels.js";
 import { reachSlots, showReach, forgetReach } from "./reach.js";
@@ -130,7 +130,7 @@ const ShownLines = 8;
  */
 function exceptionBlock(x) {
   const shown = exceptionText(x);
-  return [exceptionHead(x), ...cappedBlock(el("pre", { className: "exception" }, shown), shown, "Exception", "exception-toggle")];
+  return [exceptionHead(x), ...cappedBlock(el("pre", { className: "exception" }, codeText(shown)), shown, "Exception", "exception-toggle")];
 }
 
 /**
@@ -148,7 +148,7 @@ function exceptionHead(x) {
   // ("failed" in "main.failedHandler(…)") or one beginning with a newline (the empty string, found in every line) hid it.
   const first = String(x.text).split("\n").find((l) => l.trim() !== "") ?? "";
   if ((said(x.type) && first.trimStart().startsWith(x.type)) || first.includes(line)) return null;
-  return el("p", { className: "exception-head" }, line);
+  return el("p", { className: "exception-head" }, codeText(line));
 }
 
 /**
@@ -194,7 +194,7 @@ function cappedBlock(box, shown, name, toggleClass) {
 function innerList(x) {
   if (!x || typeof x !== "object" || !x.text || !Array.isArray(x.inner) || x.inner.length === 0) return null;
   const list = (inner) => el("ul", { className: "inner-exceptions" }, inner.filter((i) => i && typeof i === "object").map((i) =>
-    el("li", {}, chainMark(i.chain), el("span", { className: "inner-exception" }, [i.type, i.message].filter((v) => typeof v === "string" && v !== "").join(": ")),
+    el("li", {}, chainMark(i.chain), el("span", { className: "inner-exception" }, codeText([i.type, i.message].filter((v) => typeof v === "string" && v !== "").join(": "))),
       Array.isArray(i.inner) && i.inner.length ? list(i.inner) : null)));
   return el("div", { className: "inner" }, el("strong", {}, `Inner exceptions (${x.inner.length})`), list(x.inner));
 }
@@ -306,7 +306,7 @@ function render(e, state) {
       ["instance", filterable("instance", e.instanceId)], ["sequence", e.sequence], ["path", e.path],
     ])));
   if (python) body.append(...section("Python", python));
-  if (stackInfo) body.append(...section("stack_info", el("pre", {}, stackInfo)));
+  if (stackInfo) body.append(...section("stack_info", el("pre", {}, codeText(stackInfo))));
   if (Array.isArray(ctx.scopes) && ctx.scopes.length) body.append(...section("Scopes", el("pre", {}, JSON.stringify(ctx.scopes, null, 2))));
   if (listed.length) body.append(...section("Properties", propertyTable(props, listed), el("details", {}, el("summary", {}, "as JSON"), el("pre", { className: "properties" }, JSON.stringify(props, null, 2)))));
   const rest = Object.fromEntries(Object.entries(ctx).filter(([k]) => !["eventId", "eventName", "traceId", "spanId", "threadId", "threadName", "processId", "scopes"].includes(k)));

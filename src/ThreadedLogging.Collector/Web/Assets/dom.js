@@ -47,8 +47,22 @@ export function versionText(version, tag = "span") {
  * title (and the detail, the user's timeline).
  */
 export function nameText(name, tag = "span") {
-  const parts = String(name).split(/(?<=[.@_:/\\])/);
-  return el(tag, { className: "name", title: String(name) }, parts.flatMap((part, i) => (i ? [el("wbr"), part] : [part])));
+  return el(tag, { className: "name", title: String(name) }, withBreaks(String(name).split(/(?<=[.@_:/\\])/)));
+}
+
+/**
+ * Code as text (an exception's type, its stack's frames, a path): text nodes with a <wbr> after each dot, colon, slash,
+ * backslash and underscore and before each "(" and "<", so that a frame such as "at Company.Product.Module.Service.
+ * Method(String arg) in /src/Module/Service.cs:line 42" wraps between its names on a phone, not inside one: at 390 px
+ * "CheckoutController" broke as "CheckoutContr", "oller" (app.css breaks a word only where it has no such place).
+ */
+export function codeText(value) {
+  return withBreaks(String(value).split(/(?<=[.:/\\_])|(?=[(<])/));
+}
+
+/** Parts of a text with a <wbr> between each two: a place to break the line that adds no character to a copy or a find. */
+function withBreaks(parts) {
+  return parts.flatMap((part, i) => (i ? [el("wbr"), part] : [part]));
 }
 
 export function text(node, value) {
@@ -202,7 +216,7 @@ export function exceptionLine(x) {
     line = String(text).split("\n").map((l) => l.trim()).filter(Boolean).pop() ?? "";
   }
   if (!line) return null;
-  return el("div", { className: "row-exception" }, clip(line.split("\n")[0], EXCEPTION_CHARS));
+  return el("div", { className: "row-exception" }, codeText(clip(line.split("\n")[0], EXCEPTION_CHARS)));
 }
 
 /**
