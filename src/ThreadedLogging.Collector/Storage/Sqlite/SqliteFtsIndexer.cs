@@ -59,6 +59,7 @@ internal sealed class SqliteFtsIndexer : IDisposable
     private byte[] _message = new byte[1024];
     private readonly SqliteCommand _setState;
     private readonly SqliteCommand _purgedBelow;
+    private readonly long _mergePages; // Merge()'s pages per transaction, from the WAL budget and page size set at open
     private readonly string _eventsPath;
     private SqliteConnection? _events;
     private SqliteCommand? _eventExists;
@@ -114,7 +115,7 @@ internal sealed class SqliteFtsIndexer : IDisposable
             Execute(Schema);
             Execute("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;");
             CommitBytes = Math.Max(1, walBytes / 2);
-            SqliteCommands.CheckpointEvery(_connection, walBytes, CommitBytes);
+            _mergePages = MergePages(walBytes, SqliteCommands.CheckpointEvery(_connection, walBytes, CommitBytes));
             StopMergesInCommits();
             _insert = new RawStatement(_connection, "INSERT INTO events_fts (rowid, message, exception, properties) VALUES (?1, ?2, ?3, ?4)");
             _setState = SqliteCommands.Prepare(_connection, "INSERT OR REPLACE INTO fts_state (id, indexed_seq) VALUES (0, $seq)", "$seq");
@@ -258,23 +259,42 @@ internal sealed class SqliteFtsIndexer : IDisposable
     /// disk) is left to the next commit's: the index is whole without it, its searches read more segments until then.
     /// Run after each <see cref="IndexNow"/> (the indexer's after it tells the waiting queries).
     /// </summary>
-    public void Merge() => Merge(_connection, BeforeWrite);
+    public void Merge() => Merge(_connection, _mergePages, BeforeWrite);
 
     /// <summary>
     /// <see cref="Merge()"/> on <paramref name="connection"/> to the index's file, whose WAL budget is its
-    /// <c>journal_size_limit</c> (<see cref="SqliteCommands.CheckpointEvery"/>): also run by retention after its deletes,
-    /// which FTS5 merged away inside them before (its merges of segments whose entries are mostly deleted).
+    /// <c>journal_size_limit</c> (<see cref="SqliteCommands.CheckpointEvery"/>, read here: retention's connection did not
+    /// set it): also run by retention after its deletes, which FTS5 merged away inside them before (its merges of
+    /// segments whose entries are mostly deleted).
     /// </summary>
-    public static void Merge(SqliteConnection connection, Action<SqliteConnection>? beforeWrite = null)
+    public static void Merge(SqliteConnection connection)
     {
+        long pages;
         try
         {
             using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA journal_size_limit";
             var walBytes = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
             command.CommandText = "PRAGMA page_size";
-            var pageSize = Math.Max(512, Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
-            var pages = Math.Max(16, (walBytes > 0 ? walBytes : SqliteCommands.CheckpointWalBytes) / 4 / pageSize);
+            pages = MergePages(walBytes, Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+        }
+        catch (SqliteException)
+        {
+            return; // left to the next commit's merges, as a merge that fails
+        }
+
+        Merge(connection, pages, beforeWrite: null);
+    }
+
+    /// <summary>The pages each merge's transaction may write: a quarter of the WAL's budget (<paramref name="walBytes"/>; none set: the default), at least 16.</summary>
+    private static long MergePages(long walBytes, long pageSize) =>
+        Math.Max(16, (walBytes > 0 ? walBytes : SqliteCommands.CheckpointWalBytes) / 4 / Math.Max(512, pageSize));
+
+    private static void Merge(SqliteConnection connection, long pages, Action<SqliteConnection>? beforeWrite)
+    {
+        try
+        {
+            using var command = connection.CreateCommand();
             using var merge = connection.CreateCommand();
             merge.CommandText = $"INSERT INTO events_fts (events_fts, rank) VALUES ('merge', {pages})";
             command.CommandText = "SELECT total_changes()";
