@@ -46,7 +46,7 @@ internal static class UserErasureApi
         }
 
         // The path's name is checked as the query's is (QueryParameterFilter, before this runs): one limit, one reason.
-        if (!QueryStringRules.IsShortEnough("user", name, options.MaxFieldLength, out var tooLong))
+        if (!QueryStringRules.IsShortEnough("user", name, QueryParameterLengths.Of("user", options.MaxFieldLength), out var tooLong))
         {
             return ErrorResults.Create(StatusCodes.Status400BadRequest, tooLong);
         }

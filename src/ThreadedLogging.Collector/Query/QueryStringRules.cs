@@ -28,9 +28,10 @@ internal static partial class QueryStringRules
                 return false;
             }
 
+            var longest = QueryParameterLengths.Of(key, maxFieldLength); // once per parameter, not per value
             foreach (var value in values)
             {
-                if (!IsShortEnough(key, value, maxFieldLength, out error))
+                if (!IsShortEnough(key, value, longest, out error))
                 {
                     return false;
                 }
@@ -41,13 +42,12 @@ internal static partial class QueryStringRules
     }
 
     /// <summary>
-    /// Whether <paramref name="value"/> is no longer than parameter <paramref name="name"/> takes (<see cref="QueryParameterLengths"/>);
-    /// else <paramref name="error"/> says so (<see cref="TooLong"/>). Also the check of a value given in the path in its place
-    /// (<c>DELETE /api/users/{user}</c>), so that both forms have one reason.
+    /// Whether <paramref name="value"/> is no longer than <paramref name="longest"/>, what parameter <paramref name="name"/> takes
+    /// (<see cref="QueryParameterLengths.Of"/>); else <paramref name="error"/> says so (<see cref="TooLong"/>). Also the check of a
+    /// value given in the path in its place (<c>DELETE /api/users/{user}</c>), so that both forms have one reason.
     /// </summary>
-    public static bool IsShortEnough(string name, string? value, int maxFieldLength, out string error)
+    public static bool IsShortEnough(string name, string? value, int longest, out string error)
     {
-        var longest = QueryParameterLengths.Of(name, maxFieldLength);
         error = value?.Length > longest ? TooLong(name, value, longest) : string.Empty;
         return error.Length == 0;
     }
