@@ -139,6 +139,33 @@ public sealed class SqliteErasureTests
         Assert.NotEqual(-1, bytes.AsSpan().IndexOf("Shipped {Order}"u8));
     }
 
+    /// <summary>
+    /// A checkpoint rewinds a WAL without emptying it: the erased events' frames stayed in both <c>-wal</c> files until later
+    /// writes overwrote them (security review17: 33 copies of an erased token after a checkpoint and 3 writes). The erasure
+    /// ends by emptying them, while the store stays open.
+    /// </summary>
+    [Fact]
+    public async Task EraseUser_TheirTextsInTheWalFiles_GoneWhenTheErasureEnds()
+    {
+        using var data = new TempDirectory();
+        await using var store = Open(data.Path);
+        await store.InitializeAsync(CancellationToken.None);
+        await store.AppendAsync(new EventBatch(null, [.. Enumerable.Range(0, 3).Select(i => Event(i, "erin", $"zanzibarquokka{i} card 4111"))]), CancellationToken.None);
+        await store.AppendAsync(new EventBatch(null, [Event(3, "bob", "plain order")]), CancellationToken.None);
+        await store.WaitForFullTextAsync(CancellationToken.None);
+        Assert.NotEqual(-1, (await File.ReadAllBytesAsync(store.DatabasePath + "-wal")).AsSpan().IndexOf("zanzibarquokka"u8)); // there before
+
+        Assert.Equal(3, await store.EraseUserAsync("erin", CancellationToken.None));
+
+        foreach (var path in new[] { store.DatabasePath + "-wal", store.FullTextPath + "-wal" })
+        {
+            var bytes = File.Exists(path) ? await File.ReadAllBytesAsync(path) : [];
+            Assert.True(bytes.AsSpan().IndexOf("zanzibarquokka"u8) == -1, $"{Path.GetFileName(path)} ({bytes.Length} bytes) still holds an erased text");
+        }
+
+        Assert.Equal("plain order", Assert.Single((await store.QueryAsync(new EventQuery { User = "bob" }, CancellationToken.None)).Events).Message);
+    }
+
     /// <summary>The template and category an erasure deleted, sent again by another user: stored under new keys, read back with their texts.</summary>
     [Fact]
     public async Task EraseUser_TheirTemplateSentAgainByAnother_StoredAndReadBackWithItsText()

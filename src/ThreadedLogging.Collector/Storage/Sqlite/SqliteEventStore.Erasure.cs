@@ -45,6 +45,7 @@ internal sealed partial class SqliteEventStore
 
             if (last)
             {
+                await Task.Run(erasure.TruncateWal, cancellationToken);
                 return erased;
             }
 
