@@ -17,6 +17,7 @@ internal sealed class OtlpJsonDecoder(OtlpLogMapper mapper) : IEventDecoder
 
     public DecodedBatch Decode(IngestRequest request, IngestLimits limits)
     {
+        OtlpShape.CheckJson(request.Body.Span, limits); // counted before any of it is built (review17: 10 MB of {} was ~340 MB)
         ExportLogsServiceRequest export;
         try
         {

@@ -17,6 +17,7 @@ internal sealed class OtlpProtobufDecoder(OtlpLogMapper mapper) : IEventDecoder
         ExportLogsServiceRequest export;
         try
         {
+            OtlpShape.CheckProtobuf(request.Body.Span, limits); // counted before any of it is built (review17: 10 MB of empty messages was ~500 MB)
             export = ExportLogsServiceRequest.Parser.ParseFrom(request.Body.Span);
         }
         catch (InvalidProtocolBufferException e)
