@@ -429,27 +429,20 @@ internal sealed unsafe class RecordWriter
         }
     }
 
+    /// <summary>A text's length and characters.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void WriteText(string text)
-    {
-        if (text.Length > RecordFormat.MaxTextChars)
-        {
-            _failed = true;
-            return;
-        }
+    private void WriteText(string text) => WriteText(text, 0, 0);
 
-        // The length and the characters after one bound check.
-        var bytes = MemoryMarshal.AsBytes(text.AsSpan());
-        Ensure(sizeof(int) + bytes.Length);
-        var at = _base + _position;
-        Unsafe.WriteUnaligned(at, text.Length);
-        bytes.CopyTo(new Span<byte>(at + sizeof(int), bytes.Length));
-        _position += sizeof(int) + bytes.Length;
-    }
-
-    /// <summary>A tag, then <see cref="WriteText(string)"/>'s length and characters, after one bound check.</summary>
+    /// <summary>A tag, then <see cref="WriteText(string)"/>'s length and characters.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void WriteText(string text, byte tag)
+    private void WriteText(string text, byte tag) => WriteText(text, 1, tag);
+
+    /// <summary>
+    /// <paramref name="tagBytes"/> (0 or 1, a constant at each inlined call) of tag, the length and the characters, after
+    /// one bound check.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void WriteText(string text, int tagBytes, byte tag)
     {
         if (text.Length > RecordFormat.MaxTextChars)
         {
@@ -458,12 +451,16 @@ internal sealed unsafe class RecordWriter
         }
 
         var bytes = MemoryMarshal.AsBytes(text.AsSpan());
-        Ensure(1 + sizeof(int) + bytes.Length);
+        Ensure(tagBytes + sizeof(int) + bytes.Length);
         var at = _base + _position;
-        *at = tag;
-        Unsafe.WriteUnaligned(at + 1, text.Length);
-        bytes.CopyTo(new Span<byte>(at + 1 + sizeof(int), bytes.Length));
-        _position += 1 + sizeof(int) + bytes.Length;
+        if (tagBytes != 0)
+        {
+            *at = tag;
+        }
+
+        Unsafe.WriteUnaligned(at + tagBytes, text.Length);
+        bytes.CopyTo(new Span<byte>(at + tagBytes + sizeof(int), bytes.Length));
+        _position += tagBytes + sizeof(int) + bytes.Length;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
