@@ -92,8 +92,10 @@ internal static class OtlpShape
                 property = Kind.Other;
             }
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a property name with an escaped lone surrogate ("\udc00"), which ValueTextEquals
+            // cannot unescape (found by DecoderFuzzTests: it escaped as a 500).
             throw new IngestRejectedException(StatusCodes.Status400BadRequest, $"malformed OTLP JSON body: {e.Message}", e);
         }
     }
